@@ -12,10 +12,15 @@ pub struct Args {
 }
 
 fn cargo(args: &[&str]) -> Result<(), String> {
+    cargo_env(args, &[])
+}
+
+fn cargo_env(args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     println!("$ cargo {}", args.join(" "));
     let status = Command::new(&cargo)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(models::repo_root())
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
@@ -43,8 +48,13 @@ pub fn run(args: &Args) -> Result<(), String> {
             clippy.push("-p".into());
             clippy.push(tucuxi_codegen::naming::crate_name(s));
         }
+        let packages: Vec<String> = clippy[2..].to_vec();
         clippy.extend(["--".into(), "-D".into(), "warnings".into()]);
         cargo(&clippy.iter().map(String::as_str).collect::<Vec<_>>())?;
+        // The converted model docs must be valid rustdoc: no broken links, no doctests.
+        let mut doc: Vec<String> = vec!["doc".into(), "--quiet".into(), "--no-deps".into()];
+        doc.extend(packages);
+        cargo_env(&doc.iter().map(String::as_str).collect::<Vec<_>>(), &[("RUSTDOCFLAGS", "-D warnings")])?;
     }
     println!("$ cargo xtask conformance names");
     crate::conformance_names()

@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Activate trusted access with Organizations. With trusted access between StackSets and Organizations activated, the management account has permissions to create and manage StackSets for your organization. /p
+/// Activate trusted access with Organizations. With trusted access between StackSets and Organizations activated, the management account has permissions to create and manage StackSets for your organization.
 pub static ACTIVATE_ORGANIZATIONS_ACCESS: rt::Operation = rt::Operation::new(
         "ActivateOrganizationsAccess",
         "POST",
@@ -12,7 +12,13 @@ pub static ACTIVATE_ORGANIZATIONS_ACCESS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_OPERATION_EXCEPTION, &t::OPERATION_NOT_FOUND_EXCEPTION])
     .result_wrapper("ActivateOrganizationsAccessResult");
-/// p Activates a public third-party extension, such as a resource or module, to make it available for use in stack templates in your current account and Region. It can also create CloudFormation Hooks, which allow you to evaluate resource configurations before CloudFormation provisions them. Hooks integrate with both CloudFormation and Cloud Control API operations. /p p After you activate an extension, you can use a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API SetTypeConfiguration.html" SetTypeConfiguration /a to set specific properties for the extension. /p p To see which extensions have been activated, use a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API ListTypes.html" ListTypes /a . To see configuration details for an extension, use a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API DescribeType.html" DescribeType /a . /p p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-public-activate-extension.html" Activate a third-party public extension in your account /a in the i CloudFormation User Guide /i . For information about creating Hooks, see the a href="https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/what-is-cloudformation-hooks.html" CloudFormation Hooks User Guide /a . /p
+/// Activates a public third-party extension, such as a resource or module, to make it available for use in stack templates in your current account and Region. It can also create CloudFormation Hooks, which allow you to evaluate resource configurations before CloudFormation provisions them. Hooks integrate with both CloudFormation and Cloud Control API operations.
+///
+/// After you activate an extension, you can use [SetTypeConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_SetTypeConfiguration.html) to set specific properties for the extension.
+///
+/// To see which extensions have been activated, use [ListTypes](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListTypes.html). To see configuration details for an extension, use [DescribeType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeType.html).
+///
+/// For more information, see [Activate a third-party public extension in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-public-activate-extension.html) in the *CloudFormation User Guide*. For information about creating Hooks, see the [CloudFormation Hooks User Guide](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/what-is-cloudformation-hooks.html).
 pub static ACTIVATE_TYPE: rt::Operation = rt::Operation::new(
         "ActivateType",
         "POST",

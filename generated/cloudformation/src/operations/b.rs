@@ -2,7 +2,9 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Returns configuration data for the specified CloudFormation extensions, from the CloudFormation registry in your current account and Region. /p p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html" Edit configuration data for extensions in your account /a in the i CloudFormation User Guide /i . /p
+/// Returns configuration data for the specified CloudFormation extensions, from the CloudFormation registry in your current account and Region.
+///
+/// For more information, see [Edit configuration data for extensions in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html) in the *CloudFormation User Guide*.
 pub static BATCH_DESCRIBE_TYPE_CONFIGURATIONS: rt::Operation = rt::Operation::new(
         "BatchDescribeTypeConfigurations",
         "POST",

@@ -2,7 +2,9 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Cancels an update on the specified stack. If the call completes successfully, the stack rolls back the update and reverts to the previous stack configuration. /p note p You can cancel only stacks that are in the code UPDATE IN PROGRESS /code state. /p /note
+/// Cancels an update on the specified stack. If the call completes successfully, the stack rolls back the update and reverts to the previous stack configuration.
+///
+/// **Note:** You can cancel only stacks that are in the `UPDATE_IN_PROGRESS` state.
 pub static CANCEL_UPDATE_STACK: rt::Operation = rt::Operation::new(
         "CancelUpdateStack",
         "POST",
@@ -11,7 +13,13 @@ pub static CANCEL_UPDATE_STACK: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::TOKEN_ALREADY_EXISTS_EXCEPTION]);
-/// p Continues rolling back a stack from code UPDATE ROLLBACK FAILED /code to code UPDATE ROLLBACK COMPLETE /code state. Depending on the cause of the failure, you can manually fix the error and continue the rollback. By continuing the rollback, you can return your stack to a working state (the code UPDATE ROLLBACK COMPLETE /code state) and then try to update the stack again. /p p A stack enters the code UPDATE ROLLBACK FAILED /code state when CloudFormation can't roll back all changes after a failed stack update. For example, this might occur when a stack attempts to roll back to an old database that was deleted outside of CloudFormation. Because CloudFormation doesn't know the instance was deleted, it assumes the instance still exists and attempts to roll back to it, causing the update rollback to fail. /p p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-continueupdaterollback.html" Continue rolling back an update /a in the i CloudFormation User Guide /i . For information for troubleshooting a failed update rollback, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html#troubleshooting-errors-update-rollback-failed" Update rollback failed /a . /p p code ForceRollback /code and code ResourcesToSkip /code are mutually exclusive. For details, see a ContinueUpdateRollbackInput$ForceRollback /a . /p
+/// Continues rolling back a stack from `UPDATE_ROLLBACK_FAILED` to `UPDATE_ROLLBACK_COMPLETE` state. Depending on the cause of the failure, you can manually fix the error and continue the rollback. By continuing the rollback, you can return your stack to a working state (the `UPDATE_ROLLBACK_COMPLETE` state) and then try to update the stack again.
+///
+/// A stack enters the `UPDATE_ROLLBACK_FAILED` state when CloudFormation can't roll back all changes after a failed stack update. For example, this might occur when a stack attempts to roll back to an old database that was deleted outside of CloudFormation. Because CloudFormation doesn't know the instance was deleted, it assumes the instance still exists and attempts to roll back to it, causing the update rollback to fail.
+///
+/// For more information, see [Continue rolling back an update](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-continueupdaterollback.html) in the *CloudFormation User Guide*. For information for troubleshooting a failed update rollback, see [Update rollback failed](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html#troubleshooting-errors-update-rollback-failed).
+///
+/// `ForceRollback` and `ResourcesToSkip` are mutually exclusive. For details, see ContinueUpdateRollbackInput$ForceRollback.
 pub static CONTINUE_UPDATE_ROLLBACK: rt::Operation = rt::Operation::new(
         "ContinueUpdateRollback",
         "POST",
@@ -21,7 +29,13 @@ pub static CONTINUE_UPDATE_ROLLBACK: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::TOKEN_ALREADY_EXISTS_EXCEPTION])
     .result_wrapper("ContinueUpdateRollbackResult");
-/// p Creates a list of changes that will be applied to a stack so that you can review the changes before executing them. You can create a change set for a stack that doesn't exist or an existing stack. If you create a change set for a stack that doesn't exist, the change set shows all of the resources that CloudFormation will create. If you create a change set for an existing stack, CloudFormation compares the stack's information with the information that you submit in the change set and lists the differences. Use change sets to understand which resources CloudFormation will create or change, and how it will change resources in an existing stack, before you create or update a stack. /p p To create a change set for a stack that doesn't exist, for the code ChangeSetType /code parameter, specify code CREATE /code . To create a change set for an existing stack, specify code UPDATE /code for the code ChangeSetType /code parameter. To create a change set for an import operation, specify code IMPORT /code for the code ChangeSetType /code parameter. After the code CreateChangeSet /code call successfully completes, CloudFormation starts creating the change set. To check the status of the change set or to review it, use the a DescribeChangeSet /a action. /p p When you are satisfied with the changes the change set will make, execute the change set by using the a ExecuteChangeSet /a action. CloudFormation doesn't make changes until you execute the change set. /p p To create a change set for the entire stack hierarchy, set code IncludeNestedStacks /code to code True /code . /p
+/// Creates a list of changes that will be applied to a stack so that you can review the changes before executing them. You can create a change set for a stack that doesn't exist or an existing stack. If you create a change set for a stack that doesn't exist, the change set shows all of the resources that CloudFormation will create. If you create a change set for an existing stack, CloudFormation compares the stack's information with the information that you submit in the change set and lists the differences. Use change sets to understand which resources CloudFormation will create or change, and how it will change resources in an existing stack, before you create or update a stack.
+///
+/// To create a change set for a stack that doesn't exist, for the `ChangeSetType` parameter, specify `CREATE`. To create a change set for an existing stack, specify `UPDATE` for the `ChangeSetType` parameter. To create a change set for an import operation, specify `IMPORT` for the `ChangeSetType` parameter. After the `CreateChangeSet` call successfully completes, CloudFormation starts creating the change set. To check the status of the change set or to review it, use the DescribeChangeSet action.
+///
+/// When you are satisfied with the changes the change set will make, execute the change set by using the ExecuteChangeSet action. CloudFormation doesn't make changes until you execute the change set.
+///
+/// To create a change set for the entire stack hierarchy, set `IncludeNestedStacks` to `True`.
 pub static CREATE_CHANGE_SET: rt::Operation = rt::Operation::new(
         "CreateChangeSet",
         "POST",
@@ -37,7 +51,7 @@ pub static CREATE_CHANGE_SET: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreateChangeSetResult");
-/// p Creates a template from existing resources that are not already managed with CloudFormation. You can check the status of the template generation using the code DescribeGeneratedTemplate /code API action. /p
+/// Creates a template from existing resources that are not already managed with CloudFormation. You can check the status of the template generation using the `DescribeGeneratedTemplate` API action.
 pub static CREATE_GENERATED_TEMPLATE: rt::Operation = rt::Operation::new(
         "CreateGeneratedTemplate",
         "POST",
@@ -53,7 +67,9 @@ pub static CREATE_GENERATED_TEMPLATE: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreateGeneratedTemplateResult");
-/// p Creates a stack as specified in the template. After the call completes successfully, the stack creation starts. You can check the status of the stack through the a DescribeStacks /a operation. /p p For more information about creating a stack and monitoring stack progress, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacks.html" Managing Amazon Web Services resources as a single unit with CloudFormation stacks /a in the i CloudFormation User Guide /i . /p
+/// Creates a stack as specified in the template. After the call completes successfully, the stack creation starts. You can check the status of the stack through the DescribeStacks operation.
+///
+/// For more information about creating a stack and monitoring stack progress, see [Managing Amazon Web Services resources as a single unit with CloudFormation stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacks.html) in the *CloudFormation User Guide*.
 pub static CREATE_STACK: rt::Operation = rt::Operation::new(
         "CreateStack",
         "POST",
@@ -70,7 +86,14 @@ pub static CREATE_STACK: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreateStackResult");
-/// p Creates stack instances for the specified accounts, within the specified Amazon Web Services Regions. A stack instance refers to a stack in a specific account and Region. You must specify at least one value for either code Accounts /code or code DeploymentTargets /code , and you must specify at least one value for code Regions /code . /p note p The maximum number of organizational unit (OUs) supported by a code CreateStackInstances /code operation is 50. /p p If you need more than 50, consider the following options: /p ul li p i Batch processing: /i If you don't want to expose your OU hierarchy, split up the operations into multiple calls with less than 50 OUs each. /p /li li p i Parent OU strategy: /i If you don't mind exposing the OU hierarchy, target a parent OU that contains all desired child OUs. /p /li /ul /note
+/// Creates stack instances for the specified accounts, within the specified Amazon Web Services Regions. A stack instance refers to a stack in a specific account and Region. You must specify at least one value for either `Accounts` or `DeploymentTargets`, and you must specify at least one value for `Regions`.
+///
+/// **Note:** The maximum number of organizational unit (OUs) supported by a `CreateStackInstances` operation is 50.
+///
+/// If you need more than 50, consider the following options:
+///
+/// - *Batch processing:* If you don't want to expose your OU hierarchy, split up the operations into multiple calls with less than 50 OUs each.
+/// - *Parent OU strategy:* If you don't mind exposing the OU hierarchy, target a parent OU that contains all desired child OUs.
 pub static CREATE_STACK_INSTANCES: rt::Operation = rt::Operation::new(
         "CreateStackInstances",
         "POST",
@@ -89,7 +112,7 @@ pub static CREATE_STACK_INSTANCES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreateStackInstancesResult");
-/// p Creates a refactor across multiple stacks, with the list of stacks and resources that are affected. /p
+/// Creates a refactor across multiple stacks, with the list of stacks and resources that are affected.
 pub static CREATE_STACK_REFACTOR: rt::Operation = rt::Operation::new(
         "CreateStackRefactor",
         "POST",
@@ -98,7 +121,7 @@ pub static CREATE_STACK_REFACTOR: rt::Operation = rt::Operation::new(
         &t::CREATE_STACK_REFACTOR_OUTPUT,
     )
     .result_wrapper("CreateStackRefactorResult");
-/// p Creates a StackSet. /p
+/// Creates a StackSet.
 pub static CREATE_STACK_SET: rt::Operation = rt::Operation::new(
         "CreateStackSet",
         "POST",

@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Deactivates trusted access with Organizations. If trusted access is deactivated, the management account does not have permissions to create and manage service-managed StackSets for your organization. /p
+/// Deactivates trusted access with Organizations. If trusted access is deactivated, the management account does not have permissions to create and manage service-managed StackSets for your organization.
 pub static DEACTIVATE_ORGANIZATIONS_ACCESS: rt::Operation = rt::Operation::new(
         "DeactivateOrganizationsAccess",
         "POST",
@@ -12,7 +12,13 @@ pub static DEACTIVATE_ORGANIZATIONS_ACCESS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_OPERATION_EXCEPTION, &t::OPERATION_NOT_FOUND_EXCEPTION])
     .result_wrapper("DeactivateOrganizationsAccessResult");
-/// p Deactivates a public third-party extension, such as a resource or module, or a CloudFormation Hook when you no longer use it. /p p Deactivating an extension deletes the configuration details that are associated with it. To temporarily disable a CloudFormation Hook instead, you can use a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API SetTypeConfiguration.html" SetTypeConfiguration /a . /p p Once deactivated, an extension can't be used in any CloudFormation operation. This includes stack update operations where the stack template includes the extension, even if no updates are being made to the extension. In addition, deactivated extensions aren't automatically updated if a new version of the extension is released. /p p To see which extensions are currently activated, use a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API ListTypes.html" ListTypes /a . /p
+/// Deactivates a public third-party extension, such as a resource or module, or a CloudFormation Hook when you no longer use it.
+///
+/// Deactivating an extension deletes the configuration details that are associated with it. To temporarily disable a CloudFormation Hook instead, you can use [SetTypeConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_SetTypeConfiguration.html).
+///
+/// Once deactivated, an extension can't be used in any CloudFormation operation. This includes stack update operations where the stack template includes the extension, even if no updates are being made to the extension. In addition, deactivated extensions aren't automatically updated if a new version of the extension is released.
+///
+/// To see which extensions are currently activated, use [ListTypes](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListTypes.html).
 pub static DEACTIVATE_TYPE: rt::Operation = rt::Operation::new(
         "DeactivateType",
         "POST",
@@ -23,7 +29,11 @@ pub static DEACTIVATE_TYPE: rt::Operation = rt::Operation::new(
     .errors(&[&t::CFN_REGISTRY_EXCEPTION, &t::TYPE_NOT_FOUND_EXCEPTION])
     .flags(rt::IDEMPOTENT)
     .result_wrapper("DeactivateTypeResult");
-/// p Deletes the specified change set. Deleting change sets ensures that no one executes the wrong change set. /p p If the call successfully completes, CloudFormation successfully deleted the change set. /p p If code IncludeNestedStacks /code specifies code True /code during the creation of the nested change set, then code DeleteChangeSet /code will delete all change sets that belong to the stacks hierarchy and will also delete all change sets for nested stacks with the status of code REVIEW IN PROGRESS /code . /p
+/// Deletes the specified change set. Deleting change sets ensures that no one executes the wrong change set.
+///
+/// If the call successfully completes, CloudFormation successfully deleted the change set.
+///
+/// If `IncludeNestedStacks` specifies `True` during the creation of the nested change set, then `DeleteChangeSet` will delete all change sets that belong to the stacks hierarchy and will also delete all change sets for nested stacks with the status of `REVIEW_IN_PROGRESS`.
 pub static DELETE_CHANGE_SET: rt::Operation = rt::Operation::new(
         "DeleteChangeSet",
         "POST",
@@ -33,7 +43,7 @@ pub static DELETE_CHANGE_SET: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_CHANGE_SET_STATUS_EXCEPTION])
     .result_wrapper("DeleteChangeSetResult");
-/// p Deleted a generated template. /p
+/// Deleted a generated template.
 pub static DELETE_GENERATED_TEMPLATE: rt::Operation = rt::Operation::new(
         "DeleteGeneratedTemplate",
         "POST",
@@ -47,7 +57,9 @@ pub static DELETE_GENERATED_TEMPLATE: rt::Operation = rt::Operation::new(
             &t::CONCURRENT_RESOURCES_LIMIT_EXCEEDED_EXCEPTION,
         ],
     );
-/// p Deletes a specified stack. Once the call completes successfully, stack deletion starts. Deleted stacks don't show up in the a DescribeStacks /a operation if the deletion has been completed successfully. /p p For more information about deleting a stack, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-console-delete-stack.html" Delete a stack from the CloudFormation console /a in the i CloudFormation User Guide /i . /p
+/// Deletes a specified stack. Once the call completes successfully, stack deletion starts. Deleted stacks don't show up in the DescribeStacks operation if the deletion has been completed successfully.
+///
+/// For more information about deleting a stack, see [Delete a stack from the CloudFormation console](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-console-delete-stack.html) in the *CloudFormation User Guide*.
 pub static DELETE_STACK: rt::Operation = rt::Operation::new(
         "DeleteStack",
         "POST",
@@ -56,7 +68,14 @@ pub static DELETE_STACK: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::TOKEN_ALREADY_EXISTS_EXCEPTION]);
-/// p Deletes stack instances for the specified accounts, in the specified Amazon Web Services Regions. /p note p The maximum number of organizational unit (OUs) supported by a code DeleteStackInstances /code operation is 50. /p p If you need more than 50, consider the following options: /p ul li p i Batch processing: /i If you don't want to expose your OU hierarchy, split up the operations into multiple calls with less than 50 OUs each. /p /li li p i Parent OU strategy: /i If you don't mind exposing the OU hierarchy, target a parent OU that contains all desired child OUs. /p /li /ul /note
+/// Deletes stack instances for the specified accounts, in the specified Amazon Web Services Regions.
+///
+/// **Note:** The maximum number of organizational unit (OUs) supported by a `DeleteStackInstances` operation is 50.
+///
+/// If you need more than 50, consider the following options:
+///
+/// - *Batch processing:* If you don't want to expose your OU hierarchy, split up the operations into multiple calls with less than 50 OUs each.
+/// - *Parent OU strategy:* If you don't mind exposing the OU hierarchy, target a parent OU that contains all desired child OUs.
 pub static DELETE_STACK_INSTANCES: rt::Operation = rt::Operation::new(
         "DeleteStackInstances",
         "POST",
@@ -74,7 +93,7 @@ pub static DELETE_STACK_INSTANCES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("DeleteStackInstancesResult");
-/// p Deletes a StackSet. Before you can delete a StackSet, all its member stack instances must be deleted. For more information about how to complete this, see a DeleteStackInstances /a . /p
+/// Deletes a StackSet. Before you can delete a StackSet, all its member stack instances must be deleted. For more information about how to complete this, see DeleteStackInstances.
 pub static DELETE_STACK_SET: rt::Operation = rt::Operation::new(
         "DeleteStackSet",
         "POST",
@@ -84,7 +103,15 @@ pub static DELETE_STACK_SET: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::STACK_SET_NOT_EMPTY_EXCEPTION, &t::OPERATION_IN_PROGRESS_EXCEPTION])
     .result_wrapper("DeleteStackSetResult");
-/// p Marks an extension or extension version as code DEPRECATED /code in the CloudFormation registry, removing it from active use. Deprecated extensions or extension versions cannot be used in CloudFormation operations. /p p To deregister an entire extension, you must individually deregister all active versions of that extension. If an extension has only a single active version, deregistering that version results in the extension itself being deregistered and marked as deprecated in the registry. /p p You can't deregister the default version of an extension if there are other active version of that extension. If you do deregister the default version of an extension, the extension type itself is deregistered as well and marked as deprecated. /p p To view the deprecation status of an extension or extension version, use a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API DescribeType.html" DescribeType /a . /p p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-private-deregister-extension.html" Remove third-party private extensions from your account /a in the i CloudFormation User Guide /i . /p
+/// Marks an extension or extension version as `DEPRECATED` in the CloudFormation registry, removing it from active use. Deprecated extensions or extension versions cannot be used in CloudFormation operations.
+///
+/// To deregister an entire extension, you must individually deregister all active versions of that extension. If an extension has only a single active version, deregistering that version results in the extension itself being deregistered and marked as deprecated in the registry.
+///
+/// You can't deregister the default version of an extension if there are other active version of that extension. If you do deregister the default version of an extension, the extension type itself is deregistered as well and marked as deprecated.
+///
+/// To view the deprecation status of an extension or extension version, use [DescribeType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeType.html).
+///
+/// For more information, see [Remove third-party private extensions from your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-private-deregister-extension.html) in the *CloudFormation User Guide*.
 pub static DEREGISTER_TYPE: rt::Operation = rt::Operation::new(
         "DeregisterType",
         "POST",
@@ -95,7 +122,7 @@ pub static DEREGISTER_TYPE: rt::Operation = rt::Operation::new(
     .errors(&[&t::CFN_REGISTRY_EXCEPTION, &t::TYPE_NOT_FOUND_EXCEPTION])
     .flags(rt::IDEMPOTENT)
     .result_wrapper("DeregisterTypeResult");
-/// p Retrieves your account's CloudFormation limits, such as the maximum number of stacks that you can create in your account. For more information about account limits, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html" Understand CloudFormation quotas /a in the i CloudFormation User Guide /i . /p
+/// Retrieves your account's CloudFormation limits, such as the maximum number of stacks that you can create in your account. For more information about account limits, see [Understand CloudFormation quotas](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html) in the *CloudFormation User Guide*.
 pub static DESCRIBE_ACCOUNT_LIMITS: rt::Operation = rt::Operation::new(
         "DescribeAccountLimits",
         "POST",
@@ -104,7 +131,7 @@ pub static DESCRIBE_ACCOUNT_LIMITS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_ACCOUNT_LIMITS_OUTPUT,
     )
     .result_wrapper("DescribeAccountLimitsResult");
-/// p Returns the inputs for the change set and a list of changes that CloudFormation will make if you execute the change set. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-changesets.html" Update CloudFormation stacks using change sets /a in the i CloudFormation User Guide /i . /p
+/// Returns the inputs for the change set and a list of changes that CloudFormation will make if you execute the change set. For more information, see [Update CloudFormation stacks using change sets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-changesets.html) in the *CloudFormation User Guide*.
 pub static DESCRIBE_CHANGE_SET: rt::Operation = rt::Operation::new(
         "DescribeChangeSet",
         "POST",
@@ -114,7 +141,7 @@ pub static DESCRIBE_CHANGE_SET: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::CHANGE_SET_NOT_FOUND_EXCEPTION])
     .result_wrapper("DescribeChangeSetResult");
-/// p Returns Hook-related information for the change set and a list of changes that CloudFormation makes when you run the change set. /p
+/// Returns Hook-related information for the change set and a list of changes that CloudFormation makes when you run the change set.
 pub static DESCRIBE_CHANGE_SET_HOOKS: rt::Operation = rt::Operation::new(
         "DescribeChangeSetHooks",
         "POST",
@@ -124,7 +151,18 @@ pub static DESCRIBE_CHANGE_SET_HOOKS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::CHANGE_SET_NOT_FOUND_EXCEPTION])
     .result_wrapper("DescribeChangeSetHooksResult");
-/// p Returns CloudFormation events based on flexible query criteria. Groups events by operation ID, enabling you to focus on individual stack operations during deployment. /p p An operation is any action performed on a stack, including stack lifecycle actions (Create, Update, Delete, Rollback), change set creation, nested stack creation, and automatic rollbacks triggered by failures. Each operation has a unique identifier (Operation ID) and represents a discrete change attempt on the stack. /p p Returns different types of events including: /p ul li p b Progress events /b - Status updates during stack operation execution. /p /li li p b Validation errors /b - Failures from CloudFormation Early Validations. /p /li li p b Provisioning errors /b - Resource creation and update failures. /p /li li p b Hook invocation errors /b - Failures from CloudFormation Hook during stack operations. /p /li /ul note p One of code ChangeSetName /code , code OperationId /code or code StackName /code must be specified as input. /p /note
+/// Returns CloudFormation events based on flexible query criteria. Groups events by operation ID, enabling you to focus on individual stack operations during deployment.
+///
+/// An operation is any action performed on a stack, including stack lifecycle actions (Create, Update, Delete, Rollback), change set creation, nested stack creation, and automatic rollbacks triggered by failures. Each operation has a unique identifier (Operation ID) and represents a discrete change attempt on the stack.
+///
+/// Returns different types of events including:
+///
+/// - **Progress events** - Status updates during stack operation execution.
+/// - **Validation errors** - Failures from CloudFormation Early Validations.
+/// - **Provisioning errors** - Resource creation and update failures.
+/// - **Hook invocation errors** - Failures from CloudFormation Hook during stack operations.
+///
+/// **Note:** One of `ChangeSetName`, `OperationId` or `StackName` must be specified as input.
 pub static DESCRIBE_EVENTS: rt::Operation = rt::Operation::new(
         "DescribeEvents",
         "POST",
@@ -133,7 +171,7 @@ pub static DESCRIBE_EVENTS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_EVENTS_OUTPUT,
     )
     .result_wrapper("DescribeEventsResult");
-/// p Describes a generated template. The output includes details about the progress of the creation of a generated template started by a code CreateGeneratedTemplate /code API action or the update of a generated template started with an code UpdateGeneratedTemplate /code API action. /p
+/// Describes a generated template. The output includes details about the progress of the creation of a generated template started by a `CreateGeneratedTemplate` API action or the update of a generated template started with an `UpdateGeneratedTemplate` API action.
 pub static DESCRIBE_GENERATED_TEMPLATE: rt::Operation = rt::Operation::new(
         "DescribeGeneratedTemplate",
         "POST",
@@ -143,7 +181,7 @@ pub static DESCRIBE_GENERATED_TEMPLATE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::GENERATED_TEMPLATE_NOT_FOUND_EXCEPTION])
     .result_wrapper("DescribeGeneratedTemplateResult");
-/// p Retrieves information about the account's code OrganizationAccess /code status. This API can be called either by the management account or the delegated administrator by using the code CallAs /code parameter. This API can also be called without the code CallAs /code parameter by the management account. /p
+/// Retrieves information about the account's `OrganizationAccess` status. This API can be called either by the management account or the delegated administrator by using the `CallAs` parameter. This API can also be called without the `CallAs` parameter by the management account.
 pub static DESCRIBE_ORGANIZATIONS_ACCESS: rt::Operation = rt::Operation::new(
         "DescribeOrganizationsAccess",
         "POST",
@@ -153,7 +191,14 @@ pub static DESCRIBE_ORGANIZATIONS_ACCESS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_OPERATION_EXCEPTION, &t::OPERATION_NOT_FOUND_EXCEPTION])
     .result_wrapper("DescribeOrganizationsAccessResult");
-/// p Returns information about a CloudFormation extension publisher. /p p If you don't supply a code PublisherId /code , and you have registered as an extension publisher, code DescribePublisher /code returns information about your own publisher account. /p p For more information about registering as a publisher, see: /p ul li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API RegisterPublisher.html" RegisterPublisher /a /p /li li p a href="https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html" Publishing extensions to make them available for public use /a in the i CloudFormation Command Line Interface (CLI) User Guide /i /p /li /ul
+/// Returns information about a CloudFormation extension publisher.
+///
+/// If you don't supply a `PublisherId`, and you have registered as an extension publisher, `DescribePublisher` returns information about your own publisher account.
+///
+/// For more information about registering as a publisher, see:
+///
+/// - [RegisterPublisher](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RegisterPublisher.html)
+/// - [Publishing extensions to make them available for public use](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html) in the *CloudFormation Command Line Interface (CLI) User Guide*
 pub static DESCRIBE_PUBLISHER: rt::Operation = rt::Operation::new(
         "DescribePublisher",
         "POST",
@@ -164,7 +209,7 @@ pub static DESCRIBE_PUBLISHER: rt::Operation = rt::Operation::new(
     .errors(&[&t::CFN_REGISTRY_EXCEPTION])
     .flags(rt::IDEMPOTENT)
     .result_wrapper("DescribePublisherResult");
-/// p Describes details of a resource scan. /p
+/// Describes details of a resource scan.
 pub static DESCRIBE_RESOURCE_SCAN: rt::Operation = rt::Operation::new(
         "DescribeResourceScan",
         "POST",
@@ -174,7 +219,9 @@ pub static DESCRIBE_RESOURCE_SCAN: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::RESOURCE_SCAN_NOT_FOUND_EXCEPTION])
     .result_wrapper("DescribeResourceScanResult");
-/// p Returns information about a stack drift detection operation. A stack drift detection operation detects whether a stack's actual configuration differs, or has i drifted /i , from its expected configuration, as defined in the stack template and any values specified as template parameters. A stack is considered to have drifted if one or more of its resources have drifted. For more information about stack and resource drift, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html" Detect unmanaged configuration changes to stacks and resources with drift detection /a . /p p Use a DetectStackDrift /a to initiate a stack drift detection operation. code DetectStackDrift /code returns a code StackDriftDetectionId /code you can use to monitor the progress of the operation using code DescribeStackDriftDetectionStatus /code . Once the drift detection operation has completed, use a DescribeStackResourceDrifts /a to return drift information about the stack and its resources. /p
+/// Returns information about a stack drift detection operation. A stack drift detection operation detects whether a stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. A stack is considered to have drifted if one or more of its resources have drifted. For more information about stack and resource drift, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
+///
+/// Use DetectStackDrift to initiate a stack drift detection operation. `DetectStackDrift` returns a `StackDriftDetectionId` you can use to monitor the progress of the operation using `DescribeStackDriftDetectionStatus`. Once the drift detection operation has completed, use DescribeStackResourceDrifts to return drift information about the stack and its resources.
 pub static DESCRIBE_STACK_DRIFT_DETECTION_STATUS: rt::Operation = rt::Operation::new(
         "DescribeStackDriftDetectionStatus",
         "POST",
@@ -183,7 +230,9 @@ pub static DESCRIBE_STACK_DRIFT_DETECTION_STATUS: rt::Operation = rt::Operation:
         &t::DESCRIBE_STACK_DRIFT_DETECTION_STATUS_OUTPUT,
     )
     .result_wrapper("DescribeStackDriftDetectionStatusResult");
-/// p Returns all stack related events for a specified stack in reverse chronological order. For more information about a stack's event history, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html" Understand CloudFormation stack creation events /a in the i CloudFormation User Guide /i . /p note p You can list events for stacks that have failed to create or have been deleted by specifying the unique stack identifier (stack ID). /p /note
+/// Returns all stack related events for a specified stack in reverse chronological order. For more information about a stack's event history, see [Understand CloudFormation stack creation events](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html) in the *CloudFormation User Guide*.
+///
+/// **Note:** You can list events for stacks that have failed to create or have been deleted by specifying the unique stack identifier (stack ID).
 pub static DESCRIBE_STACK_EVENTS: rt::Operation = rt::Operation::new(
         "DescribeStackEvents",
         "POST",
@@ -192,7 +241,9 @@ pub static DESCRIBE_STACK_EVENTS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_STACK_EVENTS_OUTPUT,
     )
     .result_wrapper("DescribeStackEventsResult");
-/// p Returns the stack instance that's associated with the specified StackSet, Amazon Web Services account, and Amazon Web Services Region. /p p For a list of stack instances that are associated with a specific StackSet, use a ListStackInstances /a . /p
+/// Returns the stack instance that's associated with the specified StackSet, Amazon Web Services account, and Amazon Web Services Region.
+///
+/// For a list of stack instances that are associated with a specific StackSet, use ListStackInstances.
 pub static DESCRIBE_STACK_INSTANCE: rt::Operation = rt::Operation::new(
         "DescribeStackInstance",
         "POST",
@@ -202,7 +253,7 @@ pub static DESCRIBE_STACK_INSTANCE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::STACK_SET_NOT_FOUND_EXCEPTION, &t::STACK_INSTANCE_NOT_FOUND_EXCEPTION])
     .result_wrapper("DescribeStackInstanceResult");
-/// p Describes the stack refactor status. /p
+/// Describes the stack refactor status.
 pub static DESCRIBE_STACK_REFACTOR: rt::Operation = rt::Operation::new(
         "DescribeStackRefactor",
         "POST",
@@ -212,7 +263,9 @@ pub static DESCRIBE_STACK_REFACTOR: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::STACK_REFACTOR_NOT_FOUND_EXCEPTION])
     .result_wrapper("DescribeStackRefactorResult");
-/// p Returns a description of the specified resource in the specified stack. /p p For deleted stacks, DescribeStackResource returns resource information for up to 90 days after the stack has been deleted. /p
+/// Returns a description of the specified resource in the specified stack.
+///
+/// For deleted stacks, DescribeStackResource returns resource information for up to 90 days after the stack has been deleted.
 pub static DESCRIBE_STACK_RESOURCE: rt::Operation = rt::Operation::new(
         "DescribeStackResource",
         "POST",
@@ -221,7 +274,11 @@ pub static DESCRIBE_STACK_RESOURCE: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_STACK_RESOURCE_OUTPUT,
     )
     .result_wrapper("DescribeStackResourceResult");
-/// p Returns drift information for the resources that have been checked for drift in the specified stack. This includes actual and expected configuration values for resources where CloudFormation detects configuration drift. /p p For a given stack, there will be one code StackResourceDrift /code for each stack resource that has been checked for drift. Resources that haven't yet been checked for drift aren't included. Resources that don't currently support drift detection aren't checked, and so not included. For a list of resources that support drift detection, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html" Resource type support for imports and drift detection /a . /p p Use a DetectStackResourceDrift /a to detect drift on individual resources, or a DetectStackDrift /a to detect drift on all supported resources for a given stack. /p
+/// Returns drift information for the resources that have been checked for drift in the specified stack. This includes actual and expected configuration values for resources where CloudFormation detects configuration drift.
+///
+/// For a given stack, there will be one `StackResourceDrift` for each stack resource that has been checked for drift. Resources that haven't yet been checked for drift aren't included. Resources that don't currently support drift detection aren't checked, and so not included. For a list of resources that support drift detection, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
+///
+/// Use DetectStackResourceDrift to detect drift on individual resources, or DetectStackDrift to detect drift on all supported resources for a given stack.
 pub static DESCRIBE_STACK_RESOURCE_DRIFTS: rt::Operation = rt::Operation::new(
         "DescribeStackResourceDrifts",
         "POST",
@@ -230,7 +287,15 @@ pub static DESCRIBE_STACK_RESOURCE_DRIFTS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_STACK_RESOURCE_DRIFTS_OUTPUT,
     )
     .result_wrapper("DescribeStackResourceDriftsResult");
-/// p Returns Amazon Web Services resource descriptions for running and deleted stacks. If code StackName /code is specified, all the associated resources that are part of the stack are returned. If code PhysicalResourceId /code is specified, the associated resources of the stack that the resource belongs to are returned. /p note p Only the first 100 resources will be returned. If your stack has more resources than this, you should use code ListStackResources /code instead. /p /note p For deleted stacks, code DescribeStackResources /code returns resource information for up to 90 days after the stack has been deleted. /p p You must specify either code StackName /code or code PhysicalResourceId /code , but not both. In addition, you can specify code LogicalResourceId /code to filter the returned result. For more information about resources, the code LogicalResourceId /code and code PhysicalResourceId /code , see the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/" CloudFormation User Guide /a . /p note p A code ValidationError /code is returned if you specify both code StackName /code and code PhysicalResourceId /code in the same request. /p /note
+/// Returns Amazon Web Services resource descriptions for running and deleted stacks. If `StackName` is specified, all the associated resources that are part of the stack are returned. If `PhysicalResourceId` is specified, the associated resources of the stack that the resource belongs to are returned.
+///
+/// **Note:** Only the first 100 resources will be returned. If your stack has more resources than this, you should use `ListStackResources` instead.
+///
+/// For deleted stacks, `DescribeStackResources` returns resource information for up to 90 days after the stack has been deleted.
+///
+/// You must specify either `StackName` or `PhysicalResourceId`, but not both. In addition, you can specify `LogicalResourceId` to filter the returned result. For more information about resources, the `LogicalResourceId` and `PhysicalResourceId`, see the [CloudFormation User Guide](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/).
+///
+/// **Note:** A `ValidationError` is returned if you specify both `StackName` and `PhysicalResourceId` in the same request.
 pub static DESCRIBE_STACK_RESOURCES: rt::Operation = rt::Operation::new(
         "DescribeStackResources",
         "POST",
@@ -239,7 +304,9 @@ pub static DESCRIBE_STACK_RESOURCES: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_STACK_RESOURCES_OUTPUT,
     )
     .result_wrapper("DescribeStackResourcesResult");
-/// p Returns the description of the specified StackSet. /p note p This API provides i strongly consistent /i reads meaning it will always return the most up-to-date data. /p /note
+/// Returns the description of the specified StackSet.
+///
+/// **Note:** This API provides *strongly consistent* reads meaning it will always return the most up-to-date data.
 pub static DESCRIBE_STACK_SET: rt::Operation = rt::Operation::new(
         "DescribeStackSet",
         "POST",
@@ -249,7 +316,9 @@ pub static DESCRIBE_STACK_SET: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::STACK_SET_NOT_FOUND_EXCEPTION])
     .result_wrapper("DescribeStackSetResult");
-/// p Returns the description of the specified StackSet operation. /p note p This API provides i strongly consistent /i reads meaning it will always return the most up-to-date data. /p /note
+/// Returns the description of the specified StackSet operation.
+///
+/// **Note:** This API provides *strongly consistent* reads meaning it will always return the most up-to-date data.
 pub static DESCRIBE_STACK_SET_OPERATION: rt::Operation = rt::Operation::new(
         "DescribeStackSetOperation",
         "POST",
@@ -259,7 +328,9 @@ pub static DESCRIBE_STACK_SET_OPERATION: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::STACK_SET_NOT_FOUND_EXCEPTION, &t::OPERATION_NOT_FOUND_EXCEPTION])
     .result_wrapper("DescribeStackSetOperationResult");
-/// p Returns the description for the specified stack; if no stack name was specified, then it returns the description for all the stacks created. For more information about a stack's event history, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html" Understand CloudFormation stack creation events /a in the i CloudFormation User Guide /i . /p note p If the stack doesn't exist, a code ValidationError /code is returned. /p /note
+/// Returns the description for the specified stack; if no stack name was specified, then it returns the description for all the stacks created. For more information about a stack's event history, see [Understand CloudFormation stack creation events](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html) in the *CloudFormation User Guide*.
+///
+/// **Note:** If the stack doesn't exist, a `ValidationError` is returned.
 pub static DESCRIBE_STACKS: rt::Operation = rt::Operation::new(
         "DescribeStacks",
         "POST",
@@ -268,7 +339,11 @@ pub static DESCRIBE_STACKS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_STACKS_OUTPUT,
     )
     .result_wrapper("DescribeStacksResult");
-/// p Returns detailed information about an extension from the CloudFormation registry in your current account and Region. /p p If you specify a code VersionId /code , code DescribeType /code returns information about that specific extension version. Otherwise, it returns information about the default extension version. /p p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html" Edit configuration data for extensions in your account /a in the i CloudFormation User Guide /i . /p
+/// Returns detailed information about an extension from the CloudFormation registry in your current account and Region.
+///
+/// If you specify a `VersionId`, `DescribeType` returns information about that specific extension version. Otherwise, it returns information about the default extension version.
+///
+/// For more information, see [Edit configuration data for extensions in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html) in the *CloudFormation User Guide*.
 pub static DESCRIBE_TYPE: rt::Operation = rt::Operation::new(
         "DescribeType",
         "POST",
@@ -279,7 +354,11 @@ pub static DESCRIBE_TYPE: rt::Operation = rt::Operation::new(
     .errors(&[&t::CFN_REGISTRY_EXCEPTION, &t::TYPE_NOT_FOUND_EXCEPTION])
     .flags(rt::IDEMPOTENT)
     .result_wrapper("DescribeTypeResult");
-/// p Returns information about an extension's registration, including its current status and type and version identifiers. /p p When you initiate a registration request using a RegisterType /a , you can then use a DescribeTypeRegistration /a to monitor the progress of that registration request. /p p Once the registration request has completed, use a DescribeType /a to return detailed information about an extension. /p
+/// Returns information about an extension's registration, including its current status and type and version identifiers.
+///
+/// When you initiate a registration request using RegisterType, you can then use DescribeTypeRegistration to monitor the progress of that registration request.
+///
+/// Once the registration request has completed, use DescribeType to return detailed information about an extension.
 pub static DESCRIBE_TYPE_REGISTRATION: rt::Operation = rt::Operation::new(
         "DescribeTypeRegistration",
         "POST",
@@ -290,7 +369,15 @@ pub static DESCRIBE_TYPE_REGISTRATION: rt::Operation = rt::Operation::new(
     .errors(&[&t::CFN_REGISTRY_EXCEPTION])
     .flags(rt::IDEMPOTENT)
     .result_wrapper("DescribeTypeRegistrationResult");
-/// p Detects whether a stack's actual configuration differs, or has i drifted /i , from its expected configuration, as defined in the stack template and any values specified as template parameters. For each resource in the stack that supports drift detection, CloudFormation compares the actual configuration of the resource with its expected template configuration. Only resource properties explicitly defined in the stack template are checked for drift. A stack is considered to have drifted if one or more of its resources differ from their expected template configurations. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html" Detect unmanaged configuration changes to stacks and resources with drift detection /a . /p p Use code DetectStackDrift /code to detect drift on all supported resources for a given stack, or a DetectStackResourceDrift /a to detect drift on individual resources. /p p For a list of stack resources that currently support drift detection, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html" Resource type support for imports and drift detection /a . /p p code DetectStackDrift /code can take up to several minutes, depending on the number of resources contained within the stack. Use a DescribeStackDriftDetectionStatus /a to monitor the progress of a detect stack drift operation. Once the drift detection operation has completed, use a DescribeStackResourceDrifts /a to return drift information about the stack and its resources. /p p When detecting drift on a stack, CloudFormation doesn't detect drift on any nested stacks belonging to that stack. Perform code DetectStackDrift /code directly on the nested stack itself. /p
+/// Detects whether a stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. For each resource in the stack that supports drift detection, CloudFormation compares the actual configuration of the resource with its expected template configuration. Only resource properties explicitly defined in the stack template are checked for drift. A stack is considered to have drifted if one or more of its resources differ from their expected template configurations. For more information, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
+///
+/// Use `DetectStackDrift` to detect drift on all supported resources for a given stack, or DetectStackResourceDrift to detect drift on individual resources.
+///
+/// For a list of stack resources that currently support drift detection, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
+///
+/// `DetectStackDrift` can take up to several minutes, depending on the number of resources contained within the stack. Use DescribeStackDriftDetectionStatus to monitor the progress of a detect stack drift operation. Once the drift detection operation has completed, use DescribeStackResourceDrifts to return drift information about the stack and its resources.
+///
+/// When detecting drift on a stack, CloudFormation doesn't detect drift on any nested stacks belonging to that stack. Perform `DetectStackDrift` directly on the nested stack itself.
 pub static DETECT_STACK_DRIFT: rt::Operation = rt::Operation::new(
         "DetectStackDrift",
         "POST",
@@ -299,7 +386,11 @@ pub static DETECT_STACK_DRIFT: rt::Operation = rt::Operation::new(
         &t::DETECT_STACK_DRIFT_OUTPUT,
     )
     .result_wrapper("DetectStackDriftResult");
-/// p Returns information about whether a resource's actual configuration differs, or has i drifted /i , from its expected configuration, as defined in the stack template and any values specified as template parameters. This information includes actual and expected property values for resources in which CloudFormation detects drift. Only resource properties explicitly defined in the stack template are checked for drift. For more information about stack and resource drift, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html" Detect unmanaged configuration changes to stacks and resources with drift detection /a . /p p Use code DetectStackResourceDrift /code to detect drift on individual resources, or a DetectStackDrift /a to detect drift on all resources in a given stack that support drift detection. /p p Resources that don't currently support drift detection can't be checked. For a list of resources that support drift detection, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html" Resource type support for imports and drift detection /a . /p
+/// Returns information about whether a resource's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. This information includes actual and expected property values for resources in which CloudFormation detects drift. Only resource properties explicitly defined in the stack template are checked for drift. For more information about stack and resource drift, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
+///
+/// Use `DetectStackResourceDrift` to detect drift on individual resources, or DetectStackDrift to detect drift on all resources in a given stack that support drift detection.
+///
+/// Resources that don't currently support drift detection can't be checked. For a list of resources that support drift detection, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
 pub static DETECT_STACK_RESOURCE_DRIFT: rt::Operation = rt::Operation::new(
         "DetectStackResourceDrift",
         "POST",
@@ -308,7 +399,19 @@ pub static DETECT_STACK_RESOURCE_DRIFT: rt::Operation = rt::Operation::new(
         &t::DETECT_STACK_RESOURCE_DRIFT_OUTPUT,
     )
     .result_wrapper("DetectStackResourceDriftResult");
-/// p Detect drift on a StackSet. When CloudFormation performs drift detection on a StackSet, it performs drift detection on the stack associated with each stack instance in the StackSet. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-drift.html" Performing drift detection on CloudFormation StackSets /a . /p p code DetectStackSetDrift /code returns the code OperationId /code of the StackSet drift detection operation. Use this operation id with a DescribeStackSetOperation /a to monitor the progress of the drift detection operation. The drift detection operation may take some time, depending on the number of stack instances included in the StackSet, in addition to the number of resources included in each stack. /p p Once the operation has completed, use the following actions to return drift information: /p ul li p Use a DescribeStackSet /a to return detailed information about the stack set, including detailed information about the last i completed /i drift operation performed on the StackSet. (Information about drift operations that are in progress isn't included.) /p /li li p Use a ListStackInstances /a to return a list of stack instances belonging to the StackSet, including the drift status and last drift time checked of each instance. /p /li li p Use a DescribeStackInstance /a to return detailed information about a specific stack instance, including its drift status and last drift time checked. /p /li /ul p You can only run a single drift detection operation on a given StackSet at one time. /p p To stop a drift detection StackSet operation, use a StopStackSetOperation /a . /p
+/// Detect drift on a StackSet. When CloudFormation performs drift detection on a StackSet, it performs drift detection on the stack associated with each stack instance in the StackSet. For more information, see [Performing drift detection on CloudFormation StackSets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-drift.html).
+///
+/// `DetectStackSetDrift` returns the `OperationId` of the StackSet drift detection operation. Use this operation id with DescribeStackSetOperation to monitor the progress of the drift detection operation. The drift detection operation may take some time, depending on the number of stack instances included in the StackSet, in addition to the number of resources included in each stack.
+///
+/// Once the operation has completed, use the following actions to return drift information:
+///
+/// - Use DescribeStackSet to return detailed information about the stack set, including detailed information about the last *completed* drift operation performed on the StackSet. (Information about drift operations that are in progress isn't included.)
+/// - Use ListStackInstances to return a list of stack instances belonging to the StackSet, including the drift status and last drift time checked of each instance.
+/// - Use DescribeStackInstance to return detailed information about a specific stack instance, including its drift status and last drift time checked.
+///
+/// You can only run a single drift detection operation on a given StackSet at one time.
+///
+/// To stop a drift detection StackSet operation, use StopStackSetOperation.
 pub static DETECT_STACK_SET_DRIFT: rt::Operation = rt::Operation::new(
         "DetectStackSetDrift",
         "POST",

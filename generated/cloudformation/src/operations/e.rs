@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Returns the estimated monthly cost of a template. The return value is an Amazon Web Services Simple Monthly Calculator URL with a query string that describes the resources required to run the template. /p
+/// Returns the estimated monthly cost of a template. The return value is an Amazon Web Services Simple Monthly Calculator URL with a query string that describes the resources required to run the template.
 pub static ESTIMATE_TEMPLATE_COST: rt::Operation = rt::Operation::new(
         "EstimateTemplateCost",
         "POST",
@@ -11,7 +11,13 @@ pub static ESTIMATE_TEMPLATE_COST: rt::Operation = rt::Operation::new(
         &t::ESTIMATE_TEMPLATE_COST_OUTPUT,
     )
     .result_wrapper("EstimateTemplateCostResult");
-/// p Updates a stack using the input information that was provided when the specified change set was created. After the call successfully completes, CloudFormation starts updating the stack. Use the a DescribeStacks /a action to view the status of the update. /p p When you execute a change set, CloudFormation deletes all other change sets associated with the stack because they aren't valid for the updated stack. /p p If a stack policy is associated with the stack, CloudFormation enforces the policy during the update. You can't specify a temporary stack policy that overrides the current policy. /p p To create a change set for the entire stack hierarchy, code IncludeNestedStacks /code must have been set to code True /code . /p
+/// Updates a stack using the input information that was provided when the specified change set was created. After the call successfully completes, CloudFormation starts updating the stack. Use the DescribeStacks action to view the status of the update.
+///
+/// When you execute a change set, CloudFormation deletes all other change sets associated with the stack because they aren't valid for the updated stack.
+///
+/// If a stack policy is associated with the stack, CloudFormation enforces the policy during the update. You can't specify a temporary stack policy that overrides the current policy.
+///
+/// To create a change set for the entire stack hierarchy, `IncludeNestedStacks` must have been set to `True`.
 pub static EXECUTE_CHANGE_SET: rt::Operation = rt::Operation::new(
         "ExecuteChangeSet",
         "POST",
@@ -28,7 +34,7 @@ pub static EXECUTE_CHANGE_SET: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ExecuteChangeSetResult");
-/// p Executes the stack refactor operation. /p
+/// Executes the stack refactor operation.
 pub static EXECUTE_STACK_REFACTOR: rt::Operation = rt::Operation::new(
     "ExecuteStackRefactor",
     "POST",

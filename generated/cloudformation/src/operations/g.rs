@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Retrieves a generated template. If the template is in an code InProgress /code or code Pending /code status then the template returned will be the template when the template was last in a code Complete /code status. If the template has not yet been in a code Complete /code status then an empty template will be returned. /p
+/// Retrieves a generated template. If the template is in an `InProgress` or `Pending` status then the template returned will be the template when the template was last in a `Complete` status. If the template has not yet been in a `Complete` status then an empty template will be returned.
 pub static GET_GENERATED_TEMPLATE: rt::Operation = rt::Operation::new(
         "GetGeneratedTemplate",
         "POST",
@@ -12,7 +12,9 @@ pub static GET_GENERATED_TEMPLATE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::GENERATED_TEMPLATE_NOT_FOUND_EXCEPTION])
     .result_wrapper("GetGeneratedTemplateResult");
-/// p Retrieves detailed information and remediation guidance for a Hook invocation result. /p p If the Hook uses a KMS key to encrypt annotations, callers of the code GetHookResult /code operation must have code kms:Decrypt /code permissions. For more information, see a href="https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-kms-key-policy.html" KMS key policy and permissions for encrypting CloudFormation Hooks results at rest /a in the i CloudFormation Hooks User Guide /i . /p
+/// Retrieves detailed information and remediation guidance for a Hook invocation result.
+///
+/// If the Hook uses a KMS key to encrypt annotations, callers of the `GetHookResult` operation must have `kms:Decrypt` permissions. For more information, see [KMS key policy and permissions for encrypting CloudFormation Hooks results at rest](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-kms-key-policy.html) in the *CloudFormation Hooks User Guide*.
 pub static GET_HOOK_RESULT: rt::Operation = rt::Operation::new(
         "GetHookResult",
         "POST",
@@ -22,7 +24,7 @@ pub static GET_HOOK_RESULT: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::HOOK_RESULT_NOT_FOUND_EXCEPTION])
     .result_wrapper("GetHookResultResult");
-/// p Returns the stack policy for a specified stack. If a stack doesn't have a policy, a null value is returned. /p
+/// Returns the stack policy for a specified stack. If a stack doesn't have a policy, a null value is returned.
 pub static GET_STACK_POLICY: rt::Operation = rt::Operation::new(
         "GetStackPolicy",
         "POST",
@@ -31,7 +33,11 @@ pub static GET_STACK_POLICY: rt::Operation = rt::Operation::new(
         &t::GET_STACK_POLICY_OUTPUT,
     )
     .result_wrapper("GetStackPolicyResult");
-/// p Returns the template body for a specified stack. You can get the template for running or deleted stacks. /p p For deleted stacks, code GetTemplate /code returns the template for up to 90 days after the stack has been deleted. /p note p If the template doesn't exist, a code ValidationError /code is returned. /p /note
+/// Returns the template body for a specified stack. You can get the template for running or deleted stacks.
+///
+/// For deleted stacks, `GetTemplate` returns the template for up to 90 days after the stack has been deleted.
+///
+/// **Note:** If the template doesn't exist, a `ValidationError` is returned.
 pub static GET_TEMPLATE: rt::Operation = rt::Operation::new(
         "GetTemplate",
         "POST",
@@ -41,7 +47,11 @@ pub static GET_TEMPLATE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::CHANGE_SET_NOT_FOUND_EXCEPTION])
     .result_wrapper("GetTemplateResult");
-/// p Returns information about a new or existing template. The code GetTemplateSummary /code action is useful for viewing parameter information, such as default parameter values and parameter types, before you create or update a stack or StackSet. /p p You can use the code GetTemplateSummary /code action when you submit a template, or you can get template information for a StackSet, or a running or deleted stack. /p p For deleted stacks, code GetTemplateSummary /code returns the template information for up to 90 days after the stack has been deleted. If the template doesn't exist, a code ValidationError /code is returned. /p
+/// Returns information about a new or existing template. The `GetTemplateSummary` action is useful for viewing parameter information, such as default parameter values and parameter types, before you create or update a stack or StackSet.
+///
+/// You can use the `GetTemplateSummary` action when you submit a template, or you can get template information for a StackSet, or a running or deleted stack.
+///
+/// For deleted stacks, `GetTemplateSummary` returns the template information for up to 90 days after the stack has been deleted. If the template doesn't exist, a `ValidationError` is returned.
 pub static GET_TEMPLATE_SUMMARY: rt::Operation = rt::Operation::new(
         "GetTemplateSummary",
         "POST",

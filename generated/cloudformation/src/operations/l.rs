@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Returns the ID and status of each active change set for a stack. For example, CloudFormation lists change sets that are in the code CREATE IN PROGRESS /code or code CREATE PENDING /code state. /p
+/// Returns the ID and status of each active change set for a stack. For example, CloudFormation lists change sets that are in the `CREATE_IN_PROGRESS` or `CREATE_PENDING` state.
 pub static LIST_CHANGE_SETS: rt::Operation = rt::Operation::new(
         "ListChangeSets",
         "POST",
@@ -11,7 +11,9 @@ pub static LIST_CHANGE_SETS: rt::Operation = rt::Operation::new(
         &t::LIST_CHANGE_SETS_OUTPUT,
     )
     .result_wrapper("ListChangeSetsResult");
-/// p Lists all exported output values in the account and Region in which you call this action. Use this action to see the exported output values that you can import into other stacks. To import values, use the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html" Fn::ImportValue /a function. /p p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html" Get exported outputs from a deployed CloudFormation stack /a . /p
+/// Lists all exported output values in the account and Region in which you call this action. Use this action to see the exported output values that you can import into other stacks. To import values, use the [Fn::ImportValue](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html) function.
+///
+/// For more information, see [Get exported outputs from a deployed CloudFormation stack](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html).
 pub static LIST_EXPORTS: rt::Operation = rt::Operation::new(
         "ListExports",
         "POST",
@@ -20,7 +22,7 @@ pub static LIST_EXPORTS: rt::Operation = rt::Operation::new(
         &t::LIST_EXPORTS_OUTPUT,
     )
     .result_wrapper("ListExportsResult");
-/// p Lists your generated templates in this Region. /p
+/// Lists your generated templates in this Region.
 pub static LIST_GENERATED_TEMPLATES: rt::Operation = rt::Operation::new(
         "ListGeneratedTemplates",
         "POST",
@@ -29,7 +31,14 @@ pub static LIST_GENERATED_TEMPLATES: rt::Operation = rt::Operation::new(
         &t::LIST_GENERATED_TEMPLATES_OUTPUT,
     )
     .result_wrapper("ListGeneratedTemplatesResult");
-/// p Returns summaries of invoked Hooks. For more information, see a href="https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-view-invocations.html" View invocation summaries for CloudFormation Hooks /a in the i CloudFormation Hooks User Guide /i . /p p This operation supports the following parameter combinations: /p ul li p No parameters: Returns all Hook invocation summaries. /p /li li p code TypeArn /code only: Returns summaries for a specific Hook. /p /li li p code TypeArn /code and code Status /code : Returns summaries for a specific Hook filtered by status. /p /li li p code TargetId /code and code TargetType /code : Returns summaries for a specific Hook invocation target. /p /li /ul
+/// Returns summaries of invoked Hooks. For more information, see [View invocation summaries for CloudFormation Hooks](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-view-invocations.html) in the *CloudFormation Hooks User Guide*.
+///
+/// This operation supports the following parameter combinations:
+///
+/// - No parameters: Returns all Hook invocation summaries.
+/// - `TypeArn` only: Returns summaries for a specific Hook.
+/// - `TypeArn` and `Status`: Returns summaries for a specific Hook filtered by status.
+/// - `TargetId` and `TargetType`: Returns summaries for a specific Hook invocation target.
 pub static LIST_HOOK_RESULTS: rt::Operation = rt::Operation::new(
         "ListHookResults",
         "POST",
@@ -39,7 +48,9 @@ pub static LIST_HOOK_RESULTS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::HOOK_RESULT_NOT_FOUND_EXCEPTION])
     .result_wrapper("ListHookResultsResult");
-/// p Lists all stacks that are importing an exported output value. To modify or remove an exported output value, first use this action to see which stacks are using it. To see the exported output values in your account, see a ListExports /a . /p p For more information about importing an exported output value, see the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html" Fn::ImportValue /a function. /p
+/// Lists all stacks that are importing an exported output value. To modify or remove an exported output value, first use this action to see which stacks are using it. To see the exported output values in your account, see ListExports.
+///
+/// For more information about importing an exported output value, see the [Fn::ImportValue](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html) function.
 pub static LIST_IMPORTS: rt::Operation = rt::Operation::new(
         "ListImports",
         "POST",
@@ -48,7 +59,7 @@ pub static LIST_IMPORTS: rt::Operation = rt::Operation::new(
         &t::LIST_IMPORTS_OUTPUT,
     )
     .result_wrapper("ListImportsResult");
-/// p Lists the related resources for a list of resources from a resource scan. The response indicates whether each returned resource is already managed by CloudFormation. /p
+/// Lists the related resources for a list of resources from a resource scan. The response indicates whether each returned resource is already managed by CloudFormation.
 pub static LIST_RESOURCE_SCAN_RELATED_RESOURCES: rt::Operation = rt::Operation::new(
         "ListResourceScanRelatedResources",
         "POST",
@@ -60,7 +71,7 @@ pub static LIST_RESOURCE_SCAN_RELATED_RESOURCES: rt::Operation = rt::Operation::
         &[&t::RESOURCE_SCAN_NOT_FOUND_EXCEPTION, &t::RESOURCE_SCAN_IN_PROGRESS_EXCEPTION],
     )
     .result_wrapper("ListResourceScanRelatedResourcesResult");
-/// p Lists the resources from a resource scan. The results can be filtered by resource identifier, resource type prefix, tag key, and tag value. Only resources that match all specified filters are returned. The response indicates whether each returned resource is already managed by CloudFormation. /p
+/// Lists the resources from a resource scan. The results can be filtered by resource identifier, resource type prefix, tag key, and tag value. Only resources that match all specified filters are returned. The response indicates whether each returned resource is already managed by CloudFormation.
 pub static LIST_RESOURCE_SCAN_RESOURCES: rt::Operation = rt::Operation::new(
         "ListResourceScanResources",
         "POST",
@@ -72,7 +83,7 @@ pub static LIST_RESOURCE_SCAN_RESOURCES: rt::Operation = rt::Operation::new(
         &[&t::RESOURCE_SCAN_NOT_FOUND_EXCEPTION, &t::RESOURCE_SCAN_IN_PROGRESS_EXCEPTION],
     )
     .result_wrapper("ListResourceScanResourcesResult");
-/// p List the resource scans from newest to oldest. By default it will return up to 10 resource scans. /p
+/// List the resource scans from newest to oldest. By default it will return up to 10 resource scans.
 pub static LIST_RESOURCE_SCANS: rt::Operation = rt::Operation::new(
         "ListResourceScans",
         "POST",
@@ -81,7 +92,9 @@ pub static LIST_RESOURCE_SCANS: rt::Operation = rt::Operation::new(
         &t::LIST_RESOURCE_SCANS_OUTPUT,
     )
     .result_wrapper("ListResourceScansResult");
-/// p Returns drift information for resources in a stack instance. /p note p code ListStackInstanceResourceDrifts /code returns drift information for the most recent drift detection operation. If an operation is in progress, it may only return partial results. /p /note
+/// Returns drift information for resources in a stack instance.
+///
+/// **Note:** `ListStackInstanceResourceDrifts` returns drift information for the most recent drift detection operation. If an operation is in progress, it may only return partial results.
 pub static LIST_STACK_INSTANCE_RESOURCE_DRIFTS: rt::Operation = rt::Operation::new(
         "ListStackInstanceResourceDrifts",
         "POST",
@@ -97,7 +110,7 @@ pub static LIST_STACK_INSTANCE_RESOURCE_DRIFTS: rt::Operation = rt::Operation::n
         ],
     )
     .result_wrapper("ListStackInstanceResourceDriftsResult");
-/// p Returns summary information about stack instances that are associated with the specified StackSet. You can filter for stack instances that are associated with a specific Amazon Web Services account name or Region, or that have a specific status. /p
+/// Returns summary information about stack instances that are associated with the specified StackSet. You can filter for stack instances that are associated with a specific Amazon Web Services account name or Region, or that have a specific status.
 pub static LIST_STACK_INSTANCES: rt::Operation = rt::Operation::new(
         "ListStackInstances",
         "POST",
@@ -107,7 +120,7 @@ pub static LIST_STACK_INSTANCES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::STACK_SET_NOT_FOUND_EXCEPTION])
     .result_wrapper("ListStackInstancesResult");
-/// p Lists the stack refactor actions that will be taken after calling the a ExecuteStackRefactor /a action. /p
+/// Lists the stack refactor actions that will be taken after calling the ExecuteStackRefactor action.
 pub static LIST_STACK_REFACTOR_ACTIONS: rt::Operation = rt::Operation::new(
         "ListStackRefactorActions",
         "POST",
@@ -116,7 +129,7 @@ pub static LIST_STACK_REFACTOR_ACTIONS: rt::Operation = rt::Operation::new(
         &t::LIST_STACK_REFACTOR_ACTIONS_OUTPUT,
     )
     .result_wrapper("ListStackRefactorActionsResult");
-/// p Lists all account stack refactor operations and their statuses. /p
+/// Lists all account stack refactor operations and their statuses.
 pub static LIST_STACK_REFACTORS: rt::Operation = rt::Operation::new(
         "ListStackRefactors",
         "POST",
@@ -125,7 +138,9 @@ pub static LIST_STACK_REFACTORS: rt::Operation = rt::Operation::new(
         &t::LIST_STACK_REFACTORS_OUTPUT,
     )
     .result_wrapper("ListStackRefactorsResult");
-/// p Returns descriptions of all resources of the specified stack. /p p For deleted stacks, ListStackResources returns resource information for up to 90 days after the stack has been deleted. /p
+/// Returns descriptions of all resources of the specified stack.
+///
+/// For deleted stacks, ListStackResources returns resource information for up to 90 days after the stack has been deleted.
 pub static LIST_STACK_RESOURCES: rt::Operation = rt::Operation::new(
         "ListStackResources",
         "POST",
@@ -134,7 +149,7 @@ pub static LIST_STACK_RESOURCES: rt::Operation = rt::Operation::new(
         &t::LIST_STACK_RESOURCES_OUTPUT,
     )
     .result_wrapper("ListStackResourcesResult");
-/// p Returns summary information about deployment targets for a StackSet. /p
+/// Returns summary information about deployment targets for a StackSet.
 pub static LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS: rt::Operation = rt::Operation::new(
         "ListStackSetAutoDeploymentTargets",
         "POST",
@@ -144,7 +159,9 @@ pub static LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS: rt::Operation = rt::Operation
     )
     .errors(&[&t::STACK_SET_NOT_FOUND_EXCEPTION])
     .result_wrapper("ListStackSetAutoDeploymentTargetsResult");
-/// p Returns summary information about the results of a StackSet operation. /p note p This API provides i eventually consistent /i reads meaning it may take some time but will eventually return the most up-to-date data. /p /note
+/// Returns summary information about the results of a StackSet operation.
+///
+/// **Note:** This API provides *eventually consistent* reads meaning it may take some time but will eventually return the most up-to-date data.
 pub static LIST_STACK_SET_OPERATION_RESULTS: rt::Operation = rt::Operation::new(
         "ListStackSetOperationResults",
         "POST",
@@ -154,7 +171,9 @@ pub static LIST_STACK_SET_OPERATION_RESULTS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::STACK_SET_NOT_FOUND_EXCEPTION, &t::OPERATION_NOT_FOUND_EXCEPTION])
     .result_wrapper("ListStackSetOperationResultsResult");
-/// p Returns summary information about operations performed on a StackSet. /p note p This API provides i eventually consistent /i reads meaning it may take some time but will eventually return the most up-to-date data. /p /note
+/// Returns summary information about operations performed on a StackSet.
+///
+/// **Note:** This API provides *eventually consistent* reads meaning it may take some time but will eventually return the most up-to-date data.
 pub static LIST_STACK_SET_OPERATIONS: rt::Operation = rt::Operation::new(
         "ListStackSetOperations",
         "POST",
@@ -164,7 +183,13 @@ pub static LIST_STACK_SET_OPERATIONS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::STACK_SET_NOT_FOUND_EXCEPTION])
     .result_wrapper("ListStackSetOperationsResult");
-/// p Returns summary information about StackSets that are associated with the user. /p note p This API provides i strongly consistent /i reads meaning it will always return the most up-to-date data. /p /note ul li p Self-managed permissions If you set the code CallAs /code parameter to code SELF /code while signed in to your Amazon Web Services account, code ListStackSets /code returns all self-managed StackSets in your Amazon Web Services account. /p /li li p Service-managed permissions If you set the code CallAs /code parameter to code SELF /code while signed in to the organization's management account, code ListStackSets /code returns all StackSets in the management account. /p /li li p Service-managed permissions If you set the code CallAs /code parameter to code DELEGATED ADMIN /code while signed in to your member account, code ListStackSets /code returns all StackSets with service-managed permissions in the management account. /p /li /ul
+/// Returns summary information about StackSets that are associated with the user.
+///
+/// **Note:** This API provides *strongly consistent* reads meaning it will always return the most up-to-date data.
+///
+/// - \[Self-managed permissions\] If you set the `CallAs` parameter to `SELF` while signed in to your Amazon Web Services account, `ListStackSets` returns all self-managed StackSets in your Amazon Web Services account.
+/// - \[Service-managed permissions\] If you set the `CallAs` parameter to `SELF` while signed in to the organization's management account, `ListStackSets` returns all StackSets in the management account.
+/// - \[Service-managed permissions\] If you set the `CallAs` parameter to `DELEGATED_ADMIN` while signed in to your member account, `ListStackSets` returns all StackSets with service-managed permissions in the management account.
 pub static LIST_STACK_SETS: rt::Operation = rt::Operation::new(
         "ListStackSets",
         "POST",
@@ -173,7 +198,7 @@ pub static LIST_STACK_SETS: rt::Operation = rt::Operation::new(
         &t::LIST_STACK_SETS_OUTPUT,
     )
     .result_wrapper("ListStackSetsResult");
-/// p Returns the summary information for stacks whose status matches the specified code StackStatusFilter /code . Summary information for stacks that have been deleted is kept for 90 days after the stack is deleted. If no code StackStatusFilter /code is specified, summary information for all stacks is returned (including existing stacks and stacks that have been deleted). /p
+/// Returns the summary information for stacks whose status matches the specified `StackStatusFilter`. Summary information for stacks that have been deleted is kept for 90 days after the stack is deleted. If no `StackStatusFilter` is specified, summary information for all stacks is returned (including existing stacks and stacks that have been deleted).
 pub static LIST_STACKS: rt::Operation = rt::Operation::new(
         "ListStacks",
         "POST",
@@ -182,7 +207,7 @@ pub static LIST_STACKS: rt::Operation = rt::Operation::new(
         &t::LIST_STACKS_OUTPUT,
     )
     .result_wrapper("ListStacksResult");
-/// p Returns a list of registration tokens for the specified extension(s). /p
+/// Returns a list of registration tokens for the specified extension(s).
 pub static LIST_TYPE_REGISTRATIONS: rt::Operation = rt::Operation::new(
         "ListTypeRegistrations",
         "POST",
@@ -193,7 +218,7 @@ pub static LIST_TYPE_REGISTRATIONS: rt::Operation = rt::Operation::new(
     .errors(&[&t::CFN_REGISTRY_EXCEPTION])
     .flags(rt::IDEMPOTENT)
     .result_wrapper("ListTypeRegistrationsResult");
-/// p Returns summary information about the versions of an extension. /p
+/// Returns summary information about the versions of an extension.
 pub static LIST_TYPE_VERSIONS: rt::Operation = rt::Operation::new(
         "ListTypeVersions",
         "POST",
@@ -204,7 +229,7 @@ pub static LIST_TYPE_VERSIONS: rt::Operation = rt::Operation::new(
     .errors(&[&t::CFN_REGISTRY_EXCEPTION])
     .flags(rt::IDEMPOTENT)
     .result_wrapper("ListTypeVersionsResult");
-/// p Returns summary information about all extensions, including your private resource types, modules, and Hooks as well as all public extensions from Amazon Web Services and third-party publishers. /p
+/// Returns summary information about all extensions, including your private resource types, modules, and Hooks as well as all public extensions from Amazon Web Services and third-party publishers.
 pub static LIST_TYPES: rt::Operation = rt::Operation::new(
         "ListTypes",
         "POST",

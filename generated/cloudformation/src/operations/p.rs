@@ -2,7 +2,9 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Publishes the specified extension to the CloudFormation registry as a public extension in this Region. Public extensions are available for use by all CloudFormation users. For more information about publishing extensions, see a href="https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html" Publishing extensions to make them available for public use /a in the i CloudFormation Command Line Interface (CLI) User Guide /i . /p p To publish an extension, you must be registered as a publisher with CloudFormation. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API RegisterPublisher.html" RegisterPublisher /a . /p
+/// Publishes the specified extension to the CloudFormation registry as a public extension in this Region. Public extensions are available for use by all CloudFormation users. For more information about publishing extensions, see [Publishing extensions to make them available for public use](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html) in the *CloudFormation Command Line Interface (CLI) User Guide*.
+///
+/// To publish an extension, you must be registered as a publisher with CloudFormation. For more information, see [RegisterPublisher](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RegisterPublisher.html).
 pub static PUBLISH_TYPE: rt::Operation = rt::Operation::new(
         "PublishType",
         "POST",

@@ -2,7 +2,11 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Assigns an alias to an existing stack. An alias is an alternative name for a stack that can be used in place of the stack name in any CloudFormation API call that accepts the code StackName /code parameter. This enables you to effectively rename a stack without recreating it. /p p After setting an alias, both the original stack name and the alias resolve to the same stack. Setting an alias does not change the stack's ARN, physical resource IDs, or any deployed resources. /p note p Each stack can have at most one alias. To change a stack's alias, first remove the existing alias using a RemoveAlias /a , then set a new one. /p /note
+/// Assigns an alias to an existing stack. An alias is an alternative name for a stack that can be used in place of the stack name in any CloudFormation API call that accepts the `StackName` parameter. This enables you to effectively rename a stack without recreating it.
+///
+/// After setting an alias, both the original stack name and the alias resolve to the same stack. Setting an alias does not change the stack's ARN, physical resource IDs, or any deployed resources.
+///
+/// **Note:** Each stack can have at most one alias. To change a stack's alias, first remove the existing alias using RemoveAlias, then set a new one.
 pub static SET_ALIAS: rt::Operation = rt::Operation::new(
         "SetAlias",
         "POST",
@@ -11,7 +15,7 @@ pub static SET_ALIAS: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::LIMIT_EXCEEDED_EXCEPTION, &t::ALREADY_EXISTS_EXCEPTION]);
-/// p Sets a stack policy for a specified stack. /p
+/// Sets a stack policy for a specified stack.
 pub static SET_STACK_POLICY: rt::Operation = rt::Operation::new(
     "SetStackPolicy",
     "POST",
@@ -19,7 +23,15 @@ pub static SET_STACK_POLICY: rt::Operation = rt::Operation::new(
     &t::SET_STACK_POLICY_INPUT,
     &rt::UNIT,
 );
-/// p Specifies the configuration data for a CloudFormation extension, such as a resource or Hook, in the given account and Region. /p p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html" Edit configuration data for extensions in your account /a in the i CloudFormation User Guide /i . /p p To view the current configuration data for an extension, refer to the code ConfigurationSchema /code element of a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API DescribeType.html" DescribeType /a . /p important p It's strongly recommended that you use dynamic references to restrict sensitive configuration definitions, such as third-party credentials. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html" Specify values stored in other services using dynamic references /a in the i CloudFormation User Guide /i . /p /important p For more information about setting the configuration data for resource types, see a href="https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-model.html#resource-type-howto-configuration" Defining the account-level configuration of an extension /a in the i CloudFormation Command Line Interface (CLI) User Guide /i . For more information about setting the configuration data for Hooks, see the a href="https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/what-is-cloudformation-hooks.html" CloudFormation Hooks User Guide /a . /p
+/// Specifies the configuration data for a CloudFormation extension, such as a resource or Hook, in the given account and Region.
+///
+/// For more information, see [Edit configuration data for extensions in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html) in the *CloudFormation User Guide*.
+///
+/// To view the current configuration data for an extension, refer to the `ConfigurationSchema` element of [DescribeType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeType.html).
+///
+/// **Important:** It's strongly recommended that you use dynamic references to restrict sensitive configuration definitions, such as third-party credentials. For more information, see [Specify values stored in other services using dynamic references](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html) in the *CloudFormation User Guide*.
+///
+/// For more information about setting the configuration data for resource types, see [Defining the account-level configuration of an extension](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-model.html#resource-type-howto-configuration) in the *CloudFormation Command Line Interface (CLI) User Guide*. For more information about setting the configuration data for Hooks, see the [CloudFormation Hooks User Guide](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/what-is-cloudformation-hooks.html).
 pub static SET_TYPE_CONFIGURATION: rt::Operation = rt::Operation::new(
         "SetTypeConfiguration",
         "POST",
@@ -29,7 +41,7 @@ pub static SET_TYPE_CONFIGURATION: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::CFN_REGISTRY_EXCEPTION, &t::TYPE_NOT_FOUND_EXCEPTION])
     .result_wrapper("SetTypeConfigurationResult");
-/// p Specify the default version of an extension. The default version of an extension will be used in CloudFormation operations. /p
+/// Specify the default version of an extension. The default version of an extension will be used in CloudFormation operations.
 pub static SET_TYPE_DEFAULT_VERSION: rt::Operation = rt::Operation::new(
         "SetTypeDefaultVersion",
         "POST",
@@ -40,7 +52,7 @@ pub static SET_TYPE_DEFAULT_VERSION: rt::Operation = rt::Operation::new(
     .errors(&[&t::CFN_REGISTRY_EXCEPTION, &t::TYPE_NOT_FOUND_EXCEPTION])
     .flags(rt::IDEMPOTENT)
     .result_wrapper("SetTypeDefaultVersionResult");
-/// p Sends a signal to the specified resource with a success or failure status. You can use the code SignalResource /code operation in conjunction with a creation policy or update policy. CloudFormation doesn't proceed with a stack creation or update until resources receive the required number of signals or the timeout period is exceeded. The code SignalResource /code operation is useful in cases where you want to send signals from anywhere other than an Amazon EC2 instance. /p
+/// Sends a signal to the specified resource with a success or failure status. You can use the `SignalResource` operation in conjunction with a creation policy or update policy. CloudFormation doesn't proceed with a stack creation or update until resources receive the required number of signals or the timeout period is exceeded. The `SignalResource` operation is useful in cases where you want to send signals from anywhere other than an Amazon EC2 instance.
 pub static SIGNAL_RESOURCE: rt::Operation = rt::Operation::new(
     "SignalResource",
     "POST",
@@ -48,7 +60,7 @@ pub static SIGNAL_RESOURCE: rt::Operation = rt::Operation::new(
     &t::SIGNAL_RESOURCE_INPUT,
     &rt::UNIT,
 );
-/// p Starts a scan of the resources in this account in this Region. You can the status of a scan using the code ListResourceScans /code API action. /p
+/// Starts a scan of the resources in this account in this Region. You can the status of a scan using the `ListResourceScans` API action.
 pub static START_RESOURCE_SCAN: rt::Operation = rt::Operation::new(
         "StartResourceScan",
         "POST",
@@ -63,7 +75,7 @@ pub static START_RESOURCE_SCAN: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("StartResourceScanResult");
-/// p Stops an in-progress operation on a StackSet and its associated stack instances. StackSets will cancel all the unstarted stack instance deployments and wait for those are in-progress to complete. /p
+/// Stops an in-progress operation on a StackSet and its associated stack instances. StackSets will cancel all the unstarted stack instance deployments and wait for those are in-progress to complete.
 pub static STOP_STACK_SET_OPERATION: rt::Operation = rt::Operation::new(
         "StopStackSetOperation",
         "POST",

@@ -7,12 +7,23 @@ rt::string_enum! {
     pub enum AccountFilterType { None = "NONE", Intersection = "INTERSECTION", Difference
     = "DIFFERENCE", Union = "UNION" }
 }
-/// p Structure that contains the results of the account gate function which CloudFormation invokes, if present, before proceeding with a StackSet operation in an account and Region. /p p For each account and Region, CloudFormation lets you specify a Lambda function that encapsulates any requirements that must be met before CloudFormation can proceed with a StackSet operation in that account and Region. CloudFormation invokes the function each time a StackSet operation is requested for that account and Region; if the function returns code FAILED /code , CloudFormation cancels the operation in that account and Region, and sets the StackSet operation result status for that account and Region to code FAILED /code . /p p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-account-gating.html" Prevent failed StackSets deployments using target account gates /a in the i CloudFormation User Guide /i . /p
+/// Structure that contains the results of the account gate function which CloudFormation invokes, if present, before proceeding with a StackSet operation in an account and Region.
+///
+/// For each account and Region, CloudFormation lets you specify a Lambda function that encapsulates any requirements that must be met before CloudFormation can proceed with a StackSet operation in that account and Region. CloudFormation invokes the function each time a StackSet operation is requested for that account and Region; if the function returns `FAILED`, CloudFormation cancels the operation in that account and Region, and sets the StackSet operation result status for that account and Region to `FAILED`.
+///
+/// For more information, see [Prevent failed StackSets deployments using target account gates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-account-gating.html) in the *CloudFormation User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccountGateResult {
-    /// p The status of the account gate function. /p ul li p code SUCCEEDED /code : The account gate function has determined that the account and Region passes any requirements for a StackSet operation to occur. CloudFormation proceeds with the stack operation in that account and Region. /p /li li p code FAILED /code : The account gate function has determined that the account and Region doesn't meet the requirements for a StackSet operation to occur. CloudFormation cancels the StackSet operation in that account and Region, and sets the StackSet operation result status for that account and Region to code FAILED /code . /p /li li p code SKIPPED /code : CloudFormation has skipped calling the account gate function for this account and Region, for one of the following reasons: /p ul li p An account gate function hasn't been specified for the account and Region. CloudFormation proceeds with the StackSet operation in this account and Region. /p /li li p The code AWSCloudFormationStackSetExecutionRole /code of the administration account lacks permissions to invoke the function. CloudFormation proceeds with the StackSet operation in this account and Region. /p /li li p Either no action is necessary, or no action is possible, on the stack. CloudFormation skips the StackSet operation in this account and Region. /p /li /ul /li /ul
+    /// The status of the account gate function.
+    ///
+    /// - `SUCCEEDED`: The account gate function has determined that the account and Region passes any requirements for a StackSet operation to occur. CloudFormation proceeds with the stack operation in that account and Region.
+    /// - `FAILED`: The account gate function has determined that the account and Region doesn't meet the requirements for a StackSet operation to occur. CloudFormation cancels the StackSet operation in that account and Region, and sets the StackSet operation result status for that account and Region to `FAILED`.
+    /// - `SKIPPED`: CloudFormation has skipped calling the account gate function for this account and Region, for one of the following reasons:
+    ///   - An account gate function hasn't been specified for the account and Region. CloudFormation proceeds with the StackSet operation in this account and Region.
+    ///   - The `AWSCloudFormationStackSetExecutionRole` of the administration account lacks permissions to invoke the function. CloudFormation proceeds with the StackSet operation in this account and Region.
+    ///   - Either no action is necessary, or no action is possible, on the stack. CloudFormation skips the StackSet operation in this account and Region.
     pub status: Option<AccountGateStatus>,
-    /// p The reason for the account gate status assigned to this account and Region for the StackSet operation. /p
+    /// The reason for the account gate status assigned to this account and Region for the StackSet operation.
     pub status_reason: Option<String>,
 }
 rt::structure!(AccountGateResult, ACCOUNT_GATE_RESULT, 0 => status, 1 => status_reason);
@@ -24,12 +35,22 @@ rt::string_enum! {
     pub enum AccountGateStatus { Succeeded = "SUCCEEDED", Failed = "FAILED", Skipped =
     "SKIPPED" }
 }
-/// p Describes the current CloudFormation limits for your account. /p p CloudFormation has the following limits per account: /p ul li p Number of concurrent resources /p /li li p Number of stacks /p /li li p Number of stack outputs /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html" Understand CloudFormation quotas /a in the i CloudFormation User Guide /i . /p
+/// Describes the current CloudFormation limits for your account.
+///
+/// CloudFormation has the following limits per account:
+///
+/// - Number of concurrent resources
+/// - Number of stacks
+/// - Number of stack outputs
+///
+/// For more information, see [Understand CloudFormation quotas](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html) in the *CloudFormation User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccountLimit {
-    /// p The name of the account limit. /p p Values: code ConcurrentResourcesLimit /code | code StackLimit /code | code StackOutputsLimit /code /p
+    /// The name of the account limit.
+    ///
+    /// Values: `ConcurrentResourcesLimit` \| `StackLimit` \| `StackOutputsLimit`
     pub name: Option<String>,
-    /// p The value that's associated with the account limit name. /p
+    /// The value that's associated with the account limit name.
     pub value: Option<i32>,
 }
 rt::structure!(AccountLimit, ACCOUNT_LIMIT, 0 => name, 1 => value);
@@ -61,25 +82,42 @@ pub static ACTIVATE_ORGANIZATIONS_ACCESS_OUTPUT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ActivateTypeInput {
-    /// p The extension type. /p p Conditional: You must specify code PublicTypeArn /code , or code TypeName /code , code Type /code , and code PublisherId /code . /p
+    /// The extension type.
+    ///
+    /// Conditional: You must specify `PublicTypeArn`, or `TypeName`, `Type`, and `PublisherId`.
     pub type_: Option<ThirdPartyType>,
-    /// p The Amazon Resource Name (ARN) of the public extension. /p p Conditional: You must specify code PublicTypeArn /code , or code TypeName /code , code Type /code , and code PublisherId /code . /p
+    /// The Amazon Resource Name (ARN) of the public extension.
+    ///
+    /// Conditional: You must specify `PublicTypeArn`, or `TypeName`, `Type`, and `PublisherId`.
     pub public_type_arn: Option<String>,
-    /// p The ID of the extension publisher. /p p Conditional: You must specify code PublicTypeArn /code , or code TypeName /code , code Type /code , and code PublisherId /code . /p
+    /// The ID of the extension publisher.
+    ///
+    /// Conditional: You must specify `PublicTypeArn`, or `TypeName`, `Type`, and `PublisherId`.
     pub publisher_id: Option<String>,
-    /// p The name of the extension. /p p Conditional: You must specify code PublicTypeArn /code , or code TypeName /code , code Type /code , and code PublisherId /code . /p
+    /// The name of the extension.
+    ///
+    /// Conditional: You must specify `PublicTypeArn`, or `TypeName`, `Type`, and `PublisherId`.
     pub type_name: Option<String>,
-    /// p An alias to assign to the public extension in this account and Region. If you specify an alias for the extension, CloudFormation treats the alias as the extension type name within this account and Region. You must use the alias to refer to the extension in your templates, API calls, and CloudFormation console. /p p An extension alias must be unique within a given account and Region. You can activate the same public resource multiple times in the same account and Region, using different type name aliases. /p
+    /// An alias to assign to the public extension in this account and Region. If you specify an alias for the extension, CloudFormation treats the alias as the extension type name within this account and Region. You must use the alias to refer to the extension in your templates, API calls, and CloudFormation console.
+    ///
+    /// An extension alias must be unique within a given account and Region. You can activate the same public resource multiple times in the same account and Region, using different type name aliases.
     pub type_name_alias: Option<String>,
-    /// p Whether to automatically update the extension in this account and Region when a new i minor /i version is published by the extension publisher. Major versions released by the publisher must be manually updated. /p p The default is code true /code . /p
+    /// Whether to automatically update the extension in this account and Region when a new *minor* version is published by the extension publisher. Major versions released by the publisher must be manually updated.
+    ///
+    /// The default is `true`.
     pub auto_update: Option<bool>,
-    /// p Contains logging configuration information for an extension. /p
+    /// Contains logging configuration information for an extension.
     pub logging_config: Option<LoggingConfig>,
-    /// p The name of the IAM execution role to use to activate the extension. /p
+    /// The name of the IAM execution role to use to activate the extension.
     pub execution_role_arn: Option<String>,
-    /// p Manually updates a previously-activated type to a new major or minor version, if available. You can also use this parameter to update the value of code AutoUpdate /code . /p ul li p code MAJOR /code : CloudFormation updates the extension to the newest major version, if one is available. /p /li li p code MINOR /code : CloudFormation updates the extension to the newest minor version, if one is available. /p /li /ul
+    /// Manually updates a previously-activated type to a new major or minor version, if available. You can also use this parameter to update the value of `AutoUpdate`.
+    ///
+    /// - `MAJOR`: CloudFormation updates the extension to the newest major version, if one is available.
+    /// - `MINOR`: CloudFormation updates the extension to the newest minor version, if one is available.
     pub version_bump: Option<VersionBump>,
-    /// p The major version of this extension you want to activate, if multiple major versions are available. The default is the latest major version. CloudFormation uses the latest available i minor /i version of the major version selected. /p p You can specify code MajorVersion /code or code VersionBump /code , but not both. /p
+    /// The major version of this extension you want to activate, if multiple major versions are available. The default is the latest major version. CloudFormation uses the latest available *minor* version of the major version selected.
+    ///
+    /// You can specify `MajorVersion` or `VersionBump`, but not both.
     pub major_version: Option<i64>,
 }
 rt::structure!(
@@ -104,7 +142,7 @@ pub static ACTIVATE_TYPE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ActivateTypeOutput {
-    /// p The Amazon Resource Name (ARN) of the activated extension in this account and Region. /p
+    /// The Amazon Resource Name (ARN) of the activated extension in this account and Region.
     pub arn: Option<String>,
 }
 rt::structure!(ActivateTypeOutput, ACTIVATE_TYPE_OUTPUT, 0 => arn);
@@ -119,7 +157,7 @@ pub static ALLOWED_VALUES: rt::Schema = rt::Schema::list(
     "AllowedValues",
     &[rt::m("member", &rt::STRING)],
 );
-/// p The resource with the name requested already exists. /p
+/// The resource with the name requested already exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct AlreadyExistsException {}
 rt::structure!(AlreadyExistsException, ALREADY_EXISTS_EXCEPTION);
@@ -128,20 +166,22 @@ pub static ALREADY_EXISTS_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("AlreadyExistsException"));
-/// p The code Annotation /code data type. /p p A code GetHookResult /code call returns detailed information and remediation guidance from Control Tower, Guard, Lambda, or custom Hooks for a Hook invocation result. /p
+/// The `Annotation` data type.
+///
+/// A `GetHookResult` call returns detailed information and remediation guidance from Control Tower, Guard, Lambda, or custom Hooks for a Hook invocation result.
 #[derive(Clone, Default, PartialEq)]
 pub struct Annotation {
-    /// p An identifier for the evaluation logic that was used when invoking the Hook. For Control Tower, this is the control ID. For Guard, this is the rule ID. For Lambda and custom Hooks, this is a user-defined identifier. /p
+    /// An identifier for the evaluation logic that was used when invoking the Hook. For Control Tower, this is the control ID. For Guard, this is the rule ID. For Lambda and custom Hooks, this is a user-defined identifier.
     pub annotation_name: Option<String>,
-    /// p The status of the Hook invocation from the downstream service. /p
+    /// The status of the Hook invocation from the downstream service.
     pub status: Option<AnnotationStatus>,
-    /// p The explanation for the specific status assigned to this Hook invocation. For example, "Bucket does not block public access". /p
+    /// The explanation for the specific status assigned to this Hook invocation. For example, "Bucket does not block public access".
     pub status_message: Option<String>,
-    /// p Suggests what to change if your Hook returns a code FAILED /code status. For example, "Block public access to the bucket". /p
+    /// Suggests what to change if your Hook returns a `FAILED` status. For example, "Block public access to the bucket".
     pub remediation_message: Option<String>,
-    /// p A URL that you can access for additional remediation guidance. /p
+    /// A URL that you can access for additional remediation guidance.
     pub remediation_link: Option<String>,
-    /// p The relative risk associated with any violations of this type. /p
+    /// The relative risk associated with any violations of this type.
     pub severity_level: Option<AnnotationSeverityLevel>,
 }
 rt::structure!(
@@ -175,14 +215,14 @@ rt::string_enum! {
     pub enum AttributeChangeType { Add = "Add", Remove = "Remove", Modify = "Modify",
     SyncWithActual = "SyncWithActual" }
 }
-/// p Describes whether StackSets automatically deploys to Organizations accounts that are added to a target organization or organizational unit (OU). For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html" Enable or disable automatic deployments for StackSets in Organizations /a in the i CloudFormation User Guide /i . /p
+/// Describes whether StackSets automatically deploys to Organizations accounts that are added to a target organization or organizational unit (OU). For more information, see [Enable or disable automatic deployments for StackSets in Organizations](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html) in the *CloudFormation User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct AutoDeployment {
-    /// p If set to code true /code , StackSets automatically deploys additional stack instances to Organizations accounts that are added to a target organization or organizational unit (OU) in the specified Regions. If an account is removed from a target organization or OU, StackSets deletes stack instances from the account in the specified Regions. /p
+    /// If set to `true`, StackSets automatically deploys additional stack instances to Organizations accounts that are added to a target organization or organizational unit (OU) in the specified Regions. If an account is removed from a target organization or OU, StackSets deletes stack instances from the account in the specified Regions.
     pub enabled: Option<bool>,
-    /// p If set to code true /code , stack resources are retained when an account is removed from a target organization or OU. If set to code false /code , stack resources are deleted. Specify only if code Enabled /code is set to code True /code . /p
+    /// If set to `true`, stack resources are retained when an account is removed from a target organization or OU. If set to `false`, stack resources are deleted. Specify only if `Enabled` is set to `True`.
     pub retain_stacks_on_account_removal: Option<bool>,
-    /// p A list of StackSet ARNs that this StackSet depends on for auto-deployment operations. When auto-deployment is triggered, operations will be sequenced to ensure all dependencies complete successfully before this StackSet's operation begins. /p
+    /// A list of StackSet ARNs that this StackSet depends on for auto-deployment operations. When auto-deployment is triggered, operations will be sequenced to ensure all dependencies complete successfully before this StackSet's operation begins.
     pub depends_on: Option<Vec<String>>,
 }
 rt::structure!(

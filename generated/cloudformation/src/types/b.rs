@@ -3,14 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Detailed information concerning an error generated during the setting of configuration data for a CloudFormation extension. /p
+/// Detailed information concerning an error generated during the setting of configuration data for a CloudFormation extension.
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchDescribeTypeConfigurationsError {
-    /// p The error code. /p
+    /// The error code.
     pub error_code: Option<String>,
-    /// p The error message. /p
+    /// The error message.
     pub error_message: Option<String>,
-    /// p Identifying information for the configuration of a CloudFormation extension. /p
+    /// Identifying information for the configuration of a CloudFormation extension.
     pub type_configuration_identifier: Option<TypeConfigurationIdentifier>,
 }
 rt::structure!(
@@ -31,7 +31,7 @@ pub static BATCH_DESCRIBE_TYPE_CONFIGURATIONS_ERRORS: rt::Schema = rt::Schema::l
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchDescribeTypeConfigurationsInput {
-    /// p The list of identifiers for the desired extension configurations. /p
+    /// The list of identifiers for the desired extension configurations.
     pub type_configuration_identifiers: Vec<TypeConfigurationIdentifier>,
 }
 rt::structure!(
@@ -47,11 +47,11 @@ pub static BATCH_DESCRIBE_TYPE_CONFIGURATIONS_INPUT: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchDescribeTypeConfigurationsOutput {
-    /// p A list of information concerning any errors generated during the setting of the specified configurations. /p
+    /// A list of information concerning any errors generated during the setting of the specified configurations.
     pub errors: Option<Vec<BatchDescribeTypeConfigurationsError>>,
-    /// p A list of any of the specified extension configurations that CloudFormation could not process for any reason. /p
+    /// A list of any of the specified extension configurations that CloudFormation could not process for any reason.
     pub unprocessed_type_configurations: Option<Vec<TypeConfigurationIdentifier>>,
-    /// p A list of any of the specified extension configurations from the CloudFormation registry. /p
+    /// A list of any of the specified extension configurations from the CloudFormation registry.
     pub type_configurations: Option<Vec<TypeConfigurationDetails>>,
 }
 rt::structure!(

@@ -3,10 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p An error occurred during a CloudFormation registry operation. /p
+/// An error occurred during a CloudFormation registry operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct CfnRegistryException {
-    /// p A message with details about the error that occurred. /p
+    /// A message with details about the error that occurred.
     pub message: Option<String>,
 }
 rt::structure!(CfnRegistryException, CFN_REGISTRY_EXCEPTION, 0 => message);
@@ -18,12 +18,18 @@ pub static CFN_REGISTRY_EXCEPTION: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum CallAs { SelfValue = "SELF", DelegatedAdmin = "DELEGATED_ADMIN" }
 }
-/// p The input for the a CancelUpdateStack /a action. /p
+/// The input for the CancelUpdateStack action.
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelUpdateStackInput {
-    /// note p If you don't pass a parameter to code StackName /code , the API returns a response that describes all resources in the account. /p p The IAM policy below can be added to IAM policies when you want to limit resource-level permissions and avoid returning a response when no parameter is sent in the request: /p p code { "Version": "2012-10-17", "Statement": { "Effect": "Deny", "Action": "cloudformation:DescribeStacks", "NotResource": "arn:aws:cloudformation: : :stack/ / " } } /code /p /note p The name or the unique stack ID that's associated with the stack. /p
+    /// **Note:** If you don't pass a parameter to `StackName`, the API returns a response that describes all resources in the account.
+    ///
+    /// The IAM policy below can be added to IAM policies when you want to limit resource-level permissions and avoid returning a response when no parameter is sent in the request:
+    ///
+    /// `{ "Version": "2012-10-17", "Statement": [{ "Effect": "Deny", "Action": "cloudformation:DescribeStacks", "NotResource": "arn:aws:cloudformation:*:*:stack/*/*" }] }`
+    ///
+    /// The name or the unique stack ID that's associated with the stack.
     pub stack_name: String,
-    /// p A unique identifier for this code CancelUpdateStack /code request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to cancel an update on a stack with the same name. You might retry code CancelUpdateStack /code requests to ensure that CloudFormation successfully received them. /p
+    /// A unique identifier for this `CancelUpdateStack` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to cancel an update on a stack with the same name. You might retry `CancelUpdateStack` requests to ensure that CloudFormation successfully received them.
     pub client_request_token: Option<String>,
 }
 rt::structure!(
@@ -49,14 +55,16 @@ rt::string_enum! {
     pub enum Category { Registered = "REGISTERED", Activated = "ACTIVATED", ThirdParty =
     "THIRD_PARTY", AwsTypes = "AWS_TYPES" }
 }
-/// p The code Change /code structure describes the changes CloudFormation will perform if you execute the change set. /p
+/// The `Change` structure describes the changes CloudFormation will perform if you execute the change set.
 #[derive(Clone, Default, PartialEq)]
 pub struct Change {
-    /// p The type of entity that CloudFormation changes. /p ul li p code Resource /code This change is for a resource. /p /li /ul
+    /// The type of entity that CloudFormation changes.
+    ///
+    /// - `Resource` This change is for a resource.
     pub type_: Option<ChangeType>,
-    /// p Is either code null /code , if no Hooks invoke for the resource, or contains the number of Hooks that will invoke for the resource. /p
+    /// Is either `null`, if no Hooks invoke for the resource, or contains the number of Hooks that will invoke for the resource.
     pub hook_invocation_count: Option<i32>,
-    /// p A code ResourceChange /code structure that describes the resource and action that CloudFormation will perform. /p
+    /// A `ResourceChange` structure that describes the resource and action that CloudFormation will perform.
     pub resource_change: Option<ResourceChange>,
 }
 rt::structure!(
@@ -74,20 +82,33 @@ rt::string_enum! {
     pub enum ChangeAction { Add = "Add", Modify = "Modify", Remove = "Remove", Import =
     "Import", Dynamic = "Dynamic", SyncWithActual = "SyncWithActual" }
 }
-/// p Specifies the resource, the Hook, and the Hook version to be invoked. /p
+/// Specifies the resource, the Hook, and the Hook version to be invoked.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeSetHook {
-    /// p The specific point in the provisioning process where the Hook is invoked. /p
+    /// The specific point in the provisioning process where the Hook is invoked.
     pub invocation_point: Option<HookInvocationPoint>,
-    /// p Specify the Hook failure mode for non-compliant resources in the followings ways. /p ul li p code FAIL /code Stops provisioning resources. /p /li li p code WARN /code Allows provisioning to continue with a warning message. /p /li /ul
+    /// Specify the Hook failure mode for non-compliant resources in the followings ways.
+    ///
+    /// - `FAIL` Stops provisioning resources.
+    /// - `WARN` Allows provisioning to continue with a warning message.
     pub failure_mode: Option<HookFailureMode>,
-    /// p The unique name for your Hook. Specifies a three-part namespace for your Hook, with a recommended pattern of code Organization::Service::Hook /code . /p note p The following organization namespaces are reserved and can't be used in your Hook type names: /p ul li p code Alexa /code /p /li li p code AMZN /code /p /li li p code Amazon /code /p /li li p code ASK /code /p /li li p code AWS /code /p /li li p code Custom /code /p /li li p code Dev /code /p /li /ul /note
+    /// The unique name for your Hook. Specifies a three-part namespace for your Hook, with a recommended pattern of `Organization::Service::Hook`.
+    ///
+    /// **Note:** The following organization namespaces are reserved and can't be used in your Hook type names:
+    ///
+    /// - `Alexa`
+    /// - `AMZN`
+    /// - `Amazon`
+    /// - `ASK`
+    /// - `AWS`
+    /// - `Custom`
+    /// - `Dev`
     pub type_name: Option<String>,
-    /// p The version ID of the type specified. /p
+    /// The version ID of the type specified.
     pub type_version_id: Option<String>,
-    /// p The version ID of the type configuration. /p
+    /// The version ID of the type configuration.
     pub type_configuration_version_id: Option<String>,
-    /// p Specifies details about the target that the Hook will run against. /p
+    /// Specifies details about the target that the Hook will run against.
     pub target_details: Option<ChangeSetHookTargetDetails>,
 }
 rt::structure!(
@@ -106,14 +127,14 @@ pub static CHANGE_SET_HOOK: rt::Schema = rt::Schema::structure(
         rt::m("TargetDetails", &CHANGE_SET_HOOK_TARGET_DETAILS),
     ],
 );
-/// p Specifies code RESOURCE /code type target details for activated Hooks. /p
+/// Specifies `RESOURCE` type target details for activated Hooks.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeSetHookResourceTargetDetails {
-    /// p The resource's logical ID, which is defined in the stack's template. /p
+    /// The resource's logical ID, which is defined in the stack's template.
     pub logical_resource_id: Option<String>,
-    /// p The type of CloudFormation resource, such as code AWS::S3::Bucket /code . /p
+    /// The type of CloudFormation resource, such as `AWS::S3::Bucket`.
     pub resource_type: Option<String>,
-    /// p Specifies the action of the resource. /p
+    /// Specifies the action of the resource.
     pub resource_action: Option<ChangeAction>,
 }
 rt::structure!(
@@ -128,12 +149,12 @@ pub static CHANGE_SET_HOOK_RESOURCE_TARGET_DETAILS: rt::Schema = rt::Schema::str
         rt::m("ResourceAction", &rt::ENUM),
     ],
 );
-/// p Specifies target details for an activated Hook. /p
+/// Specifies target details for an activated Hook.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeSetHookTargetDetails {
-    /// p The Hook target type. /p
+    /// The Hook target type.
     pub target_type: Option<HookTargetType>,
-    /// p Required if code TargetType /code is code RESOURCE /code . /p
+    /// Required if `TargetType` is `RESOURCE`.
     pub resource_target_details: Option<ChangeSetHookResourceTargetDetails>,
 }
 rt::structure!(
@@ -155,7 +176,7 @@ rt::string_enum! {
     pub enum ChangeSetHooksStatus { Planning = "PLANNING", Planned = "PLANNED",
     Unavailable = "UNAVAILABLE" }
 }
-/// p The specified change set name or ID doesn't exit. To view valid change sets for a stack, use the code ListChangeSets /code operation. /p
+/// The specified change set name or ID doesn't exit. To view valid change sets for a stack, use the `ListChangeSets` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeSetNotFoundException {}
 rt::structure!(ChangeSetNotFoundException, CHANGE_SET_NOT_FOUND_EXCEPTION);
@@ -174,34 +195,34 @@ pub static CHANGE_SET_SUMMARIES: rt::Schema = rt::Schema::list(
     "ChangeSetSummaries",
     &[rt::m("member", &CHANGE_SET_SUMMARY)],
 );
-/// p The code ChangeSetSummary /code structure describes a change set, its status, and the stack with which it's associated. /p
+/// The `ChangeSetSummary` structure describes a change set, its status, and the stack with which it's associated.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeSetSummary {
-    /// p The ID of the stack with which the change set is associated. /p
+    /// The ID of the stack with which the change set is associated.
     pub stack_id: Option<String>,
-    /// p The name of the stack with which the change set is associated. /p
+    /// The name of the stack with which the change set is associated.
     pub stack_name: Option<String>,
-    /// p The ID of the change set. /p
+    /// The ID of the change set.
     pub change_set_id: Option<String>,
-    /// p The name of the change set. /p
+    /// The name of the change set.
     pub change_set_name: Option<String>,
-    /// p If the change set execution status is code AVAILABLE /code , you can execute the change set. If you can't execute the change set, the status indicates why. For example, a change set might be in an code UNAVAILABLE /code state because CloudFormation is still creating it or in an code OBSOLETE /code state because the stack was already updated. /p
+    /// If the change set execution status is `AVAILABLE`, you can execute the change set. If you can't execute the change set, the status indicates why. For example, a change set might be in an `UNAVAILABLE` state because CloudFormation is still creating it or in an `OBSOLETE` state because the stack was already updated.
     pub execution_status: Option<ExecutionStatus>,
-    /// p The state of the change set, such as code CREATE PENDING /code , code CREATE COMPLETE /code , or code FAILED /code . /p
+    /// The state of the change set, such as `CREATE_PENDING`, `CREATE_COMPLETE`, or `FAILED`.
     pub status: Option<ChangeSetStatus>,
-    /// p A description of the change set's status. For example, if your change set is in the code FAILED /code state, CloudFormation shows the error message. /p
+    /// A description of the change set's status. For example, if your change set is in the `FAILED` state, CloudFormation shows the error message.
     pub status_reason: Option<String>,
-    /// p The start time when the change set was created, in UTC. /p
+    /// The start time when the change set was created, in UTC.
     pub creation_time: Option<rt::DateTime>,
-    /// p Descriptive information about the change set. /p
+    /// Descriptive information about the change set.
     pub description: Option<String>,
-    /// p Specifies the current setting of code IncludeNestedStacks /code for the change set. /p
+    /// Specifies the current setting of `IncludeNestedStacks` for the change set.
     pub include_nested_stacks: Option<bool>,
-    /// p The parent change set ID. /p
+    /// The parent change set ID.
     pub parent_change_set_id: Option<String>,
-    /// p The root change set ID. /p
+    /// The root change set ID.
     pub root_change_set_id: Option<String>,
-    /// p Indicates if the change set imports resources that already exist. /p
+    /// Indicates if the change set imports resources that already exist.
     pub import_existing_resources: Option<bool>,
 }
 rt::structure!(
@@ -247,7 +268,7 @@ rt::string_enum! {
     pub enum ConcurrencyMode { StrictFailureTolerance = "STRICT_FAILURE_TOLERANCE",
     SoftFailureTolerance = "SOFT_FAILURE_TOLERANCE" }
 }
-/// p No more than 5 generated templates can be in an code InProgress /code or code Pending /code status at one time. This error is also returned if a generated template that is in an code InProgress /code or code Pending /code status is attempted to be updated or deleted. /p
+/// No more than 5 generated templates can be in an `InProgress` or `Pending` status at one time. This error is also returned if a generated template that is in an `InProgress` or `Pending` status is attempted to be updated or deleted.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConcurrentResourcesLimitExceededException {}
 rt::structure!(
@@ -261,18 +282,36 @@ pub static CONCURRENT_RESOURCES_LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schem
     .error(
         &rt::ErrorTraits::new(429u16, false).code("ConcurrentResourcesLimitExceeded"),
     );
-/// p The input for the a ContinueUpdateRollback /a action. /p
+/// The input for the ContinueUpdateRollback action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ContinueUpdateRollbackInput {
-    /// p The name or the unique ID of the stack that you want to continue rolling back. /p note p Don't specify the name of a nested stack (a stack that was created by using the code AWS::CloudFormation::Stack /code resource). Instead, use this operation on the parent stack (the stack that contains the code AWS::CloudFormation::Stack /code resource). /p /note
+    /// The name or the unique ID of the stack that you want to continue rolling back.
+    ///
+    /// **Note:** Don't specify the name of a nested stack (a stack that was created by using the `AWS::CloudFormation::Stack` resource). Instead, use this operation on the parent stack (the stack that contains the `AWS::CloudFormation::Stack` resource).
     pub stack_name: String,
-    /// p The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes to roll back the stack. CloudFormation uses the role's credentials to make calls on your behalf. CloudFormation always uses this role for all future operations on the stack. Provided that users have permission to operate on the stack, CloudFormation uses this role even if the users don't have permission to pass it. Ensure that the role grants least permission. /p p If you don't specify a value, CloudFormation uses the role that was previously associated with the stack. If no role is available, CloudFormation uses a temporary session that's generated from your user credentials. /p
+    /// The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes to roll back the stack. CloudFormation uses the role's credentials to make calls on your behalf. CloudFormation always uses this role for all future operations on the stack. Provided that users have permission to operate on the stack, CloudFormation uses this role even if the users don't have permission to pass it. Ensure that the role grants least permission.
+    ///
+    /// If you don't specify a value, CloudFormation uses the role that was previously associated with the stack. If no role is available, CloudFormation uses a temporary session that's generated from your user credentials.
     pub role_arn: Option<String>,
-    /// p A list of the logical IDs of the resources that CloudFormation skips during the continue update rollback operation. You can specify only resources that are in the code UPDATE FAILED /code state because a rollback failed. You can't specify resources that are in the code UPDATE FAILED /code state for other reasons, for example, because an update was canceled. To check why a resource update failed, use the a DescribeStackResources /a action, and view the resource status reason. /p important p Specify this property to skip rolling back resources that CloudFormation can't successfully roll back. We recommend that you a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html#troubleshooting-errors-update-rollback-failed" troubleshoot /a resources before skipping them. CloudFormation sets the status of the specified resources to code UPDATE COMPLETE /code and continues to roll back the stack. After the rollback is complete, the state of the skipped resources will be inconsistent with the state of the resources in the stack template. Before performing another stack update, you must update the stack or resources to be consistent with each other. If you don't, subsequent stack updates might fail, and the stack will become unrecoverable. /p /important p Specify the minimum number of resources required to successfully roll back your stack. For example, a failed resource update might cause dependent resources to fail. In this case, it might not be necessary to skip the dependent resources. /p p To skip resources that are part of nested stacks, use the following format: code NestedStackName.ResourceLogicalID /code . If you want to specify the logical ID of a stack resource ( code Type: AWS::CloudFormation::Stack /code ) in the code ResourcesToSkip /code list, then its corresponding embedded stack must be in one of the following states: code DELETE IN PROGRESS /code , code DELETE COMPLETE /code , or code DELETE FAILED /code . /p note p Don't confuse a child stack's name with its corresponding logical ID defined in the parent stack. For an example of a continue update rollback operation with nested stacks, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-continueupdaterollback.html#nested-stacks" Continue rolling back from failed nested stack updates /a . /p /note
+    /// A list of the logical IDs of the resources that CloudFormation skips during the continue update rollback operation. You can specify only resources that are in the `UPDATE_FAILED` state because a rollback failed. You can't specify resources that are in the `UPDATE_FAILED` state for other reasons, for example, because an update was canceled. To check why a resource update failed, use the DescribeStackResources action, and view the resource status reason.
+    ///
+    /// **Important:** Specify this property to skip rolling back resources that CloudFormation can't successfully roll back. We recommend that you [troubleshoot](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html#troubleshooting-errors-update-rollback-failed) resources before skipping them. CloudFormation sets the status of the specified resources to `UPDATE_COMPLETE` and continues to roll back the stack. After the rollback is complete, the state of the skipped resources will be inconsistent with the state of the resources in the stack template. Before performing another stack update, you must update the stack or resources to be consistent with each other. If you don't, subsequent stack updates might fail, and the stack will become unrecoverable.
+    ///
+    /// Specify the minimum number of resources required to successfully roll back your stack. For example, a failed resource update might cause dependent resources to fail. In this case, it might not be necessary to skip the dependent resources.
+    ///
+    /// To skip resources that are part of nested stacks, use the following format: `NestedStackName.ResourceLogicalID`. If you want to specify the logical ID of a stack resource (`Type: AWS::CloudFormation::Stack`) in the `ResourcesToSkip` list, then its corresponding embedded stack must be in one of the following states: `DELETE_IN_PROGRESS`, `DELETE_COMPLETE`, or `DELETE_FAILED`.
+    ///
+    /// **Note:** Don't confuse a child stack's name with its corresponding logical ID defined in the parent stack. For an example of a continue update rollback operation with nested stacks, see [Continue rolling back from failed nested stack updates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-continueupdaterollback.html#nested-stacks).
     pub resources_to_skip: Option<Vec<String>>,
-    /// p A unique identifier for this code ContinueUpdateRollback /code request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to continue the rollback to a stack with the same name. You might retry code ContinueUpdateRollback /code requests to ensure that CloudFormation successfully received them. /p
+    /// A unique identifier for this `ContinueUpdateRollback` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to continue the rollback to a stack with the same name. You might retry `ContinueUpdateRollback` requests to ensure that CloudFormation successfully received them.
     pub client_request_token: Option<String>,
-    /// p Specifies whether CloudFormation forces the rollback to continue by skipping resources currently in the code UPDATE FAILED /code state. Use this instead of listing each resource individually in code ResourcesToSkip /code . Only resources that entered the code UPDATE FAILED /code state because a rollback failed are skipped. If you don't specify a value, the default is code false /code and CloudFormation doesn't skip any resources. /p p code ForceRollback /code and code ResourcesToSkip /code are mutually exclusive. Specifying both in the same request returns a validation error. /p important p We recommend that you a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html#troubleshooting-errors-update-rollback-failed" troubleshoot /a resources before skipping them. CloudFormation sets the status of the skipped resources to code UPDATE COMPLETE /code and continues to roll back the stack, including resources in nested stacks. After the rollback completes, the skipped resources no longer match the resources in the stack template. Before performing another stack update, you must update the stack or resources to be consistent with each other. If you don't, subsequent stack updates might fail, and the stack will become unrecoverable. /p p Drift detection reports skipped resources as code NOT CHECKED /code . For guidance, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-continueupdaterollback.html" Continue rolling back an update /a in the i CloudFormation User Guide /i . /p /important
+    /// Specifies whether CloudFormation forces the rollback to continue by skipping resources currently in the `UPDATE_FAILED` state. Use this instead of listing each resource individually in `ResourcesToSkip`. Only resources that entered the `UPDATE_FAILED` state because a rollback failed are skipped. If you don't specify a value, the default is `false` and CloudFormation doesn't skip any resources.
+    ///
+    /// `ForceRollback` and `ResourcesToSkip` are mutually exclusive. Specifying both in the same request returns a validation error.
+    ///
+    /// **Important:** We recommend that you [troubleshoot](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html#troubleshooting-errors-update-rollback-failed) resources before skipping them. CloudFormation sets the status of the skipped resources to `UPDATE_COMPLETE` and continues to roll back the stack, including resources in nested stacks. After the rollback completes, the skipped resources no longer match the resources in the stack template. Before performing another stack update, you must update the stack or resources to be consistent with each other. If you don't, subsequent stack updates might fail, and the stack will become unrecoverable.
+    ///
+    /// Drift detection reports skipped resources as `NOT_CHECKED`. For guidance, see [Continue rolling back an update](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-continueupdaterollback.html) in the *CloudFormation User Guide*.
     pub force_rollback: Option<bool>,
 }
 rt::structure!(
@@ -289,7 +328,7 @@ pub static CONTINUE_UPDATE_ROLLBACK_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("ForceRollback", &rt::BOOLEAN),
     ],
 );
-/// p The output for a a ContinueUpdateRollback /a operation. /p
+/// The output for a ContinueUpdateRollback operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct ContinueUpdateRollbackOutput {}
 rt::structure!(ContinueUpdateRollbackOutput, CONTINUE_UPDATE_ROLLBACK_OUTPUT);
@@ -297,52 +336,106 @@ pub static CONTINUE_UPDATE_ROLLBACK_OUTPUT: rt::Schema = rt::Schema::structure(
     "ContinueUpdateRollbackOutput",
     &[],
 );
-/// p The input for the a CreateChangeSet /a action. /p
+/// The input for the CreateChangeSet action.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateChangeSetInput {
-    /// p The name or the unique ID of the stack for which you are creating a change set. CloudFormation generates the change set by comparing this stack's information with the information that you submit, such as a modified template or different parameter input values. /p
+    /// The name or the unique ID of the stack for which you are creating a change set. CloudFormation generates the change set by comparing this stack's information with the information that you submit, such as a modified template or different parameter input values.
     pub stack_name: String,
-    /// p A structure that contains the body of the revised template, with a minimum length of 1 byte and a maximum length of 51,200 bytes. CloudFormation generates the change set by comparing this template with the template of the stack that you specified. /p p Conditional: You must specify only one of the following parameters: code TemplateBody /code , code TemplateURL /code , or set the code UsePreviousTemplate /code to code true /code . /p
+    /// A structure that contains the body of the revised template, with a minimum length of 1 byte and a maximum length of 51,200 bytes. CloudFormation generates the change set by comparing this template with the template of the stack that you specified.
+    ///
+    /// Conditional: You must specify only one of the following parameters: `TemplateBody`, `TemplateURL`, or set the `UsePreviousTemplate` to `true`.
     pub template_body: Option<String>,
-    /// p The URL of the file that contains the revised template. The URL must point to a template (max size: 1 MB) that's located in an Amazon S3 bucket or a Systems Manager document. CloudFormation generates the change set by comparing this template with the stack that you specified. The location for an Amazon S3 bucket must start with code https:// /code . URLs from S3 static websites are not supported. /p p Conditional: You must specify only one of the following parameters: code TemplateBody /code , code TemplateURL /code , or set the code UsePreviousTemplate /code to code true /code . /p
+    /// The URL of the file that contains the revised template. The URL must point to a template (max size: 1 MB) that's located in an Amazon S3 bucket or a Systems Manager document. CloudFormation generates the change set by comparing this template with the stack that you specified. The location for an Amazon S3 bucket must start with `https://`. URLs from S3 static websites are not supported.
+    ///
+    /// Conditional: You must specify only one of the following parameters: `TemplateBody`, `TemplateURL`, or set the `UsePreviousTemplate` to `true`.
     pub template_url: Option<String>,
-    /// p Whether to reuse the template that's associated with the stack to create the change set. /p p When using templates with the code AWS::LanguageExtensions /code transform, provide the template instead of using code UsePreviousTemplate /code to ensure new parameter values and Systems Manager parameter updates are applied correctly. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-languageextensions.html" AWS::LanguageExtensions transform /a . /p p Conditional: You must specify only one of the following parameters: code TemplateBody /code , code TemplateURL /code , or set the code UsePreviousTemplate /code to code true /code . /p
+    /// Whether to reuse the template that's associated with the stack to create the change set.
+    ///
+    /// When using templates with the `AWS::LanguageExtensions` transform, provide the template instead of using `UsePreviousTemplate` to ensure new parameter values and Systems Manager parameter updates are applied correctly. For more information, see [AWS::LanguageExtensions transform](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-languageextensions.html).
+    ///
+    /// Conditional: You must specify only one of the following parameters: `TemplateBody`, `TemplateURL`, or set the `UsePreviousTemplate` to `true`.
     pub use_previous_template: Option<bool>,
-    /// p A list of code Parameter /code structures that specify input parameters for the change set. For more information, see the a Parameter /a data type. /p
+    /// A list of `Parameter` structures that specify input parameters for the change set. For more information, see the Parameter data type.
     pub parameters: Option<Vec<Parameter>>,
-    /// p In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to create the stack. /p ul li p code CAPABILITY IAM /code and code CAPABILITY NAMED IAM /code /p p Some stack templates might include resources that can affect permissions in your Amazon Web Services account, for example, by creating new IAM users. For those stacks, you must explicitly acknowledge this by specifying one of these capabilities. /p p The following IAM resources require you to specify either the code CAPABILITY IAM /code or code CAPABILITY NAMED IAM /code capability. /p ul li p If you have IAM resources, you can specify either capability. /p /li li p If you have IAM resources with custom names, you i must /i specify code CAPABILITY NAMED IAM /code . /p /li li p If you don't specify either of these capabilities, CloudFormation returns an code InsufficientCapabilities /code error. /p /li /ul p If your stack template contains these resources, we suggest that you review all permissions associated with them and edit their permissions if necessary. /p ul li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-accesskey.html" AWS::IAM::AccessKey /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-group.html" AWS::IAM::Group /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-instanceprofile.html" AWS::IAM::InstanceProfile /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html" AWS::IAM::ManagedPolicy /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-policy.html" AWS::IAM::Policy /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html" AWS::IAM::Role /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-user.html" AWS::IAM::User /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-usertogroupaddition.html" AWS::IAM::UserToGroupAddition /a /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html#using-iam-capabilities" Acknowledging IAM resources in CloudFormation templates /a . /p /li li p code CAPABILITY AUTO EXPAND /code /p p Some template contain macros. Macros perform custom processing on templates; this can include simple actions like find-and-replace operations, all the way to extensive transformations of entire templates. Because of this, users typically create a change set from the processed template, so that they can review the changes resulting from the macros before actually creating the stack. If your stack template contains one or more macros, and you choose to create a stack directly from the processed template, without first reviewing the resulting changes in a change set, you must acknowledge this capability. This includes the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-include.html" AWS::Include /a and a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-serverless.html" AWS::Serverless /a transforms, which are macros hosted by CloudFormation. /p note p This capacity doesn't apply to creating change sets, and specifying it when creating change sets has no effect. /p p If you want to create a stack from a stack template that contains macros i and /i nested stacks, you must create or update the stack directly from the template using the a CreateStack /a or a UpdateStack /a action, and specifying this capability. /p /note p For more information about macros, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-macros.html" Perform custom processing on CloudFormation templates with template macros /a . /p /li /ul note p Only one of the code Capabilities /code and code ResourceType /code parameters can be specified. /p /note
+    /// In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to create the stack.
+    ///
+    /// - `CAPABILITY_IAM` and `CAPABILITY_NAMED_IAM` Some stack templates might include resources that can affect permissions in your Amazon Web Services account, for example, by creating new IAM users. For those stacks, you must explicitly acknowledge this by specifying one of these capabilities. The following IAM resources require you to specify either the `CAPABILITY_IAM` or `CAPABILITY_NAMED_IAM` capability.
+    ///   - If you have IAM resources, you can specify either capability.
+    ///   - If you have IAM resources with custom names, you *must* specify `CAPABILITY_NAMED_IAM`.
+    ///   - If you don't specify either of these capabilities, CloudFormation returns an `InsufficientCapabilities` error.
+    ///
+    ///   If your stack template contains these resources, we suggest that you review all permissions associated with them and edit their permissions if necessary.
+    ///   - [AWS::IAM::AccessKey](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-accesskey.html)
+    ///   - [AWS::IAM::Group](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-group.html)
+    ///   - [AWS::IAM::InstanceProfile](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-instanceprofile.html)
+    ///   - [AWS::IAM::ManagedPolicy](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html)
+    ///   - [AWS::IAM::Policy](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-policy.html)
+    ///   - [AWS::IAM::Role](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html)
+    ///   - [AWS::IAM::User](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-user.html)
+    ///   - [AWS::IAM::UserToGroupAddition](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-usertogroupaddition.html)
+    ///
+    ///   For more information, see [Acknowledging IAM resources in CloudFormation templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html#using-iam-capabilities).
+    /// - `CAPABILITY_AUTO_EXPAND` Some template contain macros. Macros perform custom processing on templates; this can include simple actions like find-and-replace operations, all the way to extensive transformations of entire templates. Because of this, users typically create a change set from the processed template, so that they can review the changes resulting from the macros before actually creating the stack. If your stack template contains one or more macros, and you choose to create a stack directly from the processed template, without first reviewing the resulting changes in a change set, you must acknowledge this capability. This includes the [AWS::Include](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-include.html) and [AWS::Serverless](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-serverless.html) transforms, which are macros hosted by CloudFormation. **Note:** This capacity doesn't apply to creating change sets, and specifying it when creating change sets has no effect. If you want to create a stack from a stack template that contains macros *and* nested stacks, you must create or update the stack directly from the template using the CreateStack or UpdateStack action, and specifying this capability. For more information about macros, see [Perform custom processing on CloudFormation templates with template macros](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-macros.html).
+    ///
+    /// **Note:** Only one of the `Capabilities` and `ResourceType` parameters can be specified.
     pub capabilities: Option<Vec<Capability>>,
-    /// p Specifies which resource types you can work with, such as code AWS::EC2::Instance /code or code Custom::MyCustomInstance /code . /p p If the list of resource types doesn't include a resource type that you're updating, the stack update fails. By default, CloudFormation grants permissions to all resource types. IAM uses this parameter for condition keys in IAM policies for CloudFormation. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html" Control CloudFormation access with Identity and Access Management /a in the i CloudFormation User Guide /i . /p note p Only one of the code Capabilities /code and code ResourceType /code parameters can be specified. /p /note
+    /// Specifies which resource types you can work with, such as `AWS::EC2::Instance` or `Custom::MyCustomInstance`.
+    ///
+    /// If the list of resource types doesn't include a resource type that you're updating, the stack update fails. By default, CloudFormation grants permissions to all resource types. IAM uses this parameter for condition keys in IAM policies for CloudFormation. For more information, see [Control CloudFormation access with Identity and Access Management](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html) in the *CloudFormation User Guide*.
+    ///
+    /// **Note:** Only one of the `Capabilities` and `ResourceType` parameters can be specified.
     pub resource_types: Option<Vec<String>>,
-    /// p The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes when executing the change set. CloudFormation uses the role's credentials to make calls on your behalf. CloudFormation uses this role for all future operations on the stack. Provided that users have permission to operate on the stack, CloudFormation uses this role even if the users don't have permission to pass it. Ensure that the role grants least permission. /p p If you don't specify a value, CloudFormation uses the role that was previously associated with the stack. If no role is available, CloudFormation uses a temporary session that is generated from your user credentials. /p
+    /// The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes when executing the change set. CloudFormation uses the role's credentials to make calls on your behalf. CloudFormation uses this role for all future operations on the stack. Provided that users have permission to operate on the stack, CloudFormation uses this role even if the users don't have permission to pass it. Ensure that the role grants least permission.
+    ///
+    /// If you don't specify a value, CloudFormation uses the role that was previously associated with the stack. If no role is available, CloudFormation uses a temporary session that is generated from your user credentials.
     pub role_arn: Option<String>,
-    /// p The rollback triggers for CloudFormation to monitor during stack creation and updating operations, and for the specified monitoring period afterwards. /p
+    /// The rollback triggers for CloudFormation to monitor during stack creation and updating operations, and for the specified monitoring period afterwards.
     pub rollback_configuration: Option<RollbackConfiguration>,
-    /// p The Amazon Resource Names (ARNs) of Amazon SNS topics that CloudFormation associates with the stack. To remove all associated notification topics, specify an empty list. /p
+    /// The Amazon Resource Names (ARNs) of Amazon SNS topics that CloudFormation associates with the stack. To remove all associated notification topics, specify an empty list.
     pub notification_arns: Option<Vec<String>>,
-    /// p Key-value pairs to associate with this stack. CloudFormation also propagates these tags to resources in the stack. You can specify a maximum of 50 tags. /p
+    /// Key-value pairs to associate with this stack. CloudFormation also propagates these tags to resources in the stack. You can specify a maximum of 50 tags.
     pub tags: Option<Vec<Tag>>,
-    /// p The name of the change set. The name must be unique among all change sets that are associated with the specified stack. /p p A change set name can contain only alphanumeric, case sensitive characters, and hyphens. It must start with an alphabetical character and can't exceed 128 characters. /p
+    /// The name of the change set. The name must be unique among all change sets that are associated with the specified stack.
+    ///
+    /// A change set name can contain only alphanumeric, case sensitive characters, and hyphens. It must start with an alphabetical character and can't exceed 128 characters.
     pub change_set_name: String,
-    /// p A unique identifier for this code CreateChangeSet /code request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to create another change set with the same name. You might retry code CreateChangeSet /code requests to ensure that CloudFormation successfully received them. /p
+    /// A unique identifier for this `CreateChangeSet` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to create another change set with the same name. You might retry `CreateChangeSet` requests to ensure that CloudFormation successfully received them.
     pub client_token: Option<String>,
-    /// p A description to help you identify this change set. /p
+    /// A description to help you identify this change set.
     pub description: Option<String>,
-    /// p The type of change set operation. To create a change set for a new stack, specify code CREATE /code . To create a change set for an existing stack, specify code UPDATE /code . To create a change set for an import operation, specify code IMPORT /code . /p p If you create a change set for a new stack, CloudFormation creates a stack with a unique stack ID, but no template or resources. The stack will be in the code REVIEW IN PROGRESS /code state until you execute the change set. /p p By default, CloudFormation specifies code UPDATE /code . You can't use the code UPDATE /code type to create a change set for a new stack or the code CREATE /code type to create a change set for an existing stack. /p
+    /// The type of change set operation. To create a change set for a new stack, specify `CREATE`. To create a change set for an existing stack, specify `UPDATE`. To create a change set for an import operation, specify `IMPORT`.
+    ///
+    /// If you create a change set for a new stack, CloudFormation creates a stack with a unique stack ID, but no template or resources. The stack will be in the `REVIEW_IN_PROGRESS` state until you execute the change set.
+    ///
+    /// By default, CloudFormation specifies `UPDATE`. You can't use the `UPDATE` type to create a change set for a new stack or the `CREATE` type to create a change set for an existing stack.
     pub change_set_type: Option<ChangeSetType>,
-    /// p The resources to import into your stack. /p
+    /// The resources to import into your stack.
     pub resources_to_import: Option<Vec<ResourceToImport>>,
-    /// p Creates a change set for the all nested stacks specified in the template. The default behavior of this action is set to code False /code . To include nested sets in a change set, specify code True /code . /p
+    /// Creates a change set for the all nested stacks specified in the template. The default behavior of this action is set to `False`. To include nested sets in a change set, specify `True`.
     pub include_nested_stacks: Option<bool>,
-    /// p Determines what action will be taken if stack creation fails. If this parameter is specified, the code DisableRollback /code parameter to the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API ExecuteChangeSet.html" ExecuteChangeSet /a API operation must not be specified. This must be one of these values: /p ul li p code DELETE /code - Deletes the change set if the stack creation fails. This is only valid when the code ChangeSetType /code parameter is set to code CREATE /code . If the deletion of the stack fails, the status of the stack is code DELETE FAILED /code . /p /li li p code DO NOTHING /code - if the stack creation fails, do nothing. This is equivalent to specifying code true /code for the code DisableRollback /code parameter to the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API ExecuteChangeSet.html" ExecuteChangeSet /a API operation. /p /li li p code ROLLBACK /code - if the stack creation fails, roll back the stack. This is equivalent to specifying code false /code for the code DisableRollback /code parameter to the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API ExecuteChangeSet.html" ExecuteChangeSet /a API operation. /p /li /ul p For nested stacks, when the code OnStackFailure /code parameter is set to code DELETE /code for the change set for the parent stack, any failure in a child stack will cause the parent stack creation to fail and all stacks to be deleted. /p
+    /// Determines what action will be taken if stack creation fails. If this parameter is specified, the `DisableRollback` parameter to the [ExecuteChangeSet](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ExecuteChangeSet.html) API operation must not be specified. This must be one of these values:
+    ///
+    /// - `DELETE` - Deletes the change set if the stack creation fails. This is only valid when the `ChangeSetType` parameter is set to `CREATE`. If the deletion of the stack fails, the status of the stack is `DELETE_FAILED`.
+    /// - `DO_NOTHING` - if the stack creation fails, do nothing. This is equivalent to specifying `true` for the `DisableRollback` parameter to the [ExecuteChangeSet](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ExecuteChangeSet.html) API operation.
+    /// - `ROLLBACK` - if the stack creation fails, roll back the stack. This is equivalent to specifying `false` for the `DisableRollback` parameter to the [ExecuteChangeSet](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ExecuteChangeSet.html) API operation.
+    ///
+    /// For nested stacks, when the `OnStackFailure` parameter is set to `DELETE` for the change set for the parent stack, any failure in a child stack will cause the parent stack creation to fail and all stacks to be deleted.
     pub on_stack_failure: Option<OnStackFailure>,
-    /// p Indicates if the change set auto-imports resources that already exist. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/import-resources-automatically.html" Import Amazon Web Services resources into a CloudFormation stack automatically /a in the i CloudFormation User Guide /i . /p note p This parameter can only import resources that have custom names in templates. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-name.html" name type /a in the i CloudFormation User Guide /i . To import resources that do not accept custom names, such as EC2 instances, use the code ResourcesToImport /code parameter instead. /p /note
+    /// Indicates if the change set auto-imports resources that already exist. For more information, see [Import Amazon Web Services resources into a CloudFormation stack automatically](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/import-resources-automatically.html) in the *CloudFormation User Guide*.
+    ///
+    /// **Note:** This parameter can only import resources that have custom names in templates. For more information, see [name type](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-name.html) in the *CloudFormation User Guide*. To import resources that do not accept custom names, such as EC2 instances, use the `ResourcesToImport` parameter instead.
     pub import_existing_resources: Option<bool>,
-    /// p Determines how CloudFormation handles configuration drift during deployment. /p ul li p code REVERT DRIFT /code – Creates a drift-aware change set that brings actual resource states in line with template definitions. Provides a three-way comparison between actual state, previous deployment state, and desired state. /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/drift-aware-change-sets.html" Using drift-aware change sets /a in the i CloudFormation User Guide /i . /p
+    /// Determines how CloudFormation handles configuration drift during deployment.
+    ///
+    /// - `REVERT_DRIFT` – Creates a drift-aware change set that brings actual resource states in line with template definitions. Provides a three-way comparison between actual state, previous deployment state, and desired state.
+    ///
+    /// For more information, see [Using drift-aware change sets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/drift-aware-change-sets.html) in the *CloudFormation User Guide*.
     pub deployment_mode: Option<DeploymentMode>,
-    /// p The deployment configuration for this stack operation, including the deployment mode. /p
+    /// The deployment configuration for this stack operation, including the deployment mode.
     pub deployment_config: Option<DeploymentConfig>,
-    /// p Set to code true /code to disable pre-deployment validations in changeset or stack operations. /p p Default: code false /code /p
+    /// Set to `true` to disable pre-deployment validations in changeset or stack operations.
+    ///
+    /// Default: `false`
     pub disable_validation: Option<bool>,
 }
 rt::structure!(
@@ -381,12 +474,12 @@ pub static CREATE_CHANGE_SET_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("DisableValidation", &rt::BOOLEAN),
     ],
 );
-/// p The output for the a CreateChangeSet /a action. /p
+/// The output for the CreateChangeSet action.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateChangeSetOutput {
-    /// p The Amazon Resource Name (ARN) of the change set. /p
+    /// The Amazon Resource Name (ARN) of the change set.
     pub id: Option<String>,
-    /// p The unique ID of the stack. /p
+    /// The unique ID of the stack.
     pub stack_id: Option<String>,
 }
 rt::structure!(CreateChangeSetOutput, CREATE_CHANGE_SET_OUTPUT, 0 => id, 1 => stack_id);
@@ -396,13 +489,15 @@ pub static CREATE_CHANGE_SET_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateGeneratedTemplateInput {
-    /// p An optional list of resources to be included in the generated template. /p p If no resources are specified,the template will be created without any resources. Resources can be added to the template using the code UpdateGeneratedTemplate /code API action. /p
+    /// An optional list of resources to be included in the generated template.
+    ///
+    /// If no resources are specified,the template will be created without any resources. Resources can be added to the template using the `UpdateGeneratedTemplate` API action.
     pub resources: Option<Vec<ResourceDefinition>>,
-    /// p The name assigned to the generated template. /p
+    /// The name assigned to the generated template.
     pub generated_template_name: String,
-    /// p An optional name or ARN of a stack to use as the base stack for the generated template. /p
+    /// An optional name or ARN of a stack to use as the base stack for the generated template.
     pub stack_name: Option<String>,
-    /// p The configuration details of the generated template, including the code DeletionPolicy /code and code UpdateReplacePolicy /code . /p
+    /// The configuration details of the generated template, including the `DeletionPolicy` and `UpdateReplacePolicy`.
     pub template_configuration: Option<TemplateConfiguration>,
 }
 rt::structure!(
@@ -420,7 +515,7 @@ pub static CREATE_GENERATED_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateGeneratedTemplateOutput {
-    /// p The ID of the generated template. /p
+    /// The ID of the generated template.
     pub generated_template_id: Option<String>,
 }
 rt::structure!(
@@ -431,48 +526,98 @@ pub static CREATE_GENERATED_TEMPLATE_OUTPUT: rt::Schema = rt::Schema::structure(
     "CreateGeneratedTemplateOutput",
     &[rt::m("GeneratedTemplateId", &rt::STRING)],
 );
-/// p The input for a CreateStack /a action. /p
+/// The input for CreateStack action.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStackInput {
-    /// p The name that's associated with the stack. The name must be unique in the Region in which you are creating the stack. /p note p A stack name can contain only alphanumeric characters (case sensitive) and hyphens. It must start with an alphabetical character and can't be longer than 128 characters. /p /note
+    /// The name that's associated with the stack. The name must be unique in the Region in which you are creating the stack.
+    ///
+    /// **Note:** A stack name can contain only alphanumeric characters (case sensitive) and hyphens. It must start with an alphabetical character and can't be longer than 128 characters.
     pub stack_name: String,
-    /// p Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes. /p p Conditional: You must specify either code TemplateBody /code or code TemplateURL /code , but not both. /p
+    /// Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes.
+    ///
+    /// Conditional: You must specify either `TemplateBody` or `TemplateURL`, but not both.
     pub template_body: Option<String>,
-    /// p The URL of a file that contains the template body. The URL must point to a template (max size: 1 MB) that's located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with code https:// /code . URLs from S3 static websites are not supported. /p p Conditional: You must specify either the code TemplateBody /code or the code TemplateURL /code parameter, but not both. /p
+    /// The URL of a file that contains the template body. The URL must point to a template (max size: 1 MB) that's located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with `https://`. URLs from S3 static websites are not supported.
+    ///
+    /// Conditional: You must specify either the `TemplateBody` or the `TemplateURL` parameter, but not both.
     pub template_url: Option<String>,
-    /// p A list of code Parameter /code structures that specify input parameters for the stack. For more information, see the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API Parameter.html" Parameter /a data type. /p
+    /// A list of `Parameter` structures that specify input parameters for the stack. For more information, see the [Parameter](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html) data type.
     pub parameters: Option<Vec<Parameter>>,
-    /// p Set to code true /code to disable rollback of the stack if stack creation failed. You can specify either code DisableRollback /code or code OnFailure /code , but not both. /p p Default: code false /code /p
+    /// Set to `true` to disable rollback of the stack if stack creation failed. You can specify either `DisableRollback` or `OnFailure`, but not both.
+    ///
+    /// Default: `false`
     pub disable_rollback: Option<bool>,
-    /// p The rollback triggers for CloudFormation to monitor during stack creation and updating operations, and for the specified monitoring period afterwards. /p
+    /// The rollback triggers for CloudFormation to monitor during stack creation and updating operations, and for the specified monitoring period afterwards.
     pub rollback_configuration: Option<RollbackConfiguration>,
-    /// p The amount of time that can pass before the stack status becomes code CREATE FAILED /code ; if code DisableRollback /code is not set or is set to code false /code , the stack will be rolled back. /p
+    /// The amount of time that can pass before the stack status becomes `CREATE_FAILED`; if `DisableRollback` is not set or is set to `false`, the stack will be rolled back.
     pub timeout_in_minutes: Option<i32>,
-    /// p The Amazon SNS topic ARNs to publish stack related events. You can find your Amazon SNS topic ARNs using the Amazon SNS console or your Command Line Interface (CLI). /p
+    /// The Amazon SNS topic ARNs to publish stack related events. You can find your Amazon SNS topic ARNs using the Amazon SNS console or your Command Line Interface (CLI).
     pub notification_arns: Option<Vec<String>>,
-    /// p In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to create the stack. /p ul li p code CAPABILITY IAM /code and code CAPABILITY NAMED IAM /code /p p Some stack templates might include resources that can affect permissions in your Amazon Web Services account; for example, by creating new IAM users. For those stacks, you must explicitly acknowledge this by specifying one of these capabilities. /p p The following IAM resources require you to specify either the code CAPABILITY IAM /code or code CAPABILITY NAMED IAM /code capability. /p ul li p If you have IAM resources, you can specify either capability. /p /li li p If you have IAM resources with custom names, you i must /i specify code CAPABILITY NAMED IAM /code . /p /li li p If you don't specify either of these capabilities, CloudFormation returns an code InsufficientCapabilities /code error. /p /li /ul p If your stack template contains these resources, we recommend that you review all permissions associated with them and edit their permissions if necessary. /p ul li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-accesskey.html" AWS::IAM::AccessKey /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-group.html" AWS::IAM::Group /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-instanceprofile.html" AWS::IAM::InstanceProfile /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html" AWS::IAM::ManagedPolicy /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-policy.html" AWS::IAM::Policy /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html" AWS::IAM::Role /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-user.html" AWS::IAM::User /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-usertogroupaddition.html" AWS::IAM::UserToGroupAddition /a /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html#using-iam-capabilities" Acknowledging IAM resources in CloudFormation templates /a . /p /li li p code CAPABILITY AUTO EXPAND /code /p p Some template contain macros. Macros perform custom processing on templates; this can include simple actions like find-and-replace operations, all the way to extensive transformations of entire templates. Because of this, users typically create a change set from the processed template, so that they can review the changes resulting from the macros before actually creating the stack. If your stack template contains one or more macros, and you choose to create a stack directly from the processed template, without first reviewing the resulting changes in a change set, you must acknowledge this capability. This includes the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-include.html" AWS::Include /a and a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-serverless.html" AWS::Serverless /a transforms, which are macros hosted by CloudFormation. /p p If you want to create a stack from a stack template that contains macros i and /i nested stacks, you must create the stack directly from the template using this capability. /p important p You should only create stacks directly from a stack template that contains macros if you know what processing the macro performs. /p p Each macro relies on an underlying Lambda service function for processing stack templates. Be aware that the Lambda function owner can update the function operation without CloudFormation being notified. /p /important p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-macros.html" Perform custom processing on CloudFormation templates with template macros /a . /p /li /ul note p Only one of the code Capabilities /code and code ResourceType /code parameters can be specified. /p /note
+    /// In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to create the stack.
+    ///
+    /// - `CAPABILITY_IAM` and `CAPABILITY_NAMED_IAM` Some stack templates might include resources that can affect permissions in your Amazon Web Services account; for example, by creating new IAM users. For those stacks, you must explicitly acknowledge this by specifying one of these capabilities. The following IAM resources require you to specify either the `CAPABILITY_IAM` or `CAPABILITY_NAMED_IAM` capability.
+    ///   - If you have IAM resources, you can specify either capability.
+    ///   - If you have IAM resources with custom names, you *must* specify `CAPABILITY_NAMED_IAM`.
+    ///   - If you don't specify either of these capabilities, CloudFormation returns an `InsufficientCapabilities` error.
+    ///
+    ///   If your stack template contains these resources, we recommend that you review all permissions associated with them and edit their permissions if necessary.
+    ///   - [AWS::IAM::AccessKey](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-accesskey.html)
+    ///   - [AWS::IAM::Group](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-group.html)
+    ///   - [AWS::IAM::InstanceProfile](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-instanceprofile.html)
+    ///   - [AWS::IAM::ManagedPolicy](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html)
+    ///   - [AWS::IAM::Policy](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-policy.html)
+    ///   - [AWS::IAM::Role](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html)
+    ///   - [AWS::IAM::User](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-user.html)
+    ///   - [AWS::IAM::UserToGroupAddition](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-usertogroupaddition.html)
+    ///
+    ///   For more information, see [Acknowledging IAM resources in CloudFormation templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html#using-iam-capabilities).
+    /// - `CAPABILITY_AUTO_EXPAND` Some template contain macros. Macros perform custom processing on templates; this can include simple actions like find-and-replace operations, all the way to extensive transformations of entire templates. Because of this, users typically create a change set from the processed template, so that they can review the changes resulting from the macros before actually creating the stack. If your stack template contains one or more macros, and you choose to create a stack directly from the processed template, without first reviewing the resulting changes in a change set, you must acknowledge this capability. This includes the [AWS::Include](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-include.html) and [AWS::Serverless](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-serverless.html) transforms, which are macros hosted by CloudFormation. If you want to create a stack from a stack template that contains macros *and* nested stacks, you must create the stack directly from the template using this capability. **Important:** You should only create stacks directly from a stack template that contains macros if you know what processing the macro performs. Each macro relies on an underlying Lambda service function for processing stack templates. Be aware that the Lambda function owner can update the function operation without CloudFormation being notified. For more information, see [Perform custom processing on CloudFormation templates with template macros](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-macros.html).
+    ///
+    /// **Note:** Only one of the `Capabilities` and `ResourceType` parameters can be specified.
     pub capabilities: Option<Vec<Capability>>,
-    /// p Specifies which resource types you can work with, such as code AWS::EC2::Instance /code or code Custom::MyCustomInstance /code . /p p If the list of resource types doesn't include a resource that you're creating, the stack creation fails. By default, CloudFormation grants permissions to all resource types. IAM uses this parameter for CloudFormation-specific condition keys in IAM policies. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html" Control CloudFormation access with Identity and Access Management /a . /p note p Only one of the code Capabilities /code and code ResourceType /code parameters can be specified. /p /note
+    /// Specifies which resource types you can work with, such as `AWS::EC2::Instance` or `Custom::MyCustomInstance`.
+    ///
+    /// If the list of resource types doesn't include a resource that you're creating, the stack creation fails. By default, CloudFormation grants permissions to all resource types. IAM uses this parameter for CloudFormation-specific condition keys in IAM policies. For more information, see [Control CloudFormation access with Identity and Access Management](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html).
+    ///
+    /// **Note:** Only one of the `Capabilities` and `ResourceType` parameters can be specified.
     pub resource_types: Option<Vec<String>>,
-    /// p The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes to create the stack. CloudFormation uses the role's credentials to make calls on your behalf. CloudFormation always uses this role for all future operations on the stack. Provided that users have permission to operate on the stack, CloudFormation uses this role even if the users don't have permission to pass it. Ensure that the role grants least privilege. /p p If you don't specify a value, CloudFormation uses the role that was previously associated with the stack. If no role is available, CloudFormation uses a temporary session that's generated from your user credentials. /p
+    /// The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes to create the stack. CloudFormation uses the role's credentials to make calls on your behalf. CloudFormation always uses this role for all future operations on the stack. Provided that users have permission to operate on the stack, CloudFormation uses this role even if the users don't have permission to pass it. Ensure that the role grants least privilege.
+    ///
+    /// If you don't specify a value, CloudFormation uses the role that was previously associated with the stack. If no role is available, CloudFormation uses a temporary session that's generated from your user credentials.
     pub role_arn: Option<String>,
-    /// p Determines what action will be taken if stack creation fails. This must be one of: code DO NOTHING /code , code ROLLBACK /code , or code DELETE /code . You can specify either code OnFailure /code or code DisableRollback /code , but not both. /p note p Although the default setting is code ROLLBACK /code , there is one exception. This exception occurs when a StackSet attempts to deploy a stack instance and the stack instance fails to create successfully. In this case, the code CreateStack /code call overrides the default setting and sets the value of code OnFailure /code to code DELETE /code . /p /note p Default: code ROLLBACK /code /p
+    /// Determines what action will be taken if stack creation fails. This must be one of: `DO_NOTHING`, `ROLLBACK`, or `DELETE`. You can specify either `OnFailure` or `DisableRollback`, but not both.
+    ///
+    /// **Note:** Although the default setting is `ROLLBACK`, there is one exception. This exception occurs when a StackSet attempts to deploy a stack instance and the stack instance fails to create successfully. In this case, the `CreateStack` call overrides the default setting and sets the value of `OnFailure` to `DELETE`.
+    ///
+    /// Default: `ROLLBACK`
     pub on_failure: Option<OnFailure>,
-    /// p Structure that contains the stack policy body. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/protect-stack-resources.html" Prevent updates to stack resources /a in the i CloudFormation User Guide /i . You can specify either the code StackPolicyBody /code or the code StackPolicyURL /code parameter, but not both. /p
+    /// Structure that contains the stack policy body. For more information, see [Prevent updates to stack resources](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/protect-stack-resources.html) in the *CloudFormation User Guide*. You can specify either the `StackPolicyBody` or the `StackPolicyURL` parameter, but not both.
     pub stack_policy_body: Option<String>,
-    /// p Location of a file that contains the stack policy. The URL must point to a policy (maximum size: 16 KB) located in an S3 bucket in the same Region as the stack. The location for an Amazon S3 bucket must start with code https:// /code . URLs from S3 static websites are not supported. /p p You can specify either the code StackPolicyBody /code or the code StackPolicyURL /code parameter, but not both. /p
+    /// Location of a file that contains the stack policy. The URL must point to a policy (maximum size: 16 KB) located in an S3 bucket in the same Region as the stack. The location for an Amazon S3 bucket must start with `https://`. URLs from S3 static websites are not supported.
+    ///
+    /// You can specify either the `StackPolicyBody` or the `StackPolicyURL` parameter, but not both.
     pub stack_policy_url: Option<String>,
-    /// p Key-value pairs to associate with this stack. CloudFormation also propagates these tags to the resources created in the stack. A maximum number of 50 tags can be specified. /p
+    /// Key-value pairs to associate with this stack. CloudFormation also propagates these tags to the resources created in the stack. A maximum number of 50 tags can be specified.
     pub tags: Option<Vec<Tag>>,
-    /// p A unique identifier for this code CreateStack /code request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to create a stack with the same name. You might retry code CreateStack /code requests to ensure that CloudFormation successfully received them. /p p All events initiated by a given stack operation are assigned the same client request token, which you can use to track operations. For example, if you execute a code CreateStack /code operation with the token code token1 /code , then all the code StackEvents /code generated by that operation will have code ClientRequestToken /code set as code token1 /code . /p p In the console, stack operations display the client request token on the Events tab. Stack operations that are initiated from the console use the token format i Console-StackOperation-ID /i , which helps you easily identify the stack operation . For example, if you create a stack using the console, each stack event would be assigned the same token in the following format: code Console-CreateStack-7f59c3cf-00d2-40c7-b2ff-e75db0987002 /code . /p
+    /// A unique identifier for this `CreateStack` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to create a stack with the same name. You might retry `CreateStack` requests to ensure that CloudFormation successfully received them.
+    ///
+    /// All events initiated by a given stack operation are assigned the same client request token, which you can use to track operations. For example, if you execute a `CreateStack` operation with the token `token1`, then all the `StackEvents` generated by that operation will have `ClientRequestToken` set as `token1`.
+    ///
+    /// In the console, stack operations display the client request token on the Events tab. Stack operations that are initiated from the console use the token format *Console-StackOperation-ID*, which helps you easily identify the stack operation . For example, if you create a stack using the console, each stack event would be assigned the same token in the following format: `Console-CreateStack-7f59c3cf-00d2-40c7-b2ff-e75db0987002`.
     pub client_request_token: Option<String>,
-    /// p Whether to enable termination protection on the specified stack. If a user attempts to delete a stack with termination protection enabled, the operation fails and the stack remains unchanged. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-protect-stacks.html" Protect CloudFormation stacks from being deleted /a in the i CloudFormation User Guide /i . Termination protection is deactivated on stacks by default. /p p For a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html" nested stacks /a , termination protection is set on the root stack and can't be changed directly on the nested stack. /p
+    /// Whether to enable termination protection on the specified stack. If a user attempts to delete a stack with termination protection enabled, the operation fails and the stack remains unchanged. For more information, see [Protect CloudFormation stacks from being deleted](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-protect-stacks.html) in the *CloudFormation User Guide*. Termination protection is deactivated on stacks by default.
+    ///
+    /// For [nested stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html), termination protection is set on the root stack and can't be changed directly on the nested stack.
     pub enable_termination_protection: Option<bool>,
-    /// p When set to code true /code , newly created resources are deleted when the operation rolls back. This includes newly created resources marked with a deletion policy of code Retain /code . /p p Default: code false /code /p
+    /// When set to `true`, newly created resources are deleted when the operation rolls back. This includes newly created resources marked with a deletion policy of `Retain`.
+    ///
+    /// Default: `false`
     pub retain_except_on_create: Option<bool>,
-    /// p The deployment configuration for this stack operation, including the deployment mode. /p
+    /// The deployment configuration for this stack operation, including the deployment mode.
     pub deployment_config: Option<DeploymentConfig>,
-    /// p Set to code true /code to disable pre-deployment validations in changeset or stack operations. /p p Default: code false /code /p
+    /// Set to `true` to disable pre-deployment validations in changeset or stack operations.
+    ///
+    /// Default: `false`
     pub disable_validation: Option<bool>,
 }
 rt::structure!(
@@ -511,21 +656,47 @@ pub static CREATE_STACK_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStackInstancesInput {
-    /// p The name or unique ID of the StackSet that you want to create stack instances from. /p
+    /// The name or unique ID of the StackSet that you want to create stack instances from.
     pub stack_set_name: String,
-    /// p Self-managed permissions The account IDs of one or more Amazon Web Services accounts that you want to create stack instances in the specified Region(s) for. /p p You can specify code Accounts /code or code DeploymentTargets /code , but not both. /p
+    /// \[Self-managed permissions\] The account IDs of one or more Amazon Web Services accounts that you want to create stack instances in the specified Region(s) for.
+    ///
+    /// You can specify `Accounts` or `DeploymentTargets`, but not both.
     pub accounts: Option<Vec<String>>,
-    /// p Service-managed permissions The Organizations accounts in which to create stack instances in the specified Amazon Web Services Regions. /p p You can specify code Accounts /code or code DeploymentTargets /code , but not both. /p
+    /// \[Service-managed permissions\] The Organizations accounts in which to create stack instances in the specified Amazon Web Services Regions.
+    ///
+    /// You can specify `Accounts` or `DeploymentTargets`, but not both.
     pub deployment_targets: Option<DeploymentTargets>,
-    /// p The names of one or more Amazon Web Services Regions where you want to create stack instances using the specified Amazon Web Services accounts. /p
+    /// The names of one or more Amazon Web Services Regions where you want to create stack instances using the specified Amazon Web Services accounts.
     pub regions: Vec<String>,
-    /// p A list of StackSet parameters whose values you want to override in the selected stack instances. /p p Any overridden parameter values will be applied to all stack instances in the specified accounts and Amazon Web Services Regions. When specifying parameters and their values, be aware of how CloudFormation sets parameter values during stack instance operations: /p ul li p To override the current value for a parameter, include the parameter and specify its value. /p /li li p To leave an overridden parameter set to its present value, include the parameter and specify code UsePreviousValue /code as code true /code . (You can't specify both a value and set code UsePreviousValue /code to code true /code .) /p /li li p To set an overridden parameter back to the value specified in the StackSet, specify a parameter list but don't include the parameter in the list. /p /li li p To leave all parameters set to their present values, don't specify this property at all. /p /li /ul p During StackSet updates, any parameter values overridden for a stack instance aren't updated, but retain their overridden value. /p p You can only override the parameter i values /i that are specified in the StackSet; to add or delete a parameter itself, use a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API UpdateStackSet.html" UpdateStackSet /a to update the StackSet template. /p
+    /// A list of StackSet parameters whose values you want to override in the selected stack instances.
+    ///
+    /// Any overridden parameter values will be applied to all stack instances in the specified accounts and Amazon Web Services Regions. When specifying parameters and their values, be aware of how CloudFormation sets parameter values during stack instance operations:
+    ///
+    /// - To override the current value for a parameter, include the parameter and specify its value.
+    /// - To leave an overridden parameter set to its present value, include the parameter and specify `UsePreviousValue` as `true`. (You can't specify both a value and set `UsePreviousValue` to `true`.)
+    /// - To set an overridden parameter back to the value specified in the StackSet, specify a parameter list but don't include the parameter in the list.
+    /// - To leave all parameters set to their present values, don't specify this property at all.
+    ///
+    /// During StackSet updates, any parameter values overridden for a stack instance aren't updated, but retain their overridden value.
+    ///
+    /// You can only override the parameter *values* that are specified in the StackSet; to add or delete a parameter itself, use [UpdateStackSet](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStackSet.html) to update the StackSet template.
     pub parameter_overrides: Option<Vec<Parameter>>,
-    /// p Preferences for how CloudFormation performs this StackSet operation. /p
+    /// Preferences for how CloudFormation performs this StackSet operation.
     pub operation_preferences: Option<StackSetOperationPreferences>,
-    /// p The unique identifier for this StackSet operation. /p p The operation ID also functions as an idempotency token, to ensure that CloudFormation performs the StackSet operation only once, even if you retry the request multiple times. You might retry StackSet operation requests to ensure that CloudFormation successfully received them. /p p If you don't specify an operation ID, the SDK generates one automatically. /p p Repeating this StackSet operation with a new operation ID retries all stack instances whose status is code OUTDATED /code . /p
+    /// The unique identifier for this StackSet operation.
+    ///
+    /// The operation ID also functions as an idempotency token, to ensure that CloudFormation performs the StackSet operation only once, even if you retry the request multiple times. You might retry StackSet operation requests to ensure that CloudFormation successfully received them.
+    ///
+    /// If you don't specify an operation ID, the SDK generates one automatically.
+    ///
+    /// Repeating this StackSet operation with a new operation ID retries all stack instances whose status is `OUTDATED`.
     pub operation_id: Option<String>,
-    /// p Service-managed permissions Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account. /p p By default, code SELF /code is specified. Use code SELF /code for StackSets with self-managed permissions. /p ul li p If you are signed in to the management account, specify code SELF /code . /p /li li p If you are signed in to a delegated administrator account, specify code DELEGATED ADMIN /code . /p p Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html" Register a delegated administrator /a in the i CloudFormation User Guide /i . /p /li /ul
+    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
+    ///
+    /// By default, `SELF` is specified. Use `SELF` for StackSets with self-managed permissions.
+    ///
+    /// - If you are signed in to the management account, specify `SELF`.
+    /// - If you are signed in to a delegated administrator account, specify `DELEGATED_ADMIN`. Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see [Register a delegated administrator](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html) in the *CloudFormation User Guide*.
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
@@ -548,7 +719,7 @@ pub static CREATE_STACK_INSTANCES_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStackInstancesOutput {
-    /// p The unique identifier for this StackSet operation. /p
+    /// The unique identifier for this StackSet operation.
     pub operation_id: Option<String>,
 }
 rt::structure!(
@@ -558,12 +729,12 @@ pub static CREATE_STACK_INSTANCES_OUTPUT: rt::Schema = rt::Schema::structure(
     "CreateStackInstancesOutput",
     &[rt::m("OperationId", &rt::STRING)],
 );
-/// p The output for a a CreateStack /a action. /p
+/// The output for a CreateStack action.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStackOutput {
-    /// p Unique identifier of the stack. /p
+    /// Unique identifier of the stack.
     pub stack_id: Option<String>,
-    /// p A unique identifier for this stack operation that can be used to track the operation's progress and events. /p
+    /// A unique identifier for this stack operation that can be used to track the operation's progress and events.
     pub operation_id: Option<String>,
 }
 rt::structure!(CreateStackOutput, CREATE_STACK_OUTPUT, 0 => stack_id, 1 => operation_id);
@@ -573,13 +744,13 @@ pub static CREATE_STACK_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStackRefactorInput {
-    /// p A description to help you identify the stack refactor. /p
+    /// A description to help you identify the stack refactor.
     pub description: Option<String>,
-    /// p Determines if a new stack is created with the refactor. /p
+    /// Determines if a new stack is created with the refactor.
     pub enable_stack_creation: Option<bool>,
-    /// p The mappings for the stack resource code Source /code and stack resource code Destination /code . /p
+    /// The mappings for the stack resource `Source` and stack resource `Destination`.
     pub resource_mappings: Option<Vec<ResourceMapping>>,
-    /// p The stacks being refactored. /p
+    /// The stacks being refactored.
     pub stack_definitions: Vec<StackDefinition>,
 }
 rt::structure!(
@@ -597,7 +768,7 @@ pub static CREATE_STACK_REFACTOR_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStackRefactorOutput {
-    /// p The ID associated with the stack refactor created from the a CreateStackRefactor /a action. /p
+    /// The ID associated with the stack refactor created from the CreateStackRefactor action.
     pub stack_refactor_id: String,
 }
 rt::structure!(
@@ -609,35 +780,84 @@ pub static CREATE_STACK_REFACTOR_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStackSetInput {
-    /// p The name to associate with the StackSet. The name must be unique in the Region where you create your StackSet. /p note p A stack name can contain only alphanumeric characters (case-sensitive) and hyphens. It must start with an alphabetic character and can't be longer than 128 characters. /p /note
+    /// The name to associate with the StackSet. The name must be unique in the Region where you create your StackSet.
+    ///
+    /// **Note:** A stack name can contain only alphanumeric characters (case-sensitive) and hyphens. It must start with an alphabetic character and can't be longer than 128 characters.
     pub stack_set_name: String,
-    /// p A description of the StackSet. You can use the description to identify the StackSet's purpose or other important information. /p
+    /// A description of the StackSet. You can use the description to identify the StackSet's purpose or other important information.
     pub description: Option<String>,
-    /// p The structure that contains the template body, with a minimum length of 1 byte and a maximum length of 51,200 bytes. /p p Conditional: You must specify either the code TemplateBody /code or the code TemplateURL /code parameter, but not both. /p
+    /// The structure that contains the template body, with a minimum length of 1 byte and a maximum length of 51,200 bytes.
+    ///
+    /// Conditional: You must specify either the `TemplateBody` or the `TemplateURL` parameter, but not both.
     pub template_body: Option<String>,
-    /// p The URL of a file that contains the template body. The URL must point to a template (maximum size: 1 MB) that's located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with code https:// /code . S3 static website URLs are not supported. /p p Conditional: You must specify either the code TemplateBody /code or the code TemplateURL /code parameter, but not both. /p
+    /// The URL of a file that contains the template body. The URL must point to a template (maximum size: 1 MB) that's located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with `https://`. S3 static website URLs are not supported.
+    ///
+    /// Conditional: You must specify either the `TemplateBody` or the `TemplateURL` parameter, but not both.
     pub template_url: Option<String>,
-    /// p The stack ID you are importing into a new StackSet. Specify the Amazon Resource Name (ARN) of the stack. /p
+    /// The stack ID you are importing into a new StackSet. Specify the Amazon Resource Name (ARN) of the stack.
     pub stack_id: Option<String>,
-    /// p The input parameters for the StackSet template. /p
+    /// The input parameters for the StackSet template.
     pub parameters: Option<Vec<Parameter>>,
-    /// p In some cases, you must explicitly acknowledge that your StackSet template contains certain capabilities in order for CloudFormation to create the StackSet and related stack instances. /p ul li p code CAPABILITY IAM /code and code CAPABILITY NAMED IAM /code /p p Some stack templates might include resources that can affect permissions in your Amazon Web Services account; for example, by creating new IAM users. For those StackSets, you must explicitly acknowledge this by specifying one of these capabilities. /p p The following IAM resources require you to specify either the code CAPABILITY IAM /code or code CAPABILITY NAMED IAM /code capability. /p ul li p If you have IAM resources, you can specify either capability. /p /li li p If you have IAM resources with custom names, you i must /i specify code CAPABILITY NAMED IAM /code . /p /li li p If you don't specify either of these capabilities, CloudFormation returns an code InsufficientCapabilities /code error. /p /li /ul p If your stack template contains these resources, we recommend that you review all permissions associated with them and edit their permissions if necessary. /p ul li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-accesskey.html" AWS::IAM::AccessKey /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-group.html" AWS::IAM::Group /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-instanceprofile.html" AWS::IAM::InstanceProfile /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-policy.html" AWS::IAM::Policy /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html" AWS::IAM::Role /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-user.html" AWS::IAM::User /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-usertogroupaddition.html" AWS::IAM::UserToGroupAddition /a /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html#using-iam-capabilities" Acknowledging IAM resources in CloudFormation templates /a . /p /li li p code CAPABILITY AUTO EXPAND /code /p p Some templates reference macros. If your StackSet template references one or more macros, you must create the StackSet directly from the processed template, without first reviewing the resulting changes in a change set. To create the StackSet directly, you must acknowledge this capability. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-macros.html" Perform custom processing on CloudFormation templates with template macros /a . /p important p StackSets with service-managed permissions don't currently support the use of macros in templates. (This includes the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-include.html" AWS::Include /a and a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-serverless.html" AWS::Serverless /a transforms, which are macros hosted by CloudFormation.) Even if you specify this capability for a StackSet with service-managed permissions, if you reference a macro in your template the StackSet operation will fail. /p /important /li /ul
+    /// In some cases, you must explicitly acknowledge that your StackSet template contains certain capabilities in order for CloudFormation to create the StackSet and related stack instances.
+    ///
+    /// - `CAPABILITY_IAM` and `CAPABILITY_NAMED_IAM` Some stack templates might include resources that can affect permissions in your Amazon Web Services account; for example, by creating new IAM users. For those StackSets, you must explicitly acknowledge this by specifying one of these capabilities. The following IAM resources require you to specify either the `CAPABILITY_IAM` or `CAPABILITY_NAMED_IAM` capability.
+    ///   - If you have IAM resources, you can specify either capability.
+    ///   - If you have IAM resources with custom names, you *must* specify `CAPABILITY_NAMED_IAM`.
+    ///   - If you don't specify either of these capabilities, CloudFormation returns an `InsufficientCapabilities` error.
+    ///
+    ///   If your stack template contains these resources, we recommend that you review all permissions associated with them and edit their permissions if necessary.
+    ///   - [AWS::IAM::AccessKey](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-accesskey.html)
+    ///   - [AWS::IAM::Group](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-group.html)
+    ///   - [AWS::IAM::InstanceProfile](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-instanceprofile.html)
+    ///   - [AWS::IAM::Policy](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-policy.html)
+    ///   - [AWS::IAM::Role](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html)
+    ///   - [AWS::IAM::User](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-user.html)
+    ///   - [AWS::IAM::UserToGroupAddition](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-usertogroupaddition.html)
+    ///
+    ///   For more information, see [Acknowledging IAM resources in CloudFormation templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html#using-iam-capabilities).
+    /// - `CAPABILITY_AUTO_EXPAND` Some templates reference macros. If your StackSet template references one or more macros, you must create the StackSet directly from the processed template, without first reviewing the resulting changes in a change set. To create the StackSet directly, you must acknowledge this capability. For more information, see [Perform custom processing on CloudFormation templates with template macros](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-macros.html). **Important:** StackSets with service-managed permissions don't currently support the use of macros in templates. (This includes the [AWS::Include](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-include.html) and [AWS::Serverless](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-serverless.html) transforms, which are macros hosted by CloudFormation.) Even if you specify this capability for a StackSet with service-managed permissions, if you reference a macro in your template the StackSet operation will fail.
     pub capabilities: Option<Vec<Capability>>,
-    /// p The key-value pairs to associate with this StackSet and the stacks created from it. CloudFormation also propagates these tags to supported resources that are created in the stacks. A maximum number of 50 tags can be specified. /p p If you specify tags as part of a code CreateStackSet /code action, CloudFormation checks to see if you have the required IAM permission to tag resources. If you don't, the entire code CreateStackSet /code action fails with an code access denied /code error, and the StackSet is not created. /p
+    /// The key-value pairs to associate with this StackSet and the stacks created from it. CloudFormation also propagates these tags to supported resources that are created in the stacks. A maximum number of 50 tags can be specified.
+    ///
+    /// If you specify tags as part of a `CreateStackSet` action, CloudFormation checks to see if you have the required IAM permission to tag resources. If you don't, the entire `CreateStackSet` action fails with an `access denied` error, and the StackSet is not created.
     pub tags: Option<Vec<Tag>>,
-    /// p The Amazon Resource Name (ARN) of the IAM role to use to create this StackSet. /p p Specify an IAM role only if you are using customized administrator roles to control which users or groups can manage specific StackSets within the same administrator account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html" Grant self-managed permissions /a in the i CloudFormation User Guide /i . /p p Valid only if the permissions model is code SELF MANAGED /code . /p
+    /// The Amazon Resource Name (ARN) of the IAM role to use to create this StackSet.
+    ///
+    /// Specify an IAM role only if you are using customized administrator roles to control which users or groups can manage specific StackSets within the same administrator account. For more information, see [Grant self-managed permissions](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html) in the *CloudFormation User Guide*.
+    ///
+    /// Valid only if the permissions model is `SELF_MANAGED`.
     pub administration_role_arn: Option<String>,
-    /// p The name of the IAM execution role to use to create the StackSet. If you do not specify an execution role, CloudFormation uses the code AWSCloudFormationStackSetExecutionRole /code role for the StackSet operation. /p p Specify an IAM role only if you are using customized execution roles to control which stack resources users and groups can include in their StackSets. /p p Valid only if the permissions model is code SELF MANAGED /code . /p
+    /// The name of the IAM execution role to use to create the StackSet. If you do not specify an execution role, CloudFormation uses the `AWSCloudFormationStackSetExecutionRole` role for the StackSet operation.
+    ///
+    /// Specify an IAM role only if you are using customized execution roles to control which stack resources users and groups can include in their StackSets.
+    ///
+    /// Valid only if the permissions model is `SELF_MANAGED`.
     pub execution_role_name: Option<String>,
-    /// p Describes how the IAM roles required for StackSet operations are created. By default, code SELF-MANAGED /code is specified. /p ul li p With code self-managed /code permissions, you must create the administrator and execution roles required to deploy to target accounts. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html" Grant self-managed permissions /a . /p /li li p With code service-managed /code permissions, StackSets automatically creates the IAM roles required to deploy to accounts managed by Organizations. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html" Activate trusted access for StackSets with Organizations /a . /p /li /ul
+    /// Describes how the IAM roles required for StackSet operations are created. By default, `SELF-MANAGED` is specified.
+    ///
+    /// - With `self-managed` permissions, you must create the administrator and execution roles required to deploy to target accounts. For more information, see [Grant self-managed permissions](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html).
+    /// - With `service-managed` permissions, StackSets automatically creates the IAM roles required to deploy to accounts managed by Organizations. For more information, see [Activate trusted access for StackSets with Organizations](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html).
     pub permission_model: Option<PermissionModels>,
-    /// p Describes whether StackSets automatically deploys to Organizations accounts that are added to the target organization or organizational unit (OU). For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html" Enable or disable automatic deployments for StackSets in Organizations /a in the i CloudFormation User Guide /i . /p p Required if the permissions model is code SERVICE MANAGED /code . (Not used with self-managed permissions.) /p
+    /// Describes whether StackSets automatically deploys to Organizations accounts that are added to the target organization or organizational unit (OU). For more information, see [Enable or disable automatic deployments for StackSets in Organizations](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html) in the *CloudFormation User Guide*.
+    ///
+    /// Required if the permissions model is `SERVICE_MANAGED`. (Not used with self-managed permissions.)
     pub auto_deployment: Option<AutoDeployment>,
-    /// p Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account. /p p By default, code SELF /code is specified. Use code SELF /code for StackSets with self-managed permissions. /p ul li p To create a StackSet with service-managed permissions while signed in to the management account, specify code SELF /code . /p /li li p To create a StackSet with service-managed permissions while signed in to a delegated administrator account, specify code DELEGATED ADMIN /code . /p p Your Amazon Web Services account must be registered as a delegated admin in the management account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html" Register a delegated administrator /a in the i CloudFormation User Guide /i . /p /li /ul p StackSets with service-managed permissions are created in the management account, including StackSets that are created by delegated administrators. /p p Valid only if the permissions model is code SERVICE MANAGED /code . /p
+    /// Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
+    ///
+    /// By default, `SELF` is specified. Use `SELF` for StackSets with self-managed permissions.
+    ///
+    /// - To create a StackSet with service-managed permissions while signed in to the management account, specify `SELF`.
+    /// - To create a StackSet with service-managed permissions while signed in to a delegated administrator account, specify `DELEGATED_ADMIN`. Your Amazon Web Services account must be registered as a delegated admin in the management account. For more information, see [Register a delegated administrator](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html) in the *CloudFormation User Guide*.
+    ///
+    /// StackSets with service-managed permissions are created in the management account, including StackSets that are created by delegated administrators.
+    ///
+    /// Valid only if the permissions model is `SERVICE_MANAGED`.
     pub call_as: Option<CallAs>,
-    /// p A unique identifier for this code CreateStackSet /code request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to create another StackSet with the same name. You might retry code CreateStackSet /code requests to ensure that CloudFormation successfully received them. /p p If you don't specify an operation ID, the SDK generates one automatically. /p
+    /// A unique identifier for this `CreateStackSet` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to create another StackSet with the same name. You might retry `CreateStackSet` requests to ensure that CloudFormation successfully received them.
+    ///
+    /// If you don't specify an operation ID, the SDK generates one automatically.
     pub client_request_token: Option<String>,
-    /// p Describes whether CloudFormation performs non-conflicting operations concurrently and queues conflicting operations. /p
+    /// Describes whether CloudFormation performs non-conflicting operations concurrently and queues conflicting operations.
     pub managed_execution: Option<ManagedExecution>,
 }
 rt::structure!(
@@ -669,7 +889,7 @@ pub static CREATE_STACK_SET_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStackSetOutput {
-    /// p The ID of the StackSet that you're creating. /p
+    /// The ID of the StackSet that you're creating.
     pub stack_set_id: Option<String>,
 }
 rt::structure!(CreateStackSetOutput, CREATE_STACK_SET_OUTPUT, 0 => stack_set_id);
@@ -677,7 +897,7 @@ pub static CREATE_STACK_SET_OUTPUT: rt::Schema = rt::Schema::structure(
     "CreateStackSetOutput",
     &[rt::m("StackSetId", &rt::STRING)],
 );
-/// p The specified resource exists, but has been changed. /p
+/// The specified resource exists, but has been changed.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatedButModifiedException {}
 rt::structure!(CreatedButModifiedException, CREATED_BUT_MODIFIED_EXCEPTION);

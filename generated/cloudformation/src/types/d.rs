@@ -23,11 +23,17 @@ pub static DEACTIVATE_ORGANIZATIONS_ACCESS_OUTPUT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeactivateTypeInput {
-    /// p The type name of the extension in this account and Region. If you specified a type name alias when enabling the extension, use the type name alias. /p p Conditional: You must specify either code Arn /code , or code TypeName /code and code Type /code . /p
+    /// The type name of the extension in this account and Region. If you specified a type name alias when enabling the extension, use the type name alias.
+    ///
+    /// Conditional: You must specify either `Arn`, or `TypeName` and `Type`.
     pub type_name: Option<String>,
-    /// p The extension type. /p p Conditional: You must specify either code Arn /code , or code TypeName /code and code Type /code . /p
+    /// The extension type.
+    ///
+    /// Conditional: You must specify either `Arn`, or `TypeName` and `Type`.
     pub type_: Option<ThirdPartyType>,
-    /// p The Amazon Resource Name (ARN) for the extension in this account and Region. /p p Conditional: You must specify either code Arn /code , or code TypeName /code and code Type /code . /p
+    /// The Amazon Resource Name (ARN) for the extension in this account and Region.
+    ///
+    /// Conditional: You must specify either `Arn`, or `TypeName` and `Type`.
     pub arn: Option<String>,
 }
 rt::structure!(
@@ -48,12 +54,12 @@ pub static DEACTIVATE_TYPE_OUTPUT: rt::Schema = rt::Schema::structure(
     "DeactivateTypeOutput",
     &[],
 );
-/// p The input for the a DeleteChangeSet /a action. /p
+/// The input for the DeleteChangeSet action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteChangeSetInput {
-    /// p The name or Amazon Resource Name (ARN) of the change set that you want to delete. /p
+    /// The name or Amazon Resource Name (ARN) of the change set that you want to delete.
     pub change_set_name: String,
-    /// p If you specified the name of a change set to delete, specify the stack name or Amazon Resource Name (ARN) that's associated with it. /p
+    /// If you specified the name of a change set to delete, specify the stack name or Amazon Resource Name (ARN) that's associated with it.
     pub stack_name: Option<String>,
 }
 rt::structure!(
@@ -66,7 +72,7 @@ pub static DELETE_CHANGE_SET_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("StackName", &rt::STRING),
     ],
 );
-/// p The output for the a DeleteChangeSet /a action. /p
+/// The output for the DeleteChangeSet action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteChangeSetOutput {}
 rt::structure!(DeleteChangeSetOutput, DELETE_CHANGE_SET_OUTPUT);
@@ -76,7 +82,7 @@ pub static DELETE_CHANGE_SET_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteGeneratedTemplateInput {
-    /// p The name or Amazon Resource Name (ARN) of a generated template. /p
+    /// The name or Amazon Resource Name (ARN) of a generated template.
     pub generated_template_name: String,
 }
 rt::structure!(
@@ -87,20 +93,31 @@ pub static DELETE_GENERATED_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
     "DeleteGeneratedTemplateInput",
     &[rt::m("GeneratedTemplateName", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p The input for a DeleteStack /a action. /p
+/// The input for DeleteStack action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStackInput {
-    /// p The name or the unique stack ID that's associated with the stack. /p
+    /// The name or the unique stack ID that's associated with the stack.
     pub stack_name: String,
-    /// p For stacks in the code DELETE FAILED /code state, a list of resource logical IDs that are associated with the resources you want to retain. During deletion, CloudFormation deletes the stack but doesn't delete the retained resources. /p p Retaining resources is useful when you can't delete a resource, such as a non-empty S3 bucket, but you want to delete the stack. /p
+    /// For stacks in the `DELETE_FAILED` state, a list of resource logical IDs that are associated with the resources you want to retain. During deletion, CloudFormation deletes the stack but doesn't delete the retained resources.
+    ///
+    /// Retaining resources is useful when you can't delete a resource, such as a non-empty S3 bucket, but you want to delete the stack.
     pub retain_resources: Option<Vec<String>>,
-    /// p The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes to delete the stack. CloudFormation uses the role's credentials to make calls on your behalf. /p p If you don't specify a value, CloudFormation uses the role that was previously associated with the stack. If no role is available, CloudFormation uses a temporary session that's generated from your user credentials. /p
+    /// The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes to delete the stack. CloudFormation uses the role's credentials to make calls on your behalf.
+    ///
+    /// If you don't specify a value, CloudFormation uses the role that was previously associated with the stack. If no role is available, CloudFormation uses a temporary session that's generated from your user credentials.
     pub role_arn: Option<String>,
-    /// p A unique identifier for this code DeleteStack /code request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to delete a stack with the same name. You might retry code DeleteStack /code requests to ensure that CloudFormation successfully received them. /p p All events initiated by a given stack operation are assigned the same client request token, which you can use to track operations. For example, if you execute a code CreateStack /code operation with the token code token1 /code , then all the code StackEvents /code generated by that operation will have code ClientRequestToken /code set as code token1 /code . /p p In the console, stack operations display the client request token on the Events tab. Stack operations that are initiated from the console use the token format i Console-StackOperation-ID /i , which helps you easily identify the stack operation . For example, if you create a stack using the console, each stack event would be assigned the same token in the following format: code Console-CreateStack-7f59c3cf-00d2-40c7-b2ff-e75db0987002 /code . /p
+    /// A unique identifier for this `DeleteStack` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to delete a stack with the same name. You might retry `DeleteStack` requests to ensure that CloudFormation successfully received them.
+    ///
+    /// All events initiated by a given stack operation are assigned the same client request token, which you can use to track operations. For example, if you execute a `CreateStack` operation with the token `token1`, then all the `StackEvents` generated by that operation will have `ClientRequestToken` set as `token1`.
+    ///
+    /// In the console, stack operations display the client request token on the Events tab. Stack operations that are initiated from the console use the token format *Console-StackOperation-ID*, which helps you easily identify the stack operation . For example, if you create a stack using the console, each stack event would be assigned the same token in the following format: `Console-CreateStack-7f59c3cf-00d2-40c7-b2ff-e75db0987002`.
     pub client_request_token: Option<String>,
-    /// p Specifies the deletion mode for the stack. Possible values are: /p ul li p code STANDARD /code - Use the standard behavior. Specifying this value is the same as not specifying this parameter. /p /li li p code FORCE DELETE STACK /code - Delete the stack if it's stuck in a code DELETE FAILED /code state due to resource deletion failure. /p /li /ul
+    /// Specifies the deletion mode for the stack. Possible values are:
+    ///
+    /// - `STANDARD` - Use the standard behavior. Specifying this value is the same as not specifying this parameter.
+    /// - `FORCE_DELETE_STACK` - Delete the stack if it's stuck in a `DELETE_FAILED` state due to resource deletion failure.
     pub deletion_mode: Option<DeletionMode>,
-    /// p The deployment configuration for this stack operation, including the deployment mode. /p
+    /// The deployment configuration for this stack operation, including the deployment mode.
     pub deployment_config: Option<DeploymentConfig>,
 }
 rt::structure!(
@@ -120,21 +137,38 @@ pub static DELETE_STACK_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStackInstancesInput {
-    /// p The name or unique ID of the StackSet that you want to delete stack instances for. /p
+    /// The name or unique ID of the StackSet that you want to delete stack instances for.
     pub stack_set_name: String,
-    /// p Self-managed permissions The account IDs of the Amazon Web Services accounts that you want to delete stack instances for. /p p You can specify code Accounts /code or code DeploymentTargets /code , but not both. /p
+    /// \[Self-managed permissions\] The account IDs of the Amazon Web Services accounts that you want to delete stack instances for.
+    ///
+    /// You can specify `Accounts` or `DeploymentTargets`, but not both.
     pub accounts: Option<Vec<String>>,
-    /// p Service-managed permissions The Organizations accounts from which to delete stack instances. /p p You can specify code Accounts /code or code DeploymentTargets /code , but not both. /p
+    /// \[Service-managed permissions\] The Organizations accounts from which to delete stack instances.
+    ///
+    /// You can specify `Accounts` or `DeploymentTargets`, but not both.
     pub deployment_targets: Option<DeploymentTargets>,
-    /// p The Amazon Web Services Regions where you want to delete StackSet instances. /p
+    /// The Amazon Web Services Regions where you want to delete StackSet instances.
     pub regions: Vec<String>,
-    /// p Preferences for how CloudFormation performs this StackSet operation. /p
+    /// Preferences for how CloudFormation performs this StackSet operation.
     pub operation_preferences: Option<StackSetOperationPreferences>,
-    /// p Removes the stack instances from the specified StackSet, but doesn't delete the stacks. You can't reassociate a retained stack or add an existing, saved stack to a new stack set. /p p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html#stackset-ops-options" StackSet operation options /a . /p
+    /// Removes the stack instances from the specified StackSet, but doesn't delete the stacks. You can't reassociate a retained stack or add an existing, saved stack to a new stack set.
+    ///
+    /// For more information, see [StackSet operation options](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html#stackset-ops-options).
     pub retain_stacks: bool,
-    /// p The unique identifier for this StackSet operation. /p p If you don't specify an operation ID, the SDK generates one automatically. /p p The operation ID also functions as an idempotency token, to ensure that CloudFormation performs the StackSet operation only once, even if you retry the request multiple times. You can retry StackSet operation requests to ensure that CloudFormation successfully received them. /p p Repeating this StackSet operation with a new operation ID retries all stack instances whose status is code OUTDATED /code . /p
+    /// The unique identifier for this StackSet operation.
+    ///
+    /// If you don't specify an operation ID, the SDK generates one automatically.
+    ///
+    /// The operation ID also functions as an idempotency token, to ensure that CloudFormation performs the StackSet operation only once, even if you retry the request multiple times. You can retry StackSet operation requests to ensure that CloudFormation successfully received them.
+    ///
+    /// Repeating this StackSet operation with a new operation ID retries all stack instances whose status is `OUTDATED`.
     pub operation_id: Option<String>,
-    /// p Service-managed permissions Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account. /p p By default, code SELF /code is specified. Use code SELF /code for StackSets with self-managed permissions. /p ul li p If you are signed in to the management account, specify code SELF /code . /p /li li p If you are signed in to a delegated administrator account, specify code DELEGATED ADMIN /code . /p p Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html" Register a delegated administrator /a in the i CloudFormation User Guide /i . /p /li /ul
+    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
+    ///
+    /// By default, `SELF` is specified. Use `SELF` for StackSets with self-managed permissions.
+    ///
+    /// - If you are signed in to the management account, specify `SELF`.
+    /// - If you are signed in to a delegated administrator account, specify `DELEGATED_ADMIN`. Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see [Register a delegated administrator](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html) in the *CloudFormation User Guide*.
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
@@ -157,7 +191,7 @@ pub static DELETE_STACK_INSTANCES_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStackInstancesOutput {
-    /// p The unique identifier for this StackSet operation. /p
+    /// The unique identifier for this StackSet operation.
     pub operation_id: Option<String>,
 }
 rt::structure!(
@@ -169,9 +203,14 @@ pub static DELETE_STACK_INSTANCES_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStackSetInput {
-    /// p The name or unique ID of the StackSet that you're deleting. You can obtain this value by running a ListStackSets /a . /p
+    /// The name or unique ID of the StackSet that you're deleting. You can obtain this value by running ListStackSets.
     pub stack_set_name: String,
-    /// p Service-managed permissions Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account. /p p By default, code SELF /code is specified. Use code SELF /code for StackSets with self-managed permissions. /p ul li p If you are signed in to the management account, specify code SELF /code . /p /li li p If you are signed in to a delegated administrator account, specify code DELEGATED ADMIN /code . /p p Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html" Register a delegated administrator /a in the i CloudFormation User Guide /i . /p /li /ul
+    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
+    ///
+    /// By default, `SELF` is specified. Use `SELF` for StackSets with self-managed permissions.
+    ///
+    /// - If you are signed in to the management account, specify `SELF`.
+    /// - If you are signed in to a delegated administrator account, specify `DELEGATED_ADMIN`. Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see [Register a delegated administrator](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html) in the *CloudFormation User Guide*.
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
@@ -192,12 +231,17 @@ rt::string_enum! {
     pub enum DeletionMode { Standard = "STANDARD", ForceDeleteStack =
     "FORCE_DELETE_STACK" }
 }
-/// p The deployment configuration for a stack operation, including the deployment mode. /p
+/// The deployment configuration for a stack operation, including the deployment mode.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeploymentConfig {
-    /// p Specifies the deployment mode for the stack operation. Possible values are: /p ul li p code STANDARD /code - Use the standard deployment behavior, ensuring resources are ready to serve traffic before completing the operation. This is the default. You do not need to specify this value explicitly. /p /li li p code EXPRESS /code - Complete the stack operation when resource configuration is applied, without waiting for resources to become ready to serve traffic. Resources continue becoming ready in the background. /p /li /ul
+    /// Specifies the deployment mode for the stack operation. Possible values are:
+    ///
+    /// - `STANDARD` - Use the standard deployment behavior, ensuring resources are ready to serve traffic before completing the operation. This is the default. You do not need to specify this value explicitly.
+    /// - `EXPRESS` - Complete the stack operation when resource configuration is applied, without waiting for resources to become ready to serve traffic. Resources continue becoming ready in the background.
     pub mode: Option<DeploymentConfigMode>,
-    /// p Specifies whether to disable rollback of the stack if the stack operation fails. /p p Default: code false /code /p
+    /// Specifies whether to disable rollback of the stack if the stack operation fails.
+    ///
+    /// Default: `false`
     pub disable_rollback: Option<bool>,
 }
 rt::structure!(DeploymentConfig, DEPLOYMENT_CONFIG, 0 => mode, 1 => disable_rollback);
@@ -211,16 +255,31 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum DeploymentMode { RevertDrift = "REVERT_DRIFT" }
 }
-/// p Specifies the Organizations accounts where you want to create, update, or delete stack instances. You can target either your entire organization or specific accounts using organizational units (OUs) and account filter options. /p p CloudFormation doesn't deploy stack instances to the organization management account, even if the organization management account is in your organization or in an OU in your organization. /p p When performing create operations, if you specify both code OrganizationalUnitIds /code and code Accounts /code , you must also specify the code AccountFilterType /code property. /p
+/// Specifies the Organizations accounts where you want to create, update, or delete stack instances. You can target either your entire organization or specific accounts using organizational units (OUs) and account filter options.
+///
+/// CloudFormation doesn't deploy stack instances to the organization management account, even if the organization management account is in your organization or in an OU in your organization.
+///
+/// When performing create operations, if you specify both `OrganizationalUnitIds` and `Accounts`, you must also specify the `AccountFilterType` property.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeploymentTargets {
-    /// p The Amazon Web Services account IDs where you want to perform stack operations. How these accounts are used depends on the code AccountFilterType /code property. /p p If you have many account numbers, you can provide those accounts using the code AccountsUrl /code property instead. /p
+    /// The Amazon Web Services account IDs where you want to perform stack operations. How these accounts are used depends on the `AccountFilterType` property.
+    ///
+    /// If you have many account numbers, you can provide those accounts using the `AccountsUrl` property instead.
     pub accounts: Option<Vec<String>>,
-    /// p The Amazon S3 URL path to a file that contains a list of Amazon Web Services account IDs. The file format must be either code .csv /code or code .txt /code , and the data can be comma-separated or new-line-separated. There is currently a 10MB limit for the data (approximately 800,000 accounts). /p p This property serves the same purpose as code Accounts /code but allows you to specify a large number of accounts. /p
+    /// The Amazon S3 URL path to a file that contains a list of Amazon Web Services account IDs. The file format must be either `.csv` or `.txt`, and the data can be comma-separated or new-line-separated. There is currently a 10MB limit for the data (approximately 800,000 accounts).
+    ///
+    /// This property serves the same purpose as `Accounts` but allows you to specify a large number of accounts.
     pub accounts_url: Option<String>,
-    /// p The organization root ID or organizational unit (OU) IDs where you want to perform stack operations. CloudFormation will perform operations on accounts within these OUs and their child OUs. /p
+    /// The organization root ID or organizational unit (OU) IDs where you want to perform stack operations. CloudFormation will perform operations on accounts within these OUs and their child OUs.
     pub organizational_unit_ids: Option<Vec<String>>,
-    /// p Refines which accounts will have stack operations performed on them by specifying how to use the code Accounts /code and code OrganizationalUnitIds /code properties together. /p p The following values determine how CloudFormation selects target accounts: /p ul li p code INTERSECTION /code : Performs stack operations only on specific individual accounts within the selected OUs. Only accounts that are both specified in the code Accounts /code property and belong to the specified OUs will be targeted. /p /li li p code DIFFERENCE /code : Performs stack operations on all accounts in the selected OUs except for specific accounts listed in the code Accounts /code property. This enables you to exclude certain accounts within an OU, such as suspended accounts. /p /li li p code UNION /code : Performs stack operations on the specified OUs plus additional individual accounts listed in the code Accounts /code property. This is the default value if code AccountFilterType /code is not provided. This lets you target an entire OU and individual accounts from a different OU in one request. Note that code UNION /code is not supported for code CreateStackInstances /code operations. /p /li li p code NONE /code : Performs stack operations on all accounts in the specified organizational units (OUs). /p /li /ul
+    /// Refines which accounts will have stack operations performed on them by specifying how to use the `Accounts` and `OrganizationalUnitIds` properties together.
+    ///
+    /// The following values determine how CloudFormation selects target accounts:
+    ///
+    /// - `INTERSECTION`: Performs stack operations only on specific individual accounts within the selected OUs. Only accounts that are both specified in the `Accounts` property and belong to the specified OUs will be targeted.
+    /// - `DIFFERENCE`: Performs stack operations on all accounts in the selected OUs except for specific accounts listed in the `Accounts` property. This enables you to exclude certain accounts within an OU, such as suspended accounts.
+    /// - `UNION`: Performs stack operations on the specified OUs plus additional individual accounts listed in the `Accounts` property. This is the default value if `AccountFilterType` is not provided. This lets you target an entire OU and individual accounts from a different OU in one request. Note that `UNION` is not supported for `CreateStackInstances` operations.
+    /// - `NONE`: Performs stack operations on all accounts in the specified organizational units (OUs).
     pub account_filter_type: Option<AccountFilterType>,
 }
 rt::structure!(
@@ -241,13 +300,19 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterTypeInput {
-    /// p The Amazon Resource Name (ARN) of the extension. /p p Conditional: You must specify either code TypeName /code and code Type /code , or code Arn /code . /p
+    /// The Amazon Resource Name (ARN) of the extension.
+    ///
+    /// Conditional: You must specify either `TypeName` and `Type`, or `Arn`.
     pub arn: Option<String>,
-    /// p The kind of extension. /p p Conditional: You must specify either code TypeName /code and code Type /code , or code Arn /code . /p
+    /// The kind of extension.
+    ///
+    /// Conditional: You must specify either `TypeName` and `Type`, or `Arn`.
     pub type_: Option<RegistryType>,
-    /// p The name of the extension. /p p Conditional: You must specify either code TypeName /code and code Type /code , or code Arn /code . /p
+    /// The name of the extension.
+    ///
+    /// Conditional: You must specify either `TypeName` and `Type`, or `Arn`.
     pub type_name: Option<String>,
-    /// p The ID of a specific version of the extension. The version ID is the value at the end of the Amazon Resource Name (ARN) assigned to the extension version when it is registered. /p
+    /// The ID of a specific version of the extension. The version ID is the value at the end of the Amazon Resource Name (ARN) assigned to the extension version when it is registered.
     pub version_id: Option<String>,
 }
 rt::structure!(
@@ -270,10 +335,10 @@ pub static DEREGISTER_TYPE_OUTPUT: rt::Schema = rt::Schema::structure(
     "DeregisterTypeOutput",
     &[],
 );
-/// p The input for the a DescribeAccountLimits /a action. /p
+/// The input for the DescribeAccountLimits action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAccountLimitsInput {
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -283,12 +348,12 @@ pub static DESCRIBE_ACCOUNT_LIMITS_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeAccountLimitsInput",
     &[rt::m("NextToken", &rt::STRING)],
 );
-/// p The output for the a DescribeAccountLimits /a action. /p
+/// The output for the DescribeAccountLimits action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAccountLimitsOutput {
-    /// p An account limit structure that contain a list of CloudFormation account limits and their values. /p
+    /// An account limit structure that contain a list of CloudFormation account limits and their values.
     pub account_limits: Option<Vec<AccountLimit>>,
-    /// p If the output exceeds 1 MB in size, a string that identifies the next page of limits. If no additional page exists, this value is null. /p
+    /// If the output exceeds 1 MB in size, a string that identifies the next page of limits. If no additional page exists, this value is null.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -301,13 +366,13 @@ pub static DESCRIBE_ACCOUNT_LIMITS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeChangeSetHooksInput {
-    /// p The name or Amazon Resource Name (ARN) of the change set that you want to describe. /p
+    /// The name or Amazon Resource Name (ARN) of the change set that you want to describe.
     pub change_set_name: String,
-    /// p If you specified the name of a change set, specify the stack name or stack ID (ARN) of the change set you want to describe. /p
+    /// If you specified the name of a change set, specify the stack name or stack ID (ARN) of the change set you want to describe.
     pub stack_name: Option<String>,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p If specified, lists only the Hooks related to the specified code LogicalResourceId /code . /p
+    /// If specified, lists only the Hooks related to the specified `LogicalResourceId`.
     pub logical_resource_id: Option<String>,
 }
 rt::structure!(
@@ -325,19 +390,19 @@ pub static DESCRIBE_CHANGE_SET_HOOKS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeChangeSetHooksOutput {
-    /// p The change set identifier (stack ID). /p
+    /// The change set identifier (stack ID).
     pub change_set_id: Option<String>,
-    /// p The change set name. /p
+    /// The change set name.
     pub change_set_name: Option<String>,
-    /// p List of Hook objects. /p
+    /// List of Hook objects.
     pub hooks: Option<Vec<ChangeSetHook>>,
-    /// p Provides the status of the change set Hook. /p
+    /// Provides the status of the change set Hook.
     pub status: Option<ChangeSetHooksStatus>,
-    /// p Pagination token, code null /code or empty if no more results. /p
+    /// Pagination token, `null` or empty if no more results.
     pub next_token: Option<String>,
-    /// p The stack identifier (stack ID). /p
+    /// The stack identifier (stack ID).
     pub stack_id: Option<String>,
-    /// p The stack name. /p
+    /// The stack name.
     pub stack_name: Option<String>,
 }
 rt::structure!(
@@ -357,16 +422,16 @@ pub static DESCRIBE_CHANGE_SET_HOOKS_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("StackName", &rt::STRING),
     ],
 );
-/// p The input for the a DescribeChangeSet /a action. /p
+/// The input for the DescribeChangeSet action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeChangeSetInput {
-    /// p The name or Amazon Resource Name (ARN) of the change set that you want to describe. /p
+    /// The name or Amazon Resource Name (ARN) of the change set that you want to describe.
     pub change_set_name: String,
-    /// p If you specified the name of a change set, specify the stack name or ID (ARN) of the change set you want to describe. /p
+    /// If you specified the name of a change set, specify the stack name or ID (ARN) of the change set you want to describe.
     pub stack_name: Option<String>,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p If code true /code , the returned changes include detailed changes in the property values. /p
+    /// If `true`, the returned changes include detailed changes in the property values.
     pub include_property_values: Option<bool>,
 }
 rt::structure!(
@@ -382,56 +447,69 @@ pub static DESCRIBE_CHANGE_SET_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("IncludePropertyValues", &rt::BOOLEAN),
     ],
 );
-/// p The output for the a DescribeChangeSet /a action. /p
+/// The output for the DescribeChangeSet action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeChangeSetOutput {
-    /// p The name of the change set. /p
+    /// The name of the change set.
     pub change_set_name: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the change set. /p
+    /// The Amazon Resource Name (ARN) of the change set.
     pub change_set_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the stack that's associated with the change set. /p
+    /// The Amazon Resource Name (ARN) of the stack that's associated with the change set.
     pub stack_id: Option<String>,
-    /// p The name of the stack that's associated with the change set. /p
+    /// The name of the stack that's associated with the change set.
     pub stack_name: Option<String>,
-    /// p Information about the change set. /p
+    /// Information about the change set.
     pub description: Option<String>,
-    /// p A list of code Parameter /code structures that describes the input parameters and their values used to create the change set. For more information, see the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API Parameter.html" Parameter /a data type. /p
+    /// A list of `Parameter` structures that describes the input parameters and their values used to create the change set. For more information, see the [Parameter](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html) data type.
     pub parameters: Option<Vec<Parameter>>,
-    /// p The start time when the change set was created, in UTC. /p
+    /// The start time when the change set was created, in UTC.
     pub creation_time: Option<rt::DateTime>,
-    /// p If the change set execution status is code AVAILABLE /code , you can execute the change set. If you can't execute the change set, the status indicates why. For example, a change set might be in an code UNAVAILABLE /code state because CloudFormation is still creating it or in an code OBSOLETE /code state because the stack was already updated. /p
+    /// If the change set execution status is `AVAILABLE`, you can execute the change set. If you can't execute the change set, the status indicates why. For example, a change set might be in an `UNAVAILABLE` state because CloudFormation is still creating it or in an `OBSOLETE` state because the stack was already updated.
     pub execution_status: Option<ExecutionStatus>,
-    /// p The current status of the change set, such as code CREATE PENDING /code , code CREATE COMPLETE /code , or code FAILED /code . /p
+    /// The current status of the change set, such as `CREATE_PENDING`, `CREATE_COMPLETE`, or `FAILED`.
     pub status: Option<ChangeSetStatus>,
-    /// p A description of the change set's status. For example, if your attempt to create a change set failed, CloudFormation shows the error message. /p
+    /// A description of the change set's status. For example, if your attempt to create a change set failed, CloudFormation shows the error message.
     pub status_reason: Option<String>,
-    /// p The drift status of the stack when the change set was created. Valid values: /p ul li p code DRIFTED /code – The stack has drifted from its last deployment. /p /li li p code IN SYNC /code – The stack is in sync with its last deployment. /p /li li p code NOT CHECKED /code – CloudFormation doesn’t currently return this value. /p /li li p code UNKNOWN /code – The drift status could not be determined. /p /li /ul p Only present for drift-aware change sets. /p
+    /// The drift status of the stack when the change set was created. Valid values:
+    ///
+    /// - `DRIFTED` – The stack has drifted from its last deployment.
+    /// - `IN_SYNC` – The stack is in sync with its last deployment.
+    /// - `NOT_CHECKED` – CloudFormation doesn’t currently return this value.
+    /// - `UNKNOWN` – The drift status could not be determined.
+    ///
+    /// Only present for drift-aware change sets.
     pub stack_drift_status: Option<StackDriftStatus>,
-    /// p The ARNs of the Amazon SNS topics that will be associated with the stack if you execute the change set. /p
+    /// The ARNs of the Amazon SNS topics that will be associated with the stack if you execute the change set.
     pub notification_arns: Option<Vec<String>>,
-    /// p The rollback triggers for CloudFormation to monitor during stack creation and updating operations, and for the specified monitoring period afterwards. /p
+    /// The rollback triggers for CloudFormation to monitor during stack creation and updating operations, and for the specified monitoring period afterwards.
     pub rollback_configuration: Option<RollbackConfiguration>,
-    /// p If you execute the change set, the list of capabilities that were explicitly acknowledged when the change set was created. /p
+    /// If you execute the change set, the list of capabilities that were explicitly acknowledged when the change set was created.
     pub capabilities: Option<Vec<Capability>>,
-    /// p If you execute the change set, the tags that will be associated with the stack. /p
+    /// If you execute the change set, the tags that will be associated with the stack.
     pub tags: Option<Vec<Tag>>,
-    /// p A list of code Change /code structures that describes the resources CloudFormation changes if you execute the change set. /p
+    /// A list of `Change` structures that describes the resources CloudFormation changes if you execute the change set.
     pub changes: Option<Vec<Change>>,
-    /// p If the output exceeds 1 MB, a string that identifies the next page of changes. If there is no additional page, this value is null. /p
+    /// If the output exceeds 1 MB, a string that identifies the next page of changes. If there is no additional page, this value is null.
     pub next_token: Option<String>,
-    /// p Verifies if code IncludeNestedStacks /code is set to code True /code . /p
+    /// Verifies if `IncludeNestedStacks` is set to `True`.
     pub include_nested_stacks: Option<bool>,
-    /// p Specifies the change set ID of the parent change set in the current nested change set hierarchy. /p
+    /// Specifies the change set ID of the parent change set in the current nested change set hierarchy.
     pub parent_change_set_id: Option<String>,
-    /// p Specifies the change set ID of the root change set in the current nested change set hierarchy. /p
+    /// Specifies the change set ID of the root change set in the current nested change set hierarchy.
     pub root_change_set_id: Option<String>,
-    /// p Determines what action will be taken if stack creation fails. When this parameter is specified, the code DisableRollback /code parameter to the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API ExecuteChangeSet.html" ExecuteChangeSet /a API operation must not be specified. This must be one of these values: /p ul li p code DELETE /code - Deletes the change set if the stack creation fails. This is only valid when the code ChangeSetType /code parameter is set to code CREATE /code . If the deletion of the stack fails, the status of the stack is code DELETE FAILED /code . /p /li li p code DO NOTHING /code - if the stack creation fails, do nothing. This is equivalent to specifying code true /code for the code DisableRollback /code parameter to the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API ExecuteChangeSet.html" ExecuteChangeSet /a API operation. /p /li li p code ROLLBACK /code - if the stack creation fails, roll back the stack. This is equivalent to specifying code false /code for the code DisableRollback /code parameter to the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API ExecuteChangeSet.html" ExecuteChangeSet /a API operation. /p /li /ul
+    /// Determines what action will be taken if stack creation fails. When this parameter is specified, the `DisableRollback` parameter to the [ExecuteChangeSet](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ExecuteChangeSet.html) API operation must not be specified. This must be one of these values:
+    ///
+    /// - `DELETE` - Deletes the change set if the stack creation fails. This is only valid when the `ChangeSetType` parameter is set to `CREATE`. If the deletion of the stack fails, the status of the stack is `DELETE_FAILED`.
+    /// - `DO_NOTHING` - if the stack creation fails, do nothing. This is equivalent to specifying `true` for the `DisableRollback` parameter to the [ExecuteChangeSet](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ExecuteChangeSet.html) API operation.
+    /// - `ROLLBACK` - if the stack creation fails, roll back the stack. This is equivalent to specifying `false` for the `DisableRollback` parameter to the [ExecuteChangeSet](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ExecuteChangeSet.html) API operation.
     pub on_stack_failure: Option<OnStackFailure>,
-    /// p Indicates if the change set imports resources that already exist. /p note p This parameter can only import resources that have a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-name.html" custom names /a in templates. To import resources that do not accept custom names, such as EC2 instances, use the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import.html" resource import /a feature instead. /p /note
+    /// Indicates if the change set imports resources that already exist.
+    ///
+    /// **Note:** This parameter can only import resources that have [custom names](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-name.html) in templates. To import resources that do not accept custom names, such as EC2 instances, use the [resource import](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import.html) feature instead.
     pub import_existing_resources: Option<bool>,
-    /// p The deployment mode specified when the change set was created. Valid value is code REVERT DRIFT /code . Only present for drift-aware change sets. /p
+    /// The deployment mode specified when the change set was created. Valid value is `REVERT_DRIFT`. Only present for drift-aware change sets.
     pub deployment_mode: Option<DeploymentMode>,
-    /// p The deployment configuration specified when the change set was created. /p
+    /// The deployment configuration specified when the change set was created.
     pub deployment_config: Option<DeploymentConfig>,
 }
 rt::structure!(
@@ -475,15 +553,15 @@ pub static DESCRIBE_CHANGE_SET_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEventsInput {
-    /// p The name or unique stack ID for which you want to retrieve events. If you specified the name of a change set, specify the stack name or ID (ARN) of the change set you want to describe. /p
+    /// The name or unique stack ID for which you want to retrieve events. If you specified the name of a change set, specify the stack name or ID (ARN) of the change set you want to describe.
     pub stack_name: Option<String>,
-    /// p The name or Amazon Resource Name (ARN) of the change set for which you want to retrieve events. /p
+    /// The name or Amazon Resource Name (ARN) of the change set for which you want to retrieve events.
     pub change_set_name: Option<String>,
-    /// p The unique identifier of the operation for which you want to retrieve events. /p
+    /// The unique identifier of the operation for which you want to retrieve events.
     pub operation_id: Option<String>,
-    /// p Filters to apply when retrieving events. /p
+    /// Filters to apply when retrieving events.
     pub filters: Option<EventFilter>,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -502,9 +580,9 @@ pub static DESCRIBE_EVENTS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEventsOutput {
-    /// p A list of operation events that match the specified criteria. /p
+    /// A list of operation events that match the specified criteria.
     pub operation_events: Option<Vec<OperationEvent>>,
-    /// p If the request doesn't return all the remaining results, code NextToken /code is set to a token. To retrieve the next set of results, call code DescribeEvents /code again and assign that token to the request object's code NextToken /code parameter. If the request returns all results, code NextToken /code is set to code null /code . /p
+    /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call `DescribeEvents` again and assign that token to the request object's `NextToken` parameter. If the request returns all results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -516,7 +594,7 @@ pub static DESCRIBE_EVENTS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeGeneratedTemplateInput {
-    /// p The name or Amazon Resource Name (ARN) of a generated template. /p
+    /// The name or Amazon Resource Name (ARN) of a generated template.
     pub generated_template_name: String,
 }
 rt::structure!(
@@ -529,27 +607,36 @@ pub static DESCRIBE_GENERATED_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeGeneratedTemplateOutput {
-    /// p The Amazon Resource Name (ARN) of the generated template. The format is code arn:${Partition}:cloudformation:${Region}:${Account}:generatedtemplate/${Id} /code . For example, code arn:aws:cloudformation: i us-east-1 /i : i 123456789012 /i :generatedtemplate/ i 2e8465c1-9a80-43ea-a3a3-4f2d692fe6dc /i /code . /p
+    /// The Amazon Resource Name (ARN) of the generated template. The format is `arn:${Partition}:cloudformation:${Region}:${Account}:generatedtemplate/${Id}`. For example, `arn:aws:cloudformation:us-east-1:123456789012:generatedtemplate/2e8465c1-9a80-43ea-a3a3-4f2d692fe6dc`.
     pub generated_template_id: Option<String>,
-    /// p The name of the generated template. /p
+    /// The name of the generated template.
     pub generated_template_name: Option<String>,
-    /// p A list of objects describing the details of the resources in the template generation. /p
+    /// A list of objects describing the details of the resources in the template generation.
     pub resources: Option<Vec<ResourceDetail>>,
-    /// p The status of the template generation. Supported values are: /p ul li p code CreatePending /code - the creation of the template is pending. /p /li li p code CreateInProgress /code - the creation of the template is in progress. /p /li li p code DeletePending /code - the deletion of the template is pending. /p /li li p code DeleteInProgress /code - the deletion of the template is in progress. /p /li li p code UpdatePending /code - the update of the template is pending. /p /li li p code UpdateInProgress /code - the update of the template is in progress. /p /li li p code Failed /code - the template operation failed. /p /li li p code Complete /code - the template operation is complete. /p /li /ul
+    /// The status of the template generation. Supported values are:
+    ///
+    /// - `CreatePending` - the creation of the template is pending.
+    /// - `CreateInProgress` - the creation of the template is in progress.
+    /// - `DeletePending` - the deletion of the template is pending.
+    /// - `DeleteInProgress` - the deletion of the template is in progress.
+    /// - `UpdatePending` - the update of the template is pending.
+    /// - `UpdateInProgress` - the update of the template is in progress.
+    /// - `Failed` - the template operation failed.
+    /// - `Complete` - the template operation is complete.
     pub status: Option<GeneratedTemplateStatus>,
-    /// p The reason for the current template generation status. This will provide more details if a failure happened. /p
+    /// The reason for the current template generation status. This will provide more details if a failure happened.
     pub status_reason: Option<String>,
-    /// p The time the generated template was created. /p
+    /// The time the generated template was created.
     pub creation_time: Option<rt::DateTime>,
-    /// p The time the generated template was last updated. /p
+    /// The time the generated template was last updated.
     pub last_updated_time: Option<rt::DateTime>,
-    /// p An object describing the progress of the template generation. /p
+    /// An object describing the progress of the template generation.
     pub progress: Option<TemplateProgress>,
-    /// p The stack ARN of the base stack if a base stack was provided when generating the template. /p
+    /// The stack ARN of the base stack if a base stack was provided when generating the template.
     pub stack_id: Option<String>,
-    /// p The configuration details of the generated template, including the code DeletionPolicy /code and code UpdateReplacePolicy /code . /p
+    /// The configuration details of the generated template, including the `DeletionPolicy` and `UpdateReplacePolicy`.
     pub template_configuration: Option<TemplateConfiguration>,
-    /// p The number of warnings generated for this template. The warnings are found in the details of each of the resources in the template. /p
+    /// The number of warnings generated for this template. The warnings are found in the details of each of the resources in the template.
     pub total_warnings: Option<i32>,
 }
 rt::structure!(
@@ -576,7 +663,12 @@ pub static DESCRIBE_GENERATED_TEMPLATE_OUTPUT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeOrganizationsAccessInput {
-    /// p Service-managed permissions Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account. /p p By default, code SELF /code is specified. /p ul li p If you are signed in to the management account, specify code SELF /code . /p /li li p If you are signed in to a delegated administrator account, specify code DELEGATED ADMIN /code . /p p Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html" Register a delegated administrator /a in the i CloudFormation User Guide /i . /p /li /ul
+    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
+    ///
+    /// By default, `SELF` is specified.
+    ///
+    /// - If you are signed in to the management account, specify `SELF`.
+    /// - If you are signed in to a delegated administrator account, specify `DELEGATED_ADMIN`. Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see [Register a delegated administrator](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html) in the *CloudFormation User Guide*.
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
@@ -588,7 +680,7 @@ pub static DESCRIBE_ORGANIZATIONS_ACCESS_INPUT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeOrganizationsAccessOutput {
-    /// p Presents the status of the code OrganizationAccess /code . /p
+    /// Presents the status of the `OrganizationAccess`.
     pub status: Option<OrganizationStatus>,
 }
 rt::structure!(
@@ -600,7 +692,9 @@ pub static DESCRIBE_ORGANIZATIONS_ACCESS_OUTPUT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribePublisherInput {
-    /// p The ID of the extension publisher. /p p If you don't supply a code PublisherId /code , and you have registered as an extension publisher, code DescribePublisher /code returns information about your own publisher account. /p
+    /// The ID of the extension publisher.
+    ///
+    /// If you don't supply a `PublisherId`, and you have registered as an extension publisher, `DescribePublisher` returns information about your own publisher account.
     pub publisher_id: Option<String>,
 }
 rt::structure!(DescribePublisherInput, DESCRIBE_PUBLISHER_INPUT, 0 => publisher_id);
@@ -610,13 +704,13 @@ pub static DESCRIBE_PUBLISHER_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribePublisherOutput {
-    /// p The ID of the extension publisher. /p
+    /// The ID of the extension publisher.
     pub publisher_id: Option<String>,
-    /// p Whether the publisher is verified. Currently, all registered publishers are verified. /p
+    /// Whether the publisher is verified. Currently, all registered publishers are verified.
     pub publisher_status: Option<PublisherStatus>,
-    /// p The type of account used as the identity provider when registering this publisher with CloudFormation. /p
+    /// The type of account used as the identity provider when registering this publisher with CloudFormation.
     pub identity_provider: Option<IdentityProvider>,
-    /// p The URL to the publisher's profile with the identity provider. /p
+    /// The URL to the publisher's profile with the identity provider.
     pub publisher_profile: Option<String>,
 }
 rt::structure!(
@@ -634,7 +728,7 @@ pub static DESCRIBE_PUBLISHER_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeResourceScanInput {
-    /// p The Amazon Resource Name (ARN) of the resource scan. /p
+    /// The Amazon Resource Name (ARN) of the resource scan.
     pub resource_scan_id: String,
 }
 rt::structure!(
@@ -646,25 +740,32 @@ pub static DESCRIBE_RESOURCE_SCAN_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeResourceScanOutput {
-    /// p The Amazon Resource Name (ARN) of the resource scan. The format is code arn:${Partition}:cloudformation:${Region}:${Account}:resourceScan/${Id} /code . An example is code arn:aws:cloudformation: i us-east-1 /i : i 123456789012 /i :resourceScan/ i f5b490f7-7ed4-428a-aa06-31ff25db0772 /i /code . /p
+    /// The Amazon Resource Name (ARN) of the resource scan. The format is `arn:${Partition}:cloudformation:${Region}:${Account}:resourceScan/${Id}`. An example is `arn:aws:cloudformation:us-east-1:123456789012:resourceScan/f5b490f7-7ed4-428a-aa06-31ff25db0772`.
     pub resource_scan_id: Option<String>,
-    /// p Status of the resource scan. /p dl dt IN PROGRESS /dt dd p The resource scan is still in progress. /p /dd dt COMPLETE /dt dd p The resource scan is complete. /p /dd dt EXPIRED /dt dd p The resource scan has expired. /p /dd dt FAILED /dt dd p The resource scan has failed. /p /dd /dl
+    /// Status of the resource scan.
+    ///
+    /// - **IN\_PROGRESS**: The resource scan is still in progress.
+    /// - **COMPLETE**: The resource scan is complete.
+    /// - **EXPIRED**: The resource scan has expired.
+    /// - **FAILED**: The resource scan has failed.
     pub status: Option<ResourceScanStatus>,
-    /// p The reason for the resource scan status, providing more information if a failure happened. /p
+    /// The reason for the resource scan status, providing more information if a failure happened.
     pub status_reason: Option<String>,
-    /// p The time that the resource scan was started. /p
+    /// The time that the resource scan was started.
     pub start_time: Option<rt::DateTime>,
-    /// p The time that the resource scan was finished. /p
+    /// The time that the resource scan was finished.
     pub end_time: Option<rt::DateTime>,
-    /// p The percentage of the resource scan that has been completed. /p
+    /// The percentage of the resource scan that has been completed.
     pub percentage_completed: Option<f64>,
-    /// p The list of resource types for the specified scan. Resource types are only available for scans with a code Status /code set to code COMPLETE /code or code FAILED /code . /p
+    /// The list of resource types for the specified scan. Resource types are only available for scans with a `Status` set to `COMPLETE` or `FAILED`.
     pub resource_types: Option<Vec<String>>,
-    /// p The number of resources that were listed. This is only available for scans with a code Status /code set to code COMPLETE /code , code EXPIRED /code , or code FAILED /code . /p
+    /// The number of resources that were listed. This is only available for scans with a `Status` set to `COMPLETE`, `EXPIRED`, or `FAILED`.
     pub resources_scanned: Option<i32>,
-    /// p The number of resources that were read. This is only available for scans with a code Status /code set to code COMPLETE /code , code EXPIRED /code , or code FAILED /code . /p note p This field may be 0 if the resource scan failed with a code ResourceScanLimitExceededException /code . /p /note
+    /// The number of resources that were read. This is only available for scans with a `Status` set to `COMPLETE`, `EXPIRED`, or `FAILED`.
+    ///
+    /// **Note:** This field may be 0 if the resource scan failed with a `ResourceScanLimitExceededException`.
     pub resources_read: Option<i32>,
-    /// p The scan filters that were used. /p
+    /// The scan filters that were used.
     pub scan_filters: Option<Vec<ScanFilter>>,
 }
 rt::structure!(
@@ -690,7 +791,9 @@ pub static DESCRIBE_RESOURCE_SCAN_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackDriftDetectionStatusInput {
-    /// p The ID of the drift detection results of this operation. /p p CloudFormation generates new results, with a new drift detection ID, each time this operation is run. However, the number of drift results CloudFormation retains for any given stack, and for how long, may vary. /p
+    /// The ID of the drift detection results of this operation.
+    ///
+    /// CloudFormation generates new results, with a new drift detection ID, each time this operation is run. However, the number of drift results CloudFormation retains for any given stack, and for how long, may vary.
     pub stack_drift_detection_id: String,
 }
 rt::structure!(
@@ -703,19 +806,30 @@ pub static DESCRIBE_STACK_DRIFT_DETECTION_STATUS_INPUT: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackDriftDetectionStatusOutput {
-    /// p The ID of the stack. /p
+    /// The ID of the stack.
     pub stack_id: String,
-    /// p The ID of the drift detection results of this operation. /p p CloudFormation generates new results, with a new drift detection ID, each time this operation is run. However, the number of reports CloudFormation retains for any given stack, and for how long, may vary. /p
+    /// The ID of the drift detection results of this operation.
+    ///
+    /// CloudFormation generates new results, with a new drift detection ID, each time this operation is run. However, the number of reports CloudFormation retains for any given stack, and for how long, may vary.
     pub stack_drift_detection_id: String,
-    /// p Status of the stack's actual configuration compared to its expected configuration. /p ul li p code DRIFTED /code : The stack differs from its expected template configuration. A stack is considered to have drifted if one or more of its resources have drifted. /p /li li p code NOT CHECKED /code : CloudFormation hasn't checked if the stack differs from its expected template configuration. /p /li li p code IN SYNC /code : The stack's actual configuration matches its expected template configuration. /p /li li p code UNKNOWN /code : CloudFormation could not run drift detection for a resource in the stack. See the code DetectionStatusReason /code for details. /p /li /ul
+    /// Status of the stack's actual configuration compared to its expected configuration.
+    ///
+    /// - `DRIFTED`: The stack differs from its expected template configuration. A stack is considered to have drifted if one or more of its resources have drifted.
+    /// - `NOT_CHECKED`: CloudFormation hasn't checked if the stack differs from its expected template configuration.
+    /// - `IN_SYNC`: The stack's actual configuration matches its expected template configuration.
+    /// - `UNKNOWN`: CloudFormation could not run drift detection for a resource in the stack. See the `DetectionStatusReason` for details.
     pub stack_drift_status: Option<StackDriftStatus>,
-    /// p The status of the stack drift detection operation. /p ul li p code DETECTION COMPLETE /code : The stack drift detection operation has successfully completed for all resources in the stack that support drift detection. (Resources that don't currently support stack detection remain unchecked.) /p p If you specified logical resource IDs for CloudFormation to use as a filter for the stack drift detection operation, only the resources with those logical IDs are checked for drift. /p /li li p code DETECTION FAILED /code : The stack drift detection operation has failed for at least one resource in the stack. Results will be available for resources on which CloudFormation successfully completed drift detection. /p /li li p code DETECTION IN PROGRESS /code : The stack drift detection operation is currently in progress. /p /li /ul
+    /// The status of the stack drift detection operation.
+    ///
+    /// - `DETECTION_COMPLETE`: The stack drift detection operation has successfully completed for all resources in the stack that support drift detection. (Resources that don't currently support stack detection remain unchecked.) If you specified logical resource IDs for CloudFormation to use as a filter for the stack drift detection operation, only the resources with those logical IDs are checked for drift.
+    /// - `DETECTION_FAILED`: The stack drift detection operation has failed for at least one resource in the stack. Results will be available for resources on which CloudFormation successfully completed drift detection.
+    /// - `DETECTION_IN_PROGRESS`: The stack drift detection operation is currently in progress.
     pub detection_status: StackDriftDetectionStatus,
-    /// p The reason the stack drift detection operation has its current status. /p
+    /// The reason the stack drift detection operation has its current status.
     pub detection_status_reason: Option<String>,
-    /// p Total number of stack resources that have drifted. This is NULL until the drift detection operation reaches a status of code DETECTION COMPLETE /code . This value will be 0 for stacks whose drift status is code IN SYNC /code . /p
+    /// Total number of stack resources that have drifted. This is NULL until the drift detection operation reaches a status of `DETECTION_COMPLETE`. This value will be 0 for stacks whose drift status is `IN_SYNC`.
     pub drifted_stack_resource_count: Option<i32>,
-    /// p Time at which the stack drift detection operation was initiated. /p
+    /// Time at which the stack drift detection operation was initiated.
     pub timestamp: rt::DateTime,
 }
 rt::structure!(
@@ -736,12 +850,15 @@ pub static DESCRIBE_STACK_DRIFT_DETECTION_STATUS_OUTPUT: rt::Schema = rt::Schema
         rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
     ],
 );
-/// p The input for a DescribeStackEvents /a action. /p
+/// The input for DescribeStackEvents action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackEventsInput {
-    /// p The name or the unique stack ID that's associated with the stack, which aren't always interchangeable: /p ul li p Running stacks: You can specify either the stack's name or its unique stack ID. /p /li li p Deleted stacks: You must specify the unique stack ID. /p /li /ul
+    /// The name or the unique stack ID that's associated with the stack, which aren't always interchangeable:
+    ///
+    /// - Running stacks: You can specify either the stack's name or its unique stack ID.
+    /// - Deleted stacks: You must specify the unique stack ID.
     pub stack_name: String,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -755,12 +872,12 @@ pub static DESCRIBE_STACK_EVENTS_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("NextToken", &rt::STRING),
     ],
 );
-/// p The output for a a DescribeStackEvents /a action. /p
+/// The output for a DescribeStackEvents action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackEventsOutput {
-    /// p A list of code StackEvents /code structures. /p
+    /// A list of `StackEvents` structures.
     pub stack_events: Option<Vec<StackEvent>>,
-    /// p If the output exceeds 1 MB in size, a string that identifies the next page of events. If no additional page exists, this value is null. /p
+    /// If the output exceeds 1 MB in size, a string that identifies the next page of events. If no additional page exists, this value is null.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -773,13 +890,18 @@ pub static DESCRIBE_STACK_EVENTS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackInstanceInput {
-    /// p The name or the unique stack ID of the StackSet that you want to get stack instance information for. /p
+    /// The name or the unique stack ID of the StackSet that you want to get stack instance information for.
     pub stack_set_name: String,
-    /// p The ID of an Amazon Web Services account that's associated with this stack instance. /p
+    /// The ID of an Amazon Web Services account that's associated with this stack instance.
     pub stack_instance_account: String,
-    /// p The name of a Region that's associated with this stack instance. /p
+    /// The name of a Region that's associated with this stack instance.
     pub stack_instance_region: String,
-    /// p Service-managed permissions Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account. /p p By default, code SELF /code is specified. Use code SELF /code for StackSets with self-managed permissions. /p ul li p If you are signed in to the management account, specify code SELF /code . /p /li li p If you are signed in to a delegated administrator account, specify code DELEGATED ADMIN /code . /p p Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html" Register a delegated administrator /a in the i CloudFormation User Guide /i . /p /li /ul
+    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
+    ///
+    /// By default, `SELF` is specified. Use `SELF` for StackSets with self-managed permissions.
+    ///
+    /// - If you are signed in to the management account, specify `SELF`.
+    /// - If you are signed in to a delegated administrator account, specify `DELEGATED_ADMIN`. Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see [Register a delegated administrator](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html) in the *CloudFormation User Guide*.
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
@@ -797,7 +919,7 @@ pub static DESCRIBE_STACK_INSTANCE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackInstanceOutput {
-    /// p The stack instance that matches the specified request parameters. /p
+    /// The stack instance that matches the specified request parameters.
     pub stack_instance: Option<StackInstance>,
 }
 rt::structure!(
@@ -809,7 +931,7 @@ pub static DESCRIBE_STACK_INSTANCE_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackRefactorInput {
-    /// p The ID associated with the stack refactor created from the a CreateStackRefactor /a action. /p
+    /// The ID associated with the stack refactor created from the CreateStackRefactor action.
     pub stack_refactor_id: String,
 }
 rt::structure!(
@@ -821,19 +943,19 @@ pub static DESCRIBE_STACK_REFACTOR_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackRefactorOutput {
-    /// p A description to help you identify the refactor. /p
+    /// A description to help you identify the refactor.
     pub description: Option<String>,
-    /// p The ID associated with the stack refactor created from the a CreateStackRefactor /a action. /p
+    /// The ID associated with the stack refactor created from the CreateStackRefactor action.
     pub stack_refactor_id: Option<String>,
-    /// p The unique ID for each stack. /p
+    /// The unique ID for each stack.
     pub stack_ids: Option<Vec<String>>,
-    /// p The stack refactor execution operation status that's provided after calling the a ExecuteStackRefactor /a action. /p
+    /// The stack refactor execution operation status that's provided after calling the ExecuteStackRefactor action.
     pub execution_status: Option<StackRefactorExecutionStatus>,
-    /// p A detailed explanation for the stack refactor code ExecutionStatus /code . /p
+    /// A detailed explanation for the stack refactor `ExecutionStatus`.
     pub execution_status_reason: Option<String>,
-    /// p The stack refactor operation status that's provided after calling the a CreateStackRefactor /a action. /p
+    /// The stack refactor operation status that's provided after calling the CreateStackRefactor action.
     pub status: Option<StackRefactorStatus>,
-    /// p A detailed explanation for the stack refactor operation code Status /code . /p
+    /// A detailed explanation for the stack refactor operation `Status`.
     pub status_reason: Option<String>,
 }
 rt::structure!(
@@ -855,13 +977,19 @@ pub static DESCRIBE_STACK_REFACTOR_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackResourceDriftsInput {
-    /// p The name of the stack for which you want drift information. /p
+    /// The name of the stack for which you want drift information.
     pub stack_name: String,
-    /// p The resource drift status values to use as filters for the resource drift results returned. /p ul li p code DELETED /code : The resource differs from its expected template configuration in that the resource has been deleted. /p /li li p code MODIFIED /code : One or more resource properties differ from their expected template values. /p /li li p code IN SYNC /code : The resource's actual configuration matches its expected template configuration. /p /li li p code NOT CHECKED /code : CloudFormation doesn't currently return this value. /p /li li p code UNKNOWN /code : CloudFormation could not run drift detection for the resource. /p /li /ul
+    /// The resource drift status values to use as filters for the resource drift results returned.
+    ///
+    /// - `DELETED`: The resource differs from its expected template configuration in that the resource has been deleted.
+    /// - `MODIFIED`: One or more resource properties differ from their expected template values.
+    /// - `IN_SYNC`: The resource's actual configuration matches its expected template configuration.
+    /// - `NOT_CHECKED`: CloudFormation doesn't currently return this value.
+    /// - `UNKNOWN`: CloudFormation could not run drift detection for the resource.
     pub stack_resource_drift_status_filters: Option<Vec<StackResourceDriftStatus>>,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a code NextToken /code value that you can assign to the code NextToken /code request parameter to get the next set of results. /p
+    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -880,9 +1008,11 @@ pub static DESCRIBE_STACK_RESOURCE_DRIFTS_INPUT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackResourceDriftsOutput {
-    /// p Drift information for the resources that have been checked for drift in the specified stack. This includes actual and expected configuration values for resources where CloudFormation detects drift. /p p For a given stack, there will be one code StackResourceDrift /code for each stack resource that has been checked for drift. Resources that haven't yet been checked for drift aren't included. Resources that do not currently support drift detection aren't checked, and so not included. For a list of resources that support drift detection, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html" Resource type support for imports and drift detection /a . /p
+    /// Drift information for the resources that have been checked for drift in the specified stack. This includes actual and expected configuration values for resources where CloudFormation detects drift.
+    ///
+    /// For a given stack, there will be one `StackResourceDrift` for each stack resource that has been checked for drift. Resources that haven't yet been checked for drift aren't included. Resources that do not currently support drift detection aren't checked, and so not included. For a list of resources that support drift detection, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
     pub stack_resource_drifts: Vec<StackResourceDrift>,
-    /// p If the request doesn't return all the remaining results, code NextToken /code is set to a token. To retrieve the next set of results, call code DescribeStackResourceDrifts /code again and assign that token to the request object's code NextToken /code parameter. If the request returns all results, code NextToken /code is set to code null /code . /p
+    /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call `DescribeStackResourceDrifts` again and assign that token to the request object's `NextToken` parameter. If the request returns all results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -896,12 +1026,15 @@ pub static DESCRIBE_STACK_RESOURCE_DRIFTS_OUTPUT: rt::Schema = rt::Schema::struc
         rt::m("NextToken", &rt::STRING),
     ],
 );
-/// p The input for a DescribeStackResource /a action. /p
+/// The input for DescribeStackResource action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackResourceInput {
-    /// p The name or the unique stack ID that's associated with the stack, which aren't always interchangeable: /p ul li p Running stacks: You can specify either the stack's name or its unique stack ID. /p /li li p Deleted stacks: You must specify the unique stack ID. /p /li /ul
+    /// The name or the unique stack ID that's associated with the stack, which aren't always interchangeable:
+    ///
+    /// - Running stacks: You can specify either the stack's name or its unique stack ID.
+    /// - Deleted stacks: You must specify the unique stack ID.
     pub stack_name: String,
-    /// p The logical name of the resource as specified in the template. /p
+    /// The logical name of the resource as specified in the template.
     pub logical_resource_id: String,
 }
 rt::structure!(
@@ -915,10 +1048,10 @@ pub static DESCRIBE_STACK_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p The output for a a DescribeStackResource /a action. /p
+/// The output for a DescribeStackResource action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackResourceOutput {
-    /// p A code StackResourceDetail /code structure that contains the description of the specified resource in the specified stack. /p
+    /// A `StackResourceDetail` structure that contains the description of the specified resource in the specified stack.
     pub stack_resource_detail: Option<StackResourceDetail>,
 }
 rt::structure!(
@@ -929,14 +1062,23 @@ pub static DESCRIBE_STACK_RESOURCE_OUTPUT: rt::Schema = rt::Schema::structure(
     "DescribeStackResourceOutput",
     &[rt::m("StackResourceDetail", &STACK_RESOURCE_DETAIL)],
 );
-/// p The input for a DescribeStackResources /a action. /p
+/// The input for DescribeStackResources action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackResourcesInput {
-    /// p The name or the unique stack ID that is associated with the stack, which aren't always interchangeable: /p ul li p Running stacks: You can specify either the stack's name or its unique stack ID. /p /li li p Deleted stacks: You must specify the unique stack ID. /p /li /ul p Required: Conditional. If you don't specify code StackName /code , you must specify code PhysicalResourceId /code . /p
+    /// The name or the unique stack ID that is associated with the stack, which aren't always interchangeable:
+    ///
+    /// - Running stacks: You can specify either the stack's name or its unique stack ID.
+    /// - Deleted stacks: You must specify the unique stack ID.
+    ///
+    /// Required: Conditional. If you don't specify `StackName`, you must specify `PhysicalResourceId`.
     pub stack_name: Option<String>,
-    /// p The logical name of the resource as specified in the template. /p
+    /// The logical name of the resource as specified in the template.
     pub logical_resource_id: Option<String>,
-    /// p The name or unique identifier that corresponds to a physical instance ID of a resource supported by CloudFormation. /p p For example, for an Amazon Elastic Compute Cloud (EC2) instance, code PhysicalResourceId /code corresponds to the code InstanceId /code . You can pass the EC2 code InstanceId /code to code DescribeStackResources /code to find which stack the instance belongs to and what other resources are part of the stack. /p p Required: Conditional. If you don't specify code PhysicalResourceId /code , you must specify code StackName /code . /p
+    /// The name or unique identifier that corresponds to a physical instance ID of a resource supported by CloudFormation.
+    ///
+    /// For example, for an Amazon Elastic Compute Cloud (EC2) instance, `PhysicalResourceId` corresponds to the `InstanceId`. You can pass the EC2 `InstanceId` to `DescribeStackResources` to find which stack the instance belongs to and what other resources are part of the stack.
+    ///
+    /// Required: Conditional. If you don't specify `PhysicalResourceId`, you must specify `StackName`.
     pub physical_resource_id: Option<String>,
 }
 rt::structure!(
@@ -951,10 +1093,10 @@ pub static DESCRIBE_STACK_RESOURCES_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("PhysicalResourceId", &rt::STRING),
     ],
 );
-/// p The output for a a DescribeStackResources /a action. /p
+/// The output for a DescribeStackResources action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackResourcesOutput {
-    /// p A list of code StackResource /code structures. /p
+    /// A list of `StackResource` structures.
     pub stack_resources: Option<Vec<StackResource>>,
 }
 rt::structure!(
@@ -966,9 +1108,14 @@ pub static DESCRIBE_STACK_RESOURCES_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackSetInput {
-    /// p The name or unique ID of the StackSet whose description you want. /p
+    /// The name or unique ID of the StackSet whose description you want.
     pub stack_set_name: String,
-    /// p Service-managed permissions Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account. /p p By default, code SELF /code is specified. Use code SELF /code for StackSets with self-managed permissions. /p ul li p If you are signed in to the management account, specify code SELF /code . /p /li li p If you are signed in to a delegated administrator account, specify code DELEGATED ADMIN /code . /p p Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html" Register a delegated administrator /a in the i CloudFormation User Guide /i . /p /li /ul
+    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
+    ///
+    /// By default, `SELF` is specified. Use `SELF` for StackSets with self-managed permissions.
+    ///
+    /// - If you are signed in to the management account, specify `SELF`.
+    /// - If you are signed in to a delegated administrator account, specify `DELEGATED_ADMIN`. Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see [Register a delegated administrator](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html) in the *CloudFormation User Guide*.
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
@@ -980,11 +1127,16 @@ pub static DESCRIBE_STACK_SET_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackSetOperationInput {
-    /// p The name or the unique stack ID of the StackSet for the stack operation. /p
+    /// The name or the unique stack ID of the StackSet for the stack operation.
     pub stack_set_name: String,
-    /// p The unique ID of the StackSet operation. /p
+    /// The unique ID of the StackSet operation.
     pub operation_id: String,
-    /// p Service-managed permissions Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account. /p p By default, code SELF /code is specified. Use code SELF /code for StackSets with self-managed permissions. /p ul li p If you are signed in to the management account, specify code SELF /code . /p /li li p If you are signed in to a delegated administrator account, specify code DELEGATED ADMIN /code . /p p Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html" Register a delegated administrator /a in the i CloudFormation User Guide /i . /p /li /ul
+    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
+    ///
+    /// By default, `SELF` is specified. Use `SELF` for StackSets with self-managed permissions.
+    ///
+    /// - If you are signed in to the management account, specify `SELF`.
+    /// - If you are signed in to a delegated administrator account, specify `DELEGATED_ADMIN`. Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see [Register a delegated administrator](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html) in the *CloudFormation User Guide*.
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
@@ -1001,7 +1153,7 @@ pub static DESCRIBE_STACK_SET_OPERATION_INPUT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackSetOperationOutput {
-    /// p The specified StackSet operation. /p
+    /// The specified StackSet operation.
     pub stack_set_operation: Option<StackSetOperation>,
 }
 rt::structure!(
@@ -1014,7 +1166,7 @@ pub static DESCRIBE_STACK_SET_OPERATION_OUTPUT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackSetOutput {
-    /// p The specified StackSet. /p
+    /// The specified StackSet.
     pub stack_set: Option<StackSet>,
 }
 rt::structure!(DescribeStackSetOutput, DESCRIBE_STACK_SET_OUTPUT, 0 => stack_set);
@@ -1022,12 +1174,23 @@ pub static DESCRIBE_STACK_SET_OUTPUT: rt::Schema = rt::Schema::structure(
     "DescribeStackSetOutput",
     &[rt::m("StackSet", &STACK_SET)],
 );
-/// p The input for a DescribeStacks /a action. /p
+/// The input for DescribeStacks action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStacksInput {
-    /// note p If you don't pass a parameter to code StackName /code , the API returns a response that describes all resources in the account, which can impact performance. This requires code ListStacks /code and code DescribeStacks /code permissions. /p p Consider using the a ListStacks /a API if you're not passing a parameter to code StackName /code . /p p The IAM policy below can be added to IAM policies when you want to limit resource-level permissions and avoid returning a response when no parameter is sent in the request: /p p { "Version": "2012-10-17", "Statement": { "Effect": "Deny", "Action": "cloudformation:DescribeStacks", "NotResource": "arn:aws:cloudformation: : :stack/ / " } } /p /note p The name or the unique stack ID that's associated with the stack, which aren't always interchangeable: /p ul li p Running stacks: You can specify either the stack's name or its unique stack ID. /p /li li p Deleted stacks: You must specify the unique stack ID. /p /li /ul
+    /// **Note:** If you don't pass a parameter to `StackName`, the API returns a response that describes all resources in the account, which can impact performance. This requires `ListStacks` and `DescribeStacks` permissions.
+    ///
+    /// Consider using the ListStacks API if you're not passing a parameter to `StackName`.
+    ///
+    /// The IAM policy below can be added to IAM policies when you want to limit resource-level permissions and avoid returning a response when no parameter is sent in the request:
+    ///
+    /// { "Version": "2012-10-17", "Statement": \[{ "Effect": "Deny", "Action": "cloudformation:DescribeStacks", "NotResource": "arn:aws:cloudformation:\*:\*:stack/\*/\*" }\] }
+    ///
+    /// The name or the unique stack ID that's associated with the stack, which aren't always interchangeable:
+    ///
+    /// - Running stacks: You can specify either the stack's name or its unique stack ID.
+    /// - Deleted stacks: You must specify the unique stack ID.
     pub stack_name: Option<String>,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1037,12 +1200,12 @@ pub static DESCRIBE_STACKS_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeStacksInput",
     &[rt::m("StackName", &rt::STRING), rt::m("NextToken", &rt::STRING)],
 );
-/// p The output for a a DescribeStacks /a action. /p
+/// The output for a DescribeStacks action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStacksOutput {
-    /// p A list of stack structures. /p
+    /// A list of stack structures.
     pub stacks: Option<Vec<Stack>>,
-    /// p If the output exceeds 1 MB in size, a string that identifies the next page of stacks. If no additional page exists, this value is null. /p
+    /// If the output exceeds 1 MB in size, a string that identifies the next page of stacks. If no additional page exists, this value is null.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1054,17 +1217,27 @@ pub static DESCRIBE_STACKS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTypeInput {
-    /// p The kind of extension. /p p Conditional: You must specify either code TypeName /code and code Type /code , or code Arn /code . /p
+    /// The kind of extension.
+    ///
+    /// Conditional: You must specify either `TypeName` and `Type`, or `Arn`.
     pub type_: Option<RegistryType>,
-    /// p The name of the extension. /p p Conditional: You must specify either code TypeName /code and code Type /code , or code Arn /code . /p
+    /// The name of the extension.
+    ///
+    /// Conditional: You must specify either `TypeName` and `Type`, or `Arn`.
     pub type_name: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the extension. /p p Conditional: You must specify either code TypeName /code and code Type /code , or code Arn /code . /p
+    /// The Amazon Resource Name (ARN) of the extension.
+    ///
+    /// Conditional: You must specify either `TypeName` and `Type`, or `Arn`.
     pub arn: Option<String>,
-    /// p The ID of a specific version of the extension. The version ID is the value at the end of the Amazon Resource Name (ARN) assigned to the extension version when it is registered. /p p If you specify a code VersionId /code , code DescribeType /code returns information about that specific extension version. Otherwise, it returns information about the default extension version. /p
+    /// The ID of a specific version of the extension. The version ID is the value at the end of the Amazon Resource Name (ARN) assigned to the extension version when it is registered.
+    ///
+    /// If you specify a `VersionId`, `DescribeType` returns information about that specific extension version. Otherwise, it returns information about the default extension version.
     pub version_id: Option<String>,
-    /// p The publisher ID of the extension publisher. /p p Extensions provided by Amazon Web Services are not assigned a publisher ID. /p
+    /// The publisher ID of the extension publisher.
+    ///
+    /// Extensions provided by Amazon Web Services are not assigned a publisher ID.
     pub publisher_id: Option<String>,
-    /// p The version number of a public third-party extension. /p
+    /// The version number of a public third-party extension.
     pub public_version_number: Option<String>,
 }
 rt::structure!(
@@ -1084,59 +1257,116 @@ pub static DESCRIBE_TYPE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTypeOutput {
-    /// p The Amazon Resource Name (ARN) of the extension. /p
+    /// The Amazon Resource Name (ARN) of the extension.
     pub arn: Option<String>,
-    /// p The kind of extension. /p
+    /// The kind of extension.
     pub type_: Option<RegistryType>,
-    /// p The name of the extension. /p p If the extension is a public third-party type you have activated with a type name alias, CloudFormation returns the type name alias. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API ActivateType.html" ActivateType /a . /p
+    /// The name of the extension.
+    ///
+    /// If the extension is a public third-party type you have activated with a type name alias, CloudFormation returns the type name alias. For more information, see [ActivateType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ActivateType.html).
     pub type_name: Option<String>,
-    /// p The ID of the default version of the extension. The default version is used when the extension version isn't specified. /p p This applies only to private extensions you have registered in your account. For public extensions, both those provided by Amazon Web Services and published by third parties, CloudFormation returns code null /code . For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API RegisterType.html" RegisterType /a . /p p To set the default version of an extension, use a SetTypeDefaultVersion /a . /p
+    /// The ID of the default version of the extension. The default version is used when the extension version isn't specified.
+    ///
+    /// This applies only to private extensions you have registered in your account. For public extensions, both those provided by Amazon Web Services and published by third parties, CloudFormation returns `null`. For more information, see [RegisterType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RegisterType.html).
+    ///
+    /// To set the default version of an extension, use SetTypeDefaultVersion.
     pub default_version_id: Option<String>,
-    /// p Whether the specified extension version is set as the default version. /p p This applies only to private extensions you have registered in your account, and extensions published by Amazon Web Services. For public third-party extensions, whether they are activated in your account, CloudFormation returns code null /code . /p
+    /// Whether the specified extension version is set as the default version.
+    ///
+    /// This applies only to private extensions you have registered in your account, and extensions published by Amazon Web Services. For public third-party extensions, whether they are activated in your account, CloudFormation returns `null`.
     pub is_default_version: Option<bool>,
-    /// p The contract test status of the registered extension version. To return the extension test status of a specific extension version, you must specify code VersionId /code . /p p This applies only to registered private extension versions. CloudFormation doesn't return this information for public extensions, whether they are activated in your account. /p ul li p code PASSED /code : The extension has passed all its contract tests. /p p An extension must have a test status of code PASSED /code before it can be published. For more information, see a href="https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-publish.html" Publishing extensions to make them available for public use /a in the i CloudFormation Command Line Interface (CLI) User Guide /i . /p /li li p code FAILED /code : The extension has failed one or more contract tests. /p /li li p code IN PROGRESS /code : Contract tests are currently being performed on the extension. /p /li li p code NOT TESTED /code : Contract tests haven't been performed on the extension. /p /li /ul
+    /// The contract test status of the registered extension version. To return the extension test status of a specific extension version, you must specify `VersionId`.
+    ///
+    /// This applies only to registered private extension versions. CloudFormation doesn't return this information for public extensions, whether they are activated in your account.
+    ///
+    /// - `PASSED`: The extension has passed all its contract tests. An extension must have a test status of `PASSED` before it can be published. For more information, see [Publishing extensions to make them available for public use](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-publish.html) in the *CloudFormation Command Line Interface (CLI) User Guide*.
+    /// - `FAILED`: The extension has failed one or more contract tests.
+    /// - `IN_PROGRESS`: Contract tests are currently being performed on the extension.
+    /// - `NOT_TESTED`: Contract tests haven't been performed on the extension.
     pub type_tests_status: Option<TypeTestsStatus>,
-    /// p The description of the test status. To return the extension test status of a specific extension version, you must specify code VersionId /code . /p p This applies only to registered private extension versions. CloudFormation doesn't return this information for public extensions, whether they are activated in your account. /p
+    /// The description of the test status. To return the extension test status of a specific extension version, you must specify `VersionId`.
+    ///
+    /// This applies only to registered private extension versions. CloudFormation doesn't return this information for public extensions, whether they are activated in your account.
     pub type_tests_status_description: Option<String>,
-    /// p The description of the extension. /p
+    /// The description of the extension.
     pub description: Option<String>,
-    /// p The schema that defines the extension. /p p For more information, see a href="https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html" Resource type schema /a in the i CloudFormation Command Line Interface (CLI) User Guide /i and the a href="https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/what-is-cloudformation-hooks.html" CloudFormation Hooks User Guide /a . /p
+    /// The schema that defines the extension.
+    ///
+    /// For more information, see [Resource type schema](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html) in the *CloudFormation Command Line Interface (CLI) User Guide* and the [CloudFormation Hooks User Guide](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/what-is-cloudformation-hooks.html).
     pub schema: Option<String>,
-    /// p For resource type extensions, the provisioning behavior of the resource type. CloudFormation determines the provisioning type during registration, based on the types of handlers in the schema handler package submitted. /p p Valid values include: /p ul li p code FULLY MUTABLE /code : The resource type includes an update handler to process updates to the type during stack update operations. /p /li li p code IMMUTABLE /code : The resource type doesn't include an update handler, so the type can't be updated and must instead be replaced during stack update operations. /p /li li p code NON PROVISIONABLE /code : The resource type doesn't include all the following handlers, and therefore can't actually be provisioned. /p ul li p create /p /li li p read /p /li li p delete /p /li /ul /li /ul
+    /// For resource type extensions, the provisioning behavior of the resource type. CloudFormation determines the provisioning type during registration, based on the types of handlers in the schema handler package submitted.
+    ///
+    /// Valid values include:
+    ///
+    /// - `FULLY_MUTABLE`: The resource type includes an update handler to process updates to the type during stack update operations.
+    /// - `IMMUTABLE`: The resource type doesn't include an update handler, so the type can't be updated and must instead be replaced during stack update operations.
+    /// - `NON_PROVISIONABLE`: The resource type doesn't include all the following handlers, and therefore can't actually be provisioned.
+    ///   - create
+    ///   - read
+    ///   - delete
     pub provisioning_type: Option<ProvisioningType>,
-    /// p The deprecation status of the extension version. /p p Valid values include: /p ul li p code LIVE /code : The extension is activated or registered and can be used in CloudFormation operations, dependent on its provisioning behavior and visibility scope. /p /li li p code DEPRECATED /code : The extension has been deactivated or deregistered and can no longer be used in CloudFormation operations. /p /li /ul p For public third-party extensions, CloudFormation returns code null /code . /p
+    /// The deprecation status of the extension version.
+    ///
+    /// Valid values include:
+    ///
+    /// - `LIVE`: The extension is activated or registered and can be used in CloudFormation operations, dependent on its provisioning behavior and visibility scope.
+    /// - `DEPRECATED`: The extension has been deactivated or deregistered and can no longer be used in CloudFormation operations.
+    ///
+    /// For public third-party extensions, CloudFormation returns `null`.
     pub deprecated_status: Option<DeprecatedStatus>,
-    /// p Contains logging configuration information for private extensions. This applies only to private extensions you have registered in your account. For public extensions, both those provided by Amazon Web Services and published by third parties, CloudFormation returns code null /code . For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API RegisterType.html" RegisterType /a . /p
+    /// Contains logging configuration information for private extensions. This applies only to private extensions you have registered in your account. For public extensions, both those provided by Amazon Web Services and published by third parties, CloudFormation returns `null`. For more information, see [RegisterType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RegisterType.html).
     pub logging_config: Option<LoggingConfig>,
-    /// p For extensions that are modules, the public third-party extensions that must be activated in your account in order for the module itself to be activated. /p
+    /// For extensions that are modules, the public third-party extensions that must be activated in your account in order for the module itself to be activated.
     pub required_activated_types: Option<Vec<RequiredActivatedType>>,
-    /// p The Amazon Resource Name (ARN) of the IAM execution role used to register the extension. This applies only to private extensions you have registered in your account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API RegisterType.html" RegisterType /a . /p p If the registered extension calls any Amazon Web Services APIs, you must create an i a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id roles.html" IAM execution role /a /i that includes the necessary permissions to call those Amazon Web Services APIs, and provision that execution role in your account. CloudFormation then assumes that execution role to provide your extension with the appropriate credentials. /p
+    /// The Amazon Resource Name (ARN) of the IAM execution role used to register the extension. This applies only to private extensions you have registered in your account. For more information, see [RegisterType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RegisterType.html).
+    ///
+    /// If the registered extension calls any Amazon Web Services APIs, you must create an *[IAM execution role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html)* that includes the necessary permissions to call those Amazon Web Services APIs, and provision that execution role in your account. CloudFormation then assumes that execution role to provide your extension with the appropriate credentials.
     pub execution_role_arn: Option<String>,
-    /// p The scope at which the extension is visible and usable in CloudFormation operations. /p p Valid values include: /p ul li p code PRIVATE /code : The extension is only visible and usable within the account in which it is registered. CloudFormation marks any extensions you register as code PRIVATE /code . /p /li li p code PUBLIC /code : The extension is publicly visible and usable within any Amazon Web Services account. /p /li /ul
+    /// The scope at which the extension is visible and usable in CloudFormation operations.
+    ///
+    /// Valid values include:
+    ///
+    /// - `PRIVATE`: The extension is only visible and usable within the account in which it is registered. CloudFormation marks any extensions you register as `PRIVATE`.
+    /// - `PUBLIC`: The extension is publicly visible and usable within any Amazon Web Services account.
     pub visibility: Option<Visibility>,
-    /// p The URL of the source code for the extension. /p
+    /// The URL of the source code for the extension.
     pub source_url: Option<String>,
-    /// p The URL of a page providing detailed documentation for this extension. /p
+    /// The URL of a page providing detailed documentation for this extension.
     pub documentation_url: Option<String>,
-    /// p When the specified extension version was registered. This applies only to: /p ul li p Private extensions you have registered in your account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API RegisterType.html" RegisterType /a . /p /li li p Public extensions you have activated in your account with auto-update specified. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API ActivateType.html" ActivateType /a . /p /li /ul
+    /// When the specified extension version was registered. This applies only to:
+    ///
+    /// - Private extensions you have registered in your account. For more information, see [RegisterType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RegisterType.html).
+    /// - Public extensions you have activated in your account with auto-update specified. For more information, see [ActivateType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ActivateType.html).
     pub last_updated: Option<rt::DateTime>,
-    /// p When the specified private extension version was registered or activated in your account. /p
+    /// When the specified private extension version was registered or activated in your account.
     pub time_created: Option<rt::DateTime>,
-    /// p A JSON string that represent the current configuration data for the extension in this account and Region. /p p To set the configuration data for an extension, use a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API SetTypeConfiguration.html" SetTypeConfiguration /a . /p
+    /// A JSON string that represent the current configuration data for the extension in this account and Region.
+    ///
+    /// To set the configuration data for an extension, use [SetTypeConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_SetTypeConfiguration.html).
     pub configuration_schema: Option<String>,
-    /// p The publisher ID of the extension publisher. /p p This applies only to public third-party extensions. For private registered extensions, and extensions provided by Amazon Web Services, CloudFormation returns code null /code . /p
+    /// The publisher ID of the extension publisher.
+    ///
+    /// This applies only to public third-party extensions. For private registered extensions, and extensions provided by Amazon Web Services, CloudFormation returns `null`.
     pub publisher_id: Option<String>,
-    /// p For public extensions that have been activated for this account and Region, the type name of the public extension. /p p If you specified a code TypeNameAlias /code when enabling the extension in this account and Region, CloudFormation treats that alias as the extension's type name within the account and Region, not the type name of the public extension. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-public.html#registry-public-enable-alias" Use aliases to refer to extensions /a in the i CloudFormation User Guide /i . /p
+    /// For public extensions that have been activated for this account and Region, the type name of the public extension.
+    ///
+    /// If you specified a `TypeNameAlias` when enabling the extension in this account and Region, CloudFormation treats that alias as the extension's type name within the account and Region, not the type name of the public extension. For more information, see [Use aliases to refer to extensions](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-public.html#registry-public-enable-alias) in the *CloudFormation User Guide*.
     pub original_type_name: Option<String>,
-    /// p For public extensions that have been activated for this account and Region, the Amazon Resource Name (ARN) of the public extension. /p
+    /// For public extensions that have been activated for this account and Region, the Amazon Resource Name (ARN) of the public extension.
     pub original_type_arn: Option<String>,
-    /// p The version number of a public third-party extension. /p p This applies only if you specify a public extension you have activated in your account, or specify a public extension without specifying a version. For all other extensions, CloudFormation returns code null /code . /p
+    /// The version number of a public third-party extension.
+    ///
+    /// This applies only if you specify a public extension you have activated in your account, or specify a public extension without specifying a version. For all other extensions, CloudFormation returns `null`.
     pub public_version_number: Option<String>,
-    /// p The latest version of a public extension i that is available /i for use. /p p This only applies if you specify a public extension, and you don't specify a version. For all other requests, CloudFormation returns code null /code . /p
+    /// The latest version of a public extension *that is available* for use.
+    ///
+    /// This only applies if you specify a public extension, and you don't specify a version. For all other requests, CloudFormation returns `null`.
     pub latest_public_version: Option<String>,
-    /// p Whether the extension is activated in the account and Region. /p p This only applies to public third-party extensions. For all other extensions, CloudFormation returns code null /code . /p
+    /// Whether the extension is activated in the account and Region.
+    ///
+    /// This only applies to public third-party extensions. For all other extensions, CloudFormation returns `null`.
     pub is_activated: Option<bool>,
-    /// p Whether CloudFormation automatically updates the extension in this account and Region when a new i minor /i version is published by the extension publisher. Major versions released by the publisher must be manually updated. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-public.html#registry-public-enable-auto" Automatically use new versions of extensions /a in the i CloudFormation User Guide /i . /p
+    /// Whether CloudFormation automatically updates the extension in this account and Region when a new *minor* version is published by the extension publisher. Major versions released by the publisher must be manually updated. For more information, see [Automatically use new versions of extensions](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-public.html#registry-public-enable-auto) in the *CloudFormation User Guide*.
     pub auto_update: Option<bool>,
 }
 rt::structure!(
@@ -1183,7 +1413,9 @@ pub static DESCRIBE_TYPE_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTypeRegistrationInput {
-    /// p The identifier for this registration request. /p p This registration token is generated by CloudFormation when you initiate a registration request using a RegisterType /a . /p
+    /// The identifier for this registration request.
+    ///
+    /// This registration token is generated by CloudFormation when you initiate a registration request using RegisterType.
     pub registration_token: String,
 }
 rt::structure!(
@@ -1196,13 +1428,17 @@ pub static DESCRIBE_TYPE_REGISTRATION_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTypeRegistrationOutput {
-    /// p The current status of the extension registration request. /p
+    /// The current status of the extension registration request.
     pub progress_status: Option<RegistrationStatus>,
-    /// p The description of the extension registration request. /p
+    /// The description of the extension registration request.
     pub description: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the extension being registered. /p p For registration requests with a code ProgressStatus /code of other than code COMPLETE /code , this will be code null /code . /p
+    /// The Amazon Resource Name (ARN) of the extension being registered.
+    ///
+    /// For registration requests with a `ProgressStatus` of other than `COMPLETE`, this will be `null`.
     pub type_arn: Option<String>,
-    /// p The Amazon Resource Name (ARN) of this specific version of the extension being registered. /p p For registration requests with a code ProgressStatus /code of other than code COMPLETE /code , this will be code null /code . /p
+    /// The Amazon Resource Name (ARN) of this specific version of the extension being registered.
+    ///
+    /// For registration requests with a `ProgressStatus` of other than `COMPLETE`, this will be `null`.
     pub type_version_arn: Option<String>,
 }
 rt::structure!(
@@ -1224,9 +1460,9 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct DetectStackDriftInput {
-    /// p The name of the stack for which you want to detect drift. /p
+    /// The name of the stack for which you want to detect drift.
     pub stack_name: String,
-    /// p The logical names of any resources you want to use as filters. /p
+    /// The logical names of any resources you want to use as filters.
     pub logical_resource_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -1242,7 +1478,9 @@ pub static DETECT_STACK_DRIFT_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetectStackDriftOutput {
-    /// p The ID of the drift detection results of this operation. /p p CloudFormation generates new results, with a new drift detection ID, each time this operation is run. However, the number of drift results CloudFormation retains for any given stack, and for how long, may vary. /p
+    /// The ID of the drift detection results of this operation.
+    ///
+    /// CloudFormation generates new results, with a new drift detection ID, each time this operation is run. However, the number of drift results CloudFormation retains for any given stack, and for how long, may vary.
     pub stack_drift_detection_id: String,
 }
 rt::structure!(
@@ -1254,9 +1492,9 @@ pub static DETECT_STACK_DRIFT_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetectStackResourceDriftInput {
-    /// p The name of the stack to which the resource belongs. /p
+    /// The name of the stack to which the resource belongs.
     pub stack_name: String,
-    /// p The logical name of the resource for which to return drift information. /p
+    /// The logical name of the resource for which to return drift information.
     pub logical_resource_id: String,
 }
 rt::structure!(
@@ -1272,7 +1510,7 @@ pub static DETECT_STACK_RESOURCE_DRIFT_INPUT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetectStackResourceDriftOutput {
-    /// p Information about whether the resource's actual configuration has drifted from its expected template configuration, including actual and expected property values and any differences detected. /p
+    /// Information about whether the resource's actual configuration has drifted from its expected template configuration, including actual and expected property values and any differences detected.
     pub stack_resource_drift: StackResourceDrift,
 }
 rt::structure!(
@@ -1285,13 +1523,20 @@ pub static DETECT_STACK_RESOURCE_DRIFT_OUTPUT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetectStackSetDriftInput {
-    /// p The name of the StackSet on which to perform the drift detection operation. /p
+    /// The name of the StackSet on which to perform the drift detection operation.
     pub stack_set_name: String,
-    /// p The user-specified preferences for how CloudFormation performs a StackSet operation. /p p For more information about maximum concurrent accounts and failure tolerance, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html#stackset-ops-options" StackSet operation options /a . /p
+    /// The user-specified preferences for how CloudFormation performs a StackSet operation.
+    ///
+    /// For more information about maximum concurrent accounts and failure tolerance, see [StackSet operation options](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html#stackset-ops-options).
     pub operation_preferences: Option<StackSetOperationPreferences>,
-    /// p i The ID of the StackSet operation. /i /p
+    /// *The ID of the StackSet operation.*
     pub operation_id: Option<String>,
-    /// p Service-managed permissions Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account. /p p By default, code SELF /code is specified. Use code SELF /code for StackSets with self-managed permissions. /p ul li p If you are signed in to the management account, specify code SELF /code . /p /li li p If you are signed in to a delegated administrator account, specify code DELEGATED ADMIN /code . /p p Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html" Register a delegated administrator /a in the i CloudFormation User Guide /i . /p /li /ul
+    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
+    ///
+    /// By default, `SELF` is specified. Use `SELF` for StackSets with self-managed permissions.
+    ///
+    /// - If you are signed in to the management account, specify `SELF`.
+    /// - If you are signed in to a delegated administrator account, specify `DELEGATED_ADMIN`. Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see [Register a delegated administrator](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html) in the *CloudFormation User Guide*.
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
@@ -1309,7 +1554,9 @@ pub static DETECT_STACK_SET_DRIFT_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetectStackSetDriftOutput {
-    /// p The ID of the drift detection StackSet operation. /p p You can use this operation ID with a DescribeStackSetOperation /a to monitor the progress of the drift detection operation. /p
+    /// The ID of the drift detection StackSet operation.
+    ///
+    /// You can use this operation ID with DescribeStackSetOperation to monitor the progress of the drift detection operation.
     pub operation_id: Option<String>,
 }
 rt::structure!(

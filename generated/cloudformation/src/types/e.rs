@@ -3,14 +3,18 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The input for an a EstimateTemplateCost /a action. /p
+/// The input for an EstimateTemplateCost action.
 #[derive(Clone, Default, PartialEq)]
 pub struct EstimateTemplateCostInput {
-    /// p Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes. /p p Conditional: You must pass code TemplateBody /code or code TemplateURL /code . If both are passed, only code TemplateBody /code is used. /p
+    /// Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes.
+    ///
+    /// Conditional: You must pass `TemplateBody` or `TemplateURL`. If both are passed, only `TemplateBody` is used.
     pub template_body: Option<String>,
-    /// p The URL of a file that contains the template body. The URL must point to a template that's located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with code https:// /code . URLs from S3 static websites are not supported. /p p Conditional: You must pass code TemplateURL /code or code TemplateBody /code . If both are passed, only code TemplateBody /code is used. /p
+    /// The URL of a file that contains the template body. The URL must point to a template that's located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with `https://`. URLs from S3 static websites are not supported.
+    ///
+    /// Conditional: You must pass `TemplateURL` or `TemplateBody`. If both are passed, only `TemplateBody` is used.
     pub template_url: Option<String>,
-    /// p A list of code Parameter /code structures that specify input parameters. /p
+    /// A list of `Parameter` structures that specify input parameters.
     pub parameters: Option<Vec<Parameter>>,
 }
 rt::structure!(
@@ -25,10 +29,10 @@ pub static ESTIMATE_TEMPLATE_COST_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("Parameters", &PARAMETERS),
     ],
 );
-/// p The output for a a EstimateTemplateCost /a action. /p
+/// The output for a EstimateTemplateCost action.
 #[derive(Clone, Default, PartialEq)]
 pub struct EstimateTemplateCostOutput {
-    /// p An Amazon Web Services Simple Monthly Calculator URL with a query string that describes the resources required to run the template. /p
+    /// An Amazon Web Services Simple Monthly Calculator URL with a query string that describes the resources required to run the template.
     pub url: Option<String>,
 }
 rt::structure!(EstimateTemplateCostOutput, ESTIMATE_TEMPLATE_COST_OUTPUT, 0 => url);
@@ -39,10 +43,10 @@ pub static ESTIMATE_TEMPLATE_COST_OUTPUT: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum EvaluationType { Static = "Static", Dynamic = "Dynamic" }
 }
-/// p Event filter allows you to focus on specific events in an operation. /p
+/// Event filter allows you to focus on specific events in an operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct EventFilter {
-    /// p When set to true, only returns failed events within the operation. This helps quickly identify root causes for a failed operation. /p
+    /// When set to true, only returns failed events within the operation. This helps quickly identify root causes for a failed operation.
     pub failed_events: Option<bool>,
 }
 rt::structure!(EventFilter, EVENT_FILTER, 0 => failed_events);
@@ -55,18 +59,25 @@ rt::string_enum! {
     ValidationError = "VALIDATION_ERROR", ProvisioningError = "PROVISIONING_ERROR",
     HookInvocationError = "HOOK_INVOCATION_ERROR" }
 }
-/// p The input for the a ExecuteChangeSet /a action. /p
+/// The input for the ExecuteChangeSet action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExecuteChangeSetInput {
-    /// p The name or Amazon Resource Name (ARN) of the change set that you want use to update the specified stack. /p
+    /// The name or Amazon Resource Name (ARN) of the change set that you want use to update the specified stack.
     pub change_set_name: String,
-    /// p If you specified the name of a change set, specify the stack name or Amazon Resource Name (ARN) that's associated with the change set you want to execute. /p
+    /// If you specified the name of a change set, specify the stack name or Amazon Resource Name (ARN) that's associated with the change set you want to execute.
     pub stack_name: Option<String>,
-    /// p A unique identifier for this code ExecuteChangeSet /code request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to execute a change set to update a stack with the same name. You might retry code ExecuteChangeSet /code requests to ensure that CloudFormation successfully received them. /p
+    /// A unique identifier for this `ExecuteChangeSet` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to execute a change set to update a stack with the same name. You might retry `ExecuteChangeSet` requests to ensure that CloudFormation successfully received them.
     pub client_request_token: Option<String>,
-    /// p Preserves the state of previously provisioned resources when an operation fails. This parameter can't be specified when the code OnStackFailure /code parameter to the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API CreateChangeSet.html" CreateChangeSet /a API operation was specified. /p ul li p code True /code - if the stack creation fails, do nothing. This is equivalent to specifying code DO NOTHING /code for the code OnStackFailure /code parameter to the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API CreateChangeSet.html" CreateChangeSet /a API operation. /p /li li p code False /code - if the stack creation fails, roll back the stack. This is equivalent to specifying code ROLLBACK /code for the code OnStackFailure /code parameter to the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API CreateChangeSet.html" CreateChangeSet /a API operation. /p /li /ul p Default: code True /code /p
+    /// Preserves the state of previously provisioned resources when an operation fails. This parameter can't be specified when the `OnStackFailure` parameter to the [CreateChangeSet](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html) API operation was specified.
+    ///
+    /// - `True` - if the stack creation fails, do nothing. This is equivalent to specifying `DO_NOTHING` for the `OnStackFailure` parameter to the [CreateChangeSet](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html) API operation.
+    /// - `False` - if the stack creation fails, roll back the stack. This is equivalent to specifying `ROLLBACK` for the `OnStackFailure` parameter to the [CreateChangeSet](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html) API operation.
+    ///
+    /// Default: `True`
     pub disable_rollback: Option<bool>,
-    /// p When set to code true /code , newly created resources are deleted when the operation rolls back. This includes newly created resources marked with a deletion policy of code Retain /code . /p p Default: code false /code /p
+    /// When set to `true`, newly created resources are deleted when the operation rolls back. This includes newly created resources marked with a deletion policy of `Retain`.
+    ///
+    /// Default: `false`
     pub retain_except_on_create: Option<bool>,
 }
 rt::structure!(
@@ -84,7 +95,7 @@ pub static EXECUTE_CHANGE_SET_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("RetainExceptOnCreate", &rt::BOOLEAN),
     ],
 );
-/// p The output for the a ExecuteChangeSet /a action. /p
+/// The output for the ExecuteChangeSet action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExecuteChangeSetOutput {}
 rt::structure!(ExecuteChangeSetOutput, EXECUTE_CHANGE_SET_OUTPUT);
@@ -94,7 +105,7 @@ pub static EXECUTE_CHANGE_SET_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExecuteStackRefactorInput {
-    /// p The ID associated with the stack refactor created from the a CreateStackRefactor /a action. /p
+    /// The ID associated with the stack refactor created from the CreateStackRefactor action.
     pub stack_refactor_id: String,
 }
 rt::structure!(
@@ -109,14 +120,16 @@ rt::string_enum! {
     ExecuteInProgress = "EXECUTE_IN_PROGRESS", ExecuteComplete = "EXECUTE_COMPLETE",
     ExecuteFailed = "EXECUTE_FAILED", Obsolete = "OBSOLETE" }
 }
-/// p The code Export /code structure describes the exported output values for a stack. /p p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html" Get exported outputs from a deployed CloudFormation stack /a . /p
+/// The `Export` structure describes the exported output values for a stack.
+///
+/// For more information, see [Get exported outputs from a deployed CloudFormation stack](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct Export {
-    /// p The stack that contains the exported output name and value. /p
+    /// The stack that contains the exported output name and value.
     pub exporting_stack_id: Option<String>,
-    /// p The name of exported output value. Use this name and the code Fn::ImportValue /code function to import the associated value into other stacks. The name is defined in the code Export /code field in the associated stack's code Outputs /code section. /p
+    /// The name of exported output value. Use this name and the `Fn::ImportValue` function to import the associated value into other stacks. The name is defined in the `Export` field in the associated stack's `Outputs` section.
     pub name: Option<String>,
-    /// p The value of the exported output, such as a resource physical ID. This value is defined in the code Export /code field in the associated stack's code Outputs /code section. /p
+    /// The value of the exported output, such as a resource physical ID. This value is defined in the `Export` field in the associated stack's `Outputs` section.
     pub value: Option<String>,
 }
 rt::structure!(Export, EXPORT, 0 => exporting_stack_id, 1 => name, 2 => value);

@@ -6,7 +6,7 @@ use tucuxi::codegen as rt;
 rt::string_enum! {
     pub enum GeneratedTemplateDeletionPolicy { Delete = "DELETE", Retain = "RETAIN" }
 }
-/// p The generated template was not found. /p
+/// The generated template was not found.
 #[derive(Clone, Default, PartialEq)]
 pub struct GeneratedTemplateNotFoundException {}
 rt::structure!(
@@ -33,9 +33,12 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct GetGeneratedTemplateInput {
-    /// p The language to use to retrieve for the generated template. Supported values are: /p ul li p code JSON /code /p /li li p code YAML /code /p /li /ul
+    /// The language to use to retrieve for the generated template. Supported values are:
+    ///
+    /// - `JSON`
+    /// - `YAML`
     pub format: Option<TemplateFormat>,
-    /// p The name or Amazon Resource Name (ARN) of the generated template. The format is code arn:${Partition}:cloudformation:${Region}:${Account}:generatedtemplate/${Id} /code . For example, code arn:aws:cloudformation: i us-east-1 /i : i 123456789012 /i :generatedtemplate/ i 2e8465c1-9a80-43ea-a3a3-4f2d692fe6dc /i /code . /p
+    /// The name or Amazon Resource Name (ARN) of the generated template. The format is `arn:${Partition}:cloudformation:${Region}:${Account}:generatedtemplate/${Id}`. For example, `arn:aws:cloudformation:us-east-1:123456789012:generatedtemplate/2e8465c1-9a80-43ea-a3a3-4f2d692fe6dc`.
     pub generated_template_name: String,
 }
 rt::structure!(
@@ -51,9 +54,18 @@ pub static GET_GENERATED_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetGeneratedTemplateOutput {
-    /// p The status of the template generation. Supported values are: /p ul li p code CreatePending /code - the creation of the template is pending. /p /li li p code CreateInProgress /code - the creation of the template is in progress. /p /li li p code DeletePending /code - the deletion of the template is pending. /p /li li p code DeleteInProgress /code - the deletion of the template is in progress. /p /li li p code UpdatePending /code - the update of the template is pending. /p /li li p code UpdateInProgress /code - the update of the template is in progress. /p /li li p code Failed /code - the template operation failed. /p /li li p code Complete /code - the template operation is complete. /p /li /ul
+    /// The status of the template generation. Supported values are:
+    ///
+    /// - `CreatePending` - the creation of the template is pending.
+    /// - `CreateInProgress` - the creation of the template is in progress.
+    /// - `DeletePending` - the deletion of the template is pending.
+    /// - `DeleteInProgress` - the deletion of the template is in progress.
+    /// - `UpdatePending` - the update of the template is pending.
+    /// - `UpdateInProgress` - the update of the template is in progress.
+    /// - `Failed` - the template operation failed.
+    /// - `Complete` - the template operation is complete.
     pub status: Option<GeneratedTemplateStatus>,
-    /// p The template body of the generated template, in the language specified by the code Language /code parameter. /p
+    /// The template body of the generated template, in the language specified by the `Language` parameter.
     pub template_body: Option<String>,
 }
 rt::structure!(
@@ -66,7 +78,7 @@ pub static GET_GENERATED_TEMPLATE_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHookResultInput {
-    /// p The unique identifier (ID) of the Hook invocation result that you want details about. You can get the ID from the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API ListHookResults.html" ListHookResults /a operation. /p
+    /// The unique identifier (ID) of the Hook invocation result that you want details about. You can get the ID from the [ListHookResults](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListHookResults.html) operation.
     pub hook_result_id: Option<String>,
 }
 rt::structure!(GetHookResultInput, GET_HOOK_RESULT_INPUT, 0 => hook_result_id);
@@ -76,31 +88,38 @@ pub static GET_HOOK_RESULT_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHookResultOutput {
-    /// p The unique identifier of the Hook result. /p
+    /// The unique identifier of the Hook result.
     pub hook_result_id: Option<String>,
-    /// p The specific point in the provisioning process where the Hook is invoked. /p
+    /// The specific point in the provisioning process where the Hook is invoked.
     pub invocation_point: Option<HookInvocationPoint>,
-    /// p The failure mode of the invocation. /p
+    /// The failure mode of the invocation.
     pub failure_mode: Option<HookFailureMode>,
-    /// p The name of the Hook that was invoked. /p
+    /// The name of the Hook that was invoked.
     pub type_name: Option<String>,
-    /// p The original public type name of the Hook when an alias is used. /p p For example, if you activate code AWS::Hooks::GuardHook /code with alias code MyCompany::Custom::GuardHook /code , then code TypeName /code will be code MyCompany::Custom::GuardHook /code and code OriginalTypeName /code will be code AWS::Hooks::GuardHook /code . /p
+    /// The original public type name of the Hook when an alias is used.
+    ///
+    /// For example, if you activate `AWS::Hooks::GuardHook` with alias `MyCompany::Custom::GuardHook`, then `TypeName` will be `MyCompany::Custom::GuardHook` and `OriginalTypeName` will be `AWS::Hooks::GuardHook`.
     pub original_type_name: Option<String>,
-    /// p The version identifier of the Hook that was invoked. /p
+    /// The version identifier of the Hook that was invoked.
     pub type_version_id: Option<String>,
-    /// p The version identifier of the Hook configuration data that was used during invocation. /p
+    /// The version identifier of the Hook configuration data that was used during invocation.
     pub type_configuration_version_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the Hook. /p
+    /// The Amazon Resource Name (ARN) of the Hook.
     pub type_arn: Option<String>,
-    /// p The status of the Hook invocation. The following statuses are possible: /p ul li p code HOOK IN PROGRESS /code : The Hook is currently running. /p /li li p code HOOK COMPLETE SUCCEEDED /code : The Hook completed successfully. /p /li li p code HOOK COMPLETE FAILED /code : The Hook completed but failed validation. /p /li li p code HOOK FAILED /code : The Hook encountered an error during execution. /p /li /ul
+    /// The status of the Hook invocation. The following statuses are possible:
+    ///
+    /// - `HOOK_IN_PROGRESS`: The Hook is currently running.
+    /// - `HOOK_COMPLETE_SUCCEEDED`: The Hook completed successfully.
+    /// - `HOOK_COMPLETE_FAILED`: The Hook completed but failed validation.
+    /// - `HOOK_FAILED`: The Hook encountered an error during execution.
     pub status: Option<HookStatus>,
-    /// p A message that provides additional details about the Hook invocation status. /p
+    /// A message that provides additional details about the Hook invocation status.
     pub hook_status_reason: Option<String>,
-    /// p The timestamp when the Hook was invoked. /p
+    /// The timestamp when the Hook was invoked.
     pub invoked_at: Option<rt::DateTime>,
-    /// p Information about the target of the Hook invocation. /p
+    /// Information about the target of the Hook invocation.
     pub target: Option<HookTarget>,
-    /// p A list of objects with additional information and guidance that can help you resolve a failed Hook invocation. /p
+    /// A list of objects with additional information and guidance that can help you resolve a failed Hook invocation.
     pub annotations: Option<Vec<Annotation>>,
 }
 rt::structure!(
@@ -127,10 +146,10 @@ pub static GET_HOOK_RESULT_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("Annotations", &ANNOTATION_LIST),
     ],
 );
-/// p The input for the a GetStackPolicy /a action. /p
+/// The input for the GetStackPolicy action.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetStackPolicyInput {
-    /// p The name or unique stack ID that's associated with the stack whose policy you want to get. /p
+    /// The name or unique stack ID that's associated with the stack whose policy you want to get.
     pub stack_name: String,
 }
 rt::structure!(GetStackPolicyInput, GET_STACK_POLICY_INPUT, 0 => stack_name);
@@ -138,10 +157,10 @@ pub static GET_STACK_POLICY_INPUT: rt::Schema = rt::Schema::structure(
     "GetStackPolicyInput",
     &[rt::m("StackName", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p The output for the a GetStackPolicy /a action. /p
+/// The output for the GetStackPolicy action.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetStackPolicyOutput {
-    /// p Structure that contains the stack policy body. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/protect-stack-resources.html" Prevent updates to stack resources /a in the i CloudFormation User Guide /i . /p
+    /// Structure that contains the stack policy body. For more information, see [Prevent updates to stack resources](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/protect-stack-resources.html) in the *CloudFormation User Guide*.
     pub stack_policy_body: Option<String>,
 }
 rt::structure!(GetStackPolicyOutput, GET_STACK_POLICY_OUTPUT, 0 => stack_policy_body);
@@ -149,14 +168,19 @@ pub static GET_STACK_POLICY_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetStackPolicyOutput",
     &[rt::m("StackPolicyBody", &rt::STRING)],
 );
-/// p The input for a a GetTemplate /a action. /p
+/// The input for a GetTemplate action.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTemplateInput {
-    /// p The name or the unique stack ID that's associated with the stack, which aren't always interchangeable: /p ul li p Running stacks: You can specify either the stack's name or its unique stack ID. /p /li li p Deleted stacks: You must specify the unique stack ID. /p /li /ul
+    /// The name or the unique stack ID that's associated with the stack, which aren't always interchangeable:
+    ///
+    /// - Running stacks: You can specify either the stack's name or its unique stack ID.
+    /// - Deleted stacks: You must specify the unique stack ID.
     pub stack_name: Option<String>,
-    /// p The name or Amazon Resource Name (ARN) of a change set for which CloudFormation returns the associated template. If you specify a name, you must also specify the code StackName /code . /p
+    /// The name or Amazon Resource Name (ARN) of a change set for which CloudFormation returns the associated template. If you specify a name, you must also specify the `StackName`.
     pub change_set_name: Option<String>,
-    /// p For templates that include transforms, the stage of the template that CloudFormation returns. To get the user-submitted template, specify code Original /code . To get the template after CloudFormation has processed all transforms, specify code Processed /code . /p p If the template doesn't include transforms, code Original /code and code Processed /code return the same template. By default, CloudFormation specifies code Processed /code . /p
+    /// For templates that include transforms, the stage of the template that CloudFormation returns. To get the user-submitted template, specify `Original`. To get the template after CloudFormation has processed all transforms, specify `Processed`.
+    ///
+    /// If the template doesn't include transforms, `Original` and `Processed` return the same template. By default, CloudFormation specifies `Processed`.
     pub template_stage: Option<TemplateStage>,
 }
 rt::structure!(
@@ -171,12 +195,14 @@ pub static GET_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("TemplateStage", &rt::ENUM),
     ],
 );
-/// p The output for a GetTemplate /a action. /p
+/// The output for GetTemplate action.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTemplateOutput {
-    /// p Structure that contains the template body. /p p CloudFormation returns the same template that was used when the stack was created. /p
+    /// Structure that contains the template body.
+    ///
+    /// CloudFormation returns the same template that was used when the stack was created.
     pub template_body: Option<String>,
-    /// p The stage of the template that you can retrieve. For stacks, the code Original /code and code Processed /code templates are always available. For change sets, the code Original /code template is always available. After CloudFormation finishes creating the change set, the code Processed /code template becomes available. /p
+    /// The stage of the template that you can retrieve. For stacks, the `Original` and `Processed` templates are always available. For change sets, the `Original` template is always available. After CloudFormation finishes creating the change set, the `Processed` template becomes available.
     pub stages_available: Option<Vec<TemplateStage>>,
 }
 rt::structure!(
@@ -186,20 +212,33 @@ pub static GET_TEMPLATE_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetTemplateOutput",
     &[rt::m("TemplateBody", &rt::STRING), rt::m("StagesAvailable", &STAGE_LIST)],
 );
-/// p The input for the a GetTemplateSummary /a action. /p
+/// The input for the GetTemplateSummary action.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTemplateSummaryInput {
-    /// p Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes. /p p Conditional: You must specify only one of the following parameters: code StackName /code , code StackSetName /code , code TemplateBody /code , or code TemplateURL /code . /p
+    /// Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes.
+    ///
+    /// Conditional: You must specify only one of the following parameters: `StackName`, `StackSetName`, `TemplateBody`, or `TemplateURL`.
     pub template_body: Option<String>,
-    /// p The URL of a file that contains the template body. The URL must point to a template (max size: 1 MB) that's located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with code https:// /code . /p p Conditional: You must specify only one of the following parameters: code StackName /code , code StackSetName /code , code TemplateBody /code , or code TemplateURL /code . /p
+    /// The URL of a file that contains the template body. The URL must point to a template (max size: 1 MB) that's located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with `https://`.
+    ///
+    /// Conditional: You must specify only one of the following parameters: `StackName`, `StackSetName`, `TemplateBody`, or `TemplateURL`.
     pub template_url: Option<String>,
-    /// p The name or the stack ID that's associated with the stack, which aren't always interchangeable. For running stacks, you can specify either the stack's name or its unique stack ID. For deleted stack, you must specify the unique stack ID. /p p Conditional: You must specify only one of the following parameters: code StackName /code , code StackSetName /code , code TemplateBody /code , or code TemplateURL /code . /p
+    /// The name or the stack ID that's associated with the stack, which aren't always interchangeable. For running stacks, you can specify either the stack's name or its unique stack ID. For deleted stack, you must specify the unique stack ID.
+    ///
+    /// Conditional: You must specify only one of the following parameters: `StackName`, `StackSetName`, `TemplateBody`, or `TemplateURL`.
     pub stack_name: Option<String>,
-    /// p The name or unique ID of the StackSet from which the stack was created. /p p Conditional: You must specify only one of the following parameters: code StackName /code , code StackSetName /code , code TemplateBody /code , or code TemplateURL /code . /p
+    /// The name or unique ID of the StackSet from which the stack was created.
+    ///
+    /// Conditional: You must specify only one of the following parameters: `StackName`, `StackSetName`, `TemplateBody`, or `TemplateURL`.
     pub stack_set_name: Option<String>,
-    /// p Service-managed permissions Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account. /p p By default, code SELF /code is specified. Use code SELF /code for StackSets with self-managed permissions. /p ul li p If you are signed in to the management account, specify code SELF /code . /p /li li p If you are signed in to a delegated administrator account, specify code DELEGATED ADMIN /code . /p p Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html" Register a delegated administrator /a in the i CloudFormation User Guide /i . /p /li /ul
+    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
+    ///
+    /// By default, `SELF` is specified. Use `SELF` for StackSets with self-managed permissions.
+    ///
+    /// - If you are signed in to the management account, specify `SELF`.
+    /// - If you are signed in to a delegated administrator account, specify `DELEGATED_ADMIN`. Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see [Register a delegated administrator](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html) in the *CloudFormation User Guide*.
     pub call_as: Option<CallAs>,
-    /// p Specifies options for the code GetTemplateSummary /code API action. /p
+    /// Specifies options for the `GetTemplateSummary` API action.
     pub template_summary_config: Option<TemplateSummaryConfig>,
 }
 rt::structure!(
@@ -218,28 +257,30 @@ pub static GET_TEMPLATE_SUMMARY_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("TemplateSummaryConfig", &TEMPLATE_SUMMARY_CONFIG),
     ],
 );
-/// p The output for the a GetTemplateSummary /a action. /p
+/// The output for the GetTemplateSummary action.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTemplateSummaryOutput {
-    /// p A list of parameter declarations that describe various properties for each parameter. /p
+    /// A list of parameter declarations that describe various properties for each parameter.
     pub parameters: Option<Vec<ParameterDeclaration>>,
-    /// p The value that's defined in the code Description /code property of the template. /p
+    /// The value that's defined in the `Description` property of the template.
     pub description: Option<String>,
-    /// p The capabilities found within the template. If your template contains IAM resources, you must specify the code CAPABILITY IAM /code or code CAPABILITY NAMED IAM /code value for this parameter when you use the a CreateStack /a or a UpdateStack /a actions with your template; otherwise, those actions return an code InsufficientCapabilities /code error. /p p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html#using-iam-capabilities" Acknowledging IAM resources in CloudFormation templates /a . /p
+    /// The capabilities found within the template. If your template contains IAM resources, you must specify the `CAPABILITY_IAM` or `CAPABILITY_NAMED_IAM` value for this parameter when you use the CreateStack or UpdateStack actions with your template; otherwise, those actions return an `InsufficientCapabilities` error.
+    ///
+    /// For more information, see [Acknowledging IAM resources in CloudFormation templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html#using-iam-capabilities).
     pub capabilities: Option<Vec<Capability>>,
-    /// p The list of resources that generated the values in the code Capabilities /code response element. /p
+    /// The list of resources that generated the values in the `Capabilities` response element.
     pub capabilities_reason: Option<String>,
-    /// p A list of all the template resource types that are defined in the template, such as code AWS::EC2::Instance /code , code AWS::Dynamo::Table /code , and code Custom::MyCustomInstance /code . /p
+    /// A list of all the template resource types that are defined in the template, such as `AWS::EC2::Instance`, `AWS::Dynamo::Table`, and `Custom::MyCustomInstance`.
     pub resource_types: Option<Vec<String>>,
-    /// p The Amazon Web Services template format version, which identifies the capabilities of the template. /p
+    /// The Amazon Web Services template format version, which identifies the capabilities of the template.
     pub version: Option<String>,
-    /// p The value that's defined for the code Metadata /code property of the template. /p
+    /// The value that's defined for the `Metadata` property of the template.
     pub metadata: Option<String>,
-    /// p A list of the transforms that are declared in the template. /p
+    /// A list of the transforms that are declared in the template.
     pub declared_transforms: Option<Vec<String>>,
-    /// p A list of resource identifier summaries that describe the target resources of an import operation and the properties you can provide during the import to identify the target resources. For example, code BucketName /code is a possible identifier property for an code AWS::S3::Bucket /code resource. /p
+    /// A list of resource identifier summaries that describe the target resources of an import operation and the properties you can provide during the import to identify the target resources. For example, `BucketName` is a possible identifier property for an `AWS::S3::Bucket` resource.
     pub resource_identifier_summaries: Option<Vec<ResourceIdentifierSummary>>,
-    /// p An object that contains any warnings returned. /p
+    /// An object that contains any warnings returned.
     pub warnings: Option<Warnings>,
 }
 rt::structure!(

@@ -21,7 +21,7 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum HookInvocationPoint { PreProvision = "PRE_PROVISION" }
 }
-/// p The specified target doesn't have any requested Hook invocations. /p
+/// The specified target doesn't have any requested Hook invocations.
 #[derive(Clone, Default, PartialEq)]
 pub struct HookResultNotFoundException {}
 rt::structure!(HookResultNotFoundException, HOOK_RESULT_NOT_FOUND_EXCEPTION);
@@ -34,34 +34,43 @@ pub static HOOK_RESULT_SUMMARIES: rt::Schema = rt::Schema::list(
     "HookResultSummaries",
     &[rt::m("member", &HOOK_RESULT_SUMMARY)],
 );
-/// p A code ListHookResults /code call returns a summary of a Hook invocation. /p
+/// A `ListHookResults` call returns a summary of a Hook invocation.
 #[derive(Clone, Default, PartialEq)]
 pub struct HookResultSummary {
-    /// p The unique identifier for this Hook invocation result. /p
+    /// The unique identifier for this Hook invocation result.
     pub hook_result_id: Option<String>,
-    /// p The specific point in the provisioning process where the Hook is invoked. /p
+    /// The specific point in the provisioning process where the Hook is invoked.
     pub invocation_point: Option<HookInvocationPoint>,
-    /// p The failure mode of the invocation. /p
+    /// The failure mode of the invocation.
     pub failure_mode: Option<HookFailureMode>,
-    /// p The name of the Hook that was invoked. /p
+    /// The name of the Hook that was invoked.
     pub type_name: Option<String>,
-    /// p The version of the Hook that was invoked. /p
+    /// The version of the Hook that was invoked.
     pub type_version_id: Option<String>,
-    /// p The version of the Hook configuration. /p
+    /// The version of the Hook configuration.
     pub type_configuration_version_id: Option<String>,
-    /// p The status of the Hook invocation. The following statuses are possible: /p ul li p code HOOK IN PROGRESS /code : The Hook is currently running. /p /li li p code HOOK COMPLETE SUCCEEDED /code : The Hook completed successfully. /p /li li p code HOOK COMPLETE FAILED /code : The Hook completed but failed validation. /p /li li p code HOOK FAILED /code : The Hook encountered an error during execution. /p /li /ul
+    /// The status of the Hook invocation. The following statuses are possible:
+    ///
+    /// - `HOOK_IN_PROGRESS`: The Hook is currently running.
+    /// - `HOOK_COMPLETE_SUCCEEDED`: The Hook completed successfully.
+    /// - `HOOK_COMPLETE_FAILED`: The Hook completed but failed validation.
+    /// - `HOOK_FAILED`: The Hook encountered an error during execution.
     pub status: Option<HookStatus>,
-    /// p A description of the Hook results status. For example, if the Hook result is in a failed state, this may contain additional information for the failed state. /p
+    /// A description of the Hook results status. For example, if the Hook result is in a failed state, this may contain additional information for the failed state.
     pub hook_status_reason: Option<String>,
-    /// p The timestamp when the Hook was invoked. /p p Only shown in responses when the request does not specify code TargetType /code and code TargetId /code filters. /p
+    /// The timestamp when the Hook was invoked.
+    ///
+    /// Only shown in responses when the request does not specify `TargetType` and `TargetId` filters.
     pub invoked_at: Option<rt::DateTime>,
-    /// p The target type that the Hook was invoked against. /p
+    /// The target type that the Hook was invoked against.
     pub target_type: Option<ListHookResultsTargetType>,
-    /// p The unique identifier of the Hook invocation target. /p
+    /// The unique identifier of the Hook invocation target.
     pub target_id: Option<String>,
-    /// p The ARN of the Hook that was invoked. /p
+    /// The ARN of the Hook that was invoked.
     pub type_arn: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the target stack or request token of the Cloud Control API operation. /p p Only shown in responses when the request does not specify code TargetType /code and code TargetId /code filters. /p
+    /// The Amazon Resource Name (ARN) of the target stack or request token of the Cloud Control API operation.
+    ///
+    /// Only shown in responses when the request does not specify `TargetType` and `TargetId` filters.
     pub hook_execution_target: Option<String>,
 }
 rt::structure!(
@@ -93,16 +102,16 @@ rt::string_enum! {
     "HOOK_COMPLETE_SUCCEEDED", HookCompleteFailed = "HOOK_COMPLETE_FAILED", HookFailed =
     "HOOK_FAILED" }
 }
-/// p The code HookTarget /code data type. /p
+/// The `HookTarget` data type.
 #[derive(Clone, Default, PartialEq)]
 pub struct HookTarget {
-    /// p The target type. /p
+    /// The target type.
     pub target_type: HookTargetType,
-    /// p The target name, for example, code AWS::S3::Bucket /code . /p
+    /// The target name, for example, `AWS::S3::Bucket`.
     pub target_type_name: String,
-    /// p The unique identifier of the Hook invocation target. /p
+    /// The unique identifier of the Hook invocation target.
     pub target_id: String,
-    /// p The action that invoked the Hook. /p
+    /// The action that invoked the Hook.
     pub action: HookTargetAction,
 }
 rt::structure!(

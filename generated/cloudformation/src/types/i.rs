@@ -9,19 +9,28 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportStacksToStackSetInput {
-    /// p The name of the StackSet. The name must be unique in the Region where you create your StackSet. /p
+    /// The name of the StackSet. The name must be unique in the Region where you create your StackSet.
     pub stack_set_name: String,
-    /// p The IDs of the stacks you are importing into a StackSet. You import up to 10 stacks per StackSet at a time. /p p Specify either code StackIds /code or code StackIdsUrl /code . /p
+    /// The IDs of the stacks you are importing into a StackSet. You import up to 10 stacks per StackSet at a time.
+    ///
+    /// Specify either `StackIds` or `StackIdsUrl`.
     pub stack_ids: Option<Vec<String>>,
-    /// p The Amazon S3 URL which contains list of stack ids to be inputted. /p p Specify either code StackIds /code or code StackIdsUrl /code . /p
+    /// The Amazon S3 URL which contains list of stack ids to be inputted.
+    ///
+    /// Specify either `StackIds` or `StackIdsUrl`.
     pub stack_ids_url: Option<String>,
-    /// p The list of OU ID's to which the imported stacks must be mapped as deployment targets. /p
+    /// The list of OU ID's to which the imported stacks must be mapped as deployment targets.
     pub organizational_unit_ids: Option<Vec<String>>,
-    /// p The user-specified preferences for how CloudFormation performs a StackSet operation. /p p For more information about maximum concurrent accounts and failure tolerance, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html#stackset-ops-options" StackSet operation options /a . /p
+    /// The user-specified preferences for how CloudFormation performs a StackSet operation.
+    ///
+    /// For more information about maximum concurrent accounts and failure tolerance, see [StackSet operation options](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html#stackset-ops-options).
     pub operation_preferences: Option<StackSetOperationPreferences>,
-    /// p A unique, user defined, identifier for the StackSet operation. /p
+    /// A unique, user defined, identifier for the StackSet operation.
     pub operation_id: Option<String>,
-    /// p By default, code SELF /code is specified. Use code SELF /code for StackSets with self-managed permissions. /p ul li p If you are signed in to the management account, specify code SELF /code . /p /li li p For service managed StackSets, specify code DELEGATED ADMIN /code . /p /li /ul
+    /// By default, `SELF` is specified. Use `SELF` for StackSets with self-managed permissions.
+    ///
+    /// - If you are signed in to the management account, specify `SELF`.
+    /// - For service managed StackSets, specify `DELEGATED_ADMIN`.
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
@@ -43,7 +52,7 @@ pub static IMPORT_STACKS_TO_STACK_SET_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportStacksToStackSetOutput {
-    /// p The unique identifier for the StackSet operation. /p
+    /// The unique identifier for the StackSet operation.
     pub operation_id: Option<String>,
 }
 rt::structure!(
@@ -57,7 +66,7 @@ pub static IMPORTS: rt::Schema = rt::Schema::list(
     "Imports",
     &[rt::m("member", &rt::STRING)],
 );
-/// p The template contains resources with capabilities that weren't specified in the Capabilities parameter. /p
+/// The template contains resources with capabilities that weren't specified in the Capabilities parameter.
 #[derive(Clone, Default, PartialEq)]
 pub struct InsufficientCapabilitiesException {}
 rt::structure!(InsufficientCapabilitiesException, INSUFFICIENT_CAPABILITIES_EXCEPTION);
@@ -68,7 +77,7 @@ pub static INSUFFICIENT_CAPABILITIES_EXCEPTION: rt::Schema = rt::Schema::structu
     .error(
         &rt::ErrorTraits::new(400u16, false).code("InsufficientCapabilitiesException"),
     );
-/// p The specified change set can't be used to update the stack. For example, the change set status might be code CREATE IN PROGRESS /code , or the stack status might be code UPDATE IN PROGRESS /code . /p
+/// The specified change set can't be used to update the stack. For example, the change set status might be `CREATE_IN_PROGRESS`, or the stack status might be `UPDATE_IN_PROGRESS`.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidChangeSetStatusException {}
 rt::structure!(InvalidChangeSetStatusException, INVALID_CHANGE_SET_STATUS_EXCEPTION);
@@ -77,7 +86,7 @@ pub static INVALID_CHANGE_SET_STATUS_EXCEPTION: rt::Schema = rt::Schema::structu
         &[],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("InvalidChangeSetStatus"));
-/// p The specified operation isn't valid. /p
+/// The specified operation isn't valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidOperationException {}
 rt::structure!(InvalidOperationException, INVALID_OPERATION_EXCEPTION);
@@ -86,7 +95,7 @@ pub static INVALID_OPERATION_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("InvalidOperationException"));
-/// p Error reserved for use by the a href="https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html" CloudFormation CLI /a . CloudFormation doesn't return this error to users. /p
+/// Error reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html). CloudFormation doesn't return this error to users.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidStateTransitionException {}
 rt::structure!(InvalidStateTransitionException, INVALID_STATE_TRANSITION_EXCEPTION);

@@ -7,7 +7,9 @@ pub static LAST_OPERATIONS: rt::Schema = rt::Schema::list(
     "LastOperations",
     &[rt::m("member", &OPERATION_ENTRY)],
 );
-/// p The quota for the resource has already been reached. /p p For information about resource and stack limitations, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html" CloudFormation quotas /a in the i CloudFormation User Guide /i . /p
+/// The quota for the resource has already been reached.
+///
+/// For information about resource and stack limitations, see [CloudFormation quotas](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html) in the *CloudFormation User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct LimitExceededException {}
 rt::structure!(LimitExceededException, LIMIT_EXCEEDED_EXCEPTION);
@@ -16,12 +18,12 @@ pub static LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("LimitExceededException"));
-/// p The input for the a ListChangeSets /a action. /p
+/// The input for the ListChangeSets action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListChangeSetsInput {
-    /// p The name or the Amazon Resource Name (ARN) of the stack for which you want to list change sets. /p
+    /// The name or the Amazon Resource Name (ARN) of the stack for which you want to list change sets.
     pub stack_name: String,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -34,12 +36,12 @@ pub static LIST_CHANGE_SETS_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("NextToken", &rt::STRING),
     ],
 );
-/// p The output for the a ListChangeSets /a action. /p
+/// The output for the ListChangeSets action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListChangeSetsOutput {
-    /// p A list of code ChangeSetSummary /code structures that provides the ID and status of each change set for the specified stack. /p
+    /// A list of `ChangeSetSummary` structures that provides the ID and status of each change set for the specified stack.
     pub summaries: Option<Vec<ChangeSetSummary>>,
-    /// p If the output exceeds 1 MB, a string that identifies the next page of change sets. If there is no additional page, this value is code null /code . /p
+    /// If the output exceeds 1 MB, a string that identifies the next page of change sets. If there is no additional page, this value is `null`.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -51,7 +53,7 @@ pub static LIST_CHANGE_SETS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListExportsInput {
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
 }
 rt::structure!(ListExportsInput, LIST_EXPORTS_INPUT, 0 => next_token);
@@ -61,9 +63,9 @@ pub static LIST_EXPORTS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListExportsOutput {
-    /// p The output for the a ListExports /a action. /p
+    /// The output for the ListExports action.
     pub exports: Option<Vec<Export>>,
-    /// p If the output exceeds 100 exported output values, a string that identifies the next page of exports. If there is no additional page, this value is null. /p
+    /// If the output exceeds 100 exported output values, a string that identifies the next page of exports. If there is no additional page, this value is null.
     pub next_token: Option<String>,
 }
 rt::structure!(ListExportsOutput, LIST_EXPORTS_OUTPUT, 0 => exports, 1 => next_token);
@@ -73,9 +75,9 @@ pub static LIST_EXPORTS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGeneratedTemplatesInput {
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p If the number of available results exceeds this maximum, the response includes a code NextToken /code value that you can use for the code NextToken /code parameter to get the next set of results. By default the code ListGeneratedTemplates /code API action will return at most 50 results in each response. The maximum value is 100. /p
+    /// If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can use for the `NextToken` parameter to get the next set of results. By default the `ListGeneratedTemplates` API action will return at most 50 results in each response. The maximum value is 100.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -88,9 +90,9 @@ pub static LIST_GENERATED_TEMPLATES_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGeneratedTemplatesOutput {
-    /// p A list of summaries of the generated templates. /p
+    /// A list of summaries of the generated templates.
     pub summaries: Option<Vec<TemplateSummary>>,
-    /// p If the request doesn't return all the remaining results, code NextToken /code is set to a token. To retrieve the next set of results, call code ListGeneratedTemplates /code again and use that value for the code NextToken /code parameter. If the request returns all results, code NextToken /code is set to an empty string. /p
+    /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call `ListGeneratedTemplates` again and use that value for the `NextToken` parameter. If the request returns all results, `NextToken` is set to an empty string.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -103,15 +105,26 @@ pub static LIST_GENERATED_TEMPLATES_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListHookResultsInput {
-    /// p Filters results by target type. Currently, only code CHANGE SET /code and code CLOUD CONTROL /code are supported filter options. /p p Required when code TargetId /code is specified and cannot be used otherwise. /p
+    /// Filters results by target type. Currently, only `CHANGE_SET` and `CLOUD_CONTROL` are supported filter options.
+    ///
+    /// Required when `TargetId` is specified and cannot be used otherwise.
     pub target_type: Option<ListHookResultsTargetType>,
-    /// p Filters results by the unique identifier of the target the Hook was invoked against. /p p For change sets, this is the change set ARN. When the target is a Cloud Control API operation, this value must be the code HookRequestToken /code returned by the Cloud Control API request. For more information on the code HookRequestToken /code , see a href="https://docs.aws.amazon.com/cloudcontrolapi/latest/APIReference/API ProgressEvent.html" ProgressEvent /a . /p p Required when code TargetType /code is specified and cannot be used otherwise. /p
+    /// Filters results by the unique identifier of the target the Hook was invoked against.
+    ///
+    /// For change sets, this is the change set ARN. When the target is a Cloud Control API operation, this value must be the `HookRequestToken` returned by the Cloud Control API request. For more information on the `HookRequestToken`, see [ProgressEvent](https://docs.aws.amazon.com/cloudcontrolapi/latest/APIReference/API_ProgressEvent.html).
+    ///
+    /// Required when `TargetType` is specified and cannot be used otherwise.
     pub target_id: Option<String>,
-    /// p Filters results by the ARN of the Hook. Can be used alone or in combination with code Status /code . /p
+    /// Filters results by the ARN of the Hook. Can be used alone or in combination with `Status`.
     pub type_arn: Option<String>,
-    /// p Filters results by the status of Hook invocations. Can only be used in combination with code TypeArn /code . Valid values are: /p ul li p code HOOK IN PROGRESS /code : The Hook is currently running. /p /li li p code HOOK COMPLETE SUCCEEDED /code : The Hook completed successfully. /p /li li p code HOOK COMPLETE FAILED /code : The Hook completed but failed validation. /p /li li p code HOOK FAILED /code : The Hook encountered an error during execution. /p /li /ul
+    /// Filters results by the status of Hook invocations. Can only be used in combination with `TypeArn`. Valid values are:
+    ///
+    /// - `HOOK_IN_PROGRESS`: The Hook is currently running.
+    /// - `HOOK_COMPLETE_SUCCEEDED`: The Hook completed successfully.
+    /// - `HOOK_COMPLETE_FAILED`: The Hook completed but failed validation.
+    /// - `HOOK_FAILED`: The Hook encountered an error during execution.
     pub status: Option<HookStatus>,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -130,13 +143,13 @@ pub static LIST_HOOK_RESULTS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListHookResultsOutput {
-    /// p The target type. /p
+    /// The target type.
     pub target_type: Option<ListHookResultsTargetType>,
-    /// p The unique identifier of the Hook invocation target. /p
+    /// The unique identifier of the Hook invocation target.
     pub target_id: Option<String>,
-    /// p A list of code HookResultSummary /code structures that provides the status and Hook status reason for each Hook invocation for the specified target. /p
+    /// A list of `HookResultSummary` structures that provides the status and Hook status reason for each Hook invocation for the specified target.
     pub hook_results: Option<Vec<HookResultSummary>>,
-    /// p Pagination token, code null /code or empty if no more results. /p
+    /// Pagination token, `null` or empty if no more results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -158,9 +171,9 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ListImportsInput {
-    /// p The name of the exported output value. CloudFormation returns the stack names that are importing this value. /p
+    /// The name of the exported output value. CloudFormation returns the stack names that are importing this value.
     pub export_name: String,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
 }
 rt::structure!(ListImportsInput, LIST_IMPORTS_INPUT, 0 => export_name, 1 => next_token);
@@ -173,9 +186,9 @@ pub static LIST_IMPORTS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListImportsOutput {
-    /// p A list of stack names that are importing the specified exported output value. /p
+    /// A list of stack names that are importing the specified exported output value.
     pub imports: Option<Vec<String>>,
-    /// p A string that identifies the next page of exports. If there is no additional page, this value is null. /p
+    /// A string that identifies the next page of exports. If there is no additional page, this value is null.
     pub next_token: Option<String>,
 }
 rt::structure!(ListImportsOutput, LIST_IMPORTS_OUTPUT, 0 => imports, 1 => next_token);
@@ -185,13 +198,13 @@ pub static LIST_IMPORTS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceScanRelatedResourcesInput {
-    /// p The Amazon Resource Name (ARN) of the resource scan. /p
+    /// The Amazon Resource Name (ARN) of the resource scan.
     pub resource_scan_id: String,
-    /// p The list of resources for which you want to get the related resources. Up to 100 resources can be provided. /p
+    /// The list of resources for which you want to get the related resources. Up to 100 resources can be provided.
     pub resources: Vec<ScannedResourceIdentifier>,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p If the number of available results exceeds this maximum, the response includes a code NextToken /code value that you can use for the code NextToken /code parameter to get the next set of results. By default the code ListResourceScanRelatedResources /code API action will return up to 100 results in each response. The maximum value is 100. /p
+    /// If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can use for the `NextToken` parameter to get the next set of results. By default the `ListResourceScanRelatedResources` API action will return up to 100 results in each response. The maximum value is 100.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -209,9 +222,9 @@ pub static LIST_RESOURCE_SCAN_RELATED_RESOURCES_INPUT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceScanRelatedResourcesOutput {
-    /// p List of up to code MaxResults /code resources in the specified resource scan related to the specified resources. /p
+    /// List of up to `MaxResults` resources in the specified resource scan related to the specified resources.
     pub related_resources: Option<Vec<ScannedResource>>,
-    /// p If the request doesn't return all the remaining results, code NextToken /code is set to a token. To retrieve the next set of results, call code ListResourceScanRelatedResources /code again and use that value for the code NextToken /code parameter. If the request returns all results, code NextToken /code is set to an empty string. /p
+    /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call `ListResourceScanRelatedResources` again and use that value for the `NextToken` parameter. If the request returns all results, `NextToken` is set to an empty string.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -224,19 +237,19 @@ pub static LIST_RESOURCE_SCAN_RELATED_RESOURCES_OUTPUT: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceScanResourcesInput {
-    /// p The Amazon Resource Name (ARN) of the resource scan. /p
+    /// The Amazon Resource Name (ARN) of the resource scan.
     pub resource_scan_id: String,
-    /// p If specified, the returned resources will have the specified resource identifier (or one of them in the case where the resource has multiple identifiers). /p
+    /// If specified, the returned resources will have the specified resource identifier (or one of them in the case where the resource has multiple identifiers).
     pub resource_identifier: Option<String>,
-    /// p If specified, the returned resources will be of any of the resource types with the specified prefix. /p
+    /// If specified, the returned resources will be of any of the resource types with the specified prefix.
     pub resource_type_prefix: Option<String>,
-    /// p If specified, the returned resources will have a matching tag key. /p
+    /// If specified, the returned resources will have a matching tag key.
     pub tag_key: Option<String>,
-    /// p If specified, the returned resources will have a matching tag value. /p
+    /// If specified, the returned resources will have a matching tag value.
     pub tag_value: Option<String>,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p If the number of available results exceeds this maximum, the response includes a code NextToken /code value that you can use for the code NextToken /code parameter to get the next set of results. By default the code ListResourceScanResources /code API action will return at most 100 results in each response. The maximum value is 100. /p
+    /// If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can use for the `NextToken` parameter to get the next set of results. By default the `ListResourceScanResources` API action will return at most 100 results in each response. The maximum value is 100.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -258,9 +271,9 @@ pub static LIST_RESOURCE_SCAN_RESOURCES_INPUT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceScanResourcesOutput {
-    /// p List of up to code MaxResults /code resources in the specified resource scan that match all of the specified filters. /p
+    /// List of up to `MaxResults` resources in the specified resource scan that match all of the specified filters.
     pub resources: Option<Vec<ScannedResource>>,
-    /// p If the request doesn't return all the remaining results, code NextToken /code is set to a token. To retrieve the next set of results, call code ListResourceScanResources /code again and use that value for the code NextToken /code parameter. If the request returns all results, code NextToken /code is set to an empty string. /p
+    /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call `ListResourceScanResources` again and use that value for the `NextToken` parameter. If the request returns all results, `NextToken` is set to an empty string.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -273,11 +286,11 @@ pub static LIST_RESOURCE_SCAN_RESOURCES_OUTPUT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceScansInput {
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p If the number of available results exceeds this maximum, the response includes a code NextToken /code value that you can use for the code NextToken /code parameter to get the next set of results. The default value is 10. The maximum value is 100. /p
+    /// If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can use for the `NextToken` parameter to get the next set of results. The default value is 10. The maximum value is 100.
     pub max_results: Option<i32>,
-    /// p The scan type that you want to get summary information about. The default is code FULL /code . /p
+    /// The scan type that you want to get summary information about. The default is `FULL`.
     pub scan_type_filter: Option<ScanType>,
 }
 rt::structure!(
@@ -294,9 +307,9 @@ pub static LIST_RESOURCE_SCANS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceScansOutput {
-    /// p The list of scans returned. /p
+    /// The list of scans returned.
     pub resource_scan_summaries: Option<Vec<ResourceScanSummary>>,
-    /// p If the request doesn't return all the remaining results, code NextToken /code is set to a token. To retrieve the next set of results, call code ListResourceScans /code again and use that value for the code NextToken /code parameter. If the request returns all results, code NextToken /code is set to an empty string. /p
+    /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call `ListResourceScans` again and use that value for the `NextToken` parameter. If the request returns all results, `NextToken` is set to an empty string.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -312,21 +325,31 @@ pub static LIST_RESOURCE_SCANS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackInstanceResourceDriftsInput {
-    /// p The name or unique ID of the StackSet that you want to list drifted resources for. /p
+    /// The name or unique ID of the StackSet that you want to list drifted resources for.
     pub stack_set_name: String,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a code NextToken /code value that you can assign to the code NextToken /code request parameter to get the next set of results. /p
+    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
     pub max_results: Option<i32>,
-    /// p The resource drift status of the stack instance. /p ul li p code DELETED /code : The resource differs from its expected template configuration in that the resource has been deleted. /p /li li p code MODIFIED /code : One or more resource properties differ from their expected template values. /p /li li p code IN SYNC /code : The resource's actual configuration matches its expected template configuration. /p /li li p code NOT CHECKED /code : CloudFormation doesn't currently return this value. /p /li /ul
+    /// The resource drift status of the stack instance.
+    ///
+    /// - `DELETED`: The resource differs from its expected template configuration in that the resource has been deleted.
+    /// - `MODIFIED`: One or more resource properties differ from their expected template values.
+    /// - `IN_SYNC`: The resource's actual configuration matches its expected template configuration.
+    /// - `NOT_CHECKED`: CloudFormation doesn't currently return this value.
     pub stack_instance_resource_drift_statuses: Option<Vec<StackResourceDriftStatus>>,
-    /// p The name of the Amazon Web Services account that you want to list resource drifts for. /p
+    /// The name of the Amazon Web Services account that you want to list resource drifts for.
     pub stack_instance_account: String,
-    /// p The name of the Region where you want to list resource drifts. /p
+    /// The name of the Region where you want to list resource drifts.
     pub stack_instance_region: String,
-    /// p The unique ID of the drift operation. /p
+    /// The unique ID of the drift operation.
     pub operation_id: String,
-    /// p Service-managed permissions Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account. /p p By default, code SELF /code is specified. Use code SELF /code for StackSets with self-managed permissions. /p ul li p If you are signed in to the management account, specify code SELF /code . /p /li li p If you are signed in to a delegated administrator account, specify code DELEGATED ADMIN /code . /p p Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html" Register a delegated administrator /a in the i CloudFormation User Guide /i . /p /li /ul
+    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
+    ///
+    /// By default, `SELF` is specified. Use `SELF` for StackSets with self-managed permissions.
+    ///
+    /// - If you are signed in to the management account, specify `SELF`.
+    /// - If you are signed in to a delegated administrator account, specify `DELEGATED_ADMIN`. Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see [Register a delegated administrator](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html) in the *CloudFormation User Guide*.
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
@@ -353,9 +376,9 @@ pub static LIST_STACK_INSTANCE_RESOURCE_DRIFTS_INPUT: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackInstanceResourceDriftsOutput {
-    /// p A list of code StackInstanceResourceDriftsSummary /code structures that contain information about the specified stack instances. /p
+    /// A list of `StackInstanceResourceDriftsSummary` structures that contain information about the specified stack instances.
     pub summaries: Option<Vec<StackInstanceResourceDriftsSummary>>,
-    /// p If the previous paginated request didn't return all of the remaining results, the response object's code NextToken /code parameter value is set to a token. To retrieve the next set of results, call this action again and assign that token to the request object's code NextToken /code parameter. If there are no remaining results, the previous response object's code NextToken /code parameter is set to code null /code . /p
+    /// If the previous paginated request didn't return all of the remaining results, the response object's `NextToken` parameter value is set to a token. To retrieve the next set of results, call this action again and assign that token to the request object's `NextToken` parameter. If there are no remaining results, the previous response object's `NextToken` parameter is set to `null`.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -371,19 +394,24 @@ pub static LIST_STACK_INSTANCE_RESOURCE_DRIFTS_OUTPUT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackInstancesInput {
-    /// p The name or unique ID of the StackSet that you want to list stack instances for. /p
+    /// The name or unique ID of the StackSet that you want to list stack instances for.
     pub stack_set_name: String,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a code NextToken /code value that you can assign to the code NextToken /code request parameter to get the next set of results. /p
+    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
     pub max_results: Option<i32>,
-    /// p The filter to apply to stack instances /p
+    /// The filter to apply to stack instances
     pub filters: Option<Vec<StackInstanceFilter>>,
-    /// p The name of the Amazon Web Services account that you want to list stack instances for. /p
+    /// The name of the Amazon Web Services account that you want to list stack instances for.
     pub stack_instance_account: Option<String>,
-    /// p The name of the Region where you want to list stack instances. /p
+    /// The name of the Region where you want to list stack instances.
     pub stack_instance_region: Option<String>,
-    /// p Service-managed permissions Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account. /p p By default, code SELF /code is specified. Use code SELF /code for StackSets with self-managed permissions. /p ul li p If you are signed in to the management account, specify code SELF /code . /p /li li p If you are signed in to a delegated administrator account, specify code DELEGATED ADMIN /code . /p p Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html" Register a delegated administrator /a in the i CloudFormation User Guide /i . /p /li /ul
+    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
+    ///
+    /// By default, `SELF` is specified. Use `SELF` for StackSets with self-managed permissions.
+    ///
+    /// - If you are signed in to the management account, specify `SELF`.
+    /// - If you are signed in to a delegated administrator account, specify `DELEGATED_ADMIN`. Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see [Register a delegated administrator](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html) in the *CloudFormation User Guide*.
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
@@ -405,9 +433,9 @@ pub static LIST_STACK_INSTANCES_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackInstancesOutput {
-    /// p A list of code StackInstanceSummary /code structures that contain information about the specified stack instances. /p
+    /// A list of `StackInstanceSummary` structures that contain information about the specified stack instances.
     pub summaries: Option<Vec<StackInstanceSummary>>,
-    /// p If the request doesn't return all the remaining results, code NextToken /code is set to a token. To retrieve the next set of results, call code ListStackInstances /code again and assign that token to the request object's code NextToken /code parameter. If the request returns all results, code NextToken /code is set to code null /code . /p
+    /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call `ListStackInstances` again and assign that token to the request object's `NextToken` parameter. If the request returns all results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -420,11 +448,11 @@ pub static LIST_STACK_INSTANCES_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackRefactorActionsInput {
-    /// p The ID associated with the stack refactor created from the a CreateStackRefactor /a action. /p
+    /// The ID associated with the stack refactor created from the CreateStackRefactor action.
     pub stack_refactor_id: String,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a code NextToken /code value that you can assign to the code NextToken /code request parameter to get the next set of results. /p
+    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -441,9 +469,9 @@ pub static LIST_STACK_REFACTOR_ACTIONS_INPUT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackRefactorActionsOutput {
-    /// p The stack refactor actions. /p
+    /// The stack refactor actions.
     pub stack_refactor_actions: Vec<StackRefactorAction>,
-    /// p If the request doesn't return all the remaining results, code NextToken /code is set to a token. To retrieve the next set of results, call this action again and assign that token to the request object's code NextToken /code parameter. If the request returns all results, code NextToken /code is set to code null /code . /p
+    /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call this action again and assign that token to the request object's `NextToken` parameter. If the request returns all results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -459,11 +487,11 @@ pub static LIST_STACK_REFACTOR_ACTIONS_OUTPUT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackRefactorsInput {
-    /// p Execution status to use as a filter. Specify one or more execution status codes to list only stack refactors with the specified execution status codes. /p
+    /// Execution status to use as a filter. Specify one or more execution status codes to list only stack refactors with the specified execution status codes.
     pub execution_status_filter: Option<Vec<StackRefactorExecutionStatus>>,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a code NextToken /code value that you can assign to the code NextToken /code request parameter to get the next set of results. /p
+    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -480,9 +508,16 @@ pub static LIST_STACK_REFACTORS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackRefactorsOutput {
-    /// p Provides a summary of a stack refactor, including the following: /p ul li p code StackRefactorId /code /p /li li p code Status /code /p /li li p code StatusReason /code /p /li li p code ExecutionStatus /code /p /li li p code ExecutionStatusReason /code /p /li li p code Description /code /p /li /ul
+    /// Provides a summary of a stack refactor, including the following:
+    ///
+    /// - `StackRefactorId`
+    /// - `Status`
+    /// - `StatusReason`
+    /// - `ExecutionStatus`
+    /// - `ExecutionStatusReason`
+    /// - `Description`
     pub stack_refactor_summaries: Vec<StackRefactorSummary>,
-    /// p If the request doesn't return all the remaining results, code NextToken /code is set to a token. To retrieve the next set of results, call this action again and assign that token to the request object's code NextToken /code parameter. If the request returns all results, code NextToken /code is set to code null /code . /p
+    /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call this action again and assign that token to the request object's `NextToken` parameter. If the request returns all results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -496,12 +531,15 @@ pub static LIST_STACK_REFACTORS_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("NextToken", &rt::STRING),
     ],
 );
-/// p The input for the a ListStackResource /a action. /p
+/// The input for the ListStackResource action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackResourcesInput {
-    /// p The name or the unique stack ID that is associated with the stack, which aren't always interchangeable: /p ul li p Running stacks: You can specify either the stack's name or its unique stack ID. /p /li li p Deleted stacks: You must specify the unique stack ID. /p /li /ul
+    /// The name or the unique stack ID that is associated with the stack, which aren't always interchangeable:
+    ///
+    /// - Running stacks: You can specify either the stack's name or its unique stack ID.
+    /// - Deleted stacks: You must specify the unique stack ID.
     pub stack_name: String,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -514,12 +552,12 @@ pub static LIST_STACK_RESOURCES_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("NextToken", &rt::STRING),
     ],
 );
-/// p The output for a a ListStackResources /a action. /p
+/// The output for a ListStackResources action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackResourcesOutput {
-    /// p A list of code StackResourceSummary /code structures. /p
+    /// A list of `StackResourceSummary` structures.
     pub stack_resource_summaries: Option<Vec<StackResourceSummary>>,
-    /// p If the output exceeds 1 MB, a string that identifies the next page of stack resources. If no additional page exists, this value is null. /p
+    /// If the output exceeds 1 MB, a string that identifies the next page of stack resources. If no additional page exists, this value is null.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -535,13 +573,18 @@ pub static LIST_STACK_RESOURCES_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetAutoDeploymentTargetsInput {
-    /// p The name or unique ID of the StackSet that you want to get automatic deployment targets for. /p
+    /// The name or unique ID of the StackSet that you want to get automatic deployment targets for.
     pub stack_set_name: String,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a code NextToken /code value that you can assign to the code NextToken /code request parameter to get the next set of results. /p
+    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
     pub max_results: Option<i32>,
-    /// p Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account. /p p By default, code SELF /code is specified. Use code SELF /code for StackSets with self-managed permissions. /p ul li p If you are signed in to the management account, specify code SELF /code . /p /li li p If you are signed in to a delegated administrator account, specify code DELEGATED ADMIN /code . /p p Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html" Register a delegated administrator /a in the i CloudFormation User Guide /i . /p /li /ul
+    /// Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
+    ///
+    /// By default, `SELF` is specified. Use `SELF` for StackSets with self-managed permissions.
+    ///
+    /// - If you are signed in to the management account, specify `SELF`.
+    /// - If you are signed in to a delegated administrator account, specify `DELEGATED_ADMIN`. Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see [Register a delegated administrator](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html) in the *CloudFormation User Guide*.
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
@@ -559,9 +602,9 @@ pub static LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS_INPUT: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetAutoDeploymentTargetsOutput {
-    /// p An array of summaries of the deployment targets for the StackSet. /p
+    /// An array of summaries of the deployment targets for the StackSet.
     pub summaries: Option<Vec<StackSetAutoDeploymentTargetSummary>>,
-    /// p If the request doesn't return all the remaining results, code NextToken /code is set to a token. To retrieve the next set of results, call a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API ListStackSetAutoDeploymentTargets.html" ListStackSetAutoDeploymentTargets /a again and use that value for the code NextToken /code parameter. If the request returns all results, code NextToken /code is set to an empty string. /p
+    /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call [ListStackSetAutoDeploymentTargets](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListStackSetAutoDeploymentTargets.html) again and use that value for the `NextToken` parameter. If the request returns all results, `NextToken` is set to an empty string.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -577,17 +620,22 @@ pub static LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS_OUTPUT: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetOperationResultsInput {
-    /// p The name or unique ID of the StackSet that you want to get operation results for. /p
+    /// The name or unique ID of the StackSet that you want to get operation results for.
     pub stack_set_name: String,
-    /// p The ID of the StackSet operation. /p
+    /// The ID of the StackSet operation.
     pub operation_id: String,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a code NextToken /code value that you can assign to the code NextToken /code request parameter to get the next set of results. /p
+    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
     pub max_results: Option<i32>,
-    /// p Service-managed permissions Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account. /p p By default, code SELF /code is specified. Use code SELF /code for StackSets with self-managed permissions. /p ul li p If you are signed in to the management account, specify code SELF /code . /p /li li p If you are signed in to a delegated administrator account, specify code DELEGATED ADMIN /code . /p p Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html" Register a delegated administrator /a in the i CloudFormation User Guide /i . /p /li /ul
+    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
+    ///
+    /// By default, `SELF` is specified. Use `SELF` for StackSets with self-managed permissions.
+    ///
+    /// - If you are signed in to the management account, specify `SELF`.
+    /// - If you are signed in to a delegated administrator account, specify `DELEGATED_ADMIN`. Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see [Register a delegated administrator](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html) in the *CloudFormation User Guide*.
     pub call_as: Option<CallAs>,
-    /// p The filter to apply to operation results. /p
+    /// The filter to apply to operation results.
     pub filters: Option<Vec<OperationResultFilter>>,
 }
 rt::structure!(
@@ -608,9 +656,9 @@ pub static LIST_STACK_SET_OPERATION_RESULTS_INPUT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetOperationResultsOutput {
-    /// p A list of code StackSetOperationResultSummary /code structures that contain information about the specified operation results, for accounts and Amazon Web Services Regions that are included in the operation. /p
+    /// A list of `StackSetOperationResultSummary` structures that contain information about the specified operation results, for accounts and Amazon Web Services Regions that are included in the operation.
     pub summaries: Option<Vec<StackSetOperationResultSummary>>,
-    /// p If the request doesn't return all results, code NextToken /code is set to a token. To retrieve the next set of results, call code ListOperationResults /code again and assign that token to the request object's code NextToken /code parameter. If there are no remaining results, code NextToken /code is set to code null /code . /p
+    /// If the request doesn't return all results, `NextToken` is set to a token. To retrieve the next set of results, call `ListOperationResults` again and assign that token to the request object's `NextToken` parameter. If there are no remaining results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -626,13 +674,18 @@ pub static LIST_STACK_SET_OPERATION_RESULTS_OUTPUT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetOperationsInput {
-    /// p The name or unique ID of the StackSet that you want to get operation summaries for. /p
+    /// The name or unique ID of the StackSet that you want to get operation summaries for.
     pub stack_set_name: String,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a code NextToken /code value that you can assign to the code NextToken /code request parameter to get the next set of results. /p
+    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
     pub max_results: Option<i32>,
-    /// p Service-managed permissions Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account. /p p By default, code SELF /code is specified. Use code SELF /code for StackSets with self-managed permissions. /p ul li p If you are signed in to the management account, specify code SELF /code . /p /li li p If you are signed in to a delegated administrator account, specify code DELEGATED ADMIN /code . /p p Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html" Register a delegated administrator /a in the i CloudFormation User Guide /i . /p /li /ul
+    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
+    ///
+    /// By default, `SELF` is specified. Use `SELF` for StackSets with self-managed permissions.
+    ///
+    /// - If you are signed in to the management account, specify `SELF`.
+    /// - If you are signed in to a delegated administrator account, specify `DELEGATED_ADMIN`. Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see [Register a delegated administrator](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html) in the *CloudFormation User Guide*.
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
@@ -650,9 +703,9 @@ pub static LIST_STACK_SET_OPERATIONS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetOperationsOutput {
-    /// p A list of code StackSetOperationSummary /code structures that contain summary information about operations for the specified StackSet. /p
+    /// A list of `StackSetOperationSummary` structures that contain summary information about operations for the specified StackSet.
     pub summaries: Option<Vec<StackSetOperationSummary>>,
-    /// p If the request doesn't return all results, code NextToken /code is set to a token. To retrieve the next set of results, call code ListOperationResults /code again and assign that token to the request object's code NextToken /code parameter. If there are no remaining results, code NextToken /code is set to code null /code . /p
+    /// If the request doesn't return all results, `NextToken` is set to a token. To retrieve the next set of results, call `ListOperationResults` again and assign that token to the request object's `NextToken` parameter. If there are no remaining results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -668,13 +721,18 @@ pub static LIST_STACK_SET_OPERATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetsInput {
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a code NextToken /code value that you can assign to the code NextToken /code request parameter to get the next set of results. /p
+    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
     pub max_results: Option<i32>,
-    /// p The status of the StackSets that you want to get summary information about. /p
+    /// The status of the StackSets that you want to get summary information about.
     pub status: Option<StackSetStatus>,
-    /// p Service-managed permissions Specifies whether you are acting as an account administrator in the management account or as a delegated administrator in a member account. /p p By default, code SELF /code is specified. Use code SELF /code for StackSets with self-managed permissions. /p ul li p If you are signed in to the management account, specify code SELF /code . /p /li li p If you are signed in to a delegated administrator account, specify code DELEGATED ADMIN /code . /p p Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html" Register a delegated administrator /a in the i CloudFormation User Guide /i . /p /li /ul
+    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the management account or as a delegated administrator in a member account.
+    ///
+    /// By default, `SELF` is specified. Use `SELF` for StackSets with self-managed permissions.
+    ///
+    /// - If you are signed in to the management account, specify `SELF`.
+    /// - If you are signed in to a delegated administrator account, specify `DELEGATED_ADMIN`. Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see [Register a delegated administrator](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html) in the *CloudFormation User Guide*.
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
@@ -692,9 +750,9 @@ pub static LIST_STACK_SETS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetsOutput {
-    /// p A list of code StackSetSummary /code structures that contain information about the user's StackSets. /p
+    /// A list of `StackSetSummary` structures that contain information about the user's StackSets.
     pub summaries: Option<Vec<StackSetSummary>>,
-    /// p If the request doesn't return all of the remaining results, code NextToken /code is set to a token. To retrieve the next set of results, call code ListStackInstances /code again and assign that token to the request object's code NextToken /code parameter. If the request returns all results, code NextToken /code is set to code null /code . /p
+    /// If the request doesn't return all of the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call `ListStackInstances` again and assign that token to the request object's `NextToken` parameter. If the request returns all results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -704,12 +762,12 @@ pub static LIST_STACK_SETS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListStackSetsOutput",
     &[rt::m("Summaries", &STACK_SET_SUMMARIES), rt::m("NextToken", &rt::STRING)],
 );
-/// p The input for a ListStacks /a action. /p
+/// The input for ListStacks action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStacksInput {
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p Stack status to use as a filter. Specify one or more stack status codes to list only stacks with the specified status codes. For a complete list of stack status codes, see the code StackStatus /code parameter of the a Stack /a data type. /p
+    /// Stack status to use as a filter. Specify one or more stack status codes to list only stacks with the specified status codes. For a complete list of stack status codes, see the `StackStatus` parameter of the Stack data type.
     pub stack_status_filter: Option<Vec<StackStatus>>,
 }
 rt::structure!(
@@ -719,12 +777,12 @@ pub static LIST_STACKS_INPUT: rt::Schema = rt::Schema::structure(
     "ListStacksInput",
     &[rt::m("NextToken", &rt::STRING), rt::m("StackStatusFilter", &STACK_STATUS_FILTER)],
 );
-/// p The output for a ListStacks /a action. /p
+/// The output for ListStacks action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStacksOutput {
-    /// p A list of code StackSummary /code structures that contains information about the specified stacks. /p
+    /// A list of `StackSummary` structures that contains information about the specified stacks.
     pub stack_summaries: Option<Vec<StackSummary>>,
-    /// p If the output exceeds 1 MB in size, a string that identifies the next page of stacks. If no additional page exists, this value is null. /p
+    /// If the output exceeds 1 MB in size, a string that identifies the next page of stacks. If no additional page exists, this value is null.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -736,17 +794,25 @@ pub static LIST_STACKS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTypeRegistrationsInput {
-    /// p The kind of extension. /p p Conditional: You must specify either code TypeName /code and code Type /code , or code Arn /code . /p
+    /// The kind of extension.
+    ///
+    /// Conditional: You must specify either `TypeName` and `Type`, or `Arn`.
     pub type_: Option<RegistryType>,
-    /// p The name of the extension. /p p Conditional: You must specify either code TypeName /code and code Type /code , or code Arn /code . /p
+    /// The name of the extension.
+    ///
+    /// Conditional: You must specify either `TypeName` and `Type`, or `Arn`.
     pub type_name: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the extension. /p p Conditional: You must specify either code TypeName /code and code Type /code , or code Arn /code . /p
+    /// The Amazon Resource Name (ARN) of the extension.
+    ///
+    /// Conditional: You must specify either `TypeName` and `Type`, or `Arn`.
     pub type_arn: Option<String>,
-    /// p The current status of the extension registration request. /p p The default is code IN PROGRESS /code . /p
+    /// The current status of the extension registration request.
+    ///
+    /// The default is `IN_PROGRESS`.
     pub registration_status_filter: Option<RegistrationStatus>,
-    /// p The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a code NextToken /code value that you can assign to the code NextToken /code request parameter to get the next set of results. /p
+    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
     pub max_results: Option<i32>,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -767,9 +833,11 @@ pub static LIST_TYPE_REGISTRATIONS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTypeRegistrationsOutput {
-    /// p A list of extension registration tokens. /p p Use a DescribeTypeRegistration /a to return detailed information about a type registration request. /p
+    /// A list of extension registration tokens.
+    ///
+    /// Use DescribeTypeRegistration to return detailed information about a type registration request.
     pub registration_token_list: Option<Vec<String>>,
-    /// p If the request doesn't return all the remaining results, code NextToken /code is set to a token. To retrieve the next set of results, call this action again and assign that token to the request object's code NextToken /code parameter. If the request returns all results, code NextToken /code is set to code null /code . /p
+    /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call this action again and assign that token to the request object's `NextToken` parameter. If the request returns all results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -785,19 +853,34 @@ pub static LIST_TYPE_REGISTRATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTypeVersionsInput {
-    /// p The kind of the extension. /p p Conditional: You must specify either code TypeName /code and code Type /code , or code Arn /code . /p
+    /// The kind of the extension.
+    ///
+    /// Conditional: You must specify either `TypeName` and `Type`, or `Arn`.
     pub type_: Option<RegistryType>,
-    /// p The name of the extension for which you want version summary information. /p p Conditional: You must specify either code TypeName /code and code Type /code , or code Arn /code . /p
+    /// The name of the extension for which you want version summary information.
+    ///
+    /// Conditional: You must specify either `TypeName` and `Type`, or `Arn`.
     pub type_name: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the extension for which you want version summary information. /p p Conditional: You must specify either code TypeName /code and code Type /code , or code Arn /code . /p
+    /// The Amazon Resource Name (ARN) of the extension for which you want version summary information.
+    ///
+    /// Conditional: You must specify either `TypeName` and `Type`, or `Arn`.
     pub arn: Option<String>,
-    /// p The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a code NextToken /code value that you can assign to the code NextToken /code request parameter to get the next set of results. /p
+    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
     pub max_results: Option<i32>,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p The deprecation status of the extension versions that you want to get summary information about. /p p Valid values include: /p ul li p code LIVE /code : The extension version is registered and can be used in CloudFormation operations, dependent on its provisioning behavior and visibility scope. /p /li li p code DEPRECATED /code : The extension version has been deregistered and can no longer be used in CloudFormation operations. /p /li /ul p The default is code LIVE /code . /p
+    /// The deprecation status of the extension versions that you want to get summary information about.
+    ///
+    /// Valid values include:
+    ///
+    /// - `LIVE`: The extension version is registered and can be used in CloudFormation operations, dependent on its provisioning behavior and visibility scope.
+    /// - `DEPRECATED`: The extension version has been deregistered and can no longer be used in CloudFormation operations.
+    ///
+    /// The default is `LIVE`.
     pub deprecated_status: Option<DeprecatedStatus>,
-    /// p The publisher ID of the extension publisher. /p p Extensions published by Amazon aren't assigned a publisher ID. /p
+    /// The publisher ID of the extension publisher.
+    ///
+    /// Extensions published by Amazon aren't assigned a publisher ID.
     pub publisher_id: Option<String>,
 }
 rt::structure!(
@@ -818,9 +901,9 @@ pub static LIST_TYPE_VERSIONS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTypeVersionsOutput {
-    /// p A list of code TypeVersionSummary /code structures that contain information about the specified extension's versions. /p
+    /// A list of `TypeVersionSummary` structures that contain information about the specified extension's versions.
     pub type_version_summaries: Option<Vec<TypeVersionSummary>>,
-    /// p If the request doesn't return all of the remaining results, code NextToken /code is set to a token. To retrieve the next set of results, call this action again and assign that token to the request object's code NextToken /code parameter. If the request returns all results, code NextToken /code is set to code null /code . /p
+    /// If the request doesn't return all of the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call this action again and assign that token to the request object's `NextToken` parameter. If the request returns all results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -836,19 +919,43 @@ pub static LIST_TYPE_VERSIONS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTypesInput {
-    /// p The scope at which the extensions are visible and usable in CloudFormation operations. /p p Valid values include: /p ul li p code PRIVATE /code : Extensions that are visible and usable within this account and Region. This includes: /p ul li p Private extensions you have registered in this account and Region. /p /li li p Public extensions that you have activated in this account and Region. /p /li /ul /li li p code PUBLIC /code : Extensions that are publicly visible and available to be activated within any Amazon Web Services account. This includes extensions from Amazon Web Services and third-party publishers. /p /li /ul p The default is code PRIVATE /code . /p
+    /// The scope at which the extensions are visible and usable in CloudFormation operations.
+    ///
+    /// Valid values include:
+    ///
+    /// - `PRIVATE`: Extensions that are visible and usable within this account and Region. This includes:
+    ///   - Private extensions you have registered in this account and Region.
+    ///   - Public extensions that you have activated in this account and Region.
+    /// - `PUBLIC`: Extensions that are publicly visible and available to be activated within any Amazon Web Services account. This includes extensions from Amazon Web Services and third-party publishers.
+    ///
+    /// The default is `PRIVATE`.
     pub visibility: Option<Visibility>,
-    /// p For resource types, the provisioning behavior of the resource type. CloudFormation determines the provisioning type during registration, based on the types of handlers in the schema handler package submitted. /p p Valid values include: /p ul li p code FULLY MUTABLE /code : The resource type includes an update handler to process updates to the type during stack update operations. /p /li li p code IMMUTABLE /code : The resource type doesn't include an update handler, so the type can't be updated and must instead be replaced during stack update operations. /p /li li p code NON PROVISIONABLE /code : The resource type doesn't include create, read, and delete handlers, and therefore can't actually be provisioned. /p /li /ul p The default is code FULLY MUTABLE /code . /p
+    /// For resource types, the provisioning behavior of the resource type. CloudFormation determines the provisioning type during registration, based on the types of handlers in the schema handler package submitted.
+    ///
+    /// Valid values include:
+    ///
+    /// - `FULLY_MUTABLE`: The resource type includes an update handler to process updates to the type during stack update operations.
+    /// - `IMMUTABLE`: The resource type doesn't include an update handler, so the type can't be updated and must instead be replaced during stack update operations.
+    /// - `NON_PROVISIONABLE`: The resource type doesn't include create, read, and delete handlers, and therefore can't actually be provisioned.
+    ///
+    /// The default is `FULLY_MUTABLE`.
     pub provisioning_type: Option<ProvisioningType>,
-    /// p The deprecation status of the extension that you want to get summary information about. /p p Valid values include: /p ul li p code LIVE /code : The extension is registered for use in CloudFormation operations. /p /li li p code DEPRECATED /code : The extension has been deregistered and can no longer be used in CloudFormation operations. /p /li /ul
+    /// The deprecation status of the extension that you want to get summary information about.
+    ///
+    /// Valid values include:
+    ///
+    /// - `LIVE`: The extension is registered for use in CloudFormation operations.
+    /// - `DEPRECATED`: The extension has been deregistered and can no longer be used in CloudFormation operations.
     pub deprecated_status: Option<DeprecatedStatus>,
-    /// p The type of extension. /p
+    /// The type of extension.
     pub type_: Option<RegistryType>,
-    /// p Filter criteria to use in determining which extensions to return. /p p Filters must be compatible with code Visibility /code to return valid results. For example, specifying code AWS TYPES /code for code Category /code and code PRIVATE /code for code Visibility /code returns an empty list of types, but specifying code PUBLIC /code for code Visibility /code returns the desired list. /p
+    /// Filter criteria to use in determining which extensions to return.
+    ///
+    /// Filters must be compatible with `Visibility` to return valid results. For example, specifying `AWS_TYPES` for `Category` and `PRIVATE` for `Visibility` returns an empty list of types, but specifying `PUBLIC` for `Visibility` returns the desired list.
     pub filters: Option<TypeFilters>,
-    /// p The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a code NextToken /code value that you can assign to the code NextToken /code request parameter to get the next set of results. /p
+    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
     pub max_results: Option<i32>,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -869,9 +976,9 @@ pub static LIST_TYPES_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTypesOutput {
-    /// p A list of code TypeSummary /code structures that contain information about the specified extensions. /p
+    /// A list of `TypeSummary` structures that contain information about the specified extensions.
     pub type_summaries: Option<Vec<TypeSummary>>,
-    /// p If the request doesn't return all the remaining results, code NextToken /code is set to a token. To retrieve the next set of results, call this action again and assign that token to the request object's code NextToken /code parameter. If the request returns all results, code NextToken /code is set to code null /code . /p
+    /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call this action again and assign that token to the request object's `NextToken` parameter. If the request returns all results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
 }
 rt::structure!(ListTypesOutput, LIST_TYPES_OUTPUT, 0 => type_summaries, 1 => next_token);
@@ -879,14 +986,14 @@ pub static LIST_TYPES_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListTypesOutput",
     &[rt::m("TypeSummaries", &TYPE_SUMMARIES), rt::m("NextToken", &rt::STRING)],
 );
-/// p Contains drift information for a resource property, including actual value, previous deployment value, and drift detection timestamp. /p
+/// Contains drift information for a resource property, including actual value, previous deployment value, and drift detection timestamp.
 #[derive(Clone, Default, PartialEq)]
 pub struct LiveResourceDrift {
-    /// p The configuration value from the previous CloudFormation deployment. /p
+    /// The configuration value from the previous CloudFormation deployment.
     pub previous_value: Option<String>,
-    /// p The current live configuration value of the resource property. /p
+    /// The current live configuration value of the resource property.
     pub actual_value: Option<String>,
-    /// p The timestamp when drift was detected for this resource property. /p
+    /// The timestamp when drift was detected for this resource property.
     pub drift_detection_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -901,12 +1008,12 @@ pub static LIVE_RESOURCE_DRIFT: rt::Schema = rt::Schema::structure(
         rt::m("DriftDetectionTimestamp", &rt::TIMESTAMP),
     ],
 );
-/// p Contains logging configuration information for an extension. /p
+/// Contains logging configuration information for an extension.
 #[derive(Clone, Default, PartialEq)]
 pub struct LoggingConfig {
-    /// p The Amazon Resource Name (ARN) of the role that CloudFormation should assume when sending log entries to CloudWatch Logs. /p
+    /// The Amazon Resource Name (ARN) of the role that CloudFormation should assume when sending log entries to CloudWatch Logs.
     pub log_role_arn: String,
-    /// p The Amazon CloudWatch Logs group to which CloudFormation sends error logging information when invoking the extension's handlers. /p
+    /// The Amazon CloudWatch Logs group to which CloudFormation sends error logging information when invoking the extension's handlers.
     pub log_group_name: String,
 }
 rt::structure!(LoggingConfig, LOGGING_CONFIG, 0 => log_role_arn, 1 => log_group_name);

@@ -3,10 +3,16 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Describes whether StackSets performs non-conflicting operations concurrently and queues conflicting operations. /p
+/// Describes whether StackSets performs non-conflicting operations concurrently and queues conflicting operations.
 #[derive(Clone, Default, PartialEq)]
 pub struct ManagedExecution {
-    /// p When code true /code , CloudFormation performs non-conflicting operations concurrently and queues conflicting operations. After conflicting operations finish, CloudFormation starts queued operations in request order. /p note p If there are already running or queued operations, CloudFormation queues all incoming operations even if they are non-conflicting. /p p You can't modify your StackSet's execution configuration while there are running or queued operations for that StackSet. /p /note p When code false /code (default), StackSets performs one operation at a time in request order. /p
+    /// When `true`, CloudFormation performs non-conflicting operations concurrently and queues conflicting operations. After conflicting operations finish, CloudFormation starts queued operations in request order.
+    ///
+    /// **Note:** If there are already running or queued operations, CloudFormation queues all incoming operations even if they are non-conflicting.
+    ///
+    /// You can't modify your StackSet's execution configuration while there are running or queued operations for that StackSet.
+    ///
+    /// When `false` (default), StackSets performs one operation at a time in request order.
     pub active: Option<bool>,
 }
 rt::structure!(ManagedExecution, MANAGED_EXECUTION, 0 => active);
@@ -14,12 +20,24 @@ pub static MANAGED_EXECUTION: rt::Schema = rt::Schema::structure(
     "ManagedExecution",
     &[rt::m("Active", &rt::BOOLEAN)],
 );
-/// p Contains information about the module from which the resource was created, if the resource was created from a module included in the stack template. /p p For more information about modules, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/modules.html" Create reusable resource configurations that can be included across templates with CloudFormation modules /a in the i CloudFormation User Guide /i . /p
+/// Contains information about the module from which the resource was created, if the resource was created from a module included in the stack template.
+///
+/// For more information about modules, see [Create reusable resource configurations that can be included across templates with CloudFormation modules](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/modules.html) in the *CloudFormation User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModuleInfo {
-    /// p A concatenated list of the module type or types that contains the resource. Module types are listed starting with the inner-most nested module, and separated by code / /code . /p p In the following example, the resource was created from a module of type code AWS::First::Example::MODULE /code , that's nested inside a parent module of type code AWS::Second::Example::MODULE /code . /p p code AWS::First::Example::MODULE/AWS::Second::Example::MODULE /code /p
+    /// A concatenated list of the module type or types that contains the resource. Module types are listed starting with the inner-most nested module, and separated by `/`.
+    ///
+    /// In the following example, the resource was created from a module of type `AWS::First::Example::MODULE`, that's nested inside a parent module of type `AWS::Second::Example::MODULE`.
+    ///
+    /// `AWS::First::Example::MODULE/AWS::Second::Example::MODULE`
     pub type_hierarchy: Option<String>,
-    /// p A concatenated list of the logical IDs of the module or modules that contains the resource. Modules are listed starting with the inner-most nested module, and separated by code / /code . /p p In the following example, the resource was created from a module, code moduleA /code , that's nested inside a parent module, code moduleB /code . /p p code moduleA/moduleB /code /p p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/module-ref-resources.html" Reference module resources in CloudFormation templates /a in the i CloudFormation User Guide /i . /p
+    /// A concatenated list of the logical IDs of the module or modules that contains the resource. Modules are listed starting with the inner-most nested module, and separated by `/`.
+    ///
+    /// In the following example, the resource was created from a module, `moduleA`, that's nested inside a parent module, `moduleB`.
+    ///
+    /// `moduleA/moduleB`
+    ///
+    /// For more information, see [Reference module resources in CloudFormation templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/module-ref-resources.html) in the *CloudFormation User Guide*.
     pub logical_id_hierarchy: Option<String>,
 }
 rt::structure!(ModuleInfo, MODULE_INFO, 0 => type_hierarchy, 1 => logical_id_hierarchy);

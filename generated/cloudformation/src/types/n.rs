@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The specified name is already in use. /p
+/// The specified name is already in use.
 #[derive(Clone, Default, PartialEq)]
 pub struct NameAlreadyExistsException {}
 rt::structure!(NameAlreadyExistsException, NAME_ALREADY_EXISTS_EXCEPTION);

@@ -11,12 +11,12 @@ rt::string_enum! {
     pub enum OnStackFailure { DoNothing = "DO_NOTHING", Rollback = "ROLLBACK", Delete =
     "DELETE" }
 }
-/// p Contains information about a CloudFormation operation. /p
+/// Contains information about a CloudFormation operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationEntry {
-    /// p The type of operation. /p
+    /// The type of operation.
     pub operation_type: Option<OperationType>,
-    /// p The unique identifier for the operation. /p
+    /// The unique identifier for the operation.
     pub operation_id: Option<String>,
 }
 rt::structure!(OperationEntry, OPERATION_ENTRY, 0 => operation_type, 1 => operation_id);
@@ -24,62 +24,62 @@ pub static OPERATION_ENTRY: rt::Schema = rt::Schema::structure(
     "OperationEntry",
     &[rt::m("OperationType", &rt::ENUM), rt::m("OperationId", &rt::STRING)],
 );
-/// p Contains detailed information about an event that occurred during a CloudFormation operation. /p
+/// Contains detailed information about an event that occurred during a CloudFormation operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationEvent {
-    /// p A unique identifier for this event. /p
+    /// A unique identifier for this event.
     pub event_id: Option<String>,
-    /// p The unique ID name of the instance of the stack. /p
+    /// The unique ID name of the instance of the stack.
     pub stack_id: Option<String>,
-    /// p The unique identifier of the operation this event belongs to. /p
+    /// The unique identifier of the operation this event belongs to.
     pub operation_id: Option<String>,
-    /// p The type of operation. /p
+    /// The type of operation.
     pub operation_type: Option<OperationType>,
-    /// p The current status of the operation. /p
+    /// The current status of the operation.
     pub operation_status: Option<BeaconStackOperationStatus>,
-    /// p The type of event. /p
+    /// The type of event.
     pub event_type: Option<EventType>,
-    /// p The logical name of the resource as specified in the template. /p
+    /// The logical name of the resource as specified in the template.
     pub logical_resource_id: Option<String>,
-    /// p The name or unique identifier that corresponds to a physical instance ID of a resource. /p
+    /// The name or unique identifier that corresponds to a physical instance ID of a resource.
     pub physical_resource_id: Option<String>,
-    /// p Type of resource. /p
+    /// Type of resource.
     pub resource_type: Option<String>,
-    /// p Time the status was updated. /p
+    /// Time the status was updated.
     pub timestamp: Option<rt::DateTime>,
-    /// p The time when the event started. /p
+    /// The time when the event started.
     pub start_time: Option<rt::DateTime>,
-    /// p The time when the event ended. /p
+    /// The time when the event ended.
     pub end_time: Option<rt::DateTime>,
-    /// p Current status of the resource. /p
+    /// Current status of the resource.
     pub resource_status: Option<ResourceStatus>,
-    /// p Success or failure message associated with the resource. /p
+    /// Success or failure message associated with the resource.
     pub resource_status_reason: Option<String>,
-    /// p The properties used to create the resource. /p
+    /// The properties used to create the resource.
     pub resource_properties: Option<String>,
-    /// p A unique identifier for the request that initiated this operation. /p
+    /// A unique identifier for the request that initiated this operation.
     pub client_request_token: Option<String>,
-    /// p The type name of the Hook that was invoked. /p
+    /// The type name of the Hook that was invoked.
     pub hook_type: Option<String>,
-    /// p The status of the Hook invocation. /p
+    /// The status of the Hook invocation.
     pub hook_status: Option<HookStatus>,
-    /// p Additional information about the Hook status. /p
+    /// Additional information about the Hook status.
     pub hook_status_reason: Option<String>,
-    /// p The point in the operation lifecycle when the Hook was invoked. /p
+    /// The point in the operation lifecycle when the Hook was invoked.
     pub hook_invocation_point: Option<HookInvocationPoint>,
-    /// p Specifies how Hook failures are handled. /p
+    /// Specifies how Hook failures are handled.
     pub hook_failure_mode: Option<HookFailureMode>,
-    /// p Additional status information about the operation. /p
+    /// Additional status information about the operation.
     pub detailed_status: Option<DetailedStatus>,
-    /// p Specifies how validation failures are handled. /p
+    /// Specifies how validation failures are handled.
     pub validation_failure_mode: Option<HookFailureMode>,
-    /// p The name of the validation that was performed. /p
+    /// The name of the validation that was performed.
     pub validation_name: Option<String>,
-    /// p The status of the validation. /p
+    /// The status of the validation.
     pub validation_status: Option<ValidationStatus>,
-    /// p Additional information about the validation status. /p
+    /// Additional information about the validation status.
     pub validation_status_reason: Option<String>,
-    /// p The path within the resource where the validation was applied. /p
+    /// The path within the resource where the validation was applied.
     pub validation_path: Option<String>,
 }
 rt::structure!(
@@ -128,7 +128,7 @@ pub static OPERATION_EVENTS: rt::Schema = rt::Schema::list(
     "OperationEvents",
     &[rt::m("member", &OPERATION_EVENT)],
 );
-/// p The specified operation ID already exists. /p
+/// The specified operation ID already exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationIdAlreadyExistsException {}
 rt::structure!(OperationIdAlreadyExistsException, OPERATION_ID_ALREADY_EXISTS_EXCEPTION);
@@ -139,7 +139,7 @@ pub static OPERATION_ID_ALREADY_EXISTS_EXCEPTION: rt::Schema = rt::Schema::struc
     .error(
         &rt::ErrorTraits::new(409u16, false).code("OperationIdAlreadyExistsException"),
     );
-/// p Another operation is currently in progress for this StackSet. Only one operation can be performed for a stack set at a given time. /p
+/// Another operation is currently in progress for this StackSet. Only one operation can be performed for a stack set at a given time.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationInProgressException {}
 rt::structure!(OperationInProgressException, OPERATION_IN_PROGRESS_EXCEPTION);
@@ -148,7 +148,7 @@ pub static OPERATION_IN_PROGRESS_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(409u16, false).code("OperationInProgressException"));
-/// p The specified ID refers to an operation that doesn't exist. /p
+/// The specified ID refers to an operation that doesn't exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationNotFoundException {}
 rt::structure!(OperationNotFoundException, OPERATION_NOT_FOUND_EXCEPTION);
@@ -157,12 +157,12 @@ pub static OPERATION_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(404u16, false).code("OperationNotFoundException"));
-/// p The status that operation results are filtered by. /p
+/// The status that operation results are filtered by.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationResultFilter {
-    /// p The type of filter to apply. /p
+    /// The type of filter to apply.
     pub name: Option<OperationResultFilterName>,
-    /// p The value to filter by. /p
+    /// The value to filter by.
     pub values: Option<String>,
 }
 rt::structure!(OperationResultFilter, OPERATION_RESULT_FILTER, 0 => name, 1 => values);
@@ -182,7 +182,7 @@ rt::string_enum! {
     pub enum OperationStatus { Pending = "PENDING", InProgress = "IN_PROGRESS", Success =
     "SUCCESS", Failed = "FAILED" }
 }
-/// p Error reserved for use by the a href="https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html" CloudFormation CLI /a . CloudFormation doesn't return this error to users. /p
+/// Error reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html). CloudFormation doesn't return this error to users.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationStatusCheckFailedException {}
 rt::structure!(
@@ -206,16 +206,16 @@ pub static ORGANIZATIONAL_UNIT_ID_LIST: rt::Schema = rt::Schema::list(
     "OrganizationalUnitIdList",
     &[rt::m("member", &rt::STRING)],
 );
-/// p The code Output /code data type. /p
+/// The `Output` data type.
 #[derive(Clone, Default, PartialEq)]
 pub struct Output {
-    /// p The key associated with the output. /p
+    /// The key associated with the output.
     pub output_key: Option<String>,
-    /// p The value associated with the output. /p
+    /// The value associated with the output.
     pub output_value: Option<String>,
-    /// p User defined description associated with the output. /p
+    /// User defined description associated with the output.
     pub description: Option<String>,
-    /// p The name of the export associated with the output. /p
+    /// The name of the export associated with the output.
     pub export_name: Option<String>,
 }
 rt::structure!(

@@ -3,16 +3,16 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The code Parameter /code data type. /p
+/// The `Parameter` data type.
 #[derive(Clone, Default, PartialEq)]
 pub struct Parameter {
-    /// p The key associated with the parameter. If you don't specify a key and value for a particular parameter, CloudFormation uses the default value that's specified in your template. /p
+    /// The key associated with the parameter. If you don't specify a key and value for a particular parameter, CloudFormation uses the default value that's specified in your template.
     pub parameter_key: Option<String>,
-    /// p The input value associated with the parameter. /p
+    /// The input value associated with the parameter.
     pub parameter_value: Option<String>,
-    /// p During a stack update, use the existing parameter value that the stack is using for a given parameter key. If you specify code true /code , do not specify a parameter value. /p
+    /// During a stack update, use the existing parameter value that the stack is using for a given parameter key. If you specify `true`, do not specify a parameter value.
     pub use_previous_value: Option<bool>,
-    /// p Read-only. The value that corresponds to a Systems Manager parameter key. This field is returned only for Systems Manager parameter types in the template. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html" Specify existing resources at runtime with CloudFormation-supplied parameter types /a in the i CloudFormation User Guide /i . /p
+    /// Read-only. The value that corresponds to a Systems Manager parameter key. This field is returned only for Systems Manager parameter types in the template. For more information, see [Specify existing resources at runtime with CloudFormation-supplied parameter types](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html) in the *CloudFormation User Guide*.
     pub resolved_value: Option<String>,
 }
 rt::structure!(
@@ -28,10 +28,10 @@ pub static PARAMETER: rt::Schema = rt::Schema::structure(
         rt::m("ResolvedValue", &rt::STRING),
     ],
 );
-/// p A set of criteria that CloudFormation uses to validate parameter values. Although other constraints might be defined in the stack template, CloudFormation returns only the code AllowedValues /code property. /p
+/// A set of criteria that CloudFormation uses to validate parameter values. Although other constraints might be defined in the stack template, CloudFormation returns only the `AllowedValues` property.
 #[derive(Clone, Default, PartialEq)]
 pub struct ParameterConstraints {
-    /// p A list of values that are permitted for a parameter. /p
+    /// A list of values that are permitted for a parameter.
     pub allowed_values: Option<Vec<String>>,
 }
 rt::structure!(ParameterConstraints, PARAMETER_CONSTRAINTS, 0 => allowed_values);
@@ -39,20 +39,20 @@ pub static PARAMETER_CONSTRAINTS: rt::Schema = rt::Schema::structure(
     "ParameterConstraints",
     &[rt::m("AllowedValues", &ALLOWED_VALUES)],
 );
-/// p The code ParameterDeclaration /code data type. /p
+/// The `ParameterDeclaration` data type.
 #[derive(Clone, Default, PartialEq)]
 pub struct ParameterDeclaration {
-    /// p The name that's associated with the parameter. /p
+    /// The name that's associated with the parameter.
     pub parameter_key: Option<String>,
-    /// p The default value of the parameter. /p
+    /// The default value of the parameter.
     pub default_value: Option<String>,
-    /// p The type of parameter. /p
+    /// The type of parameter.
     pub parameter_type: Option<String>,
-    /// p Flag that indicates whether the parameter value is shown as plain text in logs and in the Amazon Web Services Management Console. /p
+    /// Flag that indicates whether the parameter value is shown as plain text in logs and in the Amazon Web Services Management Console.
     pub no_echo: Option<bool>,
-    /// p The description that's associate with the parameter. /p
+    /// The description that's associate with the parameter.
     pub description: Option<String>,
-    /// p The criteria that CloudFormation uses to validate parameter values. /p
+    /// The criteria that CloudFormation uses to validate parameter values.
     pub parameter_constraints: Option<ParameterConstraints>,
 }
 rt::structure!(
@@ -86,12 +86,12 @@ pub static PHYSICAL_RESOURCE_ID_CONTEXT: rt::Schema = rt::Schema::list(
     "PhysicalResourceIdContext",
     &[rt::m("member", &PHYSICAL_RESOURCE_ID_CONTEXT_KEY_VALUE_PAIR)],
 );
-/// p Context information that enables CloudFormation to uniquely identify a resource. CloudFormation uses context key-value pairs in cases where a resource's logical and physical IDs aren't enough to uniquely identify that resource. Each context key-value pair specifies a resource that contains the targeted resource. /p
+/// Context information that enables CloudFormation to uniquely identify a resource. CloudFormation uses context key-value pairs in cases where a resource's logical and physical IDs aren't enough to uniquely identify that resource. Each context key-value pair specifies a resource that contains the targeted resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct PhysicalResourceIdContextKeyValuePair {
-    /// p The resource context key. /p
+    /// The resource context key.
     pub key: String,
-    /// p The resource context value. /p
+    /// The resource context value.
     pub value: String,
 }
 rt::structure!(
@@ -110,16 +110,20 @@ rt::string_enum! {
     ReplaceAndDelete = "ReplaceAndDelete", ReplaceAndRetain = "ReplaceAndRetain",
     ReplaceAndSnapshot = "ReplaceAndSnapshot" }
 }
-/// p Information about a resource property whose actual value differs from its expected value, as defined in the stack template and any values specified as template parameters. These will be present only for resources whose code StackResourceDriftStatus /code is code MODIFIED /code . For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html" Detect unmanaged configuration changes to stacks and resources with drift detection /a . /p
+/// Information about a resource property whose actual value differs from its expected value, as defined in the stack template and any values specified as template parameters. These will be present only for resources whose `StackResourceDriftStatus` is `MODIFIED`. For more information, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct PropertyDifference {
-    /// p The fully-qualified path to the resource property. /p
+    /// The fully-qualified path to the resource property.
     pub property_path: String,
-    /// p The expected property value of the resource property, as defined in the stack template and any values specified as template parameters. /p
+    /// The expected property value of the resource property, as defined in the stack template and any values specified as template parameters.
     pub expected_value: String,
-    /// p The actual property value of the resource property. /p
+    /// The actual property value of the resource property.
     pub actual_value: String,
-    /// p The type of property difference. /p ul li p code ADD /code : A value has been added to a resource property that's an array or list data type. /p /li li p code REMOVE /code : The property has been removed from the current resource configuration. /p /li li p code NOT EQUAL /code : The current property value differs from its expected value (as defined in the stack template and any values specified as template parameters). /p /li /ul
+    /// The type of property difference.
+    ///
+    /// - `ADD`: A value has been added to a resource property that's an array or list data type.
+    /// - `REMOVE`: The property has been removed from the current resource configuration.
+    /// - `NOT_EQUAL`: The current property value differs from its expected value (as defined in the stack template and any values specified as template parameters).
     pub difference_type: DifferenceType,
 }
 rt::structure!(
@@ -145,13 +149,29 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct PublishTypeInput {
-    /// p The type of the extension. /p p Conditional: You must specify code Arn /code , or code TypeName /code and code Type /code . /p
+    /// The type of the extension.
+    ///
+    /// Conditional: You must specify `Arn`, or `TypeName` and `Type`.
     pub type_: Option<ThirdPartyType>,
-    /// p The Amazon Resource Name (ARN) of the extension. /p p Conditional: You must specify code Arn /code , or code TypeName /code and code Type /code . /p
+    /// The Amazon Resource Name (ARN) of the extension.
+    ///
+    /// Conditional: You must specify `Arn`, or `TypeName` and `Type`.
     pub arn: Option<String>,
-    /// p The name of the extension. /p p Conditional: You must specify code Arn /code , or code TypeName /code and code Type /code . /p
+    /// The name of the extension.
+    ///
+    /// Conditional: You must specify `Arn`, or `TypeName` and `Type`.
     pub type_name: Option<String>,
-    /// p The version number to assign to this version of the extension. /p p Use the following format, and adhere to semantic versioning when assigning a version number to your extension: /p p code MAJOR.MINOR.PATCH /code /p p For more information, see a href="https://semver.org/" Semantic Versioning 2.0.0 /a . /p p If you don't specify a version number, CloudFormation increments the version number by one minor version release. /p p You cannot specify a version number the first time you publish a type. CloudFormation automatically sets the first version number to be code 1.0.0 /code . /p
+    /// The version number to assign to this version of the extension.
+    ///
+    /// Use the following format, and adhere to semantic versioning when assigning a version number to your extension:
+    ///
+    /// `MAJOR.MINOR.PATCH`
+    ///
+    /// For more information, see [Semantic Versioning 2.0.0](https://semver.org/).
+    ///
+    /// If you don't specify a version number, CloudFormation increments the version number by one minor version release.
+    ///
+    /// You cannot specify a version number the first time you publish a type. CloudFormation automatically sets the first version number to be `1.0.0`.
     pub public_version_number: Option<String>,
 }
 rt::structure!(
@@ -169,7 +189,7 @@ pub static PUBLISH_TYPE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PublishTypeOutput {
-    /// p The Amazon Resource Name (ARN) assigned to the public extension upon publication. /p
+    /// The Amazon Resource Name (ARN) assigned to the public extension upon publication.
     pub public_type_arn: Option<String>,
 }
 rt::structure!(PublishTypeOutput, PUBLISH_TYPE_OUTPUT, 0 => public_type_arn);

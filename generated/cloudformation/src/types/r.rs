@@ -5,19 +5,19 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct RecordHandlerProgressInput {
-    /// p Reserved for use by the a href="https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html" CloudFormation CLI /a . /p
+    /// Reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html).
     pub bearer_token: String,
-    /// p Reserved for use by the a href="https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html" CloudFormation CLI /a . /p
+    /// Reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html).
     pub operation_status: OperationStatus,
-    /// p Reserved for use by the a href="https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html" CloudFormation CLI /a . /p
+    /// Reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html).
     pub current_operation_status: Option<OperationStatus>,
-    /// p Reserved for use by the a href="https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html" CloudFormation CLI /a . /p
+    /// Reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html).
     pub status_message: Option<String>,
-    /// p Reserved for use by the a href="https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html" CloudFormation CLI /a . /p
+    /// Reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html).
     pub error_code: Option<HandlerErrorCode>,
-    /// p Reserved for use by the a href="https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html" CloudFormation CLI /a . /p
+    /// Reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html).
     pub resource_model: Option<String>,
-    /// p Reserved for use by the a href="https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html" CloudFormation CLI /a . /p
+    /// Reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html).
     pub client_request_token: Option<String>,
 }
 rt::structure!(
@@ -53,9 +53,13 @@ pub static REGION_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterPublisherInput {
-    /// p Whether you accept the a href="https://cloudformation-registry-documents.s3.amazonaws.com/Terms and Conditions for AWS CloudFormation Registry Publishers.pdf" Terms and Conditions /a for publishing extensions in the CloudFormation registry. You must accept the terms and conditions in order to register to publish public extensions to the CloudFormation registry. /p p The default is code false /code . /p
+    /// Whether you accept the [Terms and Conditions](https://cloudformation-registry-documents.s3.amazonaws.com/Terms_and_Conditions_for_AWS_CloudFormation_Registry_Publishers.pdf) for publishing extensions in the CloudFormation registry. You must accept the terms and conditions in order to register to publish public extensions to the CloudFormation registry.
+    ///
+    /// The default is `false`.
     pub accept_terms_and_conditions: Option<bool>,
-    /// p If you are using a Bitbucket or GitHub account for identity verification, the Amazon Resource Name (ARN) for your connection to that account. /p p For more information, see a href="https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html#publish-extension-prereqs" Prerequisite: Registering your account to publish CloudFormation extensions /a in the i CloudFormation Command Line Interface (CLI) User Guide /i . /p
+    /// If you are using a Bitbucket or GitHub account for identity verification, the Amazon Resource Name (ARN) for your connection to that account.
+    ///
+    /// For more information, see [Prerequisite: Registering your account to publish CloudFormation extensions](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html#publish-extension-prereqs) in the *CloudFormation Command Line Interface (CLI) User Guide*.
     pub connection_arn: Option<String>,
 }
 rt::structure!(
@@ -71,7 +75,7 @@ pub static REGISTER_PUBLISHER_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterPublisherOutput {
-    /// p The ID assigned this account by CloudFormation for publishing extensions. /p
+    /// The ID assigned this account by CloudFormation for publishing extensions.
     pub publisher_id: Option<String>,
 }
 rt::structure!(RegisterPublisherOutput, REGISTER_PUBLISHER_OUTPUT, 0 => publisher_id);
@@ -81,17 +85,40 @@ pub static REGISTER_PUBLISHER_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterTypeInput {
-    /// p The kind of extension. /p
+    /// The kind of extension.
     pub type_: Option<RegistryType>,
-    /// p The name of the extension being registered. /p p We suggest that extension names adhere to the following patterns: /p ul li p For resource types, code company or organization::service::type /code . /p /li li p For modules, code company or organization::service::type::MODULE /code . /p /li li p For Hooks, code MyCompany::Testing::MyTestHook /code . /p /li /ul note p The following organization namespaces are reserved and can't be used in your extension names: /p ul li p code Alexa /code /p /li li p code AMZN /code /p /li li p code Amazon /code /p /li li p code AWS /code /p /li li p code Custom /code /p /li li p code Dev /code /p /li /ul /note
+    /// The name of the extension being registered.
+    ///
+    /// We suggest that extension names adhere to the following patterns:
+    ///
+    /// - For resource types, `company_or_organization::service::type`.
+    /// - For modules, `company_or_organization::service::type::MODULE`.
+    /// - For Hooks, `MyCompany::Testing::MyTestHook`.
+    ///
+    /// **Note:** The following organization namespaces are reserved and can't be used in your extension names:
+    ///
+    /// - `Alexa`
+    /// - `AMZN`
+    /// - `Amazon`
+    /// - `AWS`
+    /// - `Custom`
+    /// - `Dev`
     pub type_name: String,
-    /// p A URL to the S3 bucket that contains the extension project package that contains the necessary files for the extension you want to register. /p p For information about generating a schema handler package for the extension you want to register, see a href="https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-cli-submit.html" submit /a in the i CloudFormation Command Line Interface (CLI) User Guide /i . /p note p The user registering the extension must be able to access the package in the S3 bucket. That's, the user needs to have a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API GetObject.html" GetObject /a permissions for the schema handler package. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/list amazons3.html" Actions, Resources, and Condition Keys for Amazon S3 /a in the i Identity and Access Management User Guide /i . /p /note
+    /// A URL to the S3 bucket that contains the extension project package that contains the necessary files for the extension you want to register.
+    ///
+    /// For information about generating a schema handler package for the extension you want to register, see [submit](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-cli-submit.html) in the *CloudFormation Command Line Interface (CLI) User Guide*.
+    ///
+    /// **Note:** The user registering the extension must be able to access the package in the S3 bucket. That's, the user needs to have [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html) permissions for the schema handler package. For more information, see [Actions, Resources, and Condition Keys for Amazon S3](https://docs.aws.amazon.com/IAM/latest/UserGuide/list_amazons3.html) in the *Identity and Access Management User Guide*.
     pub schema_handler_package: String,
-    /// p Specifies logging configuration information for an extension. /p
+    /// Specifies logging configuration information for an extension.
     pub logging_config: Option<LoggingConfig>,
-    /// p The Amazon Resource Name (ARN) of the IAM role for CloudFormation to assume when invoking the extension. /p p For CloudFormation to assume the specified execution role, the role must contain a trust relationship with the CloudFormation service principal ( code resources.cloudformation.amazonaws.com /code ). For more information about adding trust relationships, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-managingrole-editing-console.html#roles-managingrole edit-trust-policy" Modifying a role trust policy /a in the i Identity and Access Management User Guide /i . /p p If your extension calls Amazon Web Services APIs in any of its handlers, you must create an i a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id roles.html" IAM execution role /a /i that includes the necessary permissions to call those Amazon Web Services APIs, and provision that execution role in your account. When CloudFormation needs to invoke the resource type handler, CloudFormation assumes this execution role to create a temporary session token, which it then passes to the resource type handler, thereby supplying your resource type with the appropriate credentials. /p
+    /// The Amazon Resource Name (ARN) of the IAM role for CloudFormation to assume when invoking the extension.
+    ///
+    /// For CloudFormation to assume the specified execution role, the role must contain a trust relationship with the CloudFormation service principal (`resources.cloudformation.amazonaws.com`). For more information about adding trust relationships, see [Modifying a role trust policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-managingrole-editing-console.html#roles-managingrole_edit-trust-policy) in the *Identity and Access Management User Guide*.
+    ///
+    /// If your extension calls Amazon Web Services APIs in any of its handlers, you must create an *[IAM execution role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html)* that includes the necessary permissions to call those Amazon Web Services APIs, and provision that execution role in your account. When CloudFormation needs to invoke the resource type handler, CloudFormation assumes this execution role to create a temporary session token, which it then passes to the resource type handler, thereby supplying your resource type with the appropriate credentials.
     pub execution_role_arn: Option<String>,
-    /// p A unique identifier that acts as an idempotency key for this registration request. Specifying a client request token prevents CloudFormation from generating more than one version of an extension from the same registration request, even if the request is submitted multiple times. /p
+    /// A unique identifier that acts as an idempotency key for this registration request. Specifying a client request token prevents CloudFormation from generating more than one version of an extension from the same registration request, even if the request is submitted multiple times.
     pub client_request_token: Option<String>,
 }
 rt::structure!(
@@ -112,7 +139,9 @@ pub static REGISTER_TYPE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterTypeOutput {
-    /// p The identifier for this registration request. /p p Use this registration token when calling a DescribeTypeRegistration /a , which returns information about the status and IDs of the extension registration. /p
+    /// The identifier for this registration request.
+    ///
+    /// Use this registration token when calling DescribeTypeRegistration, which returns information about the status and IDs of the extension registration.
     pub registration_token: Option<String>,
 }
 rt::structure!(RegisterTypeOutput, REGISTER_TYPE_OUTPUT, 0 => registration_token);
@@ -135,10 +164,10 @@ pub static RELATED_RESOURCES: rt::Schema = rt::Schema::list(
     "RelatedResources",
     &[rt::m("member", &SCANNED_RESOURCE)],
 );
-/// p The input for the a RemoveAlias /a action. /p
+/// The input for the RemoveAlias action.
 #[derive(Clone, Default, PartialEq)]
 pub struct RemoveAliasInput {
-    /// p The alias name to remove. /p
+    /// The alias name to remove.
     pub alias_name: String,
 }
 rt::structure!(RemoveAliasInput, REMOVE_ALIAS_INPUT, 0 => alias_name);
@@ -149,16 +178,20 @@ pub static REMOVE_ALIAS_INPUT: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum Replacement { True = "True", False = "False", Conditional = "Conditional" }
 }
-/// p For extensions that are modules, a public third-party extension that must be activated in your account in order for the module itself to be activated. /p p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/module-versioning.html#requirements-for-modules" Requirements for activating third-party public modules /a in the i CloudFormation User Guide /i . /p
+/// For extensions that are modules, a public third-party extension that must be activated in your account in order for the module itself to be activated.
+///
+/// For more information, see [Requirements for activating third-party public modules](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/module-versioning.html#requirements-for-modules) in the *CloudFormation User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct RequiredActivatedType {
-    /// p An alias assigned to the public extension, in this account and Region. If you specify an alias for the extension, CloudFormation treats the alias as the extension type name within this account and Region. You must use the alias to refer to the extension in your templates, API calls, and CloudFormation console. /p
+    /// An alias assigned to the public extension, in this account and Region. If you specify an alias for the extension, CloudFormation treats the alias as the extension type name within this account and Region. You must use the alias to refer to the extension in your templates, API calls, and CloudFormation console.
     pub type_name_alias: Option<String>,
-    /// p The type name of the public extension. /p p If you specified a code TypeNameAlias /code when enabling the extension in this account and Region, CloudFormation treats that alias as the extension's type name within the account and Region, not the type name of the public extension. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-public.html#registry-public-enable-alias" Use aliases to refer to extensions /a in the i CloudFormation User Guide /i . /p
+    /// The type name of the public extension.
+    ///
+    /// If you specified a `TypeNameAlias` when enabling the extension in this account and Region, CloudFormation treats that alias as the extension's type name within the account and Region, not the type name of the public extension. For more information, see [Use aliases to refer to extensions](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-public.html#registry-public-enable-alias) in the *CloudFormation User Guide*.
     pub original_type_name: Option<String>,
-    /// p The publisher ID of the extension publisher. /p
+    /// The publisher ID of the extension publisher.
     pub publisher_id: Option<String>,
-    /// p A list of the major versions of the extension type that the macro supports. /p
+    /// A list of the major versions of the extension type that the macro supports.
     pub supported_major_versions: Option<Vec<i32>>,
 }
 rt::structure!(
@@ -187,38 +220,56 @@ rt::string_enum! {
     CreationPolicy = "CreationPolicy", UpdatePolicy = "UpdatePolicy", DeletionPolicy =
     "DeletionPolicy", UpdateReplacePolicy = "UpdateReplacePolicy", Tags = "Tags" }
 }
-/// p The code ResourceChange /code structure describes the resource and the action that CloudFormation will perform on it if you execute this change set. /p
+/// The `ResourceChange` structure describes the resource and the action that CloudFormation will perform on it if you execute this change set.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceChange {
-    /// p The action that will be taken on the physical resource when the change set is executed. /p ul li p code Delete /code The resource will be deleted. /p /li li p code Retain /code The resource will be retained. /p /li li p code Snapshot /code The resource will have a snapshot taken. /p /li li p code ReplaceAndDelete /code The resource will be replaced and then deleted. /p /li li p code ReplaceAndRetain /code The resource will be replaced and then retained. /p /li li p code ReplaceAndSnapshot /code The resource will be replaced and then have a snapshot taken. /p /li /ul
+    /// The action that will be taken on the physical resource when the change set is executed.
+    ///
+    /// - `Delete` The resource will be deleted.
+    /// - `Retain` The resource will be retained.
+    /// - `Snapshot` The resource will have a snapshot taken.
+    /// - `ReplaceAndDelete` The resource will be replaced and then deleted.
+    /// - `ReplaceAndRetain` The resource will be replaced and then retained.
+    /// - `ReplaceAndSnapshot` The resource will be replaced and then have a snapshot taken.
     pub policy_action: Option<PolicyAction>,
-    /// p The action that CloudFormation takes on the resource, such as code Add /code (adds a new resource), code Modify /code (changes a resource), code Remove /code (deletes a resource), code Import /code (imports a resource), code Dynamic /code (exact action for the resource can't be determined), or code SyncWithActual /code (resource will not be changed, only CloudFormation metadata will change). /p
+    /// The action that CloudFormation takes on the resource, such as `Add` (adds a new resource), `Modify` (changes a resource), `Remove` (deletes a resource), `Import` (imports a resource), `Dynamic` (exact action for the resource can't be determined), or `SyncWithActual` (resource will not be changed, only CloudFormation metadata will change).
     pub action: Option<ChangeAction>,
-    /// p The resource's logical ID, which is defined in the stack's template. /p
+    /// The resource's logical ID, which is defined in the stack's template.
     pub logical_resource_id: Option<String>,
-    /// p The resource's physical ID (resource name). Resources that you are adding don't have physical IDs because they haven't been created. /p
+    /// The resource's physical ID (resource name). Resources that you are adding don't have physical IDs because they haven't been created.
     pub physical_resource_id: Option<String>,
-    /// p The type of CloudFormation resource, such as code AWS::S3::Bucket /code . /p
+    /// The type of CloudFormation resource, such as `AWS::S3::Bucket`.
     pub resource_type: Option<String>,
-    /// p For the code Modify /code action, indicates whether CloudFormation will replace the resource by creating a new one and deleting the old one. This value depends on the value of the code RequiresRecreation /code property in the code ResourceTargetDefinition /code structure. For example, if the code RequiresRecreation /code field is code Always /code and the code Evaluation /code field is code Static /code , code Replacement /code is code True /code . If the code RequiresRecreation /code field is code Always /code and the code Evaluation /code field is code Dynamic /code , code Replacement /code is code Conditional /code . /p p If you have multiple changes with different code RequiresRecreation /code values, the code Replacement /code value depends on the change with the most impact. A code RequiresRecreation /code value of code Always /code has the most impact, followed by code Conditional /code , and then code Never /code . /p
+    /// For the `Modify` action, indicates whether CloudFormation will replace the resource by creating a new one and deleting the old one. This value depends on the value of the `RequiresRecreation` property in the `ResourceTargetDefinition` structure. For example, if the `RequiresRecreation` field is `Always` and the `Evaluation` field is `Static`, `Replacement` is `True`. If the `RequiresRecreation` field is `Always` and the `Evaluation` field is `Dynamic`, `Replacement` is `Conditional`.
+    ///
+    /// If you have multiple changes with different `RequiresRecreation` values, the `Replacement` value depends on the change with the most impact. A `RequiresRecreation` value of `Always` has the most impact, followed by `Conditional`, and then `Never`.
     pub replacement: Option<Replacement>,
-    /// p For the code Modify /code action, indicates which resource attribute is triggering this update, such as a change in the resource attribute's code Metadata /code , code Properties /code , or code Tags /code . /p
+    /// For the `Modify` action, indicates which resource attribute is triggering this update, such as a change in the resource attribute's `Metadata`, `Properties`, or `Tags`.
     pub scope: Option<Vec<ResourceAttribute>>,
-    /// p The drift status of the resource. Valid values: /p ul li p code IN SYNC /code – The resource matches its template definition. /p /li li p code MODIFIED /code – Resource properties were modified outside CloudFormation. /p /li li p code DELETED /code – The resource was deleted outside CloudFormation. /p /li li p code NOT CHECKED /code – CloudFormation doesn’t currently return this value. /p /li li p code UNKNOWN /code – Drift status could not be determined. /p /li li p code UNSUPPORTED /code – Resource type does not support actual state comparison. /p /li /ul p Only present for drift-aware change sets. /p
+    /// The drift status of the resource. Valid values:
+    ///
+    /// - `IN_SYNC` – The resource matches its template definition.
+    /// - `MODIFIED` – Resource properties were modified outside CloudFormation.
+    /// - `DELETED` – The resource was deleted outside CloudFormation.
+    /// - `NOT_CHECKED` – CloudFormation doesn’t currently return this value.
+    /// - `UNKNOWN` – Drift status could not be determined.
+    /// - `UNSUPPORTED` – Resource type does not support actual state comparison.
+    ///
+    /// Only present for drift-aware change sets.
     pub resource_drift_status: Option<StackResourceDriftStatus>,
-    /// p List of resource attributes for which drift was ignored. /p
+    /// List of resource attributes for which drift was ignored.
     pub resource_drift_ignored_attributes: Option<Vec<ResourceDriftIgnoredAttribute>>,
-    /// p For the code Modify /code action, a list of code ResourceChangeDetail /code structures that describes the changes that CloudFormation will make to the resource. /p
+    /// For the `Modify` action, a list of `ResourceChangeDetail` structures that describes the changes that CloudFormation will make to the resource.
     pub details: Option<Vec<ResourceChangeDetail>>,
-    /// p The change set ID of the nested change set. /p
+    /// The change set ID of the nested change set.
     pub change_set_id: Option<String>,
-    /// p Contains information about the module from which the resource was created, if the resource was created from a module included in the stack template. /p
+    /// Contains information about the module from which the resource was created, if the resource was created from a module included in the stack template.
     pub module_info: Option<ModuleInfo>,
-    /// p An encoded JSON string that contains the context of the resource before the change is executed. /p
+    /// An encoded JSON string that contains the context of the resource before the change is executed.
     pub before_context: Option<String>,
-    /// p An encoded JSON string that contains the context of the resource after the change is executed. /p
+    /// An encoded JSON string that contains the context of the resource after the change is executed.
     pub after_context: Option<String>,
-    /// p Information about the resource's state from the previous CloudFormation deployment. /p
+    /// Information about the resource's state from the previous CloudFormation deployment.
     pub previous_deployment_context: Option<String>,
 }
 rt::structure!(
@@ -248,16 +299,29 @@ pub static RESOURCE_CHANGE: rt::Schema = rt::Schema::structure(
         rt::m("PreviousDeploymentContext", &rt::STRING),
     ],
 );
-/// p For a resource with code Modify /code as the action, the code ResourceChange /code structure describes the changes CloudFormation will make to that resource. /p
+/// For a resource with `Modify` as the action, the `ResourceChange` structure describes the changes CloudFormation will make to that resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceChangeDetail {
-    /// p A code ResourceTargetDefinition /code structure that describes the field that CloudFormation will change and whether the resource will be recreated. /p
+    /// A `ResourceTargetDefinition` structure that describes the field that CloudFormation will change and whether the resource will be recreated.
     pub target: Option<ResourceTargetDefinition>,
-    /// p Indicates whether CloudFormation can determine the target value, and whether the target value will change before you execute a change set. /p p For code Static /code evaluations, CloudFormation can determine that the target value will change, and its value. For example, if you directly modify the code InstanceType /code property of an EC2 instance, CloudFormation knows that this property value will change, and its value, so this is a code Static /code evaluation. /p p For code Dynamic /code evaluations, can't determine the target value because it depends on the result of an intrinsic function, such as a code Ref /code or code Fn::GetAtt /code intrinsic function, when the stack is updated. For example, if your template includes a reference to a resource that's conditionally recreated, the value of the reference (the physical ID of the resource) might change, depending on if the resource is recreated. If the resource is recreated, it will have a new physical ID, so all references to that resource will also be updated. /p
+    /// Indicates whether CloudFormation can determine the target value, and whether the target value will change before you execute a change set.
+    ///
+    /// For `Static` evaluations, CloudFormation can determine that the target value will change, and its value. For example, if you directly modify the `InstanceType` property of an EC2 instance, CloudFormation knows that this property value will change, and its value, so this is a `Static` evaluation.
+    ///
+    /// For `Dynamic` evaluations, can't determine the target value because it depends on the result of an intrinsic function, such as a `Ref` or `Fn::GetAtt` intrinsic function, when the stack is updated. For example, if your template includes a reference to a resource that's conditionally recreated, the value of the reference (the physical ID of the resource) might change, depending on if the resource is recreated. If the resource is recreated, it will have a new physical ID, so all references to that resource will also be updated.
     pub evaluation: Option<EvaluationType>,
-    /// p The group to which the code CausingEntity /code value belongs. There are five entity groups: /p ul li p code ResourceReference /code entities are code Ref /code intrinsic functions that refer to resources in the template, such as code { "Ref" : "MyEC2InstanceResource" } /code . /p /li li p code ParameterReference /code entities are code Ref /code intrinsic functions that get template parameter values, such as code { "Ref" : "MyPasswordParameter" } /code . /p /li li p code ResourceAttribute /code entities are code Fn::GetAtt /code intrinsic functions that get resource attribute values, such as code { "Fn::GetAtt" : "MyEC2InstanceResource", "PublicDnsName" } /code . /p /li li p code DirectModification /code entities are changes that are made directly to the template. /p /li li p code Automatic /code entities are code AWS::CloudFormation::Stack /code resource types, which are also known as nested stacks. If you made no changes to the code AWS::CloudFormation::Stack /code resource, CloudFormation sets the code ChangeSource /code to code Automatic /code because the nested stack's template might have changed. Changes to a nested stack's template aren't visible to CloudFormation until you run an update on the parent stack. /p /li li p code NoModification /code entities are changes made to the template that matches the actual state of the resource. /p /li /ul
+    /// The group to which the `CausingEntity` value belongs. There are five entity groups:
+    ///
+    /// - `ResourceReference` entities are `Ref` intrinsic functions that refer to resources in the template, such as `{ "Ref" : "MyEC2InstanceResource" }`.
+    /// - `ParameterReference` entities are `Ref` intrinsic functions that get template parameter values, such as `{ "Ref" : "MyPasswordParameter" }`.
+    /// - `ResourceAttribute` entities are `Fn::GetAtt` intrinsic functions that get resource attribute values, such as `{ "Fn::GetAtt" : [ "MyEC2InstanceResource", "PublicDnsName" ] }`.
+    /// - `DirectModification` entities are changes that are made directly to the template.
+    /// - `Automatic` entities are `AWS::CloudFormation::Stack` resource types, which are also known as nested stacks. If you made no changes to the `AWS::CloudFormation::Stack` resource, CloudFormation sets the `ChangeSource` to `Automatic` because the nested stack's template might have changed. Changes to a nested stack's template aren't visible to CloudFormation until you run an update on the parent stack.
+    /// - `NoModification` entities are changes made to the template that matches the actual state of the resource.
     pub change_source: Option<ChangeSource>,
-    /// p The identity of the entity that triggered this change. This entity is a member of the group that's specified by the code ChangeSource /code field. For example, if you modified the value of the code KeyPairName /code parameter, the code CausingEntity /code is the name of the parameter ( code KeyPairName /code ). /p p If the code ChangeSource /code value is code DirectModification /code , no value is given for code CausingEntity /code . /p
+    /// The identity of the entity that triggered this change. This entity is a member of the group that's specified by the `ChangeSource` field. For example, if you modified the value of the `KeyPairName` parameter, the `CausingEntity` is the name of the parameter (`KeyPairName`).
+    ///
+    /// If the `ChangeSource` value is `DirectModification`, no value is given for `CausingEntity`.
     pub causing_entity: Option<String>,
 }
 rt::structure!(
@@ -277,14 +341,14 @@ pub static RESOURCE_CHANGE_DETAILS: rt::Schema = rt::Schema::list(
     "ResourceChangeDetails",
     &[rt::m("member", &RESOURCE_CHANGE_DETAIL)],
 );
-/// p A resource included in a generated template. This data type is used with the code CreateGeneratedTemplate /code and code UpdateGeneratedTemplate /code API actions. /p
+/// A resource included in a generated template. This data type is used with the `CreateGeneratedTemplate` and `UpdateGeneratedTemplate` API actions.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceDefinition {
-    /// p The type of the resource, such as code AWS::DynamoDB::Table /code . For the list of supported resources, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html" Resource type support for imports and drift detection /a in the i CloudFormation User Guide /i /p
+    /// The type of the resource, such as `AWS::DynamoDB::Table`. For the list of supported resources, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html) in the *CloudFormation User Guide*
     pub resource_type: String,
-    /// p The logical resource id for this resource in the generated template. /p
+    /// The logical resource id for this resource in the generated template.
     pub logical_resource_id: Option<String>,
-    /// p A list of up to 256 key-value pairs that identifies the scanned resource. The key is the name of one of the primary identifiers for the resource. (Primary identifiers are specified in the code primaryIdentifier /code list in the resource schema.) The value is the value of that primary identifier. For example, for a code AWS::DynamoDB::Table /code resource, the primary identifiers is code TableName /code so the key-value pair could be code "TableName": "MyDDBTable" /code . For more information, see a href="https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html#schema-properties-primaryidentifier" primaryIdentifier /a in the i CloudFormation Command Line Interface (CLI) User Guide /i . /p
+    /// A list of up to 256 key-value pairs that identifies the scanned resource. The key is the name of one of the primary identifiers for the resource. (Primary identifiers are specified in the `primaryIdentifier` list in the resource schema.) The value is the value of that primary identifier. For example, for a `AWS::DynamoDB::Table` resource, the primary identifiers is `TableName` so the key-value pair could be `"TableName": "MyDDBTable"`. For more information, see [primaryIdentifier](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html#schema-properties-primaryidentifier) in the *CloudFormation Command Line Interface (CLI) User Guide*.
     pub resource_identifier: rt::Map<String, String>,
 }
 rt::structure!(
@@ -303,20 +367,25 @@ pub static RESOURCE_DEFINITIONS: rt::Schema = rt::Schema::list(
     "ResourceDefinitions",
     &[rt::m("member", &RESOURCE_DEFINITION)],
 );
-/// p Details about a resource in a generated template /p
+/// Details about a resource in a generated template
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceDetail {
-    /// p The type of the resource, such as code AWS::DynamoDB::Table /code . For the list of supported resources, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html" Resource type support for imports and drift detection /a In the i CloudFormation User Guide /i /p
+    /// The type of the resource, such as `AWS::DynamoDB::Table`. For the list of supported resources, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html) In the *CloudFormation User Guide*
     pub resource_type: Option<String>,
-    /// p The logical id for this resource in the final generated template. /p
+    /// The logical id for this resource in the final generated template.
     pub logical_resource_id: Option<String>,
-    /// p A list of up to 256 key-value pairs that identifies the resource in the generated template. The key is the name of one of the primary identifiers for the resource. (Primary identifiers are specified in the code primaryIdentifier /code list in the resource schema.) The value is the value of that primary identifier. For example, for a code AWS::DynamoDB::Table /code resource, the primary identifiers is code TableName /code so the key-value pair could be code "TableName": "MyDDBTable" /code . For more information, see a href="https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html#schema-properties-primaryidentifier" primaryIdentifier /a in the i CloudFormation Command Line Interface (CLI) User Guide /i . /p
+    /// A list of up to 256 key-value pairs that identifies the resource in the generated template. The key is the name of one of the primary identifiers for the resource. (Primary identifiers are specified in the `primaryIdentifier` list in the resource schema.) The value is the value of that primary identifier. For example, for a `AWS::DynamoDB::Table` resource, the primary identifiers is `TableName` so the key-value pair could be `"TableName": "MyDDBTable"`. For more information, see [primaryIdentifier](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html#schema-properties-primaryidentifier) in the *CloudFormation Command Line Interface (CLI) User Guide*.
     pub resource_identifier: Option<rt::Map<String, String>>,
-    /// p Status of the processing of a resource in a generated template. /p dl dt InProgress /dt dd p The resource processing is still in progress. /p /dd dt Complete /dt dd p The resource processing is complete. /p /dd dt Pending /dt dd p The resource processing is pending. /p /dd dt Failed /dt dd p The resource processing has failed. /p /dd /dl
+    /// Status of the processing of a resource in a generated template.
+    ///
+    /// - **InProgress**: The resource processing is still in progress.
+    /// - **Complete**: The resource processing is complete.
+    /// - **Pending**: The resource processing is pending.
+    /// - **Failed**: The resource processing has failed.
     pub resource_status: Option<GeneratedTemplateResourceStatus>,
-    /// p The reason for the resource detail, providing more information if a failure happened. /p
+    /// The reason for the resource detail, providing more information if a failure happened.
     pub resource_status_reason: Option<String>,
-    /// p The warnings generated for this resource. /p
+    /// The warnings generated for this resource.
     pub warnings: Option<Vec<WarningDetail>>,
 }
 rt::structure!(
@@ -338,12 +407,16 @@ pub static RESOURCE_DETAILS: rt::Schema = rt::Schema::list(
     "ResourceDetails",
     &[rt::m("member", &RESOURCE_DETAIL)],
 );
-/// p The code ResourceDriftIgnoredAttribute /code data type. /p
+/// The `ResourceDriftIgnoredAttribute` data type.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceDriftIgnoredAttribute {
-    /// p Path of the resource attribute for which drift was ignored. /p
+    /// Path of the resource attribute for which drift was ignored.
     pub path: Option<String>,
-    /// p Reason why drift was ignored for the attribute, can have 3 possible values: /p ul li p code WRITE ONLY PROPERTY /code – Property is not included in read response for the resource’s live state. /p /li li p code MANAGED BY AWS /code – Property is managed by an Amazon Web Services service and is expected to be dynamically modified. /p /li li p code SENSITIVE PROPERTY /code – Property has a sensitive value, such as an Amazon Web Services Secrets Manager value. /p /li /ul
+    /// Reason why drift was ignored for the attribute, can have 3 possible values:
+    ///
+    /// - `WRITE_ONLY_PROPERTY` – Property is not included in read response for the resource’s live state.
+    /// - `MANAGED_BY_AWS` – Property is managed by an Amazon Web Services service and is expected to be dynamically modified.
+    /// - `SENSITIVE_PROPERTY` – Property has a sensitive value, such as an Amazon Web Services Secrets Manager value.
     pub reason: Option<DriftIgnoredReason>,
 }
 rt::structure!(
@@ -366,14 +439,14 @@ pub static RESOURCE_IDENTIFIER_SUMMARIES: rt::Schema = rt::Schema::list(
     "ResourceIdentifierSummaries",
     &[rt::m("member", &RESOURCE_IDENTIFIER_SUMMARY)],
 );
-/// p Describes the target resources of a specific type in your import template (for example, all code AWS::S3::Bucket /code resources) and the properties you can provide during the import to identify resources of that type. /p
+/// Describes the target resources of a specific type in your import template (for example, all `AWS::S3::Bucket` resources) and the properties you can provide during the import to identify resources of that type.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceIdentifierSummary {
-    /// p The template resource type of the target resources, such as code AWS::S3::Bucket /code . /p
+    /// The template resource type of the target resources, such as `AWS::S3::Bucket`.
     pub resource_type: Option<String>,
-    /// p The logical IDs of the target resources of the specified code ResourceType /code , as defined in the import template. /p
+    /// The logical IDs of the target resources of the specified `ResourceType`, as defined in the import template.
     pub logical_resource_ids: Option<Vec<String>>,
-    /// p The resource properties you can provide during the import to identify your target resources. For example, code BucketName /code is a possible identifier property for code AWS::S3::Bucket /code resources. /p
+    /// The resource properties you can provide during the import to identify your target resources. For example, `BucketName` is a possible identifier property for `AWS::S3::Bucket` resources.
     pub resource_identifiers: Option<Vec<String>>,
 }
 rt::structure!(
@@ -392,12 +465,12 @@ pub static RESOURCE_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "ResourceIdentifiers",
     &[rt::m("member", &rt::STRING)],
 );
-/// p The location of the resource in a stack template. /p
+/// The location of the resource in a stack template.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceLocation {
-    /// p The name associated with the stack. /p
+    /// The name associated with the stack.
     pub stack_name: String,
-    /// p The logical name of the resource specified in the template. /p
+    /// The logical name of the resource specified in the template.
     pub logical_resource_id: String,
 }
 rt::structure!(
@@ -410,12 +483,12 @@ pub static RESOURCE_LOCATION: rt::Schema = rt::Schema::structure(
         rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Specifies the current source of the resource and the destination of where it will be moved to. /p
+/// Specifies the current source of the resource and the destination of where it will be moved to.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceMapping {
-    /// p The source stack code StackName /code and code LogicalResourceId /code for the resource being refactored. /p
+    /// The source stack `StackName` and `LogicalResourceId` for the resource being refactored.
     pub source: ResourceLocation,
-    /// p The destination stack code StackName /code and code LogicalResourceId /code for the resource being refactored. /p
+    /// The destination stack `StackName` and `LogicalResourceId` for the resource being refactored.
     pub destination: ResourceLocation,
 }
 rt::structure!(ResourceMapping, RESOURCE_MAPPING, 0 => source, 1 => destination);
@@ -430,7 +503,7 @@ pub static RESOURCE_MAPPINGS: rt::Schema = rt::Schema::list(
     "ResourceMappings",
     &[rt::m("member", &RESOURCE_MAPPING)],
 );
-/// p A resource scan is currently in progress. Only one can be run at a time for an account in a Region. /p
+/// A resource scan is currently in progress. Only one can be run at a time for an account in a Region.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceScanInProgressException {}
 rt::structure!(ResourceScanInProgressException, RESOURCE_SCAN_IN_PROGRESS_EXCEPTION);
@@ -439,7 +512,11 @@ pub static RESOURCE_SCAN_IN_PROGRESS_EXCEPTION: rt::Schema = rt::Schema::structu
         &[],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("ResourceScanInProgress"));
-/// p The limit on resource scans has been exceeded. Reasons include: /p ul li p Exceeded the daily quota for resource scans. /p /li li p A resource scan recently failed. You must wait 10 minutes before starting a new resource scan. /p /li li p The last resource scan failed after exceeding 100,000 resources. When this happens, you must wait 24 hours before starting a new resource scan. /p /li /ul
+/// The limit on resource scans has been exceeded. Reasons include:
+///
+/// - Exceeded the daily quota for resource scans.
+/// - A resource scan recently failed. You must wait 10 minutes before starting a new resource scan.
+/// - The last resource scan failed after exceeding 100,000 resources. When this happens, you must wait 24 hours before starting a new resource scan.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceScanLimitExceededException {}
 rt::structure!(
@@ -450,7 +527,7 @@ pub static RESOURCE_SCAN_LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::stru
         &[],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("ResourceScanLimitExceeded"));
-/// p The resource scan was not found. /p
+/// The resource scan was not found.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceScanNotFoundException {}
 rt::structure!(ResourceScanNotFoundException, RESOURCE_SCAN_NOT_FOUND_EXCEPTION);
@@ -467,22 +544,27 @@ pub static RESOURCE_SCAN_SUMMARIES: rt::Schema = rt::Schema::list(
     "ResourceScanSummaries",
     &[rt::m("member", &RESOURCE_SCAN_SUMMARY)],
 );
-/// p A summary of the resource scan. This is returned by the code ListResourceScan /code API action. /p
+/// A summary of the resource scan. This is returned by the `ListResourceScan` API action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceScanSummary {
-    /// p The Amazon Resource Name (ARN) of the resource scan. /p
+    /// The Amazon Resource Name (ARN) of the resource scan.
     pub resource_scan_id: Option<String>,
-    /// p Status of the resource scan. /p dl dt IN PROGRESS /dt dd p The resource scan is still in progress. /p /dd dt COMPLETE /dt dd p The resource scan is complete. /p /dd dt EXPIRED /dt dd p The resource scan has expired. /p /dd dt FAILED /dt dd p The resource scan has failed. /p /dd /dl
+    /// Status of the resource scan.
+    ///
+    /// - **IN\_PROGRESS**: The resource scan is still in progress.
+    /// - **COMPLETE**: The resource scan is complete.
+    /// - **EXPIRED**: The resource scan has expired.
+    /// - **FAILED**: The resource scan has failed.
     pub status: Option<ResourceScanStatus>,
-    /// p The reason for the resource scan status, providing more information if a failure happened. /p
+    /// The reason for the resource scan status, providing more information if a failure happened.
     pub status_reason: Option<String>,
-    /// p The time that the resource scan was started. /p
+    /// The time that the resource scan was started.
     pub start_time: Option<rt::DateTime>,
-    /// p The time that the resource scan was finished. /p
+    /// The time that the resource scan was finished.
     pub end_time: Option<rt::DateTime>,
-    /// p The percentage of the resource scan that has been completed. /p
+    /// The percentage of the resource scan that has been completed.
     pub percentage_completed: Option<f64>,
-    /// p The scan type that has been completed. /p
+    /// The scan type that has been completed.
     pub scan_type: Option<ScanType>,
 }
 rt::structure!(
@@ -523,28 +605,42 @@ rt::string_enum! {
     RollbackInProgress = "ROLLBACK_IN_PROGRESS", RollbackComplete = "ROLLBACK_COMPLETE",
     RollbackFailed = "ROLLBACK_FAILED" }
 }
-/// p The field that CloudFormation will change, such as the name of a resource's property, and whether the resource will be recreated. /p
+/// The field that CloudFormation will change, such as the name of a resource's property, and whether the resource will be recreated.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceTargetDefinition {
-    /// p Indicates which resource attribute is triggering this update, such as a change in the resource attribute's code Metadata /code , code Properties /code , or code Tags /code . /p
+    /// Indicates which resource attribute is triggering this update, such as a change in the resource attribute's `Metadata`, `Properties`, or `Tags`.
     pub attribute: Option<ResourceAttribute>,
-    /// p If the code Attribute /code value is code Properties /code , the name of the property. For all other attributes, the value is null. /p
+    /// If the `Attribute` value is `Properties`, the name of the property. For all other attributes, the value is null.
     pub name: Option<String>,
-    /// p If the code Attribute /code value is code Properties /code , indicates whether a change to this property causes the resource to be recreated. The value can be code Never /code , code Always /code , or code Conditionally /code . To determine the conditions for a code Conditionally /code recreation, see the update behavior for that property in the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-template-resource-type-ref.html" Amazon Web Services resource and property types reference /a in the i CloudFormation User Guide /i . /p
+    /// If the `Attribute` value is `Properties`, indicates whether a change to this property causes the resource to be recreated. The value can be `Never`, `Always`, or `Conditionally`. To determine the conditions for a `Conditionally` recreation, see the update behavior for that property in the [Amazon Web Services resource and property types reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-template-resource-type-ref.html) in the *CloudFormation User Guide*.
     pub requires_recreation: Option<RequiresRecreation>,
-    /// p The property path of the property. /p
+    /// The property path of the property.
     pub path: Option<String>,
-    /// p The value of the property before the change is executed. Large values can be truncated. /p
+    /// The value of the property before the change is executed. Large values can be truncated.
     pub before_value: Option<String>,
-    /// p The value of the property after the change is executed. Large values can be truncated. /p
+    /// The value of the property after the change is executed. Large values can be truncated.
     pub after_value: Option<String>,
-    /// p Indicates the source of the before value. Valid values: /p ul li p code ACTUAL STATE /code – The before value represents current actual state. /p /li li p code PREVIOUS DEPLOYMENT STATE /code – The before value represents the previous CloudFormation deployment state. /p /li /ul p Only present for drift-aware change sets. /p
+    /// Indicates the source of the before value. Valid values:
+    ///
+    /// - `ACTUAL_STATE` – The before value represents current actual state.
+    /// - `PREVIOUS_DEPLOYMENT_STATE` – The before value represents the previous CloudFormation deployment state.
+    ///
+    /// Only present for drift-aware change sets.
     pub before_value_from: Option<BeforeValueFrom>,
-    /// p Indicates the source of the after value. Valid value: /p ul li p code TEMPLATE /code – The after value comes from the new template. /p /li /ul p Only present for drift-aware change sets. /p
+    /// Indicates the source of the after value. Valid value:
+    ///
+    /// - `TEMPLATE` – The after value comes from the new template.
+    ///
+    /// Only present for drift-aware change sets.
     pub after_value_from: Option<AfterValueFrom>,
-    /// p Detailed drift information for the resource property, including actual values, previous deployment values, and drift detection timestamps. /p
+    /// Detailed drift information for the resource property, including actual values, previous deployment values, and drift detection timestamps.
     pub drift: Option<LiveResourceDrift>,
-    /// p The type of change to be made to the property if the change is executed. /p ul li p code Add /code The item will be added. /p /li li p code Remove /code The item will be removed. /p /li li p code Modify /code The item will be modified. /p /li li p code SyncWithActual /code The drift status of this item will be reset but the item will not be modified. /p /li /ul
+    /// The type of change to be made to the property if the change is executed.
+    ///
+    /// - `Add` The item will be added.
+    /// - `Remove` The item will be removed.
+    /// - `Modify` The item will be modified.
+    /// - `SyncWithActual` The drift status of this item will be reset but the item will not be modified.
     pub attribute_change_type: Option<AttributeChangeType>,
 }
 rt::structure!(
@@ -567,14 +663,14 @@ pub static RESOURCE_TARGET_DEFINITION: rt::Schema = rt::Schema::structure(
         rt::m("AttributeChangeType", &rt::ENUM),
     ],
 );
-/// p Describes the target resource of an import operation. /p
+/// Describes the target resource of an import operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceToImport {
-    /// p The type of resource to import into your stack, such as code AWS::S3::Bucket /code . For a list of supported resource types, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html" Resource type support for imports and drift detection /a in the i CloudFormation User Guide /i . /p
+    /// The type of resource to import into your stack, such as `AWS::S3::Bucket`. For a list of supported resource types, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html) in the *CloudFormation User Guide*.
     pub resource_type: String,
-    /// p The logical ID of the target resource as specified in the template. /p
+    /// The logical ID of the target resource as specified in the template.
     pub logical_resource_id: String,
-    /// p A key-value pair that identifies the target resource. The key is an identifier property (for example, code BucketName /code for code AWS::S3::Bucket /code resources) and the value is the actual property value (for example, code MyS3Bucket /code ). /p
+    /// A key-value pair that identifies the target resource. The key is an identifier property (for example, `BucketName` for `AWS::S3::Bucket` resources) and the value is the actual property value (for example, `MyS3Bucket`).
     pub resource_identifier: rt::Map<String, String>,
 }
 rt::structure!(
@@ -609,12 +705,28 @@ pub static RETAIN_RESOURCES: rt::Schema = rt::Schema::list(
     "RetainResources",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Structure that contains the rollback triggers for CloudFormation to monitor during stack creation and updating operations, and for the specified monitoring period afterwards. /p p Rollback triggers enable you to have CloudFormation monitor the state of your application during stack creation and updating, and to roll back that operation if the application breaches the threshold of any of the alarms you've specified. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-rollback-triggers.html" Roll back your CloudFormation stack on alarm breach with rollback triggers /a . /p
+/// Structure that contains the rollback triggers for CloudFormation to monitor during stack creation and updating operations, and for the specified monitoring period afterwards.
+///
+/// Rollback triggers enable you to have CloudFormation monitor the state of your application during stack creation and updating, and to roll back that operation if the application breaches the threshold of any of the alarms you've specified. For more information, see [Roll back your CloudFormation stack on alarm breach with rollback triggers](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-rollback-triggers.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct RollbackConfiguration {
-    /// p The triggers to monitor during stack creation or update actions. /p p By default, CloudFormation saves the rollback triggers specified for a stack and applies them to any subsequent update operations for the stack, unless you specify otherwise. If you do specify rollback triggers for this parameter, those triggers replace any list of triggers previously specified for the stack. This means: /p ul li p To use the rollback triggers previously specified for this stack, if any, don't specify this parameter. /p /li li p To specify new or updated rollback triggers, you must specify i all /i the triggers that you want used for this stack, even triggers you've specified before (for example, when creating the stack or during a previous stack update). Any triggers that you don't include in the updated list of triggers are no longer applied to the stack. /p /li li p To remove all currently specified triggers, specify an empty list for this parameter. /p /li /ul p If a specified trigger is missing, the entire stack operation fails and is rolled back. /p
+    /// The triggers to monitor during stack creation or update actions.
+    ///
+    /// By default, CloudFormation saves the rollback triggers specified for a stack and applies them to any subsequent update operations for the stack, unless you specify otherwise. If you do specify rollback triggers for this parameter, those triggers replace any list of triggers previously specified for the stack. This means:
+    ///
+    /// - To use the rollback triggers previously specified for this stack, if any, don't specify this parameter.
+    /// - To specify new or updated rollback triggers, you must specify *all* the triggers that you want used for this stack, even triggers you've specified before (for example, when creating the stack or during a previous stack update). Any triggers that you don't include in the updated list of triggers are no longer applied to the stack.
+    /// - To remove all currently specified triggers, specify an empty list for this parameter.
+    ///
+    /// If a specified trigger is missing, the entire stack operation fails and is rolled back.
     pub rollback_triggers: Option<Vec<RollbackTrigger>>,
-    /// p The amount of time, in minutes, during which CloudFormation should monitor all the rollback triggers after the stack creation or update operation deploys all necessary resources. /p p The default is 0 minutes. /p p If you specify a monitoring period but don't specify any rollback triggers, CloudFormation still waits the specified period of time before cleaning up old resources after update operations. You can use this monitoring period to perform any manual stack validation desired, and manually cancel the stack creation or update (using a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API CancelUpdateStack.html" CancelUpdateStack /a , for example) as necessary. /p p If you specify 0 for this parameter, CloudFormation still monitors the specified rollback triggers during stack creation and update operations. Then, for update operations, it begins disposing of old resources immediately once the operation completes. /p
+    /// The amount of time, in minutes, during which CloudFormation should monitor all the rollback triggers after the stack creation or update operation deploys all necessary resources.
+    ///
+    /// The default is 0 minutes.
+    ///
+    /// If you specify a monitoring period but don't specify any rollback triggers, CloudFormation still waits the specified period of time before cleaning up old resources after update operations. You can use this monitoring period to perform any manual stack validation desired, and manually cancel the stack creation or update (using [CancelUpdateStack](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CancelUpdateStack.html), for example) as necessary.
+    ///
+    /// If you specify 0 for this parameter, CloudFormation still monitors the specified rollback triggers during stack creation and update operations. Then, for update operations, it begins disposing of old resources immediately once the operation completes.
     pub monitoring_time_in_minutes: Option<i32>,
 }
 rt::structure!(
@@ -630,15 +742,17 @@ pub static ROLLBACK_CONFIGURATION: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RollbackStackInput {
-    /// p The name that's associated with the stack. /p
+    /// The name that's associated with the stack.
     pub stack_name: String,
-    /// p The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes to rollback the stack. /p
+    /// The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes to rollback the stack.
     pub role_arn: Option<String>,
-    /// p A unique identifier for this code RollbackStack /code request. /p
+    /// A unique identifier for this `RollbackStack` request.
     pub client_request_token: Option<String>,
-    /// p When set to code true /code , newly created resources are deleted when the operation rolls back. This includes newly created resources marked with a deletion policy of code Retain /code . /p p Default: code false /code /p
+    /// When set to `true`, newly created resources are deleted when the operation rolls back. This includes newly created resources marked with a deletion policy of `Retain`.
+    ///
+    /// Default: `false`
     pub retain_except_on_create: Option<bool>,
-    /// p The deployment configuration for this stack operation, including the deployment mode. /p
+    /// The deployment configuration for this stack operation, including the deployment mode.
     pub deployment_config: Option<DeploymentConfig>,
 }
 rt::structure!(
@@ -657,9 +771,9 @@ pub static ROLLBACK_STACK_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RollbackStackOutput {
-    /// p Unique identifier of the stack. /p
+    /// Unique identifier of the stack.
     pub stack_id: Option<String>,
-    /// p A unique identifier for this rollback operation that can be used to track the operation's progress and events. /p
+    /// A unique identifier for this rollback operation that can be used to track the operation's progress and events.
     pub operation_id: Option<String>,
 }
 rt::structure!(
@@ -669,12 +783,14 @@ pub static ROLLBACK_STACK_OUTPUT: rt::Schema = rt::Schema::structure(
     "RollbackStackOutput",
     &[rt::m("StackId", &rt::STRING), rt::m("OperationId", &rt::STRING)],
 );
-/// p A rollback trigger CloudFormation monitors during creation and updating of stacks. If any of the alarms you specify goes to ALARM state during the stack operation or within the specified monitoring period afterwards, CloudFormation rolls back the entire stack operation. /p
+/// A rollback trigger CloudFormation monitors during creation and updating of stacks. If any of the alarms you specify goes to ALARM state during the stack operation or within the specified monitoring period afterwards, CloudFormation rolls back the entire stack operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct RollbackTrigger {
-    /// p The Amazon Resource Name (ARN) of the rollback trigger. /p p If a specified trigger is missing, the entire stack operation fails and is rolled back. /p
+    /// The Amazon Resource Name (ARN) of the rollback trigger.
+    ///
+    /// If a specified trigger is missing, the entire stack operation fails and is rolled back.
     pub arn: String,
-    /// p The resource type of the rollback trigger. Specify either a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html" AWS::CloudWatch::Alarm /a or a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-compositealarm.html" AWS::CloudWatch::CompositeAlarm /a resource types. /p
+    /// The resource type of the rollback trigger. Specify either [AWS::CloudWatch::Alarm](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html) or [AWS::CloudWatch::CompositeAlarm](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-compositealarm.html) resource types.
     pub type_: String,
 }
 rt::structure!(RollbackTrigger, ROLLBACK_TRIGGER, 0 => arn, 1 => type_);

@@ -3,10 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p A filter that is used to specify which resource types to scan. /p
+/// A filter that is used to specify which resource types to scan.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScanFilter {
-    /// p An array of strings where each string represents an Amazon Web Services resource type you want to scan. Each string defines the resource type using the format code AWS::ServiceName::ResourceType /code , for example, code AWS::DynamoDB::Table /code . For the full list of supported resource types, see the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html" Resource type support /a table in the i CloudFormation User Guide /i . /p p To scan all resource types within a service, you can use a wildcard, represented by an asterisk ( code /code ). You can place an asterisk at only the end of the string, for example, code AWS::S3:: /code . /p
+    /// An array of strings where each string represents an Amazon Web Services resource type you want to scan. Each string defines the resource type using the format `AWS::ServiceName::ResourceType`, for example, `AWS::DynamoDB::Table`. For the full list of supported resource types, see the [Resource type support](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html) table in the *CloudFormation User Guide*.
+    ///
+    /// To scan all resource types within a service, you can use a wildcard, represented by an asterisk (`*`). You can place an asterisk at only the end of the string, for example, `AWS::S3::*`.
     pub types: Option<Vec<String>>,
 }
 rt::structure!(ScanFilter, SCAN_FILTER, 0 => types);
@@ -21,14 +23,14 @@ pub static SCAN_FILTERS: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum ScanType { Full = "FULL", Partial = "PARTIAL" }
 }
-/// p A scanned resource returned by code ListResourceScanResources /code or code ListResourceScanRelatedResources /code . /p
+/// A scanned resource returned by `ListResourceScanResources` or `ListResourceScanRelatedResources`.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScannedResource {
-    /// p The type of the resource, such as code AWS::DynamoDB::Table /code . For the list of supported resources, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html" Resource type support for imports and drift detection /a In the i CloudFormation User Guide /i /p
+    /// The type of the resource, such as `AWS::DynamoDB::Table`. For the list of supported resources, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html) In the *CloudFormation User Guide*
     pub resource_type: Option<String>,
-    /// p A list of up to 256 key-value pairs that identifies for the scanned resource. The key is the name of one of the primary identifiers for the resource. (Primary identifiers are specified in the code primaryIdentifier /code list in the resource schema.) The value is the value of that primary identifier. For example, for a code AWS::DynamoDB::Table /code resource, the primary identifiers is code TableName /code so the key-value pair could be code "TableName": "MyDDBTable" /code . For more information, see a href="https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html#schema-properties-primaryidentifier" primaryIdentifier /a in the i CloudFormation Command Line Interface (CLI) User Guide /i . /p
+    /// A list of up to 256 key-value pairs that identifies for the scanned resource. The key is the name of one of the primary identifiers for the resource. (Primary identifiers are specified in the `primaryIdentifier` list in the resource schema.) The value is the value of that primary identifier. For example, for a `AWS::DynamoDB::Table` resource, the primary identifiers is `TableName` so the key-value pair could be `"TableName": "MyDDBTable"`. For more information, see [primaryIdentifier](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html#schema-properties-primaryidentifier) in the *CloudFormation Command Line Interface (CLI) User Guide*.
     pub resource_identifier: Option<rt::Map<String, String>>,
-    /// p If code true /code , the resource is managed by a CloudFormation stack. /p
+    /// If `true`, the resource is managed by a CloudFormation stack.
     pub managed_by_stack: Option<bool>,
 }
 rt::structure!(
@@ -43,12 +45,12 @@ pub static SCANNED_RESOURCE: rt::Schema = rt::Schema::structure(
         rt::m("ManagedByStack", &rt::BOOLEAN),
     ],
 );
-/// p Identifies a scanned resource. This is used with the code ListResourceScanRelatedResources /code API action. /p
+/// Identifies a scanned resource. This is used with the `ListResourceScanRelatedResources` API action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScannedResourceIdentifier {
-    /// p The type of the resource, such as code AWS::DynamoDB::Table /code . For the list of supported resources, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html" Resource type support for imports and drift detection /a In the i CloudFormation User Guide /i . /p
+    /// The type of the resource, such as `AWS::DynamoDB::Table`. For the list of supported resources, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html) In the *CloudFormation User Guide*.
     pub resource_type: String,
-    /// p A list of up to 256 key-value pairs that identifies the scanned resource. The key is the name of one of the primary identifiers for the resource. (Primary identifiers are specified in the code primaryIdentifier /code list in the resource schema.) The value is the value of that primary identifier. For example, for a code AWS::DynamoDB::Table /code resource, the primary identifiers is code TableName /code so the key-value pair could be code "TableName": "MyDDBTable" /code . For more information, see a href="https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html#schema-properties-primaryidentifier" primaryIdentifier /a in the i CloudFormation Command Line Interface (CLI) User Guide /i . /p
+    /// A list of up to 256 key-value pairs that identifies the scanned resource. The key is the name of one of the primary identifiers for the resource. (Primary identifiers are specified in the `primaryIdentifier` list in the resource schema.) The value is the value of that primary identifier. For example, for a `AWS::DynamoDB::Table` resource, the primary identifiers is `TableName` so the key-value pair could be `"TableName": "MyDDBTable"`. For more information, see [primaryIdentifier](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html#schema-properties-primaryidentifier) in the *CloudFormation Command Line Interface (CLI) User Guide*.
     pub resource_identifier: rt::Map<String, String>,
 }
 rt::structure!(
@@ -72,12 +74,16 @@ pub static SCANNED_RESOURCES: rt::Schema = rt::Schema::list(
     &[rt::m("member", &SCANNED_RESOURCE)],
 );
 pub static SCOPE: rt::Schema = rt::Schema::list("Scope", &[rt::m("member", &rt::ENUM)]);
-/// p The input for the a SetAlias /a action. /p
+/// The input for the SetAlias action.
 #[derive(Clone, Default, PartialEq)]
 pub struct SetAliasInput {
-    /// p The name or unique stack ID of the stack to assign an alias to. /p
+    /// The name or unique stack ID of the stack to assign an alias to.
     pub stack_name: String,
-    /// p The alias to assign to the stack. The alias can then be used in place of the stack name in any API call that accepts code StackName /code . /p p The name must be unique within the same account and Region. It cannot match an existing stack name or another active alias. /p note p An alias name can contain only alphanumeric characters (case-sensitive) and hyphens. It must start with an alphabetic character and can't be longer than 128 characters. /p /note
+    /// The alias to assign to the stack. The alias can then be used in place of the stack name in any API call that accepts `StackName`.
+    ///
+    /// The name must be unique within the same account and Region. It cannot match an existing stack name or another active alias.
+    ///
+    /// **Note:** An alias name can contain only alphanumeric characters (case-sensitive) and hyphens. It must start with an alphabetic character and can't be longer than 128 characters.
     pub alias_name: String,
 }
 rt::structure!(SetAliasInput, SET_ALIAS_INPUT, 0 => stack_name, 1 => alias_name);
@@ -88,14 +94,16 @@ pub static SET_ALIAS_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("AliasName", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p The input for the a SetStackPolicy /a action. /p
+/// The input for the SetStackPolicy action.
 #[derive(Clone, Default, PartialEq)]
 pub struct SetStackPolicyInput {
-    /// p The name or unique stack ID that you want to associate a policy with. /p
+    /// The name or unique stack ID that you want to associate a policy with.
     pub stack_name: String,
-    /// p Structure that contains the stack policy body. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/protect-stack-resources.html" Prevent updates to stack resources /a in the i CloudFormation User Guide /i . You can specify either the code StackPolicyBody /code or the code StackPolicyURL /code parameter, but not both. /p
+    /// Structure that contains the stack policy body. For more information, see [Prevent updates to stack resources](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/protect-stack-resources.html) in the *CloudFormation User Guide*. You can specify either the `StackPolicyBody` or the `StackPolicyURL` parameter, but not both.
     pub stack_policy_body: Option<String>,
-    /// p Location of a file that contains the stack policy. The URL must point to a policy (maximum size: 16 KB) located in an Amazon S3 bucket in the same Amazon Web Services Region as the stack. The location for an Amazon S3 bucket must start with code https:// /code . URLs from S3 static websites are not supported. /p p You can specify either the code StackPolicyBody /code or the code StackPolicyURL /code parameter, but not both. /p
+    /// Location of a file that contains the stack policy. The URL must point to a policy (maximum size: 16 KB) located in an Amazon S3 bucket in the same Amazon Web Services Region as the stack. The location for an Amazon S3 bucket must start with `https://`. URLs from S3 static websites are not supported.
+    ///
+    /// You can specify either the `StackPolicyBody` or the `StackPolicyURL` parameter, but not both.
     pub stack_policy_url: Option<String>,
 }
 rt::structure!(
@@ -112,15 +120,27 @@ pub static SET_STACK_POLICY_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SetTypeConfigurationInput {
-    /// p The Amazon Resource Name (ARN) for the extension in this account and Region. /p p For public extensions, this will be the ARN assigned when you call the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API ActivateType.html" ActivateType /a API operation in this account and Region. For private extensions, this will be the ARN assigned when you call the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API RegisterType.html" RegisterType /a API operation in this account and Region. /p p Do not include the extension versions suffix at the end of the ARN. You can set the configuration for an extension, but not for a specific extension version. /p
+    /// The Amazon Resource Name (ARN) for the extension in this account and Region.
+    ///
+    /// For public extensions, this will be the ARN assigned when you call the [ActivateType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ActivateType.html) API operation in this account and Region. For private extensions, this will be the ARN assigned when you call the [RegisterType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RegisterType.html) API operation in this account and Region.
+    ///
+    /// Do not include the extension versions suffix at the end of the ARN. You can set the configuration for an extension, but not for a specific extension version.
     pub type_arn: Option<String>,
-    /// p The configuration data for the extension in this account and Region. /p p The configuration data must be formatted as JSON and validate against the extension's schema returned in the code Schema /code response element of a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API DescribeType.html" DescribeType /a . /p
+    /// The configuration data for the extension in this account and Region.
+    ///
+    /// The configuration data must be formatted as JSON and validate against the extension's schema returned in the `Schema` response element of [DescribeType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeType.html).
     pub configuration: String,
-    /// p An alias by which to refer to this extension configuration data. /p p Conditional: Specifying a configuration alias is required when setting a configuration for a resource type extension. /p
+    /// An alias by which to refer to this extension configuration data.
+    ///
+    /// Conditional: Specifying a configuration alias is required when setting a configuration for a resource type extension.
     pub configuration_alias: Option<String>,
-    /// p The name of the extension. /p p Conditional: You must specify code ConfigurationArn /code , or code Type /code and code TypeName /code . /p
+    /// The name of the extension.
+    ///
+    /// Conditional: You must specify `ConfigurationArn`, or `Type` and `TypeName`.
     pub type_name: Option<String>,
-    /// p The type of extension. /p p Conditional: You must specify code ConfigurationArn /code , or code Type /code and code TypeName /code . /p
+    /// The type of extension.
+    ///
+    /// Conditional: You must specify `ConfigurationArn`, or `Type` and `TypeName`.
     pub type_: Option<ThirdPartyType>,
 }
 rt::structure!(
@@ -139,7 +159,9 @@ pub static SET_TYPE_CONFIGURATION_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SetTypeConfigurationOutput {
-    /// p The Amazon Resource Name (ARN) for the configuration data in this account and Region. /p p Conditional: You must specify code ConfigurationArn /code , or code Type /code and code TypeName /code . /p
+    /// The Amazon Resource Name (ARN) for the configuration data in this account and Region.
+    ///
+    /// Conditional: You must specify `ConfigurationArn`, or `Type` and `TypeName`.
     pub configuration_arn: Option<String>,
 }
 rt::structure!(
@@ -151,13 +173,19 @@ pub static SET_TYPE_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SetTypeDefaultVersionInput {
-    /// p The Amazon Resource Name (ARN) of the extension for which you want version summary information. /p p Conditional: You must specify either code TypeName /code and code Type /code , or code Arn /code . /p
+    /// The Amazon Resource Name (ARN) of the extension for which you want version summary information.
+    ///
+    /// Conditional: You must specify either `TypeName` and `Type`, or `Arn`.
     pub arn: Option<String>,
-    /// p The kind of extension. /p p Conditional: You must specify either code TypeName /code and code Type /code , or code Arn /code . /p
+    /// The kind of extension.
+    ///
+    /// Conditional: You must specify either `TypeName` and `Type`, or `Arn`.
     pub type_: Option<RegistryType>,
-    /// p The name of the extension. /p p Conditional: You must specify either code TypeName /code and code Type /code , or code Arn /code . /p
+    /// The name of the extension.
+    ///
+    /// Conditional: You must specify either `TypeName` and `Type`, or `Arn`.
     pub type_name: Option<String>,
-    /// p The ID of a specific version of the extension. The version ID is the value at the end of the Amazon Resource Name (ARN) assigned to the extension version when it is registered. /p
+    /// The ID of a specific version of the extension. The version ID is the value at the end of the Amazon Resource Name (ARN) assigned to the extension version when it is registered.
     pub version_id: Option<String>,
 }
 rt::structure!(
@@ -180,16 +208,16 @@ pub static SET_TYPE_DEFAULT_VERSION_OUTPUT: rt::Schema = rt::Schema::structure(
     "SetTypeDefaultVersionOutput",
     &[],
 );
-/// p The input for the a SignalResource /a action. /p
+/// The input for the SignalResource action.
 #[derive(Clone, Default, PartialEq)]
 pub struct SignalResourceInput {
-    /// p The stack name or unique stack ID that includes the resource that you want to signal. /p
+    /// The stack name or unique stack ID that includes the resource that you want to signal.
     pub stack_name: String,
-    /// p The logical ID of the resource that you want to signal. The logical ID is the name of the resource that given in the template. /p
+    /// The logical ID of the resource that you want to signal. The logical ID is the name of the resource that given in the template.
     pub logical_resource_id: String,
-    /// p A unique ID of the signal. When you signal Amazon EC2 instances or Auto Scaling groups, specify the instance ID that you are signaling as the unique ID. If you send multiple signals to a single resource (such as signaling a wait condition), each signal requires a different unique ID. /p
+    /// A unique ID of the signal. When you signal Amazon EC2 instances or Auto Scaling groups, specify the instance ID that you are signaling as the unique ID. If you send multiple signals to a single resource (such as signaling a wait condition), each signal requires a different unique ID.
     pub unique_id: String,
-    /// p The status of the signal, which is either success or failure. A failure signal causes CloudFormation to immediately fail the stack creation or update. /p
+    /// The status of the signal, which is either success or failure. A failure signal causes CloudFormation to immediately fail the stack creation or update.
     pub status: ResourceSignalStatus,
 }
 rt::structure!(
@@ -205,64 +233,78 @@ pub static SIGNAL_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
-/// p The code Stack /code data type. /p
+/// The `Stack` data type.
 #[derive(Clone, Default, PartialEq)]
 pub struct Stack {
-    /// p Unique identifier of the stack. /p
+    /// Unique identifier of the stack.
     pub stack_id: Option<String>,
-    /// p The name associated with the stack. /p
+    /// The name associated with the stack.
     pub stack_name: String,
-    /// p The unique ID of the change set. /p
+    /// The unique ID of the change set.
     pub change_set_id: Option<String>,
-    /// p A user-defined description associated with the stack. /p
+    /// A user-defined description associated with the stack.
     pub description: Option<String>,
-    /// p A list of code Parameter /code structures. /p
+    /// A list of `Parameter` structures.
     pub parameters: Option<Vec<Parameter>>,
-    /// p The time at which the stack was created. /p
+    /// The time at which the stack was created.
     pub creation_time: rt::DateTime,
-    /// p The time the stack was deleted. /p
+    /// The time the stack was deleted.
     pub deletion_time: Option<rt::DateTime>,
-    /// p The time the stack was last updated. This field will only be returned if the stack has been updated at least once. /p
+    /// The time the stack was last updated. This field will only be returned if the stack has been updated at least once.
     pub last_updated_time: Option<rt::DateTime>,
-    /// p The rollback triggers for CloudFormation to monitor during stack creation and updating operations, and for the specified monitoring period afterwards. /p
+    /// The rollback triggers for CloudFormation to monitor during stack creation and updating operations, and for the specified monitoring period afterwards.
     pub rollback_configuration: Option<RollbackConfiguration>,
-    /// p Current status of the stack. /p
+    /// Current status of the stack.
     pub stack_status: StackStatus,
-    /// p Success/failure message associated with the stack status. /p
+    /// Success/failure message associated with the stack status.
     pub stack_status_reason: Option<String>,
-    /// p Boolean to enable or disable rollback on stack creation failures: /p ul li p code true /code : disable rollback. /p /li li p code false /code : enable rollback. /p /li /ul
+    /// Boolean to enable or disable rollback on stack creation failures:
+    ///
+    /// - `true`: disable rollback.
+    /// - `false`: enable rollback.
     pub disable_rollback: Option<bool>,
-    /// p The deployment configuration for the stack, including the deployment mode used for stack operations. /p
+    /// The deployment configuration for the stack, including the deployment mode used for stack operations.
     pub deployment_config: Option<DeploymentConfig>,
-    /// p Amazon SNS topic Amazon Resource Names (ARNs) to which stack related events are published. /p
+    /// Amazon SNS topic Amazon Resource Names (ARNs) to which stack related events are published.
     pub notification_arns: Option<Vec<String>>,
-    /// p The amount of time within which stack creation should complete. /p
+    /// The amount of time within which stack creation should complete.
     pub timeout_in_minutes: Option<i32>,
-    /// p The capabilities allowed in the stack. /p
+    /// The capabilities allowed in the stack.
     pub capabilities: Option<Vec<Capability>>,
-    /// p A list of output structures. /p
+    /// A list of output structures.
     pub outputs: Option<Vec<Output>>,
-    /// p The Amazon Resource Name (ARN) of an IAM role that's associated with the stack. During a stack operation, CloudFormation uses this role's credentials to make calls on your behalf. /p
+    /// The Amazon Resource Name (ARN) of an IAM role that's associated with the stack. During a stack operation, CloudFormation uses this role's credentials to make calls on your behalf.
     pub role_arn: Option<String>,
-    /// p A list of code Tag /code s that specify information about the stack. /p
+    /// A list of `Tag`s that specify information about the stack.
     pub tags: Option<Vec<Tag>>,
-    /// p Whether termination protection is enabled for the stack. /p p For a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html" nested stacks /a , termination protection is set on the root stack and can't be changed directly on the nested stack. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-protect-stacks.html" Protect a CloudFormation stack from being deleted /a in the i CloudFormation User Guide /i . /p
+    /// Whether termination protection is enabled for the stack.
+    ///
+    /// For [nested stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html), termination protection is set on the root stack and can't be changed directly on the nested stack. For more information, see [Protect a CloudFormation stack from being deleted](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-protect-stacks.html) in the *CloudFormation User Guide*.
     pub enable_termination_protection: Option<bool>,
-    /// p For nested stacks, the stack ID of the direct parent of this stack. For the first level of nested stacks, the root stack is also the parent stack. /p p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html" Nested stacks /a in the i CloudFormation User Guide /i . /p
+    /// For nested stacks, the stack ID of the direct parent of this stack. For the first level of nested stacks, the root stack is also the parent stack.
+    ///
+    /// For more information, see [Nested stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html) in the *CloudFormation User Guide*.
     pub parent_id: Option<String>,
-    /// p For nested stacks, the stack ID of the top-level stack to which the nested stack ultimately belongs. /p p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html" Nested stacks /a in the i CloudFormation User Guide /i . /p
+    /// For nested stacks, the stack ID of the top-level stack to which the nested stack ultimately belongs.
+    ///
+    /// For more information, see [Nested stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html) in the *CloudFormation User Guide*.
     pub root_id: Option<String>,
-    /// p Information about whether a stack's actual configuration differs, or has i drifted /i , from its expected configuration, as defined in the stack template and any values specified as template parameters. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html" Detect unmanaged configuration changes to stacks and resources with drift detection /a . /p
+    /// Information about whether a stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. For more information, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
     pub drift_information: Option<StackDriftInformation>,
-    /// p When set to code true /code , newly created resources are deleted when the operation rolls back. This includes newly created resources marked with a deletion policy of code Retain /code . /p p Default: code false /code /p
+    /// When set to `true`, newly created resources are deleted when the operation rolls back. This includes newly created resources marked with a deletion policy of `Retain`.
+    ///
+    /// Default: `false`
     pub retain_except_on_create: Option<bool>,
-    /// p Specifies the deletion mode for the stack. Possible values are: /p ul li p code STANDARD /code - Use the standard behavior. Specifying this value is the same as not specifying this parameter. /p /li li p code FORCE DELETE STACK /code - Delete the stack if it's stuck in a code DELETE FAILED /code state due to resource deletion failure. /p /li /ul
+    /// Specifies the deletion mode for the stack. Possible values are:
+    ///
+    /// - `STANDARD` - Use the standard behavior. Specifying this value is the same as not specifying this parameter.
+    /// - `FORCE_DELETE_STACK` - Delete the stack if it's stuck in a `DELETE_FAILED` state due to resource deletion failure.
     pub deletion_mode: Option<DeletionMode>,
-    /// p The detailed status of the resource or stack. If code CONFIGURATION COMPLETE /code is present, the resource or resource configuration phase has completed and the stabilization of the resources is in progress. The StackSets code CONFIGURATION COMPLETE /code when all of the resources in the stack have reached that event. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html" Understand CloudFormation stack creation events /a in the i CloudFormation User Guide /i . /p
+    /// The detailed status of the resource or stack. If `CONFIGURATION_COMPLETE` is present, the resource or resource configuration phase has completed and the stabilization of the resources is in progress. The StackSets `CONFIGURATION_COMPLETE` when all of the resources in the stack have reached that event. For more information, see [Understand CloudFormation stack creation events](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html) in the *CloudFormation User Guide*.
     pub detailed_status: Option<DetailedStatus>,
-    /// p Information about the most recent operations performed on this stack. /p
+    /// Information about the most recent operations performed on this stack.
     pub last_operations: Option<Vec<OperationEntry>>,
-    /// p The alias assigned to the stack, if one has been set. An alias is an alternative name that can be used in place of the stack name in any CloudFormation API call that accepts the code StackName /code parameter. /p
+    /// The alias assigned to the stack, if one has been set. An alias is an alternative name that can be used in place of the stack name in any CloudFormation API call that accepts the `StackName` parameter.
     pub alias_name: Option<String>,
 }
 rt::structure!(
@@ -308,14 +350,14 @@ pub static STACK: rt::Schema = rt::Schema::structure(
         rt::m("AliasName", &rt::STRING),
     ],
 );
-/// p Describes the stack and the template used by the stack. /p
+/// Describes the stack and the template used by the stack.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackDefinition {
-    /// p The name associated with the stack. /p
+    /// The name associated with the stack.
     pub stack_name: Option<String>,
-    /// p The file path for the stack template file. /p
+    /// The file path for the stack template file.
     pub template_body: Option<String>,
-    /// p The desired final state of the stack template. /p
+    /// The desired final state of the stack template.
     pub template_url: Option<String>,
 }
 rt::structure!(
@@ -338,12 +380,17 @@ rt::string_enum! {
     pub enum StackDriftDetectionStatus { DetectionInProgress = "DETECTION_IN_PROGRESS",
     DetectionFailed = "DETECTION_FAILED", DetectionComplete = "DETECTION_COMPLETE" }
 }
-/// p Contains information about whether the stack's actual configuration differs, or has i drifted /i , from its expected configuration, as defined in the stack template and any values specified as template parameters. A stack is considered to have drifted if one or more of its resources have drifted. /p
+/// Contains information about whether the stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. A stack is considered to have drifted if one or more of its resources have drifted.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackDriftInformation {
-    /// p Status of the stack's actual configuration compared to its expected template configuration. /p ul li p code DRIFTED /code : The stack differs from its expected template configuration. A stack is considered to have drifted if one or more of its resources have drifted. /p /li li p code NOT CHECKED /code : CloudFormation hasn't checked if the stack differs from its expected template configuration. /p /li li p code IN SYNC /code : The stack's actual configuration matches its expected template configuration. /p /li li p code UNKNOWN /code : CloudFormation could not run drift detection for a resource in the stack. /p /li /ul
+    /// Status of the stack's actual configuration compared to its expected template configuration.
+    ///
+    /// - `DRIFTED`: The stack differs from its expected template configuration. A stack is considered to have drifted if one or more of its resources have drifted.
+    /// - `NOT_CHECKED`: CloudFormation hasn't checked if the stack differs from its expected template configuration.
+    /// - `IN_SYNC`: The stack's actual configuration matches its expected template configuration.
+    /// - `UNKNOWN`: CloudFormation could not run drift detection for a resource in the stack.
     pub stack_drift_status: StackDriftStatus,
-    /// p Most recent time when a drift detection operation was initiated on the stack, or any of its individual resources that support drift detection. /p
+    /// Most recent time when a drift detection operation was initiated on the stack, or any of its individual resources that support drift detection.
     pub last_check_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -357,12 +404,17 @@ pub static STACK_DRIFT_INFORMATION: rt::Schema = rt::Schema::structure(
         rt::m("LastCheckTimestamp", &rt::TIMESTAMP),
     ],
 );
-/// p Contains information about whether the stack's actual configuration differs, or has i drifted /i , from its expected configuration, as defined in the stack template and any values specified as template parameters. A stack is considered to have drifted if one or more of its resources have drifted. /p
+/// Contains information about whether the stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. A stack is considered to have drifted if one or more of its resources have drifted.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackDriftInformationSummary {
-    /// p Status of the stack's actual configuration compared to its expected template configuration. /p ul li p code DRIFTED /code : The stack differs from its expected template configuration. A stack is considered to have drifted if one or more of its resources have drifted. /p /li li p code NOT CHECKED /code : CloudFormation hasn't checked if the stack differs from its expected template configuration. /p /li li p code IN SYNC /code : The stack's actual configuration matches its expected template configuration. /p /li li p code UNKNOWN /code : CloudFormation could not run drift detection for a resource in the stack. /p /li /ul
+    /// Status of the stack's actual configuration compared to its expected template configuration.
+    ///
+    /// - `DRIFTED`: The stack differs from its expected template configuration. A stack is considered to have drifted if one or more of its resources have drifted.
+    /// - `NOT_CHECKED`: CloudFormation hasn't checked if the stack differs from its expected template configuration.
+    /// - `IN_SYNC`: The stack's actual configuration matches its expected template configuration.
+    /// - `UNKNOWN`: CloudFormation could not run drift detection for a resource in the stack.
     pub stack_drift_status: StackDriftStatus,
-    /// p Most recent time when a drift detection operation was initiated on the stack, or any of its individual resources that support drift detection. /p
+    /// Most recent time when a drift detection operation was initiated on the stack, or any of its individual resources that support drift detection.
     pub last_check_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -380,46 +432,56 @@ rt::string_enum! {
     pub enum StackDriftStatus { Drifted = "DRIFTED", InSync = "IN_SYNC", Unknown2 =
     "UNKNOWN", NotChecked = "NOT_CHECKED" }
 }
-/// p The code StackEvent /code data type. /p
+/// The `StackEvent` data type.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackEvent {
-    /// p The unique ID name of the instance of the stack. /p
+    /// The unique ID name of the instance of the stack.
     pub stack_id: String,
-    /// p The unique identifier of this event. /p
+    /// The unique identifier of this event.
     pub event_id: String,
-    /// p The name associated with a stack. /p
+    /// The name associated with a stack.
     pub stack_name: String,
-    /// p The unique identifier of the operation that generated this stack event. /p
+    /// The unique identifier of the operation that generated this stack event.
     pub operation_id: Option<String>,
-    /// p The logical name of the resource specified in the template. /p
+    /// The logical name of the resource specified in the template.
     pub logical_resource_id: Option<String>,
-    /// p The name or unique identifier associated with the physical instance of the resource. /p
+    /// The name or unique identifier associated with the physical instance of the resource.
     pub physical_resource_id: Option<String>,
-    /// p Type of resource. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-template-resource-type-ref.html" Amazon Web Services resource and property types reference /a in the i CloudFormation User Guide /i . /p
+    /// Type of resource. For more information, see [Amazon Web Services resource and property types reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-template-resource-type-ref.html) in the *CloudFormation User Guide*.
     pub resource_type: Option<String>,
-    /// p Time the status was updated. /p
+    /// Time the status was updated.
     pub timestamp: rt::DateTime,
-    /// p Current status of the resource. /p
+    /// Current status of the resource.
     pub resource_status: Option<ResourceStatus>,
-    /// p Success/failure message associated with the resource. /p
+    /// Success/failure message associated with the resource.
     pub resource_status_reason: Option<String>,
-    /// p BLOB of the properties used to create the resource. /p
+    /// BLOB of the properties used to create the resource.
     pub resource_properties: Option<String>,
-    /// p The token passed to the operation that generated this event. /p p All events triggered by a given stack operation are assigned the same client request token, which you can use to track operations. For example, if you execute a code CreateStack /code operation with the token code token1 /code , then all the code StackEvents /code generated by that operation will have code ClientRequestToken /code set as code token1 /code . /p p In the console, stack operations display the client request token on the Events tab. Stack operations that are initiated from the console use the token format i Console-StackOperation-ID /i , which helps you easily identify the stack operation . For example, if you create a stack using the console, each stack event would be assigned the same token in the following format: code Console-CreateStack-7f59c3cf-00d2-40c7-b2ff-e75db0987002 /code . /p
+    /// The token passed to the operation that generated this event.
+    ///
+    /// All events triggered by a given stack operation are assigned the same client request token, which you can use to track operations. For example, if you execute a `CreateStack` operation with the token `token1`, then all the `StackEvents` generated by that operation will have `ClientRequestToken` set as `token1`.
+    ///
+    /// In the console, stack operations display the client request token on the Events tab. Stack operations that are initiated from the console use the token format *Console-StackOperation-ID*, which helps you easily identify the stack operation . For example, if you create a stack using the console, each stack event would be assigned the same token in the following format: `Console-CreateStack-7f59c3cf-00d2-40c7-b2ff-e75db0987002`.
     pub client_request_token: Option<String>,
-    /// p The name of the Hook. /p
+    /// The name of the Hook.
     pub hook_type: Option<String>,
-    /// p Provides the status of the change set Hook. /p
+    /// Provides the status of the change set Hook.
     pub hook_status: Option<HookStatus>,
-    /// p Provides the reason for the Hook status. /p
+    /// Provides the reason for the Hook status.
     pub hook_status_reason: Option<String>,
-    /// p The specific point in the provisioning process where the Hook is invoked. /p
+    /// The specific point in the provisioning process where the Hook is invoked.
     pub hook_invocation_point: Option<HookInvocationPoint>,
-    /// p The unique identifier of the Hook invocation. /p
+    /// The unique identifier of the Hook invocation.
     pub hook_invocation_id: Option<String>,
-    /// p Specify the Hook failure mode for non-compliant resources in the followings ways. /p ul li p code FAIL /code Stops provisioning resources. /p /li li p code WARN /code Allows provisioning to continue with a warning message. /p /li /ul
+    /// Specify the Hook failure mode for non-compliant resources in the followings ways.
+    ///
+    /// - `FAIL` Stops provisioning resources.
+    /// - `WARN` Allows provisioning to continue with a warning message.
     pub hook_failure_mode: Option<HookFailureMode>,
-    /// p An optional field that contains information about the detailed status of the stack event. /p ul li p code CONFIGURATION COMPLETE /code - all of the resources in the stack have reached that event. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html" Understand CloudFormation stack creation events /a in the i CloudFormation User Guide /i . /p /li /ul ul li p code VALIDATION FAILED /code - template validation failed because of invalid properties in the template. The code ResourceStatusReason /code field shows what properties are defined incorrectly. /p /li /ul
+    /// An optional field that contains information about the detailed status of the stack event.
+    ///
+    /// - `CONFIGURATION_COMPLETE` - all of the resources in the stack have reached that event. For more information, see [Understand CloudFormation stack creation events](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html) in the *CloudFormation User Guide*.
+    /// - `VALIDATION_FAILED` - template validation failed because of invalid properties in the template. The `ResourceStatusReason` field shows what properties are defined incorrectly.
     pub detailed_status: Option<DetailedStatus>,
 }
 rt::structure!(
@@ -466,32 +528,43 @@ pub static STACK_IDS: rt::Schema = rt::Schema::list(
     "StackIds",
     &[rt::m("member", &rt::STRING)],
 );
-/// p A CloudFormation stack, in a specific account and Region, that's part of a StackSet operation. A stack instance is a reference to an attempted or actual stack in a given account within a given Region. A stack instance can exist without a stack—for example, if the stack couldn't be created for some reason. A stack instance is associated with only one StackSet. Each stack instance contains the ID of its associated StackSet, in addition to the ID of the actual stack and the stack status. /p
+/// A CloudFormation stack, in a specific account and Region, that's part of a StackSet operation. A stack instance is a reference to an attempted or actual stack in a given account within a given Region. A stack instance can exist without a stack—for example, if the stack couldn't be created for some reason. A stack instance is associated with only one StackSet. Each stack instance contains the ID of its associated StackSet, in addition to the ID of the actual stack and the stack status.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackInstance {
-    /// p The name or unique ID of the StackSet that the stack instance is associated with. /p
+    /// The name or unique ID of the StackSet that the stack instance is associated with.
     pub stack_set_id: Option<String>,
-    /// p The name of the Amazon Web Services Region that the stack instance is associated with. /p
+    /// The name of the Amazon Web Services Region that the stack instance is associated with.
     pub region: Option<String>,
-    /// p Self-managed permissions The name of the Amazon Web Services account that the stack instance is associated with. /p
+    /// \[Self-managed permissions\] The name of the Amazon Web Services account that the stack instance is associated with.
     pub account: Option<String>,
-    /// p The ID of the stack instance. /p
+    /// The ID of the stack instance.
     pub stack_id: Option<String>,
-    /// p A list of parameters from the StackSet template whose values have been overridden in this stack instance. /p
+    /// A list of parameters from the StackSet template whose values have been overridden in this stack instance.
     pub parameter_overrides: Option<Vec<Parameter>>,
-    /// p The status of the stack instance, in terms of its synchronization with its associated stack set. /p ul li p code INOPERABLE /code : A code DeleteStackInstances /code operation has failed and left the stack in an unstable state. Stacks in this state are excluded from further code UpdateStackSet /code operations. You might need to perform a code DeleteStackInstances /code operation, with code RetainStacks /code set to code true /code , to delete the stack instance, and then delete the stack manually. code INOPERABLE /code can be returned here when the cause is a failed import. If it's due to a failed import, the operation can be retried once the failures are fixed. To see if this is due to a failed import, look at the code DetailedStatus /code member in the code StackInstanceSummary /code member that is a peer to this code Status /code member. /p /li li p code OUTDATED /code : The stack isn't currently up to date with the StackSet because: /p ul li p The associated stack failed during a code CreateStackSet /code or code UpdateStackSet /code operation. /p /li li p The stack was part of a code CreateStackSet /code or code UpdateStackSet /code operation that failed or was stopped before the stack was created or updated. /p /li /ul /li li p code CURRENT /code : The stack is currently up to date with the StackSet. /p /li /ul
+    /// The status of the stack instance, in terms of its synchronization with its associated stack set.
+    ///
+    /// - `INOPERABLE`: A `DeleteStackInstances` operation has failed and left the stack in an unstable state. Stacks in this state are excluded from further `UpdateStackSet` operations. You might need to perform a `DeleteStackInstances` operation, with `RetainStacks` set to `true`, to delete the stack instance, and then delete the stack manually. `INOPERABLE` can be returned here when the cause is a failed import. If it's due to a failed import, the operation can be retried once the failures are fixed. To see if this is due to a failed import, look at the `DetailedStatus` member in the `StackInstanceSummary` member that is a peer to this `Status` member.
+    /// - `OUTDATED`: The stack isn't currently up to date with the StackSet because:
+    ///   - The associated stack failed during a `CreateStackSet` or `UpdateStackSet` operation.
+    ///   - The stack was part of a `CreateStackSet` or `UpdateStackSet` operation that failed or was stopped before the stack was created or updated.
+    /// - `CURRENT`: The stack is currently up to date with the StackSet.
     pub status: Option<StackInstanceStatus>,
-    /// p The detailed status of the stack instance. /p
+    /// The detailed status of the stack instance.
     pub stack_instance_status: Option<StackInstanceComprehensiveStatus>,
-    /// p The explanation for the specific status code that's assigned to this stack instance. /p
+    /// The explanation for the specific status code that's assigned to this stack instance.
     pub status_reason: Option<String>,
-    /// p Service-managed permissions The organization root ID or organizational unit (OU) IDs that you specified for a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API DeploymentTargets.html" DeploymentTargets /a . /p
+    /// \[Service-managed permissions\] The organization root ID or organizational unit (OU) IDs that you specified for [DeploymentTargets](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html).
     pub organizational_unit_id: Option<String>,
-    /// p Status of the stack instance's actual configuration compared to the expected template and parameter configuration of the StackSet it belongs to. /p ul li p code DRIFTED /code : The stack differs from the expected template and parameter configuration of the StackSet it belongs to. A stack instance is considered to have drifted if one or more of the resources in the associated stack have drifted. /p /li li p code NOT CHECKED /code : CloudFormation hasn't checked if the stack instance differs from its expected StackSet configuration. /p /li li p code IN SYNC /code : The stack instance's actual configuration matches its expected StackSset configuration. /p /li li p code UNKNOWN /code : This value is reserved for future use. /p /li /ul
+    /// Status of the stack instance's actual configuration compared to the expected template and parameter configuration of the StackSet it belongs to.
+    ///
+    /// - `DRIFTED`: The stack differs from the expected template and parameter configuration of the StackSet it belongs to. A stack instance is considered to have drifted if one or more of the resources in the associated stack have drifted.
+    /// - `NOT_CHECKED`: CloudFormation hasn't checked if the stack instance differs from its expected StackSet configuration.
+    /// - `IN_SYNC`: The stack instance's actual configuration matches its expected StackSset configuration.
+    /// - `UNKNOWN`: This value is reserved for future use.
     pub drift_status: Option<StackDriftStatus>,
-    /// p Most recent time when CloudFormation performed a drift detection operation on the stack instance. This value will be code NULL /code for any stack instance that drift detection hasn't yet been performed on. /p
+    /// Most recent time when CloudFormation performed a drift detection operation on the stack instance. This value will be `NULL` for any stack instance that drift detection hasn't yet been performed on.
     pub last_drift_check_timestamp: Option<rt::DateTime>,
-    /// p The last unique ID of a StackSet operation performed on a stack instance. /p
+    /// The last unique ID of a StackSet operation performed on a stack instance.
     pub last_operation_id: Option<String>,
 }
 rt::structure!(
@@ -517,10 +590,17 @@ pub static STACK_INSTANCE: rt::Schema = rt::Schema::structure(
         rt::m("LastOperationId", &rt::STRING),
     ],
 );
-/// p The detailed status of the stack instance. /p
+/// The detailed status of the stack instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackInstanceComprehensiveStatus {
-    /// ul li p code CANCELLED /code : The operation in the specified account and Region has been canceled. This is either because a user has stopped the StackSet operation, or because the failure tolerance of the StackSet operation has been exceeded. /p /li li p code FAILED /code : The operation in the specified account and Region failed. If the StackSet operation fails in enough accounts within a Region, the failure tolerance for the StackSet operation as a whole might be exceeded. /p /li li p code FAILED IMPORT /code : The import of the stack instance in the specified account and Region failed and left the stack in an unstable state. Once the issues causing the failure are fixed, the import operation can be retried. If enough StackSet operations fail in enough accounts within a Region, the failure tolerance for the StackSet operation as a whole might be exceeded. /p /li li p code INOPERABLE /code : A code DeleteStackInstances /code operation has failed and left the stack in an unstable state. Stacks in this state are excluded from further code UpdateStackSet /code operations. You might need to perform a code DeleteStackInstances /code operation, with code RetainStacks /code set to code true /code , to delete the stack instance, and then delete the stack manually. /p /li li p code PENDING /code : The operation in the specified account and Region has yet to start. /p /li li p code RUNNING /code : The operation in the specified account and Region is currently in progress. /p /li li p code SKIPPED SUSPENDED ACCOUNT /code : The operation in the specified account and Region has been skipped because the account was suspended at the time of the operation. /p /li li p code SUCCEEDED /code : The operation in the specified account and Region completed successfully. /p /li /ul
+    /// - `CANCELLED`: The operation in the specified account and Region has been canceled. This is either because a user has stopped the StackSet operation, or because the failure tolerance of the StackSet operation has been exceeded.
+    /// - `FAILED`: The operation in the specified account and Region failed. If the StackSet operation fails in enough accounts within a Region, the failure tolerance for the StackSet operation as a whole might be exceeded.
+    /// - `FAILED_IMPORT`: The import of the stack instance in the specified account and Region failed and left the stack in an unstable state. Once the issues causing the failure are fixed, the import operation can be retried. If enough StackSet operations fail in enough accounts within a Region, the failure tolerance for the StackSet operation as a whole might be exceeded.
+    /// - `INOPERABLE`: A `DeleteStackInstances` operation has failed and left the stack in an unstable state. Stacks in this state are excluded from further `UpdateStackSet` operations. You might need to perform a `DeleteStackInstances` operation, with `RetainStacks` set to `true`, to delete the stack instance, and then delete the stack manually.
+    /// - `PENDING`: The operation in the specified account and Region has yet to start.
+    /// - `RUNNING`: The operation in the specified account and Region is currently in progress.
+    /// - `SKIPPED_SUSPENDED_ACCOUNT`: The operation in the specified account and Region has been skipped because the account was suspended at the time of the operation.
+    /// - `SUCCEEDED`: The operation in the specified account and Region completed successfully.
     pub detailed_status: Option<StackInstanceDetailedStatus>,
 }
 rt::structure!(
@@ -537,12 +617,12 @@ rt::string_enum! {
     "INOPERABLE", SkippedSuspendedAccount = "SKIPPED_SUSPENDED_ACCOUNT", FailedImport =
     "FAILED_IMPORT" }
 }
-/// p The filter to apply to stack instances /p
+/// The filter to apply to stack instances
 #[derive(Clone, Default, PartialEq)]
 pub struct StackInstanceFilter {
-    /// p The type of filter to apply. /p
+    /// The type of filter to apply.
     pub name: Option<StackInstanceFilterName>,
-    /// p The status to filter by. /p
+    /// The status to filter by.
     pub values: Option<String>,
 }
 rt::structure!(StackInstanceFilter, STACK_INSTANCE_FILTER, 0 => name, 1 => values);
@@ -558,7 +638,7 @@ pub static STACK_INSTANCE_FILTERS: rt::Schema = rt::Schema::list(
     "StackInstanceFilters",
     &[rt::m("member", &STACK_INSTANCE_FILTER)],
 );
-/// p The specified stack instance doesn't exist. /p
+/// The specified stack instance doesn't exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackInstanceNotFoundException {}
 rt::structure!(StackInstanceNotFoundException, STACK_INSTANCE_NOT_FOUND_EXCEPTION);
@@ -571,24 +651,29 @@ pub static STACK_INSTANCE_RESOURCE_DRIFTS_SUMMARIES: rt::Schema = rt::Schema::li
     "StackInstanceResourceDriftsSummaries",
     &[rt::m("member", &STACK_INSTANCE_RESOURCE_DRIFTS_SUMMARY)],
 );
-/// p The structure containing summary information about resource drifts for a stack instance. /p
+/// The structure containing summary information about resource drifts for a stack instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackInstanceResourceDriftsSummary {
-    /// p The ID of the stack instance. /p
+    /// The ID of the stack instance.
     pub stack_id: String,
-    /// p The logical name of the resource specified in the template. /p
+    /// The logical name of the resource specified in the template.
     pub logical_resource_id: String,
-    /// p The name or unique identifier that corresponds to a physical instance ID of a resource supported by CloudFormation. /p
+    /// The name or unique identifier that corresponds to a physical instance ID of a resource supported by CloudFormation.
     pub physical_resource_id: Option<String>,
-    /// p Context information that enables CloudFormation to uniquely identify a resource. CloudFormation uses context key-value pairs in cases where a resource's logical and physical IDs aren't enough to uniquely identify that resource. Each context key-value pair specifies a unique resource that contains the targeted resource. /p
+    /// Context information that enables CloudFormation to uniquely identify a resource. CloudFormation uses context key-value pairs in cases where a resource's logical and physical IDs aren't enough to uniquely identify that resource. Each context key-value pair specifies a unique resource that contains the targeted resource.
     pub physical_resource_id_context: Option<Vec<PhysicalResourceIdContextKeyValuePair>>,
-    /// p Type of resource. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-template-resource-type-ref.html" Amazon Web Services resource and property types reference /a in the i CloudFormation User Guide /i . /p
+    /// Type of resource. For more information, see [Amazon Web Services resource and property types reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-template-resource-type-ref.html) in the *CloudFormation User Guide*.
     pub resource_type: String,
-    /// p Status of the actual configuration of the resource compared to its expected configuration. These will be present only for resources whose code StackInstanceResourceDriftStatus /code is code MODIFIED /code . /p
+    /// Status of the actual configuration of the resource compared to its expected configuration. These will be present only for resources whose `StackInstanceResourceDriftStatus` is `MODIFIED`.
     pub property_differences: Option<Vec<PropertyDifference>>,
-    /// p The drift status of the resource in a stack instance. /p ul li p code DELETED /code : The resource differs from its expected template configuration in that the resource has been deleted. /p /li li p code MODIFIED /code : One or more resource properties differ from their expected template values. /p /li li p code IN SYNC /code : The resource's actual configuration matches its expected template configuration. /p /li li p code NOT CHECKED /code : CloudFormation doesn't currently return this value. /p /li /ul
+    /// The drift status of the resource in a stack instance.
+    ///
+    /// - `DELETED`: The resource differs from its expected template configuration in that the resource has been deleted.
+    /// - `MODIFIED`: One or more resource properties differ from their expected template values.
+    /// - `IN_SYNC`: The resource's actual configuration matches its expected template configuration.
+    /// - `NOT_CHECKED`: CloudFormation doesn't currently return this value.
     pub stack_resource_drift_status: StackResourceDriftStatus,
-    /// p Time at which the stack instance drift detection operation was initiated. /p
+    /// Time at which the stack instance drift detection operation was initiated.
     pub timestamp: rt::DateTime,
 }
 rt::structure!(
@@ -618,30 +703,41 @@ pub static STACK_INSTANCE_SUMMARIES: rt::Schema = rt::Schema::list(
     "StackInstanceSummaries",
     &[rt::m("member", &STACK_INSTANCE_SUMMARY)],
 );
-/// p The structure that contains summary information about a stack instance. /p
+/// The structure that contains summary information about a stack instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackInstanceSummary {
-    /// p The name or unique ID of the StackSet that the stack instance is associated with. /p
+    /// The name or unique ID of the StackSet that the stack instance is associated with.
     pub stack_set_id: Option<String>,
-    /// p The name of the Amazon Web Services Region that the stack instance is associated with. /p
+    /// The name of the Amazon Web Services Region that the stack instance is associated with.
     pub region: Option<String>,
-    /// p Self-managed permissions The name of the Amazon Web Services account that the stack instance is associated with. /p
+    /// \[Self-managed permissions\] The name of the Amazon Web Services account that the stack instance is associated with.
     pub account: Option<String>,
-    /// p The ID of the stack instance. /p
+    /// The ID of the stack instance.
     pub stack_id: Option<String>,
-    /// p The status of the stack instance, in terms of its synchronization with its associated stack set. /p ul li p code INOPERABLE /code : A code DeleteStackInstances /code operation has failed and left the stack in an unstable state. Stacks in this state are excluded from further code UpdateStackSet /code operations. You might need to perform a code DeleteStackInstances /code operation, with code RetainStacks /code set to code true /code , to delete the stack instance, and then delete the stack manually. code INOPERABLE /code can be returned here when the cause is a failed import. If it's due to a failed import, the operation can be retried once the failures are fixed. To see if this is due to a failed import, call the a DescribeStackInstance /a API operation, look at the code DetailedStatus /code member returned in the code StackInstanceSummary /code member. /p /li li p code OUTDATED /code : The stack isn't currently up to date with the StackSet because: /p ul li p The associated stack failed during a code CreateStackSet /code or code UpdateStackSet /code operation. /p /li li p The stack was part of a code CreateStackSet /code or code UpdateStackSet /code operation that failed or was stopped before the stack was created or updated. /p /li /ul /li li p code CURRENT /code : The stack is currently up to date with the StackSet. /p /li /ul
+    /// The status of the stack instance, in terms of its synchronization with its associated stack set.
+    ///
+    /// - `INOPERABLE`: A `DeleteStackInstances` operation has failed and left the stack in an unstable state. Stacks in this state are excluded from further `UpdateStackSet` operations. You might need to perform a `DeleteStackInstances` operation, with `RetainStacks` set to `true`, to delete the stack instance, and then delete the stack manually. `INOPERABLE` can be returned here when the cause is a failed import. If it's due to a failed import, the operation can be retried once the failures are fixed. To see if this is due to a failed import, call the DescribeStackInstance API operation, look at the `DetailedStatus` member returned in the `StackInstanceSummary` member.
+    /// - `OUTDATED`: The stack isn't currently up to date with the StackSet because:
+    ///   - The associated stack failed during a `CreateStackSet` or `UpdateStackSet` operation.
+    ///   - The stack was part of a `CreateStackSet` or `UpdateStackSet` operation that failed or was stopped before the stack was created or updated.
+    /// - `CURRENT`: The stack is currently up to date with the StackSet.
     pub status: Option<StackInstanceStatus>,
-    /// p The explanation for the specific status code assigned to this stack instance. /p
+    /// The explanation for the specific status code assigned to this stack instance.
     pub status_reason: Option<String>,
-    /// p The detailed status of the stack instance. /p
+    /// The detailed status of the stack instance.
     pub stack_instance_status: Option<StackInstanceComprehensiveStatus>,
-    /// p Service-managed permissions The organization root ID or organizational unit (OU) IDs that you specified for a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API DeploymentTargets.html" DeploymentTargets /a . /p
+    /// \[Service-managed permissions\] The organization root ID or organizational unit (OU) IDs that you specified for [DeploymentTargets](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html).
     pub organizational_unit_id: Option<String>,
-    /// p Status of the stack instance's actual configuration compared to the expected template and parameter configuration of the StackSet it belongs to. /p ul li p code DRIFTED /code : The stack differs from the expected template and parameter configuration of the StackSet it belongs to. A stack instance is considered to have drifted if one or more of the resources in the associated stack have drifted. /p /li li p code NOT CHECKED /code : CloudFormation hasn't checked if the stack instance differs from its expected StackSet configuration. /p /li li p code IN SYNC /code : The stack instance's actual configuration matches its expected StackSet configuration. /p /li li p code UNKNOWN /code : This value is reserved for future use. /p /li /ul
+    /// Status of the stack instance's actual configuration compared to the expected template and parameter configuration of the StackSet it belongs to.
+    ///
+    /// - `DRIFTED`: The stack differs from the expected template and parameter configuration of the StackSet it belongs to. A stack instance is considered to have drifted if one or more of the resources in the associated stack have drifted.
+    /// - `NOT_CHECKED`: CloudFormation hasn't checked if the stack instance differs from its expected StackSet configuration.
+    /// - `IN_SYNC`: The stack instance's actual configuration matches its expected StackSet configuration.
+    /// - `UNKNOWN`: This value is reserved for future use.
     pub drift_status: Option<StackDriftStatus>,
-    /// p Most recent time when CloudFormation performed a drift detection operation on the stack instance. This value will be code NULL /code for any stack instance that drift detection hasn't yet been performed on. /p
+    /// Most recent time when CloudFormation performed a drift detection operation on the stack instance. This value will be `NULL` for any stack instance that drift detection hasn't yet been performed on.
     pub last_drift_check_timestamp: Option<rt::DateTime>,
-    /// p The last unique ID of a StackSet operation performed on a stack instance. /p
+    /// The last unique ID of a StackSet operation performed on a stack instance.
     pub last_operation_id: Option<String>,
 }
 rt::structure!(
@@ -666,7 +762,7 @@ pub static STACK_INSTANCE_SUMMARY: rt::Schema = rt::Schema::structure(
         rt::m("LastOperationId", &rt::STRING),
     ],
 );
-/// p The specified stack ARN doesn't exist or stack doesn't exist corresponding to the ARN in input. /p
+/// The specified stack ARN doesn't exist or stack doesn't exist corresponding to the ARN in input.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackNotFoundException {}
 rt::structure!(StackNotFoundException, STACK_NOT_FOUND_EXCEPTION);
@@ -675,28 +771,34 @@ pub static STACK_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(404u16, false).code("StackNotFoundException"));
-/// p Describes the stack and the action that CloudFormation will perform on it if you execute the stack refactor. /p
+/// Describes the stack and the action that CloudFormation will perform on it if you execute the stack refactor.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackRefactorAction {
-    /// p The action that CloudFormation takes on the stack. /p
+    /// The action that CloudFormation takes on the stack.
     pub action: Option<StackRefactorActionType>,
-    /// p The type that will be evaluated in the code StackRefactorAction /code . The following are potential code Entity /code types: /p ul li p code Stack /code /p /li li p code Resource /code /p /li /ul
+    /// The type that will be evaluated in the `StackRefactorAction`. The following are potential `Entity` types:
+    ///
+    /// - `Stack`
+    /// - `Resource`
     pub entity: Option<StackRefactorActionEntity>,
-    /// p The name or unique identifier associated with the physical instance of the resource. /p
+    /// The name or unique identifier associated with the physical instance of the resource.
     pub physical_resource_id: Option<String>,
-    /// p A key-value pair that identifies the target resource. The key is an identifier property (for example, code BucketName /code for code AWS::S3::Bucket /code resources) and the value is the actual property value (for example, code MyS3Bucket /code ). /p
+    /// A key-value pair that identifies the target resource. The key is an identifier property (for example, `BucketName` for `AWS::S3::Bucket` resources) and the value is the actual property value (for example, `MyS3Bucket`).
     pub resource_identifier: Option<String>,
-    /// p A description to help you identify the refactor. /p
+    /// A description to help you identify the refactor.
     pub description: Option<String>,
-    /// p The detection type is one of the following: /p ul li p Auto: CloudFormation figured out the mapping on its own. /p /li li p Manual: The customer provided the mapping in the code ResourceMapping /code parameter. /p /li /ul
+    /// The detection type is one of the following:
+    ///
+    /// - Auto: CloudFormation figured out the mapping on its own.
+    /// - Manual: The customer provided the mapping in the `ResourceMapping` parameter.
     pub detection: Option<StackRefactorDetection>,
-    /// p The description of the detection type. /p
+    /// The description of the detection type.
     pub detection_reason: Option<String>,
-    /// p Assigns one or more tags to specified resources. /p
+    /// Assigns one or more tags to specified resources.
     pub tag_resources: Option<Vec<Tag>>,
-    /// p Removes one or more tags to specified resources. /p
+    /// Removes one or more tags to specified resources.
     pub untag_resources: Option<Vec<String>>,
-    /// p The mapping for the stack resource code Source /code and stack resource code Destination /code . /p
+    /// The mapping for the stack resource `Source` and stack resource `Destination`.
     pub resource_mapping: Option<ResourceMapping>,
 }
 rt::structure!(
@@ -743,7 +845,7 @@ pub static STACK_REFACTOR_EXECUTION_STATUS_FILTER: rt::Schema = rt::Schema::list
     "StackRefactorExecutionStatusFilter",
     &[rt::m("member", &rt::ENUM)],
 );
-/// p The specified stack refactor can't be found. /p
+/// The specified stack refactor can't be found.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackRefactorNotFoundException {}
 rt::structure!(StackRefactorNotFoundException, STACK_REFACTOR_NOT_FOUND_EXCEPTION);
@@ -762,20 +864,20 @@ pub static STACK_REFACTOR_SUMMARIES: rt::Schema = rt::Schema::list(
     "StackRefactorSummaries",
     &[rt::m("member", &STACK_REFACTOR_SUMMARY)],
 );
-/// p The summary of a stack refactor operation. /p
+/// The summary of a stack refactor operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackRefactorSummary {
-    /// p The ID associated with the stack refactor created from the a CreateStackRefactor /a action. /p
+    /// The ID associated with the stack refactor created from the CreateStackRefactor action.
     pub stack_refactor_id: Option<String>,
-    /// p A description to help you identify the refactor. /p
+    /// A description to help you identify the refactor.
     pub description: Option<String>,
-    /// p The operation status that's provided after calling the a ExecuteStackRefactor /a action. /p
+    /// The operation status that's provided after calling the ExecuteStackRefactor action.
     pub execution_status: Option<StackRefactorExecutionStatus>,
-    /// p A detailed explanation for the stack refactor code ExecutionStatus /code . /p
+    /// A detailed explanation for the stack refactor `ExecutionStatus`.
     pub execution_status_reason: Option<String>,
-    /// p The stack refactor operation status that's provided after calling the a CreateStackRefactor /a action. /p
+    /// The stack refactor operation status that's provided after calling the CreateStackRefactor action.
     pub status: Option<StackRefactorStatus>,
-    /// p A detailed explanation for the stack refactor code Status /code . /p
+    /// A detailed explanation for the stack refactor `Status`.
     pub status_reason: Option<String>,
 }
 rt::structure!(
@@ -802,30 +904,30 @@ pub static STACK_REFACTOR_UNTAG_RESOURCES: rt::Schema = rt::Schema::list(
     "StackRefactorUntagResources",
     &[rt::m("member", &rt::STRING)],
 );
-/// p The code StackResource /code data type. /p
+/// The `StackResource` data type.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackResource {
-    /// p The name associated with the stack. /p
+    /// The name associated with the stack.
     pub stack_name: Option<String>,
-    /// p Unique identifier of the stack. /p
+    /// Unique identifier of the stack.
     pub stack_id: Option<String>,
-    /// p The logical name of the resource specified in the template. /p
+    /// The logical name of the resource specified in the template.
     pub logical_resource_id: String,
-    /// p The name or unique identifier that corresponds to a physical instance ID of a resource supported by CloudFormation. /p
+    /// The name or unique identifier that corresponds to a physical instance ID of a resource supported by CloudFormation.
     pub physical_resource_id: Option<String>,
-    /// p Type of resource. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-template-resource-type-ref.html" Amazon Web Services resource and property types reference /a in the i CloudFormation User Guide /i . /p
+    /// Type of resource. For more information, see [Amazon Web Services resource and property types reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-template-resource-type-ref.html) in the *CloudFormation User Guide*.
     pub resource_type: String,
-    /// p Time the status was updated. /p
+    /// Time the status was updated.
     pub timestamp: rt::DateTime,
-    /// p Current status of the resource. /p
+    /// Current status of the resource.
     pub resource_status: ResourceStatus,
-    /// p Success/failure message associated with the resource. /p
+    /// Success/failure message associated with the resource.
     pub resource_status_reason: Option<String>,
-    /// p User defined description associated with the resource. /p
+    /// User defined description associated with the resource.
     pub description: Option<String>,
-    /// p Information about whether the resource's actual configuration differs, or has i drifted /i , from its expected configuration, as defined in the stack template and any values specified as template parameters. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html" Detect unmanaged configuration changes to stacks and resources with drift detection /a . /p
+    /// Information about whether the resource's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. For more information, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
     pub drift_information: Option<StackResourceDriftInformation>,
-    /// p Contains information about the module from which the resource was created, if the resource was created from a module included in the stack template. /p
+    /// Contains information about the module from which the resource was created, if the resource was created from a module included in the stack template.
     pub module_info: Option<ModuleInfo>,
 }
 rt::structure!(
@@ -850,32 +952,32 @@ pub static STACK_RESOURCE: rt::Schema = rt::Schema::structure(
         rt::m("ModuleInfo", &MODULE_INFO),
     ],
 );
-/// p Contains detailed information about the specified stack resource. /p
+/// Contains detailed information about the specified stack resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackResourceDetail {
-    /// p The name associated with the stack. /p
+    /// The name associated with the stack.
     pub stack_name: Option<String>,
-    /// p Unique identifier of the stack. /p
+    /// Unique identifier of the stack.
     pub stack_id: Option<String>,
-    /// p The logical name of the resource specified in the template. /p
+    /// The logical name of the resource specified in the template.
     pub logical_resource_id: String,
-    /// p The name or unique identifier that corresponds to a physical instance ID of a resource supported by CloudFormation. /p
+    /// The name or unique identifier that corresponds to a physical instance ID of a resource supported by CloudFormation.
     pub physical_resource_id: Option<String>,
-    /// p Type of resource. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-template-resource-type-ref.html" Amazon Web Services resource and property types reference /a in the i CloudFormation User Guide /i . /p
+    /// Type of resource. For more information, see [Amazon Web Services resource and property types reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-template-resource-type-ref.html) in the *CloudFormation User Guide*.
     pub resource_type: String,
-    /// p Time the status was updated. /p
+    /// Time the status was updated.
     pub last_updated_timestamp: rt::DateTime,
-    /// p Current status of the resource. /p
+    /// Current status of the resource.
     pub resource_status: ResourceStatus,
-    /// p Success/failure message associated with the resource. /p
+    /// Success/failure message associated with the resource.
     pub resource_status_reason: Option<String>,
-    /// p User defined description associated with the resource. /p
+    /// User defined description associated with the resource.
     pub description: Option<String>,
-    /// p The content of the code Metadata /code attribute declared for the resource. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-metadata.html" Metadata attribute /a in the i CloudFormation User Guide /i . /p
+    /// The content of the `Metadata` attribute declared for the resource. For more information, see [Metadata attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-metadata.html) in the *CloudFormation User Guide*.
     pub metadata: Option<String>,
-    /// p Information about whether the resource's actual configuration differs, or has i drifted /i , from its expected configuration, as defined in the stack template and any values specified as template parameters. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html" Detect unmanaged configuration changes to stacks and resources with drift detection /a . /p
+    /// Information about whether the resource's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. For more information, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
     pub drift_information: Option<StackResourceDriftInformation>,
-    /// p Contains information about the module from which the resource was created, if the resource was created from a module included in the stack template. /p
+    /// Contains information about the module from which the resource was created, if the resource was created from a module included in the stack template.
     pub module_info: Option<ModuleInfo>,
 }
 rt::structure!(
@@ -901,32 +1003,46 @@ pub static STACK_RESOURCE_DETAIL: rt::Schema = rt::Schema::structure(
         rt::m("ModuleInfo", &MODULE_INFO),
     ],
 );
-/// p Contains the drift information for a resource that has been checked for drift. This includes actual and expected property values for resources in which CloudFormation has detected drift. Only resource properties explicitly defined in the stack template are checked for drift. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html" Detect unmanaged configuration changes to stacks and resources with drift detection /a . /p p Resources that don't currently support drift detection can't be checked. For a list of resources that support drift detection, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html" Resource type support for imports and drift detection /a . /p p Use a DetectStackResourceDrift /a to detect drift on individual resources, or a DetectStackDrift /a to detect drift on all resources in a given stack that support drift detection. /p
+/// Contains the drift information for a resource that has been checked for drift. This includes actual and expected property values for resources in which CloudFormation has detected drift. Only resource properties explicitly defined in the stack template are checked for drift. For more information, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
+///
+/// Resources that don't currently support drift detection can't be checked. For a list of resources that support drift detection, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
+///
+/// Use DetectStackResourceDrift to detect drift on individual resources, or DetectStackDrift to detect drift on all resources in a given stack that support drift detection.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackResourceDrift {
-    /// p The ID of the stack. /p
+    /// The ID of the stack.
     pub stack_id: String,
-    /// p The logical name of the resource specified in the template. /p
+    /// The logical name of the resource specified in the template.
     pub logical_resource_id: String,
-    /// p The name or unique identifier that corresponds to a physical instance ID of a resource supported by CloudFormation. /p
+    /// The name or unique identifier that corresponds to a physical instance ID of a resource supported by CloudFormation.
     pub physical_resource_id: Option<String>,
-    /// p Context information that enables CloudFormation to uniquely identify a resource. CloudFormation uses context key-value pairs in cases where a resource's logical and physical IDs aren't enough to uniquely identify that resource. Each context key-value pair specifies a unique resource that contains the targeted resource. /p
+    /// Context information that enables CloudFormation to uniquely identify a resource. CloudFormation uses context key-value pairs in cases where a resource's logical and physical IDs aren't enough to uniquely identify that resource. Each context key-value pair specifies a unique resource that contains the targeted resource.
     pub physical_resource_id_context: Option<Vec<PhysicalResourceIdContextKeyValuePair>>,
-    /// p The type of the resource. /p
+    /// The type of the resource.
     pub resource_type: String,
-    /// p A JSON structure that contains the expected property values of the stack resource, as defined in the stack template and any values specified as template parameters. /p p For resources whose code StackResourceDriftStatus /code is code DELETED /code , this structure will not be present. /p
+    /// A JSON structure that contains the expected property values of the stack resource, as defined in the stack template and any values specified as template parameters.
+    ///
+    /// For resources whose `StackResourceDriftStatus` is `DELETED`, this structure will not be present.
     pub expected_properties: Option<String>,
-    /// p A JSON structure that contains the actual property values of the stack resource. /p p For resources whose code StackResourceDriftStatus /code is code DELETED /code , this structure will not be present. /p
+    /// A JSON structure that contains the actual property values of the stack resource.
+    ///
+    /// For resources whose `StackResourceDriftStatus` is `DELETED`, this structure will not be present.
     pub actual_properties: Option<String>,
-    /// p A collection of the resource properties whose actual values differ from their expected values. These will be present only for resources whose code StackResourceDriftStatus /code is code MODIFIED /code . /p
+    /// A collection of the resource properties whose actual values differ from their expected values. These will be present only for resources whose `StackResourceDriftStatus` is `MODIFIED`.
     pub property_differences: Option<Vec<PropertyDifference>>,
-    /// p Status of the resource's actual configuration compared to its expected configuration. /p ul li p code DELETED /code : The resource differs from its expected template configuration because the resource has been deleted. /p /li li p code MODIFIED /code : One or more resource properties differ from their expected values (as defined in the stack template and any values specified as template parameters). /p /li li p code IN SYNC /code : The resource's actual configuration matches its expected template configuration. /p /li li p code NOT CHECKED /code : CloudFormation does not currently return this value. /p /li li p code UNKNOWN /code : CloudFormation could not run drift detection for the resource. See the code DriftStatusReason /code for details. /p /li /ul
+    /// Status of the resource's actual configuration compared to its expected configuration.
+    ///
+    /// - `DELETED`: The resource differs from its expected template configuration because the resource has been deleted.
+    /// - `MODIFIED`: One or more resource properties differ from their expected values (as defined in the stack template and any values specified as template parameters).
+    /// - `IN_SYNC`: The resource's actual configuration matches its expected template configuration.
+    /// - `NOT_CHECKED`: CloudFormation does not currently return this value.
+    /// - `UNKNOWN`: CloudFormation could not run drift detection for the resource. See the `DriftStatusReason` for details.
     pub stack_resource_drift_status: StackResourceDriftStatus,
-    /// p Time at which CloudFormation performed drift detection on the stack resource. /p
+    /// Time at which CloudFormation performed drift detection on the stack resource.
     pub timestamp: rt::DateTime,
-    /// p Contains information about the module from which the resource was created, if the resource was created from a module included in the stack template. /p
+    /// Contains information about the module from which the resource was created, if the resource was created from a module included in the stack template.
     pub module_info: Option<ModuleInfo>,
-    /// p The reason for the drift status. /p
+    /// The reason for the drift status.
     pub drift_status_reason: Option<String>,
 }
 rt::structure!(
@@ -953,12 +1069,17 @@ pub static STACK_RESOURCE_DRIFT: rt::Schema = rt::Schema::structure(
         rt::m("DriftStatusReason", &rt::STRING),
     ],
 );
-/// p Contains information about whether the resource's actual configuration differs, or has i drifted /i , from its expected configuration. /p
+/// Contains information about whether the resource's actual configuration differs, or has *drifted*, from its expected configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackResourceDriftInformation {
-    /// p Status of the resource's actual configuration compared to its expected configuration /p ul li p code DELETED /code : The resource differs from its expected configuration in that it has been deleted. /p /li li p code MODIFIED /code : The resource differs from its expected configuration. /p /li li p code NOT CHECKED /code : CloudFormation has not checked if the resource differs from its expected configuration. /p p Any resources that do not currently support drift detection have a status of code NOT CHECKED /code . For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html" Resource type support for imports and drift detection /a . /p /li li p code IN SYNC /code : The resource's actual configuration matches its expected configuration. /p /li /ul
+    /// Status of the resource's actual configuration compared to its expected configuration
+    ///
+    /// - `DELETED`: The resource differs from its expected configuration in that it has been deleted.
+    /// - `MODIFIED`: The resource differs from its expected configuration.
+    /// - `NOT_CHECKED`: CloudFormation has not checked if the resource differs from its expected configuration. Any resources that do not currently support drift detection have a status of `NOT_CHECKED`. For more information, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
+    /// - `IN_SYNC`: The resource's actual configuration matches its expected configuration.
     pub stack_resource_drift_status: StackResourceDriftStatus,
-    /// p When CloudFormation last checked if the resource had drifted from its expected configuration. /p
+    /// When CloudFormation last checked if the resource had drifted from its expected configuration.
     pub last_check_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -972,12 +1093,17 @@ pub static STACK_RESOURCE_DRIFT_INFORMATION: rt::Schema = rt::Schema::structure(
         rt::m("LastCheckTimestamp", &rt::TIMESTAMP),
     ],
 );
-/// p Summarizes information about whether the resource's actual configuration differs, or has i drifted /i , from its expected configuration. /p
+/// Summarizes information about whether the resource's actual configuration differs, or has *drifted*, from its expected configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackResourceDriftInformationSummary {
-    /// p Status of the resource's actual configuration compared to its expected configuration. /p ul li p code DELETED /code : The resource differs from its expected configuration in that it has been deleted. /p /li li p code MODIFIED /code : The resource differs from its expected configuration. /p /li li p code NOT CHECKED /code : CloudFormation hasn't checked if the resource differs from its expected configuration. /p p Any resources that don't currently support drift detection have a status of code NOT CHECKED /code . For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html" Resource type support for imports and drift detection /a . If you performed a a ContinueUpdateRollback /a operation on a stack, resources skipped using code ResourcesToSkip /code or code ForceRollback /code also have a status of code NOT CHECKED /code . To detect whether a skipped resource actually differs from the template, run a DetectStackResourceDrift /a . For more information about skipping resources during rollback operations, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-continueupdaterollback.html" Continue rolling back an update /a in the i CloudFormation User Guide /i . /p /li li p code IN SYNC /code : The resource's actual configuration matches its expected configuration. /p /li /ul
+    /// Status of the resource's actual configuration compared to its expected configuration.
+    ///
+    /// - `DELETED`: The resource differs from its expected configuration in that it has been deleted.
+    /// - `MODIFIED`: The resource differs from its expected configuration.
+    /// - `NOT_CHECKED`: CloudFormation hasn't checked if the resource differs from its expected configuration. Any resources that don't currently support drift detection have a status of `NOT_CHECKED`. For more information, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html). If you performed a ContinueUpdateRollback operation on a stack, resources skipped using `ResourcesToSkip` or `ForceRollback` also have a status of `NOT_CHECKED`. To detect whether a skipped resource actually differs from the template, run DetectStackResourceDrift. For more information about skipping resources during rollback operations, see [Continue rolling back an update](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-continueupdaterollback.html) in the *CloudFormation User Guide*.
+    /// - `IN_SYNC`: The resource's actual configuration matches its expected configuration.
     pub stack_resource_drift_status: StackResourceDriftStatus,
-    /// p When CloudFormation last checked if the resource had drifted from its expected configuration. /p
+    /// When CloudFormation last checked if the resource had drifted from its expected configuration.
     pub last_check_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -1008,24 +1134,24 @@ pub static STACK_RESOURCE_SUMMARIES: rt::Schema = rt::Schema::list(
     "StackResourceSummaries",
     &[rt::m("member", &STACK_RESOURCE_SUMMARY)],
 );
-/// p Contains high-level information about the specified stack resource. /p
+/// Contains high-level information about the specified stack resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackResourceSummary {
-    /// p The logical name of the resource specified in the template. /p
+    /// The logical name of the resource specified in the template.
     pub logical_resource_id: String,
-    /// p The name or unique identifier that corresponds to a physical instance ID of the resource. /p
+    /// The name or unique identifier that corresponds to a physical instance ID of the resource.
     pub physical_resource_id: Option<String>,
-    /// p Type of resource. (For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-template-resource-type-ref.html" Amazon Web Services resource and property types reference /a in the i CloudFormation User Guide /i .) /p
+    /// Type of resource. (For more information, see [Amazon Web Services resource and property types reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-template-resource-type-ref.html) in the *CloudFormation User Guide*.)
     pub resource_type: String,
-    /// p Time the status was updated. /p
+    /// Time the status was updated.
     pub last_updated_timestamp: rt::DateTime,
-    /// p Current status of the resource. /p
+    /// Current status of the resource.
     pub resource_status: ResourceStatus,
-    /// p Success/failure message associated with the resource. /p
+    /// Success/failure message associated with the resource.
     pub resource_status_reason: Option<String>,
-    /// p Information about whether the resource's actual configuration differs, or has i drifted /i , from its expected configuration, as defined in the stack template and any values specified as template parameters. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html" Detect unmanaged configuration changes to stacks and resources with drift detection /a . /p
+    /// Information about whether the resource's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. For more information, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
     pub drift_information: Option<StackResourceDriftInformationSummary>,
-    /// p Contains information about the module from which the resource was created, if the resource was created from a module included in the stack template. /p
+    /// Contains information about the module from which the resource was created, if the resource was created from a module included in the stack template.
     pub module_info: Option<ModuleInfo>,
 }
 rt::structure!(
@@ -1051,42 +1177,51 @@ pub static STACK_RESOURCES: rt::Schema = rt::Schema::list(
     "StackResources",
     &[rt::m("member", &STACK_RESOURCE)],
 );
-/// p A structure that contains information about a StackSet. With StackSets, you can provision stacks across Amazon Web Services accounts and Regions from a single CloudFormation template. Each stack is based on the same CloudFormation template, but you can customize individual stacks using parameters. /p
+/// A structure that contains information about a StackSet. With StackSets, you can provision stacks across Amazon Web Services accounts and Regions from a single CloudFormation template. Each stack is based on the same CloudFormation template, but you can customize individual stacks using parameters.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackSet {
-    /// p The name that's associated with the StackSet. /p
+    /// The name that's associated with the StackSet.
     pub stack_set_name: Option<String>,
-    /// p The ID of the StackSet. /p
+    /// The ID of the StackSet.
     pub stack_set_id: Option<String>,
-    /// p A description of the StackSet that you specify when the StackSet is created or updated. /p
+    /// A description of the StackSet that you specify when the StackSet is created or updated.
     pub description: Option<String>,
-    /// p The status of the StackSet. /p
+    /// The status of the StackSet.
     pub status: Option<StackSetStatus>,
-    /// p The structure that contains the body of the template that was used to create or update the StackSet. /p
+    /// The structure that contains the body of the template that was used to create or update the StackSet.
     pub template_body: Option<String>,
-    /// p A list of input parameters for a StackSet. /p
+    /// A list of input parameters for a StackSet.
     pub parameters: Option<Vec<Parameter>>,
-    /// p The capabilities that are allowed in the StackSet. Some StackSet templates might include resources that can affect permissions in your Amazon Web Services account—for example, by creating new Identity and Access Management (IAM) users. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html#using-iam-capabilities" Acknowledging IAM resources in CloudFormation templates /a . /p
+    /// The capabilities that are allowed in the StackSet. Some StackSet templates might include resources that can affect permissions in your Amazon Web Services account—for example, by creating new Identity and Access Management (IAM) users. For more information, see [Acknowledging IAM resources in CloudFormation templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html#using-iam-capabilities).
     pub capabilities: Option<Vec<Capability>>,
-    /// p A list of tags that specify information about the StackSet. A maximum number of 50 tags can be specified. /p
+    /// A list of tags that specify information about the StackSet. A maximum number of 50 tags can be specified.
     pub tags: Option<Vec<Tag>>,
-    /// p The Amazon Resource Name (ARN) of the StackSet. /p
+    /// The Amazon Resource Name (ARN) of the StackSet.
     pub stack_set_arn: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the IAM role used to create or update the stack set. /p p Use customized administrator roles to control which users or groups can manage specific StackSets within the same administrator account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs.html" Prerequisites for using CloudFormation StackSets /a in the i CloudFormation User Guide /i . /p
+    /// The Amazon Resource Name (ARN) of the IAM role used to create or update the stack set.
+    ///
+    /// Use customized administrator roles to control which users or groups can manage specific StackSets within the same administrator account. For more information, see [Prerequisites for using CloudFormation StackSets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs.html) in the *CloudFormation User Guide*.
     pub administration_role_arn: Option<String>,
-    /// p The name of the IAM execution role used to create or update the StackSet. /p p Use customized execution roles to control which stack resources users and groups can include in their StackSets. /p
+    /// The name of the IAM execution role used to create or update the StackSet.
+    ///
+    /// Use customized execution roles to control which stack resources users and groups can include in their StackSets.
     pub execution_role_name: Option<String>,
-    /// p Detailed information about the drift status of the StackSet. /p p For StackSets, contains information about the last i completed /i drift operation performed on the StackSet. Information about drift operations currently in progress isn't included. /p
+    /// Detailed information about the drift status of the StackSet.
+    ///
+    /// For StackSets, contains information about the last *completed* drift operation performed on the StackSet. Information about drift operations currently in progress isn't included.
     pub stack_set_drift_detection_details: Option<StackSetDriftDetectionDetails>,
-    /// p Describes whether StackSets automatically deploys to Organizations accounts that are added to a target organization or organizational unit (OU). Valid only if the StackSet uses service-managed permissions. /p
+    /// Describes whether StackSets automatically deploys to Organizations accounts that are added to a target organization or organizational unit (OU). Valid only if the StackSet uses service-managed permissions.
     pub auto_deployment: Option<AutoDeployment>,
-    /// p Describes how the IAM roles required for StackSet operations are created. /p ul li p With code self-managed /code permissions, you must create the administrator and execution roles required to deploy to target accounts. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html" Grant self-managed permissions /a . /p /li li p With code service-managed /code permissions, StackSets automatically creates the IAM roles required to deploy to accounts managed by Organizations. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html" Activate trusted access for StackSets with Organizations /a . /p /li /ul
+    /// Describes how the IAM roles required for StackSet operations are created.
+    ///
+    /// - With `self-managed` permissions, you must create the administrator and execution roles required to deploy to target accounts. For more information, see [Grant self-managed permissions](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html).
+    /// - With `service-managed` permissions, StackSets automatically creates the IAM roles required to deploy to accounts managed by Organizations. For more information, see [Activate trusted access for StackSets with Organizations](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html).
     pub permission_model: Option<PermissionModels>,
-    /// p Service-managed permissions The organization root ID or organizational unit (OU) IDs that you specified for a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API DeploymentTargets.html" DeploymentTargets /a . /p
+    /// \[Service-managed permissions\] The organization root ID or organizational unit (OU) IDs that you specified for [DeploymentTargets](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html).
     pub organizational_unit_ids: Option<Vec<String>>,
-    /// p Describes whether StackSets performs non-conflicting operations concurrently and queues conflicting operations. /p
+    /// Describes whether StackSets performs non-conflicting operations concurrently and queues conflicting operations.
     pub managed_execution: Option<ManagedExecution>,
-    /// p Returns a list of all Amazon Web Services Regions the given StackSet has stack instances deployed in. The Amazon Web Services Regions list output is in no particular order. /p
+    /// Returns a list of all Amazon Web Services Regions the given StackSet has stack instances deployed in. The Amazon Web Services Regions list output is in no particular order.
     pub regions: Option<Vec<String>>,
 }
 rt::structure!(
@@ -1126,12 +1261,12 @@ pub static STACK_SET_AUTO_DEPLOYMENT_TARGET_SUMMARIES: rt::Schema = rt::Schema::
     "StackSetAutoDeploymentTargetSummaries",
     &[rt::m("member", &STACK_SET_AUTO_DEPLOYMENT_TARGET_SUMMARY)],
 );
-/// p One of the targets for the StackSet. Returned by the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API ListStackSetAutoDeploymentTargets.html" ListStackSetAutoDeploymentTargets /a API operation. /p
+/// One of the targets for the StackSet. Returned by the [ListStackSetAutoDeploymentTargets](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListStackSetAutoDeploymentTargets.html) API operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackSetAutoDeploymentTargetSummary {
-    /// p The organization root ID or organizational unit (OU) IDs where the StackSet is targeted. /p
+    /// The organization root ID or organizational unit (OU) IDs where the StackSet is targeted.
     pub organizational_unit_id: Option<String>,
-    /// p The list of Regions targeted for this organization or OU. /p
+    /// The list of Regions targeted for this organization or OU.
     pub regions: Option<Vec<String>>,
 }
 rt::structure!(
@@ -1142,24 +1277,47 @@ pub static STACK_SET_AUTO_DEPLOYMENT_TARGET_SUMMARY: rt::Schema = rt::Schema::st
     "StackSetAutoDeploymentTargetSummary",
     &[rt::m("OrganizationalUnitId", &rt::STRING), rt::m("Regions", &REGION_LIST)],
 );
-/// p Detailed information about the drift status of the StackSet. /p p For StackSets, contains information about the last i completed /i drift operation performed on the StackSet. Information about drift operations in-progress isn't included. /p p For StackSet operations, includes information about drift operations currently being performed on the StackSet. /p p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-drift.html" Performing drift detection on CloudFormation StackSets /a in the i CloudFormation User Guide /i . /p
+/// Detailed information about the drift status of the StackSet.
+///
+/// For StackSets, contains information about the last *completed* drift operation performed on the StackSet. Information about drift operations in-progress isn't included.
+///
+/// For StackSet operations, includes information about drift operations currently being performed on the StackSet.
+///
+/// For more information, see [Performing drift detection on CloudFormation StackSets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-drift.html) in the *CloudFormation User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackSetDriftDetectionDetails {
-    /// p Status of the StackSet's actual configuration compared to its expected template and parameter configuration. /p ul li p code DRIFTED /code : One or more of the stack instances belonging to the StackSet differs from the expected template and parameter configuration. A stack instance is considered to have drifted if one or more of the resources in the associated stack have drifted. /p /li li p code NOT CHECKED /code : CloudFormation hasn't checked the StackSet for drift. /p /li li p code IN SYNC /code : All of the stack instances belonging to the StackSet stack match the expected template and parameter configuration. /p /li /ul
+    /// Status of the StackSet's actual configuration compared to its expected template and parameter configuration.
+    ///
+    /// - `DRIFTED`: One or more of the stack instances belonging to the StackSet differs from the expected template and parameter configuration. A stack instance is considered to have drifted if one or more of the resources in the associated stack have drifted.
+    /// - `NOT_CHECKED`: CloudFormation hasn't checked the StackSet for drift.
+    /// - `IN_SYNC`: All of the stack instances belonging to the StackSet stack match the expected template and parameter configuration.
     pub drift_status: Option<StackSetDriftStatus>,
-    /// p The status of the StackSet drift detection operation. /p ul li p code COMPLETED /code : The drift detection operation completed without failing on any stack instances. /p /li li p code FAILED /code : The drift detection operation exceeded the specified failure tolerance. /p /li li p code PARTIAL SUCCESS /code : The drift detection operation completed without exceeding the failure tolerance for the operation. /p /li li p code IN PROGRESS /code : The drift detection operation is currently being performed. /p /li li p code STOPPED /code : The user has canceled the drift detection operation. /p /li /ul
+    /// The status of the StackSet drift detection operation.
+    ///
+    /// - `COMPLETED`: The drift detection operation completed without failing on any stack instances.
+    /// - `FAILED`: The drift detection operation exceeded the specified failure tolerance.
+    /// - `PARTIAL_SUCCESS`: The drift detection operation completed without exceeding the failure tolerance for the operation.
+    /// - `IN_PROGRESS`: The drift detection operation is currently being performed.
+    /// - `STOPPED`: The user has canceled the drift detection operation.
     pub drift_detection_status: Option<StackSetDriftDetectionStatus>,
-    /// p Most recent time when CloudFormation performed a drift detection operation on the StackSet. This value will be code NULL /code for any StackSet that drift detection hasn't yet been performed on. /p
+    /// Most recent time when CloudFormation performed a drift detection operation on the StackSet. This value will be `NULL` for any StackSet that drift detection hasn't yet been performed on.
     pub last_drift_check_timestamp: Option<rt::DateTime>,
-    /// p The total number of stack instances belonging to this StackSet. /p p The total number of stack instances is equal to the total of: /p ul li p Stack instances that match the StackSet configuration. /p /li li p Stack instances that have drifted from the StackSet configuration. /p /li li p Stack instances where the drift detection operation has failed. /p /li li p Stack instances currently being checked for drift. /p /li /ul
+    /// The total number of stack instances belonging to this StackSet.
+    ///
+    /// The total number of stack instances is equal to the total of:
+    ///
+    /// - Stack instances that match the StackSet configuration.
+    /// - Stack instances that have drifted from the StackSet configuration.
+    /// - Stack instances where the drift detection operation has failed.
+    /// - Stack instances currently being checked for drift.
     pub total_stack_instances_count: Option<i32>,
-    /// p The number of stack instances that have drifted from the expected template and parameter configuration of the StackSet. A stack instance is considered to have drifted if one or more of the resources in the associated stack don't match their expected configuration. /p
+    /// The number of stack instances that have drifted from the expected template and parameter configuration of the StackSet. A stack instance is considered to have drifted if one or more of the resources in the associated stack don't match their expected configuration.
     pub drifted_stack_instances_count: Option<i32>,
-    /// p The number of stack instances which match the expected template and parameter configuration of the StackSet. /p
+    /// The number of stack instances which match the expected template and parameter configuration of the StackSet.
     pub in_sync_stack_instances_count: Option<i32>,
-    /// p The number of stack instances that are currently being checked for drift. /p
+    /// The number of stack instances that are currently being checked for drift.
     pub in_progress_stack_instances_count: Option<i32>,
-    /// p The number of stack instances for which the drift detection operation failed. /p
+    /// The number of stack instances for which the drift detection operation failed.
     pub failed_stack_instances_count: Option<i32>,
 }
 rt::structure!(
@@ -1190,7 +1348,7 @@ rt::string_enum! {
     pub enum StackSetDriftStatus { Drifted = "DRIFTED", InSync = "IN_SYNC", NotChecked =
     "NOT_CHECKED" }
 }
-/// p You can't yet delete this StackSet, because it still contains one or more stack instances. Delete all stack instances from the StackSet before deleting the StackSet. /p
+/// You can't yet delete this StackSet, because it still contains one or more stack instances. Delete all stack instances from the StackSet before deleting the StackSet.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackSetNotEmptyException {}
 rt::structure!(StackSetNotEmptyException, STACK_SET_NOT_EMPTY_EXCEPTION);
@@ -1199,7 +1357,7 @@ pub static STACK_SET_NOT_EMPTY_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(409u16, false).code("StackSetNotEmptyException"));
-/// p The specified StackSet doesn't exist. /p
+/// The specified StackSet doesn't exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackSetNotFoundException {}
 rt::structure!(StackSetNotFoundException, STACK_SET_NOT_FOUND_EXCEPTION);
@@ -1208,36 +1366,51 @@ pub static STACK_SET_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(404u16, false).code("StackSetNotFoundException"));
-/// p The structure that contains information about a StackSet operation. /p
+/// The structure that contains information about a StackSet operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackSetOperation {
-    /// p The unique ID of a StackSet operation. /p
+    /// The unique ID of a StackSet operation.
     pub operation_id: Option<String>,
-    /// p The ID of the StackSet. /p
+    /// The ID of the StackSet.
     pub stack_set_id: Option<String>,
-    /// p The type of StackSet operation: code CREATE /code , code UPDATE /code , or code DELETE /code . Create and delete operations affect only the specified stack instances that are associated with the specified StackSet. Update operations affect both the StackSet itself, in addition to i all /i associated stack instances. /p
+    /// The type of StackSet operation: `CREATE`, `UPDATE`, or `DELETE`. Create and delete operations affect only the specified stack instances that are associated with the specified StackSet. Update operations affect both the StackSet itself, in addition to *all* associated stack instances.
     pub action: Option<StackSetOperationAction>,
-    /// p The status of the operation. /p ul li p code FAILED /code : The operation exceeded the specified failure tolerance. The failure tolerance value that you've set for an operation is applied for each Region during stack create and update operations. If the number of failed stacks within a Region exceeds the failure tolerance, the status of the operation in the Region is set to code FAILED /code . This in turn sets the status of the operation as a whole to code FAILED /code , and CloudFormation cancels the operation in any remaining Regions. /p /li li p code QUEUED /code : Service-managed permissions For automatic deployments that require a sequence of operations, the operation is queued to be performed. For more information, see the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html#stackset-status-codes" StackSets status codes /a in the i CloudFormation User Guide /i . /p /li li p code RUNNING /code : The operation is currently being performed. /p /li li p code STOPPED /code : The user has canceled the operation. /p /li li p code STOPPING /code : The operation is in the process of stopping, at user request. /p /li li p code SUCCEEDED /code : The operation completed creating or updating all the specified stacks without exceeding the failure tolerance for the operation. /p /li /ul
+    /// The status of the operation.
+    ///
+    /// - `FAILED`: The operation exceeded the specified failure tolerance. The failure tolerance value that you've set for an operation is applied for each Region during stack create and update operations. If the number of failed stacks within a Region exceeds the failure tolerance, the status of the operation in the Region is set to `FAILED`. This in turn sets the status of the operation as a whole to `FAILED`, and CloudFormation cancels the operation in any remaining Regions.
+    /// - `QUEUED`: \[Service-managed permissions\] For automatic deployments that require a sequence of operations, the operation is queued to be performed. For more information, see the [StackSets status codes](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html#stackset-status-codes) in the *CloudFormation User Guide*.
+    /// - `RUNNING`: The operation is currently being performed.
+    /// - `STOPPED`: The user has canceled the operation.
+    /// - `STOPPING`: The operation is in the process of stopping, at user request.
+    /// - `SUCCEEDED`: The operation completed creating or updating all the specified stacks without exceeding the failure tolerance for the operation.
     pub status: Option<StackSetOperationStatus>,
-    /// p The preferences for how CloudFormation performs this StackSet operation. /p
+    /// The preferences for how CloudFormation performs this StackSet operation.
     pub operation_preferences: Option<StackSetOperationPreferences>,
-    /// p For StackSet operations of action type code DELETE /code , specifies whether to remove the stack instances from the specified StackSet, but doesn't delete the stacks. You can't re-associate a retained stack, or add an existing, saved stack to a new StackSet. /p
+    /// For StackSet operations of action type `DELETE`, specifies whether to remove the stack instances from the specified StackSet, but doesn't delete the stacks. You can't re-associate a retained stack, or add an existing, saved stack to a new StackSet.
     pub retain_stacks: Option<bool>,
-    /// p The Amazon Resource Name (ARN) of the IAM role used to perform this StackSet operation. /p p Use customized administrator roles to control which users or groups can manage specific StackSets within the same administrator account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html" Grant self-managed permissions /a in the i CloudFormation User Guide /i . /p
+    /// The Amazon Resource Name (ARN) of the IAM role used to perform this StackSet operation.
+    ///
+    /// Use customized administrator roles to control which users or groups can manage specific StackSets within the same administrator account. For more information, see [Grant self-managed permissions](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html) in the *CloudFormation User Guide*.
     pub administration_role_arn: Option<String>,
-    /// p The name of the IAM execution role used to create or update the StackSet. /p p Use customized execution roles to control which stack resources users and groups can include in their StackSets. /p
+    /// The name of the IAM execution role used to create or update the StackSet.
+    ///
+    /// Use customized execution roles to control which stack resources users and groups can include in their StackSets.
     pub execution_role_name: Option<String>,
-    /// p The time at which the operation was initiated. Note that the creation times for the stack set operation might differ from the creation time of the individual stacks themselves. This is because CloudFormation needs to perform preparatory work for the operation, such as dispatching the work to the requested Regions, before actually creating the first stacks. /p
+    /// The time at which the operation was initiated. Note that the creation times for the stack set operation might differ from the creation time of the individual stacks themselves. This is because CloudFormation needs to perform preparatory work for the operation, such as dispatching the work to the requested Regions, before actually creating the first stacks.
     pub creation_timestamp: Option<rt::DateTime>,
-    /// p The time at which the StackSet operation ended, across all accounts and Regions specified. Note that this doesn't necessarily mean that the StackSet operation was successful, or even attempted, in each account or Region. /p
+    /// The time at which the StackSet operation ended, across all accounts and Regions specified. Note that this doesn't necessarily mean that the StackSet operation was successful, or even attempted, in each account or Region.
     pub end_timestamp: Option<rt::DateTime>,
-    /// p The Organizations accounts affected by the stack operation. Valid only if the StackSet uses service-managed permissions. /p
+    /// The Organizations accounts affected by the stack operation. Valid only if the StackSet uses service-managed permissions.
     pub deployment_targets: Option<DeploymentTargets>,
-    /// p Detailed information about the drift status of the StackSet. This includes information about drift operations currently being performed on the StackSet. /p p This information will only be present for StackSet operations whose code Action /code type is code DETECT DRIFT /code . /p p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-drift.html" Performing drift detection on CloudFormation StackSets /a in the i CloudFormation User Guide /i . /p
+    /// Detailed information about the drift status of the StackSet. This includes information about drift operations currently being performed on the StackSet.
+    ///
+    /// This information will only be present for StackSet operations whose `Action` type is `DETECT_DRIFT`.
+    ///
+    /// For more information, see [Performing drift detection on CloudFormation StackSets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-drift.html) in the *CloudFormation User Guide*.
     pub stack_set_drift_detection_details: Option<StackSetDriftDetectionDetails>,
-    /// p The status of the operation in details. /p
+    /// The status of the operation in details.
     pub status_reason: Option<String>,
-    /// p Detailed information about the StackSet operation. /p
+    /// Detailed information about the StackSet operation.
     pub status_details: Option<StackSetOperationStatusDetails>,
 }
 rt::structure!(
@@ -1270,22 +1443,53 @@ rt::string_enum! {
     pub enum StackSetOperationAction { Create = "CREATE", Update = "UPDATE", Delete =
     "DELETE", DetectDrift = "DETECT_DRIFT" }
 }
-/// p The user-specified preferences for how CloudFormation performs a StackSet operation. /p p For more information about maximum concurrent accounts and failure tolerance, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html#stackset-ops-options" StackSet operation options /a . /p note p code StackSetOperationPreferences /code don't apply to code AutoDeployment /code , even if it's enabled. /p /note
+/// The user-specified preferences for how CloudFormation performs a StackSet operation.
+///
+/// For more information about maximum concurrent accounts and failure tolerance, see [StackSet operation options](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html#stackset-ops-options).
+///
+/// **Note:** `StackSetOperationPreferences` don't apply to `AutoDeployment`, even if it's enabled.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackSetOperationPreferences {
-    /// p The concurrency type of deploying StackSets operations in Regions, could be in parallel or one Region at a time. /p
+    /// The concurrency type of deploying StackSets operations in Regions, could be in parallel or one Region at a time.
     pub region_concurrency_type: Option<RegionConcurrencyType>,
-    /// p The order of the Regions where you want to perform the stack operation. /p
+    /// The order of the Regions where you want to perform the stack operation.
     pub region_order: Option<Vec<String>>,
-    /// p The number of accounts per Region this operation can fail in before CloudFormation stops the operation in that Region. If the operation is stopped in a Region, CloudFormation doesn't attempt the operation in any subsequent Regions. /p p You can specify either code FailureToleranceCount /code or code FailureTolerancePercentage /code , but not both. /p p By default, code 0 /code is specified. /p
+    /// The number of accounts per Region this operation can fail in before CloudFormation stops the operation in that Region. If the operation is stopped in a Region, CloudFormation doesn't attempt the operation in any subsequent Regions.
+    ///
+    /// You can specify either `FailureToleranceCount` or `FailureTolerancePercentage`, but not both.
+    ///
+    /// By default, `0` is specified.
     pub failure_tolerance_count: Option<i32>,
-    /// p The percentage of accounts per Region this stack operation can fail in before CloudFormation stops the operation in that Region. If the operation is stopped in a Region, CloudFormation doesn't attempt the operation in any subsequent Regions. /p p When calculating the number of accounts based on the specified percentage, CloudFormation rounds i down /i to the next whole number. /p p You can specify either code FailureToleranceCount /code or code FailureTolerancePercentage /code , but not both. /p p By default, code 0 /code is specified. /p
+    /// The percentage of accounts per Region this stack operation can fail in before CloudFormation stops the operation in that Region. If the operation is stopped in a Region, CloudFormation doesn't attempt the operation in any subsequent Regions.
+    ///
+    /// When calculating the number of accounts based on the specified percentage, CloudFormation rounds *down* to the next whole number.
+    ///
+    /// You can specify either `FailureToleranceCount` or `FailureTolerancePercentage`, but not both.
+    ///
+    /// By default, `0` is specified.
     pub failure_tolerance_percentage: Option<i32>,
-    /// p The maximum number of accounts in which to perform this operation at one time. This can depend on the value of code FailureToleranceCount /code depending on your code ConcurrencyMode /code . code MaxConcurrentCount /code is at most one more than the code FailureToleranceCount /code if you're using code STRICT FAILURE TOLERANCE /code . /p p Note that this setting lets you specify the i maximum /i for operations. For large deployments, under certain circumstances the actual number of accounts acted upon concurrently may be lower due to service throttling. /p p You can specify either code MaxConcurrentCount /code or code MaxConcurrentPercentage /code , but not both. /p p By default, code 1 /code is specified. /p
+    /// The maximum number of accounts in which to perform this operation at one time. This can depend on the value of `FailureToleranceCount` depending on your `ConcurrencyMode`. `MaxConcurrentCount` is at most one more than the `FailureToleranceCount` if you're using `STRICT_FAILURE_TOLERANCE`.
+    ///
+    /// Note that this setting lets you specify the *maximum* for operations. For large deployments, under certain circumstances the actual number of accounts acted upon concurrently may be lower due to service throttling.
+    ///
+    /// You can specify either `MaxConcurrentCount` or `MaxConcurrentPercentage`, but not both.
+    ///
+    /// By default, `1` is specified.
     pub max_concurrent_count: Option<i32>,
-    /// p The maximum percentage of accounts in which to perform this operation at one time. /p p When calculating the number of accounts based on the specified percentage, CloudFormation rounds down to the next whole number. This is true except in cases where rounding down would result is zero. In this case, CloudFormation sets the number as one instead. /p p Note that this setting lets you specify the i maximum /i for operations. For large deployments, under certain circumstances the actual number of accounts acted upon concurrently may be lower due to service throttling. /p p You can specify either code MaxConcurrentCount /code or code MaxConcurrentPercentage /code , but not both. /p p By default, code 1 /code is specified. /p
+    /// The maximum percentage of accounts in which to perform this operation at one time.
+    ///
+    /// When calculating the number of accounts based on the specified percentage, CloudFormation rounds down to the next whole number. This is true except in cases where rounding down would result is zero. In this case, CloudFormation sets the number as one instead.
+    ///
+    /// Note that this setting lets you specify the *maximum* for operations. For large deployments, under certain circumstances the actual number of accounts acted upon concurrently may be lower due to service throttling.
+    ///
+    /// You can specify either `MaxConcurrentCount` or `MaxConcurrentPercentage`, but not both.
+    ///
+    /// By default, `1` is specified.
     pub max_concurrent_percentage: Option<i32>,
-    /// p Specifies how the concurrency level behaves during the operation execution. /p ul li p code STRICT FAILURE TOLERANCE /code : This option dynamically lowers the concurrency level to ensure the number of failed accounts never exceeds the value of code FailureToleranceCount /code +1. The initial actual concurrency is set to the lower of either the value of the code MaxConcurrentCount /code , or the value of code FailureToleranceCount /code +1. The actual concurrency is then reduced proportionally by the number of failures. This is the default behavior. /p p If failure tolerance or Maximum concurrent accounts are set to percentages, the behavior is similar. /p /li li p code SOFT FAILURE TOLERANCE /code : This option decouples code FailureToleranceCount /code from the actual concurrency. This allows StackSet operations to run at the concurrency level set by the code MaxConcurrentCount /code value, or code MaxConcurrentPercentage /code , regardless of the number of failures. /p /li /ul
+    /// Specifies how the concurrency level behaves during the operation execution.
+    ///
+    /// - `STRICT_FAILURE_TOLERANCE`: This option dynamically lowers the concurrency level to ensure the number of failed accounts never exceeds the value of `FailureToleranceCount` +1. The initial actual concurrency is set to the lower of either the value of the `MaxConcurrentCount`, or the value of `FailureToleranceCount` +1. The actual concurrency is then reduced proportionally by the number of failures. This is the default behavior. If failure tolerance or Maximum concurrent accounts are set to percentages, the behavior is similar.
+    /// - `SOFT_FAILURE_TOLERANCE`: This option decouples `FailureToleranceCount` from the actual concurrency. This allows StackSet operations to run at the concurrency level set by the `MaxConcurrentCount` value, or `MaxConcurrentPercentage`, regardless of the number of failures.
     pub concurrency_mode: Option<ConcurrencyMode>,
 }
 rt::structure!(
@@ -1314,20 +1518,26 @@ pub static STACK_SET_OPERATION_RESULT_SUMMARIES: rt::Schema = rt::Schema::list(
     "StackSetOperationResultSummaries",
     &[rt::m("member", &STACK_SET_OPERATION_RESULT_SUMMARY)],
 );
-/// p The structure that contains information about a specified operation's results for a given account in a given Region. /p
+/// The structure that contains information about a specified operation's results for a given account in a given Region.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackSetOperationResultSummary {
-    /// p Self-managed permissions The name of the Amazon Web Services account for this operation result. /p
+    /// \[Self-managed permissions\] The name of the Amazon Web Services account for this operation result.
     pub account: Option<String>,
-    /// p The name of the Amazon Web Services Region for this operation result. /p
+    /// The name of the Amazon Web Services Region for this operation result.
     pub region: Option<String>,
-    /// p The result status of the StackSet operation for the given account in the given Region. /p ul li p code CANCELLED /code : The operation in the specified account and Region has been canceled. This is either because a user has stopped the StackSet operation, or because the failure tolerance of the StackSet operation has been exceeded. /p /li li p code FAILED /code : The operation in the specified account and Region failed. /p p If the StackSet operation fails in enough accounts within a Region, the failure tolerance for the StackSet operation as a whole might be exceeded. /p /li li p code RUNNING /code : The operation in the specified account and Region is currently in progress. /p /li li p code PENDING /code : The operation in the specified account and Region has yet to start. /p /li li p code SUCCEEDED /code : The operation in the specified account and Region completed successfully. /p /li /ul
+    /// The result status of the StackSet operation for the given account in the given Region.
+    ///
+    /// - `CANCELLED`: The operation in the specified account and Region has been canceled. This is either because a user has stopped the StackSet operation, or because the failure tolerance of the StackSet operation has been exceeded.
+    /// - `FAILED`: The operation in the specified account and Region failed. If the StackSet operation fails in enough accounts within a Region, the failure tolerance for the StackSet operation as a whole might be exceeded.
+    /// - `RUNNING`: The operation in the specified account and Region is currently in progress.
+    /// - `PENDING`: The operation in the specified account and Region has yet to start.
+    /// - `SUCCEEDED`: The operation in the specified account and Region completed successfully.
     pub status: Option<StackSetOperationResultStatus>,
-    /// p The reason for the assigned result status. /p
+    /// The reason for the assigned result status.
     pub status_reason: Option<String>,
-    /// p The results of the account gate function CloudFormation invokes, if present, before proceeding with StackSet operations in an account. /p
+    /// The results of the account gate function CloudFormation invokes, if present, before proceeding with StackSet operations in an account.
     pub account_gate_result: Option<AccountGateResult>,
-    /// p Service-managed permissions The organization root ID or organizational unit (OU) IDs that you specified for a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API DeploymentTargets.html" DeploymentTargets /a . /p
+    /// \[Service-managed permissions\] The organization root ID or organizational unit (OU) IDs that you specified for [DeploymentTargets](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html).
     pub organizational_unit_id: Option<String>,
 }
 rt::structure!(
@@ -1350,10 +1560,10 @@ rt::string_enum! {
     pub enum StackSetOperationStatus { Running = "RUNNING", Succeeded = "SUCCEEDED",
     Failed = "FAILED", Stopping = "STOPPING", Stopped = "STOPPED", Queued = "QUEUED" }
 }
-/// p Detailed information about the StackSet operation. /p
+/// Detailed information about the StackSet operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackSetOperationStatusDetails {
-    /// p The number of stack instances for which the StackSet operation failed. /p
+    /// The number of stack instances for which the StackSet operation failed.
     pub failed_stack_instances_count: Option<i32>,
 }
 rt::structure!(
@@ -1368,24 +1578,33 @@ pub static STACK_SET_OPERATION_SUMMARIES: rt::Schema = rt::Schema::list(
     "StackSetOperationSummaries",
     &[rt::m("member", &STACK_SET_OPERATION_SUMMARY)],
 );
-/// p The structures that contain summary information about the specified operation. /p
+/// The structures that contain summary information about the specified operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackSetOperationSummary {
-    /// p The unique ID of the StackSet operation. /p
+    /// The unique ID of the StackSet operation.
     pub operation_id: Option<String>,
-    /// p The type of operation: code CREATE /code , code UPDATE /code , or code DELETE /code . Create and delete operations affect only the specified stack instances that are associated with the specified StackSet. Update operations affect both the StackSet itself and i all /i associated StackSet instances. /p
+    /// The type of operation: `CREATE`, `UPDATE`, or `DELETE`. Create and delete operations affect only the specified stack instances that are associated with the specified StackSet. Update operations affect both the StackSet itself and *all* associated StackSet instances.
     pub action: Option<StackSetOperationAction>,
-    /// p The overall status of the operation. /p ul li p code FAILED /code : The operation exceeded the specified failure tolerance. The failure tolerance value that you've set for an operation is applied for each Region during stack create and update operations. If the number of failed stacks within a Region exceeds the failure tolerance, the status of the operation in the Region is set to code FAILED /code . This in turn sets the status of the operation as a whole to code FAILED /code , and CloudFormation cancels the operation in any remaining Regions. /p /li li p code QUEUED /code : Service-managed permissions For automatic deployments that require a sequence of operations, the operation is queued to be performed. For more information, see the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html#stackset-status-codes" StackSet status codes /a in the i CloudFormation User Guide /i . /p /li li p code RUNNING /code : The operation is currently being performed. /p /li li p code STOPPED /code : The user has canceled the operation. /p /li li p code STOPPING /code : The operation is in the process of stopping, at user request. /p /li li p code SUCCEEDED /code : The operation completed creating or updating all the specified stacks without exceeding the failure tolerance for the operation. /p /li /ul
+    /// The overall status of the operation.
+    ///
+    /// - `FAILED`: The operation exceeded the specified failure tolerance. The failure tolerance value that you've set for an operation is applied for each Region during stack create and update operations. If the number of failed stacks within a Region exceeds the failure tolerance, the status of the operation in the Region is set to `FAILED`. This in turn sets the status of the operation as a whole to `FAILED`, and CloudFormation cancels the operation in any remaining Regions.
+    /// - `QUEUED`: \[Service-managed permissions\] For automatic deployments that require a sequence of operations, the operation is queued to be performed. For more information, see the [StackSet status codes](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html#stackset-status-codes) in the *CloudFormation User Guide*.
+    /// - `RUNNING`: The operation is currently being performed.
+    /// - `STOPPED`: The user has canceled the operation.
+    /// - `STOPPING`: The operation is in the process of stopping, at user request.
+    /// - `SUCCEEDED`: The operation completed creating or updating all the specified stacks without exceeding the failure tolerance for the operation.
     pub status: Option<StackSetOperationStatus>,
-    /// p The time at which the operation was initiated. Note that the creation times for the StackSet operation might differ from the creation time of the individual stacks themselves. This is because CloudFormation needs to perform preparatory work for the operation, such as dispatching the work to the requested Regions, before actually creating the first stacks. /p
+    /// The time at which the operation was initiated. Note that the creation times for the StackSet operation might differ from the creation time of the individual stacks themselves. This is because CloudFormation needs to perform preparatory work for the operation, such as dispatching the work to the requested Regions, before actually creating the first stacks.
     pub creation_timestamp: Option<rt::DateTime>,
-    /// p The time at which the StackSet operation ended, across all accounts and Regions specified. Note that this doesn't necessarily mean that the StackSet operation was successful, or even attempted, in each account or Region. /p
+    /// The time at which the StackSet operation ended, across all accounts and Regions specified. Note that this doesn't necessarily mean that the StackSet operation was successful, or even attempted, in each account or Region.
     pub end_timestamp: Option<rt::DateTime>,
-    /// p The status of the operation in details. /p
+    /// The status of the operation in details.
     pub status_reason: Option<String>,
-    /// p Detailed information about the StackSet operation. /p
+    /// Detailed information about the StackSet operation.
     pub status_details: Option<StackSetOperationStatusDetails>,
-    /// p The user-specified preferences for how CloudFormation performs a StackSet operation. /p p For more information about maximum concurrent accounts and failure tolerance, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html#stackset-ops-options" StackSet operation options /a . /p
+    /// The user-specified preferences for how CloudFormation performs a StackSet operation.
+    ///
+    /// For more information about maximum concurrent accounts and failure tolerance, see [StackSet operation options](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html#stackset-ops-options).
     pub operation_preferences: Option<StackSetOperationPreferences>,
 }
 rt::structure!(
@@ -1413,26 +1632,34 @@ pub static STACK_SET_SUMMARIES: rt::Schema = rt::Schema::list(
     "StackSetSummaries",
     &[rt::m("member", &STACK_SET_SUMMARY)],
 );
-/// p The structures that contain summary information about the specified StackSet. /p
+/// The structures that contain summary information about the specified StackSet.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackSetSummary {
-    /// p The name of the StackSet. /p
+    /// The name of the StackSet.
     pub stack_set_name: Option<String>,
-    /// p The ID of the StackSet. /p
+    /// The ID of the StackSet.
     pub stack_set_id: Option<String>,
-    /// p A description of the StackSet that you specify when the StackSet is created or updated. /p
+    /// A description of the StackSet that you specify when the StackSet is created or updated.
     pub description: Option<String>,
-    /// p The status of the StackSet. /p
+    /// The status of the StackSet.
     pub status: Option<StackSetStatus>,
-    /// p Service-managed permissions Describes whether StackSets automatically deploys to Organizations accounts that are added to a target organizational unit (OU). /p
+    /// \[Service-managed permissions\] Describes whether StackSets automatically deploys to Organizations accounts that are added to a target organizational unit (OU).
     pub auto_deployment: Option<AutoDeployment>,
-    /// p Describes how the IAM roles required for StackSet operations are created. /p ul li p With code self-managed /code permissions, you must create the administrator and execution roles required to deploy to target accounts. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html" Grant self-managed permissions /a . /p /li li p With code service-managed /code permissions, StackSets automatically creates the IAM roles required to deploy to accounts managed by Organizations. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html" Activate trusted access for StackSets with Organizations /a . /p /li /ul
+    /// Describes how the IAM roles required for StackSet operations are created.
+    ///
+    /// - With `self-managed` permissions, you must create the administrator and execution roles required to deploy to target accounts. For more information, see [Grant self-managed permissions](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html).
+    /// - With `service-managed` permissions, StackSets automatically creates the IAM roles required to deploy to accounts managed by Organizations. For more information, see [Activate trusted access for StackSets with Organizations](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html).
     pub permission_model: Option<PermissionModels>,
-    /// p Status of the StackSet's actual configuration compared to its expected template and parameter configuration. /p ul li p code DRIFTED /code : One or more of the stack instances belonging to the StackSet differs from the expected template and parameter configuration. A stack instance is considered to have drifted if one or more of the resources in the associated stack have drifted. /p /li li p code NOT CHECKED /code : CloudFormation hasn't checked the StackSet for drift. /p /li li p code IN SYNC /code : All the stack instances belonging to the StackSet match the expected template and parameter configuration. /p /li li p code UNKNOWN /code : This value is reserved for future use. /p /li /ul
+    /// Status of the StackSet's actual configuration compared to its expected template and parameter configuration.
+    ///
+    /// - `DRIFTED`: One or more of the stack instances belonging to the StackSet differs from the expected template and parameter configuration. A stack instance is considered to have drifted if one or more of the resources in the associated stack have drifted.
+    /// - `NOT_CHECKED`: CloudFormation hasn't checked the StackSet for drift.
+    /// - `IN_SYNC`: All the stack instances belonging to the StackSet match the expected template and parameter configuration.
+    /// - `UNKNOWN`: This value is reserved for future use.
     pub drift_status: Option<StackDriftStatus>,
-    /// p Most recent time when CloudFormation performed a drift detection operation on the StackSet. This value will be code NULL /code for any StackSet that drift detection hasn't yet been performed on. /p
+    /// Most recent time when CloudFormation performed a drift detection operation on the StackSet. This value will be `NULL` for any StackSet that drift detection hasn't yet been performed on.
     pub last_drift_check_timestamp: Option<rt::DateTime>,
-    /// p Describes whether StackSets performs non-conflicting operations concurrently and queues conflicting operations. /p
+    /// Describes whether StackSets performs non-conflicting operations concurrently and queues conflicting operations.
     pub managed_execution: Option<ManagedExecution>,
 }
 rt::structure!(
@@ -1479,32 +1706,36 @@ pub static STACK_SUMMARIES: rt::Schema = rt::Schema::list(
     "StackSummaries",
     &[rt::m("member", &STACK_SUMMARY)],
 );
-/// p The code StackSummary /code Data Type /p
+/// The `StackSummary` Data Type
 #[derive(Clone, Default, PartialEq)]
 pub struct StackSummary {
-    /// p Unique stack identifier. /p
+    /// Unique stack identifier.
     pub stack_id: Option<String>,
-    /// p The name associated with the stack. /p
+    /// The name associated with the stack.
     pub stack_name: String,
-    /// p The template description of the template used to create the stack. /p
+    /// The template description of the template used to create the stack.
     pub template_description: Option<String>,
-    /// p The time the stack was created. /p
+    /// The time the stack was created.
     pub creation_time: rt::DateTime,
-    /// p The time the stack was last updated. This field will only be returned if the stack has been updated at least once. /p
+    /// The time the stack was last updated. This field will only be returned if the stack has been updated at least once.
     pub last_updated_time: Option<rt::DateTime>,
-    /// p The time the stack was deleted. /p
+    /// The time the stack was deleted.
     pub deletion_time: Option<rt::DateTime>,
-    /// p The current status of the stack. /p
+    /// The current status of the stack.
     pub stack_status: StackStatus,
-    /// p Success/Failure message associated with the stack status. /p
+    /// Success/Failure message associated with the stack status.
     pub stack_status_reason: Option<String>,
-    /// p For nested stacks, the stack ID of the direct parent of this stack. For the first level of nested stacks, the root stack is also the parent stack. /p p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html" Nested stacks /a in the i CloudFormation User Guide /i . /p
+    /// For nested stacks, the stack ID of the direct parent of this stack. For the first level of nested stacks, the root stack is also the parent stack.
+    ///
+    /// For more information, see [Nested stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html) in the *CloudFormation User Guide*.
     pub parent_id: Option<String>,
-    /// p For nested stacks, the stack ID of the top-level stack to which the nested stack ultimately belongs. /p p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html" Nested stacks /a in the i CloudFormation User Guide /i . /p
+    /// For nested stacks, the stack ID of the top-level stack to which the nested stack ultimately belongs.
+    ///
+    /// For more information, see [Nested stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html) in the *CloudFormation User Guide*.
     pub root_id: Option<String>,
-    /// p Summarizes information about whether a stack's actual configuration differs, or has i drifted /i , from its expected configuration, as defined in the stack template and any values specified as template parameters. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html" Detect unmanaged configuration changes to stacks and resources with drift detection /a . /p
+    /// Summarizes information about whether a stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. For more information, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
     pub drift_information: Option<StackDriftInformationSummary>,
-    /// p Information about the most recent operations performed on this stack. /p
+    /// Information about the most recent operations performed on this stack.
     pub last_operations: Option<Vec<OperationEntry>>,
 }
 rt::structure!(
@@ -1535,7 +1766,7 @@ pub static STAGE_LIST: rt::Schema = rt::Schema::list(
     "StageList",
     &[rt::m("member", &rt::ENUM)],
 );
-/// p Another operation has been performed on this StackSet since the specified operation was performed. /p
+/// Another operation has been performed on this StackSet since the specified operation was performed.
 #[derive(Clone, Default, PartialEq)]
 pub struct StaleRequestException {}
 rt::structure!(StaleRequestException, STALE_REQUEST_EXCEPTION);
@@ -1546,9 +1777,9 @@ pub static STALE_REQUEST_EXCEPTION: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(409u16, false).code("StaleRequestException"));
 #[derive(Clone, Default, PartialEq)]
 pub struct StartResourceScanInput {
-    /// p A unique identifier for this code StartResourceScan /code request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to start a new resource scan. /p
+    /// A unique identifier for this `StartResourceScan` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to start a new resource scan.
     pub client_request_token: Option<String>,
-    /// p The scan filters to use. /p
+    /// The scan filters to use.
     pub scan_filters: Option<Vec<ScanFilter>>,
 }
 rt::structure!(
@@ -1561,7 +1792,7 @@ pub static START_RESOURCE_SCAN_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartResourceScanOutput {
-    /// p The Amazon Resource Name (ARN) of the resource scan. The format is code arn:${Partition}:cloudformation:${Region}:${Account}:resourceScan/${Id} /code . An example is code arn:aws:cloudformation: i us-east-1 /i : i 123456789012 /i :resourceScan/ i f5b490f7-7ed4-428a-aa06-31ff25db0772 /i /code . /p
+    /// The Amazon Resource Name (ARN) of the resource scan. The format is `arn:${Partition}:cloudformation:${Region}:${Account}:resourceScan/${Id}`. An example is `arn:aws:cloudformation:us-east-1:123456789012:resourceScan/f5b490f7-7ed4-428a-aa06-31ff25db0772`.
     pub resource_scan_id: Option<String>,
 }
 rt::structure!(
@@ -1573,11 +1804,16 @@ pub static START_RESOURCE_SCAN_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopStackSetOperationInput {
-    /// p The name or unique ID of the StackSet that you want to stop the operation for. /p
+    /// The name or unique ID of the StackSet that you want to stop the operation for.
     pub stack_set_name: String,
-    /// p The ID of the stack operation. /p
+    /// The ID of the stack operation.
     pub operation_id: String,
-    /// p Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account. Valid only if the StackSet uses service-managed permissions. /p p By default, code SELF /code is specified. Use code SELF /code for StackSets with self-managed permissions. /p ul li p If you are signed in to the management account, specify code SELF /code . /p /li li p If you are signed in to a delegated administrator account, specify code DELEGATED ADMIN /code . /p p Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html" Register a delegated administrator /a in the i CloudFormation User Guide /i . /p /li /ul
+    /// Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account. Valid only if the StackSet uses service-managed permissions.
+    ///
+    /// By default, `SELF` is specified. Use `SELF` for StackSets with self-managed permissions.
+    ///
+    /// - If you are signed in to the management account, specify `SELF`.
+    /// - If you are signed in to a delegated administrator account, specify `DELEGATED_ADMIN`. Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see [Register a delegated administrator](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html) in the *CloudFormation User Guide*.
     pub call_as: Option<CallAs>,
 }
 rt::structure!(

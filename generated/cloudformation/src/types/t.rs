@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The Tag type enables you to specify a key-value pair that can be used to store information about an CloudFormation stack. /p
+/// The Tag type enables you to specify a key-value pair that can be used to store information about an CloudFormation stack.
 #[derive(Clone, Default, PartialEq)]
 pub struct Tag {
-    /// p A string used to identify this tag. You can specify a maximum of 128 characters for a tag key. Tags owned by Amazon Web Services have the reserved prefix: code aws: /code . /p
+    /// A string used to identify this tag. You can specify a maximum of 128 characters for a tag key. Tags owned by Amazon Web Services have the reserved prefix: `aws:`.
     pub key: String,
-    /// p A string that contains the value for this tag. You can specify a maximum of 256 characters for a tag value. /p
+    /// A string that contains the value for this tag. You can specify a maximum of 256 characters for a tag value.
     pub value: String,
 }
 rt::structure!(Tag, TAG, 0 => key, 1 => value);
@@ -20,12 +20,22 @@ pub static TAG: rt::Schema = rt::Schema::structure(
     ],
 );
 pub static TAGS: rt::Schema = rt::Schema::list("Tags", &[rt::m("member", &TAG)]);
-/// p The configuration details of a generated template. /p
+/// The configuration details of a generated template.
 #[derive(Clone, Default, PartialEq)]
 pub struct TemplateConfiguration {
-    /// p The code DeletionPolicy /code assigned to resources in the generated template. Supported values are: /p ul li p code DELETE /code - delete all resources when the stack is deleted. /p /li li p code RETAIN /code - retain all resources when the stack is deleted. /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html" DeletionPolicy attribute /a in the i CloudFormation User Guide /i . /p
+    /// The `DeletionPolicy` assigned to resources in the generated template. Supported values are:
+    ///
+    /// - `DELETE` - delete all resources when the stack is deleted.
+    /// - `RETAIN` - retain all resources when the stack is deleted.
+    ///
+    /// For more information, see [DeletionPolicy attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html) in the *CloudFormation User Guide*.
     pub deletion_policy: Option<GeneratedTemplateDeletionPolicy>,
-    /// p The code UpdateReplacePolicy /code assigned to resources in the generated template. Supported values are: /p ul li p code DELETE /code - delete all resources when the resource is replaced during an update operation. /p /li li p code RETAIN /code - retain all resources when the resource is replaced during an update operation. /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html" UpdateReplacePolicy attribute /a in the i CloudFormation User Guide /i . /p
+    /// The `UpdateReplacePolicy` assigned to resources in the generated template. Supported values are:
+    ///
+    /// - `DELETE` - delete all resources when the resource is replaced during an update operation.
+    /// - `RETAIN` - retain all resources when the resource is replaced during an update operation.
+    ///
+    /// For more information, see [UpdateReplacePolicy attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html) in the *CloudFormation User Guide*.
     pub update_replace_policy: Option<GeneratedTemplateUpdateReplacePolicy>,
 }
 rt::structure!(
@@ -39,16 +49,16 @@ pub static TEMPLATE_CONFIGURATION: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum TemplateFormat { Json = "JSON", Yaml = "YAML" }
 }
-/// p The code TemplateParameter /code data type. /p
+/// The `TemplateParameter` data type.
 #[derive(Clone, Default, PartialEq)]
 pub struct TemplateParameter {
-    /// p The name associated with the parameter. /p
+    /// The name associated with the parameter.
     pub parameter_key: Option<String>,
-    /// p The default value associated with the parameter. /p
+    /// The default value associated with the parameter.
     pub default_value: Option<String>,
-    /// p Flag indicating whether the parameter should be displayed as plain text in logs and UIs. /p
+    /// Flag indicating whether the parameter should be displayed as plain text in logs and UIs.
     pub no_echo: Option<bool>,
-    /// p User defined description associated with the parameter. /p
+    /// User defined description associated with the parameter.
     pub description: Option<String>,
 }
 rt::structure!(
@@ -68,16 +78,16 @@ pub static TEMPLATE_PARAMETERS: rt::Schema = rt::Schema::list(
     "TemplateParameters",
     &[rt::m("member", &TEMPLATE_PARAMETER)],
 );
-/// p A summary of the progress of the template generation. /p
+/// A summary of the progress of the template generation.
 #[derive(Clone, Default, PartialEq)]
 pub struct TemplateProgress {
-    /// p The number of resources that succeeded the template generation. /p
+    /// The number of resources that succeeded the template generation.
     pub resources_succeeded: Option<i32>,
-    /// p The number of resources that failed the template generation. /p
+    /// The number of resources that failed the template generation.
     pub resources_failed: Option<i32>,
-    /// p The number of resources that are in-process for the template generation. /p
+    /// The number of resources that are in-process for the template generation.
     pub resources_processing: Option<i32>,
-    /// p The number of resources that are still pending the template generation. /p
+    /// The number of resources that are still pending the template generation.
     pub resources_pending: Option<i32>,
 }
 rt::structure!(
@@ -100,22 +110,31 @@ pub static TEMPLATE_SUMMARIES: rt::Schema = rt::Schema::list(
     "TemplateSummaries",
     &[rt::m("member", &TEMPLATE_SUMMARY)],
 );
-/// p The summary of a generated template. /p
+/// The summary of a generated template.
 #[derive(Clone, Default, PartialEq)]
 pub struct TemplateSummary {
-    /// p The Amazon Resource Name (ARN) of the generated template. The format is code arn:${Partition}:cloudformation:${Region}:${Account}:generatedtemplate/${Id} /code . For example, code arn:aws:cloudformation: i us-east-1 /i : i 123456789012 /i :generatedtemplate/ i 2e8465c1-9a80-43ea-a3a3-4f2d692fe6dc /i /code . /p
+    /// The Amazon Resource Name (ARN) of the generated template. The format is `arn:${Partition}:cloudformation:${Region}:${Account}:generatedtemplate/${Id}`. For example, `arn:aws:cloudformation:us-east-1:123456789012:generatedtemplate/2e8465c1-9a80-43ea-a3a3-4f2d692fe6dc`.
     pub generated_template_id: Option<String>,
-    /// p The name of the generated template. /p
+    /// The name of the generated template.
     pub generated_template_name: Option<String>,
-    /// p The status of the template generation. Supported values are: /p ul li p code CreatePending /code - the creation of the template is pending. /p /li li p code CreateInProgress /code - the creation of the template is in progress. /p /li li p code DeletePending /code - the deletion of the template is pending. /p /li li p code DeleteInProgress /code - the deletion of the template is in progress. /p /li li p code UpdatePending /code - the update of the template is pending. /p /li li p code UpdateInProgress /code - the update of the template is in progress. /p /li li p code Failed /code - the template operation failed. /p /li li p code Complete /code - the template operation is complete. /p /li /ul
+    /// The status of the template generation. Supported values are:
+    ///
+    /// - `CreatePending` - the creation of the template is pending.
+    /// - `CreateInProgress` - the creation of the template is in progress.
+    /// - `DeletePending` - the deletion of the template is pending.
+    /// - `DeleteInProgress` - the deletion of the template is in progress.
+    /// - `UpdatePending` - the update of the template is pending.
+    /// - `UpdateInProgress` - the update of the template is in progress.
+    /// - `Failed` - the template operation failed.
+    /// - `Complete` - the template operation is complete.
     pub status: Option<GeneratedTemplateStatus>,
-    /// p The reason for the current template generation status. This will provide more details if a failure happened. /p
+    /// The reason for the current template generation status. This will provide more details if a failure happened.
     pub status_reason: Option<String>,
-    /// p The time the generated template was created. /p
+    /// The time the generated template was created.
     pub creation_time: Option<rt::DateTime>,
-    /// p The time the generated template was last updated. /p
+    /// The time the generated template was last updated.
     pub last_updated_time: Option<rt::DateTime>,
-    /// p The number of resources in the generated template. This is a total of resources in pending, in-progress, completed, and failed states. /p
+    /// The number of resources in the generated template. This is a total of resources in pending, in-progress, completed, and failed states.
     pub number_of_resources: Option<i32>,
 }
 rt::structure!(
@@ -135,10 +154,10 @@ pub static TEMPLATE_SUMMARY: rt::Schema = rt::Schema::structure(
         rt::m("NumberOfResources", &rt::INTEGER),
     ],
 );
-/// p Options for the code GetTemplateSummary /code API action. /p
+/// Options for the `GetTemplateSummary` API action.
 #[derive(Clone, Default, PartialEq)]
 pub struct TemplateSummaryConfig {
-    /// p If set to code True /code , any unrecognized resource types generate warnings and not an error. Any unrecognized resource types are returned in the code Warnings /code output parameter. /p
+    /// If set to `True`, any unrecognized resource types generate warnings and not an error. Any unrecognized resource types are returned in the `Warnings` output parameter.
     pub treat_unrecognized_resource_types_as_warnings: Option<bool>,
 }
 rt::structure!(
@@ -151,15 +170,34 @@ pub static TEMPLATE_SUMMARY_CONFIG: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TestTypeInput {
-    /// p The Amazon Resource Name (ARN) of the extension. /p p Conditional: You must specify code Arn /code , or code TypeName /code and code Type /code . /p
+    /// The Amazon Resource Name (ARN) of the extension.
+    ///
+    /// Conditional: You must specify `Arn`, or `TypeName` and `Type`.
     pub arn: Option<String>,
-    /// p The type of the extension to test. /p p Conditional: You must specify code Arn /code , or code TypeName /code and code Type /code . /p
+    /// The type of the extension to test.
+    ///
+    /// Conditional: You must specify `Arn`, or `TypeName` and `Type`.
     pub type_: Option<ThirdPartyType>,
-    /// p The name of the extension to test. /p p Conditional: You must specify code Arn /code , or code TypeName /code and code Type /code . /p
+    /// The name of the extension to test.
+    ///
+    /// Conditional: You must specify `Arn`, or `TypeName` and `Type`.
     pub type_name: Option<String>,
-    /// p The version of the extension to test. /p p You can specify the version id with either code Arn /code , or with code TypeName /code and code Type /code . /p p If you don't specify a version, CloudFormation uses the default version of the extension in this account and Region for testing. /p
+    /// The version of the extension to test.
+    ///
+    /// You can specify the version id with either `Arn`, or with `TypeName` and `Type`.
+    ///
+    /// If you don't specify a version, CloudFormation uses the default version of the extension in this account and Region for testing.
     pub version_id: Option<String>,
-    /// p The S3 bucket to which CloudFormation delivers the contract test execution logs. /p p CloudFormation delivers the logs by the time contract testing has completed and the extension has been assigned a test type status of code PASSED /code or code FAILED /code . /p p The user calling code TestType /code must be able to access items in the specified S3 bucket. Specifically, the user needs the following permissions: /p ul li p code GetObject /code /p /li li p code PutObject /code /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/service-authorization/latest/reference/list amazons3.html" Actions, Resources, and Condition Keys for Amazon S3 /a in the i Identity and Access Management User Guide /i . /p
+    /// The S3 bucket to which CloudFormation delivers the contract test execution logs.
+    ///
+    /// CloudFormation delivers the logs by the time contract testing has completed and the extension has been assigned a test type status of `PASSED` or `FAILED`.
+    ///
+    /// The user calling `TestType` must be able to access items in the specified S3 bucket. Specifically, the user needs the following permissions:
+    ///
+    /// - `GetObject`
+    /// - `PutObject`
+    ///
+    /// For more information, see [Actions, Resources, and Condition Keys for Amazon S3](https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html) in the *Identity and Access Management User Guide*.
     pub log_delivery_bucket: Option<String>,
 }
 rt::structure!(
@@ -178,7 +216,7 @@ pub static TEST_TYPE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TestTypeOutput {
-    /// p The Amazon Resource Name (ARN) of the extension. /p
+    /// The Amazon Resource Name (ARN) of the extension.
     pub type_version_arn: Option<String>,
 }
 rt::structure!(TestTypeOutput, TEST_TYPE_OUTPUT, 0 => type_version_arn);
@@ -189,7 +227,7 @@ pub static TEST_TYPE_OUTPUT: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum ThirdPartyType { Resource = "RESOURCE", Module = "MODULE", Hook = "HOOK" }
 }
-/// p A client request token already exists. /p
+/// A client request token already exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct TokenAlreadyExistsException {}
 rt::structure!(TokenAlreadyExistsException, TOKEN_ALREADY_EXISTS_EXCEPTION);
@@ -202,22 +240,30 @@ pub static TRANSFORMS_LIST: rt::Schema = rt::Schema::list(
     "TransformsList",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Detailed information concerning the specification of a CloudFormation extension in a given account and Region. /p p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html" Edit configuration data for extensions in your account /a in the i CloudFormation User Guide /i . /p
+/// Detailed information concerning the specification of a CloudFormation extension in a given account and Region.
+///
+/// For more information, see [Edit configuration data for extensions in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html) in the *CloudFormation User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct TypeConfigurationDetails {
-    /// p The ARN for the configuration data, in this account and Region. /p
+    /// The ARN for the configuration data, in this account and Region.
     pub arn: Option<String>,
-    /// p The alias specified for this configuration, if one was specified when the configuration was set. /p
+    /// The alias specified for this configuration, if one was specified when the configuration was set.
     pub alias: Option<String>,
-    /// p A JSON string specifying the configuration data for the extension, in this account and Region. /p p If a configuration hasn't been set for a specified extension, CloudFormation returns code {} /code . /p
+    /// A JSON string specifying the configuration data for the extension, in this account and Region.
+    ///
+    /// If a configuration hasn't been set for a specified extension, CloudFormation returns `{}`.
     pub configuration: Option<String>,
-    /// p When the configuration data was last updated for this extension. /p p If a configuration hasn't been set for a specified extension, CloudFormation returns code null /code . /p
+    /// When the configuration data was last updated for this extension.
+    ///
+    /// If a configuration hasn't been set for a specified extension, CloudFormation returns `null`.
     pub last_updated: Option<rt::DateTime>,
-    /// p The ARN for the extension, in this account and Region. /p p For public extensions, this will be the ARN assigned when you call the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API ActivateType.html" ActivateType /a API operation in this account and Region. For private extensions, this will be the ARN assigned when you call the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API RegisterType.html" RegisterType /a API operation in this account and Region. /p
+    /// The ARN for the extension, in this account and Region.
+    ///
+    /// For public extensions, this will be the ARN assigned when you call the [ActivateType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ActivateType.html) API operation in this account and Region. For private extensions, this will be the ARN assigned when you call the [RegisterType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RegisterType.html) API operation in this account and Region.
     pub type_arn: Option<String>,
-    /// p The name of the extension. /p
+    /// The name of the extension.
     pub type_name: Option<String>,
-    /// p Whether this configuration data is the default configuration for the extension. /p
+    /// Whether this configuration data is the default configuration for the extension.
     pub is_default_configuration: Option<bool>,
 }
 rt::structure!(
@@ -241,18 +287,20 @@ pub static TYPE_CONFIGURATION_DETAILS_LIST: rt::Schema = rt::Schema::list(
     "TypeConfigurationDetailsList",
     &[rt::m("member", &TYPE_CONFIGURATION_DETAILS)],
 );
-/// p Identifying information for the configuration of a CloudFormation extension. /p
+/// Identifying information for the configuration of a CloudFormation extension.
 #[derive(Clone, Default, PartialEq)]
 pub struct TypeConfigurationIdentifier {
-    /// p The ARN for the extension, in this account and Region. /p p For public extensions, this will be the ARN assigned when you call the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API ActivateType.html" ActivateType /a API operation in this account and Region. For private extensions, this will be the ARN assigned when you call the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API RegisterType.html" RegisterType /a API operation in this account and Region. /p
+    /// The ARN for the extension, in this account and Region.
+    ///
+    /// For public extensions, this will be the ARN assigned when you call the [ActivateType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ActivateType.html) API operation in this account and Region. For private extensions, this will be the ARN assigned when you call the [RegisterType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RegisterType.html) API operation in this account and Region.
     pub type_arn: Option<String>,
-    /// p The alias specified for this configuration, if one was specified when the configuration was set. /p
+    /// The alias specified for this configuration, if one was specified when the configuration was set.
     pub type_configuration_alias: Option<String>,
-    /// p The ARN for the configuration, in this account and Region. /p
+    /// The ARN for the configuration, in this account and Region.
     pub type_configuration_arn: Option<String>,
-    /// p The type of extension. /p
+    /// The type of extension.
     pub type_: Option<ThirdPartyType>,
-    /// p The name of the extension type to which this configuration applies. /p
+    /// The name of the extension type to which this configuration applies.
     pub type_name: Option<String>,
 }
 rt::structure!(
@@ -273,7 +321,7 @@ pub static TYPE_CONFIGURATION_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "TypeConfigurationIdentifiers",
     &[rt::m("member", &TYPE_CONFIGURATION_IDENTIFIER)],
 );
-/// p The specified extension configuration can't be found. /p
+/// The specified extension configuration can't be found.
 #[derive(Clone, Default, PartialEq)]
 pub struct TypeConfigurationNotFoundException {}
 rt::structure!(
@@ -286,14 +334,23 @@ pub static TYPE_CONFIGURATION_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::stru
     .error(
         &rt::ErrorTraits::new(404u16, false).code("TypeConfigurationNotFoundException"),
     );
-/// p Filter criteria to use in determining which extensions to return. /p
+/// Filter criteria to use in determining which extensions to return.
 #[derive(Clone, Default, PartialEq)]
 pub struct TypeFilters {
-    /// p The category of extensions to return. /p ul li p code REGISTERED /code : Private extensions that have been registered for this account and Region. /p /li li p code ACTIVATED /code : Public extensions that have been activated for this account and Region. /p /li li p code THIRD PARTY /code : Extensions available for use from publishers other than Amazon. This includes: /p ul li p Private extensions registered in the account. /p /li li p Public extensions from publishers other than Amazon, whether activated or not. /p /li /ul /li li p code AWS TYPES /code : Extensions available for use from Amazon. /p /li /ul
+    /// The category of extensions to return.
+    ///
+    /// - `REGISTERED`: Private extensions that have been registered for this account and Region.
+    /// - `ACTIVATED`: Public extensions that have been activated for this account and Region.
+    /// - `THIRD_PARTY`: Extensions available for use from publishers other than Amazon. This includes:
+    ///   - Private extensions registered in the account.
+    ///   - Public extensions from publishers other than Amazon, whether activated or not.
+    /// - `AWS_TYPES`: Extensions available for use from Amazon.
     pub category: Option<Category>,
-    /// p The id of the publisher of the extension. /p p Extensions published by Amazon aren't assigned a publisher ID. Use the code AWS TYPES /code category to specify a list of types published by Amazon. /p
+    /// The id of the publisher of the extension.
+    ///
+    /// Extensions published by Amazon aren't assigned a publisher ID. Use the `AWS_TYPES` category to specify a list of types published by Amazon.
     pub publisher_id: Option<String>,
-    /// p A prefix to use as a filter for results. /p
+    /// A prefix to use as a filter for results.
     pub type_name_prefix: Option<String>,
 }
 rt::structure!(
@@ -307,7 +364,7 @@ pub static TYPE_FILTERS: rt::Schema = rt::Schema::structure(
         rt::m("TypeNamePrefix", &rt::STRING),
     ],
 );
-/// p The specified extension doesn't exist in the CloudFormation registry. /p
+/// The specified extension doesn't exist in the CloudFormation registry.
 #[derive(Clone, Default, PartialEq)]
 pub struct TypeNotFoundException {}
 rt::structure!(TypeNotFoundException, TYPE_NOT_FOUND_EXCEPTION);
@@ -320,34 +377,55 @@ pub static TYPE_SUMMARIES: rt::Schema = rt::Schema::list(
     "TypeSummaries",
     &[rt::m("member", &TYPE_SUMMARY)],
 );
-/// p Contains summary information about the specified CloudFormation extension. /p
+/// Contains summary information about the specified CloudFormation extension.
 #[derive(Clone, Default, PartialEq)]
 pub struct TypeSummary {
-    /// p The kind of extension. /p
+    /// The kind of extension.
     pub type_: Option<RegistryType>,
-    /// p The name of the extension. /p p If you specified a code TypeNameAlias /code when you call the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API ActivateType.html" ActivateType /a API operation in your account and Region, CloudFormation considers that alias as the type name. /p
+    /// The name of the extension.
+    ///
+    /// If you specified a `TypeNameAlias` when you call the [ActivateType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ActivateType.html) API operation in your account and Region, CloudFormation considers that alias as the type name.
     pub type_name: Option<String>,
-    /// p The ID of the default version of the extension. The default version is used when the extension version isn't specified. /p p This applies only to private extensions you have registered in your account. For public extensions, both those provided by Amazon and published by third parties, CloudFormation returns code null /code . For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API RegisterType.html" RegisterType /a . /p p To set the default version of an extension, use a SetTypeDefaultVersion /a . /p
+    /// The ID of the default version of the extension. The default version is used when the extension version isn't specified.
+    ///
+    /// This applies only to private extensions you have registered in your account. For public extensions, both those provided by Amazon and published by third parties, CloudFormation returns `null`. For more information, see [RegisterType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RegisterType.html).
+    ///
+    /// To set the default version of an extension, use SetTypeDefaultVersion.
     pub default_version_id: Option<String>,
-    /// p The ARN of the extension. /p
+    /// The ARN of the extension.
     pub type_arn: Option<String>,
-    /// p When the specified extension version was registered. This applies only to: /p ul li p Private extensions you have registered in your account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API RegisterType.html" RegisterType /a . /p /li li p Public extensions you have activated in your account with auto-update specified. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API ActivateType.html" ActivateType /a . /p /li /ul p For all other extension types, CloudFormation returns code null /code . /p
+    /// When the specified extension version was registered. This applies only to:
+    ///
+    /// - Private extensions you have registered in your account. For more information, see [RegisterType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RegisterType.html).
+    /// - Public extensions you have activated in your account with auto-update specified. For more information, see [ActivateType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ActivateType.html).
+    ///
+    /// For all other extension types, CloudFormation returns `null`.
     pub last_updated: Option<rt::DateTime>,
-    /// p The description of the extension. /p
+    /// The description of the extension.
     pub description: Option<String>,
-    /// p The ID of the extension publisher, if the extension is published by a third party. Extensions published by Amazon don't return a publisher ID. /p
+    /// The ID of the extension publisher, if the extension is published by a third party. Extensions published by Amazon don't return a publisher ID.
     pub publisher_id: Option<String>,
-    /// p For public extensions that have been activated for this account and Region, the type name of the public extension. /p p If you specified a code TypeNameAlias /code when enabling the extension in this account and Region, CloudFormation treats that alias as the extension's type name within the account and Region, not the type name of the public extension. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-public.html#registry-public-enable-alias" Use aliases to refer to extensions /a in the i CloudFormation User Guide /i . /p
+    /// For public extensions that have been activated for this account and Region, the type name of the public extension.
+    ///
+    /// If you specified a `TypeNameAlias` when enabling the extension in this account and Region, CloudFormation treats that alias as the extension's type name within the account and Region, not the type name of the public extension. For more information, see [Use aliases to refer to extensions](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-public.html#registry-public-enable-alias) in the *CloudFormation User Guide*.
     pub original_type_name: Option<String>,
-    /// p For public extensions that have been activated for this account and Region, the version of the public extension to be used for CloudFormation operations in this account and Region. /p p How you specified code AutoUpdate /code when enabling the extension affects whether CloudFormation automatically updates the extension in this account and Region when a new version is released. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-public.html#registry-public-enable-auto" Automatically use new versions of extensions /a in the i CloudFormation User Guide /i . /p
+    /// For public extensions that have been activated for this account and Region, the version of the public extension to be used for CloudFormation operations in this account and Region.
+    ///
+    /// How you specified `AutoUpdate` when enabling the extension affects whether CloudFormation automatically updates the extension in this account and Region when a new version is released. For more information, see [Automatically use new versions of extensions](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-public.html#registry-public-enable-auto) in the *CloudFormation User Guide*.
     pub public_version_number: Option<String>,
-    /// p For public extensions that have been activated for this account and Region, the latest version of the public extension i that is available /i . For any extensions other than activated third-party extensions, CloudFormation returns code null /code . /p p How you specified code AutoUpdate /code when enabling the extension affects whether CloudFormation automatically updates the extension in this account and Region when a new version is released. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-public.html#registry-public-enable-auto" Automatically use new versions of extensions /a in the i CloudFormation User Guide /i . /p
+    /// For public extensions that have been activated for this account and Region, the latest version of the public extension *that is available*. For any extensions other than activated third-party extensions, CloudFormation returns `null`.
+    ///
+    /// How you specified `AutoUpdate` when enabling the extension affects whether CloudFormation automatically updates the extension in this account and Region when a new version is released. For more information, see [Automatically use new versions of extensions](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-public.html#registry-public-enable-auto) in the *CloudFormation User Guide*.
     pub latest_public_version: Option<String>,
-    /// p The service used to verify the publisher identity. /p p For more information, see a href="https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html" Publishing extensions to make them available for public use /a in the i CloudFormation Command Line Interface (CLI) User Guide /i . /p
+    /// The service used to verify the publisher identity.
+    ///
+    /// For more information, see [Publishing extensions to make them available for public use](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html) in the *CloudFormation Command Line Interface (CLI) User Guide*.
     pub publisher_identity: Option<IdentityProvider>,
-    /// p The publisher name, as defined in the public profile for that publisher in the service used to verify the publisher identity. /p
+    /// The publisher name, as defined in the public profile for that publisher in the service used to verify the publisher identity.
     pub publisher_name: Option<String>,
-    /// p Whether the extension is activated for this account and Region. /p p This applies only to third-party public extensions. Extensions published by Amazon are activated by default. /p
+    /// Whether the extension is activated for this account and Region.
+    ///
+    /// This applies only to third-party public extensions. Extensions published by Amazon are activated by default.
     pub is_activated: Option<bool>,
 }
 rt::structure!(
@@ -382,24 +460,28 @@ pub static TYPE_VERSION_SUMMARIES: rt::Schema = rt::Schema::list(
     "TypeVersionSummaries",
     &[rt::m("member", &TYPE_VERSION_SUMMARY)],
 );
-/// p Contains summary information about a specific version of a CloudFormation extension. /p
+/// Contains summary information about a specific version of a CloudFormation extension.
 #[derive(Clone, Default, PartialEq)]
 pub struct TypeVersionSummary {
-    /// p The kind of extension. /p
+    /// The kind of extension.
     pub type_: Option<RegistryType>,
-    /// p The name of the extension. /p
+    /// The name of the extension.
     pub type_name: Option<String>,
-    /// p The ID of a specific version of the extension. The version ID is the value at the end of the ARN assigned to the extension version when it's registered. /p
+    /// The ID of a specific version of the extension. The version ID is the value at the end of the ARN assigned to the extension version when it's registered.
     pub version_id: Option<String>,
-    /// p Whether the specified extension version is set as the default version. /p p This applies only to private extensions you have registered in your account, and extensions published by Amazon. For public third-party extensions, CloudFormation returns code null /code . /p
+    /// Whether the specified extension version is set as the default version.
+    ///
+    /// This applies only to private extensions you have registered in your account, and extensions published by Amazon. For public third-party extensions, CloudFormation returns `null`.
     pub is_default_version: Option<bool>,
-    /// p The ARN of the extension version. /p
+    /// The ARN of the extension version.
     pub arn: Option<String>,
-    /// p When the version was registered. /p
+    /// When the version was registered.
     pub time_created: Option<rt::DateTime>,
-    /// p The description of the extension version. /p
+    /// The description of the extension version.
     pub description: Option<String>,
-    /// p For public extensions that have been activated for this account and Region, the version of the public extension to be used for CloudFormation operations in this account and Region. For any extensions other than activated third-party extensions, CloudFormation returns code null /code . /p p How you specified code AutoUpdate /code when enabling the extension affects whether CloudFormation automatically updates the extension in this account and Region when a new version is released. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-public.html#registry-public-enable-auto" Automatically use new versions of extensions /a in the i CloudFormation User Guide /i . /p
+    /// For public extensions that have been activated for this account and Region, the version of the public extension to be used for CloudFormation operations in this account and Region. For any extensions other than activated third-party extensions, CloudFormation returns `null`.
+    ///
+    /// How you specified `AutoUpdate` when enabling the extension affects whether CloudFormation automatically updates the extension in this account and Region when a new version is released. For more information, see [Automatically use new versions of extensions](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-public.html#registry-public-enable-auto) in the *CloudFormation User Guide*.
     pub public_version_number: Option<String>,
 }
 rt::structure!(

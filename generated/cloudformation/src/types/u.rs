@@ -9,17 +9,17 @@ pub static UNPROCESSED_TYPE_CONFIGURATIONS: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateGeneratedTemplateInput {
-    /// p The name or Amazon Resource Name (ARN) of a generated template. /p
+    /// The name or Amazon Resource Name (ARN) of a generated template.
     pub generated_template_name: String,
-    /// p An optional new name to assign to the generated template. /p
+    /// An optional new name to assign to the generated template.
     pub new_generated_template_name: Option<String>,
-    /// p An optional list of resources to be added to the generated template. /p
+    /// An optional list of resources to be added to the generated template.
     pub add_resources: Option<Vec<ResourceDefinition>>,
-    /// p A list of logical ids for resources to remove from the generated template. /p
+    /// A list of logical ids for resources to remove from the generated template.
     pub remove_resources: Option<Vec<String>>,
-    /// p If code true /code , update the resource properties in the generated template with their current live state. This feature is useful when the resource properties in your generated a template does not reflect the live state of the resource properties. This happens when a user update the resource properties after generating a template. /p
+    /// If `true`, update the resource properties in the generated template with their current live state. This feature is useful when the resource properties in your generated a template does not reflect the live state of the resource properties. This happens when a user update the resource properties after generating a template.
     pub refresh_all_resources: Option<bool>,
-    /// p The configuration details of the generated template, including the code DeletionPolicy /code and code UpdateReplacePolicy /code . /p
+    /// The configuration details of the generated template, including the `DeletionPolicy` and `UpdateReplacePolicy`.
     pub template_configuration: Option<TemplateConfiguration>,
 }
 rt::structure!(
@@ -40,7 +40,7 @@ pub static UPDATE_GENERATED_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateGeneratedTemplateOutput {
-    /// p The Amazon Resource Name (ARN) of the generated template. The format is code arn:${Partition}:cloudformation:${Region}:${Account}:generatedtemplate/${Id} /code . For example, code arn:aws:cloudformation: i us-east-1 /i : i 123456789012 /i :generatedtemplate/ i 2e8465c1-9a80-43ea-a3a3-4f2d692fe6dc /i /code . /p
+    /// The Amazon Resource Name (ARN) of the generated template. The format is `arn:${Partition}:cloudformation:${Region}:${Account}:generatedtemplate/${Id}`. For example, `arn:aws:cloudformation:us-east-1:123456789012:generatedtemplate/2e8465c1-9a80-43ea-a3a3-4f2d692fe6dc`.
     pub generated_template_id: Option<String>,
 }
 rt::structure!(
@@ -51,48 +51,106 @@ pub static UPDATE_GENERATED_TEMPLATE_OUTPUT: rt::Schema = rt::Schema::structure(
     "UpdateGeneratedTemplateOutput",
     &[rt::m("GeneratedTemplateId", &rt::STRING)],
 );
-/// p The input for an a UpdateStack /a action. /p
+/// The input for an UpdateStack action.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStackInput {
-    /// p The name or unique stack ID of the stack to update. /p
+    /// The name or unique stack ID of the stack to update.
     pub stack_name: String,
-    /// p Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes. /p p Conditional: You must specify only one of the following parameters: code TemplateBody /code , code TemplateURL /code , or set the code UsePreviousTemplate /code to code true /code . /p
+    /// Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes.
+    ///
+    /// Conditional: You must specify only one of the following parameters: `TemplateBody`, `TemplateURL`, or set the `UsePreviousTemplate` to `true`.
     pub template_body: Option<String>,
-    /// p The URL of a file that contains the template body. The URL must point to a template that's located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with code https:// /code . /p p Conditional: You must specify only one of the following parameters: code TemplateBody /code , code TemplateURL /code , or set the code UsePreviousTemplate /code to code true /code . /p
+    /// The URL of a file that contains the template body. The URL must point to a template that's located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with `https://`.
+    ///
+    /// Conditional: You must specify only one of the following parameters: `TemplateBody`, `TemplateURL`, or set the `UsePreviousTemplate` to `true`.
     pub template_url: Option<String>,
-    /// p Reuse the existing template that is associated with the stack that you are updating. /p p When using templates with the code AWS::LanguageExtensions /code transform, provide the template instead of using code UsePreviousTemplate /code to ensure new parameter values and Systems Manager parameter updates are applied correctly. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-languageextensions.html" AWS::LanguageExtensions transform /a . /p p Conditional: You must specify only one of the following parameters: code TemplateBody /code , code TemplateURL /code , or set the code UsePreviousTemplate /code to code true /code . /p
+    /// Reuse the existing template that is associated with the stack that you are updating.
+    ///
+    /// When using templates with the `AWS::LanguageExtensions` transform, provide the template instead of using `UsePreviousTemplate` to ensure new parameter values and Systems Manager parameter updates are applied correctly. For more information, see [AWS::LanguageExtensions transform](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-languageextensions.html).
+    ///
+    /// Conditional: You must specify only one of the following parameters: `TemplateBody`, `TemplateURL`, or set the `UsePreviousTemplate` to `true`.
     pub use_previous_template: Option<bool>,
-    /// p Structure that contains the temporary overriding stack policy body. You can specify either the code StackPolicyDuringUpdateBody /code or the code StackPolicyDuringUpdateURL /code parameter, but not both. /p p If you want to update protected resources, specify a temporary overriding stack policy during this update. If you don't specify a stack policy, the current policy that is associated with the stack will be used. /p
+    /// Structure that contains the temporary overriding stack policy body. You can specify either the `StackPolicyDuringUpdateBody` or the `StackPolicyDuringUpdateURL` parameter, but not both.
+    ///
+    /// If you want to update protected resources, specify a temporary overriding stack policy during this update. If you don't specify a stack policy, the current policy that is associated with the stack will be used.
     pub stack_policy_during_update_body: Option<String>,
-    /// p Location of a file that contains the temporary overriding stack policy. The URL must point to a policy (max size: 16KB) located in an S3 bucket in the same Region as the stack. The location for an Amazon S3 bucket must start with code https:// /code . URLs from S3 static websites are not supported. /p p You can specify either the code StackPolicyDuringUpdateBody /code or the code StackPolicyDuringUpdateURL /code parameter, but not both. /p p If you want to update protected resources, specify a temporary overriding stack policy during this update. If you don't specify a stack policy, the current policy that is associated with the stack will be used. /p
+    /// Location of a file that contains the temporary overriding stack policy. The URL must point to a policy (max size: 16KB) located in an S3 bucket in the same Region as the stack. The location for an Amazon S3 bucket must start with `https://`. URLs from S3 static websites are not supported.
+    ///
+    /// You can specify either the `StackPolicyDuringUpdateBody` or the `StackPolicyDuringUpdateURL` parameter, but not both.
+    ///
+    /// If you want to update protected resources, specify a temporary overriding stack policy during this update. If you don't specify a stack policy, the current policy that is associated with the stack will be used.
     pub stack_policy_during_update_url: Option<String>,
-    /// p A list of code Parameter /code structures that specify input parameters for the stack. For more information, see the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API Parameter.html" Parameter /a data type. /p
+    /// A list of `Parameter` structures that specify input parameters for the stack. For more information, see the [Parameter](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html) data type.
     pub parameters: Option<Vec<Parameter>>,
-    /// p In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to update the stack. /p ul li p code CAPABILITY IAM /code and code CAPABILITY NAMED IAM /code /p p Some stack templates might include resources that can affect permissions in your Amazon Web Services account, for example, by creating new IAM users. For those stacks, you must explicitly acknowledge this by specifying one of these capabilities. /p p The following IAM resources require you to specify either the code CAPABILITY IAM /code or code CAPABILITY NAMED IAM /code capability. /p ul li p If you have IAM resources, you can specify either capability. /p /li li p If you have IAM resources with custom names, you i must /i specify code CAPABILITY NAMED IAM /code . /p /li li p If you don't specify either of these capabilities, CloudFormation returns an code InsufficientCapabilities /code error. /p /li /ul p If your stack template contains these resources, we suggest that you review all permissions associated with them and edit their permissions if necessary. /p ul li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-accesskey.html" AWS::IAM::AccessKey /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-group.html" AWS::IAM::Group /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-instanceprofile.html" AWS::IAM::InstanceProfile /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html" AWS::IAM::ManagedPolicy /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-policy.html" AWS::IAM::Policy /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html" AWS::IAM::Role /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-user.html" AWS::IAM::User /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-usertogroupaddition.html" AWS::IAM::UserToGroupAddition /a /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html#using-iam-capabilities" Acknowledging IAM resources in CloudFormation templates /a . /p /li li p code CAPABILITY AUTO EXPAND /code /p p Some template contain macros. Macros perform custom processing on templates; this can include simple actions like find-and-replace operations, all the way to extensive transformations of entire templates. Because of this, users typically create a change set from the processed template, so that they can review the changes resulting from the macros before actually updating the stack. If your stack template contains one or more macros, and you choose to update a stack directly from the processed template, without first reviewing the resulting changes in a change set, you must acknowledge this capability. This includes the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-include.html" AWS::Include /a and a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-serverless.html" AWS::Serverless /a transforms, which are macros hosted by CloudFormation. /p p If you want to update a stack from a stack template that contains macros i and /i nested stacks, you must update the stack directly from the template using this capability. /p important p You should only update stacks directly from a stack template that contains macros if you know what processing the macro performs. /p p Each macro relies on an underlying Lambda service function for processing stack templates. Be aware that the Lambda function owner can update the function operation without CloudFormation being notified. /p /important p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-macros.html" Perform custom processing on CloudFormation templates with template macros /a . /p /li /ul note p Only one of the code Capabilities /code and code ResourceType /code parameters can be specified. /p /note
+    /// In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to update the stack.
+    ///
+    /// - `CAPABILITY_IAM` and `CAPABILITY_NAMED_IAM` Some stack templates might include resources that can affect permissions in your Amazon Web Services account, for example, by creating new IAM users. For those stacks, you must explicitly acknowledge this by specifying one of these capabilities. The following IAM resources require you to specify either the `CAPABILITY_IAM` or `CAPABILITY_NAMED_IAM` capability.
+    ///   - If you have IAM resources, you can specify either capability.
+    ///   - If you have IAM resources with custom names, you *must* specify `CAPABILITY_NAMED_IAM`.
+    ///   - If you don't specify either of these capabilities, CloudFormation returns an `InsufficientCapabilities` error.
+    ///
+    ///   If your stack template contains these resources, we suggest that you review all permissions associated with them and edit their permissions if necessary.
+    ///   - [AWS::IAM::AccessKey](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-accesskey.html)
+    ///   - [AWS::IAM::Group](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-group.html)
+    ///   - [AWS::IAM::InstanceProfile](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-instanceprofile.html)
+    ///   - [AWS::IAM::ManagedPolicy](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html)
+    ///   - [AWS::IAM::Policy](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-policy.html)
+    ///   - [AWS::IAM::Role](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html)
+    ///   - [AWS::IAM::User](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-user.html)
+    ///   - [AWS::IAM::UserToGroupAddition](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-usertogroupaddition.html)
+    ///
+    ///   For more information, see [Acknowledging IAM resources in CloudFormation templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html#using-iam-capabilities).
+    /// - `CAPABILITY_AUTO_EXPAND` Some template contain macros. Macros perform custom processing on templates; this can include simple actions like find-and-replace operations, all the way to extensive transformations of entire templates. Because of this, users typically create a change set from the processed template, so that they can review the changes resulting from the macros before actually updating the stack. If your stack template contains one or more macros, and you choose to update a stack directly from the processed template, without first reviewing the resulting changes in a change set, you must acknowledge this capability. This includes the [AWS::Include](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-include.html) and [AWS::Serverless](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-serverless.html) transforms, which are macros hosted by CloudFormation. If you want to update a stack from a stack template that contains macros *and* nested stacks, you must update the stack directly from the template using this capability. **Important:** You should only update stacks directly from a stack template that contains macros if you know what processing the macro performs. Each macro relies on an underlying Lambda service function for processing stack templates. Be aware that the Lambda function owner can update the function operation without CloudFormation being notified. For more information, see [Perform custom processing on CloudFormation templates with template macros](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-macros.html).
+    ///
+    /// **Note:** Only one of the `Capabilities` and `ResourceType` parameters can be specified.
     pub capabilities: Option<Vec<Capability>>,
-    /// p Specifies which resource types you can work with, such as code AWS::EC2::Instance /code or code Custom::MyCustomInstance /code . /p p If the list of resource types doesn't include a resource that you're updating, the stack update fails. By default, CloudFormation grants permissions to all resource types. IAM uses this parameter for CloudFormation-specific condition keys in IAM policies. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html" Control CloudFormation access with Identity and Access Management /a . /p note p Only one of the code Capabilities /code and code ResourceType /code parameters can be specified. /p /note
+    /// Specifies which resource types you can work with, such as `AWS::EC2::Instance` or `Custom::MyCustomInstance`.
+    ///
+    /// If the list of resource types doesn't include a resource that you're updating, the stack update fails. By default, CloudFormation grants permissions to all resource types. IAM uses this parameter for CloudFormation-specific condition keys in IAM policies. For more information, see [Control CloudFormation access with Identity and Access Management](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html).
+    ///
+    /// **Note:** Only one of the `Capabilities` and `ResourceType` parameters can be specified.
     pub resource_types: Option<Vec<String>>,
-    /// p The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes to update the stack. CloudFormation uses the role's credentials to make calls on your behalf. CloudFormation always uses this role for all future operations on the stack. Provided that users have permission to operate on the stack, CloudFormation uses this role even if the users don't have permission to pass it. Ensure that the role grants least privilege. /p p If you don't specify a value, CloudFormation uses the role that was previously associated with the stack. If no role is available, CloudFormation uses a temporary session that is generated from your user credentials. /p
+    /// The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes to update the stack. CloudFormation uses the role's credentials to make calls on your behalf. CloudFormation always uses this role for all future operations on the stack. Provided that users have permission to operate on the stack, CloudFormation uses this role even if the users don't have permission to pass it. Ensure that the role grants least privilege.
+    ///
+    /// If you don't specify a value, CloudFormation uses the role that was previously associated with the stack. If no role is available, CloudFormation uses a temporary session that is generated from your user credentials.
     pub role_arn: Option<String>,
-    /// p The rollback triggers for CloudFormation to monitor during stack creation and updating operations, and for the specified monitoring period afterwards. /p
+    /// The rollback triggers for CloudFormation to monitor during stack creation and updating operations, and for the specified monitoring period afterwards.
     pub rollback_configuration: Option<RollbackConfiguration>,
-    /// p Structure that contains a new stack policy body. You can specify either the code StackPolicyBody /code or the code StackPolicyURL /code parameter, but not both. /p p You might update the stack policy, for example, in order to protect a new resource that you created during a stack update. If you don't specify a stack policy, the current policy that is associated with the stack is unchanged. /p
+    /// Structure that contains a new stack policy body. You can specify either the `StackPolicyBody` or the `StackPolicyURL` parameter, but not both.
+    ///
+    /// You might update the stack policy, for example, in order to protect a new resource that you created during a stack update. If you don't specify a stack policy, the current policy that is associated with the stack is unchanged.
     pub stack_policy_body: Option<String>,
-    /// p Location of a file that contains the updated stack policy. The URL must point to a policy (max size: 16KB) located in an S3 bucket in the same Region as the stack. The location for an Amazon S3 bucket must start with code https:// /code . URLs from S3 static websites are not supported. /p p You can specify either the code StackPolicyBody /code or the code StackPolicyURL /code parameter, but not both. /p p You might update the stack policy, for example, in order to protect a new resource that you created during a stack update. If you don't specify a stack policy, the current policy that is associated with the stack is unchanged. /p
+    /// Location of a file that contains the updated stack policy. The URL must point to a policy (max size: 16KB) located in an S3 bucket in the same Region as the stack. The location for an Amazon S3 bucket must start with `https://`. URLs from S3 static websites are not supported.
+    ///
+    /// You can specify either the `StackPolicyBody` or the `StackPolicyURL` parameter, but not both.
+    ///
+    /// You might update the stack policy, for example, in order to protect a new resource that you created during a stack update. If you don't specify a stack policy, the current policy that is associated with the stack is unchanged.
     pub stack_policy_url: Option<String>,
-    /// p Amazon Simple Notification Service topic Amazon Resource Names (ARNs) that CloudFormation associates with the stack. Specify an empty list to remove all notification topics. /p
+    /// Amazon Simple Notification Service topic Amazon Resource Names (ARNs) that CloudFormation associates with the stack. Specify an empty list to remove all notification topics.
     pub notification_arns: Option<Vec<String>>,
-    /// p Key-value pairs to associate with this stack. CloudFormation also propagates these tags to supported resources in the stack. You can specify a maximum number of 50 tags. /p p If you don't specify this parameter, CloudFormation doesn't modify the stack's tags. If you specify an empty value, CloudFormation removes all associated tags. /p
+    /// Key-value pairs to associate with this stack. CloudFormation also propagates these tags to supported resources in the stack. You can specify a maximum number of 50 tags.
+    ///
+    /// If you don't specify this parameter, CloudFormation doesn't modify the stack's tags. If you specify an empty value, CloudFormation removes all associated tags.
     pub tags: Option<Vec<Tag>>,
-    /// p Preserve the state of previously provisioned resources when an operation fails. /p p Default: code False /code /p
+    /// Preserve the state of previously provisioned resources when an operation fails.
+    ///
+    /// Default: `False`
     pub disable_rollback: Option<bool>,
-    /// p A unique identifier for this code UpdateStack /code request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to update a stack with the same name. You might retry code UpdateStack /code requests to ensure that CloudFormation successfully received them. /p p All events triggered by a given stack operation are assigned the same client request token, which you can use to track operations. For example, if you execute a code CreateStack /code operation with the token code token1 /code , then all the code StackEvents /code generated by that operation will have code ClientRequestToken /code set as code token1 /code . /p p In the console, stack operations display the client request token on the Events tab. Stack operations that are initiated from the console use the token format i Console-StackOperation-ID /i , which helps you easily identify the stack operation . For example, if you create a stack using the console, each stack event would be assigned the same token in the following format: code Console-CreateStack-7f59c3cf-00d2-40c7-b2ff-e75db0987002 /code . /p
+    /// A unique identifier for this `UpdateStack` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to update a stack with the same name. You might retry `UpdateStack` requests to ensure that CloudFormation successfully received them.
+    ///
+    /// All events triggered by a given stack operation are assigned the same client request token, which you can use to track operations. For example, if you execute a `CreateStack` operation with the token `token1`, then all the `StackEvents` generated by that operation will have `ClientRequestToken` set as `token1`.
+    ///
+    /// In the console, stack operations display the client request token on the Events tab. Stack operations that are initiated from the console use the token format *Console-StackOperation-ID*, which helps you easily identify the stack operation . For example, if you create a stack using the console, each stack event would be assigned the same token in the following format: `Console-CreateStack-7f59c3cf-00d2-40c7-b2ff-e75db0987002`.
     pub client_request_token: Option<String>,
-    /// p When set to code true /code , newly created resources are deleted when the operation rolls back. This includes newly created resources marked with a deletion policy of code Retain /code . /p p Default: code false /code /p
+    /// When set to `true`, newly created resources are deleted when the operation rolls back. This includes newly created resources marked with a deletion policy of `Retain`.
+    ///
+    /// Default: `false`
     pub retain_except_on_create: Option<bool>,
-    /// p The deployment configuration for this stack operation, including the deployment mode. /p
+    /// The deployment configuration for this stack operation, including the deployment mode.
     pub deployment_config: Option<DeploymentConfig>,
-    /// p Set to code true /code to disable pre-deployment validations in changeset or stack operations. /p p Default: code false /code /p
+    /// Set to `true` to disable pre-deployment validations in changeset or stack operations.
+    ///
+    /// Default: `false`
     pub disable_validation: Option<bool>,
 }
 rt::structure!(
@@ -131,21 +189,45 @@ pub static UPDATE_STACK_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStackInstancesInput {
-    /// p The name or unique ID of the StackSet associated with the stack instances. /p
+    /// The name or unique ID of the StackSet associated with the stack instances.
     pub stack_set_name: String,
-    /// p Self-managed permissions The account IDs of one or more Amazon Web Services accounts in which you want to update parameter values for stack instances. The overridden parameter values will be applied to all stack instances in the specified accounts and Amazon Web Services Regions. /p p You can specify code Accounts /code or code DeploymentTargets /code , but not both. /p
+    /// \[Self-managed permissions\] The account IDs of one or more Amazon Web Services accounts in which you want to update parameter values for stack instances. The overridden parameter values will be applied to all stack instances in the specified accounts and Amazon Web Services Regions.
+    ///
+    /// You can specify `Accounts` or `DeploymentTargets`, but not both.
     pub accounts: Option<Vec<String>>,
-    /// p Service-managed permissions The Organizations accounts in which you want to update parameter values for stack instances. If your update targets OUs, the overridden parameter values only apply to the accounts that are currently in the target OUs and their child OUs. Accounts added to the target OUs and their child OUs in the future won't use the overridden values. /p p You can specify code Accounts /code or code DeploymentTargets /code , but not both. /p
+    /// \[Service-managed permissions\] The Organizations accounts in which you want to update parameter values for stack instances. If your update targets OUs, the overridden parameter values only apply to the accounts that are currently in the target OUs and their child OUs. Accounts added to the target OUs and their child OUs in the future won't use the overridden values.
+    ///
+    /// You can specify `Accounts` or `DeploymentTargets`, but not both.
     pub deployment_targets: Option<DeploymentTargets>,
-    /// p The names of one or more Amazon Web Services Regions in which you want to update parameter values for stack instances. The overridden parameter values will be applied to all stack instances in the specified accounts and Amazon Web Services Regions. /p
+    /// The names of one or more Amazon Web Services Regions in which you want to update parameter values for stack instances. The overridden parameter values will be applied to all stack instances in the specified accounts and Amazon Web Services Regions.
     pub regions: Vec<String>,
-    /// p A list of input parameters whose values you want to update for the specified stack instances. /p p Any overridden parameter values will be applied to all stack instances in the specified accounts and Amazon Web Services Regions. When specifying parameters and their values, be aware of how CloudFormation sets parameter values during stack instance update operations: /p ul li p To override the current value for a parameter, include the parameter and specify its value. /p /li li p To leave an overridden parameter set to its present value, include the parameter and specify code UsePreviousValue /code as code true /code . (You can't specify both a value and set code UsePreviousValue /code to code true /code .) /p /li li p To set an overridden parameter back to the value specified in the StackSet, specify a parameter list but don't include the parameter in the list. /p /li li p To leave all parameters set to their present values, don't specify this property at all. /p /li /ul p During StackSet updates, any parameter values overridden for a stack instance aren't updated, but retain their overridden value. /p p You can only override the parameter i values /i that are specified in the StackSet. To add or delete a parameter itself, use code UpdateStackSet /code to update the StackSet template. If you add a parameter to a template, before you can override the parameter value specified in the StackSet you must first use a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API UpdateStackSet.html" UpdateStackSet /a to update all stack instances with the updated template and parameter value specified in the StackSet. Once a stack instance has been updated with the new parameter, you can then override the parameter value using code UpdateStackInstances /code . /p
+    /// A list of input parameters whose values you want to update for the specified stack instances.
+    ///
+    /// Any overridden parameter values will be applied to all stack instances in the specified accounts and Amazon Web Services Regions. When specifying parameters and their values, be aware of how CloudFormation sets parameter values during stack instance update operations:
+    ///
+    /// - To override the current value for a parameter, include the parameter and specify its value.
+    /// - To leave an overridden parameter set to its present value, include the parameter and specify `UsePreviousValue` as `true`. (You can't specify both a value and set `UsePreviousValue` to `true`.)
+    /// - To set an overridden parameter back to the value specified in the StackSet, specify a parameter list but don't include the parameter in the list.
+    /// - To leave all parameters set to their present values, don't specify this property at all.
+    ///
+    /// During StackSet updates, any parameter values overridden for a stack instance aren't updated, but retain their overridden value.
+    ///
+    /// You can only override the parameter *values* that are specified in the StackSet. To add or delete a parameter itself, use `UpdateStackSet` to update the StackSet template. If you add a parameter to a template, before you can override the parameter value specified in the StackSet you must first use [UpdateStackSet](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStackSet.html) to update all stack instances with the updated template and parameter value specified in the StackSet. Once a stack instance has been updated with the new parameter, you can then override the parameter value using `UpdateStackInstances`.
     pub parameter_overrides: Option<Vec<Parameter>>,
-    /// p Preferences for how CloudFormation performs this StackSet operation. /p
+    /// Preferences for how CloudFormation performs this StackSet operation.
     pub operation_preferences: Option<StackSetOperationPreferences>,
-    /// p The unique identifier for this StackSet operation. /p p The operation ID also functions as an idempotency token, to ensure that CloudFormation performs the StackSet operation only once, even if you retry the request multiple times. You might retry StackSet operation requests to ensure that CloudFormation successfully received them. /p p If you don't specify an operation ID, the SDK generates one automatically. /p
+    /// The unique identifier for this StackSet operation.
+    ///
+    /// The operation ID also functions as an idempotency token, to ensure that CloudFormation performs the StackSet operation only once, even if you retry the request multiple times. You might retry StackSet operation requests to ensure that CloudFormation successfully received them.
+    ///
+    /// If you don't specify an operation ID, the SDK generates one automatically.
     pub operation_id: Option<String>,
-    /// p Service-managed permissions Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account. /p p By default, code SELF /code is specified. Use code SELF /code for StackSets with self-managed permissions. /p ul li p If you are signed in to the management account, specify code SELF /code . /p /li li p If you are signed in to a delegated administrator account, specify code DELEGATED ADMIN /code . /p p Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html" Register a delegated administrator /a in the i CloudFormation User Guide /i . /p /li /ul
+    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
+    ///
+    /// By default, `SELF` is specified. Use `SELF` for StackSets with self-managed permissions.
+    ///
+    /// - If you are signed in to the management account, specify `SELF`.
+    /// - If you are signed in to a delegated administrator account, specify `DELEGATED_ADMIN`. Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see [Register a delegated administrator](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html) in the *CloudFormation User Guide*.
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
@@ -168,7 +250,7 @@ pub static UPDATE_STACK_INSTANCES_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStackInstancesOutput {
-    /// p The unique identifier for this StackSet operation. /p
+    /// The unique identifier for this StackSet operation.
     pub operation_id: Option<String>,
 }
 rt::structure!(
@@ -178,12 +260,12 @@ pub static UPDATE_STACK_INSTANCES_OUTPUT: rt::Schema = rt::Schema::structure(
     "UpdateStackInstancesOutput",
     &[rt::m("OperationId", &rt::STRING)],
 );
-/// p The output for an a UpdateStack /a action. /p
+/// The output for an UpdateStack action.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStackOutput {
-    /// p Unique identifier of the stack. /p
+    /// Unique identifier of the stack.
     pub stack_id: Option<String>,
-    /// p A unique identifier for this update operation that can be used to track the operation's progress and events. /p
+    /// A unique identifier for this update operation that can be used to track the operation's progress and events.
     pub operation_id: Option<String>,
 }
 rt::structure!(UpdateStackOutput, UPDATE_STACK_OUTPUT, 0 => stack_id, 1 => operation_id);
@@ -193,43 +275,110 @@ pub static UPDATE_STACK_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStackSetInput {
-    /// p The name or unique ID of the StackSet that you want to update. /p
+    /// The name or unique ID of the StackSet that you want to update.
     pub stack_set_name: String,
-    /// p A brief description of updates that you are making. /p
+    /// A brief description of updates that you are making.
     pub description: Option<String>,
-    /// p The structure that contains the template body, with a minimum length of 1 byte and a maximum length of 51,200 bytes. /p p Conditional: You must specify only one of the following parameters: code TemplateBody /code or code TemplateURL /code —or set code UsePreviousTemplate /code to true. /p
+    /// The structure that contains the template body, with a minimum length of 1 byte and a maximum length of 51,200 bytes.
+    ///
+    /// Conditional: You must specify only one of the following parameters: `TemplateBody` or `TemplateURL`—or set `UsePreviousTemplate` to true.
     pub template_body: Option<String>,
-    /// p The URL of a file that contains the template body. The URL must point to a template (maximum size: 1 MB) that is located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with code https:// /code . S3 static website URLs are not supported. /p p Conditional: You must specify only one of the following parameters: code TemplateBody /code or code TemplateURL /code —or set code UsePreviousTemplate /code to true. /p
+    /// The URL of a file that contains the template body. The URL must point to a template (maximum size: 1 MB) that is located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with `https://`. S3 static website URLs are not supported.
+    ///
+    /// Conditional: You must specify only one of the following parameters: `TemplateBody` or `TemplateURL`—or set `UsePreviousTemplate` to true.
     pub template_url: Option<String>,
-    /// p Use the existing template that's associated with the StackSet that you're updating. /p p Conditional: You must specify only one of the following parameters: code TemplateBody /code or code TemplateURL /code —or set code UsePreviousTemplate /code to true. /p
+    /// Use the existing template that's associated with the StackSet that you're updating.
+    ///
+    /// Conditional: You must specify only one of the following parameters: `TemplateBody` or `TemplateURL`—or set `UsePreviousTemplate` to true.
     pub use_previous_template: Option<bool>,
-    /// p A list of input parameters for the StackSet template. /p
+    /// A list of input parameters for the StackSet template.
     pub parameters: Option<Vec<Parameter>>,
-    /// p In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to update the StackSet and its associated stack instances. /p ul li p code CAPABILITY IAM /code and code CAPABILITY NAMED IAM /code /p p Some stack templates might include resources that can affect permissions in your Amazon Web Services account, for example, by creating new IAM users. For those stacks sets, you must explicitly acknowledge this by specifying one of these capabilities. /p p The following IAM resources require you to specify either the code CAPABILITY IAM /code or code CAPABILITY NAMED IAM /code capability. /p ul li p If you have IAM resources, you can specify either capability. /p /li li p If you have IAM resources with custom names, you i must /i specify code CAPABILITY NAMED IAM /code . /p /li li p If you don't specify either of these capabilities, CloudFormation returns an code InsufficientCapabilities /code error. /p /li /ul p If your stack template contains these resources, we recommend that you review all permissions associated with them and edit their permissions if necessary. /p ul li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-accesskey.html" AWS::IAM::AccessKey /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-group.html" AWS::IAM::Group /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-instanceprofile.html" AWS::IAM::InstanceProfile /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-policy.html" AWS::IAM::Policy /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html" AWS::IAM::Role /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-user.html" AWS::IAM::User /a /p /li li p a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-usertogroupaddition.html" AWS::IAM::UserToGroupAddition /a /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html#using-iam-capabilities" Acknowledging IAM resources in CloudFormation templates /a . /p /li li p code CAPABILITY AUTO EXPAND /code /p p Some templates reference macros. If your StackSet template references one or more macros, you must update the StackSet directly from the processed template, without first reviewing the resulting changes in a change set. To update the StackSet directly, you must acknowledge this capability. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-macros.html" Perform custom processing on CloudFormation templates with template macros /a . /p important p StackSets with service-managed permissions do not currently support the use of macros in templates. (This includes the a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-include.html" AWS::Include /a and a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-serverless.html" AWS::Serverless /a transforms, which are macros hosted by CloudFormation.) Even if you specify this capability for a StackSet with service-managed permissions, if you reference a macro in your template the StackSet operation will fail. /p /important /li /ul
+    /// In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to update the StackSet and its associated stack instances.
+    ///
+    /// - `CAPABILITY_IAM` and `CAPABILITY_NAMED_IAM` Some stack templates might include resources that can affect permissions in your Amazon Web Services account, for example, by creating new IAM users. For those stacks sets, you must explicitly acknowledge this by specifying one of these capabilities. The following IAM resources require you to specify either the `CAPABILITY_IAM` or `CAPABILITY_NAMED_IAM` capability.
+    ///   - If you have IAM resources, you can specify either capability.
+    ///   - If you have IAM resources with custom names, you *must* specify `CAPABILITY_NAMED_IAM`.
+    ///   - If you don't specify either of these capabilities, CloudFormation returns an `InsufficientCapabilities` error.
+    ///
+    ///   If your stack template contains these resources, we recommend that you review all permissions associated with them and edit their permissions if necessary.
+    ///   - [AWS::IAM::AccessKey](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-accesskey.html)
+    ///   - [AWS::IAM::Group](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-group.html)
+    ///   - [AWS::IAM::InstanceProfile](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-instanceprofile.html)
+    ///   - [AWS::IAM::Policy](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-policy.html)
+    ///   - [AWS::IAM::Role](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html)
+    ///   - [AWS::IAM::User](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-user.html)
+    ///   - [AWS::IAM::UserToGroupAddition](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-usertogroupaddition.html)
+    ///
+    ///   For more information, see [Acknowledging IAM resources in CloudFormation templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html#using-iam-capabilities).
+    /// - `CAPABILITY_AUTO_EXPAND` Some templates reference macros. If your StackSet template references one or more macros, you must update the StackSet directly from the processed template, without first reviewing the resulting changes in a change set. To update the StackSet directly, you must acknowledge this capability. For more information, see [Perform custom processing on CloudFormation templates with template macros](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-macros.html). **Important:** StackSets with service-managed permissions do not currently support the use of macros in templates. (This includes the [AWS::Include](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-include.html) and [AWS::Serverless](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-serverless.html) transforms, which are macros hosted by CloudFormation.) Even if you specify this capability for a StackSet with service-managed permissions, if you reference a macro in your template the StackSet operation will fail.
     pub capabilities: Option<Vec<Capability>>,
-    /// p The key-value pairs to associate with this StackSet and the stacks created from it. CloudFormation also propagates these tags to supported resources that are created in the stacks. You can specify a maximum number of 50 tags. /p p If you specify tags for this parameter, those tags replace any list of tags that are currently associated with this StackSet. This means: /p ul li p If you don't specify this parameter, CloudFormation doesn't modify the stack's tags. /p /li li p If you specify i any /i tags using this parameter, you must specify i all /i the tags that you want associated with this StackSet, even tags you've specified before (for example, when creating the StackSet or during a previous update of the StackSet.). Any tags that you don't include in the updated list of tags are removed from the StackSet, and therefore from the stacks and resources as well. /p /li li p If you specify an empty value, CloudFormation removes all currently associated tags. /p /li /ul p If you specify new tags as part of an code UpdateStackSet /code action, CloudFormation checks to see if you have the required IAM permission to tag resources. If you omit tags that are currently associated with the StackSet from the list of tags you specify, CloudFormation assumes that you want to remove those tags from the StackSet, and checks to see if you have permission to untag resources. If you don't have the necessary permission(s), the entire code UpdateStackSet /code action fails with an code access denied /code error, and the StackSet is not updated. /p
+    /// The key-value pairs to associate with this StackSet and the stacks created from it. CloudFormation also propagates these tags to supported resources that are created in the stacks. You can specify a maximum number of 50 tags.
+    ///
+    /// If you specify tags for this parameter, those tags replace any list of tags that are currently associated with this StackSet. This means:
+    ///
+    /// - If you don't specify this parameter, CloudFormation doesn't modify the stack's tags.
+    /// - If you specify *any* tags using this parameter, you must specify *all* the tags that you want associated with this StackSet, even tags you've specified before (for example, when creating the StackSet or during a previous update of the StackSet.). Any tags that you don't include in the updated list of tags are removed from the StackSet, and therefore from the stacks and resources as well.
+    /// - If you specify an empty value, CloudFormation removes all currently associated tags.
+    ///
+    /// If you specify new tags as part of an `UpdateStackSet` action, CloudFormation checks to see if you have the required IAM permission to tag resources. If you omit tags that are currently associated with the StackSet from the list of tags you specify, CloudFormation assumes that you want to remove those tags from the StackSet, and checks to see if you have permission to untag resources. If you don't have the necessary permission(s), the entire `UpdateStackSet` action fails with an `access denied` error, and the StackSet is not updated.
     pub tags: Option<Vec<Tag>>,
-    /// p Preferences for how CloudFormation performs this StackSet operation. /p
+    /// Preferences for how CloudFormation performs this StackSet operation.
     pub operation_preferences: Option<StackSetOperationPreferences>,
-    /// p Self-managed permissions The Amazon Resource Name (ARN) of the IAM role to use to update this StackSet. /p p Specify an IAM role only if you are using customized administrator roles to control which users or groups can manage specific StackSets within the same administrator account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html" Grant self-managed permissions /a in the i CloudFormation User Guide /i . /p p If you specified a customized administrator role when you created the StackSet, you must specify a customized administrator role, even if it is the same customized administrator role used with this StackSet previously. /p
+    /// \[Self-managed permissions\] The Amazon Resource Name (ARN) of the IAM role to use to update this StackSet.
+    ///
+    /// Specify an IAM role only if you are using customized administrator roles to control which users or groups can manage specific StackSets within the same administrator account. For more information, see [Grant self-managed permissions](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html) in the *CloudFormation User Guide*.
+    ///
+    /// If you specified a customized administrator role when you created the StackSet, you must specify a customized administrator role, even if it is the same customized administrator role used with this StackSet previously.
     pub administration_role_arn: Option<String>,
-    /// p Self-managed permissions The name of the IAM execution role to use to update the stack set. If you do not specify an execution role, CloudFormation uses the code AWSCloudFormationStackSetExecutionRole /code role for the StackSet operation. /p p Specify an IAM role only if you are using customized execution roles to control which stack resources users and groups can include in their StackSets. /p p If you specify a customized execution role, CloudFormation uses that role to update the stack. If you do not specify a customized execution role, CloudFormation performs the update using the role previously associated with the StackSet, so long as you have permissions to perform operations on the StackSet. /p
+    /// \[Self-managed permissions\] The name of the IAM execution role to use to update the stack set. If you do not specify an execution role, CloudFormation uses the `AWSCloudFormationStackSetExecutionRole` role for the StackSet operation.
+    ///
+    /// Specify an IAM role only if you are using customized execution roles to control which stack resources users and groups can include in their StackSets.
+    ///
+    /// If you specify a customized execution role, CloudFormation uses that role to update the stack. If you do not specify a customized execution role, CloudFormation performs the update using the role previously associated with the StackSet, so long as you have permissions to perform operations on the StackSet.
     pub execution_role_name: Option<String>,
-    /// p Service-managed permissions The Organizations accounts in which to update associated stack instances. /p p To update all the stack instances associated with this StackSet, do not specify code DeploymentTargets /code or code Regions /code . /p p If the StackSet update includes changes to the template (that is, if code TemplateBody /code or code TemplateURL /code is specified), or the code Parameters /code , CloudFormation marks all stack instances with a status of code OUTDATED /code prior to updating the stack instances in the specified accounts and Amazon Web Services Regions. If the StackSet update doesn't include changes to the template or parameters, CloudFormation updates the stack instances in the specified accounts and Regions, while leaving all other stack instances with their existing stack instance status. /p
+    /// \[Service-managed permissions\] The Organizations accounts in which to update associated stack instances.
+    ///
+    /// To update all the stack instances associated with this StackSet, do not specify `DeploymentTargets` or `Regions`.
+    ///
+    /// If the StackSet update includes changes to the template (that is, if `TemplateBody` or `TemplateURL` is specified), or the `Parameters`, CloudFormation marks all stack instances with a status of `OUTDATED` prior to updating the stack instances in the specified accounts and Amazon Web Services Regions. If the StackSet update doesn't include changes to the template or parameters, CloudFormation updates the stack instances in the specified accounts and Regions, while leaving all other stack instances with their existing stack instance status.
     pub deployment_targets: Option<DeploymentTargets>,
-    /// p Describes how the IAM roles required for StackSet operations are created. You cannot modify code PermissionModel /code if there are stack instances associated with your stack set. /p ul li p With code self-managed /code permissions, you must create the administrator and execution roles required to deploy to target accounts. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html" Grant self-managed permissions /a . /p /li li p With code service-managed /code permissions, StackSets automatically creates the IAM roles required to deploy to accounts managed by Organizations. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html" Activate trusted access for StackSets with Organizations /a . /p /li /ul
+    /// Describes how the IAM roles required for StackSet operations are created. You cannot modify `PermissionModel` if there are stack instances associated with your stack set.
+    ///
+    /// - With `self-managed` permissions, you must create the administrator and execution roles required to deploy to target accounts. For more information, see [Grant self-managed permissions](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html).
+    /// - With `service-managed` permissions, StackSets automatically creates the IAM roles required to deploy to accounts managed by Organizations. For more information, see [Activate trusted access for StackSets with Organizations](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html).
     pub permission_model: Option<PermissionModels>,
-    /// p Service-managed permissions Describes whether StackSets automatically deploys to Organizations accounts that are added to a target organization or organizational unit (OU). For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html" Enable or disable automatic deployments for StackSets in Organizations /a in the i CloudFormation User Guide /i . /p p If you specify code AutoDeployment /code , don't specify code DeploymentTargets /code or code Regions /code . /p
+    /// \[Service-managed permissions\] Describes whether StackSets automatically deploys to Organizations accounts that are added to a target organization or organizational unit (OU). For more information, see [Enable or disable automatic deployments for StackSets in Organizations](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html) in the *CloudFormation User Guide*.
+    ///
+    /// If you specify `AutoDeployment`, don't specify `DeploymentTargets` or `Regions`.
     pub auto_deployment: Option<AutoDeployment>,
-    /// p The unique ID for this StackSet operation. /p p The operation ID also functions as an idempotency token, to ensure that CloudFormation performs the StackSet operation only once, even if you retry the request multiple times. You might retry StackSet operation requests to ensure that CloudFormation successfully received them. /p p If you don't specify an operation ID, CloudFormation generates one automatically. /p p Repeating this StackSet operation with a new operation ID retries all stack instances whose status is code OUTDATED /code . /p
+    /// The unique ID for this StackSet operation.
+    ///
+    /// The operation ID also functions as an idempotency token, to ensure that CloudFormation performs the StackSet operation only once, even if you retry the request multiple times. You might retry StackSet operation requests to ensure that CloudFormation successfully received them.
+    ///
+    /// If you don't specify an operation ID, CloudFormation generates one automatically.
+    ///
+    /// Repeating this StackSet operation with a new operation ID retries all stack instances whose status is `OUTDATED`.
     pub operation_id: Option<String>,
-    /// p Self-managed permissions The accounts in which to update associated stack instances. If you specify accounts, you must also specify the Amazon Web Services Regions in which to update StackSet instances. /p p To update i all /i the stack instances associated with this StackSet, don't specify the code Accounts /code or code Regions /code properties. /p p If the StackSet update includes changes to the template (that is, if the code TemplateBody /code or code TemplateURL /code properties are specified), or the code Parameters /code property, CloudFormation marks all stack instances with a status of code OUTDATED /code prior to updating the stack instances in the specified accounts and Amazon Web Services Regions. If the StackSet update does not include changes to the template or parameters, CloudFormation updates the stack instances in the specified accounts and Amazon Web Services Regions, while leaving all other stack instances with their existing stack instance status. /p
+    /// \[Self-managed permissions\] The accounts in which to update associated stack instances. If you specify accounts, you must also specify the Amazon Web Services Regions in which to update StackSet instances.
+    ///
+    /// To update *all* the stack instances associated with this StackSet, don't specify the `Accounts` or `Regions` properties.
+    ///
+    /// If the StackSet update includes changes to the template (that is, if the `TemplateBody` or `TemplateURL` properties are specified), or the `Parameters` property, CloudFormation marks all stack instances with a status of `OUTDATED` prior to updating the stack instances in the specified accounts and Amazon Web Services Regions. If the StackSet update does not include changes to the template or parameters, CloudFormation updates the stack instances in the specified accounts and Amazon Web Services Regions, while leaving all other stack instances with their existing stack instance status.
     pub accounts: Option<Vec<String>>,
-    /// p The Amazon Web Services Regions in which to update associated stack instances. If you specify Regions, you must also specify accounts in which to update StackSet instances. /p p To update i all /i the stack instances associated with this StackSet, do not specify the code Accounts /code or code Regions /code properties. /p p If the StackSet update includes changes to the template (that is, if the code TemplateBody /code or code TemplateURL /code properties are specified), or the code Parameters /code property, CloudFormation marks all stack instances with a status of code OUTDATED /code prior to updating the stack instances in the specified accounts and Regions. If the StackSet update does not include changes to the template or parameters, CloudFormation updates the stack instances in the specified accounts and Regions, while leaving all other stack instances with their existing stack instance status. /p
+    /// The Amazon Web Services Regions in which to update associated stack instances. If you specify Regions, you must also specify accounts in which to update StackSet instances.
+    ///
+    /// To update *all* the stack instances associated with this StackSet, do not specify the `Accounts` or `Regions` properties.
+    ///
+    /// If the StackSet update includes changes to the template (that is, if the `TemplateBody` or `TemplateURL` properties are specified), or the `Parameters` property, CloudFormation marks all stack instances with a status of `OUTDATED` prior to updating the stack instances in the specified accounts and Regions. If the StackSet update does not include changes to the template or parameters, CloudFormation updates the stack instances in the specified accounts and Regions, while leaving all other stack instances with their existing stack instance status.
     pub regions: Option<Vec<String>>,
-    /// p Service-managed permissions Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account. /p p By default, code SELF /code is specified. Use code SELF /code for StackSets with self-managed permissions. /p ul li p If you are signed in to the management account, specify code SELF /code . /p /li li p If you are signed in to a delegated administrator account, specify code DELEGATED ADMIN /code . /p p Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html" Register a delegated administrator /a in the i CloudFormation User Guide /i . /p /li /ul
+    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
+    ///
+    /// By default, `SELF` is specified. Use `SELF` for StackSets with self-managed permissions.
+    ///
+    /// - If you are signed in to the management account, specify `SELF`.
+    /// - If you are signed in to a delegated administrator account, specify `DELEGATED_ADMIN`. Your Amazon Web Services account must be registered as a delegated administrator in the management account. For more information, see [Register a delegated administrator](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html) in the *CloudFormation User Guide*.
     pub call_as: Option<CallAs>,
-    /// p Describes whether CloudFormation performs non-conflicting operations concurrently and queues conflicting operations. /p
+    /// Describes whether CloudFormation performs non-conflicting operations concurrently and queues conflicting operations.
     pub managed_execution: Option<ManagedExecution>,
 }
 rt::structure!(
@@ -266,7 +415,7 @@ pub static UPDATE_STACK_SET_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStackSetOutput {
-    /// p The unique ID for this StackSet operation. /p
+    /// The unique ID for this StackSet operation.
     pub operation_id: Option<String>,
 }
 rt::structure!(UpdateStackSetOutput, UPDATE_STACK_SET_OUTPUT, 0 => operation_id);
@@ -276,9 +425,9 @@ pub static UPDATE_STACK_SET_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateTerminationProtectionInput {
-    /// p Whether to enable termination protection on the specified stack. /p
+    /// Whether to enable termination protection on the specified stack.
     pub enable_termination_protection: bool,
-    /// p The name or unique ID of the stack for which you want to set termination protection. /p
+    /// The name or unique ID of the stack for which you want to set termination protection.
     pub stack_name: String,
 }
 rt::structure!(
@@ -294,7 +443,7 @@ pub static UPDATE_TERMINATION_PROTECTION_INPUT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateTerminationProtectionOutput {
-    /// p The unique ID of the stack. /p
+    /// The unique ID of the stack.
     pub stack_id: Option<String>,
 }
 rt::structure!(

@@ -3,12 +3,16 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The input for a ValidateTemplate /a action. /p
+/// The input for ValidateTemplate action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ValidateTemplateInput {
-    /// p Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes. /p p Conditional: You must pass code TemplateURL /code or code TemplateBody /code . If both are passed, only code TemplateBody /code is used. /p
+    /// Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes.
+    ///
+    /// Conditional: You must pass `TemplateURL` or `TemplateBody`. If both are passed, only `TemplateBody` is used.
     pub template_body: Option<String>,
-    /// p The URL of a file that contains the template body. The URL must point to a template (max size: 1 MB) that is located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with code https:// /code . /p p Conditional: You must pass code TemplateURL /code or code TemplateBody /code . If both are passed, only code TemplateBody /code is used. /p
+    /// The URL of a file that contains the template body. The URL must point to a template (max size: 1 MB) that is located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with `https://`.
+    ///
+    /// Conditional: You must pass `TemplateURL` or `TemplateBody`. If both are passed, only `TemplateBody` is used.
     pub template_url: Option<String>,
 }
 rt::structure!(
@@ -18,18 +22,20 @@ pub static VALIDATE_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
     "ValidateTemplateInput",
     &[rt::m("TemplateBody", &rt::STRING), rt::m("TemplateURL", &rt::STRING)],
 );
-/// p The output for a ValidateTemplate /a action. /p
+/// The output for ValidateTemplate action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ValidateTemplateOutput {
-    /// p A list of code TemplateParameter /code structures. /p
+    /// A list of `TemplateParameter` structures.
     pub parameters: Option<Vec<TemplateParameter>>,
-    /// p The description found within the template. /p
+    /// The description found within the template.
     pub description: Option<String>,
-    /// p The capabilities found within the template. If your template contains IAM resources, you must specify the CAPABILITY IAM or CAPABILITY NAMED IAM value for this parameter when you use the a CreateStack /a or a UpdateStack /a actions with your template; otherwise, those actions return an InsufficientCapabilities error. /p p For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html#using-iam-capabilities" Acknowledging IAM resources in CloudFormation templates /a . /p
+    /// The capabilities found within the template. If your template contains IAM resources, you must specify the CAPABILITY\_IAM or CAPABILITY\_NAMED\_IAM value for this parameter when you use the CreateStack or UpdateStack actions with your template; otherwise, those actions return an InsufficientCapabilities error.
+    ///
+    /// For more information, see [Acknowledging IAM resources in CloudFormation templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html#using-iam-capabilities).
     pub capabilities: Option<Vec<Capability>>,
-    /// p The list of resources that generated the values in the code Capabilities /code response element. /p
+    /// The list of resources that generated the values in the `Capabilities` response element.
     pub capabilities_reason: Option<String>,
-    /// p A list of the transforms that are declared in the template. /p
+    /// A list of the transforms that are declared in the template.
     pub declared_transforms: Option<Vec<String>>,
 }
 rt::structure!(

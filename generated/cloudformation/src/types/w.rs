@@ -3,12 +3,18 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The warnings generated for a specific resource for this generated template. /p
+/// The warnings generated for a specific resource for this generated template.
 #[derive(Clone, Default, PartialEq)]
 pub struct WarningDetail {
-    /// p The type of this warning. For more information, see a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/generate-IaC-write-only-properties.html" Resolve write-only properties /a in the i CloudFormation User Guide /i . /p ul li p code MUTUALLY EXCLUSIVE PROPERTIES /code - The resource requires mutually-exclusive write-only properties. The IaC generator selects one set of mutually exclusive properties and converts the included properties into parameters. The parameter names have a suffix code OneOf /code and the parameter descriptions indicate that the corresponding property can be replaced with other exclusive properties. /p /li li p code UNSUPPORTED PROPERTIES /code - Unsupported properties are present in the resource. One example of unsupported properties would be a required write-only property that is an array, because a parameter cannot be an array. Another example is an optional write-only property. /p /li li p code MUTUALLY EXCLUSIVE TYPES /code - One or more required write-only properties are found in the resource, and the type of that property can be any of several types. /p /li /ul note p Currently the resource and property reference documentation does not indicate if a property uses a type of code oneOf /code or code anyOf /code . You need to look at the resource provider schema. /p /note
+    /// The type of this warning. For more information, see [Resolve write-only properties](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/generate-IaC-write-only-properties.html) in the *CloudFormation User Guide*.
+    ///
+    /// - `MUTUALLY_EXCLUSIVE_PROPERTIES` - The resource requires mutually-exclusive write-only properties. The IaC generator selects one set of mutually exclusive properties and converts the included properties into parameters. The parameter names have a suffix `OneOf` and the parameter descriptions indicate that the corresponding property can be replaced with other exclusive properties.
+    /// - `UNSUPPORTED_PROPERTIES` - Unsupported properties are present in the resource. One example of unsupported properties would be a required write-only property that is an array, because a parameter cannot be an array. Another example is an optional write-only property.
+    /// - `MUTUALLY_EXCLUSIVE_TYPES` - One or more required write-only properties are found in the resource, and the type of that property can be any of several types.
+    ///
+    /// **Note:** Currently the resource and property reference documentation does not indicate if a property uses a type of `oneOf` or `anyOf`. You need to look at the resource provider schema.
     pub type_: Option<WarningType>,
-    /// p The properties of the resource that are impacted by this warning. /p
+    /// The properties of the resource that are impacted by this warning.
     pub properties: Option<Vec<WarningProperty>>,
 }
 rt::structure!(WarningDetail, WARNING_DETAIL, 0 => type_, 1 => properties);
@@ -24,14 +30,14 @@ pub static WARNING_PROPERTIES: rt::Schema = rt::Schema::list(
     "WarningProperties",
     &[rt::m("member", &WARNING_PROPERTY)],
 );
-/// p A specific property that is impacted by a warning. /p
+/// A specific property that is impacted by a warning.
 #[derive(Clone, Default, PartialEq)]
 pub struct WarningProperty {
-    /// p The path of the property. For example, if this is for the code S3Bucket /code member of the code Code /code property, the property path would be code Code/S3Bucket /code . /p
+    /// The path of the property. For example, if this is for the `S3Bucket` member of the `Code` property, the property path would be `Code/S3Bucket`.
     pub property_path: Option<String>,
-    /// p If code true /code , the specified property is required. /p
+    /// If `true`, the specified property is required.
     pub required: Option<bool>,
-    /// p The description of the property from the resource provider schema. /p
+    /// The description of the property from the resource provider schema.
     pub description: Option<String>,
 }
 rt::structure!(
@@ -52,10 +58,10 @@ rt::string_enum! {
     "MUTUALLY_EXCLUSIVE_TYPES", ExcludedProperties = "EXCLUDED_PROPERTIES",
     ExcludedResources = "EXCLUDED_RESOURCES" }
 }
-/// p Contains any warnings returned by the code GetTemplateSummary /code API action. /p
+/// Contains any warnings returned by the `GetTemplateSummary` API action.
 #[derive(Clone, Default, PartialEq)]
 pub struct Warnings {
-    /// p A list of all of the unrecognized resource types. This is only returned if the code TemplateSummaryConfig /code parameter has the code TreatUnrecognizedResourceTypesAsWarning /code configuration set to code True /code . /p
+    /// A list of all of the unrecognized resource types. This is only returned if the `TemplateSummaryConfig` parameter has the `TreatUnrecognizedResourceTypesAsWarning` configuration set to `True`.
     pub unrecognized_resource_types: Option<Vec<String>>,
 }
 rt::structure!(Warnings, WARNINGS, 0 => unrecognized_resource_types);

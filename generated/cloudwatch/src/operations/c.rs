@@ -2,7 +2,13 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Creates a resource metrics configuration for an Amazon Web Services resource. After you create a configuration, Amazon CloudWatch collects detailed metrics for that resource. /p p Each Amazon Web Services resource can have only one resource metrics configuration. If a configuration already exists for the specified resource ARN, this operation returns a code ConflictException /code . To modify an existing configuration, use a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API UpdateResourceMetricsConfiguration.html" UpdateResourceMetricsConfiguration /a . /p p If the Amazon Web Services resource that you specify in code ResourceArn /code does not exist, this operation returns a code ResourceNotFoundException /code . Verify that the resource ARN is correct and that the resource exists before you retry the request. /p p To create a resource metrics configuration, you must have the code cloudwatch:CreateResourceMetricsConfiguration /code permission. For information about scoping this permission to specific resources, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html" Condition keys for resource metrics configuration access /a in the i Amazon CloudWatch User Guide /i . /p
+/// Creates a resource metrics configuration for an Amazon Web Services resource. After you create a configuration, Amazon CloudWatch collects detailed metrics for that resource.
+///
+/// Each Amazon Web Services resource can have only one resource metrics configuration. If a configuration already exists for the specified resource ARN, this operation returns a `ConflictException`. To modify an existing configuration, use [UpdateResourceMetricsConfiguration](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_UpdateResourceMetricsConfiguration.html).
+///
+/// If the Amazon Web Services resource that you specify in `ResourceArn` does not exist, this operation returns a `ResourceNotFoundException`. Verify that the resource ARN is correct and that the resource exists before you retry the request.
+///
+/// To create a resource metrics configuration, you must have the `cloudwatch:CreateResourceMetricsConfiguration` permission. For information about scoping this permission to specific resources, see [Condition keys for resource metrics configuration access](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html) in the *Amazon CloudWatch User Guide*.
 pub static CREATE_RESOURCE_METRICS_CONFIGURATION: rt::Operation = rt::Operation::new(
         "CreateResourceMetricsConfiguration",
         "POST",

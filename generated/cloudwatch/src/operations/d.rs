@@ -2,7 +2,15 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Deletes a specific alarm mute rule. /p p When you delete a mute rule, any alarms that are currently being muted by that rule are immediately unmuted. If those alarms are in an ALARM state, their configured actions will trigger. /p p This operation is idempotent. If you delete a mute rule that does not exist, the operation succeeds without returning an error. /p p b Permissions /b /p p To delete a mute rule, you need the code cloudwatch:DeleteAlarmMuteRule /code permission on the alarm mute rule resource. /p
+/// Deletes a specific alarm mute rule.
+///
+/// When you delete a mute rule, any alarms that are currently being muted by that rule are immediately unmuted. If those alarms are in an ALARM state, their configured actions will trigger.
+///
+/// This operation is idempotent. If you delete a mute rule that does not exist, the operation succeeds without returning an error.
+///
+/// **Permissions**
+///
+/// To delete a mute rule, you need the `cloudwatch:DeleteAlarmMuteRule` permission on the alarm mute rule resource.
 pub static DELETE_ALARM_MUTE_RULE: rt::Operation = rt::Operation::new(
     "DeleteAlarmMuteRule",
     "POST",
@@ -10,7 +18,15 @@ pub static DELETE_ALARM_MUTE_RULE: rt::Operation = rt::Operation::new(
     &t::DELETE_ALARM_MUTE_RULE_INPUT,
     &rt::UNIT,
 );
-/// p Deletes the specified alarms. You can delete up to 100 alarms in one operation. However, this total can include no more than one composite alarm. For example, you could delete 99 metric alarms and one composite alarms with one operation, but you can't delete two composite alarms with one operation. Log alarms cannot be batch deleted. /p p If you specify any incorrect alarm names, the alarms you specify with correct names are still deleted. Other syntax errors might result in no alarms being deleted. To confirm that alarms were deleted successfully, you can use the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API DescribeAlarms.html" DescribeAlarms /a operation after using code DeleteAlarms /code . /p note p It is possible to create a loop or cycle of composite alarms, where composite alarm A depends on composite alarm B, and composite alarm B also depends on composite alarm A. In this scenario, you can't delete any composite alarm that is part of the cycle because there is always still a composite alarm that depends on that alarm that you want to delete. /p p To get out of such a situation, you must break the cycle by changing the rule of one of the composite alarms in the cycle to remove a dependency that creates the cycle. The simplest change to make to break a cycle is to change the code AlarmRule /code of one of the alarms to code false /code . /p p Additionally, the evaluation of composite alarms stops if CloudWatch detects a cycle in the evaluation path. /p /note
+/// Deletes the specified alarms. You can delete up to 100 alarms in one operation. However, this total can include no more than one composite alarm. For example, you could delete 99 metric alarms and one composite alarms with one operation, but you can't delete two composite alarms with one operation. Log alarms cannot be batch deleted.
+///
+/// If you specify any incorrect alarm names, the alarms you specify with correct names are still deleted. Other syntax errors might result in no alarms being deleted. To confirm that alarms were deleted successfully, you can use the [DescribeAlarms](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html) operation after using `DeleteAlarms`.
+///
+/// **Note:** It is possible to create a loop or cycle of composite alarms, where composite alarm A depends on composite alarm B, and composite alarm B also depends on composite alarm A. In this scenario, you can't delete any composite alarm that is part of the cycle because there is always still a composite alarm that depends on that alarm that you want to delete.
+///
+/// To get out of such a situation, you must break the cycle by changing the rule of one of the composite alarms in the cycle to remove a dependency that creates the cycle. The simplest change to make to break a cycle is to change the `AlarmRule` of one of the alarms to `false`.
+///
+/// Additionally, the evaluation of composite alarms stops if CloudWatch detects a cycle in the evaluation path.
 pub static DELETE_ALARMS: rt::Operation = rt::Operation::new(
         "DeleteAlarms",
         "POST",
@@ -19,7 +35,7 @@ pub static DELETE_ALARMS: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND, &t::RESOURCE_CONFLICT]);
-/// p Deletes the specified anomaly detection model from your account. For more information about how to delete an anomaly detection model, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create Anomaly Detection Alarm.html#Delete Anomaly Detection Model" Deleting an anomaly detection model /a in the i CloudWatch User Guide /i . /p
+/// Deletes the specified anomaly detection model from your account. For more information about how to delete an anomaly detection model, see [Deleting an anomaly detection model](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Anomaly_Detection_Alarm.html#Delete_Anomaly_Detection_Model) in the *CloudWatch User Guide*.
 pub static DELETE_ANOMALY_DETECTOR: rt::Operation = rt::Operation::new(
         "DeleteAnomalyDetector",
         "POST",
@@ -37,7 +53,7 @@ pub static DELETE_ANOMALY_DETECTOR: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("DeleteAnomalyDetectorResult");
-/// p Deletes all dashboards that you specify. You can specify up to 100 dashboards to delete. If there is an error during this call, the operation attempts to delete as many dashboards as possible. /p
+/// Deletes all dashboards that you specify. You can specify up to 100 dashboards to delete. If there is an error during this call, the operation attempts to delete as many dashboards as possible.
 pub static DELETE_DASHBOARDS: rt::Operation = rt::Operation::new(
         "DeleteDashboards",
         "POST",
@@ -53,7 +69,9 @@ pub static DELETE_DASHBOARDS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("DeleteDashboardsResult");
-/// p Permanently deletes the specified Contributor Insights rules. /p p If you create a rule, delete it, and then re-create it with the same name, historical data from the first time the rule was created might not be available. /p
+/// Permanently deletes the specified Contributor Insights rules.
+///
+/// If you create a rule, delete it, and then re-create it with the same name, historical data from the first time the rule was created might not be available.
 pub static DELETE_INSIGHT_RULES: rt::Operation = rt::Operation::new(
         "DeleteInsightRules",
         "POST",
@@ -68,7 +86,13 @@ pub static DELETE_INSIGHT_RULES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("DeleteInsightRulesResult");
-/// p Deletes a metric data query definition. /p p This operation is idempotent. If the definition doesn't exist, the operation succeeds without returning an error. /p p b Permissions /b /p p To delete a definition, you need the code cloudwatch:DeleteMetricDataQueryDefinition /code permission on the metric data query definition resource. You can use the code aws:ResourceTag/${TagKey} /code condition key to control access based on the tags of the definition. /p
+/// Deletes a metric data query definition.
+///
+/// This operation is idempotent. If the definition doesn't exist, the operation succeeds without returning an error.
+///
+/// **Permissions**
+///
+/// To delete a definition, you need the `cloudwatch:DeleteMetricDataQueryDefinition` permission on the metric data query definition resource. You can use the `aws:ResourceTag/${TagKey}` condition key to control access based on the tags of the definition.
 pub static DELETE_METRIC_DATA_QUERY_DEFINITION: rt::Operation = rt::Operation::new(
         "DeleteMetricDataQueryDefinition",
         "POST",
@@ -78,7 +102,7 @@ pub static DELETE_METRIC_DATA_QUERY_DEFINITION: rt::Operation = rt::Operation::n
     )
     .flags(rt::IDEMPOTENT)
     .result_wrapper("DeleteMetricDataQueryDefinitionResult");
-/// p Permanently deletes the metric stream that you specify. /p
+/// Permanently deletes the metric stream that you specify.
 pub static DELETE_METRIC_STREAM: rt::Operation = rt::Operation::new(
         "DeleteMetricStream",
         "POST",
@@ -94,7 +118,11 @@ pub static DELETE_METRIC_STREAM: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("DeleteMetricStreamResult");
-/// p Deletes the resource metrics configuration for an Amazon Web Services resource. After you delete the configuration, Amazon CloudWatch stops collecting detailed metrics for the resource. Metric data that Amazon CloudWatch already collected for the resource is not deleted. /p p This operation returns a code ResourceNotFoundException /code if no resource metrics configuration exists for the specified resource ARN. Verify that the resource ARN is correct. /p p To delete a resource metrics configuration, you must have the code cloudwatch:DeleteResourceMetricsConfiguration /code permission. For information about scoping this permission to specific resources, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html" Condition keys for resource metrics configuration access /a in the i Amazon CloudWatch User Guide /i . /p
+/// Deletes the resource metrics configuration for an Amazon Web Services resource. After you delete the configuration, Amazon CloudWatch stops collecting detailed metrics for the resource. Metric data that Amazon CloudWatch already collected for the resource is not deleted.
+///
+/// This operation returns a `ResourceNotFoundException` if no resource metrics configuration exists for the specified resource ARN. Verify that the resource ARN is correct.
+///
+/// To delete a resource metrics configuration, you must have the `cloudwatch:DeleteResourceMetricsConfiguration` permission. For information about scoping this permission to specific resources, see [Condition keys for resource metrics configuration access](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html) in the *Amazon CloudWatch User Guide*.
 pub static DELETE_RESOURCE_METRICS_CONFIGURATION: rt::Operation = rt::Operation::new(
         "DeleteResourceMetricsConfiguration",
         "POST",
@@ -104,7 +132,7 @@ pub static DELETE_RESOURCE_METRICS_CONFIGURATION: rt::Operation = rt::Operation:
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION])
     .result_wrapper("DeleteResourceMetricsConfigurationResult");
-/// p Returns the information of the current alarm contributors that are in code ALARM /code state. This operation returns details about the individual time series that contribute to the alarm's state. /p
+/// Returns the information of the current alarm contributors that are in `ALARM` state. This operation returns details about the individual time series that contribute to the alarm's state.
 pub static DESCRIBE_ALARM_CONTRIBUTORS: rt::Operation = rt::Operation::new(
         "DescribeAlarmContributors",
         "POST",
@@ -114,7 +142,11 @@ pub static DESCRIBE_ALARM_CONTRIBUTORS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_NEXT_TOKEN, &t::RESOURCE_NOT_FOUND_EXCEPTION])
     .result_wrapper("DescribeAlarmContributorsResult");
-/// p Retrieves the history for the specified alarm. You can filter the results by date range or item type. If an alarm name is not specified, the histories for either all metric alarms or all composite alarms are returned. /p p CloudWatch retains the history of an alarm even if you delete the alarm. /p p To use this operation and return information about a composite alarm, you must be signed on with the code cloudwatch:DescribeAlarmHistory /code permission that is scoped to code /code . You can't return information about composite alarms if your code cloudwatch:DescribeAlarmHistory /code permission has a narrower scope. /p
+/// Retrieves the history for the specified alarm. You can filter the results by date range or item type. If an alarm name is not specified, the histories for either all metric alarms or all composite alarms are returned.
+///
+/// CloudWatch retains the history of an alarm even if you delete the alarm.
+///
+/// To use this operation and return information about a composite alarm, you must be signed on with the `cloudwatch:DescribeAlarmHistory` permission that is scoped to `*`. You can't return information about composite alarms if your `cloudwatch:DescribeAlarmHistory` permission has a narrower scope.
 pub static DESCRIBE_ALARM_HISTORY: rt::Operation = rt::Operation::new(
         "DescribeAlarmHistory",
         "POST",
@@ -124,7 +156,9 @@ pub static DESCRIBE_ALARM_HISTORY: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_NEXT_TOKEN])
     .result_wrapper("DescribeAlarmHistoryResult");
-/// p Retrieves the specified alarms. You can filter the results by specifying a prefix for the alarm name, the alarm state, or a prefix for any action. /p p To use this operation and return information about composite alarms, you must be signed on with the code cloudwatch:DescribeAlarms /code permission that is scoped to code /code . You can't return information about composite alarms if your code cloudwatch:DescribeAlarms /code permission has a narrower scope. /p
+/// Retrieves the specified alarms. You can filter the results by specifying a prefix for the alarm name, the alarm state, or a prefix for any action.
+///
+/// To use this operation and return information about composite alarms, you must be signed on with the `cloudwatch:DescribeAlarms` permission that is scoped to `*`. You can't return information about composite alarms if your `cloudwatch:DescribeAlarms` permission has a narrower scope.
 pub static DESCRIBE_ALARMS: rt::Operation = rt::Operation::new(
         "DescribeAlarms",
         "POST",
@@ -134,7 +168,9 @@ pub static DESCRIBE_ALARMS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_NEXT_TOKEN])
     .result_wrapper("DescribeAlarmsResult");
-/// p Retrieves the alarms for the specified metric. To filter the results, specify a statistic, period, or unit. /p p This operation retrieves only standard alarms that are based on the specified metric. It does not return alarms based on math expressions that use the specified metric, or composite alarms that use the specified metric. /p
+/// Retrieves the alarms for the specified metric. To filter the results, specify a statistic, period, or unit.
+///
+/// This operation retrieves only standard alarms that are based on the specified metric. It does not return alarms based on math expressions that use the specified metric, or composite alarms that use the specified metric.
 pub static DESCRIBE_ALARMS_FOR_METRIC: rt::Operation = rt::Operation::new(
         "DescribeAlarmsForMetric",
         "POST",
@@ -143,7 +179,7 @@ pub static DESCRIBE_ALARMS_FOR_METRIC: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_ALARMS_FOR_METRIC_OUTPUT,
     )
     .result_wrapper("DescribeAlarmsForMetricResult");
-/// p Lists the anomaly detection models that you have created in your account. For single metric anomaly detectors, you can list all of the models in your account or filter the results to only the models that are related to a certain namespace, metric name, or metric dimension. For metric math anomaly detectors, you can list them by adding code METRIC MATH /code to the code AnomalyDetectorTypes /code array. This will return all metric math anomaly detectors in your account. /p
+/// Lists the anomaly detection models that you have created in your account. For single metric anomaly detectors, you can list all of the models in your account or filter the results to only the models that are related to a certain namespace, metric name, or metric dimension. For metric math anomaly detectors, you can list them by adding `METRIC_MATH` to the `AnomalyDetectorTypes` array. This will return all metric math anomaly detectors in your account.
 pub static DESCRIBE_ANOMALY_DETECTORS: rt::Operation = rt::Operation::new(
         "DescribeAnomalyDetectors",
         "POST",
@@ -160,7 +196,9 @@ pub static DESCRIBE_ANOMALY_DETECTORS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("DescribeAnomalyDetectorsResult");
-/// p Returns a list of all the Contributor Insights rules in your account. /p p For more information about Contributor Insights, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html" Using Contributor Insights to Analyze High-Cardinality Data /a . /p
+/// Returns a list of all the Contributor Insights rules in your account.
+///
+/// For more information about Contributor Insights, see [Using Contributor Insights to Analyze High-Cardinality Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html).
 pub static DESCRIBE_INSIGHT_RULES: rt::Operation = rt::Operation::new(
         "DescribeInsightRules",
         "POST",
@@ -170,7 +208,7 @@ pub static DESCRIBE_INSIGHT_RULES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_NEXT_TOKEN])
     .result_wrapper("DescribeInsightRulesResult");
-/// p Disables the actions for the specified alarms. When an alarm's actions are disabled, the alarm actions do not execute when the alarm state changes. /p
+/// Disables the actions for the specified alarms. When an alarm's actions are disabled, the alarm actions do not execute when the alarm state changes.
 pub static DISABLE_ALARM_ACTIONS: rt::Operation = rt::Operation::new(
     "DisableAlarmActions",
     "POST",
@@ -178,7 +216,7 @@ pub static DISABLE_ALARM_ACTIONS: rt::Operation = rt::Operation::new(
     &t::DISABLE_ALARM_ACTIONS_INPUT,
     &rt::UNIT,
 );
-/// p Disables the specified Contributor Insights rules. When rules are disabled, they do not analyze log groups and do not incur costs. /p
+/// Disables the specified Contributor Insights rules. When rules are disabled, they do not analyze log groups and do not incur costs.
 pub static DISABLE_INSIGHT_RULES: rt::Operation = rt::Operation::new(
         "DisableInsightRules",
         "POST",
@@ -193,7 +231,17 @@ pub static DISABLE_INSIGHT_RULES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("DisableInsightRulesResult");
-/// p Removes the customer managed Amazon Web Services Key Management Service (Amazon Web Services KMS) key association from the specified dataset. After this operation completes, data that you publish to the dataset is encrypted at rest using an Amazon Web Services owned key managed by Amazon CloudWatch. /p p Only the code default /code dataset is supported. To call this operation, the dataset must currently have a customer managed KMS key associated with it. If the dataset has no associated KMS key, the operation fails with code ResourceNotFoundException /code . /p p Amazon CloudWatch performs a dry-run code kms:Decrypt /code call on the currently associated key as part of this operation. The caller must have code kms:Decrypt /code permission on the currently associated key. If the key is accessible but the caller lacks code kms:Decrypt /code permission, the operation fails with code AccessDeniedException /code . /p note p If the currently associated key has been deleted, is scheduled for deletion, is pending import, is unavailable, or has been disabled, Amazon CloudWatch does not require code kms:Decrypt /code permission on that key and the disassociation proceeds. If the key was only disabled, consider re-enabling it instead of disassociating, because re-enabling allows Amazon CloudWatch to resume decrypting your existing metric data. /p /note important p Disassociating a KMS key from a dataset does not immediately remove the code kms:Decrypt /code requirement on data plane operations. For up to three hours after disassociation, callers must continue to have code kms:Decrypt /code permission on the previously associated key. Some data might still be encrypted with that key during this window. After this enforcement window elapses, the code kms:Decrypt /code requirement is lifted. /p /important p For more information about using customer managed keys with Amazon CloudWatch, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cmk-encryption.html" Encryption at rest with customer managed keys /a in the i Amazon CloudWatch User Guide /i . /p
+/// Removes the customer managed Amazon Web Services Key Management Service (Amazon Web Services KMS) key association from the specified dataset. After this operation completes, data that you publish to the dataset is encrypted at rest using an Amazon Web Services owned key managed by Amazon CloudWatch.
+///
+/// Only the `default` dataset is supported. To call this operation, the dataset must currently have a customer managed KMS key associated with it. If the dataset has no associated KMS key, the operation fails with `ResourceNotFoundException`.
+///
+/// Amazon CloudWatch performs a dry-run `kms:Decrypt` call on the currently associated key as part of this operation. The caller must have `kms:Decrypt` permission on the currently associated key. If the key is accessible but the caller lacks `kms:Decrypt` permission, the operation fails with `AccessDeniedException`.
+///
+/// **Note:** If the currently associated key has been deleted, is scheduled for deletion, is pending import, is unavailable, or has been disabled, Amazon CloudWatch does not require `kms:Decrypt` permission on that key and the disassociation proceeds. If the key was only disabled, consider re-enabling it instead of disassociating, because re-enabling allows Amazon CloudWatch to resume decrypting your existing metric data.
+///
+/// **Important:** Disassociating a KMS key from a dataset does not immediately remove the `kms:Decrypt` requirement on data plane operations. For up to three hours after disassociation, callers must continue to have `kms:Decrypt` permission on the previously associated key. Some data might still be encrypted with that key during this window. After this enforcement window elapses, the `kms:Decrypt` requirement is lifted.
+///
+/// For more information about using customer managed keys with Amazon CloudWatch, see [Encryption at rest with customer managed keys](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cmk-encryption.html) in the *Amazon CloudWatch User Guide*.
 pub static DISASSOCIATE_DATASET_KMS_KEY: rt::Operation = rt::Operation::new(
         "DisassociateDatasetKmsKey",
         "POST",

@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Enables the actions for the specified alarms. /p
+/// Enables the actions for the specified alarms.
 pub static ENABLE_ALARM_ACTIONS: rt::Operation = rt::Operation::new(
     "EnableAlarmActions",
     "POST",
@@ -10,7 +10,7 @@ pub static ENABLE_ALARM_ACTIONS: rt::Operation = rt::Operation::new(
     &t::ENABLE_ALARM_ACTIONS_INPUT,
     &rt::UNIT,
 );
-/// p Enables the specified Contributor Insights rules. When rules are enabled, they immediately begin analyzing log data. /p
+/// Enables the specified Contributor Insights rules. When rules are enabled, they immediately begin analyzing log data.
 pub static ENABLE_INSIGHT_RULES: rt::Operation = rt::Operation::new(
         "EnableInsightRules",
         "POST",

@@ -2,7 +2,15 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Lists alarm mute rules in your Amazon Web Services account and region. /p p You can filter the results by alarm name to find all mute rules targeting a specific alarm, or by status to find rules that are scheduled, active, or expired. /p p This operation supports pagination for accounts with many mute rules. Use the code MaxRecords /code and code NextToken /code parameters to retrieve results in multiple calls. /p p b Permissions /b /p p To list mute rules, you need the code cloudwatch:ListAlarmMuteRules /code permission. /p
+/// Lists alarm mute rules in your Amazon Web Services account and region.
+///
+/// You can filter the results by alarm name to find all mute rules targeting a specific alarm, or by status to find rules that are scheduled, active, or expired.
+///
+/// This operation supports pagination for accounts with many mute rules. Use the `MaxRecords` and `NextToken` parameters to retrieve results in multiple calls.
+///
+/// **Permissions**
+///
+/// To list mute rules, you need the `cloudwatch:ListAlarmMuteRules` permission.
 pub static LIST_ALARM_MUTE_RULES: rt::Operation = rt::Operation::new(
         "ListAlarmMuteRules",
         "POST",
@@ -12,7 +20,11 @@ pub static LIST_ALARM_MUTE_RULES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_NEXT_TOKEN, &t::RESOURCE_NOT_FOUND_EXCEPTION])
     .result_wrapper("ListAlarmMuteRulesResult");
-/// p Returns a list of the dashboards for your account. If you include code DashboardNamePrefix /code , only those dashboards with names starting with the prefix are listed. Otherwise, all dashboards in your account are listed. /p p code ListDashboards /code returns up to 1000 results on one page. If there are more than 1000 dashboards, you can call code ListDashboards /code again and include the value you received for code NextToken /code in the first call, to receive the next 1000 results. /p p You might have recently enabled an a href="https://docs.aws.amazon.com/glossary/latest/reference/glos-chap.html#optinregion" opt-in Region (Region that is disabled by default) /a for your account. In that Region, code ListDashboards /code can return an access denied error for up to 24 hours after you enable the Region. This delay occurs while dashboard data propagates. The error does not indicate a problem with your permissions. Because dashboards are global, you can call code ListDashboards /code in any other enabled Region, or retry after propagation completes. /p
+/// Returns a list of the dashboards for your account. If you include `DashboardNamePrefix`, only those dashboards with names starting with the prefix are listed. Otherwise, all dashboards in your account are listed.
+///
+/// `ListDashboards` returns up to 1000 results on one page. If there are more than 1000 dashboards, you can call `ListDashboards` again and include the value you received for `NextToken` in the first call, to receive the next 1000 results.
+///
+/// You might have recently enabled an [opt-in Region (Region that is disabled by default)](https://docs.aws.amazon.com/glossary/latest/reference/glos-chap.html#optinregion) for your account. In that Region, `ListDashboards` can return an access denied error for up to 24 hours after you enable the Region. This delay occurs while dashboard data propagates. The error does not indicate a problem with your permissions. Because dashboards are global, you can call `ListDashboards` in any other enabled Region, or retry after propagation completes.
 pub static LIST_DASHBOARDS: rt::Operation = rt::Operation::new(
         "ListDashboards",
         "POST",
@@ -22,7 +34,7 @@ pub static LIST_DASHBOARDS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_PARAMETER_VALUE_EXCEPTION, &t::INTERNAL_SERVICE_FAULT])
     .result_wrapper("ListDashboardsResult");
-/// p Returns a list that contains the number of managed Contributor Insights rules in your account. /p
+/// Returns a list that contains the number of managed Contributor Insights rules in your account.
 pub static LIST_MANAGED_INSIGHT_RULES: rt::Operation = rt::Operation::new(
         "ListManagedInsightRules",
         "POST",
@@ -38,7 +50,15 @@ pub static LIST_MANAGED_INSIGHT_RULES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListManagedInsightRulesResult");
-/// p Lists the metric data query definitions in your account and Region. /p p The results are summaries that don't include the expression. To get the full definition, call code GetMetricDataQueryDefinition /code with its ID. /p p This operation supports pagination. Use the code MaxResults /code and code NextToken /code parameters to retrieve results in multiple calls. /p p b Permissions /b /p p To list definitions, you need the code cloudwatch:ListMetricDataQueryDefinitions /code permission. This permission applies to all definitions in the account and Region. The results aren't filtered by tags. /p
+/// Lists the metric data query definitions in your account and Region.
+///
+/// The results are summaries that don't include the expression. To get the full definition, call `GetMetricDataQueryDefinition` with its ID.
+///
+/// This operation supports pagination. Use the `MaxResults` and `NextToken` parameters to retrieve results in multiple calls.
+///
+/// **Permissions**
+///
+/// To list definitions, you need the `cloudwatch:ListMetricDataQueryDefinitions` permission. This permission applies to all definitions in the account and Region. The results aren't filtered by tags.
 pub static LIST_METRIC_DATA_QUERY_DEFINITIONS: rt::Operation = rt::Operation::new(
         "ListMetricDataQueryDefinitions",
         "POST",
@@ -48,7 +68,7 @@ pub static LIST_METRIC_DATA_QUERY_DEFINITIONS: rt::Operation = rt::Operation::ne
     )
     .flags(rt::READONLY)
     .result_wrapper("ListMetricDataQueryDefinitionsResult");
-/// p Returns a list of metric streams in this account. /p
+/// Returns a list of metric streams in this account.
 pub static LIST_METRIC_STREAMS: rt::Operation = rt::Operation::new(
         "ListMetricStreams",
         "POST",
@@ -65,7 +85,15 @@ pub static LIST_METRIC_STREAMS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListMetricStreamsResult");
-/// p List the specified metrics. You can use the returned metrics with a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API GetMetricData.html" GetMetricData /a or a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API GetMetricStatistics.html" GetMetricStatistics /a to get statistical data. /p p Up to 500 results are returned for any one call. To retrieve additional results, use the returned token with subsequent calls. /p p After you create a metric, allow up to 15 minutes for the metric to appear. To see metric statistics sooner, use a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API GetMetricData.html" GetMetricData /a or a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API GetMetricStatistics.html" GetMetricStatistics /a . /p p If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view metrics from the linked source accounts. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html" CloudWatch cross-account observability /a . /p p code ListMetrics /code doesn't return information about metrics if those metrics haven't reported data in the past two weeks. To retrieve those metrics, use a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API GetMetricData.html" GetMetricData /a or a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API GetMetricStatistics.html" GetMetricStatistics /a . /p
+/// List the specified metrics. You can use the returned metrics with [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html) to get statistical data.
+///
+/// Up to 500 results are returned for any one call. To retrieve additional results, use the returned token with subsequent calls.
+///
+/// After you create a metric, allow up to 15 minutes for the metric to appear. To see metric statistics sooner, use [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html).
+///
+/// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view metrics from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
+///
+/// `ListMetrics` doesn't return information about metrics if those metrics haven't reported data in the past two weeks. To retrieve those metrics, use [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html).
 pub static LIST_METRICS: rt::Operation = rt::Operation::new(
         "ListMetrics",
         "POST",
@@ -75,7 +103,7 @@ pub static LIST_METRICS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INTERNAL_SERVICE_FAULT, &t::INVALID_PARAMETER_VALUE_EXCEPTION])
     .result_wrapper("ListMetricsResult");
-/// p Displays the tags associated with a CloudWatch resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging. /p
+/// Displays the tags associated with a CloudWatch resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging.
 pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
         "ListTagsForResource",
         "POST",

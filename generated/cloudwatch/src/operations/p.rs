@@ -2,7 +2,21 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Creates or updates an alarm mute rule. /p p Alarm mute rules automatically mute alarm actions during predefined time windows. When a mute rule is active, targeted alarms continue to evaluate metrics and transition between states, but their configured actions (such as Amazon SNS notifications or Auto Scaling actions) are muted. /p p You can create mute rules with recurring schedules using code cron /code expressions or one-time mute windows using code at /code expressions. Each mute rule can target up to 100 specific alarms by name. /p p If you specify a rule name that already exists, this operation updates the existing rule with the new configuration. /p p b Permissions /b /p p To create or update a mute rule, you must have the code cloudwatch:PutAlarmMuteRule /code permission on two types of resources: the alarm mute rule resource itself, and each alarm that the rule targets. /p p For example, If you want to allow a user to create mute rules that target only specific alarms named "WebServerCPUAlarm" and "DatabaseConnectionAlarm", you would create an IAM policy with one statement granting code cloudwatch:PutAlarmMuteRule /code on the alarm mute rule resource ( code arn:aws:cloudwatch: REGION :123456789012:alarm-mute-rule: /code ), and another statement granting code cloudwatch:PutAlarmMuteRule /code on the targeted alarm resources ( code arn:aws:cloudwatch: REGION :123456789012:alarm:WebServerCPUAlarm /code and code arn:aws:cloudwatch: REGION :123456789012:alarm:DatabaseConnectionAlarm /code ). /p p You can also use IAM policy conditions to allow targeting alarms based on resource tags. For example, you can restrict users to create/update mute rules to only target alarms that have a specific tag key-value pair, such as code Team=TeamA /code . /p
+/// Creates or updates an alarm mute rule.
+///
+/// Alarm mute rules automatically mute alarm actions during predefined time windows. When a mute rule is active, targeted alarms continue to evaluate metrics and transition between states, but their configured actions (such as Amazon SNS notifications or Auto Scaling actions) are muted.
+///
+/// You can create mute rules with recurring schedules using `cron` expressions or one-time mute windows using `at` expressions. Each mute rule can target up to 100 specific alarms by name.
+///
+/// If you specify a rule name that already exists, this operation updates the existing rule with the new configuration.
+///
+/// **Permissions**
+///
+/// To create or update a mute rule, you must have the `cloudwatch:PutAlarmMuteRule` permission on two types of resources: the alarm mute rule resource itself, and each alarm that the rule targets.
+///
+/// For example, If you want to allow a user to create mute rules that target only specific alarms named "WebServerCPUAlarm" and "DatabaseConnectionAlarm", you would create an IAM policy with one statement granting `cloudwatch:PutAlarmMuteRule` on the alarm mute rule resource (`arn:aws:cloudwatch:[REGION]:123456789012:alarm-mute-rule:*`), and another statement granting `cloudwatch:PutAlarmMuteRule` on the targeted alarm resources (`arn:aws:cloudwatch:[REGION]:123456789012:alarm:WebServerCPUAlarm` and `arn:aws:cloudwatch:[REGION]:123456789012:alarm:DatabaseConnectionAlarm`).
+///
+/// You can also use IAM policy conditions to allow targeting alarms based on resource tags. For example, you can restrict users to create/update mute rules to only target alarms that have a specific tag key-value pair, such as `Team=TeamA`.
 pub static PUT_ALARM_MUTE_RULE: rt::Operation = rt::Operation::new(
         "PutAlarmMuteRule",
         "POST",
@@ -11,7 +25,11 @@ pub static PUT_ALARM_MUTE_RULE: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::LIMIT_EXCEEDED_FAULT]);
-/// p Creates an anomaly detection model for a CloudWatch metric. You can use the model to display a band of expected normal values when the metric is graphed. /p p If you have enabled unified cross-account observability, and this account is a monitoring account, the metric can be in the same account or a source account. You can specify the account ID in the object you specify in the code SingleMetricAnomalyDetector /code parameter. /p p For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch Anomaly Detection.html" CloudWatch Anomaly Detection /a . /p
+/// Creates an anomaly detection model for a CloudWatch metric. You can use the model to display a band of expected normal values when the metric is graphed.
+///
+/// If you have enabled unified cross-account observability, and this account is a monitoring account, the metric can be in the same account or a source account. You can specify the account ID in the object you specify in the `SingleMetricAnomalyDetector` parameter.
+///
+/// For more information, see [CloudWatch Anomaly Detection](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Anomaly_Detection.html).
 pub static PUT_ANOMALY_DETECTOR: rt::Operation = rt::Operation::new(
         "PutAnomalyDetector",
         "POST",
@@ -29,7 +47,32 @@ pub static PUT_ANOMALY_DETECTOR: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("PutAnomalyDetectorResult");
-/// p Creates or updates a i composite alarm /i . When you create a composite alarm, you specify a rule expression for the alarm that takes into account the alarm states of other alarms that you have created. The composite alarm goes into ALARM state only if all conditions of the rule are met. /p p The alarms specified in a composite alarm's rule expression can include metric alarms and other composite alarms. The rule expression of a composite alarm can include as many as 100 underlying alarms. Any single alarm can be included in the rule expressions of as many as 150 composite alarms. /p p Using composite alarms can reduce alarm noise. You can create multiple metric alarms, and also create a composite alarm and set up alerts only for the composite alarm. For example, you could create a composite alarm that goes into ALARM state only when more than one of the underlying metric alarms are in ALARM state. /p p Composite alarms can take the following actions: /p ul li p Notify Amazon SNS topics. /p /li li p Invoke Lambda functions. /p /li li p Create OpsItems in Systems Manager Ops Center. /p /li li p Create incidents in Systems Manager Incident Manager. /p /li /ul note p It is possible to create a loop or cycle of composite alarms, where composite alarm A depends on composite alarm B, and composite alarm B also depends on composite alarm A. In this scenario, you can't delete any composite alarm that is part of the cycle because there is always still a composite alarm that depends on that alarm that you want to delete. /p p To get out of such a situation, you must break the cycle by changing the rule of one of the composite alarms in the cycle to remove a dependency that creates the cycle. The simplest change to make to break a cycle is to change the code AlarmRule /code of one of the alarms to code false /code . /p p Additionally, the evaluation of composite alarms stops if CloudWatch detects a cycle in the evaluation path. /p /note p When this operation creates an alarm, the alarm state is immediately set to code INSUFFICIENT DATA /code . The alarm is then evaluated and its state is set appropriately. Any actions associated with the new state are then executed. For a composite alarm, this initial time after creation is the only time that the alarm can be in code INSUFFICIENT DATA /code state. /p p When you update an existing alarm, its state is left unchanged, but the update completely overwrites the previous configuration of the alarm. /p p To use this operation, you must be signed on with the code cloudwatch:PutCompositeAlarm /code permission that is scoped to code /code . You can't create a composite alarms if your code cloudwatch:PutCompositeAlarm /code permission has a narrower scope. /p p If you are an IAM user, you must have code iam:CreateServiceLinkedRole /code to create a composite alarm that has Systems Manager OpsItem actions. /p
+/// Creates or updates a *composite alarm*. When you create a composite alarm, you specify a rule expression for the alarm that takes into account the alarm states of other alarms that you have created. The composite alarm goes into ALARM state only if all conditions of the rule are met.
+///
+/// The alarms specified in a composite alarm's rule expression can include metric alarms and other composite alarms. The rule expression of a composite alarm can include as many as 100 underlying alarms. Any single alarm can be included in the rule expressions of as many as 150 composite alarms.
+///
+/// Using composite alarms can reduce alarm noise. You can create multiple metric alarms, and also create a composite alarm and set up alerts only for the composite alarm. For example, you could create a composite alarm that goes into ALARM state only when more than one of the underlying metric alarms are in ALARM state.
+///
+/// Composite alarms can take the following actions:
+///
+/// - Notify Amazon SNS topics.
+/// - Invoke Lambda functions.
+/// - Create OpsItems in Systems Manager Ops Center.
+/// - Create incidents in Systems Manager Incident Manager.
+///
+/// **Note:** It is possible to create a loop or cycle of composite alarms, where composite alarm A depends on composite alarm B, and composite alarm B also depends on composite alarm A. In this scenario, you can't delete any composite alarm that is part of the cycle because there is always still a composite alarm that depends on that alarm that you want to delete.
+///
+/// To get out of such a situation, you must break the cycle by changing the rule of one of the composite alarms in the cycle to remove a dependency that creates the cycle. The simplest change to make to break a cycle is to change the `AlarmRule` of one of the alarms to `false`.
+///
+/// Additionally, the evaluation of composite alarms stops if CloudWatch detects a cycle in the evaluation path.
+///
+/// When this operation creates an alarm, the alarm state is immediately set to `INSUFFICIENT_DATA`. The alarm is then evaluated and its state is set appropriately. Any actions associated with the new state are then executed. For a composite alarm, this initial time after creation is the only time that the alarm can be in `INSUFFICIENT_DATA` state.
+///
+/// When you update an existing alarm, its state is left unchanged, but the update completely overwrites the previous configuration of the alarm.
+///
+/// To use this operation, you must be signed on with the `cloudwatch:PutCompositeAlarm` permission that is scoped to `*`. You can't create a composite alarms if your `cloudwatch:PutCompositeAlarm` permission has a narrower scope.
+///
+/// If you are an IAM user, you must have `iam:CreateServiceLinkedRole` to create a composite alarm that has Systems Manager OpsItem actions.
 pub static PUT_COMPOSITE_ALARM: rt::Operation = rt::Operation::new(
         "PutCompositeAlarm",
         "POST",
@@ -38,7 +81,13 @@ pub static PUT_COMPOSITE_ALARM: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::LIMIT_EXCEEDED_FAULT]);
-/// p Creates a dashboard if it does not already exist, or updates an existing dashboard. If you update a dashboard, the entire contents are replaced with what you specify here. /p p All dashboards in your account are global, not region-specific. /p p A simple way to create a dashboard using code PutDashboard /code is to copy an existing dashboard. To copy an existing dashboard using the console, you can load the dashboard and then use the View/edit source command in the Actions menu to display the JSON block for that dashboard. Another way to copy a dashboard is to use code GetDashboard /code , and then use the data returned within code DashboardBody /code as the template for the new dashboard when you call code PutDashboard /code . /p p When you create a dashboard with code PutDashboard /code , a good practice is to add a text widget at the top of the dashboard with a message that the dashboard was created by script and should not be changed in the console. This message could also point console users to the location of the code DashboardBody /code script or the CloudFormation template used to create the dashboard. /p
+/// Creates a dashboard if it does not already exist, or updates an existing dashboard. If you update a dashboard, the entire contents are replaced with what you specify here.
+///
+/// All dashboards in your account are global, not region-specific.
+///
+/// A simple way to create a dashboard using `PutDashboard` is to copy an existing dashboard. To copy an existing dashboard using the console, you can load the dashboard and then use the View/edit source command in the Actions menu to display the JSON block for that dashboard. Another way to copy a dashboard is to use `GetDashboard`, and then use the data returned within `DashboardBody` as the template for the new dashboard when you call `PutDashboard`.
+///
+/// When you create a dashboard with `PutDashboard`, a good practice is to add a text widget at the top of the dashboard with a message that the dashboard was created by script and should not be changed in the console. This message could also point console users to the location of the `DashboardBody` script or the CloudFormation template used to create the dashboard.
 pub static PUT_DASHBOARD: rt::Operation = rt::Operation::new(
         "PutDashboard",
         "POST",
@@ -54,7 +103,9 @@ pub static PUT_DASHBOARD: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("PutDashboardResult");
-/// p Creates a Contributor Insights rule. Rules evaluate log events in a CloudWatch Logs log group, enabling you to find contributor data for the log events in that log group. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html" Using Contributor Insights to Analyze High-Cardinality Data /a . /p p If you create a rule, delete it, and then re-create it with the same name, historical data from the first time the rule was created might not be available. /p
+/// Creates a Contributor Insights rule. Rules evaluate log events in a CloudWatch Logs log group, enabling you to find contributor data for the log events in that log group. For more information, see [Using Contributor Insights to Analyze High-Cardinality Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html).
+///
+/// If you create a rule, delete it, and then re-create it with the same name, historical data from the first time the rule was created might not be available.
 pub static PUT_INSIGHT_RULE: rt::Operation = rt::Operation::new(
         "PutInsightRule",
         "POST",
@@ -70,7 +121,17 @@ pub static PUT_INSIGHT_RULE: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("PutInsightRuleResult");
-/// p Creates or updates a log alarm. A log alarm evaluates the results of a CloudWatch Logs scheduled query against the configured threshold and comparison operator to determine its state. /p p When you create a log alarm, the operation creates a service-managed CloudWatch Logs scheduled query that runs the query string you provide on the schedule you configure. Each scheduled query execution returns one or more aggregated values determined by the code AggregationExpression /code , and each aggregated value is compared against the alarm code Threshold /code to determine the alarm state. The alarm uses M-out-of-N evaluation: if code QueryResultsToAlarm /code out of the most recent code QueryResultsToEvaluate /code query results breach the threshold, the alarm transitions to code ALARM /code . /p p Log alarms support the alarm states ( code OK /code , code ALARM /code , code INSUFFICIENT DATA /code ). Configure transition actions using code OKActions /code , code AlarmActions /code , and code InsufficientDataActions /code . /p p If you call this operation with the name of an existing log alarm, the operation replaces the previous configuration of that alarm. /p p b Permissions /b /p p To create or update a log alarm, you must have the code cloudwatch:PutLogAlarm /code permission. The IAM role specified in code ScheduledQueryRoleARN /code must grant the CloudWatch Alarms service permission to execute scheduled queries on the specified log groups. If you set code ActionLogLineCount /code , the role specified in code ActionLogLineRoleArn /code must grant permission to retrieve log events for inclusion in alarm notifications. /p
+/// Creates or updates a log alarm. A log alarm evaluates the results of a CloudWatch Logs scheduled query against the configured threshold and comparison operator to determine its state.
+///
+/// When you create a log alarm, the operation creates a service-managed CloudWatch Logs scheduled query that runs the query string you provide on the schedule you configure. Each scheduled query execution returns one or more aggregated values determined by the `AggregationExpression`, and each aggregated value is compared against the alarm `Threshold` to determine the alarm state. The alarm uses M-out-of-N evaluation: if `QueryResultsToAlarm` out of the most recent `QueryResultsToEvaluate` query results breach the threshold, the alarm transitions to `ALARM`.
+///
+/// Log alarms support the alarm states (`OK`, `ALARM`, `INSUFFICIENT_DATA`). Configure transition actions using `OKActions`, `AlarmActions`, and `InsufficientDataActions`.
+///
+/// If you call this operation with the name of an existing log alarm, the operation replaces the previous configuration of that alarm.
+///
+/// **Permissions**
+///
+/// To create or update a log alarm, you must have the `cloudwatch:PutLogAlarm` permission. The IAM role specified in `ScheduledQueryRoleARN` must grant the CloudWatch Alarms service permission to execute scheduled queries on the specified log groups. If you set `ActionLogLineCount`, the role specified in `ActionLogLineRoleArn` must grant permission to retrieve log events for inclusion in alarm notifications.
 pub static PUT_LOG_ALARM: rt::Operation = rt::Operation::new(
         "PutLogAlarm",
         "POST",
@@ -79,7 +140,7 @@ pub static PUT_LOG_ALARM: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::LIMIT_EXCEEDED_FAULT, &t::RESOURCE_CONFLICT]);
-/// p Creates a managed Contributor Insights rule for a specified Amazon Web Services resource. When you enable a managed rule, you create a Contributor Insights rule that collects data from Amazon Web Services services. You cannot edit these rules with code PutInsightRule /code . The rules can be enabled, disabled, and deleted using code EnableInsightRules /code , code DisableInsightRules /code , and code DeleteInsightRules /code . If a previously created managed rule is currently disabled, a subsequent call to this API will re-enable it. Use code ListManagedInsightRules /code to describe all available rules. /p
+/// Creates a managed Contributor Insights rule for a specified Amazon Web Services resource. When you enable a managed rule, you create a Contributor Insights rule that collects data from Amazon Web Services services. You cannot edit these rules with `PutInsightRule`. The rules can be enabled, disabled, and deleted using `EnableInsightRules`, `DisableInsightRules`, and `DeleteInsightRules`. If a previously created managed rule is currently disabled, a subsequent call to this API will re-enable it. Use `ListManagedInsightRules` to describe all available rules.
 pub static PUT_MANAGED_INSIGHT_RULES: rt::Operation = rt::Operation::new(
         "PutManagedInsightRules",
         "POST",
@@ -94,7 +155,29 @@ pub static PUT_MANAGED_INSIGHT_RULES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("PutManagedInsightRulesResult");
-/// p Creates or updates an alarm and associates it with the specified metric, metric math expression, anomaly detection model, Metrics Insights query, or PromQL query. For more information about using a Metrics Insights query for an alarm, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create Metrics Insights Alarm.html" Create alarms on Metrics Insights queries /a . /p p Alarms based on anomaly detection models cannot have Auto Scaling actions. /p p When this operation creates an alarm, the alarm state is immediately set to code INSUFFICIENT DATA /code . For PromQL alarms, the alarm state is instead immediately set to code OK /code . The alarm is then evaluated and its state is set appropriately. Any actions associated with the new state are then executed. /p p When you update an existing alarm, its state is left unchanged, but the update completely overwrites the previous configuration of the alarm. /p p If you are an IAM user, you must have Amazon EC2 permissions for some alarm operations: /p ul li p The code iam:CreateServiceLinkedRole /code permission for all alarms with EC2 actions /p /li li p The code iam:CreateServiceLinkedRole /code permissions to create an alarm with Systems Manager OpsItem or response plan actions. /p /li /ul p The first time you create an alarm in the Amazon Web Services Management Console, the CLI, or by using the PutMetricAlarm API, CloudWatch creates the necessary service-linked role for you. The service-linked roles are called code AWSServiceRoleForCloudWatchEvents /code and code AWSServiceRoleForCloudWatchAlarms ActionSSM /code . For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id roles terms-and-concepts.html#iam-term-service-linked-role" Amazon Web Services service-linked role /a . /p p Each code PutMetricAlarm /code action has a maximum uncompressed payload of 120 KB. /p p b Cross-account alarms /b /p p You can set an alarm on metrics in the current account, or in another account. To create a cross-account alarm that watches a metric in a different account, you must have completed the following pre-requisites: /p ul li p The account where the metrics are located (the i sharing account /i ) must already have a sharing role named b CloudWatch-CrossAccountSharingRole /b . If it does not already have this role, you must create it using the instructions in b Set up a sharing account /b in a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Cross-Account-Cross-Region.html#enable-cross-account-cross-Region" Cross-account cross-Region CloudWatch console /a . The policy for that role must grant access to the ID of the account where you are creating the alarm. /p /li li p The account where you are creating the alarm (the i monitoring account /i ) must already have a service-linked role named b AWSServiceRoleForCloudWatchCrossAccount /b to allow CloudWatch to assume the sharing role in the sharing account. If it does not, you must create it following the directions in b Set up a monitoring account /b in a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Cross-Account-Cross-Region.html#enable-cross-account-cross-Region" Cross-account cross-Region CloudWatch console /a . /p /li /ul
+/// Creates or updates an alarm and associates it with the specified metric, metric math expression, anomaly detection model, Metrics Insights query, or PromQL query. For more information about using a Metrics Insights query for an alarm, see [Create alarms on Metrics Insights queries](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Metrics_Insights_Alarm.html).
+///
+/// Alarms based on anomaly detection models cannot have Auto Scaling actions.
+///
+/// When this operation creates an alarm, the alarm state is immediately set to `INSUFFICIENT_DATA`. For PromQL alarms, the alarm state is instead immediately set to `OK`. The alarm is then evaluated and its state is set appropriately. Any actions associated with the new state are then executed.
+///
+/// When you update an existing alarm, its state is left unchanged, but the update completely overwrites the previous configuration of the alarm.
+///
+/// If you are an IAM user, you must have Amazon EC2 permissions for some alarm operations:
+///
+/// - The `iam:CreateServiceLinkedRole` permission for all alarms with EC2 actions
+/// - The `iam:CreateServiceLinkedRole` permissions to create an alarm with Systems Manager OpsItem or response plan actions.
+///
+/// The first time you create an alarm in the Amazon Web Services Management Console, the CLI, or by using the PutMetricAlarm API, CloudWatch creates the necessary service-linked role for you. The service-linked roles are called `AWSServiceRoleForCloudWatchEvents` and `AWSServiceRoleForCloudWatchAlarms_ActionSSM`. For more information, see [Amazon Web Services service-linked role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-service-linked-role).
+///
+/// Each `PutMetricAlarm` action has a maximum uncompressed payload of 120 KB.
+///
+/// **Cross-account alarms**
+///
+/// You can set an alarm on metrics in the current account, or in another account. To create a cross-account alarm that watches a metric in a different account, you must have completed the following pre-requisites:
+///
+/// - The account where the metrics are located (the *sharing account*) must already have a sharing role named **CloudWatch-CrossAccountSharingRole**. If it does not already have this role, you must create it using the instructions in **Set up a sharing account** in [Cross-account cross-Region CloudWatch console](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Cross-Account-Cross-Region.html#enable-cross-account-cross-Region). The policy for that role must grant access to the ID of the account where you are creating the alarm.
+/// - The account where you are creating the alarm (the *monitoring account*) must already have a service-linked role named **AWSServiceRoleForCloudWatchCrossAccount** to allow CloudWatch to assume the sharing role in the sharing account. If it does not, you must create it following the directions in **Set up a monitoring account** in [Cross-account cross-Region CloudWatch console](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Cross-Account-Cross-Region.html#enable-cross-account-cross-Region).
 pub static PUT_METRIC_ALARM: rt::Operation = rt::Operation::new(
         "PutMetricAlarm",
         "POST",
@@ -103,7 +186,26 @@ pub static PUT_METRIC_ALARM: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::LIMIT_EXCEEDED_FAULT]);
-/// p Publishes metric data to Amazon CloudWatch. CloudWatch associates the data with the specified metric. If the specified metric does not exist, CloudWatch creates the metric. When CloudWatch creates a metric, it can take up to fifteen minutes for the metric to appear in calls to a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API ListMetrics.html" ListMetrics /a . /p p You can publish metrics with associated entity data (so that related telemetry can be found and viewed together), or publish metric data by itself. To send entity data with your metrics, use the code EntityMetricData /code parameter. To send metrics without entity data, use the code MetricData /code parameter. The code EntityMetricData /code structure includes code MetricData /code structures for the metric data. /p p You can publish either individual values in the code Value /code field, or arrays of values and the number of times each value occurred during the period by using the code Values /code and code Counts /code fields in the code MetricData /code structure. Using the code Values /code and code Counts /code method enables you to publish up to 150 values per metric with one code PutMetricData /code request, and supports retrieving percentile statistics on this data. /p p Each code PutMetricData /code request is limited to 1 MB in size for HTTP POST requests. You can send a payload compressed by gzip. Each request is also limited to no more than 1000 different metrics (across both the code MetricData /code and code EntityMetricData /code properties). /p p Although the code Value /code parameter accepts numbers of type code Double /code , CloudWatch rejects values that are either too small or too large. Values must be in the range of -2^360 to 2^360. In addition, special values (for example, NaN, +Infinity, -Infinity) are not supported. /p p You can use up to 30 dimensions per metric to further clarify what data the metric collects. Each dimension consists of a Name and Value pair. For more information about specifying dimensions, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/publishingMetrics.html" Publishing Metrics /a in the i Amazon CloudWatch User Guide /i . /p p You specify the time stamp to be associated with each data point. You can specify time stamps that are as much as two weeks before the current date, and as much as 2 hours after the current day and time. /p p Data points with time stamps from 24 hours ago or longer can take at least 48 hours to become available for a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API GetMetricData.html" GetMetricData /a or a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API GetMetricStatistics.html" GetMetricStatistics /a from the time they are submitted. Data points with time stamps between 3 and 24 hours ago can take as much as 2 hours to become available for a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API GetMetricData.html" GetMetricData /a or a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API GetMetricStatistics.html" GetMetricStatistics /a . /p p CloudWatch needs raw data points to calculate percentile statistics. If you publish data using a statistic set instead, you can only retrieve percentile statistics for this data if one of the following conditions is true: /p ul li p The code SampleCount /code value of the statistic set is 1 and code Min /code , code Max /code , and code Sum /code are all equal. /p /li li p The code Min /code and code Max /code are equal, and code Sum /code is equal to code Min /code multiplied by code SampleCount /code . /p /li /ul
+/// Publishes metric data to Amazon CloudWatch. CloudWatch associates the data with the specified metric. If the specified metric does not exist, CloudWatch creates the metric. When CloudWatch creates a metric, it can take up to fifteen minutes for the metric to appear in calls to [ListMetrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html).
+///
+/// You can publish metrics with associated entity data (so that related telemetry can be found and viewed together), or publish metric data by itself. To send entity data with your metrics, use the `EntityMetricData` parameter. To send metrics without entity data, use the `MetricData` parameter. The `EntityMetricData` structure includes `MetricData` structures for the metric data.
+///
+/// You can publish either individual values in the `Value` field, or arrays of values and the number of times each value occurred during the period by using the `Values` and `Counts` fields in the `MetricData` structure. Using the `Values` and `Counts` method enables you to publish up to 150 values per metric with one `PutMetricData` request, and supports retrieving percentile statistics on this data.
+///
+/// Each `PutMetricData` request is limited to 1 MB in size for HTTP POST requests. You can send a payload compressed by gzip. Each request is also limited to no more than 1000 different metrics (across both the `MetricData` and `EntityMetricData` properties).
+///
+/// Although the `Value` parameter accepts numbers of type `Double`, CloudWatch rejects values that are either too small or too large. Values must be in the range of -2^360 to 2^360. In addition, special values (for example, NaN, +Infinity, -Infinity) are not supported.
+///
+/// You can use up to 30 dimensions per metric to further clarify what data the metric collects. Each dimension consists of a Name and Value pair. For more information about specifying dimensions, see [Publishing Metrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/publishingMetrics.html) in the *Amazon CloudWatch User Guide*.
+///
+/// You specify the time stamp to be associated with each data point. You can specify time stamps that are as much as two weeks before the current date, and as much as 2 hours after the current day and time.
+///
+/// Data points with time stamps from 24 hours ago or longer can take at least 48 hours to become available for [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html) from the time they are submitted. Data points with time stamps between 3 and 24 hours ago can take as much as 2 hours to become available for [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html).
+///
+/// CloudWatch needs raw data points to calculate percentile statistics. If you publish data using a statistic set instead, you can only retrieve percentile statistics for this data if one of the following conditions is true:
+///
+/// - The `SampleCount` value of the statistic set is 1 and `Min`, `Max`, and `Sum` are all equal.
+/// - The `Min` and `Max` are equal, and `Sum` is equal to `Min` multiplied by `SampleCount`.
 pub static PUT_METRIC_DATA: rt::Operation = rt::Operation::new(
         "PutMetricData",
         "POST",
@@ -120,7 +222,21 @@ pub static PUT_METRIC_DATA: rt::Operation = rt::Operation::new(
         ],
     )
     .compression(&["gzip"]);
-/// p Creates or updates a metric data query definition. /p p A metric data query definition saves a metric query so that you can reuse it later. It includes the query expression, the query language, and a path that names the definition and can organize it into folders. When you save a definition, CloudWatch doesn't validate or run its expression. /p p To create a definition, omit code Id /code . CloudWatch generates the ID and returns it. To update a definition, specify its code Id /code . An update replaces the path, expression, and type, and keeps the creation time. /p p The path must be unique in your account and Region. If another definition already uses the path, the request fails with a code ConflictException /code . /p p You can have up to 1,000 metric data query definitions in each Region of your account. A request that would create more fails with a code LimitExceededException /code . /p p b Permissions /b /p p To create or update a definition, you need the code cloudwatch:PutMetricDataQueryDefinition /code permission on the metric data query definition resource. The resource ARN has the format code arn:aws:cloudwatch:Region:account-id:metric-query-definition/Id /code . /p p To add tags when you create a definition, you also need the code cloudwatch:TagResource /code permission. You can use the code aws:RequestTag/${TagKey} /code and code aws:TagKeys /code condition keys to control which tags can be added. /p
+/// Creates or updates a metric data query definition.
+///
+/// A metric data query definition saves a metric query so that you can reuse it later. It includes the query expression, the query language, and a path that names the definition and can organize it into folders. When you save a definition, CloudWatch doesn't validate or run its expression.
+///
+/// To create a definition, omit `Id`. CloudWatch generates the ID and returns it. To update a definition, specify its `Id`. An update replaces the path, expression, and type, and keeps the creation time.
+///
+/// The path must be unique in your account and Region. If another definition already uses the path, the request fails with a `ConflictException`.
+///
+/// You can have up to 1,000 metric data query definitions in each Region of your account. A request that would create more fails with a `LimitExceededException`.
+///
+/// **Permissions**
+///
+/// To create or update a definition, you need the `cloudwatch:PutMetricDataQueryDefinition` permission on the metric data query definition resource. The resource ARN has the format `arn:aws:cloudwatch:Region:account-id:metric-query-definition/Id`.
+///
+/// To add tags when you create a definition, you also need the `cloudwatch:TagResource` permission. You can use the `aws:RequestTag/${TagKey}` and `aws:TagKeys` condition keys to control which tags can be added.
 pub static PUT_METRIC_DATA_QUERY_DEFINITION: rt::Operation = rt::Operation::new(
         "PutMetricDataQueryDefinition",
         "POST",
@@ -137,7 +253,23 @@ pub static PUT_METRIC_DATA_QUERY_DEFINITION: rt::Operation = rt::Operation::new(
     )
     .flags(rt::IDEMPOTENT)
     .result_wrapper("PutMetricDataQueryDefinitionResult");
-/// p Creates or updates a metric stream. Metric streams can automatically stream CloudWatch metrics to Amazon Web Services destinations, including Amazon S3, and to many third-party solutions. /p p For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Metric-Streams.html" Using Metric Streams /a . /p p To create a metric stream, you must be signed in to an account that has the code iam:PassRole /code permission and either the code CloudWatchFullAccess /code policy or the code cloudwatch:PutMetricStream /code permission. /p p When you create or update a metric stream, you choose one of the following: /p ul li p Stream metrics from all metric namespaces in the account. /p /li li p Stream metrics from all metric namespaces in the account, except for the namespaces that you list in code ExcludeFilters /code . /p /li li p Stream metrics from only the metric namespaces that you list in code IncludeFilters /code . /p /li /ul p By default, a metric stream always sends the code MAX /code , code MIN /code , code SUM /code , and code SAMPLECOUNT /code statistics for each metric that is streamed. You can use the code StatisticsConfigurations /code parameter to have the metric stream send additional statistics in the stream. Streaming additional statistics incurs additional costs. For more information, see a href="https://aws.amazon.com/cloudwatch/pricing/" Amazon CloudWatch Pricing /a . /p p When you use code PutMetricStream /code to create a new metric stream, the stream is created in the code running /code state. If you use it to update an existing stream, the state of the stream is not changed. /p p If you are using CloudWatch cross-account observability and you create a metric stream in a monitoring account, you can choose whether to include metrics from source accounts in the stream. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html" CloudWatch cross-account observability /a . /p
+/// Creates or updates a metric stream. Metric streams can automatically stream CloudWatch metrics to Amazon Web Services destinations, including Amazon S3, and to many third-party solutions.
+///
+/// For more information, see [Using Metric Streams](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Metric-Streams.html).
+///
+/// To create a metric stream, you must be signed in to an account that has the `iam:PassRole` permission and either the `CloudWatchFullAccess` policy or the `cloudwatch:PutMetricStream` permission.
+///
+/// When you create or update a metric stream, you choose one of the following:
+///
+/// - Stream metrics from all metric namespaces in the account.
+/// - Stream metrics from all metric namespaces in the account, except for the namespaces that you list in `ExcludeFilters`.
+/// - Stream metrics from only the metric namespaces that you list in `IncludeFilters`.
+///
+/// By default, a metric stream always sends the `MAX`, `MIN`, `SUM`, and `SAMPLECOUNT` statistics for each metric that is streamed. You can use the `StatisticsConfigurations` parameter to have the metric stream send additional statistics in the stream. Streaming additional statistics incurs additional costs. For more information, see [Amazon CloudWatch Pricing](https://aws.amazon.com/cloudwatch/pricing/).
+///
+/// When you use `PutMetricStream` to create a new metric stream, the stream is created in the `running` state. If you use it to update an existing stream, the state of the stream is not changed.
+///
+/// If you are using CloudWatch cross-account observability and you create a metric stream in a monitoring account, you can choose whether to include metrics from source accounts in the stream. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
 pub static PUT_METRIC_STREAM: rt::Operation = rt::Operation::new(
         "PutMetricStream",
         "POST",

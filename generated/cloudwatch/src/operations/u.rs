@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Removes one or more tags from the specified resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging. /p
+/// Removes one or more tags from the specified resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging.
 pub static UNTAG_RESOURCE: rt::Operation = rt::Operation::new(
         "UntagResource",
         "POST",
@@ -20,7 +20,9 @@ pub static UNTAG_RESOURCE: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("UntagResourceResult");
-/// p Replaces the filters that determine which CloudWatch vended metrics are enriched with resource ARN and resource tag labels for the account. Enrichment must already be running for the account. If it is not, this operation returns a code ResourceNotFoundException /code . To start enrichment, use a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API StartOTelEnrichment.html" StartOTelEnrichment /a . /p p The filters in the request completely replace the stored filters; they are not merged with them. code IncludeFilters /code and code ExcludeFilters /code are replaced as a pair, so a request that specifies only code IncludeFilters /code also clears the stored code ExcludeFilters /code , and a request that specifies neither clears both. /p
+/// Replaces the filters that determine which CloudWatch vended metrics are enriched with resource ARN and resource tag labels for the account. Enrichment must already be running for the account. If it is not, this operation returns a `ResourceNotFoundException`. To start enrichment, use [StartOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_StartOTelEnrichment.html).
+///
+/// The filters in the request completely replace the stored filters; they are not merged with them. `IncludeFilters` and `ExcludeFilters` are replaced as a pair, so a request that specifies only `IncludeFilters` also clears the stored `ExcludeFilters`, and a request that specifies neither clears both.
 pub static UPDATE_O_TEL_ENRICHMENT: rt::Operation = rt::Operation::new(
         "UpdateOTelEnrichment",
         "POST",
@@ -30,7 +32,13 @@ pub static UPDATE_O_TEL_ENRICHMENT: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::VALIDATION_EXCEPTION, &t::RESOURCE_NOT_FOUND_EXCEPTION])
     .result_wrapper("UpdateOTelEnrichmentResult");
-/// p Updates the resource metrics configuration for an Amazon Web Services resource. The code MetricSelections /code value that you provide replaces any existing metric selections for the resource; it is not merged with them. /p p If you omit code MetricSelections /code , Amazon CloudWatch removes any existing metric selection filter and collects all available detailed metrics for the resource. /p p This operation returns a code ResourceNotFoundException /code if no resource metrics configuration exists for the specified resource ARN. To create a configuration, use a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API CreateResourceMetricsConfiguration.html" CreateResourceMetricsConfiguration /a . /p p To update a resource metrics configuration, you must have the code cloudwatch:UpdateResourceMetricsConfiguration /code permission. For information about scoping this permission to specific resources, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html" Condition keys for resource metrics configuration access /a in the i Amazon CloudWatch User Guide /i . /p
+/// Updates the resource metrics configuration for an Amazon Web Services resource. The `MetricSelections` value that you provide replaces any existing metric selections for the resource; it is not merged with them.
+///
+/// If you omit `MetricSelections`, Amazon CloudWatch removes any existing metric selection filter and collects all available detailed metrics for the resource.
+///
+/// This operation returns a `ResourceNotFoundException` if no resource metrics configuration exists for the specified resource ARN. To create a configuration, use [CreateResourceMetricsConfiguration](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_CreateResourceMetricsConfiguration.html).
+///
+/// To update a resource metrics configuration, you must have the `cloudwatch:UpdateResourceMetricsConfiguration` permission. For information about scoping this permission to specific resources, see [Condition keys for resource metrics configuration access](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html) in the *Amazon CloudWatch User Guide*.
 pub static UPDATE_RESOURCE_METRICS_CONFIGURATION: rt::Operation = rt::Operation::new(
         "UpdateResourceMetricsConfiguration",
         "POST",

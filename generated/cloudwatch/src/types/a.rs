@@ -3,10 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Settings that change the content of the notifications and events that an alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them. /p
+/// Settings that change the content of the notifications and events that an alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them.
 #[derive(Clone, Default, PartialEq)]
 pub struct ActionConfiguration {
-    /// p Settings for including the alarm's tags in its action notifications and state-change events. /p
+    /// Settings for including the alarm's tags in its action notifications and state-change events.
     pub alarm_tags_propagation: Option<AlarmTagsPropagation>,
 }
 rt::structure!(ActionConfiguration, ACTION_CONFIGURATION, 0 => alarm_tags_propagation);
@@ -18,16 +18,16 @@ rt::string_enum! {
     pub enum ActionsSuppressedBy { WaitPeriod = "WaitPeriod", ExtensionPeriod =
     "ExtensionPeriod", Alarm = "Alarm" }
 }
-/// p Represents an individual contributor to a multi-timeseries alarm, containing information about a specific time series and its contribution to the alarm's state. /p
+/// Represents an individual contributor to a multi-timeseries alarm, containing information about a specific time series and its contribution to the alarm's state.
 #[derive(Clone, Default, PartialEq)]
 pub struct AlarmContributor {
-    /// p The unique identifier for this alarm contributor. /p
+    /// The unique identifier for this alarm contributor.
     pub contributor_id: String,
-    /// p A map of attributes that describe the contributor, such as metric dimensions and other identifying characteristics. /p
+    /// A map of attributes that describe the contributor, such as metric dimensions and other identifying characteristics.
     pub contributor_attributes: rt::Map<String, String>,
-    /// p An explanation for the contributor's current state, providing context about why it is in its current condition. /p
+    /// An explanation for the contributor's current state, providing context about why it is in its current condition.
     pub state_reason: String,
-    /// p The timestamp when the contributor last transitioned to its current state. /p
+    /// The timestamp when the contributor last transitioned to its current state.
     pub state_transitioned_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -47,24 +47,24 @@ pub static ALARM_CONTRIBUTORS: rt::Schema = rt::Schema::list(
     "AlarmContributors",
     &[rt::m("member", &ALARM_CONTRIBUTOR)],
 );
-/// p Represents the history of a specific alarm. /p
+/// Represents the history of a specific alarm.
 #[derive(Clone, Default, PartialEq)]
 pub struct AlarmHistoryItem {
-    /// p The descriptive name for the alarm. /p
+    /// The descriptive name for the alarm.
     pub alarm_name: Option<String>,
-    /// p The unique identifier of the alarm contributor associated with this history item, if applicable. /p
+    /// The unique identifier of the alarm contributor associated with this history item, if applicable.
     pub alarm_contributor_id: Option<String>,
-    /// p The type of alarm, either metric alarm or composite alarm. /p
+    /// The type of alarm, either metric alarm or composite alarm.
     pub alarm_type: Option<AlarmType>,
-    /// p The time stamp for the alarm history item. /p
+    /// The time stamp for the alarm history item.
     pub timestamp: Option<rt::DateTime>,
-    /// p The type of alarm history item. /p
+    /// The type of alarm history item.
     pub history_item_type: Option<HistoryItemType>,
-    /// p A summary of the alarm history, in text format. /p
+    /// A summary of the alarm history, in text format.
     pub history_summary: Option<String>,
-    /// p Data about the alarm, in JSON format. /p
+    /// Data about the alarm, in JSON format.
     pub history_data: Option<String>,
-    /// p A map of attributes that describe the alarm contributor associated with this history item, providing context about the contributor's characteristics at the time of the event. /p
+    /// A map of attributes that describe the alarm contributor associated with this history item, providing context about the contributor's characteristics at the time of the event.
     pub alarm_contributor_attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -101,18 +101,18 @@ pub static ALARM_MUTE_RULE_SUMMARIES: rt::Schema = rt::Schema::list(
     "AlarmMuteRuleSummaries",
     &[rt::m("member", &ALARM_MUTE_RULE_SUMMARY)],
 );
-/// p Summary information about an alarm mute rule, including its name, status, and configuration details. /p
+/// Summary information about an alarm mute rule, including its name, status, and configuration details.
 #[derive(Clone, Default, PartialEq)]
 pub struct AlarmMuteRuleSummary {
-    /// p The Amazon Resource Name (ARN) of the alarm mute rule. /p
+    /// The Amazon Resource Name (ARN) of the alarm mute rule.
     pub alarm_mute_rule_arn: Option<String>,
-    /// p The date and time when the mute rule expires and is no longer evaluated. This field is only present if an expiration date was configured. /p
+    /// The date and time when the mute rule expires and is no longer evaluated. This field is only present if an expiration date was configured.
     pub expire_date: Option<rt::DateTime>,
-    /// p The current status of the alarm mute rule. Valid values are code SCHEDULED /code , code ACTIVE /code , or code EXPIRED /code . /p
+    /// The current status of the alarm mute rule. Valid values are `SCHEDULED`, `ACTIVE`, or `EXPIRED`.
     pub status: Option<AlarmMuteRuleStatus>,
-    /// p Indicates whether the mute rule is one-time or recurring. Valid values are code ONE TIME /code or code RECURRING /code . /p
+    /// Indicates whether the mute rule is one-time or recurring. Valid values are `ONE_TIME` or `RECURRING`.
     pub mute_type: Option<String>,
-    /// p The date and time when the mute rule was last updated. /p
+    /// The date and time when the mute rule was last updated.
     pub last_updated_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -133,14 +133,14 @@ pub static ALARM_NAMES: rt::Schema = rt::Schema::list(
     "AlarmNames",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Contains the configuration that determines how a PromQL alarm evaluates its contributors, including the query to run and the durations that define when contributors transition between states. /p
+/// Contains the configuration that determines how a PromQL alarm evaluates its contributors, including the query to run and the durations that define when contributors transition between states.
 #[derive(Clone, Default, PartialEq)]
 pub struct AlarmPromQlCriteria {
-    /// p The PromQL query that the alarm evaluates. The query must return a result of vector type. Each entry in the vector result represents an alarm contributor. /p
+    /// The PromQL query that the alarm evaluates. The query must return a result of vector type. Each entry in the vector result represents an alarm contributor.
     pub query: String,
-    /// p The duration, in seconds, that a contributor must be continuously breaching before it transitions to the code ALARM /code state. /p
+    /// The duration, in seconds, that a contributor must be continuously breaching before it transitions to the `ALARM` state.
     pub pending_period: Option<i32>,
-    /// p The duration, in seconds, that a contributor must continuously not be breaching before it transitions back to the code OK /code state. /p
+    /// The duration, in seconds, that a contributor must continuously not be breaching before it transitions back to the `OK` state.
     pub recovery_period: Option<i32>,
 }
 rt::structure!(
@@ -155,14 +155,30 @@ pub static ALARM_PROM_QL_CRITERIA: rt::Schema = rt::Schema::structure(
         rt::m("RecoveryPeriod", &rt::INTEGER),
     ],
 );
-/// p Includes the alarm's tags in the notifications that the alarm sends to Amazon SNS topics and Lambda functions. The tags are also included in the alarm's state-change events in Amazon EventBridge. Other types of alarm actions don't receive the tags. /p p By default, the alarm's tags aren't included. /p p Use this to route or filter notifications and events by tag, such as by team or environment. You can also use it to read the alarm's tags without looking them up separately. /p p To limit which tags are included, specify either code IncludedTagKeys /code or code ExcludedTagKeys /code . You can't specify both. If you specify neither, all of the alarm's tags are included. This includes tags that you add to the alarm later. /p
+/// Includes the alarm's tags in the notifications that the alarm sends to Amazon SNS topics and Lambda functions. The tags are also included in the alarm's state-change events in Amazon EventBridge. Other types of alarm actions don't receive the tags.
+///
+/// By default, the alarm's tags aren't included.
+///
+/// Use this to route or filter notifications and events by tag, such as by team or environment. You can also use it to read the alarm's tags without looking them up separately.
+///
+/// To limit which tags are included, specify either `IncludedTagKeys` or `ExcludedTagKeys`. You can't specify both. If you specify neither, all of the alarm's tags are included. This includes tags that you add to the alarm later.
 #[derive(Clone, Default, PartialEq)]
 pub struct AlarmTagsPropagation {
-    /// p Set to code true /code to include the alarm's tags. Set to code false /code to stop including them. /p p When this is code true /code , you must have the code cloudwatch:ListTagsForResource /code permission on the alarm to create or update it. /p
+    /// Set to `true` to include the alarm's tags. Set to `false` to stop including them.
+    ///
+    /// When this is `true`, you must have the `cloudwatch:ListTagsForResource` permission on the alarm to create or update it.
     pub enabled: bool,
-    /// p The tag keys to include. Only the alarm's tags with these keys are included. /p p You can specify 1 to 50 tag keys. Each tag key must be 1 to 128 characters long. /p p You can't specify both code IncludedTagKeys /code and code ExcludedTagKeys /code . /p
+    /// The tag keys to include. Only the alarm's tags with these keys are included.
+    ///
+    /// You can specify 1 to 50 tag keys. Each tag key must be 1 to 128 characters long.
+    ///
+    /// You can't specify both `IncludedTagKeys` and `ExcludedTagKeys`.
     pub included_tag_keys: Option<Vec<String>>,
-    /// p The tag keys to exclude. All of the alarm's tags except those with these keys are included. /p p You can specify 1 to 50 tag keys. Each tag key must be 1 to 128 characters long. /p p You can't specify both code IncludedTagKeys /code and code ExcludedTagKeys /code . /p
+    /// The tag keys to exclude. All of the alarm's tags except those with these keys are included.
+    ///
+    /// You can specify 1 to 50 tag keys. Each tag key must be 1 to 128 characters long.
+    ///
+    /// You can't specify both `IncludedTagKeys` and `ExcludedTagKeys`.
     pub excluded_tag_keys: Option<Vec<String>>,
 }
 rt::structure!(
@@ -189,32 +205,36 @@ pub static ALARM_TYPES: rt::Schema = rt::Schema::list(
     "AlarmTypes",
     &[rt::m("member", &rt::ENUM)],
 );
-/// p An anomaly detection model associated with a particular CloudWatch metric, statistic, or metric math expression. You can use the model to display a band of expected, normal values when the metric is graphed. /p p If you have enabled unified cross-account observability, and this account is a monitoring account, the metric can be in the same account or a source account. /p
+/// An anomaly detection model associated with a particular CloudWatch metric, statistic, or metric math expression. You can use the model to display a band of expected, normal values when the metric is graphed.
+///
+/// If you have enabled unified cross-account observability, and this account is a monitoring account, the metric can be in the same account or a source account.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnomalyDetector {
-    /// p The unique identifier of the anomaly detector. /p note p The identifier does not restrict access to a specific anomaly detector in an IAM policy. Permissions for anomaly detector operations apply to all anomaly detectors in the account. /p /note
+    /// The unique identifier of the anomaly detector.
+    ///
+    /// **Note:** The identifier does not restrict access to a specific anomaly detector in an IAM policy. Permissions for anomaly detector operations apply to all anomaly detectors in the account.
     pub anomaly_detector_id: Option<String>,
-    /// p The namespace of the metric associated with the anomaly detection model. /p
+    /// The namespace of the metric associated with the anomaly detection model.
     #[deprecated(note = "Use SingleMetricAnomalyDetector.Namespace property.")]
     pub namespace: Option<String>,
-    /// p The name of the metric associated with the anomaly detection model. /p
+    /// The name of the metric associated with the anomaly detection model.
     #[deprecated(note = "Use SingleMetricAnomalyDetector.MetricName property.")]
     pub metric_name: Option<String>,
-    /// p The metric dimensions associated with the anomaly detection model. /p
+    /// The metric dimensions associated with the anomaly detection model.
     #[deprecated(note = "Use SingleMetricAnomalyDetector.Dimensions property.")]
     pub dimensions: Option<Vec<Dimension>>,
-    /// p The statistic associated with the anomaly detection model. /p
+    /// The statistic associated with the anomaly detection model.
     #[deprecated(note = "Use SingleMetricAnomalyDetector.Stat property.")]
     pub stat: Option<String>,
-    /// p The configuration specifies details about how the anomaly detection model is to be trained, including time ranges to exclude from use for training the model, and the time zone to use for the metric. /p
+    /// The configuration specifies details about how the anomaly detection model is to be trained, including time ranges to exclude from use for training the model, and the time zone to use for the metric.
     pub configuration: Option<AnomalyDetectorConfiguration>,
-    /// p The current status of the anomaly detector's training. /p
+    /// The current status of the anomaly detector's training.
     pub state_value: Option<AnomalyDetectorStateValue>,
-    /// p This object includes parameters that you can use to provide information about your metric to CloudWatch to help it build more accurate anomaly detection models. Currently, it includes the code PeriodicSpikes /code parameter. /p
+    /// This object includes parameters that you can use to provide information about your metric to CloudWatch to help it build more accurate anomaly detection models. Currently, it includes the `PeriodicSpikes` parameter.
     pub metric_characteristics: Option<MetricCharacteristics>,
-    /// p The CloudWatch metric and statistic for this anomaly detector. /p
+    /// The CloudWatch metric and statistic for this anomaly detector.
     pub single_metric_anomaly_detector: Option<SingleMetricAnomalyDetector>,
-    /// p The CloudWatch metric math expression for this anomaly detector. /p
+    /// The CloudWatch metric math expression for this anomaly detector.
     pub metric_math_anomaly_detector: Option<MetricMathAnomalyDetector>,
 }
 rt::structure!(
@@ -242,16 +262,30 @@ rt::string_enum! {
     pub enum AnomalyDetectorAdaptationSpeed { Fast = "FAST", Normal = "NORMAL", Slow =
     "SLOW" }
 }
-/// p The configuration specifies details about how the anomaly detection model is to be trained, including time ranges to exclude from use for training the model and the time zone to use for the metric. /p
+/// The configuration specifies details about how the anomaly detection model is to be trained, including time ranges to exclude from use for training the model and the time zone to use for the metric.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnomalyDetectorConfiguration {
-    /// p An array of time ranges to exclude from use when the anomaly detection model is trained. Use this to make sure that events that could cause unusual values for the metric, such as deployments, aren't used when CloudWatch creates the model. /p
+    /// An array of time ranges to exclude from use when the anomaly detection model is trained. Use this to make sure that events that could cause unusual values for the metric, such as deployments, aren't used when CloudWatch creates the model.
     pub excluded_time_ranges: Option<Vec<Range>>,
-    /// p The time zone to use for the metric. This is useful to enable the model to automatically account for daylight savings time changes if the metric is sensitive to such time changes. /p p To specify a time zone, use the name of the time zone as specified in the standard tz database. For more information, see a href="https://en.wikipedia.org/wiki/Tz database" tz database /a . /p
+    /// The time zone to use for the metric. This is useful to enable the model to automatically account for daylight savings time changes if the metric is sensitive to such time changes.
+    ///
+    /// To specify a time zone, use the name of the time zone as specified in the standard tz database. For more information, see [tz database](https://en.wikipedia.org/wiki/Tz_database).
     pub metric_timezone: Option<String>,
-    /// p The speed at which the anomaly detection model adapts to sustained changes in the metric's baseline. Faster adaptation lets the model track shifting workloads sooner, but increases the chance that the model treats a real, lasting change as normal. /p p Valid values: /p ul li p code FAST /code - The model adapts quickly to sustained changes in the baseline. /p /li li p code NORMAL /code - The model adapts at a moderate pace. This is the default value. /p /li li p code SLOW /code - The model adapts slowly, reducing the risk of treating a real change as normal. /p /li /ul
+    /// The speed at which the anomaly detection model adapts to sustained changes in the metric's baseline. Faster adaptation lets the model track shifting workloads sooner, but increases the chance that the model treats a real, lasting change as normal.
+    ///
+    /// Valid values:
+    ///
+    /// - `FAST` - The model adapts quickly to sustained changes in the baseline.
+    /// - `NORMAL` - The model adapts at a moderate pace. This is the default value.
+    /// - `SLOW` - The model adapts slowly, reducing the risk of treating a real change as normal.
     pub adaptation_speed: Option<AnomalyDetectorAdaptationSpeed>,
-    /// p The aggressiveness with which CloudWatch filters outliers from the metric data that the anomaly detection model uses. Stronger filtering excludes more extreme values, which can produce a tighter band of expected values but may also suppress legitimate spikes. /p p Valid values: /p ul li p code MINIMAL /code - Excludes only the most extreme outliers. /p /li li p code MODERATE /code - Excludes a moderate range of outliers. This is the default value. /p /li li p code STRICT /code - Excludes a wider range of outliers, which can suppress legitimate spikes. /p /li /ul
+    /// The aggressiveness with which CloudWatch filters outliers from the metric data that the anomaly detection model uses. Stronger filtering excludes more extreme values, which can produce a tighter band of expected values but may also suppress legitimate spikes.
+    ///
+    /// Valid values:
+    ///
+    /// - `MINIMAL` - Excludes only the most extreme outliers.
+    /// - `MODERATE` - Excludes a moderate range of outliers. This is the default value.
+    /// - `STRICT` - Excludes a wider range of outliers, which can suppress legitimate spikes.
     pub outlier_filtering_strength: Option<AnomalyDetectorOutlierFilteringStrength>,
 }
 rt::structure!(
@@ -298,9 +332,13 @@ pub static ANOMALY_DETECTORS: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateDatasetKmsKeyInput {
-    /// p Specifies the identifier of the dataset that you want to associate the KMS key with. For the code default /code dataset, you can specify either code default /code or the full dataset Amazon Resource Name (ARN) in the format code arn:aws:cloudwatch: i Region /i : i account-id /i :dataset/default /code . /p
+    /// Specifies the identifier of the dataset that you want to associate the KMS key with. For the `default` dataset, you can specify either `default` or the full dataset Amazon Resource Name (ARN) in the format `arn:aws:cloudwatch:Region:account-id:dataset/default`.
     pub dataset_identifier: String,
-    /// p Specifies the Amazon Resource Name (ARN) of the customer managed KMS key to associate with the dataset. The key must be a symmetric encryption KMS key ( code SYMMETRIC DEFAULT /code ) in the same Amazon Web Services Region as the dataset. /p p The ARN must be in the format code arn:aws:kms: i Region /i : i account-id /i :key/ i key-id /i /code . Key IDs, aliases, and alias ARNs are not accepted. /p p For more information about KMS key ARNs, see a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN" Key ARN /a in the i Amazon Web Services Key Management Service Developer Guide /i . /p
+    /// Specifies the Amazon Resource Name (ARN) of the customer managed KMS key to associate with the dataset. The key must be a symmetric encryption KMS key (`SYMMETRIC_DEFAULT`) in the same Amazon Web Services Region as the dataset.
+    ///
+    /// The ARN must be in the format `arn:aws:kms:Region:account-id:key/key-id`. Key IDs, aliases, and alias ARNs are not accepted.
+    ///
+    /// For more information about KMS key ARNs, see [Key ARN](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN) in the *Amazon Web Services Key Management Service Developer Guide*.
     pub kms_key_arn: String,
 }
 rt::structure!(

@@ -11,48 +11,52 @@ rt::string_enum! {
     "LessThanLowerOrGreaterThanUpperThreshold", LessThanLowerThreshold =
     "LessThanLowerThreshold", GreaterThanUpperThreshold = "GreaterThanUpperThreshold" }
 }
-/// p The details about a composite alarm. /p
+/// The details about a composite alarm.
 #[derive(Clone, Default, PartialEq)]
 pub struct CompositeAlarm {
-    /// p Indicates whether actions should be executed during any changes to the alarm state. /p
+    /// Indicates whether actions should be executed during any changes to the alarm state.
     pub actions_enabled: Option<bool>,
-    /// p The actions to execute when this alarm transitions to the ALARM state from any other state. Each action is specified as an Amazon Resource Name (ARN). /p
+    /// The actions to execute when this alarm transitions to the ALARM state from any other state. Each action is specified as an Amazon Resource Name (ARN).
     pub alarm_actions: Option<Vec<String>>,
-    /// p The Amazon Resource Name (ARN) of the alarm. /p
+    /// The Amazon Resource Name (ARN) of the alarm.
     pub alarm_arn: Option<String>,
-    /// p The time stamp of the last update to the alarm configuration. /p
+    /// The time stamp of the last update to the alarm configuration.
     pub alarm_configuration_updated_timestamp: Option<rt::DateTime>,
-    /// p The description of the alarm. /p
+    /// The description of the alarm.
     pub alarm_description: Option<String>,
-    /// p The name of the alarm. /p
+    /// The name of the alarm.
     pub alarm_name: Option<String>,
-    /// p The rule that this alarm uses to evaluate its alarm state. /p
+    /// The rule that this alarm uses to evaluate its alarm state.
     pub alarm_rule: Option<String>,
-    /// p The actions to execute when this alarm transitions to the INSUFFICIENT DATA state from any other state. Each action is specified as an Amazon Resource Name (ARN). /p
+    /// The actions to execute when this alarm transitions to the INSUFFICIENT\_DATA state from any other state. Each action is specified as an Amazon Resource Name (ARN).
     pub insufficient_data_actions: Option<Vec<String>>,
-    /// p The actions to execute when this alarm transitions to the OK state from any other state. Each action is specified as an Amazon Resource Name (ARN). /p
+    /// The actions to execute when this alarm transitions to the OK state from any other state. Each action is specified as an Amazon Resource Name (ARN).
     pub ok_actions: Option<Vec<String>>,
-    /// p An explanation for the alarm state, in text format. /p
+    /// An explanation for the alarm state, in text format.
     pub state_reason: Option<String>,
-    /// p An explanation for the alarm state, in JSON format. /p
+    /// An explanation for the alarm state, in JSON format.
     pub state_reason_data: Option<String>,
-    /// p Tracks the timestamp of any state update, even if code StateValue /code doesn't change. /p
+    /// Tracks the timestamp of any state update, even if `StateValue` doesn't change.
     pub state_updated_timestamp: Option<rt::DateTime>,
-    /// p The state value for the alarm. /p
+    /// The state value for the alarm.
     pub state_value: Option<StateValue>,
-    /// p The timestamp of the last change to the alarm's code StateValue /code . /p
+    /// The timestamp of the last change to the alarm's `StateValue`.
     pub state_transitioned_timestamp: Option<rt::DateTime>,
-    /// p When the value is code ALARM /code , it means that the actions are suppressed because the suppressor alarm is in code ALARM /code When the value is code WaitPeriod /code , it means that the actions are suppressed because the composite alarm is waiting for the suppressor alarm to go into into the code ALARM /code state. The maximum waiting time is as specified in code ActionsSuppressorWaitPeriod /code . After this time, the composite alarm performs its actions. When the value is code ExtensionPeriod /code , it means that the actions are suppressed because the composite alarm is waiting after the suppressor alarm went out of the code ALARM /code state. The maximum waiting time is as specified in code ActionsSuppressorExtensionPeriod /code . After this time, the composite alarm performs its actions. /p
+    /// When the value is `ALARM`, it means that the actions are suppressed because the suppressor alarm is in `ALARM` When the value is `WaitPeriod`, it means that the actions are suppressed because the composite alarm is waiting for the suppressor alarm to go into into the `ALARM` state. The maximum waiting time is as specified in `ActionsSuppressorWaitPeriod`. After this time, the composite alarm performs its actions. When the value is `ExtensionPeriod`, it means that the actions are suppressed because the composite alarm is waiting after the suppressor alarm went out of the `ALARM` state. The maximum waiting time is as specified in `ActionsSuppressorExtensionPeriod`. After this time, the composite alarm performs its actions.
     pub actions_suppressed_by: Option<ActionsSuppressedBy>,
-    /// p Captures the reason for action suppression. /p
+    /// Captures the reason for action suppression.
     pub actions_suppressed_reason: Option<String>,
-    /// p Actions will be suppressed if the suppressor alarm is in the code ALARM /code state. code ActionsSuppressor /code can be an AlarmName or an Amazon Resource Name (ARN) from an existing alarm. /p
+    /// Actions will be suppressed if the suppressor alarm is in the `ALARM` state. `ActionsSuppressor` can be an AlarmName or an Amazon Resource Name (ARN) from an existing alarm.
     pub actions_suppressor: Option<String>,
-    /// p The maximum time in seconds that the composite alarm waits for the suppressor alarm to go into the code ALARM /code state. After this time, the composite alarm performs its actions. /p important p code WaitPeriod /code is required only when code ActionsSuppressor /code is specified. /p /important
+    /// The maximum time in seconds that the composite alarm waits for the suppressor alarm to go into the `ALARM` state. After this time, the composite alarm performs its actions.
+    ///
+    /// **Important:** `WaitPeriod` is required only when `ActionsSuppressor` is specified.
     pub actions_suppressor_wait_period: Option<i32>,
-    /// p The maximum time in seconds that the composite alarm waits after suppressor alarm goes out of the code ALARM /code state. After this time, the composite alarm performs its actions. /p important p code ExtensionPeriod /code is required only when code ActionsSuppressor /code is specified. /p /important
+    /// The maximum time in seconds that the composite alarm waits after suppressor alarm goes out of the `ALARM` state. After this time, the composite alarm performs its actions.
+    ///
+    /// **Important:** `ExtensionPeriod` is required only when `ActionsSuppressor` is specified.
     pub actions_suppressor_extension_period: Option<i32>,
-    /// p Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them. /p
+    /// Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them.
     pub action_configuration: Option<ActionConfiguration>,
 }
 rt::structure!(
@@ -94,7 +98,7 @@ pub static COMPOSITE_ALARMS: rt::Schema = rt::Schema::list(
     "CompositeAlarms",
     &[rt::m("member", &COMPOSITE_ALARM)],
 );
-/// p More than one process tried to modify a resource at the same time. /p
+/// More than one process tried to modify a resource at the same time.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConcurrentModificationException {}
 rt::structure!(ConcurrentModificationException, CONCURRENT_MODIFICATION_EXCEPTION);
@@ -103,7 +107,7 @@ pub static CONCURRENT_MODIFICATION_EXCEPTION: rt::Schema = rt::Schema::structure
         &[],
     )
     .error(&rt::ErrorTraits::new(429u16, false).code("ConcurrentModificationException"));
-/// p This operation attempted to create a resource that already exists. /p
+/// This operation attempted to create a resource that already exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConflictException {
     pub message: Option<String>,
@@ -122,12 +126,12 @@ pub static COUNTS: rt::Schema = rt::Schema::list(
     "Counts",
     &[rt::m("member", &rt::DOUBLE)],
 );
-/// p Specifies the resource ARN and optional metric selections for a code CreateResourceMetricsConfiguration /code request. /p
+/// Specifies the resource ARN and optional metric selections for a `CreateResourceMetricsConfiguration` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateResourceMetricsConfigurationInput {
-    /// p The Amazon Resource Name (ARN) of the Amazon Web Services resource to enable detailed monitoring for. /p
+    /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to enable detailed monitoring for.
     pub resource_arn: String,
-    /// p Specifies which metrics Amazon CloudWatch collects for the resource. If you omit this parameter, Amazon CloudWatch collects all available detailed metrics for the resource. /p
+    /// Specifies which metrics Amazon CloudWatch collects for the resource. If you omit this parameter, Amazon CloudWatch collects all available detailed metrics for the resource.
     pub metric_selections: Option<Vec<ResourceMetricSelection>>,
 }
 rt::structure!(
@@ -141,10 +145,10 @@ pub static CREATE_RESOURCE_METRICS_CONFIGURATION_INPUT: rt::Schema = rt::Schema:
         rt::m("MetricSelections", &RESOURCE_METRIC_SELECTION_LIST),
     ],
 );
-/// p Returns the newly created resource metrics configuration. /p
+/// Returns the newly created resource metrics configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateResourceMetricsConfigurationOutput {
-    /// p The resource metrics configuration that was created by this operation. /p
+    /// The resource metrics configuration that was created by this operation.
     pub resource_metrics_configuration: ResourceMetricsConfiguration,
 }
 rt::structure!(

@@ -7,16 +7,16 @@ pub static DASHBOARD_ENTRIES: rt::Schema = rt::Schema::list(
     "DashboardEntries",
     &[rt::m("member", &DASHBOARD_ENTRY)],
 );
-/// p Represents a specific dashboard. /p
+/// Represents a specific dashboard.
 #[derive(Clone, Default, PartialEq)]
 pub struct DashboardEntry {
-    /// p The name of the dashboard. /p
+    /// The name of the dashboard.
     pub dashboard_name: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the dashboard. /p
+    /// The Amazon Resource Name (ARN) of the dashboard.
     pub dashboard_arn: Option<String>,
-    /// p The time stamp of when the dashboard was last modified, either by an API call or through the console. This number is expressed as the number of milliseconds since Jan 1, 1970 00:00:00 UTC. /p
+    /// The time stamp of when the dashboard was last modified, either by an API call or through the console. This number is expressed as the number of milliseconds since Jan 1, 1970 00:00:00 UTC.
     pub last_modified: Option<rt::DateTime>,
-    /// p The size of the dashboard, in bytes. /p
+    /// The size of the dashboard, in bytes.
     pub size: Option<i64>,
 }
 rt::structure!(
@@ -32,7 +32,7 @@ pub static DASHBOARD_ENTRY: rt::Schema = rt::Schema::structure(
         rt::m("Size", &rt::LONG),
     ],
 );
-/// p Some part of the dashboard data is invalid. /p
+/// Some part of the dashboard data is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct DashboardInvalidInputError {
     pub message: Option<String>,
@@ -54,7 +54,7 @@ pub static DASHBOARD_NAMES: rt::Schema = rt::Schema::list(
     "DashboardNames",
     &[rt::m("member", &rt::STRING)],
 );
-/// p The specified dashboard does not exist. /p
+/// The specified dashboard does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct DashboardNotFoundError {
     pub message: Option<String>,
@@ -65,12 +65,12 @@ pub static DASHBOARD_NOT_FOUND_ERROR: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(404u16, false).code("ResourceNotFound"));
-/// p An error or warning for the operation. /p
+/// An error or warning for the operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct DashboardValidationMessage {
-    /// p The data path related to the message. /p
+    /// The data path related to the message.
     pub data_path: Option<String>,
-    /// p A message describing the error or warning. /p
+    /// A message describing the error or warning.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -85,24 +85,24 @@ pub static DASHBOARD_VALIDATION_MESSAGES: rt::Schema = rt::Schema::list(
     "DashboardValidationMessages",
     &[rt::m("member", &DASHBOARD_VALIDATION_MESSAGE)],
 );
-/// p Encapsulates the statistical data that CloudWatch computes from metric data. /p
+/// Encapsulates the statistical data that CloudWatch computes from metric data.
 #[derive(Clone, Default, PartialEq)]
 pub struct Datapoint {
-    /// p The time stamp used for the data point. /p
+    /// The time stamp used for the data point.
     pub timestamp: Option<rt::DateTime>,
-    /// p The number of metric values that contributed to the aggregate value of this data point. /p
+    /// The number of metric values that contributed to the aggregate value of this data point.
     pub sample_count: Option<f64>,
-    /// p The average of the metric values that correspond to the data point. /p
+    /// The average of the metric values that correspond to the data point.
     pub average: Option<f64>,
-    /// p The sum of the metric values for the data point. /p
+    /// The sum of the metric values for the data point.
     pub sum: Option<f64>,
-    /// p The minimum metric value for the data point. /p
+    /// The minimum metric value for the data point.
     pub minimum: Option<f64>,
-    /// p The maximum metric value for the data point. /p
+    /// The maximum metric value for the data point.
     pub maximum: Option<f64>,
-    /// p The standard unit for the data point. /p
+    /// The standard unit for the data point.
     pub unit: Option<StandardUnit>,
-    /// p The percentile statistic for the data point. /p
+    /// The percentile statistic for the data point.
     pub extended_statistics: Option<rt::Map<String, f64>>,
 }
 rt::structure!(
@@ -136,7 +136,7 @@ pub static DATAPOINTS: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAlarmMuteRuleInput {
-    /// p The name of the alarm mute rule to delete. /p
+    /// The name of the alarm mute rule to delete.
     pub alarm_mute_rule_name: String,
 }
 rt::structure!(
@@ -148,7 +148,7 @@ pub static DELETE_ALARM_MUTE_RULE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAlarmsInput {
-    /// p The alarms to be deleted. Do not enclose the alarm names in quote marks. /p
+    /// The alarms to be deleted. Do not enclose the alarm names in quote marks.
     pub alarm_names: Vec<String>,
 }
 rt::structure!(DeleteAlarmsInput, DELETE_ALARMS_INPUT, 0 => alarm_names);
@@ -158,23 +158,43 @@ pub static DELETE_ALARMS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAnomalyDetectorInput {
-    /// p Specifies the unique identifier of the anomaly detector to delete. If you specify this parameter, you do not need to specify a metric to identify the detector. /p
+    /// Specifies the unique identifier of the anomaly detector to delete. If you specify this parameter, you do not need to specify a metric to identify the detector.
     pub anomaly_detector_id: Option<String>,
-    /// p The namespace associated with the anomaly detection model to delete. /p
+    /// The namespace associated with the anomaly detection model to delete.
     #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
     pub namespace: Option<String>,
-    /// p The metric name associated with the anomaly detection model to delete. /p
+    /// The metric name associated with the anomaly detection model to delete.
     #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
     pub metric_name: Option<String>,
-    /// p The metric dimensions associated with the anomaly detection model to delete. /p
+    /// The metric dimensions associated with the anomaly detection model to delete.
     #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
     pub dimensions: Option<Vec<Dimension>>,
-    /// p The statistic associated with the anomaly detection model to delete. /p
+    /// The statistic associated with the anomaly detection model to delete.
     #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
     pub stat: Option<String>,
-    /// p A single metric anomaly detector to be deleted. /p p When using code SingleMetricAnomalyDetector /code , you cannot include the following parameters in the same operation: /p ul li p code Dimensions /code , /p /li li p code MetricName /code /p /li li p code Namespace /code /p /li li p code Stat /code /p /li li p the code MetricMathAnomalyDetector /code parameters of code DeleteAnomalyDetectorInput /code /p /li /ul p Instead, specify the single metric anomaly detector attributes as part of the code SingleMetricAnomalyDetector /code property. /p
+    /// A single metric anomaly detector to be deleted.
+    ///
+    /// When using `SingleMetricAnomalyDetector`, you cannot include the following parameters in the same operation:
+    ///
+    /// - `Dimensions`,
+    /// - `MetricName`
+    /// - `Namespace`
+    /// - `Stat`
+    /// - the `MetricMathAnomalyDetector` parameters of `DeleteAnomalyDetectorInput`
+    ///
+    /// Instead, specify the single metric anomaly detector attributes as part of the `SingleMetricAnomalyDetector` property.
     pub single_metric_anomaly_detector: Option<SingleMetricAnomalyDetector>,
-    /// p The metric math anomaly detector to be deleted. /p p When using code MetricMathAnomalyDetector /code , you cannot include following parameters in the same operation: /p ul li p code Dimensions /code , /p /li li p code MetricName /code /p /li li p code Namespace /code /p /li li p code Stat /code /p /li li p the code SingleMetricAnomalyDetector /code parameters of code DeleteAnomalyDetectorInput /code /p /li /ul p Instead, specify the metric math anomaly detector attributes as part of the code MetricMathAnomalyDetector /code property. /p
+    /// The metric math anomaly detector to be deleted.
+    ///
+    /// When using `MetricMathAnomalyDetector`, you cannot include following parameters in the same operation:
+    ///
+    /// - `Dimensions`,
+    /// - `MetricName`
+    /// - `Namespace`
+    /// - `Stat`
+    /// - the `SingleMetricAnomalyDetector` parameters of `DeleteAnomalyDetectorInput`
+    ///
+    /// Instead, specify the metric math anomaly detector attributes as part of the `MetricMathAnomalyDetector` property.
     pub metric_math_anomaly_detector: Option<MetricMathAnomalyDetector>,
 }
 rt::structure!(
@@ -203,7 +223,7 @@ pub static DELETE_ANOMALY_DETECTOR_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDashboardsInput {
-    /// p The dashboards to be deleted. This parameter is required. /p
+    /// The dashboards to be deleted. This parameter is required.
     pub dashboard_names: Vec<String>,
 }
 rt::structure!(DeleteDashboardsInput, DELETE_DASHBOARDS_INPUT, 0 => dashboard_names);
@@ -220,7 +240,7 @@ pub static DELETE_DASHBOARDS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteInsightRulesInput {
-    /// p An array of the rule names to delete. If you need to find out the names of your rules, use a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API DescribeInsightRules.html" DescribeInsightRules /a . /p
+    /// An array of the rule names to delete. If you need to find out the names of your rules, use [DescribeInsightRules](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeInsightRules.html).
     pub rule_names: Vec<String>,
 }
 rt::structure!(DeleteInsightRulesInput, DELETE_INSIGHT_RULES_INPUT, 0 => rule_names);
@@ -230,7 +250,7 @@ pub static DELETE_INSIGHT_RULES_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteInsightRulesOutput {
-    /// p An array listing the rules that could not be deleted. You cannot delete built-in rules. /p
+    /// An array listing the rules that could not be deleted. You cannot delete built-in rules.
     pub failures: Option<Vec<PartialFailure>>,
 }
 rt::structure!(DeleteInsightRulesOutput, DELETE_INSIGHT_RULES_OUTPUT, 0 => failures);
@@ -240,7 +260,7 @@ pub static DELETE_INSIGHT_RULES_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMetricDataQueryDefinitionInput {
-    /// p The ID of the metric data query definition to delete. /p
+    /// The ID of the metric data query definition to delete.
     pub id: String,
 }
 rt::structure!(
@@ -262,7 +282,7 @@ pub static DELETE_METRIC_DATA_QUERY_DEFINITION_OUTPUT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMetricStreamInput {
-    /// p The name of the metric stream to delete. /p
+    /// The name of the metric stream to delete.
     pub name: String,
 }
 rt::structure!(DeleteMetricStreamInput, DELETE_METRIC_STREAM_INPUT, 0 => name);
@@ -277,10 +297,10 @@ pub static DELETE_METRIC_STREAM_OUTPUT: rt::Schema = rt::Schema::structure(
     "DeleteMetricStreamOutput",
     &[],
 );
-/// p Specifies the resource ARN for a code DeleteResourceMetricsConfiguration /code request. /p
+/// Specifies the resource ARN for a `DeleteResourceMetricsConfiguration` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourceMetricsConfigurationInput {
-    /// p The Amazon Resource Name (ARN) of the Amazon Web Services resource to delete the resource metrics configuration for. /p
+    /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to delete the resource metrics configuration for.
     pub resource_arn: String,
 }
 rt::structure!(
@@ -291,7 +311,7 @@ pub static DELETE_RESOURCE_METRICS_CONFIGURATION_INPUT: rt::Schema = rt::Schema:
     "DeleteResourceMetricsConfigurationInput",
     &[rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p No data is returned. /p
+/// No data is returned.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourceMetricsConfigurationOutput {}
 rt::structure!(
@@ -304,9 +324,9 @@ pub static DELETE_RESOURCE_METRICS_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAlarmContributorsInput {
-    /// p The name of the alarm for which to retrieve contributor information. /p
+    /// The name of the alarm for which to retrieve contributor information.
     pub alarm_name: String,
-    /// p The token returned by a previous call to indicate that there is more data available. /p
+    /// The token returned by a previous call to indicate that there is more data available.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -322,9 +342,9 @@ pub static DESCRIBE_ALARM_CONTRIBUTORS_INPUT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAlarmContributorsOutput {
-    /// p A list of alarm contributors that provide details about the individual time series contributing to the alarm's state. /p
+    /// A list of alarm contributors that provide details about the individual time series contributing to the alarm's state.
     pub alarm_contributors: Vec<AlarmContributor>,
-    /// p The token that marks the start of the next batch of returned results. /p
+    /// The token that marks the start of the next batch of returned results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -340,23 +360,23 @@ pub static DESCRIBE_ALARM_CONTRIBUTORS_OUTPUT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAlarmHistoryInput {
-    /// p The name of the alarm. /p
+    /// The name of the alarm.
     pub alarm_name: Option<String>,
-    /// p The unique identifier of a specific alarm contributor to filter the alarm history results. /p
+    /// The unique identifier of a specific alarm contributor to filter the alarm history results.
     pub alarm_contributor_id: Option<String>,
-    /// p Use this parameter to specify whether you want the operation to return metric alarms, composite alarms, or log alarms. If you omit this parameter, only metric alarms are returned. /p
+    /// Use this parameter to specify whether you want the operation to return metric alarms, composite alarms, or log alarms. If you omit this parameter, only metric alarms are returned.
     pub alarm_types: Option<Vec<AlarmType>>,
-    /// p The type of alarm histories to retrieve. /p
+    /// The type of alarm histories to retrieve.
     pub history_item_type: Option<HistoryItemType>,
-    /// p The starting date to retrieve alarm history. /p
+    /// The starting date to retrieve alarm history.
     pub start_date: Option<rt::DateTime>,
-    /// p The ending date to retrieve alarm history. /p
+    /// The ending date to retrieve alarm history.
     pub end_date: Option<rt::DateTime>,
-    /// p The maximum number of alarm history records to retrieve. /p
+    /// The maximum number of alarm history records to retrieve.
     pub max_records: Option<i32>,
-    /// p The token returned by a previous call to indicate that there is more data available. /p
+    /// The token returned by a previous call to indicate that there is more data available.
     pub next_token: Option<String>,
-    /// p Specified whether to return the newest or oldest alarm history first. Specify code TimestampDescending /code to have the newest event history returned first, and specify code TimestampAscending /code to have the oldest history returned first. /p
+    /// Specified whether to return the newest or oldest alarm history first. Specify `TimestampDescending` to have the newest event history returned first, and specify `TimestampAscending` to have the oldest history returned first.
     pub scan_by: Option<ScanBy>,
 }
 rt::structure!(
@@ -380,9 +400,9 @@ pub static DESCRIBE_ALARM_HISTORY_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAlarmHistoryOutput {
-    /// p The alarm histories, in JSON format. /p
+    /// The alarm histories, in JSON format.
     pub alarm_history_items: Option<Vec<AlarmHistoryItem>>,
-    /// p The token that marks the start of the next batch of returned results. /p
+    /// The token that marks the start of the next batch of returned results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -395,19 +415,19 @@ pub static DESCRIBE_ALARM_HISTORY_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAlarmsForMetricInput {
-    /// p The name of the metric. /p
+    /// The name of the metric.
     pub metric_name: String,
-    /// p The namespace of the metric. /p
+    /// The namespace of the metric.
     pub namespace: String,
-    /// p The statistic for the metric, other than percentiles. For percentile statistics, use code ExtendedStatistics /code . /p
+    /// The statistic for the metric, other than percentiles. For percentile statistics, use `ExtendedStatistics`.
     pub statistic: Option<Statistic>,
-    /// p The percentile statistic for the metric. Specify a value between p0.0 and p100. /p
+    /// The percentile statistic for the metric. Specify a value between p0.0 and p100.
     pub extended_statistic: Option<String>,
-    /// p The dimensions associated with the metric. If the metric has any associated dimensions, you must specify them in order for the call to succeed. /p
+    /// The dimensions associated with the metric. If the metric has any associated dimensions, you must specify them in order for the call to succeed.
     pub dimensions: Option<Vec<Dimension>>,
-    /// p The period, in seconds, over which the statistic is applied. /p
+    /// The period, in seconds, over which the statistic is applied.
     pub period: Option<i32>,
-    /// p The unit for the metric. /p
+    /// The unit for the metric.
     pub unit: Option<StandardUnit>,
 }
 rt::structure!(
@@ -429,7 +449,7 @@ pub static DESCRIBE_ALARMS_FOR_METRIC_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAlarmsForMetricOutput {
-    /// p The information for each alarm with the specified metric. /p
+    /// The information for each alarm with the specified metric.
     pub metric_alarms: Option<Vec<MetricAlarm>>,
 }
 rt::structure!(
@@ -441,23 +461,39 @@ pub static DESCRIBE_ALARMS_FOR_METRIC_OUTPUT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAlarmsInput {
-    /// p The names of the alarms to retrieve information about. /p
+    /// The names of the alarms to retrieve information about.
     pub alarm_names: Option<Vec<String>>,
-    /// p An alarm name prefix. If you specify this parameter, you receive information about all alarms that have names that start with this prefix. /p p If this parameter is specified, you cannot specify code AlarmNames /code . /p
+    /// An alarm name prefix. If you specify this parameter, you receive information about all alarms that have names that start with this prefix.
+    ///
+    /// If this parameter is specified, you cannot specify `AlarmNames`.
     pub alarm_name_prefix: Option<String>,
-    /// p Use this parameter to specify whether you want the operation to return metric alarms, composite alarms, or log alarms. If you omit this parameter, only metric alarms are returned, even if composite alarms or log alarms exist in the account. /p p For example, if you omit this parameter or specify code MetricAlarms /code , the operation returns only a list of metric alarms. It does not return any composite alarms or log alarms, even if they exist in the account. /p p If you specify code CompositeAlarms /code , the operation returns only a list of composite alarms, and does not return any metric alarms or log alarms. /p p If you specify code LogAlarms /code , the operation returns only a list of log alarms, and does not return any metric alarms or composite alarms. /p
+    /// Use this parameter to specify whether you want the operation to return metric alarms, composite alarms, or log alarms. If you omit this parameter, only metric alarms are returned, even if composite alarms or log alarms exist in the account.
+    ///
+    /// For example, if you omit this parameter or specify `MetricAlarms`, the operation returns only a list of metric alarms. It does not return any composite alarms or log alarms, even if they exist in the account.
+    ///
+    /// If you specify `CompositeAlarms`, the operation returns only a list of composite alarms, and does not return any metric alarms or log alarms.
+    ///
+    /// If you specify `LogAlarms`, the operation returns only a list of log alarms, and does not return any metric alarms or composite alarms.
     pub alarm_types: Option<Vec<AlarmType>>,
-    /// p If you use this parameter and specify the name of a composite alarm, the operation returns information about the "children" alarms of the alarm you specify. These are the metric alarms and composite alarms referenced in the code AlarmRule /code field of the composite alarm that you specify in code ChildrenOfAlarmName /code . Information about the composite alarm that you name in code ChildrenOfAlarmName /code is not returned. /p p If you specify code ChildrenOfAlarmName /code , you cannot specify any other parameters in the request except for code MaxRecords /code and code NextToken /code . If you do so, you receive a validation error. /p note p Only the code Alarm Name /code , code ARN /code , code StateValue /code (OK/ALARM/INSUFFICIENT DATA), and code StateUpdatedTimestamp /code information are returned by this operation when you use this parameter. To get complete information about these alarms, perform another code DescribeAlarms /code operation and specify the parent alarm names in the code AlarmNames /code parameter. /p /note
+    /// If you use this parameter and specify the name of a composite alarm, the operation returns information about the "children" alarms of the alarm you specify. These are the metric alarms and composite alarms referenced in the `AlarmRule` field of the composite alarm that you specify in `ChildrenOfAlarmName`. Information about the composite alarm that you name in `ChildrenOfAlarmName` is not returned.
+    ///
+    /// If you specify `ChildrenOfAlarmName`, you cannot specify any other parameters in the request except for `MaxRecords` and `NextToken`. If you do so, you receive a validation error.
+    ///
+    /// **Note:** Only the `Alarm Name`, `ARN`, `StateValue` (OK/ALARM/INSUFFICIENT\_DATA), and `StateUpdatedTimestamp` information are returned by this operation when you use this parameter. To get complete information about these alarms, perform another `DescribeAlarms` operation and specify the parent alarm names in the `AlarmNames` parameter.
     pub children_of_alarm_name: Option<String>,
-    /// p If you use this parameter and specify the name of a metric or composite alarm, the operation returns information about the "parent" alarms of the alarm you specify. These are the composite alarms that have code AlarmRule /code parameters that reference the alarm named in code ParentsOfAlarmName /code . Information about the alarm that you specify in code ParentsOfAlarmName /code is not returned. /p p If you specify code ParentsOfAlarmName /code , you cannot specify any other parameters in the request except for code MaxRecords /code and code NextToken /code . If you do so, you receive a validation error. /p note p Only the Alarm Name and ARN are returned by this operation when you use this parameter. To get complete information about these alarms, perform another code DescribeAlarms /code operation and specify the parent alarm names in the code AlarmNames /code parameter. /p /note
+    /// If you use this parameter and specify the name of a metric or composite alarm, the operation returns information about the "parent" alarms of the alarm you specify. These are the composite alarms that have `AlarmRule` parameters that reference the alarm named in `ParentsOfAlarmName`. Information about the alarm that you specify in `ParentsOfAlarmName` is not returned.
+    ///
+    /// If you specify `ParentsOfAlarmName`, you cannot specify any other parameters in the request except for `MaxRecords` and `NextToken`. If you do so, you receive a validation error.
+    ///
+    /// **Note:** Only the Alarm Name and ARN are returned by this operation when you use this parameter. To get complete information about these alarms, perform another `DescribeAlarms` operation and specify the parent alarm names in the `AlarmNames` parameter.
     pub parents_of_alarm_name: Option<String>,
-    /// p Specify this parameter to receive information only about alarms that are currently in the state that you specify. /p
+    /// Specify this parameter to receive information only about alarms that are currently in the state that you specify.
     pub state_value: Option<StateValue>,
-    /// p Use this parameter to filter the results of the operation to only those alarms that use a certain alarm action. For example, you could specify the ARN of an SNS topic to find all alarms that send notifications to that topic. /p
+    /// Use this parameter to filter the results of the operation to only those alarms that use a certain alarm action. For example, you could specify the ARN of an SNS topic to find all alarms that send notifications to that topic.
     pub action_prefix: Option<String>,
-    /// p The maximum number of alarm descriptions to retrieve. /p
+    /// The maximum number of alarm descriptions to retrieve.
     pub max_records: Option<i32>,
-    /// p The token returned by a previous call to indicate that there is more data available. /p
+    /// The token returned by a previous call to indicate that there is more data available.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -481,13 +517,13 @@ pub static DESCRIBE_ALARMS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAlarmsOutput {
-    /// p The information about any composite alarms returned by the operation. /p
+    /// The information about any composite alarms returned by the operation.
     pub composite_alarms: Option<Vec<CompositeAlarm>>,
-    /// p The information about any metric alarms returned by the operation. /p
+    /// The information about any metric alarms returned by the operation.
     pub metric_alarms: Option<Vec<MetricAlarm>>,
-    /// p The information about any log alarms returned by the operation. /p
+    /// The information about any log alarms returned by the operation.
     pub log_alarms: Option<Vec<LogAlarm>>,
-    /// p The token that marks the start of the next batch of returned results. /p
+    /// The token that marks the start of the next batch of returned results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -505,19 +541,21 @@ pub static DESCRIBE_ALARMS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAnomalyDetectorsInput {
-    /// p Specifies the unique identifiers of the anomaly detectors to describe. You can specify up to 50 identifiers. If you specify this parameter, you cannot also specify the code Namespace /code , code MetricName /code , code Dimensions /code , or code AnomalyDetectorTypes /code metric filters. /p
+    /// Specifies the unique identifiers of the anomaly detectors to describe. You can specify up to 50 identifiers. If you specify this parameter, you cannot also specify the `Namespace`, `MetricName`, `Dimensions`, or `AnomalyDetectorTypes` metric filters.
     pub anomaly_detector_ids: Option<Vec<String>>,
-    /// p Use the token returned by the previous operation to request the next page of results. /p
+    /// Use the token returned by the previous operation to request the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of results to return in one operation. The maximum value that you can specify is 100. /p p To retrieve the remaining results, make another call with the returned code NextToken /code value. /p
+    /// The maximum number of results to return in one operation. The maximum value that you can specify is 100.
+    ///
+    /// To retrieve the remaining results, make another call with the returned `NextToken` value.
     pub max_results: Option<i32>,
-    /// p Limits the results to only the anomaly detection models that are associated with the specified namespace. /p
+    /// Limits the results to only the anomaly detection models that are associated with the specified namespace.
     pub namespace: Option<String>,
-    /// p Limits the results to only the anomaly detection models that are associated with the specified metric name. If there are multiple metrics with this name in different namespaces that have anomaly detection models, they're all returned. /p
+    /// Limits the results to only the anomaly detection models that are associated with the specified metric name. If there are multiple metrics with this name in different namespaces that have anomaly detection models, they're all returned.
     pub metric_name: Option<String>,
-    /// p Limits the results to only the anomaly detection models that are associated with the specified metric dimensions. If there are multiple metrics that have these dimensions and have anomaly detection models associated, they're all returned. /p
+    /// Limits the results to only the anomaly detection models that are associated with the specified metric dimensions. If there are multiple metrics that have these dimensions and have anomaly detection models associated, they're all returned.
     pub dimensions: Option<Vec<Dimension>>,
-    /// p The anomaly detector types to request when using code DescribeAnomalyDetectorsInput /code . If empty, defaults to code SINGLE METRIC /code . /p
+    /// The anomaly detector types to request when using `DescribeAnomalyDetectorsInput`. If empty, defaults to `SINGLE_METRIC`.
     pub anomaly_detector_types: Option<Vec<AnomalyDetectorType>>,
 }
 rt::structure!(
@@ -539,9 +577,9 @@ pub static DESCRIBE_ANOMALY_DETECTORS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAnomalyDetectorsOutput {
-    /// p The list of anomaly detection models returned by the operation. /p
+    /// The list of anomaly detection models returned by the operation.
     pub anomaly_detectors: Option<Vec<AnomalyDetector>>,
-    /// p A token that you can use in a subsequent operation to retrieve the next set of results. /p
+    /// A token that you can use in a subsequent operation to retrieve the next set of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -554,9 +592,9 @@ pub static DESCRIBE_ANOMALY_DETECTORS_OUTPUT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInsightRulesInput {
-    /// p Include this value, if it was returned by the previous operation, to get the next set of rules. /p
+    /// Include this value, if it was returned by the previous operation, to get the next set of rules.
     pub next_token: Option<String>,
-    /// p The maximum number of results to return in one operation. If you omit this parameter, the default of 500 is used. /p
+    /// The maximum number of results to return in one operation. If you omit this parameter, the default of 500 is used.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -569,9 +607,9 @@ pub static DESCRIBE_INSIGHT_RULES_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInsightRulesOutput {
-    /// p If this parameter is present, it is a token that marks the start of the next batch of returned results. /p
+    /// If this parameter is present, it is a token that marks the start of the next batch of returned results.
     pub next_token: Option<String>,
-    /// p The rules returned by the operation. /p
+    /// The rules returned by the operation.
     pub insight_rules: Option<Vec<InsightRule>>,
 }
 rt::structure!(
@@ -582,12 +620,14 @@ pub static DESCRIBE_INSIGHT_RULES_OUTPUT: rt::Schema = rt::Schema::structure(
     "DescribeInsightRulesOutput",
     &[rt::m("NextToken", &rt::STRING), rt::m("InsightRules", &INSIGHT_RULES)],
 );
-/// p A dimension is a name/value pair that is part of the identity of a metric. Because dimensions are part of the unique identifier for a metric, whenever you add a unique name/value pair to one of your metrics, you are creating a new variation of that metric. For example, many Amazon EC2 metrics publish code InstanceId /code as a dimension name, and the actual instance ID as the value for that dimension. /p p You can assign up to 30 dimensions to a metric. /p
+/// A dimension is a name/value pair that is part of the identity of a metric. Because dimensions are part of the unique identifier for a metric, whenever you add a unique name/value pair to one of your metrics, you are creating a new variation of that metric. For example, many Amazon EC2 metrics publish `InstanceId` as a dimension name, and the actual instance ID as the value for that dimension.
+///
+/// You can assign up to 30 dimensions to a metric.
 #[derive(Clone, Default, PartialEq)]
 pub struct Dimension {
-    /// p The name of the dimension. Dimension names must contain only ASCII characters, must include at least one non-whitespace character, and cannot start with a colon ( code : /code ). ASCII control characters are not supported as part of dimension names. /p
+    /// The name of the dimension. Dimension names must contain only ASCII characters, must include at least one non-whitespace character, and cannot start with a colon (`:`). ASCII control characters are not supported as part of dimension names.
     pub name: String,
-    /// p The value of the dimension. Dimension values must contain only ASCII characters and must include at least one non-whitespace character. ASCII control characters are not supported as part of dimension values. /p
+    /// The value of the dimension. Dimension values must contain only ASCII characters and must include at least one non-whitespace character. ASCII control characters are not supported as part of dimension values.
     pub value: String,
 }
 rt::structure!(Dimension, DIMENSION, 0 => name, 1 => value);
@@ -598,12 +638,12 @@ pub static DIMENSION: rt::Schema = rt::Schema::structure(
         rt::m("Value", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Represents filters for a dimension. /p
+/// Represents filters for a dimension.
 #[derive(Clone, Default, PartialEq)]
 pub struct DimensionFilter {
-    /// p The dimension name to be matched. /p
+    /// The dimension name to be matched.
     pub name: String,
-    /// p The value of the dimension to be matched. /p
+    /// The value of the dimension to be matched.
     pub value: Option<String>,
 }
 rt::structure!(DimensionFilter, DIMENSION_FILTER, 0 => name, 1 => value);
@@ -621,7 +661,7 @@ pub static DIMENSIONS: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableAlarmActionsInput {
-    /// p The names of the alarms. /p
+    /// The names of the alarms.
     pub alarm_names: Vec<String>,
 }
 rt::structure!(DisableAlarmActionsInput, DISABLE_ALARM_ACTIONS_INPUT, 0 => alarm_names);
@@ -631,7 +671,7 @@ pub static DISABLE_ALARM_ACTIONS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableInsightRulesInput {
-    /// p An array of the rule names to disable. If you need to find out the names of your rules, use a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API DescribeInsightRules.html" DescribeInsightRules /a . /p
+    /// An array of the rule names to disable. If you need to find out the names of your rules, use [DescribeInsightRules](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeInsightRules.html).
     pub rule_names: Vec<String>,
 }
 rt::structure!(DisableInsightRulesInput, DISABLE_INSIGHT_RULES_INPUT, 0 => rule_names);
@@ -641,7 +681,7 @@ pub static DISABLE_INSIGHT_RULES_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableInsightRulesOutput {
-    /// p An array listing the rules that could not be disabled. You cannot disable built-in rules. /p
+    /// An array listing the rules that could not be disabled. You cannot disable built-in rules.
     pub failures: Option<Vec<PartialFailure>>,
 }
 rt::structure!(DisableInsightRulesOutput, DISABLE_INSIGHT_RULES_OUTPUT, 0 => failures);
@@ -651,7 +691,7 @@ pub static DISABLE_INSIGHT_RULES_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateDatasetKmsKeyInput {
-    /// p Specifies the identifier of the dataset from which to remove the KMS key association. For the code default /code dataset, you can specify either code default /code or the full dataset Amazon Resource Name (ARN) in the format code arn:aws:cloudwatch: i Region /i : i account-id /i :dataset/default /code . /p
+    /// Specifies the identifier of the dataset from which to remove the KMS key association. For the `default` dataset, you can specify either `default` or the full dataset Amazon Resource Name (ARN) in the format `arn:aws:cloudwatch:Region:account-id:dataset/default`.
     pub dataset_identifier: String,
 }
 rt::structure!(

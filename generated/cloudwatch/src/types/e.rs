@@ -5,7 +5,7 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableAlarmActionsInput {
-    /// p The names of the alarms. /p
+    /// The names of the alarms.
     pub alarm_names: Vec<String>,
 }
 rt::structure!(EnableAlarmActionsInput, ENABLE_ALARM_ACTIONS_INPUT, 0 => alarm_names);
@@ -15,7 +15,7 @@ pub static ENABLE_ALARM_ACTIONS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableInsightRulesInput {
-    /// p An array of the rule names to enable. If you need to find out the names of your rules, use a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API DescribeInsightRules.html" DescribeInsightRules /a . /p
+    /// An array of the rule names to enable. If you need to find out the names of your rules, use [DescribeInsightRules](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeInsightRules.html).
     pub rule_names: Vec<String>,
 }
 rt::structure!(EnableInsightRulesInput, ENABLE_INSIGHT_RULES_INPUT, 0 => rule_names);
@@ -25,7 +25,7 @@ pub static ENABLE_INSIGHT_RULES_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableInsightRulesOutput {
-    /// p An array listing the rules that could not be enabled. You cannot disable or enable built-in rules. /p
+    /// An array listing the rules that could not be enabled. You cannot disable or enable built-in rules.
     pub failures: Option<Vec<PartialFailure>>,
 }
 rt::structure!(EnableInsightRulesOutput, ENABLE_INSIGHT_RULES_OUTPUT, 0 => failures);
@@ -33,12 +33,18 @@ pub static ENABLE_INSIGHT_RULES_OUTPUT: rt::Schema = rt::Schema::structure(
     "EnableInsightRulesOutput",
     &[rt::m("Failures", &BATCH_FAILURES)],
 );
-/// p An entity associated with metrics, to allow for finding related telemetry. An entity is typically a resource or service within your system. For example, metrics from an Amazon EC2 instance could be associated with that instance as the entity. Similarly, metrics from a service that you own could be associated with that service as the entity. /p
+/// An entity associated with metrics, to allow for finding related telemetry. An entity is typically a resource or service within your system. For example, metrics from an Amazon EC2 instance could be associated with that instance as the entity. Similarly, metrics from a service that you own could be associated with that service as the entity.
 #[derive(Clone, Default, PartialEq)]
 pub struct Entity {
-    /// p The attributes of the entity which identify the specific entity, as a list of key-value pairs. Entities with the same code KeyAttributes /code are considered to be the same entity. For an entity to be valid, the code KeyAttributes /code must exist and be formatted correctly. /p p There are five allowed attributes (key names): code Type /code , code ResourceType /code , code Identifier /code , code Name /code , and code Environment /code . /p p For details about how to use the key attributes to specify an entity, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/adding-your-own-related-telemetry.html" How to add related information to telemetry /a in the i CloudWatch User Guide /i . /p
+    /// The attributes of the entity which identify the specific entity, as a list of key-value pairs. Entities with the same `KeyAttributes` are considered to be the same entity. For an entity to be valid, the `KeyAttributes` must exist and be formatted correctly.
+    ///
+    /// There are five allowed attributes (key names): `Type`, `ResourceType`, `Identifier`, `Name`, and `Environment`.
+    ///
+    /// For details about how to use the key attributes to specify an entity, see [How to add related information to telemetry](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/adding-your-own-related-telemetry.html) in the *CloudWatch User Guide*.
     pub key_attributes: Option<rt::Map<String, String>>,
-    /// p Additional attributes of the entity that are not used to specify the identity of the entity. A list of key-value pairs. /p p For details about how to use the attributes, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/adding-your-own-related-telemetry.html" How to add related information to telemetry /a in the i CloudWatch User Guide /i . /p
+    /// Additional attributes of the entity that are not used to specify the identity of the entity. A list of key-value pairs.
+    ///
+    /// For details about how to use the attributes, see [How to add related information to telemetry](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/adding-your-own-related-telemetry.html) in the *CloudWatch User Guide*.
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(Entity, ENTITY, 0 => key_attributes, 1 => attributes);
@@ -57,12 +63,12 @@ pub static ENTITY_KEY_ATTRIBUTES_MAP: rt::Schema = rt::Schema::map(
     "EntityKeyAttributesMap",
     &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
 );
-/// p A set of metrics that are associated with an entity, such as a specific service or resource. Contains the entity and the list of metric data associated with it. /p
+/// A set of metrics that are associated with an entity, such as a specific service or resource. Contains the entity and the list of metric data associated with it.
 #[derive(Clone, Default, PartialEq)]
 pub struct EntityMetricData {
-    /// p The entity associated with the metrics. /p
+    /// The entity associated with the metrics.
     pub entity: Option<Entity>,
-    /// p The metric data. /p
+    /// The metric data.
     pub metric_data: Option<Vec<MetricDatum>>,
 }
 rt::structure!(EntityMetricData, ENTITY_METRIC_DATA, 0 => entity, 1 => metric_data);
@@ -74,11 +80,11 @@ pub static ENTITY_METRIC_DATA_LIST: rt::Schema = rt::Schema::list(
     "EntityMetricDataList",
     &[rt::m("member", &ENTITY_METRIC_DATA)],
 );
-/// p The evaluation criteria for an alarm. This is a union type that currently supports code PromQLCriteria /code . /p
+/// The evaluation criteria for an alarm. This is a union type that currently supports `PromQLCriteria`.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub enum EvaluationCriteria {
-    /// p The PromQL criteria for the alarm evaluation. /p
+    /// The PromQL criteria for the alarm evaluation.
     PromQlCriteria(Box<AlarmPromQlCriteria>),
     /// A variant this version of the model does not know.
     #[default]
@@ -93,13 +99,15 @@ rt::string_enum! {
     pub enum EvaluationState { PartialData = "PARTIAL_DATA", EvaluationFailure =
     "EVALUATION_FAILURE", EvaluationError = "EVALUATION_ERROR" }
 }
-/// p The evaluation window that an alarm uses to select the range of metric data that it evaluates each time it runs. This is a union type. Set exactly one of its members, code SlidingWindow /code or code WallClockWindow /code . If you don't set code EvaluationWindow /code , the alarm uses a code SlidingWindow /code by default. /p p For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html" Alarm evaluation windows /a in the i CloudWatch User Guide /i . /p
+/// The evaluation window that an alarm uses to select the range of metric data that it evaluates each time it runs. This is a union type. Set exactly one of its members, `SlidingWindow` or `WallClockWindow`. If you don't set `EvaluationWindow`, the alarm uses a `SlidingWindow` by default.
+///
+/// For more information, see [Alarm evaluation windows](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html) in the *CloudWatch User Guide*.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub enum EvaluationWindow {
-    /// p A wall clock window, which aligns the evaluated range to fixed clock boundaries that match the alarm's period, such as the top of the hour, midnight, or the start of the calendar week. /p
+    /// A wall clock window, which aligns the evaluated range to fixed clock boundaries that match the alarm's period, such as the top of the hour, midnight, or the start of the calendar week.
     WallClockWindow(Box<WallClockWindow>),
-    /// p A sliding window, which advances each time the alarm is evaluated, forming a rolling time window. This is the default evaluation window. /p
+    /// A sliding window, which advances each time the alarm is evaluated, forming a rolling time window. This is the default evaluation window.
     SlidingWindow(Box<SlidingWindow>),
     /// A variant this version of the model does not know.
     #[default]

@@ -5,7 +5,7 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAlarmMuteRuleInput {
-    /// p The name of the alarm mute rule to retrieve. /p
+    /// The name of the alarm mute rule to retrieve.
     pub alarm_mute_rule_name: String,
 }
 rt::structure!(
@@ -17,25 +17,25 @@ pub static GET_ALARM_MUTE_RULE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAlarmMuteRuleOutput {
-    /// p The name of the alarm mute rule. /p
+    /// The name of the alarm mute rule.
     pub name: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the alarm mute rule. /p
+    /// The Amazon Resource Name (ARN) of the alarm mute rule.
     pub alarm_mute_rule_arn: Option<String>,
-    /// p The description of the alarm mute rule. /p
+    /// The description of the alarm mute rule.
     pub description: Option<String>,
-    /// p The configuration that defines when and how long alarms are muted. /p
+    /// The configuration that defines when and how long alarms are muted.
     pub rule: Option<Rule>,
-    /// p Specifies which alarms this rule applies to. /p
+    /// Specifies which alarms this rule applies to.
     pub mute_targets: Option<MuteTargets>,
-    /// p The date and time when the mute rule becomes active. If not set, the rule is active immediately. /p
+    /// The date and time when the mute rule becomes active. If not set, the rule is active immediately.
     pub start_date: Option<rt::DateTime>,
-    /// p The date and time when the mute rule expires and is no longer evaluated. /p
+    /// The date and time when the mute rule expires and is no longer evaluated.
     pub expire_date: Option<rt::DateTime>,
-    /// p The current status of the alarm mute rule. Valid values are code SCHEDULED /code , code ACTIVE /code , or code EXPIRED /code . /p
+    /// The current status of the alarm mute rule. Valid values are `SCHEDULED`, `ACTIVE`, or `EXPIRED`.
     pub status: Option<AlarmMuteRuleStatus>,
-    /// p The date and time when the mute rule was last updated. /p
+    /// The date and time when the mute rule was last updated.
     pub last_updated_timestamp: Option<rt::DateTime>,
-    /// p Indicates whether the mute rule is one-time or recurring. Valid values are code ONE TIME /code or code RECURRING /code . /p
+    /// Indicates whether the mute rule is one-time or recurring. Valid values are `ONE_TIME` or `RECURRING`.
     pub mute_type: Option<String>,
 }
 rt::structure!(
@@ -60,7 +60,7 @@ pub static GET_ALARM_MUTE_RULE_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDashboardInput {
-    /// p The name of the dashboard to be described. /p
+    /// The name of the dashboard to be described.
     pub dashboard_name: String,
 }
 rt::structure!(GetDashboardInput, GET_DASHBOARD_INPUT, 0 => dashboard_name);
@@ -70,11 +70,11 @@ pub static GET_DASHBOARD_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDashboardOutput {
-    /// p The Amazon Resource Name (ARN) of the dashboard. /p
+    /// The Amazon Resource Name (ARN) of the dashboard.
     pub dashboard_arn: Option<String>,
-    /// p The detailed information about the dashboard, including what widgets are included and their location on the dashboard. For more information about the code DashboardBody /code syntax, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Dashboard-Body-Structure.html" Dashboard Body Structure and Syntax /a . /p
+    /// The detailed information about the dashboard, including what widgets are included and their location on the dashboard. For more information about the `DashboardBody` syntax, see [Dashboard Body Structure and Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Dashboard-Body-Structure.html).
     pub dashboard_body: Option<String>,
-    /// p The name of the dashboard. /p
+    /// The name of the dashboard.
     pub dashboard_name: Option<String>,
 }
 rt::structure!(
@@ -91,7 +91,7 @@ pub static GET_DASHBOARD_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDatasetInput {
-    /// p Specifies the identifier of the dataset to retrieve. For the code default /code dataset, you can specify either code default /code or the full dataset Amazon Resource Name (ARN) in the format code arn:aws:cloudwatch: i Region /i : i account-id /i :dataset/default /code . /p
+    /// Specifies the identifier of the dataset to retrieve. For the `default` dataset, you can specify either `default` or the full dataset Amazon Resource Name (ARN) in the format `arn:aws:cloudwatch:Region:account-id:dataset/default`.
     pub dataset_identifier: String,
 }
 rt::structure!(GetDatasetInput, GET_DATASET_INPUT, 0 => dataset_identifier);
@@ -101,11 +101,11 @@ pub static GET_DATASET_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDatasetOutput {
-    /// p Returns the identifier of the dataset. /p
+    /// Returns the identifier of the dataset.
     pub dataset_id: String,
-    /// p Returns the Amazon Resource Name (ARN) of the dataset, in the format code arn:aws:cloudwatch: i Region /i : i account-id /i :dataset/ i dataset-id /i /code . /p
+    /// Returns the Amazon Resource Name (ARN) of the dataset, in the format `arn:aws:cloudwatch:Region:account-id:dataset/dataset-id`.
     pub arn: String,
-    /// p Returns the Amazon Resource Name (ARN) of the customer managed Amazon Web Services KMS key that is currently associated with the dataset, if any. If the dataset is not associated with a customer managed KMS key, this field is not included in the response and the dataset is encrypted at rest using an Amazon Web Services owned key. /p
+    /// Returns the Amazon Resource Name (ARN) of the customer managed Amazon Web Services KMS key that is currently associated with the dataset, if any. If the dataset is not associated with a customer managed KMS key, this field is not included in the response and the dataset is encrypted at rest using an Amazon Web Services owned key.
     pub kms_key_arn: Option<String>,
 }
 rt::structure!(
@@ -121,19 +121,27 @@ pub static GET_DATASET_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInsightRuleReportInput {
-    /// p The name of the rule that you want to see data from. /p
+    /// The name of the rule that you want to see data from.
     pub rule_name: String,
-    /// p The start time of the data to use in the report. When used in a raw HTTP Query API, it is formatted as code yyyy-MM-dd'T'HH:mm:ss /code . For example, code 2019-07-01T23:59:59 /code . /p
+    /// The start time of the data to use in the report. When used in a raw HTTP Query API, it is formatted as `yyyy-MM-dd'T'HH:mm:ss`. For example, `2019-07-01T23:59:59`.
     pub start_time: rt::DateTime,
-    /// p The end time of the data to use in the report. When used in a raw HTTP Query API, it is formatted as code yyyy-MM-dd'T'HH:mm:ss /code . For example, code 2019-07-01T23:59:59 /code . /p
+    /// The end time of the data to use in the report. When used in a raw HTTP Query API, it is formatted as `yyyy-MM-dd'T'HH:mm:ss`. For example, `2019-07-01T23:59:59`.
     pub end_time: rt::DateTime,
-    /// p The period, in seconds, to use for the statistics in the code InsightRuleMetricDatapoint /code results. /p
+    /// The period, in seconds, to use for the statistics in the `InsightRuleMetricDatapoint` results.
     pub period: i32,
-    /// p The maximum number of contributors to include in the report. The range is 1 to 100. If you omit this, the default of 10 is used. /p
+    /// The maximum number of contributors to include in the report. The range is 1 to 100. If you omit this, the default of 10 is used.
     pub max_contributor_count: Option<i32>,
-    /// p Specifies which metrics to use for aggregation of contributor values for the report. You can specify one or more of the following metrics: /p ul li p code UniqueContributors /code -- the number of unique contributors for each data point. /p /li li p code MaxContributorValue /code -- the value of the top contributor for each data point. The identity of the contributor might change for each data point in the graph. /p p If this rule aggregates by COUNT, the top contributor for each data point is the contributor with the most occurrences in that period. If the rule aggregates by SUM, the top contributor is the contributor with the highest sum in the log field specified by the rule's code Value /code , during that period. /p /li li p code SampleCount /code -- the number of data points matched by the rule. /p /li li p code Sum /code -- the sum of the values from all contributors during the time period represented by that data point. /p /li li p code Minimum /code -- the minimum value from a single observation during the time period represented by that data point. /p /li li p code Maximum /code -- the maximum value from a single observation during the time period represented by that data point. /p /li li p code Average /code -- the average value from all contributors during the time period represented by that data point. /p /li /ul
+    /// Specifies which metrics to use for aggregation of contributor values for the report. You can specify one or more of the following metrics:
+    ///
+    /// - `UniqueContributors` -- the number of unique contributors for each data point.
+    /// - `MaxContributorValue` -- the value of the top contributor for each data point. The identity of the contributor might change for each data point in the graph. If this rule aggregates by COUNT, the top contributor for each data point is the contributor with the most occurrences in that period. If the rule aggregates by SUM, the top contributor is the contributor with the highest sum in the log field specified by the rule's `Value`, during that period.
+    /// - `SampleCount` -- the number of data points matched by the rule.
+    /// - `Sum` -- the sum of the values from all contributors during the time period represented by that data point.
+    /// - `Minimum` -- the minimum value from a single observation during the time period represented by that data point.
+    /// - `Maximum` -- the maximum value from a single observation during the time period represented by that data point.
+    /// - `Average` -- the average value from all contributors during the time period represented by that data point.
     pub metrics: Option<Vec<String>>,
-    /// p Determines what statistic to use to rank the contributors. Valid values are code Sum /code and code Maximum /code . /p
+    /// Determines what statistic to use to rank the contributors. Valid values are `Sum` and `Maximum`.
     pub order_by: Option<String>,
 }
 rt::structure!(
@@ -155,17 +163,17 @@ pub static GET_INSIGHT_RULE_REPORT_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInsightRuleReportOutput {
-    /// p An array of the strings used as the keys for this rule. The keys are the dimensions used to classify contributors. If the rule contains more than one key, then each unique combination of values for the keys is counted as a unique contributor. /p
+    /// An array of the strings used as the keys for this rule. The keys are the dimensions used to classify contributors. If the rule contains more than one key, then each unique combination of values for the keys is counted as a unique contributor.
     pub key_labels: Option<Vec<String>>,
-    /// p Specifies whether this rule aggregates contributor data by COUNT or SUM. /p
+    /// Specifies whether this rule aggregates contributor data by COUNT or SUM.
     pub aggregation_statistic: Option<String>,
-    /// p The sum of the values from all individual contributors that match the rule. /p
+    /// The sum of the values from all individual contributors that match the rule.
     pub aggregate_value: Option<f64>,
-    /// p An approximate count of the unique contributors found by this rule in this time period. /p
+    /// An approximate count of the unique contributors found by this rule in this time period.
     pub approximate_unique_count: Option<i64>,
-    /// p An array of the unique contributors found by this rule in this time period. If the rule contains multiple keys, each combination of values for the keys counts as a unique contributor. /p
+    /// An array of the unique contributors found by this rule in this time period. If the rule contains multiple keys, each combination of values for the keys counts as a unique contributor.
     pub contributors: Option<Vec<InsightRuleContributor>>,
-    /// p A time series of metric data points that matches the time period in the rule request. /p
+    /// A time series of metric data points that matches the time period in the rule request.
     pub metric_datapoints: Option<Vec<InsightRuleMetricDatapoint>>,
 }
 rt::structure!(
@@ -186,19 +194,37 @@ pub static GET_INSIGHT_RULE_REPORT_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricDataInput {
-    /// p The metric queries to be returned. A single code GetMetricData /code call can include as many as 500 code MetricDataQuery /code structures. Each of these structures can specify either a metric to retrieve, a Metrics Insights query, or a math expression to perform on retrieved data. /p
+    /// The metric queries to be returned. A single `GetMetricData` call can include as many as 500 `MetricDataQuery` structures. Each of these structures can specify either a metric to retrieve, a Metrics Insights query, or a math expression to perform on retrieved data.
     pub metric_data_queries: Vec<MetricDataQuery>,
-    /// p The time stamp indicating the earliest data to be returned. /p p The value specified is inclusive; results include data points with the specified time stamp. /p p CloudWatch rounds the specified time stamp as follows: /p ul li p Start time less than 15 days ago - Round down to the nearest whole minute. For example, 12:32:34 is rounded down to 12:32:00. /p /li li p Start time between 15 and 63 days ago - Round down to the nearest 5-minute clock interval. For example, 12:32:34 is rounded down to 12:30:00. /p /li li p Start time greater than 63 days ago - Round down to the nearest 1-hour clock interval. For example, 12:32:34 is rounded down to 12:00:00. /p /li /ul p If you set code Period /code to 5, 10, 20, or 30, the start time of your request is rounded down to the nearest time that corresponds to even 5-, 10-, 20-, or 30-second divisions of a minute. For example, if you make a query at (HH:mm:ss) 01:05:23 for the previous 10-second period, the start time of your request is rounded down and you receive data from 01:05:10 to 01:05:20. If you make a query at 15:07:17 for the previous 5 minutes of data, using a period of 5 seconds, you receive data timestamped between 15:02:15 and 15:07:15. /p p For better performance, specify code StartTime /code and code EndTime /code values that align with the value of the metric's code Period /code and sync up with the beginning and end of an hour. For example, if the code Period /code of a metric is 5 minutes, specifying 12:05 or 12:30 as code StartTime /code can get a faster response from CloudWatch than setting 12:07 or 12:29 as the code StartTime /code . /p
+    /// The time stamp indicating the earliest data to be returned.
+    ///
+    /// The value specified is inclusive; results include data points with the specified time stamp.
+    ///
+    /// CloudWatch rounds the specified time stamp as follows:
+    ///
+    /// - Start time less than 15 days ago - Round down to the nearest whole minute. For example, 12:32:34 is rounded down to 12:32:00.
+    /// - Start time between 15 and 63 days ago - Round down to the nearest 5-minute clock interval. For example, 12:32:34 is rounded down to 12:30:00.
+    /// - Start time greater than 63 days ago - Round down to the nearest 1-hour clock interval. For example, 12:32:34 is rounded down to 12:00:00.
+    ///
+    /// If you set `Period` to 5, 10, 20, or 30, the start time of your request is rounded down to the nearest time that corresponds to even 5-, 10-, 20-, or 30-second divisions of a minute. For example, if you make a query at (HH:mm:ss) 01:05:23 for the previous 10-second period, the start time of your request is rounded down and you receive data from 01:05:10 to 01:05:20. If you make a query at 15:07:17 for the previous 5 minutes of data, using a period of 5 seconds, you receive data timestamped between 15:02:15 and 15:07:15.
+    ///
+    /// For better performance, specify `StartTime` and `EndTime` values that align with the value of the metric's `Period` and sync up with the beginning and end of an hour. For example, if the `Period` of a metric is 5 minutes, specifying 12:05 or 12:30 as `StartTime` can get a faster response from CloudWatch than setting 12:07 or 12:29 as the `StartTime`.
     pub start_time: rt::DateTime,
-    /// p The time stamp indicating the latest data to be returned. /p p The value specified is exclusive; results include data points up to the specified time stamp. /p p For better performance, specify code StartTime /code and code EndTime /code values that align with the value of the metric's code Period /code and sync up with the beginning and end of an hour. For example, if the code Period /code of a metric is 5 minutes, specifying 12:05 or 12:30 as code EndTime /code can get a faster response from CloudWatch than setting 12:07 or 12:29 as the code EndTime /code . /p
+    /// The time stamp indicating the latest data to be returned.
+    ///
+    /// The value specified is exclusive; results include data points up to the specified time stamp.
+    ///
+    /// For better performance, specify `StartTime` and `EndTime` values that align with the value of the metric's `Period` and sync up with the beginning and end of an hour. For example, if the `Period` of a metric is 5 minutes, specifying 12:05 or 12:30 as `EndTime` can get a faster response from CloudWatch than setting 12:07 or 12:29 as the `EndTime`.
     pub end_time: rt::DateTime,
-    /// p Include this value, if it was returned by the previous code GetMetricData /code operation, to get the next set of data points. /p
+    /// Include this value, if it was returned by the previous `GetMetricData` operation, to get the next set of data points.
     pub next_token: Option<String>,
-    /// p The order in which data points should be returned. code TimestampDescending /code returns the newest data first and paginates when the code MaxDatapoints /code limit is reached. code TimestampAscending /code returns the oldest data first and paginates when the code MaxDatapoints /code limit is reached. /p p If you omit this parameter, the default of code TimestampDescending /code is used. /p
+    /// The order in which data points should be returned. `TimestampDescending` returns the newest data first and paginates when the `MaxDatapoints` limit is reached. `TimestampAscending` returns the oldest data first and paginates when the `MaxDatapoints` limit is reached.
+    ///
+    /// If you omit this parameter, the default of `TimestampDescending` is used.
     pub scan_by: Option<ScanBy>,
-    /// p The maximum number of data points the request should return before paginating. If you omit this, the default of 100,800 is used. /p
+    /// The maximum number of data points the request should return before paginating. If you omit this, the default of 100,800 is used.
     pub max_datapoints: Option<i32>,
-    /// p This structure includes the code Timezone /code parameter, which you can use to specify your time zone so that the labels of returned data display the correct time for your time zone. /p
+    /// This structure includes the `Timezone` parameter, which you can use to specify your time zone so that the labels of returned data display the correct time for your time zone.
     pub label_options: Option<LabelOptions>,
 }
 rt::structure!(
@@ -219,11 +245,13 @@ pub static GET_METRIC_DATA_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricDataOutput {
-    /// p The metrics that are returned, including the metric name, namespace, and dimensions. /p
+    /// The metrics that are returned, including the metric name, namespace, and dimensions.
     pub metric_data_results: Option<Vec<MetricDataResult>>,
-    /// p A token that marks the next batch of returned results. /p
+    /// A token that marks the next batch of returned results.
     pub next_token: Option<String>,
-    /// p Contains a message about this code GetMetricData /code operation, if the operation results in such a message. An example of a message that might be returned is code Maximum number of allowed metrics exceeded /code . If there is a message, as much of the operation as possible is still executed. /p p A message appears here only if it is related to the global code GetMetricData /code operation. Any message about a specific metric returned by the operation appears in the code MetricDataResult /code object returned for that metric. /p
+    /// Contains a message about this `GetMetricData` operation, if the operation results in such a message. An example of a message that might be returned is `Maximum number of allowed metrics exceeded`. If there is a message, as much of the operation as possible is still executed.
+    ///
+    /// A message appears here only if it is related to the global `GetMetricData` operation. Any message about a specific metric returned by the operation appears in the `MetricDataResult` object returned for that metric.
     pub messages: Option<Vec<MessageData>>,
 }
 rt::structure!(
@@ -240,7 +268,7 @@ pub static GET_METRIC_DATA_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricDataQueryDefinitionInput {
-    /// p The ID of the metric data query definition to retrieve. /p
+    /// The ID of the metric data query definition to retrieve.
     pub id: String,
 }
 rt::structure!(
@@ -252,19 +280,23 @@ pub static GET_METRIC_DATA_QUERY_DEFINITION_INPUT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricDataQueryDefinitionOutput {
-    /// p The ID of the metric data query definition. /p
+    /// The ID of the metric data query definition.
     pub id: String,
-    /// p The Amazon Resource Name (ARN) of the metric data query definition. /p
+    /// The Amazon Resource Name (ARN) of the metric data query definition.
     pub arn: String,
-    /// p The path of the metric data query definition. /p
+    /// The path of the metric data query definition.
     pub path: String,
-    /// p The query expression. /p
+    /// The query expression.
     pub expression: String,
-    /// p The language of the expression. Valid values are the following: /p ul li p code PROMQL /code – A PromQL query. /p /li li p code SQL /code – A CloudWatch Metrics Insights query. /p /li li p code METRIC MATH /code – A metric math expression. /p /li /ul
+    /// The language of the expression. Valid values are the following:
+    ///
+    /// - `PROMQL` – A PromQL query.
+    /// - `SQL` – A CloudWatch Metrics Insights query.
+    /// - `METRIC_MATH` – A metric math expression.
     pub type_: QueryType,
-    /// p The date and time when you created the metric data query definition. /p
+    /// The date and time when you created the metric data query definition.
     pub created_at: rt::DateTime,
-    /// p The date and time when you last updated the metric data query definition. /p
+    /// The date and time when you last updated the metric data query definition.
     pub updated_at: rt::DateTime,
 }
 rt::structure!(
@@ -285,23 +317,41 @@ pub static GET_METRIC_DATA_QUERY_DEFINITION_OUTPUT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricStatisticsInput {
-    /// p The namespace of the metric, with or without spaces. /p
+    /// The namespace of the metric, with or without spaces.
     pub namespace: String,
-    /// p The name of the metric, with or without spaces. /p
+    /// The name of the metric, with or without spaces.
     pub metric_name: String,
-    /// p The dimensions. If the metric contains multiple dimensions, you must include a value for each dimension. CloudWatch treats each unique combination of dimensions as a separate metric. If a specific combination of dimensions was not published, you can't retrieve statistics for it. You must specify the same dimensions that were used when the metrics were created. For an example, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch concepts.html#dimension-combinations" Dimension Combinations /a in the i Amazon CloudWatch User Guide /i . For more information about specifying dimensions, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/publishingMetrics.html" Publishing Metrics /a in the i Amazon CloudWatch User Guide /i . /p
+    /// The dimensions. If the metric contains multiple dimensions, you must include a value for each dimension. CloudWatch treats each unique combination of dimensions as a separate metric. If a specific combination of dimensions was not published, you can't retrieve statistics for it. You must specify the same dimensions that were used when the metrics were created. For an example, see [Dimension Combinations](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#dimension-combinations) in the *Amazon CloudWatch User Guide*. For more information about specifying dimensions, see [Publishing Metrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/publishingMetrics.html) in the *Amazon CloudWatch User Guide*.
     pub dimensions: Option<Vec<Dimension>>,
-    /// p The time stamp that determines the first data point to return. Start times are evaluated relative to the time that CloudWatch receives the request. /p p The value specified is inclusive; results include data points with the specified time stamp. In a raw HTTP query, the time stamp must be in ISO 8601 UTC format (for example, 2016-10-03T23:00:00Z). /p p CloudWatch rounds the specified time stamp as follows: /p ul li p Start time less than 15 days ago - Round down to the nearest whole minute. For example, 12:32:34 is rounded down to 12:32:00. /p /li li p Start time between 15 and 63 days ago - Round down to the nearest 5-minute clock interval. For example, 12:32:34 is rounded down to 12:30:00. /p /li li p Start time greater than 63 days ago - Round down to the nearest 1-hour clock interval. For example, 12:32:34 is rounded down to 12:00:00. /p /li /ul p If you set code Period /code to 5, 10, 20, or 30, the start time of your request is rounded down to the nearest time that corresponds to even 5-, 10-, 20-, or 30-second divisions of a minute. For example, if you make a query at (HH:mm:ss) 01:05:23 for the previous 10-second period, the start time of your request is rounded down and you receive data from 01:05:10 to 01:05:20. If you make a query at 15:07:17 for the previous 5 minutes of data, using a period of 5 seconds, you receive data timestamped between 15:02:15 and 15:07:15. /p
+    /// The time stamp that determines the first data point to return. Start times are evaluated relative to the time that CloudWatch receives the request.
+    ///
+    /// The value specified is inclusive; results include data points with the specified time stamp. In a raw HTTP query, the time stamp must be in ISO 8601 UTC format (for example, 2016-10-03T23:00:00Z).
+    ///
+    /// CloudWatch rounds the specified time stamp as follows:
+    ///
+    /// - Start time less than 15 days ago - Round down to the nearest whole minute. For example, 12:32:34 is rounded down to 12:32:00.
+    /// - Start time between 15 and 63 days ago - Round down to the nearest 5-minute clock interval. For example, 12:32:34 is rounded down to 12:30:00.
+    /// - Start time greater than 63 days ago - Round down to the nearest 1-hour clock interval. For example, 12:32:34 is rounded down to 12:00:00.
+    ///
+    /// If you set `Period` to 5, 10, 20, or 30, the start time of your request is rounded down to the nearest time that corresponds to even 5-, 10-, 20-, or 30-second divisions of a minute. For example, if you make a query at (HH:mm:ss) 01:05:23 for the previous 10-second period, the start time of your request is rounded down and you receive data from 01:05:10 to 01:05:20. If you make a query at 15:07:17 for the previous 5 minutes of data, using a period of 5 seconds, you receive data timestamped between 15:02:15 and 15:07:15.
     pub start_time: rt::DateTime,
-    /// p The time stamp that determines the last data point to return. /p p The value specified is exclusive; results include data points up to the specified time stamp. In a raw HTTP query, the time stamp must be in ISO 8601 UTC format (for example, 2016-10-10T23:00:00Z). /p
+    /// The time stamp that determines the last data point to return.
+    ///
+    /// The value specified is exclusive; results include data points up to the specified time stamp. In a raw HTTP query, the time stamp must be in ISO 8601 UTC format (for example, 2016-10-10T23:00:00Z).
     pub end_time: rt::DateTime,
-    /// p The granularity, in seconds, of the returned data points. For metrics with regular resolution, a period can be as short as one minute (60 seconds) and must be a multiple of 60. For high-resolution metrics that are collected at intervals of less than one minute, the period can be 1, 5, 10, 20, 30, 60, or any multiple of 60. High-resolution metrics are those metrics stored by a code PutMetricData /code call that includes a code StorageResolution /code of 1 second. /p p If the code StartTime /code parameter specifies a time stamp that is greater than 3 hours ago, you must specify the period as follows or no data points in that time range is returned: /p ul li p Start time between 3 hours and 15 days ago - Use a multiple of 60 seconds (1 minute). /p /li li p Start time between 15 and 63 days ago - Use a multiple of 300 seconds (5 minutes). /p /li li p Start time greater than 63 days ago - Use a multiple of 3600 seconds (1 hour). /p /li /ul
+    /// The granularity, in seconds, of the returned data points. For metrics with regular resolution, a period can be as short as one minute (60 seconds) and must be a multiple of 60. For high-resolution metrics that are collected at intervals of less than one minute, the period can be 1, 5, 10, 20, 30, 60, or any multiple of 60. High-resolution metrics are those metrics stored by a `PutMetricData` call that includes a `StorageResolution` of 1 second.
+    ///
+    /// If the `StartTime` parameter specifies a time stamp that is greater than 3 hours ago, you must specify the period as follows or no data points in that time range is returned:
+    ///
+    /// - Start time between 3 hours and 15 days ago - Use a multiple of 60 seconds (1 minute).
+    /// - Start time between 15 and 63 days ago - Use a multiple of 300 seconds (5 minutes).
+    /// - Start time greater than 63 days ago - Use a multiple of 3600 seconds (1 hour).
     pub period: i32,
-    /// p The metric statistics, other than percentile. For percentile statistics, use code ExtendedStatistics /code . When calling code GetMetricStatistics /code , you must specify either code Statistics /code or code ExtendedStatistics /code , but not both. /p
+    /// The metric statistics, other than percentile. For percentile statistics, use `ExtendedStatistics`. When calling `GetMetricStatistics`, you must specify either `Statistics` or `ExtendedStatistics`, but not both.
     pub statistics: Option<Vec<Statistic>>,
-    /// p The percentile statistics. Specify values between p0.0 and p100. When calling code GetMetricStatistics /code , you must specify either code Statistics /code or code ExtendedStatistics /code , but not both. Percentile statistics are not available for metrics when any of the metric values are negative numbers. /p
+    /// The percentile statistics. Specify values between p0.0 and p100. When calling `GetMetricStatistics`, you must specify either `Statistics` or `ExtendedStatistics`, but not both. Percentile statistics are not available for metrics when any of the metric values are negative numbers.
     pub extended_statistics: Option<Vec<String>>,
-    /// p The unit for a given metric. If you omit code Unit /code , all data that was collected with any unit is returned, along with the corresponding units that were specified when the data was reported to CloudWatch. If you specify a unit, the operation returns only data that was collected with that unit specified. If you specify a unit that does not match the data collected, the results of the operation are null. CloudWatch does not perform unit conversions. /p
+    /// The unit for a given metric. If you omit `Unit`, all data that was collected with any unit is returned, along with the corresponding units that were specified when the data was reported to CloudWatch. If you specify a unit, the operation returns only data that was collected with that unit specified. If you specify a unit that does not match the data collected, the results of the operation are null. CloudWatch does not perform unit conversions.
     pub unit: Option<StandardUnit>,
 }
 rt::structure!(
@@ -325,9 +375,9 @@ pub static GET_METRIC_STATISTICS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricStatisticsOutput {
-    /// p A label for the specified metric. /p
+    /// A label for the specified metric.
     pub label: Option<String>,
-    /// p The data points for the specified metric. /p
+    /// The data points for the specified metric.
     pub datapoints: Option<Vec<Datapoint>>,
 }
 rt::structure!(
@@ -339,7 +389,7 @@ pub static GET_METRIC_STATISTICS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricStreamInput {
-    /// p The name of the metric stream to retrieve information about. /p
+    /// The name of the metric stream to retrieve information about.
     pub name: String,
 }
 rt::structure!(GetMetricStreamInput, GET_METRIC_STREAM_INPUT, 0 => name);
@@ -349,29 +399,29 @@ pub static GET_METRIC_STREAM_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricStreamOutput {
-    /// p The ARN of the metric stream. /p
+    /// The ARN of the metric stream.
     pub arn: Option<String>,
-    /// p The name of the metric stream. /p
+    /// The name of the metric stream.
     pub name: Option<String>,
-    /// p If this array of metric namespaces is present, then these namespaces are the only metric namespaces that are streamed by this metric stream. /p
+    /// If this array of metric namespaces is present, then these namespaces are the only metric namespaces that are streamed by this metric stream.
     pub include_filters: Option<Vec<MetricStreamFilter>>,
-    /// p If this array of metric namespaces is present, then these namespaces are the only metric namespaces that are not streamed by this metric stream. In this case, all other metric namespaces in the account are streamed by this metric stream. /p
+    /// If this array of metric namespaces is present, then these namespaces are the only metric namespaces that are not streamed by this metric stream. In this case, all other metric namespaces in the account are streamed by this metric stream.
     pub exclude_filters: Option<Vec<MetricStreamFilter>>,
-    /// p The ARN of the Amazon Kinesis Data Firehose delivery stream that is used by this metric stream. /p
+    /// The ARN of the Amazon Kinesis Data Firehose delivery stream that is used by this metric stream.
     pub firehose_arn: Option<String>,
-    /// p The ARN of the IAM role that is used by this metric stream. /p
+    /// The ARN of the IAM role that is used by this metric stream.
     pub role_arn: Option<String>,
-    /// p The state of the metric stream. The possible values are code running /code and code stopped /code . /p
+    /// The state of the metric stream. The possible values are `running` and `stopped`.
     pub state: Option<String>,
-    /// p The date that the metric stream was created. /p
+    /// The date that the metric stream was created.
     pub creation_date: Option<rt::DateTime>,
-    /// p The date of the most recent update to the metric stream's configuration. /p
+    /// The date of the most recent update to the metric stream's configuration.
     pub last_update_date: Option<rt::DateTime>,
-    /// p The output format for the stream. Valid values are code json /code , code opentelemetry1.0 /code , and code opentelemetry0.7 /code . For more information about metric stream output formats, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-metric-streams-formats.html" Metric streams output formats /a . /p
+    /// The output format for the stream. Valid values are `json`, `opentelemetry1.0`, and `opentelemetry0.7`. For more information about metric stream output formats, see [Metric streams output formats](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-metric-streams-formats.html).
     pub output_format: Option<MetricStreamOutputFormat>,
-    /// p Each entry in this array displays information about one or more metrics that include additional statistics in the metric stream. For more information about the additional statistics, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html" CloudWatch statistics definitions /a . /p
+    /// Each entry in this array displays information about one or more metrics that include additional statistics in the metric stream. For more information about the additional statistics, see [CloudWatch statistics definitions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html).
     pub statistics_configurations: Option<Vec<MetricStreamStatisticsConfiguration>>,
-    /// p If this is code true /code and this metric stream is in a monitoring account, then the stream includes metrics from source accounts that the monitoring account is linked to. /p
+    /// If this is `true` and this metric stream is in a monitoring account, then the stream includes metrics from source accounts that the monitoring account is linked to.
     pub include_linked_accounts_metrics: Option<bool>,
 }
 rt::structure!(
@@ -399,9 +449,37 @@ pub static GET_METRIC_STREAM_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricWidgetImageInput {
-    /// p A JSON string that defines the bitmap graph to be retrieved. The string includes the metrics to include in the graph, statistics, annotations, title, axis limits, and so on. You can include only one code MetricWidget /code parameter in each code GetMetricWidgetImage /code call. /p p For more information about the syntax of code MetricWidget /code see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Metric-Widget-Structure.html" GetMetricWidgetImage: Metric Widget Structure and Syntax /a . /p p If any metric on the graph could not load all the requested data points, an orange triangle with an exclamation point appears next to the graph legend. /p
+    /// A JSON string that defines the bitmap graph to be retrieved. The string includes the metrics to include in the graph, statistics, annotations, title, axis limits, and so on. You can include only one `MetricWidget` parameter in each `GetMetricWidgetImage` call.
+    ///
+    /// For more information about the syntax of `MetricWidget` see [GetMetricWidgetImage: Metric Widget Structure and Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Metric-Widget-Structure.html).
+    ///
+    /// If any metric on the graph could not load all the requested data points, an orange triangle with an exclamation point appears next to the graph legend.
     pub metric_widget: String,
-    /// p The format of the resulting image. Only PNG images are supported. /p p The default is code png /code . If you specify code png /code , the API returns an HTTP response with the content-type set to code text/xml /code . The image data is in a code MetricWidgetImage /code field. For example: /p p code &lt;GetMetricWidgetImageResponse xmlns=&lt;URLstring&gt;&gt; /code /p p code &lt;GetMetricWidgetImageResult&gt; /code /p p code &lt;MetricWidgetImage&gt; /code /p p code iVBORw0KGgoAAAANSUhEUgAAAlgAAAGQEAYAAAAip... /code /p p code &lt;/MetricWidgetImage&gt; /code /p p code &lt;/GetMetricWidgetImageResult&gt; /code /p p code &lt;ResponseMetadata&gt; /code /p p code &lt;RequestId&gt;6f0d4192-4d42-11e8-82c1-f539a07e0e3b&lt;/RequestId&gt; /code /p p code &lt;/ResponseMetadata&gt; /code /p p code &lt;/GetMetricWidgetImageResponse&gt; /code /p p The code image/png /code setting is intended only for custom HTTP requests. For most use cases, and all actions using an Amazon Web Services SDK, you should use code png /code . If you specify code image/png /code , the HTTP response has a content-type set to code image/png /code , and the body of the response is a PNG image. /p
+    /// The format of the resulting image. Only PNG images are supported.
+    ///
+    /// The default is `png`. If you specify `png`, the API returns an HTTP response with the content-type set to `text/xml`. The image data is in a `MetricWidgetImage` field. For example:
+    ///
+    /// `<GetMetricWidgetImageResponse xmlns=<URLstring>>`
+    ///
+    /// `<GetMetricWidgetImageResult>`
+    ///
+    /// `<MetricWidgetImage>`
+    ///
+    /// `iVBORw0KGgoAAAANSUhEUgAAAlgAAAGQEAYAAAAip...`
+    ///
+    /// `</MetricWidgetImage>`
+    ///
+    /// `</GetMetricWidgetImageResult>`
+    ///
+    /// `<ResponseMetadata>`
+    ///
+    /// `<RequestId>6f0d4192-4d42-11e8-82c1-f539a07e0e3b</RequestId>`
+    ///
+    /// `</ResponseMetadata>`
+    ///
+    /// `</GetMetricWidgetImageResponse>`
+    ///
+    /// The `image/png` setting is intended only for custom HTTP requests. For most use cases, and all actions using an Amazon Web Services SDK, you should use `png`. If you specify `image/png`, the HTTP response has a content-type set to `image/png`, and the body of the response is a PNG image.
     pub output_format: Option<String>,
 }
 rt::structure!(
@@ -417,7 +495,7 @@ pub static GET_METRIC_WIDGET_IMAGE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricWidgetImageOutput {
-    /// p The image of the graph, in the output format specified. The output is base64-encoded. /p
+    /// The image of the graph, in the output format specified. The output is base64-encoded.
     pub metric_widget_image: Option<rt::Blob>,
 }
 rt::structure!(
@@ -436,15 +514,15 @@ pub static GET_O_TEL_ENRICHMENT_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetOTelEnrichmentOutput {
-    /// p The status of OTel enrichment for the account. Valid values are code Running /code (enrichment is enabled) and code Stopped /code (enrichment is disabled). /p
+    /// The status of OTel enrichment for the account. Valid values are `Running` (enrichment is enabled) and `Stopped` (enrichment is disabled).
     pub status: OTelEnrichmentStatus,
-    /// p The metric namespaces, and the metric names, that are enriched. This parameter is omitted when enrichment is stopped, and when enrichment is running with no include filters, which means that every supported namespace is in scope. /p
+    /// The metric namespaces, and the metric names, that are enriched. This parameter is omitted when enrichment is stopped, and when enrichment is running with no include filters, which means that every supported namespace is in scope.
     pub include_filters: Option<Vec<OTelEnrichmentMetricSelector>>,
-    /// p The metric namespaces, and the metric names, that are left unenriched. This parameter is omitted when enrichment is stopped, and when enrichment is running with no exclude filters, which means that nothing is excluded. /p
+    /// The metric namespaces, and the metric names, that are left unenriched. This parameter is omitted when enrichment is stopped, and when enrichment is running with no exclude filters, which means that nothing is excluded.
     pub exclude_filters: Option<Vec<OTelEnrichmentMetricSelector>>,
-    /// p The date and time that enrichment started for the account. This parameter is omitted when enrichment is stopped. /p
+    /// The date and time that enrichment started for the account. This parameter is omitted when enrichment is stopped.
     pub created_at: Option<rt::DateTime>,
-    /// p The date and time that the enrichment configuration for the account was last stored. /p
+    /// The date and time that the enrichment configuration for the account was last stored.
     pub updated_at: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -461,10 +539,10 @@ pub static GET_O_TEL_ENRICHMENT_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("UpdatedAt", &rt::TIMESTAMP),
     ],
 );
-/// p Specifies the resource ARN for a code GetResourceMetricsConfiguration /code request. /p
+/// Specifies the resource ARN for a `GetResourceMetricsConfiguration` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourceMetricsConfigurationInput {
-    /// p The Amazon Resource Name (ARN) of the Amazon Web Services resource to retrieve the resource metrics configuration for. /p
+    /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to retrieve the resource metrics configuration for.
     pub resource_arn: String,
 }
 rt::structure!(
@@ -475,10 +553,10 @@ pub static GET_RESOURCE_METRICS_CONFIGURATION_INPUT: rt::Schema = rt::Schema::st
     "GetResourceMetricsConfigurationInput",
     &[rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Returns the current resource metrics configuration for the specified resource. /p
+/// Returns the current resource metrics configuration for the specified resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourceMetricsConfigurationOutput {
-    /// p The resource metrics configuration for the specified resource. /p
+    /// The resource metrics configuration for the specified resource.
     pub resource_metrics_configuration: ResourceMetricsConfiguration,
 }
 rt::structure!(

@@ -3,20 +3,20 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p This structure contains the definition for a Contributor Insights rule. For more information about this rule, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html" Using Constributor Insights to analyze high-cardinality data /a in the i Amazon CloudWatch User Guide /i . /p
+/// This structure contains the definition for a Contributor Insights rule. For more information about this rule, see [Using Constributor Insights to analyze high-cardinality data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html) in the *Amazon CloudWatch User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct InsightRule {
-    /// p The name of the rule. /p
+    /// The name of the rule.
     pub name: String,
-    /// p Indicates whether the rule is enabled or disabled. /p
+    /// Indicates whether the rule is enabled or disabled.
     pub state: String,
-    /// p For rules that you create, this is always code {"Name": "CloudWatchLogRule", "Version": 1} /code . For managed rules, this is code {"Name": "ServiceLogRule", "Version": 1} /code /p
+    /// For rules that you create, this is always `{"Name": "CloudWatchLogRule", "Version": 1}`. For managed rules, this is `{"Name": "ServiceLogRule", "Version": 1}`
     pub schema: String,
-    /// p The definition of the rule, as a JSON object. The definition contains the keywords used to define contributors, the value to aggregate on if this rule returns a sum instead of a count, and the filters. For details on the valid syntax, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights-RuleSyntax.html" Contributor Insights Rule Syntax /a . /p
+    /// The definition of the rule, as a JSON object. The definition contains the keywords used to define contributors, the value to aggregate on if this rule returns a sum instead of a count, and the filters. For details on the valid syntax, see [Contributor Insights Rule Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights-RuleSyntax.html).
     pub definition: String,
-    /// p An optional built-in rule that Amazon Web Services manages. /p
+    /// An optional built-in rule that Amazon Web Services manages.
     pub managed_rule: Option<bool>,
-    /// p Displays whether the rule is evaluated on the transformed versions of logs, for log groups that have a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html" Log transformation /a enabled. If this is code false /code , log events are evaluated before they are transformed. /p
+    /// Displays whether the rule is evaluated on the transformed versions of logs, for log groups that have [Log transformation](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html) enabled. If this is `false`, log events are evaluated before they are transformed.
     pub apply_on_transformed_logs: Option<bool>,
 }
 rt::structure!(
@@ -34,14 +34,18 @@ pub static INSIGHT_RULE: rt::Schema = rt::Schema::structure(
         rt::m("ApplyOnTransformedLogs", &rt::BOOLEAN),
     ],
 );
-/// p One of the unique contributors found by a Contributor Insights rule. If the rule contains multiple keys, then a unique contributor is a unique combination of values from all the keys in the rule. /p p If the rule contains a single key, then each unique contributor is each unique value for this key. /p p For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API GetInsightRuleReport.html" GetInsightRuleReport /a . /p
+/// One of the unique contributors found by a Contributor Insights rule. If the rule contains multiple keys, then a unique contributor is a unique combination of values from all the keys in the rule.
+///
+/// If the rule contains a single key, then each unique contributor is each unique value for this key.
+///
+/// For more information, see [GetInsightRuleReport](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetInsightRuleReport.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct InsightRuleContributor {
-    /// p One of the log entry field keywords that is used to define contributors for this rule. /p
+    /// One of the log entry field keywords that is used to define contributors for this rule.
     pub keys: Vec<String>,
-    /// p An approximation of the aggregate value that comes from this contributor. /p
+    /// An approximation of the aggregate value that comes from this contributor.
     pub approximate_aggregate_value: f64,
-    /// p An array of the data points where this contributor is present. Only the data points when this contributor appeared are included in the array. /p
+    /// An array of the data points where this contributor is present. Only the data points when this contributor appeared are included in the array.
     pub datapoints: Vec<InsightRuleContributorDatapoint>,
 }
 rt::structure!(
@@ -56,12 +60,14 @@ pub static INSIGHT_RULE_CONTRIBUTOR: rt::Schema = rt::Schema::structure(
         rt::m("Datapoints", &INSIGHT_RULE_CONTRIBUTOR_DATAPOINTS).flags(rt::REQUIRED),
     ],
 );
-/// p One data point related to one contributor. /p p For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API GetInsightRuleReport.html" GetInsightRuleReport /a and a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API InsightRuleContributor.html" InsightRuleContributor /a . /p
+/// One data point related to one contributor.
+///
+/// For more information, see [GetInsightRuleReport](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetInsightRuleReport.html) and [InsightRuleContributor](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_InsightRuleContributor.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct InsightRuleContributorDatapoint {
-    /// p The timestamp of the data point. /p
+    /// The timestamp of the data point.
     pub timestamp: rt::DateTime,
-    /// p The approximate value that this contributor added during this timestamp. /p
+    /// The approximate value that this contributor added during this timestamp.
     pub approximate_value: f64,
 }
 rt::structure!(
@@ -91,24 +97,40 @@ pub static INSIGHT_RULE_CONTRIBUTORS: rt::Schema = rt::Schema::list(
     "InsightRuleContributors",
     &[rt::m("member", &INSIGHT_RULE_CONTRIBUTOR)],
 );
-/// p One data point from the metric time series returned in a Contributor Insights rule report. /p p For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API GetInsightRuleReport.html" GetInsightRuleReport /a . /p
+/// One data point from the metric time series returned in a Contributor Insights rule report.
+///
+/// For more information, see [GetInsightRuleReport](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetInsightRuleReport.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct InsightRuleMetricDatapoint {
-    /// p The timestamp of the data point. /p
+    /// The timestamp of the data point.
     pub timestamp: rt::DateTime,
-    /// p The number of unique contributors who published data during this timestamp. /p p This statistic is returned only if you included it in the code Metrics /code array in your request. /p
+    /// The number of unique contributors who published data during this timestamp.
+    ///
+    /// This statistic is returned only if you included it in the `Metrics` array in your request.
     pub unique_contributors: Option<f64>,
-    /// p The maximum value provided by one contributor during this timestamp. Each timestamp is evaluated separately, so the identity of the max contributor could be different for each timestamp. /p p This statistic is returned only if you included it in the code Metrics /code array in your request. /p
+    /// The maximum value provided by one contributor during this timestamp. Each timestamp is evaluated separately, so the identity of the max contributor could be different for each timestamp.
+    ///
+    /// This statistic is returned only if you included it in the `Metrics` array in your request.
     pub max_contributor_value: Option<f64>,
-    /// p The number of occurrences that matched the rule during this data point. /p p This statistic is returned only if you included it in the code Metrics /code array in your request. /p
+    /// The number of occurrences that matched the rule during this data point.
+    ///
+    /// This statistic is returned only if you included it in the `Metrics` array in your request.
     pub sample_count: Option<f64>,
-    /// p The average value from all contributors during the time period represented by that data point. /p p This statistic is returned only if you included it in the code Metrics /code array in your request. /p
+    /// The average value from all contributors during the time period represented by that data point.
+    ///
+    /// This statistic is returned only if you included it in the `Metrics` array in your request.
     pub average: Option<f64>,
-    /// p The sum of the values from all contributors during the time period represented by that data point. /p p This statistic is returned only if you included it in the code Metrics /code array in your request. /p
+    /// The sum of the values from all contributors during the time period represented by that data point.
+    ///
+    /// This statistic is returned only if you included it in the `Metrics` array in your request.
     pub sum: Option<f64>,
-    /// p The minimum value from a single contributor during the time period represented by that data point. /p p This statistic is returned only if you included it in the code Metrics /code array in your request. /p
+    /// The minimum value from a single contributor during the time period represented by that data point.
+    ///
+    /// This statistic is returned only if you included it in the `Metrics` array in your request.
     pub minimum: Option<f64>,
-    /// p The maximum value from a single occurence from a single contributor during the time period represented by that data point. /p p This statistic is returned only if you included it in the code Metrics /code array in your request. /p
+    /// The maximum value from a single occurence from a single contributor during the time period represented by that data point.
+    ///
+    /// This statistic is returned only if you included it in the `Metrics` array in your request.
     pub maximum: Option<f64>,
 }
 rt::structure!(
@@ -145,10 +167,9 @@ pub static INSIGHT_RULES: rt::Schema = rt::Schema::list(
     "InsightRules",
     &[rt::m("member", &INSIGHT_RULE)],
 );
-/// p Request processing has failed due to some unknown error, exception, or failure. /p
+/// Request processing has failed due to some unknown error, exception, or failure.
 #[derive(Clone, Default, PartialEq)]
 pub struct InternalServiceFault {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(InternalServiceFault, INTERNAL_SERVICE_FAULT, 0 => message);
@@ -157,10 +178,9 @@ pub static INTERNAL_SERVICE_FAULT: rt::Schema = rt::Schema::structure(
         &[rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(500u16, true).code("InternalServiceError"));
-/// p Data was not syntactically valid JSON. /p
+/// Data was not syntactically valid JSON.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidFormatFault {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(InvalidFormatFault, INVALID_FORMAT_FAULT, 0 => message);
@@ -169,10 +189,9 @@ pub static INVALID_FORMAT_FAULT: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("InvalidFormat"));
-/// p The next token specified is invalid. /p
+/// The next token specified is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidNextToken {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(InvalidNextToken, INVALID_NEXT_TOKEN, 0 => message);
@@ -181,10 +200,9 @@ pub static INVALID_NEXT_TOKEN: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("InvalidNextToken"));
-/// p Parameters were used together that cannot be used together. /p
+/// Parameters were used together that cannot be used together.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidParameterCombinationException {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(
@@ -196,10 +214,9 @@ pub static INVALID_PARAMETER_COMBINATION_EXCEPTION: rt::Schema = rt::Schema::str
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("InvalidParameterCombination"));
-/// p The value of an input parameter is bad or out-of-range. /p
+/// The value of an input parameter is bad or out-of-range.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidParameterValueException {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The operation was denied because either the calling principal lacks the required Amazon Web Services Key Management Service (Amazon Web Services KMS) permission on the key, or the key policy does not grant Amazon CloudWatch the permissions it needs to use the key. Verify that the caller has code kms:Decrypt /code permission on the key, and that the key policy grants the CloudWatch service principal the code kms:DescribeKey /code , code kms:GenerateDataKey /code , code kms:Encrypt /code , code kms:Decrypt /code , and code kms:ReEncrypt /code permissions described in a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API AssociateDatasetKmsKey.html" AssociateDatasetKmsKey /a . /p
+/// The operation was denied because either the calling principal lacks the required Amazon Web Services Key Management Service (Amazon Web Services KMS) permission on the key, or the key policy does not grant Amazon CloudWatch the permissions it needs to use the key. Verify that the caller has `kms:Decrypt` permission on the key, and that the key policy grants the CloudWatch service principal the `kms:DescribeKey`, `kms:GenerateDataKey`, `kms:Encrypt`, `kms:Decrypt`, and `kms:ReEncrypt*` permissions described in [AssociateDatasetKmsKey](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_AssociateDatasetKmsKey.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsAccessDeniedException {
     pub message: String,
@@ -14,7 +14,7 @@ pub static KMS_ACCESS_DENIED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Message", &rt::STRING).flags(rt::REQUIRED)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The specified Amazon Web Services Key Management Service (Amazon Web Services KMS) key is disabled or pending deletion. Re-enable the key (or restore it, if it is pending deletion) and retry the operation. /p
+/// The specified Amazon Web Services Key Management Service (Amazon Web Services KMS) key is disabled or pending deletion. Re-enable the key (or restore it, if it is pending deletion) and retry the operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsKeyDisabledException {
     pub message: String,
@@ -25,7 +25,7 @@ pub static KMS_KEY_DISABLED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Message", &rt::STRING).flags(rt::REQUIRED)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The specified Amazon Web Services Key Management Service (Amazon Web Services KMS) key could not be found. Verify that the key Amazon Resource Name (ARN) is correct, that the key exists, and that it is in the same Amazon Web Services Region as the resource. /p
+/// The specified Amazon Web Services Key Management Service (Amazon Web Services KMS) key could not be found. Verify that the key Amazon Resource Name (ARN) is correct, that the key exists, and that it is in the same Amazon Web Services Region as the resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsKeyNotFoundException {
     pub message: String,

@@ -3,10 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p This structure includes the code Timezone /code parameter, which you can use to specify your time zone so that the labels that are associated with returned metrics display the correct time for your time zone. /p p The code Timezone /code value affects a label only if you have a time-based dynamic expression in the label. For more information about dynamic expressions in labels, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/graph-dynamic-labels.html" Using Dynamic Labels /a . /p
+/// This structure includes the `Timezone` parameter, which you can use to specify your time zone so that the labels that are associated with returned metrics display the correct time for your time zone.
+///
+/// The `Timezone` value affects a label only if you have a time-based dynamic expression in the label. For more information about dynamic expressions in labels, see [Using Dynamic Labels](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/graph-dynamic-labels.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct LabelOptions {
-    /// p The time zone to use for metric data return in this operation. The format is code + /code or code - /code followed by four digits. The first two digits indicate the number of hours ahead or behind of UTC, and the final two digits are the number of minutes. For example, +0130 indicates a time zone that is 1 hour and 30 minutes ahead of UTC. The default is +0000. /p
+    /// The time zone to use for metric data return in this operation. The format is `+` or `-` followed by four digits. The first two digits indicate the number of hours ahead or behind of UTC, and the final two digits are the number of minutes. For example, +0130 indicates a time zone that is 1 hour and 30 minutes ahead of UTC. The default is +0000.
     pub timezone: Option<String>,
 }
 rt::structure!(LabelOptions, LABEL_OPTIONS, 0 => timezone);
@@ -14,7 +16,7 @@ pub static LABEL_OPTIONS: rt::Schema = rt::Schema::structure(
     "LabelOptions",
     &[rt::m("Timezone", &rt::STRING)],
 );
-/// p The operation exceeded one or more limits. /p
+/// The operation exceeded one or more limits.
 #[derive(Clone, Default, PartialEq)]
 pub struct LimitExceededException {}
 rt::structure!(LimitExceededException, LIMIT_EXCEEDED_EXCEPTION);
@@ -23,10 +25,9 @@ pub static LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("LimitExceededException"));
-/// p The quota for alarms for this customer has already been reached. /p
+/// The quota for alarms for this customer has already been reached.
 #[derive(Clone, Default, PartialEq)]
 pub struct LimitExceededFault {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(LimitExceededFault, LIMIT_EXCEEDED_FAULT, 0 => message);
@@ -37,13 +38,13 @@ pub static LIMIT_EXCEEDED_FAULT: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(400u16, false).code("LimitExceeded"));
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAlarmMuteRulesInput {
-    /// p Filter results to show only mute rules that target the specified alarm name. /p
+    /// Filter results to show only mute rules that target the specified alarm name.
     pub alarm_name: Option<String>,
-    /// p Filter results to show only mute rules with the specified statuses. Valid values are code SCHEDULED /code , code ACTIVE /code , or code EXPIRED /code . /p
+    /// Filter results to show only mute rules with the specified statuses. Valid values are `SCHEDULED`, `ACTIVE`, or `EXPIRED`.
     pub statuses: Option<Vec<AlarmMuteRuleStatus>>,
-    /// p The maximum number of mute rules to return in one call. The default is 50. /p
+    /// The maximum number of mute rules to return in one call. The default is 50.
     pub max_records: Option<i32>,
-    /// p The token returned from a previous call to indicate where to continue retrieving results. /p
+    /// The token returned from a previous call to indicate where to continue retrieving results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -61,9 +62,9 @@ pub static LIST_ALARM_MUTE_RULES_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAlarmMuteRulesOutput {
-    /// p A list of alarm mute rule summaries. /p
+    /// A list of alarm mute rule summaries.
     pub alarm_mute_rule_summaries: Option<Vec<AlarmMuteRuleSummary>>,
-    /// p The token to use when requesting the next set of results. If this field is absent, there are no more results to retrieve. /p
+    /// The token to use when requesting the next set of results. If this field is absent, there are no more results to retrieve.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -79,9 +80,9 @@ pub static LIST_ALARM_MUTE_RULES_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDashboardsInput {
-    /// p If you specify this parameter, only the dashboards with names starting with the specified string are listed. The maximum length is 255, and valid characters are A-Z, a-z, 0-9, ".", "-", and " ". /p
+    /// If you specify this parameter, only the dashboards with names starting with the specified string are listed. The maximum length is 255, and valid characters are A-Z, a-z, 0-9, ".", "-", and "\_".
     pub dashboard_name_prefix: Option<String>,
-    /// p The token returned by a previous call to indicate that there is more data available. /p
+    /// The token returned by a previous call to indicate that there is more data available.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -94,9 +95,9 @@ pub static LIST_DASHBOARDS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDashboardsOutput {
-    /// p The list of matching dashboards. /p
+    /// The list of matching dashboards.
     pub dashboard_entries: Option<Vec<DashboardEntry>>,
-    /// p The token that marks the start of the next batch of returned results. /p
+    /// The token that marks the start of the next batch of returned results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -108,11 +109,11 @@ pub static LIST_DASHBOARDS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListManagedInsightRulesInput {
-    /// p The ARN of an Amazon Web Services resource that has managed Contributor Insights rules. /p
+    /// The ARN of an Amazon Web Services resource that has managed Contributor Insights rules.
     pub resource_arn: String,
-    /// p Include this value to get the next set of rules if the value was returned by the previous operation. /p
+    /// Include this value to get the next set of rules if the value was returned by the previous operation.
     pub next_token: Option<String>,
-    /// p The maximum number of results to return in one operation. If you omit this parameter, the default number is used. The default number is code 100 /code . /p
+    /// The maximum number of results to return in one operation. If you omit this parameter, the default number is used. The default number is `100`.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -129,9 +130,9 @@ pub static LIST_MANAGED_INSIGHT_RULES_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListManagedInsightRulesOutput {
-    /// p The managed rules that are available for the specified Amazon Web Services resource. /p
+    /// The managed rules that are available for the specified Amazon Web Services resource.
     pub managed_rules: Option<Vec<ManagedRuleDescription>>,
-    /// p Include this value to get the next set of rules if the value was returned by the previous operation. /p
+    /// Include this value to get the next set of rules if the value was returned by the previous operation.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -144,9 +145,9 @@ pub static LIST_MANAGED_INSIGHT_RULES_OUTPUT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMetricDataQueryDefinitionsInput {
-    /// p The maximum number of metric data query definitions to return in one call. The default is 100. /p
+    /// The maximum number of metric data query definitions to return in one call. The default is 100.
     pub max_results: Option<i32>,
-    /// p The token returned by a previous call to indicate where to continue retrieving results. /p
+    /// The token returned by a previous call to indicate where to continue retrieving results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -159,9 +160,9 @@ pub static LIST_METRIC_DATA_QUERY_DEFINITIONS_INPUT: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMetricDataQueryDefinitionsOutput {
-    /// p A list of metric data query definition summaries. /p
+    /// A list of metric data query definition summaries.
     pub items: Vec<MetricDataQueryDefinitionSummary>,
-    /// p The token to use when requesting the next set of results. If this field is absent, there are no more results to retrieve. /p
+    /// The token to use when requesting the next set of results. If this field is absent, there are no more results to retrieve.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -177,9 +178,9 @@ pub static LIST_METRIC_DATA_QUERY_DEFINITIONS_OUTPUT: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMetricStreamsInput {
-    /// p Include this value, if it was returned by the previous call, to get the next set of metric streams. /p
+    /// Include this value, if it was returned by the previous call, to get the next set of metric streams.
     pub next_token: Option<String>,
-    /// p The maximum number of results to return in one operation. /p
+    /// The maximum number of results to return in one operation.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -191,9 +192,9 @@ pub static LIST_METRIC_STREAMS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMetricStreamsOutput {
-    /// p The token that marks the start of the next batch of returned results. You can use this token in a subsequent operation to get the next batch of results. /p
+    /// The token that marks the start of the next batch of returned results. You can use this token in a subsequent operation to get the next batch of results.
     pub next_token: Option<String>,
-    /// p The array of metric stream information. /p
+    /// The array of metric stream information.
     pub entries: Option<Vec<MetricStreamEntry>>,
 }
 rt::structure!(
@@ -205,19 +206,23 @@ pub static LIST_METRIC_STREAMS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMetricsInput {
-    /// p The metric namespace to filter against. Only the namespace that matches exactly will be returned. /p
+    /// The metric namespace to filter against. Only the namespace that matches exactly will be returned.
     pub namespace: Option<String>,
-    /// p The name of the metric to filter against. Only the metrics with names that match exactly will be returned. /p
+    /// The name of the metric to filter against. Only the metrics with names that match exactly will be returned.
     pub metric_name: Option<String>,
-    /// p The dimensions to filter against. Only the dimension with names that match exactly will be returned. If you specify one dimension name and a metric has that dimension and also other dimensions, it will be returned. /p
+    /// The dimensions to filter against. Only the dimension with names that match exactly will be returned. If you specify one dimension name and a metric has that dimension and also other dimensions, it will be returned.
     pub dimensions: Option<Vec<DimensionFilter>>,
-    /// p The token returned by a previous call to indicate that there is more data available. /p
+    /// The token returned by a previous call to indicate that there is more data available.
     pub next_token: Option<String>,
-    /// p To filter the results to show only metrics that have had data points published in the past three hours, specify this parameter with a value of code PT3H /code . This is the only valid value for this parameter. /p p The results that are returned are an approximation of the value you specify. There is a low probability that the returned results include metrics with last published data as much as 50 minutes more than the specified time interval. /p
+    /// To filter the results to show only metrics that have had data points published in the past three hours, specify this parameter with a value of `PT3H`. This is the only valid value for this parameter.
+    ///
+    /// The results that are returned are an approximation of the value you specify. There is a low probability that the returned results include metrics with last published data as much as 50 minutes more than the specified time interval.
     pub recently_active: Option<RecentlyActive>,
-    /// p If you are using this operation in a monitoring account, specify code true /code to include metrics from source accounts in the returned data. /p p The default is code false /code . /p
+    /// If you are using this operation in a monitoring account, specify `true` to include metrics from source accounts in the returned data.
+    ///
+    /// The default is `false`.
     pub include_linked_accounts: Option<bool>,
-    /// p When you use this operation in a monitoring account, use this field to return metrics only from one source account. To do so, specify that source account ID in this field, and also specify code true /code for code IncludeLinkedAccounts /code . /p
+    /// When you use this operation in a monitoring account, use this field to return metrics only from one source account. To do so, specify that source account ID in this field, and also specify `true` for `IncludeLinkedAccounts`.
     pub owning_account: Option<String>,
 }
 rt::structure!(
@@ -239,11 +244,13 @@ pub static LIST_METRICS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMetricsOutput {
-    /// p The metrics that match your request. /p
+    /// The metrics that match your request.
     pub metrics: Option<Vec<Metric>>,
-    /// p The token that marks the start of the next batch of returned results. /p
+    /// The token that marks the start of the next batch of returned results.
     pub next_token: Option<String>,
-    /// p If you are using this operation in a monitoring account, this array contains the account IDs of the source accounts where the metrics in the returned data are from. /p p This field is a 1:1 mapping between each metric that is returned and the ID of the owning account. /p
+    /// If you are using this operation in a monitoring account, this array contains the account IDs of the source accounts where the metrics in the returned data are from.
+    ///
+    /// This field is a 1:1 mapping between each metric that is returned and the ID of the owning account.
     pub owning_accounts: Option<Vec<String>>,
 }
 rt::structure!(
@@ -260,7 +267,17 @@ pub static LIST_METRICS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceInput {
-    /// p The ARN of the CloudWatch resource that you want to view tags for. /p p The ARN format of an alarm is code arn:aws:cloudwatch: i Region /i : i account-id /i :alarm: i alarm-name /i /code /p p The ARN format of a Contributor Insights rule is code arn:aws:cloudwatch: i Region /i : i account-id /i :insight-rule/ i insight-rule-name /i /code /p p The ARN format of a dashboard is code arn:aws:cloudwatch:: i account-id /i :dashboard/ i dashboard-name /i /code /p p The ARN format of a metric stream is code arn:aws:cloudwatch: i Region /i : i account-id /i :metric-stream/ i metric-stream-name /i /code /p p For more information about ARN format, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/list amazoncloudwatch.html#amazoncloudwatch-resources-for-iam-policies" Resource Types Defined by Amazon CloudWatch /a in the i Amazon Web Services General Reference /i . /p
+    /// The ARN of the CloudWatch resource that you want to view tags for.
+    ///
+    /// The ARN format of an alarm is `arn:aws:cloudwatch:Region:account-id:alarm:alarm-name`
+    ///
+    /// The ARN format of a Contributor Insights rule is `arn:aws:cloudwatch:Region:account-id:insight-rule/insight-rule-name`
+    ///
+    /// The ARN format of a dashboard is `arn:aws:cloudwatch::account-id:dashboard/dashboard-name`
+    ///
+    /// The ARN format of a metric stream is `arn:aws:cloudwatch:Region:account-id:metric-stream/metric-stream-name`
+    ///
+    /// For more information about ARN format, see [Resource Types Defined by Amazon CloudWatch](https://docs.aws.amazon.com/IAM/latest/UserGuide/list_amazoncloudwatch.html#amazoncloudwatch-resources-for-iam-policies) in the *Amazon Web Services General Reference*.
     pub resource_arn: String,
 }
 rt::structure!(
@@ -272,7 +289,7 @@ pub static LIST_TAGS_FOR_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceOutput {
-    /// p The list of tag keys and values associated with the resource you specified. /p
+    /// The list of tag keys and values associated with the resource you specified.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(ListTagsForResourceOutput, LIST_TAGS_FOR_RESOURCE_OUTPUT, 0 => tags);
@@ -280,56 +297,62 @@ pub static LIST_TAGS_FOR_RESOURCE_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListTagsForResourceOutput",
     &[rt::m("Tags", &TAG_LIST)],
 );
-/// p The details about a log alarm. /p
+/// The details about a log alarm.
 #[derive(Clone, Default, PartialEq)]
 pub struct LogAlarm {
-    /// p The name of the alarm. /p
+    /// The name of the alarm.
     pub alarm_name: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the alarm. /p
+    /// The Amazon Resource Name (ARN) of the alarm.
     pub alarm_arn: Option<String>,
-    /// p The description of the alarm. /p
+    /// The description of the alarm.
     pub alarm_description: Option<String>,
-    /// p The time stamp of the last update to the alarm configuration. /p
+    /// The time stamp of the last update to the alarm configuration.
     pub alarm_configuration_updated_timestamp: Option<rt::DateTime>,
-    /// p Indicates whether actions should be executed during any changes to the alarm state. /p
+    /// Indicates whether actions should be executed during any changes to the alarm state.
     pub actions_enabled: Option<bool>,
-    /// p The actions to execute when this alarm transitions to the code OK /code state from any other state. Each action is specified as an Amazon Resource Name (ARN). /p
+    /// The actions to execute when this alarm transitions to the `OK` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
     pub ok_actions: Option<Vec<String>>,
-    /// p The actions to execute when this alarm transitions to the code ALARM /code state from any other state. Each action is specified as an Amazon Resource Name (ARN). /p
+    /// The actions to execute when this alarm transitions to the `ALARM` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
     pub alarm_actions: Option<Vec<String>>,
-    /// p The actions to execute when this alarm transitions to the code INSUFFICIENT DATA /code state from any other state. Each action is specified as an Amazon Resource Name (ARN). /p
+    /// The actions to execute when this alarm transitions to the `INSUFFICIENT_DATA` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
     pub insufficient_data_actions: Option<Vec<String>>,
-    /// p The state value for the alarm. /p
+    /// The state value for the alarm.
     pub state_value: Option<StateValue>,
-    /// p An explanation for the alarm state, in text format. /p
+    /// An explanation for the alarm state, in text format.
     pub state_reason: Option<String>,
-    /// p An explanation for the alarm state, in JSON format. /p
+    /// An explanation for the alarm state, in JSON format.
     pub state_reason_data: Option<String>,
-    /// p The time stamp of the last update to the value of either the code StateValue /code or code EvaluationState /code parameters. /p
+    /// The time stamp of the last update to the value of either the `StateValue` or `EvaluationState` parameters.
     pub state_updated_timestamp: Option<rt::DateTime>,
-    /// p The configuration of the underlying CloudWatch Logs scheduled query, including the query string, log groups, schedule, aggregation expression, and the ARN of the managed scheduled query. /p
+    /// The configuration of the underlying CloudWatch Logs scheduled query, including the query string, log groups, schedule, aggregation expression, and the ARN of the managed scheduled query.
     pub scheduled_query_configuration: Option<ScheduledQueryConfiguration>,
-    /// p The number of most recent scheduled query results that the alarm evaluates against the threshold (the N in M-of-N evaluation). /p
+    /// The number of most recent scheduled query results that the alarm evaluates against the threshold (the N in M-of-N evaluation).
     pub query_results_to_evaluate: Option<i32>,
-    /// p The number of query results, out of the most recent code QueryResultsToEvaluate /code results, that must breach the threshold to trigger the alarm to transition to code ALARM /code (the M in M-of-N evaluation). /p
+    /// The number of query results, out of the most recent `QueryResultsToEvaluate` results, that must breach the threshold to trigger the alarm to transition to `ALARM` (the M in M-of-N evaluation).
     pub query_results_to_alarm: Option<i32>,
-    /// p The value to compare with the aggregated query result. /p
+    /// The value to compare with the aggregated query result.
     pub threshold: Option<f64>,
-    /// p The arithmetic operation to use when comparing the aggregated query result and the threshold. The aggregated query result is used as the first operand. /p
+    /// The arithmetic operation to use when comparing the aggregated query result and the threshold. The aggregated query result is used as the first operand.
     pub comparison_operator: Option<ComparisonOperator>,
-    /// p How this alarm handles missing data points. Valid values are code breaching /code , code notBreaching /code , code ignore /code , and code missing /code . /p
+    /// How this alarm handles missing data points. Valid values are `breaching`, `notBreaching`, `ignore`, and `missing`.
     pub treat_missing_data: Option<String>,
-    /// p The date and time that the alarm's code StateValue /code most recently changed. /p
+    /// The date and time that the alarm's `StateValue` most recently changed.
     pub state_transitioned_timestamp: Option<rt::DateTime>,
-    /// p If the value of this field is code EVALUATION ERROR /code , it indicates configuration errors in the alarm setup that require review and correction. Refer to the code StateReason /code field of the alarm for more details. /p p If the value of this field is code EVALUATION FAILURE /code , it indicates temporary CloudWatch issues. We recommend manual monitoring until the issue is resolved. /p p If the value of this field is code PARTIAL DATA /code , it indicates that the query returned the maximum 500 contributor groups but more matched. The alarm evaluates the available contributors, but results might be incomplete. /p
+    /// If the value of this field is `EVALUATION_ERROR`, it indicates configuration errors in the alarm setup that require review and correction. Refer to the `StateReason` field of the alarm for more details.
+    ///
+    /// If the value of this field is `EVALUATION_FAILURE`, it indicates temporary CloudWatch issues. We recommend manual monitoring until the issue is resolved.
+    ///
+    /// If the value of this field is `PARTIAL_DATA`, it indicates that the query returned the maximum 500 contributor groups but more matched. The alarm evaluates the available contributors, but results might be incomplete.
     pub evaluation_state: Option<EvaluationState>,
-    /// p The number of log lines from the most recent scheduled query execution that are included in alarm action notifications. Valid range is 0 through 50. A value of 0 means no log lines are included. /p
+    /// The number of log lines from the most recent scheduled query execution that are included in alarm action notifications. Valid range is 0 through 50. A value of 0 means no log lines are included.
     pub action_log_line_count: Option<i32>,
-    /// p The Amazon Resource Name (ARN) of the IAM role that CloudWatch assumes to retrieve log events for inclusion in alarm action notifications. Set when code ActionLogLineCount /code is greater than 0. /p
+    /// The Amazon Resource Name (ARN) of the IAM role that CloudWatch assumes to retrieve log events for inclusion in alarm action notifications. Set when `ActionLogLineCount` is greater than 0.
     pub action_log_line_role_arn: Option<String>,
-    /// p The warm-up configuration for the alarm. A warm-up period delays alarm evaluation after you create or update the alarm. During the warm-up period, the alarm stays in code INSUFFICIENT DATA /code and does not perform alarm actions. /p p For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html" Alarm warm-up periods /a in the i Amazon CloudWatch User Guide /i . /p
+    /// The warm-up configuration for the alarm. A warm-up period delays alarm evaluation after you create or update the alarm. During the warm-up period, the alarm stays in `INSUFFICIENT_DATA` and does not perform alarm actions.
+    ///
+    /// For more information, see [Alarm warm-up periods](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html) in the *Amazon CloudWatch User Guide*.
     pub warm_up_configuration: Option<WarmUpConfiguration>,
-    /// p Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them. /p
+    /// Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them.
     pub action_configuration: Option<ActionConfiguration>,
 }
 rt::structure!(

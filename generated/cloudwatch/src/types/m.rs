@@ -3,14 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Contains the information that's required to enable a managed Contributor Insights rule for an Amazon Web Services resource. /p
+/// Contains the information that's required to enable a managed Contributor Insights rule for an Amazon Web Services resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct ManagedRule {
-    /// p The template name for the managed Contributor Insights rule, as returned by code ListManagedInsightRules /code . /p
+    /// The template name for the managed Contributor Insights rule, as returned by `ListManagedInsightRules`.
     pub template_name: String,
-    /// p The ARN of an Amazon Web Services resource that has managed Contributor Insights rules. /p
+    /// The ARN of an Amazon Web Services resource that has managed Contributor Insights rules.
     pub resource_arn: String,
-    /// p A list of key-value pairs that you can associate with a managed Contributor Insights rule. You can associate as many as 50 tags with a rule. Tags can help you organize and categorize your resources. You also can use them to scope user permissions by granting a user permission to access or change only the resources that have certain tag values. To associate tags with a rule, you must have the code cloudwatch:TagResource /code permission in addition to the code cloudwatch:PutInsightRule /code permission. If you are using this operation to update an existing Contributor Insights rule, any tags that you specify in this parameter are ignored. To change the tags of an existing rule, use code TagResource /code . /p
+    /// A list of key-value pairs that you can associate with a managed Contributor Insights rule. You can associate as many as 50 tags with a rule. Tags can help you organize and categorize your resources. You also can use them to scope user permissions by granting a user permission to access or change only the resources that have certain tag values. To associate tags with a rule, you must have the `cloudwatch:TagResource` permission in addition to the `cloudwatch:PutInsightRule` permission. If you are using this operation to update an existing Contributor Insights rule, any tags that you specify in this parameter are ignored. To change the tags of an existing rule, use `TagResource`.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -24,14 +24,14 @@ pub static MANAGED_RULE: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST),
     ],
 );
-/// p Contains information about managed Contributor Insights rules, as returned by code ListManagedInsightRules /code . /p
+/// Contains information about managed Contributor Insights rules, as returned by `ListManagedInsightRules`.
 #[derive(Clone, Default, PartialEq)]
 pub struct ManagedRuleDescription {
-    /// p The template name for the managed rule. Used to enable managed rules using code PutManagedInsightRules /code . /p
+    /// The template name for the managed rule. Used to enable managed rules using `PutManagedInsightRules`.
     pub template_name: Option<String>,
-    /// p If a managed rule is enabled, this is the ARN for the related Amazon Web Services resource. /p
+    /// If a managed rule is enabled, this is the ARN for the related Amazon Web Services resource.
     pub resource_arn: Option<String>,
-    /// p Describes the state of a managed rule. If present, it contains information about the Contributor Insights rule that contains information about the related Amazon Web Services resource. /p
+    /// Describes the state of a managed rule. If present, it contains information about the Contributor Insights rule that contains information about the related Amazon Web Services resource.
     pub rule_state: Option<ManagedRuleState>,
 }
 rt::structure!(
@@ -50,12 +50,12 @@ pub static MANAGED_RULE_DESCRIPTIONS: rt::Schema = rt::Schema::list(
     "ManagedRuleDescriptions",
     &[rt::m("member", &MANAGED_RULE_DESCRIPTION)],
 );
-/// p The status of a managed Contributor Insights rule. /p
+/// The status of a managed Contributor Insights rule.
 #[derive(Clone, Default, PartialEq)]
 pub struct ManagedRuleState {
-    /// p The name of the Contributor Insights rule that contains data for the specified Amazon Web Services resource. /p
+    /// The name of the Contributor Insights rule that contains data for the specified Amazon Web Services resource.
     pub rule_name: String,
-    /// p Indicates whether the rule is enabled or disabled. /p
+    /// Indicates whether the rule is enabled or disabled.
     pub state: String,
 }
 rt::structure!(ManagedRuleState, MANAGED_RULE_STATE, 0 => rule_name, 1 => state);
@@ -70,12 +70,14 @@ pub static MANAGED_RULES: rt::Schema = rt::Schema::list(
     "ManagedRules",
     &[rt::m("member", &MANAGED_RULE)],
 );
-/// p A message returned by the code GetMetricData /code API, including a code and a description. /p p If a cross-Region code GetMetricData /code operation fails with a code of code Forbidden /code and a value of code Authentication too complex to retrieve cross region data /code , you can correct the problem by running the code GetMetricData /code operation in the same Region where the metric data is. /p
+/// A message returned by the `GetMetricData`API, including a code and a description.
+///
+/// If a cross-Region `GetMetricData` operation fails with a code of `Forbidden` and a value of `Authentication too complex to retrieve cross region data`, you can correct the problem by running the `GetMetricData` operation in the same Region where the metric data is.
 #[derive(Clone, Default, PartialEq)]
 pub struct MessageData {
-    /// p The error code or status code associated with the message. /p
+    /// The error code or status code associated with the message.
     pub code: Option<String>,
-    /// p The message text. /p
+    /// The message text.
     pub value: Option<String>,
 }
 rt::structure!(MessageData, MESSAGE_DATA, 0 => code, 1 => value);
@@ -83,14 +85,14 @@ pub static MESSAGE_DATA: rt::Schema = rt::Schema::structure(
     "MessageData",
     &[rt::m("Code", &rt::STRING), rt::m("Value", &rt::STRING)],
 );
-/// p Represents a specific metric. /p
+/// Represents a specific metric.
 #[derive(Clone, Default, PartialEq)]
 pub struct Metric {
-    /// p The namespace of the metric. /p
+    /// The namespace of the metric.
     pub namespace: Option<String>,
-    /// p The name of the metric. This is a required field. /p
+    /// The name of the metric. This is a required field.
     pub metric_name: Option<String>,
-    /// p The dimensions for the metric. /p
+    /// The dimensions for the metric.
     pub dimensions: Option<Vec<Dimension>>,
 }
 rt::structure!(Metric, METRIC, 0 => namespace, 1 => metric_name, 2 => dimensions);
@@ -102,76 +104,86 @@ pub static METRIC: rt::Schema = rt::Schema::structure(
         rt::m("Dimensions", &DIMENSIONS),
     ],
 );
-/// p The details about a metric alarm. /p
+/// The details about a metric alarm.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricAlarm {
-    /// p The name of the alarm. /p
+    /// The name of the alarm.
     pub alarm_name: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the alarm. /p
+    /// The Amazon Resource Name (ARN) of the alarm.
     pub alarm_arn: Option<String>,
-    /// p The description of the alarm. /p
+    /// The description of the alarm.
     pub alarm_description: Option<String>,
-    /// p The time stamp of the last update to the alarm configuration. /p
+    /// The time stamp of the last update to the alarm configuration.
     pub alarm_configuration_updated_timestamp: Option<rt::DateTime>,
-    /// p Indicates whether actions should be executed during any changes to the alarm state. /p
+    /// Indicates whether actions should be executed during any changes to the alarm state.
     pub actions_enabled: Option<bool>,
-    /// p The actions to execute when this alarm transitions to the code OK /code state from any other state. Each action is specified as an Amazon Resource Name (ARN). /p
+    /// The actions to execute when this alarm transitions to the `OK` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
     pub ok_actions: Option<Vec<String>>,
-    /// p The actions to execute when this alarm transitions to the code ALARM /code state from any other state. Each action is specified as an Amazon Resource Name (ARN). /p
+    /// The actions to execute when this alarm transitions to the `ALARM` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
     pub alarm_actions: Option<Vec<String>>,
-    /// p The actions to execute when this alarm transitions to the code INSUFFICIENT DATA /code state from any other state. Each action is specified as an Amazon Resource Name (ARN). /p
+    /// The actions to execute when this alarm transitions to the `INSUFFICIENT_DATA` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
     pub insufficient_data_actions: Option<Vec<String>>,
-    /// p The state value for the alarm. /p
+    /// The state value for the alarm.
     pub state_value: Option<StateValue>,
-    /// p An explanation for the alarm state, in text format. /p
+    /// An explanation for the alarm state, in text format.
     pub state_reason: Option<String>,
-    /// p An explanation for the alarm state, in JSON format. /p
+    /// An explanation for the alarm state, in JSON format.
     pub state_reason_data: Option<String>,
-    /// p The time stamp of the last update to the value of either the code StateValue /code or code EvaluationState /code parameters. /p
+    /// The time stamp of the last update to the value of either the `StateValue` or `EvaluationState` parameters.
     pub state_updated_timestamp: Option<rt::DateTime>,
-    /// p The name of the metric associated with the alarm, if this is an alarm based on a single metric. /p
+    /// The name of the metric associated with the alarm, if this is an alarm based on a single metric.
     pub metric_name: Option<String>,
-    /// p The namespace of the metric associated with the alarm. /p
+    /// The namespace of the metric associated with the alarm.
     pub namespace: Option<String>,
-    /// p The statistic for the metric associated with the alarm, other than percentile. For percentile statistics, use code ExtendedStatistic /code . /p
+    /// The statistic for the metric associated with the alarm, other than percentile. For percentile statistics, use `ExtendedStatistic`.
     pub statistic: Option<Statistic>,
-    /// p The percentile statistic for the metric associated with the alarm. Specify a value between p0.0 and p100. /p
+    /// The percentile statistic for the metric associated with the alarm. Specify a value between p0.0 and p100.
     pub extended_statistic: Option<String>,
-    /// p The dimensions for the metric associated with the alarm. /p
+    /// The dimensions for the metric associated with the alarm.
     pub dimensions: Option<Vec<Dimension>>,
-    /// p The period, in seconds, over which the statistic is applied. /p
+    /// The period, in seconds, over which the statistic is applied.
     pub period: Option<i32>,
-    /// p The unit of the metric associated with the alarm. /p
+    /// The unit of the metric associated with the alarm.
     pub unit: Option<StandardUnit>,
-    /// p The number of periods over which data is compared to the specified threshold. /p
+    /// The number of periods over which data is compared to the specified threshold.
     pub evaluation_periods: Option<i32>,
-    /// p The number of data points that must be breaching to trigger the alarm. /p
+    /// The number of data points that must be breaching to trigger the alarm.
     pub datapoints_to_alarm: Option<i32>,
-    /// p The value to compare with the specified statistic. /p
+    /// The value to compare with the specified statistic.
     pub threshold: Option<f64>,
-    /// p The arithmetic operation to use when comparing the specified statistic and threshold. The specified statistic value is used as the first operand. /p
+    /// The arithmetic operation to use when comparing the specified statistic and threshold. The specified statistic value is used as the first operand.
     pub comparison_operator: Option<ComparisonOperator>,
-    /// p Sets how this alarm is to handle missing data points. The valid values are code breaching /code , code notBreaching /code , code ignore /code , and code missing /code . For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data" Configuring how CloudWatch alarms treat missing data /a . /p p If this parameter is omitted, the default behavior of code missing /code is used. /p note p This parameter is not applicable to PromQL alarms. /p /note
+    /// Sets how this alarm is to handle missing data points. The valid values are `breaching`, `notBreaching`, `ignore`, and `missing`. For more information, see [Configuring how CloudWatch alarms treat missing data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data).
+    ///
+    /// If this parameter is omitted, the default behavior of `missing` is used.
+    ///
+    /// **Note:** This parameter is not applicable to PromQL alarms.
     pub treat_missing_data: Option<String>,
-    /// p Used only for alarms based on percentiles. If code ignore /code , the alarm state does not change during periods with too few data points to be statistically significant. If code evaluate /code or this parameter is not used, the alarm is always evaluated and possibly changes state no matter how many data points are available. /p
+    /// Used only for alarms based on percentiles. If `ignore`, the alarm state does not change during periods with too few data points to be statistically significant. If `evaluate` or this parameter is not used, the alarm is always evaluated and possibly changes state no matter how many data points are available.
     pub evaluate_low_sample_count_percentile: Option<String>,
-    /// p An array of MetricDataQuery structures, used in an alarm based on a metric math expression. Each structure either retrieves a metric or performs a math expression. One item in the Metrics array is the math expression that the alarm watches. This expression by designated by having code ReturnData /code set to true. /p
+    /// An array of MetricDataQuery structures, used in an alarm based on a metric math expression. Each structure either retrieves a metric or performs a math expression. One item in the Metrics array is the math expression that the alarm watches. This expression by designated by having `ReturnData` set to true.
     pub metrics: Option<Vec<MetricDataQuery>>,
-    /// p In an alarm based on an anomaly detection model, this is the ID of the code ANOMALY DETECTION BAND /code function used as the threshold for the alarm. /p
+    /// In an alarm based on an anomaly detection model, this is the ID of the `ANOMALY_DETECTION_BAND` function used as the threshold for the alarm.
     pub threshold_metric_id: Option<String>,
-    /// p If the value of this field is code PARTIAL DATA /code , it indicates that not all the available data was able to be retrieved due to quota limitations. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create Metrics Insights Alarm.html" Create alarms on Metrics Insights queries /a . /p p If the value of this field is code EVALUATION ERROR /code , it indicates configuration errors in alarm setup that require review and correction. Refer to StateReason field of the alarm for more details. /p p If the value of this field is code EVALUATION FAILURE /code , it indicates temporary CloudWatch issues. We recommend manual monitoring until the issue is resolved /p
+    /// If the value of this field is `PARTIAL_DATA`, it indicates that not all the available data was able to be retrieved due to quota limitations. For more information, see [Create alarms on Metrics Insights queries](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Metrics_Insights_Alarm.html).
+    ///
+    /// If the value of this field is `EVALUATION_ERROR`, it indicates configuration errors in alarm setup that require review and correction. Refer to StateReason field of the alarm for more details.
+    ///
+    /// If the value of this field is `EVALUATION_FAILURE`, it indicates temporary CloudWatch issues. We recommend manual monitoring until the issue is resolved
     pub evaluation_state: Option<EvaluationState>,
-    /// p The date and time that the alarm's code StateValue /code most recently changed. /p
+    /// The date and time that the alarm's `StateValue` most recently changed.
     pub state_transitioned_timestamp: Option<rt::DateTime>,
-    /// p The evaluation window that the alarm uses to select the range of metric data that it evaluates. This is either a sliding window or a wall clock window. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html" Alarm evaluation windows /a in the i CloudWatch User Guide /i . /p
+    /// The evaluation window that the alarm uses to select the range of metric data that it evaluates. This is either a sliding window or a wall clock window. For more information, see [Alarm evaluation windows](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html) in the *CloudWatch User Guide*.
     pub evaluation_window: Option<EvaluationWindow>,
-    /// p The warm-up configuration for the alarm. A warm-up period delays alarm evaluation after you create or update the alarm. During the warm-up period, the alarm stays in code INSUFFICIENT DATA /code and does not perform alarm actions. /p p For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html" Alarm warm-up periods /a in the i Amazon CloudWatch User Guide /i . /p
+    /// The warm-up configuration for the alarm. A warm-up period delays alarm evaluation after you create or update the alarm. During the warm-up period, the alarm stays in `INSUFFICIENT_DATA` and does not perform alarm actions.
+    ///
+    /// For more information, see [Alarm warm-up periods](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html) in the *Amazon CloudWatch User Guide*.
     pub warm_up_configuration: Option<WarmUpConfiguration>,
-    /// p The evaluation criteria for the alarm. /p
+    /// The evaluation criteria for the alarm.
     pub evaluation_criteria: Option<EvaluationCriteria>,
-    /// p The frequency, in seconds, at which the alarm is evaluated. /p
+    /// The frequency, in seconds, at which the alarm is evaluated.
     pub evaluation_interval: Option<i32>,
-    /// p Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them. /p
+    /// Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them.
     pub action_configuration: Option<ActionConfiguration>,
 }
 rt::structure!(
@@ -230,10 +242,10 @@ pub static METRIC_ALARMS: rt::Schema = rt::Schema::list(
     "MetricAlarms",
     &[rt::m("member", &METRIC_ALARM)],
 );
-/// p This object includes parameters that you can use to provide information to CloudWatch to help it build more accurate anomaly detection models. /p
+/// This object includes parameters that you can use to provide information to CloudWatch to help it build more accurate anomaly detection models.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricCharacteristics {
-    /// p Set this parameter to code true /code if values for this metric consistently include spikes that should not be considered to be anomalies. With this set to code true /code , CloudWatch will expect to see spikes that occurred consistently during the model training period, and won't flag future similar spikes as anomalies. /p
+    /// Set this parameter to `true` if values for this metric consistently include spikes that should not be considered to be anomalies. With this set to `true`, CloudWatch will expect to see spikes that occurred consistently during the model training period, and won't flag future similar spikes as anomalies.
     pub periodic_spikes: Option<bool>,
 }
 rt::structure!(MetricCharacteristics, METRIC_CHARACTERISTICS, 0 => periodic_spikes);
@@ -249,22 +261,44 @@ pub static METRIC_DATA_QUERIES: rt::Schema = rt::Schema::list(
     "MetricDataQueries",
     &[rt::m("member", &METRIC_DATA_QUERY)],
 );
-/// p This structure is used in both code GetMetricData /code and code PutMetricAlarm /code . The supported use of this structure is different for those two operations. /p p When used in code GetMetricData /code , it indicates the metric data to return, and whether this call is just retrieving a batch set of data for one metric, or is performing a Metrics Insights query or a math expression. A single code GetMetricData /code call can include up to 500 code MetricDataQuery /code structures. /p p When used in code PutMetricAlarm /code , it enables you to create an alarm based on a metric math expression. Each code MetricDataQuery /code in the array specifies either a metric to retrieve, or a math expression to be performed on retrieved metrics. A single code PutMetricAlarm /code call can include up to 20 code MetricDataQuery /code structures in the array. The 20 structures can include as many as 10 structures that contain a code MetricStat /code parameter to retrieve a metric, and as many as 10 structures that contain the code Expression /code parameter to perform a math expression. Of those code Expression /code structures, one must have code true /code as the value for code ReturnData /code . The result of this expression is the value the alarm watches. /p p Any expression used in a code PutMetricAlarm /code operation must return a single time series. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax" Metric Math Syntax and Functions /a in the i Amazon CloudWatch User Guide /i . /p p Some of the parameters of this structure also have different uses whether you are using this structure in a code GetMetricData /code operation or a code PutMetricAlarm /code operation. These differences are explained in the following parameter list. /p
+/// This structure is used in both `GetMetricData` and `PutMetricAlarm`. The supported use of this structure is different for those two operations.
+///
+/// When used in `GetMetricData`, it indicates the metric data to return, and whether this call is just retrieving a batch set of data for one metric, or is performing a Metrics Insights query or a math expression. A single `GetMetricData` call can include up to 500 `MetricDataQuery` structures.
+///
+/// When used in `PutMetricAlarm`, it enables you to create an alarm based on a metric math expression. Each `MetricDataQuery` in the array specifies either a metric to retrieve, or a math expression to be performed on retrieved metrics. A single `PutMetricAlarm` call can include up to 20 `MetricDataQuery` structures in the array. The 20 structures can include as many as 10 structures that contain a `MetricStat` parameter to retrieve a metric, and as many as 10 structures that contain the `Expression` parameter to perform a math expression. Of those `Expression` structures, one must have `true` as the value for `ReturnData`. The result of this expression is the value the alarm watches.
+///
+/// Any expression used in a `PutMetricAlarm` operation must return a single time series. For more information, see [Metric Math Syntax and Functions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax) in the *Amazon CloudWatch User Guide*.
+///
+/// Some of the parameters of this structure also have different uses whether you are using this structure in a `GetMetricData` operation or a `PutMetricAlarm` operation. These differences are explained in the following parameter list.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricDataQuery {
-    /// p A short name used to tie this object to the results in the response. This name must be unique within a single call to code GetMetricData /code . If you are performing math expressions on this set of data, this name represents that data and can serve as a variable in the mathematical expression. The valid characters are letters, numbers, and underscore. The first character must be a lowercase letter. /p
+    /// A short name used to tie this object to the results in the response. This name must be unique within a single call to `GetMetricData`. If you are performing math expressions on this set of data, this name represents that data and can serve as a variable in the mathematical expression. The valid characters are letters, numbers, and underscore. The first character must be a lowercase letter.
     pub id: String,
-    /// p The metric to be returned, along with statistics, period, and units. Use this parameter only if this object is retrieving a metric and not performing a math expression on returned data. /p p Within one MetricDataQuery object, you must specify either code Expression /code or code MetricStat /code but not both. /p
+    /// The metric to be returned, along with statistics, period, and units. Use this parameter only if this object is retrieving a metric and not performing a math expression on returned data.
+    ///
+    /// Within one MetricDataQuery object, you must specify either `Expression` or `MetricStat` but not both.
     pub metric_stat: Option<MetricStat>,
-    /// p This field can contain either a Metrics Insights query, or a metric math expression to be performed on the returned data. For more information about Metrics Insights queries, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-querylanguage" Metrics Insights query components and syntax /a in the i Amazon CloudWatch User Guide /i . /p p A math expression can use the code Id /code of the other metrics or queries to refer to those metrics, and can also use the code Id /code of other expressions to use the result of those expressions. For more information about metric math expressions, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax" Metric Math Syntax and Functions /a in the i Amazon CloudWatch User Guide /i . /p p Within each MetricDataQuery object, you must specify either code Expression /code or code MetricStat /code but not both. /p
+    /// This field can contain either a Metrics Insights query, or a metric math expression to be performed on the returned data. For more information about Metrics Insights queries, see [Metrics Insights query components and syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-querylanguage) in the *Amazon CloudWatch User Guide*.
+    ///
+    /// A math expression can use the `Id` of the other metrics or queries to refer to those metrics, and can also use the `Id` of other expressions to use the result of those expressions. For more information about metric math expressions, see [Metric Math Syntax and Functions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax) in the *Amazon CloudWatch User Guide*.
+    ///
+    /// Within each MetricDataQuery object, you must specify either `Expression` or `MetricStat` but not both.
     pub expression: Option<String>,
-    /// p A human-readable label for this metric or expression. This is especially useful if this is an expression, so that you know what the value represents. If the metric or expression is shown in a CloudWatch dashboard widget, the label is shown. If Label is omitted, CloudWatch generates a default. /p p You can put dynamic expressions into a label, so that it is more descriptive. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/graph-dynamic-labels.html" Using Dynamic Labels /a . /p
+    /// A human-readable label for this metric or expression. This is especially useful if this is an expression, so that you know what the value represents. If the metric or expression is shown in a CloudWatch dashboard widget, the label is shown. If Label is omitted, CloudWatch generates a default.
+    ///
+    /// You can put dynamic expressions into a label, so that it is more descriptive. For more information, see [Using Dynamic Labels](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/graph-dynamic-labels.html).
     pub label: Option<String>,
-    /// p When used in code GetMetricData /code , this option indicates whether to return the timestamps and raw data values of this metric. If you are performing this call just to do math expressions and do not also need the raw data returned, you can specify code false /code . If you omit this, the default of code true /code is used. /p p When used in code PutMetricAlarm /code , specify code true /code for the one expression result to use as the alarm. For all other metrics and expressions in the same code PutMetricAlarm /code operation, specify code ReturnData /code as False. /p
+    /// When used in `GetMetricData`, this option indicates whether to return the timestamps and raw data values of this metric. If you are performing this call just to do math expressions and do not also need the raw data returned, you can specify `false`. If you omit this, the default of `true` is used.
+    ///
+    /// When used in `PutMetricAlarm`, specify `true` for the one expression result to use as the alarm. For all other metrics and expressions in the same `PutMetricAlarm` operation, specify `ReturnData` as False.
     pub return_data: Option<bool>,
-    /// p The granularity, in seconds, of the returned data points. For metrics with regular resolution, a period can be as short as one minute (60 seconds) and must be a multiple of 60. For high-resolution metrics that are collected at intervals of less than one minute, the period can be 1, 5, 10, 20, 30, 60, or any multiple of 60. High-resolution metrics are those metrics stored by a code PutMetricData /code operation that includes a code StorageResolution of 1 second /code . /p
+    /// The granularity, in seconds, of the returned data points. For metrics with regular resolution, a period can be as short as one minute (60 seconds) and must be a multiple of 60. For high-resolution metrics that are collected at intervals of less than one minute, the period can be 1, 5, 10, 20, 30, 60, or any multiple of 60. High-resolution metrics are those metrics stored by a `PutMetricData` operation that includes a `StorageResolution of 1 second`.
     pub period: Option<i32>,
-    /// p The ID of the account where the metrics are located. /p p If you are performing a code GetMetricData /code operation in a monitoring account, use this to specify which account to retrieve this metric from. /p p If you are performing a code PutMetricAlarm /code operation, use this to specify which account contains the metric that the alarm is watching. /p
+    /// The ID of the account where the metrics are located.
+    ///
+    /// If you are performing a `GetMetricData` operation in a monitoring account, use this to specify which account to retrieve this metric from.
+    ///
+    /// If you are performing a `PutMetricAlarm` operation, use this to specify which account contains the metric that the alarm is watching.
     pub account_id: Option<String>,
 }
 rt::structure!(
@@ -287,16 +321,20 @@ pub static METRIC_DATA_QUERY_DEFINITION_SUMMARIES: rt::Schema = rt::Schema::list
     "MetricDataQueryDefinitionSummaries",
     &[rt::m("member", &METRIC_DATA_QUERY_DEFINITION_SUMMARY)],
 );
-/// p Summary information about a metric data query definition. To get the expression, call code GetMetricDataQueryDefinition /code . /p
+/// Summary information about a metric data query definition. To get the expression, call `GetMetricDataQueryDefinition`.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricDataQueryDefinitionSummary {
-    /// p The ID of the metric data query definition. /p
+    /// The ID of the metric data query definition.
     pub id: String,
-    /// p The path of the metric data query definition. /p
+    /// The path of the metric data query definition.
     pub path: String,
-    /// p The language of the expression. Valid values are the following: /p ul li p code PROMQL /code – A PromQL query. /p /li li p code SQL /code – A CloudWatch Metrics Insights query. /p /li li p code METRIC MATH /code – A metric math expression. /p /li /ul
+    /// The language of the expression. Valid values are the following:
+    ///
+    /// - `PROMQL` – A PromQL query.
+    /// - `SQL` – A CloudWatch Metrics Insights query.
+    /// - `METRIC_MATH` – A metric math expression.
     pub type_: QueryType,
-    /// p The date and time when you last updated the metric data query definition. /p
+    /// The date and time when you last updated the metric data query definition.
     pub updated_at: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -312,20 +350,20 @@ pub static METRIC_DATA_QUERY_DEFINITION_SUMMARY: rt::Schema = rt::Schema::struct
         rt::m("UpdatedAt", &rt::TIMESTAMP),
     ],
 );
-/// p A code GetMetricData /code call returns an array of code MetricDataResult /code structures. Each of these structures includes the data points for that metric, along with the timestamps of those data points and other identifying information. /p
+/// A `GetMetricData` call returns an array of `MetricDataResult` structures. Each of these structures includes the data points for that metric, along with the timestamps of those data points and other identifying information.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricDataResult {
-    /// p The short name you specified to represent this metric. /p
+    /// The short name you specified to represent this metric.
     pub id: Option<String>,
-    /// p The human-readable label associated with the data. /p
+    /// The human-readable label associated with the data.
     pub label: Option<String>,
-    /// p The timestamps for the data points, formatted in Unix timestamp format. The number of timestamps always matches the number of values and the value for Timestamps x is Values x . /p
+    /// The timestamps for the data points, formatted in Unix timestamp format. The number of timestamps always matches the number of values and the value for Timestamps\[x\] is Values\[x\].
     pub timestamps: Option<Vec<rt::DateTime>>,
-    /// p The data points for the metric corresponding to code Timestamps /code . The number of values always matches the number of timestamps and the timestamp for Values x is Timestamps x . /p
+    /// The data points for the metric corresponding to `Timestamps`. The number of values always matches the number of timestamps and the timestamp for Values\[x\] is Timestamps\[x\].
     pub values: Option<Vec<f64>>,
-    /// p The status of the returned data. code Complete /code indicates that all data points in the requested time range were returned. code PartialData /code means that an incomplete set of data points were returned. You can use the code NextToken /code value that was returned and repeat your request to get more data points. code NextToken /code is not returned if you are performing a math expression. code InternalError /code indicates that an error occurred. Retry your request using code NextToken /code , if present. /p
+    /// The status of the returned data. `Complete` indicates that all data points in the requested time range were returned. `PartialData` means that an incomplete set of data points were returned. You can use the `NextToken` value that was returned and repeat your request to get more data points. `NextToken` is not returned if you are performing a math expression. `InternalError` indicates that an error occurred. Retry your request using `NextToken`, if present.
     pub status_code: Option<StatusCode>,
-    /// p A list of messages with additional information about the data returned. /p
+    /// A list of messages with additional information about the data returned.
     pub messages: Option<Vec<MessageData>>,
 }
 rt::structure!(
@@ -351,26 +389,36 @@ pub static METRIC_DATA_RESULTS: rt::Schema = rt::Schema::list(
     "MetricDataResults",
     &[rt::m("member", &METRIC_DATA_RESULT)],
 );
-/// p Encapsulates the information sent to either create a metric or add new values to be aggregated into an existing metric. /p
+/// Encapsulates the information sent to either create a metric or add new values to be aggregated into an existing metric.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricDatum {
-    /// p The name of the metric. /p
+    /// The name of the metric.
     pub metric_name: String,
-    /// p The dimensions associated with the metric. /p
+    /// The dimensions associated with the metric.
     pub dimensions: Option<Vec<Dimension>>,
-    /// p The time the metric data was received, expressed as the number of milliseconds since Jan 1, 1970 00:00:00 UTC. /p
+    /// The time the metric data was received, expressed as the number of milliseconds since Jan 1, 1970 00:00:00 UTC.
     pub timestamp: Option<rt::DateTime>,
-    /// p The value for the metric. /p p Although the parameter accepts numbers of type Double, CloudWatch rejects values that are either too small or too large. Values must be in the range of -2^360 to 2^360. In addition, special values (for example, NaN, +Infinity, -Infinity) are not supported. /p
+    /// The value for the metric.
+    ///
+    /// Although the parameter accepts numbers of type Double, CloudWatch rejects values that are either too small or too large. Values must be in the range of -2^360 to 2^360. In addition, special values (for example, NaN, +Infinity, -Infinity) are not supported.
     pub value: Option<f64>,
-    /// p The statistical values for the metric. /p
+    /// The statistical values for the metric.
     pub statistic_values: Option<StatisticSet>,
-    /// p Array of numbers representing the values for the metric during the period. Each unique value is listed just once in this array, and the corresponding number in the code Counts /code array specifies the number of times that value occurred during the period. You can include up to 150 unique values in each code PutMetricData /code action that specifies a code Values /code array. /p p Although the code Values /code array accepts numbers of type code Double /code , CloudWatch rejects values that are either too small or too large. Values must be in the range of -2^360 to 2^360. In addition, special values (for example, NaN, +Infinity, -Infinity) are not supported. /p
+    /// Array of numbers representing the values for the metric during the period. Each unique value is listed just once in this array, and the corresponding number in the `Counts` array specifies the number of times that value occurred during the period. You can include up to 150 unique values in each `PutMetricData` action that specifies a `Values` array.
+    ///
+    /// Although the `Values` array accepts numbers of type `Double`, CloudWatch rejects values that are either too small or too large. Values must be in the range of -2^360 to 2^360. In addition, special values (for example, NaN, +Infinity, -Infinity) are not supported.
     pub values: Option<Vec<f64>>,
-    /// p Array of numbers that is used along with the code Values /code array. Each number in the code Count /code array is the number of times the corresponding value in the code Values /code array occurred during the period. /p p If you omit the code Counts /code array, the default of 1 is used as the value for each count. If you include a code Counts /code array, it must include the same amount of values as the code Values /code array. /p
+    /// Array of numbers that is used along with the `Values` array. Each number in the `Count` array is the number of times the corresponding value in the `Values` array occurred during the period.
+    ///
+    /// If you omit the `Counts` array, the default of 1 is used as the value for each count. If you include a `Counts` array, it must include the same amount of values as the `Values` array.
     pub counts: Option<Vec<f64>>,
-    /// p When you are using a code Put /code operation, this defines what unit you want to use when storing the metric. /p p In a code Get /code operation, this displays the unit that is used for the metric. /p
+    /// When you are using a `Put` operation, this defines what unit you want to use when storing the metric.
+    ///
+    /// In a `Get` operation, this displays the unit that is used for the metric.
     pub unit: Option<StandardUnit>,
-    /// p Valid values are 1 and 60. Setting this to 1 specifies this metric as a high-resolution metric, so that CloudWatch stores the metric with sub-minute resolution down to one second. Setting this to 60 specifies this metric as a regular-resolution metric, which CloudWatch stores at 1-minute resolution. Currently, high resolution is available only for custom metrics. For more information about high-resolution metrics, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/publishingMetrics.html#high-resolution-metrics" High-Resolution Metrics /a in the i Amazon CloudWatch User Guide /i . /p p This field is optional, if you do not specify it the default of 60 is used. /p
+    /// Valid values are 1 and 60. Setting this to 1 specifies this metric as a high-resolution metric, so that CloudWatch stores the metric with sub-minute resolution down to one second. Setting this to 60 specifies this metric as a regular-resolution metric, which CloudWatch stores at 1-minute resolution. Currently, high resolution is available only for custom metrics. For more information about high-resolution metrics, see [High-Resolution Metrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/publishingMetrics.html#high-resolution-metrics) in the *Amazon CloudWatch User Guide*.
+    ///
+    /// This field is optional, if you do not specify it the default of 60 is used.
     pub storage_resolution: Option<i32>,
 }
 rt::structure!(
@@ -392,10 +440,10 @@ pub static METRIC_DATUM: rt::Schema = rt::Schema::structure(
         rt::m("StorageResolution", &rt::INTEGER),
     ],
 );
-/// p Indicates the CloudWatch math expression that provides the time series the anomaly detector uses as input. The designated math expression must return a single time series. /p
+/// Indicates the CloudWatch math expression that provides the time series the anomaly detector uses as input. The designated math expression must return a single time series.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricMathAnomalyDetector {
-    /// p An array of metric data query structures that enables you to create an anomaly detector based on the result of a metric math expression. Each item in code MetricDataQueries /code gets a metric or performs a math expression. One item in code MetricDataQueries /code is the expression that provides the time series that the anomaly detector uses as input. Designate the expression by setting code ReturnData /code to code true /code for this object in the array. For all other expressions and metrics, set code ReturnData /code to code false /code . The designated expression must return a single time series. /p
+    /// An array of metric data query structures that enables you to create an anomaly detector based on the result of a metric math expression. Each item in `MetricDataQueries` gets a metric or performs a math expression. One item in `MetricDataQueries` is the expression that provides the time series that the anomaly detector uses as input. Designate the expression by setting `ReturnData` to `true` for this object in the array. For all other expressions and metrics, set `ReturnData` to `false`. The designated expression must return a single time series.
     pub metric_data_queries: Option<Vec<MetricDataQuery>>,
 }
 rt::structure!(
@@ -409,16 +457,24 @@ pub static METRIC_NAME_LIST: rt::Schema = rt::Schema::list(
     "MetricNameList",
     &[rt::m("member", &rt::STRING)],
 );
-/// p This structure defines the metric to be returned, along with the statistics, period, and units. /p
+/// This structure defines the metric to be returned, along with the statistics, period, and units.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricStat {
-    /// p The metric to return, including the metric name, namespace, and dimensions. /p
+    /// The metric to return, including the metric name, namespace, and dimensions.
     pub metric: Metric,
-    /// p The granularity, in seconds, of the returned data points. For metrics with regular resolution, a period can be as short as one minute (60 seconds) and must be a multiple of 60. For high-resolution metrics that are collected at intervals of less than one minute, the period can be 1, 5, 10, 20, 30, 60, or any multiple of 60. High-resolution metrics are those metrics stored by a code PutMetricData /code call that includes a code StorageResolution /code of 1 second. /p p If the code StartTime /code parameter specifies a time stamp that is greater than 3 hours ago, you must specify the period as follows or no data points in that time range is returned: /p ul li p Start time between 3 hours and 15 days ago - Use a multiple of 60 seconds (1 minute). /p /li li p Start time between 15 and 63 days ago - Use a multiple of 300 seconds (5 minutes). /p /li li p Start time greater than 63 days ago - Use a multiple of 3600 seconds (1 hour). /p /li /ul
+    /// The granularity, in seconds, of the returned data points. For metrics with regular resolution, a period can be as short as one minute (60 seconds) and must be a multiple of 60. For high-resolution metrics that are collected at intervals of less than one minute, the period can be 1, 5, 10, 20, 30, 60, or any multiple of 60. High-resolution metrics are those metrics stored by a `PutMetricData` call that includes a `StorageResolution` of 1 second.
+    ///
+    /// If the `StartTime` parameter specifies a time stamp that is greater than 3 hours ago, you must specify the period as follows or no data points in that time range is returned:
+    ///
+    /// - Start time between 3 hours and 15 days ago - Use a multiple of 60 seconds (1 minute).
+    /// - Start time between 15 and 63 days ago - Use a multiple of 300 seconds (5 minutes).
+    /// - Start time greater than 63 days ago - Use a multiple of 3600 seconds (1 hour).
     pub period: i32,
-    /// p The statistic to return. It can include any CloudWatch statistic or extended statistic. /p
+    /// The statistic to return. It can include any CloudWatch statistic or extended statistic.
     pub stat: String,
-    /// p When you are using a code Put /code operation, this defines what unit you want to use when storing the metric. /p p In a code Get /code operation, if you omit code Unit /code then all data that was collected with any unit is returned, along with the corresponding units that were specified when the data was reported to CloudWatch. If you specify a unit, the operation returns only data that was collected with that unit specified. If you specify a unit that does not match the data collected, the results of the operation are null. CloudWatch does not perform unit conversions. /p
+    /// When you are using a `Put` operation, this defines what unit you want to use when storing the metric.
+    ///
+    /// In a `Get` operation, if you omit `Unit` then all data that was collected with any unit is returned, along with the corresponding units that were specified when the data was reported to CloudWatch. If you specify a unit, the operation returns only data that was collected with that unit specified. If you specify a unit that does not match the data collected, the results of the operation are null. CloudWatch does not perform unit conversions.
     pub unit: Option<StandardUnit>,
 }
 rt::structure!(MetricStat, METRIC_STAT, 0 => metric, 1 => period, 2 => stat, 3 => unit);
@@ -435,22 +491,22 @@ pub static METRIC_STREAM_ENTRIES: rt::Schema = rt::Schema::list(
     "MetricStreamEntries",
     &[rt::m("member", &METRIC_STREAM_ENTRY)],
 );
-/// p This structure contains the configuration information about one metric stream. /p
+/// This structure contains the configuration information about one metric stream.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricStreamEntry {
-    /// p The ARN of the metric stream. /p
+    /// The ARN of the metric stream.
     pub arn: Option<String>,
-    /// p The date that the metric stream was originally created. /p
+    /// The date that the metric stream was originally created.
     pub creation_date: Option<rt::DateTime>,
-    /// p The date that the configuration of this metric stream was most recently updated. /p
+    /// The date that the configuration of this metric stream was most recently updated.
     pub last_update_date: Option<rt::DateTime>,
-    /// p The name of the metric stream. /p
+    /// The name of the metric stream.
     pub name: Option<String>,
-    /// p The ARN of the Kinesis Firehose devlivery stream that is used for this metric stream. /p
+    /// The ARN of the Kinesis Firehose devlivery stream that is used for this metric stream.
     pub firehose_arn: Option<String>,
-    /// p The current state of this stream. Valid values are code running /code and code stopped /code . /p
+    /// The current state of this stream. Valid values are `running` and `stopped`.
     pub state: Option<String>,
-    /// p The output format of this metric stream. Valid values are code json /code , code opentelemetry1.0 /code , and code opentelemetry0.7 /code . /p
+    /// The output format of this metric stream. Valid values are `json`, `opentelemetry1.0`, and `opentelemetry0.7`.
     pub output_format: Option<MetricStreamOutputFormat>,
 }
 rt::structure!(
@@ -469,12 +525,20 @@ pub static METRIC_STREAM_ENTRY: rt::Schema = rt::Schema::structure(
         rt::m("OutputFormat", &rt::ENUM),
     ],
 );
-/// p This structure contains a metric namespace and optionally, a list of metric names, to either include in a metric stream or exclude from a metric stream. /p p A metric stream's filters can include up to 1000 total names. This limit applies to the sum of namespace names and metric names in the filters. For example, this could include 10 metric namespace filters with 99 metrics each, or 20 namespace filters with 49 metrics specified in each filter. /p
+/// This structure contains a metric namespace and optionally, a list of metric names, to either include in a metric stream or exclude from a metric stream.
+///
+/// A metric stream's filters can include up to 1000 total names. This limit applies to the sum of namespace names and metric names in the filters. For example, this could include 10 metric namespace filters with 99 metrics each, or 20 namespace filters with 49 metrics specified in each filter.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricStreamFilter {
-    /// p The name of the metric namespace for this filter. /p p The namespace can contain only ASCII printable characters (ASCII range 32 through 126). It must contain at least one non-whitespace character. /p
+    /// The name of the metric namespace for this filter.
+    ///
+    /// The namespace can contain only ASCII printable characters (ASCII range 32 through 126). It must contain at least one non-whitespace character.
     pub namespace: Option<String>,
-    /// p The names of the metrics to either include or exclude from the metric stream. /p p If you omit this parameter, all metrics in the namespace are included or excluded, depending on whether this filter is specified as an exclude filter or an include filter. /p p Each metric name can contain only ASCII printable characters (ASCII range 32 through 126). Each metric name must contain at least one non-whitespace character. /p
+    /// The names of the metrics to either include or exclude from the metric stream.
+    ///
+    /// If you omit this parameter, all metrics in the namespace are included or excluded, depending on whether this filter is specified as an exclude filter or an include filter.
+    ///
+    /// Each metric name can contain only ASCII printable characters (ASCII range 32 through 126). Each metric name must contain at least one non-whitespace character.
     pub metric_names: Option<Vec<String>>,
 }
 rt::structure!(
@@ -507,12 +571,18 @@ pub static METRIC_STREAM_STATISTICS_ADDITIONAL_STATISTICS: rt::Schema = rt::Sche
     "MetricStreamStatisticsAdditionalStatistics",
     &[rt::m("member", &rt::STRING)],
 );
-/// p By default, a metric stream always sends the code MAX /code , code MIN /code , code SUM /code , and code SAMPLECOUNT /code statistics for each metric that is streamed. This structure contains information for one metric that includes additional statistics in the stream. For more information about statistics, see CloudWatch, listed in a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html" CloudWatch statistics definitions /a . /p
+/// By default, a metric stream always sends the `MAX`, `MIN`, `SUM`, and `SAMPLECOUNT` statistics for each metric that is streamed. This structure contains information for one metric that includes additional statistics in the stream. For more information about statistics, see CloudWatch, listed in [CloudWatch statistics definitions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricStreamStatisticsConfiguration {
-    /// p An array of metric name and namespace pairs that stream the additional statistics listed in the value of the code AdditionalStatistics /code parameter. There can be as many as 100 pairs in the array. /p p All metrics that match the combination of metric name and namespace will be streamed with the additional statistics, no matter their dimensions. /p
+    /// An array of metric name and namespace pairs that stream the additional statistics listed in the value of the `AdditionalStatistics` parameter. There can be as many as 100 pairs in the array.
+    ///
+    /// All metrics that match the combination of metric name and namespace will be streamed with the additional statistics, no matter their dimensions.
     pub include_metrics: Vec<MetricStreamStatisticsMetric>,
-    /// p The list of additional statistics that are to be streamed for the metrics listed in the code IncludeMetrics /code array in this structure. This list can include as many as 20 statistics. /p p If the code OutputFormat /code for the stream is code opentelemetry1.0 /code or code opentelemetry0.7 /code , the only valid values are code p i ?? /i /code percentile statistics such as code p90 /code , code p99 /code and so on. /p p If the code OutputFormat /code for the stream is code json /code , the valid values include the abbreviations for all of the statistics listed in a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html" CloudWatch statistics definitions /a . For example, this includes code tm98, /code code wm90 /code , code PR(:300) /code , and so on. /p
+    /// The list of additional statistics that are to be streamed for the metrics listed in the `IncludeMetrics` array in this structure. This list can include as many as 20 statistics.
+    ///
+    /// If the `OutputFormat` for the stream is `opentelemetry1.0` or `opentelemetry0.7`, the only valid values are `p??` percentile statistics such as `p90`, `p99` and so on.
+    ///
+    /// If the `OutputFormat` for the stream is `json`, the valid values include the abbreviations for all of the statistics listed in [CloudWatch statistics definitions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html). For example, this includes `tm98,` `wm90`, `PR(:300)`, and so on.
     pub additional_statistics: Vec<String>,
 }
 rt::structure!(
@@ -536,12 +606,12 @@ pub static METRIC_STREAM_STATISTICS_INCLUDE_METRICS: rt::Schema = rt::Schema::li
     "MetricStreamStatisticsIncludeMetrics",
     &[rt::m("member", &METRIC_STREAM_STATISTICS_METRIC)],
 );
-/// p This object contains the information for one metric that is to be streamed with additional statistics. /p
+/// This object contains the information for one metric that is to be streamed with additional statistics.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricStreamStatisticsMetric {
-    /// p The namespace of the metric. /p
+    /// The namespace of the metric.
     pub namespace: String,
-    /// p The name of the metric. /p
+    /// The name of the metric.
     pub metric_name: String,
 }
 rt::structure!(
@@ -559,10 +629,9 @@ pub static METRICS: rt::Schema = rt::Schema::list(
     "Metrics",
     &[rt::m("member", &METRIC)],
 );
-/// p An input parameter that is required is missing. /p
+/// An input parameter that is required is missing.
 #[derive(Clone, Default, PartialEq)]
 pub struct MissingRequiredParameterException {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(
@@ -577,10 +646,14 @@ pub static MUTE_TARGET_ALARM_NAME_LIST: rt::Schema = rt::Schema::list(
     "MuteTargetAlarmNameList",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Specifies which alarms an alarm mute rule applies to. /p p You can target up to 100 specific alarms by name. When a mute rule is active, the targeted alarms continue to evaluate metrics and transition between states, but their configured actions are muted. /p
+/// Specifies which alarms an alarm mute rule applies to.
+///
+/// You can target up to 100 specific alarms by name. When a mute rule is active, the targeted alarms continue to evaluate metrics and transition between states, but their configured actions are muted.
 #[derive(Clone, Default, PartialEq)]
 pub struct MuteTargets {
-    /// p The list of alarm names that this mute rule targets. You can specify up to 100 alarm names. /p p Each alarm name must be between 1 and 255 characters in length. The alarm names must match existing alarms in your Amazon Web Services account and region. /p
+    /// The list of alarm names that this mute rule targets. You can specify up to 100 alarm names.
+    ///
+    /// Each alarm name must be between 1 and 255 characters in length. The alarm names must match existing alarms in your Amazon Web Services account and region.
     pub alarm_names: Vec<String>,
 }
 rt::structure!(MuteTargets, MUTE_TARGETS, 0 => alarm_names);

@@ -7,12 +7,16 @@ pub static O_TEL_ENRICHMENT_METRIC_NAME_LIST: rt::Schema = rt::Schema::list(
     "OTelEnrichmentMetricNameList",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Selects the metrics in one namespace, for use in the code IncludeFilters /code or code ExcludeFilters /code parameter of a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API StartOTelEnrichment.html" StartOTelEnrichment /a or a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API UpdateOTelEnrichment.html" UpdateOTelEnrichment /a . /p p A maximum of 100 selectors is allowed across code IncludeFilters /code and code ExcludeFilters /code combined. /p
+/// Selects the metrics in one namespace, for use in the `IncludeFilters` or `ExcludeFilters` parameter of [StartOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_StartOTelEnrichment.html) or [UpdateOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_UpdateOTelEnrichment.html).
+///
+/// A maximum of 100 selectors is allowed across `IncludeFilters` and `ExcludeFilters` combined.
 #[derive(Clone, Default, PartialEq)]
 pub struct OTelEnrichmentMetricSelector {
-    /// p The namespace of the metrics to select. Namespaces are matched exactly and are case-sensitive. /p
+    /// The namespace of the metrics to select. Namespaces are matched exactly and are case-sensitive.
     pub namespace: String,
-    /// p The names of the metrics to select within the namespace. Metric names are matched exactly and are case-sensitive. If this parameter is omitted, every metric in the namespace is selected. /p p A maximum of 100 metric names is allowed for each selector. /p
+    /// The names of the metrics to select within the namespace. Metric names are matched exactly and are case-sensitive. If this parameter is omitted, every metric in the namespace is selected.
+    ///
+    /// A maximum of 100 metric names is allowed for each selector.
     pub metric_names: Option<Vec<String>>,
 }
 rt::structure!(
@@ -31,7 +35,7 @@ pub static O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST: rt::Schema = rt::Schema::list(
     &[rt::m("member", &O_TEL_ENRICHMENT_METRIC_SELECTOR)],
 );
 rt::string_enum! {
-    #[doc = " p The status of OTel enrichment for the account. /p"] pub enum
+    #[doc = " The status of OTel enrichment for the account."] pub enum
     OTelEnrichmentStatus { Running = "Running", Stopped = "Stopped" }
 }
 pub static OWNING_ACCOUNTS: rt::Schema = rt::Schema::list(

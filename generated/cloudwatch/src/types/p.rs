@@ -3,16 +3,16 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p This array is empty if the API operation was successful for all the rules specified in the request. If the operation could not process one of the rules, the following data is returned for each of those rules. /p
+/// This array is empty if the API operation was successful for all the rules specified in the request. If the operation could not process one of the rules, the following data is returned for each of those rules.
 #[derive(Clone, Default, PartialEq)]
 pub struct PartialFailure {
-    /// p The specified rule that could not be deleted. /p
+    /// The specified rule that could not be deleted.
     pub failure_resource: Option<String>,
-    /// p The type of error. /p
+    /// The type of error.
     pub exception_type: Option<String>,
-    /// p The code of the error. /p
+    /// The code of the error.
     pub failure_code: Option<String>,
-    /// p A description of the error. /p
+    /// A description of the error.
     pub failure_description: Option<String>,
 }
 rt::structure!(
@@ -30,19 +30,19 @@ pub static PARTIAL_FAILURE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAlarmMuteRuleInput {
-    /// p The name of the alarm mute rule. This name must be unique within your Amazon Web Services account and region. /p
+    /// The name of the alarm mute rule. This name must be unique within your Amazon Web Services account and region.
     pub name: String,
-    /// p A description of the alarm mute rule that helps you identify its purpose. /p
+    /// A description of the alarm mute rule that helps you identify its purpose.
     pub description: Option<String>,
-    /// p The configuration that defines when and how long alarms should be muted. /p
+    /// The configuration that defines when and how long alarms should be muted.
     pub rule: Rule,
-    /// p Specifies which alarms this rule applies to. /p
+    /// Specifies which alarms this rule applies to.
     pub mute_targets: Option<MuteTargets>,
-    /// p A list of key-value pairs to associate with the alarm mute rule. You can use tags to categorize and manage your mute rules. /p
+    /// A list of key-value pairs to associate with the alarm mute rule. You can use tags to categorize and manage your mute rules.
     pub tags: Option<Vec<Tag>>,
-    /// p The date and time after which the mute rule takes effect, specified as a timestamp in ISO 8601 format (for example, code 2026-04-15T08:00:00Z /code ). If not specified, the mute rule takes effect immediately upon creation and the mutes are applied as per the schedule expression. /p
+    /// The date and time after which the mute rule takes effect, specified as a timestamp in ISO 8601 format (for example, `2026-04-15T08:00:00Z`). If not specified, the mute rule takes effect immediately upon creation and the mutes are applied as per the schedule expression.
     pub start_date: Option<rt::DateTime>,
-    /// p The date and time when the mute rule expires and is no longer evaluated, specified as a timestamp in ISO 8601 format (for example, code 2026-12-31T23:59:59Z /code ). After this time, the rule status becomes EXPIRED and will no longer mute the targeted alarms. /p
+    /// The date and time when the mute rule expires and is no longer evaluated, specified as a timestamp in ISO 8601 format (for example, `2026-12-31T23:59:59Z`). After this time, the rule status becomes EXPIRED and will no longer mute the targeted alarms.
     pub expire_date: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -63,25 +63,47 @@ pub static PUT_ALARM_MUTE_RULE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAnomalyDetectorInput {
-    /// p The namespace of the metric to create the anomaly detection model for. /p
+    /// The namespace of the metric to create the anomaly detection model for.
     #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
     pub namespace: Option<String>,
-    /// p The name of the metric to create the anomaly detection model for. /p
+    /// The name of the metric to create the anomaly detection model for.
     #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
     pub metric_name: Option<String>,
-    /// p The metric dimensions to create the anomaly detection model for. /p
+    /// The metric dimensions to create the anomaly detection model for.
     #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
     pub dimensions: Option<Vec<Dimension>>,
-    /// p The statistic to use for the metric and the anomaly detection model. /p
+    /// The statistic to use for the metric and the anomaly detection model.
     #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
     pub stat: Option<String>,
-    /// p The configuration specifies details about how the anomaly detection model is to be trained, including time ranges to exclude when training and updating the model. You can specify as many as 10 time ranges. /p p The configuration can also include the time zone to use for the metric. /p
+    /// The configuration specifies details about how the anomaly detection model is to be trained, including time ranges to exclude when training and updating the model. You can specify as many as 10 time ranges.
+    ///
+    /// The configuration can also include the time zone to use for the metric.
     pub configuration: Option<AnomalyDetectorConfiguration>,
-    /// p Use this object to include parameters to provide information about your metric to CloudWatch to help it build more accurate anomaly detection models. Currently, it includes the code PeriodicSpikes /code parameter. /p
+    /// Use this object to include parameters to provide information about your metric to CloudWatch to help it build more accurate anomaly detection models. Currently, it includes the `PeriodicSpikes` parameter.
     pub metric_characteristics: Option<MetricCharacteristics>,
-    /// p A single metric anomaly detector to be created. /p p When using code SingleMetricAnomalyDetector /code , you cannot include the following parameters in the same operation: /p ul li p code Dimensions /code /p /li li p code MetricName /code /p /li li p code Namespace /code /p /li li p code Stat /code /p /li li p the code MetricMathAnomalyDetector /code parameters of code PutAnomalyDetectorInput /code /p /li /ul p Instead, specify the single metric anomaly detector attributes as part of the property code SingleMetricAnomalyDetector /code . /p
+    /// A single metric anomaly detector to be created.
+    ///
+    /// When using `SingleMetricAnomalyDetector`, you cannot include the following parameters in the same operation:
+    ///
+    /// - `Dimensions`
+    /// - `MetricName`
+    /// - `Namespace`
+    /// - `Stat`
+    /// - the `MetricMathAnomalyDetector` parameters of `PutAnomalyDetectorInput`
+    ///
+    /// Instead, specify the single metric anomaly detector attributes as part of the property `SingleMetricAnomalyDetector`.
     pub single_metric_anomaly_detector: Option<SingleMetricAnomalyDetector>,
-    /// p The metric math anomaly detector to be created. /p p When using code MetricMathAnomalyDetector /code , you cannot include the following parameters in the same operation: /p ul li p code Dimensions /code /p /li li p code MetricName /code /p /li li p code Namespace /code /p /li li p code Stat /code /p /li li p the code SingleMetricAnomalyDetector /code parameters of code PutAnomalyDetectorInput /code /p /li /ul p Instead, specify the metric math anomaly detector attributes as part of the property code MetricMathAnomalyDetector /code . /p
+    /// The metric math anomaly detector to be created.
+    ///
+    /// When using `MetricMathAnomalyDetector`, you cannot include the following parameters in the same operation:
+    ///
+    /// - `Dimensions`
+    /// - `MetricName`
+    /// - `Namespace`
+    /// - `Stat`
+    /// - the `SingleMetricAnomalyDetector` parameters of `PutAnomalyDetectorInput`
+    ///
+    /// Instead, specify the metric math anomaly detector attributes as part of the property `MetricMathAnomalyDetector`.
     pub metric_math_anomaly_detector: Option<MetricMathAnomalyDetector>,
 }
 rt::structure!(
@@ -105,7 +127,7 @@ pub static PUT_ANOMALY_DETECTOR_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAnomalyDetectorOutput {
-    /// p The unique identifier of the anomaly detector that you created or updated. /p
+    /// The unique identifier of the anomaly detector that you created or updated.
     pub anomaly_detector_id: Option<String>,
 }
 rt::structure!(
@@ -117,29 +139,103 @@ pub static PUT_ANOMALY_DETECTOR_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutCompositeAlarmInput {
-    /// p Indicates whether actions should be executed during any changes to the alarm state of the composite alarm. The default is code TRUE /code . /p
+    /// Indicates whether actions should be executed during any changes to the alarm state of the composite alarm. The default is `TRUE`.
     pub actions_enabled: Option<bool>,
-    /// p The actions to execute when this alarm transitions to the code ALARM /code state from any other state. Each action is specified as an Amazon Resource Name (ARN). /p p Valid Values: /p p b Amazon SNS actions: /b /p p code arn:aws:sns: i region /i : i account-id /i : i sns-topic-name /i /code /p p b Lambda actions: /b /p ul li p Invoke the latest version of a Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i /code /p /li li p Invoke a specific version of a Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i : i version-number /i /code /p /li li p Invoke a function by using an alias Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i : i alias-name /i /code /p /li /ul p b Systems Manager actions: /b /p p code arn:aws:ssm: i region /i : i account-id /i :opsitem: i severity /i /code /p p b Start a Amazon Q Developer operational investigation /b /p p code arn:aws:aiops: i region /i : i account-id /i :investigation-group: i investigation-group-id /i /code /p
+    /// The actions to execute when this alarm transitions to the `ALARM` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
+    ///
+    /// Valid Values: \]
+    ///
+    /// **Amazon SNS actions:**
+    ///
+    /// `arn:aws:sns:region:account-id:sns-topic-name`
+    ///
+    /// **Lambda actions:**
+    ///
+    /// - Invoke the latest version of a Lambda function: `arn:aws:lambda:region:account-id:function:function-name`
+    /// - Invoke a specific version of a Lambda function: `arn:aws:lambda:region:account-id:function:function-name:version-number`
+    /// - Invoke a function by using an alias Lambda function: `arn:aws:lambda:region:account-id:function:function-name:alias-name`
+    ///
+    /// **Systems Manager actions:**
+    ///
+    /// `arn:aws:ssm:region:account-id:opsitem:severity`
+    ///
+    /// **Start a Amazon Q Developer operational investigation**
+    ///
+    /// `arn:aws:aiops:region:account-id:investigation-group:investigation-group-id`
     pub alarm_actions: Option<Vec<String>>,
-    /// p The description for the composite alarm. /p
+    /// The description for the composite alarm.
     pub alarm_description: Option<String>,
-    /// p The name for the composite alarm. This name must be unique within the Region. /p
+    /// The name for the composite alarm. This name must be unique within the Region.
     pub alarm_name: String,
-    /// p An expression that specifies which other alarms are to be evaluated to determine this composite alarm's state. For each alarm that you reference, you designate a function that specifies whether that alarm needs to be in ALARM state, OK state, or INSUFFICIENT DATA state. You can use operators (AND, OR and NOT) to combine multiple functions in a single expression. You can use parenthesis to logically group the functions in your expression. /p p You can use either alarm names or ARNs to reference the other alarms that are to be evaluated. /p p Functions can include the following: /p ul li p code ALARM(" i alarm-name /i or i alarm-ARN /i ") /code is TRUE if the named alarm is in ALARM state. /p /li li p code OK(" i alarm-name /i or i alarm-ARN /i ") /code is TRUE if the named alarm is in OK state. /p /li li p code INSUFFICIENT DATA(" i alarm-name /i or i alarm-ARN /i ") /code is TRUE if the named alarm is in INSUFFICIENT DATA state. /p /li li p code TRUE /code always evaluates to TRUE. /p /li li p code FALSE /code always evaluates to FALSE. /p /li /ul p TRUE and FALSE are useful for testing a complex code AlarmRule /code structure, and for testing your alarm actions. /p p Alarm names specified in code AlarmRule /code can be surrounded with double-quotes ("), but do not have to be. /p p The following are some examples of code AlarmRule /code : /p ul li p code ALARM(CPUUtilizationTooHigh) AND ALARM(DiskReadOpsTooHigh) /code specifies that the composite alarm goes into ALARM state only if both CPUUtilizationTooHigh and DiskReadOpsTooHigh alarms are in ALARM state. /p /li li p code ALARM(CPUUtilizationTooHigh) AND NOT ALARM(DeploymentInProgress) /code specifies that the alarm goes to ALARM state if CPUUtilizationTooHigh is in ALARM state and DeploymentInProgress is not in ALARM state. This example reduces alarm noise during a known deployment window. /p /li li p code (ALARM(CPUUtilizationTooHigh) OR ALARM(DiskReadOpsTooHigh)) AND OK(NetworkOutTooHigh) /code goes into ALARM state if CPUUtilizationTooHigh OR DiskReadOpsTooHigh is in ALARM state, and if NetworkOutTooHigh is in OK state. This provides another example of using a composite alarm to prevent noise. This rule ensures that you are not notified with an alarm action on high CPU or disk usage if a known network problem is also occurring. /p /li /ul p The code AlarmRule /code can specify as many as 100 "children" alarms. The code AlarmRule /code expression can have as many as 500 elements. Elements are child alarms, TRUE or FALSE statements, and parentheses. /p
+    /// An expression that specifies which other alarms are to be evaluated to determine this composite alarm's state. For each alarm that you reference, you designate a function that specifies whether that alarm needs to be in ALARM state, OK state, or INSUFFICIENT\_DATA state. You can use operators (AND, OR and NOT) to combine multiple functions in a single expression. You can use parenthesis to logically group the functions in your expression.
+    ///
+    /// You can use either alarm names or ARNs to reference the other alarms that are to be evaluated.
+    ///
+    /// Functions can include the following:
+    ///
+    /// - `ALARM("alarm-name or alarm-ARN")` is TRUE if the named alarm is in ALARM state.
+    /// - `OK("alarm-name or alarm-ARN")` is TRUE if the named alarm is in OK state.
+    /// - `INSUFFICIENT_DATA("alarm-name or alarm-ARN")` is TRUE if the named alarm is in INSUFFICIENT\_DATA state.
+    /// - `TRUE` always evaluates to TRUE.
+    /// - `FALSE` always evaluates to FALSE.
+    ///
+    /// TRUE and FALSE are useful for testing a complex `AlarmRule` structure, and for testing your alarm actions.
+    ///
+    /// Alarm names specified in `AlarmRule` can be surrounded with double-quotes ("), but do not have to be.
+    ///
+    /// The following are some examples of `AlarmRule`:
+    ///
+    /// - `ALARM(CPUUtilizationTooHigh) AND ALARM(DiskReadOpsTooHigh)` specifies that the composite alarm goes into ALARM state only if both CPUUtilizationTooHigh and DiskReadOpsTooHigh alarms are in ALARM state.
+    /// - `ALARM(CPUUtilizationTooHigh) AND NOT ALARM(DeploymentInProgress)` specifies that the alarm goes to ALARM state if CPUUtilizationTooHigh is in ALARM state and DeploymentInProgress is not in ALARM state. This example reduces alarm noise during a known deployment window.
+    /// - `(ALARM(CPUUtilizationTooHigh) OR ALARM(DiskReadOpsTooHigh)) AND OK(NetworkOutTooHigh)` goes into ALARM state if CPUUtilizationTooHigh OR DiskReadOpsTooHigh is in ALARM state, and if NetworkOutTooHigh is in OK state. This provides another example of using a composite alarm to prevent noise. This rule ensures that you are not notified with an alarm action on high CPU or disk usage if a known network problem is also occurring.
+    ///
+    /// The `AlarmRule` can specify as many as 100 "children" alarms. The `AlarmRule` expression can have as many as 500 elements. Elements are child alarms, TRUE or FALSE statements, and parentheses.
     pub alarm_rule: String,
-    /// p The actions to execute when this alarm transitions to the code INSUFFICIENT DATA /code state from any other state. Each action is specified as an Amazon Resource Name (ARN). /p p Valid Values: /p p b Amazon SNS actions: /b /p p code arn:aws:sns: i region /i : i account-id /i : i sns-topic-name /i /code /p p b Lambda actions: /b /p ul li p Invoke the latest version of a Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i /code /p /li li p Invoke a specific version of a Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i : i version-number /i /code /p /li li p Invoke a function by using an alias Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i : i alias-name /i /code /p /li /ul
+    /// The actions to execute when this alarm transitions to the `INSUFFICIENT_DATA` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
+    ///
+    /// Valid Values: \]
+    ///
+    /// **Amazon SNS actions:**
+    ///
+    /// `arn:aws:sns:region:account-id:sns-topic-name`
+    ///
+    /// **Lambda actions:**
+    ///
+    /// - Invoke the latest version of a Lambda function: `arn:aws:lambda:region:account-id:function:function-name`
+    /// - Invoke a specific version of a Lambda function: `arn:aws:lambda:region:account-id:function:function-name:version-number`
+    /// - Invoke a function by using an alias Lambda function: `arn:aws:lambda:region:account-id:function:function-name:alias-name`
     pub insufficient_data_actions: Option<Vec<String>>,
-    /// p The actions to execute when this alarm transitions to an code OK /code state from any other state. Each action is specified as an Amazon Resource Name (ARN). /p p Valid Values: /p p b Amazon SNS actions: /b /p p code arn:aws:sns: i region /i : i account-id /i : i sns-topic-name /i /code /p p b Lambda actions: /b /p ul li p Invoke the latest version of a Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i /code /p /li li p Invoke a specific version of a Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i : i version-number /i /code /p /li li p Invoke a function by using an alias Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i : i alias-name /i /code /p /li /ul
+    /// The actions to execute when this alarm transitions to an `OK` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
+    ///
+    /// Valid Values: \]
+    ///
+    /// **Amazon SNS actions:**
+    ///
+    /// `arn:aws:sns:region:account-id:sns-topic-name`
+    ///
+    /// **Lambda actions:**
+    ///
+    /// - Invoke the latest version of a Lambda function: `arn:aws:lambda:region:account-id:function:function-name`
+    /// - Invoke a specific version of a Lambda function: `arn:aws:lambda:region:account-id:function:function-name:version-number`
+    /// - Invoke a function by using an alias Lambda function: `arn:aws:lambda:region:account-id:function:function-name:alias-name`
     pub ok_actions: Option<Vec<String>>,
-    /// p A list of key-value pairs to associate with the alarm. You can associate as many as 50 tags with an alarm. To be able to associate tags with the alarm when you create the alarm, you must have the code cloudwatch:TagResource /code permission. /p p Tags can help you organize and categorize your resources. You can also use them to scope user permissions by granting a user permission to access or change only resources with certain tag values. /p p If you are using this operation to update an existing alarm, any tags you specify in this parameter are ignored. To change the tags of an existing alarm, use a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API TagResource.html" TagResource /a or a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API UntagResource.html" UntagResource /a . /p
+    /// A list of key-value pairs to associate with the alarm. You can associate as many as 50 tags with an alarm. To be able to associate tags with the alarm when you create the alarm, you must have the `cloudwatch:TagResource` permission.
+    ///
+    /// Tags can help you organize and categorize your resources. You can also use them to scope user permissions by granting a user permission to access or change only resources with certain tag values.
+    ///
+    /// If you are using this operation to update an existing alarm, any tags you specify in this parameter are ignored. To change the tags of an existing alarm, use [TagResource](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_TagResource.html) or [UntagResource](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_UntagResource.html).
     pub tags: Option<Vec<Tag>>,
-    /// p Actions will be suppressed if the suppressor alarm is in the code ALARM /code state. code ActionsSuppressor /code can be an AlarmName or an Amazon Resource Name (ARN) from an existing alarm. /p
+    /// Actions will be suppressed if the suppressor alarm is in the `ALARM` state. `ActionsSuppressor` can be an AlarmName or an Amazon Resource Name (ARN) from an existing alarm.
     pub actions_suppressor: Option<String>,
-    /// p The maximum time in seconds that the composite alarm waits for the suppressor alarm to go into the code ALARM /code state. After this time, the composite alarm performs its actions. /p important p code WaitPeriod /code is required only when code ActionsSuppressor /code is specified. /p /important
+    /// The maximum time in seconds that the composite alarm waits for the suppressor alarm to go into the `ALARM` state. After this time, the composite alarm performs its actions.
+    ///
+    /// **Important:** `WaitPeriod` is required only when `ActionsSuppressor` is specified.
     pub actions_suppressor_wait_period: Option<i32>,
-    /// p The maximum time in seconds that the composite alarm waits after suppressor alarm goes out of the code ALARM /code state. After this time, the composite alarm performs its actions. /p important p code ExtensionPeriod /code is required only when code ActionsSuppressor /code is specified. /p /important
+    /// The maximum time in seconds that the composite alarm waits after suppressor alarm goes out of the `ALARM` state. After this time, the composite alarm performs its actions.
+    ///
+    /// **Important:** `ExtensionPeriod` is required only when `ActionsSuppressor` is specified.
     pub actions_suppressor_extension_period: Option<i32>,
-    /// p Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them. /p
+    /// Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them.
     pub action_configuration: Option<ActionConfiguration>,
 }
 rt::structure!(
@@ -168,11 +264,17 @@ pub static PUT_COMPOSITE_ALARM_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDashboardInput {
-    /// p The name of the dashboard. If a dashboard with this name already exists, this call modifies that dashboard, replacing its current contents. Otherwise, a new dashboard is created. The maximum length is 255, and valid characters are A-Z, a-z, 0-9, "-", and " ". This parameter is required. /p
+    /// The name of the dashboard. If a dashboard with this name already exists, this call modifies that dashboard, replacing its current contents. Otherwise, a new dashboard is created. The maximum length is 255, and valid characters are A-Z, a-z, 0-9, "-", and "\_". This parameter is required.
     pub dashboard_name: String,
-    /// p The detailed information about the dashboard in JSON format, including the widgets to include and their location on the dashboard. This parameter is required. /p p For more information about the syntax, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Dashboard-Body-Structure.html" Dashboard Body Structure and Syntax /a . /p
+    /// The detailed information about the dashboard in JSON format, including the widgets to include and their location on the dashboard. This parameter is required.
+    ///
+    /// For more information about the syntax, see [Dashboard Body Structure and Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Dashboard-Body-Structure.html).
     pub dashboard_body: String,
-    /// p A list of key-value pairs to associate with the dashboard. You can associate as many as 50 tags with a dashboard. /p p Tags can help you organize and categorize your dashboards. You can also use them to scope user permissions by granting a user permission to access or change only dashboards with certain tag values. /p p You can use this parameter only when creating a new dashboard. If you specify code Tags /code when updating an existing dashboard, the tag updates are ignored. To add or update tags on an existing dashboard, use a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API TagResource.html" TagResource /a . To remove tags, use a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API UntagResource.html" UntagResource /a . /p
+    /// A list of key-value pairs to associate with the dashboard. You can associate as many as 50 tags with a dashboard.
+    ///
+    /// Tags can help you organize and categorize your dashboards. You can also use them to scope user permissions by granting a user permission to access or change only dashboards with certain tag values.
+    ///
+    /// You can use this parameter only when creating a new dashboard. If you specify `Tags` when updating an existing dashboard, the tag updates are ignored. To add or update tags on an existing dashboard, use [TagResource](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_TagResource.html). To remove tags, use [UntagResource](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_UntagResource.html).
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -189,7 +291,11 @@ pub static PUT_DASHBOARD_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDashboardOutput {
-    /// p If the input for code PutDashboard /code was correct and the dashboard was successfully created or modified, this result is empty. /p p If this result includes only warning messages, then the input was valid enough for the dashboard to be created or modified, but some elements of the dashboard might not render. /p p If this result includes error messages, the input was not valid and the operation failed. /p
+    /// If the input for `PutDashboard` was correct and the dashboard was successfully created or modified, this result is empty.
+    ///
+    /// If this result includes only warning messages, then the input was valid enough for the dashboard to be created or modified, but some elements of the dashboard might not render.
+    ///
+    /// If this result includes error messages, the input was not valid and the operation failed.
     pub dashboard_validation_messages: Option<Vec<DashboardValidationMessage>>,
 }
 rt::structure!(
@@ -201,15 +307,25 @@ pub static PUT_DASHBOARD_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutInsightRuleInput {
-    /// p A unique name for the rule. /p
+    /// A unique name for the rule.
     pub rule_name: String,
-    /// p The state of the rule. Valid values are ENABLED and DISABLED. /p
+    /// The state of the rule. Valid values are ENABLED and DISABLED.
     pub rule_state: Option<String>,
-    /// p The definition of the rule, as a JSON object. For details on the valid syntax, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights-RuleSyntax.html" Contributor Insights Rule Syntax /a . /p
+    /// The definition of the rule, as a JSON object. For details on the valid syntax, see [Contributor Insights Rule Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights-RuleSyntax.html).
     pub rule_definition: String,
-    /// p A list of key-value pairs to associate with the Contributor Insights rule. You can associate as many as 50 tags with a rule. /p p Tags can help you organize and categorize your resources. You can also use them to scope user permissions, by granting a user permission to access or change only the resources that have certain tag values. /p p To be able to associate tags with a rule, you must have the code cloudwatch:TagResource /code permission in addition to the code cloudwatch:PutInsightRule /code permission. /p p If you are using this operation to update an existing Contributor Insights rule, any tags you specify in this parameter are ignored. To change the tags of an existing rule, use a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API TagResource.html" TagResource /a . /p
+    /// A list of key-value pairs to associate with the Contributor Insights rule. You can associate as many as 50 tags with a rule.
+    ///
+    /// Tags can help you organize and categorize your resources. You can also use them to scope user permissions, by granting a user permission to access or change only the resources that have certain tag values.
+    ///
+    /// To be able to associate tags with a rule, you must have the `cloudwatch:TagResource` permission in addition to the `cloudwatch:PutInsightRule` permission.
+    ///
+    /// If you are using this operation to update an existing Contributor Insights rule, any tags you specify in this parameter are ignored. To change the tags of an existing rule, use [TagResource](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_TagResource.html).
     pub tags: Option<Vec<Tag>>,
-    /// p Specify code true /code to have this rule evaluate log events after they have been transformed by a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html" Log transformation /a . If you specify code true /code , then the log events in log groups that have transformers will be evaluated by Contributor Insights after being transformed. Log groups that don't have transformers will still have their original log events evaluated by Contributor Insights. /p p The default is code false /code /p note p If a log group has a transformer, and transformation fails for some log events, those log events won't be evaluated by Contributor Insights. For information about investigating log transformation failures, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Transformation-Errors-Metrics.html" Transformation metrics and errors /a . /p /note
+    /// Specify `true` to have this rule evaluate log events after they have been transformed by [Log transformation](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html). If you specify `true`, then the log events in log groups that have transformers will be evaluated by Contributor Insights after being transformed. Log groups that don't have transformers will still have their original log events evaluated by Contributor Insights.
+    ///
+    /// The default is `false`
+    ///
+    /// **Note:** If a log group has a transformer, and transformation fails for some log events, those log events won't be evaluated by Contributor Insights. For information about investigating log transformation failures, see [Transformation metrics and errors](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Transformation-Errors-Metrics.html).
     pub apply_on_transformed_logs: Option<bool>,
 }
 rt::structure!(
@@ -235,39 +351,81 @@ pub static PUT_INSIGHT_RULE_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutLogAlarmInput {
-    /// p The name for the alarm. This name must be unique within the Amazon Web Services account and Region. /p
+    /// The name for the alarm. This name must be unique within the Amazon Web Services account and Region.
     pub alarm_name: String,
-    /// p The description for the alarm. /p
+    /// The description for the alarm.
     pub alarm_description: Option<String>,
-    /// p The configuration of the underlying CloudWatch Logs scheduled query that this alarm evaluates, including the query string, log groups, schedule, and aggregation expression. /p
+    /// The configuration of the underlying CloudWatch Logs scheduled query that this alarm evaluates, including the query string, log groups, schedule, and aggregation expression.
     pub scheduled_query_configuration: ScheduledQueryConfiguration,
-    /// p The number of log lines from the most recent scheduled query execution to include in alarm action notifications. Valid range is 0 through 50. The default is 0, which means no log lines are included. /p
+    /// The number of log lines from the most recent scheduled query execution to include in alarm action notifications. Valid range is 0 through 50. The default is 0, which means no log lines are included.
     pub action_log_line_count: Option<i32>,
-    /// p The Amazon Resource Name (ARN) of an IAM role that CloudWatch assumes to retrieve log events for inclusion in alarm action notifications. Required when code ActionLogLineCount /code is greater than 0. /p
+    /// The Amazon Resource Name (ARN) of an IAM role that CloudWatch assumes to retrieve log events for inclusion in alarm action notifications. Required when `ActionLogLineCount` is greater than 0.
     pub action_log_line_role_arn: Option<String>,
-    /// p Indicates whether actions should be executed during any changes to the alarm state. The default is code true /code . /p
+    /// Indicates whether actions should be executed during any changes to the alarm state. The default is `true`.
     pub actions_enabled: Option<bool>,
-    /// p The actions to execute when this alarm transitions to the code OK /code state from any other state. Each action is specified as an Amazon Resource Name (ARN). /p p Valid Values: /p p b Amazon SNS actions: /b /p p code arn:aws:sns: i region /i : i account-id /i : i sns-topic-name /i /code /p p b Lambda actions: /b /p ul li p Invoke the latest version of a Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i /code /p /li li p Invoke a specific version of a Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i : i version-number /i /code /p /li li p Invoke a function by using an alias Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i : i alias-name /i /code /p /li /ul
+    /// The actions to execute when this alarm transitions to the `OK` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
+    ///
+    /// Valid Values:
+    ///
+    /// **Amazon SNS actions:**
+    ///
+    /// `arn:aws:sns:region:account-id:sns-topic-name`
+    ///
+    /// **Lambda actions:**
+    ///
+    /// - Invoke the latest version of a Lambda function: `arn:aws:lambda:region:account-id:function:function-name`
+    /// - Invoke a specific version of a Lambda function: `arn:aws:lambda:region:account-id:function:function-name:version-number`
+    /// - Invoke a function by using an alias Lambda function: `arn:aws:lambda:region:account-id:function:function-name:alias-name`
     pub ok_actions: Option<Vec<String>>,
-    /// p The actions to execute when this alarm transitions to the code ALARM /code state from any other state. Each action is specified as an Amazon Resource Name (ARN). /p p Valid Values: /p p b Amazon SNS actions: /b /p p code arn:aws:sns: i region /i : i account-id /i : i sns-topic-name /i /code /p p b Lambda actions: /b /p ul li p Invoke the latest version of a Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i /code /p /li li p Invoke a specific version of a Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i : i version-number /i /code /p /li li p Invoke a function by using an alias Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i : i alias-name /i /code /p /li /ul p b Systems Manager actions: /b /p p code arn:aws:ssm: i region /i : i account-id /i :opsitem: i severity /i /code /p
+    /// The actions to execute when this alarm transitions to the `ALARM` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
+    ///
+    /// Valid Values:
+    ///
+    /// **Amazon SNS actions:**
+    ///
+    /// `arn:aws:sns:region:account-id:sns-topic-name`
+    ///
+    /// **Lambda actions:**
+    ///
+    /// - Invoke the latest version of a Lambda function: `arn:aws:lambda:region:account-id:function:function-name`
+    /// - Invoke a specific version of a Lambda function: `arn:aws:lambda:region:account-id:function:function-name:version-number`
+    /// - Invoke a function by using an alias Lambda function: `arn:aws:lambda:region:account-id:function:function-name:alias-name`
+    ///
+    /// **Systems Manager actions:**
+    ///
+    /// `arn:aws:ssm:region:account-id:opsitem:severity`
     pub alarm_actions: Option<Vec<String>>,
-    /// p The actions to execute when this alarm transitions to the code INSUFFICIENT DATA /code state from any other state. Each action is specified as an Amazon Resource Name (ARN). /p p Valid Values: /p p b Amazon SNS actions: /b /p p code arn:aws:sns: i region /i : i account-id /i : i sns-topic-name /i /code /p p b Lambda actions: /b /p ul li p Invoke the latest version of a Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i /code /p /li li p Invoke a specific version of a Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i : i version-number /i /code /p /li li p Invoke a function by using an alias Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i : i alias-name /i /code /p /li /ul
+    /// The actions to execute when this alarm transitions to the `INSUFFICIENT_DATA` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
+    ///
+    /// Valid Values:
+    ///
+    /// **Amazon SNS actions:**
+    ///
+    /// `arn:aws:sns:region:account-id:sns-topic-name`
+    ///
+    /// **Lambda actions:**
+    ///
+    /// - Invoke the latest version of a Lambda function: `arn:aws:lambda:region:account-id:function:function-name`
+    /// - Invoke a specific version of a Lambda function: `arn:aws:lambda:region:account-id:function:function-name:version-number`
+    /// - Invoke a function by using an alias Lambda function: `arn:aws:lambda:region:account-id:function:function-name:alias-name`
     pub insufficient_data_actions: Option<Vec<String>>,
-    /// p The number of most recent scheduled query results to evaluate against the threshold (the N in M-of-N evaluation). Valid range is 1 through 100. /p
+    /// The number of most recent scheduled query results to evaluate against the threshold (the N in M-of-N evaluation). Valid range is 1 through 100.
     pub query_results_to_evaluate: i32,
-    /// p The number of query results, out of the most recent code QueryResultsToEvaluate /code results, that must breach the threshold to trigger the alarm to transition to code ALARM /code (the M in M-of-N evaluation). Must be less than or equal to code QueryResultsToEvaluate /code . /p
+    /// The number of query results, out of the most recent `QueryResultsToEvaluate` results, that must breach the threshold to trigger the alarm to transition to `ALARM` (the M in M-of-N evaluation). Must be less than or equal to `QueryResultsToEvaluate`.
     pub query_results_to_alarm: i32,
-    /// p The value to compare with the aggregated query result. /p
+    /// The value to compare with the aggregated query result.
     pub threshold: f64,
-    /// p The arithmetic operation to use when comparing the aggregated query result and the threshold. The aggregated query result is used as the first operand. Valid values are code GreaterThanThreshold /code , code GreaterThanOrEqualToThreshold /code , code LessThanThreshold /code , and code LessThanOrEqualToThreshold /code . /p
+    /// The arithmetic operation to use when comparing the aggregated query result and the threshold. The aggregated query result is used as the first operand. Valid values are `GreaterThanThreshold`, `GreaterThanOrEqualToThreshold`, `LessThanThreshold`, and `LessThanOrEqualToThreshold`.
     pub comparison_operator: ComparisonOperator,
-    /// p Sets how this alarm is to handle missing data points. Valid values are code breaching /code , code notBreaching /code , code ignore /code , and code missing /code . If this parameter is omitted, the default behavior of code missing /code is used. /p
+    /// Sets how this alarm is to handle missing data points. Valid values are `breaching`, `notBreaching`, `ignore`, and `missing`. If this parameter is omitted, the default behavior of `missing` is used.
     pub treat_missing_data: Option<String>,
-    /// p A list of key-value pairs to associate with the alarm. You can use tags to categorize and manage your alarms. /p
+    /// A list of key-value pairs to associate with the alarm. You can use tags to categorize and manage your alarms.
     pub tags: Option<Vec<Tag>>,
-    /// p The warm-up configuration for the alarm. A warm-up period delays alarm evaluation after you create or update the alarm. The warm-up period reduces alarm noise from missing data while a new resource or service starts publishing data. /p p For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html" Alarm warm-up periods /a in the i Amazon CloudWatch User Guide /i . /p
+    /// The warm-up configuration for the alarm. A warm-up period delays alarm evaluation after you create or update the alarm. The warm-up period reduces alarm noise from missing data while a new resource or service starts publishing data.
+    ///
+    /// For more information, see [Alarm warm-up periods](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html) in the *Amazon CloudWatch User Guide*.
     pub warm_up_configuration: Option<WarmUpConfiguration>,
-    /// p Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them. /p
+    /// Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them.
     pub action_configuration: Option<ActionConfiguration>,
 }
 rt::structure!(
@@ -304,7 +462,7 @@ pub static PUT_LOG_ALARM_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutManagedInsightRulesInput {
-    /// p A list of code ManagedRules /code to enable. /p
+    /// A list of `ManagedRules` to enable.
     pub managed_rules: Vec<ManagedRule>,
 }
 rt::structure!(
@@ -316,7 +474,7 @@ pub static PUT_MANAGED_INSIGHT_RULES_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutManagedInsightRulesOutput {
-    /// p An array that lists the rules that could not be enabled. /p
+    /// An array that lists the rules that could not be enabled.
     pub failures: Option<Vec<PartialFailure>>,
 }
 rt::structure!(
@@ -328,59 +486,227 @@ pub static PUT_MANAGED_INSIGHT_RULES_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMetricAlarmInput {
-    /// p The name for the alarm. This name must be unique within the Region. /p p The name must contain only UTF-8 characters, and can't contain ASCII control characters /p
+    /// The name for the alarm. This name must be unique within the Region.
+    ///
+    /// The name must contain only UTF-8 characters, and can't contain ASCII control characters
     pub alarm_name: String,
-    /// p The description for the alarm. /p
+    /// The description for the alarm.
     pub alarm_description: Option<String>,
-    /// p Indicates whether actions should be executed during any changes to the alarm state. The default is code TRUE /code . /p
+    /// Indicates whether actions should be executed during any changes to the alarm state. The default is `TRUE`.
     pub actions_enabled: Option<bool>,
-    /// p The actions to execute when this alarm transitions to an code OK /code state from any other state. Each action is specified as an Amazon Resource Name (ARN). Valid values: /p p b EC2 actions: /b /p ul li p code arn:aws:automate: i region /i :ec2:stop /code /p /li li p code arn:aws:automate: i region /i :ec2:terminate /code /p /li li p code arn:aws:automate: i region /i :ec2:reboot /code /p /li li p code arn:aws:automate: i region /i :ec2:recover /code /p /li li p code arn:aws:swf: i region /i : i account-id /i :action/actions/AWS EC2.InstanceId.Stop/1.0 /code /p /li li p code arn:aws:swf: i region /i : i account-id /i :action/actions/AWS EC2.InstanceId.Terminate/1.0 /code /p /li li p code arn:aws:swf: i region /i : i account-id /i :action/actions/AWS EC2.InstanceId.Reboot/1.0 /code /p /li li p code arn:aws:swf: i region /i : i account-id /i :action/actions/AWS EC2.InstanceId.Recover/1.0 /code /p /li /ul p b Autoscaling action: /b /p ul li p code arn:aws:autoscaling: i region /i : i account-id /i :scalingPolicy: i policy-id /i :autoScalingGroupName/ i group-friendly-name /i :policyName/ i policy-friendly-name /i /code /p /li /ul p b Lambda actions: /b /p ul li p Invoke the latest version of a Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i /code /p /li li p Invoke a specific version of a Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i : i version-number /i /code /p /li li p Invoke a function by using an alias Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i : i alias-name /i /code /p /li /ul p b SNS notification action: /b /p ul li p code arn:aws:sns: i region /i : i account-id /i : i sns-topic-name /i /code /p /li /ul p b SSM integration actions: /b /p ul li p code arn:aws:ssm: i region /i : i account-id /i :opsitem: i severity /i #CATEGORY= i category-name /i /code /p /li li p code arn:aws:ssm-incidents:: i account-id /i :responseplan/ i response-plan-name /i /code /p /li /ul
+    /// The actions to execute when this alarm transitions to an `OK` state from any other state. Each action is specified as an Amazon Resource Name (ARN). Valid values:
+    ///
+    /// **EC2 actions:**
+    ///
+    /// - `arn:aws:automate:region:ec2:stop`
+    /// - `arn:aws:automate:region:ec2:terminate`
+    /// - `arn:aws:automate:region:ec2:reboot`
+    /// - `arn:aws:automate:region:ec2:recover`
+    /// - `arn:aws:swf:region:account-id:action/actions/AWS_EC2.InstanceId.Stop/1.0`
+    /// - `arn:aws:swf:region:account-id:action/actions/AWS_EC2.InstanceId.Terminate/1.0`
+    /// - `arn:aws:swf:region:account-id:action/actions/AWS_EC2.InstanceId.Reboot/1.0`
+    /// - `arn:aws:swf:region:account-id:action/actions/AWS_EC2.InstanceId.Recover/1.0`
+    ///
+    /// **Autoscaling action:**
+    ///
+    /// - `arn:aws:autoscaling:region:account-id:scalingPolicy:policy-id:autoScalingGroupName/group-friendly-name:policyName/policy-friendly-name`
+    ///
+    /// **Lambda actions:**
+    ///
+    /// - Invoke the latest version of a Lambda function: `arn:aws:lambda:region:account-id:function:function-name`
+    /// - Invoke a specific version of a Lambda function: `arn:aws:lambda:region:account-id:function:function-name:version-number`
+    /// - Invoke a function by using an alias Lambda function: `arn:aws:lambda:region:account-id:function:function-name:alias-name`
+    ///
+    /// **SNS notification action:**
+    ///
+    /// - `arn:aws:sns:region:account-id:sns-topic-name`
+    ///
+    /// **SSM integration actions:**
+    ///
+    /// - `arn:aws:ssm:region:account-id:opsitem:severity#CATEGORY=category-name`
+    /// - `arn:aws:ssm-incidents::account-id:responseplan/response-plan-name`
     pub ok_actions: Option<Vec<String>>,
-    /// p The actions to execute when this alarm transitions to the code ALARM /code state from any other state. Each action is specified as an Amazon Resource Name (ARN). Valid values: /p p b EC2 actions: /b /p ul li p code arn:aws:automate: i region /i :ec2:stop /code /p /li li p code arn:aws:automate: i region /i :ec2:terminate /code /p /li li p code arn:aws:automate: i region /i :ec2:reboot /code /p /li li p code arn:aws:automate: i region /i :ec2:recover /code /p /li li p code arn:aws:swf: i region /i : i account-id /i :action/actions/AWS EC2.InstanceId.Stop/1.0 /code /p /li li p code arn:aws:swf: i region /i : i account-id /i :action/actions/AWS EC2.InstanceId.Terminate/1.0 /code /p /li li p code arn:aws:swf: i region /i : i account-id /i :action/actions/AWS EC2.InstanceId.Reboot/1.0 /code /p /li li p code arn:aws:swf: i region /i : i account-id /i :action/actions/AWS EC2.InstanceId.Recover/1.0 /code /p /li /ul p b Autoscaling action: /b /p ul li p code arn:aws:autoscaling: i region /i : i account-id /i :scalingPolicy: i policy-id /i :autoScalingGroupName/ i group-friendly-name /i :policyName/ i policy-friendly-name /i /code /p /li /ul p b Lambda actions: /b /p ul li p Invoke the latest version of a Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i /code /p /li li p Invoke a specific version of a Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i : i version-number /i /code /p /li li p Invoke a function by using an alias Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i : i alias-name /i /code /p /li /ul p b SNS notification action: /b /p ul li p code arn:aws:sns: i region /i : i account-id /i : i sns-topic-name /i /code /p /li /ul p b SSM integration actions: /b /p ul li p code arn:aws:ssm: i region /i : i account-id /i :opsitem: i severity /i #CATEGORY= i category-name /i /code /p /li li p code arn:aws:ssm-incidents:: i account-id /i :responseplan/ i response-plan-name /i /code /p /li /ul p b Start a Amazon Q Developer operational investigation /b /p p code arn:aws:aiops: i region /i : i account-id /i :investigation-group: i investigation-group-id /i /code /p
+    /// The actions to execute when this alarm transitions to the `ALARM` state from any other state. Each action is specified as an Amazon Resource Name (ARN). Valid values:
+    ///
+    /// **EC2 actions:**
+    ///
+    /// - `arn:aws:automate:region:ec2:stop`
+    /// - `arn:aws:automate:region:ec2:terminate`
+    /// - `arn:aws:automate:region:ec2:reboot`
+    /// - `arn:aws:automate:region:ec2:recover`
+    /// - `arn:aws:swf:region:account-id:action/actions/AWS_EC2.InstanceId.Stop/1.0`
+    /// - `arn:aws:swf:region:account-id:action/actions/AWS_EC2.InstanceId.Terminate/1.0`
+    /// - `arn:aws:swf:region:account-id:action/actions/AWS_EC2.InstanceId.Reboot/1.0`
+    /// - `arn:aws:swf:region:account-id:action/actions/AWS_EC2.InstanceId.Recover/1.0`
+    ///
+    /// **Autoscaling action:**
+    ///
+    /// - `arn:aws:autoscaling:region:account-id:scalingPolicy:policy-id:autoScalingGroupName/group-friendly-name:policyName/policy-friendly-name`
+    ///
+    /// **Lambda actions:**
+    ///
+    /// - Invoke the latest version of a Lambda function: `arn:aws:lambda:region:account-id:function:function-name`
+    /// - Invoke a specific version of a Lambda function: `arn:aws:lambda:region:account-id:function:function-name:version-number`
+    /// - Invoke a function by using an alias Lambda function: `arn:aws:lambda:region:account-id:function:function-name:alias-name`
+    ///
+    /// **SNS notification action:**
+    ///
+    /// - `arn:aws:sns:region:account-id:sns-topic-name`
+    ///
+    /// **SSM integration actions:**
+    ///
+    /// - `arn:aws:ssm:region:account-id:opsitem:severity#CATEGORY=category-name`
+    /// - `arn:aws:ssm-incidents::account-id:responseplan/response-plan-name`
+    ///
+    /// **Start a Amazon Q Developer operational investigation**
+    ///
+    /// `arn:aws:aiops:region:account-id:investigation-group:investigation-group-id`
     pub alarm_actions: Option<Vec<String>>,
-    /// p The actions to execute when this alarm transitions to the code INSUFFICIENT DATA /code state from any other state. Each action is specified as an Amazon Resource Name (ARN). Valid values: /p p b EC2 actions: /b /p ul li p code arn:aws:automate: i region /i :ec2:stop /code /p /li li p code arn:aws:automate: i region /i :ec2:terminate /code /p /li li p code arn:aws:automate: i region /i :ec2:reboot /code /p /li li p code arn:aws:automate: i region /i :ec2:recover /code /p /li li p code arn:aws:swf: i region /i : i account-id /i :action/actions/AWS EC2.InstanceId.Stop/1.0 /code /p /li li p code arn:aws:swf: i region /i : i account-id /i :action/actions/AWS EC2.InstanceId.Terminate/1.0 /code /p /li li p code arn:aws:swf: i region /i : i account-id /i :action/actions/AWS EC2.InstanceId.Reboot/1.0 /code /p /li li p code arn:aws:swf: i region /i : i account-id /i :action/actions/AWS EC2.InstanceId.Recover/1.0 /code /p /li /ul p b Autoscaling action: /b /p ul li p code arn:aws:autoscaling: i region /i : i account-id /i :scalingPolicy: i policy-id /i :autoScalingGroupName/ i group-friendly-name /i :policyName/ i policy-friendly-name /i /code /p /li /ul p b Lambda actions: /b /p ul li p Invoke the latest version of a Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i /code /p /li li p Invoke a specific version of a Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i : i version-number /i /code /p /li li p Invoke a function by using an alias Lambda function: code arn:aws:lambda: i region /i : i account-id /i :function: i function-name /i : i alias-name /i /code /p /li /ul p b SNS notification action: /b /p ul li p code arn:aws:sns: i region /i : i account-id /i : i sns-topic-name /i /code /p /li /ul p b SSM integration actions: /b /p ul li p code arn:aws:ssm: i region /i : i account-id /i :opsitem: i severity /i #CATEGORY= i category-name /i /code /p /li li p code arn:aws:ssm-incidents:: i account-id /i :responseplan/ i response-plan-name /i /code /p /li /ul
+    /// The actions to execute when this alarm transitions to the `INSUFFICIENT_DATA` state from any other state. Each action is specified as an Amazon Resource Name (ARN). Valid values:
+    ///
+    /// **EC2 actions:**
+    ///
+    /// - `arn:aws:automate:region:ec2:stop`
+    /// - `arn:aws:automate:region:ec2:terminate`
+    /// - `arn:aws:automate:region:ec2:reboot`
+    /// - `arn:aws:automate:region:ec2:recover`
+    /// - `arn:aws:swf:region:account-id:action/actions/AWS_EC2.InstanceId.Stop/1.0`
+    /// - `arn:aws:swf:region:account-id:action/actions/AWS_EC2.InstanceId.Terminate/1.0`
+    /// - `arn:aws:swf:region:account-id:action/actions/AWS_EC2.InstanceId.Reboot/1.0`
+    /// - `arn:aws:swf:region:account-id:action/actions/AWS_EC2.InstanceId.Recover/1.0`
+    ///
+    /// **Autoscaling action:**
+    ///
+    /// - `arn:aws:autoscaling:region:account-id:scalingPolicy:policy-id:autoScalingGroupName/group-friendly-name:policyName/policy-friendly-name`
+    ///
+    /// **Lambda actions:**
+    ///
+    /// - Invoke the latest version of a Lambda function: `arn:aws:lambda:region:account-id:function:function-name`
+    /// - Invoke a specific version of a Lambda function: `arn:aws:lambda:region:account-id:function:function-name:version-number`
+    /// - Invoke a function by using an alias Lambda function: `arn:aws:lambda:region:account-id:function:function-name:alias-name`
+    ///
+    /// **SNS notification action:**
+    ///
+    /// - `arn:aws:sns:region:account-id:sns-topic-name`
+    ///
+    /// **SSM integration actions:**
+    ///
+    /// - `arn:aws:ssm:region:account-id:opsitem:severity#CATEGORY=category-name`
+    /// - `arn:aws:ssm-incidents::account-id:responseplan/response-plan-name`
     pub insufficient_data_actions: Option<Vec<String>>,
-    /// p The name for the metric associated with the alarm. For each code PutMetricAlarm /code operation, you must specify either code MetricName /code , a code Metrics /code array, or an code EvaluationCriteria /code . /p p If you are creating an alarm based on a math expression, you cannot specify this parameter, or any of the code Namespace /code , code Dimensions /code , code Period /code , code Unit /code , code Statistic /code , or code ExtendedStatistic /code parameters. Instead, you specify all this information in the code Metrics /code array. /p
+    /// The name for the metric associated with the alarm. For each `PutMetricAlarm` operation, you must specify either `MetricName`, a `Metrics` array, or an `EvaluationCriteria`.
+    ///
+    /// If you are creating an alarm based on a math expression, you cannot specify this parameter, or any of the `Namespace`, `Dimensions`, `Period`, `Unit`, `Statistic`, or `ExtendedStatistic` parameters. Instead, you specify all this information in the `Metrics` array.
     pub metric_name: Option<String>,
-    /// p The namespace for the metric associated specified in code MetricName /code . /p
+    /// The namespace for the metric associated specified in `MetricName`.
     pub namespace: Option<String>,
-    /// p The statistic for the metric specified in code MetricName /code , other than percentile. For percentile statistics, use code ExtendedStatistic /code . When you call code PutMetricAlarm /code and specify a code MetricName /code , you must specify either code Statistic /code or code ExtendedStatistic, /code but not both. /p
+    /// The statistic for the metric specified in `MetricName`, other than percentile. For percentile statistics, use `ExtendedStatistic`. When you call `PutMetricAlarm` and specify a `MetricName`, you must specify either `Statistic` or `ExtendedStatistic,` but not both.
     pub statistic: Option<Statistic>,
-    /// p The extended statistic for the metric specified in code MetricName /code . When you call code PutMetricAlarm /code and specify a code MetricName /code , you must specify either code Statistic /code or code ExtendedStatistic /code but not both. /p p If you specify code ExtendedStatistic /code , the following are valid values: /p ul li p code p90 /code /p /li li p code tm90 /code /p /li li p code tc90 /code /p /li li p code ts90 /code /p /li li p code wm90 /code /p /li li p code IQM /code /p /li li p code PR( i n /i : i m /i ) /code where n and m are values of the metric /p /li li p code TC( i X /i %: i X /i %) /code where X is between 10 and 90 inclusive. /p /li li p code TM( i X /i %: i X /i %) /code where X is between 10 and 90 inclusive. /p /li li p code TS( i X /i %: i X /i %) /code where X is between 10 and 90 inclusive. /p /li li p code WM( i X /i %: i X /i %) /code where X is between 10 and 90 inclusive. /p /li /ul p For more information about these extended statistics, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html" CloudWatch statistics definitions /a . /p
+    /// The extended statistic for the metric specified in `MetricName`. When you call `PutMetricAlarm` and specify a `MetricName`, you must specify either `Statistic` or `ExtendedStatistic` but not both.
+    ///
+    /// If you specify `ExtendedStatistic`, the following are valid values:
+    ///
+    /// - `p90`
+    /// - `tm90`
+    /// - `tc90`
+    /// - `ts90`
+    /// - `wm90`
+    /// - `IQM`
+    /// - `PR(n:m)` where n and m are values of the metric
+    /// - `TC(X%:X%)` where X is between 10 and 90 inclusive.
+    /// - `TM(X%:X%)` where X is between 10 and 90 inclusive.
+    /// - `TS(X%:X%)` where X is between 10 and 90 inclusive.
+    /// - `WM(X%:X%)` where X is between 10 and 90 inclusive.
+    ///
+    /// For more information about these extended statistics, see [CloudWatch statistics definitions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html).
     pub extended_statistic: Option<String>,
-    /// p The dimensions for the metric specified in code MetricName /code . /p
+    /// The dimensions for the metric specified in `MetricName`.
     pub dimensions: Option<Vec<Dimension>>,
-    /// p The length, in seconds, used each time the metric specified in code MetricName /code is evaluated. Valid values are 10, 20, 30, and any multiple of 60. /p p code Period /code is required for alarms based on static thresholds. If you are creating an alarm based on a metric math expression, you specify the period for each metric within the objects in the code Metrics /code array. /p p Be sure to specify 10, 20, or 30 only for metrics that are stored by a code PutMetricData /code call with a code StorageResolution /code of 1. If you specify a period of 10, 20, or 30 for a metric that does not have sub-minute resolution, the alarm still attempts to gather data at the period rate that you specify. In this case, it does not receive data for the attempts that do not correspond to a one-minute data resolution, and the alarm might often lapse into INSUFFICENT DATA status. Specifying 10, 20, or 30 also sets this alarm as a high-resolution alarm, which has a higher charge than other alarms. For more information about pricing, see a href="https://aws.amazon.com/cloudwatch/pricing/" Amazon CloudWatch Pricing /a . /p p An alarm's total current evaluation period can be no longer than seven days, so code Period /code multiplied by code EvaluationPeriods /code can't be more than 604,800 seconds. For alarms with a period of less than one hour (3,600 seconds), the total evaluation period can't be longer than one day (86,400 seconds). /p
+    /// The length, in seconds, used each time the metric specified in `MetricName` is evaluated. Valid values are 10, 20, 30, and any multiple of 60.
+    ///
+    /// `Period` is required for alarms based on static thresholds. If you are creating an alarm based on a metric math expression, you specify the period for each metric within the objects in the `Metrics` array.
+    ///
+    /// Be sure to specify 10, 20, or 30 only for metrics that are stored by a `PutMetricData` call with a `StorageResolution` of 1. If you specify a period of 10, 20, or 30 for a metric that does not have sub-minute resolution, the alarm still attempts to gather data at the period rate that you specify. In this case, it does not receive data for the attempts that do not correspond to a one-minute data resolution, and the alarm might often lapse into INSUFFICENT\_DATA status. Specifying 10, 20, or 30 also sets this alarm as a high-resolution alarm, which has a higher charge than other alarms. For more information about pricing, see [Amazon CloudWatch Pricing](https://aws.amazon.com/cloudwatch/pricing/).
+    ///
+    /// An alarm's total current evaluation period can be no longer than seven days, so `Period` multiplied by `EvaluationPeriods` can't be more than 604,800 seconds. For alarms with a period of less than one hour (3,600 seconds), the total evaluation period can't be longer than one day (86,400 seconds).
     pub period: Option<i32>,
-    /// p The unit of measure for the statistic. For example, the units for the Amazon EC2 NetworkIn metric are Bytes because NetworkIn tracks the number of bytes that an instance receives on all network interfaces. You can also specify a unit when you create a custom metric. Units help provide conceptual meaning to your data. Metric data points that specify a unit of measure, such as Percent, are aggregated separately. If you are creating an alarm based on a metric math expression, you can specify the unit for each metric (if needed) within the objects in the code Metrics /code array. /p p If you don't specify code Unit /code , CloudWatch retrieves all unit types that have been published for the metric and attempts to evaluate the alarm. Usually, metrics are published with only one unit, so the alarm works as intended. /p p However, if the metric is published with multiple types of units and you don't specify a unit, the alarm's behavior is not defined and it behaves unpredictably. /p p We recommend omitting code Unit /code so that you don't inadvertently specify an incorrect unit that is not published for this metric. Doing so causes the alarm to be stuck in the code INSUFFICIENT DATA /code state. /p
+    /// The unit of measure for the statistic. For example, the units for the Amazon EC2 NetworkIn metric are Bytes because NetworkIn tracks the number of bytes that an instance receives on all network interfaces. You can also specify a unit when you create a custom metric. Units help provide conceptual meaning to your data. Metric data points that specify a unit of measure, such as Percent, are aggregated separately. If you are creating an alarm based on a metric math expression, you can specify the unit for each metric (if needed) within the objects in the `Metrics` array.
+    ///
+    /// If you don't specify `Unit`, CloudWatch retrieves all unit types that have been published for the metric and attempts to evaluate the alarm. Usually, metrics are published with only one unit, so the alarm works as intended.
+    ///
+    /// However, if the metric is published with multiple types of units and you don't specify a unit, the alarm's behavior is not defined and it behaves unpredictably.
+    ///
+    /// We recommend omitting `Unit` so that you don't inadvertently specify an incorrect unit that is not published for this metric. Doing so causes the alarm to be stuck in the `INSUFFICIENT DATA` state.
     pub unit: Option<StandardUnit>,
-    /// p The number of periods over which data is compared to the specified threshold. If you are setting an alarm that requires that a number of consecutive data points be breaching to trigger the alarm, this value specifies that number. If you are setting an "M out of N" alarm, this value is the N. /p
+    /// The number of periods over which data is compared to the specified threshold. If you are setting an alarm that requires that a number of consecutive data points be breaching to trigger the alarm, this value specifies that number. If you are setting an "M out of N" alarm, this value is the N.
     pub evaluation_periods: Option<i32>,
-    /// p The number of data points that must be breaching to trigger the alarm. This is used only if you are setting an "M out of N" alarm. In that case, this value is the M. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation" Evaluating an Alarm /a in the i Amazon CloudWatch User Guide /i . /p
+    /// The number of data points that must be breaching to trigger the alarm. This is used only if you are setting an "M out of N" alarm. In that case, this value is the M. For more information, see [Evaluating an Alarm](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation) in the *Amazon CloudWatch User Guide*.
     pub datapoints_to_alarm: Option<i32>,
-    /// p The value against which the specified statistic is compared. /p p This parameter is required for alarms based on static thresholds, but should not be used for alarms based on anomaly detection models. /p
+    /// The value against which the specified statistic is compared.
+    ///
+    /// This parameter is required for alarms based on static thresholds, but should not be used for alarms based on anomaly detection models.
     pub threshold: Option<f64>,
-    /// p The arithmetic operation to use when comparing the specified statistic and threshold. The specified statistic value is used as the first operand. /p p The values code LessThanLowerOrGreaterThanUpperThreshold /code , code LessThanLowerThreshold /code , and code GreaterThanUpperThreshold /code are used only for alarms based on anomaly detection models. /p
+    /// The arithmetic operation to use when comparing the specified statistic and threshold. The specified statistic value is used as the first operand.
+    ///
+    /// The values `LessThanLowerOrGreaterThanUpperThreshold`, `LessThanLowerThreshold`, and `GreaterThanUpperThreshold` are used only for alarms based on anomaly detection models.
     pub comparison_operator: Option<ComparisonOperator>,
-    /// p Sets how this alarm is to handle missing data points. If code TreatMissingData /code is omitted, the default behavior of code missing /code is used. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data" Configuring How CloudWatch Alarms Treats Missing Data /a . /p p Valid Values: code breaching | notBreaching | ignore | missing /code /p note p Alarms that evaluate metrics in the code AWS/DynamoDB /code namespace always code ignore /code missing data even if you choose a different option for code TreatMissingData /code . When an code AWS/DynamoDB /code metric has missing data, alarms that evaluate that metric remain in their current state. /p /note note p This parameter is not applicable to PromQL alarms. /p /note
+    /// Sets how this alarm is to handle missing data points. If `TreatMissingData` is omitted, the default behavior of `missing` is used. For more information, see [Configuring How CloudWatch Alarms Treats Missing Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data).
+    ///
+    /// Valid Values: `breaching | notBreaching | ignore | missing`
+    ///
+    /// **Note:** Alarms that evaluate metrics in the `AWS/DynamoDB` namespace always `ignore` missing data even if you choose a different option for `TreatMissingData`. When an `AWS/DynamoDB` metric has missing data, alarms that evaluate that metric remain in their current state.
+    ///
+    /// **Note:** This parameter is not applicable to PromQL alarms.
     pub treat_missing_data: Option<String>,
-    /// p Used only for alarms based on percentiles. If you specify code ignore /code , the alarm state does not change during periods with too few data points to be statistically significant. If you specify code evaluate /code or omit this parameter, the alarm is always evaluated and possibly changes state no matter how many data points are available. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#percentiles-with-low-samples" Percentile-Based CloudWatch Alarms and Low Data Samples /a . /p p Valid Values: code evaluate | ignore /code /p
+    /// Used only for alarms based on percentiles. If you specify `ignore`, the alarm state does not change during periods with too few data points to be statistically significant. If you specify `evaluate` or omit this parameter, the alarm is always evaluated and possibly changes state no matter how many data points are available. For more information, see [Percentile-Based CloudWatch Alarms and Low Data Samples](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#percentiles-with-low-samples).
+    ///
+    /// Valid Values: `evaluate | ignore`
     pub evaluate_low_sample_count_percentile: Option<String>,
-    /// p An array of code MetricDataQuery /code structures that enable you to create an alarm based on the result of a metric math expression. For each code PutMetricAlarm /code operation, you must specify either code MetricName /code , a code Metrics /code array, or an code EvaluationCriteria /code . /p p Each item in the code Metrics /code array either retrieves a metric or performs a math expression. /p p One item in the code Metrics /code array is the expression that the alarm watches. You designate this expression by setting code ReturnData /code to true for this object in the array. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API MetricDataQuery.html" MetricDataQuery /a . /p p If you use the code Metrics /code parameter, you cannot include the code Namespace /code , code MetricName /code , code Dimensions /code , code Period /code , code Unit /code , code Statistic /code , or code ExtendedStatistic /code parameters of code PutMetricAlarm /code in the same operation. Instead, you retrieve the metrics you are using in your math expression as part of the code Metrics /code array. /p
+    /// An array of `MetricDataQuery` structures that enable you to create an alarm based on the result of a metric math expression. For each `PutMetricAlarm` operation, you must specify either `MetricName`, a `Metrics` array, or an `EvaluationCriteria`.
+    ///
+    /// Each item in the `Metrics` array either retrieves a metric or performs a math expression.
+    ///
+    /// One item in the `Metrics` array is the expression that the alarm watches. You designate this expression by setting `ReturnData` to true for this object in the array. For more information, see [MetricDataQuery](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDataQuery.html).
+    ///
+    /// If you use the `Metrics` parameter, you cannot include the `Namespace`, `MetricName`, `Dimensions`, `Period`, `Unit`, `Statistic`, or `ExtendedStatistic` parameters of `PutMetricAlarm` in the same operation. Instead, you retrieve the metrics you are using in your math expression as part of the `Metrics` array.
     pub metrics: Option<Vec<MetricDataQuery>>,
-    /// p A list of key-value pairs to associate with the alarm. You can associate as many as 50 tags with an alarm. To be able to associate tags with the alarm when you create the alarm, you must have the code cloudwatch:TagResource /code permission. /p p Tags can help you organize and categorize your resources. You can also use them to scope user permissions by granting a user permission to access or change only resources with certain tag values. /p p If you are using this operation to update an existing alarm, any tags you specify in this parameter are ignored. To change the tags of an existing alarm, use a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API TagResource.html" TagResource /a or a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API UntagResource.html" UntagResource /a . /p p To use this field to set tags for an alarm when you create it, you must be signed on with both the code cloudwatch:PutMetricAlarm /code and code cloudwatch:TagResource /code permissions. /p
+    /// A list of key-value pairs to associate with the alarm. You can associate as many as 50 tags with an alarm. To be able to associate tags with the alarm when you create the alarm, you must have the `cloudwatch:TagResource` permission.
+    ///
+    /// Tags can help you organize and categorize your resources. You can also use them to scope user permissions by granting a user permission to access or change only resources with certain tag values.
+    ///
+    /// If you are using this operation to update an existing alarm, any tags you specify in this parameter are ignored. To change the tags of an existing alarm, use [TagResource](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_TagResource.html) or [UntagResource](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_UntagResource.html).
+    ///
+    /// To use this field to set tags for an alarm when you create it, you must be signed on with both the `cloudwatch:PutMetricAlarm` and `cloudwatch:TagResource` permissions.
     pub tags: Option<Vec<Tag>>,
-    /// p If this is an alarm based on an anomaly detection model, make this value match the ID of the code ANOMALY DETECTION BAND /code function. /p p For an example of how to use this parameter, see the b Anomaly Detection Model Alarm /b example on this page. /p p If your alarm uses this parameter, it cannot have Auto Scaling actions. /p
+    /// If this is an alarm based on an anomaly detection model, make this value match the ID of the `ANOMALY_DETECTION_BAND` function.
+    ///
+    /// For an example of how to use this parameter, see the **Anomaly Detection Model Alarm** example on this page.
+    ///
+    /// If your alarm uses this parameter, it cannot have Auto Scaling actions.
     pub threshold_metric_id: Option<String>,
-    /// p The evaluation window that the alarm uses to select the range of metric data that it evaluates. Specify either a sliding window or a wall clock window. If you omit this parameter, the alarm uses a sliding window. /p p A sliding window advances each time the alarm is evaluated, forming a rolling time window. A wall clock window aligns the evaluated range to fixed clock boundaries, such as the top of the hour or the start of the day. /p p You can use code EvaluationWindow /code with any type of metric alarm except alarms that are based on a PromQL query. /p p For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html" Alarm evaluation windows /a in the i CloudWatch User Guide /i . /p
+    /// The evaluation window that the alarm uses to select the range of metric data that it evaluates. Specify either a sliding window or a wall clock window. If you omit this parameter, the alarm uses a sliding window.
+    ///
+    /// A sliding window advances each time the alarm is evaluated, forming a rolling time window. A wall clock window aligns the evaluated range to fixed clock boundaries, such as the top of the hour or the start of the day.
+    ///
+    /// You can use `EvaluationWindow` with any type of metric alarm except alarms that are based on a PromQL query.
+    ///
+    /// For more information, see [Alarm evaluation windows](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html) in the *CloudWatch User Guide*.
     pub evaluation_window: Option<EvaluationWindow>,
-    /// p The warm-up configuration for the alarm. A warm-up period delays alarm evaluation after you create or update the alarm. The warm-up period reduces alarm noise from missing data while a new resource or service starts publishing metrics. /p p For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html" Alarm warm-up periods /a in the i Amazon CloudWatch User Guide /i . /p
+    /// The warm-up configuration for the alarm. A warm-up period delays alarm evaluation after you create or update the alarm. The warm-up period reduces alarm noise from missing data while a new resource or service starts publishing metrics.
+    ///
+    /// For more information, see [Alarm warm-up periods](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html) in the *Amazon CloudWatch User Guide*.
     pub warm_up_configuration: Option<WarmUpConfiguration>,
-    /// p The evaluation criteria for the alarm. For each code PutMetricAlarm /code operation, you must specify either code MetricName /code , a code Metrics /code array, or an code EvaluationCriteria /code . /p p If you use the code EvaluationCriteria /code parameter, you cannot include the code Namespace /code , code MetricName /code , code Dimensions /code , code Period /code , code Unit /code , code Statistic /code , code ExtendedStatistic /code , code Metrics /code , code Threshold /code , code ComparisonOperator /code , code ThresholdMetricId /code , code EvaluationPeriods /code , or code DatapointsToAlarm /code parameters of code PutMetricAlarm /code in the same operation. Instead, all evaluation parameters are defined within this structure. /p p For an example of how to use this parameter, see the b PromQL alarm /b example on this page. /p
+    /// The evaluation criteria for the alarm. For each `PutMetricAlarm` operation, you must specify either `MetricName`, a `Metrics` array, or an `EvaluationCriteria`.
+    ///
+    /// If you use the `EvaluationCriteria` parameter, you cannot include the `Namespace`, `MetricName`, `Dimensions`, `Period`, `Unit`, `Statistic`, `ExtendedStatistic`, `Metrics`, `Threshold`, `ComparisonOperator`, `ThresholdMetricId`, `EvaluationPeriods`, or `DatapointsToAlarm` parameters of `PutMetricAlarm` in the same operation. Instead, all evaluation parameters are defined within this structure.
+    ///
+    /// For an example of how to use this parameter, see the **PromQL alarm** example on this page.
     pub evaluation_criteria: Option<EvaluationCriteria>,
-    /// p The frequency, in seconds, at which the alarm is evaluated. Valid values are 10, 20, 30, and any multiple of 60. /p p This parameter is required for alarms that use code EvaluationCriteria /code , and cannot be specified for alarms configured with code MetricName /code or code Metrics /code . /p
+    /// The frequency, in seconds, at which the alarm is evaluated. Valid values are 10, 20, 30, and any multiple of 60.
+    ///
+    /// This parameter is required for alarms that use `EvaluationCriteria`, and cannot be specified for alarms configured with `MetricName` or `Metrics`.
     pub evaluation_interval: Option<i32>,
-    /// p Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them. /p
+    /// Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them.
     pub action_configuration: Option<ActionConfiguration>,
 }
 rt::structure!(
@@ -428,13 +754,32 @@ pub static PUT_METRIC_ALARM_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMetricDataInput {
-    /// p The namespace for the metric data. You can use ASCII characters for the namespace, except for control characters which are not supported. /p p To avoid conflicts with Amazon Web Services service namespaces, you should not specify a namespace that begins with code AWS/ /code /p
+    /// The namespace for the metric data. You can use ASCII characters for the namespace, except for control characters which are not supported.
+    ///
+    /// To avoid conflicts with Amazon Web Services service namespaces, you should not specify a namespace that begins with `AWS/`
     pub namespace: String,
-    /// p The data for the metrics. Use this parameter if your metrics do not contain associated entities. The array can include no more than 1000 metrics per call. /p p The limit of metrics allowed, 1000, is the sum of both code EntityMetricData /code and code MetricData /code metrics. /p
+    /// The data for the metrics. Use this parameter if your metrics do not contain associated entities. The array can include no more than 1000 metrics per call.
+    ///
+    /// The limit of metrics allowed, 1000, is the sum of both `EntityMetricData` and `MetricData` metrics.
     pub metric_data: Option<Vec<MetricDatum>>,
-    /// p Data for metrics that contain associated entity information. You can include up to two code EntityMetricData /code objects, each of which can contain a single code Entity /code and associated metrics. /p p The limit of metrics allowed, 1000, is the sum of both code EntityMetricData /code and code MetricData /code metrics. /p
+    /// Data for metrics that contain associated entity information. You can include up to two `EntityMetricData` objects, each of which can contain a single `Entity` and associated metrics.
+    ///
+    /// The limit of metrics allowed, 1000, is the sum of both `EntityMetricData` and `MetricData` metrics.
     pub entity_metric_data: Option<Vec<EntityMetricData>>,
-    /// p Whether to accept valid metric data when an invalid entity is sent. /p ul li p When set to code true /code : Any validation error (for entity or metric data) will fail the entire request, and no data will be ingested. The failed operation will return a 400 result with the error. /p /li li p When set to code false /code : Validation errors in the entity will not associate the metric with the entity, but the metric data will still be accepted and ingested. Validation errors in the metric data will fail the entire request, and no data will be ingested. /p p In the case of an invalid entity, the operation will return a code 200 /code status, but an additional response header will contain information about the validation errors. The new header, code X-Amzn-Failure-Message /code is an enumeration of the following values: /p ul li p code InvalidEntity /code - The provided entity is invalid. /p /li li p code InvalidKeyAttributes /code - The provided code KeyAttributes /code of an entity is invalid. /p /li li p code InvalidAttributes /code - The provided code Attributes /code of an entity is invalid. /p /li li p code InvalidTypeValue /code - The provided code Type /code in the code KeyAttributes /code of an entity is invalid. /p /li li p code EntitySizeTooLarge /code - The number of code EntityMetricData /code objects allowed is 2. /p /li li p code MissingRequiredFields /code - There are missing required fields in the code KeyAttributes /code for the provided code Type /code . /p /li /ul p For details of the requirements for specifying an entity, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/adding-your-own-related-telemetry.html" How to add related information to telemetry /a in the i CloudWatch User Guide /i . /p /li /ul p This parameter is i required /i when code EntityMetricData /code is included. /p
+    /// Whether to accept valid metric data when an invalid entity is sent.
+    ///
+    /// - When set to `true`: Any validation error (for entity or metric data) will fail the entire request, and no data will be ingested. The failed operation will return a 400 result with the error.
+    /// - When set to `false`: Validation errors in the entity will not associate the metric with the entity, but the metric data will still be accepted and ingested. Validation errors in the metric data will fail the entire request, and no data will be ingested. In the case of an invalid entity, the operation will return a `200` status, but an additional response header will contain information about the validation errors. The new header, `X-Amzn-Failure-Message` is an enumeration of the following values:
+    ///   - `InvalidEntity` - The provided entity is invalid.
+    ///   - `InvalidKeyAttributes` - The provided `KeyAttributes` of an entity is invalid.
+    ///   - `InvalidAttributes` - The provided `Attributes` of an entity is invalid.
+    ///   - `InvalidTypeValue` - The provided `Type` in the `KeyAttributes` of an entity is invalid.
+    ///   - `EntitySizeTooLarge` - The number of `EntityMetricData` objects allowed is 2.
+    ///   - `MissingRequiredFields` - There are missing required fields in the `KeyAttributes` for the provided `Type`.
+    ///
+    ///   For details of the requirements for specifying an entity, see [How to add related information to telemetry](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/adding-your-own-related-telemetry.html) in the *CloudWatch User Guide*.
+    ///
+    /// This parameter is *required* when `EntityMetricData` is included.
     pub strict_entity_validation: Option<bool>,
 }
 rt::structure!(
@@ -452,15 +797,24 @@ pub static PUT_METRIC_DATA_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMetricDataQueryDefinitionInput {
-    /// p The ID of the metric data query definition to update. Omit this parameter to create a definition. CloudWatch then generates the ID and returns it in the response. /p
+    /// The ID of the metric data query definition to update. Omit this parameter to create a definition. CloudWatch then generates the ID and returns it in the response.
     pub id: Option<String>,
-    /// p The name of the metric data query definition. Use slashes ( code / /code ) to organize definitions into folders, for example code team/web/latency /code . The path must meet the following requirements: /p ul li p It must be unique in your account and Region. /p /li li p It can't start or end with a slash. /p /li li p It can't contain an empty folder name ( code // /code ). /p /li li p It can be at most 1,015 bytes when encoded as UTF-8. /p /li /ul
+    /// The name of the metric data query definition. Use slashes (`/`) to organize definitions into folders, for example `team/web/latency`. The path must meet the following requirements:
+    ///
+    /// - It must be unique in your account and Region.
+    /// - It can't start or end with a slash.
+    /// - It can't contain an empty folder name (`//`).
+    /// - It can be at most 1,015 bytes when encoded as UTF-8.
     pub path: String,
-    /// p The query expression, in the language that code Type /code specifies. CloudWatch doesn't validate or run the expression when you save it. /p
+    /// The query expression, in the language that `Type` specifies. CloudWatch doesn't validate or run the expression when you save it.
     pub expression: String,
-    /// p The language of the expression. Valid values are the following: /p ul li p code PROMQL /code – A PromQL query. /p /li li p code SQL /code – A CloudWatch Metrics Insights query. /p /li li p code METRIC MATH /code – A metric math expression. /p /li /ul
+    /// The language of the expression. Valid values are the following:
+    ///
+    /// - `PROMQL` – A PromQL query.
+    /// - `SQL` – A CloudWatch Metrics Insights query.
+    /// - `METRIC_MATH` – A metric math expression.
     pub type_: QueryType,
-    /// p A list of key-value pairs to associate with the metric data query definition. You can use tags to categorize definitions and to control access to them. Tags are applied only when the request creates a definition, that is, when you omit code Id /code . To change the tags of an existing definition, use code TagResource /code and code UntagResource /code . /p
+    /// A list of key-value pairs to associate with the metric data query definition. You can use tags to categorize definitions and to control access to them. Tags are applied only when the request creates a definition, that is, when you omit `Id`. To change the tags of an existing definition, use `TagResource` and `UntagResource`.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -479,19 +833,19 @@ pub static PUT_METRIC_DATA_QUERY_DEFINITION_INPUT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMetricDataQueryDefinitionOutput {
-    /// p The ID of the metric data query definition. /p
+    /// The ID of the metric data query definition.
     pub id: String,
-    /// p The Amazon Resource Name (ARN) of the metric data query definition. /p
+    /// The Amazon Resource Name (ARN) of the metric data query definition.
     pub arn: String,
-    /// p The path of the metric data query definition. /p
+    /// The path of the metric data query definition.
     pub path: String,
-    /// p The query expression. /p
+    /// The query expression.
     pub expression: String,
-    /// p The language of the expression. /p
+    /// The language of the expression.
     pub type_: QueryType,
-    /// p The date and time when you created the metric data query definition. /p
+    /// The date and time when you created the metric data query definition.
     pub created_at: rt::DateTime,
-    /// p The date and time when you last updated the metric data query definition. /p
+    /// The date and time when you last updated the metric data query definition.
     pub updated_at: rt::DateTime,
 }
 rt::structure!(
@@ -512,23 +866,40 @@ pub static PUT_METRIC_DATA_QUERY_DEFINITION_OUTPUT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMetricStreamInput {
-    /// p If you are creating a new metric stream, this is the name for the new stream. The name must be different than the names of other metric streams in this account and Region. /p p If you are updating a metric stream, specify the name of that stream here. /p p Valid characters are A-Z, a-z, 0-9, "-" and " ". /p
+    /// If you are creating a new metric stream, this is the name for the new stream. The name must be different than the names of other metric streams in this account and Region.
+    ///
+    /// If you are updating a metric stream, specify the name of that stream here.
+    ///
+    /// Valid characters are A-Z, a-z, 0-9, "-" and "\_".
     pub name: String,
-    /// p If you specify this parameter, the stream sends only the metrics from the metric namespaces that you specify here. /p p You cannot include code IncludeFilters /code and code ExcludeFilters /code in the same operation. /p
+    /// If you specify this parameter, the stream sends only the metrics from the metric namespaces that you specify here.
+    ///
+    /// You cannot include `IncludeFilters` and `ExcludeFilters` in the same operation.
     pub include_filters: Option<Vec<MetricStreamFilter>>,
-    /// p If you specify this parameter, the stream sends metrics from all metric namespaces except for the namespaces that you specify here. /p p You cannot include code ExcludeFilters /code and code IncludeFilters /code in the same operation. /p
+    /// If you specify this parameter, the stream sends metrics from all metric namespaces except for the namespaces that you specify here.
+    ///
+    /// You cannot include `ExcludeFilters` and `IncludeFilters` in the same operation.
     pub exclude_filters: Option<Vec<MetricStreamFilter>>,
-    /// p The ARN of the Amazon Kinesis Data Firehose delivery stream to use for this metric stream. This Amazon Kinesis Data Firehose delivery stream must already exist and must be in the same account as the metric stream. /p
+    /// The ARN of the Amazon Kinesis Data Firehose delivery stream to use for this metric stream. This Amazon Kinesis Data Firehose delivery stream must already exist and must be in the same account as the metric stream.
     pub firehose_arn: String,
-    /// p The ARN of an IAM role that this metric stream will use to access Amazon Kinesis Data Firehose resources. This IAM role must already exist and must be in the same account as the metric stream. This IAM role must include the following permissions: /p ul li p firehose:PutRecord /p /li li p firehose:PutRecordBatch /p /li /ul
+    /// The ARN of an IAM role that this metric stream will use to access Amazon Kinesis Data Firehose resources. This IAM role must already exist and must be in the same account as the metric stream. This IAM role must include the following permissions:
+    ///
+    /// - firehose:PutRecord
+    /// - firehose:PutRecordBatch
     pub role_arn: String,
-    /// p The output format for the stream. Valid values are code json /code , code opentelemetry1.0 /code , and code opentelemetry0.7 /code . For more information about metric stream output formats, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-metric-streams-formats.html" Metric streams output formats /a . /p
+    /// The output format for the stream. Valid values are `json`, `opentelemetry1.0`, and `opentelemetry0.7`. For more information about metric stream output formats, see [Metric streams output formats](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-metric-streams-formats.html).
     pub output_format: MetricStreamOutputFormat,
-    /// p A list of key-value pairs to associate with the metric stream. You can associate as many as 50 tags with a metric stream. /p p Tags can help you organize and categorize your resources. You can also use them to scope user permissions by granting a user permission to access or change only resources with certain tag values. /p p You can use this parameter only when you are creating a new metric stream. If you are using this operation to update an existing metric stream, any tags you specify in this parameter are ignored. To change the tags of an existing metric stream, use a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API TagResource.html" TagResource /a or a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API UntagResource.html" UntagResource /a . /p
+    /// A list of key-value pairs to associate with the metric stream. You can associate as many as 50 tags with a metric stream.
+    ///
+    /// Tags can help you organize and categorize your resources. You can also use them to scope user permissions by granting a user permission to access or change only resources with certain tag values.
+    ///
+    /// You can use this parameter only when you are creating a new metric stream. If you are using this operation to update an existing metric stream, any tags you specify in this parameter are ignored. To change the tags of an existing metric stream, use [TagResource](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_TagResource.html) or [UntagResource](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_UntagResource.html).
     pub tags: Option<Vec<Tag>>,
-    /// p By default, a metric stream always sends the code MAX /code , code MIN /code , code SUM /code , and code SAMPLECOUNT /code statistics for each metric that is streamed. You can use this parameter to have the metric stream also send additional statistics in the stream. This array can have up to 100 members. /p p For each entry in this array, you specify one or more metrics and the list of additional statistics to stream for those metrics. The additional statistics that you can stream depend on the stream's code OutputFormat /code . If the code OutputFormat /code is code json /code , you can stream any additional statistic that is supported by CloudWatch, listed in a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html" CloudWatch statistics definitions /a . If the code OutputFormat /code is code opentelemetry1.0 /code or code opentelemetry0.7 /code , you can stream percentile statistics such as p95, p99.9, and so on. /p
+    /// By default, a metric stream always sends the `MAX`, `MIN`, `SUM`, and `SAMPLECOUNT` statistics for each metric that is streamed. You can use this parameter to have the metric stream also send additional statistics in the stream. This array can have up to 100 members.
+    ///
+    /// For each entry in this array, you specify one or more metrics and the list of additional statistics to stream for those metrics. The additional statistics that you can stream depend on the stream's `OutputFormat`. If the `OutputFormat` is `json`, you can stream any additional statistic that is supported by CloudWatch, listed in [CloudWatch statistics definitions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html). If the `OutputFormat` is `opentelemetry1.0` or `opentelemetry0.7`, you can stream percentile statistics such as p95, p99.9, and so on.
     pub statistics_configurations: Option<Vec<MetricStreamStatisticsConfiguration>>,
-    /// p If you are creating a metric stream in a monitoring account, specify code true /code to include metrics from source accounts in the metric stream. /p
+    /// If you are creating a metric stream in a monitoring account, specify `true` to include metrics from source accounts in the metric stream.
     pub include_linked_accounts_metrics: Option<bool>,
 }
 rt::structure!(
@@ -552,7 +923,7 @@ pub static PUT_METRIC_STREAM_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMetricStreamOutput {
-    /// p The ARN of the metric stream. /p
+    /// The ARN of the metric stream.
     pub arn: Option<String>,
 }
 rt::structure!(PutMetricStreamOutput, PUT_METRIC_STREAM_OUTPUT, 0 => arn);

@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Specifies one range of days or times to exclude from use for training an anomaly detection model. /p
+/// Specifies one range of days or times to exclude from use for training an anomaly detection model.
 #[derive(Clone, Default, PartialEq)]
 pub struct Range {
-    /// p The start time of the range to exclude. The format is code yyyy-MM-dd'T'HH:mm:ss /code . For example, code 2019-07-01T23:59:59 /code . /p
+    /// The start time of the range to exclude. The format is `yyyy-MM-dd'T'HH:mm:ss`. For example, `2019-07-01T23:59:59`.
     pub start_time: rt::DateTime,
-    /// p The end time of the range to exclude. The format is code yyyy-MM-dd'T'HH:mm:ss /code . For example, code 2019-07-01T23:59:59 /code . /p
+    /// The end time of the range to exclude. The format is `yyyy-MM-dd'T'HH:mm:ss`. For example, `2019-07-01T23:59:59`.
     pub end_time: rt::DateTime,
 }
 rt::structure!(Range, RANGE, 0 => start_time, 1 => end_time);
@@ -22,7 +22,7 @@ pub static RANGE: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum RecentlyActive { Pt3H = "PT3H" }
 }
-/// p The operation could not be completed because the request conflicts with the current state of the alarm or its underlying scheduled query resource. /p
+/// The operation could not be completed because the request conflicts with the current state of the alarm or its underlying scheduled query resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceConflict {
     pub message: Option<String>,
@@ -37,10 +37,10 @@ pub static RESOURCE_LIST: rt::Schema = rt::Schema::list(
     "ResourceList",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Specifies which metrics Amazon CloudWatch collects for a resource metrics configuration. Include this in a a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API CreateResourceMetricsConfiguration.html" CreateResourceMetricsConfiguration /a or a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API UpdateResourceMetricsConfiguration.html" UpdateResourceMetricsConfiguration /a request to limit collection to a specific set of metrics. If you omit metric selections, Amazon CloudWatch collects all available detailed metrics for the resource. /p
+/// Specifies which metrics Amazon CloudWatch collects for a resource metrics configuration. Include this in a [CreateResourceMetricsConfiguration](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_CreateResourceMetricsConfiguration.html) or [UpdateResourceMetricsConfiguration](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_UpdateResourceMetricsConfiguration.html) request to limit collection to a specific set of metrics. If you omit metric selections, Amazon CloudWatch collects all available detailed metrics for the resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceMetricSelection {
-    /// p The names of the metrics to collect for the resource. Amazon CloudWatch collects only the metrics that you list here. /p
+    /// The names of the metrics to collect for the resource. Amazon CloudWatch collects only the metrics that you list here.
     pub include_metrics: Vec<String>,
 }
 rt::structure!(ResourceMetricSelection, RESOURCE_METRIC_SELECTION, 0 => include_metrics);
@@ -52,16 +52,18 @@ pub static RESOURCE_METRIC_SELECTION_LIST: rt::Schema = rt::Schema::list(
     "ResourceMetricSelectionList",
     &[rt::m("member", &RESOURCE_METRIC_SELECTION)],
 );
-/// p Represents a resource metrics configuration for an Amazon Web Services resource. A resource metrics configuration enables detailed metric collection for the resource that is identified by its Amazon Resource Name (ARN). Each Amazon Web Services resource can have only one resource metrics configuration. /p p This structure is returned by the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API CreateResourceMetricsConfiguration.html" CreateResourceMetricsConfiguration /a , a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API UpdateResourceMetricsConfiguration.html" UpdateResourceMetricsConfiguration /a , and a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API GetResourceMetricsConfiguration.html" GetResourceMetricsConfiguration /a operations. /p
+/// Represents a resource metrics configuration for an Amazon Web Services resource. A resource metrics configuration enables detailed metric collection for the resource that is identified by its Amazon Resource Name (ARN). Each Amazon Web Services resource can have only one resource metrics configuration.
+///
+/// This structure is returned by the [CreateResourceMetricsConfiguration](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_CreateResourceMetricsConfiguration.html), [UpdateResourceMetricsConfiguration](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_UpdateResourceMetricsConfiguration.html), and [GetResourceMetricsConfiguration](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetResourceMetricsConfiguration.html) operations.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceMetricsConfiguration {
-    /// p The Amazon Resource Name (ARN) of the Amazon Web Services resource that this configuration applies to. /p
+    /// The Amazon Resource Name (ARN) of the Amazon Web Services resource that this configuration applies to.
     pub resource_arn: String,
-    /// p The date and time that the resource metrics configuration was created. /p
+    /// The date and time that the resource metrics configuration was created.
     pub created_at: rt::DateTime,
-    /// p The date and time that the resource metrics configuration was last updated. When the configuration is first created, this value is the same as code CreatedAt /code . /p
+    /// The date and time that the resource metrics configuration was last updated. When the configuration is first created, this value is the same as `CreatedAt`.
     pub updated_at: rt::DateTime,
-    /// p The metrics that Amazon CloudWatch collects for the resource. If this field is not present, Amazon CloudWatch collects all available detailed metrics for the resource. /p
+    /// The metrics that Amazon CloudWatch collects for the resource. If this field is not present, Amazon CloudWatch collects all available detailed metrics for the resource.
     pub metric_selections: Option<Vec<ResourceMetricSelection>>,
 }
 rt::structure!(
@@ -77,10 +79,9 @@ pub static RESOURCE_METRICS_CONFIGURATION: rt::Schema = rt::Schema::structure(
         rt::m("MetricSelections", &RESOURCE_METRIC_SELECTION_LIST),
     ],
 );
-/// p The named resource does not exist. /p
+/// The named resource does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFound {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(ResourceNotFound, RESOURCE_NOT_FOUND, 0 => message);
@@ -89,7 +90,7 @@ pub static RESOURCE_NOT_FOUND: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(404u16, false).code("ResourceNotFound"));
-/// p The named resource does not exist. /p
+/// The named resource does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFoundException {
     pub resource_type: Option<String>,
@@ -104,10 +105,12 @@ pub static RESOURCE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("ResourceType", &rt::STRING), rt::m("ResourceId", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(404u16, false).code("ResourceNotFoundException"));
-/// p Defines the schedule configuration for an alarm mute rule. /p p The rule contains a schedule that specifies when and how long alarms should be muted. The schedule can be a recurring pattern using cron expressions or a one-time mute window using at expressions. /p
+/// Defines the schedule configuration for an alarm mute rule.
+///
+/// The rule contains a schedule that specifies when and how long alarms should be muted. The schedule can be a recurring pattern using cron expressions or a one-time mute window using at expressions.
 #[derive(Clone, Default, PartialEq)]
 pub struct Rule {
-    /// p The schedule configuration that defines when the mute rule activates and how long it remains active. /p
+    /// The schedule configuration that defines when the mute rule activates and how long it remains active.
     pub schedule: Schedule,
 }
 rt::structure!(Rule, RULE, 0 => schedule);

@@ -7,14 +7,54 @@ rt::string_enum! {
     pub enum ScanBy { TimestampDescending = "TimestampDescending", TimestampAscending =
     "TimestampAscending" }
 }
-/// p Specifies when and how long an alarm mute rule is active. /p p The schedule uses either a cron expression for recurring mute windows or an at expression for one-time mute windows. When the schedule activates, the mute rule mutes alarm actions for the specified duration. /p
+/// Specifies when and how long an alarm mute rule is active.
+///
+/// The schedule uses either a cron expression for recurring mute windows or an at expression for one-time mute windows. When the schedule activates, the mute rule mutes alarm actions for the specified duration.
 #[derive(Clone, Default, PartialEq)]
 pub struct Schedule {
-    /// p The schedule expression that defines when the mute rule activates. The expression must be between 1 and 256 characters in length. /p p You can use one of two expression formats: /p ul li p b Cron expressions /b - For recurring mute windows. Format: code cron(Minutes Hours Day-of-month Month Day-of-week) /code /p p Examples: /p ul li p code cron(0 2 ) /code - Activates daily at 2:00 AM /p /li li p code cron(0 2 SUN) /code - Activates every Sunday at 2:00 AM for weekly system maintenance /p /li li p code cron(0 1 1 ) /code - Activates on the first day of each month at 1:00 AM for monthly database maintenance /p /li li p code cron(0 18 FRI) /code - Activates every Friday at 6:00 PM /p /li li p code cron(0 23 ) /code - Activates every day at 11:00 PM during nightly backup operations /p /li /ul p The characters code /code , code - /code , and code , /code are supported in all fields. English names can be used for the month (JAN-DEC) and day of week (SUN-SAT) fields. /p /li li p b At expressions /b - For one-time mute windows. Format: code at(yyyy-MM-ddThh:mm) /code /p p Examples: /p ul li p code at(2024-05-10T14:00) /code - Activates once on May 10, 2024 at 2:00 PM during an active incident response session /p /li li p code at(2024-12-23T00:00) /code - Activates once on December 23, 2024 at midnight during annual company shutdown /p /li /ul /li /ul
+    /// The schedule expression that defines when the mute rule activates. The expression must be between 1 and 256 characters in length.
+    ///
+    /// You can use one of two expression formats:
+    ///
+    /// - **Cron expressions** - For recurring mute windows. Format: `cron(Minutes Hours Day-of-month Month Day-of-week)` Examples:
+    ///   - `cron(0 2 * * *)` - Activates daily at 2:00 AM
+    ///   - `cron(0 2 * * SUN)` - Activates every Sunday at 2:00 AM for weekly system maintenance
+    ///   - `cron(0 1 1 * *)` - Activates on the first day of each month at 1:00 AM for monthly database maintenance
+    ///   - `cron(0 18 * * FRI)` - Activates every Friday at 6:00 PM
+    ///   - `cron(0 23 * * *)` - Activates every day at 11:00 PM during nightly backup operations
+    ///
+    ///   The characters `*`, `-`, and `,` are supported in all fields. English names can be used for the month (JAN-DEC) and day of week (SUN-SAT) fields.
+    /// - **At expressions** - For one-time mute windows. Format: `at(yyyy-MM-ddThh:mm)` Examples:
+    ///   - `at(2024-05-10T14:00)` - Activates once on May 10, 2024 at 2:00 PM during an active incident response session
+    ///   - `at(2024-12-23T00:00)` - Activates once on December 23, 2024 at midnight during annual company shutdown
     pub expression: String,
-    /// p The length of time that alarms remain muted when the schedule activates. The duration must be between 1 and 50 characters in length. /p p Specify the duration using ISO 8601 duration format with a minimum of 1 minute ( code PT1M /code ) and maximum of 15 days ( code P15D /code ). /p p Examples: /p ul li p code PT4H /code - 4 hours for weekly system maintenance /p /li li p code P2DT12H /code - 2 days and 12 hours for weekend muting from Friday 6:00 PM to Monday 6:00 AM /p /li li p code PT6H /code - 6 hours for monthly database maintenance /p /li li p code PT2H /code - 2 hours for nightly backup operations /p /li li p code P7D /code - 7 days for annual company shutdown /p /li /ul p The duration begins when the schedule expression time is reached. For recurring schedules, the duration applies to each occurrence. /p
+    /// The length of time that alarms remain muted when the schedule activates. The duration must be between 1 and 50 characters in length.
+    ///
+    /// Specify the duration using ISO 8601 duration format with a minimum of 1 minute (`PT1M`) and maximum of 15 days (`P15D`).
+    ///
+    /// Examples:
+    ///
+    /// - `PT4H` - 4 hours for weekly system maintenance
+    /// - `P2DT12H` - 2 days and 12 hours for weekend muting from Friday 6:00 PM to Monday 6:00 AM
+    /// - `PT6H` - 6 hours for monthly database maintenance
+    /// - `PT2H` - 2 hours for nightly backup operations
+    /// - `P7D` - 7 days for annual company shutdown
+    ///
+    /// The duration begins when the schedule expression time is reached. For recurring schedules, the duration applies to each occurrence.
     pub duration: String,
-    /// p The time zone to use when evaluating the schedule expression. The time zone must be between 1 and 50 characters in length. /p p Specify the time zone using standard timezone identifiers (for example, code America/New York /code , code Europe/London /code , or code Asia/Tokyo /code ). /p p If you don't specify a time zone, UTC is used by default. The time zone affects how cron and at expressions are interpreted, as well as start and expire dates you specify /p p Examples: /p ul li p code America/New York /code - Eastern Time (US) /p /li li p code America/Los Angeles /code - Pacific Time (US) /p /li li p code Europe/London /code - British Time /p /li li p code Asia/Tokyo /code - Japan Standard Time /p /li li p code UTC /code - Coordinated Universal Time /p /li /ul
+    /// The time zone to use when evaluating the schedule expression. The time zone must be between 1 and 50 characters in length.
+    ///
+    /// Specify the time zone using standard timezone identifiers (for example, `America/New_York`, `Europe/London`, or `Asia/Tokyo`).
+    ///
+    /// If you don't specify a time zone, UTC is used by default. The time zone affects how cron and at expressions are interpreted, as well as start and expire dates you specify
+    ///
+    /// Examples:
+    ///
+    /// - `America/New_York` - Eastern Time (US)
+    /// - `America/Los_Angeles` - Pacific Time (US)
+    /// - `Europe/London` - British Time
+    /// - `Asia/Tokyo` - Japan Standard Time
+    /// - `UTC` - Coordinated Universal Time
     pub timezone: Option<String>,
 }
 rt::structure!(Schedule, SCHEDULE, 0 => expression, 1 => duration, 2 => timezone);
@@ -26,14 +66,14 @@ pub static SCHEDULE: rt::Schema = rt::Schema::structure(
         rt::m("Timezone", &rt::STRING),
     ],
 );
-/// p Contains the schedule expression and time-range offsets that define when a scheduled query runs and what time range each execution covers. /p
+/// Contains the schedule expression and time-range offsets that define when a scheduled query runs and what time range each execution covers.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScheduleConfiguration {
-    /// p The schedule expression that defines how often the underlying CloudWatch Logs scheduled query runs. Specify a code rate() /code expression, for example code rate(5 minutes) /code . /p
+    /// The schedule expression that defines how often the underlying CloudWatch Logs scheduled query runs. Specify a `rate()` expression, for example `rate(5 minutes)`.
     pub schedule_expression: String,
-    /// p The offset, in seconds, before the scheduled execution time at which the query time range begins. For example, an offset of 360 (6 minutes) on a query running at 12:05:00 starts the query time range at 11:59:00. /p
+    /// The offset, in seconds, before the scheduled execution time at which the query time range begins. For example, an offset of 360 (6 minutes) on a query running at 12:05:00 starts the query time range at 11:59:00.
     pub start_time_offset: i64,
-    /// p The offset, in seconds, before the scheduled execution time at which the query time range ends. Must be non-negative and less than code StartTimeOffset /code . The default is 0. /p
+    /// The offset, in seconds, before the scheduled execution time at which the query time range ends. Must be non-negative and less than `StartTimeOffset`. The default is 0.
     pub end_time_offset: Option<i64>,
 }
 rt::structure!(
@@ -48,22 +88,22 @@ pub static SCHEDULE_CONFIGURATION: rt::Schema = rt::Schema::structure(
         rt::m("EndTimeOffset", &rt::LONG),
     ],
 );
-/// p The configuration of the CloudWatch Logs scheduled query that backs a log alarm. /p
+/// The configuration of the CloudWatch Logs scheduled query that backs a log alarm.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScheduledQueryConfiguration {
-    /// p The CloudWatch Logs query to execute on each scheduled run. Length constraints: maximum of 10,000 characters. /p
+    /// The CloudWatch Logs query to execute on each scheduled run. Length constraints: maximum of 10,000 characters.
     pub query_string: String,
-    /// p The log groups to query. Each entry can be a log group name or ARN. Use the ARN form when querying log groups in a different account (for example, when running cross-account queries from a monitoring account). The list must contain between 1 and 50 entries. /p
+    /// The log groups to query. Each entry can be a log group name or ARN. Use the ARN form when querying log groups in a different account (for example, when running cross-account queries from a monitoring account). The list must contain between 1 and 50 entries.
     pub log_group_identifiers: Option<Vec<String>>,
-    /// p The Amazon Resource Name (ARN) of the CloudWatch Logs scheduled query that the alarm uses. This field is populated in code DescribeAlarms /code responses. /p
+    /// The Amazon Resource Name (ARN) of the CloudWatch Logs scheduled query that the alarm uses. This field is populated in `DescribeAlarms` responses.
     pub query_arn: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the IAM role that CloudWatch assumes when executing the scheduled query against the configured log groups. /p
+    /// The Amazon Resource Name (ARN) of the IAM role that CloudWatch assumes when executing the scheduled query against the configured log groups.
     pub scheduled_query_role_arn: String,
-    /// p The schedule and time-range offset configuration for the underlying scheduled query. /p
+    /// The schedule and time-range offset configuration for the underlying scheduled query.
     pub schedule_configuration: ScheduleConfiguration,
-    /// p The expression that defines how to aggregate query results into one or more scalar values for alarm evaluation. For example, code count( ) /code or code avg(latency) by host | sort desc /code . Length constraints: minimum 1 character, maximum 2048 characters. /p
+    /// The expression that defines how to aggregate query results into one or more scalar values for alarm evaluation. For example, `count(*)` or `avg(latency) by host | sort desc`. Length constraints: minimum 1 character, maximum 2048 characters.
     pub aggregation_expression: String,
-    /// p A list of key-value pairs to associate with the underlying scheduled query resource. /p
+    /// A list of key-value pairs to associate with the underlying scheduled query resource.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -85,13 +125,15 @@ pub static SCHEDULED_QUERY_CONFIGURATION: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SetAlarmStateInput {
-    /// p The name of the alarm. /p
+    /// The name of the alarm.
     pub alarm_name: String,
-    /// p The value of the state. /p
+    /// The value of the state.
     pub state_value: StateValue,
-    /// p The reason that this alarm is set to this specific state, in text format. /p
+    /// The reason that this alarm is set to this specific state, in text format.
     pub state_reason: String,
-    /// p The reason that this alarm is set to this specific state, in JSON format. /p p For SNS or EC2 alarm actions, this is just informational. But for EC2 Auto Scaling or application Auto Scaling alarm actions, the Auto Scaling policy uses the information in this field to take the correct action. /p
+    /// The reason that this alarm is set to this specific state, in JSON format.
+    ///
+    /// For SNS or EC2 alarm actions, this is just informational. But for EC2 Auto Scaling or application Auto Scaling alarm actions, the Auto Scaling policy uses the information in this field to take the correct action.
     pub state_reason_data: Option<String>,
 }
 rt::structure!(
@@ -107,18 +149,18 @@ pub static SET_ALARM_STATE_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("StateReasonData", &rt::STRING),
     ],
 );
-/// p Designates the CloudWatch metric and statistic that provides the time series the anomaly detector uses as input. If you have enabled unified cross-account observability, and this account is a monitoring account, the metric can be in the same account or a source account. /p
+/// Designates the CloudWatch metric and statistic that provides the time series the anomaly detector uses as input. If you have enabled unified cross-account observability, and this account is a monitoring account, the metric can be in the same account or a source account.
 #[derive(Clone, Default, PartialEq)]
 pub struct SingleMetricAnomalyDetector {
-    /// p If the CloudWatch metric that provides the time series that the anomaly detector uses as input is in another account, specify that account ID here. If you omit this parameter, the current account is used. /p
+    /// If the CloudWatch metric that provides the time series that the anomaly detector uses as input is in another account, specify that account ID here. If you omit this parameter, the current account is used.
     pub account_id: Option<String>,
-    /// p The namespace of the metric to create the anomaly detection model for. /p
+    /// The namespace of the metric to create the anomaly detection model for.
     pub namespace: Option<String>,
-    /// p The name of the metric to create the anomaly detection model for. /p
+    /// The name of the metric to create the anomaly detection model for.
     pub metric_name: Option<String>,
-    /// p The metric dimensions to create the anomaly detection model for. /p
+    /// The metric dimensions to create the anomaly detection model for.
     pub dimensions: Option<Vec<Dimension>>,
-    /// p The statistic to use for the metric and anomaly detection model. /p
+    /// The statistic to use for the metric and anomaly detection model.
     pub stat: Option<String>,
 }
 rt::structure!(
@@ -135,7 +177,9 @@ pub static SINGLE_METRIC_ANOMALY_DETECTOR: rt::Schema = rt::Schema::structure(
         rt::m("Stat", &rt::STRING),
     ],
 );
-/// p An evaluation window that advances each time the alarm is evaluated, forming a rolling time window. This is the default evaluation window. A sliding window has no additional configuration options. /p p Choose a sliding window when you need the fastest detection and the calendar boundaries of the data don't matter, such as for continuous performance, latency, or resource-exhaustion monitoring. /p
+/// An evaluation window that advances each time the alarm is evaluated, forming a rolling time window. This is the default evaluation window. A sliding window has no additional configuration options.
+///
+/// Choose a sliding window when you need the fastest detection and the calendar boundaries of the data don't matter, such as for continuous performance, latency, or resource-exhaustion monitoring.
 #[derive(Clone, Default, PartialEq)]
 pub struct SlidingWindow {}
 rt::structure!(SlidingWindow, SLIDING_WINDOW);
@@ -154,7 +198,9 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct StartMetricStreamsInput {
-    /// p The array of the names of metric streams to start streaming. /p p This is an "all or nothing" operation. If you do not have permission to access all of the metric streams that you list here, then none of the streams that you list in the operation will start streaming. /p
+    /// The array of the names of metric streams to start streaming.
+    ///
+    /// This is an "all or nothing" operation. If you do not have permission to access all of the metric streams that you list here, then none of the streams that you list in the operation will start streaming.
     pub names: Vec<String>,
 }
 rt::structure!(StartMetricStreamsInput, START_METRIC_STREAMS_INPUT, 0 => names);
@@ -171,9 +217,15 @@ pub static START_METRIC_STREAMS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartOTelEnrichmentInput {
-    /// p The metric namespaces, and the metric names, to enrich. If this parameter is omitted, every namespace that Amazon CloudWatch supports for enrichment is in scope. /p p A maximum of 100 filters is allowed across code IncludeFilters /code and code ExcludeFilters /code combined. /p
+    /// The metric namespaces, and the metric names, to enrich. If this parameter is omitted, every namespace that Amazon CloudWatch supports for enrichment is in scope.
+    ///
+    /// A maximum of 100 filters is allowed across `IncludeFilters` and `ExcludeFilters` combined.
     pub include_filters: Option<Vec<OTelEnrichmentMetricSelector>>,
-    /// p The metric namespaces, and the metric names, to leave unenriched. If this parameter is omitted, nothing is excluded. /p p Amazon CloudWatch applies code ExcludeFilters /code after code IncludeFilters /code , so a metric that both parameters match is not enriched. /p p A maximum of 100 filters is allowed across code IncludeFilters /code and code ExcludeFilters /code combined. /p
+    /// The metric namespaces, and the metric names, to leave unenriched. If this parameter is omitted, nothing is excluded.
+    ///
+    /// Amazon CloudWatch applies `ExcludeFilters` after `IncludeFilters`, so a metric that both parameters match is not enriched.
+    ///
+    /// A maximum of 100 filters is allowed across `IncludeFilters` and `ExcludeFilters` combined.
     pub exclude_filters: Option<Vec<OTelEnrichmentMetricSelector>>,
 }
 rt::structure!(
@@ -189,13 +241,13 @@ pub static START_O_TEL_ENRICHMENT_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartOTelEnrichmentOutput {
-    /// p The include filters that are stored for the account. /p
+    /// The include filters that are stored for the account.
     pub include_filters: Option<Vec<OTelEnrichmentMetricSelector>>,
-    /// p The exclude filters that are stored for the account. /p
+    /// The exclude filters that are stored for the account.
     pub exclude_filters: Option<Vec<OTelEnrichmentMetricSelector>>,
-    /// p The date and time that enrichment started for the account. /p
+    /// The date and time that enrichment started for the account.
     pub created_at: Option<rt::DateTime>,
-    /// p The date and time that the enrichment configuration for the account was last stored. /p
+    /// The date and time that the enrichment configuration for the account was last stored.
     pub updated_at: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -219,16 +271,16 @@ rt::string_enum! {
     pub enum Statistic { SampleCount = "SampleCount", Average = "Average", Sum = "Sum",
     Minimum = "Minimum", Maximum = "Maximum" }
 }
-/// p Represents a set of statistics that describes a specific metric. /p
+/// Represents a set of statistics that describes a specific metric.
 #[derive(Clone, Default, PartialEq)]
 pub struct StatisticSet {
-    /// p The number of samples used for the statistic set. /p
+    /// The number of samples used for the statistic set.
     pub sample_count: f64,
-    /// p The sum of values for the sample set. /p
+    /// The sum of values for the sample set.
     pub sum: f64,
-    /// p The minimum value of the sample set. /p
+    /// The minimum value of the sample set.
     pub minimum: f64,
-    /// p The maximum value of the sample set. /p
+    /// The maximum value of the sample set.
     pub maximum: f64,
 }
 rt::structure!(
@@ -253,7 +305,9 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct StopMetricStreamsInput {
-    /// p The array of the names of metric streams to stop streaming. /p p This is an "all or nothing" operation. If you do not have permission to access all of the metric streams that you list here, then none of the streams that you list in the operation will stop streaming. /p
+    /// The array of the names of metric streams to stop streaming.
+    ///
+    /// This is an "all or nothing" operation. If you do not have permission to access all of the metric streams that you list here, then none of the streams that you list in the operation will stop streaming.
     pub names: Vec<String>,
 }
 rt::structure!(StopMetricStreamsInput, STOP_METRIC_STREAMS_INPUT, 0 => names);

@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p A key-value pair associated with a CloudWatch resource. /p
+/// A key-value pair associated with a CloudWatch resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct Tag {
-    /// p A string that you can use to assign a value. The combination of tag keys and values can help you organize and categorize your resources. /p
+    /// A string that you can use to assign a value. The combination of tag keys and values can help you organize and categorize your resources.
     pub key: String,
-    /// p The value for the specified tag key. /p
+    /// The value for the specified tag key.
     pub value: String,
 }
 rt::structure!(Tag, TAG, 0 => key, 1 => value);
@@ -26,9 +26,19 @@ pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
 pub static TAG_LIST: rt::Schema = rt::Schema::list("TagList", &[rt::m("member", &TAG)]);
 #[derive(Clone, Default, PartialEq)]
 pub struct TagResourceInput {
-    /// p The ARN of the CloudWatch resource that you're adding tags to. /p p The ARN format of an alarm is code arn:aws:cloudwatch: i Region /i : i account-id /i :alarm: i alarm-name /i /code /p p The ARN format of a Contributor Insights rule is code arn:aws:cloudwatch: i Region /i : i account-id /i :insight-rule/ i insight-rule-name /i /code /p p The ARN format of a dashboard is code arn:aws:cloudwatch:: i account-id /i :dashboard/ i dashboard-name /i /code /p p The ARN format of a metric stream is code arn:aws:cloudwatch: i Region /i : i account-id /i :metric-stream/ i metric-stream-name /i /code /p p For more information about ARN format, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/list amazoncloudwatch.html#amazoncloudwatch-resources-for-iam-policies" Resource Types Defined by Amazon CloudWatch /a in the i Amazon Web Services General Reference /i . /p
+    /// The ARN of the CloudWatch resource that you're adding tags to.
+    ///
+    /// The ARN format of an alarm is `arn:aws:cloudwatch:Region:account-id:alarm:alarm-name`
+    ///
+    /// The ARN format of a Contributor Insights rule is `arn:aws:cloudwatch:Region:account-id:insight-rule/insight-rule-name`
+    ///
+    /// The ARN format of a dashboard is `arn:aws:cloudwatch::account-id:dashboard/dashboard-name`
+    ///
+    /// The ARN format of a metric stream is `arn:aws:cloudwatch:Region:account-id:metric-stream/metric-stream-name`
+    ///
+    /// For more information about ARN format, see [Resource Types Defined by Amazon CloudWatch](https://docs.aws.amazon.com/IAM/latest/UserGuide/list_amazoncloudwatch.html#amazoncloudwatch-resources-for-iam-policies) in the *Amazon Web Services General Reference*.
     pub resource_arn: String,
-    /// p The list of key-value pairs to associate with the alarm. /p
+    /// The list of key-value pairs to associate with the alarm.
     pub tags: Vec<Tag>,
 }
 rt::structure!(TagResourceInput, TAG_RESOURCE_INPUT, 0 => resource_arn, 1 => tags);

@@ -5,9 +5,19 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagResourceInput {
-    /// p The ARN of the CloudWatch resource that you're removing tags from. /p p The ARN format of an alarm is code arn:aws:cloudwatch: i Region /i : i account-id /i :alarm: i alarm-name /i /code /p p The ARN format of a Contributor Insights rule is code arn:aws:cloudwatch: i Region /i : i account-id /i :insight-rule/ i insight-rule-name /i /code /p p The ARN format of a dashboard is code arn:aws:cloudwatch:: i account-id /i :dashboard/ i dashboard-name /i /code /p p The ARN format of a metric stream is code arn:aws:cloudwatch: i Region /i : i account-id /i :metric-stream/ i metric-stream-name /i /code /p p For more information about ARN format, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/list amazoncloudwatch.html#amazoncloudwatch-resources-for-iam-policies" Resource Types Defined by Amazon CloudWatch /a in the i Amazon Web Services General Reference /i . /p
+    /// The ARN of the CloudWatch resource that you're removing tags from.
+    ///
+    /// The ARN format of an alarm is `arn:aws:cloudwatch:Region:account-id:alarm:alarm-name`
+    ///
+    /// The ARN format of a Contributor Insights rule is `arn:aws:cloudwatch:Region:account-id:insight-rule/insight-rule-name`
+    ///
+    /// The ARN format of a dashboard is `arn:aws:cloudwatch::account-id:dashboard/dashboard-name`
+    ///
+    /// The ARN format of a metric stream is `arn:aws:cloudwatch:Region:account-id:metric-stream/metric-stream-name`
+    ///
+    /// For more information about ARN format, see [Resource Types Defined by Amazon CloudWatch](https://docs.aws.amazon.com/IAM/latest/UserGuide/list_amazoncloudwatch.html#amazoncloudwatch-resources-for-iam-policies) in the *Amazon Web Services General Reference*.
     pub resource_arn: String,
-    /// p The list of tag keys to remove from the resource. /p
+    /// The list of tag keys to remove from the resource.
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
@@ -29,9 +39,15 @@ pub static UNTAG_RESOURCE_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateOTelEnrichmentInput {
-    /// p The metric namespaces, and the metric names, to enrich. If this parameter is omitted, every namespace that Amazon CloudWatch supports for enrichment is in scope. /p p A maximum of 100 filters is allowed across code IncludeFilters /code and code ExcludeFilters /code combined. /p
+    /// The metric namespaces, and the metric names, to enrich. If this parameter is omitted, every namespace that Amazon CloudWatch supports for enrichment is in scope.
+    ///
+    /// A maximum of 100 filters is allowed across `IncludeFilters` and `ExcludeFilters` combined.
     pub include_filters: Option<Vec<OTelEnrichmentMetricSelector>>,
-    /// p The metric namespaces, and the metric names, to leave unenriched. If this parameter is omitted, nothing is excluded. /p p Amazon CloudWatch applies code ExcludeFilters /code after code IncludeFilters /code , so a metric that both parameters match is not enriched. /p p A maximum of 100 filters is allowed across code IncludeFilters /code and code ExcludeFilters /code combined. /p
+    /// The metric namespaces, and the metric names, to leave unenriched. If this parameter is omitted, nothing is excluded.
+    ///
+    /// Amazon CloudWatch applies `ExcludeFilters` after `IncludeFilters`, so a metric that both parameters match is not enriched.
+    ///
+    /// A maximum of 100 filters is allowed across `IncludeFilters` and `ExcludeFilters` combined.
     pub exclude_filters: Option<Vec<OTelEnrichmentMetricSelector>>,
 }
 rt::structure!(
@@ -47,13 +63,13 @@ pub static UPDATE_O_TEL_ENRICHMENT_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateOTelEnrichmentOutput {
-    /// p The include filters that are stored for the account after the replacement. This parameter is omitted when the request cleared the include filters, which means that every supported namespace is in scope. /p
+    /// The include filters that are stored for the account after the replacement. This parameter is omitted when the request cleared the include filters, which means that every supported namespace is in scope.
     pub include_filters: Option<Vec<OTelEnrichmentMetricSelector>>,
-    /// p The exclude filters that are stored for the account after the replacement. This parameter is omitted when the request cleared the exclude filters, which means that nothing is excluded. /p
+    /// The exclude filters that are stored for the account after the replacement. This parameter is omitted when the request cleared the exclude filters, which means that nothing is excluded.
     pub exclude_filters: Option<Vec<OTelEnrichmentMetricSelector>>,
-    /// p The date and time that enrichment started for the account. /p
+    /// The date and time that enrichment started for the account.
     pub created_at: Option<rt::DateTime>,
-    /// p The date and time that the enrichment configuration for the account was last stored. /p
+    /// The date and time that the enrichment configuration for the account was last stored.
     pub updated_at: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -69,12 +85,14 @@ pub static UPDATE_O_TEL_ENRICHMENT_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("UpdatedAt", &rt::TIMESTAMP),
     ],
 );
-/// p Specifies the resource ARN and optional replacement metric selections for an code UpdateResourceMetricsConfiguration /code request. /p
+/// Specifies the resource ARN and optional replacement metric selections for an `UpdateResourceMetricsConfiguration` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateResourceMetricsConfigurationInput {
-    /// p The Amazon Resource Name (ARN) of the Amazon Web Services resource to update the resource metrics configuration for. /p
+    /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to update the resource metrics configuration for.
     pub resource_arn: String,
-    /// p Specifies which metrics Amazon CloudWatch collects for the resource. The selections that you provide completely replace any existing metric selections. /p p If you omit this parameter, Amazon CloudWatch removes any existing metric selection filter and collects all available detailed metrics for the resource. /p
+    /// Specifies which metrics Amazon CloudWatch collects for the resource. The selections that you provide completely replace any existing metric selections.
+    ///
+    /// If you omit this parameter, Amazon CloudWatch removes any existing metric selection filter and collects all available detailed metrics for the resource.
     pub metric_selections: Option<Vec<ResourceMetricSelection>>,
 }
 rt::structure!(
@@ -88,10 +106,10 @@ pub static UPDATE_RESOURCE_METRICS_CONFIGURATION_INPUT: rt::Schema = rt::Schema:
         rt::m("MetricSelections", &RESOURCE_METRIC_SELECTION_LIST),
     ],
 );
-/// p Returns the updated resource metrics configuration. /p
+/// Returns the updated resource metrics configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateResourceMetricsConfigurationOutput {
-    /// p The resource metrics configuration after the update was applied. /p
+    /// The resource metrics configuration after the update was applied.
     pub resource_metrics_configuration: ResourceMetricsConfiguration,
 }
 rt::structure!(

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The request failed validation. One or more input parameters do not satisfy the constraints that the operation requires. /p
+/// The request failed validation. One or more input parameters do not satisfy the constraints that the operation requires.
 #[derive(Clone, Default, PartialEq)]
 pub struct ValidationException {
     pub message: Option<String>,

@@ -3,10 +3,16 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p An evaluation window that aligns the evaluated range to fixed clock boundaries that match the alarm's period, such as the top of the hour, midnight, or the start of the calendar week, optionally in a specific time zone. /p p When you use a wall clock window, the alarm's period must be 1 minute (60 seconds), 5 minutes (300 seconds), 1 hour (3,600 seconds), 1 day (86,400 seconds), or 1 week (604,800 seconds). Other period values aren't supported with a wall clock window. /p p Choose a wall clock window when your monitoring is tied to a business or calendar period, such as daily reports, batch jobs, or backups, or when you want alarm evaluations to match the periods shown on a metric dashboard. /p
+/// An evaluation window that aligns the evaluated range to fixed clock boundaries that match the alarm's period, such as the top of the hour, midnight, or the start of the calendar week, optionally in a specific time zone.
+///
+/// When you use a wall clock window, the alarm's period must be 1 minute (60 seconds), 5 minutes (300 seconds), 1 hour (3,600 seconds), 1 day (86,400 seconds), or 1 week (604,800 seconds). Other period values aren't supported with a wall clock window.
+///
+/// Choose a wall clock window when your monitoring is tied to a business or calendar period, such as daily reports, batch jobs, or backups, or when you want alarm evaluations to match the periods shown on a metric dashboard.
 #[derive(Clone, Default, PartialEq)]
 pub struct WallClockWindow {
-    /// p The time zone to use when the alarm aligns the evaluation window to clock boundaries. You can specify an IANA time zone name (for example, code America/New York /code ), a fixed UTC offset (for example, code +05:30 /code ), or an offset-prefixed identifier (for example, code UTC+05:30 /code ). The offset must be aligned to a multiple of 5 minutes. If you don't specify a time zone, CloudWatch uses code UTC /code . /p p The time zone affects window alignment for all periods, including periods of one hour or shorter. /p
+    /// The time zone to use when the alarm aligns the evaluation window to clock boundaries. You can specify an IANA time zone name (for example, `America/New_York`), a fixed UTC offset (for example, `+05:30`), or an offset-prefixed identifier (for example, `UTC+05:30`). The offset must be aligned to a multiple of 5 minutes. If you don't specify a time zone, CloudWatch uses `UTC`.
+    ///
+    /// The time zone affects window alignment for all periods, including periods of one hour or shorter.
     pub timezone: Option<String>,
 }
 rt::structure!(WallClockWindow, WALL_CLOCK_WINDOW, 0 => timezone);
@@ -14,12 +20,16 @@ pub static WALL_CLOCK_WINDOW: rt::Schema = rt::Schema::structure(
     "WallClockWindow",
     &[rt::m("Timezone", &rt::STRING)],
 );
-/// p The configuration settings that define the warm-up behavior for an alarm. Use these settings to delay alarm evaluation after you create or update the alarm, which reduces alarm noise while a new resource or service starts publishing data. /p p During the warm-up period, the alarm stays in code INSUFFICIENT DATA /code and does not perform alarm actions. /p
+/// The configuration settings that define the warm-up behavior for an alarm. Use these settings to delay alarm evaluation after you create or update the alarm, which reduces alarm noise while a new resource or service starts publishing data.
+///
+/// During the warm-up period, the alarm stays in `INSUFFICIENT_DATA` and does not perform alarm actions.
 #[derive(Clone, Default, PartialEq)]
 pub struct WarmUpConfiguration {
-    /// p The length of the warm-up period, in minutes. After you create or update the alarm, the alarm stays in code INSUFFICIENT DATA /code for this duration. During this time, the alarm does not perform alarm actions. /p p You can change this value at any time, including after the warm-up period ends. If you change it after the warm-up period ends, the new value does not restart the warm-up period. /p
+    /// The length of the warm-up period, in minutes. After you create or update the alarm, the alarm stays in `INSUFFICIENT_DATA` for this duration. During this time, the alarm does not perform alarm actions.
+    ///
+    /// You can change this value at any time, including after the warm-up period ends. If you change it after the warm-up period ends, the new value does not restart the warm-up period.
     pub warm_up_period_duration_in_minutes: i32,
-    /// p Specifies whether the alarm waits for the full warm-up period before it starts to evaluate. The default is code false /code . If code true /code , the alarm waits the entire code WarmUpPeriodDurationInMinutes /code before it starts to evaluate, even if metric data arrives earlier. If code false /code , the alarm ends the warm-up period early. Evaluation begins as soon as the alarm has enough metric data to fill its evaluation window. /p
+    /// Specifies whether the alarm waits for the full warm-up period before it starts to evaluate. The default is `false`. If `true`, the alarm waits the entire `WarmUpPeriodDurationInMinutes` before it starts to evaluate, even if metric data arrives earlier. If `false`, the alarm ends the warm-up period early. Evaluation begins as soon as the alarm has enough metric data to fill its evaluation window.
     pub only_start_evaluating_after_warm_up_period_ends: Option<bool>,
 }
 rt::structure!(

@@ -2,7 +2,9 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Deletes an existing backup of a table. /p p You can call code DeleteBackup /code at a maximum rate of 10 times per second. /p
+/// Deletes an existing backup of a table.
+///
+/// You can call `DeleteBackup` at a maximum rate of 10 times per second.
 pub static DELETE_BACKUP: rt::Operation = rt::Operation::new(
         "DeleteBackup",
         "POST",
@@ -19,7 +21,13 @@ pub static DELETE_BACKUP: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p Deletes a single item in a table by primary key. You can perform a conditional delete operation that deletes the item if it exists, or if it has an expected attribute value. /p p In addition to deleting an item, you can also return the item's attribute values in the same operation, using the code ReturnValues /code parameter. /p p Unless you specify conditions, the code DeleteItem /code is an idempotent operation; running it multiple times on the same item or attribute does i not /i result in an error response. /p p Conditional deletes are useful for deleting items only if specific conditions are met. If those conditions are met, DynamoDB performs the delete. Otherwise, the item is not deleted. /p
+/// Deletes a single item in a table by primary key. You can perform a conditional delete operation that deletes the item if it exists, or if it has an expected attribute value.
+///
+/// In addition to deleting an item, you can also return the item's attribute values in the same operation, using the `ReturnValues` parameter.
+///
+/// Unless you specify conditions, the `DeleteItem` is an idempotent operation; running it multiple times on the same item or attribute does *not* result in an error response.
+///
+/// Conditional deletes are useful for deleting items only if specific conditions are met. If those conditions are met, DynamoDB performs the delete. Otherwise, the item is not deleted.
 pub static DELETE_ITEM: rt::Operation = rt::Operation::new(
         "DeleteItem",
         "POST",
@@ -41,7 +49,13 @@ pub static DELETE_ITEM: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p Deletes the resource-based policy attached to the resource, which can be a table or stream. /p p code DeleteResourcePolicy /code is an idempotent operation; running it multiple times on the same resource i doesn't /i result in an error response, unless you specify an code ExpectedRevisionId /code , which will then return a code PolicyNotFoundException /code . /p important p To make sure that you don't inadvertently lock yourself out of your own resources, the root principal in your Amazon Web Services account can perform code DeleteResourcePolicy /code requests, even if your resource-based policy explicitly denies the root principal's access. /p /important note p code DeleteResourcePolicy /code is an asynchronous operation. If you issue a code GetResourcePolicy /code request immediately after running the code DeleteResourcePolicy /code request, DynamoDB might still return the deleted policy. This is because the policy for your resource might not have been deleted yet. Wait for a few seconds, and then try the code GetResourcePolicy /code request again. /p /note
+/// Deletes the resource-based policy attached to the resource, which can be a table or stream.
+///
+/// `DeleteResourcePolicy` is an idempotent operation; running it multiple times on the same resource *doesn't* result in an error response, unless you specify an `ExpectedRevisionId`, which will then return a `PolicyNotFoundException`.
+///
+/// **Important:** To make sure that you don't inadvertently lock yourself out of your own resources, the root principal in your Amazon Web Services account can perform `DeleteResourcePolicy` requests, even if your resource-based policy explicitly denies the root principal's access.
+///
+/// **Note:** `DeleteResourcePolicy` is an asynchronous operation. If you issue a `GetResourcePolicy` request immediately after running the `DeleteResourcePolicy` request, DynamoDB might still return the deleted policy. This is because the policy for your resource might not have been deleted yet. Wait for a few seconds, and then try the `GetResourcePolicy` request again.
 pub static DELETE_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         "DeleteResourcePolicy",
         "POST",
@@ -59,7 +73,15 @@ pub static DELETE_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p The code DeleteTable /code operation deletes a table and all of its items. After a code DeleteTable /code request, the specified table is in the code DELETING /code state until DynamoDB completes the deletion. If the table is in the code ACTIVE /code state, you can delete it. If a table is in code CREATING /code or code UPDATING /code states, then DynamoDB returns a code ResourceInUseException /code . If the specified table does not exist, DynamoDB returns a code ResourceNotFoundException /code . If table is already in the code DELETING /code state, no error is returned. /p note p DynamoDB might continue to accept data read and write operations, such as code GetItem /code and code PutItem /code , on a table in the code DELETING /code state until the table deletion is complete. For the full list of table states, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API TableDescription.html#DDB-Type-TableDescription-TableStatus" TableStatus /a . /p /note p When you delete a table, any indexes on that table are also deleted. /p p If you have DynamoDB Streams enabled on the table, then the corresponding stream on that table goes into the code DISABLED /code state, and the stream is automatically deleted after 24 hours. /p p Use the code DescribeTable /code action to check the status of the table. /p
+/// The `DeleteTable` operation deletes a table and all of its items. After a `DeleteTable` request, the specified table is in the `DELETING` state until DynamoDB completes the deletion. If the table is in the `ACTIVE` state, you can delete it. If a table is in `CREATING` or `UPDATING` states, then DynamoDB returns a `ResourceInUseException`. If the specified table does not exist, DynamoDB returns a `ResourceNotFoundException`. If table is already in the `DELETING` state, no error is returned.
+///
+/// **Note:** DynamoDB might continue to accept data read and write operations, such as `GetItem` and `PutItem`, on a table in the `DELETING` state until the table deletion is complete. For the full list of table states, see [TableStatus](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TableDescription.html#DDB-Type-TableDescription-TableStatus).
+///
+/// When you delete a table, any indexes on that table are also deleted.
+///
+/// If you have DynamoDB Streams enabled on the table, then the corresponding stream on that table goes into the `DISABLED` state, and the stream is automatically deleted after 24 hours.
+///
+/// Use the `DescribeTable` action to check the status of the table.
 pub static DELETE_TABLE: rt::Operation = rt::Operation::new(
         "DeleteTable",
         "POST",
@@ -76,7 +98,9 @@ pub static DELETE_TABLE: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p Describes an existing backup of a table. /p p You can call code DescribeBackup /code at a maximum rate of 10 times per second. /p
+/// Describes an existing backup of a table.
+///
+/// You can call `DescribeBackup` at a maximum rate of 10 times per second.
 pub static DESCRIBE_BACKUP: rt::Operation = rt::Operation::new(
         "DescribeBackup",
         "POST",
@@ -86,7 +110,7 @@ pub static DESCRIBE_BACKUP: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::BACKUP_NOT_FOUND_EXCEPTION, &t::INTERNAL_SERVER_ERROR])
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p Describes the specified bulk operation. /p
+/// Describes the specified bulk operation.
 pub static DESCRIBE_BULK_OPERATION: rt::Operation = rt::Operation::new(
         "DescribeBulkOperation",
         "POST",
@@ -96,7 +120,13 @@ pub static DESCRIBE_BULK_OPERATION: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION])
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p Checks the status of continuous backups and point in time recovery on the specified table. Continuous backups are code ENABLED /code on all tables at table creation. If point in time recovery is enabled, code PointInTimeRecoveryStatus /code will be set to ENABLED. /p p After continuous backups and point in time recovery are enabled, you can restore to any point in time within code EarliestRestorableDateTime /code and code LatestRestorableDateTime /code . /p p code LatestRestorableDateTime /code is typically 5 minutes before the current time. You can restore your table to any point in time in the last 35 days. You can set the recovery period to any value between 1 and 35 days. /p p You can call code DescribeContinuousBackups /code at a maximum rate of 10 times per second. /p
+/// Checks the status of continuous backups and point in time recovery on the specified table. Continuous backups are `ENABLED` on all tables at table creation. If point in time recovery is enabled, `PointInTimeRecoveryStatus` will be set to ENABLED.
+///
+/// After continuous backups and point in time recovery are enabled, you can restore to any point in time within `EarliestRestorableDateTime` and `LatestRestorableDateTime`.
+///
+/// `LatestRestorableDateTime` is typically 5 minutes before the current time. You can restore your table to any point in time in the last 35 days. You can set the recovery period to any value between 1 and 35 days.
+///
+/// You can call `DescribeContinuousBackups` at a maximum rate of 10 times per second.
 pub static DESCRIBE_CONTINUOUS_BACKUPS: rt::Operation = rt::Operation::new(
         "DescribeContinuousBackups",
         "POST",
@@ -106,7 +136,7 @@ pub static DESCRIBE_CONTINUOUS_BACKUPS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::TABLE_NOT_FOUND_EXCEPTION, &t::INTERNAL_SERVER_ERROR])
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p Returns information about contributor insights for a given table or global secondary index. /p
+/// Returns information about contributor insights for a given table or global secondary index.
 pub static DESCRIBE_CONTRIBUTOR_INSIGHTS: rt::Operation = rt::Operation::new(
         "DescribeContributorInsights",
         "POST",
@@ -115,7 +145,7 @@ pub static DESCRIBE_CONTRIBUTOR_INSIGHTS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_CONTRIBUTOR_INSIGHTS_OUTPUT,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_SERVER_ERROR]);
-/// p Returns the regional endpoint information. For more information on policy permissions, please see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/inter-network-traffic-privacy.html#inter-network-traffic-DescribeEndpoints" Internetwork traffic privacy /a . /p
+/// Returns the regional endpoint information. For more information on policy permissions, please see [Internetwork traffic privacy](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/inter-network-traffic-privacy.html#inter-network-traffic-DescribeEndpoints).
 pub static DESCRIBE_ENDPOINTS: rt::Operation = rt::Operation::new(
         "DescribeEndpoints",
         "POST",
@@ -124,7 +154,7 @@ pub static DESCRIBE_ENDPOINTS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_ENDPOINTS_RESPONSE,
     )
     .flags(rt::ENDPOINT_OPERATION);
-/// p Describes an existing table export. /p
+/// Describes an existing table export.
 pub static DESCRIBE_EXPORT: rt::Operation = rt::Operation::new(
         "DescribeExport",
         "POST",
@@ -139,7 +169,11 @@ pub static DESCRIBE_EXPORT: rt::Operation = rt::Operation::new(
             &t::INTERNAL_SERVER_ERROR,
         ],
     );
-/// p Returns information about the specified global table. /p important p This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html" Global Tables version 2019.11.21 (Current) /a when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy). /p p To determine which version you're using, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html" Determining the global table version you are using /a . To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables upgrade.html" Upgrading global tables /a . /p /important
+/// Returns information about the specified global table.
+///
+/// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
+///
+/// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
 pub static DESCRIBE_GLOBAL_TABLE: rt::Operation = rt::Operation::new(
         "DescribeGlobalTable",
         "POST",
@@ -149,7 +183,11 @@ pub static DESCRIBE_GLOBAL_TABLE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INTERNAL_SERVER_ERROR, &t::GLOBAL_TABLE_NOT_FOUND_EXCEPTION])
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p Describes Region-specific settings for a global table. /p important p This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html" Global Tables version 2019.11.21 (Current) /a when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy). /p p To determine which version you're using, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html" Determining the global table version you are using /a . To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables upgrade.html" Upgrading global tables /a . /p /important
+/// Describes Region-specific settings for a global table.
+///
+/// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
+///
+/// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
 pub static DESCRIBE_GLOBAL_TABLE_SETTINGS: rt::Operation = rt::Operation::new(
         "DescribeGlobalTableSettings",
         "POST",
@@ -159,7 +197,7 @@ pub static DESCRIBE_GLOBAL_TABLE_SETTINGS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::GLOBAL_TABLE_NOT_FOUND_EXCEPTION, &t::INTERNAL_SERVER_ERROR])
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p Represents the properties of the import. /p
+/// Represents the properties of the import.
 pub static DESCRIBE_IMPORT: rt::Operation = rt::Operation::new(
         "DescribeImport",
         "POST",
@@ -168,7 +206,7 @@ pub static DESCRIBE_IMPORT: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_IMPORT_OUTPUT,
     )
     .errors(&[&t::IMPORT_NOT_FOUND_EXCEPTION]);
-/// p Returns information about the status of Kinesis streaming. /p
+/// Returns information about the status of Kinesis streaming.
 pub static DESCRIBE_KINESIS_STREAMING_DESTINATION: rt::Operation = rt::Operation::new(
         "DescribeKinesisStreamingDestination",
         "POST",
@@ -178,7 +216,32 @@ pub static DESCRIBE_KINESIS_STREAMING_DESTINATION: rt::Operation = rt::Operation
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_SERVER_ERROR])
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p Returns the current provisioned-capacity quotas for your Amazon Web Services account in a Region, both for the Region as a whole and for any one DynamoDB table that you create there. /p p When you establish an Amazon Web Services account, the account has initial quotas on the maximum read capacity units and write capacity units that you can provision across all of your DynamoDB tables in a given Region. Also, there are per-table quotas that apply when you create a table there. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html" Service, Account, and Table Quotas /a page in the i Amazon DynamoDB Developer Guide /i . /p p Although you can increase these quotas by filing a case at a href="https://console.aws.amazon.com/support/home#/" Amazon Web Services Support Center /a , obtaining the increase is not instantaneous. The code DescribeLimits /code action lets you write code to compare the capacity you are currently using to those quotas imposed by your account so that you have enough time to apply for an increase before you hit a quota. /p p For example, you could use one of the Amazon Web Services SDKs to do the following: /p ol li p Call code DescribeLimits /code for a particular Region to obtain your current account quotas on provisioned capacity there. /p /li li p Create a variable to hold the aggregate read capacity units provisioned for all your tables in that Region, and one to hold the aggregate write capacity units. Zero them both. /p /li li p Call code ListTables /code to obtain a list of all your DynamoDB tables. /p /li li p For each table name listed by code ListTables /code , do the following: /p ul li p Call code DescribeTable /code with the table name. /p /li li p Use the data returned by code DescribeTable /code to add the read capacity units and write capacity units provisioned for the table itself to your variables. /p /li li p If the table has one or more global secondary indexes (GSIs), loop over these GSIs and add their provisioned capacity values to your variables as well. /p /li /ul /li li p Report the account quotas for that Region returned by code DescribeLimits /code , along with the total current provisioned capacity levels you have calculated. /p /li /ol p This will let you see whether you are getting close to your account-level quotas. /p p The per-table quotas apply only when you are creating a new table. They restrict the sum of the provisioned capacity of the new table itself and all its global secondary indexes. /p p For existing tables and their GSIs, DynamoDB doesn't let you increase provisioned capacity extremely rapidly, but the only quota that applies is that the aggregate provisioned capacity over all your tables and GSIs cannot exceed either of the per-account quotas. /p note p code DescribeLimits /code should only be called periodically. You can expect throttling errors if you call it more than once in a minute. /p /note p The code DescribeLimits /code Request element has no content. /p
+/// Returns the current provisioned-capacity quotas for your Amazon Web Services account in a Region, both for the Region as a whole and for any one DynamoDB table that you create there.
+///
+/// When you establish an Amazon Web Services account, the account has initial quotas on the maximum read capacity units and write capacity units that you can provision across all of your DynamoDB tables in a given Region. Also, there are per-table quotas that apply when you create a table there. For more information, see [Service, Account, and Table Quotas](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html) page in the *Amazon DynamoDB Developer Guide*.
+///
+/// Although you can increase these quotas by filing a case at [Amazon Web Services Support Center](https://console.aws.amazon.com/support/home#/), obtaining the increase is not instantaneous. The `DescribeLimits` action lets you write code to compare the capacity you are currently using to those quotas imposed by your account so that you have enough time to apply for an increase before you hit a quota.
+///
+/// For example, you could use one of the Amazon Web Services SDKs to do the following:
+///
+/// 1. Call `DescribeLimits` for a particular Region to obtain your current account quotas on provisioned capacity there.
+/// 2. Create a variable to hold the aggregate read capacity units provisioned for all your tables in that Region, and one to hold the aggregate write capacity units. Zero them both.
+/// 3. Call `ListTables` to obtain a list of all your DynamoDB tables.
+/// 4. For each table name listed by `ListTables`, do the following:
+///    - Call `DescribeTable` with the table name.
+///    - Use the data returned by `DescribeTable` to add the read capacity units and write capacity units provisioned for the table itself to your variables.
+///    - If the table has one or more global secondary indexes (GSIs), loop over these GSIs and add their provisioned capacity values to your variables as well.
+/// 5. Report the account quotas for that Region returned by `DescribeLimits`, along with the total current provisioned capacity levels you have calculated.
+///
+/// This will let you see whether you are getting close to your account-level quotas.
+///
+/// The per-table quotas apply only when you are creating a new table. They restrict the sum of the provisioned capacity of the new table itself and all its global secondary indexes.
+///
+/// For existing tables and their GSIs, DynamoDB doesn't let you increase provisioned capacity extremely rapidly, but the only quota that applies is that the aggregate provisioned capacity over all your tables and GSIs cannot exceed either of the per-account quotas.
+///
+/// **Note:** `DescribeLimits` should only be called periodically. You can expect throttling errors if you call it more than once in a minute.
+///
+/// The `DescribeLimits` Request element has no content.
 pub static DESCRIBE_LIMITS: rt::Operation = rt::Operation::new(
         "DescribeLimits",
         "POST",
@@ -188,7 +251,9 @@ pub static DESCRIBE_LIMITS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INTERNAL_SERVER_ERROR])
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p Returns information about the table, including the current status of the table, when it was created, the primary key schema, and any indexes on the table. /p note p If you issue a code DescribeTable /code request immediately after a code CreateTable /code request, DynamoDB might return a code ResourceNotFoundException /code . This is because code DescribeTable /code uses an eventually consistent query, and the metadata for your table might not be available at that moment. Wait for a few seconds, and then try the code DescribeTable /code request again. /p /note
+/// Returns information about the table, including the current status of the table, when it was created, the primary key schema, and any indexes on the table.
+///
+/// **Note:** If you issue a `DescribeTable` request immediately after a `CreateTable` request, DynamoDB might return a `ResourceNotFoundException`. This is because `DescribeTable` uses an eventually consistent query, and the metadata for your table might not be available at that moment. Wait for a few seconds, and then try the `DescribeTable` request again.
 pub static DESCRIBE_TABLE: rt::Operation = rt::Operation::new(
         "DescribeTable",
         "POST",
@@ -198,7 +263,7 @@ pub static DESCRIBE_TABLE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_SERVER_ERROR])
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p Describes auto scaling settings across replicas of the global table at once. /p
+/// Describes auto scaling settings across replicas of the global table at once.
 pub static DESCRIBE_TABLE_REPLICA_AUTO_SCALING: rt::Operation = rt::Operation::new(
         "DescribeTableReplicaAutoScaling",
         "POST",
@@ -207,7 +272,7 @@ pub static DESCRIBE_TABLE_REPLICA_AUTO_SCALING: rt::Operation = rt::Operation::n
         &t::DESCRIBE_TABLE_REPLICA_AUTO_SCALING_OUTPUT,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_SERVER_ERROR]);
-/// p Gives a description of the Time to Live (TTL) status on the specified table. /p
+/// Gives a description of the Time to Live (TTL) status on the specified table.
 pub static DESCRIBE_TIME_TO_LIVE: rt::Operation = rt::Operation::new(
         "DescribeTimeToLive",
         "POST",
@@ -217,7 +282,7 @@ pub static DESCRIBE_TIME_TO_LIVE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_SERVER_ERROR])
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p Stops replication from the DynamoDB table to the Kinesis data stream. This is done without deleting either of the resources. /p
+/// Stops replication from the DynamoDB table to the Kinesis data stream. This is done without deleting either of the resources.
 pub static DISABLE_KINESIS_STREAMING_DESTINATION: rt::Operation = rt::Operation::new(
         "DisableKinesisStreamingDestination",
         "POST",

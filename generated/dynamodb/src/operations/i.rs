@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Imports table data from an S3 bucket. /p
+/// Imports table data from an S3 bucket.
 pub static IMPORT_TABLE: rt::Operation = rt::Operation::new(
         "ImportTable",
         "POST",

@@ -2,7 +2,13 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p List DynamoDB backups that are associated with an Amazon Web Services account and weren't made with Amazon Web Services Backup. To list these backups for a given table, specify code TableName /code . code ListBackups /code returns a paginated list of results with at most 1 MB worth of items in a page. You can also specify a maximum number of entries to be returned in a page. /p p In the request, start time is inclusive, but end time is exclusive. Note that these boundaries are for the time at which the original backup was requested. /p p You can call code ListBackups /code a maximum of five times per second. /p p If you want to retrieve the complete list of backups made with Amazon Web Services Backup, use the a href="https://docs.aws.amazon.com/aws-backup/latest/devguide/API ListBackupJobs.html" Amazon Web Services Backup list API. /a /p
+/// List DynamoDB backups that are associated with an Amazon Web Services account and weren't made with Amazon Web Services Backup. To list these backups for a given table, specify `TableName`. `ListBackups` returns a paginated list of results with at most 1 MB worth of items in a page. You can also specify a maximum number of entries to be returned in a page.
+///
+/// In the request, start time is inclusive, but end time is exclusive. Note that these boundaries are for the time at which the original backup was requested.
+///
+/// You can call `ListBackups` a maximum of five times per second.
+///
+/// If you want to retrieve the complete list of backups made with Amazon Web Services Backup, use the [Amazon Web Services Backup list API.](https://docs.aws.amazon.com/aws-backup/latest/devguide/API_ListBackupJobs.html)
 pub static LIST_BACKUPS: rt::Operation = rt::Operation::new(
         "ListBackups",
         "POST",
@@ -12,7 +18,7 @@ pub static LIST_BACKUPS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INTERNAL_SERVER_ERROR])
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p Lists bulk operations that started within the past 90 days for the current Amazon Web Services account and Amazon Web Services Region, with the most recent operations first. Results are paginated. Use the code NextToken /code parameter to retrieve additional results. /p
+/// Lists bulk operations that started within the past 90 days for the current Amazon Web Services account and Amazon Web Services Region, with the most recent operations first. Results are paginated. Use the `NextToken` parameter to retrieve additional results.
 pub static LIST_BULK_OPERATIONS: rt::Operation = rt::Operation::new(
         "ListBulkOperations",
         "POST",
@@ -21,7 +27,7 @@ pub static LIST_BULK_OPERATIONS: rt::Operation = rt::Operation::new(
         &t::LIST_BULK_OPERATIONS_OUTPUT,
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p Returns a list of ContributorInsightsSummary for a table and all its global secondary indexes. /p
+/// Returns a list of ContributorInsightsSummary for a table and all its global secondary indexes.
 pub static LIST_CONTRIBUTOR_INSIGHTS: rt::Operation = rt::Operation::new(
         "ListContributorInsights",
         "POST",
@@ -30,7 +36,7 @@ pub static LIST_CONTRIBUTOR_INSIGHTS: rt::Operation = rt::Operation::new(
         &t::LIST_CONTRIBUTOR_INSIGHTS_OUTPUT,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_SERVER_ERROR]);
-/// p Lists completed exports within the past 90 days, in reverse alphanumeric order of code ExportArn /code . /p
+/// Lists completed exports within the past 90 days, in reverse alphanumeric order of `ExportArn`.
 pub static LIST_EXPORTS: rt::Operation = rt::Operation::new(
         "ListExports",
         "POST",
@@ -39,7 +45,11 @@ pub static LIST_EXPORTS: rt::Operation = rt::Operation::new(
         &t::LIST_EXPORTS_OUTPUT,
     )
     .errors(&[&t::LIMIT_EXCEEDED_EXCEPTION, &t::INTERNAL_SERVER_ERROR]);
-/// p Lists all global tables that have a replica in the specified Region. /p important p This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html" Global Tables version 2019.11.21 (Current) /a when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy). /p p To determine which version you're using, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html" Determining the global table version you are using /a . To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables upgrade.html" Upgrading global tables /a . /p /important
+/// Lists all global tables that have a replica in the specified Region.
+///
+/// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
+///
+/// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
 pub static LIST_GLOBAL_TABLES: rt::Operation = rt::Operation::new(
         "ListGlobalTables",
         "POST",
@@ -49,7 +59,7 @@ pub static LIST_GLOBAL_TABLES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INTERNAL_SERVER_ERROR])
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p Lists completed imports within the past 90 days. /p
+/// Lists completed imports within the past 90 days.
 pub static LIST_IMPORTS: rt::Operation = rt::Operation::new(
         "ListImports",
         "POST",
@@ -58,7 +68,7 @@ pub static LIST_IMPORTS: rt::Operation = rt::Operation::new(
         &t::LIST_IMPORTS_OUTPUT,
     )
     .errors(&[&t::LIMIT_EXCEEDED_EXCEPTION]);
-/// p Returns an array of table names associated with the current account and endpoint. The output from code ListTables /code is paginated, with each page returning a maximum of 100 table names. /p
+/// Returns an array of table names associated with the current account and endpoint. The output from `ListTables` is paginated, with each page returning a maximum of 100 table names.
 pub static LIST_TABLES: rt::Operation = rt::Operation::new(
         "ListTables",
         "POST",
@@ -68,7 +78,9 @@ pub static LIST_TABLES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INTERNAL_SERVER_ERROR])
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p List all tags on an Amazon DynamoDB resource. You can call ListTagsOfResource up to 10 times per second, per account. /p p For an overview on tagging DynamoDB resources, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html" Tagging for DynamoDB /a in the i Amazon DynamoDB Developer Guide /i . /p
+/// List all tags on an Amazon DynamoDB resource. You can call ListTagsOfResource up to 10 times per second, per account.
+///
+/// For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
 pub static LIST_TAGS_OF_RESOURCE: rt::Operation = rt::Operation::new(
         "ListTagsOfResource",
         "POST",

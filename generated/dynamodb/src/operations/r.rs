@@ -2,7 +2,18 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Creates a new table from an existing backup. Any number of users can execute up to 50 concurrent restores (any type of restore) in a given account. /p p You can call code RestoreTableFromBackup /code at a maximum rate of 10 times per second. /p p You must manually set up the following on the restored table: /p ul li p Auto scaling policies /p /li li p IAM policies /p /li li p Amazon CloudWatch metrics and alarms /p /li li p Tags /p /li li p Stream settings /p /li li p Time to Live (TTL) settings /p /li /ul
+/// Creates a new table from an existing backup. Any number of users can execute up to 50 concurrent restores (any type of restore) in a given account.
+///
+/// You can call `RestoreTableFromBackup` at a maximum rate of 10 times per second.
+///
+/// You must manually set up the following on the restored table:
+///
+/// - Auto scaling policies
+/// - IAM policies
+/// - Amazon CloudWatch metrics and alarms
+/// - Tags
+/// - Stream settings
+/// - Time to Live (TTL) settings
 pub static RESTORE_TABLE_FROM_BACKUP: rt::Operation = rt::Operation::new(
         "RestoreTableFromBackup",
         "POST",
@@ -21,7 +32,26 @@ pub static RESTORE_TABLE_FROM_BACKUP: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p Restores the specified table to the specified point in time within code EarliestRestorableDateTime /code and code LatestRestorableDateTime /code . You can restore your table to any point in time in the last 35 days. You can set the recovery period to any value between 1 and 35 days. Any number of users can execute up to 50 concurrent restores (any type of restore) in a given account. /p p When you restore using point in time recovery, DynamoDB restores your table data to the state based on the selected date and time (day:hour:minute:second) to a new table. /p p Along with data, the following are also included on the new restored table using point in time recovery: /p ul li p Global secondary indexes (GSIs) /p /li li p Local secondary indexes (LSIs) /p /li li p Provisioned read and write capacity /p /li li p Encryption settings /p important p All these settings come from the current settings of the source table at the time of restore. /p /important /li /ul p You must manually set up the following on the restored table: /p ul li p Auto scaling policies /p /li li p IAM policies /p /li li p Amazon CloudWatch metrics and alarms /p /li li p Tags /p /li li p Stream settings /p /li li p Time to Live (TTL) settings /p /li li p Point in time recovery settings /p /li /ul
+/// Restores the specified table to the specified point in time within `EarliestRestorableDateTime` and `LatestRestorableDateTime`. You can restore your table to any point in time in the last 35 days. You can set the recovery period to any value between 1 and 35 days. Any number of users can execute up to 50 concurrent restores (any type of restore) in a given account.
+///
+/// When you restore using point in time recovery, DynamoDB restores your table data to the state based on the selected date and time (day:hour:minute:second) to a new table.
+///
+/// Along with data, the following are also included on the new restored table using point in time recovery:
+///
+/// - Global secondary indexes (GSIs)
+/// - Local secondary indexes (LSIs)
+/// - Provisioned read and write capacity
+/// - Encryption settings **Important:** All these settings come from the current settings of the source table at the time of restore.
+///
+/// You must manually set up the following on the restored table:
+///
+/// - Auto scaling policies
+/// - IAM policies
+/// - Amazon CloudWatch metrics and alarms
+/// - Tags
+/// - Stream settings
+/// - Time to Live (TTL) settings
+/// - Point in time recovery settings
 pub static RESTORE_TABLE_TO_POINT_IN_TIME: rt::Operation = rt::Operation::new(
         "RestoreTableToPointInTime",
         "POST",

@@ -2,7 +2,12 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Removes the association of tags from an Amazon DynamoDB resource. You can call code UntagResource /code up to five times per second, per account. /p ul li p code UntagResource /code is an asynchronous operation. If you issue a a ListTagsOfResource /a request immediately after an code UntagResource /code request, DynamoDB might return your previous tag set, if there was one, or an empty tag set. This is because code ListTagsOfResource /code uses an eventually consistent query, and the metadata for your tags or table might not be available at that moment. Wait for a few seconds, and then try the code ListTagsOfResource /code request again. /p /li li p The application or removal of tags using code TagResource /code and code UntagResource /code APIs is eventually consistent. code ListTagsOfResource /code API will only reflect the changes after a few seconds. /p /li /ul p For an overview on tagging DynamoDB resources, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html" Tagging for DynamoDB /a in the i Amazon DynamoDB Developer Guide /i . /p
+/// Removes the association of tags from an Amazon DynamoDB resource. You can call `UntagResource` up to five times per second, per account.
+///
+/// - `UntagResource` is an asynchronous operation. If you issue a ListTagsOfResource request immediately after an `UntagResource` request, DynamoDB might return your previous tag set, if there was one, or an empty tag set. This is because `ListTagsOfResource` uses an eventually consistent query, and the metadata for your tags or table might not be available at that moment. Wait for a few seconds, and then try the `ListTagsOfResource` request again.
+/// - The application or removal of tags using `TagResource` and `UntagResource` APIs is eventually consistent. `ListTagsOfResource` API will only reflect the changes after a few seconds.
+///
+/// For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
 pub static UNTAG_RESOURCE: rt::Operation = rt::Operation::new(
         "UntagResource",
         "POST",
@@ -19,7 +24,11 @@ pub static UNTAG_RESOURCE: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p code UpdateContinuousBackups /code enables or disables point in time recovery for the specified table. A successful code UpdateContinuousBackups /code call returns the current code ContinuousBackupsDescription /code . Continuous backups are code ENABLED /code on all tables at table creation. If point in time recovery is enabled, code PointInTimeRecoveryStatus /code will be set to ENABLED. /p p Once continuous backups and point in time recovery are enabled, you can restore to any point in time within code EarliestRestorableDateTime /code and code LatestRestorableDateTime /code . /p p code LatestRestorableDateTime /code is typically 5 minutes before the current time. You can restore your table to any point in time in the last 35 days. You can set the code RecoveryPeriodInDays /code to any value between 1 and 35 days. /p
+/// `UpdateContinuousBackups` enables or disables point in time recovery for the specified table. A successful `UpdateContinuousBackups` call returns the current `ContinuousBackupsDescription`. Continuous backups are `ENABLED` on all tables at table creation. If point in time recovery is enabled, `PointInTimeRecoveryStatus` will be set to ENABLED.
+///
+/// Once continuous backups and point in time recovery are enabled, you can restore to any point in time within `EarliestRestorableDateTime` and `LatestRestorableDateTime`.
+///
+/// `LatestRestorableDateTime` is typically 5 minutes before the current time. You can restore your table to any point in time in the last 35 days. You can set the `RecoveryPeriodInDays` to any value between 1 and 35 days.
 pub static UPDATE_CONTINUOUS_BACKUPS: rt::Operation = rt::Operation::new(
         "UpdateContinuousBackups",
         "POST",
@@ -35,7 +44,7 @@ pub static UPDATE_CONTINUOUS_BACKUPS: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p Updates the status for contributor insights for a specific table or index. CloudWatch Contributor Insights for DynamoDB graphs display the partition key and (if applicable) sort key of frequently accessed items and frequently throttled items in plaintext. If you require the use of Amazon Web Services Key Management Service (KMS) to encrypt this table’s partition key and sort key data with an Amazon Web Services managed key or customer managed key, you should not enable CloudWatch Contributor Insights for DynamoDB for this table. /p
+/// Updates the status for contributor insights for a specific table or index. CloudWatch Contributor Insights for DynamoDB graphs display the partition key and (if applicable) sort key of frequently accessed items and frequently throttled items in plaintext. If you require the use of Amazon Web Services Key Management Service (KMS) to encrypt this table’s partition key and sort key data with an Amazon Web Services managed key or customer managed key, you should not enable CloudWatch Contributor Insights for DynamoDB for this table.
 pub static UPDATE_CONTRIBUTOR_INSIGHTS: rt::Operation = rt::Operation::new(
         "UpdateContributorInsights",
         "POST",
@@ -44,7 +53,21 @@ pub static UPDATE_CONTRIBUTOR_INSIGHTS: rt::Operation = rt::Operation::new(
         &t::UPDATE_CONTRIBUTOR_INSIGHTS_OUTPUT,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_SERVER_ERROR]);
-/// p Adds or removes replicas in the specified global table. The global table must already exist to be able to use this operation. Any replica to be added must be empty, have the same name as the global table, have the same key schema, have DynamoDB Streams enabled, and have the same provisioned and maximum write capacity units. /p important p This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html" Global Tables version 2019.11.21 (Current) /a when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy). /p p To determine which version you're using, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html" Determining the global table version you are using /a . To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables upgrade.html" Upgrading global tables /a . /p /important note p If you are using global tables a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html" Version 2019.11.21 /a (Current) you can use a href="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API UpdateTable.html" UpdateTable /a instead. /p p Although you can use code UpdateGlobalTable /code to add replicas and remove replicas in a single request, for simplicity we recommend that you issue separate requests for adding or removing replicas. /p /note p If global secondary indexes are specified, then the following conditions must also be met: /p ul li p The global secondary indexes must have the same name. /p /li li p The global secondary indexes must have the same hash key and sort key (if present). /p /li li p The global secondary indexes must have the same provisioned and maximum write capacity units. /p /li /ul
+/// Adds or removes replicas in the specified global table. The global table must already exist to be able to use this operation. Any replica to be added must be empty, have the same name as the global table, have the same key schema, have DynamoDB Streams enabled, and have the same provisioned and maximum write capacity units.
+///
+/// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
+///
+/// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
+///
+/// **Note:** If you are using global tables [Version 2019.11.21](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) (Current) you can use [UpdateTable](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTable.html) instead.
+///
+/// Although you can use `UpdateGlobalTable` to add replicas and remove replicas in a single request, for simplicity we recommend that you issue separate requests for adding or removing replicas.
+///
+/// If global secondary indexes are specified, then the following conditions must also be met:
+///
+/// - The global secondary indexes must have the same name.
+/// - The global secondary indexes must have the same hash key and sort key (if present).
+/// - The global secondary indexes must have the same provisioned and maximum write capacity units.
 pub static UPDATE_GLOBAL_TABLE: rt::Operation = rt::Operation::new(
         "UpdateGlobalTable",
         "POST",
@@ -62,7 +85,11 @@ pub static UPDATE_GLOBAL_TABLE: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p Updates settings for a global table. /p important p This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html" Global Tables version 2019.11.21 (Current) /a when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy). /p p To determine which version you're using, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html" Determining the global table version you are using /a . To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables upgrade.html" Upgrading global tables /a . /p /important
+/// Updates settings for a global table.
+///
+/// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
+///
+/// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
 pub static UPDATE_GLOBAL_TABLE_SETTINGS: rt::Operation = rt::Operation::new(
         "UpdateGlobalTableSettings",
         "POST",
@@ -81,7 +108,9 @@ pub static UPDATE_GLOBAL_TABLE_SETTINGS: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p Edits an existing item's attributes, or adds a new item to the table if it does not already exist. You can put, delete, or add attribute values. You can also perform a conditional update on an existing item (insert a new attribute name-value pair if it doesn't exist, or replace an existing name-value pair if it has certain expected attribute values). /p p You can also return the item's attribute values in the same code UpdateItem /code operation using the code ReturnValues /code parameter. /p
+/// Edits an existing item's attributes, or adds a new item to the table if it does not already exist. You can put, delete, or add attribute values. You can also perform a conditional update on an existing item (insert a new attribute name-value pair if it doesn't exist, or replace an existing name-value pair if it has certain expected attribute values).
+///
+/// You can also return the item's attribute values in the same `UpdateItem` operation using the `ReturnValues` parameter.
 pub static UPDATE_ITEM: rt::Operation = rt::Operation::new(
         "UpdateItem",
         "POST",
@@ -103,7 +132,7 @@ pub static UPDATE_ITEM: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p The command to update the Kinesis stream destination. /p
+/// The command to update the Kinesis stream destination.
 pub static UPDATE_KINESIS_STREAMING_DESTINATION: rt::Operation = rt::Operation::new(
         "UpdateKinesisStreamingDestination",
         "POST",
@@ -120,7 +149,21 @@ pub static UPDATE_KINESIS_STREAMING_DESTINATION: rt::Operation = rt::Operation::
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p Modifies the provisioned throughput settings, global secondary indexes, DynamoDB Streams settings, or global table replica settings for a given table. /p p You can only perform one of the following operations at once: /p ul li p Modify the provisioned throughput settings of the table. /p /li li p Remove a global secondary index from the table. /p /li li p Create a new global secondary index on the table. After the index begins backfilling, you can use code UpdateTable /code to perform other operations. /p /li li p Enable or disable disassociation protection for the local global table replica. /p /li li p Disassociate the local global table replica and keep it as a standalone regional table. The code Disassociate /code action must be the only replica update in the request. If the request includes any other update, code UpdateTable /code fails with a code ValidationException /code and the disassociation does not start. /p /li /ul p code UpdateTable /code is an asynchronous operation; while it's executing, the table status changes from code ACTIVE /code to code UPDATING /code . While it's code UPDATING /code , you can't issue another code UpdateTable /code request. Use code DescribeTable /code to monitor the table's status. /p p To use this operation to disassociate a local replica, you must have the code dynamodb:UpdateTable /code and code dynamodb:DisassociateTableReplica /code IAM permissions on the local replica. Send disassociation and disassociation protection requests to the replica's Region using credentials for the account that owns the replica. For prerequisites and the procedure, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-disassociate.html" Disassociating a global table replica /a in the i Amazon DynamoDB Developer Guide /i . /p p To confirm successful disassociation, call code DescribeTable /code in the replica's Region and verify that code TableStatus /code is code ACTIVE /code and code Replicas /code is absent or empty. If code TableStatus /code returns to code ACTIVE /code but the response still includes a code Replicas /code list, the disassociation did not complete. Check code ReplicaStatus /code for a replication-permission or encryption-access problem, resolve it, and retry. /p
+/// Modifies the provisioned throughput settings, global secondary indexes, DynamoDB Streams settings, or global table replica settings for a given table.
+///
+/// You can only perform one of the following operations at once:
+///
+/// - Modify the provisioned throughput settings of the table.
+/// - Remove a global secondary index from the table.
+/// - Create a new global secondary index on the table. After the index begins backfilling, you can use `UpdateTable` to perform other operations.
+/// - Enable or disable disassociation protection for the local global table replica.
+/// - Disassociate the local global table replica and keep it as a standalone regional table. The `Disassociate` action must be the only replica update in the request. If the request includes any other update, `UpdateTable` fails with a `ValidationException` and the disassociation does not start.
+///
+/// `UpdateTable` is an asynchronous operation; while it's executing, the table status changes from `ACTIVE` to `UPDATING`. While it's `UPDATING`, you can't issue another `UpdateTable` request. Use `DescribeTable` to monitor the table's status.
+///
+/// To use this operation to disassociate a local replica, you must have the `dynamodb:UpdateTable` and `dynamodb:DisassociateTableReplica` IAM permissions on the local replica. Send disassociation and disassociation protection requests to the replica's Region using credentials for the account that owns the replica. For prerequisites and the procedure, see [Disassociating a global table replica](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-disassociate.html) in the *Amazon DynamoDB Developer Guide*.
+///
+/// To confirm successful disassociation, call `DescribeTable` in the replica's Region and verify that `TableStatus` is `ACTIVE` and `Replicas` is absent or empty. If `TableStatus` returns to `ACTIVE` but the response still includes a `Replicas` list, the disassociation did not complete. Check `ReplicaStatus` for a replication-permission or encryption-access problem, resolve it, and retry.
 pub static UPDATE_TABLE: rt::Operation = rt::Operation::new(
         "UpdateTable",
         "POST",
@@ -137,7 +180,7 @@ pub static UPDATE_TABLE: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// p Updates auto scaling settings on your global tables at once. /p
+/// Updates auto scaling settings on your global tables at once.
 pub static UPDATE_TABLE_REPLICA_AUTO_SCALING: rt::Operation = rt::Operation::new(
         "UpdateTableReplicaAutoScaling",
         "POST",
@@ -153,7 +196,19 @@ pub static UPDATE_TABLE_REPLICA_AUTO_SCALING: rt::Operation = rt::Operation::new
             &t::INTERNAL_SERVER_ERROR,
         ],
     );
-/// p The code UpdateTimeToLive /code method enables or disables Time to Live (TTL) for the specified table. A successful code UpdateTimeToLive /code call returns the current code TimeToLiveSpecification /code . It can take up to one hour for the change to fully process. Any additional code UpdateTimeToLive /code calls for the same table during this one hour duration result in a code ValidationException /code . /p p TTL compares the current time in epoch time format to the time stored in the TTL attribute of an item. If the epoch time value stored in the attribute is less than the current time, the item is marked as expired and subsequently deleted. /p note p The epoch time format is the number of seconds elapsed since 12:00:00 AM January 1, 1970 UTC. /p /note p DynamoDB deletes expired items on a best-effort basis to ensure availability of throughput for other data operations. /p important p DynamoDB typically deletes expired items within two days of expiration. The exact duration within which an item gets deleted after expiration is specific to the nature of the workload. Items that have expired and not been deleted will still show up in reads, queries, and scans. /p /important p As items are deleted, they are removed from any local secondary index and global secondary index immediately in the same eventually consistent way as a standard delete operation. /p p For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html" Time To Live /a in the Amazon DynamoDB Developer Guide. /p
+/// The `UpdateTimeToLive` method enables or disables Time to Live (TTL) for the specified table. A successful `UpdateTimeToLive` call returns the current `TimeToLiveSpecification`. It can take up to one hour for the change to fully process. Any additional `UpdateTimeToLive` calls for the same table during this one hour duration result in a `ValidationException`.
+///
+/// TTL compares the current time in epoch time format to the time stored in the TTL attribute of an item. If the epoch time value stored in the attribute is less than the current time, the item is marked as expired and subsequently deleted.
+///
+/// **Note:** The epoch time format is the number of seconds elapsed since 12:00:00 AM January 1, 1970 UTC.
+///
+/// DynamoDB deletes expired items on a best-effort basis to ensure availability of throughput for other data operations.
+///
+/// **Important:** DynamoDB typically deletes expired items within two days of expiration. The exact duration within which an item gets deleted after expiration is specific to the nature of the workload. Items that have expired and not been deleted will still show up in reads, queries, and scans.
+///
+/// As items are deleted, they are removed from any local secondary index and global secondary index immediately in the same eventually consistent way as a standard delete operation.
+///
+/// For more information, see [Time To Live](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html) in the Amazon DynamoDB Developer Guide.
 pub static UPDATE_TIME_TO_LIVE: rt::Operation = rt::Operation::new(
         "UpdateTimeToLive",
         "POST",

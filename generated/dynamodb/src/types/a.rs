@@ -7,14 +7,16 @@ rt::string_enum! {
     pub enum ApproximateCreationDateTimePrecision { Millisecond = "MILLISECOND",
     Microsecond = "MICROSECOND" }
 }
-/// p Contains details of a table archival operation. /p
+/// Contains details of a table archival operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct ArchivalSummary {
-    /// p The date and time when table archival was initiated by DynamoDB, in UNIX epoch time format. /p
+    /// The date and time when table archival was initiated by DynamoDB, in UNIX epoch time format.
     pub archival_date_time: Option<rt::DateTime>,
-    /// p The reason DynamoDB archived the table. Currently, the only possible value is: /p ul li p code INACCESSIBLE ENCRYPTION CREDENTIALS /code - The table was archived due to the table's KMS key being inaccessible for more than seven days. An On-Demand backup was created at the archival time. /p /li /ul
+    /// The reason DynamoDB archived the table. Currently, the only possible value is:
+    ///
+    /// - `INACCESSIBLE_ENCRYPTION_CREDENTIALS` - The table was archived due to the table's KMS key being inaccessible for more than seven days. An On-Demand backup was created at the archival time.
     pub archival_reason: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the backup the table was archived to, when applicable in the archival reason. If you wish to restore this backup to the same table name, you will need to delete the original table. /p
+    /// The Amazon Resource Name (ARN) of the backup the table was archived to, when applicable in the archival reason. If you wish to restore this backup to the same table name, you will need to delete the original table.
     pub archival_backup_arn: Option<String>,
 }
 rt::structure!(
@@ -32,12 +34,16 @@ pub static ARCHIVAL_SUMMARY: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum AttributeAction { Add = "ADD", Put = "PUT", Delete = "DELETE" }
 }
-/// p Represents an attribute for describing the schema for the table and indexes. /p
+/// Represents an attribute for describing the schema for the table and indexes.
 #[derive(Clone, Default, PartialEq)]
 pub struct AttributeDefinition {
-    /// p A name for the attribute. /p
+    /// A name for the attribute.
     pub attribute_name: String,
-    /// p The data type for the attribute, where: /p ul li p code S /code - the attribute is of type String /p /li li p code N /code - the attribute is of type Number /p /li li p code B /code - the attribute is of type Binary /p /li /ul
+    /// The data type for the attribute, where:
+    ///
+    /// - `S` - the attribute is of type String
+    /// - `N` - the attribute is of type Number
+    /// - `B` - the attribute is of type Binary
     pub attribute_type: ScalarAttributeType,
 }
 rt::structure!(
@@ -66,28 +72,56 @@ pub static ATTRIBUTE_UPDATES: rt::Schema = rt::Schema::map(
     "AttributeUpdates",
     &[rt::m("key", &rt::STRING), rt::m("value", &ATTRIBUTE_VALUE_UPDATE)],
 );
-/// p Represents the data for an attribute. /p p Each attribute value is described as a name-value pair. The name is the data type, and the value is the data itself. /p p For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html#HowItWorks.DataTypes" Data Types /a in the i Amazon DynamoDB Developer Guide /i . /p
+/// Represents the data for an attribute.
+///
+/// Each attribute value is described as a name-value pair. The name is the data type, and the value is the data itself.
+///
+/// For more information, see [Data Types](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html#HowItWorks.DataTypes) in the *Amazon DynamoDB Developer Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct AttributeValue {
-    /// p An attribute of type String. For example: /p p code "S": "Hello" /code /p
+    /// An attribute of type String. For example:
+    ///
+    /// `"S": "Hello"`
     pub s: Option<String>,
-    /// p An attribute of type Number. For example: /p p code "N": "123.45" /code /p p Numbers are sent across the network to DynamoDB as strings, to maximize compatibility across languages and libraries. However, DynamoDB treats them as number type attributes for mathematical operations. /p
+    /// An attribute of type Number. For example:
+    ///
+    /// `"N": "123.45"`
+    ///
+    /// Numbers are sent across the network to DynamoDB as strings, to maximize compatibility across languages and libraries. However, DynamoDB treats them as number type attributes for mathematical operations.
     pub n: Option<String>,
-    /// p An attribute of type Binary. For example: /p p code "B": "dGhpcyB0ZXh0IGlzIGJhc2U2NC1lbmNvZGVk" /code /p
+    /// An attribute of type Binary. For example:
+    ///
+    /// `"B": "dGhpcyB0ZXh0IGlzIGJhc2U2NC1lbmNvZGVk"`
     pub b: Option<rt::Blob>,
-    /// p An attribute of type String Set. For example: /p p code "SS": "Giraffe", "Hippo" ,"Zebra" /code /p
+    /// An attribute of type String Set. For example:
+    ///
+    /// `"SS": ["Giraffe", "Hippo" ,"Zebra"]`
     pub ss: Option<Vec<String>>,
-    /// p An attribute of type Number Set. For example: /p p code "NS": "42.2", "-19", "7.5", "3.14" /code /p p Numbers are sent across the network to DynamoDB as strings, to maximize compatibility across languages and libraries. However, DynamoDB treats them as number type attributes for mathematical operations. /p
+    /// An attribute of type Number Set. For example:
+    ///
+    /// `"NS": ["42.2", "-19", "7.5", "3.14"]`
+    ///
+    /// Numbers are sent across the network to DynamoDB as strings, to maximize compatibility across languages and libraries. However, DynamoDB treats them as number type attributes for mathematical operations.
     pub ns: Option<Vec<String>>,
-    /// p An attribute of type Binary Set. For example: /p p code "BS": "U3Vubnk=", "UmFpbnk=", "U25vd3k=" /code /p
+    /// An attribute of type Binary Set. For example:
+    ///
+    /// `"BS": ["U3Vubnk=", "UmFpbnk=", "U25vd3k="]`
     pub bs: Option<Vec<rt::Blob>>,
-    /// p An attribute of type Map. For example: /p p code "M": {"Name": {"S": "Joe"}, "Age": {"N": "35"}} /code /p
+    /// An attribute of type Map. For example:
+    ///
+    /// `"M": {"Name": {"S": "Joe"}, "Age": {"N": "35"}}`
     pub m: Option<rt::Map<String, AttributeValue>>,
-    /// p An attribute of type List. For example: /p p code "L": {"S": "Cookies"} , {"S": "Coffee"}, {"N": "3.14159"} /code /p
+    /// An attribute of type List. For example:
+    ///
+    /// `"L": [ {"S": "Cookies"} , {"S": "Coffee"}, {"N": "3.14159"}]`
     pub l: Option<Vec<AttributeValue>>,
-    /// p An attribute of type Null. For example: /p p code "NULL": true /code /p
+    /// An attribute of type Null. For example:
+    ///
+    /// `"NULL": true`
     pub null: Option<bool>,
-    /// p An attribute of type Boolean. For example: /p p code "BOOL": true /code /p
+    /// An attribute of type Boolean. For example:
+    ///
+    /// `"BOOL": true`
     pub bool: Option<bool>,
 }
 rt::structure!(
@@ -114,12 +148,36 @@ pub static ATTRIBUTE_VALUE_LIST: rt::Schema = rt::Schema::list(
     "AttributeValueList",
     &[rt::m("member", &ATTRIBUTE_VALUE)],
 );
-/// p For the code UpdateItem /code operation, represents the attributes to be modified, the action to perform on each, and the new value for each. /p note p You cannot use code UpdateItem /code to update any primary key attributes. Instead, you will need to delete the item, and then use code PutItem /code to create a new item with new attributes. /p /note p Attribute values cannot be null; string and binary type attributes must have lengths greater than zero; and set type attributes must not be empty. Requests with empty values will be rejected with a code ValidationException /code exception. /p
+/// For the `UpdateItem` operation, represents the attributes to be modified, the action to perform on each, and the new value for each.
+///
+/// **Note:** You cannot use `UpdateItem` to update any primary key attributes. Instead, you will need to delete the item, and then use `PutItem` to create a new item with new attributes.
+///
+/// Attribute values cannot be null; string and binary type attributes must have lengths greater than zero; and set type attributes must not be empty. Requests with empty values will be rejected with a `ValidationException` exception.
 #[derive(Clone, Default, PartialEq)]
 pub struct AttributeValueUpdate {
-    /// p Represents the data for an attribute. /p p Each attribute value is described as a name-value pair. The name is the data type, and the value is the data itself. /p p For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html#HowItWorks.DataTypes" Data Types /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// Represents the data for an attribute.
+    ///
+    /// Each attribute value is described as a name-value pair. The name is the data type, and the value is the data itself.
+    ///
+    /// For more information, see [Data Types](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html#HowItWorks.DataTypes) in the *Amazon DynamoDB Developer Guide*.
     pub value: Option<AttributeValue>,
-    /// p Specifies how to perform the update. Valid values are code PUT /code (default), code DELETE /code , and code ADD /code . The behavior depends on whether the specified primary key already exists in the table. /p p b If an item with the specified i Key /i is found in the table: /b /p ul li p code PUT /code - Adds the specified attribute to the item. If the attribute already exists, it is replaced by the new value. /p /li li p code DELETE /code - If no value is specified, the attribute and its value are removed from the item. The data type of the specified value must match the existing value's data type. /p p If a i set /i of values is specified, then those values are subtracted from the old set. For example, if the attribute value was the set code a,b,c /code and the code DELETE /code action specified code a,c /code , then the final attribute value would be code b /code . Specifying an empty set is an error. /p /li li p code ADD /code - If the attribute does not already exist, then the attribute and its values are added to the item. If the attribute does exist, then the behavior of code ADD /code depends on the data type of the attribute: /p ul li p If the existing attribute is a number, and if code Value /code is also a number, then the code Value /code is mathematically added to the existing attribute. If code Value /code is a negative number, then it is subtracted from the existing attribute. /p note p If you use code ADD /code to increment or decrement a number value for an item that doesn't exist before the update, DynamoDB uses 0 as the initial value. /p p In addition, if you use code ADD /code to update an existing item, and intend to increment or decrement an attribute value which does not yet exist, DynamoDB uses code 0 /code as the initial value. For example, suppose that the item you want to update does not yet have an attribute named i itemcount /i , but you decide to code ADD /code the number code 3 /code to this attribute anyway, even though it currently does not exist. DynamoDB will create the i itemcount /i attribute, set its initial value to code 0 /code , and finally add code 3 /code to it. The result will be a new i itemcount /i attribute in the item, with a value of code 3 /code . /p /note /li li p If the existing data type is a set, and if the code Value /code is also a set, then the code Value /code is added to the existing set. (This is a i set /i operation, not mathematical addition.) For example, if the attribute value was the set code 1,2 /code , and the code ADD /code action specified code 3 /code , then the final attribute value would be code 1,2,3 /code . An error occurs if an Add action is specified for a set attribute and the attribute type specified does not match the existing set type. /p p Both sets must have the same primitive data type. For example, if the existing data type is a set of strings, the code Value /code must also be a set of strings. The same holds true for number sets and binary sets. /p /li /ul p This action is only valid for an existing attribute whose data type is number or is a set. Do not use code ADD /code for any other data types. /p /li /ul p b If no item with the specified i Key /i is found: /b /p ul li p code PUT /code - DynamoDB creates a new item with the specified primary key, and then adds the attribute. /p /li li p code DELETE /code - Nothing happens; there is no attribute to delete. /p /li li p code ADD /code - DynamoDB creates a new item with the supplied primary key and number (or set) for the attribute value. The only data types allowed are number, number set, string set or binary set. /p /li /ul
+    /// Specifies how to perform the update. Valid values are `PUT` (default), `DELETE`, and `ADD`. The behavior depends on whether the specified primary key already exists in the table.
+    ///
+    /// **If an item with the specified *Key* is found in the table:**
+    ///
+    /// - `PUT` - Adds the specified attribute to the item. If the attribute already exists, it is replaced by the new value.
+    /// - `DELETE` - If no value is specified, the attribute and its value are removed from the item. The data type of the specified value must match the existing value's data type. If a *set* of values is specified, then those values are subtracted from the old set. For example, if the attribute value was the set `[a,b,c]` and the `DELETE` action specified `[a,c]`, then the final attribute value would be `[b]`. Specifying an empty set is an error.
+    /// - `ADD` - If the attribute does not already exist, then the attribute and its values are added to the item. If the attribute does exist, then the behavior of `ADD` depends on the data type of the attribute:
+    ///   - If the existing attribute is a number, and if `Value` is also a number, then the `Value` is mathematically added to the existing attribute. If `Value` is a negative number, then it is subtracted from the existing attribute. **Note:** If you use `ADD` to increment or decrement a number value for an item that doesn't exist before the update, DynamoDB uses 0 as the initial value. In addition, if you use `ADD` to update an existing item, and intend to increment or decrement an attribute value which does not yet exist, DynamoDB uses `0` as the initial value. For example, suppose that the item you want to update does not yet have an attribute named *itemcount*, but you decide to `ADD` the number `3` to this attribute anyway, even though it currently does not exist. DynamoDB will create the *itemcount* attribute, set its initial value to `0`, and finally add `3` to it. The result will be a new *itemcount* attribute in the item, with a value of `3`.
+    ///   - If the existing data type is a set, and if the `Value` is also a set, then the `Value` is added to the existing set. (This is a *set* operation, not mathematical addition.) For example, if the attribute value was the set `[1,2]`, and the `ADD` action specified `[3]`, then the final attribute value would be `[1,2,3]`. An error occurs if an Add action is specified for a set attribute and the attribute type specified does not match the existing set type. Both sets must have the same primitive data type. For example, if the existing data type is a set of strings, the `Value` must also be a set of strings. The same holds true for number sets and binary sets.
+    ///
+    ///   This action is only valid for an existing attribute whose data type is number or is a set. Do not use `ADD` for any other data types.
+    ///
+    /// **If no item with the specified *Key* is found:**
+    ///
+    /// - `PUT` - DynamoDB creates a new item with the specified primary key, and then adds the attribute.
+    /// - `DELETE` - Nothing happens; there is no attribute to delete.
+    /// - `ADD` - DynamoDB creates a new item with the supplied primary key and number (or set) for the attribute value. The only data types allowed are number, number set, string set or binary set.
     pub action: Option<AttributeAction>,
 }
 rt::structure!(AttributeValueUpdate, ATTRIBUTE_VALUE_UPDATE, 0 => value, 1 => action);
@@ -127,12 +185,12 @@ pub static ATTRIBUTE_VALUE_UPDATE: rt::Schema = rt::Schema::structure(
     "AttributeValueUpdate",
     &[rt::m("Value", &ATTRIBUTE_VALUE), rt::m("Action", &rt::ENUM)],
 );
-/// p Represents the properties of the scaling policy. /p
+/// Represents the properties of the scaling policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct AutoScalingPolicyDescription {
-    /// p The name of the scaling policy. /p
+    /// The name of the scaling policy.
     pub policy_name: Option<String>,
-    /// p Represents a target tracking scaling policy configuration. /p
+    /// Represents a target tracking scaling policy configuration.
     pub target_tracking_scaling_policy_configuration: Option<
         AutoScalingTargetTrackingScalingPolicyConfigurationDescription,
     >,
@@ -155,12 +213,12 @@ pub static AUTO_SCALING_POLICY_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "AutoScalingPolicyDescriptionList",
     &[rt::m("member", &AUTO_SCALING_POLICY_DESCRIPTION)],
 );
-/// p Represents the auto scaling policy to be modified. /p
+/// Represents the auto scaling policy to be modified.
 #[derive(Clone, Default, PartialEq)]
 pub struct AutoScalingPolicyUpdate {
-    /// p The name of the scaling policy. /p
+    /// The name of the scaling policy.
     pub policy_name: Option<String>,
-    /// p Represents a target tracking scaling policy configuration. /p
+    /// Represents a target tracking scaling policy configuration.
     pub target_tracking_scaling_policy_configuration: AutoScalingTargetTrackingScalingPolicyConfigurationUpdate,
 }
 rt::structure!(
@@ -178,18 +236,18 @@ pub static AUTO_SCALING_POLICY_UPDATE: rt::Schema = rt::Schema::structure(
             .flags(rt::REQUIRED),
     ],
 );
-/// p Represents the auto scaling settings for a global table or global secondary index. /p
+/// Represents the auto scaling settings for a global table or global secondary index.
 #[derive(Clone, Default, PartialEq)]
 pub struct AutoScalingSettingsDescription {
-    /// p The minimum capacity units that a global table or global secondary index should be scaled down to. /p
+    /// The minimum capacity units that a global table or global secondary index should be scaled down to.
     pub minimum_units: Option<i64>,
-    /// p The maximum capacity units that a global table or global secondary index should be scaled up to. /p
+    /// The maximum capacity units that a global table or global secondary index should be scaled up to.
     pub maximum_units: Option<i64>,
-    /// p Disabled auto scaling for this global table or global secondary index. /p
+    /// Disabled auto scaling for this global table or global secondary index.
     pub auto_scaling_disabled: Option<bool>,
-    /// p Role ARN used for configuring the auto scaling policy. /p
+    /// Role ARN used for configuring the auto scaling policy.
     pub auto_scaling_role_arn: Option<String>,
-    /// p Information about the scaling policies. /p
+    /// Information about the scaling policies.
     pub scaling_policies: Option<Vec<AutoScalingPolicyDescription>>,
 }
 rt::structure!(
@@ -207,18 +265,18 @@ pub static AUTO_SCALING_SETTINGS_DESCRIPTION: rt::Schema = rt::Schema::structure
         rt::m("ScalingPolicies", &AUTO_SCALING_POLICY_DESCRIPTION_LIST),
     ],
 );
-/// p Represents the auto scaling settings to be modified for a global table or global secondary index. /p
+/// Represents the auto scaling settings to be modified for a global table or global secondary index.
 #[derive(Clone, Default, PartialEq)]
 pub struct AutoScalingSettingsUpdate {
-    /// p The minimum capacity units that a global table or global secondary index should be scaled down to. /p
+    /// The minimum capacity units that a global table or global secondary index should be scaled down to.
     pub minimum_units: Option<i64>,
-    /// p The maximum capacity units that a global table or global secondary index should be scaled up to. /p
+    /// The maximum capacity units that a global table or global secondary index should be scaled up to.
     pub maximum_units: Option<i64>,
-    /// p Disabled auto scaling for this global table or global secondary index. /p
+    /// Disabled auto scaling for this global table or global secondary index.
     pub auto_scaling_disabled: Option<bool>,
-    /// p Role ARN used for configuring auto scaling policy. /p
+    /// Role ARN used for configuring auto scaling policy.
     pub auto_scaling_role_arn: Option<String>,
-    /// p The scaling policy to apply for scaling target global table or global secondary index capacity units. /p
+    /// The scaling policy to apply for scaling target global table or global secondary index capacity units.
     pub scaling_policy_update: Option<AutoScalingPolicyUpdate>,
 }
 rt::structure!(
@@ -236,16 +294,16 @@ pub static AUTO_SCALING_SETTINGS_UPDATE: rt::Schema = rt::Schema::structure(
         rt::m("ScalingPolicyUpdate", &AUTO_SCALING_POLICY_UPDATE),
     ],
 );
-/// p Represents the properties of a target tracking scaling policy. /p
+/// Represents the properties of a target tracking scaling policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
-    /// p Indicates whether scale in by the target tracking policy is disabled. If the value is true, scale in is disabled and the target tracking policy won't remove capacity from the scalable resource. Otherwise, scale in is enabled and the target tracking policy can remove capacity from the scalable resource. The default value is false. /p
+    /// Indicates whether scale in by the target tracking policy is disabled. If the value is true, scale in is disabled and the target tracking policy won't remove capacity from the scalable resource. Otherwise, scale in is enabled and the target tracking policy can remove capacity from the scalable resource. The default value is false.
     pub disable_scale_in: Option<bool>,
-    /// p The amount of time, in seconds, after a scale in activity completes before another scale in activity can start. The cooldown period is used to block subsequent scale in requests until it has expired. You should scale in conservatively to protect your application's availability. However, if another alarm triggers a scale out policy during the cooldown period after a scale-in, application auto scaling scales out your scalable target immediately. /p
+    /// The amount of time, in seconds, after a scale in activity completes before another scale in activity can start. The cooldown period is used to block subsequent scale in requests until it has expired. You should scale in conservatively to protect your application's availability. However, if another alarm triggers a scale out policy during the cooldown period after a scale-in, application auto scaling scales out your scalable target immediately.
     pub scale_in_cooldown: Option<i32>,
-    /// p The amount of time, in seconds, after a scale out activity completes before another scale out activity can start. While the cooldown period is in effect, the capacity that has been added by the previous scale out event that initiated the cooldown is calculated as part of the desired capacity for the next scale out. You should continuously (but not excessively) scale out. /p
+    /// The amount of time, in seconds, after a scale out activity completes before another scale out activity can start. While the cooldown period is in effect, the capacity that has been added by the previous scale out event that initiated the cooldown is calculated as part of the desired capacity for the next scale out. You should continuously (but not excessively) scale out.
     pub scale_out_cooldown: Option<i32>,
-    /// p The target value for the metric. The range is 8.515920e-109 to 1.174271e+108 (Base 10) or 2e-360 to 2e360 (Base 2). /p
+    /// The target value for the metric. The range is 8.515920e-109 to 1.174271e+108 (Base 10) or 2e-360 to 2e360 (Base 2).
     pub target_value: f64,
 }
 rt::structure!(
@@ -262,16 +320,16 @@ pub static AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_DESCRIPTION
         rt::m("TargetValue", &rt::DOUBLE).flags(rt::REQUIRED),
     ],
 );
-/// p Represents the settings of a target tracking scaling policy that will be modified. /p
+/// Represents the settings of a target tracking scaling policy that will be modified.
 #[derive(Clone, Default, PartialEq)]
 pub struct AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
-    /// p Indicates whether scale in by the target tracking policy is disabled. If the value is true, scale in is disabled and the target tracking policy won't remove capacity from the scalable resource. Otherwise, scale in is enabled and the target tracking policy can remove capacity from the scalable resource. The default value is false. /p
+    /// Indicates whether scale in by the target tracking policy is disabled. If the value is true, scale in is disabled and the target tracking policy won't remove capacity from the scalable resource. Otherwise, scale in is enabled and the target tracking policy can remove capacity from the scalable resource. The default value is false.
     pub disable_scale_in: Option<bool>,
-    /// p The amount of time, in seconds, after a scale in activity completes before another scale in activity can start. The cooldown period is used to block subsequent scale in requests until it has expired. You should scale in conservatively to protect your application's availability. However, if another alarm triggers a scale out policy during the cooldown period after a scale-in, application auto scaling scales out your scalable target immediately. /p
+    /// The amount of time, in seconds, after a scale in activity completes before another scale in activity can start. The cooldown period is used to block subsequent scale in requests until it has expired. You should scale in conservatively to protect your application's availability. However, if another alarm triggers a scale out policy during the cooldown period after a scale-in, application auto scaling scales out your scalable target immediately.
     pub scale_in_cooldown: Option<i32>,
-    /// p The amount of time, in seconds, after a scale out activity completes before another scale out activity can start. While the cooldown period is in effect, the capacity that has been added by the previous scale out event that initiated the cooldown is calculated as part of the desired capacity for the next scale out. You should continuously (but not excessively) scale out. /p
+    /// The amount of time, in seconds, after a scale out activity completes before another scale out activity can start. While the cooldown period is in effect, the capacity that has been added by the previous scale out event that initiated the cooldown is calculated as part of the desired capacity for the next scale out. You should continuously (but not excessively) scale out.
     pub scale_out_cooldown: Option<i32>,
-    /// p The target value for the metric. The range is 8.515920e-109 to 1.174271e+108 (Base 10) or 2e-360 to 2e360 (Base 2). /p
+    /// The target value for the metric. The range is 8.515920e-109 to 1.174271e+108 (Base 10) or 2e-360 to 2e360 (Base 2).
     pub target_value: f64,
 }
 rt::structure!(

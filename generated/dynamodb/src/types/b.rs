@@ -3,14 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Contains the description of the backup created for the table. /p
+/// Contains the description of the backup created for the table.
 #[derive(Clone, Default, PartialEq)]
 pub struct BackupDescription {
-    /// p Contains the details of the backup created for the table. /p
+    /// Contains the details of the backup created for the table.
     pub backup_details: Option<BackupDetails>,
-    /// p Contains the details of the table when the backup was created. /p
+    /// Contains the details of the table when the backup was created.
     pub source_table_details: Option<SourceTableDetails>,
-    /// p Contains the details of the features enabled on the table when the backup was created. For example, LSIs, GSIs, streams, TTL. /p
+    /// Contains the details of the features enabled on the table when the backup was created. For example, LSIs, GSIs, streams, TTL.
     pub source_table_feature_details: Option<SourceTableFeatureDetails>,
 }
 rt::structure!(
@@ -25,22 +25,26 @@ pub static BACKUP_DESCRIPTION: rt::Schema = rt::Schema::structure(
         rt::m("SourceTableFeatureDetails", &SOURCE_TABLE_FEATURE_DETAILS),
     ],
 );
-/// p Contains the details of the backup created for the table. /p
+/// Contains the details of the backup created for the table.
 #[derive(Clone, Default, PartialEq)]
 pub struct BackupDetails {
-    /// p ARN associated with the backup. /p
+    /// ARN associated with the backup.
     pub backup_arn: String,
-    /// p Name of the requested backup. /p
+    /// Name of the requested backup.
     pub backup_name: String,
-    /// p Size of the backup in bytes. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value. /p
+    /// Size of the backup in bytes. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value.
     pub backup_size_bytes: Option<i64>,
-    /// p Backup can be in one of the following states: CREATING, ACTIVE, DELETED. /p
+    /// Backup can be in one of the following states: CREATING, ACTIVE, DELETED.
     pub backup_status: BackupStatus,
-    /// p BackupType: /p ul li p code USER /code - You create and manage these using the on-demand backup feature. /p /li li p code SYSTEM /code - If you delete a table with point-in-time recovery enabled, a code SYSTEM /code backup is automatically created and is retained for 35 days (at no additional cost). System backups allow you to restore the deleted table to the state it was in just before the point of deletion. /p /li li p code AWS BACKUP /code - On-demand backup created by you from Backup service. /p /li /ul
+    /// BackupType:
+    ///
+    /// - `USER` - You create and manage these using the on-demand backup feature.
+    /// - `SYSTEM` - If you delete a table with point-in-time recovery enabled, a `SYSTEM` backup is automatically created and is retained for 35 days (at no additional cost). System backups allow you to restore the deleted table to the state it was in just before the point of deletion.
+    /// - `AWS_BACKUP` - On-demand backup created by you from Backup service.
     pub backup_type: BackupType,
-    /// p Time at which the backup was created. This is the request time of the backup. /p
+    /// Time at which the backup was created. This is the request time of the backup.
     pub backup_creation_date_time: rt::DateTime,
-    /// p Time at which the automatic on-demand backup created by DynamoDB will expire. This code SYSTEM /code on-demand backup expires automatically 35 days after its creation. /p
+    /// Time at which the automatic on-demand backup created by DynamoDB will expire. This `SYSTEM` on-demand backup expires automatically 35 days after its creation.
     pub backup_expiry_date_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -60,7 +64,7 @@ pub static BACKUP_DETAILS: rt::Schema = rt::Schema::structure(
         rt::m("BackupExpiryDateTime", &rt::TIMESTAMP),
     ],
 );
-/// p There is another ongoing conflicting backup control plane operation on the table. The backup is either being created, deleted or restored to a table. /p
+/// There is another ongoing conflicting backup control plane operation on the table. The backup is either being created, deleted or restored to a table.
 #[derive(Clone, Default, PartialEq)]
 pub struct BackupInUseException {
     pub message: Option<String>,
@@ -71,7 +75,7 @@ pub static BACKUP_IN_USE_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p Backup not found for the given BackupARN. /p
+/// Backup not found for the given BackupARN.
 #[derive(Clone, Default, PartialEq)]
 pub struct BackupNotFoundException {
     pub message: Option<String>,
@@ -90,28 +94,32 @@ pub static BACKUP_SUMMARIES: rt::Schema = rt::Schema::list(
     "BackupSummaries",
     &[rt::m("member", &BACKUP_SUMMARY)],
 );
-/// p Contains details for the backup. /p
+/// Contains details for the backup.
 #[derive(Clone, Default, PartialEq)]
 pub struct BackupSummary {
-    /// p Name of the table. /p
+    /// Name of the table.
     pub table_name: Option<String>,
-    /// p Unique identifier for the table. /p
+    /// Unique identifier for the table.
     pub table_id: Option<String>,
-    /// p ARN associated with the table. /p
+    /// ARN associated with the table.
     pub table_arn: Option<String>,
-    /// p ARN associated with the backup. /p
+    /// ARN associated with the backup.
     pub backup_arn: Option<String>,
-    /// p Name of the specified backup. /p
+    /// Name of the specified backup.
     pub backup_name: Option<String>,
-    /// p Time at which the backup was created. /p
+    /// Time at which the backup was created.
     pub backup_creation_date_time: Option<rt::DateTime>,
-    /// p Time at which the automatic on-demand backup created by DynamoDB will expire. This code SYSTEM /code on-demand backup expires automatically 35 days after its creation. /p
+    /// Time at which the automatic on-demand backup created by DynamoDB will expire. This `SYSTEM` on-demand backup expires automatically 35 days after its creation.
     pub backup_expiry_date_time: Option<rt::DateTime>,
-    /// p Backup can be in one of the following states: CREATING, ACTIVE, DELETED. /p
+    /// Backup can be in one of the following states: CREATING, ACTIVE, DELETED.
     pub backup_status: Option<BackupStatus>,
-    /// p BackupType: /p ul li p code USER /code - You create and manage these using the on-demand backup feature. /p /li li p code SYSTEM /code - If you delete a table with point-in-time recovery enabled, a code SYSTEM /code backup is automatically created and is retained for 35 days (at no additional cost). System backups allow you to restore the deleted table to the state it was in just before the point of deletion. /p /li li p code AWS BACKUP /code - On-demand backup created by you from Backup service. /p /li /ul
+    /// BackupType:
+    ///
+    /// - `USER` - You create and manage these using the on-demand backup feature.
+    /// - `SYSTEM` - If you delete a table with point-in-time recovery enabled, a `SYSTEM` backup is automatically created and is retained for 35 days (at no additional cost). System backups allow you to restore the deleted table to the state it was in just before the point of deletion.
+    /// - `AWS_BACKUP` - On-demand backup created by you from Backup service.
     pub backup_type: Option<BackupType>,
-    /// p Size of the backup in bytes. /p
+    /// Size of the backup in bytes.
     pub backup_size_bytes: Option<i64>,
 }
 rt::structure!(
@@ -143,7 +151,7 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchExecuteStatementInput {
-    /// p The list of PartiQL statements representing the batch to run. /p
+    /// The list of PartiQL statements representing the batch to run.
     pub statements: Vec<BatchStatementRequest>,
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
@@ -160,9 +168,9 @@ pub static BATCH_EXECUTE_STATEMENT_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchExecuteStatementOutput {
-    /// p The response to each PartiQL statement in the batch. The values of the list are ordered according to the ordering of the request statements. /p
+    /// The response to each PartiQL statement in the batch. The values of the list are ordered according to the ordering of the request statements.
     pub responses: Option<Vec<BatchStatementResponse>>,
-    /// p The capacity units consumed by the entire operation. The values of the list are ordered according to the ordering of the statements. /p
+    /// The capacity units consumed by the entire operation. The values of the list are ordered according to the ordering of the statements.
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 rt::structure!(
@@ -176,10 +184,32 @@ pub static BATCH_EXECUTE_STATEMENT_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE),
     ],
 );
-/// p Represents the input of a code BatchGetItem /code operation. /p
+/// Represents the input of a `BatchGetItem` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchGetItemInput {
-    /// p A map of one or more table names or table ARNs and, for each table, a map that describes one or more items to retrieve from that table. Each table name or ARN can be used only once per code BatchGetItem /code request. /p p Each element in the map of items to retrieve consists of the following: /p ul li p code ConsistentRead /code - If code true /code , a strongly consistent read is used; if code false /code (the default), an eventually consistent read is used. /p /li li p code ExpressionAttributeNames /code - One or more substitution tokens for attribute names in the code ProjectionExpression /code parameter. The following are some use cases for using code ExpressionAttributeNames /code : /p ul li p To access an attribute whose name conflicts with a DynamoDB reserved word. /p /li li p To create a placeholder for repeating occurrences of an attribute name in an expression. /p /li li p To prevent special characters in an attribute name from being misinterpreted in an expression. /p /li /ul p Use the b # /b character in an expression to dereference an attribute name. For example, consider the following attribute name: /p ul li p code Percentile /code /p /li /ul p The name of this attribute conflicts with a reserved word, so it cannot be used directly in an expression. (For the complete list of reserved words, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html" Reserved Words /a in the i Amazon DynamoDB Developer Guide /i ). To work around this, you could specify the following for code ExpressionAttributeNames /code : /p ul li p code {"#P":"Percentile"} /code /p /li /ul p You could then use this substitution in an expression, as in this example: /p ul li p code #P = :val /code /p /li /ul note p Tokens that begin with the b : /b character are i expression attribute values /i , which are placeholders for the actual value at runtime. /p /note p For more information about expression attribute names, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html" Accessing Item Attributes /a in the i Amazon DynamoDB Developer Guide /i . /p /li li p code Keys /code - An array of primary key attribute values that define specific items in the table. For each primary key, you must provide i all /i of the key attributes. For example, with a simple primary key, you only need to provide the partition key value. For a composite key, you must provide i both /i the partition key value and the sort key value. /p /li li p code ProjectionExpression /code - A string that identifies one or more attributes to retrieve from the table. These attributes can include scalars, sets, or elements of a JSON document. The attributes in the expression must be separated by commas. /p p If no attribute names are specified, then all attributes are returned. If any of the requested attributes are not found, they do not appear in the result. /p p For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html" Accessing Item Attributes /a in the i Amazon DynamoDB Developer Guide /i . /p /li li p code AttributesToGet /code - This is a legacy parameter. Use code ProjectionExpression /code instead. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributesToGet.html" AttributesToGet /a in the i Amazon DynamoDB Developer Guide /i . /p /li /ul
+    /// A map of one or more table names or table ARNs and, for each table, a map that describes one or more items to retrieve from that table. Each table name or ARN can be used only once per `BatchGetItem` request.
+    ///
+    /// Each element in the map of items to retrieve consists of the following:
+    ///
+    /// - `ConsistentRead` - If `true`, a strongly consistent read is used; if `false` (the default), an eventually consistent read is used.
+    /// - `ExpressionAttributeNames` - One or more substitution tokens for attribute names in the `ProjectionExpression` parameter. The following are some use cases for using `ExpressionAttributeNames`:
+    ///   - To access an attribute whose name conflicts with a DynamoDB reserved word.
+    ///   - To create a placeholder for repeating occurrences of an attribute name in an expression.
+    ///   - To prevent special characters in an attribute name from being misinterpreted in an expression.
+    ///
+    ///   Use the **#** character in an expression to dereference an attribute name. For example, consider the following attribute name:
+    ///   - `Percentile`
+    ///
+    ///   The name of this attribute conflicts with a reserved word, so it cannot be used directly in an expression. (For the complete list of reserved words, see [Reserved Words](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html) in the *Amazon DynamoDB Developer Guide*). To work around this, you could specify the following for `ExpressionAttributeNames`:
+    ///   - `{"#P":"Percentile"}`
+    ///
+    ///   You could then use this substitution in an expression, as in this example:
+    ///   - `#P = :val`
+    ///
+    ///   **Note:** Tokens that begin with the **:** character are *expression attribute values*, which are placeholders for the actual value at runtime. For more information about expression attribute names, see [Accessing Item Attributes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html) in the *Amazon DynamoDB Developer Guide*.
+    /// - `Keys` - An array of primary key attribute values that define specific items in the table. For each primary key, you must provide *all* of the key attributes. For example, with a simple primary key, you only need to provide the partition key value. For a composite key, you must provide *both* the partition key value and the sort key value.
+    /// - `ProjectionExpression` - A string that identifies one or more attributes to retrieve from the table. These attributes can include scalars, sets, or elements of a JSON document. The attributes in the expression must be separated by commas. If no attribute names are specified, then all attributes are returned. If any of the requested attributes are not found, they do not appear in the result. For more information, see [Accessing Item Attributes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html) in the *Amazon DynamoDB Developer Guide*.
+    /// - `AttributesToGet` - This is a legacy parameter. Use `ProjectionExpression` instead. For more information, see [AttributesToGet](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributesToGet.html) in the *Amazon DynamoDB Developer Guide*.
     pub request_items: rt::Map<String, KeysAndAttributes>,
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
@@ -194,14 +224,27 @@ pub static BATCH_GET_ITEM_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("ReturnConsumedCapacity", &rt::ENUM),
     ],
 );
-/// p Represents the output of a code BatchGetItem /code operation. /p
+/// Represents the output of a `BatchGetItem` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchGetItemOutput {
-    /// p A map of table name or table ARN to a list of items. Each object in code Responses /code consists of a table name or ARN, along with a map of attribute data consisting of the data type and attribute value. /p
+    /// A map of table name or table ARN to a list of items. Each object in `Responses` consists of a table name or ARN, along with a map of attribute data consisting of the data type and attribute value.
     pub responses: Option<rt::Map<String, Vec<rt::Map<String, AttributeValue>>>>,
-    /// p A map of tables and their respective keys that were not processed with the current response. The code UnprocessedKeys /code value is in the same form as code RequestItems /code , so the value can be provided directly to a subsequent code BatchGetItem /code operation. For more information, see code RequestItems /code in the Request Parameters section. /p p Each element consists of: /p ul li p code Keys /code - An array of primary key attribute values that define specific items in the table. /p /li li p code ProjectionExpression /code - One or more attributes to be retrieved from the table or index. By default, all attributes are returned. If a requested attribute is not found, it does not appear in the result. /p /li li p code ConsistentRead /code - The consistency of a read operation. If set to code true /code , then a strongly consistent read is used; otherwise, an eventually consistent read is used. /p /li /ul p If there are no unprocessed keys remaining, the response contains an empty code UnprocessedKeys /code map. /p
+    /// A map of tables and their respective keys that were not processed with the current response. The `UnprocessedKeys` value is in the same form as `RequestItems`, so the value can be provided directly to a subsequent `BatchGetItem` operation. For more information, see `RequestItems` in the Request Parameters section.
+    ///
+    /// Each element consists of:
+    ///
+    /// - `Keys` - An array of primary key attribute values that define specific items in the table.
+    /// - `ProjectionExpression` - One or more attributes to be retrieved from the table or index. By default, all attributes are returned. If a requested attribute is not found, it does not appear in the result.
+    /// - `ConsistentRead` - The consistency of a read operation. If set to `true`, then a strongly consistent read is used; otherwise, an eventually consistent read is used.
+    ///
+    /// If there are no unprocessed keys remaining, the response contains an empty `UnprocessedKeys` map.
     pub unprocessed_keys: Option<rt::Map<String, KeysAndAttributes>>,
-    /// p The read capacity units consumed by the entire code BatchGetItem /code operation. /p p Each element consists of: /p ul li p code TableName /code - The table that consumed the provisioned throughput. /p /li li p code CapacityUnits /code - The total number of capacity units consumed. /p /li /ul
+    /// The read capacity units consumed by the entire `BatchGetItem` operation.
+    ///
+    /// Each element consists of:
+    ///
+    /// - `TableName` - The table that consumed the provisioned throughput.
+    /// - `CapacityUnits` - The total number of capacity units consumed.
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 rt::structure!(
@@ -224,14 +267,14 @@ pub static BATCH_GET_RESPONSE_MAP: rt::Schema = rt::Schema::map(
     "BatchGetResponseMap",
     &[rt::m("key", &rt::STRING), rt::m("value", &ITEM_LIST)],
 );
-/// p An error associated with a statement in a PartiQL batch that was run. /p
+/// An error associated with a statement in a PartiQL batch that was run.
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchStatementError {
-    /// p The error code associated with the failed PartiQL batch statement. /p
+    /// The error code associated with the failed PartiQL batch statement.
     pub code: Option<BatchStatementErrorCodeEnum>,
-    /// p The error message associated with the PartiQL batch response. /p
+    /// The error message associated with the PartiQL batch response.
     pub message: Option<String>,
-    /// p The item which caused the condition check to fail. This will be set if ReturnValuesOnConditionCheckFailure is specified as code ALL OLD /code . /p
+    /// The item which caused the condition check to fail. This will be set if ReturnValuesOnConditionCheckFailure is specified as `ALL_OLD`.
     pub item: Option<rt::Map<String, AttributeValue>>,
 }
 rt::structure!(
@@ -255,16 +298,18 @@ rt::string_enum! {
     ResourceNotFound = "ResourceNotFound", AccessDenied = "AccessDenied", DuplicateItem =
     "DuplicateItem" }
 }
-/// p A PartiQL batch statement request. /p
+/// A PartiQL batch statement request.
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchStatementRequest {
-    /// p A valid PartiQL statement. /p
+    /// A valid PartiQL statement.
     pub statement: String,
-    /// p The parameters associated with a PartiQL statement in the batch request. /p
+    /// The parameters associated with a PartiQL statement in the batch request.
     pub parameters: Option<Vec<AttributeValue>>,
-    /// p The read consistency of the PartiQL batch request. /p
+    /// The read consistency of the PartiQL batch request.
     pub consistent_read: Option<bool>,
-    /// p An optional parameter that returns the item attributes for a PartiQL batch request operation that failed a condition check. /p p There is no additional cost associated with requesting a return value aside from the small network and processing overhead of receiving a larger response. No read capacity units are consumed. /p
+    /// An optional parameter that returns the item attributes for a PartiQL batch request operation that failed a condition check.
+    ///
+    /// There is no additional cost associated with requesting a return value aside from the small network and processing overhead of receiving a larger response. No read capacity units are consumed.
     pub return_values_on_condition_check_failure: Option<
         ReturnValuesOnConditionCheckFailure,
     >,
@@ -282,14 +327,14 @@ pub static BATCH_STATEMENT_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM),
     ],
 );
-/// p A PartiQL batch statement response.. /p
+/// A PartiQL batch statement response..
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchStatementResponse {
-    /// p The error associated with a failed PartiQL batch statement. /p
+    /// The error associated with a failed PartiQL batch statement.
     pub error: Option<BatchStatementError>,
-    /// p The table name associated with a failed PartiQL batch statement. /p
+    /// The table name associated with a failed PartiQL batch statement.
     pub table_name: Option<String>,
-    /// p A DynamoDB item associated with a BatchStatementResponse /p
+    /// A DynamoDB item associated with a BatchStatementResponse
     pub item: Option<rt::Map<String, AttributeValue>>,
 }
 rt::structure!(
@@ -304,13 +349,18 @@ pub static BATCH_STATEMENT_RESPONSE: rt::Schema = rt::Schema::structure(
         rt::m("Item", &ATTRIBUTE_MAP),
     ],
 );
-/// p Represents the input of a code BatchWriteItem /code operation. /p
+/// Represents the input of a `BatchWriteItem` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchWriteItemInput {
-    /// p A map of one or more table names or table ARNs and, for each table, a list of operations to be performed ( code DeleteRequest /code or code PutRequest /code ). Each element in the map consists of the following: /p ul li p code DeleteRequest /code - Perform a code DeleteItem /code operation on the specified item. The item to be deleted is identified by a code Key /code subelement: /p ul li p code Key /code - A map of primary key attribute values that uniquely identify the item. Each entry in this map consists of an attribute name and an attribute value. For each primary key, you must provide i all /i of the key attributes. For example, with a simple primary key, you only need to provide a value for the partition key. For a composite primary key, you must provide values for i both /i the partition key and the sort key. /p /li /ul /li li p code PutRequest /code - Perform a code PutItem /code operation on the specified item. The item to be put is identified by an code Item /code subelement: /p ul li p code Item /code - A map of attributes and their values. Each entry in this map consists of an attribute name and an attribute value. Attribute values must not be null; string and binary type attributes must have lengths greater than zero; and set type attributes must not be empty. Requests that contain empty values are rejected with a code ValidationException /code exception. /p p If you specify any attributes that are part of an index key, then the data types for those attributes must match those of the schema in the table's attribute definition. /p /li /ul /li /ul
+    /// A map of one or more table names or table ARNs and, for each table, a list of operations to be performed (`DeleteRequest` or `PutRequest`). Each element in the map consists of the following:
+    ///
+    /// - `DeleteRequest` - Perform a `DeleteItem` operation on the specified item. The item to be deleted is identified by a `Key` subelement:
+    ///   - `Key` - A map of primary key attribute values that uniquely identify the item. Each entry in this map consists of an attribute name and an attribute value. For each primary key, you must provide *all* of the key attributes. For example, with a simple primary key, you only need to provide a value for the partition key. For a composite primary key, you must provide values for *both* the partition key and the sort key.
+    /// - `PutRequest` - Perform a `PutItem` operation on the specified item. The item to be put is identified by an `Item` subelement:
+    ///   - `Item` - A map of attributes and their values. Each entry in this map consists of an attribute name and an attribute value. Attribute values must not be null; string and binary type attributes must have lengths greater than zero; and set type attributes must not be empty. Requests that contain empty values are rejected with a `ValidationException` exception. If you specify any attributes that are part of an index key, then the data types for those attributes must match those of the schema in the table's attribute definition.
     pub request_items: rt::Map<String, Vec<WriteRequest>>,
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
-    /// p Determines whether item collection metrics are returned. If set to code SIZE /code , the response includes statistics about item collections, if any, that were modified during the operation are returned in the response. If set to code NONE /code (the default), no statistics are returned. /p
+    /// Determines whether item collection metrics are returned. If set to `SIZE`, the response includes statistics about item collections, if any, that were modified during the operation are returned in the response. If set to `NONE` (the default), no statistics are returned.
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
 }
 rt::structure!(
@@ -325,14 +375,35 @@ pub static BATCH_WRITE_ITEM_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("ReturnItemCollectionMetrics", &rt::ENUM),
     ],
 );
-/// p Represents the output of a code BatchWriteItem /code operation. /p
+/// Represents the output of a `BatchWriteItem` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchWriteItemOutput {
-    /// p A map of tables and requests against those tables that were not processed. The code UnprocessedItems /code value is in the same form as code RequestItems /code , so you can provide this value directly to a subsequent code BatchWriteItem /code operation. For more information, see code RequestItems /code in the Request Parameters section. /p p Each code UnprocessedItems /code entry consists of a table name or table ARN and, for that table, a list of operations to perform ( code DeleteRequest /code or code PutRequest /code ). /p ul li p code DeleteRequest /code - Perform a code DeleteItem /code operation on the specified item. The item to be deleted is identified by a code Key /code subelement: /p ul li p code Key /code - A map of primary key attribute values that uniquely identify the item. Each entry in this map consists of an attribute name and an attribute value. /p /li /ul /li li p code PutRequest /code - Perform a code PutItem /code operation on the specified item. The item to be put is identified by an code Item /code subelement: /p ul li p code Item /code - A map of attributes and their values. Each entry in this map consists of an attribute name and an attribute value. Attribute values must not be null; string and binary type attributes must have lengths greater than zero; and set type attributes must not be empty. Requests that contain empty values will be rejected with a code ValidationException /code exception. /p p If you specify any attributes that are part of an index key, then the data types for those attributes must match those of the schema in the table's attribute definition. /p /li /ul /li /ul p If there are no unprocessed items remaining, the response contains an empty code UnprocessedItems /code map. /p
+    /// A map of tables and requests against those tables that were not processed. The `UnprocessedItems` value is in the same form as `RequestItems`, so you can provide this value directly to a subsequent `BatchWriteItem` operation. For more information, see `RequestItems` in the Request Parameters section.
+    ///
+    /// Each `UnprocessedItems` entry consists of a table name or table ARN and, for that table, a list of operations to perform (`DeleteRequest` or `PutRequest`).
+    ///
+    /// - `DeleteRequest` - Perform a `DeleteItem` operation on the specified item. The item to be deleted is identified by a `Key` subelement:
+    ///   - `Key` - A map of primary key attribute values that uniquely identify the item. Each entry in this map consists of an attribute name and an attribute value.
+    /// - `PutRequest` - Perform a `PutItem` operation on the specified item. The item to be put is identified by an `Item` subelement:
+    ///   - `Item` - A map of attributes and their values. Each entry in this map consists of an attribute name and an attribute value. Attribute values must not be null; string and binary type attributes must have lengths greater than zero; and set type attributes must not be empty. Requests that contain empty values will be rejected with a `ValidationException` exception. If you specify any attributes that are part of an index key, then the data types for those attributes must match those of the schema in the table's attribute definition.
+    ///
+    /// If there are no unprocessed items remaining, the response contains an empty `UnprocessedItems` map.
     pub unprocessed_items: Option<rt::Map<String, Vec<WriteRequest>>>,
-    /// p A list of tables that were processed by code BatchWriteItem /code and, for each table, information about any item collections that were affected by individual code DeleteItem /code or code PutItem /code operations. /p p Each entry consists of the following subelements: /p ul li p code ItemCollectionKey /code - The partition key value of the item collection. This is the same as the partition key value of the item. /p /li li p code SizeEstimateRangeGB /code - An estimate of item collection size, expressed in GB. This is a two-element array containing a lower bound and an upper bound for the estimate. The estimate includes the size of all the items in the table, plus the size of all attributes projected into all of the local secondary indexes on the table. Use this estimate to measure whether a local secondary index is approaching its size limit. /p p The estimate is subject to change over time; therefore, do not rely on the precision or accuracy of the estimate. /p /li /ul
+    /// A list of tables that were processed by `BatchWriteItem` and, for each table, information about any item collections that were affected by individual `DeleteItem` or `PutItem` operations.
+    ///
+    /// Each entry consists of the following subelements:
+    ///
+    /// - `ItemCollectionKey` - The partition key value of the item collection. This is the same as the partition key value of the item.
+    /// - `SizeEstimateRangeGB` - An estimate of item collection size, expressed in GB. This is a two-element array containing a lower bound and an upper bound for the estimate. The estimate includes the size of all the items in the table, plus the size of all attributes projected into all of the local secondary indexes on the table. Use this estimate to measure whether a local secondary index is approaching its size limit. The estimate is subject to change over time; therefore, do not rely on the precision or accuracy of the estimate.
     pub item_collection_metrics: Option<rt::Map<String, Vec<ItemCollectionMetrics>>>,
-    /// p The capacity units consumed by the entire code BatchWriteItem /code operation. /p p Each element consists of: /p ul li p code TableName /code - The table that consumed the provisioned throughput. /p /li li p code CapacityUnits /code - The total number of capacity units consumed. /p /li /ul p If the table has vector indexes, each element also includes a code VectorIndexes /code field with code VectorWriteRequestBytes /code consumed for each affected vector index. /p
+    /// The capacity units consumed by the entire `BatchWriteItem` operation.
+    ///
+    /// Each element consists of:
+    ///
+    /// - `TableName` - The table that consumed the provisioned throughput.
+    /// - `CapacityUnits` - The total number of capacity units consumed.
+    ///
+    /// If the table has vector indexes, each element also includes a `VectorIndexes` field with `VectorWriteRequestBytes` consumed for each affected vector index.
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 rt::structure!(
@@ -355,12 +426,17 @@ rt::string_enum! {
     pub enum BillingMode { Provisioned = "PROVISIONED", PayPerRequest = "PAY_PER_REQUEST"
     }
 }
-/// p Contains the details for the read/write capacity mode. This page talks about code PROVISIONED /code and code PAY PER REQUEST /code billing modes. For more information about these modes, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadWriteCapacityMode.html" Read/write capacity mode /a . /p note p You may need to switch to on-demand mode at least once in order to return a code BillingModeSummary /code response. /p /note
+/// Contains the details for the read/write capacity mode. This page talks about `PROVISIONED` and `PAY_PER_REQUEST` billing modes. For more information about these modes, see [Read/write capacity mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadWriteCapacityMode.html).
+///
+/// **Note:** You may need to switch to on-demand mode at least once in order to return a `BillingModeSummary` response.
 #[derive(Clone, Default, PartialEq)]
 pub struct BillingModeSummary {
-    /// p Controls how you are charged for read and write throughput and how you manage capacity. This setting can be changed later. /p ul li p code PROVISIONED /code - Sets the read/write capacity mode to code PROVISIONED /code . We recommend using code PROVISIONED /code for predictable workloads. /p /li li p code PAY PER REQUEST /code - Sets the read/write capacity mode to code PAY PER REQUEST /code . We recommend using code PAY PER REQUEST /code for unpredictable workloads. /p /li /ul
+    /// Controls how you are charged for read and write throughput and how you manage capacity. This setting can be changed later.
+    ///
+    /// - `PROVISIONED` - Sets the read/write capacity mode to `PROVISIONED`. We recommend using `PROVISIONED` for predictable workloads.
+    /// - `PAY_PER_REQUEST` - Sets the read/write capacity mode to `PAY_PER_REQUEST`. We recommend using `PAY_PER_REQUEST` for unpredictable workloads.
     pub billing_mode: Option<BillingMode>,
-    /// p Represents the time when code PAY PER REQUEST /code was last set as the read/write capacity mode. /p
+    /// Represents the time when `PAY_PER_REQUEST` was last set as the read/write capacity mode.
     pub last_update_to_pay_per_request_date_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -378,10 +454,10 @@ pub static BINARY_SET_ATTRIBUTE_VALUE: rt::Schema = rt::Schema::list(
     "BinarySetAttributeValue",
     &[rt::m("member", &rt::BLOB)],
 );
-/// p Contains the bulk put bytes used during a bulk operation. /p
+/// Contains the bulk put bytes used during a bulk operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct BulkOperationBytes {
-    /// p The number of bulk put bytes. /p
+    /// The number of bulk put bytes.
     pub bulk_put_bytes: Option<i64>,
 }
 rt::structure!(BulkOperationBytes, BULK_OPERATION_BYTES, 0 => bulk_put_bytes);
@@ -389,42 +465,49 @@ pub static BULK_OPERATION_BYTES: rt::Schema = rt::Schema::structure(
     "BulkOperationBytes",
     &[rt::m("BulkPutBytes", &rt::LONG)],
 );
-/// p Contains detailed information about a bulk operation. /p
+/// Contains detailed information about a bulk operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct BulkOperationDescription {
-    /// p The Amazon Resource Name (ARN) of the bulk operation. /p
+    /// The Amazon Resource Name (ARN) of the bulk operation.
     pub bulk_operation_arn: Option<String>,
-    /// p The current status of the bulk operation can be one of the following values: /p dl dt IN PROGRESS /dt dd p DynamoDB is processing the input. /p /dd dt COMPLETED /dt dd p The bulk operation finished without parsing or validation errors. Condition-check failures do not cause the operation to complete with errors. /p /dd dt COMPLETED WITH ERRORS /dt dd p The bulk operation finished, but DynamoDB couldn't process at least one input item because of a parsing or validation error. When you enable code ERROR /code output, DynamoDB writes the details to the configured Amazon S3 output location. /p /dd dt CANCELLING /dt dd p DynamoDB accepted a cancellation request and is stopping the operation. /p /dd dt CANCELLED /dt dd p DynamoDB stopped the operation after a cancellation request. /p /dd dt FAILED /dt dd p The bulk operation failed. DynamoDB might write some items before the operation reaches this status. See a href="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API BulkOperationDescription.html#DDB-Type-BulkOperationDescription-FailureCode" FailureCode /a and a href="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API BulkOperationDescription.html#DDB-Type-BulkOperationDescription-FailureMessage" FailureMessage /a for details. /p /dd /dl
+    /// The current status of the bulk operation can be one of the following values:
+    ///
+    /// - **IN\_PROGRESS**: DynamoDB is processing the input.
+    /// - **COMPLETED**: The bulk operation finished without parsing or validation errors. Condition-check failures do not cause the operation to complete with errors.
+    /// - **COMPLETED\_WITH\_ERRORS**: The bulk operation finished, but DynamoDB couldn't process at least one input item because of a parsing or validation error. When you enable `ERROR` output, DynamoDB writes the details to the configured Amazon S3 output location.
+    /// - **CANCELLING**: DynamoDB accepted a cancellation request and is stopping the operation.
+    /// - **CANCELLED**: DynamoDB stopped the operation after a cancellation request.
+    /// - **FAILED**: The bulk operation failed. DynamoDB might write some items before the operation reaches this status. See [FailureCode](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BulkOperationDescription.html#DDB-Type-BulkOperationDescription-FailureCode) and [FailureMessage](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BulkOperationDescription.html#DDB-Type-BulkOperationDescription-FailureMessage) for details.
     pub bulk_operation_status: Option<BulkOperationStatus>,
-    /// p A list containing identifying information for the table targeted by the bulk operation. /p
+    /// A list containing identifying information for the table targeted by the bulk operation.
     pub table_details: Option<Vec<BulkOperationTableDetail>>,
-    /// p The idempotency token associated with the start request. /p
+    /// The idempotency token associated with the start request.
     pub client_token: Option<String>,
-    /// p The Amazon S3 input configuration associated with the bulk operation. /p
+    /// The Amazon S3 input configuration associated with the bulk operation.
     pub input_s3_configuration: Option<InputS3Configuration>,
-    /// p The Amazon S3 output configuration associated with the bulk operation. /p
+    /// The Amazon S3 output configuration associated with the bulk operation.
     pub output_s3_configuration: Option<OutputS3Configuration>,
-    /// p The time when DynamoDB accepted the start request. /p
+    /// The time when DynamoDB accepted the start request.
     pub start_time: Option<rt::DateTime>,
-    /// p The time when the operation reached a terminal status. DynamoDB omits this value while the operation remains in progress. /p
+    /// The time when the operation reached a terminal status. DynamoDB omits this value while the operation remains in progress.
     pub end_time: Option<rt::DateTime>,
-    /// p The number of input items that DynamoDB has processed. This count includes successful writes, parsing or validation failures, and condition-check failures. /p
+    /// The number of input items that DynamoDB has processed. This count includes successful writes, parsing or validation failures, and condition-check failures.
     pub processed_item_count: Option<i64>,
-    /// p The number of bytes that DynamoDB has read from the Amazon S3 input objects. /p
+    /// The number of bytes that DynamoDB has read from the Amazon S3 input objects.
     pub processed_input_bytes: Option<i64>,
-    /// p The total size, in bytes, of the Amazon S3 input objects. DynamoDB omits this value until the initial input-size calculation completes. /p
+    /// The total size, in bytes, of the Amazon S3 input objects. DynamoDB omits this value until the initial input-size calculation completes.
     pub total_input_bytes: Option<i64>,
-    /// p Usage information for the table and its indexes. /p
+    /// Usage information for the table and its indexes.
     pub bulk_operation_usage: Option<Vec<BulkOperationUsage>>,
-    /// p The number of processed input items that failed because of parsing or validation errors. This count is included in code ProcessedItemCount /code . Condition-check failures do not increase this count. /p
+    /// The number of processed input items that failed because of parsing or validation errors. This count is included in `ProcessedItemCount`. Condition-check failures do not increase this count.
     pub failed_item_count: Option<i64>,
-    /// p A code that identifies why the bulk operation failed or was cancelled. DynamoDB returns this value only when code BulkOperationStatus /code is code FAILED /code or code CANCELLED /code . /p
+    /// A code that identifies why the bulk operation failed or was cancelled. DynamoDB returns this value only when `BulkOperationStatus` is `FAILED` or `CANCELLED`.
     pub failure_code: Option<String>,
-    /// p A message that describes why the bulk operation failed or was cancelled. DynamoDB returns this value only when code BulkOperationStatus /code is code FAILED /code or code CANCELLED /code . /p
+    /// A message that describes why the bulk operation failed or was cancelled. DynamoDB returns this value only when `BulkOperationStatus` is `FAILED` or `CANCELLED`.
     pub failure_message: Option<String>,
-    /// p The maximum write request unit rate configured for the bulk operation. /p
+    /// The maximum write request unit rate configured for the bulk operation.
     pub max_write_request_units: Option<i64>,
-    /// p The performance tier selected for the bulk operation. Valid values are code STANDARD /code and code ACCELERATED /code . If the start request omitted this value, DynamoDB uses code STANDARD /code . /p
+    /// The performance tier selected for the bulk operation. Valid values are `STANDARD` and `ACCELERATED`. If the start request omitted this value, DynamoDB uses `STANDARD`.
     pub performance_tier: Option<BulkOperationPerformanceTier>,
 }
 rt::structure!(
@@ -469,16 +552,16 @@ rt::string_enum! {
     CompletedWithErrors = "COMPLETED_WITH_ERRORS", Cancelling = "CANCELLING", Cancelled =
     "CANCELLED", Failed = "FAILED" }
 }
-/// p Contains summary information about a bulk operation. /p
+/// Contains summary information about a bulk operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct BulkOperationSummary {
-    /// p The Amazon Resource Name (ARN) of the bulk operation. /p
+    /// The Amazon Resource Name (ARN) of the bulk operation.
     pub bulk_operation_arn: String,
-    /// p The current status of the bulk operation. /p
+    /// The current status of the bulk operation.
     pub bulk_operation_status: BulkOperationStatus,
-    /// p The time when DynamoDB accepted the start request. /p
+    /// The time when DynamoDB accepted the start request.
     pub start_time: rt::DateTime,
-    /// p The time when the operation reached a terminal status. DynamoDB omits this value while the operation remains in progress. /p
+    /// The time when the operation reached a terminal status. DynamoDB omits this value while the operation remains in progress.
     pub end_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -494,12 +577,12 @@ pub static BULK_OPERATION_SUMMARY: rt::Schema = rt::Schema::structure(
         rt::m("EndTime", &rt::TIMESTAMP),
     ],
 );
-/// p Contains identifying information for a table associated with a bulk operation. /p
+/// Contains identifying information for a table associated with a bulk operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct BulkOperationTableDetail {
-    /// p The name or ARN of the table associated with the bulk operation. /p
+    /// The name or ARN of the table associated with the bulk operation.
     pub table_name: Option<String>,
-    /// p The unique identifier of the table associated with the bulk operation. /p
+    /// The unique identifier of the table associated with the bulk operation.
     pub table_id: Option<String>,
 }
 rt::structure!(
@@ -513,20 +596,20 @@ pub static BULK_OPERATION_TABLE_DETAILS: rt::Schema = rt::Schema::list(
     "BulkOperationTableDetails",
     &[rt::m("member", &BULK_OPERATION_TABLE_DETAIL)],
 );
-/// p Contains the bytes used during a bulk operation, including a breakdown for the table and its indexes. /p
+/// Contains the bytes used during a bulk operation, including a breakdown for the table and its indexes.
 #[derive(Clone, Default, PartialEq)]
 pub struct BulkOperationUsage {
-    /// p The name or ARN of the table associated with the reported usage. /p
+    /// The name or ARN of the table associated with the reported usage.
     pub table_name: Option<String>,
-    /// p The total number of bulk put bytes used by the operation. This value excludes bulk put vector bytes. /p
+    /// The total number of bulk put bytes used by the operation. This value excludes bulk put vector bytes.
     pub bulk_put_bytes: Option<i64>,
-    /// p The number of bulk put bytes for the table, excluding its indexes. /p
+    /// The number of bulk put bytes for the table, excluding its indexes.
     pub table: Option<BulkOperationBytes>,
-    /// p The bulk put bytes used on each local secondary index affected by the operation, keyed by index name. /p
+    /// The bulk put bytes used on each local secondary index affected by the operation, keyed by index name.
     pub local_secondary_indexes: Option<rt::Map<String, BulkOperationBytes>>,
-    /// p The bulk put bytes used on each global secondary index affected by the operation, keyed by index name. /p
+    /// The bulk put bytes used on each global secondary index affected by the operation, keyed by index name.
     pub global_secondary_indexes: Option<rt::Map<String, BulkOperationBytes>>,
-    /// p The bulk put vector bytes used on each vector index affected by the operation, keyed by index name. /p
+    /// The bulk put vector bytes used on each vector index affected by the operation, keyed by index name.
     pub vector_indexes: Option<rt::Map<String, BulkOperationVectorBytes>>,
 }
 rt::structure!(
@@ -549,10 +632,10 @@ pub static BULK_OPERATION_USAGE_MULTIPLE: rt::Schema = rt::Schema::list(
     "BulkOperationUsageMultiple",
     &[rt::m("member", &BULK_OPERATION_USAGE)],
 );
-/// p Contains the bulk put vector bytes used by a vector index during a bulk operation. /p
+/// Contains the bulk put vector bytes used by a vector index during a bulk operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct BulkOperationVectorBytes {
-    /// p The number of bulk put vector bytes used on the vector index. /p
+    /// The number of bulk put vector bytes used on the vector index.
     pub bulk_put_vector_bytes: Option<i64>,
 }
 rt::structure!(

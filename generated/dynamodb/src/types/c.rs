@@ -5,7 +5,7 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelBulkOperationInput {
-    /// p The Amazon Resource Name (ARN) of the bulk operation to cancel. /p
+    /// The Amazon Resource Name (ARN) of the bulk operation to cancel.
     pub bulk_operation_arn: String,
 }
 rt::structure!(
@@ -17,9 +17,9 @@ pub static CANCEL_BULK_OPERATION_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelBulkOperationOutput {
-    /// p The Amazon Resource Name (ARN) of the bulk operation for which DynamoDB accepted the cancellation request. /p
+    /// The Amazon Resource Name (ARN) of the bulk operation for which DynamoDB accepted the cancellation request.
     pub bulk_operation_arn: String,
-    /// p The status returned after DynamoDB accepts the cancellation request. This value is code CANCELLING /code . Use code DescribeBulkOperation /code to determine when the operation reaches code CANCELLED /code . /p
+    /// The status returned after DynamoDB accepts the cancellation request. This value is `CANCELLING`. Use `DescribeBulkOperation` to determine when the operation reaches `CANCELLED`.
     pub bulk_operation_status: BulkOperationStatus,
 }
 rt::structure!(
@@ -33,14 +33,14 @@ pub static CANCEL_BULK_OPERATION_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("BulkOperationStatus", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
-/// p An ordered list of errors for each item in the request which caused the transaction to get cancelled. The values of the list are ordered according to the ordering of the code TransactWriteItems /code request parameter. If no error occurred for the associated item an error with a Null code and Null message will be present. /p
+/// An ordered list of errors for each item in the request which caused the transaction to get cancelled. The values of the list are ordered according to the ordering of the `TransactWriteItems` request parameter. If no error occurred for the associated item an error with a Null code and Null message will be present.
 #[derive(Clone, Default, PartialEq)]
 pub struct CancellationReason {
-    /// p Item in the request which caused the transaction to get cancelled. /p
+    /// Item in the request which caused the transaction to get cancelled.
     pub item: Option<rt::Map<String, AttributeValue>>,
-    /// p Status code for the result of the cancelled transaction. /p
+    /// Status code for the result of the cancelled transaction.
     pub code: Option<String>,
-    /// p Cancellation reason message description. /p
+    /// Cancellation reason message description.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -58,14 +58,14 @@ pub static CANCELLATION_REASON_LIST: rt::Schema = rt::Schema::list(
     "CancellationReasonList",
     &[rt::m("member", &CANCELLATION_REASON)],
 );
-/// p Represents the amount of provisioned throughput capacity consumed on a table or an index. /p
+/// Represents the amount of provisioned throughput capacity consumed on a table or an index.
 #[derive(Clone, Default, PartialEq)]
 pub struct Capacity {
-    /// p The total number of read capacity units consumed on a table or an index. /p
+    /// The total number of read capacity units consumed on a table or an index.
     pub read_capacity_units: Option<f64>,
-    /// p The total number of write capacity units consumed on a table or an index. /p
+    /// The total number of write capacity units consumed on a table or an index.
     pub write_capacity_units: Option<f64>,
-    /// p The total number of capacity units consumed on a table or an index. /p
+    /// The total number of capacity units consumed on a table or an index.
     pub capacity_units: Option<f64>,
 }
 rt::structure!(
@@ -85,12 +85,43 @@ rt::string_enum! {
     Ge = "GE", Gt = "GT", Between = "BETWEEN", NotNull = "NOT_NULL", Null = "NULL",
     Contains = "CONTAINS", NotContains = "NOT_CONTAINS", BeginsWith = "BEGINS_WITH" }
 }
-/// p Represents the selection criteria for a code Query /code or code Scan /code operation: /p ul li p For a code Query /code operation, code Condition /code is used for specifying the code KeyConditions /code to use when querying a table or an index. For code KeyConditions /code , only the following comparison operators are supported: /p p code EQ | LE | LT | GE | GT | BEGINS WITH | BETWEEN /code /p p code Condition /code is also used in a code QueryFilter /code , which evaluates the query results and returns only the desired values. /p /li li p For a code Scan /code operation, code Condition /code is used in a code ScanFilter /code , which evaluates the scan results and returns only the desired values. /p /li /ul
+/// Represents the selection criteria for a `Query` or `Scan` operation:
+///
+/// - For a `Query` operation, `Condition` is used for specifying the `KeyConditions` to use when querying a table or an index. For `KeyConditions`, only the following comparison operators are supported: `EQ | LE | LT | GE | GT | BEGINS_WITH | BETWEEN` `Condition` is also used in a `QueryFilter`, which evaluates the query results and returns only the desired values.
+/// - For a `Scan` operation, `Condition` is used in a `ScanFilter`, which evaluates the scan results and returns only the desired values.
 #[derive(Clone, Default, PartialEq)]
 pub struct Condition {
-    /// p One or more values to evaluate against the supplied attribute. The number of values in the list depends on the code ComparisonOperator /code being used. /p p For type Number, value comparisons are numeric. /p p String value comparisons for greater than, equals, or less than are based on ASCII character code values. For example, code a /code is greater than code A /code , and code a /code is greater than code B /code . For a list of code values, see a href="http://en.wikipedia.org/wiki/ASCII#ASCII printable characters" http://en.wikipedia.org/wiki/ASCII#ASCII printable characters /a . /p p For Binary, DynamoDB treats each byte of the binary data as unsigned when it compares binary values. /p
+    /// One or more values to evaluate against the supplied attribute. The number of values in the list depends on the `ComparisonOperator` being used.
+    ///
+    /// For type Number, value comparisons are numeric.
+    ///
+    /// String value comparisons for greater than, equals, or less than are based on ASCII character code values. For example, `a` is greater than `A`, and `a` is greater than `B`. For a list of code values, see <http://en.wikipedia.org/wiki/ASCII#ASCII_printable_characters>.
+    ///
+    /// For Binary, DynamoDB treats each byte of the binary data as unsigned when it compares binary values.
     pub attribute_value_list: Option<Vec<AttributeValue>>,
-    /// p A comparator for evaluating attributes. For example, equals, greater than, less than, etc. /p p The following comparison operators are available: /p p code EQ | NE | LE | LT | GE | GT | NOT NULL | NULL | CONTAINS | NOT CONTAINS | BEGINS WITH | IN | BETWEEN /code /p p The following are descriptions of each comparison operator. /p ul li p code EQ /code : Equal. code EQ /code is supported for all data types, including lists and maps. /p p code AttributeValueList /code can contain only one code AttributeValue /code element of type String, Number, Binary, String Set, Number Set, or Binary Set. If an item contains an code AttributeValue /code element of a different type than the one provided in the request, the value does not match. For example, code {"S":"6"} /code does not equal code {"N":"6"} /code . Also, code {"N":"6"} /code does not equal code {"NS": "6", "2", "1" } /code . /p p/ /li li p code NE /code : Not equal. code NE /code is supported for all data types, including lists and maps. /p p code AttributeValueList /code can contain only one code AttributeValue /code of type String, Number, Binary, String Set, Number Set, or Binary Set. If an item contains an code AttributeValue /code of a different type than the one provided in the request, the value does not match. For example, code {"S":"6"} /code does not equal code {"N":"6"} /code . Also, code {"N":"6"} /code does not equal code {"NS": "6", "2", "1" } /code . /p p/ /li li p code LE /code : Less than or equal. /p p code AttributeValueList /code can contain only one code AttributeValue /code element of type String, Number, or Binary (not a set type). If an item contains an code AttributeValue /code element of a different type than the one provided in the request, the value does not match. For example, code {"S":"6"} /code does not equal code {"N":"6"} /code . Also, code {"N":"6"} /code does not compare to code {"NS": "6", "2", "1" } /code . /p p/ /li li p code LT /code : Less than. /p p code AttributeValueList /code can contain only one code AttributeValue /code of type String, Number, or Binary (not a set type). If an item contains an code AttributeValue /code element of a different type than the one provided in the request, the value does not match. For example, code {"S":"6"} /code does not equal code {"N":"6"} /code . Also, code {"N":"6"} /code does not compare to code {"NS": "6", "2", "1" } /code . /p p/ /li li p code GE /code : Greater than or equal. /p p code AttributeValueList /code can contain only one code AttributeValue /code element of type String, Number, or Binary (not a set type). If an item contains an code AttributeValue /code element of a different type than the one provided in the request, the value does not match. For example, code {"S":"6"} /code does not equal code {"N":"6"} /code . Also, code {"N":"6"} /code does not compare to code {"NS": "6", "2", "1" } /code . /p p/ /li li p code GT /code : Greater than. /p p code AttributeValueList /code can contain only one code AttributeValue /code element of type String, Number, or Binary (not a set type). If an item contains an code AttributeValue /code element of a different type than the one provided in the request, the value does not match. For example, code {"S":"6"} /code does not equal code {"N":"6"} /code . Also, code {"N":"6"} /code does not compare to code {"NS": "6", "2", "1" } /code . /p p/ /li li p code NOT NULL /code : The attribute exists. code NOT NULL /code is supported for all data types, including lists and maps. /p note p This operator tests for the existence of an attribute, not its data type. If the data type of attribute " code a /code " is null, and you evaluate it using code NOT NULL /code , the result is a Boolean code true /code . This result is because the attribute " code a /code " exists; its data type is not relevant to the code NOT NULL /code comparison operator. /p /note /li li p code NULL /code : The attribute does not exist. code NULL /code is supported for all data types, including lists and maps. /p note p This operator tests for the nonexistence of an attribute, not its data type. If the data type of attribute " code a /code " is null, and you evaluate it using code NULL /code , the result is a Boolean code false /code . This is because the attribute " code a /code " exists; its data type is not relevant to the code NULL /code comparison operator. /p /note /li li p code CONTAINS /code : Checks for a subsequence, or value in a set. /p p code AttributeValueList /code can contain only one code AttributeValue /code element of type String, Number, or Binary (not a set type). If the target attribute of the comparison is of type String, then the operator checks for a substring match. If the target attribute of the comparison is of type Binary, then the operator looks for a subsequence of the target that matches the input. If the target attribute of the comparison is a set (" code SS /code ", " code NS /code ", or " code BS /code "), then the operator evaluates to true if it finds an exact match with any member of the set. /p p CONTAINS is supported for lists: When evaluating " code a CONTAINS b /code ", " code a /code " can be a list; however, " code b /code " cannot be a set, a map, or a list. /p /li li p code NOT CONTAINS /code : Checks for absence of a subsequence, or absence of a value in a set. /p p code AttributeValueList /code can contain only one code AttributeValue /code element of type String, Number, or Binary (not a set type). If the target attribute of the comparison is a String, then the operator checks for the absence of a substring match. If the target attribute of the comparison is Binary, then the operator checks for the absence of a subsequence of the target that matches the input. If the target attribute of the comparison is a set (" code SS /code ", " code NS /code ", or " code BS /code "), then the operator evaluates to true if it i does not /i find an exact match with any member of the set. /p p NOT CONTAINS is supported for lists: When evaluating " code a NOT CONTAINS b /code ", " code a /code " can be a list; however, " code b /code " cannot be a set, a map, or a list. /p /li li p code BEGINS WITH /code : Checks for a prefix. /p p code AttributeValueList /code can contain only one code AttributeValue /code of type String or Binary (not a Number or a set type). The target attribute of the comparison must be of type String or Binary (not a Number or a set type). /p p/ /li li p code IN /code : Checks for matching elements in a list. /p p code AttributeValueList /code can contain one or more code AttributeValue /code elements of type String, Number, or Binary. These attributes are compared against an existing attribute of an item. If any elements of the input are equal to the item attribute, the expression evaluates to true. /p /li li p code BETWEEN /code : Greater than or equal to the first value, and less than or equal to the second value. /p p code AttributeValueList /code must contain two code AttributeValue /code elements of the same type, either String, Number, or Binary (not a set type). A target attribute matches if the target value is greater than, or equal to, the first element and less than, or equal to, the second element. If an item contains an code AttributeValue /code element of a different type than the one provided in the request, the value does not match. For example, code {"S":"6"} /code does not compare to code {"N":"6"} /code . Also, code {"N":"6"} /code does not compare to code {"NS": "6", "2", "1" } /code /p /li /ul p For usage examples of code AttributeValueList /code and code ComparisonOperator /code , see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.html" Legacy Conditional Parameters /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// A comparator for evaluating attributes. For example, equals, greater than, less than, etc.
+    ///
+    /// The following comparison operators are available:
+    ///
+    /// `EQ | NE | LE | LT | GE | GT | NOT_NULL | NULL | CONTAINS | NOT_CONTAINS | BEGINS_WITH | IN | BETWEEN`
+    ///
+    /// The following are descriptions of each comparison operator.
+    ///
+    /// - `EQ` : Equal. `EQ` is supported for all data types, including lists and maps. `AttributeValueList` can contain only one `AttributeValue` element of type String, Number, Binary, String Set, Number Set, or Binary Set. If an item contains an `AttributeValue` element of a different type than the one provided in the request, the value does not match. For example, `{"S":"6"}` does not equal `{"N":"6"}`. Also, `{"N":"6"}` does not equal `{"NS":["6", "2", "1"]}`.
+    /// - `NE` : Not equal. `NE` is supported for all data types, including lists and maps. `AttributeValueList` can contain only one `AttributeValue` of type String, Number, Binary, String Set, Number Set, or Binary Set. If an item contains an `AttributeValue` of a different type than the one provided in the request, the value does not match. For example, `{"S":"6"}` does not equal `{"N":"6"}`. Also, `{"N":"6"}` does not equal `{"NS":["6", "2", "1"]}`.
+    /// - `LE` : Less than or equal. `AttributeValueList` can contain only one `AttributeValue` element of type String, Number, or Binary (not a set type). If an item contains an `AttributeValue` element of a different type than the one provided in the request, the value does not match. For example, `{"S":"6"}` does not equal `{"N":"6"}`. Also, `{"N":"6"}` does not compare to `{"NS":["6", "2", "1"]}`.
+    /// - `LT` : Less than. `AttributeValueList` can contain only one `AttributeValue` of type String, Number, or Binary (not a set type). If an item contains an `AttributeValue` element of a different type than the one provided in the request, the value does not match. For example, `{"S":"6"}` does not equal `{"N":"6"}`. Also, `{"N":"6"}` does not compare to `{"NS":["6", "2", "1"]}`.
+    /// - `GE` : Greater than or equal. `AttributeValueList` can contain only one `AttributeValue` element of type String, Number, or Binary (not a set type). If an item contains an `AttributeValue` element of a different type than the one provided in the request, the value does not match. For example, `{"S":"6"}` does not equal `{"N":"6"}`. Also, `{"N":"6"}` does not compare to `{"NS":["6", "2", "1"]}`.
+    /// - `GT` : Greater than. `AttributeValueList` can contain only one `AttributeValue` element of type String, Number, or Binary (not a set type). If an item contains an `AttributeValue` element of a different type than the one provided in the request, the value does not match. For example, `{"S":"6"}` does not equal `{"N":"6"}`. Also, `{"N":"6"}` does not compare to `{"NS":["6", "2", "1"]}`.
+    /// - `NOT_NULL` : The attribute exists. `NOT_NULL` is supported for all data types, including lists and maps. **Note:** This operator tests for the existence of an attribute, not its data type. If the data type of attribute "`a`" is null, and you evaluate it using `NOT_NULL`, the result is a Boolean `true`. This result is because the attribute "`a`" exists; its data type is not relevant to the `NOT_NULL` comparison operator.
+    /// - `NULL` : The attribute does not exist. `NULL` is supported for all data types, including lists and maps. **Note:** This operator tests for the nonexistence of an attribute, not its data type. If the data type of attribute "`a`" is null, and you evaluate it using `NULL`, the result is a Boolean `false`. This is because the attribute "`a`" exists; its data type is not relevant to the `NULL` comparison operator.
+    /// - `CONTAINS` : Checks for a subsequence, or value in a set. `AttributeValueList` can contain only one `AttributeValue` element of type String, Number, or Binary (not a set type). If the target attribute of the comparison is of type String, then the operator checks for a substring match. If the target attribute of the comparison is of type Binary, then the operator looks for a subsequence of the target that matches the input. If the target attribute of the comparison is a set ("`SS`", "`NS`", or "`BS`"), then the operator evaluates to true if it finds an exact match with any member of the set. CONTAINS is supported for lists: When evaluating "`a CONTAINS b`", "`a`" can be a list; however, "`b`" cannot be a set, a map, or a list.
+    /// - `NOT_CONTAINS` : Checks for absence of a subsequence, or absence of a value in a set. `AttributeValueList` can contain only one `AttributeValue` element of type String, Number, or Binary (not a set type). If the target attribute of the comparison is a String, then the operator checks for the absence of a substring match. If the target attribute of the comparison is Binary, then the operator checks for the absence of a subsequence of the target that matches the input. If the target attribute of the comparison is a set ("`SS`", "`NS`", or "`BS`"), then the operator evaluates to true if it *does not* find an exact match with any member of the set. NOT\_CONTAINS is supported for lists: When evaluating "`a NOT CONTAINS b`", "`a`" can be a list; however, "`b`" cannot be a set, a map, or a list.
+    /// - `BEGINS_WITH` : Checks for a prefix. `AttributeValueList` can contain only one `AttributeValue` of type String or Binary (not a Number or a set type). The target attribute of the comparison must be of type String or Binary (not a Number or a set type).
+    /// - `IN` : Checks for matching elements in a list. `AttributeValueList` can contain one or more `AttributeValue` elements of type String, Number, or Binary. These attributes are compared against an existing attribute of an item. If any elements of the input are equal to the item attribute, the expression evaluates to true.
+    /// - `BETWEEN` : Greater than or equal to the first value, and less than or equal to the second value. `AttributeValueList` must contain two `AttributeValue` elements of the same type, either String, Number, or Binary (not a set type). A target attribute matches if the target value is greater than, or equal to, the first element and less than, or equal to, the second element. If an item contains an `AttributeValue` element of a different type than the one provided in the request, the value does not match. For example, `{"S":"6"}` does not compare to `{"N":"6"}`. Also, `{"N":"6"}` does not compare to `{"NS":["6", "2", "1"]}`
+    ///
+    /// For usage examples of `AttributeValueList` and `ComparisonOperator`, see [Legacy Conditional Parameters](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.html) in the *Amazon DynamoDB Developer Guide*.
     pub comparison_operator: ComparisonOperator,
 }
 rt::structure!(
@@ -103,20 +134,20 @@ pub static CONDITION: rt::Schema = rt::Schema::structure(
         rt::m("ComparisonOperator", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
-/// p Represents a request to perform a check that an item exists or to check the condition of specific attributes of the item. /p
+/// Represents a request to perform a check that an item exists or to check the condition of specific attributes of the item.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConditionCheck {
-    /// p The primary key of the item to be checked. Each element consists of an attribute name and a value for that attribute. /p
+    /// The primary key of the item to be checked. Each element consists of an attribute name and a value for that attribute.
     pub key: rt::Map<String, AttributeValue>,
-    /// p Name of the table for the check item request. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// Name of the table for the check item request. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
-    /// p A condition that must be satisfied in order for a conditional update to succeed. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html" Condition expressions /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// A condition that must be satisfied in order for a conditional update to succeed. For more information, see [Condition expressions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html) in the *Amazon DynamoDB Developer Guide*.
     pub condition_expression: String,
-    /// p One or more substitution tokens for attribute names in an expression. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ExpressionAttributeNames.html" Expression attribute names /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// One or more substitution tokens for attribute names in an expression. For more information, see [Expression attribute names](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ExpressionAttributeNames.html) in the *Amazon DynamoDB Developer Guide*.
     pub expression_attribute_names: Option<rt::Map<String, String>>,
-    /// p One or more values that can be substituted in an expression. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html" Condition expressions /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// One or more values that can be substituted in an expression. For more information, see [Condition expressions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html) in the *Amazon DynamoDB Developer Guide*.
     pub expression_attribute_values: Option<rt::Map<String, AttributeValue>>,
-    /// p Use code ReturnValuesOnConditionCheckFailure /code to get the item attributes if the code ConditionCheck /code condition fails. For code ReturnValuesOnConditionCheckFailure /code , the valid values are: NONE and ALL OLD. /p
+    /// Use `ReturnValuesOnConditionCheckFailure` to get the item attributes if the `ConditionCheck` condition fails. For `ReturnValuesOnConditionCheckFailure`, the valid values are: NONE and ALL\_OLD.
     pub return_values_on_condition_check_failure: Option<
         ReturnValuesOnConditionCheckFailure,
     >,
@@ -137,12 +168,12 @@ pub static CONDITION_CHECK: rt::Schema = rt::Schema::structure(
         rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM),
     ],
 );
-/// p A condition specified in the operation failed to be evaluated. /p
+/// A condition specified in the operation failed to be evaluated.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConditionalCheckFailedException {
-    /// p The conditional request failed. /p
+    /// The conditional request failed.
     pub message: Option<String>,
-    /// p Item which caused the code ConditionalCheckFailedException /code . /p
+    /// Item which caused the `ConditionalCheckFailedException`.
     pub item: Option<rt::Map<String, AttributeValue>>,
 }
 rt::structure!(
@@ -157,24 +188,24 @@ pub static CONDITIONAL_CHECK_FAILED_EXCEPTION: rt::Schema = rt::Schema::structur
 rt::string_enum! {
     pub enum ConditionalOperator { And = "AND", Or = "OR" }
 }
-/// p The capacity units consumed by an operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. code ConsumedCapacity /code is only returned if the request asked for it. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html" Provisioned capacity mode /a in the i Amazon DynamoDB Developer Guide /i . /p
+/// The capacity units consumed by an operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. `ConsumedCapacity` is only returned if the request asked for it. For more information, see [Provisioned capacity mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html) in the *Amazon DynamoDB Developer Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConsumedCapacity {
-    /// p The name of the table that was affected by the operation. If you had specified the Amazon Resource Name (ARN) of a table in the input, you'll see the table ARN in the response. /p
+    /// The name of the table that was affected by the operation. If you had specified the Amazon Resource Name (ARN) of a table in the input, you'll see the table ARN in the response.
     pub table_name: Option<String>,
-    /// p The total number of capacity units consumed by the operation. /p
+    /// The total number of capacity units consumed by the operation.
     pub capacity_units: Option<f64>,
-    /// p The total number of read capacity units consumed by the operation. /p
+    /// The total number of read capacity units consumed by the operation.
     pub read_capacity_units: Option<f64>,
-    /// p The total number of write capacity units consumed by the operation. /p
+    /// The total number of write capacity units consumed by the operation.
     pub write_capacity_units: Option<f64>,
-    /// p The amount of throughput consumed on the table affected by the operation. /p
+    /// The amount of throughput consumed on the table affected by the operation.
     pub table: Option<Capacity>,
-    /// p The amount of throughput consumed on each local index affected by the operation. /p
+    /// The amount of throughput consumed on each local index affected by the operation.
     pub local_secondary_indexes: Option<rt::Map<String, Capacity>>,
-    /// p The amount of throughput consumed on each global index affected by the operation. /p
+    /// The amount of throughput consumed on each global index affected by the operation.
     pub global_secondary_indexes: Option<rt::Map<String, Capacity>>,
-    /// p The amount of throughput consumed on each vector index affected by the operation. Each entry contains code VectorWriteRequestBytes /code (for write operations) or code VectorSearchRequestBytes /code (for search operations). /p
+    /// The amount of throughput consumed on each vector index affected by the operation. Each entry contains `VectorWriteRequestBytes` (for write operations) or `VectorSearchRequestBytes` (for search operations).
     pub vector_indexes: Option<rt::Map<String, VectorCapacity>>,
 }
 rt::structure!(
@@ -199,12 +230,12 @@ pub static CONSUMED_CAPACITY_MULTIPLE: rt::Schema = rt::Schema::list(
     "ConsumedCapacityMultiple",
     &[rt::m("member", &CONSUMED_CAPACITY)],
 );
-/// p Represents the continuous backups and point in time recovery settings on the table. /p
+/// Represents the continuous backups and point in time recovery settings on the table.
 #[derive(Clone, Default, PartialEq)]
 pub struct ContinuousBackupsDescription {
-    /// p code ContinuousBackupsStatus /code can be one of the following states: ENABLED, DISABLED /p
+    /// `ContinuousBackupsStatus` can be one of the following states: ENABLED, DISABLED
     pub continuous_backups_status: ContinuousBackupsStatus,
-    /// p The description of the point in time recovery settings applied to the table. /p
+    /// The description of the point in time recovery settings applied to the table.
     pub point_in_time_recovery_description: Option<PointInTimeRecoveryDescription>,
 }
 rt::structure!(
@@ -221,7 +252,7 @@ pub static CONTINUOUS_BACKUPS_DESCRIPTION: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum ContinuousBackupsStatus { Enabled = "ENABLED", Disabled = "DISABLED" }
 }
-/// p Backups have not yet been enabled for this table. /p
+/// Backups have not yet been enabled for this table.
 #[derive(Clone, Default, PartialEq)]
 pub struct ContinuousBackupsUnavailableException {
     pub message: Option<String>,
@@ -254,16 +285,16 @@ pub static CONTRIBUTOR_INSIGHTS_SUMMARIES: rt::Schema = rt::Schema::list(
     "ContributorInsightsSummaries",
     &[rt::m("member", &CONTRIBUTOR_INSIGHTS_SUMMARY)],
 );
-/// p Represents a Contributor Insights summary entry. /p
+/// Represents a Contributor Insights summary entry.
 #[derive(Clone, Default, PartialEq)]
 pub struct ContributorInsightsSummary {
-    /// p Name of the table associated with the summary. /p
+    /// Name of the table associated with the summary.
     pub table_name: Option<String>,
-    /// p Name of the index associated with the summary, if any. /p
+    /// Name of the index associated with the summary, if any.
     pub index_name: Option<String>,
-    /// p Describes the current status for contributor insights for the given table and index, if applicable. /p
+    /// Describes the current status for contributor insights for the given table and index, if applicable.
     pub contributor_insights_status: Option<ContributorInsightsStatus>,
-    /// p Indicates the current mode of CloudWatch Contributor Insights, specifying whether it tracks all access and throttled events or throttled events only for the DynamoDB table or index. /p
+    /// Indicates the current mode of CloudWatch Contributor Insights, specifying whether it tracks all access and throttled events or throttled events only for the DynamoDB table or index.
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
 }
 rt::structure!(
@@ -281,9 +312,9 @@ pub static CONTRIBUTOR_INSIGHTS_SUMMARY: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBackupInput {
-    /// p The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
-    /// p Specified name for the backup. /p
+    /// Specified name for the backup.
     pub backup_name: String,
 }
 rt::structure!(
@@ -298,7 +329,7 @@ pub static CREATE_BACKUP_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBackupOutput {
-    /// p Contains the details of the backup created for the table. /p
+    /// Contains the details of the backup created for the table.
     pub backup_details: Option<BackupDetails>,
 }
 rt::structure!(CreateBackupOutput, CREATE_BACKUP_OUTPUT, 0 => backup_details);
@@ -306,20 +337,22 @@ pub static CREATE_BACKUP_OUTPUT: rt::Schema = rt::Schema::structure(
     "CreateBackupOutput",
     &[rt::m("BackupDetails", &BACKUP_DETAILS)],
 );
-/// p Represents a new global secondary index to be added to an existing table. /p
+/// Represents a new global secondary index to be added to an existing table.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateGlobalSecondaryIndexAction {
-    /// p The name of the global secondary index to be created. /p
+    /// The name of the global secondary index to be created.
     pub index_name: String,
-    /// p The key schema for the global secondary index. Global secondary index supports up to 4 partition and up to 4 sort keys. /p
+    /// The key schema for the global secondary index. Global secondary index supports up to 4 partition and up to 4 sort keys.
     pub key_schema: Vec<KeySchemaElement>,
-    /// p Represents attributes that are copied (projected) from the table into an index. These are in addition to the primary key attributes and index key attributes, which are automatically projected. /p
+    /// Represents attributes that are copied (projected) from the table into an index. These are in addition to the primary key attributes and index key attributes, which are automatically projected.
     pub projection: Projection,
-    /// p Represents the provisioned throughput settings for the specified global secondary index. /p p For current minimum and maximum provisioned throughput values, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html" Service, Account, and Table Quotas /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// Represents the provisioned throughput settings for the specified global secondary index.
+    ///
+    /// For current minimum and maximum provisioned throughput values, see [Service, Account, and Table Quotas](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html) in the *Amazon DynamoDB Developer Guide*.
     pub provisioned_throughput: Option<ProvisionedThroughput>,
-    /// p The maximum number of read and write units for the global secondary index being created. If you use this parameter, you must specify code MaxReadRequestUnits /code , code MaxWriteRequestUnits /code , or both. You must use either code OnDemand Throughput /code or code ProvisionedThroughput /code based on your table's capacity mode. /p
+    /// The maximum number of read and write units for the global secondary index being created. If you use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both. You must use either `OnDemand Throughput` or `ProvisionedThroughput` based on your table's capacity mode.
     pub on_demand_throughput: Option<OnDemandThroughput>,
-    /// p Represents the warm throughput value (in read units per second and write units per second) when creating a secondary index. /p
+    /// Represents the warm throughput value (in read units per second and write units per second) when creating a secondary index.
     pub warm_throughput: Option<WarmThroughput>,
 }
 rt::structure!(
@@ -340,9 +373,9 @@ pub static CREATE_GLOBAL_SECONDARY_INDEX_ACTION: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateGlobalTableInput {
-    /// p The global table name. /p
+    /// The global table name.
     pub global_table_name: String,
-    /// p The Regions where the global table needs to be created. /p
+    /// The Regions where the global table needs to be created.
     pub replication_group: Vec<Replica>,
 }
 rt::structure!(
@@ -358,7 +391,7 @@ pub static CREATE_GLOBAL_TABLE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateGlobalTableOutput {
-    /// p Contains the details of the global table. /p
+    /// Contains the details of the global table.
     pub global_table_description: Option<GlobalTableDescription>,
 }
 rt::structure!(
@@ -368,10 +401,14 @@ pub static CREATE_GLOBAL_TABLE_OUTPUT: rt::Schema = rt::Schema::structure(
     "CreateGlobalTableOutput",
     &[rt::m("GlobalTableDescription", &GLOBAL_TABLE_DESCRIPTION)],
 );
-/// p Specifies the action to add a new witness Region to a MRSC global table. A MRSC global table can be configured with either three replicas, or with two replicas and one witness. /p
+/// Specifies the action to add a new witness Region to a MRSC global table. A MRSC global table can be configured with either three replicas, or with two replicas and one witness.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateGlobalTableWitnessGroupMemberAction {
-    /// p The Amazon Web Services Region name to be added as a witness Region for the MRSC global table. The witness must be in a different Region than the replicas and within the same Region set: /p ul li p US Region set: US East (N. Virginia), US East (Ohio), US West (Oregon) /p /li li p EU Region set: Europe (Ireland), Europe (London), Europe (Paris), Europe (Frankfurt) /p /li li p AP Region set: Asia Pacific (Tokyo), Asia Pacific (Seoul), Asia Pacific (Osaka) /p /li /ul
+    /// The Amazon Web Services Region name to be added as a witness Region for the MRSC global table. The witness must be in a different Region than the replicas and within the same Region set:
+    ///
+    /// - US Region set: US East (N. Virginia), US East (Ohio), US West (Oregon)
+    /// - EU Region set: Europe (Ireland), Europe (London), Europe (Paris), Europe (Frankfurt)
+    /// - AP Region set: Asia Pacific (Tokyo), Asia Pacific (Seoul), Asia Pacific (Osaka)
     pub region_name: String,
 }
 rt::structure!(
@@ -382,10 +419,10 @@ pub static CREATE_GLOBAL_TABLE_WITNESS_GROUP_MEMBER_ACTION: rt::Schema = rt::Sch
     "CreateGlobalTableWitnessGroupMemberAction",
     &[rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Represents a replica to be added. /p
+/// Represents a replica to be added.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateReplicaAction {
-    /// p The Region of the replica to be added. /p
+    /// The Region of the replica to be added.
     pub region_name: String,
 }
 rt::structure!(CreateReplicaAction, CREATE_REPLICA_ACTION, 0 => region_name);
@@ -393,20 +430,20 @@ pub static CREATE_REPLICA_ACTION: rt::Schema = rt::Schema::structure(
     "CreateReplicaAction",
     &[rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Represents a replica to be created. /p
+/// Represents a replica to be created.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateReplicationGroupMemberAction {
-    /// p The Region where the new replica will be created. /p
+    /// The Region where the new replica will be created.
     pub region_name: String,
-    /// p The KMS key that should be used for KMS encryption in the new replica. To specify a key, use its key ID, Amazon Resource Name (ARN), alias name, or alias ARN. Note that you should only provide this parameter if the key is different from the default DynamoDB KMS key code alias/aws/dynamodb /code . /p
+    /// The KMS key that should be used for KMS encryption in the new replica. To specify a key, use its key ID, Amazon Resource Name (ARN), alias name, or alias ARN. Note that you should only provide this parameter if the key is different from the default DynamoDB KMS key `alias/aws/dynamodb`.
     pub kms_master_key_id: Option<String>,
-    /// p Replica-specific provisioned throughput. If not specified, uses the source table's provisioned throughput settings. /p
+    /// Replica-specific provisioned throughput. If not specified, uses the source table's provisioned throughput settings.
     pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
-    /// p The maximum on-demand throughput settings for the specified replica table being created. You can only modify code MaxReadRequestUnits /code , because you can't modify code MaxWriteRequestUnits /code for individual replica tables. /p
+    /// The maximum on-demand throughput settings for the specified replica table being created. You can only modify `MaxReadRequestUnits`, because you can't modify `MaxWriteRequestUnits` for individual replica tables.
     pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
-    /// p Replica-specific global secondary index settings. /p
+    /// Replica-specific global secondary index settings.
     pub global_secondary_indexes: Option<Vec<ReplicaGlobalSecondaryIndex>>,
-    /// p Replica-specific table class. If not specified, uses the source table's table class. /p
+    /// Replica-specific table class. If not specified, uses the source table's table class.
     pub table_class_override: Option<TableClass>,
 }
 rt::structure!(
@@ -426,46 +463,111 @@ pub static CREATE_REPLICATION_GROUP_MEMBER_ACTION: rt::Schema = rt::Schema::stru
         rt::m("TableClassOverride", &rt::ENUM),
     ],
 );
-/// p Represents the input of a code CreateTable /code operation. /p
+/// Represents the input of a `CreateTable` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTableInput {
-    /// p An array of attributes that describe the key schema for the table and indexes. /p
+    /// An array of attributes that describe the key schema for the table and indexes.
     pub attribute_definitions: Option<Vec<AttributeDefinition>>,
-    /// p The name of the table to create. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the table to create. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
-    /// p Specifies the attributes that make up the primary key for a table or an index. The attributes in code KeySchema /code must also be defined in the code AttributeDefinitions /code array. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DataModel.html" Data Model /a in the i Amazon DynamoDB Developer Guide /i . /p p Each code KeySchemaElement /code in the array is composed of: /p ul li p code AttributeName /code - The name of this key attribute. /p /li li p code KeyType /code - The role that the key attribute will assume: /p ul li p code HASH /code - partition key /p /li li p code RANGE /code - sort key /p /li /ul /li /ul note p The partition key of an item is also known as its i hash attribute /i . The term "hash attribute" derives from the DynamoDB usage of an internal hash function to evenly distribute data items across partitions, based on their partition key values. /p p The sort key of an item is also known as its i range attribute /i . The term "range attribute" derives from the way DynamoDB stores items with the same partition key physically close together, in sorted order by the sort key value. /p /note p For a simple primary key (partition key), you must provide exactly one element with a code KeyType /code of code HASH /code . /p p For a composite primary key (partition key and sort key), you must provide exactly two elements, in this order: The first element must have a code KeyType /code of code HASH /code , and the second element must have a code KeyType /code of code RANGE /code . /p p For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.html#WorkingWithTables.primary.key" Working with Tables /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// Specifies the attributes that make up the primary key for a table or an index. The attributes in `KeySchema` must also be defined in the `AttributeDefinitions` array. For more information, see [Data Model](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DataModel.html) in the *Amazon DynamoDB Developer Guide*.
+    ///
+    /// Each `KeySchemaElement` in the array is composed of:
+    ///
+    /// - `AttributeName` - The name of this key attribute.
+    /// - `KeyType` - The role that the key attribute will assume:
+    ///   - `HASH` - partition key
+    ///   - `RANGE` - sort key
+    ///
+    /// **Note:** The partition key of an item is also known as its *hash attribute*. The term "hash attribute" derives from the DynamoDB usage of an internal hash function to evenly distribute data items across partitions, based on their partition key values.
+    ///
+    /// The sort key of an item is also known as its *range attribute*. The term "range attribute" derives from the way DynamoDB stores items with the same partition key physically close together, in sorted order by the sort key value.
+    ///
+    /// For a simple primary key (partition key), you must provide exactly one element with a `KeyType` of `HASH`.
+    ///
+    /// For a composite primary key (partition key and sort key), you must provide exactly two elements, in this order: The first element must have a `KeyType` of `HASH`, and the second element must have a `KeyType` of `RANGE`.
+    ///
+    /// For more information, see [Working with Tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.html#WorkingWithTables.primary.key) in the *Amazon DynamoDB Developer Guide*.
     pub key_schema: Option<Vec<KeySchemaElement>>,
-    /// p One or more local secondary indexes (the maximum is 5) to be created on the table. Each index is scoped to a given partition key value. There is a 10 GB size limit per partition key value; otherwise, the size of a local secondary index is unconstrained. /p p Each local secondary index in the array includes the following: /p ul li p code IndexName /code - The name of the local secondary index. Must be unique only for this table. /p p/ /li li p code KeySchema /code - Specifies the key schema for the local secondary index. The key schema must begin with the same partition key as the table. /p /li li p code Projection /code - Specifies attributes that are copied (projected) from the table into the index. These are in addition to the primary key attributes and index key attributes, which are automatically projected. Each attribute specification is composed of: /p ul li p code ProjectionType /code - One of the following: /p ul li p code KEYS ONLY /code - Only the index and primary keys are projected into the index. /p /li li p code INCLUDE /code - Only the specified table attributes are projected into the index. The list of projected attributes is in code NonKeyAttributes /code . /p /li li p code ALL /code - All of the table attributes are projected into the index. /p /li /ul /li li p code NonKeyAttributes /code - A list of one or more non-key attribute names that are projected into the secondary index. The total count of attributes provided in code NonKeyAttributes /code , summed across all of the secondary indexes, must not exceed 100. If you project the same attribute into two different indexes, this counts as two distinct attributes when determining the total. This limit only applies when you specify the ProjectionType of code INCLUDE /code . You still can specify the ProjectionType of code ALL /code to project all attributes from the source table, even if the table has more than 100 attributes. /p /li /ul /li /ul
+    /// One or more local secondary indexes (the maximum is 5) to be created on the table. Each index is scoped to a given partition key value. There is a 10 GB size limit per partition key value; otherwise, the size of a local secondary index is unconstrained.
+    ///
+    /// Each local secondary index in the array includes the following:
+    ///
+    /// - `IndexName` - The name of the local secondary index. Must be unique only for this table.
+    /// - `KeySchema` - Specifies the key schema for the local secondary index. The key schema must begin with the same partition key as the table.
+    /// - `Projection` - Specifies attributes that are copied (projected) from the table into the index. These are in addition to the primary key attributes and index key attributes, which are automatically projected. Each attribute specification is composed of:
+    ///   - `ProjectionType` - One of the following:
+    ///     - `KEYS_ONLY` - Only the index and primary keys are projected into the index.
+    ///     - `INCLUDE` - Only the specified table attributes are projected into the index. The list of projected attributes is in `NonKeyAttributes`.
+    ///     - `ALL` - All of the table attributes are projected into the index.
+    ///   - `NonKeyAttributes` - A list of one or more non-key attribute names that are projected into the secondary index. The total count of attributes provided in `NonKeyAttributes`, summed across all of the secondary indexes, must not exceed 100. If you project the same attribute into two different indexes, this counts as two distinct attributes when determining the total. This limit only applies when you specify the ProjectionType of `INCLUDE`. You still can specify the ProjectionType of `ALL` to project all attributes from the source table, even if the table has more than 100 attributes.
     pub local_secondary_indexes: Option<Vec<LocalSecondaryIndex>>,
-    /// p One or more global secondary indexes (the maximum is 20) to be created on the table. Each global secondary index in the array includes the following: /p ul li p code IndexName /code - The name of the global secondary index. Must be unique only for this table. /p p/ /li li p code KeySchema /code - Specifies the key schema for the global secondary index. Each global secondary index supports up to 4 partition keys and up to 4 sort keys. /p /li li p code Projection /code - Specifies attributes that are copied (projected) from the table into the index. These are in addition to the primary key attributes and index key attributes, which are automatically projected. Each attribute specification is composed of: /p ul li p code ProjectionType /code - One of the following: /p ul li p code KEYS ONLY /code - Only the index and primary keys are projected into the index. /p /li li p code INCLUDE /code - Only the specified table attributes are projected into the index. The list of projected attributes is in code NonKeyAttributes /code . /p /li li p code ALL /code - All of the table attributes are projected into the index. /p /li /ul /li li p code NonKeyAttributes /code - A list of one or more non-key attribute names that are projected into the secondary index. The total count of attributes provided in code NonKeyAttributes /code , summed across all of the secondary indexes, must not exceed 100. If you project the same attribute into two different indexes, this counts as two distinct attributes when determining the total. This limit only applies when you specify the ProjectionType of code INCLUDE /code . You still can specify the ProjectionType of code ALL /code to project all attributes from the source table, even if the table has more than 100 attributes. /p /li /ul /li li p code ProvisionedThroughput /code - The provisioned throughput settings for the global secondary index, consisting of read and write capacity units. /p /li /ul
+    /// One or more global secondary indexes (the maximum is 20) to be created on the table. Each global secondary index in the array includes the following:
+    ///
+    /// - `IndexName` - The name of the global secondary index. Must be unique only for this table.
+    /// - `KeySchema` - Specifies the key schema for the global secondary index. Each global secondary index supports up to 4 partition keys and up to 4 sort keys.
+    /// - `Projection` - Specifies attributes that are copied (projected) from the table into the index. These are in addition to the primary key attributes and index key attributes, which are automatically projected. Each attribute specification is composed of:
+    ///   - `ProjectionType` - One of the following:
+    ///     - `KEYS_ONLY` - Only the index and primary keys are projected into the index.
+    ///     - `INCLUDE` - Only the specified table attributes are projected into the index. The list of projected attributes is in `NonKeyAttributes`.
+    ///     - `ALL` - All of the table attributes are projected into the index.
+    ///   - `NonKeyAttributes` - A list of one or more non-key attribute names that are projected into the secondary index. The total count of attributes provided in `NonKeyAttributes`, summed across all of the secondary indexes, must not exceed 100. If you project the same attribute into two different indexes, this counts as two distinct attributes when determining the total. This limit only applies when you specify the ProjectionType of `INCLUDE`. You still can specify the ProjectionType of `ALL` to project all attributes from the source table, even if the table has more than 100 attributes.
+    /// - `ProvisionedThroughput` - The provisioned throughput settings for the global secondary index, consisting of read and write capacity units.
     pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndex>>,
-    /// p Controls how you are charged for read and write throughput and how you manage capacity. This setting can be changed later. /p ul li p code PAY PER REQUEST /code - We recommend using code PAY PER REQUEST /code for most DynamoDB workloads. code PAY PER REQUEST /code sets the billing mode to a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html" On-demand capacity mode /a . /p /li li p code PROVISIONED /code - We recommend using code PROVISIONED /code for steady workloads with predictable growth where capacity requirements can be reliably forecasted. code PROVISIONED /code sets the billing mode to a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html" Provisioned capacity mode /a . /p /li /ul
+    /// Controls how you are charged for read and write throughput and how you manage capacity. This setting can be changed later.
+    ///
+    /// - `PAY_PER_REQUEST` - We recommend using `PAY_PER_REQUEST` for most DynamoDB workloads. `PAY_PER_REQUEST` sets the billing mode to [On-demand capacity mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html).
+    /// - `PROVISIONED` - We recommend using `PROVISIONED` for steady workloads with predictable growth where capacity requirements can be reliably forecasted. `PROVISIONED` sets the billing mode to [Provisioned capacity mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html).
     pub billing_mode: Option<BillingMode>,
-    /// p Represents the provisioned throughput settings for a specified table or index. The settings can be modified using the code UpdateTable /code operation. /p p If you set BillingMode as code PROVISIONED /code , you must specify this property. If you set BillingMode as code PAY PER REQUEST /code , you cannot specify this property. /p p For current minimum and maximum provisioned throughput values, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html" Service, Account, and Table Quotas /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// Represents the provisioned throughput settings for a specified table or index. The settings can be modified using the `UpdateTable` operation.
+    ///
+    /// If you set BillingMode as `PROVISIONED`, you must specify this property. If you set BillingMode as `PAY_PER_REQUEST`, you cannot specify this property.
+    ///
+    /// For current minimum and maximum provisioned throughput values, see [Service, Account, and Table Quotas](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html) in the *Amazon DynamoDB Developer Guide*.
     pub provisioned_throughput: Option<ProvisionedThroughput>,
-    /// p The settings for DynamoDB Streams on the table. These settings consist of: /p ul li p code StreamEnabled /code - Indicates whether DynamoDB Streams is to be enabled (true) or disabled (false). /p /li li p code StreamViewType /code - When an item in the table is modified, code StreamViewType /code determines what information is written to the table's stream. Valid values for code StreamViewType /code are: /p ul li p code KEYS ONLY /code - Only the key attributes of the modified item are written to the stream. /p /li li p code NEW IMAGE /code - The entire item, as it appears after it was modified, is written to the stream. /p /li li p code OLD IMAGE /code - The entire item, as it appeared before it was modified, is written to the stream. /p /li li p code NEW AND OLD IMAGES /code - Both the new and the old item images of the item are written to the stream. /p /li /ul /li /ul
+    /// The settings for DynamoDB Streams on the table. These settings consist of:
+    ///
+    /// - `StreamEnabled` - Indicates whether DynamoDB Streams is to be enabled (true) or disabled (false).
+    /// - `StreamViewType` - When an item in the table is modified, `StreamViewType` determines what information is written to the table's stream. Valid values for `StreamViewType` are:
+    ///   - `KEYS_ONLY` - Only the key attributes of the modified item are written to the stream.
+    ///   - `NEW_IMAGE` - The entire item, as it appears after it was modified, is written to the stream.
+    ///   - `OLD_IMAGE` - The entire item, as it appeared before it was modified, is written to the stream.
+    ///   - `NEW_AND_OLD_IMAGES` - Both the new and the old item images of the item are written to the stream.
     pub stream_specification: Option<StreamSpecification>,
-    /// p Represents the settings used to enable server-side encryption. /p
+    /// Represents the settings used to enable server-side encryption.
     pub sse_specification: Option<SseSpecification>,
-    /// p A list of key-value pairs to label the table. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html" Tagging for DynamoDB /a . /p
+    /// A list of key-value pairs to label the table. For more information, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html).
     pub tags: Option<Vec<Tag>>,
-    /// p The table class of the new table. Valid values are code STANDARD /code and code STANDARD INFREQUENT ACCESS /code . /p
+    /// The table class of the new table. Valid values are `STANDARD` and `STANDARD_INFREQUENT_ACCESS`.
     pub table_class: Option<TableClass>,
-    /// p Indicates whether deletion protection is to be enabled (true) or disabled (false) on the table. /p
+    /// Indicates whether deletion protection is to be enabled (true) or disabled (false) on the table.
     pub deletion_protection_enabled: Option<bool>,
-    /// p Represents the warm throughput (in read units per second and write units per second) for creating a table. /p
+    /// Represents the warm throughput (in read units per second and write units per second) for creating a table.
     pub warm_throughput: Option<WarmThroughput>,
-    /// p An Amazon Web Services resource-based policy document in JSON format that will be attached to the table. /p p When you attach a resource-based policy while creating a table, the policy application is i strongly consistent /i . /p p The maximum size supported for a resource-based policy document is 20 KB. DynamoDB counts whitespaces when calculating the size of a policy against this limit. For a full list of all considerations that apply for resource-based policies, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-considerations.html" Resource-based policy considerations /a . /p note p You need to specify the code CreateTable /code and code PutResourcePolicy /code IAM actions for authorizing a user to create a table with a resource-based policy. /p /note
+    /// An Amazon Web Services resource-based policy document in JSON format that will be attached to the table.
+    ///
+    /// When you attach a resource-based policy while creating a table, the policy application is *strongly consistent*.
+    ///
+    /// The maximum size supported for a resource-based policy document is 20 KB. DynamoDB counts whitespaces when calculating the size of a policy against this limit. For a full list of all considerations that apply for resource-based policies, see [Resource-based policy considerations](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-considerations.html).
+    ///
+    /// **Note:** You need to specify the `CreateTable` and `PutResourcePolicy` IAM actions for authorizing a user to create a table with a resource-based policy.
     pub resource_policy: Option<String>,
-    /// p Sets the maximum number of read and write units for the specified table in on-demand capacity mode. If you use this parameter, you must specify code MaxReadRequestUnits /code , code MaxWriteRequestUnits /code , or both. /p
+    /// Sets the maximum number of read and write units for the specified table in on-demand capacity mode. If you use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
     pub on_demand_throughput: Option<OnDemandThroughput>,
-    /// p The Amazon Resource Name (ARN) of the source table used for the creation of a multi-account global table. /p
+    /// The Amazon Resource Name (ARN) of the source table used for the creation of a multi-account global table.
     pub global_table_source_arn: Option<String>,
-    /// p Controls the settings synchronization mode for the global table. For multi-account global tables, this parameter is required and the only supported value is ENABLED. For same-account global tables, this parameter is set to ENABLED WITH OVERRIDES. /p
+    /// Controls the settings synchronization mode for the global table. For multi-account global tables, this parameter is required and the only supported value is ENABLED. For same-account global tables, this parameter is set to ENABLED\_WITH\_OVERRIDES.
     pub global_table_settings_replication_mode: Option<
         GlobalTableSettingsReplicationMode,
     >,
-    /// p One or more vector indexes to be created on the table. Each vector index enables similarity search on a vector attribute. Each element in the list consists of: /p ul li p code IndexName /code - The name of the vector index. Must be unique within the table. /p /li li p code VectorAttribute /code - The attribute that contains vector embeddings. If multiple vector indexes reference the same attribute, they must all use the same number of dimensions. /p /li li p code Dimensions /code - The number of dimensions in each vector. /p /li li p code DistanceFunction /code - The distance function used to calculate similarity. Valid values: code COSINE /code , code EUCLIDEAN /code , code DOT PRODUCT /code . /p /li li p code Projection /code - Specifies attributes that are copied (projected) from the table into the vector index. The total number of projected non-key attributes is shared across the vector attribute (counts as 1) and code INLINE FILTER /code search schema elements (each counts as 1). code HASH /code search schema elements do not count toward this limit. /p /li li p code SearchSchema /code - (Optional) Defines the partition key ( code HASH /code ) and inline filter ( code INLINE FILTER /code ) attributes for the vector index. /p /li /ul
+    /// One or more vector indexes to be created on the table. Each vector index enables similarity search on a vector attribute. Each element in the list consists of:
+    ///
+    /// - `IndexName` - The name of the vector index. Must be unique within the table.
+    /// - `VectorAttribute` - The attribute that contains vector embeddings. If multiple vector indexes reference the same attribute, they must all use the same number of dimensions.
+    /// - `Dimensions` - The number of dimensions in each vector.
+    /// - `DistanceFunction` - The distance function used to calculate similarity. Valid values: `COSINE`, `EUCLIDEAN`, `DOT_PRODUCT`.
+    /// - `Projection` - Specifies attributes that are copied (projected) from the table into the vector index. The total number of projected non-key attributes is shared across the vector attribute (counts as 1) and `INLINE_FILTER` search schema elements (each counts as 1). `HASH` search schema elements do not count toward this limit.
+    /// - `SearchSchema` - (Optional) Defines the partition key (`HASH`) and inline filter (`INLINE_FILTER`) attributes for the vector index.
     pub vector_indexes: Option<Vec<VectorIndex>>,
 }
 rt::structure!(
@@ -500,10 +602,10 @@ pub static CREATE_TABLE_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("VectorIndexes", &VECTOR_INDEX_LIST),
     ],
 );
-/// p Represents the output of a code CreateTable /code operation. /p
+/// Represents the output of a `CreateTable` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTableOutput {
-    /// p Represents the properties of the table. /p
+    /// Represents the properties of the table.
     pub table_description: Option<TableDescription>,
 }
 rt::structure!(CreateTableOutput, CREATE_TABLE_OUTPUT, 0 => table_description);
@@ -511,20 +613,20 @@ pub static CREATE_TABLE_OUTPUT: rt::Schema = rt::Schema::structure(
     "CreateTableOutput",
     &[rt::m("TableDescription", &TABLE_DESCRIPTION)],
 );
-/// p A new vector index to be added to a table. /p
+/// A new vector index to be added to a table.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVectorIndexAction {
-    /// p The name of the vector index. Must be unique within the table. /p
+    /// The name of the vector index. Must be unique within the table.
     pub index_name: String,
-    /// p The attribute that contains vector embeddings. If multiple vector indexes reference the same attribute, they must all use the same number of dimensions. /p
+    /// The attribute that contains vector embeddings. If multiple vector indexes reference the same attribute, they must all use the same number of dimensions.
     pub vector_attribute: VectorAttributeDefinition,
-    /// p The partition key and inline filter attribute definitions for the vector index. /p
+    /// The partition key and inline filter attribute definitions for the vector index.
     pub search_schema: Option<Vec<SearchSchemaElement>>,
-    /// p Specifies attributes that are copied (projected) from the table into the vector index. /p
+    /// Specifies attributes that are copied (projected) from the table into the vector index.
     pub projection: Projection,
-    /// p The number of dimensions in each vector. /p
+    /// The number of dimensions in each vector.
     pub dimensions: i64,
-    /// p The distance function used to calculate similarity. Valid values: code COSINE /code , code EUCLIDEAN /code , code DOT PRODUCT /code . /p
+    /// The distance function used to calculate similarity. Valid values: `COSINE`, `EUCLIDEAN`, `DOT_PRODUCT`.
     pub distance_function: VectorDistanceFunction,
 }
 rt::structure!(
@@ -547,12 +649,12 @@ pub static CSV_HEADER_LIST: rt::Schema = rt::Schema::list(
     "CsvHeaderList",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Processing options for the CSV file being imported. /p
+/// Processing options for the CSV file being imported.
 #[derive(Clone, Default, PartialEq)]
 pub struct CsvOptions {
-    /// p The delimiter used for separating items in the CSV file being imported. /p
+    /// The delimiter used for separating items in the CSV file being imported.
     pub delimiter: Option<String>,
-    /// p List of the headers used to specify a common header for all source CSV files being imported. If this field is specified then the first line of each CSV file is treated as data instead of the header. If this field is not specified the the first line of each CSV file is treated as the header. /p
+    /// List of the headers used to specify a common header for all source CSV files being imported. If this field is specified then the first line of each CSV file is treated as data instead of the header. If this field is not specified the the first line of each CSV file is treated as the header.
     pub header_list: Option<Vec<String>>,
 }
 rt::structure!(CsvOptions, CSV_OPTIONS, 0 => delimiter, 1 => header_list);

@@ -3,20 +3,20 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Represents a request to perform a code DeleteItem /code operation. /p
+/// Represents a request to perform a `DeleteItem` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct Delete {
-    /// p The primary key of the item to be deleted. Each element consists of an attribute name and a value for that attribute. /p
+    /// The primary key of the item to be deleted. Each element consists of an attribute name and a value for that attribute.
     pub key: rt::Map<String, AttributeValue>,
-    /// p Name of the table in which the item to be deleted resides. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// Name of the table in which the item to be deleted resides. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
-    /// p A condition that must be satisfied in order for a conditional delete to succeed. /p
+    /// A condition that must be satisfied in order for a conditional delete to succeed.
     pub condition_expression: Option<String>,
-    /// p One or more substitution tokens for attribute names in an expression. /p
+    /// One or more substitution tokens for attribute names in an expression.
     pub expression_attribute_names: Option<rt::Map<String, String>>,
-    /// p One or more values that can be substituted in an expression. /p
+    /// One or more values that can be substituted in an expression.
     pub expression_attribute_values: Option<rt::Map<String, AttributeValue>>,
-    /// p Use code ReturnValuesOnConditionCheckFailure /code to get the item attributes if the code Delete /code condition fails. For code ReturnValuesOnConditionCheckFailure /code , the valid values are: NONE and ALL OLD. /p
+    /// Use `ReturnValuesOnConditionCheckFailure` to get the item attributes if the `Delete` condition fails. For `ReturnValuesOnConditionCheckFailure`, the valid values are: NONE and ALL\_OLD.
     pub return_values_on_condition_check_failure: Option<
         ReturnValuesOnConditionCheckFailure,
     >,
@@ -39,7 +39,7 @@ pub static DELETE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBackupInput {
-    /// p The ARN associated with the backup. /p
+    /// The ARN associated with the backup.
     pub backup_arn: String,
 }
 rt::structure!(DeleteBackupInput, DELETE_BACKUP_INPUT, 0 => backup_arn);
@@ -49,7 +49,7 @@ pub static DELETE_BACKUP_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBackupOutput {
-    /// p Contains the description of the backup created for the table. /p
+    /// Contains the description of the backup created for the table.
     pub backup_description: Option<BackupDescription>,
 }
 rt::structure!(DeleteBackupOutput, DELETE_BACKUP_OUTPUT, 0 => backup_description);
@@ -57,10 +57,10 @@ pub static DELETE_BACKUP_OUTPUT: rt::Schema = rt::Schema::structure(
     "DeleteBackupOutput",
     &[rt::m("BackupDescription", &BACKUP_DESCRIPTION)],
 );
-/// p Represents a global secondary index to be deleted from an existing table. /p
+/// Represents a global secondary index to be deleted from an existing table.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteGlobalSecondaryIndexAction {
-    /// p The name of the global secondary index to be deleted. /p
+    /// The name of the global secondary index to be deleted.
     pub index_name: String,
 }
 rt::structure!(
@@ -71,10 +71,10 @@ pub static DELETE_GLOBAL_SECONDARY_INDEX_ACTION: rt::Schema = rt::Schema::struct
     "DeleteGlobalSecondaryIndexAction",
     &[rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Specifies the action to remove a witness Region from a MRSC global table. You cannot delete a single witness from a MRSC global table - you must delete both a replica and the witness together. The deletion of both a witness and replica converts the remaining replica to a single-Region DynamoDB table. /p
+/// Specifies the action to remove a witness Region from a MRSC global table. You cannot delete a single witness from a MRSC global table - you must delete both a replica and the witness together. The deletion of both a witness and replica converts the remaining replica to a single-Region DynamoDB table.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteGlobalTableWitnessGroupMemberAction {
-    /// p The witness Region name to be removed from the MRSC global table. /p
+    /// The witness Region name to be removed from the MRSC global table.
     pub region_name: String,
 }
 rt::structure!(
@@ -85,29 +85,82 @@ pub static DELETE_GLOBAL_TABLE_WITNESS_GROUP_MEMBER_ACTION: rt::Schema = rt::Sch
     "DeleteGlobalTableWitnessGroupMemberAction",
     &[rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Represents the input of a code DeleteItem /code operation. /p
+/// Represents the input of a `DeleteItem` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteItemInput {
-    /// p The name of the table from which to delete the item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the table from which to delete the item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
-    /// p A map of attribute names to code AttributeValue /code objects, representing the primary key of the item to delete. /p p For the primary key, you must provide all of the key attributes. For example, with a simple primary key, you only need to provide a value for the partition key. For a composite primary key, you must provide values for both the partition key and the sort key. /p
+    /// A map of attribute names to `AttributeValue` objects, representing the primary key of the item to delete.
+    ///
+    /// For the primary key, you must provide all of the key attributes. For example, with a simple primary key, you only need to provide a value for the partition key. For a composite primary key, you must provide values for both the partition key and the sort key.
     pub key: rt::Map<String, AttributeValue>,
-    /// p This is a legacy parameter. Use code ConditionExpression /code instead. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Expected.html" Expected /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [Expected](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Expected.html) in the *Amazon DynamoDB Developer Guide*.
     pub expected: Option<rt::Map<String, ExpectedAttributeValue>>,
-    /// p This is a legacy parameter. Use code ConditionExpression /code instead. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html" ConditionalOperator /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [ConditionalOperator](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html) in the *Amazon DynamoDB Developer Guide*.
     pub conditional_operator: Option<ConditionalOperator>,
-    /// p Use code ReturnValues /code if you want to get the item attributes as they appeared before they were deleted. For code DeleteItem /code , the valid values are: /p ul li p code NONE /code - If code ReturnValues /code is not specified, or if its value is code NONE /code , then nothing is returned. (This setting is the default for code ReturnValues /code .) /p /li li p code ALL OLD /code - The content of the old item is returned. /p /li /ul p There is no additional cost associated with requesting a return value aside from the small network and processing overhead of receiving a larger response. No read capacity units are consumed. /p note p The code ReturnValues /code parameter is used by several DynamoDB operations; however, code DeleteItem /code does not recognize any values other than code NONE /code or code ALL OLD /code . /p /note
+    /// Use `ReturnValues` if you want to get the item attributes as they appeared before they were deleted. For `DeleteItem`, the valid values are:
+    ///
+    /// - `NONE` - If `ReturnValues` is not specified, or if its value is `NONE`, then nothing is returned. (This setting is the default for `ReturnValues`.)
+    /// - `ALL_OLD` - The content of the old item is returned.
+    ///
+    /// There is no additional cost associated with requesting a return value aside from the small network and processing overhead of receiving a larger response. No read capacity units are consumed.
+    ///
+    /// **Note:** The `ReturnValues` parameter is used by several DynamoDB operations; however, `DeleteItem` does not recognize any values other than `NONE` or `ALL_OLD`.
     pub return_values: Option<ReturnValue>,
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
-    /// p Determines whether item collection metrics are returned. If set to code SIZE /code , the response includes statistics about item collections, if any, that were modified during the operation are returned in the response. If set to code NONE /code (the default), no statistics are returned. /p
+    /// Determines whether item collection metrics are returned. If set to `SIZE`, the response includes statistics about item collections, if any, that were modified during the operation are returned in the response. If set to `NONE` (the default), no statistics are returned.
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
-    /// p A condition that must be satisfied in order for a conditional code DeleteItem /code to succeed. /p p An expression can contain any of the following: /p ul li p Functions: code attribute exists | attribute not exists | attribute type | contains | begins with | size /code /p p These function names are case-sensitive. /p /li li p Comparison operators: code = | &lt;&gt; | &lt; | &gt; | &lt;= | &gt;= | BETWEEN | IN /code /p /li li p Logical operators: code AND | OR | NOT /code /p /li /ul p For more information about condition expressions, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html" Condition Expressions /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// A condition that must be satisfied in order for a conditional `DeleteItem` to succeed.
+    ///
+    /// An expression can contain any of the following:
+    ///
+    /// - Functions: `attribute_exists | attribute_not_exists | attribute_type | contains | begins_with | size` These function names are case-sensitive.
+    /// - Comparison operators: `= | <> | < | > | <= | >= | BETWEEN | IN`
+    /// - Logical operators: `AND | OR | NOT`
+    ///
+    /// For more information about condition expressions, see [Condition Expressions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html) in the *Amazon DynamoDB Developer Guide*.
     pub condition_expression: Option<String>,
-    /// p One or more substitution tokens for attribute names in an expression. The following are some use cases for using code ExpressionAttributeNames /code : /p ul li p To access an attribute whose name conflicts with a DynamoDB reserved word. /p /li li p To create a placeholder for repeating occurrences of an attribute name in an expression. /p /li li p To prevent special characters in an attribute name from being misinterpreted in an expression. /p /li /ul p Use the b # /b character in an expression to dereference an attribute name. For example, consider the following attribute name: /p ul li p code Percentile /code /p /li /ul p The name of this attribute conflicts with a reserved word, so it cannot be used directly in an expression. (For the complete list of reserved words, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html" Reserved Words /a in the i Amazon DynamoDB Developer Guide /i ). To work around this, you could specify the following for code ExpressionAttributeNames /code : /p ul li p code {"#P":"Percentile"} /code /p /li /ul p You could then use this substitution in an expression, as in this example: /p ul li p code #P = :val /code /p /li /ul note p Tokens that begin with the b : /b character are i expression attribute values /i , which are placeholders for the actual value at runtime. /p /note p For more information on expression attribute names, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html" Specifying Item Attributes /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
+    ///
+    /// - To access an attribute whose name conflicts with a DynamoDB reserved word.
+    /// - To create a placeholder for repeating occurrences of an attribute name in an expression.
+    /// - To prevent special characters in an attribute name from being misinterpreted in an expression.
+    ///
+    /// Use the **#** character in an expression to dereference an attribute name. For example, consider the following attribute name:
+    ///
+    /// - `Percentile`
+    ///
+    /// The name of this attribute conflicts with a reserved word, so it cannot be used directly in an expression. (For the complete list of reserved words, see [Reserved Words](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html) in the *Amazon DynamoDB Developer Guide*). To work around this, you could specify the following for `ExpressionAttributeNames`:
+    ///
+    /// - `{"#P":"Percentile"}`
+    ///
+    /// You could then use this substitution in an expression, as in this example:
+    ///
+    /// - `#P = :val`
+    ///
+    /// **Note:** Tokens that begin with the **:** character are *expression attribute values*, which are placeholders for the actual value at runtime.
+    ///
+    /// For more information on expression attribute names, see [Specifying Item Attributes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html) in the *Amazon DynamoDB Developer Guide*.
     pub expression_attribute_names: Option<rt::Map<String, String>>,
-    /// p One or more values that can be substituted in an expression. /p p Use the b : /b (colon) character in an expression to dereference an attribute value. For example, suppose that you wanted to check whether the value of the i ProductStatus /i attribute was one of the following: /p p code Available | Backordered | Discontinued /code /p p You would first need to specify code ExpressionAttributeValues /code as follows: /p p code { ":avail":{"S":"Available"}, ":back":{"S":"Backordered"}, ":disc":{"S":"Discontinued"} } /code /p p You could then use these values in an expression, such as this: /p p code ProductStatus IN (:avail, :back, :disc) /code /p p For more information on expression attribute values, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html" Condition Expressions /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// One or more values that can be substituted in an expression.
+    ///
+    /// Use the **:** (colon) character in an expression to dereference an attribute value. For example, suppose that you wanted to check whether the value of the *ProductStatus* attribute was one of the following:
+    ///
+    /// `Available | Backordered | Discontinued`
+    ///
+    /// You would first need to specify `ExpressionAttributeValues` as follows:
+    ///
+    /// `{ ":avail":{"S":"Available"}, ":back":{"S":"Backordered"}, ":disc":{"S":"Discontinued"} }`
+    ///
+    /// You could then use these values in an expression, such as this:
+    ///
+    /// `ProductStatus IN (:avail, :back, :disc)`
+    ///
+    /// For more information on expression attribute values, see [Condition Expressions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html) in the *Amazon DynamoDB Developer Guide*.
     pub expression_attribute_values: Option<rt::Map<String, AttributeValue>>,
-    /// p An optional parameter that returns the item attributes for a code DeleteItem /code operation that failed a condition check. /p p There is no additional cost associated with requesting a return value aside from the small network and processing overhead of receiving a larger response. No read capacity units are consumed. /p
+    /// An optional parameter that returns the item attributes for a `DeleteItem` operation that failed a condition check.
+    ///
+    /// There is no additional cost associated with requesting a return value aside from the small network and processing overhead of receiving a larger response. No read capacity units are consumed.
     pub return_values_on_condition_check_failure: Option<
         ReturnValuesOnConditionCheckFailure,
     >,
@@ -135,14 +188,21 @@ pub static DELETE_ITEM_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM),
     ],
 );
-/// p Represents the output of a code DeleteItem /code operation. /p
+/// Represents the output of a `DeleteItem` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteItemOutput {
-    /// p A map of attribute names to code AttributeValue /code objects, representing the item as it appeared before the code DeleteItem /code operation. This map appears in the response only if code ReturnValues /code was specified as code ALL OLD /code in the request. /p
+    /// A map of attribute names to `AttributeValue` objects, representing the item as it appeared before the `DeleteItem` operation. This map appears in the response only if `ReturnValues` was specified as `ALL_OLD` in the request.
     pub attributes: Option<rt::Map<String, AttributeValue>>,
-    /// p The capacity units consumed by the code DeleteItem /code operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. code ConsumedCapacity /code is only returned if the code ReturnConsumedCapacity /code parameter was specified. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html" Provisioned capacity mode /a in the i Amazon DynamoDB Developer Guide /i . /p p If the table has vector indexes, the response includes a code VectorIndexes /code field with code VectorWriteRequestBytes /code consumed for each affected vector index. /p
+    /// The capacity units consumed by the `DeleteItem` operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. `ConsumedCapacity` is only returned if the `ReturnConsumedCapacity` parameter was specified. For more information, see [Provisioned capacity mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html) in the *Amazon DynamoDB Developer Guide*.
+    ///
+    /// If the table has vector indexes, the response includes a `VectorIndexes` field with `VectorWriteRequestBytes` consumed for each affected vector index.
     pub consumed_capacity: Option<ConsumedCapacity>,
-    /// p Information about item collections, if any, that were affected by the code DeleteItem /code operation. code ItemCollectionMetrics /code is only returned if the code ReturnItemCollectionMetrics /code parameter was specified. If the table does not have any local secondary indexes, this information is not returned in the response. /p p Each code ItemCollectionMetrics /code element consists of: /p ul li p code ItemCollectionKey /code - The partition key value of the item collection. This is the same as the partition key value of the item itself. /p /li li p code SizeEstimateRangeGB /code - An estimate of item collection size, in gigabytes. This value is a two-element array containing a lower bound and an upper bound for the estimate. The estimate includes the size of all the items in the table, plus the size of all attributes projected into all of the local secondary indexes on that table. Use this estimate to measure whether a local secondary index is approaching its size limit. /p p The estimate is subject to change over time; therefore, do not rely on the precision or accuracy of the estimate. /p /li /ul
+    /// Information about item collections, if any, that were affected by the `DeleteItem` operation. `ItemCollectionMetrics` is only returned if the `ReturnItemCollectionMetrics` parameter was specified. If the table does not have any local secondary indexes, this information is not returned in the response.
+    ///
+    /// Each `ItemCollectionMetrics` element consists of:
+    ///
+    /// - `ItemCollectionKey` - The partition key value of the item collection. This is the same as the partition key value of the item itself.
+    /// - `SizeEstimateRangeGB` - An estimate of item collection size, in gigabytes. This value is a two-element array containing a lower bound and an upper bound for the estimate. The estimate includes the size of all the items in the table, plus the size of all attributes projected into all of the local secondary indexes on that table. Use this estimate to measure whether a local secondary index is approaching its size limit. The estimate is subject to change over time; therefore, do not rely on the precision or accuracy of the estimate.
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
 }
 rt::structure!(
@@ -157,10 +217,10 @@ pub static DELETE_ITEM_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("ItemCollectionMetrics", &ITEM_COLLECTION_METRICS),
     ],
 );
-/// p Represents a replica to be removed. /p
+/// Represents a replica to be removed.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteReplicaAction {
-    /// p The Region of the replica to be removed. /p
+    /// The Region of the replica to be removed.
     pub region_name: String,
 }
 rt::structure!(DeleteReplicaAction, DELETE_REPLICA_ACTION, 0 => region_name);
@@ -168,10 +228,10 @@ pub static DELETE_REPLICA_ACTION: rt::Schema = rt::Schema::structure(
     "DeleteReplicaAction",
     &[rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Represents a replica to be deleted. /p
+/// Represents a replica to be deleted.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteReplicationGroupMemberAction {
-    /// p The Region where the replica exists. /p
+    /// The Region where the replica exists.
     pub region_name: String,
 }
 rt::structure!(
@@ -182,10 +242,10 @@ pub static DELETE_REPLICATION_GROUP_MEMBER_ACTION: rt::Schema = rt::Schema::stru
     "DeleteReplicationGroupMemberAction",
     &[rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Represents a request to perform a code DeleteItem /code operation on an item. /p
+/// Represents a request to perform a `DeleteItem` operation on an item.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRequest {
-    /// p A map of attribute name to attribute values, representing the primary key of the item to delete. All of the table's primary key attributes must be specified, and their data types must match those of the table's key schema. /p
+    /// A map of attribute name to attribute values, representing the primary key of the item to delete. All of the table's primary key attributes must be specified, and their data types must match those of the table's key schema.
     pub key: rt::Map<String, AttributeValue>,
 }
 rt::structure!(DeleteRequest, DELETE_REQUEST, 0 => key);
@@ -195,9 +255,9 @@ pub static DELETE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourcePolicyInput {
-    /// p The Amazon Resource Name (ARN) of the DynamoDB resource from which the policy will be removed. The resources you can specify include tables and streams. If you remove the policy of a table, it will also remove the permissions for the table's indexes defined in that policy document. This is because index permissions are defined in the table's policy. /p
+    /// The Amazon Resource Name (ARN) of the DynamoDB resource from which the policy will be removed. The resources you can specify include tables and streams. If you remove the policy of a table, it will also remove the permissions for the table's indexes defined in that policy document. This is because index permissions are defined in the table's policy.
     pub resource_arn: String,
-    /// p A string value that you can use to conditionally delete your policy. When you provide an expected revision ID, if the revision ID of the existing policy on the resource doesn't match or if there's no policy attached to the resource, the request will fail and return a code PolicyNotFoundException /code . /p
+    /// A string value that you can use to conditionally delete your policy. When you provide an expected revision ID, if the revision ID of the existing policy on the resource doesn't match or if there's no policy attached to the resource, the request will fail and return a `PolicyNotFoundException`.
     pub expected_revision_id: Option<String>,
 }
 rt::structure!(
@@ -213,7 +273,9 @@ pub static DELETE_RESOURCE_POLICY_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourcePolicyOutput {
-    /// p A unique string that represents the revision ID of the policy. If you're comparing revision IDs, make sure to always use string comparison logic. /p p This value will be empty if you make a request against a resource without a policy. /p
+    /// A unique string that represents the revision ID of the policy. If you're comparing revision IDs, make sure to always use string comparison logic.
+    ///
+    /// This value will be empty if you make a request against a resource without a policy.
     pub revision_id: Option<String>,
 }
 rt::structure!(
@@ -223,10 +285,10 @@ pub static DELETE_RESOURCE_POLICY_OUTPUT: rt::Schema = rt::Schema::structure(
     "DeleteResourcePolicyOutput",
     &[rt::m("RevisionId", &rt::STRING)],
 );
-/// p Represents the input of a code DeleteTable /code operation. /p
+/// Represents the input of a `DeleteTable` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTableInput {
-    /// p The name of the table to delete. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the table to delete. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
 }
 rt::structure!(DeleteTableInput, DELETE_TABLE_INPUT, 0 => table_name);
@@ -234,10 +296,10 @@ pub static DELETE_TABLE_INPUT: rt::Schema = rt::Schema::structure(
     "DeleteTableInput",
     &[rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")],
 );
-/// p Represents the output of a code DeleteTable /code operation. /p
+/// Represents the output of a `DeleteTable` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTableOutput {
-    /// p Represents the properties of a table. /p
+    /// Represents the properties of a table.
     pub table_description: Option<TableDescription>,
 }
 rt::structure!(DeleteTableOutput, DELETE_TABLE_OUTPUT, 0 => table_description);
@@ -245,10 +307,10 @@ pub static DELETE_TABLE_OUTPUT: rt::Schema = rt::Schema::structure(
     "DeleteTableOutput",
     &[rt::m("TableDescription", &TABLE_DESCRIPTION)],
 );
-/// p A vector index to be removed from a table. /p
+/// A vector index to be removed from a table.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVectorIndexAction {
-    /// p The name of the vector index to delete. /p
+    /// The name of the vector index to delete.
     pub index_name: String,
 }
 rt::structure!(DeleteVectorIndexAction, DELETE_VECTOR_INDEX_ACTION, 0 => index_name);
@@ -258,7 +320,7 @@ pub static DELETE_VECTOR_INDEX_ACTION: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeBackupInput {
-    /// p The Amazon Resource Name (ARN) associated with the backup. /p
+    /// The Amazon Resource Name (ARN) associated with the backup.
     pub backup_arn: String,
 }
 rt::structure!(DescribeBackupInput, DESCRIBE_BACKUP_INPUT, 0 => backup_arn);
@@ -268,7 +330,7 @@ pub static DESCRIBE_BACKUP_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeBackupOutput {
-    /// p Contains the description of the backup created for the table. /p
+    /// Contains the description of the backup created for the table.
     pub backup_description: Option<BackupDescription>,
 }
 rt::structure!(DescribeBackupOutput, DESCRIBE_BACKUP_OUTPUT, 0 => backup_description);
@@ -278,7 +340,7 @@ pub static DESCRIBE_BACKUP_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeBulkOperationInput {
-    /// p The Amazon Resource Name (ARN) of the bulk operation to describe. /p
+    /// The Amazon Resource Name (ARN) of the bulk operation to describe.
     pub bulk_operation_arn: String,
 }
 rt::structure!(
@@ -290,7 +352,7 @@ pub static DESCRIBE_BULK_OPERATION_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeBulkOperationOutput {
-    /// p Contains detailed information about the bulk operation. /p
+    /// Contains detailed information about the bulk operation.
     pub bulk_operation_description: BulkOperationDescription,
 }
 rt::structure!(
@@ -303,7 +365,9 @@ pub static DESCRIBE_BULK_OPERATION_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeContinuousBackupsInput {
-    /// p Name of the table for which the customer wants to check the continuous backups and point in time recovery settings. /p p You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// Name of the table for which the customer wants to check the continuous backups and point in time recovery settings.
+    ///
+    /// You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
 }
 rt::structure!(
@@ -315,7 +379,7 @@ pub static DESCRIBE_CONTINUOUS_BACKUPS_INPUT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeContinuousBackupsOutput {
-    /// p Represents the continuous backups and point in time recovery settings on the table. /p
+    /// Represents the continuous backups and point in time recovery settings on the table.
     pub continuous_backups_description: Option<ContinuousBackupsDescription>,
 }
 rt::structure!(
@@ -328,9 +392,9 @@ pub static DESCRIBE_CONTINUOUS_BACKUPS_OUTPUT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeContributorInsightsInput {
-    /// p The name of the table to describe. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the table to describe. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
-    /// p The name of the global secondary index to describe, if applicable. /p
+    /// The name of the global secondary index to describe, if applicable.
     pub index_name: Option<String>,
 }
 rt::structure!(
@@ -346,19 +410,26 @@ pub static DESCRIBE_CONTRIBUTOR_INSIGHTS_INPUT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeContributorInsightsOutput {
-    /// p The name of the table being described. /p
+    /// The name of the table being described.
     pub table_name: Option<String>,
-    /// p The name of the global secondary index being described. /p
+    /// The name of the global secondary index being described.
     pub index_name: Option<String>,
-    /// p List of names of the associated contributor insights rules. /p
+    /// List of names of the associated contributor insights rules.
     pub contributor_insights_rule_list: Option<Vec<String>>,
-    /// p Current status of contributor insights. /p
+    /// Current status of contributor insights.
     pub contributor_insights_status: Option<ContributorInsightsStatus>,
-    /// p Timestamp of the last time the status was changed. /p
+    /// Timestamp of the last time the status was changed.
     pub last_update_date_time: Option<rt::DateTime>,
-    /// p Returns information about the last failure that was encountered. /p p The most common exceptions for a FAILED status are: /p ul li p LimitExceededException - Per-account Amazon CloudWatch Contributor Insights rule limit reached. Please disable Contributor Insights for other tables/indexes OR disable Contributor Insights rules before retrying. /p /li li p AccessDeniedException - Amazon CloudWatch Contributor Insights rules cannot be modified due to insufficient permissions. /p /li li p AccessDeniedException - Failed to create service-linked role for Contributor Insights due to insufficient permissions. /p /li li p InternalServerError - Failed to create Amazon CloudWatch Contributor Insights rules. Please retry request. /p /li /ul
+    /// Returns information about the last failure that was encountered.
+    ///
+    /// The most common exceptions for a FAILED status are:
+    ///
+    /// - LimitExceededException - Per-account Amazon CloudWatch Contributor Insights rule limit reached. Please disable Contributor Insights for other tables/indexes OR disable Contributor Insights rules before retrying.
+    /// - AccessDeniedException - Amazon CloudWatch Contributor Insights rules cannot be modified due to insufficient permissions.
+    /// - AccessDeniedException - Failed to create service-linked role for Contributor Insights due to insufficient permissions.
+    /// - InternalServerError - Failed to create Amazon CloudWatch Contributor Insights rules. Please retry request.
     pub failure_exception: Option<FailureException>,
-    /// p The mode of CloudWatch Contributor Insights for DynamoDB that determines which events are emitted. Can be set to track all access and throttled events or throttled events only. /p
+    /// The mode of CloudWatch Contributor Insights for DynamoDB that determines which events are emitted. Can be set to track all access and throttled events or throttled events only.
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
 }
 rt::structure!(
@@ -388,7 +459,7 @@ pub static DESCRIBE_ENDPOINTS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEndpointsResponse {
-    /// p List of endpoints. /p
+    /// List of endpoints.
     pub endpoints: Vec<Endpoint>,
 }
 rt::structure!(DescribeEndpointsResponse, DESCRIBE_ENDPOINTS_RESPONSE, 0 => endpoints);
@@ -398,7 +469,7 @@ pub static DESCRIBE_ENDPOINTS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeExportInput {
-    /// p The Amazon Resource Name (ARN) associated with the export. /p
+    /// The Amazon Resource Name (ARN) associated with the export.
     pub export_arn: String,
 }
 rt::structure!(DescribeExportInput, DESCRIBE_EXPORT_INPUT, 0 => export_arn);
@@ -408,7 +479,7 @@ pub static DESCRIBE_EXPORT_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeExportOutput {
-    /// p Represents the properties of the export. /p
+    /// Represents the properties of the export.
     pub export_description: Option<ExportDescription>,
 }
 rt::structure!(DescribeExportOutput, DESCRIBE_EXPORT_OUTPUT, 0 => export_description);
@@ -418,7 +489,7 @@ pub static DESCRIBE_EXPORT_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeGlobalTableInput {
-    /// p The name of the global table. /p
+    /// The name of the global table.
     pub global_table_name: String,
 }
 rt::structure!(
@@ -430,7 +501,7 @@ pub static DESCRIBE_GLOBAL_TABLE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeGlobalTableOutput {
-    /// p Contains the details of the global table. /p
+    /// Contains the details of the global table.
     pub global_table_description: Option<GlobalTableDescription>,
 }
 rt::structure!(
@@ -443,7 +514,7 @@ pub static DESCRIBE_GLOBAL_TABLE_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeGlobalTableSettingsInput {
-    /// p The name of the global table to describe. /p
+    /// The name of the global table to describe.
     pub global_table_name: String,
 }
 rt::structure!(
@@ -456,9 +527,9 @@ pub static DESCRIBE_GLOBAL_TABLE_SETTINGS_INPUT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeGlobalTableSettingsOutput {
-    /// p The name of the global table. /p
+    /// The name of the global table.
     pub global_table_name: Option<String>,
-    /// p The Region-specific settings for the global table. /p
+    /// The Region-specific settings for the global table.
     pub replica_settings: Option<Vec<ReplicaSettingsDescription>>,
 }
 rt::structure!(
@@ -474,7 +545,7 @@ pub static DESCRIBE_GLOBAL_TABLE_SETTINGS_OUTPUT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportInput {
-    /// p The Amazon Resource Name (ARN) associated with the table you're importing to. /p
+    /// The Amazon Resource Name (ARN) associated with the table you're importing to.
     pub import_arn: String,
 }
 rt::structure!(DescribeImportInput, DESCRIBE_IMPORT_INPUT, 0 => import_arn);
@@ -484,7 +555,7 @@ pub static DESCRIBE_IMPORT_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportOutput {
-    /// p Represents the properties of the table created for the import, and parameters of the import. The import parameters include import status, how many items were processed, and how many errors were encountered. /p
+    /// Represents the properties of the table created for the import, and parameters of the import. The import parameters include import status, how many items were processed, and how many errors were encountered.
     pub import_table_description: ImportTableDescription,
 }
 rt::structure!(
@@ -496,7 +567,7 @@ pub static DESCRIBE_IMPORT_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeKinesisStreamingDestinationInput {
-    /// p The name of the table being described. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the table being described. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
 }
 rt::structure!(
@@ -509,9 +580,9 @@ pub static DESCRIBE_KINESIS_STREAMING_DESTINATION_INPUT: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeKinesisStreamingDestinationOutput {
-    /// p The name of the table being described. /p
+    /// The name of the table being described.
     pub table_name: Option<String>,
-    /// p The list of replica structures for the table being described. /p
+    /// The list of replica structures for the table being described.
     pub kinesis_data_stream_destinations: Option<Vec<KinesisDataStreamDestination>>,
 }
 rt::structure!(
@@ -526,7 +597,7 @@ pub static DESCRIBE_KINESIS_STREAMING_DESTINATION_OUTPUT: rt::Schema = rt::Schem
         rt::m("KinesisDataStreamDestinations", &KINESIS_DATA_STREAM_DESTINATIONS),
     ],
 );
-/// p Represents the input of a code DescribeLimits /code operation. Has no content. /p
+/// Represents the input of a `DescribeLimits` operation. Has no content.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLimitsInput {}
 rt::structure!(DescribeLimitsInput, DESCRIBE_LIMITS_INPUT);
@@ -534,16 +605,16 @@ pub static DESCRIBE_LIMITS_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeLimitsInput",
     &[],
 );
-/// p Represents the output of a code DescribeLimits /code operation. /p
+/// Represents the output of a `DescribeLimits` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLimitsOutput {
-    /// p The maximum total read capacity units that your account allows you to provision across all of your tables in this Region. /p
+    /// The maximum total read capacity units that your account allows you to provision across all of your tables in this Region.
     pub account_max_read_capacity_units: Option<i64>,
-    /// p The maximum total write capacity units that your account allows you to provision across all of your tables in this Region. /p
+    /// The maximum total write capacity units that your account allows you to provision across all of your tables in this Region.
     pub account_max_write_capacity_units: Option<i64>,
-    /// p The maximum read capacity units that your account allows you to provision for a new table that you are creating in this Region, including the read capacity units provisioned for its global secondary indexes (GSIs). /p
+    /// The maximum read capacity units that your account allows you to provision for a new table that you are creating in this Region, including the read capacity units provisioned for its global secondary indexes (GSIs).
     pub table_max_read_capacity_units: Option<i64>,
-    /// p The maximum write capacity units that your account allows you to provision for a new table that you are creating in this Region, including the write capacity units provisioned for its global secondary indexes (GSIs). /p
+    /// The maximum write capacity units that your account allows you to provision for a new table that you are creating in this Region, including the write capacity units provisioned for its global secondary indexes (GSIs).
     pub table_max_write_capacity_units: Option<i64>,
 }
 rt::structure!(
@@ -560,10 +631,10 @@ pub static DESCRIBE_LIMITS_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("TableMaxWriteCapacityUnits", &rt::LONG),
     ],
 );
-/// p Represents the input of a code DescribeTable /code operation. /p
+/// Represents the input of a `DescribeTable` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTableInput {
-    /// p The name of the table to describe. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the table to describe. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
 }
 rt::structure!(DescribeTableInput, DESCRIBE_TABLE_INPUT, 0 => table_name);
@@ -571,10 +642,10 @@ pub static DESCRIBE_TABLE_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeTableInput",
     &[rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")],
 );
-/// p Represents the output of a code DescribeTable /code operation. /p
+/// Represents the output of a `DescribeTable` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTableOutput {
-    /// p The properties of the table. /p
+    /// The properties of the table.
     pub table: Option<TableDescription>,
 }
 rt::structure!(DescribeTableOutput, DESCRIBE_TABLE_OUTPUT, 0 => table);
@@ -584,7 +655,7 @@ pub static DESCRIBE_TABLE_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTableReplicaAutoScalingInput {
-    /// p The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
 }
 rt::structure!(
@@ -597,7 +668,7 @@ pub static DESCRIBE_TABLE_REPLICA_AUTO_SCALING_INPUT: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTableReplicaAutoScalingOutput {
-    /// p Represents the auto scaling properties of the table. /p
+    /// Represents the auto scaling properties of the table.
     pub table_auto_scaling_description: Option<TableAutoScalingDescription>,
 }
 rt::structure!(
@@ -610,7 +681,7 @@ pub static DESCRIBE_TABLE_REPLICA_AUTO_SCALING_OUTPUT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTimeToLiveInput {
-    /// p The name of the table to be described. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the table to be described. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
 }
 rt::structure!(DescribeTimeToLiveInput, DESCRIBE_TIME_TO_LIVE_INPUT, 0 => table_name);
@@ -620,7 +691,6 @@ pub static DESCRIBE_TIME_TO_LIVE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTimeToLiveOutput {
-    /// p/
     pub time_to_live_description: Option<TimeToLiveDescription>,
 }
 rt::structure!(
@@ -635,12 +705,16 @@ rt::string_enum! {
     "DISABLING", Disabled = "DISABLED", EnableFailed = "ENABLE_FAILED", Updating =
     "UPDATING" }
 }
-/// p The parameters for disassociating the local replica from a global table using Version 2019.11.21 with multi-Region eventual consistency (MREC). /p p After disassociation completes, the replica remains a standalone regional table that keeps its data, indexes, and table settings. /p p For request requirements, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API UpdateTable.html" UpdateTable /a . For prerequisites, the protection update, and completion checks, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-disassociate.html" Disassociating a global table replica /a in the i Amazon DynamoDB Developer Guide /i . /p
+/// The parameters for disassociating the local replica from a global table using Version 2019.11.21 with multi-Region eventual consistency (MREC).
+///
+/// After disassociation completes, the replica remains a standalone regional table that keeps its data, indexes, and table settings.
+///
+/// For request requirements, see [UpdateTable](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTable.html). For prerequisites, the protection update, and completion checks, see [Disassociating a global table replica](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-disassociate.html) in the *Amazon DynamoDB Developer Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateReplicationGroupMemberAction {
-    /// p The Region of the replica to disassociate. Set this value to the Region where you send the code UpdateTable /code request. You must use credentials for the account that owns the replica. /p
+    /// The Region of the replica to disassociate. Set this value to the Region where you send the `UpdateTable` request. You must use credentials for the account that owns the replica.
     pub region_name: String,
-    /// p The mode for handling pending replication before disassociation completes. You must specify code WAIT FOR REPLICATION /code . For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-disassociate.html" Disassociating a global table replica /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// The mode for handling pending replication before disassociation completes. You must specify `WAIT_FOR_REPLICATION`. For more information, see [Disassociating a global table replica](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-disassociate.html) in the *Amazon DynamoDB Developer Guide*.
     pub disassociation_mode: DisassociationMode,
 }
 rt::structure!(
@@ -657,10 +731,10 @@ pub static DISASSOCIATE_REPLICATION_GROUP_MEMBER_ACTION: rt::Schema = rt::Schema
 );
 rt::string_enum! {
     #[doc =
-    " p Specifies how pending replication is handled before a replica is disassociated. code WAIT FOR REPLICATION /code is the only supported value. /p"]
+    " Specifies how pending replication is handled before a replica is disassociated. `WAIT_FOR_REPLICATION` is the only supported value."]
     pub enum DisassociationMode { WaitForReplication = "WAIT_FOR_REPLICATION" }
 }
-/// p There was an attempt to insert an item with the same primary key as an item that already exists in the DynamoDB table. /p
+/// There was an attempt to insert an item with the same primary key as an item that already exists in the DynamoDB table.
 #[derive(Clone, Default, PartialEq)]
 pub struct DuplicateItemException {
     pub message: Option<String>,

@@ -3,10 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Enables setting the configuration for Kinesis Streaming. /p
+/// Enables setting the configuration for Kinesis Streaming.
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableKinesisStreamingConfiguration {
-    /// p Toggle for the precision of Kinesis data stream timestamp. The values are either code MILLISECOND /code or code MICROSECOND /code . /p
+    /// Toggle for the precision of Kinesis data stream timestamp. The values are either `MILLISECOND` or `MICROSECOND`.
     pub approximate_creation_date_time_precision: Option<
         ApproximateCreationDateTimePrecision,
     >,
@@ -19,12 +19,12 @@ pub static ENABLE_KINESIS_STREAMING_CONFIGURATION: rt::Schema = rt::Schema::stru
     "EnableKinesisStreamingConfiguration",
     &[rt::m("ApproximateCreationDateTimePrecision", &rt::ENUM)],
 );
-/// p An endpoint information details. /p
+/// An endpoint information details.
 #[derive(Clone, Default, PartialEq)]
 pub struct Endpoint {
-    /// p IP address of the endpoint. /p
+    /// IP address of the endpoint.
     pub address: String,
-    /// p Endpoint cache time to live (TTL) value. /p
+    /// Endpoint cache time to live (TTL) value.
     pub cache_period_in_minutes: i64,
 }
 rt::structure!(Endpoint, ENDPOINT, 0 => address, 1 => cache_period_in_minutes);
@@ -41,18 +41,20 @@ pub static ENDPOINTS: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExecuteStatementInput {
-    /// p The PartiQL statement representing the operation to run. /p
+    /// The PartiQL statement representing the operation to run.
     pub statement: String,
-    /// p The parameters for the PartiQL statement, if any. /p
+    /// The parameters for the PartiQL statement, if any.
     pub parameters: Option<Vec<AttributeValue>>,
-    /// p The consistency of a read operation. If set to code true /code , then a strongly consistent read is used; otherwise, an eventually consistent read is used. /p
+    /// The consistency of a read operation. If set to `true`, then a strongly consistent read is used; otherwise, an eventually consistent read is used.
     pub consistent_read: Option<bool>,
-    /// p Set this value to get remaining results, if code NextToken /code was returned in the statement response. /p
+    /// Set this value to get remaining results, if `NextToken` was returned in the statement response.
     pub next_token: Option<String>,
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
-    /// p The maximum number of items to evaluate (not necessarily the number of matching items). If DynamoDB processes the number of items up to the limit while processing the results, it stops the operation and returns the matching values up to that point, along with a key in code LastEvaluatedKey /code to apply in a subsequent operation so you can pick up where you left off. Also, if the processed dataset size exceeds 1 MB before DynamoDB reaches this limit, it stops the operation and returns the matching values up to the limit, and a key in code LastEvaluatedKey /code to apply in a subsequent operation to continue the operation. /p
+    /// The maximum number of items to evaluate (not necessarily the number of matching items). If DynamoDB processes the number of items up to the limit while processing the results, it stops the operation and returns the matching values up to that point, along with a key in `LastEvaluatedKey` to apply in a subsequent operation so you can pick up where you left off. Also, if the processed dataset size exceeds 1 MB before DynamoDB reaches this limit, it stops the operation and returns the matching values up to the limit, and a key in `LastEvaluatedKey` to apply in a subsequent operation to continue the operation.
     pub limit: Option<i32>,
-    /// p An optional parameter that returns the item attributes for an code ExecuteStatement /code operation that failed a condition check. /p p There is no additional cost associated with requesting a return value aside from the small network and processing overhead of receiving a larger response. No read capacity units are consumed. /p
+    /// An optional parameter that returns the item attributes for an `ExecuteStatement` operation that failed a condition check.
+    ///
+    /// There is no additional cost associated with requesting a return value aside from the small network and processing overhead of receiving a larger response. No read capacity units are consumed.
     pub return_values_on_condition_check_failure: Option<
         ReturnValuesOnConditionCheckFailure,
     >,
@@ -76,12 +78,12 @@ pub static EXECUTE_STATEMENT_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExecuteStatementOutput {
-    /// p If a read operation was used, this property will contain the result of the read operation; a map of attribute names and their values. For the write operations this value will be empty. /p
+    /// If a read operation was used, this property will contain the result of the read operation; a map of attribute names and their values. For the write operations this value will be empty.
     pub items: Option<Vec<rt::Map<String, AttributeValue>>>,
-    /// p If the response of a read request exceeds the response payload limit DynamoDB will set this value in the response. If set, you can use that this value in the subsequent request to get the remaining results. /p
+    /// If the response of a read request exceeds the response payload limit DynamoDB will set this value in the response. If set, you can use that this value in the subsequent request to get the remaining results.
     pub next_token: Option<String>,
     pub consumed_capacity: Option<ConsumedCapacity>,
-    /// p The primary key of the item where the operation stopped, inclusive of the previous result set. Use this value to start a new operation, excluding this value in the new request. If code LastEvaluatedKey /code is empty, then the "last page" of results has been processed and there is no more data to be retrieved. If code LastEvaluatedKey /code is not empty, it does not necessarily mean that there is more data in the result set. The only way to know when you have reached the end of the result set is when code LastEvaluatedKey /code is empty. /p
+    /// The primary key of the item where the operation stopped, inclusive of the previous result set. Use this value to start a new operation, excluding this value in the new request. If `LastEvaluatedKey` is empty, then the "last page" of results has been processed and there is no more data to be retrieved. If `LastEvaluatedKey` is not empty, it does not necessarily mean that there is more data in the result set. The only way to know when you have reached the end of the result set is when `LastEvaluatedKey` is empty.
     pub last_evaluated_key: Option<rt::Map<String, AttributeValue>>,
 }
 rt::structure!(
@@ -99,11 +101,11 @@ pub static EXECUTE_STATEMENT_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExecuteTransactionInput {
-    /// p The list of PartiQL statements representing the transaction to run. /p
+    /// The list of PartiQL statements representing the transaction to run.
     pub transact_statements: Vec<ParameterizedStatement>,
-    /// p Set this value to get remaining results, if code NextToken /code was returned in the statement response. /p
+    /// Set this value to get remaining results, if `NextToken` was returned in the statement response.
     pub client_request_token: Option<String>,
-    /// p Determines the level of detail about either provisioned or on-demand throughput consumption that is returned in the response. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API TransactGetItems.html" TransactGetItems /a and a href="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API TransactWriteItems.html" TransactWriteItems /a . /p
+    /// Determines the level of detail about either provisioned or on-demand throughput consumption that is returned in the response. For more information, see [TransactGetItems](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactGetItems.html) and [TransactWriteItems](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html).
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 rt::structure!(
@@ -120,9 +122,9 @@ pub static EXECUTE_TRANSACTION_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExecuteTransactionOutput {
-    /// p The response to a PartiQL transaction. /p
+    /// The response to a PartiQL transaction.
     pub responses: Option<Vec<ItemResponse>>,
-    /// p The capacity units consumed by the entire operation. The values of the list are ordered according to the ordering of the statements. /p
+    /// The capacity units consumed by the entire operation. The values of the list are ordered according to the ordering of the statements.
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 rt::structure!(
@@ -140,16 +142,63 @@ pub static EXPECTED_ATTRIBUTE_MAP: rt::Schema = rt::Schema::map(
     "ExpectedAttributeMap",
     &[rt::m("key", &rt::STRING), rt::m("value", &EXPECTED_ATTRIBUTE_VALUE)],
 );
-/// p Represents a condition to be compared with an attribute value. This condition can be used with code DeleteItem /code , code PutItem /code , or code UpdateItem /code operations; if the comparison evaluates to true, the operation succeeds; if not, the operation fails. You can use code ExpectedAttributeValue /code in one of two different ways: /p ul li p Use code AttributeValueList /code to specify one or more values to compare against an attribute. Use code ComparisonOperator /code to specify how you want to perform the comparison. If the comparison evaluates to true, then the conditional operation succeeds. /p /li li p Use code Value /code to specify a value that DynamoDB will compare against an attribute. If the values match, then code ExpectedAttributeValue /code evaluates to true and the conditional operation succeeds. Optionally, you can also set code Exists /code to false, indicating that you i do not /i expect to find the attribute value in the table. In this case, the conditional operation succeeds only if the comparison evaluates to false. /p /li /ul p code Value /code and code Exists /code are incompatible with code AttributeValueList /code and code ComparisonOperator /code . Note that if you use both sets of parameters at once, DynamoDB will return a code ValidationException /code exception. /p
+/// Represents a condition to be compared with an attribute value. This condition can be used with `DeleteItem`, `PutItem`, or `UpdateItem` operations; if the comparison evaluates to true, the operation succeeds; if not, the operation fails. You can use `ExpectedAttributeValue` in one of two different ways:
+///
+/// - Use `AttributeValueList` to specify one or more values to compare against an attribute. Use `ComparisonOperator` to specify how you want to perform the comparison. If the comparison evaluates to true, then the conditional operation succeeds.
+/// - Use `Value` to specify a value that DynamoDB will compare against an attribute. If the values match, then `ExpectedAttributeValue` evaluates to true and the conditional operation succeeds. Optionally, you can also set `Exists` to false, indicating that you *do not* expect to find the attribute value in the table. In this case, the conditional operation succeeds only if the comparison evaluates to false.
+///
+/// `Value` and `Exists` are incompatible with `AttributeValueList` and `ComparisonOperator`. Note that if you use both sets of parameters at once, DynamoDB will return a `ValidationException` exception.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExpectedAttributeValue {
-    /// p Represents the data for the expected attribute. /p p Each attribute value is described as a name-value pair. The name is the data type, and the value is the data itself. /p p For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html#HowItWorks.DataTypes" Data Types /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// Represents the data for the expected attribute.
+    ///
+    /// Each attribute value is described as a name-value pair. The name is the data type, and the value is the data itself.
+    ///
+    /// For more information, see [Data Types](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html#HowItWorks.DataTypes) in the *Amazon DynamoDB Developer Guide*.
     pub value: Option<AttributeValue>,
-    /// p Causes DynamoDB to evaluate the value before attempting a conditional operation: /p ul li p If code Exists /code is code true /code , DynamoDB will check to see if that attribute value already exists in the table. If it is found, then the operation succeeds. If it is not found, the operation fails with a code ConditionCheckFailedException /code . /p /li li p If code Exists /code is code false /code , DynamoDB assumes that the attribute value does not exist in the table. If in fact the value does not exist, then the assumption is valid and the operation succeeds. If the value is found, despite the assumption that it does not exist, the operation fails with a code ConditionCheckFailedException /code . /p /li /ul p The default setting for code Exists /code is code true /code . If you supply a code Value /code all by itself, DynamoDB assumes the attribute exists: You don't have to set code Exists /code to code true /code , because it is implied. /p p DynamoDB returns a code ValidationException /code if: /p ul li p code Exists /code is code true /code but there is no code Value /code to check. (You expect a value to exist, but don't specify what that value is.) /p /li li p code Exists /code is code false /code but you also provide a code Value /code . (You cannot expect an attribute to have a value, while also expecting it not to exist.) /p /li /ul
+    /// Causes DynamoDB to evaluate the value before attempting a conditional operation:
+    ///
+    /// - If `Exists` is `true`, DynamoDB will check to see if that attribute value already exists in the table. If it is found, then the operation succeeds. If it is not found, the operation fails with a `ConditionCheckFailedException`.
+    /// - If `Exists` is `false`, DynamoDB assumes that the attribute value does not exist in the table. If in fact the value does not exist, then the assumption is valid and the operation succeeds. If the value is found, despite the assumption that it does not exist, the operation fails with a `ConditionCheckFailedException`.
+    ///
+    /// The default setting for `Exists` is `true`. If you supply a `Value` all by itself, DynamoDB assumes the attribute exists: You don't have to set `Exists` to `true`, because it is implied.
+    ///
+    /// DynamoDB returns a `ValidationException` if:
+    ///
+    /// - `Exists` is `true` but there is no `Value` to check. (You expect a value to exist, but don't specify what that value is.)
+    /// - `Exists` is `false` but you also provide a `Value`. (You cannot expect an attribute to have a value, while also expecting it not to exist.)
     pub exists: Option<bool>,
-    /// p A comparator for evaluating attributes in the code AttributeValueList /code . For example, equals, greater than, less than, etc. /p p The following comparison operators are available: /p p code EQ | NE | LE | LT | GE | GT | NOT NULL | NULL | CONTAINS | NOT CONTAINS | BEGINS WITH | IN | BETWEEN /code /p p The following are descriptions of each comparison operator. /p ul li p code EQ /code : Equal. code EQ /code is supported for all data types, including lists and maps. /p p code AttributeValueList /code can contain only one code AttributeValue /code element of type String, Number, Binary, String Set, Number Set, or Binary Set. If an item contains an code AttributeValue /code element of a different type than the one provided in the request, the value does not match. For example, code {"S":"6"} /code does not equal code {"N":"6"} /code . Also, code {"N":"6"} /code does not equal code {"NS": "6", "2", "1" } /code . /p p/ /li li p code NE /code : Not equal. code NE /code is supported for all data types, including lists and maps. /p p code AttributeValueList /code can contain only one code AttributeValue /code of type String, Number, Binary, String Set, Number Set, or Binary Set. If an item contains an code AttributeValue /code of a different type than the one provided in the request, the value does not match. For example, code {"S":"6"} /code does not equal code {"N":"6"} /code . Also, code {"N":"6"} /code does not equal code {"NS": "6", "2", "1" } /code . /p p/ /li li p code LE /code : Less than or equal. /p p code AttributeValueList /code can contain only one code AttributeValue /code element of type String, Number, or Binary (not a set type). If an item contains an code AttributeValue /code element of a different type than the one provided in the request, the value does not match. For example, code {"S":"6"} /code does not equal code {"N":"6"} /code . Also, code {"N":"6"} /code does not compare to code {"NS": "6", "2", "1" } /code . /p p/ /li li p code LT /code : Less than. /p p code AttributeValueList /code can contain only one code AttributeValue /code of type String, Number, or Binary (not a set type). If an item contains an code AttributeValue /code element of a different type than the one provided in the request, the value does not match. For example, code {"S":"6"} /code does not equal code {"N":"6"} /code . Also, code {"N":"6"} /code does not compare to code {"NS": "6", "2", "1" } /code . /p p/ /li li p code GE /code : Greater than or equal. /p p code AttributeValueList /code can contain only one code AttributeValue /code element of type String, Number, or Binary (not a set type). If an item contains an code AttributeValue /code element of a different type than the one provided in the request, the value does not match. For example, code {"S":"6"} /code does not equal code {"N":"6"} /code . Also, code {"N":"6"} /code does not compare to code {"NS": "6", "2", "1" } /code . /p p/ /li li p code GT /code : Greater than. /p p code AttributeValueList /code can contain only one code AttributeValue /code element of type String, Number, or Binary (not a set type). If an item contains an code AttributeValue /code element of a different type than the one provided in the request, the value does not match. For example, code {"S":"6"} /code does not equal code {"N":"6"} /code . Also, code {"N":"6"} /code does not compare to code {"NS": "6", "2", "1" } /code . /p p/ /li li p code NOT NULL /code : The attribute exists. code NOT NULL /code is supported for all data types, including lists and maps. /p note p This operator tests for the existence of an attribute, not its data type. If the data type of attribute " code a /code " is null, and you evaluate it using code NOT NULL /code , the result is a Boolean code true /code . This result is because the attribute " code a /code " exists; its data type is not relevant to the code NOT NULL /code comparison operator. /p /note /li li p code NULL /code : The attribute does not exist. code NULL /code is supported for all data types, including lists and maps. /p note p This operator tests for the nonexistence of an attribute, not its data type. If the data type of attribute " code a /code " is null, and you evaluate it using code NULL /code , the result is a Boolean code false /code . This is because the attribute " code a /code " exists; its data type is not relevant to the code NULL /code comparison operator. /p /note /li li p code CONTAINS /code : Checks for a subsequence, or value in a set. /p p code AttributeValueList /code can contain only one code AttributeValue /code element of type String, Number, or Binary (not a set type). If the target attribute of the comparison is of type String, then the operator checks for a substring match. If the target attribute of the comparison is of type Binary, then the operator looks for a subsequence of the target that matches the input. If the target attribute of the comparison is a set (" code SS /code ", " code NS /code ", or " code BS /code "), then the operator evaluates to true if it finds an exact match with any member of the set. /p p CONTAINS is supported for lists: When evaluating " code a CONTAINS b /code ", " code a /code " can be a list; however, " code b /code " cannot be a set, a map, or a list. /p /li li p code NOT CONTAINS /code : Checks for absence of a subsequence, or absence of a value in a set. /p p code AttributeValueList /code can contain only one code AttributeValue /code element of type String, Number, or Binary (not a set type). If the target attribute of the comparison is a String, then the operator checks for the absence of a substring match. If the target attribute of the comparison is Binary, then the operator checks for the absence of a subsequence of the target that matches the input. If the target attribute of the comparison is a set (" code SS /code ", " code NS /code ", or " code BS /code "), then the operator evaluates to true if it i does not /i find an exact match with any member of the set. /p p NOT CONTAINS is supported for lists: When evaluating " code a NOT CONTAINS b /code ", " code a /code " can be a list; however, " code b /code " cannot be a set, a map, or a list. /p /li li p code BEGINS WITH /code : Checks for a prefix. /p p code AttributeValueList /code can contain only one code AttributeValue /code of type String or Binary (not a Number or a set type). The target attribute of the comparison must be of type String or Binary (not a Number or a set type). /p p/ /li li p code IN /code : Checks for matching elements in a list. /p p code AttributeValueList /code can contain one or more code AttributeValue /code elements of type String, Number, or Binary. These attributes are compared against an existing attribute of an item. If any elements of the input are equal to the item attribute, the expression evaluates to true. /p /li li p code BETWEEN /code : Greater than or equal to the first value, and less than or equal to the second value. /p p code AttributeValueList /code must contain two code AttributeValue /code elements of the same type, either String, Number, or Binary (not a set type). A target attribute matches if the target value is greater than, or equal to, the first element and less than, or equal to, the second element. If an item contains an code AttributeValue /code element of a different type than the one provided in the request, the value does not match. For example, code {"S":"6"} /code does not compare to code {"N":"6"} /code . Also, code {"N":"6"} /code does not compare to code {"NS": "6", "2", "1" } /code /p /li /ul
+    /// A comparator for evaluating attributes in the `AttributeValueList`. For example, equals, greater than, less than, etc.
+    ///
+    /// The following comparison operators are available:
+    ///
+    /// `EQ | NE | LE | LT | GE | GT | NOT_NULL | NULL | CONTAINS | NOT_CONTAINS | BEGINS_WITH | IN | BETWEEN`
+    ///
+    /// The following are descriptions of each comparison operator.
+    ///
+    /// - `EQ` : Equal. `EQ` is supported for all data types, including lists and maps. `AttributeValueList` can contain only one `AttributeValue` element of type String, Number, Binary, String Set, Number Set, or Binary Set. If an item contains an `AttributeValue` element of a different type than the one provided in the request, the value does not match. For example, `{"S":"6"}` does not equal `{"N":"6"}`. Also, `{"N":"6"}` does not equal `{"NS":["6", "2", "1"]}`.
+    /// - `NE` : Not equal. `NE` is supported for all data types, including lists and maps. `AttributeValueList` can contain only one `AttributeValue` of type String, Number, Binary, String Set, Number Set, or Binary Set. If an item contains an `AttributeValue` of a different type than the one provided in the request, the value does not match. For example, `{"S":"6"}` does not equal `{"N":"6"}`. Also, `{"N":"6"}` does not equal `{"NS":["6", "2", "1"]}`.
+    /// - `LE` : Less than or equal. `AttributeValueList` can contain only one `AttributeValue` element of type String, Number, or Binary (not a set type). If an item contains an `AttributeValue` element of a different type than the one provided in the request, the value does not match. For example, `{"S":"6"}` does not equal `{"N":"6"}`. Also, `{"N":"6"}` does not compare to `{"NS":["6", "2", "1"]}`.
+    /// - `LT` : Less than. `AttributeValueList` can contain only one `AttributeValue` of type String, Number, or Binary (not a set type). If an item contains an `AttributeValue` element of a different type than the one provided in the request, the value does not match. For example, `{"S":"6"}` does not equal `{"N":"6"}`. Also, `{"N":"6"}` does not compare to `{"NS":["6", "2", "1"]}`.
+    /// - `GE` : Greater than or equal. `AttributeValueList` can contain only one `AttributeValue` element of type String, Number, or Binary (not a set type). If an item contains an `AttributeValue` element of a different type than the one provided in the request, the value does not match. For example, `{"S":"6"}` does not equal `{"N":"6"}`. Also, `{"N":"6"}` does not compare to `{"NS":["6", "2", "1"]}`.
+    /// - `GT` : Greater than. `AttributeValueList` can contain only one `AttributeValue` element of type String, Number, or Binary (not a set type). If an item contains an `AttributeValue` element of a different type than the one provided in the request, the value does not match. For example, `{"S":"6"}` does not equal `{"N":"6"}`. Also, `{"N":"6"}` does not compare to `{"NS":["6", "2", "1"]}`.
+    /// - `NOT_NULL` : The attribute exists. `NOT_NULL` is supported for all data types, including lists and maps. **Note:** This operator tests for the existence of an attribute, not its data type. If the data type of attribute "`a`" is null, and you evaluate it using `NOT_NULL`, the result is a Boolean `true`. This result is because the attribute "`a`" exists; its data type is not relevant to the `NOT_NULL` comparison operator.
+    /// - `NULL` : The attribute does not exist. `NULL` is supported for all data types, including lists and maps. **Note:** This operator tests for the nonexistence of an attribute, not its data type. If the data type of attribute "`a`" is null, and you evaluate it using `NULL`, the result is a Boolean `false`. This is because the attribute "`a`" exists; its data type is not relevant to the `NULL` comparison operator.
+    /// - `CONTAINS` : Checks for a subsequence, or value in a set. `AttributeValueList` can contain only one `AttributeValue` element of type String, Number, or Binary (not a set type). If the target attribute of the comparison is of type String, then the operator checks for a substring match. If the target attribute of the comparison is of type Binary, then the operator looks for a subsequence of the target that matches the input. If the target attribute of the comparison is a set ("`SS`", "`NS`", or "`BS`"), then the operator evaluates to true if it finds an exact match with any member of the set. CONTAINS is supported for lists: When evaluating "`a CONTAINS b`", "`a`" can be a list; however, "`b`" cannot be a set, a map, or a list.
+    /// - `NOT_CONTAINS` : Checks for absence of a subsequence, or absence of a value in a set. `AttributeValueList` can contain only one `AttributeValue` element of type String, Number, or Binary (not a set type). If the target attribute of the comparison is a String, then the operator checks for the absence of a substring match. If the target attribute of the comparison is Binary, then the operator checks for the absence of a subsequence of the target that matches the input. If the target attribute of the comparison is a set ("`SS`", "`NS`", or "`BS`"), then the operator evaluates to true if it *does not* find an exact match with any member of the set. NOT\_CONTAINS is supported for lists: When evaluating "`a NOT CONTAINS b`", "`a`" can be a list; however, "`b`" cannot be a set, a map, or a list.
+    /// - `BEGINS_WITH` : Checks for a prefix. `AttributeValueList` can contain only one `AttributeValue` of type String or Binary (not a Number or a set type). The target attribute of the comparison must be of type String or Binary (not a Number or a set type).
+    /// - `IN` : Checks for matching elements in a list. `AttributeValueList` can contain one or more `AttributeValue` elements of type String, Number, or Binary. These attributes are compared against an existing attribute of an item. If any elements of the input are equal to the item attribute, the expression evaluates to true.
+    /// - `BETWEEN` : Greater than or equal to the first value, and less than or equal to the second value. `AttributeValueList` must contain two `AttributeValue` elements of the same type, either String, Number, or Binary (not a set type). A target attribute matches if the target value is greater than, or equal to, the first element and less than, or equal to, the second element. If an item contains an `AttributeValue` element of a different type than the one provided in the request, the value does not match. For example, `{"S":"6"}` does not compare to `{"N":"6"}`. Also, `{"N":"6"}` does not compare to `{"NS":["6", "2", "1"]}`
     pub comparison_operator: Option<ComparisonOperator>,
-    /// p One or more values to evaluate against the supplied attribute. The number of values in the list depends on the code ComparisonOperator /code being used. /p p For type Number, value comparisons are numeric. /p p String value comparisons for greater than, equals, or less than are based on ASCII character code values. For example, code a /code is greater than code A /code , and code a /code is greater than code B /code . For a list of code values, see a href="http://en.wikipedia.org/wiki/ASCII#ASCII printable characters" http://en.wikipedia.org/wiki/ASCII#ASCII printable characters /a . /p p For Binary, DynamoDB treats each byte of the binary data as unsigned when it compares binary values. /p p For information on specifying data types in JSON, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DataFormat.html" JSON Data Format /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// One or more values to evaluate against the supplied attribute. The number of values in the list depends on the `ComparisonOperator` being used.
+    ///
+    /// For type Number, value comparisons are numeric.
+    ///
+    /// String value comparisons for greater than, equals, or less than are based on ASCII character code values. For example, `a` is greater than `A`, and `a` is greater than `B`. For a list of code values, see <http://en.wikipedia.org/wiki/ASCII#ASCII_printable_characters>.
+    ///
+    /// For Binary, DynamoDB treats each byte of the binary data as unsigned when it compares binary values.
+    ///
+    /// For information on specifying data types in JSON, see [JSON Data Format](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DataFormat.html) in the *Amazon DynamoDB Developer Guide*.
     pub attribute_value_list: Option<Vec<AttributeValue>>,
 }
 rt::structure!(
@@ -165,7 +214,7 @@ pub static EXPECTED_ATTRIBUTE_VALUE: rt::Schema = rt::Schema::structure(
         rt::m("AttributeValueList", &ATTRIBUTE_VALUE_LIST),
     ],
 );
-/// p There was a conflict when writing to the specified S3 bucket. /p
+/// There was a conflict when writing to the specified S3 bucket.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportConflictException {
     pub message: Option<String>,
@@ -176,52 +225,55 @@ pub static EXPORT_CONFLICT_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p Represents the properties of the exported table. /p
+/// Represents the properties of the exported table.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportDescription {
-    /// p The Amazon Resource Name (ARN) of the table export. /p
+    /// The Amazon Resource Name (ARN) of the table export.
     pub export_arn: Option<String>,
-    /// p Export can be in one of the following states: IN PROGRESS, COMPLETED, or FAILED. /p
+    /// Export can be in one of the following states: IN\_PROGRESS, COMPLETED, or FAILED.
     pub export_status: Option<ExportStatus>,
-    /// p The time at which the export task began. /p
+    /// The time at which the export task began.
     pub start_time: Option<rt::DateTime>,
-    /// p The time at which the export task completed. /p
+    /// The time at which the export task completed.
     pub end_time: Option<rt::DateTime>,
-    /// p The name of the manifest file for the export task. /p
+    /// The name of the manifest file for the export task.
     pub export_manifest: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the table that was exported. /p
+    /// The Amazon Resource Name (ARN) of the table that was exported.
     pub table_arn: Option<String>,
-    /// p Unique ID of the table that was exported. /p
+    /// Unique ID of the table that was exported.
     pub table_id: Option<String>,
-    /// p Point in time from which table data was exported. /p
+    /// Point in time from which table data was exported.
     pub export_time: Option<rt::DateTime>,
-    /// p The client token that was provided for the export task. A client token makes calls to code ExportTableToPointInTimeInput /code idempotent, meaning that multiple identical calls have the same effect as one single call. /p
+    /// The client token that was provided for the export task. A client token makes calls to `ExportTableToPointInTimeInput` idempotent, meaning that multiple identical calls have the same effect as one single call.
     pub client_token: Option<String>,
-    /// p The name of the Amazon S3 bucket containing the export. /p
+    /// The name of the Amazon S3 bucket containing the export.
     pub s3_bucket: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the bucket containing the export. /p
+    /// The ID of the Amazon Web Services account that owns the bucket containing the export.
     pub s3_bucket_owner: Option<String>,
-    /// p The Amazon S3 bucket prefix used as the file name and path of the exported snapshot. /p
+    /// The Amazon S3 bucket prefix used as the file name and path of the exported snapshot.
     pub s3_prefix: Option<String>,
-    /// p Type of encryption used on the bucket where export data is stored. Valid values for code S3SseAlgorithm /code are: /p ul li p code AES256 /code - server-side encryption with Amazon S3 managed keys /p /li li p code KMS /code - server-side encryption with KMS managed keys /p /li /ul
+    /// Type of encryption used on the bucket where export data is stored. Valid values for `S3SseAlgorithm` are:
+    ///
+    /// - `AES256` - server-side encryption with Amazon S3 managed keys
+    /// - `KMS` - server-side encryption with KMS managed keys
     pub s3_sse_algorithm: Option<S3SseAlgorithm>,
-    /// p The ID of the KMS managed key used to encrypt the S3 bucket where export data is stored (if applicable). /p
+    /// The ID of the KMS managed key used to encrypt the S3 bucket where export data is stored (if applicable).
     pub s3_sse_kms_key_id: Option<String>,
-    /// p Status code for the result of the failed export. /p
+    /// Status code for the result of the failed export.
     pub failure_code: Option<String>,
-    /// p Export failure reason description. /p
+    /// Export failure reason description.
     pub failure_message: Option<String>,
-    /// p The format of the exported data. Valid values for code ExportFormat /code are code DYNAMODB JSON /code or code ION /code . /p
+    /// The format of the exported data. Valid values for `ExportFormat` are `DYNAMODB_JSON` or `ION`.
     pub export_format: Option<ExportFormat>,
-    /// p The billable size of the table export. /p
+    /// The billable size of the table export.
     pub billed_size_bytes: Option<i64>,
-    /// p The number of items exported. /p
+    /// The number of items exported.
     pub item_count: Option<i64>,
-    /// p The type of export that was performed. Valid values are code FULL EXPORT /code or code INCREMENTAL EXPORT /code . /p
+    /// The type of export that was performed. Valid values are `FULL_EXPORT` or `INCREMENTAL_EXPORT`.
     pub export_type: Option<ExportType>,
-    /// p Optional object containing the parameters specific to an incremental export. /p
+    /// Optional object containing the parameters specific to an incremental export.
     pub incremental_export_specification: Option<IncrementalExportSpecification>,
-    /// p The filter criteria applied to the export. When present, only items that match the specified key conditions and filter expressions are included in the export output. /p
+    /// The filter criteria applied to the export. When present, only items that match the specified key conditions and filter expressions are included in the export output.
     pub filter_specification: Option<FilterSpecification>,
 }
 rt::structure!(
@@ -262,7 +314,7 @@ pub static EXPORT_DESCRIPTION: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum ExportFormat { DynamodbJson = "DYNAMODB_JSON", Ion = "ION" }
 }
-/// p The specified export was not found. /p
+/// The specified export was not found.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportNotFoundException {
     pub message: Option<String>,
@@ -281,14 +333,14 @@ pub static EXPORT_SUMMARIES: rt::Schema = rt::Schema::list(
     "ExportSummaries",
     &[rt::m("member", &EXPORT_SUMMARY)],
 );
-/// p Summary information about an export task. /p
+/// Summary information about an export task.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportSummary {
-    /// p The Amazon Resource Name (ARN) of the export. /p
+    /// The Amazon Resource Name (ARN) of the export.
     pub export_arn: Option<String>,
-    /// p Export can be in one of the following states: IN PROGRESS, COMPLETED, or FAILED. /p
+    /// Export can be in one of the following states: IN\_PROGRESS, COMPLETED, or FAILED.
     pub export_status: Option<ExportStatus>,
-    /// p The type of export that was performed. Valid values are code FULL EXPORT /code or code INCREMENTAL EXPORT /code . /p
+    /// The type of export that was performed. Valid values are `FULL_EXPORT` or `INCREMENTAL_EXPORT`.
     pub export_type: Option<ExportType>,
 }
 rt::structure!(
@@ -304,29 +356,38 @@ pub static EXPORT_SUMMARY: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportTableToPointInTimeInput {
-    /// p The Amazon Resource Name (ARN) associated with the table to export. /p
+    /// The Amazon Resource Name (ARN) associated with the table to export.
     pub table_arn: String,
-    /// p Time in the past from which to export table data, counted in seconds from the start of the Unix epoch. The table export will be a snapshot of the table's state at this point in time. /p
+    /// Time in the past from which to export table data, counted in seconds from the start of the Unix epoch. The table export will be a snapshot of the table's state at this point in time.
     pub export_time: Option<rt::DateTime>,
-    /// p Providing a code ClientToken /code makes the call to code ExportTableToPointInTimeInput /code idempotent, meaning that multiple identical calls have the same effect as one single call. /p p A client token is valid for 8 hours after the first request that uses it is completed. After 8 hours, any request with the same client token is treated as a new request. Do not resubmit the same request with the same client token for more than 8 hours, or the result might not be idempotent. /p p If you submit a request with the same client token but a change in other parameters within the 8-hour idempotency window, DynamoDB returns an code ExportConflictException /code . /p
+    /// Providing a `ClientToken` makes the call to `ExportTableToPointInTimeInput` idempotent, meaning that multiple identical calls have the same effect as one single call.
+    ///
+    /// A client token is valid for 8 hours after the first request that uses it is completed. After 8 hours, any request with the same client token is treated as a new request. Do not resubmit the same request with the same client token for more than 8 hours, or the result might not be idempotent.
+    ///
+    /// If you submit a request with the same client token but a change in other parameters within the 8-hour idempotency window, DynamoDB returns an `ExportConflictException`.
     pub client_token: Option<String>,
-    /// p The name of the Amazon S3 bucket to export the snapshot to. /p
+    /// The name of the Amazon S3 bucket to export the snapshot to.
     pub s3_bucket: String,
-    /// p The ID of the Amazon Web Services account that owns the bucket the export will be stored in. /p note p S3BucketOwner is a required parameter when exporting to a S3 bucket in another account. /p /note
+    /// The ID of the Amazon Web Services account that owns the bucket the export will be stored in.
+    ///
+    /// **Note:** S3BucketOwner is a required parameter when exporting to a S3 bucket in another account.
     pub s3_bucket_owner: Option<String>,
-    /// p The Amazon S3 bucket prefix to use as the file name and path of the exported snapshot. /p
+    /// The Amazon S3 bucket prefix to use as the file name and path of the exported snapshot.
     pub s3_prefix: Option<String>,
-    /// p Type of encryption used on the bucket where export data will be stored. Valid values for code S3SseAlgorithm /code are: /p ul li p code AES256 /code - server-side encryption with Amazon S3 managed keys /p /li li p code KMS /code - server-side encryption with KMS managed keys /p /li /ul
+    /// Type of encryption used on the bucket where export data will be stored. Valid values for `S3SseAlgorithm` are:
+    ///
+    /// - `AES256` - server-side encryption with Amazon S3 managed keys
+    /// - `KMS` - server-side encryption with KMS managed keys
     pub s3_sse_algorithm: Option<S3SseAlgorithm>,
-    /// p The ID of the KMS managed key used to encrypt the S3 bucket where export data will be stored (if applicable). /p
+    /// The ID of the KMS managed key used to encrypt the S3 bucket where export data will be stored (if applicable).
     pub s3_sse_kms_key_id: Option<String>,
-    /// p The format for the exported data. Valid values for code ExportFormat /code are code DYNAMODB JSON /code or code ION /code . /p
+    /// The format for the exported data. Valid values for `ExportFormat` are `DYNAMODB_JSON` or `ION`.
     pub export_format: Option<ExportFormat>,
-    /// p Choice of whether to execute as a full export or incremental export. Valid values are FULL EXPORT or INCREMENTAL EXPORT. The default value is FULL EXPORT. If INCREMENTAL EXPORT is provided, the IncrementalExportSpecification must also be used. /p
+    /// Choice of whether to execute as a full export or incremental export. Valid values are FULL\_EXPORT or INCREMENTAL\_EXPORT. The default value is FULL\_EXPORT. If INCREMENTAL\_EXPORT is provided, the IncrementalExportSpecification must also be used.
     pub export_type: Option<ExportType>,
-    /// p Optional object containing the parameters specific to an incremental export. /p
+    /// Optional object containing the parameters specific to an incremental export.
     pub incremental_export_specification: Option<IncrementalExportSpecification>,
-    /// p The criteria used to filter which items are included in the point-in-time export. When you specify this parameter, only items that match the key conditions and filter expressions are exported. /p
+    /// The criteria used to filter which items are included in the point-in-time export. When you specify this parameter, only items that match the key conditions and filter expressions are exported.
     pub filter_specification: Option<FilterSpecification>,
 }
 rt::structure!(
@@ -354,7 +415,7 @@ pub static EXPORT_TABLE_TO_POINT_IN_TIME_INPUT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportTableToPointInTimeOutput {
-    /// p Contains a description of the table export. /p
+    /// Contains a description of the table export.
     pub export_description: Option<ExportDescription>,
 }
 rt::structure!(

@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Represents a failure a contributor insights operation. /p
+/// Represents a failure a contributor insights operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct FailureException {
-    /// p Exception name. /p
+    /// Exception name.
     pub exception_name: Option<String>,
-    /// p Description of the failure. /p
+    /// Description of the failure.
     pub exception_description: Option<String>,
 }
 rt::structure!(
@@ -22,18 +22,18 @@ pub static FILTER_CONDITION_MAP: rt::Schema = rt::Schema::map(
     "FilterConditionMap",
     &[rt::m("key", &rt::STRING), rt::m("value", &CONDITION)],
 );
-/// p Contains the filter criteria used to limit which items are included in an export. If you don't include this parameter, all items and attributes are exported. /p
+/// Contains the filter criteria used to limit which items are included in an export. If you don't include this parameter, all items and attributes are exported.
 #[derive(Clone, Default, PartialEq)]
 pub struct FilterSpecification {
-    /// p A condition that filters which items are included in the export. This parameter uses the same syntax as code FilterExpression /code in code Query /code and code Scan /code . If you don't provide code KeyConditionExpression /code , this expression can also reference key attributes. If you don't specify this parameter, all items are included in the export. /p
+    /// A condition that filters which items are included in the export. This parameter uses the same syntax as `FilterExpression` in `Query` and `Scan`. If you don't provide `KeyConditionExpression`, this expression can also reference key attributes. If you don't specify this parameter, all items are included in the export.
     pub filter_expression: Option<String>,
-    /// p The attributes you want to retrieve for items included in the export. Separate attribute names in the expression with commas. If you don't specify this parameter, all attributes are returned. /p
+    /// The attributes you want to retrieve for items included in the export. Separate attribute names in the expression with commas. If you don't specify this parameter, all attributes are returned.
     pub projection_expression: Option<String>,
-    /// p A condition expression that filters items by key values. The expression must test equality on a single partition key value and can optionally compare a sort key value. This parameter uses the same syntax as code KeyConditionExpression /code in code Query /code . When you provide this parameter, code FilterExpression /code can only reference non-key attributes. If you don't specify this parameter, all items are eligible for export. /p
+    /// A condition expression that filters items by key values. The expression must test equality on a single partition key value and can optionally compare a sort key value. This parameter uses the same syntax as `KeyConditionExpression` in `Query`. When you provide this parameter, `FilterExpression` can only reference non-key attributes. If you don't specify this parameter, all items are eligible for export.
     pub key_condition_expression: Option<String>,
-    /// p One or more substitution tokens for attribute names in an expression. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ExpressionAttributeNames.html" Expression Attribute Names /a in the Amazon DynamoDB Developer Guide. /p
+    /// One or more substitution tokens for attribute names in an expression. For more information, see [Expression Attribute Names](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ExpressionAttributeNames.html) in the Amazon DynamoDB Developer Guide.
     pub expression_attribute_names: Option<rt::Map<String, String>>,
-    /// p One or more values that can be substituted in an expression. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ExpressionAttributeValues.html" Expression Attribute Values /a in the Amazon DynamoDB Developer Guide. /p
+    /// One or more values that can be substituted in an expression. For more information, see [Expression Attribute Values](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ExpressionAttributeValues.html) in the Amazon DynamoDB Developer Guide.
     pub expression_attribute_values: Option<rt::Map<String, AttributeValue>>,
 }
 rt::structure!(

@@ -3,16 +3,16 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Specifies an item and related attribute values to retrieve in a code TransactGetItem /code object. /p
+/// Specifies an item and related attribute values to retrieve in a `TransactGetItem` object.
 #[derive(Clone, Default, PartialEq)]
 pub struct Get {
-    /// p A map of attribute names to code AttributeValue /code objects that specifies the primary key of the item to retrieve. /p
+    /// A map of attribute names to `AttributeValue` objects that specifies the primary key of the item to retrieve.
     pub key: rt::Map<String, AttributeValue>,
-    /// p The name of the table from which to retrieve the specified item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the table from which to retrieve the specified item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
-    /// p A string that identifies one or more attributes of the specified item to retrieve from the table. The attributes in the expression must be separated by commas. If no attribute names are specified, then all attributes of the specified item are returned. If any of the requested attributes are not found, they do not appear in the result. /p
+    /// A string that identifies one or more attributes of the specified item to retrieve from the table. The attributes in the expression must be separated by commas. If no attribute names are specified, then all attributes of the specified item are returned. If any of the requested attributes are not found, they do not appear in the result.
     pub projection_expression: Option<String>,
-    /// p One or more substitution tokens for attribute names in the ProjectionExpression parameter. /p
+    /// One or more substitution tokens for attribute names in the ProjectionExpression parameter.
     pub expression_attribute_names: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -28,21 +28,47 @@ pub static GET: rt::Schema = rt::Schema::structure(
         rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
     ],
 );
-/// p Represents the input of a code GetItem /code operation. /p
+/// Represents the input of a `GetItem` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetItemInput {
-    /// p The name of the table containing the requested item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the table containing the requested item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
-    /// p A map of attribute names to code AttributeValue /code objects, representing the primary key of the item to retrieve. /p p For the primary key, you must provide all of the attributes. For example, with a simple primary key, you only need to provide a value for the partition key. For a composite primary key, you must provide values for both the partition key and the sort key. /p
+    /// A map of attribute names to `AttributeValue` objects, representing the primary key of the item to retrieve.
+    ///
+    /// For the primary key, you must provide all of the attributes. For example, with a simple primary key, you only need to provide a value for the partition key. For a composite primary key, you must provide values for both the partition key and the sort key.
     pub key: rt::Map<String, AttributeValue>,
-    /// p This is a legacy parameter. Use code ProjectionExpression /code instead. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributesToGet.html" AttributesToGet /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// This is a legacy parameter. Use `ProjectionExpression` instead. For more information, see [AttributesToGet](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributesToGet.html) in the *Amazon DynamoDB Developer Guide*.
     pub attributes_to_get: Option<Vec<String>>,
-    /// p Determines the read consistency model: If set to code true /code , then the operation uses strongly consistent reads; otherwise, the operation uses eventually consistent reads. /p
+    /// Determines the read consistency model: If set to `true`, then the operation uses strongly consistent reads; otherwise, the operation uses eventually consistent reads.
     pub consistent_read: Option<bool>,
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
-    /// p A string that identifies one or more attributes to retrieve from the table. These attributes can include scalars, sets, or elements of a JSON document. The attributes in the expression must be separated by commas. /p p If no attribute names are specified, then all attributes are returned. If any of the requested attributes are not found, they do not appear in the result. /p p For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html" Specifying Item Attributes /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// A string that identifies one or more attributes to retrieve from the table. These attributes can include scalars, sets, or elements of a JSON document. The attributes in the expression must be separated by commas.
+    ///
+    /// If no attribute names are specified, then all attributes are returned. If any of the requested attributes are not found, they do not appear in the result.
+    ///
+    /// For more information, see [Specifying Item Attributes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html) in the *Amazon DynamoDB Developer Guide*.
     pub projection_expression: Option<String>,
-    /// p One or more substitution tokens for attribute names in an expression. The following are some use cases for using code ExpressionAttributeNames /code : /p ul li p To access an attribute whose name conflicts with a DynamoDB reserved word. /p /li li p To create a placeholder for repeating occurrences of an attribute name in an expression. /p /li li p To prevent special characters in an attribute name from being misinterpreted in an expression. /p /li /ul p Use the b # /b character in an expression to dereference an attribute name. For example, consider the following attribute name: /p ul li p code Percentile /code /p /li /ul p The name of this attribute conflicts with a reserved word, so it cannot be used directly in an expression. (For the complete list of reserved words, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html" Reserved Words /a in the i Amazon DynamoDB Developer Guide /i ). To work around this, you could specify the following for code ExpressionAttributeNames /code : /p ul li p code {"#P":"Percentile"} /code /p /li /ul p You could then use this substitution in an expression, as in this example: /p ul li p code #P = :val /code /p /li /ul note p Tokens that begin with the b : /b character are i expression attribute values /i , which are placeholders for the actual value at runtime. /p /note p For more information on expression attribute names, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html" Specifying Item Attributes /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
+    ///
+    /// - To access an attribute whose name conflicts with a DynamoDB reserved word.
+    /// - To create a placeholder for repeating occurrences of an attribute name in an expression.
+    /// - To prevent special characters in an attribute name from being misinterpreted in an expression.
+    ///
+    /// Use the **#** character in an expression to dereference an attribute name. For example, consider the following attribute name:
+    ///
+    /// - `Percentile`
+    ///
+    /// The name of this attribute conflicts with a reserved word, so it cannot be used directly in an expression. (For the complete list of reserved words, see [Reserved Words](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html) in the *Amazon DynamoDB Developer Guide*). To work around this, you could specify the following for `ExpressionAttributeNames`:
+    ///
+    /// - `{"#P":"Percentile"}`
+    ///
+    /// You could then use this substitution in an expression, as in this example:
+    ///
+    /// - `#P = :val`
+    ///
+    /// **Note:** Tokens that begin with the **:** character are *expression attribute values*, which are placeholders for the actual value at runtime.
+    ///
+    /// For more information on expression attribute names, see [Specifying Item Attributes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html) in the *Amazon DynamoDB Developer Guide*.
     pub expression_attribute_names: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -62,12 +88,12 @@ pub static GET_ITEM_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
     ],
 );
-/// p Represents the output of a code GetItem /code operation. /p
+/// Represents the output of a `GetItem` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetItemOutput {
-    /// p A map of attribute names to code AttributeValue /code objects, as specified by code ProjectionExpression /code . /p
+    /// A map of attribute names to `AttributeValue` objects, as specified by `ProjectionExpression`.
     pub item: Option<rt::Map<String, AttributeValue>>,
-    /// p The capacity units consumed by the code GetItem /code operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. code ConsumedCapacity /code is only returned if the code ReturnConsumedCapacity /code parameter was specified. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#read-operation-consumption" Capacity unit consumption for read operations /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// The capacity units consumed by the `GetItem` operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. `ConsumedCapacity` is only returned if the `ReturnConsumedCapacity` parameter was specified. For more information, see [Capacity unit consumption for read operations](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#read-operation-consumption) in the *Amazon DynamoDB Developer Guide*.
     pub consumed_capacity: Option<ConsumedCapacity>,
 }
 rt::structure!(GetItemOutput, GET_ITEM_OUTPUT, 0 => item, 1 => consumed_capacity);
@@ -77,7 +103,7 @@ pub static GET_ITEM_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyInput {
-    /// p The Amazon Resource Name (ARN) of the DynamoDB resource to which the policy is attached. The resources you can specify include tables and streams. /p
+    /// The Amazon Resource Name (ARN) of the DynamoDB resource to which the policy is attached. The resources you can specify include tables and streams.
     pub resource_arn: String,
 }
 rt::structure!(GetResourcePolicyInput, GET_RESOURCE_POLICY_INPUT, 0 => resource_arn);
@@ -87,9 +113,9 @@ pub static GET_RESOURCE_POLICY_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyOutput {
-    /// p The resource-based policy document attached to the resource, which can be a table or stream, in JSON format. /p
+    /// The resource-based policy document attached to the resource, which can be a table or stream, in JSON format.
     pub policy: Option<String>,
-    /// p A unique string that represents the revision ID of the policy. If you're comparing revision IDs, make sure to always use string comparison logic. /p
+    /// A unique string that represents the revision ID of the policy. If you're comparing revision IDs, make sure to always use string comparison logic.
     pub revision_id: Option<String>,
 }
 rt::structure!(
@@ -99,20 +125,29 @@ pub static GET_RESOURCE_POLICY_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetResourcePolicyOutput",
     &[rt::m("Policy", &rt::STRING), rt::m("RevisionId", &rt::STRING)],
 );
-/// p Represents the properties of a global secondary index. /p
+/// Represents the properties of a global secondary index.
 #[derive(Clone, Default, PartialEq)]
 pub struct GlobalSecondaryIndex {
-    /// p The name of the global secondary index. The name must be unique among all other indexes on this table. /p
+    /// The name of the global secondary index. The name must be unique among all other indexes on this table.
     pub index_name: String,
-    /// p The complete key schema for a global secondary index, which consists of one or more pairs of attribute names and key types: /p ul li p code HASH /code - partition key /p /li li p code RANGE /code - sort key /p /li /ul note p The partition key of an item is also known as its i hash attribute /i . The term "hash attribute" derives from DynamoDB's usage of an internal hash function to evenly distribute data items across partitions, based on their partition key values. /p p The sort key of an item is also known as its i range attribute /i . The term "range attribute" derives from the way DynamoDB stores items with the same partition key physically close together, in sorted order by the sort key value. /p /note
+    /// The complete key schema for a global secondary index, which consists of one or more pairs of attribute names and key types:
+    ///
+    /// - `HASH` - partition key
+    /// - `RANGE` - sort key
+    ///
+    /// **Note:** The partition key of an item is also known as its *hash attribute*. The term "hash attribute" derives from DynamoDB's usage of an internal hash function to evenly distribute data items across partitions, based on their partition key values.
+    ///
+    /// The sort key of an item is also known as its *range attribute*. The term "range attribute" derives from the way DynamoDB stores items with the same partition key physically close together, in sorted order by the sort key value.
     pub key_schema: Vec<KeySchemaElement>,
-    /// p Represents attributes that are copied (projected) from the table into the global secondary index. These are in addition to the primary key attributes and index key attributes, which are automatically projected. /p
+    /// Represents attributes that are copied (projected) from the table into the global secondary index. These are in addition to the primary key attributes and index key attributes, which are automatically projected.
     pub projection: Projection,
-    /// p Represents the provisioned throughput settings for the specified global secondary index. You must use either code OnDemandThroughput /code or code ProvisionedThroughput /code based on your table's capacity mode. /p p For current minimum and maximum provisioned throughput values, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html" Service, Account, and Table Quotas /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// Represents the provisioned throughput settings for the specified global secondary index. You must use either `OnDemandThroughput` or `ProvisionedThroughput` based on your table's capacity mode.
+    ///
+    /// For current minimum and maximum provisioned throughput values, see [Service, Account, and Table Quotas](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html) in the *Amazon DynamoDB Developer Guide*.
     pub provisioned_throughput: Option<ProvisionedThroughput>,
-    /// p The maximum number of read and write units for the specified global secondary index. If you use this parameter, you must specify code MaxReadRequestUnits /code , code MaxWriteRequestUnits /code , or both. You must use either code OnDemandThroughput /code or code ProvisionedThroughput /code based on your table's capacity mode. /p
+    /// The maximum number of read and write units for the specified global secondary index. If you use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both. You must use either `OnDemandThroughput` or `ProvisionedThroughput` based on your table's capacity mode.
     pub on_demand_throughput: Option<OnDemandThroughput>,
-    /// p Represents the warm throughput value (in read units per second and write units per second) for the specified secondary index. If you use this parameter, you must specify code ReadUnitsPerSecond /code , code WriteUnitsPerSecond /code , or both. /p
+    /// Represents the warm throughput value (in read units per second and write units per second) for the specified secondary index. If you use this parameter, you must specify `ReadUnitsPerSecond`, `WriteUnitsPerSecond`, or both.
     pub warm_throughput: Option<WarmThroughput>,
 }
 rt::structure!(
@@ -131,10 +166,10 @@ pub static GLOBAL_SECONDARY_INDEX: rt::Schema = rt::Schema::structure(
         rt::m("WarmThroughput", &WARM_THROUGHPUT),
     ],
 );
-/// p Represents the auto scaling settings of a global secondary index for a global table that will be modified. /p
+/// Represents the auto scaling settings of a global secondary index for a global table that will be modified.
 #[derive(Clone, Default, PartialEq)]
 pub struct GlobalSecondaryIndexAutoScalingUpdate {
-    /// p The name of the global secondary index. /p
+    /// The name of the global secondary index.
     pub index_name: Option<String>,
     pub provisioned_write_capacity_auto_scaling_update: Option<
         AutoScalingSettingsUpdate,
@@ -155,30 +190,48 @@ pub static GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST: rt::Schema = rt::Sch
     "GlobalSecondaryIndexAutoScalingUpdateList",
     &[rt::m("member", &GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE)],
 );
-/// p Represents the properties of a global secondary index. /p
+/// Represents the properties of a global secondary index.
 #[derive(Clone, Default, PartialEq)]
 pub struct GlobalSecondaryIndexDescription {
-    /// p The name of the global secondary index. /p
+    /// The name of the global secondary index.
     pub index_name: Option<String>,
-    /// p The complete key schema for a global secondary index, which consists of one or more pairs of attribute names and key types: /p ul li p code HASH /code - partition key /p /li li p code RANGE /code - sort key /p /li /ul note p The partition key of an item is also known as its i hash attribute /i . The term "hash attribute" derives from DynamoDB's usage of an internal hash function to evenly distribute data items across partitions, based on their partition key values. /p p The sort key of an item is also known as its i range attribute /i . The term "range attribute" derives from the way DynamoDB stores items with the same partition key physically close together, in sorted order by the sort key value. /p /note
+    /// The complete key schema for a global secondary index, which consists of one or more pairs of attribute names and key types:
+    ///
+    /// - `HASH` - partition key
+    /// - `RANGE` - sort key
+    ///
+    /// **Note:** The partition key of an item is also known as its *hash attribute*. The term "hash attribute" derives from DynamoDB's usage of an internal hash function to evenly distribute data items across partitions, based on their partition key values.
+    ///
+    /// The sort key of an item is also known as its *range attribute*. The term "range attribute" derives from the way DynamoDB stores items with the same partition key physically close together, in sorted order by the sort key value.
     pub key_schema: Option<Vec<KeySchemaElement>>,
-    /// p Represents attributes that are copied (projected) from the table into the global secondary index. These are in addition to the primary key attributes and index key attributes, which are automatically projected. /p
+    /// Represents attributes that are copied (projected) from the table into the global secondary index. These are in addition to the primary key attributes and index key attributes, which are automatically projected.
     pub projection: Option<Projection>,
-    /// p The current state of the global secondary index: /p ul li p code CREATING /code - The index is being created. /p /li li p code UPDATING /code - The index is being updated. /p /li li p code DELETING /code - The index is being deleted. /p /li li p code ACTIVE /code - The index is ready for use. /p /li /ul
+    /// The current state of the global secondary index:
+    ///
+    /// - `CREATING` - The index is being created.
+    /// - `UPDATING` - The index is being updated.
+    /// - `DELETING` - The index is being deleted.
+    /// - `ACTIVE` - The index is ready for use.
     pub index_status: Option<IndexStatus>,
-    /// p Indicates whether the index is currently backfilling. i Backfilling /i is the process of reading items from the table and determining whether they can be added to the index. (Not all items will qualify: For example, a partition key cannot have any duplicate values.) If an item can be added to the index, DynamoDB will do so. After all items have been processed, the backfilling operation is complete and code Backfilling /code is false. /p p You can delete an index that is being created during the code Backfilling /code phase when code IndexStatus /code is set to CREATING and code Backfilling /code is true. You can't delete the index that is being created when code IndexStatus /code is set to CREATING and code Backfilling /code is false. /p note p For indexes that were created during a code CreateTable /code operation, the code Backfilling /code attribute does not appear in the code DescribeTable /code output. /p /note
+    /// Indicates whether the index is currently backfilling. *Backfilling* is the process of reading items from the table and determining whether they can be added to the index. (Not all items will qualify: For example, a partition key cannot have any duplicate values.) If an item can be added to the index, DynamoDB will do so. After all items have been processed, the backfilling operation is complete and `Backfilling` is false.
+    ///
+    /// You can delete an index that is being created during the `Backfilling` phase when `IndexStatus` is set to CREATING and `Backfilling` is true. You can't delete the index that is being created when `IndexStatus` is set to CREATING and `Backfilling` is false.
+    ///
+    /// **Note:** For indexes that were created during a `CreateTable` operation, the `Backfilling` attribute does not appear in the `DescribeTable` output.
     pub backfilling: Option<bool>,
-    /// p Represents the provisioned throughput settings for the specified global secondary index. /p p For current minimum and maximum provisioned throughput values, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html" Service, Account, and Table Quotas /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// Represents the provisioned throughput settings for the specified global secondary index.
+    ///
+    /// For current minimum and maximum provisioned throughput values, see [Service, Account, and Table Quotas](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html) in the *Amazon DynamoDB Developer Guide*.
     pub provisioned_throughput: Option<ProvisionedThroughputDescription>,
-    /// p The total size of the specified index, in bytes. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value. /p
+    /// The total size of the specified index, in bytes. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value.
     pub index_size_bytes: Option<i64>,
-    /// p The number of items in the specified index. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value. /p
+    /// The number of items in the specified index. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value.
     pub item_count: Option<i64>,
-    /// p The Amazon Resource Name (ARN) that uniquely identifies the index. /p
+    /// The Amazon Resource Name (ARN) that uniquely identifies the index.
     pub index_arn: Option<String>,
-    /// p The maximum number of read and write units for the specified global secondary index. If you use this parameter, you must specify code MaxReadRequestUnits /code , code MaxWriteRequestUnits /code , or both. /p
+    /// The maximum number of read and write units for the specified global secondary index. If you use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
     pub on_demand_throughput: Option<OnDemandThroughput>,
-    /// p Represents the warm throughput value (in read units per second and write units per second) for the specified secondary index. /p
+    /// Represents the warm throughput value (in read units per second and write units per second) for the specified secondary index.
     pub warm_throughput: Option<GlobalSecondaryIndexWarmThroughputDescription>,
 }
 rt::structure!(
@@ -207,16 +260,23 @@ pub static GLOBAL_SECONDARY_INDEX_DESCRIPTION_LIST: rt::Schema = rt::Schema::lis
     "GlobalSecondaryIndexDescriptionList",
     &[rt::m("member", &GLOBAL_SECONDARY_INDEX_DESCRIPTION)],
 );
-/// p Represents the properties of a global secondary index for the table when the backup was created. /p
+/// Represents the properties of a global secondary index for the table when the backup was created.
 #[derive(Clone, Default, PartialEq)]
 pub struct GlobalSecondaryIndexInfo {
-    /// p The name of the global secondary index. /p
+    /// The name of the global secondary index.
     pub index_name: Option<String>,
-    /// p The complete key schema for a global secondary index, which consists of one or more pairs of attribute names and key types: /p ul li p code HASH /code - partition key /p /li li p code RANGE /code - sort key /p /li /ul note p The partition key of an item is also known as its i hash attribute /i . The term "hash attribute" derives from DynamoDB's usage of an internal hash function to evenly distribute data items across partitions, based on their partition key values. /p p The sort key of an item is also known as its i range attribute /i . The term "range attribute" derives from the way DynamoDB stores items with the same partition key physically close together, in sorted order by the sort key value. /p /note
+    /// The complete key schema for a global secondary index, which consists of one or more pairs of attribute names and key types:
+    ///
+    /// - `HASH` - partition key
+    /// - `RANGE` - sort key
+    ///
+    /// **Note:** The partition key of an item is also known as its *hash attribute*. The term "hash attribute" derives from DynamoDB's usage of an internal hash function to evenly distribute data items across partitions, based on their partition key values.
+    ///
+    /// The sort key of an item is also known as its *range attribute*. The term "range attribute" derives from the way DynamoDB stores items with the same partition key physically close together, in sorted order by the sort key value.
     pub key_schema: Option<Vec<KeySchemaElement>>,
-    /// p Represents attributes that are copied (projected) from the table into the global secondary index. These are in addition to the primary key attributes and index key attributes, which are automatically projected. /p
+    /// Represents attributes that are copied (projected) from the table into the global secondary index. These are in addition to the primary key attributes and index key attributes, which are automatically projected.
     pub projection: Option<Projection>,
-    /// p Represents the provisioned throughput settings for the specified global secondary index. /p
+    /// Represents the provisioned throughput settings for the specified global secondary index.
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     pub on_demand_throughput: Option<OnDemandThroughput>,
 }
@@ -238,14 +298,24 @@ pub static GLOBAL_SECONDARY_INDEX_LIST: rt::Schema = rt::Schema::list(
     "GlobalSecondaryIndexList",
     &[rt::m("member", &GLOBAL_SECONDARY_INDEX)],
 );
-/// p Represents one of the following: /p ul li p A new global secondary index to be added to an existing table. /p /li li p New provisioned throughput parameters for an existing global secondary index. /p /li li p An existing global secondary index to be removed from an existing table. /p /li /ul
+/// Represents one of the following:
+///
+/// - A new global secondary index to be added to an existing table.
+/// - New provisioned throughput parameters for an existing global secondary index.
+/// - An existing global secondary index to be removed from an existing table.
 #[derive(Clone, Default, PartialEq)]
 pub struct GlobalSecondaryIndexUpdate {
-    /// p The name of an existing global secondary index, along with new provisioned throughput settings to be applied to that index. /p
+    /// The name of an existing global secondary index, along with new provisioned throughput settings to be applied to that index.
     pub update: Option<UpdateGlobalSecondaryIndexAction>,
-    /// p The parameters required for creating a global secondary index on an existing table: /p ul li p code IndexName /code /p /li li p code KeySchema /code /p /li li p code AttributeDefinitions /code /p /li li p code Projection /code /p /li li p code ProvisionedThroughput /code /p /li /ul
+    /// The parameters required for creating a global secondary index on an existing table:
+    ///
+    /// - `IndexName`
+    /// - `KeySchema`
+    /// - `AttributeDefinitions`
+    /// - `Projection`
+    /// - `ProvisionedThroughput`
     pub create: Option<CreateGlobalSecondaryIndexAction>,
-    /// p The name of an existing global secondary index to be removed. /p
+    /// The name of an existing global secondary index to be removed.
     pub delete: Option<DeleteGlobalSecondaryIndexAction>,
 }
 rt::structure!(
@@ -264,14 +334,14 @@ pub static GLOBAL_SECONDARY_INDEX_UPDATE_LIST: rt::Schema = rt::Schema::list(
     "GlobalSecondaryIndexUpdateList",
     &[rt::m("member", &GLOBAL_SECONDARY_INDEX_UPDATE)],
 );
-/// p The description of the warm throughput value on a global secondary index. /p
+/// The description of the warm throughput value on a global secondary index.
 #[derive(Clone, Default, PartialEq)]
 pub struct GlobalSecondaryIndexWarmThroughputDescription {
-    /// p Represents warm throughput read units per second value for a global secondary index. /p
+    /// Represents warm throughput read units per second value for a global secondary index.
     pub read_units_per_second: Option<i64>,
-    /// p Represents warm throughput write units per second value for a global secondary index. /p
+    /// Represents warm throughput write units per second value for a global secondary index.
     pub write_units_per_second: Option<i64>,
-    /// p Represents the warm throughput status being created or updated on a global secondary index. The status can only be code UPDATING /code or code ACTIVE /code . /p
+    /// Represents the warm throughput status being created or updated on a global secondary index. The status can only be `UPDATING` or `ACTIVE`.
     pub status: Option<IndexStatus>,
 }
 rt::structure!(
@@ -291,12 +361,12 @@ pub static GLOBAL_SECONDARY_INDEXES: rt::Schema = rt::Schema::list(
     "GlobalSecondaryIndexes",
     &[rt::m("member", &GLOBAL_SECONDARY_INDEX_INFO)],
 );
-/// p Represents the properties of a global table. /p
+/// Represents the properties of a global table.
 #[derive(Clone, Default, PartialEq)]
 pub struct GlobalTable {
-    /// p The global table name. /p
+    /// The global table name.
     pub global_table_name: Option<String>,
-    /// p The Regions where the global table has replicas. /p
+    /// The Regions where the global table has replicas.
     pub replication_group: Option<Vec<Replica>>,
 }
 rt::structure!(
@@ -306,7 +376,7 @@ pub static GLOBAL_TABLE: rt::Schema = rt::Schema::structure(
     "GlobalTable",
     &[rt::m("GlobalTableName", &rt::STRING), rt::m("ReplicationGroup", &REPLICA_LIST)],
 );
-/// p The specified global table already exists. /p
+/// The specified global table already exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct GlobalTableAlreadyExistsException {
     pub message: Option<String>,
@@ -320,18 +390,23 @@ pub static GLOBAL_TABLE_ALREADY_EXISTS_EXCEPTION: rt::Schema = rt::Schema::struc
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p Contains details about the global table. /p
+/// Contains details about the global table.
 #[derive(Clone, Default, PartialEq)]
 pub struct GlobalTableDescription {
-    /// p The Regions where the global table has replicas. /p
+    /// The Regions where the global table has replicas.
     pub replication_group: Option<Vec<ReplicaDescription>>,
-    /// p The unique identifier of the global table. /p
+    /// The unique identifier of the global table.
     pub global_table_arn: Option<String>,
-    /// p The creation time of the global table. /p
+    /// The creation time of the global table.
     pub creation_date_time: Option<rt::DateTime>,
-    /// p The current state of the global table: /p ul li p code CREATING /code - The global table is being created. /p /li li p code UPDATING /code - The global table is being updated. /p /li li p code DELETING /code - The global table is being deleted. /p /li li p code ACTIVE /code - The global table is ready for use. /p /li /ul
+    /// The current state of the global table:
+    ///
+    /// - `CREATING` - The global table is being created.
+    /// - `UPDATING` - The global table is being updated.
+    /// - `DELETING` - The global table is being deleted.
+    /// - `ACTIVE` - The global table is ready for use.
     pub global_table_status: Option<GlobalTableStatus>,
-    /// p The global table name. /p
+    /// The global table name.
     pub global_table_name: Option<String>,
 }
 rt::structure!(
@@ -349,14 +424,14 @@ pub static GLOBAL_TABLE_DESCRIPTION: rt::Schema = rt::Schema::structure(
         rt::m("GlobalTableName", &rt::STRING),
     ],
 );
-/// p Represents the settings of a global secondary index for a global table that will be modified. /p
+/// Represents the settings of a global secondary index for a global table that will be modified.
 #[derive(Clone, Default, PartialEq)]
 pub struct GlobalTableGlobalSecondaryIndexSettingsUpdate {
-    /// p The name of the global secondary index. The name must be unique among all other indexes on this table. /p
+    /// The name of the global secondary index. The name must be unique among all other indexes on this table.
     pub index_name: String,
-    /// p The maximum number of writes consumed per second before DynamoDB returns a code ThrottlingException. /code /p
+    /// The maximum number of writes consumed per second before DynamoDB returns a `ThrottlingException.`
     pub provisioned_write_capacity_units: Option<i64>,
-    /// p Auto scaling settings for managing a global secondary index's write capacity units. /p
+    /// Auto scaling settings for managing a global secondary index's write capacity units.
     pub provisioned_write_capacity_auto_scaling_settings_update: Option<
         AutoScalingSettingsUpdate,
     >,
@@ -386,7 +461,7 @@ pub static GLOBAL_TABLE_LIST: rt::Schema = rt::Schema::list(
     "GlobalTableList",
     &[rt::m("member", &GLOBAL_TABLE)],
 );
-/// p The specified global table does not exist. /p
+/// The specified global table does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct GlobalTableNotFoundException {
     pub message: Option<String>,
@@ -407,12 +482,12 @@ rt::string_enum! {
     pub enum GlobalTableStatus { Creating = "CREATING", Active = "ACTIVE", Deleting =
     "DELETING", Updating = "UPDATING" }
 }
-/// p Represents the properties of a witness Region in a MRSC global table. /p
+/// Represents the properties of a witness Region in a MRSC global table.
 #[derive(Clone, Default, PartialEq)]
 pub struct GlobalTableWitnessDescription {
-    /// p The name of the Amazon Web Services Region that serves as a witness for the MRSC global table. /p
+    /// The name of the Amazon Web Services Region that serves as a witness for the MRSC global table.
     pub region_name: Option<String>,
-    /// p The current status of the witness Region in the MRSC global table. /p
+    /// The current status of the witness Region in the MRSC global table.
     pub witness_status: Option<WitnessStatus>,
 }
 rt::structure!(
@@ -427,12 +502,17 @@ pub static GLOBAL_TABLE_WITNESS_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "GlobalTableWitnessDescriptionList",
     &[rt::m("member", &GLOBAL_TABLE_WITNESS_DESCRIPTION)],
 );
-/// p Represents one of the following: /p ul li p A new witness to be added to a new global table. /p /li li p An existing witness to be removed from an existing global table. /p /li /ul p You can configure one witness per MRSC global table. /p
+/// Represents one of the following:
+///
+/// - A new witness to be added to a new global table.
+/// - An existing witness to be removed from an existing global table.
+///
+/// You can configure one witness per MRSC global table.
 #[derive(Clone, Default, PartialEq)]
 pub struct GlobalTableWitnessGroupUpdate {
-    /// p Specifies a witness Region to be added to a new MRSC global table. The witness must be added when creating the MRSC global table. /p
+    /// Specifies a witness Region to be added to a new MRSC global table. The witness must be added when creating the MRSC global table.
     pub create: Option<CreateGlobalTableWitnessGroupMemberAction>,
-    /// p Specifies a witness Region to be removed from an existing global table. Must be done in conjunction with removing a replica. The deletion of both a witness and replica converts the remaining replica to a single-Region DynamoDB table. /p
+    /// Specifies a witness Region to be removed from an existing global table. Must be done in conjunction with removing a replica. The deletion of both a witness and replica converts the remaining replica to a single-Region DynamoDB table.
     pub delete: Option<DeleteGlobalTableWitnessGroupMemberAction>,
 }
 rt::structure!(

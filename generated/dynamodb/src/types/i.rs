@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p DynamoDB rejected the request because you retried a request with a different payload but with an idempotent token that was already used. /p
+/// DynamoDB rejected the request because you retried a request with a different payload but with an idempotent token that was already used.
 #[derive(Clone, Default, PartialEq)]
 pub struct IdempotentParameterMismatchException {
     pub message: Option<String>,
@@ -17,7 +17,7 @@ pub static IDEMPOTENT_PARAMETER_MISMATCH_EXCEPTION: rt::Schema = rt::Schema::str
         &[rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p There was a conflict when importing from the specified S3 source. This can occur when the current import conflicts with a previous import request that had the same client token. /p
+/// There was a conflict when importing from the specified S3 source. This can occur when the current import conflicts with a previous import request that had the same client token.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportConflictException {
     pub message: Option<String>,
@@ -28,7 +28,7 @@ pub static IMPORT_CONFLICT_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The specified import was not found. /p
+/// The specified import was not found.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportNotFoundException {
     pub message: Option<String>,
@@ -43,24 +43,24 @@ rt::string_enum! {
     pub enum ImportStatus { InProgress = "IN_PROGRESS", Completed = "COMPLETED",
     Cancelling = "CANCELLING", Cancelled = "CANCELLED", Failed = "FAILED" }
 }
-/// p Summary information about the source file for the import. /p
+/// Summary information about the source file for the import.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportSummary {
-    /// p The Amazon Resource Number (ARN) corresponding to the import request. /p
+    /// The Amazon Resource Number (ARN) corresponding to the import request.
     pub import_arn: Option<String>,
-    /// p The status of the import operation. /p
+    /// The status of the import operation.
     pub import_status: Option<ImportStatus>,
-    /// p The Amazon Resource Number (ARN) of the table being imported into. /p
+    /// The Amazon Resource Number (ARN) of the table being imported into.
     pub table_arn: Option<String>,
-    /// p The path and S3 bucket of the source file that is being imported. This includes the S3Bucket (required), S3KeyPrefix (optional) and S3BucketOwner (optional if the bucket is owned by the requester). /p
+    /// The path and S3 bucket of the source file that is being imported. This includes the S3Bucket (required), S3KeyPrefix (optional) and S3BucketOwner (optional if the bucket is owned by the requester).
     pub s3_bucket_source: Option<S3BucketSource>,
-    /// p The Amazon Resource Number (ARN) of the Cloudwatch Log Group associated with this import task. /p
+    /// The Amazon Resource Number (ARN) of the Cloudwatch Log Group associated with this import task.
     pub cloud_watch_log_group_arn: Option<String>,
-    /// p The format of the source data. Valid values are code CSV /code , code DYNAMODB JSON /code or code ION /code . /p
+    /// The format of the source data. Valid values are `CSV`, `DYNAMODB_JSON` or `ION`.
     pub input_format: Option<InputFormat>,
-    /// p The time at which this import task began. /p
+    /// The time at which this import task began.
     pub start_time: Option<rt::DateTime>,
-    /// p The time at which this import task ended. /p
+    /// The time at which this import task ended.
     pub end_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -85,46 +85,46 @@ pub static IMPORT_SUMMARY_LIST: rt::Schema = rt::Schema::list(
     "ImportSummaryList",
     &[rt::m("member", &IMPORT_SUMMARY)],
 );
-/// p Represents the properties of the table being imported into. /p
+/// Represents the properties of the table being imported into.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportTableDescription {
-    /// p The Amazon Resource Number (ARN) corresponding to the import request. /p
+    /// The Amazon Resource Number (ARN) corresponding to the import request.
     pub import_arn: Option<String>,
-    /// p The status of the import. /p
+    /// The status of the import.
     pub import_status: Option<ImportStatus>,
-    /// p The Amazon Resource Number (ARN) of the table being imported into. /p
+    /// The Amazon Resource Number (ARN) of the table being imported into.
     pub table_arn: Option<String>,
-    /// p The table id corresponding to the table created by import table process. /p
+    /// The table id corresponding to the table created by import table process.
     pub table_id: Option<String>,
-    /// p The client token that was provided for the import task. Reusing the client token on retry makes a call to code ImportTable /code idempotent. /p
+    /// The client token that was provided for the import task. Reusing the client token on retry makes a call to `ImportTable` idempotent.
     pub client_token: Option<String>,
-    /// p Values for the S3 bucket the source file is imported from. Includes bucket name (required), key prefix (optional) and bucket account owner ID (optional). /p
+    /// Values for the S3 bucket the source file is imported from. Includes bucket name (required), key prefix (optional) and bucket account owner ID (optional).
     pub s3_bucket_source: Option<S3BucketSource>,
-    /// p The number of errors occurred on importing the source file into the target table. /p
+    /// The number of errors occurred on importing the source file into the target table.
     pub error_count: Option<i64>,
-    /// p The Amazon Resource Number (ARN) of the Cloudwatch Log Group associated with the target table. /p
+    /// The Amazon Resource Number (ARN) of the Cloudwatch Log Group associated with the target table.
     pub cloud_watch_log_group_arn: Option<String>,
-    /// p The format of the source data going into the target table. /p
+    /// The format of the source data going into the target table.
     pub input_format: Option<InputFormat>,
-    /// p The format options for the data that was imported into the target table. There is one value, CsvOption. /p
+    /// The format options for the data that was imported into the target table. There is one value, CsvOption.
     pub input_format_options: Option<InputFormatOptions>,
-    /// p The compression options for the data that has been imported into the target table. The values are NONE, GZIP, or ZSTD. /p
+    /// The compression options for the data that has been imported into the target table. The values are NONE, GZIP, or ZSTD.
     pub input_compression_type: Option<InputCompressionType>,
-    /// p The parameters for the new table that is being imported into. /p
+    /// The parameters for the new table that is being imported into.
     pub table_creation_parameters: Option<TableCreationParameters>,
-    /// p The time when this import task started. /p
+    /// The time when this import task started.
     pub start_time: Option<rt::DateTime>,
-    /// p The time at which the creation of the table associated with this import task completed. /p
+    /// The time at which the creation of the table associated with this import task completed.
     pub end_time: Option<rt::DateTime>,
-    /// p The total size of data processed from the source file, in Bytes. /p
+    /// The total size of data processed from the source file, in Bytes.
     pub processed_size_bytes: Option<i64>,
-    /// p The total number of items processed from the source file. /p
+    /// The total number of items processed from the source file.
     pub processed_item_count: Option<i64>,
-    /// p The number of items successfully imported into the new table. /p
+    /// The number of items successfully imported into the new table.
     pub imported_item_count: Option<i64>,
-    /// p The error code corresponding to the failure that the import job ran into during execution. /p
+    /// The error code corresponding to the failure that the import job ran into during execution.
     pub failure_code: Option<String>,
-    /// p The error message corresponding to the failure that the import job ran into during execution. /p
+    /// The error message corresponding to the failure that the import job ran into during execution.
     pub failure_message: Option<String>,
 }
 rt::structure!(
@@ -162,17 +162,21 @@ pub static IMPORT_TABLE_DESCRIPTION: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportTableInput {
-    /// p Providing a code ClientToken /code makes the call to code ImportTableInput /code idempotent, meaning that multiple identical calls have the same effect as one single call. /p p A client token is valid for 8 hours after the first request that uses it is completed. After 8 hours, any request with the same client token is treated as a new request. Do not resubmit the same request with the same client token for more than 8 hours, or the result might not be idempotent. /p p If you submit a request with the same client token but a change in other parameters within the 8-hour idempotency window, DynamoDB returns an code IdempotentParameterMismatch /code exception. /p
+    /// Providing a `ClientToken` makes the call to `ImportTableInput` idempotent, meaning that multiple identical calls have the same effect as one single call.
+    ///
+    /// A client token is valid for 8 hours after the first request that uses it is completed. After 8 hours, any request with the same client token is treated as a new request. Do not resubmit the same request with the same client token for more than 8 hours, or the result might not be idempotent.
+    ///
+    /// If you submit a request with the same client token but a change in other parameters within the 8-hour idempotency window, DynamoDB returns an `IdempotentParameterMismatch` exception.
     pub client_token: Option<String>,
-    /// p The S3 bucket that provides the source for the import. /p
+    /// The S3 bucket that provides the source for the import.
     pub s3_bucket_source: S3BucketSource,
-    /// p The format of the source data. Valid values for code ImportFormat /code are code CSV /code , code DYNAMODB JSON /code or code ION /code . /p
+    /// The format of the source data. Valid values for `ImportFormat` are `CSV`, `DYNAMODB_JSON` or `ION`.
     pub input_format: InputFormat,
-    /// p Additional properties that specify how the input is formatted, /p
+    /// Additional properties that specify how the input is formatted,
     pub input_format_options: Option<InputFormatOptions>,
-    /// p Type of compression to be used on the input coming from the imported table. /p
+    /// Type of compression to be used on the input coming from the imported table.
     pub input_compression_type: Option<InputCompressionType>,
-    /// p Parameters for the table to import the data into. /p
+    /// Parameters for the table to import the data into.
     pub table_creation_parameters: TableCreationParameters,
 }
 rt::structure!(
@@ -193,7 +197,7 @@ pub static IMPORT_TABLE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportTableOutput {
-    /// p Represents the properties of the table created for the import, and parameters of the import. The import parameters include import status, how many items were processed, and how many errors were encountered. /p
+    /// Represents the properties of the table created for the import, and parameters of the import. The import parameters include import status, how many items were processed, and how many errors were encountered.
     pub import_table_description: ImportTableDescription,
 }
 rt::structure!(ImportTableOutput, IMPORT_TABLE_OUTPUT, 0 => import_table_description);
@@ -201,14 +205,16 @@ pub static IMPORT_TABLE_OUTPUT: rt::Schema = rt::Schema::structure(
     "ImportTableOutput",
     &[rt::m("ImportTableDescription", &IMPORT_TABLE_DESCRIPTION).flags(rt::REQUIRED)],
 );
-/// p Optional object containing the parameters specific to an incremental export. /p
+/// Optional object containing the parameters specific to an incremental export.
 #[derive(Clone, Default, PartialEq)]
 pub struct IncrementalExportSpecification {
-    /// p Time in the past which provides the inclusive start range for the export table's data, counted in seconds from the start of the Unix epoch. The incremental export will reflect the table's state including and after this point in time. /p
+    /// Time in the past which provides the inclusive start range for the export table's data, counted in seconds from the start of the Unix epoch. The incremental export will reflect the table's state including and after this point in time.
     pub export_from_time: Option<rt::DateTime>,
-    /// p Time in the past which provides the exclusive end range for the export table's data, counted in seconds from the start of the Unix epoch. The incremental export will reflect the table's state just prior to this point in time. If this is not provided, the latest time with data available will be used. /p
+    /// Time in the past which provides the exclusive end range for the export table's data, counted in seconds from the start of the Unix epoch. The incremental export will reflect the table's state just prior to this point in time. If this is not provided, the latest time with data available will be used.
     pub export_to_time: Option<rt::DateTime>,
-    /// p The view type that was chosen for the export. Valid values are code NEW AND OLD IMAGES /code and code NEW IMAGES /code . The default value is code NEW AND OLD IMAGES /code . /p p code NEW AND OLD IMAGES /code exports both the new and old images of each changed item, while code NEW IMAGES /code exports only the new (latest) image. The view type you choose determines the structure of each item in the output for code insert /code , code update /code , and code delete /code operations. For details and examples of how each view type shapes the export output, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/S3DataExport.Output.html" DynamoDB table export output format /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// The view type that was chosen for the export. Valid values are `NEW_AND_OLD_IMAGES` and `NEW_IMAGES`. The default value is `NEW_AND_OLD_IMAGES`.
+    ///
+    /// `NEW_AND_OLD_IMAGES` exports both the new and old images of each changed item, while `NEW_IMAGES` exports only the new (latest) image. The view type you choose determines the structure of each item in the output for `insert`, `update`, and `delete` operations. For details and examples of how each view type shapes the export output, see [DynamoDB table export output format](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/S3DataExport.Output.html) in the *Amazon DynamoDB Developer Guide*.
     pub export_view_type: Option<ExportViewType>,
 }
 rt::structure!(
@@ -223,7 +229,7 @@ pub static INCREMENTAL_EXPORT_SPECIFICATION: rt::Schema = rt::Schema::structure(
         rt::m("ExportViewType", &rt::ENUM),
     ],
 );
-/// p The operation tried to access a nonexistent index. /p
+/// The operation tried to access a nonexistent index.
 #[derive(Clone, Default, PartialEq)]
 pub struct IndexNotFoundException {
     pub message: Option<String>,
@@ -244,10 +250,10 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum InputFormat { DynamodbJson = "DYNAMODB_JSON", Ion = "ION", Csv = "CSV" }
 }
-/// p The format options for the data that was imported into the target table. There is one value, CsvOption. /p
+/// The format options for the data that was imported into the target table. There is one value, CsvOption.
 #[derive(Clone, Default, PartialEq)]
 pub struct InputFormatOptions {
-    /// p The options for imported source files in CSV format. The values are Delimiter and HeaderList. /p
+    /// The options for imported source files in CSV format. The values are Delimiter and HeaderList.
     pub csv: Option<CsvOptions>,
 }
 rt::structure!(InputFormatOptions, INPUT_FORMAT_OPTIONS, 0 => csv);
@@ -255,18 +261,20 @@ pub static INPUT_FORMAT_OPTIONS: rt::Schema = rt::Schema::structure(
     "InputFormatOptions",
     &[rt::m("Csv", &CSV_OPTIONS)],
 );
-/// p Contains the Amazon S3 location and format settings for bulk operation input. The code S3Bucket /code and code InputFormat /code fields are required. /p
+/// Contains the Amazon S3 location and format settings for bulk operation input. The `S3Bucket` and `InputFormat` fields are required.
 #[derive(Clone, Default, PartialEq)]
 pub struct InputS3Configuration {
-    /// p The Amazon Web Services account ID of the input bucket owner. If you omit this value, DynamoDB uses the Amazon Web Services account ID of the requester. /p note p code S3BucketOwner /code is required when the bucket is owned by another Amazon Web Services account. /p /note
+    /// The Amazon Web Services account ID of the input bucket owner. If you omit this value, DynamoDB uses the Amazon Web Services account ID of the requester.
+    ///
+    /// **Note:** `S3BucketOwner` is required when the bucket is owned by another Amazon Web Services account.
     pub s3_bucket_owner: Option<String>,
-    /// p The name of the Amazon S3 bucket that contains the input objects. /p
+    /// The name of the Amazon S3 bucket that contains the input objects.
     pub s3_bucket: String,
-    /// p An optional key prefix that limits the input to matching objects in the Amazon S3 bucket. /p
+    /// An optional key prefix that limits the input to matching objects in the Amazon S3 bucket.
     pub s3_key_prefix: Option<String>,
-    /// p The format of the input objects. code DYNAMODB JSON /code uses JSON Lines, with one JSON record per line. code ION /code uses a sequence of Ion structs. /p
+    /// The format of the input objects. `DYNAMODB_JSON` uses JSON Lines, with one JSON record per line. `ION` uses a sequence of Ion structs.
     pub input_format: BulkOperationInputFormat,
-    /// p The compression type of the input objects. Valid values are code GZIP /code , code ZSTD /code , and code NONE /code . If you don't specify a value, DynamoDB uses code NONE /code . /p
+    /// The compression type of the input objects. Valid values are `GZIP`, `ZSTD`, and `NONE`. If you don't specify a value, DynamoDB uses `NONE`.
     pub input_compression_type: Option<InputCompressionType>,
 }
 rt::structure!(
@@ -283,10 +291,10 @@ pub static INPUT_S3_CONFIGURATION: rt::Schema = rt::Schema::structure(
         rt::m("InputCompressionType", &rt::ENUM),
     ],
 );
-/// p An error occurred on the server side. /p
+/// An error occurred on the server side.
 #[derive(Clone, Default, PartialEq)]
 pub struct InternalServerError {
-    /// p The server encountered an internal error trying to fulfill the request. /p
+    /// The server encountered an internal error trying to fulfill the request.
     pub message: Option<String>,
 }
 rt::structure!(InternalServerError, INTERNAL_SERVER_ERROR, 0 => message);
@@ -295,7 +303,7 @@ pub static INTERNAL_SERVER_ERROR: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, true));
-/// p The specified code ExportTime /code is outside of the point in time recovery window. /p
+/// The specified `ExportTime` is outside of the point in time recovery window.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidExportTimeException {
     pub message: Option<String>,
@@ -306,7 +314,7 @@ pub static INVALID_EXPORT_TIME_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p An invalid restore time was specified. RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime. /p
+/// An invalid restore time was specified. RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidRestoreTimeException {
     pub message: Option<String>,
@@ -323,12 +331,14 @@ pub static ITEM_COLLECTION_KEY_ATTRIBUTE_MAP: rt::Schema = rt::Schema::map(
     "ItemCollectionKeyAttributeMap",
     &[rt::m("key", &rt::STRING), rt::m("value", &ATTRIBUTE_VALUE)],
 );
-/// p Information about item collections, if any, that were affected by the operation. code ItemCollectionMetrics /code is only returned if the request asked for it. If the table does not have any local secondary indexes, this information is not returned in the response. /p
+/// Information about item collections, if any, that were affected by the operation. `ItemCollectionMetrics` is only returned if the request asked for it. If the table does not have any local secondary indexes, this information is not returned in the response.
 #[derive(Clone, Default, PartialEq)]
 pub struct ItemCollectionMetrics {
-    /// p The partition key value of the item collection. This value is the same as the partition key value of the item. /p
+    /// The partition key value of the item collection. This value is the same as the partition key value of the item.
     pub item_collection_key: Option<rt::Map<String, AttributeValue>>,
-    /// p An estimate of item collection size, in gigabytes. This value is a two-element array containing a lower bound and an upper bound for the estimate. The estimate includes the size of all the items in the table, plus the size of all attributes projected into all of the local secondary indexes on that table. Use this estimate to measure whether a local secondary index is approaching its size limit. /p p The estimate is subject to change over time; therefore, do not rely on the precision or accuracy of the estimate. /p
+    /// An estimate of item collection size, in gigabytes. This value is a two-element array containing a lower bound and an upper bound for the estimate. The estimate includes the size of all the items in the table, plus the size of all attributes projected into all of the local secondary indexes on that table. Use this estimate to measure whether a local secondary index is approaching its size limit.
+    ///
+    /// The estimate is subject to change over time; therefore, do not rely on the precision or accuracy of the estimate.
     pub size_estimate_range_gb: Option<Vec<f64>>,
 }
 rt::structure!(
@@ -354,10 +364,10 @@ pub static ITEM_COLLECTION_SIZE_ESTIMATE_RANGE: rt::Schema = rt::Schema::list(
     "ItemCollectionSizeEstimateRange",
     &[rt::m("member", &rt::DOUBLE)],
 );
-/// p An item collection is too large. This exception is only returned for tables that have one or more local secondary indexes. /p
+/// An item collection is too large. This exception is only returned for tables that have one or more local secondary indexes.
 #[derive(Clone, Default, PartialEq)]
 pub struct ItemCollectionSizeLimitExceededException {
-    /// p The total size of an item collection has exceeded the maximum limit of 10 gigabytes. /p
+    /// The total size of an item collection has exceeded the maximum limit of 10 gigabytes.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -373,10 +383,10 @@ pub static ITEM_LIST: rt::Schema = rt::Schema::list(
     "ItemList",
     &[rt::m("member", &ATTRIBUTE_MAP)],
 );
-/// p Details for the requested item. /p
+/// Details for the requested item.
 #[derive(Clone, Default, PartialEq)]
 pub struct ItemResponse {
-    /// p Map of attribute data consisting of the data type and attribute value. /p
+    /// Map of attribute data consisting of the data type and attribute value.
     pub item: Option<rt::Map<String, AttributeValue>>,
 }
 rt::structure!(ItemResponse, ITEM_RESPONSE, 0 => item);

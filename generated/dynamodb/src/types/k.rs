@@ -16,12 +16,23 @@ pub static KEY_SCHEMA: rt::Schema = rt::Schema::list(
     "KeySchema",
     &[rt::m("member", &KEY_SCHEMA_ELEMENT)],
 );
-/// p Represents i a single element /i of a key schema. A key schema specifies the attributes that make up the primary key of a table, or the key attributes of an index. /p p A code KeySchemaElement /code represents exactly one attribute of the primary key. For example, a simple primary key would be represented by one code KeySchemaElement /code (for the partition key). A composite primary key would require one code KeySchemaElement /code for the partition key, and another code KeySchemaElement /code for the sort key. /p p A code KeySchemaElement /code must be a scalar, top-level attribute (not a nested attribute). The data type must be one of String, Number, or Binary. The attribute cannot be nested within a List or a Map. /p
+/// Represents *a single element* of a key schema. A key schema specifies the attributes that make up the primary key of a table, or the key attributes of an index.
+///
+/// A `KeySchemaElement` represents exactly one attribute of the primary key. For example, a simple primary key would be represented by one `KeySchemaElement` (for the partition key). A composite primary key would require one `KeySchemaElement` for the partition key, and another `KeySchemaElement` for the sort key.
+///
+/// A `KeySchemaElement` must be a scalar, top-level attribute (not a nested attribute). The data type must be one of String, Number, or Binary. The attribute cannot be nested within a List or a Map.
 #[derive(Clone, Default, PartialEq)]
 pub struct KeySchemaElement {
-    /// p The name of a key attribute. /p
+    /// The name of a key attribute.
     pub attribute_name: String,
-    /// p The role that this key attribute will assume: /p ul li p code HASH /code - partition key /p /li li p code RANGE /code - sort key /p /li /ul note p The partition key of an item is also known as its i hash attribute /i . The term "hash attribute" derives from DynamoDB's usage of an internal hash function to evenly distribute data items across partitions, based on their partition key values. /p p The sort key of an item is also known as its i range attribute /i . The term "range attribute" derives from the way DynamoDB stores items with the same partition key physically close together, in sorted order by the sort key value. /p /note
+    /// The role that this key attribute will assume:
+    ///
+    /// - `HASH` - partition key
+    /// - `RANGE` - sort key
+    ///
+    /// **Note:** The partition key of an item is also known as its *hash attribute*. The term "hash attribute" derives from DynamoDB's usage of an internal hash function to evenly distribute data items across partitions, based on their partition key values.
+    ///
+    /// The sort key of an item is also known as its *range attribute*. The term "range attribute" derives from the way DynamoDB stores items with the same partition key physically close together, in sorted order by the sort key value.
     pub key_type: KeyType,
 }
 rt::structure!(KeySchemaElement, KEY_SCHEMA_ELEMENT, 0 => attribute_name, 1 => key_type);
@@ -35,18 +46,44 @@ pub static KEY_SCHEMA_ELEMENT: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum KeyType { Hash = "HASH", Range = "RANGE" }
 }
-/// p Represents a set of primary keys and, for each key, the attributes to retrieve from the table. /p p For each primary key, you must provide i all /i of the key attributes. For example, with a simple primary key, you only need to provide the partition key. For a composite primary key, you must provide i both /i the partition key and the sort key. /p
+/// Represents a set of primary keys and, for each key, the attributes to retrieve from the table.
+///
+/// For each primary key, you must provide *all* of the key attributes. For example, with a simple primary key, you only need to provide the partition key. For a composite primary key, you must provide *both* the partition key and the sort key.
 #[derive(Clone, Default, PartialEq)]
 pub struct KeysAndAttributes {
-    /// p The primary key attribute values that define the items and the attributes associated with the items. /p
+    /// The primary key attribute values that define the items and the attributes associated with the items.
     pub keys: Vec<rt::Map<String, AttributeValue>>,
-    /// p This is a legacy parameter. Use code ProjectionExpression /code instead. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.html" Legacy Conditional Parameters /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// This is a legacy parameter. Use `ProjectionExpression` instead. For more information, see [Legacy Conditional Parameters](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.html) in the *Amazon DynamoDB Developer Guide*.
     pub attributes_to_get: Option<Vec<String>>,
-    /// p The consistency of a read operation. If set to code true /code , then a strongly consistent read is used; otherwise, an eventually consistent read is used. /p
+    /// The consistency of a read operation. If set to `true`, then a strongly consistent read is used; otherwise, an eventually consistent read is used.
     pub consistent_read: Option<bool>,
-    /// p A string that identifies one or more attributes to retrieve from the table. These attributes can include scalars, sets, or elements of a JSON document. The attributes in the code ProjectionExpression /code must be separated by commas. /p p If no attribute names are specified, then all attributes will be returned. If any of the requested attributes are not found, they will not appear in the result. /p p For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html" Accessing Item Attributes /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// A string that identifies one or more attributes to retrieve from the table. These attributes can include scalars, sets, or elements of a JSON document. The attributes in the `ProjectionExpression` must be separated by commas.
+    ///
+    /// If no attribute names are specified, then all attributes will be returned. If any of the requested attributes are not found, they will not appear in the result.
+    ///
+    /// For more information, see [Accessing Item Attributes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html) in the *Amazon DynamoDB Developer Guide*.
     pub projection_expression: Option<String>,
-    /// p One or more substitution tokens for attribute names in an expression. The following are some use cases for using code ExpressionAttributeNames /code : /p ul li p To access an attribute whose name conflicts with a DynamoDB reserved word. /p /li li p To create a placeholder for repeating occurrences of an attribute name in an expression. /p /li li p To prevent special characters in an attribute name from being misinterpreted in an expression. /p /li /ul p Use the b # /b character in an expression to dereference an attribute name. For example, consider the following attribute name: /p ul li p code Percentile /code /p /li /ul p The name of this attribute conflicts with a reserved word, so it cannot be used directly in an expression. (For the complete list of reserved words, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html" Reserved Words /a in the i Amazon DynamoDB Developer Guide /i ). To work around this, you could specify the following for code ExpressionAttributeNames /code : /p ul li p code {"#P":"Percentile"} /code /p /li /ul p You could then use this substitution in an expression, as in this example: /p ul li p code #P = :val /code /p /li /ul note p Tokens that begin with the b : /b character are i expression attribute values /i , which are placeholders for the actual value at runtime. /p /note p For more information on expression attribute names, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html" Accessing Item Attributes /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
+    ///
+    /// - To access an attribute whose name conflicts with a DynamoDB reserved word.
+    /// - To create a placeholder for repeating occurrences of an attribute name in an expression.
+    /// - To prevent special characters in an attribute name from being misinterpreted in an expression.
+    ///
+    /// Use the **#** character in an expression to dereference an attribute name. For example, consider the following attribute name:
+    ///
+    /// - `Percentile`
+    ///
+    /// The name of this attribute conflicts with a reserved word, so it cannot be used directly in an expression. (For the complete list of reserved words, see [Reserved Words](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html) in the *Amazon DynamoDB Developer Guide*). To work around this, you could specify the following for `ExpressionAttributeNames`:
+    ///
+    /// - `{"#P":"Percentile"}`
+    ///
+    /// You could then use this substitution in an expression, as in this example:
+    ///
+    /// - `#P = :val`
+    ///
+    /// **Note:** Tokens that begin with the **:** character are *expression attribute values*, which are placeholders for the actual value at runtime.
+    ///
+    /// For more information on expression attribute names, see [Accessing Item Attributes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html) in the *Amazon DynamoDB Developer Guide*.
     pub expression_attribute_names: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -63,16 +100,16 @@ pub static KEYS_AND_ATTRIBUTES: rt::Schema = rt::Schema::structure(
         rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
     ],
 );
-/// p Describes a Kinesis data stream destination. /p
+/// Describes a Kinesis data stream destination.
 #[derive(Clone, Default, PartialEq)]
 pub struct KinesisDataStreamDestination {
-    /// p The ARN for a specific Kinesis data stream. /p
+    /// The ARN for a specific Kinesis data stream.
     pub stream_arn: Option<String>,
-    /// p The current status of replication. /p
+    /// The current status of replication.
     pub destination_status: Option<DestinationStatus>,
-    /// p The human-readable string that corresponds to the replica status. /p
+    /// The human-readable string that corresponds to the replica status.
     pub destination_status_description: Option<String>,
-    /// p The precision of the Kinesis data stream timestamp. The values are either code MILLISECOND /code or code MICROSECOND /code . /p
+    /// The precision of the Kinesis data stream timestamp. The values are either `MILLISECOND` or `MICROSECOND`.
     pub approximate_creation_date_time_precision: Option<
         ApproximateCreationDateTimePrecision,
     >,
@@ -97,11 +134,11 @@ pub static KINESIS_DATA_STREAM_DESTINATIONS: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct KinesisStreamingDestinationInput {
-    /// p The name of the DynamoDB table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the DynamoDB table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
-    /// p The ARN for a Kinesis data stream. /p
+    /// The ARN for a Kinesis data stream.
     pub stream_arn: String,
-    /// p The source for the Kinesis streaming information that is being enabled. /p
+    /// The source for the Kinesis streaming information that is being enabled.
     pub enable_kinesis_streaming_configuration: Option<
         EnableKinesisStreamingConfiguration,
     >,
@@ -123,13 +160,13 @@ pub static KINESIS_STREAMING_DESTINATION_INPUT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct KinesisStreamingDestinationOutput {
-    /// p The name of the table being modified. /p
+    /// The name of the table being modified.
     pub table_name: Option<String>,
-    /// p The ARN for the specific Kinesis data stream. /p
+    /// The ARN for the specific Kinesis data stream.
     pub stream_arn: Option<String>,
-    /// p The current status of the replication. /p
+    /// The current status of the replication.
     pub destination_status: Option<DestinationStatus>,
-    /// p The destination for the Kinesis streaming information that is being enabled. /p
+    /// The destination for the Kinesis streaming information that is being enabled.
     pub enable_kinesis_streaming_configuration: Option<
         EnableKinesisStreamingConfiguration,
     >,

@@ -3,10 +3,22 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p There is no limit to the number of daily on-demand backups that can be taken. /p p For most purposes, up to 500 simultaneous table operations are allowed per account. These operations include code CreateTable /code , code UpdateTable /code , code DeleteTable /code , code UpdateTimeToLive /code , code RestoreTableFromBackup /code , and code RestoreTableToPointInTime /code . /p p When you are creating a table with one or more secondary indexes, you can have up to 250 such requests running at a time. However, if the table or index specifications are complex, then DynamoDB might temporarily reduce the number of concurrent operations. /p p When importing into DynamoDB, up to 50 simultaneous import table operations are allowed per account. /p p There is a soft account quota of 2,500 tables. /p p GetRecords was called with a value of more than 1000 for the limit request parameter. /p p More than 2 processes are reading from the same streams shard at the same time. Exceeding this limit may result in request throttling. /p
+/// There is no limit to the number of daily on-demand backups that can be taken.
+///
+/// For most purposes, up to 500 simultaneous table operations are allowed per account. These operations include `CreateTable`, `UpdateTable`, `DeleteTable`,`UpdateTimeToLive`, `RestoreTableFromBackup`, and `RestoreTableToPointInTime`.
+///
+/// When you are creating a table with one or more secondary indexes, you can have up to 250 such requests running at a time. However, if the table or index specifications are complex, then DynamoDB might temporarily reduce the number of concurrent operations.
+///
+/// When importing into DynamoDB, up to 50 simultaneous import table operations are allowed per account.
+///
+/// There is a soft account quota of 2,500 tables.
+///
+/// GetRecords was called with a value of more than 1000 for the limit request parameter.
+///
+/// More than 2 processes are reading from the same streams shard at the same time. Exceeding this limit may result in request throttling.
 #[derive(Clone, Default, PartialEq)]
 pub struct LimitExceededException {
-    /// p Too many operations for a given subscriber. /p
+    /// Too many operations for a given subscriber.
     pub message: Option<String>,
 }
 rt::structure!(LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, 0 => message);
@@ -22,17 +34,23 @@ pub static LIST_ATTRIBUTE_VALUE: rt::Schema = rt::Schema::list(
     .flags(rt::RECURSIVE);
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBackupsInput {
-    /// p Lists the backups from the table specified in code TableName /code . You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// Lists the backups from the table specified in `TableName`. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
-    /// p Maximum number of backups to return at once. /p
+    /// Maximum number of backups to return at once.
     pub limit: Option<i32>,
-    /// p Only backups created after this time are listed. code TimeRangeLowerBound /code is inclusive. /p
+    /// Only backups created after this time are listed. `TimeRangeLowerBound` is inclusive.
     pub time_range_lower_bound: Option<rt::DateTime>,
-    /// p Only backups created before this time are listed. code TimeRangeUpperBound /code is exclusive. /p
+    /// Only backups created before this time are listed. `TimeRangeUpperBound` is exclusive.
     pub time_range_upper_bound: Option<rt::DateTime>,
-    /// p code LastEvaluatedBackupArn /code is the Amazon Resource Name (ARN) of the backup last evaluated when the current page of results was returned, inclusive of the current page of results. This value may be specified as the code ExclusiveStartBackupArn /code of a new code ListBackups /code operation in order to fetch the next page of results. /p
+    /// `LastEvaluatedBackupArn` is the Amazon Resource Name (ARN) of the backup last evaluated when the current page of results was returned, inclusive of the current page of results. This value may be specified as the `ExclusiveStartBackupArn` of a new `ListBackups` operation in order to fetch the next page of results.
     pub exclusive_start_backup_arn: Option<String>,
-    /// p The backups from the table specified by code BackupType /code are listed. /p p Where code BackupType /code can be: /p ul li p code USER /code - On-demand backup created by you. (The default setting if no other backup types are specified.) /p /li li p code SYSTEM /code - On-demand backup automatically created by DynamoDB. /p /li li p code ALL /code - All types of on-demand backups (USER and SYSTEM). /p /li /ul
+    /// The backups from the table specified by `BackupType` are listed.
+    ///
+    /// Where `BackupType` can be:
+    ///
+    /// - `USER` - On-demand backup created by you. (The default setting if no other backup types are specified.)
+    /// - `SYSTEM` - On-demand backup automatically created by DynamoDB.
+    /// - `ALL` - All types of on-demand backups (USER and SYSTEM).
     pub backup_type: Option<BackupTypeFilter>,
 }
 rt::structure!(
@@ -53,9 +71,13 @@ pub static LIST_BACKUPS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBackupsOutput {
-    /// p List of code BackupSummary /code objects. /p
+    /// List of `BackupSummary` objects.
     pub backup_summaries: Option<Vec<BackupSummary>>,
-    /// p The ARN of the backup last evaluated when the current page of results was returned, inclusive of the current page of results. This value may be specified as the code ExclusiveStartBackupArn /code of a new code ListBackups /code operation in order to fetch the next page of results. /p p If code LastEvaluatedBackupArn /code is empty, then the last page of results has been processed and there are no more results to be retrieved. /p p If code LastEvaluatedBackupArn /code is not empty, this may or may not indicate that there is more data to be returned. All results are guaranteed to have been returned if and only if no value for code LastEvaluatedBackupArn /code is returned. /p
+    /// The ARN of the backup last evaluated when the current page of results was returned, inclusive of the current page of results. This value may be specified as the `ExclusiveStartBackupArn` of a new `ListBackups` operation in order to fetch the next page of results.
+    ///
+    /// If `LastEvaluatedBackupArn` is empty, then the last page of results has been processed and there are no more results to be retrieved.
+    ///
+    /// If `LastEvaluatedBackupArn` is not empty, this may or may not indicate that there is more data to be returned. All results are guaranteed to have been returned if and only if no value for `LastEvaluatedBackupArn` is returned.
     pub last_evaluated_backup_arn: Option<String>,
 }
 rt::structure!(
@@ -71,9 +93,9 @@ pub static LIST_BACKUPS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBulkOperationsInput {
-    /// p The maximum number of bulk operation summaries to return in one page. If you don't specify a value, DynamoDB uses 10. /p
+    /// The maximum number of bulk operation summaries to return in one page. If you don't specify a value, DynamoDB uses 10.
     pub max_results: Option<i32>,
-    /// p An optional string that, if supplied, must be copied from the output of a previous call to code ListBulkOperations /code . When provided in this manner, the API fetches the next page of results. /p
+    /// An optional string that, if supplied, must be copied from the output of a previous call to `ListBulkOperations`. When provided in this manner, the API fetches the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -86,9 +108,9 @@ pub static LIST_BULK_OPERATIONS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBulkOperationsOutput {
-    /// p A list of bulk operation summaries for the current Amazon Web Services account and Amazon Web Services Region. /p
+    /// A list of bulk operation summaries for the current Amazon Web Services account and Amazon Web Services Region.
     pub bulk_operations_summary_list: Option<Vec<BulkOperationSummary>>,
-    /// p If this value is returned, there are additional results to be displayed. To retrieve them, call code ListBulkOperations /code again, with code NextToken /code set to this value. /p
+    /// If this value is returned, there are additional results to be displayed. To retrieve them, call `ListBulkOperations` again, with `NextToken` set to this value.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -104,11 +126,11 @@ pub static LIST_BULK_OPERATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListContributorInsightsInput {
-    /// p The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: Option<String>,
-    /// p A token to for the desired page, if there is one. /p
+    /// A token to for the desired page, if there is one.
     pub next_token: Option<String>,
-    /// p Maximum number of results to return per page. /p
+    /// Maximum number of results to return per page.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -125,9 +147,9 @@ pub static LIST_CONTRIBUTOR_INSIGHTS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListContributorInsightsOutput {
-    /// p A list of ContributorInsightsSummary. /p
+    /// A list of ContributorInsightsSummary.
     pub contributor_insights_summaries: Option<Vec<ContributorInsightsSummary>>,
-    /// p A token to go to the next page if there is one. /p
+    /// A token to go to the next page if there is one.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -143,11 +165,11 @@ pub static LIST_CONTRIBUTOR_INSIGHTS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListExportsInput {
-    /// p The Amazon Resource Name (ARN) associated with the exported table. /p
+    /// The Amazon Resource Name (ARN) associated with the exported table.
     pub table_arn: Option<String>,
-    /// p Maximum number of results to return per page. /p
+    /// Maximum number of results to return per page.
     pub max_results: Option<i32>,
-    /// p An optional string that, if supplied, must be copied from the output of a previous call to code ListExports /code . When provided in this manner, the API fetches the next page of results. /p
+    /// An optional string that, if supplied, must be copied from the output of a previous call to `ListExports`. When provided in this manner, the API fetches the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -164,9 +186,9 @@ pub static LIST_EXPORTS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListExportsOutput {
-    /// p A list of code ExportSummary /code objects. /p
+    /// A list of `ExportSummary` objects.
     pub export_summaries: Option<Vec<ExportSummary>>,
-    /// p If this value is returned, there are additional results to be displayed. To retrieve them, call code ListExports /code again, with code NextToken /code set to this value. /p
+    /// If this value is returned, there are additional results to be displayed. To retrieve them, call `ListExports` again, with `NextToken` set to this value.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -178,11 +200,13 @@ pub static LIST_EXPORTS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGlobalTablesInput {
-    /// p The first global table name that this operation will evaluate. /p
+    /// The first global table name that this operation will evaluate.
     pub exclusive_start_global_table_name: Option<String>,
-    /// p The maximum number of table names to return, if the parameter is not specified DynamoDB defaults to 100. /p p If the number of global tables DynamoDB finds reaches this limit, it stops the operation and returns the table names collected up to that point, with a table name in the code LastEvaluatedGlobalTableName /code to apply in a subsequent operation to the code ExclusiveStartGlobalTableName /code parameter. /p
+    /// The maximum number of table names to return, if the parameter is not specified DynamoDB defaults to 100.
+    ///
+    /// If the number of global tables DynamoDB finds reaches this limit, it stops the operation and returns the table names collected up to that point, with a table name in the `LastEvaluatedGlobalTableName` to apply in a subsequent operation to the `ExclusiveStartGlobalTableName` parameter.
     pub limit: Option<i32>,
-    /// p Lists the global tables in a specific Region. /p
+    /// Lists the global tables in a specific Region.
     pub region_name: Option<String>,
 }
 rt::structure!(
@@ -199,9 +223,9 @@ pub static LIST_GLOBAL_TABLES_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGlobalTablesOutput {
-    /// p List of global table names. /p
+    /// List of global table names.
     pub global_tables: Option<Vec<GlobalTable>>,
-    /// p Last evaluated global table name. /p
+    /// Last evaluated global table name.
     pub last_evaluated_global_table_name: Option<String>,
 }
 rt::structure!(
@@ -217,11 +241,11 @@ pub static LIST_GLOBAL_TABLES_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListImportsInput {
-    /// p The Amazon Resource Name (ARN) associated with the table that was imported to. /p
+    /// The Amazon Resource Name (ARN) associated with the table that was imported to.
     pub table_arn: Option<String>,
-    /// p The number of code ImportSummary /code objects returned in a single page. /p
+    /// The number of `ImportSummary`objects returned in a single page.
     pub page_size: Option<i32>,
-    /// p An optional string that, if supplied, must be copied from the output of a previous call to code ListImports /code . When provided in this manner, the API fetches the next page of results. /p
+    /// An optional string that, if supplied, must be copied from the output of a previous call to `ListImports`. When provided in this manner, the API fetches the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -237,9 +261,9 @@ pub static LIST_IMPORTS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListImportsOutput {
-    /// p A list of code ImportSummary /code objects. /p
+    /// A list of `ImportSummary` objects.
     pub import_summary_list: Option<Vec<ImportSummary>>,
-    /// p If this value is returned, there are additional results to be displayed. To retrieve them, call code ListImports /code again, with code NextToken /code set to this value. /p
+    /// If this value is returned, there are additional results to be displayed. To retrieve them, call `ListImports` again, with `NextToken` set to this value.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -249,12 +273,12 @@ pub static LIST_IMPORTS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListImportsOutput",
     &[rt::m("ImportSummaryList", &IMPORT_SUMMARY_LIST), rt::m("NextToken", &rt::STRING)],
 );
-/// p Represents the input of a code ListTables /code operation. /p
+/// Represents the input of a `ListTables` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTablesInput {
-    /// p The first table name that this operation will evaluate. Use the value that was returned for code LastEvaluatedTableName /code in a previous operation, so that you can obtain the next page of results. /p
+    /// The first table name that this operation will evaluate. Use the value that was returned for `LastEvaluatedTableName` in a previous operation, so that you can obtain the next page of results.
     pub exclusive_start_table_name: Option<String>,
-    /// p A maximum number of table names to return. If this parameter is not specified, the limit is 100. /p
+    /// A maximum number of table names to return. If this parameter is not specified, the limit is 100.
     pub limit: Option<i32>,
 }
 rt::structure!(
@@ -264,12 +288,16 @@ pub static LIST_TABLES_INPUT: rt::Schema = rt::Schema::structure(
     "ListTablesInput",
     &[rt::m("ExclusiveStartTableName", &rt::STRING), rt::m("Limit", &rt::INTEGER)],
 );
-/// p Represents the output of a code ListTables /code operation. /p
+/// Represents the output of a `ListTables` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTablesOutput {
-    /// p The names of the tables associated with the current account at the current endpoint. The maximum size of this array is 100. /p p If code LastEvaluatedTableName /code also appears in the output, you can use this value as the code ExclusiveStartTableName /code parameter in a subsequent code ListTables /code request and obtain the next page of results. /p
+    /// The names of the tables associated with the current account at the current endpoint. The maximum size of this array is 100.
+    ///
+    /// If `LastEvaluatedTableName` also appears in the output, you can use this value as the `ExclusiveStartTableName` parameter in a subsequent `ListTables` request and obtain the next page of results.
     pub table_names: Option<Vec<String>>,
-    /// p The name of the last table in the current page of results. Use this value as the code ExclusiveStartTableName /code in a new request to obtain the next page of results, until all the table names are returned. /p p If you do not receive a code LastEvaluatedTableName /code value in the response, this means that there are no more table names to be retrieved. /p
+    /// The name of the last table in the current page of results. Use this value as the `ExclusiveStartTableName` in a new request to obtain the next page of results, until all the table names are returned.
+    ///
+    /// If you do not receive a `LastEvaluatedTableName` value in the response, this means that there are no more table names to be retrieved.
     pub last_evaluated_table_name: Option<String>,
 }
 rt::structure!(
@@ -285,9 +313,9 @@ pub static LIST_TABLES_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsOfResourceInput {
-    /// p The Amazon DynamoDB resource with tags to be listed. This value is an Amazon Resource Name (ARN). /p
+    /// The Amazon DynamoDB resource with tags to be listed. This value is an Amazon Resource Name (ARN).
     pub resource_arn: String,
-    /// p An optional string that, if supplied, must be copied from the output of a previous call to ListTagOfResource. When provided in this manner, this API fetches the next page of results. /p
+    /// An optional string that, if supplied, must be copied from the output of a previous call to ListTagOfResource. When provided in this manner, this API fetches the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -303,9 +331,9 @@ pub static LIST_TAGS_OF_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsOfResourceOutput {
-    /// p The tags currently associated with the Amazon DynamoDB resource. /p
+    /// The tags currently associated with the Amazon DynamoDB resource.
     pub tags: Option<Vec<Tag>>,
-    /// p If this value is returned, there are additional results to be displayed. To retrieve them, call ListTagsOfResource again, with NextToken set to this value. /p
+    /// If this value is returned, there are additional results to be displayed. To retrieve them, call ListTagsOfResource again, with NextToken set to this value.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -315,14 +343,21 @@ pub static LIST_TAGS_OF_RESOURCE_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListTagsOfResourceOutput",
     &[rt::m("Tags", &TAG_LIST), rt::m("NextToken", &rt::STRING)],
 );
-/// p Represents the properties of a local secondary index. /p
+/// Represents the properties of a local secondary index.
 #[derive(Clone, Default, PartialEq)]
 pub struct LocalSecondaryIndex {
-    /// p The name of the local secondary index. The name must be unique among all other indexes on this table. /p
+    /// The name of the local secondary index. The name must be unique among all other indexes on this table.
     pub index_name: String,
-    /// p The complete key schema for the local secondary index, consisting of one or more pairs of attribute names and key types: /p ul li p code HASH /code - partition key /p /li li p code RANGE /code - sort key /p /li /ul note p The partition key of an item is also known as its i hash attribute /i . The term "hash attribute" derives from DynamoDB's usage of an internal hash function to evenly distribute data items across partitions, based on their partition key values. /p p The sort key of an item is also known as its i range attribute /i . The term "range attribute" derives from the way DynamoDB stores items with the same partition key physically close together, in sorted order by the sort key value. /p /note
+    /// The complete key schema for the local secondary index, consisting of one or more pairs of attribute names and key types:
+    ///
+    /// - `HASH` - partition key
+    /// - `RANGE` - sort key
+    ///
+    /// **Note:** The partition key of an item is also known as its *hash attribute*. The term "hash attribute" derives from DynamoDB's usage of an internal hash function to evenly distribute data items across partitions, based on their partition key values.
+    ///
+    /// The sort key of an item is also known as its *range attribute*. The term "range attribute" derives from the way DynamoDB stores items with the same partition key physically close together, in sorted order by the sort key value.
     pub key_schema: Vec<KeySchemaElement>,
-    /// p Represents attributes that are copied (projected) from the table into the local secondary index. These are in addition to the primary key attributes and index key attributes, which are automatically projected. /p
+    /// Represents attributes that are copied (projected) from the table into the local secondary index. These are in addition to the primary key attributes and index key attributes, which are automatically projected.
     pub projection: Projection,
 }
 rt::structure!(
@@ -337,20 +372,27 @@ pub static LOCAL_SECONDARY_INDEX: rt::Schema = rt::Schema::structure(
         rt::m("Projection", &PROJECTION).flags(rt::REQUIRED),
     ],
 );
-/// p Represents the properties of a local secondary index. /p
+/// Represents the properties of a local secondary index.
 #[derive(Clone, Default, PartialEq)]
 pub struct LocalSecondaryIndexDescription {
-    /// p Represents the name of the local secondary index. /p
+    /// Represents the name of the local secondary index.
     pub index_name: Option<String>,
-    /// p The complete key schema for the local secondary index, consisting of one or more pairs of attribute names and key types: /p ul li p code HASH /code - partition key /p /li li p code RANGE /code - sort key /p /li /ul note p The partition key of an item is also known as its i hash attribute /i . The term "hash attribute" derives from DynamoDB's usage of an internal hash function to evenly distribute data items across partitions, based on their partition key values. /p p The sort key of an item is also known as its i range attribute /i . The term "range attribute" derives from the way DynamoDB stores items with the same partition key physically close together, in sorted order by the sort key value. /p /note
+    /// The complete key schema for the local secondary index, consisting of one or more pairs of attribute names and key types:
+    ///
+    /// - `HASH` - partition key
+    /// - `RANGE` - sort key
+    ///
+    /// **Note:** The partition key of an item is also known as its *hash attribute*. The term "hash attribute" derives from DynamoDB's usage of an internal hash function to evenly distribute data items across partitions, based on their partition key values.
+    ///
+    /// The sort key of an item is also known as its *range attribute*. The term "range attribute" derives from the way DynamoDB stores items with the same partition key physically close together, in sorted order by the sort key value.
     pub key_schema: Option<Vec<KeySchemaElement>>,
-    /// p Represents attributes that are copied (projected) from the table into the global secondary index. These are in addition to the primary key attributes and index key attributes, which are automatically projected. /p
+    /// Represents attributes that are copied (projected) from the table into the global secondary index. These are in addition to the primary key attributes and index key attributes, which are automatically projected.
     pub projection: Option<Projection>,
-    /// p The total size of the specified index, in bytes. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value. /p
+    /// The total size of the specified index, in bytes. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value.
     pub index_size_bytes: Option<i64>,
-    /// p The number of items in the specified index. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value. /p
+    /// The number of items in the specified index. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value.
     pub item_count: Option<i64>,
-    /// p The Amazon Resource Name (ARN) that uniquely identifies the index. /p
+    /// The Amazon Resource Name (ARN) that uniquely identifies the index.
     pub index_arn: Option<String>,
 }
 rt::structure!(
@@ -373,14 +415,21 @@ pub static LOCAL_SECONDARY_INDEX_DESCRIPTION_LIST: rt::Schema = rt::Schema::list
     "LocalSecondaryIndexDescriptionList",
     &[rt::m("member", &LOCAL_SECONDARY_INDEX_DESCRIPTION)],
 );
-/// p Represents the properties of a local secondary index for the table when the backup was created. /p
+/// Represents the properties of a local secondary index for the table when the backup was created.
 #[derive(Clone, Default, PartialEq)]
 pub struct LocalSecondaryIndexInfo {
-    /// p Represents the name of the local secondary index. /p
+    /// Represents the name of the local secondary index.
     pub index_name: Option<String>,
-    /// p The complete key schema for a local secondary index, which consists of one or more pairs of attribute names and key types: /p ul li p code HASH /code - partition key /p /li li p code RANGE /code - sort key /p /li /ul note p The partition key of an item is also known as its i hash attribute /i . The term "hash attribute" derives from DynamoDB's usage of an internal hash function to evenly distribute data items across partitions, based on their partition key values. /p p The sort key of an item is also known as its i range attribute /i . The term "range attribute" derives from the way DynamoDB stores items with the same partition key physically close together, in sorted order by the sort key value. /p /note
+    /// The complete key schema for a local secondary index, which consists of one or more pairs of attribute names and key types:
+    ///
+    /// - `HASH` - partition key
+    /// - `RANGE` - sort key
+    ///
+    /// **Note:** The partition key of an item is also known as its *hash attribute*. The term "hash attribute" derives from DynamoDB's usage of an internal hash function to evenly distribute data items across partitions, based on their partition key values.
+    ///
+    /// The sort key of an item is also known as its *range attribute*. The term "range attribute" derives from the way DynamoDB stores items with the same partition key physically close together, in sorted order by the sort key value.
     pub key_schema: Option<Vec<KeySchemaElement>>,
-    /// p Represents attributes that are copied (projected) from the table into the global secondary index. These are in addition to the primary key attributes and index key attributes, which are automatically projected. /p
+    /// Represents attributes that are copied (projected) from the table into the global secondary index. These are in addition to the primary key attributes and index key attributes, which are automatically projected.
     pub projection: Option<Projection>,
 }
 rt::structure!(

@@ -3,12 +3,16 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Sets the maximum number of read and write units for the specified on-demand table. If you use this parameter, you must specify code MaxReadRequestUnits /code , code MaxWriteRequestUnits /code , or both. /p
+/// Sets the maximum number of read and write units for the specified on-demand table. If you use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
 #[derive(Clone, Default, PartialEq)]
 pub struct OnDemandThroughput {
-    /// p Maximum number of read request units for the specified table. /p p To specify a maximum code OnDemandThroughput /code on your table, set the value of code MaxReadRequestUnits /code as greater than or equal to 1. To remove the maximum code OnDemandThroughput /code that is currently set on your table, set the value of code MaxReadRequestUnits /code to -1. /p
+    /// Maximum number of read request units for the specified table.
+    ///
+    /// To specify a maximum `OnDemandThroughput` on your table, set the value of `MaxReadRequestUnits` as greater than or equal to 1. To remove the maximum `OnDemandThroughput` that is currently set on your table, set the value of `MaxReadRequestUnits` to -1.
     pub max_read_request_units: Option<i64>,
-    /// p Maximum number of write request units for the specified table. /p p To specify a maximum code OnDemandThroughput /code on your table, set the value of code MaxWriteRequestUnits /code as greater than or equal to 1. To remove the maximum code OnDemandThroughput /code that is currently set on your table, set the value of code MaxWriteRequestUnits /code to -1. /p
+    /// Maximum number of write request units for the specified table.
+    ///
+    /// To specify a maximum `OnDemandThroughput` on your table, set the value of `MaxWriteRequestUnits` as greater than or equal to 1. To remove the maximum `OnDemandThroughput` that is currently set on your table, set the value of `MaxWriteRequestUnits` to -1.
     pub max_write_request_units: Option<i64>,
 }
 rt::structure!(
@@ -19,10 +23,10 @@ pub static ON_DEMAND_THROUGHPUT: rt::Schema = rt::Schema::structure(
     "OnDemandThroughput",
     &[rt::m("MaxReadRequestUnits", &rt::LONG), rt::m("MaxWriteRequestUnits", &rt::LONG)],
 );
-/// p Overrides the on-demand throughput settings for this replica table. If you don't specify a value for this parameter, it uses the source table's on-demand throughput settings. /p
+/// Overrides the on-demand throughput settings for this replica table. If you don't specify a value for this parameter, it uses the source table's on-demand throughput settings.
 #[derive(Clone, Default, PartialEq)]
 pub struct OnDemandThroughputOverride {
-    /// p Maximum number of read request units for the specified replica table. /p
+    /// Maximum number of read request units for the specified replica table.
     pub max_read_request_units: Option<i64>,
 }
 rt::structure!(
@@ -33,20 +37,25 @@ pub static ON_DEMAND_THROUGHPUT_OVERRIDE: rt::Schema = rt::Schema::structure(
     "OnDemandThroughputOverride",
     &[rt::m("MaxReadRequestUnits", &rt::LONG)],
 );
-/// p Contains the Amazon S3 location, encryption settings, and output types for a bulk operation. The code S3Bucket /code and code OutputType /code fields are required. /p
+/// Contains the Amazon S3 location, encryption settings, and output types for a bulk operation. The `S3Bucket` and `OutputType` fields are required.
 #[derive(Clone, Default, PartialEq)]
 pub struct OutputS3Configuration {
-    /// p The Amazon Web Services account ID of the output bucket owner. If you omit this value, DynamoDB uses the Amazon Web Services account ID of the requester. /p note p code S3BucketOwner /code is required when the bucket is owned by another Amazon Web Services account. /p /note
+    /// The Amazon Web Services account ID of the output bucket owner. If you omit this value, DynamoDB uses the Amazon Web Services account ID of the requester.
+    ///
+    /// **Note:** `S3BucketOwner` is required when the bucket is owned by another Amazon Web Services account.
     pub s3_bucket_owner: Option<String>,
-    /// p The name of the Amazon S3 bucket where DynamoDB writes output records. /p
+    /// The name of the Amazon S3 bucket where DynamoDB writes output records.
     pub s3_bucket: Option<String>,
-    /// p An optional key prefix under which DynamoDB writes the output records. /p
+    /// An optional key prefix under which DynamoDB writes the output records.
     pub s3_key_prefix: Option<String>,
-    /// p The server-side encryption algorithm for the output objects. Valid values are code AES256 /code and code KMS /code . If you don't specify a value, Amazon S3 applies the destination bucket's default encryption settings. /p
+    /// The server-side encryption algorithm for the output objects. Valid values are `AES256` and `KMS`. If you don't specify a value, Amazon S3 applies the destination bucket's default encryption settings.
     pub s3_sse_algorithm: Option<S3SseAlgorithm>,
-    /// p The identifier of the KMS key that encrypts the output objects. Specify this value when code S3SseAlgorithm /code is code KMS /code . Don't specify it when the algorithm is code AES256 /code . /p
+    /// The identifier of the KMS key that encrypts the output objects. Specify this value when `S3SseAlgorithm` is `KMS`. Don't specify it when the algorithm is `AES256`.
     pub s3_sse_kms_key_id: Option<String>,
-    /// p The following values describe the types of output that DynamoDB writes for individual input items. Include one or both values. /p dl dt ERROR /dt dd p Reports input records or input objects that DynamoDB couldn't process. This includes malformed input and item validation failures, such as a missing or incorrectly typed primary key attribute or an item that exceeds a DynamoDB limit. /p /dd dt CONDITION CHECK FAILURE /dt dd p Reports the attempted item and, when present, the existing item for a write whose condition expression evaluates to false. /p /dd /dl
+    /// The following values describe the types of output that DynamoDB writes for individual input items. Include one or both values.
+    ///
+    /// - **ERROR**: Reports input records or input objects that DynamoDB couldn't process. This includes malformed input and item validation failures, such as a missing or incorrectly typed primary key attribute or an item that exceeds a DynamoDB limit.
+    /// - **CONDITION\_CHECK\_FAILURE**: Reports the attempted item and, when present, the existing item for a write whose condition expression evaluates to false.
     pub output_type: Vec<OutputTypeEnum>,
 }
 rt::structure!(

@@ -3,14 +3,16 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Represents a PartiQL statement that uses parameters. /p
+/// Represents a PartiQL statement that uses parameters.
 #[derive(Clone, Default, PartialEq)]
 pub struct ParameterizedStatement {
-    /// p A PartiQL statement that uses parameters. /p
+    /// A PartiQL statement that uses parameters.
     pub statement: String,
-    /// p The parameter values. /p
+    /// The parameter values.
     pub parameters: Option<Vec<AttributeValue>>,
-    /// p An optional parameter that returns the item attributes for a PartiQL code ParameterizedStatement /code operation that failed a condition check. /p p There is no additional cost associated with requesting a return value aside from the small network and processing overhead of receiving a larger response. No read capacity units are consumed. /p
+    /// An optional parameter that returns the item attributes for a PartiQL `ParameterizedStatement` operation that failed a condition check.
+    ///
+    /// There is no additional cost associated with requesting a return value aside from the small network and processing overhead of receiving a larger response. No read capacity units are consumed.
     pub return_values_on_condition_check_failure: Option<
         ReturnValuesOnConditionCheckFailure,
     >,
@@ -39,16 +41,19 @@ pub static PARTI_QL_BATCH_RESPONSE: rt::Schema = rt::Schema::list(
     "PartiQLBatchResponse",
     &[rt::m("member", &BATCH_STATEMENT_RESPONSE)],
 );
-/// p The description of the point in time settings applied to the table. /p
+/// The description of the point in time settings applied to the table.
 #[derive(Clone, Default, PartialEq)]
 pub struct PointInTimeRecoveryDescription {
-    /// p The current state of point in time recovery: /p ul li p code ENABLED /code - Point in time recovery is enabled. /p /li li p code DISABLED /code - Point in time recovery is disabled. /p /li /ul
+    /// The current state of point in time recovery:
+    ///
+    /// - `ENABLED` - Point in time recovery is enabled.
+    /// - `DISABLED` - Point in time recovery is disabled.
     pub point_in_time_recovery_status: Option<PointInTimeRecoveryStatus>,
-    /// p The number of preceding days for which continuous backups are taken and maintained. Your table data is only recoverable to any point-in-time from within the configured recovery period. This parameter is optional. /p
+    /// The number of preceding days for which continuous backups are taken and maintained. Your table data is only recoverable to any point-in-time from within the configured recovery period. This parameter is optional.
     pub recovery_period_in_days: Option<i32>,
-    /// p Specifies the earliest point in time you can restore your table to. You can restore your table to any point in time during the last 35 days. /p
+    /// Specifies the earliest point in time you can restore your table to. You can restore your table to any point in time during the last 35 days.
     pub earliest_restorable_date_time: Option<rt::DateTime>,
-    /// p code LatestRestorableDateTime /code is typically 5 minutes before the current time. /p
+    /// `LatestRestorableDateTime` is typically 5 minutes before the current time.
     pub latest_restorable_date_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -65,12 +70,12 @@ pub static POINT_IN_TIME_RECOVERY_DESCRIPTION: rt::Schema = rt::Schema::structur
         rt::m("LatestRestorableDateTime", &rt::TIMESTAMP),
     ],
 );
-/// p Represents the settings used to enable point in time recovery. /p
+/// Represents the settings used to enable point in time recovery.
 #[derive(Clone, Default, PartialEq)]
 pub struct PointInTimeRecoverySpecification {
-    /// p Indicates whether point in time recovery is enabled (true) or disabled (false) on the table. /p
+    /// Indicates whether point in time recovery is enabled (true) or disabled (false) on the table.
     pub point_in_time_recovery_enabled: bool,
-    /// p The number of preceding days for which continuous backups are taken and maintained. Your table data is only recoverable to any point-in-time from within the configured recovery period. This parameter is optional. If no value is provided, the value will default to 35. /p
+    /// The number of preceding days for which continuous backups are taken and maintained. Your table data is only recoverable to any point-in-time from within the configured recovery period. This parameter is optional. If no value is provided, the value will default to 35.
     pub recovery_period_in_days: Option<i32>,
 }
 rt::structure!(
@@ -87,7 +92,7 @@ pub static POINT_IN_TIME_RECOVERY_SPECIFICATION: rt::Schema = rt::Schema::struct
 rt::string_enum! {
     pub enum PointInTimeRecoveryStatus { Enabled = "ENABLED", Disabled = "DISABLED" }
 }
-/// p Point in time recovery has not yet been enabled for this source table. /p
+/// Point in time recovery has not yet been enabled for this source table.
 #[derive(Clone, Default, PartialEq)]
 pub struct PointInTimeRecoveryUnavailableException {
     pub message: Option<String>,
@@ -101,7 +106,9 @@ pub static POINT_IN_TIME_RECOVERY_UNAVAILABLE_EXCEPTION: rt::Schema = rt::Schema
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The operation tried to access a nonexistent resource-based policy. /p p If you specified an code ExpectedRevisionId /code , it's possible that a policy is present for the resource but its revision ID didn't match the expected value. /p
+/// The operation tried to access a nonexistent resource-based policy.
+///
+/// If you specified an `ExpectedRevisionId`, it's possible that a policy is present for the resource but its revision ID didn't match the expected value.
 #[derive(Clone, Default, PartialEq)]
 pub struct PolicyNotFoundException {
     pub message: Option<String>,
@@ -116,12 +123,20 @@ pub static PREPARED_STATEMENT_PARAMETERS: rt::Schema = rt::Schema::list(
     "PreparedStatementParameters",
     &[rt::m("member", &ATTRIBUTE_VALUE)],
 );
-/// p Represents attributes that are copied (projected) from the table into an index. These are in addition to the primary key attributes and index key attributes, which are automatically projected. /p
+/// Represents attributes that are copied (projected) from the table into an index. These are in addition to the primary key attributes and index key attributes, which are automatically projected.
 #[derive(Clone, Default, PartialEq)]
 pub struct Projection {
-    /// p The set of attributes that are projected into the index: /p ul li p code KEYS ONLY /code - Only the index and primary keys are projected into the index. /p /li li p code INCLUDE /code - In addition to the attributes described in code KEYS ONLY /code , the secondary index will include other non-key attributes that you specify. /p /li li p code ALL /code - All of the table attributes are projected into the index. /p /li /ul p When using the DynamoDB console, code ALL /code is selected by default. /p
+    /// The set of attributes that are projected into the index:
+    ///
+    /// - `KEYS_ONLY` - Only the index and primary keys are projected into the index.
+    /// - `INCLUDE` - In addition to the attributes described in `KEYS_ONLY`, the secondary index will include other non-key attributes that you specify.
+    /// - `ALL` - All of the table attributes are projected into the index.
+    ///
+    /// When using the DynamoDB console, `ALL` is selected by default.
     pub projection_type: Option<ProjectionType>,
-    /// p Represents the non-key attribute names which will be projected into the index. /p p For global and local secondary indexes, the total count of code NonKeyAttributes /code summed across all of the secondary indexes, must not exceed 100. If you project the same attribute into two different indexes, this counts as two distinct attributes when determining the total. This limit only applies when you specify the ProjectionType of code INCLUDE /code . You still can specify the ProjectionType of code ALL /code to project all attributes from the source table, even if the table has more than 100 attributes. /p
+    /// Represents the non-key attribute names which will be projected into the index.
+    ///
+    /// For global and local secondary indexes, the total count of `NonKeyAttributes` summed across all of the secondary indexes, must not exceed 100. If you project the same attribute into two different indexes, this counts as two distinct attributes when determining the total. This limit only applies when you specify the ProjectionType of `INCLUDE`. You still can specify the ProjectionType of `ALL` to project all attributes from the source table, even if the table has more than 100 attributes.
     pub non_key_attributes: Option<Vec<String>>,
 }
 rt::structure!(Projection, PROJECTION, 0 => projection_type, 1 => non_key_attributes);
@@ -135,12 +150,18 @@ pub static PROJECTION: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum ProjectionType { All = "ALL", KeysOnly = "KEYS_ONLY", Include = "INCLUDE" }
 }
-/// p Represents the provisioned throughput settings for the specified global secondary index. You must use code ProvisionedThroughput /code or code OnDemandThroughput /code based on your table’s capacity mode. /p p For current minimum and maximum provisioned throughput values, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html" Service, Account, and Table Quotas /a in the i Amazon DynamoDB Developer Guide /i . /p
+/// Represents the provisioned throughput settings for the specified global secondary index. You must use `ProvisionedThroughput` or `OnDemandThroughput` based on your table’s capacity mode.
+///
+/// For current minimum and maximum provisioned throughput values, see [Service, Account, and Table Quotas](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html) in the *Amazon DynamoDB Developer Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionedThroughput {
-    /// p The maximum number of strongly consistent reads consumed per second before DynamoDB returns a code ThrottlingException /code . For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ProvisionedThroughput.html" Specifying Read and Write Requirements /a in the i Amazon DynamoDB Developer Guide /i . /p p If read/write capacity mode is code PAY PER REQUEST /code the value is set to 0. /p
+    /// The maximum number of strongly consistent reads consumed per second before DynamoDB returns a `ThrottlingException`. For more information, see [Specifying Read and Write Requirements](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ProvisionedThroughput.html) in the *Amazon DynamoDB Developer Guide*.
+    ///
+    /// If read/write capacity mode is `PAY_PER_REQUEST` the value is set to 0.
     pub read_capacity_units: i64,
-    /// p The maximum number of writes consumed per second before DynamoDB returns a code ThrottlingException /code . For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ProvisionedThroughput.html" Specifying Read and Write Requirements /a in the i Amazon DynamoDB Developer Guide /i . /p p If read/write capacity mode is code PAY PER REQUEST /code the value is set to 0. /p
+    /// The maximum number of writes consumed per second before DynamoDB returns a `ThrottlingException`. For more information, see [Specifying Read and Write Requirements](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ProvisionedThroughput.html) in the *Amazon DynamoDB Developer Guide*.
+    ///
+    /// If read/write capacity mode is `PAY_PER_REQUEST` the value is set to 0.
     pub write_capacity_units: i64,
 }
 rt::structure!(
@@ -154,18 +175,22 @@ pub static PROVISIONED_THROUGHPUT: rt::Schema = rt::Schema::structure(
         rt::m("WriteCapacityUnits", &rt::LONG).flags(rt::REQUIRED),
     ],
 );
-/// p Represents the provisioned throughput settings for the table, consisting of read and write capacity units, along with data about increases and decreases. /p
+/// Represents the provisioned throughput settings for the table, consisting of read and write capacity units, along with data about increases and decreases.
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionedThroughputDescription {
-    /// p The date and time of the last provisioned throughput increase for this table. /p
+    /// The date and time of the last provisioned throughput increase for this table.
     pub last_increase_date_time: Option<rt::DateTime>,
-    /// p The date and time of the last provisioned throughput decrease for this table. /p
+    /// The date and time of the last provisioned throughput decrease for this table.
     pub last_decrease_date_time: Option<rt::DateTime>,
-    /// p The number of provisioned throughput decreases for this table during this UTC calendar day. For current maximums on provisioned throughput decreases, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html" Service, Account, and Table Quotas /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// The number of provisioned throughput decreases for this table during this UTC calendar day. For current maximums on provisioned throughput decreases, see [Service, Account, and Table Quotas](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html) in the *Amazon DynamoDB Developer Guide*.
     pub number_of_decreases_today: Option<i64>,
-    /// p The maximum number of strongly consistent reads consumed per second before DynamoDB returns a code ThrottlingException /code . Eventually consistent reads require less effort than strongly consistent reads, so a setting of 50 code ReadCapacityUnits /code per second provides 100 eventually consistent code ReadCapacityUnits /code per second. /p p For a table or global secondary index that uses on-demand capacity mode ( code PAY PER REQUEST /code ), this value is code 0 /code , because on-demand mode does not use provisioned throughput. /p
+    /// The maximum number of strongly consistent reads consumed per second before DynamoDB returns a `ThrottlingException`. Eventually consistent reads require less effort than strongly consistent reads, so a setting of 50 `ReadCapacityUnits` per second provides 100 eventually consistent `ReadCapacityUnits` per second.
+    ///
+    /// For a table or global secondary index that uses on-demand capacity mode (`PAY_PER_REQUEST`), this value is `0`, because on-demand mode does not use provisioned throughput.
     pub read_capacity_units: Option<i64>,
-    /// p The maximum number of writes consumed per second before DynamoDB returns a code ThrottlingException /code . /p p For a table or global secondary index that uses on-demand capacity mode ( code PAY PER REQUEST /code ), this value is code 0 /code , because on-demand mode does not use provisioned throughput. /p
+    /// The maximum number of writes consumed per second before DynamoDB returns a `ThrottlingException`.
+    ///
+    /// For a table or global secondary index that uses on-demand capacity mode (`PAY_PER_REQUEST`), this value is `0`, because on-demand mode does not use provisioned throughput.
     pub write_capacity_units: Option<i64>,
 }
 rt::structure!(
@@ -183,12 +208,12 @@ pub static PROVISIONED_THROUGHPUT_DESCRIPTION: rt::Schema = rt::Schema::structur
         rt::m("WriteCapacityUnits", &rt::LONG),
     ],
 );
-/// p The request was denied due to request throttling. For detailed information about why the request was throttled and the ARN of the impacted resource, find the a href="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API ThrottlingReason.html" ThrottlingReason /a field in the returned exception. The Amazon Web Services SDKs for DynamoDB automatically retry requests that receive this exception. Your request is eventually successful, unless your retry queue is too large to finish. Reduce the frequency of requests and use exponential backoff. For more information, go to a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html#Programming.Errors.RetryAndBackoff" Error Retries and Exponential Backoff /a in the i Amazon DynamoDB Developer Guide /i . /p
+/// The request was denied due to request throttling. For detailed information about why the request was throttled and the ARN of the impacted resource, find the [ThrottlingReason](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ThrottlingReason.html) field in the returned exception. The Amazon Web Services SDKs for DynamoDB automatically retry requests that receive this exception. Your request is eventually successful, unless your retry queue is too large to finish. Reduce the frequency of requests and use exponential backoff. For more information, go to [Error Retries and Exponential Backoff](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html#Programming.Errors.RetryAndBackoff) in the *Amazon DynamoDB Developer Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionedThroughputExceededException {
-    /// p You exceeded your maximum allowed provisioned throughput. /p
+    /// You exceeded your maximum allowed provisioned throughput.
     pub message: Option<String>,
-    /// p A list of a href="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API ThrottlingReason.html" ThrottlingReason /a that provide detailed diagnostic information about why the request was throttled. /p
+    /// A list of [ThrottlingReason](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ThrottlingReason.html) that provide detailed diagnostic information about why the request was throttled.
     pub throttling_reasons: Option<Vec<ThrottlingReason>>,
 }
 rt::structure!(
@@ -203,10 +228,10 @@ pub static PROVISIONED_THROUGHPUT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::s
         ],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p Replica-specific provisioned throughput settings. If not specified, uses the source table's provisioned throughput settings. /p
+/// Replica-specific provisioned throughput settings. If not specified, uses the source table's provisioned throughput settings.
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionedThroughputOverride {
-    /// p Replica-specific read capacity units. If not specified, uses the source table's read capacity settings. /p
+    /// Replica-specific read capacity units. If not specified, uses the source table's read capacity settings.
     pub read_capacity_units: Option<i64>,
 }
 rt::structure!(
@@ -217,20 +242,20 @@ pub static PROVISIONED_THROUGHPUT_OVERRIDE: rt::Schema = rt::Schema::structure(
     "ProvisionedThroughputOverride",
     &[rt::m("ReadCapacityUnits", &rt::LONG)],
 );
-/// p Represents a request to perform a code PutItem /code operation. /p
+/// Represents a request to perform a `PutItem` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct Put {
-    /// p A map of attribute name to attribute values, representing the primary key of the item to be written by code PutItem /code . All of the table's primary key attributes must be specified, and their data types must match those of the table's key schema. If any attributes are present in the item that are part of an index key schema for the table, their types must match the index key schema. /p
+    /// A map of attribute name to attribute values, representing the primary key of the item to be written by `PutItem`. All of the table's primary key attributes must be specified, and their data types must match those of the table's key schema. If any attributes are present in the item that are part of an index key schema for the table, their types must match the index key schema.
     pub item: rt::Map<String, AttributeValue>,
-    /// p Name of the table in which to write the item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// Name of the table in which to write the item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
-    /// p A condition that must be satisfied in order for a conditional update to succeed. /p
+    /// A condition that must be satisfied in order for a conditional update to succeed.
     pub condition_expression: Option<String>,
-    /// p One or more substitution tokens for attribute names in an expression. /p
+    /// One or more substitution tokens for attribute names in an expression.
     pub expression_attribute_names: Option<rt::Map<String, String>>,
-    /// p One or more values that can be substituted in an expression. /p
+    /// One or more values that can be substituted in an expression.
     pub expression_attribute_values: Option<rt::Map<String, AttributeValue>>,
-    /// p Use code ReturnValuesOnConditionCheckFailure /code to get the item attributes if the code Put /code condition fails. For code ReturnValuesOnConditionCheckFailure /code , the valid values are: NONE and ALL OLD. /p
+    /// Use `ReturnValuesOnConditionCheckFailure` to get the item attributes if the `Put` condition fails. For `ReturnValuesOnConditionCheckFailure`, the valid values are: NONE and ALL\_OLD.
     pub return_values_on_condition_check_failure: Option<
         ReturnValuesOnConditionCheckFailure,
     >,
@@ -251,29 +276,98 @@ pub static PUT: rt::Schema = rt::Schema::structure(
         rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM),
     ],
 );
-/// p Represents the input of a code PutItem /code operation. /p
+/// Represents the input of a `PutItem` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct PutItemInput {
-    /// p The name of the table to contain the item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the table to contain the item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
-    /// p A map of attribute name/value pairs, one for each attribute. Only the primary key attributes are required; you can optionally provide other attribute name-value pairs for the item. /p p You must provide all of the attributes for the primary key. For example, with a simple primary key, you only need to provide a value for the partition key. For a composite primary key, you must provide both values for both the partition key and the sort key. /p p If you specify any attributes that are part of an index key, then the data types for those attributes must match those of the schema in the table's attribute definition. /p p If the table has vector indexes, the following validations apply to write operations. A violation of any of these constraints results in a code ValidationException /code : /p ul li p The vector attribute must be a list of numbers with dimensions matching the index configuration. /p /li li p Vector values must fit in 32-bit IEEE-754 floating point format (f32). /p /li li p Partition key and inline filter attributes defined in the search schema must have data types matching the index schema definition. /p /li /ul p Empty String and Binary attribute values are allowed. Attribute values of type String and Binary must have a length greater than zero if the attribute is used as a key attribute for a table or index. /p p For more information about primary keys, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.CoreComponents.html#HowItWorks.CoreComponents.PrimaryKey" Primary Key /a in the i Amazon DynamoDB Developer Guide /i . /p p Each element in the code Item /code map is an code AttributeValue /code object. /p
+    /// A map of attribute name/value pairs, one for each attribute. Only the primary key attributes are required; you can optionally provide other attribute name-value pairs for the item.
+    ///
+    /// You must provide all of the attributes for the primary key. For example, with a simple primary key, you only need to provide a value for the partition key. For a composite primary key, you must provide both values for both the partition key and the sort key.
+    ///
+    /// If you specify any attributes that are part of an index key, then the data types for those attributes must match those of the schema in the table's attribute definition.
+    ///
+    /// If the table has vector indexes, the following validations apply to write operations. A violation of any of these constraints results in a `ValidationException`:
+    ///
+    /// - The vector attribute must be a list of numbers with dimensions matching the index configuration.
+    /// - Vector values must fit in 32-bit IEEE-754 floating point format (f32).
+    /// - Partition key and inline filter attributes defined in the search schema must have data types matching the index schema definition.
+    ///
+    /// Empty String and Binary attribute values are allowed. Attribute values of type String and Binary must have a length greater than zero if the attribute is used as a key attribute for a table or index.
+    ///
+    /// For more information about primary keys, see [Primary Key](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.CoreComponents.html#HowItWorks.CoreComponents.PrimaryKey) in the *Amazon DynamoDB Developer Guide*.
+    ///
+    /// Each element in the `Item` map is an `AttributeValue` object.
     pub item: rt::Map<String, AttributeValue>,
-    /// p This is a legacy parameter. Use code ConditionExpression /code instead. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Expected.html" Expected /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [Expected](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Expected.html) in the *Amazon DynamoDB Developer Guide*.
     pub expected: Option<rt::Map<String, ExpectedAttributeValue>>,
-    /// p Use code ReturnValues /code if you want to get the item attributes as they appeared before they were updated with the code PutItem /code request. For code PutItem /code , the valid values are: /p ul li p code NONE /code - If code ReturnValues /code is not specified, or if its value is code NONE /code , then nothing is returned. (This setting is the default for code ReturnValues /code .) /p /li li p code ALL OLD /code - If code PutItem /code overwrote an attribute name-value pair, then the content of the old item is returned. /p /li /ul p The values returned are strongly consistent. /p p There is no additional cost associated with requesting a return value aside from the small network and processing overhead of receiving a larger response. No read capacity units are consumed. /p note p The code ReturnValues /code parameter is used by several DynamoDB operations; however, code PutItem /code does not recognize any values other than code NONE /code or code ALL OLD /code . /p /note
+    /// Use `ReturnValues` if you want to get the item attributes as they appeared before they were updated with the `PutItem` request. For `PutItem`, the valid values are:
+    ///
+    /// - `NONE` - If `ReturnValues` is not specified, or if its value is `NONE`, then nothing is returned. (This setting is the default for `ReturnValues`.)
+    /// - `ALL_OLD` - If `PutItem` overwrote an attribute name-value pair, then the content of the old item is returned.
+    ///
+    /// The values returned are strongly consistent.
+    ///
+    /// There is no additional cost associated with requesting a return value aside from the small network and processing overhead of receiving a larger response. No read capacity units are consumed.
+    ///
+    /// **Note:** The `ReturnValues` parameter is used by several DynamoDB operations; however, `PutItem` does not recognize any values other than `NONE` or `ALL_OLD`.
     pub return_values: Option<ReturnValue>,
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
-    /// p Determines whether item collection metrics are returned. If set to code SIZE /code , the response includes statistics about item collections, if any, that were modified during the operation are returned in the response. If set to code NONE /code (the default), no statistics are returned. /p
+    /// Determines whether item collection metrics are returned. If set to `SIZE`, the response includes statistics about item collections, if any, that were modified during the operation are returned in the response. If set to `NONE` (the default), no statistics are returned.
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
-    /// p This is a legacy parameter. Use code ConditionExpression /code instead. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html" ConditionalOperator /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [ConditionalOperator](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html) in the *Amazon DynamoDB Developer Guide*.
     pub conditional_operator: Option<ConditionalOperator>,
-    /// p A condition that must be satisfied in order for a conditional code PutItem /code operation to succeed. /p p An expression can contain any of the following: /p ul li p Functions: code attribute exists | attribute not exists | attribute type | contains | begins with | size /code /p p These function names are case-sensitive. /p /li li p Comparison operators: code = | &lt;&gt; | &lt; | &gt; | &lt;= | &gt;= | BETWEEN | IN /code /p /li li p Logical operators: code AND | OR | NOT /code /p /li /ul p For more information on condition expressions, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html" Condition Expressions /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// A condition that must be satisfied in order for a conditional `PutItem` operation to succeed.
+    ///
+    /// An expression can contain any of the following:
+    ///
+    /// - Functions: `attribute_exists | attribute_not_exists | attribute_type | contains | begins_with | size` These function names are case-sensitive.
+    /// - Comparison operators: `= | <> | < | > | <= | >= | BETWEEN | IN`
+    /// - Logical operators: `AND | OR | NOT`
+    ///
+    /// For more information on condition expressions, see [Condition Expressions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html) in the *Amazon DynamoDB Developer Guide*.
     pub condition_expression: Option<String>,
-    /// p One or more substitution tokens for attribute names in an expression. The following are some use cases for using code ExpressionAttributeNames /code : /p ul li p To access an attribute whose name conflicts with a DynamoDB reserved word. /p /li li p To create a placeholder for repeating occurrences of an attribute name in an expression. /p /li li p To prevent special characters in an attribute name from being misinterpreted in an expression. /p /li /ul p Use the b # /b character in an expression to dereference an attribute name. For example, consider the following attribute name: /p ul li p code Percentile /code /p /li /ul p The name of this attribute conflicts with a reserved word, so it cannot be used directly in an expression. (For the complete list of reserved words, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html" Reserved Words /a in the i Amazon DynamoDB Developer Guide /i ). To work around this, you could specify the following for code ExpressionAttributeNames /code : /p ul li p code {"#P":"Percentile"} /code /p /li /ul p You could then use this substitution in an expression, as in this example: /p ul li p code #P = :val /code /p /li /ul note p Tokens that begin with the b : /b character are i expression attribute values /i , which are placeholders for the actual value at runtime. /p /note p For more information on expression attribute names, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html" Specifying Item Attributes /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
+    ///
+    /// - To access an attribute whose name conflicts with a DynamoDB reserved word.
+    /// - To create a placeholder for repeating occurrences of an attribute name in an expression.
+    /// - To prevent special characters in an attribute name from being misinterpreted in an expression.
+    ///
+    /// Use the **#** character in an expression to dereference an attribute name. For example, consider the following attribute name:
+    ///
+    /// - `Percentile`
+    ///
+    /// The name of this attribute conflicts with a reserved word, so it cannot be used directly in an expression. (For the complete list of reserved words, see [Reserved Words](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html) in the *Amazon DynamoDB Developer Guide*). To work around this, you could specify the following for `ExpressionAttributeNames`:
+    ///
+    /// - `{"#P":"Percentile"}`
+    ///
+    /// You could then use this substitution in an expression, as in this example:
+    ///
+    /// - `#P = :val`
+    ///
+    /// **Note:** Tokens that begin with the **:** character are *expression attribute values*, which are placeholders for the actual value at runtime.
+    ///
+    /// For more information on expression attribute names, see [Specifying Item Attributes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html) in the *Amazon DynamoDB Developer Guide*.
     pub expression_attribute_names: Option<rt::Map<String, String>>,
-    /// p One or more values that can be substituted in an expression. /p p Use the b : /b (colon) character in an expression to dereference an attribute value. For example, suppose that you wanted to check whether the value of the i ProductStatus /i attribute was one of the following: /p p code Available | Backordered | Discontinued /code /p p You would first need to specify code ExpressionAttributeValues /code as follows: /p p code { ":avail":{"S":"Available"}, ":back":{"S":"Backordered"}, ":disc":{"S":"Discontinued"} } /code /p p You could then use these values in an expression, such as this: /p p code ProductStatus IN (:avail, :back, :disc) /code /p p For more information on expression attribute values, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html" Condition Expressions /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// One or more values that can be substituted in an expression.
+    ///
+    /// Use the **:** (colon) character in an expression to dereference an attribute value. For example, suppose that you wanted to check whether the value of the *ProductStatus* attribute was one of the following:
+    ///
+    /// `Available | Backordered | Discontinued`
+    ///
+    /// You would first need to specify `ExpressionAttributeValues` as follows:
+    ///
+    /// `{ ":avail":{"S":"Available"}, ":back":{"S":"Backordered"}, ":disc":{"S":"Discontinued"} }`
+    ///
+    /// You could then use these values in an expression, such as this:
+    ///
+    /// `ProductStatus IN (:avail, :back, :disc)`
+    ///
+    /// For more information on expression attribute values, see [Condition Expressions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html) in the *Amazon DynamoDB Developer Guide*.
     pub expression_attribute_values: Option<rt::Map<String, AttributeValue>>,
-    /// p An optional parameter that returns the item attributes for a code PutItem /code operation that failed a condition check. /p p There is no additional cost associated with requesting a return value aside from the small network and processing overhead of receiving a larger response. No read capacity units are consumed. /p
+    /// An optional parameter that returns the item attributes for a `PutItem` operation that failed a condition check.
+    ///
+    /// There is no additional cost associated with requesting a return value aside from the small network and processing overhead of receiving a larger response. No read capacity units are consumed.
     pub return_values_on_condition_check_failure: Option<
         ReturnValuesOnConditionCheckFailure,
     >,
@@ -304,14 +398,21 @@ pub static PUT_ITEM_INPUT_ATTRIBUTE_MAP: rt::Schema = rt::Schema::map(
     "PutItemInputAttributeMap",
     &[rt::m("key", &rt::STRING), rt::m("value", &ATTRIBUTE_VALUE)],
 );
-/// p Represents the output of a code PutItem /code operation. /p
+/// Represents the output of a `PutItem` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct PutItemOutput {
-    /// p The attribute values as they appeared before the code PutItem /code operation, but only if code ReturnValues /code is specified as code ALL OLD /code in the request. Each element consists of an attribute name and an attribute value. /p
+    /// The attribute values as they appeared before the `PutItem` operation, but only if `ReturnValues` is specified as `ALL_OLD` in the request. Each element consists of an attribute name and an attribute value.
     pub attributes: Option<rt::Map<String, AttributeValue>>,
-    /// p The capacity units consumed by the code PutItem /code operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. code ConsumedCapacity /code is only returned if the code ReturnConsumedCapacity /code parameter was specified. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#write-operation-consumption" Capacity unity consumption for write operations /a in the i Amazon DynamoDB Developer Guide /i . /p p If the table has vector indexes, the response includes a code VectorIndexes /code field with code VectorWriteRequestBytes /code consumed for each affected vector index. /p
+    /// The capacity units consumed by the `PutItem` operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. `ConsumedCapacity` is only returned if the `ReturnConsumedCapacity` parameter was specified. For more information, see [Capacity unity consumption for write operations](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#write-operation-consumption) in the *Amazon DynamoDB Developer Guide*.
+    ///
+    /// If the table has vector indexes, the response includes a `VectorIndexes` field with `VectorWriteRequestBytes` consumed for each affected vector index.
     pub consumed_capacity: Option<ConsumedCapacity>,
-    /// p Information about item collections, if any, that were affected by the code PutItem /code operation. code ItemCollectionMetrics /code is only returned if the code ReturnItemCollectionMetrics /code parameter was specified. If the table does not have any local secondary indexes, this information is not returned in the response. /p p Each code ItemCollectionMetrics /code element consists of: /p ul li p code ItemCollectionKey /code - The partition key value of the item collection. This is the same as the partition key value of the item itself. /p /li li p code SizeEstimateRangeGB /code - An estimate of item collection size, in gigabytes. This value is a two-element array containing a lower bound and an upper bound for the estimate. The estimate includes the size of all the items in the table, plus the size of all attributes projected into all of the local secondary indexes on that table. Use this estimate to measure whether a local secondary index is approaching its size limit. /p p The estimate is subject to change over time; therefore, do not rely on the precision or accuracy of the estimate. /p /li /ul
+    /// Information about item collections, if any, that were affected by the `PutItem` operation. `ItemCollectionMetrics` is only returned if the `ReturnItemCollectionMetrics` parameter was specified. If the table does not have any local secondary indexes, this information is not returned in the response.
+    ///
+    /// Each `ItemCollectionMetrics` element consists of:
+    ///
+    /// - `ItemCollectionKey` - The partition key value of the item collection. This is the same as the partition key value of the item itself.
+    /// - `SizeEstimateRangeGB` - An estimate of item collection size, in gigabytes. This value is a two-element array containing a lower bound and an upper bound for the estimate. The estimate includes the size of all the items in the table, plus the size of all attributes projected into all of the local secondary indexes on that table. Use this estimate to measure whether a local secondary index is approaching its size limit. The estimate is subject to change over time; therefore, do not rely on the precision or accuracy of the estimate.
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
 }
 rt::structure!(
@@ -326,10 +427,10 @@ pub static PUT_ITEM_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("ItemCollectionMetrics", &ITEM_COLLECTION_METRICS),
     ],
 );
-/// p Represents a request to perform a code PutItem /code operation on an item. /p
+/// Represents a request to perform a `PutItem` operation on an item.
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRequest {
-    /// p A map of attribute name to attribute values, representing the primary key of an item to be processed by code PutItem /code . All of the table's primary key attributes must be specified, and their data types must match those of the table's key schema. If any attributes are present in the item that are part of an index key schema for the table, their types must match the index key schema. /p
+    /// A map of attribute name to attribute values, representing the primary key of an item to be processed by `PutItem`. All of the table's primary key attributes must be specified, and their data types must match those of the table's key schema. If any attributes are present in the item that are part of an index key schema for the table, their types must match the index key schema.
     pub item: rt::Map<String, AttributeValue>,
 }
 rt::structure!(PutRequest, PUT_REQUEST, 0 => item);
@@ -339,13 +440,24 @@ pub static PUT_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyInput {
-    /// p The Amazon Resource Name (ARN) of the DynamoDB resource to which the policy will be attached. The resources you can specify include tables and streams. /p p You can control index permissions using the base table's policy. To specify the same permission level for your table and its indexes, you can provide both the table and index Amazon Resource Name (ARN)s in the code Resource /code field of a given code Statement /code in your policy document. Alternatively, to specify different permissions for your table, indexes, or both, you can define multiple code Statement /code fields in your policy document. /p
+    /// The Amazon Resource Name (ARN) of the DynamoDB resource to which the policy will be attached. The resources you can specify include tables and streams.
+    ///
+    /// You can control index permissions using the base table's policy. To specify the same permission level for your table and its indexes, you can provide both the table and index Amazon Resource Name (ARN)s in the `Resource` field of a given `Statement` in your policy document. Alternatively, to specify different permissions for your table, indexes, or both, you can define multiple `Statement` fields in your policy document.
     pub resource_arn: String,
-    /// p An Amazon Web Services resource-based policy document in JSON format. /p ul li p The maximum size supported for a resource-based policy document is 20 KB. DynamoDB counts whitespaces when calculating the size of a policy against this limit. /p /li li p Within a resource-based policy, if the action for a DynamoDB service-linked role (SLR) to replicate data for a global table is denied, adding or deleting a replica will fail with an error. /p /li /ul p For a full list of all considerations that apply while attaching a resource-based policy, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-considerations.html" Resource-based policy considerations /a . /p
+    /// An Amazon Web Services resource-based policy document in JSON format.
+    ///
+    /// - The maximum size supported for a resource-based policy document is 20 KB. DynamoDB counts whitespaces when calculating the size of a policy against this limit.
+    /// - Within a resource-based policy, if the action for a DynamoDB service-linked role (SLR) to replicate data for a global table is denied, adding or deleting a replica will fail with an error.
+    ///
+    /// For a full list of all considerations that apply while attaching a resource-based policy, see [Resource-based policy considerations](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-considerations.html).
     pub policy: String,
-    /// p A string value that you can use to conditionally update your policy. You can provide the revision ID of your existing policy to make mutating requests against that policy. /p note p When you provide an expected revision ID, if the revision ID of the existing policy on the resource doesn't match or if there's no policy attached to the resource, your request will be rejected with a code PolicyNotFoundException /code . /p /note p To conditionally attach a policy when no policy exists for the resource, specify code NO POLICY /code for the revision ID. /p
+    /// A string value that you can use to conditionally update your policy. You can provide the revision ID of your existing policy to make mutating requests against that policy.
+    ///
+    /// **Note:** When you provide an expected revision ID, if the revision ID of the existing policy on the resource doesn't match or if there's no policy attached to the resource, your request will be rejected with a `PolicyNotFoundException`.
+    ///
+    /// To conditionally attach a policy when no policy exists for the resource, specify `NO_POLICY` for the revision ID.
     pub expected_revision_id: Option<String>,
-    /// p Set this parameter to code true /code to confirm that you want to remove your permissions to change the policy of this resource in the future. /p
+    /// Set this parameter to `true` to confirm that you want to remove your permissions to change the policy of this resource in the future.
     pub confirm_remove_self_resource_access: Option<bool>,
 }
 rt::structure!(
@@ -363,7 +475,7 @@ pub static PUT_RESOURCE_POLICY_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyOutput {
-    /// p A unique string that represents the revision ID of the policy. If you're comparing revision IDs, make sure to always use string comparison logic. /p
+    /// A unique string that represents the revision ID of the policy. If you're comparing revision IDs, make sure to always use string comparison logic.
     pub revision_id: Option<String>,
 }
 rt::structure!(PutResourcePolicyOutput, PUT_RESOURCE_POLICY_OUTPUT, 0 => revision_id);

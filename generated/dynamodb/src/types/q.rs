@@ -3,41 +3,138 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Represents the input of a code Query /code operation. /p
+/// Represents the input of a `Query` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueryInput {
-    /// p The name of the table containing the requested items. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the table containing the requested items. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
-    /// p The name of an index to query. This index can be any local secondary index or global secondary index on the table. Note that if you use the code IndexName /code parameter, you must also provide code TableName. /code /p
+    /// The name of an index to query. This index can be any local secondary index or global secondary index on the table. Note that if you use the `IndexName` parameter, you must also provide `TableName.`
     pub index_name: Option<String>,
-    /// p The attributes to be returned in the result. You can retrieve all item attributes, specific item attributes, the count of matching items, or in the case of an index, some or all of the attributes projected into the index. /p ul li p code ALL ATTRIBUTES /code - Returns all of the item attributes from the specified table or index. If you query a local secondary index, then for each matching item in the index, DynamoDB fetches the entire item from the parent table. If the index is configured to project all item attributes, then all of the data can be obtained from the local secondary index, and no fetching is required. /p /li li p code ALL PROJECTED ATTRIBUTES /code - Allowed only when querying an index. Retrieves all attributes that have been projected into the index. If the index is configured to project all attributes, this return value is equivalent to specifying code ALL ATTRIBUTES /code . /p /li li p code COUNT /code - Returns the number of matching items, rather than the matching items themselves. Note that this uses the same quantity of read capacity units as getting the items, and is subject to the same item size calculations. /p /li li p code SPECIFIC ATTRIBUTES /code - Returns only the attributes listed in code ProjectionExpression /code . This return value is equivalent to specifying code ProjectionExpression /code without specifying any value for code Select /code . /p p If you query or scan a local secondary index and request only attributes that are projected into that index, the operation will read only the index and not the table. If any of the requested attributes are not projected into the local secondary index, DynamoDB fetches each of these attributes from the parent table. This extra fetching incurs additional throughput cost and latency. /p p If you query or scan a global secondary index, you can only request attributes that are projected into the index. Global secondary index queries cannot fetch attributes from the parent table. /p /li /ul p If neither code Select /code nor code ProjectionExpression /code are specified, DynamoDB defaults to code ALL ATTRIBUTES /code when accessing a table, and code ALL PROJECTED ATTRIBUTES /code when accessing an index. You cannot use both code Select /code and code ProjectionExpression /code together in a single request, unless the value for code Select /code is code SPECIFIC ATTRIBUTES /code . (This usage is equivalent to specifying code ProjectionExpression /code without any value for code Select /code .) /p note p If you use the code ProjectionExpression /code parameter, then the value for code Select /code can only be code SPECIFIC ATTRIBUTES /code . Any other value for code Select /code will return an error. /p /note
+    /// The attributes to be returned in the result. You can retrieve all item attributes, specific item attributes, the count of matching items, or in the case of an index, some or all of the attributes projected into the index.
+    ///
+    /// - `ALL_ATTRIBUTES` - Returns all of the item attributes from the specified table or index. If you query a local secondary index, then for each matching item in the index, DynamoDB fetches the entire item from the parent table. If the index is configured to project all item attributes, then all of the data can be obtained from the local secondary index, and no fetching is required.
+    /// - `ALL_PROJECTED_ATTRIBUTES` - Allowed only when querying an index. Retrieves all attributes that have been projected into the index. If the index is configured to project all attributes, this return value is equivalent to specifying `ALL_ATTRIBUTES`.
+    /// - `COUNT` - Returns the number of matching items, rather than the matching items themselves. Note that this uses the same quantity of read capacity units as getting the items, and is subject to the same item size calculations.
+    /// - `SPECIFIC_ATTRIBUTES` - Returns only the attributes listed in `ProjectionExpression`. This return value is equivalent to specifying `ProjectionExpression` without specifying any value for `Select`. If you query or scan a local secondary index and request only attributes that are projected into that index, the operation will read only the index and not the table. If any of the requested attributes are not projected into the local secondary index, DynamoDB fetches each of these attributes from the parent table. This extra fetching incurs additional throughput cost and latency. If you query or scan a global secondary index, you can only request attributes that are projected into the index. Global secondary index queries cannot fetch attributes from the parent table.
+    ///
+    /// If neither `Select` nor `ProjectionExpression` are specified, DynamoDB defaults to `ALL_ATTRIBUTES` when accessing a table, and `ALL_PROJECTED_ATTRIBUTES` when accessing an index. You cannot use both `Select` and `ProjectionExpression` together in a single request, unless the value for `Select` is `SPECIFIC_ATTRIBUTES`. (This usage is equivalent to specifying `ProjectionExpression` without any value for `Select`.)
+    ///
+    /// **Note:** If you use the `ProjectionExpression` parameter, then the value for `Select` can only be `SPECIFIC_ATTRIBUTES`. Any other value for `Select` will return an error.
     pub select: Option<Select>,
-    /// p This is a legacy parameter. Use code ProjectionExpression /code instead. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributesToGet.html" AttributesToGet /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// This is a legacy parameter. Use `ProjectionExpression` instead. For more information, see [AttributesToGet](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributesToGet.html) in the *Amazon DynamoDB Developer Guide*.
     pub attributes_to_get: Option<Vec<String>>,
-    /// p The maximum number of items to evaluate (not necessarily the number of matching items). If DynamoDB processes the number of items up to the limit while processing the results, it stops the operation and returns the matching values up to that point, and a key in code LastEvaluatedKey /code to apply in a subsequent operation, so that you can pick up where you left off. Also, if the processed dataset size exceeds 1 MB before DynamoDB reaches this limit, it stops the operation and returns the matching values up to the limit, and a key in code LastEvaluatedKey /code to apply in a subsequent operation to continue the operation. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/QueryAndScan.html" Query and Scan /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// The maximum number of items to evaluate (not necessarily the number of matching items). If DynamoDB processes the number of items up to the limit while processing the results, it stops the operation and returns the matching values up to that point, and a key in `LastEvaluatedKey` to apply in a subsequent operation, so that you can pick up where you left off. Also, if the processed dataset size exceeds 1 MB before DynamoDB reaches this limit, it stops the operation and returns the matching values up to the limit, and a key in `LastEvaluatedKey` to apply in a subsequent operation to continue the operation. For more information, see [Query and Scan](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/QueryAndScan.html) in the *Amazon DynamoDB Developer Guide*.
     pub limit: Option<i32>,
-    /// p Determines the read consistency model: If set to code true /code , then the operation uses strongly consistent reads; otherwise, the operation uses eventually consistent reads. /p p Strongly consistent reads are not supported on global secondary indexes. If you query a global secondary index with code ConsistentRead /code set to code true /code , you will receive a code ValidationException /code . /p
+    /// Determines the read consistency model: If set to `true`, then the operation uses strongly consistent reads; otherwise, the operation uses eventually consistent reads.
+    ///
+    /// Strongly consistent reads are not supported on global secondary indexes. If you query a global secondary index with `ConsistentRead` set to `true`, you will receive a `ValidationException`.
     pub consistent_read: Option<bool>,
-    /// p This is a legacy parameter. Use code KeyConditionExpression /code instead. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.KeyConditions.html" KeyConditions /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// This is a legacy parameter. Use `KeyConditionExpression` instead. For more information, see [KeyConditions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.KeyConditions.html) in the *Amazon DynamoDB Developer Guide*.
     pub key_conditions: Option<rt::Map<String, Condition>>,
-    /// p This is a legacy parameter. Use code FilterExpression /code instead. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.QueryFilter.html" QueryFilter /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [QueryFilter](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.QueryFilter.html) in the *Amazon DynamoDB Developer Guide*.
     pub query_filter: Option<rt::Map<String, Condition>>,
-    /// p This is a legacy parameter. Use code FilterExpression /code instead. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html" ConditionalOperator /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [ConditionalOperator](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html) in the *Amazon DynamoDB Developer Guide*.
     pub conditional_operator: Option<ConditionalOperator>,
-    /// p Specifies the order for index traversal: If code true /code (default), the traversal is performed in ascending order; if code false /code , the traversal is performed in descending order. /p p Items with the same partition key value are stored in sorted order by sort key. If the sort key data type is Number, the results are stored in numeric order. For type String, the results are stored in order of UTF-8 bytes. For type Binary, DynamoDB treats each byte of the binary data as unsigned. /p p If code ScanIndexForward /code is code true /code , DynamoDB returns the results in the order in which they are stored (by sort key value). This is the default behavior. If code ScanIndexForward /code is code false /code , DynamoDB reads the results in reverse order by sort key value, and then returns the results to the client. /p
+    /// Specifies the order for index traversal: If `true` (default), the traversal is performed in ascending order; if `false`, the traversal is performed in descending order.
+    ///
+    /// Items with the same partition key value are stored in sorted order by sort key. If the sort key data type is Number, the results are stored in numeric order. For type String, the results are stored in order of UTF-8 bytes. For type Binary, DynamoDB treats each byte of the binary data as unsigned.
+    ///
+    /// If `ScanIndexForward` is `true`, DynamoDB returns the results in the order in which they are stored (by sort key value). This is the default behavior. If `ScanIndexForward` is `false`, DynamoDB reads the results in reverse order by sort key value, and then returns the results to the client.
     pub scan_index_forward: Option<bool>,
-    /// p The primary key of the first item that this operation will evaluate. Use the value that was returned for code LastEvaluatedKey /code in the previous operation. /p p The data type for code ExclusiveStartKey /code must be String, Number, or Binary. No set data types are allowed. /p
+    /// The primary key of the first item that this operation will evaluate. Use the value that was returned for `LastEvaluatedKey` in the previous operation.
+    ///
+    /// The data type for `ExclusiveStartKey` must be String, Number, or Binary. No set data types are allowed.
     pub exclusive_start_key: Option<rt::Map<String, AttributeValue>>,
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
-    /// p A string that identifies one or more attributes to retrieve from the table. These attributes can include scalars, sets, or elements of a JSON document. The attributes in the expression must be separated by commas. /p p If no attribute names are specified, then all attributes will be returned. If any of the requested attributes are not found, they will not appear in the result. /p p For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html" Accessing Item Attributes /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// A string that identifies one or more attributes to retrieve from the table. These attributes can include scalars, sets, or elements of a JSON document. The attributes in the expression must be separated by commas.
+    ///
+    /// If no attribute names are specified, then all attributes will be returned. If any of the requested attributes are not found, they will not appear in the result.
+    ///
+    /// For more information, see [Accessing Item Attributes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html) in the *Amazon DynamoDB Developer Guide*.
     pub projection_expression: Option<String>,
-    /// p A string that contains conditions that DynamoDB applies after the code Query /code operation, but before the data is returned to you. Items that do not satisfy the code FilterExpression /code criteria are not returned. /p p A code FilterExpression /code does not allow key attributes. You cannot define a filter expression based on a partition key or a sort key. /p note p A code FilterExpression /code is applied after the items have already been read; the process of filtering does not consume any additional read capacity units. /p /note p For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.FilterExpression.html" Filter Expressions /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// A string that contains conditions that DynamoDB applies after the `Query` operation, but before the data is returned to you. Items that do not satisfy the `FilterExpression` criteria are not returned.
+    ///
+    /// A `FilterExpression` does not allow key attributes. You cannot define a filter expression based on a partition key or a sort key.
+    ///
+    /// **Note:** A `FilterExpression` is applied after the items have already been read; the process of filtering does not consume any additional read capacity units.
+    ///
+    /// For more information, see [Filter Expressions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.FilterExpression.html) in the *Amazon DynamoDB Developer Guide*.
     pub filter_expression: Option<String>,
-    /// p The condition that specifies the key values for items to be retrieved by the code Query /code action. /p p The condition must perform an equality test on a single partition key value. /p p The condition can optionally perform one of several comparison tests on a single sort key value. This allows code Query /code to retrieve one item with a given partition key value and sort key value, or several items that have the same partition key value but different sort key values. /p p The partition key equality test is required, and must be specified in the following format: /p p code partitionKeyName /code i = /i code :partitionkeyval /code /p p If you also want to provide a condition for the sort key, it must be combined using code AND /code with the condition for the sort key. Following is an example, using the b = /b comparison operator for the sort key: /p p code partitionKeyName /code code = /code code :partitionkeyval /code code AND /code code sortKeyName /code code = /code code :sortkeyval /code /p p Valid comparisons for the sort key condition are as follows: /p ul li p code sortKeyName /code code = /code code :sortkeyval /code - true if the sort key value is equal to code :sortkeyval /code . /p /li li p code sortKeyName /code code &lt; /code code :sortkeyval /code - true if the sort key value is less than code :sortkeyval /code . /p /li li p code sortKeyName /code code &lt;= /code code :sortkeyval /code - true if the sort key value is less than or equal to code :sortkeyval /code . /p /li li p code sortKeyName /code code &gt; /code code :sortkeyval /code - true if the sort key value is greater than code :sortkeyval /code . /p /li li p code sortKeyName /code code &gt;= /code code :sortkeyval /code - true if the sort key value is greater than or equal to code :sortkeyval /code . /p /li li p code sortKeyName /code code BETWEEN /code code :sortkeyval1 /code code AND /code code :sortkeyval2 /code - true if the sort key value is greater than or equal to code :sortkeyval1 /code , and less than or equal to code :sortkeyval2 /code . /p /li li p code begins with ( /code code sortKeyName /code , code :sortkeyval /code code ) /code - true if the sort key value begins with a particular operand. (You cannot use this function with a sort key that is of type Number.) Note that the function name code begins with /code is case-sensitive. /p /li /ul p Use the code ExpressionAttributeValues /code parameter to replace tokens such as code :partitionval /code and code :sortval /code with actual values at runtime. /p p You can optionally use the code ExpressionAttributeNames /code parameter to replace the names of the partition key and sort key with placeholder tokens. This option might be necessary if an attribute name conflicts with a DynamoDB reserved word. For example, the following code KeyConditionExpression /code parameter causes an error because i Size /i is a reserved word: /p ul li p code Size = :myval /code /p /li /ul p To work around this, define a placeholder (such a code #S /code ) to represent the attribute name i Size /i . code KeyConditionExpression /code then is as follows: /p ul li p code #S = :myval /code /p /li /ul p For a list of reserved words, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html" Reserved Words /a in the i Amazon DynamoDB Developer Guide /i . /p p For more information on code ExpressionAttributeNames /code and code ExpressionAttributeValues /code , see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ExpressionPlaceholders.html" Using Placeholders for Attribute Names and Values /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// The condition that specifies the key values for items to be retrieved by the `Query` action.
+    ///
+    /// The condition must perform an equality test on a single partition key value.
+    ///
+    /// The condition can optionally perform one of several comparison tests on a single sort key value. This allows `Query` to retrieve one item with a given partition key value and sort key value, or several items that have the same partition key value but different sort key values.
+    ///
+    /// The partition key equality test is required, and must be specified in the following format:
+    ///
+    /// `partitionKeyName` *=* `:partitionkeyval`
+    ///
+    /// If you also want to provide a condition for the sort key, it must be combined using `AND` with the condition for the sort key. Following is an example, using the **=** comparison operator for the sort key:
+    ///
+    /// `partitionKeyName` `=` `:partitionkeyval` `AND` `sortKeyName` `=` `:sortkeyval`
+    ///
+    /// Valid comparisons for the sort key condition are as follows:
+    ///
+    /// - `sortKeyName` `=` `:sortkeyval` - true if the sort key value is equal to `:sortkeyval`.
+    /// - `sortKeyName` `<` `:sortkeyval` - true if the sort key value is less than `:sortkeyval`.
+    /// - `sortKeyName` `<=` `:sortkeyval` - true if the sort key value is less than or equal to `:sortkeyval`.
+    /// - `sortKeyName` `>` `:sortkeyval` - true if the sort key value is greater than `:sortkeyval`.
+    /// - `sortKeyName` `>=` `:sortkeyval` - true if the sort key value is greater than or equal to `:sortkeyval`.
+    /// - `sortKeyName` `BETWEEN` `:sortkeyval1` `AND` `:sortkeyval2` - true if the sort key value is greater than or equal to `:sortkeyval1`, and less than or equal to `:sortkeyval2`.
+    /// - `begins_with (` `sortKeyName`, `:sortkeyval` `)` - true if the sort key value begins with a particular operand. (You cannot use this function with a sort key that is of type Number.) Note that the function name `begins_with` is case-sensitive.
+    ///
+    /// Use the `ExpressionAttributeValues` parameter to replace tokens such as `:partitionval` and `:sortval` with actual values at runtime.
+    ///
+    /// You can optionally use the `ExpressionAttributeNames` parameter to replace the names of the partition key and sort key with placeholder tokens. This option might be necessary if an attribute name conflicts with a DynamoDB reserved word. For example, the following `KeyConditionExpression` parameter causes an error because *Size* is a reserved word:
+    ///
+    /// - `Size = :myval`
+    ///
+    /// To work around this, define a placeholder (such a `#S`) to represent the attribute name *Size*. `KeyConditionExpression` then is as follows:
+    ///
+    /// - `#S = :myval`
+    ///
+    /// For a list of reserved words, see [Reserved Words](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html) in the *Amazon DynamoDB Developer Guide*.
+    ///
+    /// For more information on `ExpressionAttributeNames` and `ExpressionAttributeValues`, see [Using Placeholders for Attribute Names and Values](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ExpressionPlaceholders.html) in the *Amazon DynamoDB Developer Guide*.
     pub key_condition_expression: Option<String>,
-    /// p One or more substitution tokens for attribute names in an expression. The following are some use cases for using code ExpressionAttributeNames /code : /p ul li p To access an attribute whose name conflicts with a DynamoDB reserved word. /p /li li p To create a placeholder for repeating occurrences of an attribute name in an expression. /p /li li p To prevent special characters in an attribute name from being misinterpreted in an expression. /p /li /ul p Use the b # /b character in an expression to dereference an attribute name. For example, consider the following attribute name: /p ul li p code Percentile /code /p /li /ul p The name of this attribute conflicts with a reserved word, so it cannot be used directly in an expression. (For the complete list of reserved words, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html" Reserved Words /a in the i Amazon DynamoDB Developer Guide /i ). To work around this, you could specify the following for code ExpressionAttributeNames /code : /p ul li p code {"#P":"Percentile"} /code /p /li /ul p You could then use this substitution in an expression, as in this example: /p ul li p code #P = :val /code /p /li /ul note p Tokens that begin with the b : /b character are i expression attribute values /i , which are placeholders for the actual value at runtime. /p /note p For more information on expression attribute names, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html" Specifying Item Attributes /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
+    ///
+    /// - To access an attribute whose name conflicts with a DynamoDB reserved word.
+    /// - To create a placeholder for repeating occurrences of an attribute name in an expression.
+    /// - To prevent special characters in an attribute name from being misinterpreted in an expression.
+    ///
+    /// Use the **#** character in an expression to dereference an attribute name. For example, consider the following attribute name:
+    ///
+    /// - `Percentile`
+    ///
+    /// The name of this attribute conflicts with a reserved word, so it cannot be used directly in an expression. (For the complete list of reserved words, see [Reserved Words](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html) in the *Amazon DynamoDB Developer Guide*). To work around this, you could specify the following for `ExpressionAttributeNames`:
+    ///
+    /// - `{"#P":"Percentile"}`
+    ///
+    /// You could then use this substitution in an expression, as in this example:
+    ///
+    /// - `#P = :val`
+    ///
+    /// **Note:** Tokens that begin with the **:** character are *expression attribute values*, which are placeholders for the actual value at runtime.
+    ///
+    /// For more information on expression attribute names, see [Specifying Item Attributes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html) in the *Amazon DynamoDB Developer Guide*.
     pub expression_attribute_names: Option<rt::Map<String, String>>,
-    /// p One or more values that can be substituted in an expression. /p p Use the b : /b (colon) character in an expression to dereference an attribute value. For example, suppose that you wanted to check whether the value of the i ProductStatus /i attribute was one of the following: /p p code Available | Backordered | Discontinued /code /p p You would first need to specify code ExpressionAttributeValues /code as follows: /p p code { ":avail":{"S":"Available"}, ":back":{"S":"Backordered"}, ":disc":{"S":"Discontinued"} } /code /p p You could then use these values in an expression, such as this: /p p code ProductStatus IN (:avail, :back, :disc) /code /p p For more information on expression attribute values, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html" Specifying Conditions /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// One or more values that can be substituted in an expression.
+    ///
+    /// Use the **:** (colon) character in an expression to dereference an attribute value. For example, suppose that you wanted to check whether the value of the *ProductStatus* attribute was one of the following:
+    ///
+    /// `Available | Backordered | Discontinued`
+    ///
+    /// You would first need to specify `ExpressionAttributeValues` as follows:
+    ///
+    /// `{ ":avail":{"S":"Available"}, ":back":{"S":"Backordered"}, ":disc":{"S":"Discontinued"} }`
+    ///
+    /// You could then use these values in an expression, such as this:
+    ///
+    /// `ProductStatus IN (:avail, :back, :disc)`
+    ///
+    /// For more information on expression attribute values, see [Specifying Conditions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html) in the *Amazon DynamoDB Developer Guide*.
     pub expression_attribute_values: Option<rt::Map<String, AttributeValue>>,
 }
 rt::structure!(
@@ -70,18 +167,28 @@ pub static QUERY_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
     ],
 );
-/// p Represents the output of a code Query /code operation. /p
+/// Represents the output of a `Query` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueryOutput {
-    /// p An array of item attributes that match the query criteria. Each element in this array consists of an attribute name and the value for that attribute. /p
+    /// An array of item attributes that match the query criteria. Each element in this array consists of an attribute name and the value for that attribute.
     pub items: Option<Vec<rt::Map<String, AttributeValue>>>,
-    /// p The number of items in the response. /p p If you used a code QueryFilter /code in the request, then code Count /code is the number of items returned after the filter was applied, and code ScannedCount /code is the number of matching items before the filter was applied. /p p If you did not use a filter in the request, then code Count /code and code ScannedCount /code are the same. /p
+    /// The number of items in the response.
+    ///
+    /// If you used a `QueryFilter` in the request, then `Count` is the number of items returned after the filter was applied, and `ScannedCount` is the number of matching items before the filter was applied.
+    ///
+    /// If you did not use a filter in the request, then `Count` and `ScannedCount` are the same.
     pub count: Option<i32>,
-    /// p The number of items evaluated, before any code QueryFilter /code is applied. A high code ScannedCount /code value with few, or no, code Count /code results indicates an inefficient code Query /code operation. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Scan.html#Scan.Count" Count and ScannedCount /a in the i Amazon DynamoDB Developer Guide /i . /p p If you did not use a filter in the request, then code ScannedCount /code is the same as code Count /code . /p
+    /// The number of items evaluated, before any `QueryFilter` is applied. A high `ScannedCount` value with few, or no, `Count` results indicates an inefficient `Query` operation. For more information, see [Count and ScannedCount](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Scan.html#Scan.Count) in the *Amazon DynamoDB Developer Guide*.
+    ///
+    /// If you did not use a filter in the request, then `ScannedCount` is the same as `Count`.
     pub scanned_count: Option<i32>,
-    /// p The primary key of the item where the operation stopped, inclusive of the previous result set. Use this value to start a new operation, excluding this value in the new request. /p p If code LastEvaluatedKey /code is empty, then the "last page" of results has been processed and there is no more data to be retrieved. /p p If code LastEvaluatedKey /code is not empty, it does not necessarily mean that there is more data in the result set. The only way to know when you have reached the end of the result set is when code LastEvaluatedKey /code is empty. /p
+    /// The primary key of the item where the operation stopped, inclusive of the previous result set. Use this value to start a new operation, excluding this value in the new request.
+    ///
+    /// If `LastEvaluatedKey` is empty, then the "last page" of results has been processed and there is no more data to be retrieved.
+    ///
+    /// If `LastEvaluatedKey` is not empty, it does not necessarily mean that there is more data in the result set. The only way to know when you have reached the end of the result set is when `LastEvaluatedKey` is empty.
     pub last_evaluated_key: Option<rt::Map<String, AttributeValue>>,
-    /// p The capacity units consumed by the code Query /code operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. code ConsumedCapacity /code is only returned if the code ReturnConsumedCapacity /code parameter was specified. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#read-operation-consumption" Capacity unit consumption for read operations /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// The capacity units consumed by the `Query` operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. `ConsumedCapacity` is only returned if the `ReturnConsumedCapacity` parameter was specified. For more information, see [Capacity unit consumption for read operations](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#read-operation-consumption) in the *Amazon DynamoDB Developer Guide*.
     pub consumed_capacity: Option<ConsumedCapacity>,
 }
 rt::structure!(

@@ -3,10 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Represents the properties of a replica. /p
+/// Represents the properties of a replica.
 #[derive(Clone, Default, PartialEq)]
 pub struct Replica {
-    /// p The Region where the replica needs to be created. /p
+    /// The Region where the replica needs to be created.
     pub region_name: Option<String>,
 }
 rt::structure!(Replica, REPLICA, 0 => region_name);
@@ -14,7 +14,7 @@ pub static REPLICA: rt::Schema = rt::Schema::structure(
     "Replica",
     &[rt::m("RegionName", &rt::STRING)],
 );
-/// p The specified replica is already part of the global table. /p
+/// The specified replica is already part of the global table.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicaAlreadyExistsException {
     pub message: Option<String>,
@@ -27,12 +27,12 @@ pub static REPLICA_ALREADY_EXISTS_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p Represents the auto scaling settings of the replica. /p
+/// Represents the auto scaling settings of the replica.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicaAutoScalingDescription {
-    /// p The Region where the replica exists. /p
+    /// The Region where the replica exists.
     pub region_name: Option<String>,
-    /// p Replica-specific global secondary index auto scaling settings. /p
+    /// Replica-specific global secondary index auto scaling settings.
     pub global_secondary_indexes: Option<
         Vec<ReplicaGlobalSecondaryIndexAutoScalingDescription>,
     >,
@@ -42,7 +42,12 @@ pub struct ReplicaAutoScalingDescription {
     pub replica_provisioned_write_capacity_auto_scaling_settings: Option<
         AutoScalingSettingsDescription,
     >,
-    /// p The current state of the replica: /p ul li p code CREATING /code - The replica is being created. /p /li li p code UPDATING /code - The replica is being updated. /p /li li p code DELETING /code - The replica is being deleted. /p /li li p code ACTIVE /code - The replica is ready for use. /p /li /ul
+    /// The current state of the replica:
+    ///
+    /// - `CREATING` - The replica is being created.
+    /// - `UPDATING` - The replica is being updated.
+    /// - `DELETING` - The replica is being deleted.
+    /// - `ACTIVE` - The replica is ready for use.
     pub replica_status: Option<ReplicaStatus>,
 }
 rt::structure!(
@@ -74,12 +79,12 @@ pub static REPLICA_AUTO_SCALING_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "ReplicaAutoScalingDescriptionList",
     &[rt::m("member", &REPLICA_AUTO_SCALING_DESCRIPTION)],
 );
-/// p Represents the auto scaling settings of a replica that will be modified. /p
+/// Represents the auto scaling settings of a replica that will be modified.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicaAutoScalingUpdate {
-    /// p The Region where the replica exists. /p
+    /// The Region where the replica exists.
     pub region_name: String,
-    /// p Represents the auto scaling settings of global secondary indexes that will be modified. /p
+    /// Represents the auto scaling settings of global secondary indexes that will be modified.
     pub replica_global_secondary_index_updates: Option<
         Vec<ReplicaGlobalSecondaryIndexAutoScalingUpdate>,
     >,
@@ -110,33 +115,44 @@ pub static REPLICA_AUTO_SCALING_UPDATE_LIST: rt::Schema = rt::Schema::list(
     "ReplicaAutoScalingUpdateList",
     &[rt::m("member", &REPLICA_AUTO_SCALING_UPDATE)],
 );
-/// p Contains the details of the replica. /p
+/// Contains the details of the replica.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicaDescription {
-    /// p The name of the Region. /p
+    /// The name of the Region.
     pub region_name: Option<String>,
-    /// p The current state of the replica: /p ul li p code CREATING /code - The replica is being created. /p /li li p code UPDATING /code - The replica is being updated. /p /li li p code DELETING /code - The replica is being deleted. /p /li li p code ACTIVE /code - The replica is ready for use. /p /li li p code REGION DISABLED /code - The replica is inaccessible because the Amazon Web Services Region has been disabled. /p note p If the Amazon Web Services Region remains inaccessible for more than 20 hours, DynamoDB will remove this replica from the replication group. The replica will not be deleted and replication will stop from and to this region. /p /note /li li p code INACCESSIBLE ENCRYPTION CREDENTIALS /code - The KMS key used to encrypt the table is inaccessible. /p note p If the KMS key remains inaccessible for more than 20 hours, DynamoDB will remove this replica from the replication group. The replica will not be deleted and replication will stop from and to this region. /p /note /li /ul
+    /// The current state of the replica:
+    ///
+    /// - `CREATING` - The replica is being created.
+    /// - `UPDATING` - The replica is being updated.
+    /// - `DELETING` - The replica is being deleted.
+    /// - `ACTIVE` - The replica is ready for use.
+    /// - `REGION_DISABLED` - The replica is inaccessible because the Amazon Web Services Region has been disabled. **Note:** If the Amazon Web Services Region remains inaccessible for more than 20 hours, DynamoDB will remove this replica from the replication group. The replica will not be deleted and replication will stop from and to this region.
+    /// - `INACCESSIBLE_ENCRYPTION_CREDENTIALS` - The KMS key used to encrypt the table is inaccessible. **Note:** If the KMS key remains inaccessible for more than 20 hours, DynamoDB will remove this replica from the replication group. The replica will not be deleted and replication will stop from and to this region.
     pub replica_status: Option<ReplicaStatus>,
-    /// p The Amazon Resource Name (ARN) of the global table replica. /p
+    /// The Amazon Resource Name (ARN) of the global table replica.
     pub replica_arn: Option<String>,
-    /// p Detailed information about the replica status. /p
+    /// Detailed information about the replica status.
     pub replica_status_description: Option<String>,
-    /// p Specifies the progress of a Create, Update, or Delete action on the replica as a percentage. /p
+    /// Specifies the progress of a Create, Update, or Delete action on the replica as a percentage.
     pub replica_status_percent_progress: Option<String>,
-    /// p The KMS key of the replica that will be used for KMS encryption. /p
+    /// The KMS key of the replica that will be used for KMS encryption.
     pub kms_master_key_id: Option<String>,
-    /// p Replica-specific provisioned throughput. If not described, uses the source table's provisioned throughput settings. /p
+    /// Replica-specific provisioned throughput. If not described, uses the source table's provisioned throughput settings.
     pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
-    /// p Overrides the maximum on-demand throughput settings for the specified replica table. /p
+    /// Overrides the maximum on-demand throughput settings for the specified replica table.
     pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
-    /// p Represents the warm throughput value for this replica. /p
+    /// Represents the warm throughput value for this replica.
     pub warm_throughput: Option<TableWarmThroughputDescription>,
-    /// p Replica-specific global secondary index settings. /p
+    /// Replica-specific global secondary index settings.
     pub global_secondary_indexes: Option<Vec<ReplicaGlobalSecondaryIndexDescription>>,
-    /// p The time at which the replica was first detected as inaccessible. To determine cause of inaccessibility check the code ReplicaStatus /code property. /p
+    /// The time at which the replica was first detected as inaccessible. To determine cause of inaccessibility check the `ReplicaStatus` property.
     pub replica_inaccessible_date_time: Option<rt::DateTime>,
     pub replica_table_class_summary: Option<TableClassSummary>,
-    /// p Indicates one of the settings synchronization modes for the global table replica: /p ul li p code ENABLED /code : Indicates that the settings synchronization mode for the global table replica is enabled. /p /li li p code DISABLED /code : Indicates that the settings synchronization mode for the global table replica is disabled. /p /li li p code ENABLED WITH OVERRIDES /code : This mode is set by default for a same account global table. Indicates that certain global table settings can be overridden. /p /li /ul
+    /// Indicates one of the settings synchronization modes for the global table replica:
+    ///
+    /// - `ENABLED`: Indicates that the settings synchronization mode for the global table replica is enabled.
+    /// - `DISABLED`: Indicates that the settings synchronization mode for the global table replica is disabled.
+    /// - `ENABLED_WITH_OVERRIDES`: This mode is set by default for a same account global table. Indicates that certain global table settings can be overridden.
     pub global_table_settings_replication_mode: Option<
         GlobalTableSettingsReplicationMode,
     >,
@@ -174,14 +190,14 @@ pub static REPLICA_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "ReplicaDescriptionList",
     &[rt::m("member", &REPLICA_DESCRIPTION)],
 );
-/// p Represents the properties of a replica global secondary index. /p
+/// Represents the properties of a replica global secondary index.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicaGlobalSecondaryIndex {
-    /// p The name of the global secondary index. /p
+    /// The name of the global secondary index.
     pub index_name: String,
-    /// p Replica table GSI-specific provisioned throughput. If not specified, uses the source table GSI's read capacity settings. /p
+    /// Replica table GSI-specific provisioned throughput. If not specified, uses the source table GSI's read capacity settings.
     pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
-    /// p Overrides the maximum on-demand throughput settings for the specified global secondary index in the specified replica table. /p
+    /// Overrides the maximum on-demand throughput settings for the specified global secondary index in the specified replica table.
     pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
 }
 rt::structure!(
@@ -196,12 +212,17 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX: rt::Schema = rt::Schema::structure(
         rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT_OVERRIDE),
     ],
 );
-/// p Represents the auto scaling configuration for a replica global secondary index. /p
+/// Represents the auto scaling configuration for a replica global secondary index.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicaGlobalSecondaryIndexAutoScalingDescription {
-    /// p The name of the global secondary index. /p
+    /// The name of the global secondary index.
     pub index_name: Option<String>,
-    /// p The current state of the replica global secondary index: /p ul li p code CREATING /code - The index is being created. /p /li li p code UPDATING /code - The table/index configuration is being updated. The table/index remains available for data operations when code UPDATING /code /p /li li p code DELETING /code - The index is being deleted. /p /li li p code ACTIVE /code - The index is ready for use. /p /li /ul
+    /// The current state of the replica global secondary index:
+    ///
+    /// - `CREATING` - The index is being created.
+    /// - `UPDATING` - The table/index configuration is being updated. The table/index remains available for data operations when `UPDATING`
+    /// - `DELETING` - The index is being deleted.
+    /// - `ACTIVE` - The index is ready for use.
     pub index_status: Option<IndexStatus>,
     pub provisioned_read_capacity_auto_scaling_settings: Option<
         AutoScalingSettingsDescription,
@@ -235,10 +256,10 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_DESCRIPTION_LIST: rt::Sch
     "ReplicaGlobalSecondaryIndexAutoScalingDescriptionList",
     &[rt::m("member", &REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_DESCRIPTION)],
 );
-/// p Represents the auto scaling settings of a global secondary index for a replica that will be modified. /p
+/// Represents the auto scaling settings of a global secondary index for a replica that will be modified.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicaGlobalSecondaryIndexAutoScalingUpdate {
-    /// p The name of the global secondary index. /p
+    /// The name of the global secondary index.
     pub index_name: Option<String>,
     pub provisioned_read_capacity_auto_scaling_update: Option<AutoScalingSettingsUpdate>,
 }
@@ -258,16 +279,16 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST: rt::Schema =
     "ReplicaGlobalSecondaryIndexAutoScalingUpdateList",
     &[rt::m("member", &REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE)],
 );
-/// p Represents the properties of a replica global secondary index. /p
+/// Represents the properties of a replica global secondary index.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicaGlobalSecondaryIndexDescription {
-    /// p The name of the global secondary index. /p
+    /// The name of the global secondary index.
     pub index_name: Option<String>,
-    /// p If not described, uses the source table GSI's read capacity settings. /p
+    /// If not described, uses the source table GSI's read capacity settings.
     pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
-    /// p Overrides the maximum on-demand throughput for the specified global secondary index in the specified replica table. /p
+    /// Overrides the maximum on-demand throughput for the specified global secondary index in the specified replica table.
     pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
-    /// p Represents the warm throughput of the global secondary index for this replica. /p
+    /// Represents the warm throughput of the global secondary index for this replica.
     pub warm_throughput: Option<GlobalSecondaryIndexWarmThroughputDescription>,
 }
 rt::structure!(
@@ -292,22 +313,27 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_LIST: rt::Schema = rt::Schema::list(
     "ReplicaGlobalSecondaryIndexList",
     &[rt::m("member", &REPLICA_GLOBAL_SECONDARY_INDEX)],
 );
-/// p Represents the properties of a global secondary index. /p
+/// Represents the properties of a global secondary index.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicaGlobalSecondaryIndexSettingsDescription {
-    /// p The name of the global secondary index. The name must be unique among all other indexes on this table. /p
+    /// The name of the global secondary index. The name must be unique among all other indexes on this table.
     pub index_name: String,
-    /// p The current status of the global secondary index: /p ul li p code CREATING /code - The global secondary index is being created. /p /li li p code UPDATING /code - The global secondary index is being updated. /p /li li p code DELETING /code - The global secondary index is being deleted. /p /li li p code ACTIVE /code - The global secondary index is ready for use. /p /li /ul
+    /// The current status of the global secondary index:
+    ///
+    /// - `CREATING` - The global secondary index is being created.
+    /// - `UPDATING` - The global secondary index is being updated.
+    /// - `DELETING` - The global secondary index is being deleted.
+    /// - `ACTIVE` - The global secondary index is ready for use.
     pub index_status: Option<IndexStatus>,
-    /// p The maximum number of strongly consistent reads consumed per second before DynamoDB returns a code ThrottlingException /code . /p
+    /// The maximum number of strongly consistent reads consumed per second before DynamoDB returns a `ThrottlingException`.
     pub provisioned_read_capacity_units: Option<i64>,
-    /// p Auto scaling settings for a global secondary index replica's read capacity units. /p
+    /// Auto scaling settings for a global secondary index replica's read capacity units.
     pub provisioned_read_capacity_auto_scaling_settings: Option<
         AutoScalingSettingsDescription,
     >,
-    /// p The maximum number of writes consumed per second before DynamoDB returns a code ThrottlingException /code . /p
+    /// The maximum number of writes consumed per second before DynamoDB returns a `ThrottlingException`.
     pub provisioned_write_capacity_units: Option<i64>,
-    /// p Auto scaling settings for a global secondary index replica's write capacity units. /p
+    /// Auto scaling settings for a global secondary index replica's write capacity units.
     pub provisioned_write_capacity_auto_scaling_settings: Option<
         AutoScalingSettingsDescription,
     >,
@@ -341,14 +367,14 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION_LIST: rt::Schema 
     "ReplicaGlobalSecondaryIndexSettingsDescriptionList",
     &[rt::m("member", &REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION)],
 );
-/// p Represents the settings of a global secondary index for a global table that will be modified. /p
+/// Represents the settings of a global secondary index for a global table that will be modified.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicaGlobalSecondaryIndexSettingsUpdate {
-    /// p The name of the global secondary index. The name must be unique among all other indexes on this table. /p
+    /// The name of the global secondary index. The name must be unique among all other indexes on this table.
     pub index_name: String,
-    /// p The maximum number of strongly consistent reads consumed per second before DynamoDB returns a code ThrottlingException /code . /p
+    /// The maximum number of strongly consistent reads consumed per second before DynamoDB returns a `ThrottlingException`.
     pub provisioned_read_capacity_units: Option<i64>,
-    /// p Auto scaling settings for managing a global secondary index replica's read capacity units. /p
+    /// Auto scaling settings for managing a global secondary index replica's read capacity units.
     pub provisioned_read_capacity_auto_scaling_settings_update: Option<
         AutoScalingSettingsUpdate,
     >,
@@ -378,7 +404,7 @@ pub static REPLICA_LIST: rt::Schema = rt::Schema::list(
     "ReplicaList",
     &[rt::m("member", &REPLICA)],
 );
-/// p The specified replica is no longer part of the global table. /p
+/// The specified replica is no longer part of the global table.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicaNotFoundException {
     pub message: Option<String>,
@@ -389,28 +415,33 @@ pub static REPLICA_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p Represents the properties of a replica. /p
+/// Represents the properties of a replica.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicaSettingsDescription {
-    /// p The Region name of the replica. /p
+    /// The Region name of the replica.
     pub region_name: String,
-    /// p The current state of the Region: /p ul li p code CREATING /code - The Region is being created. /p /li li p code UPDATING /code - The Region is being updated. /p /li li p code DELETING /code - The Region is being deleted. /p /li li p code ACTIVE /code - The Region is ready for use. /p /li /ul
+    /// The current state of the Region:
+    ///
+    /// - `CREATING` - The Region is being created.
+    /// - `UPDATING` - The Region is being updated.
+    /// - `DELETING` - The Region is being deleted.
+    /// - `ACTIVE` - The Region is ready for use.
     pub replica_status: Option<ReplicaStatus>,
-    /// p The read/write capacity mode of the replica. /p
+    /// The read/write capacity mode of the replica.
     pub replica_billing_mode_summary: Option<BillingModeSummary>,
-    /// p The maximum number of strongly consistent reads consumed per second before DynamoDB returns a code ThrottlingException /code . For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.html#ProvisionedThroughput" Specifying Read and Write Requirements /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// The maximum number of strongly consistent reads consumed per second before DynamoDB returns a `ThrottlingException`. For more information, see [Specifying Read and Write Requirements](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.html#ProvisionedThroughput) in the *Amazon DynamoDB Developer Guide*.
     pub replica_provisioned_read_capacity_units: Option<i64>,
-    /// p Auto scaling settings for a global table replica's read capacity units. /p
+    /// Auto scaling settings for a global table replica's read capacity units.
     pub replica_provisioned_read_capacity_auto_scaling_settings: Option<
         AutoScalingSettingsDescription,
     >,
-    /// p The maximum number of writes consumed per second before DynamoDB returns a code ThrottlingException /code . For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.html#ProvisionedThroughput" Specifying Read and Write Requirements /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// The maximum number of writes consumed per second before DynamoDB returns a `ThrottlingException`. For more information, see [Specifying Read and Write Requirements](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.html#ProvisionedThroughput) in the *Amazon DynamoDB Developer Guide*.
     pub replica_provisioned_write_capacity_units: Option<i64>,
-    /// p Auto scaling settings for a global table replica's write capacity units. /p
+    /// Auto scaling settings for a global table replica's write capacity units.
     pub replica_provisioned_write_capacity_auto_scaling_settings: Option<
         AutoScalingSettingsDescription,
     >,
-    /// p Replica global secondary index settings for the global table. /p
+    /// Replica global secondary index settings for the global table.
     pub replica_global_secondary_index_settings: Option<
         Vec<ReplicaGlobalSecondaryIndexSettingsDescription>,
     >,
@@ -452,22 +483,22 @@ pub static REPLICA_SETTINGS_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "ReplicaSettingsDescriptionList",
     &[rt::m("member", &REPLICA_SETTINGS_DESCRIPTION)],
 );
-/// p Represents the settings for a global table in a Region that will be modified. /p
+/// Represents the settings for a global table in a Region that will be modified.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicaSettingsUpdate {
-    /// p The Region of the replica to be added. /p
+    /// The Region of the replica to be added.
     pub region_name: String,
-    /// p The maximum number of strongly consistent reads consumed per second before DynamoDB returns a code ThrottlingException /code . For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.html#ProvisionedThroughput" Specifying Read and Write Requirements /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// The maximum number of strongly consistent reads consumed per second before DynamoDB returns a `ThrottlingException`. For more information, see [Specifying Read and Write Requirements](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.html#ProvisionedThroughput) in the *Amazon DynamoDB Developer Guide*.
     pub replica_provisioned_read_capacity_units: Option<i64>,
-    /// p Auto scaling settings for managing a global table replica's read capacity units. /p
+    /// Auto scaling settings for managing a global table replica's read capacity units.
     pub replica_provisioned_read_capacity_auto_scaling_settings_update: Option<
         AutoScalingSettingsUpdate,
     >,
-    /// p Represents the settings of a global secondary index for a global table that will be modified. /p
+    /// Represents the settings of a global secondary index for a global table that will be modified.
     pub replica_global_secondary_index_settings_update: Option<
         Vec<ReplicaGlobalSecondaryIndexSettingsUpdate>,
     >,
-    /// p Replica-specific table class. If not specified, uses the source table's table class. /p
+    /// Replica-specific table class. If not specified, uses the source table's table class.
     pub replica_table_class: Option<TableClass>,
 }
 rt::structure!(
@@ -503,12 +534,16 @@ rt::string_enum! {
     "INACCESSIBLE_ENCRYPTION_CREDENTIALS", Archiving = "ARCHIVING", Archived =
     "ARCHIVED", ReplicationNotAuthorized = "REPLICATION_NOT_AUTHORIZED" }
 }
-/// p Represents one of the following: /p ul li p A new replica to be added to an existing global table. /p /li li p New parameters for an existing replica. /p /li li p An existing replica to be removed from an existing global table. /p /li /ul
+/// Represents one of the following:
+///
+/// - A new replica to be added to an existing global table.
+/// - New parameters for an existing replica.
+/// - An existing replica to be removed from an existing global table.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicaUpdate {
-    /// p The parameters required for creating a replica on an existing global table. /p
+    /// The parameters required for creating a replica on an existing global table.
     pub create: Option<CreateReplicaAction>,
-    /// p The name of the existing replica to be removed. /p
+    /// The name of the existing replica to be removed.
     pub delete: Option<DeleteReplicaAction>,
 }
 rt::structure!(ReplicaUpdate, REPLICA_UPDATE, 0 => create, 1 => delete);
@@ -520,7 +555,7 @@ pub static REPLICA_UPDATE_LIST: rt::Schema = rt::Schema::list(
     "ReplicaUpdateList",
     &[rt::m("member", &REPLICA_UPDATE)],
 );
-/// p The request was rejected because one or more items in the request are being modified by a request in another Region. /p
+/// The request was rejected because one or more items in the request are being modified by a request in another Region.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicatedWriteConflictException {
     pub message: Option<String>,
@@ -533,16 +568,25 @@ pub static REPLICATED_WRITE_CONFLICT_EXCEPTION: rt::Schema = rt::Schema::structu
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false).retryable(false));
-/// p Represents one of the following: /p ul li p A new replica to be added to an existing regional table or global table. This request invokes the code CreateTableReplica /code action in the destination Region. /p /li li p New parameters for an existing replica. This request invokes the code UpdateTable /code action in the destination Region. /p /li li p An existing replica to be deleted. The request invokes the code DeleteTableReplica /code action in the destination Region, deleting the replica and all if its items in the destination Region. /p /li li p The local replica to be disassociated from a global table and retained as a standalone regional table. /p /li /ul p Each code ReplicationGroupUpdate /code contains exactly one action. A code Disassociate /code action must be the only replica update in the request; including other updates causes the request to fail. /p note p When you manually remove a table or global table replica, you do not automatically remove any associated scalable targets, scaling policies, or CloudWatch alarms. /p /note
+/// Represents one of the following:
+///
+/// - A new replica to be added to an existing regional table or global table. This request invokes the `CreateTableReplica` action in the destination Region.
+/// - New parameters for an existing replica. This request invokes the `UpdateTable` action in the destination Region.
+/// - An existing replica to be deleted. The request invokes the `DeleteTableReplica` action in the destination Region, deleting the replica and all if its items in the destination Region.
+/// - The local replica to be disassociated from a global table and retained as a standalone regional table.
+///
+/// Each `ReplicationGroupUpdate` contains exactly one action. A `Disassociate` action must be the only replica update in the request; including other updates causes the request to fail.
+///
+/// **Note:** When you manually remove a table or global table replica, you do not automatically remove any associated scalable targets, scaling policies, or CloudWatch alarms.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicationGroupUpdate {
-    /// p The parameters required for creating a replica for the table. /p
+    /// The parameters required for creating a replica for the table.
     pub create: Option<CreateReplicationGroupMemberAction>,
-    /// p The parameters required for updating a replica for the table. /p
+    /// The parameters required for updating a replica for the table.
     pub update: Option<UpdateReplicationGroupMemberAction>,
-    /// p The parameters required for deleting a replica for the table. /p
+    /// The parameters required for deleting a replica for the table.
     pub delete: Option<DeleteReplicationGroupMemberAction>,
-    /// p The parameters for disassociating the local replica from the global table and retaining it as a standalone regional table. /p
+    /// The parameters for disassociating the local replica from the global table and retaining it as a standalone regional table.
     pub disassociate: Option<DisassociateReplicationGroupMemberAction>,
 }
 rt::structure!(
@@ -562,11 +606,11 @@ pub static REPLICATION_GROUP_UPDATE_LIST: rt::Schema = rt::Schema::list(
     "ReplicationGroupUpdateList",
     &[rt::m("member", &REPLICATION_GROUP_UPDATE)],
 );
-/// p Throughput exceeds the current throughput quota for your account. For detailed information about why the request was throttled and the ARN of the impacted resource, find the a href="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API ThrottlingReason.html" ThrottlingReason /a field in the returned exception. Contact a href="https://aws.amazon.com/support" Amazon Web Services Support /a to request a quota increase. /p
+/// Throughput exceeds the current throughput quota for your account. For detailed information about why the request was throttled and the ARN of the impacted resource, find the [ThrottlingReason](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ThrottlingReason.html) field in the returned exception. Contact [Amazon Web Services Support](https://aws.amazon.com/support) to request a quota increase.
 #[derive(Clone, Default, PartialEq)]
 pub struct RequestLimitExceeded {
     pub message: Option<String>,
-    /// p A list of a href="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API ThrottlingReason.html" ThrottlingReason /a that provide detailed diagnostic information about why the request was throttled. /p
+    /// A list of [ThrottlingReason](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ThrottlingReason.html) that provide detailed diagnostic information about why the request was throttled.
     pub throttling_reasons: Option<Vec<ThrottlingReason>>,
 }
 rt::structure!(
@@ -580,10 +624,16 @@ pub static REQUEST_LIMIT_EXCEEDED: rt::Schema = rt::Schema::structure(
         ],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The operation conflicts with the resource's availability. For example: /p ul li p You attempted to recreate an existing table. /p /li li p You tried to delete a table currently in the code CREATING /code state. /p /li li p You tried to update a resource that was already being updated. /p /li /ul p When appropriate, wait for the ongoing update to complete and attempt the request again. /p
+/// The operation conflicts with the resource's availability. For example:
+///
+/// - You attempted to recreate an existing table.
+/// - You tried to delete a table currently in the `CREATING` state.
+/// - You tried to update a resource that was already being updated.
+///
+/// When appropriate, wait for the ongoing update to complete and attempt the request again.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceInUseException {
-    /// p The resource which is being attempted to be changed is in use. /p
+    /// The resource which is being attempted to be changed is in use.
     pub message: Option<String>,
 }
 rt::structure!(ResourceInUseException, RESOURCE_IN_USE_EXCEPTION, 0 => message);
@@ -592,10 +642,10 @@ pub static RESOURCE_IN_USE_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The operation tried to access a nonexistent table or index. The resource might not be specified correctly, or its status might not be code ACTIVE /code . /p
+/// The operation tried to access a nonexistent table or index. The resource might not be specified correctly, or its status might not be `ACTIVE`.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFoundException {
-    /// p The resource which is being requested does not exist. /p
+    /// The resource which is being requested does not exist.
     pub message: Option<String>,
 }
 rt::structure!(ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, 0 => message);
@@ -604,16 +654,16 @@ pub static RESOURCE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p Contains details for the restore. /p
+/// Contains details for the restore.
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreSummary {
-    /// p The Amazon Resource Name (ARN) of the backup from which the table was restored. /p
+    /// The Amazon Resource Name (ARN) of the backup from which the table was restored.
     pub source_backup_arn: Option<String>,
-    /// p The ARN of the source table of the backup that is being restored. /p
+    /// The ARN of the source table of the backup that is being restored.
     pub source_table_arn: Option<String>,
-    /// p Point in time or source backup time. /p
+    /// Point in time or source backup time.
     pub restore_date_time: rt::DateTime,
-    /// p Indicates if a restore is in progress or not. /p
+    /// Indicates if a restore is in progress or not.
     pub restore_in_progress: bool,
 }
 rt::structure!(
@@ -631,22 +681,22 @@ pub static RESTORE_SUMMARY: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreTableFromBackupInput {
-    /// p The name of the new table to which the backup must be restored. /p
+    /// The name of the new table to which the backup must be restored.
     pub target_table_name: String,
-    /// p The Amazon Resource Name (ARN) associated with the backup. /p
+    /// The Amazon Resource Name (ARN) associated with the backup.
     pub backup_arn: String,
-    /// p The billing mode of the restored table. /p
+    /// The billing mode of the restored table.
     pub billing_mode_override: Option<BillingMode>,
-    /// p List of global secondary indexes for the restored table. The indexes provided should match existing secondary indexes. You can choose to exclude some or all of the indexes at the time of restore. /p
+    /// List of global secondary indexes for the restored table. The indexes provided should match existing secondary indexes. You can choose to exclude some or all of the indexes at the time of restore.
     pub global_secondary_index_override: Option<Vec<GlobalSecondaryIndex>>,
-    /// p List of local secondary indexes for the restored table. The indexes provided should match existing secondary indexes. You can choose to exclude some or all of the indexes at the time of restore. /p
+    /// List of local secondary indexes for the restored table. The indexes provided should match existing secondary indexes. You can choose to exclude some or all of the indexes at the time of restore.
     pub local_secondary_index_override: Option<Vec<LocalSecondaryIndex>>,
-    /// p Provisioned throughput settings for the restored table. /p
+    /// Provisioned throughput settings for the restored table.
     pub provisioned_throughput_override: Option<ProvisionedThroughput>,
     pub on_demand_throughput_override: Option<OnDemandThroughput>,
-    /// p The new server-side encryption settings for the restored table. /p
+    /// The new server-side encryption settings for the restored table.
     pub sse_specification_override: Option<SseSpecification>,
-    /// p The vector indexes for the restored table. If not specified, all vector indexes from the backup are restored. The indexes provided must match existing vector indexes from the backup. You can choose to exclude some or all of the vector indexes at the time of restore. /p
+    /// The vector indexes for the restored table. If not specified, all vector indexes from the backup are restored. The indexes provided must match existing vector indexes from the backup. You can choose to exclude some or all of the vector indexes at the time of restore.
     pub vector_index_override: Option<Vec<VectorIndex>>,
 }
 rt::structure!(
@@ -672,7 +722,7 @@ pub static RESTORE_TABLE_FROM_BACKUP_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreTableFromBackupOutput {
-    /// p The description of the table created from an existing backup. /p
+    /// The description of the table created from an existing backup.
     pub table_description: Option<TableDescription>,
 }
 rt::structure!(
@@ -685,28 +735,30 @@ pub static RESTORE_TABLE_FROM_BACKUP_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreTableToPointInTimeInput {
-    /// p The DynamoDB table that will be restored. This value is an Amazon Resource Name (ARN). /p
+    /// The DynamoDB table that will be restored. This value is an Amazon Resource Name (ARN).
     pub source_table_arn: Option<String>,
-    /// p Name of the source table that is being restored. /p
+    /// Name of the source table that is being restored.
     pub source_table_name: Option<String>,
-    /// p The name of the new table to which it must be restored to. /p
+    /// The name of the new table to which it must be restored to.
     pub target_table_name: String,
-    /// p Restore the table to the latest possible time. code LatestRestorableDateTime /code is typically 5 minutes before the current time. /p
+    /// Restore the table to the latest possible time. `LatestRestorableDateTime` is typically 5 minutes before the current time.
     pub use_latest_restorable_time: Option<bool>,
-    /// p Time in the past to restore the table to. /p
+    /// Time in the past to restore the table to.
     pub restore_date_time: Option<rt::DateTime>,
-    /// p The billing mode of the restored table. /p
+    /// The billing mode of the restored table.
     pub billing_mode_override: Option<BillingMode>,
-    /// p List of global secondary indexes for the restored table. The indexes provided should match existing secondary indexes. You can choose to exclude some or all of the indexes at the time of restore. /p p The code WarmThroughput /code setting is not supported on global secondary indexes when you use code RestoreTableToPointInTime /code . Although code WarmThroughput /code appears in the shared index definition, including it in a code GlobalSecondaryIndexOverride /code entry causes the request to fail with a validation error. /p
+    /// List of global secondary indexes for the restored table. The indexes provided should match existing secondary indexes. You can choose to exclude some or all of the indexes at the time of restore.
+    ///
+    /// The `WarmThroughput` setting is not supported on global secondary indexes when you use `RestoreTableToPointInTime`. Although `WarmThroughput` appears in the shared index definition, including it in a `GlobalSecondaryIndexOverride` entry causes the request to fail with a validation error.
     pub global_secondary_index_override: Option<Vec<GlobalSecondaryIndex>>,
-    /// p List of local secondary indexes for the restored table. The indexes provided should match existing secondary indexes. You can choose to exclude some or all of the indexes at the time of restore. /p
+    /// List of local secondary indexes for the restored table. The indexes provided should match existing secondary indexes. You can choose to exclude some or all of the indexes at the time of restore.
     pub local_secondary_index_override: Option<Vec<LocalSecondaryIndex>>,
-    /// p Provisioned throughput settings for the restored table. /p
+    /// Provisioned throughput settings for the restored table.
     pub provisioned_throughput_override: Option<ProvisionedThroughput>,
     pub on_demand_throughput_override: Option<OnDemandThroughput>,
-    /// p The new server-side encryption settings for the restored table. /p
+    /// The new server-side encryption settings for the restored table.
     pub sse_specification_override: Option<SseSpecification>,
-    /// p The vector indexes for the restored table. If not specified, all vector indexes from the source table are restored. The indexes provided must match existing vector indexes from the source table. You can choose to exclude some or all of the vector indexes at the time of restore. /p
+    /// The vector indexes for the restored table. If not specified, all vector indexes from the source table are restored. The indexes provided must match existing vector indexes from the source table. You can choose to exclude some or all of the vector indexes at the time of restore.
     pub vector_index_override: Option<Vec<VectorIndex>>,
 }
 rt::structure!(
@@ -736,7 +788,7 @@ pub static RESTORE_TABLE_TO_POINT_IN_TIME_INPUT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreTableToPointInTimeOutput {
-    /// p Represents the properties of a table. /p
+    /// Represents the properties of a table.
     pub table_description: Option<TableDescription>,
 }
 rt::structure!(
@@ -749,7 +801,12 @@ pub static RESTORE_TABLE_TO_POINT_IN_TIME_OUTPUT: rt::Schema = rt::Schema::struc
 );
 rt::string_enum! {
     #[doc =
-    " p Determines the level of detail about either provisioned or on-demand throughput consumption that is returned in the response: /p ul li p code INDEXES /code - The response includes the aggregate code ConsumedCapacity /code for the operation, together with code ConsumedCapacity /code for each table and secondary index that was accessed. /p p Note that some operations, such as code GetItem /code and code BatchGetItem /code , do not access any indexes at all. In these cases, specifying code INDEXES /code will only return code ConsumedCapacity /code information for table(s). /p /li li p code TOTAL /code - The response includes only the aggregate code ConsumedCapacity /code for the operation. /p /li li p code NONE /code - No code ConsumedCapacity /code details are included in the response. /p /li /ul"]
+    " Determines the level of detail about either provisioned or on-demand throughput consumption that is returned in the response:"]
+    #[doc = ""] #[doc =
+    " - `INDEXES` - The response includes the aggregate `ConsumedCapacity` for the operation, together with `ConsumedCapacity` for each table and secondary index that was accessed. Note that some operations, such as `GetItem` and `BatchGetItem`, do not access any indexes at all. In these cases, specifying `INDEXES` will only return `ConsumedCapacity` information for table(s)."]
+    #[doc =
+    " - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation."]
+    #[doc = " - `NONE` - No `ConsumedCapacity` details are included in the response."]
     pub enum ReturnConsumedCapacity { Indexes = "INDEXES", Total = "TOTAL", None = "NONE"
     }
 }

@@ -3,14 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The S3 bucket that is being imported from. /p
+/// The S3 bucket that is being imported from.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3BucketSource {
-    /// p The account number of the S3 bucket that is being imported from. If the bucket is owned by the requester this is optional. /p
+    /// The account number of the S3 bucket that is being imported from. If the bucket is owned by the requester this is optional.
     pub s3_bucket_owner: Option<String>,
-    /// p The S3 bucket that is being imported from. /p
+    /// The S3 bucket that is being imported from.
     pub s3_bucket: String,
-    /// p The key prefix shared by all S3 Objects that are being imported. /p
+    /// The key prefix shared by all S3 Objects that are being imported.
     pub s3_key_prefix: Option<String>,
 }
 rt::structure!(
@@ -28,16 +28,21 @@ pub static S3_BUCKET_SOURCE: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum S3SseAlgorithm { Aes256 = "AES256", Kms = "KMS" }
 }
-/// p The description of the server-side encryption status on the specified table. /p
+/// The description of the server-side encryption status on the specified table.
 #[derive(Clone, Default, PartialEq)]
 pub struct SseDescription {
-    /// p Represents the current state of server-side encryption. The only supported values are: /p ul li p code ENABLED /code - Server-side encryption is enabled. /p /li li p code UPDATING /code - Server-side encryption is being updated. /p /li /ul
+    /// Represents the current state of server-side encryption. The only supported values are:
+    ///
+    /// - `ENABLED` - Server-side encryption is enabled.
+    /// - `UPDATING` - Server-side encryption is being updated.
     pub status: Option<SseStatus>,
-    /// p Server-side encryption type. The only supported value is: /p ul li p code KMS /code - Server-side encryption that uses Key Management Service. The key is stored in your account and is managed by KMS (KMS charges apply). /p /li /ul
+    /// Server-side encryption type. The only supported value is:
+    ///
+    /// - `KMS` - Server-side encryption that uses Key Management Service. The key is stored in your account and is managed by KMS (KMS charges apply).
     pub sse_type: Option<SseType>,
-    /// p The KMS key ARN used for the KMS encryption. /p
+    /// The KMS key ARN used for the KMS encryption.
     pub kms_master_key_arn: Option<String>,
-    /// p Indicates the time, in UNIX epoch date format, when DynamoDB detected that the table's KMS key was inaccessible. This attribute will automatically be cleared when DynamoDB detects that the table's KMS key is accessible again. DynamoDB will initiate the table archival process when table's KMS key remains inaccessible for more than seven days from this date. /p
+    /// Indicates the time, in UNIX epoch date format, when DynamoDB detected that the table's KMS key was inaccessible. This attribute will automatically be cleared when DynamoDB detects that the table's KMS key is accessible again. DynamoDB will initiate the table archival process when table's KMS key remains inaccessible for more than seven days from this date.
     pub inaccessible_encryption_date_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -53,14 +58,16 @@ pub static SSE_DESCRIPTION: rt::Schema = rt::Schema::structure(
         rt::m("InaccessibleEncryptionDateTime", &rt::TIMESTAMP),
     ],
 );
-/// p Represents the settings used to enable server-side encryption. /p
+/// Represents the settings used to enable server-side encryption.
 #[derive(Clone, Default, PartialEq)]
 pub struct SseSpecification {
-    /// p Indicates whether server-side encryption is done using an Amazon Web Services managed key or an Amazon Web Services owned key. If enabled (true), server-side encryption type is set to code KMS /code and an Amazon Web Services managed key is used (KMS charges apply). If disabled (false) or not specified, server-side encryption is set to Amazon Web Services owned key. /p
+    /// Indicates whether server-side encryption is done using an Amazon Web Services managed key or an Amazon Web Services owned key. If enabled (true), server-side encryption type is set to `KMS` and an Amazon Web Services managed key is used (KMS charges apply). If disabled (false) or not specified, server-side encryption is set to Amazon Web Services owned key.
     pub enabled: Option<bool>,
-    /// p Server-side encryption type. The only supported value is: /p ul li p code KMS /code - Server-side encryption that uses Key Management Service. The key is stored in your account and is managed by KMS (KMS charges apply). /p /li /ul
+    /// Server-side encryption type. The only supported value is:
+    ///
+    /// - `KMS` - Server-side encryption that uses Key Management Service. The key is stored in your account and is managed by KMS (KMS charges apply).
     pub sse_type: Option<SseType>,
-    /// p The KMS key that should be used for the KMS encryption. To specify a key, use its key ID, Amazon Resource Name (ARN), alias name, or alias ARN. Note that you should only provide this parameter if the key is different from the default DynamoDB key code alias/aws/dynamodb /code . /p
+    /// The KMS key that should be used for the KMS encryption. To specify a key, use its key ID, Amazon Resource Name (ARN), alias name, or alias ARN. Note that you should only provide this parameter if the key is different from the default DynamoDB key `alias/aws/dynamodb`.
     pub kms_master_key_id: Option<String>,
 }
 rt::structure!(
@@ -85,39 +92,115 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum ScalarAttributeType { S = "S", N = "N", B = "B" }
 }
-/// p Represents the input of a code Scan /code operation. /p
+/// Represents the input of a `Scan` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScanInput {
-    /// p The name of the table containing the requested items or if you provide code IndexName /code , the name of the table to which that index belongs. /p p You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the table containing the requested items or if you provide `IndexName`, the name of the table to which that index belongs.
+    ///
+    /// You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
-    /// p The name of a secondary index to scan. This index can be any local secondary index or global secondary index. Note that if you use the code IndexName /code parameter, you must also provide code TableName /code . /p
+    /// The name of a secondary index to scan. This index can be any local secondary index or global secondary index. Note that if you use the `IndexName` parameter, you must also provide `TableName`.
     pub index_name: Option<String>,
-    /// p This is a legacy parameter. Use code ProjectionExpression /code instead. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributesToGet.html" AttributesToGet /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// This is a legacy parameter. Use `ProjectionExpression` instead. For more information, see [AttributesToGet](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributesToGet.html) in the *Amazon DynamoDB Developer Guide*.
     pub attributes_to_get: Option<Vec<String>>,
-    /// p The maximum number of items to evaluate (not necessarily the number of matching items). If DynamoDB processes the number of items up to the limit while processing the results, it stops the operation and returns the matching values up to that point, and a key in code LastEvaluatedKey /code to apply in a subsequent operation, so that you can pick up where you left off. Also, if the processed dataset size exceeds 1 MB before DynamoDB reaches this limit, it stops the operation and returns the matching values up to the limit, and a key in code LastEvaluatedKey /code to apply in a subsequent operation to continue the operation. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/QueryAndScan.html" Working with Queries /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// The maximum number of items to evaluate (not necessarily the number of matching items). If DynamoDB processes the number of items up to the limit while processing the results, it stops the operation and returns the matching values up to that point, and a key in `LastEvaluatedKey` to apply in a subsequent operation, so that you can pick up where you left off. Also, if the processed dataset size exceeds 1 MB before DynamoDB reaches this limit, it stops the operation and returns the matching values up to the limit, and a key in `LastEvaluatedKey` to apply in a subsequent operation to continue the operation. For more information, see [Working with Queries](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/QueryAndScan.html) in the *Amazon DynamoDB Developer Guide*.
     pub limit: Option<i32>,
-    /// p The attributes to be returned in the result. You can retrieve all item attributes, specific item attributes, the count of matching items, or in the case of an index, some or all of the attributes projected into the index. /p ul li p code ALL ATTRIBUTES /code - Returns all of the item attributes from the specified table or index. If you query a local secondary index, then for each matching item in the index, DynamoDB fetches the entire item from the parent table. If the index is configured to project all item attributes, then all of the data can be obtained from the local secondary index, and no fetching is required. /p /li li p code ALL PROJECTED ATTRIBUTES /code - Allowed only when querying an index. Retrieves all attributes that have been projected into the index. If the index is configured to project all attributes, this return value is equivalent to specifying code ALL ATTRIBUTES /code . /p /li li p code COUNT /code - Returns the number of matching items, rather than the matching items themselves. Note that this uses the same quantity of read capacity units as getting the items, and is subject to the same item size calculations. /p /li li p code SPECIFIC ATTRIBUTES /code - Returns only the attributes listed in code ProjectionExpression /code . This return value is equivalent to specifying code ProjectionExpression /code without specifying any value for code Select /code . /p p If you query or scan a local secondary index and request only attributes that are projected into that index, the operation reads only the index and not the table. If any of the requested attributes are not projected into the local secondary index, DynamoDB fetches each of these attributes from the parent table. This extra fetching incurs additional throughput cost and latency. /p p If you query or scan a global secondary index, you can only request attributes that are projected into the index. Global secondary index queries cannot fetch attributes from the parent table. /p /li /ul p If neither code Select /code nor code ProjectionExpression /code are specified, DynamoDB defaults to code ALL ATTRIBUTES /code when accessing a table, and code ALL PROJECTED ATTRIBUTES /code when accessing an index. You cannot use both code Select /code and code ProjectionExpression /code together in a single request, unless the value for code Select /code is code SPECIFIC ATTRIBUTES /code . (This usage is equivalent to specifying code ProjectionExpression /code without any value for code Select /code .) /p note p If you use the code ProjectionExpression /code parameter, then the value for code Select /code can only be code SPECIFIC ATTRIBUTES /code . Any other value for code Select /code will return an error. /p /note
+    /// The attributes to be returned in the result. You can retrieve all item attributes, specific item attributes, the count of matching items, or in the case of an index, some or all of the attributes projected into the index.
+    ///
+    /// - `ALL_ATTRIBUTES` - Returns all of the item attributes from the specified table or index. If you query a local secondary index, then for each matching item in the index, DynamoDB fetches the entire item from the parent table. If the index is configured to project all item attributes, then all of the data can be obtained from the local secondary index, and no fetching is required.
+    /// - `ALL_PROJECTED_ATTRIBUTES` - Allowed only when querying an index. Retrieves all attributes that have been projected into the index. If the index is configured to project all attributes, this return value is equivalent to specifying `ALL_ATTRIBUTES`.
+    /// - `COUNT` - Returns the number of matching items, rather than the matching items themselves. Note that this uses the same quantity of read capacity units as getting the items, and is subject to the same item size calculations.
+    /// - `SPECIFIC_ATTRIBUTES` - Returns only the attributes listed in `ProjectionExpression`. This return value is equivalent to specifying `ProjectionExpression` without specifying any value for `Select`. If you query or scan a local secondary index and request only attributes that are projected into that index, the operation reads only the index and not the table. If any of the requested attributes are not projected into the local secondary index, DynamoDB fetches each of these attributes from the parent table. This extra fetching incurs additional throughput cost and latency. If you query or scan a global secondary index, you can only request attributes that are projected into the index. Global secondary index queries cannot fetch attributes from the parent table.
+    ///
+    /// If neither `Select` nor `ProjectionExpression` are specified, DynamoDB defaults to `ALL_ATTRIBUTES` when accessing a table, and `ALL_PROJECTED_ATTRIBUTES` when accessing an index. You cannot use both `Select` and `ProjectionExpression` together in a single request, unless the value for `Select` is `SPECIFIC_ATTRIBUTES`. (This usage is equivalent to specifying `ProjectionExpression` without any value for `Select`.)
+    ///
+    /// **Note:** If you use the `ProjectionExpression` parameter, then the value for `Select` can only be `SPECIFIC_ATTRIBUTES`. Any other value for `Select` will return an error.
     pub select: Option<Select>,
-    /// p This is a legacy parameter. Use code FilterExpression /code instead. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ScanFilter.html" ScanFilter /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [ScanFilter](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ScanFilter.html) in the *Amazon DynamoDB Developer Guide*.
     pub scan_filter: Option<rt::Map<String, Condition>>,
-    /// p This is a legacy parameter. Use code FilterExpression /code instead. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html" ConditionalOperator /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [ConditionalOperator](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html) in the *Amazon DynamoDB Developer Guide*.
     pub conditional_operator: Option<ConditionalOperator>,
-    /// p The primary key of the first item that this operation will evaluate. Use the value that was returned for code LastEvaluatedKey /code in the previous operation. /p p The data type for code ExclusiveStartKey /code must be String, Number or Binary. No set data types are allowed. /p p In a parallel scan, a code Scan /code request that includes code ExclusiveStartKey /code must specify the same segment whose previous code Scan /code returned the corresponding value of code LastEvaluatedKey /code . /p
+    /// The primary key of the first item that this operation will evaluate. Use the value that was returned for `LastEvaluatedKey` in the previous operation.
+    ///
+    /// The data type for `ExclusiveStartKey` must be String, Number or Binary. No set data types are allowed.
+    ///
+    /// In a parallel scan, a `Scan` request that includes `ExclusiveStartKey` must specify the same segment whose previous `Scan` returned the corresponding value of `LastEvaluatedKey`.
     pub exclusive_start_key: Option<rt::Map<String, AttributeValue>>,
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
-    /// p For a parallel code Scan /code request, code TotalSegments /code represents the total number of segments into which the code Scan /code operation will be divided. The value of code TotalSegments /code corresponds to the number of application workers that will perform the parallel scan. For example, if you want to use four application threads to scan a table or an index, specify a code TotalSegments /code value of 4. /p p The value for code TotalSegments /code must be greater than or equal to 1, and less than or equal to 1000000. If you specify a code TotalSegments /code value of 1, the code Scan /code operation will be sequential rather than parallel. /p p If you specify code TotalSegments /code , you must also specify code Segment /code . /p
+    /// For a parallel `Scan` request, `TotalSegments` represents the total number of segments into which the `Scan` operation will be divided. The value of `TotalSegments` corresponds to the number of application workers that will perform the parallel scan. For example, if you want to use four application threads to scan a table or an index, specify a `TotalSegments` value of 4.
+    ///
+    /// The value for `TotalSegments` must be greater than or equal to 1, and less than or equal to 1000000. If you specify a `TotalSegments` value of 1, the `Scan` operation will be sequential rather than parallel.
+    ///
+    /// If you specify `TotalSegments`, you must also specify `Segment`.
     pub total_segments: Option<i32>,
-    /// p For a parallel code Scan /code request, code Segment /code identifies an individual segment to be scanned by an application worker. /p p Segment IDs are zero-based, so the first segment is always 0. For example, if you want to use four application threads to scan a table or an index, then the first thread specifies a code Segment /code value of 0, the second thread specifies 1, and so on. /p p The value of code LastEvaluatedKey /code returned from a parallel code Scan /code request must be used as code ExclusiveStartKey /code with the same segment ID in a subsequent code Scan /code operation. /p p The value for code Segment /code must be greater than or equal to 0, and less than the value provided for code TotalSegments /code . /p p If you provide code Segment /code , you must also provide code TotalSegments /code . /p
+    /// For a parallel `Scan` request, `Segment` identifies an individual segment to be scanned by an application worker.
+    ///
+    /// Segment IDs are zero-based, so the first segment is always 0. For example, if you want to use four application threads to scan a table or an index, then the first thread specifies a `Segment` value of 0, the second thread specifies 1, and so on.
+    ///
+    /// The value of `LastEvaluatedKey` returned from a parallel `Scan` request must be used as `ExclusiveStartKey` with the same segment ID in a subsequent `Scan` operation.
+    ///
+    /// The value for `Segment` must be greater than or equal to 0, and less than the value provided for `TotalSegments`.
+    ///
+    /// If you provide `Segment`, you must also provide `TotalSegments`.
     pub segment: Option<i32>,
-    /// p A string that identifies one or more attributes to retrieve from the specified table or index. These attributes can include scalars, sets, or elements of a JSON document. The attributes in the expression must be separated by commas. /p p If no attribute names are specified, then all attributes will be returned. If any of the requested attributes are not found, they will not appear in the result. /p p For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html" Specifying Item Attributes /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// A string that identifies one or more attributes to retrieve from the specified table or index. These attributes can include scalars, sets, or elements of a JSON document. The attributes in the expression must be separated by commas.
+    ///
+    /// If no attribute names are specified, then all attributes will be returned. If any of the requested attributes are not found, they will not appear in the result.
+    ///
+    /// For more information, see [Specifying Item Attributes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html) in the *Amazon DynamoDB Developer Guide*.
     pub projection_expression: Option<String>,
-    /// p A string that contains conditions that DynamoDB applies after the code Scan /code operation, but before the data is returned to you. Items that do not satisfy the code FilterExpression /code criteria are not returned. /p note p A code FilterExpression /code is applied after the items have already been read; the process of filtering does not consume any additional read capacity units. /p /note p For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Scan.html#Scan.FilterExpression" Filter Expressions /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// A string that contains conditions that DynamoDB applies after the `Scan` operation, but before the data is returned to you. Items that do not satisfy the `FilterExpression` criteria are not returned.
+    ///
+    /// **Note:** A `FilterExpression` is applied after the items have already been read; the process of filtering does not consume any additional read capacity units.
+    ///
+    /// For more information, see [Filter Expressions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Scan.html#Scan.FilterExpression) in the *Amazon DynamoDB Developer Guide*.
     pub filter_expression: Option<String>,
-    /// p One or more substitution tokens for attribute names in an expression. The following are some use cases for using code ExpressionAttributeNames /code : /p ul li p To access an attribute whose name conflicts with a DynamoDB reserved word. /p /li li p To create a placeholder for repeating occurrences of an attribute name in an expression. /p /li li p To prevent special characters in an attribute name from being misinterpreted in an expression. /p /li /ul p Use the b # /b character in an expression to dereference an attribute name. For example, consider the following attribute name: /p ul li p code Percentile /code /p /li /ul p The name of this attribute conflicts with a reserved word, so it cannot be used directly in an expression. (For the complete list of reserved words, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html" Reserved Words /a in the i Amazon DynamoDB Developer Guide /i ). To work around this, you could specify the following for code ExpressionAttributeNames /code : /p ul li p code {"#P":"Percentile"} /code /p /li /ul p You could then use this substitution in an expression, as in this example: /p ul li p code #P = :val /code /p /li /ul note p Tokens that begin with the b : /b character are i expression attribute values /i , which are placeholders for the actual value at runtime. /p /note p For more information on expression attribute names, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html" Specifying Item Attributes /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
+    ///
+    /// - To access an attribute whose name conflicts with a DynamoDB reserved word.
+    /// - To create a placeholder for repeating occurrences of an attribute name in an expression.
+    /// - To prevent special characters in an attribute name from being misinterpreted in an expression.
+    ///
+    /// Use the **#** character in an expression to dereference an attribute name. For example, consider the following attribute name:
+    ///
+    /// - `Percentile`
+    ///
+    /// The name of this attribute conflicts with a reserved word, so it cannot be used directly in an expression. (For the complete list of reserved words, see [Reserved Words](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html) in the *Amazon DynamoDB Developer Guide*). To work around this, you could specify the following for `ExpressionAttributeNames`:
+    ///
+    /// - `{"#P":"Percentile"}`
+    ///
+    /// You could then use this substitution in an expression, as in this example:
+    ///
+    /// - `#P = :val`
+    ///
+    /// **Note:** Tokens that begin with the **:** character are *expression attribute values*, which are placeholders for the actual value at runtime.
+    ///
+    /// For more information on expression attribute names, see [Specifying Item Attributes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html) in the *Amazon DynamoDB Developer Guide*.
     pub expression_attribute_names: Option<rt::Map<String, String>>,
-    /// p One or more values that can be substituted in an expression. /p p Use the b : /b (colon) character in an expression to dereference an attribute value. For example, suppose that you wanted to check whether the value of the code ProductStatus /code attribute was one of the following: /p p code Available | Backordered | Discontinued /code /p p You would first need to specify code ExpressionAttributeValues /code as follows: /p p code { ":avail":{"S":"Available"}, ":back":{"S":"Backordered"}, ":disc":{"S":"Discontinued"} } /code /p p You could then use these values in an expression, such as this: /p p code ProductStatus IN (:avail, :back, :disc) /code /p p For more information on expression attribute values, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html" Condition Expressions /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// One or more values that can be substituted in an expression.
+    ///
+    /// Use the **:** (colon) character in an expression to dereference an attribute value. For example, suppose that you wanted to check whether the value of the `ProductStatus` attribute was one of the following:
+    ///
+    /// `Available | Backordered | Discontinued`
+    ///
+    /// You would first need to specify `ExpressionAttributeValues` as follows:
+    ///
+    /// `{ ":avail":{"S":"Available"}, ":back":{"S":"Backordered"}, ":disc":{"S":"Discontinued"} }`
+    ///
+    /// You could then use these values in an expression, such as this:
+    ///
+    /// `ProductStatus IN (:avail, :back, :disc)`
+    ///
+    /// For more information on expression attribute values, see [Condition Expressions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html) in the *Amazon DynamoDB Developer Guide*.
     pub expression_attribute_values: Option<rt::Map<String, AttributeValue>>,
-    /// p A Boolean value that determines the read consistency model during the scan: /p ul li p If code ConsistentRead /code is code false /code , then the data returned from code Scan /code might not contain the results from other recently completed write operations ( code PutItem /code , code UpdateItem /code , or code DeleteItem /code ). /p /li li p If code ConsistentRead /code is code true /code , then all of the write operations that completed before the code Scan /code began are guaranteed to be contained in the code Scan /code response. /p /li /ul p The default setting for code ConsistentRead /code is code false /code . /p p The code ConsistentRead /code parameter is not supported on global secondary indexes. If you scan a global secondary index with code ConsistentRead /code set to true, you will receive a code ValidationException /code . /p
+    /// A Boolean value that determines the read consistency model during the scan:
+    ///
+    /// - If `ConsistentRead` is `false`, then the data returned from `Scan` might not contain the results from other recently completed write operations (`PutItem`, `UpdateItem`, or `DeleteItem`).
+    /// - If `ConsistentRead` is `true`, then all of the write operations that completed before the `Scan` began are guaranteed to be contained in the `Scan` response.
+    ///
+    /// The default setting for `ConsistentRead` is `false`.
+    ///
+    /// The `ConsistentRead` parameter is not supported on global secondary indexes. If you scan a global secondary index with `ConsistentRead` set to true, you will receive a `ValidationException`.
     pub consistent_read: Option<bool>,
 }
 rt::structure!(
@@ -148,18 +231,28 @@ pub static SCAN_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("ConsistentRead", &rt::BOOLEAN),
     ],
 );
-/// p Represents the output of a code Scan /code operation. /p
+/// Represents the output of a `Scan` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScanOutput {
-    /// p An array of item attributes that match the scan criteria. Each element in this array consists of an attribute name and the value for that attribute. /p
+    /// An array of item attributes that match the scan criteria. Each element in this array consists of an attribute name and the value for that attribute.
     pub items: Option<Vec<rt::Map<String, AttributeValue>>>,
-    /// p The number of items in the response. /p p If you set code ScanFilter /code in the request, then code Count /code is the number of items returned after the filter was applied, and code ScannedCount /code is the number of matching items before the filter was applied. /p p If you did not use a filter in the request, then code Count /code is the same as code ScannedCount /code . /p
+    /// The number of items in the response.
+    ///
+    /// If you set `ScanFilter` in the request, then `Count` is the number of items returned after the filter was applied, and `ScannedCount` is the number of matching items before the filter was applied.
+    ///
+    /// If you did not use a filter in the request, then `Count` is the same as `ScannedCount`.
     pub count: Option<i32>,
-    /// p The number of items evaluated, before any code ScanFilter /code is applied. A high code ScannedCount /code value with few, or no, code Count /code results indicates an inefficient code Scan /code operation. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/QueryAndScan.html#Count" Count and ScannedCount /a in the i Amazon DynamoDB Developer Guide /i . /p p If you did not use a filter in the request, then code ScannedCount /code is the same as code Count /code . /p
+    /// The number of items evaluated, before any `ScanFilter` is applied. A high `ScannedCount` value with few, or no, `Count` results indicates an inefficient `Scan` operation. For more information, see [Count and ScannedCount](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/QueryAndScan.html#Count) in the *Amazon DynamoDB Developer Guide*.
+    ///
+    /// If you did not use a filter in the request, then `ScannedCount` is the same as `Count`.
     pub scanned_count: Option<i32>,
-    /// p The primary key of the item where the operation stopped, inclusive of the previous result set. Use this value to start a new operation, excluding this value in the new request. /p p If code LastEvaluatedKey /code is empty, then the "last page" of results has been processed and there is no more data to be retrieved. /p p If code LastEvaluatedKey /code is not empty, it does not necessarily mean that there is more data in the result set. The only way to know when you have reached the end of the result set is when code LastEvaluatedKey /code is empty. /p
+    /// The primary key of the item where the operation stopped, inclusive of the previous result set. Use this value to start a new operation, excluding this value in the new request.
+    ///
+    /// If `LastEvaluatedKey` is empty, then the "last page" of results has been processed and there is no more data to be retrieved.
+    ///
+    /// If `LastEvaluatedKey` is not empty, it does not necessarily mean that there is more data in the result set. The only way to know when you have reached the end of the result set is when `LastEvaluatedKey` is empty.
     pub last_evaluated_key: Option<rt::Map<String, AttributeValue>>,
-    /// p The capacity units consumed by the code Scan /code operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. code ConsumedCapacity /code is only returned if the code ReturnConsumedCapacity /code parameter was specified. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#read-operation-consumption" Capacity unit consumption for read operations /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// The capacity units consumed by the `Scan` operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. `ConsumedCapacity` is only returned if the `ReturnConsumedCapacity` parameter was specified. For more information, see [Capacity unit consumption for read operations](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#read-operation-consumption) in the *Amazon DynamoDB Developer Guide*.
     pub consumed_capacity: Option<ConsumedCapacity>,
 }
 rt::structure!(
@@ -176,12 +269,12 @@ pub static SCAN_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("ConsumedCapacity", &CONSUMED_CAPACITY),
     ],
 );
-/// p A single result from a code SearchVectors /code operation. /p
+/// A single result from a `SearchVectors` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct SearchResultItem {
-    /// p A map of attribute names to code AttributeValue /code objects, representing the projected attributes of the item returned by the vector search. /p
+    /// A map of attribute names to `AttributeValue` objects, representing the projected attributes of the item returned by the vector search.
     pub item: Option<rt::Map<String, AttributeValue>>,
-    /// p The similarity score for this item relative to the search vector. The interpretation depends on the distance function configured for the vector index. /p
+    /// The similarity score for this item relative to the search vector. The interpretation depends on the distance function configured for the vector index.
     pub score: Option<f64>,
 }
 rt::structure!(SearchResultItem, SEARCH_RESULT_ITEM, 0 => item, 1 => score);
@@ -197,12 +290,15 @@ pub static SEARCH_SCHEMA: rt::Schema = rt::Schema::list(
     "SearchSchema",
     &[rt::m("member", &SEARCH_SCHEMA_ELEMENT)],
 );
-/// p An element in the search schema of a vector index. /p
+/// An element in the search schema of a vector index.
 #[derive(Clone, Default, PartialEq)]
 pub struct SearchSchemaElement {
-    /// p The name of the attribute. /p
+    /// The name of the attribute.
     pub attribute_name: String,
-    /// p The role of the attribute in the search schema. Valid values: /p ul li p code HASH /code - A partition key that partitions the vector index for independent scaling. When specified, you must provide this attribute's value in the code SearchConditionExpression /code . /p /li li p code INLINE FILTER /code - An attribute projected into the vector index for filtering at the storage layer during search. Inline filters are optional in the code SearchConditionExpression /code . /p /li /ul
+    /// The role of the attribute in the search schema. Valid values:
+    ///
+    /// - `HASH` - A partition key that partitions the vector index for independent scaling. When specified, you must provide this attribute's value in the `SearchConditionExpression`.
+    /// - `INLINE_FILTER` - An attribute projected into the vector index for filtering at the storage layer during search. Inline filters are optional in the `SearchConditionExpression`.
     pub search_schema_element_type: SearchSchemaElementType,
 }
 rt::structure!(
@@ -225,22 +321,28 @@ pub static SEARCH_VECTOR_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SearchVectorsInput {
-    /// p The name or Amazon Resource Name (ARN) of the table containing the vector index. /p
+    /// The name or Amazon Resource Name (ARN) of the table containing the vector index.
     pub table_name: String,
-    /// p The name of the vector index to search. The index must be in the code ACTIVE /code state. /p
+    /// The name of the vector index to search. The index must be in the `ACTIVE` state.
     pub index_name: String,
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
-    /// p One or more substitution tokens for attribute names in an expression. Use the code # /code character in an expression to dereference an attribute name. /p
+    /// One or more substitution tokens for attribute names in an expression. Use the `#` character in an expression to dereference an attribute name.
     pub expression_attribute_names: Option<rt::Map<String, String>>,
-    /// p One or more values that can be substituted in an expression. Use the code : /code character in an expression to dereference an attribute value. /p
+    /// One or more values that can be substituted in an expression. Use the `:` character in an expression to dereference an attribute value.
     pub expression_attribute_values: Option<rt::Map<String, AttributeValue>>,
-    /// p A string that identifies one or more attributes to retrieve from the index. Separate attribute names with commas. If not specified, the operation returns all attributes projected into the vector index. /p p Only attributes projected into the vector index can be retrieved. /p
+    /// A string that identifies one or more attributes to retrieve from the index. Separate attribute names with commas. If not specified, the operation returns all attributes projected into the vector index.
+    ///
+    /// Only attributes projected into the vector index can be retrieved.
     pub projection_expression: Option<String>,
-    /// p The search vector to compare against the indexed vectors. Each element is a 32-bit IEEE-754 floating point number, provided in DynamoDB list format. /p p The number of dimensions must match the number of dimensions configured for the vector index. /p
+    /// The search vector to compare against the indexed vectors. Each element is a 32-bit IEEE-754 floating point number, provided in DynamoDB list format.
+    ///
+    /// The number of dimensions must match the number of dimensions configured for the vector index.
     pub search_vector: Vec<AttributeValue>,
-    /// p A condition expression used to filter the vector search results. The expression can reference attributes defined in the vector index search schema, including code HASH /code and code INLINE FILTER /code key elements. /p p The code HASH /code and code INLINE FILTER /code attributes support only the equality operator ( code = /code ). You can reference only top-level attributes from the search schema. /p
+    /// A condition expression used to filter the vector search results. The expression can reference attributes defined in the vector index search schema, including `HASH` and `INLINE_FILTER` key elements.
+    ///
+    /// The `HASH` and `INLINE_FILTER` attributes support only the equality operator (`=`). You can reference only top-level attributes from the search schema.
     pub search_condition_expression: Option<String>,
-    /// p The number of most similar results to return. /p
+    /// The number of most similar results to return.
     pub top_k: i32,
 }
 rt::structure!(
@@ -265,9 +367,9 @@ pub static SEARCH_VECTORS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SearchVectorsOutput {
-    /// p The capacity units consumed by the code SearchVectors /code operation. Contains code VectorSearchRequestBytes /code , which represents the vector search capacity consumed. /p
+    /// The capacity units consumed by the `SearchVectors` operation. Contains `VectorSearchRequestBytes`, which represents the vector search capacity consumed.
     pub consumed_capacity: Option<VectorCapacity>,
-    /// p A list of items returned by the vector similarity search, sorted by similarity with the most similar item first. Each item contains the projected attributes and a similarity score. /p
+    /// A list of items returned by the vector similarity search, sorted by similarity with the most similar item first. Each item contains the projected attributes and a similarity score.
     pub search_results: Option<Vec<SearchResultItem>>,
 }
 rt::structure!(
@@ -294,27 +396,30 @@ rt::string_enum! {
     "ALL_PROJECTED_ATTRIBUTES", SpecificAttributes = "SPECIFIC_ATTRIBUTES", Count =
     "COUNT" }
 }
-/// p Contains the details of the table when the backup was created. /p
+/// Contains the details of the table when the backup was created.
 #[derive(Clone, Default, PartialEq)]
 pub struct SourceTableDetails {
-    /// p The name of the table for which the backup was created. /p
+    /// The name of the table for which the backup was created.
     pub table_name: String,
-    /// p Unique identifier for the table for which the backup was created. /p
+    /// Unique identifier for the table for which the backup was created.
     pub table_id: String,
-    /// p ARN of the table for which backup was created. /p
+    /// ARN of the table for which backup was created.
     pub table_arn: Option<String>,
-    /// p Size of the table in bytes. Note that this is an approximate value. /p
+    /// Size of the table in bytes. Note that this is an approximate value.
     pub table_size_bytes: Option<i64>,
-    /// p Schema of the table. /p
+    /// Schema of the table.
     pub key_schema: Vec<KeySchemaElement>,
-    /// p Time when the source table was created. /p
+    /// Time when the source table was created.
     pub table_creation_date_time: rt::DateTime,
-    /// p Read IOPs and Write IOPS on the table when the backup was created. /p
+    /// Read IOPs and Write IOPS on the table when the backup was created.
     pub provisioned_throughput: ProvisionedThroughput,
     pub on_demand_throughput: Option<OnDemandThroughput>,
-    /// p Number of items in the table. Note that this is an approximate value. /p
+    /// Number of items in the table. Note that this is an approximate value.
     pub item_count: Option<i64>,
-    /// p Controls how you are charged for read and write throughput and how you manage capacity. This setting can be changed later. /p ul li p code PROVISIONED /code - Sets the read/write capacity mode to code PROVISIONED /code . We recommend using code PROVISIONED /code for predictable workloads. /p /li li p code PAY PER REQUEST /code - Sets the read/write capacity mode to code PAY PER REQUEST /code . We recommend using code PAY PER REQUEST /code for unpredictable workloads. /p /li /ul
+    /// Controls how you are charged for read and write throughput and how you manage capacity. This setting can be changed later.
+    ///
+    /// - `PROVISIONED` - Sets the read/write capacity mode to `PROVISIONED`. We recommend using `PROVISIONED` for predictable workloads.
+    /// - `PAY_PER_REQUEST` - Sets the read/write capacity mode to `PAY_PER_REQUEST`. We recommend using `PAY_PER_REQUEST` for unpredictable workloads.
     pub billing_mode: Option<BillingMode>,
 }
 rt::structure!(
@@ -338,20 +443,20 @@ pub static SOURCE_TABLE_DETAILS: rt::Schema = rt::Schema::structure(
         rt::m("BillingMode", &rt::ENUM),
     ],
 );
-/// p Contains the details of the features enabled on the table when the backup was created. For example, LSIs, GSIs, streams, TTL. /p
+/// Contains the details of the features enabled on the table when the backup was created. For example, LSIs, GSIs, streams, TTL.
 #[derive(Clone, Default, PartialEq)]
 pub struct SourceTableFeatureDetails {
-    /// p Represents the LSI properties for the table when the backup was created. It includes the IndexName, KeySchema and Projection for the LSIs on the table at the time of backup. /p
+    /// Represents the LSI properties for the table when the backup was created. It includes the IndexName, KeySchema and Projection for the LSIs on the table at the time of backup.
     pub local_secondary_indexes: Option<Vec<LocalSecondaryIndexInfo>>,
-    /// p Represents the GSI properties for the table when the backup was created. It includes the IndexName, KeySchema, Projection, and ProvisionedThroughput for the GSIs on the table at the time of backup. /p
+    /// Represents the GSI properties for the table when the backup was created. It includes the IndexName, KeySchema, Projection, and ProvisionedThroughput for the GSIs on the table at the time of backup.
     pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndexInfo>>,
-    /// p Stream settings on the table when the backup was created. /p
+    /// Stream settings on the table when the backup was created.
     pub stream_description: Option<StreamSpecification>,
-    /// p Time to Live settings on the table when the backup was created. /p
+    /// Time to Live settings on the table when the backup was created.
     pub time_to_live_description: Option<TimeToLiveDescription>,
-    /// p The description of the server-side encryption status on the table when the backup was created. /p
+    /// The description of the server-side encryption status on the table when the backup was created.
     pub sse_description: Option<SseDescription>,
-    /// p The vector index properties for the table at the time the backup was created, including the index name, vector attribute, dimensions, distance function, search schema, and projection. /p
+    /// The vector index properties for the table at the time the backup was created, including the index name, vector attribute, dimensions, distance function, search schema, and projection.
     pub vector_indexes: Option<Vec<VectorIndexInfo>>,
 }
 rt::structure!(
@@ -372,17 +477,17 @@ pub static SOURCE_TABLE_FEATURE_DETAILS: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartBulkPutItemsInput {
-    /// p A unique, case-sensitive identifier that ensures the bulk operation starts no more than one time. During the 8 hours after the initial request, repeated requests that use the same token and parameters return the same bulk operation. If a request reuses the token with different parameters, DynamoDB returns an code IdempotentParameterMismatchException /code . If you omit the token, an Amazon Web Services SDK automatically generates one. /p
+    /// A unique, case-sensitive identifier that ensures the bulk operation starts no more than one time. During the 8 hours after the initial request, repeated requests that use the same token and parameters return the same bulk operation. If a request reuses the token with different parameters, DynamoDB returns an `IdempotentParameterMismatchException`. If you omit the token, an Amazon Web Services SDK automatically generates one.
     pub client_token: Option<String>,
-    /// p The Amazon S3 location, data format, and compression settings for the input objects. /p
+    /// The Amazon S3 location, data format, and compression settings for the input objects.
     pub input_s3_configuration: InputS3Configuration,
-    /// p The Amazon S3 location, encryption settings, and output types for the bulk operation. /p
+    /// The Amazon S3 location, encryption settings, and output types for the bulk operation.
     pub output_s3_configuration: OutputS3Configuration,
-    /// p The name or ARN of the existing DynamoDB table that receives the items. /p
+    /// The name or ARN of the existing DynamoDB table that receives the items.
     pub table_name: String,
-    /// p The maximum rate, in write request units per second, at which the bulk operation attempts to write. The value must be at least 1,024. With this setting, you limit only the bulk operation; the table's provisioned or on-demand capacity settings don't change. The actual write rate can be lower. /p
+    /// The maximum rate, in write request units per second, at which the bulk operation attempts to write. The value must be at least 1,024. With this setting, you limit only the bulk operation; the table's provisioned or on-demand capacity settings don't change. The actual write rate can be lower.
     pub max_write_request_units: Option<i64>,
-    /// p The performance tier for the bulk operation. Valid values are code STANDARD /code and code ACCELERATED /code . If you don't specify a value, the operation uses code STANDARD /code . /p
+    /// The performance tier for the bulk operation. Valid values are `STANDARD` and `ACCELERATED`. If you don't specify a value, the operation uses `STANDARD`.
     pub performance_tier: Option<BulkOperationPerformanceTier>,
 }
 rt::structure!(
@@ -403,7 +508,7 @@ pub static START_BULK_PUT_ITEMS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartBulkPutItemsOutput {
-    /// p Contains detailed information about a bulk operation. /p
+    /// Contains detailed information about a bulk operation.
     pub bulk_operation_description: BulkOperationDescription,
 }
 rt::structure!(
@@ -413,12 +518,17 @@ pub static START_BULK_PUT_ITEMS_OUTPUT: rt::Schema = rt::Schema::structure(
     "StartBulkPutItemsOutput",
     &[rt::m("BulkOperationDescription", &BULK_OPERATION_DESCRIPTION).flags(rt::REQUIRED)],
 );
-/// p Represents the DynamoDB Streams configuration for a table in DynamoDB. /p
+/// Represents the DynamoDB Streams configuration for a table in DynamoDB.
 #[derive(Clone, Default, PartialEq)]
 pub struct StreamSpecification {
-    /// p Indicates whether DynamoDB Streams is enabled (true) or disabled (false) on the table. /p
+    /// Indicates whether DynamoDB Streams is enabled (true) or disabled (false) on the table.
     pub stream_enabled: bool,
-    /// p When an item in the table is modified, code StreamViewType /code determines what information is written to the stream for this table. Valid values for code StreamViewType /code are: /p ul li p code KEYS ONLY /code - Only the key attributes of the modified item are written to the stream. /p /li li p code NEW IMAGE /code - The entire item, as it appears after it was modified, is written to the stream. /p /li li p code OLD IMAGE /code - The entire item, as it appeared before it was modified, is written to the stream. /p /li li p code NEW AND OLD IMAGES /code - Both the new and the old item images of the item are written to the stream. /p /li /ul
+    /// When an item in the table is modified, `StreamViewType` determines what information is written to the stream for this table. Valid values for `StreamViewType` are:
+    ///
+    /// - `KEYS_ONLY` - Only the key attributes of the modified item are written to the stream.
+    /// - `NEW_IMAGE` - The entire item, as it appears after it was modified, is written to the stream.
+    /// - `OLD_IMAGE` - The entire item, as it appeared before it was modified, is written to the stream.
+    /// - `NEW_AND_OLD_IMAGES` - Both the new and the old item images of the item are written to the stream.
     pub stream_view_type: Option<StreamViewType>,
 }
 rt::structure!(

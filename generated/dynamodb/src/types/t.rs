@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p A target table with the specified name already exists. /p
+/// A target table with the specified name already exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct TableAlreadyExistsException {
     pub message: Option<String>,
@@ -16,14 +16,19 @@ pub static TABLE_ALREADY_EXISTS_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p Represents the auto scaling configuration for a global table. /p
+/// Represents the auto scaling configuration for a global table.
 #[derive(Clone, Default, PartialEq)]
 pub struct TableAutoScalingDescription {
-    /// p The name of the table. /p
+    /// The name of the table.
     pub table_name: Option<String>,
-    /// p The current state of the table: /p ul li p code CREATING /code - The table is being created. /p /li li p code UPDATING /code - The table is being updated. /p /li li p code DELETING /code - The table is being deleted. /p /li li p code ACTIVE /code - The table is ready for use. /p /li /ul
+    /// The current state of the table:
+    ///
+    /// - `CREATING` - The table is being created.
+    /// - `UPDATING` - The table is being updated.
+    /// - `DELETING` - The table is being deleted.
+    /// - `ACTIVE` - The table is ready for use.
     pub table_status: Option<TableStatus>,
-    /// p Represents replicas of the global table. /p
+    /// Represents replicas of the global table.
     pub replicas: Option<Vec<ReplicaAutoScalingDescription>>,
 }
 rt::structure!(
@@ -42,12 +47,12 @@ rt::string_enum! {
     pub enum TableClass { Standard = "STANDARD", StandardInfrequentAccess =
     "STANDARD_INFREQUENT_ACCESS" }
 }
-/// p Contains details of the table class. /p
+/// Contains details of the table class.
 #[derive(Clone, Default, PartialEq)]
 pub struct TableClassSummary {
-    /// p The table class of the specified table. Valid values are code STANDARD /code and code STANDARD INFREQUENT ACCESS /code . /p
+    /// The table class of the specified table. Valid values are `STANDARD` and `STANDARD_INFREQUENT_ACCESS`.
     pub table_class: Option<TableClass>,
-    /// p The date and time at which the table class was last updated. /p
+    /// The date and time at which the table class was last updated.
     pub last_update_date_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -57,23 +62,23 @@ pub static TABLE_CLASS_SUMMARY: rt::Schema = rt::Schema::structure(
     "TableClassSummary",
     &[rt::m("TableClass", &rt::ENUM), rt::m("LastUpdateDateTime", &rt::TIMESTAMP)],
 );
-/// p The parameters for the table created as part of the import operation. /p
+/// The parameters for the table created as part of the import operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct TableCreationParameters {
-    /// p The name of the table created as part of the import operation. /p
+    /// The name of the table created as part of the import operation.
     pub table_name: String,
-    /// p The attributes of the table created as part of the import operation. /p
+    /// The attributes of the table created as part of the import operation.
     pub attribute_definitions: Vec<AttributeDefinition>,
-    /// p The primary key and option sort key of the table created as part of the import operation. /p
+    /// The primary key and option sort key of the table created as part of the import operation.
     pub key_schema: Vec<KeySchemaElement>,
-    /// p The billing mode for provisioning the table created as part of the import operation. /p
+    /// The billing mode for provisioning the table created as part of the import operation.
     pub billing_mode: Option<BillingMode>,
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     pub on_demand_throughput: Option<OnDemandThroughput>,
     pub sse_specification: Option<SseSpecification>,
-    /// p The Global Secondary Indexes (GSI) of the table to be created as part of the import operation. /p
+    /// The Global Secondary Indexes (GSI) of the table to be created as part of the import operation.
     pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndex>>,
-    /// p The vector indexes of the table to be created as part of the import operation. /p
+    /// The vector indexes of the table to be created as part of the import operation.
     pub vector_indexes: Option<Vec<VectorIndex>>,
 }
 rt::structure!(
@@ -96,70 +101,154 @@ pub static TABLE_CREATION_PARAMETERS: rt::Schema = rt::Schema::structure(
         rt::m("VectorIndexes", &VECTOR_INDEX_LIST),
     ],
 );
-/// p Represents the properties of a table. /p
+/// Represents the properties of a table.
 #[derive(Clone, Default, PartialEq)]
 pub struct TableDescription {
-    /// p An array of code AttributeDefinition /code objects. Each of these objects describes one attribute in the table and index key schema. /p p Each code AttributeDefinition /code object in this array is composed of: /p ul li p code AttributeName /code - The name of the attribute. /p /li li p code AttributeType /code - The data type for the attribute. /p /li /ul
+    /// An array of `AttributeDefinition` objects. Each of these objects describes one attribute in the table and index key schema.
+    ///
+    /// Each `AttributeDefinition` object in this array is composed of:
+    ///
+    /// - `AttributeName` - The name of the attribute.
+    /// - `AttributeType` - The data type for the attribute.
     pub attribute_definitions: Option<Vec<AttributeDefinition>>,
-    /// p The name of the table. /p
+    /// The name of the table.
     pub table_name: Option<String>,
-    /// p The primary key structure for the table. Each code KeySchemaElement /code consists of: /p ul li p code AttributeName /code - The name of the attribute. /p /li li p code KeyType /code - The role of the attribute: /p ul li p code HASH /code - partition key /p /li li p code RANGE /code - sort key /p /li /ul note p The partition key of an item is also known as its i hash attribute /i . The term "hash attribute" derives from DynamoDB's usage of an internal hash function to evenly distribute data items across partitions, based on their partition key values. /p p The sort key of an item is also known as its i range attribute /i . The term "range attribute" derives from the way DynamoDB stores items with the same partition key physically close together, in sorted order by the sort key value. /p /note /li /ul p For more information about primary keys, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DataModel.html#DataModelPrimaryKey" Primary Key /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// The primary key structure for the table. Each `KeySchemaElement` consists of:
+    ///
+    /// - `AttributeName` - The name of the attribute.
+    /// - `KeyType` - The role of the attribute:
+    ///   - `HASH` - partition key
+    ///   - `RANGE` - sort key
+    ///
+    ///   **Note:** The partition key of an item is also known as its *hash attribute*. The term "hash attribute" derives from DynamoDB's usage of an internal hash function to evenly distribute data items across partitions, based on their partition key values. The sort key of an item is also known as its *range attribute*. The term "range attribute" derives from the way DynamoDB stores items with the same partition key physically close together, in sorted order by the sort key value.
+    ///
+    /// For more information about primary keys, see [Primary Key](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DataModel.html#DataModelPrimaryKey) in the *Amazon DynamoDB Developer Guide*.
     pub key_schema: Option<Vec<KeySchemaElement>>,
-    /// p The current state of the table: /p ul li p code CREATING /code - The table is being created. /p /li li p code UPDATING /code - The table/index configuration is being updated. The table/index remains available for data operations when code UPDATING /code . /p /li li p code DELETING /code - The table is being deleted. /p /li li p code ACTIVE /code - The table is ready for use. /p /li li p code INACCESSIBLE ENCRYPTION CREDENTIALS /code - The KMS key used to encrypt the table in inaccessible. Table operations may fail due to failure to use the KMS key. DynamoDB will initiate the table archival process when a table's KMS key remains inaccessible for more than seven days. /p /li li p code ARCHIVING /code - The table is being archived. Operations are not allowed until archival is complete. /p /li li p code ARCHIVED /code - The table has been archived. See the ArchivalReason for more information. /p /li /ul
+    /// The current state of the table:
+    ///
+    /// - `CREATING` - The table is being created.
+    /// - `UPDATING` - The table/index configuration is being updated. The table/index remains available for data operations when `UPDATING`.
+    /// - `DELETING` - The table is being deleted.
+    /// - `ACTIVE` - The table is ready for use.
+    /// - `INACCESSIBLE_ENCRYPTION_CREDENTIALS` - The KMS key used to encrypt the table in inaccessible. Table operations may fail due to failure to use the KMS key. DynamoDB will initiate the table archival process when a table's KMS key remains inaccessible for more than seven days.
+    /// - `ARCHIVING` - The table is being archived. Operations are not allowed until archival is complete.
+    /// - `ARCHIVED` - The table has been archived. See the ArchivalReason for more information.
     pub table_status: Option<TableStatus>,
-    /// p The date and time when the table was created, in a href="http://www.epochconverter.com/" UNIX epoch time /a format. /p
+    /// The date and time when the table was created, in [UNIX epoch time](http://www.epochconverter.com/) format.
     pub creation_date_time: Option<rt::DateTime>,
-    /// p The provisioned throughput settings for the table, consisting of read and write capacity units, along with data about increases and decreases. /p
+    /// The provisioned throughput settings for the table, consisting of read and write capacity units, along with data about increases and decreases.
     pub provisioned_throughput: Option<ProvisionedThroughputDescription>,
-    /// p The total size of the specified table, in bytes. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value. /p
+    /// The total size of the specified table, in bytes. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value.
     pub table_size_bytes: Option<i64>,
-    /// p The number of items in the specified table. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value. /p
+    /// The number of items in the specified table. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value.
     pub item_count: Option<i64>,
-    /// p The Amazon Resource Name (ARN) that uniquely identifies the table. /p
+    /// The Amazon Resource Name (ARN) that uniquely identifies the table.
     pub table_arn: Option<String>,
-    /// p A unique identifier for the table, in UUID format, generated by DynamoDB when the table is created. /p
+    /// A unique identifier for the table, in UUID format, generated by DynamoDB when the table is created.
     pub table_id: Option<String>,
-    /// p Contains the details for the read/write capacity mode. /p
+    /// Contains the details for the read/write capacity mode.
     pub billing_mode_summary: Option<BillingModeSummary>,
-    /// p Represents one or more local secondary indexes on the table. Each index is scoped to a given partition key value. Tables with one or more local secondary indexes are subject to an item collection size limit, where the amount of data within a given item collection cannot exceed 10 GB. Each element is composed of: /p ul li p code IndexName /code - The name of the local secondary index. /p /li li p code KeySchema /code - Specifies the complete index key schema. The attribute names in the key schema must be between 1 and 255 characters (inclusive). The key schema must begin with the same partition key as the table. /p /li li p code Projection /code - Specifies attributes that are copied (projected) from the table into the index. These are in addition to the primary key attributes and index key attributes, which are automatically projected. Each attribute specification is composed of: /p ul li p code ProjectionType /code - One of the following: /p ul li p code KEYS ONLY /code - Only the index and primary keys are projected into the index. /p /li li p code INCLUDE /code - Only the specified table attributes are projected into the index. The list of projected attributes is in code NonKeyAttributes /code . /p /li li p code ALL /code - All of the table attributes are projected into the index. /p /li /ul /li li p code NonKeyAttributes /code - A list of one or more non-key attribute names that are projected into the secondary index. The total count of attributes provided in code NonKeyAttributes /code , summed across all of the secondary indexes, must not exceed 100. If you project the same attribute into two different indexes, this counts as two distinct attributes when determining the total. This limit only applies when you specify the ProjectionType of code INCLUDE /code . You still can specify the ProjectionType of code ALL /code to project all attributes from the source table, even if the table has more than 100 attributes. /p /li /ul /li li p code IndexSizeBytes /code - Represents the total size of the index, in bytes. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value. /p /li li p code ItemCount /code - Represents the number of items in the index. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value. /p /li /ul p If the table is in the code DELETING /code state, no information about indexes will be returned. /p
+    /// Represents one or more local secondary indexes on the table. Each index is scoped to a given partition key value. Tables with one or more local secondary indexes are subject to an item collection size limit, where the amount of data within a given item collection cannot exceed 10 GB. Each element is composed of:
+    ///
+    /// - `IndexName` - The name of the local secondary index.
+    /// - `KeySchema` - Specifies the complete index key schema. The attribute names in the key schema must be between 1 and 255 characters (inclusive). The key schema must begin with the same partition key as the table.
+    /// - `Projection` - Specifies attributes that are copied (projected) from the table into the index. These are in addition to the primary key attributes and index key attributes, which are automatically projected. Each attribute specification is composed of:
+    ///   - `ProjectionType` - One of the following:
+    ///     - `KEYS_ONLY` - Only the index and primary keys are projected into the index.
+    ///     - `INCLUDE` - Only the specified table attributes are projected into the index. The list of projected attributes is in `NonKeyAttributes`.
+    ///     - `ALL` - All of the table attributes are projected into the index.
+    ///   - `NonKeyAttributes` - A list of one or more non-key attribute names that are projected into the secondary index. The total count of attributes provided in `NonKeyAttributes`, summed across all of the secondary indexes, must not exceed 100. If you project the same attribute into two different indexes, this counts as two distinct attributes when determining the total. This limit only applies when you specify the ProjectionType of `INCLUDE`. You still can specify the ProjectionType of `ALL` to project all attributes from the source table, even if the table has more than 100 attributes.
+    /// - `IndexSizeBytes` - Represents the total size of the index, in bytes. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value.
+    /// - `ItemCount` - Represents the number of items in the index. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value.
+    ///
+    /// If the table is in the `DELETING` state, no information about indexes will be returned.
     pub local_secondary_indexes: Option<Vec<LocalSecondaryIndexDescription>>,
-    /// p The global secondary indexes, if any, on the table. Each index is scoped to a given partition key value. Each element is composed of: /p ul li p code Backfilling /code - If true, then the index is currently in the backfilling phase. Backfilling occurs only when a new global secondary index is added to the table. It is the process by which DynamoDB populates the new index with data from the table. (This attribute does not appear for indexes that were created during a code CreateTable /code operation.) /p p You can delete an index that is being created during the code Backfilling /code phase when code IndexStatus /code is set to CREATING and code Backfilling /code is true. You can't delete the index that is being created when code IndexStatus /code is set to CREATING and code Backfilling /code is false. (This attribute does not appear for indexes that were created during a code CreateTable /code operation.) /p /li li p code IndexName /code - The name of the global secondary index. /p /li li p code IndexSizeBytes /code - The total size of the global secondary index, in bytes. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value. /p /li li p code IndexStatus /code - The current status of the global secondary index: /p ul li p code CREATING /code - The index is being created. /p /li li p code UPDATING /code - The index is being updated. /p /li li p code DELETING /code - The index is being deleted. /p /li li p code ACTIVE /code - The index is ready for use. /p /li /ul /li li p code ItemCount /code - The number of items in the global secondary index. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value. /p /li li p code KeySchema /code - Specifies the complete index key schema. The attribute names in the key schema must be between 1 and 255 characters (inclusive). The key schema must begin with the same partition key as the table. /p /li li p code Projection /code - Specifies attributes that are copied (projected) from the table into the index. These are in addition to the primary key attributes and index key attributes, which are automatically projected. Each attribute specification is composed of: /p ul li p code ProjectionType /code - One of the following: /p ul li p code KEYS ONLY /code - Only the index and primary keys are projected into the index. /p /li li p code INCLUDE /code - In addition to the attributes described in code KEYS ONLY /code , the secondary index will include other non-key attributes that you specify. /p /li li p code ALL /code - All of the table attributes are projected into the index. /p /li /ul /li li p code NonKeyAttributes /code - A list of one or more non-key attribute names that are projected into the secondary index. The total count of attributes provided in code NonKeyAttributes /code , summed across all of the secondary indexes, must not exceed 100. If you project the same attribute into two different indexes, this counts as two distinct attributes when determining the total. This limit only applies when you specify the ProjectionType of code INCLUDE /code . You still can specify the ProjectionType of code ALL /code to project all attributes from the source table, even if the table has more than 100 attributes. /p /li /ul /li li p code ProvisionedThroughput /code - The provisioned throughput settings for the global secondary index, consisting of read and write capacity units, along with data about increases and decreases. /p /li /ul p If the table is in the code DELETING /code state, no information about indexes will be returned. /p
+    /// The global secondary indexes, if any, on the table. Each index is scoped to a given partition key value. Each element is composed of:
+    ///
+    /// - `Backfilling` - If true, then the index is currently in the backfilling phase. Backfilling occurs only when a new global secondary index is added to the table. It is the process by which DynamoDB populates the new index with data from the table. (This attribute does not appear for indexes that were created during a `CreateTable` operation.) You can delete an index that is being created during the `Backfilling` phase when `IndexStatus` is set to CREATING and `Backfilling` is true. You can't delete the index that is being created when `IndexStatus` is set to CREATING and `Backfilling` is false. (This attribute does not appear for indexes that were created during a `CreateTable` operation.)
+    /// - `IndexName` - The name of the global secondary index.
+    /// - `IndexSizeBytes` - The total size of the global secondary index, in bytes. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value.
+    /// - `IndexStatus` - The current status of the global secondary index:
+    ///   - `CREATING` - The index is being created.
+    ///   - `UPDATING` - The index is being updated.
+    ///   - `DELETING` - The index is being deleted.
+    ///   - `ACTIVE` - The index is ready for use.
+    /// - `ItemCount` - The number of items in the global secondary index. DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value.
+    /// - `KeySchema` - Specifies the complete index key schema. The attribute names in the key schema must be between 1 and 255 characters (inclusive). The key schema must begin with the same partition key as the table.
+    /// - `Projection` - Specifies attributes that are copied (projected) from the table into the index. These are in addition to the primary key attributes and index key attributes, which are automatically projected. Each attribute specification is composed of:
+    ///   - `ProjectionType` - One of the following:
+    ///     - `KEYS_ONLY` - Only the index and primary keys are projected into the index.
+    ///     - `INCLUDE` - In addition to the attributes described in `KEYS_ONLY`, the secondary index will include other non-key attributes that you specify.
+    ///     - `ALL` - All of the table attributes are projected into the index.
+    ///   - `NonKeyAttributes` - A list of one or more non-key attribute names that are projected into the secondary index. The total count of attributes provided in `NonKeyAttributes`, summed across all of the secondary indexes, must not exceed 100. If you project the same attribute into two different indexes, this counts as two distinct attributes when determining the total. This limit only applies when you specify the ProjectionType of `INCLUDE`. You still can specify the ProjectionType of `ALL` to project all attributes from the source table, even if the table has more than 100 attributes.
+    /// - `ProvisionedThroughput` - The provisioned throughput settings for the global secondary index, consisting of read and write capacity units, along with data about increases and decreases.
+    ///
+    /// If the table is in the `DELETING` state, no information about indexes will be returned.
     pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndexDescription>>,
-    /// p The current DynamoDB Streams configuration for the table. /p
+    /// The current DynamoDB Streams configuration for the table.
     pub stream_specification: Option<StreamSpecification>,
-    /// p A timestamp, in ISO 8601 format, for this stream. /p p Note that code LatestStreamLabel /code is not a unique identifier for the stream, because it is possible that a stream from another table might have the same timestamp. However, the combination of the following three elements is guaranteed to be unique: /p ul li p Amazon Web Services customer ID /p /li li p Table name /p /li li p code StreamLabel /code /p /li /ul
+    /// A timestamp, in ISO 8601 format, for this stream.
+    ///
+    /// Note that `LatestStreamLabel` is not a unique identifier for the stream, because it is possible that a stream from another table might have the same timestamp. However, the combination of the following three elements is guaranteed to be unique:
+    ///
+    /// - Amazon Web Services customer ID
+    /// - Table name
+    /// - `StreamLabel`
     pub latest_stream_label: Option<String>,
-    /// p The Amazon Resource Name (ARN) that uniquely identifies the latest stream for this table. /p
+    /// The Amazon Resource Name (ARN) that uniquely identifies the latest stream for this table.
     pub latest_stream_arn: Option<String>,
-    /// p Represents the version of a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html" global tables /a in use, if the table is replicated across Amazon Web Services Regions. /p
+    /// Represents the version of [global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) in use, if the table is replicated across Amazon Web Services Regions.
     pub global_table_version: Option<String>,
-    /// p Represents replicas of the table. /p p After a successful disassociation, this list is absent or empty. To confirm disassociation, also verify that code TableStatus /code is code ACTIVE /code . /p
+    /// Represents replicas of the table.
+    ///
+    /// After a successful disassociation, this list is absent or empty. To confirm disassociation, also verify that `TableStatus` is `ACTIVE`.
     pub replicas: Option<Vec<ReplicaDescription>>,
-    /// p The witness Region and its current status in the MRSC global table. Only one witness Region can be configured per MRSC global table. /p
+    /// The witness Region and its current status in the MRSC global table. Only one witness Region can be configured per MRSC global table.
     pub global_table_witnesses: Option<Vec<GlobalTableWitnessDescription>>,
-    /// p Indicates one of the settings synchronization modes for the global table: /p ul li p code ENABLED /code : Indicates that the settings synchronization mode for the global table is enabled. /p /li li p code DISABLED /code : Indicates that the settings synchronization mode for the global table is disabled. /p /li li p code ENABLED WITH OVERRIDES /code : This mode is set by default for a same account global table. Indicates that certain global table settings can be overridden. /p /li /ul
+    /// Indicates one of the settings synchronization modes for the global table:
+    ///
+    /// - `ENABLED`: Indicates that the settings synchronization mode for the global table is enabled.
+    /// - `DISABLED`: Indicates that the settings synchronization mode for the global table is disabled.
+    /// - `ENABLED_WITH_OVERRIDES`: This mode is set by default for a same account global table. Indicates that certain global table settings can be overridden.
     pub global_table_settings_replication_mode: Option<
         GlobalTableSettingsReplicationMode,
     >,
-    /// p Contains details for the restore. /p
+    /// Contains details for the restore.
     pub restore_summary: Option<RestoreSummary>,
-    /// p The description of the server-side encryption status on the specified table. /p
+    /// The description of the server-side encryption status on the specified table.
     pub sse_description: Option<SseDescription>,
-    /// p Contains information about the table archive. /p
+    /// Contains information about the table archive.
     pub archival_summary: Option<ArchivalSummary>,
-    /// p Contains details of the table class. /p
+    /// Contains details of the table class.
     pub table_class_summary: Option<TableClassSummary>,
-    /// p Indicates whether deletion protection is enabled (true) or disabled (false) on the table. /p
+    /// Indicates whether deletion protection is enabled (true) or disabled (false) on the table.
     pub deletion_protection_enabled: Option<bool>,
-    /// p Specifies whether disassociation protection is enabled ( code true /code ) or disabled ( code false /code ) for the local global table replica. Protection is enabled by default. /p
+    /// Specifies whether disassociation protection is enabled (`true`) or disabled (`false`) for the local global table replica. Protection is enabled by default.
     pub disassociation_protection_enabled: Option<bool>,
-    /// p The maximum number of read and write units for the specified on-demand table. If you use this parameter, you must specify code MaxReadRequestUnits /code , code MaxWriteRequestUnits /code , or both. /p
+    /// The maximum number of read and write units for the specified on-demand table. If you use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
     pub on_demand_throughput: Option<OnDemandThroughput>,
-    /// p Describes the warm throughput value of the base table. /p
+    /// Describes the warm throughput value of the base table.
     pub warm_throughput: Option<TableWarmThroughputDescription>,
-    /// p Indicates one of the following consistency modes for a global table: /p ul li p code EVENTUAL /code : Indicates that the global table is configured for multi-Region eventual consistency (MREC). /p /li li p code STRONG /code : Indicates that the global table is configured for multi-Region strong consistency (MRSC). /p /li /ul p If you don't specify this field, the global table consistency mode defaults to code EVENTUAL /code . For more information about global tables consistency modes, see a href="https://docs.aws.amazon.com/V2globaltables HowItWorks.html#V2globaltables HowItWorks.consistency-modes" Consistency modes /a in DynamoDB developer guide. /p
+    /// Indicates one of the following consistency modes for a global table:
+    ///
+    /// - `EVENTUAL`: Indicates that the global table is configured for multi-Region eventual consistency (MREC).
+    /// - `STRONG`: Indicates that the global table is configured for multi-Region strong consistency (MRSC).
+    ///
+    /// If you don't specify this field, the global table consistency mode defaults to `EVENTUAL`. For more information about global tables consistency modes, see [Consistency modes](https://docs.aws.amazon.com/V2globaltables_HowItWorks.html#V2globaltables_HowItWorks.consistency-modes) in DynamoDB developer guide.
     pub multi_region_consistency: Option<MultiRegionConsistency>,
-    /// p The vector indexes, if any, on the table. Each element is composed of: /p ul li p code IndexName /code - The name of the vector index. /p /li li p code IndexStatus /code - The current status of the vector index: code CREATING /code , code ACTIVE /code , or code DELETING /code . /p /li li p code Backfilling /code - Specifies whether the index is currently backfilling. During backfill, code SearchVectors /code operations might return incomplete results. /p /li li p code VectorAttribute /code - The attribute that contains vector embeddings. /p /li li p code Dimensions /code - The number of dimensions in each vector. /p /li li p code DistanceFunction /code - The distance function used to calculate similarity ( code COSINE /code , code EUCLIDEAN /code , or code DOT PRODUCT /code ). /p /li li p code SearchSchema /code - The partition key and inline filter attributes for the vector index. /p /li li p code Projection /code - Specifies attributes that are copied (projected) from the table into the vector index. /p /li li p code IndexArn /code - The Amazon Resource Name (ARN) that uniquely identifies the index. /p /li li p code IndexSizeBytes /code - The total size of the vector index, in bytes. Amazon DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value. /p /li li p code ItemCount /code - The number of items indexed in the vector index. Amazon DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value. /p /li /ul
+    /// The vector indexes, if any, on the table. Each element is composed of:
+    ///
+    /// - `IndexName` - The name of the vector index.
+    /// - `IndexStatus` - The current status of the vector index: `CREATING`, `ACTIVE`, or `DELETING`.
+    /// - `Backfilling` - Specifies whether the index is currently backfilling. During backfill, `SearchVectors` operations might return incomplete results.
+    /// - `VectorAttribute` - The attribute that contains vector embeddings.
+    /// - `Dimensions` - The number of dimensions in each vector.
+    /// - `DistanceFunction` - The distance function used to calculate similarity (`COSINE`, `EUCLIDEAN`, or `DOT_PRODUCT`).
+    /// - `SearchSchema` - The partition key and inline filter attributes for the vector index.
+    /// - `Projection` - Specifies attributes that are copied (projected) from the table into the vector index.
+    /// - `IndexArn` - The Amazon Resource Name (ARN) that uniquely identifies the index.
+    /// - `IndexSizeBytes` - The total size of the vector index, in bytes. Amazon DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value.
+    /// - `ItemCount` - The number of items indexed in the vector index. Amazon DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value.
     pub vector_indexes: Option<Vec<VectorIndexDescription>>,
 }
 rt::structure!(
@@ -210,7 +299,7 @@ pub static TABLE_DESCRIPTION: rt::Schema = rt::Schema::structure(
         rt::m("VectorIndexes", &VECTOR_INDEX_DESCRIPTION_LIST),
     ],
 );
-/// p A target table with the specified name is either being created or deleted. /p
+/// A target table with the specified name is either being created or deleted.
 #[derive(Clone, Default, PartialEq)]
 pub struct TableInUseException {
     pub message: Option<String>,
@@ -225,7 +314,7 @@ pub static TABLE_NAME_LIST: rt::Schema = rt::Schema::list(
     "TableNameList",
     &[rt::m("member", &rt::STRING)],
 );
-/// p A source table with the name code TableName /code does not currently exist within the subscriber's account or the subscriber is operating in the wrong Amazon Web Services Region. /p
+/// A source table with the name `TableName` does not currently exist within the subscriber's account or the subscriber is operating in the wrong Amazon Web Services Region.
 #[derive(Clone, Default, PartialEq)]
 pub struct TableNotFoundException {
     pub message: Option<String>,
@@ -242,14 +331,14 @@ rt::string_enum! {
     "INACCESSIBLE_ENCRYPTION_CREDENTIALS", Archiving = "ARCHIVING", Archived =
     "ARCHIVED", ReplicationNotAuthorized = "REPLICATION_NOT_AUTHORIZED" }
 }
-/// p Represents the warm throughput value (in read units per second and write units per second) of the table. Warm throughput is applicable for DynamoDB Standard-IA tables and specifies the minimum provisioned capacity maintained for immediate data access. /p
+/// Represents the warm throughput value (in read units per second and write units per second) of the table. Warm throughput is applicable for DynamoDB Standard-IA tables and specifies the minimum provisioned capacity maintained for immediate data access.
 #[derive(Clone, Default, PartialEq)]
 pub struct TableWarmThroughputDescription {
-    /// p Represents the base table's warm throughput value in read units per second. /p
+    /// Represents the base table's warm throughput value in read units per second.
     pub read_units_per_second: Option<i64>,
-    /// p Represents the base table's warm throughput value in write units per second. /p
+    /// Represents the base table's warm throughput value in write units per second.
     pub write_units_per_second: Option<i64>,
-    /// p Represents warm throughput value of the base table. /p
+    /// Represents warm throughput value of the base table.
     pub status: Option<TableStatus>,
 }
 rt::structure!(
@@ -264,12 +353,16 @@ pub static TABLE_WARM_THROUGHPUT_DESCRIPTION: rt::Schema = rt::Schema::structure
         rt::m("Status", &rt::ENUM),
     ],
 );
-/// p Describes a tag. A tag is a key-value pair. You can add up to 50 tags to a single DynamoDB table. /p p Amazon Web Services-assigned tag names and values are automatically assigned the code aws: /code prefix, which the user cannot assign. Amazon Web Services-assigned tag names do not count towards the tag limit of 50. User-assigned tag names have the prefix code user: /code in the Cost Allocation Report. You cannot backdate the application of a tag. /p p For an overview on tagging DynamoDB resources, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html" Tagging for DynamoDB /a in the i Amazon DynamoDB Developer Guide /i . /p
+/// Describes a tag. A tag is a key-value pair. You can add up to 50 tags to a single DynamoDB table.
+///
+/// Amazon Web Services-assigned tag names and values are automatically assigned the `aws:` prefix, which the user cannot assign. Amazon Web Services-assigned tag names do not count towards the tag limit of 50. User-assigned tag names have the prefix `user:` in the Cost Allocation Report. You cannot backdate the application of a tag.
+///
+/// For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct Tag {
-    /// p The key of the tag. Tag keys are case sensitive. Each DynamoDB table can only have up to one tag with the same key. If you try to add an existing tag (same key), the existing tag value will be updated to the new value. /p
+    /// The key of the tag. Tag keys are case sensitive. Each DynamoDB table can only have up to one tag with the same key. If you try to add an existing tag (same key), the existing tag value will be updated to the new value.
     pub key: String,
-    /// p The value of the tag. Tag values are case-sensitive and can be null. /p
+    /// The value of the tag. Tag values are case-sensitive and can be null.
     pub value: String,
 }
 rt::structure!(Tag, TAG, 0 => key, 1 => value);
@@ -287,9 +380,9 @@ pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
 pub static TAG_LIST: rt::Schema = rt::Schema::list("TagList", &[rt::m("member", &TAG)]);
 #[derive(Clone, Default, PartialEq)]
 pub struct TagResourceInput {
-    /// p Identifies the Amazon DynamoDB resource to which tags should be added. This value is an Amazon Resource Name (ARN). /p
+    /// Identifies the Amazon DynamoDB resource to which tags should be added. This value is an Amazon Resource Name (ARN).
     pub resource_arn: String,
-    /// p The tags to be assigned to the Amazon DynamoDB resource. /p
+    /// The tags to be assigned to the Amazon DynamoDB resource.
     pub tags: Vec<Tag>,
 }
 rt::structure!(TagResourceInput, TAG_RESOURCE_INPUT, 0 => resource_arn, 1 => tags);
@@ -300,11 +393,11 @@ pub static TAG_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST).flags(rt::REQUIRED),
     ],
 );
-/// p The request was denied due to request throttling. For detailed information about why the request was throttled and the ARN of the impacted resource, find the a href="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API ThrottlingReason.html" ThrottlingReason /a field in the returned exception. /p
+/// The request was denied due to request throttling. For detailed information about why the request was throttled and the ARN of the impacted resource, find the [ThrottlingReason](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ThrottlingReason.html) field in the returned exception.
 #[derive(Clone, Default, PartialEq)]
 pub struct ThrottlingException {
     pub message: Option<String>,
-    /// p A list of a href="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API ThrottlingReason.html" ThrottlingReason /a that provide detailed diagnostic information about why the request was throttled. /p
+    /// A list of [ThrottlingReason](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ThrottlingReason.html) that provide detailed diagnostic information about why the request was throttled.
     pub throttling_reasons: Option<Vec<ThrottlingReason>>,
 }
 rt::structure!(
@@ -318,12 +411,27 @@ pub static THROTTLING_EXCEPTION: rt::Schema = rt::Schema::structure(
         ],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p Represents the specific reason why a DynamoDB request was throttled and the ARN of the impacted resource. This helps identify exactly what resource is being throttled, what type of operation caused it, and why the throttling occurred. /p
+/// Represents the specific reason why a DynamoDB request was throttled and the ARN of the impacted resource. This helps identify exactly what resource is being throttled, what type of operation caused it, and why the throttling occurred.
 #[derive(Clone, Default, PartialEq)]
 pub struct ThrottlingReason {
-    /// p The reason for throttling. The throttling reason follows a specific format: code ResourceType+OperationType+LimitType /code : /p ul li p Resource Type (What is being throttled): Table or Index /p /li li p Operation Type (What kind of operation): Read or Write /p /li li p Limit Type (Why the throttling occurred): /p ul li p code ProvisionedThroughputExceeded /code : The request rate is exceeding the a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html" provisioned throughput capacity /a (read or write capacity units) configured for a table or a global secondary index (GSI) in provisioned capacity mode. /p /li li p code AccountLimitExceeded /code : The request rate has caused a table or global secondary index (GSI) in on-demand mode to exceed the a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#default-limits-throughput" per-table account-level service quotas /a for read/write throughput in the current Amazon Web Services Region. /p /li li p code KeyRangeThroughputExceeded /code : The request rate directed at a specific partition key value has exceeded the a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html" internal partition-level throughput limits /a , indicating uneven access patterns across the table's or GSI's key space. /p /li li p code MaxOnDemandThroughputExceeded /code : The request rate has exceeded the a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode-max-throughput.html" configured maximum throughput limits /a set for a table or index in on-demand capacity mode. /p /li /ul /li /ul p Examples of complete throttling reasons: /p ul li p TableReadProvisionedThroughputExceeded /p /li li p IndexWriteAccountLimitExceeded /p /li /ul p This helps identify exactly what resource is being throttled, what type of operation caused it, and why the throttling occurred. /p
+    /// The reason for throttling. The throttling reason follows a specific format: `ResourceType+OperationType+LimitType`:
+    ///
+    /// - Resource Type (What is being throttled): Table or Index
+    /// - Operation Type (What kind of operation): Read or Write
+    /// - Limit Type (Why the throttling occurred):
+    ///   - `ProvisionedThroughputExceeded`: The request rate is exceeding the [provisioned throughput capacity](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html) (read or write capacity units) configured for a table or a global secondary index (GSI) in provisioned capacity mode.
+    ///   - `AccountLimitExceeded`: The request rate has caused a table or global secondary index (GSI) in on-demand mode to exceed the [per-table account-level service quotas](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#default-limits-throughput) for read/write throughput in the current Amazon Web Services Region.
+    ///   - `KeyRangeThroughputExceeded`: The request rate directed at a specific partition key value has exceeded the [internal partition-level throughput limits](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html), indicating uneven access patterns across the table's or GSI's key space.
+    ///   - `MaxOnDemandThroughputExceeded`: The request rate has exceeded the [configured maximum throughput limits](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode-max-throughput.html) set for a table or index in on-demand capacity mode.
+    ///
+    /// Examples of complete throttling reasons:
+    ///
+    /// - TableReadProvisionedThroughputExceeded
+    /// - IndexWriteAccountLimitExceeded
+    ///
+    /// This helps identify exactly what resource is being throttled, what type of operation caused it, and why the throttling occurred.
     pub reason: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the DynamoDB table or index that experienced the throttling event. /p
+    /// The Amazon Resource Name (ARN) of the DynamoDB table or index that experienced the throttling event.
     pub resource: Option<String>,
 }
 rt::structure!(ThrottlingReason, THROTTLING_REASON, 0 => reason, 1 => resource);
@@ -335,12 +443,12 @@ pub static THROTTLING_REASON_LIST: rt::Schema = rt::Schema::list(
     "ThrottlingReasonList",
     &[rt::m("member", &THROTTLING_REASON)],
 );
-/// p The description of the Time to Live (TTL) status on the specified table. /p
+/// The description of the Time to Live (TTL) status on the specified table.
 #[derive(Clone, Default, PartialEq)]
 pub struct TimeToLiveDescription {
-    /// p The TTL status for the table. /p
+    /// The TTL status for the table.
     pub time_to_live_status: Option<TimeToLiveStatus>,
-    /// p The name of the TTL attribute for items in the table. /p
+    /// The name of the TTL attribute for items in the table.
     pub attribute_name: Option<String>,
 }
 rt::structure!(
@@ -351,12 +459,12 @@ pub static TIME_TO_LIVE_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "TimeToLiveDescription",
     &[rt::m("TimeToLiveStatus", &rt::ENUM), rt::m("AttributeName", &rt::STRING)],
 );
-/// p Represents the settings used to enable or disable Time to Live (TTL) for the specified table. /p
+/// Represents the settings used to enable or disable Time to Live (TTL) for the specified table.
 #[derive(Clone, Default, PartialEq)]
 pub struct TimeToLiveSpecification {
-    /// p Indicates whether TTL is to be enabled (true) or disabled (false) on the table. /p
+    /// Indicates whether TTL is to be enabled (true) or disabled (false) on the table.
     pub enabled: bool,
-    /// p The name of the TTL attribute used to store the expiration time for items in the table. /p
+    /// The name of the TTL attribute used to store the expiration time for items in the table.
     pub attribute_name: String,
 }
 rt::structure!(
@@ -374,10 +482,10 @@ rt::string_enum! {
     pub enum TimeToLiveStatus { Enabling = "ENABLING", Disabling = "DISABLING", Enabled =
     "ENABLED", Disabled = "DISABLED" }
 }
-/// p Specifies an item to be retrieved as part of the transaction. /p
+/// Specifies an item to be retrieved as part of the transaction.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransactGetItem {
-    /// p Contains the primary key that identifies the item to get, together with the name of the table that contains the item, and optionally the specific attributes of the item to retrieve. /p
+    /// Contains the primary key that identifies the item to get, together with the name of the table that contains the item, and optionally the specific attributes of the item to retrieve.
     pub get: Get,
 }
 rt::structure!(TransactGetItem, TRANSACT_GET_ITEM, 0 => get);
@@ -391,9 +499,9 @@ pub static TRANSACT_GET_ITEM_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TransactGetItemsInput {
-    /// p An ordered array of up to 100 code TransactGetItem /code objects, each of which contains a code Get /code structure. /p
+    /// An ordered array of up to 100 `TransactGetItem` objects, each of which contains a `Get` structure.
     pub transact_items: Vec<TransactGetItem>,
-    /// p A value of code TOTAL /code causes consumed capacity information to be returned, and a value of code NONE /code prevents that information from being returned. No other value is valid. /p
+    /// A value of `TOTAL` causes consumed capacity information to be returned, and a value of `NONE` prevents that information from being returned. No other value is valid.
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 rt::structure!(
@@ -409,9 +517,11 @@ pub static TRANSACT_GET_ITEMS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TransactGetItemsOutput {
-    /// p If the i ReturnConsumedCapacity /i value was code TOTAL /code , this is an array of code ConsumedCapacity /code objects, one for each table addressed by code TransactGetItem /code objects in the i TransactItems /i parameter. These code ConsumedCapacity /code objects report the read-capacity units consumed by the code TransactGetItems /code call in that table. /p
+    /// If the *ReturnConsumedCapacity* value was `TOTAL`, this is an array of `ConsumedCapacity` objects, one for each table addressed by `TransactGetItem` objects in the *TransactItems* parameter. These `ConsumedCapacity` objects report the read-capacity units consumed by the `TransactGetItems` call in that table.
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
-    /// p An ordered array of up to 100 code ItemResponse /code objects, each of which corresponds to the code TransactGetItem /code object in the same position in the i TransactItems /i array. Each code ItemResponse /code object contains a Map of the name-value pairs that are the projected attributes of the requested item. /p p If a requested item could not be retrieved, the corresponding code ItemResponse /code object is Null, or if the requested item has no projected attributes, the corresponding code ItemResponse /code object is an empty Map. /p
+    /// An ordered array of up to 100 `ItemResponse` objects, each of which corresponds to the `TransactGetItem` object in the same position in the *TransactItems* array. Each `ItemResponse` object contains a Map of the name-value pairs that are the projected attributes of the requested item.
+    ///
+    /// If a requested item could not be retrieved, the corresponding `ItemResponse` object is Null, or if the requested item has no projected attributes, the corresponding `ItemResponse` object is an empty Map.
     pub responses: Option<Vec<ItemResponse>>,
 }
 rt::structure!(
@@ -425,16 +535,16 @@ pub static TRANSACT_GET_ITEMS_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("Responses", &ITEM_RESPONSE_LIST),
     ],
 );
-/// p A list of requests that can perform update, put, delete, or check operations on multiple items in one or more tables atomically. /p
+/// A list of requests that can perform update, put, delete, or check operations on multiple items in one or more tables atomically.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransactWriteItem {
-    /// p A request to perform a check item operation. /p
+    /// A request to perform a check item operation.
     pub condition_check: Option<ConditionCheck>,
-    /// p A request to perform a code PutItem /code operation. /p
+    /// A request to perform a `PutItem` operation.
     pub put: Option<Put>,
-    /// p A request to perform a code DeleteItem /code operation. /p
+    /// A request to perform a `DeleteItem` operation.
     pub delete: Option<Delete>,
-    /// p A request to perform an code UpdateItem /code operation. /p
+    /// A request to perform an `UpdateItem` operation.
     pub update: Option<Update>,
 }
 rt::structure!(
@@ -456,12 +566,18 @@ pub static TRANSACT_WRITE_ITEM_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TransactWriteItemsInput {
-    /// p An ordered array of up to 100 code TransactWriteItem /code objects, each of which contains a code ConditionCheck /code , code Put /code , code Update /code , or code Delete /code object. These can operate on items in different tables, but the tables must reside in the same Amazon Web Services account and Region, and no two of them can operate on the same item. /p
+    /// An ordered array of up to 100 `TransactWriteItem` objects, each of which contains a `ConditionCheck`, `Put`, `Update`, or `Delete` object. These can operate on items in different tables, but the tables must reside in the same Amazon Web Services account and Region, and no two of them can operate on the same item.
     pub transact_items: Vec<TransactWriteItem>,
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
-    /// p Determines whether item collection metrics are returned. If set to code SIZE /code , the response includes statistics about item collections (if any), that were modified during the operation and are returned in the response. If set to code NONE /code (the default), no statistics are returned. /p
+    /// Determines whether item collection metrics are returned. If set to `SIZE`, the response includes statistics about item collections (if any), that were modified during the operation and are returned in the response. If set to `NONE` (the default), no statistics are returned.
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
-    /// p Providing a code ClientRequestToken /code makes the call to code TransactWriteItems /code idempotent, meaning that multiple identical calls have the same effect as one single call. /p p Although multiple identical calls using the same client request token produce the same result on the server (no side effects), the responses to the calls might not be the same. If the code ReturnConsumedCapacity /code parameter is set, then the initial code TransactWriteItems /code call returns the amount of write capacity units consumed in making the changes. Subsequent code TransactWriteItems /code calls with the same client token return the number of read capacity units consumed in reading the item. /p p A client request token is valid for 10 minutes after the first request that uses it is completed. After 10 minutes, any request with the same client token is treated as a new request. Do not resubmit the same request with the same client token for more than 10 minutes, or the result might not be idempotent. /p p If you submit a request with the same client token but a change in other parameters within the 10-minute idempotency window, DynamoDB returns an code IdempotentParameterMismatch /code exception. /p
+    /// Providing a `ClientRequestToken` makes the call to `TransactWriteItems` idempotent, meaning that multiple identical calls have the same effect as one single call.
+    ///
+    /// Although multiple identical calls using the same client request token produce the same result on the server (no side effects), the responses to the calls might not be the same. If the `ReturnConsumedCapacity` parameter is set, then the initial `TransactWriteItems` call returns the amount of write capacity units consumed in making the changes. Subsequent `TransactWriteItems` calls with the same client token return the number of read capacity units consumed in reading the item.
+    ///
+    /// A client request token is valid for 10 minutes after the first request that uses it is completed. After 10 minutes, any request with the same client token is treated as a new request. Do not resubmit the same request with the same client token for more than 10 minutes, or the result might not be idempotent.
+    ///
+    /// If you submit a request with the same client token but a change in other parameters within the 10-minute idempotency window, DynamoDB returns an `IdempotentParameterMismatch` exception.
     pub client_request_token: Option<String>,
 }
 rt::structure!(
@@ -480,9 +596,11 @@ pub static TRANSACT_WRITE_ITEMS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TransactWriteItemsOutput {
-    /// p The capacity units consumed by the entire code TransactWriteItems /code operation. The values of the list are ordered according to the ordering of the code TransactItems /code request parameter. /p p If the table has vector indexes, each element also includes a code VectorIndexes /code field with code VectorWriteRequestBytes /code consumed for each affected vector index. /p
+    /// The capacity units consumed by the entire `TransactWriteItems` operation. The values of the list are ordered according to the ordering of the `TransactItems` request parameter.
+    ///
+    /// If the table has vector indexes, each element also includes a `VectorIndexes` field with `VectorWriteRequestBytes` consumed for each affected vector index.
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
-    /// p A list of tables that were processed by code TransactWriteItems /code and, for each table, information about any item collections that were affected by individual code UpdateItem /code , code PutItem /code , or code DeleteItem /code operations. /p
+    /// A list of tables that were processed by `TransactWriteItems` and, for each table, information about any item collections that were affected by individual `UpdateItem`, `PutItem`, or `DeleteItem` operations.
     pub item_collection_metrics: Option<rt::Map<String, Vec<ItemCollectionMetrics>>>,
 }
 rt::structure!(
@@ -496,11 +614,68 @@ pub static TRANSACT_WRITE_ITEMS_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("ItemCollectionMetrics", &ITEM_COLLECTION_METRICS_PER_TABLE),
     ],
 );
-/// p The entire transaction request was canceled. /p p DynamoDB cancels a code TransactWriteItems /code request under the following circumstances: /p ul li p A condition in one of the condition expressions is not met. /p /li li p A table in the code TransactWriteItems /code request is in a different account or region. /p /li li p More than one action in the code TransactWriteItems /code operation targets the same item. /p /li li p There is insufficient provisioned capacity for the transaction to be completed. /p /li li p An item size becomes too large (larger than 400 KB), or a local secondary index (LSI) becomes too large, or a similar validation error occurs because of changes made by the transaction. /p /li li p There is a user error, such as an invalid data format. /p /li li p There is an ongoing code TransactWriteItems /code operation that conflicts with a concurrent code TransactWriteItems /code request. In this case the code TransactWriteItems /code operation fails with a code TransactionCanceledException /code . /p /li /ul p DynamoDB cancels a code TransactGetItems /code request under the following circumstances: /p ul li p There is an ongoing code TransactGetItems /code operation that conflicts with a concurrent code PutItem /code , code UpdateItem /code , code DeleteItem /code or code TransactWriteItems /code request. In this case the code TransactGetItems /code operation fails with a code TransactionCanceledException /code . /p /li li p A table in the code TransactGetItems /code request is in a different account or region. /p /li li p There is insufficient provisioned capacity for the transaction to be completed. /p /li li p There is a user error, such as an invalid data format. /p /li /ul note p DynamoDB lists the cancellation reasons on the code CancellationReasons /code property. Transaction cancellation reasons are ordered in the order of requested items, if an item has no error it will have code None /code code and code Null /code message. The code None /code code is returned as the literal string code "None" /code , not a null or absent value; the message field is omitted entirely for an item that has no error. This is important to note when using an SDK that surfaces the code as an optional or nullable type. /p /note p Cancellation reason codes and possible error messages: /p ul li p No Errors: /p ul li p Code: code None /code /p /li li p Message: code null /code /p /li /ul /li li p Conditional Check Failed: /p ul li p Code: code ConditionalCheckFailed /code /p /li li p Message: The conditional request failed. /p /li /ul /li li p Item Collection Size Limit Exceeded: /p ul li p Code: code ItemCollectionSizeLimitExceeded /code /p /li li p Message: Collection size exceeded. /p /li /ul /li li p Transaction Conflict: /p ul li p Code: code TransactionConflict /code /p /li li p Message: Transaction is ongoing for the item. /p /li /ul /li li p Provisioned Throughput Exceeded: /p ul li p Code: code ProvisionedThroughputExceeded /code /p /li li p Messages: /p ul li p The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API. /p note p This Message is received when provisioned throughput is exceeded is on a provisioned DynamoDB table. /p /note /li li p The level of configured provisioned throughput for one or more global secondary indexes of the table was exceeded. Consider increasing your provisioning level for the under-provisioned global secondary indexes with the UpdateTable API. /p note p This message is returned when provisioned throughput is exceeded is on a provisioned GSI. /p /note /li /ul /li /ul /li li p Throttling Error: /p ul li p Code: code ThrottlingError /code /p /li li p Messages: /p ul li p Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly. If exceptions persist, check if you have a hot key: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html. /p note p This message is returned when writes get throttled on an On-Demand table as DynamoDB is automatically scaling the table. /p /note /li li p Throughput exceeds the current capacity for one or more global secondary indexes. DynamoDB is automatically scaling your index so please try again shortly. /p note p This message is returned when writes get throttled on an On-Demand GSI as DynamoDB is automatically scaling the GSI. /p /note /li /ul /li /ul /li li p Validation Error: /p ul li p Code: code ValidationError /code /p /li li p Messages: /p ul li p One or more parameter values were invalid. /p /li li p The update expression attempted to update the secondary index key beyond allowed size limits. /p /li li p The update expression attempted to update the secondary index key to unsupported type. /p /li li p An operand in the update expression has an incorrect data type. /p /li li p Item size to update has exceeded the maximum allowed size. /p /li li p Number overflow. Attempting to store a number with magnitude larger than supported range. /p /li li p Type mismatch for attribute to update. /p /li li p Nesting Levels have exceeded supported limits. /p /li li p The document path provided in the update expression is invalid for update. /p /li li p The provided expression refers to an attribute that does not exist in the item. /p /li /ul /li /ul /li /ul
+/// The entire transaction request was canceled.
+///
+/// DynamoDB cancels a `TransactWriteItems` request under the following circumstances:
+///
+/// - A condition in one of the condition expressions is not met.
+/// - A table in the `TransactWriteItems` request is in a different account or region.
+/// - More than one action in the `TransactWriteItems` operation targets the same item.
+/// - There is insufficient provisioned capacity for the transaction to be completed.
+/// - An item size becomes too large (larger than 400 KB), or a local secondary index (LSI) becomes too large, or a similar validation error occurs because of changes made by the transaction.
+/// - There is a user error, such as an invalid data format.
+/// - There is an ongoing `TransactWriteItems` operation that conflicts with a concurrent `TransactWriteItems` request. In this case the `TransactWriteItems` operation fails with a `TransactionCanceledException`.
+///
+/// DynamoDB cancels a `TransactGetItems` request under the following circumstances:
+///
+/// - There is an ongoing `TransactGetItems` operation that conflicts with a concurrent `PutItem`, `UpdateItem`, `DeleteItem` or `TransactWriteItems` request. In this case the `TransactGetItems` operation fails with a `TransactionCanceledException`.
+/// - A table in the `TransactGetItems` request is in a different account or region.
+/// - There is insufficient provisioned capacity for the transaction to be completed.
+/// - There is a user error, such as an invalid data format.
+///
+/// **Note:** DynamoDB lists the cancellation reasons on the `CancellationReasons` property. Transaction cancellation reasons are ordered in the order of requested items, if an item has no error it will have `None` code and `Null` message. The `None` code is returned as the literal string `"None"`, not a null or absent value; the message field is omitted entirely for an item that has no error. This is important to note when using an SDK that surfaces the code as an optional or nullable type.
+///
+/// Cancellation reason codes and possible error messages:
+///
+/// - No Errors:
+///   - Code: `None`
+///   - Message: `null`
+/// - Conditional Check Failed:
+///   - Code: `ConditionalCheckFailed`
+///   - Message: The conditional request failed.
+/// - Item Collection Size Limit Exceeded:
+///   - Code: `ItemCollectionSizeLimitExceeded`
+///   - Message: Collection size exceeded.
+/// - Transaction Conflict:
+///   - Code: `TransactionConflict`
+///   - Message: Transaction is ongoing for the item.
+/// - Provisioned Throughput Exceeded:
+///   - Code: `ProvisionedThroughputExceeded`
+///   - Messages:
+///     - The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API. **Note:** This Message is received when provisioned throughput is exceeded is on a provisioned DynamoDB table.
+///     - The level of configured provisioned throughput for one or more global secondary indexes of the table was exceeded. Consider increasing your provisioning level for the under-provisioned global secondary indexes with the UpdateTable API. **Note:** This message is returned when provisioned throughput is exceeded is on a provisioned GSI.
+/// - Throttling Error:
+///   - Code: `ThrottlingError`
+///   - Messages:
+///     - Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly. If exceptions persist, check if you have a hot key: <https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html>. **Note:** This message is returned when writes get throttled on an On-Demand table as DynamoDB is automatically scaling the table.
+///     - Throughput exceeds the current capacity for one or more global secondary indexes. DynamoDB is automatically scaling your index so please try again shortly. **Note:** This message is returned when writes get throttled on an On-Demand GSI as DynamoDB is automatically scaling the GSI.
+/// - Validation Error:
+///   - Code: `ValidationError`
+///   - Messages:
+///     - One or more parameter values were invalid.
+///     - The update expression attempted to update the secondary index key beyond allowed size limits.
+///     - The update expression attempted to update the secondary index key to unsupported type.
+///     - An operand in the update expression has an incorrect data type.
+///     - Item size to update has exceeded the maximum allowed size.
+///     - Number overflow. Attempting to store a number with magnitude larger than supported range.
+///     - Type mismatch for attribute to update.
+///     - Nesting Levels have exceeded supported limits.
+///     - The document path provided in the update expression is invalid for update.
+///     - The provided expression refers to an attribute that does not exist in the item.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransactionCanceledException {
     pub message: Option<String>,
-    /// p A list of cancellation reasons. /p
+    /// A list of cancellation reasons.
     pub cancellation_reasons: Option<Vec<CancellationReason>>,
 }
 rt::structure!(
@@ -515,7 +690,7 @@ pub static TRANSACTION_CANCELED_EXCEPTION: rt::Schema = rt::Schema::structure(
         ],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p Operation was rejected because there is an ongoing transaction for the item. /p
+/// Operation was rejected because there is an ongoing transaction for the item.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransactionConflictException {
     pub message: Option<String>,
@@ -528,7 +703,28 @@ pub static TRANSACTION_CONFLICT_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The transaction with the given request token is already in progress. /p p Recommended Settings /p note p This is a general recommendation for handling the code TransactionInProgressException /code . These settings help ensure that the client retries will trigger completion of the ongoing code TransactWriteItems /code request. /p /note ul li p Set code clientExecutionTimeout /code to a value that allows at least one retry to be processed after 5 seconds have elapsed since the first attempt for the code TransactWriteItems /code operation. /p /li li p Set code socketTimeout /code to a value a little lower than the code requestTimeout /code setting. /p /li li p code requestTimeout /code should be set based on the time taken for the individual retries of a single HTTP request for your use case, but setting it to 1 second or higher should work well to reduce chances of retries and code TransactionInProgressException /code errors. /p /li li p Use exponential backoff when retrying and tune backoff if needed. /p /li /ul p Assuming a href="https://github.com/aws/aws-sdk-java/blob/fd409dee8ae23fb8953e0bb4dbde65536a7e0514/aws-java-sdk-core/src/main/java/com/amazonaws/retry/PredefinedRetryPolicies.java#L97" default retry policy /a , example timeout settings based on the guidelines above are as follows: /p p Example timeline: /p ul li p 0-1000 first attempt /p /li li p 1000-1500 first sleep/delay (default retry policy uses 500 ms as base delay for 4xx errors) /p /li li p 1500-2500 second attempt /p /li li p 2500-3500 second sleep/delay (500 2, exponential backoff) /p /li li p 3500-4500 third attempt /p /li li p 4500-6500 third sleep/delay (500 2^2) /p /li li p 6500-7500 fourth attempt (this can trigger inline recovery since 5 seconds have elapsed since the first attempt reached TC) /p /li /ul
+/// The transaction with the given request token is already in progress.
+///
+/// Recommended Settings
+///
+/// **Note:** This is a general recommendation for handling the `TransactionInProgressException`. These settings help ensure that the client retries will trigger completion of the ongoing `TransactWriteItems` request.
+///
+/// - Set `clientExecutionTimeout` to a value that allows at least one retry to be processed after 5 seconds have elapsed since the first attempt for the `TransactWriteItems` operation.
+/// - Set `socketTimeout` to a value a little lower than the `requestTimeout` setting.
+/// - `requestTimeout` should be set based on the time taken for the individual retries of a single HTTP request for your use case, but setting it to 1 second or higher should work well to reduce chances of retries and `TransactionInProgressException` errors.
+/// - Use exponential backoff when retrying and tune backoff if needed.
+///
+/// Assuming [default retry policy](https://github.com/aws/aws-sdk-java/blob/fd409dee8ae23fb8953e0bb4dbde65536a7e0514/aws-java-sdk-core/src/main/java/com/amazonaws/retry/PredefinedRetryPolicies.java#L97), example timeout settings based on the guidelines above are as follows:
+///
+/// Example timeline:
+///
+/// - 0-1000 first attempt
+/// - 1000-1500 first sleep/delay (default retry policy uses 500 ms as base delay for 4xx errors)
+/// - 1500-2500 second attempt
+/// - 2500-3500 second sleep/delay (500 \* 2, exponential backoff)
+/// - 3500-4500 third attempt
+/// - 4500-6500 third sleep/delay (500 \* 2^2)
+/// - 6500-7500 fourth attempt (this can trigger inline recovery since 5 seconds have elapsed since the first attempt reached TC)
 #[derive(Clone, Default, PartialEq)]
 pub struct TransactionInProgressException {
     pub message: Option<String>,

@@ -5,9 +5,9 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagResourceInput {
-    /// p The DynamoDB resource that the tags will be removed from. This value is an Amazon Resource Name (ARN). /p
+    /// The DynamoDB resource that the tags will be removed from. This value is an Amazon Resource Name (ARN).
     pub resource_arn: String,
-    /// p A list of tag keys. Existing tags of the resource whose keys are members of this list will be removed from the DynamoDB resource. /p
+    /// A list of tag keys. Existing tags of the resource whose keys are members of this list will be removed from the DynamoDB resource.
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
@@ -20,22 +20,22 @@ pub static UNTAG_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("TagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED),
     ],
 );
-/// p Represents a request to perform an code UpdateItem /code operation. /p
+/// Represents a request to perform an `UpdateItem` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct Update {
-    /// p The primary key of the item to be updated. Each element consists of an attribute name and a value for that attribute. /p
+    /// The primary key of the item to be updated. Each element consists of an attribute name and a value for that attribute.
     pub key: rt::Map<String, AttributeValue>,
-    /// p An expression that defines one or more attributes to be updated, the action to be performed on them, and new value(s) for them. /p
+    /// An expression that defines one or more attributes to be updated, the action to be performed on them, and new value(s) for them.
     pub update_expression: String,
-    /// p Name of the table for the code UpdateItem /code request. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// Name of the table for the `UpdateItem` request. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
-    /// p A condition that must be satisfied in order for a conditional update to succeed. /p
+    /// A condition that must be satisfied in order for a conditional update to succeed.
     pub condition_expression: Option<String>,
-    /// p One or more substitution tokens for attribute names in an expression. /p
+    /// One or more substitution tokens for attribute names in an expression.
     pub expression_attribute_names: Option<rt::Map<String, String>>,
-    /// p One or more values that can be substituted in an expression. /p
+    /// One or more values that can be substituted in an expression.
     pub expression_attribute_values: Option<rt::Map<String, AttributeValue>>,
-    /// p Use code ReturnValuesOnConditionCheckFailure /code to get the item attributes if the code Update /code condition fails. For code ReturnValuesOnConditionCheckFailure /code , the valid values are: NONE and ALL OLD. /p
+    /// Use `ReturnValuesOnConditionCheckFailure` to get the item attributes if the `Update` condition fails. For `ReturnValuesOnConditionCheckFailure`, the valid values are: NONE and ALL\_OLD.
     pub return_values_on_condition_check_failure: Option<
         ReturnValuesOnConditionCheckFailure,
     >,
@@ -59,9 +59,9 @@ pub static UPDATE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateContinuousBackupsInput {
-    /// p The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
-    /// p Represents the settings used to enable point in time recovery. /p
+    /// Represents the settings used to enable point in time recovery.
     pub point_in_time_recovery_specification: PointInTimeRecoverySpecification,
 }
 rt::structure!(
@@ -78,7 +78,7 @@ pub static UPDATE_CONTINUOUS_BACKUPS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateContinuousBackupsOutput {
-    /// p Represents the continuous backups and point in time recovery settings on the table. /p
+    /// Represents the continuous backups and point in time recovery settings on the table.
     pub continuous_backups_description: Option<ContinuousBackupsDescription>,
 }
 rt::structure!(
@@ -91,13 +91,13 @@ pub static UPDATE_CONTINUOUS_BACKUPS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateContributorInsightsInput {
-    /// p The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
-    /// p The global secondary index name, if applicable. /p
+    /// The global secondary index name, if applicable.
     pub index_name: Option<String>,
-    /// p Represents the contributor insights action. /p
+    /// Represents the contributor insights action.
     pub contributor_insights_action: ContributorInsightsAction,
-    /// p Specifies whether to track all access and throttled events or throttled events only for the DynamoDB table or index. /p
+    /// Specifies whether to track all access and throttled events or throttled events only for the DynamoDB table or index.
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
 }
 rt::structure!(
@@ -115,13 +115,13 @@ pub static UPDATE_CONTRIBUTOR_INSIGHTS_INPUT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateContributorInsightsOutput {
-    /// p The name of the table. /p
+    /// The name of the table.
     pub table_name: Option<String>,
-    /// p The name of the global secondary index, if applicable. /p
+    /// The name of the global secondary index, if applicable.
     pub index_name: Option<String>,
-    /// p The status of contributor insights /p
+    /// The status of contributor insights
     pub contributor_insights_status: Option<ContributorInsightsStatus>,
-    /// p The updated mode of CloudWatch Contributor Insights that determines whether to monitor all access and throttled events or to track throttled events exclusively. /p
+    /// The updated mode of CloudWatch Contributor Insights that determines whether to monitor all access and throttled events or to track throttled events exclusively.
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
 }
 rt::structure!(
@@ -137,16 +137,18 @@ pub static UPDATE_CONTRIBUTOR_INSIGHTS_OUTPUT: rt::Schema = rt::Schema::structur
         rt::m("ContributorInsightsMode", &rt::ENUM),
     ],
 );
-/// p Represents the new provisioned throughput settings to be applied to a global secondary index. /p
+/// Represents the new provisioned throughput settings to be applied to a global secondary index.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateGlobalSecondaryIndexAction {
-    /// p The name of the global secondary index to be updated. /p
+    /// The name of the global secondary index to be updated.
     pub index_name: String,
-    /// p Represents the provisioned throughput settings for the specified global secondary index. /p p For current minimum and maximum provisioned throughput values, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html" Service, Account, and Table Quotas /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// Represents the provisioned throughput settings for the specified global secondary index.
+    ///
+    /// For current minimum and maximum provisioned throughput values, see [Service, Account, and Table Quotas](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html) in the *Amazon DynamoDB Developer Guide*.
     pub provisioned_throughput: Option<ProvisionedThroughput>,
-    /// p Updates the maximum number of read and write units for the specified global secondary index. If you use this parameter, you must specify code MaxReadRequestUnits /code , code MaxWriteRequestUnits /code , or both. /p
+    /// Updates the maximum number of read and write units for the specified global secondary index. If you use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
     pub on_demand_throughput: Option<OnDemandThroughput>,
-    /// p Represents the warm throughput value of the new provisioned throughput settings to be applied to a global secondary index. /p
+    /// Represents the warm throughput value of the new provisioned throughput settings to be applied to a global secondary index.
     pub warm_throughput: Option<WarmThroughput>,
 }
 rt::structure!(
@@ -165,9 +167,9 @@ pub static UPDATE_GLOBAL_SECONDARY_INDEX_ACTION: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateGlobalTableInput {
-    /// p The global table name. /p
+    /// The global table name.
     pub global_table_name: String,
-    /// p A list of Regions that should be added or removed from the global table. /p
+    /// A list of Regions that should be added or removed from the global table.
     pub replica_updates: Vec<ReplicaUpdate>,
 }
 rt::structure!(
@@ -183,7 +185,7 @@ pub static UPDATE_GLOBAL_TABLE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateGlobalTableOutput {
-    /// p Contains the details of the global table. /p
+    /// Contains the details of the global table.
     pub global_table_description: Option<GlobalTableDescription>,
 }
 rt::structure!(
@@ -195,21 +197,24 @@ pub static UPDATE_GLOBAL_TABLE_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateGlobalTableSettingsInput {
-    /// p The name of the global table /p
+    /// The name of the global table
     pub global_table_name: String,
-    /// p The billing mode of the global table. If code GlobalTableBillingMode /code is not specified, the global table defaults to code PROVISIONED /code capacity billing mode. /p ul li p code PROVISIONED /code - We recommend using code PROVISIONED /code for predictable workloads. code PROVISIONED /code sets the billing mode to a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html" Provisioned capacity mode /a . /p /li li p code PAY PER REQUEST /code - We recommend using code PAY PER REQUEST /code for unpredictable workloads. code PAY PER REQUEST /code sets the billing mode to a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html" On-demand capacity mode /a . /p /li /ul
+    /// The billing mode of the global table. If `GlobalTableBillingMode` is not specified, the global table defaults to `PROVISIONED` capacity billing mode.
+    ///
+    /// - `PROVISIONED` - We recommend using `PROVISIONED` for predictable workloads. `PROVISIONED` sets the billing mode to [Provisioned capacity mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html).
+    /// - `PAY_PER_REQUEST` - We recommend using `PAY_PER_REQUEST` for unpredictable workloads. `PAY_PER_REQUEST` sets the billing mode to [On-demand capacity mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html).
     pub global_table_billing_mode: Option<BillingMode>,
-    /// p The maximum number of writes consumed per second before DynamoDB returns a code ThrottlingException. /code /p
+    /// The maximum number of writes consumed per second before DynamoDB returns a `ThrottlingException.`
     pub global_table_provisioned_write_capacity_units: Option<i64>,
-    /// p Auto scaling settings for managing provisioned write capacity for the global table. /p
+    /// Auto scaling settings for managing provisioned write capacity for the global table.
     pub global_table_provisioned_write_capacity_auto_scaling_settings_update: Option<
         AutoScalingSettingsUpdate,
     >,
-    /// p Represents the settings of a global secondary index for a global table that will be modified. /p
+    /// Represents the settings of a global secondary index for a global table that will be modified.
     pub global_table_global_secondary_index_settings_update: Option<
         Vec<GlobalTableGlobalSecondaryIndexSettingsUpdate>,
     >,
-    /// p Represents the settings for a global table in a Region that will be modified. /p
+    /// Represents the settings for a global table in a Region that will be modified.
     pub replica_settings_update: Option<Vec<ReplicaSettingsUpdate>>,
 }
 rt::structure!(
@@ -238,9 +243,9 @@ pub static UPDATE_GLOBAL_TABLE_SETTINGS_INPUT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateGlobalTableSettingsOutput {
-    /// p The name of the global table. /p
+    /// The name of the global table.
     pub global_table_name: Option<String>,
-    /// p The Region-specific settings for the global table. /p
+    /// The Region-specific settings for the global table.
     pub replica_settings: Option<Vec<ReplicaSettingsDescription>>,
 }
 rt::structure!(
@@ -254,33 +259,108 @@ pub static UPDATE_GLOBAL_TABLE_SETTINGS_OUTPUT: rt::Schema = rt::Schema::structu
         rt::m("ReplicaSettings", &REPLICA_SETTINGS_DESCRIPTION_LIST),
     ],
 );
-/// p Represents the input of an code UpdateItem /code operation. /p
+/// Represents the input of an `UpdateItem` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateItemInput {
-    /// p The name of the table containing the item to update. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the table containing the item to update. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
-    /// p The primary key of the item to be updated. Each element consists of an attribute name and a value for that attribute. /p p For the primary key, you must provide all of the attributes. For example, with a simple primary key, you only need to provide a value for the partition key. For a composite primary key, you must provide values for both the partition key and the sort key. /p
+    /// The primary key of the item to be updated. Each element consists of an attribute name and a value for that attribute.
+    ///
+    /// For the primary key, you must provide all of the attributes. For example, with a simple primary key, you only need to provide a value for the partition key. For a composite primary key, you must provide values for both the partition key and the sort key.
     pub key: rt::Map<String, AttributeValue>,
-    /// p This is a legacy parameter. Use code UpdateExpression /code instead. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributeUpdates.html" AttributeUpdates /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// This is a legacy parameter. Use `UpdateExpression` instead. For more information, see [AttributeUpdates](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributeUpdates.html) in the *Amazon DynamoDB Developer Guide*.
     pub attribute_updates: Option<rt::Map<String, AttributeValueUpdate>>,
-    /// p This is a legacy parameter. Use code ConditionExpression /code instead. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Expected.html" Expected /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [Expected](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Expected.html) in the *Amazon DynamoDB Developer Guide*.
     pub expected: Option<rt::Map<String, ExpectedAttributeValue>>,
-    /// p This is a legacy parameter. Use code ConditionExpression /code instead. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html" ConditionalOperator /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [ConditionalOperator](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html) in the *Amazon DynamoDB Developer Guide*.
     pub conditional_operator: Option<ConditionalOperator>,
-    /// p Use code ReturnValues /code if you want to get the item attributes as they appear before or after they are successfully updated. For code UpdateItem /code , the valid values are: /p ul li p code NONE /code - If code ReturnValues /code is not specified, or if its value is code NONE /code , then nothing is returned. (This setting is the default for code ReturnValues /code .) /p /li li p code ALL OLD /code - Returns all of the attributes of the item, as they appeared before the UpdateItem operation. /p /li li p code UPDATED OLD /code - Returns only the updated attributes, as they appeared before the UpdateItem operation. /p /li li p code ALL NEW /code - Returns all of the attributes of the item, as they appear after the UpdateItem operation. /p /li li p code UPDATED NEW /code - Returns only the updated attributes, as they appear after the UpdateItem operation. /p /li /ul p There is no additional cost associated with requesting a return value aside from the small network and processing overhead of receiving a larger response. No read capacity units are consumed. /p p The values returned are strongly consistent. /p
+    /// Use `ReturnValues` if you want to get the item attributes as they appear before or after they are successfully updated. For `UpdateItem`, the valid values are:
+    ///
+    /// - `NONE` - If `ReturnValues` is not specified, or if its value is `NONE`, then nothing is returned. (This setting is the default for `ReturnValues`.)
+    /// - `ALL_OLD` - Returns all of the attributes of the item, as they appeared before the UpdateItem operation.
+    /// - `UPDATED_OLD` - Returns only the updated attributes, as they appeared before the UpdateItem operation.
+    /// - `ALL_NEW` - Returns all of the attributes of the item, as they appear after the UpdateItem operation.
+    /// - `UPDATED_NEW` - Returns only the updated attributes, as they appear after the UpdateItem operation.
+    ///
+    /// There is no additional cost associated with requesting a return value aside from the small network and processing overhead of receiving a larger response. No read capacity units are consumed.
+    ///
+    /// The values returned are strongly consistent.
     pub return_values: Option<ReturnValue>,
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
-    /// p Determines whether item collection metrics are returned. If set to code SIZE /code , the response includes statistics about item collections, if any, that were modified during the operation are returned in the response. If set to code NONE /code (the default), no statistics are returned. /p
+    /// Determines whether item collection metrics are returned. If set to `SIZE`, the response includes statistics about item collections, if any, that were modified during the operation are returned in the response. If set to `NONE` (the default), no statistics are returned.
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
-    /// p An expression that defines one or more attributes to be updated, the action to be performed on them, and new values for them. /p p The following action values are available for code UpdateExpression /code . /p ul li p code SET /code - Adds one or more attributes and values to an item. If any of these attributes already exist, they are replaced by the new values. You can also use code SET /code to add or subtract from an attribute that is of type Number. For example: code SET myNum = myNum + :val /code /p p code SET /code supports the following functions: /p ul li p code if not exists (path, operand) /code - if the item does not contain an attribute at the specified path, then code if not exists /code evaluates to operand; otherwise, it evaluates to path. You can use this function to avoid overwriting an attribute that may already be present in the item. /p /li li p code list append (operand, operand) /code - evaluates to a list with a new element added to it. You can append the new element to the start or the end of the list by reversing the order of the operands. /p /li /ul p These function names are case-sensitive. /p /li li p code REMOVE /code - Removes one or more attributes from an item. /p /li li p code ADD /code - Adds the specified value to the item, if the attribute does not already exist. If the attribute does exist, then the behavior of code ADD /code depends on the data type of the attribute: /p ul li p If the existing attribute is a number, and if code Value /code is also a number, then code Value /code is mathematically added to the existing attribute. If code Value /code is a negative number, then it is subtracted from the existing attribute. /p note p If you use code ADD /code to increment or decrement a number value for an item that doesn't exist before the update, DynamoDB uses code 0 /code as the initial value. /p p Similarly, if you use code ADD /code for an existing item to increment or decrement an attribute value that doesn't exist before the update, DynamoDB uses code 0 /code as the initial value. For example, suppose that the item you want to update doesn't have an attribute named code itemcount /code , but you decide to code ADD /code the number code 3 /code to this attribute anyway. DynamoDB will create the code itemcount /code attribute, set its initial value to code 0 /code , and finally add code 3 /code to it. The result will be a new code itemcount /code attribute in the item, with a value of code 3 /code . /p /note /li li p If the existing data type is a set and if code Value /code is also a set, then code Value /code is added to the existing set. For example, if the attribute value is the set code 1,2 /code , and the code ADD /code action specified code 3 /code , then the final attribute value is code 1,2,3 /code . An error occurs if an code ADD /code action is specified for a set attribute and the attribute type specified does not match the existing set type. /p p Both sets must have the same primitive data type. For example, if the existing data type is a set of strings, the code Value /code must also be a set of strings. /p /li /ul important p The code ADD /code action only supports Number and set data types. /p /important /li li p code DELETE /code - Deletes an element from a set. /p p If a set of values is specified, then those values are subtracted from the old set. For example, if the attribute value was the set code a,b,c /code and the code DELETE /code action specifies code a,c /code , then the final attribute value is code b /code . Specifying an empty set is an error. /p important p The code DELETE /code action only supports set data types. /p /important /li /ul p You can have many actions in a single expression, such as the following: code SET a=:value1, b=:value2 DELETE :value3, :value4, :value5 /code /p p For more information on update expressions, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.Modifying.html" Modifying Items and Attributes /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// An expression that defines one or more attributes to be updated, the action to be performed on them, and new values for them.
+    ///
+    /// The following action values are available for `UpdateExpression`.
+    ///
+    /// - `SET` - Adds one or more attributes and values to an item. If any of these attributes already exist, they are replaced by the new values. You can also use `SET` to add or subtract from an attribute that is of type Number. For example: `SET myNum = myNum + :val` `SET` supports the following functions:
+    ///   - `if_not_exists (path, operand)` - if the item does not contain an attribute at the specified path, then `if_not_exists` evaluates to operand; otherwise, it evaluates to path. You can use this function to avoid overwriting an attribute that may already be present in the item.
+    ///   - `list_append (operand, operand)` - evaluates to a list with a new element added to it. You can append the new element to the start or the end of the list by reversing the order of the operands.
+    ///
+    ///   These function names are case-sensitive.
+    /// - `REMOVE` - Removes one or more attributes from an item.
+    /// - `ADD` - Adds the specified value to the item, if the attribute does not already exist. If the attribute does exist, then the behavior of `ADD` depends on the data type of the attribute:
+    ///   - If the existing attribute is a number, and if `Value` is also a number, then `Value` is mathematically added to the existing attribute. If `Value` is a negative number, then it is subtracted from the existing attribute. **Note:** If you use `ADD` to increment or decrement a number value for an item that doesn't exist before the update, DynamoDB uses `0` as the initial value. Similarly, if you use `ADD` for an existing item to increment or decrement an attribute value that doesn't exist before the update, DynamoDB uses `0` as the initial value. For example, suppose that the item you want to update doesn't have an attribute named `itemcount`, but you decide to `ADD` the number `3` to this attribute anyway. DynamoDB will create the `itemcount` attribute, set its initial value to `0`, and finally add `3` to it. The result will be a new `itemcount` attribute in the item, with a value of `3`.
+    ///   - If the existing data type is a set and if `Value` is also a set, then `Value` is added to the existing set. For example, if the attribute value is the set `[1,2]`, and the `ADD` action specified `[3]`, then the final attribute value is `[1,2,3]`. An error occurs if an `ADD` action is specified for a set attribute and the attribute type specified does not match the existing set type. Both sets must have the same primitive data type. For example, if the existing data type is a set of strings, the `Value` must also be a set of strings.
+    ///
+    ///   **Important:** The `ADD` action only supports Number and set data types.
+    /// - `DELETE` - Deletes an element from a set. If a set of values is specified, then those values are subtracted from the old set. For example, if the attribute value was the set `[a,b,c]` and the `DELETE` action specifies `[a,c]`, then the final attribute value is `[b]`. Specifying an empty set is an error. **Important:** The `DELETE` action only supports set data types.
+    ///
+    /// You can have many actions in a single expression, such as the following: `SET a=:value1, b=:value2 DELETE :value3, :value4, :value5`
+    ///
+    /// For more information on update expressions, see [Modifying Items and Attributes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.Modifying.html) in the *Amazon DynamoDB Developer Guide*.
     pub update_expression: Option<String>,
-    /// p A condition that must be satisfied in order for a conditional update to succeed. /p p An expression can contain any of the following: /p ul li p Functions: code attribute exists | attribute not exists | attribute type | contains | begins with | size /code /p p These function names are case-sensitive. /p /li li p Comparison operators: code = | &lt;&gt; | &lt; | &gt; | &lt;= | &gt;= | BETWEEN | IN /code /p /li li p Logical operators: code AND | OR | NOT /code /p /li /ul p For more information about condition expressions, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html" Specifying Conditions /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// A condition that must be satisfied in order for a conditional update to succeed.
+    ///
+    /// An expression can contain any of the following:
+    ///
+    /// - Functions: `attribute_exists | attribute_not_exists | attribute_type | contains | begins_with | size` These function names are case-sensitive.
+    /// - Comparison operators: `= | <> | < | > | <= | >= | BETWEEN | IN`
+    /// - Logical operators: `AND | OR | NOT`
+    ///
+    /// For more information about condition expressions, see [Specifying Conditions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html) in the *Amazon DynamoDB Developer Guide*.
     pub condition_expression: Option<String>,
-    /// p One or more substitution tokens for attribute names in an expression. The following are some use cases for using code ExpressionAttributeNames /code : /p ul li p To access an attribute whose name conflicts with a DynamoDB reserved word. /p /li li p To create a placeholder for repeating occurrences of an attribute name in an expression. /p /li li p To prevent special characters in an attribute name from being misinterpreted in an expression. /p /li /ul p Use the b # /b character in an expression to dereference an attribute name. For example, consider the following attribute name: /p ul li p code Percentile /code /p /li /ul p The name of this attribute conflicts with a reserved word, so it cannot be used directly in an expression. (For the complete list of reserved words, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html" Reserved Words /a in the i Amazon DynamoDB Developer Guide /i .) To work around this, you could specify the following for code ExpressionAttributeNames /code : /p ul li p code {"#P":"Percentile"} /code /p /li /ul p You could then use this substitution in an expression, as in this example: /p ul li p code #P = :val /code /p /li /ul note p Tokens that begin with the b : /b character are i expression attribute values /i , which are placeholders for the actual value at runtime. /p /note p For more information about expression attribute names, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html" Specifying Item Attributes /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
+    ///
+    /// - To access an attribute whose name conflicts with a DynamoDB reserved word.
+    /// - To create a placeholder for repeating occurrences of an attribute name in an expression.
+    /// - To prevent special characters in an attribute name from being misinterpreted in an expression.
+    ///
+    /// Use the **#** character in an expression to dereference an attribute name. For example, consider the following attribute name:
+    ///
+    /// - `Percentile`
+    ///
+    /// The name of this attribute conflicts with a reserved word, so it cannot be used directly in an expression. (For the complete list of reserved words, see [Reserved Words](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html) in the *Amazon DynamoDB Developer Guide*.) To work around this, you could specify the following for `ExpressionAttributeNames`:
+    ///
+    /// - `{"#P":"Percentile"}`
+    ///
+    /// You could then use this substitution in an expression, as in this example:
+    ///
+    /// - `#P = :val`
+    ///
+    /// **Note:** Tokens that begin with the **:** character are *expression attribute values*, which are placeholders for the actual value at runtime.
+    ///
+    /// For more information about expression attribute names, see [Specifying Item Attributes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html) in the *Amazon DynamoDB Developer Guide*.
     pub expression_attribute_names: Option<rt::Map<String, String>>,
-    /// p One or more values that can be substituted in an expression. /p p Use the b : /b (colon) character in an expression to dereference an attribute value. For example, suppose that you wanted to check whether the value of the code ProductStatus /code attribute was one of the following: /p p code Available | Backordered | Discontinued /code /p p You would first need to specify code ExpressionAttributeValues /code as follows: /p p code { ":avail":{"S":"Available"}, ":back":{"S":"Backordered"}, ":disc":{"S":"Discontinued"} } /code /p p You could then use these values in an expression, such as this: /p p code ProductStatus IN (:avail, :back, :disc) /code /p p For more information on expression attribute values, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html" Condition Expressions /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// One or more values that can be substituted in an expression.
+    ///
+    /// Use the **:** (colon) character in an expression to dereference an attribute value. For example, suppose that you wanted to check whether the value of the `ProductStatus` attribute was one of the following:
+    ///
+    /// `Available | Backordered | Discontinued`
+    ///
+    /// You would first need to specify `ExpressionAttributeValues` as follows:
+    ///
+    /// `{ ":avail":{"S":"Available"}, ":back":{"S":"Backordered"}, ":disc":{"S":"Discontinued"} }`
+    ///
+    /// You could then use these values in an expression, such as this:
+    ///
+    /// `ProductStatus IN (:avail, :back, :disc)`
+    ///
+    /// For more information on expression attribute values, see [Condition Expressions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html) in the *Amazon DynamoDB Developer Guide*.
     pub expression_attribute_values: Option<rt::Map<String, AttributeValue>>,
-    /// p An optional parameter that returns the item attributes for an code UpdateItem /code operation that failed a condition check. /p p There is no additional cost associated with requesting a return value aside from the small network and processing overhead of receiving a larger response. No read capacity units are consumed. /p
+    /// An optional parameter that returns the item attributes for an `UpdateItem` operation that failed a condition check.
+    ///
+    /// There is no additional cost associated with requesting a return value aside from the small network and processing overhead of receiving a larger response. No read capacity units are consumed.
     pub return_values_on_condition_check_failure: Option<
         ReturnValuesOnConditionCheckFailure,
     >,
@@ -310,14 +390,23 @@ pub static UPDATE_ITEM_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM),
     ],
 );
-/// p Represents the output of an code UpdateItem /code operation. /p
+/// Represents the output of an `UpdateItem` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateItemOutput {
-    /// p A map of attribute values as they appear before or after the code UpdateItem /code operation, as determined by the code ReturnValues /code parameter. /p p The code Attributes /code map is only present if the update was successful and code ReturnValues /code was specified as something other than code NONE /code in the request. Each element represents one attribute. /p
+    /// A map of attribute values as they appear before or after the `UpdateItem` operation, as determined by the `ReturnValues` parameter.
+    ///
+    /// The `Attributes` map is only present if the update was successful and `ReturnValues` was specified as something other than `NONE` in the request. Each element represents one attribute.
     pub attributes: Option<rt::Map<String, AttributeValue>>,
-    /// p The capacity units consumed by the code UpdateItem /code operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. code ConsumedCapacity /code is only returned if the code ReturnConsumedCapacity /code parameter was specified. For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#write-operation-consumption" Capacity unity consumption for write operations /a in the i Amazon DynamoDB Developer Guide /i . /p p If the table has vector indexes, the response includes a code VectorIndexes /code field with code VectorWriteRequestBytes /code consumed for each affected vector index. /p
+    /// The capacity units consumed by the `UpdateItem` operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. `ConsumedCapacity` is only returned if the `ReturnConsumedCapacity` parameter was specified. For more information, see [Capacity unity consumption for write operations](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#write-operation-consumption) in the *Amazon DynamoDB Developer Guide*.
+    ///
+    /// If the table has vector indexes, the response includes a `VectorIndexes` field with `VectorWriteRequestBytes` consumed for each affected vector index.
     pub consumed_capacity: Option<ConsumedCapacity>,
-    /// p Information about item collections, if any, that were affected by the code UpdateItem /code operation. code ItemCollectionMetrics /code is only returned if the code ReturnItemCollectionMetrics /code parameter was specified. If the table does not have any local secondary indexes, this information is not returned in the response. /p p Each code ItemCollectionMetrics /code element consists of: /p ul li p code ItemCollectionKey /code - The partition key value of the item collection. This is the same as the partition key value of the item itself. /p /li li p code SizeEstimateRangeGB /code - An estimate of item collection size, in gigabytes. This value is a two-element array containing a lower bound and an upper bound for the estimate. The estimate includes the size of all the items in the table, plus the size of all attributes projected into all of the local secondary indexes on that table. Use this estimate to measure whether a local secondary index is approaching its size limit. /p p The estimate is subject to change over time; therefore, do not rely on the precision or accuracy of the estimate. /p /li /ul
+    /// Information about item collections, if any, that were affected by the `UpdateItem` operation. `ItemCollectionMetrics` is only returned if the `ReturnItemCollectionMetrics` parameter was specified. If the table does not have any local secondary indexes, this information is not returned in the response.
+    ///
+    /// Each `ItemCollectionMetrics` element consists of:
+    ///
+    /// - `ItemCollectionKey` - The partition key value of the item collection. This is the same as the partition key value of the item itself.
+    /// - `SizeEstimateRangeGB` - An estimate of item collection size, in gigabytes. This value is a two-element array containing a lower bound and an upper bound for the estimate. The estimate includes the size of all the items in the table, plus the size of all attributes projected into all of the local secondary indexes on that table. Use this estimate to measure whether a local secondary index is approaching its size limit. The estimate is subject to change over time; therefore, do not rely on the precision or accuracy of the estimate.
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
 }
 rt::structure!(
@@ -332,10 +421,10 @@ pub static UPDATE_ITEM_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("ItemCollectionMetrics", &ITEM_COLLECTION_METRICS),
     ],
 );
-/// p Enables updating the configuration for Kinesis Streaming. /p
+/// Enables updating the configuration for Kinesis Streaming.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateKinesisStreamingConfiguration {
-    /// p Enables updating the precision of Kinesis data stream timestamp. /p
+    /// Enables updating the precision of Kinesis data stream timestamp.
     pub approximate_creation_date_time_precision: Option<
         ApproximateCreationDateTimePrecision,
     >,
@@ -350,11 +439,11 @@ pub static UPDATE_KINESIS_STREAMING_CONFIGURATION: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateKinesisStreamingDestinationInput {
-    /// p The table name for the Kinesis streaming destination input. You can also provide the ARN of the table in this parameter. /p
+    /// The table name for the Kinesis streaming destination input. You can also provide the ARN of the table in this parameter.
     pub table_name: String,
-    /// p The Amazon Resource Name (ARN) for the Kinesis stream input. /p
+    /// The Amazon Resource Name (ARN) for the Kinesis stream input.
     pub stream_arn: String,
-    /// p The command to update the Kinesis stream configuration. /p
+    /// The command to update the Kinesis stream configuration.
     pub update_kinesis_streaming_configuration: Option<
         UpdateKinesisStreamingConfiguration,
     >,
@@ -376,13 +465,13 @@ pub static UPDATE_KINESIS_STREAMING_DESTINATION_INPUT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateKinesisStreamingDestinationOutput {
-    /// p The table name for the Kinesis streaming destination output. /p
+    /// The table name for the Kinesis streaming destination output.
     pub table_name: Option<String>,
-    /// p The ARN for the Kinesis stream input. /p
+    /// The ARN for the Kinesis stream input.
     pub stream_arn: Option<String>,
-    /// p The status of the attempt to update the Kinesis streaming destination output. /p
+    /// The status of the attempt to update the Kinesis streaming destination output.
     pub destination_status: Option<DestinationStatus>,
-    /// p The command to update the Kinesis streaming destination configuration. /p
+    /// The command to update the Kinesis streaming destination configuration.
     pub update_kinesis_streaming_configuration: Option<
         UpdateKinesisStreamingConfiguration,
     >,
@@ -404,20 +493,20 @@ pub static UPDATE_KINESIS_STREAMING_DESTINATION_OUTPUT: rt::Schema = rt::Schema:
         ),
     ],
 );
-/// p Represents a replica to be modified. /p
+/// Represents a replica to be modified.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateReplicationGroupMemberAction {
-    /// p The Region where the replica exists. /p
+    /// The Region where the replica exists.
     pub region_name: String,
-    /// p The KMS key of the replica that should be used for KMS encryption. To specify a key, use its key ID, Amazon Resource Name (ARN), alias name, or alias ARN. Note that you should only provide this parameter if the key is different from the default DynamoDB KMS key code alias/aws/dynamodb /code . /p
+    /// The KMS key of the replica that should be used for KMS encryption. To specify a key, use its key ID, Amazon Resource Name (ARN), alias name, or alias ARN. Note that you should only provide this parameter if the key is different from the default DynamoDB KMS key `alias/aws/dynamodb`.
     pub kms_master_key_id: Option<String>,
-    /// p Replica-specific provisioned throughput. If not specified, uses the source table's provisioned throughput settings. /p
+    /// Replica-specific provisioned throughput. If not specified, uses the source table's provisioned throughput settings.
     pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
-    /// p Overrides the maximum on-demand throughput for the replica table. /p
+    /// Overrides the maximum on-demand throughput for the replica table.
     pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
-    /// p Replica-specific global secondary index settings. /p
+    /// Replica-specific global secondary index settings.
     pub global_secondary_indexes: Option<Vec<ReplicaGlobalSecondaryIndex>>,
-    /// p Replica-specific table class. If not specified, uses the source table's table class. /p
+    /// Replica-specific table class. If not specified, uses the source table's table class.
     pub table_class_override: Option<TableClass>,
 }
 rt::structure!(
@@ -437,44 +526,80 @@ pub static UPDATE_REPLICATION_GROUP_MEMBER_ACTION: rt::Schema = rt::Schema::stru
         rt::m("TableClassOverride", &rt::ENUM),
     ],
 );
-/// p Represents the input of an code UpdateTable /code operation. /p
+/// Represents the input of an `UpdateTable` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateTableInput {
-    /// p An array of attributes that describe the key schema for the table and indexes. If you are adding a new global secondary index to the table, code AttributeDefinitions /code must include the key element(s) of the new index. /p
+    /// An array of attributes that describe the key schema for the table and indexes. If you are adding a new global secondary index to the table, `AttributeDefinitions` must include the key element(s) of the new index.
     pub attribute_definitions: Option<Vec<AttributeDefinition>>,
-    /// p The name of the table to be updated. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the table to be updated. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
-    /// p Controls how you are charged for read and write throughput and how you manage capacity. When switching from pay-per-request to provisioned capacity, initial provisioned capacity values must be set. The initial provisioned capacity values are estimated based on the consumed read and write capacity of your table and global secondary indexes over the past 30 minutes. /p ul li p code PAY PER REQUEST /code - We recommend using code PAY PER REQUEST /code for most DynamoDB workloads. code PAY PER REQUEST /code sets the billing mode to a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html" On-demand capacity mode /a . /p /li li p code PROVISIONED /code - We recommend using code PROVISIONED /code for steady workloads with predictable growth where capacity requirements can be reliably forecasted. code PROVISIONED /code sets the billing mode to a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html" Provisioned capacity mode /a . /p /li /ul
+    /// Controls how you are charged for read and write throughput and how you manage capacity. When switching from pay-per-request to provisioned capacity, initial provisioned capacity values must be set. The initial provisioned capacity values are estimated based on the consumed read and write capacity of your table and global secondary indexes over the past 30 minutes.
+    ///
+    /// - `PAY_PER_REQUEST` - We recommend using `PAY_PER_REQUEST` for most DynamoDB workloads. `PAY_PER_REQUEST` sets the billing mode to [On-demand capacity mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html).
+    /// - `PROVISIONED` - We recommend using `PROVISIONED` for steady workloads with predictable growth where capacity requirements can be reliably forecasted. `PROVISIONED` sets the billing mode to [Provisioned capacity mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html).
     pub billing_mode: Option<BillingMode>,
-    /// p The new provisioned throughput settings for the specified table or index. /p
+    /// The new provisioned throughput settings for the specified table or index.
     pub provisioned_throughput: Option<ProvisionedThroughput>,
-    /// p An array of one or more global secondary indexes for the table. For each index in the array, you can request one action: /p ul li p code Create /code - add a new global secondary index to the table. /p /li li p code Update /code - modify the provisioned throughput settings of an existing global secondary index. /p /li li p code Delete /code - remove a global secondary index from the table. /p /li /ul p You can create or delete only one global secondary index per code UpdateTable /code operation. /p p For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.OnlineOps.html" Managing Global Secondary Indexes /a in the i Amazon DynamoDB Developer Guide /i . /p
+    /// An array of one or more global secondary indexes for the table. For each index in the array, you can request one action:
+    ///
+    /// - `Create` - add a new global secondary index to the table.
+    /// - `Update` - modify the provisioned throughput settings of an existing global secondary index.
+    /// - `Delete` - remove a global secondary index from the table.
+    ///
+    /// You can create or delete only one global secondary index per `UpdateTable` operation.
+    ///
+    /// For more information, see [Managing Global Secondary Indexes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.OnlineOps.html) in the *Amazon DynamoDB Developer Guide*.
     pub global_secondary_index_updates: Option<Vec<GlobalSecondaryIndexUpdate>>,
-    /// p Represents the DynamoDB Streams configuration for the table. /p note p You receive a code ValidationException /code if you try to enable a stream on a table that already has a stream, or if you try to disable a stream on a table that doesn't have a stream. /p /note
+    /// Represents the DynamoDB Streams configuration for the table.
+    ///
+    /// **Note:** You receive a `ValidationException` if you try to enable a stream on a table that already has a stream, or if you try to disable a stream on a table that doesn't have a stream.
     pub stream_specification: Option<StreamSpecification>,
-    /// p The new server-side encryption settings for the specified table. /p
+    /// The new server-side encryption settings for the specified table.
     pub sse_specification: Option<SseSpecification>,
-    /// p A list of replica update actions (create, delete, update, or disassociate) for the table. /p
+    /// A list of replica update actions (create, delete, update, or disassociate) for the table.
     pub replica_updates: Option<Vec<ReplicationGroupUpdate>>,
-    /// p The table class of the table to be updated. Valid values are code STANDARD /code and code STANDARD INFREQUENT ACCESS /code . /p
+    /// The table class of the table to be updated. Valid values are `STANDARD` and `STANDARD_INFREQUENT_ACCESS`.
     pub table_class: Option<TableClass>,
-    /// p Indicates whether deletion protection is to be enabled (true) or disabled (false) on the table. /p
+    /// Indicates whether deletion protection is to be enabled (true) or disabled (false) on the table.
     pub deletion_protection_enabled: Option<bool>,
-    /// p Specifies the consistency mode for a new global table. This parameter is only valid when you create a global table by specifying one or more a href="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API ReplicationGroupUpdate.html#DDB-Type-ReplicationGroupUpdate-Create" Create /a actions in the a href="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API UpdateTable.html#DDB-UpdateTable-request-ReplicaUpdates" ReplicaUpdates /a action list. /p p You can specify one of the following consistency modes: /p ul li p code EVENTUAL /code : Configures a new global table for multi-Region eventual consistency (MREC). This is the default consistency mode for global tables. /p /li li p code STRONG /code : Configures a new global table for multi-Region strong consistency (MRSC). /p /li /ul p If you don't specify this field, the global table consistency mode defaults to code EVENTUAL /code . For more information about global tables consistency modes, see a href="https://docs.aws.amazon.com/V2globaltables HowItWorks.html#V2globaltables HowItWorks.consistency-modes" Consistency modes /a in DynamoDB developer guide. /p
+    /// Specifies the consistency mode for a new global table. This parameter is only valid when you create a global table by specifying one or more [Create](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ReplicationGroupUpdate.html#DDB-Type-ReplicationGroupUpdate-Create) actions in the [ReplicaUpdates](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTable.html#DDB-UpdateTable-request-ReplicaUpdates) action list.
+    ///
+    /// You can specify one of the following consistency modes:
+    ///
+    /// - `EVENTUAL`: Configures a new global table for multi-Region eventual consistency (MREC). This is the default consistency mode for global tables.
+    /// - `STRONG`: Configures a new global table for multi-Region strong consistency (MRSC).
+    ///
+    /// If you don't specify this field, the global table consistency mode defaults to `EVENTUAL`. For more information about global tables consistency modes, see [Consistency modes](https://docs.aws.amazon.com/V2globaltables_HowItWorks.html#V2globaltables_HowItWorks.consistency-modes) in DynamoDB developer guide.
     pub multi_region_consistency: Option<MultiRegionConsistency>,
-    /// p A list of witness updates for a MRSC global table. A witness provides a cost-effective alternative to a full replica in a MRSC global table by maintaining replicated change data written to global table replicas. You cannot perform read or write operations on a witness. For each witness, you can request one action: /p ul li p code Create /code - add a new witness to the global table. /p /li li p code Delete /code - remove a witness from the global table. /p /li /ul p You can create or delete only one witness per code UpdateTable /code operation. /p p For more information, see a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables HowItWorks.html#V2globaltables HowItWorks.consistency-modes" Multi-Region strong consistency (MRSC) /a in the Amazon DynamoDB Developer Guide /p
+    /// A list of witness updates for a MRSC global table. A witness provides a cost-effective alternative to a full replica in a MRSC global table by maintaining replicated change data written to global table replicas. You cannot perform read or write operations on a witness. For each witness, you can request one action:
+    ///
+    /// - `Create` - add a new witness to the global table.
+    /// - `Delete` - remove a witness from the global table.
+    ///
+    /// You can create or delete only one witness per `UpdateTable` operation.
+    ///
+    /// For more information, see [Multi-Region strong consistency (MRSC)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html#V2globaltables_HowItWorks.consistency-modes) in the Amazon DynamoDB Developer Guide
     pub global_table_witness_updates: Option<Vec<GlobalTableWitnessGroupUpdate>>,
-    /// p Updates the maximum number of read and write units for the specified table in on-demand capacity mode. If you use this parameter, you must specify code MaxReadRequestUnits /code , code MaxWriteRequestUnits /code , or both. /p
+    /// Updates the maximum number of read and write units for the specified table in on-demand capacity mode. If you use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
     pub on_demand_throughput: Option<OnDemandThroughput>,
-    /// p Represents the warm throughput (in read units per second and write units per second) for updating a table. /p
+    /// Represents the warm throughput (in read units per second and write units per second) for updating a table.
     pub warm_throughput: Option<WarmThroughput>,
-    /// p Controls the settings replication mode for a global table replica. This attribute can be defined using UpdateTable operation only on a regional table with values: /p ul li p code ENABLED /code : Defines settings replication on a regional table to be used as a source table for creating Multi-Account Global Table. /p /li li p code DISABLED /code : Remove settings replication on a regional table. Settings replication needs to be defined to ENABLED again in order to create a Multi-Account Global Table using this table. /p /li /ul
+    /// Controls the settings replication mode for a global table replica. This attribute can be defined using UpdateTable operation only on a regional table with values:
+    ///
+    /// - `ENABLED`: Defines settings replication on a regional table to be used as a source table for creating Multi-Account Global Table.
+    /// - `DISABLED`: Remove settings replication on a regional table. Settings replication needs to be defined to ENABLED again in order to create a Multi-Account Global Table using this table.
     pub global_table_settings_replication_mode: Option<
         GlobalTableSettingsReplicationMode,
     >,
-    /// p Specifies whether disassociation protection is enabled ( code true /code ) or disabled ( code false /code ) for the local replica of a multi-Region eventual consistency (MREC) global table using Version 2019.11.21. /p p Disassociation protection is enabled by default. If you omit this parameter, the existing setting is unchanged. This setting is independent of code DeletionProtectionEnabled /code . /p p You can't combine this change with any other change in the same code UpdateTable /code request. /p
+    /// Specifies whether disassociation protection is enabled (`true`) or disabled (`false`) for the local replica of a multi-Region eventual consistency (MREC) global table using Version 2019.11.21.
+    ///
+    /// Disassociation protection is enabled by default. If you omit this parameter, the existing setting is unchanged. This setting is independent of `DeletionProtectionEnabled`.
+    ///
+    /// You can't combine this change with any other change in the same `UpdateTable` request.
     pub disassociation_protection_enabled: Option<bool>,
-    /// p A list of vector indexes to be added to or removed from the table. You can add or remove one vector index for each code UpdateTable /code operation. /p p To add a vector index, specify code IndexName /code , code VectorAttribute /code , code Dimensions /code , code DistanceFunction /code , and code Projection /code . To remove a vector index, specify only the code IndexName /code . /p
+    /// A list of vector indexes to be added to or removed from the table. You can add or remove one vector index for each `UpdateTable` operation.
+    ///
+    /// To add a vector index, specify `IndexName`, `VectorAttribute`, `Dimensions`, `DistanceFunction`, and `Projection`. To remove a vector index, specify only the `IndexName`.
     pub vector_index_updates: Option<Vec<VectorIndexUpdate>>,
 }
 rt::structure!(
@@ -508,10 +633,10 @@ pub static UPDATE_TABLE_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("VectorIndexUpdates", &VECTOR_INDEX_UPDATE_LIST),
     ],
 );
-/// p Represents the output of an code UpdateTable /code operation. /p
+/// Represents the output of an `UpdateTable` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateTableOutput {
-    /// p Represents the properties of the table. /p
+    /// Represents the properties of the table.
     pub table_description: Option<TableDescription>,
 }
 rt::structure!(UpdateTableOutput, UPDATE_TABLE_OUTPUT, 0 => table_description);
@@ -521,16 +646,16 @@ pub static UPDATE_TABLE_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateTableReplicaAutoScalingInput {
-    /// p Represents the auto scaling settings of the global secondary indexes of the replica to be updated. /p
+    /// Represents the auto scaling settings of the global secondary indexes of the replica to be updated.
     pub global_secondary_index_updates: Option<
         Vec<GlobalSecondaryIndexAutoScalingUpdate>,
     >,
-    /// p The name of the global table to be updated. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the global table to be updated. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
     pub provisioned_write_capacity_auto_scaling_update: Option<
         AutoScalingSettingsUpdate,
     >,
-    /// p Represents the auto scaling settings of replicas of the table that will be modified. /p
+    /// Represents the auto scaling settings of replicas of the table that will be modified.
     pub replica_updates: Option<Vec<ReplicaAutoScalingUpdate>>,
 }
 rt::structure!(
@@ -555,7 +680,7 @@ pub static UPDATE_TABLE_REPLICA_AUTO_SCALING_INPUT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateTableReplicaAutoScalingOutput {
-    /// p Returns information about the auto scaling settings of a table with replicas. /p
+    /// Returns information about the auto scaling settings of a table with replicas.
     pub table_auto_scaling_description: Option<TableAutoScalingDescription>,
 }
 rt::structure!(
@@ -566,12 +691,12 @@ pub static UPDATE_TABLE_REPLICA_AUTO_SCALING_OUTPUT: rt::Schema = rt::Schema::st
     "UpdateTableReplicaAutoScalingOutput",
     &[rt::m("TableAutoScalingDescription", &TABLE_AUTO_SCALING_DESCRIPTION)],
 );
-/// p Represents the input of an code UpdateTimeToLive /code operation. /p
+/// Represents the input of an `UpdateTimeToLive` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateTimeToLiveInput {
-    /// p The name of the table to be configured. You can also provide the Amazon Resource Name (ARN) of the table in this parameter. /p
+    /// The name of the table to be configured. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
-    /// p Represents the settings used to enable or disable Time to Live for the specified table. /p
+    /// Represents the settings used to enable or disable Time to Live for the specified table.
     pub time_to_live_specification: TimeToLiveSpecification,
 }
 rt::structure!(
@@ -587,7 +712,7 @@ pub static UPDATE_TIME_TO_LIVE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateTimeToLiveOutput {
-    /// p Represents the output of an code UpdateTimeToLive /code operation. /p
+    /// Represents the output of an `UpdateTimeToLive` operation.
     pub time_to_live_specification: Option<TimeToLiveSpecification>,
 }
 rt::structure!(

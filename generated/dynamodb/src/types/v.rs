@@ -3,10 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The definition of a vector attribute for a vector index. /p
+/// The definition of a vector attribute for a vector index.
 #[derive(Clone, Default, PartialEq)]
 pub struct VectorAttributeDefinition {
-    /// p The name of the vector attribute. /p
+    /// The name of the vector attribute.
     pub attribute_name: String,
 }
 rt::structure!(
@@ -16,12 +16,12 @@ pub static VECTOR_ATTRIBUTE_DEFINITION: rt::Schema = rt::Schema::structure(
     "VectorAttributeDefinition",
     &[rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p The consumed capacity for vector index operations, including vector search request bytes and vector write request bytes. /p
+/// The consumed capacity for vector index operations, including vector search request bytes and vector write request bytes.
 #[derive(Clone, Default, PartialEq)]
 pub struct VectorCapacity {
-    /// p The number of vector search request bytes consumed by a code SearchVectors /code operation. /p
+    /// The number of vector search request bytes consumed by a `SearchVectors` operation.
     pub vector_search_request_bytes: Option<f64>,
-    /// p The number of vector write request bytes consumed when writing to a vector index. Reported for write operations that modify attributes indexed by a vector index. /p
+    /// The number of vector write request bytes consumed when writing to a vector index. Reported for write operations that modify attributes indexed by a vector index.
     pub vector_write_request_bytes: Option<f64>,
 }
 rt::structure!(
@@ -39,20 +39,20 @@ rt::string_enum! {
     pub enum VectorDistanceFunction { Cosine = "COSINE", DotProduct = "DOT_PRODUCT",
     Euclidean = "EUCLIDEAN" }
 }
-/// p Contains the configuration settings for a vector index, including the index name, vector attribute, dimensions, distance function, search schema, and projection. /p
+/// Contains the configuration settings for a vector index, including the index name, vector attribute, dimensions, distance function, search schema, and projection.
 #[derive(Clone, Default, PartialEq)]
 pub struct VectorIndex {
-    /// p The name of the vector index. /p
+    /// The name of the vector index.
     pub index_name: String,
-    /// p The vector attribute configuration for the index. /p
+    /// The vector attribute configuration for the index.
     pub vector_attribute: VectorAttributeDefinition,
-    /// p The search schema that defines partition key and inline filter attributes for the vector index. /p
+    /// The search schema that defines partition key and inline filter attributes for the vector index.
     pub search_schema: Option<Vec<SearchSchemaElement>>,
-    /// p Specifies attributes that are copied (projected) from the table into the vector index. /p
+    /// Specifies attributes that are copied (projected) from the table into the vector index.
     pub projection: Projection,
-    /// p The number of dimensions in each vector. /p
+    /// The number of dimensions in each vector.
     pub dimensions: i64,
-    /// p The distance function used to calculate similarity between vectors. Valid values: code COSINE /code , code EUCLIDEAN /code , code DOT PRODUCT /code . /p
+    /// The distance function used to calculate similarity between vectors. Valid values: `COSINE`, `EUCLIDEAN`, `DOT_PRODUCT`.
     pub distance_function: VectorDistanceFunction,
 }
 rt::structure!(
@@ -70,30 +70,34 @@ pub static VECTOR_INDEX: rt::Schema = rt::Schema::structure(
         rt::m("DistanceFunction", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
-/// p Contains the current state and configuration of a vector index, including its status, size, item count, and the settings specified when the index was created. /p
+/// Contains the current state and configuration of a vector index, including its status, size, item count, and the settings specified when the index was created.
 #[derive(Clone, Default, PartialEq)]
 pub struct VectorIndexDescription {
-    /// p The name of the vector index. /p
+    /// The name of the vector index.
     pub index_name: Option<String>,
-    /// p The search schema that defines partition key and inline filter attributes for the vector index. /p
+    /// The search schema that defines partition key and inline filter attributes for the vector index.
     pub search_schema: Option<Vec<SearchSchemaElement>>,
-    /// p Specifies attributes that are copied (projected) from the table into the vector index. /p
+    /// Specifies attributes that are copied (projected) from the table into the vector index.
     pub projection: Option<Projection>,
-    /// p The vector attribute configuration for the index. /p
+    /// The vector attribute configuration for the index.
     pub vector_attribute: Option<VectorAttributeDefinition>,
-    /// p The number of dimensions in each vector. /p
+    /// The number of dimensions in each vector.
     pub dimensions: Option<i64>,
-    /// p The distance function used to calculate similarity between vectors. /p
+    /// The distance function used to calculate similarity between vectors.
     pub distance_function: Option<VectorDistanceFunction>,
-    /// p The current state of the vector index: /p ul li p code CREATING /code - The index is being created. /p /li li p code ACTIVE /code - The index is ready for use. /p /li li p code DELETING /code - The index is being deleted. /p /li /ul
+    /// The current state of the vector index:
+    ///
+    /// - `CREATING` - The index is being created.
+    /// - `ACTIVE` - The index is ready for use.
+    /// - `DELETING` - The index is being deleted.
     pub index_status: Option<IndexStatus>,
-    /// p Specifies whether the index is currently backfilling. During backfill, code SearchVectors /code operations might return incomplete results. /p
+    /// Specifies whether the index is currently backfilling. During backfill, `SearchVectors` operations might return incomplete results.
     pub backfilling: Option<bool>,
-    /// p The total size of the vector index, in bytes. Amazon DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value. /p
+    /// The total size of the vector index, in bytes. Amazon DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value.
     pub index_size_bytes: Option<i64>,
-    /// p The number of items indexed in the vector index. Amazon DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value. /p
+    /// The number of items indexed in the vector index. Amazon DynamoDB updates this value approximately every six hours. Recent changes might not be reflected in this value.
     pub item_count: Option<i64>,
-    /// p The Amazon Resource Name (ARN) that uniquely identifies the vector index. /p
+    /// The Amazon Resource Name (ARN) that uniquely identifies the vector index.
     pub index_arn: Option<String>,
 }
 rt::structure!(
@@ -122,20 +126,20 @@ pub static VECTOR_INDEX_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "VectorIndexDescriptionList",
     &[rt::m("member", &VECTOR_INDEX_DESCRIPTION)],
 );
-/// p Contains the configuration of a vector index as it existed at the time a backup was created. /p
+/// Contains the configuration of a vector index as it existed at the time a backup was created.
 #[derive(Clone, Default, PartialEq)]
 pub struct VectorIndexInfo {
-    /// p The name of the vector index. /p
+    /// The name of the vector index.
     pub index_name: Option<String>,
-    /// p The vector attribute configuration for the index. /p
+    /// The vector attribute configuration for the index.
     pub vector_attribute: Option<VectorAttributeDefinition>,
-    /// p The search schema that defines partition key and inline filter attributes for the vector index. /p
+    /// The search schema that defines partition key and inline filter attributes for the vector index.
     pub search_schema: Option<Vec<SearchSchemaElement>>,
-    /// p Specifies attributes that are copied (projected) from the table into the vector index. /p
+    /// Specifies attributes that are copied (projected) from the table into the vector index.
     pub projection: Option<Projection>,
-    /// p The number of dimensions in each vector. /p
+    /// The number of dimensions in each vector.
     pub dimensions: Option<i64>,
-    /// p The distance function used to calculate similarity between vectors. /p
+    /// The distance function used to calculate similarity between vectors.
     pub distance_function: Option<VectorDistanceFunction>,
 }
 rt::structure!(
@@ -157,12 +161,12 @@ pub static VECTOR_INDEX_LIST: rt::Schema = rt::Schema::list(
     "VectorIndexList",
     &[rt::m("member", &VECTOR_INDEX)],
 );
-/// p A vector index to be added to or removed from a table. /p
+/// A vector index to be added to or removed from a table.
 #[derive(Clone, Default, PartialEq)]
 pub struct VectorIndexUpdate {
-    /// p The configuration for creating a new vector index on the table. /p
+    /// The configuration for creating a new vector index on the table.
     pub create: Option<CreateVectorIndexAction>,
-    /// p The configuration for deleting an existing vector index from the table. /p
+    /// The configuration for deleting an existing vector index from the table.
     pub delete: Option<DeleteVectorIndexAction>,
 }
 rt::structure!(VectorIndexUpdate, VECTOR_INDEX_UPDATE, 0 => create, 1 => delete);

@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Provides visibility into the number of read and write operations your table or secondary index can instantaneously support. The settings can be modified using the code UpdateTable /code operation to meet the throughput requirements of an upcoming peak event. /p
+/// Provides visibility into the number of read and write operations your table or secondary index can instantaneously support. The settings can be modified using the `UpdateTable` operation to meet the throughput requirements of an upcoming peak event.
 #[derive(Clone, Default, PartialEq)]
 pub struct WarmThroughput {
-    /// p Represents the number of read operations your base table can instantaneously support. /p
+    /// Represents the number of read operations your base table can instantaneously support.
     pub read_units_per_second: Option<i64>,
-    /// p Represents the number of write operations your base table can instantaneously support. /p
+    /// Represents the number of write operations your base table can instantaneously support.
     pub write_units_per_second: Option<i64>,
 }
 rt::structure!(
@@ -23,12 +23,12 @@ rt::string_enum! {
     pub enum WitnessStatus { Creating = "CREATING", Deleting = "DELETING", Active =
     "ACTIVE" }
 }
-/// p Represents an operation to perform - either code DeleteItem /code or code PutItem /code . You can only request one of these operations, not both, in a single code WriteRequest /code . If you do need to perform both of these operations, you need to provide two separate code WriteRequest /code objects. /p
+/// Represents an operation to perform - either `DeleteItem` or `PutItem`. You can only request one of these operations, not both, in a single `WriteRequest`. If you do need to perform both of these operations, you need to provide two separate `WriteRequest` objects.
 #[derive(Clone, Default, PartialEq)]
 pub struct WriteRequest {
-    /// p A request to perform a code PutItem /code operation. /p
+    /// A request to perform a `PutItem` operation.
     pub put_request: Option<PutRequest>,
-    /// p A request to perform a code DeleteItem /code operation. /p
+    /// A request to perform a `DeleteItem` operation.
     pub delete_request: Option<DeleteRequest>,
 }
 rt::structure!(WriteRequest, WRITE_REQUEST, 0 => put_request, 1 => delete_request);

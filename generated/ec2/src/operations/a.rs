@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Accepts an Elastic IP address transfer. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#using-instance-addressing-eips-transfer-accept" Accept a transferred Elastic IP address /a in the i Amazon VPC User Guide /i . /p
+/// Accepts an Elastic IP address transfer. For more information, see [Accept a transferred Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#using-instance-addressing-eips-transfer-accept) in the *Amazon VPC User Guide*.
 pub static ACCEPT_ADDRESS_TRANSFER: rt::Operation = rt::Operation::new(
     "AcceptAddressTransfer",
     "POST",
@@ -10,7 +10,7 @@ pub static ACCEPT_ADDRESS_TRANSFER: rt::Operation = rt::Operation::new(
     &t::ACCEPT_ADDRESS_TRANSFER_REQUEST,
     &t::ACCEPT_ADDRESS_TRANSFER_RESULT,
 );
-/// p Accepts a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html" Billing assignment for shared Amazon EC2 Capacity Reservations /a . /p
+/// Accepts a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
 pub static ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP: rt::Operation = rt::Operation::new(
     "AcceptCapacityReservationBillingOwnership",
     "POST",
@@ -18,7 +18,7 @@ pub static ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP: rt::Operation = rt::Op
     &t::ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_REQUEST,
     &t::ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_RESULT,
 );
-/// p Accepts the Convertible Reserved Instance exchange quote described in the a GetReservedInstancesExchangeQuote /a call. /p
+/// Accepts the Convertible Reserved Instance exchange quote described in the GetReservedInstancesExchangeQuote call.
 pub static ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE: rt::Operation = rt::Operation::new(
     "AcceptReservedInstancesExchangeQuote",
     "POST",
@@ -26,7 +26,7 @@ pub static ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE: rt::Operation = rt::Operati
     &t::ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE_REQUEST,
     &t::ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE_RESULT,
 );
-/// p Accepts a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner must accept the attachment request before the Client VPN endpoint can route traffic through the Transit Gateway. /p
+/// Accepts a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner must accept the attachment request before the Client VPN endpoint can route traffic through the Transit Gateway.
 pub static ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT: rt::Operation = rt::Operation::new(
     "AcceptTransitGatewayClientVpnAttachment",
     "POST",
@@ -34,7 +34,7 @@ pub static ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT: rt::Operation = rt::Ope
     &t::ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST,
     &t::ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_RESULT,
 );
-/// p Accepts a request to associate subnets with a transit gateway multicast domain. /p
+/// Accepts a request to associate subnets with a transit gateway multicast domain.
 pub static ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "AcceptTransitGatewayMulticastDomainAssociations",
     "POST",
@@ -42,7 +42,7 @@ pub static ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS: rt::Operation =
     &t::ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_REQUEST,
     &t::ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT,
 );
-/// p Accepts a transit gateway peering attachment request. The peering attachment must be in the code pendingAcceptance /code state. /p
+/// Accepts a transit gateway peering attachment request. The peering attachment must be in the `pendingAcceptance` state.
 pub static ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT: rt::Operation = rt::Operation::new(
     "AcceptTransitGatewayPeeringAttachment",
     "POST",
@@ -50,7 +50,9 @@ pub static ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT: rt::Operation = rt::Operat
     &t::ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST,
     &t::ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT,
 );
-/// p Accepts a request to attach a VPC to a transit gateway. /p p The VPC attachment must be in the code pendingAcceptance /code state. Use a DescribeTransitGatewayVpcAttachments /a to view your pending VPC attachment requests. Use a RejectTransitGatewayVpcAttachment /a to reject a VPC attachment request. /p
+/// Accepts a request to attach a VPC to a transit gateway.
+///
+/// The VPC attachment must be in the `pendingAcceptance` state. Use DescribeTransitGatewayVpcAttachments to view your pending VPC attachment requests. Use RejectTransitGatewayVpcAttachment to reject a VPC attachment request.
 pub static ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT: rt::Operation = rt::Operation::new(
     "AcceptTransitGatewayVpcAttachment",
     "POST",
@@ -58,7 +60,7 @@ pub static ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT: rt::Operation = rt::Operation:
     &t::ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST,
     &t::ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT,
 );
-/// p Accepts connection requests to your VPC endpoint service. /p
+/// Accepts connection requests to your VPC endpoint service.
 pub static ACCEPT_VPC_ENDPOINT_CONNECTIONS: rt::Operation = rt::Operation::new(
     "AcceptVpcEndpointConnections",
     "POST",
@@ -66,7 +68,11 @@ pub static ACCEPT_VPC_ENDPOINT_CONNECTIONS: rt::Operation = rt::Operation::new(
     &t::ACCEPT_VPC_ENDPOINT_CONNECTIONS_REQUEST,
     &t::ACCEPT_VPC_ENDPOINT_CONNECTIONS_RESULT,
 );
-/// p Accept a VPC peering connection request. To accept a request, the VPC peering connection must be in the code pending-acceptance /code state, and you must be the owner of the peer VPC. Use a DescribeVpcPeeringConnections /a to view your outstanding VPC peering connection requests. /p p For an inter-Region VPC peering connection request, you must accept the VPC peering connection in the Region of the accepter VPC. /p p If the requester allows multipath resilience, accepting the request also allows multipath resilience for the accepter VPC, and the code multipathResilienceStatus /code of the VPC peering connection becomes code enabled /code . Additional charges apply. For more information, see a href="http://aws.amazon.com/vpc/pricing/" Amazon VPC pricing /a . To stop allowing multipath resilience for the accepter VPC, use a ModifyVpcPeeringConnectionOptions /a and set code AllowMultipathResilience /code to code false /code . /p
+/// Accept a VPC peering connection request. To accept a request, the VPC peering connection must be in the `pending-acceptance` state, and you must be the owner of the peer VPC. Use DescribeVpcPeeringConnections to view your outstanding VPC peering connection requests.
+///
+/// For an inter-Region VPC peering connection request, you must accept the VPC peering connection in the Region of the accepter VPC.
+///
+/// If the requester allows multipath resilience, accepting the request also allows multipath resilience for the accepter VPC, and the `multipathResilienceStatus` of the VPC peering connection becomes `enabled`. Additional charges apply. For more information, see [Amazon VPC pricing](http://aws.amazon.com/vpc/pricing/). To stop allowing multipath resilience for the accepter VPC, use ModifyVpcPeeringConnectionOptions and set `AllowMultipathResilience` to `false`.
 pub static ACCEPT_VPC_PEERING_CONNECTION: rt::Operation = rt::Operation::new(
     "AcceptVpcPeeringConnection",
     "POST",
@@ -74,7 +80,13 @@ pub static ACCEPT_VPC_PEERING_CONNECTION: rt::Operation = rt::Operation::new(
     &t::ACCEPT_VPC_PEERING_CONNECTION_REQUEST,
     &t::ACCEPT_VPC_PEERING_CONNECTION_RESULT,
 );
-/// p Advertises an IPv4 or IPv6 address range that is provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP). /p p You can perform this operation at most once every 10 seconds, even if you specify different address ranges each time. /p p We recommend that you stop advertising the BYOIP CIDR from other locations when you advertise it from Amazon Web Services. To minimize down time, you can configure your Amazon Web Services resources to use an address from a BYOIP CIDR before it is advertised, and then simultaneously stop advertising it from the current location and start advertising it through Amazon Web Services. /p p It can take a few minutes before traffic to the specified addresses starts routing to Amazon Web Services because of BGP propagation delays. /p
+/// Advertises an IPv4 or IPv6 address range that is provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP).
+///
+/// You can perform this operation at most once every 10 seconds, even if you specify different address ranges each time.
+///
+/// We recommend that you stop advertising the BYOIP CIDR from other locations when you advertise it from Amazon Web Services. To minimize down time, you can configure your Amazon Web Services resources to use an address from a BYOIP CIDR before it is advertised, and then simultaneously stop advertising it from the current location and start advertising it through Amazon Web Services.
+///
+/// It can take a few minutes before traffic to the specified addresses starts routing to Amazon Web Services because of BGP propagation delays.
 pub static ADVERTISE_BYOIP_CIDR: rt::Operation = rt::Operation::new(
     "AdvertiseByoipCidr",
     "POST",
@@ -82,7 +94,20 @@ pub static ADVERTISE_BYOIP_CIDR: rt::Operation = rt::Operation::new(
     &t::ADVERTISE_BYOIP_CIDR_REQUEST,
     &t::ADVERTISE_BYOIP_CIDR_RESULT,
 );
-/// p Allocates an Elastic IP address to your Amazon Web Services account. After you allocate the Elastic IP address you can associate it with an instance or network interface. After you release an Elastic IP address, it is released to the IP address pool and can be allocated to a different Amazon Web Services account. /p p You can allocate an Elastic IP address from one of the following address pools: /p ul li p Amazon's pool of IPv4 addresses /p /li li p Public IPv4 address range that you own and bring to your Amazon Web Services account using a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html" Bring Your Own IP Addresses (BYOIP) /a /p /li li p An IPv4 IPAM pool with an Amazon-provided or BYOIP public IPv4 address range /p /li li p IPv4 addresses from your on-premises network made available for use with an Outpost using a a href="https://docs.aws.amazon.com/outposts/latest/userguide/routing.html#ip-addressing" customer-owned IP address pool /a (CoIP pool) /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html" Elastic IP Addresses /a in the i Amazon EC2 User Guide /i . /p p If you release an Elastic IP address, you might be able to recover it. You cannot recover an Elastic IP address that you released after it is allocated to another Amazon Web Services account. To attempt to recover an Elastic IP address that you released, specify it in this operation. /p p You can allocate a carrier IP address which is a public IP address from a telecommunication carrier, to a network interface which resides in a subnet in a Wavelength Zone (for example an EC2 instance). /p
+/// Allocates an Elastic IP address to your Amazon Web Services account. After you allocate the Elastic IP address you can associate it with an instance or network interface. After you release an Elastic IP address, it is released to the IP address pool and can be allocated to a different Amazon Web Services account.
+///
+/// You can allocate an Elastic IP address from one of the following address pools:
+///
+/// - Amazon's pool of IPv4 addresses
+/// - Public IPv4 address range that you own and bring to your Amazon Web Services account using [Bring Your Own IP Addresses (BYOIP)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html)
+/// - An IPv4 IPAM pool with an Amazon-provided or BYOIP public IPv4 address range
+/// - IPv4 addresses from your on-premises network made available for use with an Outpost using a [customer-owned IP address pool](https://docs.aws.amazon.com/outposts/latest/userguide/routing.html#ip-addressing) (CoIP pool)
+///
+/// For more information, see [Elastic IP Addresses](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html) in the *Amazon EC2 User Guide*.
+///
+/// If you release an Elastic IP address, you might be able to recover it. You cannot recover an Elastic IP address that you released after it is allocated to another Amazon Web Services account. To attempt to recover an Elastic IP address that you released, specify it in this operation.
+///
+/// You can allocate a carrier IP address which is a public IP address from a telecommunication carrier, to a network interface which resides in a subnet in a Wavelength Zone (for example an EC2 instance).
 pub static ALLOCATE_ADDRESS: rt::Operation = rt::Operation::new(
     "AllocateAddress",
     "POST",
@@ -90,7 +115,7 @@ pub static ALLOCATE_ADDRESS: rt::Operation = rt::Operation::new(
     &t::ALLOCATE_ADDRESS_REQUEST,
     &t::ALLOCATE_ADDRESS_RESULT,
 );
-/// p Allocates a Dedicated Host to your account. At a minimum, specify the supported instance type or instance family, the Availability Zone in which to allocate the host, and the number of hosts to allocate. /p
+/// Allocates a Dedicated Host to your account. At a minimum, specify the supported instance type or instance family, the Availability Zone in which to allocate the host, and the number of hosts to allocate.
 pub static ALLOCATE_HOSTS: rt::Operation = rt::Operation::new(
     "AllocateHosts",
     "POST",
@@ -98,7 +123,11 @@ pub static ALLOCATE_HOSTS: rt::Operation = rt::Operation::new(
     &t::ALLOCATE_HOSTS_REQUEST,
     &t::ALLOCATE_HOSTS_RESULT,
 );
-/// p Allocate a CIDR from an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations. /p p In IPAM, an allocation is a CIDR assignment from an IPAM pool to another IPAM pool or to a resource. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/allocate-cidrs-ipam.html" Allocate CIDRs /a in the i Amazon VPC IPAM User Guide /i . /p note p This action creates an allocation with strong consistency. The returned CIDR will not overlap with any other allocations from the same pool. /p /note
+/// Allocate a CIDR from an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
+///
+/// In IPAM, an allocation is a CIDR assignment from an IPAM pool to another IPAM pool or to a resource. For more information, see [Allocate CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/allocate-cidrs-ipam.html) in the *Amazon VPC IPAM User Guide*.
+///
+/// **Note:** This action creates an allocation with strong consistency. The returned CIDR will not overlap with any other allocations from the same pool.
 pub static ALLOCATE_IPAM_POOL_CIDR: rt::Operation = rt::Operation::new(
     "AllocateIpamPoolCidr",
     "POST",
@@ -106,7 +135,7 @@ pub static ALLOCATE_IPAM_POOL_CIDR: rt::Operation = rt::Operation::new(
     &t::ALLOCATE_IPAM_POOL_CIDR_REQUEST,
     &t::ALLOCATE_IPAM_POOL_CIDR_RESULT,
 );
-/// p Applies a security group to the association between the target network and the Client VPN endpoint. This action replaces the existing security groups with the specified security groups. /p
+/// Applies a security group to the association between the target network and the Client VPN endpoint. This action replaces the existing security groups with the specified security groups.
 pub static APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK: rt::Operation = rt::Operation::new(
     "ApplySecurityGroupsToClientVpnTargetNetwork",
     "POST",
@@ -114,7 +143,11 @@ pub static APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK: rt::Operation = r
     &t::APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK_REQUEST,
     &t::APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK_RESULT,
 );
-/// p Assigns the specified IPv6 addresses to the specified network interface. You can specify specific IPv6 addresses, or you can specify the number of IPv6 addresses to be automatically assigned from the subnet's IPv6 CIDR block range. You can assign as many IPv6 addresses to a network interface as you can assign private IPv4 addresses, and the limit varies by instance type. /p p You must specify either the IPv6 addresses or the IPv6 address count in the request. /p p You can optionally use Prefix Delegation on the network interface. You must specify either the IPV6 Prefix Delegation prefixes, or the IPv6 Prefix Delegation count. For information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html" Assigning prefixes to network interfaces /a in the i Amazon EC2 User Guide /i . /p
+/// Assigns the specified IPv6 addresses to the specified network interface. You can specify specific IPv6 addresses, or you can specify the number of IPv6 addresses to be automatically assigned from the subnet's IPv6 CIDR block range. You can assign as many IPv6 addresses to a network interface as you can assign private IPv4 addresses, and the limit varies by instance type.
+///
+/// You must specify either the IPv6 addresses or the IPv6 address count in the request.
+///
+/// You can optionally use Prefix Delegation on the network interface. You must specify either the IPV6 Prefix Delegation prefixes, or the IPv6 Prefix Delegation count. For information, see [Assigning prefixes to network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html) in the *Amazon EC2 User Guide*.
 pub static ASSIGN_IPV6_ADDRESSES: rt::Operation = rt::Operation::new(
     "AssignIpv6Addresses",
     "POST",
@@ -122,7 +155,17 @@ pub static ASSIGN_IPV6_ADDRESSES: rt::Operation = rt::Operation::new(
     &t::ASSIGN_IPV6_ADDRESSES_REQUEST,
     &t::ASSIGN_IPV6_ADDRESSES_RESULT,
 );
-/// p Assigns the specified secondary private IP addresses to the specified network interface. /p p You can specify specific secondary IP addresses, or you can specify the number of secondary IP addresses to be automatically assigned from the subnet's CIDR block range. The number of secondary IP addresses that you can assign to an instance varies by instance type. For more information about Elastic IP addresses, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html" Elastic IP Addresses /a in the i Amazon EC2 User Guide /i . /p p When you move a secondary private IP address to another network interface, any Elastic IP address that is associated with the IP address is also moved. /p p Remapping an IP address is an asynchronous operation. When you move an IP address from one network interface to another, check code network/interfaces/macs/mac/local-ipv4s /code in the instance metadata to confirm that the remapping is complete. /p p You must specify either the IP addresses or the IP address count in the request. /p p You can optionally use Prefix Delegation on the network interface. You must specify either the IPv4 Prefix Delegation prefixes, or the IPv4 Prefix Delegation count. For information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html" Assigning prefixes to network interfaces /a in the i Amazon EC2 User Guide /i . /p
+/// Assigns the specified secondary private IP addresses to the specified network interface.
+///
+/// You can specify specific secondary IP addresses, or you can specify the number of secondary IP addresses to be automatically assigned from the subnet's CIDR block range. The number of secondary IP addresses that you can assign to an instance varies by instance type. For more information about Elastic IP addresses, see [Elastic IP Addresses](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html) in the *Amazon EC2 User Guide*.
+///
+/// When you move a secondary private IP address to another network interface, any Elastic IP address that is associated with the IP address is also moved.
+///
+/// Remapping an IP address is an asynchronous operation. When you move an IP address from one network interface to another, check `network/interfaces/macs/mac/local-ipv4s` in the instance metadata to confirm that the remapping is complete.
+///
+/// You must specify either the IP addresses or the IP address count in the request.
+///
+/// You can optionally use Prefix Delegation on the network interface. You must specify either the IPv4 Prefix Delegation prefixes, or the IPv4 Prefix Delegation count. For information, see [Assigning prefixes to network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html) in the *Amazon EC2 User Guide*.
 pub static ASSIGN_PRIVATE_IP_ADDRESSES: rt::Operation = rt::Operation::new(
     "AssignPrivateIpAddresses",
     "POST",
@@ -130,7 +173,7 @@ pub static ASSIGN_PRIVATE_IP_ADDRESSES: rt::Operation = rt::Operation::new(
     &t::ASSIGN_PRIVATE_IP_ADDRESSES_REQUEST,
     &t::ASSIGN_PRIVATE_IP_ADDRESSES_RESULT,
 );
-/// p Assigns private IPv4 addresses to a private NAT gateway. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html" Work with NAT gateways /a in the i Amazon VPC User Guide /i . /p
+/// Assigns private IPv4 addresses to a private NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
 pub static ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS: rt::Operation = rt::Operation::new(
     "AssignPrivateNatGatewayAddress",
     "POST",
@@ -138,7 +181,15 @@ pub static ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS: rt::Operation = rt::Operation::ne
     &t::ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_REQUEST,
     &t::ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_RESULT,
 );
-/// p Associates an Elastic IP address, or carrier IP address (for instances that are in subnets in Wavelength Zones) with an instance or a network interface. Before you can use an Elastic IP address, you must allocate it to your account. /p p If the Elastic IP address is already associated with a different instance, it is disassociated from that instance and associated with the specified instance. If you associate an Elastic IP address with an instance that has an existing Elastic IP address, the existing address is disassociated from the instance, but remains allocated to your account. /p p Subnets in Wavelength Zones You can associate an IP address from the telecommunication carrier to the instance or network interface. /p p You cannot associate an Elastic IP address with an interface in a different network border group. /p important p This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error, and you may be charged for each time the Elastic IP address is remapped to the same instance. For more information, see the i Elastic IP Addresses /i section of a href="http://aws.amazon.com/ec2/pricing/" Amazon EC2 Pricing /a . /p /important
+/// Associates an Elastic IP address, or carrier IP address (for instances that are in subnets in Wavelength Zones) with an instance or a network interface. Before you can use an Elastic IP address, you must allocate it to your account.
+///
+/// If the Elastic IP address is already associated with a different instance, it is disassociated from that instance and associated with the specified instance. If you associate an Elastic IP address with an instance that has an existing Elastic IP address, the existing address is disassociated from the instance, but remains allocated to your account.
+///
+/// \[Subnets in Wavelength Zones\] You can associate an IP address from the telecommunication carrier to the instance or network interface.
+///
+/// You cannot associate an Elastic IP address with an interface in a different network border group.
+///
+/// **Important:** This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error, and you may be charged for each time the Elastic IP address is remapped to the same instance. For more information, see the *Elastic IP Addresses* section of [Amazon EC2 Pricing](http://aws.amazon.com/ec2/pricing/).
 pub static ASSOCIATE_ADDRESS: rt::Operation = rt::Operation::new(
     "AssociateAddress",
     "POST",
@@ -146,7 +197,14 @@ pub static ASSOCIATE_ADDRESS: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_ADDRESS_REQUEST,
     &t::ASSOCIATE_ADDRESS_RESULT,
 );
-/// p Associates an application status check with instances or a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using Tags.html" tags /a . Once you create an association, health monitoring automatically begins for the specified instances or for instances that match the specified tags. The following rules apply: /p ul li p You must specify either code TargetTagAssociations /code or code InstanceIds /code , but not both. Specifying both results in an code InvalidParameterCombination /code error. /p /li li p You must own the application status check. The check must already exist in your account. /p /li li p You must not leave tag keys blank. /p /li li p You can create a maximum of 50 tag associations for each application status check. /p /li li p You can use code DisassociateApplicationStatusCheck /code to remove associations. /p /li li p You can associate a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using Tags.html" tags /a so that the application status check automatically monitors all current and future instances that have the specified tags. /p /li /ul
+/// Associates an application status check with instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). Once you create an association, health monitoring automatically begins for the specified instances or for instances that match the specified tags. The following rules apply:
+///
+/// - You must specify either `TargetTagAssociations` or `InstanceIds`, but not both. Specifying both results in an `InvalidParameterCombination` error.
+/// - You must own the application status check. The check must already exist in your account.
+/// - You must not leave tag keys blank.
+/// - You can create a maximum of 50 tag associations for each application status check.
+/// - You can use `DisassociateApplicationStatusCheck` to remove associations.
+/// - You can associate [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) so that the application status check automatically monitors all current and future instances that have the specified tags.
 pub static ASSOCIATE_APPLICATION_STATUS_CHECK: rt::Operation = rt::Operation::new(
     "AssociateApplicationStatusCheck",
     "POST",
@@ -154,7 +212,7 @@ pub static ASSOCIATE_APPLICATION_STATUS_CHECK: rt::Operation = rt::Operation::ne
     &t::ASSOCIATE_APPLICATION_STATUS_CHECK_REQUEST,
     &t::ASSOCIATE_APPLICATION_STATUS_CHECK_RESULT,
 );
-/// p Initiates a request to assign billing of the unused capacity of a shared Capacity Reservation to a consumer account that is consolidated under the same Amazon Web Services organizations payer account. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html" Billing assignment for shared Amazon EC2 Capacity Reservations /a . /p
+/// Initiates a request to assign billing of the unused capacity of a shared Capacity Reservation to a consumer account that is consolidated under the same Amazon Web Services organizations payer account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
 pub static ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER: rt::Operation = rt::Operation::new(
     "AssociateCapacityReservationBillingOwner",
     "POST",
@@ -162,7 +220,9 @@ pub static ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER: rt::Operation = rt::Ope
     &t::ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_REQUEST,
     &t::ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_RESULT,
 );
-/// p Associates a target network with a Client VPN endpoint. A target network is a subnet in a VPC. You can associate multiple subnets from the same VPC with a Client VPN endpoint. You can associate only one subnet in each Availability Zone. We recommend that you associate at least two subnets to provide Availability Zone redundancy. /p p If you specified a VPC when you created the Client VPN endpoint or if you have previous subnet associations, the specified subnet must be in the same VPC. To specify a subnet that's in a different VPC, you must first modify the Client VPN endpoint ( a ModifyClientVpnEndpoint /a ) and change the VPC that's associated with it. /p
+/// Associates a target network with a Client VPN endpoint. A target network is a subnet in a VPC. You can associate multiple subnets from the same VPC with a Client VPN endpoint. You can associate only one subnet in each Availability Zone. We recommend that you associate at least two subnets to provide Availability Zone redundancy.
+///
+/// If you specified a VPC when you created the Client VPN endpoint or if you have previous subnet associations, the specified subnet must be in the same VPC. To specify a subnet that's in a different VPC, you must first modify the Client VPN endpoint (ModifyClientVpnEndpoint) and change the VPC that's associated with it.
 pub static ASSOCIATE_CLIENT_VPN_TARGET_NETWORK: rt::Operation = rt::Operation::new(
     "AssociateClientVpnTargetNetwork",
     "POST",
@@ -170,7 +230,11 @@ pub static ASSOCIATE_CLIENT_VPN_TARGET_NETWORK: rt::Operation = rt::Operation::n
     &t::ASSOCIATE_CLIENT_VPN_TARGET_NETWORK_REQUEST,
     &t::ASSOCIATE_CLIENT_VPN_TARGET_NETWORK_RESULT,
 );
-/// p Associates a set of DHCP options (that you've previously created) with the specified VPC, or associates no DHCP options with the VPC. /p p After you associate the options with the VPC, any existing instances and all new instances that you launch in that VPC use the options. You don't need to restart or relaunch the instances. They automatically pick up the changes within a few hours, depending on how frequently the instance renews its DHCP lease. You can explicitly renew the lease using the operating system on the instance. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/VPC DHCP Options.html" DHCP option sets /a in the i Amazon VPC User Guide /i . /p
+/// Associates a set of DHCP options (that you've previously created) with the specified VPC, or associates no DHCP options with the VPC.
+///
+/// After you associate the options with the VPC, any existing instances and all new instances that you launch in that VPC use the options. You don't need to restart or relaunch the instances. They automatically pick up the changes within a few hours, depending on how frequently the instance renews its DHCP lease. You can explicitly renew the lease using the operating system on the instance.
+///
+/// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
 pub static ASSOCIATE_DHCP_OPTIONS: rt::Operation = rt::Operation::new(
     "AssociateDhcpOptions",
     "POST",
@@ -178,7 +242,11 @@ pub static ASSOCIATE_DHCP_OPTIONS: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_DHCP_OPTIONS_REQUEST,
     &rt::UNIT,
 );
-/// p Associates an Identity and Access Management (IAM) role with an Certificate Manager (ACM) certificate. This enables the certificate to be used by the ACM for Nitro Enclaves application inside an enclave. For more information, see a href="https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html" Certificate Manager for Nitro Enclaves /a in the i Amazon Web Services Nitro Enclaves User Guide /i . /p p When the IAM role is associated with the ACM certificate, the certificate, certificate chain, and encrypted private key are placed in an Amazon S3 location that only the associated IAM role can access. The private key of the certificate is encrypted with an Amazon Web Services managed key that has an attached attestation-based key policy. /p p To enable the IAM role to access the Amazon S3 object, you must grant it permission to call code s3:GetObject /code on the Amazon S3 bucket returned by the command. To enable the IAM role to access the KMS key, you must grant it permission to call code kms:Decrypt /code on the KMS key returned by the command. For more information, see a href="https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html#add-policy" Grant the role permission to access the certificate and encryption key /a in the i Amazon Web Services Nitro Enclaves User Guide /i . /p
+/// Associates an Identity and Access Management (IAM) role with an Certificate Manager (ACM) certificate. This enables the certificate to be used by the ACM for Nitro Enclaves application inside an enclave. For more information, see [Certificate Manager for Nitro Enclaves](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html) in the *Amazon Web Services Nitro Enclaves User Guide*.
+///
+/// When the IAM role is associated with the ACM certificate, the certificate, certificate chain, and encrypted private key are placed in an Amazon S3 location that only the associated IAM role can access. The private key of the certificate is encrypted with an Amazon Web Services managed key that has an attached attestation-based key policy.
+///
+/// To enable the IAM role to access the Amazon S3 object, you must grant it permission to call `s3:GetObject` on the Amazon S3 bucket returned by the command. To enable the IAM role to access the KMS key, you must grant it permission to call `kms:Decrypt` on the KMS key returned by the command. For more information, see [Grant the role permission to access the certificate and encryption key](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html#add-policy) in the *Amazon Web Services Nitro Enclaves User Guide*.
 pub static ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE: rt::Operation = rt::Operation::new(
     "AssociateEnclaveCertificateIamRole",
     "POST",
@@ -186,7 +254,7 @@ pub static ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE: rt::Operation = rt::Operation
     &t::ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_REQUEST,
     &t::ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_RESULT,
 );
-/// p Associates an IAM instance profile with a running or stopped instance. You cannot associate more than one IAM instance profile with an instance. /p
+/// Associates an IAM instance profile with a running or stopped instance. You cannot associate more than one IAM instance profile with an instance.
 pub static ASSOCIATE_IAM_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
     "AssociateIamInstanceProfile",
     "POST",
@@ -194,7 +262,9 @@ pub static ASSOCIATE_IAM_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_IAM_INSTANCE_PROFILE_REQUEST,
     &t::ASSOCIATE_IAM_INSTANCE_PROFILE_RESULT,
 );
-/// p Associates one or more targets with an event window. Only one type of target (instance IDs, Dedicated Host IDs, or tags) can be specified with an event window. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html" Define event windows for scheduled events /a in the i Amazon EC2 User Guide /i . /p
+/// Associates one or more targets with an event window. Only one type of target (instance IDs, Dedicated Host IDs, or tags) can be specified with an event window.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
 pub static ASSOCIATE_INSTANCE_EVENT_WINDOW: rt::Operation = rt::Operation::new(
     "AssociateInstanceEventWindow",
     "POST",
@@ -202,7 +272,9 @@ pub static ASSOCIATE_INSTANCE_EVENT_WINDOW: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_INSTANCE_EVENT_WINDOW_REQUEST,
     &t::ASSOCIATE_INSTANCE_EVENT_WINDOW_RESULT,
 );
-/// p Associates your Autonomous System Number (ASN) with a BYOIP CIDR that you own in the same Amazon Web Services Region. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html" Tutorial: Bring your ASN to IPAM /a in the i Amazon VPC IPAM guide /i . /p p After the association succeeds, the ASN is eligible for advertisement. You can view the association with a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API DescribeByoipCidrs.html" DescribeByoipCidrs /a . You can advertise the CIDR with a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API AdvertiseByoipCidr.html" AdvertiseByoipCidr /a . /p
+/// Associates your Autonomous System Number (ASN) with a BYOIP CIDR that you own in the same Amazon Web Services Region. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+///
+/// After the association succeeds, the ASN is eligible for advertisement. You can view the association with [DescribeByoipCidrs](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeByoipCidrs.html). You can advertise the CIDR with [AdvertiseByoipCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AdvertiseByoipCidr.html).
 pub static ASSOCIATE_IPAM_BYOASN: rt::Operation = rt::Operation::new(
     "AssociateIpamByoasn",
     "POST",
@@ -210,7 +282,7 @@ pub static ASSOCIATE_IPAM_BYOASN: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_IPAM_BYOASN_REQUEST,
     &t::ASSOCIATE_IPAM_BYOASN_RESULT,
 );
-/// p Associates an IPAM resource discovery with an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. /p
+/// Associates an IPAM resource discovery with an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
 pub static ASSOCIATE_IPAM_RESOURCE_DISCOVERY: rt::Operation = rt::Operation::new(
     "AssociateIpamResourceDiscovery",
     "POST",
@@ -218,7 +290,9 @@ pub static ASSOCIATE_IPAM_RESOURCE_DISCOVERY: rt::Operation = rt::Operation::new
     &t::ASSOCIATE_IPAM_RESOURCE_DISCOVERY_REQUEST,
     &t::ASSOCIATE_IPAM_RESOURCE_DISCOVERY_RESULT,
 );
-/// p Associates an additional KMS key with an encrypted Amazon EBS snapshot. With the associated key, you have a second, independent way to access the snapshot's data, in addition to the key the snapshot is already encrypted under. Associating a key doesn't re-encrypt the snapshot or grant access to its original key. /p p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/associated-kms-keys.html" Associated KMS keys /a in the i Amazon EBS User Guide /i . /p
+/// Associates an additional KMS key with an encrypted Amazon EBS snapshot. With the associated key, you have a second, independent way to access the snapshot's data, in addition to the key the snapshot is already encrypted under. Associating a key doesn't re-encrypt the snapshot or grant access to its original key.
+///
+/// For more information, see [Associated KMS keys](https://docs.aws.amazon.com/ebs/latest/userguide/associated-kms-keys.html) in the *Amazon EBS User Guide*.
 pub static ASSOCIATE_KMS_KEY_ID: rt::Operation = rt::Operation::new(
     "AssociateKmsKeyId",
     "POST",
@@ -226,7 +300,11 @@ pub static ASSOCIATE_KMS_KEY_ID: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_KMS_KEY_ID_REQUEST,
     &t::ASSOCIATE_KMS_KEY_ID_RESULT,
 );
-/// p Associates Elastic IP addresses (EIPs) and private IPv4 addresses with a public NAT gateway. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html" Work with NAT gateways /a in the i Amazon VPC User Guide /i . /p p By default, you can associate up to 2 Elastic IP addresses per public NAT gateway. You can increase the limit by requesting a quota adjustment. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-eips" Elastic IP address quotas /a in the i Amazon VPC User Guide /i . /p important p When you associate an EIP or secondary EIPs with a public NAT gateway, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the EIP will fail to associate. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html" Allocate an Elastic IP address /a in the i Amazon VPC User Guide /i . /p /important
+/// Associates Elastic IP addresses (EIPs) and private IPv4 addresses with a public NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
+///
+/// By default, you can associate up to 2 Elastic IP addresses per public NAT gateway. You can increase the limit by requesting a quota adjustment. For more information, see [Elastic IP address quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-eips) in the *Amazon VPC User Guide*.
+///
+/// **Important:** When you associate an EIP or secondary EIPs with a public NAT gateway, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the EIP will fail to associate. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html) in the *Amazon VPC User Guide*.
 pub static ASSOCIATE_NAT_GATEWAY_ADDRESS: rt::Operation = rt::Operation::new(
     "AssociateNatGatewayAddress",
     "POST",
@@ -234,7 +312,13 @@ pub static ASSOCIATE_NAT_GATEWAY_ADDRESS: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_NAT_GATEWAY_ADDRESS_REQUEST,
     &t::ASSOCIATE_NAT_GATEWAY_ADDRESS_RESULT,
 );
-/// p Associates a flex cost allocation policy with one or more network resources. You can associate the policy directly with specific resources by resource ID, or you can associate it with a scope of resources in an account, Amazon VPC, or subnet. /p p The following limits apply: /p ul li p A request can associate up to 20 resources. /p /li li p A policy can have up to 100 active associations. /p /li li p A network resource can have only one active association, across all policies. If a resource is already associated, the response includes it in the failures with the code code ResourceAlreadyAssociated /code . /p /li /ul
+/// Associates a flex cost allocation policy with one or more network resources. You can associate the policy directly with specific resources by resource ID, or you can associate it with a scope of resources in an account, Amazon VPC, or subnet.
+///
+/// The following limits apply:
+///
+/// - A request can associate up to 20 resources.
+/// - A policy can have up to 100 active associations.
+/// - A network resource can have only one active association, across all policies. If a resource is already associated, the response includes it in the failures with the code `ResourceAlreadyAssociated`.
 pub static ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY: rt::Operation = rt::Operation::new(
     "AssociateNetworkingFlexCostAllocationPolicy",
     "POST",
@@ -242,7 +326,11 @@ pub static ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY: rt::Operation = rt:
     &t::ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST,
     &t::ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT,
 );
-/// p Associates a route server with a VPC to enable dynamic route updates. /p p A route server association is the connection established between a route server and a VPC. /p p For more information see a href="https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html" Dynamic routing in your VPC with VPC Route Server /a in the i Amazon VPC User Guide /i . /p
+/// Associates a route server with a VPC to enable dynamic route updates.
+///
+/// A route server association is the connection established between a route server and a VPC.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub static ASSOCIATE_ROUTE_SERVER: rt::Operation = rt::Operation::new(
     "AssociateRouteServer",
     "POST",
@@ -250,7 +338,9 @@ pub static ASSOCIATE_ROUTE_SERVER: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_ROUTE_SERVER_REQUEST,
     &t::ASSOCIATE_ROUTE_SERVER_RESULT,
 );
-/// p Associates a subnet in your VPC or an internet gateway or virtual private gateway attached to your VPC with a route table in your VPC. This association causes traffic from the subnet or gateway to be routed according to the routes in the route table. The action returns an association ID, which you need in order to disassociate the route table later. A route table can be associated with multiple subnets. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/VPC Route Tables.html" Route tables /a in the i Amazon VPC User Guide /i . /p
+/// Associates a subnet in your VPC or an internet gateway or virtual private gateway attached to your VPC with a route table in your VPC. This association causes traffic from the subnet or gateway to be routed according to the routes in the route table. The action returns an association ID, which you need in order to disassociate the route table later. A route table can be associated with multiple subnets.
+///
+/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
 pub static ASSOCIATE_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     "AssociateRouteTable",
     "POST",
@@ -258,7 +348,13 @@ pub static ASSOCIATE_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_ROUTE_TABLE_REQUEST,
     &t::ASSOCIATE_ROUTE_TABLE_RESULT,
 );
-/// p Associates a security group with another VPC in the same Region. This enables you to use the same security group with network interfaces and instances in the specified VPC. /p note ul li p The VPC you want to associate the security group with must be in the same Region. /p /li li p You can associate the security group with another VPC if your account owns the VPC or if the VPC was shared with you. /p /li li p You must own the security group. /p /li li p You cannot use this feature with default security groups. /p /li li p You cannot use this feature with the default VPC. /p /li /ul /note
+/// Associates a security group with another VPC in the same Region. This enables you to use the same security group with network interfaces and instances in the specified VPC.
+///
+/// - **Note:** The VPC you want to associate the security group with must be in the same Region.
+/// - You can associate the security group with another VPC if your account owns the VPC or if the VPC was shared with you.
+/// - You must own the security group.
+/// - You cannot use this feature with default security groups.
+/// - You cannot use this feature with the default VPC.
 pub static ASSOCIATE_SECURITY_GROUP_VPC: rt::Operation = rt::Operation::new(
     "AssociateSecurityGroupVpc",
     "POST",
@@ -266,7 +362,7 @@ pub static ASSOCIATE_SECURITY_GROUP_VPC: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_SECURITY_GROUP_VPC_REQUEST,
     &t::ASSOCIATE_SECURITY_GROUP_VPC_RESULT,
 );
-/// p Associates a CIDR block with your subnet. You can only associate a single IPv6 CIDR block with your subnet. /p
+/// Associates a CIDR block with your subnet. You can only associate a single IPv6 CIDR block with your subnet.
 pub static ASSOCIATE_SUBNET_CIDR_BLOCK: rt::Operation = rt::Operation::new(
     "AssociateSubnetCidrBlock",
     "POST",
@@ -274,7 +370,9 @@ pub static ASSOCIATE_SUBNET_CIDR_BLOCK: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_SUBNET_CIDR_BLOCK_REQUEST,
     &t::ASSOCIATE_SUBNET_CIDR_BLOCK_RESULT,
 );
-/// p Associates the specified subnets and transit gateway attachments with the specified transit gateway multicast domain. /p p The transit gateway attachment must be in the available state before you can add a resource. Use a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API DescribeTransitGatewayAttachments.html" DescribeTransitGatewayAttachments /a to see the state of the attachment. /p
+/// Associates the specified subnets and transit gateway attachments with the specified transit gateway multicast domain.
+///
+/// The transit gateway attachment must be in the available state before you can add a resource. Use [DescribeTransitGatewayAttachments](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTransitGatewayAttachments.html) to see the state of the attachment.
 pub static ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN: rt::Operation = rt::Operation::new(
     "AssociateTransitGatewayMulticastDomain",
     "POST",
@@ -282,7 +380,7 @@ pub static ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN: rt::Operation = rt::Opera
     &t::ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST,
     &t::ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT,
 );
-/// p Associates the specified transit gateway attachment with a transit gateway policy table. /p
+/// Associates the specified transit gateway attachment with a transit gateway policy table.
 pub static ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE: rt::Operation = rt::Operation::new(
     "AssociateTransitGatewayPolicyTable",
     "POST",
@@ -290,7 +388,7 @@ pub static ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE: rt::Operation = rt::Operation
     &t::ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST,
     &t::ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT,
 );
-/// p Associates the specified attachment with the specified transit gateway route table. You can associate only one route table with an attachment. /p
+/// Associates the specified attachment with the specified transit gateway route table. You can associate only one route table with an attachment.
 pub static ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     "AssociateTransitGatewayRouteTable",
     "POST",
@@ -298,7 +396,9 @@ pub static ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE: rt::Operation = rt::Operation:
     &t::ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST,
     &t::ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT,
 );
-/// p Associates a branch network interface with a trunk network interface. /p p Before you create the association, use a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateNetworkInterface.html" CreateNetworkInterface /a command and set the interface type to code trunk /code . You must also create a network interface for each branch network interface that you want to associate with the trunk network interface. /p
+/// Associates a branch network interface with a trunk network interface.
+///
+/// Before you create the association, use [CreateNetworkInterface](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInterface.html) command and set the interface type to `trunk`. You must also create a network interface for each branch network interface that you want to associate with the trunk network interface.
 pub static ASSOCIATE_TRUNK_INTERFACE: rt::Operation = rt::Operation::new(
     "AssociateTrunkInterface",
     "POST",
@@ -306,7 +406,11 @@ pub static ASSOCIATE_TRUNK_INTERFACE: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_TRUNK_INTERFACE_REQUEST,
     &t::ASSOCIATE_TRUNK_INTERFACE_RESULT,
 );
-/// p Associates a CIDR block with your VPC. You can associate a secondary IPv4 CIDR block, an Amazon-provided IPv6 CIDR block, or an IPv6 CIDR block from an IPv6 address pool that you provisioned through bring your own IP addresses ( a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html" BYOIP /a ). /p p You must specify one of the following in the request: an IPv4 CIDR block, an IPv6 pool, or an Amazon-provided IPv6 CIDR block. /p p For more information about associating CIDR blocks with your VPC and applicable restrictions, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html" IP addressing for your VPCs and subnets /a in the i Amazon VPC User Guide /i . /p
+/// Associates a CIDR block with your VPC. You can associate a secondary IPv4 CIDR block, an Amazon-provided IPv6 CIDR block, or an IPv6 CIDR block from an IPv6 address pool that you provisioned through bring your own IP addresses ([BYOIP](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html)).
+///
+/// You must specify one of the following in the request: an IPv4 CIDR block, an IPv6 pool, or an Amazon-provided IPv6 CIDR block.
+///
+/// For more information about associating CIDR blocks with your VPC and applicable restrictions, see [IP addressing for your VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html) in the *Amazon VPC User Guide*.
 pub static ASSOCIATE_VPC_CIDR_BLOCK: rt::Operation = rt::Operation::new(
     "AssociateVpcCidrBlock",
     "POST",
@@ -314,7 +418,13 @@ pub static ASSOCIATE_VPC_CIDR_BLOCK: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_VPC_CIDR_BLOCK_REQUEST,
     &t::ASSOCIATE_VPC_CIDR_BLOCK_RESULT,
 );
-/// note p This action is deprecated. /p /note p Links an EC2-Classic instance to a ClassicLink-enabled VPC through one or more of the VPC security groups. You cannot link an EC2-Classic instance to more than one VPC at a time. You can only link an instance that's in the code running /code state. An instance is automatically unlinked from a VPC when it's stopped - you can link it to the VPC again when you restart it. /p p After you've linked an instance, you cannot change the VPC security groups that are associated with it. To change the security groups, you must first unlink the instance, and then link it again. /p p Linking your instance to a VPC is sometimes referred to as i attaching /i your instance. /p
+/// **Note:** This action is deprecated.
+///
+/// Links an EC2-Classic instance to a ClassicLink-enabled VPC through one or more of the VPC security groups. You cannot link an EC2-Classic instance to more than one VPC at a time. You can only link an instance that's in the `running` state. An instance is automatically unlinked from a VPC when it's stopped - you can link it to the VPC again when you restart it.
+///
+/// After you've linked an instance, you cannot change the VPC security groups that are associated with it. To change the security groups, you must first unlink the instance, and then link it again.
+///
+/// Linking your instance to a VPC is sometimes referred to as *attaching* your instance.
 pub static ATTACH_CLASSIC_LINK_VPC: rt::Operation = rt::Operation::new(
     "AttachClassicLinkVpc",
     "POST",
@@ -322,7 +432,9 @@ pub static ATTACH_CLASSIC_LINK_VPC: rt::Operation = rt::Operation::new(
     &t::ATTACH_CLASSIC_LINK_VPC_REQUEST,
     &t::ATTACH_CLASSIC_LINK_VPC_RESULT,
 );
-/// p Attaches a watermark to a non-public AMI. The watermark is a structured identifier that automatically propagates to all derivative images created through a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateImage.html" CreateImage /a , and a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CopyImage.html" CopyImage /a . /p p Only the AMI owner can attach watermarks. Watermarks cannot be added to public AMIs. /p
+/// Attaches a watermark to a non-public AMI. The watermark is a structured identifier that automatically propagates to all derivative images created through [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html), and [CopyImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html).
+///
+/// Only the AMI owner can attach watermarks. Watermarks cannot be added to public AMIs.
 pub static ATTACH_IMAGE_WATERMARK: rt::Operation = rt::Operation::new(
     "AttachImageWatermark",
     "POST",
@@ -330,7 +442,7 @@ pub static ATTACH_IMAGE_WATERMARK: rt::Operation = rt::Operation::new(
     &t::ATTACH_IMAGE_WATERMARK_REQUEST,
     &t::ATTACH_IMAGE_WATERMARK_RESULT,
 );
-/// p Attaches an internet gateway or a virtual private gateway to a VPC, enabling connectivity between the internet and the VPC. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/VPC Internet Gateway.html" Internet gateways /a in the i Amazon VPC User Guide /i . /p
+/// Attaches an internet gateway or a virtual private gateway to a VPC, enabling connectivity between the internet and the VPC. For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
 pub static ATTACH_INTERNET_GATEWAY: rt::Operation = rt::Operation::new(
     "AttachInternetGateway",
     "POST",
@@ -338,7 +450,7 @@ pub static ATTACH_INTERNET_GATEWAY: rt::Operation = rt::Operation::new(
     &t::ATTACH_INTERNET_GATEWAY_REQUEST,
     &rt::UNIT,
 );
-/// p Attaches a network interface to an instance. /p
+/// Attaches a network interface to an instance.
 pub static ATTACH_NETWORK_INTERFACE: rt::Operation = rt::Operation::new(
     "AttachNetworkInterface",
     "POST",
@@ -346,7 +458,7 @@ pub static ATTACH_NETWORK_INTERFACE: rt::Operation = rt::Operation::new(
     &t::ATTACH_NETWORK_INTERFACE_REQUEST,
     &t::ATTACH_NETWORK_INTERFACE_RESULT,
 );
-/// p Attaches the specified Amazon Web Services Verified Access trust provider to the specified Amazon Web Services Verified Access instance. /p
+/// Attaches the specified Amazon Web Services Verified Access trust provider to the specified Amazon Web Services Verified Access instance.
 pub static ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER: rt::Operation = rt::Operation::new(
     "AttachVerifiedAccessTrustProvider",
     "POST",
@@ -354,7 +466,20 @@ pub static ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER: rt::Operation = rt::Operation:
     &t::ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST,
     &t::ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT,
 );
-/// p Attaches an Amazon EBS volume to a code running /code or code stopped /code instance, and exposes it to the instance with the specified device name. /p note p The maximum number of Amazon EBS volumes that you can attach to an instance depends on the instance type. If you exceed the volume attachment limit for an instance type, the attachment request fails with the code AttachmentLimitExceeded /code error. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/volume limits.html" Instance volume limits /a . /p /note p After you attach an EBS volume, you must make it available for use. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-using-volumes.html" Make an EBS volume available for use /a . /p p If a volume has an Amazon Web Services Marketplace product code: /p ul li p The volume can be attached only to a stopped instance. /p /li li p Amazon Web Services Marketplace product codes are copied from the volume to the instance. /p /li li p You must be subscribed to the product. /p /li li p The instance type and operating system of the instance must support the product. For example, you can't detach a volume from a Windows instance and attach it to a Linux instance. /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-attaching-volume.html" Attach an Amazon EBS volume to an instance /a in the i Amazon EBS User Guide /i . /p
+/// Attaches an Amazon EBS volume to a `running` or `stopped` instance, and exposes it to the instance with the specified device name.
+///
+/// **Note:** The maximum number of Amazon EBS volumes that you can attach to an instance depends on the instance type. If you exceed the volume attachment limit for an instance type, the attachment request fails with the `AttachmentLimitExceeded` error. For more information, see [Instance volume limits](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/volume_limits.html).
+///
+/// After you attach an EBS volume, you must make it available for use. For more information, see [Make an EBS volume available for use](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-using-volumes.html).
+///
+/// If a volume has an Amazon Web Services Marketplace product code:
+///
+/// - The volume can be attached only to a stopped instance.
+/// - Amazon Web Services Marketplace product codes are copied from the volume to the instance.
+/// - You must be subscribed to the product.
+/// - The instance type and operating system of the instance must support the product. For example, you can't detach a volume from a Windows instance and attach it to a Linux instance.
+///
+/// For more information, see [Attach an Amazon EBS volume to an instance](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-attaching-volume.html) in the *Amazon EBS User Guide*.
 pub static ATTACH_VOLUME: rt::Operation = rt::Operation::new(
     "AttachVolume",
     "POST",
@@ -362,7 +487,9 @@ pub static ATTACH_VOLUME: rt::Operation = rt::Operation::new(
     &t::ATTACH_VOLUME_REQUEST,
     &t::VOLUME_ATTACHMENT,
 );
-/// p Attaches an available virtual private gateway to a VPC. You can attach one virtual private gateway to one VPC at a time. /p p For more information, see a href="https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC VPN.html" Amazon Web Services Site-to-Site VPN /a in the i Amazon Web Services Site-to-Site VPN User Guide /i . /p
+/// Attaches an available virtual private gateway to a VPC. You can attach one virtual private gateway to one VPC at a time.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
 pub static ATTACH_VPN_GATEWAY: rt::Operation = rt::Operation::new(
     "AttachVpnGateway",
     "POST",
@@ -370,7 +497,7 @@ pub static ATTACH_VPN_GATEWAY: rt::Operation = rt::Operation::new(
     &t::ATTACH_VPN_GATEWAY_REQUEST,
     &t::ATTACH_VPN_GATEWAY_RESULT,
 );
-/// p Adds an ingress authorization rule to a Client VPN endpoint. Ingress authorization rules act as firewall rules that grant access to networks. You must configure ingress authorization rules to enable clients to access resources in Amazon Web Services or on-premises networks. /p
+/// Adds an ingress authorization rule to a Client VPN endpoint. Ingress authorization rules act as firewall rules that grant access to networks. You must configure ingress authorization rules to enable clients to access resources in Amazon Web Services or on-premises networks.
 pub static AUTHORIZE_CLIENT_VPN_INGRESS: rt::Operation = rt::Operation::new(
     "AuthorizeClientVpnIngress",
     "POST",
@@ -378,7 +505,17 @@ pub static AUTHORIZE_CLIENT_VPN_INGRESS: rt::Operation = rt::Operation::new(
     &t::AUTHORIZE_CLIENT_VPN_INGRESS_REQUEST,
     &t::AUTHORIZE_CLIENT_VPN_INGRESS_RESULT,
 );
-/// p Adds the specified outbound (egress) rules to a security group. /p p An outbound rule permits instances to send traffic to the specified IPv4 or IPv6 address ranges, the IP address ranges specified by a prefix list, or the instances that are associated with a source security group. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html" Security group rules /a . /p p You must specify exactly one of the following destinations: an IPv4 or IPv6 address range, a prefix list, or a security group. You must specify a protocol for each rule (for example, TCP). If the protocol is TCP or UDP, you must also specify a port or port range. If the protocol is ICMP or ICMPv6, you must also specify the ICMP type and code. /p p Rule changes are propagated to instances associated with the security group as quickly as possible. However, a small delay might occur. /p p For examples of rules that you can add to security groups for specific access scenarios, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html" Security group rules for different use cases /a in the i Amazon EC2 User Guide /i . /p p For information about security group quotas, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html" Amazon VPC quotas /a in the i Amazon VPC User Guide /i . /p
+/// Adds the specified outbound (egress) rules to a security group.
+///
+/// An outbound rule permits instances to send traffic to the specified IPv4 or IPv6 address ranges, the IP address ranges specified by a prefix list, or the instances that are associated with a source security group. For more information, see [Security group rules](https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
+///
+/// You must specify exactly one of the following destinations: an IPv4 or IPv6 address range, a prefix list, or a security group. You must specify a protocol for each rule (for example, TCP). If the protocol is TCP or UDP, you must also specify a port or port range. If the protocol is ICMP or ICMPv6, you must also specify the ICMP type and code.
+///
+/// Rule changes are propagated to instances associated with the security group as quickly as possible. However, a small delay might occur.
+///
+/// For examples of rules that you can add to security groups for specific access scenarios, see [Security group rules for different use cases](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in the *Amazon EC2 User Guide*.
+///
+/// For information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) in the *Amazon VPC User Guide*.
 pub static AUTHORIZE_SECURITY_GROUP_EGRESS: rt::Operation = rt::Operation::new(
     "AuthorizeSecurityGroupEgress",
     "POST",
@@ -386,7 +523,17 @@ pub static AUTHORIZE_SECURITY_GROUP_EGRESS: rt::Operation = rt::Operation::new(
     &t::AUTHORIZE_SECURITY_GROUP_EGRESS_REQUEST,
     &t::AUTHORIZE_SECURITY_GROUP_EGRESS_RESULT,
 );
-/// p Adds the specified inbound (ingress) rules to a security group. /p p An inbound rule permits instances to receive traffic from the specified IPv4 or IPv6 address range, the IP address ranges that are specified by a prefix list, or the instances that are associated with a destination security group. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html" Security group rules /a . /p p You must specify exactly one of the following sources: an IPv4 or IPv6 address range, a prefix list, or a security group. You must specify a protocol for each rule (for example, TCP). If the protocol is TCP or UDP, you must also specify a port or port range. If the protocol is ICMP or ICMPv6, you must also specify the ICMP/ICMPv6 type and code. /p p Rule changes are propagated to instances associated with the security group as quickly as possible. However, a small delay might occur. /p p For examples of rules that you can add to security groups for specific access scenarios, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html" Security group rules for different use cases /a in the i Amazon EC2 User Guide /i . /p p For more information about security group quotas, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html" Amazon VPC quotas /a in the i Amazon VPC User Guide /i . /p
+/// Adds the specified inbound (ingress) rules to a security group.
+///
+/// An inbound rule permits instances to receive traffic from the specified IPv4 or IPv6 address range, the IP address ranges that are specified by a prefix list, or the instances that are associated with a destination security group. For more information, see [Security group rules](https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
+///
+/// You must specify exactly one of the following sources: an IPv4 or IPv6 address range, a prefix list, or a security group. You must specify a protocol for each rule (for example, TCP). If the protocol is TCP or UDP, you must also specify a port or port range. If the protocol is ICMP or ICMPv6, you must also specify the ICMP/ICMPv6 type and code.
+///
+/// Rule changes are propagated to instances associated with the security group as quickly as possible. However, a small delay might occur.
+///
+/// For examples of rules that you can add to security groups for specific access scenarios, see [Security group rules for different use cases](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in the *Amazon EC2 User Guide*.
+///
+/// For more information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) in the *Amazon VPC User Guide*.
 pub static AUTHORIZE_SECURITY_GROUP_INGRESS: rt::Operation = rt::Operation::new(
     "AuthorizeSecurityGroupIngress",
     "POST",

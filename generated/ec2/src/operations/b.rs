@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Modifies multiple routing policy registrations in a single operation. You can create, update, or delete Route Origin Authorizations (ROAs) in batch. /p
+/// Modifies multiple routing policy registrations in a single operation. You can create, update, or delete Route Origin Authorizations (ROAs) in batch.
 pub static BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS: rt::Operation = rt::Operation::new(
     "BatchModifyIpamRoutingPolicyRegistrations",
     "POST",
@@ -10,7 +10,11 @@ pub static BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS: rt::Operation = rt::O
     &t::BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS_REQUEST,
     &t::BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS_RESULT,
 );
-/// p Bundles an Amazon instance store-backed Windows instance. /p p During bundling, only the root device volume (C:\) is bundled. Data on other instance store volumes is not preserved. /p note p BundleInstance is no longer supported. To create an AMI, use a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateImage.html" CreateImage /a instead. For more information about creating an Amazon EBS-backed AMI, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html" Create an Amazon EBS-backed AMI /a in the i Amazon EC2 User Guide /i . /p /note
+/// Bundles an Amazon instance store-backed Windows instance.
+///
+/// During bundling, only the root device volume (C:\\) is bundled. Data on other instance store volumes is not preserved.
+///
+/// **Note:** BundleInstance is no longer supported. To create an AMI, use [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html) instead. For more information about creating an Amazon EBS-backed AMI, see [Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon EC2 User Guide*.
 pub static BUNDLE_INSTANCE: rt::Operation = rt::Operation::new(
     "BundleInstance",
     "POST",

@@ -2,7 +2,10 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Deletes an application status check. The following rules apply: /p ul li p Deleting a check automatically removes all of its associations. /p /li li p Use code DescribeApplicationStatusChecks /code to view existing checks before deleting. /p /li /ul
+/// Deletes an application status check. The following rules apply:
+///
+/// - Deleting a check automatically removes all of its associations.
+/// - Use `DescribeApplicationStatusChecks` to view existing checks before deleting.
 pub static DELETE_APPLICATION_STATUS_CHECK: rt::Operation = rt::Operation::new(
     "DeleteApplicationStatusCheck",
     "POST",
@@ -10,7 +13,7 @@ pub static DELETE_APPLICATION_STATUS_CHECK: rt::Operation = rt::Operation::new(
     &t::DELETE_APPLICATION_STATUS_CHECK_REQUEST,
     &t::DELETE_APPLICATION_STATUS_CHECK_RESULT,
 );
-/// p Deletes an existing Capacity Manager data export configuration. This stops future scheduled exports but does not delete previously exported files from S3. /p
+/// Deletes an existing Capacity Manager data export configuration. This stops future scheduled exports but does not delete previously exported files from S3.
 pub static DELETE_CAPACITY_MANAGER_DATA_EXPORT: rt::Operation = rt::Operation::new(
     "DeleteCapacityManagerDataExport",
     "POST",
@@ -18,7 +21,9 @@ pub static DELETE_CAPACITY_MANAGER_DATA_EXPORT: rt::Operation = rt::Operation::n
     &t::DELETE_CAPACITY_MANAGER_DATA_EXPORT_REQUEST,
     &t::DELETE_CAPACITY_MANAGER_DATA_EXPORT_RESULT,
 );
-/// p Deletes a carrier gateway. /p important p If you do not delete the route that contains the carrier gateway as the Target, the route is a blackhole route. For information about how to delete a route, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API DeleteRoute.html" DeleteRoute /a . /p /important
+/// Deletes a carrier gateway.
+///
+/// **Important:** If you do not delete the route that contains the carrier gateway as the Target, the route is a blackhole route. For information about how to delete a route, see [DeleteRoute](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteRoute.html).
 pub static DELETE_CARRIER_GATEWAY: rt::Operation = rt::Operation::new(
     "DeleteCarrierGateway",
     "POST",
@@ -26,7 +31,7 @@ pub static DELETE_CARRIER_GATEWAY: rt::Operation = rt::Operation::new(
     &t::DELETE_CARRIER_GATEWAY_REQUEST,
     &t::DELETE_CARRIER_GATEWAY_RESULT,
 );
-/// p Deletes the specified Client VPN endpoint. You must disassociate all target networks before you can delete a Client VPN endpoint. /p
+/// Deletes the specified Client VPN endpoint. You must disassociate all target networks before you can delete a Client VPN endpoint.
 pub static DELETE_CLIENT_VPN_ENDPOINT: rt::Operation = rt::Operation::new(
     "DeleteClientVpnEndpoint",
     "POST",
@@ -34,7 +39,7 @@ pub static DELETE_CLIENT_VPN_ENDPOINT: rt::Operation = rt::Operation::new(
     &t::DELETE_CLIENT_VPN_ENDPOINT_REQUEST,
     &t::DELETE_CLIENT_VPN_ENDPOINT_RESULT,
 );
-/// p Deletes the authorization policy for a Client VPN endpoint. /p
+/// Deletes the authorization policy for a Client VPN endpoint.
 pub static DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY: rt::Operation = rt::Operation::new(
     "DeleteClientVpnEndpointAuthorizationPolicy",
     "POST",
@@ -42,7 +47,7 @@ pub static DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY: rt::Operation = rt::
     &t::DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST,
     &t::DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT,
 );
-/// p Deletes a route from a Client VPN endpoint. You can only delete routes that you manually added using the b CreateClientVpnRoute /b action. You cannot delete routes that were automatically added when associating a subnet. To remove routes that have been automatically added, disassociate the target subnet from the Client VPN endpoint. /p
+/// Deletes a route from a Client VPN endpoint. You can only delete routes that you manually added using the **CreateClientVpnRoute** action. You cannot delete routes that were automatically added when associating a subnet. To remove routes that have been automatically added, disassociate the target subnet from the Client VPN endpoint.
 pub static DELETE_CLIENT_VPN_ROUTE: rt::Operation = rt::Operation::new(
     "DeleteClientVpnRoute",
     "POST",
@@ -50,7 +55,7 @@ pub static DELETE_CLIENT_VPN_ROUTE: rt::Operation = rt::Operation::new(
     &t::DELETE_CLIENT_VPN_ROUTE_REQUEST,
     &t::DELETE_CLIENT_VPN_ROUTE_RESULT,
 );
-/// p Deletes a range of customer-owned IP addresses. /p
+/// Deletes a range of customer-owned IP addresses.
 pub static DELETE_COIP_CIDR: rt::Operation = rt::Operation::new(
     "DeleteCoipCidr",
     "POST",
@@ -58,7 +63,7 @@ pub static DELETE_COIP_CIDR: rt::Operation = rt::Operation::new(
     &t::DELETE_COIP_CIDR_REQUEST,
     &t::DELETE_COIP_CIDR_RESULT,
 );
-/// p Deletes a pool of customer-owned IP (CoIP) addresses. /p
+/// Deletes a pool of customer-owned IP (CoIP) addresses.
 pub static DELETE_COIP_POOL: rt::Operation = rt::Operation::new(
     "DeleteCoipPool",
     "POST",
@@ -66,7 +71,7 @@ pub static DELETE_COIP_POOL: rt::Operation = rt::Operation::new(
     &t::DELETE_COIP_POOL_REQUEST,
     &t::DELETE_COIP_POOL_RESULT,
 );
-/// p Deletes the specified customer gateway. You must delete the VPN connection before you can delete the customer gateway. /p
+/// Deletes the specified customer gateway. You must delete the VPN connection before you can delete the customer gateway.
 pub static DELETE_CUSTOMER_GATEWAY: rt::Operation = rt::Operation::new(
     "DeleteCustomerGateway",
     "POST",
@@ -74,7 +79,7 @@ pub static DELETE_CUSTOMER_GATEWAY: rt::Operation = rt::Operation::new(
     &t::DELETE_CUSTOMER_GATEWAY_REQUEST,
     &rt::UNIT,
 );
-/// p Deletes the specified set of DHCP options. You must disassociate the set of DHCP options before you can delete it. You can disassociate the set of DHCP options by associating either a new set of options or the default set of options with the VPC. /p
+/// Deletes the specified set of DHCP options. You must disassociate the set of DHCP options before you can delete it. You can disassociate the set of DHCP options by associating either a new set of options or the default set of options with the VPC.
 pub static DELETE_DHCP_OPTIONS: rt::Operation = rt::Operation::new(
     "DeleteDhcpOptions",
     "POST",
@@ -82,7 +87,7 @@ pub static DELETE_DHCP_OPTIONS: rt::Operation = rt::Operation::new(
     &t::DELETE_DHCP_OPTIONS_REQUEST,
     &rt::UNIT,
 );
-/// p Deletes an egress-only internet gateway. /p
+/// Deletes an egress-only internet gateway.
 pub static DELETE_EGRESS_ONLY_INTERNET_GATEWAY: rt::Operation = rt::Operation::new(
     "DeleteEgressOnlyInternetGateway",
     "POST",
@@ -90,7 +95,28 @@ pub static DELETE_EGRESS_ONLY_INTERNET_GATEWAY: rt::Operation = rt::Operation::n
     &t::DELETE_EGRESS_ONLY_INTERNET_GATEWAY_REQUEST,
     &t::DELETE_EGRESS_ONLY_INTERNET_GATEWAY_RESULT,
 );
-/// p Deletes the specified EC2 Fleet request. /p p After you delete an EC2 Fleet request, it launches no new instances. /p p You must also specify whether a deleted EC2 Fleet request should terminate its instances. If you choose to terminate the instances, the EC2 Fleet request enters the code deleted terminating /code state. Otherwise, it enters the code deleted running /code state, and the instances continue to run until they are interrupted or you terminate them manually. /p p A deleted code instant /code fleet with running instances is not supported. When you delete an code instant /code fleet, Amazon EC2 automatically terminates all its instances. For fleets with more than 1000 instances, the deletion request might fail. If your fleet has more than 1000 instances, first terminate most of the instances manually, leaving 1000 or fewer. Then delete the fleet, and the remaining instances will be terminated automatically. /p important p b Terminating an instance is permanent and irreversible. /b /p p After you terminate an instance, you can no longer connect to it, and it can't be recovered. All attached Amazon EBS volumes that are configured to be deleted on termination are also permanently deleted and can't be recovered. All data stored on instance store volumes is permanently lost. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/how-ec2-instance-termination-works.html" How instance termination works /a . /p p Before you terminate an instance, ensure that you have backed up all data that you need to retain after the termination to persistent storage. /p /important p class="title" b Restrictions /b /p ul li p You can delete up to 25 fleets of type code instant /code in a single request. /p /li li p You can delete up to 100 fleets of type code maintain /code or code request /code in a single request. /p /li li p You can delete up to 125 fleets in a single request, provided you do not exceed the quota for each fleet type, as specified above. /p /li li p If you exceed the specified number of fleets to delete, no fleets are deleted. /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-fleet.html" Delete an EC2 Fleet request and the instances in the fleet /a in the i Amazon EC2 User Guide /i . /p
+/// Deletes the specified EC2 Fleet request.
+///
+/// After you delete an EC2 Fleet request, it launches no new instances.
+///
+/// You must also specify whether a deleted EC2 Fleet request should terminate its instances. If you choose to terminate the instances, the EC2 Fleet request enters the `deleted_terminating` state. Otherwise, it enters the `deleted_running` state, and the instances continue to run until they are interrupted or you terminate them manually.
+///
+/// A deleted `instant` fleet with running instances is not supported. When you delete an `instant` fleet, Amazon EC2 automatically terminates all its instances. For fleets with more than 1000 instances, the deletion request might fail. If your fleet has more than 1000 instances, first terminate most of the instances manually, leaving 1000 or fewer. Then delete the fleet, and the remaining instances will be terminated automatically.
+///
+/// **Important:** **Terminating an instance is permanent and irreversible.**
+///
+/// After you terminate an instance, you can no longer connect to it, and it can't be recovered. All attached Amazon EBS volumes that are configured to be deleted on termination are also permanently deleted and can't be recovered. All data stored on instance store volumes is permanently lost. For more information, see [How instance termination works](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/how-ec2-instance-termination-works.html).
+///
+/// Before you terminate an instance, ensure that you have backed up all data that you need to retain after the termination to persistent storage.
+///
+/// **Restrictions**
+///
+/// - You can delete up to 25 fleets of type `instant` in a single request.
+/// - You can delete up to 100 fleets of type `maintain` or `request` in a single request.
+/// - You can delete up to 125 fleets in a single request, provided you do not exceed the quota for each fleet type, as specified above.
+/// - If you exceed the specified number of fleets to delete, no fleets are deleted.
+///
+/// For more information, see [Delete an EC2 Fleet request and the instances in the fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-fleet.html) in the *Amazon EC2 User Guide*.
 pub static DELETE_FLEETS: rt::Operation = rt::Operation::new(
     "DeleteFleets",
     "POST",
@@ -98,7 +124,7 @@ pub static DELETE_FLEETS: rt::Operation = rt::Operation::new(
     &t::DELETE_FLEETS_REQUEST,
     &t::DELETE_FLEETS_RESULT,
 );
-/// p Deletes one or more flow logs. /p
+/// Deletes one or more flow logs.
 pub static DELETE_FLOW_LOGS: rt::Operation = rt::Operation::new(
     "DeleteFlowLogs",
     "POST",
@@ -106,7 +132,7 @@ pub static DELETE_FLOW_LOGS: rt::Operation = rt::Operation::new(
     &t::DELETE_FLOW_LOGS_REQUEST,
     &t::DELETE_FLOW_LOGS_RESULT,
 );
-/// p Deletes the specified Amazon FPGA Image (AFI). /p
+/// Deletes the specified Amazon FPGA Image (AFI).
 pub static DELETE_FPGA_IMAGE: rt::Operation = rt::Operation::new(
     "DeleteFpgaImage",
     "POST",
@@ -114,7 +140,9 @@ pub static DELETE_FPGA_IMAGE: rt::Operation = rt::Operation::new(
     &t::DELETE_FPGA_IMAGE_REQUEST,
     &t::DELETE_FPGA_IMAGE_RESULT,
 );
-/// p Deletes the specified image usage report. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html" View your AMI usage /a in the i Amazon EC2 User Guide /i . /p
+/// Deletes the specified image usage report.
+///
+/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
 pub static DELETE_IMAGE_USAGE_REPORT: rt::Operation = rt::Operation::new(
     "DeleteImageUsageReport",
     "POST",
@@ -122,7 +150,7 @@ pub static DELETE_IMAGE_USAGE_REPORT: rt::Operation = rt::Operation::new(
     &t::DELETE_IMAGE_USAGE_REPORT_REQUEST,
     &t::DELETE_IMAGE_USAGE_REPORT_RESULT,
 );
-/// p Deletes the specified EC2 Instance Connect Endpoint. /p
+/// Deletes the specified EC2 Instance Connect Endpoint.
 pub static DELETE_INSTANCE_CONNECT_ENDPOINT: rt::Operation = rt::Operation::new(
     "DeleteInstanceConnectEndpoint",
     "POST",
@@ -130,7 +158,9 @@ pub static DELETE_INSTANCE_CONNECT_ENDPOINT: rt::Operation = rt::Operation::new(
     &t::DELETE_INSTANCE_CONNECT_ENDPOINT_REQUEST,
     &t::DELETE_INSTANCE_CONNECT_ENDPOINT_RESULT,
 );
-/// p Deletes the specified event window. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html" Define event windows for scheduled events /a in the i Amazon EC2 User Guide /i . /p
+/// Deletes the specified event window.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
 pub static DELETE_INSTANCE_EVENT_WINDOW: rt::Operation = rt::Operation::new(
     "DeleteInstanceEventWindow",
     "POST",
@@ -138,7 +168,7 @@ pub static DELETE_INSTANCE_EVENT_WINDOW: rt::Operation = rt::Operation::new(
     &t::DELETE_INSTANCE_EVENT_WINDOW_REQUEST,
     &t::DELETE_INSTANCE_EVENT_WINDOW_RESULT,
 );
-/// p Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it. /p
+/// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it.
 pub static DELETE_INTERNET_GATEWAY: rt::Operation = rt::Operation::new(
     "DeleteInternetGateway",
     "POST",
@@ -146,7 +176,9 @@ pub static DELETE_INTERNET_GATEWAY: rt::Operation = rt::Operation::new(
     &t::DELETE_INTERNET_GATEWAY_REQUEST,
     &rt::UNIT,
 );
-/// p Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/delete-ipam.html" Delete an IPAM /a in the i Amazon VPC IPAM User Guide /i . /p
+/// Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs.
+///
+/// For more information, see [Delete an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/delete-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub static DELETE_IPAM: rt::Operation = rt::Operation::new(
     "DeleteIpam",
     "POST",
@@ -154,7 +186,9 @@ pub static DELETE_IPAM: rt::Operation = rt::Operation::new(
     &t::DELETE_IPAM_REQUEST,
     &t::DELETE_IPAM_RESULT,
 );
-/// p Delete a verification token. /p p A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP). /p
+/// Delete a verification token.
+///
+/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
 pub static DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN: rt::Operation = rt::Operation::new(
     "DeleteIpamExternalResourceVerificationToken",
     "POST",
@@ -162,7 +196,7 @@ pub static DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN: rt::Operation = rt:
     &t::DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_REQUEST,
     &t::DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_RESULT,
 );
-/// p Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry. /p
+/// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry.
 pub static DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION: rt::Operation = rt::Operation::new(
     "DeleteIpamInternetRegistryAssociation",
     "POST",
@@ -170,7 +204,9 @@ pub static DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION: rt::Operation = rt::Operat
     &t::DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST,
     &t::DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT,
 );
-/// p Deletes an IPAM policy. /p p An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations. /p
+/// Deletes an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
 pub static DELETE_IPAM_POLICY: rt::Operation = rt::Operation::new(
     "DeleteIpamPolicy",
     "POST",
@@ -178,7 +214,11 @@ pub static DELETE_IPAM_POLICY: rt::Operation = rt::Operation::new(
     &t::DELETE_IPAM_POLICY_REQUEST,
     &t::DELETE_IPAM_POLICY_RESULT,
 );
-/// p Delete an IPAM pool. /p note p You cannot delete an IPAM pool if there are allocations in it or CIDRs provisioned to it. To release allocations, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API ReleaseIpamPoolAllocation.html" ReleaseIpamPoolAllocation /a . To deprovision pool CIDRs, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API DeprovisionIpamPoolCidr.html" DeprovisionIpamPoolCidr /a . /p /note p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/delete-pool-ipam.html" Delete a pool /a in the i Amazon VPC IPAM User Guide /i . /p
+/// Delete an IPAM pool.
+///
+/// **Note:** You cannot delete an IPAM pool if there are allocations in it or CIDRs provisioned to it. To release allocations, see [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html). To deprovision pool CIDRs, see [DeprovisionIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeprovisionIpamPoolCidr.html).
+///
+/// For more information, see [Delete a pool](https://docs.aws.amazon.com/vpc/latest/ipam/delete-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub static DELETE_IPAM_POOL: rt::Operation = rt::Operation::new(
     "DeleteIpamPool",
     "POST",
@@ -186,7 +226,7 @@ pub static DELETE_IPAM_POOL: rt::Operation = rt::Operation::new(
     &t::DELETE_IPAM_POOL_REQUEST,
     &t::DELETE_IPAM_POOL_RESULT,
 );
-/// p Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it. /p
+/// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it.
 pub static DELETE_IPAM_PREFIX_LIST_RESOLVER: rt::Operation = rt::Operation::new(
     "DeleteIpamPrefixListResolver",
     "POST",
@@ -194,7 +234,9 @@ pub static DELETE_IPAM_PREFIX_LIST_RESOLVER: rt::Operation = rt::Operation::new(
     &t::DELETE_IPAM_PREFIX_LIST_RESOLVER_REQUEST,
     &t::DELETE_IPAM_PREFIX_LIST_RESOLVER_RESULT,
 );
-/// p Deletes an IPAM prefix list resolver target. This removes the association between the resolver and the managed prefix list, stopping automatic CIDR synchronization. /p p For more information about IPAM prefix list resolver, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html" Automate prefix list updates with IPAM /a in the i Amazon VPC IPAM User Guide /i . /p
+/// Deletes an IPAM prefix list resolver target. This removes the association between the resolver and the managed prefix list, stopping automatic CIDR synchronization.
+///
+/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
 pub static DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET: rt::Operation = rt::Operation::new(
     "DeleteIpamPrefixListResolverTarget",
     "POST",
@@ -202,7 +244,7 @@ pub static DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET: rt::Operation = rt::Operatio
     &t::DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST,
     &t::DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT,
 );
-/// p Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. /p
+/// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
 pub static DELETE_IPAM_RESOURCE_DISCOVERY: rt::Operation = rt::Operation::new(
     "DeleteIpamResourceDiscovery",
     "POST",
@@ -210,7 +252,7 @@ pub static DELETE_IPAM_RESOURCE_DISCOVERY: rt::Operation = rt::Operation::new(
     &t::DELETE_IPAM_RESOURCE_DISCOVERY_REQUEST,
     &t::DELETE_IPAM_RESOURCE_DISCOVERY_RESULT,
 );
-/// p Deletes a routing policy registration for a specified CIDR prefix. /p
+/// Deletes a routing policy registration for a specified CIDR prefix.
 pub static DELETE_IPAM_ROUTING_POLICY_REGISTRATION: rt::Operation = rt::Operation::new(
     "DeleteIpamRoutingPolicyRegistration",
     "POST",
@@ -218,7 +260,9 @@ pub static DELETE_IPAM_ROUTING_POLICY_REGISTRATION: rt::Operation = rt::Operatio
     &t::DELETE_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST,
     &t::DELETE_IPAM_ROUTING_POLICY_REGISTRATION_RESULT,
 );
-/// p Delete the scope for an IPAM. You cannot delete the default scopes. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/delete-scope-ipam.html" Delete a scope /a in the i Amazon VPC IPAM User Guide /i . /p
+/// Delete the scope for an IPAM. You cannot delete the default scopes.
+///
+/// For more information, see [Delete a scope](https://docs.aws.amazon.com/vpc/latest/ipam/delete-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub static DELETE_IPAM_SCOPE: rt::Operation = rt::Operation::new(
     "DeleteIpamScope",
     "POST",
@@ -226,7 +270,7 @@ pub static DELETE_IPAM_SCOPE: rt::Operation = rt::Operation::new(
     &t::DELETE_IPAM_SCOPE_REQUEST,
     &t::DELETE_IPAM_SCOPE_RESULT,
 );
-/// p Deletes the specified key pair, by removing the public key from Amazon EC2. /p
+/// Deletes the specified key pair, by removing the public key from Amazon EC2.
 pub static DELETE_KEY_PAIR: rt::Operation = rt::Operation::new(
     "DeleteKeyPair",
     "POST",
@@ -234,7 +278,7 @@ pub static DELETE_KEY_PAIR: rt::Operation = rt::Operation::new(
     &t::DELETE_KEY_PAIR_REQUEST,
     &t::DELETE_KEY_PAIR_RESULT,
 );
-/// p Deletes a launch template. Deleting a launch template deletes all of its versions. /p
+/// Deletes a launch template. Deleting a launch template deletes all of its versions.
 pub static DELETE_LAUNCH_TEMPLATE: rt::Operation = rt::Operation::new(
     "DeleteLaunchTemplate",
     "POST",
@@ -242,7 +286,13 @@ pub static DELETE_LAUNCH_TEMPLATE: rt::Operation = rt::Operation::new(
     &t::DELETE_LAUNCH_TEMPLATE_REQUEST,
     &t::DELETE_LAUNCH_TEMPLATE_RESULT,
 );
-/// p Deletes one or more versions of a launch template. /p p You can't delete the default version of a launch template; you must first assign a different version as the default. If the default version is the only version for the launch template, you must delete the entire launch template using a DeleteLaunchTemplate /a . /p p You can delete up to 200 launch template versions in a single request. To delete more than 200 versions in a single request, use a DeleteLaunchTemplate /a , which deletes the launch template and all of its versions. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-launch-template.html#delete-launch-template-version" Delete a launch template version /a in the i Amazon EC2 User Guide /i . /p
+/// Deletes one or more versions of a launch template.
+///
+/// You can't delete the default version of a launch template; you must first assign a different version as the default. If the default version is the only version for the launch template, you must delete the entire launch template using DeleteLaunchTemplate.
+///
+/// You can delete up to 200 launch template versions in a single request. To delete more than 200 versions in a single request, use DeleteLaunchTemplate, which deletes the launch template and all of its versions.
+///
+/// For more information, see [Delete a launch template version](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-launch-template.html#delete-launch-template-version) in the *Amazon EC2 User Guide*.
 pub static DELETE_LAUNCH_TEMPLATE_VERSIONS: rt::Operation = rt::Operation::new(
     "DeleteLaunchTemplateVersions",
     "POST",
@@ -250,7 +300,7 @@ pub static DELETE_LAUNCH_TEMPLATE_VERSIONS: rt::Operation = rt::Operation::new(
     &t::DELETE_LAUNCH_TEMPLATE_VERSIONS_REQUEST,
     &t::DELETE_LAUNCH_TEMPLATE_VERSIONS_RESULT,
 );
-/// p Deletes the specified route from the specified local gateway route table. /p
+/// Deletes the specified route from the specified local gateway route table.
 pub static DELETE_LOCAL_GATEWAY_ROUTE: rt::Operation = rt::Operation::new(
     "DeleteLocalGatewayRoute",
     "POST",
@@ -258,7 +308,7 @@ pub static DELETE_LOCAL_GATEWAY_ROUTE: rt::Operation = rt::Operation::new(
     &t::DELETE_LOCAL_GATEWAY_ROUTE_REQUEST,
     &t::DELETE_LOCAL_GATEWAY_ROUTE_RESULT,
 );
-/// p Deletes a local gateway route table. /p
+/// Deletes a local gateway route table.
 pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     "DeleteLocalGatewayRouteTable",
     "POST",
@@ -266,7 +316,7 @@ pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     &t::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_REQUEST,
     &t::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_RESULT,
 );
-/// p Deletes a local gateway route table virtual interface group association. /p
+/// Deletes a local gateway route table virtual interface group association.
 pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION: rt::Operation = rt::Operation::new(
     "DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation",
     "POST",
@@ -274,7 +324,7 @@ pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION:
     &t::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_REQUEST,
     &t::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_RESULT,
 );
-/// p Deletes the specified association between a VPC and local gateway route table. /p
+/// Deletes the specified association between a VPC and local gateway route table.
 pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION: rt::Operation = rt::Operation::new(
     "DeleteLocalGatewayRouteTableVpcAssociation",
     "POST",
@@ -282,7 +332,7 @@ pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION: rt::Operation = rt:
     &t::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_REQUEST,
     &t::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_RESULT,
 );
-/// p Deletes the specified local gateway virtual interface. /p
+/// Deletes the specified local gateway virtual interface.
 pub static DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE: rt::Operation = rt::Operation::new(
     "DeleteLocalGatewayVirtualInterface",
     "POST",
@@ -290,7 +340,7 @@ pub static DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE: rt::Operation = rt::Operation
     &t::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_REQUEST,
     &t::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_RESULT,
 );
-/// p Delete the specified local gateway interface group. /p
+/// Delete the specified local gateway interface group.
 pub static DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP: rt::Operation = rt::Operation::new(
     "DeleteLocalGatewayVirtualInterfaceGroup",
     "POST",
@@ -298,7 +348,7 @@ pub static DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP: rt::Operation = rt::Ope
     &t::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_REQUEST,
     &t::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_RESULT,
 );
-/// p Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources. /p
+/// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources.
 pub static DELETE_MANAGED_PREFIX_LIST: rt::Operation = rt::Operation::new(
     "DeleteManagedPrefixList",
     "POST",
@@ -306,7 +356,9 @@ pub static DELETE_MANAGED_PREFIX_LIST: rt::Operation = rt::Operation::new(
     &t::DELETE_MANAGED_PREFIX_LIST_REQUEST,
     &t::DELETE_MANAGED_PREFIX_LIST_RESULT,
 );
-/// p Deletes the specified metric category. Associations between the metric category and your instances are removed asynchronously. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories" Use metric categories for additional metrics /a in the i Amazon EC2 User Guide /i . /p
+/// Deletes the specified metric category. Associations between the metric category and your instances are removed asynchronously.
+///
+/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
 pub static DELETE_METRIC_CATEGORY: rt::Operation = rt::Operation::new(
     "DeleteMetricCategory",
     "POST",
@@ -314,7 +366,7 @@ pub static DELETE_METRIC_CATEGORY: rt::Operation = rt::Operation::new(
     &t::DELETE_METRIC_CATEGORY_REQUEST,
     &t::DELETE_METRIC_CATEGORY_RESULT,
 );
-/// p Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables. /p
+/// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables.
 pub static DELETE_NAT_GATEWAY: rt::Operation = rt::Operation::new(
     "DeleteNatGateway",
     "POST",
@@ -322,7 +374,7 @@ pub static DELETE_NAT_GATEWAY: rt::Operation = rt::Operation::new(
     &t::DELETE_NAT_GATEWAY_REQUEST,
     &t::DELETE_NAT_GATEWAY_RESULT,
 );
-/// p Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL. /p
+/// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL.
 pub static DELETE_NETWORK_ACL: rt::Operation = rt::Operation::new(
     "DeleteNetworkAcl",
     "POST",
@@ -330,7 +382,7 @@ pub static DELETE_NETWORK_ACL: rt::Operation = rt::Operation::new(
     &t::DELETE_NETWORK_ACL_REQUEST,
     &rt::UNIT,
 );
-/// p Deletes the specified ingress or egress entry (rule) from the specified network ACL. /p
+/// Deletes the specified ingress or egress entry (rule) from the specified network ACL.
 pub static DELETE_NETWORK_ACL_ENTRY: rt::Operation = rt::Operation::new(
     "DeleteNetworkAclEntry",
     "POST",
@@ -338,7 +390,7 @@ pub static DELETE_NETWORK_ACL_ENTRY: rt::Operation = rt::Operation::new(
     &t::DELETE_NETWORK_ACL_ENTRY_REQUEST,
     &rt::UNIT,
 );
-/// p Deletes the specified Network Access Scope. /p
+/// Deletes the specified Network Access Scope.
 pub static DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE: rt::Operation = rt::Operation::new(
     "DeleteNetworkInsightsAccessScope",
     "POST",
@@ -346,7 +398,7 @@ pub static DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE: rt::Operation = rt::Operation::
     &t::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_REQUEST,
     &t::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_RESULT,
 );
-/// p Deletes the specified Network Access Scope analysis. /p
+/// Deletes the specified Network Access Scope analysis.
 pub static DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS: rt::Operation = rt::Operation::new(
     "DeleteNetworkInsightsAccessScopeAnalysis",
     "POST",
@@ -354,7 +406,7 @@ pub static DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS: rt::Operation = rt::Op
     &t::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_REQUEST,
     &t::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_RESULT,
 );
-/// p Deletes the specified network insights analysis. /p
+/// Deletes the specified network insights analysis.
 pub static DELETE_NETWORK_INSIGHTS_ANALYSIS: rt::Operation = rt::Operation::new(
     "DeleteNetworkInsightsAnalysis",
     "POST",
@@ -362,7 +414,7 @@ pub static DELETE_NETWORK_INSIGHTS_ANALYSIS: rt::Operation = rt::Operation::new(
     &t::DELETE_NETWORK_INSIGHTS_ANALYSIS_REQUEST,
     &t::DELETE_NETWORK_INSIGHTS_ANALYSIS_RESULT,
 );
-/// p Deletes the specified path. /p
+/// Deletes the specified path.
 pub static DELETE_NETWORK_INSIGHTS_PATH: rt::Operation = rt::Operation::new(
     "DeleteNetworkInsightsPath",
     "POST",
@@ -370,7 +422,7 @@ pub static DELETE_NETWORK_INSIGHTS_PATH: rt::Operation = rt::Operation::new(
     &t::DELETE_NETWORK_INSIGHTS_PATH_REQUEST,
     &t::DELETE_NETWORK_INSIGHTS_PATH_RESULT,
 );
-/// p Deletes the specified network interface. You must detach the network interface before you can delete it. /p
+/// Deletes the specified network interface. You must detach the network interface before you can delete it.
 pub static DELETE_NETWORK_INTERFACE: rt::Operation = rt::Operation::new(
     "DeleteNetworkInterface",
     "POST",
@@ -378,7 +430,7 @@ pub static DELETE_NETWORK_INTERFACE: rt::Operation = rt::Operation::new(
     &t::DELETE_NETWORK_INTERFACE_REQUEST,
     &rt::UNIT,
 );
-/// p Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment. /p
+/// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment.
 pub static DELETE_NETWORK_INTERFACE_PERMISSION: rt::Operation = rt::Operation::new(
     "DeleteNetworkInterfacePermission",
     "POST",
@@ -386,7 +438,7 @@ pub static DELETE_NETWORK_INTERFACE_PERMISSION: rt::Operation = rt::Operation::n
     &t::DELETE_NETWORK_INTERFACE_PERMISSION_REQUEST,
     &t::DELETE_NETWORK_INTERFACE_PERMISSION_RESULT,
 );
-/// p Deletes one or more flex cost allocation policies. /p
+/// Deletes one or more flex cost allocation policies.
 pub static DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES: rt::Operation = rt::Operation::new(
     "DeleteNetworkingFlexCostAllocationPolicies",
     "POST",
@@ -394,7 +446,7 @@ pub static DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES: rt::Operation = rt::
     &t::DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST,
     &t::DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_RESULT,
 );
-/// p Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html" Placement groups /a in the i Amazon EC2 User Guide /i . /p
+/// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
 pub static DELETE_PLACEMENT_GROUP: rt::Operation = rt::Operation::new(
     "DeletePlacementGroup",
     "POST",
@@ -402,7 +454,7 @@ pub static DELETE_PLACEMENT_GROUP: rt::Operation = rt::Operation::new(
     &t::DELETE_PLACEMENT_GROUP_REQUEST,
     &rt::UNIT,
 );
-/// p Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. /p
+/// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only.
 pub static DELETE_PUBLIC_IPV4_POOL: rt::Operation = rt::Operation::new(
     "DeletePublicIpv4Pool",
     "POST",
@@ -410,7 +462,7 @@ pub static DELETE_PUBLIC_IPV4_POOL: rt::Operation = rt::Operation::new(
     &t::DELETE_PUBLIC_IPV4_POOL_REQUEST,
     &t::DELETE_PUBLIC_IPV4_POOL_RESULT,
 );
-/// p Deletes the queued purchases for the specified Reserved Instances. /p
+/// Deletes the queued purchases for the specified Reserved Instances.
 pub static DELETE_QUEUED_RESERVED_INSTANCES: rt::Operation = rt::Operation::new(
     "DeleteQueuedReservedInstances",
     "POST",
@@ -418,7 +470,7 @@ pub static DELETE_QUEUED_RESERVED_INSTANCES: rt::Operation = rt::Operation::new(
     &t::DELETE_QUEUED_RESERVED_INSTANCES_REQUEST,
     &t::DELETE_QUEUED_RESERVED_INSTANCES_RESULT,
 );
-/// p Deletes the specified route from the specified route table. /p
+/// Deletes the specified route from the specified route table.
 pub static DELETE_ROUTE: rt::Operation = rt::Operation::new(
     "DeleteRoute",
     "POST",
@@ -426,7 +478,19 @@ pub static DELETE_ROUTE: rt::Operation = rt::Operation::new(
     &t::DELETE_ROUTE_REQUEST,
     &rt::UNIT,
 );
-/// p Deletes the specified route server. /p p Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads. /p p Route server supports the follow route table types: /p ul li p VPC route tables not associated with subnets /p /li li p Subnet route tables /p /li li p Internet gateway route tables /p /li /ul p Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use a href="https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html" Transit Gateway Connect /a . /p p For more information see a href="https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html" Dynamic routing in your VPC with VPC Route Server /a in the i Amazon VPC User Guide /i . /p
+/// Deletes the specified route server.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub static DELETE_ROUTE_SERVER: rt::Operation = rt::Operation::new(
     "DeleteRouteServer",
     "POST",
@@ -434,7 +498,9 @@ pub static DELETE_ROUTE_SERVER: rt::Operation = rt::Operation::new(
     &t::DELETE_ROUTE_SERVER_REQUEST,
     &t::DELETE_ROUTE_SERVER_RESULT,
 );
-/// p Deletes the specified route server endpoint. /p p A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates a href="https://en.wikipedia.org/wiki/Border Gateway Protocol" BGP (Border Gateway Protocol) /a connections between your route server and your BGP peers. /p
+/// Deletes the specified route server endpoint.
+///
+/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
 pub static DELETE_ROUTE_SERVER_ENDPOINT: rt::Operation = rt::Operation::new(
     "DeleteRouteServerEndpoint",
     "POST",
@@ -442,7 +508,13 @@ pub static DELETE_ROUTE_SERVER_ENDPOINT: rt::Operation = rt::Operation::new(
     &t::DELETE_ROUTE_SERVER_ENDPOINT_REQUEST,
     &t::DELETE_ROUTE_SERVER_ENDPOINT_RESULT,
 );
-/// p Deletes the specified BGP peer from a route server. /p p A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements: /p ul li p Have an elastic network interface in the VPC /p /li li p Support BGP (Border Gateway Protocol) /p /li li p Can initiate BGP sessions /p /li /ul
+/// Deletes the specified BGP peer from a route server.
+///
+/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
+///
+/// - Have an elastic network interface in the VPC
+/// - Support BGP (Border Gateway Protocol)
+/// - Can initiate BGP sessions
 pub static DELETE_ROUTE_SERVER_PEER: rt::Operation = rt::Operation::new(
     "DeleteRouteServerPeer",
     "POST",
@@ -450,7 +522,7 @@ pub static DELETE_ROUTE_SERVER_PEER: rt::Operation = rt::Operation::new(
     &t::DELETE_ROUTE_SERVER_PEER_REQUEST,
     &t::DELETE_ROUTE_SERVER_PEER_RESULT,
 );
-/// p Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table. /p
+/// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table.
 pub static DELETE_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     "DeleteRouteTable",
     "POST",
@@ -458,7 +530,7 @@ pub static DELETE_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     &t::DELETE_ROUTE_TABLE_REQUEST,
     &rt::UNIT,
 );
-/// p Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network. /p
+/// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network.
 pub static DELETE_SECONDARY_NETWORK: rt::Operation = rt::Operation::new(
     "DeleteSecondaryNetwork",
     "POST",
@@ -466,7 +538,7 @@ pub static DELETE_SECONDARY_NETWORK: rt::Operation = rt::Operation::new(
     &t::DELETE_SECONDARY_NETWORK_REQUEST,
     &t::DELETE_SECONDARY_NETWORK_RESULT,
 );
-/// p Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion. /p
+/// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion.
 pub static DELETE_SECONDARY_SUBNET: rt::Operation = rt::Operation::new(
     "DeleteSecondarySubnet",
     "POST",
@@ -474,7 +546,9 @@ pub static DELETE_SECONDARY_SUBNET: rt::Operation = rt::Operation::new(
     &t::DELETE_SECONDARY_SUBNET_REQUEST,
     &t::DELETE_SECONDARY_SUBNET_RESULT,
 );
-/// p Deletes a security group. /p p If you attempt to delete a security group that is associated with an instance or network interface, is referenced by another security group in the same VPC, or has a VPC association, the operation fails with code DependencyViolation /code . /p
+/// Deletes a security group.
+///
+/// If you attempt to delete a security group that is associated with an instance or network interface, is referenced by another security group in the same VPC, or has a VPC association, the operation fails with `DependencyViolation`.
 pub static DELETE_SECURITY_GROUP: rt::Operation = rt::Operation::new(
     "DeleteSecurityGroup",
     "POST",
@@ -482,7 +556,13 @@ pub static DELETE_SECURITY_GROUP: rt::Operation = rt::Operation::new(
     &t::DELETE_SECURITY_GROUP_REQUEST,
     &t::DELETE_SECURITY_GROUP_RESULT,
 );
-/// p Deletes the specified snapshot. /p p When you make periodic snapshots of a volume, the snapshots are incremental, and only the blocks on the device that have changed since your last snapshot are saved in the new snapshot. When you delete a snapshot, only the data not needed for any other snapshot is removed. So regardless of which prior snapshots have been deleted, all active snapshots will have access to all the information needed to restore the volume. /p p You cannot delete a snapshot of the root device of an EBS volume used by a registered AMI. You must first deregister the AMI before you can delete the snapshot. /p p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-snapshot.html" Delete an Amazon EBS snapshot /a in the i Amazon EBS User Guide /i . /p
+/// Deletes the specified snapshot.
+///
+/// When you make periodic snapshots of a volume, the snapshots are incremental, and only the blocks on the device that have changed since your last snapshot are saved in the new snapshot. When you delete a snapshot, only the data not needed for any other snapshot is removed. So regardless of which prior snapshots have been deleted, all active snapshots will have access to all the information needed to restore the volume.
+///
+/// You cannot delete a snapshot of the root device of an EBS volume used by a registered AMI. You must first deregister the AMI before you can delete the snapshot.
+///
+/// For more information, see [Delete an Amazon EBS snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-snapshot.html) in the *Amazon EBS User Guide*.
 pub static DELETE_SNAPSHOT: rt::Operation = rt::Operation::new(
     "DeleteSnapshot",
     "POST",
@@ -490,7 +570,7 @@ pub static DELETE_SNAPSHOT: rt::Operation = rt::Operation::new(
     &t::DELETE_SNAPSHOT_REQUEST,
     &rt::UNIT,
 );
-/// p Deletes the data feed for Spot Instances. /p
+/// Deletes the data feed for Spot Instances.
 pub static DELETE_SPOT_DATAFEED_SUBSCRIPTION: rt::Operation = rt::Operation::new(
     "DeleteSpotDatafeedSubscription",
     "POST",
@@ -498,7 +578,7 @@ pub static DELETE_SPOT_DATAFEED_SUBSCRIPTION: rt::Operation = rt::Operation::new
     &t::DELETE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST,
     &rt::UNIT,
 );
-/// p Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet. /p
+/// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet.
 pub static DELETE_SUBNET: rt::Operation = rt::Operation::new(
     "DeleteSubnet",
     "POST",
@@ -506,7 +586,7 @@ pub static DELETE_SUBNET: rt::Operation = rt::Operation::new(
     &t::DELETE_SUBNET_REQUEST,
     &rt::UNIT,
 );
-/// p Deletes a subnet CIDR reservation. /p
+/// Deletes a subnet CIDR reservation.
 pub static DELETE_SUBNET_CIDR_RESERVATION: rt::Operation = rt::Operation::new(
     "DeleteSubnetCidrReservation",
     "POST",
@@ -514,7 +594,9 @@ pub static DELETE_SUBNET_CIDR_RESERVATION: rt::Operation = rt::Operation::new(
     &t::DELETE_SUBNET_CIDR_RESERVATION_REQUEST,
     &t::DELETE_SUBNET_CIDR_RESERVATION_RESULT,
 );
-/// p Deletes the specified set of tags from the specified set of resources. /p p To list the current tags, use a DescribeTags /a . For more information about tags, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using Tags.html" Tag your Amazon EC2 resources /a in the i Amazon Elastic Compute Cloud User Guide /i . /p
+/// Deletes the specified set of tags from the specified set of resources.
+///
+/// To list the current tags, use DescribeTags. For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
 pub static DELETE_TAGS: rt::Operation = rt::Operation::new(
     "DeleteTags",
     "POST",
@@ -522,7 +604,9 @@ pub static DELETE_TAGS: rt::Operation = rt::Operation::new(
     &t::DELETE_TAGS_REQUEST,
     &rt::UNIT,
 );
-/// p Deletes the specified Traffic Mirror filter. /p p You cannot delete a Traffic Mirror filter that is in use by a Traffic Mirror session. /p
+/// Deletes the specified Traffic Mirror filter.
+///
+/// You cannot delete a Traffic Mirror filter that is in use by a Traffic Mirror session.
 pub static DELETE_TRAFFIC_MIRROR_FILTER: rt::Operation = rt::Operation::new(
     "DeleteTrafficMirrorFilter",
     "POST",
@@ -530,7 +614,7 @@ pub static DELETE_TRAFFIC_MIRROR_FILTER: rt::Operation = rt::Operation::new(
     &t::DELETE_TRAFFIC_MIRROR_FILTER_REQUEST,
     &t::DELETE_TRAFFIC_MIRROR_FILTER_RESULT,
 );
-/// p Deletes the specified Traffic Mirror rule. /p
+/// Deletes the specified Traffic Mirror rule.
 pub static DELETE_TRAFFIC_MIRROR_FILTER_RULE: rt::Operation = rt::Operation::new(
     "DeleteTrafficMirrorFilterRule",
     "POST",
@@ -538,7 +622,7 @@ pub static DELETE_TRAFFIC_MIRROR_FILTER_RULE: rt::Operation = rt::Operation::new
     &t::DELETE_TRAFFIC_MIRROR_FILTER_RULE_REQUEST,
     &t::DELETE_TRAFFIC_MIRROR_FILTER_RULE_RESULT,
 );
-/// p Deletes the specified Traffic Mirror session. /p
+/// Deletes the specified Traffic Mirror session.
 pub static DELETE_TRAFFIC_MIRROR_SESSION: rt::Operation = rt::Operation::new(
     "DeleteTrafficMirrorSession",
     "POST",
@@ -546,7 +630,9 @@ pub static DELETE_TRAFFIC_MIRROR_SESSION: rt::Operation = rt::Operation::new(
     &t::DELETE_TRAFFIC_MIRROR_SESSION_REQUEST,
     &t::DELETE_TRAFFIC_MIRROR_SESSION_RESULT,
 );
-/// p Deletes the specified Traffic Mirror target. /p p You cannot delete a Traffic Mirror target that is in use by a Traffic Mirror session. /p
+/// Deletes the specified Traffic Mirror target.
+///
+/// You cannot delete a Traffic Mirror target that is in use by a Traffic Mirror session.
 pub static DELETE_TRAFFIC_MIRROR_TARGET: rt::Operation = rt::Operation::new(
     "DeleteTrafficMirrorTarget",
     "POST",
@@ -554,7 +640,7 @@ pub static DELETE_TRAFFIC_MIRROR_TARGET: rt::Operation = rt::Operation::new(
     &t::DELETE_TRAFFIC_MIRROR_TARGET_REQUEST,
     &t::DELETE_TRAFFIC_MIRROR_TARGET_RESULT,
 );
-/// p Deletes the specified transit gateway. /p
+/// Deletes the specified transit gateway.
 pub static DELETE_TRANSIT_GATEWAY: rt::Operation = rt::Operation::new(
     "DeleteTransitGateway",
     "POST",
@@ -562,7 +648,7 @@ pub static DELETE_TRANSIT_GATEWAY: rt::Operation = rt::Operation::new(
     &t::DELETE_TRANSIT_GATEWAY_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_RESULT,
 );
-/// p Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway. /p
+/// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway.
 pub static DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayClientVpnAttachment",
     "POST",
@@ -570,7 +656,7 @@ pub static DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT: rt::Operation = rt::Ope
     &t::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_RESULT,
 );
-/// p Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment. /p
+/// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment.
 pub static DELETE_TRANSIT_GATEWAY_CONNECT: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayConnect",
     "POST",
@@ -578,7 +664,7 @@ pub static DELETE_TRANSIT_GATEWAY_CONNECT: rt::Operation = rt::Operation::new(
     &t::DELETE_TRANSIT_GATEWAY_CONNECT_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_CONNECT_RESULT,
 );
-/// p Deletes the specified Connect peer. /p
+/// Deletes the specified Connect peer.
 pub static DELETE_TRANSIT_GATEWAY_CONNECT_PEER: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayConnectPeer",
     "POST",
@@ -586,7 +672,7 @@ pub static DELETE_TRANSIT_GATEWAY_CONNECT_PEER: rt::Operation = rt::Operation::n
     &t::DELETE_TRANSIT_GATEWAY_CONNECT_PEER_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_CONNECT_PEER_RESULT,
 );
-/// p Deletes a transit gateway metering policy. /p
+/// Deletes a transit gateway metering policy.
 pub static DELETE_TRANSIT_GATEWAY_METERING_POLICY: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayMeteringPolicy",
     "POST",
@@ -594,7 +680,7 @@ pub static DELETE_TRANSIT_GATEWAY_METERING_POLICY: rt::Operation = rt::Operation
     &t::DELETE_TRANSIT_GATEWAY_METERING_POLICY_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_METERING_POLICY_RESULT,
 );
-/// p Deletes an entry from a transit gateway metering policy. /p
+/// Deletes an entry from a transit gateway metering policy.
 pub static DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayMeteringPolicyEntry",
     "POST",
@@ -602,7 +688,7 @@ pub static DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY: rt::Operation = rt::Ope
     &t::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_RESULT,
 );
-/// p Deletes the specified transit gateway multicast domain. /p
+/// Deletes the specified transit gateway multicast domain.
 pub static DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayMulticastDomain",
     "POST",
@@ -610,7 +696,7 @@ pub static DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN: rt::Operation = rt::Operatio
     &t::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT,
 );
-/// p Deletes the specified network function attachment. The attachment must be in the code available /code or code pendingAcceptance /code state. /p
+/// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state.
 pub static DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayNetworkFunctionAttachment",
     "POST",
@@ -618,7 +704,7 @@ pub static DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT: rt::Operation = r
     &t::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_RESULT,
 );
-/// p Deletes a transit gateway peering attachment. /p
+/// Deletes a transit gateway peering attachment.
 pub static DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayPeeringAttachment",
     "POST",
@@ -626,7 +712,7 @@ pub static DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT: rt::Operation = rt::Operat
     &t::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT,
 );
-/// p Deletes the specified transit gateway policy table. /p
+/// Deletes the specified transit gateway policy table.
 pub static DELETE_TRANSIT_GATEWAY_POLICY_TABLE: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayPolicyTable",
     "POST",
@@ -634,7 +720,7 @@ pub static DELETE_TRANSIT_GATEWAY_POLICY_TABLE: rt::Operation = rt::Operation::n
     &t::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT,
 );
-/// p Deletes the specified transit gateway policy table entry. /p
+/// Deletes the specified transit gateway policy table entry.
 pub static DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayPolicyTableEntry",
     "POST",
@@ -642,7 +728,7 @@ pub static DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY: rt::Operation = rt::Operat
     &t::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT,
 );
-/// p Deletes a reference (route) to a prefix list in a specified transit gateway route table. /p
+/// Deletes a reference (route) to a prefix list in a specified transit gateway route table.
 pub static DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayPrefixListReference",
     "POST",
@@ -650,7 +736,7 @@ pub static DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE: rt::Operation = rt::Ope
     &t::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_RESULT,
 );
-/// p Deletes the specified route from the specified transit gateway route table. /p
+/// Deletes the specified route from the specified transit gateway route table.
 pub static DELETE_TRANSIT_GATEWAY_ROUTE: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayRoute",
     "POST",
@@ -658,7 +744,7 @@ pub static DELETE_TRANSIT_GATEWAY_ROUTE: rt::Operation = rt::Operation::new(
     &t::DELETE_TRANSIT_GATEWAY_ROUTE_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_ROUTE_RESULT,
 );
-/// p Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using a DisassociateTransitGatewayRouteTable /a and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use a ModifyTransitGateway /a . /p
+/// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway.
 pub static DELETE_TRANSIT_GATEWAY_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayRouteTable",
     "POST",
@@ -666,7 +752,7 @@ pub static DELETE_TRANSIT_GATEWAY_ROUTE_TABLE: rt::Operation = rt::Operation::ne
     &t::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT,
 );
-/// p Advertises to the transit gateway that a transit gateway route table is deleted. /p
+/// Advertises to the transit gateway that a transit gateway route table is deleted.
 pub static DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayRouteTableAnnouncement",
     "POST",
@@ -674,7 +760,7 @@ pub static DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT: rt::Operation = rt::
     &t::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_RESULT,
 );
-/// p Deletes the specified VPC attachment. /p
+/// Deletes the specified VPC attachment.
 pub static DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayVpcAttachment",
     "POST",
@@ -682,7 +768,7 @@ pub static DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT: rt::Operation = rt::Operation:
     &t::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT,
 );
-/// p Delete an Amazon Web Services Verified Access endpoint. /p
+/// Delete an Amazon Web Services Verified Access endpoint.
 pub static DELETE_VERIFIED_ACCESS_ENDPOINT: rt::Operation = rt::Operation::new(
     "DeleteVerifiedAccessEndpoint",
     "POST",
@@ -690,7 +776,7 @@ pub static DELETE_VERIFIED_ACCESS_ENDPOINT: rt::Operation = rt::Operation::new(
     &t::DELETE_VERIFIED_ACCESS_ENDPOINT_REQUEST,
     &t::DELETE_VERIFIED_ACCESS_ENDPOINT_RESULT,
 );
-/// p Delete an Amazon Web Services Verified Access group. /p
+/// Delete an Amazon Web Services Verified Access group.
 pub static DELETE_VERIFIED_ACCESS_GROUP: rt::Operation = rt::Operation::new(
     "DeleteVerifiedAccessGroup",
     "POST",
@@ -698,7 +784,7 @@ pub static DELETE_VERIFIED_ACCESS_GROUP: rt::Operation = rt::Operation::new(
     &t::DELETE_VERIFIED_ACCESS_GROUP_REQUEST,
     &t::DELETE_VERIFIED_ACCESS_GROUP_RESULT,
 );
-/// p Delete an Amazon Web Services Verified Access instance. /p
+/// Delete an Amazon Web Services Verified Access instance.
 pub static DELETE_VERIFIED_ACCESS_INSTANCE: rt::Operation = rt::Operation::new(
     "DeleteVerifiedAccessInstance",
     "POST",
@@ -706,7 +792,7 @@ pub static DELETE_VERIFIED_ACCESS_INSTANCE: rt::Operation = rt::Operation::new(
     &t::DELETE_VERIFIED_ACCESS_INSTANCE_REQUEST,
     &t::DELETE_VERIFIED_ACCESS_INSTANCE_RESULT,
 );
-/// p Delete an Amazon Web Services Verified Access trust provider. /p
+/// Delete an Amazon Web Services Verified Access trust provider.
 pub static DELETE_VERIFIED_ACCESS_TRUST_PROVIDER: rt::Operation = rt::Operation::new(
     "DeleteVerifiedAccessTrustProvider",
     "POST",
@@ -714,7 +800,11 @@ pub static DELETE_VERIFIED_ACCESS_TRUST_PROVIDER: rt::Operation = rt::Operation:
     &t::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST,
     &t::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT,
 );
-/// p Deletes the specified EBS volume. The volume must be in the code available /code state (not attached to an instance). /p p The volume can remain in the code deleting /code state for several minutes. /p p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-volume.html" Delete an Amazon EBS volume /a in the i Amazon EBS User Guide /i . /p
+/// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance).
+///
+/// The volume can remain in the `deleting` state for several minutes.
+///
+/// For more information, see [Delete an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-volume.html) in the *Amazon EBS User Guide*.
 pub static DELETE_VOLUME: rt::Operation = rt::Operation::new(
     "DeleteVolume",
     "POST",
@@ -722,7 +812,9 @@ pub static DELETE_VOLUME: rt::Operation = rt::Operation::new(
     &t::DELETE_VOLUME_REQUEST,
     &rt::UNIT,
 );
-/// p Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC. /p p If you created a flow log for the VPC that you are deleting, note that flow logs for deleted VPCs are eventually automatically removed. /p
+/// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC.
+///
+/// If you created a flow log for the VPC that you are deleting, note that flow logs for deleted VPCs are eventually automatically removed.
 pub static DELETE_VPC: rt::Operation = rt::Operation::new(
     "DeleteVpc",
     "POST",
@@ -730,7 +822,7 @@ pub static DELETE_VPC: rt::Operation = rt::Operation::new(
     &t::DELETE_VPC_REQUEST,
     &rt::UNIT,
 );
-/// p Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html" Block public access to VPCs and subnets /a in the i Amazon VPC User Guide /i . /p
+/// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
 pub static DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION: rt::Operation = rt::Operation::new(
     "DeleteVpcBlockPublicAccessExclusion",
     "POST",
@@ -738,7 +830,9 @@ pub static DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION: rt::Operation = rt::Operati
     &t::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_REQUEST,
     &t::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_RESULT,
 );
-/// p Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html" Enforce VPC encryption in transit /a in the i Amazon VPC User Guide /i . /p
+/// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
 pub static DELETE_VPC_ENCRYPTION_CONTROL: rt::Operation = rt::Operation::new(
     "DeleteVpcEncryptionControl",
     "POST",
@@ -746,7 +840,7 @@ pub static DELETE_VPC_ENCRYPTION_CONTROL: rt::Operation = rt::Operation::new(
     &t::DELETE_VPC_ENCRYPTION_CONTROL_REQUEST,
     &t::DELETE_VPC_ENCRYPTION_CONTROL_RESULT,
 );
-/// p Deletes the specified VPC endpoint connection notifications. /p
+/// Deletes the specified VPC endpoint connection notifications.
 pub static DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS: rt::Operation = rt::Operation::new(
     "DeleteVpcEndpointConnectionNotifications",
     "POST",
@@ -754,7 +848,7 @@ pub static DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS: rt::Operation = rt::Ope
     &t::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_REQUEST,
     &t::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_RESULT,
 );
-/// p Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any code Available /code or code PendingAcceptance /code interface endpoint connections that are attached to the service. /p
+/// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service.
 pub static DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS: rt::Operation = rt::Operation::new(
     "DeleteVpcEndpointServiceConfigurations",
     "POST",
@@ -762,7 +856,13 @@ pub static DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS: rt::Operation = rt::Opera
     &t::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_REQUEST,
     &t::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_RESULT,
 );
-/// p Deletes the specified VPC endpoints. /p p When you delete a gateway endpoint, we delete the endpoint routes in the route tables for the endpoint. /p p When you delete a Gateway Load Balancer endpoint, we delete its endpoint network interfaces. You can only delete Gateway Load Balancer endpoints when the routes that are associated with the endpoint are deleted. /p p When you delete an interface endpoint, we delete its endpoint network interfaces. /p
+/// Deletes the specified VPC endpoints.
+///
+/// When you delete a gateway endpoint, we delete the endpoint routes in the route tables for the endpoint.
+///
+/// When you delete a Gateway Load Balancer endpoint, we delete its endpoint network interfaces. You can only delete Gateway Load Balancer endpoints when the routes that are associated with the endpoint are deleted.
+///
+/// When you delete an interface endpoint, we delete its endpoint network interfaces.
 pub static DELETE_VPC_ENDPOINTS: rt::Operation = rt::Operation::new(
     "DeleteVpcEndpoints",
     "POST",
@@ -770,7 +870,7 @@ pub static DELETE_VPC_ENDPOINTS: rt::Operation = rt::Operation::new(
     &t::DELETE_VPC_ENDPOINTS_REQUEST,
     &t::DELETE_VPC_ENDPOINTS_RESULT,
 );
-/// p Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the code active /code state. The owner of the requester VPC can delete a VPC peering connection in the code pending-acceptance /code state. You cannot delete a VPC peering connection that's in the code failed /code or code rejected /code state. /p
+/// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state.
 pub static DELETE_VPC_PEERING_CONNECTION: rt::Operation = rt::Operation::new(
     "DeleteVpcPeeringConnection",
     "POST",
@@ -778,7 +878,7 @@ pub static DELETE_VPC_PEERING_CONNECTION: rt::Operation = rt::Operation::new(
     &t::DELETE_VPC_PEERING_CONNECTION_REQUEST,
     &t::DELETE_VPC_PEERING_CONNECTION_RESULT,
 );
-/// p Deletes the specified VPN concentrator. /p
+/// Deletes the specified VPN concentrator.
 pub static DELETE_VPN_CONCENTRATOR: rt::Operation = rt::Operation::new(
     "DeleteVpnConcentrator",
     "POST",
@@ -786,7 +886,11 @@ pub static DELETE_VPN_CONCENTRATOR: rt::Operation = rt::Operation::new(
     &t::DELETE_VPN_CONCENTRATOR_REQUEST,
     &t::DELETE_VPN_CONCENTRATOR_RESULT,
 );
-/// p Deletes the specified VPN connection. /p p If you're deleting the VPC and its associated components, we recommend that you detach the virtual private gateway from the VPC and delete the VPC before deleting the VPN connection. If you believe that the tunnel credentials for your VPN connection have been compromised, you can delete the VPN connection and create a new one that has new keys, without needing to delete the VPC or virtual private gateway. If you create a new VPN connection, you must reconfigure the customer gateway device using the new configuration information returned with the new VPN connection ID. /p p For certificate-based authentication, delete all Certificate Manager (ACM) private certificates used for the Amazon Web Services-side tunnel endpoints for the VPN connection before deleting the VPN connection. /p
+/// Deletes the specified VPN connection.
+///
+/// If you're deleting the VPC and its associated components, we recommend that you detach the virtual private gateway from the VPC and delete the VPC before deleting the VPN connection. If you believe that the tunnel credentials for your VPN connection have been compromised, you can delete the VPN connection and create a new one that has new keys, without needing to delete the VPC or virtual private gateway. If you create a new VPN connection, you must reconfigure the customer gateway device using the new configuration information returned with the new VPN connection ID.
+///
+/// For certificate-based authentication, delete all Certificate Manager (ACM) private certificates used for the Amazon Web Services-side tunnel endpoints for the VPN connection before deleting the VPN connection.
 pub static DELETE_VPN_CONNECTION: rt::Operation = rt::Operation::new(
     "DeleteVpnConnection",
     "POST",
@@ -794,7 +898,7 @@ pub static DELETE_VPN_CONNECTION: rt::Operation = rt::Operation::new(
     &t::DELETE_VPN_CONNECTION_REQUEST,
     &rt::UNIT,
 );
-/// p Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway. /p
+/// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
 pub static DELETE_VPN_CONNECTION_ROUTE: rt::Operation = rt::Operation::new(
     "DeleteVpnConnectionRoute",
     "POST",
@@ -802,7 +906,7 @@ pub static DELETE_VPN_CONNECTION_ROUTE: rt::Operation = rt::Operation::new(
     &t::DELETE_VPN_CONNECTION_ROUTE_REQUEST,
     &rt::UNIT,
 );
-/// p Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network. /p
+/// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network.
 pub static DELETE_VPN_GATEWAY: rt::Operation = rt::Operation::new(
     "DeleteVpnGateway",
     "POST",
@@ -810,7 +914,9 @@ pub static DELETE_VPN_GATEWAY: rt::Operation = rt::Operation::new(
     &t::DELETE_VPN_GATEWAY_REQUEST,
     &rt::UNIT,
 );
-/// p Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool. /p p Before you can release an address range, you must stop advertising it and you must not have any IP addresses allocated from its address range. /p
+/// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool.
+///
+/// Before you can release an address range, you must stop advertising it and you must not have any IP addresses allocated from its address range.
 pub static DEPROVISION_BYOIP_CIDR: rt::Operation = rt::Operation::new(
     "DeprovisionByoipCidr",
     "POST",
@@ -818,7 +924,7 @@ pub static DEPROVISION_BYOIP_CIDR: rt::Operation = rt::Operation::new(
     &t::DEPROVISION_BYOIP_CIDR_REQUEST,
     &t::DEPROVISION_BYOIP_CIDR_RESULT,
 );
-/// p Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API DisassociateIpamByoasn.html" DisassociateIpamByoasn /a . For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html" Tutorial: Bring your ASN to IPAM /a in the i Amazon VPC IPAM guide /i . /p
+/// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
 pub static DEPROVISION_IPAM_BYOASN: rt::Operation = rt::Operation::new(
     "DeprovisionIpamByoasn",
     "POST",
@@ -826,7 +932,7 @@ pub static DEPROVISION_IPAM_BYOASN: rt::Operation = rt::Operation::new(
     &t::DEPROVISION_IPAM_BYOASN_REQUEST,
     &t::DEPROVISION_IPAM_BYOASN_RESULT,
 );
-/// p Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html" Deprovision pool CIDRs /a in the i Amazon VPC IPAM User Guide /i . /p
+/// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub static DEPROVISION_IPAM_POOL_CIDR: rt::Operation = rt::Operation::new(
     "DeprovisionIpamPoolCidr",
     "POST",
@@ -834,7 +940,7 @@ pub static DEPROVISION_IPAM_POOL_CIDR: rt::Operation = rt::Operation::new(
     &t::DEPROVISION_IPAM_POOL_CIDR_REQUEST,
     &t::DEPROVISION_IPAM_POOL_CIDR_RESULT,
 );
-/// p Deprovision a CIDR from a public IPv4 pool. /p
+/// Deprovision a CIDR from a public IPv4 pool.
 pub static DEPROVISION_PUBLIC_IPV4_POOL_CIDR: rt::Operation = rt::Operation::new(
     "DeprovisionPublicIpv4PoolCidr",
     "POST",
@@ -842,7 +948,19 @@ pub static DEPROVISION_PUBLIC_IPV4_POOL_CIDR: rt::Operation = rt::Operation::new
     &t::DEPROVISION_PUBLIC_IPV4_POOL_CIDR_REQUEST,
     &t::DEPROVISION_PUBLIC_IPV4_POOL_CIDR_RESULT,
 );
-/// p Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances. /p p If a deregistered EBS-backed AMI matches a Recycle Bin retention rule, it moves to the Recycle Bin for the specified retention period. It can be restored before its retention period expires, after which it is permanently deleted. If the deregistered AMI doesn't match a retention rule, it is permanently deleted immediately. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html" Recover deleted Amazon EBS snapshots and EBS-backed AMIs with Recycle Bin /a in the i Amazon EBS User Guide /i . /p p When deregistering an EBS-backed AMI, you can optionally delete its associated snapshots at the same time. However, if a snapshot is associated with multiple AMIs, it won't be deleted even if specified for deletion, although the AMI will still be deregistered. /p p Deregistering an AMI does not delete the following: /p ul li p Instances already launched from the AMI. You'll continue to incur usage costs for the instances until you terminate them. /p /li li p For EBS-backed AMIs: Snapshots that are associated with multiple AMIs. You'll continue to incur snapshot storage costs. /p /li li p For instance store-backed AMIs: The files uploaded to Amazon S3 during AMI creation. You'll continue to incur S3 storage costs. /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/deregister-ami.html" Deregister an Amazon EC2 AMI /a in the i Amazon EC2 User Guide /i . /p
+/// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances.
+///
+/// If a deregistered EBS-backed AMI matches a Recycle Bin retention rule, it moves to the Recycle Bin for the specified retention period. It can be restored before its retention period expires, after which it is permanently deleted. If the deregistered AMI doesn't match a retention rule, it is permanently deleted immediately. For more information, see [Recover deleted Amazon EBS snapshots and EBS-backed AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EBS User Guide*.
+///
+/// When deregistering an EBS-backed AMI, you can optionally delete its associated snapshots at the same time. However, if a snapshot is associated with multiple AMIs, it won't be deleted even if specified for deletion, although the AMI will still be deregistered.
+///
+/// Deregistering an AMI does not delete the following:
+///
+/// - Instances already launched from the AMI. You'll continue to incur usage costs for the instances until you terminate them.
+/// - For EBS-backed AMIs: Snapshots that are associated with multiple AMIs. You'll continue to incur snapshot storage costs.
+/// - For instance store-backed AMIs: The files uploaded to Amazon S3 during AMI creation. You'll continue to incur S3 storage costs.
+///
+/// For more information, see [Deregister an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/deregister-ami.html) in the *Amazon EC2 User Guide*.
 pub static DEREGISTER_IMAGE: rt::Operation = rt::Operation::new(
     "DeregisterImage",
     "POST",
@@ -850,7 +968,7 @@ pub static DEREGISTER_IMAGE: rt::Operation = rt::Operation::new(
     &t::DEREGISTER_IMAGE_REQUEST,
     &t::DEREGISTER_IMAGE_RESULT,
 );
-/// p Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region. /p
+/// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region.
 pub static DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES: rt::Operation = rt::Operation::new(
     "DeregisterInstanceEventNotificationAttributes",
     "POST",
@@ -858,7 +976,7 @@ pub static DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES: rt::Operation = rt
     &t::DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST,
     &t::DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT,
 );
-/// p Deregisters the specified members (network interfaces) from the transit gateway multicast group. /p
+/// Deregisters the specified members (network interfaces) from the transit gateway multicast group.
 pub static DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS: rt::Operation = rt::Operation::new(
     "DeregisterTransitGatewayMulticastGroupMembers",
     "POST",
@@ -866,7 +984,7 @@ pub static DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS: rt::Operation = r
     &t::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_REQUEST,
     &t::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_RESULT,
 );
-/// p Deregisters the specified sources (network interfaces) from the transit gateway multicast group. /p
+/// Deregisters the specified sources (network interfaces) from the transit gateway multicast group.
 pub static DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES: rt::Operation = rt::Operation::new(
     "DeregisterTransitGatewayMulticastGroupSources",
     "POST",
@@ -874,7 +992,16 @@ pub static DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES: rt::Operation = r
     &t::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_REQUEST,
     &t::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_RESULT,
 );
-/// p Describes attributes of your Amazon Web Services account. The following are the supported account attributes: /p ul li p code default-vpc /code : The ID of the default VPC for your account, or code none /code . /p /li li p code max-instances /code : This attribute is no longer supported. The returned value does not reflect your actual vCPU limit for running On-Demand Instances. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-on-demand-instances.html#ec2-on-demand-instances-limits" On-Demand Instance Limits /a in the i Amazon Elastic Compute Cloud User Guide /i . /p /li li p code max-elastic-ips /code : The maximum number of Elastic IP addresses that you can allocate. /p /li li p code supported-platforms /code : This attribute is deprecated. /p /li li p code vpc-max-elastic-ips /code : The maximum number of Elastic IP addresses that you can allocate. /p /li li p code vpc-max-security-groups-per-interface /code : The maximum number of security groups that you can assign to a network interface. /p /li /ul note p The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order. /p /note
+/// Describes attributes of your Amazon Web Services account. The following are the supported account attributes:
+///
+/// - `default-vpc`: The ID of the default VPC for your account, or `none`.
+/// - `max-instances`: This attribute is no longer supported. The returned value does not reflect your actual vCPU limit for running On-Demand Instances. For more information, see [On-Demand Instance Limits](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-on-demand-instances.html#ec2-on-demand-instances-limits) in the *Amazon Elastic Compute Cloud User Guide*.
+/// - `max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
+/// - `supported-platforms`: This attribute is deprecated.
+/// - `vpc-max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
+/// - `vpc-max-security-groups-per-interface`: The maximum number of security groups that you can assign to a network interface.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub static DESCRIBE_ACCOUNT_ATTRIBUTES: rt::Operation = rt::Operation::new(
     "DescribeAccountAttributes",
     "POST",
@@ -882,7 +1009,9 @@ pub static DESCRIBE_ACCOUNT_ATTRIBUTES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_ACCOUNT_ATTRIBUTES_REQUEST,
     &t::DESCRIBE_ACCOUNT_ATTRIBUTES_RESULT,
 );
-/// p Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html" Enforce VPC encryption in transit /a in the i Amazon VPC User Guide /i . /p
+/// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
 pub static DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL: rt::Operation = rt::Operation::new(
     "DescribeAccountVpcEncryptionControl",
     "POST",
@@ -890,7 +1019,9 @@ pub static DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL: rt::Operation = rt::Operatio
     &t::DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL_REQUEST,
     &t::DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL_RESULT,
 );
-/// p Describes an Elastic IP address transfer. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro" Transfer Elastic IP addresses /a in the i Amazon VPC User Guide /i . /p p When you transfer an Elastic IP address, there is a two-step handshake between the source and transfer Amazon Web Services accounts. When the source account starts the transfer, the transfer account has seven days to accept the Elastic IP address transfer. During those seven days, the source account can view the pending transfer by using this action. After seven days, the transfer expires and ownership of the Elastic IP address returns to the source account. Accepted transfers are visible to the source account for 14 days after the transfers have been accepted. /p
+/// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
+///
+/// When you transfer an Elastic IP address, there is a two-step handshake between the source and transfer Amazon Web Services accounts. When the source account starts the transfer, the transfer account has seven days to accept the Elastic IP address transfer. During those seven days, the source account can view the pending transfer by using this action. After seven days, the transfer expires and ownership of the Elastic IP address returns to the source account. Accepted transfers are visible to the source account for 14 days after the transfers have been accepted.
 pub static DESCRIBE_ADDRESS_TRANSFERS: rt::Operation = rt::Operation::new(
     "DescribeAddressTransfers",
     "POST",
@@ -898,7 +1029,7 @@ pub static DESCRIBE_ADDRESS_TRANSFERS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_ADDRESS_TRANSFERS_REQUEST,
     &t::DESCRIBE_ADDRESS_TRANSFERS_RESULT,
 );
-/// p Describes the specified Elastic IP addresses or all of your Elastic IP addresses. /p
+/// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
 pub static DESCRIBE_ADDRESSES: rt::Operation = rt::Operation::new(
     "DescribeAddresses",
     "POST",
@@ -906,7 +1037,7 @@ pub static DESCRIBE_ADDRESSES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_ADDRESSES_REQUEST,
     &t::DESCRIBE_ADDRESSES_RESULT,
 );
-/// p Describes the attributes of the specified Elastic IP addresses. For requirements, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using Elastic Addressing Reverse DNS" Using reverse DNS for email applications /a . /p
+/// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
 pub static DESCRIBE_ADDRESSES_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "DescribeAddressesAttribute",
     "POST",
@@ -914,7 +1045,11 @@ pub static DESCRIBE_ADDRESSES_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_ADDRESSES_ATTRIBUTE_REQUEST,
     &t::DESCRIBE_ADDRESSES_ATTRIBUTE_RESULT,
 );
-/// p Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs). /p p This request only returns information about resource types that support longer IDs. /p p The following resource types support longer IDs: code bundle /code | code conversion-task /code | code customer-gateway /code | code dhcp-options /code | code elastic-ip-allocation /code | code elastic-ip-association /code | code export-task /code | code flow-log /code | code image /code | code import-task /code | code instance /code | code internet-gateway /code | code network-acl /code | code network-acl-association /code | code network-interface /code | code network-interface-attachment /code | code prefix-list /code | code reservation /code | code route-table /code | code route-table-association /code | code security-group /code | code snapshot /code | code subnet /code | code subnet-cidr-block-association /code | code volume /code | code vpc /code | code vpc-cidr-block-association /code | code vpc-endpoint /code | code vpc-peering-connection /code | code vpn-connection /code | code vpn-gateway /code . /p
+/// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs).
+///
+/// This request only returns information about resource types that support longer IDs.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
 pub static DESCRIBE_AGGREGATE_ID_FORMAT: rt::Operation = rt::Operation::new(
     "DescribeAggregateIdFormat",
     "POST",
@@ -922,7 +1057,11 @@ pub static DESCRIBE_AGGREGATE_ID_FORMAT: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_AGGREGATE_ID_FORMAT_REQUEST,
     &t::DESCRIBE_AGGREGATE_ID_FORMAT_RESULT,
 );
-/// p Describes the aggregated application health status for the specified instances. The following rules apply: /p ul li p The instance-level status is derived from all application status checks with the aggregation setting set to code included /code . /p /li li p Use code DescribeApplicationStatusChecks /code to view the configuration of individual checks. /p /li li p Use code EnableApplicationStatusCheckSuppression /code to temporarily suppress health check results from affecting the instance-level status. /p /li /ul
+/// Describes the aggregated application health status for the specified instances. The following rules apply:
+///
+/// - The instance-level status is derived from all application status checks with the aggregation setting set to `included`.
+/// - Use `DescribeApplicationStatusChecks` to view the configuration of individual checks.
+/// - Use `EnableApplicationStatusCheckSuppression` to temporarily suppress health check results from affecting the instance-level status.
 pub static DESCRIBE_APPLICATION_STATUS: rt::Operation = rt::Operation::new(
     "DescribeApplicationStatus",
     "POST",
@@ -930,7 +1069,9 @@ pub static DESCRIBE_APPLICATION_STATUS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_APPLICATION_STATUS_REQUEST,
     &t::DESCRIBE_APPLICATION_STATUS_RESULT,
 );
-/// p Describes the associations for one or more application status checks. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html" Application status checks /a . To avoid timeouts and retrieve complete results, use the pagination parameters. /p note p The order of the elements in the response, including those within nested structures, might vary. /p /note
+/// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary.
 pub static DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "DescribeApplicationStatusCheckAssociations",
     "POST",
@@ -938,7 +1079,10 @@ pub static DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS: rt::Operation = rt::O
     &t::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS_REQUEST,
     &t::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS_RESULT,
 );
-/// p Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the code NextToken /code parameter to retrieve additional results. The following rules apply: /p ul li p If you do not specify any application status check IDs, all checks in your account are returned. /p /li li p Use code DescribeApplicationStatus /code to see the actual health status of instances. /p /li /ul
+/// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply:
+///
+/// - If you do not specify any application status check IDs, all checks in your account are returned.
+/// - Use `DescribeApplicationStatus` to see the actual health status of instances.
 pub static DESCRIBE_APPLICATION_STATUS_CHECKS: rt::Operation = rt::Operation::new(
     "DescribeApplicationStatusChecks",
     "POST",
@@ -946,7 +1090,11 @@ pub static DESCRIBE_APPLICATION_STATUS_CHECKS: rt::Operation = rt::Operation::ne
     &t::DESCRIBE_APPLICATION_STATUS_CHECKS_REQUEST,
     &t::DESCRIBE_APPLICATION_STATUS_CHECKS_RESULT,
 );
-/// p Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you. /p p For more information about Availability Zones, Local Zones, and Wavelength Zones, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html" Regions and zones /a in the i Amazon EC2 User Guide /i . /p note p The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order. /p /note
+/// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you.
+///
+/// For more information about Availability Zones, Local Zones, and Wavelength Zones, see [Regions and zones](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub static DESCRIBE_AVAILABILITY_ZONES: rt::Operation = rt::Operation::new(
     "DescribeAvailabilityZones",
     "POST",
@@ -954,7 +1102,7 @@ pub static DESCRIBE_AVAILABILITY_ZONES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_AVAILABILITY_ZONES_REQUEST,
     &t::DESCRIBE_AVAILABILITY_ZONES_RESULT,
 );
-/// p Describes the current Infrastructure Performance metric subscriptions. /p
+/// Describes the current Infrastructure Performance metric subscriptions.
 pub static DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS: rt::Operation = rt::Operation::new(
     "DescribeAwsNetworkPerformanceMetricSubscriptions",
     "POST",
@@ -962,7 +1110,11 @@ pub static DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS: rt::Operation 
     &t::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_REQUEST,
     &t::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_RESULT,
 );
-/// p Describes the specified bundle tasks or all of your bundle tasks. /p note p Completed bundle tasks are listed for only a limited time. If your bundle task is no longer in the list, you can still register an AMI from it. Just use code RegisterImage /code with the Amazon S3 bucket name and image manifest name you provided to the bundle task. /p /note note p The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order. /p /note
+/// Describes the specified bundle tasks or all of your bundle tasks.
+///
+/// **Note:** Completed bundle tasks are listed for only a limited time. If your bundle task is no longer in the list, you can still register an AMI from it. Just use `RegisterImage` with the Amazon S3 bucket name and image manifest name you provided to the bundle task.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub static DESCRIBE_BUNDLE_TASKS: rt::Operation = rt::Operation::new(
     "DescribeBundleTasks",
     "POST",
@@ -970,7 +1122,7 @@ pub static DESCRIBE_BUNDLE_TASKS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_BUNDLE_TASKS_REQUEST,
     &t::DESCRIBE_BUNDLE_TASKS_RESULT,
 );
-/// p Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP). /p
+/// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP).
 pub static DESCRIBE_BYOIP_CIDRS: rt::Operation = rt::Operation::new(
     "DescribeByoipCidrs",
     "POST",
@@ -978,7 +1130,7 @@ pub static DESCRIBE_BYOIP_CIDRS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_BYOIP_CIDRS_REQUEST,
     &t::DESCRIBE_BYOIP_CIDRS_RESULT,
 );
-/// p Describes the events for the specified Capacity Block extension during the specified time. /p
+/// Describes the events for the specified Capacity Block extension during the specified time.
 pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY: rt::Operation = rt::Operation::new(
     "DescribeCapacityBlockExtensionHistory",
     "POST",
@@ -986,7 +1138,7 @@ pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY: rt::Operation = rt::Operat
     &t::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_REQUEST,
     &t::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_RESULT,
 );
-/// p Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using. /p
+/// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using.
 pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS: rt::Operation = rt::Operation::new(
     "DescribeCapacityBlockExtensionOfferings",
     "POST",
@@ -994,7 +1146,9 @@ pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS: rt::Operation = rt::Oper
     &t::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_REQUEST,
     &t::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_RESULT,
 );
-/// p Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time. /p p To search for an available Capacity Block offering, you specify a reservation duration and instance count. /p
+/// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time.
+///
+/// To search for an available Capacity Block offering, you specify a reservation duration and instance count.
 pub static DESCRIBE_CAPACITY_BLOCK_OFFERINGS: rt::Operation = rt::Operation::new(
     "DescribeCapacityBlockOfferings",
     "POST",
@@ -1002,7 +1156,7 @@ pub static DESCRIBE_CAPACITY_BLOCK_OFFERINGS: rt::Operation = rt::Operation::new
     &t::DESCRIBE_CAPACITY_BLOCK_OFFERINGS_REQUEST,
     &t::DESCRIBE_CAPACITY_BLOCK_OFFERINGS_RESULT,
 );
-/// p Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks. /p
+/// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks.
 pub static DESCRIBE_CAPACITY_BLOCK_STATUS: rt::Operation = rt::Operation::new(
     "DescribeCapacityBlockStatus",
     "POST",
@@ -1010,7 +1164,7 @@ pub static DESCRIBE_CAPACITY_BLOCK_STATUS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_CAPACITY_BLOCK_STATUS_REQUEST,
     &t::DESCRIBE_CAPACITY_BLOCK_STATUS_RESULT,
 );
-/// p Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using. /p
+/// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using.
 pub static DESCRIBE_CAPACITY_BLOCKS: rt::Operation = rt::Operation::new(
     "DescribeCapacityBlocks",
     "POST",
@@ -1018,7 +1172,7 @@ pub static DESCRIBE_CAPACITY_BLOCKS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_CAPACITY_BLOCKS_REQUEST,
     &t::DESCRIBE_CAPACITY_BLOCKS_RESULT,
 );
-/// p Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity. /p
+/// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity.
 pub static DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS: rt::Operation = rt::Operation::new(
     "DescribeCapacityManagerDataExports",
     "POST",
@@ -1026,7 +1180,7 @@ pub static DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS: rt::Operation = rt::Operation
     &t::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_REQUEST,
     &t::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_RESULT,
 );
-/// p Describes a request to assign the billing of the unused capacity of a Capacity Reservation. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-billing.html" Billing assignment for shared Amazon EC2 Capacity Reservations /a . /p
+/// Describes a request to assign the billing of the unused capacity of a Capacity Reservation. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-billing.html).
 pub static DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS: rt::Operation = rt::Operation::new(
     "DescribeCapacityReservationBillingRequests",
     "POST",
@@ -1034,7 +1188,7 @@ pub static DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS: rt::Operation = rt::O
     &t::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_REQUEST,
     &t::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_RESULT,
 );
-/// p Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the code CreateCapacityReservationCancellationQuote /code action. /p
+/// Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the `CreateCapacityReservationCancellationQuote` action.
 pub static DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES: rt::Operation = rt::Operation::new(
     "DescribeCapacityReservationCancellationQuotes",
     "POST",
@@ -1042,7 +1196,7 @@ pub static DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES: rt::Operation = rt
     &t::DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES_REQUEST,
     &t::DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES_RESULT,
 );
-/// p Describes one or more Capacity Reservation date change quotes that you generated by using the code CreateCapacityReservationDateChangeQuote /code operation. /p
+/// Describes one or more Capacity Reservation date change quotes that you generated by using the `CreateCapacityReservationDateChangeQuote` operation.
 pub static DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES: rt::Operation = rt::Operation::new(
     "DescribeCapacityReservationDateChangeQuotes",
     "POST",
@@ -1050,7 +1204,7 @@ pub static DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES: rt::Operation = rt:
     &t::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_REQUEST,
     &t::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_RESULT,
 );
-/// p Describes one or more Capacity Reservation Fleets. /p
+/// Describes one or more Capacity Reservation Fleets.
 pub static DESCRIBE_CAPACITY_RESERVATION_FLEETS: rt::Operation = rt::Operation::new(
     "DescribeCapacityReservationFleets",
     "POST",
@@ -1058,7 +1212,13 @@ pub static DESCRIBE_CAPACITY_RESERVATION_FLEETS: rt::Operation = rt::Operation::
     &t::DESCRIBE_CAPACITY_RESERVATION_FLEETS_REQUEST,
     &t::DESCRIBE_CAPACITY_RESERVATION_FLEETS_RESULT,
 );
-/// p Describes a tree-based hierarchy that represents the physical host placement of your pending or active Capacity Reservations within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your capacity within the Amazon Web Services network before it is launched and use this information to allocate capacity together to support your tightly coupled workloads. /p p Capacity Reservation topology is supported for specific instance types only. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html" Prerequisites for Amazon EC2 instance topology /a in the i Amazon EC2 User Guide /i . /p note p The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeCapacityReservationTopology API command immediately after launching instances, the response might return a code null /code value for code capacityBlockId /code because the data might not have fully propagated across all subsystems. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html" Eventual consistency in the Amazon EC2 API /a in the i Amazon EC2 Developer Guide /i . /p /note p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html" Amazon EC2 topology /a in the i Amazon EC2 User Guide /i . /p p/
+/// Describes a tree-based hierarchy that represents the physical host placement of your pending or active Capacity Reservations within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your capacity within the Amazon Web Services network before it is launched and use this information to allocate capacity together to support your tightly coupled workloads.
+///
+/// Capacity Reservation topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeCapacityReservationTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
 pub static DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY: rt::Operation = rt::Operation::new(
     "DescribeCapacityReservationTopology",
     "POST",
@@ -1066,7 +1226,7 @@ pub static DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY: rt::Operation = rt::Operation
     &t::DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY_REQUEST,
     &t::DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY_RESULT,
 );
-/// p Describes one or more of your Capacity Reservations. The results describe only the Capacity Reservations in the Amazon Web Services Region that you're currently using. /p
+/// Describes one or more of your Capacity Reservations. The results describe only the Capacity Reservations in the Amazon Web Services Region that you're currently using.
 pub static DESCRIBE_CAPACITY_RESERVATIONS: rt::Operation = rt::Operation::new(
     "DescribeCapacityReservations",
     "POST",
@@ -1074,7 +1234,7 @@ pub static DESCRIBE_CAPACITY_RESERVATIONS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_CAPACITY_RESERVATIONS_REQUEST,
     &t::DESCRIBE_CAPACITY_RESERVATIONS_RESULT,
 );
-/// p Describes one or more of your carrier gateways. /p
+/// Describes one or more of your carrier gateways.
 pub static DESCRIBE_CARRIER_GATEWAYS: rt::Operation = rt::Operation::new(
     "DescribeCarrierGateways",
     "POST",
@@ -1082,7 +1242,9 @@ pub static DESCRIBE_CARRIER_GATEWAYS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_CARRIER_GATEWAYS_REQUEST,
     &t::DESCRIBE_CARRIER_GATEWAYS_RESULT,
 );
-/// note p This action is deprecated. /p /note p Describes your linked EC2-Classic instances. This request only returns information about EC2-Classic instances linked to a VPC through ClassicLink. You cannot use this request to return information about other instances. /p
+/// **Note:** This action is deprecated.
+///
+/// Describes your linked EC2-Classic instances. This request only returns information about EC2-Classic instances linked to a VPC through ClassicLink. You cannot use this request to return information about other instances.
 pub static DESCRIBE_CLASSIC_LINK_INSTANCES: rt::Operation = rt::Operation::new(
     "DescribeClassicLinkInstances",
     "POST",
@@ -1090,7 +1252,7 @@ pub static DESCRIBE_CLASSIC_LINK_INSTANCES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_CLASSIC_LINK_INSTANCES_REQUEST,
     &t::DESCRIBE_CLASSIC_LINK_INSTANCES_RESULT,
 );
-/// p Describes the authorization rules for a specified Client VPN endpoint. /p
+/// Describes the authorization rules for a specified Client VPN endpoint.
 pub static DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES: rt::Operation = rt::Operation::new(
     "DescribeClientVpnAuthorizationRules",
     "POST",
@@ -1098,7 +1260,7 @@ pub static DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES: rt::Operation = rt::Operatio
     &t::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_REQUEST,
     &t::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_RESULT,
 );
-/// p Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint. /p
+/// Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint.
 pub static DESCRIBE_CLIENT_VPN_CONNECTIONS: rt::Operation = rt::Operation::new(
     "DescribeClientVpnConnections",
     "POST",
@@ -1106,7 +1268,7 @@ pub static DESCRIBE_CLIENT_VPN_CONNECTIONS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_CLIENT_VPN_CONNECTIONS_REQUEST,
     &t::DESCRIBE_CLIENT_VPN_CONNECTIONS_RESULT,
 );
-/// p Describes one or more Client VPN endpoints in the account. /p
+/// Describes one or more Client VPN endpoints in the account.
 pub static DESCRIBE_CLIENT_VPN_ENDPOINTS: rt::Operation = rt::Operation::new(
     "DescribeClientVpnEndpoints",
     "POST",
@@ -1114,7 +1276,7 @@ pub static DESCRIBE_CLIENT_VPN_ENDPOINTS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_CLIENT_VPN_ENDPOINTS_REQUEST,
     &t::DESCRIBE_CLIENT_VPN_ENDPOINTS_RESULT,
 );
-/// p Describes the routes for the specified Client VPN endpoint. /p
+/// Describes the routes for the specified Client VPN endpoint.
 pub static DESCRIBE_CLIENT_VPN_ROUTES: rt::Operation = rt::Operation::new(
     "DescribeClientVpnRoutes",
     "POST",
@@ -1122,7 +1284,7 @@ pub static DESCRIBE_CLIENT_VPN_ROUTES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_CLIENT_VPN_ROUTES_REQUEST,
     &t::DESCRIBE_CLIENT_VPN_ROUTES_RESULT,
 );
-/// p Describes the target networks associated with the specified Client VPN endpoint. /p
+/// Describes the target networks associated with the specified Client VPN endpoint.
 pub static DESCRIBE_CLIENT_VPN_TARGET_NETWORKS: rt::Operation = rt::Operation::new(
     "DescribeClientVpnTargetNetworks",
     "POST",
@@ -1130,7 +1292,7 @@ pub static DESCRIBE_CLIENT_VPN_TARGET_NETWORKS: rt::Operation = rt::Operation::n
     &t::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_REQUEST,
     &t::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_RESULT,
 );
-/// p Describes the specified customer-owned address pools or all of your customer-owned address pools. /p
+/// Describes the specified customer-owned address pools or all of your customer-owned address pools.
 pub static DESCRIBE_COIP_POOLS: rt::Operation = rt::Operation::new(
     "DescribeCoipPools",
     "POST",
@@ -1138,7 +1300,9 @@ pub static DESCRIBE_COIP_POOLS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_COIP_POOLS_REQUEST,
     &t::DESCRIBE_COIP_POOLS_RESULT,
 );
-/// p Describes the specified conversion tasks or all your conversion tasks. For more information, see the a href="https://docs.aws.amazon.com/vm-import/latest/userguide/" VM Import/Export User Guide /a . /p p For information about the import manifest referenced by this API action, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html" VM Import Manifest /a . /p
+/// Describes the specified conversion tasks or all your conversion tasks. For more information, see the [VM Import/Export User Guide](https://docs.aws.amazon.com/vm-import/latest/userguide/).
+///
+/// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
 pub static DESCRIBE_CONVERSION_TASKS: rt::Operation = rt::Operation::new(
     "DescribeConversionTasks",
     "POST",
@@ -1146,7 +1310,9 @@ pub static DESCRIBE_CONVERSION_TASKS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_CONVERSION_TASKS_REQUEST,
     &t::DESCRIBE_CONVERSION_TASKS_RESULT,
 );
-/// p Describes one or more of your VPN customer gateways. /p p For more information, see a href="https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC VPN.html" Amazon Web Services Site-to-Site VPN /a in the i Amazon Web Services Site-to-Site VPN User Guide /i . /p
+/// Describes one or more of your VPN customer gateways.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
 pub static DESCRIBE_CUSTOMER_GATEWAYS: rt::Operation = rt::Operation::new(
     "DescribeCustomerGateways",
     "POST",
@@ -1154,7 +1320,11 @@ pub static DESCRIBE_CUSTOMER_GATEWAYS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_CUSTOMER_GATEWAYS_REQUEST,
     &t::DESCRIBE_CUSTOMER_GATEWAYS_RESULT,
 );
-/// p Describes the metadata of an account status report, including the status of the report. /p p To view the full report, download it from the Amazon S3 bucket where it was saved. Reports are accessible only when they have the code complete /code status. Reports with other statuses ( code running /code , code cancelled /code , or code error /code ) are not available in the S3 bucket. For more information about downloading objects from an S3 bucket, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/download-objects.html" Downloading objects /a in the i Amazon Simple Storage Service User Guide /i . /p p For more information, see a href="https://docs.aws.amazon.com/organizations/latest/userguide/orgs manage policies declarative status-report.html" Generating the account status report for declarative policies /a in the i Amazon Web Services Organizations User Guide /i . /p
+/// Describes the metadata of an account status report, including the status of the report.
+///
+/// To view the full report, download it from the Amazon S3 bucket where it was saved. Reports are accessible only when they have the `complete` status. Reports with other statuses (`running`, `cancelled`, or `error`) are not available in the S3 bucket. For more information about downloading objects from an S3 bucket, see [Downloading objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/download-objects.html) in the *Amazon Simple Storage Service User Guide*.
+///
+/// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
 pub static DESCRIBE_DECLARATIVE_POLICIES_REPORTS: rt::Operation = rt::Operation::new(
     "DescribeDeclarativePoliciesReports",
     "POST",
@@ -1162,7 +1332,9 @@ pub static DESCRIBE_DECLARATIVE_POLICIES_REPORTS: rt::Operation = rt::Operation:
     &t::DESCRIBE_DECLARATIVE_POLICIES_REPORTS_REQUEST,
     &t::DESCRIBE_DECLARATIVE_POLICIES_REPORTS_RESULT,
 );
-/// p Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/VPC DHCP Options.html" DHCP option sets /a in the i Amazon VPC User Guide /i . /p
+/// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
+///
+/// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
 pub static DESCRIBE_DHCP_OPTIONS: rt::Operation = rt::Operation::new(
     "DescribeDhcpOptions",
     "POST",
@@ -1170,7 +1342,7 @@ pub static DESCRIBE_DHCP_OPTIONS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_DHCP_OPTIONS_REQUEST,
     &t::DESCRIBE_DHCP_OPTIONS_RESULT,
 );
-/// p Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria. /p
+/// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
 pub static DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS: rt::Operation = rt::Operation::new(
     "DescribeEgressOnlyInternetGateways",
     "POST",
@@ -1178,7 +1350,9 @@ pub static DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS: rt::Operation = rt::Operation
     &t::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_REQUEST,
     &t::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_RESULT,
 );
-/// note p Amazon Elastic Graphics reached end of life on January 8, 2024. /p /note p Describes the Elastic Graphics accelerator associated with your instances. /p
+/// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
+///
+/// Describes the Elastic Graphics accelerator associated with your instances.
 pub static DESCRIBE_ELASTIC_GPUS: rt::Operation = rt::Operation::new(
     "DescribeElasticGpus",
     "POST",
@@ -1186,7 +1360,7 @@ pub static DESCRIBE_ELASTIC_GPUS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_ELASTIC_GPUS_REQUEST,
     &t::DESCRIBE_ELASTIC_GPUS_RESULT,
 );
-/// p Describes the specified export image tasks or all of your export image tasks. /p
+/// Describes the specified export image tasks or all of your export image tasks.
 pub static DESCRIBE_EXPORT_IMAGE_TASKS: rt::Operation = rt::Operation::new(
     "DescribeExportImageTasks",
     "POST",
@@ -1194,7 +1368,7 @@ pub static DESCRIBE_EXPORT_IMAGE_TASKS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_EXPORT_IMAGE_TASKS_REQUEST,
     &t::DESCRIBE_EXPORT_IMAGE_TASKS_RESULT,
 );
-/// p Describes the specified export instance tasks or all of your export instance tasks. /p
+/// Describes the specified export instance tasks or all of your export instance tasks.
 pub static DESCRIBE_EXPORT_TASKS: rt::Operation = rt::Operation::new(
     "DescribeExportTasks",
     "POST",
@@ -1202,7 +1376,7 @@ pub static DESCRIBE_EXPORT_TASKS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_EXPORT_TASKS_REQUEST,
     &t::DESCRIBE_EXPORT_TASKS_RESULT,
 );
-/// p Describe details for Windows AMIs that are configured for Windows fast launch. /p
+/// Describe details for Windows AMIs that are configured for Windows fast launch.
 pub static DESCRIBE_FAST_LAUNCH_IMAGES: rt::Operation = rt::Operation::new(
     "DescribeFastLaunchImages",
     "POST",
@@ -1210,7 +1384,7 @@ pub static DESCRIBE_FAST_LAUNCH_IMAGES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_FAST_LAUNCH_IMAGES_REQUEST,
     &t::DESCRIBE_FAST_LAUNCH_IMAGES_RESULT,
 );
-/// p Describes the state of fast snapshot restores for your snapshots. /p
+/// Describes the state of fast snapshot restores for your snapshots.
 pub static DESCRIBE_FAST_SNAPSHOT_RESTORES: rt::Operation = rt::Operation::new(
     "DescribeFastSnapshotRestores",
     "POST",
@@ -1218,7 +1392,11 @@ pub static DESCRIBE_FAST_SNAPSHOT_RESTORES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_FAST_SNAPSHOT_RESTORES_REQUEST,
     &t::DESCRIBE_FAST_SNAPSHOT_RESTORES_RESULT,
 );
-/// p Describes the events for the specified EC2 Fleet during the specified time. /p p EC2 Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. EC2 Fleet events are available for 48 hours. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html" Monitor fleet events using Amazon EventBridge /a in the i Amazon EC2 User Guide /i . /p
+/// Describes the events for the specified EC2 Fleet during the specified time.
+///
+/// EC2 Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. EC2 Fleet events are available for 48 hours.
+///
+/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
 pub static DESCRIBE_FLEET_HISTORY: rt::Operation = rt::Operation::new(
     "DescribeFleetHistory",
     "POST",
@@ -1226,7 +1404,11 @@ pub static DESCRIBE_FLEET_HISTORY: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_FLEET_HISTORY_REQUEST,
     &t::DESCRIBE_FLEET_HISTORY_RESULT,
 );
-/// p Describes the running instances for the specified EC2 Fleet. /p note p Currently, code DescribeFleetInstances /code does not support fleets of type code instant /code . Instead, use code DescribeFleets /code , specifying the code instant /code fleet ID in the request. /p /note p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet" Describe your EC2 Fleet /a in the i Amazon EC2 User Guide /i . /p
+/// Describes the running instances for the specified EC2 Fleet.
+///
+/// **Note:** Currently, `DescribeFleetInstances` does not support fleets of type `instant`. Instead, use `DescribeFleets`, specifying the `instant` fleet ID in the request.
+///
+/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
 pub static DESCRIBE_FLEET_INSTANCES: rt::Operation = rt::Operation::new(
     "DescribeFleetInstances",
     "POST",
@@ -1234,7 +1416,11 @@ pub static DESCRIBE_FLEET_INSTANCES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_FLEET_INSTANCES_REQUEST,
     &t::DESCRIBE_FLEET_INSTANCES_RESULT,
 );
-/// p Describes the specified EC2 Fleet or all of your EC2 Fleets. /p important p If a fleet is of type code instant /code , you must specify the fleet ID in the request, otherwise the fleet does not appear in the response. /p /important p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet" Describe your EC2 Fleet /a in the i Amazon EC2 User Guide /i . /p
+/// Describes the specified EC2 Fleet or all of your EC2 Fleets.
+///
+/// **Important:** If a fleet is of type `instant`, you must specify the fleet ID in the request, otherwise the fleet does not appear in the response.
+///
+/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
 pub static DESCRIBE_FLEETS: rt::Operation = rt::Operation::new(
     "DescribeFleets",
     "POST",
@@ -1242,7 +1428,9 @@ pub static DESCRIBE_FLEETS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_FLEETS_REQUEST,
     &t::DESCRIBE_FLEETS_RESULT,
 );
-/// p Describes one or more flow logs. /p p To view the published flow log records, you must view the log destination. For example, the CloudWatch Logs log group, the Amazon S3 bucket, or the Kinesis Data Firehose delivery stream. /p
+/// Describes one or more flow logs.
+///
+/// To view the published flow log records, you must view the log destination. For example, the CloudWatch Logs log group, the Amazon S3 bucket, or the Kinesis Data Firehose delivery stream.
 pub static DESCRIBE_FLOW_LOGS: rt::Operation = rt::Operation::new(
     "DescribeFlowLogs",
     "POST",
@@ -1250,7 +1438,7 @@ pub static DESCRIBE_FLOW_LOGS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_FLOW_LOGS_REQUEST,
     &t::DESCRIBE_FLOW_LOGS_RESULT,
 );
-/// p Describes the specified attribute of the specified Amazon FPGA Image (AFI). /p
+/// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
 pub static DESCRIBE_FPGA_IMAGE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "DescribeFpgaImageAttribute",
     "POST",
@@ -1258,7 +1446,7 @@ pub static DESCRIBE_FPGA_IMAGE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_FPGA_IMAGE_ATTRIBUTE_REQUEST,
     &t::DESCRIBE_FPGA_IMAGE_ATTRIBUTE_RESULT,
 );
-/// p Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions. /p
+/// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions.
 pub static DESCRIBE_FPGA_IMAGES: rt::Operation = rt::Operation::new(
     "DescribeFpgaImages",
     "POST",
@@ -1266,7 +1454,9 @@ pub static DESCRIBE_FPGA_IMAGES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_FPGA_IMAGES_REQUEST,
     &t::DESCRIBE_FPGA_IMAGES_RESULT,
 );
-/// p Describes the Dedicated Host reservations that are available to purchase. /p p The results describe all of the Dedicated Host reservation offerings, including offerings that might not match the instance family and Region of your Dedicated Hosts. When purchasing an offering, ensure that the instance family and Region of the offering matches that of the Dedicated Hosts with which it is to be associated. For more information about supported instance types, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html" Dedicated Hosts /a in the i Amazon EC2 User Guide /i . /p
+/// Describes the Dedicated Host reservations that are available to purchase.
+///
+/// The results describe all of the Dedicated Host reservation offerings, including offerings that might not match the instance family and Region of your Dedicated Hosts. When purchasing an offering, ensure that the instance family and Region of the offering matches that of the Dedicated Hosts with which it is to be associated. For more information about supported instance types, see [Dedicated Hosts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html) in the *Amazon EC2 User Guide*.
 pub static DESCRIBE_HOST_RESERVATION_OFFERINGS: rt::Operation = rt::Operation::new(
     "DescribeHostReservationOfferings",
     "POST",
@@ -1274,7 +1464,7 @@ pub static DESCRIBE_HOST_RESERVATION_OFFERINGS: rt::Operation = rt::Operation::n
     &t::DESCRIBE_HOST_RESERVATION_OFFERINGS_REQUEST,
     &t::DESCRIBE_HOST_RESERVATION_OFFERINGS_RESULT,
 );
-/// p Describes reservations that are associated with Dedicated Hosts in your account. /p
+/// Describes reservations that are associated with Dedicated Hosts in your account.
 pub static DESCRIBE_HOST_RESERVATIONS: rt::Operation = rt::Operation::new(
     "DescribeHostReservations",
     "POST",
@@ -1282,7 +1472,9 @@ pub static DESCRIBE_HOST_RESERVATIONS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_HOST_RESERVATIONS_REQUEST,
     &t::DESCRIBE_HOST_RESERVATIONS_RESULT,
 );
-/// p Describes the specified Dedicated Hosts or all your Dedicated Hosts. /p p The results describe only the Dedicated Hosts in the Region you're currently using. All listed instances consume capacity on your Dedicated Host. Dedicated Hosts that have recently been released are listed with the state code released /code . /p
+/// Describes the specified Dedicated Hosts or all your Dedicated Hosts.
+///
+/// The results describe only the Dedicated Hosts in the Region you're currently using. All listed instances consume capacity on your Dedicated Host. Dedicated Hosts that have recently been released are listed with the state `released`.
 pub static DESCRIBE_HOSTS: rt::Operation = rt::Operation::new(
     "DescribeHosts",
     "POST",
@@ -1290,7 +1482,7 @@ pub static DESCRIBE_HOSTS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_HOSTS_REQUEST,
     &t::DESCRIBE_HOSTS_RESULT,
 );
-/// p Describes your IAM instance profile associations. /p
+/// Describes your IAM instance profile associations.
 pub static DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "DescribeIamInstanceProfileAssociations",
     "POST",
@@ -1298,7 +1490,11 @@ pub static DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS: rt::Operation = rt::Opera
     &t::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_REQUEST,
     &t::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_RESULT,
 );
-/// p Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. /p p The following resource types support longer IDs: code bundle /code | code conversion-task /code | code customer-gateway /code | code dhcp-options /code | code elastic-ip-allocation /code | code elastic-ip-association /code | code export-task /code | code flow-log /code | code image /code | code import-task /code | code instance /code | code internet-gateway /code | code network-acl /code | code network-acl-association /code | code network-interface /code | code network-interface-attachment /code | code prefix-list /code | code reservation /code | code route-table /code | code route-table-association /code | code security-group /code | code snapshot /code | code subnet /code | code subnet-cidr-block-association /code | code volume /code | code vpc /code | code vpc-cidr-block-association /code | code vpc-endpoint /code | code vpc-peering-connection /code | code vpn-connection /code | code vpn-gateway /code . /p p These settings apply to the IAM user who makes the request; they do not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user, unless they explicitly override the settings by running the a ModifyIdFormat /a command. Resources created with longer IDs are visible to all IAM users, regardless of these settings and provided that they have permission to use the relevant code Describe /code command for the resource type. /p
+/// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+///
+/// These settings apply to the IAM user who makes the request; they do not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user, unless they explicitly override the settings by running the ModifyIdFormat command. Resources created with longer IDs are visible to all IAM users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
 pub static DESCRIBE_ID_FORMAT: rt::Operation = rt::Operation::new(
     "DescribeIdFormat",
     "POST",
@@ -1306,7 +1502,11 @@ pub static DESCRIBE_ID_FORMAT: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_ID_FORMAT_REQUEST,
     &t::DESCRIBE_ID_FORMAT_RESULT,
 );
-/// p Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html" Resource IDs /a in the i Amazon Elastic Compute Cloud User Guide /i . /p p The following resource types support longer IDs: code bundle /code | code conversion-task /code | code customer-gateway /code | code dhcp-options /code | code elastic-ip-allocation /code | code elastic-ip-association /code | code export-task /code | code flow-log /code | code image /code | code import-task /code | code instance /code | code internet-gateway /code | code network-acl /code | code network-acl-association /code | code network-interface /code | code network-interface-attachment /code | code prefix-list /code | code reservation /code | code route-table /code | code route-table-association /code | code security-group /code | code snapshot /code | code subnet /code | code subnet-cidr-block-association /code | code volume /code | code vpc /code | code vpc-cidr-block-association /code | code vpc-endpoint /code | code vpc-peering-connection /code | code vpn-connection /code | code vpn-gateway /code . /p p These settings apply to the principal specified in the request. They do not apply to the principal that makes the request. /p
+/// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+///
+/// These settings apply to the principal specified in the request. They do not apply to the principal that makes the request.
 pub static DESCRIBE_IDENTITY_ID_FORMAT: rt::Operation = rt::Operation::new(
     "DescribeIdentityIdFormat",
     "POST",
@@ -1314,7 +1514,9 @@ pub static DESCRIBE_IDENTITY_ID_FORMAT: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IDENTITY_ID_FORMAT_REQUEST,
     &t::DESCRIBE_IDENTITY_ID_FORMAT_RESULT,
 );
-/// p Describes the specified attribute of the specified AMI. You can specify only one attribute at a time. /p note p The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order. /p /note
+/// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub static DESCRIBE_IMAGE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "DescribeImageAttribute",
     "POST",
@@ -1322,7 +1524,9 @@ pub static DESCRIBE_IMAGE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IMAGE_ATTRIBUTE_REQUEST,
     &t::IMAGE_ATTRIBUTE,
 );
-/// p Describes your Amazon Web Services resources that are referencing the specified images. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html" Identify your resources referencing specified AMIs /a in the i Amazon EC2 User Guide /i . /p
+/// Describes your Amazon Web Services resources that are referencing the specified images.
+///
+/// For more information, see [Identify your resources referencing specified AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html) in the *Amazon EC2 User Guide*.
 pub static DESCRIBE_IMAGE_REFERENCES: rt::Operation = rt::Operation::new(
     "DescribeImageReferences",
     "POST",
@@ -1330,7 +1534,9 @@ pub static DESCRIBE_IMAGE_REFERENCES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IMAGE_REFERENCES_REQUEST,
     &t::DESCRIBE_IMAGE_REFERENCES_RESULT,
 );
-/// p Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html" View your AMI usage /a in the i Amazon EC2 User Guide /i . /p
+/// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts.
+///
+/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
 pub static DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES: rt::Operation = rt::Operation::new(
     "DescribeImageUsageReportEntries",
     "POST",
@@ -1338,7 +1544,9 @@ pub static DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES: rt::Operation = rt::Operation::n
     &t::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_REQUEST,
     &t::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_RESULT,
 );
-/// p Describes the configuration and status of image usage reports, filtered by report IDs or image IDs. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html" View your AMI usage /a in the i Amazon EC2 User Guide /i . /p
+/// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs.
+///
+/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
 pub static DESCRIBE_IMAGE_USAGE_REPORTS: rt::Operation = rt::Operation::new(
     "DescribeImageUsageReports",
     "POST",
@@ -1346,7 +1554,19 @@ pub static DESCRIBE_IMAGE_USAGE_REPORTS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IMAGE_USAGE_REPORTS_REQUEST,
     &t::DESCRIBE_IMAGE_USAGE_REPORTS_RESULT,
 );
-/// p Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you. /p p The images available to you include public images, private images that you own, and private images owned by other Amazon Web Services accounts for which you have explicit launch permissions. /p p Recently deregistered images appear in the returned results for a short interval and then return empty results. After all instances that reference a deregistered AMI are terminated, specifying the ID of the image will eventually return an error indicating that the AMI ID cannot be found. /p p When Allowed AMIs is set to code enabled /code , only allowed images are returned in the results, with the code imageAllowed /code field set to code true /code for each image. In code audit-mode /code , the code imageAllowed /code field is set to code true /code for images that meet the account's Allowed AMIs criteria, and code false /code for images that don't meet the criteria. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html" Allowed AMIs /a . /p p The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html" Eventual consistency in the Amazon EC2 API /a in the i Amazon EC2 Developer Guide /i . /p important p We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts. /p /important note p The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order. /p /note
+/// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
+///
+/// The images available to you include public images, private images that you own, and private images owned by other Amazon Web Services accounts for which you have explicit launch permissions.
+///
+/// Recently deregistered images appear in the returned results for a short interval and then return empty results. After all instances that reference a deregistered AMI are terminated, specifying the ID of the image will eventually return an error indicating that the AMI ID cannot be found.
+///
+/// When Allowed AMIs is set to `enabled`, only allowed images are returned in the results, with the `imageAllowed` field set to `true` for each image. In `audit-mode`, the `imageAllowed` field is set to `true` for images that meet the account's Allowed AMIs criteria, and `false` for images that don't meet the criteria. For more information, see [Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html).
+///
+/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub static DESCRIBE_IMAGES: rt::Operation = rt::Operation::new(
     "DescribeImages",
     "POST",
@@ -1354,7 +1574,7 @@ pub static DESCRIBE_IMAGES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IMAGES_REQUEST,
     &t::DESCRIBE_IMAGES_RESULT,
 );
-/// p Displays details about an import virtual machine or import snapshot tasks that are already created. /p
+/// Displays details about an import virtual machine or import snapshot tasks that are already created.
 pub static DESCRIBE_IMPORT_IMAGE_TASKS: rt::Operation = rt::Operation::new(
     "DescribeImportImageTasks",
     "POST",
@@ -1362,7 +1582,7 @@ pub static DESCRIBE_IMPORT_IMAGE_TASKS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IMPORT_IMAGE_TASKS_REQUEST,
     &t::DESCRIBE_IMPORT_IMAGE_TASKS_RESULT,
 );
-/// p Describes your import snapshot tasks. /p
+/// Describes your import snapshot tasks.
 pub static DESCRIBE_IMPORT_SNAPSHOT_TASKS: rt::Operation = rt::Operation::new(
     "DescribeImportSnapshotTasks",
     "POST",
@@ -1370,7 +1590,7 @@ pub static DESCRIBE_IMPORT_SNAPSHOT_TASKS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IMPORT_SNAPSHOT_TASKS_REQUEST,
     &t::DESCRIBE_IMPORT_SNAPSHOT_TASKS_RESULT,
 );
-/// p Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service. /p
+/// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
 pub static DESCRIBE_INSTANCE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "DescribeInstanceAttribute",
     "POST",
@@ -1378,7 +1598,7 @@ pub static DESCRIBE_INSTANCE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_INSTANCE_ATTRIBUTE_REQUEST,
     &t::INSTANCE_ATTRIBUTE,
 );
-/// p Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints. /p
+/// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints.
 pub static DESCRIBE_INSTANCE_CONNECT_ENDPOINTS: rt::Operation = rt::Operation::new(
     "DescribeInstanceConnectEndpoints",
     "POST",
@@ -1386,7 +1606,17 @@ pub static DESCRIBE_INSTANCE_CONNECT_ENDPOINTS: rt::Operation = rt::Operation::n
     &t::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_REQUEST,
     &t::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_RESULT,
 );
-/// p Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are code standard /code and code unlimited /code . /p p If you do not specify an instance ID, Amazon EC2 returns burstable performance instances with the code unlimited /code credit option, as well as instances that were previously configured as T2, T3, and T3a with the code unlimited /code credit option. For example, if you resize a T2 instance, while it is configured as code unlimited /code , to an M4 instance, Amazon EC2 returns the M4 instance. /p p If you specify one or more instance IDs, Amazon EC2 returns the credit option ( code standard /code or code unlimited /code ) of those instances. If you specify an instance ID that is not a burstable performance instance, Amazon EC2 returns the code standard /code credit option. /p p Recently terminated instances might appear in the returned results. This interval is usually less than one hour. /p p If an Availability Zone is experiencing a service disruption and you specify instance IDs in the affected zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs in an unaffected zone, the call works normally. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html" Burstable performance instances /a in the i Amazon EC2 User Guide /i . /p
+/// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`.
+///
+/// If you do not specify an instance ID, Amazon EC2 returns burstable performance instances with the `unlimited` credit option, as well as instances that were previously configured as T2, T3, and T3a with the `unlimited` credit option. For example, if you resize a T2 instance, while it is configured as `unlimited`, to an M4 instance, Amazon EC2 returns the M4 instance.
+///
+/// If you specify one or more instance IDs, Amazon EC2 returns the credit option (`standard` or `unlimited`) of those instances. If you specify an instance ID that is not a burstable performance instance, Amazon EC2 returns the `standard` credit option.
+///
+/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
+///
+/// If an Availability Zone is experiencing a service disruption and you specify instance IDs in the affected zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs in an unaffected zone, the call works normally.
+///
+/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
 pub static DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS: rt::Operation = rt::Operation::new(
     "DescribeInstanceCreditSpecifications",
     "POST",
@@ -1394,7 +1624,7 @@ pub static DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS: rt::Operation = rt::Operatio
     &t::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_REQUEST,
     &t::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_RESULT,
 );
-/// p Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region. /p
+/// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
 pub static DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES: rt::Operation = rt::Operation::new(
     "DescribeInstanceEventNotificationAttributes",
     "POST",
@@ -1402,7 +1632,11 @@ pub static DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES: rt::Operation = rt::
     &t::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST,
     &t::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT,
 );
-/// p Describes the specified event windows or all event windows. /p p If you specify event window IDs, the output includes information for only the specified event windows. If you specify filters, the output includes information for only those event windows that meet the filter criteria. If you do not specify event windows IDs or filters, the output includes information for all event windows, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html" Define event windows for scheduled events /a in the i Amazon EC2 User Guide /i . /p
+/// Describes the specified event windows or all event windows.
+///
+/// If you specify event window IDs, the output includes information for only the specified event windows. If you specify filters, the output includes information for only those event windows that meet the filter criteria. If you do not specify event windows IDs or filters, the output includes information for all event windows, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
 pub static DESCRIBE_INSTANCE_EVENT_WINDOWS: rt::Operation = rt::Operation::new(
     "DescribeInstanceEventWindows",
     "POST",
@@ -1410,7 +1644,17 @@ pub static DESCRIBE_INSTANCE_EVENT_WINDOWS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_INSTANCE_EVENT_WINDOWS_REQUEST,
     &t::DESCRIBE_INSTANCE_EVENT_WINDOWS_RESULT,
 );
-/// p Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed. /p p If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance. /p p If you specify an instance ID that is not valid, an instance that doesn't exist, or an instance that you do not own, an error ( code InvalidInstanceID.NotFound /code ) is returned. /p p Recently terminated instances might appear in the returned results. This interval is usually less than one hour. /p p In the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected Availability Zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs that are in an unaffected Availability Zone, the call works normally. /p note p The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order. /p /note
+/// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed.
+///
+/// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance.
+///
+/// If you specify an instance ID that is not valid, an instance that doesn't exist, or an instance that you do not own, an error (`InvalidInstanceID.NotFound`) is returned.
+///
+/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
+///
+/// In the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected Availability Zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs that are in an unaffected Availability Zone, the call works normally.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub static DESCRIBE_INSTANCE_IMAGE_METADATA: rt::Operation = rt::Operation::new(
     "DescribeInstanceImageMetadata",
     "POST",
@@ -1418,7 +1662,7 @@ pub static DESCRIBE_INSTANCE_IMAGE_METADATA: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_INSTANCE_IMAGE_METADATA_REQUEST,
     &t::DESCRIBE_INSTANCE_IMAGE_METADATA_RESULT,
 );
-/// p Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring. /p
+/// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
 pub static DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES: rt::Operation = rt::Operation::new(
     "DescribeInstanceSqlHaHistoryStates",
     "POST",
@@ -1426,7 +1670,7 @@ pub static DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES: rt::Operation = rt::Operatio
     &t::DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_REQUEST,
     &t::DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_RESULT,
 );
-/// p Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring. /p
+/// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
 pub static DESCRIBE_INSTANCE_SQL_HA_STATES: rt::Operation = rt::Operation::new(
     "DescribeInstanceSqlHaStates",
     "POST",
@@ -1434,7 +1678,18 @@ pub static DESCRIBE_INSTANCE_SQL_HA_STATES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_INSTANCE_SQL_HA_STATES_REQUEST,
     &t::DESCRIBE_INSTANCE_SQL_HA_STATES_RESULT,
 );
-/// p Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances. /p p Instance status includes the following components: /p ul li p b Status checks /b - Amazon EC2 performs status checks on running EC2 instances to identify hardware and software issues. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-system-instance-status-check.html" Status checks for your instances /a and a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstances.html" Troubleshoot instances with failed status checks /a in the i Amazon EC2 User Guide /i . /p /li li p b Application status checks /b - Amazon EC2 reports application-level health status for instances, indicating whether applications running on the instance are functioning properly. /p /li li p b Scheduled events /b - Amazon EC2 can schedule events (such as reboot, stop, or terminate) for your instances related to hardware issues, software updates, or system maintenance. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-instances-status-check sched.html" Scheduled events for your instances /a in the i Amazon EC2 User Guide /i . /p /li li p b Instance state /b - You can manage your instances from the moment you launch them through their termination. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html" Instance lifecycle /a in the i Amazon EC2 User Guide /i . /p /li /ul p The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html" Eventual consistency in the Amazon EC2 API /a in the i Amazon EC2 Developer Guide /i . /p note p The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order. /p /note
+/// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances.
+///
+/// Instance status includes the following components:
+///
+/// - **Status checks** - Amazon EC2 performs status checks on running EC2 instances to identify hardware and software issues. For more information, see [Status checks for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-system-instance-status-check.html) and [Troubleshoot instances with failed status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstances.html) in the *Amazon EC2 User Guide*.
+/// - **Application status checks** - Amazon EC2 reports application-level health status for instances, indicating whether applications running on the instance are functioning properly.
+/// - **Scheduled events** - Amazon EC2 can schedule events (such as reboot, stop, or terminate) for your instances related to hardware issues, software updates, or system maintenance. For more information, see [Scheduled events for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-instances-status-check_sched.html) in the *Amazon EC2 User Guide*.
+/// - **Instance state** - You can manage your instances from the moment you launch them through their termination. For more information, see [Instance lifecycle](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html) in the *Amazon EC2 User Guide*.
+///
+/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub static DESCRIBE_INSTANCE_STATUS: rt::Operation = rt::Operation::new(
     "DescribeInstanceStatus",
     "POST",
@@ -1442,7 +1697,13 @@ pub static DESCRIBE_INSTANCE_STATUS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_INSTANCE_STATUS_REQUEST,
     &t::DESCRIBE_INSTANCE_STATUS_RESULT,
 );
-/// p Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads. /p p Instance topology is supported for specific instance types only. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html" Prerequisites for Amazon EC2 instance topology /a in the i Amazon EC2 User Guide /i . /p note p The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeInstanceTopology API command immediately after launching instances, the response might return a code null /code value for code capacityBlockId /code because the data might not have fully propagated across all subsystems. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html" Eventual consistency in the Amazon EC2 API /a in the i Amazon EC2 Developer Guide /i . /p /note p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html" Amazon EC2 topology /a in the i Amazon EC2 User Guide /i . /p
+/// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads.
+///
+/// Instance topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeInstanceTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
 pub static DESCRIBE_INSTANCE_TOPOLOGY: rt::Operation = rt::Operation::new(
     "DescribeInstanceTopology",
     "POST",
@@ -1450,7 +1711,7 @@ pub static DESCRIBE_INSTANCE_TOPOLOGY: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_INSTANCE_TOPOLOGY_REQUEST,
     &t::DESCRIBE_INSTANCE_TOPOLOGY_RESULT,
 );
-/// p Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region. /p
+/// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region.
 pub static DESCRIBE_INSTANCE_TYPE_OFFERINGS: rt::Operation = rt::Operation::new(
     "DescribeInstanceTypeOfferings",
     "POST",
@@ -1458,7 +1719,7 @@ pub static DESCRIBE_INSTANCE_TYPE_OFFERINGS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_INSTANCE_TYPE_OFFERINGS_REQUEST,
     &t::DESCRIBE_INSTANCE_TYPE_OFFERINGS_RESULT,
 );
-/// p Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set code IncludeUnsupportedInRegion /code to code true /code . /p
+/// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
 pub static DESCRIBE_INSTANCE_TYPES: rt::Operation = rt::Operation::new(
     "DescribeInstanceTypes",
     "POST",
@@ -1466,7 +1727,23 @@ pub static DESCRIBE_INSTANCE_TYPES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_INSTANCE_TYPES_REQUEST,
     &t::DESCRIBE_INSTANCE_TYPES_RESULT,
 );
-/// p Describes the specified instances or all instances. /p p If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully. /p p The response includes SQL license exemption status information for instances registered with the SQL LE service, providing visibility into license exemption configuration and status. /p p If you specify an instance ID that is not valid, an error is returned. If you specify an instance that you do not own, it is not included in the output. /p p Recently terminated instances might appear in the returned results. This interval is usually less than one hour. /p p If you describe instances in the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected zone, or do not specify any instance IDs at all, the call fails. If you describe instances and specify only instance IDs that are in an unaffected zone, the call works normally. /p p The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html" Eventual consistency in the Amazon EC2 API /a in the i Amazon EC2 Developer Guide /i . /p important p We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts. /p /important note p The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order. /p /note
+/// Describes the specified instances or all instances.
+///
+/// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
+///
+/// The response includes SQL license exemption status information for instances registered with the SQL LE service, providing visibility into license exemption configuration and status.
+///
+/// If you specify an instance ID that is not valid, an error is returned. If you specify an instance that you do not own, it is not included in the output.
+///
+/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
+///
+/// If you describe instances in the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected zone, or do not specify any instance IDs at all, the call fails. If you describe instances and specify only instance IDs that are in an unaffected zone, the call works normally.
+///
+/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub static DESCRIBE_INSTANCES: rt::Operation = rt::Operation::new(
     "DescribeInstances",
     "POST",
@@ -1474,7 +1751,7 @@ pub static DESCRIBE_INSTANCES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_INSTANCES_REQUEST,
     &t::DESCRIBE_INSTANCES_RESULT,
 );
-/// p Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria. /p
+/// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
 pub static DESCRIBE_INTERNET_GATEWAYS: rt::Operation = rt::Operation::new(
     "DescribeInternetGateways",
     "POST",
@@ -1482,7 +1759,7 @@ pub static DESCRIBE_INTERNET_GATEWAYS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_INTERNET_GATEWAYS_REQUEST,
     &t::DESCRIBE_INTERNET_GATEWAYS_RESULT,
 );
-/// p Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html" Tutorial: Bring your ASN to IPAM /a in the i Amazon VPC IPAM guide /i . /p
+/// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
 pub static DESCRIBE_IPAM_BYOASN: rt::Operation = rt::Operation::new(
     "DescribeIpamByoasn",
     "POST",
@@ -1490,7 +1767,9 @@ pub static DESCRIBE_IPAM_BYOASN: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IPAM_BYOASN_REQUEST,
     &t::DESCRIBE_IPAM_BYOASN_RESULT,
 );
-/// p Describe verification tokens. /p p A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP). /p
+/// Describe verification tokens.
+///
+/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
 pub static DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS: rt::Operation = rt::Operation::new(
     "DescribeIpamExternalResourceVerificationTokens",
     "POST",
@@ -1498,7 +1777,7 @@ pub static DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS: rt::Operation = 
     &t::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_REQUEST,
     &t::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_RESULT,
 );
-/// p Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully. /p
+/// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub static DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "DescribeIpamInternetRegistryAssociations",
     "POST",
@@ -1506,7 +1785,9 @@ pub static DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS: rt::Operation = rt::Ope
     &t::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_REQUEST,
     &t::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_RESULT,
 );
-/// p Describes one or more IPAM policies. /p p An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations. /p
+/// Describes one or more IPAM policies.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
 pub static DESCRIBE_IPAM_POLICIES: rt::Operation = rt::Operation::new(
     "DescribeIpamPolicies",
     "POST",
@@ -1514,7 +1795,11 @@ pub static DESCRIBE_IPAM_POLICIES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IPAM_POLICIES_REQUEST,
     &t::DESCRIBE_IPAM_POLICIES_RESULT,
 );
-/// p Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID. /p p If you specify code IpamPoolAllocationIds /code , the results include only the specified allocations. If you do not specify code IpamPoolAllocationIds /code , the results include all allocations owned by you. You can use code Filters /code to narrow the results. /p note p This action returns only allocations directly owned by you. To view all allocations in a pool you own or that has been shared with you, including allocations owned by other accounts, use a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API GetIpamPoolAllocations.html" GetIpamPoolAllocations /a . /p /note
+/// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID.
+///
+/// If you specify `IpamPoolAllocationIds`, the results include only the specified allocations. If you do not specify `IpamPoolAllocationIds`, the results include all allocations owned by you. You can use `Filters` to narrow the results.
+///
+/// **Note:** This action returns only allocations directly owned by you. To view all allocations in a pool you own or that has been shared with you, including allocations owned by other accounts, use [GetIpamPoolAllocations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetIpamPoolAllocations.html).
 pub static DESCRIBE_IPAM_POOL_ALLOCATIONS: rt::Operation = rt::Operation::new(
     "DescribeIpamPoolAllocations",
     "POST",
@@ -1522,7 +1807,7 @@ pub static DESCRIBE_IPAM_POOL_ALLOCATIONS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IPAM_POOL_ALLOCATIONS_REQUEST,
     &t::DESCRIBE_IPAM_POOL_ALLOCATIONS_RESULT,
 );
-/// p Get information about your IPAM pools. /p
+/// Get information about your IPAM pools.
 pub static DESCRIBE_IPAM_POOLS: rt::Operation = rt::Operation::new(
     "DescribeIpamPools",
     "POST",
@@ -1530,7 +1815,7 @@ pub static DESCRIBE_IPAM_POOLS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IPAM_POOLS_REQUEST,
     &t::DESCRIBE_IPAM_POOLS_RESULT,
 );
-/// p Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets. /p
+/// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets.
 pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS: rt::Operation = rt::Operation::new(
     "DescribeIpamPrefixListResolverTargets",
     "POST",
@@ -1538,7 +1823,7 @@ pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS: rt::Operation = rt::Opera
     &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_REQUEST,
     &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_RESULT,
 );
-/// p Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers. /p
+/// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers.
 pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS: rt::Operation = rt::Operation::new(
     "DescribeIpamPrefixListResolvers",
     "POST",
@@ -1546,7 +1831,7 @@ pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS: rt::Operation = rt::Operation::n
     &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_REQUEST,
     &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_RESULT,
 );
-/// p Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. /p
+/// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
 pub static DESCRIBE_IPAM_RESOURCE_DISCOVERIES: rt::Operation = rt::Operation::new(
     "DescribeIpamResourceDiscoveries",
     "POST",
@@ -1554,7 +1839,7 @@ pub static DESCRIBE_IPAM_RESOURCE_DISCOVERIES: rt::Operation = rt::Operation::ne
     &t::DESCRIBE_IPAM_RESOURCE_DISCOVERIES_REQUEST,
     &t::DESCRIBE_IPAM_RESOURCE_DISCOVERIES_RESULT,
 );
-/// p Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM.. /p
+/// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM..
 pub static DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "DescribeIpamResourceDiscoveryAssociations",
     "POST",
@@ -1562,7 +1847,7 @@ pub static DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS: rt::Operation = rt::Op
     &t::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_REQUEST,
     &t::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_RESULT,
 );
-/// p Get information about your IPAM scopes. /p
+/// Get information about your IPAM scopes.
 pub static DESCRIBE_IPAM_SCOPES: rt::Operation = rt::Operation::new(
     "DescribeIpamScopes",
     "POST",
@@ -1570,7 +1855,9 @@ pub static DESCRIBE_IPAM_SCOPES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IPAM_SCOPES_REQUEST,
     &t::DESCRIBE_IPAM_SCOPES_RESULT,
 );
-/// p Get information about your IPAM pools. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html" What is IPAM? /a in the i Amazon VPC IPAM User Guide /i . /p
+/// Get information about your IPAM pools.
+///
+/// For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub static DESCRIBE_IPAMS: rt::Operation = rt::Operation::new(
     "DescribeIpams",
     "POST",
@@ -1578,7 +1865,7 @@ pub static DESCRIBE_IPAMS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IPAMS_REQUEST,
     &t::DESCRIBE_IPAMS_RESULT,
 );
-/// p Describes your IPv6 address pools. /p
+/// Describes your IPv6 address pools.
 pub static DESCRIBE_IPV6_POOLS: rt::Operation = rt::Operation::new(
     "DescribeIpv6Pools",
     "POST",
@@ -1586,7 +1873,9 @@ pub static DESCRIBE_IPV6_POOLS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IPV6_POOLS_REQUEST,
     &t::DESCRIBE_IPV6_POOLS_RESULT,
 );
-/// p Describes the specified key pairs or all of your key pairs. /p p For more information about key pairs, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html" Amazon EC2 key pairs /a in the i Amazon EC2 User Guide /i . /p
+/// Describes the specified key pairs or all of your key pairs.
+///
+/// For more information about key pairs, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
 pub static DESCRIBE_KEY_PAIRS: rt::Operation = rt::Operation::new(
     "DescribeKeyPairs",
     "POST",
@@ -1594,7 +1883,7 @@ pub static DESCRIBE_KEY_PAIRS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_KEY_PAIRS_REQUEST,
     &t::DESCRIBE_KEY_PAIRS_RESULT,
 );
-/// p Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account. /p
+/// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
 pub static DESCRIBE_LAUNCH_TEMPLATE_VERSIONS: rt::Operation = rt::Operation::new(
     "DescribeLaunchTemplateVersions",
     "POST",
@@ -1602,7 +1891,7 @@ pub static DESCRIBE_LAUNCH_TEMPLATE_VERSIONS: rt::Operation = rt::Operation::new
     &t::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_REQUEST,
     &t::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_RESULT,
 );
-/// p Describes one or more launch templates. /p
+/// Describes one or more launch templates.
 pub static DESCRIBE_LAUNCH_TEMPLATES: rt::Operation = rt::Operation::new(
     "DescribeLaunchTemplates",
     "POST",
@@ -1610,7 +1899,7 @@ pub static DESCRIBE_LAUNCH_TEMPLATES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_LAUNCH_TEMPLATES_REQUEST,
     &t::DESCRIBE_LAUNCH_TEMPLATES_RESULT,
 );
-/// p Describes the associations between virtual interface groups and local gateway route tables. /p
+/// Describes the associations between virtual interface groups and local gateway route tables.
 pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations",
     "POST",
@@ -1618,7 +1907,7 @@ pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIO
     &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_REQUEST,
     &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_RESULT,
 );
-/// p Describes the specified associations between VPCs and local gateway route tables. /p
+/// Describes the specified associations between VPCs and local gateway route tables.
 pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "DescribeLocalGatewayRouteTableVpcAssociations",
     "POST",
@@ -1626,7 +1915,7 @@ pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS: rt::Operation = 
     &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_REQUEST,
     &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_RESULT,
 );
-/// p Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results. /p
+/// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
 pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES: rt::Operation = rt::Operation::new(
     "DescribeLocalGatewayRouteTables",
     "POST",
@@ -1634,7 +1923,7 @@ pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES: rt::Operation = rt::Operation::n
     &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_REQUEST,
     &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_RESULT,
 );
-/// p Describes the specified local gateway virtual interface groups. /p
+/// Describes the specified local gateway virtual interface groups.
 pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS: rt::Operation = rt::Operation::new(
     "DescribeLocalGatewayVirtualInterfaceGroups",
     "POST",
@@ -1642,7 +1931,7 @@ pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS: rt::Operation = rt::
     &t::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_REQUEST,
     &t::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_RESULT,
 );
-/// p Describes the specified local gateway virtual interfaces. /p
+/// Describes the specified local gateway virtual interfaces.
 pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES: rt::Operation = rt::Operation::new(
     "DescribeLocalGatewayVirtualInterfaces",
     "POST",
@@ -1650,7 +1939,7 @@ pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES: rt::Operation = rt::Operat
     &t::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_REQUEST,
     &t::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_RESULT,
 );
-/// p Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results. /p
+/// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
 pub static DESCRIBE_LOCAL_GATEWAYS: rt::Operation = rt::Operation::new(
     "DescribeLocalGateways",
     "POST",
@@ -1658,7 +1947,7 @@ pub static DESCRIBE_LOCAL_GATEWAYS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_LOCAL_GATEWAYS_REQUEST,
     &t::DESCRIBE_LOCAL_GATEWAYS_RESULT,
 );
-/// p Describes the lock status for a snapshot. /p
+/// Describes the lock status for a snapshot.
 pub static DESCRIBE_LOCKED_SNAPSHOTS: rt::Operation = rt::Operation::new(
     "DescribeLockedSnapshots",
     "POST",
@@ -1666,7 +1955,7 @@ pub static DESCRIBE_LOCKED_SNAPSHOTS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_LOCKED_SNAPSHOTS_REQUEST,
     &t::DESCRIBE_LOCKED_SNAPSHOTS_RESULT,
 );
-/// p Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts. /p
+/// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts.
 pub static DESCRIBE_MAC_HOSTS: rt::Operation = rt::Operation::new(
     "DescribeMacHosts",
     "POST",
@@ -1674,7 +1963,7 @@ pub static DESCRIBE_MAC_HOSTS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_MAC_HOSTS_REQUEST,
     &t::DESCRIBE_MAC_HOSTS_RESULT,
 );
-/// p Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure" Configure SIP for Amazon EC2 instances /a in the i Amazon EC2 User Guide /i . /p
+/// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
 pub static DESCRIBE_MAC_MODIFICATION_TASKS: rt::Operation = rt::Operation::new(
     "DescribeMacModificationTasks",
     "POST",
@@ -1682,7 +1971,7 @@ pub static DESCRIBE_MAC_MODIFICATION_TASKS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_MAC_MODIFICATION_TASKS_REQUEST,
     &t::DESCRIBE_MAC_MODIFICATION_TASKS_RESULT,
 );
-/// p Describes your managed prefix lists and any Amazon Web Services-managed prefix lists. /p
+/// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists.
 pub static DESCRIBE_MANAGED_PREFIX_LISTS: rt::Operation = rt::Operation::new(
     "DescribeManagedPrefixLists",
     "POST",
@@ -1690,7 +1979,9 @@ pub static DESCRIBE_MANAGED_PREFIX_LISTS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_MANAGED_PREFIX_LISTS_REQUEST,
     &t::DESCRIBE_MANAGED_PREFIX_LISTS_RESULT,
 );
-/// p Describes the specified metric categories, or all of your metric categories. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories" Use metric categories for additional metrics /a in the i Amazon EC2 User Guide /i . /p
+/// Describes the specified metric categories, or all of your metric categories.
+///
+/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
 pub static DESCRIBE_METRIC_CATEGORIES: rt::Operation = rt::Operation::new(
     "DescribeMetricCategories",
     "POST",
@@ -1698,7 +1989,9 @@ pub static DESCRIBE_METRIC_CATEGORIES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_METRIC_CATEGORIES_REQUEST,
     &t::DESCRIBE_METRIC_CATEGORIES_RESULT,
 );
-/// note p This action is deprecated. /p /note p Describes your Elastic IP addresses that are being moved from or being restored to the EC2-Classic platform. This request does not return information about any other Elastic IP addresses in your account. /p
+/// **Note:** This action is deprecated.
+///
+/// Describes your Elastic IP addresses that are being moved from or being restored to the EC2-Classic platform. This request does not return information about any other Elastic IP addresses in your account.
 pub static DESCRIBE_MOVING_ADDRESSES: rt::Operation = rt::Operation::new(
     "DescribeMovingAddresses",
     "POST",
@@ -1706,7 +1999,7 @@ pub static DESCRIBE_MOVING_ADDRESSES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_MOVING_ADDRESSES_REQUEST,
     &t::DESCRIBE_MOVING_ADDRESSES_RESULT,
 );
-/// p Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria. /p
+/// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
 pub static DESCRIBE_NAT_GATEWAYS: rt::Operation = rt::Operation::new(
     "DescribeNatGateways",
     "POST",
@@ -1714,7 +2007,9 @@ pub static DESCRIBE_NAT_GATEWAYS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_NAT_GATEWAYS_REQUEST,
     &t::DESCRIBE_NAT_GATEWAYS_RESULT,
 );
-/// p Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html" Network ACLs /a in the i Amazon VPC User Guide /i . /p
+/// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
+///
+/// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
 pub static DESCRIBE_NETWORK_ACLS: rt::Operation = rt::Operation::new(
     "DescribeNetworkAcls",
     "POST",
@@ -1722,7 +2017,7 @@ pub static DESCRIBE_NETWORK_ACLS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_NETWORK_ACLS_REQUEST,
     &t::DESCRIBE_NETWORK_ACLS_RESULT,
 );
-/// p Describes the specified Network Access Scope analyses. /p
+/// Describes the specified Network Access Scope analyses.
 pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES: rt::Operation = rt::Operation::new(
     "DescribeNetworkInsightsAccessScopeAnalyses",
     "POST",
@@ -1730,7 +2025,7 @@ pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES: rt::Operation = rt::
     &t::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_REQUEST,
     &t::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_RESULT,
 );
-/// p Describes the specified Network Access Scopes. /p
+/// Describes the specified Network Access Scopes.
 pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES: rt::Operation = rt::Operation::new(
     "DescribeNetworkInsightsAccessScopes",
     "POST",
@@ -1738,7 +2033,7 @@ pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES: rt::Operation = rt::Operatio
     &t::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_REQUEST,
     &t::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_RESULT,
 );
-/// p Describes one or more of your network insights analyses. /p
+/// Describes one or more of your network insights analyses.
 pub static DESCRIBE_NETWORK_INSIGHTS_ANALYSES: rt::Operation = rt::Operation::new(
     "DescribeNetworkInsightsAnalyses",
     "POST",
@@ -1746,7 +2041,7 @@ pub static DESCRIBE_NETWORK_INSIGHTS_ANALYSES: rt::Operation = rt::Operation::ne
     &t::DESCRIBE_NETWORK_INSIGHTS_ANALYSES_REQUEST,
     &t::DESCRIBE_NETWORK_INSIGHTS_ANALYSES_RESULT,
 );
-/// p Describes one or more of your paths. /p
+/// Describes one or more of your paths.
 pub static DESCRIBE_NETWORK_INSIGHTS_PATHS: rt::Operation = rt::Operation::new(
     "DescribeNetworkInsightsPaths",
     "POST",
@@ -1754,7 +2049,7 @@ pub static DESCRIBE_NETWORK_INSIGHTS_PATHS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_NETWORK_INSIGHTS_PATHS_REQUEST,
     &t::DESCRIBE_NETWORK_INSIGHTS_PATHS_RESULT,
 );
-/// p Describes a network interface attribute. You can specify only one attribute at a time. /p
+/// Describes a network interface attribute. You can specify only one attribute at a time.
 pub static DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "DescribeNetworkInterfaceAttribute",
     "POST",
@@ -1762,7 +2057,7 @@ pub static DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE: rt::Operation = rt::Operation::
     &t::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_REQUEST,
     &t::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_RESULT,
 );
-/// p Describes the permissions for your network interfaces. /p
+/// Describes the permissions for your network interfaces.
 pub static DESCRIBE_NETWORK_INTERFACE_PERMISSIONS: rt::Operation = rt::Operation::new(
     "DescribeNetworkInterfacePermissions",
     "POST",
@@ -1770,7 +2065,11 @@ pub static DESCRIBE_NETWORK_INTERFACE_PERMISSIONS: rt::Operation = rt::Operation
     &t::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_REQUEST,
     &t::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_RESULT,
 );
-/// p Describes the specified network interfaces or all your network interfaces. /p p If you have a large number of network interfaces, the operation fails unless you use pagination or one of the following filters: code attachment.instance-id /code , code group-id /code , code mac-address /code , code private-dns-name /code , code private-ip-address /code , code subnet-id /code , or code vpc-id /code . /p important p We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts. /p /important
+/// Describes the specified network interfaces or all your network interfaces.
+///
+/// If you have a large number of network interfaces, the operation fails unless you use pagination or one of the following filters: `attachment.instance-id`, `group-id`, `mac-address`, `private-dns-name`, `private-ip-address`, `subnet-id`, or `vpc-id`.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
 pub static DESCRIBE_NETWORK_INTERFACES: rt::Operation = rt::Operation::new(
     "DescribeNetworkInterfaces",
     "POST",
@@ -1778,7 +2077,7 @@ pub static DESCRIBE_NETWORK_INTERFACES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_NETWORK_INTERFACES_REQUEST,
     &t::DESCRIBE_NETWORK_INTERFACES_RESULT,
 );
-/// p Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully. /p
+/// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES: rt::Operation = rt::Operation::new(
     "DescribeNetworkingFlexCostAllocationPolicies",
     "POST",
@@ -1786,7 +2085,7 @@ pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES: rt::Operation = rt
     &t::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST,
     &t::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_RESULT,
 );
-/// p Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully. /p
+/// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "DescribeNetworkingFlexCostAllocationPolicyAssociations",
     "POST",
@@ -1794,7 +2093,9 @@ pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS: rt::Ope
     &t::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_REQUEST,
     &t::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_RESULT,
 );
-/// p Describes the Outposts link aggregation groups (LAGs). /p note p LAGs are only available for second-generation Outposts racks at this time. /p /note
+/// Describes the Outposts link aggregation groups (LAGs).
+///
+/// **Note:** LAGs are only available for second-generation Outposts racks at this time.
 pub static DESCRIBE_OUTPOST_LAGS: rt::Operation = rt::Operation::new(
     "DescribeOutpostLags",
     "POST",
@@ -1802,7 +2103,11 @@ pub static DESCRIBE_OUTPOST_LAGS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_OUTPOST_LAGS_REQUEST,
     &t::DESCRIBE_OUTPOST_LAGS_RESULT,
 );
-/// p Describes the specified placement groups or all of your placement groups. /p note p To describe a specific placement group that is i shared /i with your account, you must specify the ID of the placement group using the code GroupId /code parameter. Specifying the name of a i shared /i placement group using the code GroupNames /code parameter will result in an error. /p /note p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html" Placement groups /a in the i Amazon EC2 User Guide /i . /p
+/// Describes the specified placement groups or all of your placement groups.
+///
+/// **Note:** To describe a specific placement group that is *shared* with your account, you must specify the ID of the placement group using the `GroupId` parameter. Specifying the name of a *shared* placement group using the `GroupNames` parameter will result in an error.
+///
+/// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
 pub static DESCRIBE_PLACEMENT_GROUPS: rt::Operation = rt::Operation::new(
     "DescribePlacementGroups",
     "POST",
@@ -1810,7 +2115,7 @@ pub static DESCRIBE_PLACEMENT_GROUPS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_PLACEMENT_GROUPS_REQUEST,
     &t::DESCRIBE_PLACEMENT_GROUPS_RESULT,
 );
-/// p Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service. /p
+/// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service.
 pub static DESCRIBE_PREFIX_LISTS: rt::Operation = rt::Operation::new(
     "DescribePrefixLists",
     "POST",
@@ -1818,7 +2123,11 @@ pub static DESCRIBE_PREFIX_LISTS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_PREFIX_LISTS_REQUEST,
     &t::DESCRIBE_PREFIX_LISTS_RESULT,
 );
-/// p Describes the ID format settings for the root user and all IAM roles and IAM users that have explicitly specified a longer ID (17-character ID) preference. /p p By default, all IAM roles and IAM users default to the same ID settings as the root user, unless they explicitly override the settings. This request is useful for identifying those IAM users and IAM roles that have overridden the default ID settings. /p p The following resource types support longer IDs: code bundle /code | code conversion-task /code | code customer-gateway /code | code dhcp-options /code | code elastic-ip-allocation /code | code elastic-ip-association /code | code export-task /code | code flow-log /code | code image /code | code import-task /code | code instance /code | code internet-gateway /code | code network-acl /code | code network-acl-association /code | code network-interface /code | code network-interface-attachment /code | code prefix-list /code | code reservation /code | code route-table /code | code route-table-association /code | code security-group /code | code snapshot /code | code subnet /code | code subnet-cidr-block-association /code | code volume /code | code vpc /code | code vpc-cidr-block-association /code | code vpc-endpoint /code | code vpc-peering-connection /code | code vpn-connection /code | code vpn-gateway /code . /p
+/// Describes the ID format settings for the root user and all IAM roles and IAM users that have explicitly specified a longer ID (17-character ID) preference.
+///
+/// By default, all IAM roles and IAM users default to the same ID settings as the root user, unless they explicitly override the settings. This request is useful for identifying those IAM users and IAM roles that have overridden the default ID settings.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
 pub static DESCRIBE_PRINCIPAL_ID_FORMAT: rt::Operation = rt::Operation::new(
     "DescribePrincipalIdFormat",
     "POST",
@@ -1826,7 +2135,7 @@ pub static DESCRIBE_PRINCIPAL_ID_FORMAT: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_PRINCIPAL_ID_FORMAT_REQUEST,
     &t::DESCRIBE_PRINCIPAL_ID_FORMAT_RESULT,
 );
-/// p Describes the specified IPv4 address pools. /p
+/// Describes the specified IPv4 address pools.
 pub static DESCRIBE_PUBLIC_IPV4_POOLS: rt::Operation = rt::Operation::new(
     "DescribePublicIpv4Pools",
     "POST",
@@ -1834,7 +2143,13 @@ pub static DESCRIBE_PUBLIC_IPV4_POOLS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_PUBLIC_IPV4_POOLS_REQUEST,
     &t::DESCRIBE_PUBLIC_IPV4_POOLS_RESULT,
 );
-/// p Describes the Regions that are enabled for your account, or all Regions. /p p For a list of the Regions supported by Amazon EC2, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-endpoints.html" Amazon EC2 service endpoints /a . /p p For information about enabling and disabling Regions for your account, see a href="https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html" Specify which Amazon Web Services Regions your account can use /a in the i Amazon Web Services Account Management Reference Guide /i . /p note p The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order. /p /note
+/// Describes the Regions that are enabled for your account, or all Regions.
+///
+/// For a list of the Regions supported by Amazon EC2, see [Amazon EC2 service endpoints](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-endpoints.html).
+///
+/// For information about enabling and disabling Regions for your account, see [Specify which Amazon Web Services Regions your account can use](https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html) in the *Amazon Web Services Account Management Reference Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub static DESCRIBE_REGIONS: rt::Operation = rt::Operation::new(
     "DescribeRegions",
     "POST",
@@ -1842,7 +2157,7 @@ pub static DESCRIBE_REGIONS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_REGIONS_REQUEST,
     &t::DESCRIBE_REGIONS_RESULT,
 );
-/// p Describes a root volume replacement task. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html" Replace a root volume /a in the i Amazon EC2 User Guide /i . /p
+/// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
 pub static DESCRIBE_REPLACE_ROOT_VOLUME_TASKS: rt::Operation = rt::Operation::new(
     "DescribeReplaceRootVolumeTasks",
     "POST",
@@ -1850,7 +2165,11 @@ pub static DESCRIBE_REPLACE_ROOT_VOLUME_TASKS: rt::Operation = rt::Operation::ne
     &t::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_REQUEST,
     &t::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_RESULT,
 );
-/// p Describes one or more of the Reserved Instances that you purchased. /p p For more information about Reserved Instances, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-on-demand-reserved-instances.html" Reserved Instances /a in the i Amazon EC2 User Guide /i . /p note p The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order. /p /note
+/// Describes one or more of the Reserved Instances that you purchased.
+///
+/// For more information about Reserved Instances, see [Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-on-demand-reserved-instances.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub static DESCRIBE_RESERVED_INSTANCES: rt::Operation = rt::Operation::new(
     "DescribeReservedInstances",
     "POST",
@@ -1858,7 +2177,17 @@ pub static DESCRIBE_RESERVED_INSTANCES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_RESERVED_INSTANCES_REQUEST,
     &t::DESCRIBE_RESERVED_INSTANCES_RESULT,
 );
-/// p Describes your account's Reserved Instance listings in the Reserved Instance Marketplace. /p p The Reserved Instance Marketplace matches sellers who want to resell Reserved Instance capacity that they no longer need with buyers who want to purchase additional capacity. Reserved Instances bought and sold through the Reserved Instance Marketplace work like any other Reserved Instances. /p p As a seller, you choose to list some or all of your Reserved Instances, and you specify the upfront price to receive for them. Your Reserved Instances are then listed in the Reserved Instance Marketplace and are available for purchase. /p p As a buyer, you specify the configuration of the Reserved Instance to purchase, and the Marketplace matches what you're searching for with what's available. The Marketplace first sells the lowest priced Reserved Instances to you, and continues to sell available Reserved Instance listings to you until your demand is met. You are charged based on the total price of all of the listings that you purchase. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html" Sell in the Reserved Instance Marketplace /a in the i Amazon EC2 User Guide /i . /p note p The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order. /p /note
+/// Describes your account's Reserved Instance listings in the Reserved Instance Marketplace.
+///
+/// The Reserved Instance Marketplace matches sellers who want to resell Reserved Instance capacity that they no longer need with buyers who want to purchase additional capacity. Reserved Instances bought and sold through the Reserved Instance Marketplace work like any other Reserved Instances.
+///
+/// As a seller, you choose to list some or all of your Reserved Instances, and you specify the upfront price to receive for them. Your Reserved Instances are then listed in the Reserved Instance Marketplace and are available for purchase.
+///
+/// As a buyer, you specify the configuration of the Reserved Instance to purchase, and the Marketplace matches what you're searching for with what's available. The Marketplace first sells the lowest priced Reserved Instances to you, and continues to sell available Reserved Instance listings to you until your demand is met. You are charged based on the total price of all of the listings that you purchase.
+///
+/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub static DESCRIBE_RESERVED_INSTANCES_LISTINGS: rt::Operation = rt::Operation::new(
     "DescribeReservedInstancesListings",
     "POST",
@@ -1866,7 +2195,11 @@ pub static DESCRIBE_RESERVED_INSTANCES_LISTINGS: rt::Operation = rt::Operation::
     &t::DESCRIBE_RESERVED_INSTANCES_LISTINGS_REQUEST,
     &t::DESCRIBE_RESERVED_INSTANCES_LISTINGS_RESULT,
 );
-/// p Describes the modifications made to your Reserved Instances. If no parameter is specified, information about all your Reserved Instances modification requests is returned. If a modification ID is specified, only information about the specific modification is returned. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html" Modify Reserved Instances /a in the i Amazon EC2 User Guide /i . /p note p The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order. /p /note
+/// Describes the modifications made to your Reserved Instances. If no parameter is specified, information about all your Reserved Instances modification requests is returned. If a modification ID is specified, only information about the specific modification is returned.
+///
+/// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub static DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS: rt::Operation = rt::Operation::new(
     "DescribeReservedInstancesModifications",
     "POST",
@@ -1874,7 +2207,13 @@ pub static DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS: rt::Operation = rt::Operat
     &t::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_REQUEST,
     &t::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_RESULT,
 );
-/// p Describes Reserved Instance offerings that are available for purchase. With Reserved Instances, you purchase the right to launch instances for a period of time. During that time period, you do not receive insufficient capacity errors, and you pay a lower usage rate than the rate charged for On-Demand instances for the actual time used. /p p If you have listed your own Reserved Instances for sale in the Reserved Instance Marketplace, they will be excluded from these results. This is to ensure that you do not purchase your own Reserved Instances. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html" Sell in the Reserved Instance Marketplace /a in the i Amazon EC2 User Guide /i . /p note p The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order. /p /note
+/// Describes Reserved Instance offerings that are available for purchase. With Reserved Instances, you purchase the right to launch instances for a period of time. During that time period, you do not receive insufficient capacity errors, and you pay a lower usage rate than the rate charged for On-Demand instances for the actual time used.
+///
+/// If you have listed your own Reserved Instances for sale in the Reserved Instance Marketplace, they will be excluded from these results. This is to ensure that you do not purchase your own Reserved Instances.
+///
+/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub static DESCRIBE_RESERVED_INSTANCES_OFFERINGS: rt::Operation = rt::Operation::new(
     "DescribeReservedInstancesOfferings",
     "POST",
@@ -1882,7 +2221,11 @@ pub static DESCRIBE_RESERVED_INSTANCES_OFFERINGS: rt::Operation = rt::Operation:
     &t::DESCRIBE_RESERVED_INSTANCES_OFFERINGS_REQUEST,
     &t::DESCRIBE_RESERVED_INSTANCES_OFFERINGS_RESULT,
 );
-/// p Describes one or more route server endpoints. /p p A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates a href="https://en.wikipedia.org/wiki/Border Gateway Protocol" BGP (Border Gateway Protocol) /a connections between your route server and your BGP peers. /p p For more information see a href="https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html" Dynamic routing in your VPC with VPC Route Server /a in the i Amazon VPC User Guide /i . /p
+/// Describes one or more route server endpoints.
+///
+/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub static DESCRIBE_ROUTE_SERVER_ENDPOINTS: rt::Operation = rt::Operation::new(
     "DescribeRouteServerEndpoints",
     "POST",
@@ -1890,7 +2233,15 @@ pub static DESCRIBE_ROUTE_SERVER_ENDPOINTS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_ROUTE_SERVER_ENDPOINTS_REQUEST,
     &t::DESCRIBE_ROUTE_SERVER_ENDPOINTS_RESULT,
 );
-/// p Describes one or more route server peers. /p p A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements: /p ul li p Have an elastic network interface in the VPC /p /li li p Support BGP (Border Gateway Protocol) /p /li li p Can initiate BGP sessions /p /li /ul p For more information see a href="https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html" Dynamic routing in your VPC with VPC Route Server /a in the i Amazon VPC User Guide /i . /p
+/// Describes one or more route server peers.
+///
+/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
+///
+/// - Have an elastic network interface in the VPC
+/// - Support BGP (Border Gateway Protocol)
+/// - Can initiate BGP sessions
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub static DESCRIBE_ROUTE_SERVER_PEERS: rt::Operation = rt::Operation::new(
     "DescribeRouteServerPeers",
     "POST",
@@ -1898,7 +2249,19 @@ pub static DESCRIBE_ROUTE_SERVER_PEERS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_ROUTE_SERVER_PEERS_REQUEST,
     &t::DESCRIBE_ROUTE_SERVER_PEERS_RESULT,
 );
-/// p Describes one or more route servers. /p p Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads. /p p Route server supports the follow route table types: /p ul li p VPC route tables not associated with subnets /p /li li p Subnet route tables /p /li li p Internet gateway route tables /p /li /ul p Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use a href="https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html" Transit Gateway Connect /a . /p p For more information see a href="https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html" Dynamic routing in your VPC with VPC Route Server /a in the i Amazon VPC User Guide /i . /p
+/// Describes one or more route servers.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub static DESCRIBE_ROUTE_SERVERS: rt::Operation = rt::Operation::new(
     "DescribeRouteServers",
     "POST",
@@ -1906,7 +2269,11 @@ pub static DESCRIBE_ROUTE_SERVERS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_ROUTE_SERVERS_REQUEST,
     &t::DESCRIBE_ROUTE_SERVERS_RESULT,
 );
-/// p Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria. /p p Each subnet in your VPC must be associated with a route table. If a subnet is not explicitly associated with any route table, it is implicitly associated with the main route table. This command does not return the subnet ID for implicit associations. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/VPC Route Tables.html" Route tables /a in the i Amazon VPC User Guide /i . /p
+/// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
+///
+/// Each subnet in your VPC must be associated with a route table. If a subnet is not explicitly associated with any route table, it is implicitly associated with the main route table. This command does not return the subnet ID for implicit associations.
+///
+/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
 pub static DESCRIBE_ROUTE_TABLES: rt::Operation = rt::Operation::new(
     "DescribeRouteTables",
     "POST",
@@ -1914,7 +2281,11 @@ pub static DESCRIBE_ROUTE_TABLES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_ROUTE_TABLES_REQUEST,
     &t::DESCRIBE_ROUTE_TABLES_RESULT,
 );
-/// p Finds available schedules that meet the specified criteria. /p p You can search for an available schedule no more than 3 months in advance. You must meet the minimum required duration of 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours. /p p After you find a schedule that meets your needs, call a PurchaseScheduledInstances /a to purchase Scheduled Instances with that schedule. /p
+/// Finds available schedules that meet the specified criteria.
+///
+/// You can search for an available schedule no more than 3 months in advance. You must meet the minimum required duration of 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours.
+///
+/// After you find a schedule that meets your needs, call PurchaseScheduledInstances to purchase Scheduled Instances with that schedule.
 pub static DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY: rt::Operation = rt::Operation::new(
     "DescribeScheduledInstanceAvailability",
     "POST",
@@ -1922,7 +2293,7 @@ pub static DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY: rt::Operation = rt::Operati
     &t::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_REQUEST,
     &t::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_RESULT,
 );
-/// p Describes the specified Scheduled Instances or all your Scheduled Instances. /p
+/// Describes the specified Scheduled Instances or all your Scheduled Instances.
 pub static DESCRIBE_SCHEDULED_INSTANCES: rt::Operation = rt::Operation::new(
     "DescribeScheduledInstances",
     "POST",
@@ -1930,7 +2301,7 @@ pub static DESCRIBE_SCHEDULED_INSTANCES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_SCHEDULED_INSTANCES_REQUEST,
     &t::DESCRIBE_SCHEDULED_INSTANCES_RESULT,
 );
-/// p Describes one or more of your secondary interfaces. /p
+/// Describes one or more of your secondary interfaces.
 pub static DESCRIBE_SECONDARY_INTERFACES: rt::Operation = rt::Operation::new(
     "DescribeSecondaryInterfaces",
     "POST",
@@ -1938,7 +2309,7 @@ pub static DESCRIBE_SECONDARY_INTERFACES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_SECONDARY_INTERFACES_REQUEST,
     &t::DESCRIBE_SECONDARY_INTERFACES_RESULT,
 );
-/// p Describes one or more secondary networks. /p
+/// Describes one or more secondary networks.
 pub static DESCRIBE_SECONDARY_NETWORKS: rt::Operation = rt::Operation::new(
     "DescribeSecondaryNetworks",
     "POST",
@@ -1946,7 +2317,7 @@ pub static DESCRIBE_SECONDARY_NETWORKS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_SECONDARY_NETWORKS_REQUEST,
     &t::DESCRIBE_SECONDARY_NETWORKS_RESULT,
 );
-/// p Describes one or more of your secondary subnets. /p
+/// Describes one or more of your secondary subnets.
 pub static DESCRIBE_SECONDARY_SUBNETS: rt::Operation = rt::Operation::new(
     "DescribeSecondarySubnets",
     "POST",
@@ -1954,7 +2325,7 @@ pub static DESCRIBE_SECONDARY_SUBNETS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_SECONDARY_SUBNETS_REQUEST,
     &t::DESCRIBE_SECONDARY_SUBNETS_RESULT,
 );
-/// p Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request. /p
+/// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request.
 pub static DESCRIBE_SECURITY_GROUP_REFERENCES: rt::Operation = rt::Operation::new(
     "DescribeSecurityGroupReferences",
     "POST",
@@ -1962,7 +2333,7 @@ pub static DESCRIBE_SECURITY_GROUP_REFERENCES: rt::Operation = rt::Operation::ne
     &t::DESCRIBE_SECURITY_GROUP_REFERENCES_REQUEST,
     &t::DESCRIBE_SECURITY_GROUP_REFERENCES_RESULT,
 );
-/// p Describes one or more of your security group rules. /p
+/// Describes one or more of your security group rules.
 pub static DESCRIBE_SECURITY_GROUP_RULES: rt::Operation = rt::Operation::new(
     "DescribeSecurityGroupRules",
     "POST",
@@ -1970,7 +2341,7 @@ pub static DESCRIBE_SECURITY_GROUP_RULES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_SECURITY_GROUP_RULES_REQUEST,
     &t::DESCRIBE_SECURITY_GROUP_RULES_RESULT,
 );
-/// p Describes security group VPC associations made with a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API AssociateSecurityGroupVpc.html" AssociateSecurityGroupVpc /a . /p
+/// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html).
 pub static DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "DescribeSecurityGroupVpcAssociations",
     "POST",
@@ -1978,7 +2349,7 @@ pub static DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS: rt::Operation = rt::Operati
     &t::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_REQUEST,
     &t::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_RESULT,
 );
-/// p Describes the specified security groups or all of your security groups. /p
+/// Describes the specified security groups or all of your security groups.
 pub static DESCRIBE_SECURITY_GROUPS: rt::Operation = rt::Operation::new(
     "DescribeSecurityGroups",
     "POST",
@@ -1986,7 +2357,7 @@ pub static DESCRIBE_SECURITY_GROUPS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_SECURITY_GROUPS_REQUEST,
     &t::DESCRIBE_SECURITY_GROUPS_RESULT,
 );
-/// p Describes the Outpost service link virtual interfaces. /p
+/// Describes the Outpost service link virtual interfaces.
 pub static DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES: rt::Operation = rt::Operation::new(
     "DescribeServiceLinkVirtualInterfaces",
     "POST",
@@ -1994,7 +2365,9 @@ pub static DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES: rt::Operation = rt::Operati
     &t::DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES_REQUEST,
     &t::DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES_RESULT,
 );
-/// p Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time. /p p For more information about EBS snapshots, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html" Amazon EBS snapshots /a in the i Amazon EBS User Guide /i . /p
+/// Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time.
+///
+/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
 pub static DESCRIBE_SNAPSHOT_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "DescribeSnapshotAttribute",
     "POST",
@@ -2002,7 +2375,7 @@ pub static DESCRIBE_SNAPSHOT_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_SNAPSHOT_ATTRIBUTE_REQUEST,
     &t::DESCRIBE_SNAPSHOT_ATTRIBUTE_RESULT,
 );
-/// p Describes the storage tier status of one or more Amazon EBS snapshots. /p
+/// Describes the storage tier status of one or more Amazon EBS snapshots.
 pub static DESCRIBE_SNAPSHOT_TIER_STATUS: rt::Operation = rt::Operation::new(
     "DescribeSnapshotTierStatus",
     "POST",
@@ -2010,7 +2383,29 @@ pub static DESCRIBE_SNAPSHOT_TIER_STATUS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_SNAPSHOT_TIER_STATUS_REQUEST,
     &t::DESCRIBE_SNAPSHOT_TIER_STATUS_RESULT,
 );
-/// p Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you. /p p The snapshots available to you include public snapshots, private snapshots that you own, and private snapshots owned by other Amazon Web Services accounts for which you have explicit create volume permissions. /p p The create volume permissions fall into the following categories: /p ul li p i public /i : The owner of the snapshot granted create volume permissions for the snapshot to the code all /code group. All Amazon Web Services accounts have create volume permissions for these snapshots. /p /li li p i explicit /i : The owner of the snapshot granted create volume permissions to a specific Amazon Web Services account. /p /li li p i implicit /i : An Amazon Web Services account has implicit create volume permissions for all snapshots it owns. /p /li /ul p The list of snapshots returned can be filtered by specifying snapshot IDs, snapshot owners, or Amazon Web Services accounts with create volume permissions. If no options are specified, Amazon EC2 returns all snapshots for which you have create volume permissions. /p p If you specify one or more snapshot IDs, only snapshots that have the specified IDs are returned. If you specify an invalid snapshot ID, an error is returned. If you specify a snapshot ID for which you do not have access, it is not included in the returned results. /p p If you specify one or more snapshot owners using the code OwnerIds /code option, only snapshots from the specified owners and for which you have access are returned. The results can include the Amazon Web Services account IDs of the specified owners, code amazon /code for snapshots owned by Amazon, or code self /code for snapshots that you own. /p p If you specify a list of restorable users, only snapshots with create snapshot permissions for those users are returned. You can specify Amazon Web Services account IDs (if you own the snapshots), code self /code for snapshots for which you own or have explicit permissions, or code all /code for public snapshots. /p p If you are describing a long list of snapshots, we recommend that you paginate the output to make the list more manageable. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p p For more information about EBS snapshots, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html" Amazon EBS snapshots /a in the i Amazon EBS User Guide /i . /p important p We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts. /p /important
+/// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
+///
+/// The snapshots available to you include public snapshots, private snapshots that you own, and private snapshots owned by other Amazon Web Services accounts for which you have explicit create volume permissions.
+///
+/// The create volume permissions fall into the following categories:
+///
+/// - *public*: The owner of the snapshot granted create volume permissions for the snapshot to the `all` group. All Amazon Web Services accounts have create volume permissions for these snapshots.
+/// - *explicit*: The owner of the snapshot granted create volume permissions to a specific Amazon Web Services account.
+/// - *implicit*: An Amazon Web Services account has implicit create volume permissions for all snapshots it owns.
+///
+/// The list of snapshots returned can be filtered by specifying snapshot IDs, snapshot owners, or Amazon Web Services accounts with create volume permissions. If no options are specified, Amazon EC2 returns all snapshots for which you have create volume permissions.
+///
+/// If you specify one or more snapshot IDs, only snapshots that have the specified IDs are returned. If you specify an invalid snapshot ID, an error is returned. If you specify a snapshot ID for which you do not have access, it is not included in the returned results.
+///
+/// If you specify one or more snapshot owners using the `OwnerIds` option, only snapshots from the specified owners and for which you have access are returned. The results can include the Amazon Web Services account IDs of the specified owners, `amazon` for snapshots owned by Amazon, or `self` for snapshots that you own.
+///
+/// If you specify a list of restorable users, only snapshots with create snapshot permissions for those users are returned. You can specify Amazon Web Services account IDs (if you own the snapshots), `self` for snapshots for which you own or have explicit permissions, or `all` for public snapshots.
+///
+/// If you are describing a long list of snapshots, we recommend that you paginate the output to make the list more manageable. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+///
+/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
 pub static DESCRIBE_SNAPSHOTS: rt::Operation = rt::Operation::new(
     "DescribeSnapshots",
     "POST",
@@ -2018,7 +2413,7 @@ pub static DESCRIBE_SNAPSHOTS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_SNAPSHOTS_REQUEST,
     &t::DESCRIBE_SNAPSHOTS_RESULT,
 );
-/// p Describes the data feed for Spot Instances. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html" Spot Instance data feed /a in the i Amazon EC2 User Guide /i . /p
+/// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
 pub static DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION: rt::Operation = rt::Operation::new(
     "DescribeSpotDatafeedSubscription",
     "POST",
@@ -2026,7 +2421,7 @@ pub static DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION: rt::Operation = rt::Operation::n
     &t::DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST,
     &t::DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION_RESULT,
 );
-/// p Describes the running instances for the specified Spot Fleet. /p
+/// Describes the running instances for the specified Spot Fleet.
 pub static DESCRIBE_SPOT_FLEET_INSTANCES: rt::Operation = rt::Operation::new(
     "DescribeSpotFleetInstances",
     "POST",
@@ -2034,7 +2429,11 @@ pub static DESCRIBE_SPOT_FLEET_INSTANCES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_SPOT_FLEET_INSTANCES_REQUEST,
     &t::DESCRIBE_SPOT_FLEET_INSTANCES_RESPONSE,
 );
-/// p Describes the events for the specified Spot Fleet request during the specified time. /p p Spot Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. Spot Fleet events are available for 48 hours. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html" Monitor fleet events using Amazon EventBridge /a in the i Amazon EC2 User Guide /i . /p
+/// Describes the events for the specified Spot Fleet request during the specified time.
+///
+/// Spot Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. Spot Fleet events are available for 48 hours.
+///
+/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
 pub static DESCRIBE_SPOT_FLEET_REQUEST_HISTORY: rt::Operation = rt::Operation::new(
     "DescribeSpotFleetRequestHistory",
     "POST",
@@ -2042,7 +2441,9 @@ pub static DESCRIBE_SPOT_FLEET_REQUEST_HISTORY: rt::Operation = rt::Operation::n
     &t::DESCRIBE_SPOT_FLEET_REQUEST_HISTORY_REQUEST,
     &t::DESCRIBE_SPOT_FLEET_REQUEST_HISTORY_RESPONSE,
 );
-/// p Describes your Spot Fleet requests. /p p Spot Fleet requests are deleted 48 hours after they are canceled and their instances are terminated. /p
+/// Describes your Spot Fleet requests.
+///
+/// Spot Fleet requests are deleted 48 hours after they are canceled and their instances are terminated.
 pub static DESCRIBE_SPOT_FLEET_REQUESTS: rt::Operation = rt::Operation::new(
     "DescribeSpotFleetRequests",
     "POST",
@@ -2050,7 +2451,13 @@ pub static DESCRIBE_SPOT_FLEET_REQUESTS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_SPOT_FLEET_REQUESTS_REQUEST,
     &t::DESCRIBE_SPOT_FLEET_REQUESTS_RESPONSE,
 );
-/// p Describes the specified Spot Instance requests. /p p You can use code DescribeSpotInstanceRequests /code to find a running Spot Instance by examining the response. If the status of the Spot Instance is code fulfilled /code , the instance ID appears in the response and contains the identifier of the instance. Alternatively, you can use a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API DescribeInstances" DescribeInstances /a with a filter to look for instances where the instance lifecycle is code spot /code . /p p We recommend that you set code MaxResults /code to a value between 5 and 1000 to limit the number of items returned. This paginates the output, which makes the list more manageable and returns the items faster. If the list of items exceeds your code MaxResults /code value, then that number of items is returned along with a code NextToken /code value that can be passed to a subsequent code DescribeSpotInstanceRequests /code request to retrieve the remaining items. /p p Spot Instance requests are deleted four hours after they are canceled and their instances are terminated. /p
+/// Describes the specified Spot Instance requests.
+///
+/// You can use `DescribeSpotInstanceRequests` to find a running Spot Instance by examining the response. If the status of the Spot Instance is `fulfilled`, the instance ID appears in the response and contains the identifier of the instance. Alternatively, you can use [DescribeInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances) with a filter to look for instances where the instance lifecycle is `spot`.
+///
+/// We recommend that you set `MaxResults` to a value between 5 and 1000 to limit the number of items returned. This paginates the output, which makes the list more manageable and returns the items faster. If the list of items exceeds your `MaxResults` value, then that number of items is returned along with a `NextToken` value that can be passed to a subsequent `DescribeSpotInstanceRequests` request to retrieve the remaining items.
+///
+/// Spot Instance requests are deleted four hours after they are canceled and their instances are terminated.
 pub static DESCRIBE_SPOT_INSTANCE_REQUESTS: rt::Operation = rt::Operation::new(
     "DescribeSpotInstanceRequests",
     "POST",
@@ -2058,7 +2465,9 @@ pub static DESCRIBE_SPOT_INSTANCE_REQUESTS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_SPOT_INSTANCE_REQUESTS_REQUEST,
     &t::DESCRIBE_SPOT_INSTANCE_REQUESTS_RESULT,
 );
-/// p Describes the Spot price history. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html" Spot Instance pricing history /a in the i Amazon EC2 User Guide /i . /p p When you specify a start and end time, the operation returns the prices of the instance types within that time range. It also returns the last price change before the start time, which is the effective price as of the start time. /p
+/// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*.
+///
+/// When you specify a start and end time, the operation returns the prices of the instance types within that time range. It also returns the last price change before the start time, which is the effective price as of the start time.
 pub static DESCRIBE_SPOT_PRICE_HISTORY: rt::Operation = rt::Operation::new(
     "DescribeSpotPriceHistory",
     "POST",
@@ -2066,7 +2475,7 @@ pub static DESCRIBE_SPOT_PRICE_HISTORY: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_SPOT_PRICE_HISTORY_REQUEST,
     &t::DESCRIBE_SPOT_PRICE_HISTORY_RESULT,
 );
-/// p Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or a href="https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security" the transit gateway security group referencing feature /a has been disabled), or if a security group VPC association has been disassociated. /p
+/// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated.
 pub static DESCRIBE_STALE_SECURITY_GROUPS: rt::Operation = rt::Operation::new(
     "DescribeStaleSecurityGroups",
     "POST",
@@ -2074,427 +2483,19 @@ pub static DESCRIBE_STALE_SECURITY_GROUPS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_STALE_SECURITY_GROUPS_REQUEST,
     &t::DESCRIBE_STALE_SECURITY_GROUPS_RESULT,
 );
-/// p Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days. /p p For each AMI task, the response indicates if the task is code InProgress /code , code Completed /code , or code Failed /code . For tasks code InProgress /code , the response shows the estimated progress as a percentage. /p p Tasks are listed in reverse chronological order. Currently, only tasks from the past 31 days can be viewed. /p p To use this API, you must have the required permissions. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions" Permissions for storing and restoring AMIs using S3 /a in the i Amazon EC2 User Guide /i . /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html" Store and restore an AMI using S3 /a in the i Amazon EC2 User Guide /i . /p
+/// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days.
+///
+/// For each AMI task, the response indicates if the task is `InProgress`, `Completed`, or `Failed`. For tasks `InProgress`, the response shows the estimated progress as a percentage.
+///
+/// Tasks are listed in reverse chronological order. Currently, only tasks from the past 31 days can be viewed.
+///
+/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
+///
+/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
 pub static DESCRIBE_STORE_IMAGE_TASKS: rt::Operation = rt::Operation::new(
     "DescribeStoreImageTasks",
     "POST",
     "/",
     &t::DESCRIBE_STORE_IMAGE_TASKS_REQUEST,
     &t::DESCRIBE_STORE_IMAGE_TASKS_RESULT,
-);
-/// p Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html" Subnets /a in the i Amazon VPC User Guide /i . /p
-pub static DESCRIBE_SUBNETS: rt::Operation = rt::Operation::new(
-    "DescribeSubnets",
-    "POST",
-    "/",
-    &t::DESCRIBE_SUBNETS_REQUEST,
-    &t::DESCRIBE_SUBNETS_RESULT,
-);
-/// p Describes the specified tags for your EC2 resources. /p p For more information about tags, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using Tags.html" Tag your Amazon EC2 resources /a in the i Amazon Elastic Compute Cloud User Guide /i . /p important p We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts. /p /important note p The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order. /p /note
-pub static DESCRIBE_TAGS: rt::Operation = rt::Operation::new(
-    "DescribeTags",
-    "POST",
-    "/",
-    &t::DESCRIBE_TAGS_REQUEST,
-    &t::DESCRIBE_TAGS_RESULT,
-);
-/// p Describe traffic mirror filters that determine the traffic that is mirrored. /p
-pub static DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES: rt::Operation = rt::Operation::new(
-    "DescribeTrafficMirrorFilterRules",
-    "POST",
-    "/",
-    &t::DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_REQUEST,
-    &t::DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_RESULT,
-);
-/// p Describes one or more Traffic Mirror filters. /p
-pub static DESCRIBE_TRAFFIC_MIRROR_FILTERS: rt::Operation = rt::Operation::new(
-    "DescribeTrafficMirrorFilters",
-    "POST",
-    "/",
-    &t::DESCRIBE_TRAFFIC_MIRROR_FILTERS_REQUEST,
-    &t::DESCRIBE_TRAFFIC_MIRROR_FILTERS_RESULT,
-);
-/// p Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results. /p
-pub static DESCRIBE_TRAFFIC_MIRROR_SESSIONS: rt::Operation = rt::Operation::new(
-    "DescribeTrafficMirrorSessions",
-    "POST",
-    "/",
-    &t::DESCRIBE_TRAFFIC_MIRROR_SESSIONS_REQUEST,
-    &t::DESCRIBE_TRAFFIC_MIRROR_SESSIONS_RESULT,
-);
-/// p Information about one or more Traffic Mirror targets. /p
-pub static DESCRIBE_TRAFFIC_MIRROR_TARGETS: rt::Operation = rt::Operation::new(
-    "DescribeTrafficMirrorTargets",
-    "POST",
-    "/",
-    &t::DESCRIBE_TRAFFIC_MIRROR_TARGETS_REQUEST,
-    &t::DESCRIBE_TRAFFIC_MIRROR_TARGETS_RESULT,
-);
-/// p Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner. /p
-pub static DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS: rt::Operation = rt::Operation::new(
-    "DescribeTransitGatewayAttachments",
-    "POST",
-    "/",
-    &t::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_REQUEST,
-    &t::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_RESULT,
-);
-/// p Describes one or more Connect peers. /p
-pub static DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS: rt::Operation = rt::Operation::new(
-    "DescribeTransitGatewayConnectPeers",
-    "POST",
-    "/",
-    &t::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_REQUEST,
-    &t::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_RESULT,
-);
-/// p Describes one or more Connect attachments. /p
-pub static DESCRIBE_TRANSIT_GATEWAY_CONNECTS: rt::Operation = rt::Operation::new(
-    "DescribeTransitGatewayConnects",
-    "POST",
-    "/",
-    &t::DESCRIBE_TRANSIT_GATEWAY_CONNECTS_REQUEST,
-    &t::DESCRIBE_TRANSIT_GATEWAY_CONNECTS_RESULT,
-);
-/// p Describes one or more transit gateway metering policies. /p
-pub static DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES: rt::Operation = rt::Operation::new(
-    "DescribeTransitGatewayMeteringPolicies",
-    "POST",
-    "/",
-    &t::DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_REQUEST,
-    &t::DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_RESULT,
-);
-/// p Describes one or more transit gateway multicast domains. /p
-pub static DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS: rt::Operation = rt::Operation::new(
-    "DescribeTransitGatewayMulticastDomains",
-    "POST",
-    "/",
-    &t::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_REQUEST,
-    &t::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_RESULT,
-);
-/// p Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own. /p
-pub static DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS: rt::Operation = rt::Operation::new(
-    "DescribeTransitGatewayNetworkFunctionAttachments",
-    "POST",
-    "/",
-    &t::DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_REQUEST,
-    &t::DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_RESULT,
-);
-/// p Describes your transit gateway peering attachments. /p
-pub static DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS: rt::Operation = rt::Operation::new(
-    "DescribeTransitGatewayPeeringAttachments",
-    "POST",
-    "/",
-    &t::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_REQUEST,
-    &t::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_RESULT,
-);
-/// p Describes one or more transit gateway route policy tables. /p
-pub static DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES: rt::Operation = rt::Operation::new(
-    "DescribeTransitGatewayPolicyTables",
-    "POST",
-    "/",
-    &t::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_REQUEST,
-    &t::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_RESULT,
-);
-/// p Describes one or more transit gateway route table advertisements. /p
-pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS: rt::Operation = rt::Operation::new(
-    "DescribeTransitGatewayRouteTableAnnouncements",
-    "POST",
-    "/",
-    &t::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_REQUEST,
-    &t::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_RESULT,
-);
-/// p Describes one or more transit gateway route tables. By default, all transit gateway route tables are described. Alternatively, you can filter the results. /p
-pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES: rt::Operation = rt::Operation::new(
-    "DescribeTransitGatewayRouteTables",
-    "POST",
-    "/",
-    &t::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_REQUEST,
-    &t::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_RESULT,
-);
-/// p Describes one or more VPC attachments. By default, all VPC attachments are described. Alternatively, you can filter the results. /p
-pub static DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS: rt::Operation = rt::Operation::new(
-    "DescribeTransitGatewayVpcAttachments",
-    "POST",
-    "/",
-    &t::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_REQUEST,
-    &t::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_RESULT,
-);
-/// p Describes one or more transit gateways. By default, all transit gateways are described. Alternatively, you can filter the results. /p
-pub static DESCRIBE_TRANSIT_GATEWAYS: rt::Operation = rt::Operation::new(
-    "DescribeTransitGateways",
-    "POST",
-    "/",
-    &t::DESCRIBE_TRANSIT_GATEWAYS_REQUEST,
-    &t::DESCRIBE_TRANSIT_GATEWAYS_RESULT,
-);
-/// p Describes one or more network interface trunk associations. /p
-pub static DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS: rt::Operation = rt::Operation::new(
-    "DescribeTrunkInterfaceAssociations",
-    "POST",
-    "/",
-    &t::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_REQUEST,
-    &t::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_RESULT,
-);
-/// p Describes the specified Amazon Web Services Verified Access endpoints. /p
-pub static DESCRIBE_VERIFIED_ACCESS_ENDPOINTS: rt::Operation = rt::Operation::new(
-    "DescribeVerifiedAccessEndpoints",
-    "POST",
-    "/",
-    &t::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_REQUEST,
-    &t::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_RESULT,
-);
-/// p Describes the specified Verified Access groups. /p
-pub static DESCRIBE_VERIFIED_ACCESS_GROUPS: rt::Operation = rt::Operation::new(
-    "DescribeVerifiedAccessGroups",
-    "POST",
-    "/",
-    &t::DESCRIBE_VERIFIED_ACCESS_GROUPS_REQUEST,
-    &t::DESCRIBE_VERIFIED_ACCESS_GROUPS_RESULT,
-);
-/// p Describes the specified Amazon Web Services Verified Access instances. /p
-pub static DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS: rt::Operation = rt::Operation::new(
-    "DescribeVerifiedAccessInstanceLoggingConfigurations",
-    "POST",
-    "/",
-    &t::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_REQUEST,
-    &t::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_RESULT,
-);
-/// p Describes the specified Amazon Web Services Verified Access instances. /p
-pub static DESCRIBE_VERIFIED_ACCESS_INSTANCES: rt::Operation = rt::Operation::new(
-    "DescribeVerifiedAccessInstances",
-    "POST",
-    "/",
-    &t::DESCRIBE_VERIFIED_ACCESS_INSTANCES_REQUEST,
-    &t::DESCRIBE_VERIFIED_ACCESS_INSTANCES_RESULT,
-);
-/// p Describes the specified Amazon Web Services Verified Access trust providers. /p
-pub static DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS: rt::Operation = rt::Operation::new(
-    "DescribeVerifiedAccessTrustProviders",
-    "POST",
-    "/",
-    &t::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_REQUEST,
-    &t::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_RESULT,
-);
-/// p Describes the specified attribute of the specified volume. You can specify only one attribute at a time. /p p For more information about EBS volumes, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html" Amazon EBS volumes /a in the i Amazon EBS User Guide /i . /p
-pub static DESCRIBE_VOLUME_ATTRIBUTE: rt::Operation = rt::Operation::new(
-    "DescribeVolumeAttribute",
-    "POST",
-    "/",
-    &t::DESCRIBE_VOLUME_ATTRIBUTE_REQUEST,
-    &t::DESCRIBE_VOLUME_ATTRIBUTE_RESULT,
-);
-/// p Describes the status of the specified volumes. Volume status provides the result of the checks performed on your volumes to determine events that can impair the performance of your volumes. The performance of a volume can be affected if an issue occurs on the volume's underlying host. If the volume's underlying host experiences a power outage or system issue, after the system is restored, there could be data inconsistencies on the volume. Volume events notify you if this occurs. Volume actions notify you if any action needs to be taken in response to the event. /p p The code DescribeVolumeStatus /code operation provides the following information about the specified volumes: /p p i Status /i : Reflects the current status of the volume. The possible values are code ok /code , code impaired /code , code warning /code , or code insufficient-data /code . If all checks pass, the overall status of the volume is code ok /code . If the check fails, the overall status is code impaired /code . If the status is code insufficient-data /code , then the checks might still be taking place on your volume at the time. We recommend that you retry the request. For more information about volume status, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-status.html" Monitor the status of your volumes /a in the i Amazon EBS User Guide /i . /p p i Events /i : Reflect the cause of a volume status and might require you to take action. For example, if your volume returns an code impaired /code status, then the volume event might be code potential-data-inconsistency /code . This means that your volume has been affected by an issue with the underlying host, has all I/O operations disabled, and might have inconsistent data. /p p i Actions /i : Reflect the actions you might have to take in response to an event. For example, if the status of the volume is code impaired /code and the volume event shows code potential-data-inconsistency /code , then the action shows code enable-volume-io /code . This means that you may want to enable the I/O operations for the volume and then check the volume for data consistency. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/work volumes impaired.html" Work with an impaired EBS volume /a . /p p Volume status is based on the volume status checks, and does not reflect the volume state. Therefore, volume status does not indicate volumes in the code error /code state (for example, when a volume is incapable of accepting I/O.) /p note p The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order. /p /note
-pub static DESCRIBE_VOLUME_STATUS: rt::Operation = rt::Operation::new(
-    "DescribeVolumeStatus",
-    "POST",
-    "/",
-    &t::DESCRIBE_VOLUME_STATUS_REQUEST,
-    &t::DESCRIBE_VOLUME_STATUS_RESULT,
-);
-/// p Describes the specified EBS volumes or all of your EBS volumes. /p p If you are describing a long list of volumes, we recommend that you paginate the output to make the list more manageable. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p p For more information about EBS volumes, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html" Amazon EBS volumes /a in the i Amazon EBS User Guide /i . /p important p We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts. /p /important note p The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order. /p /note
-pub static DESCRIBE_VOLUMES: rt::Operation = rt::Operation::new(
-    "DescribeVolumes",
-    "POST",
-    "/",
-    &t::DESCRIBE_VOLUMES_REQUEST,
-    &t::DESCRIBE_VOLUMES_RESULT,
-);
-/// p Describes the most recent volume modification request for the specified EBS volumes. /p p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-modifications.html" Monitor the progress of volume modifications /a in the i Amazon EBS User Guide /i . /p
-pub static DESCRIBE_VOLUMES_MODIFICATIONS: rt::Operation = rt::Operation::new(
-    "DescribeVolumesModifications",
-    "POST",
-    "/",
-    &t::DESCRIBE_VOLUMES_MODIFICATIONS_REQUEST,
-    &t::DESCRIBE_VOLUMES_MODIFICATIONS_RESULT,
-);
-/// p Describes the specified attribute of the specified VPC. You can specify only one attribute at a time. /p
-pub static DESCRIBE_VPC_ATTRIBUTE: rt::Operation = rt::Operation::new(
-    "DescribeVpcAttribute",
-    "POST",
-    "/",
-    &t::DESCRIBE_VPC_ATTRIBUTE_REQUEST,
-    &t::DESCRIBE_VPC_ATTRIBUTE_RESULT,
-);
-/// p Describe VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html" Block public access to VPCs and subnets /a in the i Amazon VPC User Guide /i . /p
-pub static DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS: rt::Operation = rt::Operation::new(
-    "DescribeVpcBlockPublicAccessExclusions",
-    "POST",
-    "/",
-    &t::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS_REQUEST,
-    &t::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS_RESULT,
-);
-/// p Describe VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html" Block public access to VPCs and subnets /a in the i Amazon VPC User Guide /i . /p
-pub static DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS: rt::Operation = rt::Operation::new(
-    "DescribeVpcBlockPublicAccessOptions",
-    "POST",
-    "/",
-    &t::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_REQUEST,
-    &t::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_RESULT,
-);
-/// note p This action is deprecated. /p /note p Describes the ClassicLink status of the specified VPCs. /p
-pub static DESCRIBE_VPC_CLASSIC_LINK: rt::Operation = rt::Operation::new(
-    "DescribeVpcClassicLink",
-    "POST",
-    "/",
-    &t::DESCRIBE_VPC_CLASSIC_LINK_REQUEST,
-    &t::DESCRIBE_VPC_CLASSIC_LINK_RESULT,
-);
-/// note p This action is deprecated. /p /note p Describes the ClassicLink DNS support status of one or more VPCs. If enabled, the DNS hostname of a linked EC2-Classic instance resolves to its private IP address when addressed from an instance in the VPC to which it's linked. Similarly, the DNS hostname of an instance in a VPC resolves to its private IP address when addressed from a linked EC2-Classic instance. /p
-pub static DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT: rt::Operation = rt::Operation::new(
-    "DescribeVpcClassicLinkDnsSupport",
-    "POST",
-    "/",
-    &t::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST,
-    &t::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT,
-);
-/// p Describes one or more VPC Encryption Control configurations. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements You can filter the results to return information about specific encryption controls or VPCs. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html" Enforce VPC encryption in transit /a in the i Amazon VPC User Guide /i . /p
-pub static DESCRIBE_VPC_ENCRYPTION_CONTROLS: rt::Operation = rt::Operation::new(
-    "DescribeVpcEncryptionControls",
-    "POST",
-    "/",
-    &t::DESCRIBE_VPC_ENCRYPTION_CONTROLS_REQUEST,
-    &t::DESCRIBE_VPC_ENCRYPTION_CONTROLS_RESULT,
-);
-/// p Describes the VPC resources, VPC endpoint services, Amazon Lattice services, or service networks associated with the VPC endpoint. /p
-pub static DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS: rt::Operation = rt::Operation::new(
-    "DescribeVpcEndpointAssociations",
-    "POST",
-    "/",
-    &t::DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS_REQUEST,
-    &t::DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS_RESULT,
-);
-/// p Describes the connection notifications for VPC endpoints and VPC endpoint services. /p
-pub static DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS: rt::Operation = rt::Operation::new(
-    "DescribeVpcEndpointConnectionNotifications",
-    "POST",
-    "/",
-    &t::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_REQUEST,
-    &t::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_RESULT,
-);
-/// p Describes the VPC endpoint connections to your VPC endpoint services, including any endpoints that are pending your acceptance. /p
-pub static DESCRIBE_VPC_ENDPOINT_CONNECTIONS: rt::Operation = rt::Operation::new(
-    "DescribeVpcEndpointConnections",
-    "POST",
-    "/",
-    &t::DESCRIBE_VPC_ENDPOINT_CONNECTIONS_REQUEST,
-    &t::DESCRIBE_VPC_ENDPOINT_CONNECTIONS_RESULT,
-);
-/// p Describes the VPC endpoint service configurations in your account (your services). /p
-pub static DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS: rt::Operation = rt::Operation::new(
-    "DescribeVpcEndpointServiceConfigurations",
-    "POST",
-    "/",
-    &t::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_REQUEST,
-    &t::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_RESULT,
-);
-/// p Describes the principals (service consumers) that are permitted to discover your VPC endpoint service. Principal ARNs with path components aren't supported. /p
-pub static DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS: rt::Operation = rt::Operation::new(
-    "DescribeVpcEndpointServicePermissions",
-    "POST",
-    "/",
-    &t::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_REQUEST,
-    &t::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_RESULT,
-);
-/// p Describes available services to which you can create a VPC endpoint. /p p When the service provider and the consumer have different accounts in multiple Availability Zones, and the consumer views the VPC endpoint service information, the response only includes the common Availability Zones. For example, when the service provider account uses code us-east-1a /code and code us-east-1c /code and the consumer uses code us-east-1a /code and code us-east-1b /code , the response includes the VPC endpoint services in the common Availability Zone, code us-east-1a /code . /p
-pub static DESCRIBE_VPC_ENDPOINT_SERVICES: rt::Operation = rt::Operation::new(
-    "DescribeVpcEndpointServices",
-    "POST",
-    "/",
-    &t::DESCRIBE_VPC_ENDPOINT_SERVICES_REQUEST,
-    &t::DESCRIBE_VPC_ENDPOINT_SERVICES_RESULT,
-);
-/// p Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria. /p
-pub static DESCRIBE_VPC_ENDPOINTS: rt::Operation = rt::Operation::new(
-    "DescribeVpcEndpoints",
-    "POST",
-    "/",
-    &t::DESCRIBE_VPC_ENDPOINTS_REQUEST,
-    &t::DESCRIBE_VPC_ENDPOINTS_RESULT,
-);
-/// p Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria. /p
-pub static DESCRIBE_VPC_PEERING_CONNECTIONS: rt::Operation = rt::Operation::new(
-    "DescribeVpcPeeringConnections",
-    "POST",
-    "/",
-    &t::DESCRIBE_VPC_PEERING_CONNECTIONS_REQUEST,
-    &t::DESCRIBE_VPC_PEERING_CONNECTIONS_RESULT,
-);
-/// p Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria. /p
-pub static DESCRIBE_VPCS: rt::Operation = rt::Operation::new(
-    "DescribeVpcs",
-    "POST",
-    "/",
-    &t::DESCRIBE_VPCS_REQUEST,
-    &t::DESCRIBE_VPCS_RESULT,
-);
-/// p Describes one or more of your VPN concentrators. /p
-pub static DESCRIBE_VPN_CONCENTRATORS: rt::Operation = rt::Operation::new(
-    "DescribeVpnConcentrators",
-    "POST",
-    "/",
-    &t::DESCRIBE_VPN_CONCENTRATORS_REQUEST,
-    &t::DESCRIBE_VPN_CONCENTRATORS_RESULT,
-);
-/// p Describes one or more of your VPN connections. /p p For more information, see a href="https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC VPN.html" Amazon Web Services Site-to-Site VPN /a in the i Amazon Web Services Site-to-Site VPN User Guide /i . /p
-pub static DESCRIBE_VPN_CONNECTIONS: rt::Operation = rt::Operation::new(
-    "DescribeVpnConnections",
-    "POST",
-    "/",
-    &t::DESCRIBE_VPN_CONNECTIONS_REQUEST,
-    &t::DESCRIBE_VPN_CONNECTIONS_RESULT,
-);
-/// p Describes one or more of your virtual private gateways. /p p For more information, see a href="https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC VPN.html" Amazon Web Services Site-to-Site VPN /a in the i Amazon Web Services Site-to-Site VPN User Guide /i . /p
-pub static DESCRIBE_VPN_GATEWAYS: rt::Operation = rt::Operation::new(
-    "DescribeVpnGateways",
-    "POST",
-    "/",
-    &t::DESCRIBE_VPN_GATEWAYS_REQUEST,
-    &t::DESCRIBE_VPN_GATEWAYS_RESULT,
-);
-/// note p This action is deprecated. /p /note p Unlinks (detaches) a linked EC2-Classic instance from a VPC. After the instance has been unlinked, the VPC security groups are no longer associated with it. An instance is automatically unlinked from a VPC when it's stopped. /p
-pub static DETACH_CLASSIC_LINK_VPC: rt::Operation = rt::Operation::new(
-    "DetachClassicLinkVpc",
-    "POST",
-    "/",
-    &t::DETACH_CLASSIC_LINK_VPC_REQUEST,
-    &t::DETACH_CLASSIC_LINK_VPC_RESULT,
-);
-/// p Removes a watermark from the specified AMI. This is an idempotent operation. It succeeds even if the watermark does not exist on the image. /p p Removing a watermark from an image does not affect derivative images that already carry the watermark. /p p Only the AMI owner can detach watermarks. /p
-pub static DETACH_IMAGE_WATERMARK: rt::Operation = rt::Operation::new(
-    "DetachImageWatermark",
-    "POST",
-    "/",
-    &t::DETACH_IMAGE_WATERMARK_REQUEST,
-    &t::DETACH_IMAGE_WATERMARK_RESULT,
-);
-/// p Detaches an internet gateway from a VPC, disabling connectivity between the internet and the VPC. The VPC must not contain any running instances with Elastic IP addresses or public IPv4 addresses. /p
-pub static DETACH_INTERNET_GATEWAY: rt::Operation = rt::Operation::new(
-    "DetachInternetGateway",
-    "POST",
-    "/",
-    &t::DETACH_INTERNET_GATEWAY_REQUEST,
-    &rt::UNIT,
-);
-/// p Detaches a network interface from an instance. /p
-pub static DETACH_NETWORK_INTERFACE: rt::Operation = rt::Operation::new(
-    "DetachNetworkInterface",
-    "POST",
-    "/",
-    &t::DETACH_NETWORK_INTERFACE_REQUEST,
-    &rt::UNIT,
-);
-/// p Detaches the specified Amazon Web Services Verified Access trust provider from the specified Amazon Web Services Verified Access instance. /p
-pub static DETACH_VERIFIED_ACCESS_TRUST_PROVIDER: rt::Operation = rt::Operation::new(
-    "DetachVerifiedAccessTrustProvider",
-    "POST",
-    "/",
-    &t::DETACH_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST,
-    &t::DETACH_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT,
-);
-/// p Detaches an EBS volume from an instance. Make sure to unmount any file systems on the device within your operating system before detaching the volume. Failure to do so can result in the volume becoming stuck in the code busy /code state while detaching. If this happens, detachment can be delayed indefinitely until you unmount the volume, force detachment, reboot the instance, or all three. If an EBS volume is the root device of an instance, it can't be detached while the instance is running. To detach the root volume, stop the instance first. /p p When a volume with an Amazon Web Services Marketplace product code is detached from an instance, the product code is no longer associated with the instance. /p p You can't detach or force detach volumes that are attached to Amazon Web Services-managed resources. Attempting to do this results in the code UnsupportedOperationException /code exception. /p p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-detaching-volume.html" Detach an Amazon EBS volume /a in the i Amazon EBS User Guide /i . /p
-pub static DETACH_VOLUME: rt::Operation = rt::Operation::new(
-    "DetachVolume",
-    "POST",
-    "/",
-    &t::DETACH_VOLUME_REQUEST,
-    &t::VOLUME_ATTACHMENT,
 );

@@ -2,7 +2,481 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Detaches a virtual private gateway from a VPC. You do this if you're planning to turn off the VPC and not use it anymore. You can confirm a virtual private gateway has been completely detached from a VPC by describing the virtual private gateway (any attachments to the virtual private gateway are also described). /p p You must wait for the attachment's state to switch to code detached /code before you can delete the VPC or attach a different VPC to the virtual private gateway. /p
+/// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
+///
+/// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
+pub static DESCRIBE_SUBNETS: rt::Operation = rt::Operation::new(
+    "DescribeSubnets",
+    "POST",
+    "/",
+    &t::DESCRIBE_SUBNETS_REQUEST,
+    &t::DESCRIBE_SUBNETS_RESULT,
+);
+/// Describes the specified tags for your EC2 resources.
+///
+/// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub static DESCRIBE_TAGS: rt::Operation = rt::Operation::new(
+    "DescribeTags",
+    "POST",
+    "/",
+    &t::DESCRIBE_TAGS_REQUEST,
+    &t::DESCRIBE_TAGS_RESULT,
+);
+/// Describe traffic mirror filters that determine the traffic that is mirrored.
+pub static DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES: rt::Operation = rt::Operation::new(
+    "DescribeTrafficMirrorFilterRules",
+    "POST",
+    "/",
+    &t::DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_REQUEST,
+    &t::DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_RESULT,
+);
+/// Describes one or more Traffic Mirror filters.
+pub static DESCRIBE_TRAFFIC_MIRROR_FILTERS: rt::Operation = rt::Operation::new(
+    "DescribeTrafficMirrorFilters",
+    "POST",
+    "/",
+    &t::DESCRIBE_TRAFFIC_MIRROR_FILTERS_REQUEST,
+    &t::DESCRIBE_TRAFFIC_MIRROR_FILTERS_RESULT,
+);
+/// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
+pub static DESCRIBE_TRAFFIC_MIRROR_SESSIONS: rt::Operation = rt::Operation::new(
+    "DescribeTrafficMirrorSessions",
+    "POST",
+    "/",
+    &t::DESCRIBE_TRAFFIC_MIRROR_SESSIONS_REQUEST,
+    &t::DESCRIBE_TRAFFIC_MIRROR_SESSIONS_RESULT,
+);
+/// Information about one or more Traffic Mirror targets.
+pub static DESCRIBE_TRAFFIC_MIRROR_TARGETS: rt::Operation = rt::Operation::new(
+    "DescribeTrafficMirrorTargets",
+    "POST",
+    "/",
+    &t::DESCRIBE_TRAFFIC_MIRROR_TARGETS_REQUEST,
+    &t::DESCRIBE_TRAFFIC_MIRROR_TARGETS_RESULT,
+);
+/// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner.
+pub static DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS: rt::Operation = rt::Operation::new(
+    "DescribeTransitGatewayAttachments",
+    "POST",
+    "/",
+    &t::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_REQUEST,
+    &t::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_RESULT,
+);
+/// Describes one or more Connect peers.
+pub static DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS: rt::Operation = rt::Operation::new(
+    "DescribeTransitGatewayConnectPeers",
+    "POST",
+    "/",
+    &t::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_REQUEST,
+    &t::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_RESULT,
+);
+/// Describes one or more Connect attachments.
+pub static DESCRIBE_TRANSIT_GATEWAY_CONNECTS: rt::Operation = rt::Operation::new(
+    "DescribeTransitGatewayConnects",
+    "POST",
+    "/",
+    &t::DESCRIBE_TRANSIT_GATEWAY_CONNECTS_REQUEST,
+    &t::DESCRIBE_TRANSIT_GATEWAY_CONNECTS_RESULT,
+);
+/// Describes one or more transit gateway metering policies.
+pub static DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES: rt::Operation = rt::Operation::new(
+    "DescribeTransitGatewayMeteringPolicies",
+    "POST",
+    "/",
+    &t::DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_REQUEST,
+    &t::DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_RESULT,
+);
+/// Describes one or more transit gateway multicast domains.
+pub static DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS: rt::Operation = rt::Operation::new(
+    "DescribeTransitGatewayMulticastDomains",
+    "POST",
+    "/",
+    &t::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_REQUEST,
+    &t::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_RESULT,
+);
+/// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own.
+pub static DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS: rt::Operation = rt::Operation::new(
+    "DescribeTransitGatewayNetworkFunctionAttachments",
+    "POST",
+    "/",
+    &t::DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_REQUEST,
+    &t::DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_RESULT,
+);
+/// Describes your transit gateway peering attachments.
+pub static DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS: rt::Operation = rt::Operation::new(
+    "DescribeTransitGatewayPeeringAttachments",
+    "POST",
+    "/",
+    &t::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_REQUEST,
+    &t::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_RESULT,
+);
+/// Describes one or more transit gateway route policy tables.
+pub static DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES: rt::Operation = rt::Operation::new(
+    "DescribeTransitGatewayPolicyTables",
+    "POST",
+    "/",
+    &t::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_REQUEST,
+    &t::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_RESULT,
+);
+/// Describes one or more transit gateway route table advertisements.
+pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS: rt::Operation = rt::Operation::new(
+    "DescribeTransitGatewayRouteTableAnnouncements",
+    "POST",
+    "/",
+    &t::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_REQUEST,
+    &t::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_RESULT,
+);
+/// Describes one or more transit gateway route tables. By default, all transit gateway route tables are described. Alternatively, you can filter the results.
+pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES: rt::Operation = rt::Operation::new(
+    "DescribeTransitGatewayRouteTables",
+    "POST",
+    "/",
+    &t::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_REQUEST,
+    &t::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_RESULT,
+);
+/// Describes one or more VPC attachments. By default, all VPC attachments are described. Alternatively, you can filter the results.
+pub static DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS: rt::Operation = rt::Operation::new(
+    "DescribeTransitGatewayVpcAttachments",
+    "POST",
+    "/",
+    &t::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_REQUEST,
+    &t::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_RESULT,
+);
+/// Describes one or more transit gateways. By default, all transit gateways are described. Alternatively, you can filter the results.
+pub static DESCRIBE_TRANSIT_GATEWAYS: rt::Operation = rt::Operation::new(
+    "DescribeTransitGateways",
+    "POST",
+    "/",
+    &t::DESCRIBE_TRANSIT_GATEWAYS_REQUEST,
+    &t::DESCRIBE_TRANSIT_GATEWAYS_RESULT,
+);
+/// Describes one or more network interface trunk associations.
+pub static DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS: rt::Operation = rt::Operation::new(
+    "DescribeTrunkInterfaceAssociations",
+    "POST",
+    "/",
+    &t::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_REQUEST,
+    &t::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_RESULT,
+);
+/// Describes the specified Amazon Web Services Verified Access endpoints.
+pub static DESCRIBE_VERIFIED_ACCESS_ENDPOINTS: rt::Operation = rt::Operation::new(
+    "DescribeVerifiedAccessEndpoints",
+    "POST",
+    "/",
+    &t::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_REQUEST,
+    &t::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_RESULT,
+);
+/// Describes the specified Verified Access groups.
+pub static DESCRIBE_VERIFIED_ACCESS_GROUPS: rt::Operation = rt::Operation::new(
+    "DescribeVerifiedAccessGroups",
+    "POST",
+    "/",
+    &t::DESCRIBE_VERIFIED_ACCESS_GROUPS_REQUEST,
+    &t::DESCRIBE_VERIFIED_ACCESS_GROUPS_RESULT,
+);
+/// Describes the specified Amazon Web Services Verified Access instances.
+pub static DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS: rt::Operation = rt::Operation::new(
+    "DescribeVerifiedAccessInstanceLoggingConfigurations",
+    "POST",
+    "/",
+    &t::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_REQUEST,
+    &t::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_RESULT,
+);
+/// Describes the specified Amazon Web Services Verified Access instances.
+pub static DESCRIBE_VERIFIED_ACCESS_INSTANCES: rt::Operation = rt::Operation::new(
+    "DescribeVerifiedAccessInstances",
+    "POST",
+    "/",
+    &t::DESCRIBE_VERIFIED_ACCESS_INSTANCES_REQUEST,
+    &t::DESCRIBE_VERIFIED_ACCESS_INSTANCES_RESULT,
+);
+/// Describes the specified Amazon Web Services Verified Access trust providers.
+pub static DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS: rt::Operation = rt::Operation::new(
+    "DescribeVerifiedAccessTrustProviders",
+    "POST",
+    "/",
+    &t::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_REQUEST,
+    &t::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_RESULT,
+);
+/// Describes the specified attribute of the specified volume. You can specify only one attribute at a time.
+///
+/// For more information about EBS volumes, see [Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html) in the *Amazon EBS User Guide*.
+pub static DESCRIBE_VOLUME_ATTRIBUTE: rt::Operation = rt::Operation::new(
+    "DescribeVolumeAttribute",
+    "POST",
+    "/",
+    &t::DESCRIBE_VOLUME_ATTRIBUTE_REQUEST,
+    &t::DESCRIBE_VOLUME_ATTRIBUTE_RESULT,
+);
+/// Describes the status of the specified volumes. Volume status provides the result of the checks performed on your volumes to determine events that can impair the performance of your volumes. The performance of a volume can be affected if an issue occurs on the volume's underlying host. If the volume's underlying host experiences a power outage or system issue, after the system is restored, there could be data inconsistencies on the volume. Volume events notify you if this occurs. Volume actions notify you if any action needs to be taken in response to the event.
+///
+/// The `DescribeVolumeStatus` operation provides the following information about the specified volumes:
+///
+/// *Status*: Reflects the current status of the volume. The possible values are `ok`, `impaired` , `warning`, or `insufficient-data`. If all checks pass, the overall status of the volume is `ok`. If the check fails, the overall status is `impaired`. If the status is `insufficient-data`, then the checks might still be taking place on your volume at the time. We recommend that you retry the request. For more information about volume status, see [Monitor the status of your volumes](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-status.html) in the *Amazon EBS User Guide*.
+///
+/// *Events*: Reflect the cause of a volume status and might require you to take action. For example, if your volume returns an `impaired` status, then the volume event might be `potential-data-inconsistency`. This means that your volume has been affected by an issue with the underlying host, has all I/O operations disabled, and might have inconsistent data.
+///
+/// *Actions*: Reflect the actions you might have to take in response to an event. For example, if the status of the volume is `impaired` and the volume event shows `potential-data-inconsistency`, then the action shows `enable-volume-io`. This means that you may want to enable the I/O operations for the volume and then check the volume for data consistency. For more information, see [Work with an impaired EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/work_volumes_impaired.html).
+///
+/// Volume status is based on the volume status checks, and does not reflect the volume state. Therefore, volume status does not indicate volumes in the `error` state (for example, when a volume is incapable of accepting I/O.)
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub static DESCRIBE_VOLUME_STATUS: rt::Operation = rt::Operation::new(
+    "DescribeVolumeStatus",
+    "POST",
+    "/",
+    &t::DESCRIBE_VOLUME_STATUS_REQUEST,
+    &t::DESCRIBE_VOLUME_STATUS_RESULT,
+);
+/// Describes the specified EBS volumes or all of your EBS volumes.
+///
+/// If you are describing a long list of volumes, we recommend that you paginate the output to make the list more manageable. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+///
+/// For more information about EBS volumes, see [Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html) in the *Amazon EBS User Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub static DESCRIBE_VOLUMES: rt::Operation = rt::Operation::new(
+    "DescribeVolumes",
+    "POST",
+    "/",
+    &t::DESCRIBE_VOLUMES_REQUEST,
+    &t::DESCRIBE_VOLUMES_RESULT,
+);
+/// Describes the most recent volume modification request for the specified EBS volumes.
+///
+/// For more information, see [Monitor the progress of volume modifications](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-modifications.html) in the *Amazon EBS User Guide*.
+pub static DESCRIBE_VOLUMES_MODIFICATIONS: rt::Operation = rt::Operation::new(
+    "DescribeVolumesModifications",
+    "POST",
+    "/",
+    &t::DESCRIBE_VOLUMES_MODIFICATIONS_REQUEST,
+    &t::DESCRIBE_VOLUMES_MODIFICATIONS_RESULT,
+);
+/// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time.
+pub static DESCRIBE_VPC_ATTRIBUTE: rt::Operation = rt::Operation::new(
+    "DescribeVpcAttribute",
+    "POST",
+    "/",
+    &t::DESCRIBE_VPC_ATTRIBUTE_REQUEST,
+    &t::DESCRIBE_VPC_ATTRIBUTE_RESULT,
+);
+/// Describe VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub static DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS: rt::Operation = rt::Operation::new(
+    "DescribeVpcBlockPublicAccessExclusions",
+    "POST",
+    "/",
+    &t::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS_REQUEST,
+    &t::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS_RESULT,
+);
+/// Describe VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub static DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS: rt::Operation = rt::Operation::new(
+    "DescribeVpcBlockPublicAccessOptions",
+    "POST",
+    "/",
+    &t::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_REQUEST,
+    &t::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_RESULT,
+);
+/// **Note:** This action is deprecated.
+///
+/// Describes the ClassicLink status of the specified VPCs.
+pub static DESCRIBE_VPC_CLASSIC_LINK: rt::Operation = rt::Operation::new(
+    "DescribeVpcClassicLink",
+    "POST",
+    "/",
+    &t::DESCRIBE_VPC_CLASSIC_LINK_REQUEST,
+    &t::DESCRIBE_VPC_CLASSIC_LINK_RESULT,
+);
+/// **Note:** This action is deprecated.
+///
+/// Describes the ClassicLink DNS support status of one or more VPCs. If enabled, the DNS hostname of a linked EC2-Classic instance resolves to its private IP address when addressed from an instance in the VPC to which it's linked. Similarly, the DNS hostname of an instance in a VPC resolves to its private IP address when addressed from a linked EC2-Classic instance.
+pub static DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT: rt::Operation = rt::Operation::new(
+    "DescribeVpcClassicLinkDnsSupport",
+    "POST",
+    "/",
+    &t::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST,
+    &t::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT,
+);
+/// Describes one or more VPC Encryption Control configurations. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements You can filter the results to return information about specific encryption controls or VPCs.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub static DESCRIBE_VPC_ENCRYPTION_CONTROLS: rt::Operation = rt::Operation::new(
+    "DescribeVpcEncryptionControls",
+    "POST",
+    "/",
+    &t::DESCRIBE_VPC_ENCRYPTION_CONTROLS_REQUEST,
+    &t::DESCRIBE_VPC_ENCRYPTION_CONTROLS_RESULT,
+);
+/// Describes the VPC resources, VPC endpoint services, Amazon Lattice services, or service networks associated with the VPC endpoint.
+pub static DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS: rt::Operation = rt::Operation::new(
+    "DescribeVpcEndpointAssociations",
+    "POST",
+    "/",
+    &t::DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS_REQUEST,
+    &t::DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS_RESULT,
+);
+/// Describes the connection notifications for VPC endpoints and VPC endpoint services.
+pub static DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS: rt::Operation = rt::Operation::new(
+    "DescribeVpcEndpointConnectionNotifications",
+    "POST",
+    "/",
+    &t::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_REQUEST,
+    &t::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_RESULT,
+);
+/// Describes the VPC endpoint connections to your VPC endpoint services, including any endpoints that are pending your acceptance.
+pub static DESCRIBE_VPC_ENDPOINT_CONNECTIONS: rt::Operation = rt::Operation::new(
+    "DescribeVpcEndpointConnections",
+    "POST",
+    "/",
+    &t::DESCRIBE_VPC_ENDPOINT_CONNECTIONS_REQUEST,
+    &t::DESCRIBE_VPC_ENDPOINT_CONNECTIONS_RESULT,
+);
+/// Describes the VPC endpoint service configurations in your account (your services).
+pub static DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS: rt::Operation = rt::Operation::new(
+    "DescribeVpcEndpointServiceConfigurations",
+    "POST",
+    "/",
+    &t::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_REQUEST,
+    &t::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_RESULT,
+);
+/// Describes the principals (service consumers) that are permitted to discover your VPC endpoint service. Principal ARNs with path components aren't supported.
+pub static DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS: rt::Operation = rt::Operation::new(
+    "DescribeVpcEndpointServicePermissions",
+    "POST",
+    "/",
+    &t::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_REQUEST,
+    &t::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_RESULT,
+);
+/// Describes available services to which you can create a VPC endpoint.
+///
+/// When the service provider and the consumer have different accounts in multiple Availability Zones, and the consumer views the VPC endpoint service information, the response only includes the common Availability Zones. For example, when the service provider account uses `us-east-1a` and `us-east-1c` and the consumer uses `us-east-1a` and `us-east-1b`, the response includes the VPC endpoint services in the common Availability Zone, `us-east-1a`.
+pub static DESCRIBE_VPC_ENDPOINT_SERVICES: rt::Operation = rt::Operation::new(
+    "DescribeVpcEndpointServices",
+    "POST",
+    "/",
+    &t::DESCRIBE_VPC_ENDPOINT_SERVICES_REQUEST,
+    &t::DESCRIBE_VPC_ENDPOINT_SERVICES_RESULT,
+);
+/// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
+pub static DESCRIBE_VPC_ENDPOINTS: rt::Operation = rt::Operation::new(
+    "DescribeVpcEndpoints",
+    "POST",
+    "/",
+    &t::DESCRIBE_VPC_ENDPOINTS_REQUEST,
+    &t::DESCRIBE_VPC_ENDPOINTS_RESULT,
+);
+/// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
+pub static DESCRIBE_VPC_PEERING_CONNECTIONS: rt::Operation = rt::Operation::new(
+    "DescribeVpcPeeringConnections",
+    "POST",
+    "/",
+    &t::DESCRIBE_VPC_PEERING_CONNECTIONS_REQUEST,
+    &t::DESCRIBE_VPC_PEERING_CONNECTIONS_RESULT,
+);
+/// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
+pub static DESCRIBE_VPCS: rt::Operation = rt::Operation::new(
+    "DescribeVpcs",
+    "POST",
+    "/",
+    &t::DESCRIBE_VPCS_REQUEST,
+    &t::DESCRIBE_VPCS_RESULT,
+);
+/// Describes one or more of your VPN concentrators.
+pub static DESCRIBE_VPN_CONCENTRATORS: rt::Operation = rt::Operation::new(
+    "DescribeVpnConcentrators",
+    "POST",
+    "/",
+    &t::DESCRIBE_VPN_CONCENTRATORS_REQUEST,
+    &t::DESCRIBE_VPN_CONCENTRATORS_RESULT,
+);
+/// Describes one or more of your VPN connections.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub static DESCRIBE_VPN_CONNECTIONS: rt::Operation = rt::Operation::new(
+    "DescribeVpnConnections",
+    "POST",
+    "/",
+    &t::DESCRIBE_VPN_CONNECTIONS_REQUEST,
+    &t::DESCRIBE_VPN_CONNECTIONS_RESULT,
+);
+/// Describes one or more of your virtual private gateways.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub static DESCRIBE_VPN_GATEWAYS: rt::Operation = rt::Operation::new(
+    "DescribeVpnGateways",
+    "POST",
+    "/",
+    &t::DESCRIBE_VPN_GATEWAYS_REQUEST,
+    &t::DESCRIBE_VPN_GATEWAYS_RESULT,
+);
+/// **Note:** This action is deprecated.
+///
+/// Unlinks (detaches) a linked EC2-Classic instance from a VPC. After the instance has been unlinked, the VPC security groups are no longer associated with it. An instance is automatically unlinked from a VPC when it's stopped.
+pub static DETACH_CLASSIC_LINK_VPC: rt::Operation = rt::Operation::new(
+    "DetachClassicLinkVpc",
+    "POST",
+    "/",
+    &t::DETACH_CLASSIC_LINK_VPC_REQUEST,
+    &t::DETACH_CLASSIC_LINK_VPC_RESULT,
+);
+/// Removes a watermark from the specified AMI. This is an idempotent operation. It succeeds even if the watermark does not exist on the image.
+///
+/// Removing a watermark from an image does not affect derivative images that already carry the watermark.
+///
+/// Only the AMI owner can detach watermarks.
+pub static DETACH_IMAGE_WATERMARK: rt::Operation = rt::Operation::new(
+    "DetachImageWatermark",
+    "POST",
+    "/",
+    &t::DETACH_IMAGE_WATERMARK_REQUEST,
+    &t::DETACH_IMAGE_WATERMARK_RESULT,
+);
+/// Detaches an internet gateway from a VPC, disabling connectivity between the internet and the VPC. The VPC must not contain any running instances with Elastic IP addresses or public IPv4 addresses.
+pub static DETACH_INTERNET_GATEWAY: rt::Operation = rt::Operation::new(
+    "DetachInternetGateway",
+    "POST",
+    "/",
+    &t::DETACH_INTERNET_GATEWAY_REQUEST,
+    &rt::UNIT,
+);
+/// Detaches a network interface from an instance.
+pub static DETACH_NETWORK_INTERFACE: rt::Operation = rt::Operation::new(
+    "DetachNetworkInterface",
+    "POST",
+    "/",
+    &t::DETACH_NETWORK_INTERFACE_REQUEST,
+    &rt::UNIT,
+);
+/// Detaches the specified Amazon Web Services Verified Access trust provider from the specified Amazon Web Services Verified Access instance.
+pub static DETACH_VERIFIED_ACCESS_TRUST_PROVIDER: rt::Operation = rt::Operation::new(
+    "DetachVerifiedAccessTrustProvider",
+    "POST",
+    "/",
+    &t::DETACH_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST,
+    &t::DETACH_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT,
+);
+/// Detaches an EBS volume from an instance. Make sure to unmount any file systems on the device within your operating system before detaching the volume. Failure to do so can result in the volume becoming stuck in the `busy` state while detaching. If this happens, detachment can be delayed indefinitely until you unmount the volume, force detachment, reboot the instance, or all three. If an EBS volume is the root device of an instance, it can't be detached while the instance is running. To detach the root volume, stop the instance first.
+///
+/// When a volume with an Amazon Web Services Marketplace product code is detached from an instance, the product code is no longer associated with the instance.
+///
+/// You can't detach or force detach volumes that are attached to Amazon Web Services-managed resources. Attempting to do this results in the `UnsupportedOperationException` exception.
+///
+/// For more information, see [Detach an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-detaching-volume.html) in the *Amazon EBS User Guide*.
+pub static DETACH_VOLUME: rt::Operation = rt::Operation::new(
+    "DetachVolume",
+    "POST",
+    "/",
+    &t::DETACH_VOLUME_REQUEST,
+    &t::VOLUME_ATTACHMENT,
+);
+/// Detaches a virtual private gateway from a VPC. You do this if you're planning to turn off the VPC and not use it anymore. You can confirm a virtual private gateway has been completely detached from a VPC by describing the virtual private gateway (any attachments to the virtual private gateway are also described).
+///
+/// You must wait for the attachment's state to switch to `detached` before you can delete the VPC or attach a different VPC to the virtual private gateway.
 pub static DETACH_VPN_GATEWAY: rt::Operation = rt::Operation::new(
     "DetachVpnGateway",
     "POST",
@@ -10,7 +484,7 @@ pub static DETACH_VPN_GATEWAY: rt::Operation = rt::Operation::new(
     &t::DETACH_VPN_GATEWAY_REQUEST,
     &rt::UNIT,
 );
-/// p Disables Elastic IP address transfer. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro" Transfer Elastic IP addresses /a in the i Amazon VPC User Guide /i . /p
+/// Disables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
 pub static DISABLE_ADDRESS_TRANSFER: rt::Operation = rt::Operation::new(
     "DisableAddressTransfer",
     "POST",
@@ -18,7 +492,11 @@ pub static DISABLE_ADDRESS_TRANSFER: rt::Operation = rt::Operation::new(
     &t::DISABLE_ADDRESS_TRANSFER_REQUEST,
     &t::DISABLE_ADDRESS_TRANSFER_RESULT,
 );
-/// p Disables Allowed AMIs for your account in the specified Amazon Web Services Region. When set to code disabled /code , the image criteria in your Allowed AMIs settings do not apply, and no restrictions are placed on AMI discoverability or usage. Users in your account can launch instances using any public AMI or AMI shared with your account. /p note p The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account. /p /note p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html" Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs /a in i Amazon EC2 User Guide /i . /p
+/// Disables Allowed AMIs for your account in the specified Amazon Web Services Region. When set to `disabled`, the image criteria in your Allowed AMIs settings do not apply, and no restrictions are placed on AMI discoverability or usage. Users in your account can launch instances using any public AMI or AMI shared with your account.
+///
+/// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
+///
+/// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
 pub static DISABLE_ALLOWED_IMAGES_SETTINGS: rt::Operation = rt::Operation::new(
     "DisableAllowedImagesSettings",
     "POST",
@@ -26,7 +504,7 @@ pub static DISABLE_ALLOWED_IMAGES_SETTINGS: rt::Operation = rt::Operation::new(
     &t::DISABLE_ALLOWED_IMAGES_SETTINGS_REQUEST,
     &t::DISABLE_ALLOWED_IMAGES_SETTINGS_RESULT,
 );
-/// p Disables suppression of application status checks for the specified instances. After suppression is disabled, health check results resume affecting the instance-level application status. You can specify a maximum of 100 instance IDs for each request. /p
+/// Disables suppression of application status checks for the specified instances. After suppression is disabled, health check results resume affecting the instance-level application status. You can specify a maximum of 100 instance IDs for each request.
 pub static DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION: rt::Operation = rt::Operation::new(
     "DisableApplicationStatusCheckSuppression",
     "POST",
@@ -34,7 +512,7 @@ pub static DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION: rt::Operation = rt::Ope
     &t::DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_REQUEST,
     &t::DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_RESULT,
 );
-/// p Disables Infrastructure Performance metric subscriptions. /p
+/// Disables Infrastructure Performance metric subscriptions.
 pub static DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION: rt::Operation = rt::Operation::new(
     "DisableAwsNetworkPerformanceMetricSubscription",
     "POST",
@@ -42,7 +520,7 @@ pub static DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION: rt::Operation = 
     &t::DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_REQUEST,
     &t::DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_RESULT,
 );
-/// p Disables EC2 Capacity Manager for your account. This stops data ingestion and removes access to capacity analytics and optimization recommendations. Previously collected data is retained but no new data will be processed. /p
+/// Disables EC2 Capacity Manager for your account. This stops data ingestion and removes access to capacity analytics and optimization recommendations. Previously collected data is retained but no new data will be processed.
 pub static DISABLE_CAPACITY_MANAGER: rt::Operation = rt::Operation::new(
     "DisableCapacityManager",
     "POST",
@@ -50,7 +528,13 @@ pub static DISABLE_CAPACITY_MANAGER: rt::Operation = rt::Operation::new(
     &t::DISABLE_CAPACITY_MANAGER_REQUEST,
     &t::DISABLE_CAPACITY_MANAGER_RESULT,
 );
-/// p Disables EBS encryption by default for your account in the current Region. /p p After you disable encryption by default, you can still create encrypted volumes by enabling encryption when you create each volume. /p p Disabling encryption by default does not change the encryption status of your existing volumes. /p p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html" Amazon EBS encryption /a in the i Amazon EBS User Guide /i . /p
+/// Disables EBS encryption by default for your account in the current Region.
+///
+/// After you disable encryption by default, you can still create encrypted volumes by enabling encryption when you create each volume.
+///
+/// Disabling encryption by default does not change the encryption status of your existing volumes.
+///
+/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
 pub static DISABLE_EBS_ENCRYPTION_BY_DEFAULT: rt::Operation = rt::Operation::new(
     "DisableEbsEncryptionByDefault",
     "POST",
@@ -58,7 +542,9 @@ pub static DISABLE_EBS_ENCRYPTION_BY_DEFAULT: rt::Operation = rt::Operation::new
     &t::DISABLE_EBS_ENCRYPTION_BY_DEFAULT_REQUEST,
     &t::DISABLE_EBS_ENCRYPTION_BY_DEFAULT_RESULT,
 );
-/// p Discontinue Windows fast launch for a Windows AMI, and clean up existing pre-provisioned snapshots. After you disable Windows fast launch, the AMI uses the standard launch process for each new instance. Amazon EC2 must remove all pre-provisioned snapshots before you can enable Windows fast launch again. /p note p You can only change these settings for Windows AMIs that you own or that have been shared with you. /p /note
+/// Discontinue Windows fast launch for a Windows AMI, and clean up existing pre-provisioned snapshots. After you disable Windows fast launch, the AMI uses the standard launch process for each new instance. Amazon EC2 must remove all pre-provisioned snapshots before you can enable Windows fast launch again.
+///
+/// **Note:** You can only change these settings for Windows AMIs that you own or that have been shared with you.
 pub static DISABLE_FAST_LAUNCH: rt::Operation = rt::Operation::new(
     "DisableFastLaunch",
     "POST",
@@ -66,7 +552,7 @@ pub static DISABLE_FAST_LAUNCH: rt::Operation = rt::Operation::new(
     &t::DISABLE_FAST_LAUNCH_REQUEST,
     &t::DISABLE_FAST_LAUNCH_RESULT,
 );
-/// p Disables fast snapshot restores for the specified snapshots in the specified Availability Zones. /p
+/// Disables fast snapshot restores for the specified snapshots in the specified Availability Zones.
 pub static DISABLE_FAST_SNAPSHOT_RESTORES: rt::Operation = rt::Operation::new(
     "DisableFastSnapshotRestores",
     "POST",
@@ -74,7 +560,17 @@ pub static DISABLE_FAST_SNAPSHOT_RESTORES: rt::Operation = rt::Operation::new(
     &t::DISABLE_FAST_SNAPSHOT_RESTORES_REQUEST,
     &t::DISABLE_FAST_SNAPSHOT_RESTORES_RESULT,
 );
-/// p Sets the AMI state to code disabled /code and removes all launch permissions from the AMI. A disabled AMI can't be used for instance launches. /p p A disabled AMI can't be shared. If an AMI was public or previously shared, it is made private. If an AMI was shared with an Amazon Web Services account, organization, or Organizational Unit, they lose access to the disabled AMI. /p p A disabled AMI does not appear in a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API DescribeImages.html" DescribeImages /a API calls by default. /p p Only the AMI owner can disable an AMI. /p p You can re-enable a disabled AMI using a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API EnableImage.html" EnableImage /a . /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/disable-an-ami.html" Disable an AMI /a in the i Amazon EC2 User Guide /i . /p
+/// Sets the AMI state to `disabled` and removes all launch permissions from the AMI. A disabled AMI can't be used for instance launches.
+///
+/// A disabled AMI can't be shared. If an AMI was public or previously shared, it is made private. If an AMI was shared with an Amazon Web Services account, organization, or Organizational Unit, they lose access to the disabled AMI.
+///
+/// A disabled AMI does not appear in [DescribeImages](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html) API calls by default.
+///
+/// Only the AMI owner can disable an AMI.
+///
+/// You can re-enable a disabled AMI using [EnableImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EnableImage.html).
+///
+/// For more information, see [Disable an AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/disable-an-ami.html) in the *Amazon EC2 User Guide*.
 pub static DISABLE_IMAGE: rt::Operation = rt::Operation::new(
     "DisableImage",
     "POST",
@@ -82,7 +578,9 @@ pub static DISABLE_IMAGE: rt::Operation = rt::Operation::new(
     &t::DISABLE_IMAGE_REQUEST,
     &t::DISABLE_IMAGE_RESULT,
 );
-/// p Disables i block public access for AMIs /i at the account level in the specified Amazon Web Services Region. This removes the i block public access /i restriction from your account. With the restriction removed, you can publicly share your AMIs in the specified Amazon Web Services Region. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html" Block public access to your AMIs /a in the i Amazon EC2 User Guide /i . /p
+/// Disables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This removes the *block public access* restriction from your account. With the restriction removed, you can publicly share your AMIs in the specified Amazon Web Services Region.
+///
+/// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
 pub static DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS: rt::Operation = rt::Operation::new(
     "DisableImageBlockPublicAccess",
     "POST",
@@ -90,7 +588,9 @@ pub static DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS: rt::Operation = rt::Operation::new
     &t::DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS_REQUEST,
     &t::DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS_RESULT,
 );
-/// p Cancels the deprecation of the specified AMI. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deprecate.html" Deprecate an Amazon EC2 AMI /a in the i Amazon EC2 User Guide /i . /p
+/// Cancels the deprecation of the specified AMI.
+///
+/// For more information, see [Deprecate an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deprecate.html) in the *Amazon EC2 User Guide*.
 pub static DISABLE_IMAGE_DEPRECATION: rt::Operation = rt::Operation::new(
     "DisableImageDeprecation",
     "POST",
@@ -98,7 +598,11 @@ pub static DISABLE_IMAGE_DEPRECATION: rt::Operation = rt::Operation::new(
     &t::DISABLE_IMAGE_DEPRECATION_REQUEST,
     &t::DISABLE_IMAGE_DEPRECATION_RESULT,
 );
-/// p Disables deregistration protection for an AMI. When deregistration protection is disabled, the AMI can be deregistered. /p p If you chose to include a 24-hour cooldown period when you enabled deregistration protection for the AMI, then, when you disable deregistration protection, you won’t immediately be able to deregister the AMI. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deregistration-protection.html" Protect an Amazon EC2 AMI from deregistration /a in the i Amazon EC2 User Guide /i . /p
+/// Disables deregistration protection for an AMI. When deregistration protection is disabled, the AMI can be deregistered.
+///
+/// If you chose to include a 24-hour cooldown period when you enabled deregistration protection for the AMI, then, when you disable deregistration protection, you won’t immediately be able to deregister the AMI.
+///
+/// For more information, see [Protect an Amazon EC2 AMI from deregistration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deregistration-protection.html) in the *Amazon EC2 User Guide*.
 pub static DISABLE_IMAGE_DEREGISTRATION_PROTECTION: rt::Operation = rt::Operation::new(
     "DisableImageDeregistrationProtection",
     "POST",
@@ -106,7 +610,7 @@ pub static DISABLE_IMAGE_DEREGISTRATION_PROTECTION: rt::Operation = rt::Operatio
     &t::DISABLE_IMAGE_DEREGISTRATION_PROTECTION_REQUEST,
     &t::DISABLE_IMAGE_DEREGISTRATION_PROTECTION_RESULT,
 );
-/// p Disable Amazon EC2 instances running in an SQL Server High Availability cluster from SQL Server High Availability instance standby detection monitoring. Once disabled, Amazon Web Services no longer monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster. /p
+/// Disable Amazon EC2 instances running in an SQL Server High Availability cluster from SQL Server High Availability instance standby detection monitoring. Once disabled, Amazon Web Services no longer monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster.
 pub static DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS: rt::Operation = rt::Operation::new(
     "DisableInstanceSqlHaStandbyDetections",
     "POST",
@@ -114,7 +618,7 @@ pub static DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS: rt::Operation = rt::Opera
     &t::DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_REQUEST,
     &t::DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_RESULT,
 );
-/// p Disable the IPAM account. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html" Enable integration with Organizations /a in the i Amazon VPC IPAM User Guide /i . /p
+/// Disable the IPAM account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub static DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT: rt::Operation = rt::Operation::new(
     "DisableIpamOrganizationAdminAccount",
     "POST",
@@ -122,7 +626,9 @@ pub static DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT: rt::Operation = rt::Operatio
     &t::DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_REQUEST,
     &t::DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_RESULT,
 );
-/// p Disables an IPAM policy. /p p An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations. /p
+/// Disables an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
 pub static DISABLE_IPAM_POLICY: rt::Operation = rt::Operation::new(
     "DisableIpamPolicy",
     "POST",
@@ -130,7 +636,21 @@ pub static DISABLE_IPAM_POLICY: rt::Operation = rt::Operation::new(
     &t::DISABLE_IPAM_POLICY_REQUEST,
     &t::DISABLE_IPAM_POLICY_RESULT,
 );
-/// p Disables route propagation from a route server to a specified route table. /p p When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation. /p p Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads. /p p Route server supports the follow route table types: /p ul li p VPC route tables not associated with subnets /p /li li p Subnet route tables /p /li li p Internet gateway route tables /p /li /ul p Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use a href="https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html" Transit Gateway Connect /a . /p p For more information see a href="https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html" Dynamic routing in your VPC with VPC Route Server /a in the i Amazon VPC User Guide /i . /p
+/// Disables route propagation from a route server to a specified route table.
+///
+/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub static DISABLE_ROUTE_SERVER_PROPAGATION: rt::Operation = rt::Operation::new(
     "DisableRouteServerPropagation",
     "POST",
@@ -138,7 +658,7 @@ pub static DISABLE_ROUTE_SERVER_PROPAGATION: rt::Operation = rt::Operation::new(
     &t::DISABLE_ROUTE_SERVER_PROPAGATION_REQUEST,
     &t::DISABLE_ROUTE_SERVER_PROPAGATION_RESULT,
 );
-/// p Disables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access" Manage account access to the EC2 serial console /a in the i Amazon EC2 User Guide /i . /p
+/// Disables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
 pub static DISABLE_SERIAL_CONSOLE_ACCESS: rt::Operation = rt::Operation::new(
     "DisableSerialConsoleAccess",
     "POST",
@@ -146,7 +666,13 @@ pub static DISABLE_SERIAL_CONSOLE_ACCESS: rt::Operation = rt::Operation::new(
     &t::DISABLE_SERIAL_CONSOLE_ACCESS_REQUEST,
     &t::DISABLE_SERIAL_CONSOLE_ACCESS_RESULT,
 );
-/// p Disables the i block public access for snapshots /i setting at the account level for the specified Amazon Web Services Region. After you disable block public access for snapshots in a Region, users can publicly share snapshots in that Region. /p important p Enabling block public access for snapshots in i block-all-sharing /i mode does not change the permissions for snapshots that are already publicly shared. Instead, it prevents these snapshots from be publicly visible and publicly accessible. Therefore, the attributes for these snapshots still indicate that they are publicly shared, even though they are not publicly available. /p p If you disable block public access , these snapshots will become publicly available again. /p /important p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html" Block public access for snapshots /a in the i Amazon EBS User Guide /i . /p p/
+/// Disables the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you disable block public access for snapshots in a Region, users can publicly share snapshots in that Region.
+///
+/// **Important:** Enabling block public access for snapshots in *block-all-sharing* mode does not change the permissions for snapshots that are already publicly shared. Instead, it prevents these snapshots from be publicly visible and publicly accessible. Therefore, the attributes for these snapshots still indicate that they are publicly shared, even though they are not publicly available.
+///
+/// If you disable block public access , these snapshots will become publicly available again.
+///
+/// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide* .
 pub static DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS: rt::Operation = rt::Operation::new(
     "DisableSnapshotBlockPublicAccess",
     "POST",
@@ -154,7 +680,7 @@ pub static DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS: rt::Operation = rt::Operation::
     &t::DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_REQUEST,
     &t::DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_RESULT,
 );
-/// p Disables the specified resource attachment from propagating routes to the specified propagation route table. /p
+/// Disables the specified resource attachment from propagating routes to the specified propagation route table.
 pub static DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION: rt::Operation = rt::Operation::new(
     "DisableTransitGatewayRouteTablePropagation",
     "POST",
@@ -162,7 +688,7 @@ pub static DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION: rt::Operation = rt::
     &t::DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_REQUEST,
     &t::DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_RESULT,
 );
-/// p Disables a virtual private gateway (VGW) from propagating routes to a specified route table of a VPC. /p
+/// Disables a virtual private gateway (VGW) from propagating routes to a specified route table of a VPC.
 pub static DISABLE_VGW_ROUTE_PROPAGATION: rt::Operation = rt::Operation::new(
     "DisableVgwRoutePropagation",
     "POST",
@@ -170,7 +696,9 @@ pub static DISABLE_VGW_ROUTE_PROPAGATION: rt::Operation = rt::Operation::new(
     &t::DISABLE_VGW_ROUTE_PROPAGATION_REQUEST,
     &rt::UNIT,
 );
-/// note p This action is deprecated. /p /note p Disables ClassicLink for a VPC. You cannot disable ClassicLink for a VPC that has EC2-Classic instances linked to it. /p
+/// **Note:** This action is deprecated.
+///
+/// Disables ClassicLink for a VPC. You cannot disable ClassicLink for a VPC that has EC2-Classic instances linked to it.
 pub static DISABLE_VPC_CLASSIC_LINK: rt::Operation = rt::Operation::new(
     "DisableVpcClassicLink",
     "POST",
@@ -178,7 +706,11 @@ pub static DISABLE_VPC_CLASSIC_LINK: rt::Operation = rt::Operation::new(
     &t::DISABLE_VPC_CLASSIC_LINK_REQUEST,
     &t::DISABLE_VPC_CLASSIC_LINK_RESULT,
 );
-/// note p This action is deprecated. /p /note p Disables ClassicLink DNS support for a VPC. If disabled, DNS hostnames resolve to public IP addresses when addressed between a linked EC2-Classic instance and instances in the VPC to which it's linked. /p p You must specify a VPC ID in the request. /p
+/// **Note:** This action is deprecated.
+///
+/// Disables ClassicLink DNS support for a VPC. If disabled, DNS hostnames resolve to public IP addresses when addressed between a linked EC2-Classic instance and instances in the VPC to which it's linked.
+///
+/// You must specify a VPC ID in the request.
 pub static DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT: rt::Operation = rt::Operation::new(
     "DisableVpcClassicLinkDnsSupport",
     "POST",
@@ -186,7 +718,15 @@ pub static DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT: rt::Operation = rt::Operation::
     &t::DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST,
     &t::DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT,
 );
-/// p Disassociates an Elastic IP address from the instance or network interface it's associated with. /p p This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error. /p p An address cannot be disassociated if the all of the following conditions are met: /p ul li p Network interface has a code publicDualStackDnsName /code publicDnsName /p /li li p Public IPv4 address is the primary public IPv4 address /p /li li p Network interface only has one remaining public IPv4 address /p /li /ul
+/// Disassociates an Elastic IP address from the instance or network interface it's associated with.
+///
+/// This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error.
+///
+/// An address cannot be disassociated if the all of the following conditions are met:
+///
+/// - Network interface has a `publicDualStackDnsName` publicDnsName
+/// - Public IPv4 address is the primary public IPv4 address
+/// - Network interface only has one remaining public IPv4 address
 pub static DISASSOCIATE_ADDRESS: rt::Operation = rt::Operation::new(
     "DisassociateAddress",
     "POST",
@@ -194,7 +734,11 @@ pub static DISASSOCIATE_ADDRESS: rt::Operation = rt::Operation::new(
     &t::DISASSOCIATE_ADDRESS_REQUEST,
     &rt::UNIT,
 );
-/// p Disassociates an application status check from instances or a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using Tags.html" tags /a . After disassociation, health monitoring stops for the affected instances. The following rules apply: /p ul li p You must specify either code TargetTagAssociations /code or code InstanceIds /code , but not both. Specifying both results in an code InvalidParameterCombination /code error. /p /li li p The application status check must already exist and belong to your account. /p /li li p Tag keys must not be blank. /p /li /ul
+/// Disassociates an application status check from instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). After disassociation, health monitoring stops for the affected instances. The following rules apply:
+///
+/// - You must specify either `TargetTagAssociations` or `InstanceIds`, but not both. Specifying both results in an `InvalidParameterCombination` error.
+/// - The application status check must already exist and belong to your account.
+/// - Tag keys must not be blank.
 pub static DISASSOCIATE_APPLICATION_STATUS_CHECK: rt::Operation = rt::Operation::new(
     "DisassociateApplicationStatusCheck",
     "POST",
@@ -202,7 +746,7 @@ pub static DISASSOCIATE_APPLICATION_STATUS_CHECK: rt::Operation = rt::Operation:
     &t::DISASSOCIATE_APPLICATION_STATUS_CHECK_REQUEST,
     &t::DISASSOCIATE_APPLICATION_STATUS_CHECK_RESULT,
 );
-/// p Cancels a pending request to assign billing of the unused capacity of a Capacity Reservation to a consumer account, or revokes a request that has already been accepted. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html" Billing assignment for shared Amazon EC2 Capacity Reservations /a . /p
+/// Cancels a pending request to assign billing of the unused capacity of a Capacity Reservation to a consumer account, or revokes a request that has already been accepted. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
 pub static DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER: rt::Operation = rt::Operation::new(
     "DisassociateCapacityReservationBillingOwner",
     "POST",
@@ -210,7 +754,12 @@ pub static DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER: rt::Operation = rt::
     &t::DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_REQUEST,
     &t::DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_RESULT,
 );
-/// p Disassociates a target network from the specified Client VPN endpoint. When you disassociate the last target network from a Client VPN, the following happens: /p ul li p The route that was automatically added for the VPC is deleted /p /li li p All active client connections are terminated /p /li li p New client connections are disallowed /p /li li p The Client VPN endpoint's status changes to code pending-associate /code /p /li /ul
+/// Disassociates a target network from the specified Client VPN endpoint. When you disassociate the last target network from a Client VPN, the following happens:
+///
+/// - The route that was automatically added for the VPC is deleted
+/// - All active client connections are terminated
+/// - New client connections are disallowed
+/// - The Client VPN endpoint's status changes to `pending-associate`
 pub static DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK: rt::Operation = rt::Operation::new(
     "DisassociateClientVpnTargetNetwork",
     "POST",
@@ -218,7 +767,7 @@ pub static DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK: rt::Operation = rt::Operation
     &t::DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK_REQUEST,
     &t::DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK_RESULT,
 );
-/// p Disassociates an IAM role from an Certificate Manager (ACM) certificate. Disassociating an IAM role from an ACM certificate removes the Amazon S3 object that contains the certificate, certificate chain, and encrypted private key from the Amazon S3 bucket. It also revokes the IAM role's permission to use the KMS key used to encrypt the private key. This effectively revokes the role's permission to use the certificate. /p
+/// Disassociates an IAM role from an Certificate Manager (ACM) certificate. Disassociating an IAM role from an ACM certificate removes the Amazon S3 object that contains the certificate, certificate chain, and encrypted private key from the Amazon S3 bucket. It also revokes the IAM role's permission to use the KMS key used to encrypt the private key. This effectively revokes the role's permission to use the certificate.
 pub static DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE: rt::Operation = rt::Operation::new(
     "DisassociateEnclaveCertificateIamRole",
     "POST",
@@ -226,7 +775,9 @@ pub static DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE: rt::Operation = rt::Operat
     &t::DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_REQUEST,
     &t::DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_RESULT,
 );
-/// p Disassociates an IAM instance profile from a running or stopped instance. /p p Use a DescribeIamInstanceProfileAssociations /a to get the association ID. /p
+/// Disassociates an IAM instance profile from a running or stopped instance.
+///
+/// Use DescribeIamInstanceProfileAssociations to get the association ID.
 pub static DISASSOCIATE_IAM_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
     "DisassociateIamInstanceProfile",
     "POST",
@@ -234,7 +785,9 @@ pub static DISASSOCIATE_IAM_INSTANCE_PROFILE: rt::Operation = rt::Operation::new
     &t::DISASSOCIATE_IAM_INSTANCE_PROFILE_REQUEST,
     &t::DISASSOCIATE_IAM_INSTANCE_PROFILE_RESULT,
 );
-/// p Disassociates one or more targets from an event window. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html" Define event windows for scheduled events /a in the i Amazon EC2 User Guide /i . /p
+/// Disassociates one or more targets from an event window.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
 pub static DISASSOCIATE_INSTANCE_EVENT_WINDOW: rt::Operation = rt::Operation::new(
     "DisassociateInstanceEventWindow",
     "POST",
@@ -242,7 +795,7 @@ pub static DISASSOCIATE_INSTANCE_EVENT_WINDOW: rt::Operation = rt::Operation::ne
     &t::DISASSOCIATE_INSTANCE_EVENT_WINDOW_REQUEST,
     &t::DISASSOCIATE_INSTANCE_EVENT_WINDOW_RESULT,
 );
-/// p Remove the association between your Autonomous System Number (ASN) and your BYOIP CIDR. You may want to use this action to disassociate an ASN from a CIDR or if you want to swap ASNs. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html" Tutorial: Bring your ASN to IPAM /a in the i Amazon VPC IPAM guide /i . /p
+/// Remove the association between your Autonomous System Number (ASN) and your BYOIP CIDR. You may want to use this action to disassociate an ASN from a CIDR or if you want to swap ASNs. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
 pub static DISASSOCIATE_IPAM_BYOASN: rt::Operation = rt::Operation::new(
     "DisassociateIpamByoasn",
     "POST",
@@ -250,7 +803,7 @@ pub static DISASSOCIATE_IPAM_BYOASN: rt::Operation = rt::Operation::new(
     &t::DISASSOCIATE_IPAM_BYOASN_REQUEST,
     &t::DISASSOCIATE_IPAM_BYOASN_RESULT,
 );
-/// p Disassociates a resource discovery from an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. /p
+/// Disassociates a resource discovery from an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
 pub static DISASSOCIATE_IPAM_RESOURCE_DISCOVERY: rt::Operation = rt::Operation::new(
     "DisassociateIpamResourceDiscovery",
     "POST",
@@ -258,7 +811,7 @@ pub static DISASSOCIATE_IPAM_RESOURCE_DISCOVERY: rt::Operation = rt::Operation::
     &t::DISASSOCIATE_IPAM_RESOURCE_DISCOVERY_REQUEST,
     &t::DISASSOCIATE_IPAM_RESOURCE_DISCOVERY_RESULT,
 );
-/// p Removes an associated KMS key from an Amazon EBS snapshot. After you disassociate the key, it can no longer be used to access the snapshot's data. The snapshot's original encryption key is unaffected. /p
+/// Removes an associated KMS key from an Amazon EBS snapshot. After you disassociate the key, it can no longer be used to access the snapshot's data. The snapshot's original encryption key is unaffected.
 pub static DISASSOCIATE_KMS_KEY_ID: rt::Operation = rt::Operation::new(
     "DisassociateKmsKeyId",
     "POST",
@@ -266,7 +819,11 @@ pub static DISASSOCIATE_KMS_KEY_ID: rt::Operation = rt::Operation::new(
     &t::DISASSOCIATE_KMS_KEY_ID_REQUEST,
     &t::DISASSOCIATE_KMS_KEY_ID_RESULT,
 );
-/// p Disassociates secondary Elastic IP addresses (EIPs) from a public NAT gateway. You cannot disassociate your primary EIP. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary" Edit secondary IP address associations /a in the i Amazon VPC User Guide /i . /p p While disassociating is in progress, you cannot associate/disassociate additional EIPs while the connections are being drained. You are, however, allowed to delete the NAT gateway. /p p An EIP is released only at the end of MaxDrainDurationSeconds. It stays associated and supports the existing connections but does not support any new connections (new connections are distributed across the remaining associated EIPs). As the existing connections drain out, the EIPs (and the corresponding private IP addresses mapped to them) are released. /p
+/// Disassociates secondary Elastic IP addresses (EIPs) from a public NAT gateway. You cannot disassociate your primary EIP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*.
+///
+/// While disassociating is in progress, you cannot associate/disassociate additional EIPs while the connections are being drained. You are, however, allowed to delete the NAT gateway.
+///
+/// An EIP is released only at the end of MaxDrainDurationSeconds. It stays associated and supports the existing connections but does not support any new connections (new connections are distributed across the remaining associated EIPs). As the existing connections drain out, the EIPs (and the corresponding private IP addresses mapped to them) are released.
 pub static DISASSOCIATE_NAT_GATEWAY_ADDRESS: rt::Operation = rt::Operation::new(
     "DisassociateNatGatewayAddress",
     "POST",
@@ -274,7 +831,7 @@ pub static DISASSOCIATE_NAT_GATEWAY_ADDRESS: rt::Operation = rt::Operation::new(
     &t::DISASSOCIATE_NAT_GATEWAY_ADDRESS_REQUEST,
     &t::DISASSOCIATE_NAT_GATEWAY_ADDRESS_RESULT,
 );
-/// p Disassociates a flex cost allocation policy from one or more network resources. /p
+/// Disassociates a flex cost allocation policy from one or more network resources.
 pub static DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY: rt::Operation = rt::Operation::new(
     "DisassociateNetworkingFlexCostAllocationPolicy",
     "POST",
@@ -282,7 +839,11 @@ pub static DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY: rt::Operation = 
     &t::DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST,
     &t::DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT,
 );
-/// p Disassociates a route server from a VPC. /p p A route server association is the connection established between a route server and a VPC. /p p For more information see a href="https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html" Dynamic routing in your VPC with VPC Route Server /a in the i Amazon VPC User Guide /i . /p
+/// Disassociates a route server from a VPC.
+///
+/// A route server association is the connection established between a route server and a VPC.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub static DISASSOCIATE_ROUTE_SERVER: rt::Operation = rt::Operation::new(
     "DisassociateRouteServer",
     "POST",
@@ -290,7 +851,9 @@ pub static DISASSOCIATE_ROUTE_SERVER: rt::Operation = rt::Operation::new(
     &t::DISASSOCIATE_ROUTE_SERVER_REQUEST,
     &t::DISASSOCIATE_ROUTE_SERVER_RESULT,
 );
-/// p Disassociates a subnet or gateway from a route table. /p p After you perform this action, the subnet no longer uses the routes in the route table. Instead, it uses the routes in the VPC's main route table. For more information about route tables, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/VPC Route Tables.html" Route tables /a in the i Amazon VPC User Guide /i . /p
+/// Disassociates a subnet or gateway from a route table.
+///
+/// After you perform this action, the subnet no longer uses the routes in the route table. Instead, it uses the routes in the VPC's main route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
 pub static DISASSOCIATE_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     "DisassociateRouteTable",
     "POST",
@@ -298,7 +861,7 @@ pub static DISASSOCIATE_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     &t::DISASSOCIATE_ROUTE_TABLE_REQUEST,
     &rt::UNIT,
 );
-/// p Disassociates a security group from a VPC. You cannot disassociate the security group if any Elastic network interfaces in the associated VPC are still associated with the security group. Note that the disassociation is asynchronous and you can check the status of the request with a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API DescribeSecurityGroupVpcAssociations.html" DescribeSecurityGroupVpcAssociations /a . /p
+/// Disassociates a security group from a VPC. You cannot disassociate the security group if any Elastic network interfaces in the associated VPC are still associated with the security group. Note that the disassociation is asynchronous and you can check the status of the request with [DescribeSecurityGroupVpcAssociations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupVpcAssociations.html).
 pub static DISASSOCIATE_SECURITY_GROUP_VPC: rt::Operation = rt::Operation::new(
     "DisassociateSecurityGroupVpc",
     "POST",
@@ -306,7 +869,7 @@ pub static DISASSOCIATE_SECURITY_GROUP_VPC: rt::Operation = rt::Operation::new(
     &t::DISASSOCIATE_SECURITY_GROUP_VPC_REQUEST,
     &t::DISASSOCIATE_SECURITY_GROUP_VPC_RESULT,
 );
-/// p Disassociates a CIDR block from a subnet. Currently, you can disassociate an IPv6 CIDR block only. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it. /p
+/// Disassociates a CIDR block from a subnet. Currently, you can disassociate an IPv6 CIDR block only. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
 pub static DISASSOCIATE_SUBNET_CIDR_BLOCK: rt::Operation = rt::Operation::new(
     "DisassociateSubnetCidrBlock",
     "POST",
@@ -314,7 +877,7 @@ pub static DISASSOCIATE_SUBNET_CIDR_BLOCK: rt::Operation = rt::Operation::new(
     &t::DISASSOCIATE_SUBNET_CIDR_BLOCK_REQUEST,
     &t::DISASSOCIATE_SUBNET_CIDR_BLOCK_RESULT,
 );
-/// p Disassociates the specified subnets from the transit gateway multicast domain. /p
+/// Disassociates the specified subnets from the transit gateway multicast domain.
 pub static DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN: rt::Operation = rt::Operation::new(
     "DisassociateTransitGatewayMulticastDomain",
     "POST",
@@ -322,7 +885,7 @@ pub static DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN: rt::Operation = rt::Op
     &t::DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST,
     &t::DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT,
 );
-/// p Removes the association between an an attachment and a policy table. /p
+/// Removes the association between an an attachment and a policy table.
 pub static DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE: rt::Operation = rt::Operation::new(
     "DisassociateTransitGatewayPolicyTable",
     "POST",
@@ -330,7 +893,7 @@ pub static DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE: rt::Operation = rt::Operat
     &t::DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST,
     &t::DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT,
 );
-/// p Disassociates a resource attachment from a transit gateway route table. /p
+/// Disassociates a resource attachment from a transit gateway route table.
 pub static DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     "DisassociateTransitGatewayRouteTable",
     "POST",
@@ -338,7 +901,7 @@ pub static DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE: rt::Operation = rt::Operati
     &t::DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST,
     &t::DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT,
 );
-/// p Removes an association between a branch network interface with a trunk network interface. /p
+/// Removes an association between a branch network interface with a trunk network interface.
 pub static DISASSOCIATE_TRUNK_INTERFACE: rt::Operation = rt::Operation::new(
     "DisassociateTrunkInterface",
     "POST",
@@ -346,7 +909,9 @@ pub static DISASSOCIATE_TRUNK_INTERFACE: rt::Operation = rt::Operation::new(
     &t::DISASSOCIATE_TRUNK_INTERFACE_REQUEST,
     &t::DISASSOCIATE_TRUNK_INTERFACE_RESULT,
 );
-/// p Disassociates a CIDR block from a VPC. To disassociate the CIDR block, you must specify its association ID. You can get the association ID by using a DescribeVpcs /a . You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it. /p p You cannot disassociate the CIDR block with which you originally created the VPC (the primary CIDR block). /p
+/// Disassociates a CIDR block from a VPC. To disassociate the CIDR block, you must specify its association ID. You can get the association ID by using DescribeVpcs. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
+///
+/// You cannot disassociate the CIDR block with which you originally created the VPC (the primary CIDR block).
 pub static DISASSOCIATE_VPC_CIDR_BLOCK: rt::Operation = rt::Operation::new(
     "DisassociateVpcCidrBlock",
     "POST",

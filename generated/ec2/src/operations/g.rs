@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Returns the currently negotiated security parameters for an active VPN tunnel, including IKE version, DH groups, encryption algorithms, and integrity algorithms. /p
+/// Returns the currently negotiated security parameters for an active VPN tunnel, including IKE version, DH groups, encryption algorithms, and integrity algorithms.
 pub static GET_ACTIVE_VPN_TUNNEL_STATUS: rt::Operation = rt::Operation::new(
     "GetActiveVpnTunnelStatus",
     "POST",
@@ -10,7 +10,11 @@ pub static GET_ACTIVE_VPN_TUNNEL_STATUS: rt::Operation = rt::Operation::new(
     &t::GET_ACTIVE_VPN_TUNNEL_STATUS_REQUEST,
     &t::GET_ACTIVE_VPN_TUNNEL_STATUS_RESULT,
 );
-/// p Gets the current state of the Allowed AMIs setting and the list of Allowed AMIs criteria at the account level in the specified Region. /p note p The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account. /p /note p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html" Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs /a in i Amazon EC2 User Guide /i . /p
+/// Gets the current state of the Allowed AMIs setting and the list of Allowed AMIs criteria at the account level in the specified Region.
+///
+/// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
+///
+/// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
 pub static GET_ALLOWED_IMAGES_SETTINGS: rt::Operation = rt::Operation::new(
     "GetAllowedImagesSettings",
     "POST",
@@ -18,7 +22,7 @@ pub static GET_ALLOWED_IMAGES_SETTINGS: rt::Operation = rt::Operation::new(
     &t::GET_ALLOWED_IMAGES_SETTINGS_REQUEST,
     &t::GET_ALLOWED_IMAGES_SETTINGS_RESULT,
 );
-/// p Returns the IAM roles that are associated with the specified ACM (ACM) certificate. It also returns the name of the Amazon S3 bucket and the Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored, and the ARN of the KMS key that's used to encrypt the private key. /p
+/// Returns the IAM roles that are associated with the specified ACM (ACM) certificate. It also returns the name of the Amazon S3 bucket and the Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored, and the ARN of the KMS key that's used to encrypt the private key.
 pub static GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES: rt::Operation = rt::Operation::new(
     "GetAssociatedEnclaveCertificateIamRoles",
     "POST",
@@ -26,7 +30,7 @@ pub static GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES: rt::Operation = rt::Ope
     &t::GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES_REQUEST,
     &t::GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES_RESULT,
 );
-/// p Gets information about the IPv6 CIDR block associations for a specified IPv6 address pool. /p
+/// Gets information about the IPv6 CIDR block associations for a specified IPv6 address pool.
 pub static GET_ASSOCIATED_IPV6_POOL_CIDRS: rt::Operation = rt::Operation::new(
     "GetAssociatedIpv6PoolCidrs",
     "POST",
@@ -34,7 +38,7 @@ pub static GET_ASSOCIATED_IPV6_POOL_CIDRS: rt::Operation = rt::Operation::new(
     &t::GET_ASSOCIATED_IPV6_POOL_CIDRS_REQUEST,
     &t::GET_ASSOCIATED_IPV6_POOL_CIDRS_RESULT,
 );
-/// p Gets network performance data. /p
+/// Gets network performance data.
 pub static GET_AWS_NETWORK_PERFORMANCE_DATA: rt::Operation = rt::Operation::new(
     "GetAwsNetworkPerformanceData",
     "POST",
@@ -42,7 +46,7 @@ pub static GET_AWS_NETWORK_PERFORMANCE_DATA: rt::Operation = rt::Operation::new(
     &t::GET_AWS_NETWORK_PERFORMANCE_DATA_REQUEST,
     &t::GET_AWS_NETWORK_PERFORMANCE_DATA_RESULT,
 );
-/// p Retrieves the current configuration and status of EC2 Capacity Manager for your account, including enablement status, Organizations access settings, and data ingestion status. /p
+/// Retrieves the current configuration and status of EC2 Capacity Manager for your account, including enablement status, Organizations access settings, and data ingestion status.
 pub static GET_CAPACITY_MANAGER_ATTRIBUTES: rt::Operation = rt::Operation::new(
     "GetCapacityManagerAttributes",
     "POST",
@@ -50,7 +54,7 @@ pub static GET_CAPACITY_MANAGER_ATTRIBUTES: rt::Operation = rt::Operation::new(
     &t::GET_CAPACITY_MANAGER_ATTRIBUTES_REQUEST,
     &t::GET_CAPACITY_MANAGER_ATTRIBUTES_RESULT,
 );
-/// p Retrieves capacity usage metrics for your EC2 resources. Returns time-series data for metrics like unused capacity, utilization rates, and costs across On-Demand, Spot, and Capacity Reservations. Data can be grouped and filtered by various dimensions such as region, account, and instance family. /p
+/// Retrieves capacity usage metrics for your EC2 resources. Returns time-series data for metrics like unused capacity, utilization rates, and costs across On-Demand, Spot, and Capacity Reservations. Data can be grouped and filtered by various dimensions such as region, account, and instance family.
 pub static GET_CAPACITY_MANAGER_METRIC_DATA: rt::Operation = rt::Operation::new(
     "GetCapacityManagerMetricData",
     "POST",
@@ -58,7 +62,7 @@ pub static GET_CAPACITY_MANAGER_METRIC_DATA: rt::Operation = rt::Operation::new(
     &t::GET_CAPACITY_MANAGER_METRIC_DATA_REQUEST,
     &t::GET_CAPACITY_MANAGER_METRIC_DATA_RESULT,
 );
-/// p Retrieves the available dimension values for capacity metrics within a specified time range. This is useful for discovering what accounts, regions, instance families, and other dimensions have data available for filtering and grouping. /p
+/// Retrieves the available dimension values for capacity metrics within a specified time range. This is useful for discovering what accounts, regions, instance families, and other dimensions have data available for filtering and grouping.
 pub static GET_CAPACITY_MANAGER_METRIC_DIMENSIONS: rt::Operation = rt::Operation::new(
     "GetCapacityManagerMetricDimensions",
     "POST",
@@ -66,7 +70,7 @@ pub static GET_CAPACITY_MANAGER_METRIC_DIMENSIONS: rt::Operation = rt::Operation
     &t::GET_CAPACITY_MANAGER_METRIC_DIMENSIONS_REQUEST,
     &t::GET_CAPACITY_MANAGER_METRIC_DIMENSIONS_RESULT,
 );
-/// p Retrieves the tag keys that are currently being monitored by EC2 Capacity Manager. Monitored tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values. /p
+/// Retrieves the tag keys that are currently being monitored by EC2 Capacity Manager. Monitored tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
 pub static GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS: rt::Operation = rt::Operation::new(
     "GetCapacityManagerMonitoredTagKeys",
     "POST",
@@ -74,7 +78,11 @@ pub static GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS: rt::Operation = rt::Operatio
     &t::GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS_REQUEST,
     &t::GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS_RESULT,
 );
-/// p Scores how well each instance type and Availability Zone combination can support a capacity request, based on current Amazon EC2 capacity. The response includes a score for each combination and an aggregate score for all combinations in the request. This action doesn't launch or reserve instances, and a score doesn't guarantee that a later launch will succeed. /p p Call this action in the Region where you turned on Capacity Manager. A single request can include Availability Zones in any Region. Real-time supportability checks are available only to Amazon Web Services Support customers on the Unified Operations plan. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-manager-supportability.html" Check supportability /a in the i Amazon EC2 User Guide /i . /p
+/// Scores how well each instance type and Availability Zone combination can support a capacity request, based on current Amazon EC2 capacity. The response includes a score for each combination and an aggregate score for all combinations in the request. This action doesn't launch or reserve instances, and a score doesn't guarantee that a later launch will succeed.
+///
+/// Call this action in the Region where you turned on Capacity Manager. A single request can include Availability Zones in any Region. Real-time supportability checks are available only to Amazon Web Services Support customers on the Unified Operations plan.
+///
+/// For more information, see [Check supportability](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-manager-supportability.html) in the *Amazon EC2 User Guide*.
 pub static GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES: rt::Operation = rt::Operation::new(
     "GetCapacityManagerSupportabilityScores",
     "POST",
@@ -82,7 +90,7 @@ pub static GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES: rt::Operation = rt::Opera
     &t::GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES_REQUEST,
     &t::GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES_RESULT,
 );
-/// p Gets usage information about a Capacity Reservation. If the Capacity Reservation is shared, it shows usage information for the Capacity Reservation owner and each Amazon Web Services account that is currently using the shared capacity. If the Capacity Reservation is not shared, it shows only the Capacity Reservation owner's usage. /p
+/// Gets usage information about a Capacity Reservation. If the Capacity Reservation is shared, it shows usage information for the Capacity Reservation owner and each Amazon Web Services account that is currently using the shared capacity. If the Capacity Reservation is not shared, it shows only the Capacity Reservation owner's usage.
 pub static GET_CAPACITY_RESERVATION_USAGE: rt::Operation = rt::Operation::new(
     "GetCapacityReservationUsage",
     "POST",
@@ -90,7 +98,7 @@ pub static GET_CAPACITY_RESERVATION_USAGE: rt::Operation = rt::Operation::new(
     &t::GET_CAPACITY_RESERVATION_USAGE_REQUEST,
     &t::GET_CAPACITY_RESERVATION_USAGE_RESULT,
 );
-/// p Describes the authorization policy for a Client VPN endpoint. /p
+/// Describes the authorization policy for a Client VPN endpoint.
 pub static GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY: rt::Operation = rt::Operation::new(
     "GetClientVpnEndpointAuthorizationPolicy",
     "POST",
@@ -98,7 +106,7 @@ pub static GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY: rt::Operation = rt::Ope
     &t::GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST,
     &t::GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT,
 );
-/// p Describes the allocations from the specified customer-owned address pool. /p
+/// Describes the allocations from the specified customer-owned address pool.
 pub static GET_COIP_POOL_USAGE: rt::Operation = rt::Operation::new(
     "GetCoipPoolUsage",
     "POST",
@@ -106,7 +114,9 @@ pub static GET_COIP_POOL_USAGE: rt::Operation = rt::Operation::new(
     &t::GET_COIP_POOL_USAGE_REQUEST,
     &t::GET_COIP_POOL_USAGE_RESULT,
 );
-/// p Gets the console output for the specified instance. For Linux instances, the instance console output displays the exact console output that would normally be displayed on a physical monitor attached to a computer. For Windows instances, the instance console output includes the last three system event log errors. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-console.html#instance-console-console-output" Instance console output /a in the i Amazon EC2 User Guide /i . /p
+/// Gets the console output for the specified instance. For Linux instances, the instance console output displays the exact console output that would normally be displayed on a physical monitor attached to a computer. For Windows instances, the instance console output includes the last three system event log errors.
+///
+/// For more information, see [Instance console output](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-console.html#instance-console-console-output) in the *Amazon EC2 User Guide*.
 pub static GET_CONSOLE_OUTPUT: rt::Operation = rt::Operation::new(
     "GetConsoleOutput",
     "POST",
@@ -114,7 +124,11 @@ pub static GET_CONSOLE_OUTPUT: rt::Operation = rt::Operation::new(
     &t::GET_CONSOLE_OUTPUT_REQUEST,
     &t::GET_CONSOLE_OUTPUT_RESULT,
 );
-/// p Retrieve a JPG-format screenshot of a running instance to help with troubleshooting. /p p The returned content is Base64-encoded. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/troubleshoot-unreachable-instance.html#instance-console-console-output" Instance console output /a in the i Amazon EC2 User Guide /i . /p
+/// Retrieve a JPG-format screenshot of a running instance to help with troubleshooting.
+///
+/// The returned content is Base64-encoded.
+///
+/// For more information, see [Instance console output](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/troubleshoot-unreachable-instance.html#instance-console-console-output) in the *Amazon EC2 User Guide*.
 pub static GET_CONSOLE_SCREENSHOT: rt::Operation = rt::Operation::new(
     "GetConsoleScreenshot",
     "POST",
@@ -122,7 +136,11 @@ pub static GET_CONSOLE_SCREENSHOT: rt::Operation = rt::Operation::new(
     &t::GET_CONSOLE_SCREENSHOT_REQUEST,
     &t::GET_CONSOLE_SCREENSHOT_RESULT,
 );
-/// p Retrieves a summary of the account status report. /p p To view the full report, download it from the Amazon S3 bucket where it was saved. Reports are accessible only when they have the code complete /code status. Reports with other statuses ( code running /code , code cancelled /code , or code error /code ) are not available in the S3 bucket. For more information about downloading objects from an S3 bucket, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/download-objects.html" Downloading objects /a in the i Amazon Simple Storage Service User Guide /i . /p p For more information, see a href="https://docs.aws.amazon.com/organizations/latest/userguide/orgs manage policies declarative status-report.html" Generating the account status report for declarative policies /a in the i Amazon Web Services Organizations User Guide /i . /p
+/// Retrieves a summary of the account status report.
+///
+/// To view the full report, download it from the Amazon S3 bucket where it was saved. Reports are accessible only when they have the `complete` status. Reports with other statuses (`running`, `cancelled`, or `error`) are not available in the S3 bucket. For more information about downloading objects from an S3 bucket, see [Downloading objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/download-objects.html) in the *Amazon Simple Storage Service User Guide*.
+///
+/// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
 pub static GET_DECLARATIVE_POLICIES_REPORT_SUMMARY: rt::Operation = rt::Operation::new(
     "GetDeclarativePoliciesReportSummary",
     "POST",
@@ -130,7 +148,9 @@ pub static GET_DECLARATIVE_POLICIES_REPORT_SUMMARY: rt::Operation = rt::Operatio
     &t::GET_DECLARATIVE_POLICIES_REPORT_SUMMARY_REQUEST,
     &t::GET_DECLARATIVE_POLICIES_REPORT_SUMMARY_RESULT,
 );
-/// p Describes the default credit option for CPU usage of a burstable performance instance family. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html" Burstable performance instances /a in the i Amazon EC2 User Guide /i . /p
+/// Describes the default credit option for CPU usage of a burstable performance instance family.
+///
+/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
 pub static GET_DEFAULT_CREDIT_SPECIFICATION: rt::Operation = rt::Operation::new(
     "GetDefaultCreditSpecification",
     "POST",
@@ -138,7 +158,9 @@ pub static GET_DEFAULT_CREDIT_SPECIFICATION: rt::Operation = rt::Operation::new(
     &t::GET_DEFAULT_CREDIT_SPECIFICATION_REQUEST,
     &t::GET_DEFAULT_CREDIT_SPECIFICATION_RESULT,
 );
-/// p Describes the default KMS key for EBS encryption by default for your account in this Region. /p p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html" Amazon EBS encryption /a in the i Amazon EBS User Guide /i . /p
+/// Describes the default KMS key for EBS encryption by default for your account in this Region.
+///
+/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
 pub static GET_EBS_DEFAULT_KMS_KEY_ID: rt::Operation = rt::Operation::new(
     "GetEbsDefaultKmsKeyId",
     "POST",
@@ -146,7 +168,9 @@ pub static GET_EBS_DEFAULT_KMS_KEY_ID: rt::Operation = rt::Operation::new(
     &t::GET_EBS_DEFAULT_KMS_KEY_ID_REQUEST,
     &t::GET_EBS_DEFAULT_KMS_KEY_ID_RESULT,
 );
-/// p Describes whether EBS encryption by default is enabled for your account in the current Region. /p p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html" Amazon EBS encryption /a in the i Amazon EBS User Guide /i . /p
+/// Describes whether EBS encryption by default is enabled for your account in the current Region.
+///
+/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
 pub static GET_EBS_ENCRYPTION_BY_DEFAULT: rt::Operation = rt::Operation::new(
     "GetEbsEncryptionByDefault",
     "POST",
@@ -154,7 +178,9 @@ pub static GET_EBS_ENCRYPTION_BY_DEFAULT: rt::Operation = rt::Operation::new(
     &t::GET_EBS_ENCRYPTION_BY_DEFAULT_REQUEST,
     &t::GET_EBS_ENCRYPTION_BY_DEFAULT_RESULT,
 );
-/// p Gets the enabled IPAM policy. /p p An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations. /p
+/// Gets the enabled IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
 pub static GET_ENABLED_IPAM_POLICY: rt::Operation = rt::Operation::new(
     "GetEnabledIpamPolicy",
     "POST",
@@ -162,7 +188,14 @@ pub static GET_ENABLED_IPAM_POLICY: rt::Operation = rt::Operation::new(
     &t::GET_ENABLED_IPAM_POLICY_REQUEST,
     &t::GET_ENABLED_IPAM_POLICY_RESULT,
 );
-/// p Generates a CloudFormation template that streamlines and automates the integration of VPC flow logs with Amazon Athena. This make it easier for you to query and gain insights from VPC flow logs data. Based on the information that you provide, we configure resources in the template to do the following: /p ul li p Create a table in Athena that maps fields to a custom log format /p /li li p Create a Lambda function that updates the table with new partitions on a daily, weekly, or monthly basis /p /li li p Create a table partitioned between two timestamps in the past /p /li li p Create a set of named queries in Athena that you can use to get started quickly /p /li /ul note p code GetFlowLogsIntegrationTemplate /code does not support integration between Amazon Web Services Transit Gateway Flow Logs or Amazon Web Services Cloud WAN Flow Logs and Amazon Athena. /p /note
+/// Generates a CloudFormation template that streamlines and automates the integration of VPC flow logs with Amazon Athena. This make it easier for you to query and gain insights from VPC flow logs data. Based on the information that you provide, we configure resources in the template to do the following:
+///
+/// - Create a table in Athena that maps fields to a custom log format
+/// - Create a Lambda function that updates the table with new partitions on a daily, weekly, or monthly basis
+/// - Create a table partitioned between two timestamps in the past
+/// - Create a set of named queries in Athena that you can use to get started quickly
+///
+/// **Note:** `GetFlowLogsIntegrationTemplate` does not support integration between Amazon Web Services Transit Gateway Flow Logs or Amazon Web Services Cloud WAN Flow Logs and Amazon Athena.
 pub static GET_FLOW_LOGS_INTEGRATION_TEMPLATE: rt::Operation = rt::Operation::new(
     "GetFlowLogsIntegrationTemplate",
     "POST",
@@ -170,7 +203,7 @@ pub static GET_FLOW_LOGS_INTEGRATION_TEMPLATE: rt::Operation = rt::Operation::ne
     &t::GET_FLOW_LOGS_INTEGRATION_TEMPLATE_REQUEST,
     &t::GET_FLOW_LOGS_INTEGRATION_TEMPLATE_RESULT,
 );
-/// p Lists the resource groups to which a Capacity Reservation has been added. /p
+/// Lists the resource groups to which a Capacity Reservation has been added.
 pub static GET_GROUPS_FOR_CAPACITY_RESERVATION: rt::Operation = rt::Operation::new(
     "GetGroupsForCapacityReservation",
     "POST",
@@ -178,7 +211,9 @@ pub static GET_GROUPS_FOR_CAPACITY_RESERVATION: rt::Operation = rt::Operation::n
     &t::GET_GROUPS_FOR_CAPACITY_RESERVATION_REQUEST,
     &t::GET_GROUPS_FOR_CAPACITY_RESERVATION_RESULT,
 );
-/// p Preview a reservation purchase with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation. /p p This is a preview of the a PurchaseHostReservation /a action and does not result in the offering being purchased. /p
+/// Preview a reservation purchase with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation.
+///
+/// This is a preview of the PurchaseHostReservation action and does not result in the offering being purchased.
 pub static GET_HOST_RESERVATION_PURCHASE_PREVIEW: rt::Operation = rt::Operation::new(
     "GetHostReservationPurchasePreview",
     "POST",
@@ -186,7 +221,7 @@ pub static GET_HOST_RESERVATION_PURCHASE_PREVIEW: rt::Operation = rt::Operation:
     &t::GET_HOST_RESERVATION_PURCHASE_PREVIEW_REQUEST,
     &t::GET_HOST_RESERVATION_PURCHASE_PREVIEW_RESULT,
 );
-/// p Retrieves the ancestry chain of the specified AMI, tracing its lineage back to the root AMI. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-ancestry.html" AMI ancestry /a in i Amazon EC2 User Guide /i . /p
+/// Retrieves the ancestry chain of the specified AMI, tracing its lineage back to the root AMI. For more information, see [AMI ancestry](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-ancestry.html) in *Amazon EC2 User Guide*.
 pub static GET_IMAGE_ANCESTRY: rt::Operation = rt::Operation::new(
     "GetImageAncestry",
     "POST",
@@ -194,7 +229,9 @@ pub static GET_IMAGE_ANCESTRY: rt::Operation = rt::Operation::new(
     &t::GET_IMAGE_ANCESTRY_REQUEST,
     &t::GET_IMAGE_ANCESTRY_RESULT,
 );
-/// p Gets the current state of i block public access for AMIs /i at the account level in the specified Amazon Web Services Region. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html" Block public access to your AMIs /a in the i Amazon EC2 User Guide /i . /p
+/// Gets the current state of *block public access for AMIs* at the account level in the specified Amazon Web Services Region.
+///
+/// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
 pub static GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE: rt::Operation = rt::Operation::new(
     "GetImageBlockPublicAccessState",
     "POST",
@@ -202,7 +239,9 @@ pub static GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE: rt::Operation = rt::Operation::n
     &t::GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE_REQUEST,
     &t::GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE_RESULT,
 );
-/// p Describes the Amazon Inspector vulnerability findings for the specified AMI. /p p You can get findings for AMIs that you own, AMIs that are shared with you, and public AMIs. Amazon Inspector returns findings only for AMIs that it has scanned. /p
+/// Describes the Amazon Inspector vulnerability findings for the specified AMI.
+///
+/// You can get findings for AMIs that you own, AMIs that are shared with you, and public AMIs. Amazon Inspector returns findings only for AMIs that it has scanned.
 pub static GET_IMAGE_FINDINGS: rt::Operation = rt::Operation::new(
     "GetImageFindings",
     "POST",
@@ -210,7 +249,9 @@ pub static GET_IMAGE_FINDINGS: rt::Operation = rt::Operation::new(
     &t::GET_IMAGE_FINDINGS_REQUEST,
     &t::GET_IMAGE_FINDINGS_RESULT,
 );
-/// p Gets the default instance metadata service (IMDS) settings that are set at the account level in the specified Amazon Web Services&#x2028; Region. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence" Order of precedence for instance metadata options /a in the i Amazon EC2 User Guide /i . /p
+/// Gets the default instance metadata service (IMDS) settings that are set at the account level in the specified Amazon Web Services Region.
+///
+/// For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
 pub static GET_INSTANCE_METADATA_DEFAULTS: rt::Operation = rt::Operation::new(
     "GetInstanceMetadataDefaults",
     "POST",
@@ -218,7 +259,7 @@ pub static GET_INSTANCE_METADATA_DEFAULTS: rt::Operation = rt::Operation::new(
     &t::GET_INSTANCE_METADATA_DEFAULTS_REQUEST,
     &t::GET_INSTANCE_METADATA_DEFAULTS_RESULT,
 );
-/// p Gets the public endorsement key associated with the Nitro Trusted Platform Module (NitroTPM) for the specified instance. /p
+/// Gets the public endorsement key associated with the Nitro Trusted Platform Module (NitroTPM) for the specified instance.
 pub static GET_INSTANCE_TPM_EK_PUB: rt::Operation = rt::Operation::new(
     "GetInstanceTpmEkPub",
     "POST",
@@ -226,7 +267,11 @@ pub static GET_INSTANCE_TPM_EK_PUB: rt::Operation = rt::Operation::new(
     &t::GET_INSTANCE_TPM_EK_PUB_REQUEST,
     &t::GET_INSTANCE_TPM_EK_PUB_RESULT,
 );
-/// p Returns a list of instance types with the specified instance attributes. You can use the response to preview the instance types without launching instances. Note that the response does not consider capacity. /p p When you specify multiple parameters, you get instance types that satisfy all of the specified parameters. If you specify multiple values for a parameter, you get instance types that satisfy any of the specified values. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html#ec2fleet-get-instance-types-from-instance-requirements" Preview instance types with specified attributes /a , a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html" Specify attributes for instance type selection for EC2 Fleet or Spot Fleet /a , and a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html" Spot placement score /a in the i Amazon EC2 User Guide /i , and a href="https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-asg-instance-type-requirements.html" Creating mixed instance groups using attribute-based instance type selection /a in the i Amazon EC2 Auto Scaling User Guide /i . /p
+/// Returns a list of instance types with the specified instance attributes. You can use the response to preview the instance types without launching instances. Note that the response does not consider capacity.
+///
+/// When you specify multiple parameters, you get instance types that satisfy all of the specified parameters. If you specify multiple values for a parameter, you get instance types that satisfy any of the specified values.
+///
+/// For more information, see [Preview instance types with specified attributes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html#ec2fleet-get-instance-types-from-instance-requirements), [Specify attributes for instance type selection for EC2 Fleet or Spot Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html), and [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*, and [Creating mixed instance groups using attribute-based instance type selection](https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-asg-instance-type-requirements.html) in the *Amazon EC2 Auto Scaling User Guide*.
 pub static GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS: rt::Operation = rt::Operation::new(
     "GetInstanceTypesFromInstanceRequirements",
     "POST",
@@ -234,7 +279,11 @@ pub static GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS: rt::Operation = rt::Op
     &t::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_REQUEST,
     &t::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_RESULT,
 );
-/// p A binary representation of the UEFI variable store. Only non-volatile variables are stored. This is a base64 encoded and zlib compressed binary value that must be properly encoded. /p p When you use a href="https://docs.aws.amazon.com/cli/latest/reference/ec2/register-image.html" register-image /a to create an AMI, you can create an exact copy of your variable store by passing the UEFI data in the code UefiData /code parameter. You can modify the UEFI data by using the a href="https://github.com/awslabs/python-uefivars" python-uefivars tool /a on GitHub. You can use the tool to convert the UEFI data into a human-readable format (JSON), which you can inspect and modify, and then convert back into the binary format to use with register-image. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/uefi-secure-boot.html" UEFI Secure Boot /a in the i Amazon EC2 User Guide /i . /p
+/// A binary representation of the UEFI variable store. Only non-volatile variables are stored. This is a base64 encoded and zlib compressed binary value that must be properly encoded.
+///
+/// When you use [register-image](https://docs.aws.amazon.com/cli/latest/reference/ec2/register-image.html) to create an AMI, you can create an exact copy of your variable store by passing the UEFI data in the `UefiData` parameter. You can modify the UEFI data by using the [python-uefivars tool](https://github.com/awslabs/python-uefivars) on GitHub. You can use the tool to convert the UEFI data into a human-readable format (JSON), which you can inspect and modify, and then convert back into the binary format to use with register-image.
+///
+/// For more information, see [UEFI Secure Boot](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/uefi-secure-boot.html) in the *Amazon EC2 User Guide*.
 pub static GET_INSTANCE_UEFI_DATA: rt::Operation = rt::Operation::new(
     "GetInstanceUefiData",
     "POST",
@@ -242,7 +291,7 @@ pub static GET_INSTANCE_UEFI_DATA: rt::Operation = rt::Operation::new(
     &t::GET_INSTANCE_UEFI_DATA_REQUEST,
     &t::GET_INSTANCE_UEFI_DATA_RESULT,
 );
-/// p Retrieve historical information about a CIDR within an IPAM scope. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html" View the history of IP addresses /a in the i Amazon VPC IPAM User Guide /i . /p
+/// Retrieve historical information about a CIDR within an IPAM scope. For more information, see [View the history of IP addresses](https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub static GET_IPAM_ADDRESS_HISTORY: rt::Operation = rt::Operation::new(
     "GetIpamAddressHistory",
     "POST",
@@ -250,7 +299,7 @@ pub static GET_IPAM_ADDRESS_HISTORY: rt::Operation = rt::Operation::new(
     &t::GET_IPAM_ADDRESS_HISTORY_REQUEST,
     &t::GET_IPAM_ADDRESS_HISTORY_RESULT,
 );
-/// p Gets IPAM discovered accounts. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts. Only the IPAM account can get all discovered accounts in the organization. /p
+/// Gets IPAM discovered accounts. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts. Only the IPAM account can get all discovered accounts in the organization.
 pub static GET_IPAM_DISCOVERED_ACCOUNTS: rt::Operation = rt::Operation::new(
     "GetIpamDiscoveredAccounts",
     "POST",
@@ -258,7 +307,7 @@ pub static GET_IPAM_DISCOVERED_ACCOUNTS: rt::Operation = rt::Operation::new(
     &t::GET_IPAM_DISCOVERED_ACCOUNTS_REQUEST,
     &t::GET_IPAM_DISCOVERED_ACCOUNTS_RESULT,
 );
-/// p Gets the public IP addresses that have been discovered by IPAM. /p
+/// Gets the public IP addresses that have been discovered by IPAM.
 pub static GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES: rt::Operation = rt::Operation::new(
     "GetIpamDiscoveredPublicAddresses",
     "POST",
@@ -266,7 +315,7 @@ pub static GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES: rt::Operation = rt::Operation::
     &t::GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES_REQUEST,
     &t::GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES_RESULT,
 );
-/// p Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses. /p
+/// Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses.
 pub static GET_IPAM_DISCOVERED_RESOURCE_CIDRS: rt::Operation = rt::Operation::new(
     "GetIpamDiscoveredResourceCidrs",
     "POST",
@@ -274,7 +323,7 @@ pub static GET_IPAM_DISCOVERED_RESOURCE_CIDRS: rt::Operation = rt::Operation::ne
     &t::GET_IPAM_DISCOVERED_RESOURCE_CIDRS_REQUEST,
     &t::GET_IPAM_DISCOVERED_RESOURCE_CIDRS_RESULT,
 );
-/// p Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully. /p
+/// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub static GET_IPAM_DISCOVERED_ROUTES: rt::Operation = rt::Operation::new(
     "GetIpamDiscoveredRoutes",
     "POST",
@@ -282,7 +331,7 @@ pub static GET_IPAM_DISCOVERED_ROUTES: rt::Operation = rt::Operation::new(
     &t::GET_IPAM_DISCOVERED_ROUTES_REQUEST,
     &t::GET_IPAM_DISCOVERED_ROUTES_RESULT,
 );
-/// p Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. /p
+/// Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub static GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS: rt::Operation = rt::Operation::new(
     "GetIpamInternetRegistryAssociationAsns",
     "POST",
@@ -290,7 +339,7 @@ pub static GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS: rt::Operation = rt::Oper
     &t::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS_REQUEST,
     &t::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS_RESULT,
 );
-/// p Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. /p
+/// Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub static GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS: rt::Operation = rt::Operation::new(
     "GetIpamInternetRegistryAssociationCidrs",
     "POST",
@@ -298,7 +347,11 @@ pub static GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS: rt::Operation = rt::Ope
     &t::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS_REQUEST,
     &t::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS_RESULT,
 );
-/// p Gets the allocation rules for an IPAM policy. /p p An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations. /p p Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses. /p
+/// Gets the allocation rules for an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+///
+/// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
 pub static GET_IPAM_POLICY_ALLOCATION_RULES: rt::Operation = rt::Operation::new(
     "GetIpamPolicyAllocationRules",
     "POST",
@@ -306,7 +359,11 @@ pub static GET_IPAM_POLICY_ALLOCATION_RULES: rt::Operation = rt::Operation::new(
     &t::GET_IPAM_POLICY_ALLOCATION_RULES_REQUEST,
     &t::GET_IPAM_POLICY_ALLOCATION_RULES_RESULT,
 );
-/// p Gets the Amazon Web Services Organizations targets for an IPAM policy. /p p An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations. /p p A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied. /p
+/// Gets the Amazon Web Services Organizations targets for an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+///
+/// A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied.
 pub static GET_IPAM_POLICY_ORGANIZATION_TARGETS: rt::Operation = rt::Operation::new(
     "GetIpamPolicyOrganizationTargets",
     "POST",
@@ -314,7 +371,9 @@ pub static GET_IPAM_POLICY_ORGANIZATION_TARGETS: rt::Operation = rt::Operation::
     &t::GET_IPAM_POLICY_ORGANIZATION_TARGETS_REQUEST,
     &t::GET_IPAM_POLICY_ORGANIZATION_TARGETS_RESULT,
 );
-/// p Get a list of all the CIDR allocations in an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations. /p note p If you use this action after a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API AllocateIpamPoolCidr.html" AllocateIpamPoolCidr /a or a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API ReleaseIpamPoolAllocation.html" ReleaseIpamPoolAllocation /a , note that all EC2 API actions follow an a href="https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html" eventual consistency /a model. /p /note
+/// Get a list of all the CIDR allocations in an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
+///
+/// **Note:** If you use this action after [AllocateIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AllocateIpamPoolCidr.html) or [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html), note that all EC2 API actions follow an [eventual consistency](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) model.
 pub static GET_IPAM_POOL_ALLOCATIONS: rt::Operation = rt::Operation::new(
     "GetIpamPoolAllocations",
     "POST",
@@ -322,7 +381,7 @@ pub static GET_IPAM_POOL_ALLOCATIONS: rt::Operation = rt::Operation::new(
     &t::GET_IPAM_POOL_ALLOCATIONS_REQUEST,
     &t::GET_IPAM_POOL_ALLOCATIONS_RESULT,
 );
-/// p Get the CIDRs provisioned to an IPAM pool. /p
+/// Get the CIDRs provisioned to an IPAM pool.
 pub static GET_IPAM_POOL_CIDRS: rt::Operation = rt::Operation::new(
     "GetIpamPoolCidrs",
     "POST",
@@ -330,7 +389,7 @@ pub static GET_IPAM_POOL_CIDRS: rt::Operation = rt::Operation::new(
     &t::GET_IPAM_POOL_CIDRS_REQUEST,
     &t::GET_IPAM_POOL_CIDRS_RESULT,
 );
-/// p Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists. /p
+/// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists.
 pub static GET_IPAM_PREFIX_LIST_RESOLVER_RULES: rt::Operation = rt::Operation::new(
     "GetIpamPrefixListResolverRules",
     "POST",
@@ -338,7 +397,7 @@ pub static GET_IPAM_PREFIX_LIST_RESOLVER_RULES: rt::Operation = rt::Operation::n
     &t::GET_IPAM_PREFIX_LIST_RESOLVER_RULES_REQUEST,
     &t::GET_IPAM_PREFIX_LIST_RESOLVER_RULES_RESULT,
 );
-/// p Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time. /p
+/// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time.
 pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES: rt::Operation = rt::Operation::new(
     "GetIpamPrefixListResolverVersionEntries",
     "POST",
@@ -346,7 +405,32 @@ pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES: rt::Operation = rt::Op
     &t::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_REQUEST,
     &t::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_RESULT,
 );
-/// p Retrieves version information for an IPAM prefix list resolver. /p p Each version is a snapshot of what CIDRs matched your rules at that moment in time. The version number increments every time the CIDR list changes due to infrastructure changes. /p p b Version example: /b /p p b Initial State (Version 1) /b /p p Production environment: /p ul li p vpc-prod-web (10.1.0.0/16) - tagged env=prod /p /li li p vpc-prod-db (10.2.0.0/16) - tagged env=prod /p /li /ul p Resolver rule: Include all VPCs tagged env=prod /p p b Version 1 CIDRs: /b 10.1.0.0/16, 10.2.0.0/16 /p p b Infrastructure Change (Version 2) /b /p p New VPC added: /p ul li p vpc-prod-api (10.3.0.0/16) - tagged env=prod /p /li /ul p IPAM automatically detects the change and creates a new version. /p p b Version 2 CIDRs: /b 10.1.0.0/16, 10.2.0.0/16, 10.3.0.0/16 /p
+/// Retrieves version information for an IPAM prefix list resolver.
+///
+/// Each version is a snapshot of what CIDRs matched your rules at that moment in time. The version number increments every time the CIDR list changes due to infrastructure changes.
+///
+/// **Version example:**
+///
+/// **Initial State (Version 1)**
+///
+/// Production environment:
+///
+/// - vpc-prod-web (10.1.0.0/16) - tagged env=prod
+/// - vpc-prod-db (10.2.0.0/16) - tagged env=prod
+///
+/// Resolver rule: Include all VPCs tagged env=prod
+///
+/// **Version 1 CIDRs:** 10.1.0.0/16, 10.2.0.0/16
+///
+/// **Infrastructure Change (Version 2)**
+///
+/// New VPC added:
+///
+/// - vpc-prod-api (10.3.0.0/16) - tagged env=prod
+///
+/// IPAM automatically detects the change and creates a new version.
+///
+/// **Version 2 CIDRs:** 10.1.0.0/16, 10.2.0.0/16, 10.3.0.0/16
 pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS: rt::Operation = rt::Operation::new(
     "GetIpamPrefixListResolverVersions",
     "POST",
@@ -354,7 +438,7 @@ pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS: rt::Operation = rt::Operation
     &t::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_REQUEST,
     &t::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_RESULT,
 );
-/// p Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. /p
+/// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
 pub static GET_IPAM_RESOURCE_CIDRS: rt::Operation = rt::Operation::new(
     "GetIpamResourceCidrs",
     "POST",
@@ -362,7 +446,7 @@ pub static GET_IPAM_RESOURCE_CIDRS: rt::Operation = rt::Operation::new(
     &t::GET_IPAM_RESOURCE_CIDRS_REQUEST,
     &t::GET_IPAM_RESOURCE_CIDRS_RESULT,
 );
-/// p Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. /p
+/// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub static GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS: rt::Operation = rt::Operation::new(
     "GetIpamRouteOriginAuthorizations",
     "POST",
@@ -370,7 +454,7 @@ pub static GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS: rt::Operation = rt::Operation::
     &t::GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS_REQUEST,
     &t::GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS_RESULT,
 );
-/// p Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully. /p
+/// Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub static GET_IPAM_ROUTE_PROTECTION_FINDINGS: rt::Operation = rt::Operation::new(
     "GetIpamRouteProtectionFindings",
     "POST",
@@ -378,7 +462,7 @@ pub static GET_IPAM_ROUTE_PROTECTION_FINDINGS: rt::Operation = rt::Operation::ne
     &t::GET_IPAM_ROUTE_PROTECTION_FINDINGS_REQUEST,
     &t::GET_IPAM_ROUTE_PROTECTION_FINDINGS_RESULT,
 );
-/// p Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. /p
+/// Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub static GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS: rt::Operation = rt::Operation::new(
     "GetIpamRoutingPolicyRegistrationDeltas",
     "POST",
@@ -386,7 +470,7 @@ pub static GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS: rt::Operation = rt::Oper
     &t::GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS_REQUEST,
     &t::GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS_RESULT,
 );
-/// p Retrieves routing policy registrations for an IPAM internet registry association. Each registration represents a Route Origin Authorization (ROA) that has been created or is pending publication to the RPKI. We recommend using pagination to ensure that the operation returns quickly and successfully. /p
+/// Retrieves routing policy registrations for an IPAM internet registry association. Each registration represents a Route Origin Authorization (ROA) that has been created or is pending publication to the RPKI. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub static GET_IPAM_ROUTING_POLICY_REGISTRATIONS: rt::Operation = rt::Operation::new(
     "GetIpamRoutingPolicyRegistrations",
     "POST",
@@ -394,7 +478,9 @@ pub static GET_IPAM_ROUTING_POLICY_REGISTRATIONS: rt::Operation = rt::Operation:
     &t::GET_IPAM_ROUTING_POLICY_REGISTRATIONS_REQUEST,
     &t::GET_IPAM_ROUTING_POLICY_REGISTRATIONS_RESULT,
 );
-/// p Retrieves the configuration data of the specified instance. You can use this data to create a launch template. /p p This action calls on other describe actions to get instance information. Depending on your instance configuration, you may need to allow the following actions in your IAM policy: code DescribeSpotInstanceRequests /code , code DescribeInstanceCreditSpecifications /code , code DescribeVolumes /code , and code DescribeInstanceAttribute /code . Or, you can allow code describe /code depending on your instance requirements. /p
+/// Retrieves the configuration data of the specified instance. You can use this data to create a launch template.
+///
+/// This action calls on other describe actions to get instance information. Depending on your instance configuration, you may need to allow the following actions in your IAM policy: `DescribeSpotInstanceRequests`, `DescribeInstanceCreditSpecifications`, `DescribeVolumes`, and `DescribeInstanceAttribute`. Or, you can allow `describe*` depending on your instance requirements.
 pub static GET_LAUNCH_TEMPLATE_DATA: rt::Operation = rt::Operation::new(
     "GetLaunchTemplateData",
     "POST",
@@ -402,7 +488,7 @@ pub static GET_LAUNCH_TEMPLATE_DATA: rt::Operation = rt::Operation::new(
     &t::GET_LAUNCH_TEMPLATE_DATA_REQUEST,
     &t::GET_LAUNCH_TEMPLATE_DATA_RESULT,
 );
-/// p Gets information about the resources that are associated with the specified managed prefix list. /p
+/// Gets information about the resources that are associated with the specified managed prefix list.
 pub static GET_MANAGED_PREFIX_LIST_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "GetManagedPrefixListAssociations",
     "POST",
@@ -410,7 +496,7 @@ pub static GET_MANAGED_PREFIX_LIST_ASSOCIATIONS: rt::Operation = rt::Operation::
     &t::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_REQUEST,
     &t::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_RESULT,
 );
-/// p Gets information about the entries for a specified managed prefix list. /p
+/// Gets information about the entries for a specified managed prefix list.
 pub static GET_MANAGED_PREFIX_LIST_ENTRIES: rt::Operation = rt::Operation::new(
     "GetManagedPrefixListEntries",
     "POST",
@@ -418,7 +504,7 @@ pub static GET_MANAGED_PREFIX_LIST_ENTRIES: rt::Operation = rt::Operation::new(
     &t::GET_MANAGED_PREFIX_LIST_ENTRIES_REQUEST,
     &t::GET_MANAGED_PREFIX_LIST_ENTRIES_RESULT,
 );
-/// p Retrieves the managed resource visibility configuration for the account. The response indicates whether managed resources are hidden or visible by default. /p
+/// Retrieves the managed resource visibility configuration for the account. The response indicates whether managed resources are hidden or visible by default.
 pub static GET_MANAGED_RESOURCE_VISIBILITY: rt::Operation = rt::Operation::new(
     "GetManagedResourceVisibility",
     "POST",
@@ -426,7 +512,7 @@ pub static GET_MANAGED_RESOURCE_VISIBILITY: rt::Operation = rt::Operation::new(
     &t::GET_MANAGED_RESOURCE_VISIBILITY_REQUEST,
     &t::GET_MANAGED_RESOURCE_VISIBILITY_RESULT,
 );
-/// p Gets the findings for the specified Network Access Scope analysis. /p
+/// Gets the findings for the specified Network Access Scope analysis.
 pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS: rt::Operation = rt::Operation::new(
     "GetNetworkInsightsAccessScopeAnalysisFindings",
     "POST",
@@ -434,7 +520,7 @@ pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS: rt::Operation = 
     &t::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_REQUEST,
     &t::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_RESULT,
 );
-/// p Gets the content for the specified Network Access Scope. /p
+/// Gets the content for the specified Network Access Scope.
 pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT: rt::Operation = rt::Operation::new(
     "GetNetworkInsightsAccessScopeContent",
     "POST",
@@ -442,7 +528,7 @@ pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT: rt::Operation = rt::Operat
     &t::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT_REQUEST,
     &t::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT_RESULT,
 );
-/// p Retrieves the versions of a flex cost allocation policy. /p
+/// Retrieves the versions of a flex cost allocation policy.
 pub static GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS: rt::Operation = rt::Operation::new(
     "GetNetworkingFlexCostAllocationPolicyVersions",
     "POST",
@@ -450,7 +536,15 @@ pub static GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS: rt::Operation = 
     &t::GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS_REQUEST,
     &t::GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS_RESULT,
 );
-/// p Retrieves the encrypted administrator password for a running Windows instance. /p p The Windows password is generated at boot by the code EC2Config /code service or code EC2Launch /code scripts (Windows Server 2016 and later). This usually only happens the first time an instance is launched. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UsingConfig WinAMI.html" EC2Config /a and a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2launch.html" EC2Launch /a in the i Amazon EC2 User Guide /i . /p p For the code EC2Config /code service, the password is not generated for rebundled AMIs unless code Ec2SetPassword /code is enabled before bundling. /p p The password is encrypted using the key pair that you specified when you launched the instance. You must provide the corresponding key pair file. /p p When you launch an instance, password generation and encryption may take a few minutes. If you try to retrieve the password before it's available, the output returns an empty string. We recommend that you wait up to 15 minutes after launching an instance before trying to retrieve the generated password. /p
+/// Retrieves the encrypted administrator password for a running Windows instance.
+///
+/// The Windows password is generated at boot by the `EC2Config` service or `EC2Launch` scripts (Windows Server 2016 and later). This usually only happens the first time an instance is launched. For more information, see [EC2Config](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UsingConfig_WinAMI.html) and [EC2Launch](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2launch.html) in the *Amazon EC2 User Guide*.
+///
+/// For the `EC2Config` service, the password is not generated for rebundled AMIs unless `Ec2SetPassword` is enabled before bundling.
+///
+/// The password is encrypted using the key pair that you specified when you launched the instance. You must provide the corresponding key pair file.
+///
+/// When you launch an instance, password generation and encryption may take a few minutes. If you try to retrieve the password before it's available, the output returns an empty string. We recommend that you wait up to 15 minutes after launching an instance before trying to retrieve the generated password.
 pub static GET_PASSWORD_DATA: rt::Operation = rt::Operation::new(
     "GetPasswordData",
     "POST",
@@ -458,7 +552,7 @@ pub static GET_PASSWORD_DATA: rt::Operation = rt::Operation::new(
     &t::GET_PASSWORD_DATA_REQUEST,
     &t::GET_PASSWORD_DATA_RESULT,
 );
-/// p Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use a AcceptReservedInstancesExchangeQuote /a to perform the exchange. /p
+/// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use AcceptReservedInstancesExchangeQuote to perform the exchange.
 pub static GET_RESERVED_INSTANCES_EXCHANGE_QUOTE: rt::Operation = rt::Operation::new(
     "GetReservedInstancesExchangeQuote",
     "POST",
@@ -466,7 +560,11 @@ pub static GET_RESERVED_INSTANCES_EXCHANGE_QUOTE: rt::Operation = rt::Operation:
     &t::GET_RESERVED_INSTANCES_EXCHANGE_QUOTE_REQUEST,
     &t::GET_RESERVED_INSTANCES_EXCHANGE_QUOTE_RESULT,
 );
-/// p Gets information about the associations for the specified route server. /p p A route server association is the connection established between a route server and a VPC. /p p For more information see a href="https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html" Dynamic routing in your VPC with VPC Route Server /a in the i Amazon VPC User Guide /i . /p
+/// Gets information about the associations for the specified route server.
+///
+/// A route server association is the connection established between a route server and a VPC.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub static GET_ROUTE_SERVER_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "GetRouteServerAssociations",
     "POST",
@@ -474,7 +572,19 @@ pub static GET_ROUTE_SERVER_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     &t::GET_ROUTE_SERVER_ASSOCIATIONS_REQUEST,
     &t::GET_ROUTE_SERVER_ASSOCIATIONS_RESULT,
 );
-/// p Gets information about the route propagations for the specified route server. /p p When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation. /p p Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads. /p p Route server supports the follow route table types: /p ul li p VPC route tables not associated with subnets /p /li li p Subnet route tables /p /li li p Internet gateway route tables /p /li /ul p Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use a href="https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html" Transit Gateway Connect /a . /p
+/// Gets information about the route propagations for the specified route server.
+///
+/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
 pub static GET_ROUTE_SERVER_PROPAGATIONS: rt::Operation = rt::Operation::new(
     "GetRouteServerPropagations",
     "POST",
@@ -482,7 +592,17 @@ pub static GET_ROUTE_SERVER_PROPAGATIONS: rt::Operation = rt::Operation::new(
     &t::GET_ROUTE_SERVER_PROPAGATIONS_REQUEST,
     &t::GET_ROUTE_SERVER_PROPAGATIONS_RESULT,
 );
-/// p Gets the routing database for the specified route server. The a href="https://en.wikipedia.org/wiki/Routing table" Routing Information Base (RIB) /a serves as a database that stores all the routing information and network topology data collected by a router or routing system, such as routes learned from BGP peers. The RIB is constantly updated as new routing information is received or existing routes change. This ensures that the route server always has the most current view of the network topology and can make optimal routing decisions. /p p Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads. /p p Route server supports the follow route table types: /p ul li p VPC route tables not associated with subnets /p /li li p Subnet route tables /p /li li p Internet gateway route tables /p /li /ul p Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use a href="https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html" Transit Gateway Connect /a . /p
+/// Gets the routing database for the specified route server. The [Routing Information Base (RIB)](https://en.wikipedia.org/wiki/Routing_table) serves as a database that stores all the routing information and network topology data collected by a router or routing system, such as routes learned from BGP peers. The RIB is constantly updated as new routing information is received or existing routes change. This ensures that the route server always has the most current view of the network topology and can make optimal routing decisions.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
 pub static GET_ROUTE_SERVER_ROUTING_DATABASE: rt::Operation = rt::Operation::new(
     "GetRouteServerRoutingDatabase",
     "POST",
@@ -490,7 +610,7 @@ pub static GET_ROUTE_SERVER_ROUTING_DATABASE: rt::Operation = rt::Operation::new
     &t::GET_ROUTE_SERVER_ROUTING_DATABASE_REQUEST,
     &t::GET_ROUTE_SERVER_ROUTING_DATABASE_RESULT,
 );
-/// p Gets security groups that can be associated by the Amazon Web Services account making the request with network interfaces in the specified VPC. /p
+/// Gets security groups that can be associated by the Amazon Web Services account making the request with network interfaces in the specified VPC.
 pub static GET_SECURITY_GROUPS_FOR_VPC: rt::Operation = rt::Operation::new(
     "GetSecurityGroupsForVpc",
     "POST",
@@ -498,7 +618,7 @@ pub static GET_SECURITY_GROUPS_FOR_VPC: rt::Operation = rt::Operation::new(
     &t::GET_SECURITY_GROUPS_FOR_VPC_REQUEST,
     &t::GET_SECURITY_GROUPS_FOR_VPC_RESULT,
 );
-/// p Retrieves the access status of your account to the EC2 serial console of all instances. By default, access to the EC2 serial console is disabled for your account. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access" Manage account access to the EC2 serial console /a in the i Amazon EC2 User Guide /i . /p
+/// Retrieves the access status of your account to the EC2 serial console of all instances. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
 pub static GET_SERIAL_CONSOLE_ACCESS_STATUS: rt::Operation = rt::Operation::new(
     "GetSerialConsoleAccessStatus",
     "POST",
@@ -506,7 +626,9 @@ pub static GET_SERIAL_CONSOLE_ACCESS_STATUS: rt::Operation = rt::Operation::new(
     &t::GET_SERIAL_CONSOLE_ACCESS_STATUS_REQUEST,
     &t::GET_SERIAL_CONSOLE_ACCESS_STATUS_RESULT,
 );
-/// p Gets the current state of i block public access for snapshots /i setting for the account and Region. /p p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html" Block public access for snapshots /a in the i Amazon EBS User Guide /i . /p
+/// Gets the current state of *block public access for snapshots* setting for the account and Region.
+///
+/// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
 pub static GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE: rt::Operation = rt::Operation::new(
     "GetSnapshotBlockPublicAccessState",
     "POST",
@@ -514,7 +636,11 @@ pub static GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE: rt::Operation = rt::Operation
     &t::GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE_REQUEST,
     &t::GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE_RESULT,
 );
-/// p Calculates the Spot placement score for a Region or Availability Zone based on the specified target capacity and compute requirements. /p p You can specify your compute requirements either by using code InstanceRequirementsWithMetadata /code and letting Amazon EC2 choose the optimal instance types to fulfill your Spot request, or you can specify the instance types by using code InstanceTypes /code . /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html" Spot placement score /a in the i Amazon EC2 User Guide /i . /p
+/// Calculates the Spot placement score for a Region or Availability Zone based on the specified target capacity and compute requirements.
+///
+/// You can specify your compute requirements either by using `InstanceRequirementsWithMetadata` and letting Amazon EC2 choose the optimal instance types to fulfill your Spot request, or you can specify the instance types by using `InstanceTypes`.
+///
+/// For more information, see [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*.
 pub static GET_SPOT_PLACEMENT_SCORES: rt::Operation = rt::Operation::new(
     "GetSpotPlacementScores",
     "POST",
@@ -522,7 +648,7 @@ pub static GET_SPOT_PLACEMENT_SCORES: rt::Operation = rt::Operation::new(
     &t::GET_SPOT_PLACEMENT_SCORES_REQUEST,
     &t::GET_SPOT_PLACEMENT_SCORES_RESULT,
 );
-/// p Gets information about the subnet CIDR reservations. /p
+/// Gets information about the subnet CIDR reservations.
 pub static GET_SUBNET_CIDR_RESERVATIONS: rt::Operation = rt::Operation::new(
     "GetSubnetCidrReservations",
     "POST",
@@ -530,7 +656,7 @@ pub static GET_SUBNET_CIDR_RESERVATIONS: rt::Operation = rt::Operation::new(
     &t::GET_SUBNET_CIDR_RESERVATIONS_REQUEST,
     &t::GET_SUBNET_CIDR_RESERVATIONS_RESULT,
 );
-/// p Describes the NAT configuration for the specified transit gateway attachment. Only the owner of the transit gateway can describe the NAT configuration. /p
+/// Describes the NAT configuration for the specified transit gateway attachment. Only the owner of the transit gateway can describe the NAT configuration.
 pub static GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION: rt::Operation = rt::Operation::new(
     "GetTransitGatewayAttachmentNatConfiguration",
     "POST",
@@ -538,7 +664,7 @@ pub static GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION: rt::Operation = rt:
     &t::GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_REQUEST,
     &t::GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_RESULT,
 );
-/// p Lists the route tables to which the specified resource attachment propagates routes. /p
+/// Lists the route tables to which the specified resource attachment propagates routes.
 pub static GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS: rt::Operation = rt::Operation::new(
     "GetTransitGatewayAttachmentPropagations",
     "POST",
@@ -546,7 +672,7 @@ pub static GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS: rt::Operation = rt::Oper
     &t::GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_REQUEST,
     &t::GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_RESULT,
 );
-/// p Retrieves the entries for a transit gateway metering policy. /p
+/// Retrieves the entries for a transit gateway metering policy.
 pub static GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES: rt::Operation = rt::Operation::new(
     "GetTransitGatewayMeteringPolicyEntries",
     "POST",
@@ -554,7 +680,7 @@ pub static GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES: rt::Operation = rt::Oper
     &t::GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES_REQUEST,
     &t::GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES_RESULT,
 );
-/// p Gets information about the associations for the transit gateway multicast domain. /p
+/// Gets information about the associations for the transit gateway multicast domain.
 pub static GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "GetTransitGatewayMulticastDomainAssociations",
     "POST",
@@ -562,7 +688,7 @@ pub static GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS: rt::Operation = rt
     &t::GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_REQUEST,
     &t::GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT,
 );
-/// p Gets a list of the transit gateway policy table associations. /p
+/// Gets a list of the transit gateway policy table associations.
 pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "GetTransitGatewayPolicyTableAssociations",
     "POST",
@@ -570,7 +696,7 @@ pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS: rt::Operation = rt::Op
     &t::GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_REQUEST,
     &t::GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_RESULT,
 );
-/// p Returns a list of transit gateway policy table entries. /p
+/// Returns a list of transit gateway policy table entries.
 pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES: rt::Operation = rt::Operation::new(
     "GetTransitGatewayPolicyTableEntries",
     "POST",
@@ -578,7 +704,7 @@ pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES: rt::Operation = rt::Operati
     &t::GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_REQUEST,
     &t::GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_RESULT,
 );
-/// p Gets information about the prefix list references in a specified transit gateway route table. /p
+/// Gets information about the prefix list references in a specified transit gateway route table.
 pub static GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES: rt::Operation = rt::Operation::new(
     "GetTransitGatewayPrefixListReferences",
     "POST",
@@ -586,7 +712,7 @@ pub static GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES: rt::Operation = rt::Opera
     &t::GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_REQUEST,
     &t::GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_RESULT,
 );
-/// p Gets information about the associations for the specified transit gateway route table. /p
+/// Gets information about the associations for the specified transit gateway route table.
 pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "GetTransitGatewayRouteTableAssociations",
     "POST",
@@ -594,7 +720,7 @@ pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS: rt::Operation = rt::Ope
     &t::GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_REQUEST,
     &t::GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_RESULT,
 );
-/// p Gets information about the route table propagations for the specified transit gateway route table. /p
+/// Gets information about the route table propagations for the specified transit gateway route table.
 pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS: rt::Operation = rt::Operation::new(
     "GetTransitGatewayRouteTablePropagations",
     "POST",
@@ -602,7 +728,7 @@ pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS: rt::Operation = rt::Ope
     &t::GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_REQUEST,
     &t::GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_RESULT,
 );
-/// p Get the Verified Access policy associated with the endpoint. /p
+/// Get the Verified Access policy associated with the endpoint.
 pub static GET_VERIFIED_ACCESS_ENDPOINT_POLICY: rt::Operation = rt::Operation::new(
     "GetVerifiedAccessEndpointPolicy",
     "POST",
@@ -610,7 +736,7 @@ pub static GET_VERIFIED_ACCESS_ENDPOINT_POLICY: rt::Operation = rt::Operation::n
     &t::GET_VERIFIED_ACCESS_ENDPOINT_POLICY_REQUEST,
     &t::GET_VERIFIED_ACCESS_ENDPOINT_POLICY_RESULT,
 );
-/// p Gets the targets for the specified network CIDR endpoint for Verified Access. /p
+/// Gets the targets for the specified network CIDR endpoint for Verified Access.
 pub static GET_VERIFIED_ACCESS_ENDPOINT_TARGETS: rt::Operation = rt::Operation::new(
     "GetVerifiedAccessEndpointTargets",
     "POST",
@@ -618,7 +744,7 @@ pub static GET_VERIFIED_ACCESS_ENDPOINT_TARGETS: rt::Operation = rt::Operation::
     &t::GET_VERIFIED_ACCESS_ENDPOINT_TARGETS_REQUEST,
     &t::GET_VERIFIED_ACCESS_ENDPOINT_TARGETS_RESULT,
 );
-/// p Shows the contents of the Verified Access policy associated with the group. /p
+/// Shows the contents of the Verified Access policy associated with the group.
 pub static GET_VERIFIED_ACCESS_GROUP_POLICY: rt::Operation = rt::Operation::new(
     "GetVerifiedAccessGroupPolicy",
     "POST",
@@ -626,7 +752,9 @@ pub static GET_VERIFIED_ACCESS_GROUP_POLICY: rt::Operation = rt::Operation::new(
     &t::GET_VERIFIED_ACCESS_GROUP_POLICY_REQUEST,
     &t::GET_VERIFIED_ACCESS_GROUP_POLICY_RESULT,
 );
-/// p Gets information about resources in a VPC that are blocking encryption enforcement. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html" Enforce VPC encryption in transit /a in the i Amazon VPC User Guide /i . /p
+/// Gets information about resources in a VPC that are blocking encryption enforcement.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
 pub static GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT: rt::Operation = rt::Operation::new(
     "GetVpcResourcesBlockingEncryptionEnforcement",
     "POST",
@@ -634,7 +762,7 @@ pub static GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT: rt::Operation = rt
     &t::GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT_REQUEST,
     &t::GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT_RESULT,
 );
-/// p Download an Amazon Web Services-provided sample configuration file to be used with the customer gateway device specified for your Site-to-Site VPN connection. /p
+/// Download an Amazon Web Services-provided sample configuration file to be used with the customer gateway device specified for your Site-to-Site VPN connection.
 pub static GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION: rt::Operation = rt::Operation::new(
     "GetVpnConnectionDeviceSampleConfiguration",
     "POST",
@@ -642,7 +770,7 @@ pub static GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION: rt::Operation = rt::O
     &t::GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION_REQUEST,
     &t::GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION_RESULT,
 );
-/// p Obtain a list of customer gateway devices for which sample configuration files can be provided. The request has no additional parameters. You can also see the list of device types with sample configuration files available under a href="https://docs.aws.amazon.com/vpn/latest/s2svpn/your-cgw.html" Your customer gateway device /a in the i Amazon Web Services Site-to-Site VPN User Guide /i . /p
+/// Obtain a list of customer gateway devices for which sample configuration files can be provided. The request has no additional parameters. You can also see the list of device types with sample configuration files available under [Your customer gateway device](https://docs.aws.amazon.com/vpn/latest/s2svpn/your-cgw.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
 pub static GET_VPN_CONNECTION_DEVICE_TYPES: rt::Operation = rt::Operation::new(
     "GetVpnConnectionDeviceTypes",
     "POST",
@@ -650,7 +778,7 @@ pub static GET_VPN_CONNECTION_DEVICE_TYPES: rt::Operation = rt::Operation::new(
     &t::GET_VPN_CONNECTION_DEVICE_TYPES_REQUEST,
     &t::GET_VPN_CONNECTION_DEVICE_TYPES_RESULT,
 );
-/// p Get details of available tunnel endpoint maintenance. /p
+/// Get details of available tunnel endpoint maintenance.
 pub static GET_VPN_TUNNEL_REPLACEMENT_STATUS: rt::Operation = rt::Operation::new(
     "GetVpnTunnelReplacementStatus",
     "POST",

@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Lists one or more AMIs that are currently in the Recycle Bin. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html" Recycle Bin /a in the i Amazon EC2 User Guide /i . /p
+/// Lists one or more AMIs that are currently in the Recycle Bin. For more information, see [Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*.
 pub static LIST_IMAGES_IN_RECYCLE_BIN: rt::Operation = rt::Operation::new(
     "ListImagesInRecycleBin",
     "POST",
@@ -10,7 +10,7 @@ pub static LIST_IMAGES_IN_RECYCLE_BIN: rt::Operation = rt::Operation::new(
     &t::LIST_IMAGES_IN_RECYCLE_BIN_REQUEST,
     &t::LIST_IMAGES_IN_RECYCLE_BIN_RESULT,
 );
-/// p Lists one or more snapshots that are currently in the Recycle Bin. /p
+/// Lists one or more snapshots that are currently in the Recycle Bin.
 pub static LIST_SNAPSHOTS_IN_RECYCLE_BIN: rt::Operation = rt::Operation::new(
     "ListSnapshotsInRecycleBin",
     "POST",
@@ -18,7 +18,7 @@ pub static LIST_SNAPSHOTS_IN_RECYCLE_BIN: rt::Operation = rt::Operation::new(
     &t::LIST_SNAPSHOTS_IN_RECYCLE_BIN_REQUEST,
     &t::LIST_SNAPSHOTS_IN_RECYCLE_BIN_RESULT,
 );
-/// p Lists one or more volumes that are currently in the Recycle Bin. /p
+/// Lists one or more volumes that are currently in the Recycle Bin.
 pub static LIST_VOLUMES_IN_RECYCLE_BIN: rt::Operation = rt::Operation::new(
     "ListVolumesInRecycleBin",
     "POST",
@@ -26,7 +26,13 @@ pub static LIST_VOLUMES_IN_RECYCLE_BIN: rt::Operation = rt::Operation::new(
     &t::LIST_VOLUMES_IN_RECYCLE_BIN_REQUEST,
     &t::LIST_VOLUMES_IN_RECYCLE_BIN_RESULT,
 );
-/// p Locks an Amazon EBS snapshot in either i governance /i or i compliance /i mode to protect it against accidental or malicious deletions for a specific duration. A locked snapshot can't be deleted. /p p You can also use this action to modify the lock settings for a snapshot that is already locked. The allowed modifications depend on the lock mode and lock state: /p ul li p If the snapshot is locked in governance mode, you can modify the lock mode and the lock duration or lock expiration date. /p /li li p If the snapshot is locked in compliance mode and it is in the cooling-off period, you can modify the lock mode and the lock duration or lock expiration date. /p /li li p If the snapshot is locked in compliance mode and the cooling-off period has lapsed, you can only increase the lock duration or extend the lock expiration date. /p /li /ul
+/// Locks an Amazon EBS snapshot in either *governance* or *compliance* mode to protect it against accidental or malicious deletions for a specific duration. A locked snapshot can't be deleted.
+///
+/// You can also use this action to modify the lock settings for a snapshot that is already locked. The allowed modifications depend on the lock mode and lock state:
+///
+/// - If the snapshot is locked in governance mode, you can modify the lock mode and the lock duration or lock expiration date.
+/// - If the snapshot is locked in compliance mode and it is in the cooling-off period, you can modify the lock mode and the lock duration or lock expiration date.
+/// - If the snapshot is locked in compliance mode and the cooling-off period has lapsed, you can only increase the lock duration or extend the lock expiration date.
 pub static LOCK_SNAPSHOT: rt::Operation = rt::Operation::new(
     "LockSnapshot",
     "POST",

@@ -2,7 +2,9 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Modifies the account-level VPC Encryption Control configuration. This sets the encryption control mode and resource exclusions that apply to the VPCs in your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html" Enforce VPC encryption in transit /a in the i Amazon VPC User Guide /i . /p
+/// Modifies the account-level VPC Encryption Control configuration. This sets the encryption control mode and resource exclusions that apply to the VPCs in your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
 pub static MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL: rt::Operation = rt::Operation::new(
     "ModifyAccountVpcEncryptionControl",
     "POST",
@@ -10,7 +12,7 @@ pub static MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL: rt::Operation = rt::Operation:
     &t::MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL_REQUEST,
     &t::MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL_RESULT,
 );
-/// p Modifies an attribute of the specified Elastic IP address. For requirements, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using Elastic Addressing Reverse DNS" Using reverse DNS for email applications /a . /p
+/// Modifies an attribute of the specified Elastic IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
 pub static MODIFY_ADDRESS_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "ModifyAddressAttribute",
     "POST",
@@ -18,7 +20,10 @@ pub static MODIFY_ADDRESS_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::MODIFY_ADDRESS_ATTRIBUTE_REQUEST,
     &t::MODIFY_ADDRESS_ATTRIBUTE_RESULT,
 );
-/// p Modifies an existing application status check. You can update the protocol, port, path, thresholds, and other configuration settings. The following rules apply: /p ul li p The application status check must exist and belong to your account. /p /li li p Changes take effect on the next health check interval. /p /li /ul
+/// Modifies an existing application status check. You can update the protocol, port, path, thresholds, and other configuration settings. The following rules apply:
+///
+/// - The application status check must exist and belong to your account.
+/// - Changes take effect on the next health check interval.
 pub static MODIFY_APPLICATION_STATUS_CHECK: rt::Operation = rt::Operation::new(
     "ModifyApplicationStatusCheck",
     "POST",
@@ -26,7 +31,7 @@ pub static MODIFY_APPLICATION_STATUS_CHECK: rt::Operation = rt::Operation::new(
     &t::MODIFY_APPLICATION_STATUS_CHECK_REQUEST,
     &t::MODIFY_APPLICATION_STATUS_CHECK_RESULT,
 );
-/// p Changes the opt-in status of the specified zone group for your account. /p
+/// Changes the opt-in status of the specified zone group for your account.
 pub static MODIFY_AVAILABILITY_ZONE_GROUP: rt::Operation = rt::Operation::new(
     "ModifyAvailabilityZoneGroup",
     "POST",
@@ -34,7 +39,17 @@ pub static MODIFY_AVAILABILITY_ZONE_GROUP: rt::Operation = rt::Operation::new(
     &t::MODIFY_AVAILABILITY_ZONE_GROUP_REQUEST,
     &t::MODIFY_AVAILABILITY_ZONE_GROUP_RESULT,
 );
-/// p Modifies a Capacity Reservation's capacity, instance eligibility, and the conditions under which it is to be released. You can't modify a Capacity Reservation's instance type, EBS optimization, platform, instance store settings, Availability Zone, or tenancy. If you need to modify any of these attributes, we recommend that you cancel the Capacity Reservation, and then create a new one with the required attributes. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-reservations-modify.html" Modify an active Capacity Reservation /a . /p p The allowed modifications depend on the state of the Capacity Reservation: /p ul li p code assessing /code or code scheduled /code state - You can modify the tags only. /p /li li p code pending /code state - You can't modify the Capacity Reservation in any way. /p /li li p code active /code state but still within the commitment duration - You can't decrease the instance count or set an end date that is within the commitment duration. All other modifications are allowed. /p /li li p code active /code state with no commitment duration or elapsed commitment duration - All modifications are allowed. /p /li li p code expired /code , code cancelled /code , code unsupported /code , or code failed /code state - You can't modify the Capacity Reservation in any way. /p /li /ul p For a future-dated Capacity Reservation that has not yet been delivered, pushing out the start date requires a quote generated by code CreateCapacityReservationDateChangeQuote /code . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-reservations-modify.html" Modify an active Capacity Reservation /a in the i Amazon EC2 User Guide /i . /p
+/// Modifies a Capacity Reservation's capacity, instance eligibility, and the conditions under which it is to be released. You can't modify a Capacity Reservation's instance type, EBS optimization, platform, instance store settings, Availability Zone, or tenancy. If you need to modify any of these attributes, we recommend that you cancel the Capacity Reservation, and then create a new one with the required attributes. For more information, see [Modify an active Capacity Reservation](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-reservations-modify.html).
+///
+/// The allowed modifications depend on the state of the Capacity Reservation:
+///
+/// - `assessing` or `scheduled` state - You can modify the tags only.
+/// - `pending` state - You can't modify the Capacity Reservation in any way.
+/// - `active` state but still within the commitment duration - You can't decrease the instance count or set an end date that is within the commitment duration. All other modifications are allowed.
+/// - `active` state with no commitment duration or elapsed commitment duration - All modifications are allowed.
+/// - `expired`, `cancelled`, `unsupported`, or `failed` state - You can't modify the Capacity Reservation in any way.
+///
+/// For a future-dated Capacity Reservation that has not yet been delivered, pushing out the start date requires a quote generated by `CreateCapacityReservationDateChangeQuote`. For more information, see [Modify an active Capacity Reservation](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-reservations-modify.html) in the *Amazon EC2 User Guide*.
 pub static MODIFY_CAPACITY_RESERVATION: rt::Operation = rt::Operation::new(
     "ModifyCapacityReservation",
     "POST",
@@ -42,7 +57,9 @@ pub static MODIFY_CAPACITY_RESERVATION: rt::Operation = rt::Operation::new(
     &t::MODIFY_CAPACITY_RESERVATION_REQUEST,
     &t::MODIFY_CAPACITY_RESERVATION_RESULT,
 );
-/// p Modifies a Capacity Reservation Fleet. /p p When you modify the total target capacity of a Capacity Reservation Fleet, the Fleet automatically creates new Capacity Reservations, or modifies or cancels existing Capacity Reservations in the Fleet to meet the new total target capacity. When you modify the end date for the Fleet, the end dates for all of the individual Capacity Reservations in the Fleet are updated accordingly. /p
+/// Modifies a Capacity Reservation Fleet.
+///
+/// When you modify the total target capacity of a Capacity Reservation Fleet, the Fleet automatically creates new Capacity Reservations, or modifies or cancels existing Capacity Reservations in the Fleet to meet the new total target capacity. When you modify the end date for the Fleet, the end dates for all of the individual Capacity Reservations in the Fleet are updated accordingly.
 pub static MODIFY_CAPACITY_RESERVATION_FLEET: rt::Operation = rt::Operation::new(
     "ModifyCapacityReservationFleet",
     "POST",
@@ -50,7 +67,7 @@ pub static MODIFY_CAPACITY_RESERVATION_FLEET: rt::Operation = rt::Operation::new
     &t::MODIFY_CAPACITY_RESERVATION_FLEET_REQUEST,
     &t::MODIFY_CAPACITY_RESERVATION_FLEET_RESULT,
 );
-/// p Modifies the specified Client VPN endpoint. Modifying the DNS server resets existing client connections. /p
+/// Modifies the specified Client VPN endpoint. Modifying the DNS server resets existing client connections.
 pub static MODIFY_CLIENT_VPN_ENDPOINT: rt::Operation = rt::Operation::new(
     "ModifyClientVpnEndpoint",
     "POST",
@@ -58,7 +75,7 @@ pub static MODIFY_CLIENT_VPN_ENDPOINT: rt::Operation = rt::Operation::new(
     &t::MODIFY_CLIENT_VPN_ENDPOINT_REQUEST,
     &t::MODIFY_CLIENT_VPN_ENDPOINT_RESULT,
 );
-/// p Creates or updates the authorization policy for a Client VPN endpoint. A Client VPN endpoint can have one authorization policy. If a policy already exists for the endpoint, the values that you specify replace the corresponding values in the existing policy, and values that you do not specify remain unchanged. /p
+/// Creates or updates the authorization policy for a Client VPN endpoint. A Client VPN endpoint can have one authorization policy. If a policy already exists for the endpoint, the values that you specify replace the corresponding values in the existing policy, and values that you do not specify remain unchanged.
 pub static MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY: rt::Operation = rt::Operation::new(
     "ModifyClientVpnEndpointAuthorizationPolicy",
     "POST",
@@ -66,7 +83,11 @@ pub static MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY: rt::Operation = rt::
     &t::MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST,
     &t::MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT,
 );
-/// p Modifies the default credit option for CPU usage of burstable performance instances. The default credit option is set at the account level per Amazon Web Services Region, and is specified per instance family. All new burstable performance instances in the account launch using the default credit option. /p p code ModifyDefaultCreditSpecification /code is an asynchronous operation, which works at an Amazon Web Services Region level and modifies the credit option for each Availability Zone. All zones in a Region are updated within five minutes. But if instances are launched during this operation, they might not get the new credit option until the zone is updated. To verify whether the update has occurred, you can call code GetDefaultCreditSpecification /code and check code DefaultCreditSpecification /code for updates. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html" Burstable performance instances /a in the i Amazon EC2 User Guide /i . /p
+/// Modifies the default credit option for CPU usage of burstable performance instances. The default credit option is set at the account level per Amazon Web Services Region, and is specified per instance family. All new burstable performance instances in the account launch using the default credit option.
+///
+/// `ModifyDefaultCreditSpecification` is an asynchronous operation, which works at an Amazon Web Services Region level and modifies the credit option for each Availability Zone. All zones in a Region are updated within five minutes. But if instances are launched during this operation, they might not get the new credit option until the zone is updated. To verify whether the update has occurred, you can call `GetDefaultCreditSpecification` and check `DefaultCreditSpecification` for updates.
+///
+/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
 pub static MODIFY_DEFAULT_CREDIT_SPECIFICATION: rt::Operation = rt::Operation::new(
     "ModifyDefaultCreditSpecification",
     "POST",
@@ -74,7 +95,13 @@ pub static MODIFY_DEFAULT_CREDIT_SPECIFICATION: rt::Operation = rt::Operation::n
     &t::MODIFY_DEFAULT_CREDIT_SPECIFICATION_REQUEST,
     &t::MODIFY_DEFAULT_CREDIT_SPECIFICATION_RESULT,
 );
-/// p Changes the default KMS key for EBS encryption by default for your account in this Region. /p p Amazon Web Services creates a unique Amazon Web Services managed KMS key in each Region for use with encryption by default. If you change the default KMS key to a symmetric customer managed KMS key, it is used instead of the Amazon Web Services managed KMS key. Amazon EBS does not support asymmetric KMS keys. /p p If you delete or disable the customer managed KMS key that you specified for use with encryption by default, your instances will fail to launch. /p p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html" Amazon EBS encryption /a in the i Amazon EBS User Guide /i . /p
+/// Changes the default KMS key for EBS encryption by default for your account in this Region.
+///
+/// Amazon Web Services creates a unique Amazon Web Services managed KMS key in each Region for use with encryption by default. If you change the default KMS key to a symmetric customer managed KMS key, it is used instead of the Amazon Web Services managed KMS key. Amazon EBS does not support asymmetric KMS keys.
+///
+/// If you delete or disable the customer managed KMS key that you specified for use with encryption by default, your instances will fail to launch.
+///
+/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
 pub static MODIFY_EBS_DEFAULT_KMS_KEY_ID: rt::Operation = rt::Operation::new(
     "ModifyEbsDefaultKmsKeyId",
     "POST",
@@ -82,7 +109,17 @@ pub static MODIFY_EBS_DEFAULT_KMS_KEY_ID: rt::Operation = rt::Operation::new(
     &t::MODIFY_EBS_DEFAULT_KMS_KEY_ID_REQUEST,
     &t::MODIFY_EBS_DEFAULT_KMS_KEY_ID_RESULT,
 );
-/// p Modifies the specified EC2 Fleet. /p p You can only modify an EC2 Fleet request of type code maintain /code . /p p While the EC2 Fleet is being modified, it is in the code modifying /code state. /p p To scale up your EC2 Fleet, increase its target capacity. The EC2 Fleet launches the additional Spot Instances according to the allocation strategy for the EC2 Fleet request. If the allocation strategy is code lowest-price /code , the EC2 Fleet launches instances using the Spot Instance pool with the lowest price. If the allocation strategy is code diversified /code , the EC2 Fleet distributes the instances across the Spot Instance pools. If the allocation strategy is code capacity-optimized /code , EC2 Fleet launches instances from Spot Instance pools with optimal capacity for the number of instances that are launching. /p p To scale down your EC2 Fleet, decrease its target capacity. First, the EC2 Fleet cancels any open requests that exceed the new target capacity. You can request that the EC2 Fleet terminate Spot Instances until the size of the fleet no longer exceeds the new target capacity. If the allocation strategy is code lowest-price /code , the EC2 Fleet terminates the instances with the highest price per unit. If the allocation strategy is code capacity-optimized /code , the EC2 Fleet terminates the instances in the Spot Instance pools that have the least available Spot Instance capacity. If the allocation strategy is code diversified /code , the EC2 Fleet terminates instances across the Spot Instance pools. Alternatively, you can request that the EC2 Fleet keep the fleet at its current size, but not replace any Spot Instances that are interrupted or that you terminate manually. /p p If you are finished with your EC2 Fleet for now, but will use it again later, you can set the target capacity to 0. /p
+/// Modifies the specified EC2 Fleet.
+///
+/// You can only modify an EC2 Fleet request of type `maintain`.
+///
+/// While the EC2 Fleet is being modified, it is in the `modifying` state.
+///
+/// To scale up your EC2 Fleet, increase its target capacity. The EC2 Fleet launches the additional Spot Instances according to the allocation strategy for the EC2 Fleet request. If the allocation strategy is `lowest-price`, the EC2 Fleet launches instances using the Spot Instance pool with the lowest price. If the allocation strategy is `diversified`, the EC2 Fleet distributes the instances across the Spot Instance pools. If the allocation strategy is `capacity-optimized`, EC2 Fleet launches instances from Spot Instance pools with optimal capacity for the number of instances that are launching.
+///
+/// To scale down your EC2 Fleet, decrease its target capacity. First, the EC2 Fleet cancels any open requests that exceed the new target capacity. You can request that the EC2 Fleet terminate Spot Instances until the size of the fleet no longer exceeds the new target capacity. If the allocation strategy is `lowest-price`, the EC2 Fleet terminates the instances with the highest price per unit. If the allocation strategy is `capacity-optimized`, the EC2 Fleet terminates the instances in the Spot Instance pools that have the least available Spot Instance capacity. If the allocation strategy is `diversified`, the EC2 Fleet terminates instances across the Spot Instance pools. Alternatively, you can request that the EC2 Fleet keep the fleet at its current size, but not replace any Spot Instances that are interrupted or that you terminate manually.
+///
+/// If you are finished with your EC2 Fleet for now, but will use it again later, you can set the target capacity to 0.
 pub static MODIFY_FLEET: rt::Operation = rt::Operation::new(
     "ModifyFleet",
     "POST",
@@ -90,7 +127,7 @@ pub static MODIFY_FLEET: rt::Operation = rt::Operation::new(
     &t::MODIFY_FLEET_REQUEST,
     &t::MODIFY_FLEET_RESULT,
 );
-/// p Modifies the specified attribute of the specified Amazon FPGA Image (AFI). /p
+/// Modifies the specified attribute of the specified Amazon FPGA Image (AFI).
 pub static MODIFY_FPGA_IMAGE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "ModifyFpgaImageAttribute",
     "POST",
@@ -98,7 +135,9 @@ pub static MODIFY_FPGA_IMAGE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::MODIFY_FPGA_IMAGE_ATTRIBUTE_REQUEST,
     &t::MODIFY_FPGA_IMAGE_ATTRIBUTE_RESULT,
 );
-/// p Modify the auto-placement setting of a Dedicated Host. When auto-placement is enabled, any instances that you launch with a tenancy of code host /code but without a specific host ID are placed onto any available Dedicated Host in your account that has auto-placement enabled. When auto-placement is disabled, you need to provide a host ID to have the instance launch onto a specific host. If no host ID is provided, the instance is launched onto a suitable host with auto-placement enabled. /p p You can also use this API action to modify a Dedicated Host to support either multiple instance types in an instance family, or to support a specific instance type only. /p
+/// Modify the auto-placement setting of a Dedicated Host. When auto-placement is enabled, any instances that you launch with a tenancy of `host` but without a specific host ID are placed onto any available Dedicated Host in your account that has auto-placement enabled. When auto-placement is disabled, you need to provide a host ID to have the instance launch onto a specific host. If no host ID is provided, the instance is launched onto a suitable host with auto-placement enabled.
+///
+/// You can also use this API action to modify a Dedicated Host to support either multiple instance types in an instance family, or to support a specific instance type only.
 pub static MODIFY_HOSTS: rt::Operation = rt::Operation::new(
     "ModifyHosts",
     "POST",
@@ -106,7 +145,13 @@ pub static MODIFY_HOSTS: rt::Operation = rt::Operation::new(
     &t::MODIFY_HOSTS_REQUEST,
     &t::MODIFY_HOSTS_RESULT,
 );
-/// p Modifies the ID format for the specified resource on a per-Region basis. You can specify that resources should receive longer IDs (17-character IDs) when they are created. /p p This request can only be used to modify longer ID settings for resource types that are within the opt-in period. Resources currently in their opt-in period include: code bundle /code | code conversion-task /code | code customer-gateway /code | code dhcp-options /code | code elastic-ip-allocation /code | code elastic-ip-association /code | code export-task /code | code flow-log /code | code image /code | code import-task /code | code internet-gateway /code | code network-acl /code | code network-acl-association /code | code network-interface /code | code network-interface-attachment /code | code prefix-list /code | code route-table /code | code route-table-association /code | code security-group /code | code subnet /code | code subnet-cidr-block-association /code | code vpc /code | code vpc-cidr-block-association /code | code vpc-endpoint /code | code vpc-peering-connection /code | code vpn-connection /code | code vpn-gateway /code . /p p This setting applies to the IAM user who makes the request; it does not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user. If you're using this action as the root user, then these settings apply to the entire account, unless an IAM user explicitly overrides these settings for themselves. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html" Resource IDs /a in the i Amazon Elastic Compute Cloud User Guide /i . /p p Resources created with longer IDs are visible to all IAM roles and users, regardless of these settings and provided that they have permission to use the relevant code Describe /code command for the resource type. /p
+/// Modifies the ID format for the specified resource on a per-Region basis. You can specify that resources should receive longer IDs (17-character IDs) when they are created.
+///
+/// This request can only be used to modify longer ID settings for resource types that are within the opt-in period. Resources currently in their opt-in period include: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `route-table` \| `route-table-association` \| `security-group` \| `subnet` \| `subnet-cidr-block-association` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+///
+/// This setting applies to the IAM user who makes the request; it does not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user. If you're using this action as the root user, then these settings apply to the entire account, unless an IAM user explicitly overrides these settings for themselves. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
+///
+/// Resources created with longer IDs are visible to all IAM roles and users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
 pub static MODIFY_ID_FORMAT: rt::Operation = rt::Operation::new(
     "ModifyIdFormat",
     "POST",
@@ -114,7 +159,15 @@ pub static MODIFY_ID_FORMAT: rt::Operation = rt::Operation::new(
     &t::MODIFY_ID_FORMAT_REQUEST,
     &rt::UNIT,
 );
-/// p Modifies the ID format of a resource for a specified IAM user, IAM role, or the root user for an account; or all IAM users, IAM roles, and the root user for an account. You can specify that resources should receive longer IDs (17-character IDs) when they are created. /p p This request can only be used to modify longer ID settings for resource types that are within the opt-in period. Resources currently in their opt-in period include: code bundle /code | code conversion-task /code | code customer-gateway /code | code dhcp-options /code | code elastic-ip-allocation /code | code elastic-ip-association /code | code export-task /code | code flow-log /code | code image /code | code import-task /code | code internet-gateway /code | code network-acl /code | code network-acl-association /code | code network-interface /code | code network-interface-attachment /code | code prefix-list /code | code route-table /code | code route-table-association /code | code security-group /code | code subnet /code | code subnet-cidr-block-association /code | code vpc /code | code vpc-cidr-block-association /code | code vpc-endpoint /code | code vpc-peering-connection /code | code vpn-connection /code | code vpn-gateway /code . /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html" Resource IDs /a in the i Amazon Elastic Compute Cloud User Guide /i . /p p This setting applies to the principal specified in the request; it does not apply to the principal that makes the request. /p p Resources created with longer IDs are visible to all IAM roles and users, regardless of these settings and provided that they have permission to use the relevant code Describe /code command for the resource type. /p
+/// Modifies the ID format of a resource for a specified IAM user, IAM role, or the root user for an account; or all IAM users, IAM roles, and the root user for an account. You can specify that resources should receive longer IDs (17-character IDs) when they are created.
+///
+/// This request can only be used to modify longer ID settings for resource types that are within the opt-in period. Resources currently in their opt-in period include: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `route-table` \| `route-table-association` \| `security-group` \| `subnet` \| `subnet-cidr-block-association` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+///
+/// For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
+///
+/// This setting applies to the principal specified in the request; it does not apply to the principal that makes the request.
+///
+/// Resources created with longer IDs are visible to all IAM roles and users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
 pub static MODIFY_IDENTITY_ID_FORMAT: rt::Operation = rt::Operation::new(
     "ModifyIdentityIdFormat",
     "POST",
@@ -122,7 +175,13 @@ pub static MODIFY_IDENTITY_ID_FORMAT: rt::Operation = rt::Operation::new(
     &t::MODIFY_IDENTITY_ID_FORMAT_REQUEST,
     &rt::UNIT,
 );
-/// p Modifies the specified attribute of the specified AMI. You can specify only one attribute at a time. /p p To specify the attribute, you can use the code Attribute /code parameter, or one of the following parameters: code Description /code , code ImdsSupport /code , or code LaunchPermission /code . /p p Images with an Amazon Web Services Marketplace product code cannot be made public. /p p To enable the SriovNetSupport enhanced networking attribute of an image, enable SriovNetSupport on an instance and create an AMI from the instance. /p
+/// Modifies the specified attribute of the specified AMI. You can specify only one attribute at a time.
+///
+/// To specify the attribute, you can use the `Attribute` parameter, or one of the following parameters: `Description`, `ImdsSupport`, or `LaunchPermission`.
+///
+/// Images with an Amazon Web Services Marketplace product code cannot be made public.
+///
+/// To enable the SriovNetSupport enhanced networking attribute of an image, enable SriovNetSupport on an instance and create an AMI from the instance.
 pub static MODIFY_IMAGE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "ModifyImageAttribute",
     "POST",
@@ -130,7 +189,11 @@ pub static MODIFY_IMAGE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::MODIFY_IMAGE_ATTRIBUTE_REQUEST,
     &rt::UNIT,
 );
-/// p Modifies the specified attribute of the specified instance. You can specify only one attribute at a time. /p p b Note: /b Using this action to change the security groups associated with an elastic network interface (ENI) attached to an instance can result in an error if the instance has more than one ENI. To change the security groups associated with an ENI attached to an instance that has multiple ENIs, we recommend that you use the a ModifyNetworkInterfaceAttribute /a action. /p p To modify some attributes, the instance must be stopped. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using ChangingAttributesWhileInstanceStopped.html" Modify a stopped instance /a in the i Amazon EC2 User Guide /i . /p
+/// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
+///
+/// **Note:** Using this action to change the security groups associated with an elastic network interface (ENI) attached to an instance can result in an error if the instance has more than one ENI. To change the security groups associated with an ENI attached to an instance that has multiple ENIs, we recommend that you use the ModifyNetworkInterfaceAttribute action.
+///
+/// To modify some attributes, the instance must be stopped. For more information, see [Modify a stopped instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_ChangingAttributesWhileInstanceStopped.html) in the *Amazon EC2 User Guide*.
 pub static MODIFY_INSTANCE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "ModifyInstanceAttribute",
     "POST",
@@ -138,7 +201,7 @@ pub static MODIFY_INSTANCE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::MODIFY_INSTANCE_ATTRIBUTE_REQUEST,
     &rt::UNIT,
 );
-/// p Modifies the Capacity Reservation settings for a stopped instance. Use this action to configure an instance to target a specific Capacity Reservation, run in any code open /code Capacity Reservation with matching attributes, run in On-Demand Instance capacity, or only run in a Capacity Reservation. /p
+/// Modifies the Capacity Reservation settings for a stopped instance. Use this action to configure an instance to target a specific Capacity Reservation, run in any `open` Capacity Reservation with matching attributes, run in On-Demand Instance capacity, or only run in a Capacity Reservation.
 pub static MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES: rt::Operation = rt::Operation::new(
     "ModifyInstanceCapacityReservationAttributes",
     "POST",
@@ -146,7 +209,9 @@ pub static MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES: rt::Operation = rt::
     &t::MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES_REQUEST,
     &t::MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES_RESULT,
 );
-/// p Modifies the specified EC2 Instance Connect Endpoint. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/modify-ec2-instance-connect-endpoint.html" Modify an EC2 Instance Connect Endpoint /a in the i Amazon EC2 User Guide /i . /p
+/// Modifies the specified EC2 Instance Connect Endpoint.
+///
+/// For more information, see [Modify an EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/modify-ec2-instance-connect-endpoint.html) in the *Amazon EC2 User Guide*.
 pub static MODIFY_INSTANCE_CONNECT_ENDPOINT: rt::Operation = rt::Operation::new(
     "ModifyInstanceConnectEndpoint",
     "POST",
@@ -154,7 +219,11 @@ pub static MODIFY_INSTANCE_CONNECT_ENDPOINT: rt::Operation = rt::Operation::new(
     &t::MODIFY_INSTANCE_CONNECT_ENDPOINT_REQUEST,
     &t::MODIFY_INSTANCE_CONNECT_ENDPOINT_RESULT,
 );
-/// p By default, all vCPUs for the instance type are active when you launch an instance. When you configure the number of active vCPUs for the instance, it can help you save on licensing costs and optimize performance. The base cost of the instance remains unchanged. /p p The number of active vCPUs equals the number of threads per CPU core multiplied by the number of cores. The instance must be in a code Stopped /code state before you make changes. /p note p Some instance type options do not support this capability. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cpu-options-supported-instances-values.html" Supported CPU options /a in the i Amazon EC2 User Guide /i . /p /note
+/// By default, all vCPUs for the instance type are active when you launch an instance. When you configure the number of active vCPUs for the instance, it can help you save on licensing costs and optimize performance. The base cost of the instance remains unchanged.
+///
+/// The number of active vCPUs equals the number of threads per CPU core multiplied by the number of cores. The instance must be in a `Stopped` state before you make changes.
+///
+/// **Note:** Some instance type options do not support this capability. For more information, see [Supported CPU options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cpu-options-supported-instances-values.html) in the *Amazon EC2 User Guide*.
 pub static MODIFY_INSTANCE_CPU_OPTIONS: rt::Operation = rt::Operation::new(
     "ModifyInstanceCpuOptions",
     "POST",
@@ -162,7 +231,9 @@ pub static MODIFY_INSTANCE_CPU_OPTIONS: rt::Operation = rt::Operation::new(
     &t::MODIFY_INSTANCE_CPU_OPTIONS_REQUEST,
     &t::MODIFY_INSTANCE_CPU_OPTIONS_RESULT,
 );
-/// p Modifies the credit option for CPU usage on a running or stopped burstable performance instance. The credit options are code standard /code and code unlimited /code . /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html" Burstable performance instances /a in the i Amazon EC2 User Guide /i . /p
+/// Modifies the credit option for CPU usage on a running or stopped burstable performance instance. The credit options are `standard` and `unlimited`.
+///
+/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
 pub static MODIFY_INSTANCE_CREDIT_SPECIFICATION: rt::Operation = rt::Operation::new(
     "ModifyInstanceCreditSpecification",
     "POST",
@@ -170,7 +241,7 @@ pub static MODIFY_INSTANCE_CREDIT_SPECIFICATION: rt::Operation = rt::Operation::
     &t::MODIFY_INSTANCE_CREDIT_SPECIFICATION_REQUEST,
     &t::MODIFY_INSTANCE_CREDIT_SPECIFICATION_RESULT,
 );
-/// p Modifies the start time for a scheduled Amazon EC2 instance event. /p
+/// Modifies the start time for a scheduled Amazon EC2 instance event.
 pub static MODIFY_INSTANCE_EVENT_START_TIME: rt::Operation = rt::Operation::new(
     "ModifyInstanceEventStartTime",
     "POST",
@@ -178,7 +249,15 @@ pub static MODIFY_INSTANCE_EVENT_START_TIME: rt::Operation = rt::Operation::new(
     &t::MODIFY_INSTANCE_EVENT_START_TIME_REQUEST,
     &t::MODIFY_INSTANCE_EVENT_START_TIME_RESULT,
 );
-/// p Modifies the specified event window. /p p You can define either a set of time ranges or a cron expression when modifying the event window, but not both. /p p To modify the targets associated with the event window, use the a AssociateInstanceEventWindow /a and a DisassociateInstanceEventWindow /a API. /p p If Amazon Web Services has already scheduled an event, modifying an event window won't change the time of the scheduled event. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html" Define event windows for scheduled events /a in the i Amazon EC2 User Guide /i . /p
+/// Modifies the specified event window.
+///
+/// You can define either a set of time ranges or a cron expression when modifying the event window, but not both.
+///
+/// To modify the targets associated with the event window, use the AssociateInstanceEventWindow and DisassociateInstanceEventWindow API.
+///
+/// If Amazon Web Services has already scheduled an event, modifying an event window won't change the time of the scheduled event.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
 pub static MODIFY_INSTANCE_EVENT_WINDOW: rt::Operation = rt::Operation::new(
     "ModifyInstanceEventWindow",
     "POST",
@@ -186,7 +265,9 @@ pub static MODIFY_INSTANCE_EVENT_WINDOW: rt::Operation = rt::Operation::new(
     &t::MODIFY_INSTANCE_EVENT_WINDOW_REQUEST,
     &t::MODIFY_INSTANCE_EVENT_WINDOW_RESULT,
 );
-/// p Modifies the recovery behavior of your instance to disable simplified automatic recovery or set the recovery behavior to default. The default configuration will not enable simplified automatic recovery for an unsupported instance type. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html#instance-configuration-recovery" Simplified automatic recovery /a . /p p Modifies the reboot migration behavior during a user-initiated reboot of an instance that has a pending code system-reboot /code event. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/schedevents actions reboot.html#reboot-migration" Enable or disable reboot migration /a . /p
+/// Modifies the recovery behavior of your instance to disable simplified automatic recovery or set the recovery behavior to default. The default configuration will not enable simplified automatic recovery for an unsupported instance type. For more information, see [Simplified automatic recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html#instance-configuration-recovery).
+///
+/// Modifies the reboot migration behavior during a user-initiated reboot of an instance that has a pending `system-reboot` event. For more information, see [Enable or disable reboot migration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/schedevents_actions_reboot.html#reboot-migration).
 pub static MODIFY_INSTANCE_MAINTENANCE_OPTIONS: rt::Operation = rt::Operation::new(
     "ModifyInstanceMaintenanceOptions",
     "POST",
@@ -194,7 +275,9 @@ pub static MODIFY_INSTANCE_MAINTENANCE_OPTIONS: rt::Operation = rt::Operation::n
     &t::MODIFY_INSTANCE_MAINTENANCE_OPTIONS_REQUEST,
     &t::MODIFY_INSTANCE_MAINTENANCE_OPTIONS_RESULT,
 );
-/// p Modifies the default instance metadata service (IMDS) settings at the account level in the specified Amazon Web Services&#x2028; Region. /p note p To remove a parameter's account-level default setting, specify code no-preference /code . If an account-level setting is cleared with code no-preference /code , then the instance launch considers the other instance metadata settings. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence" Order of precedence for instance metadata options /a in the i Amazon EC2 User Guide /i . /p /note
+/// Modifies the default instance metadata service (IMDS) settings at the account level in the specified Amazon Web Services Region.
+///
+/// **Note:** To remove a parameter's account-level default setting, specify `no-preference`. If an account-level setting is cleared with `no-preference`, then the instance launch considers the other instance metadata settings. For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
 pub static MODIFY_INSTANCE_METADATA_DEFAULTS: rt::Operation = rt::Operation::new(
     "ModifyInstanceMetadataDefaults",
     "POST",
@@ -202,7 +285,7 @@ pub static MODIFY_INSTANCE_METADATA_DEFAULTS: rt::Operation = rt::Operation::new
     &t::MODIFY_INSTANCE_METADATA_DEFAULTS_REQUEST,
     &t::MODIFY_INSTANCE_METADATA_DEFAULTS_RESULT,
 );
-/// p Modify the instance metadata parameters on a running or stopped instance. When you modify the parameters on a stopped instance, they are applied when the instance is started. When you modify the parameters on a running instance, the API responds with a state of “pending”. After the parameter modifications are successfully applied to the instance, the state of the modifications changes from “pending” to “applied” in subsequent describe-instances API calls. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html" Instance metadata and user data /a in the i Amazon EC2 User Guide /i . /p
+/// Modify the instance metadata parameters on a running or stopped instance. When you modify the parameters on a stopped instance, they are applied when the instance is started. When you modify the parameters on a running instance, the API responds with a state of “pending”. After the parameter modifications are successfully applied to the instance, the state of the modifications changes from “pending” to “applied” in subsequent describe-instances API calls. For more information, see [Instance metadata and user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*.
 pub static MODIFY_INSTANCE_METADATA_OPTIONS: rt::Operation = rt::Operation::new(
     "ModifyInstanceMetadataOptions",
     "POST",
@@ -210,7 +293,7 @@ pub static MODIFY_INSTANCE_METADATA_OPTIONS: rt::Operation = rt::Operation::new(
     &t::MODIFY_INSTANCE_METADATA_OPTIONS_REQUEST,
     &t::MODIFY_INSTANCE_METADATA_OPTIONS_RESULT,
 );
-/// p Change the configuration of the network performance options for an existing instance. /p
+/// Change the configuration of the network performance options for an existing instance.
 pub static MODIFY_INSTANCE_NETWORK_PERFORMANCE_OPTIONS: rt::Operation = rt::Operation::new(
     "ModifyInstanceNetworkPerformanceOptions",
     "POST",
@@ -218,7 +301,16 @@ pub static MODIFY_INSTANCE_NETWORK_PERFORMANCE_OPTIONS: rt::Operation = rt::Oper
     &t::MODIFY_INSTANCE_NETWORK_PERFORMANCE_REQUEST,
     &t::MODIFY_INSTANCE_NETWORK_PERFORMANCE_RESULT,
 );
-/// p Modifies the placement attributes for a specified instance. You can do the following: /p ul li p Modify the affinity between an instance and a a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html" Dedicated Host /a . When affinity is set to code host /code and the instance is not associated with a specific Dedicated Host, the next time the instance is started, it is automatically associated with the host on which it lands. If the instance is restarted or rebooted, this relationship persists. /p /li li p Change the Dedicated Host with which an instance is associated. /p /li li p Change the instance tenancy of an instance. /p /li li p Move an instance to or from a a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html" placement group /a . /p /li /ul p At least one attribute for affinity, host ID, tenancy, or placement group name must be specified in the request. Affinity and tenancy can be modified in the same request. /p p To modify the host ID, tenancy, placement group, or partition for an instance, the instance must be in the code stopped /code state. /p
+/// Modifies the placement attributes for a specified instance. You can do the following:
+///
+/// - Modify the affinity between an instance and a [Dedicated Host](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html). When affinity is set to `host` and the instance is not associated with a specific Dedicated Host, the next time the instance is started, it is automatically associated with the host on which it lands. If the instance is restarted or rebooted, this relationship persists.
+/// - Change the Dedicated Host with which an instance is associated.
+/// - Change the instance tenancy of an instance.
+/// - Move an instance to or from a [placement group](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html).
+///
+/// At least one attribute for affinity, host ID, tenancy, or placement group name must be specified in the request. Affinity and tenancy can be modified in the same request.
+///
+/// To modify the host ID, tenancy, placement group, or partition for an instance, the instance must be in the `stopped` state.
 pub static MODIFY_INSTANCE_PLACEMENT: rt::Operation = rt::Operation::new(
     "ModifyInstancePlacement",
     "POST",
@@ -226,7 +318,7 @@ pub static MODIFY_INSTANCE_PLACEMENT: rt::Operation = rt::Operation::new(
     &t::MODIFY_INSTANCE_PLACEMENT_REQUEST,
     &t::MODIFY_INSTANCE_PLACEMENT_RESULT,
 );
-/// p Modify the configurations of an IPAM. /p
+/// Modify the configurations of an IPAM.
 pub static MODIFY_IPAM: rt::Operation = rt::Operation::new(
     "ModifyIpam",
     "POST",
@@ -234,7 +326,11 @@ pub static MODIFY_IPAM: rt::Operation = rt::Operation::new(
     &t::MODIFY_IPAM_REQUEST,
     &t::MODIFY_IPAM_RESULT,
 );
-/// p Modifies the allocation rules in an IPAM policy. /p p An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations. /p p Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses. /p
+/// Modifies the allocation rules in an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+///
+/// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
 pub static MODIFY_IPAM_POLICY_ALLOCATION_RULES: rt::Operation = rt::Operation::new(
     "ModifyIpamPolicyAllocationRules",
     "POST",
@@ -242,7 +338,9 @@ pub static MODIFY_IPAM_POLICY_ALLOCATION_RULES: rt::Operation = rt::Operation::n
     &t::MODIFY_IPAM_POLICY_ALLOCATION_RULES_REQUEST,
     &t::MODIFY_IPAM_POLICY_ALLOCATION_RULES_RESULT,
 );
-/// p Modify the configurations of an IPAM pool. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/mod-pool-ipam.html" Modify a pool /a in the i Amazon VPC IPAM User Guide /i . /p
+/// Modify the configurations of an IPAM pool.
+///
+/// For more information, see [Modify a pool](https://docs.aws.amazon.com/vpc/latest/ipam/mod-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub static MODIFY_IPAM_POOL: rt::Operation = rt::Operation::new(
     "ModifyIpamPool",
     "POST",
@@ -250,7 +348,7 @@ pub static MODIFY_IPAM_POOL: rt::Operation = rt::Operation::new(
     &t::MODIFY_IPAM_POOL_REQUEST,
     &t::MODIFY_IPAM_POOL_RESULT,
 );
-/// p Modifies the description of an IPAM pool allocation. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/modify-alloc-ipam.html" Modify an IPAM pool allocation /a in the i Amazon VPC IPAM User Guide /i . /p
+/// Modifies the description of an IPAM pool allocation. For more information, see [Modify an IPAM pool allocation](https://docs.aws.amazon.com/vpc/latest/ipam/modify-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub static MODIFY_IPAM_POOL_ALLOCATION: rt::Operation = rt::Operation::new(
     "ModifyIpamPoolAllocation",
     "POST",
@@ -258,7 +356,7 @@ pub static MODIFY_IPAM_POOL_ALLOCATION: rt::Operation = rt::Operation::new(
     &t::MODIFY_IPAM_POOL_ALLOCATION_REQUEST,
     &t::MODIFY_IPAM_POOL_ALLOCATION_RESULT,
 );
-/// p Modifies an IPAM prefix list resolver. You can update the description and CIDR selection rules. Changes to rules will trigger re-evaluation and potential updates to associated prefix lists. /p
+/// Modifies an IPAM prefix list resolver. You can update the description and CIDR selection rules. Changes to rules will trigger re-evaluation and potential updates to associated prefix lists.
 pub static MODIFY_IPAM_PREFIX_LIST_RESOLVER: rt::Operation = rt::Operation::new(
     "ModifyIpamPrefixListResolver",
     "POST",
@@ -266,7 +364,7 @@ pub static MODIFY_IPAM_PREFIX_LIST_RESOLVER: rt::Operation = rt::Operation::new(
     &t::MODIFY_IPAM_PREFIX_LIST_RESOLVER_REQUEST,
     &t::MODIFY_IPAM_PREFIX_LIST_RESOLVER_RESULT,
 );
-/// p Modifies an IPAM prefix list resolver target. You can update version tracking settings and the desired version of the target prefix list. /p
+/// Modifies an IPAM prefix list resolver target. You can update version tracking settings and the desired version of the target prefix list.
 pub static MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET: rt::Operation = rt::Operation::new(
     "ModifyIpamPrefixListResolverTarget",
     "POST",
@@ -274,7 +372,9 @@ pub static MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET: rt::Operation = rt::Operatio
     &t::MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST,
     &t::MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT,
 );
-/// p Modify a resource CIDR. You can use this action to transfer resource CIDRs between scopes and ignore resource CIDRs that you do not want to manage. If set to false, the resource will not be tracked for overlap, it cannot be auto-imported into a pool, and it will be removed from any pool it has an allocation in. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/move-resource-ipam.html" Move resource CIDRs between scopes /a and a href="https://docs.aws.amazon.com/vpc/latest/ipam/change-monitoring-state-ipam.html" Change the monitoring state of resource CIDRs /a in the i Amazon VPC IPAM User Guide /i . /p
+/// Modify a resource CIDR. You can use this action to transfer resource CIDRs between scopes and ignore resource CIDRs that you do not want to manage. If set to false, the resource will not be tracked for overlap, it cannot be auto-imported into a pool, and it will be removed from any pool it has an allocation in.
+///
+/// For more information, see [Move resource CIDRs between scopes](https://docs.aws.amazon.com/vpc/latest/ipam/move-resource-ipam.html) and [Change the monitoring state of resource CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/change-monitoring-state-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub static MODIFY_IPAM_RESOURCE_CIDR: rt::Operation = rt::Operation::new(
     "ModifyIpamResourceCidr",
     "POST",
@@ -282,7 +382,7 @@ pub static MODIFY_IPAM_RESOURCE_CIDR: rt::Operation = rt::Operation::new(
     &t::MODIFY_IPAM_RESOURCE_CIDR_REQUEST,
     &t::MODIFY_IPAM_RESOURCE_CIDR_RESULT,
 );
-/// p Modifies a resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. /p
+/// Modifies a resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
 pub static MODIFY_IPAM_RESOURCE_DISCOVERY: rt::Operation = rt::Operation::new(
     "ModifyIpamResourceDiscovery",
     "POST",
@@ -290,7 +390,7 @@ pub static MODIFY_IPAM_RESOURCE_DISCOVERY: rt::Operation = rt::Operation::new(
     &t::MODIFY_IPAM_RESOURCE_DISCOVERY_REQUEST,
     &t::MODIFY_IPAM_RESOURCE_DISCOVERY_RESULT,
 );
-/// p Modifies an existing routing policy registration. You can update the authorized ASNs, maximum prefix length, and other properties of a Route Origin Authorization (ROA). /p
+/// Modifies an existing routing policy registration. You can update the authorized ASNs, maximum prefix length, and other properties of a Route Origin Authorization (ROA).
 pub static MODIFY_IPAM_ROUTING_POLICY_REGISTRATION: rt::Operation = rt::Operation::new(
     "ModifyIpamRoutingPolicyRegistration",
     "POST",
@@ -298,7 +398,7 @@ pub static MODIFY_IPAM_ROUTING_POLICY_REGISTRATION: rt::Operation = rt::Operatio
     &t::MODIFY_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST,
     &t::MODIFY_IPAM_ROUTING_POLICY_REGISTRATION_RESULT,
 );
-/// p Modify an IPAM scope. /p
+/// Modify an IPAM scope.
 pub static MODIFY_IPAM_SCOPE: rt::Operation = rt::Operation::new(
     "ModifyIpamScope",
     "POST",
@@ -306,7 +406,7 @@ pub static MODIFY_IPAM_SCOPE: rt::Operation = rt::Operation::new(
     &t::MODIFY_IPAM_SCOPE_REQUEST,
     &t::MODIFY_IPAM_SCOPE_RESULT,
 );
-/// p Modifies a launch template. You can specify which version of the launch template to set as the default version. When launching an instance, the default version applies when a launch template version is not specified. /p
+/// Modifies a launch template. You can specify which version of the launch template to set as the default version. When launching an instance, the default version applies when a launch template version is not specified.
 pub static MODIFY_LAUNCH_TEMPLATE: rt::Operation = rt::Operation::new(
     "ModifyLaunchTemplate",
     "POST",
@@ -314,7 +414,7 @@ pub static MODIFY_LAUNCH_TEMPLATE: rt::Operation = rt::Operation::new(
     &t::MODIFY_LAUNCH_TEMPLATE_REQUEST,
     &t::MODIFY_LAUNCH_TEMPLATE_RESULT,
 );
-/// p Modifies the specified local gateway route. /p
+/// Modifies the specified local gateway route.
 pub static MODIFY_LOCAL_GATEWAY_ROUTE: rt::Operation = rt::Operation::new(
     "ModifyLocalGatewayRoute",
     "POST",
@@ -322,7 +422,11 @@ pub static MODIFY_LOCAL_GATEWAY_ROUTE: rt::Operation = rt::Operation::new(
     &t::MODIFY_LOCAL_GATEWAY_ROUTE_REQUEST,
     &t::MODIFY_LOCAL_GATEWAY_ROUTE_RESULT,
 );
-/// p Modifies the specified managed prefix list. /p p Adding or removing entries in a prefix list creates a new version of the prefix list. Changing the name of the prefix list does not affect the version. /p p If you specify a current version number that does not match the true current version number, the request fails. /p
+/// Modifies the specified managed prefix list.
+///
+/// Adding or removing entries in a prefix list creates a new version of the prefix list. Changing the name of the prefix list does not affect the version.
+///
+/// If you specify a current version number that does not match the true current version number, the request fails.
 pub static MODIFY_MANAGED_PREFIX_LIST: rt::Operation = rt::Operation::new(
     "ModifyManagedPrefixList",
     "POST",
@@ -330,7 +434,7 @@ pub static MODIFY_MANAGED_PREFIX_LIST: rt::Operation = rt::Operation::new(
     &t::MODIFY_MANAGED_PREFIX_LIST_REQUEST,
     &t::MODIFY_MANAGED_PREFIX_LIST_RESULT,
 );
-/// p Modifies the managed resource visibility configuration for the account. Use this operation to control whether managed resources are hidden or visible by default. Visibility settings are account-wide and affect all IAM principals uniformly. Hidden resources remain fully operational and billable. /p
+/// Modifies the managed resource visibility configuration for the account. Use this operation to control whether managed resources are hidden or visible by default. Visibility settings are account-wide and affect all IAM principals uniformly. Hidden resources remain fully operational and billable.
 pub static MODIFY_MANAGED_RESOURCE_VISIBILITY: rt::Operation = rt::Operation::new(
     "ModifyManagedResourceVisibility",
     "POST",
@@ -338,7 +442,11 @@ pub static MODIFY_MANAGED_RESOURCE_VISIBILITY: rt::Operation = rt::Operation::ne
     &t::MODIFY_MANAGED_RESOURCE_VISIBILITY_REQUEST,
     &t::MODIFY_MANAGED_RESOURCE_VISIBILITY_RESULT,
 );
-/// p Modifies the metrics in the specified metric category. The metrics that you specify replace the existing metrics. /p p Instances that are associated with the metric category are updated asynchronously. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories" Use metric categories for additional metrics /a in the i Amazon EC2 User Guide /i . /p
+/// Modifies the metrics in the specified metric category. The metrics that you specify replace the existing metrics.
+///
+/// Instances that are associated with the metric category are updated asynchronously.
+///
+/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
 pub static MODIFY_METRIC_CATEGORY: rt::Operation = rt::Operation::new(
     "ModifyMetricCategory",
     "POST",
@@ -346,7 +454,7 @@ pub static MODIFY_METRIC_CATEGORY: rt::Operation = rt::Operation::new(
     &t::MODIFY_METRIC_CATEGORY_REQUEST,
     &t::MODIFY_METRIC_CATEGORY_RESULT,
 );
-/// p Modifies the specified network interface attribute. You can specify only one attribute at a time. You can use this action to attach and detach security groups from an existing EC2 instance. /p
+/// Modifies the specified network interface attribute. You can specify only one attribute at a time. You can use this action to attach and detach security groups from an existing EC2 instance.
 pub static MODIFY_NETWORK_INTERFACE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "ModifyNetworkInterfaceAttribute",
     "POST",
@@ -354,7 +462,9 @@ pub static MODIFY_NETWORK_INTERFACE_ATTRIBUTE: rt::Operation = rt::Operation::ne
     &t::MODIFY_NETWORK_INTERFACE_ATTRIBUTE_REQUEST,
     &rt::UNIT,
 );
-/// p Modifies a flex cost allocation policy. Changing a policy document or code ShowBackEnabled /code creates a new version of the policy. Changing only the description doesn't create a new version. /p p A policy can have up to 100 versions. Versions are never removed, so after a policy reaches 100 versions, you can't change its policy document or code ShowBackEnabled /code . Policies that are managed by a declarative policy aren't subject to this limit. /p
+/// Modifies a flex cost allocation policy. Changing a policy document or `ShowBackEnabled` creates a new version of the policy. Changing only the description doesn't create a new version.
+///
+/// A policy can have up to 100 versions. Versions are never removed, so after a policy reaches 100 versions, you can't change its policy document or `ShowBackEnabled`. Policies that are managed by a declarative policy aren't subject to this limit.
 pub static MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY: rt::Operation = rt::Operation::new(
     "ModifyNetworkingFlexCostAllocationPolicy",
     "POST",
@@ -362,7 +472,7 @@ pub static MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY: rt::Operation = rt::Op
     &t::MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST,
     &t::MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT,
 );
-/// p Modifies the options for instance hostnames for the specified instance. /p
+/// Modifies the options for instance hostnames for the specified instance.
 pub static MODIFY_PRIVATE_DNS_NAME_OPTIONS: rt::Operation = rt::Operation::new(
     "ModifyPrivateDnsNameOptions",
     "POST",
@@ -370,7 +480,7 @@ pub static MODIFY_PRIVATE_DNS_NAME_OPTIONS: rt::Operation = rt::Operation::new(
     &t::MODIFY_PRIVATE_DNS_NAME_OPTIONS_REQUEST,
     &t::MODIFY_PRIVATE_DNS_NAME_OPTIONS_RESULT,
 );
-/// p Modify public hostname options for a network interface. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html" EC2 instance hostnames, DNS names, and domains /a in the i Amazon EC2 User Guide /i . /p
+/// Modify public hostname options for a network interface. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
 pub static MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS: rt::Operation = rt::Operation::new(
     "ModifyPublicIpDnsNameOptions",
     "POST",
@@ -378,7 +488,9 @@ pub static MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS: rt::Operation = rt::Operation::new
     &t::MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS_REQUEST,
     &t::MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS_RESULT,
 );
-/// p Modifies the configuration of your Reserved Instances, such as the Availability Zone, instance count, or instance type. The Reserved Instances to be modified must be identical, except for Availability Zone, network platform, and instance type. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html" Modify Reserved Instances /a in the i Amazon EC2 User Guide /i . /p
+/// Modifies the configuration of your Reserved Instances, such as the Availability Zone, instance count, or instance type. The Reserved Instances to be modified must be identical, except for Availability Zone, network platform, and instance type.
+///
+/// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
 pub static MODIFY_RESERVED_INSTANCES: rt::Operation = rt::Operation::new(
     "ModifyReservedInstances",
     "POST",
@@ -386,7 +498,19 @@ pub static MODIFY_RESERVED_INSTANCES: rt::Operation = rt::Operation::new(
     &t::MODIFY_RESERVED_INSTANCES_REQUEST,
     &t::MODIFY_RESERVED_INSTANCES_RESULT,
 );
-/// p Modifies the configuration of an existing route server. /p p Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads. /p p Route server supports the follow route table types: /p ul li p VPC route tables not associated with subnets /p /li li p Subnet route tables /p /li li p Internet gateway route tables /p /li /ul p Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use a href="https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html" Transit Gateway Connect /a . /p p For more information see a href="https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html" Dynamic routing in your VPC with VPC Route Server /a in the i Amazon VPC User Guide /i . /p
+/// Modifies the configuration of an existing route server.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub static MODIFY_ROUTE_SERVER: rt::Operation = rt::Operation::new(
     "ModifyRouteServer",
     "POST",
@@ -394,7 +518,7 @@ pub static MODIFY_ROUTE_SERVER: rt::Operation = rt::Operation::new(
     &t::MODIFY_ROUTE_SERVER_REQUEST,
     &t::MODIFY_ROUTE_SERVER_RESULT,
 );
-/// p Modifies the rules of a security group. /p
+/// Modifies the rules of a security group.
 pub static MODIFY_SECURITY_GROUP_RULES: rt::Operation = rt::Operation::new(
     "ModifySecurityGroupRules",
     "POST",
@@ -402,7 +526,11 @@ pub static MODIFY_SECURITY_GROUP_RULES: rt::Operation = rt::Operation::new(
     &t::MODIFY_SECURITY_GROUP_RULES_REQUEST,
     &t::MODIFY_SECURITY_GROUP_RULES_RESULT,
 );
-/// p Adds or removes permission settings for the specified snapshot. You may add or remove specified Amazon Web Services account IDs from a snapshot's list of create volume permissions, but you cannot do both in a single operation. If you need to both add and remove account IDs for a snapshot, you must use multiple operations. You can make up to 500 modifications to a snapshot in a single operation. /p p Encrypted snapshots and snapshots with Amazon Web Services Marketplace product codes cannot be made public. Snapshots encrypted with your default KMS key cannot be shared with other accounts. /p p For more information about modifying snapshot permissions, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html" Share a snapshot /a in the i Amazon EBS User Guide /i . /p
+/// Adds or removes permission settings for the specified snapshot. You may add or remove specified Amazon Web Services account IDs from a snapshot's list of create volume permissions, but you cannot do both in a single operation. If you need to both add and remove account IDs for a snapshot, you must use multiple operations. You can make up to 500 modifications to a snapshot in a single operation.
+///
+/// Encrypted snapshots and snapshots with Amazon Web Services Marketplace product codes cannot be made public. Snapshots encrypted with your default KMS key cannot be shared with other accounts.
+///
+/// For more information about modifying snapshot permissions, see [Share a snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html) in the *Amazon EBS User Guide*.
 pub static MODIFY_SNAPSHOT_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "ModifySnapshotAttribute",
     "POST",
@@ -410,7 +538,7 @@ pub static MODIFY_SNAPSHOT_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::MODIFY_SNAPSHOT_ATTRIBUTE_REQUEST,
     &rt::UNIT,
 );
-/// p Archives an Amazon EBS snapshot. When you archive a snapshot, it is converted to a full snapshot that includes all of the blocks of data that were written to the volume at the time the snapshot was created, and moved from the standard tier to the archive tier. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-archive.html" Archive Amazon EBS snapshots /a in the i Amazon EBS User Guide /i . /p
+/// Archives an Amazon EBS snapshot. When you archive a snapshot, it is converted to a full snapshot that includes all of the blocks of data that were written to the volume at the time the snapshot was created, and moved from the standard tier to the archive tier. For more information, see [Archive Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-archive.html) in the *Amazon EBS User Guide*.
 pub static MODIFY_SNAPSHOT_TIER: rt::Operation = rt::Operation::new(
     "ModifySnapshotTier",
     "POST",
@@ -418,7 +546,17 @@ pub static MODIFY_SNAPSHOT_TIER: rt::Operation = rt::Operation::new(
     &t::MODIFY_SNAPSHOT_TIER_REQUEST,
     &t::MODIFY_SNAPSHOT_TIER_RESULT,
 );
-/// p Modifies the specified Spot Fleet request. /p p You can only modify a Spot Fleet request of type code maintain /code . /p p While the Spot Fleet request is being modified, it is in the code modifying /code state. /p p To scale up your Spot Fleet, increase its target capacity. The Spot Fleet launches the additional Spot Instances according to the allocation strategy for the Spot Fleet request. If the allocation strategy is code lowestPrice /code , the Spot Fleet launches instances using the Spot Instance pool with the lowest price. If the allocation strategy is code diversified /code , the Spot Fleet distributes the instances across the Spot Instance pools. If the allocation strategy is code capacityOptimized /code , Spot Fleet launches instances from Spot Instance pools with optimal capacity for the number of instances that are launching. /p p To scale down your Spot Fleet, decrease its target capacity. First, the Spot Fleet cancels any open requests that exceed the new target capacity. You can request that the Spot Fleet terminate Spot Instances until the size of the fleet no longer exceeds the new target capacity. If the allocation strategy is code lowestPrice /code , the Spot Fleet terminates the instances with the highest price per unit. If the allocation strategy is code capacityOptimized /code , the Spot Fleet terminates the instances in the Spot Instance pools that have the least available Spot Instance capacity. If the allocation strategy is code diversified /code , the Spot Fleet terminates instances across the Spot Instance pools. Alternatively, you can request that the Spot Fleet keep the fleet at its current size, but not replace any Spot Instances that are interrupted or that you terminate manually. /p p If you are finished with your Spot Fleet for now, but will use it again later, you can set the target capacity to 0. /p
+/// Modifies the specified Spot Fleet request.
+///
+/// You can only modify a Spot Fleet request of type `maintain`.
+///
+/// While the Spot Fleet request is being modified, it is in the `modifying` state.
+///
+/// To scale up your Spot Fleet, increase its target capacity. The Spot Fleet launches the additional Spot Instances according to the allocation strategy for the Spot Fleet request. If the allocation strategy is `lowestPrice`, the Spot Fleet launches instances using the Spot Instance pool with the lowest price. If the allocation strategy is `diversified`, the Spot Fleet distributes the instances across the Spot Instance pools. If the allocation strategy is `capacityOptimized`, Spot Fleet launches instances from Spot Instance pools with optimal capacity for the number of instances that are launching.
+///
+/// To scale down your Spot Fleet, decrease its target capacity. First, the Spot Fleet cancels any open requests that exceed the new target capacity. You can request that the Spot Fleet terminate Spot Instances until the size of the fleet no longer exceeds the new target capacity. If the allocation strategy is `lowestPrice`, the Spot Fleet terminates the instances with the highest price per unit. If the allocation strategy is `capacityOptimized`, the Spot Fleet terminates the instances in the Spot Instance pools that have the least available Spot Instance capacity. If the allocation strategy is `diversified`, the Spot Fleet terminates instances across the Spot Instance pools. Alternatively, you can request that the Spot Fleet keep the fleet at its current size, but not replace any Spot Instances that are interrupted or that you terminate manually.
+///
+/// If you are finished with your Spot Fleet for now, but will use it again later, you can set the target capacity to 0.
 pub static MODIFY_SPOT_FLEET_REQUEST: rt::Operation = rt::Operation::new(
     "ModifySpotFleetRequest",
     "POST",
@@ -426,7 +564,17 @@ pub static MODIFY_SPOT_FLEET_REQUEST: rt::Operation = rt::Operation::new(
     &t::MODIFY_SPOT_FLEET_REQUEST_REQUEST,
     &t::MODIFY_SPOT_FLEET_REQUEST_RESPONSE,
 );
-/// p Modifies a subnet attribute. You can only modify one attribute at a time. /p p Use this action to modify subnets on Amazon Web Services Outposts. /p ul li p To modify a subnet on an Outpost rack, set both code MapCustomerOwnedIpOnLaunch /code and code CustomerOwnedIpv4Pool /code . These two parameters act as a single attribute. /p /li li p To modify a subnet on an Outpost server, set either code EnableLniAtDeviceIndex /code or code DisableLniAtDeviceIndex /code . /p /li /ul p For more information about Amazon Web Services Outposts, see the following: /p ul li p a href="https://docs.aws.amazon.com/outposts/latest/userguide/how-servers-work.html" Outpost servers /a /p /li li p a href="https://docs.aws.amazon.com/outposts/latest/userguide/how-racks-work.html" Outpost racks /a /p /li /ul
+/// Modifies a subnet attribute. You can only modify one attribute at a time.
+///
+/// Use this action to modify subnets on Amazon Web Services Outposts.
+///
+/// - To modify a subnet on an Outpost rack, set both `MapCustomerOwnedIpOnLaunch` and `CustomerOwnedIpv4Pool`. These two parameters act as a single attribute.
+/// - To modify a subnet on an Outpost server, set either `EnableLniAtDeviceIndex` or `DisableLniAtDeviceIndex`.
+///
+/// For more information about Amazon Web Services Outposts, see the following:
+///
+/// - [Outpost servers](https://docs.aws.amazon.com/outposts/latest/userguide/how-servers-work.html)
+/// - [Outpost racks](https://docs.aws.amazon.com/outposts/latest/userguide/how-racks-work.html)
 pub static MODIFY_SUBNET_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "ModifySubnetAttribute",
     "POST",
@@ -434,7 +582,9 @@ pub static MODIFY_SUBNET_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::MODIFY_SUBNET_ATTRIBUTE_REQUEST,
     &rt::UNIT,
 );
-/// p Allows or restricts mirroring network services. /p p By default, Amazon DNS network services are not eligible for Traffic Mirror. Use code AddNetworkServices /code to add network services to a Traffic Mirror filter. When a network service is added to the Traffic Mirror filter, all traffic related to that network service will be mirrored. When you no longer want to mirror network services, use code RemoveNetworkServices /code to remove the network services from the Traffic Mirror filter. /p
+/// Allows or restricts mirroring network services.
+///
+/// By default, Amazon DNS network services are not eligible for Traffic Mirror. Use `AddNetworkServices` to add network services to a Traffic Mirror filter. When a network service is added to the Traffic Mirror filter, all traffic related to that network service will be mirrored. When you no longer want to mirror network services, use `RemoveNetworkServices` to remove the network services from the Traffic Mirror filter.
 pub static MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES: rt::Operation = rt::Operation::new(
     "ModifyTrafficMirrorFilterNetworkServices",
     "POST",
@@ -442,7 +592,9 @@ pub static MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES: rt::Operation = rt::Op
     &t::MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES_REQUEST,
     &t::MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES_RESULT,
 );
-/// p Modifies the specified Traffic Mirror rule. /p p code DestinationCidrBlock /code and code SourceCidrBlock /code must both be an IPv4 range or an IPv6 range. /p
+/// Modifies the specified Traffic Mirror rule.
+///
+/// `DestinationCidrBlock` and `SourceCidrBlock` must both be an IPv4 range or an IPv6 range.
 pub static MODIFY_TRAFFIC_MIRROR_FILTER_RULE: rt::Operation = rt::Operation::new(
     "ModifyTrafficMirrorFilterRule",
     "POST",
@@ -450,7 +602,7 @@ pub static MODIFY_TRAFFIC_MIRROR_FILTER_RULE: rt::Operation = rt::Operation::new
     &t::MODIFY_TRAFFIC_MIRROR_FILTER_RULE_REQUEST,
     &t::MODIFY_TRAFFIC_MIRROR_FILTER_RULE_RESULT,
 );
-/// p Modifies a Traffic Mirror session. /p
+/// Modifies a Traffic Mirror session.
 pub static MODIFY_TRAFFIC_MIRROR_SESSION: rt::Operation = rt::Operation::new(
     "ModifyTrafficMirrorSession",
     "POST",
@@ -458,7 +610,7 @@ pub static MODIFY_TRAFFIC_MIRROR_SESSION: rt::Operation = rt::Operation::new(
     &t::MODIFY_TRAFFIC_MIRROR_SESSION_REQUEST,
     &t::MODIFY_TRAFFIC_MIRROR_SESSION_RESULT,
 );
-/// p Modifies the specified transit gateway. When you modify a transit gateway, the modified options are applied to new transit gateway attachments only. Your existing transit gateway attachments are not modified. /p
+/// Modifies the specified transit gateway. When you modify a transit gateway, the modified options are applied to new transit gateway attachments only. Your existing transit gateway attachments are not modified.
 pub static MODIFY_TRANSIT_GATEWAY: rt::Operation = rt::Operation::new(
     "ModifyTransitGateway",
     "POST",
@@ -466,7 +618,17 @@ pub static MODIFY_TRANSIT_GATEWAY: rt::Operation = rt::Operation::new(
     &t::MODIFY_TRANSIT_GATEWAY_REQUEST,
     &t::MODIFY_TRANSIT_GATEWAY_RESULT,
 );
-/// p Modifies the NAT configuration for the specified transit gateway attachment. Use this operation to do the following: /p ul li p Enable or disable NAT gateway support for the attachment. /p /li li p Specify whether the transit gateway installs routes for the NAT CIDRs. /p /li li p Replace the NAT gateway rules for the attachment. /p /li /ul p Only the owner of the transit gateway can modify the NAT configuration. /p p With NAT gateway support enabled, the transit gateway translates addresses in each rule's code MatchSourceCidr /code range to the corresponding addresses in its code NatCidr /code range. /p p The transit gateway applies changes asynchronously. To check the result, use code GetTransitGatewayAttachmentNatConfiguration /code . /p
+/// Modifies the NAT configuration for the specified transit gateway attachment. Use this operation to do the following:
+///
+/// - Enable or disable NAT gateway support for the attachment.
+/// - Specify whether the transit gateway installs routes for the NAT CIDRs.
+/// - Replace the NAT gateway rules for the attachment.
+///
+/// Only the owner of the transit gateway can modify the NAT configuration.
+///
+/// With NAT gateway support enabled, the transit gateway translates addresses in each rule's `MatchSourceCidr` range to the corresponding addresses in its `NatCidr` range.
+///
+/// The transit gateway applies changes asynchronously. To check the result, use `GetTransitGatewayAttachmentNatConfiguration`.
 pub static MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION: rt::Operation = rt::Operation::new(
     "ModifyTransitGatewayAttachmentNatConfiguration",
     "POST",
@@ -474,7 +636,7 @@ pub static MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION: rt::Operation = 
     &t::MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_REQUEST,
     &t::MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_RESULT,
 );
-/// p Modifies a transit gateway metering policy. /p
+/// Modifies a transit gateway metering policy.
 pub static MODIFY_TRANSIT_GATEWAY_METERING_POLICY: rt::Operation = rt::Operation::new(
     "ModifyTransitGatewayMeteringPolicy",
     "POST",
@@ -482,7 +644,9 @@ pub static MODIFY_TRANSIT_GATEWAY_METERING_POLICY: rt::Operation = rt::Operation
     &t::MODIFY_TRANSIT_GATEWAY_METERING_POLICY_REQUEST,
     &t::MODIFY_TRANSIT_GATEWAY_METERING_POLICY_RESULT,
 );
-/// p Adds Availability Zones to or removes Availability Zones from the specified network function attachment. The attachment must be in the code available /code state. You must specify at least one Availability Zone to add or remove, and the attachment must keep at least one Availability Zone. /p p Adding an Availability Zone provisions a new Gateway Load Balancer endpoint in that Availability Zone. If the endpoint service doesn't automatically accept connection requests, the endpoint service owner must accept the endpoint connection for each Availability Zone that you add. /p
+/// Adds Availability Zones to or removes Availability Zones from the specified network function attachment. The attachment must be in the `available` state. You must specify at least one Availability Zone to add or remove, and the attachment must keep at least one Availability Zone.
+///
+/// Adding an Availability Zone provisions a new Gateway Load Balancer endpoint in that Availability Zone. If the endpoint service doesn't automatically accept connection requests, the endpoint service owner must accept the endpoint connection for each Availability Zone that you add.
 pub static MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT: rt::Operation = rt::Operation::new(
     "ModifyTransitGatewayNetworkFunctionAttachment",
     "POST",
@@ -490,7 +654,9 @@ pub static MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT: rt::Operation = r
     &t::MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_REQUEST,
     &t::MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_RESULT,
 );
-/// p Modifies the options for a transit gateway peering attachment. The peering attachment must be in the code available /code state. /p p You can allow multipath resilience for your side of an inter-Region transit gateway peering attachment between supported Regions. Multipath resilience isn't supported for transit gateway peering attachments in the same Region. It takes effect only when both the requester and the accepter allow it. To modify the requester side, send the request in the Region of the requester transit gateway. To modify the accepter side, send the request in the Region of the accepter transit gateway. To check whether multipath resilience is in effect, use a DescribeTransitGatewayPeeringAttachments /a and check code multipathResilienceStatus /code . /p
+/// Modifies the options for a transit gateway peering attachment. The peering attachment must be in the `available` state.
+///
+/// You can allow multipath resilience for your side of an inter-Region transit gateway peering attachment between supported Regions. Multipath resilience isn't supported for transit gateway peering attachments in the same Region. It takes effect only when both the requester and the accepter allow it. To modify the requester side, send the request in the Region of the requester transit gateway. To modify the accepter side, send the request in the Region of the accepter transit gateway. To check whether multipath resilience is in effect, use DescribeTransitGatewayPeeringAttachments and check `multipathResilienceStatus`.
 pub static MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT: rt::Operation = rt::Operation::new(
     "ModifyTransitGatewayPeeringAttachment",
     "POST",
@@ -498,7 +664,7 @@ pub static MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT: rt::Operation = rt::Operat
     &t::MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST,
     &t::MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT,
 );
-/// p Modifies the specified transit gateway policy table entry. /p
+/// Modifies the specified transit gateway policy table entry.
 pub static MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY: rt::Operation = rt::Operation::new(
     "ModifyTransitGatewayPolicyTableEntry",
     "POST",
@@ -506,7 +672,7 @@ pub static MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY: rt::Operation = rt::Operat
     &t::MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST,
     &t::MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT,
 );
-/// p Modifies a reference (route) to a prefix list in a specified transit gateway route table. /p
+/// Modifies a reference (route) to a prefix list in a specified transit gateway route table.
 pub static MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE: rt::Operation = rt::Operation::new(
     "ModifyTransitGatewayPrefixListReference",
     "POST",
@@ -514,7 +680,7 @@ pub static MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE: rt::Operation = rt::Ope
     &t::MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST,
     &t::MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_RESULT,
 );
-/// p Modifies the specified VPC attachment. /p
+/// Modifies the specified VPC attachment.
 pub static MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT: rt::Operation = rt::Operation::new(
     "ModifyTransitGatewayVpcAttachment",
     "POST",
@@ -522,7 +688,7 @@ pub static MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT: rt::Operation = rt::Operation:
     &t::MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST,
     &t::MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT,
 );
-/// p Modifies the configuration of the specified Amazon Web Services Verified Access endpoint. /p
+/// Modifies the configuration of the specified Amazon Web Services Verified Access endpoint.
 pub static MODIFY_VERIFIED_ACCESS_ENDPOINT: rt::Operation = rt::Operation::new(
     "ModifyVerifiedAccessEndpoint",
     "POST",
@@ -530,7 +696,7 @@ pub static MODIFY_VERIFIED_ACCESS_ENDPOINT: rt::Operation = rt::Operation::new(
     &t::MODIFY_VERIFIED_ACCESS_ENDPOINT_REQUEST,
     &t::MODIFY_VERIFIED_ACCESS_ENDPOINT_RESULT,
 );
-/// p Modifies the specified Amazon Web Services Verified Access endpoint policy. /p
+/// Modifies the specified Amazon Web Services Verified Access endpoint policy.
 pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY: rt::Operation = rt::Operation::new(
     "ModifyVerifiedAccessEndpointPolicy",
     "POST",
@@ -538,7 +704,7 @@ pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY: rt::Operation = rt::Operation
     &t::MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY_REQUEST,
     &t::MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY_RESULT,
 );
-/// p Modifies the specified Amazon Web Services Verified Access group configuration. /p
+/// Modifies the specified Amazon Web Services Verified Access group configuration.
 pub static MODIFY_VERIFIED_ACCESS_GROUP: rt::Operation = rt::Operation::new(
     "ModifyVerifiedAccessGroup",
     "POST",
@@ -546,7 +712,7 @@ pub static MODIFY_VERIFIED_ACCESS_GROUP: rt::Operation = rt::Operation::new(
     &t::MODIFY_VERIFIED_ACCESS_GROUP_REQUEST,
     &t::MODIFY_VERIFIED_ACCESS_GROUP_RESULT,
 );
-/// p Modifies the specified Amazon Web Services Verified Access group policy. /p
+/// Modifies the specified Amazon Web Services Verified Access group policy.
 pub static MODIFY_VERIFIED_ACCESS_GROUP_POLICY: rt::Operation = rt::Operation::new(
     "ModifyVerifiedAccessGroupPolicy",
     "POST",
@@ -554,7 +720,7 @@ pub static MODIFY_VERIFIED_ACCESS_GROUP_POLICY: rt::Operation = rt::Operation::n
     &t::MODIFY_VERIFIED_ACCESS_GROUP_POLICY_REQUEST,
     &t::MODIFY_VERIFIED_ACCESS_GROUP_POLICY_RESULT,
 );
-/// p Modifies the configuration of the specified Amazon Web Services Verified Access instance. /p
+/// Modifies the configuration of the specified Amazon Web Services Verified Access instance.
 pub static MODIFY_VERIFIED_ACCESS_INSTANCE: rt::Operation = rt::Operation::new(
     "ModifyVerifiedAccessInstance",
     "POST",
@@ -562,7 +728,7 @@ pub static MODIFY_VERIFIED_ACCESS_INSTANCE: rt::Operation = rt::Operation::new(
     &t::MODIFY_VERIFIED_ACCESS_INSTANCE_REQUEST,
     &t::MODIFY_VERIFIED_ACCESS_INSTANCE_RESULT,
 );
-/// p Modifies the logging configuration for the specified Amazon Web Services Verified Access instance. /p
+/// Modifies the logging configuration for the specified Amazon Web Services Verified Access instance.
 pub static MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION: rt::Operation = rt::Operation::new(
     "ModifyVerifiedAccessInstanceLoggingConfiguration",
     "POST",
@@ -570,7 +736,7 @@ pub static MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION: rt::Operation 
     &t::MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION_REQUEST,
     &t::MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION_RESULT,
 );
-/// p Modifies the configuration of the specified Amazon Web Services Verified Access trust provider. /p
+/// Modifies the configuration of the specified Amazon Web Services Verified Access trust provider.
 pub static MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER: rt::Operation = rt::Operation::new(
     "ModifyVerifiedAccessTrustProvider",
     "POST",
@@ -578,7 +744,15 @@ pub static MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER: rt::Operation = rt::Operation:
     &t::MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST,
     &t::MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT,
 );
-/// p You can modify several parameters of an existing EBS volume, including volume size, volume type, and IOPS capacity. If your EBS volume is attached to a current-generation EC2 instance type, you might be able to apply these changes without stopping the instance or detaching the volume from it. For more information about modifying EBS volumes, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modify-volume.html" Amazon EBS Elastic Volumes /a in the i Amazon EBS User Guide /i . /p p When you complete a resize operation on your volume, you need to extend the volume's file-system size to take advantage of the new storage capacity. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/recognize-expanded-volume-linux.html" Extend the file system /a . /p p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-modifications.html" Monitor the progress of volume modifications /a in the i Amazon EBS User Guide /i . /p p With previous-generation instance types, resizing an EBS volume might require detaching and reattaching the volume or stopping and restarting the instance. /p p After you initiate a volume modification, you must wait for that modification to reach the code completed /code state before you can initiate another modification for the same volume. You can modify a volume up to four times within a rolling 24-hour period, as long as the volume is in the code in-use /code or code available /code state, and all previous modifications for that volume are code completed /code . If you exceed this limit, you get an error message that indicates when you can perform your next modification. /p
+/// You can modify several parameters of an existing EBS volume, including volume size, volume type, and IOPS capacity. If your EBS volume is attached to a current-generation EC2 instance type, you might be able to apply these changes without stopping the instance or detaching the volume from it. For more information about modifying EBS volumes, see [Amazon EBS Elastic Volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modify-volume.html) in the *Amazon EBS User Guide*.
+///
+/// When you complete a resize operation on your volume, you need to extend the volume's file-system size to take advantage of the new storage capacity. For more information, see [Extend the file system](https://docs.aws.amazon.com/ebs/latest/userguide/recognize-expanded-volume-linux.html).
+///
+/// For more information, see [Monitor the progress of volume modifications](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-modifications.html) in the *Amazon EBS User Guide*.
+///
+/// With previous-generation instance types, resizing an EBS volume might require detaching and reattaching the volume or stopping and restarting the instance.
+///
+/// After you initiate a volume modification, you must wait for that modification to reach the `completed` state before you can initiate another modification for the same volume. You can modify a volume up to four times within a rolling 24-hour period, as long as the volume is in the `in-use` or `available` state, and all previous modifications for that volume are `completed`. If you exceed this limit, you get an error message that indicates when you can perform your next modification.
 pub static MODIFY_VOLUME: rt::Operation = rt::Operation::new(
     "ModifyVolume",
     "POST",
@@ -586,7 +760,11 @@ pub static MODIFY_VOLUME: rt::Operation = rt::Operation::new(
     &t::MODIFY_VOLUME_REQUEST,
     &t::MODIFY_VOLUME_RESULT,
 );
-/// p Modifies a volume attribute. /p p By default, all I/O operations for the volume are suspended when the data on the volume is determined to be potentially inconsistent, to prevent undetectable, latent data corruption. The I/O access to the volume can be resumed by first enabling I/O access and then checking the data consistency on your volume. /p p You can change the default behavior to resume I/O operations. We recommend that you change this only for boot volumes or for volumes that are stateless or disposable. /p
+/// Modifies a volume attribute.
+///
+/// By default, all I/O operations for the volume are suspended when the data on the volume is determined to be potentially inconsistent, to prevent undetectable, latent data corruption. The I/O access to the volume can be resumed by first enabling I/O access and then checking the data consistency on your volume.
+///
+/// You can change the default behavior to resume I/O operations. We recommend that you change this only for boot volumes or for volumes that are stateless or disposable.
 pub static MODIFY_VOLUME_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "ModifyVolumeAttribute",
     "POST",
@@ -594,7 +772,7 @@ pub static MODIFY_VOLUME_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::MODIFY_VOLUME_ATTRIBUTE_REQUEST,
     &rt::UNIT,
 );
-/// p Modifies the specified attribute of the specified VPC. /p
+/// Modifies the specified attribute of the specified VPC.
 pub static MODIFY_VPC_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "ModifyVpcAttribute",
     "POST",
@@ -602,7 +780,7 @@ pub static MODIFY_VPC_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::MODIFY_VPC_ATTRIBUTE_REQUEST,
     &rt::UNIT,
 );
-/// p Modify VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. /p
+/// Modify VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on.
 pub static MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION: rt::Operation = rt::Operation::new(
     "ModifyVpcBlockPublicAccessExclusion",
     "POST",
@@ -610,7 +788,7 @@ pub static MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION: rt::Operation = rt::Operati
     &t::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_REQUEST,
     &t::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_RESULT,
 );
-/// p Modify VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html" Block public access to VPCs and subnets /a in the i Amazon VPC User Guide /i . /p
+/// Modify VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
 pub static MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS: rt::Operation = rt::Operation::new(
     "ModifyVpcBlockPublicAccessOptions",
     "POST",
@@ -618,7 +796,9 @@ pub static MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS: rt::Operation = rt::Operation
     &t::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_REQUEST,
     &t::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_RESULT,
 );
-/// p Modifies the encryption control configuration for a VPC. You can update the encryption mode and exclusion settings for various gateway types and peering connections. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html" Enforce VPC encryption in transit /a in the i Amazon VPC User Guide /i . /p
+/// Modifies the encryption control configuration for a VPC. You can update the encryption mode and exclusion settings for various gateway types and peering connections.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
 pub static MODIFY_VPC_ENCRYPTION_CONTROL: rt::Operation = rt::Operation::new(
     "ModifyVpcEncryptionControl",
     "POST",
@@ -626,7 +806,7 @@ pub static MODIFY_VPC_ENCRYPTION_CONTROL: rt::Operation = rt::Operation::new(
     &t::MODIFY_VPC_ENCRYPTION_CONTROL_REQUEST,
     &t::MODIFY_VPC_ENCRYPTION_CONTROL_RESULT,
 );
-/// p Modifies attributes of a specified VPC endpoint. The attributes that you can modify depend on the type of VPC endpoint (interface, gateway, or Gateway Load Balancer). For more information, see the a href="https://docs.aws.amazon.com/vpc/latest/privatelink/" Amazon Web Services PrivateLink Guide /a . /p
+/// Modifies attributes of a specified VPC endpoint. The attributes that you can modify depend on the type of VPC endpoint (interface, gateway, or Gateway Load Balancer). For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
 pub static MODIFY_VPC_ENDPOINT: rt::Operation = rt::Operation::new(
     "ModifyVpcEndpoint",
     "POST",
@@ -634,7 +814,7 @@ pub static MODIFY_VPC_ENDPOINT: rt::Operation = rt::Operation::new(
     &t::MODIFY_VPC_ENDPOINT_REQUEST,
     &t::MODIFY_VPC_ENDPOINT_RESULT,
 );
-/// p Modifies a connection notification for VPC endpoint or VPC endpoint service. You can change the SNS topic for the notification, or the events for which to be notified. /p
+/// Modifies a connection notification for VPC endpoint or VPC endpoint service. You can change the SNS topic for the notification, or the events for which to be notified.
 pub static MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION: rt::Operation = rt::Operation::new(
     "ModifyVpcEndpointConnectionNotification",
     "POST",
@@ -642,7 +822,7 @@ pub static MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION: rt::Operation = rt::Oper
     &t::MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION_REQUEST,
     &t::MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION_RESULT,
 );
-/// p Modifies the billing account for VPC endpoint usage/charges. /p
+/// Modifies the billing account for VPC endpoint usage/charges.
 pub static MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY: rt::Operation = rt::Operation::new(
     "ModifyVpcEndpointPayerResponsibility",
     "POST",
@@ -650,7 +830,9 @@ pub static MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY: rt::Operation = rt::Operati
     &t::MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY_REQUEST,
     &t::MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY_RESULT,
 );
-/// p Modifies the attributes of the specified VPC endpoint service configuration. /p p If you set or modify the private DNS name, you must prove that you own the private DNS domain name. /p
+/// Modifies the attributes of the specified VPC endpoint service configuration.
+///
+/// If you set or modify the private DNS name, you must prove that you own the private DNS domain name.
 pub static MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION: rt::Operation = rt::Operation::new(
     "ModifyVpcEndpointServiceConfiguration",
     "POST",
@@ -658,7 +840,7 @@ pub static MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION: rt::Operation = rt::Operat
     &t::MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION_REQUEST,
     &t::MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION_RESULT,
 );
-/// p Modifies the payer responsibility for your VPC endpoint service. /p
+/// Modifies the payer responsibility for your VPC endpoint service.
 pub static MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY: rt::Operation = rt::Operation::new(
     "ModifyVpcEndpointServicePayerResponsibility",
     "POST",
@@ -666,7 +848,11 @@ pub static MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY: rt::Operation = rt:
     &t::MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY_REQUEST,
     &t::MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY_RESULT,
 );
-/// p Modifies the permissions for your VPC endpoint service. You can add or remove permissions for service consumers (Amazon Web Services accounts, users, and IAM roles) to connect to your endpoint service. Principal ARNs with path components aren't supported. /p p If you grant permissions to all principals, the service is public. Any users who know the name of a public service can send a request to attach an endpoint. If the service does not require manual approval, attachments are automatically approved. /p p By default, principals that you grant permissions to can create VPC endpoints that connect to your endpoint service. For Gateway Load Balancer endpoint services, you can instead grant permissions so that principals can create transit gateway attachments that connect to your endpoint service. To do so, specify code transit-gateway-attachment /code for code PermissionType /code . The two permission types are independent. A principal can have either or both. /p
+/// Modifies the permissions for your VPC endpoint service. You can add or remove permissions for service consumers (Amazon Web Services accounts, users, and IAM roles) to connect to your endpoint service. Principal ARNs with path components aren't supported.
+///
+/// If you grant permissions to all principals, the service is public. Any users who know the name of a public service can send a request to attach an endpoint. If the service does not require manual approval, attachments are automatically approved.
+///
+/// By default, principals that you grant permissions to can create VPC endpoints that connect to your endpoint service. For Gateway Load Balancer endpoint services, you can instead grant permissions so that principals can create transit gateway attachments that connect to your endpoint service. To do so, specify `transit-gateway-attachment` for `PermissionType`. The two permission types are independent. A principal can have either or both.
 pub static MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS: rt::Operation = rt::Operation::new(
     "ModifyVpcEndpointServicePermissions",
     "POST",
@@ -674,7 +860,11 @@ pub static MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS: rt::Operation = rt::Operatio
     &t::MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS_REQUEST,
     &t::MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS_RESULT,
 );
-/// p Modifies the VPC peering connection options on one side of a VPC peering connection. /p p If the peered VPCs are in the same Amazon Web Services account, you can enable DNS resolution for queries from the local VPC. This ensures that queries from the local VPC resolve to private IP addresses in the peer VPC. This option is not available if the peered VPCs are in different Amazon Web Services accounts or different Regions. For peered VPCs in different Amazon Web Services accounts, each Amazon Web Services account owner must initiate a separate request to modify the peering connection options. For inter-region peering connections, you must use the Region for the requester VPC to modify the requester VPC peering options and the Region for the accepter VPC to modify the accepter VPC peering options. To verify which VPCs are the accepter and the requester for a VPC peering connection, use the a DescribeVpcPeeringConnections /a command. /p p Multipath resilience replicates the traffic of an inter-Region VPC peering connection across multiple network paths. You can allow multipath resilience for your side of the connection if both of its Regions are supported. It takes effect only when both the requester and the accepter allow it. Additional charges apply when multipath resilience is in effect. For more information, see a href="http://aws.amazon.com/vpc/pricing/" Amazon VPC pricing /a . To check whether multipath resilience is in effect, use a DescribeVpcPeeringConnections /a and check code multipathResilienceStatus /code . /p
+/// Modifies the VPC peering connection options on one side of a VPC peering connection.
+///
+/// If the peered VPCs are in the same Amazon Web Services account, you can enable DNS resolution for queries from the local VPC. This ensures that queries from the local VPC resolve to private IP addresses in the peer VPC. This option is not available if the peered VPCs are in different Amazon Web Services accounts or different Regions. For peered VPCs in different Amazon Web Services accounts, each Amazon Web Services account owner must initiate a separate request to modify the peering connection options. For inter-region peering connections, you must use the Region for the requester VPC to modify the requester VPC peering options and the Region for the accepter VPC to modify the accepter VPC peering options. To verify which VPCs are the accepter and the requester for a VPC peering connection, use the DescribeVpcPeeringConnections command.
+///
+/// Multipath resilience replicates the traffic of an inter-Region VPC peering connection across multiple network paths. You can allow multipath resilience for your side of the connection if both of its Regions are supported. It takes effect only when both the requester and the accepter allow it. Additional charges apply when multipath resilience is in effect. For more information, see [Amazon VPC pricing](http://aws.amazon.com/vpc/pricing/). To check whether multipath resilience is in effect, use DescribeVpcPeeringConnections and check `multipathResilienceStatus`.
 pub static MODIFY_VPC_PEERING_CONNECTION_OPTIONS: rt::Operation = rt::Operation::new(
     "ModifyVpcPeeringConnectionOptions",
     "POST",
@@ -682,7 +872,11 @@ pub static MODIFY_VPC_PEERING_CONNECTION_OPTIONS: rt::Operation = rt::Operation:
     &t::MODIFY_VPC_PEERING_CONNECTION_OPTIONS_REQUEST,
     &t::MODIFY_VPC_PEERING_CONNECTION_OPTIONS_RESULT,
 );
-/// p Modifies the instance tenancy attribute of the specified VPC. You can change the instance tenancy attribute of a VPC to code default /code only. You cannot change the instance tenancy attribute to code dedicated /code . /p p After you modify the tenancy of the VPC, any new instances that you launch into the VPC have a tenancy of code default /code , unless you specify otherwise during launch. The tenancy of any existing instances in the VPC is not affected. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-instance.html" Dedicated Instances /a in the i Amazon EC2 User Guide /i . /p
+/// Modifies the instance tenancy attribute of the specified VPC. You can change the instance tenancy attribute of a VPC to `default` only. You cannot change the instance tenancy attribute to `dedicated`.
+///
+/// After you modify the tenancy of the VPC, any new instances that you launch into the VPC have a tenancy of `default`, unless you specify otherwise during launch. The tenancy of any existing instances in the VPC is not affected.
+///
+/// For more information, see [Dedicated Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-instance.html) in the *Amazon EC2 User Guide*.
 pub static MODIFY_VPC_TENANCY: rt::Operation = rt::Operation::new(
     "ModifyVpcTenancy",
     "POST",
@@ -690,7 +884,28 @@ pub static MODIFY_VPC_TENANCY: rt::Operation = rt::Operation::new(
     &t::MODIFY_VPC_TENANCY_REQUEST,
     &t::MODIFY_VPC_TENANCY_RESULT,
 );
-/// p Modifies the customer gateway or the target gateway of an Amazon Web Services Site-to-Site VPN connection. To modify the target gateway, the following migration options are available: /p ul li p An existing virtual private gateway to a new virtual private gateway /p /li li p An existing virtual private gateway to a transit gateway /p /li li p An existing transit gateway to a new transit gateway /p /li li p An existing transit gateway to a virtual private gateway /p /li /ul p Before you perform the migration to the new gateway, you must configure the new gateway. Use a CreateVpnGateway /a to create a virtual private gateway, or a CreateTransitGateway /a to create a transit gateway. /p p This step is required when you migrate from a virtual private gateway with static routes to a transit gateway. /p p You must delete the static routes before you migrate to the new gateway. /p p Keep a copy of the static route before you delete it. You will need to add back these routes to the transit gateway after the VPN connection migration is complete. /p p After you migrate to the new gateway, you might need to modify your VPC route table. Use a CreateRoute /a and a DeleteRoute /a to make the changes described in a href="https://docs.aws.amazon.com/vpn/latest/s2svpn/modify-vpn-target.html#step-update-routing" Update VPC route tables /a in the i Amazon Web Services Site-to-Site VPN User Guide /i . /p p When the new gateway is a transit gateway, modify the transit gateway route table to allow traffic between the VPC and the Amazon Web Services Site-to-Site VPN connection. Use a CreateTransitGatewayRoute /a to add the routes. /p p If you deleted VPN static routes, you must add the static routes to the transit gateway route table. /p p After you perform this operation, the VPN endpoint's IP addresses on the Amazon Web Services side and the tunnel options remain intact. Your Amazon Web Services Site-to-Site VPN connection will be temporarily unavailable for a brief period while we provision the new endpoints. /p
+/// Modifies the customer gateway or the target gateway of an Amazon Web Services Site-to-Site VPN connection. To modify the target gateway, the following migration options are available:
+///
+/// - An existing virtual private gateway to a new virtual private gateway
+/// - An existing virtual private gateway to a transit gateway
+/// - An existing transit gateway to a new transit gateway
+/// - An existing transit gateway to a virtual private gateway
+///
+/// Before you perform the migration to the new gateway, you must configure the new gateway. Use CreateVpnGateway to create a virtual private gateway, or CreateTransitGateway to create a transit gateway.
+///
+/// This step is required when you migrate from a virtual private gateway with static routes to a transit gateway.
+///
+/// You must delete the static routes before you migrate to the new gateway.
+///
+/// Keep a copy of the static route before you delete it. You will need to add back these routes to the transit gateway after the VPN connection migration is complete.
+///
+/// After you migrate to the new gateway, you might need to modify your VPC route table. Use CreateRoute and DeleteRoute to make the changes described in [Update VPC route tables](https://docs.aws.amazon.com/vpn/latest/s2svpn/modify-vpn-target.html#step-update-routing) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+///
+/// When the new gateway is a transit gateway, modify the transit gateway route table to allow traffic between the VPC and the Amazon Web Services Site-to-Site VPN connection. Use CreateTransitGatewayRoute to add the routes.
+///
+/// If you deleted VPN static routes, you must add the static routes to the transit gateway route table.
+///
+/// After you perform this operation, the VPN endpoint's IP addresses on the Amazon Web Services side and the tunnel options remain intact. Your Amazon Web Services Site-to-Site VPN connection will be temporarily unavailable for a brief period while we provision the new endpoints.
 pub static MODIFY_VPN_CONNECTION: rt::Operation = rt::Operation::new(
     "ModifyVpnConnection",
     "POST",
@@ -698,7 +913,9 @@ pub static MODIFY_VPN_CONNECTION: rt::Operation = rt::Operation::new(
     &t::MODIFY_VPN_CONNECTION_REQUEST,
     &t::MODIFY_VPN_CONNECTION_RESULT,
 );
-/// p Modifies the connection options for your Site-to-Site VPN connection. /p p When you modify the VPN connection options, the VPN endpoint IP addresses on the Amazon Web Services side do not change, and the tunnel options do not change. Your VPN connection will be temporarily unavailable for a brief period while the VPN connection is updated. /p
+/// Modifies the connection options for your Site-to-Site VPN connection.
+///
+/// When you modify the VPN connection options, the VPN endpoint IP addresses on the Amazon Web Services side do not change, and the tunnel options do not change. Your VPN connection will be temporarily unavailable for a brief period while the VPN connection is updated.
 pub static MODIFY_VPN_CONNECTION_OPTIONS: rt::Operation = rt::Operation::new(
     "ModifyVpnConnectionOptions",
     "POST",
@@ -706,7 +923,7 @@ pub static MODIFY_VPN_CONNECTION_OPTIONS: rt::Operation = rt::Operation::new(
     &t::MODIFY_VPN_CONNECTION_OPTIONS_REQUEST,
     &t::MODIFY_VPN_CONNECTION_OPTIONS_RESULT,
 );
-/// p Modifies the VPN tunnel endpoint certificate. /p
+/// Modifies the VPN tunnel endpoint certificate.
 pub static MODIFY_VPN_TUNNEL_CERTIFICATE: rt::Operation = rt::Operation::new(
     "ModifyVpnTunnelCertificate",
     "POST",
@@ -714,7 +931,7 @@ pub static MODIFY_VPN_TUNNEL_CERTIFICATE: rt::Operation = rt::Operation::new(
     &t::MODIFY_VPN_TUNNEL_CERTIFICATE_REQUEST,
     &t::MODIFY_VPN_TUNNEL_CERTIFICATE_RESULT,
 );
-/// p Modifies the options for a VPN tunnel in an Amazon Web Services Site-to-Site VPN connection. You can modify multiple options for a tunnel in a single request, but you can only modify one tunnel at a time. For more information, see a href="https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html" Site-to-Site VPN tunnel options for your Site-to-Site VPN connection /a in the i Amazon Web Services Site-to-Site VPN User Guide /i . /p
+/// Modifies the options for a VPN tunnel in an Amazon Web Services Site-to-Site VPN connection. You can modify multiple options for a tunnel in a single request, but you can only modify one tunnel at a time. For more information, see [Site-to-Site VPN tunnel options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
 pub static MODIFY_VPN_TUNNEL_OPTIONS: rt::Operation = rt::Operation::new(
     "ModifyVpnTunnelOptions",
     "POST",
@@ -722,7 +939,9 @@ pub static MODIFY_VPN_TUNNEL_OPTIONS: rt::Operation = rt::Operation::new(
     &t::MODIFY_VPN_TUNNEL_OPTIONS_REQUEST,
     &t::MODIFY_VPN_TUNNEL_OPTIONS_RESULT,
 );
-/// p Enables detailed monitoring for a running instance. Otherwise, basic monitoring is enabled. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html" Monitor your instances using CloudWatch /a in the i Amazon EC2 User Guide /i . /p p To disable detailed monitoring, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API UnmonitorInstances.html" UnmonitorInstances /a . /p
+/// Enables detailed monitoring for a running instance. Otherwise, basic monitoring is enabled. For more information, see [Monitor your instances using CloudWatch](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*.
+///
+/// To disable detailed monitoring, see [UnmonitorInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UnmonitorInstances.html).
 pub static MONITOR_INSTANCES: rt::Operation = rt::Operation::new(
     "MonitorInstances",
     "POST",
@@ -730,7 +949,9 @@ pub static MONITOR_INSTANCES: rt::Operation = rt::Operation::new(
     &t::MONITOR_INSTANCES_REQUEST,
     &t::MONITOR_INSTANCES_RESULT,
 );
-/// note p This action is deprecated. /p /note p Moves an Elastic IP address from the EC2-Classic platform to the EC2-VPC platform. The Elastic IP address must be allocated to your account for more than 24 hours, and it must not be associated with an instance. After the Elastic IP address is moved, it is no longer available for use in the EC2-Classic platform. You cannot move an Elastic IP address that was originally allocated for use in the EC2-VPC platform to the EC2-Classic platform. /p
+/// **Note:** This action is deprecated.
+///
+/// Moves an Elastic IP address from the EC2-Classic platform to the EC2-VPC platform. The Elastic IP address must be allocated to your account for more than 24 hours, and it must not be associated with an instance. After the Elastic IP address is moved, it is no longer available for use in the EC2-Classic platform. You cannot move an Elastic IP address that was originally allocated for use in the EC2-VPC platform to the EC2-Classic platform.
 pub static MOVE_ADDRESS_TO_VPC: rt::Operation = rt::Operation::new(
     "MoveAddressToVpc",
     "POST",
@@ -738,7 +959,9 @@ pub static MOVE_ADDRESS_TO_VPC: rt::Operation = rt::Operation::new(
     &t::MOVE_ADDRESS_TO_VPC_REQUEST,
     &t::MOVE_ADDRESS_TO_VPC_RESULT,
 );
-/// p Move a BYOIPv4 CIDR to IPAM from a public IPv4 pool. /p p If you already have a BYOIPv4 CIDR with Amazon Web Services, you can move the CIDR to IPAM from a public IPv4 pool. You cannot move an IPv6 CIDR to IPAM. If you are bringing a new IP address to Amazon Web Services for the first time, complete the steps in a href="https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoip-ipam.html" Tutorial: BYOIP address CIDRs to IPAM /a . /p
+/// Move a BYOIPv4 CIDR to IPAM from a public IPv4 pool.
+///
+/// If you already have a BYOIPv4 CIDR with Amazon Web Services, you can move the CIDR to IPAM from a public IPv4 pool. You cannot move an IPv6 CIDR to IPAM. If you are bringing a new IP address to Amazon Web Services for the first time, complete the steps in [Tutorial: BYOIP address CIDRs to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoip-ipam.html).
 pub static MOVE_BYOIP_CIDR_TO_IPAM: rt::Operation = rt::Operation::new(
     "MoveByoipCidrToIpam",
     "POST",
@@ -746,7 +969,14 @@ pub static MOVE_BYOIP_CIDR_TO_IPAM: rt::Operation = rt::Operation::new(
     &t::MOVE_BYOIP_CIDR_TO_IPAM_REQUEST,
     &t::MOVE_BYOIP_CIDR_TO_IPAM_RESULT,
 );
-/// p Move available capacity from a source Capacity Reservation to a destination Capacity Reservation. The source Capacity Reservation and the destination Capacity Reservation must be code active /code , owned by your Amazon Web Services account, and share the following: /p ul li p Instance type /p /li li p Platform /p /li li p Availability Zone /p /li li p Tenancy /p /li li p Placement group /p /li li p Capacity Reservation end time - code At specific time /code or code Manually /code . /p /li /ul
+/// Move available capacity from a source Capacity Reservation to a destination Capacity Reservation. The source Capacity Reservation and the destination Capacity Reservation must be `active`, owned by your Amazon Web Services account, and share the following:
+///
+/// - Instance type
+/// - Platform
+/// - Availability Zone
+/// - Tenancy
+/// - Placement group
+/// - Capacity Reservation end time - `At specific time` or `Manually`.
 pub static MOVE_CAPACITY_RESERVATION_INSTANCES: rt::Operation = rt::Operation::new(
     "MoveCapacityReservationInstances",
     "POST",

@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Unassigns the specified IPv6 addresses or Prefix Delegation prefixes from a network interface. /p
+/// Unassigns the specified IPv6 addresses or Prefix Delegation prefixes from a network interface.
 pub static UNASSIGN_IPV6_ADDRESSES: rt::Operation = rt::Operation::new(
     "UnassignIpv6Addresses",
     "POST",
@@ -10,7 +10,7 @@ pub static UNASSIGN_IPV6_ADDRESSES: rt::Operation = rt::Operation::new(
     &t::UNASSIGN_IPV6_ADDRESSES_REQUEST,
     &t::UNASSIGN_IPV6_ADDRESSES_RESULT,
 );
-/// p Unassigns the specified secondary private IP addresses or IPv4 Prefix Delegation prefixes from a network interface. /p
+/// Unassigns the specified secondary private IP addresses or IPv4 Prefix Delegation prefixes from a network interface.
 pub static UNASSIGN_PRIVATE_IP_ADDRESSES: rt::Operation = rt::Operation::new(
     "UnassignPrivateIpAddresses",
     "POST",
@@ -18,7 +18,11 @@ pub static UNASSIGN_PRIVATE_IP_ADDRESSES: rt::Operation = rt::Operation::new(
     &t::UNASSIGN_PRIVATE_IP_ADDRESSES_REQUEST,
     &rt::UNIT,
 );
-/// p Unassigns secondary private IPv4 addresses from a private NAT gateway. You cannot unassign your primary private IP. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary" Edit secondary IP address associations /a in the i Amazon VPC User Guide /i . /p p While unassigning is in progress, you cannot assign/unassign additional IP addresses while the connections are being drained. You are, however, allowed to delete the NAT gateway. /p p A private IP address will only be released at the end of MaxDrainDurationSeconds. The private IP addresses stay associated and support the existing connections, but do not support any new connections (new connections are distributed across the remaining assigned private IP address). After the existing connections drain out, the private IP addresses are released. /p p/ p/
+/// Unassigns secondary private IPv4 addresses from a private NAT gateway. You cannot unassign your primary private IP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*.
+///
+/// While unassigning is in progress, you cannot assign/unassign additional IP addresses while the connections are being drained. You are, however, allowed to delete the NAT gateway.
+///
+/// A private IP address will only be released at the end of MaxDrainDurationSeconds. The private IP addresses stay associated and support the existing connections, but do not support any new connections (new connections are distributed across the remaining assigned private IP address). After the existing connections drain out, the private IP addresses are released.
 pub static UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS: rt::Operation = rt::Operation::new(
     "UnassignPrivateNatGatewayAddress",
     "POST",
@@ -26,7 +30,7 @@ pub static UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS: rt::Operation = rt::Operation::
     &t::UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_REQUEST,
     &t::UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_RESULT,
 );
-/// p Unlocks a snapshot that is locked in governance mode or that is locked in compliance mode but still in the cooling-off period. You can't unlock a snapshot that is locked in compliance mode after the cooling-off period has expired. /p
+/// Unlocks a snapshot that is locked in governance mode or that is locked in compliance mode but still in the cooling-off period. You can't unlock a snapshot that is locked in compliance mode after the cooling-off period has expired.
 pub static UNLOCK_SNAPSHOT: rt::Operation = rt::Operation::new(
     "UnlockSnapshot",
     "POST",
@@ -34,7 +38,7 @@ pub static UNLOCK_SNAPSHOT: rt::Operation = rt::Operation::new(
     &t::UNLOCK_SNAPSHOT_REQUEST,
     &t::UNLOCK_SNAPSHOT_RESULT,
 );
-/// p Disables detailed monitoring for a running instance. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html" Monitoring your instances and volumes /a in the i Amazon EC2 User Guide /i . /p
+/// Disables detailed monitoring for a running instance. For more information, see [Monitoring your instances and volumes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*.
 pub static UNMONITOR_INSTANCES: rt::Operation = rt::Operation::new(
     "UnmonitorInstances",
     "POST",
@@ -42,7 +46,7 @@ pub static UNMONITOR_INSTANCES: rt::Operation = rt::Operation::new(
     &t::UNMONITOR_INSTANCES_REQUEST,
     &t::UNMONITOR_INSTANCES_RESULT,
 );
-/// p Activates or deactivates tag keys for monitoring by EC2 Capacity Manager. Activated tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values. /p
+/// Activates or deactivates tag keys for monitoring by EC2 Capacity Manager. Activated tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
 pub static UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS: rt::Operation = rt::Operation::new(
     "UpdateCapacityManagerMonitoredTagKeys",
     "POST",
@@ -50,7 +54,7 @@ pub static UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS: rt::Operation = rt::Opera
     &t::UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS_REQUEST,
     &t::UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS_RESULT,
 );
-/// p Updates the Organizations access setting for EC2 Capacity Manager. This controls whether Capacity Manager can aggregate data from all accounts in your Amazon Web Services Organization or only from the current account. /p
+/// Updates the Organizations access setting for EC2 Capacity Manager. This controls whether Capacity Manager can aggregate data from all accounts in your Amazon Web Services Organization or only from the current account.
 pub static UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS: rt::Operation = rt::Operation::new(
     "UpdateCapacityManagerOrganizationsAccess",
     "POST",
@@ -58,7 +62,7 @@ pub static UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS: rt::Operation = rt::Ope
     &t::UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS_REQUEST,
     &t::UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS_RESULT,
 );
-/// p Modifies the number of instances allocated to an interruptible reservation, allowing you to add more capacity or reclaim capacity to your source Capacity Reservation. /p
+/// Modifies the number of instances allocated to an interruptible reservation, allowing you to add more capacity or reclaim capacity to your source Capacity Reservation.
 pub static UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION: rt::Operation = rt::Operation::new(
     "UpdateInterruptibleCapacityReservationAllocation",
     "POST",
@@ -66,7 +70,7 @@ pub static UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION: rt::Operation =
     &t::UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_REQUEST,
     &t::UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_RESULT,
 );
-/// p Updates the description of an egress (outbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request. /p
+/// Updates the description of an egress (outbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
 pub static UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS: rt::Operation = rt::Operation::new(
     "UpdateSecurityGroupRuleDescriptionsEgress",
     "POST",
@@ -74,7 +78,7 @@ pub static UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS: rt::Operation = rt::O
     &t::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS_REQUEST,
     &t::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS_RESULT,
 );
-/// p Updates the description of an ingress (inbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request. /p
+/// Updates the description of an ingress (inbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
 pub static UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS: rt::Operation = rt::Operation::new(
     "UpdateSecurityGroupRuleDescriptionsIngress",
     "POST",

@@ -2,7 +2,11 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Stops advertising an address range that is provisioned as an address pool. /p p You can perform this operation at most once every 10 seconds, even if you specify different address ranges each time. /p p It can take a few minutes before traffic to the specified addresses stops routing to Amazon Web Services because of BGP propagation delays. /p
+/// Stops advertising an address range that is provisioned as an address pool.
+///
+/// You can perform this operation at most once every 10 seconds, even if you specify different address ranges each time.
+///
+/// It can take a few minutes before traffic to the specified addresses stops routing to Amazon Web Services because of BGP propagation delays.
 pub static WITHDRAW_BYOIP_CIDR: rt::Operation = rt::Operation::new(
     "WithdrawByoipCidr",
     "POST",

@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The minimum and maximum number of accelerators (GPUs, FPGAs, or Amazon Web Services Inferentia chips) on an instance. /p
+/// The minimum and maximum number of accelerators (GPUs, FPGAs, or Amazon Web Services Inferentia chips) on an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceleratorCount {
-    /// p The minimum number of accelerators. If this parameter is not specified, there is no minimum limit. /p
+    /// The minimum number of accelerators. If this parameter is not specified, there is no minimum limit.
     pub min: Option<i32>,
-    /// p The maximum number of accelerators. If this parameter is not specified, there is no maximum limit. /p
+    /// The maximum number of accelerators. If this parameter is not specified, there is no maximum limit.
     pub max: Option<i32>,
 }
 rt::structure!(AcceleratorCount, ACCELERATOR_COUNT, 0 => min, 1 => max);
@@ -16,12 +16,12 @@ pub static ACCELERATOR_COUNT: rt::Schema = rt::Schema::structure(
     "AcceleratorCount",
     &[rt::m("Min", &rt::INTEGER).named("min"), rt::m("Max", &rt::INTEGER).named("max")],
 );
-/// p The minimum and maximum number of accelerators (GPUs, FPGAs, or Amazon Web Services Inferentia chips) on an instance. To exclude accelerator-enabled instance types, set code Max /code to code 0 /code . /p
+/// The minimum and maximum number of accelerators (GPUs, FPGAs, or Amazon Web Services Inferentia chips) on an instance. To exclude accelerator-enabled instance types, set `Max` to `0`.
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceleratorCountRequest {
-    /// p The minimum number of accelerators. To specify no minimum limit, omit this parameter. /p
+    /// The minimum number of accelerators. To specify no minimum limit, omit this parameter.
     pub min: Option<i32>,
-    /// p The maximum number of accelerators. To specify no maximum limit, omit this parameter. To exclude accelerator-enabled instance types, set code Max /code to code 0 /code . /p
+    /// The maximum number of accelerators. To specify no maximum limit, omit this parameter. To exclude accelerator-enabled instance types, set `Max` to `0`.
     pub max: Option<i32>,
 }
 rt::structure!(AcceleratorCountRequest, ACCELERATOR_COUNT_REQUEST, 0 => min, 1 => max);
@@ -48,12 +48,12 @@ pub static ACCELERATOR_NAME_SET: rt::Schema = rt::Schema::list(
     "AcceleratorNameSet",
     &[rt::m("member", &rt::ENUM).named("item")],
 );
-/// p The minimum and maximum amount of total accelerator memory, in MiB. /p
+/// The minimum and maximum amount of total accelerator memory, in MiB.
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceleratorTotalMemoryMiB {
-    /// p The minimum amount of accelerator memory, in MiB. If this parameter is not specified, there is no minimum limit. /p
+    /// The minimum amount of accelerator memory, in MiB. If this parameter is not specified, there is no minimum limit.
     pub min: Option<i32>,
-    /// p The maximum amount of accelerator memory, in MiB. If this parameter is not specified, there is no maximum limit. /p
+    /// The maximum amount of accelerator memory, in MiB. If this parameter is not specified, there is no maximum limit.
     pub max: Option<i32>,
 }
 rt::structure!(
@@ -63,12 +63,12 @@ pub static ACCELERATOR_TOTAL_MEMORY_MI_B: rt::Schema = rt::Schema::structure(
     "AcceleratorTotalMemoryMiB",
     &[rt::m("Min", &rt::INTEGER).named("min"), rt::m("Max", &rt::INTEGER).named("max")],
 );
-/// p The minimum and maximum amount of total accelerator memory, in MiB. /p
+/// The minimum and maximum amount of total accelerator memory, in MiB.
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceleratorTotalMemoryMiBRequest {
-    /// p The minimum amount of accelerator memory, in MiB. To specify no minimum limit, omit this parameter. /p
+    /// The minimum amount of accelerator memory, in MiB. To specify no minimum limit, omit this parameter.
     pub min: Option<i32>,
-    /// p The maximum amount of accelerator memory, in MiB. To specify no maximum limit, omit this parameter. /p
+    /// The maximum amount of accelerator memory, in MiB. To specify no maximum limit, omit this parameter.
     pub max: Option<i32>,
 }
 rt::structure!(
@@ -89,11 +89,11 @@ pub static ACCELERATOR_TYPE_SET: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptAddressTransferRequest {
-    /// p The Elastic IP address you are accepting for transfer. /p
+    /// The Elastic IP address you are accepting for transfer.
     pub address: String,
-    /// p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p
+    /// `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -110,7 +110,7 @@ pub static ACCEPT_ADDRESS_TRANSFER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptAddressTransferResult {
-    /// p An Elastic IP address transfer. /p
+    /// An Elastic IP address transfer.
     pub address_transfer: Option<AddressTransfer>,
 }
 rt::structure!(
@@ -122,9 +122,9 @@ pub static ACCEPT_ADDRESS_TRANSFER_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptCapacityReservationBillingOwnershipRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the Capacity Reservation for which to accept the request. /p
+    /// The ID of the Capacity Reservation for which to accept the request.
     pub capacity_reservation_id: String,
 }
 rt::structure!(
@@ -141,7 +141,7 @@ pub static ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_REQUEST: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptCapacityReservationBillingOwnershipResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -152,14 +152,14 @@ pub static ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_RESULT: rt::Schema = rt
     "AcceptCapacityReservationBillingOwnershipResult",
     &[rt::m("Return", &rt::BOOLEAN).named("return")],
 );
-/// p Contains the parameters for accepting the quote. /p
+/// Contains the parameters for accepting the quote.
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptReservedInstancesExchangeQuoteRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the Convertible Reserved Instances to exchange for another Convertible Reserved Instance of the same or higher value. /p
+    /// The IDs of the Convertible Reserved Instances to exchange for another Convertible Reserved Instance of the same or higher value.
     pub reserved_instance_ids: Vec<String>,
-    /// p The configuration of the target Convertible Reserved Instance to exchange for your current Convertible Reserved Instances. /p
+    /// The configuration of the target Convertible Reserved Instance to exchange for your current Convertible Reserved Instances.
     pub target_configurations: Option<Vec<TargetConfigurationRequest>>,
 }
 rt::structure!(
@@ -178,10 +178,10 @@ pub static ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE_REQUEST: rt::Schema = rt::Sc
             .named("TargetConfiguration"),
     ],
 );
-/// p The result of the exchange and whether it was code successful /code . /p
+/// The result of the exchange and whether it was `successful`.
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptReservedInstancesExchangeQuoteResult {
-    /// p The ID of the successful exchange. /p
+    /// The ID of the successful exchange.
     pub exchange_id: Option<String>,
 }
 rt::structure!(
@@ -194,9 +194,9 @@ pub static ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE_RESULT: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptTransitGatewayClientVpnAttachmentRequest {
-    /// p The ID of the Transit Gateway attachment. /p
+    /// The ID of the Transit Gateway attachment.
     pub transit_gateway_attachment_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -213,7 +213,7 @@ pub static ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptTransitGatewayClientVpnAttachmentResult {
-    /// p Information about the Transit Gateway Client VPN attachment. /p
+    /// Information about the Transit Gateway Client VPN attachment.
     pub transit_gateway_client_vpn_attachment: Option<TransitGatewayClientVpnAttachment>,
 }
 rt::structure!(
@@ -233,13 +233,13 @@ pub static ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_RESULT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptTransitGatewayMulticastDomainAssociationsRequest {
-    /// p The ID of the transit gateway multicast domain. /p
+    /// The ID of the transit gateway multicast domain.
     pub transit_gateway_multicast_domain_id: Option<String>,
-    /// p The ID of the transit gateway attachment. /p
+    /// The ID of the transit gateway attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The IDs of the subnets to associate with the transit gateway multicast domain. /p
+    /// The IDs of the subnets to associate with the transit gateway multicast domain.
     pub subnet_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -259,7 +259,7 @@ pub static ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_REQUEST: rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptTransitGatewayMulticastDomainAssociationsResult {
-    /// p Information about the multicast domain associations. /p
+    /// Information about the multicast domain associations.
     pub associations: Option<TransitGatewayMulticastDomainAssociations>,
 }
 rt::structure!(
@@ -275,9 +275,9 @@ pub static ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT: rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptTransitGatewayPeeringAttachmentRequest {
-    /// p The ID of the transit gateway attachment. /p
+    /// The ID of the transit gateway attachment.
     pub transit_gateway_attachment_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -294,7 +294,7 @@ pub static ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptTransitGatewayPeeringAttachmentResult {
-    /// p The transit gateway peering attachment. /p
+    /// The transit gateway peering attachment.
     pub transit_gateway_peering_attachment: Option<TransitGatewayPeeringAttachment>,
 }
 rt::structure!(
@@ -311,9 +311,9 @@ pub static ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptTransitGatewayVpcAttachmentRequest {
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub transit_gateway_attachment_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -330,7 +330,7 @@ pub static ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptTransitGatewayVpcAttachmentResult {
-    /// p The VPC attachment. /p
+    /// The VPC attachment.
     pub transit_gateway_vpc_attachment: Option<TransitGatewayVpcAttachment>,
 }
 rt::structure!(
@@ -346,13 +346,17 @@ pub static ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptVpcEndpointConnectionsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the VPC endpoint service. /p
+    /// The ID of the VPC endpoint service.
     pub service_id: String,
-    /// p The IDs of the interface VPC endpoints. /p p You must specify either code VpcEndpointIds /code or code TransitGatewayAttachmentIds /code , but not both. /p
+    /// The IDs of the interface VPC endpoints.
+    ///
+    /// You must specify either `VpcEndpointIds` or `TransitGatewayAttachmentIds`, but not both.
     pub vpc_endpoint_ids: Vec<String>,
-    /// p The IDs of the transit gateway attachments to accept. This parameter is supported only for Gateway Load Balancer endpoint services. /p p You must specify either code VpcEndpointIds /code or code TransitGatewayAttachmentIds /code , but not both. /p
+    /// The IDs of the transit gateway attachments to accept. This parameter is supported only for Gateway Load Balancer endpoint services.
+    ///
+    /// You must specify either `VpcEndpointIds` or `TransitGatewayAttachmentIds`, but not both.
     pub transit_gateway_attachment_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -373,7 +377,7 @@ pub static ACCEPT_VPC_ENDPOINT_CONNECTIONS_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptVpcEndpointConnectionsResult {
-    /// p Information about the interface endpoints that were not accepted, if applicable. /p
+    /// Information about the interface endpoints that were not accepted, if applicable.
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
 }
 rt::structure!(
@@ -386,9 +390,9 @@ pub static ACCEPT_VPC_ENDPOINT_CONNECTIONS_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptVpcPeeringConnectionRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the VPC peering connection. You must specify this parameter in the request. /p
+    /// The ID of the VPC peering connection. You must specify this parameter in the request.
     pub vpc_peering_connection_id: String,
 }
 rt::structure!(
@@ -406,7 +410,7 @@ pub static ACCEPT_VPC_PEERING_CONNECTION_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptVpcPeeringConnectionResult {
-    /// p Information about the VPC peering connection. /p
+    /// Information about the VPC peering connection.
     pub vpc_peering_connection: Option<VpcPeeringConnection>,
 }
 rt::structure!(
@@ -420,16 +424,16 @@ pub static ACCEPT_VPC_PEERING_CONNECTION_RESULT: rt::Schema = rt::Schema::struct
             .named("vpcPeeringConnection"),
     ],
 );
-/// p Describes a finding for a Network Access Scope. /p
+/// Describes a finding for a Network Access Scope.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccessScopeAnalysisFinding {
-    /// p The ID of the Network Access Scope analysis. /p
+    /// The ID of the Network Access Scope analysis.
     pub network_insights_access_scope_analysis_id: Option<String>,
-    /// p The ID of the Network Access Scope. /p
+    /// The ID of the Network Access Scope.
     pub network_insights_access_scope_id: Option<String>,
-    /// p The ID of the finding. /p
+    /// The ID of the finding.
     pub finding_id: Option<String>,
-    /// p The finding components. /p
+    /// The finding components.
     pub finding_components: Option<Vec<PathComponent>>,
 }
 rt::structure!(
@@ -452,14 +456,14 @@ pub static ACCESS_SCOPE_ANALYSIS_FINDING_LIST: rt::Schema = rt::Schema::list(
     "AccessScopeAnalysisFindingList",
     &[rt::m("member", &ACCESS_SCOPE_ANALYSIS_FINDING).named("item")],
 );
-/// p Describes a path. /p
+/// Describes a path.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccessScopePath {
-    /// p The source. /p
+    /// The source.
     pub source: Option<PathStatement>,
-    /// p The destination. /p
+    /// The destination.
     pub destination: Option<PathStatement>,
-    /// p The through resources. /p
+    /// The through resources.
     pub through_resources: Option<Vec<ThroughResourcesStatement>>,
 }
 rt::structure!(
@@ -483,14 +487,14 @@ pub static ACCESS_SCOPE_PATH_LIST_REQUEST: rt::Schema = rt::Schema::list(
     "AccessScopePathListRequest",
     &[rt::m("member", &ACCESS_SCOPE_PATH_REQUEST).named("item")],
 );
-/// p Describes a path. /p
+/// Describes a path.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccessScopePathRequest {
-    /// p The source. /p
+    /// The source.
     pub source: Option<PathStatementRequest>,
-    /// p The destination. /p
+    /// The destination.
     pub destination: Option<PathStatementRequest>,
-    /// p The through resources. /p
+    /// The through resources.
     pub through_resources: Option<Vec<ThroughResourcesStatementRequest>>,
 }
 rt::structure!(
@@ -506,12 +510,12 @@ pub static ACCESS_SCOPE_PATH_REQUEST: rt::Schema = rt::Schema::structure(
             .named("ThroughResource"),
     ],
 );
-/// p Describes an account attribute. /p
+/// Describes an account attribute.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccountAttribute {
-    /// p The name of the account attribute. /p
+    /// The name of the account attribute.
     pub attribute_name: Option<String>,
-    /// p The values for the account attribute. /p
+    /// The values for the account attribute.
     pub attribute_values: Option<Vec<AccountAttributeValue>>,
 }
 rt::structure!(
@@ -537,10 +541,10 @@ pub static ACCOUNT_ATTRIBUTE_NAME_STRING_LIST: rt::Schema = rt::Schema::list(
     "AccountAttributeNameStringList",
     &[rt::m("member", &rt::ENUM).named("attributeName")],
 );
-/// p Describes a value of an account attribute. /p
+/// Describes a value of an account attribute.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccountAttributeValue {
-    /// p The value of the attribute. /p
+    /// The value of the attribute.
     pub attribute_value: Option<String>,
 }
 rt::structure!(AccountAttributeValue, ACCOUNT_ATTRIBUTE_VALUE, 0 => attribute_value);
@@ -552,18 +556,20 @@ pub static ACCOUNT_ATTRIBUTE_VALUE_LIST: rt::Schema = rt::Schema::list(
     "AccountAttributeValueList",
     &[rt::m("member", &ACCOUNT_ATTRIBUTE_VALUE).named("item")],
 );
-/// p Describes the account-level VPC Encryption Control configuration, including its mode, state, and exclusions. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html" Enforce VPC encryption in transit /a in the i Amazon VPC User Guide /i . /p
+/// Describes the account-level VPC Encryption Control configuration, including its mode, state, and exclusions.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccountVpcEncryptionControl {
-    /// p The current state of the account-level VPC Encryption Control configuration. /p
+    /// The current state of the account-level VPC Encryption Control configuration.
     pub state: Option<AccountVpcEncryptionControlState>,
-    /// p The encryption mode for the account-level VPC Encryption Control configuration. /p
+    /// The encryption mode for the account-level VPC Encryption Control configuration.
     pub mode: Option<AccountVpcEncryptionControlMode>,
-    /// p Information about the traffic exclusions for the account-level VPC Encryption Control configuration. /p
+    /// Information about the traffic exclusions for the account-level VPC Encryption Control configuration.
     pub exclusions: Option<AccountVpcEncryptionControlExclusions>,
-    /// p The entity that manages the account-level VPC Encryption Control configuration. /p
+    /// The entity that manages the account-level VPC Encryption Control configuration.
     pub managed_by: Option<ManagedBy>,
-    /// p The date and time when the account-level VPC Encryption Control configuration was last updated. /p
+    /// The date and time when the account-level VPC Encryption Control configuration was last updated.
     pub last_update_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -581,28 +587,30 @@ pub static ACCOUNT_VPC_ENCRYPTION_CONTROL: rt::Schema = rt::Schema::structure(
         rt::m("LastUpdateTimestamp", &rt::TIMESTAMP).named("lastUpdateTimestamp"),
     ],
 );
-/// p Describes the exclusion configurations for the various resource types in the account-level VPC Encryption Control configuration. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html" Enforce VPC encryption in transit /a in the i Amazon VPC User Guide /i . /p
+/// Describes the exclusion configurations for the various resource types in the account-level VPC Encryption Control configuration.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccountVpcEncryptionControlExclusions {
-    /// p The exclusion configuration for internet gateway resource. /p
+    /// The exclusion configuration for internet gateway resource.
     pub internet_gateway: Option<VpcEncryptionControlExclusionState>,
-    /// p The exclusion configuration for egress-only internet gateway resource. /p
+    /// The exclusion configuration for egress-only internet gateway resource.
     pub egress_only_internet_gateway: Option<VpcEncryptionControlExclusionState>,
-    /// p The exclusion configuration for NAT gateway resource. /p
+    /// The exclusion configuration for NAT gateway resource.
     pub nat_gateway: Option<VpcEncryptionControlExclusionState>,
-    /// p The exclusion configuration for virtual private gateway resource. /p
+    /// The exclusion configuration for virtual private gateway resource.
     pub virtual_private_gateway: Option<VpcEncryptionControlExclusionState>,
-    /// p The exclusion configuration for VPC peering connection resource. /p
+    /// The exclusion configuration for VPC peering connection resource.
     pub vpc_peering: Option<VpcEncryptionControlExclusionState>,
-    /// p The exclusion configuration for Lambda service. /p
+    /// The exclusion configuration for Lambda service.
     pub lambda: Option<VpcEncryptionControlExclusionState>,
-    /// p The exclusion configuration for VPC Lattice service. /p
+    /// The exclusion configuration for VPC Lattice service.
     pub vpc_lattice: Option<VpcEncryptionControlExclusionState>,
-    /// p The exclusion configuration for Elastic File System service. /p
+    /// The exclusion configuration for Elastic File System service.
     pub elastic_file_system: Option<VpcEncryptionControlExclusionState>,
-    /// p The exclusion configuration for Amazon Web Services Global Accelerator. /p
+    /// The exclusion configuration for Amazon Web Services Global Accelerator.
     pub global_accelerator: Option<VpcEncryptionControlExclusionState>,
-    /// p The exclusion configuration for Amazon API Gateway V2. /p
+    /// The exclusion configuration for Amazon API Gateway V2.
     pub api_gateway_v2: Option<VpcEncryptionControlExclusionState>,
 }
 rt::structure!(
@@ -640,16 +648,16 @@ pub static ACTIVE_ADDITIONAL_KEY_EXCHANGES_LIST: rt::Schema = rt::Schema::list(
     "ActiveAdditionalKeyExchangesList",
     &[rt::m("member", &ACTIVE_VPN_TUNNEL_ADDITIONAL_KEY_EXCHANGE).named("item")],
 );
-/// p Describes a running instance in a Spot Fleet. /p
+/// Describes a running instance in a Spot Fleet.
 #[derive(Clone, Default, PartialEq)]
 pub struct ActiveInstance {
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
-    /// p The instance type. /p
+    /// The instance type.
     pub instance_type: Option<String>,
-    /// p The ID of the Spot Instance request. /p
+    /// The ID of the Spot Instance request.
     pub spot_instance_request_id: Option<String>,
-    /// p The health status of the instance. If the status of either the instance status check or the system status check is code impaired /code , the health status of the instance is code unhealthy /code . Otherwise, the health status is code healthy /code . /p
+    /// The health status of the instance. If the status of either the instance status check or the system status check is `impaired`, the health status of the instance is `unhealthy`. Otherwise, the health status is `healthy`.
     pub instance_health: Option<InstanceHealthStatus>,
 }
 rt::structure!(
@@ -669,12 +677,12 @@ pub static ACTIVE_INSTANCE_SET: rt::Schema = rt::Schema::list(
     "ActiveInstanceSet",
     &[rt::m("member", &ACTIVE_INSTANCE).named("item")],
 );
-/// p Describes an additional key exchange round negotiated for an active VPN tunnel. /p
+/// Describes an additional key exchange round negotiated for an active VPN tunnel.
 #[derive(Clone, Default, PartialEq)]
 pub struct ActiveVpnTunnelAdditionalKeyExchange {
-    /// p The additional key exchange round number. /p
+    /// The additional key exchange round number.
     pub additional_key_exchange_round: Option<i32>,
-    /// p The key exchange method number negotiated for this round. /p
+    /// The key exchange method number negotiated for this round.
     pub key_exchange_method: Option<i32>,
 }
 rt::structure!(
@@ -689,32 +697,32 @@ pub static ACTIVE_VPN_TUNNEL_ADDITIONAL_KEY_EXCHANGE: rt::Schema = rt::Schema::s
         rt::m("KeyExchangeMethod", &rt::INTEGER).named("keyExchangeMethod"),
     ],
 );
-/// p Contains information about the current security configuration of an active VPN tunnel. /p
+/// Contains information about the current security configuration of an active VPN tunnel.
 #[derive(Clone, Default, PartialEq)]
 pub struct ActiveVpnTunnelStatus {
-    /// p The encryption algorithm negotiated in Phase 1 IKE negotiations. /p
+    /// The encryption algorithm negotiated in Phase 1 IKE negotiations.
     pub phase1_encryption_algorithm: Option<String>,
-    /// p The encryption algorithm negotiated in Phase 2 IKE negotiations. /p
+    /// The encryption algorithm negotiated in Phase 2 IKE negotiations.
     pub phase2_encryption_algorithm: Option<String>,
-    /// p The integrity algorithm negotiated in Phase 1 IKE negotiations. /p
+    /// The integrity algorithm negotiated in Phase 1 IKE negotiations.
     pub phase1_integrity_algorithm: Option<String>,
-    /// p The integrity algorithm negotiated in Phase 2 IKE negotiations. /p
+    /// The integrity algorithm negotiated in Phase 2 IKE negotiations.
     pub phase2_integrity_algorithm: Option<String>,
-    /// p The Diffie-Hellman group number being used in Phase 1 IKE negotiations. /p
+    /// The Diffie-Hellman group number being used in Phase 1 IKE negotiations.
     pub phase1_dh_group: Option<i32>,
-    /// p The Diffie-Hellman group number being used in Phase 2 IKE negotiations. /p
+    /// The Diffie-Hellman group number being used in Phase 2 IKE negotiations.
     pub phase2_dh_group: Option<i32>,
-    /// p The version of the Internet Key Exchange (IKE) protocol being used. /p
+    /// The version of the Internet Key Exchange (IKE) protocol being used.
     pub ike_version: Option<String>,
-    /// p The current provisioning status of the VPN tunnel. /p
+    /// The current provisioning status of the VPN tunnel.
     pub provisioning_status: Option<VpnTunnelProvisioningStatus>,
-    /// p The reason for the current provisioning status. /p
+    /// The reason for the current provisioning status.
     pub provisioning_status_reason: Option<String>,
-    /// p The additional key exchanges negotiated in Phase 1 IKE negotiations. /p
+    /// The additional key exchanges negotiated in Phase 1 IKE negotiations.
     pub phase1_additional_key_exchanges: Option<
         Vec<ActiveVpnTunnelAdditionalKeyExchange>,
     >,
-    /// p The additional key exchanges negotiated in Phase 2 IKE negotiations. /p
+    /// The additional key exchanges negotiated in Phase 2 IKE negotiations.
     pub phase2_additional_key_exchanges: Option<
         Vec<ActiveVpnTunnelAdditionalKeyExchange>,
     >,
@@ -751,10 +759,12 @@ rt::string_enum! {
     "pending_fulfillment", PendingTermination = "pending_termination", Fulfilled =
     "fulfilled" }
 }
-/// p Add an operating Region to an IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions. /p p For more information about operating Regions, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html" Create an IPAM /a in the i Amazon VPC IPAM User Guide /i . /p
+/// Add an operating Region to an IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
+///
+/// For more information about operating Regions, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct AddIpamOperatingRegion {
-    /// p The name of the operating Region. /p
+    /// The name of the operating Region.
     pub region_name: Option<String>,
 }
 rt::structure!(AddIpamOperatingRegion, ADD_IPAM_OPERATING_REGION, 0 => region_name);
@@ -766,10 +776,20 @@ pub static ADD_IPAM_OPERATING_REGION_SET: rt::Schema = rt::Schema::list(
     "AddIpamOperatingRegionSet",
     &[rt::m("member", &ADD_IPAM_OPERATING_REGION)],
 );
-/// p Add an Organizational Unit (OU) exclusion to your IPAM. If your IPAM is integrated with Amazon Web Services Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion. There is a limit on the number of exclusions you can create. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html" Quotas for your IPAM /a in the i Amazon VPC IPAM User Guide /i . /p
+/// Add an Organizational Unit (OU) exclusion to your IPAM. If your IPAM is integrated with Amazon Web Services Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion. There is a limit on the number of exclusions you can create. For more information, see [Quotas for your IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct AddIpamOrganizationalUnitExclusion {
-    /// p An Amazon Web Services Organizations entity path. Build the path for the OU(s) using Amazon Web Services Organizations IDs separated by a code / /code . Include all child OUs by ending the path with code / /code . /p ul li p Example 1 /p ul li p Path to a child OU: code o-a1b2c3d4e5/r-f6g7h8i9j0example/ou-ghi0-awsccccc/ou-jkl0-awsddddd/ /code /p /li li p In this example, code o-a1b2c3d4e5 /code is the organization ID, code r-f6g7h8i9j0example /code is the root ID , code ou-ghi0-awsccccc /code is an OU ID, and code ou-jkl0-awsddddd /code is a child OU ID. /p /li li p IPAM will not manage the IP addresses in accounts in the child OU. /p /li /ul /li li p Example 2 /p ul li p Path where all child OUs will be part of the exclusion: code o-a1b2c3d4e5/r-f6g7h8i9j0example/ou-ghi0-awsccccc/ /code /p /li li p In this example, IPAM will not manage the IP addresses in accounts in the OU ( code ou-ghi0-awsccccc /code ) or in accounts in any OUs that are children of the OU. /p /li /ul /li /ul p For more information on how to construct an entity path, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies last-accessed-view-data-orgs.html#access policies access-advisor-viewing-orgs-entity-path" Understand the Amazon Web Services Organizations entity path /a in the i Amazon Web Services Identity and Access Management User Guide /i . /p
+    /// An Amazon Web Services Organizations entity path. Build the path for the OU(s) using Amazon Web Services Organizations IDs separated by a `/`. Include all child OUs by ending the path with `/*`.
+    ///
+    /// - Example 1
+    ///   - Path to a child OU: `o-a1b2c3d4e5/r-f6g7h8i9j0example/ou-ghi0-awsccccc/ou-jkl0-awsddddd/`
+    ///   - In this example, `o-a1b2c3d4e5` is the organization ID, `r-f6g7h8i9j0example` is the root ID , `ou-ghi0-awsccccc` is an OU ID, and `ou-jkl0-awsddddd` is a child OU ID.
+    ///   - IPAM will not manage the IP addresses in accounts in the child OU.
+    /// - Example 2
+    ///   - Path where all child OUs will be part of the exclusion: `o-a1b2c3d4e5/r-f6g7h8i9j0example/ou-ghi0-awsccccc/*`
+    ///   - In this example, IPAM will not manage the IP addresses in accounts in the OU (`ou-ghi0-awsccccc`) or in accounts in any OUs that are children of the OU.
+    ///
+    /// For more information on how to construct an entity path, see [Understand the Amazon Web Services Organizations entity path](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_last-accessed-view-data-orgs.html#access_policies_access-advisor-viewing-orgs-entity-path) in the *Amazon Web Services Identity and Access Management User Guide*.
     pub organizations_entity_path: Option<String>,
 }
 rt::structure!(
@@ -788,12 +808,14 @@ pub static ADD_PREFIX_LIST_ENTRIES: rt::Schema = rt::Schema::list(
     "AddPrefixListEntries",
     &[rt::m("member", &ADD_PREFIX_LIST_ENTRY)],
 );
-/// p An entry for a prefix list. /p
+/// An entry for a prefix list.
 #[derive(Clone, Default, PartialEq)]
 pub struct AddPrefixListEntry {
-    /// p The CIDR block. /p
+    /// The CIDR block.
     pub cidr: String,
-    /// p A description for the entry. /p p Constraints: Up to 255 characters in length. /p
+    /// A description for the entry.
+    ///
+    /// Constraints: Up to 255 characters in length.
     pub description: Option<String>,
 }
 rt::structure!(AddPrefixListEntry, ADD_PREFIX_LIST_ENTRY, 0 => cidr, 1 => description);
@@ -801,18 +823,18 @@ pub static ADD_PREFIX_LIST_ENTRY: rt::Schema = rt::Schema::structure(
     "AddPrefixListEntry",
     &[rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED), rt::m("Description", &rt::STRING)],
 );
-/// p Describes a principal. /p
+/// Describes a principal.
 #[derive(Clone, Default, PartialEq)]
 pub struct AddedPrincipal {
-    /// p The type of principal. /p
+    /// The type of principal.
     pub principal_type: Option<PrincipalType>,
-    /// p The Amazon Resource Name (ARN) of the principal. /p
+    /// The Amazon Resource Name (ARN) of the principal.
     pub principal: Option<String>,
-    /// p The ID of the service permission. /p
+    /// The ID of the service permission.
     pub service_permission_id: Option<String>,
-    /// p The ID of the service. /p
+    /// The ID of the service.
     pub service_id: Option<String>,
-    /// p The type of permission granted to the principal. /p
+    /// The type of permission granted to the principal.
     pub permission_type: Option<PermissionType>,
 }
 rt::structure!(
@@ -833,24 +855,24 @@ pub static ADDED_PRINCIPAL_SET: rt::Schema = rt::Schema::list(
     "AddedPrincipalSet",
     &[rt::m("member", &ADDED_PRINCIPAL).named("item")],
 );
-/// p Describes an additional detail for a path analysis. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/reachability/additional-detail-codes.html" Reachability Analyzer additional detail codes /a . /p
+/// Describes an additional detail for a path analysis. For more information, see [Reachability Analyzer additional detail codes](https://docs.aws.amazon.com/vpc/latest/reachability/additional-detail-codes.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct AdditionalDetail {
-    /// p The additional detail code. /p
+    /// The additional detail code.
     pub additional_detail_type: Option<String>,
-    /// p The path component. /p
+    /// The path component.
     pub component: Option<AnalysisComponent>,
-    /// p The VPC endpoint service. /p
+    /// The VPC endpoint service.
     pub vpc_endpoint_service: Option<AnalysisComponent>,
-    /// p The rule options. /p
+    /// The rule options.
     pub rule_options: Option<Vec<RuleOption>>,
-    /// p The rule group type. /p
+    /// The rule group type.
     pub rule_group_type_pairs: Option<Vec<RuleGroupTypePair>>,
-    /// p The rule options. /p
+    /// The rule options.
     pub rule_group_rule_options_pairs: Option<Vec<RuleGroupRuleOptionsPair>>,
-    /// p The name of the VPC endpoint service. /p
+    /// The name of the VPC endpoint service.
     pub service_name: Option<String>,
-    /// p The load balancers. /p
+    /// The load balancers.
     pub load_balancers: Option<Vec<AnalysisComponent>>,
 }
 rt::structure!(
@@ -881,10 +903,10 @@ pub static ADDITIONAL_KEY_EXCHANGE_METHODS_LIST: rt::Schema = rt::Schema::list(
     "AdditionalKeyExchangeMethodsList",
     &[rt::m("member", &ADDITIONAL_KEY_EXCHANGE_METHODS_LIST_VALUE).named("item")],
 );
-/// p The key exchange method number that is permitted for an additional key exchange round. /p
+/// The key exchange method number that is permitted for an additional key exchange round.
 #[derive(Clone, Default, PartialEq)]
 pub struct AdditionalKeyExchangeMethodsListValue {
-    /// p The key exchange method number. /p
+    /// The key exchange method number.
     pub value: Option<i32>,
 }
 rt::structure!(
@@ -899,10 +921,10 @@ pub static ADDITIONAL_KEY_EXCHANGE_METHODS_REQUEST_LIST: rt::Schema = rt::Schema
     "AdditionalKeyExchangeMethodsRequestList",
     &[rt::m("member", &ADDITIONAL_KEY_EXCHANGE_METHODS_REQUEST_LIST_VALUE).named("item")],
 );
-/// p Specifies a key exchange method number that is permitted for an additional key exchange round. /p
+/// Specifies a key exchange method number that is permitted for an additional key exchange round.
 #[derive(Clone, Default, PartialEq)]
 pub struct AdditionalKeyExchangeMethodsRequestListValue {
-    /// p The key exchange method number. /p
+    /// The key exchange method number.
     pub value: Option<i32>,
 }
 rt::structure!(
@@ -925,40 +947,42 @@ pub static ADDITIONAL_KEY_EXCHANGES_REQUEST_SPECIFICATION: rt::Schema = rt::Sche
     "AdditionalKeyExchangesRequestSpecification",
     &[rt::m("member", &VPN_ADDITIONAL_KEY_EXCHANGE_REQUEST).named("item")],
 );
-/// p Describes an Elastic IP address, or a carrier IP address. /p
+/// Describes an Elastic IP address, or a carrier IP address.
 #[derive(Clone, Default, PartialEq)]
 pub struct Address {
-    /// p The ID representing the allocation of the address. /p
+    /// The ID representing the allocation of the address.
     pub allocation_id: Option<String>,
-    /// p The ID representing the association of the address with an instance. /p
+    /// The ID representing the association of the address with an instance.
     pub association_id: Option<String>,
-    /// p The network ( code vpc /code ). /p
+    /// The network (`vpc`).
     pub domain: Option<DomainType>,
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the network interface. /p
+    /// The ID of the Amazon Web Services account that owns the network interface.
     pub network_interface_owner_id: Option<String>,
-    /// p The private IP address associated with the Elastic IP address. /p
+    /// The private IP address associated with the Elastic IP address.
     pub private_ip_address: Option<String>,
-    /// p Any tags assigned to the Elastic IP address. /p
+    /// Any tags assigned to the Elastic IP address.
     pub tags: Option<Vec<Tag>>,
-    /// p The ID of an address pool. /p
+    /// The ID of an address pool.
     pub public_ipv4_pool: Option<String>,
-    /// p The name of the unique set of Availability Zones, Local Zones, or Wavelength Zones from which Amazon Web Services advertises IP addresses. /p
+    /// The name of the unique set of Availability Zones, Local Zones, or Wavelength Zones from which Amazon Web Services advertises IP addresses.
     pub network_border_group: Option<String>,
-    /// p The customer-owned IP address. /p
+    /// The customer-owned IP address.
     pub customer_owned_ip: Option<String>,
-    /// p The ID of the customer-owned address pool. /p
+    /// The ID of the customer-owned address pool.
     pub customer_owned_ipv4_pool: Option<String>,
-    /// p The carrier IP address associated. This option is only available for network interfaces which reside in a subnet in a Wavelength Zone (for example an EC2 instance). /p
+    /// The carrier IP address associated. This option is only available for network interfaces which reside in a subnet in a Wavelength Zone (for example an EC2 instance).
     pub carrier_ip: Option<String>,
-    /// p The ID of the subnet where the IP address is allocated. /p
+    /// The ID of the subnet where the IP address is allocated.
     pub subnet_id: Option<String>,
-    /// p The service that manages the elastic IP address. /p note p The only option supported today is code alb /code . /p /note
+    /// The service that manages the elastic IP address.
+    ///
+    /// **Note:** The only option supported today is `alb`.
     pub service_managed: Option<ServiceManaged>,
-    /// p The ID of the instance that the address is associated with (if any). /p
+    /// The ID of the instance that the address is associated with (if any).
     pub instance_id: Option<String>,
-    /// p The Elastic IP address. /p
+    /// The Elastic IP address.
     pub public_ip: Option<String>,
 }
 rt::structure!(
@@ -989,16 +1013,16 @@ pub static ADDRESS: rt::Schema = rt::Schema::structure(
         rt::m("PublicIp", &rt::STRING).named("publicIp"),
     ],
 );
-/// p The attributes associated with an Elastic IP address. /p
+/// The attributes associated with an Elastic IP address.
 #[derive(Clone, Default, PartialEq)]
 pub struct AddressAttribute {
-    /// p The public IP address. /p
+    /// The public IP address.
     pub public_ip: Option<String>,
-    /// p EC2-VPC The allocation ID. /p
+    /// \[EC2-VPC\] The allocation ID.
     pub allocation_id: Option<String>,
-    /// p The pointer (PTR) record for the IP address. /p
+    /// The pointer (PTR) record for the IP address.
     pub ptr_record: Option<String>,
-    /// p The updated PTR record for the IP address. /p
+    /// The updated PTR record for the IP address.
     pub ptr_record_update: Option<PtrUpdateStatus>,
 }
 rt::structure!(
@@ -1028,20 +1052,20 @@ pub static ADDRESS_SET: rt::Schema = rt::Schema::list(
     "AddressSet",
     &[rt::m("member", &ADDRESS_ATTRIBUTE).named("item")],
 );
-/// p Details on the Elastic IP address transfer. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro" Transfer Elastic IP addresses /a in the i Amazon VPC User Guide /i . /p
+/// Details on the Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct AddressTransfer {
-    /// p The Elastic IP address being transferred. /p
+    /// The Elastic IP address being transferred.
     pub public_ip: Option<String>,
-    /// p The allocation ID of an Elastic IP address. /p
+    /// The allocation ID of an Elastic IP address.
     pub allocation_id: Option<String>,
-    /// p The ID of the account that you want to transfer the Elastic IP address to. /p
+    /// The ID of the account that you want to transfer the Elastic IP address to.
     pub transfer_account_id: Option<String>,
-    /// p The timestamp when the Elastic IP address transfer expired. When the source account starts the transfer, the transfer account has seven hours to allocate the Elastic IP address to complete the transfer, or the Elastic IP address will return to its original owner. /p
+    /// The timestamp when the Elastic IP address transfer expired. When the source account starts the transfer, the transfer account has seven hours to allocate the Elastic IP address to complete the transfer, or the Elastic IP address will return to its original owner.
     pub transfer_offer_expiration_timestamp: Option<rt::DateTime>,
-    /// p The timestamp when the Elastic IP address transfer was accepted. /p
+    /// The timestamp when the Elastic IP address transfer was accepted.
     pub transfer_offer_accepted_timestamp: Option<rt::DateTime>,
-    /// p The Elastic IP address transfer status. /p
+    /// The Elastic IP address transfer status.
     pub address_transfer_status: Option<AddressTransferStatus>,
 }
 rt::structure!(
@@ -1072,13 +1096,21 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct AdvertiseByoipCidrRequest {
-    /// p The address range, in CIDR notation. This must be the exact range that you provisioned. You can't advertise only a portion of the provisioned range. /p
+    /// The address range, in CIDR notation. This must be the exact range that you provisioned. You can't advertise only a portion of the provisioned range.
     pub cidr: String,
-    /// p The public 2-byte or 4-byte ASN that you want to advertise. /p
+    /// The public 2-byte or 4-byte ASN that you want to advertise.
     pub asn: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p If you have a href="https://docs.aws.amazon.com/local-zones/latest/ug/how-local-zones-work.html" Local Zones /a enabled, you can choose a network border group for Local Zones when you provision and advertise a BYOIPv4 CIDR. Choose the network border group carefully as the EIP and the Amazon Web Services resource it is associated with must reside in the same network border group. /p p You can provision BYOIP address ranges to and advertise them in the following Local Zone network border groups: /p ul li p us-east-1-dfw-2 /p /li li p us-west-2-lax-1 /p /li li p us-west-2-phx-2 /p /li /ul note p You cannot provision or advertise BYOIPv6 address ranges in Local Zones at this time. /p /note
+    /// If you have [Local Zones](https://docs.aws.amazon.com/local-zones/latest/ug/how-local-zones-work.html) enabled, you can choose a network border group for Local Zones when you provision and advertise a BYOIPv4 CIDR. Choose the network border group carefully as the EIP and the Amazon Web Services resource it is associated with must reside in the same network border group.
+    ///
+    /// You can provision BYOIP address ranges to and advertise them in the following Local Zone network border groups:
+    ///
+    /// - us-east-1-dfw-2
+    /// - us-west-2-lax-1
+    /// - us-west-2-phx-2
+    ///
+    /// **Note:** You cannot provision or advertise BYOIPv6 address ranges in Local Zones at this time.
     pub network_border_group: Option<String>,
 }
 rt::structure!(
@@ -1096,7 +1128,7 @@ pub static ADVERTISE_BYOIP_CIDR_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AdvertiseByoipCidrResult {
-    /// p Information about the address range. /p
+    /// Information about the address range.
     pub byoip_cidr: Option<ByoipCidr>,
 }
 rt::structure!(AdvertiseByoipCidrResult, ADVERTISE_BYOIP_CIDR_RESULT, 0 => byoip_cidr);
@@ -1112,21 +1144,21 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct AllocateAddressRequest {
-    /// p The network ( code vpc /code ). /p
+    /// The network (`vpc`).
     pub domain: Option<DomainType>,
-    /// p The Elastic IP address to recover or an IPv4 address from an address pool. /p
+    /// The Elastic IP address to recover or an IPv4 address from an address pool.
     pub address: Option<String>,
-    /// p The ID of an address pool that you own. Use this parameter to let Amazon EC2 select an address from the address pool. To specify a specific address from the address pool, use the code Address /code parameter instead. /p
+    /// The ID of an address pool that you own. Use this parameter to let Amazon EC2 select an address from the address pool. To specify a specific address from the address pool, use the `Address` parameter instead.
     pub public_ipv4_pool: Option<String>,
-    /// p A unique set of Availability Zones, Local Zones, or Wavelength Zones from which Amazon Web Services advertises IP addresses. Use this parameter to limit the IP address to this location. IP addresses cannot move between network border groups. /p
+    /// A unique set of Availability Zones, Local Zones, or Wavelength Zones from which Amazon Web Services advertises IP addresses. Use this parameter to limit the IP address to this location. IP addresses cannot move between network border groups.
     pub network_border_group: Option<String>,
-    /// p The ID of a customer-owned address pool. Use this parameter to let Amazon EC2 select an address from the address pool. Alternatively, specify a specific address from the address pool. /p
+    /// The ID of a customer-owned address pool. Use this parameter to let Amazon EC2 select an address from the address pool. Alternatively, specify a specific address from the address pool.
     pub customer_owned_ipv4_pool: Option<String>,
-    /// p The tags to assign to the Elastic IP address. /p
+    /// The tags to assign to the Elastic IP address.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p The ID of an IPAM pool which has an Amazon-provided or BYOIP public IPv4 CIDR provisioned to it. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-eip-pool.html" Allocate sequential Elastic IP addresses from an IPAM pool /a in the i Amazon VPC IPAM User Guide /i . /p
+    /// The ID of an IPAM pool which has an Amazon-provided or BYOIP public IPv4 CIDR provisioned to it. For more information, see [Allocate sequential Elastic IP addresses from an IPAM pool](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-eip-pool.html) in the *Amazon VPC IPAM User Guide*.
     pub ipam_pool_id: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1149,21 +1181,21 @@ pub static ALLOCATE_ADDRESS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AllocateAddressResult {
-    /// p The ID that represents the allocation of the Elastic IP address. /p
+    /// The ID that represents the allocation of the Elastic IP address.
     pub allocation_id: Option<String>,
-    /// p The ID of an address pool that you own. /p
+    /// The ID of an address pool that you own.
     pub public_ipv4_pool: Option<String>,
-    /// p The set of Availability Zones, Local Zones, or Wavelength Zones from which Amazon Web Services advertises IP addresses. /p
+    /// The set of Availability Zones, Local Zones, or Wavelength Zones from which Amazon Web Services advertises IP addresses.
     pub network_border_group: Option<String>,
-    /// p The network ( code vpc /code ). /p
+    /// The network (`vpc`).
     pub domain: Option<DomainType>,
-    /// p The customer-owned IP address. /p
+    /// The customer-owned IP address.
     pub customer_owned_ip: Option<String>,
-    /// p The ID of the customer-owned address pool. /p
+    /// The ID of the customer-owned address pool.
     pub customer_owned_ipv4_pool: Option<String>,
-    /// p The carrier IP address. Available only for network interfaces that reside in a subnet in a Wavelength Zone. /p
+    /// The carrier IP address. Available only for network interfaces that reside in a subnet in a Wavelength Zone.
     pub carrier_ip: Option<String>,
-    /// p The Amazon-owned IP address. Not available when using an address pool that you own. /p
+    /// The Amazon-owned IP address. Not available when using an address pool that you own.
     pub public_ip: Option<String>,
 }
 rt::structure!(
@@ -1186,31 +1218,44 @@ pub static ALLOCATE_ADDRESS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AllocateHostsRequest {
-    /// p Specifies the instance family to be supported by the Dedicated Hosts. If you specify an instance family, the Dedicated Hosts support multiple instance types within that instance family. /p p If you want the Dedicated Hosts to support a specific instance type only, omit this parameter and specify b InstanceType /b instead. You cannot specify b InstanceFamily /b and b InstanceType /b in the same request. /p
+    /// Specifies the instance family to be supported by the Dedicated Hosts. If you specify an instance family, the Dedicated Hosts support multiple instance types within that instance family.
+    ///
+    /// If you want the Dedicated Hosts to support a specific instance type only, omit this parameter and specify **InstanceType** instead. You cannot specify **InstanceFamily** and **InstanceType** in the same request.
     pub instance_family: Option<String>,
-    /// p The tags to apply to the Dedicated Host during creation. /p
+    /// The tags to apply to the Dedicated Host during creation.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Indicates whether to enable or disable host recovery for the Dedicated Host. Host recovery is disabled by default. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-recovery.html" Host recovery /a in the i Amazon EC2 User Guide /i . /p p Default: code off /code /p
+    /// Indicates whether to enable or disable host recovery for the Dedicated Host. Host recovery is disabled by default. For more information, see [Host recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-recovery.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// Default: `off`
     pub host_recovery: Option<HostRecovery>,
-    /// p The Amazon Resource Name (ARN) of the Amazon Web Services Outpost on which to allocate the Dedicated Host. If you specify b OutpostArn /b , you can optionally specify b AssetIds /b . /p p If you are allocating the Dedicated Host in a Region, omit this parameter. /p
+    /// The Amazon Resource Name (ARN) of the Amazon Web Services Outpost on which to allocate the Dedicated Host. If you specify **OutpostArn**, you can optionally specify **AssetIds**.
+    ///
+    /// If you are allocating the Dedicated Host in a Region, omit this parameter.
     pub outpost_arn: Option<String>,
-    /// p Indicates whether to enable or disable host maintenance for the Dedicated Host. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-maintenance.html" Host maintenance /a in the i Amazon EC2 User Guide /i . /p
+    /// Indicates whether to enable or disable host maintenance for the Dedicated Host. For more information, see [Host maintenance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-maintenance.html) in the *Amazon EC2 User Guide*.
     pub host_maintenance: Option<HostMaintenance>,
-    /// p The IDs of the Outpost hardware assets on which to allocate the Dedicated Hosts. Targeting specific hardware assets on an Outpost can help to minimize latency between your workloads. This parameter is supported only if you specify b OutpostArn /b . If you are allocating the Dedicated Hosts in a Region, omit this parameter. /p ul li p If you specify this parameter, you can omit b Quantity /b . In this case, Amazon EC2 allocates a Dedicated Host on each specified hardware asset. /p /li li p If you specify both b AssetIds /b and b Quantity /b , then the value for b Quantity /b must be equal to the number of asset IDs specified. /p /li /ul
+    /// The IDs of the Outpost hardware assets on which to allocate the Dedicated Hosts. Targeting specific hardware assets on an Outpost can help to minimize latency between your workloads. This parameter is supported only if you specify **OutpostArn**. If you are allocating the Dedicated Hosts in a Region, omit this parameter.
+    ///
+    /// - If you specify this parameter, you can omit **Quantity**. In this case, Amazon EC2 allocates a Dedicated Host on each specified hardware asset.
+    /// - If you specify both **AssetIds** and **Quantity**, then the value for **Quantity** must be equal to the number of asset IDs specified.
     pub asset_ids: Option<Vec<String>>,
-    /// p The ID of the Availability Zone. /p
+    /// The ID of the Availability Zone.
     pub availability_zone_id: Option<String>,
-    /// p The CPU configuration options to apply to the Dedicated Host. /p
+    /// The CPU configuration options to apply to the Dedicated Host.
     pub cpu_options: Option<HostCpuOptionsRequest>,
-    /// p Indicates whether the host accepts any untargeted instance launches that match its instance type configuration, or if it only accepts Host tenancy instance launches that specify its unique host ID. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/how-dedicated-hosts-work.html#dedicated-hosts-understanding" Understanding auto-placement and affinity /a in the i Amazon EC2 User Guide /i . /p p Default: code off /code /p
+    /// Indicates whether the host accepts any untargeted instance launches that match its instance type configuration, or if it only accepts Host tenancy instance launches that specify its unique host ID. For more information, see [Understanding auto-placement and affinity](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/how-dedicated-hosts-work.html#dedicated-hosts-understanding) in the *Amazon EC2 User Guide*.
+    ///
+    /// Default: `off`
     pub auto_placement: Option<AutoPlacement>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring Idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p Specifies the instance type to be supported by the Dedicated Hosts. If you specify an instance type, the Dedicated Hosts support instances of the specified instance type only. /p p If you want the Dedicated Hosts to support multiple instance types in a specific instance family, omit this parameter and specify b InstanceFamily /b instead. You cannot specify b InstanceType /b and b InstanceFamily /b in the same request. /p
+    /// Specifies the instance type to be supported by the Dedicated Hosts. If you specify an instance type, the Dedicated Hosts support instances of the specified instance type only.
+    ///
+    /// If you want the Dedicated Hosts to support multiple instance types in a specific instance family, omit this parameter and specify **InstanceFamily** instead. You cannot specify **InstanceType** and **InstanceFamily** in the same request.
     pub instance_type: Option<String>,
-    /// p The number of Dedicated Hosts to allocate to your account with these parameters. If you are allocating the Dedicated Hosts on an Outpost, and you specify b AssetIds /b , you can omit this parameter. In this case, Amazon EC2 allocates a Dedicated Host on each specified hardware asset. If you specify both b AssetIds /b and b Quantity /b , then the value that you specify for b Quantity /b must be equal to the number of asset IDs specified. /p
+    /// The number of Dedicated Hosts to allocate to your account with these parameters. If you are allocating the Dedicated Hosts on an Outpost, and you specify **AssetIds**, you can omit this parameter. In this case, Amazon EC2 allocates a Dedicated Host on each specified hardware asset. If you specify both **AssetIds** and **Quantity**, then the value that you specify for **Quantity** must be equal to the number of asset IDs specified.
     pub quantity: Option<i32>,
-    /// p The Availability Zone in which to allocate the Dedicated Host. /p
+    /// The Availability Zone in which to allocate the Dedicated Host.
     pub availability_zone: Option<String>,
 }
 rt::structure!(
@@ -1237,10 +1282,10 @@ pub static ALLOCATE_HOSTS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
     ],
 );
-/// p Contains the output of AllocateHosts. /p
+/// Contains the output of AllocateHosts.
 #[derive(Clone, Default, PartialEq)]
 pub struct AllocateHostsResult {
-    /// p The ID of the allocated Dedicated Host. This is used to launch an instance onto a specific host. /p
+    /// The ID of the allocated Dedicated Host. This is used to launch an instance onto a specific host.
     pub host_ids: Option<Vec<String>>,
 }
 rt::structure!(AllocateHostsResult, ALLOCATE_HOSTS_RESULT, 0 => host_ids);
@@ -1250,25 +1295,37 @@ pub static ALLOCATE_HOSTS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AllocateIpamPoolCidrRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM pool from which you would like to allocate a CIDR. /p
+    /// The ID of the IPAM pool from which you would like to allocate a CIDR.
     pub ipam_pool_id: String,
-    /// p The CIDR you would like to allocate from the IPAM pool. Note the following: /p ul li p If there is no DefaultNetmaskLength allocation rule set on the pool, you must specify either the NetmaskLength or the CIDR. /p /li li p If the DefaultNetmaskLength allocation rule is set on the pool, you can specify either the NetmaskLength or the CIDR and the DefaultNetmaskLength allocation rule will be ignored. /p /li /ul p Possible values: Any available IPv4 or IPv6 CIDR. /p
+    /// The CIDR you would like to allocate from the IPAM pool. Note the following:
+    ///
+    /// - If there is no DefaultNetmaskLength allocation rule set on the pool, you must specify either the NetmaskLength or the CIDR.
+    /// - If the DefaultNetmaskLength allocation rule is set on the pool, you can specify either the NetmaskLength or the CIDR and the DefaultNetmaskLength allocation rule will be ignored.
+    ///
+    /// Possible values: Any available IPv4 or IPv6 CIDR.
     pub cidr: Option<String>,
-    /// p The netmask length of the CIDR you would like to allocate from the IPAM pool. Note the following: /p ul li p If there is no DefaultNetmaskLength allocation rule set on the pool, you must specify either the NetmaskLength or the CIDR. /p /li li p If the DefaultNetmaskLength allocation rule is set on the pool, you can specify either the NetmaskLength or the CIDR and the DefaultNetmaskLength allocation rule will be ignored. /p /li /ul p Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128. /p
+    /// The netmask length of the CIDR you would like to allocate from the IPAM pool. Note the following:
+    ///
+    /// - If there is no DefaultNetmaskLength allocation rule set on the pool, you must specify either the NetmaskLength or the CIDR.
+    /// - If the DefaultNetmaskLength allocation rule is set on the pool, you can specify either the NetmaskLength or the CIDR and the DefaultNetmaskLength allocation rule will be ignored.
+    ///
+    /// Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128.
     pub netmask_length: Option<i32>,
-    /// p A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p A description for the allocation. /p
+    /// A description for the allocation.
     pub description: Option<String>,
-    /// p A preview of the next available CIDR in a pool. /p
+    /// A preview of the next available CIDR in a pool.
     pub preview_next_cidr: Option<bool>,
-    /// p Include a particular CIDR range that can be returned by the pool. Allowed CIDRs are only allowed if using netmask length for allocation. /p
+    /// Include a particular CIDR range that can be returned by the pool. Allowed CIDRs are only allowed if using netmask length for allocation.
     pub allowed_cidrs: Option<Vec<String>>,
-    /// p Exclude a particular CIDR range from being returned by the pool. Disallowed CIDRs are only allowed if using netmask length for allocation. /p
+    /// Exclude a particular CIDR range from being returned by the pool. Disallowed CIDRs are only allowed if using netmask length for allocation.
     pub disallowed_cidrs: Option<Vec<String>>,
-    /// p The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p p If you specify tags, the request is authorized against the allocation resource in addition to the pool resource. /p
+    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    ///
+    /// If you specify tags, the request is authorized against the allocation resource in addition to the pool resource.
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
@@ -1295,7 +1352,7 @@ pub static ALLOCATE_IPAM_POOL_CIDR_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AllocateIpamPoolCidrResult {
-    /// p Information about the allocation created. /p
+    /// Information about the allocation created.
     pub ipam_pool_allocation: Option<IpamPoolAllocation>,
 }
 rt::structure!(
@@ -1339,20 +1396,20 @@ pub static ALLOWED_INSTANCE_TYPE_SET: rt::Schema = rt::Schema::list(
     "AllowedInstanceTypeSet",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes a principal. /p
+/// Describes a principal.
 #[derive(Clone, Default, PartialEq)]
 pub struct AllowedPrincipal {
-    /// p The type of principal. /p
+    /// The type of principal.
     pub principal_type: Option<PrincipalType>,
-    /// p The Amazon Resource Name (ARN) of the principal. /p
+    /// The Amazon Resource Name (ARN) of the principal.
     pub principal: Option<String>,
-    /// p The ID of the service permission. /p
+    /// The ID of the service permission.
     pub service_permission_id: Option<String>,
-    /// p The tags. /p
+    /// The tags.
     pub tags: Option<Vec<Tag>>,
-    /// p The ID of the service. /p
+    /// The ID of the service.
     pub service_id: Option<String>,
-    /// p The type of permission granted to the principal. /p
+    /// The type of permission granted to the principal.
     pub permission_type: Option<PermissionType>,
 }
 rt::structure!(
@@ -1377,12 +1434,12 @@ pub static ALLOWED_PRINCIPAL_SET: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum AllowsMultipleInstanceTypes { On = "on", Off = "off" }
 }
-/// p Describes an potential intermediate component of a feasible path. /p
+/// Describes an potential intermediate component of a feasible path.
 #[derive(Clone, Default, PartialEq)]
 pub struct AlternatePathHint {
-    /// p The ID of the component. /p
+    /// The ID of the component.
     pub component_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the component. /p
+    /// The Amazon Resource Name (ARN) of the component.
     pub component_arn: Option<String>,
 }
 rt::structure!(
@@ -1405,20 +1462,20 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum AmdSevSnpSpecification { Enabled = "enabled", Disabled = "disabled" }
 }
-/// p Describes a network access control (ACL) rule. /p
+/// Describes a network access control (ACL) rule.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnalysisAclRule {
-    /// p The IPv4 address range, in CIDR notation. /p
+    /// The IPv4 address range, in CIDR notation.
     pub cidr: Option<String>,
-    /// p Indicates whether the rule is an outbound rule. /p
+    /// Indicates whether the rule is an outbound rule.
     pub egress: Option<bool>,
-    /// p The range of ports. /p
+    /// The range of ports.
     pub port_range: Option<PortRange>,
-    /// p The protocol. /p
+    /// The protocol.
     pub protocol: Option<String>,
-    /// p Indicates whether to allow or deny traffic that matches the rule. /p
+    /// Indicates whether to allow or deny traffic that matches the rule.
     pub rule_action: Option<String>,
-    /// p The rule number. /p
+    /// The rule number.
     pub rule_number: Option<i32>,
 }
 rt::structure!(
@@ -1436,14 +1493,14 @@ pub static ANALYSIS_ACL_RULE: rt::Schema = rt::Schema::structure(
         rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber"),
     ],
 );
-/// p Describes a path component. /p
+/// Describes a path component.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnalysisComponent {
-    /// p The ID of the component. /p
+    /// The ID of the component.
     pub id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the component. /p
+    /// The Amazon Resource Name (ARN) of the component.
     pub arn: Option<String>,
-    /// p The name of the analysis component. /p
+    /// The name of the analysis component.
     pub name: Option<String>,
 }
 rt::structure!(AnalysisComponent, ANALYSIS_COMPONENT, 0 => id, 1 => arn, 2 => name);
@@ -1459,12 +1516,12 @@ pub static ANALYSIS_COMPONENT_LIST: rt::Schema = rt::Schema::list(
     "AnalysisComponentList",
     &[rt::m("member", &ANALYSIS_COMPONENT).named("item")],
 );
-/// p Describes a load balancer listener. /p
+/// Describes a load balancer listener.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnalysisLoadBalancerListener {
-    /// p The port on which the load balancer is listening. /p
+    /// The port on which the load balancer is listening.
     pub load_balancer_port: Option<i32>,
-    /// p Classic Load Balancers The back-end port for the listener. /p
+    /// \[Classic Load Balancers\] The back-end port for the listener.
     pub instance_port: Option<i32>,
 }
 rt::structure!(
@@ -1478,18 +1535,18 @@ pub static ANALYSIS_LOAD_BALANCER_LISTENER: rt::Schema = rt::Schema::structure(
         rt::m("InstancePort", &rt::INTEGER).named("instancePort"),
     ],
 );
-/// p Describes a load balancer target. /p
+/// Describes a load balancer target.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnalysisLoadBalancerTarget {
-    /// p The IP address. /p
+    /// The IP address.
     pub address: Option<String>,
-    /// p The Availability Zone. /p
+    /// The Availability Zone.
     pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone. /p
+    /// The ID of the Availability Zone.
     pub availability_zone_id: Option<String>,
-    /// p Information about the instance. /p
+    /// Information about the instance.
     pub instance: Option<AnalysisComponent>,
-    /// p The port on which the target is listening. /p
+    /// The port on which the target is listening.
     pub port: Option<i32>,
 }
 rt::structure!(
@@ -1506,18 +1563,18 @@ pub static ANALYSIS_LOAD_BALANCER_TARGET: rt::Schema = rt::Schema::structure(
         rt::m("Port", &rt::INTEGER).named("port"),
     ],
 );
-/// p Describes a header. Reflects any changes made by a component as traffic passes through. The fields of an inbound header are null except for the first component of a path. /p
+/// Describes a header. Reflects any changes made by a component as traffic passes through. The fields of an inbound header are null except for the first component of a path.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnalysisPacketHeader {
-    /// p The destination addresses. /p
+    /// The destination addresses.
     pub destination_addresses: Option<Vec<String>>,
-    /// p The destination port ranges. /p
+    /// The destination port ranges.
     pub destination_port_ranges: Option<Vec<PortRange>>,
-    /// p The protocol. /p
+    /// The protocol.
     pub protocol: Option<String>,
-    /// p The source addresses. /p
+    /// The source addresses.
     pub source_addresses: Option<Vec<String>>,
-    /// p The source port ranges. /p
+    /// The source port ranges.
     pub source_port_ranges: Option<Vec<PortRange>>,
 }
 rt::structure!(
@@ -1536,36 +1593,43 @@ pub static ANALYSIS_PACKET_HEADER: rt::Schema = rt::Schema::structure(
         rt::m("SourcePortRanges", &PORT_RANGE_LIST).named("sourcePortRangeSet"),
     ],
 );
-/// p Describes a route table route. /p
+/// Describes a route table route.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnalysisRouteTableRoute {
-    /// p The destination IPv4 address, in CIDR notation. /p
+    /// The destination IPv4 address, in CIDR notation.
     pub destination_cidr: Option<String>,
-    /// p The prefix of the Amazon Web Services service. /p
+    /// The prefix of the Amazon Web Services service.
     pub destination_prefix_list_id: Option<String>,
-    /// p The ID of an egress-only internet gateway. /p
+    /// The ID of an egress-only internet gateway.
     pub egress_only_internet_gateway_id: Option<String>,
-    /// p The ID of the gateway, such as an internet gateway or virtual private gateway. /p
+    /// The ID of the gateway, such as an internet gateway or virtual private gateway.
     pub gateway_id: Option<String>,
-    /// p The ID of the instance, such as a NAT instance. /p
+    /// The ID of the instance, such as a NAT instance.
     pub instance_id: Option<String>,
-    /// p The ID of a NAT gateway. /p
+    /// The ID of a NAT gateway.
     pub nat_gateway_id: Option<String>,
-    /// p The ID of a network interface. /p
+    /// The ID of a network interface.
     pub network_interface_id: Option<String>,
-    /// p Describes how the route was created. The following are the possible values: /p ul li p CreateRouteTable - The route was automatically created when the route table was created. /p /li li p CreateRoute - The route was manually added to the route table. /p /li li p EnableVgwRoutePropagation - The route was propagated by route propagation. /p /li /ul
+    /// Describes how the route was created. The following are the possible values:
+    ///
+    /// - CreateRouteTable - The route was automatically created when the route table was created.
+    /// - CreateRoute - The route was manually added to the route table.
+    /// - EnableVgwRoutePropagation - The route was propagated by route propagation.
     pub origin: Option<String>,
-    /// p The ID of a transit gateway. /p
+    /// The ID of a transit gateway.
     pub transit_gateway_id: Option<String>,
-    /// p The ID of a VPC peering connection. /p
+    /// The ID of a VPC peering connection.
     pub vpc_peering_connection_id: Option<String>,
-    /// p The state. The following are the possible values: /p ul li p active /p /li li p blackhole /p /li /ul
+    /// The state. The following are the possible values:
+    ///
+    /// - active
+    /// - blackhole
     pub state: Option<String>,
-    /// p The ID of a carrier gateway. /p
+    /// The ID of a carrier gateway.
     pub carrier_gateway_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of a core network. /p
+    /// The Amazon Resource Name (ARN) of a core network.
     pub core_network_arn: Option<String>,
-    /// p The ID of a local gateway. /p
+    /// The ID of a local gateway.
     pub local_gateway_id: Option<String>,
 }
 rt::structure!(
@@ -1595,20 +1659,23 @@ pub static ANALYSIS_ROUTE_TABLE_ROUTE: rt::Schema = rt::Schema::structure(
         rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"),
     ],
 );
-/// p Describes a security group rule. /p
+/// Describes a security group rule.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnalysisSecurityGroupRule {
-    /// p The IPv4 address range, in CIDR notation. /p
+    /// The IPv4 address range, in CIDR notation.
     pub cidr: Option<String>,
-    /// p The direction. The following are the possible values: /p ul li p egress /p /li li p ingress /p /li /ul
+    /// The direction. The following are the possible values:
+    ///
+    /// - egress
+    /// - ingress
     pub direction: Option<String>,
-    /// p The security group ID. /p
+    /// The security group ID.
     pub security_group_id: Option<String>,
-    /// p The port range. /p
+    /// The port range.
     pub port_range: Option<PortRange>,
-    /// p The prefix list ID. /p
+    /// The prefix list ID.
     pub prefix_list_id: Option<String>,
-    /// p The protocol name. /p
+    /// The protocol name.
     pub protocol: Option<String>,
 }
 rt::structure!(
@@ -1630,22 +1697,22 @@ rt::string_enum! {
     pub enum AnalysisStatus { Running = "running", Succeeded = "succeeded", Failed =
     "failed" }
 }
-/// p Describes an entry in a transit gateway policy table. /p
+/// Describes an entry in a transit gateway policy table.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnalysisTransitGatewayPolicyTableEntry {
-    /// p The rule number for the policy table entry. Entries are evaluated in ascending order of rule number. /p
+    /// The rule number for the policy table entry. Entries are evaluated in ascending order of rule number.
     pub rule_number: Option<i32>,
-    /// p The protocol number. A value of code -1 /code means that the entry matches all protocols. /p
+    /// The protocol number. A value of `-1` means that the entry matches all protocols.
     pub protocol: Option<String>,
-    /// p The source CIDR block. If this value is not present, the entry matches any source address. /p
+    /// The source CIDR block. If this value is not present, the entry matches any source address.
     pub source_cidr: Option<String>,
-    /// p The destination CIDR block. If this value is not present, the entry matches any destination address. /p
+    /// The destination CIDR block. If this value is not present, the entry matches any destination address.
     pub destination_cidr: Option<String>,
-    /// p The source port range. If this value is not present, the entry matches any source port. /p
+    /// The source port range. If this value is not present, the entry matches any source port.
     pub source_port_range: Option<PortRange>,
-    /// p The destination port range. If this value is not present, the entry matches any destination port. /p
+    /// The destination port range. If this value is not present, the entry matches any destination port.
     pub destination_port_range: Option<PortRange>,
-    /// p The ID of the transit gateway route table to which the entry routes matching traffic. /p
+    /// The ID of the transit gateway route table to which the entry routes matching traffic.
     pub target_route_table_id: Option<String>,
 }
 rt::structure!(
@@ -1668,18 +1735,27 @@ pub static ANALYSIS_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY: rt::Schema = rt::Schema:
 rt::string_enum! {
     pub enum ApplianceModeSupportValue { Enable = "enable", Disable = "disable" }
 }
-/// p Describes the application-level health status for an instance. /p
+/// Describes the application-level health status for an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct ApplicationStatus {
-    /// p The current instance-level application status. This status is derived from application status checks with code Aggregation /code set to code included /code . Possible values: /p ul li p code ok /code – All included checks passed. /p /li li p code impaired /code – At least one included check failed. /p /li li p code initializing /code – At least one included check is initializing, and no included check is impaired. /p /li li p code insufficient-data /code – At least one included check has insufficient data, and no included check is impaired or initializing. /p /li li p code not-applicable /code – No checks with code Aggregation /code set to code included /code apply to the instance. /p /li li p code suppressed /code – Application status reporting is suppressed for the instance. /p /li /ul p Checks with code Aggregation /code set to code excluded /code do not affect this value. /p
+    /// The current instance-level application status. This status is derived from application status checks with `Aggregation` set to `included`. Possible values:
+    ///
+    /// - `ok` – All included checks passed.
+    /// - `impaired` – At least one included check failed.
+    /// - `initializing` – At least one included check is initializing, and no included check is impaired.
+    /// - `insufficient-data` – At least one included check has insufficient data, and no included check is impaired or initializing.
+    /// - `not-applicable` – No checks with `Aggregation` set to `included` apply to the instance.
+    /// - `suppressed` – Application status reporting is suppressed for the instance.
+    ///
+    /// Checks with `Aggregation` set to `excluded` do not affect this value.
     pub status: Option<ApplicationStatusEnum>,
-    /// p The date and time of the last status update. /p
+    /// The date and time of the last status update.
     pub status_time_stamp: Option<rt::DateTime>,
-    /// p The date and time when the current status started. /p
+    /// The date and time when the current status started.
     pub status_since: Option<rt::DateTime>,
-    /// p The date and time when application status reporting resumes after suppression. /p
+    /// The date and time when application status reporting resumes after suppression.
     pub resume_at: Option<rt::DateTime>,
-    /// p Details about the application status checks for the instance. /p
+    /// Details about the application status checks for the instance.
     pub details: Option<Vec<ApplicationStatusDetail>>,
 }
 rt::structure!(
@@ -1696,16 +1772,19 @@ pub static APPLICATION_STATUS: rt::Schema = rt::Schema::structure(
         rt::m("Details", &APPLICATION_STATUS_DETAIL_SET).named("detailSet"),
     ],
 );
-/// p Information about an application status check association. Each item in the code associationSet /code of a code DescribeApplicationStatusCheckAssociations /code response is of this type. /p
+/// Information about an application status check association. Each item in the `associationSet` of a `DescribeApplicationStatusCheckAssociations` response is of this type.
 #[derive(Clone, Default, PartialEq)]
 pub struct ApplicationStatusCheckAssociationObject {
-    /// p The ID of the application status check. /p
+    /// The ID of the application status check.
     pub application_status_check_id: Option<String>,
-    /// p The type of target that the application status check is associated with. Possible values: /p ul li p code tag /code – The check applies to current and future instances with a matching tag key-value pair. /p /li li p code instance-id /code – The check applies to a specific instance. /p /li /ul
+    /// The type of target that the application status check is associated with. Possible values:
+    ///
+    /// - `tag` – The check applies to current and future instances with a matching tag key-value pair.
+    /// - `instance-id` – The check applies to a specific instance.
     pub association_type: Option<AssociationTypeEnum>,
-    /// p The key for the association. This value is present only for tag-based associations, where it contains the tag key. For instance-based associations, this value is absent. /p
+    /// The key for the association. This value is present only for tag-based associations, where it contains the tag key. For instance-based associations, this value is absent.
     pub key: Option<String>,
-    /// p The value for the association target. For tag-based associations, this is the tag value. For instance-based associations, this is the instance ID (for example, code i-0123456789abcdef0 /code ). /p
+    /// The value for the association target. For tag-based associations, this is the tag value. For instance-based associations, this is the instance ID (for example, `i-0123456789abcdef0`).
     pub value: Option<String>,
 }
 rt::structure!(
@@ -1734,50 +1813,50 @@ pub static APPLICATION_STATUS_CHECK_ID_LIST: rt::Schema = rt::Schema::list(
     "ApplicationStatusCheckIdList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes an application status check. /p
+/// Describes an application status check.
 #[derive(Clone, Default, PartialEq)]
 pub struct ApplicationStatusCheckResponseObject {
-    /// p The ID of the application status check. /p
+    /// The ID of the application status check.
     pub application_status_check_id: Option<String>,
-    /// p The aggregation setting for the application status check. When set to code included /code , the result of this check contributes to the instance-level application status. When set to code excluded /code , the check runs independently and does not affect the instance-level status. /p
+    /// The aggregation setting for the application status check. When set to `included`, the result of this check contributes to the instance-level application status. When set to `excluded`, the check runs independently and does not affect the instance-level status.
     pub aggregation: Option<AggregationStatusEnum>,
-    /// p The health check paths for the application status check. /p
+    /// The health check paths for the application status check.
     pub health_check_paths: Option<Vec<HealthCheckPathResponseObject>>,
-    /// p The protocol used for the health check. /p
+    /// The protocol used for the health check.
     pub protocol: Option<NetworkProtocolEnum>,
-    /// p The port used for the health check. /p
+    /// The port used for the health check.
     pub port: Option<i32>,
-    /// p The URL path used for the health check HTTP request. /p
+    /// The URL path used for the health check HTTP request.
     pub path: Option<String>,
-    /// p The index of the network device used for the health check. The value is greater than or equal to 0. /p
+    /// The index of the network device used for the health check. The value is greater than or equal to 0.
     pub device_index: Option<i32>,
-    /// p The IP version used for the health check. /p
+    /// The IP version used for the health check.
     pub ip_version: Option<IpVersionEnum>,
-    /// p The IP scope used for the health check. /p
+    /// The IP scope used for the health check.
     pub ip_scope: Option<IpScopeEnum>,
-    /// p The interval, in seconds, between health checks. Valid value: 60. /p
+    /// The interval, in seconds, between health checks. Valid value: 60.
     pub interval: Option<i32>,
-    /// p The amount of time, in seconds, to wait for a health check response. Valid values: 1 to 30. /p
+    /// The amount of time, in seconds, to wait for a health check response. Valid values: 1 to 30.
     pub timeout: Option<i32>,
-    /// p The number of consecutive failed health checks before the application status is considered impaired. The value must be greater than 0. /p
+    /// The number of consecutive failed health checks before the application status is considered impaired. The value must be greater than 0.
     pub failure_threshold: Option<i32>,
-    /// p The number of consecutive successful health checks before the application status is considered healthy. The value must be greater than 0. /p
+    /// The number of consecutive successful health checks before the application status is considered healthy. The value must be greater than 0.
     pub success_threshold: Option<i32>,
-    /// p The comma-separated list of individual HTTP status codes or ranges that indicate a successful health check response. /p
+    /// The comma-separated list of individual HTTP status codes or ranges that indicate a successful health check response.
     pub status_code_matcher: Option<String>,
-    /// p The number of seconds to wait before starting health checks after an instance is launched. Valid values: 1 to 600. /p
+    /// The number of seconds to wait before starting health checks after an instance is launched. Valid values: 1 to 600.
     pub initialization_grace_period_seconds: Option<i32>,
-    /// p The date and time when the application status check was last updated. /p
+    /// The date and time when the application status check was last updated.
     pub last_updated_at: Option<rt::DateTime>,
-    /// p The a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using Tags.html" tags /a associated with the application status check. Instances with these tags are automatically monitored by this check. /p
+    /// The [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) associated with the application status check. Instances with these tags are automatically monitored by this check.
     pub target_tag_associations: Option<Vec<CustomTagKeyValueResponsePair>>,
-    /// p The tags assigned to the application status check. /p
+    /// The tags assigned to the application status check.
     pub tags: Option<Vec<Tag>>,
-    /// p The date and time when the application status check was created. /p
+    /// The date and time when the application status check was created.
     pub creation_time: Option<rt::DateTime>,
-    /// p The date and time when the application status check was last modified. /p
+    /// The date and time when the application status check was last modified.
     pub modify_time: Option<rt::DateTime>,
-    /// p The date and time when the application status check was deleted. /p
+    /// The date and time when the application status check was deleted.
     pub deletion_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -1822,22 +1901,30 @@ pub static APPLICATION_STATUS_CHECK_RESPONSE_SET: rt::Schema = rt::Schema::list(
     "ApplicationStatusCheckResponseSet",
     &[rt::m("member", &APPLICATION_STATUS_CHECK_RESPONSE_OBJECT).named("item")],
 );
-/// p Describes the details of an application status check for an instance. /p
+/// Describes the details of an application status check for an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct ApplicationStatusDetail {
-    /// p The ID of the application status check. /p
+    /// The ID of the application status check.
     pub application_status_check_id: Option<String>,
-    /// p The date and time when the check was last updated. /p
+    /// The date and time when the check was last updated.
     pub check_update_time: Option<rt::DateTime>,
-    /// p The aggregation setting for the application status check. When set to code included /code , the result of this check contributes to the instance-level application status. When set to code excluded /code , the check runs independently and does not affect the instance-level status. /p
+    /// The aggregation setting for the application status check. When set to `included`, the result of this check contributes to the instance-level application status. When set to `excluded`, the check runs independently and does not affect the instance-level status.
     pub aggregation: Option<AggregationStatusEnum>,
-    /// p The status of the individual application status check. Possible values: /p ul li p code passed /code – The check reached its success threshold. /p /li li p code failed /code – The check reached its failure threshold. /p /li li p code initializing /code – The check is initializing or has not reached a success or failure threshold. /p /li li p code insufficient-data /code – The check does not have enough data to determine a result. /p /li li p code not-applicable /code – The check does not apply to the instance. /p /li /ul p This value reflects the check result and is not affected by aggregation or suppression. /p
+    /// The status of the individual application status check. Possible values:
+    ///
+    /// - `passed` – The check reached its success threshold.
+    /// - `failed` – The check reached its failure threshold.
+    /// - `initializing` – The check is initializing or has not reached a success or failure threshold.
+    /// - `insufficient-data` – The check does not have enough data to determine a result.
+    /// - `not-applicable` – The check does not apply to the instance.
+    ///
+    /// This value reflects the check result and is not affected by aggregation or suppression.
     pub status: Option<ApplicationStatusCheckEnum>,
-    /// p The date and time of the last status update for this check. /p
+    /// The date and time of the last status update for this check.
     pub status_time_stamp: Option<rt::DateTime>,
-    /// p The date and time when the current status started for this check. /p
+    /// The date and time when the current status started for this check.
     pub status_since: Option<rt::DateTime>,
-    /// p The reason for the current status. /p
+    /// The reason for the current status.
     pub reason: Option<ApplicationStatusReason>,
 }
 rt::structure!(
@@ -1866,14 +1953,25 @@ rt::string_enum! {
     "initializing", InsufficientData = "insufficient-data", NotApplicable =
     "not-applicable", Suppressed = "suppressed" }
 }
-/// p Describes the reason for an application status check result. /p
+/// Describes the reason for an application status check result.
 #[derive(Clone, Default, PartialEq)]
 pub struct ApplicationStatusReason {
-    /// p The reason code for the application status check result. Possible values: /p ul li p code ResponseCodeMatched /code – The HTTP status code returned by the health check matched the configured code StatusCodeMatcher /code . /p /li li p code ResponseCodeMismatch /code – The HTTP status code returned by the health check did not match the configured code StatusCodeMatcher /code . /p /li li p code ConnectionTimeout /code – The connection to the target timed out. /p /li li p code ResponseTimeout /code – The health check timed out while waiting for a response from the target. /p /li li p code ConnectionRefused /code – The target refused the health check connection. /p /li li p code ConnectionReset /code – The target reset the health check connection before returning a response. /p /li /ul p Current health check results use the values in the preceding list. Legacy results that do not contain structured reason metadata can instead contain a producer error type, such as code Http Status Code /code or code HttpConnectTimeoutException /code . /p p For code ResponseCodeMatched /code and code ResponseCodeMismatch /code , the code statusCode /code field contains the returned HTTP status code. The code protocol /code field contains the protocol used for the health check. /p
+    /// The reason code for the application status check result. Possible values:
+    ///
+    /// - `ResponseCodeMatched` – The HTTP status code returned by the health check matched the configured `StatusCodeMatcher`.
+    /// - `ResponseCodeMismatch` – The HTTP status code returned by the health check did not match the configured `StatusCodeMatcher`.
+    /// - `ConnectionTimeout` – The connection to the target timed out.
+    /// - `ResponseTimeout` – The health check timed out while waiting for a response from the target.
+    /// - `ConnectionRefused` – The target refused the health check connection.
+    /// - `ConnectionReset` – The target reset the health check connection before returning a response.
+    ///
+    /// Current health check results use the values in the preceding list. Legacy results that do not contain structured reason metadata can instead contain a producer error type, such as `Http Status Code` or `HttpConnectTimeoutException`.
+    ///
+    /// For `ResponseCodeMatched` and `ResponseCodeMismatch`, the `statusCode` field contains the returned HTTP status code. The `protocol` field contains the protocol used for the health check.
     pub code: Option<String>,
-    /// p The HTTP status code returned by the health check. /p
+    /// The HTTP status code returned by the health check.
     pub status_code: Option<i32>,
-    /// p The protocol used for the health check. Possible values: code HTTP /code and code HTTPS /code . /p
+    /// The protocol used for the health check. Possible values: `HTTP` and `HTTPS`.
     pub protocol: Option<String>,
 }
 rt::structure!(
@@ -1888,12 +1986,12 @@ pub static APPLICATION_STATUS_REASON: rt::Schema = rt::Schema::structure(
         rt::m("Protocol", &rt::STRING).named("protocol"),
     ],
 );
-/// p Provides a summary of the application-level health status for an instance. /p
+/// Provides a summary of the application-level health status for an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct ApplicationStatusSummary {
-    /// p The current status. /p
+    /// The current status.
     pub status: Option<SummaryStatus>,
-    /// p The date and time when the application status became impaired. /p
+    /// The date and time when the application status became impaired.
     pub impaired_since: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -1907,10 +2005,10 @@ pub static APPLICATION_STATUS_SUMMARY: rt::Schema = rt::Schema::structure(
         rt::m("ImpairedSince", &rt::TIMESTAMP).named("impairedSince"),
     ],
 );
-/// p Describes the application statuses for instances. /p
+/// Describes the application statuses for instances.
 #[derive(Clone, Default, PartialEq)]
 pub struct ApplicationStatusesResponseType {
-    /// p The application status information for the instances. /p
+    /// The application status information for the instances.
     pub instances: Option<Vec<InstanceApplicationStatus>>,
 }
 rt::structure!(
@@ -1925,13 +2023,13 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ApplySecurityGroupsToClientVpnTargetNetworkRequest {
-    /// p The ID of the Client VPN endpoint. /p
+    /// The ID of the Client VPN endpoint.
     pub client_vpn_endpoint_id: String,
-    /// p The ID of the VPC in which the associated target network is located. /p
+    /// The ID of the VPC in which the associated target network is located.
     pub vpc_id: String,
-    /// p The IDs of the security groups to apply to the associated target network. Up to 5 security groups can be applied to an associated target network. /p
+    /// The IDs of the security groups to apply to the associated target network. Up to 5 security groups can be applied to an associated target network.
     pub security_group_ids: Vec<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1952,7 +2050,7 @@ pub static APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK_REQUEST: rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ApplySecurityGroupsToClientVpnTargetNetworkResult {
-    /// p The IDs of the applied security groups. /p
+    /// The IDs of the applied security groups.
     pub security_group_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -1990,16 +2088,16 @@ pub static AS_PATH: rt::Schema = rt::Schema::list(
     "AsPath",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p An Autonomous System Number (ASN) and BYOIP CIDR association. /p
+/// An Autonomous System Number (ASN) and BYOIP CIDR association.
 #[derive(Clone, Default, PartialEq)]
 pub struct AsnAssociation {
-    /// p The association's ASN. /p
+    /// The association's ASN.
     pub asn: Option<String>,
-    /// p The association's CIDR. /p
+    /// The association's CIDR.
     pub cidr: Option<String>,
-    /// p The association's status message. /p
+    /// The association's status message.
     pub status_message: Option<String>,
-    /// p The association's state. /p
+    /// The association's state.
     pub state: Option<AsnAssociationState>,
 }
 rt::structure!(
@@ -2024,12 +2122,12 @@ rt::string_enum! {
     PendingDisassociation = "pending-disassociation", PendingAssociation =
     "pending-association", Associated = "associated" }
 }
-/// p Provides authorization for Amazon to bring an Autonomous System Number (ASN) to a specific Amazon Web Services account using bring your own ASN (BYOASN). For details on the format of the message and signature, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html" Tutorial: Bring your ASN to IPAM /a in the i Amazon VPC IPAM guide /i . /p
+/// Provides authorization for Amazon to bring an Autonomous System Number (ASN) to a specific Amazon Web Services account using bring your own ASN (BYOASN). For details on the format of the message and signature, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct AsnAuthorizationContext {
-    /// p The authorization context's message. /p
+    /// The authorization context's message.
     pub message: String,
-    /// p The authorization context's signature. /p
+    /// The authorization context's signature.
     pub signature: String,
 }
 rt::structure!(
@@ -2058,15 +2156,15 @@ pub static ASSET_ID_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssignIpv6AddressesRequest {
-    /// p The number of IPv6 prefixes that Amazon Web Services automatically assigns to the network interface. You cannot use this option if you use the code Ipv6Prefixes /code option. /p
+    /// The number of IPv6 prefixes that Amazon Web Services automatically assigns to the network interface. You cannot use this option if you use the `Ipv6Prefixes` option.
     pub ipv6_prefix_count: Option<i32>,
-    /// p One or more IPv6 prefixes assigned to the network interface. You can't use this option if you use the code Ipv6PrefixCount /code option. /p
+    /// One or more IPv6 prefixes assigned to the network interface. You can't use this option if you use the `Ipv6PrefixCount` option.
     pub ipv6_prefixes: Option<Vec<String>>,
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: String,
-    /// p The IPv6 addresses to be assigned to the network interface. You can't use this option if you're specifying a number of IPv6 addresses. /p
+    /// The IPv6 addresses to be assigned to the network interface. You can't use this option if you're specifying a number of IPv6 addresses.
     pub ipv6_addresses: Option<Vec<String>>,
-    /// p The number of additional IPv6 addresses to assign to the network interface. The specified number of IPv6 addresses are assigned in addition to the existing IPv6 addresses that are already assigned to the network interface. Amazon EC2 automatically selects the IPv6 addresses from the subnet range. You can't use this option if specifying specific IPv6 addresses. /p
+    /// The number of additional IPv6 addresses to assign to the network interface. The specified number of IPv6 addresses are assigned in addition to the existing IPv6 addresses that are already assigned to the network interface. Amazon EC2 automatically selects the IPv6 addresses from the subnet range. You can't use this option if specifying specific IPv6 addresses.
     pub ipv6_address_count: Option<i32>,
 }
 rt::structure!(
@@ -2088,11 +2186,11 @@ pub static ASSIGN_IPV6_ADDRESSES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssignIpv6AddressesResult {
-    /// p The new IPv6 addresses assigned to the network interface. Existing IPv6 addresses that were assigned to the network interface before the request are not included. /p
+    /// The new IPv6 addresses assigned to the network interface. Existing IPv6 addresses that were assigned to the network interface before the request are not included.
     pub assigned_ipv6_addresses: Option<Vec<String>>,
-    /// p The IPv6 prefixes that are assigned to the network interface. /p
+    /// The IPv6 prefixes that are assigned to the network interface.
     pub assigned_ipv6_prefixes: Option<Vec<String>>,
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: Option<String>,
 }
 rt::structure!(
@@ -2108,20 +2206,22 @@ pub static ASSIGN_IPV6_ADDRESSES_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
     ],
 );
-/// p Contains the parameters for AssignPrivateIpAddresses. /p
+/// Contains the parameters for AssignPrivateIpAddresses.
 #[derive(Clone, Default, PartialEq)]
 pub struct AssignPrivateIpAddressesRequest {
-    /// p One or more IPv4 prefixes assigned to the network interface. You can't use this option if you use the code Ipv4PrefixCount /code option. /p
+    /// One or more IPv4 prefixes assigned to the network interface. You can't use this option if you use the `Ipv4PrefixCount` option.
     pub ipv4_prefixes: Option<Vec<String>>,
-    /// p The number of IPv4 prefixes that Amazon Web Services automatically assigns to the network interface. You can't use this option if you use the code Ipv4 Prefixes /code option. /p
+    /// The number of IPv4 prefixes that Amazon Web Services automatically assigns to the network interface. You can't use this option if you use the `Ipv4 Prefixes` option.
     pub ipv4_prefix_count: Option<i32>,
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: String,
-    /// p The IP addresses to be assigned as a secondary private IP address to the network interface. You can't specify this parameter when also specifying a number of secondary IP addresses. /p p If you don't specify an IP address, Amazon EC2 automatically selects an IP address within the subnet range. /p
+    /// The IP addresses to be assigned as a secondary private IP address to the network interface. You can't specify this parameter when also specifying a number of secondary IP addresses.
+    ///
+    /// If you don't specify an IP address, Amazon EC2 automatically selects an IP address within the subnet range.
     pub private_ip_addresses: Option<Vec<String>>,
-    /// p The number of secondary IP addresses to assign to the network interface. You can't specify this parameter when also specifying private IP addresses. /p
+    /// The number of secondary IP addresses to assign to the network interface. You can't specify this parameter when also specifying private IP addresses.
     pub secondary_private_ip_address_count: Option<i32>,
-    /// p Indicates whether to allow an IP address that is already assigned to another network interface or instance to be reassigned to the specified network interface. /p
+    /// Indicates whether to allow an IP address that is already assigned to another network interface or instance to be reassigned to the specified network interface.
     pub allow_reassignment: Option<bool>,
 }
 rt::structure!(
@@ -2147,11 +2247,11 @@ pub static ASSIGN_PRIVATE_IP_ADDRESSES_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssignPrivateIpAddressesResult {
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: Option<String>,
-    /// p The private IP addresses assigned to the network interface. /p
+    /// The private IP addresses assigned to the network interface.
     pub assigned_private_ip_addresses: Option<Vec<AssignedPrivateIpAddress>>,
-    /// p The IPv4 prefixes that are assigned to the network interface. /p
+    /// The IPv4 prefixes that are assigned to the network interface.
     pub assigned_ipv4_prefixes: Option<Vec<Ipv4PrefixSpecification>>,
 }
 rt::structure!(
@@ -2169,13 +2269,13 @@ pub static ASSIGN_PRIVATE_IP_ADDRESSES_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssignPrivateNatGatewayAddressRequest {
-    /// p The ID of the NAT gateway. /p
+    /// The ID of the NAT gateway.
     pub nat_gateway_id: String,
-    /// p The private IPv4 addresses you want to assign to the private NAT gateway. /p
+    /// The private IPv4 addresses you want to assign to the private NAT gateway.
     pub private_ip_addresses: Option<Vec<String>>,
-    /// p The number of private IP addresses to assign to the NAT gateway. You can't specify this parameter when also specifying private IP addresses. /p
+    /// The number of private IP addresses to assign to the NAT gateway. You can't specify this parameter when also specifying private IP addresses.
     pub private_ip_address_count: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -2194,9 +2294,9 @@ pub static ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssignPrivateNatGatewayAddressResult {
-    /// p The ID of the NAT gateway. /p
+    /// The ID of the NAT gateway.
     pub nat_gateway_id: Option<String>,
-    /// p NAT gateway IP addresses. /p
+    /// NAT gateway IP addresses.
     pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
 }
 rt::structure!(
@@ -2211,10 +2311,10 @@ pub static ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_RESULT: rt::Schema = rt::Schema::s
             .named("natGatewayAddressSet"),
     ],
 );
-/// p Describes the private IP addresses assigned to a network interface. /p
+/// Describes the private IP addresses assigned to a network interface.
 #[derive(Clone, Default, PartialEq)]
 pub struct AssignedPrivateIpAddress {
-    /// p The private IP address assigned to the network interface. /p
+    /// The private IP address assigned to the network interface.
     pub private_ip_address: Option<String>,
 }
 rt::structure!(
@@ -2230,19 +2330,21 @@ pub static ASSIGNED_PRIVATE_IP_ADDRESS_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateAddressRequest {
-    /// p The allocation ID. This is required. /p
+    /// The allocation ID. This is required.
     pub allocation_id: Option<String>,
-    /// p The ID of the instance. The instance must have exactly one attached network interface. You can specify either the instance ID or the network interface ID, but not both. /p
+    /// The ID of the instance. The instance must have exactly one attached network interface. You can specify either the instance ID or the network interface ID, but not both.
     pub instance_id: Option<String>,
-    /// p Deprecated. /p
+    /// Deprecated.
     pub public_ip: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the network interface. If the instance has more than one network interface, you must specify a network interface ID. /p p You can specify either the instance ID or the network interface ID, but not both. /p
+    /// The ID of the network interface. If the instance has more than one network interface, you must specify a network interface ID.
+    ///
+    /// You can specify either the instance ID or the network interface ID, but not both.
     pub network_interface_id: Option<String>,
-    /// p The primary or secondary private IP address to associate with the Elastic IP address. If no private IP address is specified, the Elastic IP address is associated with the primary private IP address. /p
+    /// The primary or secondary private IP address to associate with the Elastic IP address. If no private IP address is specified, the Elastic IP address is associated with the primary private IP address.
     pub private_ip_address: Option<String>,
-    /// p Reassociation is automatic, but you can specify false to ensure the operation fails if the Elastic IP address is already associated with another resource. /p
+    /// Reassociation is automatic, but you can specify false to ensure the operation fails if the Elastic IP address is already associated with another resource.
     pub allow_reassociation: Option<bool>,
 }
 rt::structure!(
@@ -2264,7 +2366,7 @@ pub static ASSOCIATE_ADDRESS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateAddressResult {
-    /// p The ID that represents the association of the Elastic IP address with an instance. /p
+    /// The ID that represents the association of the Elastic IP address with an instance.
     pub association_id: Option<String>,
 }
 rt::structure!(AssociateAddressResult, ASSOCIATE_ADDRESS_RESULT, 0 => association_id);
@@ -2274,15 +2376,15 @@ pub static ASSOCIATE_ADDRESS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateApplicationStatusCheckRequest {
-    /// p The ID of the application status check to associate. /p
+    /// The ID of the application status check to associate.
     pub application_status_check_id: String,
-    /// p The a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using Tags.html" tags /a to associate the application status check with. Each tag is a key-value pair. When you associate tags, the application status check automatically monitors all instances that have the specified tags. /p
+    /// The [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) to associate the application status check with. Each tag is a key-value pair. When you associate tags, the application status check automatically monitors all instances that have the specified tags.
     pub target_tag_associations: Option<Vec<CustomTagKeyValueRequestPair>>,
-    /// p The IDs of the instances to associate with the application status check. /p
+    /// The IDs of the instances to associate with the application status check.
     pub instance_ids: Option<Vec<String>>,
-    /// p A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -2303,9 +2405,9 @@ pub static ASSOCIATE_APPLICATION_STATUS_CHECK_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateApplicationStatusCheckResult {
-    /// p The associations that were successfully created. /p
+    /// The associations that were successfully created.
     pub successful_results: Option<Vec<SuccessfulAssociationResponseObject>>,
-    /// p The associations that failed to be created. /p
+    /// The associations that failed to be created.
     pub unsuccessful_results: Option<Vec<UnsuccessfulAssociationResponseObject>>,
 }
 rt::structure!(
@@ -2323,11 +2425,11 @@ pub static ASSOCIATE_APPLICATION_STATUS_CHECK_RESULT: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateCapacityReservationBillingOwnerRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the Capacity Reservation. /p
+    /// The ID of the Capacity Reservation.
     pub capacity_reservation_id: String,
-    /// p The ID of the consumer account to which to assign billing. /p
+    /// The ID of the consumer account to which to assign billing.
     pub unused_reservation_billing_owner_id: String,
 }
 rt::structure!(
@@ -2345,7 +2447,7 @@ pub static ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateCapacityReservationBillingOwnerResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -2358,17 +2460,17 @@ pub static ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_RESULT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateClientVpnTargetNetworkRequest {
-    /// p The ID of the Client VPN endpoint. /p
+    /// The ID of the Client VPN endpoint.
     pub client_vpn_endpoint_id: String,
-    /// p The ID of the subnet to associate with the Client VPN endpoint. Required for VPC-based endpoints. For Transit Gateway-based endpoints, use code AvailabilityZone /code or code AvailabilityZoneId /code instead. /p
+    /// The ID of the subnet to associate with the Client VPN endpoint. Required for VPC-based endpoints. For Transit Gateway-based endpoints, use `AvailabilityZone` or `AvailabilityZoneId` instead.
     pub subnet_id: Option<String>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The Availability Zone name for the Transit Gateway association. Required if when associating an Availability Zone with a Client VPN endpoint that uses a Transit Gateway. You cannot specify both code SubnetId /code and code AvailabilityZone /code . /p
+    /// The Availability Zone name for the Transit Gateway association. Required if when associating an Availability Zone with a Client VPN endpoint that uses a Transit Gateway. You cannot specify both `SubnetId` and `AvailabilityZone`.
     pub availability_zone: Option<String>,
-    /// p The Availability Zone ID for the Transit Gateway association. Required if when associating an Availability Zone with a Client VPN endpoint that uses a Transit Gateway. You cannot specify both code AvailabilityZone /code and code AvailabilityZoneId /code . /p
+    /// The Availability Zone ID for the Transit Gateway association. Required if when associating an Availability Zone with a Client VPN endpoint that uses a Transit Gateway. You cannot specify both `AvailabilityZone` and `AvailabilityZoneId`.
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
@@ -2385,107 +2487,5 @@ pub static ASSOCIATE_CLIENT_VPN_TARGET_NETWORK_REQUEST: rt::Schema = rt::Schema:
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("AvailabilityZone", &rt::STRING),
         rt::m("AvailabilityZoneId", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateClientVpnTargetNetworkResult {
-    /// p The unique ID of the target network association. /p
-    pub association_id: Option<String>,
-    /// p The current state of the target network association. /p
-    pub status: Option<AssociationStatus>,
-}
-rt::structure!(
-    AssociateClientVpnTargetNetworkResult, ASSOCIATE_CLIENT_VPN_TARGET_NETWORK_RESULT, 0
-    => association_id, 1 => status
-);
-pub static ASSOCIATE_CLIENT_VPN_TARGET_NETWORK_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateClientVpnTargetNetworkResult",
-    &[
-        rt::m("AssociationId", &rt::STRING).named("associationId"),
-        rt::m("Status", &ASSOCIATION_STATUS).named("status"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateDhcpOptionsRequest {
-    /// p The ID of the DHCP options set, or code default /code to associate no DHCP options with the VPC. /p
-    pub dhcp_options_id: String,
-    /// p The ID of the VPC. /p
-    pub vpc_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    AssociateDhcpOptionsRequest, ASSOCIATE_DHCP_OPTIONS_REQUEST, 0 => dhcp_options_id, 1
-    => vpc_id, 2 => dry_run
-);
-pub static ASSOCIATE_DHCP_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateDhcpOptionsRequest",
-    &[
-        rt::m("DhcpOptionsId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateEnclaveCertificateIamRoleRequest {
-    /// p The ARN of the ACM certificate with which to associate the IAM role. /p
-    pub certificate_arn: String,
-    /// p The ARN of the IAM role to associate with the ACM certificate. You can associate up to 16 IAM roles with an ACM certificate. /p
-    pub role_arn: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    AssociateEnclaveCertificateIamRoleRequest,
-    ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_REQUEST, 0 => certificate_arn, 1 => role_arn,
-    2 => dry_run
-);
-pub static ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateEnclaveCertificateIamRoleRequest",
-    &[
-        rt::m("CertificateArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateEnclaveCertificateIamRoleResult {
-    /// p The name of the Amazon S3 bucket to which the certificate was uploaded. /p
-    pub certificate_s3_bucket_name: Option<String>,
-    /// p The Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored. The object key is formatted as follows: code role arn /code / code certificate arn /code . /p
-    pub certificate_s3_object_key: Option<String>,
-    /// p The ID of the KMS key used to encrypt the private key of the certificate. /p
-    pub encryption_kms_key_id: Option<String>,
-}
-rt::structure!(
-    AssociateEnclaveCertificateIamRoleResult,
-    ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_RESULT, 0 => certificate_s3_bucket_name, 1 =>
-    certificate_s3_object_key, 2 => encryption_kms_key_id
-);
-pub static ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateEnclaveCertificateIamRoleResult",
-    &[
-        rt::m("CertificateS3BucketName", &rt::STRING).named("certificateS3BucketName"),
-        rt::m("CertificateS3ObjectKey", &rt::STRING).named("certificateS3ObjectKey"),
-        rt::m("EncryptionKmsKeyId", &rt::STRING).named("encryptionKmsKeyId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateIamInstanceProfileRequest {
-    /// p The IAM instance profile. /p
-    pub iam_instance_profile: IamInstanceProfileSpecification,
-    /// p The ID of the instance. /p
-    pub instance_id: String,
-}
-rt::structure!(
-    AssociateIamInstanceProfileRequest, ASSOCIATE_IAM_INSTANCE_PROFILE_REQUEST, 0 =>
-    iam_instance_profile, 1 => instance_id
-);
-pub static ASSOCIATE_IAM_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateIamInstanceProfileRequest",
-    &[
-        rt::m("IamInstanceProfile", &IAM_INSTANCE_PROFILE_SPECIFICATION)
-            .flags(rt::REQUIRED),
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
     ],
 );

@@ -4,8 +4,110 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
+pub struct AssociateClientVpnTargetNetworkResult {
+    /// The unique ID of the target network association.
+    pub association_id: Option<String>,
+    /// The current state of the target network association.
+    pub status: Option<AssociationStatus>,
+}
+rt::structure!(
+    AssociateClientVpnTargetNetworkResult, ASSOCIATE_CLIENT_VPN_TARGET_NETWORK_RESULT, 0
+    => association_id, 1 => status
+);
+pub static ASSOCIATE_CLIENT_VPN_TARGET_NETWORK_RESULT: rt::Schema = rt::Schema::structure(
+    "AssociateClientVpnTargetNetworkResult",
+    &[
+        rt::m("AssociationId", &rt::STRING).named("associationId"),
+        rt::m("Status", &ASSOCIATION_STATUS).named("status"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateDhcpOptionsRequest {
+    /// The ID of the DHCP options set, or `default` to associate no DHCP options with the VPC.
+    pub dhcp_options_id: String,
+    /// The ID of the VPC.
+    pub vpc_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    AssociateDhcpOptionsRequest, ASSOCIATE_DHCP_OPTIONS_REQUEST, 0 => dhcp_options_id, 1
+    => vpc_id, 2 => dry_run
+);
+pub static ASSOCIATE_DHCP_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
+    "AssociateDhcpOptionsRequest",
+    &[
+        rt::m("DhcpOptionsId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateEnclaveCertificateIamRoleRequest {
+    /// The ARN of the ACM certificate with which to associate the IAM role.
+    pub certificate_arn: String,
+    /// The ARN of the IAM role to associate with the ACM certificate. You can associate up to 16 IAM roles with an ACM certificate.
+    pub role_arn: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    AssociateEnclaveCertificateIamRoleRequest,
+    ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_REQUEST, 0 => certificate_arn, 1 => role_arn,
+    2 => dry_run
+);
+pub static ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
+    "AssociateEnclaveCertificateIamRoleRequest",
+    &[
+        rt::m("CertificateArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateEnclaveCertificateIamRoleResult {
+    /// The name of the Amazon S3 bucket to which the certificate was uploaded.
+    pub certificate_s3_bucket_name: Option<String>,
+    /// The Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored. The object key is formatted as follows: `role_arn`/`certificate_arn`.
+    pub certificate_s3_object_key: Option<String>,
+    /// The ID of the KMS key used to encrypt the private key of the certificate.
+    pub encryption_kms_key_id: Option<String>,
+}
+rt::structure!(
+    AssociateEnclaveCertificateIamRoleResult,
+    ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_RESULT, 0 => certificate_s3_bucket_name, 1 =>
+    certificate_s3_object_key, 2 => encryption_kms_key_id
+);
+pub static ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_RESULT: rt::Schema = rt::Schema::structure(
+    "AssociateEnclaveCertificateIamRoleResult",
+    &[
+        rt::m("CertificateS3BucketName", &rt::STRING).named("certificateS3BucketName"),
+        rt::m("CertificateS3ObjectKey", &rt::STRING).named("certificateS3ObjectKey"),
+        rt::m("EncryptionKmsKeyId", &rt::STRING).named("encryptionKmsKeyId"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateIamInstanceProfileRequest {
+    /// The IAM instance profile.
+    pub iam_instance_profile: IamInstanceProfileSpecification,
+    /// The ID of the instance.
+    pub instance_id: String,
+}
+rt::structure!(
+    AssociateIamInstanceProfileRequest, ASSOCIATE_IAM_INSTANCE_PROFILE_REQUEST, 0 =>
+    iam_instance_profile, 1 => instance_id
+);
+pub static ASSOCIATE_IAM_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
+    "AssociateIamInstanceProfileRequest",
+    &[
+        rt::m("IamInstanceProfile", &IAM_INSTANCE_PROFILE_SPECIFICATION)
+            .flags(rt::REQUIRED),
+        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
 pub struct AssociateIamInstanceProfileResult {
-    /// p Information about the IAM instance profile association. /p
+    /// Information about the IAM instance profile association.
     pub iam_instance_profile_association: Option<IamInstanceProfileAssociation>,
 }
 rt::structure!(
@@ -21,11 +123,11 @@ pub static ASSOCIATE_IAM_INSTANCE_PROFILE_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateInstanceEventWindowRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the event window. /p
+    /// The ID of the event window.
     pub instance_event_window_id: String,
-    /// p One or more targets associated with the specified event window. /p
+    /// One or more targets associated with the specified event window.
     pub association_target: InstanceEventWindowAssociationRequest,
 }
 rt::structure!(
@@ -43,7 +145,7 @@ pub static ASSOCIATE_INSTANCE_EVENT_WINDOW_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateInstanceEventWindowResult {
-    /// p Information about the event window. /p
+    /// Information about the event window.
     pub instance_event_window: Option<InstanceEventWindow>,
 }
 rt::structure!(
@@ -56,11 +158,11 @@ pub static ASSOCIATE_INSTANCE_EVENT_WINDOW_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateIpamByoasnRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p A public 2-byte or 4-byte ASN. /p
+    /// A public 2-byte or 4-byte ASN.
     pub asn: String,
-    /// p The BYOIP CIDR you want to associate with an ASN. /p
+    /// The BYOIP CIDR you want to associate with an ASN.
     pub cidr: String,
 }
 rt::structure!(
@@ -77,7 +179,7 @@ pub static ASSOCIATE_IPAM_BYOASN_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateIpamByoasnResult {
-    /// p The ASN and BYOIP CIDR association. /p
+    /// The ASN and BYOIP CIDR association.
     pub asn_association: Option<AsnAssociation>,
 }
 rt::structure!(
@@ -89,15 +191,15 @@ pub static ASSOCIATE_IPAM_BYOASN_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateIpamResourceDiscoveryRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p An IPAM ID. /p
+    /// An IPAM ID.
     pub ipam_id: String,
-    /// p A resource discovery ID. /p
+    /// A resource discovery ID.
     pub ipam_resource_discovery_id: String,
-    /// p Tag specifications. /p
+    /// Tag specifications.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p A client token. /p
+    /// A client token.
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -117,7 +219,7 @@ pub static ASSOCIATE_IPAM_RESOURCE_DISCOVERY_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateIpamResourceDiscoveryResult {
-    /// p A resource discovery association. An associated resource discovery is a resource discovery that has been associated with an IPAM. /p
+    /// A resource discovery association. An associated resource discovery is a resource discovery that has been associated with an IPAM.
     pub ipam_resource_discovery_association: Option<IpamResourceDiscoveryAssociation>,
 }
 rt::structure!(
@@ -133,11 +235,11 @@ pub static ASSOCIATE_IPAM_RESOURCE_DISCOVERY_RESULT: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateKmsKeyIdRequest {
-    /// p The ID of the Amazon EBS snapshot. /p
+    /// The ID of the Amazon EBS snapshot.
     pub snapshot_id: Option<String>,
-    /// p The ID, alias, or ARN of the KMS key to associate with the snapshot. You can specify a key ID, key alias, key ARN, or alias ARN. /p
+    /// The ID, alias, or ARN of the KMS key to associate with the snapshot. You can specify a key ID, key alias, key ARN, or alias ARN.
     pub kms_key_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -154,7 +256,7 @@ pub static ASSOCIATE_KMS_KEY_ID_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateKmsKeyIdResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(AssociateKmsKeyIdResult, ASSOCIATE_KMS_KEY_ID_RESULT, 0 => return_);
@@ -164,17 +266,21 @@ pub static ASSOCIATE_KMS_KEY_ID_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateNatGatewayAddressRequest {
-    /// p The ID of the NAT gateway. /p
+    /// The ID of the NAT gateway.
     pub nat_gateway_id: String,
-    /// p The allocation IDs of EIPs that you want to associate with your NAT gateway. /p
+    /// The allocation IDs of EIPs that you want to associate with your NAT gateway.
     pub allocation_ids: Vec<String>,
-    /// p The private IPv4 addresses that you want to assign to the NAT gateway. /p
+    /// The private IPv4 addresses that you want to assign to the NAT gateway.
     pub private_ip_addresses: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p For regional NAT gateways only: The Availability Zone where you want to associate an Elastic IP address (EIP). The regional NAT gateway uses a separate EIP in each AZ to handle outbound NAT traffic from that AZ. /p p A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region. /p
+    /// For regional NAT gateways only: The Availability Zone where you want to associate an Elastic IP address (EIP). The regional NAT gateway uses a separate EIP in each AZ to handle outbound NAT traffic from that AZ.
+    ///
+    /// A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
     pub availability_zone: Option<String>,
-    /// p For regional NAT gateways only: The ID of the Availability Zone where you want to associate an Elastic IP address (EIP). The regional NAT gateway uses a separate EIP in each AZ to handle outbound NAT traffic from that AZ. Use this instead of AvailabilityZone for consistent identification of AZs across Amazon Web Services Regions. /p p A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region. /p
+    /// For regional NAT gateways only: The ID of the Availability Zone where you want to associate an Elastic IP address (EIP). The regional NAT gateway uses a separate EIP in each AZ to handle outbound NAT traffic from that AZ. Use this instead of AvailabilityZone for consistent identification of AZs across Amazon Web Services Regions.
+    ///
+    /// A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
@@ -197,9 +303,9 @@ pub static ASSOCIATE_NAT_GATEWAY_ADDRESS_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateNatGatewayAddressResult {
-    /// p The ID of the NAT gateway. /p
+    /// The ID of the NAT gateway.
     pub nat_gateway_id: Option<String>,
-    /// p The IP addresses. /p
+    /// The IP addresses.
     pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
 }
 rt::structure!(
@@ -216,15 +322,19 @@ pub static ASSOCIATE_NAT_GATEWAY_ADDRESS_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateNetworkingFlexCostAllocationPolicyRequest {
-    /// p The ID of the flex cost allocation policy to associate. This parameter is required. /p
+    /// The ID of the flex cost allocation policy to associate. This parameter is required.
     pub fca_policy_id: String,
-    /// p The IDs of the network resources to associate with the policy. You can specify from 1 to 20 resource IDs. /p p You must specify code NetworkResourceIds /code , code NetworkResourceScope /code , or both. A request can include at most 20 distinct resources in total. /p
+    /// The IDs of the network resources to associate with the policy. You can specify from 1 to 20 resource IDs.
+    ///
+    /// You must specify `NetworkResourceIds`, `NetworkResourceScope`, or both. A request can include at most 20 distinct resources in total.
     pub network_resource_ids: Option<Vec<String>>,
-    /// p The scope of network resources to associate with the policy. Use a scope to associate the policy with the resources in an account, Amazon VPC, or subnet. /p p You must specify code NetworkResourceScope /code , code NetworkResourceIds /code , or both. /p
+    /// The scope of network resources to associate with the policy. Use a scope to associate the policy with the resources in an account, Amazon VPC, or subnet.
+    ///
+    /// You must specify `NetworkResourceScope`, `NetworkResourceIds`, or both.
     pub network_resource_scope: Option<FlexCostAllocationNetworkResourceScope>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -244,11 +354,11 @@ pub static ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST: rt::Schema 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateNetworkingFlexCostAllocationPolicyResult {
-    /// p Information about the policy associations that were created. /p
+    /// Information about the policy associations that were created.
     pub fca_policy_associations: Option<
         Vec<FlexCostAllocationPolicyAssociationDescription>,
     >,
-    /// p Information about the network resources that could not be associated with the policy. /p
+    /// Information about the network resources that could not be associated with the policy.
     pub fca_policy_association_failures: Option<Vec<FlexCostAllocationOperationFailure>>,
 }
 rt::structure!(
@@ -270,11 +380,11 @@ pub static ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT: rt::Schema =
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateRouteServerRequest {
-    /// p The unique identifier for the route server to be associated. /p
+    /// The unique identifier for the route server to be associated.
     pub route_server_id: String,
-    /// p The ID of the VPC to associate with the route server. /p
+    /// The ID of the VPC to associate with the route server.
     pub vpc_id: String,
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -291,7 +401,7 @@ pub static ASSOCIATE_ROUTE_SERVER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateRouteServerResult {
-    /// p Information about the association between the route server and the VPC. /p
+    /// Information about the association between the route server and the VPC.
     pub route_server_association: Option<RouteServerAssociation>,
 }
 rt::structure!(
@@ -307,15 +417,15 @@ pub static ASSOCIATE_ROUTE_SERVER_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateRouteTableRequest {
-    /// p The ID of the internet gateway or virtual private gateway. /p
+    /// The ID of the internet gateway or virtual private gateway.
     pub gateway_id: Option<String>,
-    /// p The ID of a public IPv4 pool. A public IPv4 pool is a pool of IPv4 addresses that you've brought to Amazon Web Services with BYOIP. /p
+    /// The ID of a public IPv4 pool. A public IPv4 pool is a pool of IPv4 addresses that you've brought to Amazon Web Services with BYOIP.
     pub public_ipv4_pool: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the subnet. /p
+    /// The ID of the subnet.
     pub subnet_id: Option<String>,
-    /// p The ID of the route table. /p
+    /// The ID of the route table.
     pub route_table_id: String,
 }
 rt::structure!(
@@ -334,9 +444,9 @@ pub static ASSOCIATE_ROUTE_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateRouteTableResult {
-    /// p The route table association ID. This ID is required for disassociating the route table. /p
+    /// The route table association ID. This ID is required for disassociating the route table.
     pub association_id: Option<String>,
-    /// p The state of the association. /p
+    /// The state of the association.
     pub association_state: Option<RouteTableAssociationState>,
 }
 rt::structure!(
@@ -353,11 +463,11 @@ pub static ASSOCIATE_ROUTE_TABLE_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateSecurityGroupVpcRequest {
-    /// p A security group ID. /p
+    /// A security group ID.
     pub group_id: String,
-    /// p A VPC ID. /p
+    /// A VPC ID.
     pub vpc_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -374,7 +484,7 @@ pub static ASSOCIATE_SECURITY_GROUP_VPC_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateSecurityGroupVpcResult {
-    /// p The state of the association. /p
+    /// The state of the association.
     pub state: Option<SecurityGroupVpcAssociationState>,
 }
 rt::structure!(
@@ -386,13 +496,13 @@ pub static ASSOCIATE_SECURITY_GROUP_VPC_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateSubnetCidrBlockRequest {
-    /// p An IPv6 IPAM pool ID. /p
+    /// An IPv6 IPAM pool ID.
     pub ipv6_ipam_pool_id: Option<String>,
-    /// p An IPv6 netmask length. /p
+    /// An IPv6 netmask length.
     pub ipv6_netmask_length: Option<i32>,
-    /// p The ID of your subnet. /p
+    /// The ID of your subnet.
     pub subnet_id: String,
-    /// p The IPv6 CIDR block for your subnet. /p
+    /// The IPv6 CIDR block for your subnet.
     pub ipv6_cidr_block: Option<String>,
 }
 rt::structure!(
@@ -410,9 +520,9 @@ pub static ASSOCIATE_SUBNET_CIDR_BLOCK_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateSubnetCidrBlockResult {
-    /// p Information about the IPv6 association. /p
+    /// Information about the IPv6 association.
     pub ipv6_cidr_block_association: Option<SubnetIpv6CidrBlockAssociation>,
-    /// p The ID of the subnet. /p
+    /// The ID of the subnet.
     pub subnet_id: Option<String>,
 }
 rt::structure!(
@@ -429,13 +539,13 @@ pub static ASSOCIATE_SUBNET_CIDR_BLOCK_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateTransitGatewayMulticastDomainRequest {
-    /// p The ID of the transit gateway multicast domain. /p
+    /// The ID of the transit gateway multicast domain.
     pub transit_gateway_multicast_domain_id: String,
-    /// p The ID of the transit gateway attachment to associate with the transit gateway multicast domain. /p
+    /// The ID of the transit gateway attachment to associate with the transit gateway multicast domain.
     pub transit_gateway_attachment_id: String,
-    /// p The IDs of the subnets to associate with the transit gateway multicast domain. /p
+    /// The IDs of the subnets to associate with the transit gateway multicast domain.
     pub subnet_ids: Vec<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -455,7 +565,7 @@ pub static ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateTransitGatewayMulticastDomainResult {
-    /// p Information about the transit gateway multicast domain associations. /p
+    /// Information about the transit gateway multicast domain associations.
     pub associations: Option<TransitGatewayMulticastDomainAssociations>,
 }
 rt::structure!(
@@ -471,11 +581,11 @@ pub static ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateTransitGatewayPolicyTableRequest {
-    /// p The ID of the transit gateway policy table to associate with the transit gateway attachment. /p
+    /// The ID of the transit gateway policy table to associate with the transit gateway attachment.
     pub transit_gateway_policy_table_id: String,
-    /// p The ID of the transit gateway attachment to associate with the policy table. /p
+    /// The ID of the transit gateway attachment to associate with the policy table.
     pub transit_gateway_attachment_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -493,7 +603,7 @@ pub static ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateTransitGatewayPolicyTableResult {
-    /// p Describes the association of a transit gateway and a transit gateway policy table. /p
+    /// Describes the association of a transit gateway and a transit gateway policy table.
     pub association: Option<TransitGatewayPolicyTableAssociation>,
 }
 rt::structure!(
@@ -509,11 +619,11 @@ pub static ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateTransitGatewayRouteTableRequest {
-    /// p The ID of the transit gateway route table. /p
+    /// The ID of the transit gateway route table.
     pub transit_gateway_route_table_id: String,
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub transit_gateway_attachment_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -531,7 +641,7 @@ pub static ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateTransitGatewayRouteTableResult {
-    /// p The ID of the association. /p
+    /// The ID of the association.
     pub association: Option<TransitGatewayAssociation>,
 }
 rt::structure!(
@@ -544,17 +654,17 @@ pub static ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateTrunkInterfaceRequest {
-    /// p The ID of the branch network interface. /p
+    /// The ID of the branch network interface.
     pub branch_interface_id: String,
-    /// p The ID of the trunk network interface. /p
+    /// The ID of the trunk network interface.
     pub trunk_interface_id: String,
-    /// p The ID of the VLAN. This applies to the VLAN protocol. /p
+    /// The ID of the VLAN. This applies to the VLAN protocol.
     pub vlan_id: Option<i32>,
-    /// p The application key. This applies to the GRE protocol. /p
+    /// The application key. This applies to the GRE protocol.
     pub gre_key: Option<i32>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -575,9 +685,9 @@ pub static ASSOCIATE_TRUNK_INTERFACE_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateTrunkInterfaceResult {
-    /// p Information about the association between the trunk network interface and branch network interface. /p
+    /// Information about the association between the trunk network interface and branch network interface.
     pub interface_association: Option<TrunkInterfaceAssociation>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -594,25 +704,31 @@ pub static ASSOCIATE_TRUNK_INTERFACE_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateVpcCidrBlockRequest {
-    /// p An IPv4 CIDR block to associate with the VPC. /p
+    /// An IPv4 CIDR block to associate with the VPC.
     pub cidr_block: Option<String>,
-    /// p The name of the location from which we advertise the IPV6 CIDR block. Use this parameter to limit the CIDR block to this location. /p p You must set code AmazonProvidedIpv6CidrBlock /code to code true /code to use this parameter. /p p You can have one IPv6 CIDR block association per network border group. /p
+    /// The name of the location from which we advertise the IPV6 CIDR block. Use this parameter to limit the CIDR block to this location.
+    ///
+    /// You must set `AmazonProvidedIpv6CidrBlock` to `true` to use this parameter.
+    ///
+    /// You can have one IPv6 CIDR block association per network border group.
     pub ipv6_cidr_block_network_border_group: Option<String>,
-    /// p The ID of an IPv6 address pool from which to allocate the IPv6 CIDR block. /p
+    /// The ID of an IPv6 address pool from which to allocate the IPv6 CIDR block.
     pub ipv6_pool: Option<String>,
-    /// p An IPv6 CIDR block from the IPv6 address pool. You must also specify code Ipv6Pool /code in the request. /p p To let Amazon choose the IPv6 CIDR block for you, omit this parameter. /p
+    /// An IPv6 CIDR block from the IPv6 address pool. You must also specify `Ipv6Pool` in the request.
+    ///
+    /// To let Amazon choose the IPv6 CIDR block for you, omit this parameter.
     pub ipv6_cidr_block: Option<String>,
-    /// p Associate a CIDR allocated from an IPv4 IPAM pool to a VPC. For more information about Amazon VPC IP Address Manager (IPAM), see a href="https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html" What is IPAM? /a in the i Amazon VPC IPAM User Guide /i . /p
+    /// Associate a CIDR allocated from an IPv4 IPAM pool to a VPC. For more information about Amazon VPC IP Address Manager (IPAM), see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub ipv4_ipam_pool_id: Option<String>,
-    /// p The netmask length of the IPv4 CIDR you would like to associate from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html" What is IPAM? /a in the i Amazon VPC IPAM User Guide /i . /p
+    /// The netmask length of the IPv4 CIDR you would like to associate from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub ipv4_netmask_length: Option<i32>,
-    /// p Associates a CIDR allocated from an IPv6 IPAM pool to a VPC. For more information about Amazon VPC IP Address Manager (IPAM), see a href="https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html" What is IPAM? /a in the i Amazon VPC IPAM User Guide /i . /p
+    /// Associates a CIDR allocated from an IPv6 IPAM pool to a VPC. For more information about Amazon VPC IP Address Manager (IPAM), see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub ipv6_ipam_pool_id: Option<String>,
-    /// p The netmask length of the IPv6 CIDR you would like to associate from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html" What is IPAM? /a in the i Amazon VPC IPAM User Guide /i . /p
+    /// The netmask length of the IPv6 CIDR you would like to associate from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub ipv6_netmask_length: Option<i32>,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: String,
-    /// p Requests an Amazon-provided IPv6 CIDR block with a /56 prefix length for the VPC. You cannot specify the range of IPv6 addresses or the size of the CIDR block. /p
+    /// Requests an Amazon-provided IPv6 CIDR block with a /56 prefix length for the VPC. You cannot specify the range of IPv6 addresses or the size of the CIDR block.
     pub amazon_provided_ipv6_cidr_block: Option<bool>,
 }
 rt::structure!(
@@ -639,11 +755,11 @@ pub static ASSOCIATE_VPC_CIDR_BLOCK_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateVpcCidrBlockResult {
-    /// p Information about the IPv6 CIDR block association. /p
+    /// Information about the IPv6 CIDR block association.
     pub ipv6_cidr_block_association: Option<VpcIpv6CidrBlockAssociation>,
-    /// p Information about the IPv4 CIDR block association. /p
+    /// Information about the IPv4 CIDR block association.
     pub cidr_block_association: Option<VpcCidrBlockAssociation>,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: Option<String>,
 }
 rt::structure!(
@@ -660,10 +776,10 @@ pub static ASSOCIATE_VPC_CIDR_BLOCK_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("VpcId", &rt::STRING).named("vpcId"),
     ],
 );
-/// p Describes an KMS key that is associated with an Amazon EBS snapshot, in addition to the key the snapshot is encrypted under. An associated key provides a second way to access the snapshot's data for cross-account sharing and copying. /p
+/// Describes an KMS key that is associated with an Amazon EBS snapshot, in addition to the key the snapshot is encrypted under. An associated key provides a second way to access the snapshot's data for cross-account sharing and copying.
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociatedKmsKey {
-    /// p The Amazon Resource Name (ARN) of the associated KMS key. /p
+    /// The Amazon Resource Name (ARN) of the associated KMS key.
     pub kms_key_id: Option<String>,
 }
 rt::structure!(AssociatedKmsKey, ASSOCIATED_KMS_KEY, 0 => kms_key_id);
@@ -678,16 +794,16 @@ pub static ASSOCIATED_KMS_KEY_SET: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum AssociatedNetworkType { Vpc = "vpc" }
 }
-/// p Information about the associated IAM roles. /p
+/// Information about the associated IAM roles.
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociatedRole {
-    /// p The ARN of the associated IAM role. /p
+    /// The ARN of the associated IAM role.
     pub associated_role_arn: Option<String>,
-    /// p The name of the Amazon S3 bucket in which the Amazon S3 object is stored. /p
+    /// The name of the Amazon S3 bucket in which the Amazon S3 object is stored.
     pub certificate_s3_bucket_name: Option<String>,
-    /// p The key of the Amazon S3 object where the certificate, certificate chain, and encrypted private key bundle are stored. The object key is formatted as follows: code role arn /code / code certificate arn /code . /p
+    /// The key of the Amazon S3 object where the certificate, certificate chain, and encrypted private key bundle are stored. The object key is formatted as follows: `role_arn`/`certificate_arn`.
     pub certificate_s3_object_key: Option<String>,
-    /// p The ID of the KMS key used to encrypt the private key. /p
+    /// The ID of the KMS key used to encrypt the private key.
     pub encryption_kms_key_id: Option<String>,
 }
 rt::structure!(
@@ -712,12 +828,12 @@ pub static ASSOCIATED_SUBNET_LIST: rt::Schema = rt::Schema::list(
     "AssociatedSubnetList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes a target network that is associated with a Client VPN endpoint. A target network is a subnet in a VPC. /p
+/// Describes a target network that is associated with a Client VPN endpoint. A target network is a subnet in a VPC.
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociatedTargetNetwork {
-    /// p The ID of the subnet. /p
+    /// The ID of the subnet.
     pub network_id: Option<String>,
-    /// p The target network type. /p
+    /// The target network type.
     pub network_type: Option<AssociatedNetworkType>,
 }
 rt::structure!(
@@ -739,12 +855,12 @@ pub static ASSOCIATION_ID_LIST: rt::Schema = rt::Schema::list(
     "AssociationIdList",
     &[rt::m("member", &rt::STRING).named("AssociationId")],
 );
-/// p Describes the state of a target network association. /p
+/// Describes the state of a target network association.
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociationStatus {
-    /// p The state of the target network association. /p
+    /// The state of the target network association.
     pub code: Option<AssociationStatusCode>,
-    /// p A message about the status of the target network association, if applicable. /p
+    /// A message about the status of the target network association, if applicable.
     pub message: Option<String>,
 }
 rt::structure!(AssociationStatus, ASSOCIATION_STATUS, 0 => code, 1 => message);
@@ -763,16 +879,16 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum AssociationTypeEnum { Tag = "tag", InstanceId = "instance-id" }
 }
-/// p Describes integration options for Amazon Athena. /p
+/// Describes integration options for Amazon Athena.
 #[derive(Clone, Default, PartialEq)]
 pub struct AthenaIntegration {
-    /// p The location in Amazon S3 to store the generated CloudFormation template. /p
+    /// The location in Amazon S3 to store the generated CloudFormation template.
     pub integration_result_s3_destination_arn: String,
-    /// p The schedule for adding new partitions to the table. /p
+    /// The schedule for adding new partitions to the table.
     pub partition_load_frequency: PartitionLoadFrequency,
-    /// p The start date for the partition. /p
+    /// The start date for the partition.
     pub partition_start_date: Option<rt::DateTime>,
-    /// p The end date for the partition. /p
+    /// The end date for the partition.
     pub partition_end_date: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -794,13 +910,13 @@ pub static ATHENA_INTEGRATIONS_SET: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachClassicLinkVpcRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the EC2-Classic instance. /p
+    /// The ID of the EC2-Classic instance.
     pub instance_id: String,
-    /// p The ID of the ClassicLink-enabled VPC. /p
+    /// The ID of the ClassicLink-enabled VPC.
     pub vpc_id: String,
-    /// p The IDs of the security groups. You cannot specify security groups from a different VPC. /p
+    /// The IDs of the security groups. You cannot specify security groups from a different VPC.
     pub groups: Vec<String>,
 }
 rt::structure!(
@@ -820,7 +936,7 @@ pub static ATTACH_CLASSIC_LINK_VPC_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachClassicLinkVpcResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(AttachClassicLinkVpcResult, ATTACH_CLASSIC_LINK_VPC_RESULT, 0 => return_);
@@ -830,11 +946,13 @@ pub static ATTACH_CLASSIC_LINK_VPC_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachImageWatermarkRequest {
-    /// p The ID of the AMI. /p
+    /// The ID of the AMI.
     pub image_id: String,
-    /// p The name for the watermark. Combined with the caller's account ID to form the code WatermarkKey /code ( code accountId:watermarkName /code ). /p p Constraints: 3-128 alphanumeric characters, parentheses (()), square brackets ( ), spaces ( ), periods (.), slashes (/), dashes (-), single quotes ('), at-signs (@), or underscores( ) /p
+    /// The name for the watermark. Combined with the caller's account ID to form the `WatermarkKey` (`accountId:watermarkName`).
+    ///
+    /// Constraints: 3-128 alphanumeric characters, parentheses (()), square brackets (\[\]), spaces ( ), periods (.), slashes (/), dashes (-), single quotes ('), at-signs (@), or underscores(\_)
     pub watermark_name: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -851,7 +969,7 @@ pub static ATTACH_IMAGE_WATERMARK_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachImageWatermarkResult {
-    /// p The watermark identifier, in code accountId:watermarkName /code format (for example, code 123456789012:approvedAmi /code ). /p
+    /// The watermark identifier, in `accountId:watermarkName` format (for example, `123456789012:approvedAmi`).
     pub watermark_key: Option<String>,
 }
 rt::structure!(
@@ -863,11 +981,11 @@ pub static ATTACH_IMAGE_WATERMARK_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachInternetGatewayRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the internet gateway. /p
+    /// The ID of the internet gateway.
     pub internet_gateway_id: String,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: String,
 }
 rt::structure!(
@@ -884,22 +1002,22 @@ pub static ATTACH_INTERNET_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED),
     ],
 );
-/// p Contains the parameters for AttachNetworkInterface. /p
+/// Contains the parameters for AttachNetworkInterface.
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachNetworkInterfaceRequest {
-    /// p The index of the network card. Some instance types support multiple network cards. The primary network interface must be assigned to network card index 0. The default is network card index 0. /p
+    /// The index of the network card. Some instance types support multiple network cards. The primary network interface must be assigned to network card index 0. The default is network card index 0.
     pub network_card_index: Option<i32>,
-    /// p Configures ENA Express for the network interface that this action attaches to the instance. /p
+    /// Configures ENA Express for the network interface that this action attaches to the instance.
     pub ena_srd_specification: Option<EnaSrdSpecification>,
-    /// p The number of ENA queues to be created with the instance. /p
+    /// The number of ENA queues to be created with the instance.
     pub ena_queue_count: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: String,
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: String,
-    /// p The index of the device for the network interface attachment. /p
+    /// The index of the device for the network interface attachment.
     pub device_index: i32,
 }
 rt::structure!(
@@ -921,12 +1039,12 @@ pub static ATTACH_NETWORK_INTERFACE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex").flags(rt::REQUIRED),
     ],
 );
-/// p Contains the output of AttachNetworkInterface. /p
+/// Contains the output of AttachNetworkInterface.
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachNetworkInterfaceResult {
-    /// p The ID of the network interface attachment. /p
+    /// The ID of the network interface attachment.
     pub attachment_id: Option<String>,
-    /// p The index of the network card. /p
+    /// The index of the network card.
     pub network_card_index: Option<i32>,
 }
 rt::structure!(
@@ -942,13 +1060,13 @@ pub static ATTACH_NETWORK_INTERFACE_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachVerifiedAccessTrustProviderRequest {
-    /// p The ID of the Verified Access instance. /p
+    /// The ID of the Verified Access instance.
     pub verified_access_instance_id: String,
-    /// p The ID of the Verified Access trust provider. /p
+    /// The ID of the Verified Access trust provider.
     pub verified_access_trust_provider_id: String,
-    /// p A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -967,9 +1085,9 @@ pub static ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachVerifiedAccessTrustProviderResult {
-    /// p Details about the Verified Access trust provider. /p
+    /// Details about the Verified Access trust provider.
     pub verified_access_trust_provider: Option<VerifiedAccessTrustProvider>,
-    /// p Details about the Verified Access instance. /p
+    /// Details about the Verified Access instance.
     pub verified_access_instance: Option<VerifiedAccessInstance>,
 }
 rt::structure!(
@@ -988,15 +1106,15 @@ pub static ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachVolumeRequest {
-    /// p The device name (for example, code /dev/sdh /code or code xvdh /code ). /p
+    /// The device name (for example, `/dev/sdh` or `xvdh`).
     pub device: String,
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: String,
-    /// p The ID of the EBS volume. The volume and instance must be within the same Availability Zone. /p
+    /// The ID of the EBS volume. The volume and instance must be within the same Availability Zone.
     pub volume_id: String,
-    /// p The index of the EBS card. Some instance types support multiple EBS cards. The default EBS card index is 0. /p
+    /// The index of the EBS card. Some instance types support multiple EBS cards. The default EBS card index is 0.
     pub ebs_card_index: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1013,14 +1131,14 @@ pub static ATTACH_VOLUME_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
     ],
 );
-/// p Contains the parameters for AttachVpnGateway. /p
+/// Contains the parameters for AttachVpnGateway.
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachVpnGatewayRequest {
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: String,
-    /// p The ID of the virtual private gateway. /p
+    /// The ID of the virtual private gateway.
     pub vpn_gateway_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1035,10 +1153,10 @@ pub static ATTACH_VPN_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
     ],
 );
-/// p Contains the output of AttachVpnGateway. /p
+/// Contains the output of AttachVpnGateway.
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachVpnGatewayResult {
-    /// p Information about the attachment. /p
+    /// Information about the attachment.
     pub vpc_attachment: Option<VpcAttachment>,
 }
 rt::structure!(AttachVpnGatewayResult, ATTACH_VPN_GATEWAY_RESULT, 0 => vpc_attachment);
@@ -1046,12 +1164,14 @@ pub static ATTACH_VPN_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
     "AttachVpnGatewayResult",
     &[rt::m("VpcAttachment", &VPC_ATTACHMENT).named("attachment")],
 );
-/// p ENA Express uses Amazon Web Services Scalable Reliable Datagram (SRD) technology to increase the maximum bandwidth used per stream and minimize tail latency of network traffic between EC2 instances. With ENA Express, you can communicate between two EC2 instances in the same subnet within the same account, or in different accounts. Both sending and receiving instances must have ENA Express enabled. /p p To improve the reliability of network packet delivery, ENA Express reorders network packets on the receiving end by default. However, some UDP-based applications are designed to handle network packets that are out of order to reduce the overhead for packet delivery at the network layer. When ENA Express is enabled, you can specify whether UDP network traffic uses it. /p
+/// ENA Express uses Amazon Web Services Scalable Reliable Datagram (SRD) technology to increase the maximum bandwidth used per stream and minimize tail latency of network traffic between EC2 instances. With ENA Express, you can communicate between two EC2 instances in the same subnet within the same account, or in different accounts. Both sending and receiving instances must have ENA Express enabled.
+///
+/// To improve the reliability of network packet delivery, ENA Express reorders network packets on the receiving end by default. However, some UDP-based applications are designed to handle network packets that are out of order to reduce the overhead for packet delivery at the network layer. When ENA Express is enabled, you can specify whether UDP network traffic uses it.
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachmentEnaSrdSpecification {
-    /// p Indicates whether ENA Express is enabled for the network interface. /p
+    /// Indicates whether ENA Express is enabled for the network interface.
     pub ena_srd_enabled: Option<bool>,
-    /// p Configures ENA Express for UDP network traffic. /p
+    /// Configures ENA Express for UDP network traffic.
     pub ena_srd_udp_specification: Option<AttachmentEnaSrdUdpSpecification>,
 }
 rt::structure!(
@@ -1066,10 +1186,10 @@ pub static ATTACHMENT_ENA_SRD_SPECIFICATION: rt::Schema = rt::Schema::structure(
             .named("enaSrdUdpSpecification"),
     ],
 );
-/// p ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications. For UDP traffic, you can specify whether to use ENA Express, based on your application environment needs. /p
+/// ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications. For UDP traffic, you can specify whether to use ENA Express, based on your application environment needs.
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachmentEnaSrdUdpSpecification {
-    /// p Indicates whether UDP traffic to and from the instance uses ENA Express. To specify this setting, you must first enable ENA Express. /p
+    /// Indicates whether UDP traffic to and from the instance uses ENA Express. To specify this setting, you must first enable ENA Express.
     pub ena_srd_udp_enabled: Option<bool>,
 }
 rt::structure!(
@@ -1087,10 +1207,10 @@ rt::string_enum! {
     pub enum AttachmentStatus { Attaching = "attaching", Attached = "attached", Detaching
     = "detaching", Detached = "detached" }
 }
-/// p Describes a value for a resource attribute that is a Boolean value. /p
+/// Describes a value for a resource attribute that is a Boolean value.
 #[derive(Clone, Default, PartialEq)]
 pub struct AttributeBooleanValue {
-    /// p The attribute value. The valid values are code true /code or code false /code . /p
+    /// The attribute value. The valid values are `true` or `false`.
     pub value: Option<bool>,
 }
 rt::structure!(AttributeBooleanValue, ATTRIBUTE_BOOLEAN_VALUE, 0 => value);
@@ -1098,18 +1218,18 @@ pub static ATTRIBUTE_BOOLEAN_VALUE: rt::Schema = rt::Schema::structure(
     "AttributeBooleanValue",
     &[rt::m("Value", &rt::BOOLEAN).named("value")],
 );
-/// p A summary report for the attribute across all Regions. /p
+/// A summary report for the attribute across all Regions.
 #[derive(Clone, Default, PartialEq)]
 pub struct AttributeSummary {
-    /// p The name of the attribute. /p
+    /// The name of the attribute.
     pub attribute_name: Option<String>,
-    /// p The configuration value that is most frequently observed for the attribute. /p
+    /// The configuration value that is most frequently observed for the attribute.
     pub most_frequent_value: Option<String>,
-    /// p The number of accounts with the same configuration value for the attribute that is most frequently observed. /p
+    /// The number of accounts with the same configuration value for the attribute that is most frequently observed.
     pub number_of_matched_accounts: Option<i32>,
-    /// p The number of accounts with a configuration value different from the most frequently observed value for the attribute. /p
+    /// The number of accounts with a configuration value different from the most frequently observed value for the attribute.
     pub number_of_unmatched_accounts: Option<i32>,
-    /// p The summary report for each Region for the attribute. /p
+    /// The summary report for each Region for the attribute.
     pub regional_summaries: Option<Vec<RegionalSummary>>,
 }
 rt::structure!(
@@ -1132,10 +1252,10 @@ pub static ATTRIBUTE_SUMMARY_LIST: rt::Schema = rt::Schema::list(
     "AttributeSummaryList",
     &[rt::m("member", &ATTRIBUTE_SUMMARY).named("item")],
 );
-/// p Describes a value for a resource attribute that is a String. /p
+/// Describes a value for a resource attribute that is a String.
 #[derive(Clone, Default, PartialEq)]
 pub struct AttributeValue {
-    /// p The attribute value. The value is case-sensitive. /p
+    /// The attribute value. The value is case-sensitive.
     pub value: Option<String>,
 }
 rt::structure!(AttributeValue, ATTRIBUTE_VALUE, 0 => value);
@@ -1143,20 +1263,20 @@ pub static ATTRIBUTE_VALUE: rt::Schema = rt::Schema::structure(
     "AttributeValue",
     &[rt::m("Value", &rt::STRING).named("value")],
 );
-/// p Information about an authorization rule. /p
+/// Information about an authorization rule.
 #[derive(Clone, Default, PartialEq)]
 pub struct AuthorizationRule {
-    /// p The ID of the Client VPN endpoint with which the authorization rule is associated. /p
+    /// The ID of the Client VPN endpoint with which the authorization rule is associated.
     pub client_vpn_endpoint_id: Option<String>,
-    /// p A brief description of the authorization rule. /p
+    /// A brief description of the authorization rule.
     pub description: Option<String>,
-    /// p The ID of the Active Directory group to which the authorization rule grants access. /p
+    /// The ID of the Active Directory group to which the authorization rule grants access.
     pub group_id: Option<String>,
-    /// p Indicates whether the authorization rule grants access to all clients. /p
+    /// Indicates whether the authorization rule grants access to all clients.
     pub access_all: Option<bool>,
-    /// p The IPv4 address range, in CIDR notation, of the network to which the authorization rule applies. /p
+    /// The IPv4 address range, in CIDR notation, of the network to which the authorization rule applies.
     pub destination_cidr: Option<String>,
-    /// p The current state of the authorization rule. /p
+    /// The current state of the authorization rule.
     pub status: Option<ClientVpnAuthorizationRuleStatus>,
 }
 rt::structure!(
@@ -1180,19 +1300,19 @@ pub static AUTHORIZATION_RULE_SET: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AuthorizeClientVpnIngressRequest {
-    /// p The ID of the Client VPN endpoint. /p
+    /// The ID of the Client VPN endpoint.
     pub client_vpn_endpoint_id: String,
-    /// p The IPv4 address range, in CIDR notation, of the network for which access is being authorized. /p
+    /// The IPv4 address range, in CIDR notation, of the network for which access is being authorized.
     pub target_network_cidr: String,
-    /// p The ID of the group to grant access to, for example, the Active Directory group or identity provider (IdP) group. Required if code AuthorizeAllGroups /code is code false /code or not specified. /p
+    /// The ID of the group to grant access to, for example, the Active Directory group or identity provider (IdP) group. Required if `AuthorizeAllGroups` is `false` or not specified.
     pub access_group_id: Option<String>,
-    /// p Indicates whether to grant access to all clients. Specify code true /code to grant all clients who successfully establish a VPN connection access to the network. Must be set to code true /code if code AccessGroupId /code is not specified. /p
+    /// Indicates whether to grant access to all clients. Specify `true` to grant all clients who successfully establish a VPN connection access to the network. Must be set to `true` if `AccessGroupId` is not specified.
     pub authorize_all_groups: Option<bool>,
-    /// p A brief description of the authorization rule. /p
+    /// A brief description of the authorization rule.
     pub description: Option<String>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1214,7 +1334,7 @@ pub static AUTHORIZE_CLIENT_VPN_INGRESS_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AuthorizeClientVpnIngressResult {
-    /// p The current state of the authorization rule. /p
+    /// The current state of the authorization rule.
     pub status: Option<ClientVpnAuthorizationRuleStatus>,
 }
 rt::structure!(
@@ -1226,25 +1346,25 @@ pub static AUTHORIZE_CLIENT_VPN_INGRESS_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AuthorizeSecurityGroupEgressRequest {
-    /// p The tags applied to the security group rule. /p
+    /// The tags applied to the security group rule.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the security group. /p
+    /// The ID of the security group.
     pub group_id: String,
-    /// p Not supported. Use IP permissions instead. /p
+    /// Not supported. Use IP permissions instead.
     pub source_security_group_name: Option<String>,
-    /// p Not supported. Use IP permissions instead. /p
+    /// Not supported. Use IP permissions instead.
     pub source_security_group_owner_id: Option<String>,
-    /// p Not supported. Use IP permissions instead. /p
+    /// Not supported. Use IP permissions instead.
     pub ip_protocol: Option<String>,
-    /// p Not supported. Use IP permissions instead. /p
+    /// Not supported. Use IP permissions instead.
     pub from_port: Option<i32>,
-    /// p Not supported. Use IP permissions instead. /p
+    /// Not supported. Use IP permissions instead.
     pub to_port: Option<i32>,
-    /// p Not supported. Use IP permissions instead. /p
+    /// Not supported. Use IP permissions instead.
     pub cidr_ip: Option<String>,
-    /// p The permissions for the security group rules. /p
+    /// The permissions for the security group rules.
     pub ip_permissions: Option<Vec<IpPermission>>,
 }
 rt::structure!(
@@ -1271,9 +1391,9 @@ pub static AUTHORIZE_SECURITY_GROUP_EGRESS_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AuthorizeSecurityGroupEgressResult {
-    /// p Returns code true /code if the request succeeds; otherwise, returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, returns an error.
     pub return_: Option<bool>,
-    /// p Information about the outbound (egress) security group rules that were added. /p
+    /// Information about the outbound (egress) security group rules that were added.
     pub security_group_rules: Option<Vec<SecurityGroupRule>>,
 }
 rt::structure!(
@@ -1290,27 +1410,47 @@ pub static AUTHORIZE_SECURITY_GROUP_EGRESS_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AuthorizeSecurityGroupIngressRequest {
-    /// p The IPv4 address range, in CIDR format. /p note p Amazon Web Services a href="https://en.wikipedia.org/wiki/Canonicalization" canonicalizes /a IPv4 and IPv6 CIDRs. For example, if you specify 100.68.0.18/18 for the CIDR block, Amazon Web Services canonicalizes the CIDR block to 100.68.0.0/18. Any subsequent DescribeSecurityGroups and DescribeSecurityGroupRules calls will return the canonicalized form of the CIDR block. Additionally, if you attempt to add another rule with the non-canonical form of the CIDR (such as 100.68.0.18/18) and there is already a rule for the canonicalized form of the CIDR block (such as 100.68.0.0/18), the API throws an duplicate rule error. /p /note p To specify an IPv6 address range, use IP permissions instead. /p p To specify multiple rules and descriptions for the rules, use IP permissions instead. /p
+    /// The IPv4 address range, in CIDR format.
+    ///
+    /// **Note:** Amazon Web Services [canonicalizes](https://en.wikipedia.org/wiki/Canonicalization) IPv4 and IPv6 CIDRs. For example, if you specify 100.68.0.18/18 for the CIDR block, Amazon Web Services canonicalizes the CIDR block to 100.68.0.0/18. Any subsequent DescribeSecurityGroups and DescribeSecurityGroupRules calls will return the canonicalized form of the CIDR block. Additionally, if you attempt to add another rule with the non-canonical form of the CIDR (such as 100.68.0.18/18) and there is already a rule for the canonicalized form of the CIDR block (such as 100.68.0.0/18), the API throws an duplicate rule error.
+    ///
+    /// To specify an IPv6 address range, use IP permissions instead.
+    ///
+    /// To specify multiple rules and descriptions for the rules, use IP permissions instead.
     pub cidr_ip: Option<String>,
-    /// p If the protocol is TCP or UDP, this is the start of the port range. If the protocol is ICMP, this is the ICMP type or -1 (all ICMP types). /p p To specify multiple rules and descriptions for the rules, use IP permissions instead. /p
+    /// If the protocol is TCP or UDP, this is the start of the port range. If the protocol is ICMP, this is the ICMP type or -1 (all ICMP types).
+    ///
+    /// To specify multiple rules and descriptions for the rules, use IP permissions instead.
     pub from_port: Option<i32>,
-    /// p The ID of the security group. /p
+    /// The ID of the security group.
     pub group_id: Option<String>,
-    /// p Default VPC The name of the security group. For security groups for a default VPC you can specify either the ID or the name of the security group. For security groups for a nondefault VPC, you must specify the ID of the security group. /p
+    /// \[Default VPC\] The name of the security group. For security groups for a default VPC you can specify either the ID or the name of the security group. For security groups for a nondefault VPC, you must specify the ID of the security group.
     pub group_name: Option<String>,
-    /// p The permissions for the security group rules. /p
+    /// The permissions for the security group rules.
     pub ip_permissions: Option<Vec<IpPermission>>,
-    /// p The IP protocol name ( code tcp /code , code udp /code , code icmp /code ) or number (see a href="http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml" Protocol Numbers /a ). To specify all protocols, use code -1 /code . /p p To specify code icmpv6 /code , use IP permissions instead. /p p If you specify a protocol other than one of the supported values, traffic is allowed on all ports, regardless of any ports that you specify. /p p To specify multiple rules and descriptions for the rules, use IP permissions instead. /p
+    /// The IP protocol name (`tcp`, `udp`, `icmp`) or number (see [Protocol Numbers](http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml)). To specify all protocols, use `-1`.
+    ///
+    /// To specify `icmpv6`, use IP permissions instead.
+    ///
+    /// If you specify a protocol other than one of the supported values, traffic is allowed on all ports, regardless of any ports that you specify.
+    ///
+    /// To specify multiple rules and descriptions for the rules, use IP permissions instead.
     pub ip_protocol: Option<String>,
-    /// p Default VPC The name of the source security group. /p p The rule grants full ICMP, UDP, and TCP access. To create a rule with a specific protocol and port range, specify a set of IP permissions instead. /p
+    /// \[Default VPC\] The name of the source security group.
+    ///
+    /// The rule grants full ICMP, UDP, and TCP access. To create a rule with a specific protocol and port range, specify a set of IP permissions instead.
     pub source_security_group_name: Option<String>,
-    /// p The Amazon Web Services account ID for the source security group, if the source security group is in a different account. /p p The rule grants full ICMP, UDP, and TCP access. To create a rule with a specific protocol and port range, use IP permissions instead. /p
+    /// The Amazon Web Services account ID for the source security group, if the source security group is in a different account.
+    ///
+    /// The rule grants full ICMP, UDP, and TCP access. To create a rule with a specific protocol and port range, use IP permissions instead.
     pub source_security_group_owner_id: Option<String>,
-    /// p If the protocol is TCP or UDP, this is the end of the port range. If the protocol is ICMP, this is the ICMP code or -1 (all ICMP codes). If the start port is -1 (all ICMP types), then the end port must be -1 (all ICMP codes). /p p To specify multiple rules and descriptions for the rules, use IP permissions instead. /p
+    /// If the protocol is TCP or UDP, this is the end of the port range. If the protocol is ICMP, this is the ICMP code or -1 (all ICMP codes). If the start port is -1 (all ICMP types), then the end port must be -1 (all ICMP codes).
+    ///
+    /// To specify multiple rules and descriptions for the rules, use IP permissions instead.
     pub to_port: Option<i32>,
-    /// p The tags applied to the security group rule. /p
+    /// The tags applied to the security group rule.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1337,9 +1477,9 @@ pub static AUTHORIZE_SECURITY_GROUP_INGRESS_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AuthorizeSecurityGroupIngressResult {
-    /// p Returns code true /code if the request succeeds; otherwise, returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, returns an error.
     pub return_: Option<bool>,
-    /// p Information about the inbound (ingress) security group rules that were added. /p
+    /// Information about the inbound (ingress) security group rules that were added.
     pub security_group_rules: Option<Vec<SecurityGroupRule>>,
 }
 rt::structure!(
@@ -1372,36 +1512,44 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum AvailabilityMode { Zonal = "zonal", Regional = "regional" }
 }
-/// p Describes Availability Zones, Local Zones, and Wavelength Zones. /p
+/// Describes Availability Zones, Local Zones, and Wavelength Zones.
 #[derive(Clone, Default, PartialEq)]
 pub struct AvailabilityZone {
-    /// p For Availability Zones, this parameter always has the value of code opt-in-not-required /code . /p p For Local Zones and Wavelength Zones, this parameter is the opt-in status. The possible values are code opted-in /code and code not-opted-in /code . /p
+    /// For Availability Zones, this parameter always has the value of `opt-in-not-required`.
+    ///
+    /// For Local Zones and Wavelength Zones, this parameter is the opt-in status. The possible values are `opted-in` and `not-opted-in`.
     pub opt_in_status: Option<AvailabilityZoneOptInStatus>,
-    /// p Any messages about the Availability Zone, Local Zone, or Wavelength Zone. /p
+    /// Any messages about the Availability Zone, Local Zone, or Wavelength Zone.
     pub messages: Option<Vec<AvailabilityZoneMessage>>,
-    /// p The name of the Region. /p
+    /// The name of the Region.
     pub region_name: Option<String>,
-    /// p The name of the Availability Zone, Local Zone, or Wavelength Zone. /p
+    /// The name of the Availability Zone, Local Zone, or Wavelength Zone.
     pub zone_name: Option<String>,
-    /// p The ID of the Availability Zone, Local Zone, or Wavelength Zone. /p
+    /// The ID of the Availability Zone, Local Zone, or Wavelength Zone.
     pub zone_id: Option<String>,
-    /// p The name of the zone group. For example: /p ul li p Availability Zones - code us-east-1-zg-1 /code /p /li li p Local Zones - code us-west-2-lax-1 /code /p /li li p Wavelength Zones - code us-east-1-wl1-bos-wlz-1 /code /p /li /ul
+    /// The name of the zone group. For example:
+    ///
+    /// - Availability Zones - `us-east-1-zg-1`
+    /// - Local Zones - `us-west-2-lax-1`
+    /// - Wavelength Zones - `us-east-1-wl1-bos-wlz-1`
     pub group_name: Option<String>,
-    /// p The name of the network border group. /p
+    /// The name of the network border group.
     pub network_border_group: Option<String>,
-    /// p The type of zone. /p p Valid values: code availability-zone /code | code local-zone /code | code wavelength-zone /code /p
+    /// The type of zone.
+    ///
+    /// Valid values: `availability-zone` \| `local-zone` \| `wavelength-zone`
     pub zone_type: Option<String>,
-    /// p The name of the zone that handles some of the Local Zone or Wavelength Zone control plane operations, such as API calls. /p
+    /// The name of the zone that handles some of the Local Zone or Wavelength Zone control plane operations, such as API calls.
     pub parent_zone_name: Option<String>,
-    /// p The ID of the zone that handles some of the Local Zone or Wavelength Zone control plane operations, such as API calls. /p
+    /// The ID of the zone that handles some of the Local Zone or Wavelength Zone control plane operations, such as API calls.
     pub parent_zone_id: Option<String>,
-    /// p The long name of the Availability Zone group, Local Zone group, or Wavelength Zone group. /p
+    /// The long name of the Availability Zone group, Local Zone group, or Wavelength Zone group.
     pub group_long_name: Option<String>,
-    /// p The geography information for the Availability Zone or Local Zone. The geography is returned as a list. /p
+    /// The geography information for the Availability Zone or Local Zone. The geography is returned as a list.
     pub geography: Option<Vec<AvailabilityZoneGeography>>,
-    /// p The sub-geography information for the Availability Zone or Local Zone. The sub-geography is returned as a list. /p
+    /// The sub-geography information for the Availability Zone or Local Zone. The sub-geography is returned as a list.
     pub sub_geography: Option<Vec<AvailabilityZoneSubGeography>>,
-    /// p The state of the Availability Zone, Local Zone, or Wavelength Zone. The possible values are code available /code , code unavailable /code , and code constrained /code . /p
+    /// The state of the Availability Zone, Local Zone, or Wavelength Zone. The possible values are `available`, `unavailable`, and `constrained`.
     pub state: Option<AvailabilityZoneState>,
 }
 rt::structure!(
@@ -1430,14 +1578,22 @@ pub static AVAILABILITY_ZONE: rt::Schema = rt::Schema::structure(
         rt::m("State", &rt::ENUM).named("zoneState"),
     ],
 );
-/// p For regional NAT gateways only: The configuration specifying which Elastic IP address (EIP) to use for handling outbound NAT traffic from a specific Availability Zone. /p p A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html" Regional NAT gateways for automatic multi-AZ expansion /a in the i Amazon VPC User Guide /i . /p
+/// For regional NAT gateways only: The configuration specifying which Elastic IP address (EIP) to use for handling outbound NAT traffic from a specific Availability Zone.
+///
+/// A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
+///
+/// For more information, see [Regional NAT gateways for automatic multi-AZ expansion](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html) in the *Amazon VPC User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct AvailabilityZoneAddress {
-    /// p For regional NAT gateways only: The Availability Zone where this specific NAT gateway configuration will be active. Each AZ in a regional NAT gateway has its own configuration to handle outbound NAT traffic from that AZ. /p p A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region. /p
+    /// For regional NAT gateways only: The Availability Zone where this specific NAT gateway configuration will be active. Each AZ in a regional NAT gateway has its own configuration to handle outbound NAT traffic from that AZ.
+    ///
+    /// A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
     pub availability_zone: Option<String>,
-    /// p For regional NAT gateways only: The ID of the Availability Zone where this specific NAT gateway configuration will be active. Each AZ in a regional NAT gateway has its own configuration to handle outbound NAT traffic from that AZ. Use this instead of AvailabilityZone for consistent identification of AZs across Amazon Web Services Regions. /p p A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region. /p
+    /// For regional NAT gateways only: The ID of the Availability Zone where this specific NAT gateway configuration will be active. Each AZ in a regional NAT gateway has its own configuration to handle outbound NAT traffic from that AZ. Use this instead of AvailabilityZone for consistent identification of AZs across Amazon Web Services Regions.
+    ///
+    /// A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
     pub availability_zone_id: Option<String>,
-    /// p The allocation IDs of the Elastic IP addresses (EIPs) to be used for handling outbound NAT traffic in this specific Availability Zone. /p
+    /// The allocation IDs of the Elastic IP addresses (EIPs) to be used for handling outbound NAT traffic in this specific Availability Zone.
     pub allocation_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -1456,10 +1612,10 @@ pub static AVAILABILITY_ZONE_ADDRESSES: rt::Schema = rt::Schema::list(
     "AvailabilityZoneAddresses",
     &[rt::m("member", &AVAILABILITY_ZONE_ADDRESS).named("AvailabilityZoneAddress")],
 );
-/// p Describes the geography information for an Availability Zone or Local Zone. /p
+/// Describes the geography information for an Availability Zone or Local Zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct AvailabilityZoneGeography {
-    /// p The name of the geography, for example, code United States of America /code . /p
+    /// The name of the geography, for example, `United States of America`.
     pub name: Option<String>,
 }
 rt::structure!(AvailabilityZoneGeography, AVAILABILITY_ZONE_GEOGRAPHY, 0 => name);
@@ -1479,10 +1635,10 @@ pub static AVAILABILITY_ZONE_LIST: rt::Schema = rt::Schema::list(
     "AvailabilityZoneList",
     &[rt::m("member", &AVAILABILITY_ZONE).named("item")],
 );
-/// p Describes a message about an Availability Zone, Local Zone, or Wavelength Zone. /p
+/// Describes a message about an Availability Zone, Local Zone, or Wavelength Zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct AvailabilityZoneMessage {
-    /// p The message about the Availability Zone, Local Zone, or Wavelength Zone. /p
+    /// The message about the Availability Zone, Local Zone, or Wavelength Zone.
     pub message: Option<String>,
 }
 rt::structure!(AvailabilityZoneMessage, AVAILABILITY_ZONE_MESSAGE, 0 => message);
@@ -1507,10 +1663,10 @@ pub static AVAILABILITY_ZONE_STRING_LIST: rt::Schema = rt::Schema::list(
     "AvailabilityZoneStringList",
     &[rt::m("member", &rt::STRING).named("AvailabilityZone")],
 );
-/// p Describes the sub-geography information for an Availability Zone or Local Zone. /p
+/// Describes the sub-geography information for an Availability Zone or Local Zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct AvailabilityZoneSubGeography {
-    /// p The name of the sub-geography, for example, code Oregon. /code /p
+    /// The name of the sub-geography, for example, `Oregon.`
     pub name: Option<String>,
 }
 rt::structure!(AvailabilityZoneSubGeography, AVAILABILITY_ZONE_SUB_GEOGRAPHY, 0 => name);
@@ -1522,12 +1678,12 @@ pub static AVAILABILITY_ZONE_SUB_GEOGRAPHY_LIST: rt::Schema = rt::Schema::list(
     "AvailabilityZoneSubGeographyList",
     &[rt::m("member", &AVAILABILITY_ZONE_SUB_GEOGRAPHY).named("item")],
 );
-/// p The capacity information for instances that can be launched onto the Dedicated Host. /p
+/// The capacity information for instances that can be launched onto the Dedicated Host.
 #[derive(Clone, Default, PartialEq)]
 pub struct AvailableCapacity {
-    /// p The number of instances that can be launched onto the Dedicated Host depending on the host's available capacity. For Dedicated Hosts that support multiple instance types, this parameter represents the number of instances for each instance size that is supported on the host. /p
+    /// The number of instances that can be launched onto the Dedicated Host depending on the host's available capacity. For Dedicated Hosts that support multiple instance types, this parameter represents the number of instances for each instance size that is supported on the host.
     pub available_instance_capacity: Option<Vec<InstanceCapacity>>,
-    /// p The number of vCPUs available for launching instances onto the Dedicated Host. /p
+    /// The number of vCPUs available for launching instances onto the Dedicated Host.
     pub available_v_cpus: Option<i32>,
 }
 rt::structure!(

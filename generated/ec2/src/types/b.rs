@@ -15,12 +15,12 @@ rt::string_enum! {
     pub enum BareMetal { Included = "included", Required = "required", Excluded =
     "excluded" }
 }
-/// p The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html" Amazon EBS–optimized instances /a in the i Amazon EC2 User Guide /i . /p
+/// The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps. For more information, see [Amazon EBS–optimized instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct BaselineEbsBandwidthMbps {
-    /// p The minimum baseline bandwidth, in Mbps. If this parameter is not specified, there is no minimum limit. /p
+    /// The minimum baseline bandwidth, in Mbps. If this parameter is not specified, there is no minimum limit.
     pub min: Option<i32>,
-    /// p The maximum baseline bandwidth, in Mbps. If this parameter is not specified, there is no maximum limit. /p
+    /// The maximum baseline bandwidth, in Mbps. If this parameter is not specified, there is no maximum limit.
     pub max: Option<i32>,
 }
 rt::structure!(
@@ -30,12 +30,12 @@ pub static BASELINE_EBS_BANDWIDTH_MBPS: rt::Schema = rt::Schema::structure(
     "BaselineEbsBandwidthMbps",
     &[rt::m("Min", &rt::INTEGER).named("min"), rt::m("Max", &rt::INTEGER).named("max")],
 );
-/// p The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html" Amazon EBS–optimized instances /a in the i Amazon EC2 User Guide /i . /p
+/// The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps. For more information, see [Amazon EBS–optimized instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct BaselineEbsBandwidthMbpsRequest {
-    /// p The minimum baseline bandwidth, in Mbps. To specify no minimum limit, omit this parameter. /p
+    /// The minimum baseline bandwidth, in Mbps. To specify no minimum limit, omit this parameter.
     pub min: Option<i32>,
-    /// p The maximum baseline bandwidth, in Mbps. To specify no maximum limit, omit this parameter. /p
+    /// The maximum baseline bandwidth, in Mbps. To specify no maximum limit, omit this parameter.
     pub max: Option<i32>,
 }
 rt::structure!(
@@ -46,10 +46,12 @@ pub static BASELINE_EBS_BANDWIDTH_MBPS_REQUEST: rt::Schema = rt::Schema::structu
     "BaselineEbsBandwidthMbpsRequest",
     &[rt::m("Min", &rt::INTEGER), rt::m("Max", &rt::INTEGER)],
 );
-/// p The baseline performance to consider, using an instance family as a baseline reference. The instance family establishes the lowest acceptable level of performance. Amazon EC2 uses this baseline to guide instance type selection, but there is no guarantee that the selected instance types will always exceed the baseline for every application. /p p Currently, this parameter only supports CPU performance as a baseline performance factor. For example, specifying code c6i /code would use the CPU performance of the code c6i /code family as the baseline reference. /p
+/// The baseline performance to consider, using an instance family as a baseline reference. The instance family establishes the lowest acceptable level of performance. Amazon EC2 uses this baseline to guide instance type selection, but there is no guarantee that the selected instance types will always exceed the baseline for every application.
+///
+/// Currently, this parameter only supports CPU performance as a baseline performance factor. For example, specifying `c6i` would use the CPU performance of the `c6i` family as the baseline reference.
 #[derive(Clone, Default, PartialEq)]
 pub struct BaselinePerformanceFactors {
-    /// p The CPU performance to consider, using an instance family as the baseline reference. /p
+    /// The CPU performance to consider, using an instance family as the baseline reference.
     pub cpu: Option<CpuPerformanceFactor>,
 }
 rt::structure!(BaselinePerformanceFactors, BASELINE_PERFORMANCE_FACTORS, 0 => cpu);
@@ -57,10 +59,12 @@ pub static BASELINE_PERFORMANCE_FACTORS: rt::Schema = rt::Schema::structure(
     "BaselinePerformanceFactors",
     &[rt::m("Cpu", &CPU_PERFORMANCE_FACTOR).named("cpu")],
 );
-/// p The baseline performance to consider, using an instance family as a baseline reference. The instance family establishes the lowest acceptable level of performance. Amazon EC2 uses this baseline to guide instance type selection, but there is no guarantee that the selected instance types will always exceed the baseline for every application. /p p Currently, this parameter only supports CPU performance as a baseline performance factor. For example, specifying code c6i /code would use the CPU performance of the code c6i /code family as the baseline reference. /p
+/// The baseline performance to consider, using an instance family as a baseline reference. The instance family establishes the lowest acceptable level of performance. Amazon EC2 uses this baseline to guide instance type selection, but there is no guarantee that the selected instance types will always exceed the baseline for every application.
+///
+/// Currently, this parameter only supports CPU performance as a baseline performance factor. For example, specifying `c6i` would use the CPU performance of the `c6i` family as the baseline reference.
 #[derive(Clone, Default, PartialEq)]
 pub struct BaselinePerformanceFactorsRequest {
-    /// p The CPU performance to consider, using an instance family as the baseline reference. /p
+    /// The CPU performance to consider, using an instance family as the baseline reference.
     pub cpu: Option<CpuPerformanceFactorRequest>,
 }
 rt::structure!(
@@ -72,15 +76,15 @@ pub static BASELINE_PERFORMANCE_FACTORS_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchModifyIpamRoutingPolicyRegistrationsRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM internet registry association. /p
+    /// The ID of the IPAM internet registry association.
     pub ipam_internet_registry_association_id: String,
-    /// p The batch modifications to apply, in JSON format. /p
+    /// The batch modifications to apply, in JSON format.
     pub delta_json: String,
-    /// p Forces the batch modification even if individual changes conflict with announced routes. Default: code false /code . /p
+    /// Forces the batch modification even if individual changes conflict with announced routes. Default: `false`.
     pub force: Option<bool>,
-    /// p A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error. /p
+    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -100,7 +104,7 @@ pub static BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS_REQUEST: rt::Schema = 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchModifyIpamRoutingPolicyRegistrationsResult {
-    /// p Information about the routing policy registration delta created by this batch operation. /p
+    /// Information about the routing policy registration delta created by this batch operation.
     pub ipam_routing_policy_registration_delta: Option<
         IpamRoutingPolicyRegistrationDelta,
     >,
@@ -132,16 +136,20 @@ pub static BILLING_PRODUCT_LIST: rt::Schema = rt::Schema::list(
     "BillingProductList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes a block device mapping, which defines the EBS volumes and instance store volumes to attach to an instance at launch. /p
+/// Describes a block device mapping, which defines the EBS volumes and instance store volumes to attach to an instance at launch.
 #[derive(Clone, Default, PartialEq)]
 pub struct BlockDeviceMapping {
-    /// p Parameters used to automatically set up EBS volumes when the instance is launched. /p
+    /// Parameters used to automatically set up EBS volumes when the instance is launched.
     pub ebs: Option<EbsBlockDevice>,
-    /// p To omit the device from the block device mapping, specify an empty string. When this property is specified, the device is removed from the block device mapping regardless of the assigned value. /p
+    /// To omit the device from the block device mapping, specify an empty string. When this property is specified, the device is removed from the block device mapping regardless of the assigned value.
     pub no_device: Option<String>,
-    /// p The device name. For available device names, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/device naming.html" Device names for volumes /a . /p
+    /// The device name. For available device names, see [Device names for volumes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/device_naming.html).
     pub device_name: Option<String>,
-    /// p The virtual device name ( code ephemeral /code N). Instance store volumes are numbered starting from 0. An instance type with 2 available instance store volumes can specify mappings for code ephemeral0 /code and code ephemeral1 /code . The number of available instance store volumes depends on the instance type. After you connect to the instance, you must mount the volume. /p p NVMe instance store volumes are automatically enumerated and assigned a device name. Including them in your block device mapping has no effect. /p p Constraints: For M3 instances, you must specify instance store volumes in the block device mapping for the instance. When you launch an M3 instance, we ignore any instance store volumes specified in the block device mapping for the AMI. /p
+    /// The virtual device name (`ephemeral`N). Instance store volumes are numbered starting from 0. An instance type with 2 available instance store volumes can specify mappings for `ephemeral0` and `ephemeral1`. The number of available instance store volumes depends on the instance type. After you connect to the instance, you must mount the volume.
+    ///
+    /// NVMe instance store volumes are automatically enumerated and assigned a device name. Including them in your block device mapping has no effect.
+    ///
+    /// Constraints: For M3 instances, you must specify instance store volumes in the block device mapping for the instance. When you launch an M3 instance, we ignore any instance store volumes specified in the block device mapping for the AMI.
     pub virtual_name: Option<String>,
 }
 rt::structure!(
@@ -165,16 +173,16 @@ pub static BLOCK_DEVICE_MAPPING_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "BlockDeviceMappingRequestList",
     &[rt::m("member", &BLOCK_DEVICE_MAPPING).named("BlockDeviceMapping")],
 );
-/// p Describes a block device mapping, which defines the EBS volumes and instance store volumes to attach to an instance at launch. /p
+/// Describes a block device mapping, which defines the EBS volumes and instance store volumes to attach to an instance at launch.
 #[derive(Clone, Default, PartialEq)]
 pub struct BlockDeviceMappingResponse {
-    /// p The device name (for example, code /dev/sdh /code or code xvdh /code ). /p
+    /// The device name (for example, `/dev/sdh` or `xvdh`).
     pub device_name: Option<String>,
-    /// p The virtual device name. /p
+    /// The virtual device name.
     pub virtual_name: Option<String>,
-    /// p Parameters used to automatically set up EBS volumes when the instance is launched. /p
+    /// Parameters used to automatically set up EBS volumes when the instance is launched.
     pub ebs: Option<EbsBlockDeviceResponse>,
-    /// p Suppresses the specified device included in the block device mapping. /p
+    /// Suppresses the specified device included in the block device mapping.
     pub no_device: Option<String>,
 }
 rt::structure!(
@@ -198,10 +206,14 @@ rt::string_enum! {
     pub enum BlockPublicAccessMode { Off = "off", BlockBidirectional =
     "block-bidirectional", BlockIngress = "block-ingress" }
 }
-/// p The state of VPC Block Public Access (BPA). /p
+/// The state of VPC Block Public Access (BPA).
 #[derive(Clone, Default, PartialEq)]
 pub struct BlockPublicAccessStates {
-    /// p The mode of VPC BPA. /p ul li p code off /code : VPC BPA is not enabled and traffic is allowed to and from internet gateways and egress-only internet gateways in this Region. /p /li li p code block-bidirectional /code : Block all traffic to and from internet gateways and egress-only internet gateways in this Region (except for excluded VPCs and subnets). /p /li li p code block-ingress /code : Block all internet traffic to the VPCs in this Region (except for VPCs or subnets which are excluded). Only traffic to and from NAT gateways and egress-only internet gateways is allowed because these gateways only allow outbound connections to be established. /p /li /ul
+    /// The mode of VPC BPA.
+    ///
+    /// - `off`: VPC BPA is not enabled and traffic is allowed to and from internet gateways and egress-only internet gateways in this Region.
+    /// - `block-bidirectional`: Block all traffic to and from internet gateways and egress-only internet gateways in this Region (except for excluded VPCs and subnets).
+    /// - `block-ingress`: Block all internet traffic to the VPCs in this Region (except for VPCs or subnets which are excluded). Only traffic to and from NAT gateways and egress-only internet gateways is allowed because these gateways only allow outbound connections to be established.
     pub internet_gateway_block_mode: Option<BlockPublicAccessMode>,
 }
 rt::structure!(
@@ -229,14 +241,16 @@ pub static BUNDLE_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "BundleIdStringList",
     &[rt::m("member", &rt::STRING).named("BundleId")],
 );
-/// p Contains the parameters for BundleInstance. /p
+/// Contains the parameters for BundleInstance.
 #[derive(Clone, Default, PartialEq)]
 pub struct BundleInstanceRequest {
-    /// p The ID of the instance to bundle. /p p Default: None /p
+    /// The ID of the instance to bundle.
+    ///
+    /// Default: None
     pub instance_id: String,
-    /// p The bucket in which to store the AMI. You can specify a bucket that you already own or a new bucket that Amazon EC2 creates on your behalf. If you specify a bucket that belongs to someone else, Amazon EC2 returns an error. /p
+    /// The bucket in which to store the AMI. You can specify a bucket that you already own or a new bucket that Amazon EC2 creates on your behalf. If you specify a bucket that belongs to someone else, Amazon EC2 returns an error.
     pub storage: Storage,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -251,10 +265,10 @@ pub static BUNDLE_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
     ],
 );
-/// p Contains the output of BundleInstance. /p
+/// Contains the output of BundleInstance.
 #[derive(Clone, Default, PartialEq)]
 pub struct BundleInstanceResult {
-    /// p Information about the bundle task. /p
+    /// Information about the bundle task.
     pub bundle_task: Option<BundleTask>,
 }
 rt::structure!(BundleInstanceResult, BUNDLE_INSTANCE_RESULT, 0 => bundle_task);
@@ -262,24 +276,24 @@ pub static BUNDLE_INSTANCE_RESULT: rt::Schema = rt::Schema::structure(
     "BundleInstanceResult",
     &[rt::m("BundleTask", &BUNDLE_TASK).named("bundleInstanceTask")],
 );
-/// p Describes a bundle task. /p
+/// Describes a bundle task.
 #[derive(Clone, Default, PartialEq)]
 pub struct BundleTask {
-    /// p The ID of the instance associated with this bundle task. /p
+    /// The ID of the instance associated with this bundle task.
     pub instance_id: Option<String>,
-    /// p The ID of the bundle task. /p
+    /// The ID of the bundle task.
     pub bundle_id: Option<String>,
-    /// p The state of the task. /p
+    /// The state of the task.
     pub state: Option<BundleTaskState>,
-    /// p The time this task started. /p
+    /// The time this task started.
     pub start_time: Option<rt::DateTime>,
-    /// p The time of the most recent update for the task. /p
+    /// The time of the most recent update for the task.
     pub update_time: Option<rt::DateTime>,
-    /// p The Amazon S3 storage locations. /p
+    /// The Amazon S3 storage locations.
     pub storage: Option<Storage>,
-    /// p The level of task completion, as a percent (for example, 20%). /p
+    /// The level of task completion, as a percent (for example, 20%).
     pub progress: Option<String>,
-    /// p If the task fails, a description of the error. /p
+    /// If the task fails, a description of the error.
     pub bundle_task_error: Option<BundleTaskError>,
 }
 rt::structure!(
@@ -299,12 +313,12 @@ pub static BUNDLE_TASK: rt::Schema = rt::Schema::structure(
         rt::m("BundleTaskError", &BUNDLE_TASK_ERROR).named("error"),
     ],
 );
-/// p Describes an error for a BundleInstance /a . /p
+/// Describes an error for BundleInstance.
 #[derive(Clone, Default, PartialEq)]
 pub struct BundleTaskError {
-    /// p The error code. /p
+    /// The error code.
     pub code: Option<String>,
-    /// p The error message. /p
+    /// The error message.
     pub message: Option<String>,
 }
 rt::structure!(BundleTaskError, BUNDLE_TASK_ERROR, 0 => code, 1 => message);
@@ -328,16 +342,16 @@ rt::string_enum! {
     pub enum BurstablePerformance { Included = "included", Required = "required",
     Excluded = "excluded" }
 }
-/// p The Autonomous System Number (ASN) and BYOIP CIDR association. /p
+/// The Autonomous System Number (ASN) and BYOIP CIDR association.
 #[derive(Clone, Default, PartialEq)]
 pub struct Byoasn {
-    /// p A public 2-byte or 4-byte ASN. /p
+    /// A public 2-byte or 4-byte ASN.
     pub asn: Option<String>,
-    /// p An IPAM ID. /p
+    /// An IPAM ID.
     pub ipam_id: Option<String>,
-    /// p The status message. /p
+    /// The status message.
     pub status_message: Option<String>,
-    /// p The provisioning state of the BYOASN. /p
+    /// The provisioning state of the BYOASN.
     pub state: Option<AsnState>,
 }
 rt::structure!(Byoasn, BYOASN, 0 => asn, 1 => ipam_id, 2 => status_message, 3 => state);
@@ -354,26 +368,48 @@ pub static BYOASN_SET: rt::Schema = rt::Schema::list(
     "ByoasnSet",
     &[rt::m("member", &BYOASN).named("item")],
 );
-/// p Information about an address range that is provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP). /p
+/// Information about an address range that is provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP).
 #[derive(Clone, Default, PartialEq)]
 pub struct ByoipCidr {
-    /// p The address range, in CIDR notation. /p
+    /// The address range, in CIDR notation.
     pub cidr: Option<String>,
-    /// p The description of the address range. /p
+    /// The description of the address range.
     pub description: Option<String>,
-    /// p The BYOIP CIDR associations with ASNs. /p
+    /// The BYOIP CIDR associations with ASNs.
     pub asn_associations: Option<Vec<AsnAssociation>>,
-    /// p Upon success, contains the ID of the address pool. Otherwise, contains an error message. /p
+    /// Upon success, contains the ID of the address pool. Otherwise, contains an error message.
     pub status_message: Option<String>,
-    /// p The state of the address range. /p ul li p code advertised /code : The address range is being advertised to the internet by Amazon Web Services. /p /li li p code deprovisioned /code : The address range is deprovisioned. /p /li li p code failed-deprovision /code : The request to deprovision the address range was unsuccessful. Ensure that all EIPs from the range have been deallocated and try again. /p /li li p code failed-provision /code : The request to provision the address range was unsuccessful. /p /li li p code pending-deprovision /code : You’ve submitted a request to deprovision an address range and it's pending. /p /li li p code pending-provision /code : You’ve submitted a request to provision an address range and it's pending. /p /li li p code provisioned /code : The address range is provisioned and can be advertised. The range is not currently advertised. /p /li li p code provisioned-not-publicly-advertisable /code : The address range is provisioned and cannot be advertised. /p /li /ul
+    /// The state of the address range.
+    ///
+    /// - `advertised`: The address range is being advertised to the internet by Amazon Web Services.
+    /// - `deprovisioned`: The address range is deprovisioned.
+    /// - `failed-deprovision`: The request to deprovision the address range was unsuccessful. Ensure that all EIPs from the range have been deallocated and try again.
+    /// - `failed-provision`: The request to provision the address range was unsuccessful.
+    /// - `pending-deprovision`: You’ve submitted a request to deprovision an address range and it's pending.
+    /// - `pending-provision`: You’ve submitted a request to provision an address range and it's pending.
+    /// - `provisioned`: The address range is provisioned and can be advertised. The range is not currently advertised.
+    /// - `provisioned-not-publicly-advertisable`: The address range is provisioned and cannot be advertised.
     pub state: Option<ByoipCidrState>,
-    /// p If you have a href="https://docs.aws.amazon.com/local-zones/latest/ug/how-local-zones-work.html" Local Zones /a enabled, you can choose a network border group for Local Zones when you provision and advertise a BYOIPv4 CIDR. Choose the network border group carefully as the EIP and the Amazon Web Services resource it is associated with must reside in the same network border group. /p p You can provision BYOIP address ranges to and advertise them in the following Local Zone network border groups: /p ul li p us-east-1-dfw-2 /p /li li p us-west-2-lax-1 /p /li li p us-west-2-phx-2 /p /li /ul note p You cannot provision or advertise BYOIPv6 address ranges in Local Zones at this time. /p /note
+    /// If you have [Local Zones](https://docs.aws.amazon.com/local-zones/latest/ug/how-local-zones-work.html) enabled, you can choose a network border group for Local Zones when you provision and advertise a BYOIPv4 CIDR. Choose the network border group carefully as the EIP and the Amazon Web Services resource it is associated with must reside in the same network border group.
+    ///
+    /// You can provision BYOIP address ranges to and advertise them in the following Local Zone network border groups:
+    ///
+    /// - us-east-1-dfw-2
+    /// - us-west-2-lax-1
+    /// - us-west-2-phx-2
+    ///
+    /// **Note:** You cannot provision or advertise BYOIPv6 address ranges in Local Zones at this time.
     pub network_border_group: Option<String>,
-    /// p Specifies the advertisement method for the BYOIP CIDR. Valid values are: /p ul li p code unicast /code : IP is advertised from a single location (regional services like EC2) /p /li li p code anycast /code : IP is advertised from multiple global locations simultaneously (global services like CloudFront) /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoip-cloudfront.html" Bring your own IP to CloudFront using IPAM /a in the i Amazon VPC IPAM User Guide /i . /p
+    /// Specifies the advertisement method for the BYOIP CIDR. Valid values are:
+    ///
+    /// - `unicast`: IP is advertised from a single location (regional services like EC2)
+    /// - `anycast`: IP is advertised from multiple global locations simultaneously (global services like CloudFront)
+    ///
+    /// For more information, see [Bring your own IP to CloudFront using IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoip-cloudfront.html) in the *Amazon VPC IPAM User Guide*.
     pub advertisement_type: Option<String>,
-    /// p The ID of the address pool associated with the CIDR. /p
+    /// The ID of the address pool associated with the CIDR.
     pub pool_id: Option<String>,
-    /// p The ID of the IPAM pool associated with the CIDR. /p
+    /// The ID of the IPAM pool associated with the CIDR.
     pub ipam_pool_id: Option<String>,
 }
 rt::structure!(

@@ -13,12 +13,12 @@ rt::string_enum! {
     FleetRequestNotInCancellableState = "fleetRequestNotInCancellableState",
     UnexpectedError = "unexpectedError" }
 }
-/// p Contains the parameters for CancelBundleTask. /p
+/// Contains the parameters for CancelBundleTask.
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelBundleTaskRequest {
-    /// p The ID of the bundle task. /p
+    /// The ID of the bundle task.
     pub bundle_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -31,10 +31,10 @@ pub static CANCEL_BUNDLE_TASK_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
     ],
 );
-/// p Contains the output of CancelBundleTask. /p
+/// Contains the output of CancelBundleTask.
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelBundleTaskResult {
-    /// p Information about the bundle task. /p
+    /// Information about the bundle task.
     pub bundle_task: Option<BundleTask>,
 }
 rt::structure!(CancelBundleTaskResult, CANCEL_BUNDLE_TASK_RESULT, 0 => bundle_task);
@@ -42,12 +42,12 @@ pub static CANCEL_BUNDLE_TASK_RESULT: rt::Schema = rt::Schema::structure(
     "CancelBundleTaskResult",
     &[rt::m("BundleTask", &BUNDLE_TASK).named("bundleInstanceTask")],
 );
-/// p Describes a Capacity Reservation Fleet cancellation error. /p
+/// Describes a Capacity Reservation Fleet cancellation error.
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelCapacityReservationFleetError {
-    /// p The error code. /p
+    /// The error code.
     pub code: Option<String>,
-    /// p The error message. /p
+    /// The error message.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -63,9 +63,9 @@ pub static CANCEL_CAPACITY_RESERVATION_FLEET_ERROR: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelCapacityReservationFleetsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the Capacity Reservation Fleets to cancel. /p
+    /// The IDs of the Capacity Reservation Fleets to cancel.
     pub capacity_reservation_fleet_ids: Vec<String>,
 }
 rt::structure!(
@@ -83,11 +83,11 @@ pub static CANCEL_CAPACITY_RESERVATION_FLEETS_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelCapacityReservationFleetsResult {
-    /// p Information about the Capacity Reservation Fleets that were successfully cancelled. /p
+    /// Information about the Capacity Reservation Fleets that were successfully cancelled.
     pub successful_fleet_cancellations: Option<
         Vec<CapacityReservationFleetCancellationState>,
     >,
-    /// p Information about the Capacity Reservation Fleets that could not be cancelled. /p
+    /// Information about the Capacity Reservation Fleets that could not be cancelled.
     pub failed_fleet_cancellations: Option<
         Vec<FailedCapacityReservationFleetCancellationResult>,
     >,
@@ -113,13 +113,13 @@ pub static CANCEL_CAPACITY_RESERVATION_FLEETS_RESULT: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelCapacityReservationRequest {
-    /// p The ID of the Capacity Reservation to be cancelled. /p
+    /// The ID of the Capacity Reservation to be cancelled.
     pub capacity_reservation_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Specifies the cancellation charge type to apply when cancelling a future-dated Capacity Reservation during its commitment duration. Possible values include code commitment-wind-down /code , which continues billing for the remaining commitment duration without delivering capacity. /p
+    /// Specifies the cancellation charge type to apply when cancelling a future-dated Capacity Reservation during its commitment duration. Possible values include `commitment-wind-down`, which continues billing for the remaining commitment duration without delivering capacity.
     pub apply_cancellation_charges: Option<ApplyCancellationCharges>,
-    /// p The ID of the cancellation quote to use for the cancellation. You can generate a cancellation quote by using the code CreateCapacityReservationCancellationQuote /code action. The cancellation quote must be in an code active /code state. /p
+    /// The ID of the cancellation quote to use for the cancellation. You can generate a cancellation quote by using the `CreateCapacityReservationCancellationQuote` action. The cancellation quote must be in an `active` state.
     pub quote_id: Option<String>,
 }
 rt::structure!(
@@ -137,7 +137,7 @@ pub static CANCEL_CAPACITY_RESERVATION_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelCapacityReservationResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -149,11 +149,11 @@ pub static CANCEL_CAPACITY_RESERVATION_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelConversionRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the conversion task. /p
+    /// The ID of the conversion task.
     pub conversion_task_id: String,
-    /// p The reason for canceling the conversion task. /p
+    /// The reason for canceling the conversion task.
     pub reason_message: Option<String>,
 }
 rt::structure!(
@@ -172,9 +172,9 @@ pub static CANCEL_CONVERSION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelDeclarativePoliciesReportRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the report. /p
+    /// The ID of the report.
     pub report_id: String,
 }
 rt::structure!(
@@ -187,7 +187,7 @@ pub static CANCEL_DECLARATIVE_POLICIES_REPORT_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelDeclarativePoliciesReportResult {
-    /// p Is code true /code if the request succeeds, and an error otherwise. /p
+    /// Is `true` if the request succeeds, and an error otherwise.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -200,7 +200,7 @@ pub static CANCEL_DECLARATIVE_POLICIES_REPORT_RESULT: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelExportTaskRequest {
-    /// p The ID of the export task. This is the ID returned by the code CreateInstanceExportTask /code and code ExportImage /code operations. /p
+    /// The ID of the export task. This is the ID returned by the `CreateInstanceExportTask` and `ExportImage` operations.
     pub export_task_id: String,
 }
 rt::structure!(CancelExportTaskRequest, CANCEL_EXPORT_TASK_REQUEST, 0 => export_task_id);
@@ -210,9 +210,9 @@ pub static CANCEL_EXPORT_TASK_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelImageLaunchPermissionRequest {
-    /// p The ID of the AMI that was shared with your Amazon Web Services account. /p
+    /// The ID of the AMI that was shared with your Amazon Web Services account.
     pub image_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -225,7 +225,7 @@ pub static CANCEL_IMAGE_LAUNCH_PERMISSION_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelImageLaunchPermissionResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -238,11 +238,11 @@ pub static CANCEL_IMAGE_LAUNCH_PERMISSION_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelImportTaskRequest {
-    /// p The reason for canceling the task. /p
+    /// The reason for canceling the task.
     pub cancel_reason: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the import image or import snapshot task to be canceled. /p
+    /// The ID of the import image or import snapshot task to be canceled.
     pub import_task_id: Option<String>,
 }
 rt::structure!(
@@ -259,11 +259,11 @@ pub static CANCEL_IMPORT_TASK_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelImportTaskResult {
-    /// p The ID of the task being canceled. /p
+    /// The ID of the task being canceled.
     pub import_task_id: Option<String>,
-    /// p The current state of the task being canceled. /p
+    /// The current state of the task being canceled.
     pub previous_state: Option<String>,
-    /// p The current state of the task being canceled. /p
+    /// The current state of the task being canceled.
     pub state: Option<String>,
 }
 rt::structure!(
@@ -278,10 +278,10 @@ pub static CANCEL_IMPORT_TASK_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("State", &rt::STRING).named("state"),
     ],
 );
-/// p Contains the parameters for CancelReservedInstancesListing. /p
+/// Contains the parameters for CancelReservedInstancesListing.
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelReservedInstancesListingRequest {
-    /// p The ID of the Reserved Instance listing. /p
+    /// The ID of the Reserved Instance listing.
     pub reserved_instances_listing_id: String,
 }
 rt::structure!(
@@ -296,10 +296,10 @@ pub static CANCEL_RESERVED_INSTANCES_LISTING_REQUEST: rt::Schema = rt::Schema::s
             .flags(rt::REQUIRED),
     ],
 );
-/// p Contains the output of CancelReservedInstancesListing. /p
+/// Contains the output of CancelReservedInstancesListing.
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelReservedInstancesListingResult {
-    /// p The Reserved Instance listing. /p
+    /// The Reserved Instance listing.
     pub reserved_instances_listings: Option<Vec<ReservedInstancesListing>>,
 }
 rt::structure!(
@@ -313,12 +313,12 @@ pub static CANCEL_RESERVED_INSTANCES_LISTING_RESULT: rt::Schema = rt::Schema::st
             .named("reservedInstancesListingsSet"),
     ],
 );
-/// p Describes a Spot Fleet error. /p
+/// Describes a Spot Fleet error.
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelSpotFleetRequestsError {
-    /// p The error code. /p
+    /// The error code.
     pub code: Option<CancelBatchErrorCode>,
-    /// p The description for the error code. /p
+    /// The description for the error code.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -332,12 +332,12 @@ pub static CANCEL_SPOT_FLEET_REQUESTS_ERROR: rt::Schema = rt::Schema::structure(
         rt::m("Message", &rt::STRING).named("message"),
     ],
 );
-/// p Describes a Spot Fleet request that was not successfully canceled. /p
+/// Describes a Spot Fleet request that was not successfully canceled.
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelSpotFleetRequestsErrorItem {
-    /// p The error. /p
+    /// The error.
     pub error: Option<CancelSpotFleetRequestsError>,
-    /// p The ID of the Spot Fleet request. /p
+    /// The ID of the Spot Fleet request.
     pub spot_fleet_request_id: Option<String>,
 }
 rt::structure!(
@@ -355,14 +355,18 @@ pub static CANCEL_SPOT_FLEET_REQUESTS_ERROR_SET: rt::Schema = rt::Schema::list(
     "CancelSpotFleetRequestsErrorSet",
     &[rt::m("member", &CANCEL_SPOT_FLEET_REQUESTS_ERROR_ITEM).named("item")],
 );
-/// p Contains the parameters for CancelSpotFleetRequests. /p
+/// Contains the parameters for CancelSpotFleetRequests.
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelSpotFleetRequestsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the Spot Fleet requests. /p p Constraint: You can specify up to 100 IDs in a single request. /p
+    /// The IDs of the Spot Fleet requests.
+    ///
+    /// Constraint: You can specify up to 100 IDs in a single request.
     pub spot_fleet_request_ids: Vec<String>,
-    /// p Indicates whether to terminate the associated instances when the Spot Fleet request is canceled. The default is to terminate the instances. /p p To let the instances continue to run after the Spot Fleet request is canceled, specify code no-terminate-instances /code . /p
+    /// Indicates whether to terminate the associated instances when the Spot Fleet request is canceled. The default is to terminate the instances.
+    ///
+    /// To let the instances continue to run after the Spot Fleet request is canceled, specify `no-terminate-instances`.
     pub terminate_instances: bool,
 }
 rt::structure!(
@@ -381,12 +385,12 @@ pub static CANCEL_SPOT_FLEET_REQUESTS_REQUEST: rt::Schema = rt::Schema::structur
             .flags(rt::REQUIRED),
     ],
 );
-/// p Contains the output of CancelSpotFleetRequests. /p
+/// Contains the output of CancelSpotFleetRequests.
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelSpotFleetRequestsResponse {
-    /// p Information about the Spot Fleet requests that are successfully canceled. /p
+    /// Information about the Spot Fleet requests that are successfully canceled.
     pub successful_fleet_requests: Option<Vec<CancelSpotFleetRequestsSuccessItem>>,
-    /// p Information about the Spot Fleet requests that are not successfully canceled. /p
+    /// Information about the Spot Fleet requests that are not successfully canceled.
     pub unsuccessful_fleet_requests: Option<Vec<CancelSpotFleetRequestsErrorItem>>,
 }
 rt::structure!(
@@ -402,14 +406,14 @@ pub static CANCEL_SPOT_FLEET_REQUESTS_RESPONSE: rt::Schema = rt::Schema::structu
             .named("unsuccessfulFleetRequestSet"),
     ],
 );
-/// p Describes a Spot Fleet request that was successfully canceled. /p
+/// Describes a Spot Fleet request that was successfully canceled.
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelSpotFleetRequestsSuccessItem {
-    /// p The current state of the Spot Fleet request. /p
+    /// The current state of the Spot Fleet request.
     pub current_spot_fleet_request_state: Option<BatchState>,
-    /// p The previous state of the Spot Fleet request. /p
+    /// The previous state of the Spot Fleet request.
     pub previous_spot_fleet_request_state: Option<BatchState>,
-    /// p The ID of the Spot Fleet request. /p
+    /// The ID of the Spot Fleet request.
     pub spot_fleet_request_id: Option<String>,
 }
 rt::structure!(
@@ -435,12 +439,12 @@ rt::string_enum! {
     pub enum CancelSpotInstanceRequestState { Active = "active", Open = "open", Closed =
     "closed", Cancelled = "cancelled", Completed = "completed" }
 }
-/// p Contains the parameters for CancelSpotInstanceRequests. /p
+/// Contains the parameters for CancelSpotInstanceRequests.
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelSpotInstanceRequestsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the Spot Instance requests. /p
+    /// The IDs of the Spot Instance requests.
     pub spot_instance_request_ids: Vec<String>,
 }
 rt::structure!(
@@ -456,10 +460,10 @@ pub static CANCEL_SPOT_INSTANCE_REQUESTS_REQUEST: rt::Schema = rt::Schema::struc
             .flags(rt::REQUIRED),
     ],
 );
-/// p Contains the output of CancelSpotInstanceRequests. /p
+/// Contains the output of CancelSpotInstanceRequests.
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelSpotInstanceRequestsResult {
-    /// p The Spot Instance requests. /p
+    /// The Spot Instance requests.
     pub cancelled_spot_instance_requests: Option<Vec<CancelledSpotInstanceRequest>>,
 }
 rt::structure!(
@@ -473,18 +477,18 @@ pub static CANCEL_SPOT_INSTANCE_REQUESTS_RESULT: rt::Schema = rt::Schema::struct
             .named("spotInstanceRequestSet"),
     ],
 );
-/// p Describes the cancellation terms for cancelling a future-dated Capacity Reservation during its commitment duration. /p
+/// Describes the cancellation terms for cancelling a future-dated Capacity Reservation during its commitment duration.
 #[derive(Clone, Default, PartialEq)]
 pub struct CancellationTerms {
-    /// p The type of cancellation charge. Possible values include code commitment-wind-down /code . /p
+    /// The type of cancellation charge. Possible values include `commitment-wind-down`.
     pub cancellation_type: Option<ApplyCancellationCharges>,
-    /// p The state that the Capacity Reservation will transition to after cancellation. /p
+    /// The state that the Capacity Reservation will transition to after cancellation.
     pub reservation_state: Option<String>,
-    /// p The number of instances under commitment after cancellation. /p
+    /// The number of instances under commitment after cancellation.
     pub committed_instance_count: Option<i32>,
-    /// p The number of hours for which cancellation charges will apply. /p
+    /// The number of hours for which cancellation charges will apply.
     pub charge_commitment_duration_hours: Option<i64>,
-    /// p The date and time at which cancellation charges will stop. /p
+    /// The date and time at which cancellation charges will stop.
     pub charge_end_date: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -507,12 +511,12 @@ pub static CANCELLATION_TERMS_SET: rt::Schema = rt::Schema::list(
     "CancellationTermsSet",
     &[rt::m("member", &CANCELLATION_TERMS).named("item")],
 );
-/// p Describes a request to cancel a Spot Instance. /p
+/// Describes a request to cancel a Spot Instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelledSpotInstanceRequest {
-    /// p The ID of the Spot Instance request. /p
+    /// The ID of the Spot Instance request.
     pub spot_instance_request_id: Option<String>,
-    /// p The state of the Spot Instance request. /p
+    /// The state of the Spot Instance request.
     pub state: Option<CancelSpotInstanceRequestState>,
 }
 rt::structure!(
@@ -530,14 +534,14 @@ pub static CANCELLED_SPOT_INSTANCE_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "CancelledSpotInstanceRequestList",
     &[rt::m("member", &CANCELLED_SPOT_INSTANCE_REQUEST).named("item")],
 );
-/// p Information about instance capacity usage for a Capacity Reservation. /p
+/// Information about instance capacity usage for a Capacity Reservation.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityAllocation {
-    /// p The usage type. code used /code indicates that the instance capacity is in use by instances that are running in the Capacity Reservation. /p
+    /// The usage type. `used` indicates that the instance capacity is in use by instances that are running in the Capacity Reservation.
     pub allocation_type: Option<AllocationType>,
-    /// p The amount of instance capacity associated with the usage. For example a value of code 4 /code indicates that instance capacity for 4 instances is currently in use. /p
+    /// The amount of instance capacity associated with the usage. For example a value of `4` indicates that instance capacity for 4 instances is currently in use.
     pub count: Option<i32>,
-    /// p Additional metadata associated with the capacity allocation. Each entry contains a key-value pair providing context about the allocation. /p
+    /// Additional metadata associated with the capacity allocation. Each entry contains a key-value pair providing context about the allocation.
     pub allocation_metadata: Option<Vec<CapacityAllocationMetadataEntry>>,
 }
 rt::structure!(
@@ -553,12 +557,12 @@ pub static CAPACITY_ALLOCATION: rt::Schema = rt::Schema::structure(
             .named("allocationMetadataList"),
     ],
 );
-/// p A key-value pair that provides additional metadata about a capacity allocation. /p
+/// A key-value pair that provides additional metadata about a capacity allocation.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityAllocationMetadataEntry {
-    /// p The key of the metadata entry. /p
+    /// The key of the metadata entry.
     pub key: Option<String>,
-    /// p The value of the metadata entry. /p
+    /// The value of the metadata entry.
     pub value: Option<String>,
 }
 rt::structure!(
@@ -581,28 +585,30 @@ pub static CAPACITY_AVAILABILITY_ZONE_ID_LIST: rt::Schema = rt::Schema::list(
     "CapacityAvailabilityZoneIdList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Reserve powerful GPU instances on a future date to support your short duration machine learning (ML) workloads. Instances that run inside a Capacity Block are automatically placed close together inside a href="http://aws.amazon.com/ec2/ultraclusters/" Amazon EC2 UltraClusters /a , for low-latency, petabit-scale, non-blocking networking. /p p You can also reserve Amazon EC2 UltraServers. UltraServers connect multiple EC2 instances using a low-latency, high-bandwidth accelerator interconnect (NeuronLink). They are built to tackle very large-scale AI/ML workloads that require significant processing power. For more information, see Amazon EC2 UltraServers. /p
+/// Reserve powerful GPU instances on a future date to support your short duration machine learning (ML) workloads. Instances that run inside a Capacity Block are automatically placed close together inside [Amazon EC2 UltraClusters](http://aws.amazon.com/ec2/ultraclusters/), for low-latency, petabit-scale, non-blocking networking.
+///
+/// You can also reserve Amazon EC2 UltraServers. UltraServers connect multiple EC2 instances using a low-latency, high-bandwidth accelerator interconnect (NeuronLink). They are built to tackle very large-scale AI/ML workloads that require significant processing power. For more information, see Amazon EC2 UltraServers.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityBlock {
-    /// p The ID of the Capacity Block. /p
+    /// The ID of the Capacity Block.
     pub capacity_block_id: Option<String>,
-    /// p The EC2 UltraServer type of the Capacity Block. /p
+    /// The EC2 UltraServer type of the Capacity Block.
     pub ultraserver_type: Option<String>,
-    /// p The Availability Zone of the Capacity Block. /p
+    /// The Availability Zone of the Capacity Block.
     pub availability_zone: Option<String>,
-    /// p The Availability Zone ID of the Capacity Block. /p
+    /// The Availability Zone ID of the Capacity Block.
     pub availability_zone_id: Option<String>,
-    /// p The ID of the Capacity Reservation. /p
+    /// The ID of the Capacity Reservation.
     pub capacity_reservation_ids: Option<Vec<String>>,
-    /// p The date and time at which the Capacity Block was started. /p
+    /// The date and time at which the Capacity Block was started.
     pub start_date: Option<rt::DateTime>,
-    /// p The date and time at which the Capacity Block expires. When a Capacity Block expires, all instances in the Capacity Block are terminated. /p
+    /// The date and time at which the Capacity Block expires. When a Capacity Block expires, all instances in the Capacity Block are terminated.
     pub end_date: Option<rt::DateTime>,
-    /// p The date and time at which the Capacity Block was created. /p
+    /// The date and time at which the Capacity Block was created.
     pub create_date: Option<rt::DateTime>,
-    /// p The state of the Capacity Block. /p
+    /// The state of the Capacity Block.
     pub state: Option<CapacityBlockResourceState>,
-    /// p The tags assigned to the Capacity Block. /p
+    /// The tags assigned to the Capacity Block.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -626,36 +632,40 @@ pub static CAPACITY_BLOCK: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST).named("tagSet"),
     ],
 );
-/// p Describes a Capacity Block extension. With an extension, you can extend the duration of time for an existing Capacity Block. /p
+/// Describes a Capacity Block extension. With an extension, you can extend the duration of time for an existing Capacity Block.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityBlockExtension {
-    /// p The reservation ID of the Capacity Block extension. /p
+    /// The reservation ID of the Capacity Block extension.
     pub capacity_reservation_id: Option<String>,
-    /// p The instance type of the Capacity Block extension. /p
+    /// The instance type of the Capacity Block extension.
     pub instance_type: Option<String>,
-    /// p The number of instances in the Capacity Block extension. /p
+    /// The number of instances in the Capacity Block extension.
     pub instance_count: Option<i32>,
-    /// p The Availability Zone of the Capacity Block extension. /p
+    /// The Availability Zone of the Capacity Block extension.
     pub availability_zone: Option<String>,
-    /// p The Availability Zone ID of the Capacity Block extension. /p
+    /// The Availability Zone ID of the Capacity Block extension.
     pub availability_zone_id: Option<String>,
-    /// p The ID of the Capacity Block extension offering. /p
+    /// The ID of the Capacity Block extension offering.
     pub capacity_block_extension_offering_id: Option<String>,
-    /// p The duration of the Capacity Block extension in hours. /p
+    /// The duration of the Capacity Block extension in hours.
     pub capacity_block_extension_duration_hours: Option<i32>,
-    /// p The status of the Capacity Block extension. A Capacity Block extension can have one of the following statuses: /p ul li p code payment-pending /code - The Capacity Block extension payment is processing. If your payment can't be processed within 12 hours, the Capacity Block extension is failed. /p /li li p code payment-failed /code - Payment for the Capacity Block extension request was not successful. /p /li li p code payment-succeeded /code - Payment for the Capacity Block extension request was successful. You receive an invoice that reflects the one-time upfront payment. In the invoice, you can associate the paid amount with the Capacity Block reservation ID. /p /li /ul
+    /// The status of the Capacity Block extension. A Capacity Block extension can have one of the following statuses:
+    ///
+    /// - `payment-pending` - The Capacity Block extension payment is processing. If your payment can't be processed within 12 hours, the Capacity Block extension is failed.
+    /// - `payment-failed` - Payment for the Capacity Block extension request was not successful.
+    /// - `payment-succeeded` - Payment for the Capacity Block extension request was successful. You receive an invoice that reflects the one-time upfront payment. In the invoice, you can associate the paid amount with the Capacity Block reservation ID.
     pub capacity_block_extension_status: Option<CapacityBlockExtensionStatus>,
-    /// p The date when the Capacity Block extension was purchased. /p
+    /// The date when the Capacity Block extension was purchased.
     pub capacity_block_extension_purchase_date: Option<rt::DateTime>,
-    /// p The start date of the Capacity Block extension. /p
+    /// The start date of the Capacity Block extension.
     pub capacity_block_extension_start_date: Option<rt::DateTime>,
-    /// p The end date of the Capacity Block extension. /p
+    /// The end date of the Capacity Block extension.
     pub capacity_block_extension_end_date: Option<rt::DateTime>,
-    /// p The total price to be paid up front. /p
+    /// The total price to be paid up front.
     pub upfront_fee: Option<String>,
-    /// p The currency of the payment for the Capacity Block extension. /p
+    /// The currency of the payment for the Capacity Block extension.
     pub currency_code: Option<String>,
-    /// p The type of zone where the Capacity Block extension is located. /p
+    /// The type of zone where the Capacity Block extension is located.
     pub zone_type: Option<String>,
 }
 rt::structure!(
@@ -692,34 +702,37 @@ pub static CAPACITY_BLOCK_EXTENSION: rt::Schema = rt::Schema::structure(
         rt::m("ZoneType", &rt::STRING).named("zoneType"),
     ],
 );
-/// p The recommended Capacity Block extension that fits your search requirements. /p
+/// The recommended Capacity Block extension that fits your search requirements.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityBlockExtensionOffering {
-    /// p The ID of the Capacity Block extension offering. /p
+    /// The ID of the Capacity Block extension offering.
     pub capacity_block_extension_offering_id: Option<String>,
-    /// p The instance type of the Capacity Block that will be extended. /p
+    /// The instance type of the Capacity Block that will be extended.
     pub instance_type: Option<String>,
-    /// p The number of instances in the Capacity Block extension offering. /p
+    /// The number of instances in the Capacity Block extension offering.
     pub instance_count: Option<i32>,
-    /// p The Availability Zone of the Capacity Block that will be extended. /p
+    /// The Availability Zone of the Capacity Block that will be extended.
     pub availability_zone: Option<String>,
-    /// p The Availability Zone ID of the Capacity Block that will be extended. /p
+    /// The Availability Zone ID of the Capacity Block that will be extended.
     pub availability_zone_id: Option<String>,
-    /// p The start date of the Capacity Block that will be extended. /p
+    /// The start date of the Capacity Block that will be extended.
     pub start_date: Option<rt::DateTime>,
-    /// p The date and time at which the Capacity Block extension will start. This date is also the same as the end date of the Capacity Block that will be extended. /p
+    /// The date and time at which the Capacity Block extension will start. This date is also the same as the end date of the Capacity Block that will be extended.
     pub capacity_block_extension_start_date: Option<rt::DateTime>,
-    /// p The date and time at which the Capacity Block extension expires. When a Capacity Block expires, the reserved capacity is released and you can no longer launch instances into it. The Capacity Block's state changes to code expired /code when it reaches its end date /p
+    /// The date and time at which the Capacity Block extension expires. When a Capacity Block expires, the reserved capacity is released and you can no longer launch instances into it. The Capacity Block's state changes to `expired` when it reaches its end date
     pub capacity_block_extension_end_date: Option<rt::DateTime>,
-    /// p The amount of time of the Capacity Block extension offering in hours. /p
+    /// The amount of time of the Capacity Block extension offering in hours.
     pub capacity_block_extension_duration_hours: Option<i32>,
-    /// p The total price of the Capacity Block extension offering, to be paid up front. /p
+    /// The total price of the Capacity Block extension offering, to be paid up front.
     pub upfront_fee: Option<String>,
-    /// p The currency of the payment for the Capacity Block extension offering. /p
+    /// The currency of the payment for the Capacity Block extension offering.
     pub currency_code: Option<String>,
-    /// p Indicates the tenancy of the Capacity Block extension offering. A Capacity Block can have one of the following tenancy settings: /p ul li p code default /code - The Capacity Block is created on hardware that is shared with other Amazon Web Services accounts. /p /li li p code dedicated /code - The Capacity Block is created on single-tenant hardware that is dedicated to a single Amazon Web Services account. /p /li /ul
+    /// Indicates the tenancy of the Capacity Block extension offering. A Capacity Block can have one of the following tenancy settings:
+    ///
+    /// - `default` - The Capacity Block is created on hardware that is shared with other Amazon Web Services accounts.
+    /// - `dedicated` - The Capacity Block is created on single-tenant hardware that is dedicated to a single Amazon Web Services account.
     pub tenancy: Option<CapacityReservationTenancy>,
-    /// p The type of zone where the Capacity Block extension offering is available. /p
+    /// The type of zone where the Capacity Block extension offering is available.
     pub zone_type: Option<String>,
 }
 rt::structure!(
@@ -768,10 +781,10 @@ pub static CAPACITY_BLOCK_IDS: rt::Schema = rt::Schema::list(
     "CapacityBlockIds",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Instance type preference for a Capacity Block search. Specifies one or more instance types to evaluate when searching for available Capacity Blocks. /p
+/// Instance type preference for a Capacity Block search. Specifies one or more instance types to evaluate when searching for available Capacity Blocks.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityBlockInstanceTypePreference {
-    /// p The instance type to consider in the Capacity Block search. /p
+    /// The instance type to consider in the Capacity Block search.
     pub instance_type: Option<String>,
 }
 rt::structure!(
@@ -790,38 +803,38 @@ rt::string_enum! {
     pub enum CapacityBlockInterconnectStatus { Ok = "ok", Impaired = "impaired",
     InsufficientData = "insufficient-data" }
 }
-/// p The recommended Capacity Block that fits your search requirements. /p
+/// The recommended Capacity Block that fits your search requirements.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityBlockOffering {
-    /// p The ID of the Capacity Block offering. /p
+    /// The ID of the Capacity Block offering.
     pub capacity_block_offering_id: Option<String>,
-    /// p The instance type of the Capacity Block offering. /p
+    /// The instance type of the Capacity Block offering.
     pub instance_type: Option<String>,
-    /// p The Availability Zone of the Capacity Block offering. /p
+    /// The Availability Zone of the Capacity Block offering.
     pub availability_zone: Option<String>,
-    /// p The number of instances in the Capacity Block offering. /p
+    /// The number of instances in the Capacity Block offering.
     pub instance_count: Option<i32>,
-    /// p The start date of the Capacity Block offering. /p
+    /// The start date of the Capacity Block offering.
     pub start_date: Option<rt::DateTime>,
-    /// p The end date of the Capacity Block offering. /p
+    /// The end date of the Capacity Block offering.
     pub end_date: Option<rt::DateTime>,
-    /// p The number of hours (in addition to code capacityBlockDurationMinutes /code ) for the duration of the Capacity Block reservation. For example, if a Capacity Block starts at b 04:55 /b and ends at b 11:30 /b , the hours field would be b 6 /b . /p
+    /// The number of hours (in addition to `capacityBlockDurationMinutes`) for the duration of the Capacity Block reservation. For example, if a Capacity Block starts at **04:55** and ends at **11:30**, the hours field would be **6**.
     pub capacity_block_duration_hours: Option<i32>,
-    /// p The total price to be paid up front. /p
+    /// The total price to be paid up front.
     pub upfront_fee: Option<String>,
-    /// p The currency of the payment for the Capacity Block. /p
+    /// The currency of the payment for the Capacity Block.
     pub currency_code: Option<String>,
-    /// p The tenancy of the Capacity Block. /p
+    /// The tenancy of the Capacity Block.
     pub tenancy: Option<CapacityReservationTenancy>,
-    /// p The EC2 UltraServer type of the Capacity Block offering. /p
+    /// The EC2 UltraServer type of the Capacity Block offering.
     pub ultraserver_type: Option<String>,
-    /// p The number of EC2 UltraServers in the offering. /p
+    /// The number of EC2 UltraServers in the offering.
     pub ultraserver_count: Option<i32>,
-    /// p The number of minutes (in addition to code capacityBlockDurationHours /code ) for the duration of the Capacity Block reservation. For example, if a Capacity Block starts at b 08:55 /b and ends at b 11:30 /b , the minutes field would be b 35 /b . /p
+    /// The number of minutes (in addition to `capacityBlockDurationHours`) for the duration of the Capacity Block reservation. For example, if a Capacity Block starts at **08:55** and ends at **11:30**, the minutes field would be **35**.
     pub capacity_block_duration_minutes: Option<i32>,
-    /// p The type of zone where the Capacity Block offering is available. /p
+    /// The type of zone where the Capacity Block offering is available.
     pub zone_type: Option<String>,
-    /// p The individual segments that compose the Capacity Block offering. Each segment describes a distinct block of capacity with its own Availability Zone, instance type, schedule, and pricing. /p
+    /// The individual segments that compose the Capacity Block offering. Each segment describes a distinct block of capacity with its own Availability Zone, instance type, schedule, and pricing.
     pub capacity_block_offering_segments: Option<Vec<CapacityBlockOfferingSegment>>,
 }
 rt::structure!(
@@ -855,30 +868,30 @@ pub static CAPACITY_BLOCK_OFFERING: rt::Schema = rt::Schema::structure(
             .named("capacityBlockOfferingSegmentSet"),
     ],
 );
-/// p Describes an individual segment within a Capacity Block offering. Each segment represents a distinct block of capacity with its own Availability Zone, instance type, duration, pricing, and schedule. /p
+/// Describes an individual segment within a Capacity Block offering. Each segment represents a distinct block of capacity with its own Availability Zone, instance type, duration, pricing, and schedule.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityBlockOfferingSegment {
-    /// p The instance type of the Capacity Block offering segment. /p
+    /// The instance type of the Capacity Block offering segment.
     pub instance_type: Option<String>,
-    /// p The Availability Zone of the Capacity Block offering segment. /p
+    /// The Availability Zone of the Capacity Block offering segment.
     pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone for the Capacity Block offering segment. /p
+    /// The ID of the Availability Zone for the Capacity Block offering segment.
     pub availability_zone_id: Option<String>,
-    /// p The number of instances in the Capacity Block offering segment. /p
+    /// The number of instances in the Capacity Block offering segment.
     pub instance_count: Option<i32>,
-    /// p The start date of the Capacity Block offering segment. /p
+    /// The start date of the Capacity Block offering segment.
     pub start_date: Option<rt::DateTime>,
-    /// p The end date of the Capacity Block offering segment. /p
+    /// The end date of the Capacity Block offering segment.
     pub end_date: Option<rt::DateTime>,
-    /// p The number of hours for the duration of the Capacity Block offering segment. /p
+    /// The number of hours for the duration of the Capacity Block offering segment.
     pub capacity_block_duration_hours: Option<i32>,
-    /// p The number of minutes for the duration of the Capacity Block offering segment. /p
+    /// The number of minutes for the duration of the Capacity Block offering segment.
     pub capacity_block_duration_minutes: Option<i32>,
-    /// p The total price to be paid up front for the Capacity Block offering segment. /p
+    /// The total price to be paid up front for the Capacity Block offering segment.
     pub upfront_fee: Option<String>,
-    /// p The currency of the payment for the Capacity Block offering segment. /p
+    /// The currency of the payment for the Capacity Block offering segment.
     pub currency_code: Option<String>,
-    /// p The type of zone where the Capacity Block offering segment is available. /p
+    /// The type of zone where the Capacity Block offering segment is available.
     pub zone_type: Option<String>,
 }
 rt::structure!(
@@ -923,20 +936,24 @@ pub static CAPACITY_BLOCK_SET: rt::Schema = rt::Schema::list(
     "CapacityBlockSet",
     &[rt::m("member", &CAPACITY_BLOCK).named("item")],
 );
-/// p Describes the availability of capacity for a Capacity Block. /p
+/// Describes the availability of capacity for a Capacity Block.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityBlockStatus {
-    /// p The ID of the Capacity Block. /p
+    /// The ID of the Capacity Block.
     pub capacity_block_id: Option<String>,
-    /// p The status of the high-bandwidth accelerator interconnect. Possible states include: /p ul li p code ok /code the accelerator interconnect is healthy. /p /li li p code impaired /code - accelerator interconnect communication is impaired. /p /li li p code insufficient-data /code - insufficient data to determine accelerator interconnect status. /p /li /ul
+    /// The status of the high-bandwidth accelerator interconnect. Possible states include:
+    ///
+    /// - `ok` the accelerator interconnect is healthy.
+    /// - `impaired` - accelerator interconnect communication is impaired.
+    /// - `insufficient-data` - insufficient data to determine accelerator interconnect status.
     pub interconnect_status: Option<CapacityBlockInterconnectStatus>,
-    /// p The combined amount of code Available /code and code Unavailable /code capacity in the Capacity Block. /p
+    /// The combined amount of `Available` and `Unavailable` capacity in the Capacity Block.
     pub total_capacity: Option<i32>,
-    /// p The remaining capacity. Indicates the number of resources that can be launched into the Capacity Block. /p
+    /// The remaining capacity. Indicates the number of resources that can be launched into the Capacity Block.
     pub total_available_capacity: Option<i32>,
-    /// p The unavailable capacity. Indicates the instance capacity that is unavailable for use due to a system status check failure. /p
+    /// The unavailable capacity. Indicates the instance capacity that is unavailable for use due to a system status check failure.
     pub total_unavailable_capacity: Option<i32>,
-    /// p The availability of capacity for the Capacity Block reservations. /p
+    /// The availability of capacity for the Capacity Block reservations.
     pub capacity_reservation_statuses: Option<Vec<CapacityReservationStatus>>,
 }
 rt::structure!(
@@ -961,10 +978,10 @@ pub static CAPACITY_BLOCK_STATUS_SET: rt::Schema = rt::Schema::list(
     "CapacityBlockStatusSet",
     &[rt::m("member", &CAPACITY_BLOCK_STATUS).named("item")],
 );
-/// p Represents a filter condition for Capacity Manager queries. Contains dimension-based filtering criteria used to narrow down metric data and dimension results. /p
+/// Represents a filter condition for Capacity Manager queries. Contains dimension-based filtering criteria used to narrow down metric data and dimension results.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityManagerCondition {
-    /// p The dimension-based condition that specifies how to filter the data based on dimension values. /p
+    /// The dimension-based condition that specifies how to filter the data based on dimension values.
     pub dimension_condition: Option<DimensionCondition>,
 }
 rt::structure!(
@@ -982,30 +999,30 @@ pub static CAPACITY_MANAGER_DATA_EXPORT_ID_SET: rt::Schema = rt::Schema::list(
     "CapacityManagerDataExportIdSet",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Contains information about a Capacity Manager data export configuration, including export settings, delivery status, and recent export activity. /p
+/// Contains information about a Capacity Manager data export configuration, including export settings, delivery status, and recent export activity.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityManagerDataExportResponse {
-    /// p The unique identifier for the data export configuration. /p
+    /// The unique identifier for the data export configuration.
     pub capacity_manager_data_export_id: Option<String>,
-    /// p The name of the S3 bucket where export files are delivered. /p
+    /// The name of the S3 bucket where export files are delivered.
     pub s3_bucket_name: Option<String>,
-    /// p The S3 key prefix used for organizing export files within the bucket. /p
+    /// The S3 key prefix used for organizing export files within the bucket.
     pub s3_bucket_prefix: Option<String>,
-    /// p The frequency at which data exports are generated. /p
+    /// The frequency at which data exports are generated.
     pub schedule: Option<Schedule>,
-    /// p The file format of the exported data. /p
+    /// The file format of the exported data.
     pub output_format: Option<OutputFormat>,
-    /// p The timestamp when the data export configuration was created. /p
+    /// The timestamp when the data export configuration was created.
     pub create_time: Option<rt::DateTime>,
-    /// p The status of the most recent export delivery. /p
+    /// The status of the most recent export delivery.
     pub latest_delivery_status: Option<CapacityManagerDataExportStatus>,
-    /// p A message describing the status of the most recent export delivery, including any error details if the delivery failed. /p
+    /// A message describing the status of the most recent export delivery, including any error details if the delivery failed.
     pub latest_delivery_status_message: Option<String>,
-    /// p The S3 URI of the most recently delivered export file. /p
+    /// The S3 URI of the most recently delivered export file.
     pub latest_delivery_s3_location_uri: Option<String>,
-    /// p The timestamp when the most recent export was delivered to S3. /p
+    /// The timestamp when the most recent export was delivered to S3.
     pub latest_delivery_time: Option<rt::DateTime>,
-    /// p The tags associated with the data export configuration. /p
+    /// The tags associated with the data export configuration.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1042,46 +1059,46 @@ rt::string_enum! {
     pub enum CapacityManagerDataExportStatus { Pending = "pending", InProgress =
     "in-progress", Delivered = "delivered", Failed = "failed" }
 }
-/// p Represents dimension values for capacity metrics, including resource identifiers, geographic information, and reservation details used for grouping and filtering capacity data. /p
+/// Represents dimension values for capacity metrics, including resource identifiers, geographic information, and reservation details used for grouping and filtering capacity data.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityManagerDimension {
-    /// p The Amazon Web Services Region where the capacity resource is located. /p
+    /// The Amazon Web Services Region where the capacity resource is located.
     pub resource_region: Option<String>,
-    /// p The unique identifier of the Availability Zone where the capacity resource is located. /p
+    /// The unique identifier of the Availability Zone where the capacity resource is located.
     pub availability_zone_id: Option<String>,
-    /// p The Amazon Web Services account ID that owns the capacity resource. /p
+    /// The Amazon Web Services account ID that owns the capacity resource.
     pub account_id: Option<String>,
-    /// p The name of the Amazon Web Services account that owns the capacity resource. This dimension is only available when Organizations access is enabled for Capacity Manager. /p
+    /// The name of the Amazon Web Services account that owns the capacity resource. This dimension is only available when Organizations access is enabled for Capacity Manager.
     pub account_name: Option<String>,
-    /// p The EC2 instance family of the capacity resource. /p
+    /// The EC2 instance family of the capacity resource.
     pub instance_family: Option<String>,
-    /// p The specific EC2 instance type of the capacity resource. /p
+    /// The specific EC2 instance type of the capacity resource.
     pub instance_type: Option<String>,
-    /// p The platform or operating system of the instance. /p
+    /// The platform or operating system of the instance.
     pub instance_platform: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the capacity reservation. This provides a unique identifier that can be used across Amazon Web Services services to reference the specific reservation. /p
+    /// The Amazon Resource Name (ARN) of the capacity reservation. This provides a unique identifier that can be used across Amazon Web Services services to reference the specific reservation.
     pub reservation_arn: Option<String>,
-    /// p The unique identifier of the capacity reservation. /p
+    /// The unique identifier of the capacity reservation.
     pub reservation_id: Option<String>,
-    /// p The type of capacity reservation. /p
+    /// The type of capacity reservation.
     pub reservation_type: Option<ReservationType>,
-    /// p The timestamp when the capacity reservation was originally created, in milliseconds since epoch. This differs from the start timestamp as reservations can be created before they become active. /p
+    /// The timestamp when the capacity reservation was originally created, in milliseconds since epoch. This differs from the start timestamp as reservations can be created before they become active.
     pub reservation_create_timestamp: Option<rt::DateTime>,
-    /// p The timestamp when the capacity reservation becomes active and available for use, in milliseconds since epoch. This is when the reservation begins providing capacity. /p
+    /// The timestamp when the capacity reservation becomes active and available for use, in milliseconds since epoch. This is when the reservation begins providing capacity.
     pub reservation_start_timestamp: Option<rt::DateTime>,
-    /// p The timestamp when the capacity reservation expires and is no longer available, in milliseconds since epoch. After this time, the reservation will not provide any capacity. /p
+    /// The timestamp when the capacity reservation expires and is no longer available, in milliseconds since epoch. After this time, the reservation will not provide any capacity.
     pub reservation_end_timestamp: Option<rt::DateTime>,
-    /// p The type of end date for the capacity reservation. This indicates whether the reservation has a fixed end date, is open-ended, or follows a specific termination pattern. /p
+    /// The type of end date for the capacity reservation. This indicates whether the reservation has a fixed end date, is open-ended, or follows a specific termination pattern.
     pub reservation_end_date_type: Option<ReservationEndDateType>,
-    /// p The tenancy of the EC2 instances associated with this capacity dimension. Valid values are 'default' for shared tenancy, 'dedicated' for dedicated instances, or 'host' for dedicated hosts. /p
+    /// The tenancy of the EC2 instances associated with this capacity dimension. Valid values are 'default' for shared tenancy, 'dedicated' for dedicated instances, or 'host' for dedicated hosts.
     pub tenancy: Option<CapacityTenancy>,
-    /// p The current state of the capacity reservation. /p
+    /// The current state of the capacity reservation.
     pub reservation_state: Option<ReservationState>,
-    /// p The instance matching criteria for the capacity reservation, determining how instances are matched to the reservation. /p
+    /// The instance matching criteria for the capacity reservation, determining how instances are matched to the reservation.
     pub reservation_instance_match_criteria: Option<String>,
-    /// p The Amazon Web Services account ID that is financially responsible for unused capacity reservation costs. /p
+    /// The Amazon Web Services account ID that is financially responsible for unused capacity reservation costs.
     pub reservation_unused_financial_owner: Option<String>,
-    /// p The tags associated with the capacity resource, represented as key-value pairs. Only tags that have been activated for monitoring via code UpdateCapacityManagerMonitoredTagKeys /code are included. /p
+    /// The tags associated with the capacity resource, represented as key-value pairs. Only tags that have been activated for monitoring via `UpdateCapacityManagerMonitoredTagKeys` are included.
     pub tags: Option<Vec<CapacityManagerTagDimension>>,
 }
 rt::structure!(
@@ -1123,18 +1140,18 @@ pub static CAPACITY_MANAGER_DIMENSION: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &CAPACITY_MANAGER_TAG_DIMENSION_SET).named("tagSet"),
     ],
 );
-/// p Describes a tag key that is being monitored by Capacity Manager, including its activation status and the earliest available data point. /p
+/// Describes a tag key that is being monitored by Capacity Manager, including its activation status and the earliest available data point.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityManagerMonitoredTagKey {
-    /// p The tag key being monitored. /p
+    /// The tag key being monitored.
     pub tag_key: Option<String>,
-    /// p The current status of the monitored tag key. Valid values are code activating /code , code activated /code , code deactivating /code , and code suspended /code . /p
+    /// The current status of the monitored tag key. Valid values are `activating`, `activated`, `deactivating`, and `suspended`.
     pub status: Option<CapacityManagerMonitoredTagKeyStatus>,
-    /// p A message providing additional details about the current status of the monitored tag key. /p
+    /// A message providing additional details about the current status of the monitored tag key.
     pub status_message: Option<String>,
-    /// p Indicates whether this tag key is provided by Capacity Manager by default, rather than being user-activated. /p
+    /// Indicates whether this tag key is provided by Capacity Manager by default, rather than being user-activated.
     pub capacity_manager_provided: Option<bool>,
-    /// p The earliest timestamp from which tag data is available for queries, in UTC ISO 8601 format. /p
+    /// The earliest timestamp from which tag data is available for queries, in UTC ISO 8601 format.
     pub earliest_datapoint_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -1164,14 +1181,14 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum CapacityManagerStatus { Enabled = "enabled", Disabled = "disabled" }
 }
-/// p The supportability score for a single instance type and Availability Zone combination. /p
+/// The supportability score for a single instance type and Availability Zone combination.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityManagerSupportabilityScore {
-    /// p The instance type. /p
+    /// The instance type.
     pub instance_type: Option<String>,
-    /// p The ID of the Availability Zone. /p
+    /// The ID of the Availability Zone.
     pub availability_zone_id: Option<String>,
-    /// p How well the combination can support the requested capacity right now. code high /code means that the combination holds several times the requested amount. code medium /code means that it can cover the request with little to spare. code low /code means that it holds less than the requested amount. /p
+    /// How well the combination can support the requested capacity right now. `high` means that the combination holds several times the requested amount. `medium` means that it can cover the request with little to spare. `low` means that it holds less than the requested amount.
     pub score: Option<SupportabilityScore>,
 }
 rt::structure!(
@@ -1190,12 +1207,12 @@ pub static CAPACITY_MANAGER_SUPPORTABILITY_SCORE_SET: rt::Schema = rt::Schema::l
     "CapacityManagerSupportabilityScoreSet",
     &[rt::m("member", &CAPACITY_MANAGER_SUPPORTABILITY_SCORE).named("item")],
 );
-/// p A key-value pair representing a tag associated with a capacity resource in Capacity Manager. /p
+/// A key-value pair representing a tag associated with a capacity resource in Capacity Manager.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityManagerTagDimension {
-    /// p The tag key. /p
+    /// The tag key.
     pub key: Option<String>,
-    /// p The tag value. /p
+    /// The tag value.
     pub value: Option<String>,
 }
 rt::structure!(
@@ -1209,80 +1226,113 @@ pub static CAPACITY_MANAGER_TAG_DIMENSION_SET: rt::Schema = rt::Schema::list(
     "CapacityManagerTagDimensionSet",
     &[rt::m("member", &CAPACITY_MANAGER_TAG_DIMENSION).named("item")],
 );
-/// p Describes a Capacity Reservation. /p
+/// Describes a Capacity Reservation.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityReservation {
-    /// p The ID of the Capacity Reservation. /p
+    /// The ID of the Capacity Reservation.
     pub capacity_reservation_id: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the Capacity Reservation. /p
+    /// The ID of the Amazon Web Services account that owns the Capacity Reservation.
     pub owner_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the Capacity Reservation. /p
+    /// The Amazon Resource Name (ARN) of the Capacity Reservation.
     pub capacity_reservation_arn: Option<String>,
-    /// p The ID of the Availability Zone in which the capacity is reserved. /p
+    /// The ID of the Availability Zone in which the capacity is reserved.
     pub availability_zone_id: Option<String>,
-    /// p The type of instance for which the Capacity Reservation reserves capacity. /p
+    /// The type of instance for which the Capacity Reservation reserves capacity.
     pub instance_type: Option<String>,
-    /// p The type of operating system for which the Capacity Reservation reserves capacity. /p
+    /// The type of operating system for which the Capacity Reservation reserves capacity.
     pub instance_platform: Option<CapacityReservationInstancePlatform>,
-    /// p The Availability Zone in which the capacity is reserved. /p
+    /// The Availability Zone in which the capacity is reserved.
     pub availability_zone: Option<String>,
-    /// p Indicates the tenancy of the Capacity Reservation. A Capacity Reservation can have one of the following tenancy settings: /p ul li p code default /code - The Capacity Reservation is created on hardware that is shared with other Amazon Web Services accounts. /p /li li p code dedicated /code - The Capacity Reservation is created on single-tenant hardware that is dedicated to a single Amazon Web Services account. /p /li /ul
+    /// Indicates the tenancy of the Capacity Reservation. A Capacity Reservation can have one of the following tenancy settings:
+    ///
+    /// - `default` - The Capacity Reservation is created on hardware that is shared with other Amazon Web Services accounts.
+    /// - `dedicated` - The Capacity Reservation is created on single-tenant hardware that is dedicated to a single Amazon Web Services account.
     pub tenancy: Option<CapacityReservationTenancy>,
-    /// p The total number of instances for which the Capacity Reservation reserves capacity. /p
+    /// The total number of instances for which the Capacity Reservation reserves capacity.
     pub total_instance_count: Option<i32>,
-    /// p The remaining capacity. Indicates the number of instances that can be launched in the Capacity Reservation. /p
+    /// The remaining capacity. Indicates the number of instances that can be launched in the Capacity Reservation.
     pub available_instance_count: Option<i32>,
-    /// p Indicates whether the Capacity Reservation supports EBS-optimized instances. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS- optimized instance. /p
+    /// Indicates whether the Capacity Reservation supports EBS-optimized instances. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS- optimized instance.
     pub ebs_optimized: Option<bool>,
-    /// p i Deprecated. /i /p
+    /// *Deprecated.*
     pub ephemeral_storage: Option<bool>,
-    /// p The current state of the Capacity Reservation. A Capacity Reservation can be in one of the following states: /p ul li p code active /code - The capacity is available for use. /p /li li p code expired /code - The Capacity Reservation expired automatically at the date and time specified in your reservation request. The reserved capacity is no longer available for your use. /p /li li p code cancelled /code - The Capacity Reservation was canceled. The reserved capacity is no longer available for your use. /p /li li p code pending /code - The Capacity Reservation request was successful but the capacity provisioning is still pending. /p /li li p code failed /code - The Capacity Reservation request has failed. A request can fail due to request parameters that are not valid, capacity constraints, or instance limit constraints. You can view a failed request for 60 minutes. /p /li li p code scheduled /code - ( i Future-dated Capacity Reservations /i ) The future-dated Capacity Reservation request was approved and the Capacity Reservation is scheduled for delivery on the requested start date. /p /li li p code payment-pending /code - ( i Capacity Blocks /i ) The upfront payment has not been processed yet. /p /li li p code payment-failed /code - ( i Capacity Blocks /i ) The upfront payment was not processed in the 12-hour time frame. Your Capacity Block was released. /p /li li p code assessing /code - ( i Future-dated Capacity Reservations /i ) Amazon EC2 is assessing your request for a future-dated Capacity Reservation. /p /li li p code delayed /code - ( i Future-dated Capacity Reservations /i ) Amazon EC2 encountered a delay in provisioning the requested future-dated Capacity Reservation. Amazon EC2 is unable to deliver the requested capacity by the requested start date and time. /p /li li p code unsupported /code - ( i Future-dated Capacity Reservations /i ) Amazon EC2 can't support the future-dated Capacity Reservation request due to capacity constraints. You can view unsupported requests for 30 days. The Capacity Reservation will not be delivered. /p /li li p code cancelling /code - ( i Future-dated Capacity Reservations /i ) The Capacity Reservation is being cancelled. Capacity has been released but charges continue for the commitment wind-down period. The reservation transitions to code cancelled /code when the wind-down completes. /p /li /ul
+    /// The current state of the Capacity Reservation. A Capacity Reservation can be in one of the following states:
+    ///
+    /// - `active` - The capacity is available for use.
+    /// - `expired` - The Capacity Reservation expired automatically at the date and time specified in your reservation request. The reserved capacity is no longer available for your use.
+    /// - `cancelled` - The Capacity Reservation was canceled. The reserved capacity is no longer available for your use.
+    /// - `pending` - The Capacity Reservation request was successful but the capacity provisioning is still pending.
+    /// - `failed` - The Capacity Reservation request has failed. A request can fail due to request parameters that are not valid, capacity constraints, or instance limit constraints. You can view a failed request for 60 minutes.
+    /// - `scheduled` - (*Future-dated Capacity Reservations*) The future-dated Capacity Reservation request was approved and the Capacity Reservation is scheduled for delivery on the requested start date.
+    /// - `payment-pending` - (*Capacity Blocks*) The upfront payment has not been processed yet.
+    /// - `payment-failed` - (*Capacity Blocks*) The upfront payment was not processed in the 12-hour time frame. Your Capacity Block was released.
+    /// - `assessing` - (*Future-dated Capacity Reservations*) Amazon EC2 is assessing your request for a future-dated Capacity Reservation.
+    /// - `delayed` - (*Future-dated Capacity Reservations*) Amazon EC2 encountered a delay in provisioning the requested future-dated Capacity Reservation. Amazon EC2 is unable to deliver the requested capacity by the requested start date and time.
+    /// - `unsupported` - (*Future-dated Capacity Reservations*) Amazon EC2 can't support the future-dated Capacity Reservation request due to capacity constraints. You can view unsupported requests for 30 days. The Capacity Reservation will not be delivered.
+    /// - `cancelling` - (*Future-dated Capacity Reservations*) The Capacity Reservation is being cancelled. Capacity has been released but charges continue for the commitment wind-down period. The reservation transitions to `cancelled` when the wind-down completes.
     pub state: Option<CapacityReservationState>,
-    /// p The date and time the Capacity Reservation was started. /p
+    /// The date and time the Capacity Reservation was started.
     pub start_date: Option<rt::DateTime>,
-    /// p The date and time the Capacity Reservation expires. When a Capacity Reservation expires, the reserved capacity is released and you can no longer launch instances into it. The Capacity Reservation's state changes to code expired /code when it reaches its end date and time. /p
+    /// The date and time the Capacity Reservation expires. When a Capacity Reservation expires, the reserved capacity is released and you can no longer launch instances into it. The Capacity Reservation's state changes to `expired` when it reaches its end date and time.
     pub end_date: Option<rt::DateTime>,
-    /// p Indicates the way in which the Capacity Reservation ends. A Capacity Reservation can have one of the following end types: /p ul li p code unlimited /code - The Capacity Reservation remains active until you explicitly cancel it. /p /li li p code limited /code - The Capacity Reservation expires automatically at a specified date and time. /p /li /ul
+    /// Indicates the way in which the Capacity Reservation ends. A Capacity Reservation can have one of the following end types:
+    ///
+    /// - `unlimited` - The Capacity Reservation remains active until you explicitly cancel it.
+    /// - `limited` - The Capacity Reservation expires automatically at a specified date and time.
     pub end_date_type: Option<EndDateType>,
-    /// p Indicates the type of instance launches that the Capacity Reservation accepts. The options include: /p ul li p code open /code - The Capacity Reservation accepts all instances that have matching attributes (instance type, platform, and Availability Zone). Instances that have matching attributes launch into the Capacity Reservation automatically without specifying any additional parameters. /p /li li p code targeted /code - The Capacity Reservation only accepts instances that have matching attributes (instance type, platform, and Availability Zone), and explicitly target the Capacity Reservation. This ensures that only permitted instances can use the reserved capacity. /p /li /ul
+    /// Indicates the type of instance launches that the Capacity Reservation accepts. The options include:
+    ///
+    /// - `open` - The Capacity Reservation accepts all instances that have matching attributes (instance type, platform, and Availability Zone). Instances that have matching attributes launch into the Capacity Reservation automatically without specifying any additional parameters.
+    /// - `targeted` - The Capacity Reservation only accepts instances that have matching attributes (instance type, platform, and Availability Zone), and explicitly target the Capacity Reservation. This ensures that only permitted instances can use the reserved capacity.
     pub instance_match_criteria: Option<InstanceMatchCriteria>,
-    /// p The date and time the Capacity Reservation was created. /p
+    /// The date and time the Capacity Reservation was created.
     pub create_date: Option<rt::DateTime>,
-    /// p Any tags assigned to the Capacity Reservation. /p
+    /// Any tags assigned to the Capacity Reservation.
     pub tags: Option<Vec<Tag>>,
-    /// p The Amazon Resource Name (ARN) of the Outpost on which the Capacity Reservation was created. /p
+    /// The Amazon Resource Name (ARN) of the Outpost on which the Capacity Reservation was created.
     pub outpost_arn: Option<String>,
-    /// p The ID of the Capacity Reservation Fleet to which the Capacity Reservation belongs. Only valid for Capacity Reservations that were created by a Capacity Reservation Fleet. /p
+    /// The ID of the Capacity Reservation Fleet to which the Capacity Reservation belongs. Only valid for Capacity Reservations that were created by a Capacity Reservation Fleet.
     pub capacity_reservation_fleet_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the cluster placement group in which the Capacity Reservation was created. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cr-cpg.html" Capacity Reservations for cluster placement groups /a in the i Amazon EC2 User Guide /i . /p
+    /// The Amazon Resource Name (ARN) of the cluster placement group in which the Capacity Reservation was created. For more information, see [Capacity Reservations for cluster placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cr-cpg.html) in the *Amazon EC2 User Guide*.
     pub placement_group_arn: Option<String>,
-    /// p Information about instance capacity usage. /p
+    /// Information about instance capacity usage.
     pub capacity_allocations: Option<Vec<CapacityAllocation>>,
-    /// p The type of Capacity Reservation. /p
+    /// The type of Capacity Reservation.
     pub reservation_type: Option<CapacityReservationType>,
-    /// p The ID of the Amazon Web Services account to which billing of the unused capacity of the Capacity Reservation is assigned. /p
+    /// The ID of the Amazon Web Services account to which billing of the unused capacity of the Capacity Reservation is assigned.
     pub unused_reservation_billing_owner_id: Option<String>,
-    /// p Information about your commitment for a future-dated Capacity Reservation. /p
+    /// Information about your commitment for a future-dated Capacity Reservation.
     pub commitment_info: Option<CapacityReservationCommitmentInfo>,
-    /// p The delivery method for a future-dated Capacity Reservation. code incremental /code indicates that the requested capacity is delivered in addition to any running instances and reserved capacity that you have in your account at the requested date and time. /p
+    /// The delivery method for a future-dated Capacity Reservation. `incremental` indicates that the requested capacity is delivered in addition to any running instances and reserved capacity that you have in your account at the requested date and time.
     pub delivery_preference: Option<CapacityReservationDeliveryPreference>,
-    /// p The ID of the Capacity Block. /p
+    /// The ID of the Capacity Block.
     pub capacity_block_id: Option<String>,
-    /// p Indicates whether this Capacity Reservation is interruptible, meaning instances may be terminated when the owner reclaims capacity. /p
+    /// Indicates whether this Capacity Reservation is interruptible, meaning instances may be terminated when the owner reclaims capacity.
     pub interruptible: Option<bool>,
-    /// p Contains allocation details for interruptible reservations, including current allocated instances and target instance counts within the interruptibleCapacityAllocation object. /p
+    /// Contains allocation details for interruptible reservations, including current allocated instances and target instance counts within the interruptibleCapacityAllocation object.
     pub interruptible_capacity_allocation: Option<InterruptibleCapacityAllocation>,
-    /// p Information about the interruption configuration and association with the source reservation for interruptible Capacity Reservations. /p
+    /// Information about the interruption configuration and association with the source reservation for interruptible Capacity Reservations.
     pub interruption_info: Option<InterruptionInfo>,
-    /// p The status of the most recent modification to the Capacity Reservation. A Capacity Reservation can have one of the following adjustment statuses: /p ul li p code requested /code - The modification was requested and is being processed. /p /li li p code applied /code - The modification was applied to the Capacity Reservation. /p /li li p code rejected /code - The modification was not applied and the Capacity Reservation keeps its existing configuration. /p /li /ul p This field is not returned if the Capacity Reservation has never been modified. /p
+    /// The status of the most recent modification to the Capacity Reservation. A Capacity Reservation can have one of the following adjustment statuses:
+    ///
+    /// - `requested` - The modification was requested and is being processed.
+    /// - `applied` - The modification was applied to the Capacity Reservation.
+    /// - `rejected` - The modification was not applied and the Capacity Reservation keeps its existing configuration.
+    ///
+    /// This field is not returned if the Capacity Reservation has never been modified.
     pub adjustment_status: Option<CapacityReservationAdjustmentStatus>,
-    /// p The configuration that the Capacity Reservation will have after the requested adjustment is applied. /p
+    /// The configuration that the Capacity Reservation will have after the requested adjustment is applied.
     pub adjustment_details: Option<CapacityReservationAdjustmentDetails>,
-    /// p The start date that you originally requested for the Capacity Reservation, in the ISO8601 format in the UTC time zone ( code YYYY-MM-DDThh:mm:ss.sssZ /code ). This value doesn't change when you push out the start date. /p
+    /// The start date that you originally requested for the Capacity Reservation, in the ISO8601 format in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`). This value doesn't change when you push out the start date.
     pub original_start_date: Option<rt::DateTime>,
-    /// p The zero-size preference configured for the interruptible Capacity Reservation. A value of code retain /code keeps the interruptible Capacity Reservation active at zero capacity when you reduce its allocation to zero. A value of code default /code cancels the interruptible Capacity Reservation when you reduce its allocation to zero. /p
+    /// The zero-size preference configured for the interruptible Capacity Reservation. A value of `retain` keeps the interruptible Capacity Reservation active at zero capacity when you reduce its allocation to zero. A value of `default` cancels the interruptible Capacity Reservation when you reduce its allocation to zero.
     pub zero_size_preference: Option<ZeroSizePreference>,
-    /// note p Only supported for UltraServers. /p /note p Indicates whether you can launch instances into the Capacity Reservation. A Capacity Reservation can have the following launch statuses: /p ul li p code launchable /code - You can launch instances into the Capacity Reservation. /p /li li p code unlaunchable /code - You can't launch instances into the Capacity Reservation. For example, the Capacity Reservation is not active. /p /li /ul
+    /// **Note:** Only supported for UltraServers.
+    ///
+    /// Indicates whether you can launch instances into the Capacity Reservation. A Capacity Reservation can have the following launch statuses:
+    ///
+    /// - `launchable` - You can launch instances into the Capacity Reservation.
+    /// - `unlaunchable` - You can't launch instances into the Capacity Reservation. For example, the Capacity Reservation is not active.
     pub launch_status: Option<CapacityReservationLaunchStatus>,
 }
 rt::structure!(
@@ -1347,18 +1397,21 @@ pub static CAPACITY_RESERVATION: rt::Schema = rt::Schema::structure(
         rt::m("LaunchStatus", &rt::ENUM).named("launchStatus"),
     ],
 );
-/// p Describes the configuration that a Capacity Reservation will have after a pending adjustment is applied. /p
+/// Describes the configuration that a Capacity Reservation will have after a pending adjustment is applied.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityReservationAdjustmentDetails {
-    /// p The start date that the Capacity Reservation will have after the adjustment. /p
+    /// The start date that the Capacity Reservation will have after the adjustment.
     pub start_date: Option<rt::DateTime>,
-    /// p The end date that the Capacity Reservation will have after the adjustment. /p
+    /// The end date that the Capacity Reservation will have after the adjustment.
     pub end_date: Option<rt::DateTime>,
-    /// p The date and time at which the commitment duration will expire after the adjustment. /p
+    /// The date and time at which the commitment duration will expire after the adjustment.
     pub commitment_end_date: Option<rt::DateTime>,
-    /// p Indicates the way in which the Capacity Reservation will end after the adjustment. Possible values are: /p ul li p code unlimited /code - The Capacity Reservation remains active until you explicitly cancel it. /p /li li p code limited /code - The Capacity Reservation expires automatically at the date and time given by code endDate /code . /p /li /ul
+    /// Indicates the way in which the Capacity Reservation will end after the adjustment. Possible values are:
+    ///
+    /// - `unlimited` - The Capacity Reservation remains active until you explicitly cancel it.
+    /// - `limited` - The Capacity Reservation expires automatically at the date and time given by `endDate`.
     pub end_date_type: Option<String>,
-    /// p The commitment duration, in seconds, that the Capacity Reservation will have after the adjustment. /p
+    /// The commitment duration, in seconds, that the Capacity Reservation will have after the adjustment.
     pub commitment_duration: Option<i64>,
 }
 rt::structure!(
@@ -1380,22 +1433,22 @@ rt::string_enum! {
     pub enum CapacityReservationAdjustmentStatus { Requested = "requested", Applied =
     "applied", Rejected = "rejected" }
 }
-/// p Information about a request to assign billing of the unused capacity of a Capacity Reservation. /p
+/// Information about a request to assign billing of the unused capacity of a Capacity Reservation.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityReservationBillingRequest {
-    /// p The ID of the Capacity Reservation. /p
+    /// The ID of the Capacity Reservation.
     pub capacity_reservation_id: Option<String>,
-    /// p The ID of the Amazon Web Services account that initiated the request. /p
+    /// The ID of the Amazon Web Services account that initiated the request.
     pub requested_by: Option<String>,
-    /// p The ID of the Amazon Web Services account to which the request was sent. /p
+    /// The ID of the Amazon Web Services account to which the request was sent.
     pub unused_reservation_billing_owner_id: Option<String>,
-    /// p The date and time, in UTC time format, at which the request was initiated. /p
+    /// The date and time, in UTC time format, at which the request was initiated.
     pub last_update_time: Option<rt::DateTime>,
-    /// p The status of the request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/view-billing-transfers.html" View billing assignment requests for a shared Amazon EC2 Capacity Reservation /a . /p
+    /// The status of the request. For more information, see [View billing assignment requests for a shared Amazon EC2 Capacity Reservation](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/view-billing-transfers.html).
     pub status: Option<CapacityReservationBillingRequestStatus>,
-    /// p Information about the status. /p
+    /// Information about the status.
     pub status_message: Option<String>,
-    /// p Information about the Capacity Reservation. /p
+    /// Information about the Capacity Reservation.
     pub capacity_reservation_info: Option<CapacityReservationInfo>,
 }
 rt::structure!(
@@ -1427,24 +1480,24 @@ rt::string_enum! {
     "accepted", Rejected = "rejected", Cancelled = "cancelled", Revoked = "revoked",
     Expired = "expired" }
 }
-/// p Describes a Capacity Reservation cancellation quote, which provides the cancellation terms for cancelling a future-dated Capacity Reservation during its commitment duration. /p
+/// Describes a Capacity Reservation cancellation quote, which provides the cancellation terms for cancelling a future-dated Capacity Reservation during its commitment duration.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityReservationCancellationQuote {
-    /// p The ID of the cancellation quote. /p
+    /// The ID of the cancellation quote.
     pub capacity_reservation_cancellation_quote_id: Option<String>,
-    /// p The ID of the Capacity Reservation associated with the cancellation quote. /p
+    /// The ID of the Capacity Reservation associated with the cancellation quote.
     pub capacity_reservation_id: Option<String>,
-    /// p The date and time at which the cancellation quote was created. /p
+    /// The date and time at which the cancellation quote was created.
     pub create_time: Option<rt::DateTime>,
-    /// p The date and time at which the cancellation quote expires. /p
+    /// The date and time at which the cancellation quote expires.
     pub expiration_time: Option<rt::DateTime>,
-    /// p The state of the cancellation quote. Possible values include code pending /code , code active /code , and code expired /code . /p
+    /// The state of the cancellation quote. Possible values include `pending`, `active`, and `expired`.
     pub quote_state: Option<CapacityReservationCancellationQuoteState>,
-    /// p The current configuration of the Capacity Reservation. /p
+    /// The current configuration of the Capacity Reservation.
     pub current_configuration: Option<CapacityReservationConfiguration>,
-    /// p The cancellation terms associated with the quote, including the fee type and charge details. /p
+    /// The cancellation terms associated with the quote, including the fee type and charge details.
     pub cancellation_terms: Option<Vec<CancellationTerms>>,
-    /// p The tags assigned to the cancellation quote. /p
+    /// The tags assigned to the cancellation quote.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1480,14 +1533,14 @@ rt::string_enum! {
     pub enum CapacityReservationCancellationQuoteState { Pending = "pending", Active =
     "active", Expired = "expired" }
 }
-/// p Information about your commitment for a future-dated Capacity Reservation. /p
+/// Information about your commitment for a future-dated Capacity Reservation.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityReservationCommitmentInfo {
-    /// p The instance capacity that you committed to when you requested the future-dated Capacity Reservation. /p
+    /// The instance capacity that you committed to when you requested the future-dated Capacity Reservation.
     pub committed_instance_count: Option<i32>,
-    /// p The date and time at which the commitment duration expires, in the ISO8601 format in the UTC time zone ( code YYYY-MM-DDThh:mm:ss.sssZ /code ). You can't decrease the instance count or cancel the Capacity Reservation before this date and time. /p
+    /// The date and time at which the commitment duration expires, in the ISO8601 format in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`). You can't decrease the instance count or cancel the Capacity Reservation before this date and time.
     pub commitment_end_date: Option<rt::DateTime>,
-    /// p The commitment duration, in seconds, for the future-dated Capacity Reservation. This is the minimum duration for which you commit to having the Capacity Reservation in the code active /code state in your account after it has been delivered. /p
+    /// The commitment duration, in seconds, for the future-dated Capacity Reservation. This is the minimum duration for which you commit to having the Capacity Reservation in the `active` state in your account after it has been delivered.
     pub commitment_duration: Option<i64>,
 }
 rt::structure!(
@@ -1502,12 +1555,12 @@ pub static CAPACITY_RESERVATION_COMMITMENT_INFO: rt::Schema = rt::Schema::struct
         rt::m("CommitmentDuration", &rt::LONG).named("commitmentDuration"),
     ],
 );
-/// p Describes the configuration of a Capacity Reservation. /p
+/// Describes the configuration of a Capacity Reservation.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityReservationConfiguration {
-    /// p The number of instances in the Capacity Reservation. /p
+    /// The number of instances in the Capacity Reservation.
     pub instance_count: Option<i32>,
-    /// p The current state of the Capacity Reservation. /p
+    /// The current state of the Capacity Reservation.
     pub reservation_state: Option<String>,
 }
 rt::structure!(
@@ -1525,38 +1578,53 @@ rt::string_enum! {
     pub enum CapacityReservationDeliveryPreference { Fixed = "fixed", Incremental =
     "incremental" }
 }
-/// p Information about a Capacity Reservation Fleet. /p
+/// Information about a Capacity Reservation Fleet.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityReservationFleet {
-    /// p The ID of the Capacity Reservation Fleet. /p
+    /// The ID of the Capacity Reservation Fleet.
     pub capacity_reservation_fleet_id: Option<String>,
-    /// p The ARN of the Capacity Reservation Fleet. /p
+    /// The ARN of the Capacity Reservation Fleet.
     pub capacity_reservation_fleet_arn: Option<String>,
-    /// p The state of the Capacity Reservation Fleet. Possible states include: /p ul li p code submitted /code - The Capacity Reservation Fleet request has been submitted and Amazon Elastic Compute Cloud is preparing to create the Capacity Reservations. /p /li li p code modifying /code - The Capacity Reservation Fleet is being modified. The Fleet remains in this state until the modification is complete. /p /li li p code active /code - The Capacity Reservation Fleet has fulfilled its total target capacity and it is attempting to maintain this capacity. The Fleet remains in this state until it is modified or deleted. /p /li li p code partially fulfilled /code - The Capacity Reservation Fleet has partially fulfilled its total target capacity. There is insufficient Amazon EC2 to fulfill the total target capacity. The Fleet is attempting to asynchronously fulfill its total target capacity. /p /li li p code expiring /code - The Capacity Reservation Fleet has reach its end date and it is in the process of expiring. One or more of its Capacity reservations might still be active. /p /li li p code expired /code - The Capacity Reservation Fleet has reach its end date. The Fleet and its Capacity Reservations are expired. The Fleet can't create new Capacity Reservations. /p /li li p code cancelling /code - The Capacity Reservation Fleet is in the process of being cancelled. One or more of its Capacity reservations might still be active. /p /li li p code cancelled /code - The Capacity Reservation Fleet has been manually cancelled. The Fleet and its Capacity Reservations are cancelled and the Fleet can't create new Capacity Reservations. /p /li li p code failed /code - The Capacity Reservation Fleet failed to reserve capacity for the specified instance types. /p /li /ul
+    /// The state of the Capacity Reservation Fleet. Possible states include:
+    ///
+    /// - `submitted` - The Capacity Reservation Fleet request has been submitted and Amazon Elastic Compute Cloud is preparing to create the Capacity Reservations.
+    /// - `modifying` - The Capacity Reservation Fleet is being modified. The Fleet remains in this state until the modification is complete.
+    /// - `active` - The Capacity Reservation Fleet has fulfilled its total target capacity and it is attempting to maintain this capacity. The Fleet remains in this state until it is modified or deleted.
+    /// - `partially_fulfilled` - The Capacity Reservation Fleet has partially fulfilled its total target capacity. There is insufficient Amazon EC2 to fulfill the total target capacity. The Fleet is attempting to asynchronously fulfill its total target capacity.
+    /// - `expiring` - The Capacity Reservation Fleet has reach its end date and it is in the process of expiring. One or more of its Capacity reservations might still be active.
+    /// - `expired` - The Capacity Reservation Fleet has reach its end date. The Fleet and its Capacity Reservations are expired. The Fleet can't create new Capacity Reservations.
+    /// - `cancelling` - The Capacity Reservation Fleet is in the process of being cancelled. One or more of its Capacity reservations might still be active.
+    /// - `cancelled` - The Capacity Reservation Fleet has been manually cancelled. The Fleet and its Capacity Reservations are cancelled and the Fleet can't create new Capacity Reservations.
+    /// - `failed` - The Capacity Reservation Fleet failed to reserve capacity for the specified instance types.
     pub state: Option<CapacityReservationFleetState>,
-    /// p The total number of capacity units for which the Capacity Reservation Fleet reserves capacity. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#target-capacity" Total target capacity /a in the i Amazon EC2 User Guide /i . /p
+    /// The total number of capacity units for which the Capacity Reservation Fleet reserves capacity. For more information, see [Total target capacity](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#target-capacity) in the *Amazon EC2 User Guide*.
     pub total_target_capacity: Option<i32>,
-    /// p The capacity units that have been fulfilled. /p
+    /// The capacity units that have been fulfilled.
     pub total_fulfilled_capacity: Option<f64>,
-    /// p The tenancy of the Capacity Reservation Fleet. Tenancies include: /p ul li p code default /code - The Capacity Reservation Fleet is created on hardware that is shared with other Amazon Web Services accounts. /p /li li p code dedicated /code - The Capacity Reservation Fleet is created on single-tenant hardware that is dedicated to a single Amazon Web Services account. /p /li /ul
+    /// The tenancy of the Capacity Reservation Fleet. Tenancies include:
+    ///
+    /// - `default` - The Capacity Reservation Fleet is created on hardware that is shared with other Amazon Web Services accounts.
+    /// - `dedicated` - The Capacity Reservation Fleet is created on single-tenant hardware that is dedicated to a single Amazon Web Services account.
     pub tenancy: Option<FleetCapacityReservationTenancy>,
-    /// p The date and time at which the Capacity Reservation Fleet expires. /p
+    /// The date and time at which the Capacity Reservation Fleet expires.
     pub end_date: Option<rt::DateTime>,
-    /// p The date and time at which the Capacity Reservation Fleet was created. /p
+    /// The date and time at which the Capacity Reservation Fleet was created.
     pub create_time: Option<rt::DateTime>,
-    /// p Indicates the type of instance launches that the Capacity Reservation Fleet accepts. All Capacity Reservations in the Fleet inherit this instance matching criteria. /p p Currently, Capacity Reservation Fleets support code open /code instance matching criteria only. This means that instances that have matching attributes (instance type, platform, and Availability Zone) run in the Capacity Reservations automatically. Instances do not need to explicitly target a Capacity Reservation Fleet to use its reserved capacity. /p
+    /// Indicates the type of instance launches that the Capacity Reservation Fleet accepts. All Capacity Reservations in the Fleet inherit this instance matching criteria.
+    ///
+    /// Currently, Capacity Reservation Fleets support `open` instance matching criteria only. This means that instances that have matching attributes (instance type, platform, and Availability Zone) run in the Capacity Reservations automatically. Instances do not need to explicitly target a Capacity Reservation Fleet to use its reserved capacity.
     pub instance_match_criteria: Option<FleetInstanceMatchCriteria>,
-    /// p The strategy used by the Capacity Reservation Fleet to determine which of the specified instance types to use. For more information, see For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#allocation-strategy" Allocation strategy /a in the i Amazon EC2 User Guide /i . /p
+    /// The strategy used by the Capacity Reservation Fleet to determine which of the specified instance types to use. For more information, see For more information, see [Allocation strategy](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#allocation-strategy) in the *Amazon EC2 User Guide*.
     pub allocation_strategy: Option<String>,
-    /// p Information about the instance types for which to reserve the capacity. /p
+    /// Information about the instance types for which to reserve the capacity.
     pub instance_type_specifications: Option<Vec<FleetCapacityReservation>>,
-    /// p Reserved for internal use. /p
+    /// Reserved for internal use.
     pub instance_requirements: Option<InstanceRequirementsRequest>,
-    /// p Reserved for internal use. /p
+    /// Reserved for internal use.
     pub availability_zone: Option<String>,
-    /// p Reserved for internal use. /p
+    /// Reserved for internal use.
     pub availability_zone_id: Option<String>,
-    /// p The tags assigned to the Capacity Reservation Fleet. /p
+    /// The tags assigned to the Capacity Reservation Fleet.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1591,14 +1659,14 @@ pub static CAPACITY_RESERVATION_FLEET: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST).named("tagSet"),
     ],
 );
-/// p Describes a Capacity Reservation Fleet that was successfully cancelled. /p
+/// Describes a Capacity Reservation Fleet that was successfully cancelled.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityReservationFleetCancellationState {
-    /// p The current state of the Capacity Reservation Fleet. /p
+    /// The current state of the Capacity Reservation Fleet.
     pub current_fleet_state: Option<CapacityReservationFleetState>,
-    /// p The previous state of the Capacity Reservation Fleet. /p
+    /// The previous state of the Capacity Reservation Fleet.
     pub previous_fleet_state: Option<CapacityReservationFleetState>,
-    /// p The ID of the Capacity Reservation Fleet that was successfully cancelled. /p
+    /// The ID of the Capacity Reservation Fleet that was successfully cancelled.
     pub capacity_reservation_fleet_id: Option<String>,
 }
 rt::structure!(
@@ -1633,12 +1701,12 @@ rt::string_enum! {
     = "expiring", Expired = "expired", Cancelling = "cancelling", Cancelled =
     "cancelled", Failed = "failed" }
 }
-/// p Describes a resource group to which a Capacity Reservation has been added. /p
+/// Describes a resource group to which a Capacity Reservation has been added.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityReservationGroup {
-    /// p The ARN of the resource group. /p
+    /// The ARN of the resource group.
     pub group_arn: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the resource group. /p
+    /// The ID of the Amazon Web Services account that owns the resource group.
     pub owner_id: Option<String>,
 }
 rt::structure!(
@@ -1659,16 +1727,16 @@ pub static CAPACITY_RESERVATION_ID_SET: rt::Schema = rt::Schema::list(
     "CapacityReservationIdSet",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Information about a Capacity Reservation. /p
+/// Information about a Capacity Reservation.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityReservationInfo {
-    /// p The instance type for the Capacity Reservation. /p
+    /// The instance type for the Capacity Reservation.
     pub instance_type: Option<String>,
-    /// p The Availability Zone for the Capacity Reservation. /p
+    /// The Availability Zone for the Capacity Reservation.
     pub availability_zone: Option<String>,
-    /// p The tenancy of the Capacity Reservation. /p
+    /// The tenancy of the Capacity Reservation.
     pub tenancy: Option<CapacityReservationTenancy>,
-    /// p The ID of the Availability Zone. /p
+    /// The ID of the Availability Zone.
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
@@ -1704,24 +1772,27 @@ rt::string_enum! {
     pub enum CapacityReservationLaunchStatus { Launchable = "launchable", Unlaunchable =
     "unlaunchable" }
 }
-/// p Describes a Capacity Reservation modification quote, which provides the terms for changing the start date or the commitment of a future-dated Capacity Reservation. /p
+/// Describes a Capacity Reservation modification quote, which provides the terms for changing the start date or the commitment of a future-dated Capacity Reservation.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityReservationModificationQuote {
-    /// p The ID of the modification quote. /p
+    /// The ID of the modification quote.
     pub capacity_reservation_modification_quote_id: Option<String>,
-    /// p The ID of the Capacity Reservation associated with the modification quote. /p
+    /// The ID of the Capacity Reservation associated with the modification quote.
     pub capacity_reservation_id: Option<String>,
-    /// p The date and time at which the modification quote was created. /p
+    /// The date and time at which the modification quote was created.
     pub create_time: Option<rt::DateTime>,
-    /// p The date and time at which the modification quote expires. /p
+    /// The date and time at which the modification quote expires.
     pub expiration_time: Option<rt::DateTime>,
-    /// p The state of the modification quote itself. Possible values are: /p ul li p code active /code - The quote can still be used. /p /li li p code expired /code - The quote can no longer be used. A quote becomes code expired /code at its code expirationTime /code . /p /li /ul
+    /// The state of the modification quote itself. Possible values are:
+    ///
+    /// - `active` - The quote can still be used.
+    /// - `expired` - The quote can no longer be used. A quote becomes `expired` at its `expirationTime`.
     pub quote_state: Option<CapacityReservationModificationQuoteState>,
-    /// p The configuration that the Capacity Reservation has at the time the quote was generated. /p
+    /// The configuration that the Capacity Reservation has at the time the quote was generated.
     pub current_configuration: Option<ModificationQuoteCurrentConfiguration>,
-    /// p The terms of the modification, including the configuration that the Capacity Reservation will have if you accept them by using code ModifyCapacityReservation /code . /p
+    /// The terms of the modification, including the configuration that the Capacity Reservation will have if you accept them by using `ModifyCapacityReservation`.
     pub modification_terms: Option<ModificationTerms>,
-    /// p The tags assigned to the modification quote. /p
+    /// The tags assigned to the modification quote.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1757,10 +1828,18 @@ rt::string_enum! {
     pub enum CapacityReservationModificationQuoteState { Active = "active", Expired =
     "expired" }
 }
-/// p Describes the strategy for using unused Capacity Reservations for fulfilling On-Demand capacity. /p note p This strategy can only be used if the EC2 Fleet is of type code instant /code . /p /note p For more information about Capacity Reservations, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-capacity-reservations.html" On-Demand Capacity Reservations /a in the i Amazon EC2 User Guide /i . For examples of using Capacity Reservations in an EC2 Fleet, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-examples.html" EC2 Fleet example configurations /a in the i Amazon EC2 User Guide /i . /p
+/// Describes the strategy for using unused Capacity Reservations for fulfilling On-Demand capacity.
+///
+/// **Note:** This strategy can only be used if the EC2 Fleet is of type `instant`.
+///
+/// For more information about Capacity Reservations, see [On-Demand Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-capacity-reservations.html) in the *Amazon EC2 User Guide*. For examples of using Capacity Reservations in an EC2 Fleet, see [EC2 Fleet example configurations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-examples.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityReservationOptions {
-    /// p Indicates whether to use unused Capacity Reservations for fulfilling On-Demand capacity. /p p If you specify code use-capacity-reservations-first /code , the fleet uses unused Capacity Reservations to fulfill On-Demand capacity up to the target On-Demand capacity. If multiple instance pools have unused Capacity Reservations, the On-Demand allocation strategy ( code lowest-price /code or code prioritized /code ) is applied. If the number of unused Capacity Reservations is less than the On-Demand target capacity, the remaining On-Demand target capacity is launched according to the On-Demand allocation strategy ( code lowest-price /code or code prioritized /code ). /p p If you do not specify a value, the fleet fulfils the On-Demand capacity according to the chosen On-Demand allocation strategy. /p
+    /// Indicates whether to use unused Capacity Reservations for fulfilling On-Demand capacity.
+    ///
+    /// If you specify `use-capacity-reservations-first`, the fleet uses unused Capacity Reservations to fulfill On-Demand capacity up to the target On-Demand capacity. If multiple instance pools have unused Capacity Reservations, the On-Demand allocation strategy (`lowest-price` or `prioritized`) is applied. If the number of unused Capacity Reservations is less than the On-Demand target capacity, the remaining On-Demand target capacity is launched according to the On-Demand allocation strategy (`lowest-price` or `prioritized`).
+    ///
+    /// If you do not specify a value, the fleet fulfils the On-Demand capacity according to the chosen On-Demand allocation strategy.
     pub usage_strategy: Option<FleetCapacityReservationUsageStrategy>,
 }
 rt::structure!(
@@ -1770,10 +1849,18 @@ pub static CAPACITY_RESERVATION_OPTIONS: rt::Schema = rt::Schema::structure(
     "CapacityReservationOptions",
     &[rt::m("UsageStrategy", &rt::ENUM).named("usageStrategy")],
 );
-/// p Describes the strategy for using unused Capacity Reservations for fulfilling On-Demand capacity. /p note p This strategy can only be used if the EC2 Fleet is of type code instant /code . /p /note p For more information about Capacity Reservations, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-capacity-reservations.html" On-Demand Capacity Reservations /a in the i Amazon EC2 User Guide /i . For examples of using Capacity Reservations in an EC2 Fleet, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-examples.html" EC2 Fleet example configurations /a in the i Amazon EC2 User Guide /i . /p
+/// Describes the strategy for using unused Capacity Reservations for fulfilling On-Demand capacity.
+///
+/// **Note:** This strategy can only be used if the EC2 Fleet is of type `instant`.
+///
+/// For more information about Capacity Reservations, see [On-Demand Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-capacity-reservations.html) in the *Amazon EC2 User Guide*. For examples of using Capacity Reservations in an EC2 Fleet, see [EC2 Fleet example configurations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-examples.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityReservationOptionsRequest {
-    /// p Indicates whether to use unused Capacity Reservations for fulfilling On-Demand capacity. /p p If you specify code use-capacity-reservations-first /code , the fleet uses unused Capacity Reservations to fulfill On-Demand capacity up to the target On-Demand capacity. If multiple instance pools have unused Capacity Reservations, the On-Demand allocation strategy ( code lowest-price /code or code prioritized /code ) is applied. If the number of unused Capacity Reservations is less than the On-Demand target capacity, the remaining On-Demand target capacity is launched according to the On-Demand allocation strategy ( code lowest-price /code or code prioritized /code ). /p p If you do not specify a value, the fleet fulfils the On-Demand capacity according to the chosen On-Demand allocation strategy. /p
+    /// Indicates whether to use unused Capacity Reservations for fulfilling On-Demand capacity.
+    ///
+    /// If you specify `use-capacity-reservations-first`, the fleet uses unused Capacity Reservations to fulfill On-Demand capacity up to the target On-Demand capacity. If multiple instance pools have unused Capacity Reservations, the On-Demand allocation strategy (`lowest-price` or `prioritized`) is applied. If the number of unused Capacity Reservations is less than the On-Demand target capacity, the remaining On-Demand target capacity is launched according to the On-Demand allocation strategy (`lowest-price` or `prioritized`).
+    ///
+    /// If you do not specify a value, the fleet fulfils the On-Demand capacity according to the chosen On-Demand allocation strategy.
     pub usage_strategy: Option<FleetCapacityReservationUsageStrategy>,
 }
 rt::structure!(
@@ -1796,12 +1883,20 @@ pub static CAPACITY_RESERVATION_SET: rt::Schema = rt::Schema::list(
     "CapacityReservationSet",
     &[rt::m("member", &CAPACITY_RESERVATION).named("item")],
 );
-/// p Describes an instance's Capacity Reservation targeting option. /p p Use the code CapacityReservationPreference /code parameter to configure the instance to run as an On-Demand Instance, to run in any code open /code Capacity Reservation that has matching attributes, or to run only in a Capacity Reservation or Capacity Reservation group. Use the code CapacityReservationTarget /code parameter to explicitly target a specific Capacity Reservation or a Capacity Reservation group. /p p You can only specify code CapacityReservationPreference /code and code CapacityReservationTarget /code if the code CapacityReservationPreference /code is code capacity-reservations-only /code . /p
+/// Describes an instance's Capacity Reservation targeting option.
+///
+/// Use the `CapacityReservationPreference` parameter to configure the instance to run as an On-Demand Instance, to run in any `open` Capacity Reservation that has matching attributes, or to run only in a Capacity Reservation or Capacity Reservation group. Use the `CapacityReservationTarget` parameter to explicitly target a specific Capacity Reservation or a Capacity Reservation group.
+///
+/// You can only specify `CapacityReservationPreference` and `CapacityReservationTarget` if the `CapacityReservationPreference` is `capacity-reservations-only`.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityReservationSpecification {
-    /// p Indicates the instance's Capacity Reservation preferences. Possible preferences include: /p ul li p code capacity-reservations-only /code - The instance will only run in a Capacity Reservation or Capacity Reservation group. If capacity isn't available, the instance will fail to launch. /p /li li p code open /code - The instance can run in any code open /code Capacity Reservation that has matching attributes (instance type, platform, Availability Zone, and tenancy). If capacity isn't available, the instance runs as an On-Demand Instance. /p /li li p code none /code - The instance doesn't run in a Capacity Reservation even if one is available. The instance runs as an On-Demand Instance. /p /li /ul
+    /// Indicates the instance's Capacity Reservation preferences. Possible preferences include:
+    ///
+    /// - `capacity-reservations-only` - The instance will only run in a Capacity Reservation or Capacity Reservation group. If capacity isn't available, the instance will fail to launch.
+    /// - `open` - The instance can run in any `open` Capacity Reservation that has matching attributes (instance type, platform, Availability Zone, and tenancy). If capacity isn't available, the instance runs as an On-Demand Instance.
+    /// - `none` - The instance doesn't run in a Capacity Reservation even if one is available. The instance runs as an On-Demand Instance.
     pub capacity_reservation_preference: Option<CapacityReservationPreference>,
-    /// p Information about the target Capacity Reservation or Capacity Reservation group. /p
+    /// Information about the target Capacity Reservation or Capacity Reservation group.
     pub capacity_reservation_target: Option<CapacityReservationTarget>,
 }
 rt::structure!(
@@ -1815,12 +1910,15 @@ pub static CAPACITY_RESERVATION_SPECIFICATION: rt::Schema = rt::Schema::structur
         rt::m("CapacityReservationTarget", &CAPACITY_RESERVATION_TARGET),
     ],
 );
-/// p Describes the instance's Capacity Reservation targeting preferences. The action returns the code capacityReservationPreference /code response element if the instance is configured to run in On-Demand capacity, or if it is configured in run in any code open /code Capacity Reservation that has matching attributes (instance type, platform, Availability Zone). The action returns the code capacityReservationTarget /code response element if the instance explicily targets a specific Capacity Reservation or Capacity Reservation group. /p
+/// Describes the instance's Capacity Reservation targeting preferences. The action returns the `capacityReservationPreference` response element if the instance is configured to run in On-Demand capacity, or if it is configured in run in any `open` Capacity Reservation that has matching attributes (instance type, platform, Availability Zone). The action returns the `capacityReservationTarget` response element if the instance explicily targets a specific Capacity Reservation or Capacity Reservation group.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityReservationSpecificationResponse {
-    /// p Describes the instance's Capacity Reservation preferences. Possible preferences include: /p ul li p code open /code - The instance can run in any code open /code Capacity Reservation that has matching attributes (instance type, platform, Availability Zone). /p /li li p code none /code - The instance avoids running in a Capacity Reservation even if one is available. The instance runs in On-Demand capacity. /p /li /ul
+    /// Describes the instance's Capacity Reservation preferences. Possible preferences include:
+    ///
+    /// - `open` - The instance can run in any `open` Capacity Reservation that has matching attributes (instance type, platform, Availability Zone).
+    /// - `none` - The instance avoids running in a Capacity Reservation even if one is available. The instance runs in On-Demand capacity.
     pub capacity_reservation_preference: Option<CapacityReservationPreference>,
-    /// p Information about the targeted Capacity Reservation or Capacity Reservation group. /p
+    /// Information about the targeted Capacity Reservation or Capacity Reservation group.
     pub capacity_reservation_target: Option<CapacityReservationTargetResponse>,
 }
 rt::structure!(
@@ -1844,16 +1942,16 @@ rt::string_enum! {
     "assessing", Delayed = "delayed", Unsupported = "unsupported", Cancelling =
     "cancelling", Unavailable = "unavailable" }
 }
-/// p Describes the availability of capacity for a Capacity Reservation. /p
+/// Describes the availability of capacity for a Capacity Reservation.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityReservationStatus {
-    /// p The ID of the Capacity Reservation. /p
+    /// The ID of the Capacity Reservation.
     pub capacity_reservation_id: Option<String>,
-    /// p The combined amount of code Available /code and code Unavailable /code capacity in the Capacity Reservation. /p
+    /// The combined amount of `Available` and `Unavailable` capacity in the Capacity Reservation.
     pub total_capacity: Option<i32>,
-    /// p The remaining capacity. Indicates the amount of resources that can be launched into the Capacity Reservation. /p
+    /// The remaining capacity. Indicates the amount of resources that can be launched into the Capacity Reservation.
     pub total_available_capacity: Option<i32>,
-    /// p The used capacity. Indicates that the capacity is in use by resources that are running in the Capacity Reservation. /p
+    /// The used capacity. Indicates that the capacity is in use by resources that are running in the Capacity Reservation.
     pub total_unavailable_capacity: Option<i32>,
 }
 rt::structure!(
@@ -1873,12 +1971,12 @@ pub static CAPACITY_RESERVATION_STATUS_SET: rt::Schema = rt::Schema::list(
     "CapacityReservationStatusSet",
     &[rt::m("member", &CAPACITY_RESERVATION_STATUS).named("item")],
 );
-/// p Describes a target Capacity Reservation or Capacity Reservation group. /p
+/// Describes a target Capacity Reservation or Capacity Reservation group.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityReservationTarget {
-    /// p The ID of the Capacity Reservation in which to run the instance. /p
+    /// The ID of the Capacity Reservation in which to run the instance.
     pub capacity_reservation_id: Option<String>,
-    /// p The ARN of the Capacity Reservation resource group in which to run the instance. /p
+    /// The ARN of the Capacity Reservation resource group in which to run the instance.
     pub capacity_reservation_resource_group_arn: Option<String>,
 }
 rt::structure!(
@@ -1892,12 +1990,12 @@ pub static CAPACITY_RESERVATION_TARGET: rt::Schema = rt::Schema::structure(
         rt::m("CapacityReservationResourceGroupArn", &rt::STRING),
     ],
 );
-/// p Describes a target Capacity Reservation or Capacity Reservation group. /p
+/// Describes a target Capacity Reservation or Capacity Reservation group.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityReservationTargetResponse {
-    /// p The ID of the targeted Capacity Reservation. /p
+    /// The ID of the targeted Capacity Reservation.
     pub capacity_reservation_id: Option<String>,
-    /// p The ARN of the targeted Capacity Reservation group. /p
+    /// The ARN of the targeted Capacity Reservation group.
     pub capacity_reservation_resource_group_arn: Option<String>,
 }
 rt::structure!(
@@ -1915,24 +2013,29 @@ pub static CAPACITY_RESERVATION_TARGET_RESPONSE: rt::Schema = rt::Schema::struct
 rt::string_enum! {
     pub enum CapacityReservationTenancy { Default = "default", Dedicated = "dedicated" }
 }
-/// p Information about the Capacity Reservation topology. /p
+/// Information about the Capacity Reservation topology.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityReservationTopology {
-    /// p The ID of the Capacity Reservation. /p
+    /// The ID of the Capacity Reservation.
     pub capacity_reservation_id: Option<String>,
-    /// p The ID of the Capacity Block. This parameter is only supported for UltraServer instances and identifies instances within the UltraServer domain. /p
+    /// The ID of the Capacity Block. This parameter is only supported for UltraServer instances and identifies instances within the UltraServer domain.
     pub capacity_block_id: Option<String>,
-    /// p The current state of the Capacity Reservation. For the list of possible states, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API DescribeCapacityReservations.html" DescribeCapacityReservations /a . /p
+    /// The current state of the Capacity Reservation. For the list of possible states, see [DescribeCapacityReservations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeCapacityReservations.html).
     pub state: Option<String>,
-    /// p The instance type. /p
+    /// The instance type.
     pub instance_type: Option<String>,
-    /// p The name of the placement group that the Capacity Reservation is in. /p
+    /// The name of the placement group that the Capacity Reservation is in.
     pub group_name: Option<String>,
-    /// p The network nodes. The nodes are hashed based on your account. Capacity Reservations from different accounts running under the same server will return a different hashed list of strings. /p p The value is code null /code or empty if: /p ul li p The instance type is not supported. /p /li li p The Capacity Reservation is in a state other than code active /code or code pending /code . /p /li /ul
+    /// The network nodes. The nodes are hashed based on your account. Capacity Reservations from different accounts running under the same server will return a different hashed list of strings.
+    ///
+    /// The value is `null` or empty if:
+    ///
+    /// - The instance type is not supported.
+    /// - The Capacity Reservation is in a state other than `active` or `pending`.
     pub network_nodes: Option<Vec<String>>,
-    /// p The ID of the Availability Zone or Local Zone that the Capacity Reservation is in. /p
+    /// The ID of the Availability Zone or Local Zone that the Capacity Reservation is in.
     pub availability_zone_id: Option<String>,
-    /// p The name of the Availability Zone or Local Zone that the Capacity Reservation is in. /p
+    /// The name of the Availability Zone or Local Zone that the Capacity Reservation is in.
     pub availability_zone: Option<String>,
 }
 rt::structure!(
@@ -1967,18 +2070,18 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum CapacityUnit { Vcpus = "vcpus", Instances = "instances" }
 }
-/// p Describes a carrier gateway. /p
+/// Describes a carrier gateway.
 #[derive(Clone, Default, PartialEq)]
 pub struct CarrierGateway {
-    /// p The ID of the carrier gateway. /p
+    /// The ID of the carrier gateway.
     pub carrier_gateway_id: Option<String>,
-    /// p The ID of the VPC associated with the carrier gateway. /p
+    /// The ID of the VPC associated with the carrier gateway.
     pub vpc_id: Option<String>,
-    /// p The state of the carrier gateway. /p
+    /// The state of the carrier gateway.
     pub state: Option<CarrierGatewayState>,
-    /// p The Amazon Web Services account ID of the owner of the carrier gateway. /p
+    /// The Amazon Web Services account ID of the owner of the carrier gateway.
     pub owner_id: Option<String>,
-    /// p The tags assigned to the carrier gateway. /p
+    /// The tags assigned to the carrier gateway.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -2007,10 +2110,10 @@ rt::string_enum! {
     pub enum CarrierGatewayState { Pending = "pending", Available = "available", Deleting
     = "deleting", Deleted = "deleted" }
 }
-/// p Information about the client certificate used for authentication. /p
+/// Information about the client certificate used for authentication.
 #[derive(Clone, Default, PartialEq)]
 pub struct CertificateAuthentication {
-    /// p The ARN of the client certificate. /p
+    /// The ARN of the client certificate.
     pub client_root_certificate_chain: Option<String>,
 }
 rt::structure!(
@@ -2024,10 +2127,10 @@ pub static CERTIFICATE_AUTHENTICATION: rt::Schema = rt::Schema::structure(
             .named("clientRootCertificateChain"),
     ],
 );
-/// p Information about the client certificate to be used for authentication. /p
+/// Information about the client certificate to be used for authentication.
 #[derive(Clone, Default, PartialEq)]
 pub struct CertificateAuthenticationRequest {
-    /// p The ARN of the client certificate. The certificate must be signed by a certificate authority (CA) and it must be provisioned in Certificate Manager (ACM). /p
+    /// The ARN of the client certificate. The certificate must be signed by a certificate authority (CA) and it must be provisioned in Certificate Manager (ACM).
     pub client_root_certificate_chain_arn: Option<String>,
 }
 rt::structure!(
@@ -2039,15 +2142,15 @@ pub static CERTIFICATE_AUTHENTICATION_REQUEST: rt::Schema = rt::Schema::structur
     &[rt::m("ClientRootCertificateChainArn", &rt::STRING)],
 );
 rt::string_enum! {
-    #[doc = " p The chronological order for returning results. /p"] pub enum
+    #[doc = " The chronological order for returning results."] pub enum
     ChronologicalOrder { Forward = "forward", Reverse = "reverse" }
 }
-/// p Provides authorization for Amazon to bring a specific IP address range to a specific Amazon Web Services account using bring your own IP addresses (BYOIP). For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#prepare-for-byoip" Configuring your BYOIP address range /a in the i Amazon EC2 User Guide /i . /p
+/// Provides authorization for Amazon to bring a specific IP address range to a specific Amazon Web Services account using bring your own IP addresses (BYOIP). For more information, see [Configuring your BYOIP address range](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#prepare-for-byoip) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct CidrAuthorizationContext {
-    /// p The plain-text authorization message for the prefix and account. /p
+    /// The plain-text authorization message for the prefix and account.
     pub message: String,
-    /// p The signed authorization message for the prefix and account. /p
+    /// The signed authorization message for the prefix and account.
     pub signature: String,
 }
 rt::structure!(
@@ -2060,10 +2163,10 @@ pub static CIDR_AUTHORIZATION_CONTEXT: rt::Schema = rt::Schema::structure(
         rt::m("Signature", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Describes an IPv4 CIDR block. /p
+/// Describes an IPv4 CIDR block.
 #[derive(Clone, Default, PartialEq)]
 pub struct CidrBlock {
-    /// p The IPv4 CIDR block. /p
+    /// The IPv4 CIDR block.
     pub cidr_block: Option<String>,
 }
 rt::structure!(CidrBlock, CIDR_BLOCK, 0 => cidr_block);
@@ -2075,12 +2178,14 @@ pub static CIDR_BLOCK_SET: rt::Schema = rt::Schema::list(
     "CidrBlockSet",
     &[rt::m("member", &CIDR_BLOCK).named("item")],
 );
-/// note p Deprecated. /p /note p Describes the ClassicLink DNS support status of a VPC. /p
+/// **Note:** Deprecated.
+///
+/// Describes the ClassicLink DNS support status of a VPC.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClassicLinkDnsSupport {
-    /// p Indicates whether ClassicLink DNS support is enabled for the VPC. /p
+    /// Indicates whether ClassicLink DNS support is enabled for the VPC.
     pub classic_link_dns_supported: Option<bool>,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: Option<String>,
 }
 rt::structure!(
@@ -2098,16 +2203,18 @@ pub static CLASSIC_LINK_DNS_SUPPORT_LIST: rt::Schema = rt::Schema::list(
     "ClassicLinkDnsSupportList",
     &[rt::m("member", &CLASSIC_LINK_DNS_SUPPORT).named("item")],
 );
-/// note p Deprecated. /p /note p Describes a linked EC2-Classic instance. /p
+/// **Note:** Deprecated.
+///
+/// Describes a linked EC2-Classic instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClassicLinkInstance {
-    /// p The security groups. /p
+    /// The security groups.
     pub groups: Option<Vec<GroupIdentifier>>,
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
-    /// p Any tags assigned to the instance. /p
+    /// Any tags assigned to the instance.
     pub tags: Option<Vec<Tag>>,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: Option<String>,
 }
 rt::structure!(
@@ -2127,10 +2234,10 @@ pub static CLASSIC_LINK_INSTANCE_LIST: rt::Schema = rt::Schema::list(
     "ClassicLinkInstanceList",
     &[rt::m("member", &CLASSIC_LINK_INSTANCE).named("item")],
 );
-/// p Describes a Classic Load Balancer. /p
+/// Describes a Classic Load Balancer.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClassicLoadBalancer {
-    /// p The name of the load balancer. /p
+    /// The name of the load balancer.
     pub name: Option<String>,
 }
 rt::structure!(ClassicLoadBalancer, CLASSIC_LOAD_BALANCER, 0 => name);
@@ -2142,10 +2249,10 @@ pub static CLASSIC_LOAD_BALANCERS: rt::Schema = rt::Schema::list(
     "ClassicLoadBalancers",
     &[rt::m("member", &CLASSIC_LOAD_BALANCER).named("item")],
 );
-/// p Describes the Classic Load Balancers to attach to a Spot Fleet. Spot Fleet registers the running Spot Instances with these Classic Load Balancers. /p
+/// Describes the Classic Load Balancers to attach to a Spot Fleet. Spot Fleet registers the running Spot Instances with these Classic Load Balancers.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClassicLoadBalancersConfig {
-    /// p One or more Classic Load Balancers. /p
+    /// One or more Classic Load Balancers.
     pub classic_load_balancers: Option<Vec<ClassicLoadBalancer>>,
 }
 rt::structure!(
@@ -2159,12 +2266,12 @@ pub static CLASSIC_LOAD_BALANCERS_CONFIG: rt::Schema = rt::Schema::structure(
             .named("classicLoadBalancers"),
     ],
 );
-/// p Describes the state of a client certificate revocation list. /p
+/// Describes the state of a client certificate revocation list.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClientCertificateRevocationListStatus {
-    /// p The state of the client certificate revocation list. /p
+    /// The state of the client certificate revocation list.
     pub code: Option<ClientCertificateRevocationListStatusCode>,
-    /// p A message about the status of the client certificate revocation list, if applicable. /p
+    /// A message about the status of the client certificate revocation list, if applicable.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -2182,12 +2289,12 @@ rt::string_enum! {
     pub enum ClientCertificateRevocationListStatusCode { Pending = "pending", Active =
     "active" }
 }
-/// p The options for managing connection authorization for new client connections. /p
+/// The options for managing connection authorization for new client connections.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClientConnectOptions {
-    /// p Indicates whether client connect options are enabled. The default is code false /code (not enabled). /p
+    /// Indicates whether client connect options are enabled. The default is `false` (not enabled).
     pub enabled: Option<bool>,
-    /// p The Amazon Resource Name (ARN) of the Lambda function used for connection authorization. /p
+    /// The Amazon Resource Name (ARN) of the Lambda function used for connection authorization.
     pub lambda_function_arn: Option<String>,
 }
 rt::structure!(
@@ -2197,14 +2304,14 @@ pub static CLIENT_CONNECT_OPTIONS: rt::Schema = rt::Schema::structure(
     "ClientConnectOptions",
     &[rt::m("Enabled", &rt::BOOLEAN), rt::m("LambdaFunctionArn", &rt::STRING)],
 );
-/// p The options for managing connection authorization for new client connections. /p
+/// The options for managing connection authorization for new client connections.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClientConnectResponseOptions {
-    /// p Indicates whether client connect options are enabled. /p
+    /// Indicates whether client connect options are enabled.
     pub enabled: Option<bool>,
-    /// p The Amazon Resource Name (ARN) of the Lambda function used for connection authorization. /p
+    /// The Amazon Resource Name (ARN) of the Lambda function used for connection authorization.
     pub lambda_function_arn: Option<String>,
-    /// p The status of any updates to the client connect options. /p
+    /// The status of any updates to the client connect options.
     pub status: Option<ClientVpnEndpointAttributeStatus>,
 }
 rt::structure!(
@@ -2219,16 +2326,16 @@ pub static CLIENT_CONNECT_RESPONSE_OPTIONS: rt::Schema = rt::Schema::structure(
         rt::m("Status", &CLIENT_VPN_ENDPOINT_ATTRIBUTE_STATUS).named("status"),
     ],
 );
-/// p Describes the client-specific data. /p
+/// Describes the client-specific data.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClientData {
-    /// p A user-defined comment about the disk upload. /p
+    /// A user-defined comment about the disk upload.
     pub comment: Option<String>,
-    /// p The time that the disk upload ends. /p
+    /// The time that the disk upload ends.
     pub upload_end: Option<rt::DateTime>,
-    /// p The size of the uploaded disk image, in GiB. /p
+    /// The size of the uploaded disk image, in GiB.
     pub upload_size: Option<f64>,
-    /// p The time that the disk upload starts. /p
+    /// The time that the disk upload starts.
     pub upload_start: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -2244,12 +2351,16 @@ pub static CLIENT_DATA: rt::Schema = rt::Schema::structure(
         rt::m("UploadStart", &rt::TIMESTAMP),
     ],
 );
-/// p Options for enabling a customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established. /p
+/// Options for enabling a customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClientLoginBannerOptions {
-    /// p Enable or disable a customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established. /p p Valid values: code true | false /code /p p Default value: code false /code /p
+    /// Enable or disable a customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established.
+    ///
+    /// Valid values: `true | false`
+    ///
+    /// Default value: `false`
     pub enabled: Option<bool>,
-    /// p Customizable text that will be displayed in a banner on Amazon Web Services provided clients when a VPN session is established. UTF-8 encoded characters only. Maximum of 1400 characters. /p
+    /// Customizable text that will be displayed in a banner on Amazon Web Services provided clients when a VPN session is established. UTF-8 encoded characters only. Maximum of 1400 characters.
     pub banner_text: Option<String>,
 }
 rt::structure!(
@@ -2259,12 +2370,14 @@ pub static CLIENT_LOGIN_BANNER_OPTIONS: rt::Schema = rt::Schema::structure(
     "ClientLoginBannerOptions",
     &[rt::m("Enabled", &rt::BOOLEAN), rt::m("BannerText", &rt::STRING)],
 );
-/// p Current state of options for customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established. /p
+/// Current state of options for customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClientLoginBannerResponseOptions {
-    /// p Current state of text banner feature. /p p Valid values: code true | false /code /p
+    /// Current state of text banner feature.
+    ///
+    /// Valid values: `true | false`
     pub enabled: Option<bool>,
-    /// p Customizable text that will be displayed in a banner on Amazon Web Services provided clients when a VPN session is established. UTF-8 encoded characters only. Maximum of 1400 characters. /p
+    /// Customizable text that will be displayed in a banner on Amazon Web Services provided clients when a VPN session is established. UTF-8 encoded characters only. Maximum of 1400 characters.
     pub banner_text: Option<String>,
 }
 rt::structure!(
@@ -2278,10 +2391,16 @@ pub static CLIENT_LOGIN_BANNER_RESPONSE_OPTIONS: rt::Schema = rt::Schema::struct
         rt::m("BannerText", &rt::STRING).named("bannerText"),
     ],
 );
-/// p Client Route Enforcement is a feature of Client VPN that helps enforce administrator defined routes on devices connected through the VPN. This feature helps improve your security posture by ensuring that network traffic originating from a connected client is not inadvertently sent outside the VPN tunnel. /p p Client Route Enforcement works by monitoring the route table of a connected device for routing policy changes to the VPN connection. If the feature detects any VPN routing policy modifications, it will automatically force an update to the route table, reverting it back to the expected route configurations. /p
+/// Client Route Enforcement is a feature of Client VPN that helps enforce administrator defined routes on devices connected through the VPN. This feature helps improve your security posture by ensuring that network traffic originating from a connected client is not inadvertently sent outside the VPN tunnel.
+///
+/// Client Route Enforcement works by monitoring the route table of a connected device for routing policy changes to the VPN connection. If the feature detects any VPN routing policy modifications, it will automatically force an update to the route table, reverting it back to the expected route configurations.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClientRouteEnforcementOptions {
-    /// p Enable or disable Client Route Enforcement. The state can either be code true /code (enabled) or code false /code (disabled). The default is code false /code . /p p Valid values: code true | false /code /p p Default value: code false /code /p
+    /// Enable or disable Client Route Enforcement. The state can either be `true` (enabled) or `false` (disabled). The default is `false`.
+    ///
+    /// Valid values: `true | false`
+    ///
+    /// Default value: `false`
     pub enforced: Option<bool>,
 }
 rt::structure!(
@@ -2291,10 +2410,14 @@ pub static CLIENT_ROUTE_ENFORCEMENT_OPTIONS: rt::Schema = rt::Schema::structure(
     "ClientRouteEnforcementOptions",
     &[rt::m("Enforced", &rt::BOOLEAN)],
 );
-/// p The current status of Client Route Enforcement. /p
+/// The current status of Client Route Enforcement.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClientRouteEnforcementResponseOptions {
-    /// p Status of the client route enforcement feature, indicating whether Client Route Enforcement is code true /code (enabled) or code false /code (disabled). /p p Valid values: code true | false /code /p p Default value: code false /code /p
+    /// Status of the client route enforcement feature, indicating whether Client Route Enforcement is `true` (enabled) or `false` (disabled).
+    ///
+    /// Valid values: `true | false`
+    ///
+    /// Default value: `false`
     pub enforced: Option<bool>,
 }
 rt::structure!(
@@ -2305,16 +2428,16 @@ pub static CLIENT_ROUTE_ENFORCEMENT_RESPONSE_OPTIONS: rt::Schema = rt::Schema::s
     "ClientRouteEnforcementResponseOptions",
     &[rt::m("Enforced", &rt::BOOLEAN).named("enforced")],
 );
-/// p Describes the authentication methods used by a Client VPN endpoint. For more information, see a href="https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/client-authentication.html" Authentication /a in the i Client VPN Administrator Guide /i . /p
+/// Describes the authentication methods used by a Client VPN endpoint. For more information, see [Authentication](https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/client-authentication.html) in the *Client VPN Administrator Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClientVpnAuthentication {
-    /// p The authentication type used. /p
+    /// The authentication type used.
     pub type_: Option<ClientVpnAuthenticationType>,
-    /// p Information about the Active Directory, if applicable. /p
+    /// Information about the Active Directory, if applicable.
     pub active_directory: Option<DirectoryServiceAuthentication>,
-    /// p Information about the authentication certificates, if applicable. /p
+    /// Information about the authentication certificates, if applicable.
     pub mutual_authentication: Option<CertificateAuthentication>,
-    /// p Information about the IAM SAML identity provider, if applicable. /p
+    /// Information about the IAM SAML identity provider, if applicable.
     pub federated_authentication: Option<FederatedAuthentication>,
 }
 rt::structure!(
@@ -2337,16 +2460,16 @@ pub static CLIENT_VPN_AUTHENTICATION_LIST: rt::Schema = rt::Schema::list(
     "ClientVpnAuthenticationList",
     &[rt::m("member", &CLIENT_VPN_AUTHENTICATION).named("item")],
 );
-/// p Describes the authentication method to be used by a Client VPN endpoint. For more information, see a href="https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/authentication-authrization.html#client-authentication" Authentication /a in the i Client VPN Administrator Guide /i . /p
+/// Describes the authentication method to be used by a Client VPN endpoint. For more information, see [Authentication](https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/authentication-authrization.html#client-authentication) in the *Client VPN Administrator Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClientVpnAuthenticationRequest {
-    /// p The type of client authentication to be used. /p
+    /// The type of client authentication to be used.
     pub type_: Option<ClientVpnAuthenticationType>,
-    /// p Information about the Active Directory to be used, if applicable. You must provide this information if b Type /b is code directory-service-authentication /code . /p
+    /// Information about the Active Directory to be used, if applicable. You must provide this information if **Type** is `directory-service-authentication`.
     pub active_directory: Option<DirectoryServiceAuthenticationRequest>,
-    /// p Information about the authentication certificates to be used, if applicable. You must provide this information if b Type /b is code certificate-authentication /code . /p
+    /// Information about the authentication certificates to be used, if applicable. You must provide this information if **Type** is `certificate-authentication`.
     pub mutual_authentication: Option<CertificateAuthenticationRequest>,
-    /// p Information about the IAM SAML identity provider to be used, if applicable. You must provide this information if b Type /b is code federated-authentication /code . /p
+    /// Information about the IAM SAML identity provider to be used, if applicable. You must provide this information if **Type** is `federated-authentication`.
     pub federated_authentication: Option<FederatedAuthenticationRequest>,
 }
 rt::structure!(
@@ -2374,116 +2497,9 @@ rt::string_enum! {
 }
 rt::string_enum! {
     #[doc =
-    " p Indicates whether the authorization policy for a Client VPN endpoint is evaluated in shadow mode. Possible values include: /p ul li p code enabled /code - The authorization policy is evaluated and the results are logged, but access is not enforced. /p /li li p code disabled /code - The authorization policy is enforced. /p /li /ul"]
-    pub enum ClientVpnAuthorizationPolicyShadowMode { Enabled = "enabled", Disabled =
-    "disabled" }
+    " Indicates whether the authorization policy for a Client VPN endpoint is evaluated in shadow mode. Possible values include:"]
+    #[doc = ""] #[doc =
+    " - `enabled` - The authorization policy is evaluated and the results are logged, but access is not enforced."]
+    #[doc = " - `disabled` - The authorization policy is enforced."] pub enum
+    ClientVpnAuthorizationPolicyShadowMode { Enabled = "enabled", Disabled = "disabled" }
 }
-rt::string_enum! {
-    #[doc =
-    " p Describes the state of an authorization policy for a Client VPN endpoint. Possible states include: /p ul li p code creating /code - The authorization policy is being created. /p /li li p code updating /code - The authorization policy is being updated. /p /li li p code active /code - The authorization policy has been applied to the Client VPN endpoint. /p /li li p code failed /code - The authorization policy could not be applied to the Client VPN endpoint. /p /li li p code deleting /code - The authorization policy is being deleted. /p /li /ul"]
-    pub enum ClientVpnAuthorizationPolicyStatus { Creating = "creating", Updating =
-    "updating", Active = "active", Failed = "failed", Deleting = "deleting" }
-}
-/// p Describes the state of an authorization rule. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct ClientVpnAuthorizationRuleStatus {
-    /// p The state of the authorization rule. /p
-    pub code: Option<ClientVpnAuthorizationRuleStatusCode>,
-    /// p A message about the status of the authorization rule, if applicable. /p
-    pub message: Option<String>,
-}
-rt::structure!(
-    ClientVpnAuthorizationRuleStatus, CLIENT_VPN_AUTHORIZATION_RULE_STATUS, 0 => code, 1
-    => message
-);
-pub static CLIENT_VPN_AUTHORIZATION_RULE_STATUS: rt::Schema = rt::Schema::structure(
-    "ClientVpnAuthorizationRuleStatus",
-    &[
-        rt::m("Code", &rt::ENUM).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
-);
-rt::string_enum! {
-    pub enum ClientVpnAuthorizationRuleStatusCode { Authorizing = "authorizing", Active =
-    "active", Failed = "failed", Revoking = "revoking" }
-}
-pub static CLIENT_VPN_AVAILABILITY_ZONE_ID_SET: rt::Schema = rt::Schema::list(
-    "ClientVpnAvailabilityZoneIdSet",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-pub static CLIENT_VPN_AVAILABILITY_ZONE_SET: rt::Schema = rt::Schema::list(
-    "ClientVpnAvailabilityZoneSet",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-/// p Describes a client connection. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct ClientVpnConnection {
-    /// p The ID of the Client VPN endpoint to which the client is connected. /p
-    pub client_vpn_endpoint_id: Option<String>,
-    /// p The current date and time. /p
-    pub timestamp: Option<String>,
-    /// p The ID of the client connection. /p
-    pub connection_id: Option<String>,
-    /// p The username of the client who established the client connection. This information is only provided if Active Directory client authentication is used. /p
-    pub username: Option<String>,
-    /// p The date and time the client connection was established. /p
-    pub connection_established_time: Option<String>,
-    /// p The number of bytes sent by the client. /p
-    pub ingress_bytes: Option<String>,
-    /// p The number of bytes received by the client. /p
-    pub egress_bytes: Option<String>,
-    /// p The number of packets sent by the client. /p
-    pub ingress_packets: Option<String>,
-    /// p The number of packets received by the client. /p
-    pub egress_packets: Option<String>,
-    /// p The IP address of the client. /p
-    pub client_ip: Option<String>,
-    /// p The IPv6 address assigned to the client connection when using a dual-stack Client VPN endpoint. This field is only populated when the endpoint is configured for dual-stack addressing, and the client is using IPv6 for connectivity. /p
-    pub client_ipv6_address: Option<String>,
-    /// p The common name associated with the client. This is either the name of the client certificate, or the Active Directory user name. /p
-    pub common_name: Option<String>,
-    /// p The current state of the client connection. /p
-    pub status: Option<ClientVpnConnectionStatus>,
-    /// p The date and time the client connection was terminated. /p
-    pub connection_end_time: Option<String>,
-    /// p The statuses returned by the client connect handler for posture compliance, if applicable. /p
-    pub posture_compliance_statuses: Option<Vec<String>>,
-    /// p The date and time the authorization policy was last evaluated for the client connection, if applicable. /p
-    pub authorization_policy_last_evaluated_time: Option<String>,
-}
-rt::structure!(
-    ClientVpnConnection, CLIENT_VPN_CONNECTION, 0 => client_vpn_endpoint_id, 1 =>
-    timestamp, 2 => connection_id, 3 => username, 4 => connection_established_time, 5 =>
-    ingress_bytes, 6 => egress_bytes, 7 => ingress_packets, 8 => egress_packets, 9 =>
-    client_ip, 10 => client_ipv6_address, 11 => common_name, 12 => status, 13 =>
-    connection_end_time, 14 => posture_compliance_statuses, 15 =>
-    authorization_policy_last_evaluated_time
-);
-pub static CLIENT_VPN_CONNECTION: rt::Schema = rt::Schema::structure(
-    "ClientVpnConnection",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"),
-        rt::m("Timestamp", &rt::STRING).named("timestamp"),
-        rt::m("ConnectionId", &rt::STRING).named("connectionId"),
-        rt::m("Username", &rt::STRING).named("username"),
-        rt::m("ConnectionEstablishedTime", &rt::STRING)
-            .named("connectionEstablishedTime"),
-        rt::m("IngressBytes", &rt::STRING).named("ingressBytes"),
-        rt::m("EgressBytes", &rt::STRING).named("egressBytes"),
-        rt::m("IngressPackets", &rt::STRING).named("ingressPackets"),
-        rt::m("EgressPackets", &rt::STRING).named("egressPackets"),
-        rt::m("ClientIp", &rt::STRING).named("clientIp"),
-        rt::m("ClientIpv6Address", &rt::STRING).named("clientIpv6Address"),
-        rt::m("CommonName", &rt::STRING).named("commonName"),
-        rt::m("Status", &CLIENT_VPN_CONNECTION_STATUS).named("status"),
-        rt::m("ConnectionEndTime", &rt::STRING).named("connectionEndTime"),
-        rt::m("PostureComplianceStatuses", &VALUE_STRING_LIST)
-            .named("postureComplianceStatusSet"),
-        rt::m("AuthorizationPolicyLastEvaluatedTime", &rt::STRING)
-            .named("authorizationPolicyLastEvaluatedTime"),
-    ],
-);
-pub static CLIENT_VPN_CONNECTION_SET: rt::Schema = rt::Schema::list(
-    "ClientVpnConnectionSet",
-    &[rt::m("member", &CLIENT_VPN_CONNECTION).named("item")],
-);

@@ -3,12 +3,127 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Describes the status of a client connection. /p
+rt::string_enum! {
+    #[doc =
+    " Describes the state of an authorization policy for a Client VPN endpoint. Possible states include:"]
+    #[doc = ""] #[doc = " - `creating` - The authorization policy is being created."]
+    #[doc = " - `updating` - The authorization policy is being updated."] #[doc =
+    " - `active` - The authorization policy has been applied to the Client VPN endpoint."]
+    #[doc =
+    " - `failed` - The authorization policy could not be applied to the Client VPN endpoint."]
+    #[doc = " - `deleting` - The authorization policy is being deleted."] pub enum
+    ClientVpnAuthorizationPolicyStatus { Creating = "creating", Updating = "updating",
+    Active = "active", Failed = "failed", Deleting = "deleting" }
+}
+/// Describes the state of an authorization rule.
+#[derive(Clone, Default, PartialEq)]
+pub struct ClientVpnAuthorizationRuleStatus {
+    /// The state of the authorization rule.
+    pub code: Option<ClientVpnAuthorizationRuleStatusCode>,
+    /// A message about the status of the authorization rule, if applicable.
+    pub message: Option<String>,
+}
+rt::structure!(
+    ClientVpnAuthorizationRuleStatus, CLIENT_VPN_AUTHORIZATION_RULE_STATUS, 0 => code, 1
+    => message
+);
+pub static CLIENT_VPN_AUTHORIZATION_RULE_STATUS: rt::Schema = rt::Schema::structure(
+    "ClientVpnAuthorizationRuleStatus",
+    &[
+        rt::m("Code", &rt::ENUM).named("code"),
+        rt::m("Message", &rt::STRING).named("message"),
+    ],
+);
+rt::string_enum! {
+    pub enum ClientVpnAuthorizationRuleStatusCode { Authorizing = "authorizing", Active =
+    "active", Failed = "failed", Revoking = "revoking" }
+}
+pub static CLIENT_VPN_AVAILABILITY_ZONE_ID_SET: rt::Schema = rt::Schema::list(
+    "ClientVpnAvailabilityZoneIdSet",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+pub static CLIENT_VPN_AVAILABILITY_ZONE_SET: rt::Schema = rt::Schema::list(
+    "ClientVpnAvailabilityZoneSet",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+/// Describes a client connection.
+#[derive(Clone, Default, PartialEq)]
+pub struct ClientVpnConnection {
+    /// The ID of the Client VPN endpoint to which the client is connected.
+    pub client_vpn_endpoint_id: Option<String>,
+    /// The current date and time.
+    pub timestamp: Option<String>,
+    /// The ID of the client connection.
+    pub connection_id: Option<String>,
+    /// The username of the client who established the client connection. This information is only provided if Active Directory client authentication is used.
+    pub username: Option<String>,
+    /// The date and time the client connection was established.
+    pub connection_established_time: Option<String>,
+    /// The number of bytes sent by the client.
+    pub ingress_bytes: Option<String>,
+    /// The number of bytes received by the client.
+    pub egress_bytes: Option<String>,
+    /// The number of packets sent by the client.
+    pub ingress_packets: Option<String>,
+    /// The number of packets received by the client.
+    pub egress_packets: Option<String>,
+    /// The IP address of the client.
+    pub client_ip: Option<String>,
+    /// The IPv6 address assigned to the client connection when using a dual-stack Client VPN endpoint. This field is only populated when the endpoint is configured for dual-stack addressing, and the client is using IPv6 for connectivity.
+    pub client_ipv6_address: Option<String>,
+    /// The common name associated with the client. This is either the name of the client certificate, or the Active Directory user name.
+    pub common_name: Option<String>,
+    /// The current state of the client connection.
+    pub status: Option<ClientVpnConnectionStatus>,
+    /// The date and time the client connection was terminated.
+    pub connection_end_time: Option<String>,
+    /// The statuses returned by the client connect handler for posture compliance, if applicable.
+    pub posture_compliance_statuses: Option<Vec<String>>,
+    /// The date and time the authorization policy was last evaluated for the client connection, if applicable.
+    pub authorization_policy_last_evaluated_time: Option<String>,
+}
+rt::structure!(
+    ClientVpnConnection, CLIENT_VPN_CONNECTION, 0 => client_vpn_endpoint_id, 1 =>
+    timestamp, 2 => connection_id, 3 => username, 4 => connection_established_time, 5 =>
+    ingress_bytes, 6 => egress_bytes, 7 => ingress_packets, 8 => egress_packets, 9 =>
+    client_ip, 10 => client_ipv6_address, 11 => common_name, 12 => status, 13 =>
+    connection_end_time, 14 => posture_compliance_statuses, 15 =>
+    authorization_policy_last_evaluated_time
+);
+pub static CLIENT_VPN_CONNECTION: rt::Schema = rt::Schema::structure(
+    "ClientVpnConnection",
+    &[
+        rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"),
+        rt::m("Timestamp", &rt::STRING).named("timestamp"),
+        rt::m("ConnectionId", &rt::STRING).named("connectionId"),
+        rt::m("Username", &rt::STRING).named("username"),
+        rt::m("ConnectionEstablishedTime", &rt::STRING)
+            .named("connectionEstablishedTime"),
+        rt::m("IngressBytes", &rt::STRING).named("ingressBytes"),
+        rt::m("EgressBytes", &rt::STRING).named("egressBytes"),
+        rt::m("IngressPackets", &rt::STRING).named("ingressPackets"),
+        rt::m("EgressPackets", &rt::STRING).named("egressPackets"),
+        rt::m("ClientIp", &rt::STRING).named("clientIp"),
+        rt::m("ClientIpv6Address", &rt::STRING).named("clientIpv6Address"),
+        rt::m("CommonName", &rt::STRING).named("commonName"),
+        rt::m("Status", &CLIENT_VPN_CONNECTION_STATUS).named("status"),
+        rt::m("ConnectionEndTime", &rt::STRING).named("connectionEndTime"),
+        rt::m("PostureComplianceStatuses", &VALUE_STRING_LIST)
+            .named("postureComplianceStatusSet"),
+        rt::m("AuthorizationPolicyLastEvaluatedTime", &rt::STRING)
+            .named("authorizationPolicyLastEvaluatedTime"),
+    ],
+);
+pub static CLIENT_VPN_CONNECTION_SET: rt::Schema = rt::Schema::list(
+    "ClientVpnConnectionSet",
+    &[rt::m("member", &CLIENT_VPN_CONNECTION).named("item")],
+);
+/// Describes the status of a client connection.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClientVpnConnectionStatus {
-    /// p The state of the client connection. /p
+    /// The state of the client connection.
     pub code: Option<ClientVpnConnectionStatusCode>,
-    /// p A message about the status of the client connection, if applicable. /p
+    /// A message about the status of the client connection, if applicable.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -29,71 +144,79 @@ rt::string_enum! {
     pub enum ClientVpnDeviceTrustProviderType { Crowdstrike = "crowdstrike", Jamf =
     "jamf", Jumpcloud = "jumpcloud" }
 }
-/// p Describes a Client VPN endpoint. /p
+/// Describes a Client VPN endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClientVpnEndpoint {
-    /// p The ID of the Client VPN endpoint. /p
+    /// The ID of the Client VPN endpoint.
     pub client_vpn_endpoint_id: Option<String>,
-    /// p A brief description of the endpoint. /p
+    /// A brief description of the endpoint.
     pub description: Option<String>,
-    /// p The current state of the Client VPN endpoint. /p
+    /// The current state of the Client VPN endpoint.
     pub status: Option<ClientVpnEndpointStatus>,
-    /// p The date and time the Client VPN endpoint was created. /p
+    /// The date and time the Client VPN endpoint was created.
     pub creation_time: Option<String>,
-    /// p The date and time the Client VPN endpoint was deleted, if applicable. /p
+    /// The date and time the Client VPN endpoint was deleted, if applicable.
     pub deletion_time: Option<String>,
-    /// p The DNS name to be used by clients when connecting to the Client VPN endpoint. /p
+    /// The DNS name to be used by clients when connecting to the Client VPN endpoint.
     pub dns_name: Option<String>,
-    /// p The IPv4 address range, in CIDR notation, from which client IP addresses are assigned. /p
+    /// The IPv4 address range, in CIDR notation, from which client IP addresses are assigned.
     pub client_cidr_block: Option<String>,
-    /// p Information about the DNS servers to be used for DNS resolution. /p
+    /// Information about the DNS servers to be used for DNS resolution.
     pub dns_servers: Option<Vec<String>>,
-    /// p Indicates whether split-tunnel is enabled in the Client VPN endpoint. /p p For information about split-tunnel VPN endpoints, see a href="https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/split-tunnel-vpn.html" Split-Tunnel Client VPN endpoint /a in the i Client VPN Administrator Guide /i . /p
+    /// Indicates whether split-tunnel is enabled in the Client VPN endpoint.
+    ///
+    /// For information about split-tunnel VPN endpoints, see [Split-Tunnel Client VPN endpoint](https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/split-tunnel-vpn.html) in the *Client VPN Administrator Guide*.
     pub split_tunnel: Option<bool>,
-    /// p The protocol used by the VPN session. /p
+    /// The protocol used by the VPN session.
     pub vpn_protocol: Option<VpnProtocol>,
-    /// p The transport protocol used by the Client VPN endpoint. /p
+    /// The transport protocol used by the Client VPN endpoint.
     pub transport_protocol: Option<TransportProtocol>,
-    /// p The port number for the Client VPN endpoint. /p
+    /// The port number for the Client VPN endpoint.
     pub vpn_port: Option<i32>,
-    /// p Information about the associated target networks. A target network is a subnet in a VPC. /p
+    /// Information about the associated target networks. A target network is a subnet in a VPC.
     #[deprecated(
         note = "This property is deprecated. To view the target networks associated with a Client VPN endpoint, call DescribeClientVpnTargetNetworks and inspect the clientVpnTargetNetworks response element."
     )]
     pub associated_target_networks: Option<Vec<AssociatedTargetNetwork>>,
-    /// p The ARN of the server certificate. /p
+    /// The ARN of the server certificate.
     pub server_certificate_arn: Option<String>,
-    /// p Information about the authentication method used by the Client VPN endpoint. /p
+    /// Information about the authentication method used by the Client VPN endpoint.
     pub authentication_options: Option<Vec<ClientVpnAuthentication>>,
-    /// p Information about the client connection logging options for the Client VPN endpoint. /p
+    /// Information about the client connection logging options for the Client VPN endpoint.
     pub connection_log_options: Option<ConnectionLogResponseOptions>,
-    /// p Any tags assigned to the Client VPN endpoint. /p
+    /// Any tags assigned to the Client VPN endpoint.
     pub tags: Option<Vec<Tag>>,
-    /// p The IDs of the security groups for the target network. /p
+    /// The IDs of the security groups for the target network.
     pub security_group_ids: Option<Vec<String>>,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: Option<String>,
-    /// p The URL of the self-service portal. /p
+    /// The URL of the self-service portal.
     pub self_service_portal_url: Option<String>,
-    /// p The options for managing connection authorization for new client connections. /p
+    /// The options for managing connection authorization for new client connections.
     pub client_connect_options: Option<ClientConnectResponseOptions>,
-    /// p The maximum VPN session duration time in hours. /p p Valid values: code 8 | 10 | 12 | 24 /code /p p Default value: code 24 /code /p
+    /// The maximum VPN session duration time in hours.
+    ///
+    /// Valid values: `8 | 10 | 12 | 24`
+    ///
+    /// Default value: `24`
     pub session_timeout_hours: Option<i32>,
-    /// p Options for enabling a customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established. /p
+    /// Options for enabling a customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established.
     pub client_login_banner_options: Option<ClientLoginBannerResponseOptions>,
-    /// p Client route enforcement is a feature of the Client VPN service that helps enforce administrator defined routes on devices connected through the VPN. T his feature helps improve your security posture by ensuring that network traffic originating from a connected client is not inadvertently sent outside the VPN tunnel. /p p Client route enforcement works by monitoring the route table of a connected device for routing policy changes to the VPN connection. If the feature detects any VPN routing policy modifications, it will automatically force an update to the route table, reverting it back to the expected route configurations. /p
+    /// Client route enforcement is a feature of the Client VPN service that helps enforce administrator defined routes on devices connected through the VPN. T his feature helps improve your security posture by ensuring that network traffic originating from a connected client is not inadvertently sent outside the VPN tunnel.
+    ///
+    /// Client route enforcement works by monitoring the route table of a connected device for routing policy changes to the VPN connection. If the feature detects any VPN routing policy modifications, it will automatically force an update to the route table, reverting it back to the expected route configurations.
     pub client_route_enforcement_options: Option<ClientRouteEnforcementResponseOptions>,
-    /// p Indicates whether the client VPN session is disconnected after the maximum code sessionTimeoutHours /code is reached. If code true /code , users are prompted to reconnect client VPN. If code false /code , client VPN attempts to reconnect automatically. The default value is code true /code . /p
+    /// Indicates whether the client VPN session is disconnected after the maximum `sessionTimeoutHours` is reached. If `true`, users are prompted to reconnect client VPN. If `false`, client VPN attempts to reconnect automatically. The default value is `true`.
     pub disconnect_on_session_timeout: Option<bool>,
-    /// p The IP address type of the Client VPN endpoint. Possible values are code ipv4 /code for IPv4 addressing only, code ipv6 /code for IPv6 addressing only, or code dual-stack /code for both IPv4 and IPv6 addressing. /p
+    /// The IP address type of the Client VPN endpoint. Possible values are `ipv4` for IPv4 addressing only, `ipv6` for IPv6 addressing only, or `dual-stack`for both IPv4 and IPv6 addressing.
     pub endpoint_ip_address_type: Option<EndpointIpAddressType>,
-    /// p The IP address type of the Client VPN endpoint. Possible values are either code ipv4 /code for IPv4 addressing only, code ipv6 /code for IPv6 addressing only, or code dual-stack /code for both IPv4 and IPv6 addressing. /p
+    /// The IP address type of the Client VPN endpoint. Possible values are either `ipv4` for IPv4 addressing only, `ipv6` for IPv6 addressing only, or `dual-stack` for both IPv4 and IPv6 addressing.
     pub traffic_ip_address_type: Option<TrafficIpAddressType>,
-    /// p The Transit Gateway configuration for the Client VPN endpoint. /p
+    /// The Transit Gateway configuration for the Client VPN endpoint.
     pub transit_gateway_configuration: Option<
         TransitGatewayConfigurationDescribeEndpointStructure,
     >,
-    /// p The device trust providers configured for the Client VPN endpoint, if applicable. /p
+    /// The device trust providers configured for the Client VPN endpoint, if applicable.
     pub device_posture_options: Option<DevicePostureResponseOptions>,
 }
 rt::structure!(
@@ -160,12 +283,12 @@ pub static CLIENT_VPN_ENDPOINT: rt::Schema = rt::Schema::structure(
             .named("devicePostureOptions"),
     ],
 );
-/// p Describes the status of the Client VPN endpoint attribute. /p
+/// Describes the status of the Client VPN endpoint attribute.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClientVpnEndpointAttributeStatus {
-    /// p The status code. /p
+    /// The status code.
     pub code: Option<ClientVpnEndpointAttributeStatusCode>,
-    /// p The status message. /p
+    /// The status message.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -187,12 +310,18 @@ pub static CLIENT_VPN_ENDPOINT_ID_LIST: rt::Schema = rt::Schema::list(
     "ClientVpnEndpointIdList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes the state of a Client VPN endpoint. /p
+/// Describes the state of a Client VPN endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClientVpnEndpointStatus {
-    /// p The state of the Client VPN endpoint. Possible states include: /p ul li p code pending-associate /code - The Client VPN endpoint has been created but no target networks have been associated. The Client VPN endpoint cannot accept connections. /p /li li p code available /code - The Client VPN endpoint has been created and a target network has been associated. The Client VPN endpoint can accept connections. /p /li li p code deleting /code - The Client VPN endpoint is being deleted. The Client VPN endpoint cannot accept connections. /p /li li p code deleted /code - The Client VPN endpoint has been deleted. The Client VPN endpoint cannot accept connections. /p /li li p code pending /code - The Client VPN endpoint has been created with a Transit Gateway configuration and is waiting for the Transit Gateway attachment to be accepted. The Client VPN endpoint cannot accept connections. /p /li /ul
+    /// The state of the Client VPN endpoint. Possible states include:
+    ///
+    /// - `pending-associate` - The Client VPN endpoint has been created but no target networks have been associated. The Client VPN endpoint cannot accept connections.
+    /// - `available` - The Client VPN endpoint has been created and a target network has been associated. The Client VPN endpoint can accept connections.
+    /// - `deleting` - The Client VPN endpoint is being deleted. The Client VPN endpoint cannot accept connections.
+    /// - `deleted` - The Client VPN endpoint has been deleted. The Client VPN endpoint cannot accept connections.
+    /// - `pending` - The Client VPN endpoint has been created with a Transit Gateway configuration and is waiting for the Transit Gateway attachment to be accepted. The Client VPN endpoint cannot accept connections.
     pub code: Option<ClientVpnEndpointStatusCode>,
-    /// p A message about the status of the Client VPN endpoint. /p
+    /// A message about the status of the Client VPN endpoint.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -210,24 +339,24 @@ rt::string_enum! {
     Available = "available", Deleting = "deleting", Deleted = "deleted", Pending =
     "pending" }
 }
-/// p Information about a Client VPN endpoint route. /p
+/// Information about a Client VPN endpoint route.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClientVpnRoute {
-    /// p The ID of the Client VPN endpoint with which the route is associated. /p
+    /// The ID of the Client VPN endpoint with which the route is associated.
     pub client_vpn_endpoint_id: Option<String>,
-    /// p The IPv4 address range, in CIDR notation, of the route destination. /p
+    /// The IPv4 address range, in CIDR notation, of the route destination.
     pub destination_cidr: Option<String>,
-    /// p The ID of the subnet through which traffic is routed. /p
+    /// The ID of the subnet through which traffic is routed.
     pub target_subnet: Option<String>,
-    /// p The route type. /p
+    /// The route type.
     pub type_: Option<String>,
-    /// p Indicates how the route was associated with the Client VPN endpoint. code associate /code indicates that the route was automatically added when the target network was associated with the Client VPN endpoint. code add-route /code indicates that the route was manually added using the b CreateClientVpnRoute /b action. /p
+    /// Indicates how the route was associated with the Client VPN endpoint. `associate` indicates that the route was automatically added when the target network was associated with the Client VPN endpoint. `add-route` indicates that the route was manually added using the **CreateClientVpnRoute** action.
     pub origin: Option<String>,
-    /// p The current state of the route. /p
+    /// The current state of the route.
     pub status: Option<ClientVpnRouteStatus>,
-    /// p A brief description of the route. /p
+    /// A brief description of the route.
     pub description: Option<String>,
-    /// p The ID of the Transit Gateway attachment, if the route targets a Transit Gateway. /p
+    /// The ID of the Transit Gateway attachment, if the route targets a Transit Gateway.
     pub transit_gateway_attachment_id: Option<String>,
 }
 rt::structure!(
@@ -253,12 +382,12 @@ pub static CLIENT_VPN_ROUTE_SET: rt::Schema = rt::Schema::list(
     "ClientVpnRouteSet",
     &[rt::m("member", &CLIENT_VPN_ROUTE).named("item")],
 );
-/// p Describes the state of a Client VPN endpoint route. /p
+/// Describes the state of a Client VPN endpoint route.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClientVpnRouteStatus {
-    /// p The state of the Client VPN endpoint route. /p
+    /// The state of the Client VPN endpoint route.
     pub code: Option<ClientVpnRouteStatusCode>,
-    /// p A message about the status of the Client VPN endpoint route, if applicable. /p
+    /// A message about the status of the Client VPN endpoint route, if applicable.
     pub message: Option<String>,
 }
 rt::structure!(ClientVpnRouteStatus, CLIENT_VPN_ROUTE_STATUS, 0 => code, 1 => message);
@@ -277,14 +406,18 @@ pub static CLIENT_VPN_SECURITY_GROUP_ID_SET: rt::Schema = rt::Schema::list(
     "ClientVpnSecurityGroupIdSet",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Information about a device trust provider configured for a Client VPN endpoint. /p
+/// Information about a device trust provider configured for a Client VPN endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClientVpnTrustProvider {
-    /// p The type of the device trust provider. Possible values include: /p ul li p code crowdstrike /code - CrowdStrike device trust provider. /p /li li p code jamf /code - Jamf device trust provider. /p /li li p code jumpcloud /code - JumpCloud device trust provider. /p /li /ul
+    /// The type of the device trust provider. Possible values include:
+    ///
+    /// - `crowdstrike` - CrowdStrike device trust provider.
+    /// - `jamf` - Jamf device trust provider.
+    /// - `jumpcloud` - JumpCloud device trust provider.
     pub trust_provider_type: Option<ClientVpnDeviceTrustProviderType>,
-    /// p The tenant ID associated with your device trust provider account. /p
+    /// The tenant ID associated with your device trust provider account.
     pub tenant_id: Option<String>,
-    /// p The URL of the public signing key that is used to verify the identity token issued by the device trust provider. /p
+    /// The URL of the public signing key that is used to verify the identity token issued by the device trust provider.
     pub public_signing_key_url: Option<String>,
 }
 rt::structure!(
@@ -299,14 +432,18 @@ pub static CLIENT_VPN_TRUST_PROVIDER: rt::Schema = rt::Schema::structure(
         rt::m("PublicSigningKeyUrl", &rt::STRING).named("publicSigningKeyUrl"),
     ],
 );
-/// p Describes a device trust provider to configure for a Client VPN endpoint. /p
+/// Describes a device trust provider to configure for a Client VPN endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct ClientVpnTrustProviderRequest {
-    /// p The type of the device trust provider. Possible values include: /p ul li p code crowdstrike /code - CrowdStrike device trust provider. /p /li li p code jamf /code - Jamf device trust provider. /p /li li p code jumpcloud /code - JumpCloud device trust provider. /p /li /ul
+    /// The type of the device trust provider. Possible values include:
+    ///
+    /// - `crowdstrike` - CrowdStrike device trust provider.
+    /// - `jamf` - Jamf device trust provider.
+    /// - `jumpcloud` - JumpCloud device trust provider.
     pub trust_provider_type: Option<ClientVpnDeviceTrustProviderType>,
-    /// p The tenant ID associated with your device trust provider account. /p
+    /// The tenant ID associated with your device trust provider account.
     pub tenant_id: Option<String>,
-    /// p The URL of the public signing key that is used to verify the identity token issued by the device trust provider. /p
+    /// The URL of the public signing key that is used to verify the identity token issued by the device trust provider.
     pub public_signing_key_url: Option<String>,
 }
 rt::structure!(
@@ -329,20 +466,28 @@ pub static CLIENT_VPN_TRUST_PROVIDER_SET: rt::Schema = rt::Schema::list(
     "ClientVpnTrustProviderSet",
     &[rt::m("member", &CLIENT_VPN_TRUST_PROVIDER).named("item")],
 );
-/// p Options for sending VPN tunnel logs to CloudWatch. /p
+/// Options for sending VPN tunnel logs to CloudWatch.
 #[derive(Clone, Default, PartialEq)]
 pub struct CloudWatchLogOptions {
-    /// p Status of VPN tunnel logging feature. Default value is code False /code . /p p Valid values: code True /code | code False /code /p
+    /// Status of VPN tunnel logging feature. Default value is `False`.
+    ///
+    /// Valid values: `True` \| `False`
     pub log_enabled: Option<bool>,
-    /// p The Amazon Resource Name (ARN) of the CloudWatch log group to send logs to. /p
+    /// The Amazon Resource Name (ARN) of the CloudWatch log group to send logs to.
     pub log_group_arn: Option<String>,
-    /// p Configured log format. Default format is code json /code . /p p Valid values: code json /code | code text /code /p
+    /// Configured log format. Default format is `json`.
+    ///
+    /// Valid values: `json` \| `text`
     pub log_output_format: Option<String>,
-    /// p Indicates whether Border Gateway Protocol (BGP) logging is enabled for the VPN connection. Default value is code False /code . /p p Valid values: code True /code | code False /code /p
+    /// Indicates whether Border Gateway Protocol (BGP) logging is enabled for the VPN connection. Default value is `False`.
+    ///
+    /// Valid values: `True` \| `False`
     pub bgp_log_enabled: Option<bool>,
-    /// p The Amazon Resource Name (ARN) of the CloudWatch log group for BGP logs. /p
+    /// The Amazon Resource Name (ARN) of the CloudWatch log group for BGP logs.
     pub bgp_log_group_arn: Option<String>,
-    /// p The output format for BGP logs sent to CloudWatch. Default format is code json /code . /p p Valid values: code json /code | code text /code /p
+    /// The output format for BGP logs sent to CloudWatch. Default format is `json`.
+    ///
+    /// Valid values: `json` \| `text`
     pub bgp_log_output_format: Option<String>,
 }
 rt::structure!(
@@ -361,20 +506,28 @@ pub static CLOUD_WATCH_LOG_OPTIONS: rt::Schema = rt::Schema::structure(
         rt::m("BgpLogOutputFormat", &rt::STRING).named("bgpLogOutputFormat"),
     ],
 );
-/// p Options for sending VPN tunnel logs to CloudWatch. /p
+/// Options for sending VPN tunnel logs to CloudWatch.
 #[derive(Clone, Default, PartialEq)]
 pub struct CloudWatchLogOptionsSpecification {
-    /// p Enable or disable VPN tunnel logging feature. Default value is code False /code . /p p Valid values: code True /code | code False /code /p
+    /// Enable or disable VPN tunnel logging feature. Default value is `False`.
+    ///
+    /// Valid values: `True` \| `False`
     pub log_enabled: Option<bool>,
-    /// p The Amazon Resource Name (ARN) of the CloudWatch log group to send logs to. /p
+    /// The Amazon Resource Name (ARN) of the CloudWatch log group to send logs to.
     pub log_group_arn: Option<String>,
-    /// p Set log format. Default format is code json /code . /p p Valid values: code json /code | code text /code /p
+    /// Set log format. Default format is `json`.
+    ///
+    /// Valid values: `json` \| `text`
     pub log_output_format: Option<String>,
-    /// p Specifies whether to enable BGP logging for the VPN connection. Default value is code False /code . /p p Valid values: code True /code | code False /code /p
+    /// Specifies whether to enable BGP logging for the VPN connection. Default value is `False`.
+    ///
+    /// Valid values: `True` \| `False`
     pub bgp_log_enabled: Option<bool>,
-    /// p The Amazon Resource Name (ARN) of the CloudWatch log group where BGP logs will be sent. /p
+    /// The Amazon Resource Name (ARN) of the CloudWatch log group where BGP logs will be sent.
     pub bgp_log_group_arn: Option<String>,
-    /// p The desired output format for BGP logs to be sent to CloudWatch. Default format is code json /code . /p p Valid values: code json /code | code text /code /p
+    /// The desired output format for BGP logs to be sent to CloudWatch. Default format is `json`.
+    ///
+    /// Valid values: `json` \| `text`
     pub bgp_log_output_format: Option<String>,
 }
 rt::structure!(
@@ -393,16 +546,16 @@ pub static CLOUD_WATCH_LOG_OPTIONS_SPECIFICATION: rt::Schema = rt::Schema::struc
         rt::m("BgpLogOutputFormat", &rt::STRING),
     ],
 );
-/// p Describes address usage for a customer-owned address pool. /p
+/// Describes address usage for a customer-owned address pool.
 #[derive(Clone, Default, PartialEq)]
 pub struct CoipAddressUsage {
-    /// p The allocation ID of the address. /p
+    /// The allocation ID of the address.
     pub allocation_id: Option<String>,
-    /// p The Amazon Web Services account ID. /p
+    /// The Amazon Web Services account ID.
     pub aws_account_id: Option<String>,
-    /// p The Amazon Web Services service. /p
+    /// The Amazon Web Services service.
     pub aws_service: Option<String>,
-    /// p The customer-owned IP address. /p
+    /// The customer-owned IP address.
     pub co_ip: Option<String>,
 }
 rt::structure!(
@@ -422,14 +575,14 @@ pub static COIP_ADDRESS_USAGE_SET: rt::Schema = rt::Schema::list(
     "CoipAddressUsageSet",
     &[rt::m("member", &COIP_ADDRESS_USAGE).named("item")],
 );
-/// p Information about a customer-owned IP address range. /p
+/// Information about a customer-owned IP address range.
 #[derive(Clone, Default, PartialEq)]
 pub struct CoipCidr {
-    /// p An address range in a customer-owned IP address space. /p
+    /// An address range in a customer-owned IP address space.
     pub cidr: Option<String>,
-    /// p The ID of the address pool. /p
+    /// The ID of the address pool.
     pub coip_pool_id: Option<String>,
-    /// p The ID of the local gateway route table. /p
+    /// The ID of the local gateway route table.
     pub local_gateway_route_table_id: Option<String>,
 }
 rt::structure!(
@@ -443,18 +596,18 @@ pub static COIP_CIDR: rt::Schema = rt::Schema::structure(
         rt::m("LocalGatewayRouteTableId", &rt::STRING).named("localGatewayRouteTableId"),
     ],
 );
-/// p Describes a customer-owned address pool. /p
+/// Describes a customer-owned address pool.
 #[derive(Clone, Default, PartialEq)]
 pub struct CoipPool {
-    /// p The ID of the address pool. /p
+    /// The ID of the address pool.
     pub pool_id: Option<String>,
-    /// p The address ranges of the address pool. /p
+    /// The address ranges of the address pool.
     pub pool_cidrs: Option<Vec<String>>,
-    /// p The ID of the local gateway route table. /p
+    /// The ID of the local gateway route table.
     pub local_gateway_route_table_id: Option<String>,
-    /// p The tags. /p
+    /// The tags.
     pub tags: Option<Vec<Tag>>,
-    /// p The ARN of the address pool. /p
+    /// The ARN of the address pool.
     pub pool_arn: Option<String>,
 }
 rt::structure!(
@@ -488,11 +641,11 @@ pub static CONDITION_VALUE_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ConfirmProductInstanceRequest {
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: String,
-    /// p The product code. This must be a product code that you own. /p
+    /// The product code. This must be a product code that you own.
     pub product_code: String,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -509,9 +662,9 @@ pub static CONFIRM_PRODUCT_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ConfirmProductInstanceResult {
-    /// p The return value of the request. Returns code true /code if the specified product code is owned by the requester and associated with the specified instance. /p
+    /// The return value of the request. Returns `true` if the specified product code is owned by the requester and associated with the specified instance.
     pub return_: Option<bool>,
-    /// p The Amazon Web Services account ID of the instance owner. This is only present if the product code is attached to the instance. /p
+    /// The Amazon Web Services account ID of the instance owner. This is only present if the product code is attached to the instance.
     pub owner_id: Option<String>,
 }
 rt::structure!(
@@ -525,16 +678,16 @@ pub static CONFIRM_PRODUCT_INSTANCE_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("OwnerId", &rt::STRING).named("ownerId"),
     ],
 );
-/// p Describes the client connection logging options for the Client VPN endpoint. /p
+/// Describes the client connection logging options for the Client VPN endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConnectionLogOptions {
-    /// p Indicates whether connection logging is enabled. /p
+    /// Indicates whether connection logging is enabled.
     pub enabled: Option<bool>,
-    /// p The name of the CloudWatch Logs log group. Required if connection logging is enabled. /p
+    /// The name of the CloudWatch Logs log group. Required if connection logging is enabled.
     pub cloudwatch_log_group: Option<String>,
-    /// p The name of the CloudWatch Logs log stream to which the connection data is published. /p
+    /// The name of the CloudWatch Logs log stream to which the connection data is published.
     pub cloudwatch_log_stream: Option<String>,
-    /// p Specifies whether to include the authorization policy evaluation context in the connection logs for the Client VPN endpoint. /p
+    /// Specifies whether to include the authorization policy evaluation context in the connection logs for the Client VPN endpoint.
     pub include_authorization_policy_context: Option<bool>,
 }
 rt::structure!(
@@ -551,16 +704,16 @@ pub static CONNECTION_LOG_OPTIONS: rt::Schema = rt::Schema::structure(
         rt::m("IncludeAuthorizationPolicyContext", &rt::BOOLEAN),
     ],
 );
-/// p Information about the client connection logging options for a Client VPN endpoint. /p
+/// Information about the client connection logging options for a Client VPN endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConnectionLogResponseOptions {
-    /// p Indicates whether client connection logging is enabled for the Client VPN endpoint. /p
+    /// Indicates whether client connection logging is enabled for the Client VPN endpoint.
     pub enabled: Option<bool>,
-    /// p The name of the Amazon CloudWatch Logs log group to which connection logging data is published. /p
+    /// The name of the Amazon CloudWatch Logs log group to which connection logging data is published.
     pub cloudwatch_log_group: Option<String>,
-    /// p The name of the Amazon CloudWatch Logs log stream to which connection logging data is published. /p
+    /// The name of the Amazon CloudWatch Logs log stream to which connection logging data is published.
     pub cloudwatch_log_stream: Option<String>,
-    /// p Specifies whether the authorization policy evaluation context is included in the connection logs for the Client VPN endpoint. /p
+    /// Specifies whether the authorization policy evaluation context is included in the connection logs for the Client VPN endpoint.
     pub include_authorization_policy_context: Option<bool>,
 }
 rt::structure!(
@@ -577,24 +730,24 @@ pub static CONNECTION_LOG_RESPONSE_OPTIONS: rt::Schema = rt::Schema::structure(
         rt::m("IncludeAuthorizationPolicyContext", &rt::BOOLEAN),
     ],
 );
-/// p Describes a connection notification for a VPC endpoint or VPC endpoint service. /p
+/// Describes a connection notification for a VPC endpoint or VPC endpoint service.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConnectionNotification {
-    /// p The ID of the notification. /p
+    /// The ID of the notification.
     pub connection_notification_id: Option<String>,
-    /// p The ID of the endpoint service. /p
+    /// The ID of the endpoint service.
     pub service_id: Option<String>,
-    /// p The ID of the VPC endpoint. /p
+    /// The ID of the VPC endpoint.
     pub vpc_endpoint_id: Option<String>,
-    /// p The type of notification. /p
+    /// The type of notification.
     pub connection_notification_type: Option<ConnectionNotificationType>,
-    /// p The ARN of the SNS topic for the notification. /p
+    /// The ARN of the SNS topic for the notification.
     pub connection_notification_arn: Option<String>,
-    /// p The events for the notification. Valid values are code Accept /code , code Connect /code , code Delete /code , and code Reject /code . /p
+    /// The events for the notification. Valid values are `Accept`, `Connect`, `Delete`, and `Reject`.
     pub connection_events: Option<Vec<String>>,
-    /// p The state of the notification. /p
+    /// The state of the notification.
     pub connection_notification_state: Option<ConnectionNotificationState>,
-    /// p The Region for the endpoint service. /p
+    /// The Region for the endpoint service.
     pub service_region: Option<String>,
 }
 rt::structure!(
@@ -633,14 +786,14 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum ConnectionNotificationType { Topic = "Topic" }
 }
-/// p A security group connection tracking configuration that enables you to set the idle timeout for connection tracking on an Elastic network interface. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts" Connection tracking timeouts /a in the i Amazon EC2 User Guide /i . /p
+/// A security group connection tracking configuration that enables you to set the idle timeout for connection tracking on an Elastic network interface. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConnectionTrackingConfiguration {
-    /// p Timeout (in seconds) for idle TCP connections in an established state. Min: 60 seconds. Max: 432000 seconds (5 days). Default: 350 seconds for Nitro v6 instance types (excluding P6e-GB200); 432000 seconds for all other instance types (including P6e-GB200). Recommended: Less than 432000 seconds. /p
+    /// Timeout (in seconds) for idle TCP connections in an established state. Min: 60 seconds. Max: 432000 seconds (5 days). Default: 350 seconds for Nitro v6 instance types (excluding P6e-GB200); 432000 seconds for all other instance types (including P6e-GB200). Recommended: Less than 432000 seconds.
     pub tcp_established_timeout: Option<i32>,
-    /// p Timeout (in seconds) for idle UDP flows classified as streams which have seen more than one request-response transaction. Min: 60 seconds. Max: 180 seconds (3 minutes). Default: 180 seconds. /p
+    /// Timeout (in seconds) for idle UDP flows classified as streams which have seen more than one request-response transaction. Min: 60 seconds. Max: 180 seconds (3 minutes). Default: 180 seconds.
     pub udp_stream_timeout: Option<i32>,
-    /// p Timeout (in seconds) for idle UDP flows that have seen traffic only in a single direction or a single request-response transaction. Min: 30 seconds. Max: 60 seconds. Default: 30 seconds. /p
+    /// Timeout (in seconds) for idle UDP flows that have seen traffic only in a single direction or a single request-response transaction. Min: 30 seconds. Max: 60 seconds. Default: 30 seconds.
     pub udp_timeout: Option<i32>,
 }
 rt::structure!(
@@ -655,14 +808,14 @@ pub static CONNECTION_TRACKING_CONFIGURATION: rt::Schema = rt::Schema::structure
         rt::m("UdpTimeout", &rt::INTEGER).named("udpTimeout"),
     ],
 );
-/// p A security group connection tracking specification that enables you to set the idle timeout for connection tracking on an Elastic network interface. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts" Connection tracking timeouts /a in the i Amazon EC2 User Guide /i . /p
+/// A security group connection tracking specification that enables you to set the idle timeout for connection tracking on an Elastic network interface. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConnectionTrackingSpecification {
-    /// p Timeout (in seconds) for idle TCP connections in an established state. Min: 60 seconds. Max: 432000 seconds (5 days). Default: 350 seconds for Nitro v6 instance types (excluding P6e-GB200); 432000 seconds for all other instance types (including P6e-GB200). Recommended: Less than 432000 seconds. /p
+    /// Timeout (in seconds) for idle TCP connections in an established state. Min: 60 seconds. Max: 432000 seconds (5 days). Default: 350 seconds for Nitro v6 instance types (excluding P6e-GB200); 432000 seconds for all other instance types (including P6e-GB200). Recommended: Less than 432000 seconds.
     pub tcp_established_timeout: Option<i32>,
-    /// p Timeout (in seconds) for idle UDP flows that have seen traffic only in a single direction or a single request-response transaction. Min: 30 seconds. Max: 60 seconds. Default: 30 seconds. /p
+    /// Timeout (in seconds) for idle UDP flows that have seen traffic only in a single direction or a single request-response transaction. Min: 30 seconds. Max: 60 seconds. Default: 30 seconds.
     pub udp_timeout: Option<i32>,
-    /// p Timeout (in seconds) for idle UDP flows classified as streams which have seen more than one request-response transaction. Min: 60 seconds. Max: 180 seconds (3 minutes). Default: 180 seconds. /p
+    /// Timeout (in seconds) for idle UDP flows classified as streams which have seen more than one request-response transaction. Min: 60 seconds. Max: 180 seconds (3 minutes). Default: 180 seconds.
     pub udp_stream_timeout: Option<i32>,
 }
 rt::structure!(
@@ -677,14 +830,14 @@ pub static CONNECTION_TRACKING_SPECIFICATION: rt::Schema = rt::Schema::structure
         rt::m("UdpStreamTimeout", &rt::INTEGER).named("udpStreamTimeout"),
     ],
 );
-/// p A security group connection tracking specification request that enables you to set the idle timeout for connection tracking on an Elastic network interface. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts" Connection tracking timeouts /a in the i Amazon EC2 User Guide /i . /p
+/// A security group connection tracking specification request that enables you to set the idle timeout for connection tracking on an Elastic network interface. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConnectionTrackingSpecificationRequest {
-    /// p Timeout (in seconds) for idle TCP connections in an established state. Min: 60 seconds. Max: 432000 seconds (5 days). Default: 350 seconds for Nitro v6 instance types (excluding P6e-GB200); 432000 seconds for all other instance types (including P6e-GB200). Recommended: Less than 432000 seconds. /p
+    /// Timeout (in seconds) for idle TCP connections in an established state. Min: 60 seconds. Max: 432000 seconds (5 days). Default: 350 seconds for Nitro v6 instance types (excluding P6e-GB200); 432000 seconds for all other instance types (including P6e-GB200). Recommended: Less than 432000 seconds.
     pub tcp_established_timeout: Option<i32>,
-    /// p Timeout (in seconds) for idle UDP flows classified as streams which have seen more than one request-response transaction. Min: 60 seconds. Max: 180 seconds (3 minutes). Default: 180 seconds. /p
+    /// Timeout (in seconds) for idle UDP flows classified as streams which have seen more than one request-response transaction. Min: 60 seconds. Max: 180 seconds (3 minutes). Default: 180 seconds.
     pub udp_stream_timeout: Option<i32>,
-    /// p Timeout (in seconds) for idle UDP flows that have seen traffic only in a single direction or a single request-response transaction. Min: 30 seconds. Max: 60 seconds. Default: 30 seconds. /p
+    /// Timeout (in seconds) for idle UDP flows that have seen traffic only in a single direction or a single request-response transaction. Min: 30 seconds. Max: 60 seconds. Default: 30 seconds.
     pub udp_timeout: Option<i32>,
 }
 rt::structure!(
@@ -699,14 +852,14 @@ pub static CONNECTION_TRACKING_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::s
         rt::m("UdpTimeout", &rt::INTEGER),
     ],
 );
-/// p A security group connection tracking specification response that enables you to set the idle timeout for connection tracking on an Elastic network interface. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts" Connection tracking timeouts /a in the i Amazon EC2 User Guide /i . /p
+/// A security group connection tracking specification response that enables you to set the idle timeout for connection tracking on an Elastic network interface. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConnectionTrackingSpecificationResponse {
-    /// p Timeout (in seconds) for idle TCP connections in an established state. Min: 60 seconds. Max: 432000 seconds (5 days). Default: 350 seconds for Nitro v6 instance types (excluding P6e-GB200); 432000 seconds for all other instance types (including P6e-GB200). Recommended: Less than 432000 seconds. /p
+    /// Timeout (in seconds) for idle TCP connections in an established state. Min: 60 seconds. Max: 432000 seconds (5 days). Default: 350 seconds for Nitro v6 instance types (excluding P6e-GB200); 432000 seconds for all other instance types (including P6e-GB200). Recommended: Less than 432000 seconds.
     pub tcp_established_timeout: Option<i32>,
-    /// p Timeout (in seconds) for idle UDP flows classified as streams which have seen more than one request-response transaction. Min: 60 seconds. Max: 180 seconds (3 minutes). Default: 180 seconds. /p
+    /// Timeout (in seconds) for idle UDP flows classified as streams which have seen more than one request-response transaction. Min: 60 seconds. Max: 180 seconds (3 minutes). Default: 180 seconds.
     pub udp_stream_timeout: Option<i32>,
-    /// p Timeout (in seconds) for idle UDP flows that have seen traffic only in a single direction or a single request-response transaction. Min: 30 seconds. Max: 60 seconds. Default: 30 seconds. /p
+    /// Timeout (in seconds) for idle UDP flows that have seen traffic only in a single direction or a single request-response transaction. Min: 30 seconds. Max: 60 seconds. Default: 30 seconds.
     pub udp_timeout: Option<i32>,
 }
 rt::structure!(
@@ -731,22 +884,22 @@ pub static CONVERSION_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "ConversionIdStringList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes a conversion task. /p
+/// Describes a conversion task.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConversionTask {
-    /// p The ID of the conversion task. /p
+    /// The ID of the conversion task.
     pub conversion_task_id: Option<String>,
-    /// p The time when the task expires. If the upload isn't complete before the expiration time, we automatically cancel the task. /p
+    /// The time when the task expires. If the upload isn't complete before the expiration time, we automatically cancel the task.
     pub expiration_time: Option<String>,
-    /// p If the task is for importing an instance, this contains information about the import instance task. /p
+    /// If the task is for importing an instance, this contains information about the import instance task.
     pub import_instance: Option<ImportInstanceTaskDetails>,
-    /// p If the task is for importing a volume, this contains information about the import volume task. /p
+    /// If the task is for importing a volume, this contains information about the import volume task.
     pub import_volume: Option<ImportVolumeTaskDetails>,
-    /// p The state of the conversion task. /p
+    /// The state of the conversion task.
     pub state: Option<ConversionTaskState>,
-    /// p The status message related to the conversion task. /p
+    /// The status message related to the conversion task.
     pub status_message: Option<String>,
-    /// p Any tags assigned to the task. /p
+    /// Any tags assigned to the task.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -771,17 +924,17 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct CopyFpgaImageRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the source AFI. /p
+    /// The ID of the source AFI.
     pub source_fpga_image_id: String,
-    /// p The description for the new AFI. /p
+    /// The description for the new AFI.
     pub description: Option<String>,
-    /// p The name for the new AFI. The default is the name of the source AFI. /p
+    /// The name for the new AFI. The default is the name of the source AFI.
     pub name: Option<String>,
-    /// p The Region that contains the source AFI. /p
+    /// The Region that contains the source AFI.
     pub source_region: String,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -802,7 +955,7 @@ pub static COPY_FPGA_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CopyFpgaImageResult {
-    /// p The ID of the new AFI. /p
+    /// The ID of the new AFI.
     pub fpga_image_id: Option<String>,
 }
 rt::structure!(CopyFpgaImageResult, COPY_FPGA_IMAGE_RESULT, 0 => fpga_image_id);
@@ -810,36 +963,81 @@ pub static COPY_FPGA_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
     "CopyFpgaImageResult",
     &[rt::m("FpgaImageId", &rt::STRING).named("fpgaImageId")],
 );
-/// p Contains the parameters for CopyImage. /p
+/// Contains the parameters for CopyImage.
 #[derive(Clone, Default, PartialEq)]
 pub struct CopyImageRequest {
-    /// p Unique, case-sensitive identifier you provide to ensure idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring idempotency in Amazon EC2 API requests /a in the i Amazon EC2 API Reference /i . /p
+    /// Unique, case-sensitive identifier you provide to ensure idempotency of the request. For more information, see [Ensuring idempotency in Amazon EC2 API requests](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html) in the *Amazon EC2 API Reference*.
     pub client_token: Option<String>,
-    /// p A description for the new AMI. /p
+    /// A description for the new AMI.
     pub description: Option<String>,
-    /// p Specifies whether to encrypt the snapshots of the copied image. /p p You can encrypt a copy of an unencrypted snapshot, but you cannot create an unencrypted copy of an encrypted snapshot. The default KMS key for Amazon EBS is used unless you specify a non-default Key Management Service (KMS) KMS key using code KmsKeyId /code . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/AMIEncryption.html" Use encryption with EBS-backed AMIs /a in the i Amazon EC2 User Guide /i . /p
+    /// Specifies whether to encrypt the snapshots of the copied image.
+    ///
+    /// You can encrypt a copy of an unencrypted snapshot, but you cannot create an unencrypted copy of an encrypted snapshot. The default KMS key for Amazon EBS is used unless you specify a non-default Key Management Service (KMS) KMS key using `KmsKeyId`. For more information, see [Use encryption with EBS-backed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/AMIEncryption.html) in the *Amazon EC2 User Guide*.
     pub encrypted: Option<bool>,
-    /// p The identifier of the symmetric Key Management Service (KMS) KMS key to use when creating encrypted volumes. If this parameter is not specified, your Amazon Web Services managed KMS key for Amazon EBS is used. If you specify a KMS key, you must also set the encrypted state to code true /code . /p p You can specify a KMS key using any of the following: /p ul li p Key ID. For example, 1234abcd-12ab-34cd-56ef-1234567890ab. /p /li li p Key alias. For example, alias/ExampleAlias. /p /li li p Key ARN. For example, arn:aws:kms:us-east-1:012345678910:key/1234abcd-12ab-34cd-56ef-1234567890ab. /p /li li p Alias ARN. For example, arn:aws:kms:us-east-1:012345678910:alias/ExampleAlias. /p /li /ul p Amazon Web Services authenticates the KMS key asynchronously. Therefore, if you specify an identifier that is not valid, the action can appear to complete, but eventually fails. /p p The specified KMS key must exist in the destination Region. /p p Amazon EBS does not support asymmetric KMS keys. /p
+    /// The identifier of the symmetric Key Management Service (KMS) KMS key to use when creating encrypted volumes. If this parameter is not specified, your Amazon Web Services managed KMS key for Amazon EBS is used. If you specify a KMS key, you must also set the encrypted state to `true`.
+    ///
+    /// You can specify a KMS key using any of the following:
+    ///
+    /// - Key ID. For example, 1234abcd-12ab-34cd-56ef-1234567890ab.
+    /// - Key alias. For example, alias/ExampleAlias.
+    /// - Key ARN. For example, arn:aws:kms:us-east-1:012345678910:key/1234abcd-12ab-34cd-56ef-1234567890ab.
+    /// - Alias ARN. For example, arn:aws:kms:us-east-1:012345678910:alias/ExampleAlias.
+    ///
+    /// Amazon Web Services authenticates the KMS key asynchronously. Therefore, if you specify an identifier that is not valid, the action can appear to complete, but eventually fails.
+    ///
+    /// The specified KMS key must exist in the destination Region.
+    ///
+    /// Amazon EBS does not support asymmetric KMS keys.
     pub kms_key_id: Option<String>,
-    /// p The name of the new AMI. /p
+    /// The name of the new AMI.
     pub name: String,
-    /// p The ID of the AMI to copy. /p
+    /// The ID of the AMI to copy.
     pub source_image_id: String,
-    /// p The name of the Region that contains the AMI to copy. /p
+    /// The name of the Region that contains the AMI to copy.
     pub source_region: String,
-    /// p The Amazon Resource Name (ARN) of the Outpost for the new AMI. /p p Only specify this parameter when copying an AMI from an Amazon Web Services Region to an Outpost. The AMI must be in the Region of the destination Outpost. You can't copy an AMI from an Outpost to a Region, from one Outpost to another, or within the same Outpost. /p p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html#copy-amis" Copy AMIs from an Amazon Web Services Region to an Outpost /a in the i Amazon EBS User Guide /i . /p p Only one of code DestinationAvailabilityZone /code , code DestinationAvailabilityZoneId /code , or code DestinationOutpostArn /code can be specified. /p
+    /// The Amazon Resource Name (ARN) of the Outpost for the new AMI.
+    ///
+    /// Only specify this parameter when copying an AMI from an Amazon Web Services Region to an Outpost. The AMI must be in the Region of the destination Outpost. You can't copy an AMI from an Outpost to a Region, from one Outpost to another, or within the same Outpost.
+    ///
+    /// For more information, see [Copy AMIs from an Amazon Web Services Region to an Outpost](https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html#copy-amis) in the *Amazon EBS User Guide*.
+    ///
+    /// Only one of `DestinationAvailabilityZone`, `DestinationAvailabilityZoneId`, or `DestinationOutpostArn` can be specified.
     pub destination_outpost_arn: Option<String>,
-    /// p Specifies whether to copy your user-defined AMI tags to the new AMI. /p p The following tags are not be copied: /p ul li p System tags (prefixed with code aws: /code ) /p /li li p For public and shared AMIs, user-defined tags that are attached by other Amazon Web Services accounts, except tags with the code ec2:SharedTag/ /code prefix. For more information about tag sharing, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using Tags.html#sharing-tags" Sharing tags /a in the i Amazon EC2 User Guide /i . /p /li /ul p Default: Your user-defined AMI tags are not copied. /p
+    /// Specifies whether to copy your user-defined AMI tags to the new AMI.
+    ///
+    /// The following tags are not be copied:
+    ///
+    /// - System tags (prefixed with `aws:`)
+    /// - For public and shared AMIs, user-defined tags that are attached by other Amazon Web Services accounts, except tags with the `ec2:SharedTag/` prefix. For more information about tag sharing, see [Sharing tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#sharing-tags) in the *Amazon EC2 User Guide*.
+    ///
+    /// Default: Your user-defined AMI tags are not copied.
     pub copy_image_tags: Option<bool>,
-    /// p The tags to apply to the new AMI and new snapshots. You can tag the AMI, the snapshots, or both. /p ul li p To tag the new AMI, the value for code ResourceType /code must be code image /code . /p /li li p To tag the new snapshots, the value for code ResourceType /code must be code snapshot /code . The same tag is applied to all the new snapshots. /p /li /ul p If you specify other values for code ResourceType /code , the request fails. /p p To tag an AMI or snapshot after it has been created, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateTags.html" CreateTags /a . /p
+    /// The tags to apply to the new AMI and new snapshots. You can tag the AMI, the snapshots, or both.
+    ///
+    /// - To tag the new AMI, the value for `ResourceType` must be `image`.
+    /// - To tag the new snapshots, the value for `ResourceType` must be `snapshot`. The same tag is applied to all the new snapshots.
+    ///
+    /// If you specify other values for `ResourceType`, the request fails.
+    ///
+    /// To tag an AMI or snapshot after it has been created, see [CreateTags](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html).
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Specify a completion duration, in 15 minute increments, to initiate a time-based AMI copy. The specified completion duration applies to each of the snapshots associated with the AMI. Each snapshot associated with the AMI will be completed within the specified completion duration, with copy throughput automatically adjusted for each snapshot based on its size to meet the timing target. /p p If you do not specify a value, the AMI copy operation is completed on a best-effort basis. /p note p This parameter is not supported when copying an AMI to or from a Local Zone, or to an Outpost. /p /note p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/time-based-copies.html" Time-based copies for Amazon EBS snapshots and EBS-backed AMIs /a . /p
+    /// Specify a completion duration, in 15 minute increments, to initiate a time-based AMI copy. The specified completion duration applies to each of the snapshots associated with the AMI. Each snapshot associated with the AMI will be completed within the specified completion duration, with copy throughput automatically adjusted for each snapshot based on its size to meet the timing target.
+    ///
+    /// If you do not specify a value, the AMI copy operation is completed on a best-effort basis.
+    ///
+    /// **Note:** This parameter is not supported when copying an AMI to or from a Local Zone, or to an Outpost.
+    ///
+    /// For more information, see [Time-based copies for Amazon EBS snapshots and EBS-backed AMIs](https://docs.aws.amazon.com/ebs/latest/userguide/time-based-copies.html).
     pub snapshot_copy_completion_duration_minutes: Option<i64>,
-    /// p The Local Zone for the new AMI (for example, code cn-north-1-pkx-1a /code ). /p p Only one of code DestinationAvailabilityZone /code , code DestinationAvailabilityZoneId /code , or code DestinationOutpostArn /code can be specified. /p
+    /// The Local Zone for the new AMI (for example, `cn-north-1-pkx-1a`).
+    ///
+    /// Only one of `DestinationAvailabilityZone`, `DestinationAvailabilityZoneId`, or `DestinationOutpostArn` can be specified.
     pub destination_availability_zone: Option<String>,
-    /// p The ID of the Local Zone for the new AMI (for example, code cnn1-pkx1-az1 /code ). /p p Only one of code DestinationAvailabilityZone /code , code DestinationAvailabilityZoneId /code , or code DestinationOutpostArn /code can be specified. /p
+    /// The ID of the Local Zone for the new AMI (for example, `cnn1-pkx1-az1`).
+    ///
+    /// Only one of `DestinationAvailabilityZone`, `DestinationAvailabilityZoneId`, or `DestinationOutpostArn` can be specified.
     pub destination_availability_zone_id: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -868,10 +1066,10 @@ pub static COPY_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
     ],
 );
-/// p Contains the output of CopyImage. /p
+/// Contains the output of CopyImage.
 #[derive(Clone, Default, PartialEq)]
 pub struct CopyImageResult {
-    /// p The ID of the new AMI. /p
+    /// The ID of the new AMI.
     pub image_id: Option<String>,
 }
 rt::structure!(CopyImageResult, COPY_IMAGE_RESULT, 0 => image_id);
@@ -881,29 +1079,48 @@ pub static COPY_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CopySnapshotRequest {
-    /// p A description for the EBS snapshot. /p
+    /// A description for the EBS snapshot.
     pub description: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the Outpost to which to copy the snapshot. /p note p Only supported when copying a snapshot to an Outpost. /p /note p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html#copy-snapshots" Copy snapshots from an Amazon Web Services Region to an Outpost /a in the i Amazon EBS User Guide /i . /p
+    /// The Amazon Resource Name (ARN) of the Outpost to which to copy the snapshot.
+    ///
+    /// **Note:** Only supported when copying a snapshot to an Outpost.
+    ///
+    /// For more information, see [Copy snapshots from an Amazon Web Services Region to an Outpost](https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html#copy-snapshots) in the *Amazon EBS User Guide*.
     pub destination_outpost_arn: Option<String>,
-    /// p Deprecated. /p
+    /// Deprecated.
     pub destination_region: Option<String>,
-    /// p To encrypt a copy of an unencrypted snapshot if encryption by default is not enabled, enable encryption using this parameter. Otherwise, omit this parameter. Copies of encrypted snapshots are encrypted, even if you omit this parameter and encryption by default is not enabled. You cannot set this parameter to false. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html" Amazon EBS encryption /a in the i Amazon EBS User Guide /i . /p
+    /// To encrypt a copy of an unencrypted snapshot if encryption by default is not enabled, enable encryption using this parameter. Otherwise, omit this parameter. Copies of encrypted snapshots are encrypted, even if you omit this parameter and encryption by default is not enabled. You cannot set this parameter to false. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
     pub encrypted: Option<bool>,
-    /// p The identifier of the KMS key to use for Amazon EBS encryption. If this parameter is not specified, your KMS key for Amazon EBS is used. If code KmsKeyId /code is specified, the encrypted state must be code true /code . /p p You can specify the KMS key using any of the following: /p ul li p Key ID. For example, 1234abcd-12ab-34cd-56ef-1234567890ab. /p /li li p Key alias. For example, alias/ExampleAlias. /p /li li p Key ARN. For example, arn:aws:kms:us-east-1:012345678910:key/1234abcd-12ab-34cd-56ef-1234567890ab. /p /li li p Alias ARN. For example, arn:aws:kms:us-east-1:012345678910:alias/ExampleAlias. /p /li /ul p Amazon Web Services authenticates the KMS key asynchronously. Therefore, if you specify an ID, alias, or ARN that is not valid, the action can appear to complete, but eventually fails. /p
+    /// The identifier of the KMS key to use for Amazon EBS encryption. If this parameter is not specified, your KMS key for Amazon EBS is used. If `KmsKeyId` is specified, the encrypted state must be `true`.
+    ///
+    /// You can specify the KMS key using any of the following:
+    ///
+    /// - Key ID. For example, 1234abcd-12ab-34cd-56ef-1234567890ab.
+    /// - Key alias. For example, alias/ExampleAlias.
+    /// - Key ARN. For example, arn:aws:kms:us-east-1:012345678910:key/1234abcd-12ab-34cd-56ef-1234567890ab.
+    /// - Alias ARN. For example, arn:aws:kms:us-east-1:012345678910:alias/ExampleAlias.
+    ///
+    /// Amazon Web Services authenticates the KMS key asynchronously. Therefore, if you specify an ID, alias, or ARN that is not valid, the action can appear to complete, but eventually fails.
     pub kms_key_id: Option<String>,
-    /// p Deprecated. /p
+    /// Deprecated.
     pub presigned_url: Option<String>,
-    /// p The ID of the Region that contains the snapshot to be copied. /p
+    /// The ID of the Region that contains the snapshot to be copied.
     pub source_region: String,
-    /// p The ID of the EBS snapshot to copy. /p
+    /// The ID of the EBS snapshot to copy.
     pub source_snapshot_id: String,
-    /// p The tags to apply to the new snapshot. /p
+    /// The tags to apply to the new snapshot.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// note p Not supported when copying snapshots to or from Local Zones or Outposts. /p /note p Specify a completion duration, in 15 minute increments, to initiate a time-based snapshot copy. Time-based snapshot copy operations complete within the specified duration. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/time-based-copies.html" Time-based copies /a . /p p If you do not specify a value, the snapshot copy operation is completed on a best-effort basis. /p
+    /// **Note:** Not supported when copying snapshots to or from Local Zones or Outposts.
+    ///
+    /// Specify a completion duration, in 15 minute increments, to initiate a time-based snapshot copy. Time-based snapshot copy operations complete within the specified duration. For more information, see [Time-based copies](https://docs.aws.amazon.com/ebs/latest/userguide/time-based-copies.html).
+    ///
+    /// If you do not specify a value, the snapshot copy operation is completed on a best-effort basis.
     pub completion_duration_minutes: Option<i32>,
-    /// p The Local Zone, for example, code cn-north-1-pkx-1a /code to which to copy the snapshot. /p note p Only supported when copying a snapshot to a Local Zone. /p /note
+    /// The Local Zone, for example, `cn-north-1-pkx-1a` to which to copy the snapshot.
+    ///
+    /// **Note:** Only supported when copying a snapshot to a Local Zone.
     pub destination_availability_zone: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -932,9 +1149,9 @@ pub static COPY_SNAPSHOT_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CopySnapshotResult {
-    /// p Any tags applied to the new snapshot. /p
+    /// Any tags applied to the new snapshot.
     pub tags: Option<Vec<Tag>>,
-    /// p The ID of the new snapshot. /p
+    /// The ID of the new snapshot.
     pub snapshot_id: Option<String>,
 }
 rt::structure!(CopySnapshotResult, COPY_SNAPSHOT_RESULT, 0 => tags, 1 => snapshot_id);
@@ -950,27 +1167,46 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct CopyVolumesRequest {
-    /// p The ID of the source EBS volume to copy. /p
+    /// The ID of the source EBS volume to copy.
     pub source_volume_id: String,
-    /// p The number of I/O operations per second (IOPS) to provision for the volume copy. Required for code io1 /code and code io2 /code volumes. Optional for code gp3 /code volumes. Omit for all other volume types. Full provisioned IOPS performance can be achieved only once the volume copy is fully initialized. /p p Valid ranges: /p ul li p gp3: code 3,000 /code ( i default /i ) code - 80,000 /code IOPS /p /li li p io1: code 100 - 64,000 /code IOPS /p /li li p io2: code 100 - 256,000 /code IOPS /p /li /ul note p a href="https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html" Instances built on the Nitro System /a can support up to 256,000 IOPS. Other instances can support up to 32,000 IOPS. /p /note
+    /// The number of I/O operations per second (IOPS) to provision for the volume copy. Required for `io1` and `io2` volumes. Optional for `gp3` volumes. Omit for all other volume types. Full provisioned IOPS performance can be achieved only once the volume copy is fully initialized.
+    ///
+    /// Valid ranges:
+    ///
+    /// - gp3: `3,000`(*default*)`- 80,000` IOPS
+    /// - io1: `100 - 64,000` IOPS
+    /// - io2: `100 - 256,000` IOPS
+    ///
+    /// **Note:** [Instances built on the Nitro System](https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html) can support up to 256,000 IOPS. Other instances can support up to 32,000 IOPS.
     pub iops: Option<i32>,
-    /// p The size of the volume copy, in GiBs. The size must be equal to or greater than the size of the source volume. If not specified, the size defaults to the size of the source volume. /p p Maximum supported sizes: /p ul li p gp2: code 16,384 /code GiB /p /li li p gp3: code 65,536 /code GiB /p /li li p io1: code 16,384 /code GiB /p /li li p io2: code 65,536 /code GiB /p /li li p st1 and sc1: code 16,384 /code GiB /p /li li p standard: code 1024 /code GiB /p /li /ul
+    /// The size of the volume copy, in GiBs. The size must be equal to or greater than the size of the source volume. If not specified, the size defaults to the size of the source volume.
+    ///
+    /// Maximum supported sizes:
+    ///
+    /// - gp2: `16,384` GiB
+    /// - gp3: `65,536` GiB
+    /// - io1: `16,384` GiB
+    /// - io2: `65,536` GiB
+    /// - st1 and sc1: `16,384` GiB
+    /// - standard: `1024` GiB
     pub size: Option<i32>,
-    /// p The volume type for the volume copy. If not specified, the volume type defaults to code gp2 /code . /p
+    /// The volume type for the volume copy. If not specified, the volume type defaults to `gp2`.
     pub volume_type: Option<VolumeType>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The tags to apply to the volume copy during creation. /p
+    /// The tags to apply to the volume copy during creation.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Indicates whether to enable Amazon EBS Multi-Attach for the volume copy. If you enable Multi-Attach, you can attach the volume to up to 16 Nitro instances in the same Availability Zone simultaneously. Supported with code io1 /code and code io2 /code volumes only. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes-multi.html" Amazon EBS Multi-Attach /a . /p
+    /// Indicates whether to enable Amazon EBS Multi-Attach for the volume copy. If you enable Multi-Attach, you can attach the volume to up to 16 Nitro instances in the same Availability Zone simultaneously. Supported with `io1` and `io2` volumes only. For more information, see [Amazon EBS Multi-Attach](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes-multi.html).
     pub multi_attach_enabled: Option<bool>,
-    /// p The throughput to provision for the volume copy, in MiB/s. Supported for code gp3 /code volumes only. Omit for all other volume types. Full provisioned throughput performance can be achieved only once the volume copy is fully initialized. /p p Valid Range: code 125 - 2000 /code MiB/s /p p/
+    /// The throughput to provision for the volume copy, in MiB/s. Supported for `gp3` volumes only. Omit for all other volume types. Full provisioned throughput performance can be achieved only once the volume copy is fully initialized.
+    ///
+    /// Valid Range: `125 - 2000` MiB/s
     pub throughput: Option<i32>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensure Idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Indicates whether to encrypt the volume copy. If the source volume is encrypted, the service always encrypts the copy regardless of this value. Set to code true /code to encrypt a copy of an unencrypted source volume during the copy operation. If you set code Encrypted /code to code true /code but do not specify code KmsKeyId /code , the service uses the default KMS key for EBS encryption in your account. /p
+    /// Indicates whether to encrypt the volume copy. If the source volume is encrypted, the service always encrypts the copy regardless of this value. Set to `true` to encrypt a copy of an unencrypted source volume during the copy operation. If you set `Encrypted` to `true` but do not specify `KmsKeyId`, the service uses the default KMS key for EBS encryption in your account.
     pub encrypted: Option<bool>,
-    /// p The identifier of the KMS key to use for encryption of the volume copy. Specify a symmetric encryption KMS key. You can specify a KMS key using the key ID, key ARN, alias name, or alias ARN. If you set code Encrypted /code to code true /code but do not specify this parameter, the service uses the default KMS key for EBS encryption in your account. For cross-account volume copies, this must be a KMS key in the calling account. /p
+    /// The identifier of the KMS key to use for encryption of the volume copy. Specify a symmetric encryption KMS key. You can specify a KMS key using the key ID, key ARN, alias name, or alias ARN. If you set `Encrypted` to `true` but do not specify this parameter, the service uses the default KMS key for EBS encryption in your account. For cross-account volume copies, this must be a KMS key in the calling account.
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
@@ -997,7 +1233,7 @@ pub static COPY_VOLUMES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CopyVolumesResult {
-    /// p Information about the volume copy. /p
+    /// Information about the volume copy.
     pub volumes: Option<Vec<Volume>>,
 }
 rt::structure!(CopyVolumesResult, COPY_VOLUMES_RESULT, 0 => volumes);
@@ -1017,16 +1253,16 @@ pub static CPU_MANUFACTURER_SET: rt::Schema = rt::Schema::list(
     "CpuManufacturerSet",
     &[rt::m("member", &rt::ENUM).named("item")],
 );
-/// p The CPU options for the instance. /p
+/// The CPU options for the instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct CpuOptions {
-    /// p The number of CPU cores for the instance. /p
+    /// The number of CPU cores for the instance.
     pub core_count: Option<i32>,
-    /// p The number of threads per CPU core. /p
+    /// The number of threads per CPU core.
     pub threads_per_core: Option<i32>,
-    /// p Indicates whether the instance is enabled for AMD SEV-SNP. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sev-snp.html" AMD SEV-SNP /a . /p
+    /// Indicates whether the instance is enabled for AMD SEV-SNP. For more information, see [AMD SEV-SNP](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sev-snp.html).
     pub amd_sev_snp: Option<AmdSevSnpSpecification>,
-    /// p Indicates whether the instance is enabled for nested virtualization. /p
+    /// Indicates whether the instance is enabled for nested virtualization.
     pub nested_virtualization: Option<NestedVirtualizationSpecification>,
 }
 rt::structure!(
@@ -1042,16 +1278,16 @@ pub static CPU_OPTIONS: rt::Schema = rt::Schema::structure(
         rt::m("NestedVirtualization", &rt::ENUM).named("nestedVirtualization"),
     ],
 );
-/// p The CPU options for the instance. Both the core count and threads per core must be specified in the request. /p
+/// The CPU options for the instance. Both the core count and threads per core must be specified in the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct CpuOptionsRequest {
-    /// p The number of CPU cores for the instance. /p
+    /// The number of CPU cores for the instance.
     pub core_count: Option<i32>,
-    /// p The number of threads per CPU core. To disable multithreading for the instance, specify a value of code 1 /code . Otherwise, specify the default value of code 2 /code . /p
+    /// The number of threads per CPU core. To disable multithreading for the instance, specify a value of `1`. Otherwise, specify the default value of `2`.
     pub threads_per_core: Option<i32>,
-    /// p Indicates whether to enable the instance for AMD SEV-SNP. AMD SEV-SNP is supported with M6a, R6a, and C6a instance types only. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sev-snp.html" AMD SEV-SNP /a . /p
+    /// Indicates whether to enable the instance for AMD SEV-SNP. AMD SEV-SNP is supported with M6a, R6a, and C6a instance types only. For more information, see [AMD SEV-SNP](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sev-snp.html).
     pub amd_sev_snp: Option<AmdSevSnpSpecification>,
-    /// p Indicates whether to enable the instance for nested virtualization. Nested virtualization is supported only on 8th generation Intel-based instance types (c8i, m8i, r8i, and their flex variants). When nested virtualization is enabled, Virtual Secure Mode (VSM) is automatically disabled for the instance. /p
+    /// Indicates whether to enable the instance for nested virtualization. Nested virtualization is supported only on 8th generation Intel-based instance types (c8i, m8i, r8i, and their flex variants). When nested virtualization is enabled, Virtual Secure Mode (VSM) is automatically disabled for the instance.
     pub nested_virtualization: Option<NestedVirtualizationSpecification>,
 }
 rt::structure!(
@@ -1067,10 +1303,12 @@ pub static CPU_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("NestedVirtualization", &rt::ENUM),
     ],
 );
-/// p The CPU performance to consider, using an instance family as the baseline reference. /p
+/// The CPU performance to consider, using an instance family as the baseline reference.
 #[derive(Clone, Default, PartialEq)]
 pub struct CpuPerformanceFactor {
-    /// p Specify an instance family to use as the baseline reference for CPU performance. All instance types that match your specified attributes will be compared against the CPU performance of the referenced instance family, regardless of CPU manufacturer or architecture differences. /p note p Currently, only one instance family can be specified in the list. /p /note
+    /// Specify an instance family to use as the baseline reference for CPU performance. All instance types that match your specified attributes will be compared against the CPU performance of the referenced instance family, regardless of CPU manufacturer or architecture differences.
+    ///
+    /// **Note:** Currently, only one instance family can be specified in the list.
     pub references: Option<Vec<PerformanceFactorReference>>,
 }
 rt::structure!(CpuPerformanceFactor, CPU_PERFORMANCE_FACTOR, 0 => references);
@@ -1078,10 +1316,12 @@ pub static CPU_PERFORMANCE_FACTOR: rt::Schema = rt::Schema::structure(
     "CpuPerformanceFactor",
     &[rt::m("References", &PERFORMANCE_FACTOR_REFERENCE_SET).named("referenceSet")],
 );
-/// p The CPU performance to consider, using an instance family as the baseline reference. /p
+/// The CPU performance to consider, using an instance family as the baseline reference.
 #[derive(Clone, Default, PartialEq)]
 pub struct CpuPerformanceFactorRequest {
-    /// p Specify an instance family to use as the baseline reference for CPU performance. All instance types that match your specified attributes will be compared against the CPU performance of the referenced instance family, regardless of CPU manufacturer or architecture differences. /p note p Currently, only one instance family can be specified in the list. /p /note
+    /// Specify an instance family to use as the baseline reference for CPU performance. All instance types that match your specified attributes will be compared against the CPU performance of the referenced instance family, regardless of CPU manufacturer or architecture differences.
+    ///
+    /// **Note:** Currently, only one instance family can be specified in the list.
     pub references: Option<Vec<PerformanceFactorReferenceRequest>>,
 }
 rt::structure!(
@@ -1093,39 +1333,39 @@ pub static CPU_PERFORMANCE_FACTOR_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateApplicationStatusCheckRequest {
-    /// p The health check paths to use for the application status check. Health check paths define the network path from a source subnet to one or more destination subnets for cross-Availability Zone or Availability Zone to Local Zone health checking. If omitted, health checks are performed in the same subnet as the instance. /p
+    /// The health check paths to use for the application status check. Health check paths define the network path from a source subnet to one or more destination subnets for cross-Availability Zone or Availability Zone to Local Zone health checking. If omitted, health checks are performed in the same subnet as the instance.
     pub health_check_paths: Option<Vec<HealthCheckPathRequestObject>>,
-    /// p The aggregation setting for the application status check. When set to code included /code , the result of this check contributes to the instance-level application status reported by code DescribeApplicationStatus /code . When set to code excluded /code , the check runs independently and does not affect the instance-level status. Valid values: code included /code | code excluded /code . /p
+    /// The aggregation setting for the application status check. When set to `included`, the result of this check contributes to the instance-level application status reported by `DescribeApplicationStatus`. When set to `excluded`, the check runs independently and does not affect the instance-level status. Valid values: `included` \| `excluded`.
     pub aggregation: Option<AggregationStatusEnum>,
-    /// p The protocol to use for the health check. Valid values: code http /code | code https /code . /p
+    /// The protocol to use for the health check. Valid values: `http` \| `https`.
     pub protocol: NetworkProtocolEnum,
-    /// p The port to use for the health check. Valid values: 1 to 65535. /p
+    /// The port to use for the health check. Valid values: 1 to 65535.
     pub port: i32,
-    /// p The URL path to use for the health check HTTP request (for example, code /health /code or code /status /code ). /p
+    /// The URL path to use for the health check HTTP request (for example, `/health` or `/status`).
     pub path: Option<String>,
-    /// p The index of the network device to use for the health check. The value must be greater than or equal to 0. /p
+    /// The index of the network device to use for the health check. The value must be greater than or equal to 0.
     pub device_index: Option<i32>,
-    /// p The IP version to use for the health check. Valid values: code ipv4 /code and code ipv6 /code . /p
+    /// The IP version to use for the health check. Valid values: `ipv4` and `ipv6`.
     pub ip_version: Option<IpVersionEnum>,
-    /// p The IP scope to use for the health check. Valid value: code private /code . /p
+    /// The IP scope to use for the health check. Valid value: `private`.
     pub ip_scope: Option<IpScopeEnum>,
-    /// p The interval, in seconds, between health checks. Valid value: 60. /p
+    /// The interval, in seconds, between health checks. Valid value: 60.
     pub interval: Option<i32>,
-    /// p The amount of time, in seconds, to wait for a health check response before considering it failed. Valid values: 1 to 30. The value must be less than code Interval /code . /p
+    /// The amount of time, in seconds, to wait for a health check response before considering it failed. Valid values: 1 to 30. The value must be less than `Interval`.
     pub timeout: Option<i32>,
-    /// p The number of consecutive failed health checks before the application status is considered impaired. The value must be greater than 0. /p
+    /// The number of consecutive failed health checks before the application status is considered impaired. The value must be greater than 0.
     pub failure_threshold: Option<i32>,
-    /// p The number of consecutive successful health checks before the application status is considered healthy. The value must be greater than 0. /p
+    /// The number of consecutive successful health checks before the application status is considered healthy. The value must be greater than 0.
     pub success_threshold: Option<i32>,
-    /// p The HTTP status codes that indicate a successful health check response. Specify a comma-separated list of individual status codes or ranges, for example, code 200,202,300-399 /code . For a range, the first value must be less than the second value. Maximum length: 64 characters. Default: code 200 /code . /p
+    /// The HTTP status codes that indicate a successful health check response. Specify a comma-separated list of individual status codes or ranges, for example, `200,202,300-399`. For a range, the first value must be less than the second value. Maximum length: 64 characters. Default: `200`.
     pub status_code_matcher: Option<String>,
-    /// p The number of seconds to wait before starting health checks after an instance is launched. Valid values: 1 to 600. /p
+    /// The number of seconds to wait before starting health checks after an instance is launched. Valid values: 1 to 600.
     pub initialization_grace_period_seconds: Option<i32>,
-    /// p The tags to apply to the application status check. /p
+    /// The tags to apply to the application status check.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1161,7 +1401,7 @@ pub static CREATE_APPLICATION_STATUS_CHECK_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateApplicationStatusCheckResult {
-    /// p Information about the application status check. /p
+    /// Information about the application status check.
     pub application_status_check: Option<ApplicationStatusCheckResponseObject>,
 }
 rt::structure!(
@@ -1177,19 +1417,19 @@ pub static CREATE_APPLICATION_STATUS_CHECK_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityManagerDataExportRequest {
-    /// p The name of the S3 bucket where the capacity data export files will be delivered. The bucket must exist and you must have write permissions to it. /p
+    /// The name of the S3 bucket where the capacity data export files will be delivered. The bucket must exist and you must have write permissions to it.
     pub s3_bucket_name: String,
-    /// p The S3 key prefix for the exported data files. This allows you to organize exports in a specific folder structure within your bucket. If not specified, files are placed at the bucket root. /p
+    /// The S3 key prefix for the exported data files. This allows you to organize exports in a specific folder structure within your bucket. If not specified, files are placed at the bucket root.
     pub s3_bucket_prefix: Option<String>,
-    /// p The frequency at which data exports are generated. /p
+    /// The frequency at which data exports are generated.
     pub schedule: Schedule,
-    /// p The file format for the exported data. Parquet format is recommended for large datasets and better compression. /p
+    /// The file format for the exported data. Parquet format is recommended for large datasets and better compression.
     pub output_format: OutputFormat,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see Ensure Idempotency. /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see Ensure Idempotency.
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The tags to apply to the data export configuration. You can tag the export for organization and cost tracking purposes. /p
+    /// The tags to apply to the data export configuration. You can tag the export for organization and cost tracking purposes.
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
@@ -1211,7 +1451,7 @@ pub static CREATE_CAPACITY_MANAGER_DATA_EXPORT_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityManagerDataExportResult {
-    /// p The unique identifier for the created data export configuration. Use this ID to reference the export in other API calls. /p
+    /// The unique identifier for the created data export configuration. Use this ID to reference the export in other API calls.
     pub capacity_manager_data_export_id: Option<String>,
 }
 rt::structure!(
@@ -1227,15 +1467,15 @@ pub static CREATE_CAPACITY_MANAGER_DATA_EXPORT_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationBySplittingRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensure Idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p The ID of the Capacity Reservation from which you want to split the capacity. /p
+    /// The ID of the Capacity Reservation from which you want to split the capacity.
     pub source_capacity_reservation_id: String,
-    /// p The number of instances to split from the source Capacity Reservation. /p
+    /// The number of instances to split from the source Capacity Reservation.
     pub instance_count: i32,
-    /// p The tags to apply to the new Capacity Reservation. /p
+    /// The tags to apply to the new Capacity Reservation.
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
@@ -1255,11 +1495,11 @@ pub static CREATE_CAPACITY_RESERVATION_BY_SPLITTING_REQUEST: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationBySplittingResult {
-    /// p Information about the source Capacity Reservation. /p
+    /// Information about the source Capacity Reservation.
     pub source_capacity_reservation: Option<CapacityReservation>,
-    /// p Information about the destination Capacity Reservation. /p
+    /// Information about the destination Capacity Reservation.
     pub destination_capacity_reservation: Option<CapacityReservation>,
-    /// p The number of instances in the new Capacity Reservation. The number of instances in the source Capacity Reservation was reduced by this amount. /p
+    /// The number of instances in the new Capacity Reservation. The number of instances in the source Capacity Reservation was reduced by this amount.
     pub instance_count: Option<i32>,
 }
 rt::structure!(
@@ -1279,13 +1519,13 @@ pub static CREATE_CAPACITY_RESERVATION_BY_SPLITTING_RESULT: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationCancellationQuoteRequest {
-    /// p The ID of the Capacity Reservation. /p
+    /// The ID of the Capacity Reservation.
     pub capacity_reservation_id: String,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensure Idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p The tags to apply to the cancellation quote. /p
+    /// The tags to apply to the cancellation quote.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1304,7 +1544,7 @@ pub static CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE_REQUEST: rt::Schema = 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationCancellationQuoteResult {
-    /// p Information about the Capacity Reservation cancellation quote. /p
+    /// Information about the Capacity Reservation cancellation quote.
     pub capacity_reservation_cancellation_quote: Option<
         CapacityReservationCancellationQuote,
     >,
@@ -1326,15 +1566,15 @@ pub static CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE_RESULT: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationDateChangeQuoteRequest {
-    /// p The ID of the Capacity Reservation. /p
+    /// The ID of the Capacity Reservation.
     pub capacity_reservation_id: String,
-    /// p The requested new start date for the Capacity Reservation, in the ISO8601 format in the UTC time zone ( code YYYY-MM-DDThh:mm:ss.sssZ /code ). The new start date must be later than the current start date and within the cumulative 30-day pushout limit. /p
+    /// The requested new start date for the Capacity Reservation, in the ISO8601 format in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`). The new start date must be later than the current start date and within the cumulative 30-day pushout limit.
     pub new_start_date: rt::DateTime,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensure Idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p The tags to apply to the date change quote. /p
+    /// The tags to apply to the date change quote.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1354,7 +1594,7 @@ pub static CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE_REQUEST: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationDateChangeQuoteResult {
-    /// p Information about the Capacity Reservation date change quote. /p
+    /// Information about the Capacity Reservation date change quote.
     pub capacity_reservation_modification_quote: Option<
         CapacityReservationModificationQuote,
     >,
@@ -1376,29 +1616,38 @@ pub static CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE_RESULT: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationFleetRequest {
-    /// p The strategy used by the Capacity Reservation Fleet to determine which of the specified instance types to use. Currently, only the code prioritized /code allocation strategy is supported. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#allocation-strategy" Allocation strategy /a in the i Amazon EC2 User Guide /i . /p p Valid values: code prioritized /code /p
+    /// The strategy used by the Capacity Reservation Fleet to determine which of the specified instance types to use. Currently, only the `prioritized` allocation strategy is supported. For more information, see [Allocation strategy](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#allocation-strategy) in the *Amazon EC2 User Guide*.
+    ///
+    /// Valid values: `prioritized`
     pub allocation_strategy: Option<String>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensure Idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p Information about the instance types for which to reserve the capacity. /p
+    /// Information about the instance types for which to reserve the capacity.
     pub instance_type_specifications: Option<Vec<ReservationFleetInstanceSpecification>>,
-    /// p Reserved for internal use. /p
+    /// Reserved for internal use.
     pub instance_requirements: Option<InstanceRequirementsRequest>,
-    /// p Reserved for internal use. /p
+    /// Reserved for internal use.
     pub availability_zone: Option<String>,
-    /// p Reserved for internal use. /p
+    /// Reserved for internal use.
     pub availability_zone_id: Option<String>,
-    /// p Indicates the tenancy of the Capacity Reservation Fleet. All Capacity Reservations in the Fleet inherit this tenancy. The Capacity Reservation Fleet can have one of the following tenancy settings: /p ul li p code default /code - The Capacity Reservation Fleet is created on hardware that is shared with other Amazon Web Services accounts. /p /li li p code dedicated /code - The Capacity Reservations are created on single-tenant hardware that is dedicated to a single Amazon Web Services account. /p /li /ul
+    /// Indicates the tenancy of the Capacity Reservation Fleet. All Capacity Reservations in the Fleet inherit this tenancy. The Capacity Reservation Fleet can have one of the following tenancy settings:
+    ///
+    /// - `default` - The Capacity Reservation Fleet is created on hardware that is shared with other Amazon Web Services accounts.
+    /// - `dedicated` - The Capacity Reservations are created on single-tenant hardware that is dedicated to a single Amazon Web Services account.
     pub tenancy: Option<FleetCapacityReservationTenancy>,
-    /// p The total number of capacity units to be reserved by the Capacity Reservation Fleet. This value, together with the instance type weights that you assign to each instance type used by the Fleet determine the number of instances for which the Fleet reserves capacity. Both values are based on units that make sense for your workload. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#target-capacity" Total target capacity /a in the i Amazon EC2 User Guide /i . /p
+    /// The total number of capacity units to be reserved by the Capacity Reservation Fleet. This value, together with the instance type weights that you assign to each instance type used by the Fleet determine the number of instances for which the Fleet reserves capacity. Both values are based on units that make sense for your workload. For more information, see [Total target capacity](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#target-capacity) in the *Amazon EC2 User Guide*.
     pub total_target_capacity: i32,
-    /// p The date and time at which the Capacity Reservation Fleet expires. When the Capacity Reservation Fleet expires, its state changes to code expired /code and all of the Capacity Reservations in the Fleet expire. /p p The Capacity Reservation Fleet expires within an hour after the specified time. For example, if you specify code 5/31/2019 /code , code 13:30:55 /code , the Capacity Reservation Fleet is guaranteed to expire between code 13:30:55 /code and code 14:30:55 /code on code 5/31/2019 /code . /p
+    /// The date and time at which the Capacity Reservation Fleet expires. When the Capacity Reservation Fleet expires, its state changes to `expired` and all of the Capacity Reservations in the Fleet expire.
+    ///
+    /// The Capacity Reservation Fleet expires within an hour after the specified time. For example, if you specify `5/31/2019`, `13:30:55`, the Capacity Reservation Fleet is guaranteed to expire between `13:30:55` and `14:30:55` on `5/31/2019`.
     pub end_date: Option<rt::DateTime>,
-    /// p Indicates the type of instance launches that the Capacity Reservation Fleet accepts. All Capacity Reservations in the Fleet inherit this instance matching criteria. /p p Currently, Capacity Reservation Fleets support code open /code instance matching criteria only. This means that instances that have matching attributes (instance type, platform, and Availability Zone) run in the Capacity Reservations automatically. Instances do not need to explicitly target a Capacity Reservation Fleet to use its reserved capacity. /p
+    /// Indicates the type of instance launches that the Capacity Reservation Fleet accepts. All Capacity Reservations in the Fleet inherit this instance matching criteria.
+    ///
+    /// Currently, Capacity Reservation Fleets support `open` instance matching criteria only. This means that instances that have matching attributes (instance type, platform, and Availability Zone) run in the Capacity Reservations automatically. Instances do not need to explicitly target a Capacity Reservation Fleet to use its reserved capacity.
     pub instance_match_criteria: Option<FleetInstanceMatchCriteria>,
-    /// p The tags to assign to the Capacity Reservation Fleet. The tags are automatically assigned to the Capacity Reservations in the Fleet. /p
+    /// The tags to assign to the Capacity Reservation Fleet. The tags are automatically assigned to the Capacity Reservations in the Fleet.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1431,27 +1680,27 @@ pub static CREATE_CAPACITY_RESERVATION_FLEET_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationFleetResult {
-    /// p The ID of the Capacity Reservation Fleet. /p
+    /// The ID of the Capacity Reservation Fleet.
     pub capacity_reservation_fleet_id: Option<String>,
-    /// p The status of the Capacity Reservation Fleet. /p
+    /// The status of the Capacity Reservation Fleet.
     pub state: Option<CapacityReservationFleetState>,
-    /// p The total number of capacity units for which the Capacity Reservation Fleet reserves capacity. /p
+    /// The total number of capacity units for which the Capacity Reservation Fleet reserves capacity.
     pub total_target_capacity: Option<i32>,
-    /// p The requested capacity units that have been successfully reserved. /p
+    /// The requested capacity units that have been successfully reserved.
     pub total_fulfilled_capacity: Option<f64>,
-    /// p The instance matching criteria for the Capacity Reservation Fleet. /p
+    /// The instance matching criteria for the Capacity Reservation Fleet.
     pub instance_match_criteria: Option<FleetInstanceMatchCriteria>,
-    /// p The allocation strategy used by the Capacity Reservation Fleet. /p
+    /// The allocation strategy used by the Capacity Reservation Fleet.
     pub allocation_strategy: Option<String>,
-    /// p The date and time at which the Capacity Reservation Fleet was created. /p
+    /// The date and time at which the Capacity Reservation Fleet was created.
     pub create_time: Option<rt::DateTime>,
-    /// p The date and time at which the Capacity Reservation Fleet expires. /p
+    /// The date and time at which the Capacity Reservation Fleet expires.
     pub end_date: Option<rt::DateTime>,
-    /// p Indicates the tenancy of Capacity Reservation Fleet. /p
+    /// Indicates the tenancy of Capacity Reservation Fleet.
     pub tenancy: Option<FleetCapacityReservationTenancy>,
-    /// p Information about the individual Capacity Reservations in the Capacity Reservation Fleet. /p
+    /// Information about the individual Capacity Reservations in the Capacity Reservation Fleet.
     pub fleet_capacity_reservations: Option<Vec<FleetCapacityReservation>>,
-    /// p The tags assigned to the Capacity Reservation Fleet. /p
+    /// The tags assigned to the Capacity Reservation Fleet.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1481,43 +1730,88 @@ pub static CREATE_CAPACITY_RESERVATION_FLEET_RESULT: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationRequest {
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensure Idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p The instance type for which to reserve capacity. /p note p You can request future-dated Capacity Reservations for instance types in the C, M, R, I, T, and G instance families only. /p /note p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html" Instance types /a in the i Amazon EC2 User Guide /i . /p
+    /// The instance type for which to reserve capacity.
+    ///
+    /// **Note:** You can request future-dated Capacity Reservations for instance types in the C, M, R, I, T, and G instance families only.
+    ///
+    /// For more information, see [Instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2 User Guide*.
     pub instance_type: String,
-    /// p The type of operating system for which to reserve capacity. /p
+    /// The type of operating system for which to reserve capacity.
     pub instance_platform: CapacityReservationInstancePlatform,
-    /// p The Availability Zone in which to create the Capacity Reservation. /p
+    /// The Availability Zone in which to create the Capacity Reservation.
     pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone in which to create the Capacity Reservation. /p
+    /// The ID of the Availability Zone in which to create the Capacity Reservation.
     pub availability_zone_id: Option<String>,
-    /// p Indicates the tenancy of the Capacity Reservation. A Capacity Reservation can have one of the following tenancy settings: /p ul li p code default /code - The Capacity Reservation is created on hardware that is shared with other Amazon Web Services accounts. /p /li li p code dedicated /code - The Capacity Reservation is created on single-tenant hardware that is dedicated to a single Amazon Web Services account. /p /li /ul
+    /// Indicates the tenancy of the Capacity Reservation. A Capacity Reservation can have one of the following tenancy settings:
+    ///
+    /// - `default` - The Capacity Reservation is created on hardware that is shared with other Amazon Web Services accounts.
+    /// - `dedicated` - The Capacity Reservation is created on single-tenant hardware that is dedicated to a single Amazon Web Services account.
     pub tenancy: Option<CapacityReservationTenancy>,
-    /// p The number of instances for which to reserve capacity. /p note p You can request future-dated Capacity Reservations for an instance count with a minimum of 32 vCPUs. For example, if you request a future-dated Capacity Reservation for code m5.xlarge /code instances, you must request at least 8 instances ( i 8 m5.xlarge = 32 vCPUs /i ). /p /note p Valid range: 1 - 1000 /p
+    /// The number of instances for which to reserve capacity.
+    ///
+    /// **Note:** You can request future-dated Capacity Reservations for an instance count with a minimum of 32 vCPUs. For example, if you request a future-dated Capacity Reservation for `m5.xlarge` instances, you must request at least 8 instances (*8 \* m5.xlarge = 32 vCPUs*).
+    ///
+    /// Valid range: 1 - 1000
     pub instance_count: i32,
-    /// p Indicates whether the Capacity Reservation supports EBS-optimized instances. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS- optimized instance. /p
+    /// Indicates whether the Capacity Reservation supports EBS-optimized instances. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS- optimized instance.
     pub ebs_optimized: Option<bool>,
-    /// p i Deprecated. /i /p
+    /// *Deprecated.*
     pub ephemeral_storage: Option<bool>,
-    /// p The date and time at which the Capacity Reservation expires. When a Capacity Reservation expires, the reserved capacity is released and you can no longer launch instances into it. The Capacity Reservation's state changes to code expired /code when it reaches its end date and time. /p p You must provide an code EndDate /code value if code EndDateType /code is code limited /code . Omit code EndDate /code if code EndDateType /code is code unlimited /code . /p p If the code EndDateType /code is code limited /code , the Capacity Reservation is cancelled within an hour from the specified time. For example, if you specify 5/31/2019, 13:30:55, the Capacity Reservation is guaranteed to end between 13:30:55 and 14:30:55 on 5/31/2019. /p p If you are requesting a future-dated Capacity Reservation, you can't specify an end date and time that is within the commitment duration. /p
+    /// The date and time at which the Capacity Reservation expires. When a Capacity Reservation expires, the reserved capacity is released and you can no longer launch instances into it. The Capacity Reservation's state changes to `expired` when it reaches its end date and time.
+    ///
+    /// You must provide an `EndDate` value if `EndDateType` is `limited`. Omit `EndDate` if `EndDateType` is `unlimited`.
+    ///
+    /// If the `EndDateType` is `limited`, the Capacity Reservation is cancelled within an hour from the specified time. For example, if you specify 5/31/2019, 13:30:55, the Capacity Reservation is guaranteed to end between 13:30:55 and 14:30:55 on 5/31/2019.
+    ///
+    /// If you are requesting a future-dated Capacity Reservation, you can't specify an end date and time that is within the commitment duration.
     pub end_date: Option<rt::DateTime>,
-    /// p Indicates the way in which the Capacity Reservation ends. A Capacity Reservation can have one of the following end types: /p ul li p code unlimited /code - The Capacity Reservation remains active until you explicitly cancel it. Do not provide an code EndDate /code if the code EndDateType /code is code unlimited /code . /p /li li p code limited /code - The Capacity Reservation expires automatically at a specified date and time. You must provide an code EndDate /code value if the code EndDateType /code value is code limited /code . /p /li /ul
+    /// Indicates the way in which the Capacity Reservation ends. A Capacity Reservation can have one of the following end types:
+    ///
+    /// - `unlimited` - The Capacity Reservation remains active until you explicitly cancel it. Do not provide an `EndDate` if the `EndDateType` is `unlimited`.
+    /// - `limited` - The Capacity Reservation expires automatically at a specified date and time. You must provide an `EndDate` value if the `EndDateType` value is `limited`.
     pub end_date_type: Option<EndDateType>,
-    /// p Indicates the type of instance launches that the Capacity Reservation accepts. The options include: /p ul li p code open /code - The Capacity Reservation automatically matches all instances that have matching attributes (instance type, platform, and Availability Zone). Instances that have matching attributes run in the Capacity Reservation automatically without specifying any additional parameters. /p /li li p code targeted /code - The Capacity Reservation only accepts instances that have matching attributes (instance type, platform, and Availability Zone), and explicitly target the Capacity Reservation. This ensures that only permitted instances can use the reserved capacity. /p /li /ul note p If you are requesting a future-dated Capacity Reservation, you must specify code targeted /code . /p /note p Default: code open /code /p
+    /// Indicates the type of instance launches that the Capacity Reservation accepts. The options include:
+    ///
+    /// - `open` - The Capacity Reservation automatically matches all instances that have matching attributes (instance type, platform, and Availability Zone). Instances that have matching attributes run in the Capacity Reservation automatically without specifying any additional parameters.
+    /// - `targeted` - The Capacity Reservation only accepts instances that have matching attributes (instance type, platform, and Availability Zone), and explicitly target the Capacity Reservation. This ensures that only permitted instances can use the reserved capacity.
+    ///
+    /// **Note:** If you are requesting a future-dated Capacity Reservation, you must specify `targeted`.
+    ///
+    /// Default: `open`
     pub instance_match_criteria: Option<InstanceMatchCriteria>,
-    /// p The tags to apply to the Capacity Reservation during launch. /p
+    /// The tags to apply to the Capacity Reservation during launch.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// note p Not supported for future-dated Capacity Reservations. /p /note p The Amazon Resource Name (ARN) of the Outpost on which to create the Capacity Reservation. /p
+    /// **Note:** Not supported for future-dated Capacity Reservations.
+    ///
+    /// The Amazon Resource Name (ARN) of the Outpost on which to create the Capacity Reservation.
     pub outpost_arn: Option<String>,
-    /// note p Not supported for future-dated Capacity Reservations. /p /note p The Amazon Resource Name (ARN) of the cluster placement group in which to create the Capacity Reservation. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cr-cpg.html" Capacity Reservations for cluster placement groups /a in the i Amazon EC2 User Guide /i . /p
+    /// **Note:** Not supported for future-dated Capacity Reservations.
+    ///
+    /// The Amazon Resource Name (ARN) of the cluster placement group in which to create the Capacity Reservation. For more information, see [Capacity Reservations for cluster placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cr-cpg.html) in the *Amazon EC2 User Guide*.
     pub placement_group_arn: Option<String>,
-    /// note p Required for future-dated Capacity Reservations only. To create a Capacity Reservation for immediate use, omit this parameter. /p /note p The date and time at which the future-dated Capacity Reservation should become available for use, in the ISO8601 format in the UTC time zone ( code YYYY-MM-DDThh:mm:ss.sssZ /code ). /p p You can request a future-dated Capacity Reservation between 5 and 120 days in advance. /p
+    /// **Note:** Required for future-dated Capacity Reservations only. To create a Capacity Reservation for immediate use, omit this parameter.
+    ///
+    /// The date and time at which the future-dated Capacity Reservation should become available for use, in the ISO8601 format in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`).
+    ///
+    /// You can request a future-dated Capacity Reservation between 5 and 120 days in advance.
     pub start_date: Option<rt::DateTime>,
-    /// note p Required for future-dated Capacity Reservations only. To create a Capacity Reservation for immediate use, omit this parameter. /p /note p Specify a commitment duration, in seconds, for the future-dated Capacity Reservation. /p p The commitment duration is a minimum duration for which you commit to having the future-dated Capacity Reservation in the code active /code state in your account after it has been delivered. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cr-concepts.html#cr-commitment-duration" Commitment duration /a . /p
+    /// **Note:** Required for future-dated Capacity Reservations only. To create a Capacity Reservation for immediate use, omit this parameter.
+    ///
+    /// Specify a commitment duration, in seconds, for the future-dated Capacity Reservation.
+    ///
+    /// The commitment duration is a minimum duration for which you commit to having the future-dated Capacity Reservation in the `active` state in your account after it has been delivered.
+    ///
+    /// For more information, see [Commitment duration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cr-concepts.html#cr-commitment-duration).
     pub commitment_duration: Option<i64>,
-    /// note p Required for future-dated Capacity Reservations only. To create a Capacity Reservation for immediate use, omit this parameter. /p /note p Indicates that the requested capacity will be delivered in addition to any running instances or reserved capacity that you have in your account at the requested date and time. /p p The only supported value is code incremental /code . /p
+    /// **Note:** Required for future-dated Capacity Reservations only. To create a Capacity Reservation for immediate use, omit this parameter.
+    ///
+    /// Indicates that the requested capacity will be delivered in addition to any running instances or reserved capacity that you have in your account at the requested date and time.
+    ///
+    /// The only supported value is `incremental`.
     pub delivery_preference: Option<CapacityReservationDeliveryPreference>,
 }
 rt::structure!(
@@ -1555,7 +1849,7 @@ pub static CREATE_CAPACITY_RESERVATION_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationResult {
-    /// p Information about the Capacity Reservation. /p
+    /// Information about the Capacity Reservation.
     pub capacity_reservation: Option<CapacityReservation>,
 }
 rt::structure!(
@@ -1568,13 +1862,13 @@ pub static CREATE_CAPACITY_RESERVATION_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCarrierGatewayRequest {
-    /// p The ID of the VPC to associate with the carrier gateway. /p
+    /// The ID of the VPC to associate with the carrier gateway.
     pub vpc_id: String,
-    /// p The tags to associate with the carrier gateway. /p
+    /// The tags to associate with the carrier gateway.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" How to ensure idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -1592,7 +1886,7 @@ pub static CREATE_CARRIER_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCarrierGatewayResult {
-    /// p Information about the carrier gateway. /p
+    /// Information about the carrier gateway.
     pub carrier_gateway: Option<CarrierGateway>,
 }
 rt::structure!(
@@ -1604,53 +1898,78 @@ pub static CREATE_CARRIER_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateClientVpnEndpointRequest {
-    /// p The IPv4 address range, in CIDR notation, from which to assign client IP addresses. The address range cannot overlap with the local CIDR of the VPC in which the associated subnet is located, or the routes that you add manually. The address range cannot be changed after the Client VPN endpoint has been created. Client CIDR range must have a size of at least /22 and must not be greater than /12. /p
+    /// The IPv4 address range, in CIDR notation, from which to assign client IP addresses. The address range cannot overlap with the local CIDR of the VPC in which the associated subnet is located, or the routes that you add manually. The address range cannot be changed after the Client VPN endpoint has been created. Client CIDR range must have a size of at least /22 and must not be greater than /12.
     pub client_cidr_block: Option<String>,
-    /// p The ARN of the server certificate. For more information, see the a href="https://docs.aws.amazon.com/acm/latest/userguide/" Certificate Manager User Guide /a . /p
+    /// The ARN of the server certificate. For more information, see the [Certificate Manager User Guide](https://docs.aws.amazon.com/acm/latest/userguide/).
     pub server_certificate_arn: String,
-    /// p Information about the authentication method to be used to authenticate clients. /p
+    /// Information about the authentication method to be used to authenticate clients.
     pub authentication_options: Vec<ClientVpnAuthenticationRequest>,
-    /// p Information about the client connection logging options. /p p If you enable client connection logging, data about client connections is sent to a Cloudwatch Logs log stream. The following information is logged: /p ul li p Client connection requests /p /li li p Client connection results (successful and unsuccessful) /p /li li p Reasons for unsuccessful client connection requests /p /li li p Client connection termination time /p /li /ul
+    /// Information about the client connection logging options.
+    ///
+    /// If you enable client connection logging, data about client connections is sent to a Cloudwatch Logs log stream. The following information is logged:
+    ///
+    /// - Client connection requests
+    /// - Client connection results (successful and unsuccessful)
+    /// - Reasons for unsuccessful client connection requests
+    /// - Client connection termination time
     pub connection_log_options: ConnectionLogOptions,
-    /// p Information about the DNS servers to be used for DNS resolution. A Client VPN endpoint can have up to two DNS servers. If no DNS server is specified, the DNS address configured on the device is used for the DNS server. /p
+    /// Information about the DNS servers to be used for DNS resolution. A Client VPN endpoint can have up to two DNS servers. If no DNS server is specified, the DNS address configured on the device is used for the DNS server.
     pub dns_servers: Option<Vec<String>>,
-    /// p The transport protocol to be used by the VPN session. /p p Default value: code udp /code /p
+    /// The transport protocol to be used by the VPN session.
+    ///
+    /// Default value: `udp`
     pub transport_protocol: Option<TransportProtocol>,
-    /// p The port number to assign to the Client VPN endpoint for TCP and UDP traffic. /p p Valid Values: code 443 /code | code 1194 /code /p p Default Value: code 443 /code /p
+    /// The port number to assign to the Client VPN endpoint for TCP and UDP traffic.
+    ///
+    /// Valid Values: `443` \| `1194`
+    ///
+    /// Default Value: `443`
     pub vpn_port: Option<i32>,
-    /// p A brief description of the Client VPN endpoint. /p
+    /// A brief description of the Client VPN endpoint.
     pub description: Option<String>,
-    /// p Indicates whether split-tunnel is enabled on the Client VPN endpoint. /p p By default, split-tunnel on a VPN endpoint is disabled. /p p For information about split-tunnel VPN endpoints, see a href="https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/split-tunnel-vpn.html" Split-tunnel Client VPN endpoint /a in the i Client VPN Administrator Guide /i . /p
+    /// Indicates whether split-tunnel is enabled on the Client VPN endpoint.
+    ///
+    /// By default, split-tunnel on a VPN endpoint is disabled.
+    ///
+    /// For information about split-tunnel VPN endpoints, see [Split-tunnel Client VPN endpoint](https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/split-tunnel-vpn.html) in the *Client VPN Administrator Guide*.
     pub split_tunnel: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p The tags to apply to the Client VPN endpoint during creation. /p
+    /// The tags to apply to the Client VPN endpoint during creation.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p The IDs of one or more security groups to apply to the target network. You must also specify the ID of the VPC that contains the security groups. /p
+    /// The IDs of one or more security groups to apply to the target network. You must also specify the ID of the VPC that contains the security groups.
     pub security_group_ids: Option<Vec<String>>,
-    /// p The ID of the VPC to associate with the Client VPN endpoint. If no security group IDs are specified in the request, the default security group for the VPC is applied. /p
+    /// The ID of the VPC to associate with the Client VPN endpoint. If no security group IDs are specified in the request, the default security group for the VPC is applied.
     pub vpc_id: Option<String>,
-    /// p Specify whether to enable the self-service portal for the Client VPN endpoint. /p p Default Value: code enabled /code /p
+    /// Specify whether to enable the self-service portal for the Client VPN endpoint.
+    ///
+    /// Default Value: `enabled`
     pub self_service_portal: Option<SelfServicePortal>,
-    /// p The options for managing connection authorization for new client connections. /p
+    /// The options for managing connection authorization for new client connections.
     pub client_connect_options: Option<ClientConnectOptions>,
-    /// p The maximum VPN session duration time in hours. /p p Valid values: code 8 | 10 | 12 | 24 /code /p p Default value: code 24 /code /p
+    /// The maximum VPN session duration time in hours.
+    ///
+    /// Valid values: `8 | 10 | 12 | 24`
+    ///
+    /// Default value: `24`
     pub session_timeout_hours: Option<i32>,
-    /// p Options for enabling a customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established. /p
+    /// Options for enabling a customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established.
     pub client_login_banner_options: Option<ClientLoginBannerOptions>,
-    /// p Client route enforcement is a feature of the Client VPN service that helps enforce administrator defined routes on devices connected through the VPN. T his feature helps improve your security posture by ensuring that network traffic originating from a connected client is not inadvertently sent outside the VPN tunnel. /p p Client route enforcement works by monitoring the route table of a connected device for routing policy changes to the VPN connection. If the feature detects any VPN routing policy modifications, it will automatically force an update to the route table, reverting it back to the expected route configurations. /p
+    /// Client route enforcement is a feature of the Client VPN service that helps enforce administrator defined routes on devices connected through the VPN. T his feature helps improve your security posture by ensuring that network traffic originating from a connected client is not inadvertently sent outside the VPN tunnel.
+    ///
+    /// Client route enforcement works by monitoring the route table of a connected device for routing policy changes to the VPN connection. If the feature detects any VPN routing policy modifications, it will automatically force an update to the route table, reverting it back to the expected route configurations.
     pub client_route_enforcement_options: Option<ClientRouteEnforcementOptions>,
-    /// p Indicates whether the client VPN session is disconnected after the maximum timeout specified in code SessionTimeoutHours /code is reached. If code true /code , users are prompted to reconnect client VPN. If code false /code , client VPN attempts to reconnect automatically. The default value is code true /code . /p
+    /// Indicates whether the client VPN session is disconnected after the maximum timeout specified in `SessionTimeoutHours` is reached. If `true`, users are prompted to reconnect client VPN. If `false`, client VPN attempts to reconnect automatically. The default value is `true`.
     pub disconnect_on_session_timeout: Option<bool>,
-    /// p The IP address type for the Client VPN endpoint. Valid values are code ipv4 /code (default) for IPv4 addressing only, code ipv6 /code for IPv6 addressing only, or code dual-stack /code for both IPv4 and IPv6 addressing. When set to code dual-stack, /code clients can connect to the endpoint using either IPv4 or IPv6 addresses.. /p
+    /// The IP address type for the Client VPN endpoint. Valid values are `ipv4` (default) for IPv4 addressing only, `ipv6` for IPv6 addressing only, or `dual-stack` for both IPv4 and IPv6 addressing. When set to `dual-stack,` clients can connect to the endpoint using either IPv4 or IPv6 addresses..
     pub endpoint_ip_address_type: Option<EndpointIpAddressType>,
-    /// p The IP address type for traffic within the Client VPN tunnel. Valid values are code ipv4 /code (default) for IPv4 traffic only, code ipv6 /code for IPv6 addressing only, or code dual-stack /code for both IPv4 and IPv6 traffic. When set to code dual-stack /code , clients can access both IPv4 and IPv6 resources through the VPN . /p
+    /// The IP address type for traffic within the Client VPN tunnel. Valid values are `ipv4` (default) for IPv4 traffic only, `ipv6` for IPv6 addressing only, or `dual-stack` for both IPv4 and IPv6 traffic. When set to `dual-stack`, clients can access both IPv4 and IPv6 resources through the VPN .
     pub traffic_ip_address_type: Option<TrafficIpAddressType>,
-    /// p The Transit Gateway configuration for the Client VPN endpoint. Use this parameter to associate the endpoint with a Transit Gateway instead of a VPC. You cannot specify both code TransitGatewayConfiguration /code and code VpcId /code / code SecurityGroupIds /code . /p
+    /// The Transit Gateway configuration for the Client VPN endpoint. Use this parameter to associate the endpoint with a Transit Gateway instead of a VPC. You cannot specify both `TransitGatewayConfiguration` and `VpcId`/`SecurityGroupIds`.
     pub transit_gateway_configuration: Option<TransitGatewayConfigurationInputStructure>,
-    /// p The device posture options for the Client VPN endpoint. Use this parameter to specify the device trust providers that the endpoint uses to evaluate the security posture of connecting devices. /p
+    /// The device posture options for the Client VPN endpoint. Use this parameter to specify the device trust providers that the endpoint uses to evaluate the security posture of connecting devices.
     pub device_posture_options: Option<DevicePostureOptions>,
 }
 rt::structure!(
@@ -1702,11 +2021,11 @@ pub static CREATE_CLIENT_VPN_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateClientVpnEndpointResult {
-    /// p The ID of the Client VPN endpoint. /p
+    /// The ID of the Client VPN endpoint.
     pub client_vpn_endpoint_id: Option<String>,
-    /// p The current state of the Client VPN endpoint. /p
+    /// The current state of the Client VPN endpoint.
     pub status: Option<ClientVpnEndpointStatus>,
-    /// p The DNS name to be used by clients when establishing their VPN session. /p
+    /// The DNS name to be used by clients when establishing their VPN session.
     pub dns_name: Option<String>,
 }
 rt::structure!(
@@ -1723,17 +2042,26 @@ pub static CREATE_CLIENT_VPN_ENDPOINT_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateClientVpnRouteRequest {
-    /// p The ID of the Client VPN endpoint to which to add the route. /p
+    /// The ID of the Client VPN endpoint to which to add the route.
     pub client_vpn_endpoint_id: String,
-    /// p The IPv4 address range, in CIDR notation, of the route destination. For example: /p ul li p To add a route for Internet access, enter code 0.0.0.0/0 /code /p /li li p To add a route for a peered VPC, enter the peered VPC's IPv4 CIDR range /p /li li p To add a route for an on-premises network, enter the Amazon Web Services Site-to-Site VPN connection's IPv4 CIDR range /p /li li p To add a route for the local network, enter the client CIDR range /p /li /ul
+    /// The IPv4 address range, in CIDR notation, of the route destination. For example:
+    ///
+    /// - To add a route for Internet access, enter `0.0.0.0/0`
+    /// - To add a route for a peered VPC, enter the peered VPC's IPv4 CIDR range
+    /// - To add a route for an on-premises network, enter the Amazon Web Services Site-to-Site VPN connection's IPv4 CIDR range
+    /// - To add a route for the local network, enter the client CIDR range
     pub destination_cidr_block: String,
-    /// p The ID of the subnet through which you want to route traffic. The specified subnet must be an existing target network of the Client VPN endpoint. /p p Alternatively, if you're adding a route for the local network, specify code local /code . /p p This parameter is required for VPC-based Client VPN endpoints. For Transit Gateway-based endpoints, this parameter is not required. /p
+    /// The ID of the subnet through which you want to route traffic. The specified subnet must be an existing target network of the Client VPN endpoint.
+    ///
+    /// Alternatively, if you're adding a route for the local network, specify `local`.
+    ///
+    /// This parameter is required for VPC-based Client VPN endpoints. For Transit Gateway-based endpoints, this parameter is not required.
     pub target_vpc_subnet_id: Option<String>,
-    /// p A brief description of the route. /p
+    /// A brief description of the route.
     pub description: Option<String>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1754,7 +2082,7 @@ pub static CREATE_CLIENT_VPN_ROUTE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateClientVpnRouteResult {
-    /// p The current state of the route. /p
+    /// The current state of the route.
     pub status: Option<ClientVpnRouteStatus>,
 }
 rt::structure!(CreateClientVpnRouteResult, CREATE_CLIENT_VPN_ROUTE_RESULT, 0 => status);
@@ -1764,11 +2092,11 @@ pub static CREATE_CLIENT_VPN_ROUTE_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCoipCidrRequest {
-    /// p A customer-owned IP address range to create. /p
+    /// A customer-owned IP address range to create.
     pub cidr: String,
-    /// p The ID of the address pool. /p
+    /// The ID of the address pool.
     pub coip_pool_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1785,7 +2113,7 @@ pub static CREATE_COIP_CIDR_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCoipCidrResult {
-    /// p Information about a range of customer-owned IP addresses. /p
+    /// Information about a range of customer-owned IP addresses.
     pub coip_cidr: Option<CoipCidr>,
 }
 rt::structure!(CreateCoipCidrResult, CREATE_COIP_CIDR_RESULT, 0 => coip_cidr);
@@ -1795,11 +2123,11 @@ pub static CREATE_COIP_CIDR_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCoipPoolRequest {
-    /// p The ID of the local gateway route table. /p
+    /// The ID of the local gateway route table.
     pub local_gateway_route_table_id: String,
-    /// p The tags to assign to the CoIP address pool. /p
+    /// The tags to assign to the CoIP address pool.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1816,7 +2144,7 @@ pub static CREATE_COIP_POOL_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCoipPoolResult {
-    /// p Information about the CoIP address pool. /p
+    /// Information about the CoIP address pool.
     pub coip_pool: Option<CoipPool>,
 }
 rt::structure!(CreateCoipPoolResult, CREATE_COIP_POOL_RESULT, 0 => coip_pool);
@@ -1824,26 +2152,34 @@ pub static CREATE_COIP_POOL_RESULT: rt::Schema = rt::Schema::structure(
     "CreateCoipPoolResult",
     &[rt::m("CoipPool", &COIP_POOL).named("coipPool")],
 );
-/// p Contains the parameters for CreateCustomerGateway. /p
+/// Contains the parameters for CreateCustomerGateway.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCustomerGatewayRequest {
-    /// p For customer gateway devices that support BGP, specify the device's ASN. You must specify either code BgpAsn /code or code BgpAsnExtended /code when creating the customer gateway. If the ASN is larger than code 2,147,483,647 /code , you must use code BgpAsnExtended /code . /p p Default: 65000 /p p Valid values: code 1 /code to code 2,147,483,647 /code /p
+    /// For customer gateway devices that support BGP, specify the device's ASN. You must specify either `BgpAsn` or `BgpAsnExtended` when creating the customer gateway. If the ASN is larger than `2,147,483,647`, you must use `BgpAsnExtended`.
+    ///
+    /// Default: 65000
+    ///
+    /// Valid values: `1` to `2,147,483,647`
     pub bgp_asn: Option<i32>,
-    /// p i This member has been deprecated. /i The Internet-routable IP address for the customer gateway's outside interface. The address must be static. /p
+    /// *This member has been deprecated.* The Internet-routable IP address for the customer gateway's outside interface. The address must be static.
     pub public_ip: Option<String>,
-    /// p The Amazon Resource Name (ARN) for the customer gateway certificate. /p
+    /// The Amazon Resource Name (ARN) for the customer gateway certificate.
     pub certificate_arn: Option<String>,
-    /// p The type of VPN connection that this customer gateway supports ( code ipsec.1 /code ). /p
+    /// The type of VPN connection that this customer gateway supports (`ipsec.1`).
     pub type_: GatewayType,
-    /// p The tags to apply to the customer gateway. /p
+    /// The tags to apply to the customer gateway.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p A name for the customer gateway device. /p p Length Constraints: Up to 255 characters. /p
+    /// A name for the customer gateway device.
+    ///
+    /// Length Constraints: Up to 255 characters.
     pub device_name: Option<String>,
-    /// p The IP address for the customer gateway device's outside interface. The address must be static. If code OutsideIpAddressType /code in your VPN connection options is set to code PrivateIpv4 /code , you can use an RFC6598 or RFC1918 private IPv4 address. If code OutsideIpAddressType /code is set to code Ipv6 /code , you can use an IPv6 address. /p
+    /// The IP address for the customer gateway device's outside interface. The address must be static. If `OutsideIpAddressType` in your VPN connection options is set to `PrivateIpv4`, you can use an RFC6598 or RFC1918 private IPv4 address. If `OutsideIpAddressType` is set to `Ipv6`, you can use an IPv6 address.
     pub ip_address: Option<String>,
-    /// p For customer gateway devices that support BGP, specify the device's ASN. You must specify either code BgpAsn /code or code BgpAsnExtended /code when creating the customer gateway. If the ASN is larger than code 2,147,483,647 /code , you must use code BgpAsnExtended /code . /p p Valid values: code 2,147,483,648 /code to code 4,294,967,295 /code /p
+    /// For customer gateway devices that support BGP, specify the device's ASN. You must specify either `BgpAsn` or `BgpAsnExtended` when creating the customer gateway. If the ASN is larger than `2,147,483,647`, you must use `BgpAsnExtended`.
+    ///
+    /// Valid values: `2,147,483,648` to `4,294,967,295`
     pub bgp_asn_extended: Option<i64>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1865,10 +2201,10 @@ pub static CREATE_CUSTOMER_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
     ],
 );
-/// p Contains the output of CreateCustomerGateway. /p
+/// Contains the output of CreateCustomerGateway.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCustomerGatewayResult {
-    /// p Information about the customer gateway. /p
+    /// Information about the customer gateway.
     pub customer_gateway: Option<CustomerGateway>,
 }
 rt::structure!(
@@ -1880,13 +2216,17 @@ pub static CREATE_CUSTOMER_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDefaultSubnetRequest {
-    /// p The Availability Zone in which to create the default subnet. /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code must be specified, but not both. /p
+    /// The Availability Zone in which to create the default subnet.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified, but not both.
     pub availability_zone: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Indicates whether to create an IPv6 only subnet. If you already have a default subnet for this Availability Zone, you must delete it before you can create an IPv6 only subnet. /p
+    /// Indicates whether to create an IPv6 only subnet. If you already have a default subnet for this Availability Zone, you must delete it before you can create an IPv6 only subnet.
     pub ipv6_native: Option<bool>,
-    /// p The ID of the Availability Zone. /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code must be specified, but not both. /p
+    /// The ID of the Availability Zone.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified, but not both.
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
@@ -1904,7 +2244,7 @@ pub static CREATE_DEFAULT_SUBNET_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDefaultSubnetResult {
-    /// p Information about the subnet. /p
+    /// Information about the subnet.
     pub subnet: Option<Subnet>,
 }
 rt::structure!(CreateDefaultSubnetResult, CREATE_DEFAULT_SUBNET_RESULT, 0 => subnet);
@@ -1914,7 +2254,7 @@ pub static CREATE_DEFAULT_SUBNET_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDefaultVpcRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(CreateDefaultVpcRequest, CREATE_DEFAULT_VPC_REQUEST, 0 => dry_run);
@@ -1924,7 +2264,7 @@ pub static CREATE_DEFAULT_VPC_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDefaultVpcResult {
-    /// p Information about the VPC. /p
+    /// Information about the VPC.
     pub vpc: Option<Vpc>,
 }
 rt::structure!(CreateDefaultVpcResult, CREATE_DEFAULT_VPC_RESULT, 0 => vpc);
@@ -1934,15 +2274,26 @@ pub static CREATE_DEFAULT_VPC_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDelegateMacVolumeOwnershipTaskRequest {
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring Idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the Amazon EC2 Mac instance. /p
+    /// The ID of the Amazon EC2 Mac instance.
     pub instance_id: String,
-    /// p Specifies the following credentials: /p ul li p b Internal disk administrative user /b /p ul li p b Username /b - Only the default administrative user ( code aws-managed-user /code ) is supported and it is used by default. You can't specify a different administrative user. /p /li li p b Password /b - If you did not change the default password for code aws-managed-user /code , specify the default password, which is i blank /i . Otherwise, specify your password. /p /li /ul /li li p b Amazon EBS root volume administrative user /b /p ul li p b Username /b - If you did not change the default administrative user, specify code ec2-user /code . Otherwise, specify the username for your administrative user. /p /li li p b Password /b - Specify the password for the administrative user. /p /li /ul /li /ul p The credentials must be specified in the following JSON format: /p p code { "internalDiskPassword":" i internal-disk-admin password /i ", "rootVolumeUsername":" i root-volume-admin username /i ", "rootVolumepassword":" i root-volume-admin password /i " } /code /p
+    /// Specifies the following credentials:
+    ///
+    /// - **Internal disk administrative user**
+    ///   - **Username** - Only the default administrative user (`aws-managed-user`) is supported and it is used by default. You can't specify a different administrative user.
+    ///   - **Password** - If you did not change the default password for `aws-managed-user`, specify the default password, which is *blank*. Otherwise, specify your password.
+    /// - **Amazon EBS root volume administrative user**
+    ///   - **Username** - If you did not change the default administrative user, specify `ec2-user`. Otherwise, specify the username for your administrative user.
+    ///   - **Password** - Specify the password for the administrative user.
+    ///
+    /// The credentials must be specified in the following JSON format:
+    ///
+    /// `{ "internalDiskPassword":"internal-disk-admin_password", "rootVolumeUsername":"root-volume-admin_username", "rootVolumepassword":"root-volume-admin_password" }`
     pub mac_credentials: String,
-    /// p The tags to assign to the volume ownership delegation task. /p
+    /// The tags to assign to the volume ownership delegation task.
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
@@ -1962,7 +2313,7 @@ pub static CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK_REQUEST: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDelegateMacVolumeOwnershipTaskResult {
-    /// p Information about the volume ownership delegation task. /p
+    /// Information about the volume ownership delegation task.
     pub mac_modification_task: Option<MacModificationTask>,
 }
 rt::structure!(
@@ -1975,11 +2326,11 @@ pub static CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK_RESULT: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDhcpOptionsRequest {
-    /// p A DHCP configuration option. /p
+    /// A DHCP configuration option.
     pub dhcp_configurations: Vec<NewDhcpConfiguration>,
-    /// p The tags to assign to the DHCP option. /p
+    /// The tags to assign to the DHCP option.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1998,7 +2349,7 @@ pub static CREATE_DHCP_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDhcpOptionsResult {
-    /// p A set of DHCP options. /p
+    /// A set of DHCP options.
     pub dhcp_options: Option<DhcpOptions>,
 }
 rt::structure!(CreateDhcpOptionsResult, CREATE_DHCP_OPTIONS_RESULT, 0 => dhcp_options);
@@ -2008,13 +2359,13 @@ pub static CREATE_DHCP_OPTIONS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateEgressOnlyInternetGatewayRequest {
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the VPC for which to create the egress-only internet gateway. /p
+    /// The ID of the VPC for which to create the egress-only internet gateway.
     pub vpc_id: String,
-    /// p The tags to assign to the egress-only internet gateway. /p
+    /// The tags to assign to the egress-only internet gateway.
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
@@ -2032,9 +2383,9 @@ pub static CREATE_EGRESS_ONLY_INTERNET_GATEWAY_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateEgressOnlyInternetGatewayResult {
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
     pub client_token: Option<String>,
-    /// p Information about the egress-only internet gateway. /p
+    /// Information about the egress-only internet gateway.
     pub egress_only_internet_gateway: Option<EgressOnlyInternetGateway>,
 }
 rt::structure!(
@@ -2049,16 +2400,16 @@ pub static CREATE_EGRESS_ONLY_INTERNET_GATEWAY_RESULT: rt::Schema = rt::Schema::
             .named("egressOnlyInternetGateway"),
     ],
 );
-/// p Describes the instances that could not be launched by the fleet. /p
+/// Describes the instances that could not be launched by the fleet.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateFleetError {
-    /// p The launch templates and overrides that were used for launching the instances. The values that you specify in the Overrides replace the values in the launch template. /p
+    /// The launch templates and overrides that were used for launching the instances. The values that you specify in the Overrides replace the values in the launch template.
     pub launch_template_and_overrides: Option<LaunchTemplateAndOverridesResponse>,
-    /// p Indicates if the instance that could not be launched was a Spot, On-Demand, Capacity Block for ML, or interruptible Capacity Reservation instance. If you are using code ReservedCapacityOptions /code with code on-demand-capacity-reservation /code in the code ReservationTypes /code list, the value can also be code on-demand-capacity-reservation /code . /p
+    /// Indicates if the instance that could not be launched was a Spot, On-Demand, Capacity Block for ML, or interruptible Capacity Reservation instance. If you are using `ReservedCapacityOptions` with `on-demand-capacity-reservation` in the `ReservationTypes` list, the value can also be `on-demand-capacity-reservation`.
     pub lifecycle: Option<InstanceLifecycle>,
-    /// p The error code that indicates why the instance could not be launched. For more information about error codes, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html" Error codes /a . /p
+    /// The error code that indicates why the instance could not be launched. For more information about error codes, see [Error codes](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
     pub error_code: Option<String>,
-    /// p The error message that describes why the instance could not be launched. For more information about error messages, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html" Error codes /a . /p
+    /// The error message that describes why the instance could not be launched. For more information about error messages, see [Error codes](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
     pub error_message: Option<String>,
 }
 rt::structure!(
@@ -2079,24 +2430,30 @@ pub static CREATE_FLEET_ERRORS_SET: rt::Schema = rt::Schema::list(
     "CreateFleetErrorsSet",
     &[rt::m("member", &CREATE_FLEET_ERROR).named("item")],
 );
-/// p Describes the instances that were launched by the fleet. /p
+/// Describes the instances that were launched by the fleet.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateFleetInstance {
-    /// p The launch templates and overrides that were used for launching the instances. The values that you specify in the Overrides replace the values in the launch template. /p
+    /// The launch templates and overrides that were used for launching the instances. The values that you specify in the Overrides replace the values in the launch template.
     pub launch_template_and_overrides: Option<LaunchTemplateAndOverridesResponse>,
-    /// p Indicates if the instance that was launched is a Spot, On-Demand, Capacity Block for ML, or interruptible Capacity Reservation instance. /p
+    /// Indicates if the instance that was launched is a Spot, On-Demand, Capacity Block for ML, or interruptible Capacity Reservation instance.
     pub lifecycle: Option<InstanceLifecycle>,
-    /// p The IDs of the instances. /p
+    /// The IDs of the instances.
     pub instance_ids: Option<Vec<String>>,
-    /// p The instance type. /p
+    /// The instance type.
     pub instance_type: Option<InstanceType>,
-    /// p The value is code windows /code for Windows instances in an EC2 Fleet. Otherwise, the value is blank. /p
+    /// The value is `windows` for Windows instances in an EC2 Fleet. Otherwise, the value is blank.
     pub platform: Option<PlatformValues>,
-    /// p The ID of the Availability Zone in which the instance was launched. For example, code use2-az1 /code . /p p Supported only for fleets of type code instant /code . /p
+    /// The ID of the Availability Zone in which the instance was launched. For example, `use2-az1`.
+    ///
+    /// Supported only for fleets of type `instant`.
     pub availability_zone_id: Option<String>,
-    /// p The name of the Availability Zone in which the instance was launched. For example, code us-east-2a /code . /p p Supported only for fleets of type code instant /code . /p
+    /// The name of the Availability Zone in which the instance was launched. For example, `us-east-2a`.
+    ///
+    /// Supported only for fleets of type `instant`.
     pub availability_zone: Option<String>,
-    /// p The ID of the subnet in which the instance was launched. /p p Supported only for fleets of type code instant /code . /p
+    /// The ID of the subnet in which the instance was launched.
+    ///
+    /// Supported only for fleets of type `instant`.
     pub subnet_id: Option<String>,
 }
 rt::structure!(
@@ -2121,373 +2478,4 @@ pub static CREATE_FLEET_INSTANCE: rt::Schema = rt::Schema::structure(
 pub static CREATE_FLEET_INSTANCES_SET: rt::Schema = rt::Schema::list(
     "CreateFleetInstancesSet",
     &[rt::m("member", &CREATE_FLEET_INSTANCE).named("item")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateFleetRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. If you do not specify a client token, a randomly generated token is used for the request to ensure idempotency. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring idempotency /a . /p
-    pub client_token: Option<String>,
-    /// p Describes the configuration of Spot Instances in an EC2 Fleet. /p
-    pub spot_options: Option<SpotOptionsRequest>,
-    /// p Describes the configuration of On-Demand Instances in an EC2 Fleet. /p
-    pub on_demand_options: Option<OnDemandOptionsRequest>,
-    /// p Defines EC2 Fleet preferences for utilizing reserved capacity when DefaultTargetCapacityType is set to code reserved-capacity /code . /p p Supported only for fleets of type code instant /code . /p
-    pub reserved_capacity_options: Option<ReservedCapacityOptionsRequest>,
-    /// p Indicates whether running instances should be terminated if the total target capacity of the EC2 Fleet is decreased below the current size of the EC2 Fleet. /p p Supported only for fleets of type code maintain /code . /p
-    pub excess_capacity_termination_policy: Option<FleetExcessCapacityTerminationPolicy>,
-    /// p The configuration for the EC2 Fleet. /p
-    pub launch_template_configs: Vec<FleetLaunchTemplateConfigRequest>,
-    /// p The number of units to request. /p
-    pub target_capacity_specification: TargetCapacitySpecificationRequest,
-    /// p Indicates whether running instances should be terminated when the EC2 Fleet expires. /p
-    pub terminate_instances_with_expiration: Option<bool>,
-    /// p The fleet type. The default value is code maintain /code . /p ul li p code maintain /code - The EC2 Fleet places an asynchronous request for your desired capacity, and continues to maintain your desired Spot capacity by replenishing interrupted Spot Instances. /p /li li p code request /code - The EC2 Fleet places an asynchronous one-time request for your desired capacity, but does submit Spot requests in alternative capacity pools if Spot capacity is unavailable, and does not maintain Spot capacity if Spot Instances are interrupted. /p /li li p code instant /code - The EC2 Fleet places a synchronous one-time request for your desired capacity, and returns errors for any instances that could not be launched. /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-request-type.html" EC2 Fleet request types /a in the i Amazon EC2 User Guide /i . /p
-    pub type_: Option<FleetType>,
-    /// p The start date and time of the request, in UTC format (for example, i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). The default is to start fulfilling the request immediately. /p
-    pub valid_from: Option<rt::DateTime>,
-    /// p The end date and time of the request, in UTC format (for example, i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). At this point, no new EC2 Fleet requests are placed or able to fulfill the request. If no value is specified, the request remains until you cancel it. /p
-    pub valid_until: Option<rt::DateTime>,
-    /// p Indicates whether EC2 Fleet should replace unhealthy Spot Instances. Supported only for fleets of type code maintain /code . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#ec2-fleet-health-checks" EC2 Fleet health checks /a in the i Amazon EC2 User Guide /i . /p
-    pub replace_unhealthy_instances: Option<bool>,
-    /// p The key-value pair for tagging the EC2 Fleet request on creation. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using Tags.html#tag-resources" Tag your resources /a . /p p If the fleet type is code instant /code , specify a resource type of code fleet /code to tag the fleet, code instance /code to tag the instances at launch, code volume /code to tag the volumes at launch, or code network-interface /code to tag the network interfaces at launch. /p p If the fleet type is code maintain /code or code request /code , specify a resource type of code fleet /code to tag the fleet. You cannot specify a resource type of code instance /code , code volume /code , or code network-interface /code . To tag instances at launch, specify the tags in a a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html#create-launch-template" launch template /a . /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Reserved. /p
-    pub context: Option<String>,
-}
-rt::structure!(
-    CreateFleetRequest, CREATE_FLEET_REQUEST, 0 => dry_run, 1 => client_token, 2 =>
-    spot_options, 3 => on_demand_options, 4 => reserved_capacity_options, 5 =>
-    excess_capacity_termination_policy, 6 => launch_template_configs, 7 =>
-    target_capacity_specification, 8 => terminate_instances_with_expiration, 9 => type_,
-    10 => valid_from, 11 => valid_until, 12 => replace_unhealthy_instances, 13 =>
-    tag_specifications, 14 => context
-);
-pub static CREATE_FLEET_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateFleetRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("SpotOptions", &SPOT_OPTIONS_REQUEST),
-        rt::m("OnDemandOptions", &ON_DEMAND_OPTIONS_REQUEST),
-        rt::m("ReservedCapacityOptions", &RESERVED_CAPACITY_OPTIONS_REQUEST),
-        rt::m("ExcessCapacityTerminationPolicy", &rt::ENUM),
-        rt::m("LaunchTemplateConfigs", &FLEET_LAUNCH_TEMPLATE_CONFIG_LIST_REQUEST)
-            .flags(rt::REQUIRED),
-        rt::m("TargetCapacitySpecification", &TARGET_CAPACITY_SPECIFICATION_REQUEST)
-            .flags(rt::REQUIRED),
-        rt::m("TerminateInstancesWithExpiration", &rt::BOOLEAN),
-        rt::m("Type", &rt::ENUM),
-        rt::m("ValidFrom", &rt::TIMESTAMP),
-        rt::m("ValidUntil", &rt::TIMESTAMP),
-        rt::m("ReplaceUnhealthyInstances", &rt::BOOLEAN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("Context", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateFleetResult {
-    /// p The ID of the EC2 Fleet. /p
-    pub fleet_id: Option<String>,
-    /// p Information about the instances that could not be launched by the fleet. Supported only for fleets of type code instant /code . /p
-    pub errors: Option<Vec<CreateFleetError>>,
-    /// p Information about the instances that were launched by the fleet. Supported only for fleets of type code instant /code . /p
-    pub instances: Option<Vec<CreateFleetInstance>>,
-}
-rt::structure!(
-    CreateFleetResult, CREATE_FLEET_RESULT, 0 => fleet_id, 1 => errors, 2 => instances
-);
-pub static CREATE_FLEET_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateFleetResult",
-    &[
-        rt::m("FleetId", &rt::STRING).named("fleetId"),
-        rt::m("Errors", &CREATE_FLEET_ERRORS_SET).named("errorSet"),
-        rt::m("Instances", &CREATE_FLEET_INSTANCES_SET).named("fleetInstanceSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateFlowLogsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" How to ensure idempotency /a . /p
-    pub client_token: Option<String>,
-    /// p The ARN of the IAM role that allows Amazon EC2 to publish flow logs to the log destination. /p p This parameter is required if the destination type is code cloud-watch-logs /code , or if the destination type is code kinesis-data-firehose /code and the delivery stream and the resources to monitor are in different accounts. /p
-    pub deliver_logs_permission_arn: Option<String>,
-    /// p The ARN of the IAM role that allows Amazon EC2 to publish flow logs across accounts. /p
-    pub deliver_cross_account_role: Option<String>,
-    /// p The name of a new or existing CloudWatch Logs log group where Amazon EC2 publishes your flow logs. /p p This parameter is valid only if the destination type is code cloud-watch-logs /code . /p
-    pub log_group_name: Option<String>,
-    /// p The IDs of the resources to monitor. For example, if the resource type is code VPC /code , specify the IDs of the VPCs. /p p Constraints: Maximum of 25 for transit gateway resource types. Maximum of 300 for the other resource types. /p
-    pub resource_ids: Vec<String>,
-    /// p The type of resource to monitor. /p
-    pub resource_type: FlowLogsResourceType,
-    /// p The type of traffic to monitor (accepted traffic, rejected traffic, or all traffic). This parameter is not supported for transit gateway or Cloud WAN resource types. It is required for the other resource types. /p
-    pub traffic_type: Option<TrafficType>,
-    /// p The type of destination for the flow log data. /p p Default: code cloud-watch-logs /code /p
-    pub log_destination_type: Option<LogDestinationType>,
-    /// p The destination for the flow log data. The meaning of this parameter depends on the destination type. /p ul li p If the destination type is code cloud-watch-logs /code , specify the ARN of a CloudWatch Logs log group. For example: /p p arn:aws:logs: i region /i : i account id /i :log-group: i my group /i /p p Alternatively, use the code LogGroupName /code parameter. /p /li li p If the destination type is code s3 /code , specify the ARN of an S3 bucket. For example: /p p arn:aws:s3::: i my bucket /i / i my subfolder /i / /p p The subfolder is optional. Note that you can't use code AWSLogs /code as a subfolder name. /p /li li p If the destination type is code kinesis-data-firehose /code , specify the ARN of a Kinesis Data Firehose delivery stream. For example: /p p arn:aws:firehose: i region /i : i account id /i :deliverystream: i my stream /i /p /li /ul
-    pub log_destination: Option<String>,
-    /// p The fields to include in the flow log record. List the fields in the order in which they should appear. If you omit this parameter, the flow log is created using the default format. If you specify this parameter, you must include at least one field. For more information about the available fields, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html" Flow log records /a in the i Amazon VPC User Guide /i , a href="https://docs.aws.amazon.com/vpc/latest/tgw/tgw-flow-logs.html#flow-log-records" Transit Gateway Flow Log records /a in the i Amazon Web Services Transit Gateway Guide /i , or a href="https://docs.aws.amazon.com/network-manager/latest/cloudwan/cwan-flow-logs.html" Cloud WAN Flow Log records /a in the i Amazon Web Services Cloud WAN User Guide /i . /p p Specify the fields using the code ${field-id} /code format, separated by spaces. /p
-    pub log_format: Option<String>,
-    /// p The tags to apply to the flow logs. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p The maximum interval of time during which a flow of packets is captured and aggregated into a flow log record. The possible values are 60 seconds (1 minute) or 600 seconds (10 minutes). This parameter must be 60 seconds for transit gateway and Cloud WAN resource types. /p p When a network interface is attached to a a href="https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html" Nitro-based instance /a , the aggregation interval is always 60 seconds or less, regardless of the value that you specify. /p p Default: 600 /p
-    pub max_aggregation_interval: Option<i32>,
-    /// p The destination options. /p
-    pub destination_options: Option<DestinationOptionsRequest>,
-    /// p The tag configuration associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format. /p
-    pub tag_field_specifications: Option<Vec<TagFieldSpecificationRequest>>,
-}
-rt::structure!(
-    CreateFlowLogsRequest, CREATE_FLOW_LOGS_REQUEST, 0 => dry_run, 1 => client_token, 2
-    => deliver_logs_permission_arn, 3 => deliver_cross_account_role, 4 => log_group_name,
-    5 => resource_ids, 6 => resource_type, 7 => traffic_type, 8 => log_destination_type,
-    9 => log_destination, 10 => log_format, 11 => tag_specifications, 12 =>
-    max_aggregation_interval, 13 => destination_options, 14 => tag_field_specifications
-);
-pub static CREATE_FLOW_LOGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateFlowLogsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING),
-        rt::m("DeliverLogsPermissionArn", &rt::STRING),
-        rt::m("DeliverCrossAccountRole", &rt::STRING),
-        rt::m("LogGroupName", &rt::STRING),
-        rt::m("ResourceIds", &FLOW_LOG_RESOURCE_IDS)
-            .named("ResourceId")
-            .flags(rt::REQUIRED),
-        rt::m("ResourceType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("TrafficType", &rt::ENUM),
-        rt::m("LogDestinationType", &rt::ENUM),
-        rt::m("LogDestination", &rt::STRING),
-        rt::m("LogFormat", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("MaxAggregationInterval", &rt::INTEGER),
-        rt::m("DestinationOptions", &DESTINATION_OPTIONS_REQUEST),
-        rt::m("TagFieldSpecifications", &TAG_FIELD_SPECIFICATION_LIST_REQUEST)
-            .named("TagFieldSpecification"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateFlowLogsResult {
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. /p
-    pub client_token: Option<String>,
-    /// p The IDs of the flow logs. /p
-    pub flow_log_ids: Option<Vec<String>>,
-    /// p Information about the flow logs that could not be created successfully. /p
-    pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
-}
-rt::structure!(
-    CreateFlowLogsResult, CREATE_FLOW_LOGS_RESULT, 0 => client_token, 1 => flow_log_ids,
-    2 => unsuccessful
-);
-pub static CREATE_FLOW_LOGS_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateFlowLogsResult",
-    &[
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-        rt::m("FlowLogIds", &VALUE_STRING_LIST).named("flowLogIdSet"),
-        rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET).named("unsuccessful"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateFpgaImageRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The location of the encrypted design checkpoint in Amazon S3. The input must be a tarball. /p
-    pub input_storage_location: StorageLocation,
-    /// p The location in Amazon S3 for the output logs. /p
-    pub logs_storage_location: Option<StorageLocation>,
-    /// p A description for the AFI. /p
-    pub description: Option<String>,
-    /// p A name for the AFI. /p
-    pub name: Option<String>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring Idempotency /a . /p
-    pub client_token: Option<String>,
-    /// p The tags to apply to the FPGA image during creation. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    CreateFpgaImageRequest, CREATE_FPGA_IMAGE_REQUEST, 0 => dry_run, 1 =>
-    input_storage_location, 2 => logs_storage_location, 3 => description, 4 => name, 5 =>
-    client_token, 6 => tag_specifications
-);
-pub static CREATE_FPGA_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateFpgaImageRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InputStorageLocation", &STORAGE_LOCATION).flags(rt::REQUIRED),
-        rt::m("LogsStorageLocation", &STORAGE_LOCATION),
-        rt::m("Description", &rt::STRING),
-        rt::m("Name", &rt::STRING),
-        rt::m("ClientToken", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateFpgaImageResult {
-    /// p The FPGA image identifier (AFI ID). /p
-    pub fpga_image_id: Option<String>,
-    /// p The global FPGA image identifier (AGFI ID). /p
-    pub fpga_image_global_id: Option<String>,
-}
-rt::structure!(
-    CreateFpgaImageResult, CREATE_FPGA_IMAGE_RESULT, 0 => fpga_image_id, 1 =>
-    fpga_image_global_id
-);
-pub static CREATE_FPGA_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateFpgaImageResult",
-    &[
-        rt::m("FpgaImageId", &rt::STRING).named("fpgaImageId"),
-        rt::m("FpgaImageGlobalId", &rt::STRING).named("fpgaImageGlobalId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateImageRequest {
-    /// p The tags to apply to the AMI and snapshots on creation. You can tag the AMI, the snapshots, or both. /p ul li p To tag the AMI, the value for code ResourceType /code must be code image /code . /p /li li p To tag the snapshots that are created of the root volume and of other Amazon EBS volumes that are attached to the instance, the value for code ResourceType /code must be code snapshot /code . The same tag is applied to all of the snapshots that are created. /p /li /ul p If you specify other values for code ResourceType /code , the request fails. /p p To tag an AMI or snapshot after it has been created, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateTags.html" CreateTags /a . /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// note p Only supported for instances in Local Zones and for instances on Outposts that support local snapshots. If the source instance is not in one of these locations, omit this parameter. /p /note p The Amazon S3 location where the snapshots will be stored. /p ul li p To create local snapshots in the same Local Zone or on the same Outpost as the source instance, specify code local /code . /p /li li p To create regional snapshots in the parent Region of the Local Zone or Outpost, specify code regional /code . /p /li /ul p If the source instance is in a Local Zone and you omit this parameter, regional snapshots are created in the parent Region of the Local Zone. /p p If the source instance is on an Outpost that supports local snapshots, this parameter is required. If you omit it, the request fails with an code InvalidParameterValue /code error. /p p Default: code regional /code (for instances in Local Zones only) /p
-    pub snapshot_location: Option<SnapshotLocationEnum>,
-    /// p The boot mode of the new image, which overrides the default boot mode. By default, if you do not specify this parameter, the new image inherits the code boot-mode /code from the source instance. /p p A value of code uefi /code indicates that the image only supports UEFI boot mode. You can specify this parameter only if the code current-instance-boot-mode /code of the source instance is code uefi /code . To find the code boot-mode /code or code current-instance-boot-mode /code of an instance, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API DescribeInstances.html" DescribeInstances /a . /p note p The operating system contained in the AMI must be configured to support the specified boot mode. /p /note p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-boot.html" Instance launch behavior with Amazon EC2 boot modes /a in the i Amazon EC2 User Guide /i . /p
-    pub boot_mode_override: Option<BootModeOverrideValues>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the instance. /p
-    pub instance_id: String,
-    /// p A name for the new image. /p p Constraints: 3-128 alphanumeric characters, parentheses (()), square brackets ( ), spaces ( ), periods (.), slashes (/), dashes (-), single quotes ('), at-signs (@), or underscores( ) /p
-    pub name: String,
-    /// p A description for the new image. /p
-    pub description: Option<String>,
-    /// p Indicates whether or not the instance should be automatically rebooted before creating the image. Specify one of the following values: /p ul li p code true /code - The instance is not rebooted before creating the image. This creates crash-consistent snapshots that include only the data that has been written to the volumes at the time the snapshots are created. Buffered data and data in memory that has not yet been written to the volumes is not included in the snapshots. /p /li li p code false /code - The instance is rebooted before creating the image. This ensures that all buffered data and data in memory is written to the volumes before the snapshots are created. /p /li /ul p Default: code false /code /p
-    pub no_reboot: Option<bool>,
-    /// p The block device mappings. /p p When using the CreateImage action: /p ul li p You can't change the volume size using the VolumeSize parameter. If you want a different volume size, you must first change the volume size of the source instance. /p /li li p You can't modify the encryption status of existing volumes or snapshots. To create an AMI with volumes or snapshots that have a different encryption status (for example, where the source volume and snapshots are unencrypted, and you want to create an AMI with encrypted volumes or snapshots), copy the image instead. /p /li li p The only option that can be changed for existing mappings or snapshots is code DeleteOnTermination /code . /p /li /ul
-    pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
-}
-rt::structure!(
-    CreateImageRequest, CREATE_IMAGE_REQUEST, 0 => tag_specifications, 1 =>
-    snapshot_location, 2 => boot_mode_override, 3 => dry_run, 4 => instance_id, 5 =>
-    name, 6 => description, 7 => no_reboot, 8 => block_device_mappings
-);
-pub static CREATE_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateImageRequest",
-    &[
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("SnapshotLocation", &rt::ENUM),
-        rt::m("BootModeOverride", &rt::ENUM),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId").flags(rt::REQUIRED),
-        rt::m("Name", &rt::STRING).named("name").flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("NoReboot", &rt::BOOLEAN).named("noReboot"),
-        rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_REQUEST_LIST)
-            .named("blockDeviceMapping"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateImageResult {
-    /// p The ID of the new AMI. /p
-    pub image_id: Option<String>,
-}
-rt::structure!(CreateImageResult, CREATE_IMAGE_RESULT, 0 => image_id);
-pub static CREATE_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateImageResult",
-    &[rt::m("ImageId", &rt::STRING).named("imageId")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateImageUsageReportRequest {
-    /// p The ID of the image to report on. /p
-    pub image_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The resource types to include in the report. /p
-    pub resource_types: Vec<ImageUsageResourceTypeRequest>,
-    /// p The Amazon Web Services account IDs to include in the report. To include all accounts, omit this parameter. /p
-    pub account_ids: Option<Vec<String>>,
-    /// p A unique, case-sensitive identifier that you provide to ensure idempotency of the request. /p
-    pub client_token: Option<String>,
-    /// p The tags to apply to the report on creation. The code ResourceType /code must be set to code image-usage-report /code ; any other value will cause the report creation to fail. /p p To tag a report after it has been created, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateTags.html" CreateTags /a . /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    CreateImageUsageReportRequest, CREATE_IMAGE_USAGE_REPORT_REQUEST, 0 => image_id, 1 =>
-    dry_run, 2 => resource_types, 3 => account_ids, 4 => client_token, 5 =>
-    tag_specifications
-);
-pub static CREATE_IMAGE_USAGE_REPORT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateImageUsageReportRequest",
-    &[
-        rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ResourceTypes", &IMAGE_USAGE_RESOURCE_TYPE_REQUEST_LIST)
-            .named("ResourceType")
-            .flags(rt::REQUIRED),
-        rt::m("AccountIds", &IMAGE_USAGE_REPORT_USER_ID_STRING_LIST).named("AccountId"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateImageUsageReportResult {
-    /// p The ID of the report. /p
-    pub report_id: Option<String>,
-}
-rt::structure!(
-    CreateImageUsageReportResult, CREATE_IMAGE_USAGE_REPORT_RESULT, 0 => report_id
-);
-pub static CREATE_IMAGE_USAGE_REPORT_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateImageUsageReportResult",
-    &[rt::m("ReportId", &rt::STRING).named("reportId")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateInstanceConnectEndpointRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the subnet in which to create the EC2 Instance Connect Endpoint. /p
-    pub subnet_id: String,
-    /// p One or more security groups to associate with the endpoint. If you don't specify a security group, the default security group for your VPC will be associated with the endpoint. /p
-    pub security_group_ids: Option<Vec<String>>,
-    /// p Indicates whether the client IP address is preserved as the source. The following are the possible values. /p ul li p code true /code - Use the client IP address as the source. /p /li li p code false /code - Use the network interface IP address as the source. /p /li /ul note p code PreserveClientIp /code is only supported on IPv4 EC2 Instance Connect Endpoints. To use code PreserveClientIp /code , the value for code IpAddressType /code must be code ipv4 /code . /p /note p Default: code false /code /p
-    pub preserve_client_ip: Option<bool>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. /p
-    pub client_token: Option<String>,
-    /// p The tags to apply to the EC2 Instance Connect Endpoint during creation. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p The IP address type of the endpoint. /p p If no value is specified, the default value is determined by the IP address type of the subnet: /p ul li p code dualstack /code - If the subnet has both IPv4 and IPv6 CIDRs /p /li li p code ipv4 /code - If the subnet has only IPv4 CIDRs /p /li li p code ipv6 /code - If the subnet has only IPv6 CIDRs /p /li /ul note p code PreserveClientIp /code is only supported on IPv4 EC2 Instance Connect Endpoints. To use code PreserveClientIp /code , the value for code IpAddressType /code must be code ipv4 /code . /p /note
-    pub ip_address_type: Option<IpAddressType>,
-}
-rt::structure!(
-    CreateInstanceConnectEndpointRequest, CREATE_INSTANCE_CONNECT_ENDPOINT_REQUEST, 0 =>
-    dry_run, 1 => subnet_id, 2 => security_group_ids, 3 => preserve_client_ip, 4 =>
-    client_token, 5 => tag_specifications, 6 => ip_address_type
-);
-pub static CREATE_INSTANCE_CONNECT_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateInstanceConnectEndpointRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("SubnetId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_STRING_LIST_REQUEST)
-            .named("SecurityGroupId"),
-        rt::m("PreserveClientIp", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("IpAddressType", &rt::ENUM),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateInstanceConnectEndpointResult {
-    /// p Information about the EC2 Instance Connect Endpoint. /p
-    pub instance_connect_endpoint: Option<Ec2InstanceConnectEndpoint>,
-    /// p Unique, case-sensitive idempotency token provided by the client in the the request. /p
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateInstanceConnectEndpointResult, CREATE_INSTANCE_CONNECT_ENDPOINT_RESULT, 0 =>
-    instance_connect_endpoint, 1 => client_token
-);
-pub static CREATE_INSTANCE_CONNECT_ENDPOINT_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateInstanceConnectEndpointResult",
-    &[
-        rt::m("InstanceConnectEndpoint", &EC2_INSTANCE_CONNECT_ENDPOINT)
-            .named("instanceConnectEndpoint"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    ],
 );

@@ -4,16 +4,484 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
-pub struct CreateInstanceEventWindowRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+pub struct CreateFleetRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The name of the event window. /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. If you do not specify a client token, a randomly generated token is used for the request to ensure idempotency.
+    ///
+    /// For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    pub client_token: Option<String>,
+    /// Describes the configuration of Spot Instances in an EC2 Fleet.
+    pub spot_options: Option<SpotOptionsRequest>,
+    /// Describes the configuration of On-Demand Instances in an EC2 Fleet.
+    pub on_demand_options: Option<OnDemandOptionsRequest>,
+    /// Defines EC2 Fleet preferences for utilizing reserved capacity when DefaultTargetCapacityType is set to `reserved-capacity`.
+    ///
+    /// Supported only for fleets of type `instant`.
+    pub reserved_capacity_options: Option<ReservedCapacityOptionsRequest>,
+    /// Indicates whether running instances should be terminated if the total target capacity of the EC2 Fleet is decreased below the current size of the EC2 Fleet.
+    ///
+    /// Supported only for fleets of type `maintain`.
+    pub excess_capacity_termination_policy: Option<FleetExcessCapacityTerminationPolicy>,
+    /// The configuration for the EC2 Fleet.
+    pub launch_template_configs: Vec<FleetLaunchTemplateConfigRequest>,
+    /// The number of units to request.
+    pub target_capacity_specification: TargetCapacitySpecificationRequest,
+    /// Indicates whether running instances should be terminated when the EC2 Fleet expires.
+    pub terminate_instances_with_expiration: Option<bool>,
+    /// The fleet type. The default value is `maintain`.
+    ///
+    /// - `maintain` - The EC2 Fleet places an asynchronous request for your desired capacity, and continues to maintain your desired Spot capacity by replenishing interrupted Spot Instances.
+    /// - `request` - The EC2 Fleet places an asynchronous one-time request for your desired capacity, but does submit Spot requests in alternative capacity pools if Spot capacity is unavailable, and does not maintain Spot capacity if Spot Instances are interrupted.
+    /// - `instant` - The EC2 Fleet places a synchronous one-time request for your desired capacity, and returns errors for any instances that could not be launched.
+    ///
+    /// For more information, see [EC2 Fleet request types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-request-type.html) in the *Amazon EC2 User Guide*.
+    pub type_: Option<FleetType>,
+    /// The start date and time of the request, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). The default is to start fulfilling the request immediately.
+    pub valid_from: Option<rt::DateTime>,
+    /// The end date and time of the request, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). At this point, no new EC2 Fleet requests are placed or able to fulfill the request. If no value is specified, the request remains until you cancel it.
+    pub valid_until: Option<rt::DateTime>,
+    /// Indicates whether EC2 Fleet should replace unhealthy Spot Instances. Supported only for fleets of type `maintain`. For more information, see [EC2 Fleet health checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#ec2-fleet-health-checks) in the *Amazon EC2 User Guide*.
+    pub replace_unhealthy_instances: Option<bool>,
+    /// The key-value pair for tagging the EC2 Fleet request on creation. For more information, see [Tag your resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-resources).
+    ///
+    /// If the fleet type is `instant`, specify a resource type of `fleet` to tag the fleet, `instance` to tag the instances at launch, `volume` to tag the volumes at launch, or `network-interface` to tag the network interfaces at launch.
+    ///
+    /// If the fleet type is `maintain` or `request`, specify a resource type of `fleet` to tag the fleet. You cannot specify a resource type of `instance`, `volume`, or `network-interface`. To tag instances at launch, specify the tags in a [launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html#create-launch-template).
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Reserved.
+    pub context: Option<String>,
+}
+rt::structure!(
+    CreateFleetRequest, CREATE_FLEET_REQUEST, 0 => dry_run, 1 => client_token, 2 =>
+    spot_options, 3 => on_demand_options, 4 => reserved_capacity_options, 5 =>
+    excess_capacity_termination_policy, 6 => launch_template_configs, 7 =>
+    target_capacity_specification, 8 => terminate_instances_with_expiration, 9 => type_,
+    10 => valid_from, 11 => valid_until, 12 => replace_unhealthy_instances, 13 =>
+    tag_specifications, 14 => context
+);
+pub static CREATE_FLEET_REQUEST: rt::Schema = rt::Schema::structure(
+    "CreateFleetRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("SpotOptions", &SPOT_OPTIONS_REQUEST),
+        rt::m("OnDemandOptions", &ON_DEMAND_OPTIONS_REQUEST),
+        rt::m("ReservedCapacityOptions", &RESERVED_CAPACITY_OPTIONS_REQUEST),
+        rt::m("ExcessCapacityTerminationPolicy", &rt::ENUM),
+        rt::m("LaunchTemplateConfigs", &FLEET_LAUNCH_TEMPLATE_CONFIG_LIST_REQUEST)
+            .flags(rt::REQUIRED),
+        rt::m("TargetCapacitySpecification", &TARGET_CAPACITY_SPECIFICATION_REQUEST)
+            .flags(rt::REQUIRED),
+        rt::m("TerminateInstancesWithExpiration", &rt::BOOLEAN),
+        rt::m("Type", &rt::ENUM),
+        rt::m("ValidFrom", &rt::TIMESTAMP),
+        rt::m("ValidUntil", &rt::TIMESTAMP),
+        rt::m("ReplaceUnhealthyInstances", &rt::BOOLEAN),
+        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+        rt::m("Context", &rt::STRING),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateFleetResult {
+    /// The ID of the EC2 Fleet.
+    pub fleet_id: Option<String>,
+    /// Information about the instances that could not be launched by the fleet. Supported only for fleets of type `instant`.
+    pub errors: Option<Vec<CreateFleetError>>,
+    /// Information about the instances that were launched by the fleet. Supported only for fleets of type `instant`.
+    pub instances: Option<Vec<CreateFleetInstance>>,
+}
+rt::structure!(
+    CreateFleetResult, CREATE_FLEET_RESULT, 0 => fleet_id, 1 => errors, 2 => instances
+);
+pub static CREATE_FLEET_RESULT: rt::Schema = rt::Schema::structure(
+    "CreateFleetResult",
+    &[
+        rt::m("FleetId", &rt::STRING).named("fleetId"),
+        rt::m("Errors", &CREATE_FLEET_ERRORS_SET).named("errorSet"),
+        rt::m("Instances", &CREATE_FLEET_INSTANCES_SET).named("fleetInstanceSet"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateFlowLogsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// The ARN of the IAM role that allows Amazon EC2 to publish flow logs to the log destination.
+    ///
+    /// This parameter is required if the destination type is `cloud-watch-logs`, or if the destination type is `kinesis-data-firehose` and the delivery stream and the resources to monitor are in different accounts.
+    pub deliver_logs_permission_arn: Option<String>,
+    /// The ARN of the IAM role that allows Amazon EC2 to publish flow logs across accounts.
+    pub deliver_cross_account_role: Option<String>,
+    /// The name of a new or existing CloudWatch Logs log group where Amazon EC2 publishes your flow logs.
+    ///
+    /// This parameter is valid only if the destination type is `cloud-watch-logs`.
+    pub log_group_name: Option<String>,
+    /// The IDs of the resources to monitor. For example, if the resource type is `VPC`, specify the IDs of the VPCs.
+    ///
+    /// Constraints: Maximum of 25 for transit gateway resource types. Maximum of 300 for the other resource types.
+    pub resource_ids: Vec<String>,
+    /// The type of resource to monitor.
+    pub resource_type: FlowLogsResourceType,
+    /// The type of traffic to monitor (accepted traffic, rejected traffic, or all traffic). This parameter is not supported for transit gateway or Cloud WAN resource types. It is required for the other resource types.
+    pub traffic_type: Option<TrafficType>,
+    /// The type of destination for the flow log data.
+    ///
+    /// Default: `cloud-watch-logs`
+    pub log_destination_type: Option<LogDestinationType>,
+    /// The destination for the flow log data. The meaning of this parameter depends on the destination type.
+    ///
+    /// - If the destination type is `cloud-watch-logs`, specify the ARN of a CloudWatch Logs log group. For example: arn:aws:logs:*region*:*account\_id*:log-group:*my\_group* Alternatively, use the `LogGroupName` parameter.
+    /// - If the destination type is `s3`, specify the ARN of an S3 bucket. For example: arn:aws:s3:::*my\_bucket*/*my\_subfolder*/ The subfolder is optional. Note that you can't use `AWSLogs` as a subfolder name.
+    /// - If the destination type is `kinesis-data-firehose`, specify the ARN of a Kinesis Data Firehose delivery stream. For example: arn:aws:firehose:*region*:*account\_id*:deliverystream:*my\_stream*
+    pub log_destination: Option<String>,
+    /// The fields to include in the flow log record. List the fields in the order in which they should appear. If you omit this parameter, the flow log is created using the default format. If you specify this parameter, you must include at least one field. For more information about the available fields, see [Flow log records](https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html) in the *Amazon VPC User Guide*, [Transit Gateway Flow Log records](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-flow-logs.html#flow-log-records) in the *Amazon Web Services Transit Gateway Guide*, or [Cloud WAN Flow Log records](https://docs.aws.amazon.com/network-manager/latest/cloudwan/cwan-flow-logs.html) in the *Amazon Web Services Cloud WAN User Guide*.
+    ///
+    /// Specify the fields using the `${field-id}` format, separated by spaces.
+    pub log_format: Option<String>,
+    /// The tags to apply to the flow logs.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// The maximum interval of time during which a flow of packets is captured and aggregated into a flow log record. The possible values are 60 seconds (1 minute) or 600 seconds (10 minutes). This parameter must be 60 seconds for transit gateway and Cloud WAN resource types.
+    ///
+    /// When a network interface is attached to a [Nitro-based instance](https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html), the aggregation interval is always 60 seconds or less, regardless of the value that you specify.
+    ///
+    /// Default: 600
+    pub max_aggregation_interval: Option<i32>,
+    /// The destination options.
+    pub destination_options: Option<DestinationOptionsRequest>,
+    /// The tag configuration associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
+    pub tag_field_specifications: Option<Vec<TagFieldSpecificationRequest>>,
+}
+rt::structure!(
+    CreateFlowLogsRequest, CREATE_FLOW_LOGS_REQUEST, 0 => dry_run, 1 => client_token, 2
+    => deliver_logs_permission_arn, 3 => deliver_cross_account_role, 4 => log_group_name,
+    5 => resource_ids, 6 => resource_type, 7 => traffic_type, 8 => log_destination_type,
+    9 => log_destination, 10 => log_format, 11 => tag_specifications, 12 =>
+    max_aggregation_interval, 13 => destination_options, 14 => tag_field_specifications
+);
+pub static CREATE_FLOW_LOGS_REQUEST: rt::Schema = rt::Schema::structure(
+    "CreateFlowLogsRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("ClientToken", &rt::STRING),
+        rt::m("DeliverLogsPermissionArn", &rt::STRING),
+        rt::m("DeliverCrossAccountRole", &rt::STRING),
+        rt::m("LogGroupName", &rt::STRING),
+        rt::m("ResourceIds", &FLOW_LOG_RESOURCE_IDS)
+            .named("ResourceId")
+            .flags(rt::REQUIRED),
+        rt::m("ResourceType", &rt::ENUM).flags(rt::REQUIRED),
+        rt::m("TrafficType", &rt::ENUM),
+        rt::m("LogDestinationType", &rt::ENUM),
+        rt::m("LogDestination", &rt::STRING),
+        rt::m("LogFormat", &rt::STRING),
+        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+        rt::m("MaxAggregationInterval", &rt::INTEGER),
+        rt::m("DestinationOptions", &DESTINATION_OPTIONS_REQUEST),
+        rt::m("TagFieldSpecifications", &TAG_FIELD_SPECIFICATION_LIST_REQUEST)
+            .named("TagFieldSpecification"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateFlowLogsResult {
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
+    pub client_token: Option<String>,
+    /// The IDs of the flow logs.
+    pub flow_log_ids: Option<Vec<String>>,
+    /// Information about the flow logs that could not be created successfully.
+    pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
+}
+rt::structure!(
+    CreateFlowLogsResult, CREATE_FLOW_LOGS_RESULT, 0 => client_token, 1 => flow_log_ids,
+    2 => unsuccessful
+);
+pub static CREATE_FLOW_LOGS_RESULT: rt::Schema = rt::Schema::structure(
+    "CreateFlowLogsResult",
+    &[
+        rt::m("ClientToken", &rt::STRING).named("clientToken"),
+        rt::m("FlowLogIds", &VALUE_STRING_LIST).named("flowLogIdSet"),
+        rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET).named("unsuccessful"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateFpgaImageRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The location of the encrypted design checkpoint in Amazon S3. The input must be a tarball.
+    pub input_storage_location: StorageLocation,
+    /// The location in Amazon S3 for the output logs.
+    pub logs_storage_location: Option<StorageLocation>,
+    /// A description for the AFI.
+    pub description: Option<String>,
+    /// A name for the AFI.
     pub name: Option<String>,
-    /// p The time range for the event window. If you specify a time range, you can't specify a cron expression. /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// The tags to apply to the FPGA image during creation.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    CreateFpgaImageRequest, CREATE_FPGA_IMAGE_REQUEST, 0 => dry_run, 1 =>
+    input_storage_location, 2 => logs_storage_location, 3 => description, 4 => name, 5 =>
+    client_token, 6 => tag_specifications
+);
+pub static CREATE_FPGA_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
+    "CreateFpgaImageRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("InputStorageLocation", &STORAGE_LOCATION).flags(rt::REQUIRED),
+        rt::m("LogsStorageLocation", &STORAGE_LOCATION),
+        rt::m("Description", &rt::STRING),
+        rt::m("Name", &rt::STRING),
+        rt::m("ClientToken", &rt::STRING),
+        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateFpgaImageResult {
+    /// The FPGA image identifier (AFI ID).
+    pub fpga_image_id: Option<String>,
+    /// The global FPGA image identifier (AGFI ID).
+    pub fpga_image_global_id: Option<String>,
+}
+rt::structure!(
+    CreateFpgaImageResult, CREATE_FPGA_IMAGE_RESULT, 0 => fpga_image_id, 1 =>
+    fpga_image_global_id
+);
+pub static CREATE_FPGA_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
+    "CreateFpgaImageResult",
+    &[
+        rt::m("FpgaImageId", &rt::STRING).named("fpgaImageId"),
+        rt::m("FpgaImageGlobalId", &rt::STRING).named("fpgaImageGlobalId"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateImageRequest {
+    /// The tags to apply to the AMI and snapshots on creation. You can tag the AMI, the snapshots, or both.
+    ///
+    /// - To tag the AMI, the value for `ResourceType` must be `image`.
+    /// - To tag the snapshots that are created of the root volume and of other Amazon EBS volumes that are attached to the instance, the value for `ResourceType` must be `snapshot`. The same tag is applied to all of the snapshots that are created.
+    ///
+    /// If you specify other values for `ResourceType`, the request fails.
+    ///
+    /// To tag an AMI or snapshot after it has been created, see [CreateTags](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html).
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// **Note:** Only supported for instances in Local Zones and for instances on Outposts that support local snapshots. If the source instance is not in one of these locations, omit this parameter.
+    ///
+    /// The Amazon S3 location where the snapshots will be stored.
+    ///
+    /// - To create local snapshots in the same Local Zone or on the same Outpost as the source instance, specify `local`.
+    /// - To create regional snapshots in the parent Region of the Local Zone or Outpost, specify `regional`.
+    ///
+    /// If the source instance is in a Local Zone and you omit this parameter, regional snapshots are created in the parent Region of the Local Zone.
+    ///
+    /// If the source instance is on an Outpost that supports local snapshots, this parameter is required. If you omit it, the request fails with an `InvalidParameterValue` error.
+    ///
+    /// Default: `regional` (for instances in Local Zones only)
+    pub snapshot_location: Option<SnapshotLocationEnum>,
+    /// The boot mode of the new image, which overrides the default boot mode. By default, if you do not specify this parameter, the new image inherits the `boot-mode` from the source instance.
+    ///
+    /// A value of `uefi` indicates that the image only supports UEFI boot mode. You can specify this parameter only if the `current-instance-boot-mode` of the source instance is `uefi`. To find the `boot-mode` or `current-instance-boot-mode` of an instance, see [DescribeInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances.html).
+    ///
+    /// **Note:** The operating system contained in the AMI must be configured to support the specified boot mode.
+    ///
+    /// For more information, see [Instance launch behavior with Amazon EC2 boot modes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-boot.html) in the *Amazon EC2 User Guide*.
+    pub boot_mode_override: Option<BootModeOverrideValues>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the instance.
+    pub instance_id: String,
+    /// A name for the new image.
+    ///
+    /// Constraints: 3-128 alphanumeric characters, parentheses (()), square brackets (\[\]), spaces ( ), periods (.), slashes (/), dashes (-), single quotes ('), at-signs (@), or underscores(\_)
+    pub name: String,
+    /// A description for the new image.
+    pub description: Option<String>,
+    /// Indicates whether or not the instance should be automatically rebooted before creating the image. Specify one of the following values:
+    ///
+    /// - `true` - The instance is not rebooted before creating the image. This creates crash-consistent snapshots that include only the data that has been written to the volumes at the time the snapshots are created. Buffered data and data in memory that has not yet been written to the volumes is not included in the snapshots.
+    /// - `false` - The instance is rebooted before creating the image. This ensures that all buffered data and data in memory is written to the volumes before the snapshots are created.
+    ///
+    /// Default: `false`
+    pub no_reboot: Option<bool>,
+    /// The block device mappings.
+    ///
+    /// When using the CreateImage action:
+    ///
+    /// - You can't change the volume size using the VolumeSize parameter. If you want a different volume size, you must first change the volume size of the source instance.
+    /// - You can't modify the encryption status of existing volumes or snapshots. To create an AMI with volumes or snapshots that have a different encryption status (for example, where the source volume and snapshots are unencrypted, and you want to create an AMI with encrypted volumes or snapshots), copy the image instead.
+    /// - The only option that can be changed for existing mappings or snapshots is `DeleteOnTermination`.
+    pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
+}
+rt::structure!(
+    CreateImageRequest, CREATE_IMAGE_REQUEST, 0 => tag_specifications, 1 =>
+    snapshot_location, 2 => boot_mode_override, 3 => dry_run, 4 => instance_id, 5 =>
+    name, 6 => description, 7 => no_reboot, 8 => block_device_mappings
+);
+pub static CREATE_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
+    "CreateImageRequest",
+    &[
+        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+        rt::m("SnapshotLocation", &rt::ENUM),
+        rt::m("BootModeOverride", &rt::ENUM),
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+        rt::m("InstanceId", &rt::STRING).named("instanceId").flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).named("name").flags(rt::REQUIRED),
+        rt::m("Description", &rt::STRING).named("description"),
+        rt::m("NoReboot", &rt::BOOLEAN).named("noReboot"),
+        rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_REQUEST_LIST)
+            .named("blockDeviceMapping"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateImageResult {
+    /// The ID of the new AMI.
+    pub image_id: Option<String>,
+}
+rt::structure!(CreateImageResult, CREATE_IMAGE_RESULT, 0 => image_id);
+pub static CREATE_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
+    "CreateImageResult",
+    &[rt::m("ImageId", &rt::STRING).named("imageId")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateImageUsageReportRequest {
+    /// The ID of the image to report on.
+    pub image_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The resource types to include in the report.
+    pub resource_types: Vec<ImageUsageResourceTypeRequest>,
+    /// The Amazon Web Services account IDs to include in the report. To include all accounts, omit this parameter.
+    pub account_ids: Option<Vec<String>>,
+    /// A unique, case-sensitive identifier that you provide to ensure idempotency of the request.
+    pub client_token: Option<String>,
+    /// The tags to apply to the report on creation. The `ResourceType` must be set to `image-usage-report`; any other value will cause the report creation to fail.
+    ///
+    /// To tag a report after it has been created, see [CreateTags](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html).
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    CreateImageUsageReportRequest, CREATE_IMAGE_USAGE_REPORT_REQUEST, 0 => image_id, 1 =>
+    dry_run, 2 => resource_types, 3 => account_ids, 4 => client_token, 5 =>
+    tag_specifications
+);
+pub static CREATE_IMAGE_USAGE_REPORT_REQUEST: rt::Schema = rt::Schema::structure(
+    "CreateImageUsageReportRequest",
+    &[
+        rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("ResourceTypes", &IMAGE_USAGE_RESOURCE_TYPE_REQUEST_LIST)
+            .named("ResourceType")
+            .flags(rt::REQUIRED),
+        rt::m("AccountIds", &IMAGE_USAGE_REPORT_USER_ID_STRING_LIST).named("AccountId"),
+        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateImageUsageReportResult {
+    /// The ID of the report.
+    pub report_id: Option<String>,
+}
+rt::structure!(
+    CreateImageUsageReportResult, CREATE_IMAGE_USAGE_REPORT_RESULT, 0 => report_id
+);
+pub static CREATE_IMAGE_USAGE_REPORT_RESULT: rt::Schema = rt::Schema::structure(
+    "CreateImageUsageReportResult",
+    &[rt::m("ReportId", &rt::STRING).named("reportId")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateInstanceConnectEndpointRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the subnet in which to create the EC2 Instance Connect Endpoint.
+    pub subnet_id: String,
+    /// One or more security groups to associate with the endpoint. If you don't specify a security group, the default security group for your VPC will be associated with the endpoint.
+    pub security_group_ids: Option<Vec<String>>,
+    /// Indicates whether the client IP address is preserved as the source. The following are the possible values.
+    ///
+    /// - `true` - Use the client IP address as the source.
+    /// - `false` - Use the network interface IP address as the source.
+    ///
+    /// **Note:** `PreserveClientIp` is only supported on IPv4 EC2 Instance Connect Endpoints. To use `PreserveClientIp`, the value for `IpAddressType` must be `ipv4`.
+    ///
+    /// Default: `false`
+    pub preserve_client_ip: Option<bool>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
+    pub client_token: Option<String>,
+    /// The tags to apply to the EC2 Instance Connect Endpoint during creation.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// The IP address type of the endpoint.
+    ///
+    /// If no value is specified, the default value is determined by the IP address type of the subnet:
+    ///
+    /// - `dualstack` - If the subnet has both IPv4 and IPv6 CIDRs
+    /// - `ipv4` - If the subnet has only IPv4 CIDRs
+    /// - `ipv6` - If the subnet has only IPv6 CIDRs
+    ///
+    /// **Note:** `PreserveClientIp` is only supported on IPv4 EC2 Instance Connect Endpoints. To use `PreserveClientIp`, the value for `IpAddressType` must be `ipv4`.
+    pub ip_address_type: Option<IpAddressType>,
+}
+rt::structure!(
+    CreateInstanceConnectEndpointRequest, CREATE_INSTANCE_CONNECT_ENDPOINT_REQUEST, 0 =>
+    dry_run, 1 => subnet_id, 2 => security_group_ids, 3 => preserve_client_ip, 4 =>
+    client_token, 5 => tag_specifications, 6 => ip_address_type
+);
+pub static CREATE_INSTANCE_CONNECT_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
+    "CreateInstanceConnectEndpointRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("SubnetId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_STRING_LIST_REQUEST)
+            .named("SecurityGroupId"),
+        rt::m("PreserveClientIp", &rt::BOOLEAN),
+        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+        rt::m("IpAddressType", &rt::ENUM),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateInstanceConnectEndpointResult {
+    /// Information about the EC2 Instance Connect Endpoint.
+    pub instance_connect_endpoint: Option<Ec2InstanceConnectEndpoint>,
+    /// Unique, case-sensitive idempotency token provided by the client in the the request.
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateInstanceConnectEndpointResult, CREATE_INSTANCE_CONNECT_ENDPOINT_RESULT, 0 =>
+    instance_connect_endpoint, 1 => client_token
+);
+pub static CREATE_INSTANCE_CONNECT_ENDPOINT_RESULT: rt::Schema = rt::Schema::structure(
+    "CreateInstanceConnectEndpointResult",
+    &[
+        rt::m("InstanceConnectEndpoint", &EC2_INSTANCE_CONNECT_ENDPOINT)
+            .named("instanceConnectEndpoint"),
+        rt::m("ClientToken", &rt::STRING).named("clientToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateInstanceEventWindowRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The name of the event window.
+    pub name: Option<String>,
+    /// The time range for the event window. If you specify a time range, you can't specify a cron expression.
     pub time_ranges: Option<Vec<InstanceEventWindowTimeRangeRequest>>,
-    /// p The cron expression for the event window, for example, code 0-4,20-23 1,5 /code . If you specify a cron expression, you can't specify a time range. /p p Constraints: /p ul li p Only hour and day of the week values are supported. /p /li li p For day of the week values, you can specify either integers code 0 /code through code 6 /code , or alternative single values code SUN /code through code SAT /code . /p /li li p The minute, month, and year must be specified by code /code . /p /li li p The hour value must be one or a multiple range, for example, code 0-4 /code or code 0-4,20-23 /code . /p /li li p Each hour range must be &gt;= 2 hours, for example, code 0-2 /code or code 20-23 /code . /p /li li p The event window must be &gt;= 4 hours. The combined total time ranges in the event window must be &gt;= 4 hours. /p /li /ul p For more information about cron expressions, see a href="https://en.wikipedia.org/wiki/Cron" cron /a on the i Wikipedia website /i . /p
+    /// The cron expression for the event window, for example, `* 0-4,20-23 * * 1,5`. If you specify a cron expression, you can't specify a time range.
+    ///
+    /// Constraints:
+    ///
+    /// - Only hour and day of the week values are supported.
+    /// - For day of the week values, you can specify either integers `0` through `6`, or alternative single values `SUN` through `SAT`.
+    /// - The minute, month, and year must be specified by `*`.
+    /// - The hour value must be one or a multiple range, for example, `0-4` or `0-4,20-23`.
+    /// - Each hour range must be \>= 2 hours, for example, `0-2` or `20-23`.
+    /// - The event window must be \>= 4 hours. The combined total time ranges in the event window must be \>= 4 hours.
+    ///
+    /// For more information about cron expressions, see [cron](https://en.wikipedia.org/wiki/Cron) on the *Wikipedia website*.
     pub cron_expression: Option<String>,
-    /// p The tags to apply to the event window. /p
+    /// The tags to apply to the event window.
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
@@ -33,7 +501,7 @@ pub static CREATE_INSTANCE_EVENT_WINDOW_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateInstanceEventWindowResult {
-    /// p Information about the event window. /p
+    /// Information about the event window.
     pub instance_event_window: Option<InstanceEventWindow>,
 }
 rt::structure!(
@@ -46,15 +514,15 @@ pub static CREATE_INSTANCE_EVENT_WINDOW_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateInstanceExportTaskRequest {
-    /// p The tags to apply to the export instance task during creation. /p
+    /// The tags to apply to the export instance task during creation.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p A description for the conversion task or the resource being exported. The maximum length is 255 characters. /p
+    /// A description for the conversion task or the resource being exported. The maximum length is 255 characters.
     pub description: Option<String>,
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: String,
-    /// p The target virtualization environment. /p
+    /// The target virtualization environment.
     pub target_environment: ExportEnvironment,
-    /// p The format and location for an export instance task. /p
+    /// The format and location for an export instance task.
     pub export_to_s3_task: ExportToS3TaskSpecification,
 }
 rt::structure!(
@@ -78,7 +546,7 @@ pub static CREATE_INSTANCE_EXPORT_TASK_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateInstanceExportTaskResult {
-    /// p Information about the export instance task. /p
+    /// Information about the export instance task.
     pub export_task: Option<ExportTask>,
 }
 rt::structure!(
@@ -90,9 +558,9 @@ pub static CREATE_INSTANCE_EXPORT_TASK_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateInternetGatewayRequest {
-    /// p The tags to assign to the internet gateway. /p
+    /// The tags to assign to the internet gateway.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -108,7 +576,7 @@ pub static CREATE_INTERNET_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateInternetGatewayResult {
-    /// p Information about the internet gateway. /p
+    /// Information about the internet gateway.
     pub internet_gateway: Option<InternetGateway>,
 }
 rt::structure!(
@@ -120,17 +588,17 @@ pub static CREATE_INTERNET_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateInterruptibleCapacityReservationAllocationRequest {
-    /// p The ID of the source Capacity Reservation from which to create the interruptible Capacity Reservation. Your Capacity Reservation must be in active state with no end date set and have available capacity for allocation. /p
+    /// The ID of the source Capacity Reservation from which to create the interruptible Capacity Reservation. Your Capacity Reservation must be in active state with no end date set and have available capacity for allocation.
     pub capacity_reservation_id: String,
-    /// p The number of instances to allocate from your source reservation. You can only allocate available instances (also called unused capacity). /p
+    /// The number of instances to allocate from your source reservation. You can only allocate available instances (also called unused capacity).
     pub instance_count: i32,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response.
     pub dry_run: Option<bool>,
-    /// p The tags to apply to the interruptible Capacity Reservation during creation. /p
+    /// The tags to apply to the interruptible Capacity Reservation during creation.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Specifies the behavior for the interruptible Capacity Reservation when you reduce its allocation to zero instances. Specify code retain /code to keep the interruptible Capacity Reservation active at zero capacity so that you can allocate instances to it again later. Specify code default /code to cancel the interruptible Capacity Reservation and return the capacity to your source Capacity Reservation. The default value is code default /code . /p
+    /// Specifies the behavior for the interruptible Capacity Reservation when you reduce its allocation to zero instances. Specify `retain` to keep the interruptible Capacity Reservation active at zero capacity so that you can allocate instances to it again later. Specify `default` to cancel the interruptible Capacity Reservation and return the capacity to your source Capacity Reservation. The default value is `default`.
     pub zero_size_preference: Option<ZeroSizePreference>,
 }
 rt::structure!(
@@ -152,13 +620,13 @@ pub static CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_REQUEST: rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateInterruptibleCapacityReservationAllocationResult {
-    /// p The ID of the source Capacity Reservation from which the interruptible Capacity Reservation was created. /p
+    /// The ID of the source Capacity Reservation from which the interruptible Capacity Reservation was created.
     pub source_capacity_reservation_id: Option<String>,
-    /// p The number of instances allocated to the interruptible reservation. /p
+    /// The number of instances allocated to the interruptible reservation.
     pub target_instance_count: Option<i32>,
-    /// p The current status of the allocation request (creating, active, updating). /p
+    /// The current status of the allocation request (creating, active, updating).
     pub status: Option<InterruptibleCapacityReservationAllocationStatus>,
-    /// p The type of interruption applied to the interruptible reservation. /p
+    /// The type of interruption applied to the interruptible reservation.
     pub interruption_type: Option<InterruptionType>,
 }
 rt::structure!(
@@ -179,13 +647,13 @@ pub static CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_RESULT: rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamExternalResourceVerificationTokenRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM that will create the token. /p
+    /// The ID of the IPAM that will create the token.
     pub ipam_id: String,
-    /// p Token tags. /p
+    /// Token tags.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -204,7 +672,7 @@ pub static CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_REQUEST: rt::Schema 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamExternalResourceVerificationTokenResult {
-    /// p The verification token. /p
+    /// The verification token.
     pub ipam_external_resource_verification_token: Option<
         IpamExternalResourceVerificationToken,
     >,
@@ -226,19 +694,25 @@ pub static CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_RESULT: rt::Schema =
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamInternetRegistryAssociationRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM to associate with the internet registry. /p
+    /// The ID of the IPAM to associate with the internet registry.
     pub ipam_id: String,
-    /// p The internet registry to associate with. Possible values: /p ul li p code ripe /code - RIPE NCC (Europe, the Middle East, and Central Asia). /p /li li p code apnic /code - APNIC (Asia Pacific). /p /li li p code arin /code - ARIN (North America). /p /li li p code lacnic /code - LACNIC (Latin America and the Caribbean). /p /li li p code nicbr /code - NIC.br (Brazil). /p /li /ul
+    /// The internet registry to associate with. Possible values:
+    ///
+    /// - `ripe` - RIPE NCC (Europe, the Middle East, and Central Asia).
+    /// - `apnic` - APNIC (Asia Pacific).
+    /// - `arin` - ARIN (North America).
+    /// - `lacnic` - LACNIC (Latin America and the Caribbean).
+    /// - `nicbr` - NIC.br (Brazil).
     pub rir: Rir,
-    /// p The organization handle at the internet registry (for example, a RIPE NCC organization ID or ARIN Org ID). /p
+    /// The organization handle at the internet registry (for example, a RIPE NCC organization ID or ARIN Org ID).
     pub organization_handle: String,
-    /// p A description for the internet registry association. /p
+    /// A description for the internet registry association.
     pub description: Option<String>,
-    /// p The tags to assign to the internet registry association. /p
+    /// The tags to assign to the internet registry association.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error. /p
+    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -261,7 +735,7 @@ pub static CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamInternetRegistryAssociationResult {
-    /// p Information about the internet registry association. /p
+    /// Information about the internet registry association.
     pub ipam_internet_registry_association: Option<IpamInternetRegistryAssociation>,
 }
 rt::structure!(
@@ -278,13 +752,13 @@ pub static CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamPolicyRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The tags to assign to the IPAM policy. /p
+    /// The tags to assign to the IPAM policy.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p A unique, case-sensitive identifier to ensure the idempotency of the request. /p
+    /// A unique, case-sensitive identifier to ensure the idempotency of the request.
     pub client_token: Option<String>,
-    /// p The ID of the IPAM for which you're creating the policy. /p
+    /// The ID of the IPAM for which you're creating the policy.
     pub ipam_id: String,
 }
 rt::structure!(
@@ -302,7 +776,9 @@ pub static CREATE_IPAM_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamPolicyResult {
-    /// p Information about the created IPAM policy. /p p An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations. /p
+    /// Information about the created IPAM policy.
+    ///
+    /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
     pub ipam_policy: Option<IpamPolicy>,
 }
 rt::structure!(CreateIpamPolicyResult, CREATE_IPAM_POLICY_RESULT, 0 => ipam_policy);
@@ -312,39 +788,46 @@ pub static CREATE_IPAM_POLICY_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamPoolRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the scope in which you would like to create the IPAM pool. /p
+    /// The ID of the scope in which you would like to create the IPAM pool.
     pub ipam_scope_id: String,
-    /// p The locale for the pool should be one of the following: /p ul li p An Amazon Web Services Region where you want this IPAM pool to be available for allocations. /p /li li p The network border group for an Amazon Web Services Local Zone where you want this IPAM pool to be available for allocations ( a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail" supported Local Zones /a ). This option is only available for IPAM IPv4 pools in the public scope. /p /li /ul p Possible values: Any Amazon Web Services Region or supported Amazon Web Services Local Zone. Default is code none /code and means any locale. /p
+    /// The locale for the pool should be one of the following:
+    ///
+    /// - An Amazon Web Services Region where you want this IPAM pool to be available for allocations.
+    /// - The network border group for an Amazon Web Services Local Zone where you want this IPAM pool to be available for allocations ([supported Local Zones](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail)). This option is only available for IPAM IPv4 pools in the public scope.
+    ///
+    /// Possible values: Any Amazon Web Services Region or supported Amazon Web Services Local Zone. Default is `none` and means any locale.
     pub locale: Option<String>,
-    /// p The ID of the source IPAM pool. Use this option to create a pool within an existing pool. Note that the CIDR you provision for the pool within the source pool must be available in the source pool's CIDR range. /p
+    /// The ID of the source IPAM pool. Use this option to create a pool within an existing pool. Note that the CIDR you provision for the pool within the source pool must be available in the source pool's CIDR range.
     pub source_ipam_pool_id: Option<String>,
-    /// p A description for the IPAM pool. /p
+    /// A description for the IPAM pool.
     pub description: Option<String>,
-    /// p The IP protocol assigned to this IPAM pool. You must choose either IPv4 or IPv6 protocol for a pool. /p
+    /// The IP protocol assigned to this IPAM pool. You must choose either IPv4 or IPv6 protocol for a pool.
     pub address_family: AddressFamily,
-    /// p If selected, IPAM will continuously look for resources within the CIDR range of this pool and automatically import them as allocations into your IPAM. The CIDRs that will be allocated for these resources must not already be allocated to other resources in order for the import to succeed. IPAM will import a CIDR regardless of its compliance with the pool's allocation rules, so a resource might be imported and subsequently marked as noncompliant. If IPAM discovers multiple CIDRs that overlap, IPAM will import the largest CIDR only. If IPAM discovers multiple CIDRs with matching CIDRs, IPAM will randomly import one of them only. /p p A locale must be set on the pool for this feature to work. /p
+    /// If selected, IPAM will continuously look for resources within the CIDR range of this pool and automatically import them as allocations into your IPAM. The CIDRs that will be allocated for these resources must not already be allocated to other resources in order for the import to succeed. IPAM will import a CIDR regardless of its compliance with the pool's allocation rules, so a resource might be imported and subsequently marked as noncompliant. If IPAM discovers multiple CIDRs that overlap, IPAM will import the largest CIDR only. If IPAM discovers multiple CIDRs with matching CIDRs, IPAM will randomly import one of them only.
+    ///
+    /// A locale must be set on the pool for this feature to work.
     pub auto_import: Option<bool>,
-    /// p Determines if the pool is publicly advertisable. The request can only contain code PubliclyAdvertisable /code if code AddressFamily /code is code ipv6 /code and code PublicIpSource /code is code byoip /code . /p
+    /// Determines if the pool is publicly advertisable. The request can only contain `PubliclyAdvertisable` if `AddressFamily` is `ipv6` and `PublicIpSource` is `byoip`.
     pub publicly_advertisable: Option<bool>,
-    /// p The minimum netmask length required for CIDR allocations in this IPAM pool to be compliant. The minimum netmask length must be less than the maximum netmask length. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128. /p
+    /// The minimum netmask length required for CIDR allocations in this IPAM pool to be compliant. The minimum netmask length must be less than the maximum netmask length. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128.
     pub allocation_min_netmask_length: Option<i32>,
-    /// p The maximum netmask length possible for CIDR allocations in this IPAM pool to be compliant. The maximum netmask length must be greater than the minimum netmask length. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128. /p
+    /// The maximum netmask length possible for CIDR allocations in this IPAM pool to be compliant. The maximum netmask length must be greater than the minimum netmask length. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128.
     pub allocation_max_netmask_length: Option<i32>,
-    /// p The default netmask length for allocations added to this pool. If, for example, the CIDR assigned to this pool is 10.0.0.0/8 and you enter 16 here, new allocations will default to 10.0.0.0/16. /p
+    /// The default netmask length for allocations added to this pool. If, for example, the CIDR assigned to this pool is 10.0.0.0/8 and you enter 16 here, new allocations will default to 10.0.0.0/16.
     pub allocation_default_netmask_length: Option<i32>,
-    /// p Tags that are required for resources that use CIDRs from this IPAM pool. Resources that do not have these tags will not be allowed to allocate space from the pool. If the resources have their tags changed after they have allocated space or if the allocation tagging requirements are changed on the pool, the resource may be marked as noncompliant. /p
+    /// Tags that are required for resources that use CIDRs from this IPAM pool. Resources that do not have these tags will not be allowed to allocate space from the pool. If the resources have their tags changed after they have allocated space or if the allocation tagging requirements are changed on the pool, the resource may be marked as noncompliant.
     pub allocation_resource_tags: Option<Vec<RequestIpamResourceTag>>,
-    /// p The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p
+    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Limits which service in Amazon Web Services that the pool can be used in. "ec2", for example, allows users to use space for Elastic IP addresses and VPCs. /p
+    /// Limits which service in Amazon Web Services that the pool can be used in. "ec2", for example, allows users to use space for Elastic IP addresses and VPCs.
     pub aws_service: Option<IpamPoolAwsService>,
-    /// p The IP address source for pools in the public scope. Only used for provisioning IP address CIDRs to pools in the public scope. Default is code byoip /code . For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/intro-create-ipv6-pools.html" Create IPv6 pools /a in the i Amazon VPC IPAM User Guide /i . By default, you can add only one Amazon-provided IPv6 CIDR block to a top-level IPv6 pool if PublicIpSource is code amazon /code . For information on increasing the default limit, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html" Quotas for your IPAM /a in the i Amazon VPC IPAM User Guide /i . /p
+    /// The IP address source for pools in the public scope. Only used for provisioning IP address CIDRs to pools in the public scope. Default is `byoip`. For more information, see [Create IPv6 pools](https://docs.aws.amazon.com/vpc/latest/ipam/intro-create-ipv6-pools.html) in the *Amazon VPC IPAM User Guide*. By default, you can add only one Amazon-provided IPv6 CIDR block to a top-level IPv6 pool if PublicIpSource is `amazon`. For information on increasing the default limit, see [Quotas for your IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub public_ip_source: Option<IpamPoolPublicIpSource>,
-    /// p The resource used to provision CIDRs to a resource planning pool. /p
+    /// The resource used to provision CIDRs to a resource planning pool.
     pub source_resource: Option<IpamPoolSourceResourceRequest>,
 }
 rt::structure!(
@@ -380,7 +863,7 @@ pub static CREATE_IPAM_POOL_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamPoolResult {
-    /// p Information about the IPAM pool created. /p
+    /// Information about the IPAM pool created.
     pub ipam_pool: Option<IpamPool>,
 }
 rt::structure!(CreateIpamPoolResult, CREATE_IPAM_POOL_RESULT, 0 => ipam_pool);
@@ -390,19 +873,21 @@ pub static CREATE_IPAM_POOL_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamPrefixListResolverRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM that will serve as the source of the IP address database for CIDR selection. The IPAM must be in the Advanced tier to use this feature. /p
+    /// The ID of the IPAM that will serve as the source of the IP address database for CIDR selection. The IPAM must be in the Advanced tier to use this feature.
     pub ipam_id: String,
-    /// p A description for the IPAM prefix list resolver to help you identify its purpose and configuration. /p
+    /// A description for the IPAM prefix list resolver to help you identify its purpose and configuration.
     pub description: Option<String>,
-    /// p The address family for the IPAM prefix list resolver. Valid values are code ipv4 /code and code ipv6 /code . You must create separate resolvers for IPv4 and IPv6 CIDRs as they cannot be mixed in the same resolver. /p
+    /// The address family for the IPAM prefix list resolver. Valid values are `ipv4` and `ipv6`. You must create separate resolvers for IPv4 and IPv6 CIDRs as they cannot be mixed in the same resolver.
     pub address_family: AddressFamily,
-    /// p The CIDR selection rules for the resolver. /p p CIDR selection rules define the business logic for selecting CIDRs from IPAM. If a CIDR matches any of the rules, it will be included. If a rule has multiple conditions, the CIDR has to match every condition of that rule. You can create a prefix list resolver without any CIDR selection rules, but it will generate empty versions (containing no CIDRs) until you add rules. /p
+    /// The CIDR selection rules for the resolver.
+    ///
+    /// CIDR selection rules define the business logic for selecting CIDRs from IPAM. If a CIDR matches any of the rules, it will be included. If a rule has multiple conditions, the CIDR has to match every condition of that rule. You can create a prefix list resolver without any CIDR selection rules, but it will generate empty versions (containing no CIDRs) until you add rules.
     pub rules: Option<Vec<IpamPrefixListResolverRuleRequest>>,
-    /// p The tags to apply to the IPAM prefix list resolver during creation. Tags help you organize and manage your Amazon Web Services resources. /p
+    /// The tags to apply to the IPAM prefix list resolver during creation. Tags help you organize and manage your Amazon Web Services resources.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -424,7 +909,7 @@ pub static CREATE_IPAM_PREFIX_LIST_RESOLVER_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamPrefixListResolverResult {
-    /// p Information about the IPAM prefix list resolver that was created. /p
+    /// Information about the IPAM prefix list resolver that was created.
     pub ipam_prefix_list_resolver: Option<IpamPrefixListResolver>,
 }
 rt::structure!(
@@ -440,21 +925,25 @@ pub static CREATE_IPAM_PREFIX_LIST_RESOLVER_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamPrefixListResolverTargetRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM prefix list resolver that will manage the synchronization of CIDRs to the target prefix list. /p
+    /// The ID of the IPAM prefix list resolver that will manage the synchronization of CIDRs to the target prefix list.
     pub ipam_prefix_list_resolver_id: String,
-    /// p The ID of the managed prefix list that will be synchronized with CIDRs selected by the IPAM prefix list resolver. This prefix list becomes an IPAM managed prefix list. /p p An IPAM-managed prefix list is a customer-managed prefix list that has been associated with an IPAM prefix list resolver target. When a prefix list becomes IPAM managed, its CIDRs are automatically synchronized based on the IPAM prefix list resolver's CIDR selection rules, and direct CIDR modifications are restricted. /p
+    /// The ID of the managed prefix list that will be synchronized with CIDRs selected by the IPAM prefix list resolver. This prefix list becomes an IPAM managed prefix list.
+    ///
+    /// An IPAM-managed prefix list is a customer-managed prefix list that has been associated with an IPAM prefix list resolver target. When a prefix list becomes IPAM managed, its CIDRs are automatically synchronized based on the IPAM prefix list resolver's CIDR selection rules, and direct CIDR modifications are restricted.
     pub prefix_list_id: String,
-    /// p The Amazon Web Services Region where the prefix list is located. This is required when referencing a prefix list in a different Region. /p
+    /// The Amazon Web Services Region where the prefix list is located. This is required when referencing a prefix list in a different Region.
     pub prefix_list_region: String,
-    /// p The specific version of the prefix list to target. If not specified, the resolver will target the latest version. /p
+    /// The specific version of the prefix list to target. If not specified, the resolver will target the latest version.
     pub desired_version: Option<i64>,
-    /// p Indicates whether the resolver target should automatically track the latest version of the prefix list. When enabled, the target will always synchronize with the most current version of the prefix list. /p p Choose this for automatic updates when you want your prefix lists to stay current with infrastructure changes without manual intervention. /p
+    /// Indicates whether the resolver target should automatically track the latest version of the prefix list. When enabled, the target will always synchronize with the most current version of the prefix list.
+    ///
+    /// Choose this for automatic updates when you want your prefix lists to stay current with infrastructure changes without manual intervention.
     pub track_latest_version: bool,
-    /// p The tags to apply to the IPAM prefix list resolver target during creation. Tags help you organize and manage your Amazon Web Services resources. /p
+    /// The tags to apply to the IPAM prefix list resolver target during creation. Tags help you organize and manage your Amazon Web Services resources.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -479,7 +968,7 @@ pub static CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamPrefixListResolverTargetResult {
-    /// p Information about the IPAM prefix list resolver target that was created. /p
+    /// Information about the IPAM prefix list resolver target that was created.
     pub ipam_prefix_list_resolver_target: Option<IpamPrefixListResolverTarget>,
 }
 rt::structure!(
@@ -495,21 +984,28 @@ pub static CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p A description for the IPAM. /p
+    /// A description for the IPAM.
     pub description: Option<String>,
-    /// p The operating Regions for the IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions. /p p For more information about operating Regions, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html" Create an IPAM /a in the i Amazon VPC IPAM User Guide /i . /p
+    /// The operating Regions for the IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
+    ///
+    /// For more information about operating Regions, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub operating_regions: Option<Vec<AddIpamOperatingRegion>>,
-    /// p The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p
+    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p IPAM is offered in a Free Tier and an Advanced Tier. For more information about the features available in each tier and the costs associated with the tiers, see a href="http://aws.amazon.com/vpc/pricing/" Amazon VPC pricing &gt; IPAM tab /a . /p
+    /// IPAM is offered in a Free Tier and an Advanced Tier. For more information about the features available in each tier and the costs associated with the tiers, see [Amazon VPC pricing \> IPAM tab](http://aws.amazon.com/vpc/pricing/).
     pub tier: Option<IpamTier>,
-    /// p Enable this option to use your own GUA ranges as private IPv6 addresses. This option is disabled by default. /p
+    /// Enable this option to use your own GUA ranges as private IPv6 addresses. This option is disabled by default.
     pub enable_private_gua: Option<bool>,
-    /// p A metered account is an Amazon Web Services account that is charged for active IP addresses managed in IPAM. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/ipam-enable-cost-distro.html" Enable cost distribution /a in the i Amazon VPC IPAM User Guide /i . /p p Possible values: /p ul li p code ipam-owner /code (default): The Amazon Web Services account which owns the IPAM is charged for all active IP addresses managed in IPAM. /p /li li p code resource-owner /code : The Amazon Web Services account that owns the IP address is charged for the active IP address. /p /li /ul
+    /// A metered account is an Amazon Web Services account that is charged for active IP addresses managed in IPAM. For more information, see [Enable cost distribution](https://docs.aws.amazon.com/vpc/latest/ipam/ipam-enable-cost-distro.html) in the *Amazon VPC IPAM User Guide*.
+    ///
+    /// Possible values:
+    ///
+    /// - `ipam-owner` (default): The Amazon Web Services account which owns the IPAM is charged for all active IP addresses managed in IPAM.
+    /// - `resource-owner`: The Amazon Web Services account that owns the IP address is charged for the active IP address.
     pub metered_account: Option<IpamMeteredAccount>,
 }
 rt::structure!(
@@ -533,15 +1029,15 @@ pub static CREATE_IPAM_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamResourceDiscoveryRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p A description for the IPAM resource discovery. /p
+    /// A description for the IPAM resource discovery.
     pub description: Option<String>,
-    /// p Operating Regions for the IPAM resource discovery. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions. /p
+    /// Operating Regions for the IPAM resource discovery. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
     pub operating_regions: Option<Vec<AddIpamOperatingRegion>>,
-    /// p Tag specifications for the IPAM resource discovery. /p
+    /// Tag specifications for the IPAM resource discovery.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p A client token for the IPAM resource discovery. /p
+    /// A client token for the IPAM resource discovery.
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -562,7 +1058,7 @@ pub static CREATE_IPAM_RESOURCE_DISCOVERY_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamResourceDiscoveryResult {
-    /// p An IPAM resource discovery. /p
+    /// An IPAM resource discovery.
     pub ipam_resource_discovery: Option<IpamResourceDiscovery>,
 }
 rt::structure!(
@@ -578,7 +1074,7 @@ pub static CREATE_IPAM_RESOURCE_DISCOVERY_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamResult {
-    /// p Information about the IPAM created. /p
+    /// Information about the IPAM created.
     pub ipam: Option<Ipam>,
 }
 rt::structure!(CreateIpamResult, CREATE_IPAM_RESULT, 0 => ipam);
@@ -588,23 +1084,23 @@ pub static CREATE_IPAM_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamRoutingPolicyRegistrationRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM internet registry association. /p
+    /// The ID of the IPAM internet registry association.
     pub ipam_internet_registry_association_id: String,
-    /// p The IP address prefix in CIDR notation to authorize in the ROA. /p
+    /// The IP address prefix in CIDR notation to authorize in the ROA.
     pub cidr: String,
-    /// p The Autonomous System Numbers (ASNs) authorized to originate the prefix. /p
+    /// The Autonomous System Numbers (ASNs) authorized to originate the prefix.
     pub asns: Vec<String>,
-    /// p Specifies whether to permit more specific route announcements than the CIDR prefix. When enabled, ASNs can announce sub-prefixes of the authorized CIDR up to the specified maximum length. Default: code false /code . /p
+    /// Specifies whether to permit more specific route announcements than the CIDR prefix. When enabled, ASNs can announce sub-prefixes of the authorized CIDR up to the specified maximum length. Default: `false`.
     pub permit_more_specific_announcements: Option<bool>,
-    /// p The maximum prefix length that the ASNs are authorized to announce. Must be greater than or equal to the prefix length of the CIDR. If not specified, defaults to the prefix length of the CIDR (exact match only). /p
+    /// The maximum prefix length that the ASNs are authorized to announce. Must be greater than or equal to the prefix length of the CIDR. If not specified, defaults to the prefix length of the CIDR (exact match only).
     pub max_length: Option<i32>,
-    /// p A description for the routing policy registration. /p
+    /// A description for the routing policy registration.
     pub description: Option<String>,
-    /// p Forces the creation of the routing policy registration even if it conflicts with an announced route. Default: code false /code . /p
+    /// Forces the creation of the routing policy registration even if it conflicts with an announced route. Default: `false`.
     pub force: Option<bool>,
-    /// p A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error. /p
+    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -630,7 +1126,7 @@ pub static CREATE_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamRoutingPolicyRegistrationResult {
-    /// p Information about the routing policy registration delta created by this operation. /p
+    /// Information about the routing policy registration delta created by this operation.
     pub ipam_routing_policy_registration_delta: Option<
         IpamRoutingPolicyRegistrationDelta,
     >,
@@ -652,17 +1148,19 @@ pub static CREATE_IPAM_ROUTING_POLICY_REGISTRATION_RESULT: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamScopeRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM for which you're creating this scope. /p
+    /// The ID of the IPAM for which you're creating this scope.
     pub ipam_id: String,
-    /// p A description for the scope you're creating. /p
+    /// A description for the scope you're creating.
     pub description: Option<String>,
-    /// p The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p
+    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p The configuration that links an Amazon VPC IPAM scope to an external authority system. It specifies the type of external system and the external resource identifier that identifies your account or instance in that system. /p p In IPAM, an external authority is a third-party IP address management system that provides CIDR blocks when you provision address space for top-level IPAM pools. This allows you to use your existing IP management system to control which address ranges are allocated to Amazon Web Services while using Amazon VPC IPAM to manage subnets within those ranges. /p
+    /// The configuration that links an Amazon VPC IPAM scope to an external authority system. It specifies the type of external system and the external resource identifier that identifies your account or instance in that system.
+    ///
+    /// In IPAM, an external authority is a third-party IP address management system that provides CIDR blocks when you provision address space for top-level IPAM pools. This allows you to use your existing IP management system to control which address ranges are allocated to Amazon Web Services while using Amazon VPC IPAM to manage subnets within those ranges.
     pub external_authority_configuration: Option<ExternalAuthorityConfiguration>,
 }
 rt::structure!(
@@ -683,7 +1181,7 @@ pub static CREATE_IPAM_SCOPE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamScopeResult {
-    /// p Information about the created scope. /p
+    /// Information about the created scope.
     pub ipam_scope: Option<IpamScope>,
 }
 rt::structure!(CreateIpamScopeResult, CREATE_IPAM_SCOPE_RESULT, 0 => ipam_scope);
@@ -693,15 +1191,21 @@ pub static CREATE_IPAM_SCOPE_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateKeyPairRequest {
-    /// p A unique name for the key pair. /p p Constraints: Up to 255 ASCII characters /p
+    /// A unique name for the key pair.
+    ///
+    /// Constraints: Up to 255 ASCII characters
     pub key_name: String,
-    /// p The type of key pair. Note that ED25519 keys are not supported for Windows instances. /p p Default: code rsa /code /p
+    /// The type of key pair. Note that ED25519 keys are not supported for Windows instances.
+    ///
+    /// Default: `rsa`
     pub key_type: Option<KeyType>,
-    /// p The tags to apply to the new key pair. /p
+    /// The tags to apply to the new key pair.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p The format of the key pair. /p p Default: code pem /code /p
+    /// The format of the key pair.
+    ///
+    /// Default: `pem`
     pub key_format: Option<KeyFormat>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -720,19 +1224,25 @@ pub static CREATE_KEY_PAIR_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLaunchTemplateRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If a client token isn't specified, a randomly generated token is used in the request to ensure idempotency. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring idempotency /a . /p p Constraint: Maximum 128 ASCII characters. /p
+    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If a client token isn't specified, a randomly generated token is used in the request to ensure idempotency.
+    ///
+    /// For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    ///
+    /// Constraint: Maximum 128 ASCII characters.
     pub client_token: Option<String>,
-    /// p A name for the launch template. /p
+    /// A name for the launch template.
     pub launch_template_name: String,
-    /// p A description for the first version of the launch template. /p
+    /// A description for the first version of the launch template.
     pub version_description: Option<String>,
-    /// p The information for the launch template. /p
+    /// The information for the launch template.
     pub launch_template_data: RequestLaunchTemplateData,
-    /// p Reserved for internal use. /p
+    /// Reserved for internal use.
     pub operator: Option<OperatorRequest>,
-    /// p The tags to apply to the launch template on creation. To tag the launch template, the resource type must be code launch-template /code . /p p To specify the tags for the resources that are created when an instance is launched, you must use the code TagSpecifications /code parameter in the a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RequestLaunchTemplateData.html" launch template data /a structure. /p
+    /// The tags to apply to the launch template on creation. To tag the launch template, the resource type must be `launch-template`.
+    ///
+    /// To specify the tags for the resources that are created when an instance is launched, you must use the `TagSpecifications` parameter in the [launch template data](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RequestLaunchTemplateData.html) structure.
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
@@ -754,9 +1264,9 @@ pub static CREATE_LAUNCH_TEMPLATE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLaunchTemplateResult {
-    /// p Information about the launch template. /p
+    /// Information about the launch template.
     pub launch_template: Option<LaunchTemplate>,
-    /// p If the launch template contains parameters or parameter combinations that are not valid, an error code and an error message are returned for each issue that's found. /p
+    /// If the launch template contains parameters or parameter combinations that are not valid, an error code and an error message are returned for each issue that's found.
     pub warning: Option<ValidationWarning>,
 }
 rt::structure!(
@@ -772,21 +1282,35 @@ pub static CREATE_LAUNCH_TEMPLATE_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLaunchTemplateVersionRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If a client token isn't specified, a randomly generated token is used in the request to ensure idempotency. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring idempotency /a . /p p Constraint: Maximum 128 ASCII characters. /p
+    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If a client token isn't specified, a randomly generated token is used in the request to ensure idempotency.
+    ///
+    /// For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    ///
+    /// Constraint: Maximum 128 ASCII characters.
     pub client_token: Option<String>,
-    /// p The ID of the launch template. /p p You must specify either the launch template ID or the launch template name, but not both. /p
+    /// The ID of the launch template.
+    ///
+    /// You must specify either the launch template ID or the launch template name, but not both.
     pub launch_template_id: Option<String>,
-    /// p The name of the launch template. /p p You must specify either the launch template ID or the launch template name, but not both. /p
+    /// The name of the launch template.
+    ///
+    /// You must specify either the launch template ID or the launch template name, but not both.
     pub launch_template_name: Option<String>,
-    /// p The version of the launch template on which to base the new version. Snapshots applied to the block device mapping are ignored when creating a new version unless they are explicitly included. /p p If you specify this parameter, the new version inherits the launch parameters from the source version. If you specify additional launch parameters for the new version, they overwrite any corresponding launch parameters inherited from the source version. /p p If you omit this parameter, the new version contains only the launch parameters that you specify for the new version. /p
+    /// The version of the launch template on which to base the new version. Snapshots applied to the block device mapping are ignored when creating a new version unless they are explicitly included.
+    ///
+    /// If you specify this parameter, the new version inherits the launch parameters from the source version. If you specify additional launch parameters for the new version, they overwrite any corresponding launch parameters inherited from the source version.
+    ///
+    /// If you omit this parameter, the new version contains only the launch parameters that you specify for the new version.
     pub source_version: Option<String>,
-    /// p A description for the version of the launch template. /p
+    /// A description for the version of the launch template.
     pub version_description: Option<String>,
-    /// p The information for the launch template. /p
+    /// The information for the launch template.
     pub launch_template_data: RequestLaunchTemplateData,
-    /// p If code true /code , and if a Systems Manager parameter is specified for code ImageId /code , the AMI ID is displayed in the response for code imageID /code . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#use-an-ssm-parameter-instead-of-an-ami-id" Use a Systems Manager parameter instead of an AMI ID /a in the i Amazon EC2 User Guide /i . /p p Default: code false /code /p
+    /// If `true`, and if a Systems Manager parameter is specified for `ImageId`, the AMI ID is displayed in the response for `imageID`. For more information, see [Use a Systems Manager parameter instead of an AMI ID](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#use-an-ssm-parameter-instead-of-an-ami-id) in the *Amazon EC2 User Guide*.
+    ///
+    /// Default: `false`
     pub resolve_alias: Option<bool>,
 }
 rt::structure!(
@@ -810,9 +1334,9 @@ pub static CREATE_LAUNCH_TEMPLATE_VERSION_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLaunchTemplateVersionResult {
-    /// p Information about the launch template version. /p
+    /// Information about the launch template version.
     pub launch_template_version: Option<LaunchTemplateVersion>,
-    /// p If the new version of the launch template contains parameters or parameter combinations that are not valid, an error code and an error message are returned for each issue that's found. /p
+    /// If the new version of the launch template contains parameters or parameter combinations that are not valid, an error code and an error message are returned for each issue that's found.
     pub warning: Option<ValidationWarning>,
 }
 rt::structure!(
@@ -829,17 +1353,17 @@ pub static CREATE_LAUNCH_TEMPLATE_VERSION_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayRouteRequest {
-    /// p The CIDR range used for destination matches. Routing decisions are based on the most specific match. /p
+    /// The CIDR range used for destination matches. Routing decisions are based on the most specific match.
     pub destination_cidr_block: Option<String>,
-    /// p The ID of the local gateway route table. /p
+    /// The ID of the local gateway route table.
     pub local_gateway_route_table_id: String,
-    /// p The ID of the virtual interface group. /p
+    /// The ID of the virtual interface group.
     pub local_gateway_virtual_interface_group_id: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: Option<String>,
-    /// p The ID of the prefix list. Use a prefix list in place of code DestinationCidrBlock /code . You cannot use code DestinationPrefixListId /code and code DestinationCidrBlock /code in the same request. /p
+    /// The ID of the prefix list. Use a prefix list in place of `DestinationCidrBlock`. You cannot use `DestinationPrefixListId` and `DestinationCidrBlock` in the same request.
     pub destination_prefix_list_id: Option<String>,
 }
 rt::structure!(
@@ -861,7 +1385,7 @@ pub static CREATE_LOCAL_GATEWAY_ROUTE_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayRouteResult {
-    /// p Information about the route. /p
+    /// Information about the route.
     pub route: Option<LocalGatewayRoute>,
 }
 rt::structure!(
@@ -873,13 +1397,13 @@ pub static CREATE_LOCAL_GATEWAY_ROUTE_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayRouteTableRequest {
-    /// p The ID of the local gateway. /p
+    /// The ID of the local gateway.
     pub local_gateway_id: String,
-    /// p The mode of the local gateway route table. /p
+    /// The mode of the local gateway route table.
     pub mode: Option<LocalGatewayRouteTableMode>,
-    /// p The tags assigned to the local gateway route table. /p
+    /// The tags assigned to the local gateway route table.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -897,7 +1421,7 @@ pub static CREATE_LOCAL_GATEWAY_ROUTE_TABLE_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayRouteTableResult {
-    /// p Information about the local gateway route table. /p
+    /// Information about the local gateway route table.
     pub local_gateway_route_table: Option<LocalGatewayRouteTable>,
 }
 rt::structure!(
@@ -913,13 +1437,13 @@ pub static CREATE_LOCAL_GATEWAY_ROUTE_TABLE_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest {
-    /// p The ID of the local gateway route table. /p
+    /// The ID of the local gateway route table.
     pub local_gateway_route_table_id: String,
-    /// p The ID of the local gateway route table virtual interface group association. /p
+    /// The ID of the local gateway route table virtual interface group association.
     pub local_gateway_virtual_interface_group_id: String,
-    /// p The tags assigned to the local gateway route table virtual interface group association. /p
+    /// The tags assigned to the local gateway route table virtual interface group association.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -939,7 +1463,7 @@ pub static CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult {
-    /// p Information about the local gateway route table virtual interface group association. /p
+    /// Information about the local gateway route table virtual interface group association.
     pub local_gateway_route_table_virtual_interface_group_association: Option<
         LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
     >,
@@ -961,13 +1485,13 @@ pub static CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayRouteTableVpcAssociationRequest {
-    /// p The ID of the local gateway route table. /p
+    /// The ID of the local gateway route table.
     pub local_gateway_route_table_id: String,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: String,
-    /// p The tags to assign to the local gateway route table VPC association. /p
+    /// The tags to assign to the local gateway route table VPC association.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -986,7 +1510,7 @@ pub static CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_REQUEST: rt::Schema 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayRouteTableVpcAssociationResult {
-    /// p Information about the association. /p
+    /// Information about the association.
     pub local_gateway_route_table_vpc_association: Option<
         LocalGatewayRouteTableVpcAssociation,
     >,
@@ -1008,15 +1532,15 @@ pub static CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_RESULT: rt::Schema =
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayVirtualInterfaceGroupRequest {
-    /// p The ID of the local gateway. /p
+    /// The ID of the local gateway.
     pub local_gateway_id: String,
-    /// p The Autonomous System Number(ASN) for the local Border Gateway Protocol (BGP). /p
+    /// The Autonomous System Number(ASN) for the local Border Gateway Protocol (BGP).
     pub local_bgp_asn: Option<i32>,
-    /// p The extended 32-bit ASN for the local BGP configuration. /p
+    /// The extended 32-bit ASN for the local BGP configuration.
     pub local_bgp_asn_extended: Option<i64>,
-    /// p The tags to apply to the local gateway virtual interface group when the resource is being created. /p
+    /// The tags to apply to the local gateway virtual interface group when the resource is being created.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1036,7 +1560,7 @@ pub static CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayVirtualInterfaceGroupResult {
-    /// p Information about the created local gateway virtual interface group. /p
+    /// Information about the created local gateway virtual interface group.
     pub local_gateway_virtual_interface_group: Option<LocalGatewayVirtualInterfaceGroup>,
 }
 rt::structure!(
@@ -1056,23 +1580,23 @@ pub static CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_RESULT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayVirtualInterfaceRequest {
-    /// p The ID of the local gateway virtual interface group. /p
+    /// The ID of the local gateway virtual interface group.
     pub local_gateway_virtual_interface_group_id: String,
-    /// p References the Link Aggregation Group (LAG) that connects the Outpost to on-premises network devices. /p
+    /// References the Link Aggregation Group (LAG) that connects the Outpost to on-premises network devices.
     pub outpost_lag_id: String,
-    /// p The virtual local area network (VLAN) used for the local gateway virtual interface. /p
+    /// The virtual local area network (VLAN) used for the local gateway virtual interface.
     pub vlan: i32,
-    /// p The IP address assigned to the local gateway virtual interface on the Outpost side. Only IPv4 is supported. /p
+    /// The IP address assigned to the local gateway virtual interface on the Outpost side. Only IPv4 is supported.
     pub local_address: String,
-    /// p The peer IP address for the local gateway virtual interface. Only IPv4 is supported. /p
+    /// The peer IP address for the local gateway virtual interface. Only IPv4 is supported.
     pub peer_address: String,
-    /// p The Autonomous System Number (ASN) of the Border Gateway Protocol (BGP) peer. /p
+    /// The Autonomous System Number (ASN) of the Border Gateway Protocol (BGP) peer.
     pub peer_bgp_asn: Option<i32>,
-    /// p The tags to apply to a resource when the local gateway virtual interface is being created. /p
+    /// The tags to apply to a resource when the local gateway virtual interface is being created.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The extended 32-bit ASN of the BGP peer for use with larger ASN values. /p
+    /// The extended 32-bit ASN of the BGP peer for use with larger ASN values.
     pub peer_bgp_asn_extended: Option<i64>,
 }
 rt::structure!(
@@ -1098,7 +1622,7 @@ pub static CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_REQUEST: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayVirtualInterfaceResult {
-    /// p Information about the local gateway virtual interface. /p
+    /// Information about the local gateway virtual interface.
     pub local_gateway_virtual_interface: Option<LocalGatewayVirtualInterface>,
 }
 rt::structure!(
@@ -1114,21 +1638,32 @@ pub static CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_RESULT: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateMacSystemIntegrityProtectionModificationTaskRequest {
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring Idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the Amazon EC2 Mac instance. /p
+    /// The ID of the Amazon EC2 Mac instance.
     pub instance_id: String,
-    /// p b Apple silicon Mac instances only /b Specifies the following credentials: /p ul li p b Internal disk administrative user /b /p ul li p b Username /b - Only the default administrative user ( code aws-managed-user /code ) is supported and it is used by default. You can't specify a different administrative user. /p /li li p b Password /b - If you did not change the default password for code aws-managed-user /code , specify the default password, which is i blank /i . Otherwise, specify your password. /p /li /ul /li li p b Amazon EBS root volume administrative user /b /p ul li p b Username /b - If you did not change the default administrative user, specify code ec2-user /code . Otherwise, specify the username for your administrative user. /p /li li p b Password /b - Specify the password for the administrative user. /p /li /ul /li /ul p The credentials must be specified in the following JSON format: /p p code { "internalDiskPassword":" i internal-disk-admin password /i ", "rootVolumeUsername":" i root-volume-admin username /i ", "rootVolumepassword":" i root-volume-admin password /i " } /code /p
+    /// **\[Apple silicon Mac instances only\]** Specifies the following credentials:
+    ///
+    /// - **Internal disk administrative user**
+    ///   - **Username** - Only the default administrative user (`aws-managed-user`) is supported and it is used by default. You can't specify a different administrative user.
+    ///   - **Password** - If you did not change the default password for `aws-managed-user`, specify the default password, which is *blank*. Otherwise, specify your password.
+    /// - **Amazon EBS root volume administrative user**
+    ///   - **Username** - If you did not change the default administrative user, specify `ec2-user`. Otherwise, specify the username for your administrative user.
+    ///   - **Password** - Specify the password for the administrative user.
+    ///
+    /// The credentials must be specified in the following JSON format:
+    ///
+    /// `{ "internalDiskPassword":"internal-disk-admin_password", "rootVolumeUsername":"root-volume-admin_username", "rootVolumepassword":"root-volume-admin_password" }`
     pub mac_credentials: Option<String>,
-    /// p Specifies the overrides to selectively enable or disable individual SIP settings. The individual settings you specify here override the overall SIP status you specify for b MacSystemIntegrityProtectionStatus /b . /p
+    /// Specifies the overrides to selectively enable or disable individual SIP settings. The individual settings you specify here override the overall SIP status you specify for **MacSystemIntegrityProtectionStatus**.
     pub mac_system_integrity_protection_configuration: Option<
         MacSystemIntegrityProtectionConfigurationRequest,
     >,
-    /// p Specifies the overall SIP status for the instance. To enable all SIP settings, specify code enabled /code . To disable all SIP settings, specify code disabled /code . /p
+    /// Specifies the overall SIP status for the instance. To enable all SIP settings, specify `enabled`. To disable all SIP settings, specify `disabled`.
     pub mac_system_integrity_protection_status: MacSystemIntegrityProtectionSettingStatus,
-    /// p Specifies tags to apply to the SIP modification task. /p
+    /// Specifies tags to apply to the SIP modification task.
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
@@ -1155,7 +1690,7 @@ pub static CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK_REQUEST: rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateMacSystemIntegrityProtectionModificationTaskResult {
-    /// p Information about the SIP modification task. /p
+    /// Information about the SIP modification task.
     pub mac_modification_task: Option<MacModificationTask>,
 }
 rt::structure!(
@@ -1169,19 +1704,25 @@ pub static CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK_RESULT: rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateManagedPrefixListRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p A name for the prefix list. /p p Constraints: Up to 255 characters in length. The name cannot start with code com.amazonaws /code . /p
+    /// A name for the prefix list.
+    ///
+    /// Constraints: Up to 255 characters in length. The name cannot start with `com.amazonaws`.
     pub prefix_list_name: String,
-    /// p One or more entries for the prefix list. /p
+    /// One or more entries for the prefix list.
     pub entries: Option<Vec<AddPrefixListEntry>>,
-    /// p The maximum number of entries for the prefix list. /p
+    /// The maximum number of entries for the prefix list.
     pub max_entries: i32,
-    /// p The tags to apply to the prefix list during creation. /p
+    /// The tags to apply to the prefix list during creation.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p The IP address type. /p p Valid Values: code IPv4 /code | code IPv6 /code /p
+    /// The IP address type.
+    ///
+    /// Valid Values: `IPv4` \| `IPv6`
     pub address_family: String,
-    /// p Unique, case-sensitive identifier you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p p Constraints: Up to 255 UTF-8 characters in length. /p
+    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    ///
+    /// Constraints: Up to 255 UTF-8 characters in length.
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -1203,7 +1744,7 @@ pub static CREATE_MANAGED_PREFIX_LIST_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateManagedPrefixListResult {
-    /// p Information about the prefix list. /p
+    /// Information about the prefix list.
     pub prefix_list: Option<ManagedPrefixList>,
 }
 rt::structure!(
@@ -1215,13 +1756,17 @@ pub static CREATE_MANAGED_PREFIX_LIST_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateMetricCategoryRequest {
-    /// p The names of the metrics to include in the metric category. /p p Specify each metric by its Amazon CloudWatch metric name or its OpenTelemetry metric name. The two names for a measurement are separate entries, and you can include both. /p p In Regions where Amazon CloudWatch OpenTelemetry metrics aren't available, you can't specify OpenTelemetry metric names. /p
+    /// The names of the metrics to include in the metric category.
+    ///
+    /// Specify each metric by its Amazon CloudWatch metric name or its OpenTelemetry metric name. The two names for a measurement are separate entries, and you can include both.
+    ///
+    /// In Regions where Amazon CloudWatch OpenTelemetry metrics aren't available, you can't specify OpenTelemetry metric names.
     pub metrics: Vec<String>,
-    /// p The tags to apply to the metric category during creation. /p
+    /// The tags to apply to the metric category during creation.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensure Idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1241,7 +1786,7 @@ pub static CREATE_METRIC_CATEGORY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateMetricCategoryResult {
-    /// p Information about the metric category. /p
+    /// Information about the metric category.
     pub metric_category: Option<MetricCategory>,
 }
 rt::structure!(
@@ -1253,31 +1798,41 @@ pub static CREATE_METRIC_CATEGORY_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNatGatewayRequest {
-    /// p Specifies whether to create a zonal (single-AZ) or regional (multi-AZ) NAT gateway. Defaults to code zonal /code . /p p A zonal NAT gateway is a NAT Gateway that provides redundancy and scalability within a single availability zone. A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html" Regional NAT gateways for automatic multi-AZ expansion /a in the i Amazon VPC User Guide /i . /p
+    /// Specifies whether to create a zonal (single-AZ) or regional (multi-AZ) NAT gateway. Defaults to `zonal`.
+    ///
+    /// A zonal NAT gateway is a NAT Gateway that provides redundancy and scalability within a single availability zone. A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
+    ///
+    /// For more information, see [Regional NAT gateways for automatic multi-AZ expansion](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html) in the *Amazon VPC User Guide*.
     pub availability_mode: Option<AvailabilityMode>,
-    /// p Public NAT gateways only The allocation ID of an Elastic IP address to associate with the NAT gateway. You cannot specify an Elastic IP address with a private NAT gateway. If the Elastic IP address is associated with another resource, you must first disassociate it. /p
+    /// \[Public NAT gateways only\] The allocation ID of an Elastic IP address to associate with the NAT gateway. You cannot specify an Elastic IP address with a private NAT gateway. If the Elastic IP address is associated with another resource, you must first disassociate it.
     pub allocation_id: Option<String>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p p Constraint: Maximum 64 ASCII characters. /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    ///
+    /// Constraint: Maximum 64 ASCII characters.
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the subnet in which to create the NAT gateway. /p
+    /// The ID of the subnet in which to create the NAT gateway.
     pub subnet_id: Option<String>,
-    /// p The ID of the VPC where you want to create a regional NAT gateway. /p
+    /// The ID of the VPC where you want to create a regional NAT gateway.
     pub vpc_id: Option<String>,
-    /// p For regional NAT gateways only: Specifies which Availability Zones you want the NAT gateway to support and the Elastic IP addresses (EIPs) to use in each AZ. The regional NAT gateway uses these EIPs to handle outbound NAT traffic from their respective AZs. If not specified, the NAT gateway will automatically expand to new AZs and associate EIPs upon detection of an elastic network interface. If you specify this parameter, auto-expansion is disabled and you must manually manage AZ coverage. /p p A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html" Regional NAT gateways for automatic multi-AZ expansion /a in the i Amazon VPC User Guide /i . /p
+    /// For regional NAT gateways only: Specifies which Availability Zones you want the NAT gateway to support and the Elastic IP addresses (EIPs) to use in each AZ. The regional NAT gateway uses these EIPs to handle outbound NAT traffic from their respective AZs. If not specified, the NAT gateway will automatically expand to new AZs and associate EIPs upon detection of an elastic network interface. If you specify this parameter, auto-expansion is disabled and you must manually manage AZ coverage.
+    ///
+    /// A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
+    ///
+    /// For more information, see [Regional NAT gateways for automatic multi-AZ expansion](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html) in the *Amazon VPC User Guide*.
     pub availability_zone_addresses: Option<Vec<AvailabilityZoneAddress>>,
-    /// p The tags to assign to the NAT gateway. /p
+    /// The tags to assign to the NAT gateway.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Indicates whether the NAT gateway supports public or private connectivity. The default is public connectivity. /p
+    /// Indicates whether the NAT gateway supports public or private connectivity. The default is public connectivity.
     pub connectivity_type: Option<ConnectivityType>,
-    /// p The private IPv4 address to assign to the NAT gateway. If you don't provide an address, a private IPv4 address will be automatically assigned. /p
+    /// The private IPv4 address to assign to the NAT gateway. If you don't provide an address, a private IPv4 address will be automatically assigned.
     pub private_ip_address: Option<String>,
-    /// p Secondary EIP allocation IDs. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html" Create a NAT gateway /a in the i Amazon VPC User Guide /i . /p
+    /// Secondary EIP allocation IDs. For more information, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
     pub secondary_allocation_ids: Option<Vec<String>>,
-    /// p Secondary private IPv4 addresses. For more information about secondary addresses, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html" Create a NAT gateway /a in the i Amazon VPC User Guide /i . /p
+    /// Secondary private IPv4 addresses. For more information about secondary addresses, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
     pub secondary_private_ip_addresses: Option<Vec<String>>,
-    /// p Private NAT gateway only The number of secondary private IPv4 addresses you want to assign to the NAT gateway. For more information about secondary addresses, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html" Create a NAT gateway /a in the i Amazon VPC User Guide /i . /p
+    /// \[Private NAT gateway only\] The number of secondary private IPv4 addresses you want to assign to the NAT gateway. For more information about secondary addresses, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
     pub secondary_private_ip_address_count: Option<i32>,
 }
 rt::structure!(
@@ -1310,9 +1865,9 @@ pub static CREATE_NAT_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNatGatewayResult {
-    /// p Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request. /p
+    /// Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request.
     pub client_token: Option<String>,
-    /// p Information about the NAT gateway. /p
+    /// Information about the NAT gateway.
     pub nat_gateway: Option<NatGateway>,
 }
 rt::structure!(
@@ -1328,25 +1883,27 @@ pub static CREATE_NAT_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkAclEntryRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the network ACL. /p
+    /// The ID of the network ACL.
     pub network_acl_id: String,
-    /// p The rule number for the entry (for example, 100). ACL entries are processed in ascending order by rule number. /p p Constraints: Positive integer from 1 to 32766. The range 32767 to 65535 is reserved for internal use. /p
+    /// The rule number for the entry (for example, 100). ACL entries are processed in ascending order by rule number.
+    ///
+    /// Constraints: Positive integer from 1 to 32766. The range 32767 to 65535 is reserved for internal use.
     pub rule_number: i32,
-    /// p The protocol number. A value of "-1" means all protocols. If you specify "-1" or a protocol number other than "6" (TCP), "17" (UDP), or "1" (ICMP), traffic on all ports is allowed, regardless of any ports or ICMP types or codes that you specify. If you specify protocol "58" (ICMPv6) and specify an IPv4 CIDR block, traffic for all ICMP types and codes allowed, regardless of any that you specify. If you specify protocol "58" (ICMPv6) and specify an IPv6 CIDR block, you must specify an ICMP type and code. /p
+    /// The protocol number. A value of "-1" means all protocols. If you specify "-1" or a protocol number other than "6" (TCP), "17" (UDP), or "1" (ICMP), traffic on all ports is allowed, regardless of any ports or ICMP types or codes that you specify. If you specify protocol "58" (ICMPv6) and specify an IPv4 CIDR block, traffic for all ICMP types and codes allowed, regardless of any that you specify. If you specify protocol "58" (ICMPv6) and specify an IPv6 CIDR block, you must specify an ICMP type and code.
     pub protocol: String,
-    /// p Indicates whether to allow or deny the traffic that matches the rule. /p
+    /// Indicates whether to allow or deny the traffic that matches the rule.
     pub rule_action: RuleAction,
-    /// p Indicates whether this is an egress rule (rule is applied to traffic leaving the subnet). /p
+    /// Indicates whether this is an egress rule (rule is applied to traffic leaving the subnet).
     pub egress: bool,
-    /// p The IPv4 network range to allow or deny, in CIDR notation (for example code 172.16.0.0/24 /code ). We modify the specified CIDR block to its canonical form; for example, if you specify code 100.68.0.18/18 /code , we modify it to code 100.68.0.0/18 /code . /p
+    /// The IPv4 network range to allow or deny, in CIDR notation (for example `172.16.0.0/24`). We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
     pub cidr_block: Option<String>,
-    /// p The IPv6 network range to allow or deny, in CIDR notation (for example code 2001:db8:1234:1a00::/64 /code ). /p
+    /// The IPv6 network range to allow or deny, in CIDR notation (for example `2001:db8:1234:1a00::/64`).
     pub ipv6_cidr_block: Option<String>,
-    /// p ICMP protocol: The ICMP or ICMPv6 type and code. Required if specifying protocol 1 (ICMP) or protocol 58 (ICMPv6) with an IPv6 CIDR block. /p
+    /// ICMP protocol: The ICMP or ICMPv6 type and code. Required if specifying protocol 1 (ICMP) or protocol 58 (ICMPv6) with an IPv6 CIDR block.
     pub icmp_type_code: Option<IcmpTypeCode>,
-    /// p TCP or UDP protocols: The range of ports the rule applies to. Required if specifying protocol 6 (TCP) or 17 (UDP). /p
+    /// TCP or UDP protocols: The range of ports the rule applies to. Required if specifying protocol 6 (TCP) or 17 (UDP).
     pub port_range: Option<PortRange>,
 }
 rt::structure!(
@@ -1371,13 +1928,13 @@ pub static CREATE_NETWORK_ACL_ENTRY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkAclRequest {
-    /// p The tags to assign to the network ACL. /p
+    /// The tags to assign to the network ACL.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: String,
 }
 rt::structure!(
@@ -1395,9 +1952,9 @@ pub static CREATE_NETWORK_ACL_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkAclResult {
-    /// p Information about the network ACL. /p
+    /// Information about the network ACL.
     pub network_acl: Option<NetworkAcl>,
-    /// p Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request. /p
+    /// Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request.
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -1413,15 +1970,15 @@ pub static CREATE_NETWORK_ACL_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkInsightsAccessScopeRequest {
-    /// p The paths to match. /p
+    /// The paths to match.
     pub match_paths: Option<Vec<AccessScopePathRequest>>,
-    /// p The paths to exclude. /p
+    /// The paths to exclude.
     pub exclude_paths: Option<Vec<AccessScopePathRequest>>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" How to ensure idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: String,
-    /// p The tags to apply. /p
+    /// The tags to apply.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1441,9 +1998,9 @@ pub static CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE_REQUEST: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkInsightsAccessScopeResult {
-    /// p The Network Access Scope. /p
+    /// The Network Access Scope.
     pub network_insights_access_scope: Option<NetworkInsightsAccessScope>,
-    /// p The Network Access Scope content. /p
+    /// The Network Access Scope content.
     pub network_insights_access_scope_content: Option<NetworkInsightsAccessScopeContent>,
 }
 rt::structure!(
@@ -1464,27 +2021,27 @@ pub static CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE_RESULT: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkInsightsPathRequest {
-    /// p The IP address of the source. /p
+    /// The IP address of the source.
     pub source_ip: Option<String>,
-    /// p The IP address of the destination. /p
+    /// The IP address of the destination.
     pub destination_ip: Option<String>,
-    /// p The ID or ARN of the source. If the resource is in another account, you must specify an ARN. /p
+    /// The ID or ARN of the source. If the resource is in another account, you must specify an ARN.
     pub source: String,
-    /// p The ID or ARN of the destination. If the resource is in another account, you must specify an ARN. /p
+    /// The ID or ARN of the destination. If the resource is in another account, you must specify an ARN.
     pub destination: Option<String>,
-    /// p The protocol. /p
+    /// The protocol.
     pub protocol: Protocol,
-    /// p The destination port. /p
+    /// The destination port.
     pub destination_port: Option<i32>,
-    /// p The tags to add to the path. /p
+    /// The tags to add to the path.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" How to ensure idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: String,
-    /// p Scopes the analysis to network paths that match specific filters at the source. If you specify this parameter, you can't specify the parameters for the source IP address or the destination port. /p
+    /// Scopes the analysis to network paths that match specific filters at the source. If you specify this parameter, you can't specify the parameters for the source IP address or the destination port.
     pub filter_at_source: Option<PathRequestFilter>,
-    /// p Scopes the analysis to network paths that match specific filters at the destination. If you specify this parameter, you can't specify the parameter for the destination IP address. /p
+    /// Scopes the analysis to network paths that match specific filters at the destination. If you specify this parameter, you can't specify the parameter for the destination IP address.
     pub filter_at_destination: Option<PathRequestFilter>,
 }
 rt::structure!(
@@ -1511,7 +2068,7 @@ pub static CREATE_NETWORK_INSIGHTS_PATH_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkInsightsPathResult {
-    /// p Information about the path. /p
+    /// Information about the path.
     pub network_insights_path: Option<NetworkInsightsPath>,
 }
 rt::structure!(
@@ -1522,18 +2079,18 @@ pub static CREATE_NETWORK_INSIGHTS_PATH_RESULT: rt::Schema = rt::Schema::structu
     "CreateNetworkInsightsPathResult",
     &[rt::m("NetworkInsightsPath", &NETWORK_INSIGHTS_PATH).named("networkInsightsPath")],
 );
-/// p Contains the parameters for CreateNetworkInterfacePermission. /p
+/// Contains the parameters for CreateNetworkInterfacePermission.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkInterfacePermissionRequest {
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: String,
-    /// p The Amazon Web Services account ID. /p
+    /// The Amazon Web Services account ID.
     pub aws_account_id: Option<String>,
-    /// p The Amazon Web Services service. Currently not supported. /p
+    /// The Amazon Web Services service. Currently not supported.
     pub aws_service: Option<String>,
-    /// p The type of permission to grant. /p
+    /// The type of permission to grant.
     pub permission: InterfacePermissionType,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1551,10 +2108,10 @@ pub static CREATE_NETWORK_INTERFACE_PERMISSION_REQUEST: rt::Schema = rt::Schema:
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
-/// p Contains the output of CreateNetworkInterfacePermission. /p
+/// Contains the output of CreateNetworkInterfacePermission.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkInterfacePermissionResult {
-    /// p Information about the permission for the network interface. /p
+    /// Information about the permission for the network interface.
     pub interface_permission: Option<NetworkInterfacePermission>,
 }
 rt::structure!(
@@ -1570,45 +2127,67 @@ pub static CREATE_NETWORK_INTERFACE_PERMISSION_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkInterfaceRequest {
-    /// p The IPv4 prefixes assigned to the network interface. /p p You can't specify IPv4 prefixes if you've specified one of the following: a count of IPv4 prefixes, specific private IPv4 addresses, or a count of private IPv4 addresses. /p
+    /// The IPv4 prefixes assigned to the network interface.
+    ///
+    /// You can't specify IPv4 prefixes if you've specified one of the following: a count of IPv4 prefixes, specific private IPv4 addresses, or a count of private IPv4 addresses.
     pub ipv4_prefixes: Option<Vec<Ipv4PrefixSpecificationRequest>>,
-    /// p The number of IPv4 prefixes that Amazon Web Services automatically assigns to the network interface. /p p You can't specify a count of IPv4 prefixes if you've specified one of the following: specific IPv4 prefixes, specific private IPv4 addresses, or a count of private IPv4 addresses. /p
+    /// The number of IPv4 prefixes that Amazon Web Services automatically assigns to the network interface.
+    ///
+    /// You can't specify a count of IPv4 prefixes if you've specified one of the following: specific IPv4 prefixes, specific private IPv4 addresses, or a count of private IPv4 addresses.
     pub ipv4_prefix_count: Option<i32>,
-    /// p The IPv6 prefixes assigned to the network interface. /p p You can't specify IPv6 prefixes if you've specified one of the following: a count of IPv6 prefixes, specific IPv6 addresses, or a count of IPv6 addresses. /p
+    /// The IPv6 prefixes assigned to the network interface.
+    ///
+    /// You can't specify IPv6 prefixes if you've specified one of the following: a count of IPv6 prefixes, specific IPv6 addresses, or a count of IPv6 addresses.
     pub ipv6_prefixes: Option<Vec<Ipv6PrefixSpecificationRequest>>,
-    /// p The number of IPv6 prefixes that Amazon Web Services automatically assigns to the network interface. /p p You can't specify a count of IPv6 prefixes if you've specified one of the following: specific IPv6 prefixes, specific IPv6 addresses, or a count of IPv6 addresses. /p
+    /// The number of IPv6 prefixes that Amazon Web Services automatically assigns to the network interface.
+    ///
+    /// You can't specify a count of IPv6 prefixes if you've specified one of the following: specific IPv6 prefixes, specific IPv6 addresses, or a count of IPv6 addresses.
     pub ipv6_prefix_count: Option<i32>,
-    /// p The type of network interface. The default is code interface /code . /p p If you specify code efa-only /code , do not assign any IP addresses to the network interface. EFA-only network interfaces do not support IP addresses. /p p The only supported values are code interface /code , code efa /code , code efa-only /code , and code trunk /code . /p
+    /// The type of network interface. The default is `interface`.
+    ///
+    /// If you specify `efa-only`, do not assign any IP addresses to the network interface. EFA-only network interfaces do not support IP addresses.
+    ///
+    /// The only supported values are `interface`, `efa`, `efa-only`, and `trunk`.
     pub interface_type: Option<NetworkInterfaceCreationType>,
-    /// p The tags to apply to the new network interface. /p
+    /// The tags to apply to the new network interface.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p If you’re creating a network interface in a dual-stack or IPv6-only subnet, you have the option to assign a primary IPv6 IP address. A primary IPv6 address is an IPv6 GUA address associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if the instance that this ENI will be attached to relies on its IPv6 address not changing. Amazon Web Services will automatically assign an IPv6 address associated with the ENI attached to your instance to be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. If you have multiple IPv6 addresses associated with an ENI attached to your instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address. /p
+    /// If you’re creating a network interface in a dual-stack or IPv6-only subnet, you have the option to assign a primary IPv6 IP address. A primary IPv6 address is an IPv6 GUA address associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if the instance that this ENI will be attached to relies on its IPv6 address not changing. Amazon Web Services will automatically assign an IPv6 address associated with the ENI attached to your instance to be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. If you have multiple IPv6 addresses associated with an ENI attached to your instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address.
     pub enable_primary_ipv6: Option<bool>,
-    /// p A connection tracking specification for the network interface. /p
+    /// A connection tracking specification for the network interface.
     pub connection_tracking_specification: Option<
         ConnectionTrackingSpecificationRequest,
     >,
-    /// p Reserved for internal use. /p
+    /// Reserved for internal use.
     pub operator: Option<OperatorRequest>,
-    /// p The ID of the subnet to associate with the network interface. /p
+    /// The ID of the subnet to associate with the network interface.
     pub subnet_id: String,
-    /// p A description for the network interface. /p
+    /// A description for the network interface.
     pub description: Option<String>,
-    /// p The primary private IPv4 address of the network interface. If you don't specify an IPv4 address, Amazon EC2 selects one for you from the subnet's IPv4 CIDR range. If you specify an IP address, you cannot indicate any IP addresses specified in code privateIpAddresses /code as primary (only one IP address can be designated as primary). /p
+    /// The primary private IPv4 address of the network interface. If you don't specify an IPv4 address, Amazon EC2 selects one for you from the subnet's IPv4 CIDR range. If you specify an IP address, you cannot indicate any IP addresses specified in `privateIpAddresses` as primary (only one IP address can be designated as primary).
     pub private_ip_address: Option<String>,
-    /// p The IDs of the security groups. /p
+    /// The IDs of the security groups.
     pub groups: Option<Vec<String>>,
-    /// p The private IPv4 addresses. /p p You can't specify private IPv4 addresses if you've specified one of the following: a count of private IPv4 addresses, specific IPv4 prefixes, or a count of IPv4 prefixes. /p
+    /// The private IPv4 addresses.
+    ///
+    /// You can't specify private IPv4 addresses if you've specified one of the following: a count of private IPv4 addresses, specific IPv4 prefixes, or a count of IPv4 prefixes.
     pub private_ip_addresses: Option<Vec<PrivateIpAddressSpecification>>,
-    /// p The number of secondary private IPv4 addresses to assign to a network interface. When you specify a number of secondary IPv4 addresses, Amazon EC2 selects these IP addresses within the subnet's IPv4 CIDR range. You can't specify this option and specify more than one private IP address using code privateIpAddresses /code . /p p You can't specify a count of private IPv4 addresses if you've specified one of the following: specific private IPv4 addresses, specific IPv4 prefixes, or a count of IPv4 prefixes. /p
+    /// The number of secondary private IPv4 addresses to assign to a network interface. When you specify a number of secondary IPv4 addresses, Amazon EC2 selects these IP addresses within the subnet's IPv4 CIDR range. You can't specify this option and specify more than one private IP address using `privateIpAddresses`.
+    ///
+    /// You can't specify a count of private IPv4 addresses if you've specified one of the following: specific private IPv4 addresses, specific IPv4 prefixes, or a count of IPv4 prefixes.
     pub secondary_private_ip_address_count: Option<i32>,
-    /// p The IPv6 addresses from the IPv6 CIDR block range of your subnet. /p p You can't specify IPv6 addresses using this parameter if you've specified one of the following: a count of IPv6 addresses, specific IPv6 prefixes, or a count of IPv6 prefixes. /p
+    /// The IPv6 addresses from the IPv6 CIDR block range of your subnet.
+    ///
+    /// You can't specify IPv6 addresses using this parameter if you've specified one of the following: a count of IPv6 addresses, specific IPv6 prefixes, or a count of IPv6 prefixes.
     pub ipv6_addresses: Option<Vec<InstanceIpv6Address>>,
-    /// p The number of IPv6 addresses to assign to a network interface. Amazon EC2 automatically selects the IPv6 addresses from the subnet range. /p p You can't specify a count of IPv6 addresses using this parameter if you've specified one of the following: specific IPv6 addresses, specific IPv6 prefixes, or a count of IPv6 prefixes. /p p If your subnet has the code AssignIpv6AddressOnCreation /code attribute set, you can override that setting by specifying 0 as the IPv6 address count. /p
+    /// The number of IPv6 addresses to assign to a network interface. Amazon EC2 automatically selects the IPv6 addresses from the subnet range.
+    ///
+    /// You can't specify a count of IPv6 addresses using this parameter if you've specified one of the following: specific IPv6 addresses, specific IPv6 prefixes, or a count of IPv6 prefixes.
+    ///
+    /// If your subnet has the `AssignIpv6AddressOnCreation` attribute set, you can override that setting by specifying 0 as the IPv6 address count.
     pub ipv6_address_count: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1651,9 +2230,9 @@ pub static CREATE_NETWORK_INTERFACE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkInterfaceResult {
-    /// p Information about the network interface. /p
+    /// Information about the network interface.
     pub network_interface: Option<NetworkInterface>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -1669,23 +2248,27 @@ pub static CREATE_NETWORK_INTERFACE_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkingFlexCostAllocationPolicyRequest {
-    /// p The type of network resource that the policy applies to. This parameter is required. Valid values are code natgw /code (NAT gateway), code pcx /code (Amazon VPC peering connection), and code ec2 /code (EC2 instance). /p p Specify the policy document that matches the resource type: code NatFcaPolicyDocument /code for code natgw /code , code InstanceFcaPolicyDocument /code for code ec2 /code , or code PcxFcaPolicyDocument /code for code pcx /code . Don't specify a policy document for a different resource type. /p
+    /// The type of network resource that the policy applies to. This parameter is required. Valid values are `natgw` (NAT gateway), `pcx` (Amazon VPC peering connection), and `ec2` (EC2 instance).
+    ///
+    /// Specify the policy document that matches the resource type: `NatFcaPolicyDocument` for `natgw`, `InstanceFcaPolicyDocument` for `ec2`, or `PcxFcaPolicyDocument` for `pcx`. Don't specify a policy document for a different resource type.
     pub network_resource_type: FlexCostAllocationNetworkResourceType,
-    /// p The policy document that defines cost allocation for NAT gateways. Provide this document when code NetworkResourceType /code is code natgw /code . /p
+    /// The policy document that defines cost allocation for NAT gateways. Provide this document when `NetworkResourceType` is `natgw`.
     pub nat_fca_policy_document: Option<NatFlexCostAllocationPolicyDocument>,
-    /// p The policy document that defines cost allocation for EC2 instances. Provide this document when code NetworkResourceType /code is code ec2 /code . /p
+    /// The policy document that defines cost allocation for EC2 instances. Provide this document when `NetworkResourceType` is `ec2`.
     pub instance_fca_policy_document: Option<InstanceFlexCostAllocationPolicyDocument>,
-    /// p The policy document that defines cost allocation for Amazon VPC peering connections. Provide this document when code NetworkResourceType /code is code pcx /code . /p
+    /// The policy document that defines cost allocation for Amazon VPC peering connections. Provide this document when `NetworkResourceType` is `pcx`.
     pub pcx_fca_policy_document: Option<PcxFlexCostAllocationPolicyDocument>,
-    /// p Specifies whether showback reporting is enabled for the policy. /p p Default: code true /code /p
+    /// Specifies whether showback reporting is enabled for the policy.
+    ///
+    /// Default: `true`
     pub show_back_enabled: Option<bool>,
-    /// p A description for the policy. The description can be up to 1024 characters long. /p
+    /// A description for the policy. The description can be up to 1024 characters long.
     pub description: Option<String>,
-    /// p The tags to assign to the policy. /p
+    /// The tags to assign to the policy.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1714,13 +2297,13 @@ pub static CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkingFlexCostAllocationPolicyResult {
-    /// p The ID of the flex cost allocation policy. /p
+    /// The ID of the flex cost allocation policy.
     pub fca_policy_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the flex cost allocation policy. /p
+    /// The Amazon Resource Name (ARN) of the flex cost allocation policy.
     pub fca_policy_arn: Option<String>,
-    /// p The date and time when the policy was created. /p
+    /// The date and time when the policy was created.
     pub created_at: Option<rt::DateTime>,
-    /// p The date and time when the policy is expected to apply to network traffic. /p
+    /// The date and time when the policy is expected to apply to network traffic.
     pub expected_effective_at: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -1737,12 +2320,18 @@ pub static CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT: rt::Schema = rt
         rt::m("ExpectedEffectiveAt", &rt::TIMESTAMP).named("expectedEffectiveAt"),
     ],
 );
-/// p The VPC peering connection options to apply to the requester VPC when you create a VPC peering connection. /p
+/// The VPC peering connection options to apply to the requester VPC when you create a VPC peering connection.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePeeringConnectionOptionsRequest {
-    /// p Specifies whether you allow multipath resilience for the requester VPC. Multipath resilience is supported only for inter-Region VPC peering connections between supported Regions. It takes effect only when both the requester and the accepter allow it. Accepting the VPC peering connection request also allows multipath resilience for the accepter VPC. If you don't specify this parameter, the default is code false /code . /p
+    /// Specifies whether you allow multipath resilience for the requester VPC. Multipath resilience is supported only for inter-Region VPC peering connections between supported Regions. It takes effect only when both the requester and the accepter allow it. Accepting the VPC peering connection request also allows multipath resilience for the accepter VPC. If you don't specify this parameter, the default is `false`.
     pub allow_multipath_resilience: Option<bool>,
-    /// p The multipath resilience mode. You can specify this parameter only if code AllowMultipathResilience /code is code true /code . /p p The following value is valid: /p ul li p code always-on /code – Replicates traffic across multiple network paths while multipath resilience is in effect. /p /li /ul p If code AllowMultipathResilience /code is code true /code and you don't specify a mode, the default is code always-on /code . /p
+    /// The multipath resilience mode. You can specify this parameter only if `AllowMultipathResilience` is `true`.
+    ///
+    /// The following value is valid:
+    ///
+    /// - `always-on` – Replicates traffic across multiple network paths while multipath resilience is in effect.
+    ///
+    /// If `AllowMultipathResilience` is `true` and you don't specify a mode, the default is `always-on`.
     pub multipath_resilience_mode: Option<MultipathResilienceMode>,
 }
 rt::structure!(
@@ -1758,23 +2347,28 @@ pub static CREATE_PEERING_CONNECTION_OPTIONS_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePlacementGroupRequest {
-    /// p The number of partitions. Valid only when b Strategy /b is set to code partition /code . /p
+    /// The number of partitions. Valid only when **Strategy** is set to `partition`.
     pub partition_count: Option<i32>,
-    /// p The tags to apply to the new placement group. /p
+    /// The tags to apply to the new placement group.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Determines how placement groups spread instances. /p ul li p Host – You can use code host /code only with Outpost placement groups. /p /li li p Rack – No usage restrictions. /p /li /ul
+    /// Determines how placement groups spread instances.
+    ///
+    /// - Host – You can use `host` only with Outpost placement groups.
+    /// - Rack – No usage restrictions.
     pub spread_level: Option<SpreadLevel>,
-    /// p Reserved for future use. /p
+    /// Reserved for future use.
     pub linked_group_id: Option<String>,
-    /// p Reserved for internal use. /p
+    /// Reserved for internal use.
     pub operator: Option<OperatorRequest>,
-    /// p The ID of a parent placement group. Valid only when b Strategy /b is set to code cluster /code . /p
+    /// The ID of a parent placement group. Valid only when **Strategy** is set to `cluster`.
     pub parent_group_id: Option<String>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p A name for the placement group. Must be unique within the scope of your account for the Region. /p p Constraints: Up to 255 ASCII characters /p
+    /// A name for the placement group. Must be unique within the scope of your account for the Region.
+    ///
+    /// Constraints: Up to 255 ASCII characters
     pub group_name: Option<String>,
-    /// p The placement strategy. /p
+    /// The placement strategy.
     pub strategy: Option<PlacementStrategy>,
 }
 rt::structure!(
@@ -1798,7 +2392,7 @@ pub static CREATE_PLACEMENT_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePlacementGroupResult {
-    /// p Information about the placement group. /p
+    /// Information about the placement group.
     pub placement_group: Option<PlacementGroup>,
 }
 rt::structure!(
@@ -1810,11 +2404,11 @@ pub static CREATE_PLACEMENT_GROUP_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePublicIpv4PoolRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p
+    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p The Availability Zone (AZ) or Local Zone (LZ) network border group that the resource that the IP address is assigned to is in. Defaults to an AZ network border group. For more information on available Local Zones, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail" Local Zone availability /a in the i Amazon EC2 User Guide /i . /p
+    /// The Availability Zone (AZ) or Local Zone (LZ) network border group that the resource that the IP address is assigned to is in. Defaults to an AZ network border group. For more information on available Local Zones, see [Local Zone availability](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail) in the *Amazon EC2 User Guide*.
     pub network_border_group: Option<String>,
 }
 rt::structure!(
@@ -1831,7 +2425,7 @@ pub static CREATE_PUBLIC_IPV4_POOL_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePublicIpv4PoolResult {
-    /// p The ID of the public IPv4 pool. /p
+    /// The ID of the public IPv4 pool.
     pub pool_id: Option<String>,
 }
 rt::structure!(CreatePublicIpv4PoolResult, CREATE_PUBLIC_IPV4_POOL_RESULT, 0 => pool_id);
@@ -1841,23 +2435,38 @@ pub static CREATE_PUBLIC_IPV4_POOL_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateReplaceRootVolumeTaskRequest {
-    /// p The ID of the instance for which to replace the root volume. /p
+    /// The ID of the instance for which to replace the root volume.
     pub instance_id: String,
-    /// p The ID of the snapshot from which to restore the replacement root volume. The specified snapshot must be a snapshot that you previously created from the original root volume. /p p If you want to restore the replacement root volume to the initial launch state, if you want to restore the replacement root volume from an AMI, or if you want to replace the root volume with a specified volume, omit this parameter. /p
+    /// The ID of the snapshot from which to restore the replacement root volume. The specified snapshot must be a snapshot that you previously created from the original root volume.
+    ///
+    /// If you want to restore the replacement root volume to the initial launch state, if you want to restore the replacement root volume from an AMI, or if you want to replace the root volume with a specified volume, omit this parameter.
     pub snapshot_id: Option<String>,
-    /// p Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If you do not specify a client token, a randomly generated token is used for the request to ensure idempotency. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If you do not specify a client token, a randomly generated token is used for the request to ensure idempotency. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The tags to apply to the root volume replacement task. /p
+    /// The tags to apply to the root volume replacement task.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p The ID of the AMI to use to restore the root volume. The specified AMI must have the same product code, billing information, architecture type, and virtualization type as that of the instance. /p p If you want to restore the replacement volume from a specific snapshot, if you want to restore it to its launch state, or if you want to replace the root volume with a specified volume, omit this parameter. /p
+    /// The ID of the AMI to use to restore the root volume. The specified AMI must have the same product code, billing information, architecture type, and virtualization type as that of the instance.
+    ///
+    /// If you want to restore the replacement volume from a specific snapshot, if you want to restore it to its launch state, or if you want to replace the root volume with a specified volume, omit this parameter.
     pub image_id: Option<String>,
-    /// p Indicates whether to automatically delete the original root volume after the root volume replacement task completes. To delete the original root volume, specify code true /code . If you choose to keep the original root volume after the replacement task completes, you must manually delete it when you no longer need it. /p
+    /// Indicates whether to automatically delete the original root volume after the root volume replacement task completes. To delete the original root volume, specify `true`. If you choose to keep the original root volume after the replacement task completes, you must manually delete it when you no longer need it.
     pub delete_replaced_root_volume: Option<bool>,
-    /// p Specifies the Amazon EBS Provisioned Rate for Volume Initialization (volume initialization rate), in MiB/s, at which to download the snapshot blocks from Amazon S3 to the replacement root volume. This is also known as i volume initialization /i . Specifying a volume initialization rate ensures that the volume is initialized at a predictable and consistent rate after creation. /p p Omit this parameter if: /p ul li p You want to create the volume using fast snapshot restore. You must specify a snapshot that is enabled for fast snapshot restore. In this case, the volume is fully initialized at creation. /p note p If you specify a snapshot that is enabled for fast snapshot restore and a volume initialization rate, the volume will be initialized at the specified rate instead of fast snapshot restore. /p /note /li li p You want to create a volume that is initialized at the default rate. /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html" Initialize Amazon EBS volumes /a in the i Amazon EC2 User Guide /i . /p p Valid range: 100 - 300 MiB/s /p
+    /// Specifies the Amazon EBS Provisioned Rate for Volume Initialization (volume initialization rate), in MiB/s, at which to download the snapshot blocks from Amazon S3 to the replacement root volume. This is also known as *volume initialization*. Specifying a volume initialization rate ensures that the volume is initialized at a predictable and consistent rate after creation.
+    ///
+    /// Omit this parameter if:
+    ///
+    /// - You want to create the volume using fast snapshot restore. You must specify a snapshot that is enabled for fast snapshot restore. In this case, the volume is fully initialized at creation. **Note:** If you specify a snapshot that is enabled for fast snapshot restore and a volume initialization rate, the volume will be initialized at the specified rate instead of fast snapshot restore.
+    /// - You want to create a volume that is initialized at the default rate.
+    ///
+    /// For more information, see [Initialize Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// Valid range: 100 - 300 MiB/s
     pub volume_initialization_rate: Option<i64>,
-    /// p The ID of the volume to use as the replacement root volume. The specified volume must be in the same Availability Zone as the instance, must be in the code available /code state, and must not be attached to an instance. If the original root volume is encrypted, the specified volume must also be encrypted. /p p If you want to restore the replacement root volume from a specific snapshot, an AMI, or to its launch state, omit this parameter. /p
+    /// The ID of the volume to use as the replacement root volume. The specified volume must be in the same Availability Zone as the instance, must be in the `available` state, and must not be attached to an instance. If the original root volume is encrypted, the specified volume must also be encrypted.
+    ///
+    /// If you want to restore the replacement root volume from a specific snapshot, an AMI, or to its launch state, omit this parameter.
     pub volume_id: Option<String>,
 }
 rt::structure!(
@@ -1878,611 +2487,5 @@ pub static CREATE_REPLACE_ROOT_VOLUME_TASK_REQUEST: rt::Schema = rt::Schema::str
         rt::m("DeleteReplacedRootVolume", &rt::BOOLEAN),
         rt::m("VolumeInitializationRate", &rt::LONG),
         rt::m("VolumeId", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateReplaceRootVolumeTaskResult {
-    /// p Information about the root volume replacement task. /p
-    pub replace_root_volume_task: Option<ReplaceRootVolumeTask>,
-}
-rt::structure!(
-    CreateReplaceRootVolumeTaskResult, CREATE_REPLACE_ROOT_VOLUME_TASK_RESULT, 0 =>
-    replace_root_volume_task
-);
-pub static CREATE_REPLACE_ROOT_VOLUME_TASK_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateReplaceRootVolumeTaskResult",
-    &[
-        rt::m("ReplaceRootVolumeTask", &REPLACE_ROOT_VOLUME_TASK)
-            .named("replaceRootVolumeTask"),
-    ],
-);
-/// p Contains the parameters for CreateReservedInstancesListing. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateReservedInstancesListingRequest {
-    /// p The ID of the active Standard Reserved Instance. /p
-    pub reserved_instances_id: String,
-    /// p The number of instances that are a part of a Reserved Instance account to be listed in the Reserved Instance Marketplace. This number should be less than or equal to the instance count associated with the Reserved Instance ID specified in this call. /p
-    pub instance_count: i32,
-    /// p A list specifying the price of the Standard Reserved Instance for each month remaining in the Reserved Instance term. /p
-    pub price_schedules: Vec<PriceScheduleSpecification>,
-    /// p Unique, case-sensitive identifier you provide to ensure idempotency of your listings. This helps avoid duplicate listings. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring Idempotency /a . /p
-    pub client_token: String,
-}
-rt::structure!(
-    CreateReservedInstancesListingRequest, CREATE_RESERVED_INSTANCES_LISTING_REQUEST, 0
-    => reserved_instances_id, 1 => instance_count, 2 => price_schedules, 3 =>
-    client_token
-);
-pub static CREATE_RESERVED_INSTANCES_LISTING_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateReservedInstancesListingRequest",
-    &[
-        rt::m("ReservedInstancesId", &rt::STRING)
-            .named("reservedInstancesId")
-            .flags(rt::REQUIRED),
-        rt::m("InstanceCount", &rt::INTEGER).named("instanceCount").flags(rt::REQUIRED),
-        rt::m("PriceSchedules", &PRICE_SCHEDULE_SPECIFICATION_LIST)
-            .named("priceSchedules")
-            .flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING).named("clientToken").flags(rt::REQUIRED),
-    ],
-);
-/// p Contains the output of CreateReservedInstancesListing. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateReservedInstancesListingResult {
-    /// p Information about the Standard Reserved Instance listing. /p
-    pub reserved_instances_listings: Option<Vec<ReservedInstancesListing>>,
-}
-rt::structure!(
-    CreateReservedInstancesListingResult, CREATE_RESERVED_INSTANCES_LISTING_RESULT, 0 =>
-    reserved_instances_listings
-);
-pub static CREATE_RESERVED_INSTANCES_LISTING_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateReservedInstancesListingResult",
-    &[
-        rt::m("ReservedInstancesListings", &RESERVED_INSTANCES_LISTING_LIST)
-            .named("reservedInstancesListingsSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRestoreImageTaskRequest {
-    /// p The name of the Amazon S3 bucket that contains the stored AMI object. /p
-    pub bucket: String,
-    /// p The name of the stored AMI object in the bucket. /p
-    pub object_key: String,
-    /// p The name for the restored AMI. The name must be unique for AMIs in the Region for this account. If you do not provide a name, the new AMI gets the same name as the original AMI. /p
-    pub name: Option<String>,
-    /// p The tags to apply to the AMI and snapshots on restoration. You can tag the AMI, the snapshots, or both. /p ul li p To tag the AMI, the value for code ResourceType /code must be code image /code . /p /li li p To tag the snapshots, the value for code ResourceType /code must be code snapshot /code . The same tag is applied to all of the snapshots that are created. /p /li /ul
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateRestoreImageTaskRequest, CREATE_RESTORE_IMAGE_TASK_REQUEST, 0 => bucket, 1 =>
-    object_key, 2 => name, 3 => tag_specifications, 4 => dry_run
-);
-pub static CREATE_RESTORE_IMAGE_TASK_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateRestoreImageTaskRequest",
-    &[
-        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ObjectKey", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Name", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRestoreImageTaskResult {
-    /// p The AMI ID. /p
-    pub image_id: Option<String>,
-}
-rt::structure!(
-    CreateRestoreImageTaskResult, CREATE_RESTORE_IMAGE_TASK_RESULT, 0 => image_id
-);
-pub static CREATE_RESTORE_IMAGE_TASK_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateRestoreImageTaskResult",
-    &[rt::m("ImageId", &rt::STRING).named("imageId")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRouteRequest {
-    /// p The ID of a prefix list used for the destination match. /p
-    pub destination_prefix_list_id: Option<String>,
-    /// p The ID of a VPC endpoint. Supported for Gateway Load Balancer endpoints only. /p
-    pub vpc_endpoint_id: Option<String>,
-    /// p The ID of a transit gateway. /p
-    pub transit_gateway_id: Option<String>,
-    /// p The ID of the local gateway. /p
-    pub local_gateway_id: Option<String>,
-    /// p The ID of the carrier gateway. /p p You can only use this option when the VPC contains a subnet which is associated with a Wavelength Zone. /p
-    pub carrier_gateway_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the core network. /p
-    pub core_network_arn: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the ODB network. /p
-    pub odb_network_arn: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the route table for the route. /p
-    pub route_table_id: String,
-    /// p The IPv4 CIDR address block used for the destination match. Routing decisions are based on the most specific match. We modify the specified CIDR block to its canonical form; for example, if you specify code 100.68.0.18/18 /code , we modify it to code 100.68.0.0/18 /code . /p
-    pub destination_cidr_block: Option<String>,
-    /// p The ID of an internet gateway or virtual private gateway attached to your VPC. /p
-    pub gateway_id: Option<String>,
-    /// p The IPv6 CIDR block used for the destination match. Routing decisions are based on the most specific match. /p
-    pub destination_ipv6_cidr_block: Option<String>,
-    /// p IPv6 traffic only The ID of an egress-only internet gateway. /p
-    pub egress_only_internet_gateway_id: Option<String>,
-    /// p The ID of a NAT instance in your VPC. The operation fails if you specify an instance ID unless exactly one network interface is attached. /p
-    pub instance_id: Option<String>,
-    /// p The ID of a network interface. /p
-    pub network_interface_id: Option<String>,
-    /// p The ID of a VPC peering connection. /p
-    pub vpc_peering_connection_id: Option<String>,
-    /// p IPv4 traffic only The ID of a NAT gateway. /p
-    pub nat_gateway_id: Option<String>,
-}
-rt::structure!(
-    CreateRouteRequest, CREATE_ROUTE_REQUEST, 0 => destination_prefix_list_id, 1 =>
-    vpc_endpoint_id, 2 => transit_gateway_id, 3 => local_gateway_id, 4 =>
-    carrier_gateway_id, 5 => core_network_arn, 6 => odb_network_arn, 7 => dry_run, 8 =>
-    route_table_id, 9 => destination_cidr_block, 10 => gateway_id, 11 =>
-    destination_ipv6_cidr_block, 12 => egress_only_internet_gateway_id, 13 =>
-    instance_id, 14 => network_interface_id, 15 => vpc_peering_connection_id, 16 =>
-    nat_gateway_id
-);
-pub static CREATE_ROUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateRouteRequest",
-    &[
-        rt::m("DestinationPrefixListId", &rt::STRING),
-        rt::m("VpcEndpointId", &rt::STRING),
-        rt::m("TransitGatewayId", &rt::STRING),
-        rt::m("LocalGatewayId", &rt::STRING),
-        rt::m("CarrierGatewayId", &rt::STRING),
-        rt::m("CoreNetworkArn", &rt::STRING),
-        rt::m("OdbNetworkArn", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("RouteTableId", &rt::STRING).named("routeTableId").flags(rt::REQUIRED),
-        rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
-        rt::m("GatewayId", &rt::STRING).named("gatewayId"),
-        rt::m("DestinationIpv6CidrBlock", &rt::STRING).named("destinationIpv6CidrBlock"),
-        rt::m("EgressOnlyInternetGatewayId", &rt::STRING)
-            .named("egressOnlyInternetGatewayId"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
-        rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRouteResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
-    pub return_: Option<bool>,
-}
-rt::structure!(CreateRouteResult, CREATE_ROUTE_RESULT, 0 => return_);
-pub static CREATE_ROUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateRouteResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRouteServerEndpointRequest {
-    /// p The ID of the route server for which to create an endpoint. /p
-    pub route_server_id: String,
-    /// p The ID of the subnet in which to create the route server endpoint. /p
-    pub subnet_id: String,
-    /// p Unique, case-sensitive identifier to ensure idempotency of the request. /p
-    pub client_token: Option<String>,
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The tags to apply to the route server endpoint during creation. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    CreateRouteServerEndpointRequest, CREATE_ROUTE_SERVER_ENDPOINT_REQUEST, 0 =>
-    route_server_id, 1 => subnet_id, 2 => client_token, 3 => dry_run, 4 =>
-    tag_specifications
-);
-pub static CREATE_ROUTE_SERVER_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateRouteServerEndpointRequest",
-    &[
-        rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SubnetId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRouteServerEndpointResult {
-    /// p Information about the created route server endpoint. /p
-    pub route_server_endpoint: Option<RouteServerEndpoint>,
-}
-rt::structure!(
-    CreateRouteServerEndpointResult, CREATE_ROUTE_SERVER_ENDPOINT_RESULT, 0 =>
-    route_server_endpoint
-);
-pub static CREATE_ROUTE_SERVER_ENDPOINT_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateRouteServerEndpointResult",
-    &[rt::m("RouteServerEndpoint", &ROUTE_SERVER_ENDPOINT).named("routeServerEndpoint")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRouteServerPeerRequest {
-    /// p The ID of the route server endpoint for which to create a peer. /p
-    pub route_server_endpoint_id: String,
-    /// p The IPv4 address of the peer device. /p
-    pub peer_address: String,
-    /// p The BGP options for the peer, including ASN (Autonomous System Number) and BFD (Bidrectional Forwarding Detection) settings. /p
-    pub bgp_options: RouteServerBgpOptionsRequest,
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The tags to apply to the route server peer during creation. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    CreateRouteServerPeerRequest, CREATE_ROUTE_SERVER_PEER_REQUEST, 0 =>
-    route_server_endpoint_id, 1 => peer_address, 2 => bgp_options, 3 => dry_run, 4 =>
-    tag_specifications
-);
-pub static CREATE_ROUTE_SERVER_PEER_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateRouteServerPeerRequest",
-    &[
-        rt::m("RouteServerEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PeerAddress", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("BgpOptions", &ROUTE_SERVER_BGP_OPTIONS_REQUEST).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRouteServerPeerResult {
-    /// p Information about the created route server peer. /p
-    pub route_server_peer: Option<RouteServerPeer>,
-}
-rt::structure!(
-    CreateRouteServerPeerResult, CREATE_ROUTE_SERVER_PEER_RESULT, 0 => route_server_peer
-);
-pub static CREATE_ROUTE_SERVER_PEER_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateRouteServerPeerResult",
-    &[rt::m("RouteServerPeer", &ROUTE_SERVER_PEER).named("routeServerPeer")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRouteServerRequest {
-    /// p The private Autonomous System Number (ASN) for the Amazon side of the BGP session. Valid values are from 1 to 4294967295. We recommend using a private ASN in the 64512–65534 (16-bit ASN) or 4200000000–4294967294 (32-bit ASN) range. /p
-    pub amazon_side_asn: i64,
-    /// p Unique, case-sensitive identifier to ensure idempotency of the request. /p
-    pub client_token: Option<String>,
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p Indicates whether routes should be persisted after all BGP sessions are terminated. /p
-    pub persist_routes: Option<RouteServerPersistRoutesAction>,
-    /// p The number of minutes a route server will wait after BGP is re-established to unpersist the routes in the FIB and RIB. Value must be in the range of 1-5. Required if PersistRoutes is code enabled /code . /p p If you set the duration to 1 minute, then when your network appliance re-establishes BGP with route server, it has 1 minute to relearn it's adjacent network and advertise those routes to route server before route server resumes normal functionality. In most cases, 1 minute is probably sufficient. If, however, you have concerns that your BGP network may not be capable of fully re-establishing and re-learning everything in 1 minute, you can increase the duration up to 5 minutes. /p
-    pub persist_routes_duration: Option<i64>,
-    /// p Indicates whether SNS notifications should be enabled for route server events. Enabling SNS notifications persists BGP status changes to an SNS topic provisioned by Amazon Web Services. /p
-    pub sns_notifications_enabled: Option<bool>,
-    /// p The tags to apply to the route server during creation. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    CreateRouteServerRequest, CREATE_ROUTE_SERVER_REQUEST, 0 => amazon_side_asn, 1 =>
-    client_token, 2 => dry_run, 3 => persist_routes, 4 => persist_routes_duration, 5 =>
-    sns_notifications_enabled, 6 => tag_specifications
-);
-pub static CREATE_ROUTE_SERVER_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateRouteServerRequest",
-    &[
-        rt::m("AmazonSideAsn", &rt::LONG).flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("PersistRoutes", &rt::ENUM),
-        rt::m("PersistRoutesDuration", &rt::LONG),
-        rt::m("SnsNotificationsEnabled", &rt::BOOLEAN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRouteServerResult {
-    /// p Information about the created route server. /p
-    pub route_server: Option<RouteServer>,
-}
-rt::structure!(CreateRouteServerResult, CREATE_ROUTE_SERVER_RESULT, 0 => route_server);
-pub static CREATE_ROUTE_SERVER_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateRouteServerResult",
-    &[rt::m("RouteServer", &ROUTE_SERVER).named("routeServer")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRouteTableRequest {
-    /// p The tags to assign to the route table. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
-    pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the VPC. /p
-    pub vpc_id: String,
-}
-rt::structure!(
-    CreateRouteTableRequest, CREATE_ROUTE_TABLE_REQUEST, 0 => tag_specifications, 1 =>
-    client_token, 2 => dry_run, 3 => vpc_id
-);
-pub static CREATE_ROUTE_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateRouteTableRequest",
-    &[
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRouteTableResult {
-    /// p Information about the route table. /p
-    pub route_table: Option<RouteTable>,
-    /// p Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request. /p
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateRouteTableResult, CREATE_ROUTE_TABLE_RESULT, 0 => route_table, 1 =>
-    client_token
-);
-pub static CREATE_ROUTE_TABLE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateRouteTableResult",
-    &[
-        rt::m("RouteTable", &ROUTE_TABLE).named("routeTable"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSecondaryNetworkRequest {
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensure Idempotency /a . /p
-    pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The IPv4 CIDR block for the secondary network. The CIDR block size must be between /12 and /28. /p
-    pub ipv4_cidr_block: String,
-    /// p The type of secondary network. /p
-    pub network_type: SecondaryNetworkType,
-    /// p The tags to assign to the secondary network. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    CreateSecondaryNetworkRequest, CREATE_SECONDARY_NETWORK_REQUEST, 0 => client_token, 1
-    => dry_run, 2 => ipv4_cidr_block, 3 => network_type, 4 => tag_specifications
-);
-pub static CREATE_SECONDARY_NETWORK_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateSecondaryNetworkRequest",
-    &[
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Ipv4CidrBlock", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NetworkType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSecondaryNetworkResult {
-    /// p Information about the secondary network. /p
-    pub secondary_network: Option<SecondaryNetwork>,
-    /// p Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request. /p
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateSecondaryNetworkResult, CREATE_SECONDARY_NETWORK_RESULT, 0 =>
-    secondary_network, 1 => client_token
-);
-pub static CREATE_SECONDARY_NETWORK_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateSecondaryNetworkResult",
-    &[
-        rt::m("SecondaryNetwork", &SECONDARY_NETWORK).named("secondaryNetwork"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSecondarySubnetRequest {
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensure Idempotency /a . /p
-    pub client_token: Option<String>,
-    /// p The Availability Zone for the secondary subnet. You cannot specify both code AvailabilityZone /code and code AvailabilityZoneId /code in the same request. /p
-    pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone for the secondary subnet. This option is preferred over code AvailabilityZone /code as it provides a consistent identifier across Amazon Web Services accounts. You cannot specify both code AvailabilityZone /code and code AvailabilityZoneId /code in the same request. /p
-    pub availability_zone_id: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The IPv4 CIDR block for the secondary subnet. The CIDR block size must be between /12 and /28. /p
-    pub ipv4_cidr_block: String,
-    /// p The ID of the secondary network in which to create the secondary subnet. /p
-    pub secondary_network_id: String,
-    /// p The tags to assign to the secondary subnet. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    CreateSecondarySubnetRequest, CREATE_SECONDARY_SUBNET_REQUEST, 0 => client_token, 1
-    => availability_zone, 2 => availability_zone_id, 3 => dry_run, 4 => ipv4_cidr_block,
-    5 => secondary_network_id, 6 => tag_specifications
-);
-pub static CREATE_SECONDARY_SUBNET_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateSecondarySubnetRequest",
-    &[
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("AvailabilityZone", &rt::STRING),
-        rt::m("AvailabilityZoneId", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Ipv4CidrBlock", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SecondaryNetworkId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSecondarySubnetResult {
-    /// p Information about the secondary subnet. /p
-    pub secondary_subnet: Option<SecondarySubnet>,
-    /// p Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request. /p
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateSecondarySubnetResult, CREATE_SECONDARY_SUBNET_RESULT, 0 => secondary_subnet, 1
-    => client_token
-);
-pub static CREATE_SECONDARY_SUBNET_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateSecondarySubnetResult",
-    &[
-        rt::m("SecondarySubnet", &SECONDARY_SUBNET).named("secondarySubnet"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSecurityGroupRequest {
-    /// p A description for the security group. /p p Constraints: Up to 255 characters in length /p p Valid characters: a-z, A-Z, 0-9, spaces, and . -:/()#,@ +=&amp;;{}!$ /p
-    pub description: String,
-    /// p The name of the security group. Names are case-insensitive and must be unique within the VPC. /p p Constraints: Up to 255 characters in length. Can't start with code sg- /code . /p p Valid characters: a-z, A-Z, 0-9, spaces, and . -:/()#,@ +=&amp;;{}!$ /p
-    pub group_name: String,
-    /// p The ID of the VPC. Required for a nondefault VPC. /p
-    pub vpc_id: Option<String>,
-    /// p The tags to assign to the security group. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateSecurityGroupRequest, CREATE_SECURITY_GROUP_REQUEST, 0 => description, 1 =>
-    group_name, 2 => vpc_id, 3 => tag_specifications, 4 => dry_run
-);
-pub static CREATE_SECURITY_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateSecurityGroupRequest",
-    &[
-        rt::m("Description", &rt::STRING).named("GroupDescription").flags(rt::REQUIRED),
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VpcId", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSecurityGroupResult {
-    /// p The ID of the security group. /p
-    pub group_id: Option<String>,
-    /// p The tags assigned to the security group. /p
-    pub tags: Option<Vec<Tag>>,
-    /// p The security group ARN. /p
-    pub security_group_arn: Option<String>,
-}
-rt::structure!(
-    CreateSecurityGroupResult, CREATE_SECURITY_GROUP_RESULT, 0 => group_id, 1 => tags, 2
-    => security_group_arn
-);
-pub static CREATE_SECURITY_GROUP_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateSecurityGroupResult",
-    &[
-        rt::m("GroupId", &rt::STRING).named("groupId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("SecurityGroupArn", &rt::STRING).named("securityGroupArn"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSnapshotRequest {
-    /// p A description for the snapshot. /p
-    pub description: Option<String>,
-    /// note p Only supported for volumes on Outposts. If the source volume is not on an Outpost, omit this parameter. /p /note ul li p To create the snapshot on the same Outpost as the source volume, specify the ARN of that Outpost. The snapshot must be created on the same Outpost as the volume. /p /li li p To create the snapshot in the parent Region of the Outpost, omit this parameter. /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html#create-snapshot" Create local snapshots from volumes on an Outpost /a in the i Amazon EBS User Guide /i . /p
-    pub outpost_arn: Option<String>,
-    /// p The ID of the Amazon EBS volume. /p
-    pub volume_id: String,
-    /// p The tags to apply to the snapshot during creation. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// note p Only supported for volumes in Local Zones. If the source volume is not in a Local Zone, omit this parameter. /p /note ul li p To create a local snapshot in the same Local Zone as the source volume, specify code local /code . /p /li li p To create a regional snapshot in the parent Region of the Local Zone, specify code regional /code or omit this parameter. /p /li /ul p Default value: code regional /code /p
-    pub location: Option<SnapshotLocationEnum>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateSnapshotRequest, CREATE_SNAPSHOT_REQUEST, 0 => description, 1 => outpost_arn, 2
-    => volume_id, 3 => tag_specifications, 4 => location, 5 => dry_run
-);
-pub static CREATE_SNAPSHOT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateSnapshotRequest",
-    &[
-        rt::m("Description", &rt::STRING),
-        rt::m("OutpostArn", &rt::STRING),
-        rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("Location", &rt::ENUM),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSnapshotsRequest {
-    /// p A description propagated to every snapshot specified by the instance. /p
-    pub description: Option<String>,
-    /// p The instance to specify which volumes should be included in the snapshots. /p
-    pub instance_specification: InstanceSpecification,
-    /// note p Only supported for instances on Outposts. If the source instance is not on an Outpost, omit this parameter. /p /note ul li p To create the snapshots on the same Outpost as the source instance, specify the ARN of that Outpost. The snapshots must be created on the same Outpost as the instance. /p /li li p To create the snapshots in the parent Region of the Outpost, omit this parameter. /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html#create-snapshot" Create local snapshots from volumes on an Outpost /a in the i Amazon EBS User Guide /i . /p
-    pub outpost_arn: Option<String>,
-    /// p Tags to apply to every snapshot specified by the instance. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p Copies the tags from the specified volume to corresponding snapshot. /p
-    pub copy_tags_from_source: Option<CopyTagsFromSource>,
-    /// note p Only supported for instances in Local Zones. If the source instance is not in a Local Zone, omit this parameter. /p /note ul li p To create local snapshots in the same Local Zone as the source instance, specify code local /code . /p /li li p To create regional snapshots in the parent Region of the Local Zone, specify code regional /code or omit this parameter. /p /li /ul p Default value: code regional /code /p
-    pub location: Option<SnapshotLocationEnum>,
-}
-rt::structure!(
-    CreateSnapshotsRequest, CREATE_SNAPSHOTS_REQUEST, 0 => description, 1 =>
-    instance_specification, 2 => outpost_arn, 3 => tag_specifications, 4 => dry_run, 5 =>
-    copy_tags_from_source, 6 => location
-);
-pub static CREATE_SNAPSHOTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateSnapshotsRequest",
-    &[
-        rt::m("Description", &rt::STRING),
-        rt::m("InstanceSpecification", &INSTANCE_SPECIFICATION).flags(rt::REQUIRED),
-        rt::m("OutpostArn", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("CopyTagsFromSource", &rt::ENUM),
-        rt::m("Location", &rt::ENUM),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSnapshotsResult {
-    /// p List of snapshots. /p
-    pub snapshots: Option<Vec<SnapshotInfo>>,
-}
-rt::structure!(CreateSnapshotsResult, CREATE_SNAPSHOTS_RESULT, 0 => snapshots);
-pub static CREATE_SNAPSHOTS_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateSnapshotsResult",
-    &[rt::m("Snapshots", &SNAPSHOT_SET).named("snapshotSet")],
-);
-/// p Contains the parameters for CreateSpotDatafeedSubscription. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSpotDatafeedSubscriptionRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The name of the Amazon S3 bucket in which to store the Spot Instance data feed. For more information about bucket names, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html" Bucket naming rules /a in the i Amazon S3 User Guide /i . /p
-    pub bucket: String,
-    /// p The prefix for the data feed file names. /p
-    pub prefix: Option<String>,
-}
-rt::structure!(
-    CreateSpotDatafeedSubscriptionRequest, CREATE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST, 0
-    => dry_run, 1 => bucket, 2 => prefix
-);
-pub static CREATE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateSpotDatafeedSubscriptionRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Bucket", &rt::STRING).named("bucket").flags(rt::REQUIRED),
-        rt::m("Prefix", &rt::STRING).named("prefix"),
-    ],
-);
-/// p Contains the output of CreateSpotDatafeedSubscription. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSpotDatafeedSubscriptionResult {
-    /// p The Spot Instance data feed subscription. /p
-    pub spot_datafeed_subscription: Option<SpotDatafeedSubscription>,
-}
-rt::structure!(
-    CreateSpotDatafeedSubscriptionResult, CREATE_SPOT_DATAFEED_SUBSCRIPTION_RESULT, 0 =>
-    spot_datafeed_subscription
-);
-pub static CREATE_SPOT_DATAFEED_SUBSCRIPTION_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateSpotDatafeedSubscriptionResult",
-    &[
-        rt::m("SpotDatafeedSubscription", &SPOT_DATAFEED_SUBSCRIPTION)
-            .named("spotDatafeedSubscription"),
     ],
 );

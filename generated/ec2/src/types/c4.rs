@@ -4,14 +4,655 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
-pub struct CreateStoreImageTaskRequest {
-    /// p The ID of the AMI. /p
-    pub image_id: String,
-    /// p The name of the Amazon S3 bucket in which the AMI object will be stored. The bucket must be in the Region in which the request is being made. The AMI object appears in the bucket only after the upload task has completed. /p
+pub struct CreateReplaceRootVolumeTaskResult {
+    /// Information about the root volume replacement task.
+    pub replace_root_volume_task: Option<ReplaceRootVolumeTask>,
+}
+rt::structure!(
+    CreateReplaceRootVolumeTaskResult, CREATE_REPLACE_ROOT_VOLUME_TASK_RESULT, 0 =>
+    replace_root_volume_task
+);
+pub static CREATE_REPLACE_ROOT_VOLUME_TASK_RESULT: rt::Schema = rt::Schema::structure(
+    "CreateReplaceRootVolumeTaskResult",
+    &[
+        rt::m("ReplaceRootVolumeTask", &REPLACE_ROOT_VOLUME_TASK)
+            .named("replaceRootVolumeTask"),
+    ],
+);
+/// Contains the parameters for CreateReservedInstancesListing.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateReservedInstancesListingRequest {
+    /// The ID of the active Standard Reserved Instance.
+    pub reserved_instances_id: String,
+    /// The number of instances that are a part of a Reserved Instance account to be listed in the Reserved Instance Marketplace. This number should be less than or equal to the instance count associated with the Reserved Instance ID specified in this call.
+    pub instance_count: i32,
+    /// A list specifying the price of the Standard Reserved Instance for each month remaining in the Reserved Instance term.
+    pub price_schedules: Vec<PriceScheduleSpecification>,
+    /// Unique, case-sensitive identifier you provide to ensure idempotency of your listings. This helps avoid duplicate listings. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    pub client_token: String,
+}
+rt::structure!(
+    CreateReservedInstancesListingRequest, CREATE_RESERVED_INSTANCES_LISTING_REQUEST, 0
+    => reserved_instances_id, 1 => instance_count, 2 => price_schedules, 3 =>
+    client_token
+);
+pub static CREATE_RESERVED_INSTANCES_LISTING_REQUEST: rt::Schema = rt::Schema::structure(
+    "CreateReservedInstancesListingRequest",
+    &[
+        rt::m("ReservedInstancesId", &rt::STRING)
+            .named("reservedInstancesId")
+            .flags(rt::REQUIRED),
+        rt::m("InstanceCount", &rt::INTEGER).named("instanceCount").flags(rt::REQUIRED),
+        rt::m("PriceSchedules", &PRICE_SCHEDULE_SPECIFICATION_LIST)
+            .named("priceSchedules")
+            .flags(rt::REQUIRED),
+        rt::m("ClientToken", &rt::STRING).named("clientToken").flags(rt::REQUIRED),
+    ],
+);
+/// Contains the output of CreateReservedInstancesListing.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateReservedInstancesListingResult {
+    /// Information about the Standard Reserved Instance listing.
+    pub reserved_instances_listings: Option<Vec<ReservedInstancesListing>>,
+}
+rt::structure!(
+    CreateReservedInstancesListingResult, CREATE_RESERVED_INSTANCES_LISTING_RESULT, 0 =>
+    reserved_instances_listings
+);
+pub static CREATE_RESERVED_INSTANCES_LISTING_RESULT: rt::Schema = rt::Schema::structure(
+    "CreateReservedInstancesListingResult",
+    &[
+        rt::m("ReservedInstancesListings", &RESERVED_INSTANCES_LISTING_LIST)
+            .named("reservedInstancesListingsSet"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRestoreImageTaskRequest {
+    /// The name of the Amazon S3 bucket that contains the stored AMI object.
     pub bucket: String,
-    /// p The tags to apply to the AMI object that will be stored in the Amazon S3 bucket. /p
+    /// The name of the stored AMI object in the bucket.
+    pub object_key: String,
+    /// The name for the restored AMI. The name must be unique for AMIs in the Region for this account. If you do not provide a name, the new AMI gets the same name as the original AMI.
+    pub name: Option<String>,
+    /// The tags to apply to the AMI and snapshots on restoration. You can tag the AMI, the snapshots, or both.
+    ///
+    /// - To tag the AMI, the value for `ResourceType` must be `image`.
+    /// - To tag the snapshots, the value for `ResourceType` must be `snapshot`. The same tag is applied to all of the snapshots that are created.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateRestoreImageTaskRequest, CREATE_RESTORE_IMAGE_TASK_REQUEST, 0 => bucket, 1 =>
+    object_key, 2 => name, 3 => tag_specifications, 4 => dry_run
+);
+pub static CREATE_RESTORE_IMAGE_TASK_REQUEST: rt::Schema = rt::Schema::structure(
+    "CreateRestoreImageTaskRequest",
+    &[
+        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ObjectKey", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING),
+        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRestoreImageTaskResult {
+    /// The AMI ID.
+    pub image_id: Option<String>,
+}
+rt::structure!(
+    CreateRestoreImageTaskResult, CREATE_RESTORE_IMAGE_TASK_RESULT, 0 => image_id
+);
+pub static CREATE_RESTORE_IMAGE_TASK_RESULT: rt::Schema = rt::Schema::structure(
+    "CreateRestoreImageTaskResult",
+    &[rt::m("ImageId", &rt::STRING).named("imageId")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRouteRequest {
+    /// The ID of a prefix list used for the destination match.
+    pub destination_prefix_list_id: Option<String>,
+    /// The ID of a VPC endpoint. Supported for Gateway Load Balancer endpoints only.
+    pub vpc_endpoint_id: Option<String>,
+    /// The ID of a transit gateway.
+    pub transit_gateway_id: Option<String>,
+    /// The ID of the local gateway.
+    pub local_gateway_id: Option<String>,
+    /// The ID of the carrier gateway.
+    ///
+    /// You can only use this option when the VPC contains a subnet which is associated with a Wavelength Zone.
+    pub carrier_gateway_id: Option<String>,
+    /// The Amazon Resource Name (ARN) of the core network.
+    pub core_network_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the ODB network.
+    pub odb_network_arn: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the route table for the route.
+    pub route_table_id: String,
+    /// The IPv4 CIDR address block used for the destination match. Routing decisions are based on the most specific match. We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
+    pub destination_cidr_block: Option<String>,
+    /// The ID of an internet gateway or virtual private gateway attached to your VPC.
+    pub gateway_id: Option<String>,
+    /// The IPv6 CIDR block used for the destination match. Routing decisions are based on the most specific match.
+    pub destination_ipv6_cidr_block: Option<String>,
+    /// \[IPv6 traffic only\] The ID of an egress-only internet gateway.
+    pub egress_only_internet_gateway_id: Option<String>,
+    /// The ID of a NAT instance in your VPC. The operation fails if you specify an instance ID unless exactly one network interface is attached.
+    pub instance_id: Option<String>,
+    /// The ID of a network interface.
+    pub network_interface_id: Option<String>,
+    /// The ID of a VPC peering connection.
+    pub vpc_peering_connection_id: Option<String>,
+    /// \[IPv4 traffic only\] The ID of a NAT gateway.
+    pub nat_gateway_id: Option<String>,
+}
+rt::structure!(
+    CreateRouteRequest, CREATE_ROUTE_REQUEST, 0 => destination_prefix_list_id, 1 =>
+    vpc_endpoint_id, 2 => transit_gateway_id, 3 => local_gateway_id, 4 =>
+    carrier_gateway_id, 5 => core_network_arn, 6 => odb_network_arn, 7 => dry_run, 8 =>
+    route_table_id, 9 => destination_cidr_block, 10 => gateway_id, 11 =>
+    destination_ipv6_cidr_block, 12 => egress_only_internet_gateway_id, 13 =>
+    instance_id, 14 => network_interface_id, 15 => vpc_peering_connection_id, 16 =>
+    nat_gateway_id
+);
+pub static CREATE_ROUTE_REQUEST: rt::Schema = rt::Schema::structure(
+    "CreateRouteRequest",
+    &[
+        rt::m("DestinationPrefixListId", &rt::STRING),
+        rt::m("VpcEndpointId", &rt::STRING),
+        rt::m("TransitGatewayId", &rt::STRING),
+        rt::m("LocalGatewayId", &rt::STRING),
+        rt::m("CarrierGatewayId", &rt::STRING),
+        rt::m("CoreNetworkArn", &rt::STRING),
+        rt::m("OdbNetworkArn", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+        rt::m("RouteTableId", &rt::STRING).named("routeTableId").flags(rt::REQUIRED),
+        rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
+        rt::m("GatewayId", &rt::STRING).named("gatewayId"),
+        rt::m("DestinationIpv6CidrBlock", &rt::STRING).named("destinationIpv6CidrBlock"),
+        rt::m("EgressOnlyInternetGatewayId", &rt::STRING)
+            .named("egressOnlyInternetGatewayId"),
+        rt::m("InstanceId", &rt::STRING).named("instanceId"),
+        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
+        rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
+        rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRouteResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(CreateRouteResult, CREATE_ROUTE_RESULT, 0 => return_);
+pub static CREATE_ROUTE_RESULT: rt::Schema = rt::Schema::structure(
+    "CreateRouteResult",
+    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRouteServerEndpointRequest {
+    /// The ID of the route server for which to create an endpoint.
+    pub route_server_id: String,
+    /// The ID of the subnet in which to create the route server endpoint.
+    pub subnet_id: String,
+    /// Unique, case-sensitive identifier to ensure idempotency of the request.
+    pub client_token: Option<String>,
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The tags to apply to the route server endpoint during creation.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    CreateRouteServerEndpointRequest, CREATE_ROUTE_SERVER_ENDPOINT_REQUEST, 0 =>
+    route_server_id, 1 => subnet_id, 2 => client_token, 3 => dry_run, 4 =>
+    tag_specifications
+);
+pub static CREATE_ROUTE_SERVER_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
+    "CreateRouteServerEndpointRequest",
+    &[
+        rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("SubnetId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRouteServerEndpointResult {
+    /// Information about the created route server endpoint.
+    pub route_server_endpoint: Option<RouteServerEndpoint>,
+}
+rt::structure!(
+    CreateRouteServerEndpointResult, CREATE_ROUTE_SERVER_ENDPOINT_RESULT, 0 =>
+    route_server_endpoint
+);
+pub static CREATE_ROUTE_SERVER_ENDPOINT_RESULT: rt::Schema = rt::Schema::structure(
+    "CreateRouteServerEndpointResult",
+    &[rt::m("RouteServerEndpoint", &ROUTE_SERVER_ENDPOINT).named("routeServerEndpoint")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRouteServerPeerRequest {
+    /// The ID of the route server endpoint for which to create a peer.
+    pub route_server_endpoint_id: String,
+    /// The IPv4 address of the peer device.
+    pub peer_address: String,
+    /// The BGP options for the peer, including ASN (Autonomous System Number) and BFD (Bidrectional Forwarding Detection) settings.
+    pub bgp_options: RouteServerBgpOptionsRequest,
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The tags to apply to the route server peer during creation.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    CreateRouteServerPeerRequest, CREATE_ROUTE_SERVER_PEER_REQUEST, 0 =>
+    route_server_endpoint_id, 1 => peer_address, 2 => bgp_options, 3 => dry_run, 4 =>
+    tag_specifications
+);
+pub static CREATE_ROUTE_SERVER_PEER_REQUEST: rt::Schema = rt::Schema::structure(
+    "CreateRouteServerPeerRequest",
+    &[
+        rt::m("RouteServerEndpointId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PeerAddress", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("BgpOptions", &ROUTE_SERVER_BGP_OPTIONS_REQUEST).flags(rt::REQUIRED),
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRouteServerPeerResult {
+    /// Information about the created route server peer.
+    pub route_server_peer: Option<RouteServerPeer>,
+}
+rt::structure!(
+    CreateRouteServerPeerResult, CREATE_ROUTE_SERVER_PEER_RESULT, 0 => route_server_peer
+);
+pub static CREATE_ROUTE_SERVER_PEER_RESULT: rt::Schema = rt::Schema::structure(
+    "CreateRouteServerPeerResult",
+    &[rt::m("RouteServerPeer", &ROUTE_SERVER_PEER).named("routeServerPeer")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRouteServerRequest {
+    /// The private Autonomous System Number (ASN) for the Amazon side of the BGP session. Valid values are from 1 to 4294967295. We recommend using a private ASN in the 64512–65534 (16-bit ASN) or 4200000000–4294967294 (32-bit ASN) range.
+    pub amazon_side_asn: i64,
+    /// Unique, case-sensitive identifier to ensure idempotency of the request.
+    pub client_token: Option<String>,
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Indicates whether routes should be persisted after all BGP sessions are terminated.
+    pub persist_routes: Option<RouteServerPersistRoutesAction>,
+    /// The number of minutes a route server will wait after BGP is re-established to unpersist the routes in the FIB and RIB. Value must be in the range of 1-5. Required if PersistRoutes is `enabled`.
+    ///
+    /// If you set the duration to 1 minute, then when your network appliance re-establishes BGP with route server, it has 1 minute to relearn it's adjacent network and advertise those routes to route server before route server resumes normal functionality. In most cases, 1 minute is probably sufficient. If, however, you have concerns that your BGP network may not be capable of fully re-establishing and re-learning everything in 1 minute, you can increase the duration up to 5 minutes.
+    pub persist_routes_duration: Option<i64>,
+    /// Indicates whether SNS notifications should be enabled for route server events. Enabling SNS notifications persists BGP status changes to an SNS topic provisioned by Amazon Web Services.
+    pub sns_notifications_enabled: Option<bool>,
+    /// The tags to apply to the route server during creation.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    CreateRouteServerRequest, CREATE_ROUTE_SERVER_REQUEST, 0 => amazon_side_asn, 1 =>
+    client_token, 2 => dry_run, 3 => persist_routes, 4 => persist_routes_duration, 5 =>
+    sns_notifications_enabled, 6 => tag_specifications
+);
+pub static CREATE_ROUTE_SERVER_REQUEST: rt::Schema = rt::Schema::structure(
+    "CreateRouteServerRequest",
+    &[
+        rt::m("AmazonSideAsn", &rt::LONG).flags(rt::REQUIRED),
+        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("PersistRoutes", &rt::ENUM),
+        rt::m("PersistRoutesDuration", &rt::LONG),
+        rt::m("SnsNotificationsEnabled", &rt::BOOLEAN),
+        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRouteServerResult {
+    /// Information about the created route server.
+    pub route_server: Option<RouteServer>,
+}
+rt::structure!(CreateRouteServerResult, CREATE_ROUTE_SERVER_RESULT, 0 => route_server);
+pub static CREATE_ROUTE_SERVER_RESULT: rt::Schema = rt::Schema::structure(
+    "CreateRouteServerResult",
+    &[rt::m("RouteServer", &ROUTE_SERVER).named("routeServer")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRouteTableRequest {
+    /// The tags to assign to the route table.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the VPC.
+    pub vpc_id: String,
+}
+rt::structure!(
+    CreateRouteTableRequest, CREATE_ROUTE_TABLE_REQUEST, 0 => tag_specifications, 1 =>
+    client_token, 2 => dry_run, 3 => vpc_id
+);
+pub static CREATE_ROUTE_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
+    "CreateRouteTableRequest",
+    &[
+        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+        rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRouteTableResult {
+    /// Information about the route table.
+    pub route_table: Option<RouteTable>,
+    /// Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request.
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateRouteTableResult, CREATE_ROUTE_TABLE_RESULT, 0 => route_table, 1 =>
+    client_token
+);
+pub static CREATE_ROUTE_TABLE_RESULT: rt::Schema = rt::Schema::structure(
+    "CreateRouteTableResult",
+    &[
+        rt::m("RouteTable", &ROUTE_TABLE).named("routeTable"),
+        rt::m("ClientToken", &rt::STRING).named("clientToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSecondaryNetworkRequest {
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IPv4 CIDR block for the secondary network. The CIDR block size must be between /12 and /28.
+    pub ipv4_cidr_block: String,
+    /// The type of secondary network.
+    pub network_type: SecondaryNetworkType,
+    /// The tags to assign to the secondary network.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    CreateSecondaryNetworkRequest, CREATE_SECONDARY_NETWORK_REQUEST, 0 => client_token, 1
+    => dry_run, 2 => ipv4_cidr_block, 3 => network_type, 4 => tag_specifications
+);
+pub static CREATE_SECONDARY_NETWORK_REQUEST: rt::Schema = rt::Schema::structure(
+    "CreateSecondaryNetworkRequest",
+    &[
+        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("Ipv4CidrBlock", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("NetworkType", &rt::ENUM).flags(rt::REQUIRED),
+        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSecondaryNetworkResult {
+    /// Information about the secondary network.
+    pub secondary_network: Option<SecondaryNetwork>,
+    /// Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request.
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateSecondaryNetworkResult, CREATE_SECONDARY_NETWORK_RESULT, 0 =>
+    secondary_network, 1 => client_token
+);
+pub static CREATE_SECONDARY_NETWORK_RESULT: rt::Schema = rt::Schema::structure(
+    "CreateSecondaryNetworkResult",
+    &[
+        rt::m("SecondaryNetwork", &SECONDARY_NETWORK).named("secondaryNetwork"),
+        rt::m("ClientToken", &rt::STRING).named("clientToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSecondarySubnetRequest {
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// The Availability Zone for the secondary subnet. You cannot specify both `AvailabilityZone` and `AvailabilityZoneId` in the same request.
+    pub availability_zone: Option<String>,
+    /// The ID of the Availability Zone for the secondary subnet. This option is preferred over `AvailabilityZone` as it provides a consistent identifier across Amazon Web Services accounts. You cannot specify both `AvailabilityZone` and `AvailabilityZoneId` in the same request.
+    pub availability_zone_id: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IPv4 CIDR block for the secondary subnet. The CIDR block size must be between /12 and /28.
+    pub ipv4_cidr_block: String,
+    /// The ID of the secondary network in which to create the secondary subnet.
+    pub secondary_network_id: String,
+    /// The tags to assign to the secondary subnet.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    CreateSecondarySubnetRequest, CREATE_SECONDARY_SUBNET_REQUEST, 0 => client_token, 1
+    => availability_zone, 2 => availability_zone_id, 3 => dry_run, 4 => ipv4_cidr_block,
+    5 => secondary_network_id, 6 => tag_specifications
+);
+pub static CREATE_SECONDARY_SUBNET_REQUEST: rt::Schema = rt::Schema::structure(
+    "CreateSecondarySubnetRequest",
+    &[
+        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("AvailabilityZone", &rt::STRING),
+        rt::m("AvailabilityZoneId", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("Ipv4CidrBlock", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("SecondaryNetworkId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSecondarySubnetResult {
+    /// Information about the secondary subnet.
+    pub secondary_subnet: Option<SecondarySubnet>,
+    /// Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request.
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateSecondarySubnetResult, CREATE_SECONDARY_SUBNET_RESULT, 0 => secondary_subnet, 1
+    => client_token
+);
+pub static CREATE_SECONDARY_SUBNET_RESULT: rt::Schema = rt::Schema::structure(
+    "CreateSecondarySubnetResult",
+    &[
+        rt::m("SecondarySubnet", &SECONDARY_SUBNET).named("secondarySubnet"),
+        rt::m("ClientToken", &rt::STRING).named("clientToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSecurityGroupRequest {
+    /// A description for the security group.
+    ///
+    /// Constraints: Up to 255 characters in length
+    ///
+    /// Valid characters: a-z, A-Z, 0-9, spaces, and .\_-:/()#,@\[\]+=&;{}!$\*
+    pub description: String,
+    /// The name of the security group. Names are case-insensitive and must be unique within the VPC.
+    ///
+    /// Constraints: Up to 255 characters in length. Can't start with `sg-`.
+    ///
+    /// Valid characters: a-z, A-Z, 0-9, spaces, and .\_-:/()#,@\[\]+=&;{}!$\*
+    pub group_name: String,
+    /// The ID of the VPC. Required for a nondefault VPC.
+    pub vpc_id: Option<String>,
+    /// The tags to assign to the security group.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateSecurityGroupRequest, CREATE_SECURITY_GROUP_REQUEST, 0 => description, 1 =>
+    group_name, 2 => vpc_id, 3 => tag_specifications, 4 => dry_run
+);
+pub static CREATE_SECURITY_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
+    "CreateSecurityGroupRequest",
+    &[
+        rt::m("Description", &rt::STRING).named("GroupDescription").flags(rt::REQUIRED),
+        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("VpcId", &rt::STRING),
+        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSecurityGroupResult {
+    /// The ID of the security group.
+    pub group_id: Option<String>,
+    /// The tags assigned to the security group.
+    pub tags: Option<Vec<Tag>>,
+    /// The security group ARN.
+    pub security_group_arn: Option<String>,
+}
+rt::structure!(
+    CreateSecurityGroupResult, CREATE_SECURITY_GROUP_RESULT, 0 => group_id, 1 => tags, 2
+    => security_group_arn
+);
+pub static CREATE_SECURITY_GROUP_RESULT: rt::Schema = rt::Schema::structure(
+    "CreateSecurityGroupResult",
+    &[
+        rt::m("GroupId", &rt::STRING).named("groupId"),
+        rt::m("Tags", &TAG_LIST).named("tagSet"),
+        rt::m("SecurityGroupArn", &rt::STRING).named("securityGroupArn"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSnapshotRequest {
+    /// A description for the snapshot.
+    pub description: Option<String>,
+    /// **Note:** Only supported for volumes on Outposts. If the source volume is not on an Outpost, omit this parameter.
+    ///
+    /// - To create the snapshot on the same Outpost as the source volume, specify the ARN of that Outpost. The snapshot must be created on the same Outpost as the volume.
+    /// - To create the snapshot in the parent Region of the Outpost, omit this parameter.
+    ///
+    /// For more information, see [Create local snapshots from volumes on an Outpost](https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html#create-snapshot) in the *Amazon EBS User Guide*.
+    pub outpost_arn: Option<String>,
+    /// The ID of the Amazon EBS volume.
+    pub volume_id: String,
+    /// The tags to apply to the snapshot during creation.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// **Note:** Only supported for volumes in Local Zones. If the source volume is not in a Local Zone, omit this parameter.
+    ///
+    /// - To create a local snapshot in the same Local Zone as the source volume, specify `local`.
+    /// - To create a regional snapshot in the parent Region of the Local Zone, specify `regional` or omit this parameter.
+    ///
+    /// Default value: `regional`
+    pub location: Option<SnapshotLocationEnum>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateSnapshotRequest, CREATE_SNAPSHOT_REQUEST, 0 => description, 1 => outpost_arn, 2
+    => volume_id, 3 => tag_specifications, 4 => location, 5 => dry_run
+);
+pub static CREATE_SNAPSHOT_REQUEST: rt::Schema = rt::Schema::structure(
+    "CreateSnapshotRequest",
+    &[
+        rt::m("Description", &rt::STRING),
+        rt::m("OutpostArn", &rt::STRING),
+        rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+        rt::m("Location", &rt::ENUM),
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSnapshotsRequest {
+    /// A description propagated to every snapshot specified by the instance.
+    pub description: Option<String>,
+    /// The instance to specify which volumes should be included in the snapshots.
+    pub instance_specification: InstanceSpecification,
+    /// **Note:** Only supported for instances on Outposts. If the source instance is not on an Outpost, omit this parameter.
+    ///
+    /// - To create the snapshots on the same Outpost as the source instance, specify the ARN of that Outpost. The snapshots must be created on the same Outpost as the instance.
+    /// - To create the snapshots in the parent Region of the Outpost, omit this parameter.
+    ///
+    /// For more information, see [Create local snapshots from volumes on an Outpost](https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html#create-snapshot) in the *Amazon EBS User Guide*.
+    pub outpost_arn: Option<String>,
+    /// Tags to apply to every snapshot specified by the instance.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Copies the tags from the specified volume to corresponding snapshot.
+    pub copy_tags_from_source: Option<CopyTagsFromSource>,
+    /// **Note:** Only supported for instances in Local Zones. If the source instance is not in a Local Zone, omit this parameter.
+    ///
+    /// - To create local snapshots in the same Local Zone as the source instance, specify `local`.
+    /// - To create regional snapshots in the parent Region of the Local Zone, specify `regional` or omit this parameter.
+    ///
+    /// Default value: `regional`
+    pub location: Option<SnapshotLocationEnum>,
+}
+rt::structure!(
+    CreateSnapshotsRequest, CREATE_SNAPSHOTS_REQUEST, 0 => description, 1 =>
+    instance_specification, 2 => outpost_arn, 3 => tag_specifications, 4 => dry_run, 5 =>
+    copy_tags_from_source, 6 => location
+);
+pub static CREATE_SNAPSHOTS_REQUEST: rt::Schema = rt::Schema::structure(
+    "CreateSnapshotsRequest",
+    &[
+        rt::m("Description", &rt::STRING),
+        rt::m("InstanceSpecification", &INSTANCE_SPECIFICATION).flags(rt::REQUIRED),
+        rt::m("OutpostArn", &rt::STRING),
+        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("CopyTagsFromSource", &rt::ENUM),
+        rt::m("Location", &rt::ENUM),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSnapshotsResult {
+    /// List of snapshots.
+    pub snapshots: Option<Vec<SnapshotInfo>>,
+}
+rt::structure!(CreateSnapshotsResult, CREATE_SNAPSHOTS_RESULT, 0 => snapshots);
+pub static CREATE_SNAPSHOTS_RESULT: rt::Schema = rt::Schema::structure(
+    "CreateSnapshotsResult",
+    &[rt::m("Snapshots", &SNAPSHOT_SET).named("snapshotSet")],
+);
+/// Contains the parameters for CreateSpotDatafeedSubscription.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSpotDatafeedSubscriptionRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The name of the Amazon S3 bucket in which to store the Spot Instance data feed. For more information about bucket names, see [Bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html) in the *Amazon S3 User Guide*.
+    pub bucket: String,
+    /// The prefix for the data feed file names.
+    pub prefix: Option<String>,
+}
+rt::structure!(
+    CreateSpotDatafeedSubscriptionRequest, CREATE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST, 0
+    => dry_run, 1 => bucket, 2 => prefix
+);
+pub static CREATE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST: rt::Schema = rt::Schema::structure(
+    "CreateSpotDatafeedSubscriptionRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+        rt::m("Bucket", &rt::STRING).named("bucket").flags(rt::REQUIRED),
+        rt::m("Prefix", &rt::STRING).named("prefix"),
+    ],
+);
+/// Contains the output of CreateSpotDatafeedSubscription.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSpotDatafeedSubscriptionResult {
+    /// The Spot Instance data feed subscription.
+    pub spot_datafeed_subscription: Option<SpotDatafeedSubscription>,
+}
+rt::structure!(
+    CreateSpotDatafeedSubscriptionResult, CREATE_SPOT_DATAFEED_SUBSCRIPTION_RESULT, 0 =>
+    spot_datafeed_subscription
+);
+pub static CREATE_SPOT_DATAFEED_SUBSCRIPTION_RESULT: rt::Schema = rt::Schema::structure(
+    "CreateSpotDatafeedSubscriptionResult",
+    &[
+        rt::m("SpotDatafeedSubscription", &SPOT_DATAFEED_SUBSCRIPTION)
+            .named("spotDatafeedSubscription"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateStoreImageTaskRequest {
+    /// The ID of the AMI.
+    pub image_id: String,
+    /// The name of the Amazon S3 bucket in which the AMI object will be stored. The bucket must be in the Region in which the request is being made. The AMI object appears in the bucket only after the upload task has completed.
+    pub bucket: String,
+    /// The tags to apply to the AMI object that will be stored in the Amazon S3 bucket.
     pub s3_object_tags: Option<Vec<S3ObjectTag>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -29,7 +670,7 @@ pub static CREATE_STORE_IMAGE_TASK_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStoreImageTaskResult {
-    /// p The name of the stored AMI object in the S3 bucket. /p
+    /// The name of the stored AMI object in the S3 bucket.
     pub object_key: Option<String>,
 }
 rt::structure!(
@@ -41,17 +682,20 @@ pub static CREATE_STORE_IMAGE_TASK_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSubnetCidrReservationRequest {
-    /// p The ID of the subnet. /p
+    /// The ID of the subnet.
     pub subnet_id: String,
-    /// p The IPv4 or IPV6 CIDR range to reserve. /p
+    /// The IPv4 or IPV6 CIDR range to reserve.
     pub cidr: String,
-    /// p The type of reservation. The reservation type determines how the reserved IP addresses are assigned to resources. /p ul li p code prefix /code - Amazon Web Services assigns the reserved IP addresses to network interfaces. /p /li li p code explicit /code - You assign the reserved IP addresses to network interfaces. /p /li /ul
+    /// The type of reservation. The reservation type determines how the reserved IP addresses are assigned to resources.
+    ///
+    /// - `prefix` - Amazon Web Services assigns the reserved IP addresses to network interfaces.
+    /// - `explicit` - You assign the reserved IP addresses to network interfaces.
     pub reservation_type: SubnetCidrReservationType,
-    /// p The description to assign to the subnet CIDR reservation. /p
+    /// The description to assign to the subnet CIDR reservation.
     pub description: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The tags to assign to the subnet CIDR reservation. /p
+    /// The tags to assign to the subnet CIDR reservation.
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
@@ -72,7 +716,7 @@ pub static CREATE_SUBNET_CIDR_RESERVATION_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSubnetCidrReservationResult {
-    /// p Information about the created subnet CIDR reservation. /p
+    /// Information about the created subnet CIDR reservation.
     pub subnet_cidr_reservation: Option<SubnetCidrReservation>,
 }
 rt::structure!(
@@ -88,31 +732,39 @@ pub static CREATE_SUBNET_CIDR_RESERVATION_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSubnetRequest {
-    /// p The tags to assign to the subnet. /p
+    /// The tags to assign to the subnet.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p The Availability Zone or Local Zone for the subnet. /p p Default: Amazon Web Services selects one for you. If you create more than one subnet in your VPC, we do not necessarily select a different zone for each subnet. /p p To create a subnet in a Local Zone, set this value to the Local Zone ID, for example code us-west-2-lax-1a /code . For information about the Regions that support Local Zones, see a href="https://docs.aws.amazon.com/local-zones/latest/ug/available-local-zones.html" Available Local Zones /a . /p p To create a subnet in an Outpost, set this value to the Availability Zone for the Outpost and specify the Outpost ARN. /p
+    /// The Availability Zone or Local Zone for the subnet.
+    ///
+    /// Default: Amazon Web Services selects one for you. If you create more than one subnet in your VPC, we do not necessarily select a different zone for each subnet.
+    ///
+    /// To create a subnet in a Local Zone, set this value to the Local Zone ID, for example `us-west-2-lax-1a`. For information about the Regions that support Local Zones, see [Available Local Zones](https://docs.aws.amazon.com/local-zones/latest/ug/available-local-zones.html).
+    ///
+    /// To create a subnet in an Outpost, set this value to the Availability Zone for the Outpost and specify the Outpost ARN.
     pub availability_zone: Option<String>,
-    /// p The AZ ID or the Local Zone ID of the subnet. /p
+    /// The AZ ID or the Local Zone ID of the subnet.
     pub availability_zone_id: Option<String>,
-    /// p The IPv4 network range for the subnet, in CIDR notation. For example, code 10.0.0.0/24 /code . We modify the specified CIDR block to its canonical form; for example, if you specify code 100.68.0.18/18 /code , we modify it to code 100.68.0.0/18 /code . /p p This parameter is not supported for an IPv6 only subnet. /p
+    /// The IPv4 network range for the subnet, in CIDR notation. For example, `10.0.0.0/24`. We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
+    ///
+    /// This parameter is not supported for an IPv6 only subnet.
     pub cidr_block: Option<String>,
-    /// p The IPv6 network range for the subnet, in CIDR notation. This parameter is required for an IPv6 only subnet. /p
+    /// The IPv6 network range for the subnet, in CIDR notation. This parameter is required for an IPv6 only subnet.
     pub ipv6_cidr_block: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the Outpost. If you specify an Outpost ARN, you must also specify the Availability Zone of the Outpost subnet. /p
+    /// The Amazon Resource Name (ARN) of the Outpost. If you specify an Outpost ARN, you must also specify the Availability Zone of the Outpost subnet.
     pub outpost_arn: Option<String>,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: String,
-    /// p Indicates whether to create an IPv6 only subnet. /p
+    /// Indicates whether to create an IPv6 only subnet.
     pub ipv6_native: Option<bool>,
-    /// p An IPv4 IPAM pool ID for the subnet. /p
+    /// An IPv4 IPAM pool ID for the subnet.
     pub ipv4_ipam_pool_id: Option<String>,
-    /// p An IPv4 netmask length for the subnet. /p
+    /// An IPv4 netmask length for the subnet.
     pub ipv4_netmask_length: Option<i32>,
-    /// p An IPv6 IPAM pool ID for the subnet. /p
+    /// An IPv6 IPAM pool ID for the subnet.
     pub ipv6_ipam_pool_id: Option<String>,
-    /// p An IPv6 netmask length for the subnet. /p
+    /// An IPv6 netmask length for the subnet.
     pub ipv6_netmask_length: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -142,7 +794,7 @@ pub static CREATE_SUBNET_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSubnetResult {
-    /// p Information about the subnet. /p
+    /// Information about the subnet.
     pub subnet: Option<Subnet>,
 }
 rt::structure!(CreateSubnetResult, CREATE_SUBNET_RESULT, 0 => subnet);
@@ -152,11 +804,13 @@ pub static CREATE_SUBNET_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTagsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the resources, separated by spaces. /p p Constraints: Up to 1000 resource IDs. We recommend breaking up this request into smaller batches. /p
+    /// The IDs of the resources, separated by spaces.
+    ///
+    /// Constraints: Up to 1000 resource IDs. We recommend breaking up this request into smaller batches.
     pub resources: Vec<String>,
-    /// p The tags. The code value /code parameter is required, but if you don't want the tag to have a value, specify the parameter with no value, and we set the value to an empty string. /p
+    /// The tags. The `value` parameter is required, but if you don't want the tag to have a value, specify the parameter with no value, and we set the value to an empty string.
     pub tags: Vec<Tag>,
 }
 rt::structure!(
@@ -172,13 +826,13 @@ pub static CREATE_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTrafficMirrorFilterRequest {
-    /// p The description of the Traffic Mirror filter. /p
+    /// The description of the Traffic Mirror filter.
     pub description: Option<String>,
-    /// p The tags to assign to a Traffic Mirror filter. /p
+    /// The tags to assign to a Traffic Mirror filter.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" How to ensure idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -196,9 +850,9 @@ pub static CREATE_TRAFFIC_MIRROR_FILTER_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTrafficMirrorFilterResult {
-    /// p Information about the Traffic Mirror filter. /p
+    /// Information about the Traffic Mirror filter.
     pub traffic_mirror_filter: Option<TrafficMirrorFilter>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" How to ensure idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -215,31 +869,33 @@ pub static CREATE_TRAFFIC_MIRROR_FILTER_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTrafficMirrorFilterRuleRequest {
-    /// p The ID of the filter that this rule is associated with. /p
+    /// The ID of the filter that this rule is associated with.
     pub traffic_mirror_filter_id: String,
-    /// p The type of traffic. /p
+    /// The type of traffic.
     pub traffic_direction: TrafficDirection,
-    /// p The number of the Traffic Mirror rule. This number must be unique for each Traffic Mirror rule in a given direction. The rules are processed in ascending order by rule number. /p
+    /// The number of the Traffic Mirror rule. This number must be unique for each Traffic Mirror rule in a given direction. The rules are processed in ascending order by rule number.
     pub rule_number: i32,
-    /// p The action to take on the filtered traffic. /p
+    /// The action to take on the filtered traffic.
     pub rule_action: TrafficMirrorRuleAction,
-    /// p The destination port range. /p
+    /// The destination port range.
     pub destination_port_range: Option<TrafficMirrorPortRangeRequest>,
-    /// p The source port range. /p
+    /// The source port range.
     pub source_port_range: Option<TrafficMirrorPortRangeRequest>,
-    /// p The protocol, for example UDP, to assign to the Traffic Mirror rule. /p p For information about the protocol value, see a href="https://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml" Protocol Numbers /a on the Internet Assigned Numbers Authority (IANA) website. /p
+    /// The protocol, for example UDP, to assign to the Traffic Mirror rule.
+    ///
+    /// For information about the protocol value, see [Protocol Numbers](https://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml) on the Internet Assigned Numbers Authority (IANA) website.
     pub protocol: Option<i32>,
-    /// p The destination CIDR block to assign to the Traffic Mirror rule. /p
+    /// The destination CIDR block to assign to the Traffic Mirror rule.
     pub destination_cidr_block: String,
-    /// p The source CIDR block to assign to the Traffic Mirror rule. /p
+    /// The source CIDR block to assign to the Traffic Mirror rule.
     pub source_cidr_block: String,
-    /// p The description of the Traffic Mirror rule. /p
+    /// The description of the Traffic Mirror rule.
     pub description: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" How to ensure idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Traffic Mirroring tags specifications. /p
+    /// Traffic Mirroring tags specifications.
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
@@ -269,9 +925,9 @@ pub static CREATE_TRAFFIC_MIRROR_FILTER_RULE_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTrafficMirrorFilterRuleResult {
-    /// p The Traffic Mirror rule. /p
+    /// The Traffic Mirror rule.
     pub traffic_mirror_filter_rule: Option<TrafficMirrorFilterRule>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" How to ensure idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -288,25 +944,31 @@ pub static CREATE_TRAFFIC_MIRROR_FILTER_RULE_RESULT: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTrafficMirrorSessionRequest {
-    /// p The ID of the source network interface. /p
+    /// The ID of the source network interface.
     pub network_interface_id: String,
-    /// p The ID of the Traffic Mirror target. /p
+    /// The ID of the Traffic Mirror target.
     pub traffic_mirror_target_id: String,
-    /// p The ID of the Traffic Mirror filter. /p
+    /// The ID of the Traffic Mirror filter.
     pub traffic_mirror_filter_id: String,
-    /// p The number of bytes in each packet to mirror. These are bytes after the VXLAN header. Do not specify this parameter when you want to mirror the entire packet. To mirror a subset of the packet, set this to the length (in bytes) that you want to mirror. For example, if you set this value to 100, then the first 100 bytes that meet the filter criteria are copied to the target. /p p If you do not want to mirror the entire packet, use the code PacketLength /code parameter to specify the number of bytes in each packet to mirror. /p p For sessions with Network Load Balancer (NLB) Traffic Mirror targets the default code PacketLength /code will be set to 8500. Valid values are 1-8500. Setting a code PacketLength /code greater than 8500 will result in an error response. /p
+    /// The number of bytes in each packet to mirror. These are bytes after the VXLAN header. Do not specify this parameter when you want to mirror the entire packet. To mirror a subset of the packet, set this to the length (in bytes) that you want to mirror. For example, if you set this value to 100, then the first 100 bytes that meet the filter criteria are copied to the target.
+    ///
+    /// If you do not want to mirror the entire packet, use the `PacketLength` parameter to specify the number of bytes in each packet to mirror.
+    ///
+    /// For sessions with Network Load Balancer (NLB) Traffic Mirror targets the default `PacketLength` will be set to 8500. Valid values are 1-8500. Setting a `PacketLength` greater than 8500 will result in an error response.
     pub packet_length: Option<i32>,
-    /// p The session number determines the order in which sessions are evaluated when an interface is used by multiple sessions. The first session with a matching filter is the one that mirrors the packets. /p p Valid values are 1-32766. /p
+    /// The session number determines the order in which sessions are evaluated when an interface is used by multiple sessions. The first session with a matching filter is the one that mirrors the packets.
+    ///
+    /// Valid values are 1-32766.
     pub session_number: i32,
-    /// p The VXLAN ID for the Traffic Mirror session. For more information about the VXLAN protocol, see a href="https://datatracker.ietf.org/doc/html/rfc7348" RFC 7348 /a . If you do not specify a code VirtualNetworkId /code , an account-wide unique ID is chosen at random. /p
+    /// The VXLAN ID for the Traffic Mirror session. For more information about the VXLAN protocol, see [RFC 7348](https://datatracker.ietf.org/doc/html/rfc7348). If you do not specify a `VirtualNetworkId`, an account-wide unique ID is chosen at random.
     pub virtual_network_id: Option<i32>,
-    /// p The description of the Traffic Mirror session. /p
+    /// The description of the Traffic Mirror session.
     pub description: Option<String>,
-    /// p The tags to assign to a Traffic Mirror session. /p
+    /// The tags to assign to a Traffic Mirror session.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" How to ensure idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -332,9 +994,9 @@ pub static CREATE_TRAFFIC_MIRROR_SESSION_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTrafficMirrorSessionResult {
-    /// p Information about the Traffic Mirror session. /p
+    /// Information about the Traffic Mirror session.
     pub traffic_mirror_session: Option<TrafficMirrorSession>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" How to ensure idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -351,19 +1013,19 @@ pub static CREATE_TRAFFIC_MIRROR_SESSION_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTrafficMirrorTargetRequest {
-    /// p The network interface ID that is associated with the target. /p
+    /// The network interface ID that is associated with the target.
     pub network_interface_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the Network Load Balancer that is associated with the target. /p
+    /// The Amazon Resource Name (ARN) of the Network Load Balancer that is associated with the target.
     pub network_load_balancer_arn: Option<String>,
-    /// p The description of the Traffic Mirror target. /p
+    /// The description of the Traffic Mirror target.
     pub description: Option<String>,
-    /// p The tags to assign to the Traffic Mirror target. /p
+    /// The tags to assign to the Traffic Mirror target.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" How to ensure idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p The ID of the Gateway Load Balancer endpoint. /p
+    /// The ID of the Gateway Load Balancer endpoint.
     pub gateway_load_balancer_endpoint_id: Option<String>,
 }
 rt::structure!(
@@ -386,9 +1048,9 @@ pub static CREATE_TRAFFIC_MIRROR_TARGET_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTrafficMirrorTargetResult {
-    /// p Information about the Traffic Mirror target. /p
+    /// Information about the Traffic Mirror target.
     pub traffic_mirror_target: Option<TrafficMirrorTarget>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" How to ensure idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -405,19 +1067,19 @@ pub static CREATE_TRAFFIC_MIRROR_TARGET_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayConnectPeerRequest {
-    /// p The ID of the Connect attachment. /p
+    /// The ID of the Connect attachment.
     pub transit_gateway_attachment_id: String,
-    /// p The peer IP address (GRE outer IP address) on the transit gateway side of the Connect peer, which must be specified from a transit gateway CIDR block. If not specified, Amazon automatically assigns the first available IP address from the transit gateway CIDR block. /p
+    /// The peer IP address (GRE outer IP address) on the transit gateway side of the Connect peer, which must be specified from a transit gateway CIDR block. If not specified, Amazon automatically assigns the first available IP address from the transit gateway CIDR block.
     pub transit_gateway_address: Option<String>,
-    /// p The peer IP address (GRE outer IP address) on the appliance side of the Connect peer. /p
+    /// The peer IP address (GRE outer IP address) on the appliance side of the Connect peer.
     pub peer_address: String,
-    /// p The BGP options for the Connect peer. /p
+    /// The BGP options for the Connect peer.
     pub bgp_options: Option<TransitGatewayConnectRequestBgpOptions>,
-    /// p The range of inside IP addresses that are used for BGP peering. You must specify a size /29 IPv4 CIDR block from the code 169.254.0.0/16 /code range. The first address from the range must be configured on the appliance as the BGP IP address. You can also optionally specify a size /125 IPv6 CIDR block from the code fd00::/8 /code range. /p
+    /// The range of inside IP addresses that are used for BGP peering. You must specify a size /29 IPv4 CIDR block from the `169.254.0.0/16` range. The first address from the range must be configured on the appliance as the BGP IP address. You can also optionally specify a size /125 IPv6 CIDR block from the `fd00::/8` range.
     pub inside_cidr_blocks: Vec<String>,
-    /// p The tags to apply to the Connect peer. /p
+    /// The tags to apply to the Connect peer.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -439,7 +1101,7 @@ pub static CREATE_TRANSIT_GATEWAY_CONNECT_PEER_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayConnectPeerResult {
-    /// p Information about the Connect peer. /p
+    /// Information about the Connect peer.
     pub transit_gateway_connect_peer: Option<TransitGatewayConnectPeer>,
 }
 rt::structure!(
@@ -455,13 +1117,13 @@ pub static CREATE_TRANSIT_GATEWAY_CONNECT_PEER_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayConnectRequest {
-    /// p The ID of the transit gateway attachment. You can specify a VPC attachment or Amazon Web Services Direct Connect attachment. /p
+    /// The ID of the transit gateway attachment. You can specify a VPC attachment or Amazon Web Services Direct Connect attachment.
     pub transport_transit_gateway_attachment_id: String,
-    /// p The Connect attachment options. /p
+    /// The Connect attachment options.
     pub options: CreateTransitGatewayConnectRequestOptions,
-    /// p The tags to apply to the Connect attachment. /p
+    /// The tags to apply to the Connect attachment.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -479,10 +1141,10 @@ pub static CREATE_TRANSIT_GATEWAY_CONNECT_REQUEST: rt::Schema = rt::Schema::stru
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
-/// p The options for a Connect attachment. /p
+/// The options for a Connect attachment.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayConnectRequestOptions {
-    /// p The tunnel protocol. /p
+    /// The tunnel protocol.
     pub protocol: ProtocolValue,
 }
 rt::structure!(
@@ -495,7 +1157,7 @@ pub static CREATE_TRANSIT_GATEWAY_CONNECT_REQUEST_OPTIONS: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayConnectResult {
-    /// p Information about the Connect attachment. /p
+    /// Information about the Connect attachment.
     pub transit_gateway_connect: Option<TransitGatewayConnect>,
 }
 rt::structure!(
@@ -511,35 +1173,35 @@ pub static CREATE_TRANSIT_GATEWAY_CONNECT_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayMeteringPolicyEntryRequest {
-    /// p The ID of the transit gateway metering policy to add the entry to. /p
+    /// The ID of the transit gateway metering policy to add the entry to.
     pub transit_gateway_metering_policy_id: String,
-    /// p The rule number for the metering policy entry. Rules are processed in order from lowest to highest number. /p
+    /// The rule number for the metering policy entry. Rules are processed in order from lowest to highest number.
     pub policy_rule_number: i32,
-    /// p The ID of the source transit gateway attachment for traffic matching. /p
+    /// The ID of the source transit gateway attachment for traffic matching.
     pub source_transit_gateway_attachment_id: Option<String>,
-    /// p The type of the source transit gateway attachment for traffic matching. Note that the code tgw-peering /code resource type has been deprecated. To configure metering policies for Connect, use the transport attachment type. /p
+    /// The type of the source transit gateway attachment for traffic matching. Note that the `tgw-peering` resource type has been deprecated. To configure metering policies for Connect, use the transport attachment type.
     pub source_transit_gateway_attachment_type: Option<
         TransitGatewayAttachmentResourceType,
     >,
-    /// p The source CIDR block for traffic matching. /p
+    /// The source CIDR block for traffic matching.
     pub source_cidr_block: Option<String>,
-    /// p The source port range for traffic matching. /p
+    /// The source port range for traffic matching.
     pub source_port_range: Option<String>,
-    /// p The ID of the destination transit gateway attachment for traffic matching. /p
+    /// The ID of the destination transit gateway attachment for traffic matching.
     pub destination_transit_gateway_attachment_id: Option<String>,
-    /// p The type of the destination transit gateway attachment for traffic matching. Note that the code tgw-peering /code resource type has been deprecated. To configure metering policies for Connect, use the transport attachment type. /p
+    /// The type of the destination transit gateway attachment for traffic matching. Note that the `tgw-peering` resource type has been deprecated. To configure metering policies for Connect, use the transport attachment type.
     pub destination_transit_gateway_attachment_type: Option<
         TransitGatewayAttachmentResourceType,
     >,
-    /// p The destination CIDR block for traffic matching. /p
+    /// The destination CIDR block for traffic matching.
     pub destination_cidr_block: Option<String>,
-    /// p The destination port range for traffic matching. /p
+    /// The destination port range for traffic matching.
     pub destination_port_range: Option<String>,
-    /// p The protocol for traffic matching (1, 6, 17, etc.). /p
+    /// The protocol for traffic matching (1, 6, 17, etc.).
     pub protocol: Option<String>,
-    /// p The Amazon Web Services account ID to which the metered traffic should be attributed. /p
+    /// The Amazon Web Services account ID to which the metered traffic should be attributed.
     pub metered_account: TransitGatewayMeteringPayerType,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -572,7 +1234,7 @@ pub static CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayMeteringPolicyEntryResult {
-    /// p Information about the created transit gateway metering policy entry. /p
+    /// Information about the created transit gateway metering policy entry.
     pub transit_gateway_metering_policy_entry: Option<TransitGatewayMeteringPolicyEntry>,
 }
 rt::structure!(
@@ -592,13 +1254,13 @@ pub static CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_RESULT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayMeteringPolicyRequest {
-    /// p The ID of the transit gateway for which to create the metering policy. /p
+    /// The ID of the transit gateway for which to create the metering policy.
     pub transit_gateway_id: String,
-    /// p The IDs of the middlebox attachments to include in the metering policy. /p
+    /// The IDs of the middlebox attachments to include in the metering policy.
     pub middlebox_attachment_ids: Option<Vec<String>>,
-    /// p The tags to assign to the metering policy. /p
+    /// The tags to assign to the metering policy.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -618,7 +1280,7 @@ pub static CREATE_TRANSIT_GATEWAY_METERING_POLICY_REQUEST: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayMeteringPolicyResult {
-    /// p Information about the created transit gateway metering policy. /p
+    /// Information about the created transit gateway metering policy.
     pub transit_gateway_metering_policy: Option<TransitGatewayMeteringPolicy>,
 }
 rt::structure!(
@@ -634,13 +1296,13 @@ pub static CREATE_TRANSIT_GATEWAY_METERING_POLICY_RESULT: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayMulticastDomainRequest {
-    /// p The ID of the transit gateway. /p
+    /// The ID of the transit gateway.
     pub transit_gateway_id: String,
-    /// p The options for the transit gateway multicast domain. /p
+    /// The options for the transit gateway multicast domain.
     pub options: Option<CreateTransitGatewayMulticastDomainRequestOptions>,
-    /// p The tags for the transit gateway multicast domain. /p
+    /// The tags for the transit gateway multicast domain.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -657,14 +1319,14 @@ pub static CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST: rt::Schema = rt::Sch
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
-/// p The options for the transit gateway multicast domain. /p
+/// The options for the transit gateway multicast domain.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayMulticastDomainRequestOptions {
-    /// p Specify whether to enable Internet Group Management Protocol (IGMP) version 2 for the transit gateway multicast domain. /p
+    /// Specify whether to enable Internet Group Management Protocol (IGMP) version 2 for the transit gateway multicast domain.
     pub igmpv2_support: Option<Igmpv2SupportValue>,
-    /// p Specify whether to enable support for statically configuring multicast group sources for a domain. /p
+    /// Specify whether to enable support for statically configuring multicast group sources for a domain.
     pub static_sources_support: Option<StaticSourcesSupportValue>,
-    /// p Indicates whether to automatically accept cross-account subnet associations that are associated with the transit gateway multicast domain. /p
+    /// Indicates whether to automatically accept cross-account subnet associations that are associated with the transit gateway multicast domain.
     pub auto_accept_shared_associations: Option<AutoAcceptSharedAssociationsValue>,
 }
 rt::structure!(
@@ -682,7 +1344,7 @@ pub static CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST_OPTIONS: rt::Schema =
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayMulticastDomainResult {
-    /// p Information about the transit gateway multicast domain. /p
+    /// Information about the transit gateway multicast domain.
     pub transit_gateway_multicast_domain: Option<TransitGatewayMulticastDomain>,
 }
 rt::structure!(
@@ -698,17 +1360,17 @@ pub static CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayNetworkFunctionAttachmentRequest {
-    /// p The ID of the transit gateway. The transit gateway must be in the code available /code state. /p
+    /// The ID of the transit gateway. The transit gateway must be in the `available` state.
     pub transit_gateway_id: String,
-    /// p The name of the Gateway Load Balancer endpoint service. /p
+    /// The name of the Gateway Load Balancer endpoint service.
     pub service_name: String,
-    /// p The names of the Availability Zones for the attachment. You must specify at least one Availability Zone, using this parameter, code AvailabilityZoneIds /code , or both. Each Availability Zone must be supported by both the transit gateway and the endpoint service. /p
+    /// The names of the Availability Zones for the attachment. You must specify at least one Availability Zone, using this parameter, `AvailabilityZoneIds`, or both. Each Availability Zone must be supported by both the transit gateway and the endpoint service.
     pub availability_zones: Option<Vec<String>>,
-    /// p The IDs of the Availability Zones for the attachment. You must specify at least one Availability Zone, using this parameter, code AvailabilityZones /code , or both. Each Availability Zone must be supported by both the transit gateway and the endpoint service. /p
+    /// The IDs of the Availability Zones for the attachment. You must specify at least one Availability Zone, using this parameter, `AvailabilityZones`, or both. Each Availability Zone must be supported by both the transit gateway and the endpoint service.
     pub availability_zone_ids: Option<Vec<String>>,
-    /// p The tags to apply to the network function attachment. /p
+    /// The tags to apply to the network function attachment.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -732,7 +1394,7 @@ pub static CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_REQUEST: rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayNetworkFunctionAttachmentResult {
-    /// p Information about the network function attachment. /p
+    /// Information about the network function attachment.
     pub transit_gateway_network_function_attachment: Option<
         TransitGatewayNetworkFunctionAttachment,
     >,
@@ -754,19 +1416,19 @@ pub static CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_RESULT: rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayPeeringAttachmentRequest {
-    /// p The ID of the transit gateway. /p
+    /// The ID of the transit gateway.
     pub transit_gateway_id: String,
-    /// p The ID of the peer transit gateway with which to create the peering attachment. /p
+    /// The ID of the peer transit gateway with which to create the peering attachment.
     pub peer_transit_gateway_id: String,
-    /// p The ID of the Amazon Web Services account that owns the peer transit gateway. /p
+    /// The ID of the Amazon Web Services account that owns the peer transit gateway.
     pub peer_account_id: String,
-    /// p The Region where the peer transit gateway is located. /p
+    /// The Region where the peer transit gateway is located.
     pub peer_region: String,
-    /// p Requests a transit gateway peering attachment. /p
+    /// Requests a transit gateway peering attachment.
     pub options: Option<CreateTransitGatewayPeeringAttachmentRequestOptions>,
-    /// p The tags to apply to the transit gateway peering attachment. /p
+    /// The tags to apply to the transit gateway peering attachment.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -787,14 +1449,20 @@ pub static CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST: rt::Schema = rt::S
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
-/// p Describes whether dynamic routing is enabled or disabled for the transit gateway peering request. /p
+/// Describes whether dynamic routing is enabled or disabled for the transit gateway peering request.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayPeeringAttachmentRequestOptions {
-    /// p Indicates whether dynamic routing is enabled or disabled. /p
+    /// Indicates whether dynamic routing is enabled or disabled.
     pub dynamic_routing: Option<DynamicRoutingValue>,
-    /// p Specifies whether you allow multipath resilience for the requester side of the transit gateway peering attachment. Multipath resilience is supported only for inter-Region transit gateway peering attachments between supported Regions. It takes effect only when both the requester and the accepter allow it. If you don't specify this parameter, the default is code false /code . /p
+    /// Specifies whether you allow multipath resilience for the requester side of the transit gateway peering attachment. Multipath resilience is supported only for inter-Region transit gateway peering attachments between supported Regions. It takes effect only when both the requester and the accepter allow it. If you don't specify this parameter, the default is `false`.
     pub allow_multipath_resilience: Option<bool>,
-    /// p The multipath resilience mode. You can specify this parameter only if code AllowMultipathResilience /code is code true /code . /p p The following value is valid: /p ul li p code always-on /code – Replicates traffic across multiple network paths while multipath resilience is in effect. /p /li /ul p If code AllowMultipathResilience /code is code true /code and you don't specify a mode, the default is code always-on /code . /p
+    /// The multipath resilience mode. You can specify this parameter only if `AllowMultipathResilience` is `true`.
+    ///
+    /// The following value is valid:
+    ///
+    /// - `always-on` – Replicates traffic across multiple network paths while multipath resilience is in effect.
+    ///
+    /// If `AllowMultipathResilience` is `true` and you don't specify a mode, the default is `always-on`.
     pub multipath_resilience_mode: Option<
         TransitGatewayPeeringAttachmentMultipathResilienceMode,
     >,
@@ -814,7 +1482,7 @@ pub static CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST_OPTIONS: rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayPeeringAttachmentResult {
-    /// p The transit gateway peering attachment. /p
+    /// The transit gateway peering attachment.
     pub transit_gateway_peering_attachment: Option<TransitGatewayPeeringAttachment>,
 }
 rt::structure!(
@@ -831,15 +1499,15 @@ pub static CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayPolicyTableEntryRequest {
-    /// p The ID of the transit gateway policy table. /p
+    /// The ID of the transit gateway policy table.
     pub transit_gateway_policy_table_id: String,
-    /// p The rule number for the policy table entry. Lower rule numbers are evaluated first and take precedence. /p
+    /// The rule number for the policy table entry. Lower rule numbers are evaluated first and take precedence.
     pub policy_rule_number: String,
-    /// p The matching criteria for the policy table entry. /p
+    /// The matching criteria for the policy table entry.
     pub policy_rule: Option<TransitGatewayRequestPolicyRule>,
-    /// p The ID of the transit gateway route table to use for traffic matching this rule. /p
+    /// The ID of the transit gateway route table to use for traffic matching this rule.
     pub target_route_table_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -860,7 +1528,7 @@ pub static CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayPolicyTableEntryResult {
-    /// p Describes a transit gateway policy table entry /p
+    /// Describes a transit gateway policy table entry
     pub transit_gateway_policy_table_entry: Option<TransitGatewayPolicyTableEntry>,
 }
 rt::structure!(
@@ -877,11 +1545,11 @@ pub static CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayPolicyTableRequest {
-    /// p The ID of the transit gateway used for the policy table. /p
+    /// The ID of the transit gateway used for the policy table.
     pub transit_gateway_id: String,
-    /// p The tags specification for the transit gateway policy table created during the request. /p
+    /// The tags specification for the transit gateway policy table created during the request.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -898,7 +1566,7 @@ pub static CREATE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayPolicyTableResult {
-    /// p Describes the created transit gateway policy table. /p
+    /// Describes the created transit gateway policy table.
     pub transit_gateway_policy_table: Option<TransitGatewayPolicyTable>,
 }
 rt::structure!(
@@ -914,15 +1582,15 @@ pub static CREATE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayPrefixListReferenceRequest {
-    /// p The ID of the transit gateway route table. /p
+    /// The ID of the transit gateway route table.
     pub transit_gateway_route_table_id: String,
-    /// p The ID of the prefix list that is used for destination matches. /p
+    /// The ID of the prefix list that is used for destination matches.
     pub prefix_list_id: String,
-    /// p The ID of the attachment to which traffic is routed. /p
+    /// The ID of the attachment to which traffic is routed.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p Indicates whether to drop traffic that matches this route. /p
+    /// Indicates whether to drop traffic that matches this route.
     pub blackhole: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -943,7 +1611,7 @@ pub static CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayPrefixListReferenceResult {
-    /// p Information about the prefix list reference. /p
+    /// Information about the prefix list reference.
     pub transit_gateway_prefix_list_reference: Option<TransitGatewayPrefixListReference>,
 }
 rt::structure!(
@@ -963,13 +1631,13 @@ pub static CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_RESULT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayRequest {
-    /// p A description of the transit gateway. /p
+    /// A description of the transit gateway.
     pub description: Option<String>,
-    /// p The transit gateway options. /p
+    /// The transit gateway options.
     pub options: Option<TransitGatewayRequestOptions>,
-    /// p The tags to apply to the transit gateway. /p
+    /// The tags to apply to the transit gateway.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -987,7 +1655,7 @@ pub static CREATE_TRANSIT_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayResult {
-    /// p Information about the transit gateway. /p
+    /// Information about the transit gateway.
     pub transit_gateway: Option<TransitGateway>,
 }
 rt::structure!(
@@ -999,15 +1667,15 @@ pub static CREATE_TRANSIT_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayRouteRequest {
-    /// p The CIDR range used for destination matches. Routing decisions are based on the most specific match. /p
+    /// The CIDR range used for destination matches. Routing decisions are based on the most specific match.
     pub destination_cidr_block: String,
-    /// p The ID of the transit gateway route table. /p
+    /// The ID of the transit gateway route table.
     pub transit_gateway_route_table_id: String,
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p Indicates whether to drop traffic that matches this route. /p
+    /// Indicates whether to drop traffic that matches this route.
     pub blackhole: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1027,7 +1695,7 @@ pub static CREATE_TRANSIT_GATEWAY_ROUTE_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayRouteResult {
-    /// p Information about the route. /p
+    /// Information about the route.
     pub route: Option<TransitGatewayRoute>,
 }
 rt::structure!(
@@ -1039,13 +1707,13 @@ pub static CREATE_TRANSIT_GATEWAY_ROUTE_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayRouteTableAnnouncementRequest {
-    /// p The ID of the transit gateway route table. /p
+    /// The ID of the transit gateway route table.
     pub transit_gateway_route_table_id: String,
-    /// p The ID of the peering attachment. /p
+    /// The ID of the peering attachment.
     pub peering_attachment_id: String,
-    /// p The tags specifications applied to the transit gateway route table announcement. /p
+    /// The tags specifications applied to the transit gateway route table announcement.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1065,7 +1733,7 @@ pub static CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_REQUEST: rt::Schema =
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayRouteTableAnnouncementResult {
-    /// p Provides details about the transit gateway route table announcement. /p
+    /// Provides details about the transit gateway route table announcement.
     pub transit_gateway_route_table_announcement: Option<
         TransitGatewayRouteTableAnnouncement,
     >,
@@ -1087,11 +1755,11 @@ pub static CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_RESULT: rt::Schema = 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayRouteTableRequest {
-    /// p The ID of the transit gateway. /p
+    /// The ID of the transit gateway.
     pub transit_gateway_id: String,
-    /// p The tags to apply to the transit gateway route table. /p
+    /// The tags to apply to the transit gateway route table.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1108,7 +1776,7 @@ pub static CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayRouteTableResult {
-    /// p Information about the transit gateway route table. /p
+    /// Information about the transit gateway route table.
     pub transit_gateway_route_table: Option<TransitGatewayRouteTable>,
 }
 rt::structure!(
@@ -1124,17 +1792,17 @@ pub static CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayVpcAttachmentRequest {
-    /// p The ID of the transit gateway. /p
+    /// The ID of the transit gateway.
     pub transit_gateway_id: String,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: String,
-    /// p The IDs of one or more subnets. You can specify only one subnet per Availability Zone. You must specify at least one subnet, but we recommend that you specify two subnets for better availability. The transit gateway uses one IP address from each specified subnet. /p
+    /// The IDs of one or more subnets. You can specify only one subnet per Availability Zone. You must specify at least one subnet, but we recommend that you specify two subnets for better availability. The transit gateway uses one IP address from each specified subnet.
     pub subnet_ids: Vec<String>,
-    /// p The VPC attachment options. /p
+    /// The VPC attachment options.
     pub options: Option<CreateTransitGatewayVpcAttachmentRequestOptions>,
-    /// p The tags to apply to the VPC attachment. /p
+    /// The tags to apply to the VPC attachment.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1153,16 +1821,20 @@ pub static CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST: rt::Schema = rt::Schem
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
-/// p Describes the options for a VPC attachment. /p
+/// Describes the options for a VPC attachment.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayVpcAttachmentRequestOptions {
-    /// p Enable or disable DNS support. The default is code enable /code . /p
+    /// Enable or disable DNS support. The default is `enable`.
     pub dns_support: Option<DnsSupportValue>,
-    /// p Enables you to reference a security group across VPCs attached to a transit gateway to simplify security group management. /p p This option is set to code enable /code by default. However, at the transit gateway level the default is set to code disable /code . /p p For more information about security group referencing, see a href="https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security" Security group referencing /a in the i Amazon Web Services Transit Gateways Guide /i . /p
+    /// Enables you to reference a security group across VPCs attached to a transit gateway to simplify security group management.
+    ///
+    /// This option is set to `enable` by default. However, at the transit gateway level the default is set to `disable`.
+    ///
+    /// For more information about security group referencing, see [Security group referencing](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) in the *Amazon Web Services Transit Gateways Guide*.
     pub security_group_referencing_support: Option<SecurityGroupReferencingSupportValue>,
-    /// p Specifies whether IPv6 support is enabled for the attachment. When enabled, the transit gateway network interface receives an IPv6 address. When you enable route propagation, IPv6 VPC CIDRs propagate to the transit gateway route tables. When disabled, the network interface does not receive an IPv6 address, and IPv6 routes do not propagate. The setting does not filter IPv6 traffic. The default is code disable /code . /p
+    /// Specifies whether IPv6 support is enabled for the attachment. When enabled, the transit gateway network interface receives an IPv6 address. When you enable route propagation, IPv6 VPC CIDRs propagate to the transit gateway route tables. When disabled, the network interface does not receive an IPv6 address, and IPv6 routes do not propagate. The setting does not filter IPv6 traffic. The default is `disable`.
     pub ipv6_support: Option<Ipv6SupportValue>,
-    /// p Enable or disable support for appliance mode. If enabled, a traffic flow between a source and destination uses the same Availability Zone for the VPC attachment for the lifetime of that flow. The default is code disable /code . /p
+    /// Enable or disable support for appliance mode. If enabled, a traffic flow between a source and destination uses the same Availability Zone for the VPC attachment for the lifetime of that flow. The default is `disable`.
     pub appliance_mode_support: Option<ApplianceModeSupportValue>,
 }
 rt::structure!(
@@ -1181,7 +1853,7 @@ pub static CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST_OPTIONS: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayVpcAttachmentResult {
-    /// p Information about the VPC attachment. /p
+    /// Information about the VPC attachment.
     pub transit_gateway_vpc_attachment: Option<TransitGatewayVpcAttachment>,
 }
 rt::structure!(
@@ -1195,16 +1867,16 @@ pub static CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT: rt::Schema = rt::Schema
             .named("transitGatewayVpcAttachment"),
     ],
 );
-/// p Describes the CIDR options for a Verified Access endpoint. /p
+/// Describes the CIDR options for a Verified Access endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessEndpointCidrOptions {
-    /// p The protocol. /p
+    /// The protocol.
     pub protocol: Option<VerifiedAccessEndpointProtocol>,
-    /// p The IDs of the subnets. /p
+    /// The IDs of the subnets.
     pub subnet_ids: Option<Vec<String>>,
-    /// p The CIDR. /p
+    /// The CIDR.
     pub cidr: Option<String>,
-    /// p The port ranges. /p
+    /// The port ranges.
     pub port_ranges: Option<Vec<CreateVerifiedAccessEndpointPortRange>>,
 }
 rt::structure!(
@@ -1223,16 +1895,16 @@ pub static CREATE_VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS: rt::Schema = rt::Schema
             .named("PortRange"),
     ],
 );
-/// p Describes the network interface options when creating an Amazon Web Services Verified Access endpoint using the code network-interface /code type. /p
+/// Describes the network interface options when creating an Amazon Web Services Verified Access endpoint using the `network-interface` type.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessEndpointEniOptions {
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: Option<String>,
-    /// p The IP protocol. /p
+    /// The IP protocol.
     pub protocol: Option<VerifiedAccessEndpointProtocol>,
-    /// p The IP port number. /p
+    /// The IP port number.
     pub port: Option<i32>,
-    /// p The port ranges. /p
+    /// The port ranges.
     pub port_ranges: Option<Vec<CreateVerifiedAccessEndpointPortRange>>,
 }
 rt::structure!(
@@ -1249,18 +1921,18 @@ pub static CREATE_VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS: rt::Schema = rt::Schema:
             .named("PortRange"),
     ],
 );
-/// p Describes the load balancer options when creating an Amazon Web Services Verified Access endpoint using the code load-balancer /code type. /p
+/// Describes the load balancer options when creating an Amazon Web Services Verified Access endpoint using the `load-balancer` type.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessEndpointLoadBalancerOptions {
-    /// p The IP protocol. /p
+    /// The IP protocol.
     pub protocol: Option<VerifiedAccessEndpointProtocol>,
-    /// p The IP port number. /p
+    /// The IP port number.
     pub port: Option<i32>,
-    /// p The ARN of the load balancer. /p
+    /// The ARN of the load balancer.
     pub load_balancer_arn: Option<String>,
-    /// p The IDs of the subnets. You can specify only one subnet per Availability Zone. /p
+    /// The IDs of the subnets. You can specify only one subnet per Availability Zone.
     pub subnet_ids: Option<Vec<String>>,
-    /// p The port ranges. /p
+    /// The port ranges.
     pub port_ranges: Option<Vec<CreateVerifiedAccessEndpointPortRange>>,
 }
 rt::structure!(
@@ -1280,12 +1952,12 @@ pub static CREATE_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS: rt::Schema = r
             .named("PortRange"),
     ],
 );
-/// p Describes the port range for a Verified Access endpoint. /p
+/// Describes the port range for a Verified Access endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessEndpointPortRange {
-    /// p The start of the port range. /p
+    /// The start of the port range.
     pub from_port: Option<i32>,
-    /// p The end of the port range. /p
+    /// The end of the port range.
     pub to_port: Option<i32>,
 }
 rt::structure!(
@@ -1300,22 +1972,22 @@ pub static CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST: rt::Schema = rt::Sch
     "CreateVerifiedAccessEndpointPortRangeList",
     &[rt::m("member", &CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE).named("item")],
 );
-/// p Describes the RDS options for a Verified Access endpoint. /p
+/// Describes the RDS options for a Verified Access endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessEndpointRdsOptions {
-    /// p The protocol. /p
+    /// The protocol.
     pub protocol: Option<VerifiedAccessEndpointProtocol>,
-    /// p The port. /p
+    /// The port.
     pub port: Option<i32>,
-    /// p The ARN of the RDS instance. /p
+    /// The ARN of the RDS instance.
     pub rds_db_instance_arn: Option<String>,
-    /// p The ARN of the DB cluster. /p
+    /// The ARN of the DB cluster.
     pub rds_db_cluster_arn: Option<String>,
-    /// p The ARN of the RDS proxy. /p
+    /// The ARN of the RDS proxy.
     pub rds_db_proxy_arn: Option<String>,
-    /// p The RDS endpoint. /p
+    /// The RDS endpoint.
     pub rds_endpoint: Option<String>,
-    /// p The IDs of the subnets. You can specify only one subnet per Availability Zone. /p
+    /// The IDs of the subnets. You can specify only one subnet per Availability Zone.
     pub subnet_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -1338,39 +2010,39 @@ pub static CREATE_VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessEndpointRequest {
-    /// p The ID of the Verified Access group to associate the endpoint with. /p
+    /// The ID of the Verified Access group to associate the endpoint with.
     pub verified_access_group_id: String,
-    /// p The type of Verified Access endpoint to create. /p
+    /// The type of Verified Access endpoint to create.
     pub endpoint_type: VerifiedAccessEndpointType,
-    /// p The type of attachment. /p
+    /// The type of attachment.
     pub attachment_type: VerifiedAccessEndpointAttachmentType,
-    /// p The ARN of the public TLS/SSL certificate in Amazon Web Services Certificate Manager to associate with the endpoint. The CN in the certificate must match the DNS name your end users will use to reach your application. /p
+    /// The ARN of the public TLS/SSL certificate in Amazon Web Services Certificate Manager to associate with the endpoint. The CN in the certificate must match the DNS name your end users will use to reach your application.
     pub domain_certificate_arn: Option<String>,
-    /// p The DNS name for users to reach your application. /p
+    /// The DNS name for users to reach your application.
     pub application_domain: Option<String>,
-    /// p A custom identifier that is prepended to the DNS name that is generated for the endpoint. /p
+    /// A custom identifier that is prepended to the DNS name that is generated for the endpoint.
     pub endpoint_domain_prefix: Option<String>,
-    /// p The IDs of the security groups to associate with the Verified Access endpoint. Required if code AttachmentType /code is set to code vpc /code . /p
+    /// The IDs of the security groups to associate with the Verified Access endpoint. Required if `AttachmentType` is set to `vpc`.
     pub security_group_ids: Option<Vec<String>>,
-    /// p The load balancer details. This parameter is required if the endpoint type is code load-balancer /code . /p
+    /// The load balancer details. This parameter is required if the endpoint type is `load-balancer`.
     pub load_balancer_options: Option<CreateVerifiedAccessEndpointLoadBalancerOptions>,
-    /// p The network interface details. This parameter is required if the endpoint type is code network-interface /code . /p
+    /// The network interface details. This parameter is required if the endpoint type is `network-interface`.
     pub network_interface_options: Option<CreateVerifiedAccessEndpointEniOptions>,
-    /// p A description for the Verified Access endpoint. /p
+    /// A description for the Verified Access endpoint.
     pub description: Option<String>,
-    /// p The Verified Access policy document. /p
+    /// The Verified Access policy document.
     pub policy_document: Option<String>,
-    /// p The tags to assign to the Verified Access endpoint. /p
+    /// The tags to assign to the Verified Access endpoint.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The options for server side encryption. /p
+    /// The options for server side encryption.
     pub sse_specification: Option<VerifiedAccessSseSpecificationRequest>,
-    /// p The RDS details. This parameter is required if the endpoint type is code rds /code . /p
+    /// The RDS details. This parameter is required if the endpoint type is `rds`.
     pub rds_options: Option<CreateVerifiedAccessEndpointRdsOptions>,
-    /// p The CIDR options. This parameter is required if the endpoint type is code cidr /code . /p
+    /// The CIDR options. This parameter is required if the endpoint type is `cidr`.
     pub cidr_options: Option<CreateVerifiedAccessEndpointCidrOptions>,
 }
 rt::structure!(
@@ -1408,7 +2080,7 @@ pub static CREATE_VERIFIED_ACCESS_ENDPOINT_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessEndpointResult {
-    /// p Details about the Verified Access endpoint. /p
+    /// Details about the Verified Access endpoint.
     pub verified_access_endpoint: Option<VerifiedAccessEndpoint>,
 }
 rt::structure!(
@@ -1428,19 +2100,19 @@ pub static CREATE_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessGroupRequest {
-    /// p The ID of the Verified Access instance. /p
+    /// The ID of the Verified Access instance.
     pub verified_access_instance_id: String,
-    /// p A description for the Verified Access group. /p
+    /// A description for the Verified Access group.
     pub description: Option<String>,
-    /// p The Verified Access policy document. /p
+    /// The Verified Access policy document.
     pub policy_document: Option<String>,
-    /// p The tags to assign to the Verified Access group. /p
+    /// The tags to assign to the Verified Access group.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The options for server side encryption. /p
+    /// The options for server side encryption.
     pub sse_specification: Option<VerifiedAccessSseSpecificationRequest>,
 }
 rt::structure!(
@@ -1462,7 +2134,7 @@ pub static CREATE_VERIFIED_ACCESS_GROUP_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessGroupResult {
-    /// p Details about the Verified Access group. /p
+    /// Details about the Verified Access group.
     pub verified_access_group: Option<VerifiedAccessGroup>,
 }
 rt::structure!(
@@ -1475,17 +2147,17 @@ pub static CREATE_VERIFIED_ACCESS_GROUP_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessInstanceRequest {
-    /// p A description for the Verified Access instance. /p
+    /// A description for the Verified Access instance.
     pub description: Option<String>,
-    /// p The tags to assign to the Verified Access instance. /p
+    /// The tags to assign to the Verified Access instance.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Enable or disable support for Federal Information Processing Standards (FIPS) on the instance. /p
+    /// Enable or disable support for Federal Information Processing Standards (FIPS) on the instance.
     pub fips_enabled: Option<bool>,
-    /// p The custom subdomain. /p
+    /// The custom subdomain.
     pub cidr_endpoints_custom_sub_domain: Option<String>,
 }
 rt::structure!(
@@ -1506,7 +2178,7 @@ pub static CREATE_VERIFIED_ACCESS_INSTANCE_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessInstanceResult {
-    /// p Details about the Verified Access instance. /p
+    /// Details about the Verified Access instance.
     pub verified_access_instance: Option<VerifiedAccessInstance>,
 }
 rt::structure!(
@@ -1520,24 +2192,24 @@ pub static CREATE_VERIFIED_ACCESS_INSTANCE_RESULT: rt::Schema = rt::Schema::stru
             .named("verifiedAccessInstance"),
     ],
 );
-/// p Describes the OpenID Connect (OIDC) options. /p
+/// Describes the OpenID Connect (OIDC) options.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessNativeApplicationOidcOptions {
-    /// p The public signing key endpoint. /p
+    /// The public signing key endpoint.
     pub public_signing_key_endpoint: Option<String>,
-    /// p The OIDC issuer identifier of the IdP. /p
+    /// The OIDC issuer identifier of the IdP.
     pub issuer: Option<String>,
-    /// p The authorization endpoint of the IdP. /p
+    /// The authorization endpoint of the IdP.
     pub authorization_endpoint: Option<String>,
-    /// p The token endpoint of the IdP. /p
+    /// The token endpoint of the IdP.
     pub token_endpoint: Option<String>,
-    /// p The user info endpoint of the IdP. /p
+    /// The user info endpoint of the IdP.
     pub user_info_endpoint: Option<String>,
-    /// p The OAuth 2.0 client identifier. /p
+    /// The OAuth 2.0 client identifier.
     pub client_id: Option<String>,
-    /// p The OAuth 2.0 client secret. /p
+    /// The OAuth 2.0 client secret.
     pub client_secret: Option<String>,
-    /// p The set of user claims to be requested from the IdP. /p
+    /// The set of user claims to be requested from the IdP.
     pub scope: Option<String>,
 }
 rt::structure!(
@@ -1560,12 +2232,12 @@ pub static CREATE_VERIFIED_ACCESS_NATIVE_APPLICATION_OIDC_OPTIONS: rt::Schema = 
         rt::m("Scope", &rt::STRING),
     ],
 );
-/// p Describes the options when creating an Amazon Web Services Verified Access trust provider using the code device /code type. /p
+/// Describes the options when creating an Amazon Web Services Verified Access trust provider using the `device` type.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessTrustProviderDeviceOptions {
-    /// p The ID of the tenant application with the device-identity provider. /p
+    /// The ID of the tenant application with the device-identity provider.
     pub tenant_id: Option<String>,
-    /// p The URL Amazon Web Services Verified Access will use to verify the authenticity of the device tokens. /p
+    /// The URL Amazon Web Services Verified Access will use to verify the authenticity of the device tokens.
     pub public_signing_key_url: Option<String>,
 }
 rt::structure!(
@@ -1577,22 +2249,22 @@ pub static CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_DEVICE_OPTIONS: rt::Schema = rt
     "CreateVerifiedAccessTrustProviderDeviceOptions",
     &[rt::m("TenantId", &rt::STRING), rt::m("PublicSigningKeyUrl", &rt::STRING)],
 );
-/// p Describes the options when creating an Amazon Web Services Verified Access trust provider using the code user /code type. /p
+/// Describes the options when creating an Amazon Web Services Verified Access trust provider using the `user` type.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessTrustProviderOidcOptions {
-    /// p The OIDC issuer. /p
+    /// The OIDC issuer.
     pub issuer: Option<String>,
-    /// p The OIDC authorization endpoint. /p
+    /// The OIDC authorization endpoint.
     pub authorization_endpoint: Option<String>,
-    /// p The OIDC token endpoint. /p
+    /// The OIDC token endpoint.
     pub token_endpoint: Option<String>,
-    /// p The OIDC user info endpoint. /p
+    /// The OIDC user info endpoint.
     pub user_info_endpoint: Option<String>,
-    /// p The client identifier. /p
+    /// The client identifier.
     pub client_id: Option<String>,
-    /// p The client secret. /p
+    /// The client secret.
     pub client_secret: Option<String>,
-    /// p OpenID Connect (OIDC) scopes are used by an application during authentication to authorize access to a user's details. Each scope returns a specific set of user attributes. /p
+    /// OpenID Connect (OIDC) scopes are used by an application during authentication to authorize access to a user's details. Each scope returns a specific set of user attributes.
     pub scope: Option<String>,
 }
 rt::structure!(
@@ -1615,29 +2287,29 @@ pub static CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_OIDC_OPTIONS: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessTrustProviderRequest {
-    /// p The type of trust provider. /p
+    /// The type of trust provider.
     pub trust_provider_type: TrustProviderType,
-    /// p The type of user-based trust provider. This parameter is required when the provider type is code user /code . /p
+    /// The type of user-based trust provider. This parameter is required when the provider type is `user`.
     pub user_trust_provider_type: Option<UserTrustProviderType>,
-    /// p The type of device-based trust provider. This parameter is required when the provider type is code device /code . /p
+    /// The type of device-based trust provider. This parameter is required when the provider type is `device`.
     pub device_trust_provider_type: Option<DeviceTrustProviderType>,
-    /// p The options for a OpenID Connect-compatible user-identity trust provider. This parameter is required when the provider type is code user /code . /p
+    /// The options for a OpenID Connect-compatible user-identity trust provider. This parameter is required when the provider type is `user`.
     pub oidc_options: Option<CreateVerifiedAccessTrustProviderOidcOptions>,
-    /// p The options for a device-based trust provider. This parameter is required when the provider type is code device /code . /p
+    /// The options for a device-based trust provider. This parameter is required when the provider type is `device`.
     pub device_options: Option<CreateVerifiedAccessTrustProviderDeviceOptions>,
-    /// p The identifier to be used when working with policy rules. /p
+    /// The identifier to be used when working with policy rules.
     pub policy_reference_name: String,
-    /// p A description for the Verified Access trust provider. /p
+    /// A description for the Verified Access trust provider.
     pub description: Option<String>,
-    /// p The tags to assign to the Verified Access trust provider. /p
+    /// The tags to assign to the Verified Access trust provider.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The options for server side encryption. /p
+    /// The options for server side encryption.
     pub sse_specification: Option<VerifiedAccessSseSpecificationRequest>,
-    /// p The OpenID Connect (OIDC) options. /p
+    /// The OpenID Connect (OIDC) options.
     pub native_application_oidc_options: Option<
         CreateVerifiedAccessNativeApplicationOidcOptions,
     >,
@@ -1672,7 +2344,7 @@ pub static CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessTrustProviderResult {
-    /// p Details about the Verified Access trust provider. /p
+    /// Details about the Verified Access trust provider.
     pub verified_access_trust_provider: Option<VerifiedAccessTrustProvider>,
 }
 rt::structure!(
@@ -1686,12 +2358,12 @@ pub static CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT: rt::Schema = rt::Schema
             .named("verifiedAccessTrustProvider"),
     ],
 );
-/// p Describes the user or group to be added or removed from the list of create volume permissions for a volume. /p
+/// Describes the user or group to be added or removed from the list of create volume permissions for a volume.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVolumePermission {
-    /// p The ID of the Amazon Web Services account to be added or removed. /p
+    /// The ID of the Amazon Web Services account to be added or removed.
     pub user_id: Option<String>,
-    /// p The group to be added or removed. The possible value is code all /code . /p
+    /// The group to be added or removed. The possible value is `all`.
     pub group: Option<PermissionGroup>,
 }
 rt::structure!(
@@ -1708,12 +2380,12 @@ pub static CREATE_VOLUME_PERMISSION_LIST: rt::Schema = rt::Schema::list(
     "CreateVolumePermissionList",
     &[rt::m("member", &CREATE_VOLUME_PERMISSION).named("item")],
 );
-/// p Describes modifications to the list of create volume permissions for a volume. /p
+/// Describes modifications to the list of create volume permissions for a volume.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVolumePermissionModifications {
-    /// p Adds the specified Amazon Web Services account ID or group to the list. /p
+    /// Adds the specified Amazon Web Services account ID or group to the list.
     pub add: Option<Vec<CreateVolumePermission>>,
-    /// p Removes the specified Amazon Web Services account ID or group from the list. /p
+    /// Removes the specified Amazon Web Services account ID or group from the list.
     pub remove: Option<Vec<CreateVolumePermission>>,
 }
 rt::structure!(
@@ -1726,764 +2398,4 @@ pub static CREATE_VOLUME_PERMISSION_MODIFICATIONS: rt::Schema = rt::Schema::stru
         rt::m("Add", &CREATE_VOLUME_PERMISSION_LIST),
         rt::m("Remove", &CREATE_VOLUME_PERMISSION_LIST),
     ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVolumeRequest {
-    /// p The ID of the Availability Zone in which to create the volume. For example, code us-east-1a /code . /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code must be specified, but not both. /p
-    pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone in which to create the volume. For example, code use1-az1 /code . /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code must be specified, but not both. /p
-    pub availability_zone_id: Option<String>,
-    /// p Indicates whether the volume should be encrypted. The effect of setting the encryption state to code true /code depends on the volume origin (new or from a snapshot), starting encryption state, ownership, and whether encryption by default is enabled. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/work-with-ebs-encr.html#encryption-by-default" Encryption by default /a in the i Amazon EBS User Guide /i . /p p Encrypted Amazon EBS volumes must be attached to instances that support Amazon EBS encryption. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html#ebs-encryption supported instances" Supported instance types /a . /p
-    pub encrypted: Option<bool>,
-    /// p The number of I/O operations per second (IOPS) to provision for the volume. Required for code io1 /code and code io2 /code volumes. Optional for code gp3 /code volumes. Omit for all other volume types. /p p Valid ranges: /p ul li p gp3: code 3,000 /code ( i default /i ) code - 80,000 /code IOPS /p /li li p io1: code 100 - 64,000 /code IOPS /p /li li p io2: code 100 - 256,000 /code IOPS /p /li /ul note p a href="https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html" Instances built on the Nitro System /a can support up to 256,000 IOPS. Other instances can support up to 32,000 IOPS. /p /note
-    pub iops: Option<i32>,
-    /// p The identifier of the KMS key to use for Amazon EBS encryption. If this parameter is not specified, your KMS key for Amazon EBS is used. If code KmsKeyId /code is specified, the encrypted state must be code true /code . /p p You can specify the KMS key using any of the following: /p ul li p Key ID. For example, 1234abcd-12ab-34cd-56ef-1234567890ab. /p /li li p Key alias. For example, alias/ExampleAlias. /p /li li p Key ARN. For example, arn:aws:kms:us-east-1:012345678910:key/1234abcd-12ab-34cd-56ef-1234567890ab. /p /li li p Alias ARN. For example, arn:aws:kms:us-east-1:012345678910:alias/ExampleAlias. /p /li /ul p Amazon Web Services authenticates the KMS key asynchronously. Therefore, if you specify an ID, alias, or ARN that is not valid, the action can appear to complete, but eventually fails. /p
-    pub kms_key_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the Outpost on which to create the volume. /p p If you intend to use a volume with an instance running on an outpost, then you must create the volume on the same outpost as the instance. You can't use a volume created in an Amazon Web Services Region with an instance on an Amazon Web Services outpost, or the other way around. /p
-    pub outpost_arn: Option<String>,
-    /// p The size of the volume, in GiBs. You must specify either a snapshot ID or a volume size. If you specify a snapshot, the default is the snapshot size, and you can specify a volume size that is equal to or larger than the snapshot size. /p p Valid sizes: /p ul li p gp2: code 1 - 16,384 /code GiB /p /li li p gp3: code 1 - 65,536 /code GiB /p /li li p io1: code 4 - 16,384 /code GiB /p /li li p io2: code 4 - 65,536 /code GiB /p /li li p st1 and sc1: code 125 - 16,384 /code GiB /p /li li p standard: code 1 - 1024 /code GiB /p /li /ul
-    pub size: Option<i32>,
-    /// p The snapshot from which to create the volume. You must specify either a snapshot ID or a volume size. /p
-    pub snapshot_id: Option<String>,
-    /// p The volume type. This parameter can be one of the following values: /p ul li p General Purpose SSD: code gp2 /code | code gp3 /code /p /li li p Provisioned IOPS SSD: code io1 /code | code io2 /code /p /li li p Throughput Optimized HDD: code st1 /code /p /li li p Cold HDD: code sc1 /code /p /li li p Magnetic: code standard /code /p /li /ul important p Throughput Optimized HDD ( code st1 /code ) and Cold HDD ( code sc1 /code ) volumes can't be used as boot volumes. /p /important p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html" Amazon EBS volume types /a in the i Amazon EBS User Guide /i . /p p Default: code gp2 /code /p
-    pub volume_type: Option<VolumeType>,
-    /// p The tags to apply to the volume during creation. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Indicates whether to enable Amazon EBS Multi-Attach. If you enable Multi-Attach, you can attach the volume to up to 16 a href="https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html" Instances built on the Nitro System /a in the same Availability Zone. This parameter is supported with code io1 /code and code io2 /code volumes only. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes-multi.html" Amazon EBS Multi-Attach /a in the i Amazon EBS User Guide /i . /p
-    pub multi_attach_enabled: Option<bool>,
-    /// p The throughput to provision for the volume, in MiB/s. Supported for code gp3 /code volumes only. Omit for all other volume types. /p p Valid Range: code 125 - 2000 /code MiB/s /p
-    pub throughput: Option<i32>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensure Idempotency /a . /p
-    pub client_token: Option<String>,
-    /// p Specifies the Amazon EBS Provisioned Rate for Volume Initialization (volume initialization rate), in MiB/s, at which to download the snapshot blocks from Amazon S3 to the volume. This is also known as i volume initialization /i . Specifying a volume initialization rate ensures that the volume is initialized at a predictable and consistent rate after creation. /p p This parameter is supported only for volumes created from snapshots. Omit this parameter if: /p ul li p You want to create the volume using fast snapshot restore. You must specify a snapshot that is enabled for fast snapshot restore. In this case, the volume is fully initialized at creation. /p note p If you specify a snapshot that is enabled for fast snapshot restore and a volume initialization rate, the volume will be initialized at the specified rate instead of fast snapshot restore. /p /note /li li p You want to create a volume that is initialized at the default rate. /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html" Initialize Amazon EBS volumes /a in the i Amazon EC2 User Guide /i . /p p Valid range: 100 - 300 MiB/s /p
-    pub volume_initialization_rate: Option<i32>,
-    /// p Reserved for internal use. /p
-    pub operator: Option<OperatorRequest>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateVolumeRequest, CREATE_VOLUME_REQUEST, 0 => availability_zone, 1 =>
-    availability_zone_id, 2 => encrypted, 3 => iops, 4 => kms_key_id, 5 => outpost_arn, 6
-    => size, 7 => snapshot_id, 8 => volume_type, 9 => tag_specifications, 10 =>
-    multi_attach_enabled, 11 => throughput, 12 => client_token, 13 =>
-    volume_initialization_rate, 14 => operator, 15 => dry_run
-);
-pub static CREATE_VOLUME_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateVolumeRequest",
-    &[
-        rt::m("AvailabilityZone", &rt::STRING),
-        rt::m("AvailabilityZoneId", &rt::STRING),
-        rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"),
-        rt::m("Iops", &rt::INTEGER),
-        rt::m("KmsKeyId", &rt::STRING),
-        rt::m("OutpostArn", &rt::STRING),
-        rt::m("Size", &rt::INTEGER),
-        rt::m("SnapshotId", &rt::STRING),
-        rt::m("VolumeType", &rt::ENUM),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("MultiAttachEnabled", &rt::BOOLEAN),
-        rt::m("Throughput", &rt::INTEGER),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("VolumeInitializationRate", &rt::INTEGER),
-        rt::m("Operator", &OPERATOR_REQUEST),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVpcBlockPublicAccessExclusionRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p A subnet ID. /p
-    pub subnet_id: Option<String>,
-    /// p A VPC ID. /p
-    pub vpc_id: Option<String>,
-    /// p The exclusion mode for internet gateway traffic. /p ul li p code allow-bidirectional /code : Allow all internet traffic to and from the excluded VPCs and subnets. /p /li li p code allow-egress /code : Allow outbound internet traffic from the excluded VPCs and subnets. Block inbound internet traffic to the excluded VPCs and subnets. Only applies when VPC Block Public Access is set to Bidirectional. /p /li /ul
-    pub internet_gateway_exclusion_mode: InternetGatewayExclusionMode,
-    /// p code tag /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    CreateVpcBlockPublicAccessExclusionRequest,
-    CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_REQUEST, 0 => dry_run, 1 => subnet_id, 2 =>
-    vpc_id, 3 => internet_gateway_exclusion_mode, 4 => tag_specifications
-);
-pub static CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateVpcBlockPublicAccessExclusionRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("SubnetId", &rt::STRING),
-        rt::m("VpcId", &rt::STRING),
-        rt::m("InternetGatewayExclusionMode", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVpcBlockPublicAccessExclusionResult {
-    /// p Details about an exclusion. /p
-    pub vpc_block_public_access_exclusion: Option<VpcBlockPublicAccessExclusion>,
-}
-rt::structure!(
-    CreateVpcBlockPublicAccessExclusionResult,
-    CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_RESULT, 0 =>
-    vpc_block_public_access_exclusion
-);
-pub static CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateVpcBlockPublicAccessExclusionResult",
-    &[
-        rt::m("VpcBlockPublicAccessExclusion", &VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION)
-            .named("vpcBlockPublicAccessExclusion"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVpcEncryptionControlRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the VPC for which to create the encryption control configuration. /p
-    pub vpc_id: String,
-    /// p The tags to apply to the VPC Encryption Control resource. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    CreateVpcEncryptionControlRequest, CREATE_VPC_ENCRYPTION_CONTROL_REQUEST, 0 =>
-    dry_run, 1 => vpc_id, 2 => tag_specifications
-);
-pub static CREATE_VPC_ENCRYPTION_CONTROL_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateVpcEncryptionControlRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVpcEncryptionControlResult {
-    /// p Information about the VPC Encryption Control configuration. /p
-    pub vpc_encryption_control: Option<VpcEncryptionControl>,
-}
-rt::structure!(
-    CreateVpcEncryptionControlResult, CREATE_VPC_ENCRYPTION_CONTROL_RESULT, 0 =>
-    vpc_encryption_control
-);
-pub static CREATE_VPC_ENCRYPTION_CONTROL_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateVpcEncryptionControlResult",
-    &[
-        rt::m("VpcEncryptionControl", &VPC_ENCRYPTION_CONTROL)
-            .named("vpcEncryptionControl"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVpcEndpointConnectionNotificationRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the endpoint service. /p
-    pub service_id: Option<String>,
-    /// p The ID of the endpoint. /p
-    pub vpc_endpoint_id: Option<String>,
-    /// p The ARN of the SNS topic for the notifications. /p
-    pub connection_notification_arn: String,
-    /// p The endpoint events for which to receive notifications. Valid values are code Accept /code , code Connect /code , code Delete /code , and code Reject /code . /p
-    pub connection_events: Vec<String>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" How to ensure idempotency /a . /p
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateVpcEndpointConnectionNotificationRequest,
-    CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION_REQUEST, 0 => dry_run, 1 => service_id, 2
-    => vpc_endpoint_id, 3 => connection_notification_arn, 4 => connection_events, 5 =>
-    client_token
-);
-pub static CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateVpcEndpointConnectionNotificationRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ServiceId", &rt::STRING),
-        rt::m("VpcEndpointId", &rt::STRING),
-        rt::m("ConnectionNotificationArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ConnectionEvents", &VALUE_STRING_LIST).flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVpcEndpointConnectionNotificationResult {
-    /// p Information about the notification. /p
-    pub connection_notification: Option<ConnectionNotification>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. /p
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateVpcEndpointConnectionNotificationResult,
-    CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION_RESULT, 0 => connection_notification, 1
-    => client_token
-);
-pub static CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateVpcEndpointConnectionNotificationResult",
-    &[
-        rt::m("ConnectionNotification", &CONNECTION_NOTIFICATION)
-            .named("connectionNotification"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVpcEndpointRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The type of endpoint. /p p For more information about the types of VPC endpoints, see a href="https://docs.aws.amazon.com/vpc/latest/privatelink/concepts.html#concepts-vpc-endpoints" VPC endpoints /a in the i Amazon Web Services PrivateLink User Guide /i . /p p Default: Gateway /p
-    pub vpc_endpoint_type: Option<VpcEndpointType>,
-    /// p The ID of the VPC. /p
-    pub vpc_id: String,
-    /// p The name of the endpoint service. /p
-    pub service_name: Option<String>,
-    /// p (Interface and gateway endpoints) A policy to attach to the endpoint that controls access to the service. The policy must be in valid JSON format. If this parameter is not specified, we attach a default policy that allows full access to the service. /p
-    pub policy_document: Option<String>,
-    /// p (Gateway endpoint) The route table IDs. /p
-    pub route_table_ids: Option<Vec<String>>,
-    /// p (Interface, Gateway Load Balancer endpoints, Resource, ServiceNetwork, and Tunnel endpoints only) The IDs of the subnets in which to create endpoint network interfaces. For a Gateway Load Balancer endpoint, you can specify only one subnet. For a code Tunnel /code endpoint, the subnets must be in the Availability Zones of the resource gateway associated with the shared resource configuration. An endpoint network interface is created only in an Availability Zone that the resource gateway is also in. /p
-    pub subnet_ids: Option<Vec<String>>,
-    /// p (Interface, Resource, ServiceNetwork, and Tunnel endpoints only) The IDs of the security groups to associate with the endpoint network interfaces. If this parameter is not specified, we use the default security group for the VPC. /p
-    pub security_group_ids: Option<Vec<String>>,
-    /// p The IP address type for the endpoint. /p
-    pub ip_address_type: Option<IpAddressType>,
-    /// p The DNS options for the endpoint. /p
-    pub dns_options: Option<DnsOptionsSpecification>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" How to ensure idempotency /a . /p
-    pub client_token: Option<String>,
-    /// p (Interface endpoint) Indicates whether to associate a private hosted zone with the specified VPC. The private hosted zone contains a record set for the default public DNS name for the service for the Region (for example, code kinesis.us-east-1.amazonaws.com /code ), which resolves to the private IP addresses of the endpoint network interfaces in the VPC. This enables you to make requests to the default public DNS name for the service instead of the public DNS names that are automatically generated by the VPC endpoint service. /p p To use a private hosted zone, you must set the following VPC attributes to code true /code : code enableDnsHostnames /code and code enableDnsSupport /code . Use a ModifyVpcAttribute /a to set the VPC attributes. /p
-    pub private_dns_enabled: Option<bool>,
-    /// p The tags to associate with the endpoint. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p The subnet configurations for the endpoint. /p
-    pub subnet_configurations: Option<Vec<SubnetConfiguration>>,
-    /// p The Amazon Resource Name (ARN) of a service network that will be associated with the VPC endpoint of type service-network. /p
-    pub service_network_arn: Option<String>,
-    /// p (Resource and Tunnel endpoints only) The Amazon Resource Name (ARN) of a resource configuration associated with the VPC endpoint. The type of resource configuration depends on the endpoint type: /p ul li p For a Resource endpoint, you can specify a resource configuration that is of type code SINGLE /code , code GROUP /code , or code ARN /code . To reach a resource that belongs to a group, specify the parent code GROUP /code resource configuration. /p /li li p For a Tunnel endpoint, you can specify a resource configuration that is of type code CIDR /code . /p /li /ul p For more information about the types of resource configurations, see a href="https://docs.aws.amazon.com/vpc/latest/privatelink/resource-configuration.html" Types of resource configurations /a in the i Amazon Web Services PrivateLink User Guide /i . /p p This request fails if a VPC endpoint owned by a different Amazon Web Services account already exists on a resource gateway that is enabled for code ResourceGatewayCharges /code payer responsibility. /p
-    pub resource_configuration_arn: Option<String>,
-    /// p The Region where the service is hosted. The default is the current Region. /p
-    pub service_region: Option<String>,
-}
-rt::structure!(
-    CreateVpcEndpointRequest, CREATE_VPC_ENDPOINT_REQUEST, 0 => dry_run, 1 =>
-    vpc_endpoint_type, 2 => vpc_id, 3 => service_name, 4 => policy_document, 5 =>
-    route_table_ids, 6 => subnet_ids, 7 => security_group_ids, 8 => ip_address_type, 9 =>
-    dns_options, 10 => client_token, 11 => private_dns_enabled, 12 => tag_specifications,
-    13 => subnet_configurations, 14 => service_network_arn, 15 =>
-    resource_configuration_arn, 16 => service_region
-);
-pub static CREATE_VPC_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateVpcEndpointRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("VpcEndpointType", &rt::ENUM),
-        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ServiceName", &rt::STRING),
-        rt::m("PolicyDocument", &rt::STRING),
-        rt::m("RouteTableIds", &VPC_ENDPOINT_ROUTE_TABLE_ID_LIST).named("RouteTableId"),
-        rt::m("SubnetIds", &VPC_ENDPOINT_SUBNET_ID_LIST).named("SubnetId"),
-        rt::m("SecurityGroupIds", &VPC_ENDPOINT_SECURITY_GROUP_ID_LIST)
-            .named("SecurityGroupId"),
-        rt::m("IpAddressType", &rt::ENUM),
-        rt::m("DnsOptions", &DNS_OPTIONS_SPECIFICATION),
-        rt::m("ClientToken", &rt::STRING),
-        rt::m("PrivateDnsEnabled", &rt::BOOLEAN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("SubnetConfigurations", &SUBNET_CONFIGURATIONS_LIST)
-            .named("SubnetConfiguration"),
-        rt::m("ServiceNetworkArn", &rt::STRING),
-        rt::m("ResourceConfigurationArn", &rt::STRING),
-        rt::m("ServiceRegion", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVpcEndpointResult {
-    /// p Information about the endpoint. /p
-    pub vpc_endpoint: Option<VpcEndpoint>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. /p
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateVpcEndpointResult, CREATE_VPC_ENDPOINT_RESULT, 0 => vpc_endpoint, 1 =>
-    client_token
-);
-pub static CREATE_VPC_ENDPOINT_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateVpcEndpointResult",
-    &[
-        rt::m("VpcEndpoint", &VPC_ENDPOINT).named("vpcEndpoint"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVpcEndpointServiceConfigurationRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p Indicates whether requests from service consumers to create an endpoint to your service must be accepted manually. /p
-    pub acceptance_required: Option<bool>,
-    /// p (Interface endpoint configuration) The private DNS name to assign to the VPC endpoint service. /p
-    pub private_dns_name: Option<String>,
-    /// p The Amazon Resource Names (ARNs) of the Network Load Balancers. /p
-    pub network_load_balancer_arns: Option<Vec<String>>,
-    /// p The Amazon Resource Names (ARNs) of the Gateway Load Balancers. /p
-    pub gateway_load_balancer_arns: Option<Vec<String>>,
-    /// p The supported IP address types. The possible values are code ipv4 /code and code ipv6 /code . /p
-    pub supported_ip_address_types: Option<Vec<String>>,
-    /// p The Regions from which service consumers can access the service. /p
-    pub supported_regions: Option<Vec<String>>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" How to ensure idempotency /a . /p
-    pub client_token: Option<String>,
-    /// p The tags to associate with the service. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    CreateVpcEndpointServiceConfigurationRequest,
-    CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION_REQUEST, 0 => dry_run, 1 =>
-    acceptance_required, 2 => private_dns_name, 3 => network_load_balancer_arns, 4 =>
-    gateway_load_balancer_arns, 5 => supported_ip_address_types, 6 => supported_regions,
-    7 => client_token, 8 => tag_specifications
-);
-pub static CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateVpcEndpointServiceConfigurationRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("AcceptanceRequired", &rt::BOOLEAN),
-        rt::m("PrivateDnsName", &rt::STRING),
-        rt::m("NetworkLoadBalancerArns", &VALUE_STRING_LIST)
-            .named("NetworkLoadBalancerArn"),
-        rt::m("GatewayLoadBalancerArns", &VALUE_STRING_LIST)
-            .named("GatewayLoadBalancerArn"),
-        rt::m("SupportedIpAddressTypes", &VALUE_STRING_LIST)
-            .named("SupportedIpAddressType"),
-        rt::m("SupportedRegions", &VALUE_STRING_LIST).named("SupportedRegion"),
-        rt::m("ClientToken", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVpcEndpointServiceConfigurationResult {
-    /// p Information about the service configuration. /p
-    pub service_configuration: Option<ServiceConfiguration>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. /p
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateVpcEndpointServiceConfigurationResult,
-    CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION_RESULT, 0 => service_configuration, 1 =>
-    client_token
-);
-pub static CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateVpcEndpointServiceConfigurationResult",
-    &[
-        rt::m("ServiceConfiguration", &SERVICE_CONFIGURATION)
-            .named("serviceConfiguration"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVpcPeeringConnectionRequest {
-    /// p The Region code for the accepter VPC, if the accepter VPC is located in a Region other than the Region in which you make the request. /p p Default: The Region in which you make the request. /p
-    pub peer_region: Option<String>,
-    /// p The tags to assign to the peering connection. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p The VPC peering connection options to apply to the requester VPC. /p
-    pub requester_peering_connection_options: Option<
-        CreatePeeringConnectionOptionsRequest,
-    >,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the requester VPC. You must specify this parameter in the request. /p
-    pub vpc_id: String,
-    /// p The ID of the VPC with which you are creating the VPC peering connection. You must specify this parameter in the request. /p
-    pub peer_vpc_id: Option<String>,
-    /// p The Amazon Web Services account ID of the owner of the accepter VPC. /p p Default: Your Amazon Web Services account ID /p
-    pub peer_owner_id: Option<String>,
-}
-rt::structure!(
-    CreateVpcPeeringConnectionRequest, CREATE_VPC_PEERING_CONNECTION_REQUEST, 0 =>
-    peer_region, 1 => tag_specifications, 2 => requester_peering_connection_options, 3 =>
-    dry_run, 4 => vpc_id, 5 => peer_vpc_id, 6 => peer_owner_id
-);
-pub static CREATE_VPC_PEERING_CONNECTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateVpcPeeringConnectionRequest",
-    &[
-        rt::m("PeerRegion", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m(
-            "RequesterPeeringConnectionOptions",
-            &CREATE_PEERING_CONNECTION_OPTIONS_REQUEST,
-        ),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED),
-        rt::m("PeerVpcId", &rt::STRING).named("peerVpcId"),
-        rt::m("PeerOwnerId", &rt::STRING).named("peerOwnerId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVpcPeeringConnectionResult {
-    /// p Information about the VPC peering connection. /p
-    pub vpc_peering_connection: Option<VpcPeeringConnection>,
-}
-rt::structure!(
-    CreateVpcPeeringConnectionResult, CREATE_VPC_PEERING_CONNECTION_RESULT, 0 =>
-    vpc_peering_connection
-);
-pub static CREATE_VPC_PEERING_CONNECTION_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateVpcPeeringConnectionResult",
-    &[
-        rt::m("VpcPeeringConnection", &VPC_PEERING_CONNECTION)
-            .named("vpcPeeringConnection"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVpcRequest {
-    /// p The IPv4 network range for the VPC, in CIDR notation. For example, code 10.0.0.0/16 /code . We modify the specified CIDR block to its canonical form; for example, if you specify code 100.68.0.18/18 /code , we modify it to code 100.68.0.0/18 /code . /p
-    pub cidr_block: Option<String>,
-    /// p The ID of an IPv6 address pool from which to allocate the IPv6 CIDR block. /p
-    pub ipv6_pool: Option<String>,
-    /// p The IPv6 CIDR block from the IPv6 address pool. You must also specify code Ipv6Pool /code in the request. /p p To let Amazon choose the IPv6 CIDR block for you, omit this parameter. /p
-    pub ipv6_cidr_block: Option<String>,
-    /// p The ID of an IPv4 IPAM pool you want to use for allocating this VPC's CIDR. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html" What is IPAM? /a in the i Amazon VPC IPAM User Guide /i . /p
-    pub ipv4_ipam_pool_id: Option<String>,
-    /// p The netmask length of the IPv4 CIDR you want to allocate to this VPC from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html" What is IPAM? /a in the i Amazon VPC IPAM User Guide /i . /p
-    pub ipv4_netmask_length: Option<i32>,
-    /// p The ID of an IPv6 IPAM pool which will be used to allocate this VPC an IPv6 CIDR. IPAM is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html" What is IPAM? /a in the i Amazon VPC IPAM User Guide /i . /p
-    pub ipv6_ipam_pool_id: Option<String>,
-    /// p The netmask length of the IPv6 CIDR you want to allocate to this VPC from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html" What is IPAM? /a in the i Amazon VPC IPAM User Guide /i . /p
-    pub ipv6_netmask_length: Option<i32>,
-    /// p The name of the location from which we advertise the IPV6 CIDR block. Use this parameter to limit the address to this location. /p p You must set code AmazonProvidedIpv6CidrBlock /code to code true /code to use this parameter. /p
-    pub ipv6_cidr_block_network_border_group: Option<String>,
-    /// p Specifies the encryption control configuration to apply to the VPC during creation. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html" Enforce VPC encryption in transit /a in the i Amazon VPC User Guide /i . /p
-    pub vpc_encryption_control: Option<VpcEncryptionControlConfiguration>,
-    /// p The tags to assign to the VPC. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The tenancy options for instances launched into the VPC. For code default /code , instances are launched with shared tenancy by default. You can launch instances with any tenancy into a shared tenancy VPC. For code dedicated /code , instances are launched as dedicated tenancy instances by default. You can only launch instances with a tenancy of code dedicated /code or code host /code into a dedicated tenancy VPC. /p p b Important: /b The code host /code value cannot be used with this parameter. Use the code default /code or code dedicated /code values only. /p p Default: code default /code /p
-    pub instance_tenancy: Option<Tenancy>,
-    /// p Requests an Amazon-provided IPv6 CIDR block with a /56 prefix length for the VPC. You cannot specify the range of IP addresses, or the size of the CIDR block. /p
-    pub amazon_provided_ipv6_cidr_block: Option<bool>,
-}
-rt::structure!(
-    CreateVpcRequest, CREATE_VPC_REQUEST, 0 => cidr_block, 1 => ipv6_pool, 2 =>
-    ipv6_cidr_block, 3 => ipv4_ipam_pool_id, 4 => ipv4_netmask_length, 5 =>
-    ipv6_ipam_pool_id, 6 => ipv6_netmask_length, 7 =>
-    ipv6_cidr_block_network_border_group, 8 => vpc_encryption_control, 9 =>
-    tag_specifications, 10 => dry_run, 11 => instance_tenancy, 12 =>
-    amazon_provided_ipv6_cidr_block
-);
-pub static CREATE_VPC_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateVpcRequest",
-    &[
-        rt::m("CidrBlock", &rt::STRING),
-        rt::m("Ipv6Pool", &rt::STRING),
-        rt::m("Ipv6CidrBlock", &rt::STRING),
-        rt::m("Ipv4IpamPoolId", &rt::STRING),
-        rt::m("Ipv4NetmaskLength", &rt::INTEGER),
-        rt::m("Ipv6IpamPoolId", &rt::STRING),
-        rt::m("Ipv6NetmaskLength", &rt::INTEGER),
-        rt::m("Ipv6CidrBlockNetworkBorderGroup", &rt::STRING),
-        rt::m("VpcEncryptionControl", &VPC_ENCRYPTION_CONTROL_CONFIGURATION),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("InstanceTenancy", &rt::ENUM).named("instanceTenancy"),
-        rt::m("AmazonProvidedIpv6CidrBlock", &rt::BOOLEAN)
-            .named("amazonProvidedIpv6CidrBlock"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVpcResult {
-    /// p Information about the VPC. /p
-    pub vpc: Option<Vpc>,
-}
-rt::structure!(CreateVpcResult, CREATE_VPC_RESULT, 0 => vpc);
-pub static CREATE_VPC_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateVpcResult",
-    &[rt::m("Vpc", &VPC).named("vpc")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVpnConcentratorRequest {
-    /// p The type of VPN concentrator to create. /p
-    pub type_: VpnConcentratorType,
-    /// p The ID of the transit gateway to attach the VPN concentrator to. /p
-    pub transit_gateway_id: Option<String>,
-    /// p The tags to apply to the VPN concentrator during creation. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateVpnConcentratorRequest, CREATE_VPN_CONCENTRATOR_REQUEST, 0 => type_, 1 =>
-    transit_gateway_id, 2 => tag_specifications, 3 => dry_run
-);
-pub static CREATE_VPN_CONCENTRATOR_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateVpnConcentratorRequest",
-    &[
-        rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("TransitGatewayId", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVpnConcentratorResult {
-    /// p Information about the VPN concentrator. /p
-    pub vpn_concentrator: Option<VpnConcentrator>,
-}
-rt::structure!(
-    CreateVpnConcentratorResult, CREATE_VPN_CONCENTRATOR_RESULT, 0 => vpn_concentrator
-);
-pub static CREATE_VPN_CONCENTRATOR_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateVpnConcentratorResult",
-    &[rt::m("VpnConcentrator", &VPN_CONCENTRATOR).named("vpnConcentrator")],
-);
-/// p Contains the parameters for CreateVpnConnection. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVpnConnectionRequest {
-    /// p The ID of the customer gateway. /p
-    pub customer_gateway_id: String,
-    /// p The type of VPN connection ( code ipsec.1 /code ). /p
-    pub type_: String,
-    /// p The ID of the virtual private gateway. If you specify a virtual private gateway, you cannot specify a transit gateway. /p
-    pub vpn_gateway_id: Option<String>,
-    /// p The ID of the transit gateway. If you specify a transit gateway, you cannot specify a virtual private gateway. /p
-    pub transit_gateway_id: Option<String>,
-    /// p The ID of the VPN concentrator to associate with the VPN connection. /p
-    pub vpn_concentrator_id: Option<String>,
-    /// p The tags to apply to the VPN connection. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Specifies the storage mode for the pre-shared key (PSK). Valid values are code Standard /code " (stored in the Site-to-Site VPN service) or code SecretsManager /code (stored in Amazon Web Services Secrets Manager). /p
-    pub pre_shared_key_storage: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The options for the VPN connection. /p
-    pub options: Option<VpnConnectionOptionsSpecification>,
-}
-rt::structure!(
-    CreateVpnConnectionRequest, CREATE_VPN_CONNECTION_REQUEST, 0 => customer_gateway_id,
-    1 => type_, 2 => vpn_gateway_id, 3 => transit_gateway_id, 4 => vpn_concentrator_id, 5
-    => tag_specifications, 6 => pre_shared_key_storage, 7 => dry_run, 8 => options
-);
-pub static CREATE_VPN_CONNECTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateVpnConnectionRequest",
-    &[
-        rt::m("CustomerGatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Type", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VpnGatewayId", &rt::STRING),
-        rt::m("TransitGatewayId", &rt::STRING),
-        rt::m("VpnConcentratorId", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("PreSharedKeyStorage", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Options", &VPN_CONNECTION_OPTIONS_SPECIFICATION).named("options"),
-    ],
-);
-/// p Contains the output of CreateVpnConnection. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVpnConnectionResult {
-    /// p Information about the VPN connection. /p
-    pub vpn_connection: Option<VpnConnection>,
-}
-rt::structure!(
-    CreateVpnConnectionResult, CREATE_VPN_CONNECTION_RESULT, 0 => vpn_connection
-);
-pub static CREATE_VPN_CONNECTION_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateVpnConnectionResult",
-    &[rt::m("VpnConnection", &VPN_CONNECTION).named("vpnConnection")],
-);
-/// p Contains the parameters for CreateVpnConnectionRoute. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVpnConnectionRouteRequest {
-    /// p The CIDR block associated with the local subnet of the customer network. /p
-    pub destination_cidr_block: String,
-    /// p The ID of the VPN connection. /p
-    pub vpn_connection_id: String,
-}
-rt::structure!(
-    CreateVpnConnectionRouteRequest, CREATE_VPN_CONNECTION_ROUTE_REQUEST, 0 =>
-    destination_cidr_block, 1 => vpn_connection_id
-);
-pub static CREATE_VPN_CONNECTION_ROUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateVpnConnectionRouteRequest",
-    &[
-        rt::m("DestinationCidrBlock", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
-    ],
-);
-/// p Contains the parameters for CreateVpnGateway. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVpnGatewayRequest {
-    /// p The Availability Zone for the virtual private gateway. /p
-    pub availability_zone: Option<String>,
-    /// p The type of VPN connection this virtual private gateway supports. /p
-    pub type_: GatewayType,
-    /// p The tags to apply to the virtual private gateway. /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p A private Autonomous System Number (ASN) for the Amazon side of a BGP session. If you're using a 16-bit ASN, it must be in the 64512 to 65534 range. If you're using a 32-bit ASN, it must be in the 4200000000 to 4294967294 range. /p p Default: 64512 /p
-    pub amazon_side_asn: Option<i64>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateVpnGatewayRequest, CREATE_VPN_GATEWAY_REQUEST, 0 => availability_zone, 1 =>
-    type_, 2 => tag_specifications, 3 => amazon_side_asn, 4 => dry_run
-);
-pub static CREATE_VPN_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateVpnGatewayRequest",
-    &[
-        rt::m("AvailabilityZone", &rt::STRING),
-        rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("AmazonSideAsn", &rt::LONG),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-/// p Contains the output of CreateVpnGateway. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVpnGatewayResult {
-    /// p Information about the virtual private gateway. /p
-    pub vpn_gateway: Option<VpnGateway>,
-}
-rt::structure!(CreateVpnGatewayResult, CREATE_VPN_GATEWAY_RESULT, 0 => vpn_gateway);
-pub static CREATE_VPN_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateVpnGatewayResult",
-    &[rt::m("VpnGateway", &VPN_GATEWAY).named("vpnGateway")],
-);
-/// p The maximum age for allowed images. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct CreationDateCondition {
-    /// p The maximum number of days that have elapsed since the image was created. For example, a value of code 300 /code allows images that were created within the last 300 days. /p
-    pub maximum_days_since_created: Option<i32>,
-}
-rt::structure!(
-    CreationDateCondition, CREATION_DATE_CONDITION, 0 => maximum_days_since_created
-);
-pub static CREATION_DATE_CONDITION: rt::Schema = rt::Schema::structure(
-    "CreationDateCondition",
-    &[rt::m("MaximumDaysSinceCreated", &rt::INTEGER).named("maximumDaysSinceCreated")],
-);
-/// p The maximum age for allowed images. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct CreationDateConditionRequest {
-    /// p The maximum number of days that have elapsed since the image was created. For example, a value of code 300 /code allows images that were created within the last 300 days. /p
-    pub maximum_days_since_created: Option<i32>,
-}
-rt::structure!(
-    CreationDateConditionRequest, CREATION_DATE_CONDITION_REQUEST, 0 =>
-    maximum_days_since_created
-);
-pub static CREATION_DATE_CONDITION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreationDateConditionRequest",
-    &[rt::m("MaximumDaysSinceCreated", &rt::INTEGER)],
-);
-/// p Describes the credit option for CPU usage of a T instance. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct CreditSpecification {
-    /// p The credit option for CPU usage of a T instance. /p p Valid values: code standard /code | code unlimited /code /p
-    pub cpu_credits: Option<String>,
-}
-rt::structure!(CreditSpecification, CREDIT_SPECIFICATION, 0 => cpu_credits);
-pub static CREDIT_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "CreditSpecification",
-    &[rt::m("CpuCredits", &rt::STRING).named("cpuCredits")],
-);
-/// p The credit option for CPU usage of a T instance. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct CreditSpecificationRequest {
-    /// p The credit option for CPU usage of a T instance. /p p Valid values: code standard /code | code unlimited /code /p
-    pub cpu_credits: String,
-}
-rt::structure!(
-    CreditSpecificationRequest, CREDIT_SPECIFICATION_REQUEST, 0 => cpu_credits
-);
-pub static CREDIT_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreditSpecificationRequest",
-    &[rt::m("CpuCredits", &rt::STRING).flags(rt::REQUIRED)],
-);
-rt::string_enum! {
-    pub enum CurrencyCodeValues { Usd = "USD" }
-}
-pub static CUSTOM_KEY_VALUE_PAIR_REQUEST_SET: rt::Schema = rt::Schema::list(
-    "CustomKeyValuePairRequestSet",
-    &[rt::m("member", &CUSTOM_TAG_KEY_VALUE_REQUEST_PAIR).named("item")],
-);
-pub static CUSTOM_KEY_VALUE_PAIR_RESPONSE_SET: rt::Schema = rt::Schema::list(
-    "CustomKeyValuePairResponseSet",
-    &[rt::m("member", &CUSTOM_TAG_KEY_VALUE_RESPONSE_PAIR).named("item")],
-);
-/// p Describes a tag key-value pair for an application status check association request. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct CustomTagKeyValueRequestPair {
-    /// p The key of the tag. /p
-    pub key: Option<String>,
-    /// p The value of the tag. /p
-    pub value: Option<String>,
-}
-rt::structure!(
-    CustomTagKeyValueRequestPair, CUSTOM_TAG_KEY_VALUE_REQUEST_PAIR, 0 => key, 1 => value
-);
-pub static CUSTOM_TAG_KEY_VALUE_REQUEST_PAIR: rt::Schema = rt::Schema::structure(
-    "CustomTagKeyValueRequestPair",
-    &[rt::m("Key", &rt::STRING), rt::m("Value", &rt::STRING)],
-);
-/// p Describes a tag key-value pair for an application status check association. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct CustomTagKeyValueResponsePair {
-    /// p The key of the tag. /p
-    pub key: Option<String>,
-    /// p The value of the tag. /p
-    pub value: Option<String>,
-}
-rt::structure!(
-    CustomTagKeyValueResponsePair, CUSTOM_TAG_KEY_VALUE_RESPONSE_PAIR, 0 => key, 1 =>
-    value
-);
-pub static CUSTOM_TAG_KEY_VALUE_RESPONSE_PAIR: rt::Schema = rt::Schema::structure(
-    "CustomTagKeyValueResponsePair",
-    &[rt::m("Key", &rt::STRING).named("key"), rt::m("Value", &rt::STRING).named("value")],
-);
-/// p Describes a customer gateway. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct CustomerGateway {
-    /// p The Amazon Resource Name (ARN) for the customer gateway certificate. /p
-    pub certificate_arn: Option<String>,
-    /// p The name of customer gateway device. /p
-    pub device_name: Option<String>,
-    /// p Any tags assigned to the customer gateway. /p
-    pub tags: Option<Vec<Tag>>,
-    /// p The customer gateway device's Border Gateway Protocol (BGP) Autonomous System Number (ASN). /p p Valid values: code 2,147,483,648 /code to code 4,294,967,295 /code /p
-    pub bgp_asn_extended: Option<String>,
-    /// p The ID of the customer gateway. /p
-    pub customer_gateway_id: Option<String>,
-    /// p The current state of the customer gateway ( code pending | available | deleting | deleted /code ). /p
-    pub state: Option<String>,
-    /// p The type of VPN connection the customer gateway supports ( code ipsec.1 /code ). /p
-    pub type_: Option<String>,
-    /// p The IP address for the customer gateway device's outside interface. The address must be static. If code OutsideIpAddressType /code in your VPN connection options is set to code PrivateIpv4 /code , you can use an RFC6598 or RFC1918 private IPv4 address. If code OutsideIpAddressType /code is set to code PublicIpv4 /code , you can use a public IPv4 address. If code OutsideIpAddressType /code is set to code Ipv6 /code , you can use a public IPv6 address. /p
-    pub ip_address: Option<String>,
-    /// p The customer gateway device's Border Gateway Protocol (BGP) Autonomous System Number (ASN). /p p Valid values: code 1 /code to code 2,147,483,647 /code /p
-    pub bgp_asn: Option<String>,
-}
-rt::structure!(
-    CustomerGateway, CUSTOMER_GATEWAY, 0 => certificate_arn, 1 => device_name, 2 => tags,
-    3 => bgp_asn_extended, 4 => customer_gateway_id, 5 => state, 6 => type_, 7 =>
-    ip_address, 8 => bgp_asn
-);
-pub static CUSTOMER_GATEWAY: rt::Schema = rt::Schema::structure(
-    "CustomerGateway",
-    &[
-        rt::m("CertificateArn", &rt::STRING).named("certificateArn"),
-        rt::m("DeviceName", &rt::STRING).named("deviceName"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("BgpAsnExtended", &rt::STRING).named("bgpAsnExtended"),
-        rt::m("CustomerGatewayId", &rt::STRING).named("customerGatewayId"),
-        rt::m("State", &rt::STRING).named("state"),
-        rt::m("Type", &rt::STRING).named("type"),
-        rt::m("IpAddress", &rt::STRING).named("ipAddress"),
-        rt::m("BgpAsn", &rt::STRING).named("bgpAsn"),
-    ],
-);
-pub static CUSTOMER_GATEWAY_ID_STRING_LIST: rt::Schema = rt::Schema::list(
-    "CustomerGatewayIdStringList",
-    &[rt::m("member", &rt::STRING).named("CustomerGatewayId")],
-);
-pub static CUSTOMER_GATEWAY_LIST: rt::Schema = rt::Schema::list(
-    "CustomerGatewayList",
-    &[rt::m("member", &CUSTOMER_GATEWAY).named("item")],
 );

@@ -7,20 +7,20 @@ pub static DATA_QUERIES: rt::Schema = rt::Schema::list(
     "DataQueries",
     &[rt::m("member", &DATA_QUERY)],
 );
-/// p A query used for retrieving network health data. /p
+/// A query used for retrieving network health data.
 #[derive(Clone, Default, PartialEq)]
 pub struct DataQuery {
-    /// p A user-defined ID associated with a data query that's returned in the code dataResponse /code identifying the query. For example, if you set the Id to code MyQuery01 /code in the query, the code dataResponse /code identifies the query as code MyQuery01 /code . /p
+    /// A user-defined ID associated with a data query that's returned in the `dataResponse` identifying the query. For example, if you set the Id to `MyQuery01`in the query, the `dataResponse` identifies the query as `MyQuery01`.
     pub id: Option<String>,
-    /// p The Region or Availability Zone that's the source for the data query. For example, code us-east-1 /code . /p
+    /// The Region or Availability Zone that's the source for the data query. For example, `us-east-1`.
     pub source: Option<String>,
-    /// p The Region or Availability Zone that's the target for the data query. For example, code eu-north-1 /code . /p
+    /// The Region or Availability Zone that's the target for the data query. For example, `eu-north-1`.
     pub destination: Option<String>,
-    /// p The metric used for the network performance request. /p
+    /// The metric used for the network performance request.
     pub metric: Option<MetricType>,
-    /// p The metric data aggregation period, code p50 /code , between the specified code startDate /code and code endDate /code . For example, a metric of code five minutes /code is the median of all the data points gathered within those five minutes. code p50 /code is the only supported metric. /p
+    /// The metric data aggregation period, `p50`, between the specified `startDate` and `endDate`. For example, a metric of `five_minutes` is the median of all the data points gathered within those five minutes. `p50` is the only supported metric.
     pub statistic: Option<StatisticType>,
-    /// p The aggregation period used for the data query. /p
+    /// The aggregation period used for the data query.
     pub period: Option<PeriodType>,
 }
 rt::structure!(
@@ -38,22 +38,22 @@ pub static DATA_QUERY: rt::Schema = rt::Schema::structure(
         rt::m("Period", &rt::ENUM),
     ],
 );
-/// p The response to a code DataQuery /code . /p
+/// The response to a `DataQuery`.
 #[derive(Clone, Default, PartialEq)]
 pub struct DataResponse {
-    /// p The ID passed in the code DataQuery /code . /p
+    /// The ID passed in the `DataQuery`.
     pub id: Option<String>,
-    /// p The Region or Availability Zone that's the source for the data query. For example, code us-east-1 /code . /p
+    /// The Region or Availability Zone that's the source for the data query. For example, `us-east-1`.
     pub source: Option<String>,
-    /// p The Region or Availability Zone that's the destination for the data query. For example, code eu-west-1 /code . /p
+    /// The Region or Availability Zone that's the destination for the data query. For example, `eu-west-1`.
     pub destination: Option<String>,
-    /// p The metric used for the network performance request. /p
+    /// The metric used for the network performance request.
     pub metric: Option<MetricType>,
-    /// p The statistic used for the network performance request. /p
+    /// The statistic used for the network performance request.
     pub statistic: Option<StatisticType>,
-    /// p The period used for the network performance request. /p
+    /// The period used for the network performance request.
     pub period: Option<PeriodType>,
-    /// p A list of code MetricPoint /code objects. /p
+    /// A list of `MetricPoint` objects.
     pub metric_points: Option<Vec<MetricPoint>>,
 }
 rt::structure!(
@@ -79,24 +79,30 @@ pub static DATA_RESPONSES: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum DatafeedSubscriptionState { Active = "Active", Inactive = "Inactive" }
 }
-/// p Describes the metadata of the account status report. /p
+/// Describes the metadata of the account status report.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeclarativePoliciesReport {
-    /// p The ID of the report. /p
+    /// The ID of the report.
     pub report_id: Option<String>,
-    /// p The name of the Amazon S3 bucket where the report is located. /p
+    /// The name of the Amazon S3 bucket where the report is located.
     pub s3_bucket: Option<String>,
-    /// p The prefix for your S3 object. /p
+    /// The prefix for your S3 object.
     pub s3_prefix: Option<String>,
-    /// p The root ID, organizational unit ID, or account ID. /p p Format: /p ul li p For root: code r-ab12 /code /p /li li p For OU: code ou-ab12-cdef1234 /code /p /li li p For account: code 123456789012 /code /p /li /ul
+    /// The root ID, organizational unit ID, or account ID.
+    ///
+    /// Format:
+    ///
+    /// - For root: `r-ab12`
+    /// - For OU: `ou-ab12-cdef1234`
+    /// - For account: `123456789012`
     pub target_id: Option<String>,
-    /// p The time when the report generation started. /p
+    /// The time when the report generation started.
     pub start_time: Option<rt::DateTime>,
-    /// p The time when the report generation ended. /p
+    /// The time when the report generation ended.
     pub end_time: Option<rt::DateTime>,
-    /// p The current status of the report. /p
+    /// The current status of the report.
     pub status: Option<ReportState>,
-    /// p Any tags assigned to the report. /p
+    /// Any tags assigned to the report.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -125,14 +131,14 @@ pub static DEDICATED_HOST_ID_LIST: rt::Schema = rt::Schema::list(
     "DedicatedHostIdList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Indicates default conntrack information for the instance type. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts" Connection tracking timeouts /a in the Amazon EC2 User Guide. /p
+/// Indicates default conntrack information for the instance type. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the Amazon EC2 User Guide.
 #[derive(Clone, Default, PartialEq)]
 pub struct DefaultConnectionTrackingConfiguration {
-    /// p Default timeout (in seconds) for idle TCP connections in an established state. /p
+    /// Default timeout (in seconds) for idle TCP connections in an established state.
     pub default_tcp_established_timeout: Option<i32>,
-    /// p Default timeout (in seconds) for idle UDP flows that have seen traffic only in a single direction or a single request-response transaction. /p
+    /// Default timeout (in seconds) for idle UDP flows that have seen traffic only in a single direction or a single request-response transaction.
     pub default_udp_timeout: Option<i32>,
-    /// p Default timeout (in seconds) for idle UDP flows classified as streams which have seen more than one request-response transaction. /p
+    /// Default timeout (in seconds) for idle UDP flows classified as streams which have seen more than one request-response transaction.
     pub default_udp_stream_timeout: Option<i32>,
 }
 rt::structure!(
@@ -173,11 +179,11 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteApplicationStatusCheckRequest {
-    /// p The ID of the application status check to delete. /p
+    /// The ID of the application status check to delete.
     pub application_status_check_id: String,
-    /// p A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -194,7 +200,7 @@ pub static DELETE_APPLICATION_STATUS_CHECK_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteApplicationStatusCheckResult {
-    /// p Information about the deleted application status check. /p
+    /// Information about the deleted application status check.
     pub application_status_check: Option<ApplicationStatusCheckResponseObject>,
 }
 rt::structure!(
@@ -210,9 +216,9 @@ pub static DELETE_APPLICATION_STATUS_CHECK_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCapacityManagerDataExportRequest {
-    /// p The unique identifier of the data export configuration to delete. /p
+    /// The unique identifier of the data export configuration to delete.
     pub capacity_manager_data_export_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -228,7 +234,7 @@ pub static DELETE_CAPACITY_MANAGER_DATA_EXPORT_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCapacityManagerDataExportResult {
-    /// p The unique identifier of the deleted data export configuration. /p
+    /// The unique identifier of the deleted data export configuration.
     pub capacity_manager_data_export_id: Option<String>,
 }
 rt::structure!(
@@ -244,9 +250,9 @@ pub static DELETE_CAPACITY_MANAGER_DATA_EXPORT_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCarrierGatewayRequest {
-    /// p The ID of the carrier gateway. /p
+    /// The ID of the carrier gateway.
     pub carrier_gateway_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -262,7 +268,7 @@ pub static DELETE_CARRIER_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCarrierGatewayResult {
-    /// p Information about the carrier gateway. /p
+    /// Information about the carrier gateway.
     pub carrier_gateway: Option<CarrierGateway>,
 }
 rt::structure!(
@@ -274,9 +280,9 @@ pub static DELETE_CARRIER_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteClientVpnEndpointAuthorizationPolicyRequest {
-    /// p The ID of the Client VPN endpoint. /p
+    /// The ID of the Client VPN endpoint.
     pub client_vpn_endpoint_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -293,7 +299,7 @@ pub static DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST: rt::Schema =
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteClientVpnEndpointAuthorizationPolicyResult {
-    /// p The current state of the authorization policy. /p
+    /// The current state of the authorization policy.
     pub status: Option<ClientVpnAuthorizationPolicyStatus>,
 }
 rt::structure!(
@@ -306,9 +312,9 @@ pub static DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT: rt::Schema = 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteClientVpnEndpointRequest {
-    /// p The ID of the Client VPN to be deleted. /p
+    /// The ID of the Client VPN to be deleted.
     pub client_vpn_endpoint_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -324,7 +330,7 @@ pub static DELETE_CLIENT_VPN_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteClientVpnEndpointResult {
-    /// p The current state of the Client VPN endpoint. /p
+    /// The current state of the Client VPN endpoint.
     pub status: Option<ClientVpnEndpointStatus>,
 }
 rt::structure!(
@@ -336,13 +342,13 @@ pub static DELETE_CLIENT_VPN_ENDPOINT_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteClientVpnRouteRequest {
-    /// p The ID of the Client VPN endpoint from which the route is to be deleted. /p
+    /// The ID of the Client VPN endpoint from which the route is to be deleted.
     pub client_vpn_endpoint_id: String,
-    /// p The ID of the target subnet used by the route. /p
+    /// The ID of the target subnet used by the route.
     pub target_vpc_subnet_id: Option<String>,
-    /// p The IPv4 address range, in CIDR notation, of the route to be deleted. /p
+    /// The IPv4 address range, in CIDR notation, of the route to be deleted.
     pub destination_cidr_block: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -361,7 +367,7 @@ pub static DELETE_CLIENT_VPN_ROUTE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteClientVpnRouteResult {
-    /// p The current state of the route. /p
+    /// The current state of the route.
     pub status: Option<ClientVpnRouteStatus>,
 }
 rt::structure!(DeleteClientVpnRouteResult, DELETE_CLIENT_VPN_ROUTE_RESULT, 0 => status);
@@ -371,11 +377,11 @@ pub static DELETE_CLIENT_VPN_ROUTE_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCoipCidrRequest {
-    /// p A customer-owned IP address range that you want to delete. /p
+    /// A customer-owned IP address range that you want to delete.
     pub cidr: String,
-    /// p The ID of the customer-owned address pool. /p
+    /// The ID of the customer-owned address pool.
     pub coip_pool_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -392,7 +398,7 @@ pub static DELETE_COIP_CIDR_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCoipCidrResult {
-    /// p Information about a range of customer-owned IP addresses. /p
+    /// Information about a range of customer-owned IP addresses.
     pub coip_cidr: Option<CoipCidr>,
 }
 rt::structure!(DeleteCoipCidrResult, DELETE_COIP_CIDR_RESULT, 0 => coip_cidr);
@@ -402,9 +408,9 @@ pub static DELETE_COIP_CIDR_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCoipPoolRequest {
-    /// p The ID of the CoIP pool that you want to delete. /p
+    /// The ID of the CoIP pool that you want to delete.
     pub coip_pool_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -419,7 +425,7 @@ pub static DELETE_COIP_POOL_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCoipPoolResult {
-    /// p Information about the CoIP address pool. /p
+    /// Information about the CoIP address pool.
     pub coip_pool: Option<CoipPool>,
 }
 rt::structure!(DeleteCoipPoolResult, DELETE_COIP_POOL_RESULT, 0 => coip_pool);
@@ -427,12 +433,12 @@ pub static DELETE_COIP_POOL_RESULT: rt::Schema = rt::Schema::structure(
     "DeleteCoipPoolResult",
     &[rt::m("CoipPool", &COIP_POOL).named("coipPool")],
 );
-/// p Contains the parameters for DeleteCustomerGateway. /p
+/// Contains the parameters for DeleteCustomerGateway.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCustomerGatewayRequest {
-    /// p The ID of the customer gateway. /p
+    /// The ID of the customer gateway.
     pub customer_gateway_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -448,9 +454,9 @@ pub static DELETE_CUSTOMER_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDhcpOptionsRequest {
-    /// p The ID of the DHCP options set. /p
+    /// The ID of the DHCP options set.
     pub dhcp_options_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -466,9 +472,9 @@ pub static DELETE_DHCP_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteEgressOnlyInternetGatewayRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the egress-only internet gateway. /p
+    /// The ID of the egress-only internet gateway.
     pub egress_only_internet_gateway_id: String,
 }
 rt::structure!(
@@ -484,7 +490,7 @@ pub static DELETE_EGRESS_ONLY_INTERNET_GATEWAY_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteEgressOnlyInternetGatewayResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_code: Option<bool>,
 }
 rt::structure!(
@@ -495,12 +501,12 @@ pub static DELETE_EGRESS_ONLY_INTERNET_GATEWAY_RESULT: rt::Schema = rt::Schema::
     "DeleteEgressOnlyInternetGatewayResult",
     &[rt::m("ReturnCode", &rt::BOOLEAN).named("returnCode")],
 );
-/// p Describes an EC2 Fleet error. /p
+/// Describes an EC2 Fleet error.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFleetError {
-    /// p The error code. /p
+    /// The error code.
     pub code: Option<DeleteFleetErrorCode>,
-    /// p The description for the error code. /p
+    /// The description for the error code.
     pub message: Option<String>,
 }
 rt::structure!(DeleteFleetError, DELETE_FLEET_ERROR, 0 => code, 1 => message);
@@ -516,12 +522,12 @@ rt::string_enum! {
     FleetIdMalformed = "fleetIdMalformed", FleetNotInDeletableState =
     "fleetNotInDeletableState", UnexpectedError = "unexpectedError" }
 }
-/// p Describes an EC2 Fleet that was not successfully deleted. /p
+/// Describes an EC2 Fleet that was not successfully deleted.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFleetErrorItem {
-    /// p The error. /p
+    /// The error.
     pub error: Option<DeleteFleetError>,
-    /// p The ID of the EC2 Fleet. /p
+    /// The ID of the EC2 Fleet.
     pub fleet_id: Option<String>,
 }
 rt::structure!(DeleteFleetErrorItem, DELETE_FLEET_ERROR_ITEM, 0 => error, 1 => fleet_id);
@@ -536,14 +542,14 @@ pub static DELETE_FLEET_ERROR_SET: rt::Schema = rt::Schema::list(
     "DeleteFleetErrorSet",
     &[rt::m("member", &DELETE_FLEET_ERROR_ITEM).named("item")],
 );
-/// p Describes an EC2 Fleet that was successfully deleted. /p
+/// Describes an EC2 Fleet that was successfully deleted.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFleetSuccessItem {
-    /// p The current state of the EC2 Fleet. /p
+    /// The current state of the EC2 Fleet.
     pub current_fleet_state: Option<FleetStateCode>,
-    /// p The previous state of the EC2 Fleet. /p
+    /// The previous state of the EC2 Fleet.
     pub previous_fleet_state: Option<FleetStateCode>,
-    /// p The ID of the EC2 Fleet. /p
+    /// The ID of the EC2 Fleet.
     pub fleet_id: Option<String>,
 }
 rt::structure!(
@@ -564,11 +570,17 @@ pub static DELETE_FLEET_SUCCESS_SET: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFleetsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the EC2 Fleets. /p p Constraints: In a single request, you can specify up to 25 code instant /code fleet IDs and up to 100 code maintain /code or code request /code fleet IDs. /p
+    /// The IDs of the EC2 Fleets.
+    ///
+    /// Constraints: In a single request, you can specify up to 25 `instant` fleet IDs and up to 100 `maintain` or `request` fleet IDs.
     pub fleet_ids: Vec<String>,
-    /// p Indicates whether to terminate the associated instances when the EC2 Fleet is deleted. The default is to terminate the instances. /p p To let the instances continue to run after the EC2 Fleet is deleted, specify code no-terminate-instances /code . Supported only for fleets of type code maintain /code and code request /code . /p p For code instant /code fleets, you cannot specify code NoTerminateInstances /code . A deleted code instant /code fleet with running instances is not supported. /p
+    /// Indicates whether to terminate the associated instances when the EC2 Fleet is deleted. The default is to terminate the instances.
+    ///
+    /// To let the instances continue to run after the EC2 Fleet is deleted, specify `no-terminate-instances`. Supported only for fleets of type `maintain` and `request`.
+    ///
+    /// For `instant` fleets, you cannot specify `NoTerminateInstances`. A deleted `instant` fleet with running instances is not supported.
     pub terminate_instances: bool,
 }
 rt::structure!(
@@ -585,9 +597,9 @@ pub static DELETE_FLEETS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFleetsResult {
-    /// p Information about the EC2 Fleets that are successfully deleted. /p
+    /// Information about the EC2 Fleets that are successfully deleted.
     pub successful_fleet_deletions: Option<Vec<DeleteFleetSuccessItem>>,
-    /// p Information about the EC2 Fleets that are not successfully deleted. /p
+    /// Information about the EC2 Fleets that are not successfully deleted.
     pub unsuccessful_fleet_deletions: Option<Vec<DeleteFleetErrorItem>>,
 }
 rt::structure!(
@@ -605,9 +617,11 @@ pub static DELETE_FLEETS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFlowLogsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p One or more flow log IDs. /p p Constraint: Maximum of 1000 flow log IDs. /p
+    /// One or more flow log IDs.
+    ///
+    /// Constraint: Maximum of 1000 flow log IDs.
     pub flow_log_ids: Vec<String>,
 }
 rt::structure!(
@@ -622,7 +636,7 @@ pub static DELETE_FLOW_LOGS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFlowLogsResult {
-    /// p Information about the flow logs that could not be deleted successfully. /p
+    /// Information about the flow logs that could not be deleted successfully.
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
 }
 rt::structure!(DeleteFlowLogsResult, DELETE_FLOW_LOGS_RESULT, 0 => unsuccessful);
@@ -632,9 +646,9 @@ pub static DELETE_FLOW_LOGS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFpgaImageRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the AFI. /p
+    /// The ID of the AFI.
     pub fpga_image_id: String,
 }
 rt::structure!(
@@ -649,7 +663,7 @@ pub static DELETE_FPGA_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFpgaImageResult {
-    /// p Is code true /code if the request succeeds, and an error otherwise. /p
+    /// Is `true` if the request succeeds, and an error otherwise.
     pub return_: Option<bool>,
 }
 rt::structure!(DeleteFpgaImageResult, DELETE_FPGA_IMAGE_RESULT, 0 => return_);
@@ -659,9 +673,9 @@ pub static DELETE_FPGA_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteImageUsageReportRequest {
-    /// p The ID of the report to delete. /p
+    /// The ID of the report to delete.
     pub report_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -674,7 +688,7 @@ pub static DELETE_IMAGE_USAGE_REPORT_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteImageUsageReportResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -686,9 +700,9 @@ pub static DELETE_IMAGE_USAGE_REPORT_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteInstanceConnectEndpointRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the EC2 Instance Connect Endpoint to delete. /p
+    /// The ID of the EC2 Instance Connect Endpoint to delete.
     pub instance_connect_endpoint_id: String,
 }
 rt::structure!(
@@ -704,7 +718,7 @@ pub static DELETE_INSTANCE_CONNECT_ENDPOINT_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteInstanceConnectEndpointResult {
-    /// p Information about the EC2 Instance Connect Endpoint. /p
+    /// Information about the EC2 Instance Connect Endpoint.
     pub instance_connect_endpoint: Option<Ec2InstanceConnectEndpoint>,
 }
 rt::structure!(
@@ -720,11 +734,11 @@ pub static DELETE_INSTANCE_CONNECT_ENDPOINT_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteInstanceEventWindowRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Specify code true /code to force delete the event window. Use the force delete parameter if the event window is currently associated with targets. /p
+    /// Specify `true` to force delete the event window. Use the force delete parameter if the event window is currently associated with targets.
     pub force_delete: Option<bool>,
-    /// p The ID of the event window. /p
+    /// The ID of the event window.
     pub instance_event_window_id: String,
 }
 rt::structure!(
@@ -741,7 +755,7 @@ pub static DELETE_INSTANCE_EVENT_WINDOW_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteInstanceEventWindowResult {
-    /// p The state of the event window. /p
+    /// The state of the event window.
     pub instance_event_window_state: Option<InstanceEventWindowStateChange>,
 }
 rt::structure!(
@@ -757,9 +771,9 @@ pub static DELETE_INSTANCE_EVENT_WINDOW_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteInternetGatewayRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the internet gateway. /p
+    /// The ID of the internet gateway.
     pub internet_gateway_id: String,
 }
 rt::structure!(
@@ -777,9 +791,9 @@ pub static DELETE_INTERNET_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamExternalResourceVerificationTokenRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The token ID. /p
+    /// The token ID.
     pub ipam_external_resource_verification_token_id: String,
 }
 rt::structure!(
@@ -796,7 +810,7 @@ pub static DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_REQUEST: rt::Schema 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamExternalResourceVerificationTokenResult {
-    /// p The verification token. /p
+    /// The verification token.
     pub ipam_external_resource_verification_token: Option<
         IpamExternalResourceVerificationToken,
     >,
@@ -818,9 +832,9 @@ pub static DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_RESULT: rt::Schema =
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamInternetRegistryAssociationRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM internet registry association to delete. /p
+    /// The ID of the IPAM internet registry association to delete.
     pub ipam_internet_registry_association_id: String,
 }
 rt::structure!(
@@ -837,7 +851,7 @@ pub static DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamInternetRegistryAssociationResult {
-    /// p Information about the deleted internet registry association. /p
+    /// Information about the deleted internet registry association.
     pub ipam_internet_registry_association: Option<IpamInternetRegistryAssociation>,
 }
 rt::structure!(
@@ -854,9 +868,9 @@ pub static DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamPolicyRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM policy to delete. /p
+    /// The ID of the IPAM policy to delete.
     pub ipam_policy_id: String,
 }
 rt::structure!(
@@ -872,7 +886,9 @@ pub static DELETE_IPAM_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamPolicyResult {
-    /// p Information about the deleted IPAM policy. /p p An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations. /p
+    /// Information about the deleted IPAM policy.
+    ///
+    /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
     pub ipam_policy: Option<IpamPolicy>,
 }
 rt::structure!(DeleteIpamPolicyResult, DELETE_IPAM_POLICY_RESULT, 0 => ipam_policy);
@@ -882,11 +898,13 @@ pub static DELETE_IPAM_POLICY_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamPoolRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the pool to delete. /p
+    /// The ID of the pool to delete.
     pub ipam_pool_id: String,
-    /// p Enables you to quickly delete an IPAM pool and all resources within that pool, including provisioned CIDRs, allocations, and other pools. /p important p You can only use this option to delete pools in the private scope or pools in the public scope with a source resource. A source resource is a resource used to provision CIDRs to a resource planning pool. /p /important
+    /// Enables you to quickly delete an IPAM pool and all resources within that pool, including provisioned CIDRs, allocations, and other pools.
+    ///
+    /// **Important:** You can only use this option to delete pools in the private scope or pools in the public scope with a source resource. A source resource is a resource used to provision CIDRs to a resource planning pool.
     pub cascade: Option<bool>,
 }
 rt::structure!(
@@ -903,7 +921,7 @@ pub static DELETE_IPAM_POOL_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamPoolResult {
-    /// p Information about the results of the deletion. /p
+    /// Information about the results of the deletion.
     pub ipam_pool: Option<IpamPool>,
 }
 rt::structure!(DeleteIpamPoolResult, DELETE_IPAM_POOL_RESULT, 0 => ipam_pool);
@@ -913,9 +931,9 @@ pub static DELETE_IPAM_POOL_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamPrefixListResolverRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM prefix list resolver to delete. /p
+    /// The ID of the IPAM prefix list resolver to delete.
     pub ipam_prefix_list_resolver_id: String,
 }
 rt::structure!(
@@ -931,7 +949,7 @@ pub static DELETE_IPAM_PREFIX_LIST_RESOLVER_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamPrefixListResolverResult {
-    /// p Information about the IPAM prefix list resolver that was deleted. /p
+    /// Information about the IPAM prefix list resolver that was deleted.
     pub ipam_prefix_list_resolver: Option<IpamPrefixListResolver>,
 }
 rt::structure!(
@@ -947,9 +965,9 @@ pub static DELETE_IPAM_PREFIX_LIST_RESOLVER_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamPrefixListResolverTargetRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM prefix list resolver target to delete. /p
+    /// The ID of the IPAM prefix list resolver target to delete.
     pub ipam_prefix_list_resolver_target_id: String,
 }
 rt::structure!(
@@ -966,7 +984,7 @@ pub static DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamPrefixListResolverTargetResult {
-    /// p Information about the IPAM prefix list resolver target that was deleted. /p
+    /// Information about the IPAM prefix list resolver target that was deleted.
     pub ipam_prefix_list_resolver_target: Option<IpamPrefixListResolverTarget>,
 }
 rt::structure!(
@@ -982,11 +1000,17 @@ pub static DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM to delete. /p
+    /// The ID of the IPAM to delete.
     pub ipam_id: String,
-    /// p Enables you to quickly delete an IPAM, private scopes, pools in private scopes, and any allocations in the pools in private scopes. You cannot delete the IPAM with this option if there is a pool in your public scope. If you use this option, IPAM does the following: /p ul li p Deallocates any CIDRs allocated to VPC resources (such as VPCs) in pools in private scopes. /p note p No VPC resources are deleted as a result of enabling this option. The CIDR associated with the resource will no longer be allocated from an IPAM pool, but the CIDR itself will remain unchanged. /p /note /li li p Deprovisions all IPv4 CIDRs provisioned to IPAM pools in private scopes. /p /li li p Deletes all IPAM pools in private scopes. /p /li li p Deletes all non-default private scopes in the IPAM. /p /li li p Deletes the default public and private scopes and the IPAM. /p /li /ul
+    /// Enables you to quickly delete an IPAM, private scopes, pools in private scopes, and any allocations in the pools in private scopes. You cannot delete the IPAM with this option if there is a pool in your public scope. If you use this option, IPAM does the following:
+    ///
+    /// - Deallocates any CIDRs allocated to VPC resources (such as VPCs) in pools in private scopes. **Note:** No VPC resources are deleted as a result of enabling this option. The CIDR associated with the resource will no longer be allocated from an IPAM pool, but the CIDR itself will remain unchanged.
+    /// - Deprovisions all IPv4 CIDRs provisioned to IPAM pools in private scopes.
+    /// - Deletes all IPAM pools in private scopes.
+    /// - Deletes all non-default private scopes in the IPAM.
+    /// - Deletes the default public and private scopes and the IPAM.
     pub cascade: Option<bool>,
 }
 rt::structure!(
@@ -1002,9 +1026,9 @@ pub static DELETE_IPAM_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamResourceDiscoveryRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IPAM resource discovery ID. /p
+    /// The IPAM resource discovery ID.
     pub ipam_resource_discovery_id: String,
 }
 rt::structure!(
@@ -1020,7 +1044,7 @@ pub static DELETE_IPAM_RESOURCE_DISCOVERY_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamResourceDiscoveryResult {
-    /// p The IPAM resource discovery. /p
+    /// The IPAM resource discovery.
     pub ipam_resource_discovery: Option<IpamResourceDiscovery>,
 }
 rt::structure!(
@@ -1036,7 +1060,7 @@ pub static DELETE_IPAM_RESOURCE_DISCOVERY_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamResult {
-    /// p Information about the results of the deletion. /p
+    /// Information about the results of the deletion.
     pub ipam: Option<Ipam>,
 }
 rt::structure!(DeleteIpamResult, DELETE_IPAM_RESULT, 0 => ipam);
@@ -1046,15 +1070,15 @@ pub static DELETE_IPAM_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamRoutingPolicyRegistrationRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM internet registry association. /p
+    /// The ID of the IPAM internet registry association.
     pub ipam_internet_registry_association_id: String,
-    /// p The IP address prefix in CIDR notation identifying the routing policy registration to delete. /p
+    /// The IP address prefix in CIDR notation identifying the routing policy registration to delete.
     pub cidr: String,
-    /// p Forces the deletion even if it conflicts with an announced route. Default: code false /code . /p
+    /// Forces the deletion even if it conflicts with an announced route. Default: `false`.
     pub force: Option<bool>,
-    /// p A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error. /p
+    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -1074,7 +1098,7 @@ pub static DELETE_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamRoutingPolicyRegistrationResult {
-    /// p Information about the routing policy registration delta created by this deletion. /p
+    /// Information about the routing policy registration delta created by this deletion.
     pub ipam_routing_policy_registration_delta: Option<
         IpamRoutingPolicyRegistrationDelta,
     >,
@@ -1096,9 +1120,9 @@ pub static DELETE_IPAM_ROUTING_POLICY_REGISTRATION_RESULT: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamScopeRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the scope to delete. /p
+    /// The ID of the scope to delete.
     pub ipam_scope_id: String,
 }
 rt::structure!(
@@ -1113,7 +1137,7 @@ pub static DELETE_IPAM_SCOPE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamScopeResult {
-    /// p Information about the results of the deletion. /p
+    /// Information about the results of the deletion.
     pub ipam_scope: Option<IpamScope>,
 }
 rt::structure!(DeleteIpamScopeResult, DELETE_IPAM_SCOPE_RESULT, 0 => ipam_scope);
@@ -1123,11 +1147,11 @@ pub static DELETE_IPAM_SCOPE_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteKeyPairRequest {
-    /// p The name of the key pair. /p
+    /// The name of the key pair.
     pub key_name: Option<String>,
-    /// p The ID of the key pair. /p
+    /// The ID of the key pair.
     pub key_pair_id: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1144,9 +1168,9 @@ pub static DELETE_KEY_PAIR_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteKeyPairResult {
-    /// p Is code true /code if the request succeeds, and an error otherwise. /p
+    /// Is `true` if the request succeeds, and an error otherwise.
     pub return_: Option<bool>,
-    /// p The ID of the key pair. /p
+    /// The ID of the key pair.
     pub key_pair_id: Option<String>,
 }
 rt::structure!(
@@ -1161,11 +1185,15 @@ pub static DELETE_KEY_PAIR_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLaunchTemplateRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the launch template. /p p You must specify either the launch template ID or the launch template name, but not both. /p
+    /// The ID of the launch template.
+    ///
+    /// You must specify either the launch template ID or the launch template name, but not both.
     pub launch_template_id: Option<String>,
-    /// p The name of the launch template. /p p You must specify either the launch template ID or the launch template name, but not both. /p
+    /// The name of the launch template.
+    ///
+    /// You must specify either the launch template ID or the launch template name, but not both.
     pub launch_template_name: Option<String>,
 }
 rt::structure!(
@@ -1182,7 +1210,7 @@ pub static DELETE_LAUNCH_TEMPLATE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLaunchTemplateResult {
-    /// p Information about the launch template. /p
+    /// Information about the launch template.
     pub launch_template: Option<LaunchTemplate>,
 }
 rt::structure!(
@@ -1194,13 +1222,17 @@ pub static DELETE_LAUNCH_TEMPLATE_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLaunchTemplateVersionsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the launch template. /p p You must specify either the launch template ID or the launch template name, but not both. /p
+    /// The ID of the launch template.
+    ///
+    /// You must specify either the launch template ID or the launch template name, but not both.
     pub launch_template_id: Option<String>,
-    /// p The name of the launch template. /p p You must specify either the launch template ID or the launch template name, but not both. /p
+    /// The name of the launch template.
+    ///
+    /// You must specify either the launch template ID or the launch template name, but not both.
     pub launch_template_name: Option<String>,
-    /// p The version numbers of one or more launch template versions to delete. You can specify up to 200 launch template version numbers. /p
+    /// The version numbers of one or more launch template versions to delete. You can specify up to 200 launch template version numbers.
     pub versions: Vec<String>,
 }
 rt::structure!(
@@ -1218,16 +1250,16 @@ pub static DELETE_LAUNCH_TEMPLATE_VERSIONS_REQUEST: rt::Schema = rt::Schema::str
             .flags(rt::REQUIRED),
     ],
 );
-/// p Describes a launch template version that could not be deleted. /p
+/// Describes a launch template version that could not be deleted.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLaunchTemplateVersionsResponseErrorItem {
-    /// p The ID of the launch template. /p
+    /// The ID of the launch template.
     pub launch_template_id: Option<String>,
-    /// p The name of the launch template. /p
+    /// The name of the launch template.
     pub launch_template_name: Option<String>,
-    /// p The version number of the launch template. /p
+    /// The version number of the launch template.
     pub version_number: Option<i64>,
-    /// p Information about the error. /p
+    /// Information about the error.
     pub response_error: Option<ResponseError>,
 }
 rt::structure!(
@@ -1251,14 +1283,14 @@ pub static DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_ERROR_SET: rt::Schema = rt::
             .named("item"),
     ],
 );
-/// p Describes a launch template version that was successfully deleted. /p
+/// Describes a launch template version that was successfully deleted.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLaunchTemplateVersionsResponseSuccessItem {
-    /// p The ID of the launch template. /p
+    /// The ID of the launch template.
     pub launch_template_id: Option<String>,
-    /// p The name of the launch template. /p
+    /// The name of the launch template.
     pub launch_template_name: Option<String>,
-    /// p The version number of the launch template. /p
+    /// The version number of the launch template.
     pub version_number: Option<i64>,
 }
 rt::structure!(
@@ -1283,11 +1315,11 @@ pub static DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_SUCCESS_SET: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLaunchTemplateVersionsResult {
-    /// p Information about the launch template versions that were successfully deleted. /p
+    /// Information about the launch template versions that were successfully deleted.
     pub successfully_deleted_launch_template_versions: Option<
         Vec<DeleteLaunchTemplateVersionsResponseSuccessItem>,
     >,
-    /// p Information about the launch template versions that could not be deleted. /p
+    /// Information about the launch template versions that could not be deleted.
     pub unsuccessfully_deleted_launch_template_versions: Option<
         Vec<DeleteLaunchTemplateVersionsResponseErrorItem>,
     >,
@@ -1314,13 +1346,13 @@ pub static DELETE_LAUNCH_TEMPLATE_VERSIONS_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayRouteRequest {
-    /// p The CIDR range for the route. This must match the CIDR for the route exactly. /p
+    /// The CIDR range for the route. This must match the CIDR for the route exactly.
     pub destination_cidr_block: Option<String>,
-    /// p The ID of the local gateway route table. /p
+    /// The ID of the local gateway route table.
     pub local_gateway_route_table_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Use a prefix list in place of code DestinationCidrBlock /code . You cannot use code DestinationPrefixListId /code and code DestinationCidrBlock /code in the same request. /p
+    /// Use a prefix list in place of `DestinationCidrBlock`. You cannot use `DestinationPrefixListId` and `DestinationCidrBlock` in the same request.
     pub destination_prefix_list_id: Option<String>,
 }
 rt::structure!(
@@ -1339,7 +1371,7 @@ pub static DELETE_LOCAL_GATEWAY_ROUTE_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayRouteResult {
-    /// p Information about the route. /p
+    /// Information about the route.
     pub route: Option<LocalGatewayRoute>,
 }
 rt::structure!(
@@ -1351,9 +1383,9 @@ pub static DELETE_LOCAL_GATEWAY_ROUTE_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayRouteTableRequest {
-    /// p The ID of the local gateway route table. /p
+    /// The ID of the local gateway route table.
     pub local_gateway_route_table_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1369,7 +1401,7 @@ pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayRouteTableResult {
-    /// p Information about the local gateway route table. /p
+    /// Information about the local gateway route table.
     pub local_gateway_route_table: Option<LocalGatewayRouteTable>,
 }
 rt::structure!(
@@ -1385,9 +1417,9 @@ pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest {
-    /// p The ID of the local gateway route table virtual interface group association. /p
+    /// The ID of the local gateway route table virtual interface group association.
     pub local_gateway_route_table_virtual_interface_group_association_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1405,7 +1437,7 @@ pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult {
-    /// p Information about the association. /p
+    /// Information about the association.
     pub local_gateway_route_table_virtual_interface_group_association: Option<
         LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
     >,
@@ -1427,9 +1459,9 @@ pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayRouteTableVpcAssociationRequest {
-    /// p The ID of the association. /p
+    /// The ID of the association.
     pub local_gateway_route_table_vpc_association_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1446,7 +1478,7 @@ pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_REQUEST: rt::Schema 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayRouteTableVpcAssociationResult {
-    /// p Information about the association. /p
+    /// Information about the association.
     pub local_gateway_route_table_vpc_association: Option<
         LocalGatewayRouteTableVpcAssociation,
     >,
@@ -1468,9 +1500,9 @@ pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_RESULT: rt::Schema =
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayVirtualInterfaceGroupRequest {
-    /// p The ID of the local gateway virtual interface group to delete. /p
+    /// The ID of the local gateway virtual interface group to delete.
     pub local_gateway_virtual_interface_group_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1487,7 +1519,7 @@ pub static DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayVirtualInterfaceGroupResult {
-    /// p Information about the deleted local gateway virtual interface group. /p
+    /// Information about the deleted local gateway virtual interface group.
     pub local_gateway_virtual_interface_group: Option<LocalGatewayVirtualInterfaceGroup>,
 }
 rt::structure!(
@@ -1507,9 +1539,9 @@ pub static DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_RESULT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayVirtualInterfaceRequest {
-    /// p The ID of the local virtual interface to delete. /p
+    /// The ID of the local virtual interface to delete.
     pub local_gateway_virtual_interface_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1526,7 +1558,7 @@ pub static DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_REQUEST: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayVirtualInterfaceResult {
-    /// p Information about the deleted local gateway virtual interface. /p
+    /// Information about the deleted local gateway virtual interface.
     pub local_gateway_virtual_interface: Option<LocalGatewayVirtualInterface>,
 }
 rt::structure!(
@@ -1542,9 +1574,9 @@ pub static DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_RESULT: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteManagedPrefixListRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the prefix list. /p
+    /// The ID of the prefix list.
     pub prefix_list_id: String,
 }
 rt::structure!(
@@ -1560,7 +1592,7 @@ pub static DELETE_MANAGED_PREFIX_LIST_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteManagedPrefixListResult {
-    /// p Information about the prefix list. /p
+    /// Information about the prefix list.
     pub prefix_list: Option<ManagedPrefixList>,
 }
 rt::structure!(
@@ -1572,9 +1604,9 @@ pub static DELETE_MANAGED_PREFIX_LIST_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMetricCategoryRequest {
-    /// p The ID of the metric category. /p
+    /// The ID of the metric category.
     pub metric_category_id: String,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1590,7 +1622,7 @@ pub static DELETE_METRIC_CATEGORY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMetricCategoryResult {
-    /// p The ID of the metric category that was deleted. /p
+    /// The ID of the metric category that was deleted.
     pub metric_category_id: Option<String>,
 }
 rt::structure!(
@@ -1602,9 +1634,9 @@ pub static DELETE_METRIC_CATEGORY_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNatGatewayRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the NAT gateway. /p
+    /// The ID of the NAT gateway.
     pub nat_gateway_id: String,
 }
 rt::structure!(
@@ -1620,7 +1652,7 @@ pub static DELETE_NAT_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNatGatewayResult {
-    /// p The ID of the NAT gateway. /p
+    /// The ID of the NAT gateway.
     pub nat_gateway_id: Option<String>,
 }
 rt::structure!(DeleteNatGatewayResult, DELETE_NAT_GATEWAY_RESULT, 0 => nat_gateway_id);
@@ -1630,13 +1662,13 @@ pub static DELETE_NAT_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkAclEntryRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the network ACL. /p
+    /// The ID of the network ACL.
     pub network_acl_id: String,
-    /// p The rule number of the entry to delete. /p
+    /// The rule number of the entry to delete.
     pub rule_number: i32,
-    /// p Indicates whether the rule is an egress rule. /p
+    /// Indicates whether the rule is an egress rule.
     pub egress: bool,
 }
 rt::structure!(
@@ -1654,9 +1686,9 @@ pub static DELETE_NETWORK_ACL_ENTRY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkAclRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the network ACL. /p
+    /// The ID of the network ACL.
     pub network_acl_id: String,
 }
 rt::structure!(
@@ -1672,9 +1704,9 @@ pub static DELETE_NETWORK_ACL_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkInsightsAccessScopeAnalysisRequest {
-    /// p The ID of the Network Access Scope analysis. /p
+    /// The ID of the Network Access Scope analysis.
     pub network_insights_access_scope_analysis_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1691,7 +1723,7 @@ pub static DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_REQUEST: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkInsightsAccessScopeAnalysisResult {
-    /// p The ID of the Network Access Scope analysis. /p
+    /// The ID of the Network Access Scope analysis.
     pub network_insights_access_scope_analysis_id: Option<String>,
 }
 rt::structure!(
@@ -1708,9 +1740,9 @@ pub static DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_RESULT: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkInsightsAccessScopeRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the Network Access Scope. /p
+    /// The ID of the Network Access Scope.
     pub network_insights_access_scope_id: String,
 }
 rt::structure!(
@@ -1727,7 +1759,7 @@ pub static DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_REQUEST: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkInsightsAccessScopeResult {
-    /// p The ID of the Network Access Scope. /p
+    /// The ID of the Network Access Scope.
     pub network_insights_access_scope_id: Option<String>,
 }
 rt::structure!(
@@ -1743,9 +1775,9 @@ pub static DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_RESULT: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkInsightsAnalysisRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the network insights analysis. /p
+    /// The ID of the network insights analysis.
     pub network_insights_analysis_id: String,
 }
 rt::structure!(
@@ -1761,7 +1793,7 @@ pub static DELETE_NETWORK_INSIGHTS_ANALYSIS_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkInsightsAnalysisResult {
-    /// p The ID of the network insights analysis. /p
+    /// The ID of the network insights analysis.
     pub network_insights_analysis_id: Option<String>,
 }
 rt::structure!(
@@ -1774,9 +1806,9 @@ pub static DELETE_NETWORK_INSIGHTS_ANALYSIS_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkInsightsPathRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the path. /p
+    /// The ID of the path.
     pub network_insights_path_id: String,
 }
 rt::structure!(
@@ -1792,7 +1824,7 @@ pub static DELETE_NETWORK_INSIGHTS_PATH_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkInsightsPathResult {
-    /// p The ID of the path. /p
+    /// The ID of the path.
     pub network_insights_path_id: Option<String>,
 }
 rt::structure!(
@@ -1803,14 +1835,14 @@ pub static DELETE_NETWORK_INSIGHTS_PATH_RESULT: rt::Schema = rt::Schema::structu
     "DeleteNetworkInsightsPathResult",
     &[rt::m("NetworkInsightsPathId", &rt::STRING).named("networkInsightsPathId")],
 );
-/// p Contains the parameters for DeleteNetworkInterfacePermission. /p
+/// Contains the parameters for DeleteNetworkInterfacePermission.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkInterfacePermissionRequest {
-    /// p The ID of the network interface permission. /p
+    /// The ID of the network interface permission.
     pub network_interface_permission_id: String,
-    /// p Specify code true /code to remove the permission even if the network interface is attached to an instance. /p
+    /// Specify `true` to remove the permission even if the network interface is attached to an instance.
     pub force: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1825,10 +1857,10 @@ pub static DELETE_NETWORK_INTERFACE_PERMISSION_REQUEST: rt::Schema = rt::Schema:
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
-/// p Contains the output for DeleteNetworkInterfacePermission. /p
+/// Contains the output for DeleteNetworkInterfacePermission.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkInterfacePermissionResult {
-    /// p Is code true /code if the request succeeds and an error otherwise. /p
+    /// Is `true` if the request succeeds and an error otherwise.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -1839,12 +1871,12 @@ pub static DELETE_NETWORK_INTERFACE_PERMISSION_RESULT: rt::Schema = rt::Schema::
     "DeleteNetworkInterfacePermissionResult",
     &[rt::m("Return", &rt::BOOLEAN).named("return")],
 );
-/// p Contains the parameters for DeleteNetworkInterface. /p
+/// Contains the parameters for DeleteNetworkInterface.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkInterfaceRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: String,
 }
 rt::structure!(
@@ -1862,9 +1894,9 @@ pub static DELETE_NETWORK_INTERFACE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkingFlexCostAllocationPoliciesRequest {
-    /// p The IDs of the flex cost allocation policies to delete. You can specify up to 50 policy IDs. This parameter is required. /p
+    /// The IDs of the flex cost allocation policies to delete. You can specify up to 50 policy IDs. This parameter is required.
     pub fca_policy_ids: Vec<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1881,9 +1913,9 @@ pub static DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST: rt::Schema =
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkingFlexCostAllocationPoliciesResult {
-    /// p The IDs of the policies that were successfully deleted. /p
+    /// The IDs of the policies that were successfully deleted.
     pub successful: Option<Vec<String>>,
-    /// p Information about the policies that could not be deleted. /p
+    /// Information about the policies that could not be deleted.
     pub failed: Option<Vec<FlexCostAllocationOperationFailure>>,
 }
 rt::structure!(
@@ -1899,9 +1931,9 @@ pub static DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_RESULT: rt::Schema = 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletePlacementGroupRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The name of the placement group. /p
+    /// The name of the placement group.
     pub group_name: String,
 }
 rt::structure!(
@@ -1917,11 +1949,11 @@ pub static DELETE_PLACEMENT_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletePublicIpv4PoolRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the public IPv4 pool you want to delete. /p
+    /// The ID of the public IPv4 pool you want to delete.
     pub pool_id: String,
-    /// p The Availability Zone (AZ) or Local Zone (LZ) network border group that the resource that the IP address is assigned to is in. Defaults to an AZ network border group. For more information on available Local Zones, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail" Local Zone availability /a in the i Amazon EC2 User Guide /i . /p
+    /// The Availability Zone (AZ) or Local Zone (LZ) network border group that the resource that the IP address is assigned to is in. Defaults to an AZ network border group. For more information on available Local Zones, see [Local Zone availability](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail) in the *Amazon EC2 User Guide*.
     pub network_border_group: Option<String>,
 }
 rt::structure!(
@@ -1938,7 +1970,7 @@ pub static DELETE_PUBLIC_IPV4_POOL_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletePublicIpv4PoolResult {
-    /// p Information about the result of deleting the public IPv4 pool. /p
+    /// Information about the result of deleting the public IPv4 pool.
     pub return_value: Option<bool>,
 }
 rt::structure!(
@@ -1948,12 +1980,12 @@ pub static DELETE_PUBLIC_IPV4_POOL_RESULT: rt::Schema = rt::Schema::structure(
     "DeletePublicIpv4PoolResult",
     &[rt::m("ReturnValue", &rt::BOOLEAN).named("returnValue")],
 );
-/// p Describes the error for a Reserved Instance whose queued purchase could not be deleted. /p
+/// Describes the error for a Reserved Instance whose queued purchase could not be deleted.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteQueuedReservedInstancesError {
-    /// p The error code. /p
+    /// The error code.
     pub code: Option<DeleteQueuedReservedInstancesErrorCode>,
-    /// p The error message. /p
+    /// The error message.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -1978,9 +2010,9 @@ pub static DELETE_QUEUED_RESERVED_INSTANCES_ID_LIST: rt::Schema = rt::Schema::li
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteQueuedReservedInstancesRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the Reserved Instances. /p
+    /// The IDs of the Reserved Instances.
     pub reserved_instances_ids: Vec<String>,
 }
 rt::structure!(
@@ -1998,11 +2030,11 @@ pub static DELETE_QUEUED_RESERVED_INSTANCES_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteQueuedReservedInstancesResult {
-    /// p Information about the queued purchases that were successfully deleted. /p
+    /// Information about the queued purchases that were successfully deleted.
     pub successful_queued_purchase_deletions: Option<
         Vec<SuccessfulQueuedPurchaseDeletion>,
     >,
-    /// p Information about the queued purchases that could not be deleted. /p
+    /// Information about the queued purchases that could not be deleted.
     pub failed_queued_purchase_deletions: Option<Vec<FailedQueuedPurchaseDeletion>>,
 }
 rt::structure!(
@@ -2023,15 +2055,15 @@ pub static DELETE_QUEUED_RESERVED_INSTANCES_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRouteRequest {
-    /// p The ID of the prefix list for the route. /p
+    /// The ID of the prefix list for the route.
     pub destination_prefix_list_id: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the route table. /p
+    /// The ID of the route table.
     pub route_table_id: String,
-    /// p The IPv4 CIDR range for the route. The value you specify must match the CIDR for the route exactly. /p
+    /// The IPv4 CIDR range for the route. The value you specify must match the CIDR for the route exactly.
     pub destination_cidr_block: Option<String>,
-    /// p The IPv6 CIDR range for the route. The value you specify must match the CIDR for the route exactly. /p
+    /// The IPv6 CIDR range for the route. The value you specify must match the CIDR for the route exactly.
     pub destination_ipv6_cidr_block: Option<String>,
 }
 rt::structure!(
@@ -2051,9 +2083,9 @@ pub static DELETE_ROUTE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRouteServerEndpointRequest {
-    /// p The ID of the route server endpoint to delete. /p
+    /// The ID of the route server endpoint to delete.
     pub route_server_endpoint_id: String,
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -2069,7 +2101,7 @@ pub static DELETE_ROUTE_SERVER_ENDPOINT_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRouteServerEndpointResult {
-    /// p Information about the deleted route server endpoint. /p
+    /// Information about the deleted route server endpoint.
     pub route_server_endpoint: Option<RouteServerEndpoint>,
 }
 rt::structure!(
@@ -2082,9 +2114,9 @@ pub static DELETE_ROUTE_SERVER_ENDPOINT_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRouteServerPeerRequest {
-    /// p The ID of the route server peer to delete. /p
+    /// The ID of the route server peer to delete.
     pub route_server_peer_id: String,
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -2100,7 +2132,7 @@ pub static DELETE_ROUTE_SERVER_PEER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRouteServerPeerResult {
-    /// p Information about the deleted route server peer. /p
+    /// Information about the deleted route server peer.
     pub route_server_peer: Option<RouteServerPeer>,
 }
 rt::structure!(
@@ -2112,9 +2144,9 @@ pub static DELETE_ROUTE_SERVER_PEER_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRouteServerRequest {
-    /// p The ID of the route server to delete. /p
+    /// The ID of the route server to delete.
     pub route_server_id: String,
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -2130,7 +2162,7 @@ pub static DELETE_ROUTE_SERVER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRouteServerResult {
-    /// p Information about the deleted route server. /p
+    /// Information about the deleted route server.
     pub route_server: Option<RouteServer>,
 }
 rt::structure!(DeleteRouteServerResult, DELETE_ROUTE_SERVER_RESULT, 0 => route_server);
@@ -2140,9 +2172,9 @@ pub static DELETE_ROUTE_SERVER_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRouteTableRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the route table. /p
+    /// The ID of the route table.
     pub route_table_id: String,
 }
 rt::structure!(
@@ -2158,11 +2190,11 @@ pub static DELETE_ROUTE_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSecondaryNetworkRequest {
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensure Idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the secondary network. /p
+    /// The ID of the secondary network.
     pub secondary_network_id: String,
 }
 rt::structure!(
@@ -2179,9 +2211,9 @@ pub static DELETE_SECONDARY_NETWORK_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSecondaryNetworkResult {
-    /// p Information about the secondary network. /p
+    /// Information about the secondary network.
     pub secondary_network: Option<SecondaryNetwork>,
-    /// p Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request. /p
+    /// Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request.
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -2197,11 +2229,11 @@ pub static DELETE_SECONDARY_NETWORK_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSecondarySubnetRequest {
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensure Idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the secondary subnet to delete. /p
+    /// The ID of the secondary subnet to delete.
     pub secondary_subnet_id: String,
 }
 rt::structure!(
@@ -2218,9 +2250,9 @@ pub static DELETE_SECONDARY_SUBNET_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSecondarySubnetResult {
-    /// p Information about the secondary subnet being deleted. /p
+    /// Information about the secondary subnet being deleted.
     pub secondary_subnet: Option<SecondarySubnet>,
-    /// p Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request. /p
+    /// Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request.
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -2236,11 +2268,11 @@ pub static DELETE_SECONDARY_SUBNET_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSecurityGroupRequest {
-    /// p The ID of the security group. /p
+    /// The ID of the security group.
     pub group_id: Option<String>,
-    /// p Default VPC The name of the security group. You can specify either the security group name or the security group ID. For security groups in a nondefault VPC, you must specify the security group ID. /p
+    /// \[Default VPC\] The name of the security group. You can specify either the security group name or the security group ID. For security groups in a nondefault VPC, you must specify the security group ID.
     pub group_name: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -2257,9 +2289,9 @@ pub static DELETE_SECURITY_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSecurityGroupResult {
-    /// p Returns code true /code if the request succeeds; otherwise, returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, returns an error.
     pub return_: Option<bool>,
-    /// p The ID of the deleted security group. /p
+    /// The ID of the deleted security group.
     pub group_id: Option<String>,
 }
 rt::structure!(
@@ -2274,9 +2306,9 @@ pub static DELETE_SECURITY_GROUP_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSnapshotRequest {
-    /// p The ID of the EBS snapshot. /p
+    /// The ID of the EBS snapshot.
     pub snapshot_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -2293,12 +2325,20 @@ pub static DELETE_SNAPSHOT_RESULT_SET: rt::Schema = rt::Schema::list(
     "DeleteSnapshotResultSet",
     &[rt::m("member", &DELETE_SNAPSHOT_RETURN_CODE).named("item")],
 );
-/// p The snapshot ID and its deletion result code. /p
+/// The snapshot ID and its deletion result code.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSnapshotReturnCode {
-    /// p The ID of the snapshot. /p
+    /// The ID of the snapshot.
     pub snapshot_id: Option<String>,
-    /// p The result code from the snapshot deletion attempt. Possible values: /p ul li p code success /code - The snapshot was successfully deleted. /p /li li p code skipped /code - The snapshot was not deleted because it's associated with other AMIs. /p /li li p code missing-permissions /code - The snapshot was not deleted because the role lacks code DeleteSnapshot /code permissions. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/security iam service-with-iam.html" How Amazon EBS works with IAM /a . /p /li li p code internal-error /code - The snapshot was not deleted due to a server error. /p /li li p code client-error /code - The snapshot was not deleted due to a client configuration error. /p /li /ul p For details about an error, check the code DeleteSnapshot /code event in the CloudTrail event history. For more information, see a href="https://docs.aws.amazon.com/awscloudtrail/latest/userguide/tutorial-event-history.html" View event history /a in the i Amazon Web Services CloudTrail User Guide /i . /p
+    /// The result code from the snapshot deletion attempt. Possible values:
+    ///
+    /// - `success` - The snapshot was successfully deleted.
+    /// - `skipped` - The snapshot was not deleted because it's associated with other AMIs.
+    /// - `missing-permissions` - The snapshot was not deleted because the role lacks `DeleteSnapshot` permissions. For more information, see [How Amazon EBS works with IAM](https://docs.aws.amazon.com/ebs/latest/userguide/security_iam_service-with-iam.html).
+    /// - `internal-error` - The snapshot was not deleted due to a server error.
+    /// - `client-error` - The snapshot was not deleted due to a client configuration error.
+    ///
+    /// For details about an error, check the `DeleteSnapshot` event in the CloudTrail event history. For more information, see [View event history](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/tutorial-event-history.html) in the *Amazon Web Services CloudTrail User Guide*.
     pub return_code: Option<SnapshotReturnCodes>,
 }
 rt::structure!(
@@ -2312,10 +2352,10 @@ pub static DELETE_SNAPSHOT_RETURN_CODE: rt::Schema = rt::Schema::structure(
         rt::m("ReturnCode", &rt::ENUM).named("returnCode"),
     ],
 );
-/// p Contains the parameters for DeleteSpotDatafeedSubscription. /p
+/// Contains the parameters for DeleteSpotDatafeedSubscription.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSpotDatafeedSubscriptionRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -2328,9 +2368,9 @@ pub static DELETE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSubnetCidrReservationRequest {
-    /// p The ID of the subnet CIDR reservation. /p
+    /// The ID of the subnet CIDR reservation.
     pub subnet_cidr_reservation_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -2346,7 +2386,7 @@ pub static DELETE_SUBNET_CIDR_RESERVATION_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSubnetCidrReservationResult {
-    /// p Information about the deleted subnet CIDR reservation. /p
+    /// Information about the deleted subnet CIDR reservation.
     pub deleted_subnet_cidr_reservation: Option<SubnetCidrReservation>,
 }
 rt::structure!(
@@ -2362,9 +2402,9 @@ pub static DELETE_SUBNET_CIDR_RESERVATION_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSubnetRequest {
-    /// p The ID of the subnet. /p
+    /// The ID of the subnet.
     pub subnet_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(DeleteSubnetRequest, DELETE_SUBNET_REQUEST, 0 => subnet_id, 1 => dry_run);
@@ -2377,11 +2417,17 @@ pub static DELETE_SUBNET_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTagsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the resources, separated by spaces. /p p Constraints: Up to 1000 resource IDs. We recommend breaking up this request into smaller batches. /p
+    /// The IDs of the resources, separated by spaces.
+    ///
+    /// Constraints: Up to 1000 resource IDs. We recommend breaking up this request into smaller batches.
     pub resources: Vec<String>,
-    /// p The tags to delete. Specify a tag key and an optional tag value to delete specific tags. If you specify a tag key without a tag value, we delete any tag with this key regardless of its value. If you specify a tag key with an empty string as the tag value, we delete the tag only if its value is an empty string. /p p If you omit this parameter, we delete all user-defined tags for the specified resources. We do not delete Amazon Web Services-generated tags (tags that have the code aws: /code prefix). /p p Constraints: Up to 1000 tags. /p
+    /// The tags to delete. Specify a tag key and an optional tag value to delete specific tags. If you specify a tag key without a tag value, we delete any tag with this key regardless of its value. If you specify a tag key with an empty string as the tag value, we delete the tag only if its value is an empty string.
+    ///
+    /// If you omit this parameter, we delete all user-defined tags for the specified resources. We do not delete Amazon Web Services-generated tags (tags that have the `aws:` prefix).
+    ///
+    /// Constraints: Up to 1000 tags.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -2397,9 +2443,9 @@ pub static DELETE_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTrafficMirrorFilterRequest {
-    /// p The ID of the Traffic Mirror filter. /p
+    /// The ID of the Traffic Mirror filter.
     pub traffic_mirror_filter_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -2415,7 +2461,7 @@ pub static DELETE_TRAFFIC_MIRROR_FILTER_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTrafficMirrorFilterResult {
-    /// p The ID of the Traffic Mirror filter. /p
+    /// The ID of the Traffic Mirror filter.
     pub traffic_mirror_filter_id: Option<String>,
 }
 rt::structure!(
@@ -2428,9 +2474,9 @@ pub static DELETE_TRAFFIC_MIRROR_FILTER_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTrafficMirrorFilterRuleRequest {
-    /// p The ID of the Traffic Mirror rule. /p
+    /// The ID of the Traffic Mirror rule.
     pub traffic_mirror_filter_rule_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -2446,7 +2492,7 @@ pub static DELETE_TRAFFIC_MIRROR_FILTER_RULE_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTrafficMirrorFilterRuleResult {
-    /// p The ID of the deleted Traffic Mirror rule. /p
+    /// The ID of the deleted Traffic Mirror rule.
     pub traffic_mirror_filter_rule_id: Option<String>,
 }
 rt::structure!(
@@ -2456,35 +2502,4 @@ rt::structure!(
 pub static DELETE_TRAFFIC_MIRROR_FILTER_RULE_RESULT: rt::Schema = rt::Schema::structure(
     "DeleteTrafficMirrorFilterRuleResult",
     &[rt::m("TrafficMirrorFilterRuleId", &rt::STRING).named("trafficMirrorFilterRuleId")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTrafficMirrorSessionRequest {
-    /// p The ID of the Traffic Mirror session. /p
-    pub traffic_mirror_session_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteTrafficMirrorSessionRequest, DELETE_TRAFFIC_MIRROR_SESSION_REQUEST, 0 =>
-    traffic_mirror_session_id, 1 => dry_run
-);
-pub static DELETE_TRAFFIC_MIRROR_SESSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTrafficMirrorSessionRequest",
-    &[
-        rt::m("TrafficMirrorSessionId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTrafficMirrorSessionResult {
-    /// p The ID of the deleted Traffic Mirror session. /p
-    pub traffic_mirror_session_id: Option<String>,
-}
-rt::structure!(
-    DeleteTrafficMirrorSessionResult, DELETE_TRAFFIC_MIRROR_SESSION_RESULT, 0 =>
-    traffic_mirror_session_id
-);
-pub static DELETE_TRAFFIC_MIRROR_SESSION_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTrafficMirrorSessionResult",
-    &[rt::m("TrafficMirrorSessionId", &rt::STRING).named("trafficMirrorSessionId")],
 );

@@ -4,10 +4,41 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
+pub struct DeleteTrafficMirrorSessionRequest {
+    /// The ID of the Traffic Mirror session.
+    pub traffic_mirror_session_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteTrafficMirrorSessionRequest, DELETE_TRAFFIC_MIRROR_SESSION_REQUEST, 0 =>
+    traffic_mirror_session_id, 1 => dry_run
+);
+pub static DELETE_TRAFFIC_MIRROR_SESSION_REQUEST: rt::Schema = rt::Schema::structure(
+    "DeleteTrafficMirrorSessionRequest",
+    &[
+        rt::m("TrafficMirrorSessionId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTrafficMirrorSessionResult {
+    /// The ID of the deleted Traffic Mirror session.
+    pub traffic_mirror_session_id: Option<String>,
+}
+rt::structure!(
+    DeleteTrafficMirrorSessionResult, DELETE_TRAFFIC_MIRROR_SESSION_RESULT, 0 =>
+    traffic_mirror_session_id
+);
+pub static DELETE_TRAFFIC_MIRROR_SESSION_RESULT: rt::Schema = rt::Schema::structure(
+    "DeleteTrafficMirrorSessionResult",
+    &[rt::m("TrafficMirrorSessionId", &rt::STRING).named("trafficMirrorSessionId")],
+);
+#[derive(Clone, Default, PartialEq)]
 pub struct DeleteTrafficMirrorTargetRequest {
-    /// p The ID of the Traffic Mirror target. /p
+    /// The ID of the Traffic Mirror target.
     pub traffic_mirror_target_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -23,7 +54,7 @@ pub static DELETE_TRAFFIC_MIRROR_TARGET_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTrafficMirrorTargetResult {
-    /// p The ID of the deleted Traffic Mirror target. /p
+    /// The ID of the deleted Traffic Mirror target.
     pub traffic_mirror_target_id: Option<String>,
 }
 rt::structure!(
@@ -36,9 +67,9 @@ pub static DELETE_TRAFFIC_MIRROR_TARGET_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayClientVpnAttachmentRequest {
-    /// p The ID of the Transit Gateway attachment. /p
+    /// The ID of the Transit Gateway attachment.
     pub transit_gateway_attachment_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -55,7 +86,7 @@ pub static DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayClientVpnAttachmentResult {
-    /// p Information about the Transit Gateway Client VPN attachment. /p
+    /// Information about the Transit Gateway Client VPN attachment.
     pub transit_gateway_client_vpn_attachment: Option<TransitGatewayClientVpnAttachment>,
 }
 rt::structure!(
@@ -75,9 +106,9 @@ pub static DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_RESULT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayConnectPeerRequest {
-    /// p The ID of the Connect peer. /p
+    /// The ID of the Connect peer.
     pub transit_gateway_connect_peer_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -93,7 +124,7 @@ pub static DELETE_TRANSIT_GATEWAY_CONNECT_PEER_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayConnectPeerResult {
-    /// p Information about the deleted Connect peer. /p
+    /// Information about the deleted Connect peer.
     pub transit_gateway_connect_peer: Option<TransitGatewayConnectPeer>,
 }
 rt::structure!(
@@ -109,9 +140,9 @@ pub static DELETE_TRANSIT_GATEWAY_CONNECT_PEER_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayConnectRequest {
-    /// p The ID of the Connect attachment. /p
+    /// The ID of the Connect attachment.
     pub transit_gateway_attachment_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -127,7 +158,7 @@ pub static DELETE_TRANSIT_GATEWAY_CONNECT_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayConnectResult {
-    /// p Information about the deleted Connect attachment. /p
+    /// Information about the deleted Connect attachment.
     pub transit_gateway_connect: Option<TransitGatewayConnect>,
 }
 rt::structure!(
@@ -143,11 +174,11 @@ pub static DELETE_TRANSIT_GATEWAY_CONNECT_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayMeteringPolicyEntryRequest {
-    /// p The ID of the transit gateway metering policy containing the entry to delete. /p
+    /// The ID of the transit gateway metering policy containing the entry to delete.
     pub transit_gateway_metering_policy_id: String,
-    /// p The rule number of the metering policy entry to delete. /p
+    /// The rule number of the metering policy entry to delete.
     pub policy_rule_number: i32,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -165,7 +196,7 @@ pub static DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayMeteringPolicyEntryResult {
-    /// p Information about the deleted transit gateway metering policy entry. /p
+    /// Information about the deleted transit gateway metering policy entry.
     pub transit_gateway_metering_policy_entry: Option<TransitGatewayMeteringPolicyEntry>,
 }
 rt::structure!(
@@ -185,9 +216,9 @@ pub static DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_RESULT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayMeteringPolicyRequest {
-    /// p The ID of the transit gateway metering policy to delete. /p
+    /// The ID of the transit gateway metering policy to delete.
     pub transit_gateway_metering_policy_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -204,7 +235,7 @@ pub static DELETE_TRANSIT_GATEWAY_METERING_POLICY_REQUEST: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayMeteringPolicyResult {
-    /// p Information about the deleted transit gateway metering policy. /p
+    /// Information about the deleted transit gateway metering policy.
     pub transit_gateway_metering_policy: Option<TransitGatewayMeteringPolicy>,
 }
 rt::structure!(
@@ -220,9 +251,9 @@ pub static DELETE_TRANSIT_GATEWAY_METERING_POLICY_RESULT: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayMulticastDomainRequest {
-    /// p The ID of the transit gateway multicast domain. /p
+    /// The ID of the transit gateway multicast domain.
     pub transit_gateway_multicast_domain_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -239,7 +270,7 @@ pub static DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayMulticastDomainResult {
-    /// p Information about the deleted transit gateway multicast domain. /p
+    /// Information about the deleted transit gateway multicast domain.
     pub transit_gateway_multicast_domain: Option<TransitGatewayMulticastDomain>,
 }
 rt::structure!(
@@ -255,9 +286,9 @@ pub static DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayNetworkFunctionAttachmentRequest {
-    /// p The ID of the network function attachment. /p
+    /// The ID of the network function attachment.
     pub transit_gateway_attachment_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -274,7 +305,7 @@ pub static DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_REQUEST: rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayNetworkFunctionAttachmentResult {
-    /// p Information about the deleted network function attachment. /p
+    /// Information about the deleted network function attachment.
     pub transit_gateway_network_function_attachment: Option<
         TransitGatewayNetworkFunctionAttachment,
     >,
@@ -296,9 +327,9 @@ pub static DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_RESULT: rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayPeeringAttachmentRequest {
-    /// p The ID of the transit gateway peering attachment. /p
+    /// The ID of the transit gateway peering attachment.
     pub transit_gateway_attachment_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -315,7 +346,7 @@ pub static DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayPeeringAttachmentResult {
-    /// p The transit gateway peering attachment. /p
+    /// The transit gateway peering attachment.
     pub transit_gateway_peering_attachment: Option<TransitGatewayPeeringAttachment>,
 }
 rt::structure!(
@@ -332,11 +363,11 @@ pub static DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayPolicyTableEntryRequest {
-    /// p The ID of the transit gateway policy table. /p
+    /// The ID of the transit gateway policy table.
     pub transit_gateway_policy_table_id: String,
-    /// p The rule number of the policy table entry to delete. /p
+    /// The rule number of the policy table entry to delete.
     pub policy_rule_number: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -354,7 +385,7 @@ pub static DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayPolicyTableEntryResult {
-    /// p Describes a transit gateway policy table entry /p
+    /// Describes a transit gateway policy table entry
     pub transit_gateway_policy_table_entry: Option<TransitGatewayPolicyTableEntry>,
 }
 rt::structure!(
@@ -371,9 +402,9 @@ pub static DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayPolicyTableRequest {
-    /// p The transit gateway policy table to delete. /p
+    /// The transit gateway policy table to delete.
     pub transit_gateway_policy_table_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -389,7 +420,7 @@ pub static DELETE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayPolicyTableResult {
-    /// p Provides details about the deleted transit gateway policy table. /p
+    /// Provides details about the deleted transit gateway policy table.
     pub transit_gateway_policy_table: Option<TransitGatewayPolicyTable>,
 }
 rt::structure!(
@@ -405,11 +436,11 @@ pub static DELETE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayPrefixListReferenceRequest {
-    /// p The ID of the route table. /p
+    /// The ID of the route table.
     pub transit_gateway_route_table_id: String,
-    /// p The ID of the prefix list. /p
+    /// The ID of the prefix list.
     pub prefix_list_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -427,7 +458,7 @@ pub static DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayPrefixListReferenceResult {
-    /// p Information about the deleted prefix list reference. /p
+    /// Information about the deleted prefix list reference.
     pub transit_gateway_prefix_list_reference: Option<TransitGatewayPrefixListReference>,
 }
 rt::structure!(
@@ -447,9 +478,9 @@ pub static DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_RESULT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayRequest {
-    /// p The ID of the transit gateway. /p
+    /// The ID of the transit gateway.
     pub transit_gateway_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -465,7 +496,7 @@ pub static DELETE_TRANSIT_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayResult {
-    /// p Information about the deleted transit gateway. /p
+    /// Information about the deleted transit gateway.
     pub transit_gateway: Option<TransitGateway>,
 }
 rt::structure!(
@@ -477,11 +508,11 @@ pub static DELETE_TRANSIT_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayRouteRequest {
-    /// p The ID of the transit gateway route table. /p
+    /// The ID of the transit gateway route table.
     pub transit_gateway_route_table_id: String,
-    /// p The CIDR range for the route. This must match the CIDR for the route exactly. /p
+    /// The CIDR range for the route. This must match the CIDR for the route exactly.
     pub destination_cidr_block: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -498,7 +529,7 @@ pub static DELETE_TRANSIT_GATEWAY_ROUTE_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayRouteResult {
-    /// p Information about the route. /p
+    /// Information about the route.
     pub route: Option<TransitGatewayRoute>,
 }
 rt::structure!(
@@ -510,9 +541,9 @@ pub static DELETE_TRANSIT_GATEWAY_ROUTE_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayRouteTableAnnouncementRequest {
-    /// p The transit gateway route table ID that's being deleted. /p
+    /// The transit gateway route table ID that's being deleted.
     pub transit_gateway_route_table_announcement_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -529,7 +560,7 @@ pub static DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_REQUEST: rt::Schema =
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayRouteTableAnnouncementResult {
-    /// p Provides details about a deleted transit gateway route table. /p
+    /// Provides details about a deleted transit gateway route table.
     pub transit_gateway_route_table_announcement: Option<
         TransitGatewayRouteTableAnnouncement,
     >,
@@ -551,9 +582,9 @@ pub static DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_RESULT: rt::Schema = 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayRouteTableRequest {
-    /// p The ID of the transit gateway route table. /p
+    /// The ID of the transit gateway route table.
     pub transit_gateway_route_table_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -569,7 +600,7 @@ pub static DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayRouteTableResult {
-    /// p Information about the deleted transit gateway route table. /p
+    /// Information about the deleted transit gateway route table.
     pub transit_gateway_route_table: Option<TransitGatewayRouteTable>,
 }
 rt::structure!(
@@ -585,9 +616,9 @@ pub static DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayVpcAttachmentRequest {
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub transit_gateway_attachment_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -604,7 +635,7 @@ pub static DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayVpcAttachmentResult {
-    /// p Information about the deleted VPC attachment. /p
+    /// Information about the deleted VPC attachment.
     pub transit_gateway_vpc_attachment: Option<TransitGatewayVpcAttachment>,
 }
 rt::structure!(
@@ -620,11 +651,11 @@ pub static DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVerifiedAccessEndpointRequest {
-    /// p The ID of the Verified Access endpoint. /p
+    /// The ID of the Verified Access endpoint.
     pub verified_access_endpoint_id: String,
-    /// p A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -641,7 +672,7 @@ pub static DELETE_VERIFIED_ACCESS_ENDPOINT_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVerifiedAccessEndpointResult {
-    /// p Details about the Verified Access endpoint. /p
+    /// Details about the Verified Access endpoint.
     pub verified_access_endpoint: Option<VerifiedAccessEndpoint>,
 }
 rt::structure!(
@@ -657,11 +688,11 @@ pub static DELETE_VERIFIED_ACCESS_ENDPOINT_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVerifiedAccessGroupRequest {
-    /// p The ID of the Verified Access group. /p
+    /// The ID of the Verified Access group.
     pub verified_access_group_id: String,
-    /// p A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -678,7 +709,7 @@ pub static DELETE_VERIFIED_ACCESS_GROUP_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVerifiedAccessGroupResult {
-    /// p Details about the Verified Access group. /p
+    /// Details about the Verified Access group.
     pub verified_access_group: Option<VerifiedAccessGroup>,
 }
 rt::structure!(
@@ -691,11 +722,11 @@ pub static DELETE_VERIFIED_ACCESS_GROUP_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVerifiedAccessInstanceRequest {
-    /// p The ID of the Verified Access instance. /p
+    /// The ID of the Verified Access instance.
     pub verified_access_instance_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -712,7 +743,7 @@ pub static DELETE_VERIFIED_ACCESS_INSTANCE_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVerifiedAccessInstanceResult {
-    /// p Details about the Verified Access instance. /p
+    /// Details about the Verified Access instance.
     pub verified_access_instance: Option<VerifiedAccessInstance>,
 }
 rt::structure!(
@@ -728,11 +759,11 @@ pub static DELETE_VERIFIED_ACCESS_INSTANCE_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVerifiedAccessTrustProviderRequest {
-    /// p The ID of the Verified Access trust provider. /p
+    /// The ID of the Verified Access trust provider.
     pub verified_access_trust_provider_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -750,7 +781,7 @@ pub static DELETE_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVerifiedAccessTrustProviderResult {
-    /// p Details about the Verified Access trust provider. /p
+    /// Details about the Verified Access trust provider.
     pub verified_access_trust_provider: Option<VerifiedAccessTrustProvider>,
 }
 rt::structure!(
@@ -766,9 +797,9 @@ pub static DELETE_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVolumeRequest {
-    /// p The ID of the volume. /p
+    /// The ID of the volume.
     pub volume_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(DeleteVolumeRequest, DELETE_VOLUME_REQUEST, 0 => volume_id, 1 => dry_run);
@@ -781,9 +812,9 @@ pub static DELETE_VOLUME_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcBlockPublicAccessExclusionRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the exclusion. /p
+    /// The ID of the exclusion.
     pub exclusion_id: String,
 }
 rt::structure!(
@@ -799,7 +830,7 @@ pub static DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_REQUEST: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcBlockPublicAccessExclusionResult {
-    /// p Details about an exclusion. /p
+    /// Details about an exclusion.
     pub vpc_block_public_access_exclusion: Option<VpcBlockPublicAccessExclusion>,
 }
 rt::structure!(
@@ -816,9 +847,9 @@ pub static DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_RESULT: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcEncryptionControlRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the VPC Encryption Control resource to delete. /p
+    /// The ID of the VPC Encryption Control resource to delete.
     pub vpc_encryption_control_id: String,
 }
 rt::structure!(
@@ -834,7 +865,7 @@ pub static DELETE_VPC_ENCRYPTION_CONTROL_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcEncryptionControlResult {
-    /// p Information about the deleted VPC Encryption Control configuration. /p
+    /// Information about the deleted VPC Encryption Control configuration.
     pub vpc_encryption_control: Option<VpcEncryptionControl>,
 }
 rt::structure!(
@@ -850,9 +881,9 @@ pub static DELETE_VPC_ENCRYPTION_CONTROL_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcEndpointConnectionNotificationsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the notifications. /p
+    /// The IDs of the notifications.
     pub connection_notification_ids: Vec<String>,
 }
 rt::structure!(
@@ -871,7 +902,7 @@ pub static DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcEndpointConnectionNotificationsResult {
-    /// p Information about the notifications that could not be deleted successfully. /p
+    /// Information about the notifications that could not be deleted successfully.
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
 }
 rt::structure!(
@@ -884,9 +915,9 @@ pub static DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_RESULT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcEndpointServiceConfigurationsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the services. /p
+    /// The IDs of the services.
     pub service_ids: Vec<String>,
 }
 rt::structure!(
@@ -904,7 +935,7 @@ pub static DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_REQUEST: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcEndpointServiceConfigurationsResult {
-    /// p Information about the service configurations that were not deleted, if applicable. /p
+    /// Information about the service configurations that were not deleted, if applicable.
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
 }
 rt::structure!(
@@ -917,9 +948,9 @@ pub static DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_RESULT: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcEndpointsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the VPC endpoints. /p
+    /// The IDs of the VPC endpoints.
     pub vpc_endpoint_ids: Vec<String>,
 }
 rt::structure!(
@@ -937,7 +968,7 @@ pub static DELETE_VPC_ENDPOINTS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcEndpointsResult {
-    /// p Information about the VPC endpoints that were not successfully deleted. /p
+    /// Information about the VPC endpoints that were not successfully deleted.
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
 }
 rt::structure!(DeleteVpcEndpointsResult, DELETE_VPC_ENDPOINTS_RESULT, 0 => unsuccessful);
@@ -947,9 +978,9 @@ pub static DELETE_VPC_ENDPOINTS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcPeeringConnectionRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the VPC peering connection. /p
+    /// The ID of the VPC peering connection.
     pub vpc_peering_connection_id: String,
 }
 rt::structure!(
@@ -967,7 +998,7 @@ pub static DELETE_VPC_PEERING_CONNECTION_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcPeeringConnectionResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -979,9 +1010,9 @@ pub static DELETE_VPC_PEERING_CONNECTION_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcRequest {
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(DeleteVpcRequest, DELETE_VPC_REQUEST, 0 => vpc_id, 1 => dry_run);
@@ -994,9 +1025,9 @@ pub static DELETE_VPC_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpnConcentratorRequest {
-    /// p The ID of the VPN concentrator to delete. /p
+    /// The ID of the VPN concentrator to delete.
     pub vpn_concentrator_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1012,7 +1043,7 @@ pub static DELETE_VPN_CONCENTRATOR_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpnConcentratorResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -1022,12 +1053,12 @@ pub static DELETE_VPN_CONCENTRATOR_RESULT: rt::Schema = rt::Schema::structure(
     "DeleteVpnConcentratorResult",
     &[rt::m("Return", &rt::BOOLEAN).named("return")],
 );
-/// p Contains the parameters for DeleteVpnConnection. /p
+/// Contains the parameters for DeleteVpnConnection.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpnConnectionRequest {
-    /// p The ID of the VPN connection. /p
+    /// The ID of the VPN connection.
     pub vpn_connection_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1041,12 +1072,12 @@ pub static DELETE_VPN_CONNECTION_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
     ],
 );
-/// p Contains the parameters for DeleteVpnConnectionRoute. /p
+/// Contains the parameters for DeleteVpnConnectionRoute.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpnConnectionRouteRequest {
-    /// p The CIDR block associated with the local subnet of the customer network. /p
+    /// The CIDR block associated with the local subnet of the customer network.
     pub destination_cidr_block: String,
-    /// p The ID of the VPN connection. /p
+    /// The ID of the VPN connection.
     pub vpn_connection_id: String,
 }
 rt::structure!(
@@ -1060,12 +1091,12 @@ pub static DELETE_VPN_CONNECTION_ROUTE_REQUEST: rt::Schema = rt::Schema::structu
         rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Contains the parameters for DeleteVpnGateway. /p
+/// Contains the parameters for DeleteVpnGateway.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpnGatewayRequest {
-    /// p The ID of the virtual private gateway. /p
+    /// The ID of the virtual private gateway.
     pub vpn_gateway_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1079,10 +1110,10 @@ pub static DELETE_VPN_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
     ],
 );
-/// p The maximum period since deprecation for allowed images. /p
+/// The maximum period since deprecation for allowed images.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprecationTimeCondition {
-    /// p The maximum number of days that have elapsed since the image was deprecated. When set to code 0 /code , no deprecated images are allowed. /p
+    /// The maximum number of days that have elapsed since the image was deprecated. When set to `0`, no deprecated images are allowed.
     pub maximum_days_since_deprecated: Option<i32>,
 }
 rt::structure!(
@@ -1096,10 +1127,10 @@ pub static DEPRECATION_TIME_CONDITION: rt::Schema = rt::Schema::structure(
             .named("maximumDaysSinceDeprecated"),
     ],
 );
-/// p The maximum period since deprecation for allowed images. /p
+/// The maximum period since deprecation for allowed images.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprecationTimeConditionRequest {
-    /// p The maximum number of days that have elapsed since the image was deprecated. Set to code 0 /code to exclude all deprecated images. /p
+    /// The maximum number of days that have elapsed since the image was deprecated. Set to `0` to exclude all deprecated images.
     pub maximum_days_since_deprecated: Option<i32>,
 }
 rt::structure!(
@@ -1112,9 +1143,9 @@ pub static DEPRECATION_TIME_CONDITION_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionByoipCidrRequest {
-    /// p The address range, in CIDR notation. The prefix must be the same prefix that you specified when you provisioned the address range. /p
+    /// The address range, in CIDR notation. The prefix must be the same prefix that you specified when you provisioned the address range.
     pub cidr: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1126,7 +1157,7 @@ pub static DEPROVISION_BYOIP_CIDR_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionByoipCidrResult {
-    /// p Information about the address range. /p
+    /// Information about the address range.
     pub byoip_cidr: Option<ByoipCidr>,
 }
 rt::structure!(
@@ -1138,11 +1169,11 @@ pub static DEPROVISION_BYOIP_CIDR_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionIpamByoasnRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IPAM ID. /p
+    /// The IPAM ID.
     pub ipam_id: String,
-    /// p An ASN. /p
+    /// An ASN.
     pub asn: String,
 }
 rt::structure!(
@@ -1159,7 +1190,7 @@ pub static DEPROVISION_IPAM_BYOASN_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionIpamByoasnResult {
-    /// p An ASN and BYOIP CIDR association. /p
+    /// An ASN and BYOIP CIDR association.
     pub byoasn: Option<Byoasn>,
 }
 rt::structure!(DeprovisionIpamByoasnResult, DEPROVISION_IPAM_BYOASN_RESULT, 0 => byoasn);
@@ -1169,11 +1200,11 @@ pub static DEPROVISION_IPAM_BYOASN_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionIpamPoolCidrRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the pool that has the CIDR you want to deprovision. /p
+    /// The ID of the pool that has the CIDR you want to deprovision.
     pub ipam_pool_id: String,
-    /// p The CIDR which you want to deprovision from the pool. /p
+    /// The CIDR which you want to deprovision from the pool.
     pub cidr: Option<String>,
 }
 rt::structure!(
@@ -1190,7 +1221,7 @@ pub static DEPROVISION_IPAM_POOL_CIDR_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionIpamPoolCidrResult {
-    /// p The deprovisioned pool CIDR. /p
+    /// The deprovisioned pool CIDR.
     pub ipam_pool_cidr: Option<IpamPoolCidr>,
 }
 rt::structure!(
@@ -1202,11 +1233,11 @@ pub static DEPROVISION_IPAM_POOL_CIDR_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionPublicIpv4PoolCidrRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the pool that you want to deprovision the CIDR from. /p
+    /// The ID of the pool that you want to deprovision the CIDR from.
     pub pool_id: String,
-    /// p The CIDR you want to deprovision from the pool. /p
+    /// The CIDR you want to deprovision from the pool.
     pub cidr: String,
 }
 rt::structure!(
@@ -1223,9 +1254,9 @@ pub static DEPROVISION_PUBLIC_IPV4_POOL_CIDR_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionPublicIpv4PoolCidrResult {
-    /// p The ID of the pool that you deprovisioned the CIDR from. /p
+    /// The ID of the pool that you deprovisioned the CIDR from.
     pub pool_id: Option<String>,
-    /// p The deprovisioned CIDRs. /p
+    /// The deprovisioned CIDRs.
     pub deprovisioned_addresses: Option<Vec<String>>,
 }
 rt::structure!(
@@ -1244,14 +1275,18 @@ pub static DEPROVISIONED_ADDRESS_SET: rt::Schema = rt::Schema::list(
     "DeprovisionedAddressSet",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Contains the parameters for DeregisterImage. /p
+/// Contains the parameters for DeregisterImage.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterImageRequest {
-    /// p The ID of the AMI. /p
+    /// The ID of the AMI.
     pub image_id: String,
-    /// p Specifies whether to delete the snapshots associated with the AMI during deregistration. /p note p If a snapshot is associated with multiple AMIs, it is not deleted, regardless of this setting. /p /note p Default: The snapshots are not deleted. /p
+    /// Specifies whether to delete the snapshots associated with the AMI during deregistration.
+    ///
+    /// **Note:** If a snapshot is associated with multiple AMIs, it is not deleted, regardless of this setting.
+    ///
+    /// Default: The snapshots are not deleted.
     pub delete_associated_snapshots: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1268,9 +1303,9 @@ pub static DEREGISTER_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterImageResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
-    /// p The deletion result for each snapshot associated with the AMI, including the snapshot ID and its success or error code. /p
+    /// The deletion result for each snapshot associated with the AMI, including the snapshot ID and its success or error code.
     pub delete_snapshot_results: Option<Vec<DeleteSnapshotReturnCode>>,
 }
 rt::structure!(
@@ -1287,9 +1322,9 @@ pub static DEREGISTER_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterInstanceEventNotificationAttributesRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Information about the tag keys to deregister. /p
+    /// Information about the tag keys to deregister.
     pub instance_tag_attribute: DeregisterInstanceTagAttributeRequest,
 }
 rt::structure!(
@@ -1307,7 +1342,7 @@ pub static DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST: rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterInstanceEventNotificationAttributesResult {
-    /// p The resulting set of tag keys. /p
+    /// The resulting set of tag keys.
     pub instance_tag_attribute: Option<InstanceTagNotificationAttribute>,
 }
 rt::structure!(
@@ -1321,12 +1356,12 @@ pub static DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT: rt::Schema 
             .named("instanceTagAttribute"),
     ],
 );
-/// p Information about the tag keys to deregister for the current Region. You can either specify individual tag keys or deregister all tag keys in the current Region. You must specify either code IncludeAllTagsOfInstance /code or code InstanceTagKeys /code in the request /p
+/// Information about the tag keys to deregister for the current Region. You can either specify individual tag keys or deregister all tag keys in the current Region. You must specify either `IncludeAllTagsOfInstance` or `InstanceTagKeys` in the request
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterInstanceTagAttributeRequest {
-    /// p Indicates whether to deregister all tag keys in the current Region. Specify code false /code to deregister all tag keys. /p
+    /// Indicates whether to deregister all tag keys in the current Region. Specify `false` to deregister all tag keys.
     pub include_all_tags_of_instance: Option<bool>,
-    /// p Information about the tag keys to deregister. /p
+    /// Information about the tag keys to deregister.
     pub instance_tag_keys: Option<Vec<String>>,
 }
 rt::structure!(
@@ -1342,13 +1377,13 @@ pub static DEREGISTER_INSTANCE_TAG_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterTransitGatewayMulticastGroupMembersRequest {
-    /// p The ID of the transit gateway multicast domain. /p
+    /// The ID of the transit gateway multicast domain.
     pub transit_gateway_multicast_domain_id: Option<String>,
-    /// p The IP address assigned to the transit gateway multicast group. /p
+    /// The IP address assigned to the transit gateway multicast group.
     pub group_ip_address: Option<String>,
-    /// p The IDs of the group members' network interfaces. /p
+    /// The IDs of the group members' network interfaces.
     pub network_interface_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1368,7 +1403,7 @@ pub static DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_REQUEST: rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterTransitGatewayMulticastGroupMembersResult {
-    /// p Information about the deregistered members. /p
+    /// Information about the deregistered members.
     pub deregistered_multicast_group_members: Option<
         TransitGatewayMulticastDeregisteredGroupMembers,
     >,
@@ -1390,13 +1425,13 @@ pub static DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_RESULT: rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterTransitGatewayMulticastGroupSourcesRequest {
-    /// p The ID of the transit gateway multicast domain. /p
+    /// The ID of the transit gateway multicast domain.
     pub transit_gateway_multicast_domain_id: Option<String>,
-    /// p The IP address assigned to the transit gateway multicast group. /p
+    /// The IP address assigned to the transit gateway multicast group.
     pub group_ip_address: Option<String>,
-    /// p The IDs of the group sources' network interfaces. /p
+    /// The IDs of the group sources' network interfaces.
     pub network_interface_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1416,7 +1451,7 @@ pub static DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_REQUEST: rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterTransitGatewayMulticastGroupSourcesResult {
-    /// p Information about the deregistered group sources. /p
+    /// Information about the deregistered group sources.
     pub deregistered_multicast_group_sources: Option<
         TransitGatewayMulticastDeregisteredGroupSources,
     >,
@@ -1438,9 +1473,9 @@ pub static DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_RESULT: rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAccountAttributesRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The account attribute names. /p
+    /// The account attribute names.
     pub attribute_names: Option<Vec<AccountAttributeName>>,
 }
 rt::structure!(
@@ -1457,7 +1492,7 @@ pub static DESCRIBE_ACCOUNT_ATTRIBUTES_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAccountAttributesResult {
-    /// p Information about the account attributes. /p
+    /// Information about the account attributes.
     pub account_attributes: Option<Vec<AccountAttribute>>,
 }
 rt::structure!(
@@ -1470,7 +1505,7 @@ pub static DESCRIBE_ACCOUNT_ATTRIBUTES_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAccountVpcEncryptionControlRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1483,7 +1518,7 @@ pub static DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL_REQUEST: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAccountVpcEncryptionControlResult {
-    /// p Information about the account-level VPC Encryption Control configuration. /p
+    /// Information about the account-level VPC Encryption Control configuration.
     pub account_vpc_encryption_control: Option<AccountVpcEncryptionControl>,
 }
 rt::structure!(
@@ -1499,13 +1534,13 @@ pub static DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL_RESULT: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAddressTransfersRequest {
-    /// p The allocation IDs of Elastic IP addresses. /p
+    /// The allocation IDs of Elastic IP addresses.
     pub allocation_ids: Option<Vec<String>>,
-    /// p Specify the pagination token from a previous request to retrieve the next page of results. /p
+    /// Specify the pagination token from a previous request to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of address transfers to return in one page of results. /p
+    /// The maximum number of address transfers to return in one page of results.
     pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1523,9 +1558,9 @@ pub static DESCRIBE_ADDRESS_TRANSFERS_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAddressTransfersResult {
-    /// p The Elastic IP address transfer. /p
+    /// The Elastic IP address transfer.
     pub address_transfers: Option<Vec<AddressTransfer>>,
-    /// p Specify the pagination token from a previous request to retrieve the next page of results. /p
+    /// Specify the pagination token from a previous request to retrieve the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1541,15 +1576,15 @@ pub static DESCRIBE_ADDRESS_TRANSFERS_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAddressesAttributeRequest {
-    /// p EC2-VPC The allocation IDs. /p
+    /// \[EC2-VPC\] The allocation IDs.
     pub allocation_ids: Option<Vec<String>>,
-    /// p The attribute of the IP address. /p
+    /// The attribute of the IP address.
     pub attribute: Option<AddressAttributeName>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1568,9 +1603,9 @@ pub static DESCRIBE_ADDRESSES_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAddressesAttributeResult {
-    /// p Information about the IP addresses. /p
+    /// Information about the IP addresses.
     pub addresses: Option<Vec<AddressAttribute>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1586,13 +1621,26 @@ pub static DESCRIBE_ADDRESSES_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAddressesRequest {
-    /// p One or more Elastic IP addresses. /p p Default: Describes all your Elastic IP addresses. /p
+    /// One or more Elastic IP addresses.
+    ///
+    /// Default: Describes all your Elastic IP addresses.
     pub public_ips: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p One or more filters. Filter names and values are case-sensitive. /p ul li p code allocation-id /code - The allocation ID for the address. /p /li li p code association-id /code - The association ID for the address. /p /li li p code instance-id /code - The ID of the instance the address is associated with, if any. /p /li li p code network-border-group /code - A unique set of Availability Zones, Local Zones, or Wavelength Zones from where Amazon Web Services advertises IP addresses. /p /li li p code network-interface-id /code - The ID of the network interface that the address is associated with, if any. /p /li li p code network-interface-owner-id /code - The Amazon Web Services account ID of the owner. /p /li li p code private-ip-address /code - The private IP address associated with the Elastic IP address. /p /li li p code public-ip /code - The Elastic IP address, or the carrier IP address. /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li /ul
+    /// One or more filters. Filter names and values are case-sensitive.
+    ///
+    /// - `allocation-id` - The allocation ID for the address.
+    /// - `association-id` - The association ID for the address.
+    /// - `instance-id` - The ID of the instance the address is associated with, if any.
+    /// - `network-border-group` - A unique set of Availability Zones, Local Zones, or Wavelength Zones from where Amazon Web Services advertises IP addresses.
+    /// - `network-interface-id` - The ID of the network interface that the address is associated with, if any.
+    /// - `network-interface-owner-id` - The Amazon Web Services account ID of the owner.
+    /// - `private-ip-address` - The private IP address associated with the Elastic IP address.
+    /// - `public-ip` - The Elastic IP address, or the carrier IP address.
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub filters: Option<Vec<Filter>>,
-    /// p Information about the allocation IDs. /p
+    /// Information about the allocation IDs.
     pub allocation_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -1610,7 +1658,7 @@ pub static DESCRIBE_ADDRESSES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAddressesResult {
-    /// p Information about the Elastic IP addresses. /p
+    /// Information about the Elastic IP addresses.
     pub addresses: Option<Vec<Address>>,
 }
 rt::structure!(DescribeAddressesResult, DESCRIBE_ADDRESSES_RESULT, 0 => addresses);
@@ -1620,7 +1668,7 @@ pub static DESCRIBE_ADDRESSES_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAggregateIdFormatRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1632,9 +1680,9 @@ pub static DESCRIBE_AGGREGATE_ID_FORMAT_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAggregateIdFormatResult {
-    /// p Indicates whether all resource types in the Region are configured to use longer IDs. This value is only code true /code if all users are configured to use longer IDs for all resources types in the Region. /p
+    /// Indicates whether all resource types in the Region are configured to use longer IDs. This value is only `true` if all users are configured to use longer IDs for all resources types in the Region.
     pub use_long_ids_aggregated: Option<bool>,
-    /// p Information about each resource's ID format. /p
+    /// Information about each resource's ID format.
     pub statuses: Option<Vec<IdFormat>>,
 }
 rt::structure!(
@@ -1650,15 +1698,17 @@ pub static DESCRIBE_AGGREGATE_ID_FORMAT_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeApplicationStatusCheckAssociationsRequest {
-    /// p The IDs of the application status checks for which to describe associations. /p
+    /// The IDs of the application status checks for which to describe associations.
     pub application_status_check_ids: Option<Vec<String>>,
-    /// p The filters to use to limit the results. /p ul li p code association-type /code – The type of association. Valid values: code tag /code and code instance-id /code . /p /li /ul
+    /// The filters to use to limit the results.
+    ///
+    /// - `association-type` – The type of association. Valid values: `tag` and `instance-id`.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1680,11 +1730,11 @@ pub static DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS_REQUEST: rt::Schema = 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeApplicationStatusCheckAssociationsResult {
-    /// p The associations for the specified application status checks. /p
+    /// The associations for the specified application status checks.
     pub associations: Option<Vec<ApplicationStatusCheckAssociationObject>>,
-    /// p The token to include in another request to get the next page of items. This value is &lt;code&gt;null&lt;/code&gt; when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is \<code\>null\</code\> when there are no more items to return.
     pub next_token: Option<String>,
-    /// p The tags associated with the application status checks. /p
+    /// The tags associated with the application status checks.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1703,17 +1753,19 @@ pub static DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS_RESULT: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeApplicationStatusChecksRequest {
-    /// p The IDs of the application status checks to describe. /p
+    /// The IDs of the application status checks to describe.
     pub application_status_check_ids: Option<Vec<String>>,
-    /// p The filters. /p ul li p code aggregation /code – The aggregation setting. Valid values: code included /code and code excluded /code . /p /li /ul
+    /// The filters.
+    ///
+    /// - `aggregation` – The aggregation setting. Valid values: `included` and `excluded`.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p Specifies whether to include recently deleted application status checks that remain available during the deletion grace period. If you omit this parameter or set it to code false /code , the response includes only active checks. /p
+    /// Specifies whether to include recently deleted application status checks that remain available during the deletion grace period. If you omit this parameter or set it to `false`, the response includes only active checks.
     pub include_all: Option<bool>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1735,9 +1787,9 @@ pub static DESCRIBE_APPLICATION_STATUS_CHECKS_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeApplicationStatusChecksResult {
-    /// p Information about the application status checks. /p
+    /// Information about the application status checks.
     pub application_status_checks: Option<Vec<ApplicationStatusCheckResponseObject>>,
-    /// p The token to include in another request to get the next page of items. This value is &lt;code&gt;null&lt;/code&gt; when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is \<code\>null\</code\> when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1754,15 +1806,18 @@ pub static DESCRIBE_APPLICATION_STATUS_CHECKS_RESULT: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeApplicationStatusRequest {
-    /// p The IDs of the instances for which to describe application status. /p
+    /// The IDs of the instances for which to describe application status.
     pub instance_ids: Option<Vec<String>>,
-    /// p The filters. /p ul li p code availability-zone-id /code – The ID of the Availability Zone. /p /li li p code status /code – The instance-level application status. For valid values and their meanings, see code ApplicationStatus /code . /p /li /ul
+    /// The filters.
+    ///
+    /// - `availability-zone-id` – The ID of the Availability Zone.
+    /// - `status` – The instance-level application status. For valid values and their meanings, see `ApplicationStatus`.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1781,9 +1836,9 @@ pub static DESCRIBE_APPLICATION_STATUS_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeApplicationStatusResult {
-    /// p The application statuses for the specified instances. /p
+    /// The application statuses for the specified instances.
     pub application_statuses: Option<ApplicationStatusesResponseType>,
-    /// p The token to include in another request to get the next page of items. This value is &lt;code&gt;null&lt;/code&gt; when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is \<code\>null\</code\> when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1800,15 +1855,29 @@ pub static DESCRIBE_APPLICATION_STATUS_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAvailabilityZonesRequest {
-    /// p The names of the Availability Zones, Local Zones, and Wavelength Zones. /p
+    /// The names of the Availability Zones, Local Zones, and Wavelength Zones.
     pub zone_names: Option<Vec<String>>,
-    /// p The IDs of the Availability Zones, Local Zones, and Wavelength Zones. /p
+    /// The IDs of the Availability Zones, Local Zones, and Wavelength Zones.
     pub zone_ids: Option<Vec<String>>,
-    /// p Include all Availability Zones, Local Zones, and Wavelength Zones regardless of your opt-in status. /p p If you do not use this parameter, the results include only the zones for the Regions where you have chosen the option to opt in. /p
+    /// Include all Availability Zones, Local Zones, and Wavelength Zones regardless of your opt-in status.
+    ///
+    /// If you do not use this parameter, the results include only the zones for the Regions where you have chosen the option to opt in.
     pub all_availability_zones: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The filters. /p ul li p code group-long-name /code - The long name of the zone group for the Availability Zone (for example, code US West (Oregon) 1 /code ), the Local Zone (for example, for Zone group code us-west-2-lax-1 /code , it is code US West (Los Angeles) /code , or the Wavelength Zone (for example, for Zone group code us-east-1-wl1 /code , it is code US East (Verizon) /code . /p /li li p code group-name /code - The name of the zone group for the Availability Zone (for example, code us-east-1-zg-1 /code ), the Local Zone (for example, code us-west-2-lax-1 /code ), or the Wavelength Zone (for example, code us-east-1-wl1 /code ). /p /li li p code message /code - The Zone message. /p /li li p code opt-in-status /code - The opt-in status ( code opted-in /code | code not-opted-in /code | code opt-in-not-required /code ). /p /li li p code parent-zone-id /code - The ID of the zone that handles some of the Local Zone and Wavelength Zone control plane operations, such as API calls. /p /li li p code parent-zone-name /code - The ID of the zone that handles some of the Local Zone and Wavelength Zone control plane operations, such as API calls. /p /li li p code region-name /code - The name of the Region for the Zone (for example, code us-east-1 /code ). /p /li li p code state /code - The state of the Availability Zone, the Local Zone, or the Wavelength Zone ( code available /code | code unavailable /code | code constrained /code ). /p /li li p code zone-id /code - The ID of the Availability Zone (for example, code use1-az1 /code ), the Local Zone (for example, code usw2-lax1-az1 /code ), or the Wavelength Zone (for example, code us-east-1-wl1-bos-wlz-1 /code ). /p /li li p code zone-name /code - The name of the Availability Zone (for example, code us-east-1a /code ), the Local Zone (for example, code us-west-2-lax-1a /code ), or the Wavelength Zone (for example, code us-east-1-wl1-bos-wlz-1 /code ). /p /li li p code zone-type /code - The type of zone ( code availability-zone /code | code local-zone /code | code wavelength-zone /code ). /p /li /ul
+    /// The filters.
+    ///
+    /// - `group-long-name` - The long name of the zone group for the Availability Zone (for example, `US West (Oregon) 1`), the Local Zone (for example, for Zone group `us-west-2-lax-1`, it is `US West (Los Angeles)`, or the Wavelength Zone (for example, for Zone group `us-east-1-wl1`, it is `US East (Verizon)`.
+    /// - `group-name` - The name of the zone group for the Availability Zone (for example, `us-east-1-zg-1`), the Local Zone (for example, `us-west-2-lax-1`), or the Wavelength Zone (for example, `us-east-1-wl1`).
+    /// - `message` - The Zone message.
+    /// - `opt-in-status` - The opt-in status (`opted-in` \| `not-opted-in` \| `opt-in-not-required`).
+    /// - `parent-zone-id` - The ID of the zone that handles some of the Local Zone and Wavelength Zone control plane operations, such as API calls.
+    /// - `parent-zone-name` - The ID of the zone that handles some of the Local Zone and Wavelength Zone control plane operations, such as API calls.
+    /// - `region-name` - The name of the Region for the Zone (for example, `us-east-1`).
+    /// - `state` - The state of the Availability Zone, the Local Zone, or the Wavelength Zone (`available` \| `unavailable` \| `constrained`).
+    /// - `zone-id` - The ID of the Availability Zone (for example, `use1-az1`), the Local Zone (for example, `usw2-lax1-az1`), or the Wavelength Zone (for example, `us-east-1-wl1-bos-wlz-1`).
+    /// - `zone-name` - The name of the Availability Zone (for example, `us-east-1a`), the Local Zone (for example, `us-west-2-lax-1a`), or the Wavelength Zone (for example, `us-east-1-wl1-bos-wlz-1`).
+    /// - `zone-type` - The type of zone (`availability-zone` \| `local-zone` \| `wavelength-zone`).
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -1827,7 +1896,7 @@ pub static DESCRIBE_AVAILABILITY_ZONES_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAvailabilityZonesResult {
-    /// p Information about the Availability Zones, Local Zones, and Wavelength Zones. /p
+    /// Information about the Availability Zones, Local Zones, and Wavelength Zones.
     pub availability_zones: Option<Vec<AvailabilityZone>>,
 }
 rt::structure!(
@@ -1840,13 +1909,13 @@ pub static DESCRIBE_AVAILABILITY_ZONES_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAwsNetworkPerformanceMetricSubscriptionsRequest {
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p One or more filters. /p
+    /// One or more filters.
     pub filters: Option<Vec<Filter>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1865,9 +1934,9 @@ pub static DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_REQUEST: rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAwsNetworkPerformanceMetricSubscriptionsResult {
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
-    /// p Describes the current Infrastructure Performance subscriptions. /p
+    /// Describes the current Infrastructure Performance subscriptions.
     pub subscriptions: Option<Vec<Subscription>>,
 }
 rt::structure!(
@@ -1884,11 +1953,24 @@ pub static DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_RESULT: rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeBundleTasksRequest {
-    /// p The bundle task IDs. /p p Default: Describes all your bundle tasks. /p
+    /// The bundle task IDs.
+    ///
+    /// Default: Describes all your bundle tasks.
     pub bundle_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The filters. /p ul li p code bundle-id /code - The ID of the bundle task. /p /li li p code error-code /code - If the task failed, the error code returned. /p /li li p code error-message /code - If the task failed, the error message returned. /p /li li p code instance-id /code - The ID of the instance. /p /li li p code progress /code - The level of task completion, as a percentage (for example, 20%). /p /li li p code s3-bucket /code - The Amazon S3 bucket to store the AMI. /p /li li p code s3-prefix /code - The beginning of the AMI name. /p /li li p code start-time /code - The time the task started (for example, 2013-09-15T17:15:20.000Z). /p /li li p code state /code - The state of the task ( code pending /code | code waiting-for-shutdown /code | code bundling /code | code storing /code | code cancelling /code | code complete /code | code failed /code ). /p /li li p code update-time /code - The time of the most recent update for the task. /p /li /ul
+    /// The filters.
+    ///
+    /// - `bundle-id` - The ID of the bundle task.
+    /// - `error-code` - If the task failed, the error code returned.
+    /// - `error-message` - If the task failed, the error message returned.
+    /// - `instance-id` - The ID of the instance.
+    /// - `progress` - The level of task completion, as a percentage (for example, 20%).
+    /// - `s3-bucket` - The Amazon S3 bucket to store the AMI.
+    /// - `s3-prefix` - The beginning of the AMI name.
+    /// - `start-time` - The time the task started (for example, 2013-09-15T17:15:20.000Z).
+    /// - `state` - The state of the task (`pending` \| `waiting-for-shutdown` \| `bundling` \| `storing` \| `cancelling` \| `complete` \| `failed`).
+    /// - `update-time` - The time of the most recent update for the task.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -1905,7 +1987,7 @@ pub static DESCRIBE_BUNDLE_TASKS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeBundleTasksResult {
-    /// p Information about the bundle tasks. /p
+    /// Information about the bundle tasks.
     pub bundle_tasks: Option<Vec<BundleTask>>,
 }
 rt::structure!(
@@ -1917,11 +1999,11 @@ pub static DESCRIBE_BUNDLE_TASKS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeByoipCidrsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: i32,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1938,9 +2020,9 @@ pub static DESCRIBE_BYOIP_CIDRS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeByoipCidrsResult {
-    /// p Information about your address ranges. /p
+    /// Information about your address ranges.
     pub byoip_cidrs: Option<Vec<ByoipCidr>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1956,15 +2038,22 @@ pub static DESCRIBE_BYOIP_CIDRS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlockExtensionHistoryRequest {
-    /// p The IDs of Capacity Block reservations that you want to display the history for. /p
+    /// The IDs of Capacity Block reservations that you want to display the history for.
     pub capacity_reservation_ids: Option<Vec<String>>,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p One or more filters /p ul li p code availability-zone /code - The Availability Zone of the extension. /p /li li p code availability-zone-id /code - The Availability Zone ID of the extension. /p /li li p code capacity-block-extension-offering-id /code - The ID of the extension offering. /p /li li p code capacity-block-extension-status /code - The status of the extension ( code payment-pending /code | code payment-failed /code | code payment-succeeded /code ). /p /li li p code capacity-reservation-id /code - The reservation ID of the extension. /p /li li p code instance-type /code - The instance type of the extension. /p /li /ul
+    /// One or more filters
+    ///
+    /// - `availability-zone` - The Availability Zone of the extension.
+    /// - `availability-zone-id` - The Availability Zone ID of the extension.
+    /// - `capacity-block-extension-offering-id` - The ID of the extension offering.
+    /// - `capacity-block-extension-status` - The status of the extension (`payment-pending` \| `payment-failed` \| `payment-succeeded`).
+    /// - `capacity-reservation-id` - The reservation ID of the extension.
+    /// - `instance-type` - The instance type of the extension.
     pub filters: Option<Vec<Filter>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1985,9 +2074,9 @@ pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_REQUEST: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlockExtensionHistoryResult {
-    /// p Describes one or more of your Capacity Block extensions. The results describe only the Capacity Block extensions in the Amazon Web Services Region that you're currently using. /p
+    /// Describes one or more of your Capacity Block extensions. The results describe only the Capacity Block extensions in the Amazon Web Services Region that you're currently using.
     pub capacity_block_extensions: Option<Vec<CapacityBlockExtension>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2005,15 +2094,15 @@ pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_RESULT: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlockExtensionOfferingsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The duration of the Capacity Block extension offering in hours. /p
+    /// The duration of the Capacity Block extension offering in hours.
     pub capacity_block_extension_duration_hours: i32,
-    /// p The ID of the Capacity reservation to be extended. /p
+    /// The ID of the Capacity reservation to be extended.
     pub capacity_reservation_id: String,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -2034,9 +2123,9 @@ pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_REQUEST: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlockExtensionOfferingsResult {
-    /// p The recommended Capacity Block extension offerings for the dates specified. /p
+    /// The recommended Capacity Block extension offerings for the dates specified.
     pub capacity_block_extension_offerings: Option<Vec<CapacityBlockExtensionOffering>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2054,29 +2143,29 @@ pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_RESULT: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlockOfferingsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The type of instance for which the Capacity Block offering reserves capacity. /p
+    /// The type of instance for which the Capacity Block offering reserves capacity.
     pub instance_type: Option<String>,
-    /// p The number of instances for which to reserve capacity. Each Capacity Block can have up to 64 instances, and you can have up to 256 instances across Capacity Blocks. /p
+    /// The number of instances for which to reserve capacity. Each Capacity Block can have up to 64 instances, and you can have up to 256 instances across Capacity Blocks.
     pub instance_count: Option<i32>,
-    /// p The earliest start date for the Capacity Block offering. /p
+    /// The earliest start date for the Capacity Block offering.
     pub start_date_range: Option<rt::DateTime>,
-    /// p The latest end date for the Capacity Block offering. /p
+    /// The latest end date for the Capacity Block offering.
     pub end_date_range: Option<rt::DateTime>,
-    /// p The reservation duration for the Capacity Block, in hours. You must specify the duration in 1-day increments up 14 days, and in 7-day increments up to 182 days. /p
+    /// The reservation duration for the Capacity Block, in hours. You must specify the duration in 1-day increments up 14 days, and in 7-day increments up to 182 days.
     pub capacity_duration_hours: i32,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The EC2 UltraServer type of the Capacity Block offerings. /p
+    /// The EC2 UltraServer type of the Capacity Block offerings.
     pub ultraserver_type: Option<String>,
-    /// p The number of EC2 UltraServers in the offerings. /p
+    /// The number of EC2 UltraServers in the offerings.
     pub ultraserver_count: Option<i32>,
-    /// p Include all Availability Zones and Local Zones, regardless of your opt-in status. If you do not use this parameter, the results include available offerings from all Availability Zones in the Amazon Web Services Region and Local Zones you are opted into. /p
+    /// Include all Availability Zones and Local Zones, regardless of your opt-in status. If you do not use this parameter, the results include available offerings from all Availability Zones in the Amazon Web Services Region and Local Zones you are opted into.
     pub all_availability_zones: Option<bool>,
-    /// p List of instance type preferences for the Capacity Block offering search. Accepts one or more instance type names. Either this or the legacy code InstanceType /code parameter is required. /p
+    /// List of instance type preferences for the Capacity Block offering search. Accepts one or more instance type names. Either this or the legacy `InstanceType` parameter is required.
     pub instance_type_preferences: Option<Vec<CapacityBlockInstanceTypePreference>>,
 }
 rt::structure!(
@@ -2106,9 +2195,9 @@ pub static DESCRIBE_CAPACITY_BLOCK_OFFERINGS_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlockOfferingsResult {
-    /// p The recommended Capacity Block offering for the dates specified. /p
+    /// The recommended Capacity Block offering for the dates specified.
     pub capacity_block_offerings: Option<Vec<CapacityBlockOffering>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2125,15 +2214,17 @@ pub static DESCRIBE_CAPACITY_BLOCK_OFFERINGS_RESULT: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlockStatusRequest {
-    /// p The ID of the Capacity Block. /p
+    /// The ID of the Capacity Block.
     pub capacity_block_ids: Option<Vec<String>>,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p One or more filters. /p ul li p code interconnect-status /code - The status of the interconnect for the Capacity Block ( code ok /code | code impaired /code | code insufficient-data /code ). /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `interconnect-status` - The status of the interconnect for the Capacity Block (`ok` \| `impaired` \| `insufficient-data`).
     pub filters: Option<Vec<Filter>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -2152,9 +2243,9 @@ pub static DESCRIBE_CAPACITY_BLOCK_STATUS_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlockStatusResult {
-    /// p The availability of capacity for a Capacity Block. /p
+    /// The availability of capacity for a Capacity Block.
     pub capacity_block_statuses: Option<Vec<CapacityBlockStatus>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2171,15 +2262,24 @@ pub static DESCRIBE_CAPACITY_BLOCK_STATUS_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlocksRequest {
-    /// p The IDs of the Capacity Blocks. /p
+    /// The IDs of the Capacity Blocks.
     pub capacity_block_ids: Option<Vec<String>>,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p One or more filters. /p ul li p code capacity-block-id /code - The ID of the Capacity Block. /p /li li p code ultraserver-type /code - The Capacity Block type. The type can be code instances /code or code ultraservers /code . /p /li li p code availability-zone /code - The Availability Zone of the Capacity Block. /p /li li p code start-date /code - The date and time at which the Capacity Block was started. /p /li li p code end-date /code - The date and time at which the Capacity Block expires. When a Capacity Block expires, all instances in the Capacity Block are terminated. /p /li li p code create-date /code - The date and time at which the Capacity Block was created. /p /li li p code state /code - The state of the Capacity Block ( code active /code | code expired /code | code unavailable /code | code cancelled /code | code failed /code | code scheduled /code | code payment-pending /code | code payment-failed /code ). /p /li li p code tags /code - The tags assigned to the Capacity Block. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `capacity-block-id` - The ID of the Capacity Block.
+    /// - `ultraserver-type` - The Capacity Block type. The type can be `instances` or `ultraservers`.
+    /// - `availability-zone` - The Availability Zone of the Capacity Block.
+    /// - `start-date` - The date and time at which the Capacity Block was started.
+    /// - `end-date` - The date and time at which the Capacity Block expires. When a Capacity Block expires, all instances in the Capacity Block are terminated.
+    /// - `create-date` - The date and time at which the Capacity Block was created.
+    /// - `state` - The state of the Capacity Block (`active` \| `expired` \| `unavailable` \| `cancelled` \| `failed` \| `scheduled` \| `payment-pending` \| `payment-failed`).
+    /// - `tags` - The tags assigned to the Capacity Block.
     pub filters: Option<Vec<Filter>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -2198,9 +2298,9 @@ pub static DESCRIBE_CAPACITY_BLOCKS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlocksResult {
-    /// p The Capacity Blocks. /p
+    /// The Capacity Blocks.
     pub capacity_blocks: Option<Vec<CapacityBlock>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2216,15 +2316,15 @@ pub static DESCRIBE_CAPACITY_BLOCKS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityManagerDataExportsRequest {
-    /// p The IDs of the data export configurations to describe. If not specified, all export configurations are returned. /p
+    /// The IDs of the data export configurations to describe. If not specified, all export configurations are returned.
     pub capacity_manager_data_export_ids: Option<Vec<String>>,
-    /// p The maximum number of results to return in a single call. If not specified, up to 1000 results are returned. /p
+    /// The maximum number of results to return in a single call. If not specified, up to 1000 results are returned.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. Use this value in a subsequent call to retrieve additional results. /p
+    /// The token for the next page of results. Use this value in a subsequent call to retrieve additional results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p One or more filters to narrow the results. Supported filters include export status, creation date, and S3 bucket name. /p
+    /// One or more filters to narrow the results. Supported filters include export status, creation date, and S3 bucket name.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -2246,9 +2346,9 @@ pub static DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_REQUEST: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityManagerDataExportsResult {
-    /// p Information about the data export configurations, including export settings, delivery status, and recent activity. /p
+    /// Information about the data export configurations, including export settings, delivery status, and recent activity.
     pub capacity_manager_data_exports: Option<Vec<CapacityManagerDataExportResponse>>,
-    /// p The token to use to retrieve the next page of results. This value is null when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is null when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2266,17 +2366,24 @@ pub static DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_RESULT: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityReservationBillingRequestsRequest {
-    /// p The ID of the Capacity Reservation. /p
+    /// The ID of the Capacity Reservation.
     pub capacity_reservation_ids: Option<Vec<String>>,
-    /// p Specify one of the following: /p ul li p code odcr-owner /code - If you are the Capacity Reservation owner, specify this value to view requests that you have initiated. Not supported with the code requested-by /code filter. /p /li li p code unused-reservation-billing-owner /code - If you are the consumer account, specify this value to view requests that have been sent to you. Not supported with the code unused-reservation-billing-owner /code filter. /p /li /ul
+    /// Specify one of the following:
+    ///
+    /// - `odcr-owner` - If you are the Capacity Reservation owner, specify this value to view requests that you have initiated. Not supported with the `requested-by` filter.
+    /// - `unused-reservation-billing-owner` - If you are the consumer account, specify this value to view requests that have been sent to you. Not supported with the `unused-reservation-billing-owner` filter.
     pub role: CallerRole,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p One or more filters. /p ul li p code status /code - The state of the request ( code pending /code | code accepted /code | code rejected /code | code cancelled /code | code revoked /code | code expired /code ). /p /li li p code requested-by /code - The account ID of the Capacity Reservation owner that initiated the request. Not supported if you specify code requested-by /code for b Role /b . /p /li li p code unused-reservation-billing-owner /code - The ID of the consumer account to which the request was sent. Not supported if you specify code unused-reservation-billing-owner /code for b Role /b . /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `status` - The state of the request (`pending` \| `accepted` \| `rejected` \| `cancelled` \| `revoked` \| `expired`).
+    /// - `requested-by` - The account ID of the Capacity Reservation owner that initiated the request. Not supported if you specify `requested-by` for **Role**.
+    /// - `unused-reservation-billing-owner` - The ID of the consumer account to which the request was sent. Not supported if you specify `unused-reservation-billing-owner` for **Role**.
     pub filters: Option<Vec<Filter>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -2299,9 +2406,9 @@ pub static DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_REQUEST: rt::Schema = 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityReservationBillingRequestsResult {
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
-    /// p Information about the request. /p
+    /// Information about the request.
     pub capacity_reservation_billing_requests: Option<
         Vec<CapacityReservationBillingRequest>,
     >,
@@ -2324,15 +2431,15 @@ pub static DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_RESULT: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityReservationCancellationQuotesRequest {
-    /// p The IDs of the cancellation quotes to describe. /p
+    /// The IDs of the cancellation quotes to describe.
     pub capacity_reservation_cancellation_quote_ids: Option<Vec<String>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p One or more filters. Filter names and values are case-sensitive. /p
+    /// One or more filters. Filter names and values are case-sensitive.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -2357,11 +2464,11 @@ pub static DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES_REQUEST: rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityReservationCancellationQuotesResult {
-    /// p Information about the Capacity Reservation cancellation quotes. /p
+    /// Information about the Capacity Reservation cancellation quotes.
     pub capacity_reservation_cancellation_quotes: Option<
         Vec<CapacityReservationCancellationQuote>,
     >,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2377,112 +2484,6 @@ pub static DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES_RESULT: rt::Schema 
                 &CAPACITY_RESERVATION_CANCELLATION_QUOTE_RESPONSE_SET,
             )
             .named("capacityReservationCancellationQuoteSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeCapacityReservationDateChangeQuotesRequest {
-    /// p The IDs of the date change quotes to describe. /p
-    pub capacity_reservation_modification_quote_ids: Option<Vec<String>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
-    pub max_results: Option<i32>,
-    /// p The token to use to retrieve the next page of results. /p
-    pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p One or more filters. Filter names and values are case-sensitive. /p
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeCapacityReservationDateChangeQuotesRequest,
-    DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_REQUEST, 0 =>
-    capacity_reservation_modification_quote_ids, 1 => max_results, 2 => next_token, 3 =>
-    dry_run, 4 => filters
-);
-pub static DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityReservationDateChangeQuotesRequest",
-    &[
-        rt::m(
-                "CapacityReservationModificationQuoteIds",
-                &CAPACITY_RESERVATION_MODIFICATION_QUOTE_ID_SET,
-            )
-            .named("CapacityReservationModificationQuoteId"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeCapacityReservationDateChangeQuotesResult {
-    /// p Information about the Capacity Reservation date change quotes. /p
-    pub capacity_reservation_modification_quotes: Option<
-        Vec<CapacityReservationModificationQuote>,
-    >,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeCapacityReservationDateChangeQuotesResult,
-    DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_RESULT, 0 =>
-    capacity_reservation_modification_quotes, 1 => next_token
-);
-pub static DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityReservationDateChangeQuotesResult",
-    &[
-        rt::m(
-                "CapacityReservationModificationQuotes",
-                &CAPACITY_RESERVATION_MODIFICATION_QUOTE_RESPONSE_SET,
-            )
-            .named("capacityReservationModificationQuoteSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeCapacityReservationFleetsRequest {
-    /// p The IDs of the Capacity Reservation Fleets to describe. /p
-    pub capacity_reservation_fleet_ids: Option<Vec<String>>,
-    /// p The token to use to retrieve the next page of results. /p
-    pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
-    pub max_results: Option<i32>,
-    /// p One or more filters. /p ul li p code state /code - The state of the Fleet ( code submitted /code | code modifying /code | code active /code | code partially fulfilled /code | code expiring /code | code expired /code | code cancelling /code | code cancelled /code | code failed /code ). /p /li li p code instance-match-criteria /code - The instance matching criteria for the Fleet. Only code open /code is supported. /p /li li p code tenancy /code - The tenancy of the Fleet ( code default /code | code dedicated /code ). /p /li li p code allocation-strategy /code - The allocation strategy used by the Fleet. Only code prioritized /code is supported. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeCapacityReservationFleetsRequest,
-    DESCRIBE_CAPACITY_RESERVATION_FLEETS_REQUEST, 0 => capacity_reservation_fleet_ids, 1
-    => next_token, 2 => max_results, 3 => filters, 4 => dry_run
-);
-pub static DESCRIBE_CAPACITY_RESERVATION_FLEETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityReservationFleetsRequest",
-    &[
-        rt::m("CapacityReservationFleetIds", &CAPACITY_RESERVATION_FLEET_ID_SET)
-            .named("CapacityReservationFleetId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeCapacityReservationFleetsResult {
-    /// p Information about the Capacity Reservation Fleets. /p
-    pub capacity_reservation_fleets: Option<Vec<CapacityReservationFleet>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeCapacityReservationFleetsResult, DESCRIBE_CAPACITY_RESERVATION_FLEETS_RESULT,
-    0 => capacity_reservation_fleets, 1 => next_token
-);
-pub static DESCRIBE_CAPACITY_RESERVATION_FLEETS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityReservationFleetsResult",
-    &[
-        rt::m("CapacityReservationFleets", &CAPACITY_RESERVATION_FLEET_SET)
-            .named("capacityReservationFleetSet"),
         rt::m("NextToken", &rt::STRING).named("nextToken"),
     ],
 );

@@ -4,16 +4,138 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeCapacityReservationTopologyRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
-    pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p p You can't specify this parameter and the Capacity Reservation IDs parameter in the same request. /p p Default: code 10 /code /p
+pub struct DescribeCapacityReservationDateChangeQuotesRequest {
+    /// The IDs of the date change quotes to describe.
+    pub capacity_reservation_modification_quote_ids: Option<Vec<String>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The Capacity Reservation IDs. /p p Default: Describes all your Capacity Reservations. /p p Constraints: Maximum 10 explicitly specified Capacity Reservation IDs. /p
+    /// The token to use to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters. Filter names and values are case-sensitive.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeCapacityReservationDateChangeQuotesRequest,
+    DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_REQUEST, 0 =>
+    capacity_reservation_modification_quote_ids, 1 => max_results, 2 => next_token, 3 =>
+    dry_run, 4 => filters
+);
+pub static DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeCapacityReservationDateChangeQuotesRequest",
+    &[
+        rt::m(
+                "CapacityReservationModificationQuoteIds",
+                &CAPACITY_RESERVATION_MODIFICATION_QUOTE_ID_SET,
+            )
+            .named("CapacityReservationModificationQuoteId"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeCapacityReservationDateChangeQuotesResult {
+    /// Information about the Capacity Reservation date change quotes.
+    pub capacity_reservation_modification_quotes: Option<
+        Vec<CapacityReservationModificationQuote>,
+    >,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeCapacityReservationDateChangeQuotesResult,
+    DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_RESULT, 0 =>
+    capacity_reservation_modification_quotes, 1 => next_token
+);
+pub static DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeCapacityReservationDateChangeQuotesResult",
+    &[
+        rt::m(
+                "CapacityReservationModificationQuotes",
+                &CAPACITY_RESERVATION_MODIFICATION_QUOTE_RESPONSE_SET,
+            )
+            .named("capacityReservationModificationQuoteSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeCapacityReservationFleetsRequest {
+    /// The IDs of the Capacity Reservation Fleets to describe.
+    pub capacity_reservation_fleet_ids: Option<Vec<String>>,
+    /// The token to use to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// One or more filters.
+    ///
+    /// - `state` - The state of the Fleet (`submitted` \| `modifying` \| `active` \| `partially_fulfilled` \| `expiring` \| `expired` \| `cancelling` \| `cancelled` \| `failed`).
+    /// - `instance-match-criteria` - The instance matching criteria for the Fleet. Only `open` is supported.
+    /// - `tenancy` - The tenancy of the Fleet (`default` \| `dedicated`).
+    /// - `allocation-strategy` - The allocation strategy used by the Fleet. Only `prioritized` is supported.
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeCapacityReservationFleetsRequest,
+    DESCRIBE_CAPACITY_RESERVATION_FLEETS_REQUEST, 0 => capacity_reservation_fleet_ids, 1
+    => next_token, 2 => max_results, 3 => filters, 4 => dry_run
+);
+pub static DESCRIBE_CAPACITY_RESERVATION_FLEETS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeCapacityReservationFleetsRequest",
+    &[
+        rt::m("CapacityReservationFleetIds", &CAPACITY_RESERVATION_FLEET_ID_SET)
+            .named("CapacityReservationFleetId"),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeCapacityReservationFleetsResult {
+    /// Information about the Capacity Reservation Fleets.
+    pub capacity_reservation_fleets: Option<Vec<CapacityReservationFleet>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeCapacityReservationFleetsResult, DESCRIBE_CAPACITY_RESERVATION_FLEETS_RESULT,
+    0 => capacity_reservation_fleets, 1 => next_token
+);
+pub static DESCRIBE_CAPACITY_RESERVATION_FLEETS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeCapacityReservationFleetsResult",
+    &[
+        rt::m("CapacityReservationFleets", &CAPACITY_RESERVATION_FLEET_SET)
+            .named("capacityReservationFleetSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeCapacityReservationTopologyRequest {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    ///
+    /// You can't specify this parameter and the Capacity Reservation IDs parameter in the same request.
+    ///
+    /// Default: `10`
+    pub max_results: Option<i32>,
+    /// The Capacity Reservation IDs.
+    ///
+    /// Default: Describes all your Capacity Reservations.
+    ///
+    /// Constraints: Maximum 10 explicitly specified Capacity Reservation IDs.
     pub capacity_reservation_ids: Option<Vec<String>>,
-    /// p The filters. /p ul li p code availability-zone /code - The name of the Availability Zone (for example, code us-west-2a /code ) or Local Zone (for example, code us-west-2-lax-1b /code ) that the Capacity Reservation is in. /p /li li p code instance-type /code - The instance type (for example, code p4d.24xlarge /code ) or instance family (for example, code p4d /code ). You can use the code /code wildcard to match zero or more characters, or the code ? /code wildcard to match zero or one character. /p /li /ul
+    /// The filters.
+    ///
+    /// - `availability-zone` - The name of the Availability Zone (for example, `us-west-2a`) or Local Zone (for example, `us-west-2-lax-1b`) that the Capacity Reservation is in.
+    /// - `instance-type` - The instance type (for example, `p4d.24xlarge`) or instance family (for example, `p4d*`). You can use the `*` wildcard to match zero or more characters, or the `?` wildcard to match zero or one character.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -34,9 +156,9 @@ pub static DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY_REQUEST: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityReservationTopologyResult {
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p Information about the topology of each Capacity Reservation. /p
+    /// Information about the topology of each Capacity Reservation.
     pub capacity_reservations: Option<Vec<CapacityReservationTopology>>,
 }
 rt::structure!(
@@ -54,15 +176,39 @@ pub static DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY_RESULT: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityReservationsRequest {
-    /// p The ID of the Capacity Reservation. /p
+    /// The ID of the Capacity Reservation.
     pub capacity_reservation_ids: Option<Vec<String>>,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p One or more filters. /p ul li p code instance-type /code - The type of instance for which the Capacity Reservation reserves capacity. /p /li li p code owner-id /code - The ID of the Amazon Web Services account that owns the Capacity Reservation. /p /li li p code instance-platform /code - The type of operating system for which the Capacity Reservation reserves capacity. /p /li li p code availability-zone /code - The Availability Zone of the Capacity Reservation. /p /li li p code tenancy /code - Indicates the tenancy of the Capacity Reservation. A Capacity Reservation can have one of the following tenancy settings: /p ul li p code default /code - The Capacity Reservation is created on hardware that is shared with other Amazon Web Services accounts. /p /li li p code dedicated /code - The Capacity Reservation is created on single-tenant hardware that is dedicated to a single Amazon Web Services account. /p /li /ul /li li p code outpost-arn /code - The Amazon Resource Name (ARN) of the Outpost on which the Capacity Reservation was created. /p /li li p code state /code - The current state of the Capacity Reservation. A Capacity Reservation can be in one of the following states: /p ul li p code active /code - The Capacity Reservation is active and the capacity is available for your use. /p /li li p code expired /code - The Capacity Reservation expired automatically at the date and time specified in your request. The reserved capacity is no longer available for your use. /p /li li p code cancelled /code - The Capacity Reservation was cancelled. The reserved capacity is no longer available for your use. /p /li li p code pending /code - The Capacity Reservation request was successful but the capacity provisioning is still pending. /p /li li p code failed /code - The Capacity Reservation request has failed. A request might fail due to invalid request parameters, capacity constraints, or instance limit constraints. Failed requests are retained for 60 minutes. /p /li /ul /li li p code start-date /code - The date and time at which the Capacity Reservation was started. /p /li li p code end-date /code - The date and time at which the Capacity Reservation expires. When a Capacity Reservation expires, the reserved capacity is released and you can no longer launch instances into it. The Capacity Reservation's state changes to expired when it reaches its end date and time. /p /li li p code end-date-type /code - Indicates the way in which the Capacity Reservation ends. A Capacity Reservation can have one of the following end types: /p ul li p code unlimited /code - The Capacity Reservation remains active until you explicitly cancel it. /p /li li p code limited /code - The Capacity Reservation expires automatically at a specified date and time. /p /li /ul /li li p code instance-match-criteria /code - Indicates the type of instance launches that the Capacity Reservation accepts. The options include: /p ul li p code open /code - The Capacity Reservation accepts all instances that have matching attributes (instance type, platform, and Availability Zone). Instances that have matching attributes launch into the Capacity Reservation automatically without specifying any additional parameters. /p /li li p code targeted /code - The Capacity Reservation only accepts instances that have matching attributes (instance type, platform, and Availability Zone), and explicitly target the Capacity Reservation. This ensures that only permitted instances can use the reserved capacity. /p /li /ul /li li p code placement-group-arn /code - The ARN of the cluster placement group in which the Capacity Reservation was created. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `instance-type` - The type of instance for which the Capacity Reservation reserves capacity.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the Capacity Reservation.
+    /// - `instance-platform` - The type of operating system for which the Capacity Reservation reserves capacity.
+    /// - `availability-zone` - The Availability Zone of the Capacity Reservation.
+    /// - `tenancy` - Indicates the tenancy of the Capacity Reservation. A Capacity Reservation can have one of the following tenancy settings:
+    ///   - `default` - The Capacity Reservation is created on hardware that is shared with other Amazon Web Services accounts.
+    ///   - `dedicated` - The Capacity Reservation is created on single-tenant hardware that is dedicated to a single Amazon Web Services account.
+    /// - `outpost-arn` - The Amazon Resource Name (ARN) of the Outpost on which the Capacity Reservation was created.
+    /// - `state` - The current state of the Capacity Reservation. A Capacity Reservation can be in one of the following states:
+    ///   - `active`- The Capacity Reservation is active and the capacity is available for your use.
+    ///   - `expired` - The Capacity Reservation expired automatically at the date and time specified in your request. The reserved capacity is no longer available for your use.
+    ///   - `cancelled` - The Capacity Reservation was cancelled. The reserved capacity is no longer available for your use.
+    ///   - `pending` - The Capacity Reservation request was successful but the capacity provisioning is still pending.
+    ///   - `failed` - The Capacity Reservation request has failed. A request might fail due to invalid request parameters, capacity constraints, or instance limit constraints. Failed requests are retained for 60 minutes.
+    /// - `start-date` - The date and time at which the Capacity Reservation was started.
+    /// - `end-date` - The date and time at which the Capacity Reservation expires. When a Capacity Reservation expires, the reserved capacity is released and you can no longer launch instances into it. The Capacity Reservation's state changes to expired when it reaches its end date and time.
+    /// - `end-date-type` - Indicates the way in which the Capacity Reservation ends. A Capacity Reservation can have one of the following end types:
+    ///   - `unlimited` - The Capacity Reservation remains active until you explicitly cancel it.
+    ///   - `limited` - The Capacity Reservation expires automatically at a specified date and time.
+    /// - `instance-match-criteria` - Indicates the type of instance launches that the Capacity Reservation accepts. The options include:
+    ///   - `open` - The Capacity Reservation accepts all instances that have matching attributes (instance type, platform, and Availability Zone). Instances that have matching attributes launch into the Capacity Reservation automatically without specifying any additional parameters.
+    ///   - `targeted` - The Capacity Reservation only accepts instances that have matching attributes (instance type, platform, and Availability Zone), and explicitly target the Capacity Reservation. This ensures that only permitted instances can use the reserved capacity.
+    /// - `placement-group-arn` - The ARN of the cluster placement group in which the Capacity Reservation was created.
     pub filters: Option<Vec<Filter>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -83,9 +229,9 @@ pub static DESCRIBE_CAPACITY_RESERVATIONS_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityReservationsResult {
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
-    /// p Information about the Capacity Reservations. /p
+    /// Information about the Capacity Reservations.
     pub capacity_reservations: Option<Vec<CapacityReservation>>,
 }
 rt::structure!(
@@ -102,15 +248,22 @@ pub static DESCRIBE_CAPACITY_RESERVATIONS_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCarrierGatewaysRequest {
-    /// p One or more carrier gateway IDs. /p
+    /// One or more carrier gateway IDs.
     pub carrier_gateway_ids: Option<Vec<String>>,
-    /// p One or more filters. /p ul li p code carrier-gateway-id /code - The ID of the carrier gateway. /p /li li p code state /code - The state of the carrier gateway ( code pending /code | code failed /code | code available /code | code deleting /code | code deleted /code ). /p /li li p code owner-id /code - The Amazon Web Services account ID of the owner of the carrier gateway. /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code vpc-id /code - The ID of the VPC associated with the carrier gateway. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `carrier-gateway-id` - The ID of the carrier gateway.
+    /// - `state` - The state of the carrier gateway (`pending` \| `failed` \| `available` \| `deleting` \| `deleted`).
+    /// - `owner-id` - The Amazon Web Services account ID of the owner of the carrier gateway.
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `vpc-id` - The ID of the VPC associated with the carrier gateway.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -129,9 +282,9 @@ pub static DESCRIBE_CARRIER_GATEWAYS_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCarrierGatewaysResult {
-    /// p Information about the carrier gateway. /p
+    /// Information about the carrier gateway.
     pub carrier_gateways: Option<Vec<CarrierGateway>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -147,15 +300,23 @@ pub static DESCRIBE_CARRIER_GATEWAYS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeClassicLinkInstancesRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The instance IDs. Must be instances linked to a VPC through ClassicLink. /p
+    /// The instance IDs. Must be instances linked to a VPC through ClassicLink.
     pub instance_ids: Option<Vec<String>>,
-    /// p The filters. /p ul li p code group-id /code - The ID of a VPC security group that's associated with the instance. /p /li li p code instance-id /code - The ID of the instance. /p /li li p code tag /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code vpc-id /code - The ID of the VPC to which the instance is linked. /p /li /ul
+    /// The filters.
+    ///
+    /// - `group-id` - The ID of a VPC security group that's associated with the instance.
+    /// - `instance-id` - The ID of the instance.
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `vpc-id` - The ID of the VPC to which the instance is linked.
     pub filters: Option<Vec<Filter>>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p p Constraint: If the value is greater than 1000, we return only 1000 items. /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    ///
+    /// Constraint: If the value is greater than 1000, we return only 1000 items.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -174,9 +335,9 @@ pub static DESCRIBE_CLASSIC_LINK_INSTANCES_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeClassicLinkInstancesResult {
-    /// p Information about one or more linked EC2-Classic instances. /p
+    /// Information about one or more linked EC2-Classic instances.
     pub instances: Option<Vec<ClassicLinkInstance>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -192,15 +353,19 @@ pub static DESCRIBE_CLASSIC_LINK_INSTANCES_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeClientVpnAuthorizationRulesRequest {
-    /// p The ID of the Client VPN endpoint. /p
+    /// The ID of the Client VPN endpoint.
     pub client_vpn_endpoint_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The token to retrieve the next page of results. /p
+    /// The token to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p One or more filters. Filter names and values are case-sensitive. /p ul li p code description /code - The description of the authorization rule. /p /li li p code destination-cidr /code - The CIDR of the network to which the authorization rule applies. /p /li li p code group-id /code - The ID of the Active Directory group to which the authorization rule grants access. /p /li /ul
+    /// One or more filters. Filter names and values are case-sensitive.
+    ///
+    /// - `description` - The description of the authorization rule.
+    /// - `destination-cidr` - The CIDR of the network to which the authorization rule applies.
+    /// - `group-id` - The ID of the Active Directory group to which the authorization rule grants access.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value. /p
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -220,9 +385,9 @@ pub static DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_REQUEST: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeClientVpnAuthorizationRulesResult {
-    /// p Information about the authorization rules. /p
+    /// Information about the authorization rules.
     pub authorization_rules: Option<Vec<AuthorizationRule>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -239,15 +404,18 @@ pub static DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_RESULT: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeClientVpnConnectionsRequest {
-    /// p The ID of the Client VPN endpoint. /p
+    /// The ID of the Client VPN endpoint.
     pub client_vpn_endpoint_id: String,
-    /// p One or more filters. Filter names and values are case-sensitive. /p ul li p code connection-id /code - The ID of the connection. /p /li li p code username /code - For Active Directory client authentication, the user name of the client who established the client connection. /p /li /ul
+    /// One or more filters. Filter names and values are case-sensitive.
+    ///
+    /// - `connection-id` - The ID of the connection.
+    /// - `username` - For Active Directory client authentication, the user name of the client who established the client connection.
     pub filters: Option<Vec<Filter>>,
-    /// p The token to retrieve the next page of results. /p
+    /// The token to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value. /p
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
     pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -266,9 +434,9 @@ pub static DESCRIBE_CLIENT_VPN_CONNECTIONS_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeClientVpnConnectionsResult {
-    /// p Information about the active and terminated client connections. /p
+    /// Information about the active and terminated client connections.
     pub connections: Option<Vec<ClientVpnConnection>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -284,15 +452,18 @@ pub static DESCRIBE_CLIENT_VPN_CONNECTIONS_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeClientVpnEndpointsRequest {
-    /// p The ID of the Client VPN endpoint. /p
+    /// The ID of the Client VPN endpoint.
     pub client_vpn_endpoint_ids: Option<Vec<String>>,
-    /// p The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value. /p
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
     pub max_results: Option<i32>,
-    /// p The token to retrieve the next page of results. /p
+    /// The token to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p One or more filters. Filter names and values are case-sensitive. /p ul li p code endpoint-id /code - The ID of the Client VPN endpoint. /p /li li p code transport-protocol /code - The transport protocol ( code tcp /code | code udp /code ). /p /li /ul
+    /// One or more filters. Filter names and values are case-sensitive.
+    ///
+    /// - `endpoint-id` - The ID of the Client VPN endpoint.
+    /// - `transport-protocol` - The transport protocol (`tcp` \| `udp`).
     pub filters: Option<Vec<Filter>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -313,9 +484,9 @@ pub static DESCRIBE_CLIENT_VPN_ENDPOINTS_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeClientVpnEndpointsResult {
-    /// p Information about the Client VPN endpoints. /p
+    /// Information about the Client VPN endpoints.
     pub client_vpn_endpoints: Option<Vec<ClientVpnEndpoint>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -331,15 +502,19 @@ pub static DESCRIBE_CLIENT_VPN_ENDPOINTS_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeClientVpnRoutesRequest {
-    /// p The ID of the Client VPN endpoint. /p
+    /// The ID of the Client VPN endpoint.
     pub client_vpn_endpoint_id: String,
-    /// p One or more filters. Filter names and values are case-sensitive. /p ul li p code destination-cidr /code - The CIDR of the route destination. /p /li li p code origin /code - How the route was associated with the Client VPN endpoint ( code associate /code | code add-route /code ). /p /li li p code target-subnet /code - The ID of the subnet through which traffic is routed. /p /li /ul
+    /// One or more filters. Filter names and values are case-sensitive.
+    ///
+    /// - `destination-cidr` - The CIDR of the route destination.
+    /// - `origin` - How the route was associated with the Client VPN endpoint (`associate` \| `add-route`).
+    /// - `target-subnet` - The ID of the subnet through which traffic is routed.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value. /p
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
     pub max_results: Option<i32>,
-    /// p The token to retrieve the next page of results. /p
+    /// The token to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -358,9 +533,9 @@ pub static DESCRIBE_CLIENT_VPN_ROUTES_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeClientVpnRoutesResult {
-    /// p Information about the Client VPN endpoint routes. /p
+    /// Information about the Client VPN endpoint routes.
     pub routes: Option<Vec<ClientVpnRoute>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -376,17 +551,21 @@ pub static DESCRIBE_CLIENT_VPN_ROUTES_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeClientVpnTargetNetworksRequest {
-    /// p The ID of the Client VPN endpoint. /p
+    /// The ID of the Client VPN endpoint.
     pub client_vpn_endpoint_id: String,
-    /// p The IDs of the target network associations. /p
+    /// The IDs of the target network associations.
     pub association_ids: Option<Vec<String>>,
-    /// p The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value. /p
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
     pub max_results: Option<i32>,
-    /// p The token to retrieve the next page of results. /p
+    /// The token to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p One or more filters. Filter names and values are case-sensitive. /p ul li p code association-id /code - The ID of the association. /p /li li p code target-network-id /code - The ID of the subnet specified as the target network. /p /li li p code vpc-id /code - The ID of the VPC in which the target network is located. /p /li /ul
+    /// One or more filters. Filter names and values are case-sensitive.
+    ///
+    /// - `association-id` - The ID of the association.
+    /// - `target-network-id` - The ID of the subnet specified as the target network.
+    /// - `vpc-id` - The ID of the VPC in which the target network is located.
     pub filters: Option<Vec<Filter>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -407,9 +586,9 @@ pub static DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeClientVpnTargetNetworksResult {
-    /// p Information about the associated target networks. /p
+    /// Information about the associated target networks.
     pub client_vpn_target_networks: Option<Vec<TargetNetwork>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -426,15 +605,18 @@ pub static DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCoipPoolsRequest {
-    /// p The IDs of the address pools. /p
+    /// The IDs of the address pools.
     pub pool_ids: Option<Vec<String>>,
-    /// p One or more filters. /p ul li p code coip-pool.local-gateway-route-table-id /code - The ID of the local gateway route table. /p /li li p code coip-pool.pool-id /code - The ID of the address pool. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `coip-pool.local-gateway-route-table-id` - The ID of the local gateway route table.
+    /// - `coip-pool.pool-id` - The ID of the address pool.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -453,9 +635,9 @@ pub static DESCRIBE_COIP_POOLS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCoipPoolsResult {
-    /// p Information about the address pools. /p
+    /// Information about the address pools.
     pub coip_pools: Option<Vec<CoipPool>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -474,9 +656,9 @@ pub static DESCRIBE_CONVERSION_TASK_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeConversionTasksRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The conversion task IDs. /p
+    /// The conversion task IDs.
     pub conversion_task_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -492,7 +674,7 @@ pub static DESCRIBE_CONVERSION_TASKS_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeConversionTasksResult {
-    /// p Information about the conversion tasks. /p
+    /// Information about the conversion tasks.
     pub conversion_tasks: Option<Vec<ConversionTask>>,
 }
 rt::structure!(
@@ -503,14 +685,24 @@ pub static DESCRIBE_CONVERSION_TASKS_RESULT: rt::Schema = rt::Schema::structure(
     "DescribeConversionTasksResult",
     &[rt::m("ConversionTasks", &DESCRIBE_CONVERSION_TASK_LIST).named("conversionTasks")],
 );
-/// p Contains the parameters for DescribeCustomerGateways. /p
+/// Contains the parameters for DescribeCustomerGateways.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCustomerGatewaysRequest {
-    /// p One or more customer gateway IDs. /p p Default: Describes all your customer gateways. /p
+    /// One or more customer gateway IDs.
+    ///
+    /// Default: Describes all your customer gateways.
     pub customer_gateway_ids: Option<Vec<String>>,
-    /// p One or more filters. /p ul li p code bgp-asn /code - The customer gateway's Border Gateway Protocol (BGP) Autonomous System Number (ASN). /p /li li p code customer-gateway-id /code - The ID of the customer gateway. /p /li li p code ip-address /code - The IP address of the customer gateway device's external interface. /p /li li p code state /code - The state of the customer gateway ( code pending /code | code available /code | code deleting /code | code deleted /code ). /p /li li p code type /code - The type of customer gateway. Currently, the only supported type is code ipsec.1 /code . /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `bgp-asn` - The customer gateway's Border Gateway Protocol (BGP) Autonomous System Number (ASN).
+    /// - `customer-gateway-id` - The ID of the customer gateway.
+    /// - `ip-address` - The IP address of the customer gateway device's external interface.
+    /// - `state` - The state of the customer gateway (`pending` \| `available` \| `deleting` \| `deleted`).
+    /// - `type` - The type of customer gateway. Currently, the only supported type is `ipsec.1`.
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub filters: Option<Vec<Filter>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -526,10 +718,10 @@ pub static DESCRIBE_CUSTOMER_GATEWAYS_REQUEST: rt::Schema = rt::Schema::structur
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
     ],
 );
-/// p Contains the output of DescribeCustomerGateways. /p
+/// Contains the output of DescribeCustomerGateways.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCustomerGatewaysResult {
-    /// p Information about one or more customer gateways. /p
+    /// Information about one or more customer gateways.
     pub customer_gateways: Option<Vec<CustomerGateway>>,
 }
 rt::structure!(
@@ -542,13 +734,13 @@ pub static DESCRIBE_CUSTOMER_GATEWAYS_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDeclarativePoliciesReportsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p One or more report IDs. /p
+    /// One or more report IDs.
     pub report_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -567,9 +759,9 @@ pub static DESCRIBE_DECLARATIVE_POLICIES_REPORTS_REQUEST: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDeclarativePoliciesReportsResult {
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p The report metadata. /p
+    /// The report metadata.
     pub reports: Option<Vec<DeclarativePoliciesReport>>,
 }
 rt::structure!(
@@ -585,15 +777,22 @@ pub static DESCRIBE_DECLARATIVE_POLICIES_REPORTS_RESULT: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDhcpOptionsRequest {
-    /// p The IDs of DHCP option sets. /p
+    /// The IDs of DHCP option sets.
     pub dhcp_options_ids: Option<Vec<String>>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The filters. /p ul li p code dhcp-options-id /code - The ID of a DHCP options set. /p /li li p code key /code - The key for one of the options (for example, code domain-name /code ). /p /li li p code value /code - The value for one of the options. /p /li li p code owner-id /code - The ID of the Amazon Web Services account that owns the DHCP options set. /p /li li p code tag /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li /ul
+    /// The filters.
+    ///
+    /// - `dhcp-options-id` - The ID of a DHCP options set.
+    /// - `key` - The key for one of the options (for example, `domain-name`).
+    /// - `value` - The value for one of the options.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the DHCP options set.
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -612,9 +811,9 @@ pub static DESCRIBE_DHCP_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDhcpOptionsResult {
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p Information about the DHCP options sets. /p
+    /// Information about the DHCP options sets.
     pub dhcp_options: Option<Vec<DhcpOptions>>,
 }
 rt::structure!(
@@ -630,15 +829,18 @@ pub static DESCRIBE_DHCP_OPTIONS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEgressOnlyInternetGatewaysRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the egress-only internet gateways. /p
+    /// The IDs of the egress-only internet gateways.
     pub egress_only_internet_gateway_ids: Option<Vec<String>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The filters. /p ul li p code tag /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li /ul
+    /// The filters.
+    ///
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -659,9 +861,9 @@ pub static DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_REQUEST: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEgressOnlyInternetGatewaysResult {
-    /// p Information about the egress-only internet gateways. /p
+    /// Information about the egress-only internet gateways.
     pub egress_only_internet_gateways: Option<Vec<EgressOnlyInternetGateway>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -679,15 +881,21 @@ pub static DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_RESULT: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeElasticGpusRequest {
-    /// p The Elastic Graphics accelerator IDs. /p
+    /// The Elastic Graphics accelerator IDs.
     pub elastic_gpu_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The filters. /p ul li p code availability-zone /code - The Availability Zone in which the Elastic Graphics accelerator resides. /p /li li p code elastic-gpu-health /code - The status of the Elastic Graphics accelerator ( code OK /code | code IMPAIRED /code ). /p /li li p code elastic-gpu-state /code - The state of the Elastic Graphics accelerator ( code ATTACHED /code ). /p /li li p code elastic-gpu-type /code - The type of Elastic Graphics accelerator; for example, code eg1.medium /code . /p /li li p code instance-id /code - The ID of the instance to which the Elastic Graphics accelerator is associated. /p /li /ul
+    /// The filters.
+    ///
+    /// - `availability-zone` - The Availability Zone in which the Elastic Graphics accelerator resides.
+    /// - `elastic-gpu-health` - The status of the Elastic Graphics accelerator (`OK` \| `IMPAIRED`).
+    /// - `elastic-gpu-state` - The state of the Elastic Graphics accelerator (`ATTACHED`).
+    /// - `elastic-gpu-type` - The type of Elastic Graphics accelerator; for example, `eg1.medium`.
+    /// - `instance-id` - The ID of the instance to which the Elastic Graphics accelerator is associated.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned code NextToken /code value. This value can be between 5 and 1000. /p
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 5 and 1000.
     pub max_results: Option<i32>,
-    /// p The token to request the next page of results. /p
+    /// The token to request the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -706,11 +914,11 @@ pub static DESCRIBE_ELASTIC_GPUS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeElasticGpusResult {
-    /// p Information about the Elastic Graphics accelerators. /p
+    /// Information about the Elastic Graphics accelerators.
     pub elastic_gpu_set: Option<Vec<ElasticGpus>>,
-    /// p The total number of items to return. If the total number of items available is more than the value specified in max-items then a Next-Token will be provided in the output that you can use to resume pagination. /p
+    /// The total number of items to return. If the total number of items available is more than the value specified in max-items then a Next-Token will be provided in the output that you can use to resume pagination.
     pub max_results: Option<i32>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -727,15 +935,15 @@ pub static DESCRIBE_ELASTIC_GPUS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeExportImageTasksRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Filter tasks using the code task-state /code filter and one of the following values: code active /code , code completed /code , code deleting /code , or code deleted /code . /p
+    /// Filter tasks using the `task-state` filter and one of the following values: `active`, `completed`, `deleting`, or `deleted`.
     pub filters: Option<Vec<Filter>>,
-    /// p The IDs of the export image tasks. /p
+    /// The IDs of the export image tasks.
     pub export_image_task_ids: Option<Vec<String>>,
-    /// p The maximum number of results to return in a single call. /p
+    /// The maximum number of results to return in a single call.
     pub max_results: Option<i32>,
-    /// p A token that indicates the next page of results. /p
+    /// A token that indicates the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -755,9 +963,9 @@ pub static DESCRIBE_EXPORT_IMAGE_TASKS_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeExportImageTasksResult {
-    /// p Information about the export image tasks. /p
+    /// Information about the export image tasks.
     pub export_image_tasks: Option<Vec<ExportImageTask>>,
-    /// p The token to use to get the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to get the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -773,9 +981,9 @@ pub static DESCRIBE_EXPORT_IMAGE_TASKS_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeExportTasksRequest {
-    /// p the filters for the export tasks. /p
+    /// the filters for the export tasks.
     pub filters: Option<Vec<Filter>>,
-    /// p The export task IDs. /p
+    /// The export task IDs.
     pub export_task_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -791,7 +999,7 @@ pub static DESCRIBE_EXPORT_TASKS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeExportTasksResult {
-    /// p Information about the export tasks. /p
+    /// Information about the export tasks.
     pub export_tasks: Option<Vec<ExportTask>>,
 }
 rt::structure!(
@@ -803,15 +1011,19 @@ pub static DESCRIBE_EXPORT_TASKS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFastLaunchImagesRequest {
-    /// p Specify one or more Windows AMI image IDs for the request. /p
+    /// Specify one or more Windows AMI image IDs for the request.
     pub image_ids: Option<Vec<String>>,
-    /// p Use the following filters to streamline results. /p ul li p code resource-type /code - The resource type for pre-provisioning. /p /li li p code owner-id /code - The owner ID for the pre-provisioning resource. /p /li li p code state /code - The current state of fast launching for the Windows AMI. /p /li /ul
+    /// Use the following filters to streamline results.
+    ///
+    /// - `resource-type` - The resource type for pre-provisioning.
+    /// - `owner-id` - The owner ID for the pre-provisioning resource.
+    /// - `state` - The current state of fast launching for the Windows AMI.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -830,9 +1042,9 @@ pub static DESCRIBE_FAST_LAUNCH_IMAGES_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFastLaunchImagesResult {
-    /// p A collection of details about the fast-launch enabled Windows images that meet the requested criteria. /p
+    /// A collection of details about the fast-launch enabled Windows images that meet the requested criteria.
     pub fast_launch_images: Option<Vec<DescribeFastLaunchImagesSuccessItem>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -847,26 +1059,26 @@ pub static DESCRIBE_FAST_LAUNCH_IMAGES_RESULT: rt::Schema = rt::Schema::structur
         rt::m("NextToken", &rt::STRING).named("nextToken"),
     ],
 );
-/// p Describe details about a Windows image with Windows fast launch enabled that meets the requested criteria. Criteria are defined by the code DescribeFastLaunchImages /code action filters. /p
+/// Describe details about a Windows image with Windows fast launch enabled that meets the requested criteria. Criteria are defined by the `DescribeFastLaunchImages` action filters.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFastLaunchImagesSuccessItem {
-    /// p The image ID that identifies the Windows fast launch enabled image. /p
+    /// The image ID that identifies the Windows fast launch enabled image.
     pub image_id: Option<String>,
-    /// p The resource type that Amazon EC2 uses for pre-provisioning the Windows AMI. Supported values include: code snapshot /code . /p
+    /// The resource type that Amazon EC2 uses for pre-provisioning the Windows AMI. Supported values include: `snapshot`.
     pub resource_type: Option<FastLaunchResourceType>,
-    /// p A group of parameters that are used for pre-provisioning the associated Windows AMI using snapshots. /p
+    /// A group of parameters that are used for pre-provisioning the associated Windows AMI using snapshots.
     pub snapshot_configuration: Option<FastLaunchSnapshotConfigurationResponse>,
-    /// p The launch template that the Windows fast launch enabled AMI uses when it launches Windows instances from pre-provisioned snapshots. /p
+    /// The launch template that the Windows fast launch enabled AMI uses when it launches Windows instances from pre-provisioned snapshots.
     pub launch_template: Option<FastLaunchLaunchTemplateSpecificationResponse>,
-    /// p The maximum number of instances that Amazon EC2 can launch at the same time to create pre-provisioned snapshots for Windows fast launch. /p
+    /// The maximum number of instances that Amazon EC2 can launch at the same time to create pre-provisioned snapshots for Windows fast launch.
     pub max_parallel_launches: Option<i32>,
-    /// p The owner ID for the Windows fast launch enabled AMI. /p
+    /// The owner ID for the Windows fast launch enabled AMI.
     pub owner_id: Option<String>,
-    /// p The current state of Windows fast launch for the specified Windows AMI. /p
+    /// The current state of Windows fast launch for the specified Windows AMI.
     pub state: Option<FastLaunchStateCode>,
-    /// p The reason that Windows fast launch for the AMI changed to the current state. /p
+    /// The reason that Windows fast launch for the AMI changed to the current state.
     pub state_transition_reason: Option<String>,
-    /// p The time that Windows fast launch for the AMI changed to the current state. /p
+    /// The time that Windows fast launch for the AMI changed to the current state.
     pub state_transition_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -895,32 +1107,35 @@ pub static DESCRIBE_FAST_LAUNCH_IMAGES_SUCCESS_SET: rt::Schema = rt::Schema::lis
     "DescribeFastLaunchImagesSuccessSet",
     &[rt::m("member", &DESCRIBE_FAST_LAUNCH_IMAGES_SUCCESS_ITEM).named("item")],
 );
-/// p Describes fast snapshot restores for a snapshot. /p
+/// Describes fast snapshot restores for a snapshot.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFastSnapshotRestoreSuccessItem {
-    /// p The ID of the snapshot. /p
+    /// The ID of the snapshot.
     pub snapshot_id: Option<String>,
-    /// p The Availability Zone. /p
+    /// The Availability Zone.
     pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone. /p
+    /// The ID of the Availability Zone.
     pub availability_zone_id: Option<String>,
-    /// p The state of fast snapshot restores. /p
+    /// The state of fast snapshot restores.
     pub state: Option<FastSnapshotRestoreStateCode>,
-    /// p The reason for the state transition. The possible values are as follows: /p ul li p code Client.UserInitiated /code - The state successfully transitioned to code enabling /code or code disabling /code . /p /li li p code Client.UserInitiated - Lifecycle state transition /code - The state successfully transitioned to code optimizing /code , code enabled /code , or code disabled /code . /p /li /ul
+    /// The reason for the state transition. The possible values are as follows:
+    ///
+    /// - `Client.UserInitiated` - The state successfully transitioned to `enabling` or `disabling`.
+    /// - `Client.UserInitiated - Lifecycle state transition` - The state successfully transitioned to `optimizing`, `enabled`, or `disabled`.
     pub state_transition_reason: Option<String>,
-    /// p The ID of the Amazon Web Services account that enabled fast snapshot restores on the snapshot. /p
+    /// The ID of the Amazon Web Services account that enabled fast snapshot restores on the snapshot.
     pub owner_id: Option<String>,
-    /// p The Amazon Web Services owner alias that enabled fast snapshot restores on the snapshot. This is intended for future use. /p
+    /// The Amazon Web Services owner alias that enabled fast snapshot restores on the snapshot. This is intended for future use.
     pub owner_alias: Option<String>,
-    /// p The time at which fast snapshot restores entered the code enabling /code state. /p
+    /// The time at which fast snapshot restores entered the `enabling` state.
     pub enabling_time: Option<rt::DateTime>,
-    /// p The time at which fast snapshot restores entered the code optimizing /code state. /p
+    /// The time at which fast snapshot restores entered the `optimizing` state.
     pub optimizing_time: Option<rt::DateTime>,
-    /// p The time at which fast snapshot restores entered the code enabled /code state. /p
+    /// The time at which fast snapshot restores entered the `enabled` state.
     pub enabled_time: Option<rt::DateTime>,
-    /// p The time at which fast snapshot restores entered the code disabling /code state. /p
+    /// The time at which fast snapshot restores entered the `disabling` state.
     pub disabling_time: Option<rt::DateTime>,
-    /// p The time at which fast snapshot restores entered the code disabled /code state. /p
+    /// The time at which fast snapshot restores entered the `disabled` state.
     pub disabled_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -952,13 +1167,19 @@ pub static DESCRIBE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFastSnapshotRestoresRequest {
-    /// p The filters. The possible values are: /p ul li p code availability-zone /code : The Availability Zone of the snapshot. For example, code us-east-2a /code . /p /li li p code availability-zone-id /code : The ID of the Availability Zone of the snapshot. For example, code use2-az1 /code . /p /li li p code owner-id /code : The ID of the Amazon Web Services account that enabled fast snapshot restore on the snapshot. /p /li li p code snapshot-id /code : The ID of the snapshot. /p /li li p code state /code : The state of fast snapshot restores for the snapshot ( code enabling /code | code optimizing /code | code enabled /code | code disabling /code | code disabled /code ). /p /li /ul
+    /// The filters. The possible values are:
+    ///
+    /// - `availability-zone`: The Availability Zone of the snapshot. For example, `us-east-2a`.
+    /// - `availability-zone-id`: The ID of the Availability Zone of the snapshot. For example, `use2-az1`.
+    /// - `owner-id`: The ID of the Amazon Web Services account that enabled fast snapshot restore on the snapshot.
+    /// - `snapshot-id`: The ID of the snapshot.
+    /// - `state`: The state of fast snapshot restores for the snapshot (`enabling` \| `optimizing` \| `enabled` \| `disabling` \| `disabled`).
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -976,9 +1197,9 @@ pub static DESCRIBE_FAST_SNAPSHOT_RESTORES_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFastSnapshotRestoresResult {
-    /// p Information about the state of fast snapshot restores. /p
+    /// Information about the state of fast snapshot restores.
     pub fast_snapshot_restores: Option<Vec<DescribeFastSnapshotRestoreSuccessItem>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -993,16 +1214,16 @@ pub static DESCRIBE_FAST_SNAPSHOT_RESTORES_RESULT: rt::Schema = rt::Schema::stru
         rt::m("NextToken", &rt::STRING).named("nextToken"),
     ],
 );
-/// p Describes the instances that could not be launched by the fleet. /p
+/// Describes the instances that could not be launched by the fleet.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFleetError {
-    /// p The launch templates and overrides that were used for launching the instances. The values that you specify in the Overrides replace the values in the launch template. /p
+    /// The launch templates and overrides that were used for launching the instances. The values that you specify in the Overrides replace the values in the launch template.
     pub launch_template_and_overrides: Option<LaunchTemplateAndOverridesResponse>,
-    /// p Indicates if the instance that could not be launched was a Spot, On-Demand, Capacity Block for ML, or interruptible Capacity Reservation instance. If you are using code ReservedCapacityOptions /code with code on-demand-capacity-reservation /code in the code ReservationTypes /code list, the value can also be code on-demand-capacity-reservation /code . /p
+    /// Indicates if the instance that could not be launched was a Spot, On-Demand, Capacity Block for ML, or interruptible Capacity Reservation instance. If you are using `ReservedCapacityOptions` with `on-demand-capacity-reservation` in the `ReservationTypes` list, the value can also be `on-demand-capacity-reservation`.
     pub lifecycle: Option<InstanceLifecycle>,
-    /// p The error code that indicates why the instance could not be launched. For more information about error codes, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html" Error codes /a . /p
+    /// The error code that indicates why the instance could not be launched. For more information about error codes, see [Error codes](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
     pub error_code: Option<String>,
-    /// p The error message that describes why the instance could not be launched. For more information about error messages, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html" Error codes /a . /p
+    /// The error message that describes why the instance could not be launched. For more information about error messages, see [Error codes](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
     pub error_message: Option<String>,
 }
 rt::structure!(
@@ -1021,17 +1242,17 @@ pub static DESCRIBE_FLEET_ERROR: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFleetHistoryRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The type of events to describe. By default, all events are described. /p
+    /// The type of events to describe. By default, all events are described.
     pub event_type: Option<FleetEventType>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The ID of the EC2 Fleet. /p
+    /// The ID of the EC2 Fleet.
     pub fleet_id: String,
-    /// p The start date and time for the events, in UTC format (for example, i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). /p
+    /// The start date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
     pub start_time: rt::DateTime,
 }
 rt::structure!(
@@ -1051,15 +1272,17 @@ pub static DESCRIBE_FLEET_HISTORY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFleetHistoryResult {
-    /// p Information about the events in the history of the EC2 Fleet. /p
+    /// Information about the events in the history of the EC2 Fleet.
     pub history_records: Option<Vec<HistoryRecordEntry>>,
-    /// p The last date and time for the events, in UTC format (for example, i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). All records up to this time were retrieved. /p p If code nextToken /code indicates that there are more items, this value is not present. /p
+    /// The last date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). All records up to this time were retrieved.
+    ///
+    /// If `nextToken` indicates that there are more items, this value is not present.
     pub last_evaluated_time: Option<rt::DateTime>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p The ID of the EC Fleet. /p
+    /// The ID of the EC Fleet.
     pub fleet_id: Option<String>,
-    /// p The start date and time for the events, in UTC format (for example, i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). /p
+    /// The start date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
     pub start_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -1078,15 +1301,17 @@ pub static DESCRIBE_FLEET_HISTORY_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFleetInstancesRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The ID of the EC2 Fleet. /p
+    /// The ID of the EC2 Fleet.
     pub fleet_id: String,
-    /// p The filters. /p ul li p code instance-type /code - The instance type. /p /li /ul
+    /// The filters.
+    ///
+    /// - `instance-type` - The instance type.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -1105,11 +1330,11 @@ pub static DESCRIBE_FLEET_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFleetInstancesResult {
-    /// p The running instances. This list is refreshed periodically and might be out of date. /p
+    /// The running instances. This list is refreshed periodically and might be out of date.
     pub active_instances: Option<Vec<ActiveInstance>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p The ID of the EC2 Fleet. /p
+    /// The ID of the EC2 Fleet.
     pub fleet_id: Option<String>,
 }
 rt::structure!(
@@ -1128,18 +1353,18 @@ pub static DESCRIBE_FLEETS_ERROR_SET: rt::Schema = rt::Schema::list(
     "DescribeFleetsErrorSet",
     &[rt::m("member", &DESCRIBE_FLEET_ERROR).named("item")],
 );
-/// p Describes the instances that were launched by the fleet. /p
+/// Describes the instances that were launched by the fleet.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFleetsInstances {
-    /// p The launch templates and overrides that were used for launching the instances. The values that you specify in the Overrides replace the values in the launch template. /p
+    /// The launch templates and overrides that were used for launching the instances. The values that you specify in the Overrides replace the values in the launch template.
     pub launch_template_and_overrides: Option<LaunchTemplateAndOverridesResponse>,
-    /// p Indicates if the instance that was launched is a Spot, On-Demand, Capacity Block for ML, or interruptible Capacity Reservation instance. /p
+    /// Indicates if the instance that was launched is a Spot, On-Demand, Capacity Block for ML, or interruptible Capacity Reservation instance.
     pub lifecycle: Option<InstanceLifecycle>,
-    /// p The IDs of the instances. /p
+    /// The IDs of the instances.
     pub instance_ids: Option<Vec<String>>,
-    /// p The instance type. /p
+    /// The instance type.
     pub instance_type: Option<InstanceType>,
-    /// p The value is code windows /code for Windows instances in an EC2 Fleet. Otherwise, the value is blank. /p
+    /// The value is `windows` for Windows instances in an EC2 Fleet. Otherwise, the value is blank.
     pub platform: Option<PlatformValues>,
 }
 rt::structure!(
@@ -1164,15 +1389,23 @@ pub static DESCRIBE_FLEETS_INSTANCES_SET: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFleetsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The IDs of the EC2 Fleets. /p note p If a fleet is of type code instant /code , you must specify the fleet ID, otherwise it does not appear in the response. /p /note
+    /// The IDs of the EC2 Fleets.
+    ///
+    /// **Note:** If a fleet is of type `instant`, you must specify the fleet ID, otherwise it does not appear in the response.
     pub fleet_ids: Option<Vec<String>>,
-    /// p The filters. /p ul li p code activity-status /code - The progress of the EC2 Fleet ( code error /code | code pending-fulfillment /code | code pending-termination /code | code fulfilled /code ). /p /li li p code excess-capacity-termination-policy /code - Indicates whether to terminate running instances if the target capacity is decreased below the current EC2 Fleet size ( code true /code | code false /code ). /p /li li p code fleet-state /code - The state of the EC2 Fleet ( code submitted /code | code active /code | code deleted /code | code failed /code | code deleted-running /code | code deleted-terminating /code | code modifying /code ). /p /li li p code replace-unhealthy-instances /code - Indicates whether EC2 Fleet should replace unhealthy instances ( code true /code | code false /code ). /p /li li p code type /code - The type of request ( code instant /code | code request /code | code maintain /code ). /p /li /ul
+    /// The filters.
+    ///
+    /// - `activity-status` - The progress of the EC2 Fleet ( `error` \| `pending-fulfillment` \| `pending-termination` \| `fulfilled`).
+    /// - `excess-capacity-termination-policy` - Indicates whether to terminate running instances if the target capacity is decreased below the current EC2 Fleet size (`true` \| `false`).
+    /// - `fleet-state` - The state of the EC2 Fleet (`submitted` \| `active` \| `deleted` \| `failed` \| `deleted-running` \| `deleted-terminating` \| `modifying`).
+    /// - `replace-unhealthy-instances` - Indicates whether EC2 Fleet should replace unhealthy instances (`true` \| `false`).
+    /// - `type` - The type of request (`instant` \| `request` \| `maintain`).
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -1191,9 +1424,9 @@ pub static DESCRIBE_FLEETS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFleetsResult {
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p Information about the EC2 Fleets. /p
+    /// Information about the EC2 Fleets.
     pub fleets: Option<Vec<FleetData>>,
 }
 rt::structure!(
@@ -1208,15 +1441,26 @@ pub static DESCRIBE_FLEETS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFlowLogsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p One or more filters. /p ul li p code deliver-log-status /code - The status of the logs delivery ( code SUCCESS /code | code FAILED /code ). /p /li li p code log-destination-type /code - The type of destination for the flow log data ( code cloud-watch-logs /code | code s3 /code | code kinesis-data-firehose /code ). /p /li li p code flow-log-id /code - The ID of the flow log. /p /li li p code log-group-name /code - The name of the log group. /p /li li p code resource-id /code - The ID of the VPC, subnet, or network interface. /p /li li p code traffic-type /code - The type of traffic ( code ACCEPT /code | code REJECT /code | code ALL /code ). /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `deliver-log-status` - The status of the logs delivery (`SUCCESS` \| `FAILED`).
+    /// - `log-destination-type` - The type of destination for the flow log data (`cloud-watch-logs` \| `s3` \| `kinesis-data-firehose`).
+    /// - `flow-log-id` - The ID of the flow log.
+    /// - `log-group-name` - The name of the log group.
+    /// - `resource-id` - The ID of the VPC, subnet, or network interface.
+    /// - `traffic-type` - The type of traffic (`ACCEPT` \| `REJECT` \| `ALL`).
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub filter: Option<Vec<Filter>>,
-    /// p One or more flow log IDs. /p p Constraint: Maximum of 1000 flow log IDs. /p
+    /// One or more flow log IDs.
+    ///
+    /// Constraint: Maximum of 1000 flow log IDs.
     pub flow_log_ids: Option<Vec<String>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token to request the next page of items. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token to request the next page of items. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1235,9 +1479,9 @@ pub static DESCRIBE_FLOW_LOGS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFlowLogsResult {
-    /// p Information about the flow logs. /p
+    /// Information about the flow logs.
     pub flow_logs: Option<Vec<FlowLog>>,
-    /// p The token to request the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to request the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1252,11 +1496,11 @@ pub static DESCRIBE_FLOW_LOGS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFpgaImageAttributeRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the AFI. /p
+    /// The ID of the AFI.
     pub fpga_image_id: String,
-    /// p The AFI attribute. /p
+    /// The AFI attribute.
     pub attribute: FpgaImageAttributeName,
 }
 rt::structure!(
@@ -1273,7 +1517,7 @@ pub static DESCRIBE_FPGA_IMAGE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFpgaImageAttributeResult {
-    /// p Information about the attribute. /p
+    /// Information about the attribute.
     pub fpga_image_attribute: Option<FpgaImageAttribute>,
 }
 rt::structure!(
@@ -1286,17 +1530,29 @@ pub static DESCRIBE_FPGA_IMAGE_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFpgaImagesRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The AFI IDs. /p
+    /// The AFI IDs.
     pub fpga_image_ids: Option<Vec<String>>,
-    /// p Filters the AFI by owner. Specify an Amazon Web Services account ID, code self /code (owner is the sender of the request), or an Amazon Web Services owner alias (valid values are code amazon /code | code aws-marketplace /code ). /p
+    /// Filters the AFI by owner. Specify an Amazon Web Services account ID, `self` (owner is the sender of the request), or an Amazon Web Services owner alias (valid values are `amazon` \| `aws-marketplace`).
     pub owners: Option<Vec<String>>,
-    /// p The filters. /p ul li p code create-time /code - The creation time of the AFI. /p /li li p code fpga-image-id /code - The FPGA image identifier (AFI ID). /p /li li p code fpga-image-global-id /code - The global FPGA image identifier (AGFI ID). /p /li li p code name /code - The name of the AFI. /p /li li p code owner-id /code - The Amazon Web Services account ID of the AFI owner. /p /li li p code product-code /code - The product code. /p /li li p code shell-version /code - The version of the Amazon Web Services Shell that was used to create the bitstream. /p /li li p code state /code - The state of the AFI ( code pending /code | code failed /code | code available /code | code unavailable /code ). /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code update-time /code - The time of the most recent update. /p /li /ul
+    /// The filters.
+    ///
+    /// - `create-time` - The creation time of the AFI.
+    /// - `fpga-image-id` - The FPGA image identifier (AFI ID).
+    /// - `fpga-image-global-id` - The global FPGA image identifier (AGFI ID).
+    /// - `name` - The name of the AFI.
+    /// - `owner-id` - The Amazon Web Services account ID of the AFI owner.
+    /// - `product-code` - The product code.
+    /// - `shell-version` - The version of the Amazon Web Services Shell that was used to create the bitstream.
+    /// - `state` - The state of the AFI (`pending` \| `failed` \| `available` \| `unavailable`).
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `update-time` - The time of the most recent update.
     pub filters: Option<Vec<Filter>>,
-    /// p The token to retrieve the next page of results. /p
+    /// The token to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of results to return in a single call. /p
+    /// The maximum number of results to return in a single call.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -1316,9 +1572,9 @@ pub static DESCRIBE_FPGA_IMAGES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFpgaImagesResult {
-    /// p Information about the FPGA images. /p
+    /// Information about the FPGA images.
     pub fpga_images: Option<Vec<FpgaImage>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1334,17 +1590,20 @@ pub static DESCRIBE_FPGA_IMAGES_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeHostReservationOfferingsRequest {
-    /// p The filters. /p ul li p code instance-family /code - The instance family of the offering (for example, code m4 /code ). /p /li li p code payment-option /code - The payment option ( code NoUpfront /code | code PartialUpfront /code | code AllUpfront /code ). /p /li /ul
+    /// The filters.
+    ///
+    /// - `instance-family` - The instance family of the offering (for example, `m4`).
+    /// - `payment-option` - The payment option (`NoUpfront` \| `PartialUpfront` \| `AllUpfront`).
     pub filter: Option<Vec<Filter>>,
-    /// p This is the maximum duration of the reservation to purchase, specified in seconds. Reservations are available in one-year and three-year terms. The number of seconds specified must be the number of seconds in a year (365x24x60x60) times one of the supported durations (1 or 3). For example, specify 94608000 for three years. /p
+    /// This is the maximum duration of the reservation to purchase, specified in seconds. Reservations are available in one-year and three-year terms. The number of seconds specified must be the number of seconds in a year (365x24x60x60) times one of the supported durations (1 or 3). For example, specify 94608000 for three years.
     pub max_duration: Option<i32>,
-    /// p The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned code nextToken /code value. This value can be between 5 and 500. If code maxResults /code is given a larger value than 500, you receive an error. /p
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
     pub max_results: Option<i32>,
-    /// p This is the minimum duration of the reservation you'd like to purchase, specified in seconds. Reservations are available in one-year and three-year terms. The number of seconds specified must be the number of seconds in a year (365x24x60x60) times one of the supported durations (1 or 3). For example, specify 31536000 for one year. /p
+    /// This is the minimum duration of the reservation you'd like to purchase, specified in seconds. Reservations are available in one-year and three-year terms. The number of seconds specified must be the number of seconds in a year (365x24x60x60) times one of the supported durations (1 or 3). For example, specify 31536000 for one year.
     pub min_duration: Option<i32>,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p The ID of the reservation offering. /p
+    /// The ID of the reservation offering.
     pub offering_id: Option<String>,
 }
 rt::structure!(
@@ -1365,9 +1624,9 @@ pub static DESCRIBE_HOST_RESERVATION_OFFERINGS_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeHostReservationOfferingsResult {
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
-    /// p Information about the offerings. /p
+    /// Information about the offerings.
     pub offering_set: Option<Vec<HostOffering>>,
 }
 rt::structure!(
@@ -1383,13 +1642,19 @@ pub static DESCRIBE_HOST_RESERVATION_OFFERINGS_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeHostReservationsRequest {
-    /// p The filters. /p ul li p code instance-family /code - The instance family (for example, code m4 /code ). /p /li li p code payment-option /code - The payment option ( code NoUpfront /code | code PartialUpfront /code | code AllUpfront /code ). /p /li li p code state /code - The state of the reservation ( code payment-pending /code | code payment-failed /code | code active /code | code retired /code ). /p /li li p code tag:&lt;key&gt; /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li /ul
+    /// The filters.
+    ///
+    /// - `instance-family` - The instance family (for example, `m4`).
+    /// - `payment-option` - The payment option (`NoUpfront` \| `PartialUpfront` \| `AllUpfront`).
+    /// - `state` - The state of the reservation (`payment-pending` \| `payment-failed` \| `active` \| `retired`).
+    /// - `tag:<key>` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub filter: Option<Vec<Filter>>,
-    /// p The host reservation IDs. /p
+    /// The host reservation IDs.
     pub host_reservation_id_set: Option<Vec<String>>,
-    /// p The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned code nextToken /code value. This value can be between 5 and 500. If code maxResults /code is given a larger value than 500, you receive an error. /p
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
     pub max_results: Option<i32>,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1407,9 +1672,9 @@ pub static DESCRIBE_HOST_RESERVATIONS_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeHostReservationsResult {
-    /// p Details about the reservation's configuration. /p
+    /// Details about the reservation's configuration.
     pub host_reservation_set: Option<Vec<HostReservation>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1425,13 +1690,23 @@ pub static DESCRIBE_HOST_RESERVATIONS_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeHostsRequest {
-    /// p The IDs of the Dedicated Hosts. The IDs are used for targeted instance launches. /p
+    /// The IDs of the Dedicated Hosts. The IDs are used for targeted instance launches.
     pub host_ids: Option<Vec<String>>,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned code nextToken /code value. This value can be between 5 and 500. If code maxResults /code is given a larger value than 500, you receive an error. /p p You cannot specify this parameter and the host IDs parameter in the same request. /p
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
+    ///
+    /// You cannot specify this parameter and the host IDs parameter in the same request.
     pub max_results: Option<i32>,
-    /// p The filters. /p ul li p code auto-placement /code - Whether auto-placement is enabled or disabled ( code on /code | code off /code ). /p /li li p code availability-zone /code - The Availability Zone of the host. /p /li li p code client-token /code - The idempotency token that you provided when you allocated the host. /p /li li p code host-reservation-id /code - The ID of the reservation assigned to this host. /p /li li p code instance-type /code - The instance type size that the Dedicated Host is configured to support. /p /li li p code state /code - The allocation state of the Dedicated Host ( code available /code | code under-assessment /code | code permanent-failure /code | code released /code | code released-permanent-failure /code ). /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li /ul
+    /// The filters.
+    ///
+    /// - `auto-placement` - Whether auto-placement is enabled or disabled (`on` \| `off`).
+    /// - `availability-zone` - The Availability Zone of the host.
+    /// - `client-token` - The idempotency token that you provided when you allocated the host.
+    /// - `host-reservation-id` - The ID of the reservation assigned to this host.
+    /// - `instance-type` - The instance type size that the Dedicated Host is configured to support.
+    /// - `state` - The allocation state of the Dedicated Host (`available` \| `under-assessment` \| `permanent-failure` \| `released` \| `released-permanent-failure`).
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub filter: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -1449,9 +1724,9 @@ pub static DESCRIBE_HOSTS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeHostsResult {
-    /// p Information about the Dedicated Hosts. /p
+    /// Information about the Dedicated Hosts.
     pub hosts: Option<Vec<Host>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(DescribeHostsResult, DESCRIBE_HOSTS_RESULT, 0 => hosts, 1 => next_token);
@@ -1464,13 +1739,16 @@ pub static DESCRIBE_HOSTS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIamInstanceProfileAssociationsRequest {
-    /// p The IAM instance profile associations. /p
+    /// The IAM instance profile associations.
     pub association_ids: Option<Vec<String>>,
-    /// p The filters. /p ul li p code instance-id /code - The ID of the instance. /p /li li p code state /code - The state of the association ( code associating /code | code associated /code | code disassociating /code ). /p /li /ul
+    /// The filters.
+    ///
+    /// - `instance-id` - The ID of the instance.
+    /// - `state` - The state of the association (`associating` \| `associated` \| `disassociating`).
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1489,9 +1767,9 @@ pub static DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_REQUEST: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIamInstanceProfileAssociationsResult {
-    /// p Information about the IAM instance profile associations. /p
+    /// Information about the IAM instance profile associations.
     pub iam_instance_profile_associations: Option<Vec<IamInstanceProfileAssociation>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1509,7 +1787,7 @@ pub static DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_RESULT: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIdFormatRequest {
-    /// p The type of resource: code bundle /code | code conversion-task /code | code customer-gateway /code | code dhcp-options /code | code elastic-ip-allocation /code | code elastic-ip-association /code | code export-task /code | code flow-log /code | code image /code | code import-task /code | code instance /code | code internet-gateway /code | code network-acl /code | code network-acl-association /code | code network-interface /code | code network-interface-attachment /code | code prefix-list /code | code reservation /code | code route-table /code | code route-table-association /code | code security-group /code | code snapshot /code | code subnet /code | code subnet-cidr-block-association /code | code volume /code | code vpc /code | code vpc-cidr-block-association /code | code vpc-endpoint /code | code vpc-peering-connection /code | code vpn-connection /code | code vpn-gateway /code /p
+    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
     pub resource: Option<String>,
 }
 rt::structure!(DescribeIdFormatRequest, DESCRIBE_ID_FORMAT_REQUEST, 0 => resource);
@@ -1519,7 +1797,7 @@ pub static DESCRIBE_ID_FORMAT_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIdFormatResult {
-    /// p Information about the ID format for the resource. /p
+    /// Information about the ID format for the resource.
     pub statuses: Option<Vec<IdFormat>>,
 }
 rt::structure!(DescribeIdFormatResult, DESCRIBE_ID_FORMAT_RESULT, 0 => statuses);
@@ -1529,9 +1807,9 @@ pub static DESCRIBE_ID_FORMAT_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIdentityIdFormatRequest {
-    /// p The type of resource: code bundle /code | code conversion-task /code | code customer-gateway /code | code dhcp-options /code | code elastic-ip-allocation /code | code elastic-ip-association /code | code export-task /code | code flow-log /code | code image /code | code import-task /code | code instance /code | code internet-gateway /code | code network-acl /code | code network-acl-association /code | code network-interface /code | code network-interface-attachment /code | code prefix-list /code | code reservation /code | code route-table /code | code route-table-association /code | code security-group /code | code snapshot /code | code subnet /code | code subnet-cidr-block-association /code | code volume /code | code vpc /code | code vpc-cidr-block-association /code | code vpc-endpoint /code | code vpc-peering-connection /code | code vpn-connection /code | code vpn-gateway /code /p
+    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
     pub resource: Option<String>,
-    /// p The ARN of the principal, which can be an IAM role, IAM user, or the root user. /p
+    /// The ARN of the principal, which can be an IAM role, IAM user, or the root user.
     pub principal_arn: String,
 }
 rt::structure!(
@@ -1547,7 +1825,7 @@ pub static DESCRIBE_IDENTITY_ID_FORMAT_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIdentityIdFormatResult {
-    /// p Information about the ID format for the resources. /p
+    /// Information about the ID format for the resources.
     pub statuses: Option<Vec<IdFormat>>,
 }
 rt::structure!(
@@ -1557,14 +1835,16 @@ pub static DESCRIBE_IDENTITY_ID_FORMAT_RESULT: rt::Schema = rt::Schema::structur
     "DescribeIdentityIdFormatResult",
     &[rt::m("Statuses", &ID_FORMAT_LIST).named("statusSet")],
 );
-/// p Contains the parameters for DescribeImageAttribute. /p
+/// Contains the parameters for DescribeImageAttribute.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImageAttributeRequest {
-    /// p The AMI attribute. /p p b Note /b : The code blockDeviceMapping /code attribute is deprecated. Using this attribute returns the code Client.AuthFailure /code error. To get information about the block device mappings for an AMI, describe the image instead. /p
+    /// The AMI attribute.
+    ///
+    /// **Note**: The `blockDeviceMapping` attribute is deprecated. Using this attribute returns the `Client.AuthFailure` error. To get information about the block device mappings for an AMI, describe the image instead.
     pub attribute: ImageAttributeName,
-    /// p The ID of the AMI. /p
+    /// The ID of the AMI.
     pub image_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1585,17 +1865,23 @@ pub static DESCRIBE_IMAGE_REFERENCES_IMAGE_ID_STRING_LIST: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImageReferencesRequest {
-    /// p The IDs of the images to check for resource references. /p
+    /// The IDs of the images to check for resource references.
     pub image_ids: Vec<String>,
-    /// p Specifies whether to check all supported Amazon Web Services resource types for image references. When specified, default values are applied for code ResourceTypeOptions /code . For the default values, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html#how-ami-references-works" How AMI reference checks work /a in the i Amazon EC2 User Guide /i . If you also specify code ResourceTypes /code with code ResourceTypeOptions /code , your specified values override the default values. /p p Supported resource types: code ec2:Instance /code | code ec2:LaunchTemplate /code | code ssm:Parameter /code | code imagebuilder:ImageRecipe /code | code imagebuilder:ContainerRecipe /code /p p Either code IncludeAllResourceTypes /code or code ResourceTypes /code must be specified. /p
+    /// Specifies whether to check all supported Amazon Web Services resource types for image references. When specified, default values are applied for `ResourceTypeOptions`. For the default values, see [How AMI reference checks work](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html#how-ami-references-works) in the *Amazon EC2 User Guide*. If you also specify `ResourceTypes` with `ResourceTypeOptions`, your specified values override the default values.
+    ///
+    /// Supported resource types: `ec2:Instance` \| `ec2:LaunchTemplate` \| `ssm:Parameter` \| `imagebuilder:ImageRecipe` \| `imagebuilder:ContainerRecipe`
+    ///
+    /// Either `IncludeAllResourceTypes` or `ResourceTypes` must be specified.
     pub include_all_resource_types: Option<bool>,
-    /// p The Amazon Web Services resource types to check for image references. /p p Either code IncludeAllResourceTypes /code or code ResourceTypes /code must be specified. /p
+    /// The Amazon Web Services resource types to check for image references.
+    ///
+    /// Either `IncludeAllResourceTypes` or `ResourceTypes` must be specified.
     pub resource_types: Option<Vec<ResourceTypeRequest>>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -1618,9 +1904,9 @@ pub static DESCRIBE_IMAGE_REFERENCES_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImageReferencesResult {
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p The resources that are referencing the specified images. /p
+    /// The resources that are referencing the specified images.
     pub image_references: Option<Vec<ImageReference>>,
 }
 rt::structure!(
@@ -1636,17 +1922,21 @@ pub static DESCRIBE_IMAGE_REFERENCES_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImageUsageReportEntriesRequest {
-    /// p The IDs of the images for filtering the report entries. If specified, only report entries containing these images are returned. /p
+    /// The IDs of the images for filtering the report entries. If specified, only report entries containing these images are returned.
     pub image_ids: Option<Vec<String>>,
-    /// p The IDs of the usage reports. /p
+    /// The IDs of the usage reports.
     pub report_ids: Option<Vec<String>>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The filters. /p ul li p code account-id /code - A 12-digit Amazon Web Services account ID. /p /li li p code creation-time /code - The time when the report was created, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), for example, code 2025-11-29T11:04:43.305Z /code . You can use a wildcard ( code /code ), for example, code 2025-11-29T /code , which matches an entire day. /p /li li p code resource-type /code - The resource type ( code ec2:Instance /code | code ec2:LaunchTemplate /code | code imagebuilder:ImageRecipe /code | code imagebuilder:ContainerRecipe /code ). /p /li /ul
+    /// The filters.
+    ///
+    /// - `account-id` - A 12-digit Amazon Web Services account ID.
+    /// - `creation-time` - The time when the report was created, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), for example, `2025-11-29T11:04:43.305Z`. You can use a wildcard (`*`), for example, `2025-11-29T*`, which matches an entire day.
+    /// - `resource-type` - The resource type (`ec2:Instance` \| `ec2:LaunchTemplate` \| `imagebuilder:ImageRecipe` \| `imagebuilder:ContainerRecipe`).
     pub filters: Option<Vec<Filter>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -1668,9 +1958,9 @@ pub static DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImageUsageReportEntriesResult {
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p The content of the usage reports. /p
+    /// The content of the usage reports.
     pub image_usage_report_entries: Option<Vec<ImageUsageReportEntry>>,
 }
 rt::structure!(
@@ -1691,17 +1981,22 @@ pub static DESCRIBE_IMAGE_USAGE_REPORTS_IMAGE_ID_STRING_LIST: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImageUsageReportsRequest {
-    /// p The IDs of the images for filtering the reports. If specified, only reports containing these images are returned. /p
+    /// The IDs of the images for filtering the reports. If specified, only reports containing these images are returned.
     pub image_ids: Option<Vec<String>>,
-    /// p The IDs of the image usage reports. /p
+    /// The IDs of the image usage reports.
     pub report_ids: Option<Vec<String>>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The filters. /p ul li p code creation-time /code - The time when the report was created, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), for example, code 2025-11-29T11:04:43.305Z /code . You can use a wildcard ( code /code ), for example, code 2025-11-29T /code , which matches an entire day. /p /li li p code state /code - The state of the report ( code available /code | code pending /code | code error /code ). /p /li li p code tag:&lt;key&gt; /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li /ul
+    /// The filters.
+    ///
+    /// - `creation-time` - The time when the report was created, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), for example, `2025-11-29T11:04:43.305Z`. You can use a wildcard (`*`), for example, `2025-11-29T*`, which matches an entire day.
+    /// - `state` - The state of the report (`available` \| `pending` \| `error`).
+    /// - `tag:<key>` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub filters: Option<Vec<Filter>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -1723,9 +2018,9 @@ pub static DESCRIBE_IMAGE_USAGE_REPORTS_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImageUsageReportsResult {
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p The image usage reports. /p
+    /// The image usage reports.
     pub image_usage_reports: Option<Vec<ImageUsageReport>>,
 }
 rt::structure!(
@@ -1741,23 +2036,94 @@ pub static DESCRIBE_IMAGE_USAGE_REPORTS_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImagesRequest {
-    /// p Scopes the images by users with explicit launch permissions. Specify an Amazon Web Services account ID, code self /code (the sender of the request), or code all /code (public AMIs). /p ul li p If you specify an Amazon Web Services account ID that is not your own, only AMIs shared with that specific Amazon Web Services account ID are returned. However, AMIs that are shared with the account’s organization or organizational unit (OU) are not returned. /p /li li p If you specify code self /code or your own Amazon Web Services account ID, AMIs shared with your account are returned. In addition, AMIs that are shared with the organization or OU of which you are member are also returned. /p /li li p If you specify code all /code , all public AMIs are returned. /p /li /ul
+    /// Scopes the images by users with explicit launch permissions. Specify an Amazon Web Services account ID, `self` (the sender of the request), or `all` (public AMIs).
+    ///
+    /// - If you specify an Amazon Web Services account ID that is not your own, only AMIs shared with that specific Amazon Web Services account ID are returned. However, AMIs that are shared with the account’s organization or organizational unit (OU) are not returned.
+    /// - If you specify `self` or your own Amazon Web Services account ID, AMIs shared with your account are returned. In addition, AMIs that are shared with the organization or OU of which you are member are also returned.
+    /// - If you specify `all`, all public AMIs are returned.
     pub executable_users: Option<Vec<String>>,
-    /// p The image IDs. /p p Default: Describes all images available to you. /p
+    /// The image IDs.
+    ///
+    /// Default: Describes all images available to you.
     pub image_ids: Option<Vec<String>>,
-    /// p Scopes the results to images with the specified owners. You can specify a combination of Amazon Web Services account IDs, code self /code , code amazon /code , code aws-backup-vault /code , and code aws-marketplace /code . If you omit this parameter, the results include all images for which you have launch permissions, regardless of ownership. /p
+    /// Scopes the results to images with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, `amazon`, `aws-backup-vault`, and `aws-marketplace`. If you omit this parameter, the results include all images for which you have launch permissions, regardless of ownership.
     pub owners: Option<Vec<String>>,
-    /// p Specifies whether to include deprecated AMIs. /p p Default: No deprecated AMIs are included in the response. /p note p If you are the AMI owner, all deprecated AMIs appear in the response regardless of what you specify for this parameter. /p /note
+    /// Specifies whether to include deprecated AMIs.
+    ///
+    /// Default: No deprecated AMIs are included in the response.
+    ///
+    /// **Note:** If you are the AMI owner, all deprecated AMIs appear in the response regardless of what you specify for this parameter.
     pub include_deprecated: Option<bool>,
-    /// p Specifies whether to include disabled AMIs. /p p Default: No disabled AMIs are included in the response. /p
+    /// Specifies whether to include disabled AMIs.
+    ///
+    /// Default: No disabled AMIs are included in the response.
     pub include_disabled: Option<bool>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The filters. /p ul li p code architecture /code - The image architecture ( code i386 /code | code x86 64 /code | code arm64 /code | code x86 64 mac /code | code arm64 mac /code ). /p /li li p code block-device-mapping.delete-on-termination /code - A Boolean value that indicates whether the Amazon EBS volume is deleted on instance termination. /p /li li p code block-device-mapping.device-name /code - The device name specified in the block device mapping (for example, code /dev/sdh /code or code xvdh /code ). /p /li li p code block-device-mapping.snapshot-id /code - The ID of the snapshot used for the Amazon EBS volume. /p /li li p code block-device-mapping.volume-size /code - The volume size of the Amazon EBS volume, in GiB. /p /li li p code block-device-mapping.volume-type /code - The volume type of the Amazon EBS volume ( code io1 /code | code io2 /code | code gp2 /code | code gp3 /code | code sc1 /code | code st1 /code | code standard /code ). /p /li li p code block-device-mapping.encrypted /code - A Boolean that indicates whether the Amazon EBS volume is encrypted. /p /li li p code boot-mode /code – The boot mode of the image ( code legacy-bios /code | code uefi /code | code uefi-preferred /code ). /p /li li p code creation-date /code - The time when the image was created, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), for example, code 2021-09-29T11:04:43.305Z /code . You can use a wildcard ( code /code ), for example, code 2021-09-29T /code , which matches an entire day. /p /li li p code description /code - The description of the image (provided during image creation). /p /li li p code ena-support /code - A Boolean that indicates whether enhanced networking with ENA is enabled. /p /li li p code free-tier-eligible /code - A Boolean that indicates whether this image can be used under the Amazon Web Services Free Tier ( code true /code | code false /code ). /p /li li p code hypervisor /code - The hypervisor type ( code ovm /code | code xen /code ). /p /li li p code image-allowed /code - A Boolean that indicates whether the image meets the criteria specified for Allowed AMIs. /p /li li p code image-id /code - The ID of the image. /p /li li p code image-watermark.source-image-creation-time /code - The creation date of the source AMI, in the ISO 8601 format in the UTC time zone ( code i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i . i ssssss /i + i HH /i : i MM /i /code ). You can use a wildcard ( code /code ), for example, code 2021-09-29T /code , which matches an entire day. /p /li li p code image-watermark.source-image-id /code - The ID of the AMI to which the watermark was originally attached. /p /li li p code image-watermark.source-image-region /code - The Region where the watermark was originally attached. /p /li li p code image-watermark.watermark-creation-time /code - The date and time the watermark was attached to the AMI, in the ISO 8601 format in the UTC time zone ( code i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i . i ssssss /i + i HH /i : i MM /i /code ). You can use a wildcard ( code /code ), for example, code 2021-09-29T /code , which matches an entire day. /p /li li p code image-watermark.watermark-key /code - The watermark identifier, in code accountId:watermarkName /code format (for example, code 123456789012:approvedAmi /code ). /p /li li p code image-type /code - The image type ( code machine /code | code kernel /code | code ramdisk /code ). /p /li li p code instance-type-specification.supported-instance-type /code – The instance types that are compatible with the AMI, as specified by the AMI owner. Values can be individual instance types (for example, code t3.micro /code ) or wildcard patterns that match multiple instance types (for example, code t3. /code ). /p /li li p code instance-type-specification.unsupported-instance-type /code – The instance types that are not compatible with the AMI, as specified by the AMI owner. Values can be individual instance types (for example, code t3.micro /code ) or wildcard patterns that match multiple instance types (for example, code t3. /code ). /p /li li p code is-public /code - A Boolean that indicates whether the image is public. /p /li li p code kernel-id /code - The kernel ID. /p /li li p code manifest-location /code - The location of the image manifest. /p /li li p code name /code - The name of the AMI (provided during image creation). /p /li li p code owner-alias /code - The owner alias ( code amazon /code | code aws-backup-vault /code | code aws-marketplace /code ). The valid aliases are defined in an Amazon-maintained list. This is not the Amazon Web Services account alias that can be set using the IAM console. We recommend that you use the b Owner /b request parameter instead of this filter. /p /li li p code owner-id /code - The Amazon Web Services account ID of the owner. We recommend that you use the b Owner /b request parameter instead of this filter. /p /li li p code platform /code - The platform. The only supported value is code windows /code . /p /li li p code product-code /code - The product code. /p /li li p code product-code.type /code - The type of the product code ( code marketplace /code ). /p /li li p code public-ssm-parameter-name /code - The name of a public Systems Manager parameter associated with the AMI. The parameter must be in a trusted Amazon Web Services namespace under code aws/service/ /code . Returns all AMIs that have ever been associated with the parameter, including previous versions. /p /li li p code ramdisk-id /code - The RAM disk ID. /p /li li p code root-device-name /code - The device name of the root device volume (for example, code /dev/sda1 /code ). /p /li li p code root-device-type /code - The type of the root device volume ( code ebs /code | code instance-store /code ). /p /li li p code scan-result.critical-fix-available-since /code - The earliest date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), at which Amazon Inspector reported a fix as available for a code critical /code severity finding on the AMI. /p /li li p code scan-result.finding-scan-date /code - The date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), of the most recent Amazon Inspector scan of the AMI. /p /li li p code scan-result.high-fix-available-since /code - The earliest date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), at which Amazon Inspector reported a fix as available for a code high /code severity finding on the AMI. /p /li li p code scan-result.highest-finding-severity-label /code - The highest severity among the AMI's Amazon Inspector findings, whether or not a fix is available. The valid values are the following Amazon Inspector severity levels: /p ul li p code informational /code - CVSS score of 0. /p /li li p code low /code - CVSS score of 0.1 to 3.9. /p /li li p code medium /code - CVSS score of 4.0 to 6.9. /p /li li p code high /code - CVSS score of 7.0 to 8.9. /p /li li p code critical /code - CVSS score of 9.0 to 10.0. /p /li /ul /li li p code scan-result.informational-fix-available-since /code - The earliest date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), at which Amazon Inspector reported a fix as available for an code informational /code severity finding on the AMI. /p /li li p code scan-result.low-fix-available-since /code - The earliest date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), at which Amazon Inspector reported a fix as available for a code low /code severity finding on the AMI. /p /li li p code scan-result.medium-fix-available-since /code - The earliest date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), at which Amazon Inspector reported a fix as available for a code medium /code severity finding on the AMI. /p /li li p code source-image-id /code - The ID of the source AMI from which the AMI was created. /p /li li p code source-image-region /code - The Region of the source AMI. /p /li li p code source-instance-id /code - The ID of the instance that the AMI was created from if the AMI was created using CreateImage. This filter is applicable only if the AMI was created using a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateImage.html" CreateImage /a . /p /li li p code state /code - The state of the image ( code available /code | code pending /code | code failed /code ). /p /li li p code state-reason-code /code - The reason code for the state change. /p /li li p code state-reason-message /code - The message for the state change. /p /li li p code sriov-net-support /code - A value of code simple /code indicates that enhanced networking with the Intel 82599 VF interface is enabled. /p /li li p code tag:&lt;key&gt; /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code virtualization-type /code - The virtualization type ( code paravirtual /code | code hvm /code ). /p /li /ul
+    /// The filters.
+    ///
+    /// - `architecture` - The image architecture (`i386` \| `x86_64` \| `arm64` \| `x86_64_mac` \| `arm64_mac`).
+    /// - `block-device-mapping.delete-on-termination` - A Boolean value that indicates whether the Amazon EBS volume is deleted on instance termination.
+    /// - `block-device-mapping.device-name` - The device name specified in the block device mapping (for example, `/dev/sdh` or `xvdh`).
+    /// - `block-device-mapping.snapshot-id` - The ID of the snapshot used for the Amazon EBS volume.
+    /// - `block-device-mapping.volume-size` - The volume size of the Amazon EBS volume, in GiB.
+    /// - `block-device-mapping.volume-type` - The volume type of the Amazon EBS volume (`io1` \| `io2` \| `gp2` \| `gp3` \| `sc1`\| `st1` \| `standard`).
+    /// - `block-device-mapping.encrypted` - A Boolean that indicates whether the Amazon EBS volume is encrypted.
+    /// - `boot-mode` – The boot mode of the image (`legacy-bios` \| `uefi` \| `uefi-preferred`).
+    /// - `creation-date` - The time when the image was created, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), for example, `2021-09-29T11:04:43.305Z`. You can use a wildcard (`*`), for example, `2021-09-29T*`, which matches an entire day.
+    /// - `description` - The description of the image (provided during image creation).
+    /// - `ena-support` - A Boolean that indicates whether enhanced networking with ENA is enabled.
+    /// - `free-tier-eligible` - A Boolean that indicates whether this image can be used under the Amazon Web Services Free Tier (`true` \| `false`).
+    /// - `hypervisor` - The hypervisor type (`ovm` \| `xen`).
+    /// - `image-allowed` - A Boolean that indicates whether the image meets the criteria specified for Allowed AMIs.
+    /// - `image-id` - The ID of the image.
+    /// - `image-watermark.source-image-creation-time` - The creation date of the source AMI, in the ISO 8601 format in the UTC time zone (`YYYY-MM-DDTHH:MM:SS.ssssss+HH:MM`). You can use a wildcard (`*`), for example, `2021-09-29T*`, which matches an entire day.
+    /// - `image-watermark.source-image-id` - The ID of the AMI to which the watermark was originally attached.
+    /// - `image-watermark.source-image-region` - The Region where the watermark was originally attached.
+    /// - `image-watermark.watermark-creation-time` - The date and time the watermark was attached to the AMI, in the ISO 8601 format in the UTC time zone (`YYYY-MM-DDTHH:MM:SS.ssssss+HH:MM`). You can use a wildcard (`*`), for example, `2021-09-29T*`, which matches an entire day.
+    /// - `image-watermark.watermark-key` - The watermark identifier, in `accountId:watermarkName` format (for example, `123456789012:approvedAmi`).
+    /// - `image-type` - The image type (`machine` \| `kernel` \| `ramdisk`).
+    /// - `instance-type-specification.supported-instance-type` – The instance types that are compatible with the AMI, as specified by the AMI owner. Values can be individual instance types (for example, `t3.micro`) or wildcard patterns that match multiple instance types (for example, `t3.*`).
+    /// - `instance-type-specification.unsupported-instance-type` – The instance types that are not compatible with the AMI, as specified by the AMI owner. Values can be individual instance types (for example, `t3.micro`) or wildcard patterns that match multiple instance types (for example, `t3.*`).
+    /// - `is-public` - A Boolean that indicates whether the image is public.
+    /// - `kernel-id` - The kernel ID.
+    /// - `manifest-location` - The location of the image manifest.
+    /// - `name` - The name of the AMI (provided during image creation).
+    /// - `owner-alias` - The owner alias (`amazon` \| `aws-backup-vault` \| `aws-marketplace`). The valid aliases are defined in an Amazon-maintained list. This is not the Amazon Web Services account alias that can be set using the IAM console. We recommend that you use the **Owner** request parameter instead of this filter.
+    /// - `owner-id` - The Amazon Web Services account ID of the owner. We recommend that you use the **Owner** request parameter instead of this filter.
+    /// - `platform` - The platform. The only supported value is `windows`.
+    /// - `product-code` - The product code.
+    /// - `product-code.type` - The type of the product code (`marketplace`).
+    /// - `public-ssm-parameter-name` - The name of a public Systems Manager parameter associated with the AMI. The parameter must be in a trusted Amazon Web Services namespace under `aws/service/`. Returns all AMIs that have ever been associated with the parameter, including previous versions.
+    /// - `ramdisk-id` - The RAM disk ID.
+    /// - `root-device-name` - The device name of the root device volume (for example, `/dev/sda1`).
+    /// - `root-device-type` - The type of the root device volume (`ebs` \| `instance-store`).
+    /// - `scan-result.critical-fix-available-since` - The earliest date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), at which Amazon Inspector reported a fix as available for a `critical` severity finding on the AMI.
+    /// - `scan-result.finding-scan-date` - The date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), of the most recent Amazon Inspector scan of the AMI.
+    /// - `scan-result.high-fix-available-since` - The earliest date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), at which Amazon Inspector reported a fix as available for a `high` severity finding on the AMI.
+    /// - `scan-result.highest-finding-severity-label` - The highest severity among the AMI's Amazon Inspector findings, whether or not a fix is available. The valid values are the following Amazon Inspector severity levels:
+    ///   - `informational` - CVSS score of 0.
+    ///   - `low` - CVSS score of 0.1 to 3.9.
+    ///   - `medium` - CVSS score of 4.0 to 6.9.
+    ///   - `high` - CVSS score of 7.0 to 8.9.
+    ///   - `critical` - CVSS score of 9.0 to 10.0.
+    /// - `scan-result.informational-fix-available-since` - The earliest date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), at which Amazon Inspector reported a fix as available for an `informational` severity finding on the AMI.
+    /// - `scan-result.low-fix-available-since` - The earliest date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), at which Amazon Inspector reported a fix as available for a `low` severity finding on the AMI.
+    /// - `scan-result.medium-fix-available-since` - The earliest date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), at which Amazon Inspector reported a fix as available for a `medium` severity finding on the AMI.
+    /// - `source-image-id` - The ID of the source AMI from which the AMI was created.
+    /// - `source-image-region` - The Region of the source AMI.
+    /// - `source-instance-id` - The ID of the instance that the AMI was created from if the AMI was created using CreateImage. This filter is applicable only if the AMI was created using [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html).
+    /// - `state` - The state of the image (`available` \| `pending` \| `failed`).
+    /// - `state-reason-code` - The reason code for the state change.
+    /// - `state-reason-message` - The message for the state change.
+    /// - `sriov-net-support` - A value of `simple` indicates that enhanced networking with the Intel 82599 VF interface is enabled.
+    /// - `tag:<key>` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `virtualization-type` - The virtualization type (`paravirtual` \| `hvm`).
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -1781,9 +2147,9 @@ pub static DESCRIBE_IMAGES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImagesResult {
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p Information about the images. /p
+    /// Information about the images.
     pub images: Option<Vec<Image>>,
 }
 rt::structure!(
@@ -1798,15 +2164,15 @@ pub static DESCRIBE_IMAGES_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportImageTasksRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Filter tasks using the code task-state /code filter and one of the following values: code active /code , code completed /code , code deleting /code , or code deleted /code . /p
+    /// Filter tasks using the `task-state` filter and one of the following values: `active`, `completed`, `deleting`, or `deleted`.
     pub filters: Option<Vec<Filter>>,
-    /// p The IDs of the import image tasks. /p
+    /// The IDs of the import image tasks.
     pub import_task_ids: Option<Vec<String>>,
-    /// p The maximum number of results to return in a single call. /p
+    /// The maximum number of results to return in a single call.
     pub max_results: Option<i32>,
-    /// p A token that indicates the next page of results. /p
+    /// A token that indicates the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1825,9 +2191,9 @@ pub static DESCRIBE_IMPORT_IMAGE_TASKS_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportImageTasksResult {
-    /// p A list of zero or more import image tasks that are currently active or were completed or canceled in the previous 7 days. /p
+    /// A list of zero or more import image tasks that are currently active or were completed or canceled in the previous 7 days.
     pub import_image_tasks: Option<Vec<ImportImageTask>>,
-    /// p The token to use to get the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to get the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1843,15 +2209,15 @@ pub static DESCRIBE_IMPORT_IMAGE_TASKS_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportSnapshotTasksRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The filters. /p
+    /// The filters.
     pub filters: Option<Vec<Filter>>,
-    /// p A list of import snapshot task IDs. /p
+    /// A list of import snapshot task IDs.
     pub import_task_ids: Option<Vec<String>>,
-    /// p The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned code NextToken /code value. /p
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value.
     pub max_results: Option<i32>,
-    /// p A token that indicates the next page of results. /p
+    /// A token that indicates the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1870,9 +2236,9 @@ pub static DESCRIBE_IMPORT_SNAPSHOT_TASKS_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportSnapshotTasksResult {
-    /// p A list of zero or more import snapshot tasks that are currently active or were completed or canceled in the previous 7 days. /p
+    /// A list of zero or more import snapshot tasks that are currently active or were completed or canceled in the previous 7 days.
     pub import_snapshot_tasks: Option<Vec<ImportSnapshotTask>>,
-    /// p The token to use to get the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to get the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1889,11 +2255,13 @@ pub static DESCRIBE_IMPORT_SNAPSHOT_TASKS_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceAttributeRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: String,
-    /// p The instance attribute. /p p Note that the code enaSupport /code attribute is not supported. /p
+    /// The instance attribute.
+    ///
+    /// Note that the `enaSupport` attribute is not supported.
     pub attribute: InstanceAttributeName,
 }
 rt::structure!(
@@ -1910,15 +2278,23 @@ pub static DESCRIBE_INSTANCE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceConnectEndpointsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p One or more filters. /p ul li p code instance-connect-endpoint-id /code - The ID of the EC2 Instance Connect Endpoint. /p /li li p code state /code - The state of the EC2 Instance Connect Endpoint ( code create-in-progress /code | code create-complete /code | code create-failed /code | code delete-in-progress /code | code delete-complete /code | code delete-failed /code ). /p /li li p code subnet-id /code - The ID of the subnet in which the EC2 Instance Connect Endpoint was created. /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code tag-value /code - The value of a tag assigned to the resource. Use this filter to find all resources that have a tag with a specific value, regardless of tag key. /p /li li p code vpc-id /code - The ID of the VPC in which the EC2 Instance Connect Endpoint was created. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `instance-connect-endpoint-id` - The ID of the EC2 Instance Connect Endpoint.
+    /// - `state` - The state of the EC2 Instance Connect Endpoint (`create-in-progress` \| `create-complete` \| `create-failed` \| `delete-in-progress` \| `delete-complete` \| `delete-failed`).
+    /// - `subnet-id` - The ID of the subnet in which the EC2 Instance Connect Endpoint was created.
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `tag-value` - The value of a tag assigned to the resource. Use this filter to find all resources that have a tag with a specific value, regardless of tag key.
+    /// - `vpc-id` - The ID of the VPC in which the EC2 Instance Connect Endpoint was created.
     pub filters: Option<Vec<Filter>>,
-    /// p One or more EC2 Instance Connect Endpoint IDs. /p
+    /// One or more EC2 Instance Connect Endpoint IDs.
     pub instance_connect_endpoint_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -1939,9 +2315,9 @@ pub static DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceConnectEndpointsResult {
-    /// p Information about the EC2 Instance Connect Endpoints. /p
+    /// Information about the EC2 Instance Connect Endpoints.
     pub instance_connect_endpoints: Option<Vec<Ec2InstanceConnectEndpoint>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1958,15 +2334,23 @@ pub static DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceCreditSpecificationsRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The filters. /p ul li p code instance-id /code - The ID of the instance. /p /li /ul
+    /// The filters.
+    ///
+    /// - `instance-id` - The ID of the instance.
     pub filters: Option<Vec<Filter>>,
-    /// p The instance IDs. /p p Default: Describes all your instances. /p p Constraints: Maximum 1000 explicitly specified instance IDs. /p
+    /// The instance IDs.
+    ///
+    /// Default: Describes all your instances.
+    ///
+    /// Constraints: Maximum 1000 explicitly specified instance IDs.
     pub instance_ids: Option<Vec<String>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p p You cannot specify this parameter and the instance IDs parameter in the same call. /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    ///
+    /// You cannot specify this parameter and the instance IDs parameter in the same call.
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1986,9 +2370,9 @@ pub static DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_REQUEST: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceCreditSpecificationsResult {
-    /// p Information about the credit option for CPU usage of an instance. /p
+    /// Information about the credit option for CPU usage of an instance.
     pub instance_credit_specifications: Option<Vec<InstanceCreditSpecification>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2006,7 +2390,7 @@ pub static DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_RESULT: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceEventNotificationAttributesRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -2019,7 +2403,7 @@ pub static DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST: rt::Schema =
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceEventNotificationAttributesResult {
-    /// p Information about the registered tag keys. /p
+    /// Information about the registered tag keys.
     pub instance_tag_attribute: Option<InstanceTagNotificationAttribute>,
 }
 rt::structure!(
@@ -2033,18 +2417,28 @@ pub static DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT: rt::Schema = 
             .named("instanceTagAttribute"),
     ],
 );
-/// p Describe instance event windows by InstanceEventWindow. /p
+/// Describe instance event windows by InstanceEventWindow.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceEventWindowsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the event windows. /p
+    /// The IDs of the event windows.
     pub instance_event_window_ids: Option<Vec<String>>,
-    /// p One or more filters. /p ul li p code dedicated-host-id /code - The event windows associated with the specified Dedicated Host ID. /p /li li p code event-window-name /code - The event windows associated with the specified names. /p /li li p code instance-id /code - The event windows associated with the specified instance ID. /p /li li p code instance-tag /code - The event windows associated with the specified tag and value. /p /li li p code instance-tag-key /code - The event windows associated with the specified tag key, regardless of the value. /p /li li p code instance-tag-value /code - The event windows associated with the specified tag value, regardless of the key. /p /li li p code tag:&lt;key&gt; /code - The key/value combination of a tag assigned to the event window. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code CMX /code , specify code tag:Owner /code for the filter name and code CMX /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the event window. Use this filter to find all event windows that have a tag with a specific key, regardless of the tag value. /p /li li p code tag-value /code - The value of a tag assigned to the event window. Use this filter to find all event windows that have a tag with a specific value, regardless of the tag key. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `dedicated-host-id` - The event windows associated with the specified Dedicated Host ID.
+    /// - `event-window-name` - The event windows associated with the specified names.
+    /// - `instance-id` - The event windows associated with the specified instance ID.
+    /// - `instance-tag` - The event windows associated with the specified tag and value.
+    /// - `instance-tag-key` - The event windows associated with the specified tag key, regardless of the value.
+    /// - `instance-tag-value` - The event windows associated with the specified tag value, regardless of the key.
+    /// - `tag:<key>` - The key/value combination of a tag assigned to the event window. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `CMX`, specify `tag:Owner` for the filter name and `CMX` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the event window. Use this filter to find all event windows that have a tag with a specific key, regardless of the tag value.
+    /// - `tag-value` - The value of a tag assigned to the event window. Use this filter to find all event windows that have a tag with a specific value, regardless of the tag key.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned code NextToken /code value. This value can be between 20 and 500. You cannot specify this parameter and the event window IDs parameter in the same call. /p
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 20 and 500. You cannot specify this parameter and the event window IDs parameter in the same call.
     pub max_results: Option<i32>,
-    /// p The token to request the next page of results. /p
+    /// The token to request the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2065,9 +2459,9 @@ pub static DESCRIBE_INSTANCE_EVENT_WINDOWS_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceEventWindowsResult {
-    /// p Information about the event windows. /p
+    /// Information about the event windows.
     pub instance_event_windows: Option<Vec<InstanceEventWindow>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2080,402 +2474,5 @@ pub static DESCRIBE_INSTANCE_EVENT_WINDOWS_RESULT: rt::Schema = rt::Schema::stru
         rt::m("InstanceEventWindows", &INSTANCE_EVENT_WINDOW_SET)
             .named("instanceEventWindowSet"),
         rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceImageMetadataRequest {
-    /// p The filters. /p ul li p code availability-zone /code - The name of the Availability Zone (for example, code us-west-2a /code ) or Local Zone (for example, code us-west-2-lax-1b /code ) of the instance. /p /li li p code instance-id /code - The ID of the instance. /p /li li p code image-allowed /code - A Boolean that indicates whether the image meets the criteria specified for Allowed AMIs. /p /li li p code instance-state-name /code - The state of the instance ( code pending /code | code running /code | code shutting-down /code | code terminated /code | code stopping /code | code stopped /code ). /p /li li p code instance-type /code - The type of instance (for example, code t3.micro /code ). /p /li li p code launch-time /code - The time when the instance was launched, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), for example, code 2023-09-29T11:04:43.305Z /code . You can use a wildcard ( code /code ), for example, code 2023-09-29T /code , which matches an entire day. /p /li li p code owner-alias /code - The owner alias ( code amazon /code | code aws-marketplace /code | code aws-backup-vault /code ). The valid aliases are defined in an Amazon-maintained list. This is not the Amazon Web Services account alias that can be set using the IAM console. We recommend that you use the code Owner /code request parameter instead of this filter. /p /li li p code owner-id /code - The Amazon Web Services account ID of the owner. We recommend that you use the code Owner /code request parameter instead of this filter. /p /li li p code tag:&lt;key&gt; /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code zone-id /code - The ID of the Availability Zone (for example, code usw2-az2 /code ) or Local Zone (for example, code usw2-lax1-az1 /code ) of the instance. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The instance IDs. /p p If you don't specify an instance ID or filters, the output includes information for all instances. /p
-    pub instance_ids: Option<Vec<String>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p p Default: 1000 /p
-    pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
-    pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeInstanceImageMetadataRequest, DESCRIBE_INSTANCE_IMAGE_METADATA_REQUEST, 0 =>
-    filters, 1 => instance_ids, 2 => max_results, 3 => next_token, 4 => dry_run
-);
-pub static DESCRIBE_INSTANCE_IMAGE_METADATA_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceImageMetadataRequest",
-    &[
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceImageMetadataResult {
-    /// p Information about the instance and the AMI used to launch the instance. /p
-    pub instance_image_metadata: Option<Vec<InstanceImageMetadata>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeInstanceImageMetadataResult, DESCRIBE_INSTANCE_IMAGE_METADATA_RESULT, 0 =>
-    instance_image_metadata, 1 => next_token
-);
-pub static DESCRIBE_INSTANCE_IMAGE_METADATA_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceImageMetadataResult",
-    &[
-        rt::m("InstanceImageMetadata", &INSTANCE_IMAGE_METADATA_LIST)
-            .named("instanceImageMetadataSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceSqlHaHistoryStatesRequest {
-    /// p The IDs of the SQL Server High Availability instances to describe. If omitted, the API returns historical states for all SQL Server High Availability instances. /p
-    pub instance_ids: Option<Vec<String>>,
-    /// p The start data and time of the period for which to get the historical SQL Server High Availability states. If omitted, the API returns all available historical states. /p p Timezone: UTC /p p Format: code YYYY-MM-DDThh:mm:ss.sssZ /code /p
-    pub start_time: Option<rt::DateTime>,
-    /// p The end data and time of the period for which to get historical SQL Server High Availability states. If omitted, the API returns historical states up to the current date and time. /p p Timezone: UTC /p p Format: code YYYY-MM-DDThh:mm:ss.sssZ /code /p
-    pub end_time: Option<rt::DateTime>,
-    /// p The token to use to retrieve the next page of results. /p
-    pub next_token: Option<String>,
-    /// p The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p One or more filters to apply to the results. Supported filters include: /p ul li p code tag:&lt;key&gt; /code - The tag key and value pair assigned to the instance. For example, to find all instances tagged with code Owner:TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The tag key assigned to the instance. /p /li li p code haStatus /code - The SQL Server High Availability status of the SQL Server High Availability instance ( code processing /code | code active /code | code standby /code | code invalid /code ). /p /li li p code sqlServerLicenseUsage /code - The license type for the SQL Server license ( code full /code | code waived /code ). /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeInstanceSqlHaHistoryStatesRequest,
-    DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_REQUEST, 0 => instance_ids, 1 => start_time,
-    2 => end_time, 3 => next_token, 4 => max_results, 5 => filters, 6 => dry_run
-);
-pub static DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceSqlHaHistoryStatesRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
-        rt::m("StartTime", &rt::TIMESTAMP),
-        rt::m("EndTime", &rt::TIMESTAMP),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceSqlHaHistoryStatesResult {
-    /// p Information about the historical SQL Server High Availability states of the SQL Server High Availability instances. /p
-    pub instances: Option<Vec<RegisteredInstance>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeInstanceSqlHaHistoryStatesResult,
-    DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_RESULT, 0 => instances, 1 => next_token
-);
-pub static DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceSqlHaHistoryStatesResult",
-    &[
-        rt::m("Instances", &REGISTERED_INSTANCE_LIST).named("instanceSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceSqlHaStatesRequest {
-    /// p The IDs of the SQL Server High Availability instances to describe. If omitted, the API returns SQL Server High Availability states for all SQL Server High Availability instances. /p
-    pub instance_ids: Option<Vec<String>>,
-    /// p The token to use to retrieve the next page of results. /p
-    pub next_token: Option<String>,
-    /// p The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p One or more filters to apply to the results. Supported filters include: /p ul li p code tag:&lt;key&gt; /code - The tag key and value pair assigned to the instance. For example, to find all instances tagged with code Owner:TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The tag key assigned to the instance. /p /li li p code haStatus /code - The SQL Server High Availability status of the SQL Server High Availability instance ( code processing /code | code active /code | code standby /code | code invalid /code ). /p /li li p code sqlServerLicenseUsage /code - The license type for the SQL Server license ( code full /code | code waived /code ). /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeInstanceSqlHaStatesRequest, DESCRIBE_INSTANCE_SQL_HA_STATES_REQUEST, 0 =>
-    instance_ids, 1 => next_token, 2 => max_results, 3 => filters, 4 => dry_run
-);
-pub static DESCRIBE_INSTANCE_SQL_HA_STATES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceSqlHaStatesRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceSqlHaStatesResult {
-    /// p Information about the SQL Server High Availability instances. /p
-    pub instances: Option<Vec<RegisteredInstance>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeInstanceSqlHaStatesResult, DESCRIBE_INSTANCE_SQL_HA_STATES_RESULT, 0 =>
-    instances, 1 => next_token
-);
-pub static DESCRIBE_INSTANCE_SQL_HA_STATES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceSqlHaStatesResult",
-    &[
-        rt::m("Instances", &REGISTERED_INSTANCE_LIST).named("instanceSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceStatusRequest {
-    /// p The instance IDs. /p p Default: Describes all your instances. /p p Constraints: Maximum 100 explicitly specified instance IDs. /p
-    pub instance_ids: Option<Vec<String>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p p You cannot specify this parameter and the instance IDs parameter in the same request. /p
-    pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
-    pub next_token: Option<String>,
-    /// p Indicates whether to include managed resources in the output. If this parameter is set to code true /code , the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden. /p
-    pub include_managed_resources: Option<bool>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The filters. /p ul li p code availability-zone /code - The Availability Zone of the instance. /p /li li p code availability-zone-id /code - The ID of the Availability Zone of the instance. /p /li li p code event.code /code - The code for the scheduled event ( code instance-reboot /code | code system-reboot /code | code system-maintenance /code | code instance-retirement /code | code instance-stop /code ). /p /li li p code event.description /code - A description of the event. /p /li li p code event.instance-event-id /code - The ID of the event whose date and time you are modifying. /p /li li p code event.not-after /code - The latest end time for the scheduled event (for example, code 2014-09-15T17:15:20.000Z /code ). /p /li li p code event.not-before /code - The earliest start time for the scheduled event (for example, code 2014-09-15T17:15:20.000Z /code ). /p /li li p code event.not-before-deadline /code - The deadline for starting the event (for example, code 2014-09-15T17:15:20.000Z /code ). /p /li li p code instance-state-code /code - The code for the instance state, as a 16-bit unsigned integer. The high byte is used for internal purposes and should be ignored. The low byte is set based on the state represented. The valid values are 0 (pending), 16 (running), 32 (shutting-down), 48 (terminated), 64 (stopping), and 80 (stopped). /p /li li p code instance-state-name /code - The state of the instance ( code pending /code | code running /code | code shutting-down /code | code terminated /code | code stopping /code | code stopped /code ). /p /li li p code instance-status.reachability /code - Filters on instance status where the name is code reachability /code ( code passed /code | code failed /code | code initializing /code | code insufficient-data /code ). /p /li li p code instance-status.status /code - The status of the instance ( code ok /code | code impaired /code | code initializing /code | code insufficient-data /code | code not-applicable /code ). /p /li li p code operator.managed /code - A Boolean that indicates whether this is a managed instance. /p /li li p code operator.principal /code - The principal that manages the instance. Only valid for managed instances, where code managed /code is code true /code . /p /li li p code system-status.reachability /code - Filters on system status where the name is code reachability /code ( code passed /code | code failed /code | code initializing /code | code insufficient-data /code ). /p /li li p code system-status.status /code - The system status of the instance ( code ok /code | code impaired /code | code initializing /code | code insufficient-data /code | code not-applicable /code ). /p /li li p code attached-ebs-status.status /code - The status of the attached EBS volume for the instance ( code ok /code | code impaired /code | code initializing /code | code insufficient-data /code | code not-applicable /code ). /p /li li p code application-status.status /code - The application status of the instance ( code ok /code | code impaired /code | code initializing /code | code insufficient-data /code | code not-applicable /code ). /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p When code true /code , includes the health status for all instances. When code false /code , includes the health status for running instances only. /p p Default: code false /code /p
-    pub include_all_instances: Option<bool>,
-}
-rt::structure!(
-    DescribeInstanceStatusRequest, DESCRIBE_INSTANCE_STATUS_REQUEST, 0 => instance_ids, 1
-    => max_results, 2 => next_token, 3 => include_managed_resources, 4 => dry_run, 5 =>
-    filters, 6 => include_all_instances
-);
-pub static DESCRIBE_INSTANCE_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceStatusRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("IncludeManagedResources", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("IncludeAllInstances", &rt::BOOLEAN).named("includeAllInstances"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceStatusResult {
-    /// p Information about the status of the instances. /p
-    pub instance_statuses: Option<Vec<InstanceStatus>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeInstanceStatusResult, DESCRIBE_INSTANCE_STATUS_RESULT, 0 =>
-    instance_statuses, 1 => next_token
-);
-pub static DESCRIBE_INSTANCE_STATUS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceStatusResult",
-    &[
-        rt::m("InstanceStatuses", &INSTANCE_STATUS_LIST).named("instanceStatusSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-pub static DESCRIBE_INSTANCE_TOPOLOGY_GROUP_NAME_SET: rt::Schema = rt::Schema::list(
-    "DescribeInstanceTopologyGroupNameSet",
-    &[rt::m("member", &rt::STRING)],
-);
-pub static DESCRIBE_INSTANCE_TOPOLOGY_INSTANCE_ID_SET: rt::Schema = rt::Schema::list(
-    "DescribeInstanceTopologyInstanceIdSet",
-    &[rt::m("member", &rt::STRING)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceTopologyRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
-    pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p p You can't specify this parameter and the instance IDs parameter in the same request. /p p Default: code 20 /code /p
-    pub max_results: Option<i32>,
-    /// p The instance IDs. /p p Default: Describes all your instances. /p p Constraints: Maximum 100 explicitly specified instance IDs. /p
-    pub instance_ids: Option<Vec<String>>,
-    /// p The name of the placement group that each instance is in. /p p Constraints: Maximum 100 explicitly specified placement group names. /p
-    pub group_names: Option<Vec<String>>,
-    /// p The filters. /p ul li p code availability-zone /code - The name of the Availability Zone (for example, code us-west-2a /code ) or Local Zone (for example, code us-west-2-lax-1b /code ) that the instance is in. /p /li li p code instance-type /code - The instance type (for example, code p4d.24xlarge /code ) or instance family (for example, code p4d /code ). You can use the code /code wildcard to match zero or more characters, or the code ? /code wildcard to match zero or one character. /p /li li p code zone-id /code - The ID of the Availability Zone (for example, code usw2-az2 /code ) or Local Zone (for example, code usw2-lax1-az1 /code ) that the instance is in. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeInstanceTopologyRequest, DESCRIBE_INSTANCE_TOPOLOGY_REQUEST, 0 => dry_run, 1
-    => next_token, 2 => max_results, 3 => instance_ids, 4 => group_names, 5 => filters
-);
-pub static DESCRIBE_INSTANCE_TOPOLOGY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceTopologyRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("InstanceIds", &DESCRIBE_INSTANCE_TOPOLOGY_INSTANCE_ID_SET)
-            .named("InstanceId"),
-        rt::m("GroupNames", &DESCRIBE_INSTANCE_TOPOLOGY_GROUP_NAME_SET)
-            .named("GroupName"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceTopologyResult {
-    /// p Information about the topology of each instance. /p
-    pub instances: Option<Vec<InstanceTopology>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeInstanceTopologyResult, DESCRIBE_INSTANCE_TOPOLOGY_RESULT, 0 => instances, 1
-    => next_token
-);
-pub static DESCRIBE_INSTANCE_TOPOLOGY_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceTopologyResult",
-    &[
-        rt::m("Instances", &INSTANCE_SET).named("instanceSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceTypeOfferingsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The location type. /p ul li p code availability-zone /code - The Availability Zone. When you specify a location filter, it must be an Availability Zone for the current Region. /p /li li p code availability-zone-id /code - The AZ ID. When you specify a location filter, it must be an AZ ID for the current Region. /p /li li p code outpost /code - The Outpost ARN. When you specify a location filter, it must be an Outpost ARN for the current Region. /p /li li p code region /code - The current Region. If you specify a location filter, it must match the current Region. /p /li /ul
-    pub location_type: Option<LocationType>,
-    /// p One or more filters. Filter names and values are case-sensitive. /p ul li p code instance-type /code - The instance type. For a list of possible values, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API Instance.html" Instance /a . /p /li li p code location /code - The location. For a list of possible identifiers, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html" Regions and Zones /a . /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
-    pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeInstanceTypeOfferingsRequest, DESCRIBE_INSTANCE_TYPE_OFFERINGS_REQUEST, 0 =>
-    dry_run, 1 => location_type, 2 => filters, 3 => max_results, 4 => next_token
-);
-pub static DESCRIBE_INSTANCE_TYPE_OFFERINGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceTypeOfferingsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("LocationType", &rt::ENUM),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceTypeOfferingsResult {
-    /// p The instance types offered in the location. /p
-    pub instance_type_offerings: Option<Vec<InstanceTypeOffering>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeInstanceTypeOfferingsResult, DESCRIBE_INSTANCE_TYPE_OFFERINGS_RESULT, 0 =>
-    instance_type_offerings, 1 => next_token
-);
-pub static DESCRIBE_INSTANCE_TYPE_OFFERINGS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceTypeOfferingsResult",
-    &[
-        rt::m("InstanceTypeOfferings", &INSTANCE_TYPE_OFFERINGS_LIST)
-            .named("instanceTypeOfferingSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceTypesRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The instance types. /p
-    pub instance_types: Option<Vec<InstanceType>>,
-    /// p One or more filters. Filter names and values are case-sensitive. /p ul li p code auto-recovery-supported /code - Indicates whether Amazon CloudWatch action based recovery is supported ( code true /code | code false /code ). /p /li li p code bare-metal /code - Indicates whether it is a bare metal instance type ( code true /code | code false /code ). /p /li li p code burstable-performance-supported /code - Indicates whether the instance type is a burstable performance T instance type ( code true /code | code false /code ). /p /li li p code current-generation /code - Indicates whether this instance type is the latest generation instance type of an instance family ( code true /code | code false /code ). /p /li li p code dedicated-hosts-supported /code - Indicates whether the instance type supports Dedicated Hosts. ( code true /code | code false /code ) /p /li li p code ebs-info.attachment-limit-type /code - The type of Amazon EBS volume attachment limit ( code shared /code | code dedicated /code ). /p /li li p code ebs-info.maximum-ebs-attachments /code - The maximum number of Amazon EBS volumes that can be attached to the instance type. /p /li li p code ebs-info.ebs-optimized-info.baseline-bandwidth-in-mbps /code - The baseline bandwidth performance for an EBS-optimized instance type, in Mbps. /p /li li p code ebs-info.ebs-optimized-info.baseline-iops /code - The baseline input/output storage operations per second for an EBS-optimized instance type. /p /li li p code ebs-info.ebs-optimized-info.baseline-throughput-in-mbps /code - The baseline throughput performance for an EBS-optimized instance type, in MB/s. /p /li li p code ebs-info.ebs-optimized-info.maximum-bandwidth-in-mbps /code - The maximum bandwidth performance for an EBS-optimized instance type, in Mbps. /p /li li p code ebs-info.ebs-optimized-info.maximum-iops /code - The maximum input/output storage operations per second for an EBS-optimized instance type. /p /li li p code ebs-info.ebs-optimized-info.maximum-throughput-in-mbps /code - The maximum throughput performance for an EBS-optimized instance type, in MB/s. /p /li li p code ebs-info.ebs-optimized-support /code - Indicates whether the instance type is EBS-optimized ( code supported /code | code unsupported /code | code default /code ). /p /li li p code ebs-info.encryption-support /code - Indicates whether EBS encryption is supported ( code supported /code | code unsupported /code ). /p /li li p code ebs-info.nvme-support /code - Indicates whether non-volatile memory express (NVMe) is supported for EBS volumes ( code required /code | code supported /code | code unsupported /code ). /p /li li p code free-tier-eligible /code - A Boolean that indicates whether this instance type can be used under the Amazon Web Services Free Tier ( code true /code | code false /code ). /p /li li p code hibernation-supported /code - Indicates whether On-Demand hibernation is supported ( code true /code | code false /code ). /p /li li p code hypervisor /code - The hypervisor ( code nitro /code | code xen /code ). /p /li li p code instance-storage-info.disk.count /code - The number of local disks. /p /li li p code instance-storage-info.disk.size-in-gb /code - The storage size of each instance storage disk, in GB. /p /li li p code instance-storage-info.disk.type /code - The storage technology for the local instance storage disks ( code hdd /code | code ssd /code ). /p /li li p code instance-storage-info.encryption-support /code - Indicates whether data is encrypted at rest ( code required /code | code supported /code | code unsupported /code ). /p /li li p code instance-storage-info.nvme-support /code - Indicates whether non-volatile memory express (NVMe) is supported for instance store ( code required /code | code supported /code | code unsupported /code ). /p /li li p code instance-storage-info.total-size-in-gb /code - The total amount of storage available from all local instance storage, in GB. /p /li li p code instance-storage-supported /code - Indicates whether the instance type has local instance storage ( code true /code | code false /code ). /p /li li p code instance-type /code - The instance type (for example code c5.2xlarge /code or c5 ). /p /li li p code memory-info.size-in-mib /code - The memory size. /p /li li p code network-info.bandwidth-weightings /code - For instances that support bandwidth weighting to boost performance ( code default /code , code vpc-1 /code , code ebs-1 /code ). /p /li li p code network-info.efa-info.maximum-efa-interfaces /code - The maximum number of Elastic Fabric Adapters (EFAs) per instance. /p /li li p code network-info.efa-supported /code - Indicates whether the instance type supports Elastic Fabric Adapter (EFA) ( code true /code | code false /code ). /p /li li p code network-info.ena-support /code - Indicates whether Elastic Network Adapter (ENA) is supported or required ( code required /code | code supported /code | code unsupported /code ). /p /li li p code network-info.flexible-ena-queues-support /code - Indicates whether an instance supports flexible ENA queues ( code supported /code | code unsupported /code ). /p /li li p code network-info.encryption-in-transit-supported /code - Indicates whether the instance type automatically encrypts in-transit traffic between instances ( code true /code | code false /code ). /p /li li p code network-info.ipv4-addresses-per-interface /code - The maximum number of private IPv4 addresses per network interface. /p /li li p code network-info.ipv6-addresses-per-interface /code - The maximum number of private IPv6 addresses per network interface. /p /li li p code network-info.ipv6-supported /code - Indicates whether the instance type supports IPv6 ( code true /code | code false /code ). /p /li li p code network-info.maximum-network-cards /code - The maximum number of network cards per instance. /p /li li p code network-info.maximum-network-interfaces /code - The maximum number of network interfaces per instance. /p /li li p code network-info.network-performance /code - The network performance (for example, "25 Gigabit"). /p /li li p code nitro-enclaves-support /code - Indicates whether Nitro Enclaves is supported ( code supported /code | code unsupported /code ). /p /li li p code nitro-tpm-support /code - Indicates whether NitroTPM is supported ( code supported /code | code unsupported /code ). /p /li li p code nitro-tpm-info.supported-versions /code - The supported NitroTPM version ( code 2.0 /code ). /p /li li p code processor-info.supported-architecture /code - The CPU architecture ( code arm64 /code | code i386 /code | code x86 64 /code ). /p /li li p code processor-info.sustained-clock-speed-in-ghz /code - The CPU clock speed, in GHz. /p /li li p code processor-info.supported-features /code - The supported CPU features ( code amd-sev-snp /code ). /p /li li p code reboot-migration-support /code - Indicates whether enabling reboot migration is supported ( code supported /code | code unsupported /code ). /p /li li p code supported-boot-mode /code - The boot mode ( code legacy-bios /code | code uefi /code ). /p /li li p code supported-root-device-type /code - The root device type ( code ebs /code | code instance-store /code ). /p /li li p code supported-usage-class /code - The usage class ( code on-demand /code | code spot /code | code capacity-block /code ). /p /li li p code supported-virtualization-type /code - The virtualization type ( code hvm /code | code paravirtual /code ). /p /li li p code vcpu-info.default-cores /code - The default number of cores for the instance type. /p /li li p code vcpu-info.default-threads-per-core /code - The default number of threads per core for the instance type. /p /li li p code vcpu-info.default-vcpus /code - The default number of vCPUs for the instance type. /p /li li p code vcpu-info.valid-cores /code - The number of cores that can be configured for the instance type. /p /li li p code vcpu-info.valid-threads-per-core /code - The number of threads per core that can be configured for the instance type. For example, "1" or "1,2". /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
-    pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
-    pub next_token: Option<String>,
-    /// p If code true /code , the response includes instance types that are not supported in the current Region, in addition to the supported types. Default: code false /code . /p
-    pub include_unsupported_in_region: Option<bool>,
-}
-rt::structure!(
-    DescribeInstanceTypesRequest, DESCRIBE_INSTANCE_TYPES_REQUEST, 0 => dry_run, 1 =>
-    instance_types, 2 => filters, 3 => max_results, 4 => next_token, 5 =>
-    include_unsupported_in_region
-);
-pub static DESCRIBE_INSTANCE_TYPES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceTypesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InstanceTypes", &REQUEST_INSTANCE_TYPE_LIST).named("InstanceType"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("IncludeUnsupportedInRegion", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceTypesResult {
-    /// p The instance type. /p
-    pub instance_types: Option<Vec<InstanceTypeInfo>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeInstanceTypesResult, DESCRIBE_INSTANCE_TYPES_RESULT, 0 => instance_types, 1
-    => next_token
-);
-pub static DESCRIBE_INSTANCE_TYPES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceTypesResult",
-    &[
-        rt::m("InstanceTypes", &INSTANCE_TYPE_INFO_LIST).named("instanceTypeSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstancesRequest {
-    /// p The instance IDs. /p p Default: Describes all your instances. /p
-    pub instance_ids: Option<Vec<String>>,
-    /// p Indicates whether to include managed resources in the output. If this parameter is set to code true /code , the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden. /p
-    pub include_managed_resources: Option<bool>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The filters. /p ul li p code affinity /code - The affinity setting for an instance running on a Dedicated Host ( code default /code | code host /code ). /p /li li p code architecture /code - The instance architecture ( code i386 /code | code x86 64 /code | code arm64 /code ). /p /li li p code availability-zone /code - The Availability Zone of the instance. /p /li li p code availability-zone-id /code - The ID of the Availability Zone of the instance. /p /li li p code block-device-mapping.attach-time /code - The attach time for an EBS volume mapped to the instance, for example, code 2022-09-15T17:15:20.000Z /code . /p /li li p code block-device-mapping.delete-on-termination /code - A Boolean that indicates whether the EBS volume is deleted on instance termination. /p /li li p code block-device-mapping.device-name /code - The device name specified in the block device mapping (for example, code /dev/sdh /code or code xvdh /code ). /p /li li p code block-device-mapping.status /code - The status for the EBS volume ( code attaching /code | code attached /code | code detaching /code | code detached /code ). /p /li li p code block-device-mapping.volume-id /code - The volume ID of the EBS volume. /p /li li p code boot-mode /code - The boot mode that was specified by the AMI ( code legacy-bios /code | code uefi /code | code uefi-preferred /code ). /p /li li p code capacity-reservation-id /code - The ID of the Capacity Reservation into which the instance was launched. /p /li li p code capacity-reservation-specification.capacity-reservation-preference /code - The instance's Capacity Reservation preference ( code open /code | code none /code ). /p /li li p code capacity-reservation-specification.capacity-reservation-target.capacity-reservation-id /code - The ID of the targeted Capacity Reservation. /p /li li p code capacity-reservation-specification.capacity-reservation-target.capacity-reservation-resource-group-arn /code - The ARN of the targeted Capacity Reservation group. /p /li li p code client-token /code - The idempotency token you provided when you launched the instance. /p /li li p code current-instance-boot-mode /code - The boot mode that is used to launch the instance at launch or start ( code legacy-bios /code | code uefi /code ). /p /li li p code dns-name /code - The public DNS name of the instance. /p /li li p code ebs-optimized /code - A Boolean that indicates whether the instance is optimized for Amazon EBS I/O. /p /li li p code ena-support /code - A Boolean that indicates whether the instance is enabled for enhanced networking with ENA. /p /li li p code enclave-options.enabled /code - A Boolean that indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. /p /li li p code hibernation-options.configured /code - A Boolean that indicates whether the instance is enabled for hibernation. A value of code true /code means that the instance is enabled for hibernation. /p /li li p code host-id /code - The ID of the Dedicated Host on which the instance is running, if applicable. /p /li li p code hypervisor /code - The hypervisor type of the instance ( code ovm /code | code xen /code ). The value code xen /code is used for both Xen and Nitro hypervisors. /p /li li p code iam-instance-profile.arn /code - The instance profile associated with the instance. Specified as an ARN. /p /li li p code iam-instance-profile.id /code - The instance profile associated with the instance. Specified as an ID. /p /li li p code image-id /code - The ID of the image used to launch the instance. /p /li li p code instance-id /code - The ID of the instance. /p /li li p code instance-lifecycle /code - Indicates whether this is a Spot Instance, a Scheduled Instance, or a Capacity Block ( code spot /code | code scheduled /code | code capacity-block /code ). /p /li li p code instance-state-code /code - The state of the instance, as a 16-bit unsigned integer. The high byte is used for internal purposes and should be ignored. The low byte is set based on the state represented. The valid values are: 0 (pending), 16 (running), 32 (shutting-down), 48 (terminated), 64 (stopping), and 80 (stopped). /p /li li p code instance-state-name /code - The state of the instance ( code pending /code | code running /code | code shutting-down /code | code terminated /code | code stopping /code | code stopped /code ). /p /li li p code instance-type /code - The type of instance (for example, code t2.micro /code ). /p /li li p code instance.group-id /code - The ID of the security group for the instance. /p /li li p code instance.group-name /code - The name of the security group for the instance. /p /li li p code ip-address /code - The public IPv4 address of the instance. /p /li li p code ipv6-address /code - The IPv6 address of the instance. /p /li li p code kernel-id /code - The kernel ID. /p /li li p code key-name /code - The name of the key pair used when the instance was launched. /p /li li p code launch-index /code - When launching multiple instances, this is the index for the instance in the launch group (for example, 0, 1, 2, and so on). /p /li li p code launch-time /code - The time when the instance was launched, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), for example, code 2021-09-29T11:04:43.305Z /code . You can use a wildcard ( code /code ), for example, code 2021-09-29T /code , which matches an entire day. /p /li li p code maintenance-options.auto-recovery /code - The current automatic recovery behavior of the instance ( code disabled /code | code default /code ). /p /li li p code metadata-options.http-endpoint /code - The status of access to the HTTP metadata endpoint on your instance ( code enabled /code | code disabled /code ) /p /li li p code metadata-options.http-protocol-ipv4 /code - Indicates whether the IPv4 endpoint is enabled ( code disabled /code | code enabled /code ). /p /li li p code metadata-options.http-protocol-ipv6 /code - Indicates whether the IPv6 endpoint is enabled ( code disabled /code | code enabled /code ). /p /li li p code metadata-options.http-put-response-hop-limit /code - The HTTP metadata request put response hop limit (integer, possible values code 1 /code to code 64 /code ) /p /li li p code metadata-options.http-tokens /code - The metadata request authorization state ( code optional /code | code required /code ) /p /li li p code metadata-options.instance-metadata-tags /code - The status of access to instance tags from the instance metadata ( code enabled /code | code disabled /code ) /p /li li p code metadata-options.state /code - The state of the metadata option changes ( code pending /code | code applied /code ). /p /li li p code monitoring-state /code - Indicates whether detailed monitoring is enabled ( code disabled /code | code enabled /code ). /p /li li p code network-interface.addresses.association.allocation-id /code - The allocation ID. /p /li li p code network-interface.addresses.association.association-id /code - The association ID. /p /li li p code network-interface.addresses.association.carrier-ip /code - The carrier IP address. /p /li li p code network-interface.addresses.association.customer-owned-ip /code - The customer-owned IP address. /p /li li p code network-interface.addresses.association.ip-owner-id /code - The owner ID of the private IPv4 address associated with the network interface. /p /li li p code network-interface.addresses.association.public-dns-name /code - The public DNS name. /p /li li p code network-interface.addresses.association.public-ip /code - The ID of the association of an Elastic IP address (IPv4) with a network interface. /p /li li p code network-interface.addresses.primary /code - Specifies whether the IPv4 address of the network interface is the primary private IPv4 address. /p /li li p code network-interface.addresses.private-dns-name /code - The private DNS name. /p /li li p code network-interface.addresses.private-ip-address /code - The private IPv4 address associated with the network interface. /p /li li p code network-interface.association.allocation-id /code - The allocation ID returned when you allocated the Elastic IP address (IPv4) for your network interface. /p /li li p code network-interface.association.association-id /code - The association ID returned when the network interface was associated with an IPv4 address. /p /li li p code network-interface.association.carrier-ip /code - The customer-owned IP address. /p /li li p code network-interface.association.customer-owned-ip /code - The customer-owned IP address. /p /li li p code network-interface.association.ip-owner-id /code - The owner of the Elastic IP address (IPv4) associated with the network interface. /p /li li p code network-interface.association.public-dns-name /code - The public DNS name. /p /li li p code network-interface.association.public-ip /code - The address of the Elastic IP address (IPv4) bound to the network interface. /p /li li p code network-interface.attachment.attach-time /code - The time that the network interface was attached to an instance. /p /li li p code network-interface.attachment.attachment-id /code - The ID of the interface attachment. /p /li li p code network-interface.attachment.delete-on-termination /code - Specifies whether the attachment is deleted when an instance is terminated. /p /li li p code network-interface.attachment.device-index /code - The device index to which the network interface is attached. /p /li li p code network-interface.attachment.instance-id /code - The ID of the instance to which the network interface is attached. /p /li li p code network-interface.attachment.instance-owner-id /code - The owner ID of the instance to which the network interface is attached. /p /li li p code network-interface.attachment.network-card-index /code - The index of the network card. /p /li li p code network-interface.attachment.status /code - The status of the attachment ( code attaching /code | code attached /code | code detaching /code | code detached /code ). /p /li li p code network-interface.availability-zone /code - The Availability Zone for the network interface. /p /li li p code network-interface.deny-all-igw-traffic /code - A Boolean that indicates whether a network interface with an IPv6 address is unreachable from the public internet. /p /li li p code network-interface.description /code - The description of the network interface. /p /li li p code network-interface.group-id /code - The ID of a security group associated with the network interface. /p /li li p code network-interface.group-name /code - The name of a security group associated with the network interface. /p /li li p code network-interface.ipv4-prefixes.ipv4-prefix /code - The IPv4 prefixes that are assigned to the network interface. /p /li li p code network-interface.ipv6-address /code - The IPv6 address associated with the network interface. /p /li li p code network-interface.ipv6-addresses.ipv6-address /code - The IPv6 address associated with the network interface. /p /li li p code network-interface.ipv6-addresses.is-primary-ipv6 /code - A Boolean that indicates whether this is the primary IPv6 address. /p /li li p code network-interface.ipv6-native /code - A Boolean that indicates whether this is an IPv6 only network interface. /p /li li p code network-interface.ipv6-prefixes.ipv6-prefix /code - The IPv6 prefix assigned to the network interface. /p /li li p code network-interface.mac-address /code - The MAC address of the network interface. /p /li li p code network-interface.network-interface-id /code - The ID of the network interface. /p /li li p code network-interface.operator.managed /code - A Boolean that indicates whether the instance has a managed network interface. /p /li li p code network-interface.operator.principal /code - The principal that manages the network interface. Only valid for instances with managed network interfaces, where code managed /code is code true /code . /p /li li p code network-interface.outpost-arn /code - The ARN of the Outpost. /p /li li p code network-interface.owner-id /code - The ID of the owner of the network interface. /p /li li p code network-interface.private-dns-name /code - The private DNS name of the network interface. /p /li li p code network-interface.private-ip-address /code - The private IPv4 address. /p /li li p code network-interface.public-dns-name /code - The public DNS name. /p /li li p code network-interface.requester-id /code - The requester ID for the network interface. /p /li li p code network-interface.requester-managed /code - Indicates whether the network interface is being managed by Amazon Web Services. /p /li li p code network-interface.status /code - The status of the network interface ( code available /code ) | code in-use /code ). /p /li li p code network-interface.source-dest-check /code - Whether the network interface performs source/destination checking. A value of code true /code means that checking is enabled, and code false /code means that checking is disabled. The value must be code false /code for the network interface to perform network address translation (NAT) in your VPC. /p /li li p code network-interface.subnet-id /code - The ID of the subnet for the network interface. /p /li li p code network-interface.tag-key /code - The key of a tag assigned to the network interface. /p /li li p code network-interface.tag-value /code - The value of a tag assigned to the network interface. /p /li li p code network-interface.vpc-id /code - The ID of the VPC for the network interface. /p /li li p code network-performance-options.bandwidth-weighting /code - Where the performance boost is applied, if applicable. Valid values: code default /code , code vpc-1 /code , code ebs-1 /code . /p /li li p code operator.managed /code - A Boolean that indicates whether this is a managed instance. /p /li li p code operator.principal /code - The principal that manages the instance. Only valid for managed instances, where code managed /code is code true /code . /p /li li p code outpost-arn /code - The Amazon Resource Name (ARN) of the Outpost. /p /li li p code owner-id /code - The Amazon Web Services account ID of the instance owner. /p /li li p code placement-group-name /code - The name of the placement group for the instance. /p /li li p code placement-partition-number /code - The partition in which the instance is located. /p /li li p code platform /code - The platform. To list only Windows instances, use code windows /code . /p /li li p code platform-details /code - The platform ( code Linux/UNIX /code | code Red Hat BYOL Linux /code | code Red Hat Enterprise Linux /code | code Red Hat Enterprise Linux with HA /code | code Red Hat Enterprise Linux with High Availability /code | code Red Hat Enterprise Linux with SQL Server Standard and HA /code | code Red Hat Enterprise Linux with SQL Server Enterprise and HA /code | code Red Hat Enterprise Linux with SQL Server Standard /code | code Red Hat Enterprise Linux with SQL Server Web /code | code Red Hat Enterprise Linux with SQL Server Enterprise /code | code SQL Server Enterprise /code | code SQL Server Standard /code | code SQL Server Web /code | code SUSE Linux /code | code Ubuntu Pro /code | code Windows /code | code Windows BYOL /code | code Windows with SQL Server Enterprise /code | code Windows with SQL Server Standard /code | code Windows with SQL Server Web /code ). /p /li li p code private-dns-name /code - The private IPv4 DNS name of the instance. /p /li li p code private-dns-name-options.enable-resource-name-dns-a-record /code - A Boolean that indicates whether to respond to DNS queries for instance hostnames with DNS A records. /p /li li p code private-dns-name-options.enable-resource-name-dns-aaaa-record /code - A Boolean that indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records. /p /li li p code private-dns-name-options.hostname-type /code - The type of hostname ( code ip-name /code | code resource-name /code ). /p /li li p code private-ip-address /code - The private IPv4 address of the instance. This can only be used to filter by the primary IP address of the network interface attached to the instance. To filter by additional IP addresses assigned to the network interface, use the filter code network-interface.addresses.private-ip-address /code . /p /li li p code product-code /code - The product code associated with the AMI used to launch the instance. /p /li li p code product-code.type /code - The type of product code ( code devpay /code | code marketplace /code ). /p /li li p code ramdisk-id /code - The RAM disk ID. /p /li li p code reason /code - The reason for the current state of the instance (for example, shows "User Initiated date " when you stop or terminate the instance). Similar to the state-reason-code filter. /p /li li p code requester-id /code - The ID of the entity that launched the instance on your behalf (for example, Amazon Web Services Management Console, Auto Scaling, and so on). /p /li li p code reservation-id /code - The ID of the instance's reservation. A reservation ID is created any time you launch an instance. A reservation ID has a one-to-one relationship with an instance launch request, but can be associated with more than one instance if you launch multiple instances using the same launch request. For example, if you launch one instance, you get one reservation ID. If you launch ten instances using the same launch request, you also get one reservation ID. /p /li li p code root-device-name /code - The device name of the root device volume (for example, code /dev/sda1 /code ). /p /li li p code root-device-type /code - The type of the root device volume ( code ebs /code | code instance-store /code ). /p /li li p code source-dest-check /code - Indicates whether the instance performs source/destination checking. A value of code true /code means that checking is enabled, and code false /code means that checking is disabled. The value must be code false /code for the instance to perform network address translation (NAT) in your VPC. /p /li li p code spot-instance-request-id /code - The ID of the Spot Instance request. /p /li li p code state-reason-code /code - The reason code for the state change. /p /li li p code state-reason-message /code - A message that describes the state change. /p /li li p code subnet-id /code - The ID of the subnet for the instance. /p /li li p code tag:&lt;key&gt; /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources that have a tag with a specific key, regardless of the tag value. /p /li li p code tenancy /code - The tenancy of an instance ( code dedicated /code | code default /code | code host /code ). /p /li li p code tpm-support /code - Indicates if the instance is configured for NitroTPM support ( code v2.0 /code ). /p /li li p code usage-operation /code - The usage operation value for the instance ( code RunInstances /code | code RunInstances:00g0 /code | code RunInstances:0010 /code | code RunInstances:1010 /code | code RunInstances:1014 /code | code RunInstances:1110 /code | code RunInstances:0014 /code | code RunInstances:0210 /code | code RunInstances:0110 /code | code RunInstances:0100 /code | code RunInstances:0004 /code | code RunInstances:0200 /code | code RunInstances:000g /code | code RunInstances:0g00 /code | code RunInstances:0002 /code | code RunInstances:0800 /code | code RunInstances:0102 /code | code RunInstances:0006 /code | code RunInstances:0202 /code ). /p /li li p code usage-operation-update-time /code - The time that the usage operation was last updated, for example, code 2022-09-15T17:15:20.000Z /code . /p /li li p code virtualization-type /code - The virtualization type of the instance ( code paravirtual /code | code hvm /code ). /p /li li p code vpc-id /code - The ID of the VPC that the instance is running in. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
-    pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p p You cannot specify this parameter and the instance IDs parameter in the same request. /p
-    pub max_results: Option<i32>,
-}
-rt::structure!(
-    DescribeInstancesRequest, DESCRIBE_INSTANCES_REQUEST, 0 => instance_ids, 1 =>
-    include_managed_resources, 2 => dry_run, 3 => filters, 4 => next_token, 5 =>
-    max_results
-);
-pub static DESCRIBE_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInstancesRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
-        rt::m("IncludeManagedResources", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstancesResult {
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
-    pub next_token: Option<String>,
-    /// p Information about the reservations. /p
-    pub reservations: Option<Vec<Reservation>>,
-}
-rt::structure!(
-    DescribeInstancesResult, DESCRIBE_INSTANCES_RESULT, 0 => next_token, 1 =>
-    reservations
-);
-pub static DESCRIBE_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeInstancesResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("Reservations", &RESERVATION_LIST).named("reservationSet"),
     ],
 );

@@ -4,16 +4,703 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeInternetGatewaysRequest {
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
-    pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+pub struct DescribeInstanceImageMetadataRequest {
+    /// The filters.
+    ///
+    /// - `availability-zone` - The name of the Availability Zone (for example, `us-west-2a`) or Local Zone (for example, `us-west-2-lax-1b`) of the instance.
+    /// - `instance-id` - The ID of the instance.
+    /// - `image-allowed` - A Boolean that indicates whether the image meets the criteria specified for Allowed AMIs.
+    /// - `instance-state-name` - The state of the instance (`pending` \| `running` \| `shutting-down` \| `terminated` \| `stopping` \| `stopped`).
+    /// - `instance-type` - The type of instance (for example, `t3.micro`).
+    /// - `launch-time` - The time when the instance was launched, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), for example, `2023-09-29T11:04:43.305Z`. You can use a wildcard (`*`), for example, `2023-09-29T*`, which matches an entire day.
+    /// - `owner-alias` - The owner alias (`amazon` \| `aws-marketplace` \| `aws-backup-vault`). The valid aliases are defined in an Amazon-maintained list. This is not the Amazon Web Services account alias that can be set using the IAM console. We recommend that you use the `Owner` request parameter instead of this filter.
+    /// - `owner-id` - The Amazon Web Services account ID of the owner. We recommend that you use the `Owner` request parameter instead of this filter.
+    /// - `tag:<key>` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `zone-id` - The ID of the Availability Zone (for example, `usw2-az2`) or Local Zone (for example, `usw2-lax1-az1`) of the instance.
+    pub filters: Option<Vec<Filter>>,
+    /// The instance IDs.
+    ///
+    /// If you don't specify an instance ID or filters, the output includes information for all instances.
+    pub instance_ids: Option<Vec<String>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    ///
+    /// Default: 1000
     pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the internet gateways. /p p Default: Describes all your internet gateways. /p
+}
+rt::structure!(
+    DescribeInstanceImageMetadataRequest, DESCRIBE_INSTANCE_IMAGE_METADATA_REQUEST, 0 =>
+    filters, 1 => instance_ids, 2 => max_results, 3 => next_token, 4 => dry_run
+);
+pub static DESCRIBE_INSTANCE_IMAGE_METADATA_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeInstanceImageMetadataRequest",
+    &[
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceImageMetadataResult {
+    /// Information about the instance and the AMI used to launch the instance.
+    pub instance_image_metadata: Option<Vec<InstanceImageMetadata>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeInstanceImageMetadataResult, DESCRIBE_INSTANCE_IMAGE_METADATA_RESULT, 0 =>
+    instance_image_metadata, 1 => next_token
+);
+pub static DESCRIBE_INSTANCE_IMAGE_METADATA_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeInstanceImageMetadataResult",
+    &[
+        rt::m("InstanceImageMetadata", &INSTANCE_IMAGE_METADATA_LIST)
+            .named("instanceImageMetadataSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceSqlHaHistoryStatesRequest {
+    /// The IDs of the SQL Server High Availability instances to describe. If omitted, the API returns historical states for all SQL Server High Availability instances.
+    pub instance_ids: Option<Vec<String>>,
+    /// The start data and time of the period for which to get the historical SQL Server High Availability states. If omitted, the API returns all available historical states.
+    ///
+    /// Timezone: UTC
+    ///
+    /// Format: `YYYY-MM-DDThh:mm:ss.sssZ`
+    pub start_time: Option<rt::DateTime>,
+    /// The end data and time of the period for which to get historical SQL Server High Availability states. If omitted, the API returns historical states up to the current date and time.
+    ///
+    /// Timezone: UTC
+    ///
+    /// Format: `YYYY-MM-DDThh:mm:ss.sssZ`
+    pub end_time: Option<rt::DateTime>,
+    /// The token to use to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// One or more filters to apply to the results. Supported filters include:
+    ///
+    /// - `tag:<key>` - The tag key and value pair assigned to the instance. For example, to find all instances tagged with `Owner:TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The tag key assigned to the instance.
+    /// - `haStatus` - The SQL Server High Availability status of the SQL Server High Availability instance (`processing` \| `active` \| `standby` \| `invalid`).
+    /// - `sqlServerLicenseUsage` - The license type for the SQL Server license (`full` \| `waived`).
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeInstanceSqlHaHistoryStatesRequest,
+    DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_REQUEST, 0 => instance_ids, 1 => start_time,
+    2 => end_time, 3 => next_token, 4 => max_results, 5 => filters, 6 => dry_run
+);
+pub static DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeInstanceSqlHaHistoryStatesRequest",
+    &[
+        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
+        rt::m("StartTime", &rt::TIMESTAMP),
+        rt::m("EndTime", &rt::TIMESTAMP),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceSqlHaHistoryStatesResult {
+    /// Information about the historical SQL Server High Availability states of the SQL Server High Availability instances.
+    pub instances: Option<Vec<RegisteredInstance>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeInstanceSqlHaHistoryStatesResult,
+    DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_RESULT, 0 => instances, 1 => next_token
+);
+pub static DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeInstanceSqlHaHistoryStatesResult",
+    &[
+        rt::m("Instances", &REGISTERED_INSTANCE_LIST).named("instanceSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceSqlHaStatesRequest {
+    /// The IDs of the SQL Server High Availability instances to describe. If omitted, the API returns SQL Server High Availability states for all SQL Server High Availability instances.
+    pub instance_ids: Option<Vec<String>>,
+    /// The token to use to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// One or more filters to apply to the results. Supported filters include:
+    ///
+    /// - `tag:<key>` - The tag key and value pair assigned to the instance. For example, to find all instances tagged with `Owner:TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The tag key assigned to the instance.
+    /// - `haStatus` - The SQL Server High Availability status of the SQL Server High Availability instance (`processing` \| `active` \| `standby` \| `invalid`).
+    /// - `sqlServerLicenseUsage` - The license type for the SQL Server license (`full` \| `waived`).
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeInstanceSqlHaStatesRequest, DESCRIBE_INSTANCE_SQL_HA_STATES_REQUEST, 0 =>
+    instance_ids, 1 => next_token, 2 => max_results, 3 => filters, 4 => dry_run
+);
+pub static DESCRIBE_INSTANCE_SQL_HA_STATES_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeInstanceSqlHaStatesRequest",
+    &[
+        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceSqlHaStatesResult {
+    /// Information about the SQL Server High Availability instances.
+    pub instances: Option<Vec<RegisteredInstance>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeInstanceSqlHaStatesResult, DESCRIBE_INSTANCE_SQL_HA_STATES_RESULT, 0 =>
+    instances, 1 => next_token
+);
+pub static DESCRIBE_INSTANCE_SQL_HA_STATES_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeInstanceSqlHaStatesResult",
+    &[
+        rt::m("Instances", &REGISTERED_INSTANCE_LIST).named("instanceSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceStatusRequest {
+    /// The instance IDs.
+    ///
+    /// Default: Describes all your instances.
+    ///
+    /// Constraints: Maximum 100 explicitly specified instance IDs.
+    pub instance_ids: Option<Vec<String>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    ///
+    /// You cannot specify this parameter and the instance IDs parameter in the same request.
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    pub include_managed_resources: Option<bool>,
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The filters.
+    ///
+    /// - `availability-zone` - The Availability Zone of the instance.
+    /// - `availability-zone-id` - The ID of the Availability Zone of the instance.
+    /// - `event.code` - The code for the scheduled event (`instance-reboot` \| `system-reboot` \| `system-maintenance` \| `instance-retirement` \| `instance-stop`).
+    /// - `event.description` - A description of the event.
+    /// - `event.instance-event-id` - The ID of the event whose date and time you are modifying.
+    /// - `event.not-after` - The latest end time for the scheduled event (for example, `2014-09-15T17:15:20.000Z`).
+    /// - `event.not-before` - The earliest start time for the scheduled event (for example, `2014-09-15T17:15:20.000Z`).
+    /// - `event.not-before-deadline` - The deadline for starting the event (for example, `2014-09-15T17:15:20.000Z`).
+    /// - `instance-state-code` - The code for the instance state, as a 16-bit unsigned integer. The high byte is used for internal purposes and should be ignored. The low byte is set based on the state represented. The valid values are 0 (pending), 16 (running), 32 (shutting-down), 48 (terminated), 64 (stopping), and 80 (stopped).
+    /// - `instance-state-name` - The state of the instance (`pending` \| `running` \| `shutting-down` \| `terminated` \| `stopping` \| `stopped`).
+    /// - `instance-status.reachability` - Filters on instance status where the name is `reachability` (`passed` \| `failed` \| `initializing` \| `insufficient-data`).
+    /// - `instance-status.status` - The status of the instance (`ok` \| `impaired` \| `initializing` \| `insufficient-data` \| `not-applicable`).
+    /// - `operator.managed` - A Boolean that indicates whether this is a managed instance.
+    /// - `operator.principal` - The principal that manages the instance. Only valid for managed instances, where `managed` is `true`.
+    /// - `system-status.reachability` - Filters on system status where the name is `reachability` (`passed` \| `failed` \| `initializing` \| `insufficient-data`).
+    /// - `system-status.status` - The system status of the instance (`ok` \| `impaired` \| `initializing` \| `insufficient-data` \| `not-applicable`).
+    /// - `attached-ebs-status.status` - The status of the attached EBS volume for the instance (`ok` \| `impaired` \| `initializing` \| `insufficient-data` \| `not-applicable`).
+    /// - `application-status.status` - The application status of the instance (`ok` \| `impaired` \| `initializing` \| `insufficient-data` \| `not-applicable`).
+    pub filters: Option<Vec<Filter>>,
+    /// When `true`, includes the health status for all instances. When `false`, includes the health status for running instances only.
+    ///
+    /// Default: `false`
+    pub include_all_instances: Option<bool>,
+}
+rt::structure!(
+    DescribeInstanceStatusRequest, DESCRIBE_INSTANCE_STATUS_REQUEST, 0 => instance_ids, 1
+    => max_results, 2 => next_token, 3 => include_managed_resources, 4 => dry_run, 5 =>
+    filters, 6 => include_all_instances
+);
+pub static DESCRIBE_INSTANCE_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeInstanceStatusRequest",
+    &[
+        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("IncludeManagedResources", &rt::BOOLEAN),
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("IncludeAllInstances", &rt::BOOLEAN).named("includeAllInstances"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceStatusResult {
+    /// Information about the status of the instances.
+    pub instance_statuses: Option<Vec<InstanceStatus>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeInstanceStatusResult, DESCRIBE_INSTANCE_STATUS_RESULT, 0 =>
+    instance_statuses, 1 => next_token
+);
+pub static DESCRIBE_INSTANCE_STATUS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeInstanceStatusResult",
+    &[
+        rt::m("InstanceStatuses", &INSTANCE_STATUS_LIST).named("instanceStatusSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+pub static DESCRIBE_INSTANCE_TOPOLOGY_GROUP_NAME_SET: rt::Schema = rt::Schema::list(
+    "DescribeInstanceTopologyGroupNameSet",
+    &[rt::m("member", &rt::STRING)],
+);
+pub static DESCRIBE_INSTANCE_TOPOLOGY_INSTANCE_ID_SET: rt::Schema = rt::Schema::list(
+    "DescribeInstanceTopologyInstanceIdSet",
+    &[rt::m("member", &rt::STRING)],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceTopologyRequest {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    ///
+    /// You can't specify this parameter and the instance IDs parameter in the same request.
+    ///
+    /// Default: `20`
+    pub max_results: Option<i32>,
+    /// The instance IDs.
+    ///
+    /// Default: Describes all your instances.
+    ///
+    /// Constraints: Maximum 100 explicitly specified instance IDs.
+    pub instance_ids: Option<Vec<String>>,
+    /// The name of the placement group that each instance is in.
+    ///
+    /// Constraints: Maximum 100 explicitly specified placement group names.
+    pub group_names: Option<Vec<String>>,
+    /// The filters.
+    ///
+    /// - `availability-zone` - The name of the Availability Zone (for example, `us-west-2a`) or Local Zone (for example, `us-west-2-lax-1b`) that the instance is in.
+    /// - `instance-type` - The instance type (for example, `p4d.24xlarge`) or instance family (for example, `p4d*`). You can use the `*` wildcard to match zero or more characters, or the `?` wildcard to match zero or one character.
+    /// - `zone-id` - The ID of the Availability Zone (for example, `usw2-az2`) or Local Zone (for example, `usw2-lax1-az1`) that the instance is in.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeInstanceTopologyRequest, DESCRIBE_INSTANCE_TOPOLOGY_REQUEST, 0 => dry_run, 1
+    => next_token, 2 => max_results, 3 => instance_ids, 4 => group_names, 5 => filters
+);
+pub static DESCRIBE_INSTANCE_TOPOLOGY_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeInstanceTopologyRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("InstanceIds", &DESCRIBE_INSTANCE_TOPOLOGY_INSTANCE_ID_SET)
+            .named("InstanceId"),
+        rt::m("GroupNames", &DESCRIBE_INSTANCE_TOPOLOGY_GROUP_NAME_SET)
+            .named("GroupName"),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceTopologyResult {
+    /// Information about the topology of each instance.
+    pub instances: Option<Vec<InstanceTopology>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeInstanceTopologyResult, DESCRIBE_INSTANCE_TOPOLOGY_RESULT, 0 => instances, 1
+    => next_token
+);
+pub static DESCRIBE_INSTANCE_TOPOLOGY_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeInstanceTopologyResult",
+    &[
+        rt::m("Instances", &INSTANCE_SET).named("instanceSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceTypeOfferingsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The location type.
+    ///
+    /// - `availability-zone` - The Availability Zone. When you specify a location filter, it must be an Availability Zone for the current Region.
+    /// - `availability-zone-id` - The AZ ID. When you specify a location filter, it must be an AZ ID for the current Region.
+    /// - `outpost` - The Outpost ARN. When you specify a location filter, it must be an Outpost ARN for the current Region.
+    /// - `region` - The current Region. If you specify a location filter, it must match the current Region.
+    pub location_type: Option<LocationType>,
+    /// One or more filters. Filter names and values are case-sensitive.
+    ///
+    /// - `instance-type` - The instance type. For a list of possible values, see [Instance](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Instance.html).
+    /// - `location` - The location. For a list of possible identifiers, see [Regions and Zones](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html).
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeInstanceTypeOfferingsRequest, DESCRIBE_INSTANCE_TYPE_OFFERINGS_REQUEST, 0 =>
+    dry_run, 1 => location_type, 2 => filters, 3 => max_results, 4 => next_token
+);
+pub static DESCRIBE_INSTANCE_TYPE_OFFERINGS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeInstanceTypeOfferingsRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("LocationType", &rt::ENUM),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceTypeOfferingsResult {
+    /// The instance types offered in the location.
+    pub instance_type_offerings: Option<Vec<InstanceTypeOffering>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeInstanceTypeOfferingsResult, DESCRIBE_INSTANCE_TYPE_OFFERINGS_RESULT, 0 =>
+    instance_type_offerings, 1 => next_token
+);
+pub static DESCRIBE_INSTANCE_TYPE_OFFERINGS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeInstanceTypeOfferingsResult",
+    &[
+        rt::m("InstanceTypeOfferings", &INSTANCE_TYPE_OFFERINGS_LIST)
+            .named("instanceTypeOfferingSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceTypesRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The instance types.
+    pub instance_types: Option<Vec<InstanceType>>,
+    /// One or more filters. Filter names and values are case-sensitive.
+    ///
+    /// - `auto-recovery-supported` - Indicates whether Amazon CloudWatch action based recovery is supported (`true` \| `false`).
+    /// - `bare-metal` - Indicates whether it is a bare metal instance type (`true` \| `false`).
+    /// - `burstable-performance-supported` - Indicates whether the instance type is a burstable performance T instance type (`true` \| `false`).
+    /// - `current-generation` - Indicates whether this instance type is the latest generation instance type of an instance family (`true` \| `false`).
+    /// - `dedicated-hosts-supported` - Indicates whether the instance type supports Dedicated Hosts. (`true` \| `false`)
+    /// - `ebs-info.attachment-limit-type` - The type of Amazon EBS volume attachment limit (`shared` \| `dedicated`).
+    /// - `ebs-info.maximum-ebs-attachments` - The maximum number of Amazon EBS volumes that can be attached to the instance type.
+    /// - `ebs-info.ebs-optimized-info.baseline-bandwidth-in-mbps` - The baseline bandwidth performance for an EBS-optimized instance type, in Mbps.
+    /// - `ebs-info.ebs-optimized-info.baseline-iops` - The baseline input/output storage operations per second for an EBS-optimized instance type.
+    /// - `ebs-info.ebs-optimized-info.baseline-throughput-in-mbps` - The baseline throughput performance for an EBS-optimized instance type, in MB/s.
+    /// - `ebs-info.ebs-optimized-info.maximum-bandwidth-in-mbps` - The maximum bandwidth performance for an EBS-optimized instance type, in Mbps.
+    /// - `ebs-info.ebs-optimized-info.maximum-iops` - The maximum input/output storage operations per second for an EBS-optimized instance type.
+    /// - `ebs-info.ebs-optimized-info.maximum-throughput-in-mbps` - The maximum throughput performance for an EBS-optimized instance type, in MB/s.
+    /// - `ebs-info.ebs-optimized-support` - Indicates whether the instance type is EBS-optimized (`supported` \| `unsupported` \| `default`).
+    /// - `ebs-info.encryption-support` - Indicates whether EBS encryption is supported (`supported` \| `unsupported`).
+    /// - `ebs-info.nvme-support` - Indicates whether non-volatile memory express (NVMe) is supported for EBS volumes (`required` \| `supported` \| `unsupported`).
+    /// - `free-tier-eligible` - A Boolean that indicates whether this instance type can be used under the Amazon Web Services Free Tier (`true` \| `false`).
+    /// - `hibernation-supported` - Indicates whether On-Demand hibernation is supported (`true` \| `false`).
+    /// - `hypervisor` - The hypervisor (`nitro` \| `xen`).
+    /// - `instance-storage-info.disk.count` - The number of local disks.
+    /// - `instance-storage-info.disk.size-in-gb` - The storage size of each instance storage disk, in GB.
+    /// - `instance-storage-info.disk.type` - The storage technology for the local instance storage disks (`hdd` \| `ssd`).
+    /// - `instance-storage-info.encryption-support` - Indicates whether data is encrypted at rest (`required` \| `supported` \| `unsupported`).
+    /// - `instance-storage-info.nvme-support` - Indicates whether non-volatile memory express (NVMe) is supported for instance store (`required` \| `supported` \| `unsupported`).
+    /// - `instance-storage-info.total-size-in-gb` - The total amount of storage available from all local instance storage, in GB.
+    /// - `instance-storage-supported` - Indicates whether the instance type has local instance storage (`true` \| `false`).
+    /// - `instance-type` - The instance type (for example `c5.2xlarge` or c5\*).
+    /// - `memory-info.size-in-mib` - The memory size.
+    /// - `network-info.bandwidth-weightings` - For instances that support bandwidth weighting to boost performance (`default`, `vpc-1`, `ebs-1`).
+    /// - `network-info.efa-info.maximum-efa-interfaces` - The maximum number of Elastic Fabric Adapters (EFAs) per instance.
+    /// - `network-info.efa-supported` - Indicates whether the instance type supports Elastic Fabric Adapter (EFA) (`true` \| `false`).
+    /// - `network-info.ena-support` - Indicates whether Elastic Network Adapter (ENA) is supported or required (`required` \| `supported` \| `unsupported`).
+    /// - `network-info.flexible-ena-queues-support` - Indicates whether an instance supports flexible ENA queues (`supported` \| `unsupported`).
+    /// - `network-info.encryption-in-transit-supported` - Indicates whether the instance type automatically encrypts in-transit traffic between instances (`true` \| `false`).
+    /// - `network-info.ipv4-addresses-per-interface` - The maximum number of private IPv4 addresses per network interface.
+    /// - `network-info.ipv6-addresses-per-interface` - The maximum number of private IPv6 addresses per network interface.
+    /// - `network-info.ipv6-supported` - Indicates whether the instance type supports IPv6 (`true` \| `false`).
+    /// - `network-info.maximum-network-cards` - The maximum number of network cards per instance.
+    /// - `network-info.maximum-network-interfaces` - The maximum number of network interfaces per instance.
+    /// - `network-info.network-performance` - The network performance (for example, "25 Gigabit").
+    /// - `nitro-enclaves-support` - Indicates whether Nitro Enclaves is supported (`supported` \| `unsupported`).
+    /// - `nitro-tpm-support` - Indicates whether NitroTPM is supported (`supported` \| `unsupported`).
+    /// - `nitro-tpm-info.supported-versions` - The supported NitroTPM version (`2.0`).
+    /// - `processor-info.supported-architecture` - The CPU architecture (`arm64` \| `i386` \| `x86_64`).
+    /// - `processor-info.sustained-clock-speed-in-ghz` - The CPU clock speed, in GHz.
+    /// - `processor-info.supported-features` - The supported CPU features (`amd-sev-snp`).
+    /// - `reboot-migration-support` - Indicates whether enabling reboot migration is supported (`supported` \| `unsupported`).
+    /// - `supported-boot-mode` - The boot mode (`legacy-bios` \| `uefi`).
+    /// - `supported-root-device-type` - The root device type (`ebs` \| `instance-store`).
+    /// - `supported-usage-class` - The usage class (`on-demand` \| `spot` \| `capacity-block`).
+    /// - `supported-virtualization-type` - The virtualization type (`hvm` \| `paravirtual`).
+    /// - `vcpu-info.default-cores` - The default number of cores for the instance type.
+    /// - `vcpu-info.default-threads-per-core` - The default number of threads per core for the instance type.
+    /// - `vcpu-info.default-vcpus` - The default number of vCPUs for the instance type.
+    /// - `vcpu-info.valid-cores` - The number of cores that can be configured for the instance type.
+    /// - `vcpu-info.valid-threads-per-core` - The number of threads per core that can be configured for the instance type. For example, "1" or "1,2".
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// If `true`, the response includes instance types that are not supported in the current Region, in addition to the supported types. Default: `false`.
+    pub include_unsupported_in_region: Option<bool>,
+}
+rt::structure!(
+    DescribeInstanceTypesRequest, DESCRIBE_INSTANCE_TYPES_REQUEST, 0 => dry_run, 1 =>
+    instance_types, 2 => filters, 3 => max_results, 4 => next_token, 5 =>
+    include_unsupported_in_region
+);
+pub static DESCRIBE_INSTANCE_TYPES_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeInstanceTypesRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("InstanceTypes", &REQUEST_INSTANCE_TYPE_LIST).named("InstanceType"),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("IncludeUnsupportedInRegion", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceTypesResult {
+    /// The instance type.
+    pub instance_types: Option<Vec<InstanceTypeInfo>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeInstanceTypesResult, DESCRIBE_INSTANCE_TYPES_RESULT, 0 => instance_types, 1
+    => next_token
+);
+pub static DESCRIBE_INSTANCE_TYPES_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeInstanceTypesResult",
+    &[
+        rt::m("InstanceTypes", &INSTANCE_TYPE_INFO_LIST).named("instanceTypeSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstancesRequest {
+    /// The instance IDs.
+    ///
+    /// Default: Describes all your instances.
+    pub instance_ids: Option<Vec<String>>,
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    pub include_managed_resources: Option<bool>,
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The filters.
+    ///
+    /// - `affinity` - The affinity setting for an instance running on a Dedicated Host (`default` \| `host`).
+    /// - `architecture` - The instance architecture (`i386` \| `x86_64` \| `arm64`).
+    /// - `availability-zone` - The Availability Zone of the instance.
+    /// - `availability-zone-id` - The ID of the Availability Zone of the instance.
+    /// - `block-device-mapping.attach-time` - The attach time for an EBS volume mapped to the instance, for example, `2022-09-15T17:15:20.000Z`.
+    /// - `block-device-mapping.delete-on-termination` - A Boolean that indicates whether the EBS volume is deleted on instance termination.
+    /// - `block-device-mapping.device-name` - The device name specified in the block device mapping (for example, `/dev/sdh` or `xvdh`).
+    /// - `block-device-mapping.status` - The status for the EBS volume (`attaching` \| `attached` \| `detaching` \| `detached`).
+    /// - `block-device-mapping.volume-id` - The volume ID of the EBS volume.
+    /// - `boot-mode` - The boot mode that was specified by the AMI (`legacy-bios` \| `uefi` \| `uefi-preferred`).
+    /// - `capacity-reservation-id` - The ID of the Capacity Reservation into which the instance was launched.
+    /// - `capacity-reservation-specification.capacity-reservation-preference` - The instance's Capacity Reservation preference (`open` \| `none`).
+    /// - `capacity-reservation-specification.capacity-reservation-target.capacity-reservation-id` - The ID of the targeted Capacity Reservation.
+    /// - `capacity-reservation-specification.capacity-reservation-target.capacity-reservation-resource-group-arn` - The ARN of the targeted Capacity Reservation group.
+    /// - `client-token` - The idempotency token you provided when you launched the instance.
+    /// - `current-instance-boot-mode` - The boot mode that is used to launch the instance at launch or start (`legacy-bios` \| `uefi`).
+    /// - `dns-name` - The public DNS name of the instance.
+    /// - `ebs-optimized` - A Boolean that indicates whether the instance is optimized for Amazon EBS I/O.
+    /// - `ena-support` - A Boolean that indicates whether the instance is enabled for enhanced networking with ENA.
+    /// - `enclave-options.enabled` - A Boolean that indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves.
+    /// - `hibernation-options.configured` - A Boolean that indicates whether the instance is enabled for hibernation. A value of `true` means that the instance is enabled for hibernation.
+    /// - `host-id` - The ID of the Dedicated Host on which the instance is running, if applicable.
+    /// - `hypervisor` - The hypervisor type of the instance (`ovm` \| `xen`). The value `xen` is used for both Xen and Nitro hypervisors.
+    /// - `iam-instance-profile.arn` - The instance profile associated with the instance. Specified as an ARN.
+    /// - `iam-instance-profile.id` - The instance profile associated with the instance. Specified as an ID.
+    /// - `image-id` - The ID of the image used to launch the instance.
+    /// - `instance-id` - The ID of the instance.
+    /// - `instance-lifecycle` - Indicates whether this is a Spot Instance, a Scheduled Instance, or a Capacity Block (`spot` \| `scheduled` \| `capacity-block`).
+    /// - `instance-state-code` - The state of the instance, as a 16-bit unsigned integer. The high byte is used for internal purposes and should be ignored. The low byte is set based on the state represented. The valid values are: 0 (pending), 16 (running), 32 (shutting-down), 48 (terminated), 64 (stopping), and 80 (stopped).
+    /// - `instance-state-name` - The state of the instance (`pending` \| `running` \| `shutting-down` \| `terminated` \| `stopping` \| `stopped`).
+    /// - `instance-type` - The type of instance (for example, `t2.micro`).
+    /// - `instance.group-id` - The ID of the security group for the instance.
+    /// - `instance.group-name` - The name of the security group for the instance.
+    /// - `ip-address` - The public IPv4 address of the instance.
+    /// - `ipv6-address` - The IPv6 address of the instance.
+    /// - `kernel-id` - The kernel ID.
+    /// - `key-name` - The name of the key pair used when the instance was launched.
+    /// - `launch-index` - When launching multiple instances, this is the index for the instance in the launch group (for example, 0, 1, 2, and so on).
+    /// - `launch-time` - The time when the instance was launched, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), for example, `2021-09-29T11:04:43.305Z`. You can use a wildcard (`*`), for example, `2021-09-29T*`, which matches an entire day.
+    /// - `maintenance-options.auto-recovery` - The current automatic recovery behavior of the instance (`disabled` \| `default`).
+    /// - `metadata-options.http-endpoint` - The status of access to the HTTP metadata endpoint on your instance (`enabled` \| `disabled`)
+    /// - `metadata-options.http-protocol-ipv4` - Indicates whether the IPv4 endpoint is enabled (`disabled` \| `enabled`).
+    /// - `metadata-options.http-protocol-ipv6` - Indicates whether the IPv6 endpoint is enabled (`disabled` \| `enabled`).
+    /// - `metadata-options.http-put-response-hop-limit` - The HTTP metadata request put response hop limit (integer, possible values `1` to `64`)
+    /// - `metadata-options.http-tokens` - The metadata request authorization state (`optional` \| `required`)
+    /// - `metadata-options.instance-metadata-tags` - The status of access to instance tags from the instance metadata (`enabled` \| `disabled`)
+    /// - `metadata-options.state` - The state of the metadata option changes (`pending` \| `applied`).
+    /// - `monitoring-state` - Indicates whether detailed monitoring is enabled (`disabled` \| `enabled`).
+    /// - `network-interface.addresses.association.allocation-id` - The allocation ID.
+    /// - `network-interface.addresses.association.association-id` - The association ID.
+    /// - `network-interface.addresses.association.carrier-ip` - The carrier IP address.
+    /// - `network-interface.addresses.association.customer-owned-ip` - The customer-owned IP address.
+    /// - `network-interface.addresses.association.ip-owner-id` - The owner ID of the private IPv4 address associated with the network interface.
+    /// - `network-interface.addresses.association.public-dns-name` - The public DNS name.
+    /// - `network-interface.addresses.association.public-ip` - The ID of the association of an Elastic IP address (IPv4) with a network interface.
+    /// - `network-interface.addresses.primary` - Specifies whether the IPv4 address of the network interface is the primary private IPv4 address.
+    /// - `network-interface.addresses.private-dns-name` - The private DNS name.
+    /// - `network-interface.addresses.private-ip-address` - The private IPv4 address associated with the network interface.
+    /// - `network-interface.association.allocation-id` - The allocation ID returned when you allocated the Elastic IP address (IPv4) for your network interface.
+    /// - `network-interface.association.association-id` - The association ID returned when the network interface was associated with an IPv4 address.
+    /// - `network-interface.association.carrier-ip` - The customer-owned IP address.
+    /// - `network-interface.association.customer-owned-ip` - The customer-owned IP address.
+    /// - `network-interface.association.ip-owner-id` - The owner of the Elastic IP address (IPv4) associated with the network interface.
+    /// - `network-interface.association.public-dns-name` - The public DNS name.
+    /// - `network-interface.association.public-ip` - The address of the Elastic IP address (IPv4) bound to the network interface.
+    /// - `network-interface.attachment.attach-time` - The time that the network interface was attached to an instance.
+    /// - `network-interface.attachment.attachment-id` - The ID of the interface attachment.
+    /// - `network-interface.attachment.delete-on-termination` - Specifies whether the attachment is deleted when an instance is terminated.
+    /// - `network-interface.attachment.device-index` - The device index to which the network interface is attached.
+    /// - `network-interface.attachment.instance-id` - The ID of the instance to which the network interface is attached.
+    /// - `network-interface.attachment.instance-owner-id` - The owner ID of the instance to which the network interface is attached.
+    /// - `network-interface.attachment.network-card-index` - The index of the network card.
+    /// - `network-interface.attachment.status` - The status of the attachment (`attaching` \| `attached` \| `detaching` \| `detached`).
+    /// - `network-interface.availability-zone` - The Availability Zone for the network interface.
+    /// - `network-interface.deny-all-igw-traffic` - A Boolean that indicates whether a network interface with an IPv6 address is unreachable from the public internet.
+    /// - `network-interface.description` - The description of the network interface.
+    /// - `network-interface.group-id` - The ID of a security group associated with the network interface.
+    /// - `network-interface.group-name` - The name of a security group associated with the network interface.
+    /// - `network-interface.ipv4-prefixes.ipv4-prefix` - The IPv4 prefixes that are assigned to the network interface.
+    /// - `network-interface.ipv6-address` - The IPv6 address associated with the network interface.
+    /// - `network-interface.ipv6-addresses.ipv6-address` - The IPv6 address associated with the network interface.
+    /// - `network-interface.ipv6-addresses.is-primary-ipv6` - A Boolean that indicates whether this is the primary IPv6 address.
+    /// - `network-interface.ipv6-native` - A Boolean that indicates whether this is an IPv6 only network interface.
+    /// - `network-interface.ipv6-prefixes.ipv6-prefix` - The IPv6 prefix assigned to the network interface.
+    /// - `network-interface.mac-address` - The MAC address of the network interface.
+    /// - `network-interface.network-interface-id` - The ID of the network interface.
+    /// - `network-interface.operator.managed` - A Boolean that indicates whether the instance has a managed network interface.
+    /// - `network-interface.operator.principal` - The principal that manages the network interface. Only valid for instances with managed network interfaces, where `managed` is `true`.
+    /// - `network-interface.outpost-arn` - The ARN of the Outpost.
+    /// - `network-interface.owner-id` - The ID of the owner of the network interface.
+    /// - `network-interface.private-dns-name` - The private DNS name of the network interface.
+    /// - `network-interface.private-ip-address` - The private IPv4 address.
+    /// - `network-interface.public-dns-name` - The public DNS name.
+    /// - `network-interface.requester-id` - The requester ID for the network interface.
+    /// - `network-interface.requester-managed` - Indicates whether the network interface is being managed by Amazon Web Services.
+    /// - `network-interface.status` - The status of the network interface (`available`) \| `in-use`).
+    /// - `network-interface.source-dest-check` - Whether the network interface performs source/destination checking. A value of `true` means that checking is enabled, and `false` means that checking is disabled. The value must be `false` for the network interface to perform network address translation (NAT) in your VPC.
+    /// - `network-interface.subnet-id` - The ID of the subnet for the network interface.
+    /// - `network-interface.tag-key` - The key of a tag assigned to the network interface.
+    /// - `network-interface.tag-value` - The value of a tag assigned to the network interface.
+    /// - `network-interface.vpc-id` - The ID of the VPC for the network interface.
+    /// - `network-performance-options.bandwidth-weighting` - Where the performance boost is applied, if applicable. Valid values: `default`, `vpc-1`, `ebs-1`.
+    /// - `operator.managed` - A Boolean that indicates whether this is a managed instance.
+    /// - `operator.principal` - The principal that manages the instance. Only valid for managed instances, where `managed` is `true`.
+    /// - `outpost-arn` - The Amazon Resource Name (ARN) of the Outpost.
+    /// - `owner-id` - The Amazon Web Services account ID of the instance owner.
+    /// - `placement-group-name` - The name of the placement group for the instance.
+    /// - `placement-partition-number` - The partition in which the instance is located.
+    /// - `platform` - The platform. To list only Windows instances, use `windows`.
+    /// - `platform-details` - The platform (`Linux/UNIX` \| `Red Hat BYOL Linux` \| `Red Hat Enterprise Linux` \| `Red Hat Enterprise Linux with HA` \| `Red Hat Enterprise Linux with High Availability` \| `Red Hat Enterprise Linux with SQL Server Standard and HA` \| `Red Hat Enterprise Linux with SQL Server Enterprise and HA` \| `Red Hat Enterprise Linux with SQL Server Standard` \| `Red Hat Enterprise Linux with SQL Server Web` \| `Red Hat Enterprise Linux with SQL Server Enterprise` \| `SQL Server Enterprise` \| `SQL Server Standard` \| `SQL Server Web` \| `SUSE Linux` \| `Ubuntu Pro` \| `Windows` \| `Windows BYOL` \| `Windows with SQL Server Enterprise` \| `Windows with SQL Server Standard` \| `Windows with SQL Server Web`).
+    /// - `private-dns-name` - The private IPv4 DNS name of the instance.
+    /// - `private-dns-name-options.enable-resource-name-dns-a-record` - A Boolean that indicates whether to respond to DNS queries for instance hostnames with DNS A records.
+    /// - `private-dns-name-options.enable-resource-name-dns-aaaa-record` - A Boolean that indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
+    /// - `private-dns-name-options.hostname-type` - The type of hostname (`ip-name` \| `resource-name`).
+    /// - `private-ip-address` - The private IPv4 address of the instance. This can only be used to filter by the primary IP address of the network interface attached to the instance. To filter by additional IP addresses assigned to the network interface, use the filter `network-interface.addresses.private-ip-address`.
+    /// - `product-code` - The product code associated with the AMI used to launch the instance.
+    /// - `product-code.type` - The type of product code (`devpay` \| `marketplace`).
+    /// - `ramdisk-id` - The RAM disk ID.
+    /// - `reason` - The reason for the current state of the instance (for example, shows "User Initiated \[date\]" when you stop or terminate the instance). Similar to the state-reason-code filter.
+    /// - `requester-id` - The ID of the entity that launched the instance on your behalf (for example, Amazon Web Services Management Console, Auto Scaling, and so on).
+    /// - `reservation-id` - The ID of the instance's reservation. A reservation ID is created any time you launch an instance. A reservation ID has a one-to-one relationship with an instance launch request, but can be associated with more than one instance if you launch multiple instances using the same launch request. For example, if you launch one instance, you get one reservation ID. If you launch ten instances using the same launch request, you also get one reservation ID.
+    /// - `root-device-name` - The device name of the root device volume (for example, `/dev/sda1`).
+    /// - `root-device-type` - The type of the root device volume (`ebs` \| `instance-store`).
+    /// - `source-dest-check` - Indicates whether the instance performs source/destination checking. A value of `true` means that checking is enabled, and `false` means that checking is disabled. The value must be `false` for the instance to perform network address translation (NAT) in your VPC.
+    /// - `spot-instance-request-id` - The ID of the Spot Instance request.
+    /// - `state-reason-code` - The reason code for the state change.
+    /// - `state-reason-message` - A message that describes the state change.
+    /// - `subnet-id` - The ID of the subnet for the instance.
+    /// - `tag:<key>` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources that have a tag with a specific key, regardless of the tag value.
+    /// - `tenancy` - The tenancy of an instance (`dedicated` \| `default` \| `host`).
+    /// - `tpm-support` - Indicates if the instance is configured for NitroTPM support (`v2.0`).
+    /// - `usage-operation` - The usage operation value for the instance (`RunInstances` \| `RunInstances:00g0` \| `RunInstances:0010` \| `RunInstances:1010` \| `RunInstances:1014` \| `RunInstances:1110` \| `RunInstances:0014` \| `RunInstances:0210` \| `RunInstances:0110` \| `RunInstances:0100` \| `RunInstances:0004` \| `RunInstances:0200` \| `RunInstances:000g` \| `RunInstances:0g00` \| `RunInstances:0002` \| `RunInstances:0800` \| `RunInstances:0102` \| `RunInstances:0006` \| `RunInstances:0202`).
+    /// - `usage-operation-update-time` - The time that the usage operation was last updated, for example, `2022-09-15T17:15:20.000Z`.
+    /// - `virtualization-type` - The virtualization type of the instance (`paravirtual` \| `hvm`).
+    /// - `vpc-id` - The ID of the VPC that the instance is running in.
+    pub filters: Option<Vec<Filter>>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    ///
+    /// You cannot specify this parameter and the instance IDs parameter in the same request.
+    pub max_results: Option<i32>,
+}
+rt::structure!(
+    DescribeInstancesRequest, DESCRIBE_INSTANCES_REQUEST, 0 => instance_ids, 1 =>
+    include_managed_resources, 2 => dry_run, 3 => filters, 4 => next_token, 5 =>
+    max_results
+);
+pub static DESCRIBE_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeInstancesRequest",
+    &[
+        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
+        rt::m("IncludeManagedResources", &rt::BOOLEAN),
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+        rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstancesResult {
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// Information about the reservations.
+    pub reservations: Option<Vec<Reservation>>,
+}
+rt::structure!(
+    DescribeInstancesResult, DESCRIBE_INSTANCES_RESULT, 0 => next_token, 1 =>
+    reservations
+);
+pub static DESCRIBE_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeInstancesResult",
+    &[
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+        rt::m("Reservations", &RESERVATION_LIST).named("reservationSet"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInternetGatewaysRequest {
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IDs of the internet gateways.
+    ///
+    /// Default: Describes all your internet gateways.
     pub internet_gateway_ids: Option<Vec<String>>,
-    /// p The filters. /p ul li p code attachment.state /code - The current state of the attachment between the gateway and the VPC ( code available /code ). Present only if a VPC is attached. /p /li li p code attachment.vpc-id /code - The ID of an attached VPC. /p /li li p code internet-gateway-id /code - The ID of the Internet gateway. /p /li li p code owner-id /code - The ID of the Amazon Web Services account that owns the internet gateway. /p /li li p code tag /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li /ul
+    /// The filters.
+    ///
+    /// - `attachment.state` - The current state of the attachment between the gateway and the VPC (`available`). Present only if a VPC is attached.
+    /// - `attachment.vpc-id` - The ID of an attached VPC.
+    /// - `internet-gateway-id` - The ID of the Internet gateway.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the internet gateway.
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -33,9 +720,9 @@ pub static DESCRIBE_INTERNET_GATEWAYS_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInternetGatewaysResult {
-    /// p Information about the internet gateways. /p
+    /// Information about the internet gateways.
     pub internet_gateways: Option<Vec<InternetGateway>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -51,11 +738,11 @@ pub static DESCRIBE_INTERNET_GATEWAYS_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamByoasnRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -72,9 +759,9 @@ pub static DESCRIBE_IPAM_BYOASN_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamByoasnResult {
-    /// p ASN and BYOIP CIDR associations. /p
+    /// ASN and BYOIP CIDR associations.
     pub byoasns: Option<Vec<Byoasn>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -89,15 +776,27 @@ pub static DESCRIBE_IPAM_BYOASN_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamExternalResourceVerificationTokensRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p One or more filters for the request. For more information about filtering, see a href="https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html" Filtering CLI output /a . /p p Available filters: /p ul li p code ipam-arn /code /p /li li p code ipam-external-resource-verification-token-arn /code /p /li li p code ipam-external-resource-verification-token-id /code /p /li li p code ipam-id /code /p /li li p code ipam-region /code /p /li li p code state /code /p /li li p code status /code /p /li li p code token-name /code /p /li li p code token-value /code /p /li /ul
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
+    ///
+    /// Available filters:
+    ///
+    /// - `ipam-arn`
+    /// - `ipam-external-resource-verification-token-arn`
+    /// - `ipam-external-resource-verification-token-id`
+    /// - `ipam-id`
+    /// - `ipam-region`
+    /// - `state`
+    /// - `status`
+    /// - `token-name`
+    /// - `token-value`
     pub filters: Option<Vec<Filter>>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of tokens to return in one page of results. /p
+    /// The maximum number of tokens to return in one page of results.
     pub max_results: Option<i32>,
-    /// p Verification token IDs. /p
+    /// Verification token IDs.
     pub ipam_external_resource_verification_token_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -119,9 +818,9 @@ pub static DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_REQUEST: rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamExternalResourceVerificationTokensResult {
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
-    /// p Verification tokens. /p
+    /// Verification tokens.
     pub ipam_external_resource_verification_tokens: Option<
         Vec<IpamExternalResourceVerificationToken>,
     >,
@@ -144,15 +843,15 @@ pub static DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_RESULT: rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamInternetRegistryAssociationsRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the internet registry associations to describe. /p
+    /// The IDs of the internet registry associations to describe.
     pub ipam_internet_registry_association_ids: Option<Vec<String>>,
-    /// p The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p One or more filters to apply to the results. /p
+    /// One or more filters to apply to the results.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -174,9 +873,9 @@ pub static DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamInternetRegistryAssociationsResult {
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p The internet registry associations. /p
+    /// The internet registry associations.
     pub ipam_internet_registry_associations: Option<
         Vec<IpamInternetRegistryAssociation>,
     >,
@@ -199,15 +898,15 @@ pub static DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_RESULT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamPoliciesRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p One or more filters for the IPAM policy description. /p
+    /// One or more filters for the IPAM policy description.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return in a single call. /p
+    /// The maximum number of results to return in a single call.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The IDs of the IPAM policies to describe. /p
+    /// The IDs of the IPAM policies to describe.
     pub ipam_policy_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -226,9 +925,11 @@ pub static DESCRIBE_IPAM_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamPoliciesResult {
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
-    /// p Information about the IPAM policies. /p p An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations. /p
+    /// Information about the IPAM policies.
+    ///
+    /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
     pub ipam_policies: Option<Vec<IpamPolicy>>,
 }
 rt::structure!(
@@ -244,15 +945,15 @@ pub static DESCRIBE_IPAM_POLICIES_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamPoolAllocationsRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the IPAM pool allocations you want to describe. /p
+    /// The IDs of the IPAM pool allocations you want to describe.
     pub ipam_pool_allocation_ids: Option<Vec<String>>,
-    /// p One or more filters for the request. For more information about filtering, see a href="https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html" Filtering CLI output /a . /p
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -272,9 +973,9 @@ pub static DESCRIBE_IPAM_POOL_ALLOCATIONS_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamPoolAllocationsResult {
-    /// p Information about the IPAM pool allocations. /p
+    /// Information about the IPAM pool allocations.
     pub ipam_pool_allocations: Option<Vec<IpamPoolAllocation>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -291,15 +992,15 @@ pub static DESCRIBE_IPAM_POOL_ALLOCATIONS_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamPoolsRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p One or more filters for the request. For more information about filtering, see a href="https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html" Filtering CLI output /a . /p
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The IDs of the IPAM pools you would like information on. /p
+    /// The IDs of the IPAM pools you would like information on.
     pub ipam_pool_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -318,9 +1019,9 @@ pub static DESCRIBE_IPAM_POOLS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamPoolsResult {
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
-    /// p Information about the IPAM pools. /p
+    /// Information about the IPAM pools.
     pub ipam_pools: Option<Vec<IpamPool>>,
 }
 rt::structure!(
@@ -335,17 +1036,17 @@ pub static DESCRIBE_IPAM_POOLS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamPrefixListResolverTargetsRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p One or more filters to limit the results. /p
+    /// One or more filters to limit the results.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The IDs of the IPAM prefix list resolver Targets to describe. If not specified, all targets in your account are described. /p
+    /// The IDs of the IPAM prefix list resolver Targets to describe. If not specified, all targets in your account are described.
     pub ipam_prefix_list_resolver_target_ids: Option<Vec<String>>,
-    /// p The ID of the IPAM prefix list resolver to filter targets by. Only targets associated with this resolver will be returned. /p
+    /// The ID of the IPAM prefix list resolver to filter targets by. Only targets associated with this resolver will be returned.
     pub ipam_prefix_list_resolver_id: Option<String>,
 }
 rt::structure!(
@@ -368,9 +1069,9 @@ pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_REQUEST: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamPrefixListResolverTargetsResult {
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
-    /// p Information about the IPAM prefix list resolver Targets. /p
+    /// Information about the IPAM prefix list resolver Targets.
     pub ipam_prefix_list_resolver_targets: Option<Vec<IpamPrefixListResolverTarget>>,
 }
 rt::structure!(
@@ -388,15 +1089,15 @@ pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_RESULT: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamPrefixListResolversRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p One or more filters to limit the results. /p
+    /// One or more filters to limit the results.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The IDs of the IPAM prefix list resolvers to describe. If not specified, all resolvers in your account are described. /p
+    /// The IDs of the IPAM prefix list resolvers to describe. If not specified, all resolvers in your account are described.
     pub ipam_prefix_list_resolver_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -417,9 +1118,9 @@ pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamPrefixListResolversResult {
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
-    /// p Information about the IPAM prefix list resolvers. /p
+    /// Information about the IPAM prefix list resolvers.
     pub ipam_prefix_list_resolvers: Option<Vec<IpamPrefixListResolver>>,
 }
 rt::structure!(
@@ -436,15 +1137,15 @@ pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamResourceDiscoveriesRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IPAM resource discovery IDs. /p
+    /// The IPAM resource discovery IDs.
     pub ipam_resource_discovery_ids: Option<Vec<String>>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of resource discoveries to return in one page of results. /p
+    /// The maximum number of resource discoveries to return in one page of results.
     pub max_results: Option<i32>,
-    /// p The resource discovery filters. /p
+    /// The resource discovery filters.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -465,9 +1166,9 @@ pub static DESCRIBE_IPAM_RESOURCE_DISCOVERIES_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamResourceDiscoveriesResult {
-    /// p The resource discoveries. /p
+    /// The resource discoveries.
     pub ipam_resource_discoveries: Option<Vec<IpamResourceDiscovery>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -484,15 +1185,15 @@ pub static DESCRIBE_IPAM_RESOURCE_DISCOVERIES_RESULT: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamResourceDiscoveryAssociationsRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The resource discovery association IDs. /p
+    /// The resource discovery association IDs.
     pub ipam_resource_discovery_association_ids: Option<Vec<String>>,
-    /// p Specify the pagination token from a previous request to retrieve the next page of results. /p
+    /// Specify the pagination token from a previous request to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of resource discovery associations to return in one page of results. /p
+    /// The maximum number of resource discovery associations to return in one page of results.
     pub max_results: Option<i32>,
-    /// p The resource discovery association filters. /p
+    /// The resource discovery association filters.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -514,11 +1215,11 @@ pub static DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_REQUEST: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamResourceDiscoveryAssociationsResult {
-    /// p The resource discovery associations. /p
+    /// The resource discovery associations.
     pub ipam_resource_discovery_associations: Option<
         Vec<IpamResourceDiscoveryAssociation>,
     >,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -539,15 +1240,15 @@ pub static DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_RESULT: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamScopesRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p One or more filters for the request. For more information about filtering, see a href="https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html" Filtering CLI output /a . /p
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The IDs of the scopes you want information on. /p
+    /// The IDs of the scopes you want information on.
     pub ipam_scope_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -566,9 +1267,9 @@ pub static DESCRIBE_IPAM_SCOPES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamScopesResult {
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
-    /// p The scopes you want information on. /p
+    /// The scopes you want information on.
     pub ipam_scopes: Option<Vec<IpamScope>>,
 }
 rt::structure!(
@@ -584,15 +1285,15 @@ pub static DESCRIBE_IPAM_SCOPES_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamsRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p One or more filters for the request. For more information about filtering, see a href="https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html" Filtering CLI output /a . /p
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The IDs of the IPAMs you want information on. /p
+    /// The IDs of the IPAMs you want information on.
     pub ipam_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -611,9 +1312,9 @@ pub static DESCRIBE_IPAMS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpamsResult {
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
-    /// p Information about the IPAMs. /p
+    /// Information about the IPAMs.
     pub ipams: Option<Vec<Ipam>>,
 }
 rt::structure!(DescribeIpamsResult, DESCRIBE_IPAMS_RESULT, 0 => next_token, 1 => ipams);
@@ -626,15 +1327,18 @@ pub static DESCRIBE_IPAMS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpv6PoolsRequest {
-    /// p The IDs of the IPv6 address pools. /p
+    /// The IDs of the IPv6 address pools.
     pub pool_ids: Option<Vec<String>>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p One or more filters. /p ul li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -653,9 +1357,9 @@ pub static DESCRIBE_IPV6_POOLS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIpv6PoolsResult {
-    /// p Information about the IPv6 address pools. /p
+    /// Information about the IPv6 address pools.
     pub ipv6_pools: Option<Vec<Ipv6Pool>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -670,15 +1374,25 @@ pub static DESCRIBE_IPV6_POOLS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeKeyPairsRequest {
-    /// p The key pair names. /p p Default: Describes all of your key pairs. /p
+    /// The key pair names.
+    ///
+    /// Default: Describes all of your key pairs.
     pub key_names: Option<Vec<String>>,
-    /// p The IDs of the key pairs. /p
+    /// The IDs of the key pairs.
     pub key_pair_ids: Option<Vec<String>>,
-    /// p If code true /code , the public key material is included in the response. /p p Default: code false /code /p
+    /// If `true`, the public key material is included in the response.
+    ///
+    /// Default: `false`
     pub include_public_key: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The filters. /p ul li p code key-pair-id /code - The ID of the key pair. /p /li li p code fingerprint /code - The fingerprint of the key pair. /p /li li p code key-name /code - The name of the key pair. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li /ul
+    /// The filters.
+    ///
+    /// - `key-pair-id` - The ID of the key pair.
+    /// - `fingerprint` - The fingerprint of the key pair.
+    /// - `key-name` - The name of the key pair.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -697,7 +1411,7 @@ pub static DESCRIBE_KEY_PAIRS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeKeyPairsResult {
-    /// p Information about the key pairs. /p
+    /// Information about the key pairs.
     pub key_pairs: Option<Vec<KeyPairInfo>>,
 }
 rt::structure!(DescribeKeyPairsResult, DESCRIBE_KEY_PAIRS_RESULT, 0 => key_pairs);
@@ -707,27 +1421,60 @@ pub static DESCRIBE_KEY_PAIRS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLaunchTemplateVersionsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the launch template. /p p To describe one or more versions of a specified launch template, you must specify either the launch template ID or the launch template name, but not both. /p p To describe all the latest or default launch template versions in your account, you must omit this parameter. /p
+    /// The ID of the launch template.
+    ///
+    /// To describe one or more versions of a specified launch template, you must specify either the launch template ID or the launch template name, but not both.
+    ///
+    /// To describe all the latest or default launch template versions in your account, you must omit this parameter.
     pub launch_template_id: Option<String>,
-    /// p The name of the launch template. /p p To describe one or more versions of a specified launch template, you must specify either the launch template name or the launch template ID, but not both. /p p To describe all the latest or default launch template versions in your account, you must omit this parameter. /p
+    /// The name of the launch template.
+    ///
+    /// To describe one or more versions of a specified launch template, you must specify either the launch template name or the launch template ID, but not both.
+    ///
+    /// To describe all the latest or default launch template versions in your account, you must omit this parameter.
     pub launch_template_name: Option<String>,
-    /// p One or more versions of the launch template. Valid values depend on whether you are describing a specified launch template (by ID or name) or all launch templates in your account. /p p To describe one or more versions of a specified launch template, valid values are code $Latest /code , code $Default /code , and numbers. /p p To describe all launch templates in your account that are defined as the latest version, the valid value is code $Latest /code . To describe all launch templates in your account that are defined as the default version, the valid value is code $Default /code . You can specify code $Latest /code and code $Default /code in the same request. You cannot specify numbers. /p
+    /// One or more versions of the launch template. Valid values depend on whether you are describing a specified launch template (by ID or name) or all launch templates in your account.
+    ///
+    /// To describe one or more versions of a specified launch template, valid values are `$Latest`, `$Default`, and numbers.
+    ///
+    /// To describe all launch templates in your account that are defined as the latest version, the valid value is `$Latest`. To describe all launch templates in your account that are defined as the default version, the valid value is `$Default`. You can specify `$Latest` and `$Default` in the same request. You cannot specify numbers.
     pub versions: Option<Vec<String>>,
-    /// p The version number after which to describe launch template versions. /p
+    /// The version number after which to describe launch template versions.
     pub min_version: Option<String>,
-    /// p The version number up to which to describe launch template versions. /p
+    /// The version number up to which to describe launch template versions.
     pub max_version: Option<String>,
-    /// p The token to request the next page of results. /p
+    /// The token to request the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned code NextToken /code value. This value can be between 1 and 200. /p
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 1 and 200.
     pub max_results: Option<i32>,
-    /// p One or more filters. /p ul li p code create-time /code - The time the launch template version was created. /p /li li p code ebs-optimized /code - A boolean that indicates whether the instance is optimized for Amazon EBS I/O. /p /li li p code http-endpoint /code - Indicates whether the HTTP metadata endpoint on your instances is enabled ( code enabled /code | code disabled /code ). /p /li li p code http-protocol-ipv4 /code - Indicates whether the IPv4 endpoint for the instance metadata service is enabled ( code enabled /code | code disabled /code ). /p /li li p code host-resource-group-arn /code - The ARN of the host resource group in which to launch the instances. /p /li li p code http-tokens /code - The state of token usage for your instance metadata requests ( code optional /code | code required /code ). /p /li li p code iam-instance-profile /code - The ARN of the IAM instance profile. /p /li li p code image-id /code - The ID of the AMI. /p /li li p code instance-type /code - The instance type. /p /li li p code is-default-version /code - A boolean that indicates whether the launch template version is the default version. /p /li li p code kernel-id /code - The kernel ID. /p /li li p code license-configuration-arn /code - The ARN of the license configuration. /p /li li p code network-card-index /code - The index of the network card. /p /li li p code ram-disk-id /code - The RAM disk ID. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `create-time` - The time the launch template version was created.
+    /// - `ebs-optimized` - A boolean that indicates whether the instance is optimized for Amazon EBS I/O.
+    /// - `http-endpoint` - Indicates whether the HTTP metadata endpoint on your instances is enabled (`enabled` \| `disabled`).
+    /// - `http-protocol-ipv4` - Indicates whether the IPv4 endpoint for the instance metadata service is enabled (`enabled` \| `disabled`).
+    /// - `host-resource-group-arn` - The ARN of the host resource group in which to launch the instances.
+    /// - `http-tokens` - The state of token usage for your instance metadata requests (`optional` \| `required`).
+    /// - `iam-instance-profile` - The ARN of the IAM instance profile.
+    /// - `image-id` - The ID of the AMI.
+    /// - `instance-type` - The instance type.
+    /// - `is-default-version` - A boolean that indicates whether the launch template version is the default version.
+    /// - `kernel-id` - The kernel ID.
+    /// - `license-configuration-arn` - The ARN of the license configuration.
+    /// - `network-card-index` - The index of the network card.
+    /// - `ram-disk-id` - The RAM disk ID.
     pub filters: Option<Vec<Filter>>,
-    /// p If code true /code , and if a Systems Manager parameter is specified for code ImageId /code , the AMI ID is displayed in the response for code imageId /code . /p p If code false /code , and if a Systems Manager parameter is specified for code ImageId /code , the parameter is displayed in the response for code imageId /code . /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#use-an-ssm-parameter-instead-of-an-ami-id" Use a Systems Manager parameter instead of an AMI ID /a in the i Amazon EC2 User Guide /i . /p p Default: code false /code /p
+    /// If `true`, and if a Systems Manager parameter is specified for `ImageId`, the AMI ID is displayed in the response for `imageId`.
+    ///
+    /// If `false`, and if a Systems Manager parameter is specified for `ImageId`, the parameter is displayed in the response for `imageId`.
+    ///
+    /// For more information, see [Use a Systems Manager parameter instead of an AMI ID](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#use-an-ssm-parameter-instead-of-an-ami-id) in the *Amazon EC2 User Guide*.
+    ///
+    /// Default: `false`
     pub resolve_alias: Option<bool>,
-    /// p Indicates whether to include managed resources in the output. If this parameter is set to code true /code , the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden. /p
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
     pub include_managed_resources: Option<bool>,
 }
 rt::structure!(
@@ -754,9 +1501,9 @@ pub static DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLaunchTemplateVersionsResult {
-    /// p Information about the launch template versions. /p
+    /// Information about the launch template versions.
     pub launch_template_versions: Option<Vec<LaunchTemplateVersion>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -773,19 +1520,24 @@ pub static DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_RESULT: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLaunchTemplatesRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p One or more launch template IDs. /p
+    /// One or more launch template IDs.
     pub launch_template_ids: Option<Vec<String>>,
-    /// p One or more launch template names. /p
+    /// One or more launch template names.
     pub launch_template_names: Option<Vec<String>>,
-    /// p One or more filters. /p ul li p code create-time /code - The time the launch template was created. /p /li li p code launch-template-name /code - The name of the launch template. /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `create-time` - The time the launch template was created.
+    /// - `launch-template-name` - The name of the launch template.
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub filters: Option<Vec<Filter>>,
-    /// p The token to request the next page of results. /p
+    /// The token to request the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned code NextToken /code value. This value can be between 1 and 200. /p
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 1 and 200.
     pub max_results: Option<i32>,
-    /// p Indicates whether to include managed resources in the output. If this parameter is set to code true /code , the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden. /p
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
     pub include_managed_resources: Option<bool>,
 }
 rt::structure!(
@@ -809,9 +1561,9 @@ pub static DESCRIBE_LAUNCH_TEMPLATES_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLaunchTemplatesResult {
-    /// p Information about the launch templates. /p
+    /// Information about the launch templates.
     pub launch_templates: Option<Vec<LaunchTemplate>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -827,17 +1579,25 @@ pub static DESCRIBE_LAUNCH_TEMPLATES_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest {
-    /// p The IDs of the associations. /p
+    /// The IDs of the associations.
     pub local_gateway_route_table_virtual_interface_group_association_ids: Option<
         Vec<String>,
     >,
-    /// p One or more filters. /p ul li p code local-gateway-id /code - The ID of a local gateway. /p /li li p code local-gateway-route-table-arn /code - The Amazon Resource Name (ARN) of the local gateway route table for the virtual interface group. /p /li li p code local-gateway-route-table-id /code - The ID of the local gateway route table. /p /li li p code local-gateway-route-table-virtual-interface-group-association-id /code - The ID of the association. /p /li li p code local-gateway-route-table-virtual-interface-group-id /code - The ID of the virtual interface group. /p /li li p code owner-id /code - The ID of the Amazon Web Services account that owns the local gateway virtual interface group association. /p /li li p code state /code - The state of the association. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `local-gateway-id` - The ID of a local gateway.
+    /// - `local-gateway-route-table-arn` - The Amazon Resource Name (ARN) of the local gateway route table for the virtual interface group.
+    /// - `local-gateway-route-table-id` - The ID of the local gateway route table.
+    /// - `local-gateway-route-table-virtual-interface-group-association-id` - The ID of the association.
+    /// - `local-gateway-route-table-virtual-interface-group-id` - The ID of the virtual interface group.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the local gateway virtual interface group association.
+    /// - `state` - The state of the association.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -862,11 +1622,11 @@ pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIO
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult {
-    /// p Information about the associations. /p
+    /// Information about the associations.
     pub local_gateway_route_table_virtual_interface_group_associations: Option<
         Vec<LocalGatewayRouteTableVirtualInterfaceGroupAssociation>,
     >,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -887,15 +1647,23 @@ pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIO
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLocalGatewayRouteTableVpcAssociationsRequest {
-    /// p The IDs of the associations. /p
+    /// The IDs of the associations.
     pub local_gateway_route_table_vpc_association_ids: Option<Vec<String>>,
-    /// p One or more filters. /p ul li p code local-gateway-id /code - The ID of a local gateway. /p /li li p code local-gateway-route-table-arn /code - The Amazon Resource Name (ARN) of the local gateway route table for the association. /p /li li p code local-gateway-route-table-id /code - The ID of the local gateway route table. /p /li li p code local-gateway-route-table-vpc-association-id /code - The ID of the association. /p /li li p code owner-id /code - The ID of the Amazon Web Services account that owns the local gateway route table for the association. /p /li li p code state /code - The state of the association. /p /li li p code vpc-id /code - The ID of the VPC. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `local-gateway-id` - The ID of a local gateway.
+    /// - `local-gateway-route-table-arn` - The Amazon Resource Name (ARN) of the local gateway route table for the association.
+    /// - `local-gateway-route-table-id` - The ID of the local gateway route table.
+    /// - `local-gateway-route-table-vpc-association-id` - The ID of the association.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the local gateway route table for the association.
+    /// - `state` - The state of the association.
+    /// - `vpc-id` - The ID of the VPC.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -920,11 +1688,11 @@ pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_REQUEST: rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLocalGatewayRouteTableVpcAssociationsResult {
-    /// p Information about the associations. /p
+    /// Information about the associations.
     pub local_gateway_route_table_vpc_associations: Option<
         Vec<LocalGatewayRouteTableVpcAssociation>,
     >,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -945,15 +1713,22 @@ pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_RESULT: rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLocalGatewayRouteTablesRequest {
-    /// p The IDs of the local gateway route tables. /p
+    /// The IDs of the local gateway route tables.
     pub local_gateway_route_table_ids: Option<Vec<String>>,
-    /// p One or more filters. /p ul li p code local-gateway-id /code - The ID of a local gateway. /p /li li p code local-gateway-route-table-arn /code - The Amazon Resource Name (ARN) of the local gateway route table. /p /li li p code local-gateway-route-table-id /code - The ID of a local gateway route table. /p /li li p code outpost-arn /code - The Amazon Resource Name (ARN) of the Outpost. /p /li li p code owner-id /code - The ID of the Amazon Web Services account that owns the local gateway route table. /p /li li p code state /code - The state of the local gateway route table. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `local-gateway-id` - The ID of a local gateway.
+    /// - `local-gateway-route-table-arn` - The Amazon Resource Name (ARN) of the local gateway route table.
+    /// - `local-gateway-route-table-id` - The ID of a local gateway route table.
+    /// - `outpost-arn` - The Amazon Resource Name (ARN) of the Outpost.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the local gateway route table.
+    /// - `state` - The state of the local gateway route table.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -974,9 +1749,9 @@ pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLocalGatewayRouteTablesResult {
-    /// p Information about the local gateway route tables. /p
+    /// Information about the local gateway route tables.
     pub local_gateway_route_tables: Option<Vec<LocalGatewayRouteTable>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -993,15 +1768,20 @@ pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLocalGatewayVirtualInterfaceGroupsRequest {
-    /// p The IDs of the virtual interface groups. /p
+    /// The IDs of the virtual interface groups.
     pub local_gateway_virtual_interface_group_ids: Option<Vec<String>>,
-    /// p One or more filters. /p ul li p code local-gateway-id /code - The ID of a local gateway. /p /li li p code local-gateway-virtual-interface-group-id /code - The ID of the virtual interface group. /p /li li p code local-gateway-virtual-interface-id /code - The ID of the virtual interface. /p /li li p code owner-id /code - The ID of the Amazon Web Services account that owns the local gateway virtual interface group. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `local-gateway-id` - The ID of a local gateway.
+    /// - `local-gateway-virtual-interface-group-id` - The ID of the virtual interface group.
+    /// - `local-gateway-virtual-interface-id` - The ID of the virtual interface.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the local gateway virtual interface group.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1026,11 +1806,11 @@ pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_REQUEST: rt::Schema =
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLocalGatewayVirtualInterfaceGroupsResult {
-    /// p The virtual interface groups. /p
+    /// The virtual interface groups.
     pub local_gateway_virtual_interface_groups: Option<
         Vec<LocalGatewayVirtualInterfaceGroup>,
     >,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1051,15 +1831,24 @@ pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_RESULT: rt::Schema = 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLocalGatewayVirtualInterfacesRequest {
-    /// p The IDs of the virtual interfaces. /p
+    /// The IDs of the virtual interfaces.
     pub local_gateway_virtual_interface_ids: Option<Vec<String>>,
-    /// p One or more filters. /p ul li p code local-address /code - The local address. /p /li li p code local-bgp-asn /code - The Border Gateway Protocol (BGP) Autonomous System Number (ASN) of the local gateway. /p /li li p code local-gateway-id /code - The ID of the local gateway. /p /li li p code local-gateway-virtual-interface-id /code - The ID of the virtual interface. /p /li li p code owner-id /code - The ID of the Amazon Web Services account that owns the local gateway virtual interface. /p /li li p code peer-address /code - The peer address. /p /li li p code peer-bgp-asn /code - The peer BGP ASN. /p /li li p code vlan /code - The ID of the VLAN. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `local-address` - The local address.
+    /// - `local-bgp-asn` - The Border Gateway Protocol (BGP) Autonomous System Number (ASN) of the local gateway.
+    /// - `local-gateway-id` - The ID of the local gateway.
+    /// - `local-gateway-virtual-interface-id` - The ID of the virtual interface.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the local gateway virtual interface.
+    /// - `peer-address` - The peer address.
+    /// - `peer-bgp-asn` - The peer BGP ASN.
+    /// - `vlan` - The ID of the VLAN.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1081,9 +1870,9 @@ pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_REQUEST: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLocalGatewayVirtualInterfacesResult {
-    /// p Information about the virtual interfaces. /p
+    /// Information about the virtual interfaces.
     pub local_gateway_virtual_interfaces: Option<Vec<LocalGatewayVirtualInterface>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1101,15 +1890,20 @@ pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_RESULT: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLocalGatewaysRequest {
-    /// p The IDs of the local gateways. /p
+    /// The IDs of the local gateways.
     pub local_gateway_ids: Option<Vec<String>>,
-    /// p One or more filters. /p ul li p code local-gateway-id /code - The ID of a local gateway. /p /li li p code outpost-arn /code - The Amazon Resource Name (ARN) of the Outpost. /p /li li p code owner-id /code - The ID of the Amazon Web Services account that owns the local gateway. /p /li li p code state /code - The state of the association. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `local-gateway-id` - The ID of a local gateway.
+    /// - `outpost-arn` - The Amazon Resource Name (ARN) of the Outpost.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the local gateway.
+    /// - `state` - The state of the association.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1128,9 +1922,9 @@ pub static DESCRIBE_LOCAL_GATEWAYS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLocalGatewaysResult {
-    /// p Information about the local gateways. /p
+    /// Information about the local gateways.
     pub local_gateways: Option<Vec<LocalGateway>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1146,15 +1940,17 @@ pub static DESCRIBE_LOCAL_GATEWAYS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLockedSnapshotsRequest {
-    /// p The filters. /p ul li p code lock-state /code - The state of the snapshot lock ( code compliance-cooloff /code | code governance /code | code compliance /code | code expired /code ). /p /li /ul
+    /// The filters.
+    ///
+    /// - `lock-state` - The state of the snapshot lock (`compliance-cooloff` \| `governance` \| `compliance` \| `expired`).
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The IDs of the snapshots for which to view the lock status. /p
+    /// The IDs of the snapshots for which to view the lock status.
     pub snapshot_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1173,9 +1969,9 @@ pub static DESCRIBE_LOCKED_SNAPSHOTS_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLockedSnapshotsResult {
-    /// p Information about the snapshots. /p
+    /// Information about the snapshots.
     pub snapshots: Option<Vec<LockedSnapshotsInfo>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1191,13 +1987,16 @@ pub static DESCRIBE_LOCKED_SNAPSHOTS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMacHostsRequest {
-    /// p The filters. /p ul li p code availability-zone /code - The Availability Zone of the EC2 Mac Dedicated Host. /p /li li p code instance-type /code - The instance type size that the EC2 Mac Dedicated Host is configured to support. /p /li /ul
+    /// The filters.
+    ///
+    /// - `availability-zone` - The Availability Zone of the EC2 Mac Dedicated Host.
+    /// - `instance-type` - The instance type size that the EC2 Mac Dedicated Host is configured to support.
     pub filters: Option<Vec<Filter>>,
-    /// p The IDs of the EC2 Mac Dedicated Hosts. /p
+    /// The IDs of the EC2 Mac Dedicated Hosts.
     pub host_ids: Option<Vec<String>>,
-    /// p The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned code nextToken /code value. This value can be between 5 and 500. If code maxResults /code is given a larger value than 500, you receive an error. /p
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
     pub max_results: Option<i32>,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1215,9 +2014,9 @@ pub static DESCRIBE_MAC_HOSTS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMacHostsResult {
-    /// p Information about the EC2 Mac Dedicated Hosts. /p
+    /// Information about the EC2 Mac Dedicated Hosts.
     pub mac_hosts: Option<Vec<MacHost>>,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1232,15 +2031,21 @@ pub static DESCRIBE_MAC_HOSTS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMacModificationTasksRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Specifies one or more filters for the request: /p ul li p code instance-id /code - The ID of the instance for which the task was created. /p /li li p code task-state /code - The state of the task ( code successful /code | code failed /code | code in-progress /code | code pending /code ). /p /li li p code mac-system-integrity-protection-configuration.sip-status /code - The overall SIP state requested in the task ( code enabled /code | code disabled /code ). /p /li li p code start-time /code - The date and time the task was created. /p /li li p code task-type /code - The type of task ( code sip-modification /code | code volume-ownership-delegation /code ). /p /li /ul
+    /// Specifies one or more filters for the request:
+    ///
+    /// - `instance-id` - The ID of the instance for which the task was created.
+    /// - `task-state` - The state of the task (`successful` \| `failed` \| `in-progress` \| `pending`).
+    /// - `mac-system-integrity-protection-configuration.sip-status` - The overall SIP state requested in the task (`enabled` \| `disabled`).
+    /// - `start-time` - The date and time the task was created.
+    /// - `task-type` - The type of task (`sip-modification` \| `volume-ownership-delegation`).
     pub filters: Option<Vec<Filter>>,
-    /// p The ID of task. /p
+    /// The ID of task.
     pub mac_modification_task_ids: Option<Vec<String>>,
-    /// p The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned code nextToken /code value. This value can be between 5 and 500. If code maxResults /code is given a larger value than 500, you receive an error. /p
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
     pub max_results: Option<i32>,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1261,9 +2066,9 @@ pub static DESCRIBE_MAC_MODIFICATION_TASKS_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMacModificationTasksResult {
-    /// p Information about the tasks. /p
+    /// Information about the tasks.
     pub mac_modification_tasks: Option<Vec<MacModificationTask>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1280,15 +2085,19 @@ pub static DESCRIBE_MAC_MODIFICATION_TASKS_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeManagedPrefixListsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p One or more filters. /p ul li p code owner-id /code - The ID of the prefix list owner. /p /li li p code prefix-list-id /code - The ID of the prefix list. /p /li li p code prefix-list-name /code - The name of the prefix list. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `owner-id` - The ID of the prefix list owner.
+    /// - `prefix-list-id` - The ID of the prefix list.
+    /// - `prefix-list-name` - The name of the prefix list.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p One or more prefix list IDs. /p
+    /// One or more prefix list IDs.
     pub prefix_list_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -1307,9 +2116,9 @@ pub static DESCRIBE_MANAGED_PREFIX_LISTS_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeManagedPrefixListsResult {
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
-    /// p Information about the prefix lists. /p
+    /// Information about the prefix lists.
     pub prefix_lists: Option<Vec<ManagedPrefixList>>,
 }
 rt::structure!(
@@ -1325,15 +2134,19 @@ pub static DESCRIBE_MANAGED_PREFIX_LISTS_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMetricCategoriesRequest {
-    /// p The IDs of the metric categories. If you specify IDs, you can't specify code MaxResults /code or code NextToken /code . /p
+    /// The IDs of the metric categories. If you specify IDs, you can't specify `MaxResults` or `NextToken`.
     pub metric_category_ids: Option<Vec<String>>,
-    /// p The filters. /p ul li p code metric-name /code - The name of a metric in the metric category. /p /li /ul
+    /// The filters.
+    ///
+    /// - `metric-name` - The name of a metric in the metric category.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p p Valid range: 5 - 100. /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    ///
+    /// Valid range: 5 - 100.
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1352,9 +2165,9 @@ pub static DESCRIBE_METRIC_CATEGORIES_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMetricCategoriesResult {
-    /// p Information about the metric categories. /p
+    /// Information about the metric categories.
     pub metric_categories: Option<Vec<MetricCategory>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1370,15 +2183,19 @@ pub static DESCRIBE_METRIC_CATEGORIES_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMovingAddressesRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p One or more Elastic IP addresses. /p
+    /// One or more Elastic IP addresses.
     pub public_ips: Option<Vec<String>>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p One or more filters. /p ul li p code moving-status /code - The status of the Elastic IP address ( code MovingToVpc /code | code RestoringToClassic /code ). /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `moving-status` - The status of the Elastic IP address (`MovingToVpc` \| `RestoringToClassic`).
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned code NextToken /code value. This value can be between 5 and 1000; if code MaxResults /code is given a value outside of this range, an error is returned. /p p Default: If no value is provided, the default is 1000. /p
+    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1000; if `MaxResults` is given a value outside of this range, an error is returned.
+    ///
+    /// Default: If no value is provided, the default is 1000.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -1397,9 +2214,9 @@ pub static DESCRIBE_MOVING_ADDRESSES_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMovingAddressesResult {
-    /// p The status for each Elastic IP address. /p
+    /// The status for each Elastic IP address.
     pub moving_address_statuses: Option<Vec<MovingAddressStatus>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1416,15 +2233,22 @@ pub static DESCRIBE_MOVING_ADDRESSES_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeNatGatewaysRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The filters. /p ul li p code nat-gateway-id /code - The ID of the NAT gateway. /p /li li p code state /code - The state of the NAT gateway ( code pending /code | code failed /code | code available /code | code deleting /code | code deleted /code ). /p /li li p code subnet-id /code - The ID of the subnet in which the NAT gateway resides. /p /li li p code tag /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code vpc-id /code - The ID of the VPC in which the NAT gateway resides. /p /li /ul
+    /// The filters.
+    ///
+    /// - `nat-gateway-id` - The ID of the NAT gateway.
+    /// - `state` - The state of the NAT gateway (`pending` \| `failed` \| `available` \| `deleting` \| `deleted`).
+    /// - `subnet-id` - The ID of the subnet in which the NAT gateway resides.
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `vpc-id` - The ID of the VPC in which the NAT gateway resides.
     pub filter: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The IDs of the NAT gateways. /p
+    /// The IDs of the NAT gateways.
     pub nat_gateway_ids: Option<Vec<String>>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1443,9 +2267,9 @@ pub static DESCRIBE_NAT_GATEWAYS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeNatGatewaysResult {
-    /// p Information about the NAT gateways. /p
+    /// Information about the NAT gateways.
     pub nat_gateways: Option<Vec<NatGateway>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1461,15 +2285,35 @@ pub static DESCRIBE_NAT_GATEWAYS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeNetworkAclsRequest {
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the network ACLs. /p
+    /// The IDs of the network ACLs.
     pub network_acl_ids: Option<Vec<String>>,
-    /// p The filters. /p ul li p code association.association-id /code - The ID of an association ID for the ACL. /p /li li p code association.network-acl-id /code - The ID of the network ACL involved in the association. /p /li li p code association.subnet-id /code - The ID of the subnet involved in the association. /p /li li p code default /code - Indicates whether the ACL is the default network ACL for the VPC. /p /li li p code entry.cidr /code - The IPv4 CIDR range specified in the entry. /p /li li p code entry.icmp.code /code - The ICMP code specified in the entry, if any. /p /li li p code entry.icmp.type /code - The ICMP type specified in the entry, if any. /p /li li p code entry.ipv6-cidr /code - The IPv6 CIDR range specified in the entry. /p /li li p code entry.port-range.from /code - The start of the port range specified in the entry. /p /li li p code entry.port-range.to /code - The end of the port range specified in the entry. /p /li li p code entry.protocol /code - The protocol specified in the entry ( code tcp /code | code udp /code | code icmp /code or a protocol number). /p /li li p code entry.rule-action /code - Allows or denies the matching traffic ( code allow /code | code deny /code ). /p /li li p code entry.egress /code - A Boolean that indicates the type of rule. Specify code true /code for egress rules, or code false /code for ingress rules. /p /li li p code entry.rule-number /code - The number of an entry (in other words, rule) in the set of ACL entries. /p /li li p code network-acl-id /code - The ID of the network ACL. /p /li li p code owner-id /code - The ID of the Amazon Web Services account that owns the network ACL. /p /li li p code tag /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code vpc-id /code - The ID of the VPC for the network ACL. /p /li /ul
+    /// The filters.
+    ///
+    /// - `association.association-id` - The ID of an association ID for the ACL.
+    /// - `association.network-acl-id` - The ID of the network ACL involved in the association.
+    /// - `association.subnet-id` - The ID of the subnet involved in the association.
+    /// - `default` - Indicates whether the ACL is the default network ACL for the VPC.
+    /// - `entry.cidr` - The IPv4 CIDR range specified in the entry.
+    /// - `entry.icmp.code` - The ICMP code specified in the entry, if any.
+    /// - `entry.icmp.type` - The ICMP type specified in the entry, if any.
+    /// - `entry.ipv6-cidr` - The IPv6 CIDR range specified in the entry.
+    /// - `entry.port-range.from` - The start of the port range specified in the entry.
+    /// - `entry.port-range.to` - The end of the port range specified in the entry.
+    /// - `entry.protocol` - The protocol specified in the entry (`tcp` \| `udp` \| `icmp` or a protocol number).
+    /// - `entry.rule-action` - Allows or denies the matching traffic (`allow` \| `deny`).
+    /// - `entry.egress` - A Boolean that indicates the type of rule. Specify `true` for egress rules, or `false` for ingress rules.
+    /// - `entry.rule-number` - The number of an entry (in other words, rule) in the set of ACL entries.
+    /// - `network-acl-id` - The ID of the network ACL.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the network ACL.
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `vpc-id` - The ID of the VPC for the network ACL.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -1488,9 +2332,9 @@ pub static DESCRIBE_NETWORK_ACLS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeNetworkAclsResult {
-    /// p Information about the network ACLs. /p
+    /// Information about the network ACLs.
     pub network_acls: Option<Vec<NetworkAcl>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1506,21 +2350,21 @@ pub static DESCRIBE_NETWORK_ACLS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeNetworkInsightsAccessScopeAnalysesRequest {
-    /// p The IDs of the Network Access Scope analyses. /p
+    /// The IDs of the Network Access Scope analyses.
     pub network_insights_access_scope_analysis_ids: Option<Vec<String>>,
-    /// p The ID of the Network Access Scope. /p
+    /// The ID of the Network Access Scope.
     pub network_insights_access_scope_id: Option<String>,
-    /// p Filters the results based on the start time. The analysis must have started on or after this time. /p
+    /// Filters the results based on the start time. The analysis must have started on or after this time.
     pub analysis_start_time_begin: Option<rt::DateTime>,
-    /// p Filters the results based on the start time. The analysis must have started on or before this time. /p
+    /// Filters the results based on the start time. The analysis must have started on or before this time.
     pub analysis_start_time_end: Option<rt::DateTime>,
-    /// p There are no supported filters. /p
+    /// There are no supported filters.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1549,11 +2393,11 @@ pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_REQUEST: rt::Schema =
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeNetworkInsightsAccessScopeAnalysesResult {
-    /// p The Network Access Scope analyses. /p
+    /// The Network Access Scope analyses.
     pub network_insights_access_scope_analyses: Option<
         Vec<NetworkInsightsAccessScopeAnalysis>,
     >,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1574,15 +2418,15 @@ pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_RESULT: rt::Schema = 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeNetworkInsightsAccessScopesRequest {
-    /// p The IDs of the Network Access Scopes. /p
+    /// The IDs of the Network Access Scopes.
     pub network_insights_access_scope_ids: Option<Vec<String>>,
-    /// p There are no supported filters. /p
+    /// There are no supported filters.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1604,9 +2448,9 @@ pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_REQUEST: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeNetworkInsightsAccessScopesResult {
-    /// p The Network Access Scopes. /p
+    /// The Network Access Scopes.
     pub network_insights_access_scopes: Option<Vec<NetworkInsightsAccessScope>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1620,873 +2464,5 @@ pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_RESULT: rt::Schema = rt::Sche
         rt::m("NetworkInsightsAccessScopes", &NETWORK_INSIGHTS_ACCESS_SCOPE_LIST)
             .named("networkInsightsAccessScopeSet"),
         rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInsightsAnalysesRequest {
-    /// p The ID of the network insights analyses. You must specify either analysis IDs or a path ID. /p
-    pub network_insights_analysis_ids: Option<Vec<String>>,
-    /// p The ID of the path. You must specify either a path ID or analysis IDs. /p
-    pub network_insights_path_id: Option<String>,
-    /// p The time when the network insights analyses started. /p
-    pub analysis_start_time: Option<rt::DateTime>,
-    /// p The time when the network insights analyses ended. /p
-    pub analysis_end_time: Option<rt::DateTime>,
-    /// p The filters. The following are the possible values: /p ul li p path-found - A Boolean value that indicates whether a feasible path is found. /p /li li p status - The status of the analysis (running | succeeded | failed). /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeNetworkInsightsAnalysesRequest, DESCRIBE_NETWORK_INSIGHTS_ANALYSES_REQUEST, 0
-    => network_insights_analysis_ids, 1 => network_insights_path_id, 2 =>
-    analysis_start_time, 3 => analysis_end_time, 4 => filters, 5 => max_results, 6 =>
-    dry_run, 7 => next_token
-);
-pub static DESCRIBE_NETWORK_INSIGHTS_ANALYSES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInsightsAnalysesRequest",
-    &[
-        rt::m("NetworkInsightsAnalysisIds", &NETWORK_INSIGHTS_ANALYSIS_ID_LIST)
-            .named("NetworkInsightsAnalysisId"),
-        rt::m("NetworkInsightsPathId", &rt::STRING),
-        rt::m("AnalysisStartTime", &rt::TIMESTAMP),
-        rt::m("AnalysisEndTime", &rt::TIMESTAMP),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInsightsAnalysesResult {
-    /// p Information about the network insights analyses. /p
-    pub network_insights_analyses: Option<Vec<NetworkInsightsAnalysis>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeNetworkInsightsAnalysesResult, DESCRIBE_NETWORK_INSIGHTS_ANALYSES_RESULT, 0
-    => network_insights_analyses, 1 => next_token
-);
-pub static DESCRIBE_NETWORK_INSIGHTS_ANALYSES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInsightsAnalysesResult",
-    &[
-        rt::m("NetworkInsightsAnalyses", &NETWORK_INSIGHTS_ANALYSIS_LIST)
-            .named("networkInsightsAnalysisSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInsightsPathsRequest {
-    /// p The IDs of the paths. /p
-    pub network_insights_path_ids: Option<Vec<String>>,
-    /// p The filters. The following are the possible values: /p ul li p destination - The ID of the resource. /p /li li p filter-at-source.source-address - The source IPv4 address at the source. /p /li li p filter-at-source.source-port-range - The source port range at the source. /p /li li p filter-at-source.destination-address - The destination IPv4 address at the source. /p /li li p filter-at-source.destination-port-range - The destination port range at the source. /p /li li p filter-at-destination.source-address - The source IPv4 address at the destination. /p /li li p filter-at-destination.source-port-range - The source port range at the destination. /p /li li p filter-at-destination.destination-address - The destination IPv4 address at the destination. /p /li li p filter-at-destination.destination-port-range - The destination port range at the destination. /p /li li p protocol - The protocol. /p /li li p source - The ID of the resource. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeNetworkInsightsPathsRequest, DESCRIBE_NETWORK_INSIGHTS_PATHS_REQUEST, 0 =>
-    network_insights_path_ids, 1 => filters, 2 => max_results, 3 => dry_run, 4 =>
-    next_token
-);
-pub static DESCRIBE_NETWORK_INSIGHTS_PATHS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInsightsPathsRequest",
-    &[
-        rt::m("NetworkInsightsPathIds", &NETWORK_INSIGHTS_PATH_ID_LIST)
-            .named("NetworkInsightsPathId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInsightsPathsResult {
-    /// p Information about the paths. /p
-    pub network_insights_paths: Option<Vec<NetworkInsightsPath>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeNetworkInsightsPathsResult, DESCRIBE_NETWORK_INSIGHTS_PATHS_RESULT, 0 =>
-    network_insights_paths, 1 => next_token
-);
-pub static DESCRIBE_NETWORK_INSIGHTS_PATHS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInsightsPathsResult",
-    &[
-        rt::m("NetworkInsightsPaths", &NETWORK_INSIGHTS_PATH_LIST)
-            .named("networkInsightsPathSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-/// p Contains the parameters for DescribeNetworkInterfaceAttribute. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInterfaceAttributeRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the network interface. /p
-    pub network_interface_id: String,
-    /// p The attribute of the network interface. This parameter is required. /p
-    pub attribute: Option<NetworkInterfaceAttribute>,
-}
-rt::structure!(
-    DescribeNetworkInterfaceAttributeRequest,
-    DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_REQUEST, 0 => dry_run, 1 =>
-    network_interface_id, 2 => attribute
-);
-pub static DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInterfaceAttributeRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("NetworkInterfaceId", &rt::STRING)
-            .named("networkInterfaceId")
-            .flags(rt::REQUIRED),
-        rt::m("Attribute", &rt::ENUM).named("attribute"),
-    ],
-);
-/// p Contains the output of DescribeNetworkInterfaceAttribute. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInterfaceAttributeResult {
-    /// p The attachment (if any) of the network interface. /p
-    pub attachment: Option<NetworkInterfaceAttachment>,
-    /// p The description of the network interface. /p
-    pub description: Option<AttributeValue>,
-    /// p The security groups associated with the network interface. /p
-    pub groups: Option<Vec<GroupIdentifier>>,
-    /// p The ID of the network interface. /p
-    pub network_interface_id: Option<String>,
-    /// p Indicates whether source/destination checking is enabled. /p
-    pub source_dest_check: Option<AttributeBooleanValue>,
-    /// p Indicates whether to assign a public IPv4 address to a network interface. This option can be enabled for any network interface but will only apply to the primary network interface (eth0). /p
-    pub associate_public_ip_address: Option<bool>,
-}
-rt::structure!(
-    DescribeNetworkInterfaceAttributeResult, DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_RESULT,
-    0 => attachment, 1 => description, 2 => groups, 3 => network_interface_id, 4 =>
-    source_dest_check, 5 => associate_public_ip_address
-);
-pub static DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInterfaceAttributeResult",
-    &[
-        rt::m("Attachment", &NETWORK_INTERFACE_ATTACHMENT).named("attachment"),
-        rt::m("Description", &ATTRIBUTE_VALUE).named("description"),
-        rt::m("Groups", &GROUP_IDENTIFIER_LIST).named("groupSet"),
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("SourceDestCheck", &ATTRIBUTE_BOOLEAN_VALUE).named("sourceDestCheck"),
-        rt::m("AssociatePublicIpAddress", &rt::BOOLEAN).named("associatePublicIpAddress"),
-    ],
-);
-/// p Contains the parameters for DescribeNetworkInterfacePermissions. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInterfacePermissionsRequest {
-    /// p The network interface permission IDs. /p
-    pub network_interface_permission_ids: Option<Vec<String>>,
-    /// p One or more filters. /p ul li p code network-interface-permission.network-interface-permission-id /code - The ID of the permission. /p /li li p code network-interface-permission.network-interface-id /code - The ID of the network interface. /p /li li p code network-interface-permission.aws-account-id /code - The Amazon Web Services account ID. /p /li li p code network-interface-permission.aws-service /code - The Amazon Web Services service. /p /li li p code network-interface-permission.permission /code - The type of permission ( code INSTANCE-ATTACH /code | code EIP-ASSOCIATE /code ). /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
-    pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. If this parameter is not specified, up to 50 results are returned by default. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
-    pub max_results: Option<i32>,
-}
-rt::structure!(
-    DescribeNetworkInterfacePermissionsRequest,
-    DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_REQUEST, 0 =>
-    network_interface_permission_ids, 1 => filters, 2 => next_token, 3 => max_results
-);
-pub static DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInterfacePermissionsRequest",
-    &[
-        rt::m("NetworkInterfacePermissionIds", &NETWORK_INTERFACE_PERMISSION_ID_LIST)
-            .named("NetworkInterfacePermissionId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-    ],
-);
-/// p Contains the output for DescribeNetworkInterfacePermissions. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInterfacePermissionsResult {
-    /// p The network interface permissions. /p
-    pub network_interface_permissions: Option<Vec<NetworkInterfacePermission>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeNetworkInterfacePermissionsResult,
-    DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_RESULT, 0 => network_interface_permissions, 1
-    => next_token
-);
-pub static DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInterfacePermissionsResult",
-    &[
-        rt::m("NetworkInterfacePermissions", &NETWORK_INTERFACE_PERMISSION_LIST)
-            .named("networkInterfacePermissions"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-/// p Contains the parameters for DescribeNetworkInterfaces. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInterfacesRequest {
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
-    pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. You cannot specify this parameter and the network interface IDs parameter in the same request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
-    pub max_results: Option<i32>,
-    /// p Indicates whether to include managed resources in the output. If this parameter is set to code true /code , the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden. /p
-    pub include_managed_resources: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The network interface IDs. /p p Default: Describes all your network interfaces. /p
-    pub network_interface_ids: Option<Vec<String>>,
-    /// p One or more filters. /p ul li p code association.allocation-id /code - The allocation ID returned when you allocated the Elastic IP address (IPv4) for your network interface. /p /li li p code association.association-id /code - The association ID returned when the network interface was associated with an IPv4 address. /p /li li p code addresses.association.owner-id /code - The owner ID of the addresses associated with the network interface. /p /li li p code addresses.association.public-ip /code - The association ID returned when the network interface was associated with the Elastic IP address (IPv4). /p /li li p code addresses.primary /code - Whether the private IPv4 address is the primary IP address associated with the network interface. /p /li li p code addresses.private-ip-address /code - The private IPv4 addresses associated with the network interface. /p /li li p code association.ip-owner-id /code - The owner of the Elastic IP address (IPv4) associated with the network interface. /p /li li p code association.public-ip /code - The address of the Elastic IP address (IPv4) bound to the network interface. /p /li li p code association.public-dns-name /code - The public DNS name for the network interface (IPv4). /p /li li p code attachment.attach-time /code - The time that the network interface was attached to an instance. /p /li li p code attachment.attachment-id /code - The ID of the interface attachment. /p /li li p code attachment.delete-on-termination /code - Indicates whether the attachment is deleted when an instance is terminated. /p /li li p code attachment.device-index /code - The device index to which the network interface is attached. /p /li li p code attachment.instance-id /code - The ID of the instance to which the network interface is attached. /p /li li p code attachment.instance-owner-id /code - The owner ID of the instance to which the network interface is attached. /p /li li p code attachment.status /code - The status of the attachment ( code attaching /code | code attached /code | code detaching /code | code detached /code ). /p /li li p code availability-zone /code - The Availability Zone of the network interface. /p /li li p code availability-zone-id /code - The ID of the Availability Zone of the network interface. /p /li li p code description /code - The description of the network interface. /p /li li p code group-id /code - The ID of a security group associated with the network interface. /p /li li p code ipv6-addresses.ipv6-address /code - An IPv6 address associated with the network interface. /p /li li p code interface-type /code - The type of network interface ( code api gateway managed /code | code aws codestar connections managed /code | code branch /code | code ec2 instance connect endpoint /code | code efa /code | code efa-only /code | code efs /code | code evs /code | code gateway load balancer /code | code gateway load balancer endpoint /code | code global accelerator managed /code | code interface /code | code iot rules managed /code | code lambda /code | code load balancer /code | code nat gateway /code | code network load balancer /code | code quicksight /code | code transit gateway /code | code trunk /code | code vpc endpoint /code ). /p /li li p code mac-address /code - The MAC address of the network interface. /p /li li p code network-interface-id /code - The ID of the network interface. /p /li li p code operator.managed /code - A Boolean that indicates whether this is a managed network interface. /p /li li p code operator.principal /code - The principal that manages the network interface. Only valid for managed network interfaces, where code managed /code is code true /code . /p /li li p code owner-id /code - The Amazon Web Services account ID of the network interface owner. /p /li li p code private-dns-name /code - The private DNS name of the network interface (IPv4). /p /li li p code private-ip-address /code - The private IPv4 address or addresses of the network interface. /p /li li p code requester-id /code - The alias or Amazon Web Services account ID of the principal or service that created the network interface. /p /li li p code requester-managed /code - Indicates whether the network interface is being managed by an Amazon Web Services service (for example, Amazon Web Services Management Console, Auto Scaling, and so on). /p /li li p code source-dest-check /code - Indicates whether the network interface performs source/destination checking. A value of code true /code means checking is enabled, and code false /code means checking is disabled. The value must be code false /code for the network interface to perform network address translation (NAT) in your VPC. /p /li li p code status /code - The status of the network interface. If the network interface is not attached to an instance, the status is code available /code ; if a network interface is attached to an instance the status is code in-use /code . /p /li li p code subnet-id /code - The ID of the subnet for the network interface. /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code vpc-id /code - The ID of the VPC for the network interface. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeNetworkInterfacesRequest, DESCRIBE_NETWORK_INTERFACES_REQUEST, 0 =>
-    next_token, 1 => max_results, 2 => include_managed_resources, 3 => dry_run, 4 =>
-    network_interface_ids, 5 => filters
-);
-pub static DESCRIBE_NETWORK_INTERFACES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInterfacesRequest",
-    &[
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("IncludeManagedResources", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("NetworkInterfaceIds", &NETWORK_INTERFACE_ID_LIST)
-            .named("NetworkInterfaceId"),
-        rt::m("Filters", &FILTER_LIST).named("filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInterfacesResult {
-    /// p Information about the network interfaces. /p
-    pub network_interfaces: Option<Vec<NetworkInterface>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeNetworkInterfacesResult, DESCRIBE_NETWORK_INTERFACES_RESULT, 0 =>
-    network_interfaces, 1 => next_token
-);
-pub static DESCRIBE_NETWORK_INTERFACES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInterfacesResult",
-    &[
-        rt::m("NetworkInterfaces", &NETWORK_INTERFACE_LIST).named("networkInterfaceSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkingFlexCostAllocationPoliciesRequest {
-    /// p The IDs of the flex cost allocation policies to describe. /p
-    pub fca_policy_ids: Option<Vec<String>>,
-    /// p The maximum number of results to return in a single call. The range is 5 to 1000. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p p Default: 100 /p
-    pub max_results: Option<i32>,
-    /// p The filters. /p ul li p code fca-policy-id /code - The ID of the policy. /p /li li p code managed-by /code - The entity that manages the policy ( code account /code | code declarative-policy /code ). /p /li li p code network-resource-type /code - The type of network resource that the policy applies to ( code natgw /code | code ec2 /code | code pcx /code ). /p /li li p code showback-enabled /code - Indicates whether showback reporting is enabled for the policy ( code true /code | code false /code ). /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeNetworkingFlexCostAllocationPoliciesRequest,
-    DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST, 0 => fca_policy_ids, 1 =>
-    max_results, 2 => filters, 3 => next_token, 4 => dry_run
-);
-pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkingFlexCostAllocationPoliciesRequest",
-    &[
-        rt::m("FcaPolicyIds", &FLEX_COST_ALLOCATION_POLICY_ID_SET),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("Filters", &FILTER_LIST),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkingFlexCostAllocationPoliciesResult {
-    /// p Information about the flex cost allocation policies. /p
-    pub flex_cost_allocation_policies: Option<Vec<FlexCostAllocationPolicyDescription>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeNetworkingFlexCostAllocationPoliciesResult,
-    DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_RESULT, 0 =>
-    flex_cost_allocation_policies, 1 => next_token
-);
-pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkingFlexCostAllocationPoliciesResult",
-    &[
-        rt::m("FlexCostAllocationPolicies", &FLEX_COST_ALLOCATION_POLICY_SET)
-            .named("flexCostAllocationPolicies"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest {
-    /// p The IDs of the policy associations to describe. /p
-    pub fca_policy_association_ids: Option<Vec<String>>,
-    /// p The maximum number of results to return in a single call. The range is 5 to 1000. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p p Default: 100 /p
-    pub max_results: Option<i32>,
-    /// p The filters. /p ul li p code fca-policy-id /code - The ID of the policy. /p /li li p code managed-by /code - The entity that manages the association ( code account /code | code declarative-policy /code ). /p /li li p code resource-id /code - The ID of the associated network resource. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
-    DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_REQUEST, 0 =>
-    fca_policy_association_ids, 1 => max_results, 2 => filters, 3 => next_token, 4 =>
-    dry_run
-);
-pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest",
-    &[
-        rt::m(
-            "FcaPolicyAssociationIds",
-            &FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_ID_LIST,
-        ),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("Filters", &FILTER_LIST),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkingFlexCostAllocationPolicyAssociationsResult {
-    /// p Information about the policy associations. /p
-    pub fca_policy_associations: Option<
-        Vec<FlexCostAllocationPolicyAssociationDescription>,
-    >,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
-    DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_RESULT, 0 =>
-    fca_policy_associations, 1 => next_token
-);
-pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkingFlexCostAllocationPolicyAssociationsResult",
-    &[
-        rt::m("FcaPolicyAssociations", &FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_SET)
-            .named("fcaPolicyAssociations"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeOutpostLagsRequest {
-    /// p The IDs of the Outpost LAGs. /p
-    pub outpost_lag_ids: Option<Vec<String>>,
-    /// p The filters to use for narrowing down the request. The following filters are supported: /p ul li p code service-link-virtual-interface-id /code - The ID of the service link virtual interface. /p /li li p code service-link-virtual-interface-arn /code - The ARN of the service link virtual interface. /p /li li p code outpost-id /code - The Outpost ID. /p /li li p code outpost-arn /code - The Outpost ARN. /p /li li p code owner-id /code - The ID of the Amazon Web Services account that owns the service link virtual interface. /p /li li p code vlan /code - The ID of the address pool. /p /li li p code local-address /code - The local address. /p /li li p code peer-address /code - The peer address. /p /li li p code peer-bgp-asn /code - The peer BGP ASN. /p /li li p code outpost-lag-id /code - The Outpost LAG ID. /p /li li p code configuration-state /code - The configuration state of the service link virtual interface. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeOutpostLagsRequest, DESCRIBE_OUTPOST_LAGS_REQUEST, 0 => outpost_lag_ids, 1 =>
-    filters, 2 => max_results, 3 => next_token, 4 => dry_run
-);
-pub static DESCRIBE_OUTPOST_LAGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeOutpostLagsRequest",
-    &[
-        rt::m("OutpostLagIds", &OUTPOST_LAG_ID_SET).named("OutpostLagId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeOutpostLagsResult {
-    /// p The Outpost LAGs. /p
-    pub outpost_lags: Option<Vec<OutpostLag>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeOutpostLagsResult, DESCRIBE_OUTPOST_LAGS_RESULT, 0 => outpost_lags, 1 =>
-    next_token
-);
-pub static DESCRIBE_OUTPOST_LAGS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeOutpostLagsResult",
-    &[
-        rt::m("OutpostLags", &OUTPOST_LAG_SET).named("outpostLagSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribePlacementGroupsRequest {
-    /// p The IDs of the placement groups. /p
-    pub group_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The names of the placement groups. /p p Constraints: /p ul li p You can specify a name only if the placement group is owned by your account. /p /li li p If a placement group is i shared /i with your account, specifying the name results in an error. You must use the code GroupId /code parameter instead. /p /li /ul
-    pub group_names: Option<Vec<String>>,
-    /// p The filters. /p ul li p code group-name /code - The name of the placement group. /p /li li p code group-arn /code - The Amazon Resource Name (ARN) of the placement group. /p /li li p code spread-level /code - The spread level for the placement group ( code host /code | code rack /code ). /p /li li p code state /code - The state of the placement group ( code pending /code | code available /code | code deleting /code | code deleted /code ). /p /li li p code strategy /code - The strategy of the placement group ( code cluster /code | code spread /code | code partition /code | code precision-time /code ). /p /li li p code tag:&lt;key&gt; /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources that have a tag with a specific key, regardless of the tag value. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribePlacementGroupsRequest, DESCRIBE_PLACEMENT_GROUPS_REQUEST, 0 => group_ids, 1
-    => dry_run, 2 => group_names, 3 => filters
-);
-pub static DESCRIBE_PLACEMENT_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribePlacementGroupsRequest",
-    &[
-        rt::m("GroupIds", &PLACEMENT_GROUP_ID_STRING_LIST).named("GroupId"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("GroupNames", &PLACEMENT_GROUP_STRING_LIST).named("groupName"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribePlacementGroupsResult {
-    /// p Information about the placement groups. /p
-    pub placement_groups: Option<Vec<PlacementGroup>>,
-}
-rt::structure!(
-    DescribePlacementGroupsResult, DESCRIBE_PLACEMENT_GROUPS_RESULT, 0 =>
-    placement_groups
-);
-pub static DESCRIBE_PLACEMENT_GROUPS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribePlacementGroupsResult",
-    &[rt::m("PlacementGroups", &PLACEMENT_GROUP_LIST).named("placementGroupSet")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribePrefixListsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p One or more filters. /p ul li p code prefix-list-id /code : The ID of a prefix list. /p /li li p code prefix-list-name /code : The name of a prefix list. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p One or more prefix list IDs. /p
-    pub prefix_list_ids: Option<Vec<String>>,
-}
-rt::structure!(
-    DescribePrefixListsRequest, DESCRIBE_PREFIX_LISTS_REQUEST, 0 => dry_run, 1 =>
-    filters, 2 => max_results, 3 => next_token, 4 => prefix_list_ids
-);
-pub static DESCRIBE_PREFIX_LISTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribePrefixListsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("PrefixListIds", &PREFIX_LIST_RESOURCE_ID_STRING_LIST)
-            .named("PrefixListId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribePrefixListsResult {
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-    /// p All available prefix lists. /p
-    pub prefix_lists: Option<Vec<PrefixList>>,
-}
-rt::structure!(
-    DescribePrefixListsResult, DESCRIBE_PREFIX_LISTS_RESULT, 0 => next_token, 1 =>
-    prefix_lists
-);
-pub static DESCRIBE_PREFIX_LISTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribePrefixListsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("PrefixLists", &PREFIX_LIST_SET).named("prefixListSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribePrincipalIdFormatRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The type of resource: code bundle /code | code conversion-task /code | code customer-gateway /code | code dhcp-options /code | code elastic-ip-allocation /code | code elastic-ip-association /code | code export-task /code | code flow-log /code | code image /code | code import-task /code | code instance /code | code internet-gateway /code | code network-acl /code | code network-acl-association /code | code network-interface /code | code network-interface-attachment /code | code prefix-list /code | code reservation /code | code route-table /code | code route-table-association /code | code security-group /code | code snapshot /code | code subnet /code | code subnet-cidr-block-association /code | code volume /code | code vpc /code | code vpc-cidr-block-association /code | code vpc-endpoint /code | code vpc-peering-connection /code | code vpn-connection /code | code vpn-gateway /code /p
-    pub resources: Option<Vec<String>>,
-    /// p The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned NextToken value. /p
-    pub max_results: Option<i32>,
-    /// p The token to request the next page of results. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribePrincipalIdFormatRequest, DESCRIBE_PRINCIPAL_ID_FORMAT_REQUEST, 0 => dry_run,
-    1 => resources, 2 => max_results, 3 => next_token
-);
-pub static DESCRIBE_PRINCIPAL_ID_FORMAT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribePrincipalIdFormatRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Resources", &RESOURCE_LIST).named("Resource"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribePrincipalIdFormatResult {
-    /// p Information about the ID format settings for the ARN. /p
-    pub principals: Option<Vec<PrincipalIdFormat>>,
-    /// p The token to use to retrieve the next page of results. This value is null when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribePrincipalIdFormatResult, DESCRIBE_PRINCIPAL_ID_FORMAT_RESULT, 0 =>
-    principals, 1 => next_token
-);
-pub static DESCRIBE_PRINCIPAL_ID_FORMAT_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribePrincipalIdFormatResult",
-    &[
-        rt::m("Principals", &PRINCIPAL_ID_FORMAT_LIST).named("principalSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribePublicIpv4PoolsRequest {
-    /// p The IDs of the address pools. /p
-    pub pool_ids: Option<Vec<String>>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p One or more filters. /p ul li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribePublicIpv4PoolsRequest, DESCRIBE_PUBLIC_IPV4_POOLS_REQUEST, 0 => pool_ids, 1
-    => next_token, 2 => max_results, 3 => filters
-);
-pub static DESCRIBE_PUBLIC_IPV4_POOLS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribePublicIpv4PoolsRequest",
-    &[
-        rt::m("PoolIds", &PUBLIC_IPV4_POOL_ID_STRING_LIST).named("PoolId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribePublicIpv4PoolsResult {
-    /// p Information about the address pools. /p
-    pub public_ipv4_pools: Option<Vec<PublicIpv4Pool>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribePublicIpv4PoolsResult, DESCRIBE_PUBLIC_IPV4_POOLS_RESULT, 0 =>
-    public_ipv4_pools, 1 => next_token
-);
-pub static DESCRIBE_PUBLIC_IPV4_POOLS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribePublicIpv4PoolsResult",
-    &[
-        rt::m("PublicIpv4Pools", &PUBLIC_IPV4_POOL_SET).named("publicIpv4PoolSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeRegionsRequest {
-    /// p The names of the Regions. You can specify any Regions, whether they are enabled and disabled for your account. /p
-    pub region_names: Option<Vec<String>>,
-    /// p Indicates whether to display all Regions, including Regions that are disabled for your account. /p
-    pub all_regions: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The filters. /p ul li p code endpoint /code - The endpoint of the Region (for example, code ec2.us-east-1.amazonaws.com /code ). /p /li li p code opt-in-status /code - The opt-in status of the Region ( code opt-in-not-required /code | code opted-in /code | code not-opted-in /code ). /p /li li p code region-name /code - The name of the Region (for example, code us-east-1 /code ). /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeRegionsRequest, DESCRIBE_REGIONS_REQUEST, 0 => region_names, 1 =>
-    all_regions, 2 => dry_run, 3 => filters
-);
-pub static DESCRIBE_REGIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeRegionsRequest",
-    &[
-        rt::m("RegionNames", &REGION_NAME_STRING_LIST).named("RegionName"),
-        rt::m("AllRegions", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeRegionsResult {
-    /// p Information about the Regions. /p
-    pub regions: Option<Vec<Region>>,
-}
-rt::structure!(DescribeRegionsResult, DESCRIBE_REGIONS_RESULT, 0 => regions);
-pub static DESCRIBE_REGIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeRegionsResult",
-    &[rt::m("Regions", &REGION_LIST).named("regionInfo")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeReplaceRootVolumeTasksRequest {
-    /// p The ID of the root volume replacement task to view. /p
-    pub replace_root_volume_task_ids: Option<Vec<String>>,
-    /// p Filter to use: /p ul li p code instance-id /code - The ID of the instance for which the root volume replacement task was created. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
-    pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
-    pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeReplaceRootVolumeTasksRequest, DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_REQUEST, 0
-    => replace_root_volume_task_ids, 1 => filters, 2 => max_results, 3 => next_token, 4
-    => dry_run
-);
-pub static DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeReplaceRootVolumeTasksRequest",
-    &[
-        rt::m("ReplaceRootVolumeTaskIds", &REPLACE_ROOT_VOLUME_TASK_IDS)
-            .named("ReplaceRootVolumeTaskId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeReplaceRootVolumeTasksResult {
-    /// p Information about the root volume replacement task. /p
-    pub replace_root_volume_tasks: Option<Vec<ReplaceRootVolumeTask>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeReplaceRootVolumeTasksResult, DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_RESULT, 0 =>
-    replace_root_volume_tasks, 1 => next_token
-);
-pub static DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeReplaceRootVolumeTasksResult",
-    &[
-        rt::m("ReplaceRootVolumeTasks", &REPLACE_ROOT_VOLUME_TASKS)
-            .named("replaceRootVolumeTaskSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-/// p Contains the parameters for DescribeReservedInstancesListings. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeReservedInstancesListingsRequest {
-    /// p One or more Reserved Instance IDs. /p
-    pub reserved_instances_id: Option<String>,
-    /// p One or more Reserved Instance listing IDs. /p
-    pub reserved_instances_listing_id: Option<String>,
-    /// p One or more filters. /p ul li p code reserved-instances-id /code - The ID of the Reserved Instances. /p /li li p code reserved-instances-listing-id /code - The ID of the Reserved Instances listing. /p /li li p code status /code - The status of the Reserved Instance listing ( code pending /code | code active /code | code cancelled /code | code closed /code ). /p /li li p code status-message /code - The reason for the status. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeReservedInstancesListingsRequest,
-    DESCRIBE_RESERVED_INSTANCES_LISTINGS_REQUEST, 0 => reserved_instances_id, 1 =>
-    reserved_instances_listing_id, 2 => filters
-);
-pub static DESCRIBE_RESERVED_INSTANCES_LISTINGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeReservedInstancesListingsRequest",
-    &[
-        rt::m("ReservedInstancesId", &rt::STRING).named("reservedInstancesId"),
-        rt::m("ReservedInstancesListingId", &rt::STRING)
-            .named("reservedInstancesListingId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-/// p Contains the output of DescribeReservedInstancesListings. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeReservedInstancesListingsResult {
-    /// p Information about the Reserved Instance listing. /p
-    pub reserved_instances_listings: Option<Vec<ReservedInstancesListing>>,
-}
-rt::structure!(
-    DescribeReservedInstancesListingsResult, DESCRIBE_RESERVED_INSTANCES_LISTINGS_RESULT,
-    0 => reserved_instances_listings
-);
-pub static DESCRIBE_RESERVED_INSTANCES_LISTINGS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeReservedInstancesListingsResult",
-    &[
-        rt::m("ReservedInstancesListings", &RESERVED_INSTANCES_LISTING_LIST)
-            .named("reservedInstancesListingsSet"),
-    ],
-);
-/// p Contains the parameters for DescribeReservedInstancesModifications. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeReservedInstancesModificationsRequest {
-    /// p IDs for the submitted modification request. /p
-    pub reserved_instances_modification_ids: Option<Vec<String>>,
-    /// p The token to retrieve the next page of results. /p
-    pub next_token: Option<String>,
-    /// p One or more filters. /p ul li p code client-token /code - The idempotency token for the modification request. /p /li li p code create-date /code - The time when the modification request was created. /p /li li p code effective-date /code - The time when the modification becomes effective. /p /li li p code modification-result.reserved-instances-id /code - The ID for the Reserved Instances created as part of the modification request. This ID is only available when the status of the modification is code fulfilled /code . /p /li li p code modification-result.target-configuration.availability-zone /code - The Availability Zone for the new Reserved Instances. /p /li li p code modification-result.target-configuration.availability-zone-id /code - The ID of the Availability Zone for the new Reserved Instances. /p /li li p code modification-result.target-configuration.instance-count /code - The number of new Reserved Instances. /p /li li p code modification-result.target-configuration.instance-type /code - The instance type of the new Reserved Instances. /p /li li p code reserved-instances-id /code - The ID of the Reserved Instances modified. /p /li li p code reserved-instances-modification-id /code - The ID of the modification request. /p /li li p code status /code - The status of the Reserved Instances modification request ( code processing /code | code fulfilled /code | code failed /code ). /p /li li p code status-message /code - The reason for the status. /p /li li p code update-date /code - The time when the modification request was last updated. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeReservedInstancesModificationsRequest,
-    DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_REQUEST, 0 =>
-    reserved_instances_modification_ids, 1 => next_token, 2 => filters
-);
-pub static DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeReservedInstancesModificationsRequest",
-    &[
-        rt::m(
-                "ReservedInstancesModificationIds",
-                &RESERVED_INSTANCES_MODIFICATION_ID_STRING_LIST,
-            )
-            .named("ReservedInstancesModificationId"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-/// p Contains the output of DescribeReservedInstancesModifications. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeReservedInstancesModificationsResult {
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-    /// p The Reserved Instance modification information. /p
-    pub reserved_instances_modifications: Option<Vec<ReservedInstancesModification>>,
-}
-rt::structure!(
-    DescribeReservedInstancesModificationsResult,
-    DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_RESULT, 0 => next_token, 1 =>
-    reserved_instances_modifications
-);
-pub static DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeReservedInstancesModificationsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("ReservedInstancesModifications", &RESERVED_INSTANCES_MODIFICATION_LIST)
-            .named("reservedInstancesModificationsSet"),
-    ],
-);
-/// p Contains the parameters for DescribeReservedInstancesOfferings. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeReservedInstancesOfferingsRequest {
-    /// p The Availability Zone in which the Reserved Instance can be used. /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code can be specified, but not both. /p
-    pub availability_zone: Option<String>,
-    /// p Include Reserved Instance Marketplace offerings in the response. /p
-    pub include_marketplace: Option<bool>,
-    /// p The instance type that the reservation will cover (for example, code m1.small /code ). For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html" Amazon EC2 instance types /a in the i Amazon EC2 User Guide /i . /p
-    pub instance_type: Option<InstanceType>,
-    /// p The maximum duration (in seconds) to filter when searching for offerings. /p p Default: 94608000 (3 years) /p
-    pub max_duration: Option<i64>,
-    /// p The maximum number of instances to filter when searching for offerings. /p p Default: 20 /p
-    pub max_instance_count: Option<i32>,
-    /// p The minimum duration (in seconds) to filter when searching for offerings. /p p Default: 2592000 (1 month) /p
-    pub min_duration: Option<i64>,
-    /// p The offering class of the Reserved Instance. Can be code standard /code or code convertible /code . /p
-    pub offering_class: Option<OfferingClassType>,
-    /// p The Reserved Instance product platform description. Instances that include code (Amazon VPC) /code in the description are for use with Amazon VPC. /p
-    pub product_description: Option<RiProductDescription>,
-    /// p One or more Reserved Instances offering IDs. /p
-    pub reserved_instances_offering_ids: Option<Vec<String>>,
-    /// p The ID of the Availability Zone. /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code can be specified, but not both. /p
-    pub availability_zone_id: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p One or more filters. /p ul li p code availability-zone /code - The Availability Zone where the Reserved Instance can be used. /p /li li p code availability-zone-id /code - The ID of the Availability Zone where the Reserved Instance can be used. /p /li li p code duration /code - The duration of the Reserved Instance (for example, one year or three years), in seconds ( code 31536000 /code | code 94608000 /code ). /p /li li p code fixed-price /code - The purchase price of the Reserved Instance (for example, 9800.0). /p /li li p code instance-type /code - The instance type that is covered by the reservation. /p /li li p code marketplace /code - Set to code true /code to show only Reserved Instance Marketplace offerings. When this filter is not used, which is the default behavior, all offerings from both Amazon Web Services and the Reserved Instance Marketplace are listed. /p /li li p code product-description /code - The Reserved Instance product platform description ( code Linux/UNIX /code | code Linux with SQL Server Standard /code | code Linux with SQL Server Web /code | code Linux with SQL Server Enterprise /code | code SUSE Linux /code | code Red Hat Enterprise Linux /code | code Red Hat Enterprise Linux with HA /code | code Windows /code | code Windows with SQL Server Standard /code | code Windows with SQL Server Web /code | code Windows with SQL Server Enterprise /code ). /p /li li p code reserved-instances-offering-id /code - The Reserved Instances offering ID. /p /li li p code scope /code - The scope of the Reserved Instance ( code Availability Zone /code or code Region /code ). /p /li li p code usage-price /code - The usage price of the Reserved Instance, per hour (for example, 0.84). /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The tenancy of the instances covered by the reservation. A Reserved Instance with a tenancy of code dedicated /code is applied to instances that run in a VPC on single-tenant hardware (i.e., Dedicated Instances). /p p b Important: /b The code host /code value cannot be used with this parameter. Use the code default /code or code dedicated /code values only. /p p Default: code default /code /p
-    pub instance_tenancy: Option<Tenancy>,
-    /// p The Reserved Instance offering type. If you are using tools that predate the 2011-11-01 API version, you only have access to the code Medium Utilization /code Reserved Instance offering type. /p
-    pub offering_type: Option<OfferingTypeValues>,
-    /// p The token to retrieve the next page of results. /p
-    pub next_token: Option<String>,
-    /// p The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned code NextToken /code value. The maximum is 100. /p p Default: 100 /p
-    pub max_results: Option<i32>,
-}
-rt::structure!(
-    DescribeReservedInstancesOfferingsRequest,
-    DESCRIBE_RESERVED_INSTANCES_OFFERINGS_REQUEST, 0 => availability_zone, 1 =>
-    include_marketplace, 2 => instance_type, 3 => max_duration, 4 => max_instance_count,
-    5 => min_duration, 6 => offering_class, 7 => product_description, 8 =>
-    reserved_instances_offering_ids, 9 => availability_zone_id, 10 => dry_run, 11 =>
-    filters, 12 => instance_tenancy, 13 => offering_type, 14 => next_token, 15 =>
-    max_results
-);
-pub static DESCRIBE_RESERVED_INSTANCES_OFFERINGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeReservedInstancesOfferingsRequest",
-    &[
-        rt::m("AvailabilityZone", &rt::STRING),
-        rt::m("IncludeMarketplace", &rt::BOOLEAN),
-        rt::m("InstanceType", &rt::ENUM),
-        rt::m("MaxDuration", &rt::LONG),
-        rt::m("MaxInstanceCount", &rt::INTEGER),
-        rt::m("MinDuration", &rt::LONG),
-        rt::m("OfferingClass", &rt::ENUM),
-        rt::m("ProductDescription", &rt::ENUM),
-        rt::m(
-                "ReservedInstancesOfferingIds",
-                &RESERVED_INSTANCES_OFFERING_ID_STRING_LIST,
-            )
-            .named("ReservedInstancesOfferingId"),
-        rt::m("AvailabilityZoneId", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("InstanceTenancy", &rt::ENUM).named("instanceTenancy"),
-        rt::m("OfferingType", &rt::ENUM).named("offeringType"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
-    ],
-);
-/// p Contains the output of DescribeReservedInstancesOfferings. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeReservedInstancesOfferingsResult {
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-    /// p A list of Reserved Instances offerings. /p
-    pub reserved_instances_offerings: Option<Vec<ReservedInstancesOffering>>,
-}
-rt::structure!(
-    DescribeReservedInstancesOfferingsResult,
-    DESCRIBE_RESERVED_INSTANCES_OFFERINGS_RESULT, 0 => next_token, 1 =>
-    reserved_instances_offerings
-);
-pub static DESCRIBE_RESERVED_INSTANCES_OFFERINGS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeReservedInstancesOfferingsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("ReservedInstancesOfferings", &RESERVED_INSTANCES_OFFERING_LIST)
-            .named("reservedInstancesOfferingsSet"),
-    ],
-);
-/// p Contains the parameters for DescribeReservedInstances. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeReservedInstancesRequest {
-    /// p Describes whether the Reserved Instance is Standard or Convertible. /p
-    pub offering_class: Option<OfferingClassType>,
-    /// p One or more Reserved Instance IDs. /p p Default: Describes all your Reserved Instances, or only those otherwise specified. /p
-    pub reserved_instances_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p One or more filters. /p ul li p code availability-zone /code - The Availability Zone where the Reserved Instance can be used. /p /li li p code availability-zone-id /code - The ID of the Availability Zone where the Reserved Instance can be used. /p /li li p code duration /code - The duration of the Reserved Instance (one year or three years), in seconds ( code 31536000 /code | code 94608000 /code ). /p /li li p code end /code - The time when the Reserved Instance expires (for example, 2015-08-07T11:54:42.000Z). /p /li li p code fixed-price /code - The purchase price of the Reserved Instance (for example, 9800.0). /p /li li p code instance-type /code - The instance type that is covered by the reservation. /p /li li p code scope /code - The scope of the Reserved Instance ( code Region /code or code Availability Zone /code ). /p /li li p code product-description /code - The Reserved Instance product platform description ( code Linux/UNIX /code | code Linux with SQL Server Standard /code | code Linux with SQL Server Web /code | code Linux with SQL Server Enterprise /code | code SUSE Linux /code | code Red Hat Enterprise Linux /code | code Red Hat Enterprise Linux with HA /code | code Windows /code | code Windows with SQL Server Standard /code | code Windows with SQL Server Web /code | code Windows with SQL Server Enterprise /code ). /p /li li p code reserved-instances-id /code - The ID of the Reserved Instance. /p /li li p code start /code - The time at which the Reserved Instance purchase request was placed (for example, 2014-08-07T11:54:42.000Z). /p /li li p code state /code - The state of the Reserved Instance ( code payment-pending /code | code active /code | code payment-failed /code | code retired /code ). /p /li li p code tag:&lt;key&gt; /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code usage-price /code - The usage price of the Reserved Instance, per hour (for example, 0.84). /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The Reserved Instance offering type. If you are using tools that predate the 2011-11-01 API version, you only have access to the code Medium Utilization /code Reserved Instance offering type. /p
-    pub offering_type: Option<OfferingTypeValues>,
-}
-rt::structure!(
-    DescribeReservedInstancesRequest, DESCRIBE_RESERVED_INSTANCES_REQUEST, 0 =>
-    offering_class, 1 => reserved_instances_ids, 2 => dry_run, 3 => filters, 4 =>
-    offering_type
-);
-pub static DESCRIBE_RESERVED_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeReservedInstancesRequest",
-    &[
-        rt::m("OfferingClass", &rt::ENUM),
-        rt::m("ReservedInstancesIds", &RESERVED_INSTANCES_ID_STRING_LIST)
-            .named("ReservedInstancesId"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("OfferingType", &rt::ENUM).named("offeringType"),
     ],
 );

@@ -3,10 +3,1052 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Contains the output for DescribeReservedInstances. /p
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInsightsAnalysesRequest {
+    /// The ID of the network insights analyses. You must specify either analysis IDs or a path ID.
+    pub network_insights_analysis_ids: Option<Vec<String>>,
+    /// The ID of the path. You must specify either a path ID or analysis IDs.
+    pub network_insights_path_id: Option<String>,
+    /// The time when the network insights analyses started.
+    pub analysis_start_time: Option<rt::DateTime>,
+    /// The time when the network insights analyses ended.
+    pub analysis_end_time: Option<rt::DateTime>,
+    /// The filters. The following are the possible values:
+    ///
+    /// - path-found - A Boolean value that indicates whether a feasible path is found.
+    /// - status - The status of the analysis (running \| succeeded \| failed).
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeNetworkInsightsAnalysesRequest, DESCRIBE_NETWORK_INSIGHTS_ANALYSES_REQUEST, 0
+    => network_insights_analysis_ids, 1 => network_insights_path_id, 2 =>
+    analysis_start_time, 3 => analysis_end_time, 4 => filters, 5 => max_results, 6 =>
+    dry_run, 7 => next_token
+);
+pub static DESCRIBE_NETWORK_INSIGHTS_ANALYSES_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeNetworkInsightsAnalysesRequest",
+    &[
+        rt::m("NetworkInsightsAnalysisIds", &NETWORK_INSIGHTS_ANALYSIS_ID_LIST)
+            .named("NetworkInsightsAnalysisId"),
+        rt::m("NetworkInsightsPathId", &rt::STRING),
+        rt::m("AnalysisStartTime", &rt::TIMESTAMP),
+        rt::m("AnalysisEndTime", &rt::TIMESTAMP),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("NextToken", &rt::STRING),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInsightsAnalysesResult {
+    /// Information about the network insights analyses.
+    pub network_insights_analyses: Option<Vec<NetworkInsightsAnalysis>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeNetworkInsightsAnalysesResult, DESCRIBE_NETWORK_INSIGHTS_ANALYSES_RESULT, 0
+    => network_insights_analyses, 1 => next_token
+);
+pub static DESCRIBE_NETWORK_INSIGHTS_ANALYSES_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeNetworkInsightsAnalysesResult",
+    &[
+        rt::m("NetworkInsightsAnalyses", &NETWORK_INSIGHTS_ANALYSIS_LIST)
+            .named("networkInsightsAnalysisSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInsightsPathsRequest {
+    /// The IDs of the paths.
+    pub network_insights_path_ids: Option<Vec<String>>,
+    /// The filters. The following are the possible values:
+    ///
+    /// - destination - The ID of the resource.
+    /// - filter-at-source.source-address - The source IPv4 address at the source.
+    /// - filter-at-source.source-port-range - The source port range at the source.
+    /// - filter-at-source.destination-address - The destination IPv4 address at the source.
+    /// - filter-at-source.destination-port-range - The destination port range at the source.
+    /// - filter-at-destination.source-address - The source IPv4 address at the destination.
+    /// - filter-at-destination.source-port-range - The source port range at the destination.
+    /// - filter-at-destination.destination-address - The destination IPv4 address at the destination.
+    /// - filter-at-destination.destination-port-range - The destination port range at the destination.
+    /// - protocol - The protocol.
+    /// - source - The ID of the resource.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeNetworkInsightsPathsRequest, DESCRIBE_NETWORK_INSIGHTS_PATHS_REQUEST, 0 =>
+    network_insights_path_ids, 1 => filters, 2 => max_results, 3 => dry_run, 4 =>
+    next_token
+);
+pub static DESCRIBE_NETWORK_INSIGHTS_PATHS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeNetworkInsightsPathsRequest",
+    &[
+        rt::m("NetworkInsightsPathIds", &NETWORK_INSIGHTS_PATH_ID_LIST)
+            .named("NetworkInsightsPathId"),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("NextToken", &rt::STRING),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInsightsPathsResult {
+    /// Information about the paths.
+    pub network_insights_paths: Option<Vec<NetworkInsightsPath>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeNetworkInsightsPathsResult, DESCRIBE_NETWORK_INSIGHTS_PATHS_RESULT, 0 =>
+    network_insights_paths, 1 => next_token
+);
+pub static DESCRIBE_NETWORK_INSIGHTS_PATHS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeNetworkInsightsPathsResult",
+    &[
+        rt::m("NetworkInsightsPaths", &NETWORK_INSIGHTS_PATH_LIST)
+            .named("networkInsightsPathSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+/// Contains the parameters for DescribeNetworkInterfaceAttribute.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInterfaceAttributeRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the network interface.
+    pub network_interface_id: String,
+    /// The attribute of the network interface. This parameter is required.
+    pub attribute: Option<NetworkInterfaceAttribute>,
+}
+rt::structure!(
+    DescribeNetworkInterfaceAttributeRequest,
+    DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_REQUEST, 0 => dry_run, 1 =>
+    network_interface_id, 2 => attribute
+);
+pub static DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeNetworkInterfaceAttributeRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+        rt::m("NetworkInterfaceId", &rt::STRING)
+            .named("networkInterfaceId")
+            .flags(rt::REQUIRED),
+        rt::m("Attribute", &rt::ENUM).named("attribute"),
+    ],
+);
+/// Contains the output of DescribeNetworkInterfaceAttribute.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInterfaceAttributeResult {
+    /// The attachment (if any) of the network interface.
+    pub attachment: Option<NetworkInterfaceAttachment>,
+    /// The description of the network interface.
+    pub description: Option<AttributeValue>,
+    /// The security groups associated with the network interface.
+    pub groups: Option<Vec<GroupIdentifier>>,
+    /// The ID of the network interface.
+    pub network_interface_id: Option<String>,
+    /// Indicates whether source/destination checking is enabled.
+    pub source_dest_check: Option<AttributeBooleanValue>,
+    /// Indicates whether to assign a public IPv4 address to a network interface. This option can be enabled for any network interface but will only apply to the primary network interface (eth0).
+    pub associate_public_ip_address: Option<bool>,
+}
+rt::structure!(
+    DescribeNetworkInterfaceAttributeResult, DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_RESULT,
+    0 => attachment, 1 => description, 2 => groups, 3 => network_interface_id, 4 =>
+    source_dest_check, 5 => associate_public_ip_address
+);
+pub static DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeNetworkInterfaceAttributeResult",
+    &[
+        rt::m("Attachment", &NETWORK_INTERFACE_ATTACHMENT).named("attachment"),
+        rt::m("Description", &ATTRIBUTE_VALUE).named("description"),
+        rt::m("Groups", &GROUP_IDENTIFIER_LIST).named("groupSet"),
+        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
+        rt::m("SourceDestCheck", &ATTRIBUTE_BOOLEAN_VALUE).named("sourceDestCheck"),
+        rt::m("AssociatePublicIpAddress", &rt::BOOLEAN).named("associatePublicIpAddress"),
+    ],
+);
+/// Contains the parameters for DescribeNetworkInterfacePermissions.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInterfacePermissionsRequest {
+    /// The network interface permission IDs.
+    pub network_interface_permission_ids: Option<Vec<String>>,
+    /// One or more filters.
+    ///
+    /// - `network-interface-permission.network-interface-permission-id` - The ID of the permission.
+    /// - `network-interface-permission.network-interface-id` - The ID of the network interface.
+    /// - `network-interface-permission.aws-account-id` - The Amazon Web Services account ID.
+    /// - `network-interface-permission.aws-service` - The Amazon Web Services service.
+    /// - `network-interface-permission.permission` - The type of permission (`INSTANCE-ATTACH` \| `EIP-ASSOCIATE`).
+    pub filters: Option<Vec<Filter>>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. If this parameter is not specified, up to 50 results are returned by default. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+}
+rt::structure!(
+    DescribeNetworkInterfacePermissionsRequest,
+    DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_REQUEST, 0 =>
+    network_interface_permission_ids, 1 => filters, 2 => next_token, 3 => max_results
+);
+pub static DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeNetworkInterfacePermissionsRequest",
+    &[
+        rt::m("NetworkInterfacePermissionIds", &NETWORK_INTERFACE_PERMISSION_ID_LIST)
+            .named("NetworkInterfacePermissionId"),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("MaxResults", &rt::INTEGER),
+    ],
+);
+/// Contains the output for DescribeNetworkInterfacePermissions.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInterfacePermissionsResult {
+    /// The network interface permissions.
+    pub network_interface_permissions: Option<Vec<NetworkInterfacePermission>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeNetworkInterfacePermissionsResult,
+    DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_RESULT, 0 => network_interface_permissions, 1
+    => next_token
+);
+pub static DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeNetworkInterfacePermissionsResult",
+    &[
+        rt::m("NetworkInterfacePermissions", &NETWORK_INTERFACE_PERMISSION_LIST)
+            .named("networkInterfacePermissions"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+/// Contains the parameters for DescribeNetworkInterfaces.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInterfacesRequest {
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. You cannot specify this parameter and the network interface IDs parameter in the same request. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    pub include_managed_resources: Option<bool>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The network interface IDs.
+    ///
+    /// Default: Describes all your network interfaces.
+    pub network_interface_ids: Option<Vec<String>>,
+    /// One or more filters.
+    ///
+    /// - `association.allocation-id` - The allocation ID returned when you allocated the Elastic IP address (IPv4) for your network interface.
+    /// - `association.association-id` - The association ID returned when the network interface was associated with an IPv4 address.
+    /// - `addresses.association.owner-id` - The owner ID of the addresses associated with the network interface.
+    /// - `addresses.association.public-ip` - The association ID returned when the network interface was associated with the Elastic IP address (IPv4).
+    /// - `addresses.primary` - Whether the private IPv4 address is the primary IP address associated with the network interface.
+    /// - `addresses.private-ip-address` - The private IPv4 addresses associated with the network interface.
+    /// - `association.ip-owner-id` - The owner of the Elastic IP address (IPv4) associated with the network interface.
+    /// - `association.public-ip` - The address of the Elastic IP address (IPv4) bound to the network interface.
+    /// - `association.public-dns-name` - The public DNS name for the network interface (IPv4).
+    /// - `attachment.attach-time` - The time that the network interface was attached to an instance.
+    /// - `attachment.attachment-id` - The ID of the interface attachment.
+    /// - `attachment.delete-on-termination` - Indicates whether the attachment is deleted when an instance is terminated.
+    /// - `attachment.device-index` - The device index to which the network interface is attached.
+    /// - `attachment.instance-id` - The ID of the instance to which the network interface is attached.
+    /// - `attachment.instance-owner-id` - The owner ID of the instance to which the network interface is attached.
+    /// - `attachment.status` - The status of the attachment (`attaching` \| `attached` \| `detaching` \| `detached`).
+    /// - `availability-zone` - The Availability Zone of the network interface.
+    /// - `availability-zone-id` - The ID of the Availability Zone of the network interface.
+    /// - `description` - The description of the network interface.
+    /// - `group-id` - The ID of a security group associated with the network interface.
+    /// - `ipv6-addresses.ipv6-address` - An IPv6 address associated with the network interface.
+    /// - `interface-type` - The type of network interface (`api_gateway_managed` \| `aws_codestar_connections_managed` \| `branch` \| `ec2_instance_connect_endpoint` \| `efa` \| `efa-only` \| `efs` \| `evs` \| `gateway_load_balancer` \| `gateway_load_balancer_endpoint` \| `global_accelerator_managed` \| `interface` \| `iot_rules_managed` \| `lambda` \| `load_balancer` \| `nat_gateway` \| `network_load_balancer` \| `quicksight` \| `transit_gateway` \| `trunk` \| `vpc_endpoint`).
+    /// - `mac-address` - The MAC address of the network interface.
+    /// - `network-interface-id` - The ID of the network interface.
+    /// - `operator.managed` - A Boolean that indicates whether this is a managed network interface.
+    /// - `operator.principal` - The principal that manages the network interface. Only valid for managed network interfaces, where `managed` is `true`.
+    /// - `owner-id` - The Amazon Web Services account ID of the network interface owner.
+    /// - `private-dns-name` - The private DNS name of the network interface (IPv4).
+    /// - `private-ip-address` - The private IPv4 address or addresses of the network interface.
+    /// - `requester-id` - The alias or Amazon Web Services account ID of the principal or service that created the network interface.
+    /// - `requester-managed` - Indicates whether the network interface is being managed by an Amazon Web Services service (for example, Amazon Web Services Management Console, Auto Scaling, and so on).
+    /// - `source-dest-check` - Indicates whether the network interface performs source/destination checking. A value of `true` means checking is enabled, and `false` means checking is disabled. The value must be `false` for the network interface to perform network address translation (NAT) in your VPC.
+    /// - `status` - The status of the network interface. If the network interface is not attached to an instance, the status is `available`; if a network interface is attached to an instance the status is `in-use`.
+    /// - `subnet-id` - The ID of the subnet for the network interface.
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `vpc-id` - The ID of the VPC for the network interface.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeNetworkInterfacesRequest, DESCRIBE_NETWORK_INTERFACES_REQUEST, 0 =>
+    next_token, 1 => max_results, 2 => include_managed_resources, 3 => dry_run, 4 =>
+    network_interface_ids, 5 => filters
+);
+pub static DESCRIBE_NETWORK_INTERFACES_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeNetworkInterfacesRequest",
+    &[
+        rt::m("NextToken", &rt::STRING),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("IncludeManagedResources", &rt::BOOLEAN),
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+        rt::m("NetworkInterfaceIds", &NETWORK_INTERFACE_ID_LIST)
+            .named("NetworkInterfaceId"),
+        rt::m("Filters", &FILTER_LIST).named("filter"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInterfacesResult {
+    /// Information about the network interfaces.
+    pub network_interfaces: Option<Vec<NetworkInterface>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeNetworkInterfacesResult, DESCRIBE_NETWORK_INTERFACES_RESULT, 0 =>
+    network_interfaces, 1 => next_token
+);
+pub static DESCRIBE_NETWORK_INTERFACES_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeNetworkInterfacesResult",
+    &[
+        rt::m("NetworkInterfaces", &NETWORK_INTERFACE_LIST).named("networkInterfaceSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkingFlexCostAllocationPoliciesRequest {
+    /// The IDs of the flex cost allocation policies to describe.
+    pub fca_policy_ids: Option<Vec<String>>,
+    /// The maximum number of results to return in a single call. The range is 5 to 1000. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    ///
+    /// Default: 100
+    pub max_results: Option<i32>,
+    /// The filters.
+    ///
+    /// - `fca-policy-id` - The ID of the policy.
+    /// - `managed-by` - The entity that manages the policy (`account` \| `declarative-policy`).
+    /// - `network-resource-type` - The type of network resource that the policy applies to (`natgw` \| `ec2` \| `pcx`).
+    /// - `showback-enabled` - Indicates whether showback reporting is enabled for the policy (`true` \| `false`).
+    pub filters: Option<Vec<Filter>>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeNetworkingFlexCostAllocationPoliciesRequest,
+    DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST, 0 => fca_policy_ids, 1 =>
+    max_results, 2 => filters, 3 => next_token, 4 => dry_run
+);
+pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeNetworkingFlexCostAllocationPoliciesRequest",
+    &[
+        rt::m("FcaPolicyIds", &FLEX_COST_ALLOCATION_POLICY_ID_SET),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("Filters", &FILTER_LIST),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkingFlexCostAllocationPoliciesResult {
+    /// Information about the flex cost allocation policies.
+    pub flex_cost_allocation_policies: Option<Vec<FlexCostAllocationPolicyDescription>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeNetworkingFlexCostAllocationPoliciesResult,
+    DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_RESULT, 0 =>
+    flex_cost_allocation_policies, 1 => next_token
+);
+pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeNetworkingFlexCostAllocationPoliciesResult",
+    &[
+        rt::m("FlexCostAllocationPolicies", &FLEX_COST_ALLOCATION_POLICY_SET)
+            .named("flexCostAllocationPolicies"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest {
+    /// The IDs of the policy associations to describe.
+    pub fca_policy_association_ids: Option<Vec<String>>,
+    /// The maximum number of results to return in a single call. The range is 5 to 1000. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    ///
+    /// Default: 100
+    pub max_results: Option<i32>,
+    /// The filters.
+    ///
+    /// - `fca-policy-id` - The ID of the policy.
+    /// - `managed-by` - The entity that manages the association (`account` \| `declarative-policy`).
+    /// - `resource-id` - The ID of the associated network resource.
+    pub filters: Option<Vec<Filter>>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
+    DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_REQUEST, 0 =>
+    fca_policy_association_ids, 1 => max_results, 2 => filters, 3 => next_token, 4 =>
+    dry_run
+);
+pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest",
+    &[
+        rt::m(
+            "FcaPolicyAssociationIds",
+            &FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_ID_LIST,
+        ),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("Filters", &FILTER_LIST),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkingFlexCostAllocationPolicyAssociationsResult {
+    /// Information about the policy associations.
+    pub fca_policy_associations: Option<
+        Vec<FlexCostAllocationPolicyAssociationDescription>,
+    >,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
+    DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_RESULT, 0 =>
+    fca_policy_associations, 1 => next_token
+);
+pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeNetworkingFlexCostAllocationPolicyAssociationsResult",
+    &[
+        rt::m("FcaPolicyAssociations", &FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_SET)
+            .named("fcaPolicyAssociations"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeOutpostLagsRequest {
+    /// The IDs of the Outpost LAGs.
+    pub outpost_lag_ids: Option<Vec<String>>,
+    /// The filters to use for narrowing down the request. The following filters are supported:
+    ///
+    /// - `service-link-virtual-interface-id` - The ID of the service link virtual interface.
+    /// - `service-link-virtual-interface-arn` - The ARN of the service link virtual interface.
+    /// - `outpost-id` - The Outpost ID.
+    /// - `outpost-arn` - The Outpost ARN.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the service link virtual interface.
+    /// - `vlan` - The ID of the address pool.
+    /// - `local-address` - The local address.
+    /// - `peer-address` - The peer address.
+    /// - `peer-bgp-asn` - The peer BGP ASN.
+    /// - `outpost-lag-id` - The Outpost LAG ID.
+    /// - `configuration-state` - The configuration state of the service link virtual interface.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeOutpostLagsRequest, DESCRIBE_OUTPOST_LAGS_REQUEST, 0 => outpost_lag_ids, 1 =>
+    filters, 2 => max_results, 3 => next_token, 4 => dry_run
+);
+pub static DESCRIBE_OUTPOST_LAGS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeOutpostLagsRequest",
+    &[
+        rt::m("OutpostLagIds", &OUTPOST_LAG_ID_SET).named("OutpostLagId"),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeOutpostLagsResult {
+    /// The Outpost LAGs.
+    pub outpost_lags: Option<Vec<OutpostLag>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeOutpostLagsResult, DESCRIBE_OUTPOST_LAGS_RESULT, 0 => outpost_lags, 1 =>
+    next_token
+);
+pub static DESCRIBE_OUTPOST_LAGS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeOutpostLagsResult",
+    &[
+        rt::m("OutpostLags", &OUTPOST_LAG_SET).named("outpostLagSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribePlacementGroupsRequest {
+    /// The IDs of the placement groups.
+    pub group_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The names of the placement groups.
+    ///
+    /// Constraints:
+    ///
+    /// - You can specify a name only if the placement group is owned by your account.
+    /// - If a placement group is *shared* with your account, specifying the name results in an error. You must use the `GroupId` parameter instead.
+    pub group_names: Option<Vec<String>>,
+    /// The filters.
+    ///
+    /// - `group-name` - The name of the placement group.
+    /// - `group-arn` - The Amazon Resource Name (ARN) of the placement group.
+    /// - `spread-level` - The spread level for the placement group (`host` \| `rack`).
+    /// - `state` - The state of the placement group (`pending` \| `available` \| `deleting` \| `deleted`).
+    /// - `strategy` - The strategy of the placement group (`cluster` \| `spread` \| `partition` \| `precision-time`).
+    /// - `tag:<key>` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources that have a tag with a specific key, regardless of the tag value.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribePlacementGroupsRequest, DESCRIBE_PLACEMENT_GROUPS_REQUEST, 0 => group_ids, 1
+    => dry_run, 2 => group_names, 3 => filters
+);
+pub static DESCRIBE_PLACEMENT_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribePlacementGroupsRequest",
+    &[
+        rt::m("GroupIds", &PLACEMENT_GROUP_ID_STRING_LIST).named("GroupId"),
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+        rt::m("GroupNames", &PLACEMENT_GROUP_STRING_LIST).named("groupName"),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribePlacementGroupsResult {
+    /// Information about the placement groups.
+    pub placement_groups: Option<Vec<PlacementGroup>>,
+}
+rt::structure!(
+    DescribePlacementGroupsResult, DESCRIBE_PLACEMENT_GROUPS_RESULT, 0 =>
+    placement_groups
+);
+pub static DESCRIBE_PLACEMENT_GROUPS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribePlacementGroupsResult",
+    &[rt::m("PlacementGroups", &PLACEMENT_GROUP_LIST).named("placementGroupSet")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribePrefixListsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters.
+    ///
+    /// - `prefix-list-id`: The ID of a prefix list.
+    /// - `prefix-list-name`: The name of a prefix list.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// One or more prefix list IDs.
+    pub prefix_list_ids: Option<Vec<String>>,
+}
+rt::structure!(
+    DescribePrefixListsRequest, DESCRIBE_PREFIX_LISTS_REQUEST, 0 => dry_run, 1 =>
+    filters, 2 => max_results, 3 => next_token, 4 => prefix_list_ids
+);
+pub static DESCRIBE_PREFIX_LISTS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribePrefixListsRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("PrefixListIds", &PREFIX_LIST_RESOURCE_ID_STRING_LIST)
+            .named("PrefixListId"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribePrefixListsResult {
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+    /// All available prefix lists.
+    pub prefix_lists: Option<Vec<PrefixList>>,
+}
+rt::structure!(
+    DescribePrefixListsResult, DESCRIBE_PREFIX_LISTS_RESULT, 0 => next_token, 1 =>
+    prefix_lists
+);
+pub static DESCRIBE_PREFIX_LISTS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribePrefixListsResult",
+    &[
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+        rt::m("PrefixLists", &PREFIX_LIST_SET).named("prefixListSet"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribePrincipalIdFormatRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
+    pub resources: Option<Vec<String>>,
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned NextToken value.
+    pub max_results: Option<i32>,
+    /// The token to request the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribePrincipalIdFormatRequest, DESCRIBE_PRINCIPAL_ID_FORMAT_REQUEST, 0 => dry_run,
+    1 => resources, 2 => max_results, 3 => next_token
+);
+pub static DESCRIBE_PRINCIPAL_ID_FORMAT_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribePrincipalIdFormatRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("Resources", &RESOURCE_LIST).named("Resource"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribePrincipalIdFormatResult {
+    /// Information about the ID format settings for the ARN.
+    pub principals: Option<Vec<PrincipalIdFormat>>,
+    /// The token to use to retrieve the next page of results. This value is null when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribePrincipalIdFormatResult, DESCRIBE_PRINCIPAL_ID_FORMAT_RESULT, 0 =>
+    principals, 1 => next_token
+);
+pub static DESCRIBE_PRINCIPAL_ID_FORMAT_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribePrincipalIdFormatResult",
+    &[
+        rt::m("Principals", &PRINCIPAL_ID_FORMAT_LIST).named("principalSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribePublicIpv4PoolsRequest {
+    /// The IDs of the address pools.
+    pub pool_ids: Option<Vec<String>>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// One or more filters.
+    ///
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribePublicIpv4PoolsRequest, DESCRIBE_PUBLIC_IPV4_POOLS_REQUEST, 0 => pool_ids, 1
+    => next_token, 2 => max_results, 3 => filters
+);
+pub static DESCRIBE_PUBLIC_IPV4_POOLS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribePublicIpv4PoolsRequest",
+    &[
+        rt::m("PoolIds", &PUBLIC_IPV4_POOL_ID_STRING_LIST).named("PoolId"),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribePublicIpv4PoolsResult {
+    /// Information about the address pools.
+    pub public_ipv4_pools: Option<Vec<PublicIpv4Pool>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribePublicIpv4PoolsResult, DESCRIBE_PUBLIC_IPV4_POOLS_RESULT, 0 =>
+    public_ipv4_pools, 1 => next_token
+);
+pub static DESCRIBE_PUBLIC_IPV4_POOLS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribePublicIpv4PoolsResult",
+    &[
+        rt::m("PublicIpv4Pools", &PUBLIC_IPV4_POOL_SET).named("publicIpv4PoolSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeRegionsRequest {
+    /// The names of the Regions. You can specify any Regions, whether they are enabled and disabled for your account.
+    pub region_names: Option<Vec<String>>,
+    /// Indicates whether to display all Regions, including Regions that are disabled for your account.
+    pub all_regions: Option<bool>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The filters.
+    ///
+    /// - `endpoint` - The endpoint of the Region (for example, `ec2.us-east-1.amazonaws.com`).
+    /// - `opt-in-status` - The opt-in status of the Region (`opt-in-not-required` \| `opted-in` \| `not-opted-in`).
+    /// - `region-name` - The name of the Region (for example, `us-east-1`).
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeRegionsRequest, DESCRIBE_REGIONS_REQUEST, 0 => region_names, 1 =>
+    all_regions, 2 => dry_run, 3 => filters
+);
+pub static DESCRIBE_REGIONS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeRegionsRequest",
+    &[
+        rt::m("RegionNames", &REGION_NAME_STRING_LIST).named("RegionName"),
+        rt::m("AllRegions", &rt::BOOLEAN),
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeRegionsResult {
+    /// Information about the Regions.
+    pub regions: Option<Vec<Region>>,
+}
+rt::structure!(DescribeRegionsResult, DESCRIBE_REGIONS_RESULT, 0 => regions);
+pub static DESCRIBE_REGIONS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeRegionsResult",
+    &[rt::m("Regions", &REGION_LIST).named("regionInfo")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeReplaceRootVolumeTasksRequest {
+    /// The ID of the root volume replacement task to view.
+    pub replace_root_volume_task_ids: Option<Vec<String>>,
+    /// Filter to use:
+    ///
+    /// - `instance-id` - The ID of the instance for which the root volume replacement task was created.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeReplaceRootVolumeTasksRequest, DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_REQUEST, 0
+    => replace_root_volume_task_ids, 1 => filters, 2 => max_results, 3 => next_token, 4
+    => dry_run
+);
+pub static DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeReplaceRootVolumeTasksRequest",
+    &[
+        rt::m("ReplaceRootVolumeTaskIds", &REPLACE_ROOT_VOLUME_TASK_IDS)
+            .named("ReplaceRootVolumeTaskId"),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeReplaceRootVolumeTasksResult {
+    /// Information about the root volume replacement task.
+    pub replace_root_volume_tasks: Option<Vec<ReplaceRootVolumeTask>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeReplaceRootVolumeTasksResult, DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_RESULT, 0 =>
+    replace_root_volume_tasks, 1 => next_token
+);
+pub static DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeReplaceRootVolumeTasksResult",
+    &[
+        rt::m("ReplaceRootVolumeTasks", &REPLACE_ROOT_VOLUME_TASKS)
+            .named("replaceRootVolumeTaskSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+/// Contains the parameters for DescribeReservedInstancesListings.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeReservedInstancesListingsRequest {
+    /// One or more Reserved Instance IDs.
+    pub reserved_instances_id: Option<String>,
+    /// One or more Reserved Instance listing IDs.
+    pub reserved_instances_listing_id: Option<String>,
+    /// One or more filters.
+    ///
+    /// - `reserved-instances-id` - The ID of the Reserved Instances.
+    /// - `reserved-instances-listing-id` - The ID of the Reserved Instances listing.
+    /// - `status` - The status of the Reserved Instance listing (`pending` \| `active` \| `cancelled` \| `closed`).
+    /// - `status-message` - The reason for the status.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeReservedInstancesListingsRequest,
+    DESCRIBE_RESERVED_INSTANCES_LISTINGS_REQUEST, 0 => reserved_instances_id, 1 =>
+    reserved_instances_listing_id, 2 => filters
+);
+pub static DESCRIBE_RESERVED_INSTANCES_LISTINGS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeReservedInstancesListingsRequest",
+    &[
+        rt::m("ReservedInstancesId", &rt::STRING).named("reservedInstancesId"),
+        rt::m("ReservedInstancesListingId", &rt::STRING)
+            .named("reservedInstancesListingId"),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+    ],
+);
+/// Contains the output of DescribeReservedInstancesListings.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeReservedInstancesListingsResult {
+    /// Information about the Reserved Instance listing.
+    pub reserved_instances_listings: Option<Vec<ReservedInstancesListing>>,
+}
+rt::structure!(
+    DescribeReservedInstancesListingsResult, DESCRIBE_RESERVED_INSTANCES_LISTINGS_RESULT,
+    0 => reserved_instances_listings
+);
+pub static DESCRIBE_RESERVED_INSTANCES_LISTINGS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeReservedInstancesListingsResult",
+    &[
+        rt::m("ReservedInstancesListings", &RESERVED_INSTANCES_LISTING_LIST)
+            .named("reservedInstancesListingsSet"),
+    ],
+);
+/// Contains the parameters for DescribeReservedInstancesModifications.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeReservedInstancesModificationsRequest {
+    /// IDs for the submitted modification request.
+    pub reserved_instances_modification_ids: Option<Vec<String>>,
+    /// The token to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// One or more filters.
+    ///
+    /// - `client-token` - The idempotency token for the modification request.
+    /// - `create-date` - The time when the modification request was created.
+    /// - `effective-date` - The time when the modification becomes effective.
+    /// - `modification-result.reserved-instances-id` - The ID for the Reserved Instances created as part of the modification request. This ID is only available when the status of the modification is `fulfilled`.
+    /// - `modification-result.target-configuration.availability-zone` - The Availability Zone for the new Reserved Instances.
+    /// - `modification-result.target-configuration.availability-zone-id` - The ID of the Availability Zone for the new Reserved Instances.
+    /// - `modification-result.target-configuration.instance-count` - The number of new Reserved Instances.
+    /// - `modification-result.target-configuration.instance-type` - The instance type of the new Reserved Instances.
+    /// - `reserved-instances-id` - The ID of the Reserved Instances modified.
+    /// - `reserved-instances-modification-id` - The ID of the modification request.
+    /// - `status` - The status of the Reserved Instances modification request (`processing` \| `fulfilled` \| `failed`).
+    /// - `status-message` - The reason for the status.
+    /// - `update-date` - The time when the modification request was last updated.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeReservedInstancesModificationsRequest,
+    DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_REQUEST, 0 =>
+    reserved_instances_modification_ids, 1 => next_token, 2 => filters
+);
+pub static DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeReservedInstancesModificationsRequest",
+    &[
+        rt::m(
+                "ReservedInstancesModificationIds",
+                &RESERVED_INSTANCES_MODIFICATION_ID_STRING_LIST,
+            )
+            .named("ReservedInstancesModificationId"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+    ],
+);
+/// Contains the output of DescribeReservedInstancesModifications.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeReservedInstancesModificationsResult {
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+    /// The Reserved Instance modification information.
+    pub reserved_instances_modifications: Option<Vec<ReservedInstancesModification>>,
+}
+rt::structure!(
+    DescribeReservedInstancesModificationsResult,
+    DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_RESULT, 0 => next_token, 1 =>
+    reserved_instances_modifications
+);
+pub static DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeReservedInstancesModificationsResult",
+    &[
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+        rt::m("ReservedInstancesModifications", &RESERVED_INSTANCES_MODIFICATION_LIST)
+            .named("reservedInstancesModificationsSet"),
+    ],
+);
+/// Contains the parameters for DescribeReservedInstancesOfferings.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeReservedInstancesOfferingsRequest {
+    /// The Availability Zone in which the Reserved Instance can be used.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` can be specified, but not both.
+    pub availability_zone: Option<String>,
+    /// Include Reserved Instance Marketplace offerings in the response.
+    pub include_marketplace: Option<bool>,
+    /// The instance type that the reservation will cover (for example, `m1.small`). For more information, see [Amazon EC2 instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2 User Guide*.
+    pub instance_type: Option<InstanceType>,
+    /// The maximum duration (in seconds) to filter when searching for offerings.
+    ///
+    /// Default: 94608000 (3 years)
+    pub max_duration: Option<i64>,
+    /// The maximum number of instances to filter when searching for offerings.
+    ///
+    /// Default: 20
+    pub max_instance_count: Option<i32>,
+    /// The minimum duration (in seconds) to filter when searching for offerings.
+    ///
+    /// Default: 2592000 (1 month)
+    pub min_duration: Option<i64>,
+    /// The offering class of the Reserved Instance. Can be `standard` or `convertible`.
+    pub offering_class: Option<OfferingClassType>,
+    /// The Reserved Instance product platform description. Instances that include `(Amazon VPC)` in the description are for use with Amazon VPC.
+    pub product_description: Option<RiProductDescription>,
+    /// One or more Reserved Instances offering IDs.
+    pub reserved_instances_offering_ids: Option<Vec<String>>,
+    /// The ID of the Availability Zone.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` can be specified, but not both.
+    pub availability_zone_id: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters.
+    ///
+    /// - `availability-zone` - The Availability Zone where the Reserved Instance can be used.
+    /// - `availability-zone-id` - The ID of the Availability Zone where the Reserved Instance can be used.
+    /// - `duration` - The duration of the Reserved Instance (for example, one year or three years), in seconds (`31536000` \| `94608000`).
+    /// - `fixed-price` - The purchase price of the Reserved Instance (for example, 9800.0).
+    /// - `instance-type` - The instance type that is covered by the reservation.
+    /// - `marketplace` - Set to `true` to show only Reserved Instance Marketplace offerings. When this filter is not used, which is the default behavior, all offerings from both Amazon Web Services and the Reserved Instance Marketplace are listed.
+    /// - `product-description` - The Reserved Instance product platform description (`Linux/UNIX` \| `Linux with SQL Server Standard` \| `Linux with SQL Server Web` \| `Linux with SQL Server Enterprise` \| `SUSE Linux` \| `Red Hat Enterprise Linux` \| `Red Hat Enterprise Linux with HA` \| `Windows` \| `Windows with SQL Server Standard` \| `Windows with SQL Server Web` \| `Windows with SQL Server Enterprise`).
+    /// - `reserved-instances-offering-id` - The Reserved Instances offering ID.
+    /// - `scope` - The scope of the Reserved Instance (`Availability Zone` or `Region`).
+    /// - `usage-price` - The usage price of the Reserved Instance, per hour (for example, 0.84).
+    pub filters: Option<Vec<Filter>>,
+    /// The tenancy of the instances covered by the reservation. A Reserved Instance with a tenancy of `dedicated` is applied to instances that run in a VPC on single-tenant hardware (i.e., Dedicated Instances).
+    ///
+    /// **Important:** The `host` value cannot be used with this parameter. Use the `default` or `dedicated` values only.
+    ///
+    /// Default: `default`
+    pub instance_tenancy: Option<Tenancy>,
+    /// The Reserved Instance offering type. If you are using tools that predate the 2011-11-01 API version, you only have access to the `Medium Utilization` Reserved Instance offering type.
+    pub offering_type: Option<OfferingTypeValues>,
+    /// The token to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. The maximum is 100.
+    ///
+    /// Default: 100
+    pub max_results: Option<i32>,
+}
+rt::structure!(
+    DescribeReservedInstancesOfferingsRequest,
+    DESCRIBE_RESERVED_INSTANCES_OFFERINGS_REQUEST, 0 => availability_zone, 1 =>
+    include_marketplace, 2 => instance_type, 3 => max_duration, 4 => max_instance_count,
+    5 => min_duration, 6 => offering_class, 7 => product_description, 8 =>
+    reserved_instances_offering_ids, 9 => availability_zone_id, 10 => dry_run, 11 =>
+    filters, 12 => instance_tenancy, 13 => offering_type, 14 => next_token, 15 =>
+    max_results
+);
+pub static DESCRIBE_RESERVED_INSTANCES_OFFERINGS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeReservedInstancesOfferingsRequest",
+    &[
+        rt::m("AvailabilityZone", &rt::STRING),
+        rt::m("IncludeMarketplace", &rt::BOOLEAN),
+        rt::m("InstanceType", &rt::ENUM),
+        rt::m("MaxDuration", &rt::LONG),
+        rt::m("MaxInstanceCount", &rt::INTEGER),
+        rt::m("MinDuration", &rt::LONG),
+        rt::m("OfferingClass", &rt::ENUM),
+        rt::m("ProductDescription", &rt::ENUM),
+        rt::m(
+                "ReservedInstancesOfferingIds",
+                &RESERVED_INSTANCES_OFFERING_ID_STRING_LIST,
+            )
+            .named("ReservedInstancesOfferingId"),
+        rt::m("AvailabilityZoneId", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("InstanceTenancy", &rt::ENUM).named("instanceTenancy"),
+        rt::m("OfferingType", &rt::ENUM).named("offeringType"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+        rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
+    ],
+);
+/// Contains the output of DescribeReservedInstancesOfferings.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeReservedInstancesOfferingsResult {
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+    /// A list of Reserved Instances offerings.
+    pub reserved_instances_offerings: Option<Vec<ReservedInstancesOffering>>,
+}
+rt::structure!(
+    DescribeReservedInstancesOfferingsResult,
+    DESCRIBE_RESERVED_INSTANCES_OFFERINGS_RESULT, 0 => next_token, 1 =>
+    reserved_instances_offerings
+);
+pub static DESCRIBE_RESERVED_INSTANCES_OFFERINGS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeReservedInstancesOfferingsResult",
+    &[
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+        rt::m("ReservedInstancesOfferings", &RESERVED_INSTANCES_OFFERING_LIST)
+            .named("reservedInstancesOfferingsSet"),
+    ],
+);
+/// Contains the parameters for DescribeReservedInstances.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeReservedInstancesRequest {
+    /// Describes whether the Reserved Instance is Standard or Convertible.
+    pub offering_class: Option<OfferingClassType>,
+    /// One or more Reserved Instance IDs.
+    ///
+    /// Default: Describes all your Reserved Instances, or only those otherwise specified.
+    pub reserved_instances_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters.
+    ///
+    /// - `availability-zone` - The Availability Zone where the Reserved Instance can be used.
+    /// - `availability-zone-id` - The ID of the Availability Zone where the Reserved Instance can be used.
+    /// - `duration` - The duration of the Reserved Instance (one year or three years), in seconds (`31536000` \| `94608000`).
+    /// - `end` - The time when the Reserved Instance expires (for example, 2015-08-07T11:54:42.000Z).
+    /// - `fixed-price` - The purchase price of the Reserved Instance (for example, 9800.0).
+    /// - `instance-type` - The instance type that is covered by the reservation.
+    /// - `scope` - The scope of the Reserved Instance (`Region` or `Availability Zone`).
+    /// - `product-description` - The Reserved Instance product platform description (`Linux/UNIX` \| `Linux with SQL Server Standard` \| `Linux with SQL Server Web` \| `Linux with SQL Server Enterprise` \| `SUSE Linux` \| `Red Hat Enterprise Linux` \| `Red Hat Enterprise Linux with HA` \| `Windows` \| `Windows with SQL Server Standard` \| `Windows with SQL Server Web` \| `Windows with SQL Server Enterprise`).
+    /// - `reserved-instances-id` - The ID of the Reserved Instance.
+    /// - `start` - The time at which the Reserved Instance purchase request was placed (for example, 2014-08-07T11:54:42.000Z).
+    /// - `state` - The state of the Reserved Instance (`payment-pending` \| `active` \| `payment-failed` \| `retired`).
+    /// - `tag:<key>` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `usage-price` - The usage price of the Reserved Instance, per hour (for example, 0.84).
+    pub filters: Option<Vec<Filter>>,
+    /// The Reserved Instance offering type. If you are using tools that predate the 2011-11-01 API version, you only have access to the `Medium Utilization` Reserved Instance offering type.
+    pub offering_type: Option<OfferingTypeValues>,
+}
+rt::structure!(
+    DescribeReservedInstancesRequest, DESCRIBE_RESERVED_INSTANCES_REQUEST, 0 =>
+    offering_class, 1 => reserved_instances_ids, 2 => dry_run, 3 => filters, 4 =>
+    offering_type
+);
+pub static DESCRIBE_RESERVED_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeReservedInstancesRequest",
+    &[
+        rt::m("OfferingClass", &rt::ENUM),
+        rt::m("ReservedInstancesIds", &RESERVED_INSTANCES_ID_STRING_LIST)
+            .named("ReservedInstancesId"),
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("OfferingType", &rt::ENUM).named("offeringType"),
+    ],
+);
+/// Contains the output for DescribeReservedInstances.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeReservedInstancesResult {
-    /// p A list of Reserved Instances. /p
+    /// A list of Reserved Instances.
     pub reserved_instances: Option<Vec<ReservedInstances>>,
 }
 rt::structure!(
@@ -19,15 +1061,15 @@ pub static DESCRIBE_RESERVED_INSTANCES_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeRouteServerEndpointsRequest {
-    /// p The IDs of the route server endpoints to describe. /p
+    /// The IDs of the route server endpoints to describe.
     pub route_server_endpoint_ids: Option<Vec<String>>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of results to return with a single call. /p
+    /// The maximum number of results to return with a single call.
     pub max_results: Option<i32>,
-    /// p One or more filters to apply to the describe request. /p
+    /// One or more filters to apply to the describe request.
     pub filters: Option<Vec<Filter>>,
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -48,9 +1090,9 @@ pub static DESCRIBE_ROUTE_SERVER_ENDPOINTS_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeRouteServerEndpointsResult {
-    /// p Information about the described route server endpoints. /p
+    /// Information about the described route server endpoints.
     pub route_server_endpoints: Option<Vec<RouteServerEndpoint>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -67,15 +1109,15 @@ pub static DESCRIBE_ROUTE_SERVER_ENDPOINTS_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeRouteServerPeersRequest {
-    /// p The IDs of the route server peers to describe. /p
+    /// The IDs of the route server peers to describe.
     pub route_server_peer_ids: Option<Vec<String>>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of results to return with a single call. /p
+    /// The maximum number of results to return with a single call.
     pub max_results: Option<i32>,
-    /// p One or more filters to apply to the describe request. /p
+    /// One or more filters to apply to the describe request.
     pub filters: Option<Vec<Filter>>,
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -95,9 +1137,9 @@ pub static DESCRIBE_ROUTE_SERVER_PEERS_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeRouteServerPeersResult {
-    /// p Information about the described route server peers. /p
+    /// Information about the described route server peers.
     pub route_server_peers: Option<Vec<RouteServerPeer>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -113,15 +1155,15 @@ pub static DESCRIBE_ROUTE_SERVER_PEERS_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeRouteServersRequest {
-    /// p The IDs of the route servers to describe. /p
+    /// The IDs of the route servers to describe.
     pub route_server_ids: Option<Vec<String>>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of results to return with a single call. /p
+    /// The maximum number of results to return with a single call.
     pub max_results: Option<i32>,
-    /// p One or more filters to apply to the describe request. /p
+    /// One or more filters to apply to the describe request.
     pub filters: Option<Vec<Filter>>,
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -140,9 +1182,9 @@ pub static DESCRIBE_ROUTE_SERVERS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeRouteServersResult {
-    /// p Information about the described route servers. /p
+    /// Information about the described route servers.
     pub route_servers: Option<Vec<RouteServer>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -158,15 +1200,37 @@ pub static DESCRIBE_ROUTE_SERVERS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeRouteTablesRequest {
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the route tables. /p
+    /// The IDs of the route tables.
     pub route_table_ids: Option<Vec<String>>,
-    /// p The filters. /p ul li p code association.gateway-id /code - The ID of the gateway involved in the association. /p /li li p code association.route-table-association-id /code - The ID of an association ID for the route table. /p /li li p code association.route-table-id /code - The ID of the route table involved in the association. /p /li li p code association.subnet-id /code - The ID of the subnet involved in the association. /p /li li p code association.main /code - Indicates whether the route table is the main route table for the VPC ( code true /code | code false /code ). Route tables that do not have an association ID are not returned in the response. /p /li li p code owner-id /code - The ID of the Amazon Web Services account that owns the route table. /p /li li p code route-table-id /code - The ID of the route table. /p /li li p code route.destination-cidr-block /code - The IPv4 CIDR range specified in a route in the table. /p /li li p code route.destination-ipv6-cidr-block /code - The IPv6 CIDR range specified in a route in the route table. /p /li li p code route.destination-prefix-list-id /code - The ID (prefix) of the Amazon Web Services service specified in a route in the table. /p /li li p code route.egress-only-internet-gateway-id /code - The ID of an egress-only Internet gateway specified in a route in the route table. /p /li li p code route.gateway-id /code - The ID of a gateway specified in a route in the table. /p /li li p code route.instance-id /code - The ID of an instance specified in a route in the table. /p /li li p code route.nat-gateway-id /code - The ID of a NAT gateway. /p /li li p code route.transit-gateway-id /code - The ID of a transit gateway. /p /li li p code route.origin /code - Describes how the route was created. code CreateRouteTable /code indicates that the route was automatically created when the route table was created; code CreateRoute /code indicates that the route was manually added to the route table; code EnableVgwRoutePropagation /code indicates that the route was propagated by route propagation. /p /li li p code route.state /code - The state of a route in the route table ( code active /code | code blackhole /code ). The blackhole state indicates that the route's target isn't available (for example, the specified gateway isn't attached to the VPC, the specified NAT instance has been terminated, and so on). /p /li li p code route.vpc-peering-connection-id /code - The ID of a VPC peering connection specified in a route in the table. /p /li li p code tag /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code vpc-id /code - The ID of the VPC for the route table. /p /li /ul
+    /// The filters.
+    ///
+    /// - `association.gateway-id` - The ID of the gateway involved in the association.
+    /// - `association.route-table-association-id` - The ID of an association ID for the route table.
+    /// - `association.route-table-id` - The ID of the route table involved in the association.
+    /// - `association.subnet-id` - The ID of the subnet involved in the association.
+    /// - `association.main` - Indicates whether the route table is the main route table for the VPC (`true` \| `false`). Route tables that do not have an association ID are not returned in the response.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the route table.
+    /// - `route-table-id` - The ID of the route table.
+    /// - `route.destination-cidr-block` - The IPv4 CIDR range specified in a route in the table.
+    /// - `route.destination-ipv6-cidr-block` - The IPv6 CIDR range specified in a route in the route table.
+    /// - `route.destination-prefix-list-id` - The ID (prefix) of the Amazon Web Services service specified in a route in the table.
+    /// - `route.egress-only-internet-gateway-id` - The ID of an egress-only Internet gateway specified in a route in the route table.
+    /// - `route.gateway-id` - The ID of a gateway specified in a route in the table.
+    /// - `route.instance-id` - The ID of an instance specified in a route in the table.
+    /// - `route.nat-gateway-id` - The ID of a NAT gateway.
+    /// - `route.transit-gateway-id` - The ID of a transit gateway.
+    /// - `route.origin` - Describes how the route was created. `CreateRouteTable` indicates that the route was automatically created when the route table was created; `CreateRoute` indicates that the route was manually added to the route table; `EnableVgwRoutePropagation` indicates that the route was propagated by route propagation.
+    /// - `route.state` - The state of a route in the route table (`active` \| `blackhole`). The blackhole state indicates that the route's target isn't available (for example, the specified gateway isn't attached to the VPC, the specified NAT instance has been terminated, and so on).
+    /// - `route.vpc-peering-connection-id` - The ID of a VPC peering connection specified in a route in the table.
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `vpc-id` - The ID of the VPC for the route table.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -183,12 +1247,12 @@ pub static DESCRIBE_ROUTE_TABLES_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Filters", &FILTER_LIST).named("Filter"),
     ],
 );
-/// p Contains the output of DescribeRouteTables. /p
+/// Contains the output of DescribeRouteTables.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeRouteTablesResult {
-    /// p Information about the route tables. /p
+    /// Information about the route tables.
     pub route_tables: Option<Vec<RouteTable>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -202,24 +1266,28 @@ pub static DESCRIBE_ROUTE_TABLES_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("NextToken", &rt::STRING).named("nextToken"),
     ],
 );
-/// p Contains the parameters for DescribeScheduledInstanceAvailability. /p
+/// Contains the parameters for DescribeScheduledInstanceAvailability.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeScheduledInstanceAvailabilityRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The filters. /p ul li p code availability-zone /code - The Availability Zone (for example, code us-west-2a /code ). /p /li li p code instance-type /code - The instance type (for example, code c4.large /code ). /p /li li p code platform /code - The platform ( code Linux/UNIX /code or code Windows /code ). /p /li /ul
+    /// The filters.
+    ///
+    /// - `availability-zone` - The Availability Zone (for example, `us-west-2a`).
+    /// - `instance-type` - The instance type (for example, `c4.large`).
+    /// - `platform` - The platform (`Linux/UNIX` or `Windows`).
     pub filters: Option<Vec<Filter>>,
-    /// p The time period for the first schedule to start. /p
+    /// The time period for the first schedule to start.
     pub first_slot_start_time_range: SlotDateTimeRangeRequest,
-    /// p The maximum number of results to return in a single call. This value can be between 5 and 300. The default value is 300. To retrieve the remaining results, make another call with the returned code NextToken /code value. /p
+    /// The maximum number of results to return in a single call. This value can be between 5 and 300. The default value is 300. To retrieve the remaining results, make another call with the returned `NextToken` value.
     pub max_results: Option<i32>,
-    /// p The maximum available duration, in hours. This value must be greater than code MinSlotDurationInHours /code and less than 1,720. /p
+    /// The maximum available duration, in hours. This value must be greater than `MinSlotDurationInHours` and less than 1,720.
     pub max_slot_duration_in_hours: Option<i32>,
-    /// p The minimum available duration, in hours. The minimum required duration is 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours. /p
+    /// The minimum available duration, in hours. The minimum required duration is 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours.
     pub min_slot_duration_in_hours: Option<i32>,
-    /// p The token for the next set of results. /p
+    /// The token for the next set of results.
     pub next_token: Option<String>,
-    /// p The schedule recurrence. /p
+    /// The schedule recurrence.
     pub recurrence: ScheduledInstanceRecurrenceRequest,
 }
 rt::structure!(
@@ -242,12 +1310,12 @@ pub static DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_REQUEST: rt::Schema = rt::Sc
         rt::m("Recurrence", &SCHEDULED_INSTANCE_RECURRENCE_REQUEST).flags(rt::REQUIRED),
     ],
 );
-/// p Contains the output of DescribeScheduledInstanceAvailability. /p
+/// Contains the output of DescribeScheduledInstanceAvailability.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeScheduledInstanceAvailabilityResult {
-    /// p The token required to retrieve the next set of results. This value is code null /code when there are no more results to return. /p
+    /// The token required to retrieve the next set of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
-    /// p Information about the available Scheduled Instances. /p
+    /// Information about the available Scheduled Instances.
     pub scheduled_instance_availability_set: Option<Vec<ScheduledInstanceAvailability>>,
 }
 rt::structure!(
@@ -263,20 +1331,24 @@ pub static DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_RESULT: rt::Schema = rt::Sch
             .named("scheduledInstanceAvailabilitySet"),
     ],
 );
-/// p Contains the parameters for DescribeScheduledInstances. /p
+/// Contains the parameters for DescribeScheduledInstances.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeScheduledInstancesRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The filters. /p ul li p code availability-zone /code - The Availability Zone (for example, code us-west-2a /code ). /p /li li p code instance-type /code - The instance type (for example, code c4.large /code ). /p /li li p code platform /code - The platform ( code Linux/UNIX /code or code Windows /code ). /p /li /ul
+    /// The filters.
+    ///
+    /// - `availability-zone` - The Availability Zone (for example, `us-west-2a`).
+    /// - `instance-type` - The instance type (for example, `c4.large`).
+    /// - `platform` - The platform (`Linux/UNIX` or `Windows`).
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return in a single call. This value can be between 5 and 300. The default value is 100. To retrieve the remaining results, make another call with the returned code NextToken /code value. /p
+    /// The maximum number of results to return in a single call. This value can be between 5 and 300. The default value is 100. To retrieve the remaining results, make another call with the returned `NextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next set of results. /p
+    /// The token for the next set of results.
     pub next_token: Option<String>,
-    /// p The Scheduled Instance IDs. /p
+    /// The Scheduled Instance IDs.
     pub scheduled_instance_ids: Option<Vec<String>>,
-    /// p The time period for the first schedule to start. /p
+    /// The time period for the first schedule to start.
     pub slot_start_time_range: Option<SlotStartTimeRangeRequest>,
 }
 rt::structure!(
@@ -296,12 +1368,12 @@ pub static DESCRIBE_SCHEDULED_INSTANCES_REQUEST: rt::Schema = rt::Schema::struct
         rt::m("SlotStartTimeRange", &SLOT_START_TIME_RANGE_REQUEST),
     ],
 );
-/// p Contains the output of DescribeScheduledInstances. /p
+/// Contains the output of DescribeScheduledInstances.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeScheduledInstancesResult {
-    /// p The token required to retrieve the next set of results. This value is code null /code when there are no more results to return. /p
+    /// The token required to retrieve the next set of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
-    /// p Information about the Scheduled Instances. /p
+    /// Information about the Scheduled Instances.
     pub scheduled_instance_set: Option<Vec<ScheduledInstance>>,
 }
 rt::structure!(
@@ -318,15 +1390,31 @@ pub static DESCRIBE_SCHEDULED_INSTANCES_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecondaryInterfacesRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The filters. /p ul li p code attachment.attachment-id /code - The ID of the secondary interface attachment. /p /li li p code attachment.instance-id /code - The ID of the instance to which the secondary interface is attached. /p /li li p code attachment.instance-owner-id /code - The ID of the Amazon Web Services account that owns the instance to which the secondary interface is attached. /p /li li p code attachment.status /code - The attachment status ( code attaching /code | code attached /code | code detaching /code | code detached /code ). /p /li li p code private-ipv4-addresses.private-ip-address /code - The private IPv4 address associated with the secondary interface. /p /li li p code owner-id /code - The ID of the Amazon Web Services account that owns the secondary interface. /p /li li p code secondary-interface-arn /code - The ARN of the secondary interface. /p /li li p code secondary-interface-id /code - The ID of the secondary interface. /p /li li p code secondary-interface-type /code - The type of secondary interface ( code secondary /code ). /p /li li p code secondary-network-id /code - The ID of the secondary network. /p /li li p code secondary-network-type /code - The type of the secondary network ( code rdma /code ). /p /li li p code secondary-subnet-id /code - The ID of the secondary subnet. /p /li li p code status /code - The status of the secondary interface ( code available /code | code in-use /code ). /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li /ul
+    /// The filters.
+    ///
+    /// - `attachment.attachment-id` - The ID of the secondary interface attachment.
+    /// - `attachment.instance-id` - The ID of the instance to which the secondary interface is attached.
+    /// - `attachment.instance-owner-id` - The ID of the Amazon Web Services account that owns the instance to which the secondary interface is attached.
+    /// - `attachment.status` - The attachment status (`attaching` \| `attached` \| `detaching` \| `detached`).
+    /// - `private-ipv4-addresses.private-ip-address` - The private IPv4 address associated with the secondary interface.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the secondary interface.
+    /// - `secondary-interface-arn` - The ARN of the secondary interface.
+    /// - `secondary-interface-id` - The ID of the secondary interface.
+    /// - `secondary-interface-type` - The type of secondary interface (`secondary`).
+    /// - `secondary-network-id` - The ID of the secondary network.
+    /// - `secondary-network-type` - The type of the secondary network (`rdma`).
+    /// - `secondary-subnet-id` - The ID of the secondary subnet.
+    /// - `status` - The status of the secondary interface (`available` \| `in-use`).
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The IDs of the secondary interfaces. /p
+    /// The IDs of the secondary interfaces.
     pub secondary_interface_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -347,9 +1435,9 @@ pub static DESCRIBE_SECONDARY_INTERFACES_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecondaryInterfacesResult {
-    /// p Information about the secondary interfaces. /p
+    /// Information about the secondary interfaces.
     pub secondary_interfaces: Option<Vec<SecondaryInterface>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -366,15 +1454,26 @@ pub static DESCRIBE_SECONDARY_INTERFACES_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecondaryNetworksRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The filters. The following are the possible values: /p ul li p code ipv4-cidr-block-association.association-id /code - The association ID for an IPv4 CIDR block associated with the secondary network. /p /li li p code ipv4-cidr-block-association.cidr-block /code - An IPv4 CIDR block associated with the secondary network. /p /li li p code ipv4-cidr-block-association.state /code - The state of an IPv4 CIDR block associated with the secondary network. /p /li li p code owner-id /code - The ID of the Amazon Web Services account that owns the secondary network. /p /li li p code secondary-network-id /code - The ID of the secondary network. /p /li li p code secondary-network-arn /code - The ARN of the secondary network. /p /li li p code state /code - The state of the secondary network ( code create-in-progress /code | code create-complete /code | code create-failed /code | code delete-in-progress /code | code delete-complete /code | code delete-failed /code ). /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code type /code - The type of the secondary network ( code rdma /code ). /p /li /ul
+    /// The filters. The following are the possible values:
+    ///
+    /// - `ipv4-cidr-block-association.association-id` - The association ID for an IPv4 CIDR block associated with the secondary network.
+    /// - `ipv4-cidr-block-association.cidr-block` - An IPv4 CIDR block associated with the secondary network.
+    /// - `ipv4-cidr-block-association.state` - The state of an IPv4 CIDR block associated with the secondary network.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the secondary network.
+    /// - `secondary-network-id` - The ID of the secondary network.
+    /// - `secondary-network-arn` - The ARN of the secondary network.
+    /// - `state` - The state of the secondary network (`create-in-progress` \| `create-complete` \| `create-failed` \| `delete-in-progress` \| `delete-complete` \| `delete-failed`).
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `type` - The type of the secondary network (`rdma`).
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The IDs of the secondary networks. /p
+    /// The IDs of the secondary networks.
     pub secondary_network_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -394,9 +1493,9 @@ pub static DESCRIBE_SECONDARY_NETWORKS_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecondaryNetworksResult {
-    /// p Information about the secondary networks. /p
+    /// Information about the secondary networks.
     pub secondary_networks: Option<Vec<SecondaryNetwork>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -412,15 +1511,27 @@ pub static DESCRIBE_SECONDARY_NETWORKS_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecondarySubnetsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The filters. /p ul li p code ipv4-cidr-block-association.association-id /code - The association ID for an IPv4 CIDR block associated with the secondary subnet. /p /li li p code ipv4-cidr-block-association.cidr-block /code - An IPv4 CIDR block associated with the secondary subnet. /p /li li p code ipv4-cidr-block-association.state /code - The state of an IPv4 CIDR block associated with the secondary subnet. /p /li li p code owner-id /code - The ID of the Amazon Web Services account that owns the secondary subnet. /p /li li p code secondary-network-id /code - The ID of the secondary network. /p /li li p code secondary-network-type /code - The type of the secondary network ( code rdma /code ). /p /li li p code secondary-subnet-id /code - The ID of the secondary subnet. /p /li li p code secondary-subnet-arn /code - The ARN of the secondary subnet. /p /li li p code state /code - The state of the secondary subnet ( code create-in-progress /code | code create-complete /code | code create-failed /code | code delete-in-progress /code | code delete-complete /code | code delete-failed /code ). /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li /ul
+    /// The filters.
+    ///
+    /// - `ipv4-cidr-block-association.association-id` - The association ID for an IPv4 CIDR block associated with the secondary subnet.
+    /// - `ipv4-cidr-block-association.cidr-block` - An IPv4 CIDR block associated with the secondary subnet.
+    /// - `ipv4-cidr-block-association.state` - The state of an IPv4 CIDR block associated with the secondary subnet.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the secondary subnet.
+    /// - `secondary-network-id` - The ID of the secondary network.
+    /// - `secondary-network-type` - The type of the secondary network (`rdma`).
+    /// - `secondary-subnet-id` - The ID of the secondary subnet.
+    /// - `secondary-subnet-arn` - The ARN of the secondary subnet.
+    /// - `state` - The state of the secondary subnet (`create-in-progress` \| `create-complete` \| `create-failed` \| `delete-in-progress` \| `delete-complete` \| `delete-failed`).
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The IDs of the secondary subnets. /p
+    /// The IDs of the secondary subnets.
     pub secondary_subnet_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -439,9 +1550,9 @@ pub static DESCRIBE_SECONDARY_SUBNETS_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecondarySubnetsResult {
-    /// p Information about the secondary subnets. /p
+    /// Information about the secondary subnets.
     pub secondary_subnets: Option<Vec<SecondarySubnet>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -457,9 +1568,9 @@ pub static DESCRIBE_SECONDARY_SUBNETS_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecurityGroupReferencesRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the security groups in your account. /p
+    /// The IDs of the security groups in your account.
     pub group_id: Vec<String>,
 }
 rt::structure!(
@@ -472,7 +1583,7 @@ pub static DESCRIBE_SECURITY_GROUP_REFERENCES_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecurityGroupReferencesResult {
-    /// p Information about the VPCs with the referencing security groups. /p
+    /// Information about the VPCs with the referencing security groups.
     pub security_group_reference_set: Option<Vec<SecurityGroupReference>>,
 }
 rt::structure!(
@@ -488,15 +1599,19 @@ pub static DESCRIBE_SECURITY_GROUP_REFERENCES_RESULT: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecurityGroupRulesRequest {
-    /// p One or more filters. /p ul li p code group-id /code - The ID of the security group. /p /li li p code security-group-rule-id /code - The ID of the security group rule. /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `group-id` - The ID of the security group.
+    /// - `security-group-rule-id` - The ID of the security group rule.
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     pub filters: Option<Vec<Filter>>,
-    /// p The IDs of the security group rules. /p
+    /// The IDs of the security group rules.
     pub security_group_rule_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. This value can be between 5 and 1000. If this parameter is not specified, then all items are returned. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. This value can be between 5 and 1000. If this parameter is not specified, then all items are returned. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -517,9 +1632,9 @@ pub static DESCRIBE_SECURITY_GROUP_RULES_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecurityGroupRulesResult {
-    /// p Information about security group rules. /p
+    /// Information about security group rules.
     pub security_group_rules: Option<Vec<SecurityGroupRule>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -536,13 +1651,19 @@ pub static DESCRIBE_SECURITY_GROUP_RULES_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecurityGroupVpcAssociationsRequest {
-    /// p Security group VPC association filters. /p ul li p code group-id /code : The security group ID. /p /li li p code group-owner-id /code : The group owner ID. /p /li li p code state /code : The state of the association. /p /li li p code vpc-id /code : The ID of the associated VPC. /p /li li p code vpc-owner-id /code : The account ID of the VPC owner. /p /li /ul
+    /// Security group VPC association filters.
+    ///
+    /// - `group-id`: The security group ID.
+    /// - `group-owner-id`: The group owner ID.
+    /// - `state`: The state of the association.
+    /// - `vpc-id`: The ID of the associated VPC.
+    /// - `vpc-owner-id`: The account ID of the VPC owner.
     pub filters: Option<Vec<Filter>>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -561,9 +1682,9 @@ pub static DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_REQUEST: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecurityGroupVpcAssociationsResult {
-    /// p The security group VPC associations. /p
+    /// The security group VPC associations.
     pub security_group_vpc_associations: Option<Vec<SecurityGroupVpcAssociation>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -581,17 +1702,47 @@ pub static DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_RESULT: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecurityGroupsRequest {
-    /// p The IDs of the security groups. Required for security groups in a nondefault VPC. /p p Default: Describes all of your security groups. /p
+    /// The IDs of the security groups. Required for security groups in a nondefault VPC.
+    ///
+    /// Default: Describes all of your security groups.
     pub group_ids: Option<Vec<String>>,
-    /// p Default VPC The names of the security groups. You can specify either the security group name or the security group ID. /p p Default: Describes all of your security groups. /p
+    /// \[Default VPC\] The names of the security groups. You can specify either the security group name or the security group ID.
+    ///
+    /// Default: Describes all of your security groups.
     pub group_names: Option<Vec<String>>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. This value can be between 5 and 1000. If this parameter is not specified, then all items are returned. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. This value can be between 5 and 1000. If this parameter is not specified, then all items are returned. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The filters. If using multiple filters for rules, the results include security groups for which any combination of rules - not necessarily a single rule - match all filters. /p ul li p code description /code - The description of the security group. /p /li li p code egress.ip-permission.cidr /code - An IPv4 CIDR block for an outbound security group rule. /p /li li p code egress.ip-permission.from-port /code - For an outbound rule, the start of port range for the TCP and UDP protocols, or an ICMP type number. /p /li li p code egress.ip-permission.group-id /code - The ID of a security group that has been referenced in an outbound security group rule. /p /li li p code egress.ip-permission.group-name /code - The name of a security group that is referenced in an outbound security group rule. /p /li li p code egress.ip-permission.ipv6-cidr /code - An IPv6 CIDR block for an outbound security group rule. /p /li li p code egress.ip-permission.prefix-list-id /code - The ID of a prefix list to which a security group rule allows outbound access. /p /li li p code egress.ip-permission.protocol /code - The IP protocol for an outbound security group rule ( code tcp /code | code udp /code | code icmp /code , a protocol number, or -1 for all protocols). /p /li li p code egress.ip-permission.to-port /code - For an outbound rule, the end of port range for the TCP and UDP protocols, or an ICMP code. /p /li li p code egress.ip-permission.user-id /code - The ID of an Amazon Web Services account that has been referenced in an outbound security group rule. /p /li li p code group-id /code - The ID of the security group. /p /li li p code group-name /code - The name of the security group. /p /li li p code ip-permission.cidr /code - An IPv4 CIDR block for an inbound security group rule. /p /li li p code ip-permission.from-port /code - For an inbound rule, the start of port range for the TCP and UDP protocols, or an ICMP type number. /p /li li p code ip-permission.group-id /code - The ID of a security group that has been referenced in an inbound security group rule. /p /li li p code ip-permission.group-name /code - The name of a security group that is referenced in an inbound security group rule. /p /li li p code ip-permission.ipv6-cidr /code - An IPv6 CIDR block for an inbound security group rule. /p /li li p code ip-permission.prefix-list-id /code - The ID of a prefix list from which a security group rule allows inbound access. /p /li li p code ip-permission.protocol /code - The IP protocol for an inbound security group rule ( code tcp /code | code udp /code | code icmp /code , a protocol number, or -1 for all protocols). /p /li li p code ip-permission.to-port /code - For an inbound rule, the end of port range for the TCP and UDP protocols, or an ICMP code. /p /li li p code ip-permission.user-id /code - The ID of an Amazon Web Services account that has been referenced in an inbound security group rule. /p /li li p code owner-id /code - The Amazon Web Services account ID of the owner of the security group. /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code vpc-id /code - The ID of the VPC specified when the security group was created. /p /li /ul
+    /// The filters. If using multiple filters for rules, the results include security groups for which any combination of rules - not necessarily a single rule - match all filters.
+    ///
+    /// - `description` - The description of the security group.
+    /// - `egress.ip-permission.cidr` - An IPv4 CIDR block for an outbound security group rule.
+    /// - `egress.ip-permission.from-port` - For an outbound rule, the start of port range for the TCP and UDP protocols, or an ICMP type number.
+    /// - `egress.ip-permission.group-id` - The ID of a security group that has been referenced in an outbound security group rule.
+    /// - `egress.ip-permission.group-name` - The name of a security group that is referenced in an outbound security group rule.
+    /// - `egress.ip-permission.ipv6-cidr` - An IPv6 CIDR block for an outbound security group rule.
+    /// - `egress.ip-permission.prefix-list-id` - The ID of a prefix list to which a security group rule allows outbound access.
+    /// - `egress.ip-permission.protocol` - The IP protocol for an outbound security group rule (`tcp` \| `udp` \| `icmp`, a protocol number, or -1 for all protocols).
+    /// - `egress.ip-permission.to-port` - For an outbound rule, the end of port range for the TCP and UDP protocols, or an ICMP code.
+    /// - `egress.ip-permission.user-id` - The ID of an Amazon Web Services account that has been referenced in an outbound security group rule.
+    /// - `group-id` - The ID of the security group.
+    /// - `group-name` - The name of the security group.
+    /// - `ip-permission.cidr` - An IPv4 CIDR block for an inbound security group rule.
+    /// - `ip-permission.from-port` - For an inbound rule, the start of port range for the TCP and UDP protocols, or an ICMP type number.
+    /// - `ip-permission.group-id` - The ID of a security group that has been referenced in an inbound security group rule.
+    /// - `ip-permission.group-name` - The name of a security group that is referenced in an inbound security group rule.
+    /// - `ip-permission.ipv6-cidr` - An IPv6 CIDR block for an inbound security group rule.
+    /// - `ip-permission.prefix-list-id` - The ID of a prefix list from which a security group rule allows inbound access.
+    /// - `ip-permission.protocol` - The IP protocol for an inbound security group rule (`tcp` \| `udp` \| `icmp`, a protocol number, or -1 for all protocols).
+    /// - `ip-permission.to-port` - For an inbound rule, the end of port range for the TCP and UDP protocols, or an ICMP code.
+    /// - `ip-permission.user-id` - The ID of an Amazon Web Services account that has been referenced in an inbound security group rule.
+    /// - `owner-id` - The Amazon Web Services account ID of the owner of the security group.
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `vpc-id` - The ID of the VPC specified when the security group was created.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -611,9 +1762,9 @@ pub static DESCRIBE_SECURITY_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecurityGroupsResult {
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p Information about the security groups. /p
+    /// Information about the security groups.
     pub security_groups: Option<Vec<SecurityGroup>>,
 }
 rt::structure!(
@@ -629,15 +1780,23 @@ pub static DESCRIBE_SECURITY_GROUPS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeServiceLinkVirtualInterfacesRequest {
-    /// p The IDs of the service link virtual interfaces. /p
+    /// The IDs of the service link virtual interfaces.
     pub service_link_virtual_interface_ids: Option<Vec<String>>,
-    /// p The filters to use for narrowing down the request. The following filters are supported: /p ul li p code outpost-lag-id /code - The ID of the Outpost LAG. /p /li li p code outpost-arn /code - The Outpost ARN. /p /li li p code owner-id /code - The ID of the Amazon Web Services account that owns the service link virtual interface. /p /li li p code state /code - The state of the Outpost LAG. /p /li li p code vlan /code - The ID of the address pool. /p /li li p code service-link-virtual-interface-id /code - The ID of the service link virtual interface. /p /li li p code local-gateway-virtual-interface-id /code - The ID of the local gateway virtual interface. /p /li /ul
+    /// The filters to use for narrowing down the request. The following filters are supported:
+    ///
+    /// - `outpost-lag-id` - The ID of the Outpost LAG.
+    /// - `outpost-arn` - The Outpost ARN.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the service link virtual interface.
+    /// - `state` - The state of the Outpost LAG.
+    /// - `vlan` - The ID of the address pool.
+    /// - `service-link-virtual-interface-id` - The ID of the service link virtual interface.
+    /// - `local-gateway-virtual-interface-id` - The ID of the local gateway virtual interface.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -659,9 +1818,9 @@ pub static DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES_REQUEST: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeServiceLinkVirtualInterfacesResult {
-    /// p Describes the service link virtual interfaces. /p
+    /// Describes the service link virtual interfaces.
     pub service_link_virtual_interfaces: Option<Vec<ServiceLinkVirtualInterface>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -679,11 +1838,11 @@ pub static DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES_RESULT: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSnapshotAttributeRequest {
-    /// p The snapshot attribute you would like to view. /p
+    /// The snapshot attribute you would like to view.
     pub attribute: SnapshotAttributeName,
-    /// p The ID of the EBS snapshot. /p
+    /// The ID of the EBS snapshot.
     pub snapshot_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -700,11 +1859,11 @@ pub static DESCRIBE_SNAPSHOT_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSnapshotAttributeResult {
-    /// p The product codes. /p
+    /// The product codes.
     pub product_codes: Option<Vec<ProductCode>>,
-    /// p The ID of the EBS snapshot. /p
+    /// The ID of the EBS snapshot.
     pub snapshot_id: Option<String>,
-    /// p The users and groups that have the permissions for creating volumes from the snapshot. /p
+    /// The users and groups that have the permissions for creating volumes from the snapshot.
     pub create_volume_permissions: Option<Vec<CreateVolumePermission>>,
 }
 rt::structure!(
@@ -722,13 +1881,17 @@ pub static DESCRIBE_SNAPSHOT_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSnapshotTierStatusRequest {
-    /// p The filters. /p ul li p code snapshot-id /code - The snapshot ID. /p /li li p code volume-id /code - The ID of the volume the snapshot is for. /p /li li p code last-tiering-operation /code - The state of the last archive or restore action. ( code archival-in-progress /code | code archival-completed /code | code archival-failed /code | code permanent-restore-in-progress /code | code permanent-restore-completed /code | code permanent-restore-failed /code | code temporary-restore-in-progress /code | code temporary-restore-completed /code | code temporary-restore-failed /code ) /p /li /ul
+    /// The filters.
+    ///
+    /// - `snapshot-id` - The snapshot ID.
+    /// - `volume-id` - The ID of the volume the snapshot is for.
+    /// - `last-tiering-operation` - The state of the last archive or restore action. (`archival-in-progress` \| `archival-completed` \| `archival-failed` \| `permanent-restore-in-progress` \| `permanent-restore-completed` \| `permanent-restore-failed` \| `temporary-restore-in-progress` \| `temporary-restore-completed` \| `temporary-restore-failed`)
     pub filters: Option<Vec<Filter>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -746,9 +1909,9 @@ pub static DESCRIBE_SNAPSHOT_TIER_STATUS_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSnapshotTierStatusResult {
-    /// p Information about the snapshot's storage tier. /p
+    /// Information about the snapshot's storage tier.
     pub snapshot_tier_statuses: Option<Vec<SnapshotTierStatus>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -765,19 +1928,36 @@ pub static DESCRIBE_SNAPSHOT_TIER_STATUS_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSnapshotsRequest {
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p Scopes the results to snapshots with the specified owners. You can specify a combination of Amazon Web Services account IDs, code self /code , and code amazon /code . /p
+    /// Scopes the results to snapshots with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, and `amazon`.
     pub owner_ids: Option<Vec<String>>,
-    /// p The IDs of the Amazon Web Services accounts that can create volumes from the snapshot. /p
+    /// The IDs of the Amazon Web Services accounts that can create volumes from the snapshot.
     pub restorable_by_user_ids: Option<Vec<String>>,
-    /// p The snapshot IDs. /p p Default: Describes the snapshots for which you have create volume permissions. /p
+    /// The snapshot IDs.
+    ///
+    /// Default: Describes the snapshots for which you have create volume permissions.
     pub snapshot_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The filters. /p ul li p code description /code - A description of the snapshot. /p /li li p code encrypted /code - Indicates whether the snapshot is encrypted ( code true /code | code false /code ) /p /li li p code owner-alias /code - The owner alias, from an Amazon-maintained list ( code amazon /code ). This is not the user-configured Amazon Web Services account alias set using the IAM console. We recommend that you use the related parameter instead of this filter. /p /li li p code owner-id /code - The Amazon Web Services account ID of the owner. We recommend that you use the related parameter instead of this filter. /p /li li p code progress /code - The progress of the snapshot, as a percentage (for example, 80%). /p /li li p code snapshot-id /code - The snapshot ID. /p /li li p code start-time /code - The time stamp when the snapshot was initiated. /p /li li p code status /code - The status of the snapshot ( code pending /code | code completed /code | code error /code ). /p /li li p code storage-tier /code - The storage tier of the snapshot ( code archive /code | code standard /code ). /p /li li p code transfer-type /code - The type of operation used to create the snapshot ( code time-based /code | code standard /code ). /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code volume-id /code - The ID of the volume the snapshot is for. /p /li li p code volume-size /code - The size of the volume, in GiB. /p /li /ul
+    /// The filters.
+    ///
+    /// - `description` - A description of the snapshot.
+    /// - `encrypted` - Indicates whether the snapshot is encrypted (`true` \| `false`)
+    /// - `owner-alias` - The owner alias, from an Amazon-maintained list (`amazon`). This is not the user-configured Amazon Web Services account alias set using the IAM console. We recommend that you use the related parameter instead of this filter.
+    /// - `owner-id` - The Amazon Web Services account ID of the owner. We recommend that you use the related parameter instead of this filter.
+    /// - `progress` - The progress of the snapshot, as a percentage (for example, 80%).
+    /// - `snapshot-id` - The snapshot ID.
+    /// - `start-time` - The time stamp when the snapshot was initiated.
+    /// - `status` - The status of the snapshot (`pending` \| `completed` \| `error`).
+    /// - `storage-tier` - The storage tier of the snapshot (`archive` \| `standard`).
+    /// - `transfer-type` - The type of operation used to create the snapshot (`time-based` \| `standard`).
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `volume-id` - The ID of the volume the snapshot is for.
+    /// - `volume-size` - The size of the volume, in GiB.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -799,9 +1979,9 @@ pub static DESCRIBE_SNAPSHOTS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSnapshotsResult {
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p Information about the snapshots. /p
+    /// Information about the snapshots.
     pub snapshots: Option<Vec<Snapshot>>,
 }
 rt::structure!(
@@ -814,10 +1994,10 @@ pub static DESCRIBE_SNAPSHOTS_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("Snapshots", &SNAPSHOT_LIST).named("snapshotSet"),
     ],
 );
-/// p Contains the parameters for DescribeSpotDatafeedSubscription. /p
+/// Contains the parameters for DescribeSpotDatafeedSubscription.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSpotDatafeedSubscriptionRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -828,10 +2008,10 @@ pub static DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST: rt::Schema = rt::Schema:
     "DescribeSpotDatafeedSubscriptionRequest",
     &[rt::m("DryRun", &rt::BOOLEAN).named("dryRun")],
 );
-/// p Contains the output of DescribeSpotDatafeedSubscription. /p
+/// Contains the output of DescribeSpotDatafeedSubscription.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSpotDatafeedSubscriptionResult {
-    /// p The Spot Instance data feed subscription. /p
+    /// The Spot Instance data feed subscription.
     pub spot_datafeed_subscription: Option<SpotDatafeedSubscription>,
 }
 rt::structure!(
@@ -845,16 +2025,16 @@ pub static DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION_RESULT: rt::Schema = rt::Schema::
             .named("spotDatafeedSubscription"),
     ],
 );
-/// p Contains the parameters for DescribeSpotFleetInstances. /p
+/// Contains the parameters for DescribeSpotFleetInstances.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSpotFleetInstancesRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the Spot Fleet request. /p
+    /// The ID of the Spot Fleet request.
     pub spot_fleet_request_id: String,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -872,14 +2052,14 @@ pub static DESCRIBE_SPOT_FLEET_INSTANCES_REQUEST: rt::Schema = rt::Schema::struc
         rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
     ],
 );
-/// p Contains the output of DescribeSpotFleetInstances. /p
+/// Contains the output of DescribeSpotFleetInstances.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSpotFleetInstancesResponse {
-    /// p The running instances. This list is refreshed periodically and might be out of date. /p
+    /// The running instances. This list is refreshed periodically and might be out of date.
     pub active_instances: Option<Vec<ActiveInstance>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p The ID of the Spot Fleet request. /p
+    /// The ID of the Spot Fleet request.
     pub spot_fleet_request_id: Option<String>,
 }
 rt::structure!(
@@ -894,20 +2074,20 @@ pub static DESCRIBE_SPOT_FLEET_INSTANCES_RESPONSE: rt::Schema = rt::Schema::stru
         rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId"),
     ],
 );
-/// p Contains the parameters for DescribeSpotFleetRequestHistory. /p
+/// Contains the parameters for DescribeSpotFleetRequestHistory.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSpotFleetRequestHistoryRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the Spot Fleet request. /p
+    /// The ID of the Spot Fleet request.
     pub spot_fleet_request_id: String,
-    /// p The type of events to describe. By default, all events are described. /p
+    /// The type of events to describe. By default, all events are described.
     pub event_type: Option<EventType>,
-    /// p The starting date and time for the events, in UTC format (for example, i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). /p
+    /// The starting date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
     pub start_time: rt::DateTime,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -928,18 +2108,20 @@ pub static DESCRIBE_SPOT_FLEET_REQUEST_HISTORY_REQUEST: rt::Schema = rt::Schema:
         rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
     ],
 );
-/// p Contains the output of DescribeSpotFleetRequestHistory. /p
+/// Contains the output of DescribeSpotFleetRequestHistory.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSpotFleetRequestHistoryResponse {
-    /// p Information about the events in the history of the Spot Fleet request. /p
+    /// Information about the events in the history of the Spot Fleet request.
     pub history_records: Option<Vec<HistoryRecord>>,
-    /// p The last date and time for the events, in UTC format (for example, i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). All records up to this time were retrieved. /p p If code nextToken /code indicates that there are more items, this value is not present. /p
+    /// The last date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). All records up to this time were retrieved.
+    ///
+    /// If `nextToken` indicates that there are more items, this value is not present.
     pub last_evaluated_time: Option<rt::DateTime>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p The ID of the Spot Fleet request. /p
+    /// The ID of the Spot Fleet request.
     pub spot_fleet_request_id: Option<String>,
-    /// p The starting date and time for the events, in UTC format (for example, i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). /p
+    /// The starting date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
     pub start_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -957,16 +2139,16 @@ pub static DESCRIBE_SPOT_FLEET_REQUEST_HISTORY_RESPONSE: rt::Schema = rt::Schema
         rt::m("StartTime", &rt::TIMESTAMP).named("startTime"),
     ],
 );
-/// p Contains the parameters for DescribeSpotFleetRequests. /p
+/// Contains the parameters for DescribeSpotFleetRequests.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSpotFleetRequestsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the Spot Fleet requests. /p
+    /// The IDs of the Spot Fleet requests.
     pub spot_fleet_request_ids: Option<Vec<String>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -983,12 +2165,12 @@ pub static DESCRIBE_SPOT_FLEET_REQUESTS_REQUEST: rt::Schema = rt::Schema::struct
         rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
     ],
 );
-/// p Contains the output of DescribeSpotFleetRequests. /p
+/// Contains the output of DescribeSpotFleetRequests.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSpotFleetRequestsResponse {
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p Information about the configuration of your Spot Fleet. /p
+    /// Information about the configuration of your Spot Fleet.
     pub spot_fleet_request_configs: Option<Vec<SpotFleetRequestConfig>>,
 }
 rt::structure!(
@@ -1003,18 +2185,59 @@ pub static DESCRIBE_SPOT_FLEET_REQUESTS_RESPONSE: rt::Schema = rt::Schema::struc
             .named("spotFleetRequestConfigSet"),
     ],
 );
-/// p Contains the parameters for DescribeSpotInstanceRequests. /p
+/// Contains the parameters for DescribeSpotInstanceRequests.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSpotInstanceRequestsRequest {
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the Spot Instance requests. /p
+    /// The IDs of the Spot Instance requests.
     pub spot_instance_request_ids: Option<Vec<String>>,
-    /// p The filters. /p ul li p code availability-zone-group /code - The Availability Zone group. /p /li li p code create-time /code - The time stamp when the Spot Instance request was created. /p /li li p code fault-code /code - The fault code related to the request. /p /li li p code fault-message /code - The fault message related to the request. /p /li li p code instance-id /code - The ID of the instance that fulfilled the request. /p /li li p code launch-group /code - The Spot Instance launch group. /p /li li p code launch.block-device-mapping.delete-on-termination /code - Indicates whether the EBS volume is deleted on instance termination. /p /li li p code launch.block-device-mapping.device-name /code - The device name for the volume in the block device mapping (for example, code /dev/sdh /code or code xvdh /code ). /p /li li p code launch.block-device-mapping.snapshot-id /code - The ID of the snapshot for the EBS volume. /p /li li p code launch.block-device-mapping.volume-size /code - The size of the EBS volume, in GiB. /p /li li p code launch.block-device-mapping.volume-type /code - The type of EBS volume: code gp2 /code or code gp3 /code for General Purpose SSD, code io1 /code or code io2 /code for Provisioned IOPS SSD, code st1 /code for Throughput Optimized HDD, code sc1 /code for Cold HDD, or code standard /code for Magnetic. /p /li li p code launch.group-id /code - The ID of the security group for the instance. /p /li li p code launch.group-name /code - The name of the security group for the instance. /p /li li p code launch.image-id /code - The ID of the AMI. /p /li li p code launch.instance-type /code - The type of instance (for example, code m3.medium /code ). /p /li li p code launch.kernel-id /code - The kernel ID. /p /li li p code launch.key-name /code - The name of the key pair the instance launched with. /p /li li p code launch.monitoring-enabled /code - Whether detailed monitoring is enabled for the Spot Instance. /p /li li p code launch.ramdisk-id /code - The RAM disk ID. /p /li li p code launched-availability-zone /code - The Availability Zone in which the request is launched. /p /li li p code launched-availability-zone-id /code - The ID of the Availability Zone in which the request is launched. /p /li li p code network-interface.addresses.primary /code - Indicates whether the IP address is the primary private IP address. /p /li li p code network-interface.delete-on-termination /code - Indicates whether the network interface is deleted when the instance is terminated. /p /li li p code network-interface.description /code - A description of the network interface. /p /li li p code network-interface.device-index /code - The index of the device for the network interface attachment on the instance. /p /li li p code network-interface.group-id /code - The ID of the security group associated with the network interface. /p /li li p code network-interface.network-interface-id /code - The ID of the network interface. /p /li li p code network-interface.private-ip-address /code - The primary private IP address of the network interface. /p /li li p code network-interface.subnet-id /code - The ID of the subnet for the instance. /p /li li p code product-description /code - The product description associated with the instance ( code Linux/UNIX /code | code Windows /code ). /p /li li p code spot-instance-request-id /code - The Spot Instance request ID. /p /li li p code spot-price /code - The maximum hourly price for any Spot Instance launched to fulfill the request. /p /li li p code state /code - The state of the Spot Instance request ( code open /code | code active /code | code closed /code | code cancelled /code | code failed /code ). Spot request status information can help you track your Amazon EC2 Spot Instance requests. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-request-status.html" Spot request status /a in the i Amazon EC2 User Guide /i . /p /li li p code status-code /code - The short code describing the most recent evaluation of your Spot Instance request. /p /li li p code status-message /code - The message explaining the status of the Spot Instance request. /p /li li p code tag:&lt;key&gt; /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code type /code - The type of Spot Instance request ( code one-time /code | code persistent /code ). /p /li li p code valid-from /code - The start date of the request. /p /li li p code valid-until /code - The end date of the request. /p /li /ul
+    /// The filters.
+    ///
+    /// - `availability-zone-group` - The Availability Zone group.
+    /// - `create-time` - The time stamp when the Spot Instance request was created.
+    /// - `fault-code` - The fault code related to the request.
+    /// - `fault-message` - The fault message related to the request.
+    /// - `instance-id` - The ID of the instance that fulfilled the request.
+    /// - `launch-group` - The Spot Instance launch group.
+    /// - `launch.block-device-mapping.delete-on-termination` - Indicates whether the EBS volume is deleted on instance termination.
+    /// - `launch.block-device-mapping.device-name` - The device name for the volume in the block device mapping (for example, `/dev/sdh` or `xvdh`).
+    /// - `launch.block-device-mapping.snapshot-id` - The ID of the snapshot for the EBS volume.
+    /// - `launch.block-device-mapping.volume-size` - The size of the EBS volume, in GiB.
+    /// - `launch.block-device-mapping.volume-type` - The type of EBS volume: `gp2` or `gp3` for General Purpose SSD, `io1` or `io2` for Provisioned IOPS SSD, `st1` for Throughput Optimized HDD, `sc1` for Cold HDD, or `standard` for Magnetic.
+    /// - `launch.group-id` - The ID of the security group for the instance.
+    /// - `launch.group-name` - The name of the security group for the instance.
+    /// - `launch.image-id` - The ID of the AMI.
+    /// - `launch.instance-type` - The type of instance (for example, `m3.medium`).
+    /// - `launch.kernel-id` - The kernel ID.
+    /// - `launch.key-name` - The name of the key pair the instance launched with.
+    /// - `launch.monitoring-enabled` - Whether detailed monitoring is enabled for the Spot Instance.
+    /// - `launch.ramdisk-id` - The RAM disk ID.
+    /// - `launched-availability-zone` - The Availability Zone in which the request is launched.
+    /// - `launched-availability-zone-id` - The ID of the Availability Zone in which the request is launched.
+    /// - `network-interface.addresses.primary` - Indicates whether the IP address is the primary private IP address.
+    /// - `network-interface.delete-on-termination` - Indicates whether the network interface is deleted when the instance is terminated.
+    /// - `network-interface.description` - A description of the network interface.
+    /// - `network-interface.device-index` - The index of the device for the network interface attachment on the instance.
+    /// - `network-interface.group-id` - The ID of the security group associated with the network interface.
+    /// - `network-interface.network-interface-id` - The ID of the network interface.
+    /// - `network-interface.private-ip-address` - The primary private IP address of the network interface.
+    /// - `network-interface.subnet-id` - The ID of the subnet for the instance.
+    /// - `product-description` - The product description associated with the instance (`Linux/UNIX` \| `Windows`).
+    /// - `spot-instance-request-id` - The Spot Instance request ID.
+    /// - `spot-price` - The maximum hourly price for any Spot Instance launched to fulfill the request.
+    /// - `state` - The state of the Spot Instance request (`open` \| `active` \| `closed` \| `cancelled` \| `failed`). Spot request status information can help you track your Amazon EC2 Spot Instance requests. For more information, see [Spot request status](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-request-status.html) in the *Amazon EC2 User Guide*.
+    /// - `status-code` - The short code describing the most recent evaluation of your Spot Instance request.
+    /// - `status-message` - The message explaining the status of the Spot Instance request.
+    /// - `tag:<key>` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `type` - The type of Spot Instance request (`one-time` \| `persistent`).
+    /// - `valid-from` - The start date of the request.
+    /// - `valid-until` - The end date of the request.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -1033,12 +2256,12 @@ pub static DESCRIBE_SPOT_INSTANCE_REQUESTS_REQUEST: rt::Schema = rt::Schema::str
         rt::m("Filters", &FILTER_LIST).named("Filter"),
     ],
 );
-/// p Contains the output of DescribeSpotInstanceRequests. /p
+/// Contains the output of DescribeSpotInstanceRequests.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSpotInstanceRequestsResult {
-    /// p The Spot Instance requests. /p
+    /// The Spot Instance requests.
     pub spot_instance_requests: Option<Vec<SpotInstanceRequest>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1053,28 +2276,39 @@ pub static DESCRIBE_SPOT_INSTANCE_REQUESTS_RESULT: rt::Schema = rt::Schema::stru
         rt::m("NextToken", &rt::STRING).named("nextToken"),
     ],
 );
-/// p Contains the parameters for DescribeSpotPriceHistory. /p
+/// Contains the parameters for DescribeSpotPriceHistory.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSpotPriceHistoryRequest {
-    /// p Filters the results by the specified ID of the Availability Zone. /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code can be specified, but not both /p
+    /// Filters the results by the specified ID of the Availability Zone.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` can be specified, but not both
     pub availability_zone_id: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The date and time, up to the past 90 days, from which to start retrieving the price history data, in UTC format (for example, i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). /p
+    /// The date and time, up to the past 90 days, from which to start retrieving the price history data, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
     pub start_time: Option<rt::DateTime>,
-    /// p The date and time, up to the current date, from which to stop retrieving the price history data, in UTC format (for example, i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). /p
+    /// The date and time, up to the current date, from which to stop retrieving the price history data, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
     pub end_time: Option<rt::DateTime>,
-    /// p Filters the results by the specified instance types. /p
+    /// Filters the results by the specified instance types.
     pub instance_types: Option<Vec<InstanceType>>,
-    /// p Filters the results by the specified basic product descriptions. /p
+    /// Filters the results by the specified basic product descriptions.
     pub product_descriptions: Option<Vec<String>>,
-    /// p The filters. /p ul li p code availability-zone /code - The Availability Zone for which prices should be returned. /p /li li p code availability-zone-id /code - The ID of the Availability Zone for which prices should be returned. /p /li li p code instance-type /code - The type of instance (for example, code m3.medium /code ). /p /li li p code product-description /code - The product description for the Spot price ( code Linux/UNIX /code | code Red Hat Enterprise Linux /code | code SUSE Linux /code | code Windows /code | code Linux/UNIX (Amazon VPC) /code | code Red Hat Enterprise Linux (Amazon VPC) /code | code SUSE Linux (Amazon VPC) /code | code Windows (Amazon VPC) /code ). /p /li li p code spot-price /code - The Spot price. The value must match exactly (or use wildcards; greater than or less than comparison is not supported). /p /li li p code timestamp /code - The time stamp of the Spot price history, in UTC format (for example, i ddd MMM dd HH /i : i mm /i : i ss /i UTC i YYYY /i ). You can use wildcards ( code /code and code ? /code ). Greater than or less than comparison is not supported. /p /li /ul
+    /// The filters.
+    ///
+    /// - `availability-zone` - The Availability Zone for which prices should be returned.
+    /// - `availability-zone-id` - The ID of the Availability Zone for which prices should be returned.
+    /// - `instance-type` - The type of instance (for example, `m3.medium`).
+    /// - `product-description` - The product description for the Spot price (`Linux/UNIX` \| `Red Hat Enterprise Linux` \| `SUSE Linux` \| `Windows` \| `Linux/UNIX (Amazon VPC)` \| `Red Hat Enterprise Linux (Amazon VPC)` \| `SUSE Linux (Amazon VPC)` \| `Windows (Amazon VPC)`).
+    /// - `spot-price` - The Spot price. The value must match exactly (or use wildcards; greater than or less than comparison is not supported).
+    /// - `timestamp` - The time stamp of the Spot price history, in UTC format (for example, *ddd MMM dd HH*:*mm*:*ss* UTC *YYYY*). You can use wildcards (`*` and `?`). Greater than or less than comparison is not supported.
     pub filters: Option<Vec<Filter>>,
-    /// p Filters the results by the specified Availability Zone. /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code can be specified, but not both /p
+    /// Filters the results by the specified Availability Zone.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` can be specified, but not both
     pub availability_zone: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1099,12 +2333,12 @@ pub static DESCRIBE_SPOT_PRICE_HISTORY_REQUEST: rt::Schema = rt::Schema::structu
         rt::m("NextToken", &rt::STRING).named("nextToken"),
     ],
 );
-/// p Contains the output of DescribeSpotPriceHistory. /p
+/// Contains the output of DescribeSpotPriceHistory.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSpotPriceHistoryResult {
-    /// p The token to include in another request to get the next page of items. This value is an empty string ( code "" /code ) or code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is an empty string (`""`) or `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p The historical Spot prices. /p
+    /// The historical Spot prices.
     pub spot_price_history: Option<Vec<SpotPrice>>,
 }
 rt::structure!(
@@ -1120,13 +2354,13 @@ pub static DESCRIBE_SPOT_PRICE_HISTORY_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStaleSecurityGroupsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: String,
 }
 rt::structure!(
@@ -1144,9 +2378,9 @@ pub static DESCRIBE_STALE_SECURITY_GROUPS_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStaleSecurityGroupsResult {
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p Information about the stale security groups. /p
+    /// Information about the stale security groups.
     pub stale_security_group_set: Option<Vec<StaleSecurityGroup>>,
 }
 rt::structure!(
@@ -1163,15 +2397,22 @@ pub static DESCRIBE_STALE_SECURITY_GROUPS_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStoreImageTasksRequest {
-    /// p The AMI IDs for which to show progress. Up to 20 AMI IDs can be included in a request. /p
+    /// The AMI IDs for which to show progress. Up to 20 AMI IDs can be included in a request.
     pub image_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The filters. /p ul li p code task-state /code - Returns tasks in a certain state ( code InProgress /code | code Completed /code | code Failed /code ) /p /li li p code bucket /code - Returns task information for tasks that targeted a specific bucket. For the filter value, specify the bucket name. /p /li /ul note p When you specify the code ImageIds /code parameter, any filters that you specify are ignored. To use the filters, you must remove the code ImageIds /code parameter. /p /note
+    /// The filters.
+    ///
+    /// - `task-state` - Returns tasks in a certain state (`InProgress` \| `Completed` \| `Failed`)
+    /// - `bucket` - Returns task information for tasks that targeted a specific bucket. For the filter value, specify the bucket name.
+    ///
+    /// **Note:** When you specify the `ImageIds` parameter, any filters that you specify are ignored. To use the filters, you must remove the `ImageIds` parameter.
     pub filters: Option<Vec<Filter>>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p p You cannot specify this parameter and the code ImageIds /code parameter in the same call. /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    ///
+    /// You cannot specify this parameter and the `ImageIds` parameter in the same call.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -1190,9 +2431,9 @@ pub static DESCRIBE_STORE_IMAGE_TASKS_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStoreImageTasksResult {
-    /// p The information about the AMI store tasks. /p
+    /// The information about the AMI store tasks.
     pub store_image_task_results: Option<Vec<StoreImageTaskResult>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1209,15 +2450,43 @@ pub static DESCRIBE_STORE_IMAGE_TASKS_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSubnetsRequest {
-    /// p The filters. /p ul li p code availability-zone /code - The Availability Zone for the subnet. You can also use code availabilityZone /code as the filter name. /p /li li p code availability-zone-id /code - The ID of the Availability Zone for the subnet. You can also use code availabilityZoneId /code as the filter name. /p /li li p code available-ip-address-count /code - The number of IPv4 addresses in the subnet that are available. /p /li li p code cidr-block /code - The IPv4 CIDR block of the subnet. The CIDR block you specify must exactly match the subnet's CIDR block for information to be returned for the subnet. You can also use code cidr /code or code cidrBlock /code as the filter names. /p /li li p code customer-owned-ipv4-pool /code - The customer-owned IPv4 address pool associated with the subnet. /p /li li p code default-for-az /code - Indicates whether this is the default subnet for the Availability Zone ( code true /code | code false /code ). You can also use code defaultForAz /code as the filter name. /p /li li p code enable-dns64 /code - Indicates whether DNS queries made to the Amazon-provided DNS Resolver in this subnet should return synthetic IPv6 addresses for IPv4-only destinations. /p /li li p code enable-lni-at-device-index /code - Indicates the device position for local network interfaces in this subnet. For example, code 1 /code indicates local network interfaces in this subnet are the secondary network interface (eth1). /p /li li p code ipv6-cidr-block-association.ipv6-cidr-block /code - An IPv6 CIDR block associated with the subnet. /p /li li p code ipv6-cidr-block-association.association-id /code - An association ID for an IPv6 CIDR block associated with the subnet. /p /li li p code ipv6-cidr-block-association.state /code - The state of an IPv6 CIDR block associated with the subnet. /p /li li p code ipv6-native /code - Indicates whether this is an IPv6 only subnet ( code true /code | code false /code ). /p /li li p code map-customer-owned-ip-on-launch /code - Indicates whether a network interface created in this subnet (including a network interface created by a RunInstances /a ) receives a customer-owned IPv4 address. /p /li li p code map-public-ip-on-launch /code - Indicates whether instances launched in this subnet receive a public IPv4 address. /p /li li p code outpost-arn /code - The Amazon Resource Name (ARN) of the Outpost. /p /li li p code owner-id /code - The ID of the Amazon Web Services account that owns the subnet. /p /li li p code private-dns-name-options-on-launch.hostname-type /code - The type of hostname to assign to instances in the subnet at launch. For IPv4-only and dual-stack (IPv4 and IPv6) subnets, an instance DNS name can be based on the instance IPv4 address (ip-name) or the instance ID (resource-name). For IPv6 only subnets, an instance DNS name must be based on the instance ID (resource-name). /p /li li p code private-dns-name-options-on-launch.enable-resource-name-dns-a-record /code - Indicates whether to respond to DNS queries for instance hostnames with DNS A records. /p /li li p code private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record /code - Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records. /p /li li p code state /code - The state of the subnet ( code pending /code | code available /code ). /p /li li p code subnet-arn /code - The Amazon Resource Name (ARN) of the subnet. /p /li li p code subnet-id /code - The ID of the subnet. /p /li li p code tag /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code vpc-id /code - The ID of the VPC for the subnet. /p /li /ul
+    /// The filters.
+    ///
+    /// - `availability-zone` - The Availability Zone for the subnet. You can also use `availabilityZone` as the filter name.
+    /// - `availability-zone-id` - The ID of the Availability Zone for the subnet. You can also use `availabilityZoneId` as the filter name.
+    /// - `available-ip-address-count` - The number of IPv4 addresses in the subnet that are available.
+    /// - `cidr-block` - The IPv4 CIDR block of the subnet. The CIDR block you specify must exactly match the subnet's CIDR block for information to be returned for the subnet. You can also use `cidr` or `cidrBlock` as the filter names.
+    /// - `customer-owned-ipv4-pool` - The customer-owned IPv4 address pool associated with the subnet.
+    /// - `default-for-az` - Indicates whether this is the default subnet for the Availability Zone (`true` \| `false`). You can also use `defaultForAz` as the filter name.
+    /// - `enable-dns64` - Indicates whether DNS queries made to the Amazon-provided DNS Resolver in this subnet should return synthetic IPv6 addresses for IPv4-only destinations.
+    /// - `enable-lni-at-device-index` - Indicates the device position for local network interfaces in this subnet. For example, `1` indicates local network interfaces in this subnet are the secondary network interface (eth1).
+    /// - `ipv6-cidr-block-association.ipv6-cidr-block` - An IPv6 CIDR block associated with the subnet.
+    /// - `ipv6-cidr-block-association.association-id` - An association ID for an IPv6 CIDR block associated with the subnet.
+    /// - `ipv6-cidr-block-association.state` - The state of an IPv6 CIDR block associated with the subnet.
+    /// - `ipv6-native` - Indicates whether this is an IPv6 only subnet (`true` \| `false`).
+    /// - `map-customer-owned-ip-on-launch` - Indicates whether a network interface created in this subnet (including a network interface created by RunInstances) receives a customer-owned IPv4 address.
+    /// - `map-public-ip-on-launch` - Indicates whether instances launched in this subnet receive a public IPv4 address.
+    /// - `outpost-arn` - The Amazon Resource Name (ARN) of the Outpost.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the subnet.
+    /// - `private-dns-name-options-on-launch.hostname-type` - The type of hostname to assign to instances in the subnet at launch. For IPv4-only and dual-stack (IPv4 and IPv6) subnets, an instance DNS name can be based on the instance IPv4 address (ip-name) or the instance ID (resource-name). For IPv6 only subnets, an instance DNS name must be based on the instance ID (resource-name).
+    /// - `private-dns-name-options-on-launch.enable-resource-name-dns-a-record` - Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
+    /// - `private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record` - Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
+    /// - `state` - The state of the subnet (`pending` \| `available`).
+    /// - `subnet-arn` - The Amazon Resource Name (ARN) of the subnet.
+    /// - `subnet-id` - The ID of the subnet.
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `vpc-id` - The ID of the VPC for the subnet.
     pub filters: Option<Vec<Filter>>,
-    /// p The IDs of the subnets. /p p Default: Describes all your subnets. /p
+    /// The IDs of the subnets.
+    ///
+    /// Default: Describes all your subnets.
     pub subnet_ids: Option<Vec<String>>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1232,1270 +2501,5 @@ pub static DESCRIBE_SUBNETS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("NextToken", &rt::STRING),
         rt::m("MaxResults", &rt::INTEGER),
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSubnetsResult {
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
-    pub next_token: Option<String>,
-    /// p Information about the subnets. /p
-    pub subnets: Option<Vec<Subnet>>,
-}
-rt::structure!(
-    DescribeSubnetsResult, DESCRIBE_SUBNETS_RESULT, 0 => next_token, 1 => subnets
-);
-pub static DESCRIBE_SUBNETS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeSubnetsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("Subnets", &SUBNET_LIST).named("subnetSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTagsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The filters. /p ul li p code key /code - The tag key. /p /li li p code resource-id /code - The ID of the resource. /p /li li p code resource-type /code - The resource type. For a list of possible values, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API TagSpecification.html" TagSpecification /a . /p /li li p code tag /code :&lt;key&gt; - The key/value combination of the tag. For example, specify "tag:Owner" for the filter name and "TeamA" for the filter value to find resources with the tag "Owner=TeamA". /p /li li p code value /code - The tag value. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. This value can be between 5 and 1000. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
-    pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTagsRequest, DESCRIBE_TAGS_REQUEST, 0 => dry_run, 1 => filters, 2 =>
-    max_results, 3 => next_token
-);
-pub static DESCRIBE_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTagsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTagsResult {
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
-    pub next_token: Option<String>,
-    /// p The tags. /p
-    pub tags: Option<Vec<TagDescription>>,
-}
-rt::structure!(DescribeTagsResult, DESCRIBE_TAGS_RESULT, 0 => next_token, 1 => tags);
-pub static DESCRIBE_TAGS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTagsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("Tags", &TAG_DESCRIPTION_LIST).named("tagSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTrafficMirrorFilterRulesRequest {
-    /// p Traffic filter rule IDs. /p
-    pub traffic_mirror_filter_rule_ids: Option<Vec<String>>,
-    /// p Traffic filter ID. /p
-    pub traffic_mirror_filter_id: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p Traffic mirror filters. /p ul li p code traffic-mirror-filter-rule-id /code : The ID of the Traffic Mirror rule. /p /li li p code traffic-mirror-filter-id /code : The ID of the filter that this rule is associated with. /p /li li p code rule-number /code : The number of the Traffic Mirror rule. /p /li li p code rule-action /code : The action taken on the filtered traffic. Possible actions are code accept /code and code reject /code . /p /li li p code traffic-direction /code : The traffic direction. Possible directions are code ingress /code and code egress /code . /p /li li p code protocol /code : The protocol, for example UDP, assigned to the Traffic Mirror rule. /p /li li p code source-cidr-block /code : The source CIDR block assigned to the Traffic Mirror rule. /p /li li p code destination-cidr-block /code : The destination CIDR block assigned to the Traffic Mirror rule. /p /li li p code description /code : The description of the Traffic Mirror rule. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTrafficMirrorFilterRulesRequest,
-    DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_REQUEST, 0 => traffic_mirror_filter_rule_ids, 1
-    => traffic_mirror_filter_id, 2 => dry_run, 3 => filters, 4 => max_results, 5 =>
-    next_token
-);
-pub static DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTrafficMirrorFilterRulesRequest",
-    &[
-        rt::m("TrafficMirrorFilterRuleIds", &TRAFFIC_MIRROR_FILTER_RULE_ID_LIST)
-            .named("TrafficMirrorFilterRuleId"),
-        rt::m("TrafficMirrorFilterId", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTrafficMirrorFilterRulesResult {
-    /// p Traffic mirror rules. /p
-    pub traffic_mirror_filter_rules: Option<Vec<TrafficMirrorFilterRule>>,
-    /// p The token to use to retrieve the next page of results. The value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTrafficMirrorFilterRulesResult, DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_RESULT,
-    0 => traffic_mirror_filter_rules, 1 => next_token
-);
-pub static DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTrafficMirrorFilterRulesResult",
-    &[
-        rt::m("TrafficMirrorFilterRules", &TRAFFIC_MIRROR_FILTER_RULE_SET)
-            .named("trafficMirrorFilterRuleSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTrafficMirrorFiltersRequest {
-    /// p The ID of the Traffic Mirror filter. /p
-    pub traffic_mirror_filter_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p One or more filters. The possible values are: /p ul li p code description /code : The Traffic Mirror filter description. /p /li li p code traffic-mirror-filter-id /code : The ID of the Traffic Mirror filter. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTrafficMirrorFiltersRequest, DESCRIBE_TRAFFIC_MIRROR_FILTERS_REQUEST, 0 =>
-    traffic_mirror_filter_ids, 1 => dry_run, 2 => filters, 3 => max_results, 4 =>
-    next_token
-);
-pub static DESCRIBE_TRAFFIC_MIRROR_FILTERS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTrafficMirrorFiltersRequest",
-    &[
-        rt::m("TrafficMirrorFilterIds", &TRAFFIC_MIRROR_FILTER_ID_LIST)
-            .named("TrafficMirrorFilterId"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTrafficMirrorFiltersResult {
-    /// p Information about one or more Traffic Mirror filters. /p
-    pub traffic_mirror_filters: Option<Vec<TrafficMirrorFilter>>,
-    /// p The token to use to retrieve the next page of results. The value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTrafficMirrorFiltersResult, DESCRIBE_TRAFFIC_MIRROR_FILTERS_RESULT, 0 =>
-    traffic_mirror_filters, 1 => next_token
-);
-pub static DESCRIBE_TRAFFIC_MIRROR_FILTERS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTrafficMirrorFiltersResult",
-    &[
-        rt::m("TrafficMirrorFilters", &TRAFFIC_MIRROR_FILTER_SET)
-            .named("trafficMirrorFilterSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTrafficMirrorSessionsRequest {
-    /// p The ID of the Traffic Mirror session. /p
-    pub traffic_mirror_session_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p One or more filters. The possible values are: /p ul li p code description /code : The Traffic Mirror session description. /p /li li p code network-interface-id /code : The ID of the Traffic Mirror session network interface. /p /li li p code owner-id /code : The ID of the account that owns the Traffic Mirror session. /p /li li p code packet-length /code : The assigned number of packets to mirror. /p /li li p code session-number /code : The assigned session number. /p /li li p code traffic-mirror-filter-id /code : The ID of the Traffic Mirror filter. /p /li li p code traffic-mirror-session-id /code : The ID of the Traffic Mirror session. /p /li li p code traffic-mirror-target-id /code : The ID of the Traffic Mirror target. /p /li li p code virtual-network-id /code : The virtual network ID of the Traffic Mirror session. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTrafficMirrorSessionsRequest, DESCRIBE_TRAFFIC_MIRROR_SESSIONS_REQUEST, 0 =>
-    traffic_mirror_session_ids, 1 => dry_run, 2 => filters, 3 => max_results, 4 =>
-    next_token
-);
-pub static DESCRIBE_TRAFFIC_MIRROR_SESSIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTrafficMirrorSessionsRequest",
-    &[
-        rt::m("TrafficMirrorSessionIds", &TRAFFIC_MIRROR_SESSION_ID_LIST)
-            .named("TrafficMirrorSessionId"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTrafficMirrorSessionsResult {
-    /// p Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results. /p
-    pub traffic_mirror_sessions: Option<Vec<TrafficMirrorSession>>,
-    /// p The token to use to retrieve the next page of results. The value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTrafficMirrorSessionsResult, DESCRIBE_TRAFFIC_MIRROR_SESSIONS_RESULT, 0 =>
-    traffic_mirror_sessions, 1 => next_token
-);
-pub static DESCRIBE_TRAFFIC_MIRROR_SESSIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTrafficMirrorSessionsResult",
-    &[
-        rt::m("TrafficMirrorSessions", &TRAFFIC_MIRROR_SESSION_SET)
-            .named("trafficMirrorSessionSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTrafficMirrorTargetsRequest {
-    /// p The ID of the Traffic Mirror targets. /p
-    pub traffic_mirror_target_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p One or more filters. The possible values are: /p ul li p code description /code : The Traffic Mirror target description. /p /li li p code network-interface-id /code : The ID of the Traffic Mirror session network interface. /p /li li p code network-load-balancer-arn /code : The Amazon Resource Name (ARN) of the Network Load Balancer that is associated with the session. /p /li li p code owner-id /code : The ID of the account that owns the Traffic Mirror session. /p /li li p code traffic-mirror-target-id /code : The ID of the Traffic Mirror target. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTrafficMirrorTargetsRequest, DESCRIBE_TRAFFIC_MIRROR_TARGETS_REQUEST, 0 =>
-    traffic_mirror_target_ids, 1 => dry_run, 2 => filters, 3 => max_results, 4 =>
-    next_token
-);
-pub static DESCRIBE_TRAFFIC_MIRROR_TARGETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTrafficMirrorTargetsRequest",
-    &[
-        rt::m("TrafficMirrorTargetIds", &TRAFFIC_MIRROR_TARGET_ID_LIST)
-            .named("TrafficMirrorTargetId"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTrafficMirrorTargetsResult {
-    /// p Information about one or more Traffic Mirror targets. /p
-    pub traffic_mirror_targets: Option<Vec<TrafficMirrorTarget>>,
-    /// p The token to use to retrieve the next page of results. The value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTrafficMirrorTargetsResult, DESCRIBE_TRAFFIC_MIRROR_TARGETS_RESULT, 0 =>
-    traffic_mirror_targets, 1 => next_token
-);
-pub static DESCRIBE_TRAFFIC_MIRROR_TARGETS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTrafficMirrorTargetsResult",
-    &[
-        rt::m("TrafficMirrorTargets", &TRAFFIC_MIRROR_TARGET_SET)
-            .named("trafficMirrorTargetSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayAttachmentsRequest {
-    /// p The IDs of the attachments. /p
-    pub transit_gateway_attachment_ids: Option<Vec<String>>,
-    /// p One or more filters. The possible values are: /p ul li p code association.state /code - The state of the association ( code associating /code | code associated /code | code disassociating /code ). /p /li li p code association.transit-gateway-route-table-id /code - The ID of the route table for the transit gateway. /p /li li p code resource-id /code - The ID of the resource. /p /li li p code resource-owner-id /code - The ID of the Amazon Web Services account that owns the resource. /p /li li p code resource-type /code - The resource type. Valid values are code vpc /code | code vpn /code | code direct-connect-gateway /code | code peering /code | code connect /code . /p /li li p code state /code - The state of the attachment. Valid values are code available /code | code deleted /code | code deleting /code | code failed /code | code failing /code | code initiatingRequest /code | code modifying /code | code pendingAcceptance /code | code pending /code | code rollingBack /code | code rejected /code | code rejecting /code . /p /li li p code transit-gateway-attachment-id /code - The ID of the attachment. /p /li li p code transit-gateway-id /code - The ID of the transit gateway. /p /li li p code transit-gateway-owner-id /code - The ID of the Amazon Web Services account that owns the transit gateway. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayAttachmentsRequest,
-    DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_REQUEST, 0 => transit_gateway_attachment_ids, 1
-    => filters, 2 => max_results, 3 => next_token, 4 => dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayAttachmentsRequest",
-    &[
-        rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayAttachmentsResult {
-    /// p Information about the attachments. /p
-    pub transit_gateway_attachments: Option<Vec<TransitGatewayAttachment>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayAttachmentsResult, DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_RESULT,
-    0 => transit_gateway_attachments, 1 => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayAttachmentsResult",
-    &[
-        rt::m("TransitGatewayAttachments", &TRANSIT_GATEWAY_ATTACHMENT_LIST)
-            .named("transitGatewayAttachments"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayConnectPeersRequest {
-    /// p The IDs of the Connect peers. /p
-    pub transit_gateway_connect_peer_ids: Option<Vec<String>>,
-    /// p One or more filters. The possible values are: /p ul li p code state /code - The state of the Connect peer ( code pending /code | code available /code | code deleting /code | code deleted /code ). /p /li li p code transit-gateway-attachment-id /code - The ID of the attachment. /p /li li p code transit-gateway-connect-peer-id /code - The ID of the Connect peer. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayConnectPeersRequest,
-    DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_REQUEST, 0 =>
-    transit_gateway_connect_peer_ids, 1 => filters, 2 => max_results, 3 => next_token, 4
-    => dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayConnectPeersRequest",
-    &[
-        rt::m(
-            "TransitGatewayConnectPeerIds",
-            &TRANSIT_GATEWAY_CONNECT_PEER_ID_STRING_LIST,
-        ),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayConnectPeersResult {
-    /// p Information about the Connect peers. /p
-    pub transit_gateway_connect_peers: Option<Vec<TransitGatewayConnectPeer>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayConnectPeersResult,
-    DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_RESULT, 0 => transit_gateway_connect_peers, 1
-    => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayConnectPeersResult",
-    &[
-        rt::m("TransitGatewayConnectPeers", &TRANSIT_GATEWAY_CONNECT_PEER_LIST)
-            .named("transitGatewayConnectPeerSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayConnectsRequest {
-    /// p The IDs of the attachments. /p
-    pub transit_gateway_attachment_ids: Option<Vec<String>>,
-    /// p One or more filters. The possible values are: /p ul li p code options.protocol /code - The tunnel protocol ( code gre /code ). /p /li li p code state /code - The state of the attachment ( code initiating /code | code initiatingRequest /code | code pendingAcceptance /code | code rollingBack /code | code pending /code | code available /code | code modifying /code | code deleting /code | code deleted /code | code failed /code | code rejected /code | code rejecting /code | code failing /code ). /p /li li p code transit-gateway-attachment-id /code - The ID of the Connect attachment. /p /li li p code transit-gateway-id /code - The ID of the transit gateway. /p /li li p code transport-transit-gateway-attachment-id /code - The ID of the transit gateway attachment from which the Connect attachment was created. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayConnectsRequest, DESCRIBE_TRANSIT_GATEWAY_CONNECTS_REQUEST, 0
-    => transit_gateway_attachment_ids, 1 => filters, 2 => max_results, 3 => next_token, 4
-    => dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_CONNECTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayConnectsRequest",
-    &[
-        rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayConnectsResult {
-    /// p Information about the Connect attachments. /p
-    pub transit_gateway_connects: Option<Vec<TransitGatewayConnect>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayConnectsResult, DESCRIBE_TRANSIT_GATEWAY_CONNECTS_RESULT, 0 =>
-    transit_gateway_connects, 1 => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_CONNECTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayConnectsResult",
-    &[
-        rt::m("TransitGatewayConnects", &TRANSIT_GATEWAY_CONNECT_LIST)
-            .named("transitGatewayConnectSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayMeteringPoliciesRequest {
-    /// p The IDs of the transit gateway metering policies to describe. /p
-    pub transit_gateway_metering_policy_ids: Option<Vec<String>>,
-    /// p One or more filters to apply when describing transit gateway metering policies. /p
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayMeteringPoliciesRequest,
-    DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_REQUEST, 0 =>
-    transit_gateway_metering_policy_ids, 1 => filters, 2 => max_results, 3 => next_token,
-    4 => dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayMeteringPoliciesRequest",
-    &[
-        rt::m(
-            "TransitGatewayMeteringPolicyIds",
-            &TRANSIT_GATEWAY_METERING_POLICY_ID_STRING_LIST,
-        ),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayMeteringPoliciesResult {
-    /// p Information about the transit gateway metering policies. /p
-    pub transit_gateway_metering_policies: Option<Vec<TransitGatewayMeteringPolicy>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayMeteringPoliciesResult,
-    DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_RESULT, 0 =>
-    transit_gateway_metering_policies, 1 => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayMeteringPoliciesResult",
-    &[
-        rt::m("TransitGatewayMeteringPolicies", &TRANSIT_GATEWAY_METERING_POLICY_LIST)
-            .named("transitGatewayMeteringPolicies"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayMulticastDomainsRequest {
-    /// p The ID of the transit gateway multicast domain. /p
-    pub transit_gateway_multicast_domain_ids: Option<Vec<String>>,
-    /// p One or more filters. The possible values are: /p ul li p code state /code - The state of the transit gateway multicast domain. Valid values are code pending /code | code available /code | code deleting /code | code deleted /code . /p /li li p code transit-gateway-id /code - The ID of the transit gateway. /p /li li p code transit-gateway-multicast-domain-id /code - The ID of the transit gateway multicast domain. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayMulticastDomainsRequest,
-    DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_REQUEST, 0 =>
-    transit_gateway_multicast_domain_ids, 1 => filters, 2 => max_results, 3 =>
-    next_token, 4 => dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayMulticastDomainsRequest",
-    &[
-        rt::m(
-            "TransitGatewayMulticastDomainIds",
-            &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ID_STRING_LIST,
-        ),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayMulticastDomainsResult {
-    /// p Information about the transit gateway multicast domains. /p
-    pub transit_gateway_multicast_domains: Option<Vec<TransitGatewayMulticastDomain>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayMulticastDomainsResult,
-    DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_RESULT, 0 =>
-    transit_gateway_multicast_domains, 1 => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayMulticastDomainsResult",
-    &[
-        rt::m("TransitGatewayMulticastDomains", &TRANSIT_GATEWAY_MULTICAST_DOMAIN_LIST)
-            .named("transitGatewayMulticastDomains"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayNetworkFunctionAttachmentsRequest {
-    /// p The IDs of the network function attachments. /p
-    pub transit_gateway_attachment_ids: Option<Vec<String>>,
-    /// p One or more filters. The possible values are: /p ul li p code service-name /code - The name of the Gateway Load Balancer endpoint service. /p /li li p code state /code - The state of the attachment. Valid values are code available /code | code deleted /code | code deleting /code | code failed /code | code failing /code | code modifying /code | code pendingAcceptance /code | code pending /code | code rollingBack /code | code rejected /code | code rejecting /code . /p /li li p code transit-gateway-attachment-id /code - The ID of the attachment. /p /li li p code transit-gateway-id /code - The ID of the transit gateway. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
-    DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_REQUEST, 0 =>
-    transit_gateway_attachment_ids, 1 => filters, 2 => max_results, 3 => next_token, 4 =>
-    dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayNetworkFunctionAttachmentsRequest",
-    &[
-        rt::m(
-                "TransitGatewayAttachmentIds",
-                &TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_ID_LIST,
-            )
-            .named("TransitGatewayAttachmentId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayNetworkFunctionAttachmentsResult {
-    /// p Information about the network function attachments. /p
-    pub transit_gateway_network_function_attachments: Option<
-        Vec<TransitGatewayNetworkFunctionAttachment>,
-    >,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayNetworkFunctionAttachmentsResult,
-    DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_RESULT, 0 =>
-    transit_gateway_network_function_attachments, 1 => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayNetworkFunctionAttachmentsResult",
-    &[
-        rt::m(
-                "TransitGatewayNetworkFunctionAttachments",
-                &TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_LIST,
-            )
-            .named("transitGatewayNetworkFunctionAttachmentSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayPeeringAttachmentsRequest {
-    /// p One or more IDs of the transit gateway peering attachments. /p
-    pub transit_gateway_attachment_ids: Option<Vec<String>>,
-    /// p One or more filters. The possible values are: /p ul li p code transit-gateway-attachment-id /code - The ID of the transit gateway attachment. /p /li li p code local-owner-id /code - The ID of your Amazon Web Services account. /p /li li p code remote-owner-id /code - The ID of the Amazon Web Services account in the remote Region that owns the transit gateway. /p /li li p code state /code - The state of the peering attachment. Valid values are code available /code | code deleted /code | code deleting /code | code failed /code | code failing /code | code initiatingRequest /code | code modifying /code | code pendingAcceptance /code | code pending /code | code rollingBack /code | code rejected /code | code rejecting /code ). /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources that have a tag with a specific key, regardless of the tag value. /p /li li p code transit-gateway-id /code - The ID of the transit gateway. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayPeeringAttachmentsRequest,
-    DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_REQUEST, 0 =>
-    transit_gateway_attachment_ids, 1 => filters, 2 => max_results, 3 => next_token, 4 =>
-    dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayPeeringAttachmentsRequest",
-    &[
-        rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayPeeringAttachmentsResult {
-    /// p The transit gateway peering attachments. /p
-    pub transit_gateway_peering_attachments: Option<
-        Vec<TransitGatewayPeeringAttachment>,
-    >,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayPeeringAttachmentsResult,
-    DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_RESULT, 0 =>
-    transit_gateway_peering_attachments, 1 => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayPeeringAttachmentsResult",
-    &[
-        rt::m(
-                "TransitGatewayPeeringAttachments",
-                &TRANSIT_GATEWAY_PEERING_ATTACHMENT_LIST,
-            )
-            .named("transitGatewayPeeringAttachments"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayPolicyTablesRequest {
-    /// p The IDs of the transit gateway policy tables. /p
-    pub transit_gateway_policy_table_ids: Option<Vec<String>>,
-    /// p The filters associated with the transit gateway policy table. /p
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayPolicyTablesRequest,
-    DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_REQUEST, 0 =>
-    transit_gateway_policy_table_ids, 1 => filters, 2 => max_results, 3 => next_token, 4
-    => dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayPolicyTablesRequest",
-    &[
-        rt::m(
-            "TransitGatewayPolicyTableIds",
-            &TRANSIT_GATEWAY_POLICY_TABLE_ID_STRING_LIST,
-        ),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayPolicyTablesResult {
-    /// p Describes the transit gateway policy tables. /p
-    pub transit_gateway_policy_tables: Option<Vec<TransitGatewayPolicyTable>>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayPolicyTablesResult,
-    DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_RESULT, 0 => transit_gateway_policy_tables, 1
-    => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayPolicyTablesResult",
-    &[
-        rt::m("TransitGatewayPolicyTables", &TRANSIT_GATEWAY_POLICY_TABLE_LIST)
-            .named("transitGatewayPolicyTables"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayRouteTableAnnouncementsRequest {
-    /// p The IDs of the transit gateway route tables that are being advertised. /p
-    pub transit_gateway_route_table_announcement_ids: Option<Vec<String>>,
-    /// p The filters associated with the transit gateway policy table. /p
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayRouteTableAnnouncementsRequest,
-    DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_REQUEST, 0 =>
-    transit_gateway_route_table_announcement_ids, 1 => filters, 2 => max_results, 3 =>
-    next_token, 4 => dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayRouteTableAnnouncementsRequest",
-    &[
-        rt::m(
-            "TransitGatewayRouteTableAnnouncementIds",
-            &TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_ID_STRING_LIST,
-        ),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayRouteTableAnnouncementsResult {
-    /// p Describes the transit gateway route table announcement. /p
-    pub transit_gateway_route_table_announcements: Option<
-        Vec<TransitGatewayRouteTableAnnouncement>,
-    >,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayRouteTableAnnouncementsResult,
-    DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_RESULT, 0 =>
-    transit_gateway_route_table_announcements, 1 => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayRouteTableAnnouncementsResult",
-    &[
-        rt::m(
-                "TransitGatewayRouteTableAnnouncements",
-                &TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_LIST,
-            )
-            .named("transitGatewayRouteTableAnnouncements"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayRouteTablesRequest {
-    /// p The IDs of the transit gateway route tables. /p
-    pub transit_gateway_route_table_ids: Option<Vec<String>>,
-    /// p One or more filters. The possible values are: /p ul li p code default-association-route-table /code - Indicates whether this is the default association route table for the transit gateway ( code true /code | code false /code ). /p /li li p code default-propagation-route-table /code - Indicates whether this is the default propagation route table for the transit gateway ( code true /code | code false /code ). /p /li li p code state /code - The state of the route table ( code available /code | code deleting /code | code deleted /code | code pending /code ). /p /li li p code transit-gateway-id /code - The ID of the transit gateway. /p /li li p code transit-gateway-route-table-id /code - The ID of the transit gateway route table. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayRouteTablesRequest,
-    DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_REQUEST, 0 => transit_gateway_route_table_ids,
-    1 => filters, 2 => max_results, 3 => next_token, 4 => dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayRouteTablesRequest",
-    &[
-        rt::m(
-            "TransitGatewayRouteTableIds",
-            &TRANSIT_GATEWAY_ROUTE_TABLE_ID_STRING_LIST,
-        ),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayRouteTablesResult {
-    /// p Information about the transit gateway route tables. /p
-    pub transit_gateway_route_tables: Option<Vec<TransitGatewayRouteTable>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayRouteTablesResult,
-    DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_RESULT, 0 => transit_gateway_route_tables, 1 =>
-    next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayRouteTablesResult",
-    &[
-        rt::m("TransitGatewayRouteTables", &TRANSIT_GATEWAY_ROUTE_TABLE_LIST)
-            .named("transitGatewayRouteTables"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayVpcAttachmentsRequest {
-    /// p The IDs of the attachments. /p
-    pub transit_gateway_attachment_ids: Option<Vec<String>>,
-    /// p One or more filters. The possible values are: /p ul li p code state /code - The state of the attachment. Valid values are code available /code | code deleted /code | code deleting /code | code failed /code | code failing /code | code initiatingRequest /code | code modifying /code | code pendingAcceptance /code | code pending /code | code rollingBack /code | code rejected /code | code rejecting /code . /p /li li p code transit-gateway-attachment-id /code - The ID of the attachment. /p /li li p code transit-gateway-id /code - The ID of the transit gateway. /p /li li p code vpc-id /code - The ID of the VPC. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayVpcAttachmentsRequest,
-    DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_REQUEST, 0 =>
-    transit_gateway_attachment_ids, 1 => filters, 2 => max_results, 3 => next_token, 4 =>
-    dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayVpcAttachmentsRequest",
-    &[
-        rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayVpcAttachmentsResult {
-    /// p Information about the VPC attachments. /p
-    pub transit_gateway_vpc_attachments: Option<Vec<TransitGatewayVpcAttachment>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayVpcAttachmentsResult,
-    DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_RESULT, 0 =>
-    transit_gateway_vpc_attachments, 1 => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayVpcAttachmentsResult",
-    &[
-        rt::m("TransitGatewayVpcAttachments", &TRANSIT_GATEWAY_VPC_ATTACHMENT_LIST)
-            .named("transitGatewayVpcAttachments"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewaysRequest {
-    /// p The IDs of the transit gateways. /p
-    pub transit_gateway_ids: Option<Vec<String>>,
-    /// p One or more filters. The possible values are: /p ul li p code options.propagation-default-route-table-id /code - The ID of the default propagation route table. /p /li li p code options.amazon-side-asn /code - The private ASN for the Amazon side of a BGP session. /p /li li p code options.association-default-route-table-id /code - The ID of the default association route table. /p /li li p code options.auto-accept-shared-attachments /code - Indicates whether there is automatic acceptance of attachment requests ( code enable /code | code disable /code ). /p /li li p code options.default-route-table-association /code - Indicates whether resource attachments are automatically associated with the default association route table ( code enable /code | code disable /code ). /p /li li p code options.default-route-table-propagation /code - Indicates whether resource attachments automatically propagate routes to the default propagation route table ( code enable /code | code disable /code ). /p /li li p code options.dns-support /code - Indicates whether DNS support is enabled ( code enable /code | code disable /code ). /p /li li p code options.vpn-ecmp-support /code - Indicates whether Equal Cost Multipath Protocol support is enabled ( code enable /code | code disable /code ). /p /li li p code owner-id /code - The ID of the Amazon Web Services account that owns the transit gateway. /p /li li p code state /code - The state of the transit gateway ( code available /code | code deleted /code | code deleting /code | code modifying /code | code pending /code ). /p /li li p code transit-gateway-id /code - The ID of the transit gateway. /p /li li p code tag-key /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewaysRequest, DESCRIBE_TRANSIT_GATEWAYS_REQUEST, 0 =>
-    transit_gateway_ids, 1 => filters, 2 => max_results, 3 => next_token, 4 => dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAYS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewaysRequest",
-    &[
-        rt::m("TransitGatewayIds", &TRANSIT_GATEWAY_ID_STRING_LIST),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewaysResult {
-    /// p Information about the transit gateways. /p
-    pub transit_gateways: Option<Vec<TransitGateway>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewaysResult, DESCRIBE_TRANSIT_GATEWAYS_RESULT, 0 =>
-    transit_gateways, 1 => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAYS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewaysResult",
-    &[
-        rt::m("TransitGateways", &TRANSIT_GATEWAY_LIST).named("transitGatewaySet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTrunkInterfaceAssociationsRequest {
-    /// p The IDs of the associations. /p
-    pub association_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p One or more filters. /p ul li p code gre-key /code - The ID of a trunk interface association. /p /li li p code interface-protocol /code - The interface protocol. Valid values are code VLAN /code and code GRE /code . /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-}
-rt::structure!(
-    DescribeTrunkInterfaceAssociationsRequest,
-    DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_REQUEST, 0 => association_ids, 1 => dry_run, 2
-    => filters, 3 => next_token, 4 => max_results
-);
-pub static DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTrunkInterfaceAssociationsRequest",
-    &[
-        rt::m("AssociationIds", &TRUNK_INTERFACE_ASSOCIATION_ID_LIST)
-            .named("AssociationId"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTrunkInterfaceAssociationsResult {
-    /// p Information about the trunk associations. /p
-    pub interface_associations: Option<Vec<TrunkInterfaceAssociation>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTrunkInterfaceAssociationsResult,
-    DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_RESULT, 0 => interface_associations, 1 =>
-    next_token
-);
-pub static DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTrunkInterfaceAssociationsResult",
-    &[
-        rt::m("InterfaceAssociations", &TRUNK_INTERFACE_ASSOCIATION_LIST)
-            .named("interfaceAssociationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVerifiedAccessEndpointsRequest {
-    /// p The ID of the Verified Access endpoint. /p
-    pub verified_access_endpoint_ids: Option<Vec<String>>,
-    /// p The ID of the Verified Access instance. /p
-    pub verified_access_instance_id: Option<String>,
-    /// p The ID of the Verified Access group. /p
-    pub verified_access_group_id: Option<String>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p One or more filters. Filter names and values are case-sensitive. /p
-    pub filters: Option<Vec<Filter>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeVerifiedAccessEndpointsRequest, DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_REQUEST, 0
-    => verified_access_endpoint_ids, 1 => verified_access_instance_id, 2 =>
-    verified_access_group_id, 3 => max_results, 4 => next_token, 5 => filters, 6 =>
-    dry_run
-);
-pub static DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVerifiedAccessEndpointsRequest",
-    &[
-        rt::m("VerifiedAccessEndpointIds", &VERIFIED_ACCESS_ENDPOINT_ID_LIST)
-            .named("VerifiedAccessEndpointId"),
-        rt::m("VerifiedAccessInstanceId", &rt::STRING),
-        rt::m("VerifiedAccessGroupId", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVerifiedAccessEndpointsResult {
-    /// p Details about the Verified Access endpoints. /p
-    pub verified_access_endpoints: Option<Vec<VerifiedAccessEndpoint>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVerifiedAccessEndpointsResult, DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_RESULT, 0
-    => verified_access_endpoints, 1 => next_token
-);
-pub static DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVerifiedAccessEndpointsResult",
-    &[
-        rt::m("VerifiedAccessEndpoints", &VERIFIED_ACCESS_ENDPOINT_LIST)
-            .named("verifiedAccessEndpointSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVerifiedAccessGroupsRequest {
-    /// p The ID of the Verified Access groups. /p
-    pub verified_access_group_ids: Option<Vec<String>>,
-    /// p The ID of the Verified Access instance. /p
-    pub verified_access_instance_id: Option<String>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p One or more filters. Filter names and values are case-sensitive. /p
-    pub filters: Option<Vec<Filter>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeVerifiedAccessGroupsRequest, DESCRIBE_VERIFIED_ACCESS_GROUPS_REQUEST, 0 =>
-    verified_access_group_ids, 1 => verified_access_instance_id, 2 => max_results, 3 =>
-    next_token, 4 => filters, 5 => dry_run
-);
-pub static DESCRIBE_VERIFIED_ACCESS_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVerifiedAccessGroupsRequest",
-    &[
-        rt::m("VerifiedAccessGroupIds", &VERIFIED_ACCESS_GROUP_ID_LIST)
-            .named("VerifiedAccessGroupId"),
-        rt::m("VerifiedAccessInstanceId", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVerifiedAccessGroupsResult {
-    /// p Details about the Verified Access groups. /p
-    pub verified_access_groups: Option<Vec<VerifiedAccessGroup>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVerifiedAccessGroupsResult, DESCRIBE_VERIFIED_ACCESS_GROUPS_RESULT, 0 =>
-    verified_access_groups, 1 => next_token
-);
-pub static DESCRIBE_VERIFIED_ACCESS_GROUPS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVerifiedAccessGroupsResult",
-    &[
-        rt::m("VerifiedAccessGroups", &VERIFIED_ACCESS_GROUP_LIST)
-            .named("verifiedAccessGroupSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVerifiedAccessInstanceLoggingConfigurationsRequest {
-    /// p The IDs of the Verified Access instances. /p
-    pub verified_access_instance_ids: Option<Vec<String>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p One or more filters. Filter names and values are case-sensitive. /p
-    pub filters: Option<Vec<Filter>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
-    DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_REQUEST, 0 =>
-    verified_access_instance_ids, 1 => max_results, 2 => next_token, 3 => filters, 4 =>
-    dry_run
-);
-pub static DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVerifiedAccessInstanceLoggingConfigurationsRequest",
-    &[
-        rt::m("VerifiedAccessInstanceIds", &VERIFIED_ACCESS_INSTANCE_ID_LIST)
-            .named("VerifiedAccessInstanceId"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVerifiedAccessInstanceLoggingConfigurationsResult {
-    /// p The logging configuration for the Verified Access instances. /p
-    pub logging_configurations: Option<Vec<VerifiedAccessInstanceLoggingConfiguration>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
-    DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_RESULT, 0 =>
-    logging_configurations, 1 => next_token
-);
-pub static DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVerifiedAccessInstanceLoggingConfigurationsResult",
-    &[
-        rt::m(
-                "LoggingConfigurations",
-                &VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION_LIST,
-            )
-            .named("loggingConfigurationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVerifiedAccessInstancesRequest {
-    /// p The IDs of the Verified Access instances. /p
-    pub verified_access_instance_ids: Option<Vec<String>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p One or more filters. Filter names and values are case-sensitive. /p
-    pub filters: Option<Vec<Filter>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeVerifiedAccessInstancesRequest, DESCRIBE_VERIFIED_ACCESS_INSTANCES_REQUEST, 0
-    => verified_access_instance_ids, 1 => max_results, 2 => next_token, 3 => filters, 4
-    => dry_run
-);
-pub static DESCRIBE_VERIFIED_ACCESS_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVerifiedAccessInstancesRequest",
-    &[
-        rt::m("VerifiedAccessInstanceIds", &VERIFIED_ACCESS_INSTANCE_ID_LIST)
-            .named("VerifiedAccessInstanceId"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVerifiedAccessInstancesResult {
-    /// p Details about the Verified Access instances. /p
-    pub verified_access_instances: Option<Vec<VerifiedAccessInstance>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVerifiedAccessInstancesResult, DESCRIBE_VERIFIED_ACCESS_INSTANCES_RESULT, 0
-    => verified_access_instances, 1 => next_token
-);
-pub static DESCRIBE_VERIFIED_ACCESS_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVerifiedAccessInstancesResult",
-    &[
-        rt::m("VerifiedAccessInstances", &VERIFIED_ACCESS_INSTANCE_LIST)
-            .named("verifiedAccessInstanceSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVerifiedAccessTrustProvidersRequest {
-    /// p The IDs of the Verified Access trust providers. /p
-    pub verified_access_trust_provider_ids: Option<Vec<String>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p One or more filters. Filter names and values are case-sensitive. /p
-    pub filters: Option<Vec<Filter>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeVerifiedAccessTrustProvidersRequest,
-    DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_REQUEST, 0 =>
-    verified_access_trust_provider_ids, 1 => max_results, 2 => next_token, 3 => filters,
-    4 => dry_run
-);
-pub static DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVerifiedAccessTrustProvidersRequest",
-    &[
-        rt::m("VerifiedAccessTrustProviderIds", &VERIFIED_ACCESS_TRUST_PROVIDER_ID_LIST)
-            .named("VerifiedAccessTrustProviderId"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVerifiedAccessTrustProvidersResult {
-    /// p Details about the Verified Access trust providers. /p
-    pub verified_access_trust_providers: Option<Vec<VerifiedAccessTrustProvider>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVerifiedAccessTrustProvidersResult,
-    DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_RESULT, 0 =>
-    verified_access_trust_providers, 1 => next_token
-);
-pub static DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVerifiedAccessTrustProvidersResult",
-    &[
-        rt::m("VerifiedAccessTrustProviders", &VERIFIED_ACCESS_TRUST_PROVIDER_LIST)
-            .named("verifiedAccessTrustProviderSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVolumeAttributeRequest {
-    /// p The attribute of the volume. This parameter is required. /p
-    pub attribute: VolumeAttributeName,
-    /// p The ID of the volume. /p
-    pub volume_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeVolumeAttributeRequest, DESCRIBE_VOLUME_ATTRIBUTE_REQUEST, 0 => attribute, 1
-    => volume_id, 2 => dry_run
-);
-pub static DESCRIBE_VOLUME_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVolumeAttributeRequest",
-    &[
-        rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVolumeAttributeResult {
-    /// p The state of code autoEnableIO /code attribute. /p
-    pub auto_enable_io: Option<AttributeBooleanValue>,
-    /// p A list of product codes. /p
-    pub product_codes: Option<Vec<ProductCode>>,
-    /// p The ID of the volume. /p
-    pub volume_id: Option<String>,
-}
-rt::structure!(
-    DescribeVolumeAttributeResult, DESCRIBE_VOLUME_ATTRIBUTE_RESULT, 0 => auto_enable_io,
-    1 => product_codes, 2 => volume_id
-);
-pub static DESCRIBE_VOLUME_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVolumeAttributeResult",
-    &[
-        rt::m("AutoEnableIO", &ATTRIBUTE_BOOLEAN_VALUE).named("autoEnableIO"),
-        rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"),
-        rt::m("VolumeId", &rt::STRING).named("volumeId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVolumeStatusRequest {
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
-    pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
-    pub next_token: Option<String>,
-    /// p The IDs of the volumes. /p p Default: Describes all your volumes. /p
-    pub volume_ids: Option<Vec<String>>,
-    /// p Indicates whether to include managed resources in the output. If this parameter is set to code true /code , the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden. /p
-    pub include_managed_resources: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The filters. /p ul li p code action.code /code - The action code for the event (for example, code enable-volume-io /code ). /p /li li p code action.description /code - A description of the action. /p /li li p code action.event-id /code - The event ID associated with the action. /p /li li p code attachment-status.instance-id /code - The ID of the instance that the volume is attached to. /p /li li p code attachment-status.io-performance /code - The I/O performance status of the volume's attachment to the instance. /p /li li p code availability-zone /code - The Availability Zone of the instance. /p /li li p code event.description /code - A description of the event. /p /li li p code event.event-id /code - The event ID. /p /li li p code event.event-type /code - The event type (for code io-enabled /code : code passed /code | code failed /code ; for code io-performance /code : code io-performance:degraded /code | code io-performance:severely-degraded /code | code io-performance:stalled /code ). /p /li li p code event.not-after /code - The latest end time for the event. /p /li li p code event.not-before /code - The earliest start time for the event. /p /li li p code volume-status.details-name /code - The cause for code volume-status.status /code ( code io-enabled /code | code io-performance /code ). /p /li li p code volume-status.details-status /code - The status of code volume-status.details-name /code (for code io-enabled /code : code passed /code | code failed /code ; for code io-performance /code : code normal /code | code degraded /code | code severely-degraded /code | code stalled /code ). /p /li li p code volume-status.status /code - The status of the volume ( code ok /code | code impaired /code | code warning /code | code insufficient-data /code ). /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeVolumeStatusRequest, DESCRIBE_VOLUME_STATUS_REQUEST, 0 => max_results, 1 =>
-    next_token, 2 => volume_ids, 3 => include_managed_resources, 4 => dry_run, 5 =>
-    filters
-);
-pub static DESCRIBE_VOLUME_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVolumeStatusRequest",
-    &[
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("VolumeIds", &VOLUME_ID_STRING_LIST).named("VolumeId"),
-        rt::m("IncludeManagedResources", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVolumeStatusResult {
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
-    pub next_token: Option<String>,
-    /// p Information about the status of the volumes. /p
-    pub volume_statuses: Option<Vec<VolumeStatusItem>>,
-}
-rt::structure!(
-    DescribeVolumeStatusResult, DESCRIBE_VOLUME_STATUS_RESULT, 0 => next_token, 1 =>
-    volume_statuses
-);
-pub static DESCRIBE_VOLUME_STATUS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVolumeStatusResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("VolumeStatuses", &VOLUME_STATUS_LIST).named("volumeStatusSet"),
     ],
 );

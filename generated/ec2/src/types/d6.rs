@@ -4,18 +4,1411 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeVolumesModificationsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The IDs of the volumes. /p
-    pub volume_ids: Option<Vec<String>>,
-    /// p The filters. /p ul li p code modification-state /code - The current modification state (modifying | optimizing | completed | failed). /p /li li p code original-iops /code - The original IOPS rate of the volume. /p /li li p code original-size /code - The original size of the volume, in GiB. /p /li li p code original-volume-type /code - The original volume type of the volume (standard | io1 | io2 | gp2 | sc1 | st1). /p /li li p code originalMultiAttachEnabled /code - Indicates whether Multi-Attach support was enabled (true | false). /p /li li p code start-time /code - The modification start time. /p /li li p code target-iops /code - The target IOPS rate of the volume. /p /li li p code target-size /code - The target size of the volume, in GiB. /p /li li p code target-volume-type /code - The target volume type of the volume (standard | io1 | io2 | gp2 | sc1 | st1). /p /li li p code targetMultiAttachEnabled /code - Indicates whether Multi-Attach support is to be enabled (true | false). /p /li li p code volume-id /code - The ID of the volume. /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+pub struct DescribeSubnetsResult {
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p The maximum number of results (up to a limit of 500) to be returned in a paginated request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// Information about the subnets.
+    pub subnets: Option<Vec<Subnet>>,
+}
+rt::structure!(
+    DescribeSubnetsResult, DESCRIBE_SUBNETS_RESULT, 0 => next_token, 1 => subnets
+);
+pub static DESCRIBE_SUBNETS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeSubnetsResult",
+    &[
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+        rt::m("Subnets", &SUBNET_LIST).named("subnetSet"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTagsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The filters.
+    ///
+    /// - `key` - The tag key.
+    /// - `resource-id` - The ID of the resource.
+    /// - `resource-type` - The resource type. For a list of possible values, see [TagSpecification](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_TagSpecification.html).
+    /// - `tag`:\<key\> - The key/value combination of the tag. For example, specify "tag:Owner" for the filter name and "TeamA" for the filter value to find resources with the tag "Owner=TeamA".
+    /// - `value` - The tag value.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of items to return for this request. This value can be between 5 and 1000. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p Indicates whether to include managed resources in the output. If this parameter is set to code true /code , the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTagsRequest, DESCRIBE_TAGS_REQUEST, 0 => dry_run, 1 => filters, 2 =>
+    max_results, 3 => next_token
+);
+pub static DESCRIBE_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeTagsRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTagsResult {
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The tags.
+    pub tags: Option<Vec<TagDescription>>,
+}
+rt::structure!(DescribeTagsResult, DESCRIBE_TAGS_RESULT, 0 => next_token, 1 => tags);
+pub static DESCRIBE_TAGS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeTagsResult",
+    &[
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+        rt::m("Tags", &TAG_DESCRIPTION_LIST).named("tagSet"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTrafficMirrorFilterRulesRequest {
+    /// Traffic filter rule IDs.
+    pub traffic_mirror_filter_rule_ids: Option<Vec<String>>,
+    /// Traffic filter ID.
+    pub traffic_mirror_filter_id: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Traffic mirror filters.
+    ///
+    /// - `traffic-mirror-filter-rule-id`: The ID of the Traffic Mirror rule.
+    /// - `traffic-mirror-filter-id`: The ID of the filter that this rule is associated with.
+    /// - `rule-number`: The number of the Traffic Mirror rule.
+    /// - `rule-action`: The action taken on the filtered traffic. Possible actions are `accept` and `reject`.
+    /// - `traffic-direction`: The traffic direction. Possible directions are `ingress` and `egress`.
+    /// - `protocol`: The protocol, for example UDP, assigned to the Traffic Mirror rule.
+    /// - `source-cidr-block`: The source CIDR block assigned to the Traffic Mirror rule.
+    /// - `destination-cidr-block`: The destination CIDR block assigned to the Traffic Mirror rule.
+    /// - `description`: The description of the Traffic Mirror rule.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTrafficMirrorFilterRulesRequest,
+    DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_REQUEST, 0 => traffic_mirror_filter_rule_ids, 1
+    => traffic_mirror_filter_id, 2 => dry_run, 3 => filters, 4 => max_results, 5 =>
+    next_token
+);
+pub static DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeTrafficMirrorFilterRulesRequest",
+    &[
+        rt::m("TrafficMirrorFilterRuleIds", &TRAFFIC_MIRROR_FILTER_RULE_ID_LIST)
+            .named("TrafficMirrorFilterRuleId"),
+        rt::m("TrafficMirrorFilterId", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTrafficMirrorFilterRulesResult {
+    /// Traffic mirror rules.
+    pub traffic_mirror_filter_rules: Option<Vec<TrafficMirrorFilterRule>>,
+    /// The token to use to retrieve the next page of results. The value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTrafficMirrorFilterRulesResult, DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_RESULT,
+    0 => traffic_mirror_filter_rules, 1 => next_token
+);
+pub static DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeTrafficMirrorFilterRulesResult",
+    &[
+        rt::m("TrafficMirrorFilterRules", &TRAFFIC_MIRROR_FILTER_RULE_SET)
+            .named("trafficMirrorFilterRuleSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTrafficMirrorFiltersRequest {
+    /// The ID of the Traffic Mirror filter.
+    pub traffic_mirror_filter_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `description`: The Traffic Mirror filter description.
+    /// - `traffic-mirror-filter-id`: The ID of the Traffic Mirror filter.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTrafficMirrorFiltersRequest, DESCRIBE_TRAFFIC_MIRROR_FILTERS_REQUEST, 0 =>
+    traffic_mirror_filter_ids, 1 => dry_run, 2 => filters, 3 => max_results, 4 =>
+    next_token
+);
+pub static DESCRIBE_TRAFFIC_MIRROR_FILTERS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeTrafficMirrorFiltersRequest",
+    &[
+        rt::m("TrafficMirrorFilterIds", &TRAFFIC_MIRROR_FILTER_ID_LIST)
+            .named("TrafficMirrorFilterId"),
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTrafficMirrorFiltersResult {
+    /// Information about one or more Traffic Mirror filters.
+    pub traffic_mirror_filters: Option<Vec<TrafficMirrorFilter>>,
+    /// The token to use to retrieve the next page of results. The value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTrafficMirrorFiltersResult, DESCRIBE_TRAFFIC_MIRROR_FILTERS_RESULT, 0 =>
+    traffic_mirror_filters, 1 => next_token
+);
+pub static DESCRIBE_TRAFFIC_MIRROR_FILTERS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeTrafficMirrorFiltersResult",
+    &[
+        rt::m("TrafficMirrorFilters", &TRAFFIC_MIRROR_FILTER_SET)
+            .named("trafficMirrorFilterSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTrafficMirrorSessionsRequest {
+    /// The ID of the Traffic Mirror session.
+    pub traffic_mirror_session_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `description`: The Traffic Mirror session description.
+    /// - `network-interface-id`: The ID of the Traffic Mirror session network interface.
+    /// - `owner-id`: The ID of the account that owns the Traffic Mirror session.
+    /// - `packet-length`: The assigned number of packets to mirror.
+    /// - `session-number`: The assigned session number.
+    /// - `traffic-mirror-filter-id`: The ID of the Traffic Mirror filter.
+    /// - `traffic-mirror-session-id`: The ID of the Traffic Mirror session.
+    /// - `traffic-mirror-target-id`: The ID of the Traffic Mirror target.
+    /// - `virtual-network-id`: The virtual network ID of the Traffic Mirror session.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTrafficMirrorSessionsRequest, DESCRIBE_TRAFFIC_MIRROR_SESSIONS_REQUEST, 0 =>
+    traffic_mirror_session_ids, 1 => dry_run, 2 => filters, 3 => max_results, 4 =>
+    next_token
+);
+pub static DESCRIBE_TRAFFIC_MIRROR_SESSIONS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeTrafficMirrorSessionsRequest",
+    &[
+        rt::m("TrafficMirrorSessionIds", &TRAFFIC_MIRROR_SESSION_ID_LIST)
+            .named("TrafficMirrorSessionId"),
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTrafficMirrorSessionsResult {
+    /// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
+    pub traffic_mirror_sessions: Option<Vec<TrafficMirrorSession>>,
+    /// The token to use to retrieve the next page of results. The value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTrafficMirrorSessionsResult, DESCRIBE_TRAFFIC_MIRROR_SESSIONS_RESULT, 0 =>
+    traffic_mirror_sessions, 1 => next_token
+);
+pub static DESCRIBE_TRAFFIC_MIRROR_SESSIONS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeTrafficMirrorSessionsResult",
+    &[
+        rt::m("TrafficMirrorSessions", &TRAFFIC_MIRROR_SESSION_SET)
+            .named("trafficMirrorSessionSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTrafficMirrorTargetsRequest {
+    /// The ID of the Traffic Mirror targets.
+    pub traffic_mirror_target_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `description`: The Traffic Mirror target description.
+    /// - `network-interface-id`: The ID of the Traffic Mirror session network interface.
+    /// - `network-load-balancer-arn`: The Amazon Resource Name (ARN) of the Network Load Balancer that is associated with the session.
+    /// - `owner-id`: The ID of the account that owns the Traffic Mirror session.
+    /// - `traffic-mirror-target-id`: The ID of the Traffic Mirror target.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTrafficMirrorTargetsRequest, DESCRIBE_TRAFFIC_MIRROR_TARGETS_REQUEST, 0 =>
+    traffic_mirror_target_ids, 1 => dry_run, 2 => filters, 3 => max_results, 4 =>
+    next_token
+);
+pub static DESCRIBE_TRAFFIC_MIRROR_TARGETS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeTrafficMirrorTargetsRequest",
+    &[
+        rt::m("TrafficMirrorTargetIds", &TRAFFIC_MIRROR_TARGET_ID_LIST)
+            .named("TrafficMirrorTargetId"),
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTrafficMirrorTargetsResult {
+    /// Information about one or more Traffic Mirror targets.
+    pub traffic_mirror_targets: Option<Vec<TrafficMirrorTarget>>,
+    /// The token to use to retrieve the next page of results. The value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTrafficMirrorTargetsResult, DESCRIBE_TRAFFIC_MIRROR_TARGETS_RESULT, 0 =>
+    traffic_mirror_targets, 1 => next_token
+);
+pub static DESCRIBE_TRAFFIC_MIRROR_TARGETS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeTrafficMirrorTargetsResult",
+    &[
+        rt::m("TrafficMirrorTargets", &TRAFFIC_MIRROR_TARGET_SET)
+            .named("trafficMirrorTargetSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayAttachmentsRequest {
+    /// The IDs of the attachments.
+    pub transit_gateway_attachment_ids: Option<Vec<String>>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `association.state` - The state of the association (`associating` \| `associated` \| `disassociating`).
+    /// - `association.transit-gateway-route-table-id` - The ID of the route table for the transit gateway.
+    /// - `resource-id` - The ID of the resource.
+    /// - `resource-owner-id` - The ID of the Amazon Web Services account that owns the resource.
+    /// - `resource-type` - The resource type. Valid values are `vpc` \| `vpn` \| `direct-connect-gateway` \| `peering` \| `connect`.
+    /// - `state` - The state of the attachment. Valid values are `available` \| `deleted` \| `deleting` \| `failed` \| `failing` \| `initiatingRequest` \| `modifying` \| `pendingAcceptance` \| `pending` \| `rollingBack` \| `rejected` \| `rejecting`.
+    /// - `transit-gateway-attachment-id` - The ID of the attachment.
+    /// - `transit-gateway-id` - The ID of the transit gateway.
+    /// - `transit-gateway-owner-id` - The ID of the Amazon Web Services account that owns the transit gateway.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewayAttachmentsRequest,
+    DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_REQUEST, 0 => transit_gateway_attachment_ids, 1
+    => filters, 2 => max_results, 3 => next_token, 4 => dry_run
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayAttachmentsRequest",
+    &[
+        rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayAttachmentsResult {
+    /// Information about the attachments.
+    pub transit_gateway_attachments: Option<Vec<TransitGatewayAttachment>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTransitGatewayAttachmentsResult, DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_RESULT,
+    0 => transit_gateway_attachments, 1 => next_token
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayAttachmentsResult",
+    &[
+        rt::m("TransitGatewayAttachments", &TRANSIT_GATEWAY_ATTACHMENT_LIST)
+            .named("transitGatewayAttachments"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayConnectPeersRequest {
+    /// The IDs of the Connect peers.
+    pub transit_gateway_connect_peer_ids: Option<Vec<String>>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `state` - The state of the Connect peer (`pending` \| `available` \| `deleting` \| `deleted`).
+    /// - `transit-gateway-attachment-id` - The ID of the attachment.
+    /// - `transit-gateway-connect-peer-id` - The ID of the Connect peer.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewayConnectPeersRequest,
+    DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_REQUEST, 0 =>
+    transit_gateway_connect_peer_ids, 1 => filters, 2 => max_results, 3 => next_token, 4
+    => dry_run
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayConnectPeersRequest",
+    &[
+        rt::m(
+            "TransitGatewayConnectPeerIds",
+            &TRANSIT_GATEWAY_CONNECT_PEER_ID_STRING_LIST,
+        ),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayConnectPeersResult {
+    /// Information about the Connect peers.
+    pub transit_gateway_connect_peers: Option<Vec<TransitGatewayConnectPeer>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTransitGatewayConnectPeersResult,
+    DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_RESULT, 0 => transit_gateway_connect_peers, 1
+    => next_token
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayConnectPeersResult",
+    &[
+        rt::m("TransitGatewayConnectPeers", &TRANSIT_GATEWAY_CONNECT_PEER_LIST)
+            .named("transitGatewayConnectPeerSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayConnectsRequest {
+    /// The IDs of the attachments.
+    pub transit_gateway_attachment_ids: Option<Vec<String>>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `options.protocol` - The tunnel protocol (`gre`).
+    /// - `state` - The state of the attachment (`initiating` \| `initiatingRequest` \| `pendingAcceptance` \| `rollingBack` \| `pending` \| `available` \| `modifying` \| `deleting` \| `deleted` \| `failed` \| `rejected` \| `rejecting` \| `failing`).
+    /// - `transit-gateway-attachment-id` - The ID of the Connect attachment.
+    /// - `transit-gateway-id` - The ID of the transit gateway.
+    /// - `transport-transit-gateway-attachment-id` - The ID of the transit gateway attachment from which the Connect attachment was created.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewayConnectsRequest, DESCRIBE_TRANSIT_GATEWAY_CONNECTS_REQUEST, 0
+    => transit_gateway_attachment_ids, 1 => filters, 2 => max_results, 3 => next_token, 4
+    => dry_run
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_CONNECTS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayConnectsRequest",
+    &[
+        rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayConnectsResult {
+    /// Information about the Connect attachments.
+    pub transit_gateway_connects: Option<Vec<TransitGatewayConnect>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTransitGatewayConnectsResult, DESCRIBE_TRANSIT_GATEWAY_CONNECTS_RESULT, 0 =>
+    transit_gateway_connects, 1 => next_token
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_CONNECTS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayConnectsResult",
+    &[
+        rt::m("TransitGatewayConnects", &TRANSIT_GATEWAY_CONNECT_LIST)
+            .named("transitGatewayConnectSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayMeteringPoliciesRequest {
+    /// The IDs of the transit gateway metering policies to describe.
+    pub transit_gateway_metering_policy_ids: Option<Vec<String>>,
+    /// One or more filters to apply when describing transit gateway metering policies.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewayMeteringPoliciesRequest,
+    DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_REQUEST, 0 =>
+    transit_gateway_metering_policy_ids, 1 => filters, 2 => max_results, 3 => next_token,
+    4 => dry_run
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayMeteringPoliciesRequest",
+    &[
+        rt::m(
+            "TransitGatewayMeteringPolicyIds",
+            &TRANSIT_GATEWAY_METERING_POLICY_ID_STRING_LIST,
+        ),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayMeteringPoliciesResult {
+    /// Information about the transit gateway metering policies.
+    pub transit_gateway_metering_policies: Option<Vec<TransitGatewayMeteringPolicy>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTransitGatewayMeteringPoliciesResult,
+    DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_RESULT, 0 =>
+    transit_gateway_metering_policies, 1 => next_token
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayMeteringPoliciesResult",
+    &[
+        rt::m("TransitGatewayMeteringPolicies", &TRANSIT_GATEWAY_METERING_POLICY_LIST)
+            .named("transitGatewayMeteringPolicies"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayMulticastDomainsRequest {
+    /// The ID of the transit gateway multicast domain.
+    pub transit_gateway_multicast_domain_ids: Option<Vec<String>>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `state` - The state of the transit gateway multicast domain. Valid values are `pending` \| `available` \| `deleting` \| `deleted`.
+    /// - `transit-gateway-id` - The ID of the transit gateway.
+    /// - `transit-gateway-multicast-domain-id` - The ID of the transit gateway multicast domain.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewayMulticastDomainsRequest,
+    DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_REQUEST, 0 =>
+    transit_gateway_multicast_domain_ids, 1 => filters, 2 => max_results, 3 =>
+    next_token, 4 => dry_run
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayMulticastDomainsRequest",
+    &[
+        rt::m(
+            "TransitGatewayMulticastDomainIds",
+            &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ID_STRING_LIST,
+        ),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayMulticastDomainsResult {
+    /// Information about the transit gateway multicast domains.
+    pub transit_gateway_multicast_domains: Option<Vec<TransitGatewayMulticastDomain>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTransitGatewayMulticastDomainsResult,
+    DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_RESULT, 0 =>
+    transit_gateway_multicast_domains, 1 => next_token
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayMulticastDomainsResult",
+    &[
+        rt::m("TransitGatewayMulticastDomains", &TRANSIT_GATEWAY_MULTICAST_DOMAIN_LIST)
+            .named("transitGatewayMulticastDomains"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayNetworkFunctionAttachmentsRequest {
+    /// The IDs of the network function attachments.
+    pub transit_gateway_attachment_ids: Option<Vec<String>>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `service-name` - The name of the Gateway Load Balancer endpoint service.
+    /// - `state` - The state of the attachment. Valid values are `available` \| `deleted` \| `deleting` \| `failed` \| `failing` \| `modifying` \| `pendingAcceptance` \| `pending` \| `rollingBack` \| `rejected` \| `rejecting`.
+    /// - `transit-gateway-attachment-id` - The ID of the attachment.
+    /// - `transit-gateway-id` - The ID of the transit gateway.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
+    DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_REQUEST, 0 =>
+    transit_gateway_attachment_ids, 1 => filters, 2 => max_results, 3 => next_token, 4 =>
+    dry_run
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayNetworkFunctionAttachmentsRequest",
+    &[
+        rt::m(
+                "TransitGatewayAttachmentIds",
+                &TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_ID_LIST,
+            )
+            .named("TransitGatewayAttachmentId"),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayNetworkFunctionAttachmentsResult {
+    /// Information about the network function attachments.
+    pub transit_gateway_network_function_attachments: Option<
+        Vec<TransitGatewayNetworkFunctionAttachment>,
+    >,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTransitGatewayNetworkFunctionAttachmentsResult,
+    DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_RESULT, 0 =>
+    transit_gateway_network_function_attachments, 1 => next_token
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayNetworkFunctionAttachmentsResult",
+    &[
+        rt::m(
+                "TransitGatewayNetworkFunctionAttachments",
+                &TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_LIST,
+            )
+            .named("transitGatewayNetworkFunctionAttachmentSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayPeeringAttachmentsRequest {
+    /// One or more IDs of the transit gateway peering attachments.
+    pub transit_gateway_attachment_ids: Option<Vec<String>>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `transit-gateway-attachment-id` - The ID of the transit gateway attachment.
+    /// - `local-owner-id` - The ID of your Amazon Web Services account.
+    /// - `remote-owner-id` - The ID of the Amazon Web Services account in the remote Region that owns the transit gateway.
+    /// - `state` - The state of the peering attachment. Valid values are `available` \| `deleted` \| `deleting` \| `failed` \| `failing` \| `initiatingRequest` \| `modifying` \| `pendingAcceptance` \| `pending` \| `rollingBack` \| `rejected` \| `rejecting`).
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources that have a tag with a specific key, regardless of the tag value.
+    /// - `transit-gateway-id` - The ID of the transit gateway.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewayPeeringAttachmentsRequest,
+    DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_REQUEST, 0 =>
+    transit_gateway_attachment_ids, 1 => filters, 2 => max_results, 3 => next_token, 4 =>
+    dry_run
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayPeeringAttachmentsRequest",
+    &[
+        rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayPeeringAttachmentsResult {
+    /// The transit gateway peering attachments.
+    pub transit_gateway_peering_attachments: Option<
+        Vec<TransitGatewayPeeringAttachment>,
+    >,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTransitGatewayPeeringAttachmentsResult,
+    DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_RESULT, 0 =>
+    transit_gateway_peering_attachments, 1 => next_token
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayPeeringAttachmentsResult",
+    &[
+        rt::m(
+                "TransitGatewayPeeringAttachments",
+                &TRANSIT_GATEWAY_PEERING_ATTACHMENT_LIST,
+            )
+            .named("transitGatewayPeeringAttachments"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayPolicyTablesRequest {
+    /// The IDs of the transit gateway policy tables.
+    pub transit_gateway_policy_table_ids: Option<Vec<String>>,
+    /// The filters associated with the transit gateway policy table.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewayPolicyTablesRequest,
+    DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_REQUEST, 0 =>
+    transit_gateway_policy_table_ids, 1 => filters, 2 => max_results, 3 => next_token, 4
+    => dry_run
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayPolicyTablesRequest",
+    &[
+        rt::m(
+            "TransitGatewayPolicyTableIds",
+            &TRANSIT_GATEWAY_POLICY_TABLE_ID_STRING_LIST,
+        ),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayPolicyTablesResult {
+    /// Describes the transit gateway policy tables.
+    pub transit_gateway_policy_tables: Option<Vec<TransitGatewayPolicyTable>>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTransitGatewayPolicyTablesResult,
+    DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_RESULT, 0 => transit_gateway_policy_tables, 1
+    => next_token
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayPolicyTablesResult",
+    &[
+        rt::m("TransitGatewayPolicyTables", &TRANSIT_GATEWAY_POLICY_TABLE_LIST)
+            .named("transitGatewayPolicyTables"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayRouteTableAnnouncementsRequest {
+    /// The IDs of the transit gateway route tables that are being advertised.
+    pub transit_gateway_route_table_announcement_ids: Option<Vec<String>>,
+    /// The filters associated with the transit gateway policy table.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewayRouteTableAnnouncementsRequest,
+    DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_REQUEST, 0 =>
+    transit_gateway_route_table_announcement_ids, 1 => filters, 2 => max_results, 3 =>
+    next_token, 4 => dry_run
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayRouteTableAnnouncementsRequest",
+    &[
+        rt::m(
+            "TransitGatewayRouteTableAnnouncementIds",
+            &TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_ID_STRING_LIST,
+        ),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayRouteTableAnnouncementsResult {
+    /// Describes the transit gateway route table announcement.
+    pub transit_gateway_route_table_announcements: Option<
+        Vec<TransitGatewayRouteTableAnnouncement>,
+    >,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTransitGatewayRouteTableAnnouncementsResult,
+    DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_RESULT, 0 =>
+    transit_gateway_route_table_announcements, 1 => next_token
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayRouteTableAnnouncementsResult",
+    &[
+        rt::m(
+                "TransitGatewayRouteTableAnnouncements",
+                &TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_LIST,
+            )
+            .named("transitGatewayRouteTableAnnouncements"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayRouteTablesRequest {
+    /// The IDs of the transit gateway route tables.
+    pub transit_gateway_route_table_ids: Option<Vec<String>>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `default-association-route-table` - Indicates whether this is the default association route table for the transit gateway (`true` \| `false`).
+    /// - `default-propagation-route-table` - Indicates whether this is the default propagation route table for the transit gateway (`true` \| `false`).
+    /// - `state` - The state of the route table (`available` \| `deleting` \| `deleted` \| `pending`).
+    /// - `transit-gateway-id` - The ID of the transit gateway.
+    /// - `transit-gateway-route-table-id` - The ID of the transit gateway route table.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewayRouteTablesRequest,
+    DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_REQUEST, 0 => transit_gateway_route_table_ids,
+    1 => filters, 2 => max_results, 3 => next_token, 4 => dry_run
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayRouteTablesRequest",
+    &[
+        rt::m(
+            "TransitGatewayRouteTableIds",
+            &TRANSIT_GATEWAY_ROUTE_TABLE_ID_STRING_LIST,
+        ),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayRouteTablesResult {
+    /// Information about the transit gateway route tables.
+    pub transit_gateway_route_tables: Option<Vec<TransitGatewayRouteTable>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTransitGatewayRouteTablesResult,
+    DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_RESULT, 0 => transit_gateway_route_tables, 1 =>
+    next_token
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayRouteTablesResult",
+    &[
+        rt::m("TransitGatewayRouteTables", &TRANSIT_GATEWAY_ROUTE_TABLE_LIST)
+            .named("transitGatewayRouteTables"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayVpcAttachmentsRequest {
+    /// The IDs of the attachments.
+    pub transit_gateway_attachment_ids: Option<Vec<String>>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `state` - The state of the attachment. Valid values are `available` \| `deleted` \| `deleting` \| `failed` \| `failing` \| `initiatingRequest` \| `modifying` \| `pendingAcceptance` \| `pending` \| `rollingBack` \| `rejected` \| `rejecting`.
+    /// - `transit-gateway-attachment-id` - The ID of the attachment.
+    /// - `transit-gateway-id` - The ID of the transit gateway.
+    /// - `vpc-id` - The ID of the VPC.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewayVpcAttachmentsRequest,
+    DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_REQUEST, 0 =>
+    transit_gateway_attachment_ids, 1 => filters, 2 => max_results, 3 => next_token, 4 =>
+    dry_run
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayVpcAttachmentsRequest",
+    &[
+        rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayVpcAttachmentsResult {
+    /// Information about the VPC attachments.
+    pub transit_gateway_vpc_attachments: Option<Vec<TransitGatewayVpcAttachment>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTransitGatewayVpcAttachmentsResult,
+    DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_RESULT, 0 =>
+    transit_gateway_vpc_attachments, 1 => next_token
+);
+pub static DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewayVpcAttachmentsResult",
+    &[
+        rt::m("TransitGatewayVpcAttachments", &TRANSIT_GATEWAY_VPC_ATTACHMENT_LIST)
+            .named("transitGatewayVpcAttachments"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewaysRequest {
+    /// The IDs of the transit gateways.
+    pub transit_gateway_ids: Option<Vec<String>>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `options.propagation-default-route-table-id` - The ID of the default propagation route table.
+    /// - `options.amazon-side-asn` - The private ASN for the Amazon side of a BGP session.
+    /// - `options.association-default-route-table-id` - The ID of the default association route table.
+    /// - `options.auto-accept-shared-attachments` - Indicates whether there is automatic acceptance of attachment requests (`enable` \| `disable`).
+    /// - `options.default-route-table-association` - Indicates whether resource attachments are automatically associated with the default association route table (`enable` \| `disable`).
+    /// - `options.default-route-table-propagation` - Indicates whether resource attachments automatically propagate routes to the default propagation route table (`enable` \| `disable`).
+    /// - `options.dns-support` - Indicates whether DNS support is enabled (`enable` \| `disable`).
+    /// - `options.vpn-ecmp-support` - Indicates whether Equal Cost Multipath Protocol support is enabled (`enable` \| `disable`).
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the transit gateway.
+    /// - `state` - The state of the transit gateway (`available` \| `deleted` \| `deleting` \| `modifying` \| `pending`).
+    /// - `transit-gateway-id` - The ID of the transit gateway.
+    /// - `tag-key`- The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewaysRequest, DESCRIBE_TRANSIT_GATEWAYS_REQUEST, 0 =>
+    transit_gateway_ids, 1 => filters, 2 => max_results, 3 => next_token, 4 => dry_run
+);
+pub static DESCRIBE_TRANSIT_GATEWAYS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewaysRequest",
+    &[
+        rt::m("TransitGatewayIds", &TRANSIT_GATEWAY_ID_STRING_LIST),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewaysResult {
+    /// Information about the transit gateways.
+    pub transit_gateways: Option<Vec<TransitGateway>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTransitGatewaysResult, DESCRIBE_TRANSIT_GATEWAYS_RESULT, 0 =>
+    transit_gateways, 1 => next_token
+);
+pub static DESCRIBE_TRANSIT_GATEWAYS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeTransitGatewaysResult",
+    &[
+        rt::m("TransitGateways", &TRANSIT_GATEWAY_LIST).named("transitGatewaySet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTrunkInterfaceAssociationsRequest {
+    /// The IDs of the associations.
+    pub association_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters.
+    ///
+    /// - `gre-key` - The ID of a trunk interface association.
+    /// - `interface-protocol` - The interface protocol. Valid values are `VLAN` and `GRE`.
+    pub filters: Option<Vec<Filter>>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+}
+rt::structure!(
+    DescribeTrunkInterfaceAssociationsRequest,
+    DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_REQUEST, 0 => association_ids, 1 => dry_run, 2
+    => filters, 3 => next_token, 4 => max_results
+);
+pub static DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeTrunkInterfaceAssociationsRequest",
+    &[
+        rt::m("AssociationIds", &TRUNK_INTERFACE_ASSOCIATION_ID_LIST)
+            .named("AssociationId"),
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("MaxResults", &rt::INTEGER),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTrunkInterfaceAssociationsResult {
+    /// Information about the trunk associations.
+    pub interface_associations: Option<Vec<TrunkInterfaceAssociation>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTrunkInterfaceAssociationsResult,
+    DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_RESULT, 0 => interface_associations, 1 =>
+    next_token
+);
+pub static DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeTrunkInterfaceAssociationsResult",
+    &[
+        rt::m("InterfaceAssociations", &TRUNK_INTERFACE_ASSOCIATION_LIST)
+            .named("interfaceAssociationSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVerifiedAccessEndpointsRequest {
+    /// The ID of the Verified Access endpoint.
+    pub verified_access_endpoint_ids: Option<Vec<String>>,
+    /// The ID of the Verified Access instance.
+    pub verified_access_instance_id: Option<String>,
+    /// The ID of the Verified Access group.
+    pub verified_access_group_id: Option<String>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// One or more filters. Filter names and values are case-sensitive.
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeVerifiedAccessEndpointsRequest, DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_REQUEST, 0
+    => verified_access_endpoint_ids, 1 => verified_access_instance_id, 2 =>
+    verified_access_group_id, 3 => max_results, 4 => next_token, 5 => filters, 6 =>
+    dry_run
+);
+pub static DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeVerifiedAccessEndpointsRequest",
+    &[
+        rt::m("VerifiedAccessEndpointIds", &VERIFIED_ACCESS_ENDPOINT_ID_LIST)
+            .named("VerifiedAccessEndpointId"),
+        rt::m("VerifiedAccessInstanceId", &rt::STRING),
+        rt::m("VerifiedAccessGroupId", &rt::STRING),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVerifiedAccessEndpointsResult {
+    /// Details about the Verified Access endpoints.
+    pub verified_access_endpoints: Option<Vec<VerifiedAccessEndpoint>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeVerifiedAccessEndpointsResult, DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_RESULT, 0
+    => verified_access_endpoints, 1 => next_token
+);
+pub static DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeVerifiedAccessEndpointsResult",
+    &[
+        rt::m("VerifiedAccessEndpoints", &VERIFIED_ACCESS_ENDPOINT_LIST)
+            .named("verifiedAccessEndpointSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVerifiedAccessGroupsRequest {
+    /// The ID of the Verified Access groups.
+    pub verified_access_group_ids: Option<Vec<String>>,
+    /// The ID of the Verified Access instance.
+    pub verified_access_instance_id: Option<String>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// One or more filters. Filter names and values are case-sensitive.
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeVerifiedAccessGroupsRequest, DESCRIBE_VERIFIED_ACCESS_GROUPS_REQUEST, 0 =>
+    verified_access_group_ids, 1 => verified_access_instance_id, 2 => max_results, 3 =>
+    next_token, 4 => filters, 5 => dry_run
+);
+pub static DESCRIBE_VERIFIED_ACCESS_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeVerifiedAccessGroupsRequest",
+    &[
+        rt::m("VerifiedAccessGroupIds", &VERIFIED_ACCESS_GROUP_ID_LIST)
+            .named("VerifiedAccessGroupId"),
+        rt::m("VerifiedAccessInstanceId", &rt::STRING),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVerifiedAccessGroupsResult {
+    /// Details about the Verified Access groups.
+    pub verified_access_groups: Option<Vec<VerifiedAccessGroup>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeVerifiedAccessGroupsResult, DESCRIBE_VERIFIED_ACCESS_GROUPS_RESULT, 0 =>
+    verified_access_groups, 1 => next_token
+);
+pub static DESCRIBE_VERIFIED_ACCESS_GROUPS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeVerifiedAccessGroupsResult",
+    &[
+        rt::m("VerifiedAccessGroups", &VERIFIED_ACCESS_GROUP_LIST)
+            .named("verifiedAccessGroupSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVerifiedAccessInstanceLoggingConfigurationsRequest {
+    /// The IDs of the Verified Access instances.
+    pub verified_access_instance_ids: Option<Vec<String>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// One or more filters. Filter names and values are case-sensitive.
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
+    DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_REQUEST, 0 =>
+    verified_access_instance_ids, 1 => max_results, 2 => next_token, 3 => filters, 4 =>
+    dry_run
+);
+pub static DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeVerifiedAccessInstanceLoggingConfigurationsRequest",
+    &[
+        rt::m("VerifiedAccessInstanceIds", &VERIFIED_ACCESS_INSTANCE_ID_LIST)
+            .named("VerifiedAccessInstanceId"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVerifiedAccessInstanceLoggingConfigurationsResult {
+    /// The logging configuration for the Verified Access instances.
+    pub logging_configurations: Option<Vec<VerifiedAccessInstanceLoggingConfiguration>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
+    DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_RESULT, 0 =>
+    logging_configurations, 1 => next_token
+);
+pub static DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeVerifiedAccessInstanceLoggingConfigurationsResult",
+    &[
+        rt::m(
+                "LoggingConfigurations",
+                &VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION_LIST,
+            )
+            .named("loggingConfigurationSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVerifiedAccessInstancesRequest {
+    /// The IDs of the Verified Access instances.
+    pub verified_access_instance_ids: Option<Vec<String>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// One or more filters. Filter names and values are case-sensitive.
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeVerifiedAccessInstancesRequest, DESCRIBE_VERIFIED_ACCESS_INSTANCES_REQUEST, 0
+    => verified_access_instance_ids, 1 => max_results, 2 => next_token, 3 => filters, 4
+    => dry_run
+);
+pub static DESCRIBE_VERIFIED_ACCESS_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeVerifiedAccessInstancesRequest",
+    &[
+        rt::m("VerifiedAccessInstanceIds", &VERIFIED_ACCESS_INSTANCE_ID_LIST)
+            .named("VerifiedAccessInstanceId"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVerifiedAccessInstancesResult {
+    /// Details about the Verified Access instances.
+    pub verified_access_instances: Option<Vec<VerifiedAccessInstance>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeVerifiedAccessInstancesResult, DESCRIBE_VERIFIED_ACCESS_INSTANCES_RESULT, 0
+    => verified_access_instances, 1 => next_token
+);
+pub static DESCRIBE_VERIFIED_ACCESS_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeVerifiedAccessInstancesResult",
+    &[
+        rt::m("VerifiedAccessInstances", &VERIFIED_ACCESS_INSTANCE_LIST)
+            .named("verifiedAccessInstanceSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVerifiedAccessTrustProvidersRequest {
+    /// The IDs of the Verified Access trust providers.
+    pub verified_access_trust_provider_ids: Option<Vec<String>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// One or more filters. Filter names and values are case-sensitive.
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeVerifiedAccessTrustProvidersRequest,
+    DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_REQUEST, 0 =>
+    verified_access_trust_provider_ids, 1 => max_results, 2 => next_token, 3 => filters,
+    4 => dry_run
+);
+pub static DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeVerifiedAccessTrustProvidersRequest",
+    &[
+        rt::m("VerifiedAccessTrustProviderIds", &VERIFIED_ACCESS_TRUST_PROVIDER_ID_LIST)
+            .named("VerifiedAccessTrustProviderId"),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVerifiedAccessTrustProvidersResult {
+    /// Details about the Verified Access trust providers.
+    pub verified_access_trust_providers: Option<Vec<VerifiedAccessTrustProvider>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeVerifiedAccessTrustProvidersResult,
+    DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_RESULT, 0 =>
+    verified_access_trust_providers, 1 => next_token
+);
+pub static DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeVerifiedAccessTrustProvidersResult",
+    &[
+        rt::m("VerifiedAccessTrustProviders", &VERIFIED_ACCESS_TRUST_PROVIDER_LIST)
+            .named("verifiedAccessTrustProviderSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVolumeAttributeRequest {
+    /// The attribute of the volume. This parameter is required.
+    pub attribute: VolumeAttributeName,
+    /// The ID of the volume.
+    pub volume_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeVolumeAttributeRequest, DESCRIBE_VOLUME_ATTRIBUTE_REQUEST, 0 => attribute, 1
+    => volume_id, 2 => dry_run
+);
+pub static DESCRIBE_VOLUME_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeVolumeAttributeRequest",
+    &[
+        rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED),
+        rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVolumeAttributeResult {
+    /// The state of `autoEnableIO` attribute.
+    pub auto_enable_io: Option<AttributeBooleanValue>,
+    /// A list of product codes.
+    pub product_codes: Option<Vec<ProductCode>>,
+    /// The ID of the volume.
+    pub volume_id: Option<String>,
+}
+rt::structure!(
+    DescribeVolumeAttributeResult, DESCRIBE_VOLUME_ATTRIBUTE_RESULT, 0 => auto_enable_io,
+    1 => product_codes, 2 => volume_id
+);
+pub static DESCRIBE_VOLUME_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeVolumeAttributeResult",
+    &[
+        rt::m("AutoEnableIO", &ATTRIBUTE_BOOLEAN_VALUE).named("autoEnableIO"),
+        rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"),
+        rt::m("VolumeId", &rt::STRING).named("volumeId"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVolumeStatusRequest {
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The IDs of the volumes.
+    ///
+    /// Default: Describes all your volumes.
+    pub volume_ids: Option<Vec<String>>,
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    pub include_managed_resources: Option<bool>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The filters.
+    ///
+    /// - `action.code` - The action code for the event (for example, `enable-volume-io`).
+    /// - `action.description` - A description of the action.
+    /// - `action.event-id` - The event ID associated with the action.
+    /// - `attachment-status.instance-id` - The ID of the instance that the volume is attached to.
+    /// - `attachment-status.io-performance` - The I/O performance status of the volume's attachment to the instance.
+    /// - `availability-zone` - The Availability Zone of the instance.
+    /// - `event.description` - A description of the event.
+    /// - `event.event-id` - The event ID.
+    /// - `event.event-type` - The event type (for `io-enabled`: `passed` \| `failed`; for `io-performance`: `io-performance:degraded` \| `io-performance:severely-degraded` \| `io-performance:stalled`).
+    /// - `event.not-after` - The latest end time for the event.
+    /// - `event.not-before` - The earliest start time for the event.
+    /// - `volume-status.details-name` - The cause for `volume-status.status` (`io-enabled` \| `io-performance`).
+    /// - `volume-status.details-status` - The status of `volume-status.details-name` (for `io-enabled`: `passed` \| `failed`; for `io-performance`: `normal` \| `degraded` \| `severely-degraded` \| `stalled`).
+    /// - `volume-status.status` - The status of the volume (`ok` \| `impaired` \| `warning` \| `insufficient-data`).
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeVolumeStatusRequest, DESCRIBE_VOLUME_STATUS_REQUEST, 0 => max_results, 1 =>
+    next_token, 2 => volume_ids, 3 => include_managed_resources, 4 => dry_run, 5 =>
+    filters
+);
+pub static DESCRIBE_VOLUME_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeVolumeStatusRequest",
+    &[
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("VolumeIds", &VOLUME_ID_STRING_LIST).named("VolumeId"),
+        rt::m("IncludeManagedResources", &rt::BOOLEAN),
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVolumeStatusResult {
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// Information about the status of the volumes.
+    pub volume_statuses: Option<Vec<VolumeStatusItem>>,
+}
+rt::structure!(
+    DescribeVolumeStatusResult, DESCRIBE_VOLUME_STATUS_RESULT, 0 => next_token, 1 =>
+    volume_statuses
+);
+pub static DESCRIBE_VOLUME_STATUS_RESULT: rt::Schema = rt::Schema::structure(
+    "DescribeVolumeStatusResult",
+    &[
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+        rt::m("VolumeStatuses", &VOLUME_STATUS_LIST).named("volumeStatusSet"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVolumesModificationsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IDs of the volumes.
+    pub volume_ids: Option<Vec<String>>,
+    /// The filters.
+    ///
+    /// - `modification-state` - The current modification state (modifying \| optimizing \| completed \| failed).
+    /// - `original-iops` - The original IOPS rate of the volume.
+    /// - `original-size` - The original size of the volume, in GiB.
+    /// - `original-volume-type` - The original volume type of the volume (standard \| io1 \| io2 \| gp2 \| sc1 \| st1).
+    /// - `originalMultiAttachEnabled` - Indicates whether Multi-Attach support was enabled (true \| false).
+    /// - `start-time` - The modification start time.
+    /// - `target-iops` - The target IOPS rate of the volume.
+    /// - `target-size` - The target size of the volume, in GiB.
+    /// - `target-volume-type` - The target volume type of the volume (standard \| io1 \| io2 \| gp2 \| sc1 \| st1).
+    /// - `targetMultiAttachEnabled` - Indicates whether Multi-Attach support is to be enabled (true \| false).
+    /// - `volume-id` - The ID of the volume.
+    pub filters: Option<Vec<Filter>>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of results (up to a limit of 500) to be returned in a paginated request. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
     pub include_managed_resources: Option<bool>,
 }
 rt::structure!(
@@ -36,9 +1429,9 @@ pub static DESCRIBE_VOLUMES_MODIFICATIONS_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVolumesModificationsResult {
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p Information about the volume modifications. /p
+    /// Information about the volume modifications.
     pub volumes_modifications: Option<Vec<VolumeModification>>,
 }
 rt::structure!(
@@ -55,17 +1448,38 @@ pub static DESCRIBE_VOLUMES_MODIFICATIONS_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVolumesRequest {
-    /// p The volume IDs. If not specified, then all volumes are included in the response. /p
+    /// The volume IDs. If not specified, then all volumes are included in the response.
     pub volume_ids: Option<Vec<String>>,
-    /// p Indicates whether to include managed resources in the output. If this parameter is set to code true /code , the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden. /p
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
     pub include_managed_resources: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The filters. /p ul li p code attachment.attach-time /code - The time stamp when the attachment initiated. /p /li li p code attachment.delete-on-termination /code - Whether the volume is deleted on instance termination. /p /li li p code attachment.device /code - The device name specified in the block device mapping (for example, code /dev/sda1 /code ). /p /li li p code attachment.instance-id /code - The ID of the instance the volume is attached to. /p /li li p code attachment.status /code - The attachment state ( code attaching /code | code attached /code | code detaching /code ). /p /li li p code availability-zone /code - The Availability Zone in which the volume was created. /p /li li p code availability-zone-id /code - The ID of the Availability Zone in which the volume was created. /p /li li p code create-time /code - The time stamp when the volume was created. /p /li li p code encrypted /code - Indicates whether the volume is encrypted ( code true /code | code false /code ) /p /li li p code fast-restored /code - Indicates whether the volume was created from a snapshot that is enabled for fast snapshot restore ( code true /code | code false /code ). /p /li li p code multi-attach-enabled /code - Indicates whether the volume is enabled for Multi-Attach ( code true /code | code false /code ) /p /li li p code operator.managed /code - A Boolean that indicates whether this is a managed volume. /p /li li p code operator.principal /code - The principal that manages the volume. Only valid for managed volumes, where code managed /code is code true /code . /p /li li p code size /code - The size of the volume, in GiB. /p /li li p code snapshot-id /code - The snapshot from which the volume was created. /p /li li p code status /code - The state of the volume ( code creating /code | code available /code | code in-use /code | code deleting /code | code deleted /code | code error /code ). /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code volume-id /code - The volume ID. /p /li li p code volume-type /code - The Amazon EBS volume type ( code gp2 /code | code gp3 /code | code io1 /code | code io2 /code | code st1 /code | code sc1 /code | code standard /code ) /p /li /ul
+    /// The filters.
+    ///
+    /// - `attachment.attach-time` - The time stamp when the attachment initiated.
+    /// - `attachment.delete-on-termination` - Whether the volume is deleted on instance termination.
+    /// - `attachment.device` - The device name specified in the block device mapping (for example, `/dev/sda1`).
+    /// - `attachment.instance-id` - The ID of the instance the volume is attached to.
+    /// - `attachment.status` - The attachment state (`attaching` \| `attached` \| `detaching`).
+    /// - `availability-zone` - The Availability Zone in which the volume was created.
+    /// - `availability-zone-id` - The ID of the Availability Zone in which the volume was created.
+    /// - `create-time` - The time stamp when the volume was created.
+    /// - `encrypted` - Indicates whether the volume is encrypted (`true` \| `false`)
+    /// - `fast-restored` - Indicates whether the volume was created from a snapshot that is enabled for fast snapshot restore (`true` \| `false`).
+    /// - `multi-attach-enabled` - Indicates whether the volume is enabled for Multi-Attach (`true` \| `false`)
+    /// - `operator.managed` - A Boolean that indicates whether this is a managed volume.
+    /// - `operator.principal` - The principal that manages the volume. Only valid for managed volumes, where `managed` is `true`.
+    /// - `size` - The size of the volume, in GiB.
+    /// - `snapshot-id` - The snapshot from which the volume was created.
+    /// - `status` - The state of the volume (`creating` \| `available` \| `in-use` \| `deleting` \| `deleted` \| `error`).
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `volume-id` - The volume ID.
+    /// - `volume-type` - The Amazon EBS volume type (`gp2` \| `gp3` \| `io1` \| `io2` \| `st1` \| `sc1`\| `standard`)
     pub filters: Option<Vec<Filter>>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -86,9 +1500,9 @@ pub static DESCRIBE_VOLUMES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVolumesResult {
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p Information about the volumes. /p
+    /// Information about the volumes.
     pub volumes: Option<Vec<Volume>>,
 }
 rt::structure!(
@@ -103,11 +1517,11 @@ pub static DESCRIBE_VOLUMES_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcAttributeRequest {
-    /// p The VPC attribute. /p
+    /// The VPC attribute.
     pub attribute: VpcAttributeName,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -124,13 +1538,13 @@ pub static DESCRIBE_VPC_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcAttributeResult {
-    /// p Indicates whether the instances launched in the VPC get DNS hostnames. If this attribute is code true /code , instances in the VPC get DNS hostnames; otherwise, they do not. /p
+    /// Indicates whether the instances launched in the VPC get DNS hostnames. If this attribute is `true`, instances in the VPC get DNS hostnames; otherwise, they do not.
     pub enable_dns_hostnames: Option<AttributeBooleanValue>,
-    /// p Indicates whether DNS resolution is enabled for the VPC. If this attribute is code true /code , the Amazon DNS server resolves DNS hostnames for your instances to their corresponding IP addresses; otherwise, it does not. /p
+    /// Indicates whether DNS resolution is enabled for the VPC. If this attribute is `true`, the Amazon DNS server resolves DNS hostnames for your instances to their corresponding IP addresses; otherwise, it does not.
     pub enable_dns_support: Option<AttributeBooleanValue>,
-    /// p Indicates whether Network Address Usage metrics are enabled for your VPC. /p
+    /// Indicates whether Network Address Usage metrics are enabled for your VPC.
     pub enable_network_address_usage_metrics: Option<AttributeBooleanValue>,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: Option<String>,
 }
 rt::structure!(
@@ -150,15 +1564,22 @@ pub static DESCRIBE_VPC_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcBlockPublicAccessExclusionsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Filters for the request: /p ul li p code resource-arn /code - The Amazon Resource Name (ARN) of a exclusion. /p /li li p code internet-gateway-exclusion-mode /code - The mode of a VPC BPA exclusion. Possible values: code allow-bidirectional | allow-egress /code . /p /li li p code state /code - The state of VPC BPA. Possible values: code create-in-progress | create-complete | update-in-progress | update-complete | delete-in-progress | deleted-complete | disable-in-progress | disable-complete /code /p /li li p code tag /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code tag-value /code : The value of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific value, regardless of the tag key. /p /li /ul
+    /// Filters for the request:
+    ///
+    /// - `resource-arn` - The Amazon Resource Name (ARN) of a exclusion.
+    /// - `internet-gateway-exclusion-mode` - The mode of a VPC BPA exclusion. Possible values: `allow-bidirectional | allow-egress`.
+    /// - `state` - The state of VPC BPA. Possible values: `create-in-progress | create-complete | update-in-progress | update-complete | delete-in-progress | deleted-complete | disable-in-progress | disable-complete`
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `tag-value`: The value of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific value, regardless of the tag key.
     pub filters: Option<Vec<Filter>>,
-    /// p IDs of exclusions. /p
+    /// IDs of exclusions.
     pub exclusion_ids: Option<Vec<String>>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -179,9 +1600,9 @@ pub static DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS_REQUEST: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcBlockPublicAccessExclusionsResult {
-    /// p Details related to the exclusions. /p
+    /// Details related to the exclusions.
     pub vpc_block_public_access_exclusions: Option<Vec<VpcBlockPublicAccessExclusion>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -199,7 +1620,7 @@ pub static DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS_RESULT: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcBlockPublicAccessOptionsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -212,7 +1633,7 @@ pub static DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_REQUEST: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcBlockPublicAccessOptionsResult {
-    /// p Details related to the options. /p
+    /// Details related to the options.
     pub vpc_block_public_access_options: Option<VpcBlockPublicAccessOptions>,
 }
 rt::structure!(
@@ -228,11 +1649,11 @@ pub static DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_RESULT: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcClassicLinkDnsSupportRequest {
-    /// p The IDs of the VPCs. /p
+    /// The IDs of the VPCs.
     pub vpc_ids: Option<Vec<String>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -250,9 +1671,9 @@ pub static DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcClassicLinkDnsSupportResult {
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p Information about the ClassicLink DNS support status of the VPCs. /p
+    /// Information about the ClassicLink DNS support status of the VPCs.
     pub vpcs: Option<Vec<ClassicLinkDnsSupport>>,
 }
 rt::structure!(
@@ -268,11 +1689,15 @@ pub static DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcClassicLinkRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The VPCs for which you want to describe the ClassicLink status. /p
+    /// The VPCs for which you want to describe the ClassicLink status.
     pub vpc_ids: Option<Vec<String>>,
-    /// p The filters. /p ul li p code is-classic-link-enabled /code - Whether the VPC is enabled for ClassicLink ( code true /code | code false /code ). /p /li li p code tag /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li /ul
+    /// The filters.
+    ///
+    /// - `is-classic-link-enabled` - Whether the VPC is enabled for ClassicLink (`true` \| `false`).
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -289,7 +1714,7 @@ pub static DESCRIBE_VPC_CLASSIC_LINK_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcClassicLinkResult {
-    /// p The ClassicLink status of the VPCs. /p
+    /// The ClassicLink status of the VPCs.
     pub vpcs: Option<Vec<VpcClassicLink>>,
 }
 rt::structure!(
@@ -301,17 +1726,17 @@ pub static DESCRIBE_VPC_CLASSIC_LINK_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEncryptionControlsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The filters to apply to the request. /p
+    /// The filters to apply to the request.
     pub filters: Option<Vec<Filter>>,
-    /// p The IDs of the VPC Encryption Control configurations to describe. /p
+    /// The IDs of the VPC Encryption Control configurations to describe.
     pub vpc_encryption_control_ids: Option<Vec<String>>,
-    /// p The IDs of the VPCs to describe encryption control configurations for. /p
+    /// The IDs of the VPCs to describe encryption control configurations for.
     pub vpc_ids: Option<Vec<String>>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -333,9 +1758,9 @@ pub static DESCRIBE_VPC_ENCRYPTION_CONTROLS_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEncryptionControlsResult {
-    /// p Information about the VPC Encryption Control configurations. /p
+    /// Information about the VPC Encryption Control configurations.
     pub vpc_encryption_controls: Option<Vec<VpcEncryptionControl>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -352,15 +1777,22 @@ pub static DESCRIBE_VPC_ENCRYPTION_CONTROLS_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointAssociationsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the VPC endpoints. /p
+    /// The IDs of the VPC endpoints.
     pub vpc_endpoint_ids: Option<Vec<String>>,
-    /// p The filters. /p ul li p code vpc-endpoint-id /code - The ID of the VPC endpoint. /p /li li p code associated-resource-accessibility /code - The association state. When the state is code accessible /code , it returns code AVAILABLE /code . When the state is code inaccessible /code , it returns code PENDING /code or code FAILED /code . /p /li li p code association-id /code - The ID of the VPC endpoint association. /p /li li p code associated-resource-id /code - The ID of the associated resource configuration. /p /li li p code service-network-arn /code - The Amazon Resource Name (ARN) of the associated service network. Only VPC endpoints of type service network will be returned. /p /li li p code resource-configuration-group-arn /code - The Amazon Resource Name (ARN) of the resource configuration of type GROUP. /p /li /ul
+    /// The filters.
+    ///
+    /// - `vpc-endpoint-id` - The ID of the VPC endpoint.
+    /// - `associated-resource-accessibility` - The association state. When the state is `accessible`, it returns `AVAILABLE`. When the state is `inaccessible`, it returns `PENDING` or `FAILED`.
+    /// - `association-id` - The ID of the VPC endpoint association.
+    /// - `associated-resource-id` - The ID of the associated resource configuration.
+    /// - `service-network-arn` - The Amazon Resource Name (ARN) of the associated service network. Only VPC endpoints of type service network will be returned.
+    /// - `resource-configuration-group-arn` - The Amazon Resource Name (ARN) of the resource configuration of type GROUP.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum page size. /p
+    /// The maximum page size.
     pub max_results: Option<i32>,
-    /// p The pagination token. /p
+    /// The pagination token.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -379,9 +1811,9 @@ pub static DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointAssociationsResult {
-    /// p Details of the endpoint associations. /p
+    /// Details of the endpoint associations.
     pub vpc_endpoint_associations: Option<Vec<VpcEndpointAssociation>>,
-    /// p The pagination token. /p
+    /// The pagination token.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -398,15 +1830,22 @@ pub static DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointConnectionNotificationsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the notification. /p
+    /// The ID of the notification.
     pub connection_notification_id: Option<String>,
-    /// p The filters. /p ul li p code connection-notification-arn /code - The ARN of the SNS topic for the notification. /p /li li p code connection-notification-id /code - The ID of the notification. /p /li li p code connection-notification-state /code - The state of the notification ( code Enabled /code | code Disabled /code ). /p /li li p code connection-notification-type /code - The type of notification ( code Topic /code ). /p /li li p code service-id /code - The ID of the endpoint service. /p /li li p code vpc-endpoint-id /code - The ID of the VPC endpoint. /p /li /ul
+    /// The filters.
+    ///
+    /// - `connection-notification-arn` - The ARN of the SNS topic for the notification.
+    /// - `connection-notification-id` - The ID of the notification.
+    /// - `connection-notification-state` - The state of the notification (`Enabled` \| `Disabled`).
+    /// - `connection-notification-type` - The type of notification (`Topic`).
+    /// - `service-id` - The ID of the endpoint service.
+    /// - `vpc-endpoint-id` - The ID of the VPC endpoint.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return in a single call. To retrieve the remaining results, make another request with the returned code NextToken /code value. /p
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another request with the returned `NextToken` value.
     pub max_results: Option<i32>,
-    /// p The token to request the next page of results. /p
+    /// The token to request the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -426,9 +1865,9 @@ pub static DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_REQUEST: rt::Schema = 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointConnectionNotificationsResult {
-    /// p The notifications. /p
+    /// The notifications.
     pub connection_notification_set: Option<Vec<ConnectionNotification>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -446,13 +1885,21 @@ pub static DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_RESULT: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointConnectionsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The filters. /p ul li p code ip-address-type /code - The IP address type ( code ipv4 /code | code ipv6 /code ). /p /li li p code service-id /code - The ID of the service. /p /li li p code transit-gateway-attachment-id /code - The ID of the transit gateway attachment. /p /li li p code vpc-endpoint-owner /code - The ID of the Amazon Web Services account ID that owns the endpoint. /p /li li p code vpc-endpoint-region /code - The Region of the endpoint or code cross-region /code to find endpoints for other Regions. /p /li li p code vpc-endpoint-state /code - The state of the endpoint ( code pendingAcceptance /code | code pending /code | code available /code | code deleting /code | code deleted /code | code rejected /code | code failed /code ). /p /li li p code vpc-endpoint-id /code - The ID of the endpoint. /p /li /ul
+    /// The filters.
+    ///
+    /// - `ip-address-type` - The IP address type (`ipv4` \| `ipv6`).
+    /// - `service-id` - The ID of the service.
+    /// - `transit-gateway-attachment-id` - The ID of the transit gateway attachment.
+    /// - `vpc-endpoint-owner` - The ID of the Amazon Web Services account ID that owns the endpoint.
+    /// - `vpc-endpoint-region` - The Region of the endpoint or `cross-region` to find endpoints for other Regions.
+    /// - `vpc-endpoint-state` - The state of the endpoint (`pendingAcceptance` \| `pending` \| `available` \| `deleting` \| `deleted` \| `rejected` \| `failed`).
+    /// - `vpc-endpoint-id` - The ID of the endpoint.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned code NextToken /code value. This value can be between 5 and 1,000; if code MaxResults /code is given a value larger than 1,000, only 1,000 results are returned. /p
+    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
     pub max_results: Option<i32>,
-    /// p The token to retrieve the next page of results. /p
+    /// The token to retrieve the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -470,9 +1917,9 @@ pub static DESCRIBE_VPC_ENDPOINT_CONNECTIONS_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointConnectionsResult {
-    /// p Information about the VPC endpoint connections. /p
+    /// Information about the VPC endpoint connections.
     pub vpc_endpoint_connections: Option<Vec<VpcEndpointConnection>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -489,15 +1936,22 @@ pub static DESCRIBE_VPC_ENDPOINT_CONNECTIONS_RESULT: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointServiceConfigurationsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the endpoint services. /p
+    /// The IDs of the endpoint services.
     pub service_ids: Option<Vec<String>>,
-    /// p The filters. /p ul li p code service-name /code - The name of the service. /p /li li p code service-id /code - The ID of the service. /p /li li p code service-state /code - The state of the service ( code Pending /code | code Available /code | code Deleting /code | code Deleted /code | code Failed /code ). /p /li li p code supported-ip-address-types /code - The IP address type ( code ipv4 /code | code ipv6 /code ). /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li /ul
+    /// The filters.
+    ///
+    /// - `service-name` - The name of the service.
+    /// - `service-id` - The ID of the service.
+    /// - `service-state` - The state of the service (`Pending` \| `Available` \| `Deleting` \| `Deleted` \| `Failed`).
+    /// - `supported-ip-address-types` - The IP address type (`ipv4` \| `ipv6`).
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned code NextToken /code value. This value can be between 5 and 1,000; if code MaxResults /code is given a value larger than 1,000, only 1,000 results are returned. /p
+    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
     pub max_results: Option<i32>,
-    /// p The token to retrieve the next page of results. /p
+    /// The token to retrieve the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -517,9 +1971,9 @@ pub static DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointServiceConfigurationsResult {
-    /// p Information about the services. /p
+    /// Information about the services.
     pub service_configurations: Option<Vec<ServiceConfiguration>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -537,15 +1991,19 @@ pub static DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_RESULT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointServicePermissionsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the service. /p
+    /// The ID of the service.
     pub service_id: String,
-    /// p The filters. /p ul li p code permission-type /code - The permission type ( code vpc-endpoint /code | code transit-gateway-attachment /code ). /p /li li p code principal /code - The ARN of the principal. /p /li li p code principal-type /code - The principal type ( code All /code | code Service /code | code OrganizationUnit /code | code Account /code | code User /code | code Role /code ). /p /li /ul
+    /// The filters.
+    ///
+    /// - `permission-type` - The permission type (`vpc-endpoint` \| `transit-gateway-attachment`).
+    /// - `principal` - The ARN of the principal.
+    /// - `principal-type` - The principal type (`All` \| `Service` \| `OrganizationUnit` \| `Account` \| `User` \| `Role`).
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned code NextToken /code value. This value can be between 5 and 1,000; if code MaxResults /code is given a value larger than 1,000, only 1,000 results are returned. /p
+    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
     pub max_results: Option<i32>,
-    /// p The token to retrieve the next page of results. /p
+    /// The token to retrieve the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -565,9 +2023,9 @@ pub static DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_REQUEST: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointServicePermissionsResult {
-    /// p Information about the allowed principals. /p
+    /// Information about the allowed principals.
     pub allowed_principals: Option<Vec<AllowedPrincipal>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -584,17 +2042,27 @@ pub static DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_RESULT: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointServicesRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The service names. /p
+    /// The service names.
     pub service_names: Option<Vec<String>>,
-    /// p The filters. /p ul li p code owner /code - The ID or alias of the Amazon Web Services account that owns the service. /p /li li p code service-name /code - The name of the service. /p /li li p code service-region /code - The Region of the service. /p /li li p code service-type /code - The type of service ( code Interface /code | code Gateway /code | code GatewayLoadBalancer /code ). /p /li li p code supported-ip-address-types /code - The IP address type ( code ipv4 /code | code ipv6 /code ). /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li /ul
+    /// The filters.
+    ///
+    /// - `owner` - The ID or alias of the Amazon Web Services account that owns the service.
+    /// - `service-name` - The name of the service.
+    /// - `service-region` - The Region of the service.
+    /// - `service-type` - The type of service (`Interface` \| `Gateway` \| `GatewayLoadBalancer`).
+    /// - `supported-ip-address-types` - The IP address type (`ipv4` \| `ipv6`).
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. The request returns a token that you can specify in a subsequent call to get the next set of results. /p p Constraint: If the value is greater than 1,000, we return only 1,000 items. /p
+    /// The maximum number of items to return for this request. The request returns a token that you can specify in a subsequent call to get the next set of results.
+    ///
+    /// Constraint: If the value is greater than 1,000, we return only 1,000 items.
     pub max_results: Option<i32>,
-    /// p The token for the next set of items to return. (You received this token from a prior call.) /p
+    /// The token for the next set of items to return. (You received this token from a prior call.)
     pub next_token: Option<String>,
-    /// p The service Regions. /p
+    /// The service Regions.
     pub service_regions: Option<Vec<String>>,
 }
 rt::structure!(
@@ -615,11 +2083,11 @@ pub static DESCRIBE_VPC_ENDPOINT_SERVICES_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointServicesResult {
-    /// p The supported services. /p
+    /// The supported services.
     pub service_names: Option<Vec<String>>,
-    /// p Information about the service. /p
+    /// Information about the service.
     pub service_details: Option<Vec<ServiceDetail>>,
-    /// p The token to use when requesting the next set of items. If there are no additional items to return, the string is empty. /p
+    /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -636,15 +2104,27 @@ pub static DESCRIBE_VPC_ENDPOINT_SERVICES_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the VPC endpoints. /p
+    /// The IDs of the VPC endpoints.
     pub vpc_endpoint_ids: Option<Vec<String>>,
-    /// p The filters. /p ul li p code ip-address-type /code - The IP address type ( code ipv4 /code | code ipv6 /code ). /p /li li p code service-name /code - The name of the service. /p /li li p code service-region /code - The Region of the service. /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code vpc-id /code - The ID of the VPC in which the endpoint resides. /p /li li p code vpc-endpoint-id /code - The ID of the endpoint. /p /li li p code vpc-endpoint-state /code - The state of the endpoint ( code pendingAcceptance /code | code pending /code | code available /code | code deleting /code | code deleted /code | code rejected /code | code failed /code ). /p /li li p code vpc-endpoint-type /code - The type of VPC endpoint ( code Interface /code | code Gateway /code | code GatewayLoadBalancer /code | code Resource /code | code ServiceNetwork /code | code Tunnel /code ). /p /li /ul
+    /// The filters.
+    ///
+    /// - `ip-address-type` - The IP address type (`ipv4` \| `ipv6`).
+    /// - `service-name` - The name of the service.
+    /// - `service-region` - The Region of the service.
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `vpc-id` - The ID of the VPC in which the endpoint resides.
+    /// - `vpc-endpoint-id` - The ID of the endpoint.
+    /// - `vpc-endpoint-state` - The state of the endpoint (`pendingAcceptance` \| `pending` \| `available` \| `deleting` \| `deleted` \| `rejected` \| `failed`).
+    /// - `vpc-endpoint-type` - The type of VPC endpoint (`Interface` \| `Gateway` \| `GatewayLoadBalancer` \| `Resource` \| `ServiceNetwork` \| `Tunnel`).
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. The request returns a token that you can specify in a subsequent call to get the next set of results. /p p Constraint: If the value is greater than 1,000, we return only 1,000 items. /p
+    /// The maximum number of items to return for this request. The request returns a token that you can specify in a subsequent call to get the next set of results.
+    ///
+    /// Constraint: If the value is greater than 1,000, we return only 1,000 items.
     pub max_results: Option<i32>,
-    /// p The token for the next set of items to return. (You received this token from a prior call.) /p
+    /// The token for the next set of items to return. (You received this token from a prior call.)
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -663,9 +2143,9 @@ pub static DESCRIBE_VPC_ENDPOINTS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointsResult {
-    /// p Information about the VPC endpoints. /p
+    /// Information about the VPC endpoints.
     pub vpc_endpoints: Option<Vec<VpcEndpoint>>,
-    /// p The token to use when requesting the next set of items. If there are no additional items to return, the string is empty. /p
+    /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -681,15 +2161,30 @@ pub static DESCRIBE_VPC_ENDPOINTS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcPeeringConnectionsRequest {
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the VPC peering connections. /p p Default: Describes all your VPC peering connections. /p
+    /// The IDs of the VPC peering connections.
+    ///
+    /// Default: Describes all your VPC peering connections.
     pub vpc_peering_connection_ids: Option<Vec<String>>,
-    /// p The filters. /p ul li p code accepter-vpc-info.cidr-block /code - The IPv4 CIDR block of the accepter VPC. /p /li li p code accepter-vpc-info.owner-id /code - The ID of the Amazon Web Services account that owns the accepter VPC. /p /li li p code accepter-vpc-info.vpc-id /code - The ID of the accepter VPC. /p /li li p code expiration-time /code - The expiration date and time for the VPC peering connection. /p /li li p code requester-vpc-info.cidr-block /code - The IPv4 CIDR block of the requester's VPC. /p /li li p code requester-vpc-info.owner-id /code - The ID of the Amazon Web Services account that owns the requester VPC. /p /li li p code requester-vpc-info.vpc-id /code - The ID of the requester VPC. /p /li li p code status-code /code - The status of the VPC peering connection ( code pending-acceptance /code | code failed /code | code expired /code | code provisioning /code | code active /code | code deleting /code | code deleted /code | code rejected /code ). /p /li li p code status-message /code - A message that provides more information about the status of the VPC peering connection, if applicable. /p /li li p code tag /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code vpc-peering-connection-id /code - The ID of the VPC peering connection. /p /li /ul
+    /// The filters.
+    ///
+    /// - `accepter-vpc-info.cidr-block` - The IPv4 CIDR block of the accepter VPC.
+    /// - `accepter-vpc-info.owner-id` - The ID of the Amazon Web Services account that owns the accepter VPC.
+    /// - `accepter-vpc-info.vpc-id` - The ID of the accepter VPC.
+    /// - `expiration-time` - The expiration date and time for the VPC peering connection.
+    /// - `requester-vpc-info.cidr-block` - The IPv4 CIDR block of the requester's VPC.
+    /// - `requester-vpc-info.owner-id` - The ID of the Amazon Web Services account that owns the requester VPC.
+    /// - `requester-vpc-info.vpc-id` - The ID of the requester VPC.
+    /// - `status-code` - The status of the VPC peering connection (`pending-acceptance` \| `failed` \| `expired` \| `provisioning` \| `active` \| `deleting` \| `deleted` \| `rejected`).
+    /// - `status-message` - A message that provides more information about the status of the VPC peering connection, if applicable.
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `vpc-peering-connection-id` - The ID of the VPC peering connection.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -710,9 +2205,9 @@ pub static DESCRIBE_VPC_PEERING_CONNECTIONS_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcPeeringConnectionsResult {
-    /// p Information about the VPC peering connections. /p
+    /// Information about the VPC peering connections.
     pub vpc_peering_connections: Option<Vec<VpcPeeringConnection>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -729,15 +2224,31 @@ pub static DESCRIBE_VPC_PEERING_CONNECTIONS_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcsRequest {
-    /// p The filters. /p ul li p code cidr /code - The primary IPv4 CIDR block of the VPC. The CIDR block you specify must exactly match the VPC's CIDR block for information to be returned for the VPC. Must contain the slash followed by one or two digits (for example, code /28 /code ). /p /li li p code cidr-block-association.cidr-block /code - An IPv4 CIDR block associated with the VPC. /p /li li p code cidr-block-association.association-id /code - The association ID for an IPv4 CIDR block associated with the VPC. /p /li li p code cidr-block-association.state /code - The state of an IPv4 CIDR block associated with the VPC. /p /li li p code dhcp-options-id /code - The ID of a set of DHCP options. /p /li li p code ipv6-cidr-block-association.ipv6-cidr-block /code - An IPv6 CIDR block associated with the VPC. /p /li li p code ipv6-cidr-block-association.ipv6-pool /code - The ID of the IPv6 address pool from which the IPv6 CIDR block is allocated. /p /li li p code ipv6-cidr-block-association.association-id /code - The association ID for an IPv6 CIDR block associated with the VPC. /p /li li p code ipv6-cidr-block-association.state /code - The state of an IPv6 CIDR block associated with the VPC. /p /li li p code is-default /code - Indicates whether the VPC is the default VPC. /p /li li p code owner-id /code - The ID of the Amazon Web Services account that owns the VPC. /p /li li p code state /code - The state of the VPC ( code pending /code | code available /code ). /p /li li p code tag /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code vpc-id /code - The ID of the VPC. /p /li /ul
+    /// The filters.
+    ///
+    /// - `cidr` - The primary IPv4 CIDR block of the VPC. The CIDR block you specify must exactly match the VPC's CIDR block for information to be returned for the VPC. Must contain the slash followed by one or two digits (for example, `/28`).
+    /// - `cidr-block-association.cidr-block` - An IPv4 CIDR block associated with the VPC.
+    /// - `cidr-block-association.association-id` - The association ID for an IPv4 CIDR block associated with the VPC.
+    /// - `cidr-block-association.state` - The state of an IPv4 CIDR block associated with the VPC.
+    /// - `dhcp-options-id` - The ID of a set of DHCP options.
+    /// - `ipv6-cidr-block-association.ipv6-cidr-block` - An IPv6 CIDR block associated with the VPC.
+    /// - `ipv6-cidr-block-association.ipv6-pool` - The ID of the IPv6 address pool from which the IPv6 CIDR block is allocated.
+    /// - `ipv6-cidr-block-association.association-id` - The association ID for an IPv6 CIDR block associated with the VPC.
+    /// - `ipv6-cidr-block-association.state` - The state of an IPv6 CIDR block associated with the VPC.
+    /// - `is-default` - Indicates whether the VPC is the default VPC.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the VPC.
+    /// - `state` - The state of the VPC (`pending` \| `available`).
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `vpc-id` - The ID of the VPC.
     pub filters: Option<Vec<Filter>>,
-    /// p The IDs of the VPCs. /p
+    /// The IDs of the VPCs.
     pub vpc_ids: Option<Vec<String>>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -756,9 +2267,9 @@ pub static DESCRIBE_VPCS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpcsResult {
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p Information about the VPCs. /p
+    /// Information about the VPCs.
     pub vpcs: Option<Vec<Vpc>>,
 }
 rt::structure!(DescribeVpcsResult, DESCRIBE_VPCS_RESULT, 0 => next_token, 1 => vpcs);
@@ -771,15 +2282,15 @@ pub static DESCRIBE_VPCS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpnConcentratorsRequest {
-    /// p One or more VPN concentrator IDs. /p
+    /// One or more VPN concentrator IDs.
     pub vpn_concentrator_ids: Option<Vec<String>>,
-    /// p One or more filters to limit the results. /p
+    /// One or more filters to limit the results.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -799,9 +2310,9 @@ pub static DESCRIBE_VPN_CONCENTRATORS_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpnConcentratorsResult {
-    /// p Information about the VPN concentrators. /p
+    /// Information about the VPN concentrators.
     pub vpn_concentrators: Option<Vec<VpnConcentrator>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -815,14 +2326,29 @@ pub static DESCRIBE_VPN_CONCENTRATORS_RESULT: rt::Schema = rt::Schema::structure
         rt::m("NextToken", &rt::STRING).named("nextToken"),
     ],
 );
-/// p Contains the parameters for DescribeVpnConnections. /p
+/// Contains the parameters for DescribeVpnConnections.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpnConnectionsRequest {
-    /// p One or more filters. /p ul li p code customer-gateway-configuration /code - The configuration information for the customer gateway. /p /li li p code customer-gateway-id /code - The ID of a customer gateway associated with the VPN connection. /p /li li p code state /code - The state of the VPN connection ( code pending /code | code available /code | code deleting /code | code deleted /code ). /p /li li p code option.static-routes-only /code - Indicates whether the connection has static routes only. Used for devices that do not support Border Gateway Protocol (BGP). /p /li li p code route.destination-cidr-block /code - The destination CIDR block. This corresponds to the subnet used in a customer data center. /p /li li p code bgp-asn /code - The BGP Autonomous System Number (ASN) associated with a BGP device. /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code type /code - The type of VPN connection. Currently the only supported type is code ipsec.1 /code . /p /li li p code vpn-connection-id /code - The ID of the VPN connection. /p /li li p code vpn-gateway-id /code - The ID of a virtual private gateway associated with the VPN connection. /p /li li p code transit-gateway-id /code - The ID of a transit gateway associated with the VPN connection. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `customer-gateway-configuration` - The configuration information for the customer gateway.
+    /// - `customer-gateway-id` - The ID of a customer gateway associated with the VPN connection.
+    /// - `state` - The state of the VPN connection (`pending` \| `available` \| `deleting` \| `deleted`).
+    /// - `option.static-routes-only` - Indicates whether the connection has static routes only. Used for devices that do not support Border Gateway Protocol (BGP).
+    /// - `route.destination-cidr-block` - The destination CIDR block. This corresponds to the subnet used in a customer data center.
+    /// - `bgp-asn` - The BGP Autonomous System Number (ASN) associated with a BGP device.
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `type` - The type of VPN connection. Currently the only supported type is `ipsec.1`.
+    /// - `vpn-connection-id` - The ID of the VPN connection.
+    /// - `vpn-gateway-id` - The ID of a virtual private gateway associated with the VPN connection.
+    /// - `transit-gateway-id` - The ID of a transit gateway associated with the VPN connection.
     pub filters: Option<Vec<Filter>>,
-    /// p One or more VPN connection IDs. /p p Default: Describes your VPN connections. /p
+    /// One or more VPN connection IDs.
+    ///
+    /// Default: Describes your VPN connections.
     pub vpn_connection_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -838,10 +2364,10 @@ pub static DESCRIBE_VPN_CONNECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
     ],
 );
-/// p Contains the output of DescribeVpnConnections. /p
+/// Contains the output of DescribeVpnConnections.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpnConnectionsResult {
-    /// p Information about one or more VPN connections. /p
+    /// Information about one or more VPN connections.
     pub vpn_connections: Option<Vec<VpnConnection>>,
 }
 rt::structure!(
@@ -851,14 +2377,26 @@ pub static DESCRIBE_VPN_CONNECTIONS_RESULT: rt::Schema = rt::Schema::structure(
     "DescribeVpnConnectionsResult",
     &[rt::m("VpnConnections", &VPN_CONNECTION_LIST).named("vpnConnectionSet")],
 );
-/// p Contains the parameters for DescribeVpnGateways. /p
+/// Contains the parameters for DescribeVpnGateways.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpnGatewaysRequest {
-    /// p One or more filters. /p ul li p code amazon-side-asn /code - The Autonomous System Number (ASN) for the Amazon side of the gateway. /p /li li p code attachment.state /code - The current state of the attachment between the gateway and the VPC ( code attaching /code | code attached /code | code detaching /code | code detached /code ). /p /li li p code attachment.vpc-id /code - The ID of an attached VPC. /p /li li p code availability-zone /code - The Availability Zone for the virtual private gateway (if applicable). /p /li li p code state /code - The state of the virtual private gateway ( code pending /code | code available /code | code deleting /code | code deleted /code ). /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li li p code type /code - The type of virtual private gateway. Currently the only supported type is code ipsec.1 /code . /p /li li p code vpn-gateway-id /code - The ID of the virtual private gateway. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `amazon-side-asn` - The Autonomous System Number (ASN) for the Amazon side of the gateway.
+    /// - `attachment.state` - The current state of the attachment between the gateway and the VPC (`attaching` \| `attached` \| `detaching` \| `detached`).
+    /// - `attachment.vpc-id` - The ID of an attached VPC.
+    /// - `availability-zone` - The Availability Zone for the virtual private gateway (if applicable).
+    /// - `state` - The state of the virtual private gateway (`pending` \| `available` \| `deleting` \| `deleted`).
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `type` - The type of virtual private gateway. Currently the only supported type is `ipsec.1`.
+    /// - `vpn-gateway-id` - The ID of the virtual private gateway.
     pub filters: Option<Vec<Filter>>,
-    /// p One or more virtual private gateway IDs. /p p Default: Describes all your virtual private gateways. /p
+    /// One or more virtual private gateway IDs.
+    ///
+    /// Default: Describes all your virtual private gateways.
     pub vpn_gateway_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -873,10 +2411,10 @@ pub static DESCRIBE_VPN_GATEWAYS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
     ],
 );
-/// p Contains the output of DescribeVpnGateways. /p
+/// Contains the output of DescribeVpnGateways.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVpnGatewaysResult {
-    /// p Information about one or more virtual private gateways. /p
+    /// Information about one or more virtual private gateways.
     pub vpn_gateways: Option<Vec<VpnGateway>>,
 }
 rt::structure!(
@@ -889,14 +2427,14 @@ pub static DESCRIBE_VPN_GATEWAYS_RESULT: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum DestinationFileFormat { PlainText = "plain-text", Parquet = "parquet" }
 }
-/// p Describes the destination options for a flow log. /p
+/// Describes the destination options for a flow log.
 #[derive(Clone, Default, PartialEq)]
 pub struct DestinationOptionsRequest {
-    /// p The format for the flow log. The default is code plain-text /code . /p
+    /// The format for the flow log. The default is `plain-text`.
     pub file_format: Option<DestinationFileFormat>,
-    /// p Indicates whether to use Hive-compatible prefixes for flow logs stored in Amazon S3. The default is code false /code . /p
+    /// Indicates whether to use Hive-compatible prefixes for flow logs stored in Amazon S3. The default is `false`.
     pub hive_compatible_partitions: Option<bool>,
-    /// p Indicates whether to partition the flow log per hour. This reduces the cost and response time for queries. The default is code false /code . /p
+    /// Indicates whether to partition the flow log per hour. This reduces the cost and response time for queries. The default is `false`.
     pub per_hour_partition: Option<bool>,
 }
 rt::structure!(
@@ -911,14 +2449,14 @@ pub static DESTINATION_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("PerHourPartition", &rt::BOOLEAN),
     ],
 );
-/// p Describes the destination options for a flow log. /p
+/// Describes the destination options for a flow log.
 #[derive(Clone, Default, PartialEq)]
 pub struct DestinationOptionsResponse {
-    /// p The format for the flow log. /p
+    /// The format for the flow log.
     pub file_format: Option<DestinationFileFormat>,
-    /// p Indicates whether to use Hive-compatible prefixes for flow logs stored in Amazon S3. /p
+    /// Indicates whether to use Hive-compatible prefixes for flow logs stored in Amazon S3.
     pub hive_compatible_partitions: Option<bool>,
-    /// p Indicates whether to partition the flow log per hour. /p
+    /// Indicates whether to partition the flow log per hour.
     pub per_hour_partition: Option<bool>,
 }
 rt::structure!(
@@ -936,11 +2474,11 @@ pub static DESTINATION_OPTIONS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetachClassicLinkVpcRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the instance to unlink from the VPC. /p
+    /// The ID of the instance to unlink from the VPC.
     pub instance_id: String,
-    /// p The ID of the VPC to which the instance is linked. /p
+    /// The ID of the VPC to which the instance is linked.
     pub vpc_id: String,
 }
 rt::structure!(
@@ -957,1549 +2495,11 @@ pub static DETACH_CLASSIC_LINK_VPC_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetachClassicLinkVpcResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(DetachClassicLinkVpcResult, DETACH_CLASSIC_LINK_VPC_RESULT, 0 => return_);
 pub static DETACH_CLASSIC_LINK_VPC_RESULT: rt::Schema = rt::Schema::structure(
     "DetachClassicLinkVpcResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DetachImageWatermarkRequest {
-    /// p The ID of the AMI. /p
-    pub image_id: String,
-    /// p The watermark key to remove, in code accountId:watermarkName /code format (for example, code 123456789012:approvedAmi /code ). /p
-    pub watermark_key: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DetachImageWatermarkRequest, DETACH_IMAGE_WATERMARK_REQUEST, 0 => image_id, 1 =>
-    watermark_key, 2 => dry_run
-);
-pub static DETACH_IMAGE_WATERMARK_REQUEST: rt::Schema = rt::Schema::structure(
-    "DetachImageWatermarkRequest",
-    &[
-        rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("WatermarkKey", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DetachImageWatermarkResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
-    pub return_: Option<bool>,
-}
-rt::structure!(DetachImageWatermarkResult, DETACH_IMAGE_WATERMARK_RESULT, 0 => return_);
-pub static DETACH_IMAGE_WATERMARK_RESULT: rt::Schema = rt::Schema::structure(
-    "DetachImageWatermarkResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DetachInternetGatewayRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the internet gateway. /p
-    pub internet_gateway_id: String,
-    /// p The ID of the VPC. /p
-    pub vpc_id: String,
-}
-rt::structure!(
-    DetachInternetGatewayRequest, DETACH_INTERNET_GATEWAY_REQUEST, 0 => dry_run, 1 =>
-    internet_gateway_id, 2 => vpc_id
-);
-pub static DETACH_INTERNET_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DetachInternetGatewayRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("InternetGatewayId", &rt::STRING)
-            .named("internetGatewayId")
-            .flags(rt::REQUIRED),
-        rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED),
-    ],
-);
-/// p Contains the parameters for DetachNetworkInterface. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DetachNetworkInterfaceRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the attachment. /p
-    pub attachment_id: String,
-    /// p Specifies whether to force a detachment. /p note ul li p Use the code Force /code parameter only as a last resort to detach a network interface from a failed instance. /p /li li p If you use the code Force /code parameter to detach a network interface, you might not be able to attach a different network interface to the same index on the instance without first stopping and starting the instance. /p /li li p If you force the detachment of a network interface, the a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html" instance metadata /a might not get updated. This means that the attributes associated with the detached network interface might still be visible. The instance metadata will get updated when you stop and start the instance. /p /li /ul /note
-    pub force: Option<bool>,
-}
-rt::structure!(
-    DetachNetworkInterfaceRequest, DETACH_NETWORK_INTERFACE_REQUEST, 0 => dry_run, 1 =>
-    attachment_id, 2 => force
-);
-pub static DETACH_NETWORK_INTERFACE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DetachNetworkInterfaceRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("AttachmentId", &rt::STRING).named("attachmentId").flags(rt::REQUIRED),
-        rt::m("Force", &rt::BOOLEAN).named("force"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DetachVerifiedAccessTrustProviderRequest {
-    /// p The ID of the Verified Access instance. /p
-    pub verified_access_instance_id: String,
-    /// p The ID of the Verified Access trust provider. /p
-    pub verified_access_trust_provider_id: String,
-    /// p A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
-    pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DetachVerifiedAccessTrustProviderRequest,
-    DETACH_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST, 0 => verified_access_instance_id, 1 =>
-    verified_access_trust_provider_id, 2 => client_token, 3 => dry_run
-);
-pub static DETACH_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "DetachVerifiedAccessTrustProviderRequest",
-    &[
-        rt::m("VerifiedAccessInstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VerifiedAccessTrustProviderId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DetachVerifiedAccessTrustProviderResult {
-    /// p Details about the Verified Access trust provider. /p
-    pub verified_access_trust_provider: Option<VerifiedAccessTrustProvider>,
-    /// p Details about the Verified Access instance. /p
-    pub verified_access_instance: Option<VerifiedAccessInstance>,
-}
-rt::structure!(
-    DetachVerifiedAccessTrustProviderResult,
-    DETACH_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT, 0 => verified_access_trust_provider, 1
-    => verified_access_instance
-);
-pub static DETACH_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT: rt::Schema = rt::Schema::structure(
-    "DetachVerifiedAccessTrustProviderResult",
-    &[
-        rt::m("VerifiedAccessTrustProvider", &VERIFIED_ACCESS_TRUST_PROVIDER)
-            .named("verifiedAccessTrustProvider"),
-        rt::m("VerifiedAccessInstance", &VERIFIED_ACCESS_INSTANCE)
-            .named("verifiedAccessInstance"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DetachVolumeRequest {
-    /// p The device name. /p
-    pub device: Option<String>,
-    /// p Forces detachment if the previous detachment attempt did not occur cleanly (for example, logging into an instance, unmounting the volume, and detaching normally). This option can lead to data loss or a corrupted file system. Use this option only as a last resort to detach a volume from a failed instance. The instance won't have an opportunity to flush file system caches or file system metadata. If you use this option, you must perform file system check and repair procedures. /p
-    pub force: Option<bool>,
-    /// p The ID of the instance. If you are detaching a Multi-Attach enabled volume, you must specify an instance ID. /p
-    pub instance_id: Option<String>,
-    /// p The ID of the volume. /p
-    pub volume_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DetachVolumeRequest, DETACH_VOLUME_REQUEST, 0 => device, 1 => force, 2 =>
-    instance_id, 3 => volume_id, 4 => dry_run
-);
-pub static DETACH_VOLUME_REQUEST: rt::Schema = rt::Schema::structure(
-    "DetachVolumeRequest",
-    &[
-        rt::m("Device", &rt::STRING),
-        rt::m("Force", &rt::BOOLEAN),
-        rt::m("InstanceId", &rt::STRING),
-        rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-/// p Contains the parameters for DetachVpnGateway. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DetachVpnGatewayRequest {
-    /// p The ID of the VPC. /p
-    pub vpc_id: String,
-    /// p The ID of the virtual private gateway. /p
-    pub vpn_gateway_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DetachVpnGatewayRequest, DETACH_VPN_GATEWAY_REQUEST, 0 => vpc_id, 1 =>
-    vpn_gateway_id, 2 => dry_run
-);
-pub static DETACH_VPN_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DetachVpnGatewayRequest",
-    &[
-        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VpnGatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-/// p Describes the options for an Amazon Web Services Verified Access device-identity based trust provider. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DeviceOptions {
-    /// p The ID of the tenant application with the device-identity provider. /p
-    pub tenant_id: Option<String>,
-    /// p The URL Amazon Web Services Verified Access will use to verify the authenticity of the device tokens. /p
-    pub public_signing_key_url: Option<String>,
-}
-rt::structure!(
-    DeviceOptions, DEVICE_OPTIONS, 0 => tenant_id, 1 => public_signing_key_url
-);
-pub static DEVICE_OPTIONS: rt::Schema = rt::Schema::structure(
-    "DeviceOptions",
-    &[
-        rt::m("TenantId", &rt::STRING).named("tenantId"),
-        rt::m("PublicSigningKeyUrl", &rt::STRING).named("publicSigningKeyUrl"),
-    ],
-);
-/// p Describes the device posture options for a Client VPN endpoint. Device posture options specify the device trust providers that the endpoint uses to evaluate the security posture of connecting devices. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DevicePostureOptions {
-    /// p The device trust providers to configure for the Client VPN endpoint. /p
-    pub trust_providers: Option<Vec<ClientVpnTrustProviderRequest>>,
-    /// p Indicates whether device posture evaluation is enabled for the Client VPN endpoint. Specify code false /code to disable device posture, which clears the configured device trust providers. /p
-    pub enabled: Option<bool>,
-}
-rt::structure!(
-    DevicePostureOptions, DEVICE_POSTURE_OPTIONS, 0 => trust_providers, 1 => enabled
-);
-pub static DEVICE_POSTURE_OPTIONS: rt::Schema = rt::Schema::structure(
-    "DevicePostureOptions",
-    &[
-        rt::m("TrustProviders", &CLIENT_VPN_TRUST_PROVIDER_REQUEST_LIST)
-            .named("TrustProvider"),
-        rt::m("Enabled", &rt::BOOLEAN),
-    ],
-);
-/// p Information about the device posture options for a Client VPN endpoint. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DevicePostureResponseOptions {
-    /// p The device trust providers configured for the Client VPN endpoint. /p
-    pub trust_providers: Option<Vec<ClientVpnTrustProvider>>,
-}
-rt::structure!(
-    DevicePostureResponseOptions, DEVICE_POSTURE_RESPONSE_OPTIONS, 0 => trust_providers
-);
-pub static DEVICE_POSTURE_RESPONSE_OPTIONS: rt::Schema = rt::Schema::structure(
-    "DevicePostureResponseOptions",
-    &[rt::m("TrustProviders", &CLIENT_VPN_TRUST_PROVIDER_SET).named("trustProviderSet")],
-);
-rt::string_enum! {
-    pub enum DeviceTrustProviderType { Jamf = "jamf", Crowdstrike = "crowdstrike",
-    Jumpcloud = "jumpcloud" }
-}
-pub static DEVICE_TRUST_PROVIDER_TYPE_LIST: rt::Schema = rt::Schema::list(
-    "DeviceTrustProviderTypeList",
-    &[rt::m("member", &rt::ENUM).named("item")],
-);
-rt::string_enum! {
-    pub enum DeviceType { Ebs = "ebs", InstanceStore = "instance-store" }
-}
-/// p Describes a DHCP configuration option. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DhcpConfiguration {
-    /// p The name of a DHCP option. /p
-    pub key: Option<String>,
-    /// p The values for the DHCP option. /p
-    pub values: Option<Vec<AttributeValue>>,
-}
-rt::structure!(DhcpConfiguration, DHCP_CONFIGURATION, 0 => key, 1 => values);
-pub static DHCP_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "DhcpConfiguration",
-    &[
-        rt::m("Key", &rt::STRING).named("key"),
-        rt::m("Values", &DHCP_CONFIGURATION_VALUE_LIST).named("valueSet"),
-    ],
-);
-pub static DHCP_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
-    "DhcpConfigurationList",
-    &[rt::m("member", &DHCP_CONFIGURATION).named("item")],
-);
-pub static DHCP_CONFIGURATION_VALUE_LIST: rt::Schema = rt::Schema::list(
-    "DhcpConfigurationValueList",
-    &[rt::m("member", &ATTRIBUTE_VALUE).named("item")],
-);
-/// p The set of DHCP options. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DhcpOptions {
-    /// p The ID of the Amazon Web Services account that owns the DHCP options set. /p
-    pub owner_id: Option<String>,
-    /// p Any tags assigned to the DHCP options set. /p
-    pub tags: Option<Vec<Tag>>,
-    /// p The ID of the set of DHCP options. /p
-    pub dhcp_options_id: Option<String>,
-    /// p The DHCP options in the set. /p
-    pub dhcp_configurations: Option<Vec<DhcpConfiguration>>,
-}
-rt::structure!(
-    DhcpOptions, DHCP_OPTIONS, 0 => owner_id, 1 => tags, 2 => dhcp_options_id, 3 =>
-    dhcp_configurations
-);
-pub static DHCP_OPTIONS: rt::Schema = rt::Schema::structure(
-    "DhcpOptions",
-    &[
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("DhcpOptionsId", &rt::STRING).named("dhcpOptionsId"),
-        rt::m("DhcpConfigurations", &DHCP_CONFIGURATION_LIST)
-            .named("dhcpConfigurationSet"),
-    ],
-);
-pub static DHCP_OPTIONS_ID_STRING_LIST: rt::Schema = rt::Schema::list(
-    "DhcpOptionsIdStringList",
-    &[rt::m("member", &rt::STRING).named("DhcpOptionsId")],
-);
-pub static DHCP_OPTIONS_LIST: rt::Schema = rt::Schema::list(
-    "DhcpOptionsList",
-    &[rt::m("member", &DHCP_OPTIONS).named("item")],
-);
-/// p Specifies a condition for filtering capacity data based on dimension values. Used to create precise filters for metric queries and dimension lookups. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DimensionCondition {
-    /// p The name of the dimension to filter by. /p
-    pub dimension: Option<FilterByDimension>,
-    /// p The comparison operator to use for the filter. /p
-    pub comparison: Option<Comparison>,
-    /// p The list of values to match against the specified dimension. For 'equals' comparison, only the first value is used. For 'in' comparison, any matching value will satisfy the condition. /p
-    pub values: Option<Vec<String>>,
-}
-rt::structure!(
-    DimensionCondition, DIMENSION_CONDITION, 0 => dimension, 1 => comparison, 2 => values
-);
-pub static DIMENSION_CONDITION: rt::Schema = rt::Schema::structure(
-    "DimensionCondition",
-    &[
-        rt::m("Dimension", &rt::ENUM),
-        rt::m("Comparison", &rt::ENUM),
-        rt::m("Values", &CONDITION_VALUE_LIST).named("Value"),
-    ],
-);
-/// p Describes an Active Directory. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DirectoryServiceAuthentication {
-    /// p The ID of the Active Directory used for authentication. /p
-    pub directory_id: Option<String>,
-}
-rt::structure!(
-    DirectoryServiceAuthentication, DIRECTORY_SERVICE_AUTHENTICATION, 0 => directory_id
-);
-pub static DIRECTORY_SERVICE_AUTHENTICATION: rt::Schema = rt::Schema::structure(
-    "DirectoryServiceAuthentication",
-    &[rt::m("DirectoryId", &rt::STRING).named("directoryId")],
-);
-/// p Describes the Active Directory to be used for client authentication. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DirectoryServiceAuthenticationRequest {
-    /// p The ID of the Active Directory to be used for authentication. /p
-    pub directory_id: Option<String>,
-}
-rt::structure!(
-    DirectoryServiceAuthenticationRequest, DIRECTORY_SERVICE_AUTHENTICATION_REQUEST, 0 =>
-    directory_id
-);
-pub static DIRECTORY_SERVICE_AUTHENTICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DirectoryServiceAuthenticationRequest",
-    &[rt::m("DirectoryId", &rt::STRING)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableAddressTransferRequest {
-    /// p The allocation ID of an Elastic IP address. /p
-    pub allocation_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DisableAddressTransferRequest, DISABLE_ADDRESS_TRANSFER_REQUEST, 0 => allocation_id,
-    1 => dry_run
-);
-pub static DISABLE_ADDRESS_TRANSFER_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableAddressTransferRequest",
-    &[
-        rt::m("AllocationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableAddressTransferResult {
-    /// p An Elastic IP address transfer. /p
-    pub address_transfer: Option<AddressTransfer>,
-}
-rt::structure!(
-    DisableAddressTransferResult, DISABLE_ADDRESS_TRANSFER_RESULT, 0 => address_transfer
-);
-pub static DISABLE_ADDRESS_TRANSFER_RESULT: rt::Schema = rt::Schema::structure(
-    "DisableAddressTransferResult",
-    &[rt::m("AddressTransfer", &ADDRESS_TRANSFER).named("addressTransfer")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableAllowedImagesSettingsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DisableAllowedImagesSettingsRequest, DISABLE_ALLOWED_IMAGES_SETTINGS_REQUEST, 0 =>
-    dry_run
-);
-pub static DISABLE_ALLOWED_IMAGES_SETTINGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableAllowedImagesSettingsRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableAllowedImagesSettingsResult {
-    /// p Returns code disabled /code if the request succeeds; otherwise, it returns an error. /p
-    pub allowed_images_settings_state: Option<AllowedImagesSettingsDisabledState>,
-}
-rt::structure!(
-    DisableAllowedImagesSettingsResult, DISABLE_ALLOWED_IMAGES_SETTINGS_RESULT, 0 =>
-    allowed_images_settings_state
-);
-pub static DISABLE_ALLOWED_IMAGES_SETTINGS_RESULT: rt::Schema = rt::Schema::structure(
-    "DisableAllowedImagesSettingsResult",
-    &[rt::m("AllowedImagesSettingsState", &rt::ENUM).named("allowedImagesSettingsState")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableApplicationStatusCheckSuppressionRequest {
-    /// p The IDs of the instances for which to disable application status check suppression. /p
-    pub instance_ids: Option<Vec<String>>,
-    /// p A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring idempotency /a . /p
-    pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DisableApplicationStatusCheckSuppressionRequest,
-    DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_REQUEST, 0 => instance_ids, 1 =>
-    client_token, 2 => dry_run
-);
-pub static DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableApplicationStatusCheckSuppressionRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableApplicationStatusCheckSuppressionResult {
-    /// p The instances for which suppression was successfully disabled. /p
-    pub successful_results: Option<Vec<SuccessfulSuppressionResponseObject>>,
-    /// p The instances for which suppression failed to be disabled. /p
-    pub unsuccessful_results: Option<Vec<UnsuccessfulSuppressionResponseObject>>,
-}
-rt::structure!(
-    DisableApplicationStatusCheckSuppressionResult,
-    DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_RESULT, 0 => successful_results, 1 =>
-    unsuccessful_results
-);
-pub static DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_RESULT: rt::Schema = rt::Schema::structure(
-    "DisableApplicationStatusCheckSuppressionResult",
-    &[
-        rt::m("SuccessfulResults", &SUCCESSFUL_SUPPRESSION_RESPONSE_SET)
-            .named("successfulResultSet"),
-        rt::m("UnsuccessfulResults", &UNSUCCESSFUL_SUPPRESSION_RESPONSE_SET)
-            .named("unsuccessfulResultSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableAwsNetworkPerformanceMetricSubscriptionRequest {
-    /// p The source Region or Availability Zone that the metric subscription is disabled for. For example, code us-east-1 /code . /p
-    pub source: Option<String>,
-    /// p The target Region or Availability Zone that the metric subscription is disabled for. For example, code eu-north-1 /code . /p
-    pub destination: Option<String>,
-    /// p The metric used for the disabled subscription. /p
-    pub metric: Option<MetricType>,
-    /// p The statistic used for the disabled subscription. /p
-    pub statistic: Option<StatisticType>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DisableAwsNetworkPerformanceMetricSubscriptionRequest,
-    DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_REQUEST, 0 => source, 1 =>
-    destination, 2 => metric, 3 => statistic, 4 => dry_run
-);
-pub static DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableAwsNetworkPerformanceMetricSubscriptionRequest",
-    &[
-        rt::m("Source", &rt::STRING),
-        rt::m("Destination", &rt::STRING),
-        rt::m("Metric", &rt::ENUM),
-        rt::m("Statistic", &rt::ENUM),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableAwsNetworkPerformanceMetricSubscriptionResult {
-    /// p Indicates whether the unsubscribe action was successful. /p
-    pub output: Option<bool>,
-}
-rt::structure!(
-    DisableAwsNetworkPerformanceMetricSubscriptionResult,
-    DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_RESULT, 0 => output
-);
-pub static DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_RESULT: rt::Schema = rt::Schema::structure(
-    "DisableAwsNetworkPerformanceMetricSubscriptionResult",
-    &[rt::m("Output", &rt::BOOLEAN).named("output")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableCapacityManagerRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. /p
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    DisableCapacityManagerRequest, DISABLE_CAPACITY_MANAGER_REQUEST, 0 => dry_run, 1 =>
-    client_token
-);
-pub static DISABLE_CAPACITY_MANAGER_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableCapacityManagerRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableCapacityManagerResult {
-    /// p The current status of Capacity Manager after the disable operation. /p
-    pub capacity_manager_status: Option<CapacityManagerStatus>,
-    /// p Indicates whether Organizations access is enabled. This will be code false /code after disabling Capacity Manager. /p
-    pub organizations_access: Option<bool>,
-}
-rt::structure!(
-    DisableCapacityManagerResult, DISABLE_CAPACITY_MANAGER_RESULT, 0 =>
-    capacity_manager_status, 1 => organizations_access
-);
-pub static DISABLE_CAPACITY_MANAGER_RESULT: rt::Schema = rt::Schema::structure(
-    "DisableCapacityManagerResult",
-    &[
-        rt::m("CapacityManagerStatus", &rt::ENUM).named("capacityManagerStatus"),
-        rt::m("OrganizationsAccess", &rt::BOOLEAN).named("organizationsAccess"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableEbsEncryptionByDefaultRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DisableEbsEncryptionByDefaultRequest, DISABLE_EBS_ENCRYPTION_BY_DEFAULT_REQUEST, 0 =>
-    dry_run
-);
-pub static DISABLE_EBS_ENCRYPTION_BY_DEFAULT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableEbsEncryptionByDefaultRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableEbsEncryptionByDefaultResult {
-    /// p The updated status of encryption by default. /p
-    pub ebs_encryption_by_default: Option<bool>,
-}
-rt::structure!(
-    DisableEbsEncryptionByDefaultResult, DISABLE_EBS_ENCRYPTION_BY_DEFAULT_RESULT, 0 =>
-    ebs_encryption_by_default
-);
-pub static DISABLE_EBS_ENCRYPTION_BY_DEFAULT_RESULT: rt::Schema = rt::Schema::structure(
-    "DisableEbsEncryptionByDefaultResult",
-    &[rt::m("EbsEncryptionByDefault", &rt::BOOLEAN).named("ebsEncryptionByDefault")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableFastLaunchRequest {
-    /// p Specify the ID of the image for which to disable Windows fast launch. /p
-    pub image_id: String,
-    /// p Forces the image settings to turn off Windows fast launch for your Windows AMI. This parameter overrides any errors that are encountered while cleaning up resources in your account. /p
-    pub force: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DisableFastLaunchRequest, DISABLE_FAST_LAUNCH_REQUEST, 0 => image_id, 1 => force, 2
-    => dry_run
-);
-pub static DISABLE_FAST_LAUNCH_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableFastLaunchRequest",
-    &[
-        rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Force", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableFastLaunchResult {
-    /// p The ID of the image for which Windows fast launch was disabled. /p
-    pub image_id: Option<String>,
-    /// p The pre-provisioning resource type that must be cleaned after turning off Windows fast launch for the Windows AMI. Supported values include: code snapshot /code . /p
-    pub resource_type: Option<FastLaunchResourceType>,
-    /// p Parameters that were used for Windows fast launch for the Windows AMI before Windows fast launch was disabled. This informs the clean-up process. /p
-    pub snapshot_configuration: Option<FastLaunchSnapshotConfigurationResponse>,
-    /// p The launch template that was used to launch Windows instances from pre-provisioned snapshots. /p
-    pub launch_template: Option<FastLaunchLaunchTemplateSpecificationResponse>,
-    /// p The maximum number of instances that Amazon EC2 can launch at the same time to create pre-provisioned snapshots for Windows fast launch. /p
-    pub max_parallel_launches: Option<i32>,
-    /// p The owner of the Windows AMI for which Windows fast launch was disabled. /p
-    pub owner_id: Option<String>,
-    /// p The current state of Windows fast launch for the specified Windows AMI. /p
-    pub state: Option<FastLaunchStateCode>,
-    /// p The reason that the state changed for Windows fast launch for the Windows AMI. /p
-    pub state_transition_reason: Option<String>,
-    /// p The time that the state changed for Windows fast launch for the Windows AMI. /p
-    pub state_transition_time: Option<rt::DateTime>,
-}
-rt::structure!(
-    DisableFastLaunchResult, DISABLE_FAST_LAUNCH_RESULT, 0 => image_id, 1 =>
-    resource_type, 2 => snapshot_configuration, 3 => launch_template, 4 =>
-    max_parallel_launches, 5 => owner_id, 6 => state, 7 => state_transition_reason, 8 =>
-    state_transition_time
-);
-pub static DISABLE_FAST_LAUNCH_RESULT: rt::Schema = rt::Schema::structure(
-    "DisableFastLaunchResult",
-    &[
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("SnapshotConfiguration", &FAST_LAUNCH_SNAPSHOT_CONFIGURATION_RESPONSE)
-            .named("snapshotConfiguration"),
-        rt::m("LaunchTemplate", &FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_RESPONSE)
-            .named("launchTemplate"),
-        rt::m("MaxParallelLaunches", &rt::INTEGER).named("maxParallelLaunches"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StateTransitionReason", &rt::STRING).named("stateTransitionReason"),
-        rt::m("StateTransitionTime", &rt::TIMESTAMP).named("stateTransitionTime"),
-    ],
-);
-/// p Contains information about the errors that occurred when disabling fast snapshot restores. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableFastSnapshotRestoreErrorItem {
-    /// p The ID of the snapshot. /p
-    pub snapshot_id: Option<String>,
-    /// p The errors. /p
-    pub fast_snapshot_restore_state_errors: Option<
-        Vec<DisableFastSnapshotRestoreStateErrorItem>,
-    >,
-}
-rt::structure!(
-    DisableFastSnapshotRestoreErrorItem, DISABLE_FAST_SNAPSHOT_RESTORE_ERROR_ITEM, 0 =>
-    snapshot_id, 1 => fast_snapshot_restore_state_errors
-);
-pub static DISABLE_FAST_SNAPSHOT_RESTORE_ERROR_ITEM: rt::Schema = rt::Schema::structure(
-    "DisableFastSnapshotRestoreErrorItem",
-    &[
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m(
-                "FastSnapshotRestoreStateErrors",
-                &DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_SET,
-            )
-            .named("fastSnapshotRestoreStateErrorSet"),
-    ],
-);
-pub static DISABLE_FAST_SNAPSHOT_RESTORE_ERROR_SET: rt::Schema = rt::Schema::list(
-    "DisableFastSnapshotRestoreErrorSet",
-    &[rt::m("member", &DISABLE_FAST_SNAPSHOT_RESTORE_ERROR_ITEM).named("item")],
-);
-/// p Describes an error that occurred when disabling fast snapshot restores. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableFastSnapshotRestoreStateError {
-    /// p The error code. /p
-    pub code: Option<String>,
-    /// p The error message. /p
-    pub message: Option<String>,
-}
-rt::structure!(
-    DisableFastSnapshotRestoreStateError, DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR, 0 =>
-    code, 1 => message
-);
-pub static DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR: rt::Schema = rt::Schema::structure(
-    "DisableFastSnapshotRestoreStateError",
-    &[
-        rt::m("Code", &rt::STRING).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
-);
-/// p Contains information about an error that occurred when disabling fast snapshot restores. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableFastSnapshotRestoreStateErrorItem {
-    /// p The Availability Zone. /p
-    pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone. /p
-    pub availability_zone_id: Option<String>,
-    /// p The error. /p
-    pub error: Option<DisableFastSnapshotRestoreStateError>,
-}
-rt::structure!(
-    DisableFastSnapshotRestoreStateErrorItem,
-    DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_ITEM, 0 => availability_zone, 1 =>
-    availability_zone_id, 2 => error
-);
-pub static DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_ITEM: rt::Schema = rt::Schema::structure(
-    "DisableFastSnapshotRestoreStateErrorItem",
-    &[
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("Error", &DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR).named("error"),
-    ],
-);
-pub static DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_SET: rt::Schema = rt::Schema::list(
-    "DisableFastSnapshotRestoreStateErrorSet",
-    &[rt::m("member", &DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_ITEM).named("item")],
-);
-/// p Describes fast snapshot restores that were successfully disabled. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableFastSnapshotRestoreSuccessItem {
-    /// p The ID of the snapshot. /p
-    pub snapshot_id: Option<String>,
-    /// p The Availability Zone. /p
-    pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone. /p
-    pub availability_zone_id: Option<String>,
-    /// p The state of fast snapshot restores for the snapshot. /p
-    pub state: Option<FastSnapshotRestoreStateCode>,
-    /// p The reason for the state transition. The possible values are as follows: /p ul li p code Client.UserInitiated /code - The state successfully transitioned to code enabling /code or code disabling /code . /p /li li p code Client.UserInitiated - Lifecycle state transition /code - The state successfully transitioned to code optimizing /code , code enabled /code , or code disabled /code . /p /li /ul
-    pub state_transition_reason: Option<String>,
-    /// p The ID of the Amazon Web Services account that enabled fast snapshot restores on the snapshot. /p
-    pub owner_id: Option<String>,
-    /// p The Amazon Web Services owner alias that enabled fast snapshot restores on the snapshot. This is intended for future use. /p
-    pub owner_alias: Option<String>,
-    /// p The time at which fast snapshot restores entered the code enabling /code state. /p
-    pub enabling_time: Option<rt::DateTime>,
-    /// p The time at which fast snapshot restores entered the code optimizing /code state. /p
-    pub optimizing_time: Option<rt::DateTime>,
-    /// p The time at which fast snapshot restores entered the code enabled /code state. /p
-    pub enabled_time: Option<rt::DateTime>,
-    /// p The time at which fast snapshot restores entered the code disabling /code state. /p
-    pub disabling_time: Option<rt::DateTime>,
-    /// p The time at which fast snapshot restores entered the code disabled /code state. /p
-    pub disabled_time: Option<rt::DateTime>,
-}
-rt::structure!(
-    DisableFastSnapshotRestoreSuccessItem, DISABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_ITEM, 0
-    => snapshot_id, 1 => availability_zone, 2 => availability_zone_id, 3 => state, 4 =>
-    state_transition_reason, 5 => owner_id, 6 => owner_alias, 7 => enabling_time, 8 =>
-    optimizing_time, 9 => enabled_time, 10 => disabling_time, 11 => disabled_time
-);
-pub static DISABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_ITEM: rt::Schema = rt::Schema::structure(
-    "DisableFastSnapshotRestoreSuccessItem",
-    &[
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StateTransitionReason", &rt::STRING).named("stateTransitionReason"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("OwnerAlias", &rt::STRING).named("ownerAlias"),
-        rt::m("EnablingTime", &rt::TIMESTAMP).named("enablingTime"),
-        rt::m("OptimizingTime", &rt::TIMESTAMP).named("optimizingTime"),
-        rt::m("EnabledTime", &rt::TIMESTAMP).named("enabledTime"),
-        rt::m("DisablingTime", &rt::TIMESTAMP).named("disablingTime"),
-        rt::m("DisabledTime", &rt::TIMESTAMP).named("disabledTime"),
-    ],
-);
-pub static DISABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET: rt::Schema = rt::Schema::list(
-    "DisableFastSnapshotRestoreSuccessSet",
-    &[rt::m("member", &DISABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_ITEM).named("item")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableFastSnapshotRestoresRequest {
-    /// p One or more Availability Zones. For example, code us-east-2a /code . /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code must be specified in the request, but not both. /p
-    pub availability_zones: Option<Vec<String>>,
-    /// p One or more Availability Zone IDs. For example, code use2-az1 /code . /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code must be specified in the request, but not both. /p
-    pub availability_zone_ids: Option<Vec<String>>,
-    /// p The IDs of one or more snapshots. For example, code snap-1234567890abcdef0 /code . /p
-    pub source_snapshot_ids: Vec<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DisableFastSnapshotRestoresRequest, DISABLE_FAST_SNAPSHOT_RESTORES_REQUEST, 0 =>
-    availability_zones, 1 => availability_zone_ids, 2 => source_snapshot_ids, 3 =>
-    dry_run
-);
-pub static DISABLE_FAST_SNAPSHOT_RESTORES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableFastSnapshotRestoresRequest",
-    &[
-        rt::m("AvailabilityZones", &AVAILABILITY_ZONE_STRING_LIST)
-            .named("AvailabilityZone"),
-        rt::m("AvailabilityZoneIds", &AVAILABILITY_ZONE_ID_STRING_LIST)
-            .named("AvailabilityZoneId"),
-        rt::m("SourceSnapshotIds", &SNAPSHOT_ID_STRING_LIST)
-            .named("SourceSnapshotId")
-            .flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableFastSnapshotRestoresResult {
-    /// p Information about the snapshots for which fast snapshot restores were successfully disabled. /p
-    pub successful: Option<Vec<DisableFastSnapshotRestoreSuccessItem>>,
-    /// p Information about the snapshots for which fast snapshot restores could not be disabled. /p
-    pub unsuccessful: Option<Vec<DisableFastSnapshotRestoreErrorItem>>,
-}
-rt::structure!(
-    DisableFastSnapshotRestoresResult, DISABLE_FAST_SNAPSHOT_RESTORES_RESULT, 0 =>
-    successful, 1 => unsuccessful
-);
-pub static DISABLE_FAST_SNAPSHOT_RESTORES_RESULT: rt::Schema = rt::Schema::structure(
-    "DisableFastSnapshotRestoresResult",
-    &[
-        rt::m("Successful", &DISABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET)
-            .named("successful"),
-        rt::m("Unsuccessful", &DISABLE_FAST_SNAPSHOT_RESTORE_ERROR_SET)
-            .named("unsuccessful"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableImageBlockPublicAccessRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DisableImageBlockPublicAccessRequest, DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS_REQUEST, 0 =>
-    dry_run
-);
-pub static DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableImageBlockPublicAccessRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableImageBlockPublicAccessResult {
-    /// p Returns code unblocked /code if the request succeeds; otherwise, it returns an error. /p
-    pub image_block_public_access_state: Option<ImageBlockPublicAccessDisabledState>,
-}
-rt::structure!(
-    DisableImageBlockPublicAccessResult, DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS_RESULT, 0 =>
-    image_block_public_access_state
-);
-pub static DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS_RESULT: rt::Schema = rt::Schema::structure(
-    "DisableImageBlockPublicAccessResult",
-    &[
-        rt::m("ImageBlockPublicAccessState", &rt::ENUM)
-            .named("imageBlockPublicAccessState"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableImageDeprecationRequest {
-    /// p The ID of the AMI. /p
-    pub image_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DisableImageDeprecationRequest, DISABLE_IMAGE_DEPRECATION_REQUEST, 0 => image_id, 1
-    => dry_run
-);
-pub static DISABLE_IMAGE_DEPRECATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableImageDeprecationRequest",
-    &[rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), rt::m("DryRun", &rt::BOOLEAN)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableImageDeprecationResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
-    pub return_: Option<bool>,
-}
-rt::structure!(
-    DisableImageDeprecationResult, DISABLE_IMAGE_DEPRECATION_RESULT, 0 => return_
-);
-pub static DISABLE_IMAGE_DEPRECATION_RESULT: rt::Schema = rt::Schema::structure(
-    "DisableImageDeprecationResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableImageDeregistrationProtectionRequest {
-    /// p The ID of the AMI. /p
-    pub image_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DisableImageDeregistrationProtectionRequest,
-    DISABLE_IMAGE_DEREGISTRATION_PROTECTION_REQUEST, 0 => image_id, 1 => dry_run
-);
-pub static DISABLE_IMAGE_DEREGISTRATION_PROTECTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableImageDeregistrationProtectionRequest",
-    &[rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), rt::m("DryRun", &rt::BOOLEAN)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableImageDeregistrationProtectionResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
-    pub return_: Option<String>,
-}
-rt::structure!(
-    DisableImageDeregistrationProtectionResult,
-    DISABLE_IMAGE_DEREGISTRATION_PROTECTION_RESULT, 0 => return_
-);
-pub static DISABLE_IMAGE_DEREGISTRATION_PROTECTION_RESULT: rt::Schema = rt::Schema::structure(
-    "DisableImageDeregistrationProtectionResult",
-    &[rt::m("Return", &rt::STRING).named("return")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableImageRequest {
-    /// p The ID of the AMI. /p
-    pub image_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(DisableImageRequest, DISABLE_IMAGE_REQUEST, 0 => image_id, 1 => dry_run);
-pub static DISABLE_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableImageRequest",
-    &[rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), rt::m("DryRun", &rt::BOOLEAN)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableImageResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
-    pub return_: Option<bool>,
-}
-rt::structure!(DisableImageResult, DISABLE_IMAGE_RESULT, 0 => return_);
-pub static DISABLE_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
-    "DisableImageResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableInstanceSqlHaStandbyDetectionsRequest {
-    /// p The IDs of the instances to disable from SQL Server High Availability standby detection monitoring. /p
-    pub instance_ids: Vec<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DisableInstanceSqlHaStandbyDetectionsRequest,
-    DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_REQUEST, 0 => instance_ids, 1 => dry_run
-);
-pub static DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableInstanceSqlHaStandbyDetectionsRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_UPDATE_STRING_LIST)
-            .named("InstanceId")
-            .flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableInstanceSqlHaStandbyDetectionsResult {
-    /// p Information about the instances that were disabled from SQL Server High Availability standby detection monitoring. /p
-    pub instances: Option<Vec<RegisteredInstance>>,
-}
-rt::structure!(
-    DisableInstanceSqlHaStandbyDetectionsResult,
-    DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_RESULT, 0 => instances
-);
-pub static DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DisableInstanceSqlHaStandbyDetectionsResult",
-    &[rt::m("Instances", &REGISTERED_INSTANCE_LIST).named("instanceSet")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableIpamOrganizationAdminAccountRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The Organizations member account ID that you want to disable as IPAM account. /p
-    pub delegated_admin_account_id: String,
-}
-rt::structure!(
-    DisableIpamOrganizationAdminAccountRequest,
-    DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_REQUEST, 0 => dry_run, 1 =>
-    delegated_admin_account_id
-);
-pub static DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableIpamOrganizationAdminAccountRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("DelegatedAdminAccountId", &rt::STRING).flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableIpamOrganizationAdminAccountResult {
-    /// p The result of disabling the IPAM account. /p
-    pub success: Option<bool>,
-}
-rt::structure!(
-    DisableIpamOrganizationAdminAccountResult,
-    DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_RESULT, 0 => success
-);
-pub static DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_RESULT: rt::Schema = rt::Schema::structure(
-    "DisableIpamOrganizationAdminAccountResult",
-    &[rt::m("Success", &rt::BOOLEAN).named("success")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableIpamPolicyRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the IPAM policy to disable. /p
-    pub ipam_policy_id: String,
-    /// p The ID of the Amazon Web Services Organizations target for which to disable the IPAM policy. This parameter is required only when IPAM is integrated with Amazon Web Services Organizations. When IPAM is not integrated with Amazon Web Services Organizations, omit this parameter and the policy will be disabled for the current account. /p p A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied. /p
-    pub organization_target_id: Option<String>,
-}
-rt::structure!(
-    DisableIpamPolicyRequest, DISABLE_IPAM_POLICY_REQUEST, 0 => dry_run, 1 =>
-    ipam_policy_id, 2 => organization_target_id
-);
-pub static DISABLE_IPAM_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableIpamPolicyRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPolicyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OrganizationTargetId", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableIpamPolicyResult {
-    /// p Returns true if the IPAM policy was successfully disabled. /p
-    pub return_: Option<bool>,
-}
-rt::structure!(DisableIpamPolicyResult, DISABLE_IPAM_POLICY_RESULT, 0 => return_);
-pub static DISABLE_IPAM_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "DisableIpamPolicyResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableRouteServerPropagationRequest {
-    /// p The ID of the route server for which to disable propagation. /p
-    pub route_server_id: String,
-    /// p The ID of the route table for which to disable route server propagation. /p
-    pub route_table_id: String,
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DisableRouteServerPropagationRequest, DISABLE_ROUTE_SERVER_PROPAGATION_REQUEST, 0 =>
-    route_server_id, 1 => route_table_id, 2 => dry_run
-);
-pub static DISABLE_ROUTE_SERVER_PROPAGATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableRouteServerPropagationRequest",
-    &[
-        rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableRouteServerPropagationResult {
-    /// p Information about the disabled route server propagation. /p
-    pub route_server_propagation: Option<RouteServerPropagation>,
-}
-rt::structure!(
-    DisableRouteServerPropagationResult, DISABLE_ROUTE_SERVER_PROPAGATION_RESULT, 0 =>
-    route_server_propagation
-);
-pub static DISABLE_ROUTE_SERVER_PROPAGATION_RESULT: rt::Schema = rt::Schema::structure(
-    "DisableRouteServerPropagationResult",
-    &[
-        rt::m("RouteServerPropagation", &ROUTE_SERVER_PROPAGATION)
-            .named("routeServerPropagation"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableSerialConsoleAccessRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DisableSerialConsoleAccessRequest, DISABLE_SERIAL_CONSOLE_ACCESS_REQUEST, 0 =>
-    dry_run
-);
-pub static DISABLE_SERIAL_CONSOLE_ACCESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableSerialConsoleAccessRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableSerialConsoleAccessResult {
-    /// p If code true /code , access to the EC2 serial console of all instances is enabled for your account. If code false /code , access to the EC2 serial console of all instances is disabled for your account. /p
-    pub serial_console_access_enabled: Option<bool>,
-}
-rt::structure!(
-    DisableSerialConsoleAccessResult, DISABLE_SERIAL_CONSOLE_ACCESS_RESULT, 0 =>
-    serial_console_access_enabled
-);
-pub static DISABLE_SERIAL_CONSOLE_ACCESS_RESULT: rt::Schema = rt::Schema::structure(
-    "DisableSerialConsoleAccessResult",
-    &[
-        rt::m("SerialConsoleAccessEnabled", &rt::BOOLEAN)
-            .named("serialConsoleAccessEnabled"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableSnapshotBlockPublicAccessRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DisableSnapshotBlockPublicAccessRequest,
-    DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_REQUEST, 0 => dry_run
-);
-pub static DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableSnapshotBlockPublicAccessRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableSnapshotBlockPublicAccessResult {
-    /// p Returns code unblocked /code if the request succeeds. /p
-    pub state: Option<SnapshotBlockPublicAccessState>,
-}
-rt::structure!(
-    DisableSnapshotBlockPublicAccessResult, DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_RESULT,
-    0 => state
-);
-pub static DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_RESULT: rt::Schema = rt::Schema::structure(
-    "DisableSnapshotBlockPublicAccessResult",
-    &[rt::m("State", &rt::ENUM).named("state")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableTransitGatewayRouteTablePropagationRequest {
-    /// p The ID of the propagation route table. /p
-    pub transit_gateway_route_table_id: String,
-    /// p The ID of the attachment. /p
-    pub transit_gateway_attachment_id: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the route table announcement. /p
-    pub transit_gateway_route_table_announcement_id: Option<String>,
-}
-rt::structure!(
-    DisableTransitGatewayRouteTablePropagationRequest,
-    DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_REQUEST, 0 =>
-    transit_gateway_route_table_id, 1 => transit_gateway_attachment_id, 2 => dry_run, 3
-    => transit_gateway_route_table_announcement_id
-);
-pub static DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableTransitGatewayRouteTablePropagationRequest",
-    &[
-        rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TransitGatewayAttachmentId", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("TransitGatewayRouteTableAnnouncementId", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableTransitGatewayRouteTablePropagationResult {
-    /// p Information about route propagation. /p
-    pub propagation: Option<TransitGatewayPropagation>,
-}
-rt::structure!(
-    DisableTransitGatewayRouteTablePropagationResult,
-    DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_RESULT, 0 => propagation
-);
-pub static DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_RESULT: rt::Schema = rt::Schema::structure(
-    "DisableTransitGatewayRouteTablePropagationResult",
-    &[rt::m("Propagation", &TRANSIT_GATEWAY_PROPAGATION).named("propagation")],
-);
-/// p Contains the parameters for DisableVgwRoutePropagation. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableVgwRoutePropagationRequest {
-    /// p The ID of the virtual private gateway. /p
-    pub gateway_id: String,
-    /// p The ID of the route table. /p
-    pub route_table_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DisableVgwRoutePropagationRequest, DISABLE_VGW_ROUTE_PROPAGATION_REQUEST, 0 =>
-    gateway_id, 1 => route_table_id, 2 => dry_run
-);
-pub static DISABLE_VGW_ROUTE_PROPAGATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableVgwRoutePropagationRequest",
-    &[
-        rt::m("GatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableVpcClassicLinkDnsSupportRequest {
-    /// p The ID of the VPC. /p
-    pub vpc_id: Option<String>,
-}
-rt::structure!(
-    DisableVpcClassicLinkDnsSupportRequest, DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST,
-    0 => vpc_id
-);
-pub static DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableVpcClassicLinkDnsSupportRequest",
-    &[rt::m("VpcId", &rt::STRING)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableVpcClassicLinkDnsSupportResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
-    pub return_: Option<bool>,
-}
-rt::structure!(
-    DisableVpcClassicLinkDnsSupportResult, DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT, 0
-    => return_
-);
-pub static DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT: rt::Schema = rt::Schema::structure(
-    "DisableVpcClassicLinkDnsSupportResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableVpcClassicLinkRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the VPC. /p
-    pub vpc_id: String,
-}
-rt::structure!(
-    DisableVpcClassicLinkRequest, DISABLE_VPC_CLASSIC_LINK_REQUEST, 0 => dry_run, 1 =>
-    vpc_id
-);
-pub static DISABLE_VPC_CLASSIC_LINK_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableVpcClassicLinkRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisableVpcClassicLinkResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
-    pub return_: Option<bool>,
-}
-rt::structure!(
-    DisableVpcClassicLinkResult, DISABLE_VPC_CLASSIC_LINK_RESULT, 0 => return_
-);
-pub static DISABLE_VPC_CLASSIC_LINK_RESULT: rt::Schema = rt::Schema::structure(
-    "DisableVpcClassicLinkResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateAddressRequest {
-    /// p The association ID. This parameter is required. /p
-    pub association_id: Option<String>,
-    /// p Deprecated. /p
-    pub public_ip: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DisassociateAddressRequest, DISASSOCIATE_ADDRESS_REQUEST, 0 => association_id, 1 =>
-    public_ip, 2 => dry_run
-);
-pub static DISASSOCIATE_ADDRESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisassociateAddressRequest",
-    &[
-        rt::m("AssociationId", &rt::STRING),
-        rt::m("PublicIp", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateApplicationStatusCheckRequest {
-    /// p The ID of the application status check to disassociate. /p
-    pub application_status_check_id: String,
-    /// p The a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using Tags.html" tags /a to disassociate from the application status check. Specify the same key-value pairs that were used during association. /p
-    pub target_tag_associations: Option<Vec<CustomTagKeyValueRequestPair>>,
-    /// p The IDs of the instances to disassociate from the application status check. /p
-    pub instance_ids: Option<Vec<String>>,
-    /// p A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring idempotency /a . /p
-    pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DisassociateApplicationStatusCheckRequest,
-    DISASSOCIATE_APPLICATION_STATUS_CHECK_REQUEST, 0 => application_status_check_id, 1 =>
-    target_tag_associations, 2 => instance_ids, 3 => client_token, 4 => dry_run
-);
-pub static DISASSOCIATE_APPLICATION_STATUS_CHECK_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisassociateApplicationStatusCheckRequest",
-    &[
-        rt::m("ApplicationStatusCheckId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TargetTagAssociations", &CUSTOM_KEY_VALUE_PAIR_REQUEST_SET)
-            .named("TargetTagAssociation"),
-        rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateApplicationStatusCheckResult {
-    /// p The associations that were successfully removed. /p
-    pub successful_results: Option<Vec<SuccessfulAssociationResponseObject>>,
-    /// p The associations that failed to be removed. /p
-    pub unsuccessful_results: Option<Vec<UnsuccessfulAssociationResponseObject>>,
-}
-rt::structure!(
-    DisassociateApplicationStatusCheckResult,
-    DISASSOCIATE_APPLICATION_STATUS_CHECK_RESULT, 0 => successful_results, 1 =>
-    unsuccessful_results
-);
-pub static DISASSOCIATE_APPLICATION_STATUS_CHECK_RESULT: rt::Schema = rt::Schema::structure(
-    "DisassociateApplicationStatusCheckResult",
-    &[
-        rt::m("SuccessfulResults", &SUCCESSFUL_ASSOCIATION_RESPONSE_SET)
-            .named("successfulResultSet"),
-        rt::m("UnsuccessfulResults", &UNSUCCESSFUL_ASSOCIATION_RESPONSE_SET)
-            .named("unsuccessfulResultSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateCapacityReservationBillingOwnerRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the Capacity Reservation. /p
-    pub capacity_reservation_id: String,
-    /// p The ID of the consumer account to which the request was sent. /p
-    pub unused_reservation_billing_owner_id: String,
-}
-rt::structure!(
-    DisassociateCapacityReservationBillingOwnerRequest,
-    DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_REQUEST, 0 => dry_run, 1 =>
-    capacity_reservation_id, 2 => unused_reservation_billing_owner_id
-);
-pub static DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisassociateCapacityReservationBillingOwnerRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("UnusedReservationBillingOwnerId", &rt::STRING).flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateCapacityReservationBillingOwnerResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
-    pub return_: Option<bool>,
-}
-rt::structure!(
-    DisassociateCapacityReservationBillingOwnerResult,
-    DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_RESULT, 0 => return_
-);
-pub static DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_RESULT: rt::Schema = rt::Schema::structure(
-    "DisassociateCapacityReservationBillingOwnerResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateClientVpnTargetNetworkRequest {
-    /// p The ID of the Client VPN endpoint from which to disassociate the target network. /p
-    pub client_vpn_endpoint_id: String,
-    /// p The ID of the target network association. /p
-    pub association_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DisassociateClientVpnTargetNetworkRequest,
-    DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK_REQUEST, 0 => client_vpn_endpoint_id, 1 =>
-    association_id, 2 => dry_run
-);
-pub static DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisassociateClientVpnTargetNetworkRequest",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AssociationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateClientVpnTargetNetworkResult {
-    /// p The ID of the target network association. /p
-    pub association_id: Option<String>,
-    /// p The current state of the target network association. /p
-    pub status: Option<AssociationStatus>,
-}
-rt::structure!(
-    DisassociateClientVpnTargetNetworkResult,
-    DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK_RESULT, 0 => association_id, 1 => status
-);
-pub static DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK_RESULT: rt::Schema = rt::Schema::structure(
-    "DisassociateClientVpnTargetNetworkResult",
-    &[
-        rt::m("AssociationId", &rt::STRING).named("associationId"),
-        rt::m("Status", &ASSOCIATION_STATUS).named("status"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateEnclaveCertificateIamRoleRequest {
-    /// p The ARN of the ACM certificate from which to disassociate the IAM role. /p
-    pub certificate_arn: String,
-    /// p The ARN of the IAM role to disassociate. /p
-    pub role_arn: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DisassociateEnclaveCertificateIamRoleRequest,
-    DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_REQUEST, 0 => certificate_arn, 1 =>
-    role_arn, 2 => dry_run
-);
-pub static DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisassociateEnclaveCertificateIamRoleRequest",
-    &[
-        rt::m("CertificateArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateEnclaveCertificateIamRoleResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
-    pub return_: Option<bool>,
-}
-rt::structure!(
-    DisassociateEnclaveCertificateIamRoleResult,
-    DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_RESULT, 0 => return_
-);
-pub static DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_RESULT: rt::Schema = rt::Schema::structure(
-    "DisassociateEnclaveCertificateIamRoleResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateIamInstanceProfileRequest {
-    /// p The ID of the IAM instance profile association. /p
-    pub association_id: String,
-}
-rt::structure!(
-    DisassociateIamInstanceProfileRequest, DISASSOCIATE_IAM_INSTANCE_PROFILE_REQUEST, 0
-    => association_id
-);
-pub static DISASSOCIATE_IAM_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisassociateIamInstanceProfileRequest",
-    &[rt::m("AssociationId", &rt::STRING).flags(rt::REQUIRED)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateIamInstanceProfileResult {
-    /// p Information about the IAM instance profile association. /p
-    pub iam_instance_profile_association: Option<IamInstanceProfileAssociation>,
-}
-rt::structure!(
-    DisassociateIamInstanceProfileResult, DISASSOCIATE_IAM_INSTANCE_PROFILE_RESULT, 0 =>
-    iam_instance_profile_association
-);
-pub static DISASSOCIATE_IAM_INSTANCE_PROFILE_RESULT: rt::Schema = rt::Schema::structure(
-    "DisassociateIamInstanceProfileResult",
-    &[
-        rt::m("IamInstanceProfileAssociation", &IAM_INSTANCE_PROFILE_ASSOCIATION)
-            .named("iamInstanceProfileAssociation"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateInstanceEventWindowRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the event window. /p
-    pub instance_event_window_id: String,
-    /// p One or more targets to disassociate from the specified event window. /p
-    pub association_target: InstanceEventWindowDisassociationRequest,
-}
-rt::structure!(
-    DisassociateInstanceEventWindowRequest, DISASSOCIATE_INSTANCE_EVENT_WINDOW_REQUEST, 0
-    => dry_run, 1 => instance_event_window_id, 2 => association_target
-);
-pub static DISASSOCIATE_INSTANCE_EVENT_WINDOW_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisassociateInstanceEventWindowRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InstanceEventWindowId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AssociationTarget", &INSTANCE_EVENT_WINDOW_DISASSOCIATION_REQUEST)
-            .flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateInstanceEventWindowResult {
-    /// p Information about the event window. /p
-    pub instance_event_window: Option<InstanceEventWindow>,
-}
-rt::structure!(
-    DisassociateInstanceEventWindowResult, DISASSOCIATE_INSTANCE_EVENT_WINDOW_RESULT, 0
-    => instance_event_window
-);
-pub static DISASSOCIATE_INSTANCE_EVENT_WINDOW_RESULT: rt::Schema = rt::Schema::structure(
-    "DisassociateInstanceEventWindowResult",
-    &[rt::m("InstanceEventWindow", &INSTANCE_EVENT_WINDOW).named("instanceEventWindow")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateIpamByoasnRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p A public 2-byte or 4-byte ASN. /p
-    pub asn: String,
-    /// p A BYOIP CIDR. /p
-    pub cidr: String,
-}
-rt::structure!(
-    DisassociateIpamByoasnRequest, DISASSOCIATE_IPAM_BYOASN_REQUEST, 0 => dry_run, 1 =>
-    asn, 2 => cidr
-);
-pub static DISASSOCIATE_IPAM_BYOASN_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisassociateIpamByoasnRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Asn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateIpamByoasnResult {
-    /// p An ASN and BYOIP CIDR association. /p
-    pub asn_association: Option<AsnAssociation>,
-}
-rt::structure!(
-    DisassociateIpamByoasnResult, DISASSOCIATE_IPAM_BYOASN_RESULT, 0 => asn_association
-);
-pub static DISASSOCIATE_IPAM_BYOASN_RESULT: rt::Schema = rt::Schema::structure(
-    "DisassociateIpamByoasnResult",
-    &[rt::m("AsnAssociation", &ASN_ASSOCIATION).named("asnAssociation")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateIpamResourceDiscoveryRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p A resource discovery association ID. /p
-    pub ipam_resource_discovery_association_id: String,
-}
-rt::structure!(
-    DisassociateIpamResourceDiscoveryRequest,
-    DISASSOCIATE_IPAM_RESOURCE_DISCOVERY_REQUEST, 0 => dry_run, 1 =>
-    ipam_resource_discovery_association_id
-);
-pub static DISASSOCIATE_IPAM_RESOURCE_DISCOVERY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisassociateIpamResourceDiscoveryRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamResourceDiscoveryAssociationId", &rt::STRING).flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateIpamResourceDiscoveryResult {
-    /// p A resource discovery association. /p
-    pub ipam_resource_discovery_association: Option<IpamResourceDiscoveryAssociation>,
-}
-rt::structure!(
-    DisassociateIpamResourceDiscoveryResult, DISASSOCIATE_IPAM_RESOURCE_DISCOVERY_RESULT,
-    0 => ipam_resource_discovery_association
-);
-pub static DISASSOCIATE_IPAM_RESOURCE_DISCOVERY_RESULT: rt::Schema = rt::Schema::structure(
-    "DisassociateIpamResourceDiscoveryResult",
-    &[
-        rt::m("IpamResourceDiscoveryAssociation", &IPAM_RESOURCE_DISCOVERY_ASSOCIATION)
-            .named("ipamResourceDiscoveryAssociation"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateKmsKeyIdRequest {
-    /// p The ID of the Amazon EBS snapshot. /p
-    pub snapshot_id: Option<String>,
-    /// p The ID, alias, or ARN of the associated KMS key to remove from the snapshot. /p
-    pub kms_key_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DisassociateKmsKeyIdRequest, DISASSOCIATE_KMS_KEY_ID_REQUEST, 0 => snapshot_id, 1 =>
-    kms_key_id, 2 => dry_run
-);
-pub static DISASSOCIATE_KMS_KEY_ID_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisassociateKmsKeyIdRequest",
-    &[
-        rt::m("SnapshotId", &rt::STRING),
-        rt::m("KmsKeyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DisassociateKmsKeyIdResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
-    pub return_: Option<bool>,
-}
-rt::structure!(DisassociateKmsKeyIdResult, DISASSOCIATE_KMS_KEY_ID_RESULT, 0 => return_);
-pub static DISASSOCIATE_KMS_KEY_ID_RESULT: rt::Schema = rt::Schema::structure(
-    "DisassociateKmsKeyIdResult",
     &[rt::m("Return", &rt::BOOLEAN).named("return")],
 );

@@ -4,14 +4,1565 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
+pub struct DetachImageWatermarkRequest {
+    /// The ID of the AMI.
+    pub image_id: String,
+    /// The watermark key to remove, in `accountId:watermarkName` format (for example, `123456789012:approvedAmi`).
+    pub watermark_key: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DetachImageWatermarkRequest, DETACH_IMAGE_WATERMARK_REQUEST, 0 => image_id, 1 =>
+    watermark_key, 2 => dry_run
+);
+pub static DETACH_IMAGE_WATERMARK_REQUEST: rt::Schema = rt::Schema::structure(
+    "DetachImageWatermarkRequest",
+    &[
+        rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("WatermarkKey", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DetachImageWatermarkResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(DetachImageWatermarkResult, DETACH_IMAGE_WATERMARK_RESULT, 0 => return_);
+pub static DETACH_IMAGE_WATERMARK_RESULT: rt::Schema = rt::Schema::structure(
+    "DetachImageWatermarkResult",
+    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DetachInternetGatewayRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the internet gateway.
+    pub internet_gateway_id: String,
+    /// The ID of the VPC.
+    pub vpc_id: String,
+}
+rt::structure!(
+    DetachInternetGatewayRequest, DETACH_INTERNET_GATEWAY_REQUEST, 0 => dry_run, 1 =>
+    internet_gateway_id, 2 => vpc_id
+);
+pub static DETACH_INTERNET_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
+    "DetachInternetGatewayRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+        rt::m("InternetGatewayId", &rt::STRING)
+            .named("internetGatewayId")
+            .flags(rt::REQUIRED),
+        rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED),
+    ],
+);
+/// Contains the parameters for DetachNetworkInterface.
+#[derive(Clone, Default, PartialEq)]
+pub struct DetachNetworkInterfaceRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the attachment.
+    pub attachment_id: String,
+    /// Specifies whether to force a detachment.
+    ///
+    /// - **Note:** Use the `Force` parameter only as a last resort to detach a network interface from a failed instance.
+    /// - If you use the `Force` parameter to detach a network interface, you might not be able to attach a different network interface to the same index on the instance without first stopping and starting the instance.
+    /// - If you force the detachment of a network interface, the [instance metadata](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) might not get updated. This means that the attributes associated with the detached network interface might still be visible. The instance metadata will get updated when you stop and start the instance.
+    pub force: Option<bool>,
+}
+rt::structure!(
+    DetachNetworkInterfaceRequest, DETACH_NETWORK_INTERFACE_REQUEST, 0 => dry_run, 1 =>
+    attachment_id, 2 => force
+);
+pub static DETACH_NETWORK_INTERFACE_REQUEST: rt::Schema = rt::Schema::structure(
+    "DetachNetworkInterfaceRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+        rt::m("AttachmentId", &rt::STRING).named("attachmentId").flags(rt::REQUIRED),
+        rt::m("Force", &rt::BOOLEAN).named("force"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DetachVerifiedAccessTrustProviderRequest {
+    /// The ID of the Verified Access instance.
+    pub verified_access_instance_id: String,
+    /// The ID of the Verified Access trust provider.
+    pub verified_access_trust_provider_id: String,
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DetachVerifiedAccessTrustProviderRequest,
+    DETACH_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST, 0 => verified_access_instance_id, 1 =>
+    verified_access_trust_provider_id, 2 => client_token, 3 => dry_run
+);
+pub static DETACH_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
+    "DetachVerifiedAccessTrustProviderRequest",
+    &[
+        rt::m("VerifiedAccessInstanceId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("VerifiedAccessTrustProviderId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DetachVerifiedAccessTrustProviderResult {
+    /// Details about the Verified Access trust provider.
+    pub verified_access_trust_provider: Option<VerifiedAccessTrustProvider>,
+    /// Details about the Verified Access instance.
+    pub verified_access_instance: Option<VerifiedAccessInstance>,
+}
+rt::structure!(
+    DetachVerifiedAccessTrustProviderResult,
+    DETACH_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT, 0 => verified_access_trust_provider, 1
+    => verified_access_instance
+);
+pub static DETACH_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT: rt::Schema = rt::Schema::structure(
+    "DetachVerifiedAccessTrustProviderResult",
+    &[
+        rt::m("VerifiedAccessTrustProvider", &VERIFIED_ACCESS_TRUST_PROVIDER)
+            .named("verifiedAccessTrustProvider"),
+        rt::m("VerifiedAccessInstance", &VERIFIED_ACCESS_INSTANCE)
+            .named("verifiedAccessInstance"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DetachVolumeRequest {
+    /// The device name.
+    pub device: Option<String>,
+    /// Forces detachment if the previous detachment attempt did not occur cleanly (for example, logging into an instance, unmounting the volume, and detaching normally). This option can lead to data loss or a corrupted file system. Use this option only as a last resort to detach a volume from a failed instance. The instance won't have an opportunity to flush file system caches or file system metadata. If you use this option, you must perform file system check and repair procedures.
+    pub force: Option<bool>,
+    /// The ID of the instance. If you are detaching a Multi-Attach enabled volume, you must specify an instance ID.
+    pub instance_id: Option<String>,
+    /// The ID of the volume.
+    pub volume_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DetachVolumeRequest, DETACH_VOLUME_REQUEST, 0 => device, 1 => force, 2 =>
+    instance_id, 3 => volume_id, 4 => dry_run
+);
+pub static DETACH_VOLUME_REQUEST: rt::Schema = rt::Schema::structure(
+    "DetachVolumeRequest",
+    &[
+        rt::m("Device", &rt::STRING),
+        rt::m("Force", &rt::BOOLEAN),
+        rt::m("InstanceId", &rt::STRING),
+        rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    ],
+);
+/// Contains the parameters for DetachVpnGateway.
+#[derive(Clone, Default, PartialEq)]
+pub struct DetachVpnGatewayRequest {
+    /// The ID of the VPC.
+    pub vpc_id: String,
+    /// The ID of the virtual private gateway.
+    pub vpn_gateway_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DetachVpnGatewayRequest, DETACH_VPN_GATEWAY_REQUEST, 0 => vpc_id, 1 =>
+    vpn_gateway_id, 2 => dry_run
+);
+pub static DETACH_VPN_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
+    "DetachVpnGatewayRequest",
+    &[
+        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("VpnGatewayId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    ],
+);
+/// Describes the options for an Amazon Web Services Verified Access device-identity based trust provider.
+#[derive(Clone, Default, PartialEq)]
+pub struct DeviceOptions {
+    /// The ID of the tenant application with the device-identity provider.
+    pub tenant_id: Option<String>,
+    /// The URL Amazon Web Services Verified Access will use to verify the authenticity of the device tokens.
+    pub public_signing_key_url: Option<String>,
+}
+rt::structure!(
+    DeviceOptions, DEVICE_OPTIONS, 0 => tenant_id, 1 => public_signing_key_url
+);
+pub static DEVICE_OPTIONS: rt::Schema = rt::Schema::structure(
+    "DeviceOptions",
+    &[
+        rt::m("TenantId", &rt::STRING).named("tenantId"),
+        rt::m("PublicSigningKeyUrl", &rt::STRING).named("publicSigningKeyUrl"),
+    ],
+);
+/// Describes the device posture options for a Client VPN endpoint. Device posture options specify the device trust providers that the endpoint uses to evaluate the security posture of connecting devices.
+#[derive(Clone, Default, PartialEq)]
+pub struct DevicePostureOptions {
+    /// The device trust providers to configure for the Client VPN endpoint.
+    pub trust_providers: Option<Vec<ClientVpnTrustProviderRequest>>,
+    /// Indicates whether device posture evaluation is enabled for the Client VPN endpoint. Specify `false` to disable device posture, which clears the configured device trust providers.
+    pub enabled: Option<bool>,
+}
+rt::structure!(
+    DevicePostureOptions, DEVICE_POSTURE_OPTIONS, 0 => trust_providers, 1 => enabled
+);
+pub static DEVICE_POSTURE_OPTIONS: rt::Schema = rt::Schema::structure(
+    "DevicePostureOptions",
+    &[
+        rt::m("TrustProviders", &CLIENT_VPN_TRUST_PROVIDER_REQUEST_LIST)
+            .named("TrustProvider"),
+        rt::m("Enabled", &rt::BOOLEAN),
+    ],
+);
+/// Information about the device posture options for a Client VPN endpoint.
+#[derive(Clone, Default, PartialEq)]
+pub struct DevicePostureResponseOptions {
+    /// The device trust providers configured for the Client VPN endpoint.
+    pub trust_providers: Option<Vec<ClientVpnTrustProvider>>,
+}
+rt::structure!(
+    DevicePostureResponseOptions, DEVICE_POSTURE_RESPONSE_OPTIONS, 0 => trust_providers
+);
+pub static DEVICE_POSTURE_RESPONSE_OPTIONS: rt::Schema = rt::Schema::structure(
+    "DevicePostureResponseOptions",
+    &[rt::m("TrustProviders", &CLIENT_VPN_TRUST_PROVIDER_SET).named("trustProviderSet")],
+);
+rt::string_enum! {
+    pub enum DeviceTrustProviderType { Jamf = "jamf", Crowdstrike = "crowdstrike",
+    Jumpcloud = "jumpcloud" }
+}
+pub static DEVICE_TRUST_PROVIDER_TYPE_LIST: rt::Schema = rt::Schema::list(
+    "DeviceTrustProviderTypeList",
+    &[rt::m("member", &rt::ENUM).named("item")],
+);
+rt::string_enum! {
+    pub enum DeviceType { Ebs = "ebs", InstanceStore = "instance-store" }
+}
+/// Describes a DHCP configuration option.
+#[derive(Clone, Default, PartialEq)]
+pub struct DhcpConfiguration {
+    /// The name of a DHCP option.
+    pub key: Option<String>,
+    /// The values for the DHCP option.
+    pub values: Option<Vec<AttributeValue>>,
+}
+rt::structure!(DhcpConfiguration, DHCP_CONFIGURATION, 0 => key, 1 => values);
+pub static DHCP_CONFIGURATION: rt::Schema = rt::Schema::structure(
+    "DhcpConfiguration",
+    &[
+        rt::m("Key", &rt::STRING).named("key"),
+        rt::m("Values", &DHCP_CONFIGURATION_VALUE_LIST).named("valueSet"),
+    ],
+);
+pub static DHCP_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
+    "DhcpConfigurationList",
+    &[rt::m("member", &DHCP_CONFIGURATION).named("item")],
+);
+pub static DHCP_CONFIGURATION_VALUE_LIST: rt::Schema = rt::Schema::list(
+    "DhcpConfigurationValueList",
+    &[rt::m("member", &ATTRIBUTE_VALUE).named("item")],
+);
+/// The set of DHCP options.
+#[derive(Clone, Default, PartialEq)]
+pub struct DhcpOptions {
+    /// The ID of the Amazon Web Services account that owns the DHCP options set.
+    pub owner_id: Option<String>,
+    /// Any tags assigned to the DHCP options set.
+    pub tags: Option<Vec<Tag>>,
+    /// The ID of the set of DHCP options.
+    pub dhcp_options_id: Option<String>,
+    /// The DHCP options in the set.
+    pub dhcp_configurations: Option<Vec<DhcpConfiguration>>,
+}
+rt::structure!(
+    DhcpOptions, DHCP_OPTIONS, 0 => owner_id, 1 => tags, 2 => dhcp_options_id, 3 =>
+    dhcp_configurations
+);
+pub static DHCP_OPTIONS: rt::Schema = rt::Schema::structure(
+    "DhcpOptions",
+    &[
+        rt::m("OwnerId", &rt::STRING).named("ownerId"),
+        rt::m("Tags", &TAG_LIST).named("tagSet"),
+        rt::m("DhcpOptionsId", &rt::STRING).named("dhcpOptionsId"),
+        rt::m("DhcpConfigurations", &DHCP_CONFIGURATION_LIST)
+            .named("dhcpConfigurationSet"),
+    ],
+);
+pub static DHCP_OPTIONS_ID_STRING_LIST: rt::Schema = rt::Schema::list(
+    "DhcpOptionsIdStringList",
+    &[rt::m("member", &rt::STRING).named("DhcpOptionsId")],
+);
+pub static DHCP_OPTIONS_LIST: rt::Schema = rt::Schema::list(
+    "DhcpOptionsList",
+    &[rt::m("member", &DHCP_OPTIONS).named("item")],
+);
+/// Specifies a condition for filtering capacity data based on dimension values. Used to create precise filters for metric queries and dimension lookups.
+#[derive(Clone, Default, PartialEq)]
+pub struct DimensionCondition {
+    /// The name of the dimension to filter by.
+    pub dimension: Option<FilterByDimension>,
+    /// The comparison operator to use for the filter.
+    pub comparison: Option<Comparison>,
+    /// The list of values to match against the specified dimension. For 'equals' comparison, only the first value is used. For 'in' comparison, any matching value will satisfy the condition.
+    pub values: Option<Vec<String>>,
+}
+rt::structure!(
+    DimensionCondition, DIMENSION_CONDITION, 0 => dimension, 1 => comparison, 2 => values
+);
+pub static DIMENSION_CONDITION: rt::Schema = rt::Schema::structure(
+    "DimensionCondition",
+    &[
+        rt::m("Dimension", &rt::ENUM),
+        rt::m("Comparison", &rt::ENUM),
+        rt::m("Values", &CONDITION_VALUE_LIST).named("Value"),
+    ],
+);
+/// Describes an Active Directory.
+#[derive(Clone, Default, PartialEq)]
+pub struct DirectoryServiceAuthentication {
+    /// The ID of the Active Directory used for authentication.
+    pub directory_id: Option<String>,
+}
+rt::structure!(
+    DirectoryServiceAuthentication, DIRECTORY_SERVICE_AUTHENTICATION, 0 => directory_id
+);
+pub static DIRECTORY_SERVICE_AUTHENTICATION: rt::Schema = rt::Schema::structure(
+    "DirectoryServiceAuthentication",
+    &[rt::m("DirectoryId", &rt::STRING).named("directoryId")],
+);
+/// Describes the Active Directory to be used for client authentication.
+#[derive(Clone, Default, PartialEq)]
+pub struct DirectoryServiceAuthenticationRequest {
+    /// The ID of the Active Directory to be used for authentication.
+    pub directory_id: Option<String>,
+}
+rt::structure!(
+    DirectoryServiceAuthenticationRequest, DIRECTORY_SERVICE_AUTHENTICATION_REQUEST, 0 =>
+    directory_id
+);
+pub static DIRECTORY_SERVICE_AUTHENTICATION_REQUEST: rt::Schema = rt::Schema::structure(
+    "DirectoryServiceAuthenticationRequest",
+    &[rt::m("DirectoryId", &rt::STRING)],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableAddressTransferRequest {
+    /// The allocation ID of an Elastic IP address.
+    pub allocation_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableAddressTransferRequest, DISABLE_ADDRESS_TRANSFER_REQUEST, 0 => allocation_id,
+    1 => dry_run
+);
+pub static DISABLE_ADDRESS_TRANSFER_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableAddressTransferRequest",
+    &[
+        rt::m("AllocationId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableAddressTransferResult {
+    /// An Elastic IP address transfer.
+    pub address_transfer: Option<AddressTransfer>,
+}
+rt::structure!(
+    DisableAddressTransferResult, DISABLE_ADDRESS_TRANSFER_RESULT, 0 => address_transfer
+);
+pub static DISABLE_ADDRESS_TRANSFER_RESULT: rt::Schema = rt::Schema::structure(
+    "DisableAddressTransferResult",
+    &[rt::m("AddressTransfer", &ADDRESS_TRANSFER).named("addressTransfer")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableAllowedImagesSettingsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableAllowedImagesSettingsRequest, DISABLE_ALLOWED_IMAGES_SETTINGS_REQUEST, 0 =>
+    dry_run
+);
+pub static DISABLE_ALLOWED_IMAGES_SETTINGS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableAllowedImagesSettingsRequest",
+    &[rt::m("DryRun", &rt::BOOLEAN)],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableAllowedImagesSettingsResult {
+    /// Returns `disabled` if the request succeeds; otherwise, it returns an error.
+    pub allowed_images_settings_state: Option<AllowedImagesSettingsDisabledState>,
+}
+rt::structure!(
+    DisableAllowedImagesSettingsResult, DISABLE_ALLOWED_IMAGES_SETTINGS_RESULT, 0 =>
+    allowed_images_settings_state
+);
+pub static DISABLE_ALLOWED_IMAGES_SETTINGS_RESULT: rt::Schema = rt::Schema::structure(
+    "DisableAllowedImagesSettingsResult",
+    &[rt::m("AllowedImagesSettingsState", &rt::ENUM).named("allowedImagesSettingsState")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableApplicationStatusCheckSuppressionRequest {
+    /// The IDs of the instances for which to disable application status check suppression.
+    pub instance_ids: Option<Vec<String>>,
+    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    pub client_token: Option<String>,
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableApplicationStatusCheckSuppressionRequest,
+    DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_REQUEST, 0 => instance_ids, 1 =>
+    client_token, 2 => dry_run
+);
+pub static DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableApplicationStatusCheckSuppressionRequest",
+    &[
+        rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"),
+        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableApplicationStatusCheckSuppressionResult {
+    /// The instances for which suppression was successfully disabled.
+    pub successful_results: Option<Vec<SuccessfulSuppressionResponseObject>>,
+    /// The instances for which suppression failed to be disabled.
+    pub unsuccessful_results: Option<Vec<UnsuccessfulSuppressionResponseObject>>,
+}
+rt::structure!(
+    DisableApplicationStatusCheckSuppressionResult,
+    DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_RESULT, 0 => successful_results, 1 =>
+    unsuccessful_results
+);
+pub static DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_RESULT: rt::Schema = rt::Schema::structure(
+    "DisableApplicationStatusCheckSuppressionResult",
+    &[
+        rt::m("SuccessfulResults", &SUCCESSFUL_SUPPRESSION_RESPONSE_SET)
+            .named("successfulResultSet"),
+        rt::m("UnsuccessfulResults", &UNSUCCESSFUL_SUPPRESSION_RESPONSE_SET)
+            .named("unsuccessfulResultSet"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableAwsNetworkPerformanceMetricSubscriptionRequest {
+    /// The source Region or Availability Zone that the metric subscription is disabled for. For example, `us-east-1`.
+    pub source: Option<String>,
+    /// The target Region or Availability Zone that the metric subscription is disabled for. For example, `eu-north-1`.
+    pub destination: Option<String>,
+    /// The metric used for the disabled subscription.
+    pub metric: Option<MetricType>,
+    /// The statistic used for the disabled subscription.
+    pub statistic: Option<StatisticType>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableAwsNetworkPerformanceMetricSubscriptionRequest,
+    DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_REQUEST, 0 => source, 1 =>
+    destination, 2 => metric, 3 => statistic, 4 => dry_run
+);
+pub static DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableAwsNetworkPerformanceMetricSubscriptionRequest",
+    &[
+        rt::m("Source", &rt::STRING),
+        rt::m("Destination", &rt::STRING),
+        rt::m("Metric", &rt::ENUM),
+        rt::m("Statistic", &rt::ENUM),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableAwsNetworkPerformanceMetricSubscriptionResult {
+    /// Indicates whether the unsubscribe action was successful.
+    pub output: Option<bool>,
+}
+rt::structure!(
+    DisableAwsNetworkPerformanceMetricSubscriptionResult,
+    DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_RESULT, 0 => output
+);
+pub static DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_RESULT: rt::Schema = rt::Schema::structure(
+    "DisableAwsNetworkPerformanceMetricSubscriptionResult",
+    &[rt::m("Output", &rt::BOOLEAN).named("output")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableCapacityManagerRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    DisableCapacityManagerRequest, DISABLE_CAPACITY_MANAGER_REQUEST, 0 => dry_run, 1 =>
+    client_token
+);
+pub static DISABLE_CAPACITY_MANAGER_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableCapacityManagerRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableCapacityManagerResult {
+    /// The current status of Capacity Manager after the disable operation.
+    pub capacity_manager_status: Option<CapacityManagerStatus>,
+    /// Indicates whether Organizations access is enabled. This will be `false` after disabling Capacity Manager.
+    pub organizations_access: Option<bool>,
+}
+rt::structure!(
+    DisableCapacityManagerResult, DISABLE_CAPACITY_MANAGER_RESULT, 0 =>
+    capacity_manager_status, 1 => organizations_access
+);
+pub static DISABLE_CAPACITY_MANAGER_RESULT: rt::Schema = rt::Schema::structure(
+    "DisableCapacityManagerResult",
+    &[
+        rt::m("CapacityManagerStatus", &rt::ENUM).named("capacityManagerStatus"),
+        rt::m("OrganizationsAccess", &rt::BOOLEAN).named("organizationsAccess"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableEbsEncryptionByDefaultRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableEbsEncryptionByDefaultRequest, DISABLE_EBS_ENCRYPTION_BY_DEFAULT_REQUEST, 0 =>
+    dry_run
+);
+pub static DISABLE_EBS_ENCRYPTION_BY_DEFAULT_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableEbsEncryptionByDefaultRequest",
+    &[rt::m("DryRun", &rt::BOOLEAN)],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableEbsEncryptionByDefaultResult {
+    /// The updated status of encryption by default.
+    pub ebs_encryption_by_default: Option<bool>,
+}
+rt::structure!(
+    DisableEbsEncryptionByDefaultResult, DISABLE_EBS_ENCRYPTION_BY_DEFAULT_RESULT, 0 =>
+    ebs_encryption_by_default
+);
+pub static DISABLE_EBS_ENCRYPTION_BY_DEFAULT_RESULT: rt::Schema = rt::Schema::structure(
+    "DisableEbsEncryptionByDefaultResult",
+    &[rt::m("EbsEncryptionByDefault", &rt::BOOLEAN).named("ebsEncryptionByDefault")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableFastLaunchRequest {
+    /// Specify the ID of the image for which to disable Windows fast launch.
+    pub image_id: String,
+    /// Forces the image settings to turn off Windows fast launch for your Windows AMI. This parameter overrides any errors that are encountered while cleaning up resources in your account.
+    pub force: Option<bool>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableFastLaunchRequest, DISABLE_FAST_LAUNCH_REQUEST, 0 => image_id, 1 => force, 2
+    => dry_run
+);
+pub static DISABLE_FAST_LAUNCH_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableFastLaunchRequest",
+    &[
+        rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Force", &rt::BOOLEAN),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableFastLaunchResult {
+    /// The ID of the image for which Windows fast launch was disabled.
+    pub image_id: Option<String>,
+    /// The pre-provisioning resource type that must be cleaned after turning off Windows fast launch for the Windows AMI. Supported values include: `snapshot`.
+    pub resource_type: Option<FastLaunchResourceType>,
+    /// Parameters that were used for Windows fast launch for the Windows AMI before Windows fast launch was disabled. This informs the clean-up process.
+    pub snapshot_configuration: Option<FastLaunchSnapshotConfigurationResponse>,
+    /// The launch template that was used to launch Windows instances from pre-provisioned snapshots.
+    pub launch_template: Option<FastLaunchLaunchTemplateSpecificationResponse>,
+    /// The maximum number of instances that Amazon EC2 can launch at the same time to create pre-provisioned snapshots for Windows fast launch.
+    pub max_parallel_launches: Option<i32>,
+    /// The owner of the Windows AMI for which Windows fast launch was disabled.
+    pub owner_id: Option<String>,
+    /// The current state of Windows fast launch for the specified Windows AMI.
+    pub state: Option<FastLaunchStateCode>,
+    /// The reason that the state changed for Windows fast launch for the Windows AMI.
+    pub state_transition_reason: Option<String>,
+    /// The time that the state changed for Windows fast launch for the Windows AMI.
+    pub state_transition_time: Option<rt::DateTime>,
+}
+rt::structure!(
+    DisableFastLaunchResult, DISABLE_FAST_LAUNCH_RESULT, 0 => image_id, 1 =>
+    resource_type, 2 => snapshot_configuration, 3 => launch_template, 4 =>
+    max_parallel_launches, 5 => owner_id, 6 => state, 7 => state_transition_reason, 8 =>
+    state_transition_time
+);
+pub static DISABLE_FAST_LAUNCH_RESULT: rt::Schema = rt::Schema::structure(
+    "DisableFastLaunchResult",
+    &[
+        rt::m("ImageId", &rt::STRING).named("imageId"),
+        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
+        rt::m("SnapshotConfiguration", &FAST_LAUNCH_SNAPSHOT_CONFIGURATION_RESPONSE)
+            .named("snapshotConfiguration"),
+        rt::m("LaunchTemplate", &FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_RESPONSE)
+            .named("launchTemplate"),
+        rt::m("MaxParallelLaunches", &rt::INTEGER).named("maxParallelLaunches"),
+        rt::m("OwnerId", &rt::STRING).named("ownerId"),
+        rt::m("State", &rt::ENUM).named("state"),
+        rt::m("StateTransitionReason", &rt::STRING).named("stateTransitionReason"),
+        rt::m("StateTransitionTime", &rt::TIMESTAMP).named("stateTransitionTime"),
+    ],
+);
+/// Contains information about the errors that occurred when disabling fast snapshot restores.
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableFastSnapshotRestoreErrorItem {
+    /// The ID of the snapshot.
+    pub snapshot_id: Option<String>,
+    /// The errors.
+    pub fast_snapshot_restore_state_errors: Option<
+        Vec<DisableFastSnapshotRestoreStateErrorItem>,
+    >,
+}
+rt::structure!(
+    DisableFastSnapshotRestoreErrorItem, DISABLE_FAST_SNAPSHOT_RESTORE_ERROR_ITEM, 0 =>
+    snapshot_id, 1 => fast_snapshot_restore_state_errors
+);
+pub static DISABLE_FAST_SNAPSHOT_RESTORE_ERROR_ITEM: rt::Schema = rt::Schema::structure(
+    "DisableFastSnapshotRestoreErrorItem",
+    &[
+        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
+        rt::m(
+                "FastSnapshotRestoreStateErrors",
+                &DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_SET,
+            )
+            .named("fastSnapshotRestoreStateErrorSet"),
+    ],
+);
+pub static DISABLE_FAST_SNAPSHOT_RESTORE_ERROR_SET: rt::Schema = rt::Schema::list(
+    "DisableFastSnapshotRestoreErrorSet",
+    &[rt::m("member", &DISABLE_FAST_SNAPSHOT_RESTORE_ERROR_ITEM).named("item")],
+);
+/// Describes an error that occurred when disabling fast snapshot restores.
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableFastSnapshotRestoreStateError {
+    /// The error code.
+    pub code: Option<String>,
+    /// The error message.
+    pub message: Option<String>,
+}
+rt::structure!(
+    DisableFastSnapshotRestoreStateError, DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR, 0 =>
+    code, 1 => message
+);
+pub static DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR: rt::Schema = rt::Schema::structure(
+    "DisableFastSnapshotRestoreStateError",
+    &[
+        rt::m("Code", &rt::STRING).named("code"),
+        rt::m("Message", &rt::STRING).named("message"),
+    ],
+);
+/// Contains information about an error that occurred when disabling fast snapshot restores.
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableFastSnapshotRestoreStateErrorItem {
+    /// The Availability Zone.
+    pub availability_zone: Option<String>,
+    /// The ID of the Availability Zone.
+    pub availability_zone_id: Option<String>,
+    /// The error.
+    pub error: Option<DisableFastSnapshotRestoreStateError>,
+}
+rt::structure!(
+    DisableFastSnapshotRestoreStateErrorItem,
+    DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_ITEM, 0 => availability_zone, 1 =>
+    availability_zone_id, 2 => error
+);
+pub static DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_ITEM: rt::Schema = rt::Schema::structure(
+    "DisableFastSnapshotRestoreStateErrorItem",
+    &[
+        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
+        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
+        rt::m("Error", &DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR).named("error"),
+    ],
+);
+pub static DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_SET: rt::Schema = rt::Schema::list(
+    "DisableFastSnapshotRestoreStateErrorSet",
+    &[rt::m("member", &DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_ITEM).named("item")],
+);
+/// Describes fast snapshot restores that were successfully disabled.
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableFastSnapshotRestoreSuccessItem {
+    /// The ID of the snapshot.
+    pub snapshot_id: Option<String>,
+    /// The Availability Zone.
+    pub availability_zone: Option<String>,
+    /// The ID of the Availability Zone.
+    pub availability_zone_id: Option<String>,
+    /// The state of fast snapshot restores for the snapshot.
+    pub state: Option<FastSnapshotRestoreStateCode>,
+    /// The reason for the state transition. The possible values are as follows:
+    ///
+    /// - `Client.UserInitiated` - The state successfully transitioned to `enabling` or `disabling`.
+    /// - `Client.UserInitiated - Lifecycle state transition` - The state successfully transitioned to `optimizing`, `enabled`, or `disabled`.
+    pub state_transition_reason: Option<String>,
+    /// The ID of the Amazon Web Services account that enabled fast snapshot restores on the snapshot.
+    pub owner_id: Option<String>,
+    /// The Amazon Web Services owner alias that enabled fast snapshot restores on the snapshot. This is intended for future use.
+    pub owner_alias: Option<String>,
+    /// The time at which fast snapshot restores entered the `enabling` state.
+    pub enabling_time: Option<rt::DateTime>,
+    /// The time at which fast snapshot restores entered the `optimizing` state.
+    pub optimizing_time: Option<rt::DateTime>,
+    /// The time at which fast snapshot restores entered the `enabled` state.
+    pub enabled_time: Option<rt::DateTime>,
+    /// The time at which fast snapshot restores entered the `disabling` state.
+    pub disabling_time: Option<rt::DateTime>,
+    /// The time at which fast snapshot restores entered the `disabled` state.
+    pub disabled_time: Option<rt::DateTime>,
+}
+rt::structure!(
+    DisableFastSnapshotRestoreSuccessItem, DISABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_ITEM, 0
+    => snapshot_id, 1 => availability_zone, 2 => availability_zone_id, 3 => state, 4 =>
+    state_transition_reason, 5 => owner_id, 6 => owner_alias, 7 => enabling_time, 8 =>
+    optimizing_time, 9 => enabled_time, 10 => disabling_time, 11 => disabled_time
+);
+pub static DISABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_ITEM: rt::Schema = rt::Schema::structure(
+    "DisableFastSnapshotRestoreSuccessItem",
+    &[
+        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
+        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
+        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
+        rt::m("State", &rt::ENUM).named("state"),
+        rt::m("StateTransitionReason", &rt::STRING).named("stateTransitionReason"),
+        rt::m("OwnerId", &rt::STRING).named("ownerId"),
+        rt::m("OwnerAlias", &rt::STRING).named("ownerAlias"),
+        rt::m("EnablingTime", &rt::TIMESTAMP).named("enablingTime"),
+        rt::m("OptimizingTime", &rt::TIMESTAMP).named("optimizingTime"),
+        rt::m("EnabledTime", &rt::TIMESTAMP).named("enabledTime"),
+        rt::m("DisablingTime", &rt::TIMESTAMP).named("disablingTime"),
+        rt::m("DisabledTime", &rt::TIMESTAMP).named("disabledTime"),
+    ],
+);
+pub static DISABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET: rt::Schema = rt::Schema::list(
+    "DisableFastSnapshotRestoreSuccessSet",
+    &[rt::m("member", &DISABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_ITEM).named("item")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableFastSnapshotRestoresRequest {
+    /// One or more Availability Zones. For example, `us-east-2a`.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified in the request, but not both.
+    pub availability_zones: Option<Vec<String>>,
+    /// One or more Availability Zone IDs. For example, `use2-az1`.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified in the request, but not both.
+    pub availability_zone_ids: Option<Vec<String>>,
+    /// The IDs of one or more snapshots. For example, `snap-1234567890abcdef0`.
+    pub source_snapshot_ids: Vec<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableFastSnapshotRestoresRequest, DISABLE_FAST_SNAPSHOT_RESTORES_REQUEST, 0 =>
+    availability_zones, 1 => availability_zone_ids, 2 => source_snapshot_ids, 3 =>
+    dry_run
+);
+pub static DISABLE_FAST_SNAPSHOT_RESTORES_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableFastSnapshotRestoresRequest",
+    &[
+        rt::m("AvailabilityZones", &AVAILABILITY_ZONE_STRING_LIST)
+            .named("AvailabilityZone"),
+        rt::m("AvailabilityZoneIds", &AVAILABILITY_ZONE_ID_STRING_LIST)
+            .named("AvailabilityZoneId"),
+        rt::m("SourceSnapshotIds", &SNAPSHOT_ID_STRING_LIST)
+            .named("SourceSnapshotId")
+            .flags(rt::REQUIRED),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableFastSnapshotRestoresResult {
+    /// Information about the snapshots for which fast snapshot restores were successfully disabled.
+    pub successful: Option<Vec<DisableFastSnapshotRestoreSuccessItem>>,
+    /// Information about the snapshots for which fast snapshot restores could not be disabled.
+    pub unsuccessful: Option<Vec<DisableFastSnapshotRestoreErrorItem>>,
+}
+rt::structure!(
+    DisableFastSnapshotRestoresResult, DISABLE_FAST_SNAPSHOT_RESTORES_RESULT, 0 =>
+    successful, 1 => unsuccessful
+);
+pub static DISABLE_FAST_SNAPSHOT_RESTORES_RESULT: rt::Schema = rt::Schema::structure(
+    "DisableFastSnapshotRestoresResult",
+    &[
+        rt::m("Successful", &DISABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET)
+            .named("successful"),
+        rt::m("Unsuccessful", &DISABLE_FAST_SNAPSHOT_RESTORE_ERROR_SET)
+            .named("unsuccessful"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableImageBlockPublicAccessRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableImageBlockPublicAccessRequest, DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS_REQUEST, 0 =>
+    dry_run
+);
+pub static DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableImageBlockPublicAccessRequest",
+    &[rt::m("DryRun", &rt::BOOLEAN)],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableImageBlockPublicAccessResult {
+    /// Returns `unblocked` if the request succeeds; otherwise, it returns an error.
+    pub image_block_public_access_state: Option<ImageBlockPublicAccessDisabledState>,
+}
+rt::structure!(
+    DisableImageBlockPublicAccessResult, DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS_RESULT, 0 =>
+    image_block_public_access_state
+);
+pub static DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS_RESULT: rt::Schema = rt::Schema::structure(
+    "DisableImageBlockPublicAccessResult",
+    &[
+        rt::m("ImageBlockPublicAccessState", &rt::ENUM)
+            .named("imageBlockPublicAccessState"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableImageDeprecationRequest {
+    /// The ID of the AMI.
+    pub image_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableImageDeprecationRequest, DISABLE_IMAGE_DEPRECATION_REQUEST, 0 => image_id, 1
+    => dry_run
+);
+pub static DISABLE_IMAGE_DEPRECATION_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableImageDeprecationRequest",
+    &[rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), rt::m("DryRun", &rt::BOOLEAN)],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableImageDeprecationResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    DisableImageDeprecationResult, DISABLE_IMAGE_DEPRECATION_RESULT, 0 => return_
+);
+pub static DISABLE_IMAGE_DEPRECATION_RESULT: rt::Schema = rt::Schema::structure(
+    "DisableImageDeprecationResult",
+    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableImageDeregistrationProtectionRequest {
+    /// The ID of the AMI.
+    pub image_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableImageDeregistrationProtectionRequest,
+    DISABLE_IMAGE_DEREGISTRATION_PROTECTION_REQUEST, 0 => image_id, 1 => dry_run
+);
+pub static DISABLE_IMAGE_DEREGISTRATION_PROTECTION_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableImageDeregistrationProtectionRequest",
+    &[rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), rt::m("DryRun", &rt::BOOLEAN)],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableImageDeregistrationProtectionResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<String>,
+}
+rt::structure!(
+    DisableImageDeregistrationProtectionResult,
+    DISABLE_IMAGE_DEREGISTRATION_PROTECTION_RESULT, 0 => return_
+);
+pub static DISABLE_IMAGE_DEREGISTRATION_PROTECTION_RESULT: rt::Schema = rt::Schema::structure(
+    "DisableImageDeregistrationProtectionResult",
+    &[rt::m("Return", &rt::STRING).named("return")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableImageRequest {
+    /// The ID of the AMI.
+    pub image_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(DisableImageRequest, DISABLE_IMAGE_REQUEST, 0 => image_id, 1 => dry_run);
+pub static DISABLE_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableImageRequest",
+    &[rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), rt::m("DryRun", &rt::BOOLEAN)],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableImageResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(DisableImageResult, DISABLE_IMAGE_RESULT, 0 => return_);
+pub static DISABLE_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
+    "DisableImageResult",
+    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableInstanceSqlHaStandbyDetectionsRequest {
+    /// The IDs of the instances to disable from SQL Server High Availability standby detection monitoring.
+    pub instance_ids: Vec<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableInstanceSqlHaStandbyDetectionsRequest,
+    DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_REQUEST, 0 => instance_ids, 1 => dry_run
+);
+pub static DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableInstanceSqlHaStandbyDetectionsRequest",
+    &[
+        rt::m("InstanceIds", &INSTANCE_ID_UPDATE_STRING_LIST)
+            .named("InstanceId")
+            .flags(rt::REQUIRED),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableInstanceSqlHaStandbyDetectionsResult {
+    /// Information about the instances that were disabled from SQL Server High Availability standby detection monitoring.
+    pub instances: Option<Vec<RegisteredInstance>>,
+}
+rt::structure!(
+    DisableInstanceSqlHaStandbyDetectionsResult,
+    DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_RESULT, 0 => instances
+);
+pub static DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_RESULT: rt::Schema = rt::Schema::structure(
+    "DisableInstanceSqlHaStandbyDetectionsResult",
+    &[rt::m("Instances", &REGISTERED_INSTANCE_LIST).named("instanceSet")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableIpamOrganizationAdminAccountRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The Organizations member account ID that you want to disable as IPAM account.
+    pub delegated_admin_account_id: String,
+}
+rt::structure!(
+    DisableIpamOrganizationAdminAccountRequest,
+    DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_REQUEST, 0 => dry_run, 1 =>
+    delegated_admin_account_id
+);
+pub static DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableIpamOrganizationAdminAccountRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("DelegatedAdminAccountId", &rt::STRING).flags(rt::REQUIRED),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableIpamOrganizationAdminAccountResult {
+    /// The result of disabling the IPAM account.
+    pub success: Option<bool>,
+}
+rt::structure!(
+    DisableIpamOrganizationAdminAccountResult,
+    DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_RESULT, 0 => success
+);
+pub static DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_RESULT: rt::Schema = rt::Schema::structure(
+    "DisableIpamOrganizationAdminAccountResult",
+    &[rt::m("Success", &rt::BOOLEAN).named("success")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableIpamPolicyRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the IPAM policy to disable.
+    pub ipam_policy_id: String,
+    /// The ID of the Amazon Web Services Organizations target for which to disable the IPAM policy. This parameter is required only when IPAM is integrated with Amazon Web Services Organizations. When IPAM is not integrated with Amazon Web Services Organizations, omit this parameter and the policy will be disabled for the current account.
+    ///
+    /// A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied.
+    pub organization_target_id: Option<String>,
+}
+rt::structure!(
+    DisableIpamPolicyRequest, DISABLE_IPAM_POLICY_REQUEST, 0 => dry_run, 1 =>
+    ipam_policy_id, 2 => organization_target_id
+);
+pub static DISABLE_IPAM_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableIpamPolicyRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("IpamPolicyId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("OrganizationTargetId", &rt::STRING),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableIpamPolicyResult {
+    /// Returns true if the IPAM policy was successfully disabled.
+    pub return_: Option<bool>,
+}
+rt::structure!(DisableIpamPolicyResult, DISABLE_IPAM_POLICY_RESULT, 0 => return_);
+pub static DISABLE_IPAM_POLICY_RESULT: rt::Schema = rt::Schema::structure(
+    "DisableIpamPolicyResult",
+    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableRouteServerPropagationRequest {
+    /// The ID of the route server for which to disable propagation.
+    pub route_server_id: String,
+    /// The ID of the route table for which to disable route server propagation.
+    pub route_table_id: String,
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableRouteServerPropagationRequest, DISABLE_ROUTE_SERVER_PROPAGATION_REQUEST, 0 =>
+    route_server_id, 1 => route_table_id, 2 => dry_run
+);
+pub static DISABLE_ROUTE_SERVER_PROPAGATION_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableRouteServerPropagationRequest",
+    &[
+        rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("RouteTableId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableRouteServerPropagationResult {
+    /// Information about the disabled route server propagation.
+    pub route_server_propagation: Option<RouteServerPropagation>,
+}
+rt::structure!(
+    DisableRouteServerPropagationResult, DISABLE_ROUTE_SERVER_PROPAGATION_RESULT, 0 =>
+    route_server_propagation
+);
+pub static DISABLE_ROUTE_SERVER_PROPAGATION_RESULT: rt::Schema = rt::Schema::structure(
+    "DisableRouteServerPropagationResult",
+    &[
+        rt::m("RouteServerPropagation", &ROUTE_SERVER_PROPAGATION)
+            .named("routeServerPropagation"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableSerialConsoleAccessRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableSerialConsoleAccessRequest, DISABLE_SERIAL_CONSOLE_ACCESS_REQUEST, 0 =>
+    dry_run
+);
+pub static DISABLE_SERIAL_CONSOLE_ACCESS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableSerialConsoleAccessRequest",
+    &[rt::m("DryRun", &rt::BOOLEAN)],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableSerialConsoleAccessResult {
+    /// If `true`, access to the EC2 serial console of all instances is enabled for your account. If `false`, access to the EC2 serial console of all instances is disabled for your account.
+    pub serial_console_access_enabled: Option<bool>,
+}
+rt::structure!(
+    DisableSerialConsoleAccessResult, DISABLE_SERIAL_CONSOLE_ACCESS_RESULT, 0 =>
+    serial_console_access_enabled
+);
+pub static DISABLE_SERIAL_CONSOLE_ACCESS_RESULT: rt::Schema = rt::Schema::structure(
+    "DisableSerialConsoleAccessResult",
+    &[
+        rt::m("SerialConsoleAccessEnabled", &rt::BOOLEAN)
+            .named("serialConsoleAccessEnabled"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableSnapshotBlockPublicAccessRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableSnapshotBlockPublicAccessRequest,
+    DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_REQUEST, 0 => dry_run
+);
+pub static DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableSnapshotBlockPublicAccessRequest",
+    &[rt::m("DryRun", &rt::BOOLEAN)],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableSnapshotBlockPublicAccessResult {
+    /// Returns `unblocked` if the request succeeds.
+    pub state: Option<SnapshotBlockPublicAccessState>,
+}
+rt::structure!(
+    DisableSnapshotBlockPublicAccessResult, DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_RESULT,
+    0 => state
+);
+pub static DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_RESULT: rt::Schema = rt::Schema::structure(
+    "DisableSnapshotBlockPublicAccessResult",
+    &[rt::m("State", &rt::ENUM).named("state")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableTransitGatewayRouteTablePropagationRequest {
+    /// The ID of the propagation route table.
+    pub transit_gateway_route_table_id: String,
+    /// The ID of the attachment.
+    pub transit_gateway_attachment_id: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the route table announcement.
+    pub transit_gateway_route_table_announcement_id: Option<String>,
+}
+rt::structure!(
+    DisableTransitGatewayRouteTablePropagationRequest,
+    DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_REQUEST, 0 =>
+    transit_gateway_route_table_id, 1 => transit_gateway_attachment_id, 2 => dry_run, 3
+    => transit_gateway_route_table_announcement_id
+);
+pub static DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableTransitGatewayRouteTablePropagationRequest",
+    &[
+        rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TransitGatewayAttachmentId", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("TransitGatewayRouteTableAnnouncementId", &rt::STRING),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableTransitGatewayRouteTablePropagationResult {
+    /// Information about route propagation.
+    pub propagation: Option<TransitGatewayPropagation>,
+}
+rt::structure!(
+    DisableTransitGatewayRouteTablePropagationResult,
+    DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_RESULT, 0 => propagation
+);
+pub static DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_RESULT: rt::Schema = rt::Schema::structure(
+    "DisableTransitGatewayRouteTablePropagationResult",
+    &[rt::m("Propagation", &TRANSIT_GATEWAY_PROPAGATION).named("propagation")],
+);
+/// Contains the parameters for DisableVgwRoutePropagation.
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableVgwRoutePropagationRequest {
+    /// The ID of the virtual private gateway.
+    pub gateway_id: String,
+    /// The ID of the route table.
+    pub route_table_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableVgwRoutePropagationRequest, DISABLE_VGW_ROUTE_PROPAGATION_REQUEST, 0 =>
+    gateway_id, 1 => route_table_id, 2 => dry_run
+);
+pub static DISABLE_VGW_ROUTE_PROPAGATION_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableVgwRoutePropagationRequest",
+    &[
+        rt::m("GatewayId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("RouteTableId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableVpcClassicLinkDnsSupportRequest {
+    /// The ID of the VPC.
+    pub vpc_id: Option<String>,
+}
+rt::structure!(
+    DisableVpcClassicLinkDnsSupportRequest, DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST,
+    0 => vpc_id
+);
+pub static DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableVpcClassicLinkDnsSupportRequest",
+    &[rt::m("VpcId", &rt::STRING)],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableVpcClassicLinkDnsSupportResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    DisableVpcClassicLinkDnsSupportResult, DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT, 0
+    => return_
+);
+pub static DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT: rt::Schema = rt::Schema::structure(
+    "DisableVpcClassicLinkDnsSupportResult",
+    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableVpcClassicLinkRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the VPC.
+    pub vpc_id: String,
+}
+rt::structure!(
+    DisableVpcClassicLinkRequest, DISABLE_VPC_CLASSIC_LINK_REQUEST, 0 => dry_run, 1 =>
+    vpc_id
+);
+pub static DISABLE_VPC_CLASSIC_LINK_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisableVpcClassicLinkRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+        rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableVpcClassicLinkResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    DisableVpcClassicLinkResult, DISABLE_VPC_CLASSIC_LINK_RESULT, 0 => return_
+);
+pub static DISABLE_VPC_CLASSIC_LINK_RESULT: rt::Schema = rt::Schema::structure(
+    "DisableVpcClassicLinkResult",
+    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateAddressRequest {
+    /// The association ID. This parameter is required.
+    pub association_id: Option<String>,
+    /// Deprecated.
+    pub public_ip: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisassociateAddressRequest, DISASSOCIATE_ADDRESS_REQUEST, 0 => association_id, 1 =>
+    public_ip, 2 => dry_run
+);
+pub static DISASSOCIATE_ADDRESS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisassociateAddressRequest",
+    &[
+        rt::m("AssociationId", &rt::STRING),
+        rt::m("PublicIp", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateApplicationStatusCheckRequest {
+    /// The ID of the application status check to disassociate.
+    pub application_status_check_id: String,
+    /// The [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) to disassociate from the application status check. Specify the same key-value pairs that were used during association.
+    pub target_tag_associations: Option<Vec<CustomTagKeyValueRequestPair>>,
+    /// The IDs of the instances to disassociate from the application status check.
+    pub instance_ids: Option<Vec<String>>,
+    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    pub client_token: Option<String>,
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisassociateApplicationStatusCheckRequest,
+    DISASSOCIATE_APPLICATION_STATUS_CHECK_REQUEST, 0 => application_status_check_id, 1 =>
+    target_tag_associations, 2 => instance_ids, 3 => client_token, 4 => dry_run
+);
+pub static DISASSOCIATE_APPLICATION_STATUS_CHECK_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisassociateApplicationStatusCheckRequest",
+    &[
+        rt::m("ApplicationStatusCheckId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TargetTagAssociations", &CUSTOM_KEY_VALUE_PAIR_REQUEST_SET)
+            .named("TargetTagAssociation"),
+        rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"),
+        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateApplicationStatusCheckResult {
+    /// The associations that were successfully removed.
+    pub successful_results: Option<Vec<SuccessfulAssociationResponseObject>>,
+    /// The associations that failed to be removed.
+    pub unsuccessful_results: Option<Vec<UnsuccessfulAssociationResponseObject>>,
+}
+rt::structure!(
+    DisassociateApplicationStatusCheckResult,
+    DISASSOCIATE_APPLICATION_STATUS_CHECK_RESULT, 0 => successful_results, 1 =>
+    unsuccessful_results
+);
+pub static DISASSOCIATE_APPLICATION_STATUS_CHECK_RESULT: rt::Schema = rt::Schema::structure(
+    "DisassociateApplicationStatusCheckResult",
+    &[
+        rt::m("SuccessfulResults", &SUCCESSFUL_ASSOCIATION_RESPONSE_SET)
+            .named("successfulResultSet"),
+        rt::m("UnsuccessfulResults", &UNSUCCESSFUL_ASSOCIATION_RESPONSE_SET)
+            .named("unsuccessfulResultSet"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateCapacityReservationBillingOwnerRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the Capacity Reservation.
+    pub capacity_reservation_id: String,
+    /// The ID of the consumer account to which the request was sent.
+    pub unused_reservation_billing_owner_id: String,
+}
+rt::structure!(
+    DisassociateCapacityReservationBillingOwnerRequest,
+    DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_REQUEST, 0 => dry_run, 1 =>
+    capacity_reservation_id, 2 => unused_reservation_billing_owner_id
+);
+pub static DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisassociateCapacityReservationBillingOwnerRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UnusedReservationBillingOwnerId", &rt::STRING).flags(rt::REQUIRED),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateCapacityReservationBillingOwnerResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    DisassociateCapacityReservationBillingOwnerResult,
+    DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_RESULT, 0 => return_
+);
+pub static DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_RESULT: rt::Schema = rt::Schema::structure(
+    "DisassociateCapacityReservationBillingOwnerResult",
+    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateClientVpnTargetNetworkRequest {
+    /// The ID of the Client VPN endpoint from which to disassociate the target network.
+    pub client_vpn_endpoint_id: String,
+    /// The ID of the target network association.
+    pub association_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisassociateClientVpnTargetNetworkRequest,
+    DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK_REQUEST, 0 => client_vpn_endpoint_id, 1 =>
+    association_id, 2 => dry_run
+);
+pub static DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisassociateClientVpnTargetNetworkRequest",
+    &[
+        rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("AssociationId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateClientVpnTargetNetworkResult {
+    /// The ID of the target network association.
+    pub association_id: Option<String>,
+    /// The current state of the target network association.
+    pub status: Option<AssociationStatus>,
+}
+rt::structure!(
+    DisassociateClientVpnTargetNetworkResult,
+    DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK_RESULT, 0 => association_id, 1 => status
+);
+pub static DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK_RESULT: rt::Schema = rt::Schema::structure(
+    "DisassociateClientVpnTargetNetworkResult",
+    &[
+        rt::m("AssociationId", &rt::STRING).named("associationId"),
+        rt::m("Status", &ASSOCIATION_STATUS).named("status"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateEnclaveCertificateIamRoleRequest {
+    /// The ARN of the ACM certificate from which to disassociate the IAM role.
+    pub certificate_arn: String,
+    /// The ARN of the IAM role to disassociate.
+    pub role_arn: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisassociateEnclaveCertificateIamRoleRequest,
+    DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_REQUEST, 0 => certificate_arn, 1 =>
+    role_arn, 2 => dry_run
+);
+pub static DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisassociateEnclaveCertificateIamRoleRequest",
+    &[
+        rt::m("CertificateArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateEnclaveCertificateIamRoleResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    DisassociateEnclaveCertificateIamRoleResult,
+    DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_RESULT, 0 => return_
+);
+pub static DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_RESULT: rt::Schema = rt::Schema::structure(
+    "DisassociateEnclaveCertificateIamRoleResult",
+    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateIamInstanceProfileRequest {
+    /// The ID of the IAM instance profile association.
+    pub association_id: String,
+}
+rt::structure!(
+    DisassociateIamInstanceProfileRequest, DISASSOCIATE_IAM_INSTANCE_PROFILE_REQUEST, 0
+    => association_id
+);
+pub static DISASSOCIATE_IAM_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisassociateIamInstanceProfileRequest",
+    &[rt::m("AssociationId", &rt::STRING).flags(rt::REQUIRED)],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateIamInstanceProfileResult {
+    /// Information about the IAM instance profile association.
+    pub iam_instance_profile_association: Option<IamInstanceProfileAssociation>,
+}
+rt::structure!(
+    DisassociateIamInstanceProfileResult, DISASSOCIATE_IAM_INSTANCE_PROFILE_RESULT, 0 =>
+    iam_instance_profile_association
+);
+pub static DISASSOCIATE_IAM_INSTANCE_PROFILE_RESULT: rt::Schema = rt::Schema::structure(
+    "DisassociateIamInstanceProfileResult",
+    &[
+        rt::m("IamInstanceProfileAssociation", &IAM_INSTANCE_PROFILE_ASSOCIATION)
+            .named("iamInstanceProfileAssociation"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateInstanceEventWindowRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the event window.
+    pub instance_event_window_id: String,
+    /// One or more targets to disassociate from the specified event window.
+    pub association_target: InstanceEventWindowDisassociationRequest,
+}
+rt::structure!(
+    DisassociateInstanceEventWindowRequest, DISASSOCIATE_INSTANCE_EVENT_WINDOW_REQUEST, 0
+    => dry_run, 1 => instance_event_window_id, 2 => association_target
+);
+pub static DISASSOCIATE_INSTANCE_EVENT_WINDOW_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisassociateInstanceEventWindowRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("InstanceEventWindowId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("AssociationTarget", &INSTANCE_EVENT_WINDOW_DISASSOCIATION_REQUEST)
+            .flags(rt::REQUIRED),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateInstanceEventWindowResult {
+    /// Information about the event window.
+    pub instance_event_window: Option<InstanceEventWindow>,
+}
+rt::structure!(
+    DisassociateInstanceEventWindowResult, DISASSOCIATE_INSTANCE_EVENT_WINDOW_RESULT, 0
+    => instance_event_window
+);
+pub static DISASSOCIATE_INSTANCE_EVENT_WINDOW_RESULT: rt::Schema = rt::Schema::structure(
+    "DisassociateInstanceEventWindowResult",
+    &[rt::m("InstanceEventWindow", &INSTANCE_EVENT_WINDOW).named("instanceEventWindow")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateIpamByoasnRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// A public 2-byte or 4-byte ASN.
+    pub asn: String,
+    /// A BYOIP CIDR.
+    pub cidr: String,
+}
+rt::structure!(
+    DisassociateIpamByoasnRequest, DISASSOCIATE_IPAM_BYOASN_REQUEST, 0 => dry_run, 1 =>
+    asn, 2 => cidr
+);
+pub static DISASSOCIATE_IPAM_BYOASN_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisassociateIpamByoasnRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("Asn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateIpamByoasnResult {
+    /// An ASN and BYOIP CIDR association.
+    pub asn_association: Option<AsnAssociation>,
+}
+rt::structure!(
+    DisassociateIpamByoasnResult, DISASSOCIATE_IPAM_BYOASN_RESULT, 0 => asn_association
+);
+pub static DISASSOCIATE_IPAM_BYOASN_RESULT: rt::Schema = rt::Schema::structure(
+    "DisassociateIpamByoasnResult",
+    &[rt::m("AsnAssociation", &ASN_ASSOCIATION).named("asnAssociation")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateIpamResourceDiscoveryRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// A resource discovery association ID.
+    pub ipam_resource_discovery_association_id: String,
+}
+rt::structure!(
+    DisassociateIpamResourceDiscoveryRequest,
+    DISASSOCIATE_IPAM_RESOURCE_DISCOVERY_REQUEST, 0 => dry_run, 1 =>
+    ipam_resource_discovery_association_id
+);
+pub static DISASSOCIATE_IPAM_RESOURCE_DISCOVERY_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisassociateIpamResourceDiscoveryRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("IpamResourceDiscoveryAssociationId", &rt::STRING).flags(rt::REQUIRED),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateIpamResourceDiscoveryResult {
+    /// A resource discovery association.
+    pub ipam_resource_discovery_association: Option<IpamResourceDiscoveryAssociation>,
+}
+rt::structure!(
+    DisassociateIpamResourceDiscoveryResult, DISASSOCIATE_IPAM_RESOURCE_DISCOVERY_RESULT,
+    0 => ipam_resource_discovery_association
+);
+pub static DISASSOCIATE_IPAM_RESOURCE_DISCOVERY_RESULT: rt::Schema = rt::Schema::structure(
+    "DisassociateIpamResourceDiscoveryResult",
+    &[
+        rt::m("IpamResourceDiscoveryAssociation", &IPAM_RESOURCE_DISCOVERY_ASSOCIATION)
+            .named("ipamResourceDiscoveryAssociation"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateKmsKeyIdRequest {
+    /// The ID of the Amazon EBS snapshot.
+    pub snapshot_id: Option<String>,
+    /// The ID, alias, or ARN of the associated KMS key to remove from the snapshot.
+    pub kms_key_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisassociateKmsKeyIdRequest, DISASSOCIATE_KMS_KEY_ID_REQUEST, 0 => snapshot_id, 1 =>
+    kms_key_id, 2 => dry_run
+);
+pub static DISASSOCIATE_KMS_KEY_ID_REQUEST: rt::Schema = rt::Schema::structure(
+    "DisassociateKmsKeyIdRequest",
+    &[
+        rt::m("SnapshotId", &rt::STRING),
+        rt::m("KmsKeyId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateKmsKeyIdResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(DisassociateKmsKeyIdResult, DISASSOCIATE_KMS_KEY_ID_RESULT, 0 => return_);
+pub static DISASSOCIATE_KMS_KEY_ID_RESULT: rt::Schema = rt::Schema::structure(
+    "DisassociateKmsKeyIdResult",
+    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+);
+#[derive(Clone, Default, PartialEq)]
 pub struct DisassociateNatGatewayAddressRequest {
-    /// p The ID of the NAT gateway. /p
+    /// The ID of the NAT gateway.
     pub nat_gateway_id: String,
-    /// p The association IDs of EIPs that have been associated with the NAT gateway. /p
+    /// The association IDs of EIPs that have been associated with the NAT gateway.
     pub association_ids: Vec<String>,
-    /// p The maximum amount of time to wait (in seconds) before forcibly releasing the IP addresses if connections are still in progress. Default value is 350 seconds. /p
+    /// The maximum amount of time to wait (in seconds) before forcibly releasing the IP addresses if connections are still in progress. Default value is 350 seconds.
     pub max_drain_duration_seconds: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -31,9 +1582,9 @@ pub static DISASSOCIATE_NAT_GATEWAY_ADDRESS_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateNatGatewayAddressResult {
-    /// p The ID of the NAT gateway. /p
+    /// The ID of the NAT gateway.
     pub nat_gateway_id: Option<String>,
-    /// p Information about the NAT gateway IP addresses. /p
+    /// Information about the NAT gateway IP addresses.
     pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
 }
 rt::structure!(
@@ -50,9 +1601,9 @@ pub static DISASSOCIATE_NAT_GATEWAY_ADDRESS_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateNetworkingFlexCostAllocationPolicyRequest {
-    /// p The IDs of the policy associations to remove. You can specify up to 100 association IDs. This parameter is required. /p
+    /// The IDs of the policy associations to remove. You can specify up to 100 association IDs. This parameter is required.
     pub fca_policy_association_ids: Vec<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -73,9 +1624,9 @@ pub static DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST: rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateNetworkingFlexCostAllocationPolicyResult {
-    /// p The IDs of the policy associations that were removed. /p
+    /// The IDs of the policy associations that were removed.
     pub fca_policy_disassociations: Option<Vec<String>>,
-    /// p Information about the policy associations that could not be removed. /p
+    /// Information about the policy associations that could not be removed.
     pub fca_policy_disassociation_failures: Option<
         Vec<FlexCostAllocationOperationFailure>,
     >,
@@ -102,11 +1653,11 @@ pub static DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT: rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateRouteServerRequest {
-    /// p The ID of the route server to disassociate. /p
+    /// The ID of the route server to disassociate.
     pub route_server_id: String,
-    /// p The ID of the VPC to disassociate from the route server. /p
+    /// The ID of the VPC to disassociate from the route server.
     pub vpc_id: String,
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -123,7 +1674,7 @@ pub static DISASSOCIATE_ROUTE_SERVER_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateRouteServerResult {
-    /// p Information about the disassociated route server. /p
+    /// Information about the disassociated route server.
     pub route_server_association: Option<RouteServerAssociation>,
 }
 rt::structure!(
@@ -139,9 +1690,9 @@ pub static DISASSOCIATE_ROUTE_SERVER_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateRouteTableRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The association ID representing the current association between the route table and subnet or gateway. /p
+    /// The association ID representing the current association between the route table and subnet or gateway.
     pub association_id: String,
 }
 rt::structure!(
@@ -157,11 +1708,11 @@ pub static DISASSOCIATE_ROUTE_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateSecurityGroupVpcRequest {
-    /// p A security group ID. /p
+    /// A security group ID.
     pub group_id: String,
-    /// p A VPC ID. /p
+    /// A VPC ID.
     pub vpc_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -178,7 +1729,7 @@ pub static DISASSOCIATE_SECURITY_GROUP_VPC_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateSecurityGroupVpcResult {
-    /// p The state of the disassociation. /p
+    /// The state of the disassociation.
     pub state: Option<SecurityGroupVpcAssociationState>,
 }
 rt::structure!(
@@ -191,7 +1742,7 @@ pub static DISASSOCIATE_SECURITY_GROUP_VPC_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateSubnetCidrBlockRequest {
-    /// p The association ID for the CIDR block. /p
+    /// The association ID for the CIDR block.
     pub association_id: String,
 }
 rt::structure!(
@@ -204,9 +1755,9 @@ pub static DISASSOCIATE_SUBNET_CIDR_BLOCK_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateSubnetCidrBlockResult {
-    /// p Information about the IPv6 CIDR block association. /p
+    /// Information about the IPv6 CIDR block association.
     pub ipv6_cidr_block_association: Option<SubnetIpv6CidrBlockAssociation>,
-    /// p The ID of the subnet. /p
+    /// The ID of the subnet.
     pub subnet_id: Option<String>,
 }
 rt::structure!(
@@ -223,13 +1774,13 @@ pub static DISASSOCIATE_SUBNET_CIDR_BLOCK_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateTransitGatewayMulticastDomainRequest {
-    /// p The ID of the transit gateway multicast domain. /p
+    /// The ID of the transit gateway multicast domain.
     pub transit_gateway_multicast_domain_id: String,
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub transit_gateway_attachment_id: String,
-    /// p The IDs of the subnets; /p
+    /// The IDs of the subnets;
     pub subnet_ids: Vec<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -249,7 +1800,7 @@ pub static DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateTransitGatewayMulticastDomainResult {
-    /// p Information about the association. /p
+    /// Information about the association.
     pub associations: Option<TransitGatewayMulticastDomainAssociations>,
 }
 rt::structure!(
@@ -265,11 +1816,11 @@ pub static DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateTransitGatewayPolicyTableRequest {
-    /// p The ID of the disassociated policy table. /p
+    /// The ID of the disassociated policy table.
     pub transit_gateway_policy_table_id: String,
-    /// p The ID of the transit gateway attachment to disassociate from the policy table. /p
+    /// The ID of the transit gateway attachment to disassociate from the policy table.
     pub transit_gateway_attachment_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -287,7 +1838,7 @@ pub static DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateTransitGatewayPolicyTableResult {
-    /// p Returns details about the transit gateway policy table disassociation. /p
+    /// Returns details about the transit gateway policy table disassociation.
     pub association: Option<TransitGatewayPolicyTableAssociation>,
 }
 rt::structure!(
@@ -303,11 +1854,11 @@ pub static DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateTransitGatewayRouteTableRequest {
-    /// p The ID of the transit gateway route table. /p
+    /// The ID of the transit gateway route table.
     pub transit_gateway_route_table_id: String,
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub transit_gateway_attachment_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -325,7 +1876,7 @@ pub static DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateTransitGatewayRouteTableResult {
-    /// p Information about the association. /p
+    /// Information about the association.
     pub association: Option<TransitGatewayAssociation>,
 }
 rt::structure!(
@@ -338,11 +1889,11 @@ pub static DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateTrunkInterfaceRequest {
-    /// p The ID of the association /p
+    /// The ID of the association
     pub association_id: String,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -359,9 +1910,9 @@ pub static DISASSOCIATE_TRUNK_INTERFACE_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateTrunkInterfaceResult {
-    /// p Is code true /code if the request succeeds and an error otherwise. /p
+    /// Is `true` if the request succeeds and an error otherwise.
     pub return_: Option<bool>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -377,7 +1928,7 @@ pub static DISASSOCIATE_TRUNK_INTERFACE_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateVpcCidrBlockRequest {
-    /// p The association ID for the CIDR block. /p
+    /// The association ID for the CIDR block.
     pub association_id: String,
 }
 rt::structure!(
@@ -390,11 +1941,11 @@ pub static DISASSOCIATE_VPC_CIDR_BLOCK_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateVpcCidrBlockResult {
-    /// p Information about the IPv6 CIDR block association. /p
+    /// Information about the IPv6 CIDR block association.
     pub ipv6_cidr_block_association: Option<VpcIpv6CidrBlockAssociation>,
-    /// p Information about the IPv4 CIDR block association. /p
+    /// Information about the IPv4 CIDR block association.
     pub cidr_block_association: Option<VpcCidrBlockAssociation>,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: Option<String>,
 }
 rt::structure!(
@@ -411,14 +1962,14 @@ pub static DISASSOCIATE_VPC_CIDR_BLOCK_RESULT: rt::Schema = rt::Schema::structur
         rt::m("VpcId", &rt::STRING).named("vpcId"),
     ],
 );
-/// p Describes a disk image. /p
+/// Describes a disk image.
 #[derive(Clone, Default, PartialEq)]
 pub struct DiskImage {
-    /// p A description of the disk image. /p
+    /// A description of the disk image.
     pub description: Option<String>,
-    /// p Information about the disk image. /p
+    /// Information about the disk image.
     pub image: Option<DiskImageDetail>,
-    /// p Information about the volume. /p
+    /// Information about the volume.
     pub volume: Option<VolumeDetail>,
 }
 rt::structure!(DiskImage, DISK_IMAGE, 0 => description, 1 => image, 2 => volume);
@@ -430,16 +1981,18 @@ pub static DISK_IMAGE: rt::Schema = rt::Schema::structure(
         rt::m("Volume", &VOLUME_DETAIL),
     ],
 );
-/// p Describes a disk image. /p
+/// Describes a disk image.
 #[derive(Clone, Default, PartialEq)]
 pub struct DiskImageDescription {
-    /// p The checksum computed for the disk image. /p
+    /// The checksum computed for the disk image.
     pub checksum: Option<String>,
-    /// p The disk image format. /p
+    /// The disk image format.
     pub format: Option<DiskImageFormat>,
-    /// p A presigned URL for the import manifest stored in Amazon S3. For information about creating a presigned URL for an Amazon S3 object, read the "Query String Request Authentication Alternative" section of the a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/RESTAuthentication.html" Authenticating REST Requests /a topic in the i Amazon Simple Storage Service Developer Guide /i . /p p For information about the import manifest referenced by this API action, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html" VM Import Manifest /a . /p
+    /// A presigned URL for the import manifest stored in Amazon S3. For information about creating a presigned URL for an Amazon S3 object, read the "Query String Request Authentication Alternative" section of the [Authenticating REST Requests](https://docs.aws.amazon.com/AmazonS3/latest/dev/RESTAuthentication.html) topic in the *Amazon Simple Storage Service Developer Guide*.
+    ///
+    /// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
     pub import_manifest_url: Option<String>,
-    /// p The size of the disk image, in GiB. /p
+    /// The size of the disk image, in GiB.
     pub size: Option<i64>,
 }
 rt::structure!(
@@ -457,14 +2010,16 @@ pub static DISK_IMAGE_DESCRIPTION: rt::Schema = rt::Schema::structure(
         rt::m("Size", &rt::LONG).named("size"),
     ],
 );
-/// p Describes a disk image. /p
+/// Describes a disk image.
 #[derive(Clone, Default, PartialEq)]
 pub struct DiskImageDetail {
-    /// p The disk image format. /p
+    /// The disk image format.
     pub format: DiskImageFormat,
-    /// p The size of the disk image, in GiB. /p
+    /// The size of the disk image, in GiB.
     pub bytes: i64,
-    /// p A presigned URL for the import manifest stored in Amazon S3 and presented here as an Amazon S3 presigned URL. For information about creating a presigned URL for an Amazon S3 object, read the "Query String Request Authentication Alternative" section of the a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/RESTAuthentication.html" Authenticating REST Requests /a topic in the i Amazon Simple Storage Service Developer Guide /i . /p p For information about the import manifest referenced by this API action, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html" VM Import Manifest /a . /p
+    /// A presigned URL for the import manifest stored in Amazon S3 and presented here as an Amazon S3 presigned URL. For information about creating a presigned URL for an Amazon S3 object, read the "Query String Request Authentication Alternative" section of the [Authenticating REST Requests](https://docs.aws.amazon.com/AmazonS3/latest/dev/RESTAuthentication.html) topic in the *Amazon Simple Storage Service Developer Guide*.
+    ///
+    /// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
     pub import_manifest_url: String,
 }
 rt::structure!(
@@ -487,12 +2042,12 @@ pub static DISK_IMAGE_LIST: rt::Schema = rt::Schema::list(
     "DiskImageList",
     &[rt::m("member", &DISK_IMAGE)],
 );
-/// p Describes a disk image volume. /p
+/// Describes a disk image volume.
 #[derive(Clone, Default, PartialEq)]
 pub struct DiskImageVolumeDescription {
-    /// p The volume identifier. /p
+    /// The volume identifier.
     pub id: Option<String>,
-    /// p The size of the volume, in GiB. /p
+    /// The size of the volume, in GiB.
     pub size: Option<i64>,
 }
 rt::structure!(
@@ -502,14 +2057,14 @@ pub static DISK_IMAGE_VOLUME_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "DiskImageVolumeDescription",
     &[rt::m("Id", &rt::STRING).named("id"), rt::m("Size", &rt::LONG).named("size")],
 );
-/// p Describes a disk. /p
+/// Describes a disk.
 #[derive(Clone, Default, PartialEq)]
 pub struct DiskInfo {
-    /// p The size of the disk in GB. /p
+    /// The size of the disk in GB.
     pub size_in_gb: Option<i64>,
-    /// p The number of disks with this configuration. /p
+    /// The number of disks with this configuration.
     pub count: Option<i32>,
-    /// p The type of disk. /p
+    /// The type of disk.
     pub type_: Option<DiskType>,
 }
 rt::structure!(DiskInfo, DISK_INFO, 0 => size_in_gb, 1 => count, 2 => type_);
@@ -528,12 +2083,12 @@ pub static DISK_INFO_LIST: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum DiskType { Hdd = "hdd", Ssd = "ssd" }
 }
-/// p Describes a DNS entry. /p
+/// Describes a DNS entry.
 #[derive(Clone, Default, PartialEq)]
 pub struct DnsEntry {
-    /// p The DNS name. /p
+    /// The DNS name.
     pub dns_name: Option<String>,
-    /// p The ID of the private hosted zone. /p
+    /// The ID of the private hosted zone.
     pub hosted_zone_id: Option<String>,
 }
 rt::structure!(DnsEntry, DNS_ENTRY, 0 => dns_name, 1 => hosted_zone_id);
@@ -552,16 +2107,21 @@ rt::string_enum! {
     pub enum DnsNameState { PendingVerification = "pendingVerification", Verified =
     "verified", Failed = "failed" }
 }
-/// p Describes the DNS options for an endpoint. /p
+/// Describes the DNS options for an endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct DnsOptions {
-    /// p The DNS records created for the endpoint. /p
+    /// The DNS records created for the endpoint.
     pub dns_record_ip_type: Option<DnsRecordIpType>,
-    /// p Indicates whether to enable private DNS only for inbound endpoints. /p
+    /// Indicates whether to enable private DNS only for inbound endpoints.
     pub private_dns_only_for_inbound_resolver_endpoint: Option<bool>,
-    /// p The preference for which private domains have a private hosted zone created for and associated with the specified VPC. Only supported when private DNS is enabled and when the VPC endpoint type is ServiceNetwork or Resource. /p ul li p code ALL DOMAINS /code - VPC Lattice provisions private hosted zones for all custom domain names. /p /li li p code VERIFIED DOMAINS ONLY /code - VPC Lattice provisions a private hosted zone only if custom domain name has been verified by the provider. /p /li li p code VERIFIED DOMAINS AND SPECIFIED DOMAINS /code - VPC Lattice provisions private hosted zones for all verified custom domain names and other domain names that the resource consumer specifies. The resource consumer specifies the domain names in the PrivateDnsSpecifiedDomains parameter. /p /li li p code SPECIFIED DOMAINS ONLY /code - VPC Lattice provisions a private hosted zone for domain names specified by the resource consumer. The resource consumer specifies the domain names in the PrivateDnsSpecifiedDomains parameter. /p /li /ul
+    /// The preference for which private domains have a private hosted zone created for and associated with the specified VPC. Only supported when private DNS is enabled and when the VPC endpoint type is ServiceNetwork or Resource.
+    ///
+    /// - `ALL_DOMAINS` - VPC Lattice provisions private hosted zones for all custom domain names.
+    /// - `VERIFIED_DOMAINS_ONLY` - VPC Lattice provisions a private hosted zone only if custom domain name has been verified by the provider.
+    /// - `VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS` - VPC Lattice provisions private hosted zones for all verified custom domain names and other domain names that the resource consumer specifies. The resource consumer specifies the domain names in the PrivateDnsSpecifiedDomains parameter.
+    /// - `SPECIFIED_DOMAINS_ONLY` - VPC Lattice provisions a private hosted zone for domain names specified by the resource consumer. The resource consumer specifies the domain names in the PrivateDnsSpecifiedDomains parameter.
     pub private_dns_preference: Option<String>,
-    /// p Indicates which of the private domains to create private hosted zones for and associate with the specified VPC. Only supported when private DNS is enabled and the private DNS preference is code VERIFIED DOMAINS AND SPECIFIED DOMAINS /code or code SPECIFIED DOMAINS ONLY /code . /p
+    /// Indicates which of the private domains to create private hosted zones for and associate with the specified VPC. Only supported when private DNS is enabled and the private DNS preference is `VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS` or `SPECIFIED_DOMAINS_ONLY`.
     pub private_dns_specified_domains: Option<Vec<String>>,
 }
 rt::structure!(
@@ -580,16 +2140,21 @@ pub static DNS_OPTIONS: rt::Schema = rt::Schema::structure(
             .named("privateDnsSpecifiedDomainSet"),
     ],
 );
-/// p Describes the DNS options for an endpoint. /p
+/// Describes the DNS options for an endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct DnsOptionsSpecification {
-    /// p The DNS records created for the endpoint. /p
+    /// The DNS records created for the endpoint.
     pub dns_record_ip_type: Option<DnsRecordIpType>,
-    /// p Indicates whether to enable private DNS only for inbound endpoints. This option is available only for services that support both gateway and interface endpoints. It routes traffic that originates from the VPC to the gateway endpoint and traffic that originates from on-premises to the interface endpoint. /p
+    /// Indicates whether to enable private DNS only for inbound endpoints. This option is available only for services that support both gateway and interface endpoints. It routes traffic that originates from the VPC to the gateway endpoint and traffic that originates from on-premises to the interface endpoint.
     pub private_dns_only_for_inbound_resolver_endpoint: Option<bool>,
-    /// p The preference for which private domains have a private hosted zone created for and associated with the specified VPC. Only supported when private DNS is enabled and when the VPC endpoint type is ServiceNetwork or Resource. /p ul li p code ALL DOMAINS /code - VPC Lattice provisions private hosted zones for all custom domain names. /p /li li p code VERIFIED DOMAINS ONLY /code - VPC Lattice provisions a private hosted zone only if custom domain name has been verified by the provider. /p /li li p code VERIFIED DOMAINS AND SPECIFIED DOMAINS /code - VPC Lattice provisions private hosted zones for all verified custom domain names and other domain names that the resource consumer specifies. The resource consumer specifies the domain names in the PrivateDnsSpecifiedDomains parameter. /p /li li p code SPECIFIED DOMAINS ONLY /code - VPC Lattice provisions a private hosted zone for domain names specified by the resource consumer. The resource consumer specifies the domain names in the PrivateDnsSpecifiedDomains parameter. /p /li /ul
+    /// The preference for which private domains have a private hosted zone created for and associated with the specified VPC. Only supported when private DNS is enabled and when the VPC endpoint type is ServiceNetwork or Resource.
+    ///
+    /// - `ALL_DOMAINS` - VPC Lattice provisions private hosted zones for all custom domain names.
+    /// - `VERIFIED_DOMAINS_ONLY` - VPC Lattice provisions a private hosted zone only if custom domain name has been verified by the provider.
+    /// - `VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS` - VPC Lattice provisions private hosted zones for all verified custom domain names and other domain names that the resource consumer specifies. The resource consumer specifies the domain names in the PrivateDnsSpecifiedDomains parameter.
+    /// - `SPECIFIED_DOMAINS_ONLY` - VPC Lattice provisions a private hosted zone for domain names specified by the resource consumer. The resource consumer specifies the domain names in the PrivateDnsSpecifiedDomains parameter.
     pub private_dns_preference: Option<String>,
-    /// p Indicates which of the private domains to create private hosted zones for and associate with the specified VPC. Only supported when private DNS is enabled and the private DNS preference is verified-domains-and-specified-domains or specified-domains-only. /p
+    /// Indicates which of the private domains to create private hosted zones for and associate with the specified VPC. Only supported when private DNS is enabled and the private DNS preference is verified-domains-and-specified-domains or specified-domains-only.
     pub private_dns_specified_domains: Option<Vec<String>>,
 }
 rt::structure!(
@@ -611,12 +2176,12 @@ rt::string_enum! {
     pub enum DnsRecordIpType { Ipv4 = "ipv4", Dualstack = "dualstack", Ipv6 = "ipv6",
     ServiceDefined = "service-defined" }
 }
-/// p Information about the DNS server to be used. /p
+/// Information about the DNS server to be used.
 #[derive(Clone, Default, PartialEq)]
 pub struct DnsServersOptionsModifyStructure {
-    /// p The IPv4 address range, in CIDR notation, of the DNS servers to be used. You can specify up to two DNS servers. Ensure that the DNS servers can be reached by the clients. The specified values overwrite the existing values. /p
+    /// The IPv4 address range, in CIDR notation, of the DNS servers to be used. You can specify up to two DNS servers. Ensure that the DNS servers can be reached by the clients. The specified values overwrite the existing values.
     pub custom_dns_servers: Option<Vec<String>>,
-    /// p Indicates whether DNS servers should be used. Specify code False /code to delete the existing DNS servers. /p
+    /// Indicates whether DNS servers should be used. Specify `False` to delete the existing DNS servers.
     pub enabled: Option<bool>,
 }
 rt::structure!(

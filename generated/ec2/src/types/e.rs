@@ -3,34 +3,91 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Describes a block device for an EBS volume. /p
+/// Describes a block device for an EBS volume.
 #[derive(Clone, Default, PartialEq)]
 pub struct EbsBlockDevice {
-    /// p Indicates whether the EBS volume is deleted on instance termination. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/terminating-instances.html#preserving-volumes-on-termination" Preserving Amazon EBS volumes on instance termination /a in the i Amazon EC2 User Guide /i . /p
+    /// Indicates whether the EBS volume is deleted on instance termination. For more information, see [Preserving Amazon EBS volumes on instance termination](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/terminating-instances.html#preserving-volumes-on-termination) in the *Amazon EC2 User Guide*.
     pub delete_on_termination: Option<bool>,
-    /// p The number of I/O operations per second (IOPS). For code gp3 /code , code io1 /code , and code io2 /code volumes, this represents the number of IOPS that are provisioned for the volume. For code gp2 /code volumes, this represents the baseline performance of the volume and the rate at which the volume accumulates I/O credits for bursting. /p p The following are the supported values for each volume type: /p ul li p code gp3 /code : 3,000 - 80,000 IOPS /p /li li p code io1 /code : 100 - 64,000 IOPS /p /li li p code io2 /code : 100 - 256,000 IOPS /p /li /ul p For code io2 /code volumes, you can achieve up to 256,000 IOPS on a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html#ec2-nitro-instances" instances built on the Nitro System /a . On other instances, you can achieve performance up to 32,000 IOPS. /p p This parameter is required for code io1 /code and code io2 /code volumes. The default for code gp3 /code volumes is 3,000 IOPS. /p
+    /// The number of I/O operations per second (IOPS). For `gp3`, `io1`, and `io2` volumes, this represents the number of IOPS that are provisioned for the volume. For `gp2` volumes, this represents the baseline performance of the volume and the rate at which the volume accumulates I/O credits for bursting.
+    ///
+    /// The following are the supported values for each volume type:
+    ///
+    /// - `gp3`: 3,000 - 80,000 IOPS
+    /// - `io1`: 100 - 64,000 IOPS
+    /// - `io2`: 100 - 256,000 IOPS
+    ///
+    /// For `io2` volumes, you can achieve up to 256,000 IOPS on [instances built on the Nitro System](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html#ec2-nitro-instances). On other instances, you can achieve performance up to 32,000 IOPS.
+    ///
+    /// This parameter is required for `io1` and `io2` volumes. The default for `gp3` volumes is 3,000 IOPS.
     pub iops: Option<i32>,
-    /// p The ID of the snapshot. /p
+    /// The ID of the snapshot.
     pub snapshot_id: Option<String>,
-    /// p The size of the volume, in GiBs. You must specify either a snapshot ID or a volume size. If you specify a snapshot, the default is the snapshot size. You can specify a volume size that is equal to or larger than the snapshot size. /p p The following are the supported sizes for each volume type: /p ul li p code gp2 /code : 1 - 16,384 GiB /p /li li p code gp3 /code : 1 - 65,536 GiB /p /li li p code io1 /code : 4 - 16,384 GiB /p /li li p code io2 /code : 4 - 65,536 GiB /p /li li p code st1 /code and code sc1 /code : 125 - 16,384 GiB /p /li li p code standard /code : 1 - 1024 GiB /p /li /ul
+    /// The size of the volume, in GiBs. You must specify either a snapshot ID or a volume size. If you specify a snapshot, the default is the snapshot size. You can specify a volume size that is equal to or larger than the snapshot size.
+    ///
+    /// The following are the supported sizes for each volume type:
+    ///
+    /// - `gp2`: 1 - 16,384 GiB
+    /// - `gp3`: 1 - 65,536 GiB
+    /// - `io1`: 4 - 16,384 GiB
+    /// - `io2`: 4 - 65,536 GiB
+    /// - `st1` and `sc1`: 125 - 16,384 GiB
+    /// - `standard`: 1 - 1024 GiB
     pub volume_size: Option<i32>,
-    /// p The volume type. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html" Amazon EBS volume types /a in the i Amazon EBS User Guide /i . /p
+    /// The volume type. For more information, see [Amazon EBS volume types](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html) in the *Amazon EBS User Guide*.
     pub volume_type: Option<VolumeType>,
-    /// p Identifier (key ID, key alias, key ARN, or alias ARN) of the customer managed KMS key to use for EBS encryption. /p p This parameter is only supported on code BlockDeviceMapping /code objects called by a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RunInstances.html" RunInstances /a , a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RequestSpotFleet.html" RequestSpotFleet /a , and a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RequestSpotInstances.html" RequestSpotInstances /a . /p
+    /// Identifier (key ID, key alias, key ARN, or alias ARN) of the customer managed KMS key to use for EBS encryption.
+    ///
+    /// This parameter is only supported on `BlockDeviceMapping` objects called by [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html), [RequestSpotFleet](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RequestSpotFleet.html), and [RequestSpotInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RequestSpotInstances.html).
     pub kms_key_id: Option<String>,
-    /// p The throughput that the volume supports, in MiB/s. /p p This parameter is valid only for code gp3 /code volumes. /p p Valid Range: Minimum value of 125. Maximum value of 2,000. /p
+    /// The throughput that the volume supports, in MiB/s.
+    ///
+    /// This parameter is valid only for `gp3` volumes.
+    ///
+    /// Valid Range: Minimum value of 125. Maximum value of 2,000.
     pub throughput: Option<i32>,
-    /// p The ARN of the Outpost on which the snapshot is stored. /p p This parameter is not supported when using a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateImage.html" CreateImage /a . /p
+    /// The ARN of the Outpost on which the snapshot is stored.
+    ///
+    /// This parameter is not supported when using [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html).
     pub outpost_arn: Option<String>,
-    /// p The Availability Zone where the EBS volume will be created (for example, code us-east-1a /code ). /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code can be specified, but not both. If neither is specified, Amazon EC2 automatically selects an Availability Zone within the Region. /p p This parameter is not supported when using a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateFleet.html" CreateFleet /a , a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateImage.html" CreateImage /a , a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API DescribeImages.html" DescribeImages /a , a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RequestSpotFleet.html" RequestSpotFleet /a , a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RequestSpotInstances.html" RequestSpotInstances /a , and a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RunInstances.html" RunInstances /a . /p
+    /// The Availability Zone where the EBS volume will be created (for example, `us-east-1a`).
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` can be specified, but not both. If neither is specified, Amazon EC2 automatically selects an Availability Zone within the Region.
+    ///
+    /// This parameter is not supported when using [CreateFleet](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFleet.html), [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html), [DescribeImages](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html), [RequestSpotFleet](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RequestSpotFleet.html), [RequestSpotInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RequestSpotInstances.html), and [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
     pub availability_zone: Option<String>,
-    /// p Indicates whether the encryption state of an EBS volume is changed while being restored from a backing snapshot. The effect of setting the encryption state to code true /code depends on the volume origin (new or from a snapshot), starting encryption state, ownership, and whether encryption by default is enabled. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html#encryption-parameters" Amazon EBS encryption /a in the i Amazon EBS User Guide /i . /p p In no case can you remove encryption from an encrypted volume. /p p Encrypted volumes can only be attached to instances that support Amazon EBS encryption. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html#ebs-encryption supported instances" Supported instance types /a . /p p This parameter is not returned by a DescribeImageAttribute /a . /p p For a CreateImage /a and a RegisterImage /a , whether you can include this parameter, and the allowed values differ depending on the type of block device mapping you are creating. /p ul li p If you are creating a block device mapping for a b new (empty) volume /b , you can include this parameter, and specify either code true /code for an encrypted volume, or code false /code for an unencrypted volume. If you omit this parameter, it defaults to code false /code (unencrypted). /p /li li p If you are creating a block device mapping from an b existing encrypted or unencrypted snapshot /b , you must omit this parameter. If you include this parameter, the request will fail, regardless of the value that you specify. /p /li li p If you are creating a block device mapping from an b existing unencrypted volume /b , you can include this parameter, but you must specify code false /code . If you specify code true /code , the request will fail. In this case, we recommend that you omit the parameter. /p /li li p If you are creating a block device mapping from an b existing encrypted volume /b , you can include this parameter, and specify either code true /code or code false /code . However, if you specify code false /code , the parameter is ignored and the block device mapping is always encrypted. In this case, we recommend that you omit the parameter. /p /li /ul
+    /// Indicates whether the encryption state of an EBS volume is changed while being restored from a backing snapshot. The effect of setting the encryption state to `true` depends on the volume origin (new or from a snapshot), starting encryption state, ownership, and whether encryption by default is enabled. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html#encryption-parameters) in the *Amazon EBS User Guide*.
+    ///
+    /// In no case can you remove encryption from an encrypted volume.
+    ///
+    /// Encrypted volumes can only be attached to instances that support Amazon EBS encryption. For more information, see [Supported instance types](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html#ebs-encryption_supported_instances).
+    ///
+    /// This parameter is not returned by DescribeImageAttribute.
+    ///
+    /// For CreateImage and RegisterImage, whether you can include this parameter, and the allowed values differ depending on the type of block device mapping you are creating.
+    ///
+    /// - If you are creating a block device mapping for a **new (empty) volume**, you can include this parameter, and specify either `true` for an encrypted volume, or `false` for an unencrypted volume. If you omit this parameter, it defaults to `false` (unencrypted).
+    /// - If you are creating a block device mapping from an **existing encrypted or unencrypted snapshot**, you must omit this parameter. If you include this parameter, the request will fail, regardless of the value that you specify.
+    /// - If you are creating a block device mapping from an **existing unencrypted volume**, you can include this parameter, but you must specify `false`. If you specify `true`, the request will fail. In this case, we recommend that you omit the parameter.
+    /// - If you are creating a block device mapping from an **existing encrypted volume**, you can include this parameter, and specify either `true` or `false`. However, if you specify `false`, the parameter is ignored and the block device mapping is always encrypted. In this case, we recommend that you omit the parameter.
     pub encrypted: Option<bool>,
-    /// p Specifies the Amazon EBS Provisioned Rate for Volume Initialization (volume initialization rate), in MiB/s, at which to download the snapshot blocks from Amazon S3 to the volume. This is also known as i volume initialization /i . Specifying a volume initialization rate ensures that the volume is initialized at a predictable and consistent rate after creation. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html" Initialize Amazon EBS volumes /a in the i Amazon EC2 User Guide /i . /p p This parameter is supported only for volumes created from snapshots. Omit this parameter if: /p ul li p You want to create the volume using fast snapshot restore. You must specify a snapshot that is enabled for fast snapshot restore. In this case, the volume is fully initialized at creation. /p note p If you specify a snapshot that is enabled for fast snapshot restore and a volume initialization rate, the volume will be initialized at the specified rate instead of fast snapshot restore. /p /note /li li p You want to create a volume that is initialized at the default rate. /p /li /ul p This parameter is not supported when using a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateImage.html" CreateImage /a and a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API DescribeImages.html" DescribeImages /a . /p p Valid range: 100 - 300 MiB/s /p
+    /// Specifies the Amazon EBS Provisioned Rate for Volume Initialization (volume initialization rate), in MiB/s, at which to download the snapshot blocks from Amazon S3 to the volume. This is also known as *volume initialization*. Specifying a volume initialization rate ensures that the volume is initialized at a predictable and consistent rate after creation. For more information, see [Initialize Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// This parameter is supported only for volumes created from snapshots. Omit this parameter if:
+    ///
+    /// - You want to create the volume using fast snapshot restore. You must specify a snapshot that is enabled for fast snapshot restore. In this case, the volume is fully initialized at creation. **Note:** If you specify a snapshot that is enabled for fast snapshot restore and a volume initialization rate, the volume will be initialized at the specified rate instead of fast snapshot restore.
+    /// - You want to create a volume that is initialized at the default rate.
+    ///
+    /// This parameter is not supported when using [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html) and [DescribeImages](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html).
+    ///
+    /// Valid range: 100 - 300 MiB/s
     pub volume_initialization_rate: Option<i32>,
-    /// p The ID of the Availability Zone where the EBS volume will be created (for example, code use1-az1 /code ). /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code can be specified, but not both. If neither is specified, Amazon EC2 automatically selects an Availability Zone within the Region. /p p This parameter is not supported when using a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateFleet.html" CreateFleet /a , a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateImage.html" CreateImage /a , a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API DescribeImages.html" DescribeImages /a , a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RequestSpotFleet.html" RequestSpotFleet /a , a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RequestSpotInstances.html" RequestSpotInstances /a , and a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RunInstances.html" RunInstances /a . /p
+    /// The ID of the Availability Zone where the EBS volume will be created (for example, `use1-az1`).
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` can be specified, but not both. If neither is specified, Amazon EC2 automatically selects an Availability Zone within the Region.
+    ///
+    /// This parameter is not supported when using [CreateFleet](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFleet.html), [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html), [DescribeImages](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html), [RequestSpotFleet](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RequestSpotFleet.html), [RequestSpotInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RequestSpotInstances.html), and [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
     pub availability_zone_id: Option<String>,
-    /// p The index of the EBS card. Some instance types support multiple EBS cards. The default EBS card index is 0. /p
+    /// The index of the EBS card. Some instance types support multiple EBS cards. The default EBS card index is 0.
     pub ebs_card_index: Option<i32>,
 }
 rt::structure!(
@@ -57,24 +114,24 @@ pub static EBS_BLOCK_DEVICE: rt::Schema = rt::Schema::structure(
         rt::m("EbsCardIndex", &rt::INTEGER),
     ],
 );
-/// p Describes a block device for an EBS volume. /p
+/// Describes a block device for an EBS volume.
 #[derive(Clone, Default, PartialEq)]
 pub struct EbsBlockDeviceResponse {
-    /// p Indicates whether the volume is encrypted. /p
+    /// Indicates whether the volume is encrypted.
     pub encrypted: Option<bool>,
-    /// p Indicates whether the volume is deleted on instance termination. /p
+    /// Indicates whether the volume is deleted on instance termination.
     pub delete_on_termination: Option<bool>,
-    /// p The number of I/O operations per second (IOPS). For code gp3 /code , code io1 /code , and code io2 /code volumes, this represents the number of IOPS that are provisioned for the volume. For code gp2 /code volumes, this represents the baseline performance of the volume and the rate at which the volume accumulates I/O credits for bursting. /p
+    /// The number of I/O operations per second (IOPS). For `gp3`, `io1`, and `io2` volumes, this represents the number of IOPS that are provisioned for the volume. For `gp2` volumes, this represents the baseline performance of the volume and the rate at which the volume accumulates I/O credits for bursting.
     pub iops: Option<i32>,
-    /// p The throughput that the volume supports, in MiB/s. /p
+    /// The throughput that the volume supports, in MiB/s.
     pub throughput: Option<i32>,
-    /// p Identifier (key ID, key alias, key ARN, or alias ARN) of the customer managed KMS key to use for EBS encryption. /p
+    /// Identifier (key ID, key alias, key ARN, or alias ARN) of the customer managed KMS key to use for EBS encryption.
     pub kms_key_id: Option<String>,
-    /// p The ID of the snapshot. /p
+    /// The ID of the snapshot.
     pub snapshot_id: Option<String>,
-    /// p The size of the volume, in GiBs. /p
+    /// The size of the volume, in GiBs.
     pub volume_size: Option<i32>,
-    /// p The volume type. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html" Amazon EBS volume types /a in the i Amazon EBS User Guide /i . /p
+    /// The volume type. For more information, see [Amazon EBS volume types](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html) in the *Amazon EBS User Guide*.
     pub volume_type: Option<VolumeType>,
 }
 rt::structure!(
@@ -95,22 +152,22 @@ pub static EBS_BLOCK_DEVICE_RESPONSE: rt::Schema = rt::Schema::structure(
         rt::m("VolumeType", &rt::ENUM).named("volumeType"),
     ],
 );
-/// p Describes the performance characteristics of an EBS card on the instance type. /p
+/// Describes the performance characteristics of an EBS card on the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct EbsCardInfo {
-    /// p The index of the EBS card. /p
+    /// The index of the EBS card.
     pub ebs_card_index: Option<i32>,
-    /// p The baseline bandwidth performance for the EBS card, in Mbps. /p
+    /// The baseline bandwidth performance for the EBS card, in Mbps.
     pub baseline_bandwidth_in_mbps: Option<i32>,
-    /// p The baseline throughput performance for the EBS card, in MBps. /p
+    /// The baseline throughput performance for the EBS card, in MBps.
     pub baseline_throughput_in_m_bps: Option<f64>,
-    /// p The baseline IOPS performance for the EBS card. /p
+    /// The baseline IOPS performance for the EBS card.
     pub baseline_iops: Option<i32>,
-    /// p The maximum bandwidth performance for the EBS card, in Mbps. /p
+    /// The maximum bandwidth performance for the EBS card, in Mbps.
     pub maximum_bandwidth_in_mbps: Option<i32>,
-    /// p The maximum throughput performance for the EBS card, in MBps. /p
+    /// The maximum throughput performance for the EBS card, in MBps.
     pub maximum_throughput_in_m_bps: Option<f64>,
-    /// p The maximum IOPS performance for the EBS card. /p
+    /// The maximum IOPS performance for the EBS card.
     pub maximum_iops: Option<i32>,
 }
 rt::structure!(
@@ -138,24 +195,24 @@ rt::string_enum! {
     pub enum EbsEncryptionSupport { Unsupported = "unsupported", Supported = "supported"
     }
 }
-/// p Describes the Amazon EBS features supported by the instance type. /p
+/// Describes the Amazon EBS features supported by the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct EbsInfo {
-    /// p Indicates whether the instance type is Amazon EBS-optimized. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/EBSOptimized.html" Amazon EBS-optimized instances /a in i Amazon EC2 User Guide /i . /p
+    /// Indicates whether the instance type is Amazon EBS-optimized. For more information, see [Amazon EBS-optimized instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/EBSOptimized.html) in *Amazon EC2 User Guide*.
     pub ebs_optimized_support: Option<EbsOptimizedSupport>,
-    /// p Indicates whether Amazon EBS encryption is supported. /p
+    /// Indicates whether Amazon EBS encryption is supported.
     pub encryption_support: Option<EbsEncryptionSupport>,
-    /// p Describes the optimized EBS performance for the instance type. /p
+    /// Describes the optimized EBS performance for the instance type.
     pub ebs_optimized_info: Option<EbsOptimizedInfo>,
-    /// p Indicates whether non-volatile memory express (NVMe) is supported. /p
+    /// Indicates whether non-volatile memory express (NVMe) is supported.
     pub nvme_support: Option<EbsNvmeSupport>,
-    /// p Indicates the maximum number of Amazon EBS volumes that can be attached to the instance type. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/volume limits.html" Amazon EBS volume limits for Amazon EC2 instances /a in the i Amazon EC2 User Guide /i . /p
+    /// Indicates the maximum number of Amazon EBS volumes that can be attached to the instance type. For more information, see [Amazon EBS volume limits for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/volume_limits.html) in the *Amazon EC2 User Guide*.
     pub maximum_ebs_attachments: Option<i32>,
-    /// p Indicates whether the instance type features a shared or dedicated Amazon EBS volume attachment limit. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/volume limits.html" Amazon EBS volume limits for Amazon EC2 instances /a in the i Amazon EC2 User Guide /i . /p
+    /// Indicates whether the instance type features a shared or dedicated Amazon EBS volume attachment limit. For more information, see [Amazon EBS volume limits for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/volume_limits.html) in the *Amazon EC2 User Guide*.
     pub attachment_limit_type: Option<AttachmentLimitType>,
-    /// p Indicates the number of EBS cards supported by the instance type. /p
+    /// Indicates the number of EBS cards supported by the instance type.
     pub maximum_ebs_cards: Option<i32>,
-    /// p Describes the EBS cards available for the instance type. /p
+    /// Describes the EBS cards available for the instance type.
     pub ebs_cards: Option<Vec<EbsCardInfo>>,
 }
 rt::structure!(
@@ -176,24 +233,26 @@ pub static EBS_INFO: rt::Schema = rt::Schema::structure(
         rt::m("EbsCards", &EBS_CARD_INFO_LIST).named("ebsCardSet"),
     ],
 );
-/// p Describes a parameter used to set up an EBS volume in a block device mapping. /p
+/// Describes a parameter used to set up an EBS volume in a block device mapping.
 #[derive(Clone, Default, PartialEq)]
 pub struct EbsInstanceBlockDevice {
-    /// p The time stamp when the attachment initiated. /p
+    /// The time stamp when the attachment initiated.
     pub attach_time: Option<rt::DateTime>,
-    /// p Indicates whether the volume is deleted on instance termination. /p
+    /// Indicates whether the volume is deleted on instance termination.
     pub delete_on_termination: Option<bool>,
-    /// p The attachment state. /p
+    /// The attachment state.
     pub status: Option<AttachmentStatus>,
-    /// p The ID of the EBS volume. /p
+    /// The ID of the EBS volume.
     pub volume_id: Option<String>,
-    /// p The ARN of the Amazon Web Services-managed resource to which the volume is attached. /p
+    /// The ARN of the Amazon Web Services-managed resource to which the volume is attached.
     pub associated_resource: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the volume. /p p This parameter is returned only for volumes that are attached to Amazon Web Services-managed resources. /p
+    /// The ID of the Amazon Web Services account that owns the volume.
+    ///
+    /// This parameter is returned only for volumes that are attached to Amazon Web Services-managed resources.
     pub volume_owner_id: Option<String>,
-    /// p The service provider that manages the EBS volume. /p
+    /// The service provider that manages the EBS volume.
     pub operator: Option<OperatorResponse>,
-    /// p The index of the EBS card. Some instance types support multiple EBS cards. The default EBS card index is 0. /p
+    /// The index of the EBS card. Some instance types support multiple EBS cards. The default EBS card index is 0.
     pub ebs_card_index: Option<i32>,
 }
 rt::structure!(
@@ -214,12 +273,12 @@ pub static EBS_INSTANCE_BLOCK_DEVICE: rt::Schema = rt::Schema::structure(
         rt::m("EbsCardIndex", &rt::INTEGER).named("ebsCardIndex"),
     ],
 );
-/// p Describes information used to set up an EBS volume specified in a block device mapping. /p
+/// Describes information used to set up an EBS volume specified in a block device mapping.
 #[derive(Clone, Default, PartialEq)]
 pub struct EbsInstanceBlockDeviceSpecification {
-    /// p The ID of the EBS volume. /p
+    /// The ID of the EBS volume.
     pub volume_id: Option<String>,
-    /// p Indicates whether the volume is deleted on instance termination. /p
+    /// Indicates whether the volume is deleted on instance termination.
     pub delete_on_termination: Option<bool>,
 }
 rt::structure!(
@@ -237,20 +296,20 @@ rt::string_enum! {
     pub enum EbsNvmeSupport { Unsupported = "unsupported", Supported = "supported",
     Required = "required" }
 }
-/// p Describes the optimized EBS performance for supported instance types. /p
+/// Describes the optimized EBS performance for supported instance types.
 #[derive(Clone, Default, PartialEq)]
 pub struct EbsOptimizedInfo {
-    /// p The baseline bandwidth performance for an EBS-optimized instance type, in Mbps. /p
+    /// The baseline bandwidth performance for an EBS-optimized instance type, in Mbps.
     pub baseline_bandwidth_in_mbps: Option<i32>,
-    /// p The baseline throughput performance for an EBS-optimized instance type, in MB/s. /p
+    /// The baseline throughput performance for an EBS-optimized instance type, in MB/s.
     pub baseline_throughput_in_m_bps: Option<f64>,
-    /// p The baseline input/output storage operations per seconds for an EBS-optimized instance type. /p
+    /// The baseline input/output storage operations per seconds for an EBS-optimized instance type.
     pub baseline_iops: Option<i32>,
-    /// p The maximum bandwidth performance for an EBS-optimized instance type, in Mbps. /p
+    /// The maximum bandwidth performance for an EBS-optimized instance type, in Mbps.
     pub maximum_bandwidth_in_mbps: Option<i32>,
-    /// p The maximum throughput performance for an EBS-optimized instance type, in MB/s. /p
+    /// The maximum throughput performance for an EBS-optimized instance type, in MB/s.
     pub maximum_throughput_in_m_bps: Option<f64>,
-    /// p The maximum input/output storage operations per second for an EBS-optimized instance type. /p
+    /// The maximum input/output storage operations per second for an EBS-optimized instance type.
     pub maximum_iops: Option<i32>,
 }
 rt::structure!(
@@ -273,14 +332,14 @@ rt::string_enum! {
     pub enum EbsOptimizedSupport { Unsupported = "unsupported", Supported = "supported",
     Default = "default" }
 }
-/// p Describes the attached EBS status check for an instance. /p
+/// Describes the attached EBS status check for an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct EbsStatusDetails {
-    /// p The date and time when the attached EBS status check failed. /p
+    /// The date and time when the attached EBS status check failed.
     pub impaired_since: Option<rt::DateTime>,
-    /// p The name of the attached EBS status check. /p
+    /// The name of the attached EBS status check.
     pub name: Option<StatusName>,
-    /// p The result of the attached EBS status check. /p
+    /// The result of the attached EBS status check.
     pub status: Option<StatusType>,
 }
 rt::structure!(
@@ -298,12 +357,12 @@ pub static EBS_STATUS_DETAILS_LIST: rt::Schema = rt::Schema::list(
     "EbsStatusDetailsList",
     &[rt::m("member", &EBS_STATUS_DETAILS).named("item")],
 );
-/// p Provides a summary of the attached EBS volume status for an instance. /p
+/// Provides a summary of the attached EBS volume status for an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct EbsStatusSummary {
-    /// p Details about the attached EBS status check for an instance. /p
+    /// Details about the attached EBS status check for an instance.
     pub details: Option<Vec<EbsStatusDetails>>,
-    /// p The current status. /p
+    /// The current status.
     pub status: Option<SummaryStatus>,
 }
 rt::structure!(EbsStatusSummary, EBS_STATUS_SUMMARY, 0 => details, 1 => status);
@@ -314,44 +373,49 @@ pub static EBS_STATUS_SUMMARY: rt::Schema = rt::Schema::structure(
         rt::m("Status", &rt::ENUM).named("status"),
     ],
 );
-/// p Describes an EC2 Instance Connect Endpoint. /p
+/// Describes an EC2 Instance Connect Endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct Ec2InstanceConnectEndpoint {
-    /// p The ID of the Amazon Web Services account that created the EC2 Instance Connect Endpoint. /p
+    /// The ID of the Amazon Web Services account that created the EC2 Instance Connect Endpoint.
     pub owner_id: Option<String>,
-    /// p The ID of the EC2 Instance Connect Endpoint. /p
+    /// The ID of the EC2 Instance Connect Endpoint.
     pub instance_connect_endpoint_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the EC2 Instance Connect Endpoint. /p
+    /// The Amazon Resource Name (ARN) of the EC2 Instance Connect Endpoint.
     pub instance_connect_endpoint_arn: Option<String>,
-    /// p The current state of the EC2 Instance Connect Endpoint. /p
+    /// The current state of the EC2 Instance Connect Endpoint.
     pub state: Option<Ec2InstanceConnectEndpointState>,
-    /// p The message for the current state of the EC2 Instance Connect Endpoint. Can include a failure message. /p
+    /// The message for the current state of the EC2 Instance Connect Endpoint. Can include a failure message.
     pub state_message: Option<String>,
-    /// p The DNS name of the EC2 Instance Connect Endpoint. /p
+    /// The DNS name of the EC2 Instance Connect Endpoint.
     pub dns_name: Option<String>,
-    /// p The Federal Information Processing Standards (FIPS) compliant DNS name of the EC2 Instance Connect Endpoint. /p
+    /// The Federal Information Processing Standards (FIPS) compliant DNS name of the EC2 Instance Connect Endpoint.
     pub fips_dns_name: Option<String>,
-    /// p The ID of the elastic network interface that Amazon EC2 automatically created when creating the EC2 Instance Connect Endpoint. /p
+    /// The ID of the elastic network interface that Amazon EC2 automatically created when creating the EC2 Instance Connect Endpoint.
     pub network_interface_ids: Option<Vec<String>>,
-    /// p The ID of the VPC in which the EC2 Instance Connect Endpoint was created. /p
+    /// The ID of the VPC in which the EC2 Instance Connect Endpoint was created.
     pub vpc_id: Option<String>,
-    /// p The Availability Zone of the EC2 Instance Connect Endpoint. /p
+    /// The Availability Zone of the EC2 Instance Connect Endpoint.
     pub availability_zone: Option<String>,
-    /// p The date and time that the EC2 Instance Connect Endpoint was created. /p
+    /// The date and time that the EC2 Instance Connect Endpoint was created.
     pub created_at: Option<rt::DateTime>,
-    /// p The ID of the subnet in which the EC2 Instance Connect Endpoint was created. /p
+    /// The ID of the subnet in which the EC2 Instance Connect Endpoint was created.
     pub subnet_id: Option<String>,
-    /// p Indicates whether your client's IP address is preserved as the source when you connect to a resource. The following are the possible values. /p ul li p code true /code - Use the IP address of the client. Your instance must have an IPv4 address. /p /li li p code false /code - Use the IP address of the network interface. /p /li /ul p Default: code false /code /p
+    /// Indicates whether your client's IP address is preserved as the source when you connect to a resource. The following are the possible values.
+    ///
+    /// - `true` - Use the IP address of the client. Your instance must have an IPv4 address.
+    /// - `false` - Use the IP address of the network interface.
+    ///
+    /// Default: `false`
     pub preserve_client_ip: Option<bool>,
-    /// p The security groups associated with the endpoint. If you didn't specify a security group, the default security group for your VPC is associated with the endpoint. /p
+    /// The security groups associated with the endpoint. If you didn't specify a security group, the default security group for your VPC is associated with the endpoint.
     pub security_group_ids: Option<Vec<String>>,
-    /// p The tags assigned to the EC2 Instance Connect Endpoint. /p
+    /// The tags assigned to the EC2 Instance Connect Endpoint.
     pub tags: Option<Vec<Tag>>,
-    /// p The IP address type of the endpoint. /p
+    /// The IP address type of the endpoint.
     pub ip_address_type: Option<IpAddressType>,
-    /// p The public DNS names of the endpoint. /p
+    /// The public DNS names of the endpoint.
     pub public_dns_names: Option<InstanceConnectEndpointPublicDnsNames>,
-    /// p The ID of the Availability Zone of the EC2 Instance Connect Endpoint. /p
+    /// The ID of the Availability Zone of the EC2 Instance Connect Endpoint.
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
@@ -396,10 +460,10 @@ rt::string_enum! {
     "delete-failed", UpdateInProgress = "update-in-progress", UpdateComplete =
     "update-complete", UpdateFailed = "update-failed" }
 }
-/// p Describes the Elastic Fabric Adapters for the instance type. /p
+/// Describes the Elastic Fabric Adapters for the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct EfaInfo {
-    /// p The maximum number of Elastic Fabric Adapters for the instance type. /p
+    /// The maximum number of Elastic Fabric Adapters for the instance type.
     pub maximum_efa_interfaces: Option<i32>,
 }
 rt::structure!(EfaInfo, EFA_INFO, 0 => maximum_efa_interfaces);
@@ -407,14 +471,14 @@ pub static EFA_INFO: rt::Schema = rt::Schema::structure(
     "EfaInfo",
     &[rt::m("MaximumEfaInterfaces", &rt::INTEGER).named("maximumEfaInterfaces")],
 );
-/// p Describes an egress-only internet gateway. /p
+/// Describes an egress-only internet gateway.
 #[derive(Clone, Default, PartialEq)]
 pub struct EgressOnlyInternetGateway {
-    /// p Information about the attachment of the egress-only internet gateway. /p
+    /// Information about the attachment of the egress-only internet gateway.
     pub attachments: Option<Vec<InternetGatewayAttachment>>,
-    /// p The ID of the egress-only internet gateway. /p
+    /// The ID of the egress-only internet gateway.
     pub egress_only_internet_gateway_id: Option<String>,
-    /// p The tags assigned to the egress-only internet gateway. /p
+    /// The tags assigned to the egress-only internet gateway.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -448,16 +512,18 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum EkPubKeyType { Rsa2048 = "rsa-2048", EccSecP384 = "ecc-sec-p384" }
 }
-/// note p Amazon Elastic Graphics reached end of life on January 8, 2024. /p /note p Describes the association between an instance and an Elastic Graphics accelerator. /p
+/// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
+///
+/// Describes the association between an instance and an Elastic Graphics accelerator.
 #[derive(Clone, Default, PartialEq)]
 pub struct ElasticGpuAssociation {
-    /// p The ID of the Elastic Graphics accelerator. /p
+    /// The ID of the Elastic Graphics accelerator.
     pub elastic_gpu_id: Option<String>,
-    /// p The ID of the association. /p
+    /// The ID of the association.
     pub elastic_gpu_association_id: Option<String>,
-    /// p The state of the association between the instance and the Elastic Graphics accelerator. /p
+    /// The state of the association between the instance and the Elastic Graphics accelerator.
     pub elastic_gpu_association_state: Option<String>,
-    /// p The time the Elastic Graphics accelerator was associated with the instance. /p
+    /// The time the Elastic Graphics accelerator was associated with the instance.
     pub elastic_gpu_association_time: Option<String>,
 }
 rt::structure!(
@@ -480,10 +546,12 @@ pub static ELASTIC_GPU_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "ElasticGpuAssociationList",
     &[rt::m("member", &ELASTIC_GPU_ASSOCIATION).named("item")],
 );
-/// note p Amazon Elastic Graphics reached end of life on January 8, 2024. /p /note p Describes the status of an Elastic Graphics accelerator. /p
+/// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
+///
+/// Describes the status of an Elastic Graphics accelerator.
 #[derive(Clone, Default, PartialEq)]
 pub struct ElasticGpuHealth {
-    /// p The health status. /p
+    /// The health status.
     pub status: Option<ElasticGpuStatus>,
 }
 rt::structure!(ElasticGpuHealth, ELASTIC_GPU_HEALTH, 0 => status);
@@ -499,10 +567,12 @@ pub static ELASTIC_GPU_SET: rt::Schema = rt::Schema::list(
     "ElasticGpuSet",
     &[rt::m("member", &ELASTIC_GPUS).named("item")],
 );
-/// note p Amazon Elastic Graphics reached end of life on January 8, 2024. /p /note p A specification for an Elastic Graphics accelerator. /p
+/// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
+///
+/// A specification for an Elastic Graphics accelerator.
 #[derive(Clone, Default, PartialEq)]
 pub struct ElasticGpuSpecification {
-    /// p The type of Elastic Graphics accelerator. /p
+    /// The type of Elastic Graphics accelerator.
     pub type_: String,
 }
 rt::structure!(ElasticGpuSpecification, ELASTIC_GPU_SPECIFICATION, 0 => type_);
@@ -514,10 +584,14 @@ pub static ELASTIC_GPU_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
     "ElasticGpuSpecificationList",
     &[rt::m("member", &ELASTIC_GPU_SPECIFICATION).named("ElasticGpuSpecification")],
 );
-/// p Deprecated. /p note p Amazon Elastic Graphics reached end of life on January 8, 2024. /p /note
+/// Deprecated.
+///
+/// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
 #[derive(Clone, Default, PartialEq)]
 pub struct ElasticGpuSpecificationResponse {
-    /// p Deprecated. /p note p Amazon Elastic Graphics reached end of life on January 8, 2024. /p /note
+    /// Deprecated.
+    ///
+    /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
     pub type_: Option<String>,
 }
 rt::structure!(
@@ -541,22 +615,24 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum ElasticGpuStatus { Ok = "OK", Impaired = "IMPAIRED" }
 }
-/// note p Amazon Elastic Graphics reached end of life on January 8, 2024. /p /note p Describes an Elastic Graphics accelerator. /p
+/// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
+///
+/// Describes an Elastic Graphics accelerator.
 #[derive(Clone, Default, PartialEq)]
 pub struct ElasticGpus {
-    /// p The ID of the Elastic Graphics accelerator. /p
+    /// The ID of the Elastic Graphics accelerator.
     pub elastic_gpu_id: Option<String>,
-    /// p The Availability Zone in the which the Elastic Graphics accelerator resides. /p
+    /// The Availability Zone in the which the Elastic Graphics accelerator resides.
     pub availability_zone: Option<String>,
-    /// p The type of Elastic Graphics accelerator. /p
+    /// The type of Elastic Graphics accelerator.
     pub elastic_gpu_type: Option<String>,
-    /// p The status of the Elastic Graphics accelerator. /p
+    /// The status of the Elastic Graphics accelerator.
     pub elastic_gpu_health: Option<ElasticGpuHealth>,
-    /// p The state of the Elastic Graphics accelerator. /p
+    /// The state of the Elastic Graphics accelerator.
     pub elastic_gpu_state: Option<ElasticGpuState>,
-    /// p The ID of the instance to which the Elastic Graphics accelerator is attached. /p
+    /// The ID of the instance to which the Elastic Graphics accelerator is attached.
     pub instance_id: Option<String>,
-    /// p The tags assigned to the Elastic Graphics accelerator. /p
+    /// The tags assigned to the Elastic Graphics accelerator.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -576,12 +652,16 @@ pub static ELASTIC_GPUS: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST).named("tagSet"),
     ],
 );
-/// note p Amazon Elastic Inference is no longer available. /p /note p Describes an elastic inference accelerator. /p
+/// **Note:** Amazon Elastic Inference is no longer available.
+///
+/// Describes an elastic inference accelerator.
 #[derive(Clone, Default, PartialEq)]
 pub struct ElasticInferenceAccelerator {
-    /// p The type of elastic inference accelerator. The possible values are code eia1.medium /code , code eia1.large /code , code eia1.xlarge /code , code eia2.medium /code , code eia2.large /code , and code eia2.xlarge /code . /p
+    /// The type of elastic inference accelerator. The possible values are `eia1.medium`, `eia1.large`, `eia1.xlarge`, `eia2.medium`, `eia2.large`, and `eia2.xlarge`.
     pub type_: String,
-    /// p The number of elastic inference accelerators to attach to the instance. /p p Default: 1 /p
+    /// The number of elastic inference accelerators to attach to the instance.
+    ///
+    /// Default: 1
     pub count: Option<i32>,
 }
 rt::structure!(
@@ -591,16 +671,18 @@ pub static ELASTIC_INFERENCE_ACCELERATOR: rt::Schema = rt::Schema::structure(
     "ElasticInferenceAccelerator",
     &[rt::m("Type", &rt::STRING).flags(rt::REQUIRED), rt::m("Count", &rt::INTEGER)],
 );
-/// note p Amazon Elastic Inference is no longer available. /p /note p Describes the association between an instance and an elastic inference accelerator. /p
+/// **Note:** Amazon Elastic Inference is no longer available.
+///
+/// Describes the association between an instance and an elastic inference accelerator.
 #[derive(Clone, Default, PartialEq)]
 pub struct ElasticInferenceAcceleratorAssociation {
-    /// p The Amazon Resource Name (ARN) of the elastic inference accelerator. /p
+    /// The Amazon Resource Name (ARN) of the elastic inference accelerator.
     pub elastic_inference_accelerator_arn: Option<String>,
-    /// p The ID of the association. /p
+    /// The ID of the association.
     pub elastic_inference_accelerator_association_id: Option<String>,
-    /// p The state of the elastic inference accelerator. /p
+    /// The state of the elastic inference accelerator.
     pub elastic_inference_accelerator_association_state: Option<String>,
-    /// p The time at which the elastic inference accelerator is associated with an instance. /p
+    /// The time at which the elastic inference accelerator is associated with an instance.
     pub elastic_inference_accelerator_association_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -631,12 +713,14 @@ pub static ELASTIC_INFERENCE_ACCELERATORS: rt::Schema = rt::Schema::list(
     "ElasticInferenceAccelerators",
     &[rt::m("member", &ELASTIC_INFERENCE_ACCELERATOR).named("item")],
 );
-/// p ENA Express uses Amazon Web Services Scalable Reliable Datagram (SRD) technology to increase the maximum bandwidth used per stream and minimize tail latency of network traffic between EC2 instances. With ENA Express, you can communicate between two EC2 instances in the same subnet within the same account, or in different accounts. Both sending and receiving instances must have ENA Express enabled. /p p To improve the reliability of network packet delivery, ENA Express reorders network packets on the receiving end by default. However, some UDP-based applications are designed to handle network packets that are out of order to reduce the overhead for packet delivery at the network layer. When ENA Express is enabled, you can specify whether UDP network traffic uses it. /p
+/// ENA Express uses Amazon Web Services Scalable Reliable Datagram (SRD) technology to increase the maximum bandwidth used per stream and minimize tail latency of network traffic between EC2 instances. With ENA Express, you can communicate between two EC2 instances in the same subnet within the same account, or in different accounts. Both sending and receiving instances must have ENA Express enabled.
+///
+/// To improve the reliability of network packet delivery, ENA Express reorders network packets on the receiving end by default. However, some UDP-based applications are designed to handle network packets that are out of order to reduce the overhead for packet delivery at the network layer. When ENA Express is enabled, you can specify whether UDP network traffic uses it.
 #[derive(Clone, Default, PartialEq)]
 pub struct EnaSrdSpecification {
-    /// p Indicates whether ENA Express is enabled for the network interface. /p
+    /// Indicates whether ENA Express is enabled for the network interface.
     pub ena_srd_enabled: Option<bool>,
-    /// p Configures ENA Express for UDP network traffic. /p
+    /// Configures ENA Express for UDP network traffic.
     pub ena_srd_udp_specification: Option<EnaSrdUdpSpecification>,
 }
 rt::structure!(
@@ -650,12 +734,12 @@ pub static ENA_SRD_SPECIFICATION: rt::Schema = rt::Schema::structure(
         rt::m("EnaSrdUdpSpecification", &ENA_SRD_UDP_SPECIFICATION),
     ],
 );
-/// p Launch instances with ENA Express settings configured from your launch template. /p
+/// Launch instances with ENA Express settings configured from your launch template.
 #[derive(Clone, Default, PartialEq)]
 pub struct EnaSrdSpecificationRequest {
-    /// p Specifies whether ENA Express is enabled for the network interface when you launch an instance. /p
+    /// Specifies whether ENA Express is enabled for the network interface when you launch an instance.
     pub ena_srd_enabled: Option<bool>,
-    /// p Contains ENA Express settings for UDP network traffic for the network interface attached to the instance. /p
+    /// Contains ENA Express settings for UDP network traffic for the network interface attached to the instance.
     pub ena_srd_udp_specification: Option<EnaSrdUdpSpecificationRequest>,
 }
 rt::structure!(
@@ -669,10 +753,10 @@ pub static ENA_SRD_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("EnaSrdUdpSpecification", &ENA_SRD_UDP_SPECIFICATION_REQUEST),
     ],
 );
-/// p ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications. For UDP traffic, you can specify whether to use ENA Express, based on your application environment needs. /p
+/// ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications. For UDP traffic, you can specify whether to use ENA Express, based on your application environment needs.
 #[derive(Clone, Default, PartialEq)]
 pub struct EnaSrdUdpSpecification {
-    /// p Indicates whether UDP traffic to and from the instance uses ENA Express. To specify this setting, you must first enable ENA Express. /p
+    /// Indicates whether UDP traffic to and from the instance uses ENA Express. To specify this setting, you must first enable ENA Express.
     pub ena_srd_udp_enabled: Option<bool>,
 }
 rt::structure!(
@@ -682,10 +766,10 @@ pub static ENA_SRD_UDP_SPECIFICATION: rt::Schema = rt::Schema::structure(
     "EnaSrdUdpSpecification",
     &[rt::m("EnaSrdUdpEnabled", &rt::BOOLEAN)],
 );
-/// p Configures ENA Express for UDP network traffic from your launch template. /p
+/// Configures ENA Express for UDP network traffic from your launch template.
 #[derive(Clone, Default, PartialEq)]
 pub struct EnaSrdUdpSpecificationRequest {
-    /// p Indicates whether UDP traffic uses ENA Express for your instance. To ensure that UDP traffic can use ENA Express when you launch an instance, you must also set b EnaSrdEnabled /b in the b EnaSrdSpecificationRequest /b to code true /code . /p
+    /// Indicates whether UDP traffic uses ENA Express for your instance. To ensure that UDP traffic can use ENA Express when you launch an instance, you must also set **EnaSrdEnabled** in the **EnaSrdSpecificationRequest** to `true`.
     pub ena_srd_udp_enabled: Option<bool>,
 }
 rt::structure!(
@@ -702,11 +786,11 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableAddressTransferRequest {
-    /// p The allocation ID of an Elastic IP address. /p
+    /// The allocation ID of an Elastic IP address.
     pub allocation_id: String,
-    /// p The ID of the account that you want to transfer the Elastic IP address to. /p
+    /// The ID of the account that you want to transfer the Elastic IP address to.
     pub transfer_account_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -723,7 +807,7 @@ pub static ENABLE_ADDRESS_TRANSFER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableAddressTransferResult {
-    /// p An Elastic IP address transfer. /p
+    /// An Elastic IP address transfer.
     pub address_transfer: Option<AddressTransfer>,
 }
 rt::structure!(
@@ -735,9 +819,9 @@ pub static ENABLE_ADDRESS_TRANSFER_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableAllowedImagesSettingsRequest {
-    /// p Specify code enabled /code to apply the image criteria specified by the Allowed AMIs settings. Specify code audit-mode /code so that you can check which AMIs will be allowed or not allowed by the image criteria. /p
+    /// Specify `enabled` to apply the image criteria specified by the Allowed AMIs settings. Specify `audit-mode` so that you can check which AMIs will be allowed or not allowed by the image criteria.
     pub allowed_images_settings_state: AllowedImagesSettingsEnabledState,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -753,7 +837,7 @@ pub static ENABLE_ALLOWED_IMAGES_SETTINGS_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableAllowedImagesSettingsResult {
-    /// p Returns code enabled /code or code audit-mode /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `enabled` or `audit-mode` if the request succeeds; otherwise, it returns an error.
     pub allowed_images_settings_state: Option<AllowedImagesSettingsEnabledState>,
 }
 rt::structure!(
@@ -766,13 +850,13 @@ pub static ENABLE_ALLOWED_IMAGES_SETTINGS_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableApplicationStatusCheckSuppressionRequest {
-    /// p The IDs of the instances for which to suppress application status checks. /p
+    /// The IDs of the instances for which to suppress application status checks.
     pub instance_ids: Option<Vec<String>>,
-    /// p The duration, in seconds, for which to suppress application status checks. If omitted, the application status check is suppressed indefinitely until you call code DisableApplicationStatusCheckSuppression /code . /p
+    /// The duration, in seconds, for which to suppress application status checks. If omitted, the application status check is suppressed indefinitely until you call `DisableApplicationStatusCheckSuppression`.
     pub duration_seconds: Option<i32>,
-    /// p A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -791,9 +875,9 @@ pub static ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_REQUEST: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableApplicationStatusCheckSuppressionResult {
-    /// p The instances for which suppression was successfully enabled. /p
+    /// The instances for which suppression was successfully enabled.
     pub successful_results: Option<Vec<SuccessfulSuppressionResponseObject>>,
-    /// p The instances for which suppression failed to be enabled. /p
+    /// The instances for which suppression failed to be enabled.
     pub unsuccessful_results: Option<Vec<UnsuccessfulSuppressionResponseObject>>,
 }
 rt::structure!(
@@ -812,15 +896,15 @@ pub static ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_RESULT: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableAwsNetworkPerformanceMetricSubscriptionRequest {
-    /// p The source Region (like code us-east-1 /code ) or Availability Zone ID (like code use1-az1 /code ) that the metric subscription is enabled for. If you use Availability Zone IDs, the Source and Destination Availability Zones must be in the same Region. /p
+    /// The source Region (like `us-east-1`) or Availability Zone ID (like `use1-az1`) that the metric subscription is enabled for. If you use Availability Zone IDs, the Source and Destination Availability Zones must be in the same Region.
     pub source: Option<String>,
-    /// p The target Region (like code us-east-2 /code ) or Availability Zone ID (like code use2-az2 /code ) that the metric subscription is enabled for. If you use Availability Zone IDs, the Source and Destination Availability Zones must be in the same Region. /p
+    /// The target Region (like `us-east-2`) or Availability Zone ID (like `use2-az2`) that the metric subscription is enabled for. If you use Availability Zone IDs, the Source and Destination Availability Zones must be in the same Region.
     pub destination: Option<String>,
-    /// p The metric used for the enabled subscription. /p
+    /// The metric used for the enabled subscription.
     pub metric: Option<MetricType>,
-    /// p The statistic used for the enabled subscription. /p
+    /// The statistic used for the enabled subscription.
     pub statistic: Option<StatisticType>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -840,7 +924,7 @@ pub static ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_REQUEST: rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableAwsNetworkPerformanceMetricSubscriptionResult {
-    /// p Indicates whether the subscribe action was successful. /p
+    /// Indicates whether the subscribe action was successful.
     pub output: Option<bool>,
 }
 rt::structure!(
@@ -853,11 +937,11 @@ pub static ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_RESULT: rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableCapacityManagerRequest {
-    /// p Specifies whether to enable cross-account access for Amazon Web Services Organizations. When enabled, Capacity Manager can aggregate data from all accounts in your organization. Default is false. /p
+    /// Specifies whether to enable cross-account access for Amazon Web Services Organizations. When enabled, Capacity Manager can aggregate data from all accounts in your organization. Default is false.
     pub organizations_access: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -874,9 +958,9 @@ pub static ENABLE_CAPACITY_MANAGER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableCapacityManagerResult {
-    /// p The current status of Capacity Manager after the enable operation. /p
+    /// The current status of Capacity Manager after the enable operation.
     pub capacity_manager_status: Option<CapacityManagerStatus>,
-    /// p Indicates whether Organizations access is enabled for cross-account data aggregation. /p
+    /// Indicates whether Organizations access is enabled for cross-account data aggregation.
     pub organizations_access: Option<bool>,
 }
 rt::structure!(
@@ -892,7 +976,7 @@ pub static ENABLE_CAPACITY_MANAGER_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableEbsEncryptionByDefaultRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -905,7 +989,7 @@ pub static ENABLE_EBS_ENCRYPTION_BY_DEFAULT_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableEbsEncryptionByDefaultResult {
-    /// p The updated status of encryption by default. /p
+    /// The updated status of encryption by default.
     pub ebs_encryption_by_default: Option<bool>,
 }
 rt::structure!(
@@ -918,17 +1002,17 @@ pub static ENABLE_EBS_ENCRYPTION_BY_DEFAULT_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableFastLaunchRequest {
-    /// p Specify the ID of the image for which to enable Windows fast launch. /p
+    /// Specify the ID of the image for which to enable Windows fast launch.
     pub image_id: String,
-    /// p The type of resource to use for pre-provisioning the AMI for Windows fast launch. Supported values include: code snapshot /code , which is the default value. /p
+    /// The type of resource to use for pre-provisioning the AMI for Windows fast launch. Supported values include: `snapshot`, which is the default value.
     pub resource_type: Option<String>,
-    /// p Configuration settings for creating and managing the snapshots that are used for pre-provisioning the AMI for Windows fast launch. The associated code ResourceType /code must be code snapshot /code . /p
+    /// Configuration settings for creating and managing the snapshots that are used for pre-provisioning the AMI for Windows fast launch. The associated `ResourceType` must be `snapshot`.
     pub snapshot_configuration: Option<FastLaunchSnapshotConfigurationRequest>,
-    /// p The launch template to use when launching Windows instances from pre-provisioned snapshots. Launch template parameters can include either the name or ID of the launch template, but not both. /p
+    /// The launch template to use when launching Windows instances from pre-provisioned snapshots. Launch template parameters can include either the name or ID of the launch template, but not both.
     pub launch_template: Option<FastLaunchLaunchTemplateSpecificationRequest>,
-    /// p The maximum number of instances that Amazon EC2 can launch at the same time to create pre-provisioned snapshots for Windows fast launch. Value must be code 6 /code or greater. /p
+    /// The maximum number of instances that Amazon EC2 can launch at the same time to create pre-provisioned snapshots for Windows fast launch. Value must be `6` or greater.
     pub max_parallel_launches: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -949,23 +1033,23 @@ pub static ENABLE_FAST_LAUNCH_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableFastLaunchResult {
-    /// p The image ID that identifies the AMI for which Windows fast launch was enabled. /p
+    /// The image ID that identifies the AMI for which Windows fast launch was enabled.
     pub image_id: Option<String>,
-    /// p The type of resource that was defined for pre-provisioning the AMI for Windows fast launch. /p
+    /// The type of resource that was defined for pre-provisioning the AMI for Windows fast launch.
     pub resource_type: Option<FastLaunchResourceType>,
-    /// p Settings to create and manage the pre-provisioned snapshots that Amazon EC2 uses for faster launches from the Windows AMI. This property is returned when the associated code resourceType /code is code snapshot /code . /p
+    /// Settings to create and manage the pre-provisioned snapshots that Amazon EC2 uses for faster launches from the Windows AMI. This property is returned when the associated `resourceType` is `snapshot`.
     pub snapshot_configuration: Option<FastLaunchSnapshotConfigurationResponse>,
-    /// p The launch template that is used when launching Windows instances from pre-provisioned snapshots. /p
+    /// The launch template that is used when launching Windows instances from pre-provisioned snapshots.
     pub launch_template: Option<FastLaunchLaunchTemplateSpecificationResponse>,
-    /// p The maximum number of instances that Amazon EC2 can launch at the same time to create pre-provisioned snapshots for Windows fast launch. /p
+    /// The maximum number of instances that Amazon EC2 can launch at the same time to create pre-provisioned snapshots for Windows fast launch.
     pub max_parallel_launches: Option<i32>,
-    /// p The owner ID for the AMI for which Windows fast launch was enabled. /p
+    /// The owner ID for the AMI for which Windows fast launch was enabled.
     pub owner_id: Option<String>,
-    /// p The current state of Windows fast launch for the specified AMI. /p
+    /// The current state of Windows fast launch for the specified AMI.
     pub state: Option<FastLaunchStateCode>,
-    /// p The reason that the state changed for Windows fast launch for the AMI. /p
+    /// The reason that the state changed for Windows fast launch for the AMI.
     pub state_transition_reason: Option<String>,
-    /// p The time that the state changed for Windows fast launch for the AMI. /p
+    /// The time that the state changed for Windows fast launch for the AMI.
     pub state_transition_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -989,12 +1073,12 @@ pub static ENABLE_FAST_LAUNCH_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("StateTransitionTime", &rt::TIMESTAMP).named("stateTransitionTime"),
     ],
 );
-/// p Contains information about the errors that occurred when enabling fast snapshot restores. /p
+/// Contains information about the errors that occurred when enabling fast snapshot restores.
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableFastSnapshotRestoreErrorItem {
-    /// p The ID of the snapshot. /p
+    /// The ID of the snapshot.
     pub snapshot_id: Option<String>,
-    /// p The errors. /p
+    /// The errors.
     pub fast_snapshot_restore_state_errors: Option<
         Vec<EnableFastSnapshotRestoreStateErrorItem>,
     >,
@@ -1018,12 +1102,12 @@ pub static ENABLE_FAST_SNAPSHOT_RESTORE_ERROR_SET: rt::Schema = rt::Schema::list
     "EnableFastSnapshotRestoreErrorSet",
     &[rt::m("member", &ENABLE_FAST_SNAPSHOT_RESTORE_ERROR_ITEM).named("item")],
 );
-/// p Describes an error that occurred when enabling fast snapshot restores. /p
+/// Describes an error that occurred when enabling fast snapshot restores.
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableFastSnapshotRestoreStateError {
-    /// p The error code. /p
+    /// The error code.
     pub code: Option<String>,
-    /// p The error message. /p
+    /// The error message.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -1037,14 +1121,14 @@ pub static ENABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR: rt::Schema = rt::Schema::st
         rt::m("Message", &rt::STRING).named("message"),
     ],
 );
-/// p Contains information about an error that occurred when enabling fast snapshot restores. /p
+/// Contains information about an error that occurred when enabling fast snapshot restores.
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableFastSnapshotRestoreStateErrorItem {
-    /// p The Availability Zone. /p
+    /// The Availability Zone.
     pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone. /p
+    /// The ID of the Availability Zone.
     pub availability_zone_id: Option<String>,
-    /// p The error. /p
+    /// The error.
     pub error: Option<EnableFastSnapshotRestoreStateError>,
 }
 rt::structure!(
@@ -1064,32 +1148,35 @@ pub static ENABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_SET: rt::Schema = rt::Schema
     "EnableFastSnapshotRestoreStateErrorSet",
     &[rt::m("member", &ENABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_ITEM).named("item")],
 );
-/// p Describes fast snapshot restores that were successfully enabled. /p
+/// Describes fast snapshot restores that were successfully enabled.
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableFastSnapshotRestoreSuccessItem {
-    /// p The ID of the snapshot. /p
+    /// The ID of the snapshot.
     pub snapshot_id: Option<String>,
-    /// p The Availability Zone. /p
+    /// The Availability Zone.
     pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone. /p
+    /// The ID of the Availability Zone.
     pub availability_zone_id: Option<String>,
-    /// p The state of fast snapshot restores. /p
+    /// The state of fast snapshot restores.
     pub state: Option<FastSnapshotRestoreStateCode>,
-    /// p The reason for the state transition. The possible values are as follows: /p ul li p code Client.UserInitiated /code - The state successfully transitioned to code enabling /code or code disabling /code . /p /li li p code Client.UserInitiated - Lifecycle state transition /code - The state successfully transitioned to code optimizing /code , code enabled /code , or code disabled /code . /p /li /ul
+    /// The reason for the state transition. The possible values are as follows:
+    ///
+    /// - `Client.UserInitiated` - The state successfully transitioned to `enabling` or `disabling`.
+    /// - `Client.UserInitiated - Lifecycle state transition` - The state successfully transitioned to `optimizing`, `enabled`, or `disabled`.
     pub state_transition_reason: Option<String>,
-    /// p The ID of the Amazon Web Services account that enabled fast snapshot restores on the snapshot. /p
+    /// The ID of the Amazon Web Services account that enabled fast snapshot restores on the snapshot.
     pub owner_id: Option<String>,
-    /// p The Amazon Web Services owner alias that enabled fast snapshot restores on the snapshot. This is intended for future use. /p
+    /// The Amazon Web Services owner alias that enabled fast snapshot restores on the snapshot. This is intended for future use.
     pub owner_alias: Option<String>,
-    /// p The time at which fast snapshot restores entered the code enabling /code state. /p
+    /// The time at which fast snapshot restores entered the `enabling` state.
     pub enabling_time: Option<rt::DateTime>,
-    /// p The time at which fast snapshot restores entered the code optimizing /code state. /p
+    /// The time at which fast snapshot restores entered the `optimizing` state.
     pub optimizing_time: Option<rt::DateTime>,
-    /// p The time at which fast snapshot restores entered the code enabled /code state. /p
+    /// The time at which fast snapshot restores entered the `enabled` state.
     pub enabled_time: Option<rt::DateTime>,
-    /// p The time at which fast snapshot restores entered the code disabling /code state. /p
+    /// The time at which fast snapshot restores entered the `disabling` state.
     pub disabling_time: Option<rt::DateTime>,
-    /// p The time at which fast snapshot restores entered the code disabled /code state. /p
+    /// The time at which fast snapshot restores entered the `disabled` state.
     pub disabled_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -1121,13 +1208,17 @@ pub static ENABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET: rt::Schema = rt::Schema::li
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableFastSnapshotRestoresRequest {
-    /// p One or more Availability Zones. For example, code us-east-2a /code . /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code must be specified in the request, but not both. /p
+    /// One or more Availability Zones. For example, `us-east-2a`.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified in the request, but not both.
     pub availability_zones: Option<Vec<String>>,
-    /// p One or more Availability Zone IDs. For example, code use2-az1 /code . /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code must be specified in the request, but not both. /p
+    /// One or more Availability Zone IDs. For example, `use2-az1`.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified in the request, but not both.
     pub availability_zone_ids: Option<Vec<String>>,
-    /// p The IDs of one or more snapshots. For example, code snap-1234567890abcdef0 /code . You can specify a snapshot that was shared with you from another Amazon Web Services account. /p
+    /// The IDs of one or more snapshots. For example, `snap-1234567890abcdef0`. You can specify a snapshot that was shared with you from another Amazon Web Services account.
     pub source_snapshot_ids: Vec<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1150,9 +1241,9 @@ pub static ENABLE_FAST_SNAPSHOT_RESTORES_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableFastSnapshotRestoresResult {
-    /// p Information about the snapshots for which fast snapshot restores were successfully enabled. /p
+    /// Information about the snapshots for which fast snapshot restores were successfully enabled.
     pub successful: Option<Vec<EnableFastSnapshotRestoreSuccessItem>>,
-    /// p Information about the snapshots for which fast snapshot restores could not be enabled. /p
+    /// Information about the snapshots for which fast snapshot restores could not be enabled.
     pub unsuccessful: Option<Vec<EnableFastSnapshotRestoreErrorItem>>,
 }
 rt::structure!(
@@ -1170,9 +1261,9 @@ pub static ENABLE_FAST_SNAPSHOT_RESTORES_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableImageBlockPublicAccessRequest {
-    /// p Specify code block-new-sharing /code to enable block public access for AMIs at the account level in the specified Region. This will block any attempt to publicly share your AMIs in the specified Region. /p
+    /// Specify `block-new-sharing` to enable block public access for AMIs at the account level in the specified Region. This will block any attempt to publicly share your AMIs in the specified Region.
     pub image_block_public_access_state: ImageBlockPublicAccessEnabledState,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1188,7 +1279,7 @@ pub static ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableImageBlockPublicAccessResult {
-    /// p Returns code block-new-sharing /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `block-new-sharing` if the request succeeds; otherwise, it returns an error.
     pub image_block_public_access_state: Option<ImageBlockPublicAccessEnabledState>,
 }
 rt::structure!(
@@ -1204,11 +1295,13 @@ pub static ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableImageDeprecationRequest {
-    /// p The ID of the AMI. /p
+    /// The ID of the AMI.
     pub image_id: String,
-    /// p The date and time to deprecate the AMI, in UTC, in the following format: i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z. If you specify a value for seconds, Amazon EC2 rounds the seconds to the nearest minute. /p p You can’t specify a date in the past. The upper limit for code DeprecateAt /code is 10 years from now, except for public AMIs, where the upper limit is 2 years from the creation date. /p
+    /// The date and time to deprecate the AMI, in UTC, in the following format: *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z. If you specify a value for seconds, Amazon EC2 rounds the seconds to the nearest minute.
+    ///
+    /// You can’t specify a date in the past. The upper limit for `DeprecateAt` is 10 years from now, except for public AMIs, where the upper limit is 2 years from the creation date.
     pub deprecate_at: rt::DateTime,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1225,7 +1318,7 @@ pub static ENABLE_IMAGE_DEPRECATION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableImageDeprecationResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -1237,11 +1330,11 @@ pub static ENABLE_IMAGE_DEPRECATION_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableImageDeregistrationProtectionRequest {
-    /// p The ID of the AMI. /p
+    /// The ID of the AMI.
     pub image_id: String,
-    /// p If code true /code , enforces deregistration protection for 24 hours after deregistration protection is disabled. /p
+    /// If `true`, enforces deregistration protection for 24 hours after deregistration protection is disabled.
     pub with_cooldown: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1259,7 +1352,7 @@ pub static ENABLE_IMAGE_DEREGISTRATION_PROTECTION_REQUEST: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableImageDeregistrationProtectionResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<String>,
 }
 rt::structure!(
@@ -1272,9 +1365,9 @@ pub static ENABLE_IMAGE_DEREGISTRATION_PROTECTION_RESULT: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableImageRequest {
-    /// p The ID of the AMI. /p
+    /// The ID of the AMI.
     pub image_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(EnableImageRequest, ENABLE_IMAGE_REQUEST, 0 => image_id, 1 => dry_run);
@@ -1284,7 +1377,7 @@ pub static ENABLE_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableImageResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(EnableImageResult, ENABLE_IMAGE_RESULT, 0 => return_);
@@ -1294,11 +1387,11 @@ pub static ENABLE_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableInstanceSqlHaStandbyDetectionsRequest {
-    /// p The IDs of the instances to enable for SQL Server High Availability standby detection monitoring. /p
+    /// The IDs of the instances to enable for SQL Server High Availability standby detection monitoring.
     pub instance_ids: Vec<String>,
-    /// p The ARN of the Secrets Manager secret containing the SQL Server access credentials. The specified secret must contain valid SQL Server credentials for the specified instances. If not specified, deafult local user credentials will be used by the Amazon Web Services Systems Manager agent. To enable instances with different credentials, you must make separate requests. /p
+    /// The ARN of the Secrets Manager secret containing the SQL Server access credentials. The specified secret must contain valid SQL Server credentials for the specified instances. If not specified, deafult local user credentials will be used by the Amazon Web Services Systems Manager agent. To enable instances with different credentials, you must make separate requests.
     pub sql_server_credentials: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1318,7 +1411,7 @@ pub static ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_REQUEST: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableInstanceSqlHaStandbyDetectionsResult {
-    /// p Information about the instances that were enabled for SQL Server High Availability standby detection monitoring. /p
+    /// Information about the instances that were enabled for SQL Server High Availability standby detection monitoring.
     pub instances: Option<Vec<RegisteredInstance>>,
 }
 rt::structure!(
@@ -1331,21 +1424,21 @@ pub static ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_RESULT: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableIpamInternetRegistryAssociationRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM internet registry association to enable. /p
+    /// The ID of the IPAM internet registry association to enable.
     pub ipam_internet_registry_association_id: String,
-    /// p The RPKI version to use from the Parent Response XML. /p
+    /// The RPKI version to use from the Parent Response XML.
     pub rpki_version: String,
-    /// p The RPKI service URI for the publication point from the Parent Response XML. /p
+    /// The RPKI service URI for the publication point from the Parent Response XML.
     pub service_uri: String,
-    /// p The child handle for the BPKI certificate hierarchy from the Parent Response XML. /p
+    /// The child handle for the BPKI certificate hierarchy from the Parent Response XML.
     pub child_handle: String,
-    /// p The parent handle for the BPKI certificate hierarchy from the Parent Response XML. /p
+    /// The parent handle for the BPKI certificate hierarchy from the Parent Response XML.
     pub parent_handle: String,
-    /// p The parent BPKI Trust Anchor certificate in PEM format from the Parent Response XML. /p
+    /// The parent BPKI Trust Anchor certificate in PEM format from the Parent Response XML.
     pub parent_bpki_ta: String,
-    /// p A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error. /p
+    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -1369,7 +1462,7 @@ pub static ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableIpamInternetRegistryAssociationResult {
-    /// p Information about the enabled internet registry association. /p
+    /// Information about the enabled internet registry association.
     pub ipam_internet_registry_association: Option<IpamInternetRegistryAssociation>,
 }
 rt::structure!(
@@ -1386,9 +1479,9 @@ pub static ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableIpamOrganizationAdminAccountRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The Organizations member account ID that you want to enable as the IPAM account. /p
+    /// The Organizations member account ID that you want to enable as the IPAM account.
     pub delegated_admin_account_id: String,
 }
 rt::structure!(
@@ -1405,7 +1498,7 @@ pub static ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_REQUEST: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableIpamOrganizationAdminAccountResult {
-    /// p The result of enabling the IPAM account. /p
+    /// The result of enabling the IPAM account.
     pub success: Option<bool>,
 }
 rt::structure!(
@@ -1418,11 +1511,13 @@ pub static ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_RESULT: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableIpamPolicyRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM policy to enable. /p
+    /// The ID of the IPAM policy to enable.
     pub ipam_policy_id: String,
-    /// p A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied. /p p The ID of the Amazon Web Services Organizations target for which to enable the IPAM policy. This parameter is required only when IPAM is integrated with Amazon Web Services Organizations. When IPAM is not integrated with Amazon Web Services Organizations, omit this parameter and the policy will apply to the current account. /p
+    /// A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied.
+    ///
+    /// The ID of the Amazon Web Services Organizations target for which to enable the IPAM policy. This parameter is required only when IPAM is integrated with Amazon Web Services Organizations. When IPAM is not integrated with Amazon Web Services Organizations, omit this parameter and the policy will apply to the current account.
     pub organization_target_id: Option<String>,
 }
 rt::structure!(
@@ -1439,7 +1534,7 @@ pub static ENABLE_IPAM_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableIpamPolicyResult {
-    /// p The ID of the IPAM policy that was enabled. /p
+    /// The ID of the IPAM policy that was enabled.
     pub ipam_policy_id: Option<String>,
 }
 rt::structure!(EnableIpamPolicyResult, ENABLE_IPAM_POLICY_RESULT, 0 => ipam_policy_id);
@@ -1449,7 +1544,7 @@ pub static ENABLE_IPAM_POLICY_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableReachabilityAnalyzerOrganizationSharingRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1462,7 +1557,7 @@ pub static ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING_REQUEST: rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableReachabilityAnalyzerOrganizationSharingResult {
-    /// p Returns code true /code if the request succeeds; otherwise, returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, returns an error.
     pub return_value: Option<bool>,
 }
 rt::structure!(
@@ -1475,11 +1570,11 @@ pub static ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING_RESULT: rt::Schema 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableRouteServerPropagationRequest {
-    /// p The ID of the route server for which to enable propagation. /p
+    /// The ID of the route server for which to enable propagation.
     pub route_server_id: String,
-    /// p The ID of the route table to which route server will propagate routes. /p
+    /// The ID of the route table to which route server will propagate routes.
     pub route_table_id: String,
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1496,7 +1591,7 @@ pub static ENABLE_ROUTE_SERVER_PROPAGATION_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableRouteServerPropagationResult {
-    /// p Information about the enabled route server propagation. /p
+    /// Information about the enabled route server propagation.
     pub route_server_propagation: Option<RouteServerPropagation>,
 }
 rt::structure!(
@@ -1512,7 +1607,7 @@ pub static ENABLE_ROUTE_SERVER_PROPAGATION_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableSerialConsoleAccessRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1524,7 +1619,7 @@ pub static ENABLE_SERIAL_CONSOLE_ACCESS_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableSerialConsoleAccessResult {
-    /// p If code true /code , access to the EC2 serial console of all instances is enabled for your account. If code false /code , access to the EC2 serial console of all instances is disabled for your account. /p
+    /// If `true`, access to the EC2 serial console of all instances is enabled for your account. If `false`, access to the EC2 serial console of all instances is disabled for your account.
     pub serial_console_access_enabled: Option<bool>,
 }
 rt::structure!(
@@ -1540,9 +1635,14 @@ pub static ENABLE_SERIAL_CONSOLE_ACCESS_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableSnapshotBlockPublicAccessRequest {
-    /// p The mode in which to enable block public access for snapshots for the Region. Specify one of the following values: /p ul li p code block-all-sharing /code - Prevents all public sharing of snapshots in the Region. Users in the account will no longer be able to request new public sharing. Additionally, snapshots that are already publicly shared are treated as private and they are no longer publicly available. /p /li li p code block-new-sharing /code - Prevents only new public sharing of snapshots in the Region. Users in the account will no longer be able to request new public sharing. However, snapshots that are already publicly shared, remain publicly available. /p /li /ul p code unblocked /code is not a valid value for b EnableSnapshotBlockPublicAccess /b . /p
+    /// The mode in which to enable block public access for snapshots for the Region. Specify one of the following values:
+    ///
+    /// - `block-all-sharing` - Prevents all public sharing of snapshots in the Region. Users in the account will no longer be able to request new public sharing. Additionally, snapshots that are already publicly shared are treated as private and they are no longer publicly available.
+    /// - `block-new-sharing` - Prevents only new public sharing of snapshots in the Region. Users in the account will no longer be able to request new public sharing. However, snapshots that are already publicly shared, remain publicly available.
+    ///
+    /// `unblocked` is not a valid value for **EnableSnapshotBlockPublicAccess**.
     pub state: SnapshotBlockPublicAccessState,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1555,7 +1655,7 @@ pub static ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableSnapshotBlockPublicAccessResult {
-    /// p The state of block public access for snapshots for the account and Region. Returns either code block-all-sharing /code or code block-new-sharing /code if the request succeeds. /p
+    /// The state of block public access for snapshots for the account and Region. Returns either `block-all-sharing` or `block-new-sharing` if the request succeeds.
     pub state: Option<SnapshotBlockPublicAccessState>,
 }
 rt::structure!(
@@ -1568,13 +1668,13 @@ pub static ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableTransitGatewayRouteTablePropagationRequest {
-    /// p The ID of the propagation route table. /p
+    /// The ID of the propagation route table.
     pub transit_gateway_route_table_id: String,
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the transit gateway route table announcement. /p
+    /// The ID of the transit gateway route table announcement.
     pub transit_gateway_route_table_announcement_id: Option<String>,
 }
 rt::structure!(
@@ -1594,7 +1694,7 @@ pub static ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_REQUEST: rt::Schema = 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableTransitGatewayRouteTablePropagationResult {
-    /// p Information about route propagation. /p
+    /// Information about route propagation.
     pub propagation: Option<TransitGatewayPropagation>,
 }
 rt::structure!(
@@ -1605,14 +1705,14 @@ pub static ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_RESULT: rt::Schema = r
     "EnableTransitGatewayRouteTablePropagationResult",
     &[rt::m("Propagation", &TRANSIT_GATEWAY_PROPAGATION).named("propagation")],
 );
-/// p Contains the parameters for EnableVgwRoutePropagation. /p
+/// Contains the parameters for EnableVgwRoutePropagation.
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableVgwRoutePropagationRequest {
-    /// p The ID of the virtual private gateway that is attached to a VPC. The virtual private gateway must be attached to the same VPC that the routing tables are associated with. /p
+    /// The ID of the virtual private gateway that is attached to a VPC. The virtual private gateway must be attached to the same VPC that the routing tables are associated with.
     pub gateway_id: String,
-    /// p The ID of the route table. The routing table must be associated with the same VPC that the virtual private gateway is attached to. /p
+    /// The ID of the route table. The routing table must be associated with the same VPC that the virtual private gateway is attached to.
     pub route_table_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1629,9 +1729,9 @@ pub static ENABLE_VGW_ROUTE_PROPAGATION_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableVolumeIoRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the volume. /p
+    /// The ID of the volume.
     pub volume_id: String,
 }
 rt::structure!(
@@ -1646,7 +1746,7 @@ pub static ENABLE_VOLUME_IO_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableVpcClassicLinkDnsSupportRequest {
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: Option<String>,
 }
 rt::structure!(
@@ -1659,7 +1759,7 @@ pub static ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableVpcClassicLinkDnsSupportResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -1672,9 +1772,9 @@ pub static ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableVpcClassicLinkRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: String,
 }
 rt::structure!(
@@ -1690,7 +1790,7 @@ pub static ENABLE_VPC_CLASSIC_LINK_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableVpcClassicLinkResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(EnableVpcClassicLinkResult, ENABLE_VPC_CLASSIC_LINK_RESULT, 0 => return_);
@@ -1698,10 +1798,10 @@ pub static ENABLE_VPC_CLASSIC_LINK_RESULT: rt::Schema = rt::Schema::structure(
     "EnableVpcClassicLinkResult",
     &[rt::m("Return", &rt::BOOLEAN).named("return")],
 );
-/// p Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. /p
+/// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves.
 #[derive(Clone, Default, PartialEq)]
 pub struct EnclaveOptions {
-    /// p If this parameter is set to code true /code , the instance is enabled for Amazon Web Services Nitro Enclaves; otherwise, it is not enabled for Amazon Web Services Nitro Enclaves. /p
+    /// If this parameter is set to `true`, the instance is enabled for Amazon Web Services Nitro Enclaves; otherwise, it is not enabled for Amazon Web Services Nitro Enclaves.
     pub enabled: Option<bool>,
 }
 rt::structure!(EnclaveOptions, ENCLAVE_OPTIONS, 0 => enabled);
@@ -1709,10 +1809,10 @@ pub static ENCLAVE_OPTIONS: rt::Schema = rt::Schema::structure(
     "EnclaveOptions",
     &[rt::m("Enabled", &rt::BOOLEAN).named("enabled")],
 );
-/// p Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. For more information, see a href="https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html" What is Amazon Web Services Nitro Enclaves? /a in the i Amazon Web Services Nitro Enclaves User Guide /i . /p
+/// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. For more information, see [What is Amazon Web Services Nitro Enclaves?](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html) in the *Amazon Web Services Nitro Enclaves User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct EnclaveOptionsRequest {
-    /// p To enable the instance for Amazon Web Services Nitro Enclaves, set this parameter to code true /code . /p
+    /// To enable the instance for Amazon Web Services Nitro Enclaves, set this parameter to `true`.
     pub enabled: Option<bool>,
 }
 rt::structure!(EnclaveOptionsRequest, ENCLAVE_OPTIONS_REQUEST, 0 => enabled);
@@ -1724,12 +1824,12 @@ rt::string_enum! {
     pub enum EncryptionStateValue { Enabling = "enabling", Enabled = "enabled", Disabling
     = "disabling", Disabled = "disabled" }
 }
-/// p Describes the encryption support status for a transit gateway. /p
+/// Describes the encryption support status for a transit gateway.
 #[derive(Clone, Default, PartialEq)]
 pub struct EncryptionSupport {
-    /// p The current encryption state of the resource. /p
+    /// The current encryption state of the resource.
     pub encryption_state: Option<EncryptionStateValue>,
-    /// p A message describing the encryption state. /p
+    /// A message describing the encryption state.
     pub state_message: Option<String>,
 }
 rt::structure!(
@@ -1769,14 +1869,46 @@ rt::string_enum! {
     "system-reboot", SystemMaintenance = "system-maintenance", InstanceRetirement =
     "instance-retirement", InstanceStop = "instance-stop" }
 }
-/// p Describes an EC2 Fleet or Spot Fleet event. /p
+/// Describes an EC2 Fleet or Spot Fleet event.
 #[derive(Clone, Default, PartialEq)]
 pub struct EventInformation {
-    /// p The description of the event. /p
+    /// The description of the event.
     pub event_description: Option<String>,
-    /// p The event. /p p code error /code events: /p ul li p code iamFleetRoleInvalid /code - The EC2 Fleet or Spot Fleet does not have the required permissions either to launch or terminate an instance. /p /li li p code allLaunchSpecsTemporarilyBlacklisted /code - None of the configurations are valid, and several attempts to launch instances have failed. For more information, see the description of the event. /p /li li p code spotInstanceCountLimitExceeded /code - You've reached the limit on the number of Spot Instances that you can launch. /p /li li p code spotFleetRequestConfigurationInvalid /code - The configuration is not valid. For more information, see the description of the event. /p /li /ul p code fleetRequestChange /code events: /p ul li p code active /code - The EC2 Fleet or Spot Fleet request has been validated and Amazon EC2 is attempting to maintain the target number of running instances. /p /li li p code deleted /code (EC2 Fleet) / code cancelled /code (Spot Fleet) - The EC2 Fleet is deleted or the Spot Fleet request is canceled and has no running instances. The EC2 Fleet or Spot Fleet will be deleted two days after its instances are terminated. /p /li li p code deleted running /code (EC2 Fleet) / code cancelled running /code (Spot Fleet) - The EC2 Fleet is deleted or the Spot Fleet request is canceled and does not launch additional instances. Its existing instances continue to run until they are interrupted or terminated. The request remains in this state until all instances are interrupted or terminated. /p /li li p code deleted terminating /code (EC2 Fleet) / code cancelled terminating /code (Spot Fleet) - The EC2 Fleet is deleted or the Spot Fleet request is canceled and its instances are terminating. The request remains in this state until all instances are terminated. /p /li li p code expired /code - The EC2 Fleet or Spot Fleet request has expired. If the request was created with code TerminateInstancesWithExpiration /code set, a subsequent code terminated /code event indicates that the instances are terminated. /p /li li p code modify in progress /code - The EC2 Fleet or Spot Fleet request is being modified. The request remains in this state until the modification is fully processed. /p /li li p code modify succeeded /code - The EC2 Fleet or Spot Fleet request was modified. /p /li li p code submitted /code - The EC2 Fleet or Spot Fleet request is being evaluated and Amazon EC2 is preparing to launch the target number of instances. /p /li li p code progress /code - The EC2 Fleet or Spot Fleet request is in the process of being fulfilled. /p /li /ul p code instanceChange /code events: /p ul li p code launched /code - A new instance was launched. /p /li li p code terminated /code - An instance was terminated by the user. /p /li li p code termination notified /code - An instance termination notification was sent when a Spot Instance was terminated by Amazon EC2 during scale-down, when the target capacity of the fleet was modified down, for example, from a target capacity of 4 to a target capacity of 3. /p /li /ul p code Information /code events: /p ul li p code fleetProgressHalted /code - The price in every launch specification is not valid because it is below the Spot price (all the launch specifications have produced code launchSpecUnusable /code events). A launch specification might become valid if the Spot price changes. /p /li li p code launchSpecTemporarilyBlacklisted /code - The configuration is not valid and several attempts to launch instances have failed. For more information, see the description of the event. /p /li li p code launchSpecUnusable /code - The price specified in a launch specification is not valid because it is below the Spot price for the requested Spot pools. /p p Note: Even if a fleet with the code maintain /code request type is in the process of being canceled, it may still publish a code launchSpecUnusable /code event. This does not mean that the canceled fleet is attempting to launch a new instance. /p /li li p code registerWithLoadBalancersFailed /code - An attempt to register instances with load balancers failed. For more information, see the description of the event. /p /li /ul
+    /// The event.
+    ///
+    /// `error` events:
+    ///
+    /// - `iamFleetRoleInvalid` - The EC2 Fleet or Spot Fleet does not have the required permissions either to launch or terminate an instance.
+    /// - `allLaunchSpecsTemporarilyBlacklisted` - None of the configurations are valid, and several attempts to launch instances have failed. For more information, see the description of the event.
+    /// - `spotInstanceCountLimitExceeded` - You've reached the limit on the number of Spot Instances that you can launch.
+    /// - `spotFleetRequestConfigurationInvalid` - The configuration is not valid. For more information, see the description of the event.
+    ///
+    /// `fleetRequestChange` events:
+    ///
+    /// - `active` - The EC2 Fleet or Spot Fleet request has been validated and Amazon EC2 is attempting to maintain the target number of running instances.
+    /// - `deleted` (EC2 Fleet) / `cancelled` (Spot Fleet) - The EC2 Fleet is deleted or the Spot Fleet request is canceled and has no running instances. The EC2 Fleet or Spot Fleet will be deleted two days after its instances are terminated.
+    /// - `deleted_running` (EC2 Fleet) / `cancelled_running` (Spot Fleet) - The EC2 Fleet is deleted or the Spot Fleet request is canceled and does not launch additional instances. Its existing instances continue to run until they are interrupted or terminated. The request remains in this state until all instances are interrupted or terminated.
+    /// - `deleted_terminating` (EC2 Fleet) / `cancelled_terminating` (Spot Fleet) - The EC2 Fleet is deleted or the Spot Fleet request is canceled and its instances are terminating. The request remains in this state until all instances are terminated.
+    /// - `expired` - The EC2 Fleet or Spot Fleet request has expired. If the request was created with `TerminateInstancesWithExpiration` set, a subsequent `terminated` event indicates that the instances are terminated.
+    /// - `modify_in_progress` - The EC2 Fleet or Spot Fleet request is being modified. The request remains in this state until the modification is fully processed.
+    /// - `modify_succeeded` - The EC2 Fleet or Spot Fleet request was modified.
+    /// - `submitted` - The EC2 Fleet or Spot Fleet request is being evaluated and Amazon EC2 is preparing to launch the target number of instances.
+    /// - `progress` - The EC2 Fleet or Spot Fleet request is in the process of being fulfilled.
+    ///
+    /// `instanceChange` events:
+    ///
+    /// - `launched` - A new instance was launched.
+    /// - `terminated` - An instance was terminated by the user.
+    /// - `termination_notified` - An instance termination notification was sent when a Spot Instance was terminated by Amazon EC2 during scale-down, when the target capacity of the fleet was modified down, for example, from a target capacity of 4 to a target capacity of 3.
+    ///
+    /// `Information` events:
+    ///
+    /// - `fleetProgressHalted` - The price in every launch specification is not valid because it is below the Spot price (all the launch specifications have produced `launchSpecUnusable` events). A launch specification might become valid if the Spot price changes.
+    /// - `launchSpecTemporarilyBlacklisted` - The configuration is not valid and several attempts to launch instances have failed. For more information, see the description of the event.
+    /// - `launchSpecUnusable` - The price specified in a launch specification is not valid because it is below the Spot price for the requested Spot pools. Note: Even if a fleet with the `maintain` request type is in the process of being canceled, it may still publish a `launchSpecUnusable` event. This does not mean that the canceled fleet is attempting to launch a new instance.
+    /// - `registerWithLoadBalancersFailed` - An attempt to register instances with load balancers failed. For more information, see the description of the event.
     pub event_sub_type: Option<String>,
-    /// p The ID of the instance. This information is available only for code instanceChange /code events. /p
+    /// The ID of the instance. This information is available only for `instanceChange` events.
     pub instance_id: Option<String>,
 }
 rt::structure!(
@@ -1807,122 +1939,125 @@ pub static EXECUTABLE_BY_STRING_LIST: rt::Schema = rt::Schema::list(
     "ExecutableByStringList",
     &[rt::m("member", &rt::STRING).named("ExecutableBy")],
 );
-/// p Describes an explanation code for an unreachable path. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html" Reachability Analyzer explanation codes /a . /p
+/// Describes an explanation code for an unreachable path. For more information, see [Reachability Analyzer explanation codes](https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct Explanation {
-    /// p The network ACL. /p
+    /// The network ACL.
     pub acl: Option<AnalysisComponent>,
-    /// p The network ACL rule. /p
+    /// The network ACL rule.
     pub acl_rule: Option<AnalysisAclRule>,
-    /// p The IPv4 address, in CIDR notation. /p
+    /// The IPv4 address, in CIDR notation.
     pub address: Option<String>,
-    /// p The IPv4 addresses, in CIDR notation. /p
+    /// The IPv4 addresses, in CIDR notation.
     pub addresses: Option<Vec<String>>,
-    /// p The resource to which the component is attached. /p
+    /// The resource to which the component is attached.
     pub attached_to: Option<AnalysisComponent>,
-    /// p The Availability Zones. /p
+    /// The Availability Zones.
     pub availability_zones: Option<Vec<String>>,
-    /// p The IDs of the Availability Zones. /p
+    /// The IDs of the Availability Zones.
     pub availability_zone_ids: Option<Vec<String>>,
-    /// p The CIDR ranges. /p
+    /// The CIDR ranges.
     pub cidrs: Option<Vec<String>>,
-    /// p The component. /p
+    /// The component.
     pub component: Option<AnalysisComponent>,
-    /// p The customer gateway. /p
+    /// The customer gateway.
     pub customer_gateway: Option<AnalysisComponent>,
-    /// p The destination. /p
+    /// The destination.
     pub destination: Option<AnalysisComponent>,
-    /// p The destination VPC. /p
+    /// The destination VPC.
     pub destination_vpc: Option<AnalysisComponent>,
-    /// p The direction. The following are the possible values: /p ul li p egress /p /li li p ingress /p /li /ul
+    /// The direction. The following are the possible values:
+    ///
+    /// - egress
+    /// - ingress
     pub direction: Option<String>,
-    /// p The explanation code. /p
+    /// The explanation code.
     pub explanation_code: Option<String>,
-    /// p The route table. /p
+    /// The route table.
     pub ingress_route_table: Option<AnalysisComponent>,
-    /// p The internet gateway. /p
+    /// The internet gateway.
     pub internet_gateway: Option<AnalysisComponent>,
-    /// p The Amazon Resource Name (ARN) of the load balancer. /p
+    /// The Amazon Resource Name (ARN) of the load balancer.
     pub load_balancer_arn: Option<String>,
-    /// p The listener for a Classic Load Balancer. /p
+    /// The listener for a Classic Load Balancer.
     pub classic_load_balancer_listener: Option<AnalysisLoadBalancerListener>,
-    /// p The listener port of the load balancer. /p
+    /// The listener port of the load balancer.
     pub load_balancer_listener_port: Option<i32>,
-    /// p The target. /p
+    /// The target.
     pub load_balancer_target: Option<AnalysisLoadBalancerTarget>,
-    /// p The target group. /p
+    /// The target group.
     pub load_balancer_target_group: Option<AnalysisComponent>,
-    /// p The target groups. /p
+    /// The target groups.
     pub load_balancer_target_groups: Option<Vec<AnalysisComponent>>,
-    /// p The target port. /p
+    /// The target port.
     pub load_balancer_target_port: Option<i32>,
-    /// p The load balancer listener. /p
+    /// The load balancer listener.
     pub elastic_load_balancer_listener: Option<AnalysisComponent>,
-    /// p The missing component. /p
+    /// The missing component.
     pub missing_component: Option<String>,
-    /// p The NAT gateway. /p
+    /// The NAT gateway.
     pub nat_gateway: Option<AnalysisComponent>,
-    /// p The network interface. /p
+    /// The network interface.
     pub network_interface: Option<AnalysisComponent>,
-    /// p The packet field. /p
+    /// The packet field.
     pub packet_field: Option<String>,
-    /// p The VPC peering connection. /p
+    /// The VPC peering connection.
     pub vpc_peering_connection: Option<AnalysisComponent>,
-    /// p The port. /p
+    /// The port.
     pub port: Option<i32>,
-    /// p The port ranges. /p
+    /// The port ranges.
     pub port_ranges: Option<Vec<PortRange>>,
-    /// p The prefix list. /p
+    /// The prefix list.
     pub prefix_list: Option<AnalysisComponent>,
-    /// p The protocols. /p
+    /// The protocols.
     pub protocols: Option<Vec<String>>,
-    /// p The route table route. /p
+    /// The route table route.
     pub route_table_route: Option<AnalysisRouteTableRoute>,
-    /// p The route table. /p
+    /// The route table.
     pub route_table: Option<AnalysisComponent>,
-    /// p The security group. /p
+    /// The security group.
     pub security_group: Option<AnalysisComponent>,
-    /// p The security group rule. /p
+    /// The security group rule.
     pub security_group_rule: Option<AnalysisSecurityGroupRule>,
-    /// p The security groups. /p
+    /// The security groups.
     pub security_groups: Option<Vec<AnalysisComponent>>,
-    /// p The source VPC. /p
+    /// The source VPC.
     pub source_vpc: Option<AnalysisComponent>,
-    /// p The state. /p
+    /// The state.
     pub state: Option<String>,
-    /// p The subnet. /p
+    /// The subnet.
     pub subnet: Option<AnalysisComponent>,
-    /// p The route table for the subnet. /p
+    /// The route table for the subnet.
     pub subnet_route_table: Option<AnalysisComponent>,
-    /// p The component VPC. /p
+    /// The component VPC.
     pub vpc: Option<AnalysisComponent>,
-    /// p The VPC endpoint. /p
+    /// The VPC endpoint.
     pub vpc_endpoint: Option<AnalysisComponent>,
-    /// p The VPN connection. /p
+    /// The VPN connection.
     pub vpn_connection: Option<AnalysisComponent>,
-    /// p The VPN gateway. /p
+    /// The VPN gateway.
     pub vpn_gateway: Option<AnalysisComponent>,
-    /// p The transit gateway. /p
+    /// The transit gateway.
     pub transit_gateway: Option<AnalysisComponent>,
-    /// p The transit gateway route table. /p
+    /// The transit gateway route table.
     pub transit_gateway_route_table: Option<AnalysisComponent>,
-    /// p The transit gateway route table route. /p
+    /// The transit gateway route table route.
     pub transit_gateway_route_table_route: Option<TransitGatewayRouteTableRoute>,
-    /// p The transit gateway policy table. /p
+    /// The transit gateway policy table.
     pub transit_gateway_policy_table: Option<AnalysisComponent>,
-    /// p The transit gateway policy table entry. /p
+    /// The transit gateway policy table entry.
     pub transit_gateway_policy_table_entry: Option<
         AnalysisTransitGatewayPolicyTableEntry,
     >,
-    /// p The transit gateway attachment. /p
+    /// The transit gateway attachment.
     pub transit_gateway_attachment: Option<AnalysisComponent>,
-    /// p The Amazon Web Services account for the component. /p
+    /// The Amazon Web Services account for the component.
     pub component_account: Option<String>,
-    /// p The Region for the component. /p
+    /// The Region for the component.
     pub component_region: Option<String>,
-    /// p The Network Firewall stateless rule. /p
+    /// The Network Firewall stateless rule.
     pub firewall_stateless_rule: Option<FirewallStatelessRule>,
-    /// p The Network Firewall stateful rule. /p
+    /// The Network Firewall stateful rule.
     pub firewall_stateful_rule: Option<FirewallStatefulRule>,
 }
 rt::structure!(
@@ -2029,9 +2164,9 @@ pub static EXPLANATION_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportClientVpnClientCertificateRevocationListRequest {
-    /// p The ID of the Client VPN endpoint. /p
+    /// The ID of the Client VPN endpoint.
     pub client_vpn_endpoint_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -2048,9 +2183,9 @@ pub static EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_REQUEST: rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportClientVpnClientCertificateRevocationListResult {
-    /// p Information about the client certificate revocation list. /p
+    /// Information about the client certificate revocation list.
     pub certificate_revocation_list: Option<String>,
-    /// p The current state of the client certificate revocation list. /p
+    /// The current state of the client certificate revocation list.
     pub status: Option<ClientCertificateRevocationListStatus>,
 }
 rt::structure!(
@@ -2068,9 +2203,9 @@ pub static EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_RESULT: rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportClientVpnClientConfigurationRequest {
-    /// p The ID of the Client VPN endpoint. /p
+    /// The ID of the Client VPN endpoint.
     pub client_vpn_endpoint_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -2087,7 +2222,7 @@ pub static EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION_REQUEST: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportClientVpnClientConfigurationResult {
-    /// p The contents of the Client VPN endpoint configuration file. /p
+    /// The contents of the Client VPN endpoint configuration file.
     pub client_configuration: Option<String>,
 }
 rt::structure!(
@@ -2104,21 +2239,21 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportImageRequest {
-    /// p Token to enable idempotency for export image requests. /p
+    /// Token to enable idempotency for export image requests.
     pub client_token: Option<String>,
-    /// p A description of the image being exported. The maximum length is 255 characters. /p
+    /// A description of the image being exported. The maximum length is 255 characters.
     pub description: Option<String>,
-    /// p The disk image format. /p
+    /// The disk image format.
     pub disk_image_format: DiskImageFormat,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the image. /p
+    /// The ID of the image.
     pub image_id: String,
-    /// p The Amazon S3 bucket for the destination image. The destination bucket must exist. /p
+    /// The Amazon S3 bucket for the destination image. The destination bucket must exist.
     pub s3_export_location: ExportTaskS3LocationRequest,
-    /// p The name of the role that grants VM Import/Export permission to export images to your Amazon S3 bucket. If this parameter is not specified, the default role is named 'vmimport'. /p
+    /// The name of the role that grants VM Import/Export permission to export images to your Amazon S3 bucket. If this parameter is not specified, the default role is named 'vmimport'.
     pub role_name: Option<String>,
-    /// p The tags to apply to the export image task during creation. /p
+    /// The tags to apply to the export image task during creation.
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
@@ -2141,25 +2276,25 @@ pub static EXPORT_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportImageResult {
-    /// p A description of the image being exported. /p
+    /// A description of the image being exported.
     pub description: Option<String>,
-    /// p The disk image format for the exported image. /p
+    /// The disk image format for the exported image.
     pub disk_image_format: Option<DiskImageFormat>,
-    /// p The ID of the export image task. /p
+    /// The ID of the export image task.
     pub export_image_task_id: Option<String>,
-    /// p The ID of the image. /p
+    /// The ID of the image.
     pub image_id: Option<String>,
-    /// p The name of the role that grants VM Import/Export permission to export images to your Amazon S3 bucket. /p
+    /// The name of the role that grants VM Import/Export permission to export images to your Amazon S3 bucket.
     pub role_name: Option<String>,
-    /// p The percent complete of the export image task. /p
+    /// The percent complete of the export image task.
     pub progress: Option<String>,
-    /// p Information about the destination Amazon S3 bucket. /p
+    /// Information about the destination Amazon S3 bucket.
     pub s3_export_location: Option<ExportTaskS3Location>,
-    /// p The status of the export image task. The possible values are code active /code , code completed /code , code deleting /code , and code deleted /code . /p
+    /// The status of the export image task. The possible values are `active`, `completed`, `deleting`, and `deleted`.
     pub status: Option<String>,
-    /// p The status message for the export image task. /p
+    /// The status message for the export image task.
     pub status_message: Option<String>,
-    /// p Any tags assigned to the export image task. /p
+    /// Any tags assigned to the export image task.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -2182,24 +2317,24 @@ pub static EXPORT_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST).named("tagSet"),
     ],
 );
-/// p Describes an export image task. /p
+/// Describes an export image task.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportImageTask {
-    /// p A description of the image being exported. /p
+    /// A description of the image being exported.
     pub description: Option<String>,
-    /// p The ID of the export image task. /p
+    /// The ID of the export image task.
     pub export_image_task_id: Option<String>,
-    /// p The ID of the image. /p
+    /// The ID of the image.
     pub image_id: Option<String>,
-    /// p The percent complete of the export image task. /p
+    /// The percent complete of the export image task.
     pub progress: Option<String>,
-    /// p Information about the destination Amazon S3 bucket. /p
+    /// Information about the destination Amazon S3 bucket.
     pub s3_export_location: Option<ExportTaskS3Location>,
-    /// p The status of the export image task. The possible values are code active /code , code completed /code , code deleting /code , and code deleted /code . /p
+    /// The status of the export image task. The possible values are `active`, `completed`, `deleting`, and `deleted`.
     pub status: Option<String>,
-    /// p The status message for the export image task. /p
+    /// The status message for the export image task.
     pub status_message: Option<String>,
-    /// p Any tags assigned to the export image task. /p
+    /// Any tags assigned to the export image task.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -2228,22 +2363,22 @@ pub static EXPORT_IMAGE_TASK_LIST: rt::Schema = rt::Schema::list(
     "ExportImageTaskList",
     &[rt::m("member", &EXPORT_IMAGE_TASK).named("item")],
 );
-/// p Describes an export instance task. /p
+/// Describes an export instance task.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportTask {
-    /// p A description of the resource being exported. /p
+    /// A description of the resource being exported.
     pub description: Option<String>,
-    /// p The ID of the export task. /p
+    /// The ID of the export task.
     pub export_task_id: Option<String>,
-    /// p Information about the export task. /p
+    /// Information about the export task.
     pub export_to_s3_task: Option<ExportToS3Task>,
-    /// p Information about the instance to export. /p
+    /// Information about the instance to export.
     pub instance_export_details: Option<InstanceExportDetails>,
-    /// p The state of the export task. /p
+    /// The state of the export task.
     pub state: Option<ExportTaskState>,
-    /// p The status message related to the export task. /p
+    /// The status message related to the export task.
     pub status_message: Option<String>,
-    /// p The tags for the export task. /p
+    /// The tags for the export task.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -2271,12 +2406,12 @@ pub static EXPORT_TASK_LIST: rt::Schema = rt::Schema::list(
     "ExportTaskList",
     &[rt::m("member", &EXPORT_TASK).named("item")],
 );
-/// p Describes the destination for an export image task. /p
+/// Describes the destination for an export image task.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportTaskS3Location {
-    /// p The destination Amazon S3 bucket. /p
+    /// The destination Amazon S3 bucket.
     pub s3_bucket: Option<String>,
-    /// p The prefix (logical hierarchy) in the bucket. /p
+    /// The prefix (logical hierarchy) in the bucket.
     pub s3_prefix: Option<String>,
 }
 rt::structure!(
@@ -2289,12 +2424,12 @@ pub static EXPORT_TASK_S3_LOCATION: rt::Schema = rt::Schema::structure(
         rt::m("S3Prefix", &rt::STRING).named("s3Prefix"),
     ],
 );
-/// p Describes the destination for an export image task. /p
+/// Describes the destination for an export image task.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportTaskS3LocationRequest {
-    /// p The destination Amazon S3 bucket. /p
+    /// The destination Amazon S3 bucket.
     pub s3_bucket: String,
-    /// p The prefix (logical hierarchy) in the bucket. /p
+    /// The prefix (logical hierarchy) in the bucket.
     pub s3_prefix: Option<String>,
 }
 rt::structure!(
@@ -2309,16 +2444,16 @@ rt::string_enum! {
     pub enum ExportTaskState { Active = "active", Cancelling = "cancelling", Cancelled =
     "cancelled", Completed = "completed" }
 }
-/// p Describes the format and location for the export task. /p
+/// Describes the format and location for the export task.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportToS3Task {
-    /// p The container format used to combine disk images with metadata (such as OVF). If absent, only the disk image is exported. /p
+    /// The container format used to combine disk images with metadata (such as OVF). If absent, only the disk image is exported.
     pub container_format: Option<ContainerFormat>,
-    /// p The format for the exported image. /p
+    /// The format for the exported image.
     pub disk_image_format: Option<DiskImageFormat>,
-    /// p The Amazon S3 bucket for the destination image. The destination bucket must exist and have an access control list (ACL) attached that specifies the Region-specific canonical account ID for the code Grantee /code . For more information about the ACL to your S3 bucket, see a href="https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport.html#vmexport-prerequisites" Prerequisites /a in the VM Import/Export User Guide. /p
+    /// The Amazon S3 bucket for the destination image. The destination bucket must exist and have an access control list (ACL) attached that specifies the Region-specific canonical account ID for the `Grantee`. For more information about the ACL to your S3 bucket, see [Prerequisites](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport.html#vmexport-prerequisites) in the VM Import/Export User Guide.
     pub s3_bucket: Option<String>,
-    /// p The encryption key for your S3 bucket. /p
+    /// The encryption key for your S3 bucket.
     pub s3_key: Option<String>,
 }
 rt::structure!(
@@ -2334,16 +2469,16 @@ pub static EXPORT_TO_S3_TASK: rt::Schema = rt::Schema::structure(
         rt::m("S3Key", &rt::STRING).named("s3Key"),
     ],
 );
-/// p Describes an export instance task. /p
+/// Describes an export instance task.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportToS3TaskSpecification {
-    /// p The format for the exported image. /p
+    /// The format for the exported image.
     pub disk_image_format: Option<DiskImageFormat>,
-    /// p The container format used to combine disk images with metadata (such as OVF). If absent, only the disk image is exported. /p
+    /// The container format used to combine disk images with metadata (such as OVF). If absent, only the disk image is exported.
     pub container_format: Option<ContainerFormat>,
-    /// p The Amazon S3 bucket for the destination image. The destination bucket must exist and have an access control list (ACL) attached that specifies the Region-specific canonical account ID for the code Grantee /code . For more information about the ACL to your S3 bucket, see a href="https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport.html#vmexport-prerequisites" Prerequisites /a in the VM Import/Export User Guide. /p
+    /// The Amazon S3 bucket for the destination image. The destination bucket must exist and have an access control list (ACL) attached that specifies the Region-specific canonical account ID for the `Grantee`. For more information about the ACL to your S3 bucket, see [Prerequisites](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport.html#vmexport-prerequisites) in the VM Import/Export User Guide.
     pub s3_bucket: Option<String>,
-    /// p The image is written to a single object in the Amazon S3 bucket at the S3 key s3prefix + exportTaskId + '.' + diskImageFormat. /p
+    /// The image is written to a single object in the Amazon S3 bucket at the S3 key s3prefix + exportTaskId + '.' + diskImageFormat.
     pub s3_prefix: Option<String>,
 }
 rt::structure!(
@@ -2358,121 +2493,4 @@ pub static EXPORT_TO_S3_TASK_SPECIFICATION: rt::Schema = rt::Schema::structure(
         rt::m("S3Bucket", &rt::STRING).named("s3Bucket"),
         rt::m("S3Prefix", &rt::STRING).named("s3Prefix"),
     ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ExportTransitGatewayRoutesRequest {
-    /// p The ID of the route table. /p
-    pub transit_gateway_route_table_id: String,
-    /// p One or more filters. The possible values are: /p ul li p code attachment.transit-gateway-attachment-id /code - The id of the transit gateway attachment. /p /li li p code attachment.resource-id /code - The resource id of the transit gateway attachment. /p /li li p code route-search.exact-match /code - The exact match of the specified filter. /p /li li p code route-search.longest-prefix-match /code - The longest prefix that matches the route. /p /li li p code route-search.subnet-of-match /code - The routes with a subnet that match the specified CIDR filter. /p /li li p code route-search.supernet-of-match /code - The routes with a CIDR that encompass the CIDR filter. For example, if you have 10.0.1.0/29 and 10.0.1.0/31 routes in your route table and you specify supernet-of-match as 10.0.1.0/30, then the result returns 10.0.1.0/29. /p /li li p code state /code - The state of the route ( code active /code | code blackhole /code ). /p /li li p code transit-gateway-route-destination-cidr-block /code - The CIDR range. /p /li li p code type /code - The type of route ( code propagated /code | code static /code ). /p /li /ul
-    pub filters: Option<Vec<Filter>>,
-    /// p The name of the S3 bucket. /p
-    pub s3_bucket: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    ExportTransitGatewayRoutesRequest, EXPORT_TRANSIT_GATEWAY_ROUTES_REQUEST, 0 =>
-    transit_gateway_route_table_id, 1 => filters, 2 => s3_bucket, 3 => dry_run
-);
-pub static EXPORT_TRANSIT_GATEWAY_ROUTES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ExportTransitGatewayRoutesRequest",
-    &[
-        rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("S3Bucket", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ExportTransitGatewayRoutesResult {
-    /// p The URL of the exported file in Amazon S3. For example, s3:// i bucket name /i /VPCTransitGateway/TransitGatewayRouteTables/ i file name /i . /p
-    pub s3_location: Option<String>,
-}
-rt::structure!(
-    ExportTransitGatewayRoutesResult, EXPORT_TRANSIT_GATEWAY_ROUTES_RESULT, 0 =>
-    s3_location
-);
-pub static EXPORT_TRANSIT_GATEWAY_ROUTES_RESULT: rt::Schema = rt::Schema::structure(
-    "ExportTransitGatewayRoutesResult",
-    &[rt::m("S3Location", &rt::STRING).named("s3Location")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ExportVerifiedAccessInstanceClientConfigurationRequest {
-    /// p The ID of the Verified Access instance. /p
-    pub verified_access_instance_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    ExportVerifiedAccessInstanceClientConfigurationRequest,
-    EXPORT_VERIFIED_ACCESS_INSTANCE_CLIENT_CONFIGURATION_REQUEST, 0 =>
-    verified_access_instance_id, 1 => dry_run
-);
-pub static EXPORT_VERIFIED_ACCESS_INSTANCE_CLIENT_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ExportVerifiedAccessInstanceClientConfigurationRequest",
-    &[
-        rt::m("VerifiedAccessInstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ExportVerifiedAccessInstanceClientConfigurationResult {
-    /// p The version. /p
-    pub version: Option<String>,
-    /// p The ID of the Verified Access instance. /p
-    pub verified_access_instance_id: Option<String>,
-    /// p The Region. /p
-    pub region: Option<String>,
-    /// p The device trust providers. /p
-    pub device_trust_providers: Option<Vec<DeviceTrustProviderType>>,
-    /// p The user identity trust provider. /p
-    pub user_trust_provider: Option<
-        VerifiedAccessInstanceUserTrustProviderClientConfiguration,
-    >,
-    /// p The Open VPN configuration. /p
-    pub open_vpn_configurations: Option<
-        Vec<VerifiedAccessInstanceOpenVpnClientConfiguration>,
-    >,
-}
-rt::structure!(
-    ExportVerifiedAccessInstanceClientConfigurationResult,
-    EXPORT_VERIFIED_ACCESS_INSTANCE_CLIENT_CONFIGURATION_RESULT, 0 => version, 1 =>
-    verified_access_instance_id, 2 => region, 3 => device_trust_providers, 4 =>
-    user_trust_provider, 5 => open_vpn_configurations
-);
-pub static EXPORT_VERIFIED_ACCESS_INSTANCE_CLIENT_CONFIGURATION_RESULT: rt::Schema = rt::Schema::structure(
-    "ExportVerifiedAccessInstanceClientConfigurationResult",
-    &[
-        rt::m("Version", &rt::STRING).named("version"),
-        rt::m("VerifiedAccessInstanceId", &rt::STRING).named("verifiedAccessInstanceId"),
-        rt::m("Region", &rt::STRING).named("region"),
-        rt::m("DeviceTrustProviders", &DEVICE_TRUST_PROVIDER_TYPE_LIST)
-            .named("deviceTrustProviderSet"),
-        rt::m(
-                "UserTrustProvider",
-                &VERIFIED_ACCESS_INSTANCE_USER_TRUST_PROVIDER_CLIENT_CONFIGURATION,
-            )
-            .named("userTrustProvider"),
-        rt::m(
-                "OpenVpnConfigurations",
-                &VERIFIED_ACCESS_INSTANCE_OPEN_VPN_CLIENT_CONFIGURATION_LIST,
-            )
-            .named("openVpnConfigurationSet"),
-    ],
-);
-/// p The configuration that links an Amazon VPC IPAM scope to an external authority system. It specifies the type of external system and the external resource identifier that identifies your account or instance in that system. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/integrate-infoblox-ipam.html" Integrate VPC IPAM with Infoblox infrastructure /a in the i Amazon VPC IPAM User Guide /i . /p
-#[derive(Clone, Default, PartialEq)]
-pub struct ExternalAuthorityConfiguration {
-    /// p The type of external authority. /p
-    pub type_: Option<IpamScopeExternalAuthorityType>,
-    /// p The identifier for the external resource managing this scope. For Infoblox integrations, this is the Infoblox resource identifier in the format code &lt;version&gt;.identity.account.&lt;entity realm&gt;.&lt;entity id&gt; /code . /p
-    pub external_resource_identifier: Option<String>,
-}
-rt::structure!(
-    ExternalAuthorityConfiguration, EXTERNAL_AUTHORITY_CONFIGURATION, 0 => type_, 1 =>
-    external_resource_identifier
-);
-pub static EXTERNAL_AUTHORITY_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "ExternalAuthorityConfiguration",
-    &[rt::m("Type", &rt::ENUM), rt::m("ExternalResourceIdentifier", &rt::STRING)],
 );

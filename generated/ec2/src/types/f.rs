@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Describes a Capacity Reservation Fleet that could not be cancelled. /p
+/// Describes a Capacity Reservation Fleet that could not be cancelled.
 #[derive(Clone, Default, PartialEq)]
 pub struct FailedCapacityReservationFleetCancellationResult {
-    /// p The ID of the Capacity Reservation Fleet that could not be cancelled. /p
+    /// The ID of the Capacity Reservation Fleet that could not be cancelled.
     pub capacity_reservation_fleet_id: Option<String>,
-    /// p Information about the Capacity Reservation Fleet cancellation error. /p
+    /// Information about the Capacity Reservation Fleet cancellation error.
     pub cancel_capacity_reservation_fleet_error: Option<
         CancelCapacityReservationFleetError,
     >,
@@ -37,12 +37,12 @@ pub static FAILED_CAPACITY_RESERVATION_FLEET_CANCELLATION_RESULT_SET: rt::Schema
             .named("item"),
     ],
 );
-/// p Describes a Reserved Instance whose queued purchase was not deleted. /p
+/// Describes a Reserved Instance whose queued purchase was not deleted.
 #[derive(Clone, Default, PartialEq)]
 pub struct FailedQueuedPurchaseDeletion {
-    /// p The error. /p
+    /// The error.
     pub error: Option<DeleteQueuedReservedInstancesError>,
-    /// p The ID of the Reserved Instance. /p
+    /// The ID of the Reserved Instance.
     pub reserved_instances_id: Option<String>,
 }
 rt::structure!(
@@ -64,14 +64,16 @@ pub static FAST_LAUNCH_IMAGE_ID_LIST: rt::Schema = rt::Schema::list(
     "FastLaunchImageIdList",
     &[rt::m("member", &rt::STRING).named("ImageId")],
 );
-/// p Request to create a launch template for a Windows fast launch enabled AMI. /p note p Note - You can specify either the code LaunchTemplateName /code or the code LaunchTemplateId /code , but not both. /p /note
+/// Request to create a launch template for a Windows fast launch enabled AMI.
+///
+/// **Note:** Note - You can specify either the `LaunchTemplateName` or the `LaunchTemplateId`, but not both.
 #[derive(Clone, Default, PartialEq)]
 pub struct FastLaunchLaunchTemplateSpecificationRequest {
-    /// p Specify the ID of the launch template that the AMI should use for Windows fast launch. /p
+    /// Specify the ID of the launch template that the AMI should use for Windows fast launch.
     pub launch_template_id: Option<String>,
-    /// p Specify the name of the launch template that the AMI should use for Windows fast launch. /p
+    /// Specify the name of the launch template that the AMI should use for Windows fast launch.
     pub launch_template_name: Option<String>,
-    /// p Specify the version of the launch template that the AMI should use for Windows fast launch. /p
+    /// Specify the version of the launch template that the AMI should use for Windows fast launch.
     pub version: String,
 }
 rt::structure!(
@@ -87,14 +89,14 @@ pub static FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_REQUEST: rt::Schema = rt::S
         rt::m("Version", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Identifies the launch template that the AMI uses for Windows fast launch. /p
+/// Identifies the launch template that the AMI uses for Windows fast launch.
 #[derive(Clone, Default, PartialEq)]
 pub struct FastLaunchLaunchTemplateSpecificationResponse {
-    /// p The ID of the launch template that the AMI uses for Windows fast launch. /p
+    /// The ID of the launch template that the AMI uses for Windows fast launch.
     pub launch_template_id: Option<String>,
-    /// p The name of the launch template that the AMI uses for Windows fast launch. /p
+    /// The name of the launch template that the AMI uses for Windows fast launch.
     pub launch_template_name: Option<String>,
-    /// p The version of the launch template that the AMI uses for Windows fast launch. /p
+    /// The version of the launch template that the AMI uses for Windows fast launch.
     pub version: Option<String>,
 }
 rt::structure!(
@@ -113,10 +115,10 @@ pub static FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_RESPONSE: rt::Schema = rt::
 rt::string_enum! {
     pub enum FastLaunchResourceType { Snapshot = "snapshot" }
 }
-/// p Configuration settings for creating and managing pre-provisioned snapshots for a Windows fast launch enabled AMI. /p
+/// Configuration settings for creating and managing pre-provisioned snapshots for a Windows fast launch enabled AMI.
 #[derive(Clone, Default, PartialEq)]
 pub struct FastLaunchSnapshotConfigurationRequest {
-    /// p The number of pre-provisioned snapshots to keep on hand for a Windows fast launch enabled AMI. /p
+    /// The number of pre-provisioned snapshots to keep on hand for a Windows fast launch enabled AMI.
     pub target_resource_count: Option<i32>,
 }
 rt::structure!(
@@ -127,10 +129,10 @@ pub static FAST_LAUNCH_SNAPSHOT_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::
     "FastLaunchSnapshotConfigurationRequest",
     &[rt::m("TargetResourceCount", &rt::INTEGER)],
 );
-/// p Configuration settings for creating and managing pre-provisioned snapshots for a Windows fast launch enabled Windows AMI. /p
+/// Configuration settings for creating and managing pre-provisioned snapshots for a Windows fast launch enabled Windows AMI.
 #[derive(Clone, Default, PartialEq)]
 pub struct FastLaunchSnapshotConfigurationResponse {
-    /// p The number of pre-provisioned snapshots requested to keep on hand for a Windows fast launch enabled AMI. /p
+    /// The number of pre-provisioned snapshots requested to keep on hand for a Windows fast launch enabled AMI.
     pub target_resource_count: Option<i32>,
 }
 rt::structure!(
@@ -150,12 +152,12 @@ rt::string_enum! {
     pub enum FastSnapshotRestoreStateCode { Enabling = "enabling", Optimizing =
     "optimizing", Enabled = "enabled", Disabling = "disabling", Disabled = "disabled" }
 }
-/// p Describes the IAM SAML identity providers used for federated authentication. /p
+/// Describes the IAM SAML identity providers used for federated authentication.
 #[derive(Clone, Default, PartialEq)]
 pub struct FederatedAuthentication {
-    /// p The Amazon Resource Name (ARN) of the IAM SAML identity provider. /p
+    /// The Amazon Resource Name (ARN) of the IAM SAML identity provider.
     pub saml_provider_arn: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the IAM SAML identity provider for the self-service portal. /p
+    /// The Amazon Resource Name (ARN) of the IAM SAML identity provider for the self-service portal.
     pub self_service_saml_provider_arn: Option<String>,
 }
 rt::structure!(
@@ -170,12 +172,12 @@ pub static FEDERATED_AUTHENTICATION: rt::Schema = rt::Schema::structure(
             .named("selfServiceSamlProviderArn"),
     ],
 );
-/// p The IAM SAML identity provider used for federated authentication. /p
+/// The IAM SAML identity provider used for federated authentication.
 #[derive(Clone, Default, PartialEq)]
 pub struct FederatedAuthenticationRequest {
-    /// p The Amazon Resource Name (ARN) of the IAM SAML identity provider. /p
+    /// The Amazon Resource Name (ARN) of the IAM SAML identity provider.
     pub saml_provider_arn: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the IAM SAML identity provider for the self-service portal. /p
+    /// The Amazon Resource Name (ARN) of the IAM SAML identity provider for the self-service portal.
     pub self_service_saml_provider_arn: Option<String>,
 }
 rt::structure!(
@@ -189,12 +191,16 @@ pub static FEDERATED_AUTHENTICATION_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("SelfServiceSAMLProviderArn", &rt::STRING),
     ],
 );
-/// p A filter name and value pair that is used to return a more specific list of results from a describe operation. Filters can be used to match a set of resources by specific criteria, such as tags, attributes, or IDs. /p p If you specify multiple filters, the filters are joined with an code AND /code , and the request returns only results that match all of the specified filters. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using Filtering.html#Filtering Resources CLI" List and filter using the CLI and API /a in the i Amazon EC2 User Guide /i . /p
+/// A filter name and value pair that is used to return a more specific list of results from a describe operation. Filters can be used to match a set of resources by specific criteria, such as tags, attributes, or IDs.
+///
+/// If you specify multiple filters, the filters are joined with an `AND`, and the request returns only results that match all of the specified filters.
+///
+/// For more information, see [List and filter using the CLI and API](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Filtering.html#Filtering_Resources_CLI) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct Filter {
-    /// p The name of the filter. Filter names are case-sensitive. /p
+    /// The name of the filter. Filter names are case-sensitive.
     pub name: Option<String>,
-    /// p The filter values. Filter values are case-sensitive. If you specify multiple values for a filter, the values are joined with an code OR /code , and the request returns all results that match any of the specified values. /p
+    /// The filter values. Filter values are case-sensitive. If you specify multiple values for a filter, the values are joined with an `OR`, and the request returns all results that match any of the specified values.
     pub values: Option<Vec<String>>,
 }
 rt::structure!(Filter, FILTER, 0 => name, 1 => values);
@@ -219,12 +225,12 @@ pub static FILTER_LIST: rt::Schema = rt::Schema::list(
     "FilterList",
     &[rt::m("member", &FILTER).named("Filter")],
 );
-/// p Describes a port range. /p
+/// Describes a port range.
 #[derive(Clone, Default, PartialEq)]
 pub struct FilterPortRange {
-    /// p The first port in the range. /p
+    /// The first port in the range.
     pub from_port: Option<i32>,
-    /// p The last port in the range. /p
+    /// The last port in the range.
     pub to_port: Option<i32>,
 }
 rt::structure!(FilterPortRange, FILTER_PORT_RANGE, 0 => from_port, 1 => to_port);
@@ -238,24 +244,24 @@ pub static FILTER_PORT_RANGE: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum FindingsFound { True = "true", False = "false", Unknown2 = "unknown" }
 }
-/// p Describes a stateful rule. /p
+/// Describes a stateful rule.
 #[derive(Clone, Default, PartialEq)]
 pub struct FirewallStatefulRule {
-    /// p The ARN of the stateful rule group. /p
+    /// The ARN of the stateful rule group.
     pub rule_group_arn: Option<String>,
-    /// p The source IP addresses, in CIDR notation. /p
+    /// The source IP addresses, in CIDR notation.
     pub sources: Option<Vec<String>>,
-    /// p The destination IP addresses, in CIDR notation. /p
+    /// The destination IP addresses, in CIDR notation.
     pub destinations: Option<Vec<String>>,
-    /// p The source ports. /p
+    /// The source ports.
     pub source_ports: Option<Vec<PortRange>>,
-    /// p The destination ports. /p
+    /// The destination ports.
     pub destination_ports: Option<Vec<PortRange>>,
-    /// p The protocol. /p
+    /// The protocol.
     pub protocol: Option<String>,
-    /// p The rule action. The possible values are code pass /code , code drop /code , and code alert /code . /p
+    /// The rule action. The possible values are `pass`, `drop`, and `alert`.
     pub rule_action: Option<String>,
-    /// p The direction. The possible values are code FORWARD /code and code ANY /code . /p
+    /// The direction. The possible values are `FORWARD` and `ANY`.
     pub direction: Option<String>,
 }
 rt::structure!(
@@ -276,24 +282,24 @@ pub static FIREWALL_STATEFUL_RULE: rt::Schema = rt::Schema::structure(
         rt::m("Direction", &rt::STRING).named("direction"),
     ],
 );
-/// p Describes a stateless rule. /p
+/// Describes a stateless rule.
 #[derive(Clone, Default, PartialEq)]
 pub struct FirewallStatelessRule {
-    /// p The ARN of the stateless rule group. /p
+    /// The ARN of the stateless rule group.
     pub rule_group_arn: Option<String>,
-    /// p The source IP addresses, in CIDR notation. /p
+    /// The source IP addresses, in CIDR notation.
     pub sources: Option<Vec<String>>,
-    /// p The destination IP addresses, in CIDR notation. /p
+    /// The destination IP addresses, in CIDR notation.
     pub destinations: Option<Vec<String>>,
-    /// p The source ports. /p
+    /// The source ports.
     pub source_ports: Option<Vec<PortRange>>,
-    /// p The destination ports. /p
+    /// The destination ports.
     pub destination_ports: Option<Vec<PortRange>>,
-    /// p The protocols. /p
+    /// The protocols.
     pub protocols: Option<Vec<i32>>,
-    /// p The rule action. The possible values are code pass /code , code drop /code , and code forward to site /code . /p
+    /// The rule action. The possible values are `pass`, `drop`, and `forward_to_site`.
     pub rule_action: Option<String>,
-    /// p The rule priority. /p
+    /// The rule priority.
     pub priority: Option<i32>,
 }
 rt::structure!(
@@ -319,16 +325,31 @@ rt::string_enum! {
     "pending_fulfillment", PendingTermination = "pending_termination", Fulfilled =
     "fulfilled" }
 }
-/// p Describes a block device mapping, which defines the EBS volumes and instance store volumes to attach to an instance at launch. /p p To override a block device mapping specified in the launch template: /p ul li p Specify the exact same code DeviceName /code here as specified in the launch template. /p /li li p Only specify the parameters you want to change. /p /li li p Any parameters you don't specify here will keep their original launch template values. /p /li /ul p To add a new block device mapping: /p ul li p Specify a code DeviceName /code that doesn't exist in the launch template. /p /li li p Specify all desired parameters here. /p /li /ul
+/// Describes a block device mapping, which defines the EBS volumes and instance store volumes to attach to an instance at launch.
+///
+/// To override a block device mapping specified in the launch template:
+///
+/// - Specify the exact same `DeviceName` here as specified in the launch template.
+/// - Only specify the parameters you want to change.
+/// - Any parameters you don't specify here will keep their original launch template values.
+///
+/// To add a new block device mapping:
+///
+/// - Specify a `DeviceName` that doesn't exist in the launch template.
+/// - Specify all desired parameters here.
 #[derive(Clone, Default, PartialEq)]
 pub struct FleetBlockDeviceMappingRequest {
-    /// p The device name (for example, code /dev/sdh /code or code xvdh /code ). /p
+    /// The device name (for example, `/dev/sdh` or `xvdh`).
     pub device_name: Option<String>,
-    /// p The virtual device name ( code ephemeralN /code ). Instance store volumes are numbered starting from 0. An instance type with 2 available instance store volumes can specify mappings for code ephemeral0 /code and code ephemeral1 /code . The number of available instance store volumes depends on the instance type. After you connect to the instance, you must mount the volume. /p p NVMe instance store volumes are automatically enumerated and assigned a device name. Including them in your block device mapping has no effect. /p p Constraints: For M3 instances, you must specify instance store volumes in the block device mapping for the instance. When you launch an M3 instance, we ignore any instance store volumes specified in the block device mapping for the AMI. /p
+    /// The virtual device name (`ephemeralN`). Instance store volumes are numbered starting from 0. An instance type with 2 available instance store volumes can specify mappings for `ephemeral0` and `ephemeral1`. The number of available instance store volumes depends on the instance type. After you connect to the instance, you must mount the volume.
+    ///
+    /// NVMe instance store volumes are automatically enumerated and assigned a device name. Including them in your block device mapping has no effect.
+    ///
+    /// Constraints: For M3 instances, you must specify instance store volumes in the block device mapping for the instance. When you launch an M3 instance, we ignore any instance store volumes specified in the block device mapping for the AMI.
     pub virtual_name: Option<String>,
-    /// p Parameters used to automatically set up EBS volumes when the instance is launched. /p
+    /// Parameters used to automatically set up EBS volumes when the instance is launched.
     pub ebs: Option<FleetEbsBlockDeviceRequest>,
-    /// p To omit the device from the block device mapping, specify an empty string. When this property is specified, the device is removed from the block device mapping regardless of the assigned value. /p
+    /// To omit the device from the block device mapping, specify an empty string. When this property is specified, the device is removed from the block device mapping regardless of the assigned value.
     pub no_device: Option<String>,
 }
 rt::structure!(
@@ -348,30 +369,30 @@ pub static FLEET_BLOCK_DEVICE_MAPPING_REQUEST_LIST: rt::Schema = rt::Schema::lis
     "FleetBlockDeviceMappingRequestList",
     &[rt::m("member", &FLEET_BLOCK_DEVICE_MAPPING_REQUEST).named("BlockDeviceMapping")],
 );
-/// p Information about a Capacity Reservation in a Capacity Reservation Fleet. /p
+/// Information about a Capacity Reservation in a Capacity Reservation Fleet.
 #[derive(Clone, Default, PartialEq)]
 pub struct FleetCapacityReservation {
-    /// p The ID of the Capacity Reservation. /p
+    /// The ID of the Capacity Reservation.
     pub capacity_reservation_id: Option<String>,
-    /// p The ID of the Availability Zone in which the Capacity Reservation reserves capacity. /p
+    /// The ID of the Availability Zone in which the Capacity Reservation reserves capacity.
     pub availability_zone_id: Option<String>,
-    /// p The instance type for which the Capacity Reservation reserves capacity. /p
+    /// The instance type for which the Capacity Reservation reserves capacity.
     pub instance_type: Option<InstanceType>,
-    /// p The type of operating system for which the Capacity Reservation reserves capacity. /p
+    /// The type of operating system for which the Capacity Reservation reserves capacity.
     pub instance_platform: Option<CapacityReservationInstancePlatform>,
-    /// p The Availability Zone in which the Capacity Reservation reserves capacity. /p
+    /// The Availability Zone in which the Capacity Reservation reserves capacity.
     pub availability_zone: Option<String>,
-    /// p The total number of instances for which the Capacity Reservation reserves capacity. /p
+    /// The total number of instances for which the Capacity Reservation reserves capacity.
     pub total_instance_count: Option<i32>,
-    /// p The number of capacity units fulfilled by the Capacity Reservation. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#target-capacity" Total target capacity /a in the i Amazon EC2 User Guide /i . /p
+    /// The number of capacity units fulfilled by the Capacity Reservation. For more information, see [Total target capacity](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#target-capacity) in the *Amazon EC2 User Guide*.
     pub fulfilled_capacity: Option<f64>,
-    /// p Indicates whether the Capacity Reservation reserves capacity for EBS-optimized instance types. /p
+    /// Indicates whether the Capacity Reservation reserves capacity for EBS-optimized instance types.
     pub ebs_optimized: Option<bool>,
-    /// p The date and time at which the Capacity Reservation was created. /p
+    /// The date and time at which the Capacity Reservation was created.
     pub create_date: Option<rt::DateTime>,
-    /// p The weight of the instance type in the Capacity Reservation Fleet. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#instance-weight" Instance type weight /a in the i Amazon EC2 User Guide /i . /p
+    /// The weight of the instance type in the Capacity Reservation Fleet. For more information, see [Instance type weight](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#instance-weight) in the *Amazon EC2 User Guide*.
     pub weight: Option<f64>,
-    /// p The priority of the instance type in the Capacity Reservation Fleet. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#instance-priority" Instance type priority /a in the i Amazon EC2 User Guide /i . /p
+    /// The priority of the instance type in the Capacity Reservation Fleet. For more information, see [Instance type priority](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#instance-priority) in the *Amazon EC2 User Guide*.
     pub priority: Option<i32>,
 }
 rt::structure!(
@@ -400,12 +421,12 @@ pub static FLEET_CAPACITY_RESERVATION_SET: rt::Schema = rt::Schema::list(
     "FleetCapacityReservationSet",
     &[rt::m("member", &FLEET_CAPACITY_RESERVATION).named("item")],
 );
-/// p Describes the target Capacity Reservations or Capacity Reservation Resource Groups for an EC2 Fleet that launches into reserved capacity. You can specify Capacity Reservation IDs or a Capacity Reservation Resource Group ARN, but not both. /p
+/// Describes the target Capacity Reservations or Capacity Reservation Resource Groups for an EC2 Fleet that launches into reserved capacity. You can specify Capacity Reservation IDs or a Capacity Reservation Resource Group ARN, but not both.
 #[derive(Clone, Default, PartialEq)]
 pub struct FleetCapacityReservationTargetRequest {
-    /// p The IDs of the Capacity Reservations in which to launch the instances. /p
+    /// The IDs of the Capacity Reservations in which to launch the instances.
     pub capacity_reservation_ids: Option<Vec<String>>,
-    /// p The ARNs of the Capacity Reservation Resource Groups in which to launch the instances. /p
+    /// The ARNs of the Capacity Reservation Resource Groups in which to launch the instances.
     pub capacity_reservation_resource_group_arns: Option<Vec<String>>,
 }
 rt::structure!(
@@ -431,52 +452,60 @@ rt::string_enum! {
     pub enum FleetCapacityReservationUsageStrategy { UseCapacityReservationsFirst =
     "use-capacity-reservations-first" }
 }
-/// p Describes an EC2 Fleet. /p
+/// Describes an EC2 Fleet.
 #[derive(Clone, Default, PartialEq)]
 pub struct FleetData {
-    /// p The progress of the EC2 Fleet. /p p For fleets of type code instant /code , the status is code fulfilled /code after all requests are placed, regardless of whether target capacity is met (this is the only possible status for code instant /code fleets). /p p For fleets of type code request /code or code maintain /code , the status is code pending fulfillment /code after all requests are placed, code fulfilled /code when the fleet size meets or exceeds target capacity, code pending termination /code while instances are terminating when fleet size is decreased, and code error /code if there's an error. /p
+    /// The progress of the EC2 Fleet.
+    ///
+    /// For fleets of type `instant`, the status is `fulfilled` after all requests are placed, regardless of whether target capacity is met (this is the only possible status for `instant` fleets).
+    ///
+    /// For fleets of type `request` or `maintain`, the status is `pending_fulfillment` after all requests are placed, `fulfilled` when the fleet size meets or exceeds target capacity, `pending_termination` while instances are terminating when fleet size is decreased, and `error` if there's an error.
     pub activity_status: Option<FleetActivityStatus>,
-    /// p The creation date and time of the EC2 Fleet. /p
+    /// The creation date and time of the EC2 Fleet.
     pub create_time: Option<rt::DateTime>,
-    /// p The ID of the EC2 Fleet. /p
+    /// The ID of the EC2 Fleet.
     pub fleet_id: Option<String>,
-    /// p The state of the EC2 Fleet. /p
+    /// The state of the EC2 Fleet.
     pub fleet_state: Option<FleetStateCode>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring idempotency /a . /p p Constraints: Maximum 64 ASCII characters /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    ///
+    /// Constraints: Maximum 64 ASCII characters
     pub client_token: Option<String>,
-    /// p Indicates whether running instances should be terminated if the target capacity of the EC2 Fleet is decreased below the current size of the EC2 Fleet. /p p Supported only for fleets of type code maintain /code . /p
+    /// Indicates whether running instances should be terminated if the target capacity of the EC2 Fleet is decreased below the current size of the EC2 Fleet.
+    ///
+    /// Supported only for fleets of type `maintain`.
     pub excess_capacity_termination_policy: Option<FleetExcessCapacityTerminationPolicy>,
-    /// p The number of units fulfilled by this request compared to the set target capacity. /p
+    /// The number of units fulfilled by this request compared to the set target capacity.
     pub fulfilled_capacity: Option<f64>,
-    /// p The number of units fulfilled by this request compared to the set target On-Demand capacity. /p
+    /// The number of units fulfilled by this request compared to the set target On-Demand capacity.
     pub fulfilled_on_demand_capacity: Option<f64>,
-    /// p The launch template and overrides. /p
+    /// The launch template and overrides.
     pub launch_template_configs: Option<Vec<FleetLaunchTemplateConfig>>,
-    /// p The number of units to request. You can choose to set the target capacity in terms of instances or a performance characteristic that is important to your application workload, such as vCPUs, memory, or I/O. If the request type is code maintain /code , you can specify a target capacity of 0 and add capacity later. /p
+    /// The number of units to request. You can choose to set the target capacity in terms of instances or a performance characteristic that is important to your application workload, such as vCPUs, memory, or I/O. If the request type is `maintain`, you can specify a target capacity of 0 and add capacity later.
     pub target_capacity_specification: Option<TargetCapacitySpecification>,
-    /// p Indicates whether running instances should be terminated when the EC2 Fleet expires. /p
+    /// Indicates whether running instances should be terminated when the EC2 Fleet expires.
     pub terminate_instances_with_expiration: Option<bool>,
-    /// p The type of request. Indicates whether the EC2 Fleet only code requests /code the target capacity, or also attempts to code maintain /code it. If you request a certain target capacity, EC2 Fleet only places the required requests; it does not attempt to replenish instances if capacity is diminished, and it does not submit requests in alternative capacity pools if capacity is unavailable. To maintain a certain target capacity, EC2 Fleet places the required requests to meet this target capacity. It also automatically replenishes any interrupted Spot Instances. Default: code maintain /code . /p
+    /// The type of request. Indicates whether the EC2 Fleet only `requests` the target capacity, or also attempts to `maintain` it. If you request a certain target capacity, EC2 Fleet only places the required requests; it does not attempt to replenish instances if capacity is diminished, and it does not submit requests in alternative capacity pools if capacity is unavailable. To maintain a certain target capacity, EC2 Fleet places the required requests to meet this target capacity. It also automatically replenishes any interrupted Spot Instances. Default: `maintain`.
     pub type_: Option<FleetType>,
-    /// p The start date and time of the request, in UTC format (for example, i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). The default is to start fulfilling the request immediately. /p
+    /// The start date and time of the request, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). The default is to start fulfilling the request immediately.
     pub valid_from: Option<rt::DateTime>,
-    /// p The end date and time of the request, in UTC format (for example, i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). At this point, no new instance requests are placed or able to fulfill the request. The default end date is 7 days from the current date. /p
+    /// The end date and time of the request, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). At this point, no new instance requests are placed or able to fulfill the request. The default end date is 7 days from the current date.
     pub valid_until: Option<rt::DateTime>,
-    /// p Indicates whether EC2 Fleet should replace unhealthy Spot Instances. Supported only for fleets of type code maintain /code . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#ec2-fleet-health-checks" EC2 Fleet health checks /a in the i Amazon EC2 User Guide /i . /p
+    /// Indicates whether EC2 Fleet should replace unhealthy Spot Instances. Supported only for fleets of type `maintain`. For more information, see [EC2 Fleet health checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#ec2-fleet-health-checks) in the *Amazon EC2 User Guide*.
     pub replace_unhealthy_instances: Option<bool>,
-    /// p The configuration of Spot Instances in an EC2 Fleet. /p
+    /// The configuration of Spot Instances in an EC2 Fleet.
     pub spot_options: Option<SpotOptions>,
-    /// p The allocation strategy of On-Demand Instances in an EC2 Fleet. /p
+    /// The allocation strategy of On-Demand Instances in an EC2 Fleet.
     pub on_demand_options: Option<OnDemandOptions>,
-    /// p Defines EC2 Fleet preferences for utilizing reserved capacity when DefaultTargetCapacityType is set to code reserved-capacity /code . /p
+    /// Defines EC2 Fleet preferences for utilizing reserved capacity when DefaultTargetCapacityType is set to `reserved-capacity`.
     pub reserved_capacity_options: Option<ReservedCapacityOptions>,
-    /// p The tags for an EC2 Fleet resource. /p
+    /// The tags for an EC2 Fleet resource.
     pub tags: Option<Vec<Tag>>,
-    /// p Information about the instances that could not be launched by the fleet. Valid only when b Type /b is set to code instant /code . /p
+    /// Information about the instances that could not be launched by the fleet. Valid only when **Type** is set to `instant`.
     pub errors: Option<Vec<DescribeFleetError>>,
-    /// p Information about the instances that were launched by the fleet. Valid only when b Type /b is set to code instant /code . /p
+    /// Information about the instances that were launched by the fleet. Valid only when **Type** is set to `instant`.
     pub instances: Option<Vec<DescribeFleetsInstances>>,
-    /// p Reserved. /p
+    /// Reserved.
     pub context: Option<String>,
 }
 rt::structure!(
@@ -522,24 +551,62 @@ pub static FLEET_DATA: rt::Schema = rt::Schema::structure(
         rt::m("Context", &rt::STRING).named("context"),
     ],
 );
-/// p Describes a block device for an EBS volume. /p
+/// Describes a block device for an EBS volume.
 #[derive(Clone, Default, PartialEq)]
 pub struct FleetEbsBlockDeviceRequest {
-    /// p Indicates whether the encryption state of an EBS volume is changed while being restored from a backing snapshot. The effect of setting the encryption state to code true /code depends on the volume origin (new or from a snapshot), starting encryption state, ownership, and whether encryption by default is enabled. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html" Amazon EBS encryption /a in the i Amazon EBS User Guide /i . /p p In no case can you remove encryption from an encrypted volume. /p p Encrypted volumes can only be attached to instances that support Amazon EBS encryption. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html#ebs-encryption supported instances" Supported instance types /a . /p p This parameter is not returned by a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API DescribeImageAttribute" DescribeImageAttribute /a . /p p For a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateImage" CreateImage /a and a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RegisterImage" RegisterImage /a , whether you can include this parameter, and the allowed values differ depending on the type of block device mapping you are creating. /p ul li p If you are creating a block device mapping for a b new (empty) volume /b , you can include this parameter, and specify either code true /code for an encrypted volume, or code false /code for an unencrypted volume. If you omit this parameter, it defaults to code false /code (unencrypted). /p /li li p If you are creating a block device mapping from an b existing encrypted or unencrypted snapshot /b , you must omit this parameter. If you include this parameter, the request will fail, regardless of the value that you specify. /p /li li p If you are creating a block device mapping from an b existing unencrypted volume /b , you can include this parameter, but you must specify code false /code . If you specify code true /code , the request will fail. In this case, we recommend that you omit the parameter. /p /li li p If you are creating a block device mapping from an b existing encrypted volume /b , you can include this parameter, and specify either code true /code or code false /code . However, if you specify code false /code , the parameter is ignored and the block device mapping is always encrypted. In this case, we recommend that you omit the parameter. /p /li /ul
+    /// Indicates whether the encryption state of an EBS volume is changed while being restored from a backing snapshot. The effect of setting the encryption state to `true` depends on the volume origin (new or from a snapshot), starting encryption state, ownership, and whether encryption by default is enabled. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+    ///
+    /// In no case can you remove encryption from an encrypted volume.
+    ///
+    /// Encrypted volumes can only be attached to instances that support Amazon EBS encryption. For more information, see [Supported instance types](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html#ebs-encryption_supported_instances).
+    ///
+    /// This parameter is not returned by [DescribeImageAttribute](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImageAttribute).
+    ///
+    /// For [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage) and [RegisterImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RegisterImage), whether you can include this parameter, and the allowed values differ depending on the type of block device mapping you are creating.
+    ///
+    /// - If you are creating a block device mapping for a **new (empty) volume**, you can include this parameter, and specify either `true` for an encrypted volume, or `false` for an unencrypted volume. If you omit this parameter, it defaults to `false` (unencrypted).
+    /// - If you are creating a block device mapping from an **existing encrypted or unencrypted snapshot**, you must omit this parameter. If you include this parameter, the request will fail, regardless of the value that you specify.
+    /// - If you are creating a block device mapping from an **existing unencrypted volume**, you can include this parameter, but you must specify `false`. If you specify `true`, the request will fail. In this case, we recommend that you omit the parameter.
+    /// - If you are creating a block device mapping from an **existing encrypted volume**, you can include this parameter, and specify either `true` or `false`. However, if you specify `false`, the parameter is ignored and the block device mapping is always encrypted. In this case, we recommend that you omit the parameter.
     pub encrypted: Option<bool>,
-    /// p Indicates whether the EBS volume is deleted on instance termination. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/preserving-volumes-on-termination.html" Preserve data when an instance is terminated /a in the i Amazon EC2 User Guide /i . /p
+    /// Indicates whether the EBS volume is deleted on instance termination. For more information, see [Preserve data when an instance is terminated](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/preserving-volumes-on-termination.html) in the *Amazon EC2 User Guide*.
     pub delete_on_termination: Option<bool>,
-    /// p The number of I/O operations per second (IOPS). For code gp3 /code , code io1 /code , and code io2 /code volumes, this represents the number of IOPS that are provisioned for the volume. For code gp2 /code volumes, this represents the baseline performance of the volume and the rate at which the volume accumulates I/O credits for bursting. /p p The following are the supported values for each volume type: /p ul li p code gp3 /code : 3,000 - 80,000 IOPS /p /li li p code io1 /code : 100 - 64,000 IOPS /p /li li p code io2 /code : 100 - 256,000 IOPS /p /li /ul p For code io2 /code volumes, you can achieve up to 256,000 IOPS on a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html#ec2-nitro-instances" instances built on the Nitro System /a . On other instances, you can achieve performance up to 32,000 IOPS. /p p This parameter is required for code io1 /code and code io2 /code volumes. The default for code gp3 /code volumes is 3,000 IOPS. /p
+    /// The number of I/O operations per second (IOPS). For `gp3`, `io1`, and `io2` volumes, this represents the number of IOPS that are provisioned for the volume. For `gp2` volumes, this represents the baseline performance of the volume and the rate at which the volume accumulates I/O credits for bursting.
+    ///
+    /// The following are the supported values for each volume type:
+    ///
+    /// - `gp3`: 3,000 - 80,000 IOPS
+    /// - `io1`: 100 - 64,000 IOPS
+    /// - `io2`: 100 - 256,000 IOPS
+    ///
+    /// For `io2` volumes, you can achieve up to 256,000 IOPS on [instances built on the Nitro System](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html#ec2-nitro-instances). On other instances, you can achieve performance up to 32,000 IOPS.
+    ///
+    /// This parameter is required for `io1` and `io2` volumes. The default for `gp3` volumes is 3,000 IOPS.
     pub iops: Option<i32>,
-    /// p The throughput that the volume supports, in MiB/s. /p p This parameter is valid only for code gp3 /code volumes. /p p Valid Range: Minimum value of 125. Maximum value of 2,000. /p
+    /// The throughput that the volume supports, in MiB/s.
+    ///
+    /// This parameter is valid only for `gp3` volumes.
+    ///
+    /// Valid Range: Minimum value of 125. Maximum value of 2,000.
     pub throughput: Option<i32>,
-    /// p Identifier (key ID, key alias, key ARN, or alias ARN) of the customer managed KMS key to use for EBS encryption. /p p This parameter is only supported on code BlockDeviceMapping /code objects called by a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateFleet.html" CreateFleet /a , a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RequestSpotInstances.html" RequestSpotInstances /a , and a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RunInstances.html" RunInstances /a . /p
+    /// Identifier (key ID, key alias, key ARN, or alias ARN) of the customer managed KMS key to use for EBS encryption.
+    ///
+    /// This parameter is only supported on `BlockDeviceMapping` objects called by [CreateFleet](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFleet.html), [RequestSpotInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RequestSpotInstances.html), and [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
     pub kms_key_id: Option<String>,
-    /// p The ID of the snapshot. /p
+    /// The ID of the snapshot.
     pub snapshot_id: Option<String>,
-    /// p The size of the volume, in GiBs. You must specify either a snapshot ID or a volume size. If you specify a snapshot, the default is the snapshot size. You can specify a volume size that is equal to or larger than the snapshot size. /p p The following are the supported sizes for each volume type: /p ul li p code gp2 /code : 1 - 16,384 GiB /p /li li p code gp3 /code : 1 - 65,536 GiB /p /li li p code io1 /code : 4 - 16,384 GiB /p /li li p code io2 /code : 4 - 65,536 GiB /p /li li p code st1 /code and code sc1 /code : 125 - 16,384 GiB /p /li li p code standard /code : 1 - 1024 GiB /p /li /ul
+    /// The size of the volume, in GiBs. You must specify either a snapshot ID or a volume size. If you specify a snapshot, the default is the snapshot size. You can specify a volume size that is equal to or larger than the snapshot size.
+    ///
+    /// The following are the supported sizes for each volume type:
+    ///
+    /// - `gp2`: 1 - 16,384 GiB
+    /// - `gp3`: 1 - 65,536 GiB
+    /// - `io1`: 4 - 16,384 GiB
+    /// - `io2`: 4 - 65,536 GiB
+    /// - `st1` and `sc1`: 125 - 16,384 GiB
+    /// - `standard`: 1 - 1024 GiB
     pub volume_size: Option<i32>,
-    /// p The volume type. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html" Amazon EBS volume types /a in the i Amazon EBS User Guide /i . /p
+    /// The volume type. For more information, see [Amazon EBS volume types](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html) in the *Amazon EBS User Guide*.
     pub volume_type: Option<VolumeType>,
 }
 rt::structure!(
@@ -571,12 +638,12 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum FleetHttpTokensState { Optional = "optional", Required = "required" }
 }
-/// p Describes an IAM instance profile. Supported only for fleets of type code instant /code . /p
+/// Describes an IAM instance profile. Supported only for fleets of type `instant`.
 #[derive(Clone, Default, PartialEq)]
 pub struct FleetIamInstanceProfileSpecificationRequest {
-    /// p The Amazon Resource Name (ARN) of the instance profile. /p
+    /// The Amazon Resource Name (ARN) of the instance profile.
     pub arn: Option<String>,
-    /// p The name of the instance profile. /p
+    /// The name of the instance profile.
     pub name: Option<String>,
 }
 rt::structure!(
@@ -598,14 +665,24 @@ rt::string_enum! {
     pub enum FleetInstanceMetadataEndpointState { Disabled = "disabled", Enabled =
     "enabled" }
 }
-/// p Describes the metadata options for the instances. Supported only for fleets of type code instant /code . /p
+/// Describes the metadata options for the instances. Supported only for fleets of type `instant`.
 #[derive(Clone, Default, PartialEq)]
 pub struct FleetInstanceMetadataOptionsRequest {
-    /// p Indicates whether IMDSv2 is required. /p ul li p code optional /code - IMDSv2 is optional, which means that you can use either IMDSv2 or IMDSv1. /p /li li p code required /code - IMDSv2 is required, which means that IMDSv1 is disabled, and you must use IMDSv2. /p /li /ul
+    /// Indicates whether IMDSv2 is required.
+    ///
+    /// - `optional` - IMDSv2 is optional, which means that you can use either IMDSv2 or IMDSv1.
+    /// - `required` - IMDSv2 is required, which means that IMDSv1 is disabled, and you must use IMDSv2.
     pub http_tokens: Option<FleetHttpTokensState>,
-    /// p The desired HTTP PUT response hop limit for instance metadata requests. The larger the number, the further instance metadata requests can travel. /p p Default: code 1 /code /p p Possible values: Integers from 1 to 64 /p
+    /// The desired HTTP PUT response hop limit for instance metadata requests. The larger the number, the further instance metadata requests can travel.
+    ///
+    /// Default: `1`
+    ///
+    /// Possible values: Integers from 1 to 64
     pub http_put_response_hop_limit: Option<i32>,
-    /// p Enables or disables the HTTP metadata endpoint on your instances. /p ul li p code enabled /code - The HTTP metadata endpoint is enabled. /p /li li p code disabled /code - The HTTP metadata endpoint is disabled. /p /li /ul
+    /// Enables or disables the HTTP metadata endpoint on your instances.
+    ///
+    /// - `enabled` - The HTTP metadata endpoint is enabled.
+    /// - `disabled` - The HTTP metadata endpoint is disabled.
     pub http_endpoint: Option<FleetInstanceMetadataEndpointState>,
 }
 rt::structure!(
@@ -620,12 +697,12 @@ pub static FLEET_INSTANCE_METADATA_OPTIONS_REQUEST: rt::Schema = rt::Schema::str
         rt::m("HttpEndpoint", &rt::ENUM),
     ],
 );
-/// p Describes a launch template and overrides. /p
+/// Describes a launch template and overrides.
 #[derive(Clone, Default, PartialEq)]
 pub struct FleetLaunchTemplateConfig {
-    /// p The launch template. /p
+    /// The launch template.
     pub launch_template_specification: Option<FleetLaunchTemplateSpecification>,
-    /// p Any parameters that you specify override the same parameters in the launch template. /p
+    /// Any parameters that you specify override the same parameters in the launch template.
     pub overrides: Option<Vec<FleetLaunchTemplateOverrides>>,
 }
 rt::structure!(
@@ -648,12 +725,14 @@ pub static FLEET_LAUNCH_TEMPLATE_CONFIG_LIST_REQUEST: rt::Schema = rt::Schema::l
     "FleetLaunchTemplateConfigListRequest",
     &[rt::m("member", &FLEET_LAUNCH_TEMPLATE_CONFIG_REQUEST).named("item")],
 );
-/// p Describes a launch template and overrides. /p
+/// Describes a launch template and overrides.
 #[derive(Clone, Default, PartialEq)]
 pub struct FleetLaunchTemplateConfigRequest {
-    /// p The launch template to use. You must specify either the launch template ID or launch template name in the request. /p
+    /// The launch template to use. You must specify either the launch template ID or launch template name in the request.
     pub launch_template_specification: Option<FleetLaunchTemplateSpecificationRequest>,
-    /// p Any parameters that you specify override the same parameters in the launch template. /p p For fleets of type code request /code and code maintain /code , a maximum of 300 items is allowed across all launch templates. /p
+    /// Any parameters that you specify override the same parameters in the launch template.
+    ///
+    /// For fleets of type `request` and `maintain`, a maximum of 300 items is allowed across all launch templates.
     pub overrides: Option<Vec<FleetLaunchTemplateOverridesRequest>>,
 }
 rt::structure!(
@@ -670,30 +749,80 @@ pub static FLEET_LAUNCH_TEMPLATE_CONFIG_REQUEST: rt::Schema = rt::Schema::struct
         rt::m("Overrides", &FLEET_LAUNCH_TEMPLATE_OVERRIDES_LIST_REQUEST),
     ],
 );
-/// p Describes overrides for a launch template. /p
+/// Describes overrides for a launch template.
 #[derive(Clone, Default, PartialEq)]
 pub struct FleetLaunchTemplateOverrides {
-    /// p The instance type. /p p code mac1.metal /code is not supported as a launch template override. /p note p If you specify code InstanceType /code , you can't specify code InstanceRequirements /code . /p /note
+    /// The instance type.
+    ///
+    /// `mac1.metal` is not supported as a launch template override.
+    ///
+    /// **Note:** If you specify `InstanceType`, you can't specify `InstanceRequirements`.
     pub instance_type: Option<InstanceType>,
-    /// p The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price. /p important p If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter. /p p If you specify a maximum price, it must be more than USD $0.001. Specifying a value below USD $0.001 will result in an code InvalidParameterValue /code error message. /p /important
+    /// The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
+    ///
+    /// **Important:** If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter.
+    ///
+    /// If you specify a maximum price, it must be more than USD $0.001. Specifying a value below USD $0.001 will result in an `InvalidParameterValue` error message.
     pub max_price: Option<String>,
-    /// p The ID of the subnet in which to launch the instances. /p
+    /// The ID of the subnet in which to launch the instances.
     pub subnet_id: Option<String>,
-    /// p The Availability Zone in which to launch the instances. For example, code us-east-2a /code . /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code must be specified in the request, but not both. /p
+    /// The Availability Zone in which to launch the instances. For example, `us-east-2a`.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified in the request, but not both.
     pub availability_zone: Option<String>,
-    /// p The number of units provided by the specified instance type. These are the same units that you chose to set the target capacity in terms of instances, or a performance characteristic such as vCPUs, memory, or I/O. /p p If the target capacity divided by this value is not a whole number, Amazon EC2 rounds the number of instances to the next whole number. If this value is not specified, the default is 1. /p note p When specifying weights, the price used in the code lowest-price /code and code price-capacity-optimized /code allocation strategies is per i unit /i hour (where the instance price is divided by the specified weight). However, if all the specified weights are above the requested code TargetCapacity /code , resulting in only 1 instance being launched, the price used is per i instance /i hour. /p /note
+    /// The number of units provided by the specified instance type. These are the same units that you chose to set the target capacity in terms of instances, or a performance characteristic such as vCPUs, memory, or I/O.
+    ///
+    /// If the target capacity divided by this value is not a whole number, Amazon EC2 rounds the number of instances to the next whole number. If this value is not specified, the default is 1.
+    ///
+    /// **Note:** When specifying weights, the price used in the `lowest-price` and `price-capacity-optimized` allocation strategies is per *unit* hour (where the instance price is divided by the specified weight). However, if all the specified weights are above the requested `TargetCapacity`, resulting in only 1 instance being launched, the price used is per *instance* hour.
     pub weighted_capacity: Option<f64>,
-    /// p The priority for the launch template override. The highest priority is launched first. /p p If the On-Demand code AllocationStrategy /code is set to code prioritized /code , EC2 Fleet uses priority to determine which launch template override to use first in fulfilling On-Demand capacity. /p p If the Spot code AllocationStrategy /code is set to code capacity-optimized-prioritized /code , EC2 Fleet uses priority on a best-effort basis to determine which launch template override to use in fulfilling Spot capacity, but optimizes for capacity first. /p p Valid values are whole numbers starting at code 0 /code . The lower the number, the higher the priority. If no number is set, the override has the lowest priority. You can set the same priority for different launch template overrides. /p
+    /// The priority for the launch template override. The highest priority is launched first.
+    ///
+    /// If the On-Demand `AllocationStrategy` is set to `prioritized`, EC2 Fleet uses priority to determine which launch template override to use first in fulfilling On-Demand capacity.
+    ///
+    /// If the Spot `AllocationStrategy` is set to `capacity-optimized-prioritized`, EC2 Fleet uses priority on a best-effort basis to determine which launch template override to use in fulfilling Spot capacity, but optimizes for capacity first.
+    ///
+    /// Valid values are whole numbers starting at `0`. The lower the number, the higher the priority. If no number is set, the override has the lowest priority. You can set the same priority for different launch template overrides.
     pub priority: Option<f64>,
-    /// p The location where the instance launched, if applicable. /p
+    /// The location where the instance launched, if applicable.
     pub placement: Option<PlacementResponse>,
-    /// p The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes. /p note p If you specify code InstanceRequirements /code , you can't specify code InstanceType /code . /p /note
+    /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes.
+    ///
+    /// **Note:** If you specify `InstanceRequirements`, you can't specify `InstanceType`.
     pub instance_requirements: Option<InstanceRequirements>,
-    /// p The ID of the AMI in the format code ami-17characters00000 /code . /p p Alternatively, you can specify a Systems Manager parameter, using one of the following formats. The Systems Manager parameter will resolve to an AMI ID on launch. /p p To reference a public parameter: /p ul li p code resolve:ssm: i public-parameter /i /code /p /li /ul p To reference a parameter stored in the same account: /p ul li p code resolve:ssm: i parameter-name /i /code /p /li li p code resolve:ssm: i parameter-name:version-number /i /code /p /li li p code resolve:ssm: i parameter-name:label /i /code /p /li /ul p To reference a parameter shared from another Amazon Web Services account: /p ul li p code resolve:ssm: i parameter-ARN /i /code /p /li li p code resolve:ssm: i parameter-ARN:version-number /i /code /p /li li p code resolve:ssm: i parameter-ARN:label /i /code /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#use-an-ssm-parameter-instead-of-an-ami-id" Use a Systems Manager parameter instead of an AMI ID /a in the i Amazon EC2 User Guide /i . /p note p This parameter is only available for fleets of type code instant /code . For fleets of type code maintain /code and code request /code , you must specify the AMI ID in the launch template. /p /note
+    /// The ID of the AMI in the format `ami-17characters00000`.
+    ///
+    /// Alternatively, you can specify a Systems Manager parameter, using one of the following formats. The Systems Manager parameter will resolve to an AMI ID on launch.
+    ///
+    /// To reference a public parameter:
+    ///
+    /// - `resolve:ssm:public-parameter`
+    ///
+    /// To reference a parameter stored in the same account:
+    ///
+    /// - `resolve:ssm:parameter-name`
+    /// - `resolve:ssm:parameter-name:version-number`
+    /// - `resolve:ssm:parameter-name:label`
+    ///
+    /// To reference a parameter shared from another Amazon Web Services account:
+    ///
+    /// - `resolve:ssm:parameter-ARN`
+    /// - `resolve:ssm:parameter-ARN:version-number`
+    /// - `resolve:ssm:parameter-ARN:label`
+    ///
+    /// For more information, see [Use a Systems Manager parameter instead of an AMI ID](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#use-an-ssm-parameter-instead-of-an-ami-id) in the *Amazon EC2 User Guide*.
+    ///
+    /// **Note:** This parameter is only available for fleets of type `instant`. For fleets of type `maintain` and `request`, you must specify the AMI ID in the launch template.
     pub image_id: Option<String>,
-    /// p The block device mappings, which define the EBS volumes and instance store volumes to attach to the instance at launch. /p p Supported only for fleets of type code instant /code . /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-device-mapping-concepts.html" Block device mappings for volumes on Amazon EC2 instances /a in the i Amazon EC2 User Guide /i . /p
+    /// The block device mappings, which define the EBS volumes and instance store volumes to attach to the instance at launch.
+    ///
+    /// Supported only for fleets of type `instant`.
+    ///
+    /// For more information, see [Block device mappings for volumes on Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-device-mapping-concepts.html) in the *Amazon EC2 User Guide*.
     pub block_device_mappings: Option<Vec<BlockDeviceMappingResponse>>,
-    /// p The ID of the Availability Zone in which to launch the instances. For example, code use2-az1 /code . /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code must be specified in the request, but not both. /p
+    /// The ID of the Availability Zone in which to launch the instances. For example, `use2-az1`.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified in the request, but not both.
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
@@ -728,36 +857,98 @@ pub static FLEET_LAUNCH_TEMPLATE_OVERRIDES_LIST_REQUEST: rt::Schema = rt::Schema
     "FleetLaunchTemplateOverridesListRequest",
     &[rt::m("member", &FLEET_LAUNCH_TEMPLATE_OVERRIDES_REQUEST).named("item")],
 );
-/// p Describes overrides for a launch template. /p
+/// Describes overrides for a launch template.
 #[derive(Clone, Default, PartialEq)]
 pub struct FleetLaunchTemplateOverridesRequest {
-    /// p The instance type. /p p code mac1.metal /code is not supported as a launch template override. /p note p If you specify code InstanceType /code , you can't specify code InstanceRequirements /code . /p /note
+    /// The instance type.
+    ///
+    /// `mac1.metal` is not supported as a launch template override.
+    ///
+    /// **Note:** If you specify `InstanceType`, you can't specify `InstanceRequirements`.
     pub instance_type: Option<InstanceType>,
-    /// p The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price. /p important p If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter. /p p If you specify a maximum price, it must be more than USD $0.001. Specifying a value below USD $0.001 will result in an code InvalidParameterValue /code error message. /p /important
+    /// The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
+    ///
+    /// **Important:** If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter.
+    ///
+    /// If you specify a maximum price, it must be more than USD $0.001. Specifying a value below USD $0.001 will result in an `InvalidParameterValue` error message.
     pub max_price: Option<String>,
-    /// p The IDs of the subnets in which to launch the instances. Separate multiple subnet IDs using commas (for example, code subnet-1234abcdeexample1, subnet-0987cdef6example2 /code ). A request of type code instant /code can have only one subnet ID. /p
+    /// The IDs of the subnets in which to launch the instances. Separate multiple subnet IDs using commas (for example, `subnet-1234abcdeexample1, subnet-0987cdef6example2`). A request of type `instant` can have only one subnet ID.
     pub subnet_id: Option<String>,
-    /// p The Availability Zone in which to launch the instances. For example, code us-east-2a /code . /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code must be specified in the request, but not both. /p
+    /// The Availability Zone in which to launch the instances. For example, `us-east-2a`.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified in the request, but not both.
     pub availability_zone: Option<String>,
-    /// p The number of units provided by the specified instance type. These are the same units that you chose to set the target capacity in terms of instances, or a performance characteristic such as vCPUs, memory, or I/O. /p p If the target capacity divided by this value is not a whole number, Amazon EC2 rounds the number of instances to the next whole number. If this value is not specified, the default is 1. /p note p When specifying weights, the price used in the code lowest-price /code and code price-capacity-optimized /code allocation strategies is per i unit /i hour (where the instance price is divided by the specified weight). However, if all the specified weights are above the requested code TargetCapacity /code , resulting in only 1 instance being launched, the price used is per i instance /i hour. /p /note
+    /// The number of units provided by the specified instance type. These are the same units that you chose to set the target capacity in terms of instances, or a performance characteristic such as vCPUs, memory, or I/O.
+    ///
+    /// If the target capacity divided by this value is not a whole number, Amazon EC2 rounds the number of instances to the next whole number. If this value is not specified, the default is 1.
+    ///
+    /// **Note:** When specifying weights, the price used in the `lowest-price` and `price-capacity-optimized` allocation strategies is per *unit* hour (where the instance price is divided by the specified weight). However, if all the specified weights are above the requested `TargetCapacity`, resulting in only 1 instance being launched, the price used is per *instance* hour.
     pub weighted_capacity: Option<f64>,
-    /// p The priority for the launch template override. The highest priority is launched first. /p p If the On-Demand code AllocationStrategy /code is set to code prioritized /code , EC2 Fleet uses priority to determine which launch template override to use first in fulfilling On-Demand capacity. /p p If the Spot code AllocationStrategy /code is set to code capacity-optimized-prioritized /code , EC2 Fleet uses priority on a best-effort basis to determine which launch template override to use in fulfilling Spot capacity, but optimizes for capacity first. /p p Valid values are whole numbers starting at code 0 /code . The lower the number, the higher the priority. If no number is set, the launch template override has the lowest priority. You can set the same priority for different launch template overrides. /p
+    /// The priority for the launch template override. The highest priority is launched first.
+    ///
+    /// If the On-Demand `AllocationStrategy` is set to `prioritized`, EC2 Fleet uses priority to determine which launch template override to use first in fulfilling On-Demand capacity.
+    ///
+    /// If the Spot `AllocationStrategy` is set to `capacity-optimized-prioritized`, EC2 Fleet uses priority on a best-effort basis to determine which launch template override to use in fulfilling Spot capacity, but optimizes for capacity first.
+    ///
+    /// Valid values are whole numbers starting at `0`. The lower the number, the higher the priority. If no number is set, the launch template override has the lowest priority. You can set the same priority for different launch template overrides.
     pub priority: Option<f64>,
-    /// p The location where the instance launched, if applicable. /p
+    /// The location where the instance launched, if applicable.
     pub placement: Option<Placement>,
-    /// p The name of the key pair to use for the instances. /p p Supported only for fleets of type code instant /code . /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html" Amazon EC2 key pairs /a in the i Amazon EC2 User Guide /i . /p
+    /// The name of the key pair to use for the instances.
+    ///
+    /// Supported only for fleets of type `instant`.
+    ///
+    /// For more information, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
     pub key_name: Option<String>,
-    /// p The block device mappings, which define the EBS volumes and instance store volumes to attach to the instance at launch. /p p Supported only for fleets of type code instant /code . /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-device-mapping-concepts.html" Block device mappings for volumes on Amazon EC2 instances /a in the i Amazon EC2 User Guide /i . /p
+    /// The block device mappings, which define the EBS volumes and instance store volumes to attach to the instance at launch.
+    ///
+    /// Supported only for fleets of type `instant`.
+    ///
+    /// For more information, see [Block device mappings for volumes on Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-device-mapping-concepts.html) in the *Amazon EC2 User Guide*.
     pub block_device_mappings: Option<Vec<FleetBlockDeviceMappingRequest>>,
-    /// p The IAM instance profile to associate with the instances. /p p Supported only for fleets of type code instant /code . /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html" IAM roles for Amazon EC2 /a in the i Amazon EC2 User Guide /i . /p
+    /// The IAM instance profile to associate with the instances.
+    ///
+    /// Supported only for fleets of type `instant`.
+    ///
+    /// For more information, see [IAM roles for Amazon EC2](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html) in the *Amazon EC2 User Guide*.
     pub iam_instance_profile: Option<FleetIamInstanceProfileSpecificationRequest>,
-    /// p The metadata options for the instances. /p p Supported only for fleets of type code instant /code . /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html" Configure the instance metadata service /a in the i Amazon EC2 User Guide /i . /p
+    /// The metadata options for the instances.
+    ///
+    /// Supported only for fleets of type `instant`.
+    ///
+    /// For more information, see [Configure the instance metadata service](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html) in the *Amazon EC2 User Guide*.
     pub metadata_options: Option<FleetInstanceMetadataOptionsRequest>,
-    /// p The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes. /p note p If you specify code InstanceRequirements /code , you can't specify code InstanceType /code . /p /note
+    /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes.
+    ///
+    /// **Note:** If you specify `InstanceRequirements`, you can't specify `InstanceType`.
     pub instance_requirements: Option<InstanceRequirementsRequest>,
-    /// p The ID of the AMI in the format code ami-17characters00000 /code . /p p Alternatively, you can specify a Systems Manager parameter, using one of the following formats. The Systems Manager parameter will resolve to an AMI ID on launch. /p p To reference a public parameter: /p ul li p code resolve:ssm: i public-parameter /i /code /p /li /ul p To reference a parameter stored in the same account: /p ul li p code resolve:ssm: i parameter-name /i /code /p /li li p code resolve:ssm: i parameter-name:version-number /i /code /p /li li p code resolve:ssm: i parameter-name:label /i /code /p /li /ul p To reference a parameter shared from another Amazon Web Services account: /p ul li p code resolve:ssm: i parameter-ARN /i /code /p /li li p code resolve:ssm: i parameter-ARN:version-number /i /code /p /li li p code resolve:ssm: i parameter-ARN:label /i /code /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#use-an-ssm-parameter-instead-of-an-ami-id" Use a Systems Manager parameter instead of an AMI ID /a in the i Amazon EC2 User Guide /i . /p note p This parameter is only available for fleets of type code instant /code . For fleets of type code maintain /code and code request /code , you must specify the AMI ID in the launch template. /p /note
+    /// The ID of the AMI in the format `ami-17characters00000`.
+    ///
+    /// Alternatively, you can specify a Systems Manager parameter, using one of the following formats. The Systems Manager parameter will resolve to an AMI ID on launch.
+    ///
+    /// To reference a public parameter:
+    ///
+    /// - `resolve:ssm:public-parameter`
+    ///
+    /// To reference a parameter stored in the same account:
+    ///
+    /// - `resolve:ssm:parameter-name`
+    /// - `resolve:ssm:parameter-name:version-number`
+    /// - `resolve:ssm:parameter-name:label`
+    ///
+    /// To reference a parameter shared from another Amazon Web Services account:
+    ///
+    /// - `resolve:ssm:parameter-ARN`
+    /// - `resolve:ssm:parameter-ARN:version-number`
+    /// - `resolve:ssm:parameter-ARN:label`
+    ///
+    /// For more information, see [Use a Systems Manager parameter instead of an AMI ID](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#use-an-ssm-parameter-instead-of-an-ami-id) in the *Amazon EC2 User Guide*.
+    ///
+    /// **Note:** This parameter is only available for fleets of type `instant`. For fleets of type `maintain` and `request`, you must specify the AMI ID in the launch template.
     pub image_id: Option<String>,
-    /// p The ID of the Availability Zone in which to launch the instances. For example, code use2-az1 /code . /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code must be specified in the request, but not both. /p
+    /// The ID of the Availability Zone in which to launch the instances. For example, `use2-az1`.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified in the request, but not both.
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
@@ -787,14 +978,24 @@ pub static FLEET_LAUNCH_TEMPLATE_OVERRIDES_REQUEST: rt::Schema = rt::Schema::str
         rt::m("AvailabilityZoneId", &rt::STRING),
     ],
 );
-/// p The Amazon EC2 launch template that can be used by a Spot Fleet to configure Amazon EC2 instances. You must specify either the ID or name of the launch template in the request, but not both. /p p For information about launch templates, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html" Launch an instance from a launch template /a in the i Amazon EC2 User Guide /i . /p
+/// The Amazon EC2 launch template that can be used by a Spot Fleet to configure Amazon EC2 instances. You must specify either the ID or name of the launch template in the request, but not both.
+///
+/// For information about launch templates, see [Launch an instance from a launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct FleetLaunchTemplateSpecification {
-    /// p The ID of the launch template. /p p You must specify the code LaunchTemplateId /code or the code LaunchTemplateName /code , but not both. /p
+    /// The ID of the launch template.
+    ///
+    /// You must specify the `LaunchTemplateId` or the `LaunchTemplateName`, but not both.
     pub launch_template_id: Option<String>,
-    /// p The name of the launch template. /p p You must specify the code LaunchTemplateName /code or the code LaunchTemplateId /code , but not both. /p
+    /// The name of the launch template.
+    ///
+    /// You must specify the `LaunchTemplateName` or the `LaunchTemplateId`, but not both.
     pub launch_template_name: Option<String>,
-    /// p The launch template version number, code $Latest /code , or code $Default /code . You must specify a value, otherwise the request fails. /p p If the value is code $Latest /code , Amazon EC2 uses the latest version of the launch template. /p p If the value is code $Default /code , Amazon EC2 uses the default version of the launch template. /p
+    /// The launch template version number, `$Latest`, or `$Default`. You must specify a value, otherwise the request fails.
+    ///
+    /// If the value is `$Latest`, Amazon EC2 uses the latest version of the launch template.
+    ///
+    /// If the value is `$Default`, Amazon EC2 uses the default version of the launch template.
     pub version: Option<String>,
 }
 rt::structure!(
@@ -809,16 +1010,28 @@ pub static FLEET_LAUNCH_TEMPLATE_SPECIFICATION: rt::Schema = rt::Schema::structu
         rt::m("Version", &rt::STRING).named("version"),
     ],
 );
-/// p The Amazon EC2 launch template that can be used by an EC2 Fleet to configure Amazon EC2 instances. You must specify either the ID or name of the launch template in the request, but not both. /p p For information about launch templates, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html" Launch an instance from a launch template /a in the i Amazon EC2 User Guide /i . /p
+/// The Amazon EC2 launch template that can be used by an EC2 Fleet to configure Amazon EC2 instances. You must specify either the ID or name of the launch template in the request, but not both.
+///
+/// For information about launch templates, see [Launch an instance from a launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct FleetLaunchTemplateSpecificationRequest {
-    /// p The ID of the launch template. /p p You must specify the code LaunchTemplateId /code or the code LaunchTemplateName /code , but not both. /p
+    /// The ID of the launch template.
+    ///
+    /// You must specify the `LaunchTemplateId` or the `LaunchTemplateName`, but not both.
     pub launch_template_id: Option<String>,
-    /// p The name of the launch template. /p p You must specify the code LaunchTemplateName /code or the code LaunchTemplateId /code , but not both. /p
+    /// The name of the launch template.
+    ///
+    /// You must specify the `LaunchTemplateName` or the `LaunchTemplateId`, but not both.
     pub launch_template_name: Option<String>,
-    /// p The launch template version number, code $Latest /code , or code $Default /code . You must specify a value, otherwise the request fails. /p p If the value is code $Latest /code , Amazon EC2 uses the latest version of the launch template. /p p If the value is code $Default /code , Amazon EC2 uses the default version of the launch template. /p
+    /// The launch template version number, `$Latest`, or `$Default`. You must specify a value, otherwise the request fails.
+    ///
+    /// If the value is `$Latest`, Amazon EC2 uses the latest version of the launch template.
+    ///
+    /// If the value is `$Default`, Amazon EC2 uses the default version of the launch template.
     pub version: Option<String>,
-    /// p The base64-encoded user data for instances launched by the fleet. User data is limited to 16 KB, in raw form, before it is base64-encoded. /p p Supported only for fleets of type code instant /code . /p
+    /// The base64-encoded user data for instances launched by the fleet. User data is limited to 16 KB, in raw form, before it is base64-encoded.
+    ///
+    /// Supported only for fleets of type `instant`.
     pub launch_template_specification_user_data: Option<String>,
 }
 rt::structure!(
@@ -852,12 +1065,22 @@ pub static FLEET_SET: rt::Schema = rt::Schema::list(
     "FleetSet",
     &[rt::m("member", &FLEET_DATA).named("item")],
 );
-/// p The strategy to use when Amazon EC2 emits a signal that your Spot Instance is at an elevated risk of being interrupted. /p
+/// The strategy to use when Amazon EC2 emits a signal that your Spot Instance is at an elevated risk of being interrupted.
 #[derive(Clone, Default, PartialEq)]
 pub struct FleetSpotCapacityRebalance {
-    /// p The replacement strategy to use. Only available for fleets of type code maintain /code . /p p code launch /code - EC2 Fleet launches a new replacement Spot Instance when a rebalance notification is emitted for an existing Spot Instance in the fleet. EC2 Fleet does not terminate the instances that receive a rebalance notification. You can terminate the old instances, or you can leave them running. You are charged for all instances while they are running. /p p code launch-before-terminate /code - EC2 Fleet launches a new replacement Spot Instance when a rebalance notification is emitted for an existing Spot Instance in the fleet, and then, after a delay that you specify (in code TerminationDelay /code ), terminates the instances that received a rebalance notification. /p
+    /// The replacement strategy to use. Only available for fleets of type `maintain`.
+    ///
+    /// `launch` - EC2 Fleet launches a new replacement Spot Instance when a rebalance notification is emitted for an existing Spot Instance in the fleet. EC2 Fleet does not terminate the instances that receive a rebalance notification. You can terminate the old instances, or you can leave them running. You are charged for all instances while they are running.
+    ///
+    /// `launch-before-terminate` - EC2 Fleet launches a new replacement Spot Instance when a rebalance notification is emitted for an existing Spot Instance in the fleet, and then, after a delay that you specify (in `TerminationDelay`), terminates the instances that received a rebalance notification.
     pub replacement_strategy: Option<FleetReplacementStrategy>,
-    /// p The amount of time (in seconds) that Amazon EC2 waits before terminating the old Spot Instance after launching a new replacement Spot Instance. /p p Required when code ReplacementStrategy /code is set to code launch-before-terminate /code . /p p Not valid when code ReplacementStrategy /code is set to code launch /code . /p p Valid values: Minimum value of code 120 /code seconds. Maximum value of code 7200 /code seconds. /p
+    /// The amount of time (in seconds) that Amazon EC2 waits before terminating the old Spot Instance after launching a new replacement Spot Instance.
+    ///
+    /// Required when `ReplacementStrategy` is set to `launch-before-terminate`.
+    ///
+    /// Not valid when `ReplacementStrategy` is set to `launch`.
+    ///
+    /// Valid values: Minimum value of `120` seconds. Maximum value of `7200` seconds.
     pub termination_delay: Option<i32>,
 }
 rt::structure!(
@@ -871,12 +1094,22 @@ pub static FLEET_SPOT_CAPACITY_REBALANCE: rt::Schema = rt::Schema::structure(
         rt::m("TerminationDelay", &rt::INTEGER).named("terminationDelay"),
     ],
 );
-/// p The Spot Instance replacement strategy to use when Amazon EC2 emits a rebalance notification signal that your Spot Instance is at an elevated risk of being interrupted. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-capacity-rebalance.html" Capacity rebalancing /a in the i Amazon EC2 User Guide /i . /p
+/// The Spot Instance replacement strategy to use when Amazon EC2 emits a rebalance notification signal that your Spot Instance is at an elevated risk of being interrupted. For more information, see [Capacity rebalancing](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-capacity-rebalance.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct FleetSpotCapacityRebalanceRequest {
-    /// p The replacement strategy to use. Only available for fleets of type code maintain /code . /p p code launch /code - EC2 Fleet launches a replacement Spot Instance when a rebalance notification is emitted for an existing Spot Instance in the fleet. EC2 Fleet does not terminate the instances that receive a rebalance notification. You can terminate the old instances, or you can leave them running. You are charged for all instances while they are running. /p p code launch-before-terminate /code - EC2 Fleet launches a replacement Spot Instance when a rebalance notification is emitted for an existing Spot Instance in the fleet, and then, after a delay that you specify (in code TerminationDelay /code ), terminates the instances that received a rebalance notification. /p
+    /// The replacement strategy to use. Only available for fleets of type `maintain`.
+    ///
+    /// `launch` - EC2 Fleet launches a replacement Spot Instance when a rebalance notification is emitted for an existing Spot Instance in the fleet. EC2 Fleet does not terminate the instances that receive a rebalance notification. You can terminate the old instances, or you can leave them running. You are charged for all instances while they are running.
+    ///
+    /// `launch-before-terminate` - EC2 Fleet launches a replacement Spot Instance when a rebalance notification is emitted for an existing Spot Instance in the fleet, and then, after a delay that you specify (in `TerminationDelay`), terminates the instances that received a rebalance notification.
     pub replacement_strategy: Option<FleetReplacementStrategy>,
-    /// p The amount of time (in seconds) that Amazon EC2 waits before terminating the old Spot Instance after launching a new replacement Spot Instance. /p p Required when code ReplacementStrategy /code is set to code launch-before-terminate /code . /p p Not valid when code ReplacementStrategy /code is set to code launch /code . /p p Valid values: Minimum value of code 120 /code seconds. Maximum value of code 7200 /code seconds. /p
+    /// The amount of time (in seconds) that Amazon EC2 waits before terminating the old Spot Instance after launching a new replacement Spot Instance.
+    ///
+    /// Required when `ReplacementStrategy` is set to `launch-before-terminate`.
+    ///
+    /// Not valid when `ReplacementStrategy` is set to `launch`.
+    ///
+    /// Valid values: Minimum value of `120` seconds. Maximum value of `7200` seconds.
     pub termination_delay: Option<i32>,
 }
 rt::structure!(
@@ -887,10 +1120,10 @@ pub static FLEET_SPOT_CAPACITY_REBALANCE_REQUEST: rt::Schema = rt::Schema::struc
     "FleetSpotCapacityRebalanceRequest",
     &[rt::m("ReplacementStrategy", &rt::ENUM), rt::m("TerminationDelay", &rt::INTEGER)],
 );
-/// p The strategies for managing your Spot Instances that are at an elevated risk of being interrupted. /p
+/// The strategies for managing your Spot Instances that are at an elevated risk of being interrupted.
 #[derive(Clone, Default, PartialEq)]
 pub struct FleetSpotMaintenanceStrategies {
-    /// p The strategy to use when Amazon EC2 emits a signal that your Spot Instance is at an elevated risk of being interrupted. /p
+    /// The strategy to use when Amazon EC2 emits a signal that your Spot Instance is at an elevated risk of being interrupted.
     pub capacity_rebalance: Option<FleetSpotCapacityRebalance>,
 }
 rt::structure!(
@@ -904,10 +1137,10 @@ pub static FLEET_SPOT_MAINTENANCE_STRATEGIES: rt::Schema = rt::Schema::structure
             .named("capacityRebalance"),
     ],
 );
-/// p The strategies for managing your Spot Instances that are at an elevated risk of being interrupted. /p
+/// The strategies for managing your Spot Instances that are at an elevated risk of being interrupted.
 #[derive(Clone, Default, PartialEq)]
 pub struct FleetSpotMaintenanceStrategiesRequest {
-    /// p The strategy to use when Amazon EC2 emits a signal that your Spot Instance is at an elevated risk of being interrupted. /p
+    /// The strategy to use when Amazon EC2 emits a signal that your Spot Instance is at an elevated risk of being interrupted.
     pub capacity_rebalance: Option<FleetSpotCapacityRebalanceRequest>,
 }
 rt::structure!(
@@ -928,16 +1161,17 @@ rt::string_enum! {
     }
 }
 rt::string_enum! {
-    #[doc =
-    " p The mode of a policy association. Valid values: /p ul li p code direct /code - The policy is associated with specific resources by resource ID. /p /li li p code scope /code - The policy is associated with a scope of resources. /p /li /ul"]
-    pub enum FlexCostAllocationAssociationMode { Direct = "direct", Scope = "scope" }
+    #[doc = " The mode of a policy association. Valid values:"] #[doc = ""] #[doc =
+    " - `direct` - The policy is associated with specific resources by resource ID."]
+    #[doc = " - `scope` - The policy is associated with a scope of resources."] pub enum
+    FlexCostAllocationAssociationMode { Direct = "direct", Scope = "scope" }
 }
-/// p Maps a CIDR range to a label for cost allocation reporting. /p
+/// Maps a CIDR range to a label for cost allocation reporting.
 #[derive(Clone, Default, PartialEq)]
 pub struct FlexCostAllocationCidrMapping {
-    /// p The CIDR range. This parameter is required. /p
+    /// The CIDR range. This parameter is required.
     pub cidr_range: String,
-    /// p The label to assign to the CIDR range. The label can be up to 64 characters long. It can contain letters, numbers, hyphens ( code - /code ), and underscores ( code /code ), and must start with a letter or a number. This parameter is required. /p
+    /// The label to assign to the CIDR range. The label can be up to 64 characters long. It can contain letters, numbers, hyphens (`-`), and underscores (`_`), and must start with a letter or a number. This parameter is required.
     pub cidr_label: String,
 }
 rt::structure!(
@@ -955,12 +1189,12 @@ pub static FLEX_COST_ALLOCATION_CIDR_MAPPING_LIST: rt::Schema = rt::Schema::list
     "FlexCostAllocationCidrMappingList",
     &[rt::m("member", &FLEX_COST_ALLOCATION_CIDR_MAPPING).named("item")],
 );
-/// p Specifies the CIDR ranges and labels to use for cost allocation when the reporting granularity is code cidr /code . /p
+/// Specifies the CIDR ranges and labels to use for cost allocation when the reporting granularity is `cidr`.
 #[derive(Clone, Default, PartialEq)]
 pub struct FlexCostAllocationCidrRangeSpecifications {
-    /// p The type of prefixes to use. This parameter is required. Valid values are code source-prefixes /code and code destination-prefixes /code . /p
+    /// The type of prefixes to use. This parameter is required. Valid values are `source-prefixes` and `destination-prefixes`.
     pub prefixes_type: String,
-    /// p The CIDR range to label mappings. You can specify from 1 to 100 mappings. This parameter is required. /p
+    /// The CIDR range to label mappings. You can specify from 1 to 100 mappings. This parameter is required.
     pub prefixes: Vec<FlexCostAllocationCidrMapping>,
 }
 rt::structure!(
@@ -976,7 +1210,7 @@ pub static FLEX_COST_ALLOCATION_CIDR_RANGE_SPECIFICATIONS: rt::Schema = rt::Sche
 );
 rt::string_enum! {
     #[doc =
-    " p A cost dimension used for allocation. Valid values are code data-transfer /code and code data-processing /code . code data-processing /code is valid only in a code NatFcaPolicyDocument /code . /p"]
+    " A cost dimension used for allocation. Valid values are `data-transfer` and `data-processing`. `data-processing` is valid only in a `NatFcaPolicyDocument`."]
     pub enum FlexCostAllocationCostDimension { DataTransfer = "data-transfer",
     DataProcessing = "data-processing" }
 }
@@ -988,12 +1222,12 @@ pub static FLEX_COST_ALLOCATION_NETWORK_RESOURCE_ID_LIST: rt::Schema = rt::Schem
     "FlexCostAllocationNetworkResourceIdList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Specifies a scope of network resources for a scope-based policy association. /p
+/// Specifies a scope of network resources for a scope-based policy association.
 #[derive(Clone, Default, PartialEq)]
 pub struct FlexCostAllocationNetworkResourceScope {
-    /// p The type of scope. This parameter is required. Valid values are code account /code , code vpc /code , and code subnet /code . /p
+    /// The type of scope. This parameter is required. Valid values are `account`, `vpc`, and `subnet`.
     pub resource_type: FlexCostAllocationNetworkResourceScopeType,
-    /// p The IDs of the resources owned by you that define the scope. You can specify from 1 to 20 IDs. This parameter is required. /p
+    /// The IDs of the resources owned by you that define the scope. You can specify from 1 to 20 IDs. This parameter is required.
     pub resource_ids: Vec<String>,
 }
 rt::structure!(
@@ -1014,24 +1248,30 @@ pub static FLEX_COST_ALLOCATION_NETWORK_RESOURCE_SCOPE_ID_LIST: rt::Schema = rt:
 );
 rt::string_enum! {
     #[doc =
-    " p The type of scope used for a scope-based policy association. Valid values are code account /code , code vpc /code , and code subnet /code . /p"]
+    " The type of scope used for a scope-based policy association. Valid values are `account`, `vpc`, and `subnet`."]
     pub enum FlexCostAllocationNetworkResourceScopeType { Account = "account", Vpc =
     "vpc", Subnet = "subnet" }
 }
 rt::string_enum! {
     #[doc =
-    " p The type of network resource that a flex cost allocation policy applies to. Valid values are code natgw /code (NAT gateway), code pcx /code (Amazon VPC peering connection), and code ec2 /code (EC2 instance). /p"]
+    " The type of network resource that a flex cost allocation policy applies to. Valid values are `natgw` (NAT gateway), `pcx` (Amazon VPC peering connection), and `ec2` (EC2 instance)."]
     pub enum FlexCostAllocationNetworkResourceType { Natgw = "natgw", Pcx = "pcx", Ec2 =
     "ec2" }
 }
-/// p Describes a policy, association, or network resource that a Networking Flexible Cost Allocation operation failed to process. /p
+/// Describes a policy, association, or network resource that a Networking Flexible Cost Allocation operation failed to process.
 #[derive(Clone, Default, PartialEq)]
 pub struct FlexCostAllocationOperationFailure {
-    /// p The ID of the resource that could not be processed. /p
+    /// The ID of the resource that could not be processed.
     pub resource_id: Option<String>,
-    /// p The code that identifies the type of failure. Possible values are: /p ul li p code ResourceNotFound /code - ( code DeleteNetworkingFlexCostAllocationPolicies /code ) The policy doesn't exist or isn't owned by your account. /p /li li p code InvalidResourceState /code - ( code DeleteNetworkingFlexCostAllocationPolicies /code ) The policy has active associations. /p /li li p code InvalidResource /code - ( code AssociateNetworkingFlexCostAllocationPolicy /code ) The resource ID is malformed, the resource type doesn't match the policy, or the scope is an account other than yours. ( code DisassociateNetworkingFlexCostAllocationPolicy /code ) The association doesn't exist or was already removed. /p /li li p code ResourceAlreadyAssociated /code - ( code AssociateNetworkingFlexCostAllocationPolicy /code ) The resource already has an active association. /p /li li p code InternalError /code - An internal error occurred. Retry the request. /p /li /ul
+    /// The code that identifies the type of failure. Possible values are:
+    ///
+    /// - `ResourceNotFound` - (`DeleteNetworkingFlexCostAllocationPolicies`) The policy doesn't exist or isn't owned by your account.
+    /// - `InvalidResourceState` - (`DeleteNetworkingFlexCostAllocationPolicies`) The policy has active associations.
+    /// - `InvalidResource` - (`AssociateNetworkingFlexCostAllocationPolicy`) The resource ID is malformed, the resource type doesn't match the policy, or the scope is an account other than yours. (`DisassociateNetworkingFlexCostAllocationPolicy`) The association doesn't exist or was already removed.
+    /// - `ResourceAlreadyAssociated` - (`AssociateNetworkingFlexCostAllocationPolicy`) The resource already has an active association.
+    /// - `InternalError` - An internal error occurred. Retry the request.
     pub failure_code: Option<String>,
-    /// p The reason for the failure. /p
+    /// The reason for the failure.
     pub failure_reason: Option<String>,
 }
 rt::structure!(
@@ -1050,24 +1290,30 @@ pub static FLEX_COST_ALLOCATION_OPERATION_FAILURE_LIST: rt::Schema = rt::Schema:
     "FlexCostAllocationOperationFailureList",
     &[rt::m("member", &FLEX_COST_ALLOCATION_OPERATION_FAILURE).named("item")],
 );
-/// p Describes an association between a flex cost allocation policy and a network resource. /p
+/// Describes an association between a flex cost allocation policy and a network resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct FlexCostAllocationPolicyAssociationDescription {
-    /// p The ID of the policy association. /p
+    /// The ID of the policy association.
     pub fca_policy_association_id: Option<String>,
-    /// p The ID of the policy. /p
+    /// The ID of the policy.
     pub fca_policy_id: Option<String>,
-    /// p The ID of the associated network resource. /p
+    /// The ID of the associated network resource.
     pub network_resource_id: Option<String>,
-    /// p The ID of the account that owns the association. /p
+    /// The ID of the account that owns the association.
     pub owner_account: Option<String>,
-    /// p The date and time when the association was created. /p
+    /// The date and time when the association was created.
     pub associated_at: Option<rt::DateTime>,
-    /// p The date and time when the association is expected to apply to network traffic. /p
+    /// The date and time when the association is expected to apply to network traffic.
     pub expected_effective_at: Option<rt::DateTime>,
-    /// p The mode of the association. Valid values: /p ul li p code direct /code - The policy is associated with specific resources by resource ID. /p /li li p code scope /code - The policy is associated with a scope of resources in an account, Amazon VPC, or subnet. /p /li /ul
+    /// The mode of the association. Valid values:
+    ///
+    /// - `direct` - The policy is associated with specific resources by resource ID.
+    /// - `scope` - The policy is associated with a scope of resources in an account, Amazon VPC, or subnet.
     pub association_mode: Option<FlexCostAllocationAssociationMode>,
-    /// p The entity that manages the association. Valid values are: /p ul li p code account /code - The account that owns the association created it. /p /li li p code declarative-policy /code - An Amazon Web Services Organizations declarative policy created the association. You can't remove the association. /p /li /ul
+    /// The entity that manages the association. Valid values are:
+    ///
+    /// - `account` - The account that owns the association created it.
+    /// - `declarative-policy` - An Amazon Web Services Organizations declarative policy created the association. You can't remove the association.
     pub managed_by: Option<ManagedBy>,
 }
 rt::structure!(
@@ -1100,38 +1346,41 @@ pub static FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_SET: rt::Schema = rt::Schema:
             .named("item"),
     ],
 );
-/// p Describes a flex cost allocation policy. /p
+/// Describes a flex cost allocation policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct FlexCostAllocationPolicyDescription {
-    /// p The ID of the policy. /p
+    /// The ID of the policy.
     pub fca_policy_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the policy. /p
+    /// The Amazon Resource Name (ARN) of the policy.
     pub fca_policy_arn: Option<String>,
-    /// p The type of network resource that the policy applies to. /p
+    /// The type of network resource that the policy applies to.
     pub network_resource_type: Option<FlexCostAllocationNetworkResourceType>,
-    /// p The policy document that defines cost allocation for NAT gateways. /p
+    /// The policy document that defines cost allocation for NAT gateways.
     pub nat_fca_policy_document: Option<NatFlexCostAllocationPolicyDocument>,
-    /// p The policy document that defines cost allocation for EC2 instances. /p
+    /// The policy document that defines cost allocation for EC2 instances.
     pub instance_fca_policy_document: Option<InstanceFlexCostAllocationPolicyDocument>,
-    /// p The policy document that defines cost allocation for Amazon VPC peering connections. /p
+    /// The policy document that defines cost allocation for Amazon VPC peering connections.
     pub pcx_fca_policy_document: Option<PcxFlexCostAllocationPolicyDocument>,
-    /// p Indicates whether showback reporting is enabled for the policy. /p
+    /// Indicates whether showback reporting is enabled for the policy.
     pub show_back_enabled: Option<bool>,
-    /// p The ID of the account that owns the policy. /p
+    /// The ID of the account that owns the policy.
     pub owner_account: Option<String>,
-    /// p The description of the policy. /p
+    /// The description of the policy.
     pub description: Option<String>,
-    /// p The number of the latest version of the policy. /p
+    /// The number of the latest version of the policy.
     pub latest_version: Option<i32>,
-    /// p The date and time when the latest version of the policy is expected to apply to network traffic. The policy configuration in this response is from the latest version. /p
+    /// The date and time when the latest version of the policy is expected to apply to network traffic. The policy configuration in this response is from the latest version.
     pub version_expected_effective_at: Option<rt::DateTime>,
-    /// p The date and time when the policy was created. /p
+    /// The date and time when the policy was created.
     pub policy_created_at: Option<rt::DateTime>,
-    /// p The date and time when the policy was last updated. /p
+    /// The date and time when the policy was last updated.
     pub updated_at: Option<rt::DateTime>,
-    /// p The entity that manages the policy. Valid values are: /p ul li p code account /code - The account that owns the policy created it. /p /li li p code declarative-policy /code - An Amazon Web Services Organizations declarative policy created the policy. You can't modify or delete the policy. /p /li /ul
+    /// The entity that manages the policy. Valid values are:
+    ///
+    /// - `account` - The account that owns the policy created it.
+    /// - `declarative-policy` - An Amazon Web Services Organizations declarative policy created the policy. You can't modify or delete the policy.
     pub managed_by: Option<ManagedBy>,
-    /// p The tags assigned to the policy. /p
+    /// The tags assigned to the policy.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1185,28 +1434,28 @@ pub static FLEX_COST_ALLOCATION_POLICY_SET: rt::Schema = rt::Schema::list(
     "FlexCostAllocationPolicySet",
     &[rt::m("member", &FLEX_COST_ALLOCATION_POLICY_DESCRIPTION).named("item")],
 );
-/// p Describes a version of a flex cost allocation policy. /p
+/// Describes a version of a flex cost allocation policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct FlexCostAllocationPolicyVersion {
-    /// p The ID of the policy. /p
+    /// The ID of the policy.
     pub fca_policy_id: Option<String>,
-    /// p The version number. /p
+    /// The version number.
     pub version: Option<i32>,
-    /// p The type of network resource that the policy applies to. /p
+    /// The type of network resource that the policy applies to.
     pub network_resource_type: Option<FlexCostAllocationNetworkResourceType>,
-    /// p The policy document that defines cost allocation for NAT gateways. /p
+    /// The policy document that defines cost allocation for NAT gateways.
     pub nat_fca_policy_document: Option<NatFlexCostAllocationPolicyDocument>,
-    /// p The policy document that defines cost allocation for EC2 instances. /p
+    /// The policy document that defines cost allocation for EC2 instances.
     pub instance_fca_policy_document: Option<InstanceFlexCostAllocationPolicyDocument>,
-    /// p The policy document that defines cost allocation for Amazon VPC peering connections. /p
+    /// The policy document that defines cost allocation for Amazon VPC peering connections.
     pub pcx_fca_policy_document: Option<PcxFlexCostAllocationPolicyDocument>,
-    /// p Indicates whether showback reporting is enabled for this version of the policy. /p
+    /// Indicates whether showback reporting is enabled for this version of the policy.
     pub show_back_enabled: Option<bool>,
-    /// p The description of this version of the policy. /p
+    /// The description of this version of the policy.
     pub description: Option<String>,
-    /// p The date and time when this version of the policy is expected to apply to network traffic. /p
+    /// The date and time when this version of the policy is expected to apply to network traffic.
     pub expected_effective_at: Option<rt::DateTime>,
-    /// p The date and time when this version of the policy was created. /p
+    /// The date and time when this version of the policy was created.
     pub created_at: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -1243,7 +1492,9 @@ pub static FLEX_COST_ALLOCATION_POLICY_VERSION_SET: rt::Schema = rt::Schema::lis
 );
 rt::string_enum! {
     #[doc =
-    " p The resource granularity level at which networking costs are allocated. Valid values are code eni /code , code ec2 /code , code subnet /code , code vpc /code , code account /code , code peering-id /code , and code cidr /code . /p p Which values you can use depends on the policy document. code peering-id /code is valid only in a code PcxFcaPolicyDocument /code . /p"]
+    " The resource granularity level at which networking costs are allocated. Valid values are `eni`, `ec2`, `subnet`, `vpc`, `account`, `peering-id`, and `cidr`."]
+    #[doc = ""] #[doc =
+    " Which values you can use depends on the policy document. `peering-id` is valid only in a `PcxFcaPolicyDocument`."]
     pub enum FlexCostAllocationReportingGranularity { Eni = "eni", Ec2 = "ec2", Subnet =
     "subnet", Vpc = "vpc", Account = "account", PeeringId = "peering-id", Cidr = "cidr" }
 }
@@ -1259,42 +1510,46 @@ rt::string_enum! {
     pub enum FlexibleEnaQueuesSupport { Unsupported = "unsupported", Supported =
     "supported" }
 }
-/// p Describes a flow log. /p
+/// Describes a flow log.
 #[derive(Clone, Default, PartialEq)]
 pub struct FlowLog {
-    /// p The date and time the flow log was created. /p
+    /// The date and time the flow log was created.
     pub creation_time: Option<rt::DateTime>,
-    /// p Information about the error that occurred. code Rate limited /code indicates that CloudWatch Logs throttling has been applied for one or more network interfaces, or that you've reached the limit on the number of log groups that you can create. code Access error /code indicates that the IAM role associated with the flow log does not have sufficient permissions to publish to CloudWatch Logs. code Unknown error /code indicates an internal error. /p
+    /// Information about the error that occurred. `Rate limited` indicates that CloudWatch Logs throttling has been applied for one or more network interfaces, or that you've reached the limit on the number of log groups that you can create. `Access error` indicates that the IAM role associated with the flow log does not have sufficient permissions to publish to CloudWatch Logs. `Unknown error` indicates an internal error.
     pub deliver_logs_error_message: Option<String>,
-    /// p The ARN of the IAM role allows the service to publish logs to CloudWatch Logs. /p
+    /// The ARN of the IAM role allows the service to publish logs to CloudWatch Logs.
     pub deliver_logs_permission_arn: Option<String>,
-    /// p The ARN of the IAM role that allows the service to publish flow logs across accounts. /p
+    /// The ARN of the IAM role that allows the service to publish flow logs across accounts.
     pub deliver_cross_account_role: Option<String>,
-    /// p The status of the logs delivery ( code SUCCESS /code | code FAILED /code ). /p
+    /// The status of the logs delivery (`SUCCESS` \| `FAILED`).
     pub deliver_logs_status: Option<String>,
-    /// p The ID of the flow log. /p
+    /// The ID of the flow log.
     pub flow_log_id: Option<String>,
-    /// p The status of the flow log ( code ACTIVE /code ). /p
+    /// The status of the flow log (`ACTIVE`).
     pub flow_log_status: Option<String>,
-    /// p The name of the flow log group. /p
+    /// The name of the flow log group.
     pub log_group_name: Option<String>,
-    /// p The ID of the resource being monitored. /p
+    /// The ID of the resource being monitored.
     pub resource_id: Option<String>,
-    /// p The type of traffic captured for the flow log. /p
+    /// The type of traffic captured for the flow log.
     pub traffic_type: Option<TrafficType>,
-    /// p The type of destination for the flow log data. /p
+    /// The type of destination for the flow log data.
     pub log_destination_type: Option<LogDestinationType>,
-    /// p The Amazon Resource Name (ARN) of the destination for the flow log data. /p
+    /// The Amazon Resource Name (ARN) of the destination for the flow log data.
     pub log_destination: Option<String>,
-    /// p The format of the flow log record. /p
+    /// The format of the flow log record.
     pub log_format: Option<String>,
-    /// p The tags for the flow log. /p
+    /// The tags for the flow log.
     pub tags: Option<Vec<Tag>>,
-    /// p The maximum interval of time, in seconds, during which a flow of packets is captured and aggregated into a flow log record. /p p When a network interface is attached to a a href="https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html" Nitro-based instance /a , the aggregation interval is always 60 seconds (1 minute) or less, regardless of the specified value. /p p Valid Values: code 60 /code | code 600 /code /p
+    /// The maximum interval of time, in seconds, during which a flow of packets is captured and aggregated into a flow log record.
+    ///
+    /// When a network interface is attached to a [Nitro-based instance](https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html), the aggregation interval is always 60 seconds (1 minute) or less, regardless of the specified value.
+    ///
+    /// Valid Values: `60` \| `600`
     pub max_aggregation_interval: Option<i32>,
-    /// p The destination options. /p
+    /// The destination options.
     pub destination_options: Option<DestinationOptionsResponse>,
-    /// p The tag configuration associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format. /p
+    /// The tag configuration associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
     pub tag_field_specifications: Option<Vec<TagFieldSpecificationResponse>>,
 }
 rt::structure!(
@@ -1348,16 +1603,16 @@ rt::string_enum! {
     "CoreNetwork", CoreNetworkEdge = "CoreNetworkEdge", CoreNetworkAttachment =
     "CoreNetworkAttachment" }
 }
-/// p Describes the FPGA accelerator for the instance type. /p
+/// Describes the FPGA accelerator for the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct FpgaDeviceInfo {
-    /// p The name of the FPGA accelerator. /p
+    /// The name of the FPGA accelerator.
     pub name: Option<String>,
-    /// p The manufacturer of the FPGA accelerator. /p
+    /// The manufacturer of the FPGA accelerator.
     pub manufacturer: Option<String>,
-    /// p The count of FPGA accelerators for the instance type. /p
+    /// The count of FPGA accelerators for the instance type.
     pub count: Option<i32>,
-    /// p Describes the memory for the FPGA accelerator for the instance type. /p
+    /// Describes the memory for the FPGA accelerator for the instance type.
     pub memory_info: Option<FpgaDeviceMemoryInfo>,
 }
 rt::structure!(
@@ -1377,10 +1632,10 @@ pub static FPGA_DEVICE_INFO_LIST: rt::Schema = rt::Schema::list(
     "FpgaDeviceInfoList",
     &[rt::m("member", &FPGA_DEVICE_INFO).named("item")],
 );
-/// p Describes the memory for the FPGA accelerator for the instance type. /p
+/// Describes the memory for the FPGA accelerator for the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct FpgaDeviceMemoryInfo {
-    /// p The size of the memory available to the FPGA accelerator, in MiB. /p
+    /// The size of the memory available to the FPGA accelerator, in MiB.
     pub size_in_mi_b: Option<i32>,
 }
 rt::structure!(FpgaDeviceMemoryInfo, FPGA_DEVICE_MEMORY_INFO, 0 => size_in_mi_b);
@@ -1388,40 +1643,40 @@ pub static FPGA_DEVICE_MEMORY_INFO: rt::Schema = rt::Schema::structure(
     "FpgaDeviceMemoryInfo",
     &[rt::m("SizeInMiB", &rt::INTEGER).named("sizeInMiB")],
 );
-/// p Describes an Amazon FPGA image (AFI). /p
+/// Describes an Amazon FPGA image (AFI).
 #[derive(Clone, Default, PartialEq)]
 pub struct FpgaImage {
-    /// p The FPGA image identifier (AFI ID). /p
+    /// The FPGA image identifier (AFI ID).
     pub fpga_image_id: Option<String>,
-    /// p The global FPGA image identifier (AGFI ID). /p
+    /// The global FPGA image identifier (AGFI ID).
     pub fpga_image_global_id: Option<String>,
-    /// p The name of the AFI. /p
+    /// The name of the AFI.
     pub name: Option<String>,
-    /// p The description of the AFI. /p
+    /// The description of the AFI.
     pub description: Option<String>,
-    /// p The version of the Amazon Web Services Shell that was used to create the bitstream. /p
+    /// The version of the Amazon Web Services Shell that was used to create the bitstream.
     pub shell_version: Option<String>,
-    /// p Information about the PCI bus. /p
+    /// Information about the PCI bus.
     pub pci_id: Option<PciId>,
-    /// p Information about the state of the AFI. /p
+    /// Information about the state of the AFI.
     pub state: Option<FpgaImageState>,
-    /// p The date and time the AFI was created. /p
+    /// The date and time the AFI was created.
     pub create_time: Option<rt::DateTime>,
-    /// p The time of the most recent update to the AFI. /p
+    /// The time of the most recent update to the AFI.
     pub update_time: Option<rt::DateTime>,
-    /// p The ID of the Amazon Web Services account that owns the AFI. /p
+    /// The ID of the Amazon Web Services account that owns the AFI.
     pub owner_id: Option<String>,
-    /// p The alias of the AFI owner. Possible values include code self /code , code amazon /code , and code aws-marketplace /code . /p
+    /// The alias of the AFI owner. Possible values include `self`, `amazon`, and `aws-marketplace`.
     pub owner_alias: Option<String>,
-    /// p The product codes for the AFI. /p
+    /// The product codes for the AFI.
     pub product_codes: Option<Vec<ProductCode>>,
-    /// p Any tags assigned to the AFI. /p
+    /// Any tags assigned to the AFI.
     pub tags: Option<Vec<Tag>>,
-    /// p Indicates whether the AFI is public. /p
+    /// Indicates whether the AFI is public.
     pub public: Option<bool>,
-    /// p Indicates whether data retention support is enabled for the AFI. /p
+    /// Indicates whether data retention support is enabled for the AFI.
     pub data_retention_support: Option<bool>,
-    /// p The instance types supported by the AFI. /p
+    /// The instance types supported by the AFI.
     pub instance_types: Option<Vec<String>>,
 }
 rt::structure!(
@@ -1451,18 +1706,18 @@ pub static FPGA_IMAGE: rt::Schema = rt::Schema::structure(
         rt::m("InstanceTypes", &INSTANCE_TYPES_LIST).named("instanceTypes"),
     ],
 );
-/// p Describes an Amazon FPGA image (AFI) attribute. /p
+/// Describes an Amazon FPGA image (AFI) attribute.
 #[derive(Clone, Default, PartialEq)]
 pub struct FpgaImageAttribute {
-    /// p The ID of the AFI. /p
+    /// The ID of the AFI.
     pub fpga_image_id: Option<String>,
-    /// p The name of the AFI. /p
+    /// The name of the AFI.
     pub name: Option<String>,
-    /// p The description of the AFI. /p
+    /// The description of the AFI.
     pub description: Option<String>,
-    /// p The load permissions. /p
+    /// The load permissions.
     pub load_permissions: Option<Vec<LoadPermission>>,
-    /// p The product codes. /p
+    /// The product codes.
     pub product_codes: Option<Vec<ProductCode>>,
 }
 rt::structure!(
@@ -1491,12 +1746,17 @@ pub static FPGA_IMAGE_LIST: rt::Schema = rt::Schema::list(
     "FpgaImageList",
     &[rt::m("member", &FPGA_IMAGE).named("item")],
 );
-/// p Describes the state of the bitstream generation process for an Amazon FPGA image (AFI). /p
+/// Describes the state of the bitstream generation process for an Amazon FPGA image (AFI).
 #[derive(Clone, Default, PartialEq)]
 pub struct FpgaImageState {
-    /// p The state. The following are the possible values: /p ul li p code pending /code - AFI bitstream generation is in progress. /p /li li p code available /code - The AFI is available for use. /p /li li p code failed /code - AFI bitstream generation failed. /p /li li p code unavailable /code - The AFI is no longer available for use. /p /li /ul
+    /// The state. The following are the possible values:
+    ///
+    /// - `pending` - AFI bitstream generation is in progress.
+    /// - `available` - The AFI is available for use.
+    /// - `failed` - AFI bitstream generation failed.
+    /// - `unavailable` - The AFI is no longer available for use.
     pub code: Option<FpgaImageStateCode>,
-    /// p If the state is code failed /code , this is the error message. /p
+    /// If the state is `failed`, this is the error message.
     pub message: Option<String>,
 }
 rt::structure!(FpgaImageState, FPGA_IMAGE_STATE, 0 => code, 1 => message);
@@ -1511,12 +1771,12 @@ rt::string_enum! {
     pub enum FpgaImageStateCode { Pending = "pending", Failed = "failed", Available =
     "available", Unavailable = "unavailable" }
 }
-/// p Describes the FPGAs for the instance type. /p
+/// Describes the FPGAs for the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct FpgaInfo {
-    /// p Describes the FPGAs for the instance type. /p
+    /// Describes the FPGAs for the instance type.
     pub fpgas: Option<Vec<FpgaDeviceInfo>>,
-    /// p The total memory of all FPGA accelerators for the instance type. /p
+    /// The total memory of all FPGA accelerators for the instance type.
     pub total_fpga_memory_in_mi_b: Option<i32>,
 }
 rt::structure!(FpgaInfo, FPGA_INFO, 0 => fpgas, 1 => total_fpga_memory_in_mi_b);

@@ -12,11 +12,11 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct GetActiveVpnTunnelStatusRequest {
-    /// p The ID of the VPN connection for which to retrieve the active tunnel status. /p
+    /// The ID of the VPN connection for which to retrieve the active tunnel status.
     pub vpn_connection_id: String,
-    /// p The external IP address of the VPN tunnel for which to retrieve the active status. /p
+    /// The external IP address of the VPN tunnel for which to retrieve the active status.
     pub vpn_tunnel_outside_ip_address: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request. /p
+    /// Checks whether you have the required permissions for the action, without actually making the request.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -33,7 +33,7 @@ pub static GET_ACTIVE_VPN_TUNNEL_STATUS_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetActiveVpnTunnelStatusResult {
-    /// p Information about the current security configuration of the VPN tunnel. /p
+    /// Information about the current security configuration of the VPN tunnel.
     pub active_vpn_tunnel_status: Option<ActiveVpnTunnelStatus>,
 }
 rt::structure!(
@@ -49,7 +49,7 @@ pub static GET_ACTIVE_VPN_TUNNEL_STATUS_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAllowedImagesSettingsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -61,11 +61,20 @@ pub static GET_ALLOWED_IMAGES_SETTINGS_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAllowedImagesSettingsResult {
-    /// p The current state of the Allowed AMIs setting at the account level in the specified Amazon Web Services Region. /p p Possible values: /p ul li p code disabled /code : All AMIs are allowed. /p /li li p code audit-mode /code : All AMIs are allowed, but the code ImageAllowed /code field is set to code true /code if the AMI would be allowed with the current list of criteria if allowed AMIs was enabled. /p /li li p code enabled /code : Only AMIs matching the image criteria are discoverable and available for use. /p /li /ul
+    /// The current state of the Allowed AMIs setting at the account level in the specified Amazon Web Services Region.
+    ///
+    /// Possible values:
+    ///
+    /// - `disabled`: All AMIs are allowed.
+    /// - `audit-mode`: All AMIs are allowed, but the `ImageAllowed` field is set to `true` if the AMI would be allowed with the current list of criteria if allowed AMIs was enabled.
+    /// - `enabled`: Only AMIs matching the image criteria are discoverable and available for use.
     pub state: Option<String>,
-    /// p The list of criteria for images that are discoverable and usable in the account in the specified Amazon Web Services Region. /p
+    /// The list of criteria for images that are discoverable and usable in the account in the specified Amazon Web Services Region.
     pub image_criteria: Option<Vec<ImageCriterion>>,
-    /// p The entity that manages the Allowed AMIs settings. Possible values include: /p ul li p code account /code - The Allowed AMIs settings is managed by the account. /p /li li p code declarative-policy /code - The Allowed AMIs settings is managed by a declarative policy and can't be modified by the account. /p /li /ul
+    /// The entity that manages the Allowed AMIs settings. Possible values include:
+    ///
+    /// - `account` - The Allowed AMIs settings is managed by the account.
+    /// - `declarative-policy` - The Allowed AMIs settings is managed by a declarative policy and can't be modified by the account.
     pub managed_by: Option<ManagedBy>,
 }
 rt::structure!(
@@ -82,9 +91,9 @@ pub static GET_ALLOWED_IMAGES_SETTINGS_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAssociatedEnclaveCertificateIamRolesRequest {
-    /// p The ARN of the ACM certificate for which to view the associated IAM roles, encryption keys, and Amazon S3 object information. /p
+    /// The ARN of the ACM certificate for which to view the associated IAM roles, encryption keys, and Amazon S3 object information.
     pub certificate_arn: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -101,7 +110,7 @@ pub static GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAssociatedEnclaveCertificateIamRolesResult {
-    /// p Information about the associated IAM roles. /p
+    /// Information about the associated IAM roles.
     pub associated_roles: Option<Vec<AssociatedRole>>,
 }
 rt::structure!(
@@ -114,13 +123,13 @@ pub static GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES_RESULT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAssociatedIpv6PoolCidrsRequest {
-    /// p The ID of the IPv6 address pool. /p
+    /// The ID of the IPv6 address pool.
     pub pool_id: String,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -138,9 +147,9 @@ pub static GET_ASSOCIATED_IPV6_POOL_CIDRS_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAssociatedIpv6PoolCidrsResult {
-    /// p Information about the IPv6 CIDR block associations. /p
+    /// Information about the IPv6 CIDR block associations.
     pub ipv6_cidr_associations: Option<Vec<Ipv6CidrAssociation>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -157,17 +166,17 @@ pub static GET_ASSOCIATED_IPV6_POOL_CIDRS_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAwsNetworkPerformanceDataRequest {
-    /// p A list of network performance data queries. /p
+    /// A list of network performance data queries.
     pub data_queries: Option<Vec<DataQuery>>,
-    /// p The starting time for the performance data request. The starting time must be formatted as code yyyy-mm-ddThh:mm:ss /code . For example, code 2022-06-10T12:00:00.000Z /code . /p
+    /// The starting time for the performance data request. The starting time must be formatted as `yyyy-mm-ddThh:mm:ss`. For example, `2022-06-10T12:00:00.000Z`.
     pub start_time: Option<rt::DateTime>,
-    /// p The ending time for the performance data request. The end time must be formatted as code yyyy-mm-ddThh:mm:ss /code . For example, code 2022-06-12T12:00:00.000Z /code . /p
+    /// The ending time for the performance data request. The end time must be formatted as `yyyy-mm-ddThh:mm:ss`. For example, `2022-06-12T12:00:00.000Z`.
     pub end_time: Option<rt::DateTime>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -188,9 +197,9 @@ pub static GET_AWS_NETWORK_PERFORMANCE_DATA_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAwsNetworkPerformanceDataResult {
-    /// p The list of data responses. /p
+    /// The list of data responses.
     pub data_responses: Option<Vec<DataResponse>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -206,7 +215,7 @@ pub static GET_AWS_NETWORK_PERFORMANCE_DATA_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerAttributesRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -219,19 +228,19 @@ pub static GET_CAPACITY_MANAGER_ATTRIBUTES_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerAttributesResult {
-    /// p The current status of Capacity Manager. /p
+    /// The current status of Capacity Manager.
     pub capacity_manager_status: Option<CapacityManagerStatus>,
-    /// p Indicates whether Organizations access is enabled for cross-account data aggregation. /p
+    /// Indicates whether Organizations access is enabled for cross-account data aggregation.
     pub organizations_access: Option<bool>,
-    /// p The number of active data export configurations for this account. This count includes all data exports regardless of their current delivery status. /p
+    /// The number of active data export configurations for this account. This count includes all data exports regardless of their current delivery status.
     pub data_export_count: Option<i32>,
-    /// p The current data ingestion status. Initial ingestion may take several hours after enabling Capacity Manager. /p
+    /// The current data ingestion status. Initial ingestion may take several hours after enabling Capacity Manager.
     pub ingestion_status: Option<IngestionStatus>,
-    /// p A descriptive message providing additional details about the current ingestion status. This may include error information if ingestion has failed or progress details during initial setup. /p
+    /// A descriptive message providing additional details about the current ingestion status. This may include error information if ingestion has failed or progress details during initial setup.
     pub ingestion_status_message: Option<String>,
-    /// p The timestamp of the earliest data point available in Capacity Manager, in milliseconds since epoch. This indicates how far back historical data is available for queries. /p
+    /// The timestamp of the earliest data point available in Capacity Manager, in milliseconds since epoch. This indicates how far back historical data is available for queries.
     pub earliest_datapoint_timestamp: Option<rt::DateTime>,
-    /// p The timestamp of the most recent data point ingested by Capacity Manager, in milliseconds since epoch. This indicates how current your capacity data is. /p
+    /// The timestamp of the most recent data point ingested by Capacity Manager, in milliseconds since epoch. This indicates how current your capacity data is.
     pub latest_datapoint_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -256,23 +265,23 @@ pub static GET_CAPACITY_MANAGER_ATTRIBUTES_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerMetricDataRequest {
-    /// p The names of the metrics to retrieve. Maximum of 10 metrics per request. /p
+    /// The names of the metrics to retrieve. Maximum of 10 metrics per request.
     pub metric_names: Vec<Metric>,
-    /// p The start time for the metric data query, in ISO 8601 format. The time range (end time - start time) must be a multiple of the specified period. /p
+    /// The start time for the metric data query, in ISO 8601 format. The time range (end time - start time) must be a multiple of the specified period.
     pub start_time: rt::DateTime,
-    /// p The end time for the metric data query, in ISO 8601 format. If the end time is beyond the latest ingested data, it will be automatically adjusted to the latest available data point. /p
+    /// The end time for the metric data query, in ISO 8601 format. If the end time is beyond the latest ingested data, it will be automatically adjusted to the latest available data point.
     pub end_time: rt::DateTime,
-    /// p The granularity, in seconds, of the returned data points. /p
+    /// The granularity, in seconds, of the returned data points.
     pub period: i32,
-    /// p The dimensions by which to group the metric data. This determines how the data is aggregated and returned. /p
+    /// The dimensions by which to group the metric data. This determines how the data is aggregated and returned.
     pub group_by: Option<Vec<GroupBy>>,
-    /// p Conditions to filter the metric data. Each filter specifies a dimension, comparison operator ('equals', 'in'), and values to match against. /p
+    /// Conditions to filter the metric data. Each filter specifies a dimension, comparison operator ('equals', 'in'), and values to match against.
     pub filter_by: Option<Vec<CapacityManagerCondition>>,
-    /// p The maximum number of data points to return. Valid range is 1 to 100,000. Use with NextToken for pagination of large result sets. /p
+    /// The maximum number of data points to return. Valid range is 1 to 100,000. Use with NextToken for pagination of large result sets.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. Use this value in a subsequent call to retrieve additional data points. /p
+    /// The token for the next page of results. Use this value in a subsequent call to retrieve additional data points.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -296,9 +305,9 @@ pub static GET_CAPACITY_MANAGER_METRIC_DATA_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerMetricDataResult {
-    /// p The metric data points returned by the query. Each result contains dimension values, timestamp, and metric values with their associated statistics. /p
+    /// The metric data points returned by the query. Each result contains dimension values, timestamp, and metric values with their associated statistics.
     pub metric_data_results: Option<Vec<MetricDataResult>>,
-    /// p The token to use to retrieve the next page of results. This value is null when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is null when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -314,21 +323,21 @@ pub static GET_CAPACITY_MANAGER_METRIC_DATA_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerMetricDimensionsRequest {
-    /// p The dimensions to group by when retrieving available dimension values. This determines which dimension combinations are returned. Required parameter. /p
+    /// The dimensions to group by when retrieving available dimension values. This determines which dimension combinations are returned. Required parameter.
     pub group_by: Vec<GroupBy>,
-    /// p Conditions to filter which dimension values are returned. Each filter specifies a dimension, comparison operator, and values to match against. /p
+    /// Conditions to filter which dimension values are returned. Each filter specifies a dimension, comparison operator, and values to match against.
     pub filter_by: Option<Vec<CapacityManagerCondition>>,
-    /// p The start time for the dimension query, in ISO 8601 format. Only dimensions with data in this time range will be returned. /p
+    /// The start time for the dimension query, in ISO 8601 format. Only dimensions with data in this time range will be returned.
     pub start_time: rt::DateTime,
-    /// p The end time for the dimension query, in ISO 8601 format. Only dimensions with data in this time range will be returned. /p
+    /// The end time for the dimension query, in ISO 8601 format. Only dimensions with data in this time range will be returned.
     pub end_time: rt::DateTime,
-    /// p The metric names to use as an additional filter when retrieving dimensions. Only dimensions that have data for these metrics will be returned. Required parameter with maximum size of 1 for v1. /p
+    /// The metric names to use as an additional filter when retrieving dimensions. Only dimensions that have data for these metrics will be returned. Required parameter with maximum size of 1 for v1.
     pub metric_names: Vec<Metric>,
-    /// p The maximum number of dimension combinations to return. Valid range is 1 to 1000. Use with NextToken for pagination. /p
+    /// The maximum number of dimension combinations to return. Valid range is 1 to 1000. Use with NextToken for pagination.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. Use this value in a subsequent call to retrieve additional dimension values. /p
+    /// The token for the next page of results. Use this value in a subsequent call to retrieve additional dimension values.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -352,9 +361,9 @@ pub static GET_CAPACITY_MANAGER_METRIC_DIMENSIONS_REQUEST: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerMetricDimensionsResult {
-    /// p The available dimension combinations that have data within the specified time range and filters. /p
+    /// The available dimension combinations that have data within the specified time range and filters.
     pub metric_dimension_results: Option<Vec<CapacityManagerDimension>>,
-    /// p The token to use to retrieve the next page of results. This value is null when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is null when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -372,11 +381,11 @@ pub static GET_CAPACITY_MANAGER_METRIC_DIMENSIONS_RESULT: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerMonitoredTagKeysRequest {
-    /// p The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned code NextToken /code value. If not specified, up to 1000 results are returned. /p
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. If not specified, up to 1000 results are returned.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. Use the value returned from a previous call to retrieve additional results. /p
+    /// The token for the next page of results. Use the value returned from a previous call to retrieve additional results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -394,9 +403,9 @@ pub static GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS_REQUEST: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerMonitoredTagKeysResult {
-    /// p The list of tag keys being monitored by Capacity Manager, including their current status and metadata. /p
+    /// The list of tag keys being monitored by Capacity Manager, including their current status and metadata.
     pub capacity_manager_tag_keys: Option<Vec<CapacityManagerMonitoredTagKey>>,
-    /// p The token to use to retrieve the next page of results. This value is null when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is null when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -414,21 +423,25 @@ pub static GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS_RESULT: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerSupportabilityScoresRequest {
-    /// p The capacity market to score. /p
+    /// The capacity market to score.
     pub market_type: SupportabilityMarketType,
-    /// p The amount of capacity that you need, in the unit that you specify for code CapacityUnit /code . Each score is relative to this amount. /p
+    /// The amount of capacity that you need, in the unit that you specify for `CapacityUnit`. Each score is relative to this amount.
     pub capacity_amount: i32,
-    /// p The unit for code CapacityAmount /code . /p
+    /// The unit for `CapacityAmount`.
     pub capacity_unit: CapacityUnit,
-    /// p The IDs of the Availability Zones to score, such as code use1-az1 /code . You can specify Availability Zones in different Regions. You can specify up to 10 Availability Zones. /p
+    /// The IDs of the Availability Zones to score, such as `use1-az1`. You can specify Availability Zones in different Regions. You can specify up to 10 Availability Zones.
     pub capacity_availability_zone_ids: Vec<String>,
-    /// p The instance types to score. You can specify up to 50 instance types. /p p Specify either code InstanceTypes /code or code InstanceRequirementsWithMetadata /code , but not both. /p
+    /// The instance types to score. You can specify up to 50 instance types.
+    ///
+    /// Specify either `InstanceTypes` or `InstanceRequirementsWithMetadata`, but not both.
     pub instance_types: Option<Vec<String>>,
-    /// p The attributes that the instance types must have, such as vCPU and memory ranges. Capacity Manager resolves the attributes into matching instance types and scores each one. /p p Specify either code InstanceTypes /code or code InstanceRequirementsWithMetadata /code , but not both. /p
+    /// The attributes that the instance types must have, such as vCPU and memory ranges. Capacity Manager resolves the attributes into matching instance types and scores each one.
+    ///
+    /// Specify either `InstanceTypes` or `InstanceRequirementsWithMetadata`, but not both.
     pub instance_requirements_with_metadata: Option<
         InstanceRequirementsWithMetadataRequest,
     >,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -456,9 +469,9 @@ pub static GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES_REQUEST: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerSupportabilityScoresResult {
-    /// p The score for all instance type and Availability Zone combinations in the request together. A code high /code aggregate score with lower individual scores means that no single combination can support the full request, but the combinations together can. /p
+    /// The score for all instance type and Availability Zone combinations in the request together. A `high` aggregate score with lower individual scores means that no single combination can support the full request, but the combinations together can.
     pub aggregate_score: Option<SupportabilityScore>,
-    /// p The score for each instance type and Availability Zone combination in the request. /p
+    /// The score for each instance type and Availability Zone combination in the request.
     pub capacity_manager_supportability_scores: Option<
         Vec<CapacityManagerSupportabilityScore>,
     >,
@@ -481,13 +494,13 @@ pub static GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES_RESULT: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityReservationUsageRequest {
-    /// p The ID of the Capacity Reservation. /p
+    /// The ID of the Capacity Reservation.
     pub capacity_reservation_id: String,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -505,25 +518,38 @@ pub static GET_CAPACITY_RESERVATION_USAGE_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityReservationUsageResult {
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
-    /// p The ID of the Capacity Reservation. /p
+    /// The ID of the Capacity Reservation.
     pub capacity_reservation_id: Option<String>,
-    /// p The type of instance for which the Capacity Reservation reserves capacity. /p
+    /// The type of instance for which the Capacity Reservation reserves capacity.
     pub instance_type: Option<String>,
-    /// p The number of instances for which the Capacity Reservation reserves capacity. /p
+    /// The number of instances for which the Capacity Reservation reserves capacity.
     pub total_instance_count: Option<i32>,
-    /// p The remaining capacity. Indicates the number of instances that can be launched in the Capacity Reservation. /p
+    /// The remaining capacity. Indicates the number of instances that can be launched in the Capacity Reservation.
     pub available_instance_count: Option<i32>,
-    /// p The current state of the Capacity Reservation. A Capacity Reservation can be in one of the following states: /p ul li p code active /code - The capacity is available for use. /p /li li p code expired /code - The Capacity Reservation expired automatically at the date and time specified in your reservation request. The reserved capacity is no longer available for your use. /p /li li p code cancelled /code - The Capacity Reservation was canceled. The reserved capacity is no longer available for your use. /p /li li p code pending /code - The Capacity Reservation request was successful but the capacity provisioning is still pending. /p /li li p code failed /code - The Capacity Reservation request has failed. A request can fail due to request parameters that are not valid, capacity constraints, or instance limit constraints. You can view a failed request for 60 minutes. /p /li li p code scheduled /code - ( i Future-dated Capacity Reservations /i ) The future-dated Capacity Reservation request was approved and the Capacity Reservation is scheduled for delivery on the requested start date. /p /li li p code payment-pending /code - ( i Capacity Blocks /i ) The upfront payment has not been processed yet. /p /li li p code payment-failed /code - ( i Capacity Blocks /i ) The upfront payment was not processed in the 12-hour time frame. Your Capacity Block was released. /p /li li p code assessing /code - ( i Future-dated Capacity Reservations /i ) Amazon EC2 is assessing your request for a future-dated Capacity Reservation. /p /li li p code delayed /code - ( i Future-dated Capacity Reservations /i ) Amazon EC2 encountered a delay in provisioning the requested future-dated Capacity Reservation. Amazon EC2 is unable to deliver the requested capacity by the requested start date and time. /p /li li p code unsupported /code - ( i Future-dated Capacity Reservations /i ) Amazon EC2 can't support the future-dated Capacity Reservation request due to capacity constraints. You can view unsupported requests for 30 days. The Capacity Reservation will not be delivered. /p /li li p code cancelling /code - ( i Future-dated Capacity Reservations /i ) The Capacity Reservation is being cancelled. Capacity has been released but charges continue for the commitment wind-down period. The reservation transitions to code cancelled /code when the wind-down completes. /p /li /ul
+    /// The current state of the Capacity Reservation. A Capacity Reservation can be in one of the following states:
+    ///
+    /// - `active` - The capacity is available for use.
+    /// - `expired` - The Capacity Reservation expired automatically at the date and time specified in your reservation request. The reserved capacity is no longer available for your use.
+    /// - `cancelled` - The Capacity Reservation was canceled. The reserved capacity is no longer available for your use.
+    /// - `pending` - The Capacity Reservation request was successful but the capacity provisioning is still pending.
+    /// - `failed` - The Capacity Reservation request has failed. A request can fail due to request parameters that are not valid, capacity constraints, or instance limit constraints. You can view a failed request for 60 minutes.
+    /// - `scheduled` - (*Future-dated Capacity Reservations*) The future-dated Capacity Reservation request was approved and the Capacity Reservation is scheduled for delivery on the requested start date.
+    /// - `payment-pending` - (*Capacity Blocks*) The upfront payment has not been processed yet.
+    /// - `payment-failed` - (*Capacity Blocks*) The upfront payment was not processed in the 12-hour time frame. Your Capacity Block was released.
+    /// - `assessing` - (*Future-dated Capacity Reservations*) Amazon EC2 is assessing your request for a future-dated Capacity Reservation.
+    /// - `delayed` - (*Future-dated Capacity Reservations*) Amazon EC2 encountered a delay in provisioning the requested future-dated Capacity Reservation. Amazon EC2 is unable to deliver the requested capacity by the requested start date and time.
+    /// - `unsupported` - (*Future-dated Capacity Reservations*) Amazon EC2 can't support the future-dated Capacity Reservation request due to capacity constraints. You can view unsupported requests for 30 days. The Capacity Reservation will not be delivered.
+    /// - `cancelling` - (*Future-dated Capacity Reservations*) The Capacity Reservation is being cancelled. Capacity has been released but charges continue for the commitment wind-down period. The reservation transitions to `cancelled` when the wind-down completes.
     pub state: Option<CapacityReservationState>,
-    /// p Information about the Capacity Reservation usage. /p
+    /// Information about the Capacity Reservation usage.
     pub instance_usages: Option<Vec<InstanceUsage>>,
-    /// p Indicates whether the Capacity Reservation is interruptible, meaning instances may be terminated when the owner reclaims capacity. /p
+    /// Indicates whether the Capacity Reservation is interruptible, meaning instances may be terminated when the owner reclaims capacity.
     pub interruptible: Option<bool>,
-    /// p Information about the capacity allocated to the interruptible Capacity Reservation, including instance counts and allocation status. /p
+    /// Information about the capacity allocated to the interruptible Capacity Reservation, including instance counts and allocation status.
     pub interruptible_capacity_allocation: Option<InterruptibleCapacityAllocation>,
-    /// p Details about the interruption configuration and source reservation for interruptible Capacity Reservations. /p
+    /// Details about the interruption configuration and source reservation for interruptible Capacity Reservations.
     pub interruption_info: Option<InterruptionInfo>,
 }
 rt::structure!(
@@ -551,9 +577,9 @@ pub static GET_CAPACITY_RESERVATION_USAGE_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetClientVpnEndpointAuthorizationPolicyRequest {
-    /// p The ID of the Client VPN endpoint. /p
+    /// The ID of the Client VPN endpoint.
     pub client_vpn_endpoint_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -570,15 +596,18 @@ pub static GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetClientVpnEndpointAuthorizationPolicyResult {
-    /// p The ID of the Client VPN endpoint. /p
+    /// The ID of the Client VPN endpoint.
     pub client_vpn_endpoint_id: Option<String>,
-    /// p The authorization policy document, written in the Cedar policy language. /p
+    /// The authorization policy document, written in the Cedar policy language.
     pub policy_document: Option<String>,
-    /// p A brief description of the authorization policy. /p
+    /// A brief description of the authorization policy.
     pub description: Option<String>,
-    /// p Specifies whether the authorization policy is evaluated in shadow mode. Possible values include: /p ul li p code enabled /code - The authorization policy is evaluated and the results are logged, but access is not enforced. /p /li li p code disabled /code - The authorization policy is enforced. /p /li /ul
+    /// Specifies whether the authorization policy is evaluated in shadow mode. Possible values include:
+    ///
+    /// - `enabled` - The authorization policy is evaluated and the results are logged, but access is not enforced.
+    /// - `disabled` - The authorization policy is enforced.
     pub shadow_mode: Option<ClientVpnAuthorizationPolicyShadowMode>,
-    /// p The current state of the authorization policy. /p
+    /// The current state of the authorization policy.
     pub status: Option<ClientVpnAuthorizationPolicyStatus>,
 }
 rt::structure!(
@@ -598,15 +627,20 @@ pub static GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCoipPoolUsageRequest {
-    /// p The ID of the address pool. /p
+    /// The ID of the address pool.
     pub pool_id: String,
-    /// p One or more filters. /p ul li p code coip-address-usage.allocation-id /code - The allocation ID of the address. /p /li li p code coip-address-usage.aws-account-id /code - The ID of the Amazon Web Services account that is using the customer-owned IP address. /p /li li p code coip-address-usage.aws-service /code - The Amazon Web Services service that is using the customer-owned IP address. /p /li li p code coip-address-usage.co-ip /code - The customer-owned IP address. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `coip-address-usage.allocation-id` - The allocation ID of the address.
+    /// - `coip-address-usage.aws-account-id` - The ID of the Amazon Web Services account that is using the customer-owned IP address.
+    /// - `coip-address-usage.aws-service` - The Amazon Web Services service that is using the customer-owned IP address.
+    /// - `coip-address-usage.co-ip` - The customer-owned IP address.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -625,13 +659,13 @@ pub static GET_COIP_POOL_USAGE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCoipPoolUsageResult {
-    /// p The ID of the customer-owned address pool. /p
+    /// The ID of the customer-owned address pool.
     pub coip_pool_id: Option<String>,
-    /// p Information about the address usage. /p
+    /// Information about the address usage.
     pub coip_address_usages: Option<Vec<CoipAddressUsage>>,
-    /// p The ID of the local gateway route table. /p
+    /// The ID of the local gateway route table.
     pub local_gateway_route_table_id: Option<String>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -649,11 +683,13 @@ pub static GET_COIP_POOL_USAGE_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetConsoleOutputRequest {
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: String,
-    /// p When enabled, retrieves the latest console output for the instance. /p p Default: disabled ( code false /code ) /p
+    /// When enabled, retrieves the latest console output for the instance.
+    ///
+    /// Default: disabled (`false`)
     pub latest: Option<bool>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -670,11 +706,11 @@ pub static GET_CONSOLE_OUTPUT_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetConsoleOutputResult {
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
-    /// p The time at which the output was last updated. /p
+    /// The time at which the output was last updated.
     pub timestamp: Option<rt::DateTime>,
-    /// p The console output, base64-encoded. If you are using a command line tool, the tool decodes the output for you. /p
+    /// The console output, base64-encoded. If you are using a command line tool, the tool decodes the output for you.
     pub output: Option<String>,
 }
 rt::structure!(
@@ -691,11 +727,11 @@ pub static GET_CONSOLE_OUTPUT_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetConsoleScreenshotRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: String,
-    /// p When set to code true /code , acts as keystroke input and wakes up an instance that's in standby or "sleep" mode. /p
+    /// When set to `true`, acts as keystroke input and wakes up an instance that's in standby or "sleep" mode.
     pub wake_up: Option<bool>,
 }
 rt::structure!(
@@ -712,9 +748,9 @@ pub static GET_CONSOLE_SCREENSHOT_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetConsoleScreenshotResult {
-    /// p The data that comprises the image. /p
+    /// The data that comprises the image.
     pub image_data: Option<String>,
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
 }
 rt::structure!(
@@ -730,9 +766,9 @@ pub static GET_CONSOLE_SCREENSHOT_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeclarativePoliciesReportSummaryRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the report. /p
+    /// The ID of the report.
     pub report_id: String,
 }
 rt::structure!(
@@ -745,23 +781,29 @@ pub static GET_DECLARATIVE_POLICIES_REPORT_SUMMARY_REQUEST: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeclarativePoliciesReportSummaryResult {
-    /// p The ID of the report. /p
+    /// The ID of the report.
     pub report_id: Option<String>,
-    /// p The name of the Amazon S3 bucket where the report is located. /p
+    /// The name of the Amazon S3 bucket where the report is located.
     pub s3_bucket: Option<String>,
-    /// p The prefix for your S3 object. /p
+    /// The prefix for your S3 object.
     pub s3_prefix: Option<String>,
-    /// p The root ID, organizational unit ID, or account ID. /p p Format: /p ul li p For root: code r-ab12 /code /p /li li p For OU: code ou-ab12-cdef1234 /code /p /li li p For account: code 123456789012 /code /p /li /ul
+    /// The root ID, organizational unit ID, or account ID.
+    ///
+    /// Format:
+    ///
+    /// - For root: `r-ab12`
+    /// - For OU: `ou-ab12-cdef1234`
+    /// - For account: `123456789012`
     pub target_id: Option<String>,
-    /// p The time when the report generation started. /p
+    /// The time when the report generation started.
     pub start_time: Option<rt::DateTime>,
-    /// p The time when the report generation ended. /p
+    /// The time when the report generation ended.
     pub end_time: Option<rt::DateTime>,
-    /// p The total number of accounts associated with the specified code targetId /code . /p
+    /// The total number of accounts associated with the specified `targetId`.
     pub number_of_accounts: Option<i32>,
-    /// p The number of accounts where attributes could not be retrieved in any Region. /p
+    /// The number of accounts where attributes could not be retrieved in any Region.
     pub number_of_failed_accounts: Option<i32>,
-    /// p The attributes described in the report. /p
+    /// The attributes described in the report.
     pub attribute_summaries: Option<Vec<AttributeSummary>>,
 }
 rt::structure!(
@@ -786,9 +828,9 @@ pub static GET_DECLARATIVE_POLICIES_REPORT_SUMMARY_RESULT: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDefaultCreditSpecificationRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The instance family. /p
+    /// The instance family.
     pub instance_family: UnlimitedSupportedInstanceFamily,
 }
 rt::structure!(
@@ -804,7 +846,7 @@ pub static GET_DEFAULT_CREDIT_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDefaultCreditSpecificationResult {
-    /// p The default credit option for CPU usage of the instance family. /p
+    /// The default credit option for CPU usage of the instance family.
     pub instance_family_credit_specification: Option<InstanceFamilyCreditSpecification>,
 }
 rt::structure!(
@@ -820,7 +862,7 @@ pub static GET_DEFAULT_CREDIT_SPECIFICATION_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetEbsDefaultKmsKeyIdRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -832,7 +874,7 @@ pub static GET_EBS_DEFAULT_KMS_KEY_ID_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetEbsDefaultKmsKeyIdResult {
-    /// p The Amazon Resource Name (ARN) of the default KMS key for encryption by default. /p
+    /// The Amazon Resource Name (ARN) of the default KMS key for encryption by default.
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
@@ -844,7 +886,7 @@ pub static GET_EBS_DEFAULT_KMS_KEY_ID_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetEbsEncryptionByDefaultRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -856,9 +898,9 @@ pub static GET_EBS_ENCRYPTION_BY_DEFAULT_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetEbsEncryptionByDefaultResult {
-    /// p Indicates whether encryption by default is enabled. /p
+    /// Indicates whether encryption by default is enabled.
     pub ebs_encryption_by_default: Option<bool>,
-    /// p Reserved for future use. /p
+    /// Reserved for future use.
     pub sse_type: Option<SseType>,
 }
 rt::structure!(
@@ -874,7 +916,7 @@ pub static GET_EBS_ENCRYPTION_BY_DEFAULT_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetEnabledIpamPolicyRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -886,11 +928,11 @@ pub static GET_ENABLED_IPAM_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetEnabledIpamPolicyResult {
-    /// p Indicates whether the IPAM policy is enabled. /p
+    /// Indicates whether the IPAM policy is enabled.
     pub ipam_policy_enabled: Option<bool>,
-    /// p The ID of the enabled IPAM policy. /p
+    /// The ID of the enabled IPAM policy.
     pub ipam_policy_id: Option<String>,
-    /// p The entity that manages the IPAM policy. /p
+    /// The entity that manages the IPAM policy.
     pub managed_by: Option<IpamPolicyManagedBy>,
 }
 rt::structure!(
@@ -907,13 +949,13 @@ pub static GET_ENABLED_IPAM_POLICY_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFlowLogsIntegrationTemplateRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the flow log. /p
+    /// The ID of the flow log.
     pub flow_log_id: String,
-    /// p To store the CloudFormation template in Amazon S3, specify the location in Amazon S3. /p
+    /// To store the CloudFormation template in Amazon S3, specify the location in Amazon S3.
     pub config_delivery_s3_destination_arn: String,
-    /// p Information about the service integration. /p
+    /// Information about the service integration.
     pub integrate_services: IntegrateServices,
 }
 rt::structure!(
@@ -934,7 +976,7 @@ pub static GET_FLOW_LOGS_INTEGRATION_TEMPLATE_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFlowLogsIntegrationTemplateResult {
-    /// p The generated CloudFormation template. /p
+    /// The generated CloudFormation template.
     pub result: Option<String>,
 }
 rt::structure!(
@@ -947,13 +989,13 @@ pub static GET_FLOW_LOGS_INTEGRATION_TEMPLATE_RESULT: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetGroupsForCapacityReservationRequest {
-    /// p The ID of the Capacity Reservation. If you specify a Capacity Reservation that is shared with you, the operation returns only Capacity Reservation groups that you own. /p
+    /// The ID of the Capacity Reservation. If you specify a Capacity Reservation that is shared with you, the operation returns only Capacity Reservation groups that you own.
     pub capacity_reservation_id: String,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -971,9 +1013,9 @@ pub static GET_GROUPS_FOR_CAPACITY_RESERVATION_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetGroupsForCapacityReservationResult {
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
-    /// p Information about the resource groups to which the Capacity Reservation has been added. /p
+    /// Information about the resource groups to which the Capacity Reservation has been added.
     pub capacity_reservation_groups: Option<Vec<CapacityReservationGroup>>,
 }
 rt::structure!(
@@ -990,9 +1032,9 @@ pub static GET_GROUPS_FOR_CAPACITY_RESERVATION_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHostReservationPurchasePreviewRequest {
-    /// p The IDs of the Dedicated Hosts with which the reservation is associated. /p
+    /// The IDs of the Dedicated Hosts with which the reservation is associated.
     pub host_id_set: Vec<String>,
-    /// p The offering ID of the reservation. /p
+    /// The offering ID of the reservation.
     pub offering_id: String,
 }
 rt::structure!(
@@ -1008,13 +1050,13 @@ pub static GET_HOST_RESERVATION_PURCHASE_PREVIEW_REQUEST: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHostReservationPurchasePreviewResult {
-    /// p The currency in which the code totalUpfrontPrice /code and code totalHourlyPrice /code amounts are specified. At this time, the only supported currency is code USD /code . /p
+    /// The currency in which the `totalUpfrontPrice` and `totalHourlyPrice` amounts are specified. At this time, the only supported currency is `USD`.
     pub currency_code: Option<CurrencyCodeValues>,
-    /// p The purchase information of the Dedicated Host reservation and the Dedicated Hosts associated with it. /p
+    /// The purchase information of the Dedicated Host reservation and the Dedicated Hosts associated with it.
     pub purchase: Option<Vec<Purchase>>,
-    /// p The potential total hourly price of the reservation per hour. /p
+    /// The potential total hourly price of the reservation per hour.
     pub total_hourly_price: Option<String>,
-    /// p The potential total upfront price. This is billed immediately. /p
+    /// The potential total upfront price. This is billed immediately.
     pub total_upfront_price: Option<String>,
 }
 rt::structure!(
@@ -1033,9 +1075,9 @@ pub static GET_HOST_RESERVATION_PURCHASE_PREVIEW_RESULT: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetImageAncestryRequest {
-    /// p The ID of the AMI whose ancestry you want to trace. /p
+    /// The ID of the AMI whose ancestry you want to trace.
     pub image_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1047,7 +1089,7 @@ pub static GET_IMAGE_ANCESTRY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetImageAncestryResult {
-    /// p A list of entries in the AMI ancestry chain, from the specified AMI to the root AMI. /p
+    /// A list of entries in the AMI ancestry chain, from the specified AMI to the root AMI.
     pub image_ancestry_entries: Option<Vec<ImageAncestryEntry>>,
 }
 rt::structure!(
@@ -1062,7 +1104,7 @@ pub static GET_IMAGE_ANCESTRY_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetImageBlockPublicAccessStateRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1075,9 +1117,17 @@ pub static GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetImageBlockPublicAccessStateResult {
-    /// p The current state of block public access for AMIs at the account level in the specified Amazon Web Services Region. /p p Possible values: /p ul li p code block-new-sharing /code - Any attempt to publicly share your AMIs in the specified Region is blocked. /p /li li p code unblocked /code - Your AMIs in the specified Region can be publicly shared. /p /li /ul
+    /// The current state of block public access for AMIs at the account level in the specified Amazon Web Services Region.
+    ///
+    /// Possible values:
+    ///
+    /// - `block-new-sharing` - Any attempt to publicly share your AMIs in the specified Region is blocked.
+    /// - `unblocked` - Your AMIs in the specified Region can be publicly shared.
     pub image_block_public_access_state: Option<String>,
-    /// p The entity that manages the state for block public access for AMIs. Possible values include: /p ul li p code account /code - The state is managed by the account. /p /li li p code declarative-policy /code - The state is managed by a declarative policy and can't be modified by the account. /p /li /ul
+    /// The entity that manages the state for block public access for AMIs. Possible values include:
+    ///
+    /// - `account` - The state is managed by the account.
+    /// - `declarative-policy` - The state is managed by a declarative policy and can't be modified by the account.
     pub managed_by: Option<ManagedBy>,
 }
 rt::structure!(
@@ -1098,13 +1148,13 @@ pub static GET_IMAGE_FINDINGS_ENTRY_SET: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetImageFindingsRequest {
-    /// p The ID of the AMI. /p
+    /// The ID of the AMI.
     pub image_id: String,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1122,9 +1172,9 @@ pub static GET_IMAGE_FINDINGS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetImageFindingsResult {
-    /// p The Amazon Inspector findings for the AMI. /p
+    /// The Amazon Inspector findings for the AMI.
     pub image_findings: Option<Vec<ImageFinding>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1140,7 +1190,7 @@ pub static GET_IMAGE_FINDINGS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceMetadataDefaultsRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1153,7 +1203,7 @@ pub static GET_INSTANCE_METADATA_DEFAULTS_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceMetadataDefaultsResult {
-    /// p The account-level default IMDS settings. /p
+    /// The account-level default IMDS settings.
     pub account_level: Option<InstanceMetadataDefaultsResponse>,
 }
 rt::structure!(
@@ -1166,13 +1216,13 @@ pub static GET_INSTANCE_METADATA_DEFAULTS_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceTpmEkPubRequest {
-    /// p The ID of the instance for which to get the public endorsement key. /p
+    /// The ID of the instance for which to get the public endorsement key.
     pub instance_id: String,
-    /// p The required public endorsement key type. /p
+    /// The required public endorsement key type.
     pub key_type: EkPubKeyType,
-    /// p The required public endorsement key format. Specify code der /code for a DER-encoded public key that is compatible with OpenSSL. Specify code tpmt /code for a TPM 2.0 format that is compatible with tpm2-tools. The returned key is base64 encoded. /p
+    /// The required public endorsement key format. Specify `der` for a DER-encoded public key that is compatible with OpenSSL. Specify `tpmt` for a TPM 2.0 format that is compatible with tpm2-tools. The returned key is base64 encoded.
     pub key_format: EkPubKeyFormat,
-    /// p Specify this parameter to verify whether the request will succeed, without actually making the request. If the request will succeed, the response is code DryRunOperation /code . Otherwise, the response is code UnauthorizedOperation /code . /p
+    /// Specify this parameter to verify whether the request will succeed, without actually making the request. If the request will succeed, the response is `DryRunOperation`. Otherwise, the response is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1190,13 +1240,13 @@ pub static GET_INSTANCE_TPM_EK_PUB_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceTpmEkPubResult {
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
-    /// p The public endorsement key type. /p
+    /// The public endorsement key type.
     pub key_type: Option<EkPubKeyType>,
-    /// p The public endorsement key format. /p
+    /// The public endorsement key format.
     pub key_format: Option<EkPubKeyFormat>,
-    /// p The public endorsement key material. /p
+    /// The public endorsement key material.
     pub key_value: Option<String>,
 }
 rt::structure!(
@@ -1214,19 +1264,19 @@ pub static GET_INSTANCE_TPM_EK_PUB_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceTypesFromInstanceRequirementsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The processor architecture type. /p
+    /// The processor architecture type.
     pub architecture_types: Vec<ArchitectureType>,
-    /// p The virtualization type. /p
+    /// The virtualization type.
     pub virtualization_types: Vec<VirtualizationType>,
-    /// p The attributes required for the instance types. /p
+    /// The attributes required for the instance types.
     pub instance_requirements: InstanceRequirementsRequest,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p Reserved. /p
+    /// Reserved.
     pub context: Option<String>,
 }
 rt::structure!(
@@ -1254,9 +1304,9 @@ pub static GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_REQUEST: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceTypesFromInstanceRequirementsResult {
-    /// p The instance types with the specified instance attributes. /p
+    /// The instance types with the specified instance attributes.
     pub instance_types: Option<Vec<InstanceTypeInfoFromInstanceRequirements>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1274,9 +1324,9 @@ pub static GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_RESULT: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceUefiDataRequest {
-    /// p The ID of the instance from which to retrieve the UEFI data. /p
+    /// The ID of the instance from which to retrieve the UEFI data.
     pub instance_id: String,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1292,9 +1342,9 @@ pub static GET_INSTANCE_UEFI_DATA_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceUefiDataResult {
-    /// p The ID of the instance from which to retrieve the UEFI data. /p
+    /// The ID of the instance from which to retrieve the UEFI data.
     pub instance_id: Option<String>,
-    /// p Base64 representation of the non-volatile UEFI variable store. /p
+    /// Base64 representation of the non-volatile UEFI variable store.
     pub uefi_data: Option<String>,
 }
 rt::structure!(
@@ -1310,21 +1360,21 @@ pub static GET_INSTANCE_UEFI_DATA_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamAddressHistoryRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The CIDR you want the history of. The CIDR can be an IPv4 or IPv6 IP address range. If you enter a /16 IPv4 CIDR, you will get records that match it exactly. You will not get records for any subnets within the /16 CIDR. /p
+    /// The CIDR you want the history of. The CIDR can be an IPv4 or IPv6 IP address range. If you enter a /16 IPv4 CIDR, you will get records that match it exactly. You will not get records for any subnets within the /16 CIDR.
     pub cidr: String,
-    /// p The ID of the IPAM scope that the CIDR is in. /p
+    /// The ID of the IPAM scope that the CIDR is in.
     pub ipam_scope_id: String,
-    /// p The ID of the VPC you want your history records filtered by. /p
+    /// The ID of the VPC you want your history records filtered by.
     pub vpc_id: Option<String>,
-    /// p The start of the time period for which you are looking for history. If you omit this option, it will default to the value of EndTime. /p
+    /// The start of the time period for which you are looking for history. If you omit this option, it will default to the value of EndTime.
     pub start_time: Option<rt::DateTime>,
-    /// p The end of the time period for which you are looking for history. If you omit this option, it will default to the current time. /p
+    /// The end of the time period for which you are looking for history. If you omit this option, it will default to the current time.
     pub end_time: Option<rt::DateTime>,
-    /// p The maximum number of historical results you would like returned per page. Defaults to 100. /p
+    /// The maximum number of historical results you would like returned per page. Defaults to 100.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1347,9 +1397,9 @@ pub static GET_IPAM_ADDRESS_HISTORY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamAddressHistoryResult {
-    /// p A historical record for a CIDR within an IPAM scope. If the CIDR is associated with an EC2 instance, you will see an object in the response for the instance and one for the network interface. /p
+    /// A historical record for a CIDR within an IPAM scope. If the CIDR is associated with an EC2 instance, you will see an object in the response for the instance and one for the network interface.
     pub history_records: Option<Vec<IpamAddressHistoryRecord>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1366,17 +1416,17 @@ pub static GET_IPAM_ADDRESS_HISTORY_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamDiscoveredAccountsRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p A resource discovery ID. /p
+    /// A resource discovery ID.
     pub ipam_resource_discovery_id: String,
-    /// p The Amazon Web Services Region that the account information is returned from. /p
+    /// The Amazon Web Services Region that the account information is returned from.
     pub discovery_region: String,
-    /// p Discovered account filters. /p
+    /// Discovered account filters.
     pub filters: Option<Vec<Filter>>,
-    /// p Specify the pagination token from a previous request to retrieve the next page of results. /p
+    /// Specify the pagination token from a previous request to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of discovered accounts to return in one page of results. /p
+    /// The maximum number of discovered accounts to return in one page of results.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -1397,9 +1447,9 @@ pub static GET_IPAM_DISCOVERED_ACCOUNTS_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamDiscoveredAccountsResult {
-    /// p Discovered accounts. /p
+    /// Discovered accounts.
     pub ipam_discovered_accounts: Option<Vec<IpamDiscoveredAccount>>,
-    /// p Specify the pagination token from a previous request to retrieve the next page of results. /p
+    /// Specify the pagination token from a previous request to retrieve the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1416,17 +1466,17 @@ pub static GET_IPAM_DISCOVERED_ACCOUNTS_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamDiscoveredPublicAddressesRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p An IPAM resource discovery ID. /p
+    /// An IPAM resource discovery ID.
     pub ipam_resource_discovery_id: String,
-    /// p The Amazon Web Services Region for the IP address. /p
+    /// The Amazon Web Services Region for the IP address.
     pub address_region: String,
-    /// p Filters. /p
+    /// Filters.
     pub filters: Option<Vec<Filter>>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of IPAM discovered public addresses to return in one page of results. /p
+    /// The maximum number of IPAM discovered public addresses to return in one page of results.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -1448,11 +1498,11 @@ pub static GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES_REQUEST: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamDiscoveredPublicAddressesResult {
-    /// p IPAM discovered public addresses. /p
+    /// IPAM discovered public addresses.
     pub ipam_discovered_public_addresses: Option<Vec<IpamDiscoveredPublicAddress>>,
-    /// p The oldest successful resource discovery time. /p
+    /// The oldest successful resource discovery time.
     pub oldest_sample_time: Option<rt::DateTime>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1470,17 +1520,17 @@ pub static GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES_RESULT: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamDiscoveredResourceCidrsRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p A resource discovery ID. /p
+    /// A resource discovery ID.
     pub ipam_resource_discovery_id: String,
-    /// p A resource Region. /p
+    /// A resource Region.
     pub resource_region: String,
-    /// p Filters. /p
+    /// Filters.
     pub filters: Option<Vec<Filter>>,
-    /// p Specify the pagination token from a previous request to retrieve the next page of results. /p
+    /// Specify the pagination token from a previous request to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of discovered resource CIDRs to return in one page of results. /p
+    /// The maximum number of discovered resource CIDRs to return in one page of results.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -1501,9 +1551,9 @@ pub static GET_IPAM_DISCOVERED_RESOURCE_CIDRS_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamDiscoveredResourceCidrsResult {
-    /// p Discovered resource CIDRs. /p
+    /// Discovered resource CIDRs.
     pub ipam_discovered_resource_cidrs: Option<Vec<IpamDiscoveredResourceCidr>>,
-    /// p Specify the pagination token from a previous request to retrieve the next page of results. /p
+    /// Specify the pagination token from a previous request to retrieve the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1520,17 +1570,17 @@ pub static GET_IPAM_DISCOVERED_RESOURCE_CIDRS_RESULT: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamDiscoveredRoutesRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM resource discovery. /p
+    /// The ID of the IPAM resource discovery.
     pub ipam_resource_discovery_id: String,
-    /// p The Amazon Web Services Region to retrieve discovered routes for. /p
+    /// The Amazon Web Services Region to retrieve discovered routes for.
     pub resource_region: String,
-    /// p One or more filters to apply to the results. /p
+    /// One or more filters to apply to the results.
     pub filters: Option<Vec<Filter>>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -1551,9 +1601,9 @@ pub static GET_IPAM_DISCOVERED_ROUTES_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamDiscoveredRoutesResult {
-    /// p The discovered BGP routes. /p
+    /// The discovered BGP routes.
     pub ipam_discovered_routes: Option<Vec<IpamDiscoveredRoute>>,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1570,15 +1620,15 @@ pub static GET_IPAM_DISCOVERED_ROUTES_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamInternetRegistryAssociationAsnsRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM internet registry association. /p
+    /// The ID of the IPAM internet registry association.
     pub ipam_internet_registry_association_id: String,
-    /// p The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p One or more filters to apply to the results. /p
+    /// One or more filters to apply to the results.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -1599,9 +1649,9 @@ pub static GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS_REQUEST: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamInternetRegistryAssociationAsnsResult {
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p The ASNs registered with the internet registry. /p
+    /// The ASNs registered with the internet registry.
     pub ipam_internet_registry_association_asns: Option<
         Vec<IpamInternetRegistryAssociationAsn>,
     >,
@@ -1624,15 +1674,15 @@ pub static GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS_RESULT: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamInternetRegistryAssociationCidrsRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM internet registry association. /p
+    /// The ID of the IPAM internet registry association.
     pub ipam_internet_registry_association_id: String,
-    /// p The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p One or more filters to apply to the results. /p
+    /// One or more filters to apply to the results.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -1653,9 +1703,9 @@ pub static GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamInternetRegistryAssociationCidrsResult {
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// p The CIDRs registered with the internet registry. /p
+    /// The CIDRs registered with the internet registry.
     pub ipam_internet_registry_association_cidrs: Option<
         Vec<IpamInternetRegistryAssociationCidr>,
     >,
@@ -1678,19 +1728,23 @@ pub static GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS_RESULT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPolicyAllocationRulesRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM policy for which to get allocation rules. /p
+    /// The ID of the IPAM policy for which to get allocation rules.
     pub ipam_policy_id: String,
-    /// p One or more filters for the allocation rules. /p
+    /// One or more filters for the allocation rules.
     pub filters: Option<Vec<Filter>>,
-    /// p The locale for which to get the allocation rules. /p
+    /// The locale for which to get the allocation rules.
     pub locale: Option<String>,
-    /// p The resource type for which to get the allocation rules. /p p The Amazon Web Services service or resource type that can use IP addresses through IPAM policies. Supported services and resource types include: /p ul li p Elastic IP addresses /p /li /ul
+    /// The resource type for which to get the allocation rules.
+    ///
+    /// The Amazon Web Services service or resource type that can use IP addresses through IPAM policies. Supported services and resource types include:
+    ///
+    /// - Elastic IP addresses
     pub resource_type: Option<IpamPolicyResourceType>,
-    /// p The maximum number of results to return in a single call. /p
+    /// The maximum number of results to return in a single call.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1712,9 +1766,11 @@ pub static GET_IPAM_POLICY_ALLOCATION_RULES_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPolicyAllocationRulesResult {
-    /// p The IPAM policy documents containing the allocation rules. /p p Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses. /p
+    /// The IPAM policy documents containing the allocation rules.
+    ///
+    /// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
     pub ipam_policy_documents: Option<Vec<IpamPolicyDocument>>,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1731,15 +1787,15 @@ pub static GET_IPAM_POLICY_ALLOCATION_RULES_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPolicyOrganizationTargetsRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The maximum number of results to return in a single call. /p
+    /// The maximum number of results to return in a single call.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The ID of the IPAM policy for which to get Amazon Web Services Organizations targets. /p
+    /// The ID of the IPAM policy for which to get Amazon Web Services Organizations targets.
     pub ipam_policy_id: String,
-    /// p One or more filters for the Amazon Web Services Organizations targets. /p
+    /// One or more filters for the Amazon Web Services Organizations targets.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -1759,9 +1815,11 @@ pub static GET_IPAM_POLICY_ORGANIZATION_TARGETS_REQUEST: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPolicyOrganizationTargetsResult {
-    /// p The IDs of the Amazon Web Services Organizations targets. /p p A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied. /p
+    /// The IDs of the Amazon Web Services Organizations targets.
+    ///
+    /// A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied.
     pub organization_targets: Option<Vec<IpamPolicyOrganizationTarget>>,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1778,17 +1836,17 @@ pub static GET_IPAM_POLICY_ORGANIZATION_TARGETS_RESULT: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPoolAllocationsRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM pool you want to see the allocations for. /p
+    /// The ID of the IPAM pool you want to see the allocations for.
     pub ipam_pool_id: String,
-    /// p The ID of the allocation. /p
+    /// The ID of the allocation.
     pub ipam_pool_allocation_id: Option<String>,
-    /// p One or more filters for the request. For more information about filtering, see a href="https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html" Filtering CLI output /a . /p
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results you would like returned per page. /p
+    /// The maximum number of results you would like returned per page.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1809,9 +1867,9 @@ pub static GET_IPAM_POOL_ALLOCATIONS_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPoolAllocationsResult {
-    /// p The IPAM pool allocations you want information on. /p
+    /// The IPAM pool allocations you want information on.
     pub ipam_pool_allocations: Option<Vec<IpamPoolAllocation>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1828,15 +1886,15 @@ pub static GET_IPAM_POOL_ALLOCATIONS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPoolCidrsRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM pool you want the CIDR for. /p
+    /// The ID of the IPAM pool you want the CIDR for.
     pub ipam_pool_id: String,
-    /// p One or more filters for the request. For more information about filtering, see a href="https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html" Filtering CLI output /a . /p
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1855,9 +1913,9 @@ pub static GET_IPAM_POOL_CIDRS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPoolCidrsResult {
-    /// p Information about the CIDRs provisioned to an IPAM pool. /p
+    /// Information about the CIDRs provisioned to an IPAM pool.
     pub ipam_pool_cidrs: Option<Vec<IpamPoolCidr>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1873,15 +1931,15 @@ pub static GET_IPAM_POOL_CIDRS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPrefixListResolverRulesRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM prefix list resolver whose rules you want to retrieve. /p
+    /// The ID of the IPAM prefix list resolver whose rules you want to retrieve.
     pub ipam_prefix_list_resolver_id: String,
-    /// p One or more filters to limit the results. /p
+    /// One or more filters to limit the results.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1901,9 +1959,9 @@ pub static GET_IPAM_PREFIX_LIST_RESOLVER_RULES_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPrefixListResolverRulesResult {
-    /// p The CIDR selection rules for the IPAM prefix list resolver. /p
+    /// The CIDR selection rules for the IPAM prefix list resolver.
     pub rules: Option<Vec<IpamPrefixListResolverRule>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1919,15 +1977,15 @@ pub static GET_IPAM_PREFIX_LIST_RESOLVER_RULES_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPrefixListResolverVersionEntriesRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM prefix list resolver whose version entries you want to retrieve. /p
+    /// The ID of the IPAM prefix list resolver whose version entries you want to retrieve.
     pub ipam_prefix_list_resolver_id: String,
-    /// p The version number of the resolver for which to retrieve CIDR entries. If not specified, the latest version is used. /p
+    /// The version number of the resolver for which to retrieve CIDR entries. If not specified, the latest version is used.
     pub ipam_prefix_list_resolver_version: i64,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1948,9 +2006,9 @@ pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_REQUEST: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPrefixListResolverVersionEntriesResult {
-    /// p The CIDR entries for the specified resolver version. /p
+    /// The CIDR entries for the specified resolver version.
     pub entries: Option<Vec<IpamPrefixListResolverVersionEntry>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1966,17 +2024,17 @@ pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_RESULT: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPrefixListResolverVersionsRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM prefix list resolver whose versions you want to retrieve. /p
+    /// The ID of the IPAM prefix list resolver whose versions you want to retrieve.
     pub ipam_prefix_list_resolver_id: String,
-    /// p Specific version numbers to retrieve. If not specified, all versions are returned. /p
+    /// Specific version numbers to retrieve. If not specified, all versions are returned.
     pub ipam_prefix_list_resolver_versions: Option<Vec<i64>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p One or more filters to limit the results. /p
+    /// One or more filters to limit the results.
     pub filters: Option<Vec<Filter>>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2002,9 +2060,9 @@ pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_REQUEST: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPrefixListResolverVersionsResult {
-    /// p Information about the IPAM prefix list resolver versions. /p
+    /// Information about the IPAM prefix list resolver versions.
     pub ipam_prefix_list_resolver_versions: Option<Vec<IpamPrefixListResolverVersion>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2022,25 +2080,25 @@ pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_RESULT: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamResourceCidrsRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p One or more filters for the request. For more information about filtering, see a href="https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html" Filtering CLI output /a . /p
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The ID of the scope that the resource is in. /p
+    /// The ID of the scope that the resource is in.
     pub ipam_scope_id: String,
-    /// p The ID of the IPAM pool that the resource is in. /p
+    /// The ID of the IPAM pool that the resource is in.
     pub ipam_pool_id: Option<String>,
-    /// p The ID of the resource. /p
+    /// The ID of the resource.
     pub resource_id: Option<String>,
-    /// p The resource type. /p
+    /// The resource type.
     pub resource_type: Option<IpamResourceType>,
-    /// p The resource tag. /p
+    /// The resource tag.
     pub resource_tag: Option<RequestIpamResourceTag>,
-    /// p The ID of the Amazon Web Services account that owns the resource. /p
+    /// The ID of the Amazon Web Services account that owns the resource.
     pub resource_owner: Option<String>,
 }
 rt::structure!(
@@ -2065,9 +2123,9 @@ pub static GET_IPAM_RESOURCE_CIDRS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamResourceCidrsResult {
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
-    /// p The resource CIDRs. /p
+    /// The resource CIDRs.
     pub ipam_resource_cidrs: Option<Vec<IpamResourceCidr>>,
 }
 rt::structure!(
@@ -2083,15 +2141,15 @@ pub static GET_IPAM_RESOURCE_CIDRS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRouteOriginAuthorizationsRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM internet registry association. /p
+    /// The ID of the IPAM internet registry association.
     pub ipam_internet_registry_association_id: String,
-    /// p Filter results to a specific CIDR prefix. /p
+    /// Filter results to a specific CIDR prefix.
     pub cidr: Option<String>,
-    /// p The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2111,9 +2169,9 @@ pub static GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS_REQUEST: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRouteOriginAuthorizationsResult {
-    /// p The Route Origin Authorizations published to the RPKI. /p
+    /// The Route Origin Authorizations published to the RPKI.
     pub ipam_route_origin_authorizations: Option<Vec<IpamRouteOriginAuthorizationInfo>>,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2130,15 +2188,15 @@ pub static GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS_RESULT: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRouteProtectionFindingsRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM to retrieve route protection findings for. /p
+    /// The ID of the IPAM to retrieve route protection findings for.
     pub ipam_id: String,
-    /// p One or more filters to apply to the results. /p
+    /// One or more filters to apply to the results.
     pub filters: Option<Vec<Filter>>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -2157,11 +2215,11 @@ pub static GET_IPAM_ROUTE_PROTECTION_FINDINGS_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRouteProtectionFindingsResult {
-    /// p The ID of the IPAM. /p
+    /// The ID of the IPAM.
     pub ipam_id: Option<String>,
-    /// p The route protection findings. /p
+    /// The route protection findings.
     pub route_protection_findings: Option<Vec<IpamRouteProtectionFinding>>,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2179,21 +2237,21 @@ pub static GET_IPAM_ROUTE_PROTECTION_FINDINGS_RESULT: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRoutingPolicyRegistrationDeltasRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM internet registry association. /p
+    /// The ID of the IPAM internet registry association.
     pub ipam_internet_registry_association_id: String,
-    /// p Filter results to a specific delta ID. /p
+    /// Filter results to a specific delta ID.
     pub delta_id: Option<String>,
-    /// p The start of the time range to filter deltas by. /p
+    /// The start of the time range to filter deltas by.
     pub start_time: Option<rt::DateTime>,
-    /// p The end of the time range to filter deltas by. /p
+    /// The end of the time range to filter deltas by.
     pub end_time: Option<rt::DateTime>,
-    /// p The chronological order to return results in. Valid values: code forward /code | code reverse /code . /p
+    /// The chronological order to return results in. Valid values: `forward` \| `reverse`.
     pub chronological_order: Option<ChronologicalOrder>,
-    /// p The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2217,11 +2275,11 @@ pub static GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS_REQUEST: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRoutingPolicyRegistrationDeltasResult {
-    /// p The routing policy registration deltas. /p
+    /// The routing policy registration deltas.
     pub ipam_routing_policy_registration_deltas: Option<
         Vec<IpamRoutingPolicyRegistrationDelta>,
     >,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2242,15 +2300,15 @@ pub static GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS_RESULT: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRoutingPolicyRegistrationsRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM internet registry association. /p
+    /// The ID of the IPAM internet registry association.
     pub ipam_internet_registry_association_id: String,
-    /// p Filter results to a specific CIDR prefix. /p
+    /// Filter results to a specific CIDR prefix.
     pub cidr: Option<String>,
-    /// p The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2270,9 +2328,9 @@ pub static GET_IPAM_ROUTING_POLICY_REGISTRATIONS_REQUEST: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRoutingPolicyRegistrationsResult {
-    /// p The routing policy registrations. /p
+    /// The routing policy registrations.
     pub ipam_routing_policy_registrations: Option<Vec<IpamRoutingPolicyRegistration>>,
-    /// p The token to use to retrieve the next page of results. /p
+    /// The token to use to retrieve the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2290,9 +2348,9 @@ pub static GET_IPAM_ROUTING_POLICY_REGISTRATIONS_RESULT: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLaunchTemplateDataRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: String,
 }
 rt::structure!(
@@ -2308,7 +2366,7 @@ pub static GET_LAUNCH_TEMPLATE_DATA_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLaunchTemplateDataResult {
-    /// p The instance data. /p
+    /// The instance data.
     pub launch_template_data: Option<ResponseLaunchTemplateData>,
 }
 rt::structure!(
@@ -2324,13 +2382,13 @@ pub static GET_LAUNCH_TEMPLATE_DATA_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetManagedPrefixListAssociationsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the prefix list. /p
+    /// The ID of the prefix list.
     pub prefix_list_id: String,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2349,9 +2407,9 @@ pub static GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetManagedPrefixListAssociationsResult {
-    /// p Information about the associations. /p
+    /// Information about the associations.
     pub prefix_list_associations: Option<Vec<PrefixListAssociation>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2368,15 +2426,15 @@ pub static GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetManagedPrefixListEntriesRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the prefix list. /p
+    /// The ID of the prefix list.
     pub prefix_list_id: String,
-    /// p The version of the prefix list for which to return the entries. The default is the current version. /p
+    /// The version of the prefix list for which to return the entries. The default is the current version.
     pub target_version: Option<i64>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2395,9 +2453,9 @@ pub static GET_MANAGED_PREFIX_LIST_ENTRIES_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetManagedPrefixListEntriesResult {
-    /// p Information about the prefix list entries. /p
+    /// Information about the prefix list entries.
     pub entries: Option<Vec<PrefixListEntry>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -2413,7 +2471,7 @@ pub static GET_MANAGED_PREFIX_LIST_ENTRIES_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetManagedResourceVisibilityRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -2426,7 +2484,7 @@ pub static GET_MANAGED_RESOURCE_VISIBILITY_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetManagedResourceVisibilityResult {
-    /// p The managed resource visibility settings for the account. /p
+    /// The managed resource visibility settings for the account.
     pub visibility: Option<ManagedResourceVisibilitySettings>,
 }
 rt::structure!(
@@ -2436,58 +2494,4 @@ rt::structure!(
 pub static GET_MANAGED_RESOURCE_VISIBILITY_RESULT: rt::Schema = rt::Schema::structure(
     "GetManagedResourceVisibilityResult",
     &[rt::m("Visibility", &MANAGED_RESOURCE_VISIBILITY_SETTINGS).named("visibility")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetNetworkInsightsAccessScopeAnalysisFindingsRequest {
-    /// p The ID of the Network Access Scope analysis. /p
-    pub network_insights_access_scope_analysis_id: String,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
-    pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
-    pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
-    GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_REQUEST, 0 =>
-    network_insights_access_scope_analysis_id, 1 => max_results, 2 => next_token, 3 =>
-    dry_run
-);
-pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetNetworkInsightsAccessScopeAnalysisFindingsRequest",
-    &[
-        rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetNetworkInsightsAccessScopeAnalysisFindingsResult {
-    /// p The ID of the Network Access Scope analysis. /p
-    pub network_insights_access_scope_analysis_id: Option<String>,
-    /// p The status of Network Access Scope Analysis. /p
-    pub analysis_status: Option<AnalysisStatus>,
-    /// p The findings associated with Network Access Scope Analysis. /p
-    pub analysis_findings: Option<Vec<AccessScopeAnalysisFinding>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    GetNetworkInsightsAccessScopeAnalysisFindingsResult,
-    GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_RESULT, 0 =>
-    network_insights_access_scope_analysis_id, 1 => analysis_status, 2 =>
-    analysis_findings, 3 => next_token
-);
-pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetNetworkInsightsAccessScopeAnalysisFindingsResult",
-    &[
-        rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING)
-            .named("networkInsightsAccessScopeAnalysisId"),
-        rt::m("AnalysisStatus", &rt::ENUM).named("analysisStatus"),
-        rt::m("AnalysisFindings", &ACCESS_SCOPE_ANALYSIS_FINDING_LIST)
-            .named("analysisFindingSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
 );

@@ -4,10 +4,64 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
+pub struct GetNetworkInsightsAccessScopeAnalysisFindingsRequest {
+    /// The ID of the Network Access Scope analysis.
+    pub network_insights_access_scope_analysis_id: String,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
+    GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_REQUEST, 0 =>
+    network_insights_access_scope_analysis_id, 1 => max_results, 2 => next_token, 3 =>
+    dry_run
+);
+pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_REQUEST: rt::Schema = rt::Schema::structure(
+    "GetNetworkInsightsAccessScopeAnalysisFindingsRequest",
+    &[
+        rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetNetworkInsightsAccessScopeAnalysisFindingsResult {
+    /// The ID of the Network Access Scope analysis.
+    pub network_insights_access_scope_analysis_id: Option<String>,
+    /// The status of Network Access Scope Analysis.
+    pub analysis_status: Option<AnalysisStatus>,
+    /// The findings associated with Network Access Scope Analysis.
+    pub analysis_findings: Option<Vec<AccessScopeAnalysisFinding>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    GetNetworkInsightsAccessScopeAnalysisFindingsResult,
+    GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_RESULT, 0 =>
+    network_insights_access_scope_analysis_id, 1 => analysis_status, 2 =>
+    analysis_findings, 3 => next_token
+);
+pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_RESULT: rt::Schema = rt::Schema::structure(
+    "GetNetworkInsightsAccessScopeAnalysisFindingsResult",
+    &[
+        rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING)
+            .named("networkInsightsAccessScopeAnalysisId"),
+        rt::m("AnalysisStatus", &rt::ENUM).named("analysisStatus"),
+        rt::m("AnalysisFindings", &ACCESS_SCOPE_ANALYSIS_FINDING_LIST)
+            .named("analysisFindingSet"),
+        rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
 pub struct GetNetworkInsightsAccessScopeContentRequest {
-    /// p The ID of the Network Access Scope. /p
+    /// The ID of the Network Access Scope.
     pub network_insights_access_scope_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -24,7 +78,7 @@ pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT_REQUEST: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetNetworkInsightsAccessScopeContentResult {
-    /// p The Network Access Scope content. /p
+    /// The Network Access Scope content.
     pub network_insights_access_scope_content: Option<NetworkInsightsAccessScopeContent>,
 }
 rt::structure!(
@@ -44,11 +98,11 @@ pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT_RESULT: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetNetworkingFlexCostAllocationPolicyVersionsRequest {
-    /// p The ID of the flex cost allocation policy. This parameter is required. /p
+    /// The ID of the flex cost allocation policy. This parameter is required.
     pub fca_policy_id: String,
-    /// p The policy versions to include in the results. /p
+    /// The policy versions to include in the results.
     pub versions_to_include: Option<Vec<i32>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -66,7 +120,7 @@ pub static GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS_REQUEST: rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetNetworkingFlexCostAllocationPolicyVersionsResult {
-    /// p Information about the policy versions. /p
+    /// Information about the policy versions.
     pub fca_policy_versions: Option<Vec<FlexCostAllocationPolicyVersion>>,
 }
 rt::structure!(
@@ -82,9 +136,9 @@ pub static GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS_RESULT: rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPasswordDataRequest {
-    /// p The ID of the Windows instance. /p
+    /// The ID of the Windows instance.
     pub instance_id: String,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -99,11 +153,11 @@ pub static GET_PASSWORD_DATA_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPasswordDataResult {
-    /// p The ID of the Windows instance. /p
+    /// The ID of the Windows instance.
     pub instance_id: Option<String>,
-    /// p The time the data was last updated. /p
+    /// The time the data was last updated.
     pub timestamp: Option<rt::DateTime>,
-    /// p The password of the instance. Returns an empty string if the password is not available. /p
+    /// The password of the instance. Returns an empty string if the password is not available.
     pub password_data: Option<String>,
 }
 rt::structure!(
@@ -118,14 +172,14 @@ pub static GET_PASSWORD_DATA_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("PasswordData", &rt::STRING).named("passwordData").flags(rt::SENSITIVE),
     ],
 );
-/// p Contains the parameters for GetReservedInstanceExchangeQuote. /p
+/// Contains the parameters for GetReservedInstanceExchangeQuote.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetReservedInstancesExchangeQuoteRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of the Convertible Reserved Instances to exchange. /p
+    /// The IDs of the Convertible Reserved Instances to exchange.
     pub reserved_instance_ids: Vec<String>,
-    /// p The configuration of the target Convertible Reserved Instance to exchange for your current Convertible Reserved Instances. /p
+    /// The configuration of the target Convertible Reserved Instance to exchange for your current Convertible Reserved Instances.
     pub target_configurations: Option<Vec<TargetConfigurationRequest>>,
 }
 rt::structure!(
@@ -144,26 +198,26 @@ pub static GET_RESERVED_INSTANCES_EXCHANGE_QUOTE_REQUEST: rt::Schema = rt::Schem
             .named("TargetConfiguration"),
     ],
 );
-/// p Contains the output of GetReservedInstancesExchangeQuote. /p
+/// Contains the output of GetReservedInstancesExchangeQuote.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetReservedInstancesExchangeQuoteResult {
-    /// p The currency of the transaction. /p
+    /// The currency of the transaction.
     pub currency_code: Option<String>,
-    /// p If code true /code , the exchange is valid. If code false /code , the exchange cannot be completed. /p
+    /// If `true`, the exchange is valid. If `false`, the exchange cannot be completed.
     pub is_valid_exchange: Option<bool>,
-    /// p The new end date of the reservation term. /p
+    /// The new end date of the reservation term.
     pub output_reserved_instances_will_expire_at: Option<rt::DateTime>,
-    /// p The total true upfront charge for the exchange. /p
+    /// The total true upfront charge for the exchange.
     pub payment_due: Option<String>,
-    /// p The cost associated with the Reserved Instance. /p
+    /// The cost associated with the Reserved Instance.
     pub reserved_instance_value_rollup: Option<ReservationValue>,
-    /// p The configuration of your Convertible Reserved Instances. /p
+    /// The configuration of your Convertible Reserved Instances.
     pub reserved_instance_value_set: Option<Vec<ReservedInstanceReservationValue>>,
-    /// p The cost associated with the Reserved Instance. /p
+    /// The cost associated with the Reserved Instance.
     pub target_configuration_value_rollup: Option<ReservationValue>,
-    /// p The values of the target Convertible Reserved Instances. /p
+    /// The values of the target Convertible Reserved Instances.
     pub target_configuration_value_set: Option<Vec<TargetReservationValue>>,
-    /// p Describes the reason why the exchange cannot be completed. /p
+    /// Describes the reason why the exchange cannot be completed.
     pub validation_failure_reason: Option<String>,
 }
 rt::structure!(
@@ -195,9 +249,9 @@ pub static GET_RESERVED_INSTANCES_EXCHANGE_QUOTE_RESULT: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRouteServerAssociationsRequest {
-    /// p The ID of the route server for which to get association information. /p
+    /// The ID of the route server for which to get association information.
     pub route_server_id: String,
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -213,7 +267,7 @@ pub static GET_ROUTE_SERVER_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRouteServerAssociationsResult {
-    /// p Information about the associations for the specified route server. /p
+    /// Information about the associations for the specified route server.
     pub route_server_associations: Option<Vec<RouteServerAssociation>>,
 }
 rt::structure!(
@@ -229,11 +283,11 @@ pub static GET_ROUTE_SERVER_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRouteServerPropagationsRequest {
-    /// p The ID of the route server for which to get propagation information. /p
+    /// The ID of the route server for which to get propagation information.
     pub route_server_id: String,
-    /// p The ID of the route table for which to get propagation information. /p
+    /// The ID of the route table for which to get propagation information.
     pub route_table_id: Option<String>,
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -250,7 +304,7 @@ pub static GET_ROUTE_SERVER_PROPAGATIONS_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRouteServerPropagationsResult {
-    /// p Information about the route propagations for the specified route server. /p
+    /// Information about the route propagations for the specified route server.
     pub route_server_propagations: Option<Vec<RouteServerPropagation>>,
 }
 rt::structure!(
@@ -266,15 +320,15 @@ pub static GET_ROUTE_SERVER_PROPAGATIONS_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRouteServerRoutingDatabaseRequest {
-    /// p The ID of the route server for which to get the routing database. /p
+    /// The ID of the route server for which to get the routing database.
     pub route_server_id: String,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of routing database entries to return in a single response. /p
+    /// The maximum number of routing database entries to return in a single response.
     pub max_results: Option<i32>,
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Filters to apply to the routing database query. /p
+    /// Filters to apply to the routing database query.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
@@ -293,11 +347,11 @@ pub static GET_ROUTE_SERVER_ROUTING_DATABASE_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRouteServerRoutingDatabaseResult {
-    /// p Indicates whether routes are being persisted in the routing database. /p
+    /// Indicates whether routes are being persisted in the routing database.
     pub are_routes_persisted: Option<bool>,
-    /// p The collection of routes in the route server's routing database. /p
+    /// The collection of routes in the route server's routing database.
     pub routes: Option<Vec<RouteServerRoute>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -314,15 +368,21 @@ pub static GET_ROUTE_SERVER_ROUTING_DATABASE_RESULT: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSecurityGroupsForVpcRequest {
-    /// p The VPC ID where the security group can be used. /p
+    /// The VPC ID where the security group can be used.
     pub vpc_id: String,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The filters. If using multiple filters, the results include security groups which match all filters. /p ul li p code group-id /code : The security group ID. /p /li li p code description /code : The security group's description. /p /li li p code group-name /code : The security group name. /p /li li p code owner-id /code : The security group owner ID. /p /li li p code primary-vpc-id /code : The VPC ID in which the security group was created. /p /li /ul
+    /// The filters. If using multiple filters, the results include security groups which match all filters.
+    ///
+    /// - `group-id`: The security group ID.
+    /// - `description`: The security group's description.
+    /// - `group-name`: The security group name.
+    /// - `owner-id`: The security group owner ID.
+    /// - `primary-vpc-id`: The VPC ID in which the security group was created.
     pub filters: Option<Vec<Filter>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -341,9 +401,9 @@ pub static GET_SECURITY_GROUPS_FOR_VPC_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSecurityGroupsForVpcResult {
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
-    /// p The security group that can be used by interfaces in the VPC. /p
+    /// The security group that can be used by interfaces in the VPC.
     pub security_group_for_vpcs: Option<Vec<SecurityGroupForVpc>>,
 }
 rt::structure!(
@@ -360,7 +420,7 @@ pub static GET_SECURITY_GROUPS_FOR_VPC_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSerialConsoleAccessStatusRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -373,9 +433,12 @@ pub static GET_SERIAL_CONSOLE_ACCESS_STATUS_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSerialConsoleAccessStatusResult {
-    /// p If code true /code , access to the EC2 serial console of all instances is enabled for your account. If code false /code , access to the EC2 serial console of all instances is disabled for your account. /p
+    /// If `true`, access to the EC2 serial console of all instances is enabled for your account. If `false`, access to the EC2 serial console of all instances is disabled for your account.
     pub serial_console_access_enabled: Option<bool>,
-    /// p The entity that manages access to the serial console. Possible values include: /p ul li p code account /code - Access is managed by the account. /p /li li p code declarative-policy /code - Access is managed by a declarative policy and can't be modified by the account. /p /li /ul
+    /// The entity that manages access to the serial console. Possible values include:
+    ///
+    /// - `account` - Access is managed by the account.
+    /// - `declarative-policy` - Access is managed by a declarative policy and can't be modified by the account.
     pub managed_by: Option<ManagedBy>,
 }
 rt::structure!(
@@ -392,7 +455,7 @@ pub static GET_SERIAL_CONSOLE_ACCESS_STATUS_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSnapshotBlockPublicAccessStateRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -405,9 +468,16 @@ pub static GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE_REQUEST: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSnapshotBlockPublicAccessStateResult {
-    /// p The current state of block public access for snapshots. Possible values include: /p ul li p code block-all-sharing /code - All public sharing of snapshots is blocked. Users in the account can't request new public sharing. Additionally, snapshots that were already publicly shared are treated as private and are not publicly available. /p /li li p code block-new-sharing /code - Only new public sharing of snapshots is blocked. Users in the account can't request new public sharing. However, snapshots that were already publicly shared, remain publicly available. /p /li li p code unblocked /code - Public sharing is not blocked. Users can publicly share snapshots. /p /li /ul
+    /// The current state of block public access for snapshots. Possible values include:
+    ///
+    /// - `block-all-sharing` - All public sharing of snapshots is blocked. Users in the account can't request new public sharing. Additionally, snapshots that were already publicly shared are treated as private and are not publicly available.
+    /// - `block-new-sharing` - Only new public sharing of snapshots is blocked. Users in the account can't request new public sharing. However, snapshots that were already publicly shared, remain publicly available.
+    /// - `unblocked` - Public sharing is not blocked. Users can publicly share snapshots.
     pub state: Option<SnapshotBlockPublicAccessState>,
-    /// p The entity that manages the state for block public access for snapshots. Possible values include: /p ul li p code account /code - The state is managed by the account. /p /li li p code declarative-policy /code - The state is managed by a declarative policy and can't be modified by the account. /p /li /ul
+    /// The entity that manages the state for block public access for snapshots. Possible values include:
+    ///
+    /// - `account` - The state is managed by the account.
+    /// - `declarative-policy` - The state is managed by a declarative policy and can't be modified by the account.
     pub managed_by: Option<ManagedBy>,
 }
 rt::structure!(
@@ -423,27 +493,35 @@ pub static GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE_RESULT: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSpotPlacementScoresRequest {
-    /// p The instance types. We recommend that you specify at least three instance types. If you specify one or two instance types, or specify variations of a single instance type (for example, an code m3.xlarge /code with and without instance storage), the returned placement score will always be low. /p p If you specify code InstanceTypes /code , you can't specify code InstanceRequirementsWithMetadata /code . /p
+    /// The instance types. We recommend that you specify at least three instance types. If you specify one or two instance types, or specify variations of a single instance type (for example, an `m3.xlarge` with and without instance storage), the returned placement score will always be low.
+    ///
+    /// If you specify `InstanceTypes`, you can't specify `InstanceRequirementsWithMetadata`.
     pub instance_types: Option<Vec<String>>,
-    /// p The target capacity. /p
+    /// The target capacity.
     pub target_capacity: i32,
-    /// p The unit for the target capacity. /p
+    /// The unit for the target capacity.
     pub target_capacity_unit_type: Option<TargetCapacityUnitType>,
-    /// p Specify code true /code so that the response returns a list of scored Availability Zones. Otherwise, the response returns a list of scored Regions. /p p A list of scored Availability Zones is useful if you want to launch all of your Spot capacity into a single Availability Zone. /p
+    /// Specify `true` so that the response returns a list of scored Availability Zones. Otherwise, the response returns a list of scored Regions.
+    ///
+    /// A list of scored Availability Zones is useful if you want to launch all of your Spot capacity into a single Availability Zone.
     pub single_availability_zone: Option<bool>,
-    /// p The Regions used to narrow down the list of Regions to be scored. Enter the Region code, for example, code us-east-1 /code . /p
+    /// The Regions used to narrow down the list of Regions to be scored. Enter the Region code, for example, `us-east-1`.
     pub region_names: Option<Vec<String>>,
-    /// p The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes. /p p If you specify code InstanceRequirementsWithMetadata /code , you can't specify code InstanceTypes /code . /p
+    /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes.
+    ///
+    /// If you specify `InstanceRequirementsWithMetadata`, you can't specify `InstanceTypes`.
     pub instance_requirements_with_metadata: Option<
         InstanceRequirementsWithMetadataRequest,
     >,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p Specify code true /code so that the response returns scores that include Local Zones. Otherwise, the response ignores Local Zones. /p p When you request regional scores, Local Zone capacity counts toward its parent Region. /p
+    /// Specify `true` so that the response returns scores that include Local Zones. Otherwise, the response ignores Local Zones.
+    ///
+    /// When you request regional scores, Local Zone capacity counts toward its parent Region.
     pub include_local_zones: Option<bool>,
 }
 rt::structure!(
@@ -473,9 +551,15 @@ pub static GET_SPOT_PLACEMENT_SCORES_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSpotPlacementScoresResult {
-    /// p The Spot placement score for the top 10 Regions or Availability Zones, scored on a scale from 1 to 10. Each score&#x2028; reflects how likely it is that each Region or Availability Zone will succeed at fulfilling the specified target capacity&#x2028; i at the time of the Spot placement score request /i . A score of code 10 /code means that your Spot capacity request is highly likely to succeed in that Region or Availability Zone. /p p If you request a Spot placement score for Regions, a high score assumes that your fleet request will be configured to use all Availability Zones and the code capacity-optimized /code allocation strategy. If you request a Spot placement score for Availability Zones, a high score assumes that your fleet request will be configured to use a single Availability Zone and the code capacity-optimized /code allocation strategy. /p p Different&#x2028; Regions or Availability Zones might return the same score. /p note p The Spot placement score serves as a recommendation only. No score guarantees that your Spot request will be fully or partially fulfilled. /p /note
+    /// The Spot placement score for the top 10 Regions or Availability Zones, scored on a scale from 1 to 10. Each score reflects how likely it is that each Region or Availability Zone will succeed at fulfilling the specified target capacity *at the time of the Spot placement score request*. A score of `10` means that your Spot capacity request is highly likely to succeed in that Region or Availability Zone.
+    ///
+    /// If you request a Spot placement score for Regions, a high score assumes that your fleet request will be configured to use all Availability Zones and the `capacity-optimized` allocation strategy. If you request a Spot placement score for Availability Zones, a high score assumes that your fleet request will be configured to use a single Availability Zone and the `capacity-optimized` allocation strategy.
+    ///
+    /// Different Regions or Availability Zones might return the same score.
+    ///
+    /// **Note:** The Spot placement score serves as a recommendation only. No score guarantees that your Spot request will be fully or partially fulfilled.
     pub spot_placement_scores: Option<Vec<SpotPlacementScore>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -492,15 +576,20 @@ pub static GET_SPOT_PLACEMENT_SCORES_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSubnetCidrReservationsRequest {
-    /// p One or more filters. /p ul li p code reservationType /code - The type of reservation ( code prefix /code | code explicit /code ). /p /li li p code subnet-id /code - The ID of the subnet. /p /li li p code tag /code :&lt;key&gt; - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p /li li p code tag-key /code - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `reservationType` - The type of reservation (`prefix` \| `explicit`).
+    /// - `subnet-id` - The ID of the subnet.
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub filters: Option<Vec<Filter>>,
-    /// p The ID of the subnet. /p
+    /// The ID of the subnet.
     pub subnet_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -519,11 +608,11 @@ pub static GET_SUBNET_CIDR_RESERVATIONS_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSubnetCidrReservationsResult {
-    /// p Information about the IPv4 subnet CIDR reservations. /p
+    /// Information about the IPv4 subnet CIDR reservations.
     pub subnet_ipv4_cidr_reservations: Option<Vec<SubnetCidrReservation>>,
-    /// p Information about the IPv6 subnet CIDR reservations. /p
+    /// Information about the IPv6 subnet CIDR reservations.
     pub subnet_ipv6_cidr_reservations: Option<Vec<SubnetCidrReservation>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -542,9 +631,9 @@ pub static GET_SUBNET_CIDR_RESERVATIONS_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayAttachmentNatConfigurationRequest {
-    /// p The ID of the transit gateway attachment. /p
+    /// The ID of the transit gateway attachment.
     pub transit_gateway_attachment_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -561,15 +650,15 @@ pub static GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_REQUEST: rt::Schema 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayAttachmentNatConfigurationResult {
-    /// p The ID of the transit gateway attachment. /p
+    /// The ID of the transit gateway attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The state of NAT gateway support for the attachment. /p
+    /// The state of NAT gateway support for the attachment.
     pub nat_gateway_support: Option<TransitGatewayAttachmentNatGatewaySupportState>,
-    /// p Specifies whether the transit gateway installs routes for the NAT CIDRs in the route tables to which the attachment propagates. /p
+    /// Specifies whether the transit gateway installs routes for the NAT CIDRs in the route tables to which the attachment propagates.
     pub nat_system_route_support: Option<
         TransitGatewayAttachmentNatSystemRouteSupportValue,
     >,
-    /// p The NAT gateway rules for the attachment. /p
+    /// The NAT gateway rules for the attachment.
     pub nat_gateway_rules: Option<Vec<TransitGatewayNatRule>>,
 }
 rt::structure!(
@@ -591,15 +680,17 @@ pub static GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_RESULT: rt::Schema =
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayAttachmentPropagationsRequest {
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub transit_gateway_attachment_id: String,
-    /// p One or more filters. The possible values are: /p ul li p code transit-gateway-route-table-id /code - The ID of the transit gateway route table. /p /li /ul
+    /// One or more filters. The possible values are:
+    ///
+    /// - `transit-gateway-route-table-id` - The ID of the transit gateway route table.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -620,11 +711,11 @@ pub static GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_REQUEST: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayAttachmentPropagationsResult {
-    /// p Information about the propagation route tables. /p
+    /// Information about the propagation route tables.
     pub transit_gateway_attachment_propagations: Option<
         Vec<TransitGatewayAttachmentPropagation>,
     >,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -645,15 +736,15 @@ pub static GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_RESULT: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayMeteringPolicyEntriesRequest {
-    /// p The ID of the transit gateway metering policy to retrieve entries for. /p
+    /// The ID of the transit gateway metering policy to retrieve entries for.
     pub transit_gateway_metering_policy_id: String,
-    /// p One or more filters to apply when retrieving metering policy entries. /p
+    /// One or more filters to apply when retrieving metering policy entries.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -674,11 +765,11 @@ pub static GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES_REQUEST: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayMeteringPolicyEntriesResult {
-    /// p Information about the transit gateway metering policy entries. /p
+    /// Information about the transit gateway metering policy entries.
     pub transit_gateway_metering_policy_entries: Option<
         Vec<TransitGatewayMeteringPolicyEntry>,
     >,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -699,15 +790,21 @@ pub static GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES_RESULT: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayMulticastDomainAssociationsRequest {
-    /// p The ID of the transit gateway multicast domain. /p
+    /// The ID of the transit gateway multicast domain.
     pub transit_gateway_multicast_domain_id: String,
-    /// p One or more filters. The possible values are: /p ul li p code resource-id /code - The ID of the resource. /p /li li p code resource-type /code - The type of resource. The valid value is: code vpc /code . /p /li li p code state /code - The state of the subnet association. Valid values are code associated /code | code associating /code | code disassociated /code | code disassociating /code . /p /li li p code subnet-id /code - The ID of the subnet. /p /li li p code transit-gateway-attachment-id /code - The id of the transit gateway attachment. /p /li /ul
+    /// One or more filters. The possible values are:
+    ///
+    /// - `resource-id` - The ID of the resource.
+    /// - `resource-type` - The type of resource. The valid value is: `vpc`.
+    /// - `state` - The state of the subnet association. Valid values are `associated` \| `associating` \| `disassociated` \| `disassociating`.
+    /// - `subnet-id` - The ID of the subnet.
+    /// - `transit-gateway-attachment-id` - The id of the transit gateway attachment.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -728,11 +825,11 @@ pub static GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_REQUEST: rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayMulticastDomainAssociationsResult {
-    /// p Information about the multicast domain associations. /p
+    /// Information about the multicast domain associations.
     pub multicast_domain_associations: Option<
         Vec<TransitGatewayMulticastDomainAssociation>,
     >,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -753,15 +850,15 @@ pub static GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT: rt::Schema 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayPolicyTableAssociationsRequest {
-    /// p The ID of the transit gateway policy table. /p
+    /// The ID of the transit gateway policy table.
     pub transit_gateway_policy_table_id: String,
-    /// p The filters associated with the transit gateway policy table. /p
+    /// The filters associated with the transit gateway policy table.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -782,9 +879,9 @@ pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_REQUEST: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayPolicyTableAssociationsResult {
-    /// p Returns details about the transit gateway policy table association. /p
+    /// Returns details about the transit gateway policy table association.
     pub associations: Option<Vec<TransitGatewayPolicyTableAssociation>>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -802,15 +899,25 @@ pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_RESULT: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayPolicyTableEntriesRequest {
-    /// p The ID of the transit gateway policy table. /p
+    /// The ID of the transit gateway policy table.
     pub transit_gateway_policy_table_id: String,
-    /// p One or more filters. The possible values are: /p ul li p code policy-rule-number /code - The rule number for the transit gateway policy table entry. /p /li li p code target-route-table-id /code - The ID of the target route table. /p /li li p code policy-rule.source-ip /code - The source CIDR block for the policy rule. /p /li li p code policy-rule.destination-ip /code - The destination CIDR block for the policy rule. /p /li li p code policy-rule.source-port /code - The source port or port range for the policy rule. /p /li li p code policy-rule.destination-port /code - The destination port or port range for the policy rule. /p /li li p code policy-rule.protocol /code - The protocol for the policy rule. /p /li li p code policy-rule.meta-data.key /code - The metadata key for the policy rule. /p /li li p code policy-rule.meta-data.value /code - The metadata value for the policy rule. /p /li /ul
+    /// One or more filters. The possible values are:
+    ///
+    /// - `policy-rule-number` - The rule number for the transit gateway policy table entry.
+    /// - `target-route-table-id` - The ID of the target route table.
+    /// - `policy-rule.source-ip` - The source CIDR block for the policy rule.
+    /// - `policy-rule.destination-ip` - The destination CIDR block for the policy rule.
+    /// - `policy-rule.source-port` - The source port or port range for the policy rule.
+    /// - `policy-rule.destination-port` - The destination port or port range for the policy rule.
+    /// - `policy-rule.protocol` - The protocol for the policy rule.
+    /// - `policy-rule.meta-data.key` - The metadata key for the policy rule.
+    /// - `policy-rule.meta-data.value` - The metadata value for the policy rule.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -831,11 +938,11 @@ pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_REQUEST: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayPolicyTableEntriesResult {
-    /// p The entries for the transit gateway policy table. /p
+    /// The entries for the transit gateway policy table.
     pub transit_gateway_policy_table_entries: Option<
         Vec<TransitGatewayPolicyTableEntry>,
     >,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -856,15 +963,23 @@ pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_RESULT: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayPrefixListReferencesRequest {
-    /// p The ID of the transit gateway route table. /p
+    /// The ID of the transit gateway route table.
     pub transit_gateway_route_table_id: String,
-    /// p One or more filters. The possible values are: /p ul li p code attachment.resource-id /code - The ID of the resource for the attachment. /p /li li p code attachment.resource-type /code - The type of resource for the attachment. Valid values are code vpc /code | code vpn /code | code direct-connect-gateway /code | code peering /code . /p /li li p code attachment.transit-gateway-attachment-id /code - The ID of the attachment. /p /li li p code is-blackhole /code - Whether traffic matching the route is blocked ( code true /code | code false /code ). /p /li li p code prefix-list-id /code - The ID of the prefix list. /p /li li p code prefix-list-owner-id /code - The ID of the owner of the prefix list. /p /li li p code state /code - The state of the prefix list reference ( code pending /code | code available /code | code modifying /code | code deleting /code ). /p /li /ul
+    /// One or more filters. The possible values are:
+    ///
+    /// - `attachment.resource-id` - The ID of the resource for the attachment.
+    /// - `attachment.resource-type` - The type of resource for the attachment. Valid values are `vpc` \| `vpn` \| `direct-connect-gateway` \| `peering`.
+    /// - `attachment.transit-gateway-attachment-id` - The ID of the attachment.
+    /// - `is-blackhole` - Whether traffic matching the route is blocked (`true` \| `false`).
+    /// - `prefix-list-id` - The ID of the prefix list.
+    /// - `prefix-list-owner-id` - The ID of the owner of the prefix list.
+    /// - `state` - The state of the prefix list reference (`pending` \| `available` \| `modifying` \| `deleting`).
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -885,11 +1000,11 @@ pub static GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_REQUEST: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayPrefixListReferencesResult {
-    /// p Information about the prefix list references. /p
+    /// Information about the prefix list references.
     pub transit_gateway_prefix_list_references: Option<
         Vec<TransitGatewayPrefixListReference>,
     >,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -910,15 +1025,19 @@ pub static GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_RESULT: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayRouteTableAssociationsRequest {
-    /// p The ID of the transit gateway route table. /p
+    /// The ID of the transit gateway route table.
     pub transit_gateway_route_table_id: String,
-    /// p One or more filters. The possible values are: /p ul li p code resource-id /code - The ID of the resource. /p /li li p code resource-type /code - The resource type. Valid values are code vpc /code | code vpn /code | code direct-connect-gateway /code | code peering /code | code connect /code . /p /li li p code transit-gateway-attachment-id /code - The ID of the attachment. /p /li /ul
+    /// One or more filters. The possible values are:
+    ///
+    /// - `resource-id` - The ID of the resource.
+    /// - `resource-type` - The resource type. Valid values are `vpc` \| `vpn` \| `direct-connect-gateway` \| `peering` \| `connect`.
+    /// - `transit-gateway-attachment-id` - The ID of the attachment.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -939,9 +1058,9 @@ pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayRouteTableAssociationsResult {
-    /// p Information about the associations. /p
+    /// Information about the associations.
     pub associations: Option<Vec<TransitGatewayRouteTableAssociation>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -959,15 +1078,19 @@ pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_RESULT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayRouteTablePropagationsRequest {
-    /// p The ID of the transit gateway route table. /p
+    /// The ID of the transit gateway route table.
     pub transit_gateway_route_table_id: String,
-    /// p One or more filters. The possible values are: /p ul li p code resource-id /code - The ID of the resource. /p /li li p code resource-type /code - The resource type. Valid values are code vpc /code | code vpn /code | code direct-connect-gateway /code | code peering /code | code connect /code . /p /li li p code transit-gateway-attachment-id /code - The ID of the attachment. /p /li /ul
+    /// One or more filters. The possible values are:
+    ///
+    /// - `resource-id` - The ID of the resource.
+    /// - `resource-type` - The resource type. Valid values are `vpc` \| `vpn` \| `direct-connect-gateway` \| `peering` \| `connect`.
+    /// - `transit-gateway-attachment-id` - The ID of the attachment.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -988,11 +1111,11 @@ pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayRouteTablePropagationsResult {
-    /// p Information about the route table propagations. /p
+    /// Information about the route table propagations.
     pub transit_gateway_route_table_propagations: Option<
         Vec<TransitGatewayRouteTablePropagation>,
     >,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1013,9 +1136,9 @@ pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_RESULT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVerifiedAccessEndpointPolicyRequest {
-    /// p The ID of the Verified Access endpoint. /p
+    /// The ID of the Verified Access endpoint.
     pub verified_access_endpoint_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1031,9 +1154,9 @@ pub static GET_VERIFIED_ACCESS_ENDPOINT_POLICY_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVerifiedAccessEndpointPolicyResult {
-    /// p The status of the Verified Access policy. /p
+    /// The status of the Verified Access policy.
     pub policy_enabled: Option<bool>,
-    /// p The Verified Access policy document. /p
+    /// The Verified Access policy document.
     pub policy_document: Option<String>,
 }
 rt::structure!(
@@ -1049,13 +1172,13 @@ pub static GET_VERIFIED_ACCESS_ENDPOINT_POLICY_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVerifiedAccessEndpointTargetsRequest {
-    /// p The ID of the network CIDR endpoint. /p
+    /// The ID of the network CIDR endpoint.
     pub verified_access_endpoint_id: String,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1074,9 +1197,9 @@ pub static GET_VERIFIED_ACCESS_ENDPOINT_TARGETS_REQUEST: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVerifiedAccessEndpointTargetsResult {
-    /// p The Verified Access targets. /p
+    /// The Verified Access targets.
     pub verified_access_endpoint_targets: Option<Vec<VerifiedAccessEndpointTarget>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1093,9 +1216,9 @@ pub static GET_VERIFIED_ACCESS_ENDPOINT_TARGETS_RESULT: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVerifiedAccessGroupPolicyRequest {
-    /// p The ID of the Verified Access group. /p
+    /// The ID of the Verified Access group.
     pub verified_access_group_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1111,9 +1234,9 @@ pub static GET_VERIFIED_ACCESS_GROUP_POLICY_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVerifiedAccessGroupPolicyResult {
-    /// p The status of the Verified Access policy. /p
+    /// The status of the Verified Access policy.
     pub policy_enabled: Option<bool>,
-    /// p The Verified Access policy document. /p
+    /// The Verified Access policy document.
     pub policy_document: Option<String>,
 }
 rt::structure!(
@@ -1129,13 +1252,13 @@ pub static GET_VERIFIED_ACCESS_GROUP_POLICY_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpcResourcesBlockingEncryptionEnforcementRequest {
-    /// p The ID of the VPC to check for resources blocking encryption enforcement. /p
+    /// The ID of the VPC to check for resources blocking encryption enforcement.
     pub vpc_id: String,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1154,9 +1277,9 @@ pub static GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT_REQUEST: rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpcResourcesBlockingEncryptionEnforcementResult {
-    /// p Information about resources that are blocking encryption enforcement. /p
+    /// Information about resources that are blocking encryption enforcement.
     pub non_compliant_resources: Option<Vec<VpcEncryptionNonCompliantResource>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1174,15 +1297,15 @@ pub static GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT_RESULT: rt::Schema 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpnConnectionDeviceSampleConfigurationRequest {
-    /// p The code VpnConnectionId /code specifies the Site-to-Site VPN connection used for the sample configuration. /p
+    /// The `VpnConnectionId` specifies the Site-to-Site VPN connection used for the sample configuration.
     pub vpn_connection_id: String,
-    /// p Device identifier provided by the code GetVpnConnectionDeviceTypes /code API. /p
+    /// Device identifier provided by the `GetVpnConnectionDeviceTypes` API.
     pub vpn_connection_device_type_id: String,
-    /// p The IKE version to be used in the sample configuration file for your customer gateway device. You can specify one of the following versions: code ikev1 /code or code ikev2 /code . /p
+    /// The IKE version to be used in the sample configuration file for your customer gateway device. You can specify one of the following versions: `ikev1` or `ikev2`.
     pub internet_key_exchange_version: Option<String>,
-    /// p The type of sample configuration to generate. Valid values are "compatibility" (includes IKEv1) or "recommended" (throws UnsupportedOperationException for IKEv1). /p
+    /// The type of sample configuration to generate. Valid values are "compatibility" (includes IKEv1) or "recommended" (throws UnsupportedOperationException for IKEv1).
     pub sample_type: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1203,7 +1326,7 @@ pub static GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION_REQUEST: rt::Schema = 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpnConnectionDeviceSampleConfigurationResult {
-    /// p Sample configuration file for the specified customer gateway device. /p
+    /// Sample configuration file for the specified customer gateway device.
     pub vpn_connection_device_sample_configuration: Option<String>,
 }
 rt::structure!(
@@ -1221,11 +1344,11 @@ pub static GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION_RESULT: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpnConnectionDeviceTypesRequest {
-    /// p The maximum number of results returned by code GetVpnConnectionDeviceTypes /code in paginated output. When this parameter is used, code GetVpnConnectionDeviceTypes /code only returns code MaxResults /code results in a single page along with a code NextToken /code response element. The remaining results of the initial request can be seen by sending another code GetVpnConnectionDeviceTypes /code request with the returned code NextToken /code value. This value can be between 200 and 1000. If this parameter is not used, then code GetVpnConnectionDeviceTypes /code returns all results. /p
+    /// The maximum number of results returned by `GetVpnConnectionDeviceTypes` in paginated output. When this parameter is used, `GetVpnConnectionDeviceTypes` only returns `MaxResults` results in a single page along with a `NextToken` response element. The remaining results of the initial request can be seen by sending another `GetVpnConnectionDeviceTypes` request with the returned `NextToken` value. This value can be between 200 and 1000. If this parameter is not used, then `GetVpnConnectionDeviceTypes` returns all results.
     pub max_results: Option<i32>,
-    /// p The code NextToken /code value returned from a previous paginated code GetVpnConnectionDeviceTypes /code request where code MaxResults /code was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the code NextToken /code value. This value is null when there are no more results to return. /p
+    /// The `NextToken` value returned from a previous paginated `GetVpnConnectionDeviceTypes` request where `MaxResults` was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `NextToken` value. This value is null when there are no more results to return.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1242,9 +1365,9 @@ pub static GET_VPN_CONNECTION_DEVICE_TYPES_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpnConnectionDeviceTypesResult {
-    /// p List of customer gateway devices that have a sample configuration file available for use. /p
+    /// List of customer gateway devices that have a sample configuration file available for use.
     pub vpn_connection_device_types: Option<Vec<VpnConnectionDeviceType>>,
-    /// p The code NextToken /code value to include in a future code GetVpnConnectionDeviceTypes /code request. When the results of a code GetVpnConnectionDeviceTypes /code request exceed code MaxResults /code , this value can be used to retrieve the next page of results. This value is null when there are no more results to return. /p
+    /// The `NextToken` value to include in a future `GetVpnConnectionDeviceTypes` request. When the results of a `GetVpnConnectionDeviceTypes` request exceed `MaxResults`, this value can be used to retrieve the next page of results. This value is null when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1261,11 +1384,11 @@ pub static GET_VPN_CONNECTION_DEVICE_TYPES_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpnTunnelReplacementStatusRequest {
-    /// p The ID of the Site-to-Site VPN connection. /p
+    /// The ID of the Site-to-Site VPN connection.
     pub vpn_connection_id: String,
-    /// p The external IP address of the VPN tunnel. /p
+    /// The external IP address of the VPN tunnel.
     pub vpn_tunnel_outside_ip_address: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1282,17 +1405,17 @@ pub static GET_VPN_TUNNEL_REPLACEMENT_STATUS_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpnTunnelReplacementStatusResult {
-    /// p The ID of the Site-to-Site VPN connection. /p
+    /// The ID of the Site-to-Site VPN connection.
     pub vpn_connection_id: Option<String>,
-    /// p The ID of the transit gateway associated with the VPN connection. /p
+    /// The ID of the transit gateway associated with the VPN connection.
     pub transit_gateway_id: Option<String>,
-    /// p The ID of the customer gateway. /p
+    /// The ID of the customer gateway.
     pub customer_gateway_id: Option<String>,
-    /// p The ID of the virtual private gateway. /p
+    /// The ID of the virtual private gateway.
     pub vpn_gateway_id: Option<String>,
-    /// p The external IP address of the VPN tunnel. /p
+    /// The external IP address of the VPN tunnel.
     pub vpn_tunnel_outside_ip_address: Option<String>,
-    /// p Get details of pending tunnel endpoint maintenance. /p
+    /// Get details of pending tunnel endpoint maintenance.
     pub maintenance_details: Option<MaintenanceDetails>,
 }
 rt::structure!(
@@ -1312,22 +1435,22 @@ pub static GET_VPN_TUNNEL_REPLACEMENT_STATUS_RESULT: rt::Schema = rt::Schema::st
         rt::m("MaintenanceDetails", &MAINTENANCE_DETAILS).named("maintenanceDetails"),
     ],
 );
-/// p Describes the GPU accelerators for the instance type. /p
+/// Describes the GPU accelerators for the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct GpuDeviceInfo {
-    /// p The name of the GPU accelerator. /p
+    /// The name of the GPU accelerator.
     pub name: Option<String>,
-    /// p The manufacturer of the GPU accelerator. /p
+    /// The manufacturer of the GPU accelerator.
     pub manufacturer: Option<String>,
-    /// p The number of GPUs for the instance type. /p
+    /// The number of GPUs for the instance type.
     pub count: Option<i32>,
-    /// p Total number of GPU devices of this type. /p
+    /// Total number of GPU devices of this type.
     pub logical_gpu_count: Option<i32>,
-    /// p The size of each GPU as a fraction of a full GPU, between 0 (excluded) and 1 (included). /p
+    /// The size of each GPU as a fraction of a full GPU, between 0 (excluded) and 1 (included).
     pub gpu_partition_size: Option<f64>,
-    /// p A list of workload types this GPU supports. /p
+    /// A list of workload types this GPU supports.
     pub workloads: Option<Vec<String>>,
-    /// p Describes the memory available to the GPU accelerator. /p
+    /// Describes the memory available to the GPU accelerator.
     pub memory_info: Option<GpuDeviceMemoryInfo>,
 }
 rt::structure!(
@@ -1350,10 +1473,10 @@ pub static GPU_DEVICE_INFO_LIST: rt::Schema = rt::Schema::list(
     "GpuDeviceInfoList",
     &[rt::m("member", &GPU_DEVICE_INFO).named("item")],
 );
-/// p Describes the memory available to the GPU accelerator. /p
+/// Describes the memory available to the GPU accelerator.
 #[derive(Clone, Default, PartialEq)]
 pub struct GpuDeviceMemoryInfo {
-    /// p The size of the memory available to the GPU accelerator, in MiB. /p
+    /// The size of the memory available to the GPU accelerator, in MiB.
     pub size_in_mi_b: Option<i32>,
 }
 rt::structure!(GpuDeviceMemoryInfo, GPU_DEVICE_MEMORY_INFO, 0 => size_in_mi_b);
@@ -1361,12 +1484,12 @@ pub static GPU_DEVICE_MEMORY_INFO: rt::Schema = rt::Schema::structure(
     "GpuDeviceMemoryInfo",
     &[rt::m("SizeInMiB", &rt::INTEGER).named("sizeInMiB")],
 );
-/// p Describes the GPU accelerators for the instance type. /p
+/// Describes the GPU accelerators for the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct GpuInfo {
-    /// p Describes the GPU accelerators for the instance type. /p
+    /// Describes the GPU accelerators for the instance type.
     pub gpus: Option<Vec<GpuDeviceInfo>>,
-    /// p The total size of the memory for the GPU accelerators for the instance type, in MiB. /p
+    /// The total size of the memory for the GPU accelerators for the instance type, in MiB.
     pub total_gpu_memory_in_mi_b: Option<i32>,
 }
 rt::structure!(GpuInfo, GPU_INFO, 0 => gpus, 1 => total_gpu_memory_in_mi_b);
@@ -1398,12 +1521,12 @@ pub static GROUP_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "GroupIdStringList",
     &[rt::m("member", &rt::STRING).named("groupId")],
 );
-/// p Describes a security group. /p
+/// Describes a security group.
 #[derive(Clone, Default, PartialEq)]
 pub struct GroupIdentifier {
-    /// p The ID of the security group. /p
+    /// The ID of the security group.
     pub group_id: Option<String>,
-    /// p The name of the security group. /p
+    /// The name of the security group.
     pub group_name: Option<String>,
 }
 rt::structure!(GroupIdentifier, GROUP_IDENTIFIER, 0 => group_id, 1 => group_name);

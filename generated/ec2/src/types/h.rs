@@ -7,12 +7,12 @@ rt::string_enum! {
     pub enum HaStatus { Processing = "processing", Active = "active", Standby =
     "standby", Invalid = "invalid" }
 }
-/// p Describes a destination for a health check path in a request. Destinations can be in a different Availability Zone than the source (cross-AZ) or in a Local Zone (AZ to Local Zone), enabling remote health validation of your application. /p
+/// Describes a destination for a health check path in a request. Destinations can be in a different Availability Zone than the source (cross-AZ) or in a Local Zone (AZ to Local Zone), enabling remote health validation of your application.
 #[derive(Clone, Default, PartialEq)]
 pub struct HealthCheckPathDestinationRequestObject {
-    /// p The ID of the subnet for the destination. /p
+    /// The ID of the subnet for the destination.
     pub subnet_id: Option<String>,
-    /// p The ID of the security group for the destination. /p
+    /// The ID of the security group for the destination.
     pub security_group_id: Option<String>,
 }
 rt::structure!(
@@ -31,12 +31,12 @@ pub static HEALTH_CHECK_PATH_DESTINATION_RESPONSE_LIST: rt::Schema = rt::Schema:
     "HealthCheckPathDestinationResponseList",
     &[rt::m("member", &HEALTH_CHECK_PATH_DESTINATION_RESPONSE_OBJECT).named("item")],
 );
-/// p Describes a destination for a health check path. /p
+/// Describes a destination for a health check path.
 #[derive(Clone, Default, PartialEq)]
 pub struct HealthCheckPathDestinationResponseObject {
-    /// p The ID of the subnet for the destination. /p
+    /// The ID of the subnet for the destination.
     pub subnet_id: Option<String>,
-    /// p The ID of the security group for the destination. /p
+    /// The ID of the security group for the destination.
     pub security_group_id: Option<String>,
 }
 rt::structure!(
@@ -54,12 +54,12 @@ pub static HEALTH_CHECK_PATH_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "HealthCheckPathRequestList",
     &[rt::m("member", &HEALTH_CHECK_PATH_REQUEST_OBJECT).named("item")],
 );
-/// p Describes a health check path for an application status check request. /p
+/// Describes a health check path for an application status check request.
 #[derive(Clone, Default, PartialEq)]
 pub struct HealthCheckPathRequestObject {
-    /// p The source for the health check path. /p
+    /// The source for the health check path.
     pub source: Option<HealthCheckPathSourceRequestObject>,
-    /// p The destinations for the health check path. /p
+    /// The destinations for the health check path.
     pub destinations: Option<Vec<HealthCheckPathDestinationRequestObject>>,
 }
 rt::structure!(
@@ -78,12 +78,12 @@ pub static HEALTH_CHECK_PATH_RESPONSE_LIST: rt::Schema = rt::Schema::list(
     "HealthCheckPathResponseList",
     &[rt::m("member", &HEALTH_CHECK_PATH_RESPONSE_OBJECT).named("item")],
 );
-/// p Describes a health check path for an application status check. /p
+/// Describes a health check path for an application status check.
 #[derive(Clone, Default, PartialEq)]
 pub struct HealthCheckPathResponseObject {
-    /// p The source for the health check path. /p
+    /// The source for the health check path.
     pub source: Option<HealthCheckPathSourceResponseObject>,
-    /// p The destinations for the health check path. /p
+    /// The destinations for the health check path.
     pub destinations: Option<Vec<HealthCheckPathDestinationResponseObject>>,
 }
 rt::structure!(
@@ -98,12 +98,12 @@ pub static HEALTH_CHECK_PATH_RESPONSE_OBJECT: rt::Schema = rt::Schema::structure
             .named("destinationSet"),
     ],
 );
-/// p Describes the source for a health check path in a request. The source defines the subnet and security group where a health check elastic network interface (ENI) is created to originate health check traffic. /p
+/// Describes the source for a health check path in a request. The source defines the subnet and security group where a health check elastic network interface (ENI) is created to originate health check traffic.
 #[derive(Clone, Default, PartialEq)]
 pub struct HealthCheckPathSourceRequestObject {
-    /// p The ID of the subnet for the source. /p
+    /// The ID of the subnet for the source.
     pub subnet_id: Option<String>,
-    /// p The ID of the security group for the source. /p
+    /// The ID of the security group for the source.
     pub security_group_id: Option<String>,
 }
 rt::structure!(
@@ -114,12 +114,12 @@ pub static HEALTH_CHECK_PATH_SOURCE_REQUEST_OBJECT: rt::Schema = rt::Schema::str
     "HealthCheckPathSourceRequestObject",
     &[rt::m("SubnetId", &rt::STRING), rt::m("SecurityGroupId", &rt::STRING)],
 );
-/// p Describes the source for a health check path. /p
+/// Describes the source for a health check path.
 #[derive(Clone, Default, PartialEq)]
 pub struct HealthCheckPathSourceResponseObject {
-    /// p The ID of the subnet for the source. /p
+    /// The ID of the subnet for the source.
     pub subnet_id: Option<String>,
-    /// p The ID of the security group for the source. /p
+    /// The ID of the security group for the source.
     pub security_group_id: Option<String>,
 }
 rt::structure!(
@@ -133,10 +133,10 @@ pub static HEALTH_CHECK_PATH_SOURCE_RESPONSE_OBJECT: rt::Schema = rt::Schema::st
         rt::m("SecurityGroupId", &rt::STRING).named("securityGroupId"),
     ],
 );
-/// p Indicates whether your instance is configured for hibernation. This parameter is valid only if the instance meets the a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html" hibernation prerequisites /a . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html" Hibernate your Amazon EC2 instance /a in the i Amazon EC2 User Guide /i . /p
+/// Indicates whether your instance is configured for hibernation. This parameter is valid only if the instance meets the [hibernation prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html). For more information, see [Hibernate your Amazon EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct HibernationOptions {
-    /// p If code true /code , your instance is enabled for hibernation; otherwise, it is not enabled for hibernation. /p
+    /// If `true`, your instance is enabled for hibernation; otherwise, it is not enabled for hibernation.
     pub configured: Option<bool>,
 }
 rt::structure!(HibernationOptions, HIBERNATION_OPTIONS, 0 => configured);
@@ -144,10 +144,17 @@ pub static HIBERNATION_OPTIONS: rt::Schema = rt::Schema::structure(
     "HibernationOptions",
     &[rt::m("Configured", &rt::BOOLEAN).named("configured")],
 );
-/// p Indicates whether your instance is configured for hibernation. This parameter is valid only if the instance meets the a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html" hibernation prerequisites /a . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html" Hibernate your Amazon EC2 instance /a in the i Amazon EC2 User Guide /i . /p
+/// Indicates whether your instance is configured for hibernation. This parameter is valid only if the instance meets the [hibernation prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html). For more information, see [Hibernate your Amazon EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct HibernationOptionsRequest {
-    /// p Set to code true /code to enable your instance for hibernation. /p p For Spot Instances, if you set code Configured /code to code true /code , either omit the code InstanceInterruptionBehavior /code parameter (for a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API SpotMarketOptions.html" code SpotMarketOptions /code /a ), or set it to code hibernate /code . When code Configured /code is true: /p ul li p If you omit code InstanceInterruptionBehavior /code , it defaults to code hibernate /code . /p /li li p If you set code InstanceInterruptionBehavior /code to a value other than code hibernate /code , you'll get an error. /p /li /ul p Default: code false /code /p
+    /// Set to `true` to enable your instance for hibernation.
+    ///
+    /// For Spot Instances, if you set `Configured` to `true`, either omit the `InstanceInterruptionBehavior` parameter (for [`SpotMarketOptions`](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SpotMarketOptions.html) ), or set it to `hibernate`. When `Configured` is true:
+    ///
+    /// - If you omit `InstanceInterruptionBehavior`, it defaults to `hibernate`.
+    /// - If you set `InstanceInterruptionBehavior` to a value other than `hibernate`, you'll get an error.
+    ///
+    /// Default: `false`
     pub configured: Option<bool>,
 }
 rt::structure!(HibernationOptionsRequest, HIBERNATION_OPTIONS_REQUEST, 0 => configured);
@@ -155,14 +162,19 @@ pub static HIBERNATION_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "HibernationOptionsRequest",
     &[rt::m("Configured", &rt::BOOLEAN)],
 );
-/// p Describes an event in the history of the Spot Fleet request. /p
+/// Describes an event in the history of the Spot Fleet request.
 #[derive(Clone, Default, PartialEq)]
 pub struct HistoryRecord {
-    /// p Information about the event. /p
+    /// Information about the event.
     pub event_information: Option<EventInformation>,
-    /// p The event type. /p ul li p code error /code - An error with the Spot Fleet request. /p /li li p code fleetRequestChange /code - A change in the status or configuration of the Spot Fleet request. /p /li li p code instanceChange /code - An instance was launched or terminated. /p /li li p code Information /code - An informational event. /p /li /ul
+    /// The event type.
+    ///
+    /// - `error` - An error with the Spot Fleet request.
+    /// - `fleetRequestChange` - A change in the status or configuration of the Spot Fleet request.
+    /// - `instanceChange` - An instance was launched or terminated.
+    /// - `Information` - An informational event.
     pub event_type: Option<EventType>,
-    /// p The date and time of the event, in UTC format (for example, i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). /p
+    /// The date and time of the event, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -177,14 +189,14 @@ pub static HISTORY_RECORD: rt::Schema = rt::Schema::structure(
         rt::m("Timestamp", &rt::TIMESTAMP).named("timestamp"),
     ],
 );
-/// p Describes an event in the history of an EC2 Fleet. /p
+/// Describes an event in the history of an EC2 Fleet.
 #[derive(Clone, Default, PartialEq)]
 pub struct HistoryRecordEntry {
-    /// p Information about the event. /p
+    /// Information about the event.
     pub event_information: Option<EventInformation>,
-    /// p The event type. /p
+    /// The event type.
     pub event_type: Option<FleetEventType>,
-    /// p The date and time of the event, in UTC format (for example, i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). /p
+    /// The date and time of the event, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -207,50 +219,50 @@ pub static HISTORY_RECORDS: rt::Schema = rt::Schema::list(
     "HistoryRecords",
     &[rt::m("member", &HISTORY_RECORD).named("item")],
 );
-/// p Describes the properties of the Dedicated Host. /p
+/// Describes the properties of the Dedicated Host.
 #[derive(Clone, Default, PartialEq)]
 pub struct Host {
-    /// p Whether auto-placement is on or off. /p
+    /// Whether auto-placement is on or off.
     pub auto_placement: Option<AutoPlacement>,
-    /// p The Availability Zone of the Dedicated Host. /p
+    /// The Availability Zone of the Dedicated Host.
     pub availability_zone: Option<String>,
-    /// p Information about the instances running on the Dedicated Host. /p
+    /// Information about the instances running on the Dedicated Host.
     pub available_capacity: Option<AvailableCapacity>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring Idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p The ID of the Dedicated Host. /p
+    /// The ID of the Dedicated Host.
     pub host_id: Option<String>,
-    /// p The hardware specifications of the Dedicated Host. /p
+    /// The hardware specifications of the Dedicated Host.
     pub host_properties: Option<HostProperties>,
-    /// p The reservation ID of the Dedicated Host. This returns a code null /code response if the Dedicated Host doesn't have an associated reservation. /p
+    /// The reservation ID of the Dedicated Host. This returns a `null` response if the Dedicated Host doesn't have an associated reservation.
     pub host_reservation_id: Option<String>,
-    /// p The IDs and instance type that are currently running on the Dedicated Host. /p
+    /// The IDs and instance type that are currently running on the Dedicated Host.
     pub instances: Option<Vec<HostInstance>>,
-    /// p The Dedicated Host's state. /p
+    /// The Dedicated Host's state.
     pub state: Option<AllocationState>,
-    /// p The time that the Dedicated Host was allocated. /p
+    /// The time that the Dedicated Host was allocated.
     pub allocation_time: Option<rt::DateTime>,
-    /// p The time that the Dedicated Host was released. /p
+    /// The time that the Dedicated Host was released.
     pub release_time: Option<rt::DateTime>,
-    /// p Any tags assigned to the Dedicated Host. /p
+    /// Any tags assigned to the Dedicated Host.
     pub tags: Option<Vec<Tag>>,
-    /// p Indicates whether host recovery is enabled or disabled for the Dedicated Host. /p
+    /// Indicates whether host recovery is enabled or disabled for the Dedicated Host.
     pub host_recovery: Option<HostRecovery>,
-    /// p Indicates whether the Dedicated Host supports multiple instance types of the same instance family. If the value is code on /code , the Dedicated Host supports multiple instance types in the instance family. If the value is code off /code , the Dedicated Host supports a single instance type only. /p
+    /// Indicates whether the Dedicated Host supports multiple instance types of the same instance family. If the value is `on`, the Dedicated Host supports multiple instance types in the instance family. If the value is `off`, the Dedicated Host supports a single instance type only.
     pub allows_multiple_instance_types: Option<AllowsMultipleInstanceTypes>,
-    /// p The ID of the Amazon Web Services account that owns the Dedicated Host. /p
+    /// The ID of the Amazon Web Services account that owns the Dedicated Host.
     pub owner_id: Option<String>,
-    /// p The ID of the Availability Zone in which the Dedicated Host is allocated. /p
+    /// The ID of the Availability Zone in which the Dedicated Host is allocated.
     pub availability_zone_id: Option<String>,
-    /// p Indicates whether the Dedicated Host is in a host resource group. If b memberOfServiceLinkedResourceGroup /b is code true /code , the host is in a host resource group; otherwise, it is not. /p
+    /// Indicates whether the Dedicated Host is in a host resource group. If **memberOfServiceLinkedResourceGroup** is `true`, the host is in a host resource group; otherwise, it is not.
     pub member_of_service_linked_resource_group: Option<bool>,
-    /// p The Amazon Resource Name (ARN) of the Amazon Web Services Outpost on which the Dedicated Host is allocated. /p
+    /// The Amazon Resource Name (ARN) of the Amazon Web Services Outpost on which the Dedicated Host is allocated.
     pub outpost_arn: Option<String>,
-    /// p Indicates whether host maintenance is enabled or disabled for the Dedicated Host. /p
+    /// Indicates whether host maintenance is enabled or disabled for the Dedicated Host.
     pub host_maintenance: Option<HostMaintenance>,
-    /// p The ID of the Outpost hardware asset on which the Dedicated Host is allocated. /p
+    /// The ID of the Outpost hardware asset on which the Dedicated Host is allocated.
     pub asset_id: Option<String>,
-    /// p The CPU options for the Dedicated Host, including AMD Secure Encrypted Virtualization-Secure Nested Paging (AMD SEV-SNP) settings. /p
+    /// The CPU options for the Dedicated Host, including AMD Secure Encrypted Virtualization-Secure Nested Paging (AMD SEV-SNP) settings.
     pub cpu_options: Option<HostCpuOptions>,
 }
 rt::structure!(
@@ -289,10 +301,10 @@ pub static HOST: rt::Schema = rt::Schema::structure(
         rt::m("CpuOptions", &HOST_CPU_OPTIONS).named("cpuOptions"),
     ],
 );
-/// p Contains the CPU options for a Dedicated Host, including AMD Secure Encrypted Virtualization-Secure Nested Paging (AMD SEV-SNP) settings. /p
+/// Contains the CPU options for a Dedicated Host, including AMD Secure Encrypted Virtualization-Secure Nested Paging (AMD SEV-SNP) settings.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostCpuOptions {
-    /// p Specifies whether AMD Secure Encrypted Virtualization-Secure Nested Paging (AMD SEV-SNP) is enabled or disabled for the Dedicated Host. If you don't specify a value, AMD SEV-SNP is code disabled /code . /p
+    /// Specifies whether AMD Secure Encrypted Virtualization-Secure Nested Paging (AMD SEV-SNP) is enabled or disabled for the Dedicated Host. If you don't specify a value, AMD SEV-SNP is `disabled`.
     pub amd_sev_snp: Option<AmdSevSnp>,
 }
 rt::structure!(HostCpuOptions, HOST_CPU_OPTIONS, 0 => amd_sev_snp);
@@ -300,10 +312,10 @@ pub static HOST_CPU_OPTIONS: rt::Schema = rt::Schema::structure(
     "HostCpuOptions",
     &[rt::m("AmdSevSnp", &rt::ENUM).named("amdSevSnp")],
 );
-/// p Contains the CPU configuration options for a Dedicated Host allocation request. Options include AMD Secure Encrypted Virtualization-Secure Nested Paging (AMD SEV-SNP) settings. /p
+/// Contains the CPU configuration options for a Dedicated Host allocation request. Options include AMD Secure Encrypted Virtualization-Secure Nested Paging (AMD SEV-SNP) settings.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostCpuOptionsRequest {
-    /// p Specifies whether AMD Secure Encrypted Virtualization-Secure Nested Paging (AMD SEV-SNP) is enabled or disabled for the Dedicated Host. If you don't specify a value, AMD SEV-SNP is code disabled /code . /p
+    /// Specifies whether AMD Secure Encrypted Virtualization-Secure Nested Paging (AMD SEV-SNP) is enabled or disabled for the Dedicated Host. If you don't specify a value, AMD SEV-SNP is `disabled`.
     pub amd_sev_snp: Option<AmdSevSnp>,
 }
 rt::structure!(HostCpuOptionsRequest, HOST_CPU_OPTIONS_REQUEST, 0 => amd_sev_snp);
@@ -311,14 +323,14 @@ pub static HOST_CPU_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "HostCpuOptionsRequest",
     &[rt::m("AmdSevSnp", &rt::ENUM)],
 );
-/// p Describes an instance running on a Dedicated Host. /p
+/// Describes an instance running on a Dedicated Host.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostInstance {
-    /// p The ID of instance that is running on the Dedicated Host. /p
+    /// The ID of instance that is running on the Dedicated Host.
     pub instance_id: Option<String>,
-    /// p The instance type (for example, code m3.medium /code ) of the running instance. /p
+    /// The instance type (for example, `m3.medium`) of the running instance.
     pub instance_type: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the instance. /p
+    /// The ID of the Amazon Web Services account that owns the instance.
     pub owner_id: Option<String>,
 }
 rt::structure!(
@@ -343,22 +355,22 @@ pub static HOST_LIST: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum HostMaintenance { On = "on", Off = "off" }
 }
-/// p Details about the Dedicated Host Reservation offering. /p
+/// Details about the Dedicated Host Reservation offering.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostOffering {
-    /// p The currency of the offering. /p
+    /// The currency of the offering.
     pub currency_code: Option<CurrencyCodeValues>,
-    /// p The duration of the offering (in seconds). /p
+    /// The duration of the offering (in seconds).
     pub duration: Option<i32>,
-    /// p The hourly price of the offering. /p
+    /// The hourly price of the offering.
     pub hourly_price: Option<String>,
-    /// p The instance family of the offering. /p
+    /// The instance family of the offering.
     pub instance_family: Option<String>,
-    /// p The ID of the offering. /p
+    /// The ID of the offering.
     pub offering_id: Option<String>,
-    /// p The available payment option. /p
+    /// The available payment option.
     pub payment_option: Option<PaymentOption>,
-    /// p The upfront price of the offering. Does not apply to No Upfront offerings. /p
+    /// The upfront price of the offering. Does not apply to No Upfront offerings.
     pub upfront_price: Option<String>,
 }
 rt::structure!(
@@ -381,18 +393,18 @@ pub static HOST_OFFERING_SET: rt::Schema = rt::Schema::list(
     "HostOfferingSet",
     &[rt::m("member", &HOST_OFFERING).named("item")],
 );
-/// p Describes the properties of a Dedicated Host. /p
+/// Describes the properties of a Dedicated Host.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostProperties {
-    /// p The number of cores on the Dedicated Host. /p
+    /// The number of cores on the Dedicated Host.
     pub cores: Option<i32>,
-    /// p The instance type supported by the Dedicated Host. For example, code m5.large /code . If the host supports multiple instance types, no b instanceType /b is returned. /p
+    /// The instance type supported by the Dedicated Host. For example, `m5.large`. If the host supports multiple instance types, no **instanceType** is returned.
     pub instance_type: Option<String>,
-    /// p The instance family supported by the Dedicated Host. For example, code m5 /code . /p
+    /// The instance family supported by the Dedicated Host. For example, `m5`.
     pub instance_family: Option<String>,
-    /// p The number of sockets on the Dedicated Host. /p
+    /// The number of sockets on the Dedicated Host.
     pub sockets: Option<i32>,
-    /// p The total number of vCPUs on the Dedicated Host. /p
+    /// The total number of vCPUs on the Dedicated Host.
     pub total_v_cpus: Option<i32>,
 }
 rt::structure!(
@@ -412,36 +424,36 @@ pub static HOST_PROPERTIES: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum HostRecovery { On = "on", Off = "off" }
 }
-/// p Details about the Dedicated Host Reservation and associated Dedicated Hosts. /p
+/// Details about the Dedicated Host Reservation and associated Dedicated Hosts.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostReservation {
-    /// p The number of Dedicated Hosts the reservation is associated with. /p
+    /// The number of Dedicated Hosts the reservation is associated with.
     pub count: Option<i32>,
-    /// p The currency in which the code upfrontPrice /code and code hourlyPrice /code amounts are specified. At this time, the only supported currency is code USD /code . /p
+    /// The currency in which the `upfrontPrice` and `hourlyPrice` amounts are specified. At this time, the only supported currency is `USD`.
     pub currency_code: Option<CurrencyCodeValues>,
-    /// p The length of the reservation's term, specified in seconds. Can be code 31536000 (1 year) /code | code 94608000 (3 years) /code . /p
+    /// The length of the reservation's term, specified in seconds. Can be `31536000 (1 year)` \| `94608000 (3 years)`.
     pub duration: Option<i32>,
-    /// p The date and time that the reservation ends. /p
+    /// The date and time that the reservation ends.
     pub end: Option<rt::DateTime>,
-    /// p The IDs of the Dedicated Hosts associated with the reservation. /p
+    /// The IDs of the Dedicated Hosts associated with the reservation.
     pub host_id_set: Option<Vec<String>>,
-    /// p The ID of the reservation that specifies the associated Dedicated Hosts. /p
+    /// The ID of the reservation that specifies the associated Dedicated Hosts.
     pub host_reservation_id: Option<String>,
-    /// p The hourly price of the reservation. /p
+    /// The hourly price of the reservation.
     pub hourly_price: Option<String>,
-    /// p The instance family of the Dedicated Host Reservation. The instance family on the Dedicated Host must be the same in order for it to benefit from the reservation. /p
+    /// The instance family of the Dedicated Host Reservation. The instance family on the Dedicated Host must be the same in order for it to benefit from the reservation.
     pub instance_family: Option<String>,
-    /// p The ID of the reservation. This remains the same regardless of which Dedicated Hosts are associated with it. /p
+    /// The ID of the reservation. This remains the same regardless of which Dedicated Hosts are associated with it.
     pub offering_id: Option<String>,
-    /// p The payment option selected for this reservation. /p
+    /// The payment option selected for this reservation.
     pub payment_option: Option<PaymentOption>,
-    /// p The date and time that the reservation started. /p
+    /// The date and time that the reservation started.
     pub start: Option<rt::DateTime>,
-    /// p The state of the reservation. /p
+    /// The state of the reservation.
     pub state: Option<ReservationState>,
-    /// p The upfront price of the reservation. /p
+    /// The upfront price of the reservation.
     pub upfront_price: Option<String>,
-    /// p Any tags assigned to the Dedicated Host Reservation. /p
+    /// Any tags assigned to the Dedicated Host Reservation.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(

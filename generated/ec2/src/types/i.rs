@@ -7,10 +7,10 @@ pub static IKE_VERSIONS_LIST: rt::Schema = rt::Schema::list(
     "IKEVersionsList",
     &[rt::m("member", &IKE_VERSIONS_LIST_VALUE).named("item")],
 );
-/// p The internet key exchange (IKE) version permitted for the VPN tunnel. /p
+/// The internet key exchange (IKE) version permitted for the VPN tunnel.
 #[derive(Clone, Default, PartialEq)]
 pub struct IkeVersionsListValue {
-    /// p The IKE version. /p
+    /// The IKE version.
     pub value: Option<String>,
 }
 rt::structure!(IkeVersionsListValue, IKE_VERSIONS_LIST_VALUE, 0 => value);
@@ -22,10 +22,10 @@ pub static IKE_VERSIONS_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "IKEVersionsRequestList",
     &[rt::m("member", &IKE_VERSIONS_REQUEST_LIST_VALUE).named("item")],
 );
-/// p The IKE version that is permitted for the VPN tunnel. /p
+/// The IKE version that is permitted for the VPN tunnel.
 #[derive(Clone, Default, PartialEq)]
 pub struct IkeVersionsRequestListValue {
-    /// p The IKE version. /p
+    /// The IKE version.
     pub value: Option<String>,
 }
 rt::structure!(IkeVersionsRequestListValue, IKE_VERSIONS_REQUEST_LIST_VALUE, 0 => value);
@@ -33,12 +33,12 @@ pub static IKE_VERSIONS_REQUEST_LIST_VALUE: rt::Schema = rt::Schema::structure(
     "IKEVersionsRequestListValue",
     &[rt::m("Value", &rt::STRING)],
 );
-/// p Describes an IAM instance profile. /p
+/// Describes an IAM instance profile.
 #[derive(Clone, Default, PartialEq)]
 pub struct IamInstanceProfile {
-    /// p The Amazon Resource Name (ARN) of the instance profile. /p
+    /// The Amazon Resource Name (ARN) of the instance profile.
     pub arn: Option<String>,
-    /// p The ID of the instance profile. /p
+    /// The ID of the instance profile.
     pub id: Option<String>,
 }
 rt::structure!(IamInstanceProfile, IAM_INSTANCE_PROFILE, 0 => arn, 1 => id);
@@ -46,18 +46,18 @@ pub static IAM_INSTANCE_PROFILE: rt::Schema = rt::Schema::structure(
     "IamInstanceProfile",
     &[rt::m("Arn", &rt::STRING).named("arn"), rt::m("Id", &rt::STRING).named("id")],
 );
-/// p Describes an association between an IAM instance profile and an instance. /p
+/// Describes an association between an IAM instance profile and an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct IamInstanceProfileAssociation {
-    /// p The ID of the association. /p
+    /// The ID of the association.
     pub association_id: Option<String>,
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
-    /// p The IAM instance profile. /p
+    /// The IAM instance profile.
     pub iam_instance_profile: Option<IamInstanceProfile>,
-    /// p The state of the association. /p
+    /// The state of the association.
     pub state: Option<IamInstanceProfileAssociationState>,
-    /// p The time the IAM instance profile was associated with the instance. /p
+    /// The time the IAM instance profile was associated with the instance.
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -82,12 +82,12 @@ rt::string_enum! {
     pub enum IamInstanceProfileAssociationState { Associating = "associating", Associated
     = "associated", Disassociating = "disassociating", Disassociated = "disassociated" }
 }
-/// p Describes an IAM instance profile. /p
+/// Describes an IAM instance profile.
 #[derive(Clone, Default, PartialEq)]
 pub struct IamInstanceProfileSpecification {
-    /// p The Amazon Resource Name (ARN) of the instance profile. /p
+    /// The Amazon Resource Name (ARN) of the instance profile.
     pub arn: Option<String>,
-    /// p The name of the instance profile. /p
+    /// The name of the instance profile.
     pub name: Option<String>,
 }
 rt::structure!(
@@ -98,12 +98,12 @@ pub static IAM_INSTANCE_PROFILE_SPECIFICATION: rt::Schema = rt::Schema::structur
     "IamInstanceProfileSpecification",
     &[rt::m("Arn", &rt::STRING).named("arn"), rt::m("Name", &rt::STRING).named("name")],
 );
-/// p Describes the ICMP type and code. /p
+/// Describes the ICMP type and code.
 #[derive(Clone, Default, PartialEq)]
 pub struct IcmpTypeCode {
-    /// p The ICMP code. A value of -1 means all codes for the specified ICMP type. /p
+    /// The ICMP code. A value of -1 means all codes for the specified ICMP type.
     pub code: Option<i32>,
-    /// p The ICMP type. A value of -1 means all types. /p
+    /// The ICMP type. A value of -1 means all types.
     pub type_: Option<i32>,
 }
 rt::structure!(IcmpTypeCode, ICMP_TYPE_CODE, 0 => code, 1 => type_);
@@ -114,14 +114,14 @@ pub static ICMP_TYPE_CODE: rt::Schema = rt::Schema::structure(
         rt::m("Type", &rt::INTEGER).named("type"),
     ],
 );
-/// p Describes the ID format for a resource. /p
+/// Describes the ID format for a resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct IdFormat {
-    /// p The date in UTC at which you are permanently switched over to using longer IDs. If a deadline is not yet available for this resource type, this field is not returned. /p
+    /// The date in UTC at which you are permanently switched over to using longer IDs. If a deadline is not yet available for this resource type, this field is not returned.
     pub deadline: Option<rt::DateTime>,
-    /// p The type of resource. /p
+    /// The type of resource.
     pub resource: Option<String>,
-    /// p Indicates whether longer IDs (17-character IDs) are enabled for the resource. /p
+    /// Indicates whether longer IDs (17-character IDs) are enabled for the resource.
     pub use_long_ids: Option<bool>,
 }
 rt::structure!(IdFormat, ID_FORMAT, 0 => deadline, 1 => resource, 2 => use_long_ids);
@@ -140,90 +140,99 @@ pub static ID_FORMAT_LIST: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum Igmpv2SupportValue { Enable = "enable", Disable = "disable" }
 }
-/// p Describes an image. /p
+/// Describes an image.
 #[derive(Clone, Default, PartialEq)]
 pub struct Image {
-    /// p The platform details associated with the billing code of the AMI. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-billing-info.html" Understand AMI billing information /a in the i Amazon EC2 User Guide /i . /p
+    /// The platform details associated with the billing code of the AMI. For more information, see [Understand AMI billing information](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-billing-info.html) in the *Amazon EC2 User Guide*.
     pub platform_details: Option<String>,
-    /// p The operation of the Amazon EC2 instance and the billing code that is associated with the AMI. code usageOperation /code corresponds to the a href="https://docs.aws.amazon.com/cur/latest/userguide/Lineitem-columns.html#Lineitem-details-O-Operation" lineitem/Operation /a column on your Amazon Web Services Cost and Usage Report and in the a href="https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/price-changes.html" Amazon Web Services Price List API /a . You can view these fields on the b Instances /b or b AMIs /b pages in the Amazon EC2 console, or in the responses that are returned by the a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API DescribeImages.html" DescribeImages /a command in the Amazon EC2 API, or the a href="https://docs.aws.amazon.com/cli/latest/reference/ec2/describe-images.html" describe-images /a command in the CLI. /p
+    /// The operation of the Amazon EC2 instance and the billing code that is associated with the AMI. `usageOperation` corresponds to the [lineitem/Operation](https://docs.aws.amazon.com/cur/latest/userguide/Lineitem-columns.html#Lineitem-details-O-Operation) column on your Amazon Web Services Cost and Usage Report and in the [Amazon Web Services Price List API](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/price-changes.html). You can view these fields on the **Instances** or **AMIs** pages in the Amazon EC2 console, or in the responses that are returned by the [DescribeImages](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html) command in the Amazon EC2 API, or the [describe-images](https://docs.aws.amazon.com/cli/latest/reference/ec2/describe-images.html) command in the CLI.
     pub usage_operation: Option<String>,
-    /// p Any block device mapping entries. /p
+    /// Any block device mapping entries.
     pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
-    /// p The description of the AMI that was provided during image creation. /p
+    /// The description of the AMI that was provided during image creation.
     pub description: Option<String>,
-    /// p Specifies whether enhanced networking with ENA is enabled. /p
+    /// Specifies whether enhanced networking with ENA is enabled.
     pub ena_support: Option<bool>,
-    /// p The hypervisor type of the image. Only code xen /code is supported. code ovm /code is not supported. /p
+    /// The hypervisor type of the image. Only `xen` is supported. `ovm` is not supported.
     pub hypervisor: Option<HypervisorType>,
-    /// p The owner alias ( code amazon /code | code aws-backup-vault /code | code aws-marketplace /code ). /p
+    /// The owner alias (`amazon` \| `aws-backup-vault` \| `aws-marketplace`).
     pub image_owner_alias: Option<String>,
-    /// p The name of the AMI that was provided during image creation. /p
+    /// The name of the AMI that was provided during image creation.
     pub name: Option<String>,
-    /// p The device name of the root device volume (for example, code /dev/sda1 /code ). /p
+    /// The device name of the root device volume (for example, `/dev/sda1`).
     pub root_device_name: Option<String>,
-    /// p The type of root device used by the AMI. The AMI can use an Amazon EBS volume or an instance store volume. /p
+    /// The type of root device used by the AMI. The AMI can use an Amazon EBS volume or an instance store volume.
     pub root_device_type: Option<DeviceType>,
-    /// p Specifies whether enhanced networking with the Intel 82599 Virtual Function interface is enabled. /p
+    /// Specifies whether enhanced networking with the Intel 82599 Virtual Function interface is enabled.
     pub sriov_net_support: Option<String>,
-    /// p The reason for the state change. /p
+    /// The reason for the state change.
     pub state_reason: Option<StateReason>,
-    /// p Any tags assigned to the image. /p
+    /// Any tags assigned to the image.
     pub tags: Option<Vec<Tag>>,
-    /// p The type of virtualization of the AMI. /p
+    /// The type of virtualization of the AMI.
     pub virtualization_type: Option<VirtualizationType>,
-    /// p The boot mode of the image. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-boot.html" Instance launch behavior with Amazon EC2 boot modes /a in the i Amazon EC2 User Guide /i . /p
+    /// The boot mode of the image. For more information, see [Instance launch behavior with Amazon EC2 boot modes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-boot.html) in the *Amazon EC2 User Guide*.
     pub boot_mode: Option<BootModeValues>,
-    /// p If the image is configured for NitroTPM support, the value is code v2.0 /code . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/nitrotpm.html" NitroTPM /a in the i Amazon EC2 User Guide /i . /p
+    /// If the image is configured for NitroTPM support, the value is `v2.0`. For more information, see [NitroTPM](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/nitrotpm.html) in the *Amazon EC2 User Guide*.
     pub tpm_support: Option<TpmSupportValues>,
-    /// p The date and time to deprecate the AMI, in UTC, in the following format: i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z. If you specified a value for seconds, Amazon EC2 rounds the seconds to the nearest minute. /p
+    /// The date and time to deprecate the AMI, in UTC, in the following format: *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z. If you specified a value for seconds, Amazon EC2 rounds the seconds to the nearest minute.
     pub deprecation_time: Option<String>,
-    /// p If code v2.0 /code , it indicates that IMDSv2 is specified in the AMI. Instances launched from this AMI will have code HttpTokens /code automatically set to code required /code so that, by default, the instance requires that IMDSv2 is used when requesting instance metadata. In addition, code HttpPutResponseHopLimit /code is set to code 2 /code . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html#configure-IMDS-new-instances-ami-configuration" Configure the AMI /a in the i Amazon EC2 User Guide /i . /p
+    /// If `v2.0`, it indicates that IMDSv2 is specified in the AMI. Instances launched from this AMI will have `HttpTokens` automatically set to `required` so that, by default, the instance requires that IMDSv2 is used when requesting instance metadata. In addition, `HttpPutResponseHopLimit` is set to `2`. For more information, see [Configure the AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html#configure-IMDS-new-instances-ami-configuration) in the *Amazon EC2 User Guide*.
     pub imds_support: Option<ImdsSupportValues>,
-    /// p The ID of the instance that the AMI was created from if the AMI was created using a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateImage.html" CreateImage /a . This field only appears if the AMI was created using CreateImage. /p
+    /// The ID of the instance that the AMI was created from if the AMI was created using [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html). This field only appears if the AMI was created using CreateImage.
     pub source_instance_id: Option<String>,
-    /// p Indicates whether deregistration protection is enabled for the AMI. /p
+    /// Indicates whether deregistration protection is enabled for the AMI.
     pub deregistration_protection: Option<String>,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the AMI was last used to launch an EC2 instance. When the AMI is used to launch an instance, there is a 24-hour delay before that usage is reported. /p note p code lastLaunchedTime /code data is available starting April 2017. /p /note
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the AMI was last used to launch an EC2 instance. When the AMI is used to launch an instance, there is a 24-hour delay before that usage is reported.
+    ///
+    /// **Note:** `lastLaunchedTime` data is available starting April 2017.
     pub last_launched_time: Option<String>,
-    /// p If code true /code , the AMI satisfies the criteria for Allowed AMIs and can be discovered and used in the account. If code false /code and Allowed AMIs is set to code enabled /code , the AMI can't be discovered or used in the account. If code false /code and Allowed AMIs is set to code audit-mode /code , the AMI can be discovered and used in the account. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html" Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs /a in i Amazon EC2 User Guide /i . /p
+    /// If `true`, the AMI satisfies the criteria for Allowed AMIs and can be discovered and used in the account. If `false` and Allowed AMIs is set to `enabled`, the AMI can't be discovered or used in the account. If `false` and Allowed AMIs is set to `audit-mode`, the AMI can be discovered and used in the account.
+    ///
+    /// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
     pub image_allowed: Option<bool>,
-    /// p The ID of the source AMI from which the AMI was created. /p
+    /// The ID of the source AMI from which the AMI was created.
     pub source_image_id: Option<String>,
-    /// p The Region of the source AMI. /p
+    /// The Region of the source AMI.
     pub source_image_region: Option<String>,
-    /// p Indicates whether the image is eligible for Amazon Web Services Free Tier. /p ul li p If code true /code , the AMI is eligible for Free Tier and can be used to launch instances under the Free Tier limits. /p /li li p If code false /code , the AMI is not eligible for Free Tier. /p /li /ul
+    /// Indicates whether the image is eligible for Amazon Web Services Free Tier.
+    ///
+    /// - If `true`, the AMI is eligible for Free Tier and can be used to launch instances under the Free Tier limits.
+    /// - If `false`, the AMI is not eligible for Free Tier.
     pub free_tier_eligible: Option<bool>,
-    /// p The name of the public Systems Manager parameter that resolves to this AMI, under the code aws/service/ /code namespace. /p
+    /// The name of the public Systems Manager parameter that resolves to this AMI, under the `aws/service/` namespace.
     pub public_ssm_parameter_name: Option<String>,
-    /// p The watermarks attached to the AMI. /p
+    /// The watermarks attached to the AMI.
     pub image_watermarks: Option<Vec<ImageWatermark>>,
-    /// p The Amazon Inspector scan results for the AMI. This information is present only for AMIs that Amazon Inspector has scanned. /p p When you share an AMI with other accounts, organizations, or organizational units (OUs), or make it public, its scan results are available to the accounts that can use the AMI. /p
+    /// The Amazon Inspector scan results for the AMI. This information is present only for AMIs that Amazon Inspector has scanned.
+    ///
+    /// When you share an AMI with other accounts, organizations, or organizational units (OUs), or make it public, its scan results are available to the accounts that can use the AMI.
     pub scan_results: Option<ScanResults>,
-    /// p The instance type specification for the AMI, which defines which instance types are compatible with this image. /p
+    /// The instance type specification for the AMI, which defines which instance types are compatible with this image.
     pub instance_type_specification: Option<InstanceTypeSpecification>,
-    /// p The ID of the AMI. /p
+    /// The ID of the AMI.
     pub image_id: Option<String>,
-    /// p The location of the AMI. /p
+    /// The location of the AMI.
     pub image_location: Option<String>,
-    /// p The current state of the AMI. If the state is code available /code , the image is successfully registered and can be used to launch an instance. /p
+    /// The current state of the AMI. If the state is `available`, the image is successfully registered and can be used to launch an instance.
     pub state: Option<ImageState>,
-    /// p The ID of the Amazon Web Services account that owns the image. /p
+    /// The ID of the Amazon Web Services account that owns the image.
     pub owner_id: Option<String>,
-    /// p The date and time the image was created. /p
+    /// The date and time the image was created.
     pub creation_date: Option<String>,
-    /// p Indicates whether the image has public launch permissions. The value is code true /code if this image has public launch permissions or code false /code if it has only implicit and explicit launch permissions. /p
+    /// Indicates whether the image has public launch permissions. The value is `true` if this image has public launch permissions or `false` if it has only implicit and explicit launch permissions.
     pub public: Option<bool>,
-    /// p Any product codes associated with the AMI. /p
+    /// Any product codes associated with the AMI.
     pub product_codes: Option<Vec<ProductCode>>,
-    /// p The architecture of the image. /p
+    /// The architecture of the image.
     pub architecture: Option<ArchitectureValues>,
-    /// p The type of image. /p
+    /// The type of image.
     pub image_type: Option<ImageTypeValues>,
-    /// p The kernel associated with the image, if any. Only applicable for machine images. /p
+    /// The kernel associated with the image, if any. Only applicable for machine images.
     pub kernel_id: Option<String>,
-    /// p The RAM disk associated with the image, if any. Only applicable for machine images. /p
+    /// The RAM disk associated with the image, if any. Only applicable for machine images.
     pub ramdisk_id: Option<String>,
-    /// p This value is set to code windows /code for Windows AMIs; otherwise, it is blank. /p
+    /// This value is set to `windows` for Windows AMIs; otherwise, it is blank.
     pub platform: Option<PlatformValues>,
 }
 rt::structure!(
@@ -288,18 +297,18 @@ pub static IMAGE: rt::Schema = rt::Schema::structure(
         rt::m("Platform", &rt::ENUM).named("platform"),
     ],
 );
-/// p Information about a single AMI in the ancestry chain and its source (parent) AMI. /p
+/// Information about a single AMI in the ancestry chain and its source (parent) AMI.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImageAncestryEntry {
-    /// p The date and time when this AMI was created. /p
+    /// The date and time when this AMI was created.
     pub creation_date: Option<rt::DateTime>,
-    /// p The ID of this AMI. /p
+    /// The ID of this AMI.
     pub image_id: Option<String>,
-    /// p The owner alias ( code amazon /code | code aws-backup-vault /code | code aws-marketplace /code ) of this AMI, if one is assigned. Otherwise, the value is code null /code . /p
+    /// The owner alias (`amazon` \| `aws-backup-vault` \| `aws-marketplace` ) of this AMI, if one is assigned. Otherwise, the value is `null`.
     pub image_owner_alias: Option<String>,
-    /// p The ID of the parent AMI. /p
+    /// The ID of the parent AMI.
     pub source_image_id: Option<String>,
-    /// p The Amazon Web Services Region of the parent AMI. /p
+    /// The Amazon Web Services Region of the parent AMI.
     pub source_image_region: Option<String>,
 }
 rt::structure!(
@@ -320,36 +329,38 @@ pub static IMAGE_ANCESTRY_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "ImageAncestryEntryList",
     &[rt::m("member", &IMAGE_ANCESTRY_ENTRY).named("item")],
 );
-/// p Describes an image attribute. /p
+/// Describes an image attribute.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImageAttribute {
-    /// p A description for the AMI. /p
+    /// A description for the AMI.
     pub description: Option<AttributeValue>,
-    /// p The kernel ID. /p
+    /// The kernel ID.
     pub kernel_id: Option<AttributeValue>,
-    /// p The RAM disk ID. /p
+    /// The RAM disk ID.
     pub ramdisk_id: Option<AttributeValue>,
-    /// p Indicates whether enhanced networking with the Intel 82599 Virtual Function interface is enabled. /p
+    /// Indicates whether enhanced networking with the Intel 82599 Virtual Function interface is enabled.
     pub sriov_net_support: Option<AttributeValue>,
-    /// p The boot mode. /p
+    /// The boot mode.
     pub boot_mode: Option<AttributeValue>,
-    /// p If the image is configured for NitroTPM support, the value is code v2.0 /code . /p
+    /// If the image is configured for NitroTPM support, the value is `v2.0`.
     pub tpm_support: Option<AttributeValue>,
-    /// p Base64 representation of the non-volatile UEFI variable store. To retrieve the UEFI data, use the a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API GetInstanceUefiData" GetInstanceUefiData /a command. You can inspect and modify the UEFI data by using the a href="https://github.com/awslabs/python-uefivars" python-uefivars tool /a on GitHub. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/uefi-secure-boot.html" UEFI Secure Boot for Amazon EC2 instances /a in the i Amazon EC2 User Guide /i . /p
+    /// Base64 representation of the non-volatile UEFI variable store. To retrieve the UEFI data, use the [GetInstanceUefiData](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetInstanceUefiData) command. You can inspect and modify the UEFI data by using the [python-uefivars tool](https://github.com/awslabs/python-uefivars) on GitHub. For more information, see [UEFI Secure Boot for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/uefi-secure-boot.html) in the *Amazon EC2 User Guide*.
     pub uefi_data: Option<AttributeValue>,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the AMI was last used to launch an EC2 instance. When the AMI is used to launch an instance, there is a 24-hour delay before that usage is reported. /p note p code lastLaunchedTime /code data is available starting April 2017. /p /note
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the AMI was last used to launch an EC2 instance. When the AMI is used to launch an instance, there is a 24-hour delay before that usage is reported.
+    ///
+    /// **Note:** `lastLaunchedTime` data is available starting April 2017.
     pub last_launched_time: Option<AttributeValue>,
-    /// p If code v2.0 /code , it indicates that IMDSv2 is specified in the AMI. Instances launched from this AMI will have code HttpTokens /code automatically set to code required /code so that, by default, the instance requires that IMDSv2 is used when requesting instance metadata. In addition, code HttpPutResponseHopLimit /code is set to code 2 /code . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html#configure-IMDS-new-instances-ami-configuration" Configure the AMI /a in the i Amazon EC2 User Guide /i . /p
+    /// If `v2.0`, it indicates that IMDSv2 is specified in the AMI. Instances launched from this AMI will have `HttpTokens` automatically set to `required` so that, by default, the instance requires that IMDSv2 is used when requesting instance metadata. In addition, `HttpPutResponseHopLimit` is set to `2`. For more information, see [Configure the AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html#configure-IMDS-new-instances-ami-configuration) in the *Amazon EC2 User Guide*.
     pub imds_support: Option<AttributeValue>,
-    /// p Indicates whether deregistration protection is enabled for the AMI. /p
+    /// Indicates whether deregistration protection is enabled for the AMI.
     pub deregistration_protection: Option<AttributeValue>,
-    /// p The ID of the AMI. /p
+    /// The ID of the AMI.
     pub image_id: Option<String>,
-    /// p The launch permissions. /p
+    /// The launch permissions.
     pub launch_permissions: Option<Vec<LaunchPermission>>,
-    /// p The product codes. /p
+    /// The product codes.
     pub product_codes: Option<Vec<ProductCode>>,
-    /// p The block device mapping entries. /p
+    /// The block device mapping entries.
     pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
 }
 rt::structure!(
@@ -393,22 +404,53 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum ImageBlockPublicAccessEnabledState { BlockNewSharing = "block-new-sharing" }
 }
-/// p The criteria that are evaluated to determine which AMIs are discoverable and usable in your account for the specified Amazon Web Services Region. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html#how-allowed-amis-works" How Allowed AMIs works /a in the i Amazon EC2 User Guide /i . /p
+/// The criteria that are evaluated to determine which AMIs are discoverable and usable in your account for the specified Amazon Web Services Region.
+///
+/// For more information, see [How Allowed AMIs works](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html#how-allowed-amis-works) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImageCriterion {
-    /// p The image providers whose images are allowed. /p p Possible values: /p ul li p code amazon /code : Allow AMIs created by Amazon or verified providers. /p /li li p code aws-marketplace /code : Allow AMIs created by verified providers in the Amazon Web Services Marketplace. /p /li li p code aws-backup-vault /code : Allow AMIs created by Amazon Web Services Backup. /p /li li p 12-digit account ID: Allow AMIs created by this account. One or more account IDs can be specified. /p /li li p code none /code : Allow AMIs created by your own account only. /p /li /ul p Maximum: 200 values /p
+    /// The image providers whose images are allowed.
+    ///
+    /// Possible values:
+    ///
+    /// - `amazon`: Allow AMIs created by Amazon or verified providers.
+    /// - `aws-marketplace`: Allow AMIs created by verified providers in the Amazon Web Services Marketplace.
+    /// - `aws-backup-vault`: Allow AMIs created by Amazon Web Services Backup.
+    /// - 12-digit account ID: Allow AMIs created by this account. One or more account IDs can be specified.
+    /// - `none`: Allow AMIs created by your own account only.
+    ///
+    /// Maximum: 200 values
     pub image_providers: Option<Vec<String>>,
-    /// p The Amazon Web Services Marketplace product codes for allowed images. /p p Length: 1-25 characters /p p Valid characters: Letters ( code A–Z, a–z /code ) and numbers ( code 0–9 /code ) /p p Maximum: 50 values /p
+    /// The Amazon Web Services Marketplace product codes for allowed images.
+    ///
+    /// Length: 1-25 characters
+    ///
+    /// Valid characters: Letters (`A–Z, a–z`) and numbers (`0–9`)
+    ///
+    /// Maximum: 50 values
     pub marketplace_product_codes: Option<Vec<String>>,
-    /// p The names of allowed images. Names can include wildcards ( code ? /code and code /code ). /p p Length: 1–128 characters. With code ? /code , the minimum is 3 characters. /p p Valid characters: /p ul li p Letters: code A–Z, a–z /code /p /li li p Numbers: code 0–9 /code /p /li li p Special characters: code ( ) . / - ' @ ? /code /p /li li p Spaces /p /li /ul p Maximum: 50 values /p
+    /// The names of allowed images. Names can include wildcards (`?` and `*`).
+    ///
+    /// Length: 1–128 characters. With `?`, the minimum is 3 characters.
+    ///
+    /// Valid characters:
+    ///
+    /// - Letters: `A–Z, a–z`
+    /// - Numbers: `0–9`
+    /// - Special characters: `( ) [ ] . / - ' @ _ * ?`
+    /// - Spaces
+    ///
+    /// Maximum: 50 values
     pub image_names: Option<Vec<String>>,
-    /// p The maximum period since deprecation for allowed images. /p
+    /// The maximum period since deprecation for allowed images.
     pub deprecation_time_condition: Option<DeprecationTimeCondition>,
-    /// p The maximum age for allowed images. /p
+    /// The maximum age for allowed images.
     pub creation_date_condition: Option<CreationDateCondition>,
-    /// p The watermark criteria that an AMI must match to be allowed. An AMI is allowed if it carries at least one watermark that satisfies an ImageWatermarkFilter. A watermark satisfies a filter when all specified fields in the ImageWatermarkFilter match the corresponding values on the watermark of the AMI. /p p Maximum: 50 values /p
+    /// The watermark criteria that an AMI must match to be allowed. An AMI is allowed if it carries at least one watermark that satisfies an ImageWatermarkFilter. A watermark satisfies a filter when all specified fields in the ImageWatermarkFilter match the corresponding values on the watermark of the AMI.
+    ///
+    /// Maximum: 50 values
     pub image_watermarks: Option<Vec<ImageWatermarkFilterResponse>>,
-    /// p The Amazon Inspector scan-result criteria that an AMI must meet to be allowed. The criteria can limit the highest finding severity, the number of days since Amazon Inspector last scanned the AMI, and the number of days since Amazon Inspector reported a fix as available. /p
+    /// The Amazon Inspector scan-result criteria that an AMI must meet to be allowed. The criteria can limit the highest finding severity, the number of days since Amazon Inspector last scanned the AMI, and the number of days since Amazon Inspector reported a fix as available.
     pub scan_result_condition: Option<ScanResultCondition>,
 }
 rt::structure!(
@@ -436,22 +478,64 @@ pub static IMAGE_CRITERION_LIST: rt::Schema = rt::Schema::list(
     "ImageCriterionList",
     &[rt::m("member", &IMAGE_CRITERION).named("item")],
 );
-/// p The criteria that are evaluated to determine which AMIs are discoverable and usable in your account for the specified Amazon Web Services Region. /p p The code ImageCriteria /code can include up to: /p ul li p 10 code ImageCriterion /code /p /li /ul p Each code ImageCriterion /code can include up to: /p ul li p 200 values for code ImageProviders /code /p /li li p 50 values for code ImageNames /code /p /li li p 50 values for code MarketplaceProductCodes /code /p /li li p 50 values for code ImageWatermarks /code /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html#how-allowed-amis-works" How Allowed AMIs works /a in the i Amazon EC2 User Guide /i . /p
+/// The criteria that are evaluated to determine which AMIs are discoverable and usable in your account for the specified Amazon Web Services Region.
+///
+/// The `ImageCriteria` can include up to:
+///
+/// - 10 `ImageCriterion`
+///
+/// Each `ImageCriterion` can include up to:
+///
+/// - 200 values for `ImageProviders`
+/// - 50 values for `ImageNames`
+/// - 50 values for `MarketplaceProductCodes`
+/// - 50 values for `ImageWatermarks`
+///
+/// For more information, see [How Allowed AMIs works](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html#how-allowed-amis-works) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImageCriterionRequest {
-    /// p The image providers whose images are allowed. /p p Possible values: /p ul li p code amazon /code : Allow AMIs created by Amazon or verified providers. /p /li li p code aws-marketplace /code : Allow AMIs created by verified providers in the Amazon Web Services Marketplace. /p /li li p code aws-backup-vault /code : Allow AMIs created by Amazon Web Services Backup. /p /li li p 12-digit account ID: Allow AMIs created by the specified accounts. One or more account IDs can be specified. /p /li li p code none /code : Allow AMIs created by your own account only. When code none /code is specified, no other values can be specified. /p /li /ul p Maximum: 200 values /p
+    /// The image providers whose images are allowed.
+    ///
+    /// Possible values:
+    ///
+    /// - `amazon`: Allow AMIs created by Amazon or verified providers.
+    /// - `aws-marketplace`: Allow AMIs created by verified providers in the Amazon Web Services Marketplace.
+    /// - `aws-backup-vault`: Allow AMIs created by Amazon Web Services Backup.
+    /// - 12-digit account ID: Allow AMIs created by the specified accounts. One or more account IDs can be specified.
+    /// - `none`: Allow AMIs created by your own account only. When `none` is specified, no other values can be specified.
+    ///
+    /// Maximum: 200 values
     pub image_providers: Option<Vec<String>>,
-    /// p The Amazon Web Services Marketplace product codes for allowed images. /p p Length: 1-25 characters /p p Valid characters: Letters ( code A–Z, a–z /code ) and numbers ( code 0–9 /code ) /p p Maximum: 50 values /p
+    /// The Amazon Web Services Marketplace product codes for allowed images.
+    ///
+    /// Length: 1-25 characters
+    ///
+    /// Valid characters: Letters (`A–Z, a–z`) and numbers (`0–9`)
+    ///
+    /// Maximum: 50 values
     pub marketplace_product_codes: Option<Vec<String>>,
-    /// p The names of allowed images. Names can include wildcards ( code ? /code and code /code ). /p p Length: 1–128 characters. With code ? /code , the minimum is 3 characters. /p p Valid characters: /p ul li p Letters: code A–Z, a–z /code /p /li li p Numbers: code 0–9 /code /p /li li p Special characters: code ( ) . / - ' @ ? /code /p /li li p Spaces /p /li /ul p Maximum: 50 values /p
+    /// The names of allowed images. Names can include wildcards (`?` and `*`).
+    ///
+    /// Length: 1–128 characters. With `?`, the minimum is 3 characters.
+    ///
+    /// Valid characters:
+    ///
+    /// - Letters: `A–Z, a–z`
+    /// - Numbers: `0–9`
+    /// - Special characters: `( ) [ ] . / - ' @ _ * ?`
+    /// - Spaces
+    ///
+    /// Maximum: 50 values
     pub image_names: Option<Vec<String>>,
-    /// p The maximum period since deprecation for allowed images. /p
+    /// The maximum period since deprecation for allowed images.
     pub deprecation_time_condition: Option<DeprecationTimeConditionRequest>,
-    /// p The maximum age for allowed images. /p
+    /// The maximum age for allowed images.
     pub creation_date_condition: Option<CreationDateConditionRequest>,
-    /// p The watermark criteria that an AMI must match to be allowed. An AMI is allowed if it carries at least one watermark that satisfies an ImageWatermarkFilter. A watermark satisfies a filter when all specified fields in the ImageWatermarkFilter match the corresponding values on the watermark of the AMI. /p p Maximum: 50 values /p
+    /// The watermark criteria that an AMI must match to be allowed. An AMI is allowed if it carries at least one watermark that satisfies an ImageWatermarkFilter. A watermark satisfies a filter when all specified fields in the ImageWatermarkFilter match the corresponding values on the watermark of the AMI.
+    ///
+    /// Maximum: 50 values
     pub image_watermarks: Option<Vec<ImageWatermarkFilterRequest>>,
-    /// p The Amazon Inspector scan-result criteria that an AMI must meet to be allowed. The criteria can limit the highest finding severity, the number of days since Amazon Inspector last scanned the AMI, and the number of days since Amazon Inspector reported a fix as available. /p
+    /// The Amazon Inspector scan-result criteria that an AMI must meet to be allowed. The criteria can limit the highest finding severity, the number of days since Amazon Inspector last scanned the AMI, and the number of days since Amazon Inspector reported a fix as available.
     pub scan_result_condition: Option<ScanResultConditionRequest>,
 }
 rt::structure!(
@@ -477,20 +561,22 @@ pub static IMAGE_CRITERION_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "ImageCriterionRequestList",
     &[rt::m("member", &IMAGE_CRITERION_REQUEST).named("ImageCriterion")],
 );
-/// p Describes the disk container object for an import image task. /p
+/// Describes the disk container object for an import image task.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImageDiskContainer {
-    /// p The description of the disk image. /p
+    /// The description of the disk image.
     pub description: Option<String>,
-    /// p The block device mapping for the disk. /p
+    /// The block device mapping for the disk.
     pub device_name: Option<String>,
-    /// p The format of the disk image being imported. /p p Valid values: code OVA /code | code VHD /code | code VHDX /code | code VMDK /code | code RAW /code /p
+    /// The format of the disk image being imported.
+    ///
+    /// Valid values: `OVA` \| `VHD` \| `VHDX` \| `VMDK` \| `RAW`
     pub format: Option<String>,
-    /// p The ID of the EBS snapshot to be used for importing the snapshot. /p
+    /// The ID of the EBS snapshot to be used for importing the snapshot.
     pub snapshot_id: Option<String>,
-    /// p The URL to the Amazon S3-based disk image being imported. The URL can either be a https URL (https://..) or an Amazon S3 URL (s3://..) /p
+    /// The URL to the Amazon S3-based disk image being imported. The URL can either be a https URL (https://..) or an Amazon S3 URL (s3://..)
     pub url: Option<String>,
-    /// p The S3 bucket for the disk image. /p
+    /// The S3 bucket for the disk image.
     pub user_bucket: Option<UserBucket>,
 }
 rt::structure!(
@@ -512,24 +598,34 @@ pub static IMAGE_DISK_CONTAINER_LIST: rt::Schema = rt::Schema::list(
     "ImageDiskContainerList",
     &[rt::m("member", &IMAGE_DISK_CONTAINER).named("item")],
 );
-/// p Describes an Amazon Inspector vulnerability finding for an AMI. /p
+/// Describes an Amazon Inspector vulnerability finding for an AMI.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImageFinding {
-    /// p Specifies whether a fix is available for the finding. This value is code true /code when Amazon Inspector reports a full or partial fix for the finding. /p
+    /// Specifies whether a fix is available for the finding. This value is `true` when Amazon Inspector reports a full or partial fix for the finding.
     pub fix_available: Option<bool>,
-    /// p The Amazon Inspector score for the finding. /p
+    /// The Amazon Inspector score for the finding.
     pub score: Option<f64>,
-    /// p The date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), when Amazon Inspector first observed the finding. /p
+    /// The date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), when Amazon Inspector first observed the finding.
     pub first_observed_at: Option<rt::DateTime>,
-    /// p The date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), when Amazon Inspector last updated the finding. /p
+    /// The date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), when Amazon Inspector last updated the finding.
     pub updated_at: Option<rt::DateTime>,
-    /// p The title of the finding. /p
+    /// The title of the finding.
     pub title: Option<String>,
-    /// p The file paths in the AMI that are affected by the finding. Amazon EC2 returns up to 10 file paths for each finding. /p
+    /// The file paths in the AMI that are affected by the finding. Amazon EC2 returns up to 10 file paths for each finding.
     pub paths: Option<Vec<String>>,
-    /// p The severity of the finding. /p p The valid values are the following Amazon Inspector severity levels, which correspond to CVSS score ranges: /p ul li p code informational /code - CVSS score of 0. /p /li li p code low /code - CVSS score of 0.1 to 3.9. /p /li li p code medium /code - CVSS score of 4.0 to 6.9. /p /li li p code high /code - CVSS score of 7.0 to 8.9. /p /li li p code critical /code - CVSS score of 9.0 to 10.0. /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/inspector/latest/user/findings-understanding-severity.html#findings-understanding-package-score" Software package vulnerability severity /a in the i Amazon Inspector User Guide /i . /p
+    /// The severity of the finding.
+    ///
+    /// The valid values are the following Amazon Inspector severity levels, which correspond to CVSS score ranges:
+    ///
+    /// - `informational` - CVSS score of 0.
+    /// - `low` - CVSS score of 0.1 to 3.9.
+    /// - `medium` - CVSS score of 4.0 to 6.9.
+    /// - `high` - CVSS score of 7.0 to 8.9.
+    /// - `critical` - CVSS score of 9.0 to 10.0.
+    ///
+    /// For more information, see [Software package vulnerability severity](https://docs.aws.amazon.com/inspector/latest/user/findings-understanding-severity.html#findings-understanding-package-score) in the *Amazon Inspector User Guide*.
     pub severity_label: Option<SeverityLabel>,
-    /// p The ID of the Amazon EBS snapshot of the AMI in which the finding was detected. /p
+    /// The ID of the Amazon EBS snapshot of the AMI in which the finding was detected.
     pub snapshot_id: Option<String>,
 }
 rt::structure!(
@@ -565,28 +661,32 @@ pub static IMAGE_LIST: rt::Schema = rt::Schema::list(
     "ImageList",
     &[rt::m("member", &IMAGE).named("item")],
 );
-/// p Information about the AMI. /p
+/// Information about the AMI.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImageMetadata {
-    /// p The ID of the AMI. /p
+    /// The ID of the AMI.
     pub image_id: Option<String>,
-    /// p The name of the AMI. /p
+    /// The name of the AMI.
     pub name: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the AMI. /p
+    /// The ID of the Amazon Web Services account that owns the AMI.
     pub owner_id: Option<String>,
-    /// p The current state of the AMI. If the state is code available /code , the AMI is successfully registered and can be used to launch an instance. /p
+    /// The current state of the AMI. If the state is `available`, the AMI is successfully registered and can be used to launch an instance.
     pub state: Option<ImageState>,
-    /// p The alias of the AMI owner. /p p Valid values: code amazon /code | code aws-backup-vault /code | code aws-marketplace /code /p
+    /// The alias of the AMI owner.
+    ///
+    /// Valid values: `amazon` \| `aws-backup-vault` \| `aws-marketplace`
     pub image_owner_alias: Option<String>,
-    /// p The date and time the AMI was created. /p
+    /// The date and time the AMI was created.
     pub creation_date: Option<String>,
-    /// p The deprecation date and time of the AMI, in UTC, in the following format: i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z. /p
+    /// The deprecation date and time of the AMI, in UTC, in the following format: *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z.
     pub deprecation_time: Option<String>,
-    /// p If code true /code , the AMI satisfies the criteria for Allowed AMIs and can be discovered and used in the account. If code false /code , the AMI can't be discovered or used in the account. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html" Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs /a in i Amazon EC2 User Guide /i . /p
+    /// If `true`, the AMI satisfies the criteria for Allowed AMIs and can be discovered and used in the account. If `false`, the AMI can't be discovered or used in the account.
+    ///
+    /// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
     pub image_allowed: Option<bool>,
-    /// p Indicates whether the AMI has public launch permissions. A value of code true /code means this AMI has public launch permissions, while code false /code means it has only implicit (AMI owner) or explicit (shared with your account) launch permissions. /p
+    /// Indicates whether the AMI has public launch permissions. A value of `true` means this AMI has public launch permissions, while `false` means it has only implicit (AMI owner) or explicit (shared with your account) launch permissions.
     pub is_public: Option<bool>,
-    /// p The watermarks attached to the AMI. /p
+    /// The watermarks attached to the AMI.
     pub image_watermarks: Option<Vec<ImageWatermark>>,
 }
 rt::structure!(
@@ -625,18 +725,18 @@ pub static IMAGE_PROVIDER_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "ImageProviderRequestList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Information about an AMI that is currently in the Recycle Bin. /p
+/// Information about an AMI that is currently in the Recycle Bin.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImageRecycleBinInfo {
-    /// p The ID of the AMI. /p
+    /// The ID of the AMI.
     pub image_id: Option<String>,
-    /// p The name of the AMI. /p
+    /// The name of the AMI.
     pub name: Option<String>,
-    /// p The description of the AMI. /p
+    /// The description of the AMI.
     pub description: Option<String>,
-    /// p The date and time when the AMI entered the Recycle Bin. /p
+    /// The date and time when the AMI entered the Recycle Bin.
     pub recycle_bin_enter_time: Option<rt::DateTime>,
-    /// p The date and time when the AMI is to be permanently deleted from the Recycle Bin. /p
+    /// The date and time when the AMI is to be permanently deleted from the Recycle Bin.
     pub recycle_bin_exit_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -657,14 +757,14 @@ pub static IMAGE_RECYCLE_BIN_INFO_LIST: rt::Schema = rt::Schema::list(
     "ImageRecycleBinInfoList",
     &[rt::m("member", &IMAGE_RECYCLE_BIN_INFO).named("item")],
 );
-/// p A resource that is referencing an image. /p
+/// A resource that is referencing an image.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImageReference {
-    /// p The ID of the referenced image. /p
+    /// The ID of the referenced image.
     pub image_id: Option<String>,
-    /// p The type of resource referencing the image. /p
+    /// The type of resource referencing the image.
     pub resource_type: Option<ImageReferenceResourceType>,
-    /// p The Amazon Resource Name (ARN) of the resource referencing the image. /p
+    /// The Amazon Resource Name (ARN) of the resource referencing the image.
     pub arn: Option<String>,
 }
 rt::structure!(
@@ -701,26 +801,30 @@ rt::string_enum! {
     pub enum ImageTypeValues { Machine = "machine", Kernel = "kernel", Ramdisk =
     "ramdisk" }
 }
-/// p The configuration and status of an image usage report. /p
+/// The configuration and status of an image usage report.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImageUsageReport {
-    /// p The ID of the image that was specified when the report was created. /p
+    /// The ID of the image that was specified when the report was created.
     pub image_id: Option<String>,
-    /// p The ID of the report. /p
+    /// The ID of the report.
     pub report_id: Option<String>,
-    /// p The resource types that were specified when the report was created. /p
+    /// The resource types that were specified when the report was created.
     pub resource_types: Option<Vec<ImageUsageResourceType>>,
-    /// p The IDs of the Amazon Web Services accounts that were specified when the report was created. /p
+    /// The IDs of the Amazon Web Services accounts that were specified when the report was created.
     pub account_ids: Option<Vec<String>>,
-    /// p The current state of the report. Possible values: /p ul li p code available /code - The report is available to view. /p /li li p code pending /code - The report is being created and not available to view. /p /li li p code error /code - The report could not be created. /p /li /ul
+    /// The current state of the report. Possible values:
+    ///
+    /// - `available` - The report is available to view.
+    /// - `pending` - The report is being created and not available to view.
+    /// - `error` - The report could not be created.
     pub state: Option<String>,
-    /// p Provides additional details when the report is in an code error /code state. /p
+    /// Provides additional details when the report is in an `error` state.
     pub state_reason: Option<String>,
-    /// p The date and time when the report was created. /p
+    /// The date and time when the report was created.
     pub creation_time: Option<rt::DateTime>,
-    /// p The date and time when Amazon EC2 will delete the report (30 days after the report was created). /p
+    /// The date and time when Amazon EC2 will delete the report (30 days after the report was created).
     pub expiration_time: Option<rt::DateTime>,
-    /// p Any tags assigned to the report. /p
+    /// Any tags assigned to the report.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -742,20 +846,20 @@ pub static IMAGE_USAGE_REPORT: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST).named("tagSet"),
     ],
 );
-/// p A single entry in an image usage report, detailing how an image is being used by a specific Amazon Web Services account and resource type. /p
+/// A single entry in an image usage report, detailing how an image is being used by a specific Amazon Web Services account and resource type.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImageUsageReportEntry {
-    /// p The type of resource ( code ec2:Instance /code | code ec2:LaunchTemplate /code | code imagebuilder:ImageRecipe /code | code imagebuilder:ContainerRecipe /code ). /p
+    /// The type of resource (`ec2:Instance` \| `ec2:LaunchTemplate` \| `imagebuilder:ImageRecipe` \| `imagebuilder:ContainerRecipe`).
     pub resource_type: Option<String>,
-    /// p The ID of the report. /p
+    /// The ID of the report.
     pub report_id: Option<String>,
-    /// p The number of times resources of this type reference this image in the account. /p
+    /// The number of times resources of this type reference this image in the account.
     pub usage_count: Option<i64>,
-    /// p The ID of the account that uses the image. /p
+    /// The ID of the account that uses the image.
     pub account_id: Option<String>,
-    /// p The ID of the image. /p
+    /// The ID of the image.
     pub image_id: Option<String>,
-    /// p The date and time the report creation was initiated. /p
+    /// The date and time the report creation was initiated.
     pub report_creation_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -789,12 +893,14 @@ pub static IMAGE_USAGE_REPORT_USER_ID_STRING_LIST: rt::Schema = rt::Schema::list
     "ImageUsageReportUserIdStringList",
     &[rt::m("member", &rt::STRING).named("UserId")],
 );
-/// p A resource type to include in the report. Associated options can also be specified if the resource type is a launch template. /p
+/// A resource type to include in the report. Associated options can also be specified if the resource type is a launch template.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImageUsageResourceType {
-    /// p The resource type. /p p Valid values: code ec2:Instance /code | code ec2:LaunchTemplate /code | code imagebuilder:ImageRecipe /code | code imagebuilder:ContainerRecipe /code /p
+    /// The resource type.
+    ///
+    /// Valid values: `ec2:Instance` \| `ec2:LaunchTemplate` \| `imagebuilder:ImageRecipe` \| `imagebuilder:ContainerRecipe`
     pub resource_type: Option<String>,
-    /// p The options that affect the scope of the report. Valid only when code ResourceType /code is code ec2:LaunchTemplate /code . /p
+    /// The options that affect the scope of the report. Valid only when `ResourceType` is `ec2:LaunchTemplate`.
     pub resource_type_options: Option<Vec<ImageUsageResourceTypeOption>>,
 }
 rt::structure!(
@@ -813,12 +919,12 @@ pub static IMAGE_USAGE_RESOURCE_TYPE_LIST: rt::Schema = rt::Schema::list(
     "ImageUsageResourceTypeList",
     &[rt::m("member", &IMAGE_USAGE_RESOURCE_TYPE).named("item")],
 );
-/// p The options that affect the scope of the report. /p
+/// The options that affect the scope of the report.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImageUsageResourceTypeOption {
-    /// p The name of the option. /p
+    /// The name of the option.
     pub option_name: Option<String>,
-    /// p The number of launch template versions to check. /p
+    /// The number of launch template versions to check.
     pub option_values: Option<Vec<String>>,
 }
 rt::structure!(
@@ -837,12 +943,18 @@ pub static IMAGE_USAGE_RESOURCE_TYPE_OPTION_LIST: rt::Schema = rt::Schema::list(
     "ImageUsageResourceTypeOptionList",
     &[rt::m("member", &IMAGE_USAGE_RESOURCE_TYPE_OPTION).named("item")],
 );
-/// p The options that affect the scope of the report. /p
+/// The options that affect the scope of the report.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImageUsageResourceTypeOptionRequest {
-    /// p The name of the option. /p p Valid value: code version-depth /code - The number of launch template versions to check. /p
+    /// The name of the option.
+    ///
+    /// Valid value: `version-depth` - The number of launch template versions to check.
     pub option_name: Option<String>,
-    /// p A value for the specified option. /p p Valid values: Integers between code 1 /code and code 10000 /code /p p Default: code 20 /code /p
+    /// A value for the specified option.
+    ///
+    /// Valid values: Integers between `1` and `10000`
+    ///
+    /// Default: `20`
     pub option_values: Option<Vec<String>>,
 }
 rt::structure!(
@@ -865,12 +977,14 @@ pub static IMAGE_USAGE_RESOURCE_TYPE_OPTION_VALUES_LIST: rt::Schema = rt::Schema
     "ImageUsageResourceTypeOptionValuesList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p A resource type to include in the report. Associated options can also be specified if the resource type is a launch template. /p
+/// A resource type to include in the report. Associated options can also be specified if the resource type is a launch template.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImageUsageResourceTypeRequest {
-    /// p The resource type. /p p Valid values: code ec2:Instance /code | code ec2:LaunchTemplate /code | code imagebuilder:ImageRecipe /code | code imagebuilder:ContainerRecipe /code /p
+    /// The resource type.
+    ///
+    /// Valid values: `ec2:Instance` \| `ec2:LaunchTemplate` \| `imagebuilder:ImageRecipe` \| `imagebuilder:ContainerRecipe`
     pub resource_type: Option<String>,
-    /// p The options that affect the scope of the report. Valid only when code ResourceType /code is code ec2:LaunchTemplate /code . /p
+    /// The options that affect the scope of the report. Valid only when `ResourceType` is `ec2:LaunchTemplate`.
     pub resource_type_options: Option<Vec<ImageUsageResourceTypeOptionRequest>>,
 }
 rt::structure!(
@@ -889,18 +1003,18 @@ pub static IMAGE_USAGE_RESOURCE_TYPE_REQUEST_LIST: rt::Schema = rt::Schema::list
     "ImageUsageResourceTypeRequestList",
     &[rt::m("member", &IMAGE_USAGE_RESOURCE_TYPE_REQUEST)],
 );
-/// p Describes a watermark attached to an AMI. /p
+/// Describes a watermark attached to an AMI.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImageWatermark {
-    /// p The watermark identifier, in code accountId:watermarkName /code format (for example, code 123456789012:approvedAmi /code ). The code accountId /code portion is the Amazon Web Services account ID of the watermark creator. The code watermarkName /code portion is customer-provided. /p
+    /// The watermark identifier, in `accountId:watermarkName` format (for example, `123456789012:approvedAmi`). The `accountId` portion is the Amazon Web Services account ID of the watermark creator. The `watermarkName` portion is customer-provided.
     pub watermark_key: Option<String>,
-    /// p The Region where the watermark was originally attached. /p
+    /// The Region where the watermark was originally attached.
     pub source_image_region: Option<String>,
-    /// p The ID of the AMI to which the watermark was originally attached. /p
+    /// The ID of the AMI to which the watermark was originally attached.
     pub source_image_id: Option<String>,
-    /// p The creation date of the source AMI, in the following format: i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i . i ssssss /i + i HH /i : i MM /i . /p
+    /// The creation date of the source AMI, in the following format: *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*.*ssssss*+*HH*:*MM*.
     pub source_image_creation_time: Option<rt::DateTime>,
-    /// p The date and time the watermark was attached to the AMI, in the following format: i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i . i ssssss /i + i HH /i : i MM /i . /p
+    /// The date and time the watermark was attached to the AMI, in the following format: *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*.*ssssss*+*HH*:*MM*.
     pub watermark_creation_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -918,16 +1032,20 @@ pub static IMAGE_WATERMARK: rt::Schema = rt::Schema::structure(
         rt::m("WatermarkCreationTime", &rt::TIMESTAMP).named("watermarkCreationTime"),
     ],
 );
-/// p The watermark filter criteria for an allowed image. Each entry can specify one or more fields. All specified fields must match the same watermark on the image. /p
+/// The watermark filter criteria for an allowed image. Each entry can specify one or more fields. All specified fields must match the same watermark on the image.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImageWatermarkFilterRequest {
-    /// p The code accountId:name /code of the watermark. Supports wildcards ( code /code , code ? /code ). /p
+    /// The `accountId:name` of the watermark. Supports wildcards (`*`, `?`).
     pub watermark_key: Option<String>,
-    /// p The Region where the watermark was originally created. Supports wildcards ( code /code , code ? /code ). /p
+    /// The Region where the watermark was originally created. Supports wildcards (`*`, `?`).
     pub source_image_region: Option<String>,
-    /// p The maximum number of days that have elapsed since the source image was created. /p p Constraints: Minimum value of 0. Maximum value of 2147483647. /p
+    /// The maximum number of days that have elapsed since the source image was created.
+    ///
+    /// Constraints: Minimum value of 0. Maximum value of 2147483647.
     pub maximum_days_since_source_image_created: Option<i32>,
-    /// p The maximum number of days that have elapsed since the watermark was attached to the image. /p p Constraints: Minimum value of 0. Maximum value of 2147483647. /p
+    /// The maximum number of days that have elapsed since the watermark was attached to the image.
+    ///
+    /// Constraints: Minimum value of 0. Maximum value of 2147483647.
     pub maximum_days_since_watermark_created: Option<i32>,
 }
 rt::structure!(
@@ -948,16 +1066,20 @@ pub static IMAGE_WATERMARK_FILTER_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "ImageWatermarkFilterRequestList",
     &[rt::m("member", &IMAGE_WATERMARK_FILTER_REQUEST).named("item")],
 );
-/// p The watermark filter criteria for an allowed image. Each entry can specify one or more fields. All specified fields must match the same watermark on the image. /p
+/// The watermark filter criteria for an allowed image. Each entry can specify one or more fields. All specified fields must match the same watermark on the image.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImageWatermarkFilterResponse {
-    /// p The code accountId:name /code of the watermark. Supports wildcards ( code /code , code ? /code ). /p
+    /// The `accountId:name` of the watermark. Supports wildcards (`*`, `?`).
     pub watermark_key: Option<String>,
-    /// p The Region where the watermark was originally created. Supports wildcards ( code /code , code ? /code ). /p
+    /// The Region where the watermark was originally created. Supports wildcards (`*`, `?`).
     pub source_image_region: Option<String>,
-    /// p The maximum number of days that have elapsed since the source image was created. /p p Constraints: Minimum value of 0. Maximum value of 2147483647. /p
+    /// The maximum number of days that have elapsed since the source image was created.
+    ///
+    /// Constraints: Minimum value of 0. Maximum value of 2147483647.
     pub maximum_days_since_source_image_created: Option<i32>,
-    /// p The maximum number of days that have elapsed since the watermark was attached to the image. /p p Constraints: Minimum value of 0. Maximum value of 2147483647. /p
+    /// The maximum number of days that have elapsed since the watermark was attached to the image.
+    ///
+    /// Constraints: Minimum value of 0. Maximum value of 2147483647.
     pub maximum_days_since_watermark_created: Option<i32>,
 }
 rt::structure!(
@@ -989,11 +1111,11 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportClientVpnClientCertificateRevocationListRequest {
-    /// p The ID of the Client VPN endpoint to which the client certificate revocation list applies. /p
+    /// The ID of the Client VPN endpoint to which the client certificate revocation list applies.
     pub client_vpn_endpoint_id: String,
-    /// p The client certificate revocation list file. For more information, see a href="https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/cvpn-working-certificates.html#cvpn-working-certificates-generate" Generate a Client Certificate Revocation List /a in the i Client VPN Administrator Guide /i . /p
+    /// The client certificate revocation list file. For more information, see [Generate a Client Certificate Revocation List](https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/cvpn-working-certificates.html#cvpn-working-certificates-generate) in the *Client VPN Administrator Guide*.
     pub certificate_revocation_list: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1011,7 +1133,7 @@ pub static IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_REQUEST: rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportClientVpnClientCertificateRevocationListResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -1022,10 +1144,10 @@ pub static IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_RESULT: rt::Sche
     "ImportClientVpnClientCertificateRevocationListResult",
     &[rt::m("Return", &rt::BOOLEAN).named("return")],
 );
-/// p The request information of license configurations. /p
+/// The request information of license configurations.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportImageLicenseConfigurationRequest {
-    /// p The ARN of a license configuration. /p
+    /// The ARN of a license configuration.
     pub license_configuration_arn: Option<String>,
 }
 rt::structure!(
@@ -1036,10 +1158,10 @@ pub static IMPORT_IMAGE_LICENSE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::
     "ImportImageLicenseConfigurationRequest",
     &[rt::m("LicenseConfigurationArn", &rt::STRING)],
 );
-/// p The response information for license configurations. /p
+/// The response information for license configurations.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportImageLicenseConfigurationResponse {
-    /// p The ARN of a license configuration. /p
+    /// The ARN of a license configuration.
     pub license_configuration_arn: Option<String>,
 }
 rt::structure!(
@@ -1060,37 +1182,62 @@ pub static IMPORT_IMAGE_LICENSE_SPECIFICATION_LIST_RESPONSE: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportImageRequest {
-    /// p The architecture of the virtual machine. /p p Valid values: code i386 /code | code x86 64 /code /p
+    /// The architecture of the virtual machine.
+    ///
+    /// Valid values: `i386` \| `x86_64`
     pub architecture: Option<String>,
-    /// p The client-specific data. /p
+    /// The client-specific data.
     pub client_data: Option<ClientData>,
-    /// p The token to enable idempotency for VM import requests. /p
+    /// The token to enable idempotency for VM import requests.
     pub client_token: Option<String>,
-    /// p A description string for the import image task. /p
+    /// A description string for the import image task.
     pub description: Option<String>,
-    /// p Information about the disk containers. /p
+    /// Information about the disk containers.
     pub disk_containers: Option<Vec<ImageDiskContainer>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Specifies whether the destination AMI of the imported image should be encrypted. The default KMS key for EBS is used unless you specify a non-default KMS key using code KmsKeyId /code . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/EBSEncryption.html" Amazon EBS Encryption /a in the i Amazon Elastic Compute Cloud User Guide /i . /p
+    /// Specifies whether the destination AMI of the imported image should be encrypted. The default KMS key for EBS is used unless you specify a non-default KMS key using `KmsKeyId`. For more information, see [Amazon EBS Encryption](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/EBSEncryption.html) in the *Amazon Elastic Compute Cloud User Guide*.
     pub encrypted: Option<bool>,
-    /// p The target hypervisor platform. /p p Valid values: code xen /code /p
+    /// The target hypervisor platform.
+    ///
+    /// Valid values: `xen`
     pub hypervisor: Option<String>,
-    /// p An identifier for the symmetric KMS key to use when creating the encrypted AMI. This parameter is only required if you want to use a non-default KMS key; if this parameter is not specified, the default KMS key for EBS is used. If a code KmsKeyId /code is specified, the code Encrypted /code flag must also be set. /p p The KMS key identifier may be provided in any of the following formats: /p ul li p Key ID /p /li li p Key alias /p /li li p ARN using key ID. The ID ARN contains the code arn:aws:kms /code namespace, followed by the Region of the key, the Amazon Web Services account ID of the key owner, the code key /code namespace, and then the key ID. For example, arn:aws:kms: i us-east-1 /i : i 012345678910 /i :key/ i abcd1234-a123-456a-a12b-a123b4cd56ef /i . /p /li li p ARN using key alias. The alias ARN contains the code arn:aws:kms /code namespace, followed by the Region of the key, the Amazon Web Services account ID of the key owner, the code alias /code namespace, and then the key alias. For example, arn:aws:kms: i us-east-1 /i : i 012345678910 /i :alias/ i ExampleAlias /i . /p /li /ul p Amazon Web Services parses code KmsKeyId /code asynchronously, meaning that the action you call may appear to complete even though you provided an invalid identifier. This action will eventually report failure. /p p The specified KMS key must exist in the Region that the AMI is being copied to. /p p Amazon EBS does not support asymmetric KMS keys. /p
+    /// An identifier for the symmetric KMS key to use when creating the encrypted AMI. This parameter is only required if you want to use a non-default KMS key; if this parameter is not specified, the default KMS key for EBS is used. If a `KmsKeyId` is specified, the `Encrypted` flag must also be set.
+    ///
+    /// The KMS key identifier may be provided in any of the following formats:
+    ///
+    /// - Key ID
+    /// - Key alias
+    /// - ARN using key ID. The ID ARN contains the `arn:aws:kms` namespace, followed by the Region of the key, the Amazon Web Services account ID of the key owner, the `key` namespace, and then the key ID. For example, arn:aws:kms:*us-east-1*:*012345678910*:key/*abcd1234-a123-456a-a12b-a123b4cd56ef*.
+    /// - ARN using key alias. The alias ARN contains the `arn:aws:kms` namespace, followed by the Region of the key, the Amazon Web Services account ID of the key owner, the `alias` namespace, and then the key alias. For example, arn:aws:kms:*us-east-1*:*012345678910*:alias/*ExampleAlias*.
+    ///
+    /// Amazon Web Services parses `KmsKeyId` asynchronously, meaning that the action you call may appear to complete even though you provided an invalid identifier. This action will eventually report failure.
+    ///
+    /// The specified KMS key must exist in the Region that the AMI is being copied to.
+    ///
+    /// Amazon EBS does not support asymmetric KMS keys.
     pub kms_key_id: Option<String>,
-    /// p The license type to be used for the Amazon Machine Image (AMI) after importing. /p p Specify code AWS /code to replace the source-system license with an Amazon Web Services license or code BYOL /code to retain the source-system license. Leaving this parameter undefined is the same as choosing code AWS /code when importing a Windows Server operating system, and the same as choosing code BYOL /code when importing a Windows client operating system (such as Windows 10) or a Linux operating system. /p p To use code BYOL /code , you must have existing licenses with rights to use these licenses in a third party cloud, such as Amazon Web Services. For more information, see a href="https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-image-import.html#prerequisites-image" Prerequisites /a in the VM Import/Export User Guide. /p
+    /// The license type to be used for the Amazon Machine Image (AMI) after importing.
+    ///
+    /// Specify `AWS` to replace the source-system license with an Amazon Web Services license or `BYOL` to retain the source-system license. Leaving this parameter undefined is the same as choosing `AWS` when importing a Windows Server operating system, and the same as choosing `BYOL` when importing a Windows client operating system (such as Windows 10) or a Linux operating system.
+    ///
+    /// To use `BYOL`, you must have existing licenses with rights to use these licenses in a third party cloud, such as Amazon Web Services. For more information, see [Prerequisites](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-image-import.html#prerequisites-image) in the VM Import/Export User Guide.
     pub license_type: Option<String>,
-    /// p The operating system of the virtual machine. If you import a VM that is compatible with Unified Extensible Firmware Interface (UEFI) using an EBS snapshot, you must specify a value for the platform. /p p Valid values: code Windows /code | code Linux /code /p
+    /// The operating system of the virtual machine. If you import a VM that is compatible with Unified Extensible Firmware Interface (UEFI) using an EBS snapshot, you must specify a value for the platform.
+    ///
+    /// Valid values: `Windows` \| `Linux`
     pub platform: Option<String>,
-    /// p The name of the role to use when not using the default role, 'vmimport'. /p
+    /// The name of the role to use when not using the default role, 'vmimport'.
     pub role_name: Option<String>,
-    /// p The ARNs of the license configurations. /p
+    /// The ARNs of the license configurations.
     pub license_specifications: Option<Vec<ImportImageLicenseConfigurationRequest>>,
-    /// p The tags to apply to the import image task during creation. /p
+    /// The tags to apply to the import image task during creation.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p The usage operation value. For more information, see a href="https://docs.aws.amazon.com/vm-import/latest/userguide/vmie prereqs.html#prerequisites" Licensing options /a in the i VM Import/Export User Guide /i . /p
+    /// The usage operation value. For more information, see [Licensing options](https://docs.aws.amazon.com/vm-import/latest/userguide/vmie_prereqs.html#prerequisites) in the *VM Import/Export User Guide*.
     pub usage_operation: Option<String>,
-    /// p The boot mode of the virtual machine. /p note p The code uefi-preferred /code boot mode isn't supported for importing images. For more information, see a href="https://docs.aws.amazon.com/vm-import/latest/userguide/prerequisites.html#vmimport-boot-modes" Boot modes /a in the i VM Import/Export User Guide /i . /p /note
+    /// The boot mode of the virtual machine.
+    ///
+    /// **Note:** The `uefi-preferred` boot mode isn't supported for importing images. For more information, see [Boot modes](https://docs.aws.amazon.com/vm-import/latest/userguide/prerequisites.html#vmimport-boot-modes) in the *VM Import/Export User Guide*.
     pub boot_mode: Option<BootModeValues>,
 }
 rt::structure!(
@@ -1123,37 +1270,37 @@ pub static IMPORT_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportImageResult {
-    /// p The architecture of the virtual machine. /p
+    /// The architecture of the virtual machine.
     pub architecture: Option<String>,
-    /// p A description of the import task. /p
+    /// A description of the import task.
     pub description: Option<String>,
-    /// p Indicates whether the AMI is encrypted. /p
+    /// Indicates whether the AMI is encrypted.
     pub encrypted: Option<bool>,
-    /// p The target hypervisor of the import task. /p
+    /// The target hypervisor of the import task.
     pub hypervisor: Option<String>,
-    /// p The ID of the Amazon Machine Image (AMI) created by the import task. /p
+    /// The ID of the Amazon Machine Image (AMI) created by the import task.
     pub image_id: Option<String>,
-    /// p The task ID of the import image task. /p
+    /// The task ID of the import image task.
     pub import_task_id: Option<String>,
-    /// p The identifier for the symmetric KMS key that was used to create the encrypted AMI. /p
+    /// The identifier for the symmetric KMS key that was used to create the encrypted AMI.
     pub kms_key_id: Option<String>,
-    /// p The license type of the virtual machine. /p
+    /// The license type of the virtual machine.
     pub license_type: Option<String>,
-    /// p The operating system of the virtual machine. /p
+    /// The operating system of the virtual machine.
     pub platform: Option<String>,
-    /// p The progress of the task. /p
+    /// The progress of the task.
     pub progress: Option<String>,
-    /// p Information about the snapshots. /p
+    /// Information about the snapshots.
     pub snapshot_details: Option<Vec<SnapshotDetail>>,
-    /// p A brief status of the task. /p
+    /// A brief status of the task.
     pub status: Option<String>,
-    /// p A detailed status message of the import task. /p
+    /// A detailed status message of the import task.
     pub status_message: Option<String>,
-    /// p The ARNs of the license configurations. /p
+    /// The ARNs of the license configurations.
     pub license_specifications: Option<Vec<ImportImageLicenseConfigurationResponse>>,
-    /// p Any tags assigned to the import image task. /p
+    /// Any tags assigned to the import image task.
     pub tags: Option<Vec<Tag>>,
-    /// p The usage operation value. /p
+    /// The usage operation value.
     pub usage_operation: Option<String>,
 }
 rt::structure!(
@@ -1184,42 +1331,46 @@ pub static IMPORT_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("UsageOperation", &rt::STRING).named("usageOperation"),
     ],
 );
-/// p Describes an import image task. /p
+/// Describes an import image task.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportImageTask {
-    /// p The architecture of the virtual machine. /p p Valid values: code i386 /code | code x86 64 /code | code arm64 /code /p
+    /// The architecture of the virtual machine.
+    ///
+    /// Valid values: `i386` \| `x86_64` \| `arm64`
     pub architecture: Option<String>,
-    /// p A description of the import task. /p
+    /// A description of the import task.
     pub description: Option<String>,
-    /// p Indicates whether the image is encrypted. /p
+    /// Indicates whether the image is encrypted.
     pub encrypted: Option<bool>,
-    /// p The target hypervisor for the import task. /p p Valid values: code xen /code /p
+    /// The target hypervisor for the import task.
+    ///
+    /// Valid values: `xen`
     pub hypervisor: Option<String>,
-    /// p The ID of the Amazon Machine Image (AMI) of the imported virtual machine. /p
+    /// The ID of the Amazon Machine Image (AMI) of the imported virtual machine.
     pub image_id: Option<String>,
-    /// p The ID of the import image task. /p
+    /// The ID of the import image task.
     pub import_task_id: Option<String>,
-    /// p The identifier for the KMS key that was used to create the encrypted image. /p
+    /// The identifier for the KMS key that was used to create the encrypted image.
     pub kms_key_id: Option<String>,
-    /// p The license type of the virtual machine. /p
+    /// The license type of the virtual machine.
     pub license_type: Option<String>,
-    /// p The description string for the import image task. /p
+    /// The description string for the import image task.
     pub platform: Option<String>,
-    /// p The percentage of progress of the import image task. /p
+    /// The percentage of progress of the import image task.
     pub progress: Option<String>,
-    /// p Information about the snapshots. /p
+    /// Information about the snapshots.
     pub snapshot_details: Option<Vec<SnapshotDetail>>,
-    /// p A brief status for the import image task. /p
+    /// A brief status for the import image task.
     pub status: Option<String>,
-    /// p A descriptive status message for the import image task. /p
+    /// A descriptive status message for the import image task.
     pub status_message: Option<String>,
-    /// p The tags for the import image task. /p
+    /// The tags for the import image task.
     pub tags: Option<Vec<Tag>>,
-    /// p The ARNs of the license configurations that are associated with the import image task. /p
+    /// The ARNs of the license configurations that are associated with the import image task.
     pub license_specifications: Option<Vec<ImportImageLicenseConfigurationResponse>>,
-    /// p The usage operation value. /p
+    /// The usage operation value.
     pub usage_operation: Option<String>,
-    /// p The boot mode of the virtual machine. /p
+    /// The boot mode of the virtual machine.
     pub boot_mode: Option<BootModeValues>,
 }
 rt::structure!(
@@ -1256,30 +1407,30 @@ pub static IMPORT_IMAGE_TASK_LIST: rt::Schema = rt::Schema::list(
     "ImportImageTaskList",
     &[rt::m("member", &IMPORT_IMAGE_TASK).named("item")],
 );
-/// p Describes the launch specification for VM import. /p
+/// Describes the launch specification for VM import.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportInstanceLaunchSpecification {
-    /// p The architecture of the instance. /p
+    /// The architecture of the instance.
     pub architecture: Option<ArchitectureValues>,
-    /// p The security group names. /p
+    /// The security group names.
     pub group_names: Option<Vec<String>>,
-    /// p The security group IDs. /p
+    /// The security group IDs.
     pub group_ids: Option<Vec<String>>,
-    /// p Reserved. /p
+    /// Reserved.
     pub additional_info: Option<String>,
-    /// p The Base64-encoded user data to make available to the instance. /p
+    /// The Base64-encoded user data to make available to the instance.
     pub user_data: Option<UserData>,
-    /// p The instance type. For more information about the instance types that you can import, see a href="https://docs.aws.amazon.com/vm-import/latest/userguide/vmie prereqs.html#vmimport-instance-types" Instance Types /a in the VM Import/Export User Guide. /p
+    /// The instance type. For more information about the instance types that you can import, see [Instance Types](https://docs.aws.amazon.com/vm-import/latest/userguide/vmie_prereqs.html#vmimport-instance-types) in the VM Import/Export User Guide.
     pub instance_type: Option<InstanceType>,
-    /// p The placement information for the instance. /p
+    /// The placement information for the instance.
     pub placement: Option<Placement>,
-    /// p Indicates whether monitoring is enabled. /p
+    /// Indicates whether monitoring is enabled.
     pub monitoring: Option<bool>,
-    /// p EC2-VPC The ID of the subnet in which to launch the instance. /p
+    /// \[EC2-VPC\] The ID of the subnet in which to launch the instance.
     pub subnet_id: Option<String>,
-    /// p Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown). /p
+    /// Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
     pub instance_initiated_shutdown_behavior: Option<ShutdownBehavior>,
-    /// p EC2-VPC An available IP address from the IP address range of the subnet. /p
+    /// \[EC2-VPC\] An available IP address from the IP address range of the subnet.
     pub private_ip_address: Option<String>,
 }
 rt::structure!(
@@ -1307,15 +1458,15 @@ pub static IMPORT_INSTANCE_LAUNCH_SPECIFICATION: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportInstanceRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p A description for the instance being imported. /p
+    /// A description for the instance being imported.
     pub description: Option<String>,
-    /// p The launch specification. /p
+    /// The launch specification.
     pub launch_specification: Option<ImportInstanceLaunchSpecification>,
-    /// p The disk image. /p
+    /// The disk image.
     pub disk_images: Option<Vec<DiskImage>>,
-    /// p The instance operating system. /p
+    /// The instance operating system.
     pub platform: PlatformValues,
 }
 rt::structure!(
@@ -1335,7 +1486,7 @@ pub static IMPORT_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportInstanceResult {
-    /// p Information about the conversion task. /p
+    /// Information about the conversion task.
     pub conversion_task: Option<ConversionTask>,
 }
 rt::structure!(ImportInstanceResult, IMPORT_INSTANCE_RESULT, 0 => conversion_task);
@@ -1343,16 +1494,16 @@ pub static IMPORT_INSTANCE_RESULT: rt::Schema = rt::Schema::structure(
     "ImportInstanceResult",
     &[rt::m("ConversionTask", &CONVERSION_TASK).named("conversionTask")],
 );
-/// p Describes an import instance task. /p
+/// Describes an import instance task.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportInstanceTaskDetails {
-    /// p A description of the task. /p
+    /// A description of the task.
     pub description: Option<String>,
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
-    /// p The instance operating system. /p
+    /// The instance operating system.
     pub platform: Option<PlatformValues>,
-    /// p The volumes. /p
+    /// The volumes.
     pub volumes: Option<Vec<ImportInstanceVolumeDetailItem>>,
 }
 rt::structure!(
@@ -1368,24 +1519,24 @@ pub static IMPORT_INSTANCE_TASK_DETAILS: rt::Schema = rt::Schema::structure(
         rt::m("Volumes", &IMPORT_INSTANCE_VOLUME_DETAIL_SET).named("volumes"),
     ],
 );
-/// p Describes an import volume task. /p
+/// Describes an import volume task.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportInstanceVolumeDetailItem {
-    /// p The Availability Zone where the resulting instance will reside. /p
+    /// The Availability Zone where the resulting instance will reside.
     pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone where the resulting instance will reside. /p
+    /// The ID of the Availability Zone where the resulting instance will reside.
     pub availability_zone_id: Option<String>,
-    /// p The number of bytes converted so far. /p
+    /// The number of bytes converted so far.
     pub bytes_converted: Option<i64>,
-    /// p A description of the task. /p
+    /// A description of the task.
     pub description: Option<String>,
-    /// p The image. /p
+    /// The image.
     pub image: Option<DiskImageDescription>,
-    /// p The status of the import of this particular disk image. /p
+    /// The status of the import of this particular disk image.
     pub status: Option<String>,
-    /// p The status information or errors related to the disk image. /p
+    /// The status information or errors related to the disk image.
     pub status_message: Option<String>,
-    /// p The volume. /p
+    /// The volume.
     pub volume: Option<DiskImageVolumeDescription>,
 }
 rt::structure!(
@@ -1412,13 +1563,13 @@ pub static IMPORT_INSTANCE_VOLUME_DETAIL_SET: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportKeyPairRequest {
-    /// p The tags to apply to the imported key pair. /p
+    /// The tags to apply to the imported key pair.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p A unique name for the key pair. /p
+    /// A unique name for the key pair.
     pub key_name: String,
-    /// p The public key. /p
+    /// The public key.
     pub public_key_material: rt::Blob,
 }
 rt::structure!(
@@ -1438,13 +1589,14 @@ pub static IMPORT_KEY_PAIR_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportKeyPairResult {
-    /// ul li p For RSA key pairs, the key fingerprint is the MD5 public key fingerprint as specified in section 4 of RFC 4716. /p /li li p For ED25519 key pairs, the key fingerprint is the base64-encoded SHA-256 digest, which is the default for OpenSSH, starting with a href="http://www.openssh.com/txt/release-6.8" OpenSSH 6.8 /a . /p /li /ul
+    /// - For RSA key pairs, the key fingerprint is the MD5 public key fingerprint as specified in section 4 of RFC 4716.
+    /// - For ED25519 key pairs, the key fingerprint is the base64-encoded SHA-256 digest, which is the default for OpenSSH, starting with [OpenSSH 6.8](http://www.openssh.com/txt/release-6.8).
     pub key_fingerprint: Option<String>,
-    /// p The key pair name that you provided. /p
+    /// The key pair name that you provided.
     pub key_name: Option<String>,
-    /// p The ID of the resulting key pair. /p
+    /// The ID of the resulting key pair.
     pub key_pair_id: Option<String>,
-    /// p The tags applied to the imported key pair. /p
+    /// The tags applied to the imported key pair.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1462,23 +1614,36 @@ pub static IMPORT_KEY_PAIR_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportSnapshotRequest {
-    /// p The client-specific data. /p
+    /// The client-specific data.
     pub client_data: Option<ClientData>,
-    /// p Token to enable idempotency for VM import requests. /p
+    /// Token to enable idempotency for VM import requests.
     pub client_token: Option<String>,
-    /// p The description string for the import snapshot task. /p
+    /// The description string for the import snapshot task.
     pub description: Option<String>,
-    /// p Information about the disk container. /p
+    /// Information about the disk container.
     pub disk_container: Option<SnapshotDiskContainer>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Specifies whether the destination snapshot of the imported image should be encrypted. The default KMS key for EBS is used unless you specify a non-default KMS key using code KmsKeyId /code . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/EBSEncryption.html" Amazon EBS Encryption /a in the i Amazon Elastic Compute Cloud User Guide /i . /p
+    /// Specifies whether the destination snapshot of the imported image should be encrypted. The default KMS key for EBS is used unless you specify a non-default KMS key using `KmsKeyId`. For more information, see [Amazon EBS Encryption](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/EBSEncryption.html) in the *Amazon Elastic Compute Cloud User Guide*.
     pub encrypted: Option<bool>,
-    /// p An identifier for the symmetric KMS key to use when creating the encrypted snapshot. This parameter is only required if you want to use a non-default KMS key; if this parameter is not specified, the default KMS key for EBS is used. If a code KmsKeyId /code is specified, the code Encrypted /code flag must also be set. /p p The KMS key identifier may be provided in any of the following formats: /p ul li p Key ID /p /li li p Key alias /p /li li p ARN using key ID. The ID ARN contains the code arn:aws:kms /code namespace, followed by the Region of the key, the Amazon Web Services account ID of the key owner, the code key /code namespace, and then the key ID. For example, arn:aws:kms: i us-east-1 /i : i 012345678910 /i :key/ i abcd1234-a123-456a-a12b-a123b4cd56ef /i . /p /li li p ARN using key alias. The alias ARN contains the code arn:aws:kms /code namespace, followed by the Region of the key, the Amazon Web Services account ID of the key owner, the code alias /code namespace, and then the key alias. For example, arn:aws:kms: i us-east-1 /i : i 012345678910 /i :alias/ i ExampleAlias /i . /p /li /ul p Amazon Web Services parses code KmsKeyId /code asynchronously, meaning that the action you call may appear to complete even though you provided an invalid identifier. This action will eventually report failure. /p p The specified KMS key must exist in the Region that the snapshot is being copied to. /p p Amazon EBS does not support asymmetric KMS keys. /p
+    /// An identifier for the symmetric KMS key to use when creating the encrypted snapshot. This parameter is only required if you want to use a non-default KMS key; if this parameter is not specified, the default KMS key for EBS is used. If a `KmsKeyId` is specified, the `Encrypted` flag must also be set.
+    ///
+    /// The KMS key identifier may be provided in any of the following formats:
+    ///
+    /// - Key ID
+    /// - Key alias
+    /// - ARN using key ID. The ID ARN contains the `arn:aws:kms` namespace, followed by the Region of the key, the Amazon Web Services account ID of the key owner, the `key` namespace, and then the key ID. For example, arn:aws:kms:*us-east-1*:*012345678910*:key/*abcd1234-a123-456a-a12b-a123b4cd56ef*.
+    /// - ARN using key alias. The alias ARN contains the `arn:aws:kms` namespace, followed by the Region of the key, the Amazon Web Services account ID of the key owner, the `alias` namespace, and then the key alias. For example, arn:aws:kms:*us-east-1*:*012345678910*:alias/*ExampleAlias*.
+    ///
+    /// Amazon Web Services parses `KmsKeyId` asynchronously, meaning that the action you call may appear to complete even though you provided an invalid identifier. This action will eventually report failure.
+    ///
+    /// The specified KMS key must exist in the Region that the snapshot is being copied to.
+    ///
+    /// Amazon EBS does not support asymmetric KMS keys.
     pub kms_key_id: Option<String>,
-    /// p The name of the role to use when not using the default role, 'vmimport'. /p
+    /// The name of the role to use when not using the default role, 'vmimport'.
     pub role_name: Option<String>,
-    /// p The tags to apply to the import snapshot task during creation. /p
+    /// The tags to apply to the import snapshot task during creation.
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
@@ -1502,13 +1667,13 @@ pub static IMPORT_SNAPSHOT_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportSnapshotResult {
-    /// p A description of the import snapshot task. /p
+    /// A description of the import snapshot task.
     pub description: Option<String>,
-    /// p The ID of the import snapshot task. /p
+    /// The ID of the import snapshot task.
     pub import_task_id: Option<String>,
-    /// p Information about the import snapshot task. /p
+    /// Information about the import snapshot task.
     pub snapshot_task_detail: Option<SnapshotTaskDetail>,
-    /// p Any tags assigned to the import snapshot task. /p
+    /// Any tags assigned to the import snapshot task.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1524,16 +1689,16 @@ pub static IMPORT_SNAPSHOT_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST).named("tagSet"),
     ],
 );
-/// p Describes an import snapshot task. /p
+/// Describes an import snapshot task.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportSnapshotTask {
-    /// p A description of the import snapshot task. /p
+    /// A description of the import snapshot task.
     pub description: Option<String>,
-    /// p The ID of the import snapshot task. /p
+    /// The ID of the import snapshot task.
     pub import_task_id: Option<String>,
-    /// p Describes an import snapshot task. /p
+    /// Describes an import snapshot task.
     pub snapshot_task_detail: Option<SnapshotTaskDetail>,
-    /// p The tags for the import snapshot task. /p
+    /// The tags for the import snapshot task.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1563,17 +1728,21 @@ pub static IMPORT_TASK_ID_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportVolumeRequest {
-    /// p The ID of the Availability Zone for the resulting EBS volume. /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code must be specified, but not both. /p
+    /// The ID of the Availability Zone for the resulting EBS volume.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified, but not both.
     pub availability_zone_id: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The Availability Zone for the resulting EBS volume. /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code must be specified, but not both. /p
+    /// The Availability Zone for the resulting EBS volume.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified, but not both.
     pub availability_zone: Option<String>,
-    /// p The disk image. /p
+    /// The disk image.
     pub image: DiskImageDetail,
-    /// p A description of the volume. /p
+    /// A description of the volume.
     pub description: Option<String>,
-    /// p The volume size. /p
+    /// The volume size.
     pub volume: VolumeDetail,
 }
 rt::structure!(
@@ -1593,7 +1762,7 @@ pub static IMPORT_VOLUME_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportVolumeResult {
-    /// p Information about the conversion task. /p
+    /// Information about the conversion task.
     pub conversion_task: Option<ConversionTask>,
 }
 rt::structure!(ImportVolumeResult, IMPORT_VOLUME_RESULT, 0 => conversion_task);
@@ -1601,20 +1770,20 @@ pub static IMPORT_VOLUME_RESULT: rt::Schema = rt::Schema::structure(
     "ImportVolumeResult",
     &[rt::m("ConversionTask", &CONVERSION_TASK).named("conversionTask")],
 );
-/// p Describes an import volume task. /p
+/// Describes an import volume task.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportVolumeTaskDetails {
-    /// p The Availability Zone where the resulting volume will reside. /p
+    /// The Availability Zone where the resulting volume will reside.
     pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone where the resulting volume will reside. /p
+    /// The ID of the Availability Zone where the resulting volume will reside.
     pub availability_zone_id: Option<String>,
-    /// p The number of bytes converted so far. /p
+    /// The number of bytes converted so far.
     pub bytes_converted: Option<i64>,
-    /// p The description you provided when starting the import volume task. /p
+    /// The description you provided when starting the import volume task.
     pub description: Option<String>,
-    /// p The image. /p
+    /// The image.
     pub image: Option<DiskImageDescription>,
-    /// p The volume. /p
+    /// The volume.
     pub volume: Option<DiskImageVolumeDescription>,
 }
 rt::structure!(
@@ -1632,12 +1801,14 @@ pub static IMPORT_VOLUME_TASK_DETAILS: rt::Schema = rt::Schema::structure(
         rt::m("Volume", &DISK_IMAGE_VOLUME_DESCRIPTION).named("volume"),
     ],
 );
-/// note p Amazon Elastic Inference is no longer available. /p /note p Describes the Inference accelerators for the instance type. /p
+/// **Note:** Amazon Elastic Inference is no longer available.
+///
+/// Describes the Inference accelerators for the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct InferenceAcceleratorInfo {
-    /// p Describes the Inference accelerators for the instance type. /p
+    /// Describes the Inference accelerators for the instance type.
     pub accelerators: Option<Vec<InferenceDeviceInfo>>,
-    /// p The total size of the memory for the inference accelerators for the instance type, in MiB. /p
+    /// The total size of the memory for the inference accelerators for the instance type, in MiB.
     pub total_inference_memory_in_mi_b: Option<i32>,
 }
 rt::structure!(
@@ -1652,16 +1823,18 @@ pub static INFERENCE_ACCELERATOR_INFO: rt::Schema = rt::Schema::structure(
             .named("totalInferenceMemoryInMiB"),
     ],
 );
-/// note p Amazon Elastic Inference is no longer available. /p /note p Describes the Inference accelerators for the instance type. /p
+/// **Note:** Amazon Elastic Inference is no longer available.
+///
+/// Describes the Inference accelerators for the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct InferenceDeviceInfo {
-    /// p The number of Inference accelerators for the instance type. /p
+    /// The number of Inference accelerators for the instance type.
     pub count: Option<i32>,
-    /// p The name of the Inference accelerator. /p
+    /// The name of the Inference accelerator.
     pub name: Option<String>,
-    /// p The manufacturer of the Inference accelerator. /p
+    /// The manufacturer of the Inference accelerator.
     pub manufacturer: Option<String>,
-    /// p Describes the memory available to the inference accelerator. /p
+    /// Describes the memory available to the inference accelerator.
     pub memory_info: Option<InferenceDeviceMemoryInfo>,
 }
 rt::structure!(
@@ -1682,10 +1855,12 @@ pub static INFERENCE_DEVICE_INFO_LIST: rt::Schema = rt::Schema::list(
         &[rt::m("member", &INFERENCE_DEVICE_INFO)],
     )
     .named("item");
-/// note p Amazon Elastic Inference is no longer available. /p /note p Describes the memory available to the inference accelerator. /p
+/// **Note:** Amazon Elastic Inference is no longer available.
+///
+/// Describes the memory available to the inference accelerator.
 #[derive(Clone, Default, PartialEq)]
 pub struct InferenceDeviceMemoryInfo {
-    /// p The size of the memory available to the inference accelerator, in MiB. /p
+    /// The size of the memory available to the inference accelerator, in MiB.
     pub size_in_mi_b: Option<i32>,
 }
 rt::structure!(
@@ -1700,14 +1875,20 @@ rt::string_enum! {
     "initial-ingestion-in-progress", IngestionComplete = "ingestion-complete",
     IngestionFailed = "ingestion-failed" }
 }
-/// p Information about the volume initialization. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html" Initialize Amazon EBS volumes /a . /p
+/// Information about the volume initialization. For more information, see [Initialize Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct InitializationStatusDetails {
-    /// p The method used for volume initialization. Possible values include: /p ul li p code default /code - Volume initialized using the default volume initialization rate or fast snapshot restore. /p /li li p code provisioned-rate /code - Volume initialized using an Amazon EBS Provisioned Rate for Volume Initialization. /p /li li p code volume-copy /code - Volume copy initialized at the rate for volume copies. /p /li /ul
+    /// The method used for volume initialization. Possible values include:
+    ///
+    /// - `default` - Volume initialized using the default volume initialization rate or fast snapshot restore.
+    /// - `provisioned-rate` - Volume initialized using an Amazon EBS Provisioned Rate for Volume Initialization.
+    /// - `volume-copy` - Volume copy initialized at the rate for volume copies.
     pub initialization_type: Option<InitializationType>,
-    /// p The current volume initialization progress as a percentage (0-100). Returns code 100 /code when volume initialization has completed. /p
+    /// The current volume initialization progress as a percentage (0-100). Returns `100` when volume initialization has completed.
     pub progress: Option<i64>,
-    /// p The estimated remaining time, in seconds, for volume initialization to complete. Returns code 0 /code when volume initialization has completed. /p p Only available for volumes created with Amazon EBS Provisioned Rate for Volume Initialization. /p
+    /// The estimated remaining time, in seconds, for volume initialization to complete. Returns `0` when volume initialization has completed.
+    ///
+    /// Only available for volumes created with Amazon EBS Provisioned Rate for Volume Initialization.
     pub estimated_time_to_complete_in_seconds: Option<i64>,
 }
 rt::structure!(
@@ -1731,134 +1912,148 @@ pub static INSIDE_CIDR_BLOCKS_STRING_LIST: rt::Schema = rt::Schema::list(
     "InsideCidrBlocksStringList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes an instance. /p
+/// Describes an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct Instance {
-    /// p The architecture of the image. /p
+    /// The architecture of the image.
     pub architecture: Option<ArchitectureValues>,
-    /// p Any block device mapping entries for the instance. /p
+    /// Any block device mapping entries for the instance.
     pub block_device_mappings: Option<Vec<InstanceBlockDeviceMapping>>,
-    /// p The idempotency token you provided when you launched the instance, if applicable. /p
+    /// The idempotency token you provided when you launched the instance, if applicable.
     pub client_token: Option<String>,
-    /// p Indicates whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance. /p
+    /// Indicates whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
     pub ebs_optimized: Option<bool>,
-    /// p Specifies whether enhanced networking with ENA is enabled. /p
+    /// Specifies whether enhanced networking with ENA is enabled.
     pub ena_support: Option<bool>,
-    /// p The hypervisor type of the instance. The value code xen /code is used for both Xen and Nitro hypervisors. /p
+    /// The hypervisor type of the instance. The value `xen` is used for both Xen and Nitro hypervisors.
     pub hypervisor: Option<HypervisorType>,
-    /// p The IAM instance profile associated with the instance, if applicable. /p
+    /// The IAM instance profile associated with the instance, if applicable.
     pub iam_instance_profile: Option<IamInstanceProfile>,
-    /// p Indicates whether this is a Spot Instance or a Scheduled Instance. /p
+    /// Indicates whether this is a Spot Instance or a Scheduled Instance.
     pub instance_lifecycle: Option<InstanceLifecycleType>,
-    /// p Deprecated. /p note p Amazon Elastic Graphics reached end of life on January 8, 2024. /p /note
+    /// Deprecated.
+    ///
+    /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
     pub elastic_gpu_associations: Option<Vec<ElasticGpuAssociation>>,
-    /// p Deprecated /p note p Amazon Elastic Inference is no longer available. /p /note
+    /// Deprecated
+    ///
+    /// **Note:** Amazon Elastic Inference is no longer available.
     pub elastic_inference_accelerator_associations: Option<
         Vec<ElasticInferenceAcceleratorAssociation>,
     >,
-    /// p The network interfaces for the instance. /p
+    /// The network interfaces for the instance.
     pub network_interfaces: Option<Vec<InstanceNetworkInterface>>,
-    /// p The Amazon Resource Name (ARN) of the Outpost. /p
+    /// The Amazon Resource Name (ARN) of the Outpost.
     pub outpost_arn: Option<String>,
-    /// p The device name of the root device volume (for example, code /dev/sda1 /code ). /p
+    /// The device name of the root device volume (for example, `/dev/sda1`).
     pub root_device_name: Option<String>,
-    /// p The root device type used by the AMI. The AMI can use an EBS volume or an instance store volume. /p
+    /// The root device type used by the AMI. The AMI can use an EBS volume or an instance store volume.
     pub root_device_type: Option<DeviceType>,
-    /// p The security groups for the instance. /p
+    /// The security groups for the instance.
     pub security_groups: Option<Vec<GroupIdentifier>>,
-    /// p Indicates whether source/destination checking is enabled. /p
+    /// Indicates whether source/destination checking is enabled.
     pub source_dest_check: Option<bool>,
-    /// p If the request is a Spot Instance request, the ID of the request. /p
+    /// If the request is a Spot Instance request, the ID of the request.
     pub spot_instance_request_id: Option<String>,
-    /// p Specifies whether enhanced networking with the Intel 82599 Virtual Function interface is enabled. /p
+    /// Specifies whether enhanced networking with the Intel 82599 Virtual Function interface is enabled.
     pub sriov_net_support: Option<String>,
-    /// p The reason for the most recent state transition. /p
+    /// The reason for the most recent state transition.
     pub state_reason: Option<StateReason>,
-    /// p Any tags assigned to the instance. /p
+    /// Any tags assigned to the instance.
     pub tags: Option<Vec<Tag>>,
-    /// p The virtualization type of the instance. /p
+    /// The virtualization type of the instance.
     pub virtualization_type: Option<VirtualizationType>,
-    /// p The CPU options for the instance. /p
+    /// The CPU options for the instance.
     pub cpu_options: Option<CpuOptions>,
-    /// p The ID of the Capacity Block. /p note p For P5 instances, a Capacity Block ID refers to a group of instances. For Trn2u instances, a capacity block ID refers to an EC2 UltraServer. /p /note
+    /// The ID of the Capacity Block.
+    ///
+    /// **Note:** For P5 instances, a Capacity Block ID refers to a group of instances. For Trn2u instances, a capacity block ID refers to an EC2 UltraServer.
     pub capacity_block_id: Option<String>,
-    /// p The ID of the Capacity Reservation. /p
+    /// The ID of the Capacity Reservation.
     pub capacity_reservation_id: Option<String>,
-    /// p Information about the Capacity Reservation targeting option. /p
+    /// Information about the Capacity Reservation targeting option.
     pub capacity_reservation_specification: Option<
         CapacityReservationSpecificationResponse,
     >,
-    /// p Indicates whether the instance is enabled for hibernation. /p
+    /// Indicates whether the instance is enabled for hibernation.
     pub hibernation_options: Option<HibernationOptions>,
-    /// p The license configurations for the instance. /p
+    /// The license configurations for the instance.
     pub licenses: Option<Vec<LicenseConfiguration>>,
-    /// p The metadata options for the instance. /p
+    /// The metadata options for the instance.
     pub metadata_options: Option<InstanceMetadataOptionsResponse>,
-    /// p Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. /p
+    /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves.
     pub enclave_options: Option<EnclaveOptions>,
-    /// p The boot mode that was specified by the AMI. If the value is code uefi-preferred /code , the AMI supports both UEFI and Legacy BIOS. The code currentInstanceBootMode /code parameter is the boot mode that is used to boot the instance at launch or start. /p note p The operating system contained in the AMI must be configured to support the specified boot mode. /p /note p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-boot.html" Boot modes /a in the i Amazon EC2 User Guide /i . /p
+    /// The boot mode that was specified by the AMI. If the value is `uefi-preferred`, the AMI supports both UEFI and Legacy BIOS. The `currentInstanceBootMode` parameter is the boot mode that is used to boot the instance at launch or start.
+    ///
+    /// **Note:** The operating system contained in the AMI must be configured to support the specified boot mode.
+    ///
+    /// For more information, see [Boot modes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-boot.html) in the *Amazon EC2 User Guide*.
     pub boot_mode: Option<BootModeValues>,
-    /// p The platform details value for the instance. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/billing-info-fields.html" AMI billing information fields /a in the i Amazon EC2 User Guide /i . /p
+    /// The platform details value for the instance. For more information, see [AMI billing information fields](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/billing-info-fields.html) in the *Amazon EC2 User Guide*.
     pub platform_details: Option<String>,
-    /// p The usage operation value for the instance. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/billing-info-fields.html" AMI billing information fields /a in the i Amazon EC2 User Guide /i . /p
+    /// The usage operation value for the instance. For more information, see [AMI billing information fields](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/billing-info-fields.html) in the *Amazon EC2 User Guide*.
     pub usage_operation: Option<String>,
-    /// p The time that the usage operation was last updated. /p
+    /// The time that the usage operation was last updated.
     pub usage_operation_update_time: Option<rt::DateTime>,
-    /// p The options for the instance hostname. /p
+    /// The options for the instance hostname.
     pub private_dns_name_options: Option<PrivateDnsNameOptionsResponse>,
-    /// p The IPv6 address assigned to the instance. /p
+    /// The IPv6 address assigned to the instance.
     pub ipv6_address: Option<String>,
-    /// p If the instance is configured for NitroTPM support, the value is code v2.0 /code . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/nitrotpm.html" NitroTPM /a in the i Amazon EC2 User Guide /i . /p
+    /// If the instance is configured for NitroTPM support, the value is `v2.0`. For more information, see [NitroTPM](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/nitrotpm.html) in the *Amazon EC2 User Guide*.
     pub tpm_support: Option<String>,
-    /// p Provides information on the recovery and maintenance options of your instance. /p
+    /// Provides information on the recovery and maintenance options of your instance.
     pub maintenance_options: Option<InstanceMaintenanceOptions>,
-    /// p The boot mode that is used to boot the instance at launch or start. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-boot.html" Boot modes /a in the i Amazon EC2 User Guide /i . /p
+    /// The boot mode that is used to boot the instance at launch or start. For more information, see [Boot modes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-boot.html) in the *Amazon EC2 User Guide*.
     pub current_instance_boot_mode: Option<InstanceBootModeValues>,
-    /// p Contains settings for the network performance options for your instance. /p
+    /// Contains settings for the network performance options for your instance.
     pub network_performance_options: Option<InstanceNetworkPerformanceOptions>,
-    /// p The service provider that manages the instance. /p
+    /// The service provider that manages the instance.
     pub operator: Option<OperatorResponse>,
-    /// p The secondary interfaces for the instance. /p
+    /// The secondary interfaces for the instance.
     pub secondary_interfaces: Option<Vec<InstanceSecondaryInterface>>,
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
-    /// p The ID of the AMI used to launch the instance. /p
+    /// The ID of the AMI used to launch the instance.
     pub image_id: Option<String>,
-    /// p The current state of the instance. /p
+    /// The current state of the instance.
     pub state: Option<InstanceState>,
-    /// p IPv4 only The private DNS hostname name assigned to the instance. This DNS hostname can only be used inside the Amazon EC2 network. This name is not available until the instance enters the code running /code state. /p p The Amazon-provided DNS server resolves Amazon-provided private DNS hostnames if you've enabled DNS resolution and DNS hostnames in your VPC. If you are not using the Amazon-provided DNS server in your VPC, your custom domain name servers must resolve the hostname as appropriate. /p
+    /// \[IPv4 only\] The private DNS hostname name assigned to the instance. This DNS hostname can only be used inside the Amazon EC2 network. This name is not available until the instance enters the `running` state.
+    ///
+    /// The Amazon-provided DNS server resolves Amazon-provided private DNS hostnames if you've enabled DNS resolution and DNS hostnames in your VPC. If you are not using the Amazon-provided DNS server in your VPC, your custom domain name servers must resolve the hostname as appropriate.
     pub private_dns_name: Option<String>,
-    /// p The public DNS name assigned to the instance. This name is not available until the instance enters the code running /code state. This name is only available if you've enabled DNS hostnames for your VPC. The format of this name depends on the a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hostname-types.html#public-hostnames" public hostname type /a . /p
+    /// The public DNS name assigned to the instance. This name is not available until the instance enters the `running` state. This name is only available if you've enabled DNS hostnames for your VPC. The format of this name depends on the [public hostname type](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hostname-types.html#public-hostnames).
     pub public_dns_name: Option<String>,
-    /// p The reason for the most recent state transition. This might be an empty string. /p
+    /// The reason for the most recent state transition. This might be an empty string.
     pub state_transition_reason: Option<String>,
-    /// p The name of the key pair, if this instance was launched with an associated key pair. /p
+    /// The name of the key pair, if this instance was launched with an associated key pair.
     pub key_name: Option<String>,
-    /// p The AMI launch index, which can be used to find this instance in the launch group. /p
+    /// The AMI launch index, which can be used to find this instance in the launch group.
     pub ami_launch_index: Option<i32>,
-    /// p The product codes attached to this instance, if applicable. /p
+    /// The product codes attached to this instance, if applicable.
     pub product_codes: Option<Vec<ProductCode>>,
-    /// p The instance type. /p
+    /// The instance type.
     pub instance_type: Option<InstanceType>,
-    /// p The time that the instance was last launched. To determine the time that instance was first launched, see the attachment time for the primary network interface. /p
+    /// The time that the instance was last launched. To determine the time that instance was first launched, see the attachment time for the primary network interface.
     pub launch_time: Option<rt::DateTime>,
-    /// p The location where the instance launched, if applicable. /p
+    /// The location where the instance launched, if applicable.
     pub placement: Option<Placement>,
-    /// p The kernel associated with this instance, if applicable. /p
+    /// The kernel associated with this instance, if applicable.
     pub kernel_id: Option<String>,
-    /// p The RAM disk associated with this instance, if applicable. /p
+    /// The RAM disk associated with this instance, if applicable.
     pub ramdisk_id: Option<String>,
-    /// p The platform. This value is code windows /code for Windows instances; otherwise, it is empty. /p
+    /// The platform. This value is `windows` for Windows instances; otherwise, it is empty.
     pub platform: Option<PlatformValues>,
-    /// p The monitoring for the instance. /p
+    /// The monitoring for the instance.
     pub monitoring: Option<Monitoring>,
-    /// p The ID of the subnet in which the instance is running. /p
+    /// The ID of the subnet in which the instance is running.
     pub subnet_id: Option<String>,
-    /// p The ID of the VPC in which the instance is running. /p
+    /// The ID of the VPC in which the instance is running.
     pub vpc_id: Option<String>,
-    /// p The private IPv4 address assigned to the instance. /p
+    /// The private IPv4 address assigned to the instance.
     pub private_ip_address: Option<String>,
-    /// p The public IPv4 address, or the Carrier IP address assigned to the instance, if applicable. /p p A Carrier IP address only applies to an instance launched in a subnet associated with a Wavelength Zone. /p
+    /// The public IPv4 address, or the Carrier IP address assigned to the instance, if applicable.
+    ///
+    /// A Carrier IP address only applies to an instance launched in a subnet associated with a Wavelength Zone.
     pub public_ip_address: Option<String>,
 }
 rt::structure!(
@@ -1965,18 +2160,18 @@ pub static INSTANCE: rt::Schema = rt::Schema::structure(
         rt::m("PublicIpAddress", &rt::STRING).named("ipAddress"),
     ],
 );
-/// p Describes the application status for an instance. /p
+/// Describes the application status for an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceApplicationStatus {
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
-    /// p The Availability Zone of the instance. /p
+    /// The Availability Zone of the instance.
     pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone of the instance. /p
+    /// The ID of the Availability Zone of the instance.
     pub availability_zone_id: Option<String>,
-    /// p The application status for the instance. /p
+    /// The application status for the instance.
     pub application_status: Option<ApplicationStatus>,
-    /// p The tags assigned to the instance. /p
+    /// The tags assigned to the instance.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1997,12 +2192,14 @@ pub static INSTANCE_APPLICATION_STATUS_SET: rt::Schema = rt::Schema::list(
     "InstanceApplicationStatusSet",
     &[rt::m("member", &INSTANCE_APPLICATION_STATUS).named("item")],
 );
-/// p ENA Express uses Amazon Web Services Scalable Reliable Datagram (SRD) technology to increase the maximum bandwidth used per stream and minimize tail latency of network traffic between EC2 instances. With ENA Express, you can communicate between two EC2 instances in the same subnet within the same account, or in different accounts. Both sending and receiving instances must have ENA Express enabled. /p p To improve the reliability of network packet delivery, ENA Express reorders network packets on the receiving end by default. However, some UDP-based applications are designed to handle network packets that are out of order to reduce the overhead for packet delivery at the network layer. When ENA Express is enabled, you can specify whether UDP network traffic uses it. /p
+/// ENA Express uses Amazon Web Services Scalable Reliable Datagram (SRD) technology to increase the maximum bandwidth used per stream and minimize tail latency of network traffic between EC2 instances. With ENA Express, you can communicate between two EC2 instances in the same subnet within the same account, or in different accounts. Both sending and receiving instances must have ENA Express enabled.
+///
+/// To improve the reliability of network packet delivery, ENA Express reorders network packets on the receiving end by default. However, some UDP-based applications are designed to handle network packets that are out of order to reduce the overhead for packet delivery at the network layer. When ENA Express is enabled, you can specify whether UDP network traffic uses it.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceAttachmentEnaSrdSpecification {
-    /// p Indicates whether ENA Express is enabled for the network interface. /p
+    /// Indicates whether ENA Express is enabled for the network interface.
     pub ena_srd_enabled: Option<bool>,
-    /// p Configures ENA Express for UDP network traffic. /p
+    /// Configures ENA Express for UDP network traffic.
     pub ena_srd_udp_specification: Option<InstanceAttachmentEnaSrdUdpSpecification>,
 }
 rt::structure!(
@@ -2017,10 +2214,10 @@ pub static INSTANCE_ATTACHMENT_ENA_SRD_SPECIFICATION: rt::Schema = rt::Schema::s
             .named("enaSrdUdpSpecification"),
     ],
 );
-/// p ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications. For UDP traffic, you can specify whether to use ENA Express, based on your application environment needs. /p
+/// ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications. For UDP traffic, you can specify whether to use ENA Express, based on your application environment needs.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceAttachmentEnaSrdUdpSpecification {
-    /// p Indicates whether UDP traffic to and from the instance uses ENA Express. To specify this setting, you must first enable ENA Express. /p
+    /// Indicates whether UDP traffic to and from the instance uses ENA Express. To specify this setting, you must first enable ENA Express.
     pub ena_srd_udp_enabled: Option<bool>,
 }
 rt::structure!(
@@ -2031,42 +2228,42 @@ pub static INSTANCE_ATTACHMENT_ENA_SRD_UDP_SPECIFICATION: rt::Schema = rt::Schem
     "InstanceAttachmentEnaSrdUdpSpecification",
     &[rt::m("EnaSrdUdpEnabled", &rt::BOOLEAN).named("enaSrdUdpEnabled")],
 );
-/// p Describes an instance attribute. /p
+/// Describes an instance attribute.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceAttribute {
-    /// p The block device mapping of the instance. /p
+    /// The block device mapping of the instance.
     pub block_device_mappings: Option<Vec<InstanceBlockDeviceMapping>>,
-    /// p Indicates whether termination protection is enabled. If the value is code true /code , you can't terminate the instance using the Amazon EC2 console, command line tools, or API. /p
+    /// Indicates whether termination protection is enabled. If the value is `true`, you can't terminate the instance using the Amazon EC2 console, command line tools, or API.
     pub disable_api_termination: Option<AttributeBooleanValue>,
-    /// p Indicates whether enhanced networking with ENA is enabled. /p
+    /// Indicates whether enhanced networking with ENA is enabled.
     pub ena_support: Option<AttributeBooleanValue>,
-    /// p Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. /p
+    /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves.
     pub enclave_options: Option<EnclaveOptions>,
-    /// p Indicates whether the instance is optimized for Amazon EBS I/O. /p
+    /// Indicates whether the instance is optimized for Amazon EBS I/O.
     pub ebs_optimized: Option<AttributeBooleanValue>,
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
-    /// p Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown). /p
+    /// Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
     pub instance_initiated_shutdown_behavior: Option<AttributeValue>,
-    /// p The instance type. /p
+    /// The instance type.
     pub instance_type: Option<AttributeValue>,
-    /// p The kernel ID. /p
+    /// The kernel ID.
     pub kernel_id: Option<AttributeValue>,
-    /// p The product codes. /p
+    /// The product codes.
     pub product_codes: Option<Vec<ProductCode>>,
-    /// p The RAM disk ID. /p
+    /// The RAM disk ID.
     pub ramdisk_id: Option<AttributeValue>,
-    /// p The device name of the root device volume (for example, code /dev/sda1 /code ). /p
+    /// The device name of the root device volume (for example, `/dev/sda1`).
     pub root_device_name: Option<AttributeValue>,
-    /// p Indicates whether source/destination checks are enabled. /p
+    /// Indicates whether source/destination checks are enabled.
     pub source_dest_check: Option<AttributeBooleanValue>,
-    /// p Indicates whether enhanced networking with the Intel 82599 Virtual Function interface is enabled. /p
+    /// Indicates whether enhanced networking with the Intel 82599 Virtual Function interface is enabled.
     pub sriov_net_support: Option<AttributeValue>,
-    /// p The user data. /p
+    /// The user data.
     pub user_data: Option<AttributeValue>,
-    /// p Indicates whether stop protection is enabled for the instance. /p
+    /// Indicates whether stop protection is enabled for the instance.
     pub disable_api_stop: Option<AttributeBooleanValue>,
-    /// p The security groups associated with the instance. /p
+    /// The security groups associated with the instance.
     pub groups: Option<Vec<GroupIdentifier>>,
 }
 rt::structure!(
@@ -2119,12 +2316,12 @@ rt::string_enum! {
     pub enum InstanceBandwidthWeighting { Default = "default", Vpc1 = "vpc-1", Ebs1 =
     "ebs-1" }
 }
-/// p Describes a block device mapping. /p
+/// Describes a block device mapping.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceBlockDeviceMapping {
-    /// p The device name. /p
+    /// The device name.
     pub device_name: Option<String>,
-    /// p Parameters used to automatically set up EBS volumes when the instance is launched. /p
+    /// Parameters used to automatically set up EBS volumes when the instance is launched.
     pub ebs: Option<EbsInstanceBlockDevice>,
 }
 rt::structure!(
@@ -2141,16 +2338,16 @@ pub static INSTANCE_BLOCK_DEVICE_MAPPING_LIST: rt::Schema = rt::Schema::list(
     "InstanceBlockDeviceMappingList",
     &[rt::m("member", &INSTANCE_BLOCK_DEVICE_MAPPING).named("item")],
 );
-/// p Describes a block device mapping entry. /p
+/// Describes a block device mapping entry.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceBlockDeviceMappingSpecification {
-    /// p The device name. For available device names, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/device naming.html" Device names for volumes /a . /p
+    /// The device name. For available device names, see [Device names for volumes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/device_naming.html).
     pub device_name: Option<String>,
-    /// p Parameters used to automatically set up EBS volumes when the instance is launched. /p
+    /// Parameters used to automatically set up EBS volumes when the instance is launched.
     pub ebs: Option<EbsInstanceBlockDeviceSpecification>,
-    /// p The virtual device name. /p
+    /// The virtual device name.
     pub virtual_name: Option<String>,
-    /// p Suppresses the specified device included in the block device mapping. /p
+    /// Suppresses the specified device included in the block device mapping.
     pub no_device: Option<String>,
 }
 rt::structure!(
@@ -2173,14 +2370,14 @@ pub static INSTANCE_BLOCK_DEVICE_MAPPING_SPECIFICATION_LIST: rt::Schema = rt::Sc
 rt::string_enum! {
     pub enum InstanceBootModeValues { LegacyBios = "legacy-bios", Uefi = "uefi" }
 }
-/// p Information about the number of instances that can be launched onto the Dedicated Host. /p
+/// Information about the number of instances that can be launched onto the Dedicated Host.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceCapacity {
-    /// p The number of instances that can be launched onto the Dedicated Host based on the host's available capacity. /p
+    /// The number of instances that can be launched onto the Dedicated Host based on the host's available capacity.
     pub available_capacity: Option<i32>,
-    /// p The instance type supported by the Dedicated Host. /p
+    /// The instance type supported by the Dedicated Host.
     pub instance_type: Option<String>,
-    /// p The total number of instances that can be launched onto the Dedicated Host if there are no instances running on it. /p
+    /// The total number of instances that can be launched onto the Dedicated Host if there are no instances running on it.
     pub total_capacity: Option<i32>,
 }
 rt::structure!(
@@ -2195,12 +2392,12 @@ pub static INSTANCE_CAPACITY: rt::Schema = rt::Schema::structure(
         rt::m("TotalCapacity", &rt::INTEGER).named("totalCapacity"),
     ],
 );
-/// p The DNS names of the endpoint. /p
+/// The DNS names of the endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceConnectEndpointDnsNames {
-    /// p The DNS name of the EC2 Instance Connect Endpoint. /p
+    /// The DNS name of the EC2 Instance Connect Endpoint.
     pub dns_name: Option<String>,
-    /// p The Federal Information Processing Standards (FIPS) compliant DNS name of the EC2 Instance Connect Endpoint. /p
+    /// The Federal Information Processing Standards (FIPS) compliant DNS name of the EC2 Instance Connect Endpoint.
     pub fips_dns_name: Option<String>,
 }
 rt::structure!(
@@ -2214,12 +2411,12 @@ pub static INSTANCE_CONNECT_ENDPOINT_DNS_NAMES: rt::Schema = rt::Schema::structu
         rt::m("FipsDnsName", &rt::STRING).named("fipsDnsName"),
     ],
 );
-/// p The public DNS names of the endpoint, including IPv4-only and dualstack DNS names. /p
+/// The public DNS names of the endpoint, including IPv4-only and dualstack DNS names.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceConnectEndpointPublicDnsNames {
-    /// p The IPv4-only DNS name of the EC2 Instance Connect Endpoint. /p
+    /// The IPv4-only DNS name of the EC2 Instance Connect Endpoint.
     pub ipv4: Option<InstanceConnectEndpointDnsNames>,
-    /// p The dualstack DNS name of the EC2 Instance Connect Endpoint. A dualstack DNS name supports connections from both IPv4 and IPv6 clients. /p
+    /// The dualstack DNS name of the EC2 Instance Connect Endpoint. A dualstack DNS name supports connections from both IPv4 and IPv6 clients.
     pub dualstack: Option<InstanceConnectEndpointDnsNames>,
 }
 rt::structure!(
@@ -2237,12 +2434,12 @@ pub static INSTANCE_CONNECT_ENDPOINT_SET: rt::Schema = rt::Schema::list(
     "InstanceConnectEndpointSet",
     &[rt::m("member", &EC2_INSTANCE_CONNECT_ENDPOINT).named("item")],
 );
-/// p Describes a Reserved Instance listing state. /p
+/// Describes a Reserved Instance listing state.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceCount {
-    /// p The number of listed Reserved Instances in the state specified by the code state /code . /p
+    /// The number of listed Reserved Instances in the state specified by the `state`.
     pub instance_count: Option<i32>,
-    /// p The states of the listed Reserved Instances. /p
+    /// The states of the listed Reserved Instances.
     pub state: Option<ListingState>,
 }
 rt::structure!(InstanceCount, INSTANCE_COUNT, 0 => instance_count, 1 => state);
@@ -2257,12 +2454,14 @@ pub static INSTANCE_COUNT_LIST: rt::Schema = rt::Schema::list(
     "InstanceCountList",
     &[rt::m("member", &INSTANCE_COUNT).named("item")],
 );
-/// p Describes the credit option for CPU usage of a burstable performance instance. /p
+/// Describes the credit option for CPU usage of a burstable performance instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceCreditSpecification {
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
-    /// p The credit option for CPU usage of the instance. /p p Valid values: code standard /code | code unlimited /code /p
+    /// The credit option for CPU usage of the instance.
+    ///
+    /// Valid values: `standard` \| `unlimited`
     pub cpu_credits: Option<String>,
 }
 rt::structure!(
@@ -2283,216 +2482,4 @@ pub static INSTANCE_CREDIT_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
 pub static INSTANCE_CREDIT_SPECIFICATION_LIST_REQUEST: rt::Schema = rt::Schema::list(
     "InstanceCreditSpecificationListRequest",
     &[rt::m("member", &INSTANCE_CREDIT_SPECIFICATION_REQUEST).named("item")],
-);
-/// p Describes the credit option for CPU usage of a burstable performance instance. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceCreditSpecificationRequest {
-    /// p The ID of the instance. /p
-    pub instance_id: String,
-    /// p The credit option for CPU usage of the instance. /p p Valid values: code standard /code | code unlimited /code /p p T3 instances with code host /code tenancy do not support the code unlimited /code CPU credit option. /p
-    pub cpu_credits: Option<String>,
-}
-rt::structure!(
-    InstanceCreditSpecificationRequest, INSTANCE_CREDIT_SPECIFICATION_REQUEST, 0 =>
-    instance_id, 1 => cpu_credits
-);
-pub static INSTANCE_CREDIT_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "InstanceCreditSpecificationRequest",
-    &[
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CpuCredits", &rt::STRING),
-    ],
-);
-/// p The event window. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceEventWindow {
-    /// p The ID of the event window. /p
-    pub instance_event_window_id: Option<String>,
-    /// p One or more time ranges defined for the event window. /p
-    pub time_ranges: Option<Vec<InstanceEventWindowTimeRange>>,
-    /// p The name of the event window. /p
-    pub name: Option<String>,
-    /// p The cron expression defined for the event window. /p
-    pub cron_expression: Option<String>,
-    /// p One or more targets associated with the event window. /p
-    pub association_target: Option<InstanceEventWindowAssociationTarget>,
-    /// p The current state of the event window. /p
-    pub state: Option<InstanceEventWindowState>,
-    /// p The instance tags associated with the event window. /p
-    pub tags: Option<Vec<Tag>>,
-}
-rt::structure!(
-    InstanceEventWindow, INSTANCE_EVENT_WINDOW, 0 => instance_event_window_id, 1 =>
-    time_ranges, 2 => name, 3 => cron_expression, 4 => association_target, 5 => state, 6
-    => tags
-);
-pub static INSTANCE_EVENT_WINDOW: rt::Schema = rt::Schema::structure(
-    "InstanceEventWindow",
-    &[
-        rt::m("InstanceEventWindowId", &rt::STRING).named("instanceEventWindowId"),
-        rt::m("TimeRanges", &INSTANCE_EVENT_WINDOW_TIME_RANGE_LIST)
-            .named("timeRangeSet"),
-        rt::m("Name", &rt::STRING).named("name"),
-        rt::m("CronExpression", &rt::STRING).named("cronExpression"),
-        rt::m("AssociationTarget", &INSTANCE_EVENT_WINDOW_ASSOCIATION_TARGET)
-            .named("associationTarget"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
-);
-/// p One or more targets associated with the specified event window. Only one i type /i of target (instance ID, instance tag, or Dedicated Host ID) can be associated with an event window. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceEventWindowAssociationRequest {
-    /// p The IDs of the instances to associate with the event window. If the instance is on a Dedicated Host, you can't specify the Instance ID parameter; you must use the Dedicated Host ID parameter. /p
-    pub instance_ids: Option<Vec<String>>,
-    /// p The instance tags to associate with the event window. Any instances associated with the tags will be associated with the event window. /p p Note that while you can't create tag keys beginning with code aws: /code , you can specify existing Amazon Web Services managed tag keys (with the code aws: /code prefix) when specifying them as targets to associate with the event window. /p
-    pub instance_tags: Option<Vec<Tag>>,
-    /// p The IDs of the Dedicated Hosts to associate with the event window. /p
-    pub dedicated_host_ids: Option<Vec<String>>,
-}
-rt::structure!(
-    InstanceEventWindowAssociationRequest, INSTANCE_EVENT_WINDOW_ASSOCIATION_REQUEST, 0
-    => instance_ids, 1 => instance_tags, 2 => dedicated_host_ids
-);
-pub static INSTANCE_EVENT_WINDOW_ASSOCIATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "InstanceEventWindowAssociationRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"),
-        rt::m("InstanceTags", &TAG_LIST).named("InstanceTag"),
-        rt::m("DedicatedHostIds", &DEDICATED_HOST_ID_LIST).named("DedicatedHostId"),
-    ],
-);
-/// p One or more targets associated with the event window. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceEventWindowAssociationTarget {
-    /// p The IDs of the instances associated with the event window. /p
-    pub instance_ids: Option<Vec<String>>,
-    /// p The instance tags associated with the event window. Any instances associated with the tags will be associated with the event window. /p p Note that while you can't create tag keys beginning with code aws: /code , you can specify existing Amazon Web Services managed tag keys (with the code aws: /code prefix) when specifying them as targets to associate with the event window. /p
-    pub tags: Option<Vec<Tag>>,
-    /// p The IDs of the Dedicated Hosts associated with the event window. /p
-    pub dedicated_host_ids: Option<Vec<String>>,
-}
-rt::structure!(
-    InstanceEventWindowAssociationTarget, INSTANCE_EVENT_WINDOW_ASSOCIATION_TARGET, 0 =>
-    instance_ids, 1 => tags, 2 => dedicated_host_ids
-);
-pub static INSTANCE_EVENT_WINDOW_ASSOCIATION_TARGET: rt::Schema = rt::Schema::structure(
-    "InstanceEventWindowAssociationTarget",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_LIST).named("instanceIdSet"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("DedicatedHostIds", &DEDICATED_HOST_ID_LIST).named("dedicatedHostIdSet"),
-    ],
-);
-/// p The targets to disassociate from the specified event window. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceEventWindowDisassociationRequest {
-    /// p The IDs of the instances to disassociate from the event window. /p
-    pub instance_ids: Option<Vec<String>>,
-    /// p The instance tags to disassociate from the event window. Any instances associated with the tags will be disassociated from the event window. /p
-    pub instance_tags: Option<Vec<Tag>>,
-    /// p The IDs of the Dedicated Hosts to disassociate from the event window. /p
-    pub dedicated_host_ids: Option<Vec<String>>,
-}
-rt::structure!(
-    InstanceEventWindowDisassociationRequest,
-    INSTANCE_EVENT_WINDOW_DISASSOCIATION_REQUEST, 0 => instance_ids, 1 => instance_tags,
-    2 => dedicated_host_ids
-);
-pub static INSTANCE_EVENT_WINDOW_DISASSOCIATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "InstanceEventWindowDisassociationRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"),
-        rt::m("InstanceTags", &TAG_LIST).named("InstanceTag"),
-        rt::m("DedicatedHostIds", &DEDICATED_HOST_ID_LIST).named("DedicatedHostId"),
-    ],
-);
-pub static INSTANCE_EVENT_WINDOW_ID_SET: rt::Schema = rt::Schema::list(
-    "InstanceEventWindowIdSet",
-    &[rt::m("member", &rt::STRING).named("InstanceEventWindowId")],
-);
-pub static INSTANCE_EVENT_WINDOW_SET: rt::Schema = rt::Schema::list(
-    "InstanceEventWindowSet",
-    &[rt::m("member", &INSTANCE_EVENT_WINDOW).named("item")],
-);
-rt::string_enum! {
-    pub enum InstanceEventWindowState { Creating = "creating", Deleting = "deleting",
-    Active = "active", Deleted = "deleted" }
-}
-/// p The state of the event window. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceEventWindowStateChange {
-    /// p The ID of the event window. /p
-    pub instance_event_window_id: Option<String>,
-    /// p The current state of the event window. /p
-    pub state: Option<InstanceEventWindowState>,
-}
-rt::structure!(
-    InstanceEventWindowStateChange, INSTANCE_EVENT_WINDOW_STATE_CHANGE, 0 =>
-    instance_event_window_id, 1 => state
-);
-pub static INSTANCE_EVENT_WINDOW_STATE_CHANGE: rt::Schema = rt::Schema::structure(
-    "InstanceEventWindowStateChange",
-    &[
-        rt::m("InstanceEventWindowId", &rt::STRING).named("instanceEventWindowId"),
-        rt::m("State", &rt::ENUM).named("state"),
-    ],
-);
-/// p The start day and time and the end day and time of the time range, in UTC. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceEventWindowTimeRange {
-    /// p The day on which the time range begins. /p
-    pub start_week_day: Option<WeekDay>,
-    /// p The hour when the time range begins. /p
-    pub start_hour: Option<i32>,
-    /// p The day on which the time range ends. /p
-    pub end_week_day: Option<WeekDay>,
-    /// p The hour when the time range ends. /p
-    pub end_hour: Option<i32>,
-}
-rt::structure!(
-    InstanceEventWindowTimeRange, INSTANCE_EVENT_WINDOW_TIME_RANGE, 0 => start_week_day,
-    1 => start_hour, 2 => end_week_day, 3 => end_hour
-);
-pub static INSTANCE_EVENT_WINDOW_TIME_RANGE: rt::Schema = rt::Schema::structure(
-    "InstanceEventWindowTimeRange",
-    &[
-        rt::m("StartWeekDay", &rt::ENUM).named("startWeekDay"),
-        rt::m("StartHour", &rt::INTEGER).named("startHour"),
-        rt::m("EndWeekDay", &rt::ENUM).named("endWeekDay"),
-        rt::m("EndHour", &rt::INTEGER).named("endHour"),
-    ],
-);
-pub static INSTANCE_EVENT_WINDOW_TIME_RANGE_LIST: rt::Schema = rt::Schema::list(
-    "InstanceEventWindowTimeRangeList",
-    &[rt::m("member", &INSTANCE_EVENT_WINDOW_TIME_RANGE).named("item")],
-);
-/// p The start day and time and the end day and time of the time range, in UTC. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceEventWindowTimeRangeRequest {
-    /// p The day on which the time range begins. /p
-    pub start_week_day: Option<WeekDay>,
-    /// p The hour when the time range begins. /p
-    pub start_hour: Option<i32>,
-    /// p The day on which the time range ends. /p
-    pub end_week_day: Option<WeekDay>,
-    /// p The hour when the time range ends. /p
-    pub end_hour: Option<i32>,
-}
-rt::structure!(
-    InstanceEventWindowTimeRangeRequest, INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST, 0 =>
-    start_week_day, 1 => start_hour, 2 => end_week_day, 3 => end_hour
-);
-pub static INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "InstanceEventWindowTimeRangeRequest",
-    &[
-        rt::m("StartWeekDay", &rt::ENUM),
-        rt::m("StartHour", &rt::INTEGER),
-        rt::m("EndWeekDay", &rt::ENUM),
-        rt::m("EndHour", &rt::INTEGER),
-    ],
-);
-pub static INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST_SET: rt::Schema = rt::Schema::list(
-    "InstanceEventWindowTimeRangeRequestSet",
-    &[rt::m("member", &INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST)],
 );

@@ -3,12 +3,232 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Describes an instance to export. /p
+/// Describes the credit option for CPU usage of a burstable performance instance.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceCreditSpecificationRequest {
+    /// The ID of the instance.
+    pub instance_id: String,
+    /// The credit option for CPU usage of the instance.
+    ///
+    /// Valid values: `standard` \| `unlimited`
+    ///
+    /// T3 instances with `host` tenancy do not support the `unlimited` CPU credit option.
+    pub cpu_credits: Option<String>,
+}
+rt::structure!(
+    InstanceCreditSpecificationRequest, INSTANCE_CREDIT_SPECIFICATION_REQUEST, 0 =>
+    instance_id, 1 => cpu_credits
+);
+pub static INSTANCE_CREDIT_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
+    "InstanceCreditSpecificationRequest",
+    &[
+        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("CpuCredits", &rt::STRING),
+    ],
+);
+/// The event window.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceEventWindow {
+    /// The ID of the event window.
+    pub instance_event_window_id: Option<String>,
+    /// One or more time ranges defined for the event window.
+    pub time_ranges: Option<Vec<InstanceEventWindowTimeRange>>,
+    /// The name of the event window.
+    pub name: Option<String>,
+    /// The cron expression defined for the event window.
+    pub cron_expression: Option<String>,
+    /// One or more targets associated with the event window.
+    pub association_target: Option<InstanceEventWindowAssociationTarget>,
+    /// The current state of the event window.
+    pub state: Option<InstanceEventWindowState>,
+    /// The instance tags associated with the event window.
+    pub tags: Option<Vec<Tag>>,
+}
+rt::structure!(
+    InstanceEventWindow, INSTANCE_EVENT_WINDOW, 0 => instance_event_window_id, 1 =>
+    time_ranges, 2 => name, 3 => cron_expression, 4 => association_target, 5 => state, 6
+    => tags
+);
+pub static INSTANCE_EVENT_WINDOW: rt::Schema = rt::Schema::structure(
+    "InstanceEventWindow",
+    &[
+        rt::m("InstanceEventWindowId", &rt::STRING).named("instanceEventWindowId"),
+        rt::m("TimeRanges", &INSTANCE_EVENT_WINDOW_TIME_RANGE_LIST)
+            .named("timeRangeSet"),
+        rt::m("Name", &rt::STRING).named("name"),
+        rt::m("CronExpression", &rt::STRING).named("cronExpression"),
+        rt::m("AssociationTarget", &INSTANCE_EVENT_WINDOW_ASSOCIATION_TARGET)
+            .named("associationTarget"),
+        rt::m("State", &rt::ENUM).named("state"),
+        rt::m("Tags", &TAG_LIST).named("tagSet"),
+    ],
+);
+/// One or more targets associated with the specified event window. Only one *type* of target (instance ID, instance tag, or Dedicated Host ID) can be associated with an event window.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceEventWindowAssociationRequest {
+    /// The IDs of the instances to associate with the event window. If the instance is on a Dedicated Host, you can't specify the Instance ID parameter; you must use the Dedicated Host ID parameter.
+    pub instance_ids: Option<Vec<String>>,
+    /// The instance tags to associate with the event window. Any instances associated with the tags will be associated with the event window.
+    ///
+    /// Note that while you can't create tag keys beginning with `aws:`, you can specify existing Amazon Web Services managed tag keys (with the `aws:` prefix) when specifying them as targets to associate with the event window.
+    pub instance_tags: Option<Vec<Tag>>,
+    /// The IDs of the Dedicated Hosts to associate with the event window.
+    pub dedicated_host_ids: Option<Vec<String>>,
+}
+rt::structure!(
+    InstanceEventWindowAssociationRequest, INSTANCE_EVENT_WINDOW_ASSOCIATION_REQUEST, 0
+    => instance_ids, 1 => instance_tags, 2 => dedicated_host_ids
+);
+pub static INSTANCE_EVENT_WINDOW_ASSOCIATION_REQUEST: rt::Schema = rt::Schema::structure(
+    "InstanceEventWindowAssociationRequest",
+    &[
+        rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"),
+        rt::m("InstanceTags", &TAG_LIST).named("InstanceTag"),
+        rt::m("DedicatedHostIds", &DEDICATED_HOST_ID_LIST).named("DedicatedHostId"),
+    ],
+);
+/// One or more targets associated with the event window.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceEventWindowAssociationTarget {
+    /// The IDs of the instances associated with the event window.
+    pub instance_ids: Option<Vec<String>>,
+    /// The instance tags associated with the event window. Any instances associated with the tags will be associated with the event window.
+    ///
+    /// Note that while you can't create tag keys beginning with `aws:`, you can specify existing Amazon Web Services managed tag keys (with the `aws:` prefix) when specifying them as targets to associate with the event window.
+    pub tags: Option<Vec<Tag>>,
+    /// The IDs of the Dedicated Hosts associated with the event window.
+    pub dedicated_host_ids: Option<Vec<String>>,
+}
+rt::structure!(
+    InstanceEventWindowAssociationTarget, INSTANCE_EVENT_WINDOW_ASSOCIATION_TARGET, 0 =>
+    instance_ids, 1 => tags, 2 => dedicated_host_ids
+);
+pub static INSTANCE_EVENT_WINDOW_ASSOCIATION_TARGET: rt::Schema = rt::Schema::structure(
+    "InstanceEventWindowAssociationTarget",
+    &[
+        rt::m("InstanceIds", &INSTANCE_ID_LIST).named("instanceIdSet"),
+        rt::m("Tags", &TAG_LIST).named("tagSet"),
+        rt::m("DedicatedHostIds", &DEDICATED_HOST_ID_LIST).named("dedicatedHostIdSet"),
+    ],
+);
+/// The targets to disassociate from the specified event window.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceEventWindowDisassociationRequest {
+    /// The IDs of the instances to disassociate from the event window.
+    pub instance_ids: Option<Vec<String>>,
+    /// The instance tags to disassociate from the event window. Any instances associated with the tags will be disassociated from the event window.
+    pub instance_tags: Option<Vec<Tag>>,
+    /// The IDs of the Dedicated Hosts to disassociate from the event window.
+    pub dedicated_host_ids: Option<Vec<String>>,
+}
+rt::structure!(
+    InstanceEventWindowDisassociationRequest,
+    INSTANCE_EVENT_WINDOW_DISASSOCIATION_REQUEST, 0 => instance_ids, 1 => instance_tags,
+    2 => dedicated_host_ids
+);
+pub static INSTANCE_EVENT_WINDOW_DISASSOCIATION_REQUEST: rt::Schema = rt::Schema::structure(
+    "InstanceEventWindowDisassociationRequest",
+    &[
+        rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"),
+        rt::m("InstanceTags", &TAG_LIST).named("InstanceTag"),
+        rt::m("DedicatedHostIds", &DEDICATED_HOST_ID_LIST).named("DedicatedHostId"),
+    ],
+);
+pub static INSTANCE_EVENT_WINDOW_ID_SET: rt::Schema = rt::Schema::list(
+    "InstanceEventWindowIdSet",
+    &[rt::m("member", &rt::STRING).named("InstanceEventWindowId")],
+);
+pub static INSTANCE_EVENT_WINDOW_SET: rt::Schema = rt::Schema::list(
+    "InstanceEventWindowSet",
+    &[rt::m("member", &INSTANCE_EVENT_WINDOW).named("item")],
+);
+rt::string_enum! {
+    pub enum InstanceEventWindowState { Creating = "creating", Deleting = "deleting",
+    Active = "active", Deleted = "deleted" }
+}
+/// The state of the event window.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceEventWindowStateChange {
+    /// The ID of the event window.
+    pub instance_event_window_id: Option<String>,
+    /// The current state of the event window.
+    pub state: Option<InstanceEventWindowState>,
+}
+rt::structure!(
+    InstanceEventWindowStateChange, INSTANCE_EVENT_WINDOW_STATE_CHANGE, 0 =>
+    instance_event_window_id, 1 => state
+);
+pub static INSTANCE_EVENT_WINDOW_STATE_CHANGE: rt::Schema = rt::Schema::structure(
+    "InstanceEventWindowStateChange",
+    &[
+        rt::m("InstanceEventWindowId", &rt::STRING).named("instanceEventWindowId"),
+        rt::m("State", &rt::ENUM).named("state"),
+    ],
+);
+/// The start day and time and the end day and time of the time range, in UTC.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceEventWindowTimeRange {
+    /// The day on which the time range begins.
+    pub start_week_day: Option<WeekDay>,
+    /// The hour when the time range begins.
+    pub start_hour: Option<i32>,
+    /// The day on which the time range ends.
+    pub end_week_day: Option<WeekDay>,
+    /// The hour when the time range ends.
+    pub end_hour: Option<i32>,
+}
+rt::structure!(
+    InstanceEventWindowTimeRange, INSTANCE_EVENT_WINDOW_TIME_RANGE, 0 => start_week_day,
+    1 => start_hour, 2 => end_week_day, 3 => end_hour
+);
+pub static INSTANCE_EVENT_WINDOW_TIME_RANGE: rt::Schema = rt::Schema::structure(
+    "InstanceEventWindowTimeRange",
+    &[
+        rt::m("StartWeekDay", &rt::ENUM).named("startWeekDay"),
+        rt::m("StartHour", &rt::INTEGER).named("startHour"),
+        rt::m("EndWeekDay", &rt::ENUM).named("endWeekDay"),
+        rt::m("EndHour", &rt::INTEGER).named("endHour"),
+    ],
+);
+pub static INSTANCE_EVENT_WINDOW_TIME_RANGE_LIST: rt::Schema = rt::Schema::list(
+    "InstanceEventWindowTimeRangeList",
+    &[rt::m("member", &INSTANCE_EVENT_WINDOW_TIME_RANGE).named("item")],
+);
+/// The start day and time and the end day and time of the time range, in UTC.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceEventWindowTimeRangeRequest {
+    /// The day on which the time range begins.
+    pub start_week_day: Option<WeekDay>,
+    /// The hour when the time range begins.
+    pub start_hour: Option<i32>,
+    /// The day on which the time range ends.
+    pub end_week_day: Option<WeekDay>,
+    /// The hour when the time range ends.
+    pub end_hour: Option<i32>,
+}
+rt::structure!(
+    InstanceEventWindowTimeRangeRequest, INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST, 0 =>
+    start_week_day, 1 => start_hour, 2 => end_week_day, 3 => end_hour
+);
+pub static INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST: rt::Schema = rt::Schema::structure(
+    "InstanceEventWindowTimeRangeRequest",
+    &[
+        rt::m("StartWeekDay", &rt::ENUM),
+        rt::m("StartHour", &rt::INTEGER),
+        rt::m("EndWeekDay", &rt::ENUM),
+        rt::m("EndHour", &rt::INTEGER),
+    ],
+);
+pub static INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST_SET: rt::Schema = rt::Schema::list(
+    "InstanceEventWindowTimeRangeRequestSet",
+    &[rt::m("member", &INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST)],
+);
+/// Describes an instance to export.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceExportDetails {
-    /// p The ID of the resource being exported. /p
+    /// The ID of the resource being exported.
     pub instance_id: Option<String>,
-    /// p The target virtualization environment. /p
+    /// The target virtualization environment.
     pub target_environment: Option<ExportEnvironment>,
 }
 rt::structure!(
@@ -22,12 +242,12 @@ pub static INSTANCE_EXPORT_DETAILS: rt::Schema = rt::Schema::structure(
         rt::m("TargetEnvironment", &rt::ENUM).named("targetEnvironment"),
     ],
 );
-/// p Describes the default credit option for CPU usage of a burstable performance instance family. /p
+/// Describes the default credit option for CPU usage of a burstable performance instance family.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceFamilyCreditSpecification {
-    /// p The instance family. /p
+    /// The instance family.
     pub instance_family: Option<UnlimitedSupportedInstanceFamily>,
-    /// p The default credit option for CPU usage of the instance family. Valid values are code standard /code and code unlimited /code . /p
+    /// The default credit option for CPU usage of the instance family. Valid values are `standard` and `unlimited`.
     pub cpu_credits: Option<String>,
 }
 rt::structure!(
@@ -41,14 +261,14 @@ pub static INSTANCE_FAMILY_CREDIT_SPECIFICATION: rt::Schema = rt::Schema::struct
         rt::m("CpuCredits", &rt::STRING).named("cpuCredits"),
     ],
 );
-/// p Describes the cost allocation policy document for EC2 instances. /p
+/// Describes the cost allocation policy document for EC2 instances.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceFlexCostAllocationPolicyDocument {
-    /// p The resource granularity level at which networking costs are allocated. This parameter is required. Specify exactly one value. Valid values are code eni /code , code ec2 /code , code subnet /code , code vpc /code , code account /code , and code cidr /code . /p
+    /// The resource granularity level at which networking costs are allocated. This parameter is required. Specify exactly one value. Valid values are `eni`, `ec2`, `subnet`, `vpc`, `account`, and `cidr`.
     pub reporting_granularity: Vec<FlexCostAllocationReportingGranularity>,
-    /// p The cost dimensions to report. This parameter is required. The only valid value is code data-transfer /code . /p
+    /// The cost dimensions to report. This parameter is required. The only valid value is `data-transfer`.
     pub dimensions: Vec<FlexCostAllocationCostDimension>,
-    /// p The CIDR range mappings to use for cost allocation. Specify this value when code ReportingGranularity /code is code cidr /code , and omit it otherwise. /p
+    /// The CIDR range mappings to use for cost allocation. Specify this value when `ReportingGranularity` is `cidr`, and omit it otherwise.
     pub cidr_range_specifications: Option<FlexCostAllocationCidrRangeSpecifications>,
 }
 rt::structure!(
@@ -96,28 +316,28 @@ pub static INSTANCE_IDS_SET: rt::Schema = rt::Schema::list(
     "InstanceIdsSet",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Information about the instance and the AMI used to launch the instance. /p
+/// Information about the instance and the AMI used to launch the instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceImageMetadata {
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
-    /// p The instance type. /p
+    /// The instance type.
     pub instance_type: Option<InstanceType>,
-    /// p The time the instance was launched. /p
+    /// The time the instance was launched.
     pub launch_time: Option<rt::DateTime>,
-    /// p The Availability Zone or Local Zone of the instance. /p
+    /// The Availability Zone or Local Zone of the instance.
     pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone or Local Zone of the instance. /p
+    /// The ID of the Availability Zone or Local Zone of the instance.
     pub zone_id: Option<String>,
-    /// p The current state of the instance. /p
+    /// The current state of the instance.
     pub state: Option<InstanceState>,
-    /// p The ID of the Amazon Web Services account that owns the instance. /p
+    /// The ID of the Amazon Web Services account that owns the instance.
     pub owner_id: Option<String>,
-    /// p Any tags assigned to the instance. /p
+    /// Any tags assigned to the instance.
     pub tags: Option<Vec<Tag>>,
-    /// p Information about the AMI used to launch the instance. /p
+    /// Information about the AMI used to launch the instance.
     pub image_metadata: Option<ImageMetadata>,
-    /// p The entity that manages the instance. /p
+    /// The entity that manages the instance.
     pub operator: Option<OperatorResponse>,
 }
 rt::structure!(
@@ -148,10 +368,10 @@ rt::string_enum! {
     pub enum InstanceInterruptionBehavior { Hibernate = "hibernate", Stop = "stop",
     Terminate = "terminate" }
 }
-/// p Information about an IPv4 prefix. /p
+/// Information about an IPv4 prefix.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceIpv4Prefix {
-    /// p One or more IPv4 prefixes assigned to the network interface. /p
+    /// One or more IPv4 prefixes assigned to the network interface.
     pub ipv4_prefix: Option<String>,
 }
 rt::structure!(InstanceIpv4Prefix, INSTANCE_IPV4_PREFIX, 0 => ipv4_prefix);
@@ -163,12 +383,12 @@ pub static INSTANCE_IPV4_PREFIX_LIST: rt::Schema = rt::Schema::list(
     "InstanceIpv4PrefixList",
     &[rt::m("member", &INSTANCE_IPV4_PREFIX).named("item")],
 );
-/// p Describes an IPv6 address. /p
+/// Describes an IPv6 address.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceIpv6Address {
-    /// p The IPv6 address. /p
+    /// The IPv6 address.
     pub ipv6_address: Option<String>,
-    /// p Determines if an IPv6 address associated with a network interface is the primary IPv6 address. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RunInstances.html" RunInstances /a . /p
+    /// Determines if an IPv6 address associated with a network interface is the primary IPv6 address. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. For more information, see [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
     pub is_primary_ipv6: Option<bool>,
 }
 rt::structure!(
@@ -189,10 +409,10 @@ pub static INSTANCE_IPV6_ADDRESS_LIST_REQUEST: rt::Schema = rt::Schema::list(
     "InstanceIpv6AddressListRequest",
     &[rt::m("member", &INSTANCE_IPV6_ADDRESS_REQUEST).named("InstanceIpv6Address")],
 );
-/// p Describes an IPv6 address. /p
+/// Describes an IPv6 address.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceIpv6AddressRequest {
-    /// p The IPv6 address. /p
+    /// The IPv6 address.
     pub ipv6_address: Option<String>,
 }
 rt::structure!(
@@ -202,10 +422,10 @@ pub static INSTANCE_IPV6_ADDRESS_REQUEST: rt::Schema = rt::Schema::structure(
     "InstanceIpv6AddressRequest",
     &[rt::m("Ipv6Address", &rt::STRING)],
 );
-/// p Information about an IPv6 prefix. /p
+/// Information about an IPv6 prefix.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceIpv6Prefix {
-    /// p One or more IPv6 prefixes assigned to the network interface. /p
+    /// One or more IPv6 prefixes assigned to the network interface.
     pub ipv6_prefix: Option<String>,
 }
 rt::structure!(InstanceIpv6Prefix, INSTANCE_IPV6_PREFIX, 0 => ipv6_prefix);
@@ -231,12 +451,17 @@ pub static INSTANCE_LIST: rt::Schema = rt::Schema::list(
     "InstanceList",
     &[rt::m("member", &INSTANCE).named("item")],
 );
-/// p The maintenance options for the instance. /p
+/// The maintenance options for the instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceMaintenanceOptions {
-    /// p Provides information on the current automatic recovery behavior of your instance. /p
+    /// Provides information on the current automatic recovery behavior of your instance.
     pub auto_recovery: Option<InstanceAutoRecoveryState>,
-    /// p Specifies whether to attempt reboot migration during a user-initiated reboot of an instance that has a scheduled code system-reboot /code event: /p ul li p code default /code - Amazon EC2 attempts to migrate the instance to new hardware (reboot migration). If successful, the code system-reboot /code event is cleared. If unsuccessful, an in-place reboot occurs and the event remains scheduled. /p /li li p code disabled /code - Amazon EC2 keeps the instance on the same hardware (in-place reboot). The code system-reboot /code event remains scheduled. /p /li /ul p This setting only applies to supported instances that have a scheduled reboot event. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/schedevents actions reboot.html#reboot-migration" Enable or disable reboot migration /a in the i Amazon EC2 User Guide /i . /p
+    /// Specifies whether to attempt reboot migration during a user-initiated reboot of an instance that has a scheduled `system-reboot` event:
+    ///
+    /// - `default` - Amazon EC2 attempts to migrate the instance to new hardware (reboot migration). If successful, the `system-reboot` event is cleared. If unsuccessful, an in-place reboot occurs and the event remains scheduled.
+    /// - `disabled` - Amazon EC2 keeps the instance on the same hardware (in-place reboot). The `system-reboot` event remains scheduled.
+    ///
+    /// This setting only applies to supported instances that have a scheduled reboot event. For more information, see [Enable or disable reboot migration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/schedevents_actions_reboot.html#reboot-migration) in the *Amazon EC2 User Guide*.
     pub reboot_migration: Option<InstanceRebootMigrationState>,
 }
 rt::structure!(
@@ -250,10 +475,10 @@ pub static INSTANCE_MAINTENANCE_OPTIONS: rt::Schema = rt::Schema::structure(
         rt::m("RebootMigration", &rt::ENUM).named("rebootMigration"),
     ],
 );
-/// p The maintenance options for the instance. /p
+/// The maintenance options for the instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceMaintenanceOptionsRequest {
-    /// p Disables the automatic recovery behavior of your instance or sets it to default. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html#instance-configuration-recovery" Simplified automatic recovery /a . /p
+    /// Disables the automatic recovery behavior of your instance or sets it to default. For more information, see [Simplified automatic recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html#instance-configuration-recovery).
     pub auto_recovery: Option<InstanceAutoRecoveryState>,
 }
 rt::structure!(
@@ -264,12 +489,12 @@ pub static INSTANCE_MAINTENANCE_OPTIONS_REQUEST: rt::Schema = rt::Schema::struct
     "InstanceMaintenanceOptionsRequest",
     &[rt::m("AutoRecovery", &rt::ENUM)],
 );
-/// p Describes the market (purchasing) option for the instances. /p
+/// Describes the market (purchasing) option for the instances.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceMarketOptionsRequest {
-    /// p The market type. /p
+    /// The market type.
     pub market_type: Option<MarketType>,
-    /// p The options for Spot Instances. /p
+    /// The options for Spot Instances.
     pub spot_options: Option<SpotMarketOptions>,
 }
 rt::structure!(
@@ -283,22 +508,28 @@ pub static INSTANCE_MARKET_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum InstanceMatchCriteria { Open = "open", Targeted = "targeted" }
 }
-/// p The default instance metadata service (IMDS) settings that were set at the account level in the specified Amazon Web Services&#x2028; Region. /p
+/// The default instance metadata service (IMDS) settings that were set at the account level in the specified Amazon Web Services Region.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceMetadataDefaultsResponse {
-    /// p Indicates whether IMDSv2 is required. /p ul li p code optional /code – IMDSv2 is optional, which means that you can use either IMDSv2 or IMDSv1. /p /li li p code required /code – IMDSv2 is required, which means that IMDSv1 is disabled, and you must use IMDSv2. /p /li /ul
+    /// Indicates whether IMDSv2 is required.
+    ///
+    /// - `optional` – IMDSv2 is optional, which means that you can use either IMDSv2 or IMDSv1.
+    /// - `required` – IMDSv2 is required, which means that IMDSv1 is disabled, and you must use IMDSv2.
     pub http_tokens: Option<HttpTokensState>,
-    /// p The maximum number of hops that the metadata token can travel. /p
+    /// The maximum number of hops that the metadata token can travel.
     pub http_put_response_hop_limit: Option<i32>,
-    /// p Indicates whether the IMDS endpoint for an instance is enabled or disabled. When disabled, the instance metadata can't be accessed. /p
+    /// Indicates whether the IMDS endpoint for an instance is enabled or disabled. When disabled, the instance metadata can't be accessed.
     pub http_endpoint: Option<InstanceMetadataEndpointState>,
-    /// p Indicates whether access to instance tags from the instance metadata is enabled or disabled. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html" View tags for your EC2 instances using instance metadata /a in the i Amazon EC2 User Guide /i . /p
+    /// Indicates whether access to instance tags from the instance metadata is enabled or disabled. For more information, see [View tags for your EC2 instances using instance metadata](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html) in the *Amazon EC2 User Guide*.
     pub instance_metadata_tags: Option<InstanceMetadataTagsState>,
-    /// p The entity that manages the IMDS default settings. Possible values include: /p ul li p code account /code - The IMDS default settings are managed by the account. /p /li li p code declarative-policy /code - The IMDS default settings are managed by a declarative policy and can't be modified by the account. /p /li /ul
+    /// The entity that manages the IMDS default settings. Possible values include:
+    ///
+    /// - `account` - The IMDS default settings are managed by the account.
+    /// - `declarative-policy` - The IMDS default settings are managed by a declarative policy and can't be modified by the account.
     pub managed_by: Option<ManagedBy>,
-    /// p The customized exception message that is specified in the declarative policy. /p
+    /// The customized exception message that is specified in the declarative policy.
     pub managed_exception_message: Option<String>,
-    /// p Indicates whether to enforce the requirement of IMDSv2 on an instance at the time of launch. When enforcement is enabled, the instance can't launch unless IMDSv2 ( code HttpTokens /code ) is set to code required /code . /p
+    /// Indicates whether to enforce the requirement of IMDSv2 on an instance at the time of launch. When enforcement is enabled, the instance can't launch unless IMDSv2 (`HttpTokens`) is set to `required`.
     pub http_tokens_enforced: Option<HttpTokensEnforcedState>,
 }
 rt::structure!(
@@ -322,18 +553,38 @@ pub static INSTANCE_METADATA_DEFAULTS_RESPONSE: rt::Schema = rt::Schema::structu
 rt::string_enum! {
     pub enum InstanceMetadataEndpointState { Disabled = "disabled", Enabled = "enabled" }
 }
-/// p The metadata options for the instance. /p
+/// The metadata options for the instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceMetadataOptionsRequest {
-    /// p Indicates whether IMDSv2 is required. /p ul li p code optional /code - IMDSv2 is optional, which means that you can use either IMDSv2 or IMDSv1. /p /li li p code required /code - IMDSv2 is required, which means that IMDSv1 is disabled, and you must use IMDSv2. /p /li /ul p Default: /p ul li p If the value of code ImdsSupport /code for the Amazon Machine Image (AMI) for your instance is code v2.0 /code and the account level default is set to code no-preference /code , the default is code required /code . /p /li li p If the value of code ImdsSupport /code for the Amazon Machine Image (AMI) for your instance is code v2.0 /code , but the account level default is set to code V1 or V2 /code , the default is code optional /code . /p /li /ul p The default value can also be affected by other combinations of parameters. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence" Order of precedence for instance metadata options /a in the i Amazon EC2 User Guide /i . /p
+    /// Indicates whether IMDSv2 is required.
+    ///
+    /// - `optional` - IMDSv2 is optional, which means that you can use either IMDSv2 or IMDSv1.
+    /// - `required` - IMDSv2 is required, which means that IMDSv1 is disabled, and you must use IMDSv2.
+    ///
+    /// Default:
+    ///
+    /// - If the value of `ImdsSupport` for the Amazon Machine Image (AMI) for your instance is `v2.0` and the account level default is set to `no-preference`, the default is `required`.
+    /// - If the value of `ImdsSupport` for the Amazon Machine Image (AMI) for your instance is `v2.0`, but the account level default is set to `V1 or V2`, the default is `optional`.
+    ///
+    /// The default value can also be affected by other combinations of parameters. For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
     pub http_tokens: Option<HttpTokensState>,
-    /// p The maximum number of hops that the metadata token can travel. /p p Possible values: Integers from 1 to 64 /p
+    /// The maximum number of hops that the metadata token can travel.
+    ///
+    /// Possible values: Integers from 1 to 64
     pub http_put_response_hop_limit: Option<i32>,
-    /// p Enables or disables the HTTP metadata endpoint on your instances. /p p If you specify a value of code disabled /code , you cannot access your instance metadata. /p p Default: code enabled /code /p
+    /// Enables or disables the HTTP metadata endpoint on your instances.
+    ///
+    /// If you specify a value of `disabled`, you cannot access your instance metadata.
+    ///
+    /// Default: `enabled`
     pub http_endpoint: Option<InstanceMetadataEndpointState>,
-    /// p Enables or disables the IPv6 endpoint for the instance metadata service. /p p Default: code disabled /code /p
+    /// Enables or disables the IPv6 endpoint for the instance metadata service.
+    ///
+    /// Default: `disabled`
     pub http_protocol_ipv6: Option<InstanceMetadataProtocolState>,
-    /// p Set to code enabled /code to allow access to instance tags from the instance metadata. Set to code disabled /code to turn off access to instance tags from the instance metadata. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html" View tags for your EC2 instances using instance metadata /a . /p p Default: code disabled /code /p
+    /// Set to `enabled` to allow access to instance tags from the instance metadata. Set to `disabled` to turn off access to instance tags from the instance metadata. For more information, see [View tags for your EC2 instances using instance metadata](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html).
+    ///
+    /// Default: `disabled`
     pub instance_metadata_tags: Option<InstanceMetadataTagsState>,
 }
 rt::structure!(
@@ -351,20 +602,33 @@ pub static INSTANCE_METADATA_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure
         rt::m("InstanceMetadataTags", &rt::ENUM),
     ],
 );
-/// p The metadata options for the instance. /p
+/// The metadata options for the instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceMetadataOptionsResponse {
-    /// p The state of the metadata option changes. /p p code pending /code - The metadata options are being updated and the instance is not ready to process metadata traffic with the new selection. /p p code applied /code - The metadata options have been successfully applied on the instance. /p
+    /// The state of the metadata option changes.
+    ///
+    /// `pending` - The metadata options are being updated and the instance is not ready to process metadata traffic with the new selection.
+    ///
+    /// `applied` - The metadata options have been successfully applied on the instance.
     pub state: Option<InstanceMetadataOptionsState>,
-    /// p Indicates whether IMDSv2 is required. /p ul li p code optional /code - IMDSv2 is optional, which means that you can use either IMDSv2 or IMDSv1. /p /li li p code required /code - IMDSv2 is required, which means that IMDSv1 is disabled, and you must use IMDSv2. /p /li /ul
+    /// Indicates whether IMDSv2 is required.
+    ///
+    /// - `optional` - IMDSv2 is optional, which means that you can use either IMDSv2 or IMDSv1.
+    /// - `required` - IMDSv2 is required, which means that IMDSv1 is disabled, and you must use IMDSv2.
     pub http_tokens: Option<HttpTokensState>,
-    /// p The maximum number of hops that the metadata token can travel. /p p Possible values: Integers from code 1 /code to code 64 /code /p
+    /// The maximum number of hops that the metadata token can travel.
+    ///
+    /// Possible values: Integers from `1` to `64`
     pub http_put_response_hop_limit: Option<i32>,
-    /// p Indicates whether the HTTP metadata endpoint on your instances is enabled or disabled. /p p If the value is code disabled /code , you cannot access your instance metadata. /p
+    /// Indicates whether the HTTP metadata endpoint on your instances is enabled or disabled.
+    ///
+    /// If the value is `disabled`, you cannot access your instance metadata.
     pub http_endpoint: Option<InstanceMetadataEndpointState>,
-    /// p Indicates whether the IPv6 endpoint for the instance metadata service is enabled or disabled. /p p Default: code disabled /code /p
+    /// Indicates whether the IPv6 endpoint for the instance metadata service is enabled or disabled.
+    ///
+    /// Default: `disabled`
     pub http_protocol_ipv6: Option<InstanceMetadataProtocolState>,
-    /// p Indicates whether access to instance tags from the instance metadata is enabled or disabled. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html" View tags for your EC2 instances using instance metadata /a . /p
+    /// Indicates whether access to instance tags from the instance metadata is enabled or disabled. For more information, see [View tags for your EC2 instances using instance metadata](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html).
     pub instance_metadata_tags: Option<InstanceMetadataTagsState>,
 }
 rt::structure!(
@@ -392,12 +656,12 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum InstanceMetadataTagsState { Disabled = "disabled", Enabled = "enabled" }
 }
-/// p Describes the monitoring of an instance. /p
+/// Describes the monitoring of an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceMonitoring {
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
-    /// p The monitoring for the instance. /p
+    /// The monitoring for the instance.
     pub monitoring: Option<Monitoring>,
 }
 rt::structure!(
@@ -414,50 +678,52 @@ pub static INSTANCE_MONITORING_LIST: rt::Schema = rt::Schema::list(
     "InstanceMonitoringList",
     &[rt::m("member", &INSTANCE_MONITORING).named("item")],
 );
-/// p Describes a network interface. /p
+/// Describes a network interface.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceNetworkInterface {
-    /// p The association information for an Elastic IPv4 associated with the network interface. /p
+    /// The association information for an Elastic IPv4 associated with the network interface.
     pub association: Option<InstanceNetworkInterfaceAssociation>,
-    /// p The network interface attachment. /p
+    /// The network interface attachment.
     pub attachment: Option<InstanceNetworkInterfaceAttachment>,
-    /// p The description. /p
+    /// The description.
     pub description: Option<String>,
-    /// p The security groups. /p
+    /// The security groups.
     pub groups: Option<Vec<GroupIdentifier>>,
-    /// p The IPv6 addresses associated with the network interface. /p
+    /// The IPv6 addresses associated with the network interface.
     pub ipv6_addresses: Option<Vec<InstanceIpv6Address>>,
-    /// p The MAC address. /p
+    /// The MAC address.
     pub mac_address: Option<String>,
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: Option<String>,
-    /// p The ID of the Amazon Web Services account that created the network interface. /p
+    /// The ID of the Amazon Web Services account that created the network interface.
     pub owner_id: Option<String>,
-    /// p The private DNS name. /p
+    /// The private DNS name.
     pub private_dns_name: Option<String>,
-    /// p The IPv4 address of the network interface within the subnet. /p
+    /// The IPv4 address of the network interface within the subnet.
     pub private_ip_address: Option<String>,
-    /// p The private IPv4 addresses associated with the network interface. /p
+    /// The private IPv4 addresses associated with the network interface.
     pub private_ip_addresses: Option<Vec<InstancePrivateIpAddress>>,
-    /// p Indicates whether source/destination checking is enabled. /p
+    /// Indicates whether source/destination checking is enabled.
     pub source_dest_check: Option<bool>,
-    /// p The status of the network interface. /p
+    /// The status of the network interface.
     pub status: Option<NetworkInterfaceStatus>,
-    /// p The ID of the subnet. /p
+    /// The ID of the subnet.
     pub subnet_id: Option<String>,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: Option<String>,
-    /// p The type of network interface. /p p Valid values: code interface /code | code efa /code | code efa-only /code | code evs /code | code trunk /code /p
+    /// The type of network interface.
+    ///
+    /// Valid values: `interface` \| `efa` \| `efa-only` \| `evs` \| `trunk`
     pub interface_type: Option<String>,
-    /// p The IPv4 delegated prefixes that are assigned to the network interface. /p
+    /// The IPv4 delegated prefixes that are assigned to the network interface.
     pub ipv4_prefixes: Option<Vec<InstanceIpv4Prefix>>,
-    /// p The IPv6 delegated prefixes that are assigned to the network interface. /p
+    /// The IPv6 delegated prefixes that are assigned to the network interface.
     pub ipv6_prefixes: Option<Vec<InstanceIpv6Prefix>>,
-    /// p A security group connection tracking configuration that enables you to set the timeout for connection tracking on an Elastic network interface. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts" Connection tracking timeouts /a in the i Amazon EC2 User Guide /i . /p
+    /// A security group connection tracking configuration that enables you to set the timeout for connection tracking on an Elastic network interface. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the *Amazon EC2 User Guide*.
     pub connection_tracking_configuration: Option<
         ConnectionTrackingSpecificationResponse,
     >,
-    /// p The service provider that manages the network interface. /p
+    /// The service provider that manages the network interface.
     pub operator: Option<OperatorResponse>,
 }
 rt::structure!(
@@ -499,18 +765,18 @@ pub static INSTANCE_NETWORK_INTERFACE: rt::Schema = rt::Schema::structure(
         rt::m("Operator", &OPERATOR_RESPONSE).named("operator"),
     ],
 );
-/// p Describes association information for an Elastic IP address (IPv4). /p
+/// Describes association information for an Elastic IP address (IPv4).
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceNetworkInterfaceAssociation {
-    /// p The carrier IP address associated with the network interface. /p
+    /// The carrier IP address associated with the network interface.
     pub carrier_ip: Option<String>,
-    /// p The customer-owned IP address associated with the network interface. /p
+    /// The customer-owned IP address associated with the network interface.
     pub customer_owned_ip: Option<String>,
-    /// p The ID of the owner of the Elastic IP address. /p
+    /// The ID of the owner of the Elastic IP address.
     pub ip_owner_id: Option<String>,
-    /// p The public DNS name. /p
+    /// The public DNS name.
     pub public_dns_name: Option<String>,
-    /// p The public IP address or Elastic IP address bound to the network interface. /p
+    /// The public IP address or Elastic IP address bound to the network interface.
     pub public_ip: Option<String>,
 }
 rt::structure!(
@@ -528,24 +794,24 @@ pub static INSTANCE_NETWORK_INTERFACE_ASSOCIATION: rt::Schema = rt::Schema::stru
         rt::m("PublicIp", &rt::STRING).named("publicIp"),
     ],
 );
-/// p Describes a network interface attachment. /p
+/// Describes a network interface attachment.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceNetworkInterfaceAttachment {
-    /// p The time stamp when the attachment initiated. /p
+    /// The time stamp when the attachment initiated.
     pub attach_time: Option<rt::DateTime>,
-    /// p The ID of the network interface attachment. /p
+    /// The ID of the network interface attachment.
     pub attachment_id: Option<String>,
-    /// p Indicates whether the network interface is deleted when the instance is terminated. /p
+    /// Indicates whether the network interface is deleted when the instance is terminated.
     pub delete_on_termination: Option<bool>,
-    /// p The index of the device on the instance for the network interface attachment. /p
+    /// The index of the device on the instance for the network interface attachment.
     pub device_index: Option<i32>,
-    /// p The attachment state. /p
+    /// The attachment state.
     pub status: Option<AttachmentStatus>,
-    /// p The index of the network card. /p
+    /// The index of the network card.
     pub network_card_index: Option<i32>,
-    /// p Contains the ENA Express settings for the network interface that's attached to the instance. /p
+    /// Contains the ENA Express settings for the network interface that's attached to the instance.
     pub ena_srd_specification: Option<InstanceAttachmentEnaSrdSpecification>,
-    /// p The number of ENA queues created with the instance. /p
+    /// The number of ENA queues created with the instance.
     pub ena_queue_count: Option<i32>,
 }
 rt::structure!(
@@ -571,56 +837,70 @@ pub static INSTANCE_NETWORK_INTERFACE_LIST: rt::Schema = rt::Schema::list(
     "InstanceNetworkInterfaceList",
     &[rt::m("member", &INSTANCE_NETWORK_INTERFACE).named("item")],
 );
-/// p Describes a network interface. /p
+/// Describes a network interface.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceNetworkInterfaceSpecification {
-    /// p Indicates whether to assign a public IPv4 address to an instance you launch in a VPC. The public IP address can only be assigned to a network interface for eth0, and can only be assigned to a new network interface, not an existing one. You cannot specify more than one network interface in the request. If launching into a default subnet, the default value is code true /code . /p p Amazon Web Services charges for all public IPv4 addresses, including public IPv4 addresses associated with running instances and Elastic IP addresses. For more information, see the i Public IPv4 Address /i tab on the a href="http://aws.amazon.com/vpc/pricing/" Amazon VPC pricing page /a . /p
+    /// Indicates whether to assign a public IPv4 address to an instance you launch in a VPC. The public IP address can only be assigned to a network interface for eth0, and can only be assigned to a new network interface, not an existing one. You cannot specify more than one network interface in the request. If launching into a default subnet, the default value is `true`.
+    ///
+    /// Amazon Web Services charges for all public IPv4 addresses, including public IPv4 addresses associated with running instances and Elastic IP addresses. For more information, see the *Public IPv4 Address* tab on the [Amazon VPC pricing page](http://aws.amazon.com/vpc/pricing/).
     pub associate_public_ip_address: Option<bool>,
-    /// p If set to code true /code , the interface is deleted when the instance is terminated. You can specify code true /code only if creating a new network interface when launching an instance. /p
+    /// If set to `true`, the interface is deleted when the instance is terminated. You can specify `true` only if creating a new network interface when launching an instance.
     pub delete_on_termination: Option<bool>,
-    /// p The description of the network interface. Applies only if creating a network interface when launching an instance. /p
+    /// The description of the network interface. Applies only if creating a network interface when launching an instance.
     pub description: Option<String>,
-    /// p The position of the network interface in the attachment order. A primary network interface has a device index of 0. /p p If you specify a network interface when launching an instance, you must specify the device index. /p
+    /// The position of the network interface in the attachment order. A primary network interface has a device index of 0.
+    ///
+    /// If you specify a network interface when launching an instance, you must specify the device index.
     pub device_index: Option<i32>,
-    /// p The IDs of the security groups for the network interface. Applies only if creating a network interface when launching an instance. /p
+    /// The IDs of the security groups for the network interface. Applies only if creating a network interface when launching an instance.
     pub groups: Option<Vec<String>>,
-    /// p A number of IPv6 addresses to assign to the network interface. Amazon EC2 chooses the IPv6 addresses from the range of the subnet. You cannot specify this option and the option to assign specific IPv6 addresses in the same request. You can specify this option if you've specified a minimum number of instances to launch. /p
+    /// A number of IPv6 addresses to assign to the network interface. Amazon EC2 chooses the IPv6 addresses from the range of the subnet. You cannot specify this option and the option to assign specific IPv6 addresses in the same request. You can specify this option if you've specified a minimum number of instances to launch.
     pub ipv6_address_count: Option<i32>,
-    /// p The IPv6 addresses to assign to the network interface. You cannot specify this option and the option to assign a number of IPv6 addresses in the same request. You cannot specify this option if you've specified a minimum number of instances to launch. /p
+    /// The IPv6 addresses to assign to the network interface. You cannot specify this option and the option to assign a number of IPv6 addresses in the same request. You cannot specify this option if you've specified a minimum number of instances to launch.
     pub ipv6_addresses: Option<Vec<InstanceIpv6Address>>,
-    /// p The ID of the network interface. /p p If you are creating a Spot Fleet, omit this parameter because you can’t specify a network interface ID in a launch specification. /p
+    /// The ID of the network interface.
+    ///
+    /// If you are creating a Spot Fleet, omit this parameter because you can’t specify a network interface ID in a launch specification.
     pub network_interface_id: Option<String>,
-    /// p The private IPv4 address of the network interface. Applies only if creating a network interface when launching an instance. You cannot specify this option if you're launching more than one instance in a a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RunInstances.html" RunInstances /a request. /p
+    /// The private IPv4 address of the network interface. Applies only if creating a network interface when launching an instance. You cannot specify this option if you're launching more than one instance in a [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html) request.
     pub private_ip_address: Option<String>,
-    /// p The private IPv4 addresses to assign to the network interface. Only one private IPv4 address can be designated as primary. You cannot specify this option if you're launching more than one instance in a a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RunInstances.html" RunInstances /a request. /p
+    /// The private IPv4 addresses to assign to the network interface. Only one private IPv4 address can be designated as primary. You cannot specify this option if you're launching more than one instance in a [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html) request.
     pub private_ip_addresses: Option<Vec<PrivateIpAddressSpecification>>,
-    /// p The number of secondary private IPv4 addresses. You can’t specify this parameter and also specify a secondary private IP address using the code PrivateIpAddress /code parameter. /p
+    /// The number of secondary private IPv4 addresses. You can’t specify this parameter and also specify a secondary private IP address using the `PrivateIpAddress` parameter.
     pub secondary_private_ip_address_count: Option<i32>,
-    /// p The ID of the subnet associated with the network interface. Applies only if creating a network interface when launching an instance. /p
+    /// The ID of the subnet associated with the network interface. Applies only if creating a network interface when launching an instance.
     pub subnet_id: Option<String>,
-    /// p Indicates whether to assign a carrier IP address to the network interface. /p p You can only assign a carrier IP address to a network interface that is in a subnet in a Wavelength Zone. For more information about carrier IP addresses, see a href="https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#provider-owned-ip" Carrier IP address /a in the i Amazon Web Services Wavelength Developer Guide /i . /p
+    /// Indicates whether to assign a carrier IP address to the network interface.
+    ///
+    /// You can only assign a carrier IP address to a network interface that is in a subnet in a Wavelength Zone. For more information about carrier IP addresses, see [Carrier IP address](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#provider-owned-ip) in the *Amazon Web Services Wavelength Developer Guide*.
     pub associate_carrier_ip_address: Option<bool>,
-    /// p The type of network interface. /p p If you specify code efa-only /code , do not assign any IP addresses to the network interface. EFA-only network interfaces do not support IP addresses. /p p Valid values: code interface /code | code efa /code | code efa-only /code /p
+    /// The type of network interface.
+    ///
+    /// If you specify `efa-only`, do not assign any IP addresses to the network interface. EFA-only network interfaces do not support IP addresses.
+    ///
+    /// Valid values: `interface` \| `efa` \| `efa-only`
     pub interface_type: Option<String>,
-    /// p The index of the network card. Some instance types support multiple network cards. The primary network interface must be assigned to network card index 0. The default is network card index 0. /p p If you are using a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RequestSpotInstances.html" RequestSpotInstances /a to create Spot Instances, omit this parameter because you can’t specify the network card index when using this API. To specify the network card index, use a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RunInstances.html" RunInstances /a . /p
+    /// The index of the network card. Some instance types support multiple network cards. The primary network interface must be assigned to network card index 0. The default is network card index 0.
+    ///
+    /// If you are using [RequestSpotInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RequestSpotInstances.html) to create Spot Instances, omit this parameter because you can’t specify the network card index when using this API. To specify the network card index, use [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
     pub network_card_index: Option<i32>,
-    /// p The IPv4 delegated prefixes to be assigned to the network interface. You cannot use this option if you use the code Ipv4PrefixCount /code option. /p
+    /// The IPv4 delegated prefixes to be assigned to the network interface. You cannot use this option if you use the `Ipv4PrefixCount` option.
     pub ipv4_prefixes: Option<Vec<Ipv4PrefixSpecificationRequest>>,
-    /// p The number of IPv4 delegated prefixes to be automatically assigned to the network interface. You cannot use this option if you use the code Ipv4Prefix /code option. /p
+    /// The number of IPv4 delegated prefixes to be automatically assigned to the network interface. You cannot use this option if you use the `Ipv4Prefix` option.
     pub ipv4_prefix_count: Option<i32>,
-    /// p The IPv6 delegated prefixes to be assigned to the network interface. You cannot use this option if you use the code Ipv6PrefixCount /code option. /p
+    /// The IPv6 delegated prefixes to be assigned to the network interface. You cannot use this option if you use the `Ipv6PrefixCount` option.
     pub ipv6_prefixes: Option<Vec<Ipv6PrefixSpecificationRequest>>,
-    /// p The number of IPv6 delegated prefixes to be automatically assigned to the network interface. You cannot use this option if you use the code Ipv6Prefix /code option. /p
+    /// The number of IPv6 delegated prefixes to be automatically assigned to the network interface. You cannot use this option if you use the `Ipv6Prefix` option.
     pub ipv6_prefix_count: Option<i32>,
-    /// p The primary IPv6 address of the network interface. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. For more information about primary IPv6 addresses, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RunInstances.html" RunInstances /a . /p
+    /// The primary IPv6 address of the network interface. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. For more information about primary IPv6 addresses, see [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
     pub primary_ipv6: Option<bool>,
-    /// p Specifies the ENA Express settings for the network interface that's attached to the instance. /p
+    /// Specifies the ENA Express settings for the network interface that's attached to the instance.
     pub ena_srd_specification: Option<EnaSrdSpecificationRequest>,
-    /// p A security group connection tracking specification that enables you to set the timeout for connection tracking on an Elastic network interface. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts" Connection tracking timeouts /a in the i Amazon EC2 User Guide /i . /p
+    /// A security group connection tracking specification that enables you to set the timeout for connection tracking on an Elastic network interface. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the *Amazon EC2 User Guide*.
     pub connection_tracking_specification: Option<
         ConnectionTrackingSpecificationRequest,
     >,
-    /// p The number of ENA queues to be created with the instance. /p
+    /// The number of ENA queues to be created with the instance.
     pub ena_queue_count: Option<i32>,
 }
 rt::structure!(
@@ -675,10 +955,10 @@ pub static INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST: rt::Schema = rt::Schem
     "InstanceNetworkInterfaceSpecificationList",
     &[rt::m("member", &INSTANCE_NETWORK_INTERFACE_SPECIFICATION).named("item")],
 );
-/// p With network performance options, you can adjust your bandwidth preferences to meet the needs of the workload that runs on your instance. /p
+/// With network performance options, you can adjust your bandwidth preferences to meet the needs of the workload that runs on your instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceNetworkPerformanceOptions {
-    /// p When you configure network bandwidth weighting, you can boost your baseline bandwidth for either networking or EBS by up to 25%. The total available baseline bandwidth for your instance remains the same. The default option uses the standard bandwidth configuration for your instance type. /p
+    /// When you configure network bandwidth weighting, you can boost your baseline bandwidth for either networking or EBS by up to 25%. The total available baseline bandwidth for your instance remains the same. The default option uses the standard bandwidth configuration for your instance type.
     pub bandwidth_weighting: Option<InstanceBandwidthWeighting>,
 }
 rt::structure!(
@@ -689,10 +969,14 @@ pub static INSTANCE_NETWORK_PERFORMANCE_OPTIONS: rt::Schema = rt::Schema::struct
     "InstanceNetworkPerformanceOptions",
     &[rt::m("BandwidthWeighting", &rt::ENUM).named("bandwidthWeighting")],
 );
-/// p Configure network performance options for your instance that are geared towards performance improvements based on the workload that it runs. /p
+/// Configure network performance options for your instance that are geared towards performance improvements based on the workload that it runs.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceNetworkPerformanceOptionsRequest {
-    /// p Specify the bandwidth weighting option to boost the associated type of baseline bandwidth, as follows: /p dl dt default /dt dd p This option uses the standard bandwidth configuration for your instance type. /p /dd dt vpc-1 /dt dd p This option boosts your networking baseline bandwidth and reduces your EBS baseline bandwidth. /p /dd dt ebs-1 /dt dd p This option boosts your EBS baseline bandwidth and reduces your networking baseline bandwidth. /p /dd /dl
+    /// Specify the bandwidth weighting option to boost the associated type of baseline bandwidth, as follows:
+    ///
+    /// - **default**: This option uses the standard bandwidth configuration for your instance type.
+    /// - **vpc-1**: This option boosts your networking baseline bandwidth and reduces your EBS baseline bandwidth.
+    /// - **ebs-1**: This option boosts your EBS baseline bandwidth and reduces your networking baseline bandwidth.
     pub bandwidth_weighting: Option<InstanceBandwidthWeighting>,
 }
 rt::structure!(
@@ -703,16 +987,16 @@ pub static INSTANCE_NETWORK_PERFORMANCE_OPTIONS_REQUEST: rt::Schema = rt::Schema
     "InstanceNetworkPerformanceOptionsRequest",
     &[rt::m("BandwidthWeighting", &rt::ENUM)],
 );
-/// p Describes a private IPv4 address. /p
+/// Describes a private IPv4 address.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstancePrivateIpAddress {
-    /// p The association information for an Elastic IP address for the network interface. /p
+    /// The association information for an Elastic IP address for the network interface.
     pub association: Option<InstanceNetworkInterfaceAssociation>,
-    /// p Indicates whether this IPv4 address is the primary private IP address of the network interface. /p
+    /// Indicates whether this IPv4 address is the primary private IP address of the network interface.
     pub primary: Option<bool>,
-    /// p The private IPv4 DNS name. /p
+    /// The private IPv4 DNS name.
     pub private_dns_name: Option<String>,
-    /// p The private IPv4 address of the network interface. /p
+    /// The private IPv4 address of the network interface.
     pub private_ip_address: Option<String>,
 }
 rt::structure!(
@@ -736,60 +1020,214 @@ pub static INSTANCE_PRIVATE_IP_ADDRESS_LIST: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum InstanceRebootMigrationState { Disabled = "disabled", Default = "default" }
 }
-/// p The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with these attributes. /p p You must specify code VCpuCount /code and code MemoryMiB /code . All other attributes are optional. Any unspecified optional attribute is set to its default. /p p When you specify multiple attributes, you get instance types that satisfy all of the specified attributes. If you specify multiple values for an attribute, you get instance types that satisfy any of the specified values. /p p To limit the list of instance types from which Amazon EC2 can identify matching instance types, you can use one of the following parameters, but not both in the same request: /p ul li p code AllowedInstanceTypes /code - The instance types to include in the list. All other instance types are ignored, even if they match your specified attributes. /p /li li p code ExcludedInstanceTypes /code - The instance types to exclude from the list, even if they match your specified attributes. /p /li /ul note p If you specify code InstanceRequirements /code , you can't specify code InstanceType /code . /p p Attribute-based instance type selection is only supported when using Auto Scaling groups, EC2 Fleet, and Spot Fleet to launch instances. If you plan to use the launch template in the a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-instance-wizard.html" launch instance wizard /a or with the a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RunInstances.html" RunInstances API /a , you can't specify code InstanceRequirements /code . /p /note p For more information, see a href="https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-mixed-instances-group-attribute-based-instance-type-selection.html" Create mixed instances group using attribute-based instance type selection /a in the i Amazon EC2 Auto Scaling User Guide /i , and also a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html" Specify attributes for instance type selection for EC2 Fleet or Spot Fleet /a and a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html" Spot placement score /a in the i Amazon EC2 User Guide /i . /p
+/// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with these attributes.
+///
+/// You must specify `VCpuCount` and `MemoryMiB`. All other attributes are optional. Any unspecified optional attribute is set to its default.
+///
+/// When you specify multiple attributes, you get instance types that satisfy all of the specified attributes. If you specify multiple values for an attribute, you get instance types that satisfy any of the specified values.
+///
+/// To limit the list of instance types from which Amazon EC2 can identify matching instance types, you can use one of the following parameters, but not both in the same request:
+///
+/// - `AllowedInstanceTypes` - The instance types to include in the list. All other instance types are ignored, even if they match your specified attributes.
+/// - `ExcludedInstanceTypes` - The instance types to exclude from the list, even if they match your specified attributes.
+///
+/// **Note:** If you specify `InstanceRequirements`, you can't specify `InstanceType`.
+///
+/// Attribute-based instance type selection is only supported when using Auto Scaling groups, EC2 Fleet, and Spot Fleet to launch instances. If you plan to use the launch template in the [launch instance wizard](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-instance-wizard.html) or with the [RunInstances API](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html), you can't specify `InstanceRequirements`.
+///
+/// For more information, see [Create mixed instances group using attribute-based instance type selection](https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-mixed-instances-group-attribute-based-instance-type-selection.html) in the *Amazon EC2 Auto Scaling User Guide*, and also [Specify attributes for instance type selection for EC2 Fleet or Spot Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html) and [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceRequirements {
-    /// p The minimum and maximum number of vCPUs. /p
+    /// The minimum and maximum number of vCPUs.
     pub v_cpu_count: Option<VCpuCountRange>,
-    /// p The minimum and maximum amount of memory, in MiB. /p
+    /// The minimum and maximum amount of memory, in MiB.
     pub memory_mi_b: Option<MemoryMiB>,
-    /// p The CPU manufacturers to include. /p ul li p For instance types with Intel CPUs, specify code intel /code . /p /li li p For instance types with AMD CPUs, specify code amd /code . /p /li li p For instance types with Amazon Web Services CPUs, specify code amazon-web-services /code . /p /li li p For instance types with Apple CPUs, specify code apple /code . /p /li /ul note p Don't confuse the CPU manufacturer with the CPU architecture. Instances will be launched with a compatible CPU architecture based on the Amazon Machine Image (AMI) that you specify in your launch template. /p /note p Default: Any manufacturer /p
+    /// The CPU manufacturers to include.
+    ///
+    /// - For instance types with Intel CPUs, specify `intel`.
+    /// - For instance types with AMD CPUs, specify `amd`.
+    /// - For instance types with Amazon Web Services CPUs, specify `amazon-web-services`.
+    /// - For instance types with Apple CPUs, specify `apple`.
+    ///
+    /// **Note:** Don't confuse the CPU manufacturer with the CPU architecture. Instances will be launched with a compatible CPU architecture based on the Amazon Machine Image (AMI) that you specify in your launch template.
+    ///
+    /// Default: Any manufacturer
     pub cpu_manufacturers: Option<Vec<CpuManufacturer>>,
-    /// p The minimum and maximum amount of memory per vCPU, in GiB. /p p Default: No minimum or maximum limits /p
+    /// The minimum and maximum amount of memory per vCPU, in GiB.
+    ///
+    /// Default: No minimum or maximum limits
     pub memory_gi_b_per_v_cpu: Option<MemoryGiBPerVCpu>,
-    /// p The instance types to exclude. /p p You can use strings with one or more wild cards, represented by an asterisk ( code /code ), to exclude an instance type, size, or generation. The following are examples: code m5.8xlarge /code , code c5 . /code , code m5a. /code , code r /code , code 3 /code . /p p For example, if you specify code c5 /code ,Amazon EC2 will exclude the entire C5 instance family, which includes all C5a and C5n instance types. If you specify code m5a. /code , Amazon EC2 will exclude all the M5a instance types, but not the M5n instance types. /p note p If you specify code ExcludedInstanceTypes /code , you can't specify code AllowedInstanceTypes /code . /p /note p Default: No excluded instance types /p
+    /// The instance types to exclude.
+    ///
+    /// You can use strings with one or more wild cards, represented by an asterisk (`*`), to exclude an instance type, size, or generation. The following are examples: `m5.8xlarge`, `c5*.*`, `m5a.*`, `r*`, `*3*`.
+    ///
+    /// For example, if you specify `c5*`,Amazon EC2 will exclude the entire C5 instance family, which includes all C5a and C5n instance types. If you specify `m5a.*`, Amazon EC2 will exclude all the M5a instance types, but not the M5n instance types.
+    ///
+    /// **Note:** If you specify `ExcludedInstanceTypes`, you can't specify `AllowedInstanceTypes`.
+    ///
+    /// Default: No excluded instance types
     pub excluded_instance_types: Option<Vec<String>>,
-    /// p Indicates whether current or previous generation instance types are included. The current generation instance types are recommended for use. Current generation instance types are typically the latest two to three generations in each instance family. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html" Instance types /a in the i Amazon EC2 User Guide /i . /p p For current generation instance types, specify code current /code . /p p For previous generation instance types, specify code previous /code . /p p Default: Current and previous generation instance types /p
+    /// Indicates whether current or previous generation instance types are included. The current generation instance types are recommended for use. Current generation instance types are typically the latest two to three generations in each instance family. For more information, see [Instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// For current generation instance types, specify `current`.
+    ///
+    /// For previous generation instance types, specify `previous`.
+    ///
+    /// Default: Current and previous generation instance types
     pub instance_generations: Option<Vec<InstanceGeneration>>,
-    /// p Price protection The price protection threshold for Spot Instances, as a percentage higher than an identified Spot price. The identified Spot price is the Spot price of the lowest priced current generation C, M, or R instance type with your specified attributes. If no current generation C, M, or R instance type matches your attributes, then the identified Spot price is from the lowest priced current generation instance types, and failing that, from the lowest priced previous generation instance types that match your attributes. When Amazon EC2 selects instance types with your attributes, it will exclude instance types whose Spot price exceeds your specified threshold. /p p The parameter accepts an integer, which Amazon EC2 interprets as a percentage. /p p If you set code TargetCapacityUnitType /code to code vcpu /code or code memory-mib /code , the price protection threshold is applied based on the per-vCPU or per-memory price instead of the per-instance price. /p p This parameter is not supported for a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API GetSpotPlacementScores.html" GetSpotPlacementScores /a and a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API GetInstanceTypesFromInstanceRequirements.html" GetInstanceTypesFromInstanceRequirements /a . /p note p Only one of code SpotMaxPricePercentageOverLowestPrice /code or code MaxSpotPriceAsPercentageOfOptimalOnDemandPrice /code can be specified. If you don't specify either, Amazon EC2 will automatically apply optimal price protection to consistently select from a wide range of instance types. To indicate no price protection threshold for Spot Instances, meaning you want to consider all instance types that match your attributes, include one of these parameters and specify a high value, such as code 999999 /code . /p /note p Default: code 100 /code /p
+    /// \[Price protection\] The price protection threshold for Spot Instances, as a percentage higher than an identified Spot price. The identified Spot price is the Spot price of the lowest priced current generation C, M, or R instance type with your specified attributes. If no current generation C, M, or R instance type matches your attributes, then the identified Spot price is from the lowest priced current generation instance types, and failing that, from the lowest priced previous generation instance types that match your attributes. When Amazon EC2 selects instance types with your attributes, it will exclude instance types whose Spot price exceeds your specified threshold.
+    ///
+    /// The parameter accepts an integer, which Amazon EC2 interprets as a percentage.
+    ///
+    /// If you set `TargetCapacityUnitType` to `vcpu` or `memory-mib`, the price protection threshold is applied based on the per-vCPU or per-memory price instead of the per-instance price.
+    ///
+    /// This parameter is not supported for [GetSpotPlacementScores](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetSpotPlacementScores.html) and [GetInstanceTypesFromInstanceRequirements](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetInstanceTypesFromInstanceRequirements.html).
+    ///
+    /// **Note:** Only one of `SpotMaxPricePercentageOverLowestPrice` or `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` can be specified. If you don't specify either, Amazon EC2 will automatically apply optimal price protection to consistently select from a wide range of instance types. To indicate no price protection threshold for Spot Instances, meaning you want to consider all instance types that match your attributes, include one of these parameters and specify a high value, such as `999999`.
+    ///
+    /// Default: `100`
     pub spot_max_price_percentage_over_lowest_price: Option<i32>,
-    /// p Price protection The price protection threshold for On-Demand Instances, as a percentage higher than an identified On-Demand price. The identified On-Demand price is the price of the lowest priced current generation C, M, or R instance type with your specified attributes. When Amazon EC2 selects instance types with your attributes, it will exclude instance types whose price exceeds your specified threshold. /p p The parameter accepts an integer, which Amazon EC2 interprets as a percentage. /p p To turn off price protection, specify a high value, such as code 999999 /code . /p p This parameter is not supported for a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API GetSpotPlacementScores.html" GetSpotPlacementScores /a and a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API GetInstanceTypesFromInstanceRequirements.html" GetInstanceTypesFromInstanceRequirements /a . /p note p If you set code TargetCapacityUnitType /code to code vcpu /code or code memory-mib /code , the price protection threshold is applied based on the per-vCPU or per-memory price instead of the per-instance price. /p /note p Default: code 20 /code /p
+    /// \[Price protection\] The price protection threshold for On-Demand Instances, as a percentage higher than an identified On-Demand price. The identified On-Demand price is the price of the lowest priced current generation C, M, or R instance type with your specified attributes. When Amazon EC2 selects instance types with your attributes, it will exclude instance types whose price exceeds your specified threshold.
+    ///
+    /// The parameter accepts an integer, which Amazon EC2 interprets as a percentage.
+    ///
+    /// To turn off price protection, specify a high value, such as `999999`.
+    ///
+    /// This parameter is not supported for [GetSpotPlacementScores](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetSpotPlacementScores.html) and [GetInstanceTypesFromInstanceRequirements](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetInstanceTypesFromInstanceRequirements.html).
+    ///
+    /// **Note:** If you set `TargetCapacityUnitType` to `vcpu` or `memory-mib`, the price protection threshold is applied based on the per-vCPU or per-memory price instead of the per-instance price.
+    ///
+    /// Default: `20`
     pub on_demand_max_price_percentage_over_lowest_price: Option<i32>,
-    /// p Indicates whether bare metal instance types must be included, excluded, or required. /p ul li p To include bare metal instance types, specify code included /code . /p /li li p To require only bare metal instance types, specify code required /code . /p /li li p To exclude bare metal instance types, specify code excluded /code . /p /li /ul p Default: code excluded /code /p
+    /// Indicates whether bare metal instance types must be included, excluded, or required.
+    ///
+    /// - To include bare metal instance types, specify `included`.
+    /// - To require only bare metal instance types, specify `required`.
+    /// - To exclude bare metal instance types, specify `excluded`.
+    ///
+    /// Default: `excluded`
     pub bare_metal: Option<BareMetal>,
-    /// p Indicates whether burstable performance T instance types are included, excluded, or required. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html" Burstable performance instances /a . /p ul li p To include burstable performance instance types, specify code included /code . /p /li li p To require only burstable performance instance types, specify code required /code . /p /li li p To exclude burstable performance instance types, specify code excluded /code . /p /li /ul p Default: code excluded /code /p
+    /// Indicates whether burstable performance T instance types are included, excluded, or required. For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html).
+    ///
+    /// - To include burstable performance instance types, specify `included`.
+    /// - To require only burstable performance instance types, specify `required`.
+    /// - To exclude burstable performance instance types, specify `excluded`.
+    ///
+    /// Default: `excluded`
     pub burstable_performance: Option<BurstablePerformance>,
-    /// p Indicates whether instance types must support hibernation for On-Demand Instances. /p p This parameter is not supported for a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API GetSpotPlacementScores.html" GetSpotPlacementScores /a . /p p Default: code false /code /p
+    /// Indicates whether instance types must support hibernation for On-Demand Instances.
+    ///
+    /// This parameter is not supported for [GetSpotPlacementScores](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetSpotPlacementScores.html).
+    ///
+    /// Default: `false`
     pub require_hibernate_support: Option<bool>,
-    /// p The minimum and maximum number of network interfaces. /p p Default: No minimum or maximum limits /p
+    /// The minimum and maximum number of network interfaces.
+    ///
+    /// Default: No minimum or maximum limits
     pub network_interface_count: Option<NetworkInterfaceCount>,
-    /// p Indicates whether instance types with instance store volumes are included, excluded, or required. For more information, a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html" Amazon EC2 instance store /a in the i Amazon EC2 User Guide /i . /p ul li p To include instance types with instance store volumes, specify code included /code . /p /li li p To require only instance types with instance store volumes, specify code required /code . /p /li li p To exclude instance types with instance store volumes, specify code excluded /code . /p /li /ul p Default: code included /code /p
+    /// Indicates whether instance types with instance store volumes are included, excluded, or required. For more information, [Amazon EC2 instance store](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// - To include instance types with instance store volumes, specify `included`.
+    /// - To require only instance types with instance store volumes, specify `required`.
+    /// - To exclude instance types with instance store volumes, specify `excluded`.
+    ///
+    /// Default: `included`
     pub local_storage: Option<LocalStorage>,
-    /// p The type of local storage that is required. /p ul li p For instance types with hard disk drive (HDD) storage, specify code hdd /code . /p /li li p For instance types with solid state drive (SSD) storage, specify code ssd /code . /p /li /ul p Default: code hdd /code and code ssd /code /p
+    /// The type of local storage that is required.
+    ///
+    /// - For instance types with hard disk drive (HDD) storage, specify `hdd`.
+    /// - For instance types with solid state drive (SSD) storage, specify `ssd`.
+    ///
+    /// Default: `hdd` and `ssd`
     pub local_storage_types: Option<Vec<LocalStorageType>>,
-    /// p The minimum and maximum amount of total local storage, in GB. /p p Default: No minimum or maximum limits /p
+    /// The minimum and maximum amount of total local storage, in GB.
+    ///
+    /// Default: No minimum or maximum limits
     pub total_local_storage_gb: Option<TotalLocalStorageGb>,
-    /// p The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html" Amazon EBS–optimized instances /a in the i Amazon EC2 User Guide /i . /p p Default: No minimum or maximum limits /p
+    /// The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps. For more information, see [Amazon EBS–optimized instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// Default: No minimum or maximum limits
     pub baseline_ebs_bandwidth_mbps: Option<BaselineEbsBandwidthMbps>,
-    /// p The accelerator types that must be on the instance type. /p ul li p For instance types with FPGA accelerators, specify code fpga /code . /p /li li p For instance types with GPU accelerators, specify code gpu /code . /p /li li p For instance types with Inference accelerators, specify code inference /code . /p /li li p For instance types with Media accelerators, specify code media /code . /p /li /ul p Default: Any accelerator type /p
+    /// The accelerator types that must be on the instance type.
+    ///
+    /// - For instance types with FPGA accelerators, specify `fpga`.
+    /// - For instance types with GPU accelerators, specify `gpu`.
+    /// - For instance types with Inference accelerators, specify `inference`.
+    /// - For instance types with Media accelerators, specify `media`.
+    ///
+    /// Default: Any accelerator type
     pub accelerator_types: Option<Vec<AcceleratorType>>,
-    /// p The minimum and maximum number of accelerators (GPUs, FPGAs, or Amazon Web Services Inferentia chips) on an instance. /p p To exclude accelerator-enabled instance types, set code Max /code to code 0 /code . /p p Default: No minimum or maximum limits /p
+    /// The minimum and maximum number of accelerators (GPUs, FPGAs, or Amazon Web Services Inferentia chips) on an instance.
+    ///
+    /// To exclude accelerator-enabled instance types, set `Max` to `0`.
+    ///
+    /// Default: No minimum or maximum limits
     pub accelerator_count: Option<AcceleratorCount>,
-    /// p Indicates whether instance types must have accelerators by specific manufacturers. /p ul li p For instance types with Amazon Web Services devices, specify code amazon-web-services /code . /p /li li p For instance types with AMD devices, specify code amd /code . /p /li li p For instance types with Habana devices, specify code habana /code . /p /li li p For instance types with NVIDIA devices, specify code nvidia /code . /p /li li p For instance types with Xilinx devices, specify code xilinx /code . /p /li /ul p Default: Any manufacturer /p
+    /// Indicates whether instance types must have accelerators by specific manufacturers.
+    ///
+    /// - For instance types with Amazon Web Services devices, specify `amazon-web-services`.
+    /// - For instance types with AMD devices, specify `amd`.
+    /// - For instance types with Habana devices, specify `habana`.
+    /// - For instance types with NVIDIA devices, specify `nvidia`.
+    /// - For instance types with Xilinx devices, specify `xilinx`.
+    ///
+    /// Default: Any manufacturer
     pub accelerator_manufacturers: Option<Vec<AcceleratorManufacturer>>,
-    /// p The accelerators that must be on the instance type. /p ul li p For instance types with NVIDIA A10G GPUs, specify code a10g /code . /p /li li p For instance types with NVIDIA A100 GPUs, specify code a100 /code . /p /li li p For instance types with NVIDIA H100 GPUs, specify code h100 /code . /p /li li p For instance types with Amazon Web Services Inferentia chips, specify code inferentia /code . /p /li li p For instance types with Amazon Web Services Inferentia2 chips, specify code inferentia2 /code . /p /li li p For instance types with Habana Gaudi HL-205 GPUs, specify code gaudi-hl-205 /code . /p /li li p For instance types with NVIDIA GRID K520 GPUs, specify code k520 /code . /p /li li p For instance types with NVIDIA K80 GPUs, specify code k80 /code . /p /li li p For instance types with NVIDIA L4 GPUs, specify code l4 /code . /p /li li p For instance types with NVIDIA L40S GPUs, specify code l40s /code . /p /li li p For instance types with NVIDIA M60 GPUs, specify code m60 /code . /p /li li p For instance types with AMD Radeon Pro V520 GPUs, specify code radeon-pro-v520 /code . /p /li li p For instance types with Amazon Web Services Trainium chips, specify code trainium /code . /p /li li p For instance types with Amazon Web Services Trainium2 chips, specify code trainium2 /code . /p /li li p For instance types with NVIDIA T4 GPUs, specify code t4 /code . /p /li li p For instance types with NVIDIA T4G GPUs, specify code t4g /code . /p /li li p For instance types with Xilinx U30 cards, specify code u30 /code . /p /li li p For instance types with Xilinx VU9P FPGAs, specify code vu9p /code . /p /li li p For instance types with NVIDIA V100 GPUs, specify code v100 /code . /p /li /ul p Default: Any accelerator /p
+    /// The accelerators that must be on the instance type.
+    ///
+    /// - For instance types with NVIDIA A10G GPUs, specify `a10g`.
+    /// - For instance types with NVIDIA A100 GPUs, specify `a100`.
+    /// - For instance types with NVIDIA H100 GPUs, specify `h100`.
+    /// - For instance types with Amazon Web Services Inferentia chips, specify `inferentia`.
+    /// - For instance types with Amazon Web Services Inferentia2 chips, specify `inferentia2`.
+    /// - For instance types with Habana Gaudi HL-205 GPUs, specify `gaudi-hl-205`.
+    /// - For instance types with NVIDIA GRID K520 GPUs, specify `k520`.
+    /// - For instance types with NVIDIA K80 GPUs, specify `k80`.
+    /// - For instance types with NVIDIA L4 GPUs, specify `l4`.
+    /// - For instance types with NVIDIA L40S GPUs, specify `l40s`.
+    /// - For instance types with NVIDIA M60 GPUs, specify `m60`.
+    /// - For instance types with AMD Radeon Pro V520 GPUs, specify `radeon-pro-v520`.
+    /// - For instance types with Amazon Web Services Trainium chips, specify `trainium`.
+    /// - For instance types with Amazon Web Services Trainium2 chips, specify `trainium2`.
+    /// - For instance types with NVIDIA T4 GPUs, specify `t4`.
+    /// - For instance types with NVIDIA T4G GPUs, specify `t4g`.
+    /// - For instance types with Xilinx U30 cards, specify `u30`.
+    /// - For instance types with Xilinx VU9P FPGAs, specify `vu9p`.
+    /// - For instance types with NVIDIA V100 GPUs, specify `v100`.
+    ///
+    /// Default: Any accelerator
     pub accelerator_names: Option<Vec<AcceleratorName>>,
-    /// p The minimum and maximum amount of total accelerator memory, in MiB. /p p Default: No minimum or maximum limits /p
+    /// The minimum and maximum amount of total accelerator memory, in MiB.
+    ///
+    /// Default: No minimum or maximum limits
     pub accelerator_total_memory_mi_b: Option<AcceleratorTotalMemoryMiB>,
-    /// p The minimum and maximum amount of network bandwidth, in gigabits per second (Gbps). /p p Default: No minimum or maximum limits /p
+    /// The minimum and maximum amount of network bandwidth, in gigabits per second (Gbps).
+    ///
+    /// Default: No minimum or maximum limits
     pub network_bandwidth_gbps: Option<NetworkBandwidthGbps>,
-    /// p The instance types to apply your specified attributes against. All other instance types are ignored, even if they match your specified attributes. /p p You can use strings with one or more wild cards, represented by an asterisk ( code /code ), to allow an instance type, size, or generation. The following are examples: code m5.8xlarge /code , code c5 . /code , code m5a. /code , code r /code , code 3 /code . /p p For example, if you specify code c5 /code ,Amazon EC2 will allow the entire C5 instance family, which includes all C5a and C5n instance types. If you specify code m5a. /code , Amazon EC2 will allow all the M5a instance types, but not the M5n instance types. /p note p If you specify code AllowedInstanceTypes /code , you can't specify code ExcludedInstanceTypes /code . /p /note p Default: All instance types /p
+    /// The instance types to apply your specified attributes against. All other instance types are ignored, even if they match your specified attributes.
+    ///
+    /// You can use strings with one or more wild cards, represented by an asterisk (`*`), to allow an instance type, size, or generation. The following are examples: `m5.8xlarge`, `c5*.*`, `m5a.*`, `r*`, `*3*`.
+    ///
+    /// For example, if you specify `c5*`,Amazon EC2 will allow the entire C5 instance family, which includes all C5a and C5n instance types. If you specify `m5a.*`, Amazon EC2 will allow all the M5a instance types, but not the M5n instance types.
+    ///
+    /// **Note:** If you specify `AllowedInstanceTypes`, you can't specify `ExcludedInstanceTypes`.
+    ///
+    /// Default: All instance types
     pub allowed_instance_types: Option<Vec<String>>,
-    /// p Price protection The price protection threshold for Spot Instances, as a percentage of an identified On-Demand price. The identified On-Demand price is the price of the lowest priced current generation C, M, or R instance type with your specified attributes. If no current generation C, M, or R instance type matches your attributes, then the identified price is from the lowest priced current generation instance types, and failing that, from the lowest priced previous generation instance types that match your attributes. When Amazon EC2 selects instance types with your attributes, it will exclude instance types whose price exceeds your specified threshold. /p p The parameter accepts an integer, which Amazon EC2 interprets as a percentage. /p p If you set code TargetCapacityUnitType /code to code vcpu /code or code memory-mib /code , the price protection threshold is based on the per vCPU or per memory price instead of the per instance price. /p note p Only one of code SpotMaxPricePercentageOverLowestPrice /code or code MaxSpotPriceAsPercentageOfOptimalOnDemandPrice /code can be specified. If you don't specify either, Amazon EC2 will automatically apply optimal price protection to consistently select from a wide range of instance types. To indicate no price protection threshold for Spot Instances, meaning you want to consider all instance types that match your attributes, include one of these parameters and specify a high value, such as code 999999 /code . /p /note
+    /// \[Price protection\] The price protection threshold for Spot Instances, as a percentage of an identified On-Demand price. The identified On-Demand price is the price of the lowest priced current generation C, M, or R instance type with your specified attributes. If no current generation C, M, or R instance type matches your attributes, then the identified price is from the lowest priced current generation instance types, and failing that, from the lowest priced previous generation instance types that match your attributes. When Amazon EC2 selects instance types with your attributes, it will exclude instance types whose price exceeds your specified threshold.
+    ///
+    /// The parameter accepts an integer, which Amazon EC2 interprets as a percentage.
+    ///
+    /// If you set `TargetCapacityUnitType` to `vcpu` or `memory-mib`, the price protection threshold is based on the per vCPU or per memory price instead of the per instance price.
+    ///
+    /// **Note:** Only one of `SpotMaxPricePercentageOverLowestPrice` or `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` can be specified. If you don't specify either, Amazon EC2 will automatically apply optimal price protection to consistently select from a wide range of instance types. To indicate no price protection threshold for Spot Instances, meaning you want to consider all instance types that match your attributes, include one of these parameters and specify a high value, such as `999999`.
     pub max_spot_price_as_percentage_of_optimal_on_demand_price: Option<i32>,
-    /// p The baseline performance to consider, using an instance family as a baseline reference. The instance family establishes the lowest acceptable level of performance. Amazon EC2 uses this baseline to guide instance type selection, but there is no guarantee that the selected instance types will always exceed the baseline for every application. Currently, this parameter only supports CPU performance as a baseline performance factor. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html#ec2fleet-abis-performance-protection" Performance protection /a in the i Amazon EC2 User Guide /i . /p
+    /// The baseline performance to consider, using an instance family as a baseline reference. The instance family establishes the lowest acceptable level of performance. Amazon EC2 uses this baseline to guide instance type selection, but there is no guarantee that the selected instance types will always exceed the baseline for every application. Currently, this parameter only supports CPU performance as a baseline performance factor. For more information, see [Performance protection](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html#ec2fleet-abis-performance-protection) in the *Amazon EC2 User Guide*.
     pub baseline_performance_factors: Option<BaselinePerformanceFactors>,
-    /// p Specifies whether instance types must support encrypting in-transit traffic between instances. For more information, including the supported instance types, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/data-protection.html#encryption-transit" Encryption in transit /a in the i Amazon EC2 User Guide /i . /p p Default: code false /code /p
+    /// Specifies whether instance types must support encrypting in-transit traffic between instances. For more information, including the supported instance types, see [Encryption in transit](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/data-protection.html#encryption-transit) in the *Amazon EC2 User Guide*.
+    ///
+    /// Default: `false`
     pub require_encryption_in_transit: Option<bool>,
 }
 rt::structure!(
@@ -851,60 +1289,214 @@ pub static INSTANCE_REQUIREMENTS: rt::Schema = rt::Schema::structure(
             .named("requireEncryptionInTransit"),
     ],
 );
-/// p The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with these attributes. /p p You must specify code VCpuCount /code and code MemoryMiB /code . All other attributes are optional. Any unspecified optional attribute is set to its default. /p p When you specify multiple attributes, you get instance types that satisfy all of the specified attributes. If you specify multiple values for an attribute, you get instance types that satisfy any of the specified values. /p p To limit the list of instance types from which Amazon EC2 can identify matching instance types, you can use one of the following parameters, but not both in the same request: /p ul li p code AllowedInstanceTypes /code - The instance types to include in the list. All other instance types are ignored, even if they match your specified attributes. /p /li li p code ExcludedInstanceTypes /code - The instance types to exclude from the list, even if they match your specified attributes. /p /li /ul note p If you specify code InstanceRequirements /code , you can't specify code InstanceType /code . /p p Attribute-based instance type selection is only supported when using Auto Scaling groups, EC2 Fleet, and Spot Fleet to launch instances. If you plan to use the launch template in the a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-instance-wizard.html" launch instance wizard /a , or with the a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RunInstances.html" RunInstances /a API or a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html" AWS::EC2::Instance /a Amazon Web Services CloudFormation resource, you can't specify code InstanceRequirements /code . /p /note p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html" Specify attributes for instance type selection for EC2 Fleet or Spot Fleet /a and a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html" Spot placement score /a in the i Amazon EC2 User Guide /i . /p
+/// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with these attributes.
+///
+/// You must specify `VCpuCount` and `MemoryMiB`. All other attributes are optional. Any unspecified optional attribute is set to its default.
+///
+/// When you specify multiple attributes, you get instance types that satisfy all of the specified attributes. If you specify multiple values for an attribute, you get instance types that satisfy any of the specified values.
+///
+/// To limit the list of instance types from which Amazon EC2 can identify matching instance types, you can use one of the following parameters, but not both in the same request:
+///
+/// - `AllowedInstanceTypes` - The instance types to include in the list. All other instance types are ignored, even if they match your specified attributes.
+/// - `ExcludedInstanceTypes` - The instance types to exclude from the list, even if they match your specified attributes.
+///
+/// **Note:** If you specify `InstanceRequirements`, you can't specify `InstanceType`.
+///
+/// Attribute-based instance type selection is only supported when using Auto Scaling groups, EC2 Fleet, and Spot Fleet to launch instances. If you plan to use the launch template in the [launch instance wizard](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-instance-wizard.html), or with the [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html) API or [AWS::EC2::Instance](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html) Amazon Web Services CloudFormation resource, you can't specify `InstanceRequirements`.
+///
+/// For more information, see [Specify attributes for instance type selection for EC2 Fleet or Spot Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html) and [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceRequirementsRequest {
-    /// p The minimum and maximum number of vCPUs. /p
+    /// The minimum and maximum number of vCPUs.
     pub v_cpu_count: VCpuCountRangeRequest,
-    /// p The minimum and maximum amount of memory, in MiB. /p
+    /// The minimum and maximum amount of memory, in MiB.
     pub memory_mi_b: MemoryMiBRequest,
-    /// p The CPU manufacturers to include. /p ul li p For instance types with Intel CPUs, specify code intel /code . /p /li li p For instance types with AMD CPUs, specify code amd /code . /p /li li p For instance types with Amazon Web Services CPUs, specify code amazon-web-services /code . /p /li li p For instance types with Apple CPUs, specify code apple /code . /p /li /ul note p Don't confuse the CPU manufacturer with the CPU architecture. Instances will be launched with a compatible CPU architecture based on the Amazon Machine Image (AMI) that you specify in your launch template. /p /note p Default: Any manufacturer /p
+    /// The CPU manufacturers to include.
+    ///
+    /// - For instance types with Intel CPUs, specify `intel`.
+    /// - For instance types with AMD CPUs, specify `amd`.
+    /// - For instance types with Amazon Web Services CPUs, specify `amazon-web-services`.
+    /// - For instance types with Apple CPUs, specify `apple`.
+    ///
+    /// **Note:** Don't confuse the CPU manufacturer with the CPU architecture. Instances will be launched with a compatible CPU architecture based on the Amazon Machine Image (AMI) that you specify in your launch template.
+    ///
+    /// Default: Any manufacturer
     pub cpu_manufacturers: Option<Vec<CpuManufacturer>>,
-    /// p The minimum and maximum amount of memory per vCPU, in GiB. /p p Default: No minimum or maximum limits /p
+    /// The minimum and maximum amount of memory per vCPU, in GiB.
+    ///
+    /// Default: No minimum or maximum limits
     pub memory_gi_b_per_v_cpu: Option<MemoryGiBPerVCpuRequest>,
-    /// p The instance types to exclude. /p p You can use strings with one or more wild cards, represented by an asterisk ( code /code ), to exclude an instance family, type, size, or generation. The following are examples: code m5.8xlarge /code , code c5 . /code , code m5a. /code , code r /code , code 3 /code . /p p For example, if you specify code c5 /code ,Amazon EC2 will exclude the entire C5 instance family, which includes all C5a and C5n instance types. If you specify code m5a. /code , Amazon EC2 will exclude all the M5a instance types, but not the M5n instance types. /p note p If you specify code ExcludedInstanceTypes /code , you can't specify code AllowedInstanceTypes /code . /p /note p Default: No excluded instance types /p
+    /// The instance types to exclude.
+    ///
+    /// You can use strings with one or more wild cards, represented by an asterisk (`*`), to exclude an instance family, type, size, or generation. The following are examples: `m5.8xlarge`, `c5*.*`, `m5a.*`, `r*`, `*3*`.
+    ///
+    /// For example, if you specify `c5*`,Amazon EC2 will exclude the entire C5 instance family, which includes all C5a and C5n instance types. If you specify `m5a.*`, Amazon EC2 will exclude all the M5a instance types, but not the M5n instance types.
+    ///
+    /// **Note:** If you specify `ExcludedInstanceTypes`, you can't specify `AllowedInstanceTypes`.
+    ///
+    /// Default: No excluded instance types
     pub excluded_instance_types: Option<Vec<String>>,
-    /// p Indicates whether current or previous generation instance types are included. The current generation instance types are recommended for use. Current generation instance types are typically the latest two to three generations in each instance family. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html" Instance types /a in the i Amazon EC2 User Guide /i . /p p For current generation instance types, specify code current /code . /p p For previous generation instance types, specify code previous /code . /p p Default: Current and previous generation instance types /p
+    /// Indicates whether current or previous generation instance types are included. The current generation instance types are recommended for use. Current generation instance types are typically the latest two to three generations in each instance family. For more information, see [Instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// For current generation instance types, specify `current`.
+    ///
+    /// For previous generation instance types, specify `previous`.
+    ///
+    /// Default: Current and previous generation instance types
     pub instance_generations: Option<Vec<InstanceGeneration>>,
-    /// p Price protection The price protection threshold for Spot Instances, as a percentage higher than an identified Spot price. The identified Spot price is the Spot price of the lowest priced current generation C, M, or R instance type with your specified attributes. If no current generation C, M, or R instance type matches your attributes, then the identified Spot price is from the lowest priced current generation instance types, and failing that, from the lowest priced previous generation instance types that match your attributes. When Amazon EC2 selects instance types with your attributes, it will exclude instance types whose Spot price exceeds your specified threshold. /p p The parameter accepts an integer, which Amazon EC2 interprets as a percentage. /p p If you set code TargetCapacityUnitType /code to code vcpu /code or code memory-mib /code , the price protection threshold is applied based on the per-vCPU or per-memory price instead of the per-instance price. /p p This parameter is not supported for a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API GetSpotPlacementScores.html" GetSpotPlacementScores /a and a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API GetInstanceTypesFromInstanceRequirements.html" GetInstanceTypesFromInstanceRequirements /a . /p note p Only one of code SpotMaxPricePercentageOverLowestPrice /code or code MaxSpotPriceAsPercentageOfOptimalOnDemandPrice /code can be specified. If you don't specify either, Amazon EC2 will automatically apply optimal price protection to consistently select from a wide range of instance types. To indicate no price protection threshold for Spot Instances, meaning you want to consider all instance types that match your attributes, include one of these parameters and specify a high value, such as code 999999 /code . /p /note p Default: code 100 /code /p
+    /// \[Price protection\] The price protection threshold for Spot Instances, as a percentage higher than an identified Spot price. The identified Spot price is the Spot price of the lowest priced current generation C, M, or R instance type with your specified attributes. If no current generation C, M, or R instance type matches your attributes, then the identified Spot price is from the lowest priced current generation instance types, and failing that, from the lowest priced previous generation instance types that match your attributes. When Amazon EC2 selects instance types with your attributes, it will exclude instance types whose Spot price exceeds your specified threshold.
+    ///
+    /// The parameter accepts an integer, which Amazon EC2 interprets as a percentage.
+    ///
+    /// If you set `TargetCapacityUnitType` to `vcpu` or `memory-mib`, the price protection threshold is applied based on the per-vCPU or per-memory price instead of the per-instance price.
+    ///
+    /// This parameter is not supported for [GetSpotPlacementScores](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetSpotPlacementScores.html) and [GetInstanceTypesFromInstanceRequirements](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetInstanceTypesFromInstanceRequirements.html).
+    ///
+    /// **Note:** Only one of `SpotMaxPricePercentageOverLowestPrice` or `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` can be specified. If you don't specify either, Amazon EC2 will automatically apply optimal price protection to consistently select from a wide range of instance types. To indicate no price protection threshold for Spot Instances, meaning you want to consider all instance types that match your attributes, include one of these parameters and specify a high value, such as `999999`.
+    ///
+    /// Default: `100`
     pub spot_max_price_percentage_over_lowest_price: Option<i32>,
-    /// p Price protection The price protection threshold for On-Demand Instances, as a percentage higher than an identified On-Demand price. The identified On-Demand price is the price of the lowest priced current generation C, M, or R instance type with your specified attributes. When Amazon EC2 selects instance types with your attributes, it will exclude instance types whose price exceeds your specified threshold. /p p The parameter accepts an integer, which Amazon EC2 interprets as a percentage. /p p To indicate no price protection threshold, specify a high value, such as code 999999 /code . /p p This parameter is not supported for a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API GetSpotPlacementScores.html" GetSpotPlacementScores /a and a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API GetInstanceTypesFromInstanceRequirements.html" GetInstanceTypesFromInstanceRequirements /a . /p note p If you set code TargetCapacityUnitType /code to code vcpu /code or code memory-mib /code , the price protection threshold is applied based on the per-vCPU or per-memory price instead of the per-instance price. /p /note p Default: code 20 /code /p
+    /// \[Price protection\] The price protection threshold for On-Demand Instances, as a percentage higher than an identified On-Demand price. The identified On-Demand price is the price of the lowest priced current generation C, M, or R instance type with your specified attributes. When Amazon EC2 selects instance types with your attributes, it will exclude instance types whose price exceeds your specified threshold.
+    ///
+    /// The parameter accepts an integer, which Amazon EC2 interprets as a percentage.
+    ///
+    /// To indicate no price protection threshold, specify a high value, such as `999999`.
+    ///
+    /// This parameter is not supported for [GetSpotPlacementScores](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetSpotPlacementScores.html) and [GetInstanceTypesFromInstanceRequirements](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetInstanceTypesFromInstanceRequirements.html).
+    ///
+    /// **Note:** If you set `TargetCapacityUnitType` to `vcpu` or `memory-mib`, the price protection threshold is applied based on the per-vCPU or per-memory price instead of the per-instance price.
+    ///
+    /// Default: `20`
     pub on_demand_max_price_percentage_over_lowest_price: Option<i32>,
-    /// p Indicates whether bare metal instance types must be included, excluded, or required. /p ul li p To include bare metal instance types, specify code included /code . /p /li li p To require only bare metal instance types, specify code required /code . /p /li li p To exclude bare metal instance types, specify code excluded /code . /p /li /ul p Default: code excluded /code /p
+    /// Indicates whether bare metal instance types must be included, excluded, or required.
+    ///
+    /// - To include bare metal instance types, specify `included`.
+    /// - To require only bare metal instance types, specify `required`.
+    /// - To exclude bare metal instance types, specify `excluded`.
+    ///
+    /// Default: `excluded`
     pub bare_metal: Option<BareMetal>,
-    /// p Indicates whether burstable performance T instance types are included, excluded, or required. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html" Burstable performance instances /a . /p ul li p To include burstable performance instance types, specify code included /code . /p /li li p To require only burstable performance instance types, specify code required /code . /p /li li p To exclude burstable performance instance types, specify code excluded /code . /p /li /ul p Default: code excluded /code /p
+    /// Indicates whether burstable performance T instance types are included, excluded, or required. For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html).
+    ///
+    /// - To include burstable performance instance types, specify `included`.
+    /// - To require only burstable performance instance types, specify `required`.
+    /// - To exclude burstable performance instance types, specify `excluded`.
+    ///
+    /// Default: `excluded`
     pub burstable_performance: Option<BurstablePerformance>,
-    /// p Indicates whether instance types must support hibernation for On-Demand Instances. /p p This parameter is not supported for a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API GetSpotPlacementScores.html" GetSpotPlacementScores /a . /p p Default: code false /code /p
+    /// Indicates whether instance types must support hibernation for On-Demand Instances.
+    ///
+    /// This parameter is not supported for [GetSpotPlacementScores](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetSpotPlacementScores.html).
+    ///
+    /// Default: `false`
     pub require_hibernate_support: Option<bool>,
-    /// p The minimum and maximum number of network interfaces. /p p Default: No minimum or maximum limits /p
+    /// The minimum and maximum number of network interfaces.
+    ///
+    /// Default: No minimum or maximum limits
     pub network_interface_count: Option<NetworkInterfaceCountRequest>,
-    /// p Indicates whether instance types with instance store volumes are included, excluded, or required. For more information, a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html" Amazon EC2 instance store /a in the i Amazon EC2 User Guide /i . /p ul li p To include instance types with instance store volumes, specify code included /code . /p /li li p To require only instance types with instance store volumes, specify code required /code . /p /li li p To exclude instance types with instance store volumes, specify code excluded /code . /p /li /ul p Default: code included /code /p
+    /// Indicates whether instance types with instance store volumes are included, excluded, or required. For more information, [Amazon EC2 instance store](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// - To include instance types with instance store volumes, specify `included`.
+    /// - To require only instance types with instance store volumes, specify `required`.
+    /// - To exclude instance types with instance store volumes, specify `excluded`.
+    ///
+    /// Default: `included`
     pub local_storage: Option<LocalStorage>,
-    /// p The type of local storage that is required. /p ul li p For instance types with hard disk drive (HDD) storage, specify code hdd /code . /p /li li p For instance types with solid state drive (SSD) storage, specify code ssd /code . /p /li /ul p Default: code hdd /code and code ssd /code /p
+    /// The type of local storage that is required.
+    ///
+    /// - For instance types with hard disk drive (HDD) storage, specify `hdd`.
+    /// - For instance types with solid state drive (SSD) storage, specify `ssd`.
+    ///
+    /// Default: `hdd` and `ssd`
     pub local_storage_types: Option<Vec<LocalStorageType>>,
-    /// p The minimum and maximum amount of total local storage, in GB. /p p Default: No minimum or maximum limits /p
+    /// The minimum and maximum amount of total local storage, in GB.
+    ///
+    /// Default: No minimum or maximum limits
     pub total_local_storage_gb: Option<TotalLocalStorageGbRequest>,
-    /// p The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html" Amazon EBS–optimized instances /a in the i Amazon EC2 User Guide /i . /p p Default: No minimum or maximum limits /p
+    /// The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps. For more information, see [Amazon EBS–optimized instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// Default: No minimum or maximum limits
     pub baseline_ebs_bandwidth_mbps: Option<BaselineEbsBandwidthMbpsRequest>,
-    /// p The accelerator types that must be on the instance type. /p ul li p For instance types with FPGA accelerators, specify code fpga /code . /p /li li p For instance types with GPU accelerators, specify code gpu /code . /p /li li p For instance types with Inference accelerators, specify code inference /code . /p /li li p For instance types with Media accelerators, specify code media /code . /p /li /ul p Default: Any accelerator type /p
+    /// The accelerator types that must be on the instance type.
+    ///
+    /// - For instance types with FPGA accelerators, specify `fpga`.
+    /// - For instance types with GPU accelerators, specify `gpu`.
+    /// - For instance types with Inference accelerators, specify `inference`.
+    /// - For instance types with Media accelerators, specify `media`.
+    ///
+    /// Default: Any accelerator type
     pub accelerator_types: Option<Vec<AcceleratorType>>,
-    /// p The minimum and maximum number of accelerators (GPUs, FPGAs, or Amazon Web Services Inferentia chips) on an instance. /p p To exclude accelerator-enabled instance types, set code Max /code to code 0 /code . /p p Default: No minimum or maximum limits /p
+    /// The minimum and maximum number of accelerators (GPUs, FPGAs, or Amazon Web Services Inferentia chips) on an instance.
+    ///
+    /// To exclude accelerator-enabled instance types, set `Max` to `0`.
+    ///
+    /// Default: No minimum or maximum limits
     pub accelerator_count: Option<AcceleratorCountRequest>,
-    /// p Indicates whether instance types must have accelerators by specific manufacturers. /p ul li p For instance types with Amazon Web Services devices, specify code amazon-web-services /code . /p /li li p For instance types with AMD devices, specify code amd /code . /p /li li p For instance types with Habana devices, specify code habana /code . /p /li li p For instance types with NVIDIA devices, specify code nvidia /code . /p /li li p For instance types with Xilinx devices, specify code xilinx /code . /p /li /ul p Default: Any manufacturer /p
+    /// Indicates whether instance types must have accelerators by specific manufacturers.
+    ///
+    /// - For instance types with Amazon Web Services devices, specify `amazon-web-services`.
+    /// - For instance types with AMD devices, specify `amd`.
+    /// - For instance types with Habana devices, specify `habana`.
+    /// - For instance types with NVIDIA devices, specify `nvidia`.
+    /// - For instance types with Xilinx devices, specify `xilinx`.
+    ///
+    /// Default: Any manufacturer
     pub accelerator_manufacturers: Option<Vec<AcceleratorManufacturer>>,
-    /// p The accelerators that must be on the instance type. /p ul li p For instance types with NVIDIA A10G GPUs, specify code a10g /code . /p /li li p For instance types with NVIDIA A100 GPUs, specify code a100 /code . /p /li li p For instance types with NVIDIA H100 GPUs, specify code h100 /code . /p /li li p For instance types with Amazon Web Services Inferentia chips, specify code inferentia /code . /p /li li p For instance types with Amazon Web Services Inferentia2 chips, specify code inferentia2 /code . /p /li li p For instance types with Habana Gaudi HL-205 GPUs, specify code gaudi-hl-205 /code . /p /li li p For instance types with NVIDIA GRID K520 GPUs, specify code k520 /code . /p /li li p For instance types with NVIDIA K80 GPUs, specify code k80 /code . /p /li li p For instance types with NVIDIA L4 GPUs, specify code l4 /code . /p /li li p For instance types with NVIDIA L40S GPUs, specify code l40s /code . /p /li li p For instance types with NVIDIA M60 GPUs, specify code m60 /code . /p /li li p For instance types with AMD Radeon Pro V520 GPUs, specify code radeon-pro-v520 /code . /p /li li p For instance types with Amazon Web Services Trainium chips, specify code trainium /code . /p /li li p For instance types with Amazon Web Services Trainium2 chips, specify code trainium2 /code . /p /li li p For instance types with NVIDIA T4 GPUs, specify code t4 /code . /p /li li p For instance types with NVIDIA T4G GPUs, specify code t4g /code . /p /li li p For instance types with Xilinx U30 cards, specify code u30 /code . /p /li li p For instance types with Xilinx VU9P FPGAs, specify code vu9p /code . /p /li li p For instance types with NVIDIA V100 GPUs, specify code v100 /code . /p /li /ul p Default: Any accelerator /p
+    /// The accelerators that must be on the instance type.
+    ///
+    /// - For instance types with NVIDIA A10G GPUs, specify `a10g`.
+    /// - For instance types with NVIDIA A100 GPUs, specify `a100`.
+    /// - For instance types with NVIDIA H100 GPUs, specify `h100`.
+    /// - For instance types with Amazon Web Services Inferentia chips, specify `inferentia`.
+    /// - For instance types with Amazon Web Services Inferentia2 chips, specify `inferentia2`.
+    /// - For instance types with Habana Gaudi HL-205 GPUs, specify `gaudi-hl-205`.
+    /// - For instance types with NVIDIA GRID K520 GPUs, specify `k520`.
+    /// - For instance types with NVIDIA K80 GPUs, specify `k80`.
+    /// - For instance types with NVIDIA L4 GPUs, specify `l4`.
+    /// - For instance types with NVIDIA L40S GPUs, specify `l40s`.
+    /// - For instance types with NVIDIA M60 GPUs, specify `m60`.
+    /// - For instance types with AMD Radeon Pro V520 GPUs, specify `radeon-pro-v520`.
+    /// - For instance types with Amazon Web Services Trainium chips, specify `trainium`.
+    /// - For instance types with Amazon Web Services Trainium2 chips, specify `trainium2`.
+    /// - For instance types with NVIDIA T4 GPUs, specify `t4`.
+    /// - For instance types with NVIDIA T4G GPUs, specify `t4g`.
+    /// - For instance types with Xilinx U30 cards, specify `u30`.
+    /// - For instance types with Xilinx VU9P FPGAs, specify `vu9p`.
+    /// - For instance types with NVIDIA V100 GPUs, specify `v100`.
+    ///
+    /// Default: Any accelerator
     pub accelerator_names: Option<Vec<AcceleratorName>>,
-    /// p The minimum and maximum amount of total accelerator memory, in MiB. /p p Default: No minimum or maximum limits /p
+    /// The minimum and maximum amount of total accelerator memory, in MiB.
+    ///
+    /// Default: No minimum or maximum limits
     pub accelerator_total_memory_mi_b: Option<AcceleratorTotalMemoryMiBRequest>,
-    /// p The minimum and maximum amount of baseline network bandwidth, in gigabits per second (Gbps). For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-network-bandwidth.html" Amazon EC2 instance network bandwidth /a in the i Amazon EC2 User Guide /i . /p p Default: No minimum or maximum limits /p
+    /// The minimum and maximum amount of baseline network bandwidth, in gigabits per second (Gbps). For more information, see [Amazon EC2 instance network bandwidth](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-network-bandwidth.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// Default: No minimum or maximum limits
     pub network_bandwidth_gbps: Option<NetworkBandwidthGbpsRequest>,
-    /// p The instance types to apply your specified attributes against. All other instance types are ignored, even if they match your specified attributes. /p p You can use strings with one or more wild cards, represented by an asterisk ( code /code ), to allow an instance type, size, or generation. The following are examples: code m5.8xlarge /code , code c5 . /code , code m5a. /code , code r /code , code 3 /code . /p p For example, if you specify code c5 /code ,Amazon EC2 will allow the entire C5 instance family, which includes all C5a and C5n instance types. If you specify code m5a. /code , Amazon EC2 will allow all the M5a instance types, but not the M5n instance types. /p note p If you specify code AllowedInstanceTypes /code , you can't specify code ExcludedInstanceTypes /code . /p /note p Default: All instance types /p
+    /// The instance types to apply your specified attributes against. All other instance types are ignored, even if they match your specified attributes.
+    ///
+    /// You can use strings with one or more wild cards, represented by an asterisk (`*`), to allow an instance type, size, or generation. The following are examples: `m5.8xlarge`, `c5*.*`, `m5a.*`, `r*`, `*3*`.
+    ///
+    /// For example, if you specify `c5*`,Amazon EC2 will allow the entire C5 instance family, which includes all C5a and C5n instance types. If you specify `m5a.*`, Amazon EC2 will allow all the M5a instance types, but not the M5n instance types.
+    ///
+    /// **Note:** If you specify `AllowedInstanceTypes`, you can't specify `ExcludedInstanceTypes`.
+    ///
+    /// Default: All instance types
     pub allowed_instance_types: Option<Vec<String>>,
-    /// p Price protection The price protection threshold for Spot Instances, as a percentage of an identified On-Demand price. The identified On-Demand price is the price of the lowest priced current generation C, M, or R instance type with your specified attributes. If no current generation C, M, or R instance type matches your attributes, then the identified price is from the lowest priced current generation instance types, and failing that, from the lowest priced previous generation instance types that match your attributes. When Amazon EC2 selects instance types with your attributes, it will exclude instance types whose price exceeds your specified threshold. /p p The parameter accepts an integer, which Amazon EC2 interprets as a percentage. /p p If you set code TargetCapacityUnitType /code to code vcpu /code or code memory-mib /code , the price protection threshold is based on the per vCPU or per memory price instead of the per instance price. /p note p Only one of code SpotMaxPricePercentageOverLowestPrice /code or code MaxSpotPriceAsPercentageOfOptimalOnDemandPrice /code can be specified. If you don't specify either, Amazon EC2 will automatically apply optimal price protection to consistently select from a wide range of instance types. To indicate no price protection threshold for Spot Instances, meaning you want to consider all instance types that match your attributes, include one of these parameters and specify a high value, such as code 999999 /code . /p /note
+    /// \[Price protection\] The price protection threshold for Spot Instances, as a percentage of an identified On-Demand price. The identified On-Demand price is the price of the lowest priced current generation C, M, or R instance type with your specified attributes. If no current generation C, M, or R instance type matches your attributes, then the identified price is from the lowest priced current generation instance types, and failing that, from the lowest priced previous generation instance types that match your attributes. When Amazon EC2 selects instance types with your attributes, it will exclude instance types whose price exceeds your specified threshold.
+    ///
+    /// The parameter accepts an integer, which Amazon EC2 interprets as a percentage.
+    ///
+    /// If you set `TargetCapacityUnitType` to `vcpu` or `memory-mib`, the price protection threshold is based on the per vCPU or per memory price instead of the per instance price.
+    ///
+    /// **Note:** Only one of `SpotMaxPricePercentageOverLowestPrice` or `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` can be specified. If you don't specify either, Amazon EC2 will automatically apply optimal price protection to consistently select from a wide range of instance types. To indicate no price protection threshold for Spot Instances, meaning you want to consider all instance types that match your attributes, include one of these parameters and specify a high value, such as `999999`.
     pub max_spot_price_as_percentage_of_optimal_on_demand_price: Option<i32>,
-    /// p The baseline performance to consider, using an instance family as a baseline reference. The instance family establishes the lowest acceptable level of performance. Amazon EC2 uses this baseline to guide instance type selection, but there is no guarantee that the selected instance types will always exceed the baseline for every application. Currently, this parameter only supports CPU performance as a baseline performance factor. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html#ec2fleet-abis-performance-protection" Performance protection /a in the i Amazon EC2 User Guide /i . /p
+    /// The baseline performance to consider, using an instance family as a baseline reference. The instance family establishes the lowest acceptable level of performance. Amazon EC2 uses this baseline to guide instance type selection, but there is no guarantee that the selected instance types will always exceed the baseline for every application. Currently, this parameter only supports CPU performance as a baseline performance factor. For more information, see [Performance protection](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html#ec2fleet-abis-performance-protection) in the *Amazon EC2 User Guide*.
     pub baseline_performance_factors: Option<BaselinePerformanceFactorsRequest>,
-    /// p Specifies whether instance types must support encrypting in-transit traffic between instances. For more information, including the supported instance types, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/data-protection.html#encryption-transit" Encryption in transit /a in the i Amazon EC2 User Guide /i . /p p Default: code false /code /p
+    /// Specifies whether instance types must support encrypting in-transit traffic between instances. For more information, including the supported instance types, see [Encryption in transit](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/data-protection.html#encryption-transit) in the *Amazon EC2 User Guide*.
+    ///
+    /// Default: `false`
     pub require_encryption_in_transit: Option<bool>,
 }
 rt::structure!(
@@ -957,14 +1549,16 @@ pub static INSTANCE_REQUIREMENTS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("RequireEncryptionInTransit", &rt::BOOLEAN),
     ],
 );
-/// p The architecture type, virtualization type, and other attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes. /p p If you specify code InstanceRequirementsWithMetadataRequest /code , you can't specify code InstanceTypes /code . /p
+/// The architecture type, virtualization type, and other attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes.
+///
+/// If you specify `InstanceRequirementsWithMetadataRequest`, you can't specify `InstanceTypes`.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceRequirementsWithMetadataRequest {
-    /// p The architecture type. /p
+    /// The architecture type.
     pub architecture_types: Option<Vec<ArchitectureType>>,
-    /// p The virtualization type. /p
+    /// The virtualization type.
     pub virtualization_types: Option<Vec<VirtualizationType>>,
-    /// p The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes. /p
+    /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes.
     pub instance_requirements: Option<InstanceRequirementsRequest>,
 }
 rt::structure!(
@@ -980,28 +1574,28 @@ pub static INSTANCE_REQUIREMENTS_WITH_METADATA_REQUEST: rt::Schema = rt::Schema:
         rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS_REQUEST),
     ],
 );
-/// p Describes a secondary interface attached to an instance. /p
+/// Describes a secondary interface attached to an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceSecondaryInterface {
-    /// p The attachment information for the secondary interface. /p
+    /// The attachment information for the secondary interface.
     pub attachment: Option<InstanceSecondaryInterfaceAttachment>,
-    /// p The MAC address of the secondary interface. /p
+    /// The MAC address of the secondary interface.
     pub mac_address: Option<String>,
-    /// p The ID of the secondary interface. /p
+    /// The ID of the secondary interface.
     pub secondary_interface_id: Option<String>,
-    /// p The Amazon Web Services account ID of the owner of the secondary interface. /p
+    /// The Amazon Web Services account ID of the owner of the secondary interface.
     pub owner_id: Option<String>,
-    /// p The private IPv4 addresses associated with the secondary interface. /p
+    /// The private IPv4 addresses associated with the secondary interface.
     pub private_ip_addresses: Option<Vec<InstanceSecondaryInterfacePrivateIpAddress>>,
-    /// p Indicates whether source/destination checking is enabled. /p
+    /// Indicates whether source/destination checking is enabled.
     pub source_dest_check: Option<bool>,
-    /// p The status of the secondary interface. /p
+    /// The status of the secondary interface.
     pub status: Option<SecondaryInterfaceStatus>,
-    /// p The ID of the secondary subnet. /p
+    /// The ID of the secondary subnet.
     pub secondary_subnet_id: Option<String>,
-    /// p The ID of the secondary network. /p
+    /// The ID of the secondary network.
     pub secondary_network_id: Option<String>,
-    /// p The type of secondary interface. /p
+    /// The type of secondary interface.
     pub interface_type: Option<SecondaryInterfaceType>,
 }
 rt::structure!(
@@ -1030,20 +1624,22 @@ pub static INSTANCE_SECONDARY_INTERFACE: rt::Schema = rt::Schema::structure(
         rt::m("InterfaceType", &rt::ENUM).named("interfaceType"),
     ],
 );
-/// p Describes the attachment of a secondary interface to an instance. /p
+/// Describes the attachment of a secondary interface to an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceSecondaryInterfaceAttachment {
-    /// p The timestamp when the attachment was created. /p
+    /// The timestamp when the attachment was created.
     pub attach_time: Option<rt::DateTime>,
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub attachment_id: Option<String>,
-    /// p Indicates whether the secondary interface is deleted when the instance is terminated. /p p The only supported value for this field is code true /code . /p
+    /// Indicates whether the secondary interface is deleted when the instance is terminated.
+    ///
+    /// The only supported value for this field is `true`.
     pub delete_on_termination: Option<bool>,
-    /// p The device index of the secondary interface. /p
+    /// The device index of the secondary interface.
     pub device_index: Option<i32>,
-    /// p The attachment state. /p
+    /// The attachment state.
     pub status: Option<AttachmentStatus>,
-    /// p The index of the network card. /p
+    /// The index of the network card.
     pub network_card_index: Option<i32>,
 }
 rt::structure!(
@@ -1066,10 +1662,10 @@ pub static INSTANCE_SECONDARY_INTERFACE_LIST: rt::Schema = rt::Schema::list(
     "InstanceSecondaryInterfaceList",
     &[rt::m("member", &INSTANCE_SECONDARY_INTERFACE).named("item")],
 );
-/// p Describes a private IPv4 address for a secondary interface. /p
+/// Describes a private IPv4 address for a secondary interface.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceSecondaryInterfacePrivateIpAddress {
-    /// p The private IPv4 address. /p
+    /// The private IPv4 address.
     pub private_ip_address: Option<String>,
 }
 rt::structure!(
@@ -1091,10 +1687,10 @@ pub static INSTANCE_SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_LIST_REQUEST: rt::Sch
             .named("item"),
     ],
 );
-/// p Describes a private IPv4 address for a secondary interface request. /p
+/// Describes a private IPv4 address for a secondary interface request.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceSecondaryInterfacePrivateIpAddressRequest {
-    /// p The private IPv4 address. /p
+    /// The private IPv4 address.
     pub private_ip_address: String,
 }
 rt::structure!(
@@ -1109,24 +1705,26 @@ pub static INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_LIST_REQUEST: rt::Schema =
     "InstanceSecondaryInterfaceSpecificationListRequest",
     &[rt::m("member", &INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_REQUEST).named("item")],
 );
-/// p Describes a secondary interface specification for launching an instance. /p
+/// Describes a secondary interface specification for launching an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceSecondaryInterfaceSpecificationRequest {
-    /// p Indicates whether the secondary interface is deleted when the instance is terminated. /p p The only supported value for this field is code true /code . /p
+    /// Indicates whether the secondary interface is deleted when the instance is terminated.
+    ///
+    /// The only supported value for this field is `true`.
     pub delete_on_termination: Option<bool>,
-    /// p The device index for the secondary interface attachment. /p
+    /// The device index for the secondary interface attachment.
     pub device_index: Option<i32>,
-    /// p The private IPv4 addresses to assign to the secondary interface. /p
+    /// The private IPv4 addresses to assign to the secondary interface.
     pub private_ip_addresses: Option<
         Vec<InstanceSecondaryInterfacePrivateIpAddressRequest>,
     >,
-    /// p The number of private IPv4 addresses to assign to the secondary interface. /p
+    /// The number of private IPv4 addresses to assign to the secondary interface.
     pub private_ip_address_count: Option<i32>,
-    /// p The ID of the secondary subnet. /p
+    /// The ID of the secondary subnet.
     pub secondary_subnet_id: Option<String>,
-    /// p The type of secondary interface. /p
+    /// The type of secondary interface.
     pub interface_type: Option<SecondaryInterfaceType>,
-    /// p The index of the network card. The network card must support secondary interfaces. /p
+    /// The index of the network card. The network card must support secondary interfaces.
     pub network_card_index: Option<i32>,
 }
 rt::structure!(
@@ -1155,14 +1753,16 @@ pub static INSTANCE_SET: rt::Schema = rt::Schema::list(
     "InstanceSet",
     &[rt::m("member", &INSTANCE_TOPOLOGY).named("item")],
 );
-/// p The instance details to specify which volumes should be snapshotted. /p
+/// The instance details to specify which volumes should be snapshotted.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceSpecification {
-    /// p The instance to specify which volumes should be snapshotted. /p
+    /// The instance to specify which volumes should be snapshotted.
     pub instance_id: String,
-    /// p Excludes the root volume from being snapshotted. /p
+    /// Excludes the root volume from being snapshotted.
     pub exclude_boot_volume: Option<bool>,
-    /// p The IDs of the data (non-root) volumes to exclude from the multi-volume snapshot set. If you specify the ID of the root volume, the request fails. To exclude the root volume, use b ExcludeBootVolume /b . /p p You can specify up to 40 volume IDs per request. /p
+    /// The IDs of the data (non-root) volumes to exclude from the multi-volume snapshot set. If you specify the ID of the root volume, the request fails. To exclude the root volume, use **ExcludeBootVolume**.
+    ///
+    /// You can specify up to 40 volume IDs per request.
     pub exclude_data_volume_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -1178,12 +1778,27 @@ pub static INSTANCE_SPECIFICATION: rt::Schema = rt::Schema::structure(
             .named("ExcludeDataVolumeId"),
     ],
 );
-/// p Describes the current state of an instance. /p
+/// Describes the current state of an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceState {
-    /// p The state of the instance as a 16-bit unsigned integer. /p p The high byte is all of the bits between 2^8 and (2^16)-1, which equals decimal values between 256 and 65,535. These numerical values are used for internal purposes and should be ignored. /p p The low byte is all of the bits between 2^0 and (2^8)-1, which equals decimal values between 0 and 255. /p p The valid values for instance-state-code will all be in the range of the low byte and they are: /p ul li p code 0 /code : code pending /code /p /li li p code 16 /code : code running /code /p /li li p code 32 /code : code shutting-down /code /p /li li p code 48 /code : code terminated /code /p /li li p code 64 /code : code stopping /code /p /li li p code 80 /code : code stopped /code /p /li /ul p You can ignore the high byte value by zeroing out all of the bits above 2^8 or 256 in decimal. /p
+    /// The state of the instance as a 16-bit unsigned integer.
+    ///
+    /// The high byte is all of the bits between 2^8 and (2^16)-1, which equals decimal values between 256 and 65,535. These numerical values are used for internal purposes and should be ignored.
+    ///
+    /// The low byte is all of the bits between 2^0 and (2^8)-1, which equals decimal values between 0 and 255.
+    ///
+    /// The valid values for instance-state-code will all be in the range of the low byte and they are:
+    ///
+    /// - `0` : `pending`
+    /// - `16` : `running`
+    /// - `32` : `shutting-down`
+    /// - `48` : `terminated`
+    /// - `64` : `stopping`
+    /// - `80` : `stopped`
+    ///
+    /// You can ignore the high byte value by zeroing out all of the bits above 2^8 or 256 in decimal.
     pub code: Option<i32>,
-    /// p The current state of the instance. /p
+    /// The current state of the instance.
     pub name: Option<InstanceStateName>,
 }
 rt::structure!(InstanceState, INSTANCE_STATE, 0 => code, 1 => name);
@@ -1191,14 +1806,14 @@ pub static INSTANCE_STATE: rt::Schema = rt::Schema::structure(
     "InstanceState",
     &[rt::m("Code", &rt::INTEGER).named("code"), rt::m("Name", &rt::ENUM).named("name")],
 );
-/// p Describes an instance state change. /p
+/// Describes an instance state change.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceStateChange {
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
-    /// p The current state of the instance. /p
+    /// The current state of the instance.
     pub current_state: Option<InstanceState>,
-    /// p The previous state of the instance. /p
+    /// The previous state of the instance.
     pub previous_state: Option<InstanceState>,
 }
 rt::structure!(
@@ -1222,32 +1837,32 @@ rt::string_enum! {
     "shutting-down", Terminated = "terminated", Stopping = "stopping", Stopped =
     "stopped" }
 }
-/// p Describes the status of an instance, including system status, instance status, attached EBS status, application status, and performance status. /p
+/// Describes the status of an instance, including system status, instance status, attached EBS status, application status, and performance status.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceStatus {
-    /// p The Availability Zone of the instance. /p
+    /// The Availability Zone of the instance.
     pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone of the instance. /p
+    /// The ID of the Availability Zone of the instance.
     pub availability_zone_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the Outpost. /p
+    /// The Amazon Resource Name (ARN) of the Outpost.
     pub outpost_arn: Option<String>,
-    /// p The service provider that manages the instance. /p
+    /// The service provider that manages the instance.
     pub operator: Option<OperatorResponse>,
-    /// p Any scheduled events associated with the instance. /p
+    /// Any scheduled events associated with the instance.
     pub events: Option<Vec<InstanceStatusEvent>>,
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
-    /// p The intended state of the instance. a DescribeInstanceStatus /a requires that an instance be in the code running /code state. /p
+    /// The intended state of the instance. DescribeInstanceStatus requires that an instance be in the `running` state.
     pub instance_state: Option<InstanceState>,
-    /// p Reports impaired functionality that stems from issues internal to the instance, such as impaired reachability. /p
+    /// Reports impaired functionality that stems from issues internal to the instance, such as impaired reachability.
     pub instance_status: Option<InstanceStatusSummary>,
-    /// p Reports impaired functionality that stems from issues related to the systems that support an instance, such as hardware failures and network connectivity problems. /p
+    /// Reports impaired functionality that stems from issues related to the systems that support an instance, such as hardware failures and network connectivity problems.
     pub system_status: Option<InstanceStatusSummary>,
-    /// p Reports impaired functionality that stems from an attached Amazon EBS volume that is unreachable and unable to complete I/O operations. /p
+    /// Reports impaired functionality that stems from an attached Amazon EBS volume that is unreachable and unable to complete I/O operations.
     pub attached_ebs_status: Option<EbsStatusSummary>,
-    /// p Reports the application-level health status for the instance. /p
+    /// Reports the application-level health status for the instance.
     pub application_status: Option<ApplicationStatusSummary>,
-    /// p Reports the performance-related health status for the instance. This information is returned only when performance status checks are enabled for the instance. /p
+    /// Reports the performance-related health status for the instance. This information is returned only when performance status checks are enabled for the instance.
     pub performance_status: Option<PerformanceStatusSummary>,
 }
 rt::structure!(
@@ -1275,14 +1890,14 @@ pub static INSTANCE_STATUS: rt::Schema = rt::Schema::structure(
             .named("performanceStatus"),
     ],
 );
-/// p Describes the instance status. /p
+/// Describes the instance status.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceStatusDetails {
-    /// p The time when a status check failed. For an instance that was launched and impaired, this is the time when the instance was launched. /p
+    /// The time when a status check failed. For an instance that was launched and impaired, this is the time when the instance was launched.
     pub impaired_since: Option<rt::DateTime>,
-    /// p The type of instance status. /p
+    /// The type of instance status.
     pub name: Option<StatusName>,
-    /// p The status. /p
+    /// The status.
     pub status: Option<StatusType>,
 }
 rt::structure!(
@@ -1301,20 +1916,22 @@ pub static INSTANCE_STATUS_DETAILS_LIST: rt::Schema = rt::Schema::list(
     "InstanceStatusDetailsList",
     &[rt::m("member", &INSTANCE_STATUS_DETAILS).named("item")],
 );
-/// p Describes a scheduled event for an instance. /p
+/// Describes a scheduled event for an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceStatusEvent {
-    /// p The ID of the event. /p
+    /// The ID of the event.
     pub instance_event_id: Option<String>,
-    /// p The event code. /p
+    /// The event code.
     pub code: Option<EventCode>,
-    /// p A description of the event. /p p After a scheduled event is completed, it can still be described for up to a week. If the event has been completed, this description starts with the following text: Completed . /p
+    /// A description of the event.
+    ///
+    /// After a scheduled event is completed, it can still be described for up to a week. If the event has been completed, this description starts with the following text: \[Completed\].
     pub description: Option<String>,
-    /// p The latest scheduled end time for the event. /p
+    /// The latest scheduled end time for the event.
     pub not_after: Option<rt::DateTime>,
-    /// p The earliest scheduled start time for the event. /p
+    /// The earliest scheduled start time for the event.
     pub not_before: Option<rt::DateTime>,
-    /// p The deadline for starting the event. /p
+    /// The deadline for starting the event.
     pub not_before_deadline: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -1340,12 +1957,12 @@ pub static INSTANCE_STATUS_LIST: rt::Schema = rt::Schema::list(
     "InstanceStatusList",
     &[rt::m("member", &INSTANCE_STATUS).named("item")],
 );
-/// p Describes the status of an instance. /p
+/// Describes the status of an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceStatusSummary {
-    /// p The system instance health or application instance health. /p
+    /// The system instance health or application instance health.
     pub details: Option<Vec<InstanceStatusDetails>>,
-    /// p The status. /p
+    /// The status.
     pub status: Option<SummaryStatus>,
 }
 rt::structure!(
@@ -1362,16 +1979,16 @@ rt::string_enum! {
     pub enum InstanceStorageEncryptionSupport { Unsupported = "unsupported", Required =
     "required" }
 }
-/// p Describes the instance store features that are supported by the instance type. /p
+/// Describes the instance store features that are supported by the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceStorageInfo {
-    /// p The total size of the disks, in GB. /p
+    /// The total size of the disks, in GB.
     pub total_size_in_gb: Option<i64>,
-    /// p Describes the disks that are available for the instance type. /p
+    /// Describes the disks that are available for the instance type.
     pub disks: Option<Vec<DiskInfo>>,
-    /// p Indicates whether non-volatile memory express (NVMe) is supported. /p
+    /// Indicates whether non-volatile memory express (NVMe) is supported.
     pub nvme_support: Option<EphemeralNvmeSupport>,
-    /// p Indicates whether data is encrypted at rest. /p
+    /// Indicates whether data is encrypted at rest.
     pub encryption_support: Option<InstanceStorageEncryptionSupport>,
 }
 rt::structure!(
@@ -1391,12 +2008,12 @@ pub static INSTANCE_TAG_KEY_SET: rt::Schema = rt::Schema::list(
     "InstanceTagKeySet",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes the registered tag keys for the current Region. /p
+/// Describes the registered tag keys for the current Region.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceTagNotificationAttribute {
-    /// p The registered tag keys. /p
+    /// The registered tag keys.
     pub instance_tag_keys: Option<Vec<String>>,
-    /// p Indicates wheter all tag keys in the current Region are registered to appear in scheduled event notifications. code true /code indicates that all tag keys in the current Region are registered. /p
+    /// Indicates wheter all tag keys in the current Region are registered to appear in scheduled event notifications. `true` indicates that all tag keys in the current Region are registered.
     pub include_all_tags_of_instance: Option<bool>,
 }
 rt::structure!(
@@ -1410,22 +2027,27 @@ pub static INSTANCE_TAG_NOTIFICATION_ATTRIBUTE: rt::Schema = rt::Schema::structu
         rt::m("IncludeAllTagsOfInstance", &rt::BOOLEAN).named("includeAllTagsOfInstance"),
     ],
 );
-/// p Information about the instance topology. /p
+/// Information about the instance topology.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceTopology {
-    /// p The instance ID. /p
+    /// The instance ID.
     pub instance_id: Option<String>,
-    /// p The instance type. /p
+    /// The instance type.
     pub instance_type: Option<String>,
-    /// p The name of the placement group that the instance is in. /p
+    /// The name of the placement group that the instance is in.
     pub group_name: Option<String>,
-    /// p The network nodes. The nodes are hashed based on your account. Instances from different accounts running under the same server will return a different hashed list of strings. /p p The value is code null /code or empty if: /p ul li p The instance type is not supported. /p /li li p The instance is in a state other than code running /code . /p /li /ul
+    /// The network nodes. The nodes are hashed based on your account. Instances from different accounts running under the same server will return a different hashed list of strings.
+    ///
+    /// The value is `null` or empty if:
+    ///
+    /// - The instance type is not supported.
+    /// - The instance is in a state other than `running`.
     pub network_nodes: Option<Vec<String>>,
-    /// p The name of the Availability Zone or Local Zone that the instance is in. /p
+    /// The name of the Availability Zone or Local Zone that the instance is in.
     pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone or Local Zone that the instance is in. /p
+    /// The ID of the Availability Zone or Local Zone that the instance is in.
     pub zone_id: Option<String>,
-    /// p The ID of the Capacity Block. This parameter is only supported for UltraServer instances and identifies instances within the UltraServer domain. /p
+    /// The ID of the Capacity Block. This parameter is only supported for UltraServer instances and identifies instances within the UltraServer domain.
     pub capacity_block_id: Option<String>,
 }
 rt::structure!(
@@ -1445,1031 +2067,3 @@ pub static INSTANCE_TOPOLOGY: rt::Schema = rt::Schema::structure(
         rt::m("CapacityBlockId", &rt::STRING).named("capacityBlockId"),
     ],
 );
-rt::string_enum! {
-    pub enum InstanceType { A1Medium = "a1.medium", A1Large = "a1.large", A1Xlarge =
-    "a1.xlarge", A1_2xlarge = "a1.2xlarge", A1_4xlarge = "a1.4xlarge", A1Metal =
-    "a1.metal", C1Medium = "c1.medium", C1Xlarge = "c1.xlarge", C3Large = "c3.large",
-    C3Xlarge = "c3.xlarge", C3_2xlarge = "c3.2xlarge", C3_4xlarge = "c3.4xlarge",
-    C3_8xlarge = "c3.8xlarge", C4Large = "c4.large", C4Xlarge = "c4.xlarge", C4_2xlarge =
-    "c4.2xlarge", C4_4xlarge = "c4.4xlarge", C4_8xlarge = "c4.8xlarge", C5Large =
-    "c5.large", C5Xlarge = "c5.xlarge", C5_2xlarge = "c5.2xlarge", C5_4xlarge =
-    "c5.4xlarge", C5_9xlarge = "c5.9xlarge", C5_12xlarge = "c5.12xlarge", C5_18xlarge =
-    "c5.18xlarge", C5_24xlarge = "c5.24xlarge", C5Metal = "c5.metal", C5aLarge =
-    "c5a.large", C5aXlarge = "c5a.xlarge", C5a2xlarge = "c5a.2xlarge", C5a4xlarge =
-    "c5a.4xlarge", C5a8xlarge = "c5a.8xlarge", C5a12xlarge = "c5a.12xlarge", C5a16xlarge
-    = "c5a.16xlarge", C5a24xlarge = "c5a.24xlarge", C5adLarge = "c5ad.large", C5adXlarge
-    = "c5ad.xlarge", C5ad2xlarge = "c5ad.2xlarge", C5ad4xlarge = "c5ad.4xlarge",
-    C5ad8xlarge = "c5ad.8xlarge", C5ad12xlarge = "c5ad.12xlarge", C5ad16xlarge =
-    "c5ad.16xlarge", C5ad24xlarge = "c5ad.24xlarge", C5dLarge = "c5d.large", C5dXlarge =
-    "c5d.xlarge", C5d2xlarge = "c5d.2xlarge", C5d4xlarge = "c5d.4xlarge", C5d9xlarge =
-    "c5d.9xlarge", C5d12xlarge = "c5d.12xlarge", C5d18xlarge = "c5d.18xlarge",
-    C5d24xlarge = "c5d.24xlarge", C5dMetal = "c5d.metal", C5nLarge = "c5n.large",
-    C5nXlarge = "c5n.xlarge", C5n2xlarge = "c5n.2xlarge", C5n4xlarge = "c5n.4xlarge",
-    C5n9xlarge = "c5n.9xlarge", C5n18xlarge = "c5n.18xlarge", C5nMetal = "c5n.metal",
-    C6gMedium = "c6g.medium", C6gLarge = "c6g.large", C6gXlarge = "c6g.xlarge",
-    C6g2xlarge = "c6g.2xlarge", C6g4xlarge = "c6g.4xlarge", C6g8xlarge = "c6g.8xlarge",
-    C6g12xlarge = "c6g.12xlarge", C6g16xlarge = "c6g.16xlarge", C6gMetal = "c6g.metal",
-    C6gdMedium = "c6gd.medium", C6gdLarge = "c6gd.large", C6gdXlarge = "c6gd.xlarge",
-    C6gd2xlarge = "c6gd.2xlarge", C6gd4xlarge = "c6gd.4xlarge", C6gd8xlarge =
-    "c6gd.8xlarge", C6gd12xlarge = "c6gd.12xlarge", C6gd16xlarge = "c6gd.16xlarge",
-    C6gdMetal = "c6gd.metal", C6gnMedium = "c6gn.medium", C6gnLarge = "c6gn.large",
-    C6gnXlarge = "c6gn.xlarge", C6gn2xlarge = "c6gn.2xlarge", C6gn4xlarge =
-    "c6gn.4xlarge", C6gn8xlarge = "c6gn.8xlarge", C6gn12xlarge = "c6gn.12xlarge",
-    C6gn16xlarge = "c6gn.16xlarge", C6iLarge = "c6i.large", C6iXlarge = "c6i.xlarge",
-    C6i2xlarge = "c6i.2xlarge", C6i4xlarge = "c6i.4xlarge", C6i8xlarge = "c6i.8xlarge",
-    C6i12xlarge = "c6i.12xlarge", C6i16xlarge = "c6i.16xlarge", C6i24xlarge =
-    "c6i.24xlarge", C6i32xlarge = "c6i.32xlarge", C6iMetal = "c6i.metal", Cc1_4xlarge =
-    "cc1.4xlarge", Cc2_8xlarge = "cc2.8xlarge", Cg1_4xlarge = "cg1.4xlarge", Cr1_8xlarge
-    = "cr1.8xlarge", D2Xlarge = "d2.xlarge", D2_2xlarge = "d2.2xlarge", D2_4xlarge =
-    "d2.4xlarge", D2_8xlarge = "d2.8xlarge", D3Xlarge = "d3.xlarge", D3_2xlarge =
-    "d3.2xlarge", D3_4xlarge = "d3.4xlarge", D3_8xlarge = "d3.8xlarge", D3enXlarge =
-    "d3en.xlarge", D3en2xlarge = "d3en.2xlarge", D3en4xlarge = "d3en.4xlarge",
-    D3en6xlarge = "d3en.6xlarge", D3en8xlarge = "d3en.8xlarge", D3en12xlarge =
-    "d3en.12xlarge", Dl1_24xlarge = "dl1.24xlarge", F1_2xlarge = "f1.2xlarge", F1_4xlarge
-    = "f1.4xlarge", F1_16xlarge = "f1.16xlarge", G2_2xlarge = "g2.2xlarge", G2_8xlarge =
-    "g2.8xlarge", G3_4xlarge = "g3.4xlarge", G3_8xlarge = "g3.8xlarge", G3_16xlarge =
-    "g3.16xlarge", G3sXlarge = "g3s.xlarge", G4adXlarge = "g4ad.xlarge", G4ad2xlarge =
-    "g4ad.2xlarge", G4ad4xlarge = "g4ad.4xlarge", G4ad8xlarge = "g4ad.8xlarge",
-    G4ad16xlarge = "g4ad.16xlarge", G4dnXlarge = "g4dn.xlarge", G4dn2xlarge =
-    "g4dn.2xlarge", G4dn4xlarge = "g4dn.4xlarge", G4dn8xlarge = "g4dn.8xlarge",
-    G4dn12xlarge = "g4dn.12xlarge", G4dn16xlarge = "g4dn.16xlarge", G4dnMetal =
-    "g4dn.metal", G5Xlarge = "g5.xlarge", G5_2xlarge = "g5.2xlarge", G5_4xlarge =
-    "g5.4xlarge", G5_8xlarge = "g5.8xlarge", G5_12xlarge = "g5.12xlarge", G5_16xlarge =
-    "g5.16xlarge", G5_24xlarge = "g5.24xlarge", G5_48xlarge = "g5.48xlarge", G5gXlarge =
-    "g5g.xlarge", G5g2xlarge = "g5g.2xlarge", G5g4xlarge = "g5g.4xlarge", G5g8xlarge =
-    "g5g.8xlarge", G5g16xlarge = "g5g.16xlarge", G5gMetal = "g5g.metal", Hi1_4xlarge =
-    "hi1.4xlarge", Hpc6a48xlarge = "hpc6a.48xlarge", Hs1_8xlarge = "hs1.8xlarge",
-    H1_2xlarge = "h1.2xlarge", H1_4xlarge = "h1.4xlarge", H1_8xlarge = "h1.8xlarge",
-    H1_16xlarge = "h1.16xlarge", I2Xlarge = "i2.xlarge", I2_2xlarge = "i2.2xlarge",
-    I2_4xlarge = "i2.4xlarge", I2_8xlarge = "i2.8xlarge", I3Large = "i3.large", I3Xlarge
-    = "i3.xlarge", I3_2xlarge = "i3.2xlarge", I3_4xlarge = "i3.4xlarge", I3_8xlarge =
-    "i3.8xlarge", I3_16xlarge = "i3.16xlarge", I3Metal = "i3.metal", I3enLarge =
-    "i3en.large", I3enXlarge = "i3en.xlarge", I3en2xlarge = "i3en.2xlarge", I3en3xlarge =
-    "i3en.3xlarge", I3en6xlarge = "i3en.6xlarge", I3en12xlarge = "i3en.12xlarge",
-    I3en24xlarge = "i3en.24xlarge", I3enMetal = "i3en.metal", Im4gnLarge = "im4gn.large",
-    Im4gnXlarge = "im4gn.xlarge", Im4gn2xlarge = "im4gn.2xlarge", Im4gn4xlarge =
-    "im4gn.4xlarge", Im4gn8xlarge = "im4gn.8xlarge", Im4gn16xlarge = "im4gn.16xlarge",
-    Inf1Xlarge = "inf1.xlarge", Inf1_2xlarge = "inf1.2xlarge", Inf1_6xlarge =
-    "inf1.6xlarge", Inf1_24xlarge = "inf1.24xlarge", Is4genMedium = "is4gen.medium",
-    Is4genLarge = "is4gen.large", Is4genXlarge = "is4gen.xlarge", Is4gen2xlarge =
-    "is4gen.2xlarge", Is4gen4xlarge = "is4gen.4xlarge", Is4gen8xlarge = "is4gen.8xlarge",
-    M1Small = "m1.small", M1Medium = "m1.medium", M1Large = "m1.large", M1Xlarge =
-    "m1.xlarge", M2Xlarge = "m2.xlarge", M2_2xlarge = "m2.2xlarge", M2_4xlarge =
-    "m2.4xlarge", M3Medium = "m3.medium", M3Large = "m3.large", M3Xlarge = "m3.xlarge",
-    M3_2xlarge = "m3.2xlarge", M4Large = "m4.large", M4Xlarge = "m4.xlarge", M4_2xlarge =
-    "m4.2xlarge", M4_4xlarge = "m4.4xlarge", M4_10xlarge = "m4.10xlarge", M4_16xlarge =
-    "m4.16xlarge", M5Large = "m5.large", M5Xlarge = "m5.xlarge", M5_2xlarge =
-    "m5.2xlarge", M5_4xlarge = "m5.4xlarge", M5_8xlarge = "m5.8xlarge", M5_12xlarge =
-    "m5.12xlarge", M5_16xlarge = "m5.16xlarge", M5_24xlarge = "m5.24xlarge", M5Metal =
-    "m5.metal", M5aLarge = "m5a.large", M5aXlarge = "m5a.xlarge", M5a2xlarge =
-    "m5a.2xlarge", M5a4xlarge = "m5a.4xlarge", M5a8xlarge = "m5a.8xlarge", M5a12xlarge =
-    "m5a.12xlarge", M5a16xlarge = "m5a.16xlarge", M5a24xlarge = "m5a.24xlarge", M5adLarge
-    = "m5ad.large", M5adXlarge = "m5ad.xlarge", M5ad2xlarge = "m5ad.2xlarge", M5ad4xlarge
-    = "m5ad.4xlarge", M5ad8xlarge = "m5ad.8xlarge", M5ad12xlarge = "m5ad.12xlarge",
-    M5ad16xlarge = "m5ad.16xlarge", M5ad24xlarge = "m5ad.24xlarge", M5dLarge =
-    "m5d.large", M5dXlarge = "m5d.xlarge", M5d2xlarge = "m5d.2xlarge", M5d4xlarge =
-    "m5d.4xlarge", M5d8xlarge = "m5d.8xlarge", M5d12xlarge = "m5d.12xlarge", M5d16xlarge
-    = "m5d.16xlarge", M5d24xlarge = "m5d.24xlarge", M5dMetal = "m5d.metal", M5dnLarge =
-    "m5dn.large", M5dnXlarge = "m5dn.xlarge", M5dn2xlarge = "m5dn.2xlarge", M5dn4xlarge =
-    "m5dn.4xlarge", M5dn8xlarge = "m5dn.8xlarge", M5dn12xlarge = "m5dn.12xlarge",
-    M5dn16xlarge = "m5dn.16xlarge", M5dn24xlarge = "m5dn.24xlarge", M5dnMetal =
-    "m5dn.metal", M5nLarge = "m5n.large", M5nXlarge = "m5n.xlarge", M5n2xlarge =
-    "m5n.2xlarge", M5n4xlarge = "m5n.4xlarge", M5n8xlarge = "m5n.8xlarge", M5n12xlarge =
-    "m5n.12xlarge", M5n16xlarge = "m5n.16xlarge", M5n24xlarge = "m5n.24xlarge", M5nMetal
-    = "m5n.metal", M5znLarge = "m5zn.large", M5znXlarge = "m5zn.xlarge", M5zn2xlarge =
-    "m5zn.2xlarge", M5zn3xlarge = "m5zn.3xlarge", M5zn6xlarge = "m5zn.6xlarge",
-    M5zn12xlarge = "m5zn.12xlarge", M5znMetal = "m5zn.metal", M6aLarge = "m6a.large",
-    M6aXlarge = "m6a.xlarge", M6a2xlarge = "m6a.2xlarge", M6a4xlarge = "m6a.4xlarge",
-    M6a8xlarge = "m6a.8xlarge", M6a12xlarge = "m6a.12xlarge", M6a16xlarge =
-    "m6a.16xlarge", M6a24xlarge = "m6a.24xlarge", M6a32xlarge = "m6a.32xlarge",
-    M6a48xlarge = "m6a.48xlarge", M6gMetal = "m6g.metal", M6gMedium = "m6g.medium",
-    M6gLarge = "m6g.large", M6gXlarge = "m6g.xlarge", M6g2xlarge = "m6g.2xlarge",
-    M6g4xlarge = "m6g.4xlarge", M6g8xlarge = "m6g.8xlarge", M6g12xlarge = "m6g.12xlarge",
-    M6g16xlarge = "m6g.16xlarge", M6gdMetal = "m6gd.metal", M6gdMedium = "m6gd.medium",
-    M6gdLarge = "m6gd.large", M6gdXlarge = "m6gd.xlarge", M6gd2xlarge = "m6gd.2xlarge",
-    M6gd4xlarge = "m6gd.4xlarge", M6gd8xlarge = "m6gd.8xlarge", M6gd12xlarge =
-    "m6gd.12xlarge", M6gd16xlarge = "m6gd.16xlarge", M6iLarge = "m6i.large", M6iXlarge =
-    "m6i.xlarge", M6i2xlarge = "m6i.2xlarge", M6i4xlarge = "m6i.4xlarge", M6i8xlarge =
-    "m6i.8xlarge", M6i12xlarge = "m6i.12xlarge", M6i16xlarge = "m6i.16xlarge",
-    M6i24xlarge = "m6i.24xlarge", M6i32xlarge = "m6i.32xlarge", M6iMetal = "m6i.metal",
-    Mac1Metal = "mac1.metal", P2Xlarge = "p2.xlarge", P2_8xlarge = "p2.8xlarge",
-    P2_16xlarge = "p2.16xlarge", P3_2xlarge = "p3.2xlarge", P3_8xlarge = "p3.8xlarge",
-    P3_16xlarge = "p3.16xlarge", P3dn24xlarge = "p3dn.24xlarge", P4d24xlarge =
-    "p4d.24xlarge", R3Large = "r3.large", R3Xlarge = "r3.xlarge", R3_2xlarge =
-    "r3.2xlarge", R3_4xlarge = "r3.4xlarge", R3_8xlarge = "r3.8xlarge", R4Large =
-    "r4.large", R4Xlarge = "r4.xlarge", R4_2xlarge = "r4.2xlarge", R4_4xlarge =
-    "r4.4xlarge", R4_8xlarge = "r4.8xlarge", R4_16xlarge = "r4.16xlarge", R5Large =
-    "r5.large", R5Xlarge = "r5.xlarge", R5_2xlarge = "r5.2xlarge", R5_4xlarge =
-    "r5.4xlarge", R5_8xlarge = "r5.8xlarge", R5_12xlarge = "r5.12xlarge", R5_16xlarge =
-    "r5.16xlarge", R5_24xlarge = "r5.24xlarge", R5Metal = "r5.metal", R5aLarge =
-    "r5a.large", R5aXlarge = "r5a.xlarge", R5a2xlarge = "r5a.2xlarge", R5a4xlarge =
-    "r5a.4xlarge", R5a8xlarge = "r5a.8xlarge", R5a12xlarge = "r5a.12xlarge", R5a16xlarge
-    = "r5a.16xlarge", R5a24xlarge = "r5a.24xlarge", R5adLarge = "r5ad.large", R5adXlarge
-    = "r5ad.xlarge", R5ad2xlarge = "r5ad.2xlarge", R5ad4xlarge = "r5ad.4xlarge",
-    R5ad8xlarge = "r5ad.8xlarge", R5ad12xlarge = "r5ad.12xlarge", R5ad16xlarge =
-    "r5ad.16xlarge", R5ad24xlarge = "r5ad.24xlarge", R5bLarge = "r5b.large", R5bXlarge =
-    "r5b.xlarge", R5b2xlarge = "r5b.2xlarge", R5b4xlarge = "r5b.4xlarge", R5b8xlarge =
-    "r5b.8xlarge", R5b12xlarge = "r5b.12xlarge", R5b16xlarge = "r5b.16xlarge",
-    R5b24xlarge = "r5b.24xlarge", R5bMetal = "r5b.metal", R5dLarge = "r5d.large",
-    R5dXlarge = "r5d.xlarge", R5d2xlarge = "r5d.2xlarge", R5d4xlarge = "r5d.4xlarge",
-    R5d8xlarge = "r5d.8xlarge", R5d12xlarge = "r5d.12xlarge", R5d16xlarge =
-    "r5d.16xlarge", R5d24xlarge = "r5d.24xlarge", R5dMetal = "r5d.metal", R5dnLarge =
-    "r5dn.large", R5dnXlarge = "r5dn.xlarge", R5dn2xlarge = "r5dn.2xlarge", R5dn4xlarge =
-    "r5dn.4xlarge", R5dn8xlarge = "r5dn.8xlarge", R5dn12xlarge = "r5dn.12xlarge",
-    R5dn16xlarge = "r5dn.16xlarge", R5dn24xlarge = "r5dn.24xlarge", R5dnMetal =
-    "r5dn.metal", R5nLarge = "r5n.large", R5nXlarge = "r5n.xlarge", R5n2xlarge =
-    "r5n.2xlarge", R5n4xlarge = "r5n.4xlarge", R5n8xlarge = "r5n.8xlarge", R5n12xlarge =
-    "r5n.12xlarge", R5n16xlarge = "r5n.16xlarge", R5n24xlarge = "r5n.24xlarge", R5nMetal
-    = "r5n.metal", R6gMedium = "r6g.medium", R6gLarge = "r6g.large", R6gXlarge =
-    "r6g.xlarge", R6g2xlarge = "r6g.2xlarge", R6g4xlarge = "r6g.4xlarge", R6g8xlarge =
-    "r6g.8xlarge", R6g12xlarge = "r6g.12xlarge", R6g16xlarge = "r6g.16xlarge", R6gMetal =
-    "r6g.metal", R6gdMedium = "r6gd.medium", R6gdLarge = "r6gd.large", R6gdXlarge =
-    "r6gd.xlarge", R6gd2xlarge = "r6gd.2xlarge", R6gd4xlarge = "r6gd.4xlarge",
-    R6gd8xlarge = "r6gd.8xlarge", R6gd12xlarge = "r6gd.12xlarge", R6gd16xlarge =
-    "r6gd.16xlarge", R6gdMetal = "r6gd.metal", R6iLarge = "r6i.large", R6iXlarge =
-    "r6i.xlarge", R6i2xlarge = "r6i.2xlarge", R6i4xlarge = "r6i.4xlarge", R6i8xlarge =
-    "r6i.8xlarge", R6i12xlarge = "r6i.12xlarge", R6i16xlarge = "r6i.16xlarge",
-    R6i24xlarge = "r6i.24xlarge", R6i32xlarge = "r6i.32xlarge", R6iMetal = "r6i.metal",
-    T1Micro = "t1.micro", T2Nano = "t2.nano", T2Micro = "t2.micro", T2Small = "t2.small",
-    T2Medium = "t2.medium", T2Large = "t2.large", T2Xlarge = "t2.xlarge", T2_2xlarge =
-    "t2.2xlarge", T3Nano = "t3.nano", T3Micro = "t3.micro", T3Small = "t3.small",
-    T3Medium = "t3.medium", T3Large = "t3.large", T3Xlarge = "t3.xlarge", T3_2xlarge =
-    "t3.2xlarge", T3aNano = "t3a.nano", T3aMicro = "t3a.micro", T3aSmall = "t3a.small",
-    T3aMedium = "t3a.medium", T3aLarge = "t3a.large", T3aXlarge = "t3a.xlarge",
-    T3a2xlarge = "t3a.2xlarge", T4gNano = "t4g.nano", T4gMicro = "t4g.micro", T4gSmall =
-    "t4g.small", T4gMedium = "t4g.medium", T4gLarge = "t4g.large", T4gXlarge =
-    "t4g.xlarge", T4g2xlarge = "t4g.2xlarge", U6tb1_56xlarge = "u-6tb1.56xlarge",
-    U6tb1_112xlarge = "u-6tb1.112xlarge", U9tb1_112xlarge = "u-9tb1.112xlarge",
-    U12tb1_112xlarge = "u-12tb1.112xlarge", U6tb1Metal = "u-6tb1.metal", U9tb1Metal =
-    "u-9tb1.metal", U12tb1Metal = "u-12tb1.metal", U18tb1Metal = "u-18tb1.metal",
-    U24tb1Metal = "u-24tb1.metal", Vt1_3xlarge = "vt1.3xlarge", Vt1_6xlarge =
-    "vt1.6xlarge", Vt1_24xlarge = "vt1.24xlarge", X1_16xlarge = "x1.16xlarge",
-    X1_32xlarge = "x1.32xlarge", X1eXlarge = "x1e.xlarge", X1e2xlarge = "x1e.2xlarge",
-    X1e4xlarge = "x1e.4xlarge", X1e8xlarge = "x1e.8xlarge", X1e16xlarge = "x1e.16xlarge",
-    X1e32xlarge = "x1e.32xlarge", X2iezn2xlarge = "x2iezn.2xlarge", X2iezn4xlarge =
-    "x2iezn.4xlarge", X2iezn6xlarge = "x2iezn.6xlarge", X2iezn8xlarge = "x2iezn.8xlarge",
-    X2iezn12xlarge = "x2iezn.12xlarge", X2ieznMetal = "x2iezn.metal", X2gdMedium =
-    "x2gd.medium", X2gdLarge = "x2gd.large", X2gdXlarge = "x2gd.xlarge", X2gd2xlarge =
-    "x2gd.2xlarge", X2gd4xlarge = "x2gd.4xlarge", X2gd8xlarge = "x2gd.8xlarge",
-    X2gd12xlarge = "x2gd.12xlarge", X2gd16xlarge = "x2gd.16xlarge", X2gdMetal =
-    "x2gd.metal", Z1dLarge = "z1d.large", Z1dXlarge = "z1d.xlarge", Z1d2xlarge =
-    "z1d.2xlarge", Z1d3xlarge = "z1d.3xlarge", Z1d6xlarge = "z1d.6xlarge", Z1d12xlarge =
-    "z1d.12xlarge", Z1dMetal = "z1d.metal", X2idn16xlarge = "x2idn.16xlarge",
-    X2idn24xlarge = "x2idn.24xlarge", X2idn32xlarge = "x2idn.32xlarge", X2iednXlarge =
-    "x2iedn.xlarge", X2iedn2xlarge = "x2iedn.2xlarge", X2iedn4xlarge = "x2iedn.4xlarge",
-    X2iedn8xlarge = "x2iedn.8xlarge", X2iedn16xlarge = "x2iedn.16xlarge", X2iedn24xlarge
-    = "x2iedn.24xlarge", X2iedn32xlarge = "x2iedn.32xlarge", C6aLarge = "c6a.large",
-    C6aXlarge = "c6a.xlarge", C6a2xlarge = "c6a.2xlarge", C6a4xlarge = "c6a.4xlarge",
-    C6a8xlarge = "c6a.8xlarge", C6a12xlarge = "c6a.12xlarge", C6a16xlarge =
-    "c6a.16xlarge", C6a24xlarge = "c6a.24xlarge", C6a32xlarge = "c6a.32xlarge",
-    C6a48xlarge = "c6a.48xlarge", C6aMetal = "c6a.metal", M6aMetal = "m6a.metal",
-    I4iLarge = "i4i.large", I4iXlarge = "i4i.xlarge", I4i2xlarge = "i4i.2xlarge",
-    I4i4xlarge = "i4i.4xlarge", I4i8xlarge = "i4i.8xlarge", I4i16xlarge = "i4i.16xlarge",
-    I4i32xlarge = "i4i.32xlarge", I4iMetal = "i4i.metal", X2idnMetal = "x2idn.metal",
-    X2iednMetal = "x2iedn.metal", C7gMedium = "c7g.medium", C7gLarge = "c7g.large",
-    C7gXlarge = "c7g.xlarge", C7g2xlarge = "c7g.2xlarge", C7g4xlarge = "c7g.4xlarge",
-    C7g8xlarge = "c7g.8xlarge", C7g12xlarge = "c7g.12xlarge", C7g16xlarge =
-    "c7g.16xlarge", Mac2Metal = "mac2.metal", C6idLarge = "c6id.large", C6idXlarge =
-    "c6id.xlarge", C6id2xlarge = "c6id.2xlarge", C6id4xlarge = "c6id.4xlarge",
-    C6id8xlarge = "c6id.8xlarge", C6id12xlarge = "c6id.12xlarge", C6id16xlarge =
-    "c6id.16xlarge", C6id24xlarge = "c6id.24xlarge", C6id32xlarge = "c6id.32xlarge",
-    C6idMetal = "c6id.metal", M6idLarge = "m6id.large", M6idXlarge = "m6id.xlarge",
-    M6id2xlarge = "m6id.2xlarge", M6id4xlarge = "m6id.4xlarge", M6id8xlarge =
-    "m6id.8xlarge", M6id12xlarge = "m6id.12xlarge", M6id16xlarge = "m6id.16xlarge",
-    M6id24xlarge = "m6id.24xlarge", M6id32xlarge = "m6id.32xlarge", M6idMetal =
-    "m6id.metal", R6idLarge = "r6id.large", R6idXlarge = "r6id.xlarge", R6id2xlarge =
-    "r6id.2xlarge", R6id4xlarge = "r6id.4xlarge", R6id8xlarge = "r6id.8xlarge",
-    R6id12xlarge = "r6id.12xlarge", R6id16xlarge = "r6id.16xlarge", R6id24xlarge =
-    "r6id.24xlarge", R6id32xlarge = "r6id.32xlarge", R6idMetal = "r6id.metal", R6aLarge =
-    "r6a.large", R6aXlarge = "r6a.xlarge", R6a2xlarge = "r6a.2xlarge", R6a4xlarge =
-    "r6a.4xlarge", R6a8xlarge = "r6a.8xlarge", R6a12xlarge = "r6a.12xlarge", R6a16xlarge
-    = "r6a.16xlarge", R6a24xlarge = "r6a.24xlarge", R6a32xlarge = "r6a.32xlarge",
-    R6a48xlarge = "r6a.48xlarge", R6aMetal = "r6a.metal", P4de24xlarge = "p4de.24xlarge",
-    U3tb1_56xlarge = "u-3tb1.56xlarge", U18tb1_112xlarge = "u-18tb1.112xlarge",
-    U24tb1_112xlarge = "u-24tb1.112xlarge", Trn1_2xlarge = "trn1.2xlarge", Trn1_32xlarge
-    = "trn1.32xlarge", Hpc6id32xlarge = "hpc6id.32xlarge", C6inLarge = "c6in.large",
-    C6inXlarge = "c6in.xlarge", C6in2xlarge = "c6in.2xlarge", C6in4xlarge =
-    "c6in.4xlarge", C6in8xlarge = "c6in.8xlarge", C6in12xlarge = "c6in.12xlarge",
-    C6in16xlarge = "c6in.16xlarge", C6in24xlarge = "c6in.24xlarge", C6in32xlarge =
-    "c6in.32xlarge", M6inLarge = "m6in.large", M6inXlarge = "m6in.xlarge", M6in2xlarge =
-    "m6in.2xlarge", M6in4xlarge = "m6in.4xlarge", M6in8xlarge = "m6in.8xlarge",
-    M6in12xlarge = "m6in.12xlarge", M6in16xlarge = "m6in.16xlarge", M6in24xlarge =
-    "m6in.24xlarge", M6in32xlarge = "m6in.32xlarge", M6idnLarge = "m6idn.large",
-    M6idnXlarge = "m6idn.xlarge", M6idn2xlarge = "m6idn.2xlarge", M6idn4xlarge =
-    "m6idn.4xlarge", M6idn8xlarge = "m6idn.8xlarge", M6idn12xlarge = "m6idn.12xlarge",
-    M6idn16xlarge = "m6idn.16xlarge", M6idn24xlarge = "m6idn.24xlarge", M6idn32xlarge =
-    "m6idn.32xlarge", R6inLarge = "r6in.large", R6inXlarge = "r6in.xlarge", R6in2xlarge =
-    "r6in.2xlarge", R6in4xlarge = "r6in.4xlarge", R6in8xlarge = "r6in.8xlarge",
-    R6in12xlarge = "r6in.12xlarge", R6in16xlarge = "r6in.16xlarge", R6in24xlarge =
-    "r6in.24xlarge", R6in32xlarge = "r6in.32xlarge", R6idnLarge = "r6idn.large",
-    R6idnXlarge = "r6idn.xlarge", R6idn2xlarge = "r6idn.2xlarge", R6idn4xlarge =
-    "r6idn.4xlarge", R6idn8xlarge = "r6idn.8xlarge", R6idn12xlarge = "r6idn.12xlarge",
-    R6idn16xlarge = "r6idn.16xlarge", R6idn24xlarge = "r6idn.24xlarge", R6idn32xlarge =
-    "r6idn.32xlarge", C7gMetal = "c7g.metal", M7gMedium = "m7g.medium", M7gLarge =
-    "m7g.large", M7gXlarge = "m7g.xlarge", M7g2xlarge = "m7g.2xlarge", M7g4xlarge =
-    "m7g.4xlarge", M7g8xlarge = "m7g.8xlarge", M7g12xlarge = "m7g.12xlarge", M7g16xlarge
-    = "m7g.16xlarge", M7gMetal = "m7g.metal", R7gMedium = "r7g.medium", R7gLarge =
-    "r7g.large", R7gXlarge = "r7g.xlarge", R7g2xlarge = "r7g.2xlarge", R7g4xlarge =
-    "r7g.4xlarge", R7g8xlarge = "r7g.8xlarge", R7g12xlarge = "r7g.12xlarge", R7g16xlarge
-    = "r7g.16xlarge", R7gMetal = "r7g.metal", C6inMetal = "c6in.metal", M6inMetal =
-    "m6in.metal", M6idnMetal = "m6idn.metal", R6inMetal = "r6in.metal", R6idnMetal =
-    "r6idn.metal", Inf2Xlarge = "inf2.xlarge", Inf2_8xlarge = "inf2.8xlarge",
-    Inf2_24xlarge = "inf2.24xlarge", Inf2_48xlarge = "inf2.48xlarge", Trn1n32xlarge =
-    "trn1n.32xlarge", I4gLarge = "i4g.large", I4gXlarge = "i4g.xlarge", I4g2xlarge =
-    "i4g.2xlarge", I4g4xlarge = "i4g.4xlarge", I4g8xlarge = "i4g.8xlarge", I4g16xlarge =
-    "i4g.16xlarge", Hpc7g4xlarge = "hpc7g.4xlarge", Hpc7g8xlarge = "hpc7g.8xlarge",
-    Hpc7g16xlarge = "hpc7g.16xlarge", C7gnMedium = "c7gn.medium", C7gnLarge =
-    "c7gn.large", C7gnXlarge = "c7gn.xlarge", C7gn2xlarge = "c7gn.2xlarge", C7gn4xlarge =
-    "c7gn.4xlarge", C7gn8xlarge = "c7gn.8xlarge", C7gn12xlarge = "c7gn.12xlarge",
-    C7gn16xlarge = "c7gn.16xlarge", P5_48xlarge = "p5.48xlarge", M7iLarge = "m7i.large",
-    M7iXlarge = "m7i.xlarge", M7i2xlarge = "m7i.2xlarge", M7i4xlarge = "m7i.4xlarge",
-    M7i8xlarge = "m7i.8xlarge", M7i12xlarge = "m7i.12xlarge", M7i16xlarge =
-    "m7i.16xlarge", M7i24xlarge = "m7i.24xlarge", M7i48xlarge = "m7i.48xlarge",
-    M7iFlexLarge = "m7i-flex.large", M7iFlexXlarge = "m7i-flex.xlarge", M7iFlex2xlarge =
-    "m7i-flex.2xlarge", M7iFlex4xlarge = "m7i-flex.4xlarge", M7iFlex8xlarge =
-    "m7i-flex.8xlarge", M7aMedium = "m7a.medium", M7aLarge = "m7a.large", M7aXlarge =
-    "m7a.xlarge", M7a2xlarge = "m7a.2xlarge", M7a4xlarge = "m7a.4xlarge", M7a8xlarge =
-    "m7a.8xlarge", M7a12xlarge = "m7a.12xlarge", M7a16xlarge = "m7a.16xlarge",
-    M7a24xlarge = "m7a.24xlarge", M7a32xlarge = "m7a.32xlarge", M7a48xlarge =
-    "m7a.48xlarge", M7aMetal48xl = "m7a.metal-48xl", Hpc7a12xlarge = "hpc7a.12xlarge",
-    Hpc7a24xlarge = "hpc7a.24xlarge", Hpc7a48xlarge = "hpc7a.48xlarge", Hpc7a96xlarge =
-    "hpc7a.96xlarge", C7gdMedium = "c7gd.medium", C7gdLarge = "c7gd.large", C7gdXlarge =
-    "c7gd.xlarge", C7gd2xlarge = "c7gd.2xlarge", C7gd4xlarge = "c7gd.4xlarge",
-    C7gd8xlarge = "c7gd.8xlarge", C7gd12xlarge = "c7gd.12xlarge", C7gd16xlarge =
-    "c7gd.16xlarge", M7gdMedium = "m7gd.medium", M7gdLarge = "m7gd.large", M7gdXlarge =
-    "m7gd.xlarge", M7gd2xlarge = "m7gd.2xlarge", M7gd4xlarge = "m7gd.4xlarge",
-    M7gd8xlarge = "m7gd.8xlarge", M7gd12xlarge = "m7gd.12xlarge", M7gd16xlarge =
-    "m7gd.16xlarge", R7gdMedium = "r7gd.medium", R7gdLarge = "r7gd.large", R7gdXlarge =
-    "r7gd.xlarge", R7gd2xlarge = "r7gd.2xlarge", R7gd4xlarge = "r7gd.4xlarge",
-    R7gd8xlarge = "r7gd.8xlarge", R7gd12xlarge = "r7gd.12xlarge", R7gd16xlarge =
-    "r7gd.16xlarge", R7aMedium = "r7a.medium", R7aLarge = "r7a.large", R7aXlarge =
-    "r7a.xlarge", R7a2xlarge = "r7a.2xlarge", R7a4xlarge = "r7a.4xlarge", R7a8xlarge =
-    "r7a.8xlarge", R7a12xlarge = "r7a.12xlarge", R7a16xlarge = "r7a.16xlarge",
-    R7a24xlarge = "r7a.24xlarge", R7a32xlarge = "r7a.32xlarge", R7a48xlarge =
-    "r7a.48xlarge", C7iLarge = "c7i.large", C7iXlarge = "c7i.xlarge", C7i2xlarge =
-    "c7i.2xlarge", C7i4xlarge = "c7i.4xlarge", C7i8xlarge = "c7i.8xlarge", C7i12xlarge =
-    "c7i.12xlarge", C7i16xlarge = "c7i.16xlarge", C7i24xlarge = "c7i.24xlarge",
-    C7i48xlarge = "c7i.48xlarge", Mac2M2proMetal = "mac2-m2pro.metal", R7izLarge =
-    "r7iz.large", R7izXlarge = "r7iz.xlarge", R7iz2xlarge = "r7iz.2xlarge", R7iz4xlarge =
-    "r7iz.4xlarge", R7iz8xlarge = "r7iz.8xlarge", R7iz12xlarge = "r7iz.12xlarge",
-    R7iz16xlarge = "r7iz.16xlarge", R7iz32xlarge = "r7iz.32xlarge", C7aMedium =
-    "c7a.medium", C7aLarge = "c7a.large", C7aXlarge = "c7a.xlarge", C7a2xlarge =
-    "c7a.2xlarge", C7a4xlarge = "c7a.4xlarge", C7a8xlarge = "c7a.8xlarge", C7a12xlarge =
-    "c7a.12xlarge", C7a16xlarge = "c7a.16xlarge", C7a24xlarge = "c7a.24xlarge",
-    C7a32xlarge = "c7a.32xlarge", C7a48xlarge = "c7a.48xlarge", C7aMetal48xl =
-    "c7a.metal-48xl", R7aMetal48xl = "r7a.metal-48xl", R7iLarge = "r7i.large", R7iXlarge
-    = "r7i.xlarge", R7i2xlarge = "r7i.2xlarge", R7i4xlarge = "r7i.4xlarge", R7i8xlarge =
-    "r7i.8xlarge", R7i12xlarge = "r7i.12xlarge", R7i16xlarge = "r7i.16xlarge",
-    R7i24xlarge = "r7i.24xlarge", R7i48xlarge = "r7i.48xlarge", Dl2q24xlarge =
-    "dl2q.24xlarge", Mac2M2Metal = "mac2-m2.metal", I4i12xlarge = "i4i.12xlarge",
-    I4i24xlarge = "i4i.24xlarge", C7iMetal24xl = "c7i.metal-24xl", C7iMetal48xl =
-    "c7i.metal-48xl", M7iMetal24xl = "m7i.metal-24xl", M7iMetal48xl = "m7i.metal-48xl",
-    R7iMetal24xl = "r7i.metal-24xl", R7iMetal48xl = "r7i.metal-48xl", R7izMetal16xl =
-    "r7iz.metal-16xl", R7izMetal32xl = "r7iz.metal-32xl", C7gdMetal = "c7gd.metal",
-    M7gdMetal = "m7gd.metal", R7gdMetal = "r7gd.metal", G6Xlarge = "g6.xlarge",
-    G6_2xlarge = "g6.2xlarge", G6_4xlarge = "g6.4xlarge", G6_8xlarge = "g6.8xlarge",
-    G6_12xlarge = "g6.12xlarge", G6_16xlarge = "g6.16xlarge", G6_24xlarge =
-    "g6.24xlarge", G6_48xlarge = "g6.48xlarge", Gr6_4xlarge = "gr6.4xlarge", Gr6_8xlarge
-    = "gr6.8xlarge", C7iFlexLarge = "c7i-flex.large", C7iFlexXlarge = "c7i-flex.xlarge",
-    C7iFlex2xlarge = "c7i-flex.2xlarge", C7iFlex4xlarge = "c7i-flex.4xlarge",
-    C7iFlex8xlarge = "c7i-flex.8xlarge", U7i12tb224xlarge = "u7i-12tb.224xlarge",
-    U7in16tb224xlarge = "u7in-16tb.224xlarge", U7in24tb224xlarge = "u7in-24tb.224xlarge",
-    U7in32tb224xlarge = "u7in-32tb.224xlarge", U7ib12tb224xlarge = "u7ib-12tb.224xlarge",
-    C7gnMetal = "c7gn.metal", R8gMedium = "r8g.medium", R8gLarge = "r8g.large", R8gXlarge
-    = "r8g.xlarge", R8g2xlarge = "r8g.2xlarge", R8g4xlarge = "r8g.4xlarge", R8g8xlarge =
-    "r8g.8xlarge", R8g12xlarge = "r8g.12xlarge", R8g16xlarge = "r8g.16xlarge",
-    R8g24xlarge = "r8g.24xlarge", R8g48xlarge = "r8g.48xlarge", R8gMetal24xl =
-    "r8g.metal-24xl", R8gMetal48xl = "r8g.metal-48xl", Mac2M1ultraMetal =
-    "mac2-m1ultra.metal", G6eXlarge = "g6e.xlarge", G6e2xlarge = "g6e.2xlarge",
-    G6e4xlarge = "g6e.4xlarge", G6e8xlarge = "g6e.8xlarge", G6e12xlarge = "g6e.12xlarge",
-    G6e16xlarge = "g6e.16xlarge", G6e24xlarge = "g6e.24xlarge", G6e48xlarge =
-    "g6e.48xlarge", C8gMedium = "c8g.medium", C8gLarge = "c8g.large", C8gXlarge =
-    "c8g.xlarge", C8g2xlarge = "c8g.2xlarge", C8g4xlarge = "c8g.4xlarge", C8g8xlarge =
-    "c8g.8xlarge", C8g12xlarge = "c8g.12xlarge", C8g16xlarge = "c8g.16xlarge",
-    C8g24xlarge = "c8g.24xlarge", C8g48xlarge = "c8g.48xlarge", C8gMetal24xl =
-    "c8g.metal-24xl", C8gMetal48xl = "c8g.metal-48xl", M8gMedium = "m8g.medium", M8gLarge
-    = "m8g.large", M8gXlarge = "m8g.xlarge", M8g2xlarge = "m8g.2xlarge", M8g4xlarge =
-    "m8g.4xlarge", M8g8xlarge = "m8g.8xlarge", M8g12xlarge = "m8g.12xlarge", M8g16xlarge
-    = "m8g.16xlarge", M8g24xlarge = "m8g.24xlarge", M8g48xlarge = "m8g.48xlarge",
-    M8gMetal24xl = "m8g.metal-24xl", M8gMetal48xl = "m8g.metal-48xl", X8gMedium =
-    "x8g.medium", X8gLarge = "x8g.large", X8gXlarge = "x8g.xlarge", X8g2xlarge =
-    "x8g.2xlarge", X8g4xlarge = "x8g.4xlarge", X8g8xlarge = "x8g.8xlarge", X8g12xlarge =
-    "x8g.12xlarge", X8g16xlarge = "x8g.16xlarge", X8g24xlarge = "x8g.24xlarge",
-    X8g48xlarge = "x8g.48xlarge", X8gMetal24xl = "x8g.metal-24xl", X8gMetal48xl =
-    "x8g.metal-48xl", I7ieLarge = "i7ie.large", I7ieXlarge = "i7ie.xlarge", I7ie2xlarge =
-    "i7ie.2xlarge", I7ie3xlarge = "i7ie.3xlarge", I7ie6xlarge = "i7ie.6xlarge",
-    I7ie12xlarge = "i7ie.12xlarge", I7ie18xlarge = "i7ie.18xlarge", I7ie24xlarge =
-    "i7ie.24xlarge", I7ie48xlarge = "i7ie.48xlarge", I8gLarge = "i8g.large", I8gXlarge =
-    "i8g.xlarge", I8g2xlarge = "i8g.2xlarge", I8g4xlarge = "i8g.4xlarge", I8g8xlarge =
-    "i8g.8xlarge", I8g12xlarge = "i8g.12xlarge", I8g16xlarge = "i8g.16xlarge",
-    I8g24xlarge = "i8g.24xlarge", I8gMetal24xl = "i8g.metal-24xl", U7i6tb112xlarge =
-    "u7i-6tb.112xlarge", U7i8tb112xlarge = "u7i-8tb.112xlarge", U7inh32tb480xlarge =
-    "u7inh-32tb.480xlarge", P5e48xlarge = "p5e.48xlarge", P5en48xlarge = "p5en.48xlarge",
-    F2_12xlarge = "f2.12xlarge", F2_48xlarge = "f2.48xlarge", Trn2_48xlarge =
-    "trn2.48xlarge", C7iFlex12xlarge = "c7i-flex.12xlarge", C7iFlex16xlarge =
-    "c7i-flex.16xlarge", M7iFlex12xlarge = "m7i-flex.12xlarge", M7iFlex16xlarge =
-    "m7i-flex.16xlarge", I7ieMetal24xl = "i7ie.metal-24xl", I7ieMetal48xl =
-    "i7ie.metal-48xl", I8g48xlarge = "i8g.48xlarge", C8gdMedium = "c8gd.medium",
-    C8gdLarge = "c8gd.large", C8gdXlarge = "c8gd.xlarge", C8gd2xlarge = "c8gd.2xlarge",
-    C8gd4xlarge = "c8gd.4xlarge", C8gd8xlarge = "c8gd.8xlarge", C8gd12xlarge =
-    "c8gd.12xlarge", C8gd16xlarge = "c8gd.16xlarge", C8gd24xlarge = "c8gd.24xlarge",
-    C8gd48xlarge = "c8gd.48xlarge", C8gdMetal24xl = "c8gd.metal-24xl", C8gdMetal48xl =
-    "c8gd.metal-48xl", I7iLarge = "i7i.large", I7iXlarge = "i7i.xlarge", I7i2xlarge =
-    "i7i.2xlarge", I7i4xlarge = "i7i.4xlarge", I7i8xlarge = "i7i.8xlarge", I7i12xlarge =
-    "i7i.12xlarge", I7i16xlarge = "i7i.16xlarge", I7i24xlarge = "i7i.24xlarge",
-    I7i48xlarge = "i7i.48xlarge", I7iMetal24xl = "i7i.metal-24xl", I7iMetal48xl =
-    "i7i.metal-48xl", P6B200_48xlarge = "p6-b200.48xlarge", M8gdMedium = "m8gd.medium",
-    M8gdLarge = "m8gd.large", M8gdXlarge = "m8gd.xlarge", M8gd2xlarge = "m8gd.2xlarge",
-    M8gd4xlarge = "m8gd.4xlarge", M8gd8xlarge = "m8gd.8xlarge", M8gd12xlarge =
-    "m8gd.12xlarge", M8gd16xlarge = "m8gd.16xlarge", M8gd24xlarge = "m8gd.24xlarge",
-    M8gd48xlarge = "m8gd.48xlarge", M8gdMetal24xl = "m8gd.metal-24xl", M8gdMetal48xl =
-    "m8gd.metal-48xl", R8gdMedium = "r8gd.medium", R8gdLarge = "r8gd.large", R8gdXlarge =
-    "r8gd.xlarge", R8gd2xlarge = "r8gd.2xlarge", R8gd4xlarge = "r8gd.4xlarge",
-    R8gd8xlarge = "r8gd.8xlarge", R8gd12xlarge = "r8gd.12xlarge", R8gd16xlarge =
-    "r8gd.16xlarge", R8gd24xlarge = "r8gd.24xlarge", R8gd48xlarge = "r8gd.48xlarge",
-    R8gdMetal24xl = "r8gd.metal-24xl", R8gdMetal48xl = "r8gd.metal-48xl", C8gnMedium =
-    "c8gn.medium", C8gnLarge = "c8gn.large", C8gnXlarge = "c8gn.xlarge", C8gn2xlarge =
-    "c8gn.2xlarge", C8gn4xlarge = "c8gn.4xlarge", C8gn8xlarge = "c8gn.8xlarge",
-    C8gn12xlarge = "c8gn.12xlarge", C8gn16xlarge = "c8gn.16xlarge", C8gn24xlarge =
-    "c8gn.24xlarge", C8gn48xlarge = "c8gn.48xlarge", C8gnMetal24xl = "c8gn.metal-24xl",
-    C8gnMetal48xl = "c8gn.metal-48xl", F2_6xlarge = "f2.6xlarge", P6eGb200_36xlarge =
-    "p6e-gb200.36xlarge", G6fLarge = "g6f.large", G6fXlarge = "g6f.xlarge", G6f2xlarge =
-    "g6f.2xlarge", G6f4xlarge = "g6f.4xlarge", Gr6f4xlarge = "gr6f.4xlarge", P5_4xlarge =
-    "p5.4xlarge", R8iLarge = "r8i.large", R8iXlarge = "r8i.xlarge", R8i2xlarge =
-    "r8i.2xlarge", R8i4xlarge = "r8i.4xlarge", R8i8xlarge = "r8i.8xlarge", R8i12xlarge =
-    "r8i.12xlarge", R8i16xlarge = "r8i.16xlarge", R8i24xlarge = "r8i.24xlarge",
-    R8i32xlarge = "r8i.32xlarge", R8i48xlarge = "r8i.48xlarge", R8i96xlarge =
-    "r8i.96xlarge", R8iMetal48xl = "r8i.metal-48xl", R8iMetal96xl = "r8i.metal-96xl",
-    R8iFlexLarge = "r8i-flex.large", R8iFlexXlarge = "r8i-flex.xlarge", R8iFlex2xlarge =
-    "r8i-flex.2xlarge", R8iFlex4xlarge = "r8i-flex.4xlarge", R8iFlex8xlarge =
-    "r8i-flex.8xlarge", R8iFlex12xlarge = "r8i-flex.12xlarge", R8iFlex16xlarge =
-    "r8i-flex.16xlarge", M8iLarge = "m8i.large", M8iXlarge = "m8i.xlarge", M8i2xlarge =
-    "m8i.2xlarge", M8i4xlarge = "m8i.4xlarge", M8i8xlarge = "m8i.8xlarge", M8i12xlarge =
-    "m8i.12xlarge", M8i16xlarge = "m8i.16xlarge", M8i24xlarge = "m8i.24xlarge",
-    M8i32xlarge = "m8i.32xlarge", M8i48xlarge = "m8i.48xlarge", M8i96xlarge =
-    "m8i.96xlarge", M8iMetal48xl = "m8i.metal-48xl", M8iMetal96xl = "m8i.metal-96xl",
-    M8iFlexLarge = "m8i-flex.large", M8iFlexXlarge = "m8i-flex.xlarge", M8iFlex2xlarge =
-    "m8i-flex.2xlarge", M8iFlex4xlarge = "m8i-flex.4xlarge", M8iFlex8xlarge =
-    "m8i-flex.8xlarge", M8iFlex12xlarge = "m8i-flex.12xlarge", M8iFlex16xlarge =
-    "m8i-flex.16xlarge", I8geLarge = "i8ge.large", I8geXlarge = "i8ge.xlarge",
-    I8ge2xlarge = "i8ge.2xlarge", I8ge3xlarge = "i8ge.3xlarge", I8ge6xlarge =
-    "i8ge.6xlarge", I8ge12xlarge = "i8ge.12xlarge", I8ge18xlarge = "i8ge.18xlarge",
-    I8ge24xlarge = "i8ge.24xlarge", I8ge48xlarge = "i8ge.48xlarge", I8geMetal24xl =
-    "i8ge.metal-24xl", I8geMetal48xl = "i8ge.metal-48xl", MacM4Metal = "mac-m4.metal",
-    MacM4proMetal = "mac-m4pro.metal", R8gnMedium = "r8gn.medium", R8gnLarge =
-    "r8gn.large", R8gnXlarge = "r8gn.xlarge", R8gn2xlarge = "r8gn.2xlarge", R8gn4xlarge =
-    "r8gn.4xlarge", R8gn8xlarge = "r8gn.8xlarge", R8gn12xlarge = "r8gn.12xlarge",
-    R8gn16xlarge = "r8gn.16xlarge", R8gn24xlarge = "r8gn.24xlarge", R8gn48xlarge =
-    "r8gn.48xlarge", R8gnMetal24xl = "r8gn.metal-24xl", R8gnMetal48xl =
-    "r8gn.metal-48xl", C8iLarge = "c8i.large", C8iXlarge = "c8i.xlarge", C8i2xlarge =
-    "c8i.2xlarge", C8i4xlarge = "c8i.4xlarge", C8i8xlarge = "c8i.8xlarge", C8i12xlarge =
-    "c8i.12xlarge", C8i16xlarge = "c8i.16xlarge", C8i24xlarge = "c8i.24xlarge",
-    C8i32xlarge = "c8i.32xlarge", C8i48xlarge = "c8i.48xlarge", C8i96xlarge =
-    "c8i.96xlarge", C8iMetal48xl = "c8i.metal-48xl", C8iMetal96xl = "c8i.metal-96xl",
-    C8iFlexLarge = "c8i-flex.large", C8iFlexXlarge = "c8i-flex.xlarge", C8iFlex2xlarge =
-    "c8i-flex.2xlarge", C8iFlex4xlarge = "c8i-flex.4xlarge", C8iFlex8xlarge =
-    "c8i-flex.8xlarge", C8iFlex12xlarge = "c8i-flex.12xlarge", C8iFlex16xlarge =
-    "c8i-flex.16xlarge", R8gbMedium = "r8gb.medium", R8gbLarge = "r8gb.large", R8gbXlarge
-    = "r8gb.xlarge", R8gb2xlarge = "r8gb.2xlarge", R8gb4xlarge = "r8gb.4xlarge",
-    R8gb8xlarge = "r8gb.8xlarge", R8gb12xlarge = "r8gb.12xlarge", R8gb16xlarge =
-    "r8gb.16xlarge", R8gb24xlarge = "r8gb.24xlarge", R8gbMetal24xl = "r8gb.metal-24xl",
-    M8aMedium = "m8a.medium", M8aLarge = "m8a.large", M8aXlarge = "m8a.xlarge",
-    M8a2xlarge = "m8a.2xlarge", M8a4xlarge = "m8a.4xlarge", M8a8xlarge = "m8a.8xlarge",
-    M8a12xlarge = "m8a.12xlarge", M8a16xlarge = "m8a.16xlarge", M8a24xlarge =
-    "m8a.24xlarge", M8a48xlarge = "m8a.48xlarge", M8aMetal24xl = "m8a.metal-24xl",
-    M8aMetal48xl = "m8a.metal-48xl", Trn2_3xlarge = "trn2.3xlarge", R8aMedium =
-    "r8a.medium", R8aLarge = "r8a.large", R8aXlarge = "r8a.xlarge", R8a2xlarge =
-    "r8a.2xlarge", R8a4xlarge = "r8a.4xlarge", R8a8xlarge = "r8a.8xlarge", R8a12xlarge =
-    "r8a.12xlarge", R8a16xlarge = "r8a.16xlarge", R8a24xlarge = "r8a.24xlarge",
-    R8a48xlarge = "r8a.48xlarge", R8aMetal24xl = "r8a.metal-24xl", R8aMetal48xl =
-    "r8a.metal-48xl", P6B300_48xlarge = "p6-b300.48xlarge", C8aMedium = "c8a.medium",
-    C8aLarge = "c8a.large", C8aXlarge = "c8a.xlarge", C8a2xlarge = "c8a.2xlarge",
-    C8a4xlarge = "c8a.4xlarge", C8a8xlarge = "c8a.8xlarge", C8a12xlarge = "c8a.12xlarge",
-    C8a16xlarge = "c8a.16xlarge", C8a24xlarge = "c8a.24xlarge", C8a48xlarge =
-    "c8a.48xlarge", C8aMetal24xl = "c8a.metal-24xl", C8aMetal48xl = "c8a.metal-48xl",
-    C8gb12xlarge = "c8gb.12xlarge", C8gb16xlarge = "c8gb.16xlarge", C8gb24xlarge =
-    "c8gb.24xlarge", C8gb2xlarge = "c8gb.2xlarge", C8gb4xlarge = "c8gb.4xlarge",
-    C8gb8xlarge = "c8gb.8xlarge", C8gbLarge = "c8gb.large", C8gbMedium = "c8gb.medium",
-    C8gbMetal24xl = "c8gb.metal-24xl", C8gbXlarge = "c8gb.xlarge", C8gb48xlarge =
-    "c8gb.48xlarge", C8gbMetal48xl = "c8gb.metal-48xl", M8gb12xlarge = "m8gb.12xlarge",
-    M8gb16xlarge = "m8gb.16xlarge", M8gb24xlarge = "m8gb.24xlarge", M8gb2xlarge =
-    "m8gb.2xlarge", M8gb4xlarge = "m8gb.4xlarge", M8gb8xlarge = "m8gb.8xlarge", M8gbLarge
-    = "m8gb.large", M8gbMedium = "m8gb.medium", M8gbXlarge = "m8gb.xlarge", M8gb48xlarge
-    = "m8gb.48xlarge", M8gbMetal24xl = "m8gb.metal-24xl", M8gbMetal48xl =
-    "m8gb.metal-48xl", M8gn12xlarge = "m8gn.12xlarge", M8gn16xlarge = "m8gn.16xlarge",
-    M8gn24xlarge = "m8gn.24xlarge", M8gn2xlarge = "m8gn.2xlarge", M8gn48xlarge =
-    "m8gn.48xlarge", M8gn4xlarge = "m8gn.4xlarge", M8gn8xlarge = "m8gn.8xlarge",
-    M8gnLarge = "m8gn.large", M8gnMedium = "m8gn.medium", M8gnXlarge = "m8gn.xlarge",
-    M8gnMetal24xl = "m8gn.metal-24xl", M8gnMetal48xl = "m8gn.metal-48xl", X8aedz12xlarge
-    = "x8aedz.12xlarge", X8aedz24xlarge = "x8aedz.24xlarge", X8aedz3xlarge =
-    "x8aedz.3xlarge", X8aedz6xlarge = "x8aedz.6xlarge", X8aedzLarge = "x8aedz.large",
-    X8aedzMetal12xl = "x8aedz.metal-12xl", X8aedzMetal24xl = "x8aedz.metal-24xl",
-    X8aedzXlarge = "x8aedz.xlarge", M8aznMedium = "m8azn.medium", M8aznLarge =
-    "m8azn.large", M8aznXlarge = "m8azn.xlarge", M8azn3xlarge = "m8azn.3xlarge",
-    M8azn6xlarge = "m8azn.6xlarge", M8azn12xlarge = "m8azn.12xlarge", M8azn24xlarge =
-    "m8azn.24xlarge", M8aznMetal12xl = "m8azn.metal-12xl", M8aznMetal24xl =
-    "m8azn.metal-24xl", X8iLarge = "x8i.large", X8iXlarge = "x8i.xlarge", X8i2xlarge =
-    "x8i.2xlarge", X8i4xlarge = "x8i.4xlarge", X8i8xlarge = "x8i.8xlarge", X8i12xlarge =
-    "x8i.12xlarge", X8i16xlarge = "x8i.16xlarge", X8i24xlarge = "x8i.24xlarge",
-    X8i32xlarge = "x8i.32xlarge", X8i48xlarge = "x8i.48xlarge", X8i64xlarge =
-    "x8i.64xlarge", X8i96xlarge = "x8i.96xlarge", X8iMetal48xl = "x8i.metal-48xl",
-    X8iMetal96xl = "x8i.metal-96xl", MacM4maxMetal = "mac-m4max.metal", G7e2xlarge =
-    "g7e.2xlarge", G7e4xlarge = "g7e.4xlarge", G7e8xlarge = "g7e.8xlarge", G7e12xlarge =
-    "g7e.12xlarge", G7e24xlarge = "g7e.24xlarge", G7e48xlarge = "g7e.48xlarge", R8idLarge
-    = "r8id.large", R8idXlarge = "r8id.xlarge", R8id2xlarge = "r8id.2xlarge", R8id4xlarge
-    = "r8id.4xlarge", R8id8xlarge = "r8id.8xlarge", R8id12xlarge = "r8id.12xlarge",
-    R8id16xlarge = "r8id.16xlarge", R8id24xlarge = "r8id.24xlarge", R8id32xlarge =
-    "r8id.32xlarge", R8id48xlarge = "r8id.48xlarge", R8id96xlarge = "r8id.96xlarge",
-    R8idMetal48xl = "r8id.metal-48xl", R8idMetal96xl = "r8id.metal-96xl", C8idLarge =
-    "c8id.large", C8idXlarge = "c8id.xlarge", C8id2xlarge = "c8id.2xlarge", C8id4xlarge =
-    "c8id.4xlarge", C8id8xlarge = "c8id.8xlarge", C8id12xlarge = "c8id.12xlarge",
-    C8id16xlarge = "c8id.16xlarge", C8id24xlarge = "c8id.24xlarge", C8id32xlarge =
-    "c8id.32xlarge", C8id48xlarge = "c8id.48xlarge", C8id96xlarge = "c8id.96xlarge",
-    C8idMetal48xl = "c8id.metal-48xl", C8idMetal96xl = "c8id.metal-96xl", M8idLarge =
-    "m8id.large", M8idXlarge = "m8id.xlarge", M8id2xlarge = "m8id.2xlarge", M8id4xlarge =
-    "m8id.4xlarge", M8id8xlarge = "m8id.8xlarge", M8id12xlarge = "m8id.12xlarge",
-    M8id16xlarge = "m8id.16xlarge", M8id24xlarge = "m8id.24xlarge", M8id32xlarge =
-    "m8id.32xlarge", M8id48xlarge = "m8id.48xlarge", M8id96xlarge = "m8id.96xlarge",
-    M8idMetal48xl = "m8id.metal-48xl", M8idMetal96xl = "m8id.metal-96xl", Hpc8a96xlarge =
-    "hpc8a.96xlarge", C8inLarge = "c8in.large", C8inXlarge = "c8in.xlarge", C8in2xlarge =
-    "c8in.2xlarge", C8in4xlarge = "c8in.4xlarge", C8in8xlarge = "c8in.8xlarge",
-    C8in12xlarge = "c8in.12xlarge", C8in16xlarge = "c8in.16xlarge", C8in24xlarge =
-    "c8in.24xlarge", C8in32xlarge = "c8in.32xlarge", C8in48xlarge = "c8in.48xlarge",
-    C8in96xlarge = "c8in.96xlarge", C8inMetal48xl = "c8in.metal-48xl", C8inMetal96xl =
-    "c8in.metal-96xl", C8ibLarge = "c8ib.large", C8ibXlarge = "c8ib.xlarge", C8ib2xlarge
-    = "c8ib.2xlarge", C8ib4xlarge = "c8ib.4xlarge", C8ib8xlarge = "c8ib.8xlarge",
-    C8ib12xlarge = "c8ib.12xlarge", C8ib16xlarge = "c8ib.16xlarge", C8ib24xlarge =
-    "c8ib.24xlarge", C8ib32xlarge = "c8ib.32xlarge", C8ib48xlarge = "c8ib.48xlarge",
-    C8ib96xlarge = "c8ib.96xlarge", C8ibMetal48xl = "c8ib.metal-48xl", C8ibMetal96xl =
-    "c8ib.metal-96xl", R8inLarge = "r8in.large", R8inXlarge = "r8in.xlarge", R8in2xlarge
-    = "r8in.2xlarge", R8in4xlarge = "r8in.4xlarge", R8in8xlarge = "r8in.8xlarge",
-    R8in12xlarge = "r8in.12xlarge", R8in16xlarge = "r8in.16xlarge", R8in24xlarge =
-    "r8in.24xlarge", R8in32xlarge = "r8in.32xlarge", R8in48xlarge = "r8in.48xlarge",
-    R8in96xlarge = "r8in.96xlarge", R8ibLarge = "r8ib.large", R8ibXlarge = "r8ib.xlarge",
-    R8ib2xlarge = "r8ib.2xlarge", R8ib4xlarge = "r8ib.4xlarge", R8ib8xlarge =
-    "r8ib.8xlarge", R8ib12xlarge = "r8ib.12xlarge", R8ib16xlarge = "r8ib.16xlarge",
-    R8ib24xlarge = "r8ib.24xlarge", R8ib32xlarge = "r8ib.32xlarge", R8ib48xlarge =
-    "r8ib.48xlarge", R8ib96xlarge = "r8ib.96xlarge", M8inLarge = "m8in.large", M8inXlarge
-    = "m8in.xlarge", M8in2xlarge = "m8in.2xlarge", M8in4xlarge = "m8in.4xlarge",
-    M8in8xlarge = "m8in.8xlarge", M8in12xlarge = "m8in.12xlarge", M8in16xlarge =
-    "m8in.16xlarge", M8in24xlarge = "m8in.24xlarge", M8in32xlarge = "m8in.32xlarge",
-    M8in48xlarge = "m8in.48xlarge", M8in96xlarge = "m8in.96xlarge", M8ibLarge =
-    "m8ib.large", M8ibXlarge = "m8ib.xlarge", M8ib2xlarge = "m8ib.2xlarge", M8ib4xlarge =
-    "m8ib.4xlarge", M8ib8xlarge = "m8ib.8xlarge", M8ib12xlarge = "m8ib.12xlarge",
-    M8ib16xlarge = "m8ib.16xlarge", M8ib24xlarge = "m8ib.24xlarge", M8ib32xlarge =
-    "m8ib.32xlarge", M8ib48xlarge = "m8ib.48xlarge", M8ib96xlarge = "m8ib.96xlarge",
-    M8ineLarge = "m8ine.large", M8ineXlarge = "m8ine.xlarge", M8ine2xlarge =
-    "m8ine.2xlarge", M8ine4xlarge = "m8ine.4xlarge", M8ine8xlarge = "m8ine.8xlarge",
-    M8ine12xlarge = "m8ine.12xlarge", C8ineLarge = "c8ine.large", C8ineXlarge =
-    "c8ine.xlarge", C8ine2xlarge = "c8ine.2xlarge", C8ine4xlarge = "c8ine.4xlarge",
-    C8ine8xlarge = "c8ine.8xlarge", C8ine12xlarge = "c8ine.12xlarge", M8idnLarge =
-    "m8idn.large", M8idnXlarge = "m8idn.xlarge", M8idn2xlarge = "m8idn.2xlarge",
-    M8idn4xlarge = "m8idn.4xlarge", M8idn8xlarge = "m8idn.8xlarge", M8idn12xlarge =
-    "m8idn.12xlarge", M8idn16xlarge = "m8idn.16xlarge", M8idn24xlarge = "m8idn.24xlarge",
-    M8idn32xlarge = "m8idn.32xlarge", M8idn48xlarge = "m8idn.48xlarge", M8idn96xlarge =
-    "m8idn.96xlarge", R8idnLarge = "r8idn.large", R8idnXlarge = "r8idn.xlarge",
-    R8idn2xlarge = "r8idn.2xlarge", R8idn4xlarge = "r8idn.4xlarge", R8idn8xlarge =
-    "r8idn.8xlarge", R8idn12xlarge = "r8idn.12xlarge", R8idn16xlarge = "r8idn.16xlarge",
-    R8idn24xlarge = "r8idn.24xlarge", R8idn32xlarge = "r8idn.32xlarge", R8idn48xlarge =
-    "r8idn.48xlarge", R8idn96xlarge = "r8idn.96xlarge", M8idbLarge = "m8idb.large",
-    M8idbXlarge = "m8idb.xlarge", M8idb2xlarge = "m8idb.2xlarge", M8idb4xlarge =
-    "m8idb.4xlarge", M8idb8xlarge = "m8idb.8xlarge", M8idb12xlarge = "m8idb.12xlarge",
-    M8idb16xlarge = "m8idb.16xlarge", M8idb24xlarge = "m8idb.24xlarge", M8idb32xlarge =
-    "m8idb.32xlarge", M8idb48xlarge = "m8idb.48xlarge", M8idb96xlarge = "m8idb.96xlarge",
-    R8idbLarge = "r8idb.large", R8idbXlarge = "r8idb.xlarge", R8idb2xlarge =
-    "r8idb.2xlarge", R8idb4xlarge = "r8idb.4xlarge", R8idb8xlarge = "r8idb.8xlarge",
-    R8idb12xlarge = "r8idb.12xlarge", R8idb16xlarge = "r8idb.16xlarge", R8idb24xlarge =
-    "r8idb.24xlarge", R8idb32xlarge = "r8idb.32xlarge", R8idb48xlarge = "r8idb.48xlarge",
-    R8idb96xlarge = "r8idb.96xlarge", MacM3ultraMetal = "mac-m3ultra.metal", M9gLarge =
-    "m9g.large", M9gXlarge = "m9g.xlarge", M9g2xlarge = "m9g.2xlarge", M9g4xlarge =
-    "m9g.4xlarge", M9g8xlarge = "m9g.8xlarge", M9g12xlarge = "m9g.12xlarge", M9g16xlarge
-    = "m9g.16xlarge", M9g24xlarge = "m9g.24xlarge", M9g48xlarge = "m9g.48xlarge",
-    M9gMetal24xl = "m9g.metal-24xl", M9gMetal48xl = "m9g.metal-48xl", M9gdLarge =
-    "m9gd.large", M9gdXlarge = "m9gd.xlarge", M9gd2xlarge = "m9gd.2xlarge", M9gd4xlarge =
-    "m9gd.4xlarge", M9gd8xlarge = "m9gd.8xlarge", M9gd12xlarge = "m9gd.12xlarge",
-    M9gd16xlarge = "m9gd.16xlarge", M9gd24xlarge = "m9gd.24xlarge", M9gd48xlarge =
-    "m9gd.48xlarge", M9gdMetal24xl = "m9gd.metal-24xl", M9gdMetal48xl =
-    "m9gd.metal-48xl", R8inMetal48xl = "r8in.metal-48xl", R8inMetal96xl =
-    "r8in.metal-96xl", R8ibMetal48xl = "r8ib.metal-48xl", R8ibMetal96xl =
-    "r8ib.metal-96xl", R8idnMetal48xl = "r8idn.metal-48xl", R8idnMetal96xl =
-    "r8idn.metal-96xl", R8idbMetal48xl = "r8idb.metal-48xl", R8idbMetal96xl =
-    "r8idb.metal-96xl", M8inMetal48xl = "m8in.metal-48xl", M8inMetal96xl =
-    "m8in.metal-96xl", M8ibMetal48xl = "m8ib.metal-48xl", M8ibMetal96xl =
-    "m8ib.metal-96xl", M8idnMetal48xl = "m8idn.metal-48xl", M8idnMetal96xl =
-    "m8idn.metal-96xl", M8idbMetal48xl = "m8idb.metal-48xl", M8idbMetal96xl =
-    "m8idb.metal-96xl", G7_2xlarge = "g7.2xlarge", G7_4xlarge = "g7.4xlarge", G7_8xlarge
-    = "g7.8xlarge", G7_12xlarge = "g7.12xlarge", G7_24xlarge = "g7.24xlarge", G7_48xlarge
-    = "g7.48xlarge", C9gMedium = "c9g.medium", C9gLarge = "c9g.large", C9gXlarge =
-    "c9g.xlarge", C9g2xlarge = "c9g.2xlarge", C9g4xlarge = "c9g.4xlarge", C9g8xlarge =
-    "c9g.8xlarge", C9g12xlarge = "c9g.12xlarge", C9g16xlarge = "c9g.16xlarge",
-    C9g24xlarge = "c9g.24xlarge", C9g48xlarge = "c9g.48xlarge", C9gMetal48xl =
-    "c9g.metal-48xl", C9gdMedium = "c9gd.medium", C9gdLarge = "c9gd.large", C9gdXlarge =
-    "c9gd.xlarge", C9gd2xlarge = "c9gd.2xlarge", C9gd4xlarge = "c9gd.4xlarge",
-    C9gd8xlarge = "c9gd.8xlarge", C9gd12xlarge = "c9gd.12xlarge", C9gd16xlarge =
-    "c9gd.16xlarge", C9gd24xlarge = "c9gd.24xlarge", C9gd48xlarge = "c9gd.48xlarge",
-    C9gdMetal48xl = "c9gd.metal-48xl", R9gMedium = "r9g.medium", R9gLarge = "r9g.large",
-    R9gXlarge = "r9g.xlarge", R9g2xlarge = "r9g.2xlarge", R9g4xlarge = "r9g.4xlarge",
-    R9g8xlarge = "r9g.8xlarge", R9g12xlarge = "r9g.12xlarge", R9g16xlarge =
-    "r9g.16xlarge", R9g24xlarge = "r9g.24xlarge", R9g48xlarge = "r9g.48xlarge",
-    R9gMetal48xl = "r9g.metal-48xl", R9gdMedium = "r9gd.medium", R9gdLarge =
-    "r9gd.large", R9gdXlarge = "r9gd.xlarge", R9gd2xlarge = "r9gd.2xlarge", R9gd4xlarge =
-    "r9gd.4xlarge", R9gd8xlarge = "r9gd.8xlarge", R9gd12xlarge = "r9gd.12xlarge",
-    R9gd16xlarge = "r9gd.16xlarge", R9gd24xlarge = "r9gd.24xlarge", R9gd48xlarge =
-    "r9gd.48xlarge", R9gdMetal48xl = "r9gd.metal-48xl", M9gMedium = "m9g.medium", T8iNano
-    = "t8i.nano", T8iMicro = "t8i.micro", T8iSmall = "t8i.small", T8iMedium =
-    "t8i.medium", I8gMetal48xl = "i8g.metal-48xl", R8gb48xlarge = "r8gb.48xlarge",
-    R8gbMetal48xl = "r8gb.metal-48xl", M9gdMedium = "m9gd.medium", Trn2u48xlarge =
-    "trn2u.48xlarge" }
-}
-rt::string_enum! {
-    pub enum InstanceTypeHypervisor { Nitro = "nitro", Xen = "xen" }
-}
-/// p Describes the instance type. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceTypeInfo {
-    /// p The instance type. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html" Instance types /a in the i Amazon EC2 User Guide /i . /p
-    pub instance_type: Option<InstanceType>,
-    /// p Indicates whether the instance type is current generation. /p
-    pub current_generation: Option<bool>,
-    /// p Indicates whether the instance type is eligible for the free tier. /p
-    pub free_tier_eligible: Option<bool>,
-    /// p Indicates whether the instance type is offered for spot, On-Demand, or Capacity Blocks. /p
-    pub supported_usage_classes: Option<Vec<UsageClassType>>,
-    /// p The supported root device types. /p
-    pub supported_root_device_types: Option<Vec<RootDeviceType>>,
-    /// p The supported virtualization types. /p
-    pub supported_virtualization_types: Option<Vec<VirtualizationType>>,
-    /// p Indicates whether the instance is a bare metal instance type. /p
-    pub bare_metal: Option<bool>,
-    /// p The hypervisor for the instance type. /p
-    pub hypervisor: Option<InstanceTypeHypervisor>,
-    /// p Describes the processor. /p
-    pub processor_info: Option<ProcessorInfo>,
-    /// p Describes the vCPU configurations for the instance type. /p
-    pub v_cpu_info: Option<VCpuInfo>,
-    /// p Describes the memory for the instance type. /p
-    pub memory_info: Option<MemoryInfo>,
-    /// p Indicates whether instance storage is supported. /p
-    pub instance_storage_supported: Option<bool>,
-    /// p Describes the instance storage for the instance type. /p
-    pub instance_storage_info: Option<InstanceStorageInfo>,
-    /// p Describes the Amazon EBS settings for the instance type. /p
-    pub ebs_info: Option<EbsInfo>,
-    /// p Describes the network settings for the instance type. /p
-    pub network_info: Option<NetworkInfo>,
-    /// p Describes the GPU accelerator settings for the instance type. /p
-    pub gpu_info: Option<GpuInfo>,
-    /// p Describes the FPGA accelerator settings for the instance type. /p
-    pub fpga_info: Option<FpgaInfo>,
-    /// p Describes the placement group settings for the instance type. /p
-    pub placement_group_info: Option<PlacementGroupInfo>,
-    /// p Describes the Inference accelerator settings for the instance type. /p
-    pub inference_accelerator_info: Option<InferenceAcceleratorInfo>,
-    /// p Indicates whether On-Demand hibernation is supported. /p
-    pub hibernation_supported: Option<bool>,
-    /// p Indicates whether the instance type is a burstable performance T instance type. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html" Burstable performance instances /a . /p
-    pub burstable_performance_supported: Option<bool>,
-    /// p Indicates whether Dedicated Hosts are supported on the instance type. /p
-    pub dedicated_hosts_supported: Option<bool>,
-    /// p Indicates whether Amazon CloudWatch action based recovery is supported. /p
-    pub auto_recovery_supported: Option<bool>,
-    /// p The supported boot modes. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-boot.html" Boot modes /a in the i Amazon EC2 User Guide /i . /p
-    pub supported_boot_modes: Option<Vec<BootModeType>>,
-    /// p Indicates whether Nitro Enclaves is supported. /p
-    pub nitro_enclaves_support: Option<NitroEnclavesSupport>,
-    /// p Indicates whether NitroTPM is supported. /p
-    pub nitro_tpm_support: Option<NitroTpmSupport>,
-    /// p Describes the supported NitroTPM versions for the instance type. /p
-    pub nitro_tpm_info: Option<NitroTpmInfo>,
-    /// p Describes the media accelerator settings for the instance type. /p
-    pub media_accelerator_info: Option<MediaAcceleratorInfo>,
-    /// p Describes the Neuron accelerator settings for the instance type. /p
-    pub neuron_info: Option<NeuronInfo>,
-    /// p Indicates whether a local Precision Time Protocol (PTP) hardware clock (PHC) is supported. /p
-    pub phc_support: Option<PhcSupport>,
-    /// p Indicates whether reboot migration during a user-initiated reboot is supported for instances that have a scheduled code system-reboot /code event. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/schedevents actions reboot.html#reboot-migration" Enable or disable reboot migration /a in the i Amazon EC2 User Guide /i . /p
-    pub reboot_migration_support: Option<RebootMigrationSupport>,
-    /// p Indicates whether the instance type is supported in the current Region. /p
-    pub supported_in_region: Option<bool>,
-}
-rt::structure!(
-    InstanceTypeInfo, INSTANCE_TYPE_INFO, 0 => instance_type, 1 => current_generation, 2
-    => free_tier_eligible, 3 => supported_usage_classes, 4 =>
-    supported_root_device_types, 5 => supported_virtualization_types, 6 => bare_metal, 7
-    => hypervisor, 8 => processor_info, 9 => v_cpu_info, 10 => memory_info, 11 =>
-    instance_storage_supported, 12 => instance_storage_info, 13 => ebs_info, 14 =>
-    network_info, 15 => gpu_info, 16 => fpga_info, 17 => placement_group_info, 18 =>
-    inference_accelerator_info, 19 => hibernation_supported, 20 =>
-    burstable_performance_supported, 21 => dedicated_hosts_supported, 22 =>
-    auto_recovery_supported, 23 => supported_boot_modes, 24 => nitro_enclaves_support, 25
-    => nitro_tpm_support, 26 => nitro_tpm_info, 27 => media_accelerator_info, 28 =>
-    neuron_info, 29 => phc_support, 30 => reboot_migration_support, 31 =>
-    supported_in_region
-);
-pub static INSTANCE_TYPE_INFO: rt::Schema = rt::Schema::structure(
-    "InstanceTypeInfo",
-    &[
-        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
-        rt::m("CurrentGeneration", &rt::BOOLEAN).named("currentGeneration"),
-        rt::m("FreeTierEligible", &rt::BOOLEAN).named("freeTierEligible"),
-        rt::m("SupportedUsageClasses", &USAGE_CLASS_TYPE_LIST)
-            .named("supportedUsageClasses"),
-        rt::m("SupportedRootDeviceTypes", &ROOT_DEVICE_TYPE_LIST)
-            .named("supportedRootDeviceTypes"),
-        rt::m("SupportedVirtualizationTypes", &VIRTUALIZATION_TYPE_LIST)
-            .named("supportedVirtualizationTypes"),
-        rt::m("BareMetal", &rt::BOOLEAN).named("bareMetal"),
-        rt::m("Hypervisor", &rt::ENUM).named("hypervisor"),
-        rt::m("ProcessorInfo", &PROCESSOR_INFO).named("processorInfo"),
-        rt::m("VCpuInfo", &V_CPU_INFO).named("vCpuInfo"),
-        rt::m("MemoryInfo", &MEMORY_INFO).named("memoryInfo"),
-        rt::m("InstanceStorageSupported", &rt::BOOLEAN)
-            .named("instanceStorageSupported"),
-        rt::m("InstanceStorageInfo", &INSTANCE_STORAGE_INFO)
-            .named("instanceStorageInfo"),
-        rt::m("EbsInfo", &EBS_INFO).named("ebsInfo"),
-        rt::m("NetworkInfo", &NETWORK_INFO).named("networkInfo"),
-        rt::m("GpuInfo", &GPU_INFO).named("gpuInfo"),
-        rt::m("FpgaInfo", &FPGA_INFO).named("fpgaInfo"),
-        rt::m("PlacementGroupInfo", &PLACEMENT_GROUP_INFO).named("placementGroupInfo"),
-        rt::m("InferenceAcceleratorInfo", &INFERENCE_ACCELERATOR_INFO)
-            .named("inferenceAcceleratorInfo"),
-        rt::m("HibernationSupported", &rt::BOOLEAN).named("hibernationSupported"),
-        rt::m("BurstablePerformanceSupported", &rt::BOOLEAN)
-            .named("burstablePerformanceSupported"),
-        rt::m("DedicatedHostsSupported", &rt::BOOLEAN).named("dedicatedHostsSupported"),
-        rt::m("AutoRecoverySupported", &rt::BOOLEAN).named("autoRecoverySupported"),
-        rt::m("SupportedBootModes", &BOOT_MODE_TYPE_LIST).named("supportedBootModes"),
-        rt::m("NitroEnclavesSupport", &rt::ENUM).named("nitroEnclavesSupport"),
-        rt::m("NitroTpmSupport", &rt::ENUM).named("nitroTpmSupport"),
-        rt::m("NitroTpmInfo", &NITRO_TPM_INFO).named("nitroTpmInfo"),
-        rt::m("MediaAcceleratorInfo", &MEDIA_ACCELERATOR_INFO)
-            .named("mediaAcceleratorInfo"),
-        rt::m("NeuronInfo", &NEURON_INFO).named("neuronInfo"),
-        rt::m("PhcSupport", &rt::ENUM).named("phcSupport"),
-        rt::m("RebootMigrationSupport", &rt::ENUM).named("rebootMigrationSupport"),
-        rt::m("SupportedInRegion", &rt::BOOLEAN).named("supportedInRegion"),
-    ],
-);
-/// p The list of instance types with the specified instance attributes. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceTypeInfoFromInstanceRequirements {
-    /// p The matching instance type. /p
-    pub instance_type: Option<String>,
-}
-rt::structure!(
-    InstanceTypeInfoFromInstanceRequirements,
-    INSTANCE_TYPE_INFO_FROM_INSTANCE_REQUIREMENTS, 0 => instance_type
-);
-pub static INSTANCE_TYPE_INFO_FROM_INSTANCE_REQUIREMENTS: rt::Schema = rt::Schema::structure(
-    "InstanceTypeInfoFromInstanceRequirements",
-    &[rt::m("InstanceType", &rt::STRING).named("instanceType")],
-);
-pub static INSTANCE_TYPE_INFO_FROM_INSTANCE_REQUIREMENTS_SET: rt::Schema = rt::Schema::list(
-    "InstanceTypeInfoFromInstanceRequirementsSet",
-    &[rt::m("member", &INSTANCE_TYPE_INFO_FROM_INSTANCE_REQUIREMENTS).named("item")],
-);
-pub static INSTANCE_TYPE_INFO_LIST: rt::Schema = rt::Schema::list(
-    "InstanceTypeInfoList",
-    &[rt::m("member", &INSTANCE_TYPE_INFO).named("item")],
-);
-/// p An instance type name or wildcard pattern in an instance type specification. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceTypeItem {
-    /// p The instance type or wildcard pattern (for example, code t3. /code or code m5.large /code ). /p
-    pub instance_type: Option<String>,
-}
-rt::structure!(InstanceTypeItem, INSTANCE_TYPE_ITEM, 0 => instance_type);
-pub static INSTANCE_TYPE_ITEM: rt::Schema = rt::Schema::structure(
-    "InstanceTypeItem",
-    &[rt::m("InstanceType", &rt::STRING).named("instanceType")],
-);
-pub static INSTANCE_TYPE_LIST: rt::Schema = rt::Schema::list(
-    "InstanceTypeList",
-    &[rt::m("member", &rt::ENUM)],
-);
-/// p The instance types offered. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceTypeOffering {
-    /// p The instance type. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html" Instance types /a in the i Amazon EC2 User Guide /i . /p
-    pub instance_type: Option<InstanceType>,
-    /// p The location type. /p
-    pub location_type: Option<LocationType>,
-    /// p The identifier for the location. This depends on the location type. For example, if the location type is code region /code , the location is the Region code (for example, code us-east-2 /code .) /p
-    pub location: Option<String>,
-}
-rt::structure!(
-    InstanceTypeOffering, INSTANCE_TYPE_OFFERING, 0 => instance_type, 1 => location_type,
-    2 => location
-);
-pub static INSTANCE_TYPE_OFFERING: rt::Schema = rt::Schema::structure(
-    "InstanceTypeOffering",
-    &[
-        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
-        rt::m("LocationType", &rt::ENUM).named("locationType"),
-        rt::m("Location", &rt::STRING).named("location"),
-    ],
-);
-pub static INSTANCE_TYPE_OFFERINGS_LIST: rt::Schema = rt::Schema::list(
-    "InstanceTypeOfferingsList",
-    &[rt::m("member", &INSTANCE_TYPE_OFFERING).named("item")],
-);
-/// p Describes the instance type compatibility rules for an AMI, including lists of supported and unsupported instance type patterns. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceTypeSpecification {
-    /// p The instance types that the AMI supports. /p
-    pub supported_instance_types: Option<Vec<InstanceTypeItem>>,
-    /// p The instance types that the AMI does not support. /p
-    pub unsupported_instance_types: Option<Vec<InstanceTypeItem>>,
-}
-rt::structure!(
-    InstanceTypeSpecification, INSTANCE_TYPE_SPECIFICATION, 0 =>
-    supported_instance_types, 1 => unsupported_instance_types
-);
-pub static INSTANCE_TYPE_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "InstanceTypeSpecification",
-    &[
-        rt::m("SupportedInstanceTypes", &SUPPORTED_INSTANCE_TYPE_SET)
-            .named("supportedInstanceTypeSet"),
-        rt::m("UnsupportedInstanceTypes", &UNSUPPORTED_INSTANCE_TYPE_SET)
-            .named("unsupportedInstanceTypeSet"),
-    ],
-);
-/// p The instance type specification for an AMI, which contains lists of supported and unsupported instance types that define which instance types are compatible with the AMI. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceTypeSpecificationRequest {
-    /// p The instance types that the AMI supports. You can specify instance type names or use wildcard patterns (for example, code t3. /code ). /p p Constraints: Maximum 100 entries. Each entry must be 1-24 characters and match the pattern code ^ A-Za-z0-9 . - +$ /code . Consecutive wildcard characters ( code /code ) are not allowed. Entries must be unique within each list and across both lists; duplicate entries cause the request to fail. /p
-    pub supported_instance_types: Option<Vec<String>>,
-    /// p The instance types that the AMI does not support. You can specify instance type names or use wildcard patterns (for example, code t3. /code ). /p p Constraints: Maximum 100 entries. Each entry must be 1-24 characters and match the pattern code ^ A-Za-z0-9 . - +$ /code . Consecutive wildcard characters ( code /code ) are not allowed. Entries must be unique within each list and across both lists; duplicate entries cause the request to fail. /p
-    pub unsupported_instance_types: Option<Vec<String>>,
-}
-rt::structure!(
-    InstanceTypeSpecificationRequest, INSTANCE_TYPE_SPECIFICATION_REQUEST, 0 =>
-    supported_instance_types, 1 => unsupported_instance_types
-);
-pub static INSTANCE_TYPE_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "InstanceTypeSpecificationRequest",
-    &[
-        rt::m("SupportedInstanceTypes", &SUPPORTED_INSTANCE_TYPE_REQUEST_SET)
-            .named("SupportedInstanceType"),
-        rt::m("UnsupportedInstanceTypes", &UNSUPPORTED_INSTANCE_TYPE_REQUEST_SET)
-            .named("UnsupportedInstanceType"),
-    ],
-);
-pub static INSTANCE_TYPES: rt::Schema = rt::Schema::list(
-    "InstanceTypes",
-    &[rt::m("member", &rt::STRING)],
-);
-pub static INSTANCE_TYPES_LIST: rt::Schema = rt::Schema::list(
-    "InstanceTypesList",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-/// p Information about the Capacity Reservation usage. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceUsage {
-    /// p The ID of the Amazon Web Services account that is making use of the Capacity Reservation. /p
-    pub account_id: Option<String>,
-    /// p The number of instances the Amazon Web Services account currently has in the Capacity Reservation. /p
-    pub used_instance_count: Option<i32>,
-}
-rt::structure!(InstanceUsage, INSTANCE_USAGE, 0 => account_id, 1 => used_instance_count);
-pub static INSTANCE_USAGE: rt::Schema = rt::Schema::structure(
-    "InstanceUsage",
-    &[
-        rt::m("AccountId", &rt::STRING).named("accountId"),
-        rt::m("UsedInstanceCount", &rt::INTEGER).named("usedInstanceCount"),
-    ],
-);
-pub static INSTANCE_USAGE_SET: rt::Schema = rt::Schema::list(
-    "InstanceUsageSet",
-    &[rt::m("member", &INSTANCE_USAGE).named("item")],
-);
-/// p Describes service integrations with VPC Flow logs. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct IntegrateServices {
-    /// p Information about the integration with Amazon Athena. /p
-    pub athena_integrations: Option<Vec<AthenaIntegration>>,
-}
-rt::structure!(IntegrateServices, INTEGRATE_SERVICES, 0 => athena_integrations);
-pub static INTEGRATE_SERVICES: rt::Schema = rt::Schema::structure(
-    "IntegrateServices",
-    &[rt::m("AthenaIntegrations", &ATHENA_INTEGRATIONS_SET).named("AthenaIntegration")],
-);
-rt::string_enum! {
-    pub enum InterfacePermissionType { InstanceAttach = "INSTANCE-ATTACH", EipAssociate =
-    "EIP-ASSOCIATE" }
-}
-rt::string_enum! {
-    pub enum InterfaceProtocolType { Vlan = "VLAN", Gre = "GRE" }
-}
-/// p Describes an internet gateway. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct InternetGateway {
-    /// p Any VPCs attached to the internet gateway. /p
-    pub attachments: Option<Vec<InternetGatewayAttachment>>,
-    /// p The ID of the internet gateway. /p
-    pub internet_gateway_id: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the internet gateway. /p
-    pub owner_id: Option<String>,
-    /// p Any tags assigned to the internet gateway. /p
-    pub tags: Option<Vec<Tag>>,
-}
-rt::structure!(
-    InternetGateway, INTERNET_GATEWAY, 0 => attachments, 1 => internet_gateway_id, 2 =>
-    owner_id, 3 => tags
-);
-pub static INTERNET_GATEWAY: rt::Schema = rt::Schema::structure(
-    "InternetGateway",
-    &[
-        rt::m("Attachments", &INTERNET_GATEWAY_ATTACHMENT_LIST).named("attachmentSet"),
-        rt::m("InternetGatewayId", &rt::STRING).named("internetGatewayId"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
-);
-/// p Describes the attachment of a VPC to an internet gateway or an egress-only internet gateway. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct InternetGatewayAttachment {
-    /// p The current state of the attachment. For an internet gateway, the state is code available /code when attached to a VPC; otherwise, this value is not returned. /p
-    pub state: Option<AttachmentStatus>,
-    /// p The ID of the VPC. /p
-    pub vpc_id: Option<String>,
-}
-rt::structure!(
-    InternetGatewayAttachment, INTERNET_GATEWAY_ATTACHMENT, 0 => state, 1 => vpc_id
-);
-pub static INTERNET_GATEWAY_ATTACHMENT: rt::Schema = rt::Schema::structure(
-    "InternetGatewayAttachment",
-    &[
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-    ],
-);
-pub static INTERNET_GATEWAY_ATTACHMENT_LIST: rt::Schema = rt::Schema::list(
-    "InternetGatewayAttachmentList",
-    &[rt::m("member", &INTERNET_GATEWAY_ATTACHMENT).named("item")],
-);
-rt::string_enum! {
-    pub enum InternetGatewayBlockMode { Off = "off", BlockBidirectional =
-    "block-bidirectional", BlockIngress = "block-ingress" }
-}
-rt::string_enum! {
-    pub enum InternetGatewayExclusionMode { AllowBidirectional = "allow-bidirectional",
-    AllowEgress = "allow-egress" }
-}
-pub static INTERNET_GATEWAY_ID_LIST: rt::Schema = rt::Schema::list(
-    "InternetGatewayIdList",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-pub static INTERNET_GATEWAY_LIST: rt::Schema = rt::Schema::list(
-    "InternetGatewayList",
-    &[rt::m("member", &INTERNET_GATEWAY).named("item")],
-);
-/// p Represents the allocation of capacity from a source reservation to an interruptible reservation, tracking current and target instance counts for allocation management. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct InterruptibleCapacityAllocation {
-    /// p The current number of instances allocated to the interruptible reservation. /p
-    pub instance_count: Option<i32>,
-    /// p After your modify request, the requested number of instances allocated to interruptible reservation. /p
-    pub target_instance_count: Option<i32>,
-    /// p The current status of the allocation (updating during reclamation, active when complete). /p
-    pub status: Option<InterruptibleCapacityReservationAllocationStatus>,
-    /// p The ID of the interruptible Capacity Reservation created from the allocation. /p
-    pub interruptible_capacity_reservation_id: Option<String>,
-    /// p The type of interruption policy applied to the interruptible reservation. /p
-    pub interruption_type: Option<InterruptionType>,
-    /// p Specifies how Amazon EC2 handles the interruptible Capacity Reservation when you reduce its allocation to zero instances. A value of code retain /code keeps the interruptible Capacity Reservation active at zero capacity so that you can allocate instances to it again later. A value of code default /code cancels the interruptible Capacity Reservation and returns the capacity to your source Capacity Reservation. /p
-    pub zero_size_preference: Option<ZeroSizePreference>,
-}
-rt::structure!(
-    InterruptibleCapacityAllocation, INTERRUPTIBLE_CAPACITY_ALLOCATION, 0 =>
-    instance_count, 1 => target_instance_count, 2 => status, 3 =>
-    interruptible_capacity_reservation_id, 4 => interruption_type, 5 =>
-    zero_size_preference
-);
-pub static INTERRUPTIBLE_CAPACITY_ALLOCATION: rt::Schema = rt::Schema::structure(
-    "InterruptibleCapacityAllocation",
-    &[
-        rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
-        rt::m("TargetInstanceCount", &rt::INTEGER).named("targetInstanceCount"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("InterruptibleCapacityReservationId", &rt::STRING)
-            .named("interruptibleCapacityReservationId"),
-        rt::m("InterruptionType", &rt::ENUM).named("interruptionType"),
-        rt::m("ZeroSizePreference", &rt::ENUM).named("zeroSizePreference"),
-    ],
-);
-rt::string_enum! {
-    pub enum InterruptibleCapacityReservationAllocationStatus { Pending = "pending",
-    Active = "active", Updating = "updating", Canceling = "canceling", Canceled =
-    "canceled", Failed = "failed" }
-}
-/// p Contains information about how and when instances in an interruptible reservation can be terminated when capacity is reclaimed. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct InterruptionInfo {
-    /// p The ID of the source Capacity Reservation from which the interruptible reservation was created. /p
-    pub source_capacity_reservation_id: Option<String>,
-    /// p The interruption type that determines how instances are terminated when capacity is reclaimed. /p
-    pub interruption_type: Option<InterruptionType>,
-}
-rt::structure!(
-    InterruptionInfo, INTERRUPTION_INFO, 0 => source_capacity_reservation_id, 1 =>
-    interruption_type
-);
-pub static INTERRUPTION_INFO: rt::Schema = rt::Schema::structure(
-    "InterruptionInfo",
-    &[
-        rt::m("SourceCapacityReservationId", &rt::STRING)
-            .named("sourceCapacityReservationId"),
-        rt::m("InterruptionType", &rt::ENUM).named("interruptionType"),
-    ],
-);
-rt::string_enum! {
-    pub enum InterruptionType { Adhoc = "adhoc" }
-}
-pub static IP_ADDRESS_LIST: rt::Schema = rt::Schema::list(
-    "IpAddressList",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-rt::string_enum! {
-    pub enum IpAddressType { Ipv4 = "ipv4", Dualstack = "dualstack", Ipv6 = "ipv6" }
-}
-pub static IP_LIST: rt::Schema = rt::Schema::list(
-    "IpList",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-/// p Describes the permissions for a security group rule. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct IpPermission {
-    /// p The IP protocol name ( code tcp /code , code udp /code , code icmp /code , code icmpv6 /code ) or number (see a href="http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml" Protocol Numbers /a ). /p p Use code -1 /code to specify all protocols. When authorizing security group rules, specifying code -1 /code or a protocol number other than code tcp /code , code udp /code , code icmp /code , or code icmpv6 /code allows traffic on all ports, regardless of any port range you specify. For code tcp /code , code udp /code , and code icmp /code , you must specify a port range. For code icmpv6 /code , the port range is optional; if you omit the port range, traffic for all types and codes is allowed. /p
-    pub ip_protocol: Option<String>,
-    /// p If the protocol is TCP or UDP, this is the start of the port range. If the protocol is ICMP or ICMPv6, this is the ICMP type or -1 (all ICMP types). /p
-    pub from_port: Option<i32>,
-    /// p If the protocol is TCP or UDP, this is the end of the port range. If the protocol is ICMP or ICMPv6, this is the ICMP code or -1 (all ICMP codes). If the start port is -1 (all ICMP types), then the end port must be -1 (all ICMP codes). /p
-    pub to_port: Option<i32>,
-    /// p The security group and Amazon Web Services account ID pairs. /p
-    pub user_id_group_pairs: Option<Vec<UserIdGroupPair>>,
-    /// p The IPv4 address ranges. /p
-    pub ip_ranges: Option<Vec<IpRange>>,
-    /// p The IPv6 address ranges. /p
-    pub ipv6_ranges: Option<Vec<Ipv6Range>>,
-    /// p The prefix list IDs. /p
-    pub prefix_list_ids: Option<Vec<PrefixListId>>,
-}
-rt::structure!(
-    IpPermission, IP_PERMISSION, 0 => ip_protocol, 1 => from_port, 2 => to_port, 3 =>
-    user_id_group_pairs, 4 => ip_ranges, 5 => ipv6_ranges, 6 => prefix_list_ids
-);
-pub static IP_PERMISSION: rt::Schema = rt::Schema::structure(
-    "IpPermission",
-    &[
-        rt::m("IpProtocol", &rt::STRING).named("ipProtocol"),
-        rt::m("FromPort", &rt::INTEGER).named("fromPort"),
-        rt::m("ToPort", &rt::INTEGER).named("toPort"),
-        rt::m("UserIdGroupPairs", &USER_ID_GROUP_PAIR_LIST).named("groups"),
-        rt::m("IpRanges", &IP_RANGE_LIST).named("ipRanges"),
-        rt::m("Ipv6Ranges", &IPV6_RANGE_LIST).named("ipv6Ranges"),
-        rt::m("PrefixListIds", &PREFIX_LIST_ID_LIST).named("prefixListIds"),
-    ],
-);
-pub static IP_PERMISSION_LIST: rt::Schema = rt::Schema::list(
-    "IpPermissionList",
-    &[rt::m("member", &IP_PERMISSION).named("item")],
-);
-pub static IP_PREFIX_LIST: rt::Schema = rt::Schema::list(
-    "IpPrefixList",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-/// p Describes an IPv4 address range. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct IpRange {
-    /// p A description for the security group rule that references this IPv4 address range. /p p Constraints: Up to 255 characters in length. Allowed characters are a-z, A-Z, 0-9, spaces, and . -:/()#,@ +=&amp;;{}!$ /p
-    pub description: Option<String>,
-    /// p The IPv4 address range. You can either specify a CIDR block or a source security group, not both. To specify a single IPv4 address, use the /32 prefix length. /p note p Amazon Web Services a href="https://en.wikipedia.org/wiki/Canonicalization" canonicalizes /a IPv4 and IPv6 CIDRs. For example, if you specify 100.68.0.18/18 for the CIDR block, Amazon Web Services canonicalizes the CIDR block to 100.68.0.0/18. Any subsequent DescribeSecurityGroups and DescribeSecurityGroupRules calls will return the canonicalized form of the CIDR block. Additionally, if you attempt to add another rule with the non-canonical form of the CIDR (such as 100.68.0.18/18) and there is already a rule for the canonicalized form of the CIDR block (such as 100.68.0.0/18), the API throws an duplicate rule error. /p /note
-    pub cidr_ip: Option<String>,
-}
-rt::structure!(IpRange, IP_RANGE, 0 => description, 1 => cidr_ip);
-pub static IP_RANGE: rt::Schema = rt::Schema::structure(
-    "IpRange",
-    &[
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("CidrIp", &rt::STRING).named("cidrIp"),
-    ],
-);
-pub static IP_RANGE_LIST: rt::Schema = rt::Schema::list(
-    "IpRangeList",
-    &[rt::m("member", &IP_RANGE).named("item")],
-);
-pub static IP_RANGES: rt::Schema = rt::Schema::list(
-    "IpRanges",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-rt::string_enum! {
-    pub enum IpScopeEnum { Private = "private" }
-}
-rt::string_enum! {
-    pub enum IpSource { Amazon = "amazon", Byoip = "byoip", None = "none" }
-}
-rt::string_enum! {
-    pub enum IpVersionEnum { Ipv4 = "ipv4", Ipv6 = "ipv6" }
-}

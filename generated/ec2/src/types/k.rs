@@ -10,18 +10,19 @@ pub static KEY_NAME_STRING_LIST: rt::Schema = rt::Schema::list(
     "KeyNameStringList",
     &[rt::m("member", &rt::STRING).named("KeyName")],
 );
-/// p Describes a key pair. /p
+/// Describes a key pair.
 #[derive(Clone, Default, PartialEq)]
 pub struct KeyPair {
-    /// p The ID of the key pair. /p
+    /// The ID of the key pair.
     pub key_pair_id: Option<String>,
-    /// p Any tags applied to the key pair. /p
+    /// Any tags applied to the key pair.
     pub tags: Option<Vec<Tag>>,
-    /// p The name of the key pair. /p
+    /// The name of the key pair.
     pub key_name: Option<String>,
-    /// ul li p For RSA key pairs, the key fingerprint is the SHA-1 digest of the DER encoded private key. /p /li li p For ED25519 key pairs, the key fingerprint is the base64-encoded SHA-256 digest, which is the default for OpenSSH, starting with OpenSSH 6.8. /p /li /ul
+    /// - For RSA key pairs, the key fingerprint is the SHA-1 digest of the DER encoded private key.
+    /// - For ED25519 key pairs, the key fingerprint is the base64-encoded SHA-256 digest, which is the default for OpenSSH, starting with OpenSSH 6.8.
     pub key_fingerprint: Option<String>,
-    /// p An unencrypted PEM encoded RSA or ED25519 private key. /p
+    /// An unencrypted PEM encoded RSA or ED25519 private key.
     pub key_material: Option<String>,
 }
 rt::structure!(
@@ -42,22 +43,32 @@ pub static KEY_PAIR_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "KeyPairIdStringList",
     &[rt::m("member", &rt::STRING).named("KeyPairId")],
 );
-/// p Describes a key pair. /p
+/// Describes a key pair.
 #[derive(Clone, Default, PartialEq)]
 pub struct KeyPairInfo {
-    /// p The ID of the key pair. /p
+    /// The ID of the key pair.
     pub key_pair_id: Option<String>,
-    /// p The type of key pair. /p
+    /// The type of key pair.
     pub key_type: Option<KeyType>,
-    /// p Any tags applied to the key pair. /p
+    /// Any tags applied to the key pair.
     pub tags: Option<Vec<Tag>>,
-    /// p The public key material. /p
+    /// The public key material.
     pub public_key: Option<String>,
-    /// p If you used Amazon EC2 to create the key pair, this is the date and time when the key was created, in a href="https://www.iso.org/iso-8601-date-and-time-format.html" ISO 8601 date-time format /a , in the UTC time zone. /p p If you imported an existing key pair to Amazon EC2, this is the date and time the key was imported, in a href="https://www.iso.org/iso-8601-date-and-time-format.html" ISO 8601 date-time format /a , in the UTC time zone. /p
+    /// If you used Amazon EC2 to create the key pair, this is the date and time when the key was created, in [ISO 8601 date-time format](https://www.iso.org/iso-8601-date-and-time-format.html), in the UTC time zone.
+    ///
+    /// If you imported an existing key pair to Amazon EC2, this is the date and time the key was imported, in [ISO 8601 date-time format](https://www.iso.org/iso-8601-date-and-time-format.html), in the UTC time zone.
     pub create_time: Option<rt::DateTime>,
-    /// p The name of the key pair. /p
+    /// The name of the key pair.
     pub key_name: Option<String>,
-    /// p If you used a CreateKeyPair /a to create the key pair: /p ul li p For RSA key pairs, the key fingerprint is the SHA-1 digest of the DER encoded private key. /p /li li p For ED25519 key pairs, the key fingerprint is the base64-encoded SHA-256 digest, which is the default for OpenSSH, starting with a href="http://www.openssh.com/txt/release-6.8" OpenSSH 6.8 /a . /p /li /ul p If you used a ImportKeyPair /a to provide Amazon Web Services the public key: /p ul li p For RSA key pairs, the key fingerprint is the MD5 public key fingerprint as specified in section 4 of RFC4716. /p /li li p For ED25519 key pairs, the key fingerprint is the base64-encoded SHA-256 digest, which is the default for OpenSSH, starting with a href="http://www.openssh.com/txt/release-6.8" OpenSSH 6.8 /a . /p /li /ul
+    /// If you used CreateKeyPair to create the key pair:
+    ///
+    /// - For RSA key pairs, the key fingerprint is the SHA-1 digest of the DER encoded private key.
+    /// - For ED25519 key pairs, the key fingerprint is the base64-encoded SHA-256 digest, which is the default for OpenSSH, starting with [OpenSSH 6.8](http://www.openssh.com/txt/release-6.8).
+    ///
+    /// If you used ImportKeyPair to provide Amazon Web Services the public key:
+    ///
+    /// - For RSA key pairs, the key fingerprint is the MD5 public key fingerprint as specified in section 4 of RFC4716.
+    /// - For ED25519 key pairs, the key fingerprint is the base64-encoded SHA-256 digest, which is the default for OpenSSH, starting with [OpenSSH 6.8](http://www.openssh.com/txt/release-6.8).
     pub key_fingerprint: Option<String>,
 }
 rt::structure!(

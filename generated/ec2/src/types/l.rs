@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The last error that occurred for a VPC endpoint. /p
+/// The last error that occurred for a VPC endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct LastError {
-    /// p The error message for the VPC endpoint error. /p
+    /// The error message for the VPC endpoint error.
     pub message: Option<String>,
-    /// p The error code for the VPC endpoint error. /p
+    /// The error code for the VPC endpoint error.
     pub code: Option<String>,
 }
 rt::structure!(LastError, LAST_ERROR, 0 => message, 1 => code);
@@ -19,16 +19,18 @@ pub static LAST_ERROR: rt::Schema = rt::Schema::structure(
         rt::m("Code", &rt::STRING).named("code"),
     ],
 );
-/// p Describes a launch permission. /p
+/// Describes a launch permission.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchPermission {
-    /// p The Amazon Resource Name (ARN) of an organization. /p
+    /// The Amazon Resource Name (ARN) of an organization.
     pub organization_arn: Option<String>,
-    /// p The Amazon Resource Name (ARN) of an organizational unit (OU). /p
+    /// The Amazon Resource Name (ARN) of an organizational unit (OU).
     pub organizational_unit_arn: Option<String>,
-    /// p The Amazon Web Services account ID. /p p Constraints: Up to 10 000 account IDs can be specified in a single request. /p
+    /// The Amazon Web Services account ID.
+    ///
+    /// Constraints: Up to 10 000 account IDs can be specified in a single request.
     pub user_id: Option<String>,
-    /// p The name of the group. /p
+    /// The name of the group.
     pub group: Option<PermissionGroup>,
 }
 rt::structure!(
@@ -48,12 +50,12 @@ pub static LAUNCH_PERMISSION_LIST: rt::Schema = rt::Schema::list(
     "LaunchPermissionList",
     &[rt::m("member", &LAUNCH_PERMISSION).named("item")],
 );
-/// p Describes a launch permission modification. /p
+/// Describes a launch permission modification.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchPermissionModifications {
-    /// p The Amazon Web Services account ID, organization ARN, or OU ARN to add to the list of launch permissions for the AMI. /p
+    /// The Amazon Web Services account ID, organization ARN, or OU ARN to add to the list of launch permissions for the AMI.
     pub add: Option<Vec<LaunchPermission>>,
-    /// p The Amazon Web Services account ID, organization ARN, or OU ARN to remove from the list of launch permissions for the AMI. /p
+    /// The Amazon Web Services account ID, organization ARN, or OU ARN to remove from the list of launch permissions for the AMI.
     pub remove: Option<Vec<LaunchPermission>>,
 }
 rt::structure!(
@@ -63,36 +65,38 @@ pub static LAUNCH_PERMISSION_MODIFICATIONS: rt::Schema = rt::Schema::structure(
     "LaunchPermissionModifications",
     &[rt::m("Add", &LAUNCH_PERMISSION_LIST), rt::m("Remove", &LAUNCH_PERMISSION_LIST)],
 );
-/// p Describes the launch specification for an instance. /p
+/// Describes the launch specification for an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchSpecification {
-    /// p The base64-encoded user data that instances use when starting up. User data is limited to 16 KB. /p
+    /// The base64-encoded user data that instances use when starting up. User data is limited to 16 KB.
     pub user_data: Option<String>,
-    /// p Deprecated. /p
+    /// Deprecated.
     pub addressing_type: Option<String>,
-    /// p The block device mapping entries. /p
+    /// The block device mapping entries.
     pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
-    /// p Indicates whether the instance is optimized for EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance. /p p Default: code false /code /p
+    /// Indicates whether the instance is optimized for EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
+    ///
+    /// Default: `false`
     pub ebs_optimized: Option<bool>,
-    /// p The IAM instance profile. /p
+    /// The IAM instance profile.
     pub iam_instance_profile: Option<IamInstanceProfileSpecification>,
-    /// p The ID of the AMI. /p
+    /// The ID of the AMI.
     pub image_id: Option<String>,
-    /// p The instance type. Only one instance type can be specified. /p
+    /// The instance type. Only one instance type can be specified.
     pub instance_type: Option<InstanceType>,
-    /// p The ID of the kernel. /p
+    /// The ID of the kernel.
     pub kernel_id: Option<String>,
-    /// p The name of the key pair. /p
+    /// The name of the key pair.
     pub key_name: Option<String>,
-    /// p The network interfaces. If you specify a network interface, you must specify subnet IDs and security group IDs using the network interface. /p
+    /// The network interfaces. If you specify a network interface, you must specify subnet IDs and security group IDs using the network interface.
     pub network_interfaces: Option<Vec<InstanceNetworkInterfaceSpecification>>,
-    /// p The placement information for the instance. /p
+    /// The placement information for the instance.
     pub placement: Option<SpotPlacement>,
-    /// p The ID of the RAM disk. /p
+    /// The ID of the RAM disk.
     pub ramdisk_id: Option<String>,
-    /// p The ID of the subnet in which to launch the instance. /p
+    /// The ID of the subnet in which to launch the instance.
     pub subnet_id: Option<String>,
-    /// p The IDs of the security groups. /p
+    /// The IDs of the security groups.
     pub security_groups: Option<Vec<GroupIdentifier>>,
     pub monitoring: Option<RunInstancesMonitoringEnabled>,
 }
@@ -129,24 +133,24 @@ pub static LAUNCH_SPECS_LIST: rt::Schema = rt::Schema::list(
     "LaunchSpecsList",
     &[rt::m("member", &SPOT_FLEET_LAUNCH_SPECIFICATION).named("item")],
 );
-/// p Describes a launch template. /p
+/// Describes a launch template.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplate {
-    /// p The ID of the launch template. /p
+    /// The ID of the launch template.
     pub launch_template_id: Option<String>,
-    /// p The name of the launch template. /p
+    /// The name of the launch template.
     pub launch_template_name: Option<String>,
-    /// p The time launch template was created. /p
+    /// The time launch template was created.
     pub create_time: Option<rt::DateTime>,
-    /// p The principal that created the launch template. /p
+    /// The principal that created the launch template.
     pub created_by: Option<String>,
-    /// p The version number of the default version of the launch template. /p
+    /// The version number of the default version of the launch template.
     pub default_version_number: Option<i64>,
-    /// p The version number of the latest version of the launch template. /p
+    /// The version number of the latest version of the launch template.
     pub latest_version_number: Option<i64>,
-    /// p The tags for the launch template. /p
+    /// The tags for the launch template.
     pub tags: Option<Vec<Tag>>,
-    /// p The entity that manages the launch template. /p
+    /// The entity that manages the launch template.
     pub operator: Option<OperatorResponse>,
 }
 rt::structure!(
@@ -167,12 +171,12 @@ pub static LAUNCH_TEMPLATE: rt::Schema = rt::Schema::structure(
         rt::m("Operator", &OPERATOR_RESPONSE).named("operator"),
     ],
 );
-/// p Describes a launch template and overrides. /p
+/// Describes a launch template and overrides.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateAndOverridesResponse {
-    /// p The launch template. /p
+    /// The launch template.
     pub launch_template_specification: Option<FleetLaunchTemplateSpecification>,
-    /// p Any parameters that you specify override the same parameters in the launch template. /p
+    /// Any parameters that you specify override the same parameters in the launch template.
     pub overrides: Option<FleetLaunchTemplateOverrides>,
 }
 rt::structure!(
@@ -191,16 +195,16 @@ rt::string_enum! {
     pub enum LaunchTemplateAutoRecoveryState { Default = "default", Disabled = "disabled"
     }
 }
-/// p Describes a block device mapping. /p
+/// Describes a block device mapping.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateBlockDeviceMapping {
-    /// p The device name. /p
+    /// The device name.
     pub device_name: Option<String>,
-    /// p The virtual device name (ephemeralN). /p
+    /// The virtual device name (ephemeralN).
     pub virtual_name: Option<String>,
-    /// p Information about the block device for an EBS volume. /p
+    /// Information about the block device for an EBS volume.
     pub ebs: Option<LaunchTemplateEbsBlockDevice>,
-    /// p To omit the device from the block device mapping, specify an empty string. /p
+    /// To omit the device from the block device mapping, specify an empty string.
     pub no_device: Option<String>,
 }
 rt::structure!(
@@ -220,16 +224,16 @@ pub static LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING_LIST: rt::Schema = rt::Schema::l
     "LaunchTemplateBlockDeviceMappingList",
     &[rt::m("member", &LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING).named("item")],
 );
-/// p Describes a block device mapping. /p
+/// Describes a block device mapping.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateBlockDeviceMappingRequest {
-    /// p The device name (for example, /dev/sdh or xvdh). /p
+    /// The device name (for example, /dev/sdh or xvdh).
     pub device_name: Option<String>,
-    /// p The virtual device name (ephemeralN). Instance store volumes are numbered starting from 0. An instance type with 2 available instance store volumes can specify mappings for ephemeral0 and ephemeral1. The number of available instance store volumes depends on the instance type. After you connect to the instance, you must mount the volume. /p
+    /// The virtual device name (ephemeralN). Instance store volumes are numbered starting from 0. An instance type with 2 available instance store volumes can specify mappings for ephemeral0 and ephemeral1. The number of available instance store volumes depends on the instance type. After you connect to the instance, you must mount the volume.
     pub virtual_name: Option<String>,
-    /// p Parameters used to automatically set up EBS volumes when the instance is launched. /p
+    /// Parameters used to automatically set up EBS volumes when the instance is launched.
     pub ebs: Option<LaunchTemplateEbsBlockDeviceRequest>,
-    /// p To omit the device from the block device mapping, specify an empty string. /p
+    /// To omit the device from the block device mapping, specify an empty string.
     pub no_device: Option<String>,
 }
 rt::structure!(
@@ -253,12 +257,16 @@ pub static LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING_REQUEST_LIST: rt::Schema = rt::S
             .named("BlockDeviceMapping"),
     ],
 );
-/// p Describes an instance's Capacity Reservation targeting option. You can specify only one option at a time. Use the code CapacityReservationPreference /code parameter to configure the instance to run in On-Demand capacity or to run in any code open /code Capacity Reservation that has matching attributes (instance type, platform, Availability Zone). Use the code CapacityReservationTarget /code parameter to explicitly target a specific Capacity Reservation or a Capacity Reservation group. /p
+/// Describes an instance's Capacity Reservation targeting option. You can specify only one option at a time. Use the `CapacityReservationPreference` parameter to configure the instance to run in On-Demand capacity or to run in any `open` Capacity Reservation that has matching attributes (instance type, platform, Availability Zone). Use the `CapacityReservationTarget` parameter to explicitly target a specific Capacity Reservation or a Capacity Reservation group.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateCapacityReservationSpecificationRequest {
-    /// p Indicates the instance's Capacity Reservation preferences. Possible preferences include: /p ul li p code capacity-reservations-only /code - The instance will only run in a Capacity Reservation or Capacity Reservation group. If capacity isn't available, the instance will fail to launch. /p /li li p code open /code - The instance can run in any code open /code Capacity Reservation that has matching attributes (instance type, platform, Availability Zone, tenancy). /p /li li p code none /code - The instance avoids running in a Capacity Reservation even if one is available. The instance runs in On-Demand capacity. /p /li /ul
+    /// Indicates the instance's Capacity Reservation preferences. Possible preferences include:
+    ///
+    /// - `capacity-reservations-only` - The instance will only run in a Capacity Reservation or Capacity Reservation group. If capacity isn't available, the instance will fail to launch.
+    /// - `open` - The instance can run in any `open` Capacity Reservation that has matching attributes (instance type, platform, Availability Zone, tenancy).
+    /// - `none` - The instance avoids running in a Capacity Reservation even if one is available. The instance runs in On-Demand capacity.
     pub capacity_reservation_preference: Option<CapacityReservationPreference>,
-    /// p Information about the target Capacity Reservation or Capacity Reservation group. /p
+    /// Information about the target Capacity Reservation or Capacity Reservation group.
     pub capacity_reservation_target: Option<CapacityReservationTarget>,
 }
 rt::structure!(
@@ -273,12 +281,15 @@ pub static LAUNCH_TEMPLATE_CAPACITY_RESERVATION_SPECIFICATION_REQUEST: rt::Schem
         rt::m("CapacityReservationTarget", &CAPACITY_RESERVATION_TARGET),
     ],
 );
-/// p Information about the Capacity Reservation targeting option. /p
+/// Information about the Capacity Reservation targeting option.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateCapacityReservationSpecificationResponse {
-    /// p Indicates the instance's Capacity Reservation preferences. Possible preferences include: /p ul li p code open /code - The instance can run in any code open /code Capacity Reservation that has matching attributes (instance type, platform, Availability Zone). /p /li li p code none /code - The instance avoids running in a Capacity Reservation even if one is available. The instance runs in On-Demand capacity. /p /li /ul
+    /// Indicates the instance's Capacity Reservation preferences. Possible preferences include:
+    ///
+    /// - `open` - The instance can run in any `open` Capacity Reservation that has matching attributes (instance type, platform, Availability Zone).
+    /// - `none` - The instance avoids running in a Capacity Reservation even if one is available. The instance runs in On-Demand capacity.
     pub capacity_reservation_preference: Option<CapacityReservationPreference>,
-    /// p Information about the target Capacity Reservation or Capacity Reservation group. /p
+    /// Information about the target Capacity Reservation or Capacity Reservation group.
     pub capacity_reservation_target: Option<CapacityReservationTargetResponse>,
 }
 rt::structure!(
@@ -295,12 +306,12 @@ pub static LAUNCH_TEMPLATE_CAPACITY_RESERVATION_SPECIFICATION_RESPONSE: rt::Sche
             .named("capacityReservationTarget"),
     ],
 );
-/// p Describes a launch template and overrides. /p
+/// Describes a launch template and overrides.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateConfig {
-    /// p The launch template to use. Make sure that the launch template does not contain the code NetworkInterfaceId /code parameter because you can't specify a network interface ID in a Spot Fleet. /p
+    /// The launch template to use. Make sure that the launch template does not contain the `NetworkInterfaceId` parameter because you can't specify a network interface ID in a Spot Fleet.
     pub launch_template_specification: Option<FleetLaunchTemplateSpecification>,
-    /// p Any parameters that you specify override the same parameters in the launch template. /p
+    /// Any parameters that you specify override the same parameters in the launch template.
     pub overrides: Option<Vec<LaunchTemplateOverrides>>,
 }
 rt::structure!(
@@ -319,16 +330,16 @@ pub static LAUNCH_TEMPLATE_CONFIG_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateConfigList",
     &[rt::m("member", &LAUNCH_TEMPLATE_CONFIG).named("item")],
 );
-/// p The CPU options for the instance. /p
+/// The CPU options for the instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateCpuOptions {
-    /// p The number of CPU cores for the instance. /p
+    /// The number of CPU cores for the instance.
     pub core_count: Option<i32>,
-    /// p The number of threads per CPU core. /p
+    /// The number of threads per CPU core.
     pub threads_per_core: Option<i32>,
-    /// p Indicates whether the instance is enabled for AMD SEV-SNP. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sev-snp.html" AMD SEV-SNP for Amazon EC2 instances /a . /p
+    /// Indicates whether the instance is enabled for AMD SEV-SNP. For more information, see [AMD SEV-SNP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sev-snp.html).
     pub amd_sev_snp: Option<AmdSevSnpSpecification>,
-    /// p Indicates whether the instance is enabled for nested virtualization. /p
+    /// Indicates whether the instance is enabled for nested virtualization.
     pub nested_virtualization: Option<NestedVirtualizationSpecification>,
 }
 rt::structure!(
@@ -344,16 +355,16 @@ pub static LAUNCH_TEMPLATE_CPU_OPTIONS: rt::Schema = rt::Schema::structure(
         rt::m("NestedVirtualization", &rt::ENUM).named("nestedVirtualization"),
     ],
 );
-/// p The CPU options for the instance. Both the core count and threads per core must be specified in the request. /p
+/// The CPU options for the instance. Both the core count and threads per core must be specified in the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateCpuOptionsRequest {
-    /// p The number of CPU cores for the instance. /p
+    /// The number of CPU cores for the instance.
     pub core_count: Option<i32>,
-    /// p The number of threads per CPU core. To disable multithreading for the instance, specify a value of code 1 /code . Otherwise, specify the default value of code 2 /code . /p
+    /// The number of threads per CPU core. To disable multithreading for the instance, specify a value of `1`. Otherwise, specify the default value of `2`.
     pub threads_per_core: Option<i32>,
-    /// p Indicates whether to enable the instance for AMD SEV-SNP. AMD SEV-SNP is supported with M6a, R6a, and C6a instance types only. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sev-snp.html" AMD SEV-SNP for Amazon EC2 instances /a . /p
+    /// Indicates whether to enable the instance for AMD SEV-SNP. AMD SEV-SNP is supported with M6a, R6a, and C6a instance types only. For more information, see [AMD SEV-SNP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sev-snp.html).
     pub amd_sev_snp: Option<AmdSevSnpSpecification>,
-    /// p Indicates whether to enable the instance for nested virtualization. Nested virtualization is supported only on 8th generation Intel-based instance types (c8i, m8i, r8i, and their flex variants). When nested virtualization is enabled, Virtual Secure Mode (VSM) is automatically disabled for the instance. /p
+    /// Indicates whether to enable the instance for nested virtualization. Nested virtualization is supported only on 8th generation Intel-based instance types (c8i, m8i, r8i, and their flex variants). When nested virtualization is enabled, Virtual Secure Mode (VSM) is automatically disabled for the instance.
     pub nested_virtualization: Option<NestedVirtualizationSpecification>,
 }
 rt::structure!(
@@ -369,28 +380,28 @@ pub static LAUNCH_TEMPLATE_CPU_OPTIONS_REQUEST: rt::Schema = rt::Schema::structu
         rt::m("NestedVirtualization", &rt::ENUM),
     ],
 );
-/// p Describes a block device for an EBS volume. /p
+/// Describes a block device for an EBS volume.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateEbsBlockDevice {
-    /// p Indicates whether the EBS volume is encrypted. /p
+    /// Indicates whether the EBS volume is encrypted.
     pub encrypted: Option<bool>,
-    /// p Indicates whether the EBS volume is deleted on instance termination. /p
+    /// Indicates whether the EBS volume is deleted on instance termination.
     pub delete_on_termination: Option<bool>,
-    /// p The number of I/O operations per second (IOPS) that the volume supports. /p
+    /// The number of I/O operations per second (IOPS) that the volume supports.
     pub iops: Option<i32>,
-    /// p Identifier (key ID, key alias, key ARN, or alias ARN) of the customer managed KMS key to use for EBS encryption. /p
+    /// Identifier (key ID, key alias, key ARN, or alias ARN) of the customer managed KMS key to use for EBS encryption.
     pub kms_key_id: Option<String>,
-    /// p The ID of the snapshot. /p
+    /// The ID of the snapshot.
     pub snapshot_id: Option<String>,
-    /// p The size of the volume, in GiB. /p
+    /// The size of the volume, in GiB.
     pub volume_size: Option<i32>,
-    /// p The volume type. /p
+    /// The volume type.
     pub volume_type: Option<VolumeType>,
-    /// p The throughput that the volume supports, in MiB/s. /p
+    /// The throughput that the volume supports, in MiB/s.
     pub throughput: Option<i32>,
-    /// p The Amazon EBS Provisioned Rate for Volume Initialization (volume initialization rate) specified for the volume, in MiB/s. If no volume initialization rate was specified, the value is code null /code . /p
+    /// The Amazon EBS Provisioned Rate for Volume Initialization (volume initialization rate) specified for the volume, in MiB/s. If no volume initialization rate was specified, the value is `null`.
     pub volume_initialization_rate: Option<i32>,
-    /// p The index of the EBS card. Some instance types support multiple EBS cards. The default EBS card index is 0. /p
+    /// The index of the EBS card. Some instance types support multiple EBS cards. The default EBS card index is 0.
     pub ebs_card_index: Option<i32>,
 }
 rt::structure!(
@@ -415,28 +426,56 @@ pub static LAUNCH_TEMPLATE_EBS_BLOCK_DEVICE: rt::Schema = rt::Schema::structure(
         rt::m("EbsCardIndex", &rt::INTEGER).named("ebsCardIndex"),
     ],
 );
-/// p The parameters for a block device for an EBS volume. /p
+/// The parameters for a block device for an EBS volume.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateEbsBlockDeviceRequest {
-    /// p Indicates whether the EBS volume is encrypted. Encrypted volumes can only be attached to instances that support Amazon EBS encryption. If you are creating a volume from a snapshot, you can't specify an encryption value. /p
+    /// Indicates whether the EBS volume is encrypted. Encrypted volumes can only be attached to instances that support Amazon EBS encryption. If you are creating a volume from a snapshot, you can't specify an encryption value.
     pub encrypted: Option<bool>,
-    /// p Indicates whether the EBS volume is deleted on instance termination. /p
+    /// Indicates whether the EBS volume is deleted on instance termination.
     pub delete_on_termination: Option<bool>,
-    /// p The number of I/O operations per second (IOPS). For code gp3 /code , code io1 /code , and code io2 /code volumes, this represents the number of IOPS that are provisioned for the volume. For code gp2 /code volumes, this represents the baseline performance of the volume and the rate at which the volume accumulates I/O credits for bursting. /p p The following are the supported values for each volume type: /p ul li p code gp3 /code : 3,000 - 80,000 IOPS /p /li li p code io1 /code : 100 - 64,000 IOPS /p /li li p code io2 /code : 100 - 256,000 IOPS /p /li /ul p For code io2 /code volumes, you can achieve up to 256,000 IOPS on a href="https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html" instances built on the Nitro System /a . On other instances, you can achieve performance up to 32,000 IOPS. /p p This parameter is supported for code io1 /code , code io2 /code , and code gp3 /code volumes only. /p
+    /// The number of I/O operations per second (IOPS). For `gp3`, `io1`, and `io2` volumes, this represents the number of IOPS that are provisioned for the volume. For `gp2` volumes, this represents the baseline performance of the volume and the rate at which the volume accumulates I/O credits for bursting.
+    ///
+    /// The following are the supported values for each volume type:
+    ///
+    /// - `gp3`: 3,000 - 80,000 IOPS
+    /// - `io1`: 100 - 64,000 IOPS
+    /// - `io2`: 100 - 256,000 IOPS
+    ///
+    /// For `io2` volumes, you can achieve up to 256,000 IOPS on [instances built on the Nitro System](https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html). On other instances, you can achieve performance up to 32,000 IOPS.
+    ///
+    /// This parameter is supported for `io1`, `io2`, and `gp3` volumes only.
     pub iops: Option<i32>,
-    /// p Identifier (key ID, key alias, key ARN, or alias ARN) of the customer managed KMS key to use for EBS encryption. /p
+    /// Identifier (key ID, key alias, key ARN, or alias ARN) of the customer managed KMS key to use for EBS encryption.
     pub kms_key_id: Option<String>,
-    /// p The ID of the snapshot. /p
+    /// The ID of the snapshot.
     pub snapshot_id: Option<String>,
-    /// p The size of the volume, in GiBs. You must specify either a snapshot ID or a volume size. The following are the supported volumes sizes for each volume type: /p ul li p code gp2 /code : 1 - 16,384 GiB /p /li li p code gp3 /code : 1 - 65,536 GiB /p /li li p code io1 /code : 4 - 16,384 GiB /p /li li p code io2 /code : 4 - 65,536 GiB /p /li li p code st1 /code and code sc1 /code : 125 - 16,384 GiB /p /li li p code standard /code : 1 - 1024 GiB /p /li /ul
+    /// The size of the volume, in GiBs. You must specify either a snapshot ID or a volume size. The following are the supported volumes sizes for each volume type:
+    ///
+    /// - `gp2`: 1 - 16,384 GiB
+    /// - `gp3`: 1 - 65,536 GiB
+    /// - `io1`: 4 - 16,384 GiB
+    /// - `io2`: 4 - 65,536 GiB
+    /// - `st1` and `sc1`: 125 - 16,384 GiB
+    /// - `standard`: 1 - 1024 GiB
     pub volume_size: Option<i32>,
-    /// p The volume type. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html" Amazon EBS volume types /a in the i Amazon EBS User Guide /i . /p
+    /// The volume type. For more information, see [Amazon EBS volume types](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html) in the *Amazon EBS User Guide*.
     pub volume_type: Option<VolumeType>,
-    /// p The throughput to provision for a code gp3 /code volume, with a maximum of 2,000 MiB/s. /p p Valid Range: Minimum value of 125. Maximum value of 2,000. /p
+    /// The throughput to provision for a `gp3` volume, with a maximum of 2,000 MiB/s.
+    ///
+    /// Valid Range: Minimum value of 125. Maximum value of 2,000.
     pub throughput: Option<i32>,
-    /// p Specifies the Amazon EBS Provisioned Rate for Volume Initialization (volume initialization rate), in MiB/s, at which to download the snapshot blocks from Amazon S3 to the volume. This is also known as i volume initialization /i . Specifying a volume initialization rate ensures that the volume is initialized at a predictable and consistent rate after creation. /p p This parameter is supported only for volumes created from snapshots. Omit this parameter if: /p ul li p You want to create the volume using fast snapshot restore. You must specify a snapshot that is enabled for fast snapshot restore. In this case, the volume is fully initialized at creation. /p note p If you specify a snapshot that is enabled for fast snapshot restore and a volume initialization rate, the volume will be initialized at the specified rate instead of fast snapshot restore. /p /note /li li p You want to create a volume that is initialized at the default rate. /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html" Initialize Amazon EBS volumes /a in the i Amazon EC2 User Guide /i . /p p Valid range: 100 - 300 MiB/s /p
+    /// Specifies the Amazon EBS Provisioned Rate for Volume Initialization (volume initialization rate), in MiB/s, at which to download the snapshot blocks from Amazon S3 to the volume. This is also known as *volume initialization*. Specifying a volume initialization rate ensures that the volume is initialized at a predictable and consistent rate after creation.
+    ///
+    /// This parameter is supported only for volumes created from snapshots. Omit this parameter if:
+    ///
+    /// - You want to create the volume using fast snapshot restore. You must specify a snapshot that is enabled for fast snapshot restore. In this case, the volume is fully initialized at creation. **Note:** If you specify a snapshot that is enabled for fast snapshot restore and a volume initialization rate, the volume will be initialized at the specified rate instead of fast snapshot restore.
+    /// - You want to create a volume that is initialized at the default rate.
+    ///
+    /// For more information, see [Initialize Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// Valid range: 100 - 300 MiB/s
     pub volume_initialization_rate: Option<i32>,
-    /// p The index of the EBS card. Some instance types support multiple EBS cards. The default EBS card index is 0. /p
+    /// The index of the EBS card. Some instance types support multiple EBS cards. The default EBS card index is 0.
     pub ebs_card_index: Option<i32>,
 }
 rt::structure!(
@@ -460,12 +499,14 @@ pub static LAUNCH_TEMPLATE_EBS_BLOCK_DEVICE_REQUEST: rt::Schema = rt::Schema::st
         rt::m("EbsCardIndex", &rt::INTEGER),
     ],
 );
-/// note p Amazon Elastic Inference is no longer available. /p /note p Describes an elastic inference accelerator. /p
+/// **Note:** Amazon Elastic Inference is no longer available.
+///
+/// Describes an elastic inference accelerator.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateElasticInferenceAccelerator {
-    /// p The type of elastic inference accelerator. The possible values are eia1.medium, eia1.large, and eia1.xlarge. /p
+    /// The type of elastic inference accelerator. The possible values are eia1.medium, eia1.large, and eia1.xlarge.
     pub type_: String,
-    /// p The number of elastic inference accelerators to attach to the instance. /p
+    /// The number of elastic inference accelerators to attach to the instance.
     pub count: Option<i32>,
 }
 rt::structure!(
@@ -480,12 +521,14 @@ pub static LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR_LIST: rt::Schema = rt::
     "LaunchTemplateElasticInferenceAcceleratorList",
     &[rt::m("member", &LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR).named("item")],
 );
-/// note p Amazon Elastic Inference is no longer available. /p /note p Describes an elastic inference accelerator. /p
+/// **Note:** Amazon Elastic Inference is no longer available.
+///
+/// Describes an elastic inference accelerator.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateElasticInferenceAcceleratorResponse {
-    /// p The type of elastic inference accelerator. The possible values are eia1.medium, eia1.large, and eia1.xlarge. /p
+    /// The type of elastic inference accelerator. The possible values are eia1.medium, eia1.large, and eia1.xlarge.
     pub type_: Option<String>,
-    /// p The number of elastic inference accelerators to attach to the instance. /p
+    /// The number of elastic inference accelerators to attach to the instance.
     pub count: Option<i32>,
 }
 rt::structure!(
@@ -506,12 +549,14 @@ pub static LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR_RESPONSE_LIST: rt::Sche
             .named("item"),
     ],
 );
-/// p ENA Express uses Amazon Web Services Scalable Reliable Datagram (SRD) technology to increase the maximum bandwidth used per stream and minimize tail latency of network traffic between EC2 instances. With ENA Express, you can communicate between two EC2 instances in the same subnet within the same account, or in different accounts. Both sending and receiving instances must have ENA Express enabled. /p p To improve the reliability of network packet delivery, ENA Express reorders network packets on the receiving end by default. However, some UDP-based applications are designed to handle network packets that are out of order to reduce the overhead for packet delivery at the network layer. When ENA Express is enabled, you can specify whether UDP network traffic uses it. /p
+/// ENA Express uses Amazon Web Services Scalable Reliable Datagram (SRD) technology to increase the maximum bandwidth used per stream and minimize tail latency of network traffic between EC2 instances. With ENA Express, you can communicate between two EC2 instances in the same subnet within the same account, or in different accounts. Both sending and receiving instances must have ENA Express enabled.
+///
+/// To improve the reliability of network packet delivery, ENA Express reorders network packets on the receiving end by default. However, some UDP-based applications are designed to handle network packets that are out of order to reduce the overhead for packet delivery at the network layer. When ENA Express is enabled, you can specify whether UDP network traffic uses it.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateEnaSrdSpecification {
-    /// p Indicates whether ENA Express is enabled for the network interface. /p
+    /// Indicates whether ENA Express is enabled for the network interface.
     pub ena_srd_enabled: Option<bool>,
-    /// p Configures ENA Express for UDP network traffic. /p
+    /// Configures ENA Express for UDP network traffic.
     pub ena_srd_udp_specification: Option<LaunchTemplateEnaSrdUdpSpecification>,
 }
 rt::structure!(
@@ -526,10 +571,10 @@ pub static LAUNCH_TEMPLATE_ENA_SRD_SPECIFICATION: rt::Schema = rt::Schema::struc
             .named("enaSrdUdpSpecification"),
     ],
 );
-/// p ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications. For UDP traffic, you can specify whether to use ENA Express, based on your application environment needs. /p
+/// ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications. For UDP traffic, you can specify whether to use ENA Express, based on your application environment needs.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateEnaSrdUdpSpecification {
-    /// p Indicates whether UDP traffic to and from the instance uses ENA Express. To specify this setting, you must first enable ENA Express. /p
+    /// Indicates whether UDP traffic to and from the instance uses ENA Express. To specify this setting, you must first enable ENA Express.
     pub ena_srd_udp_enabled: Option<bool>,
 }
 rt::structure!(
@@ -540,10 +585,10 @@ pub static LAUNCH_TEMPLATE_ENA_SRD_UDP_SPECIFICATION: rt::Schema = rt::Schema::s
     "LaunchTemplateEnaSrdUdpSpecification",
     &[rt::m("EnaSrdUdpEnabled", &rt::BOOLEAN).named("enaSrdUdpEnabled")],
 );
-/// p Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. /p
+/// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateEnclaveOptions {
-    /// p If this parameter is set to code true /code , the instance is enabled for Amazon Web Services Nitro Enclaves; otherwise, it is not enabled for Amazon Web Services Nitro Enclaves. /p
+    /// If this parameter is set to `true`, the instance is enabled for Amazon Web Services Nitro Enclaves; otherwise, it is not enabled for Amazon Web Services Nitro Enclaves.
     pub enabled: Option<bool>,
 }
 rt::structure!(
@@ -553,10 +598,10 @@ pub static LAUNCH_TEMPLATE_ENCLAVE_OPTIONS: rt::Schema = rt::Schema::structure(
     "LaunchTemplateEnclaveOptions",
     &[rt::m("Enabled", &rt::BOOLEAN).named("enabled")],
 );
-/// p Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. For more information, see a href="https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html" What is Nitro Enclaves? /a in the i Amazon Web Services Nitro Enclaves User Guide /i . /p
+/// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. For more information, see [What is Nitro Enclaves?](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html) in the *Amazon Web Services Nitro Enclaves User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateEnclaveOptionsRequest {
-    /// p To enable the instance for Amazon Web Services Nitro Enclaves, set this parameter to code true /code . /p
+    /// To enable the instance for Amazon Web Services Nitro Enclaves, set this parameter to `true`.
     pub enabled: Option<bool>,
 }
 rt::structure!(
@@ -575,10 +620,10 @@ rt::string_enum! {
     "launchTemplateNameMalformed", LaunchTemplateVersionDoesNotExist =
     "launchTemplateVersionDoesNotExist", UnexpectedError = "unexpectedError" }
 }
-/// p Indicates whether an instance is configured for hibernation. /p
+/// Indicates whether an instance is configured for hibernation.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateHibernationOptions {
-    /// p If this parameter is set to code true /code , the instance is enabled for hibernation; otherwise, it is not enabled for hibernation. /p
+    /// If this parameter is set to `true`, the instance is enabled for hibernation; otherwise, it is not enabled for hibernation.
     pub configured: Option<bool>,
 }
 rt::structure!(
@@ -589,10 +634,12 @@ pub static LAUNCH_TEMPLATE_HIBERNATION_OPTIONS: rt::Schema = rt::Schema::structu
     "LaunchTemplateHibernationOptions",
     &[rt::m("Configured", &rt::BOOLEAN).named("configured")],
 );
-/// p Indicates whether the instance is configured for hibernation. This parameter is valid only if the instance meets the a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html" hibernation prerequisites /a . /p
+/// Indicates whether the instance is configured for hibernation. This parameter is valid only if the instance meets the [hibernation prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateHibernationOptionsRequest {
-    /// p If you set this parameter to code true /code , the instance is enabled for hibernation. /p p Default: code false /code /p
+    /// If you set this parameter to `true`, the instance is enabled for hibernation.
+    ///
+    /// Default: `false`
     pub configured: Option<bool>,
 }
 rt::structure!(
@@ -607,12 +654,12 @@ rt::string_enum! {
     pub enum LaunchTemplateHttpTokensState { Optional = "optional", Required = "required"
     }
 }
-/// p Describes an IAM instance profile. /p
+/// Describes an IAM instance profile.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateIamInstanceProfileSpecification {
-    /// p The Amazon Resource Name (ARN) of the instance profile. /p
+    /// The Amazon Resource Name (ARN) of the instance profile.
     pub arn: Option<String>,
-    /// p The name of the instance profile. /p
+    /// The name of the instance profile.
     pub name: Option<String>,
 }
 rt::structure!(
@@ -623,12 +670,12 @@ pub static LAUNCH_TEMPLATE_IAM_INSTANCE_PROFILE_SPECIFICATION: rt::Schema = rt::
     "LaunchTemplateIamInstanceProfileSpecification",
     &[rt::m("Arn", &rt::STRING).named("arn"), rt::m("Name", &rt::STRING).named("name")],
 );
-/// p An IAM instance profile. /p
+/// An IAM instance profile.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateIamInstanceProfileSpecificationRequest {
-    /// p The Amazon Resource Name (ARN) of the instance profile. /p
+    /// The Amazon Resource Name (ARN) of the instance profile.
     pub arn: Option<String>,
-    /// p The name of the instance profile. /p
+    /// The name of the instance profile.
     pub name: Option<String>,
 }
 rt::structure!(
@@ -643,10 +690,10 @@ pub static LAUNCH_TEMPLATE_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateIdStringList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p The maintenance options of your instance. /p
+/// The maintenance options of your instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateInstanceMaintenanceOptions {
-    /// p Disables the automatic recovery behavior of your instance or sets it to default. /p
+    /// Disables the automatic recovery behavior of your instance or sets it to default.
     pub auto_recovery: Option<LaunchTemplateAutoRecoveryState>,
 }
 rt::structure!(
@@ -657,10 +704,10 @@ pub static LAUNCH_TEMPLATE_INSTANCE_MAINTENANCE_OPTIONS: rt::Schema = rt::Schema
     "LaunchTemplateInstanceMaintenanceOptions",
     &[rt::m("AutoRecovery", &rt::ENUM).named("autoRecovery")],
 );
-/// p The maintenance options of your instance. /p
+/// The maintenance options of your instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateInstanceMaintenanceOptionsRequest {
-    /// p Disables the automatic recovery behavior of your instance or sets it to default. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html#instance-configuration-recovery" Simplified automatic recovery /a . /p
+    /// Disables the automatic recovery behavior of your instance or sets it to default. For more information, see [Simplified automatic recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html#instance-configuration-recovery).
     pub auto_recovery: Option<LaunchTemplateAutoRecoveryState>,
 }
 rt::structure!(
@@ -671,12 +718,12 @@ pub static LAUNCH_TEMPLATE_INSTANCE_MAINTENANCE_OPTIONS_REQUEST: rt::Schema = rt
     "LaunchTemplateInstanceMaintenanceOptionsRequest",
     &[rt::m("AutoRecovery", &rt::ENUM)],
 );
-/// p The market (purchasing) option for the instances. /p
+/// The market (purchasing) option for the instances.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateInstanceMarketOptions {
-    /// p The market type. /p
+    /// The market type.
     pub market_type: Option<MarketType>,
-    /// p The options for Spot Instances. /p
+    /// The options for Spot Instances.
     pub spot_options: Option<LaunchTemplateSpotMarketOptions>,
 }
 rt::structure!(
@@ -690,12 +737,12 @@ pub static LAUNCH_TEMPLATE_INSTANCE_MARKET_OPTIONS: rt::Schema = rt::Schema::str
         rt::m("SpotOptions", &LAUNCH_TEMPLATE_SPOT_MARKET_OPTIONS).named("spotOptions"),
     ],
 );
-/// p The market (purchasing) option for the instances. /p
+/// The market (purchasing) option for the instances.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateInstanceMarketOptionsRequest {
-    /// p The market type. /p
+    /// The market type.
     pub market_type: Option<MarketType>,
-    /// p The options for Spot Instances. /p
+    /// The options for Spot Instances.
     pub spot_options: Option<LaunchTemplateSpotMarketOptionsRequest>,
 }
 rt::structure!(
@@ -713,20 +760,35 @@ rt::string_enum! {
     pub enum LaunchTemplateInstanceMetadataEndpointState { Disabled = "disabled", Enabled
     = "enabled" }
 }
-/// p The metadata options for the instance. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html" Use instance metadata to manage your EC2 instance /a in the i Amazon EC2 User Guide /i . /p
+/// The metadata options for the instance. For more information, see [Use instance metadata to manage your EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateInstanceMetadataOptions {
-    /// p The state of the metadata option changes. /p p code pending /code - The metadata options are being updated and the instance is not ready to process metadata traffic with the new selection. /p p code applied /code - The metadata options have been successfully applied on the instance. /p
+    /// The state of the metadata option changes.
+    ///
+    /// `pending` - The metadata options are being updated and the instance is not ready to process metadata traffic with the new selection.
+    ///
+    /// `applied` - The metadata options have been successfully applied on the instance.
     pub state: Option<LaunchTemplateInstanceMetadataOptionsState>,
-    /// p Indicates whether IMDSv2 is required. /p ul li p code optional /code - IMDSv2 is optional. You can choose whether to send a session token in your instance metadata retrieval requests. If you retrieve IAM role credentials without a session token, you receive the IMDSv1 role credentials. If you retrieve IAM role credentials using a valid session token, you receive the IMDSv2 role credentials. /p /li li p code required /code - IMDSv2 is required. You must send a session token in your instance metadata retrieval requests. With this option, retrieving the IAM role credentials always returns IMDSv2 credentials; IMDSv1 credentials are not available. /p /li /ul
+    /// Indicates whether IMDSv2 is required.
+    ///
+    /// - `optional` - IMDSv2 is optional. You can choose whether to send a session token in your instance metadata retrieval requests. If you retrieve IAM role credentials without a session token, you receive the IMDSv1 role credentials. If you retrieve IAM role credentials using a valid session token, you receive the IMDSv2 role credentials.
+    /// - `required` - IMDSv2 is required. You must send a session token in your instance metadata retrieval requests. With this option, retrieving the IAM role credentials always returns IMDSv2 credentials; IMDSv1 credentials are not available.
     pub http_tokens: Option<LaunchTemplateHttpTokensState>,
-    /// p The desired HTTP PUT response hop limit for instance metadata requests. The larger the number, the further instance metadata requests can travel. /p p Possible values: Integers from 1 to 64 /p
+    /// The desired HTTP PUT response hop limit for instance metadata requests. The larger the number, the further instance metadata requests can travel.
+    ///
+    /// Possible values: Integers from 1 to 64
     pub http_put_response_hop_limit: Option<i32>,
-    /// p Enables or disables the HTTP metadata endpoint on your instances. If the parameter is not specified, the default state is code enabled /code . /p note p If you specify a value of code disabled /code , you will not be able to access your instance metadata. /p /note
+    /// Enables or disables the HTTP metadata endpoint on your instances. If the parameter is not specified, the default state is `enabled`.
+    ///
+    /// **Note:** If you specify a value of `disabled`, you will not be able to access your instance metadata.
     pub http_endpoint: Option<LaunchTemplateInstanceMetadataEndpointState>,
-    /// p Enables or disables the IPv6 endpoint for the instance metadata service. /p p Default: code disabled /code /p
+    /// Enables or disables the IPv6 endpoint for the instance metadata service.
+    ///
+    /// Default: `disabled`
     pub http_protocol_ipv6: Option<LaunchTemplateInstanceMetadataProtocolIpv6>,
-    /// p Set to code enabled /code to allow access to instance tags from the instance metadata. Set to code disabled /code to turn off access to instance tags from the instance metadata. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html" View tags for your EC2 instances using instance metadata /a . /p p Default: code disabled /code /p
+    /// Set to `enabled` to allow access to instance tags from the instance metadata. Set to `disabled` to turn off access to instance tags from the instance metadata. For more information, see [View tags for your EC2 instances using instance metadata](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html).
+    ///
+    /// Default: `disabled`
     pub instance_metadata_tags: Option<LaunchTemplateInstanceMetadataTagsState>,
 }
 rt::structure!(
@@ -745,18 +807,33 @@ pub static LAUNCH_TEMPLATE_INSTANCE_METADATA_OPTIONS: rt::Schema = rt::Schema::s
         rt::m("InstanceMetadataTags", &rt::ENUM).named("instanceMetadataTags"),
     ],
 );
-/// p The metadata options for the instance. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html" Use instance metadata to manage your EC2 instance /a in the i Amazon EC2 User Guide /i . /p
+/// The metadata options for the instance. For more information, see [Use instance metadata to manage your EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateInstanceMetadataOptionsRequest {
-    /// p Indicates whether IMDSv2 is required. /p ul li p code optional /code - IMDSv2 is optional. You can choose whether to send a session token in your instance metadata retrieval requests. If you retrieve IAM role credentials without a session token, you receive the IMDSv1 role credentials. If you retrieve IAM role credentials using a valid session token, you receive the IMDSv2 role credentials. /p /li li p code required /code - IMDSv2 is required. You must send a session token in your instance metadata retrieval requests. With this option, retrieving the IAM role credentials always returns IMDSv2 credentials; IMDSv1 credentials are not available. /p /li /ul p Default: If the value of code ImdsSupport /code for the Amazon Machine Image (AMI) for your instance is code v2.0 /code , the default is code required /code . /p
+    /// Indicates whether IMDSv2 is required.
+    ///
+    /// - `optional` - IMDSv2 is optional. You can choose whether to send a session token in your instance metadata retrieval requests. If you retrieve IAM role credentials without a session token, you receive the IMDSv1 role credentials. If you retrieve IAM role credentials using a valid session token, you receive the IMDSv2 role credentials.
+    /// - `required` - IMDSv2 is required. You must send a session token in your instance metadata retrieval requests. With this option, retrieving the IAM role credentials always returns IMDSv2 credentials; IMDSv1 credentials are not available.
+    ///
+    /// Default: If the value of `ImdsSupport` for the Amazon Machine Image (AMI) for your instance is `v2.0`, the default is `required`.
     pub http_tokens: Option<LaunchTemplateHttpTokensState>,
-    /// p The desired HTTP PUT response hop limit for instance metadata requests. The larger the number, the further instance metadata requests can travel. /p p Default: code 1 /code /p p Possible values: Integers from 1 to 64 /p
+    /// The desired HTTP PUT response hop limit for instance metadata requests. The larger the number, the further instance metadata requests can travel.
+    ///
+    /// Default: `1`
+    ///
+    /// Possible values: Integers from 1 to 64
     pub http_put_response_hop_limit: Option<i32>,
-    /// p Enables or disables the HTTP metadata endpoint on your instances. If the parameter is not specified, the default state is code enabled /code . /p note p If you specify a value of code disabled /code , you will not be able to access your instance metadata. /p /note
+    /// Enables or disables the HTTP metadata endpoint on your instances. If the parameter is not specified, the default state is `enabled`.
+    ///
+    /// **Note:** If you specify a value of `disabled`, you will not be able to access your instance metadata.
     pub http_endpoint: Option<LaunchTemplateInstanceMetadataEndpointState>,
-    /// p Enables or disables the IPv6 endpoint for the instance metadata service. /p p Default: code disabled /code /p
+    /// Enables or disables the IPv6 endpoint for the instance metadata service.
+    ///
+    /// Default: `disabled`
     pub http_protocol_ipv6: Option<LaunchTemplateInstanceMetadataProtocolIpv6>,
-    /// p Set to code enabled /code to allow access to instance tags from the instance metadata. Set to code disabled /code to turn off access to instance tags from the instance metadata. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html" View tags for your EC2 instances using instance metadata /a . /p p Default: code disabled /code /p
+    /// Set to `enabled` to allow access to instance tags from the instance metadata. Set to `disabled` to turn off access to instance tags from the instance metadata. For more information, see [View tags for your EC2 instances using instance metadata](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html).
+    ///
+    /// Default: `disabled`
     pub instance_metadata_tags: Option<LaunchTemplateInstanceMetadataTagsState>,
 }
 rt::structure!(
@@ -787,54 +864,58 @@ rt::string_enum! {
     pub enum LaunchTemplateInstanceMetadataTagsState { Disabled = "disabled", Enabled =
     "enabled" }
 }
-/// p Describes a network interface. /p
+/// Describes a network interface.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateInstanceNetworkInterfaceSpecification {
-    /// p Indicates whether to associate a Carrier IP address with eth0 for a new network interface. /p p Use this option when you launch an instance in a Wavelength Zone and want to associate a Carrier IP address with the network interface. For more information about Carrier IP addresses, see a href="https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#provider-owned-ip" Carrier IP address /a in the i Wavelength Developer Guide /i . /p
+    /// Indicates whether to associate a Carrier IP address with eth0 for a new network interface.
+    ///
+    /// Use this option when you launch an instance in a Wavelength Zone and want to associate a Carrier IP address with the network interface. For more information about Carrier IP addresses, see [Carrier IP address](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#provider-owned-ip) in the *Wavelength Developer Guide*.
     pub associate_carrier_ip_address: Option<bool>,
-    /// p Indicates whether to associate a public IPv4 address with eth0 for a new network interface. /p p Amazon Web Services charges for all public IPv4 addresses, including public IPv4 addresses associated with running instances and Elastic IP addresses. For more information, see the i Public IPv4 Address /i tab on the a href="http://aws.amazon.com/vpc/pricing/" Amazon VPC pricing page /a . /p
+    /// Indicates whether to associate a public IPv4 address with eth0 for a new network interface.
+    ///
+    /// Amazon Web Services charges for all public IPv4 addresses, including public IPv4 addresses associated with running instances and Elastic IP addresses. For more information, see the *Public IPv4 Address* tab on the [Amazon VPC pricing page](http://aws.amazon.com/vpc/pricing/).
     pub associate_public_ip_address: Option<bool>,
-    /// p Indicates whether the network interface is deleted when the instance is terminated. /p
+    /// Indicates whether the network interface is deleted when the instance is terminated.
     pub delete_on_termination: Option<bool>,
-    /// p A description for the network interface. /p
+    /// A description for the network interface.
     pub description: Option<String>,
-    /// p The device index for the network interface attachment. /p
+    /// The device index for the network interface attachment.
     pub device_index: Option<i32>,
-    /// p The IDs of one or more security groups. /p
+    /// The IDs of one or more security groups.
     pub groups: Option<Vec<String>>,
-    /// p The type of network interface. /p
+    /// The type of network interface.
     pub interface_type: Option<String>,
-    /// p The number of IPv6 addresses for the network interface. /p
+    /// The number of IPv6 addresses for the network interface.
     pub ipv6_address_count: Option<i32>,
-    /// p The IPv6 addresses for the network interface. /p
+    /// The IPv6 addresses for the network interface.
     pub ipv6_addresses: Option<Vec<InstanceIpv6Address>>,
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: Option<String>,
-    /// p The primary private IPv4 address of the network interface. /p
+    /// The primary private IPv4 address of the network interface.
     pub private_ip_address: Option<String>,
-    /// p One or more private IPv4 addresses. /p
+    /// One or more private IPv4 addresses.
     pub private_ip_addresses: Option<Vec<PrivateIpAddressSpecification>>,
-    /// p The number of secondary private IPv4 addresses for the network interface. /p
+    /// The number of secondary private IPv4 addresses for the network interface.
     pub secondary_private_ip_address_count: Option<i32>,
-    /// p The ID of the subnet for the network interface. /p
+    /// The ID of the subnet for the network interface.
     pub subnet_id: Option<String>,
-    /// p The index of the network card. /p
+    /// The index of the network card.
     pub network_card_index: Option<i32>,
-    /// p One or more IPv4 prefixes assigned to the network interface. /p
+    /// One or more IPv4 prefixes assigned to the network interface.
     pub ipv4_prefixes: Option<Vec<Ipv4PrefixSpecificationResponse>>,
-    /// p The number of IPv4 prefixes that Amazon Web Services automatically assigned to the network interface. /p
+    /// The number of IPv4 prefixes that Amazon Web Services automatically assigned to the network interface.
     pub ipv4_prefix_count: Option<i32>,
-    /// p One or more IPv6 prefixes assigned to the network interface. /p
+    /// One or more IPv6 prefixes assigned to the network interface.
     pub ipv6_prefixes: Option<Vec<Ipv6PrefixSpecificationResponse>>,
-    /// p The number of IPv6 prefixes that Amazon Web Services automatically assigned to the network interface. /p
+    /// The number of IPv6 prefixes that Amazon Web Services automatically assigned to the network interface.
     pub ipv6_prefix_count: Option<i32>,
-    /// p The primary IPv6 address of the network interface. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. For more information about primary IPv6 addresses, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RunInstances.html" RunInstances /a . /p
+    /// The primary IPv6 address of the network interface. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. For more information about primary IPv6 addresses, see [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
     pub primary_ipv6: Option<bool>,
-    /// p Contains the ENA Express settings for instances launched from your launch template. /p
+    /// Contains the ENA Express settings for instances launched from your launch template.
     pub ena_srd_specification: Option<LaunchTemplateEnaSrdSpecification>,
-    /// p A security group connection tracking specification that enables you to set the timeout for connection tracking on an Elastic network interface. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts" Idle connection tracking timeout /a in the i Amazon EC2 User Guide /i . /p
+    /// A security group connection tracking specification that enables you to set the timeout for connection tracking on an Elastic network interface. For more information, see [Idle connection tracking timeout](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the *Amazon EC2 User Guide*.
     pub connection_tracking_specification: Option<ConnectionTrackingSpecification>,
-    /// p The number of ENA queues created with the instance. /p
+    /// The number of ENA queues created with the instance.
     pub ena_queue_count: Option<i32>,
 }
 rt::structure!(
@@ -890,56 +971,66 @@ pub static LAUNCH_TEMPLATE_INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST: rt::Sc
             .named("item"),
     ],
 );
-/// p The parameters for a network interface. /p
+/// The parameters for a network interface.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateInstanceNetworkInterfaceSpecificationRequest {
-    /// p Associates a Carrier IP address with eth0 for a new network interface. /p p Use this option when you launch an instance in a Wavelength Zone and want to associate a Carrier IP address with the network interface. For more information about Carrier IP addresses, see a href="https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#provider-owned-ip" Carrier IP addresses /a in the i Wavelength Developer Guide /i . /p
+    /// Associates a Carrier IP address with eth0 for a new network interface.
+    ///
+    /// Use this option when you launch an instance in a Wavelength Zone and want to associate a Carrier IP address with the network interface. For more information about Carrier IP addresses, see [Carrier IP addresses](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#provider-owned-ip) in the *Wavelength Developer Guide*.
     pub associate_carrier_ip_address: Option<bool>,
-    /// p Associates a public IPv4 address with eth0 for a new network interface. /p p Amazon Web Services charges for all public IPv4 addresses, including public IPv4 addresses associated with running instances and Elastic IP addresses. For more information, see the i Public IPv4 Address /i tab on the a href="http://aws.amazon.com/vpc/pricing/" Amazon VPC pricing page /a . /p
+    /// Associates a public IPv4 address with eth0 for a new network interface.
+    ///
+    /// Amazon Web Services charges for all public IPv4 addresses, including public IPv4 addresses associated with running instances and Elastic IP addresses. For more information, see the *Public IPv4 Address* tab on the [Amazon VPC pricing page](http://aws.amazon.com/vpc/pricing/).
     pub associate_public_ip_address: Option<bool>,
-    /// p Indicates whether the network interface is deleted when the instance is terminated. /p
+    /// Indicates whether the network interface is deleted when the instance is terminated.
     pub delete_on_termination: Option<bool>,
-    /// p A description for the network interface. /p
+    /// A description for the network interface.
     pub description: Option<String>,
-    /// p The device index for the network interface attachment. The primary network interface has a device index of 0. Each network interface is of type code interface /code , you must specify a device index. If you create a launch template that includes secondary network interfaces but not a primary network interface, then you must add a primary network interface as a launch parameter when you launch an instance from the template. /p
+    /// The device index for the network interface attachment. The primary network interface has a device index of 0. Each network interface is of type `interface`, you must specify a device index. If you create a launch template that includes secondary network interfaces but not a primary network interface, then you must add a primary network interface as a launch parameter when you launch an instance from the template.
     pub device_index: Option<i32>,
-    /// p The IDs of one or more security groups. /p
+    /// The IDs of one or more security groups.
     pub groups: Option<Vec<String>>,
-    /// p The type of network interface. To create an Elastic Fabric Adapter (EFA), specify code efa /code or code efa /code . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa.html" Elastic Fabric Adapter for AI/ML and HPC workloads on Amazon EC2 /a in the i Amazon EC2 User Guide /i . /p p If you are not creating an EFA, specify code interface /code or omit this parameter. /p p If you specify code efa-only /code , do not assign any IP addresses to the network interface. EFA-only network interfaces do not support IP addresses. /p p Valid values: code interface /code | code efa /code | code efa-only /code /p
+    /// The type of network interface. To create an Elastic Fabric Adapter (EFA), specify `efa` or `efa`. For more information, see [Elastic Fabric Adapter for AI/ML and HPC workloads on Amazon EC2](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// If you are not creating an EFA, specify `interface` or omit this parameter.
+    ///
+    /// If you specify `efa-only`, do not assign any IP addresses to the network interface. EFA-only network interfaces do not support IP addresses.
+    ///
+    /// Valid values: `interface` \| `efa` \| `efa-only`
     pub interface_type: Option<String>,
-    /// p The number of IPv6 addresses to assign to a network interface. Amazon EC2 automatically selects the IPv6 addresses from the subnet range. You can't use this option if specifying specific IPv6 addresses. /p
+    /// The number of IPv6 addresses to assign to a network interface. Amazon EC2 automatically selects the IPv6 addresses from the subnet range. You can't use this option if specifying specific IPv6 addresses.
     pub ipv6_address_count: Option<i32>,
-    /// p One or more specific IPv6 addresses from the IPv6 CIDR block range of your subnet. You can't use this option if you're specifying a number of IPv6 addresses. /p
+    /// One or more specific IPv6 addresses from the IPv6 CIDR block range of your subnet. You can't use this option if you're specifying a number of IPv6 addresses.
     pub ipv6_addresses: Option<Vec<InstanceIpv6AddressRequest>>,
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: Option<String>,
-    /// p The primary private IPv4 address of the network interface. /p
+    /// The primary private IPv4 address of the network interface.
     pub private_ip_address: Option<String>,
-    /// p One or more private IPv4 addresses. /p
+    /// One or more private IPv4 addresses.
     pub private_ip_addresses: Option<Vec<PrivateIpAddressSpecification>>,
-    /// p The number of secondary private IPv4 addresses to assign to a network interface. /p
+    /// The number of secondary private IPv4 addresses to assign to a network interface.
     pub secondary_private_ip_address_count: Option<i32>,
-    /// p The ID of the subnet for the network interface. /p
+    /// The ID of the subnet for the network interface.
     pub subnet_id: Option<String>,
-    /// p The index of the network card. Some instance types support multiple network cards. The primary network interface must be assigned to network card index 0. The default is network card index 0. /p
+    /// The index of the network card. Some instance types support multiple network cards. The primary network interface must be assigned to network card index 0. The default is network card index 0.
     pub network_card_index: Option<i32>,
-    /// p One or more IPv4 prefixes to be assigned to the network interface. You cannot use this option if you use the code Ipv4PrefixCount /code option. /p
+    /// One or more IPv4 prefixes to be assigned to the network interface. You cannot use this option if you use the `Ipv4PrefixCount` option.
     pub ipv4_prefixes: Option<Vec<Ipv4PrefixSpecificationRequest>>,
-    /// p The number of IPv4 prefixes to be automatically assigned to the network interface. You cannot use this option if you use the code Ipv4Prefix /code option. /p
+    /// The number of IPv4 prefixes to be automatically assigned to the network interface. You cannot use this option if you use the `Ipv4Prefix` option.
     pub ipv4_prefix_count: Option<i32>,
-    /// p One or more IPv6 prefixes to be assigned to the network interface. You cannot use this option if you use the code Ipv6PrefixCount /code option. /p
+    /// One or more IPv6 prefixes to be assigned to the network interface. You cannot use this option if you use the `Ipv6PrefixCount` option.
     pub ipv6_prefixes: Option<Vec<Ipv6PrefixSpecificationRequest>>,
-    /// p The number of IPv6 prefixes to be automatically assigned to the network interface. You cannot use this option if you use the code Ipv6Prefix /code option. /p
+    /// The number of IPv6 prefixes to be automatically assigned to the network interface. You cannot use this option if you use the `Ipv6Prefix` option.
     pub ipv6_prefix_count: Option<i32>,
-    /// p The primary IPv6 address of the network interface. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. For more information about primary IPv6 addresses, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RunInstances.html" RunInstances /a . /p
+    /// The primary IPv6 address of the network interface. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. For more information about primary IPv6 addresses, see [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
     pub primary_ipv6: Option<bool>,
-    /// p Configure ENA Express settings for your launch template. /p
+    /// Configure ENA Express settings for your launch template.
     pub ena_srd_specification: Option<EnaSrdSpecificationRequest>,
-    /// p A security group connection tracking specification that enables you to set the timeout for connection tracking on an Elastic network interface. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts" Idle connection tracking timeout /a in the i Amazon EC2 User Guide /i . /p
+    /// A security group connection tracking specification that enables you to set the timeout for connection tracking on an Elastic network interface. For more information, see [Idle connection tracking timeout](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the *Amazon EC2 User Guide*.
     pub connection_tracking_specification: Option<
         ConnectionTrackingSpecificationRequest,
     >,
-    /// p The number of ENA queues to be created with the instance. /p
+    /// The number of ENA queues to be created with the instance.
     pub ena_queue_count: Option<i32>,
 }
 rt::structure!(
@@ -995,24 +1086,30 @@ pub static LAUNCH_TEMPLATE_INSTANCE_NETWORK_INTERFACE_SPECIFICATION_REQUEST_LIST
             .named("InstanceNetworkInterfaceSpecification"),
     ],
 );
-/// p Describes a secondary interface specification in a launch template. /p
+/// Describes a secondary interface specification in a launch template.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateInstanceSecondaryInterfaceSpecification {
-    /// p Indicates whether the secondary interface is deleted when the instance is terminated. /p p The only supported value for this field is code true /code . /p
+    /// Indicates whether the secondary interface is deleted when the instance is terminated.
+    ///
+    /// The only supported value for this field is `true`.
     pub delete_on_termination: Option<bool>,
-    /// p The device index for the secondary interface attachment. /p
+    /// The device index for the secondary interface attachment.
     pub device_index: Option<i32>,
-    /// p The private IPv4 addresses to assign to the secondary interface. /p p If you specify code privateIpAddresses /code you cannot specify code privateIpAddressCount /code /p
+    /// The private IPv4 addresses to assign to the secondary interface.
+    ///
+    /// If you specify `privateIpAddresses` you cannot specify `privateIpAddressCount`
     pub private_ip_addresses: Option<
         Vec<SecondaryInterfacePrivateIpAddressSpecification>,
     >,
-    /// p The number of private IPv4 addresses to assign to the secondary interface. /p p If you specify code privateIpAddressCount /code you cannot specify code privateIpAddresses /code /p
+    /// The number of private IPv4 addresses to assign to the secondary interface.
+    ///
+    /// If you specify `privateIpAddressCount` you cannot specify `privateIpAddresses`
     pub private_ip_address_count: Option<i32>,
-    /// p The ID of the secondary subnet. /p
+    /// The ID of the secondary subnet.
     pub secondary_subnet_id: Option<String>,
-    /// p The type of secondary interface. /p
+    /// The type of secondary interface.
     pub interface_type: Option<SecondaryInterfaceType>,
-    /// p The index of the network card. /p
+    /// The index of the network card.
     pub network_card_index: Option<i32>,
 }
 rt::structure!(
@@ -1045,24 +1142,26 @@ pub static LAUNCH_TEMPLATE_INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_LIST: rt::
             .named("item"),
     ],
 );
-/// p Describes a secondary interface specification for a launch template request. /p
+/// Describes a secondary interface specification for a launch template request.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest {
-    /// p Indicates whether the secondary interface is deleted when the instance is terminated. /p p The only supported value for this field is code true /code . /p
+    /// Indicates whether the secondary interface is deleted when the instance is terminated.
+    ///
+    /// The only supported value for this field is `true`.
     pub delete_on_termination: Option<bool>,
-    /// p The device index for the secondary interface attachment. /p
+    /// The device index for the secondary interface attachment.
     pub device_index: Option<i32>,
-    /// p The private IPv4 addresses to assign to the secondary interface. /p
+    /// The private IPv4 addresses to assign to the secondary interface.
     pub private_ip_addresses: Option<
         Vec<SecondaryInterfacePrivateIpAddressSpecificationRequest>,
     >,
-    /// p The number of private IPv4 addresses to assign to the secondary interface. /p
+    /// The number of private IPv4 addresses to assign to the secondary interface.
     pub private_ip_address_count: Option<i32>,
-    /// p The ID of the secondary subnet. /p
+    /// The ID of the secondary subnet.
     pub secondary_subnet_id: Option<String>,
-    /// p The type of secondary interface. /p
+    /// The type of secondary interface.
     pub interface_type: Option<SecondaryInterfaceType>,
-    /// p The index of the network card. /p
+    /// The index of the network card.
     pub network_card_index: Option<i32>,
 }
 rt::structure!(
@@ -1098,10 +1197,10 @@ pub static LAUNCH_TEMPLATE_INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_REQUEST_LI
             .named("InstanceSecondaryInterfaceSpecification"),
     ],
 );
-/// p Describes a license configuration. /p
+/// Describes a license configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateLicenseConfiguration {
-    /// p The Amazon Resource Name (ARN) of the license configuration. /p
+    /// The Amazon Resource Name (ARN) of the license configuration.
     pub license_configuration_arn: Option<String>,
 }
 rt::structure!(
@@ -1112,10 +1211,10 @@ pub static LAUNCH_TEMPLATE_LICENSE_CONFIGURATION: rt::Schema = rt::Schema::struc
     "LaunchTemplateLicenseConfiguration",
     &[rt::m("LicenseConfigurationArn", &rt::STRING).named("licenseConfigurationArn")],
 );
-/// p Describes a license configuration. /p
+/// Describes a license configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateLicenseConfigurationRequest {
-    /// p The Amazon Resource Name (ARN) of the license configuration. /p
+    /// The Amazon Resource Name (ARN) of the license configuration.
     pub license_configuration_arn: Option<String>,
 }
 rt::structure!(
@@ -1138,10 +1237,10 @@ pub static LAUNCH_TEMPLATE_NAME_STRING_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateNameStringList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p With network performance options, you can adjust your bandwidth preferences to meet the needs of the workload that runs on your instance at launch. /p
+/// With network performance options, you can adjust your bandwidth preferences to meet the needs of the workload that runs on your instance at launch.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateNetworkPerformanceOptions {
-    /// p When you configure network bandwidth weighting, you can boost baseline bandwidth for either networking or EBS by up to 25%. The total available baseline bandwidth for your instance remains the same. The default option uses the standard bandwidth configuration for your instance type. /p
+    /// When you configure network bandwidth weighting, you can boost baseline bandwidth for either networking or EBS by up to 25%. The total available baseline bandwidth for your instance remains the same. The default option uses the standard bandwidth configuration for your instance type.
     pub bandwidth_weighting: Option<InstanceBandwidthWeighting>,
 }
 rt::structure!(
@@ -1152,10 +1251,14 @@ pub static LAUNCH_TEMPLATE_NETWORK_PERFORMANCE_OPTIONS: rt::Schema = rt::Schema:
     "LaunchTemplateNetworkPerformanceOptions",
     &[rt::m("BandwidthWeighting", &rt::ENUM).named("bandwidthWeighting")],
 );
-/// p When you configure network performance options in your launch template, your instance is geared for performance improvements based on the workload that it runs as soon as it's available. /p
+/// When you configure network performance options in your launch template, your instance is geared for performance improvements based on the workload that it runs as soon as it's available.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateNetworkPerformanceOptionsRequest {
-    /// p Specify the bandwidth weighting option to boost the associated type of baseline bandwidth, as follows: /p dl dt default /dt dd p This option uses the standard bandwidth configuration for your instance type. /p /dd dt vpc-1 /dt dd p This option boosts your networking baseline bandwidth and reduces your EBS baseline bandwidth. /p /dd dt ebs-1 /dt dd p This option boosts your EBS baseline bandwidth and reduces your networking baseline bandwidth. /p /dd /dl
+    /// Specify the bandwidth weighting option to boost the associated type of baseline bandwidth, as follows:
+    ///
+    /// - **default**: This option uses the standard bandwidth configuration for your instance type.
+    /// - **vpc-1**: This option boosts your networking baseline bandwidth and reduces your EBS baseline bandwidth.
+    /// - **ebs-1**: This option boosts your EBS baseline bandwidth and reduces your networking baseline bandwidth.
     pub bandwidth_weighting: Option<InstanceBandwidthWeighting>,
 }
 rt::structure!(
@@ -1166,24 +1269,42 @@ pub static LAUNCH_TEMPLATE_NETWORK_PERFORMANCE_OPTIONS_REQUEST: rt::Schema = rt:
     "LaunchTemplateNetworkPerformanceOptionsRequest",
     &[rt::m("BandwidthWeighting", &rt::ENUM)],
 );
-/// p Describes overrides for a launch template. /p
+/// Describes overrides for a launch template.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateOverrides {
-    /// p The instance type. /p
+    /// The instance type.
     pub instance_type: Option<InstanceType>,
-    /// p The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price. /p important p If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter. /p /important
+    /// The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
+    ///
+    /// **Important:** If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter.
     pub spot_price: Option<String>,
-    /// p The ID of the subnet in which to launch the instances. /p
+    /// The ID of the subnet in which to launch the instances.
     pub subnet_id: Option<String>,
-    /// p The Availability Zone in which to launch the instances. For example, code us-east-2a /code . /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code must be specified in the request, but not both. /p
+    /// The Availability Zone in which to launch the instances. For example, `us-east-2a`.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified in the request, but not both.
     pub availability_zone: Option<String>,
-    /// p The number of units provided by the specified instance type. These are the same units that you chose to set the target capacity in terms of instances, or a performance characteristic such as vCPUs, memory, or I/O. /p p If the target capacity divided by this value is not a whole number, Amazon EC2 rounds the number of instances to the next whole number. If this value is not specified, the default is 1. /p note p When specifying weights, the price used in the code lowestPrice /code and code priceCapacityOptimized /code allocation strategies is per i unit /i hour (where the instance price is divided by the specified weight). However, if all the specified weights are above the requested code TargetCapacity /code , resulting in only 1 instance being launched, the price used is per i instance /i hour. /p /note
+    /// The number of units provided by the specified instance type. These are the same units that you chose to set the target capacity in terms of instances, or a performance characteristic such as vCPUs, memory, or I/O.
+    ///
+    /// If the target capacity divided by this value is not a whole number, Amazon EC2 rounds the number of instances to the next whole number. If this value is not specified, the default is 1.
+    ///
+    /// **Note:** When specifying weights, the price used in the `lowestPrice` and `priceCapacityOptimized` allocation strategies is per *unit* hour (where the instance price is divided by the specified weight). However, if all the specified weights are above the requested `TargetCapacity`, resulting in only 1 instance being launched, the price used is per *instance* hour.
     pub weighted_capacity: Option<f64>,
-    /// p The priority for the launch template override. The highest priority is launched first. /p p If code OnDemandAllocationStrategy /code is set to code prioritized /code , Spot Fleet uses priority to determine which launch template override to use first in fulfilling On-Demand capacity. /p p If the Spot code AllocationStrategy /code is set to code capacityOptimizedPrioritized /code , Spot Fleet uses priority on a best-effort basis to determine which launch template override to use in fulfilling Spot capacity, but optimizes for capacity first. /p p Valid values are whole numbers starting at code 0 /code . The lower the number, the higher the priority. If no number is set, the launch template override has the lowest priority. You can set the same priority for different launch template overrides. /p
+    /// The priority for the launch template override. The highest priority is launched first.
+    ///
+    /// If `OnDemandAllocationStrategy` is set to `prioritized`, Spot Fleet uses priority to determine which launch template override to use first in fulfilling On-Demand capacity.
+    ///
+    /// If the Spot `AllocationStrategy` is set to `capacityOptimizedPrioritized`, Spot Fleet uses priority on a best-effort basis to determine which launch template override to use in fulfilling Spot capacity, but optimizes for capacity first.
+    ///
+    /// Valid values are whole numbers starting at `0`. The lower the number, the higher the priority. If no number is set, the launch template override has the lowest priority. You can set the same priority for different launch template overrides.
     pub priority: Option<f64>,
-    /// p The instance requirements. When you specify instance requirements, Amazon EC2 will identify instance types with the provided requirements, and then use your On-Demand and Spot allocation strategies to launch instances from these instance types, in the same way as when you specify a list of instance types. /p note p If you specify code InstanceRequirements /code , you can't specify code InstanceType /code . /p /note
+    /// The instance requirements. When you specify instance requirements, Amazon EC2 will identify instance types with the provided requirements, and then use your On-Demand and Spot allocation strategies to launch instances from these instance types, in the same way as when you specify a list of instance types.
+    ///
+    /// **Note:** If you specify `InstanceRequirements`, you can't specify `InstanceType`.
     pub instance_requirements: Option<InstanceRequirements>,
-    /// p The ID of the Availability Zone in which to launch the instances. For example, code use2-az1 /code . /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code must be specified in the request, but not both. /p
+    /// The ID of the Availability Zone in which to launch the instances. For example, `use2-az1`.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified in the request, but not both.
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
@@ -1209,28 +1330,28 @@ pub static LAUNCH_TEMPLATE_OVERRIDES_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateOverridesList",
     &[rt::m("member", &LAUNCH_TEMPLATE_OVERRIDES).named("item")],
 );
-/// p Describes the placement of an instance. /p
+/// Describes the placement of an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplatePlacement {
-    /// p The Availability Zone of the instance. /p
+    /// The Availability Zone of the instance.
     pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone of the instance. /p
+    /// The ID of the Availability Zone of the instance.
     pub availability_zone_id: Option<String>,
-    /// p The affinity setting for the instance on the Dedicated Host. /p
+    /// The affinity setting for the instance on the Dedicated Host.
     pub affinity: Option<String>,
-    /// p The name of the placement group for the instance. /p
+    /// The name of the placement group for the instance.
     pub group_name: Option<String>,
-    /// p The ID of the Dedicated Host for the instance. /p
+    /// The ID of the Dedicated Host for the instance.
     pub host_id: Option<String>,
-    /// p The tenancy of the instance. An instance with a tenancy of code dedicated /code runs on single-tenant hardware. /p
+    /// The tenancy of the instance. An instance with a tenancy of `dedicated` runs on single-tenant hardware.
     pub tenancy: Option<Tenancy>,
-    /// p Reserved for future use. /p
+    /// Reserved for future use.
     pub spread_domain: Option<String>,
-    /// p The ARN of the host resource group in which to launch the instances. /p
+    /// The ARN of the host resource group in which to launch the instances.
     pub host_resource_group_arn: Option<String>,
-    /// p The number of the partition the instance should launch in. Valid only if the placement group strategy is set to code partition /code . /p
+    /// The number of the partition the instance should launch in. Valid only if the placement group strategy is set to `partition`.
     pub partition_number: Option<i32>,
-    /// p The Group ID of the placement group. You must specify the Placement Group b Group ID /b to launch an instance in a shared placement group. /p
+    /// The Group ID of the placement group. You must specify the Placement Group **Group ID** to launch an instance in a shared placement group.
     pub group_id: Option<String>,
 }
 rt::structure!(
@@ -1253,28 +1374,32 @@ pub static LAUNCH_TEMPLATE_PLACEMENT: rt::Schema = rt::Schema::structure(
         rt::m("GroupId", &rt::STRING).named("groupId"),
     ],
 );
-/// p Describes the placement of an instance. /p
+/// Describes the placement of an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplatePlacementRequest {
-    /// p The Availability Zone for the instance. /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code can be specified, but not both /p
+    /// The Availability Zone for the instance.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` can be specified, but not both
     pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone for the instance. /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code can be specified, but not both /p
+    /// The ID of the Availability Zone for the instance.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` can be specified, but not both
     pub availability_zone_id: Option<String>,
-    /// p The affinity setting for an instance on a Dedicated Host. /p
+    /// The affinity setting for an instance on a Dedicated Host.
     pub affinity: Option<String>,
-    /// p The name of the placement group for the instance. /p
+    /// The name of the placement group for the instance.
     pub group_name: Option<String>,
-    /// p The ID of the Dedicated Host for the instance. /p
+    /// The ID of the Dedicated Host for the instance.
     pub host_id: Option<String>,
-    /// p The tenancy of the instance. An instance with a tenancy of dedicated runs on single-tenant hardware. /p
+    /// The tenancy of the instance. An instance with a tenancy of dedicated runs on single-tenant hardware.
     pub tenancy: Option<Tenancy>,
-    /// p Reserved for future use. /p
+    /// Reserved for future use.
     pub spread_domain: Option<String>,
-    /// p The ARN of the host resource group in which to launch the instances. If you specify a host resource group ARN, omit the b Tenancy /b parameter or set it to code host /code . /p
+    /// The ARN of the host resource group in which to launch the instances. If you specify a host resource group ARN, omit the **Tenancy** parameter or set it to `host`.
     pub host_resource_group_arn: Option<String>,
-    /// p The number of the partition the instance should launch in. Valid only if the placement group strategy is set to code partition /code . /p
+    /// The number of the partition the instance should launch in. Valid only if the placement group strategy is set to `partition`.
     pub partition_number: Option<i32>,
-    /// p The Group Id of a placement group. You must specify the Placement Group b Group Id /b to launch an instance in a shared placement group. /p
+    /// The Group Id of a placement group. You must specify the Placement Group **Group Id** to launch an instance in a shared placement group.
     pub group_id: Option<String>,
 }
 rt::structure!(
@@ -1298,14 +1423,14 @@ pub static LAUNCH_TEMPLATE_PLACEMENT_REQUEST: rt::Schema = rt::Schema::structure
         rt::m("GroupId", &rt::STRING),
     ],
 );
-/// p Describes the options for instance hostnames. /p
+/// Describes the options for instance hostnames.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplatePrivateDnsNameOptions {
-    /// p The type of hostname to assign to an instance. /p
+    /// The type of hostname to assign to an instance.
     pub hostname_type: Option<HostnameType>,
-    /// p Indicates whether to respond to DNS queries for instance hostnames with DNS A records. /p
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
     pub enable_resource_name_dns_a_record: Option<bool>,
-    /// p Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records. /p
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
     pub enable_resource_name_dns_aaaa_record: Option<bool>,
 }
 rt::structure!(
@@ -1323,14 +1448,14 @@ pub static LAUNCH_TEMPLATE_PRIVATE_DNS_NAME_OPTIONS: rt::Schema = rt::Schema::st
             .named("enableResourceNameDnsAAAARecord"),
     ],
 );
-/// p Describes the options for instance hostnames. /p
+/// Describes the options for instance hostnames.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplatePrivateDnsNameOptionsRequest {
-    /// p The type of hostname for Amazon EC2 instances. For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6 native subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID. /p
+    /// The type of hostname for Amazon EC2 instances. For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6 native subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID.
     pub hostname_type: Option<HostnameType>,
-    /// p Indicates whether to respond to DNS queries for instance hostnames with DNS A records. /p
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
     pub enable_resource_name_dns_a_record: Option<bool>,
-    /// p Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records. /p
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
     pub enable_resource_name_dns_aaaa_record: Option<bool>,
 }
 rt::structure!(
@@ -1350,14 +1475,24 @@ pub static LAUNCH_TEMPLATE_SET: rt::Schema = rt::Schema::list(
     "LaunchTemplateSet",
     &[rt::m("member", &LAUNCH_TEMPLATE).named("item")],
 );
-/// p Describes the launch template to use. /p
+/// Describes the launch template to use.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateSpecification {
-    /// p The ID of the launch template. /p p You must specify either the launch template ID or the launch template name, but not both. /p
+    /// The ID of the launch template.
+    ///
+    /// You must specify either the launch template ID or the launch template name, but not both.
     pub launch_template_id: Option<String>,
-    /// p The name of the launch template. /p p You must specify either the launch template ID or the launch template name, but not both. /p
+    /// The name of the launch template.
+    ///
+    /// You must specify either the launch template ID or the launch template name, but not both.
     pub launch_template_name: Option<String>,
-    /// p The launch template version number, code $Latest /code , or code $Default /code . /p p A value of code $Latest /code uses the latest version of the launch template. /p p A value of code $Default /code uses the default version of the launch template. /p p Default: The default version of the launch template. /p
+    /// The launch template version number, `$Latest`, or `$Default`.
+    ///
+    /// A value of `$Latest` uses the latest version of the launch template.
+    ///
+    /// A value of `$Default` uses the default version of the launch template.
+    ///
+    /// Default: The default version of the launch template.
     pub version: Option<String>,
 }
 rt::structure!(
@@ -1372,18 +1507,18 @@ pub static LAUNCH_TEMPLATE_SPECIFICATION: rt::Schema = rt::Schema::structure(
         rt::m("Version", &rt::STRING),
     ],
 );
-/// p The options for Spot Instances. /p
+/// The options for Spot Instances.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateSpotMarketOptions {
-    /// p The maximum hourly price you're willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price. If you do specify this parameter, it must be more than USD $0.001. Specifying a value below USD $0.001 will result in an code InvalidParameterValue /code error message when the launch template is used to launch an instance. /p
+    /// The maximum hourly price you're willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price. If you do specify this parameter, it must be more than USD $0.001. Specifying a value below USD $0.001 will result in an `InvalidParameterValue` error message when the launch template is used to launch an instance.
     pub max_price: Option<String>,
-    /// p The Spot Instance request type. /p
+    /// The Spot Instance request type.
     pub spot_instance_type: Option<SpotInstanceType>,
-    /// p The required duration for the Spot Instances (also known as Spot blocks), in minutes. This value must be a multiple of 60 (60, 120, 180, 240, 300, or 360). /p
+    /// The required duration for the Spot Instances (also known as Spot blocks), in minutes. This value must be a multiple of 60 (60, 120, 180, 240, 300, or 360).
     pub block_duration_minutes: Option<i32>,
-    /// p The end date of the request. For a one-time request, the request remains active until all instances launch, the request is canceled, or this date is reached. If the request is persistent, it remains active until it is canceled or this date and time is reached. /p
+    /// The end date of the request. For a one-time request, the request remains active until all instances launch, the request is canceled, or this date is reached. If the request is persistent, it remains active until it is canceled or this date and time is reached.
     pub valid_until: Option<rt::DateTime>,
-    /// p The behavior when a Spot Instance is interrupted. /p
+    /// The behavior when a Spot Instance is interrupted.
     pub instance_interruption_behavior: Option<InstanceInterruptionBehavior>,
 }
 rt::structure!(
@@ -1402,18 +1537,25 @@ pub static LAUNCH_TEMPLATE_SPOT_MARKET_OPTIONS: rt::Schema = rt::Schema::structu
             .named("instanceInterruptionBehavior"),
     ],
 );
-/// p The options for Spot Instances. /p
+/// The options for Spot Instances.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateSpotMarketOptionsRequest {
-    /// p The maximum hourly price you're willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price. If you do specify this parameter, it must be more than USD $0.001. Specifying a value below USD $0.001 will result in an code InvalidParameterValue /code error message when the launch template is used to launch an instance. /p important p If you specify a maximum price, your Spot Instances will be interrupted more frequently than if you do not specify this parameter. /p /important
+    /// The maximum hourly price you're willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price. If you do specify this parameter, it must be more than USD $0.001. Specifying a value below USD $0.001 will result in an `InvalidParameterValue` error message when the launch template is used to launch an instance.
+    ///
+    /// **Important:** If you specify a maximum price, your Spot Instances will be interrupted more frequently than if you do not specify this parameter.
     pub max_price: Option<String>,
-    /// p The Spot Instance request type. /p
+    /// The Spot Instance request type.
     pub spot_instance_type: Option<SpotInstanceType>,
-    /// p Deprecated. /p
+    /// Deprecated.
     pub block_duration_minutes: Option<i32>,
-    /// p The end date of the request, in UTC format ( i YYYY-MM-DD /i T i HH:MM:SS /i Z). Supported only for persistent requests. /p ul li p For a persistent request, the request remains active until the code ValidUntil /code date and time is reached. Otherwise, the request remains active until you cancel it. /p /li li p For a one-time request, code ValidUntil /code is not supported. The request remains active until all instances launch or you cancel the request. /p /li /ul p Default: 7 days from the current date /p
+    /// The end date of the request, in UTC format (*YYYY-MM-DD*T*HH:MM:SS*Z). Supported only for persistent requests.
+    ///
+    /// - For a persistent request, the request remains active until the `ValidUntil` date and time is reached. Otherwise, the request remains active until you cancel it.
+    /// - For a one-time request, `ValidUntil` is not supported. The request remains active until all instances launch or you cancel the request.
+    ///
+    /// Default: 7 days from the current date
     pub valid_until: Option<rt::DateTime>,
-    /// p The behavior when a Spot Instance is interrupted. The default is code terminate /code . /p
+    /// The behavior when a Spot Instance is interrupted. The default is `terminate`.
     pub instance_interruption_behavior: Option<InstanceInterruptionBehavior>,
 }
 rt::structure!(
@@ -1431,12 +1573,12 @@ pub static LAUNCH_TEMPLATE_SPOT_MARKET_OPTIONS_REQUEST: rt::Schema = rt::Schema:
         rt::m("InstanceInterruptionBehavior", &rt::ENUM),
     ],
 );
-/// p The tags specification for the launch template. /p
+/// The tags specification for the launch template.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateTagSpecification {
-    /// p The type of resource to tag. /p
+    /// The type of resource to tag.
     pub resource_type: Option<ResourceType>,
-    /// p The tags for the resource. /p
+    /// The tags for the resource.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1454,12 +1596,16 @@ pub static LAUNCH_TEMPLATE_TAG_SPECIFICATION_LIST: rt::Schema = rt::Schema::list
     "LaunchTemplateTagSpecificationList",
     &[rt::m("member", &LAUNCH_TEMPLATE_TAG_SPECIFICATION).named("item")],
 );
-/// p The tags specification for the resources that are created during instance launch. /p
+/// The tags specification for the resources that are created during instance launch.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateTagSpecificationRequest {
-    /// p The type of resource to tag. /p p Valid Values lists all resource types for Amazon EC2 that can be tagged. When you create a launch template, you can specify tags for the following resource types only: code instance /code | code volume /code | code network-interface /code | code spot-instances-request /code . If the instance does not include the resource type that you specify, the instance launch fails. For example, not all instance types include a volume. /p p To tag a resource after it has been created, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateTags.html" CreateTags /a . /p
+    /// The type of resource to tag.
+    ///
+    /// Valid Values lists all resource types for Amazon EC2 that can be tagged. When you create a launch template, you can specify tags for the following resource types only: `instance` \| `volume` \| `network-interface` \| `spot-instances-request`. If the instance does not include the resource type that you specify, the instance launch fails. For example, not all instance types include a volume.
+    ///
+    /// To tag a resource after it has been created, see [CreateTags](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html).
     pub resource_type: Option<ResourceType>,
-    /// p The tags to apply to the resource. /p
+    /// The tags to apply to the resource.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1477,26 +1623,26 @@ pub static LAUNCH_TEMPLATE_TAG_SPECIFICATION_REQUEST_LIST: rt::Schema = rt::Sche
             .named("LaunchTemplateTagSpecificationRequest"),
     ],
 );
-/// p Describes a launch template version. /p
+/// Describes a launch template version.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplateVersion {
-    /// p The ID of the launch template. /p
+    /// The ID of the launch template.
     pub launch_template_id: Option<String>,
-    /// p The name of the launch template. /p
+    /// The name of the launch template.
     pub launch_template_name: Option<String>,
-    /// p The version number. /p
+    /// The version number.
     pub version_number: Option<i64>,
-    /// p The description for the version. /p
+    /// The description for the version.
     pub version_description: Option<String>,
-    /// p The time the version was created. /p
+    /// The time the version was created.
     pub create_time: Option<rt::DateTime>,
-    /// p The principal that created the version. /p
+    /// The principal that created the version.
     pub created_by: Option<String>,
-    /// p Indicates whether the version is the default version. /p
+    /// Indicates whether the version is the default version.
     pub default_version: Option<bool>,
-    /// p Information about the launch template. /p
+    /// Information about the launch template.
     pub launch_template_data: Option<ResponseLaunchTemplateData>,
-    /// p The entity that manages the launch template. /p
+    /// The entity that manages the launch template.
     pub operator: Option<OperatorResponse>,
 }
 rt::structure!(
@@ -1524,12 +1670,12 @@ pub static LAUNCH_TEMPLATE_VERSION_SET: rt::Schema = rt::Schema::list(
     "LaunchTemplateVersionSet",
     &[rt::m("member", &LAUNCH_TEMPLATE_VERSION).named("item")],
 );
-/// p Describes the monitoring for the instance. /p
+/// Describes the monitoring for the instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplatesMonitoring {
-    /// p Indicates whether detailed monitoring is enabled. Otherwise, basic monitoring is enabled. /p
+    /// Indicates whether detailed monitoring is enabled. Otherwise, basic monitoring is enabled.
     pub enabled: Option<bool>,
-    /// p The IDs of the metric categories to associate with the instance. /p
+    /// The IDs of the metric categories to associate with the instance.
     pub metric_category_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -1543,12 +1689,12 @@ pub static LAUNCH_TEMPLATES_MONITORING: rt::Schema = rt::Schema::structure(
         rt::m("MetricCategoryIds", &METRIC_CATEGORY_ID_LIST).named("metricCategoryIdSet"),
     ],
 );
-/// p Describes the monitoring for the instance. /p
+/// Describes the monitoring for the instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct LaunchTemplatesMonitoringRequest {
-    /// p Specify code true /code to enable detailed monitoring. Otherwise, basic monitoring is enabled. /p
+    /// Specify `true` to enable detailed monitoring. Otherwise, basic monitoring is enabled.
     pub enabled: Option<bool>,
-    /// p The IDs of the metric categories to associate with the instance. To specify metric categories, you must also enable detailed monitoring. /p
+    /// The IDs of the metric categories to associate with the instance. To specify metric categories, you must also enable detailed monitoring.
     pub metric_category_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -1562,10 +1708,10 @@ pub static LAUNCH_TEMPLATES_MONITORING_REQUEST: rt::Schema = rt::Schema::structu
         rt::m("MetricCategoryIds", &METRIC_CATEGORY_ID_LIST).named("MetricCategoryId"),
     ],
 );
-/// p Describes a license configuration. /p
+/// Describes a license configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct LicenseConfiguration {
-    /// p The Amazon Resource Name (ARN) of the license configuration. /p
+    /// The Amazon Resource Name (ARN) of the license configuration.
     pub license_configuration_arn: Option<String>,
 }
 rt::structure!(
@@ -1575,10 +1721,10 @@ pub static LICENSE_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "LicenseConfiguration",
     &[rt::m("LicenseConfigurationArn", &rt::STRING).named("licenseConfigurationArn")],
 );
-/// p Describes a license configuration. /p
+/// Describes a license configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct LicenseConfigurationRequest {
-    /// p The Amazon Resource Name (ARN) of the license configuration. /p
+    /// The Amazon Resource Name (ARN) of the license configuration.
     pub license_configuration_arn: Option<String>,
 }
 rt::structure!(
@@ -1599,13 +1745,13 @@ pub static LICENSE_SPECIFICATION_LIST_REQUEST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListImagesInRecycleBinRequest {
-    /// p The IDs of the AMIs to list. Omit this parameter to list all of the AMIs that are in the Recycle Bin. You can specify up to 20 IDs in a single request. /p
+    /// The IDs of the AMIs to list. Omit this parameter to list all of the AMIs that are in the Recycle Bin. You can specify up to 20 IDs in a single request.
     pub image_ids: Option<Vec<String>>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1623,9 +1769,9 @@ pub static LIST_IMAGES_IN_RECYCLE_BIN_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListImagesInRecycleBinResult {
-    /// p Information about the AMIs. /p
+    /// Information about the AMIs.
     pub images: Option<Vec<ImageRecycleBinInfo>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1641,13 +1787,13 @@ pub static LIST_IMAGES_IN_RECYCLE_BIN_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSnapshotsInRecycleBinRequest {
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// p The IDs of the snapshots to list. Omit this parameter to list all of the snapshots that are in the Recycle Bin. /p
+    /// The IDs of the snapshots to list. Omit this parameter to list all of the snapshots that are in the Recycle Bin.
     pub snapshot_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1665,9 +1811,9 @@ pub static LIST_SNAPSHOTS_IN_RECYCLE_BIN_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSnapshotsInRecycleBinResult {
-    /// p Information about the snapshots. /p
+    /// Information about the snapshots.
     pub snapshots: Option<Vec<SnapshotRecycleBinInfo>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1683,13 +1829,15 @@ pub static LIST_SNAPSHOTS_IN_RECYCLE_BIN_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListVolumesInRecycleBinRequest {
-    /// p The IDs of the volumes to list. Omit this parameter to list all of the volumes that are in the Recycle Bin. /p
+    /// The IDs of the volumes to list. Omit this parameter to list all of the volumes that are in the Recycle Bin.
     pub volume_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination" Pagination /a . /p p Valid range: 5 - 500 /p
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    ///
+    /// Valid range: 5 - 500
     pub max_results: Option<i32>,
-    /// p The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request. /p
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1707,9 +1855,9 @@ pub static LIST_VOLUMES_IN_RECYCLE_BIN_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListVolumesInRecycleBinResult {
-    /// p Information about the volumes. /p
+    /// Information about the volumes.
     pub volumes: Option<Vec<VolumeRecycleBinInfo>>,
-    /// p The token to include in another request to get the next page of items. This value is code null /code when there are no more items to return. /p
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1731,12 +1879,12 @@ rt::string_enum! {
     pub enum ListingStatus { Active = "active", Pending = "pending", Cancelled =
     "cancelled", Closed = "closed" }
 }
-/// p Describes the Classic Load Balancers and target groups to attach to a Spot Fleet request. /p
+/// Describes the Classic Load Balancers and target groups to attach to a Spot Fleet request.
 #[derive(Clone, Default, PartialEq)]
 pub struct LoadBalancersConfig {
-    /// p The Classic Load Balancers. /p
+    /// The Classic Load Balancers.
     pub classic_load_balancers_config: Option<ClassicLoadBalancersConfig>,
-    /// p The target groups. /p
+    /// The target groups.
     pub target_groups_config: Option<TargetGroupsConfig>,
 }
 rt::structure!(
@@ -1751,12 +1899,12 @@ pub static LOAD_BALANCERS_CONFIG: rt::Schema = rt::Schema::structure(
         rt::m("TargetGroupsConfig", &TARGET_GROUPS_CONFIG).named("targetGroupsConfig"),
     ],
 );
-/// p Describes a load permission. /p
+/// Describes a load permission.
 #[derive(Clone, Default, PartialEq)]
 pub struct LoadPermission {
-    /// p The Amazon Web Services account ID. /p
+    /// The Amazon Web Services account ID.
     pub user_id: Option<String>,
-    /// p The name of the group. /p
+    /// The name of the group.
     pub group: Option<PermissionGroup>,
 }
 rt::structure!(LoadPermission, LOAD_PERMISSION, 0 => user_id, 1 => group);
@@ -1775,12 +1923,12 @@ pub static LOAD_PERMISSION_LIST_REQUEST: rt::Schema = rt::Schema::list(
     "LoadPermissionListRequest",
     &[rt::m("member", &LOAD_PERMISSION_REQUEST).named("item")],
 );
-/// p Describes modifications to the load permissions of an Amazon FPGA image (AFI). /p
+/// Describes modifications to the load permissions of an Amazon FPGA image (AFI).
 #[derive(Clone, Default, PartialEq)]
 pub struct LoadPermissionModifications {
-    /// p The load permissions to add. /p
+    /// The load permissions to add.
     pub add: Option<Vec<LoadPermissionRequest>>,
-    /// p The load permissions to remove. /p
+    /// The load permissions to remove.
     pub remove: Option<Vec<LoadPermissionRequest>>,
 }
 rt::structure!(
@@ -1793,12 +1941,12 @@ pub static LOAD_PERMISSION_MODIFICATIONS: rt::Schema = rt::Schema::structure(
         rt::m("Remove", &LOAD_PERMISSION_LIST_REQUEST),
     ],
 );
-/// p Describes a load permission. /p
+/// Describes a load permission.
 #[derive(Clone, Default, PartialEq)]
 pub struct LoadPermissionRequest {
-    /// p The name of the group. /p
+    /// The name of the group.
     pub group: Option<PermissionGroup>,
-    /// p The Amazon Web Services account ID. /p
+    /// The Amazon Web Services account ID.
     pub user_id: Option<String>,
 }
 rt::structure!(LoadPermissionRequest, LOAD_PERMISSION_REQUEST, 0 => group, 1 => user_id);
@@ -1806,18 +1954,18 @@ pub static LOAD_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
     "LoadPermissionRequest",
     &[rt::m("Group", &rt::ENUM), rt::m("UserId", &rt::STRING)],
 );
-/// p Describes a local gateway. /p
+/// Describes a local gateway.
 #[derive(Clone, Default, PartialEq)]
 pub struct LocalGateway {
-    /// p The ID of the local gateway. /p
+    /// The ID of the local gateway.
     pub local_gateway_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the Outpost. /p
+    /// The Amazon Resource Name (ARN) of the Outpost.
     pub outpost_arn: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the local gateway. /p
+    /// The ID of the Amazon Web Services account that owns the local gateway.
     pub owner_id: Option<String>,
-    /// p The state of the local gateway. /p
+    /// The state of the local gateway.
     pub state: Option<String>,
-    /// p The tags assigned to the local gateway. /p
+    /// The tags assigned to the local gateway.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1838,30 +1986,30 @@ pub static LOCAL_GATEWAY_ID_SET: rt::Schema = rt::Schema::list(
     "LocalGatewayIdSet",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes a route for a local gateway route table. /p
+/// Describes a route for a local gateway route table.
 #[derive(Clone, Default, PartialEq)]
 pub struct LocalGatewayRoute {
-    /// p The CIDR block used for destination matches. /p
+    /// The CIDR block used for destination matches.
     pub destination_cidr_block: Option<String>,
-    /// p The ID of the virtual interface group. /p
+    /// The ID of the virtual interface group.
     pub local_gateway_virtual_interface_group_id: Option<String>,
-    /// p The route type. /p
+    /// The route type.
     pub type_: Option<LocalGatewayRouteType>,
-    /// p The state of the route. /p
+    /// The state of the route.
     pub state: Option<LocalGatewayRouteState>,
-    /// p The ID of the local gateway route table. /p
+    /// The ID of the local gateway route table.
     pub local_gateway_route_table_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the local gateway route table. /p
+    /// The Amazon Resource Name (ARN) of the local gateway route table.
     pub local_gateway_route_table_arn: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the local gateway route. /p
+    /// The ID of the Amazon Web Services account that owns the local gateway route.
     pub owner_id: Option<String>,
-    /// p The ID of the subnet. /p
+    /// The ID of the subnet.
     pub subnet_id: Option<String>,
-    /// p The ID of the customer-owned address pool. /p
+    /// The ID of the customer-owned address pool.
     pub coip_pool_id: Option<String>,
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: Option<String>,
-    /// p The ID of the prefix list. /p
+    /// The ID of the prefix list.
     pub destination_prefix_list_id: Option<String>,
 }
 rt::structure!(
@@ -1897,26 +2045,26 @@ rt::string_enum! {
     pub enum LocalGatewayRouteState { Pending = "pending", Active = "active", Blackhole =
     "blackhole", Deleting = "deleting", Deleted = "deleted" }
 }
-/// p Describes a local gateway route table. /p
+/// Describes a local gateway route table.
 #[derive(Clone, Default, PartialEq)]
 pub struct LocalGatewayRouteTable {
-    /// p The ID of the local gateway route table. /p
+    /// The ID of the local gateway route table.
     pub local_gateway_route_table_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the local gateway route table. /p
+    /// The Amazon Resource Name (ARN) of the local gateway route table.
     pub local_gateway_route_table_arn: Option<String>,
-    /// p The ID of the local gateway. /p
+    /// The ID of the local gateway.
     pub local_gateway_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the Outpost. /p
+    /// The Amazon Resource Name (ARN) of the Outpost.
     pub outpost_arn: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the local gateway route table. /p
+    /// The ID of the Amazon Web Services account that owns the local gateway route table.
     pub owner_id: Option<String>,
-    /// p The state of the local gateway route table. /p
+    /// The state of the local gateway route table.
     pub state: Option<String>,
-    /// p The tags assigned to the local gateway route table. /p
+    /// The tags assigned to the local gateway route table.
     pub tags: Option<Vec<Tag>>,
-    /// p The mode of the local gateway route table. /p
+    /// The mode of the local gateway route table.
     pub mode: Option<LocalGatewayRouteTableMode>,
-    /// p Information about the state change. /p
+    /// Information about the state change.
     pub state_reason: Option<StateReason>,
 }
 rt::structure!(
@@ -1951,24 +2099,24 @@ pub static LOCAL_GATEWAY_ROUTE_TABLE_SET: rt::Schema = rt::Schema::list(
     "LocalGatewayRouteTableSet",
     &[rt::m("member", &LOCAL_GATEWAY_ROUTE_TABLE).named("item")],
 );
-/// p Describes an association between a local gateway route table and a virtual interface group. /p
+/// Describes an association between a local gateway route table and a virtual interface group.
 #[derive(Clone, Default, PartialEq)]
 pub struct LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-    /// p The ID of the association. /p
+    /// The ID of the association.
     pub local_gateway_route_table_virtual_interface_group_association_id: Option<String>,
-    /// p The ID of the virtual interface group. /p
+    /// The ID of the virtual interface group.
     pub local_gateway_virtual_interface_group_id: Option<String>,
-    /// p The ID of the local gateway. /p
+    /// The ID of the local gateway.
     pub local_gateway_id: Option<String>,
-    /// p The ID of the local gateway route table. /p
+    /// The ID of the local gateway route table.
     pub local_gateway_route_table_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the local gateway route table for the virtual interface group. /p
+    /// The Amazon Resource Name (ARN) of the local gateway route table for the virtual interface group.
     pub local_gateway_route_table_arn: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the local gateway virtual interface group association. /p
+    /// The ID of the Amazon Web Services account that owns the local gateway virtual interface group association.
     pub owner_id: Option<String>,
-    /// p The state of the association. /p
+    /// The state of the association.
     pub state: Option<String>,
-    /// p The tags assigned to the association. /p
+    /// The tags assigned to the association.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -2006,24 +2154,24 @@ pub static LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_SET: rt
             .named("item"),
     ],
 );
-/// p Describes an association between a local gateway route table and a VPC. /p
+/// Describes an association between a local gateway route table and a VPC.
 #[derive(Clone, Default, PartialEq)]
 pub struct LocalGatewayRouteTableVpcAssociation {
-    /// p The ID of the association. /p
+    /// The ID of the association.
     pub local_gateway_route_table_vpc_association_id: Option<String>,
-    /// p The ID of the local gateway route table. /p
+    /// The ID of the local gateway route table.
     pub local_gateway_route_table_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the local gateway route table for the association. /p
+    /// The Amazon Resource Name (ARN) of the local gateway route table for the association.
     pub local_gateway_route_table_arn: Option<String>,
-    /// p The ID of the local gateway. /p
+    /// The ID of the local gateway.
     pub local_gateway_id: Option<String>,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the local gateway route table for the association. /p
+    /// The ID of the Amazon Web Services account that owns the local gateway route table for the association.
     pub owner_id: Option<String>,
-    /// p The state of the association. /p
+    /// The state of the association.
     pub state: Option<String>,
-    /// p The tags assigned to the association. /p
+    /// The tags assigned to the association.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -2062,36 +2210,36 @@ pub static LOCAL_GATEWAY_SET: rt::Schema = rt::Schema::list(
     "LocalGatewaySet",
     &[rt::m("member", &LOCAL_GATEWAY).named("item")],
 );
-/// p Describes a local gateway virtual interface. /p
+/// Describes a local gateway virtual interface.
 #[derive(Clone, Default, PartialEq)]
 pub struct LocalGatewayVirtualInterface {
-    /// p The ID of the virtual interface. /p
+    /// The ID of the virtual interface.
     pub local_gateway_virtual_interface_id: Option<String>,
-    /// p The ID of the local gateway. /p
+    /// The ID of the local gateway.
     pub local_gateway_id: Option<String>,
-    /// p The ID of the local gateway virtual interface group. /p
+    /// The ID of the local gateway virtual interface group.
     pub local_gateway_virtual_interface_group_id: Option<String>,
-    /// p The Amazon Resource Number (ARN) of the local gateway virtual interface. /p
+    /// The Amazon Resource Number (ARN) of the local gateway virtual interface.
     pub local_gateway_virtual_interface_arn: Option<String>,
-    /// p The Outpost LAG ID. /p
+    /// The Outpost LAG ID.
     pub outpost_lag_id: Option<String>,
-    /// p The ID of the VLAN. /p
+    /// The ID of the VLAN.
     pub vlan: Option<i32>,
-    /// p The local address. /p
+    /// The local address.
     pub local_address: Option<String>,
-    /// p The peer address. /p
+    /// The peer address.
     pub peer_address: Option<String>,
-    /// p The Border Gateway Protocol (BGP) Autonomous System Number (ASN) of the local gateway. /p
+    /// The Border Gateway Protocol (BGP) Autonomous System Number (ASN) of the local gateway.
     pub local_bgp_asn: Option<i32>,
-    /// p The peer BGP ASN. /p
+    /// The peer BGP ASN.
     pub peer_bgp_asn: Option<i32>,
-    /// p The extended 32-bit ASN of the BGP peer for use with larger ASN values. /p
+    /// The extended 32-bit ASN of the BGP peer for use with larger ASN values.
     pub peer_bgp_asn_extended: Option<i64>,
-    /// p The ID of the Amazon Web Services account that owns the local gateway virtual interface. /p
+    /// The ID of the Amazon Web Services account that owns the local gateway virtual interface.
     pub owner_id: Option<String>,
-    /// p The tags assigned to the virtual interface. /p
+    /// The tags assigned to the virtual interface.
     pub tags: Option<Vec<Tag>>,
-    /// p The current state of the local gateway virtual interface. /p
+    /// The current state of the local gateway virtual interface.
     pub configuration_state: Option<LocalGatewayVirtualInterfaceConfigurationState>,
 }
 rt::structure!(
@@ -2128,26 +2276,26 @@ rt::string_enum! {
     pub enum LocalGatewayVirtualInterfaceConfigurationState { Pending = "pending",
     Available = "available", Deleting = "deleting", Deleted = "deleted" }
 }
-/// p Describes a local gateway virtual interface group. /p
+/// Describes a local gateway virtual interface group.
 #[derive(Clone, Default, PartialEq)]
 pub struct LocalGatewayVirtualInterfaceGroup {
-    /// p The ID of the virtual interface group. /p
+    /// The ID of the virtual interface group.
     pub local_gateway_virtual_interface_group_id: Option<String>,
-    /// p The IDs of the virtual interfaces. /p
+    /// The IDs of the virtual interfaces.
     pub local_gateway_virtual_interface_ids: Option<Vec<String>>,
-    /// p The ID of the local gateway. /p
+    /// The ID of the local gateway.
     pub local_gateway_id: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the local gateway virtual interface group. /p
+    /// The ID of the Amazon Web Services account that owns the local gateway virtual interface group.
     pub owner_id: Option<String>,
-    /// p The Autonomous System Number(ASN) for the local Border Gateway Protocol (BGP). /p
+    /// The Autonomous System Number(ASN) for the local Border Gateway Protocol (BGP).
     pub local_bgp_asn: Option<i32>,
-    /// p The extended 32-bit ASN for the local BGP configuration. /p
+    /// The extended 32-bit ASN for the local BGP configuration.
     pub local_bgp_asn_extended: Option<i64>,
-    /// p The Amazon Resource Number (ARN) of the local gateway virtual interface group. /p
+    /// The Amazon Resource Number (ARN) of the local gateway virtual interface group.
     pub local_gateway_virtual_interface_group_arn: Option<String>,
-    /// p The tags assigned to the virtual interface group. /p
+    /// The tags assigned to the virtual interface group.
     pub tags: Option<Vec<Tag>>,
-    /// p The current state of the local gateway virtual interface group. /p
+    /// The current state of the local gateway virtual interface group.
     pub configuration_state: Option<LocalGatewayVirtualInterfaceGroupConfigurationState>,
 }
 rt::structure!(
@@ -2214,17 +2362,38 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct LockSnapshotRequest {
-    /// p The ID of the snapshot to lock. /p
+    /// The ID of the snapshot to lock.
     pub snapshot_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The mode in which to lock the snapshot. Specify one of the following: /p ul li p code governance /code - Locks the snapshot in governance mode. Snapshots locked in governance mode can't be deleted until one of the following conditions are met: /p ul li p The lock duration expires. /p /li li p The snapshot is unlocked by a user with the appropriate permissions. /p /li /ul p Users with the appropriate IAM permissions can unlock the snapshot, increase or decrease the lock duration, and change the lock mode to code compliance /code at any time. /p p If you lock a snapshot in code governance /code mode, omit b CoolOffPeriod /b . /p /li li p code compliance /code - Locks the snapshot in compliance mode. Snapshots locked in compliance mode can't be unlocked by any user. They can be deleted only after the lock duration expires. Users can't decrease the lock duration or change the lock mode to code governance /code . However, users with appropriate IAM permissions can increase the lock duration at any time. /p p If you lock a snapshot in code compliance /code mode, you can optionally specify b CoolOffPeriod /b . /p /li /ul
+    /// The mode in which to lock the snapshot. Specify one of the following:
+    ///
+    /// - `governance` - Locks the snapshot in governance mode. Snapshots locked in governance mode can't be deleted until one of the following conditions are met:
+    ///   - The lock duration expires.
+    ///   - The snapshot is unlocked by a user with the appropriate permissions.
+    ///
+    ///   Users with the appropriate IAM permissions can unlock the snapshot, increase or decrease the lock duration, and change the lock mode to `compliance` at any time. If you lock a snapshot in `governance` mode, omit **CoolOffPeriod**.
+    /// - `compliance` - Locks the snapshot in compliance mode. Snapshots locked in compliance mode can't be unlocked by any user. They can be deleted only after the lock duration expires. Users can't decrease the lock duration or change the lock mode to `governance`. However, users with appropriate IAM permissions can increase the lock duration at any time. If you lock a snapshot in `compliance` mode, you can optionally specify **CoolOffPeriod**.
     pub lock_mode: LockMode,
-    /// p The cooling-off period during which you can unlock the snapshot or modify the lock settings after locking the snapshot in compliance mode, in hours. After the cooling-off period expires, you can't unlock or delete the snapshot, decrease the lock duration, or change the lock mode. You can increase the lock duration after the cooling-off period expires. /p p The cooling-off period is optional when locking a snapshot in compliance mode. If you are locking the snapshot in governance mode, omit this parameter. /p p To lock the snapshot in compliance mode immediately without a cooling-off period, omit this parameter. /p p If you are extending the lock duration for a snapshot that is locked in compliance mode after the cooling-off period has expired, omit this parameter. If you specify a cooling-period in a such a request, the request fails. /p p Allowed values: Min 1, max 72. /p
+    /// The cooling-off period during which you can unlock the snapshot or modify the lock settings after locking the snapshot in compliance mode, in hours. After the cooling-off period expires, you can't unlock or delete the snapshot, decrease the lock duration, or change the lock mode. You can increase the lock duration after the cooling-off period expires.
+    ///
+    /// The cooling-off period is optional when locking a snapshot in compliance mode. If you are locking the snapshot in governance mode, omit this parameter.
+    ///
+    /// To lock the snapshot in compliance mode immediately without a cooling-off period, omit this parameter.
+    ///
+    /// If you are extending the lock duration for a snapshot that is locked in compliance mode after the cooling-off period has expired, omit this parameter. If you specify a cooling-period in a such a request, the request fails.
+    ///
+    /// Allowed values: Min 1, max 72.
     pub cool_off_period: Option<i32>,
-    /// p The period of time for which to lock the snapshot, in days. The snapshot lock will automatically expire after this period lapses. /p p You must specify either this parameter or b ExpirationDate /b , but not both. /p p Allowed values: Min: 1, max 36500 /p
+    /// The period of time for which to lock the snapshot, in days. The snapshot lock will automatically expire after this period lapses.
+    ///
+    /// You must specify either this parameter or **ExpirationDate**, but not both.
+    ///
+    /// Allowed values: Min: 1, max 36500
     pub lock_duration: Option<i32>,
-    /// p The date and time at which the snapshot lock is to automatically expire, in the UTC time zone ( code YYYY-MM-DDThh:mm:ss.sssZ /code ). /p p You must specify either this parameter or b LockDuration /b , but not both. /p
+    /// The date and time at which the snapshot lock is to automatically expire, in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`).
+    ///
+    /// You must specify either this parameter or **LockDuration**, but not both.
     pub expiration_date: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -2244,21 +2413,26 @@ pub static LOCK_SNAPSHOT_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct LockSnapshotResult {
-    /// p The ID of the snapshot /p
+    /// The ID of the snapshot
     pub snapshot_id: Option<String>,
-    /// p The state of the snapshot lock. Valid states include: /p ul li p code compliance-cooloff /code - The snapshot has been locked in compliance mode but it is still within the cooling-off period. The snapshot can't be deleted, but it can be unlocked and the lock settings can be modified by users with appropriate permissions. /p /li li p code governance /code - The snapshot is locked in governance mode. The snapshot can't be deleted, but it can be unlocked and the lock settings can be modified by users with appropriate permissions. /p /li li p code compliance /code - The snapshot is locked in compliance mode and the cooling-off period has expired. The snapshot can't be unlocked or deleted. The lock duration can only be increased by users with appropriate permissions. /p /li li p code expired /code - The snapshot was locked in compliance or governance mode but the lock duration has expired. The snapshot is not locked and can be deleted. /p /li /ul
+    /// The state of the snapshot lock. Valid states include:
+    ///
+    /// - `compliance-cooloff` - The snapshot has been locked in compliance mode but it is still within the cooling-off period. The snapshot can't be deleted, but it can be unlocked and the lock settings can be modified by users with appropriate permissions.
+    /// - `governance` - The snapshot is locked in governance mode. The snapshot can't be deleted, but it can be unlocked and the lock settings can be modified by users with appropriate permissions.
+    /// - `compliance` - The snapshot is locked in compliance mode and the cooling-off period has expired. The snapshot can't be unlocked or deleted. The lock duration can only be increased by users with appropriate permissions.
+    /// - `expired` - The snapshot was locked in compliance or governance mode but the lock duration has expired. The snapshot is not locked and can be deleted.
     pub lock_state: Option<LockState>,
-    /// p The period of time for which the snapshot is locked, in days. /p
+    /// The period of time for which the snapshot is locked, in days.
     pub lock_duration: Option<i32>,
-    /// p The compliance mode cooling-off period, in hours. /p
+    /// The compliance mode cooling-off period, in hours.
     pub cool_off_period: Option<i32>,
-    /// p The date and time at which the compliance mode cooling-off period expires, in the UTC time zone ( code YYYY-MM-DDThh:mm:ss.sssZ /code ). /p
+    /// The date and time at which the compliance mode cooling-off period expires, in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`).
     pub cool_off_period_expires_on: Option<rt::DateTime>,
-    /// p The date and time at which the snapshot was locked, in the UTC time zone ( code YYYY-MM-DDThh:mm:ss.sssZ /code ). /p
+    /// The date and time at which the snapshot was locked, in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`).
     pub lock_created_on: Option<rt::DateTime>,
-    /// p The date and time at which the lock will expire, in the UTC time zone ( code YYYY-MM-DDThh:mm:ss.sssZ /code ). /p
+    /// The date and time at which the lock will expire, in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`).
     pub lock_expires_on: Option<rt::DateTime>,
-    /// p The date and time at which the lock duration started, in the UTC time zone ( code YYYY-MM-DDThh:mm:ss.sssZ /code ). /p
+    /// The date and time at which the lock duration started, in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`).
     pub lock_duration_start_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -2282,54 +2456,4 @@ pub static LOCK_SNAPSHOT_RESULT: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum LockState { Compliance = "compliance", Governance = "governance",
     ComplianceCooloff = "compliance-cooloff", Expired = "expired" }
-}
-/// p Information about a locked snapshot. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct LockedSnapshotsInfo {
-    /// p The account ID of the Amazon Web Services account that owns the snapshot. /p
-    pub owner_id: Option<String>,
-    /// p The ID of the snapshot. /p
-    pub snapshot_id: Option<String>,
-    /// p The state of the snapshot lock. Valid states include: /p ul li p code compliance-cooloff /code - The snapshot has been locked in compliance mode but it is still within the cooling-off period. The snapshot can't be deleted, but it can be unlocked and the lock settings can be modified by users with appropriate permissions. /p /li li p code governance /code - The snapshot is locked in governance mode. The snapshot can't be deleted, but it can be unlocked and the lock settings can be modified by users with appropriate permissions. /p /li li p code compliance /code - The snapshot is locked in compliance mode and the cooling-off period has expired. The snapshot can't be unlocked or deleted. The lock duration can only be increased by users with appropriate permissions. /p /li li p code expired /code - The snapshot was locked in compliance or governance mode but the lock duration has expired. The snapshot is not locked and can be deleted. /p /li /ul
-    pub lock_state: Option<LockState>,
-    /// p The period of time for which the snapshot is locked, in days. /p
-    pub lock_duration: Option<i32>,
-    /// p The compliance mode cooling-off period, in hours. /p
-    pub cool_off_period: Option<i32>,
-    /// p The date and time at which the compliance mode cooling-off period expires, in the UTC time zone ( code YYYY-MM-DDThh:mm:ss.sssZ /code ). /p
-    pub cool_off_period_expires_on: Option<rt::DateTime>,
-    /// p The date and time at which the snapshot was locked, in the UTC time zone ( code YYYY-MM-DDThh:mm:ss.sssZ /code ). /p
-    pub lock_created_on: Option<rt::DateTime>,
-    /// p The date and time at which the lock duration started, in the UTC time zone ( code YYYY-MM-DDThh:mm:ss.sssZ /code ). /p p If you lock a snapshot that is in the code pending /code state, the lock duration starts only once the snapshot enters the code completed /code state. /p
-    pub lock_duration_start_time: Option<rt::DateTime>,
-    /// p The date and time at which the lock will expire, in the UTC time zone ( code YYYY-MM-DDThh:mm:ss.sssZ /code ). /p
-    pub lock_expires_on: Option<rt::DateTime>,
-}
-rt::structure!(
-    LockedSnapshotsInfo, LOCKED_SNAPSHOTS_INFO, 0 => owner_id, 1 => snapshot_id, 2 =>
-    lock_state, 3 => lock_duration, 4 => cool_off_period, 5 =>
-    cool_off_period_expires_on, 6 => lock_created_on, 7 => lock_duration_start_time, 8 =>
-    lock_expires_on
-);
-pub static LOCKED_SNAPSHOTS_INFO: rt::Schema = rt::Schema::structure(
-    "LockedSnapshotsInfo",
-    &[
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("LockState", &rt::ENUM).named("lockState"),
-        rt::m("LockDuration", &rt::INTEGER).named("lockDuration"),
-        rt::m("CoolOffPeriod", &rt::INTEGER).named("coolOffPeriod"),
-        rt::m("CoolOffPeriodExpiresOn", &rt::TIMESTAMP).named("coolOffPeriodExpiresOn"),
-        rt::m("LockCreatedOn", &rt::TIMESTAMP).named("lockCreatedOn"),
-        rt::m("LockDurationStartTime", &rt::TIMESTAMP).named("lockDurationStartTime"),
-        rt::m("LockExpiresOn", &rt::TIMESTAMP).named("lockExpiresOn"),
-    ],
-);
-pub static LOCKED_SNAPSHOTS_INFO_LIST: rt::Schema = rt::Schema::list(
-    "LockedSnapshotsInfoList",
-    &[rt::m("member", &LOCKED_SNAPSHOTS_INFO).named("item")],
-);
-rt::string_enum! {
-    pub enum LogDestinationType { CloudWatchLogs = "cloud-watch-logs", S3 = "s3",
-    KinesisDataFirehose = "kinesis-data-firehose" }
 }

@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Information about the EC2 Mac Dedicated Host. /p
+/// Information about the EC2 Mac Dedicated Host.
 #[derive(Clone, Default, PartialEq)]
 pub struct MacHost {
-    /// p The EC2 Mac Dedicated Host ID. /p
+    /// The EC2 Mac Dedicated Host ID.
     pub host_id: Option<String>,
-    /// p The latest macOS versions that the EC2 Mac Dedicated Host can launch without being upgraded. /p
+    /// The latest macOS versions that the EC2 Mac Dedicated Host can launch without being upgraded.
     pub mac_os_latest_supported_versions: Option<Vec<String>>,
 }
 rt::structure!(MacHost, MAC_HOST, 0 => host_id, 1 => mac_os_latest_supported_versions);
@@ -24,24 +24,24 @@ pub static MAC_HOST_LIST: rt::Schema = rt::Schema::list(
     "MacHostList",
     &[rt::m("member", &MAC_HOST).named("item")],
 );
-/// p Information about a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. /p
+/// Information about a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct MacModificationTask {
-    /// p The ID of the Amazon EC2 Mac instance. /p
+    /// The ID of the Amazon EC2 Mac instance.
     pub instance_id: Option<String>,
-    /// p The ID of task. /p
+    /// The ID of task.
     pub mac_modification_task_id: Option<String>,
-    /// p SIP modification tasks only Information about the SIP configuration. /p
+    /// \[SIP modification tasks only\] Information about the SIP configuration.
     pub mac_system_integrity_protection_config: Option<
         MacSystemIntegrityProtectionConfiguration,
     >,
-    /// p The date and time the task was created, in the UTC timezone ( code YYYY-MM-DDThh:mm:ss.sssZ /code ). /p
+    /// The date and time the task was created, in the UTC timezone (`YYYY-MM-DDThh:mm:ss.sssZ`).
     pub start_time: Option<rt::DateTime>,
-    /// p The tags assigned to the task. /p
+    /// The tags assigned to the task.
     pub tags: Option<Vec<Tag>>,
-    /// p The state of the task. /p
+    /// The state of the task.
     pub task_state: Option<MacModificationTaskState>,
-    /// p The type of task. /p
+    /// The type of task.
     pub task_type: Option<MacModificationTaskType>,
 }
 rt::structure!(
@@ -85,24 +85,24 @@ pub static MAC_OS_VERSION_STRING_LIST: rt::Schema = rt::Schema::list(
     "MacOSVersionStringList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes the configuration for a System Integrity Protection (SIP) modification task. /p
+/// Describes the configuration for a System Integrity Protection (SIP) modification task.
 #[derive(Clone, Default, PartialEq)]
 pub struct MacSystemIntegrityProtectionConfiguration {
-    /// p Indicates whether Apple Internal was enabled or disabled by the task. /p
+    /// Indicates whether Apple Internal was enabled or disabled by the task.
     pub apple_internal: Option<MacSystemIntegrityProtectionSettingStatus>,
-    /// p Indicates whether Base System was enabled or disabled by the task. /p
+    /// Indicates whether Base System was enabled or disabled by the task.
     pub base_system: Option<MacSystemIntegrityProtectionSettingStatus>,
-    /// p Indicates whether Debugging Restrictions was enabled or disabled by the task. /p
+    /// Indicates whether Debugging Restrictions was enabled or disabled by the task.
     pub debugging_restrictions: Option<MacSystemIntegrityProtectionSettingStatus>,
-    /// p Indicates whether Dtrace Restrictions was enabled or disabled by the task. /p
+    /// Indicates whether Dtrace Restrictions was enabled or disabled by the task.
     pub d_trace_restrictions: Option<MacSystemIntegrityProtectionSettingStatus>,
-    /// p Indicates whether Filesystem Protections was enabled or disabled by the task. /p
+    /// Indicates whether Filesystem Protections was enabled or disabled by the task.
     pub filesystem_protections: Option<MacSystemIntegrityProtectionSettingStatus>,
-    /// p Indicates whether Kext Signing was enabled or disabled by the task. /p
+    /// Indicates whether Kext Signing was enabled or disabled by the task.
     pub kext_signing: Option<MacSystemIntegrityProtectionSettingStatus>,
-    /// p Indicates whether NVRAM Protections was enabled or disabled by the task. /p
+    /// Indicates whether NVRAM Protections was enabled or disabled by the task.
     pub nvram_protections: Option<MacSystemIntegrityProtectionSettingStatus>,
-    /// p Indicates SIP was enabled or disabled by the task. /p
+    /// Indicates SIP was enabled or disabled by the task.
     pub status: Option<MacSystemIntegrityProtectionSettingStatus>,
 }
 rt::structure!(
@@ -124,22 +124,22 @@ pub static MAC_SYSTEM_INTEGRITY_PROTECTION_CONFIGURATION: rt::Schema = rt::Schem
         rt::m("Status", &rt::ENUM).named("status"),
     ],
 );
-/// p Describes a custom configuration for a System Integrity Protection (SIP) modification task. /p
+/// Describes a custom configuration for a System Integrity Protection (SIP) modification task.
 #[derive(Clone, Default, PartialEq)]
 pub struct MacSystemIntegrityProtectionConfigurationRequest {
-    /// p Enables or disables Apple Internal. /p
+    /// Enables or disables Apple Internal.
     pub apple_internal: Option<MacSystemIntegrityProtectionSettingStatus>,
-    /// p Enables or disables Base System. /p
+    /// Enables or disables Base System.
     pub base_system: Option<MacSystemIntegrityProtectionSettingStatus>,
-    /// p Enables or disables Debugging Restrictions. /p
+    /// Enables or disables Debugging Restrictions.
     pub debugging_restrictions: Option<MacSystemIntegrityProtectionSettingStatus>,
-    /// p Enables or disables Dtrace Restrictions. /p
+    /// Enables or disables Dtrace Restrictions.
     pub d_trace_restrictions: Option<MacSystemIntegrityProtectionSettingStatus>,
-    /// p Enables or disables Filesystem Protections. /p
+    /// Enables or disables Filesystem Protections.
     pub filesystem_protections: Option<MacSystemIntegrityProtectionSettingStatus>,
-    /// p Enables or disables Kext Signing. /p
+    /// Enables or disables Kext Signing.
     pub kext_signing: Option<MacSystemIntegrityProtectionSettingStatus>,
-    /// p Enables or disables Nvram Protections. /p
+    /// Enables or disables Nvram Protections.
     pub nvram_protections: Option<MacSystemIntegrityProtectionSettingStatus>,
 }
 rt::structure!(
@@ -164,14 +164,14 @@ rt::string_enum! {
     pub enum MacSystemIntegrityProtectionSettingStatus { Enabled = "enabled", Disabled =
     "disabled" }
 }
-/// p Details for Site-to-Site VPN tunnel endpoint maintenance events. /p
+/// Details for Site-to-Site VPN tunnel endpoint maintenance events.
 #[derive(Clone, Default, PartialEq)]
 pub struct MaintenanceDetails {
-    /// p Verify existence of a pending maintenance. /p
+    /// Verify existence of a pending maintenance.
     pub pending_maintenance: Option<String>,
-    /// p The timestamp after which Amazon Web Services will automatically apply maintenance. /p
+    /// The timestamp after which Amazon Web Services will automatically apply maintenance.
     pub maintenance_auto_applied_after: Option<rt::DateTime>,
-    /// p Timestamp of last applied maintenance. /p
+    /// Timestamp of last applied maintenance.
     pub last_maintenance_applied: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -190,32 +190,34 @@ pub static MAINTENANCE_DETAILS: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum ManagedBy { Account = "account", DeclarativePolicy = "declarative-policy" }
 }
-/// p Describes a managed prefix list. /p
+/// Describes a managed prefix list.
 #[derive(Clone, Default, PartialEq)]
 pub struct ManagedPrefixList {
-    /// p The ID of the prefix list. /p
+    /// The ID of the prefix list.
     pub prefix_list_id: Option<String>,
-    /// p The IP address version. /p
+    /// The IP address version.
     pub address_family: Option<String>,
-    /// p The current state of the prefix list. /p
+    /// The current state of the prefix list.
     pub state: Option<PrefixListState>,
-    /// p The state message. /p
+    /// The state message.
     pub state_message: Option<String>,
-    /// p The Amazon Resource Name (ARN) for the prefix list. /p
+    /// The Amazon Resource Name (ARN) for the prefix list.
     pub prefix_list_arn: Option<String>,
-    /// p The name of the prefix list. /p
+    /// The name of the prefix list.
     pub prefix_list_name: Option<String>,
-    /// p The maximum number of entries for the prefix list. /p
+    /// The maximum number of entries for the prefix list.
     pub max_entries: Option<i32>,
-    /// p The version of the prefix list. /p
+    /// The version of the prefix list.
     pub version: Option<i64>,
-    /// p The tags for the prefix list. /p
+    /// The tags for the prefix list.
     pub tags: Option<Vec<Tag>>,
-    /// p The ID of the owner of the prefix list. /p
+    /// The ID of the owner of the prefix list.
     pub owner_id: Option<String>,
-    /// p The ID of the IPAM prefix list resolver target associated with this managed prefix list. When set, this prefix list becomes an IPAM managed prefix list. /p p An IPAM-managed prefix list is a customer-managed prefix list that has been associated with an IPAM prefix list resolver target. When a prefix list becomes IPAM managed, its CIDRs are automatically synchronized based on the IPAM prefix list resolver's CIDR selection rules, and direct CIDR modifications are restricted. /p
+    /// The ID of the IPAM prefix list resolver target associated with this managed prefix list. When set, this prefix list becomes an IPAM managed prefix list.
+    ///
+    /// An IPAM-managed prefix list is a customer-managed prefix list that has been associated with an IPAM prefix list resolver target. When a prefix list becomes IPAM managed, its CIDRs are automatically synchronized based on the IPAM prefix list resolver's CIDR selection rules, and direct CIDR modifications are restricted.
     pub ipam_prefix_list_resolver_target_id: Option<String>,
-    /// p Indicates whether synchronization with an IPAM prefix list resolver is enabled for this managed prefix list. When enabled, the prefix list CIDRs are automatically updated based on the resolver's CIDR selection rules. /p
+    /// Indicates whether synchronization with an IPAM prefix list resolver is enabled for this managed prefix list. When enabled, the prefix list CIDRs are automatically updated based on the resolver's CIDR selection rules.
     pub ipam_prefix_list_resolver_sync_enabled: Option<bool>,
 }
 rt::structure!(
@@ -250,10 +252,10 @@ pub static MANAGED_PREFIX_LIST_SET: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum ManagedResourceDefaultVisibility { Hidden = "hidden", Visible = "visible" }
 }
-/// p Describes the managed resource visibility settings for the account. /p
+/// Describes the managed resource visibility settings for the account.
 #[derive(Clone, Default, PartialEq)]
 pub struct ManagedResourceVisibilitySettings {
-    /// p The default visibility setting for managed resources. A value of code hidden /code indicates that managed resources are not included in Describe operation responses by default. A value of code visible /code indicates that managed resources are included by default. /p
+    /// The default visibility setting for managed resources. A value of `hidden` indicates that managed resources are not included in Describe operation responses by default. A value of `visible` indicates that managed resources are included by default.
     pub default_visibility: Option<ManagedResourceDefaultVisibility>,
 }
 rt::structure!(
@@ -277,12 +279,12 @@ pub static MARKETPLACE_PRODUCT_CODE_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "MarketplaceProductCodeRequestList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes the media accelerators for the instance type. /p
+/// Describes the media accelerators for the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct MediaAcceleratorInfo {
-    /// p Describes the media accelerators for the instance type. /p
+    /// Describes the media accelerators for the instance type.
     pub accelerators: Option<Vec<MediaDeviceInfo>>,
-    /// p The total size of the memory for the media accelerators for the instance type, in MiB. /p
+    /// The total size of the memory for the media accelerators for the instance type, in MiB.
     pub total_media_memory_in_mi_b: Option<i32>,
 }
 rt::structure!(
@@ -296,16 +298,16 @@ pub static MEDIA_ACCELERATOR_INFO: rt::Schema = rt::Schema::structure(
         rt::m("TotalMediaMemoryInMiB", &rt::INTEGER).named("totalMediaMemoryInMiB"),
     ],
 );
-/// p Describes the media accelerators for the instance type. /p
+/// Describes the media accelerators for the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct MediaDeviceInfo {
-    /// p The number of media accelerators for the instance type. /p
+    /// The number of media accelerators for the instance type.
     pub count: Option<i32>,
-    /// p The name of the media accelerator. /p
+    /// The name of the media accelerator.
     pub name: Option<String>,
-    /// p The manufacturer of the media accelerator. /p
+    /// The manufacturer of the media accelerator.
     pub manufacturer: Option<String>,
-    /// p Describes the memory available to the media accelerator. /p
+    /// Describes the memory available to the media accelerator.
     pub memory_info: Option<MediaDeviceMemoryInfo>,
 }
 rt::structure!(
@@ -325,10 +327,10 @@ pub static MEDIA_DEVICE_INFO_LIST: rt::Schema = rt::Schema::list(
     "MediaDeviceInfoList",
     &[rt::m("member", &MEDIA_DEVICE_INFO).named("item")],
 );
-/// p Describes the memory available to the media accelerator. /p
+/// Describes the memory available to the media accelerator.
 #[derive(Clone, Default, PartialEq)]
 pub struct MediaDeviceMemoryInfo {
-    /// p The size of the memory available to each media accelerator, in MiB. /p
+    /// The size of the memory available to each media accelerator, in MiB.
     pub size_in_mi_b: Option<i32>,
 }
 rt::structure!(MediaDeviceMemoryInfo, MEDIA_DEVICE_MEMORY_INFO, 0 => size_in_mi_b);
@@ -339,12 +341,12 @@ pub static MEDIA_DEVICE_MEMORY_INFO: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum MembershipType { Static = "static", Igmp = "igmp" }
 }
-/// p The minimum and maximum amount of memory per vCPU, in GiB. /p p/
+/// The minimum and maximum amount of memory per vCPU, in GiB.
 #[derive(Clone, Default, PartialEq)]
 pub struct MemoryGiBPerVCpu {
-    /// p The minimum amount of memory per vCPU, in GiB. If this parameter is not specified, there is no minimum limit. /p
+    /// The minimum amount of memory per vCPU, in GiB. If this parameter is not specified, there is no minimum limit.
     pub min: Option<f64>,
-    /// p The maximum amount of memory per vCPU, in GiB. If this parameter is not specified, there is no maximum limit. /p
+    /// The maximum amount of memory per vCPU, in GiB. If this parameter is not specified, there is no maximum limit.
     pub max: Option<f64>,
 }
 rt::structure!(MemoryGiBPerVCpu, MEMORY_GI_B_PER_V_CPU, 0 => min, 1 => max);
@@ -352,12 +354,12 @@ pub static MEMORY_GI_B_PER_V_CPU: rt::Schema = rt::Schema::structure(
     "MemoryGiBPerVCpu",
     &[rt::m("Min", &rt::DOUBLE).named("min"), rt::m("Max", &rt::DOUBLE).named("max")],
 );
-/// p The minimum and maximum amount of memory per vCPU, in GiB. /p
+/// The minimum and maximum amount of memory per vCPU, in GiB.
 #[derive(Clone, Default, PartialEq)]
 pub struct MemoryGiBPerVCpuRequest {
-    /// p The minimum amount of memory per vCPU, in GiB. To specify no minimum limit, omit this parameter. /p
+    /// The minimum amount of memory per vCPU, in GiB. To specify no minimum limit, omit this parameter.
     pub min: Option<f64>,
-    /// p The maximum amount of memory per vCPU, in GiB. To specify no maximum limit, omit this parameter. /p
+    /// The maximum amount of memory per vCPU, in GiB. To specify no maximum limit, omit this parameter.
     pub max: Option<f64>,
 }
 rt::structure!(
@@ -367,10 +369,10 @@ pub static MEMORY_GI_B_PER_V_CPU_REQUEST: rt::Schema = rt::Schema::structure(
     "MemoryGiBPerVCpuRequest",
     &[rt::m("Min", &rt::DOUBLE), rt::m("Max", &rt::DOUBLE)],
 );
-/// p Describes the memory for the instance type. /p
+/// Describes the memory for the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct MemoryInfo {
-    /// p The size of the memory, in MiB. /p
+    /// The size of the memory, in MiB.
     pub size_in_mi_b: Option<i64>,
 }
 rt::structure!(MemoryInfo, MEMORY_INFO, 0 => size_in_mi_b);
@@ -378,12 +380,12 @@ pub static MEMORY_INFO: rt::Schema = rt::Schema::structure(
     "MemoryInfo",
     &[rt::m("SizeInMiB", &rt::LONG).named("sizeInMiB")],
 );
-/// p The minimum and maximum amount of memory, in MiB. /p
+/// The minimum and maximum amount of memory, in MiB.
 #[derive(Clone, Default, PartialEq)]
 pub struct MemoryMiB {
-    /// p The minimum amount of memory, in MiB. If this parameter is not specified, there is no minimum limit. /p
+    /// The minimum amount of memory, in MiB. If this parameter is not specified, there is no minimum limit.
     pub min: Option<i32>,
-    /// p The maximum amount of memory, in MiB. If this parameter is not specified, there is no maximum limit. /p
+    /// The maximum amount of memory, in MiB. If this parameter is not specified, there is no maximum limit.
     pub max: Option<i32>,
 }
 rt::structure!(MemoryMiB, MEMORY_MI_B, 0 => min, 1 => max);
@@ -391,12 +393,12 @@ pub static MEMORY_MI_B: rt::Schema = rt::Schema::structure(
     "MemoryMiB",
     &[rt::m("Min", &rt::INTEGER).named("min"), rt::m("Max", &rt::INTEGER).named("max")],
 );
-/// p The minimum and maximum amount of memory, in MiB. /p
+/// The minimum and maximum amount of memory, in MiB.
 #[derive(Clone, Default, PartialEq)]
 pub struct MemoryMiBRequest {
-    /// p The minimum amount of memory, in MiB. To specify no minimum limit, specify code 0 /code . /p
+    /// The minimum amount of memory, in MiB. To specify no minimum limit, specify `0`.
     pub min: i32,
-    /// p The maximum amount of memory, in MiB. To specify no maximum limit, omit this parameter. /p
+    /// The maximum amount of memory, in MiB. To specify no maximum limit, omit this parameter.
     pub max: Option<i32>,
 }
 rt::structure!(MemoryMiBRequest, MEMORY_MI_B_REQUEST, 0 => min, 1 => max);
@@ -467,14 +469,14 @@ rt::string_enum! {
     "spot-avg-inst-az-count-per-requested-vcpu", SpotInstAzFulfillmentRate =
     "spot-inst-az-fulfillment-rate" }
 }
-/// p Describes a metric category. A metric category is a set of additional metrics that you can associate with an instance that has detailed monitoring enabled. /p
+/// Describes a metric category. A metric category is a set of additional metrics that you can associate with an instance that has detailed monitoring enabled.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricCategory {
-    /// p The ID of the metric category. /p
+    /// The ID of the metric category.
     pub metric_category_id: Option<String>,
-    /// p The names of the metrics in the metric category. /p
+    /// The names of the metrics in the metric category.
     pub metrics: Option<Vec<String>>,
-    /// p Any tags assigned to the metric category. /p
+    /// Any tags assigned to the metric category.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -500,14 +502,14 @@ pub static METRIC_CATEGORY_METRIC_NAME_LIST: rt::Schema = rt::Schema::list(
     "MetricCategoryMetricNameList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Contains a single data point from a capacity metrics query, including the dimension values, timestamp, and metric values for that specific combination. /p
+/// Contains a single data point from a capacity metrics query, including the dimension values, timestamp, and metric values for that specific combination.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricDataResult {
-    /// p The dimension values that identify this specific data point, such as account ID, region, and instance family. /p
+    /// The dimension values that identify this specific data point, such as account ID, region, and instance family.
     pub dimension: Option<CapacityManagerDimension>,
-    /// p The timestamp for this data point, indicating when the capacity usage occurred. /p
+    /// The timestamp for this data point, indicating when the capacity usage occurred.
     pub timestamp: Option<rt::DateTime>,
-    /// p The metric values and statistics for this data point, containing the actual capacity usage numbers. /p
+    /// The metric values and statistics for this data point, containing the actual capacity usage numbers.
     pub metric_values: Option<Vec<MetricValue>>,
 }
 rt::structure!(
@@ -530,15 +532,15 @@ pub static METRIC_DIMENSION_RESULT_SET: rt::Schema = rt::Schema::list(
     "MetricDimensionResultSet",
     &[rt::m("member", &CAPACITY_MANAGER_DIMENSION).named("item")],
 );
-/// p Indicates whether the network was healthy or degraded at a particular point. The value is aggregated from the code startDate /code to the code endDate /code . Currently only code five minutes /code is supported. /p
+/// Indicates whether the network was healthy or degraded at a particular point. The value is aggregated from the `startDate` to the `endDate`. Currently only `five_minutes` is supported.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricPoint {
-    /// p The start date for the metric point. The starting date for the metric point. The starting time must be formatted as code yyyy-mm-ddThh:mm:ss /code . For example, code 2022-06-10T12:00:00.000Z /code . /p
+    /// The start date for the metric point. The starting date for the metric point. The starting time must be formatted as `yyyy-mm-ddThh:mm:ss`. For example, `2022-06-10T12:00:00.000Z`.
     pub start_date: Option<rt::DateTime>,
-    /// p The end date for the metric point. The ending time must be formatted as code yyyy-mm-ddThh:mm:ss /code . For example, code 2022-06-12T12:00:00.000Z /code . /p
+    /// The end date for the metric point. The ending time must be formatted as `yyyy-mm-ddThh:mm:ss`. For example, `2022-06-12T12:00:00.000Z`.
     pub end_date: Option<rt::DateTime>,
     pub value: Option<f32>,
-    /// p The status of the metric point. /p
+    /// The status of the metric point.
     pub status: Option<String>,
 }
 rt::structure!(
@@ -564,12 +566,12 @@ pub static METRIC_SET: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum MetricType { AggregateLatency = "aggregate-latency" }
 }
-/// p Represents a single metric value with its associated statistic, such as the sum or average of unused capacity hours. /p
+/// Represents a single metric value with its associated statistic, such as the sum or average of unused capacity hours.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricValue {
-    /// p The name of the metric. /p
+    /// The name of the metric.
     pub metric: Option<Metric>,
-    /// p The numerical value of the metric for the specified statistic and time period. /p
+    /// The numerical value of the metric for the specified statistic and time period.
     pub value: Option<f64>,
 }
 rt::structure!(MetricValue, METRIC_VALUE, 0 => metric, 1 => value);
@@ -584,16 +586,16 @@ pub static METRIC_VALUE_SET: rt::Schema = rt::Schema::list(
     "MetricValueSet",
     &[rt::m("member", &METRIC_VALUE).named("item")],
 );
-/// p Describes the configuration that a Capacity Reservation has at the time a modification quote is generated. /p
+/// Describes the configuration that a Capacity Reservation has at the time a modification quote is generated.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModificationQuoteCurrentConfiguration {
-    /// p The number of instances in the Capacity Reservation. /p
+    /// The number of instances in the Capacity Reservation.
     pub instance_count: Option<i32>,
-    /// p The current state of the Capacity Reservation. /p
+    /// The current state of the Capacity Reservation.
     pub reservation_state: Option<String>,
-    /// p The start date that the Capacity Reservation has before the quoted modification is applied. /p
+    /// The start date that the Capacity Reservation has before the quoted modification is applied.
     pub start_date: Option<rt::DateTime>,
-    /// p The start date that the Capacity Reservation was originally requested with. This value does not change when you push out the start date. /p
+    /// The start date that the Capacity Reservation was originally requested with. This value does not change when you push out the start date.
     pub original_start_date: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -609,14 +611,14 @@ pub static MODIFICATION_QUOTE_CURRENT_CONFIGURATION: rt::Schema = rt::Schema::st
         rt::m("OriginalStartDate", &rt::TIMESTAMP).named("originalStartDate"),
     ],
 );
-/// p Describes the changes that a Capacity Reservation modification quote will apply to a Capacity Reservation. /p
+/// Describes the changes that a Capacity Reservation modification quote will apply to a Capacity Reservation.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModificationReservationUpdate {
-    /// p The date and time at which the commitment duration will expire after the modification, in the ISO8601 format in the UTC time zone ( code YYYY-MM-DDThh:mm:ss.sssZ /code ). /p
+    /// The date and time at which the commitment duration will expire after the modification, in the ISO8601 format in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`).
     pub new_commitment_end_date: Option<rt::DateTime>,
-    /// p The start date that the Capacity Reservation will have after the modification, in the ISO8601 format in the UTC time zone ( code YYYY-MM-DDThh:mm:ss.sssZ /code ). /p
+    /// The start date that the Capacity Reservation will have after the modification, in the ISO8601 format in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`).
     pub new_start_date: Option<rt::DateTime>,
-    /// p The commitment duration, in seconds, that the Capacity Reservation will have after the modification. /p
+    /// The commitment duration, in seconds, that the Capacity Reservation will have after the modification.
     pub new_commitment_duration: Option<i32>,
 }
 rt::structure!(
@@ -631,10 +633,10 @@ pub static MODIFICATION_RESERVATION_UPDATE: rt::Schema = rt::Schema::structure(
         rt::m("NewCommitmentDuration", &rt::INTEGER).named("newCommitmentDuration"),
     ],
 );
-/// p Describes the terms of a Capacity Reservation modification quote. /p
+/// Describes the terms of a Capacity Reservation modification quote.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModificationTerms {
-    /// p The changes that will be applied to the Capacity Reservation if you accept the modification terms. /p
+    /// The changes that will be applied to the Capacity Reservation if you accept the modification terms.
     pub reservation_update: Option<ModificationReservationUpdate>,
 }
 rt::structure!(ModificationTerms, MODIFICATION_TERMS, 0 => reservation_update);
@@ -647,29 +649,29 @@ pub static MODIFICATION_TERMS: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyAccountVpcEncryptionControlRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The encryption mode for the account encryption control configuration. /p
+    /// The encryption mode for the account encryption control configuration.
     pub mode: Option<AccountVpcEncryptionControlMode>,
-    /// p Specifies whether to exclude internet gateway resource from account-level encryption enforcement. /p
+    /// Specifies whether to exclude internet gateway resource from account-level encryption enforcement.
     pub internet_gateway: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude egress-only internet gateway resource from account-level encryption enforcement. /p
+    /// Specifies whether to exclude egress-only internet gateway resource from account-level encryption enforcement.
     pub egress_only_internet_gateway: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude NAT gateway resource from account-level encryption enforcement. /p
+    /// Specifies whether to exclude NAT gateway resource from account-level encryption enforcement.
     pub nat_gateway: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude virtual private gateway resource from account-level encryption enforcement. /p
+    /// Specifies whether to exclude virtual private gateway resource from account-level encryption enforcement.
     pub virtual_private_gateway: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude VPC peering connection resource from account-level encryption enforcement. /p
+    /// Specifies whether to exclude VPC peering connection resource from account-level encryption enforcement.
     pub vpc_peering: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude Lambda service from account-level encryption enforcement. /p
+    /// Specifies whether to exclude Lambda service from account-level encryption enforcement.
     pub lambda: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude VPC Lattice service from account-level encryption enforcement. /p
+    /// Specifies whether to exclude VPC Lattice service from account-level encryption enforcement.
     pub vpc_lattice: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude Elastic File System service from account-level encryption enforcement. /p
+    /// Specifies whether to exclude Elastic File System service from account-level encryption enforcement.
     pub elastic_file_system: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude Amazon Web Services Global Accelerator from account-level encryption enforcement. /p
+    /// Specifies whether to exclude Amazon Web Services Global Accelerator from account-level encryption enforcement.
     pub global_accelerator: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude Amazon API Gateway V2 from account-level encryption enforcement. /p
+    /// Specifies whether to exclude Amazon API Gateway V2 from account-level encryption enforcement.
     pub api_gateway_v2: Option<VpcEncryptionControlExclusionStateInput>,
 }
 rt::structure!(
@@ -698,7 +700,7 @@ pub static MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL_REQUEST: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyAccountVpcEncryptionControlResult {
-    /// p Information about the account-level VPC Encryption Control configuration. /p
+    /// Information about the account-level VPC Encryption Control configuration.
     pub account_vpc_encryption_control: Option<AccountVpcEncryptionControl>,
 }
 rt::structure!(
@@ -714,11 +716,11 @@ pub static MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL_RESULT: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyAddressAttributeRequest {
-    /// p EC2-VPC The allocation ID. /p
+    /// \[EC2-VPC\] The allocation ID.
     pub allocation_id: String,
-    /// p The domain name to modify for the IP address. /p
+    /// The domain name to modify for the IP address.
     pub domain_name: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -735,7 +737,7 @@ pub static MODIFY_ADDRESS_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyAddressAttributeResult {
-    /// p Information about the Elastic IP address. /p
+    /// Information about the Elastic IP address.
     pub address: Option<AddressAttribute>,
 }
 rt::structure!(
@@ -747,39 +749,39 @@ pub static MODIFY_ADDRESS_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyApplicationStatusCheckRequest {
-    /// p The ID of the application status check to modify. /p
+    /// The ID of the application status check to modify.
     pub application_status_check_id: String,
-    /// p The aggregation setting for the application status check. When set to code included /code , the result of this check contributes to the instance-level application status reported by code DescribeApplicationStatus /code . When set to code excluded /code , the check runs independently and does not affect the instance-level status. Valid values: code included /code | code excluded /code . /p
+    /// The aggregation setting for the application status check. When set to `included`, the result of this check contributes to the instance-level application status reported by `DescribeApplicationStatus`. When set to `excluded`, the check runs independently and does not affect the instance-level status. Valid values: `included` \| `excluded`.
     pub aggregation: Option<AggregationStatusEnum>,
-    /// p The health check paths to use for the application status check. /p
+    /// The health check paths to use for the application status check.
     pub health_check_paths: Option<Vec<HealthCheckPathRequestObject>>,
-    /// p The protocol to use for the health check. Valid values: code http /code | code https /code . /p
+    /// The protocol to use for the health check. Valid values: `http` \| `https`.
     pub protocol: Option<NetworkProtocolEnum>,
-    /// p The port to use for the health check. Valid values: 1 to 65535. /p
+    /// The port to use for the health check. Valid values: 1 to 65535.
     pub port: Option<i32>,
-    /// p The URL path to use for the health check HTTP request (for example, code /health /code or code /status /code ). /p
+    /// The URL path to use for the health check HTTP request (for example, `/health` or `/status`).
     pub path: Option<String>,
-    /// p The index of the network device to use for the health check. The value must be greater than or equal to 0. /p
+    /// The index of the network device to use for the health check. The value must be greater than or equal to 0.
     pub device_index: Option<i32>,
-    /// p The IP version to use for the health check. Valid values: code ipv4 /code and code ipv6 /code . /p
+    /// The IP version to use for the health check. Valid values: `ipv4` and `ipv6`.
     pub ip_version: Option<IpVersionEnum>,
-    /// p The IP scope to use for the health check. Valid value: code private /code . /p
+    /// The IP scope to use for the health check. Valid value: `private`.
     pub ip_scope: Option<IpScopeEnum>,
-    /// p The interval, in seconds, between health checks. Valid value: 60. /p
+    /// The interval, in seconds, between health checks. Valid value: 60.
     pub interval: Option<i32>,
-    /// p The amount of time, in seconds, to wait for a health check response before considering it failed. Valid values: 1 to 30. The value must be less than code Interval /code . /p
+    /// The amount of time, in seconds, to wait for a health check response before considering it failed. Valid values: 1 to 30. The value must be less than `Interval`.
     pub timeout: Option<i32>,
-    /// p The number of consecutive failed health checks before the application status is considered impaired. The value must be greater than 0. /p
+    /// The number of consecutive failed health checks before the application status is considered impaired. The value must be greater than 0.
     pub failure_threshold: Option<i32>,
-    /// p The number of consecutive successful health checks before the application status is considered healthy. The value must be greater than 0. /p
+    /// The number of consecutive successful health checks before the application status is considered healthy. The value must be greater than 0.
     pub success_threshold: Option<i32>,
-    /// p The HTTP status codes that indicate a successful health check response. Specify a comma-separated list of individual status codes or ranges, for example, code 200,202,300-399 /code . For a range, the first value must be less than the second value. Maximum length: 64 characters. /p
+    /// The HTTP status codes that indicate a successful health check response. Specify a comma-separated list of individual status codes or ranges, for example, `200,202,300-399`. For a range, the first value must be less than the second value. Maximum length: 64 characters.
     pub status_code_matcher: Option<String>,
-    /// p The number of seconds to wait before starting health checks after an instance is launched. Valid values: 1 to 600. /p
+    /// The number of seconds to wait before starting health checks after an instance is launched. Valid values: 1 to 600.
     pub initialization_grace_period_seconds: Option<i32>,
-    /// p A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -815,7 +817,7 @@ pub static MODIFY_APPLICATION_STATUS_CHECK_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyApplicationStatusCheckResult {
-    /// p Information about the modified application status check. /p
+    /// Information about the modified application status check.
     pub application_status_check: Option<ApplicationStatusCheckResponseObject>,
 }
 rt::structure!(
@@ -831,11 +833,11 @@ pub static MODIFY_APPLICATION_STATUS_CHECK_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyAvailabilityZoneGroupRequest {
-    /// p The name of the Availability Zone group, Local Zone group, or Wavelength Zone group. /p
+    /// The name of the Availability Zone group, Local Zone group, or Wavelength Zone group.
     pub group_name: String,
-    /// p Indicates whether to opt in to the zone group. The only valid value is code opted-in /code . You must contact Amazon Web Services Support to opt out of a Local Zone or Wavelength Zone group. /p
+    /// Indicates whether to opt in to the zone group. The only valid value is `opted-in`. You must contact Amazon Web Services Support to opt out of a Local Zone or Wavelength Zone group.
     pub opt_in_status: ModifyAvailabilityZoneOptInStatus,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -852,7 +854,7 @@ pub static MODIFY_AVAILABILITY_ZONE_GROUP_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyAvailabilityZoneGroupResult {
-    /// p Is code true /code if the request succeeds, and an error otherwise. /p
+    /// Is `true` if the request succeeds, and an error otherwise.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -869,15 +871,21 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyCapacityReservationFleetRequest {
-    /// p The ID of the Capacity Reservation Fleet to modify. /p
+    /// The ID of the Capacity Reservation Fleet to modify.
     pub capacity_reservation_fleet_id: String,
-    /// p The total number of capacity units to be reserved by the Capacity Reservation Fleet. This value, together with the instance type weights that you assign to each instance type used by the Fleet determine the number of instances for which the Fleet reserves capacity. Both values are based on units that make sense for your workload. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#target-capacity" Total target capacity /a in the i Amazon EC2 User Guide /i . /p
+    /// The total number of capacity units to be reserved by the Capacity Reservation Fleet. This value, together with the instance type weights that you assign to each instance type used by the Fleet determine the number of instances for which the Fleet reserves capacity. Both values are based on units that make sense for your workload. For more information, see [Total target capacity](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#target-capacity) in the *Amazon EC2 User Guide*.
     pub total_target_capacity: Option<i32>,
-    /// p The date and time at which the Capacity Reservation Fleet expires. When the Capacity Reservation Fleet expires, its state changes to code expired /code and all of the Capacity Reservations in the Fleet expire. /p p The Capacity Reservation Fleet expires within an hour after the specified time. For example, if you specify code 5/31/2019 /code , code 13:30:55 /code , the Capacity Reservation Fleet is guaranteed to expire between code 13:30:55 /code and code 14:30:55 /code on code 5/31/2019 /code . /p p You can't specify b EndDate /b and b RemoveEndDate /b in the same request. /p
+    /// The date and time at which the Capacity Reservation Fleet expires. When the Capacity Reservation Fleet expires, its state changes to `expired` and all of the Capacity Reservations in the Fleet expire.
+    ///
+    /// The Capacity Reservation Fleet expires within an hour after the specified time. For example, if you specify `5/31/2019`, `13:30:55`, the Capacity Reservation Fleet is guaranteed to expire between `13:30:55` and `14:30:55` on `5/31/2019`.
+    ///
+    /// You can't specify **EndDate** and **RemoveEndDate** in the same request.
     pub end_date: Option<rt::DateTime>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Indicates whether to remove the end date from the Capacity Reservation Fleet. If you remove the end date, the Capacity Reservation Fleet does not expire and it remains active until you explicitly cancel it using the b CancelCapacityReservationFleet /b action. /p p You can't specify b RemoveEndDate /b and b EndDate /b in the same request. /p
+    /// Indicates whether to remove the end date from the Capacity Reservation Fleet. If you remove the end date, the Capacity Reservation Fleet does not expire and it remains active until you explicitly cancel it using the **CancelCapacityReservationFleet** action.
+    ///
+    /// You can't specify **RemoveEndDate** and **EndDate** in the same request.
     pub remove_end_date: Option<bool>,
 }
 rt::structure!(
@@ -897,7 +905,7 @@ pub static MODIFY_CAPACITY_RESERVATION_FLEET_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyCapacityReservationFleetResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -910,27 +918,36 @@ pub static MODIFY_CAPACITY_RESERVATION_FLEET_RESULT: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyCapacityReservationRequest {
-    /// p The ID of the Capacity Reservation. /p
+    /// The ID of the Capacity Reservation.
     pub capacity_reservation_id: String,
-    /// p The number of instances for which to reserve capacity. The number of instances can't be increased or decreased by more than code 1000 /code in a single request. /p
+    /// The number of instances for which to reserve capacity. The number of instances can't be increased or decreased by more than `1000` in a single request.
     pub instance_count: Option<i32>,
-    /// p The date and time at which the Capacity Reservation expires. When a Capacity Reservation expires, the reserved capacity is released and you can no longer launch instances into it. The Capacity Reservation's state changes to code expired /code when it reaches its end date and time. /p p The Capacity Reservation is cancelled within an hour from the specified time. For example, if you specify 5/31/2019, 13:30:55, the Capacity Reservation is guaranteed to end between 13:30:55 and 14:30:55 on 5/31/2019. /p p You must provide an code EndDate /code value if code EndDateType /code is code limited /code . Omit code EndDate /code if code EndDateType /code is code unlimited /code . /p
+    /// The date and time at which the Capacity Reservation expires. When a Capacity Reservation expires, the reserved capacity is released and you can no longer launch instances into it. The Capacity Reservation's state changes to `expired` when it reaches its end date and time.
+    ///
+    /// The Capacity Reservation is cancelled within an hour from the specified time. For example, if you specify 5/31/2019, 13:30:55, the Capacity Reservation is guaranteed to end between 13:30:55 and 14:30:55 on 5/31/2019.
+    ///
+    /// You must provide an `EndDate` value if `EndDateType` is `limited`. Omit `EndDate` if `EndDateType` is `unlimited`.
     pub end_date: Option<rt::DateTime>,
-    /// p Indicates the way in which the Capacity Reservation ends. A Capacity Reservation can have one of the following end types: /p ul li p code unlimited /code - The Capacity Reservation remains active until you explicitly cancel it. Do not provide an code EndDate /code value if code EndDateType /code is code unlimited /code . /p /li li p code limited /code - The Capacity Reservation expires automatically at a specified date and time. You must provide an code EndDate /code value if code EndDateType /code is code limited /code . /p /li /ul
+    /// Indicates the way in which the Capacity Reservation ends. A Capacity Reservation can have one of the following end types:
+    ///
+    /// - `unlimited` - The Capacity Reservation remains active until you explicitly cancel it. Do not provide an `EndDate` value if `EndDateType` is `unlimited`.
+    /// - `limited` - The Capacity Reservation expires automatically at a specified date and time. You must provide an `EndDate` value if `EndDateType` is `limited`.
     pub end_date_type: Option<EndDateType>,
-    /// p Reserved. Capacity Reservations you have created are accepted by default. /p
+    /// Reserved. Capacity Reservations you have created are accepted by default.
     pub accept: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Reserved for future use. /p
+    /// Reserved for future use.
     pub additional_info: Option<String>,
-    /// p The matching criteria (instance eligibility) that you want to use in the modified Capacity Reservation. If you change the instance eligibility of an existing Capacity Reservation from code targeted /code to code open /code , any running instances that match the attributes of the Capacity Reservation, have the code CapacityReservationPreference /code set to code open /code , and are not yet running in the Capacity Reservation, will automatically use the modified Capacity Reservation. /p p To modify the instance eligibility, the Capacity Reservation must be completely idle (zero usage). /p
+    /// The matching criteria (instance eligibility) that you want to use in the modified Capacity Reservation. If you change the instance eligibility of an existing Capacity Reservation from `targeted` to `open`, any running instances that match the attributes of the Capacity Reservation, have the `CapacityReservationPreference` set to `open`, and are not yet running in the Capacity Reservation, will automatically use the modified Capacity Reservation.
+    ///
+    /// To modify the instance eligibility, the Capacity Reservation must be completely idle (zero usage).
     pub instance_match_criteria: Option<InstanceMatchCriteria>,
-    /// p Indicates that you accept the modification terms of the quote identified by code QuoteId /code . To apply a quoted modification, set this parameter to code true /code . /p
+    /// Indicates that you accept the modification terms of the quote identified by `QuoteId`. To apply a quoted modification, set this parameter to `true`.
     pub accept_modification_terms: Option<bool>,
-    /// p The new start date for the Capacity Reservation, in the ISO8601 format in the UTC time zone ( code YYYY-MM-DDThh:mm:ss.sssZ /code ). Applies to future-dated Capacity Reservations only. Requires a quote from code CreateCapacityReservationDateChangeQuote /code ; pass the quote ID in code QuoteId /code with code AcceptModificationTerms /code set to code true /code . /p
+    /// The new start date for the Capacity Reservation, in the ISO8601 format in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`). Applies to future-dated Capacity Reservations only. Requires a quote from `CreateCapacityReservationDateChangeQuote`; pass the quote ID in `QuoteId` with `AcceptModificationTerms` set to `true`.
     pub start_date: Option<rt::DateTime>,
-    /// p The ID of the quote that describes the modification you want to apply. Generate a quote by using code CreateCapacityReservationDateChangeQuote /code . The quote must be in the code active /code state, and each quote can be used only once. /p
+    /// The ID of the quote that describes the modification you want to apply. Generate a quote by using `CreateCapacityReservationDateChangeQuote`. The quote must be in the `active` state, and each quote can be used only once.
     pub quote_id: Option<String>,
 }
 rt::structure!(
@@ -957,11 +974,11 @@ pub static MODIFY_CAPACITY_RESERVATION_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyCapacityReservationResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
-    /// p The status of the requested modification. For a description of each possible value, see the code adjustmentStatus /code field of the code CapacityReservation /code data type. /p
+    /// The status of the requested modification. For a description of each possible value, see the `adjustmentStatus` field of the `CapacityReservation` data type.
     pub adjustment_status: Option<CapacityReservationAdjustmentStatus>,
-    /// p The configuration that the Capacity Reservation will have after the adjustment is applied. /p
+    /// The configuration that the Capacity Reservation will have after the adjustment is applied.
     pub adjustment_details: Option<CapacityReservationAdjustmentDetails>,
 }
 rt::structure!(
@@ -979,17 +996,22 @@ pub static MODIFY_CAPACITY_RESERVATION_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyClientVpnEndpointAuthorizationPolicyRequest {
-    /// p The ID of the Client VPN endpoint. /p
+    /// The ID of the Client VPN endpoint.
     pub client_vpn_endpoint_id: String,
-    /// p The authorization policy document, written in the Cedar policy language. This parameter is required when you create the authorization policy for a Client VPN endpoint that does not already have one. /p
+    /// The authorization policy document, written in the Cedar policy language. This parameter is required when you create the authorization policy for a Client VPN endpoint that does not already have one.
     pub policy_document: Option<String>,
-    /// p A brief description of the authorization policy. /p
+    /// A brief description of the authorization policy.
     pub description: Option<String>,
-    /// p Specifies whether the authorization policy is evaluated in shadow mode. Possible values include: /p ul li p code enabled /code - The authorization policy is evaluated and the results are logged, but access is not enforced. /p /li li p code disabled /code - The authorization policy is enforced. /p /li /ul p The default value is code disabled /code . /p
+    /// Specifies whether the authorization policy is evaluated in shadow mode. Possible values include:
+    ///
+    /// - `enabled` - The authorization policy is evaluated and the results are logged, but access is not enforced.
+    /// - `disabled` - The authorization policy is enforced.
+    ///
+    /// The default value is `disabled`.
     pub shadow_mode: Option<ClientVpnAuthorizationPolicyShadowMode>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1011,7 +1033,7 @@ pub static MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST: rt::Schema =
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyClientVpnEndpointAuthorizationPolicyResult {
-    /// p The current state of the authorization policy. /p
+    /// The current state of the authorization policy.
     pub status: Option<ClientVpnAuthorizationPolicyStatus>,
 }
 rt::structure!(
@@ -1024,41 +1046,60 @@ pub static MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT: rt::Schema = 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyClientVpnEndpointRequest {
-    /// p The ID of the Client VPN endpoint to modify. /p
+    /// The ID of the Client VPN endpoint to modify.
     pub client_vpn_endpoint_id: String,
-    /// p The ARN of the server certificate to be used. The server certificate must be provisioned in Certificate Manager (ACM). /p
+    /// The ARN of the server certificate to be used. The server certificate must be provisioned in Certificate Manager (ACM).
     pub server_certificate_arn: Option<String>,
-    /// p Information about the client connection logging options. /p p If you enable client connection logging, data about client connections is sent to a Cloudwatch Logs log stream. The following information is logged: /p ul li p Client connection requests /p /li li p Client connection results (successful and unsuccessful) /p /li li p Reasons for unsuccessful client connection requests /p /li li p Client connection termination time /p /li /ul
+    /// Information about the client connection logging options.
+    ///
+    /// If you enable client connection logging, data about client connections is sent to a Cloudwatch Logs log stream. The following information is logged:
+    ///
+    /// - Client connection requests
+    /// - Client connection results (successful and unsuccessful)
+    /// - Reasons for unsuccessful client connection requests
+    /// - Client connection termination time
     pub connection_log_options: Option<ConnectionLogOptions>,
-    /// p Information about the DNS servers to be used by Client VPN connections. A Client VPN endpoint can have up to two DNS servers. /p
+    /// Information about the DNS servers to be used by Client VPN connections. A Client VPN endpoint can have up to two DNS servers.
     pub dns_servers: Option<DnsServersOptionsModifyStructure>,
-    /// p The port number to assign to the Client VPN endpoint for TCP and UDP traffic. /p p Valid Values: code 443 /code | code 1194 /code /p p Default Value: code 443 /code /p
+    /// The port number to assign to the Client VPN endpoint for TCP and UDP traffic.
+    ///
+    /// Valid Values: `443` \| `1194`
+    ///
+    /// Default Value: `443`
     pub vpn_port: Option<i32>,
-    /// p A brief description of the Client VPN endpoint. /p
+    /// A brief description of the Client VPN endpoint.
     pub description: Option<String>,
-    /// p Indicates whether the VPN is split-tunnel. /p p For information about split-tunnel VPN endpoints, see a href="https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/split-tunnel-vpn.html" Split-tunnel Client VPN endpoint /a in the i Client VPN Administrator Guide /i . /p
+    /// Indicates whether the VPN is split-tunnel.
+    ///
+    /// For information about split-tunnel VPN endpoints, see [Split-tunnel Client VPN endpoint](https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/split-tunnel-vpn.html) in the *Client VPN Administrator Guide*.
     pub split_tunnel: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The IDs of one or more security groups to apply to the target network. /p
+    /// The IDs of one or more security groups to apply to the target network.
     pub security_group_ids: Option<Vec<String>>,
-    /// p The ID of the VPC to associate with the Client VPN endpoint. /p
+    /// The ID of the VPC to associate with the Client VPN endpoint.
     pub vpc_id: Option<String>,
-    /// p Specify whether to enable the self-service portal for the Client VPN endpoint. /p
+    /// Specify whether to enable the self-service portal for the Client VPN endpoint.
     pub self_service_portal: Option<SelfServicePortal>,
-    /// p The options for managing connection authorization for new client connections. /p
+    /// The options for managing connection authorization for new client connections.
     pub client_connect_options: Option<ClientConnectOptions>,
-    /// p The maximum VPN session duration time in hours. /p p Valid values: code 8 | 10 | 12 | 24 /code /p p Default value: code 24 /code /p
+    /// The maximum VPN session duration time in hours.
+    ///
+    /// Valid values: `8 | 10 | 12 | 24`
+    ///
+    /// Default value: `24`
     pub session_timeout_hours: Option<i32>,
-    /// p Options for enabling a customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established. /p
+    /// Options for enabling a customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established.
     pub client_login_banner_options: Option<ClientLoginBannerOptions>,
-    /// p Client route enforcement is a feature of the Client VPN service that helps enforce administrator defined routes on devices connected through the VPN. T his feature helps improve your security posture by ensuring that network traffic originating from a connected client is not inadvertently sent outside the VPN tunnel. /p p Client route enforcement works by monitoring the route table of a connected device for routing policy changes to the VPN connection. If the feature detects any VPN routing policy modifications, it will automatically force an update to the route table, reverting it back to the expected route configurations. /p
+    /// Client route enforcement is a feature of the Client VPN service that helps enforce administrator defined routes on devices connected through the VPN. T his feature helps improve your security posture by ensuring that network traffic originating from a connected client is not inadvertently sent outside the VPN tunnel.
+    ///
+    /// Client route enforcement works by monitoring the route table of a connected device for routing policy changes to the VPN connection. If the feature detects any VPN routing policy modifications, it will automatically force an update to the route table, reverting it back to the expected route configurations.
     pub client_route_enforcement_options: Option<ClientRouteEnforcementOptions>,
-    /// p Indicates whether the client VPN session is disconnected after the maximum timeout specified in code sessionTimeoutHours /code is reached. If code true /code , users are prompted to reconnect client VPN. If code false /code , client VPN attempts to reconnect automatically. The default value is code true /code . /p
+    /// Indicates whether the client VPN session is disconnected after the maximum timeout specified in `sessionTimeoutHours` is reached. If `true`, users are prompted to reconnect client VPN. If `false`, client VPN attempts to reconnect automatically. The default value is `true`.
     pub disconnect_on_session_timeout: Option<bool>,
-    /// p The Transit Gateway configuration for the Client VPN endpoint. This option is currently not supported. /p
+    /// The Transit Gateway configuration for the Client VPN endpoint. This option is currently not supported.
     pub transit_gateway_configuration: Option<TransitGatewayConfigurationInputStructure>,
-    /// p The device posture options for the Client VPN endpoint. Specifying this parameter replaces the entire device posture configuration for the endpoint. To disable device posture and remove all device trust providers, specify code false /code for code Enabled /code . /p
+    /// The device posture options for the Client VPN endpoint. Specifying this parameter replaces the entire device posture configuration for the endpoint. To disable device posture and remove all device trust providers, specify `false` for `Enabled`.
     pub device_posture_options: Option<DevicePostureOptions>,
 }
 rt::structure!(
@@ -1100,7 +1141,7 @@ pub static MODIFY_CLIENT_VPN_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyClientVpnEndpointResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -1112,11 +1153,13 @@ pub static MODIFY_CLIENT_VPN_ENDPOINT_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyDefaultCreditSpecificationRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The instance family. /p
+    /// The instance family.
     pub instance_family: UnlimitedSupportedInstanceFamily,
-    /// p The credit option for CPU usage of the instance family. /p p Valid Values: code standard /code | code unlimited /code /p
+    /// The credit option for CPU usage of the instance family.
+    ///
+    /// Valid Values: `standard` \| `unlimited`
     pub cpu_credits: String,
 }
 rt::structure!(
@@ -1133,7 +1176,7 @@ pub static MODIFY_DEFAULT_CREDIT_SPECIFICATION_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyDefaultCreditSpecificationResult {
-    /// p The default credit option for CPU usage of the instance family. /p
+    /// The default credit option for CPU usage of the instance family.
     pub instance_family_credit_specification: Option<InstanceFamilyCreditSpecification>,
 }
 rt::structure!(
@@ -1149,9 +1192,20 @@ pub static MODIFY_DEFAULT_CREDIT_SPECIFICATION_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyEbsDefaultKmsKeyIdRequest {
-    /// p The identifier of the KMS key to use for Amazon EBS encryption. If this parameter is not specified, your KMS key for Amazon EBS is used. If code KmsKeyId /code is specified, the encrypted state must be code true /code . /p p You can specify the KMS key using any of the following: /p ul li p Key ID. For example, 1234abcd-12ab-34cd-56ef-1234567890ab. /p /li li p Key alias. For example, alias/ExampleAlias. /p /li li p Key ARN. For example, arn:aws:kms:us-east-1:012345678910:key/1234abcd-12ab-34cd-56ef-1234567890ab. /p /li li p Alias ARN. For example, arn:aws:kms:us-east-1:012345678910:alias/ExampleAlias. /p /li /ul p Amazon Web Services authenticates the KMS key asynchronously. Therefore, if you specify an ID, alias, or ARN that is not valid, the action can appear to complete, but eventually fails. /p p Amazon EBS does not support asymmetric KMS keys. /p
+    /// The identifier of the KMS key to use for Amazon EBS encryption. If this parameter is not specified, your KMS key for Amazon EBS is used. If `KmsKeyId` is specified, the encrypted state must be `true`.
+    ///
+    /// You can specify the KMS key using any of the following:
+    ///
+    /// - Key ID. For example, 1234abcd-12ab-34cd-56ef-1234567890ab.
+    /// - Key alias. For example, alias/ExampleAlias.
+    /// - Key ARN. For example, arn:aws:kms:us-east-1:012345678910:key/1234abcd-12ab-34cd-56ef-1234567890ab.
+    /// - Alias ARN. For example, arn:aws:kms:us-east-1:012345678910:alias/ExampleAlias.
+    ///
+    /// Amazon Web Services authenticates the KMS key asynchronously. Therefore, if you specify an ID, alias, or ARN that is not valid, the action can appear to complete, but eventually fails.
+    ///
+    /// Amazon EBS does not support asymmetric KMS keys.
     pub kms_key_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1164,7 +1218,7 @@ pub static MODIFY_EBS_DEFAULT_KMS_KEY_ID_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyEbsDefaultKmsKeyIdResult {
-    /// p The Amazon Resource Name (ARN) of the default KMS key for encryption by default. /p
+    /// The Amazon Resource Name (ARN) of the default KMS key for encryption by default.
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
@@ -1176,17 +1230,19 @@ pub static MODIFY_EBS_DEFAULT_KMS_KEY_ID_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyFleetRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Indicates whether running instances should be terminated if the total target capacity of the EC2 Fleet is decreased below the current size of the EC2 Fleet. /p p Supported only for fleets of type code maintain /code . /p
+    /// Indicates whether running instances should be terminated if the total target capacity of the EC2 Fleet is decreased below the current size of the EC2 Fleet.
+    ///
+    /// Supported only for fleets of type `maintain`.
     pub excess_capacity_termination_policy: Option<FleetExcessCapacityTerminationPolicy>,
-    /// p The launch template and overrides. /p
+    /// The launch template and overrides.
     pub launch_template_configs: Option<Vec<FleetLaunchTemplateConfigRequest>>,
-    /// p The ID of the EC2 Fleet. /p
+    /// The ID of the EC2 Fleet.
     pub fleet_id: String,
-    /// p The size of the EC2 Fleet. /p
+    /// The size of the EC2 Fleet.
     pub target_capacity_specification: Option<TargetCapacitySpecificationRequest>,
-    /// p Reserved. /p
+    /// Reserved.
     pub context: Option<String>,
 }
 rt::structure!(
@@ -1208,7 +1264,7 @@ pub static MODIFY_FLEET_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyFleetResult {
-    /// p If the request succeeds, the response returns code true /code . If the request fails, no response is returned, and instead an error message is returned. /p
+    /// If the request succeeds, the response returns `true`. If the request fails, no response is returned, and instead an error message is returned.
     pub return_: Option<bool>,
 }
 rt::structure!(ModifyFleetResult, MODIFY_FLEET_RESULT, 0 => return_);
@@ -1218,25 +1274,25 @@ pub static MODIFY_FLEET_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyFpgaImageAttributeRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the AFI. /p
+    /// The ID of the AFI.
     pub fpga_image_id: String,
-    /// p The name of the attribute. /p
+    /// The name of the attribute.
     pub attribute: Option<FpgaImageAttributeName>,
-    /// p The operation type. /p
+    /// The operation type.
     pub operation_type: Option<OperationType>,
-    /// p The Amazon Web Services account IDs. This parameter is valid only when modifying the code loadPermission /code attribute. /p
+    /// The Amazon Web Services account IDs. This parameter is valid only when modifying the `loadPermission` attribute.
     pub user_ids: Option<Vec<String>>,
-    /// p The user groups. This parameter is valid only when modifying the code loadPermission /code attribute. /p
+    /// The user groups. This parameter is valid only when modifying the `loadPermission` attribute.
     pub user_groups: Option<Vec<String>>,
-    /// p The product codes. After you add a product code to an AFI, it can't be removed. This parameter is valid only when modifying the code productCodes /code attribute. /p
+    /// The product codes. After you add a product code to an AFI, it can't be removed. This parameter is valid only when modifying the `productCodes` attribute.
     pub product_codes: Option<Vec<String>>,
-    /// p The load permission for the AFI. /p
+    /// The load permission for the AFI.
     pub load_permission: Option<LoadPermissionModifications>,
-    /// p A description for the AFI. /p
+    /// A description for the AFI.
     pub description: Option<String>,
-    /// p A name for the AFI. /p
+    /// A name for the AFI.
     pub name: Option<String>,
 }
 rt::structure!(
@@ -1261,7 +1317,7 @@ pub static MODIFY_FPGA_IMAGE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyFpgaImageAttributeResult {
-    /// p Information about the attribute. /p
+    /// Information about the attribute.
     pub fpga_image_attribute: Option<FpgaImageAttribute>,
 }
 rt::structure!(
@@ -1274,17 +1330,21 @@ pub static MODIFY_FPGA_IMAGE_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyHostsRequest {
-    /// p Indicates whether to enable or disable host recovery for the Dedicated Host. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-recovery.html" Host recovery /a in the i Amazon EC2 User Guide /i . /p
+    /// Indicates whether to enable or disable host recovery for the Dedicated Host. For more information, see [Host recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-recovery.html) in the *Amazon EC2 User Guide*.
     pub host_recovery: Option<HostRecovery>,
-    /// p Specifies the instance type to be supported by the Dedicated Host. Specify this parameter to modify a Dedicated Host to support only a specific instance type. /p p If you want to modify a Dedicated Host to support multiple instance types in its current instance family, omit this parameter and specify b InstanceFamily /b instead. You cannot specify b InstanceType /b and b InstanceFamily /b in the same request. /p
+    /// Specifies the instance type to be supported by the Dedicated Host. Specify this parameter to modify a Dedicated Host to support only a specific instance type.
+    ///
+    /// If you want to modify a Dedicated Host to support multiple instance types in its current instance family, omit this parameter and specify **InstanceFamily** instead. You cannot specify **InstanceType** and **InstanceFamily** in the same request.
     pub instance_type: Option<String>,
-    /// p Specifies the instance family to be supported by the Dedicated Host. Specify this parameter to modify a Dedicated Host to support multiple instance types within its current instance family. /p p If you want to modify a Dedicated Host to support a specific instance type only, omit this parameter and specify b InstanceType /b instead. You cannot specify b InstanceFamily /b and b InstanceType /b in the same request. /p
+    /// Specifies the instance family to be supported by the Dedicated Host. Specify this parameter to modify a Dedicated Host to support multiple instance types within its current instance family.
+    ///
+    /// If you want to modify a Dedicated Host to support a specific instance type only, omit this parameter and specify **InstanceType** instead. You cannot specify **InstanceFamily** and **InstanceType** in the same request.
     pub instance_family: Option<String>,
-    /// p Indicates whether to enable or disable host maintenance for the Dedicated Host. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-maintenance.html" Host maintenance /a in the i Amazon EC2 User Guide /i . /p
+    /// Indicates whether to enable or disable host maintenance for the Dedicated Host. For more information, see [Host maintenance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-maintenance.html) in the *Amazon EC2 User Guide*.
     pub host_maintenance: Option<HostMaintenance>,
-    /// p The IDs of the Dedicated Hosts to modify. /p
+    /// The IDs of the Dedicated Hosts to modify.
     pub host_ids: Vec<String>,
-    /// p Specify whether to enable or disable auto-placement. /p
+    /// Specify whether to enable or disable auto-placement.
     pub auto_placement: Option<AutoPlacement>,
 }
 rt::structure!(
@@ -1304,9 +1364,9 @@ pub static MODIFY_HOSTS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyHostsResult {
-    /// p The IDs of the Dedicated Hosts that were successfully modified. /p
+    /// The IDs of the Dedicated Hosts that were successfully modified.
     pub successful: Option<Vec<String>>,
-    /// p The IDs of the Dedicated Hosts that could not be modified. Check whether the setting you requested can be used. /p
+    /// The IDs of the Dedicated Hosts that could not be modified. Check whether the setting you requested can be used.
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
 }
 rt::structure!(
@@ -1321,9 +1381,11 @@ pub static MODIFY_HOSTS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIdFormatRequest {
-    /// p The type of resource: code bundle /code | code conversion-task /code | code customer-gateway /code | code dhcp-options /code | code elastic-ip-allocation /code | code elastic-ip-association /code | code export-task /code | code flow-log /code | code image /code | code import-task /code | code internet-gateway /code | code network-acl /code | code network-acl-association /code | code network-interface /code | code network-interface-attachment /code | code prefix-list /code | code route-table /code | code route-table-association /code | code security-group /code | code subnet /code | code subnet-cidr-block-association /code | code vpc /code | code vpc-cidr-block-association /code | code vpc-endpoint /code | code vpc-peering-connection /code | code vpn-connection /code | code vpn-gateway /code . /p p Alternatively, use the code all-current /code option to include all resource types that are currently within their opt-in period for longer IDs. /p
+    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `route-table` \| `route-table-association` \| `security-group` \| `subnet` \| `subnet-cidr-block-association` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+    ///
+    /// Alternatively, use the `all-current` option to include all resource types that are currently within their opt-in period for longer IDs.
     pub resource: String,
-    /// p Indicate whether the resource should use longer IDs (17-character IDs). /p
+    /// Indicate whether the resource should use longer IDs (17-character IDs).
     pub use_long_ids: bool,
 }
 rt::structure!(
@@ -1338,11 +1400,13 @@ pub static MODIFY_ID_FORMAT_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIdentityIdFormatRequest {
-    /// p The type of resource: code bundle /code | code conversion-task /code | code customer-gateway /code | code dhcp-options /code | code elastic-ip-allocation /code | code elastic-ip-association /code | code export-task /code | code flow-log /code | code image /code | code import-task /code | code internet-gateway /code | code network-acl /code | code network-acl-association /code | code network-interface /code | code network-interface-attachment /code | code prefix-list /code | code route-table /code | code route-table-association /code | code security-group /code | code subnet /code | code subnet-cidr-block-association /code | code vpc /code | code vpc-cidr-block-association /code | code vpc-endpoint /code | code vpc-peering-connection /code | code vpn-connection /code | code vpn-gateway /code . /p p Alternatively, use the code all-current /code option to include all resource types that are currently within their opt-in period for longer IDs. /p
+    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `route-table` \| `route-table-association` \| `security-group` \| `subnet` \| `subnet-cidr-block-association` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+    ///
+    /// Alternatively, use the `all-current` option to include all resource types that are currently within their opt-in period for longer IDs.
     pub resource: String,
-    /// p Indicates whether the resource should use longer IDs (17-character IDs) /p
+    /// Indicates whether the resource should use longer IDs (17-character IDs)
     pub use_long_ids: bool,
-    /// p The ARN of the principal, which can be an IAM user, IAM role, or the root user. Specify code all /code to modify the ID format for all IAM users, IAM roles, and the root user of the account. /p
+    /// The ARN of the principal, which can be an IAM user, IAM role, or the root user. Specify `all` to modify the ID format for all IAM users, IAM roles, and the root user of the account.
     pub principal_arn: String,
 }
 rt::structure!(
@@ -1357,34 +1421,38 @@ pub static MODIFY_IDENTITY_ID_FORMAT_REQUEST: rt::Schema = rt::Schema::structure
         rt::m("PrincipalArn", &rt::STRING).named("principalArn").flags(rt::REQUIRED),
     ],
 );
-/// p Contains the parameters for ModifyImageAttribute. /p
+/// Contains the parameters for ModifyImageAttribute.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyImageAttributeRequest {
-    /// p The name of the attribute to modify. /p p Valid values: code description /code | code imdsSupport /code | code launchPermission /code /p
+    /// The name of the attribute to modify.
+    ///
+    /// Valid values: `description` \| `imdsSupport` \| `launchPermission`
     pub attribute: Option<String>,
-    /// p A new description for the AMI. /p
+    /// A new description for the AMI.
     pub description: Option<AttributeValue>,
-    /// p The ID of the AMI. /p
+    /// The ID of the AMI.
     pub image_id: String,
-    /// p A new launch permission for the AMI. /p
+    /// A new launch permission for the AMI.
     pub launch_permission: Option<LaunchPermissionModifications>,
-    /// p The operation type. This parameter can be used only when the code Attribute /code parameter is code launchPermission /code . /p
+    /// The operation type. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
     pub operation_type: Option<OperationType>,
-    /// p Not supported. /p
+    /// Not supported.
     pub product_codes: Option<Vec<String>>,
-    /// p The user groups. This parameter can be used only when the code Attribute /code parameter is code launchPermission /code . /p
+    /// The user groups. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
     pub user_groups: Option<Vec<String>>,
-    /// p The Amazon Web Services account IDs. This parameter can be used only when the code Attribute /code parameter is code launchPermission /code . /p
+    /// The Amazon Web Services account IDs. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
     pub user_ids: Option<Vec<String>>,
-    /// p The value of the attribute being modified. This parameter can be used only when the code Attribute /code parameter is code description /code or code imdsSupport /code . /p
+    /// The value of the attribute being modified. This parameter can be used only when the `Attribute` parameter is `description` or `imdsSupport`.
     pub value: Option<String>,
-    /// p The Amazon Resource Name (ARN) of an organization. This parameter can be used only when the code Attribute /code parameter is code launchPermission /code . /p
+    /// The Amazon Resource Name (ARN) of an organization. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
     pub organization_arns: Option<Vec<String>>,
-    /// p The Amazon Resource Name (ARN) of an organizational unit (OU). This parameter can be used only when the code Attribute /code parameter is code launchPermission /code . /p
+    /// The Amazon Resource Name (ARN) of an organizational unit (OU). This parameter can be used only when the `Attribute` parameter is `launchPermission`.
     pub organizational_unit_arns: Option<Vec<String>>,
-    /// p Set to code v2.0 /code to indicate that IMDSv2 is specified in the AMI. Instances launched from this AMI will have code HttpTokens /code automatically set to code required /code so that, by default, the instance requires that IMDSv2 is used when requesting instance metadata. In addition, code HttpPutResponseHopLimit /code is set to code 2 /code . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html#configure-IMDS-new-instances-ami-configuration" Configure the AMI /a in the i Amazon EC2 User Guide /i . /p important p Do not use this parameter unless your AMI software supports IMDSv2. After you set the value to code v2.0 /code , you can't undo it. The only way to “reset” your AMI is to create a new AMI from the underlying snapshot. /p /important
+    /// Set to `v2.0` to indicate that IMDSv2 is specified in the AMI. Instances launched from this AMI will have `HttpTokens` automatically set to `required` so that, by default, the instance requires that IMDSv2 is used when requesting instance metadata. In addition, `HttpPutResponseHopLimit` is set to `2`. For more information, see [Configure the AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html#configure-IMDS-new-instances-ami-configuration) in the *Amazon EC2 User Guide*.
+    ///
+    /// **Important:** Do not use this parameter unless your AMI software supports IMDSv2. After you set the value to `v2.0`, you can't undo it. The only way to “reset” your AMI is to create a new AMI from the underlying snapshot.
     pub imds_support: Option<AttributeValue>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1415,41 +1483,53 @@ pub static MODIFY_IMAGE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceAttributeRequest {
-    /// p Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is code true /code , source/destination checks are enabled; otherwise, they are disabled. The default value is code true /code . You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls. /p
+    /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
     pub source_dest_check: Option<AttributeBooleanValue>,
-    /// p Enables or disables the instance for Amazon Web Services Nitro Enclaves. For more information, see the a href="https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html" Amazon Web Services Nitro Enclaves User Guide /a . /p
+    /// Enables or disables the instance for Amazon Web Services Nitro Enclaves. For more information, see the [Amazon Web Services Nitro Enclaves User Guide](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html).
     pub enclave_options: Option<EnclaveOptionsRequest>,
-    /// p Indicates whether an instance is enabled for stop protection. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-stop-protection.html" Enable stop protection for your instance /a . /p p/
+    /// Indicates whether an instance is enabled for stop protection. For more information, see [Enable stop protection for your instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-stop-protection.html).
     pub disable_api_stop: Option<AttributeBooleanValue>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: String,
-    /// p The name of the attribute to modify. /p note p When changing the instance type: If the original instance type is configured for configurable bandwidth, and the desired instance type doesn't support configurable bandwidth, first set the existing bandwidth configuration to code default /code using the a ModifyInstanceNetworkPerformanceOptions /a operation. /p /note important p You can modify the following attributes only: code disableApiTermination /code | code instanceType /code | code kernel /code | code ramdisk /code | code instanceInitiatedShutdownBehavior /code | code blockDeviceMapping /code | code userData /code | code sourceDestCheck /code | code groupSet /code | code ebsOptimized /code | code sriovNetSupport /code | code enaSupport /code | code nvmeSupport /code | code disableApiStop /code | code enclaveOptions /code /p /important
+    /// The name of the attribute to modify.
+    ///
+    /// **Note:** When changing the instance type: If the original instance type is configured for configurable bandwidth, and the desired instance type doesn't support configurable bandwidth, first set the existing bandwidth configuration to `default` using the ModifyInstanceNetworkPerformanceOptions operation.
+    ///
+    /// **Important:** You can modify the following attributes only: `disableApiTermination` \| `instanceType` \| `kernel` \| `ramdisk` \| `instanceInitiatedShutdownBehavior` \| `blockDeviceMapping` \| `userData` \| `sourceDestCheck` \| `groupSet` \| `ebsOptimized` \| `sriovNetSupport` \| `enaSupport` \| `nvmeSupport` \| `disableApiStop` \| `enclaveOptions`
     pub attribute: Option<InstanceAttributeName>,
-    /// p A new value for the attribute. Use only with the code kernel /code , code ramdisk /code , code userData /code , code disableApiTermination /code , or code instanceInitiatedShutdownBehavior /code attribute. /p
+    /// A new value for the attribute. Use only with the `kernel`, `ramdisk`, `userData`, `disableApiTermination`, or `instanceInitiatedShutdownBehavior` attribute.
     pub value: Option<String>,
-    /// p Modifies the code DeleteOnTermination /code attribute for volumes that are currently attached. The volume must be owned by the caller. If no value is specified for code DeleteOnTermination /code , the default is code true /code and the volume is deleted when the instance is terminated. You can't modify the code DeleteOnTermination /code attribute for volumes that are attached to Amazon Web Services-managed resources. /p p To add instance store volumes to an Amazon EBS-backed instance, you must add them when you launch the instance. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-device-mapping-concepts.html#Using OverridingAMIBDM" Update the block device mapping when launching an instance /a in the i Amazon EC2 User Guide /i . /p
+    /// Modifies the `DeleteOnTermination` attribute for volumes that are currently attached. The volume must be owned by the caller. If no value is specified for `DeleteOnTermination`, the default is `true` and the volume is deleted when the instance is terminated. You can't modify the `DeleteOnTermination` attribute for volumes that are attached to Amazon Web Services-managed resources.
+    ///
+    /// To add instance store volumes to an Amazon EBS-backed instance, you must add them when you launch the instance. For more information, see [Update the block device mapping when launching an instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-device-mapping-concepts.html#Using_OverridingAMIBDM) in the *Amazon EC2 User Guide*.
     pub block_device_mappings: Option<Vec<InstanceBlockDeviceMappingSpecification>>,
-    /// p Enable or disable termination protection for the instance. If the value is code true /code , you can't terminate the instance using the Amazon EC2 console, command line interface, or API. You can't enable termination protection for Spot Instances. /p
+    /// Enable or disable termination protection for the instance. If the value is `true`, you can't terminate the instance using the Amazon EC2 console, command line interface, or API. You can't enable termination protection for Spot Instances.
     pub disable_api_termination: Option<AttributeBooleanValue>,
-    /// p Changes the instance type to the specified value. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html" Instance types /a in the i Amazon EC2 User Guide /i . If the instance type is not valid, the error returned is code InvalidInstanceAttributeValue /code . /p
+    /// Changes the instance type to the specified value. For more information, see [Instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2 User Guide*. If the instance type is not valid, the error returned is `InvalidInstanceAttributeValue`.
     pub instance_type: Option<AttributeValue>,
-    /// p Changes the instance's kernel to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedKernels.html" PV-GRUB /a . /p
+    /// Changes the instance's kernel to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see [PV-GRUB](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedKernels.html).
     pub kernel: Option<AttributeValue>,
-    /// p Changes the instance's RAM disk to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedKernels.html" PV-GRUB /a . /p
+    /// Changes the instance's RAM disk to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see [PV-GRUB](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedKernels.html).
     pub ramdisk: Option<AttributeValue>,
-    /// p Changes the instance's user data to the specified value. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html" Work with instance user data /a . /p
+    /// Changes the instance's user data to the specified value. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see [Work with instance user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html).
     pub user_data: Option<SecureBlobAttributeValue>,
-    /// p Specifies whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown). /p
+    /// Specifies whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
     pub instance_initiated_shutdown_behavior: Option<AttributeValue>,
-    /// p Replaces the security groups of the instance with the specified security groups. You must specify the ID of at least one security group, even if it's just the default security group for the VPC. /p
+    /// Replaces the security groups of the instance with the specified security groups. You must specify the ID of at least one security group, even if it's just the default security group for the VPC.
     pub groups: Option<Vec<String>>,
-    /// p Specifies whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance. /p
+    /// Specifies whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
     pub ebs_optimized: Option<AttributeBooleanValue>,
-    /// p Set to code simple /code to enable enhanced networking with the Intel 82599 Virtual Function interface for the instance. /p p There is no way to disable enhanced networking with the Intel 82599 Virtual Function interface at this time. /p p This option is supported only for HVM instances. Specifying this option with a PV instance can make it unreachable. /p
+    /// Set to `simple` to enable enhanced networking with the Intel 82599 Virtual Function interface for the instance.
+    ///
+    /// There is no way to disable enhanced networking with the Intel 82599 Virtual Function interface at this time.
+    ///
+    /// This option is supported only for HVM instances. Specifying this option with a PV instance can make it unreachable.
     pub sriov_net_support: Option<AttributeValue>,
-    /// p Set to code true /code to enable enhanced networking with ENA for the instance. /p p This option is supported only for HVM instances. Specifying this option with a PV instance can make it unreachable. /p
+    /// Set to `true` to enable enhanced networking with ENA for the instance.
+    ///
+    /// This option is supported only for HVM instances. Specifying this option with a PV instance can make it unreachable.
     pub ena_support: Option<AttributeBooleanValue>,
 }
 rt::structure!(
@@ -1488,11 +1568,11 @@ pub static MODIFY_INSTANCE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceCapacityReservationAttributesRequest {
-    /// p The ID of the instance to be modified. /p
+    /// The ID of the instance to be modified.
     pub instance_id: String,
-    /// p Information about the Capacity Reservation targeting option. /p
+    /// Information about the Capacity Reservation targeting option.
     pub capacity_reservation_specification: CapacityReservationSpecification,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1511,7 +1591,7 @@ pub static MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES_REQUEST: rt::Schema =
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceCapacityReservationAttributesResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -1524,15 +1604,20 @@ pub static MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES_RESULT: rt::Schema = 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceConnectEndpointRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the EC2 Instance Connect Endpoint to modify. /p
+    /// The ID of the EC2 Instance Connect Endpoint to modify.
     pub instance_connect_endpoint_id: String,
-    /// p The new IP address type for the EC2 Instance Connect Endpoint. /p note p code PreserveClientIp /code is only supported on IPv4 EC2 Instance Connect Endpoints. To use code PreserveClientIp /code , the value for code IpAddressType /code must be code ipv4 /code . /p /note
+    /// The new IP address type for the EC2 Instance Connect Endpoint.
+    ///
+    /// **Note:** `PreserveClientIp` is only supported on IPv4 EC2 Instance Connect Endpoints. To use `PreserveClientIp`, the value for `IpAddressType` must be `ipv4`.
     pub ip_address_type: Option<IpAddressType>,
-    /// p Changes the security groups for the EC2 Instance Connect Endpoint. The new set of groups you specify replaces the current set. You must specify at least one group, even if it's just the default security group in the VPC. You must specify the ID of the security group, not the name. /p
+    /// Changes the security groups for the EC2 Instance Connect Endpoint. The new set of groups you specify replaces the current set. You must specify at least one group, even if it's just the default security group in the VPC. You must specify the ID of the security group, not the name.
     pub security_group_ids: Option<Vec<String>>,
-    /// p Indicates whether the client IP address is preserved as the source when you connect to a resource. The following are the possible values. /p ul li p code true /code - Use the IP address of the client. Your instance must have an IPv4 address. /p /li li p code false /code - Use the IP address of the network interface. /p /li /ul
+    /// Indicates whether the client IP address is preserved as the source when you connect to a resource. The following are the possible values.
+    ///
+    /// - `true` - Use the IP address of the client. Your instance must have an IPv4 address.
+    /// - `false` - Use the IP address of the network interface.
     pub preserve_client_ip: Option<bool>,
 }
 rt::structure!(
@@ -1553,7 +1638,7 @@ pub static MODIFY_INSTANCE_CONNECT_ENDPOINT_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceConnectEndpointResult {
-    /// p Is code true /code if the request succeeds and an error otherwise. /p
+    /// Is `true` if the request succeeds and an error otherwise.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -1566,15 +1651,15 @@ pub static MODIFY_INSTANCE_CONNECT_ENDPOINT_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceCpuOptionsRequest {
-    /// p The ID of the instance to update. /p
+    /// The ID of the instance to update.
     pub instance_id: String,
-    /// p The number of CPU cores to activate for the specified instance. /p
+    /// The number of CPU cores to activate for the specified instance.
     pub core_count: Option<i32>,
-    /// p The number of threads to run for each CPU core. /p
+    /// The number of threads to run for each CPU core.
     pub threads_per_core: Option<i32>,
-    /// p Indicates whether to enable or disable nested virtualization for the instance. When nested virtualization is enabled, Virtual Secure Mode (VSM) is automatically disabled for the instance. /p
+    /// Indicates whether to enable or disable nested virtualization for the instance. When nested virtualization is enabled, Virtual Secure Mode (VSM) is automatically disabled for the instance.
     pub nested_virtualization: Option<NestedVirtualizationSpecification>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1594,13 +1679,13 @@ pub static MODIFY_INSTANCE_CPU_OPTIONS_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceCpuOptionsResult {
-    /// p The ID of the instance that was updated. /p
+    /// The ID of the instance that was updated.
     pub instance_id: Option<String>,
-    /// p The number of CPU cores that are running for the specified instance after the update. /p
+    /// The number of CPU cores that are running for the specified instance after the update.
     pub core_count: Option<i32>,
-    /// p The number of threads that are running per CPU core for the specified instance after the update. /p
+    /// The number of threads that are running per CPU core for the specified instance after the update.
     pub threads_per_core: Option<i32>,
-    /// p Indicates whether nested virtualization has been enabled or disabled. /p
+    /// Indicates whether nested virtualization has been enabled or disabled.
     pub nested_virtualization: Option<NestedVirtualizationSpecification>,
 }
 rt::structure!(
@@ -1618,11 +1703,11 @@ pub static MODIFY_INSTANCE_CPU_OPTIONS_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceCreditSpecificationRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring Idempotency /a . /p
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p Information about the credit option for CPU usage. /p
+    /// Information about the credit option for CPU usage.
     pub instance_credit_specifications: Vec<InstanceCreditSpecificationRequest>,
 }
 rt::structure!(
@@ -1645,11 +1730,11 @@ pub static MODIFY_INSTANCE_CREDIT_SPECIFICATION_REQUEST: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceCreditSpecificationResult {
-    /// p Information about the instances whose credit option for CPU usage was successfully modified. /p
+    /// Information about the instances whose credit option for CPU usage was successfully modified.
     pub successful_instance_credit_specifications: Option<
         Vec<SuccessfulInstanceCreditSpecificationItem>,
     >,
-    /// p Information about the instances whose credit option for CPU usage was not modified. /p
+    /// Information about the instances whose credit option for CPU usage was not modified.
     pub unsuccessful_instance_credit_specifications: Option<
         Vec<UnsuccessfulInstanceCreditSpecificationItem>,
     >,
@@ -1676,13 +1761,13 @@ pub static MODIFY_INSTANCE_CREDIT_SPECIFICATION_RESULT: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceEventStartTimeRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the instance with the scheduled event. /p
+    /// The ID of the instance with the scheduled event.
     pub instance_id: String,
-    /// p The ID of the event whose date and time you are modifying. /p
+    /// The ID of the event whose date and time you are modifying.
     pub instance_event_id: String,
-    /// p The new date and time when the event will take place. /p
+    /// The new date and time when the event will take place.
     pub not_before: rt::DateTime,
 }
 rt::structure!(
@@ -1700,7 +1785,7 @@ pub static MODIFY_INSTANCE_EVENT_START_TIME_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceEventStartTimeResult {
-    /// p Information about the event. /p
+    /// Information about the event.
     pub event: Option<InstanceStatusEvent>,
 }
 rt::structure!(
@@ -1713,15 +1798,26 @@ pub static MODIFY_INSTANCE_EVENT_START_TIME_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceEventWindowRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The name of the event window. /p
+    /// The name of the event window.
     pub name: Option<String>,
-    /// p The ID of the event window. /p
+    /// The ID of the event window.
     pub instance_event_window_id: String,
-    /// p The time ranges of the event window. /p
+    /// The time ranges of the event window.
     pub time_ranges: Option<Vec<InstanceEventWindowTimeRangeRequest>>,
-    /// p The cron expression of the event window, for example, code 0-4,20-23 1,5 /code . /p p Constraints: /p ul li p Only hour and day of the week values are supported. /p /li li p For day of the week values, you can specify either integers code 0 /code through code 6 /code , or alternative single values code SUN /code through code SAT /code . /p /li li p The minute, month, and year must be specified by code /code . /p /li li p The hour value must be one or a multiple range, for example, code 0-4 /code or code 0-4,20-23 /code . /p /li li p Each hour range must be &gt;= 2 hours, for example, code 0-2 /code or code 20-23 /code . /p /li li p The event window must be &gt;= 4 hours. The combined total time ranges in the event window must be &gt;= 4 hours. /p /li /ul p For more information about cron expressions, see a href="https://en.wikipedia.org/wiki/Cron" cron /a on the i Wikipedia website /i . /p
+    /// The cron expression of the event window, for example, `* 0-4,20-23 * * 1,5`.
+    ///
+    /// Constraints:
+    ///
+    /// - Only hour and day of the week values are supported.
+    /// - For day of the week values, you can specify either integers `0` through `6`, or alternative single values `SUN` through `SAT`.
+    /// - The minute, month, and year must be specified by `*`.
+    /// - The hour value must be one or a multiple range, for example, `0-4` or `0-4,20-23`.
+    /// - Each hour range must be \>= 2 hours, for example, `0-2` or `20-23`.
+    /// - The event window must be \>= 4 hours. The combined total time ranges in the event window must be \>= 4 hours.
+    ///
+    /// For more information about cron expressions, see [cron](https://en.wikipedia.org/wiki/Cron) on the *Wikipedia website*.
     pub cron_expression: Option<String>,
 }
 rt::structure!(
@@ -1741,7 +1837,7 @@ pub static MODIFY_INSTANCE_EVENT_WINDOW_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceEventWindowResult {
-    /// p Information about the event window. /p
+    /// Information about the event window.
     pub instance_event_window: Option<InstanceEventWindow>,
 }
 rt::structure!(
@@ -1754,13 +1850,18 @@ pub static MODIFY_INSTANCE_EVENT_WINDOW_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceMaintenanceOptionsRequest {
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: String,
-    /// p Disables the automatic recovery behavior of your instance or sets it to default. /p
+    /// Disables the automatic recovery behavior of your instance or sets it to default.
     pub auto_recovery: Option<InstanceAutoRecoveryState>,
-    /// p Specifies whether to attempt reboot migration during a user-initiated reboot of an instance that has a scheduled code system-reboot /code event: /p ul li p code default /code - Amazon EC2 attempts to migrate the instance to new hardware (reboot migration). If successful, the code system-reboot /code event is cleared. If unsuccessful, an in-place reboot occurs and the event remains scheduled. /p /li li p code disabled /code - Amazon EC2 keeps the instance on the same hardware (in-place reboot). The code system-reboot /code event remains scheduled. /p /li /ul p This setting only applies to supported instances that have a scheduled reboot event. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/schedevents actions reboot.html#reboot-migration" Enable or disable reboot migration /a in the i Amazon EC2 User Guide /i . /p
+    /// Specifies whether to attempt reboot migration during a user-initiated reboot of an instance that has a scheduled `system-reboot` event:
+    ///
+    /// - `default` - Amazon EC2 attempts to migrate the instance to new hardware (reboot migration). If successful, the `system-reboot` event is cleared. If unsuccessful, an in-place reboot occurs and the event remains scheduled.
+    /// - `disabled` - Amazon EC2 keeps the instance on the same hardware (in-place reboot). The `system-reboot` event remains scheduled.
+    ///
+    /// This setting only applies to supported instances that have a scheduled reboot event. For more information, see [Enable or disable reboot migration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/schedevents_actions_reboot.html#reboot-migration) in the *Amazon EC2 User Guide*.
     pub reboot_migration: Option<InstanceRebootMigrationState>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1778,11 +1879,16 @@ pub static MODIFY_INSTANCE_MAINTENANCE_OPTIONS_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceMaintenanceOptionsResult {
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
-    /// p Provides information on the current automatic recovery behavior of your instance. /p
+    /// Provides information on the current automatic recovery behavior of your instance.
     pub auto_recovery: Option<InstanceAutoRecoveryState>,
-    /// p Specifies whether to attempt reboot migration during a user-initiated reboot of an instance that has a scheduled code system-reboot /code event: /p ul li p code default /code - Amazon EC2 attempts to migrate the instance to new hardware (reboot migration). If successful, the code system-reboot /code event is cleared. If unsuccessful, an in-place reboot occurs and the event remains scheduled. /p /li li p code disabled /code - Amazon EC2 keeps the instance on the same hardware (in-place reboot). The code system-reboot /code event remains scheduled. /p /li /ul p This setting only applies to supported instances that have a scheduled reboot event. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/schedevents actions reboot.html#reboot-migration" Enable or disable reboot migration /a in the i Amazon EC2 User Guide /i . /p
+    /// Specifies whether to attempt reboot migration during a user-initiated reboot of an instance that has a scheduled `system-reboot` event:
+    ///
+    /// - `default` - Amazon EC2 attempts to migrate the instance to new hardware (reboot migration). If successful, the `system-reboot` event is cleared. If unsuccessful, an in-place reboot occurs and the event remains scheduled.
+    /// - `disabled` - Amazon EC2 keeps the instance on the same hardware (in-place reboot). The `system-reboot` event remains scheduled.
+    ///
+    /// This setting only applies to supported instances that have a scheduled reboot event. For more information, see [Enable or disable reboot migration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/schedevents_actions_reboot.html#reboot-migration) in the *Amazon EC2 User Guide*.
     pub reboot_migration: Option<InstanceRebootMigrationState>,
 }
 rt::structure!(
@@ -1799,17 +1905,22 @@ pub static MODIFY_INSTANCE_MAINTENANCE_OPTIONS_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceMetadataDefaultsRequest {
-    /// p Indicates whether IMDSv2 is required. /p ul li p code optional /code – IMDSv2 is optional, which means that you can use either IMDSv2 or IMDSv1. /p /li li p code required /code – IMDSv2 is required, which means that IMDSv1 is disabled, and you must use IMDSv2. /p /li /ul
+    /// Indicates whether IMDSv2 is required.
+    ///
+    /// - `optional` – IMDSv2 is optional, which means that you can use either IMDSv2 or IMDSv1.
+    /// - `required` – IMDSv2 is required, which means that IMDSv1 is disabled, and you must use IMDSv2.
     pub http_tokens: Option<MetadataDefaultHttpTokensState>,
-    /// p The maximum number of hops that the metadata token can travel. To indicate no preference, specify code -1 /code . /p p Possible values: Integers from code 1 /code to code 64 /code , and code -1 /code to indicate no preference /p
+    /// The maximum number of hops that the metadata token can travel. To indicate no preference, specify `-1`.
+    ///
+    /// Possible values: Integers from `1` to `64`, and `-1` to indicate no preference
     pub http_put_response_hop_limit: Option<i32>,
-    /// p Enables or disables the IMDS endpoint on an instance. When disabled, the instance metadata can't be accessed. /p
+    /// Enables or disables the IMDS endpoint on an instance. When disabled, the instance metadata can't be accessed.
     pub http_endpoint: Option<DefaultInstanceMetadataEndpointState>,
-    /// p Enables or disables access to an instance's tags from the instance metadata. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html" View tags for your EC2 instances using instance metadata /a in the i Amazon EC2 User Guide /i . /p
+    /// Enables or disables access to an instance's tags from the instance metadata. For more information, see [View tags for your EC2 instances using instance metadata](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html) in the *Amazon EC2 User Guide*.
     pub instance_metadata_tags: Option<DefaultInstanceMetadataTagsState>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Specifies whether to enforce the requirement of IMDSv2 on an instance at the time of launch. When enforcement is enabled, the instance can't launch unless IMDSv2 ( code HttpTokens /code ) is set to code required /code . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html#enforce-imdsv2-at-the-account-level" Enforce IMDSv2 at the account level /a in the i Amazon EC2 User Guide /i . /p
+    /// Specifies whether to enforce the requirement of IMDSv2 on an instance at the time of launch. When enforcement is enabled, the instance can't launch unless IMDSv2 (`HttpTokens`) is set to `required`. For more information, see [Enforce IMDSv2 at the account level](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html#enforce-imdsv2-at-the-account-level) in the *Amazon EC2 User Guide*.
     pub http_tokens_enforced: Option<DefaultHttpTokensEnforcedState>,
 }
 rt::structure!(
@@ -1830,7 +1941,7 @@ pub static MODIFY_INSTANCE_METADATA_DEFAULTS_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceMetadataDefaultsResult {
-    /// p If the request succeeds, the response returns code true /code . If the request fails, no response is returned, and instead an error message is returned. /p
+    /// If the request succeeds, the response returns `true`. If the request fails, no response is returned, and instead an error message is returned.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -1843,19 +1954,33 @@ pub static MODIFY_INSTANCE_METADATA_DEFAULTS_RESULT: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceMetadataOptionsRequest {
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: String,
-    /// p Indicates whether IMDSv2 is required. /p ul li p code optional /code - IMDSv2 is optional. You can choose whether to send a session token in your instance metadata retrieval requests. If you retrieve IAM role credentials without a session token, you receive the IMDSv1 role credentials. If you retrieve IAM role credentials using a valid session token, you receive the IMDSv2 role credentials. /p /li li p code required /code - IMDSv2 is required. You must send a session token in your instance metadata retrieval requests. With this option, retrieving the IAM role credentials always returns IMDSv2 credentials; IMDSv1 credentials are not available. /p /li /ul p Default: /p ul li p If the value of code ImdsSupport /code for the Amazon Machine Image (AMI) for your instance is code v2.0 /code and the account level default is set to code no-preference /code , the default is code required /code . /p /li li p If the value of code ImdsSupport /code for the Amazon Machine Image (AMI) for your instance is code v2.0 /code , but the account level default is set to code V1 or V2 /code , the default is code optional /code . /p /li /ul p The default value can also be affected by other combinations of parameters. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence" Order of precedence for instance metadata options /a in the i Amazon EC2 User Guide /i . /p
+    /// Indicates whether IMDSv2 is required.
+    ///
+    /// - `optional` - IMDSv2 is optional. You can choose whether to send a session token in your instance metadata retrieval requests. If you retrieve IAM role credentials without a session token, you receive the IMDSv1 role credentials. If you retrieve IAM role credentials using a valid session token, you receive the IMDSv2 role credentials.
+    /// - `required` - IMDSv2 is required. You must send a session token in your instance metadata retrieval requests. With this option, retrieving the IAM role credentials always returns IMDSv2 credentials; IMDSv1 credentials are not available.
+    ///
+    /// Default:
+    ///
+    /// - If the value of `ImdsSupport` for the Amazon Machine Image (AMI) for your instance is `v2.0` and the account level default is set to `no-preference`, the default is `required`.
+    /// - If the value of `ImdsSupport` for the Amazon Machine Image (AMI) for your instance is `v2.0`, but the account level default is set to `V1 or V2`, the default is `optional`.
+    ///
+    /// The default value can also be affected by other combinations of parameters. For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
     pub http_tokens: Option<HttpTokensState>,
-    /// p The desired HTTP PUT response hop limit for instance metadata requests. The larger the number, the further instance metadata requests can travel. If no parameter is specified, the existing state is maintained. /p p Possible values: Integers from 1 to 64 /p
+    /// The desired HTTP PUT response hop limit for instance metadata requests. The larger the number, the further instance metadata requests can travel. If no parameter is specified, the existing state is maintained.
+    ///
+    /// Possible values: Integers from 1 to 64
     pub http_put_response_hop_limit: Option<i32>,
-    /// p Enables or disables the HTTP metadata endpoint on your instances. If this parameter is not specified, the existing state is maintained. /p p If you specify a value of code disabled /code , you cannot access your instance metadata. /p
+    /// Enables or disables the HTTP metadata endpoint on your instances. If this parameter is not specified, the existing state is maintained.
+    ///
+    /// If you specify a value of `disabled`, you cannot access your instance metadata.
     pub http_endpoint: Option<InstanceMetadataEndpointState>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Enables or disables the IPv6 endpoint for the instance metadata service. Applies only if you enabled the HTTP metadata endpoint. /p
+    /// Enables or disables the IPv6 endpoint for the instance metadata service. Applies only if you enabled the HTTP metadata endpoint.
     pub http_protocol_ipv6: Option<InstanceMetadataProtocolState>,
-    /// p Set to code enabled /code to allow access to instance tags from the instance metadata. Set to code disabled /code to turn off access to instance tags from the instance metadata. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html" View tags for your EC2 instances using instance metadata /a . /p
+    /// Set to `enabled` to allow access to instance tags from the instance metadata. Set to `disabled` to turn off access to instance tags from the instance metadata. For more information, see [View tags for your EC2 instances using instance metadata](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html).
     pub instance_metadata_tags: Option<InstanceMetadataTagsState>,
 }
 rt::structure!(
@@ -1877,9 +2002,9 @@ pub static MODIFY_INSTANCE_METADATA_OPTIONS_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceMetadataOptionsResult {
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
-    /// p The metadata options for the instance. /p
+    /// The metadata options for the instance.
     pub instance_metadata_options: Option<InstanceMetadataOptionsResponse>,
 }
 rt::structure!(
@@ -1896,11 +2021,15 @@ pub static MODIFY_INSTANCE_METADATA_OPTIONS_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceNetworkPerformanceRequest {
-    /// p The ID of the instance to update. /p
+    /// The ID of the instance to update.
     pub instance_id: String,
-    /// p Specify the bandwidth weighting option to boost the associated type of baseline bandwidth, as follows: /p dl dt default /dt dd p This option uses the standard bandwidth configuration for your instance type. /p /dd dt vpc-1 /dt dd p This option boosts your networking baseline bandwidth and reduces your EBS baseline bandwidth. /p /dd dt ebs-1 /dt dd p This option boosts your EBS baseline bandwidth and reduces your networking baseline bandwidth. /p /dd /dl
+    /// Specify the bandwidth weighting option to boost the associated type of baseline bandwidth, as follows:
+    ///
+    /// - **default**: This option uses the standard bandwidth configuration for your instance type.
+    /// - **vpc-1**: This option boosts your networking baseline bandwidth and reduces your EBS baseline bandwidth.
+    /// - **ebs-1**: This option boosts your EBS baseline bandwidth and reduces your networking baseline bandwidth.
     pub bandwidth_weighting: InstanceBandwidthWeighting,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1917,9 +2046,9 @@ pub static MODIFY_INSTANCE_NETWORK_PERFORMANCE_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceNetworkPerformanceResult {
-    /// p The instance ID that was updated. /p
+    /// The instance ID that was updated.
     pub instance_id: Option<String>,
-    /// p Contains the updated configuration for bandwidth weighting on the specified instance. /p
+    /// Contains the updated configuration for bandwidth weighting on the specified instance.
     pub bandwidth_weighting: Option<InstanceBandwidthWeighting>,
 }
 rt::structure!(
@@ -1935,21 +2064,25 @@ pub static MODIFY_INSTANCE_NETWORK_PERFORMANCE_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstancePlacementRequest {
-    /// p The name of the placement group in which to place the instance. For spread placement groups, the instance must have a tenancy of code default /code . For cluster and partition placement groups, the instance must have a tenancy of code default /code or code dedicated /code . /p p To remove an instance from a placement group, specify an empty string (""). /p
+    /// The name of the placement group in which to place the instance. For spread placement groups, the instance must have a tenancy of `default`. For cluster and partition placement groups, the instance must have a tenancy of `default` or `dedicated`.
+    ///
+    /// To remove an instance from a placement group, specify an empty string ("").
     pub group_name: Option<String>,
-    /// p The number of the partition in which to place the instance. Valid only if the placement group strategy is set to code partition /code . /p
+    /// The number of the partition in which to place the instance. Valid only if the placement group strategy is set to `partition`.
     pub partition_number: Option<i32>,
-    /// p The ARN of the host resource group in which to place the instance. The instance must have a tenancy of code host /code to specify this parameter. /p
+    /// The ARN of the host resource group in which to place the instance. The instance must have a tenancy of `host` to specify this parameter.
     pub host_resource_group_arn: Option<String>,
-    /// p The Group Id of a placement group. You must specify the Placement Group b Group Id /b to launch an instance in a shared placement group. /p
+    /// The Group Id of a placement group. You must specify the Placement Group **Group Id** to launch an instance in a shared placement group.
     pub group_id: Option<String>,
-    /// p The ID of the instance that you are modifying. /p
+    /// The ID of the instance that you are modifying.
     pub instance_id: String,
-    /// p The tenancy for the instance. /p note p For T3 instances, you must launch the instance on a Dedicated Host to use a tenancy of code host /code . You can't change the tenancy from code host /code to code dedicated /code or code default /code . Attempting to make one of these unsupported tenancy changes results in an code InvalidRequest /code error code. /p /note
+    /// The tenancy for the instance.
+    ///
+    /// **Note:** For T3 instances, you must launch the instance on a Dedicated Host to use a tenancy of `host`. You can't change the tenancy from `host` to `dedicated` or `default`. Attempting to make one of these unsupported tenancy changes results in an `InvalidRequest` error code.
     pub tenancy: Option<HostTenancy>,
-    /// p The affinity setting for the instance. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/how-dedicated-hosts-work.html#dedicated-hosts-affinity" Host affinity /a in the i Amazon EC2 User Guide /i . /p
+    /// The affinity setting for the instance. For more information, see [Host affinity](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/how-dedicated-hosts-work.html#dedicated-hosts-affinity) in the *Amazon EC2 User Guide*.
     pub affinity: Option<Affinity>,
-    /// p The ID of the Dedicated Host with which to associate the instance. /p
+    /// The ID of the Dedicated Host with which to associate the instance.
     pub host_id: Option<String>,
 }
 rt::structure!(
@@ -1972,7 +2105,7 @@ pub static MODIFY_INSTANCE_PLACEMENT_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstancePlacementResult {
-    /// p Is code true /code if the request succeeds, and an error otherwise. /p
+    /// Is `true` if the request succeeds, and an error otherwise.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -1984,15 +2117,21 @@ pub static MODIFY_INSTANCE_PLACEMENT_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamPolicyAllocationRulesRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM policy whose allocation rules you want to modify. /p
+    /// The ID of the IPAM policy whose allocation rules you want to modify.
     pub ipam_policy_id: String,
-    /// p The locale for which to modify the allocation rules. /p
+    /// The locale for which to modify the allocation rules.
     pub locale: String,
-    /// p The resource type for which to modify the allocation rules. /p p The Amazon Web Services service or resource type that can use IP addresses through IPAM policies. Supported services and resource types include: /p ul li p Elastic IP addresses /p /li /ul
+    /// The resource type for which to modify the allocation rules.
+    ///
+    /// The Amazon Web Services service or resource type that can use IP addresses through IPAM policies. Supported services and resource types include:
+    ///
+    /// - Elastic IP addresses
     pub resource_type: IpamPolicyResourceType,
-    /// p The new allocation rules to apply to the IPAM policy. /p p Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses. /p
+    /// The new allocation rules to apply to the IPAM policy.
+    ///
+    /// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
     pub allocation_rules: Option<Vec<IpamPolicyAllocationRuleRequest>>,
 }
 rt::structure!(
@@ -2013,7 +2152,7 @@ pub static MODIFY_IPAM_POLICY_ALLOCATION_RULES_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamPolicyAllocationRulesResult {
-    /// p The modified IPAM policy containing the updated allocation rules. /p
+    /// The modified IPAM policy containing the updated allocation rules.
     pub ipam_policy_document: Option<IpamPolicyDocument>,
 }
 rt::structure!(
@@ -2026,11 +2165,11 @@ pub static MODIFY_IPAM_POLICY_ALLOCATION_RULES_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamPoolAllocationRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM pool allocation you want to modify. /p
+    /// The ID of the IPAM pool allocation you want to modify.
     pub ipam_pool_allocation_id: String,
-    /// p The new description for the IPAM pool allocation. If you submit a code null /code value, the description is removed from the allocation. /p
+    /// The new description for the IPAM pool allocation. If you submit a `null` value, the description is removed from the allocation.
     pub description: Option<String>,
 }
 rt::structure!(
@@ -2047,7 +2186,7 @@ pub static MODIFY_IPAM_POOL_ALLOCATION_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamPoolAllocationResult {
-    /// p The modified IPAM pool allocation. /p
+    /// The modified IPAM pool allocation.
     pub ipam_pool_allocation: Option<IpamPoolAllocation>,
 }
 rt::structure!(
@@ -2060,25 +2199,27 @@ pub static MODIFY_IPAM_POOL_ALLOCATION_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamPoolRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM pool you want to modify. /p
+    /// The ID of the IPAM pool you want to modify.
     pub ipam_pool_id: String,
-    /// p The description of the IPAM pool you want to modify. /p
+    /// The description of the IPAM pool you want to modify.
     pub description: Option<String>,
-    /// p If true, IPAM will continuously look for resources within the CIDR range of this pool and automatically import them as allocations into your IPAM. The CIDRs that will be allocated for these resources must not already be allocated to other resources in order for the import to succeed. IPAM will import a CIDR regardless of its compliance with the pool's allocation rules, so a resource might be imported and subsequently marked as noncompliant. If IPAM discovers multiple CIDRs that overlap, IPAM will import the largest CIDR only. If IPAM discovers multiple CIDRs with matching CIDRs, IPAM will randomly import one of them only. /p p A locale must be set on the pool for this feature to work. /p
+    /// If true, IPAM will continuously look for resources within the CIDR range of this pool and automatically import them as allocations into your IPAM. The CIDRs that will be allocated for these resources must not already be allocated to other resources in order for the import to succeed. IPAM will import a CIDR regardless of its compliance with the pool's allocation rules, so a resource might be imported and subsequently marked as noncompliant. If IPAM discovers multiple CIDRs that overlap, IPAM will import the largest CIDR only. If IPAM discovers multiple CIDRs with matching CIDRs, IPAM will randomly import one of them only.
+    ///
+    /// A locale must be set on the pool for this feature to work.
     pub auto_import: Option<bool>,
-    /// p The minimum netmask length required for CIDR allocations in this IPAM pool to be compliant. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128. The minimum netmask length must be less than the maximum netmask length. /p
+    /// The minimum netmask length required for CIDR allocations in this IPAM pool to be compliant. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128. The minimum netmask length must be less than the maximum netmask length.
     pub allocation_min_netmask_length: Option<i32>,
-    /// p The maximum netmask length possible for CIDR allocations in this IPAM pool to be compliant. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128.The maximum netmask length must be greater than the minimum netmask length. /p
+    /// The maximum netmask length possible for CIDR allocations in this IPAM pool to be compliant. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128.The maximum netmask length must be greater than the minimum netmask length.
     pub allocation_max_netmask_length: Option<i32>,
-    /// p The default netmask length for allocations added to this pool. If, for example, the CIDR assigned to this pool is 10.0.0.0/8 and you enter 16 here, new allocations will default to 10.0.0.0/16. /p
+    /// The default netmask length for allocations added to this pool. If, for example, the CIDR assigned to this pool is 10.0.0.0/8 and you enter 16 here, new allocations will default to 10.0.0.0/16.
     pub allocation_default_netmask_length: Option<i32>,
-    /// p Clear the default netmask length allocation rule for this pool. /p
+    /// Clear the default netmask length allocation rule for this pool.
     pub clear_allocation_default_netmask_length: Option<bool>,
-    /// p Add tag allocation rules to a pool. For more information about allocation rules, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/create-top-ipam.html" Create a top-level pool /a in the i Amazon VPC IPAM User Guide /i . /p
+    /// Add tag allocation rules to a pool. For more information about allocation rules, see [Create a top-level pool](https://docs.aws.amazon.com/vpc/latest/ipam/create-top-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub add_allocation_resource_tags: Option<Vec<RequestIpamResourceTag>>,
-    /// p Remove tag allocation rules from a pool. /p
+    /// Remove tag allocation rules from a pool.
     pub remove_allocation_resource_tags: Option<Vec<RequestIpamResourceTag>>,
 }
 rt::structure!(
@@ -2107,7 +2248,7 @@ pub static MODIFY_IPAM_POOL_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamPoolResult {
-    /// p The results of the modification. /p
+    /// The results of the modification.
     pub ipam_pool: Option<IpamPool>,
 }
 rt::structure!(ModifyIpamPoolResult, MODIFY_IPAM_POOL_RESULT, 0 => ipam_pool);
@@ -2117,13 +2258,13 @@ pub static MODIFY_IPAM_POOL_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamPrefixListResolverRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM prefix list resolver to modify. /p
+    /// The ID of the IPAM prefix list resolver to modify.
     pub ipam_prefix_list_resolver_id: String,
-    /// p A new description for the IPAM prefix list resolver. /p
+    /// A new description for the IPAM prefix list resolver.
     pub description: Option<String>,
-    /// p The updated CIDR selection rules for the resolver. These rules replace the existing rules entirely. /p
+    /// The updated CIDR selection rules for the resolver. These rules replace the existing rules entirely.
     pub rules: Option<Vec<IpamPrefixListResolverRuleRequest>>,
 }
 rt::structure!(
@@ -2141,7 +2282,7 @@ pub static MODIFY_IPAM_PREFIX_LIST_RESOLVER_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamPrefixListResolverResult {
-    /// p Information about the modified IPAM prefix list resolver. /p
+    /// Information about the modified IPAM prefix list resolver.
     pub ipam_prefix_list_resolver: Option<IpamPrefixListResolver>,
 }
 rt::structure!(
@@ -2157,15 +2298,17 @@ pub static MODIFY_IPAM_PREFIX_LIST_RESOLVER_RESULT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamPrefixListResolverTargetRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM prefix list resolver target to modify. /p
+    /// The ID of the IPAM prefix list resolver target to modify.
     pub ipam_prefix_list_resolver_target_id: String,
-    /// p The desired version of the prefix list to target. This allows you to pin the target to a specific version. /p
+    /// The desired version of the prefix list to target. This allows you to pin the target to a specific version.
     pub desired_version: Option<i64>,
-    /// p Indicates whether the resolver target should automatically track the latest version of the prefix list. When enabled, the target will always synchronize with the most current version. /p p Choose this for automatic updates when you want your prefix lists to stay current with infrastructure changes without manual intervention. /p
+    /// Indicates whether the resolver target should automatically track the latest version of the prefix list. When enabled, the target will always synchronize with the most current version.
+    ///
+    /// Choose this for automatic updates when you want your prefix lists to stay current with infrastructure changes without manual intervention.
     pub track_latest_version: Option<bool>,
-    /// p A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -2186,7 +2329,7 @@ pub static MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamPrefixListResolverTargetResult {
-    /// p Information about the modified IPAM prefix list resolver target. /p
+    /// Information about the modified IPAM prefix list resolver target.
     pub ipam_prefix_list_resolver_target: Option<IpamPrefixListResolverTarget>,
 }
 rt::structure!(
@@ -2202,21 +2345,28 @@ pub static MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM you want to modify. /p
+    /// The ID of the IPAM you want to modify.
     pub ipam_id: String,
-    /// p The description of the IPAM you want to modify. /p
+    /// The description of the IPAM you want to modify.
     pub description: Option<String>,
-    /// p Choose the operating Regions for the IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions. /p p For more information about operating Regions, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html" Create an IPAM /a in the i Amazon VPC IPAM User Guide /i . /p
+    /// Choose the operating Regions for the IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
+    ///
+    /// For more information about operating Regions, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*.
     pub add_operating_regions: Option<Vec<AddIpamOperatingRegion>>,
-    /// p The operating Regions to remove. /p
+    /// The operating Regions to remove.
     pub remove_operating_regions: Option<Vec<RemoveIpamOperatingRegion>>,
-    /// p IPAM is offered in a Free Tier and an Advanced Tier. For more information about the features available in each tier and the costs associated with the tiers, see a href="http://aws.amazon.com/vpc/pricing/" Amazon VPC pricing &gt; IPAM tab /a . /p
+    /// IPAM is offered in a Free Tier and an Advanced Tier. For more information about the features available in each tier and the costs associated with the tiers, see [Amazon VPC pricing \> IPAM tab](http://aws.amazon.com/vpc/pricing/).
     pub tier: Option<IpamTier>,
-    /// p Enable this option to use your own GUA ranges as private IPv6 addresses. This option is disabled by default. /p
+    /// Enable this option to use your own GUA ranges as private IPv6 addresses. This option is disabled by default.
     pub enable_private_gua: Option<bool>,
-    /// p A metered account is an Amazon Web Services account that is charged for active IP addresses managed in IPAM. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/ipam-enable-cost-distro.html" Enable cost distribution /a in the i Amazon VPC IPAM User Guide /i . /p p Possible values: /p ul li p code ipam-owner /code (default): The Amazon Web Services account which owns the IPAM is charged for all active IP addresses managed in IPAM. /p /li li p code resource-owner /code : The Amazon Web Services account that owns the IP address is charged for the active IP address. /p /li /ul
+    /// A metered account is an Amazon Web Services account that is charged for active IP addresses managed in IPAM. For more information, see [Enable cost distribution](https://docs.aws.amazon.com/vpc/latest/ipam/ipam-enable-cost-distro.html) in the *Amazon VPC IPAM User Guide*.
+    ///
+    /// Possible values:
+    ///
+    /// - `ipam-owner` (default): The Amazon Web Services account which owns the IPAM is charged for all active IP addresses managed in IPAM.
+    /// - `resource-owner`: The Amazon Web Services account that owns the IP address is charged for the active IP address.
     pub metered_account: Option<IpamMeteredAccount>,
 }
 rt::structure!(
@@ -2241,19 +2391,19 @@ pub static MODIFY_IPAM_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamResourceCidrRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the resource you want to modify. /p
+    /// The ID of the resource you want to modify.
     pub resource_id: String,
-    /// p The CIDR of the resource you want to modify. /p
+    /// The CIDR of the resource you want to modify.
     pub resource_cidr: String,
-    /// p The Amazon Web Services Region of the resource you want to modify. /p
+    /// The Amazon Web Services Region of the resource you want to modify.
     pub resource_region: String,
-    /// p The ID of the current scope that the resource CIDR is in. /p
+    /// The ID of the current scope that the resource CIDR is in.
     pub current_ipam_scope_id: String,
-    /// p The ID of the scope you want to transfer the resource CIDR to. /p
+    /// The ID of the scope you want to transfer the resource CIDR to.
     pub destination_ipam_scope_id: Option<String>,
-    /// p Determines if the resource is monitored by IPAM. If a resource is monitored, the resource is discovered by IPAM and you can view details about the resource’s CIDR. /p
+    /// Determines if the resource is monitored by IPAM. If a resource is monitored, the resource is discovered by IPAM and you can view details about the resource’s CIDR.
     pub monitored: bool,
 }
 rt::structure!(
@@ -2275,7 +2425,7 @@ pub static MODIFY_IPAM_RESOURCE_CIDR_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamResourceCidrResult {
-    /// p The CIDR of the resource. /p
+    /// The CIDR of the resource.
     pub ipam_resource_cidr: Option<IpamResourceCidr>,
 }
 rt::structure!(
@@ -2288,21 +2438,25 @@ pub static MODIFY_IPAM_RESOURCE_CIDR_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamResourceDiscoveryRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p A resource discovery ID. /p
+    /// A resource discovery ID.
     pub ipam_resource_discovery_id: String,
-    /// p A resource discovery description. /p
+    /// A resource discovery description.
     pub description: Option<String>,
-    /// p Add operating Regions to the resource discovery. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions. /p
+    /// Add operating Regions to the resource discovery. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
     pub add_operating_regions: Option<Vec<AddIpamOperatingRegion>>,
-    /// p Remove operating Regions. /p
+    /// Remove operating Regions.
     pub remove_operating_regions: Option<Vec<RemoveIpamOperatingRegion>>,
-    /// p Add an Organizational Unit (OU) exclusion to your IPAM. If your IPAM is integrated with Amazon Web Services Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion. There is a limit on the number of exclusions you can create. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html" Quotas for your IPAM /a in the i Amazon VPC IPAM User Guide /i . /p note p The resulting set of exclusions must not result in "overlap", meaning two or more OU exclusions must not exclude the same OU. For more information and examples, see the Amazon Web Services CLI request process in a href="https://docs.aws.amazon.com/vpc/latest/ipam/exclude-ous.html#exclude-ous-create-delete" Add or remove OU exclusions /a in the i Amazon VPC User Guide /i . /p /note
+    /// Add an Organizational Unit (OU) exclusion to your IPAM. If your IPAM is integrated with Amazon Web Services Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion. There is a limit on the number of exclusions you can create. For more information, see [Quotas for your IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    ///
+    /// **Note:** The resulting set of exclusions must not result in "overlap", meaning two or more OU exclusions must not exclude the same OU. For more information and examples, see the Amazon Web Services CLI request process in [Add or remove OU exclusions](https://docs.aws.amazon.com/vpc/latest/ipam/exclude-ous.html#exclude-ous-create-delete) in the *Amazon VPC User Guide*.
     pub add_organizational_unit_exclusions: Option<
         Vec<AddIpamOrganizationalUnitExclusion>,
     >,
-    /// p Remove an Organizational Unit (OU) exclusion to your IPAM. If your IPAM is integrated with Amazon Web Services Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion. There is a limit on the number of exclusions you can create. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html" Quotas for your IPAM /a in the i Amazon VPC IPAM User Guide /i . /p note p The resulting set of exclusions must not result in "overlap", meaning two or more OU exclusions must not exclude the same OU. For more information and examples, see the Amazon Web Services CLI request process in a href="https://docs.aws.amazon.com/vpc/latest/ipam/exclude-ous.html#exclude-ous-create-delete" Add or remove OU exclusions /a in the i Amazon VPC User Guide /i . /p /note
+    /// Remove an Organizational Unit (OU) exclusion to your IPAM. If your IPAM is integrated with Amazon Web Services Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion. There is a limit on the number of exclusions you can create. For more information, see [Quotas for your IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    ///
+    /// **Note:** The resulting set of exclusions must not result in "overlap", meaning two or more OU exclusions must not exclude the same OU. For more information and examples, see the Amazon Web Services CLI request process in [Add or remove OU exclusions](https://docs.aws.amazon.com/vpc/latest/ipam/exclude-ous.html#exclude-ous-create-delete) in the *Amazon VPC User Guide*.
     pub remove_organizational_unit_exclusions: Option<
         Vec<RemoveIpamOrganizationalUnitExclusion>,
     >,
@@ -2334,172 +2488,4 @@ pub static MODIFY_IPAM_RESOURCE_DISCOVERY_REQUEST: rt::Schema = rt::Schema::stru
             )
             .named("RemoveOrganizationalUnitExclusion"),
     ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyIpamResourceDiscoveryResult {
-    /// p A resource discovery. /p
-    pub ipam_resource_discovery: Option<IpamResourceDiscovery>,
-}
-rt::structure!(
-    ModifyIpamResourceDiscoveryResult, MODIFY_IPAM_RESOURCE_DISCOVERY_RESULT, 0 =>
-    ipam_resource_discovery
-);
-pub static MODIFY_IPAM_RESOURCE_DISCOVERY_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyIpamResourceDiscoveryResult",
-    &[
-        rt::m("IpamResourceDiscovery", &IPAM_RESOURCE_DISCOVERY)
-            .named("ipamResourceDiscovery"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyIpamResult {
-    /// p The results of the modification. /p
-    pub ipam: Option<Ipam>,
-}
-rt::structure!(ModifyIpamResult, MODIFY_IPAM_RESULT, 0 => ipam);
-pub static MODIFY_IPAM_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyIpamResult",
-    &[rt::m("Ipam", &IPAM).named("ipam")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyIpamRoutingPolicyRegistrationRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the IPAM internet registry association. /p
-    pub ipam_internet_registry_association_id: String,
-    /// p The IP address prefix in CIDR notation identifying the routing policy registration to modify. /p
-    pub cidr: String,
-    /// p The updated list of Autonomous System Numbers (ASNs) authorized to originate the prefix. /p
-    pub asns: Vec<String>,
-    /// p Specifies whether to permit more specific route announcements than the CIDR prefix. Default: code false /code . /p
-    pub permit_more_specific_announcements: Option<bool>,
-    /// p The new maximum prefix length that the ASNs are authorized to announce. Must be greater than or equal to the prefix length of the CIDR. /p
-    pub max_length: Option<i32>,
-    /// p A new description for the routing policy registration. /p
-    pub description: Option<String>,
-    /// p Forces the modification even if it conflicts with an announced route. Default: code false /code . /p
-    pub force: Option<bool>,
-    /// p A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error. /p
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    ModifyIpamRoutingPolicyRegistrationRequest,
-    MODIFY_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST, 0 => dry_run, 1 =>
-    ipam_internet_registry_association_id, 2 => cidr, 3 => asns, 4 =>
-    permit_more_specific_announcements, 5 => max_length, 6 => description, 7 => force, 8
-    => client_token
-);
-pub static MODIFY_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyIpamRoutingPolicyRegistrationRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Asns", &ASN_LIST).named("Asn").flags(rt::REQUIRED),
-        rt::m("PermitMoreSpecificAnnouncements", &rt::BOOLEAN),
-        rt::m("MaxLength", &rt::INTEGER),
-        rt::m("Description", &rt::STRING),
-        rt::m("Force", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyIpamRoutingPolicyRegistrationResult {
-    /// p Information about the routing policy registration delta created by this modification. /p
-    pub ipam_routing_policy_registration_delta: Option<
-        IpamRoutingPolicyRegistrationDelta,
-    >,
-}
-rt::structure!(
-    ModifyIpamRoutingPolicyRegistrationResult,
-    MODIFY_IPAM_ROUTING_POLICY_REGISTRATION_RESULT, 0 =>
-    ipam_routing_policy_registration_delta
-);
-pub static MODIFY_IPAM_ROUTING_POLICY_REGISTRATION_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyIpamRoutingPolicyRegistrationResult",
-    &[
-        rt::m(
-                "IpamRoutingPolicyRegistrationDelta",
-                &IPAM_ROUTING_POLICY_REGISTRATION_DELTA,
-            )
-            .named("ipamRoutingPolicyRegistrationDelta"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyIpamScopeRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the scope you want to modify. /p
-    pub ipam_scope_id: String,
-    /// p The description of the scope you want to modify. /p
-    pub description: Option<String>,
-    /// p The configuration that links an Amazon VPC IPAM scope to an external authority system. It specifies the type of external system and the external resource identifier that identifies your account or instance in that system. /p p In IPAM, an external authority is a third-party IP address management system that provides CIDR blocks when you provision address space for top-level IPAM pools. This allows you to use your existing IP management system to control which address ranges are allocated to Amazon Web Services while using Amazon VPC IPAM to manage subnets within those ranges. /p
-    pub external_authority_configuration: Option<ExternalAuthorityConfiguration>,
-    /// p Remove the external authority configuration. code true /code to remove. /p
-    pub remove_external_authority_configuration: Option<bool>,
-}
-rt::structure!(
-    ModifyIpamScopeRequest, MODIFY_IPAM_SCOPE_REQUEST, 0 => dry_run, 1 => ipam_scope_id,
-    2 => description, 3 => external_authority_configuration, 4 =>
-    remove_external_authority_configuration
-);
-pub static MODIFY_IPAM_SCOPE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyIpamScopeRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamScopeId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
-        rt::m("ExternalAuthorityConfiguration", &EXTERNAL_AUTHORITY_CONFIGURATION),
-        rt::m("RemoveExternalAuthorityConfiguration", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyIpamScopeResult {
-    /// p The results of the modification. /p
-    pub ipam_scope: Option<IpamScope>,
-}
-rt::structure!(ModifyIpamScopeResult, MODIFY_IPAM_SCOPE_RESULT, 0 => ipam_scope);
-pub static MODIFY_IPAM_SCOPE_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyIpamScopeResult",
-    &[rt::m("IpamScope", &IPAM_SCOPE).named("ipamScope")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyLaunchTemplateRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If a client token isn't specified, a randomly generated token is used in the request to ensure idempotency. /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring idempotency /a . /p p Constraint: Maximum 128 ASCII characters. /p
-    pub client_token: Option<String>,
-    /// p The ID of the launch template. /p p You must specify either the launch template ID or the launch template name, but not both. /p
-    pub launch_template_id: Option<String>,
-    /// p The name of the launch template. /p p You must specify either the launch template ID or the launch template name, but not both. /p
-    pub launch_template_name: Option<String>,
-    /// p The version number of the launch template to set as the default version. /p
-    pub default_version: Option<String>,
-}
-rt::structure!(
-    ModifyLaunchTemplateRequest, MODIFY_LAUNCH_TEMPLATE_REQUEST, 0 => dry_run, 1 =>
-    client_token, 2 => launch_template_id, 3 => launch_template_name, 4 =>
-    default_version
-);
-pub static MODIFY_LAUNCH_TEMPLATE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyLaunchTemplateRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("LaunchTemplateId", &rt::STRING),
-        rt::m("LaunchTemplateName", &rt::STRING),
-        rt::m("DefaultVersion", &rt::STRING).named("SetDefaultVersion"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyLaunchTemplateResult {
-    /// p Information about the launch template. /p
-    pub launch_template: Option<LaunchTemplate>,
-}
-rt::structure!(
-    ModifyLaunchTemplateResult, MODIFY_LAUNCH_TEMPLATE_RESULT, 0 => launch_template
-);
-pub static MODIFY_LAUNCH_TEMPLATE_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyLaunchTemplateResult",
-    &[rt::m("LaunchTemplate", &LAUNCH_TEMPLATE).named("launchTemplate")],
 );

@@ -4,18 +4,196 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
-pub struct ModifyLocalGatewayRouteRequest {
-    /// p The CIDR block used for destination matches. The value that you provide must match the CIDR of an existing route in the table. /p
-    pub destination_cidr_block: Option<String>,
-    /// p The ID of the local gateway route table. /p
-    pub local_gateway_route_table_id: String,
-    /// p The ID of the virtual interface group. /p
-    pub local_gateway_virtual_interface_group_id: Option<String>,
-    /// p The ID of the network interface. /p
-    pub network_interface_id: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+pub struct ModifyIpamResourceDiscoveryResult {
+    /// A resource discovery.
+    pub ipam_resource_discovery: Option<IpamResourceDiscovery>,
+}
+rt::structure!(
+    ModifyIpamResourceDiscoveryResult, MODIFY_IPAM_RESOURCE_DISCOVERY_RESULT, 0 =>
+    ipam_resource_discovery
+);
+pub static MODIFY_IPAM_RESOURCE_DISCOVERY_RESULT: rt::Schema = rt::Schema::structure(
+    "ModifyIpamResourceDiscoveryResult",
+    &[
+        rt::m("IpamResourceDiscovery", &IPAM_RESOURCE_DISCOVERY)
+            .named("ipamResourceDiscovery"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyIpamResult {
+    /// The results of the modification.
+    pub ipam: Option<Ipam>,
+}
+rt::structure!(ModifyIpamResult, MODIFY_IPAM_RESULT, 0 => ipam);
+pub static MODIFY_IPAM_RESULT: rt::Schema = rt::Schema::structure(
+    "ModifyIpamResult",
+    &[rt::m("Ipam", &IPAM).named("ipam")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyIpamRoutingPolicyRegistrationRequest {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the prefix list. Use a prefix list in place of code DestinationCidrBlock /code . You cannot use code DestinationPrefixListId /code and code DestinationCidrBlock /code in the same request. /p
+    /// The ID of the IPAM internet registry association.
+    pub ipam_internet_registry_association_id: String,
+    /// The IP address prefix in CIDR notation identifying the routing policy registration to modify.
+    pub cidr: String,
+    /// The updated list of Autonomous System Numbers (ASNs) authorized to originate the prefix.
+    pub asns: Vec<String>,
+    /// Specifies whether to permit more specific route announcements than the CIDR prefix. Default: `false`.
+    pub permit_more_specific_announcements: Option<bool>,
+    /// The new maximum prefix length that the ASNs are authorized to announce. Must be greater than or equal to the prefix length of the CIDR.
+    pub max_length: Option<i32>,
+    /// A new description for the routing policy registration.
+    pub description: Option<String>,
+    /// Forces the modification even if it conflicts with an announced route. Default: `false`.
+    pub force: Option<bool>,
+    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    ModifyIpamRoutingPolicyRegistrationRequest,
+    MODIFY_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST, 0 => dry_run, 1 =>
+    ipam_internet_registry_association_id, 2 => cidr, 3 => asns, 4 =>
+    permit_more_specific_announcements, 5 => max_length, 6 => description, 7 => force, 8
+    => client_token
+);
+pub static MODIFY_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST: rt::Schema = rt::Schema::structure(
+    "ModifyIpamRoutingPolicyRegistrationRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Asns", &ASN_LIST).named("Asn").flags(rt::REQUIRED),
+        rt::m("PermitMoreSpecificAnnouncements", &rt::BOOLEAN),
+        rt::m("MaxLength", &rt::INTEGER),
+        rt::m("Description", &rt::STRING),
+        rt::m("Force", &rt::BOOLEAN),
+        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyIpamRoutingPolicyRegistrationResult {
+    /// Information about the routing policy registration delta created by this modification.
+    pub ipam_routing_policy_registration_delta: Option<
+        IpamRoutingPolicyRegistrationDelta,
+    >,
+}
+rt::structure!(
+    ModifyIpamRoutingPolicyRegistrationResult,
+    MODIFY_IPAM_ROUTING_POLICY_REGISTRATION_RESULT, 0 =>
+    ipam_routing_policy_registration_delta
+);
+pub static MODIFY_IPAM_ROUTING_POLICY_REGISTRATION_RESULT: rt::Schema = rt::Schema::structure(
+    "ModifyIpamRoutingPolicyRegistrationResult",
+    &[
+        rt::m(
+                "IpamRoutingPolicyRegistrationDelta",
+                &IPAM_ROUTING_POLICY_REGISTRATION_DELTA,
+            )
+            .named("ipamRoutingPolicyRegistrationDelta"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyIpamScopeRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the scope you want to modify.
+    pub ipam_scope_id: String,
+    /// The description of the scope you want to modify.
+    pub description: Option<String>,
+    /// The configuration that links an Amazon VPC IPAM scope to an external authority system. It specifies the type of external system and the external resource identifier that identifies your account or instance in that system.
+    ///
+    /// In IPAM, an external authority is a third-party IP address management system that provides CIDR blocks when you provision address space for top-level IPAM pools. This allows you to use your existing IP management system to control which address ranges are allocated to Amazon Web Services while using Amazon VPC IPAM to manage subnets within those ranges.
+    pub external_authority_configuration: Option<ExternalAuthorityConfiguration>,
+    /// Remove the external authority configuration. `true` to remove.
+    pub remove_external_authority_configuration: Option<bool>,
+}
+rt::structure!(
+    ModifyIpamScopeRequest, MODIFY_IPAM_SCOPE_REQUEST, 0 => dry_run, 1 => ipam_scope_id,
+    2 => description, 3 => external_authority_configuration, 4 =>
+    remove_external_authority_configuration
+);
+pub static MODIFY_IPAM_SCOPE_REQUEST: rt::Schema = rt::Schema::structure(
+    "ModifyIpamScopeRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("IpamScopeId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Description", &rt::STRING),
+        rt::m("ExternalAuthorityConfiguration", &EXTERNAL_AUTHORITY_CONFIGURATION),
+        rt::m("RemoveExternalAuthorityConfiguration", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyIpamScopeResult {
+    /// The results of the modification.
+    pub ipam_scope: Option<IpamScope>,
+}
+rt::structure!(ModifyIpamScopeResult, MODIFY_IPAM_SCOPE_RESULT, 0 => ipam_scope);
+pub static MODIFY_IPAM_SCOPE_RESULT: rt::Schema = rt::Schema::structure(
+    "ModifyIpamScopeResult",
+    &[rt::m("IpamScope", &IPAM_SCOPE).named("ipamScope")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyLaunchTemplateRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If a client token isn't specified, a randomly generated token is used in the request to ensure idempotency.
+    ///
+    /// For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    ///
+    /// Constraint: Maximum 128 ASCII characters.
+    pub client_token: Option<String>,
+    /// The ID of the launch template.
+    ///
+    /// You must specify either the launch template ID or the launch template name, but not both.
+    pub launch_template_id: Option<String>,
+    /// The name of the launch template.
+    ///
+    /// You must specify either the launch template ID or the launch template name, but not both.
+    pub launch_template_name: Option<String>,
+    /// The version number of the launch template to set as the default version.
+    pub default_version: Option<String>,
+}
+rt::structure!(
+    ModifyLaunchTemplateRequest, MODIFY_LAUNCH_TEMPLATE_REQUEST, 0 => dry_run, 1 =>
+    client_token, 2 => launch_template_id, 3 => launch_template_name, 4 =>
+    default_version
+);
+pub static MODIFY_LAUNCH_TEMPLATE_REQUEST: rt::Schema = rt::Schema::structure(
+    "ModifyLaunchTemplateRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("LaunchTemplateId", &rt::STRING),
+        rt::m("LaunchTemplateName", &rt::STRING),
+        rt::m("DefaultVersion", &rt::STRING).named("SetDefaultVersion"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyLaunchTemplateResult {
+    /// Information about the launch template.
+    pub launch_template: Option<LaunchTemplate>,
+}
+rt::structure!(
+    ModifyLaunchTemplateResult, MODIFY_LAUNCH_TEMPLATE_RESULT, 0 => launch_template
+);
+pub static MODIFY_LAUNCH_TEMPLATE_RESULT: rt::Schema = rt::Schema::structure(
+    "ModifyLaunchTemplateResult",
+    &[rt::m("LaunchTemplate", &LAUNCH_TEMPLATE).named("launchTemplate")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyLocalGatewayRouteRequest {
+    /// The CIDR block used for destination matches. The value that you provide must match the CIDR of an existing route in the table.
+    pub destination_cidr_block: Option<String>,
+    /// The ID of the local gateway route table.
+    pub local_gateway_route_table_id: String,
+    /// The ID of the virtual interface group.
+    pub local_gateway_virtual_interface_group_id: Option<String>,
+    /// The ID of the network interface.
+    pub network_interface_id: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the prefix list. Use a prefix list in place of `DestinationCidrBlock`. You cannot use `DestinationPrefixListId` and `DestinationCidrBlock` in the same request.
     pub destination_prefix_list_id: Option<String>,
 }
 rt::structure!(
@@ -37,7 +215,7 @@ pub static MODIFY_LOCAL_GATEWAY_ROUTE_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyLocalGatewayRouteResult {
-    /// p Information about the local gateway route table. /p
+    /// Information about the local gateway route table.
     pub route: Option<LocalGatewayRoute>,
 }
 rt::structure!(
@@ -49,21 +227,23 @@ pub static MODIFY_LOCAL_GATEWAY_ROUTE_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyManagedPrefixListRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the prefix list. /p
+    /// The ID of the prefix list.
     pub prefix_list_id: String,
-    /// p The current version of the prefix list. /p
+    /// The current version of the prefix list.
     pub current_version: Option<i64>,
-    /// p A name for the prefix list. /p
+    /// A name for the prefix list.
     pub prefix_list_name: Option<String>,
-    /// p One or more entries to add to the prefix list. /p
+    /// One or more entries to add to the prefix list.
     pub add_entries: Option<Vec<AddPrefixListEntry>>,
-    /// p One or more entries to remove from the prefix list. /p
+    /// One or more entries to remove from the prefix list.
     pub remove_entries: Option<Vec<RemovePrefixListEntry>>,
-    /// p The maximum number of entries for the prefix list. You cannot modify the entries of a prefix list and modify the size of a prefix list at the same time. /p p If any of the resources that reference the prefix list cannot support the new maximum size, the modify operation fails. Check the state message for the IDs of the first ten resources that do not support the new maximum size. /p
+    /// The maximum number of entries for the prefix list. You cannot modify the entries of a prefix list and modify the size of a prefix list at the same time.
+    ///
+    /// If any of the resources that reference the prefix list cannot support the new maximum size, the modify operation fails. Check the state message for the IDs of the first ten resources that do not support the new maximum size.
     pub max_entries: Option<i32>,
-    /// p Indicates whether synchronization with an IPAM prefix list resolver should be enabled for this managed prefix list. When enabled, the prefix list CIDRs are automatically updated based on the associated resolver's CIDR selection rules. /p
+    /// Indicates whether synchronization with an IPAM prefix list resolver should be enabled for this managed prefix list. When enabled, the prefix list CIDRs are automatically updated based on the associated resolver's CIDR selection rules.
     pub ipam_prefix_list_resolver_sync_enabled: Option<bool>,
 }
 rt::structure!(
@@ -86,7 +266,7 @@ pub static MODIFY_MANAGED_PREFIX_LIST_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyManagedPrefixListResult {
-    /// p Information about the prefix list. /p
+    /// Information about the prefix list.
     pub prefix_list: Option<ManagedPrefixList>,
 }
 rt::structure!(
@@ -98,9 +278,9 @@ pub static MODIFY_MANAGED_PREFIX_LIST_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyManagedResourceVisibilityRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The default visibility setting for managed resources. Valid values: code hidden /code | code visible /code . /p
+    /// The default visibility setting for managed resources. Valid values: `hidden` \| `visible`.
     pub default_visibility: ManagedResourceDefaultVisibility,
 }
 rt::structure!(
@@ -116,7 +296,7 @@ pub static MODIFY_MANAGED_RESOURCE_VISIBILITY_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyManagedResourceVisibilityResult {
-    /// p The updated managed resource visibility settings for the account. /p
+    /// The updated managed resource visibility settings for the account.
     pub visibility: Option<ManagedResourceVisibilitySettings>,
 }
 rt::structure!(
@@ -129,11 +309,15 @@ pub static MODIFY_MANAGED_RESOURCE_VISIBILITY_RESULT: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyMetricCategoryRequest {
-    /// p The ID of the metric category. /p
+    /// The ID of the metric category.
     pub metric_category_id: String,
-    /// p The names of the metrics for the metric category. These metrics replace the existing metrics, and must differ from the current set. /p p Specify each metric by its Amazon CloudWatch metric name or its OpenTelemetry metric name. The two names for a measurement are separate entries, and you can include both. /p p In Regions where Amazon CloudWatch OpenTelemetry metrics aren't available, you can't specify OpenTelemetry metric names. /p
+    /// The names of the metrics for the metric category. These metrics replace the existing metrics, and must differ from the current set.
+    ///
+    /// Specify each metric by its Amazon CloudWatch metric name or its OpenTelemetry metric name. The two names for a measurement are separate entries, and you can include both.
+    ///
+    /// In Regions where Amazon CloudWatch OpenTelemetry metrics aren't available, you can't specify OpenTelemetry metric names.
     pub metrics: Vec<String>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -152,7 +336,7 @@ pub static MODIFY_METRIC_CATEGORY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyMetricCategoryResult {
-    /// p Information about the metric category. /p
+    /// Information about the metric category.
     pub metric_category: Option<MetricCategory>,
 }
 rt::structure!(
@@ -162,32 +346,32 @@ pub static MODIFY_METRIC_CATEGORY_RESULT: rt::Schema = rt::Schema::structure(
     "ModifyMetricCategoryResult",
     &[rt::m("MetricCategory", &METRIC_CATEGORY).named("metricCategory")],
 );
-/// p Contains the parameters for ModifyNetworkInterfaceAttribute. /p
+/// Contains the parameters for ModifyNetworkInterfaceAttribute.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyNetworkInterfaceAttributeRequest {
-    /// p Updates the ENA Express configuration for the network interface that’s attached to the instance. /p
+    /// Updates the ENA Express configuration for the network interface that’s attached to the instance.
     pub ena_srd_specification: Option<EnaSrdSpecification>,
-    /// p If you’re modifying a network interface in a dual-stack or IPv6-only subnet, you have the option to assign a primary IPv6 IP address. A primary IPv6 address is an IPv6 GUA address associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if the instance that this ENI will be attached to relies on its IPv6 address not changing. Amazon Web Services will automatically assign an IPv6 address associated with the ENI attached to your instance to be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. If you have multiple IPv6 addresses associated with an ENI attached to your instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address. /p
+    /// If you’re modifying a network interface in a dual-stack or IPv6-only subnet, you have the option to assign a primary IPv6 IP address. A primary IPv6 address is an IPv6 GUA address associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if the instance that this ENI will be attached to relies on its IPv6 address not changing. Amazon Web Services will automatically assign an IPv6 address associated with the ENI attached to your instance to be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. If you have multiple IPv6 addresses associated with an ENI attached to your instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address.
     pub enable_primary_ipv6: Option<bool>,
-    /// p A connection tracking specification. /p
+    /// A connection tracking specification.
     pub connection_tracking_specification: Option<
         ConnectionTrackingSpecificationRequest,
     >,
-    /// p Indicates whether to assign a public IPv4 address to a network interface. This option can be enabled for any network interface but will only apply to the primary network interface (eth0). /p
+    /// Indicates whether to assign a public IPv4 address to a network interface. This option can be enabled for any network interface but will only apply to the primary network interface (eth0).
     pub associate_public_ip_address: Option<bool>,
-    /// p A list of subnet IDs to associate with the network interface. /p
+    /// A list of subnet IDs to associate with the network interface.
     pub associated_subnet_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: String,
-    /// p A description for the network interface. /p
+    /// A description for the network interface.
     pub description: Option<AttributeValue>,
-    /// p Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is code true /code , source/destination checks are enabled; otherwise, they are disabled. The default value is code true /code . You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls. /p
+    /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
     pub source_dest_check: Option<AttributeBooleanValue>,
-    /// p Changes the security groups for the network interface. The new set of groups you specify replaces the current set. You must specify at least one group, even if it's just the default security group in the VPC. You must specify the ID of the security group, not the name. /p
+    /// Changes the security groups for the network interface. The new set of groups you specify replaces the current set. You must specify at least one group, even if it's just the default security group in the VPC. You must specify the ID of the security group, not the name.
     pub groups: Option<Vec<String>>,
-    /// p Information about the interface attachment. If modifying the code delete on termination /code attribute, you must specify the ID of the interface attachment. /p
+    /// Information about the interface attachment. If modifying the `delete on termination` attribute, you must specify the ID of the interface attachment.
     pub attachment: Option<NetworkInterfaceAttachmentChanges>,
 }
 rt::structure!(
@@ -220,21 +404,21 @@ pub static MODIFY_NETWORK_INTERFACE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyNetworkingFlexCostAllocationPolicyRequest {
-    /// p The ID of the flex cost allocation policy to modify. This parameter is required. /p
+    /// The ID of the flex cost allocation policy to modify. This parameter is required.
     pub fca_policy_id: String,
-    /// p The updated policy document that defines cost allocation for NAT gateways. /p
+    /// The updated policy document that defines cost allocation for NAT gateways.
     pub nat_fca_policy_document: Option<NatFlexCostAllocationPolicyDocument>,
-    /// p The updated policy document that defines cost allocation for EC2 instances. /p
+    /// The updated policy document that defines cost allocation for EC2 instances.
     pub instance_fca_policy_document: Option<InstanceFlexCostAllocationPolicyDocument>,
-    /// p The updated policy document that defines cost allocation for Amazon VPC peering connections. /p
+    /// The updated policy document that defines cost allocation for Amazon VPC peering connections.
     pub pcx_fca_policy_document: Option<PcxFlexCostAllocationPolicyDocument>,
-    /// p Specifies whether showback reporting is enabled for the policy. If you omit this parameter, the current setting is unchanged. /p
+    /// Specifies whether showback reporting is enabled for the policy. If you omit this parameter, the current setting is unchanged.
     pub show_back_enabled: Option<bool>,
-    /// p A description for the policy. The description can be up to 1024 characters long. /p
+    /// A description for the policy. The description can be up to 1024 characters long.
     pub description: Option<String>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -262,13 +446,13 @@ pub static MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyNetworkingFlexCostAllocationPolicyResult {
-    /// p The ID of the flex cost allocation policy. /p
+    /// The ID of the flex cost allocation policy.
     pub fca_policy_id: Option<String>,
-    /// p The date and time when the policy was updated. /p
+    /// The date and time when the policy was updated.
     pub updated_at: Option<rt::DateTime>,
-    /// p The version number of the policy that this modification created. /p
+    /// The version number of the policy that this modification created.
     pub version: Option<i32>,
-    /// p The date and time when the new version of the policy is expected to apply to network traffic. /p
+    /// The date and time when the new version of the policy is expected to apply to network traffic.
     pub version_expected_effective_at: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -288,15 +472,15 @@ pub static MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyPrivateDnsNameOptionsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: String,
-    /// p The type of hostname for EC2 instances. For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID. /p
+    /// The type of hostname for EC2 instances. For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID.
     pub private_dns_hostname_type: Option<HostnameType>,
-    /// p Indicates whether to respond to DNS queries for instance hostnames with DNS A records. /p
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
     pub enable_resource_name_dns_a_record: Option<bool>,
-    /// p Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records. /p
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
     pub enable_resource_name_dns_aaaa_record: Option<bool>,
 }
 rt::structure!(
@@ -316,7 +500,7 @@ pub static MODIFY_PRIVATE_DNS_NAME_OPTIONS_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyPrivateDnsNameOptionsResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -329,11 +513,15 @@ pub static MODIFY_PRIVATE_DNS_NAME_OPTIONS_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyPublicIpDnsNameOptionsRequest {
-    /// p A network interface ID. /p
+    /// A network interface ID.
     pub network_interface_id: String,
-    /// p The public hostname type. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html" EC2 instance hostnames, DNS names, and domains /a in the i Amazon EC2 User Guide /i . /p ul li p code public-dual-stack-dns-name /code : A dual-stack public hostname for a network interface. Requests from within the VPC resolve to both the private IPv4 address and the IPv6 Global Unicast Address of the network interface. Requests from the internet resolve to both the public IPv4 and the IPv6 GUA address of the network interface. /p /li li p code public-ipv4-dns-name /code : An IPv4-enabled public hostname for a network interface. Requests from within the VPC resolve to the private primary IPv4 address of the network interface. Requests from the internet resolve to the public IPv4 address of the network interface. /p /li li p code public-ipv6-dns-name /code : An IPv6-enabled public hostname for a network interface. Requests from within the VPC or from the internet resolve to the IPv6 GUA of the network interface. /p /li /ul
+    /// The public hostname type. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// - `public-dual-stack-dns-name`: A dual-stack public hostname for a network interface. Requests from within the VPC resolve to both the private IPv4 address and the IPv6 Global Unicast Address of the network interface. Requests from the internet resolve to both the public IPv4 and the IPv6 GUA address of the network interface.
+    /// - `public-ipv4-dns-name`: An IPv4-enabled public hostname for a network interface. Requests from within the VPC resolve to the private primary IPv4 address of the network interface. Requests from the internet resolve to the public IPv4 address of the network interface.
+    /// - `public-ipv6-dns-name`: An IPv6-enabled public hostname for a network interface. Requests from within the VPC or from the internet resolve to the IPv6 GUA of the network interface.
     pub hostname_type: PublicIpDnsOption,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -350,7 +538,7 @@ pub static MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyPublicIpDnsNameOptionsResult {
-    /// p Whether or not the request was successful. /p
+    /// Whether or not the request was successful.
     pub successful: Option<bool>,
 }
 rt::structure!(
@@ -361,14 +549,14 @@ pub static MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS_RESULT: rt::Schema = rt::Schema::st
     "ModifyPublicIpDnsNameOptionsResult",
     &[rt::m("Successful", &rt::BOOLEAN).named("successful")],
 );
-/// p Contains the parameters for ModifyReservedInstances. /p
+/// Contains the parameters for ModifyReservedInstances.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyReservedInstancesRequest {
-    /// p The IDs of the Reserved Instances to modify. /p
+    /// The IDs of the Reserved Instances to modify.
     pub reserved_instances_ids: Vec<String>,
-    /// p A unique, case-sensitive token you provide to ensure idempotency of your modification request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring Idempotency /a . /p
+    /// A unique, case-sensitive token you provide to ensure idempotency of your modification request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p The configuration settings for the Reserved Instances to modify. /p
+    /// The configuration settings for the Reserved Instances to modify.
     pub target_configurations: Vec<ReservedInstancesConfiguration>,
 }
 rt::structure!(
@@ -387,10 +575,10 @@ pub static MODIFY_RESERVED_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure
             .flags(rt::REQUIRED),
     ],
 );
-/// p Contains the output of ModifyReservedInstances. /p
+/// Contains the output of ModifyReservedInstances.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyReservedInstancesResult {
-    /// p The ID for the modification. /p
+    /// The ID for the modification.
     pub reserved_instances_modification_id: Option<String>,
 }
 rt::structure!(
@@ -406,15 +594,21 @@ pub static MODIFY_RESERVED_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyRouteServerRequest {
-    /// p The ID of the route server to modify. /p
+    /// The ID of the route server to modify.
     pub route_server_id: String,
-    /// p Specifies whether to persist routes after all BGP sessions are terminated. /p ul li p enable: Routes will be persisted in FIB and RIB after all BGP sessions are terminated. /p /li li p disable: Routes will not be persisted in FIB and RIB after all BGP sessions are terminated. /p /li li p reset: If a route server has persisted routes due to all BGP sessions having ended, reset will withdraw all routes and reset route server to an empty FIB and RIB. /p /li /ul
+    /// Specifies whether to persist routes after all BGP sessions are terminated.
+    ///
+    /// - enable: Routes will be persisted in FIB and RIB after all BGP sessions are terminated.
+    /// - disable: Routes will not be persisted in FIB and RIB after all BGP sessions are terminated.
+    /// - reset: If a route server has persisted routes due to all BGP sessions having ended, reset will withdraw all routes and reset route server to an empty FIB and RIB.
     pub persist_routes: Option<RouteServerPersistRoutesAction>,
-    /// p The number of minutes a route server will wait after BGP is re-established to unpersist the routes in the FIB and RIB. Value must be in the range of 1-5. Required if PersistRoutes is code enabled /code . /p p If you set the duration to 1 minute, then when your network appliance re-establishes BGP with route server, it has 1 minute to relearn it's adjacent network and advertise those routes to route server before route server resumes normal functionality. In most cases, 1 minute is probably sufficient. If, however, you have concerns that your BGP network may not be capable of fully re-establishing and re-learning everything in 1 minute, you can increase the duration up to 5 minutes. /p
+    /// The number of minutes a route server will wait after BGP is re-established to unpersist the routes in the FIB and RIB. Value must be in the range of 1-5. Required if PersistRoutes is `enabled`.
+    ///
+    /// If you set the duration to 1 minute, then when your network appliance re-establishes BGP with route server, it has 1 minute to relearn it's adjacent network and advertise those routes to route server before route server resumes normal functionality. In most cases, 1 minute is probably sufficient. If, however, you have concerns that your BGP network may not be capable of fully re-establishing and re-learning everything in 1 minute, you can increase the duration up to 5 minutes.
     pub persist_routes_duration: Option<i64>,
-    /// p Specifies whether to enable SNS notifications for route server events. Enabling SNS notifications persists BGP status changes to an SNS topic provisioned by Amazon Web Services. /p
+    /// Specifies whether to enable SNS notifications for route server events. Enabling SNS notifications persists BGP status changes to an SNS topic provisioned by Amazon Web Services.
     pub sns_notifications_enabled: Option<bool>,
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -434,7 +628,7 @@ pub static MODIFY_ROUTE_SERVER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyRouteServerResult {
-    /// p Information about the modified route server. /p
+    /// Information about the modified route server.
     pub route_server: Option<RouteServer>,
 }
 rt::structure!(ModifyRouteServerResult, MODIFY_ROUTE_SERVER_RESULT, 0 => route_server);
@@ -444,11 +638,11 @@ pub static MODIFY_ROUTE_SERVER_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifySecurityGroupRulesRequest {
-    /// p The ID of the security group. /p
+    /// The ID of the security group.
     pub group_id: String,
-    /// p Information about the security group properties to update. /p
+    /// Information about the security group properties to update.
     pub security_group_rules: Vec<SecurityGroupRuleUpdate>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -467,7 +661,7 @@ pub static MODIFY_SECURITY_GROUP_RULES_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifySecurityGroupRulesResult {
-    /// p Returns code true /code if the request succeeds; otherwise, returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -479,19 +673,19 @@ pub static MODIFY_SECURITY_GROUP_RULES_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifySnapshotAttributeRequest {
-    /// p The snapshot attribute to modify. Only volume creation permissions can be modified. /p
+    /// The snapshot attribute to modify. Only volume creation permissions can be modified.
     pub attribute: Option<SnapshotAttributeName>,
-    /// p A JSON representation of the snapshot attribute modification. /p
+    /// A JSON representation of the snapshot attribute modification.
     pub create_volume_permission: Option<CreateVolumePermissionModifications>,
-    /// p The group to modify for the snapshot. /p
+    /// The group to modify for the snapshot.
     pub group_names: Option<Vec<String>>,
-    /// p The type of operation to perform to the attribute. /p
+    /// The type of operation to perform to the attribute.
     pub operation_type: Option<OperationType>,
-    /// p The ID of the snapshot. /p
+    /// The ID of the snapshot.
     pub snapshot_id: String,
-    /// p The account ID to modify for the snapshot. /p
+    /// The account ID to modify for the snapshot.
     pub user_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -513,11 +707,11 @@ pub static MODIFY_SNAPSHOT_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifySnapshotTierRequest {
-    /// p The ID of the snapshot. /p
+    /// The ID of the snapshot.
     pub snapshot_id: String,
-    /// p The name of the storage tier. You must specify code archive /code . /p
+    /// The name of the storage tier. You must specify `archive`.
     pub storage_tier: Option<TargetStorageTier>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -534,9 +728,9 @@ pub static MODIFY_SNAPSHOT_TIER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifySnapshotTierResult {
-    /// p The ID of the snapshot. /p
+    /// The ID of the snapshot.
     pub snapshot_id: Option<String>,
-    /// p The date and time when the archive process was started. /p
+    /// The date and time when the archive process was started.
     pub tiering_start_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -550,20 +744,22 @@ pub static MODIFY_SNAPSHOT_TIER_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("TieringStartTime", &rt::TIMESTAMP).named("tieringStartTime"),
     ],
 );
-/// p Contains the parameters for ModifySpotFleetRequest. /p
+/// Contains the parameters for ModifySpotFleetRequest.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifySpotFleetRequestRequest {
-    /// p The launch template and overrides. You can only use this parameter if you specified a launch template ( code LaunchTemplateConfigs /code ) in your Spot Fleet request. If you specified code LaunchSpecifications /code in your Spot Fleet request, then omit this parameter. /p
+    /// The launch template and overrides. You can only use this parameter if you specified a launch template (`LaunchTemplateConfigs`) in your Spot Fleet request. If you specified `LaunchSpecifications` in your Spot Fleet request, then omit this parameter.
     pub launch_template_configs: Option<Vec<LaunchTemplateConfig>>,
-    /// p The number of On-Demand Instances in the fleet. /p
+    /// The number of On-Demand Instances in the fleet.
     pub on_demand_target_capacity: Option<i32>,
-    /// p Reserved. /p
+    /// Reserved.
     pub context: Option<String>,
-    /// p The ID of the Spot Fleet request. /p
+    /// The ID of the Spot Fleet request.
     pub spot_fleet_request_id: String,
-    /// p The size of the fleet. /p
+    /// The size of the fleet.
     pub target_capacity: Option<i32>,
-    /// p Indicates whether running instances should be terminated if the target capacity of the Spot Fleet request is decreased below the current size of the Spot Fleet. /p p Supported only for fleets of type code maintain /code . /p
+    /// Indicates whether running instances should be terminated if the target capacity of the Spot Fleet request is decreased below the current size of the Spot Fleet.
+    ///
+    /// Supported only for fleets of type `maintain`.
     pub excess_capacity_termination_policy: Option<ExcessCapacityTerminationPolicy>,
 }
 rt::structure!(
@@ -586,10 +782,10 @@ pub static MODIFY_SPOT_FLEET_REQUEST_REQUEST: rt::Schema = rt::Schema::structure
             .named("excessCapacityTerminationPolicy"),
     ],
 );
-/// p Contains the output of ModifySpotFleetRequest. /p
+/// Contains the output of ModifySpotFleetRequest.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifySpotFleetRequestResponse {
-    /// p If the request succeeds, the response returns code true /code . If the request fails, no response is returned, and instead an error message is returned. /p
+    /// If the request succeeds, the response returns `true`. If the request fails, no response is returned, and instead an error message is returned.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -601,27 +797,37 @@ pub static MODIFY_SPOT_FLEET_REQUEST_RESPONSE: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifySubnetAttributeRequest {
-    /// p Specify code true /code to indicate that network interfaces created in the specified subnet should be assigned an IPv6 address. This includes a network interface that's created when launching an instance into the subnet (the instance therefore receives an IPv6 address). /p p If you enable the IPv6 addressing feature for your subnet, your network interface or instance only receives an IPv6 address if it's created using version code 2016-11-15 /code or later of the Amazon EC2 API. /p
+    /// Specify `true` to indicate that network interfaces created in the specified subnet should be assigned an IPv6 address. This includes a network interface that's created when launching an instance into the subnet (the instance therefore receives an IPv6 address).
+    ///
+    /// If you enable the IPv6 addressing feature for your subnet, your network interface or instance only receives an IPv6 address if it's created using version `2016-11-15` or later of the Amazon EC2 API.
     pub assign_ipv6_address_on_creation: Option<AttributeBooleanValue>,
-    /// p Specify code true /code to indicate that network interfaces attached to instances created in the specified subnet should be assigned a public IPv4 address. /p p Amazon Web Services charges for all public IPv4 addresses, including public IPv4 addresses associated with running instances and Elastic IP addresses. For more information, see the i Public IPv4 Address /i tab on the a href="http://aws.amazon.com/vpc/pricing/" Amazon VPC pricing page /a . /p
+    /// Specify `true` to indicate that network interfaces attached to instances created in the specified subnet should be assigned a public IPv4 address.
+    ///
+    /// Amazon Web Services charges for all public IPv4 addresses, including public IPv4 addresses associated with running instances and Elastic IP addresses. For more information, see the *Public IPv4 Address* tab on the [Amazon VPC pricing page](http://aws.amazon.com/vpc/pricing/).
     pub map_public_ip_on_launch: Option<AttributeBooleanValue>,
-    /// p The ID of the subnet. /p
+    /// The ID of the subnet.
     pub subnet_id: String,
-    /// p Specify code true /code to indicate that network interfaces attached to instances created in the specified subnet should be assigned a customer-owned IPv4 address. /p p When this value is code true /code , you must specify the customer-owned IP pool using code CustomerOwnedIpv4Pool /code . /p
+    /// Specify `true` to indicate that network interfaces attached to instances created in the specified subnet should be assigned a customer-owned IPv4 address.
+    ///
+    /// When this value is `true`, you must specify the customer-owned IP pool using `CustomerOwnedIpv4Pool`.
     pub map_customer_owned_ip_on_launch: Option<AttributeBooleanValue>,
-    /// p The customer-owned IPv4 address pool associated with the subnet. /p p You must set this value when you specify code true /code for code MapCustomerOwnedIpOnLaunch /code . /p
+    /// The customer-owned IPv4 address pool associated with the subnet.
+    ///
+    /// You must set this value when you specify `true` for `MapCustomerOwnedIpOnLaunch`.
     pub customer_owned_ipv4_pool: Option<String>,
-    /// p Indicates whether DNS queries made to the Amazon-provided DNS Resolver in this subnet should return synthetic IPv6 addresses for IPv4-only destinations. /p p You must first configure a NAT gateway in a public subnet (separate from the subnet containing the IPv6-only workloads). For example, the subnet containing the NAT gateway should have a code 0.0.0.0/0 /code route pointing to the internet gateway. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html#nat-gateway-nat64-dns64-walkthrough" Configure DNS64 and NAT64 /a in the i Amazon VPC User Guide /i . /p
+    /// Indicates whether DNS queries made to the Amazon-provided DNS Resolver in this subnet should return synthetic IPv6 addresses for IPv4-only destinations.
+    ///
+    /// You must first configure a NAT gateway in a public subnet (separate from the subnet containing the IPv6-only workloads). For example, the subnet containing the NAT gateway should have a `0.0.0.0/0` route pointing to the internet gateway. For more information, see [Configure DNS64 and NAT64](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html#nat-gateway-nat64-dns64-walkthrough) in the *Amazon VPC User Guide*.
     pub enable_dns64: Option<AttributeBooleanValue>,
-    /// p The type of hostname to assign to instances in the subnet at launch. For IPv4-only and dual-stack (IPv4 and IPv6) subnets, an instance DNS name can be based on the instance IPv4 address (ip-name) or the instance ID (resource-name). For IPv6 only subnets, an instance DNS name must be based on the instance ID (resource-name). /p
+    /// The type of hostname to assign to instances in the subnet at launch. For IPv4-only and dual-stack (IPv4 and IPv6) subnets, an instance DNS name can be based on the instance IPv4 address (ip-name) or the instance ID (resource-name). For IPv6 only subnets, an instance DNS name must be based on the instance ID (resource-name).
     pub private_dns_hostname_type_on_launch: Option<HostnameType>,
-    /// p Indicates whether to respond to DNS queries for instance hostnames with DNS A records. /p
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
     pub enable_resource_name_dns_a_record_on_launch: Option<AttributeBooleanValue>,
-    /// p Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records. /p
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
     pub enable_resource_name_dns_aaaa_record_on_launch: Option<AttributeBooleanValue>,
-    /// p Indicates the device position for local network interfaces in this subnet. For example, code 1 /code indicates local network interfaces in this subnet are the secondary network interface (eth1). A local network interface cannot be the primary network interface (eth0). /p
+    /// Indicates the device position for local network interfaces in this subnet. For example, `1` indicates local network interfaces in this subnet are the secondary network interface (eth1). A local network interface cannot be the primary network interface (eth0).
     pub enable_lni_at_device_index: Option<i32>,
-    /// p Specify code true /code to indicate that local network interfaces at the current position should be disabled. /p
+    /// Specify `true` to indicate that local network interfaces at the current position should be disabled.
     pub disable_lni_at_device_index: Option<AttributeBooleanValue>,
 }
 rt::structure!(
@@ -651,13 +857,13 @@ pub static MODIFY_SUBNET_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTrafficMirrorFilterNetworkServicesRequest {
-    /// p The ID of the Traffic Mirror filter. /p
+    /// The ID of the Traffic Mirror filter.
     pub traffic_mirror_filter_id: String,
-    /// p The network service, for example Amazon DNS, that you want to mirror. /p
+    /// The network service, for example Amazon DNS, that you want to mirror.
     pub add_network_services: Option<Vec<TrafficMirrorNetworkService>>,
-    /// p The network service, for example Amazon DNS, that you no longer want to mirror. /p
+    /// The network service, for example Amazon DNS, that you no longer want to mirror.
     pub remove_network_services: Option<Vec<TrafficMirrorNetworkService>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -678,7 +884,7 @@ pub static MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES_REQUEST: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTrafficMirrorFilterNetworkServicesResult {
-    /// p The Traffic Mirror filter that the network service is associated with. /p
+    /// The Traffic Mirror filter that the network service is associated with.
     pub traffic_mirror_filter: Option<TrafficMirrorFilter>,
 }
 rt::structure!(
@@ -691,29 +897,31 @@ pub static MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES_RESULT: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTrafficMirrorFilterRuleRequest {
-    /// p The ID of the Traffic Mirror rule. /p
+    /// The ID of the Traffic Mirror rule.
     pub traffic_mirror_filter_rule_id: String,
-    /// p The type of traffic to assign to the rule. /p
+    /// The type of traffic to assign to the rule.
     pub traffic_direction: Option<TrafficDirection>,
-    /// p The number of the Traffic Mirror rule. This number must be unique for each Traffic Mirror rule in a given direction. The rules are processed in ascending order by rule number. /p
+    /// The number of the Traffic Mirror rule. This number must be unique for each Traffic Mirror rule in a given direction. The rules are processed in ascending order by rule number.
     pub rule_number: Option<i32>,
-    /// p The action to assign to the rule. /p
+    /// The action to assign to the rule.
     pub rule_action: Option<TrafficMirrorRuleAction>,
-    /// p The destination ports that are associated with the Traffic Mirror rule. /p
+    /// The destination ports that are associated with the Traffic Mirror rule.
     pub destination_port_range: Option<TrafficMirrorPortRangeRequest>,
-    /// p The port range to assign to the Traffic Mirror rule. /p
+    /// The port range to assign to the Traffic Mirror rule.
     pub source_port_range: Option<TrafficMirrorPortRangeRequest>,
-    /// p The protocol, for example TCP, to assign to the Traffic Mirror rule. /p
+    /// The protocol, for example TCP, to assign to the Traffic Mirror rule.
     pub protocol: Option<i32>,
-    /// p The destination CIDR block to assign to the Traffic Mirror rule. /p
+    /// The destination CIDR block to assign to the Traffic Mirror rule.
     pub destination_cidr_block: Option<String>,
-    /// p The source CIDR block to assign to the Traffic Mirror rule. /p
+    /// The source CIDR block to assign to the Traffic Mirror rule.
     pub source_cidr_block: Option<String>,
-    /// p The description to assign to the Traffic Mirror rule. /p
+    /// The description to assign to the Traffic Mirror rule.
     pub description: Option<String>,
-    /// p The properties that you want to remove from the Traffic Mirror filter rule. /p p When you remove a property from a Traffic Mirror filter rule, the property is set to the default. /p
+    /// The properties that you want to remove from the Traffic Mirror filter rule.
+    ///
+    /// When you remove a property from a Traffic Mirror filter rule, the property is set to the default.
     pub remove_fields: Option<Vec<TrafficMirrorFilterRuleField>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -743,7 +951,9 @@ pub static MODIFY_TRAFFIC_MIRROR_FILTER_RULE_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTrafficMirrorFilterRuleResult {
-    /// note p Tags are not returned for ModifyTrafficMirrorFilterRule. /p /note p A Traffic Mirror rule. /p
+    /// **Note:** Tags are not returned for ModifyTrafficMirrorFilterRule.
+    ///
+    /// A Traffic Mirror rule.
     pub traffic_mirror_filter_rule: Option<TrafficMirrorFilterRule>,
 }
 rt::structure!(
@@ -759,23 +969,29 @@ pub static MODIFY_TRAFFIC_MIRROR_FILTER_RULE_RESULT: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTrafficMirrorSessionRequest {
-    /// p The ID of the Traffic Mirror session. /p
+    /// The ID of the Traffic Mirror session.
     pub traffic_mirror_session_id: String,
-    /// p The Traffic Mirror target. The target must be in the same VPC as the source, or have a VPC peering connection with the source. /p
+    /// The Traffic Mirror target. The target must be in the same VPC as the source, or have a VPC peering connection with the source.
     pub traffic_mirror_target_id: Option<String>,
-    /// p The ID of the Traffic Mirror filter. /p
+    /// The ID of the Traffic Mirror filter.
     pub traffic_mirror_filter_id: Option<String>,
-    /// p The number of bytes in each packet to mirror. These are bytes after the VXLAN header. To mirror a subset, set this to the length (in bytes) to mirror. For example, if you set this value to 100, then the first 100 bytes that meet the filter criteria are copied to the target. Do not specify this parameter when you want to mirror the entire packet. /p p For sessions with Network Load Balancer (NLB) traffic mirror targets, the default code PacketLength /code will be set to 8500. Valid values are 1-8500. Setting a code PacketLength /code greater than 8500 will result in an error response. /p
+    /// The number of bytes in each packet to mirror. These are bytes after the VXLAN header. To mirror a subset, set this to the length (in bytes) to mirror. For example, if you set this value to 100, then the first 100 bytes that meet the filter criteria are copied to the target. Do not specify this parameter when you want to mirror the entire packet.
+    ///
+    /// For sessions with Network Load Balancer (NLB) traffic mirror targets, the default `PacketLength` will be set to 8500. Valid values are 1-8500. Setting a `PacketLength` greater than 8500 will result in an error response.
     pub packet_length: Option<i32>,
-    /// p The session number determines the order in which sessions are evaluated when an interface is used by multiple sessions. The first session with a matching filter is the one that mirrors the packets. /p p Valid values are 1-32766. /p
+    /// The session number determines the order in which sessions are evaluated when an interface is used by multiple sessions. The first session with a matching filter is the one that mirrors the packets.
+    ///
+    /// Valid values are 1-32766.
     pub session_number: Option<i32>,
-    /// p The virtual network ID of the Traffic Mirror session. /p
+    /// The virtual network ID of the Traffic Mirror session.
     pub virtual_network_id: Option<i32>,
-    /// p The description to assign to the Traffic Mirror session. /p
+    /// The description to assign to the Traffic Mirror session.
     pub description: Option<String>,
-    /// p The properties that you want to remove from the Traffic Mirror session. /p p When you remove a property from a Traffic Mirror session, the property is set to the default. /p
+    /// The properties that you want to remove from the Traffic Mirror session.
+    ///
+    /// When you remove a property from a Traffic Mirror session, the property is set to the default.
     pub remove_fields: Option<Vec<TrafficMirrorSessionField>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -800,7 +1016,7 @@ pub static MODIFY_TRAFFIC_MIRROR_SESSION_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTrafficMirrorSessionResult {
-    /// p Information about the Traffic Mirror session. /p
+    /// Information about the Traffic Mirror session.
     pub traffic_mirror_session: Option<TrafficMirrorSession>,
 }
 rt::structure!(
@@ -816,19 +1032,19 @@ pub static MODIFY_TRAFFIC_MIRROR_SESSION_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayAttachmentNatConfigurationRequest {
-    /// p The ID of the transit gateway attachment. /p
+    /// The ID of the transit gateway attachment.
     pub transit_gateway_attachment_id: String,
-    /// p Specifies whether to enable or disable NAT gateway support for the attachment. To enable NAT gateway support, the attachment must have at least one NAT gateway rule. You can't modify the NAT configuration while NAT gateway support is code enabling /code or code disabling /code . If you omit this parameter, the current value doesn't change. /p
+    /// Specifies whether to enable or disable NAT gateway support for the attachment. To enable NAT gateway support, the attachment must have at least one NAT gateway rule. You can't modify the NAT configuration while NAT gateway support is `enabling` or `disabling`. If you omit this parameter, the current value doesn't change.
     pub nat_gateway_support: Option<TransitGatewayAttachmentNatGatewaySupportValue>,
-    /// p Specifies whether the transit gateway installs routes for the NAT CIDRs in the route tables to which the attachment propagates. For VPC attachments, the transit gateway always installs these routes. You can enable or disable this option only for Amazon Web Services Direct Connect gateway attachments and Site-to-Site VPN attachments that use dynamic routing. For these attachments, the default is code enable /code . If you omit this parameter, the current value doesn't change. /p
+    /// Specifies whether the transit gateway installs routes for the NAT CIDRs in the route tables to which the attachment propagates. For VPC attachments, the transit gateway always installs these routes. You can enable or disable this option only for Amazon Web Services Direct Connect gateway attachments and Site-to-Site VPN attachments that use dynamic routing. For these attachments, the default is `enable`. If you omit this parameter, the current value doesn't change.
     pub nat_system_route_support: Option<
         TransitGatewayAttachmentNatSystemRouteSupportValue,
     >,
-    /// p The NAT gateway rules for the attachment. The rules that you specify replace all existing NAT gateway rules for the attachment. You can specify up to 50 rules for an attachment. If you omit this parameter, the existing rules don't change. To remove all rules, use code ResetNatGatewayRules /code . /p
+    /// The NAT gateway rules for the attachment. The rules that you specify replace all existing NAT gateway rules for the attachment. You can specify up to 50 rules for an attachment. If you omit this parameter, the existing rules don't change. To remove all rules, use `ResetNatGatewayRules`.
     pub nat_gateway_rules: Option<Vec<TransitGatewayNatRuleRequest>>,
-    /// p Specifies whether to remove all NAT gateway rules from the attachment. If you omit this parameter, the transit gateway doesn't remove any rules. You can't specify this parameter together with code NatGatewayRules /code . Because you can't enable NAT gateway support without rules, also set code NatGatewaySupport /code to code disable /code in the same request if NAT gateway support is currently enabled. /p
+    /// Specifies whether to remove all NAT gateway rules from the attachment. If you omit this parameter, the transit gateway doesn't remove any rules. You can't specify this parameter together with `NatGatewayRules`. Because you can't enable NAT gateway support without rules, also set `NatGatewaySupport` to `disable` in the same request if NAT gateway support is currently enabled.
     pub reset_nat_gateway_rules: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -852,15 +1068,15 @@ pub static MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_REQUEST: rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayAttachmentNatConfigurationResult {
-    /// p The ID of the transit gateway attachment. /p
+    /// The ID of the transit gateway attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The state of NAT gateway support for the attachment. /p
+    /// The state of NAT gateway support for the attachment.
     pub nat_gateway_support: Option<TransitGatewayAttachmentNatGatewaySupportState>,
-    /// p Specifies whether the transit gateway installs routes for the NAT CIDRs in the route tables to which the attachment propagates. /p
+    /// Specifies whether the transit gateway installs routes for the NAT CIDRs in the route tables to which the attachment propagates.
     pub nat_system_route_support: Option<
         TransitGatewayAttachmentNatSystemRouteSupportValue,
     >,
-    /// p The NAT gateway rules for the attachment. /p
+    /// The NAT gateway rules for the attachment.
     pub nat_gateway_rules: Option<Vec<TransitGatewayNatRule>>,
 }
 rt::structure!(
@@ -882,13 +1098,13 @@ pub static MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_RESULT: rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayMeteringPolicyRequest {
-    /// p The ID of the transit gateway metering policy to modify. /p
+    /// The ID of the transit gateway metering policy to modify.
     pub transit_gateway_metering_policy_id: String,
-    /// p The IDs of middlebox attachments to add to the metering policy. /p
+    /// The IDs of middlebox attachments to add to the metering policy.
     pub add_middlebox_attachment_ids: Option<Vec<String>>,
-    /// p The IDs of middlebox attachments to remove from the metering policy. /p
+    /// The IDs of middlebox attachments to remove from the metering policy.
     pub remove_middlebox_attachment_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -910,7 +1126,7 @@ pub static MODIFY_TRANSIT_GATEWAY_METERING_POLICY_REQUEST: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayMeteringPolicyResult {
-    /// p Information about the modified transit gateway metering policy. /p
+    /// Information about the modified transit gateway metering policy.
     pub transit_gateway_metering_policy: Option<TransitGatewayMeteringPolicy>,
 }
 rt::structure!(
@@ -926,17 +1142,17 @@ pub static MODIFY_TRANSIT_GATEWAY_METERING_POLICY_RESULT: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayNetworkFunctionAttachmentRequest {
-    /// p The ID of the network function attachment. /p
+    /// The ID of the network function attachment.
     pub transit_gateway_attachment_id: String,
-    /// p The names of the Availability Zones to add to the attachment. You can't add and remove the same Availability Zone in a single request. /p
+    /// The names of the Availability Zones to add to the attachment. You can't add and remove the same Availability Zone in a single request.
     pub add_availability_zones: Option<Vec<String>>,
-    /// p The IDs of the Availability Zones to add to the attachment. You can't add and remove the same Availability Zone in a single request. /p
+    /// The IDs of the Availability Zones to add to the attachment. You can't add and remove the same Availability Zone in a single request.
     pub add_availability_zone_ids: Option<Vec<String>>,
-    /// p The names of the Availability Zones to remove from the attachment. Each Availability Zone must be currently in the attachment. /p
+    /// The names of the Availability Zones to remove from the attachment. Each Availability Zone must be currently in the attachment.
     pub remove_availability_zones: Option<Vec<String>>,
-    /// p The IDs of the Availability Zones to remove from the attachment. Each Availability Zone must be currently in the attachment. /p
+    /// The IDs of the Availability Zones to remove from the attachment. Each Availability Zone must be currently in the attachment.
     pub remove_availability_zone_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -963,7 +1179,7 @@ pub static MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_REQUEST: rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayNetworkFunctionAttachmentResult {
-    /// p Information about the network function attachment. /p
+    /// Information about the network function attachment.
     pub transit_gateway_network_function_attachment: Option<
         TransitGatewayNetworkFunctionAttachment,
     >,
@@ -983,32 +1199,47 @@ pub static MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_RESULT: rt::Schema
             .named("transitGatewayNetworkFunctionAttachment"),
     ],
 );
-/// p The transit gateway options. /p
+/// The transit gateway options.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayOptions {
-    /// p Adds IPv4 or IPv6 CIDR blocks for the transit gateway. Must be a size /24 CIDR block or larger for IPv4, or a size /64 CIDR block or larger for IPv6. /p
+    /// Adds IPv4 or IPv6 CIDR blocks for the transit gateway. Must be a size /24 CIDR block or larger for IPv4, or a size /64 CIDR block or larger for IPv6.
     pub add_transit_gateway_cidr_blocks: Option<Vec<String>>,
-    /// p Removes CIDR blocks for the transit gateway. /p
+    /// Removes CIDR blocks for the transit gateway.
     pub remove_transit_gateway_cidr_blocks: Option<Vec<String>>,
-    /// p Enable or disable Equal Cost Multipath Protocol support. /p
+    /// Enable or disable Equal Cost Multipath Protocol support.
     pub vpn_ecmp_support: Option<VpnEcmpSupportValue>,
-    /// p Enable or disable DNS support. /p
+    /// Enable or disable DNS support.
     pub dns_support: Option<DnsSupportValue>,
-    /// p Enables you to reference a security group across VPCs attached to a transit gateway to simplify security group management. /p p This option is disabled by default. /p p For more information about security group referencing, see a href="https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security" Security group referencing /a in the i Amazon Web Services Transit Gateways Guide /i . /p
+    /// Enables you to reference a security group across VPCs attached to a transit gateway to simplify security group management.
+    ///
+    /// This option is disabled by default.
+    ///
+    /// For more information about security group referencing, see [Security group referencing](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) in the *Amazon Web Services Transit Gateways Guide*.
     pub security_group_referencing_support: Option<SecurityGroupReferencingSupportValue>,
-    /// p Enable or disable automatic acceptance of attachment requests. /p
+    /// Enable or disable automatic acceptance of attachment requests.
     pub auto_accept_shared_attachments: Option<AutoAcceptSharedAttachmentsValue>,
-    /// p Enable or disable automatic association with the default association route table. /p
+    /// Enable or disable automatic association with the default association route table.
     pub default_route_table_association: Option<DefaultRouteTableAssociationValue>,
-    /// p The ID of the default association route table. /p
+    /// The ID of the default association route table.
     pub association_default_route_table_id: Option<String>,
-    /// p Indicates whether resource attachments automatically propagate routes to the default propagation route table. Enabled by default. If code defaultRouteTablePropagation /code is set to code enable /code , Amazon Web Services Transit Gateway will create the default transit gateway route table. /p
+    /// Indicates whether resource attachments automatically propagate routes to the default propagation route table. Enabled by default. If `defaultRouteTablePropagation` is set to `enable`, Amazon Web Services Transit Gateway will create the default transit gateway route table.
     pub default_route_table_propagation: Option<DefaultRouteTablePropagationValue>,
-    /// p The ID of the default propagation route table. /p
+    /// The ID of the default propagation route table.
     pub propagation_default_route_table_id: Option<String>,
-    /// p A private Autonomous System Number (ASN) for the Amazon side of a BGP session. The range is 64512 to 65534 for 16-bit ASNs and 4200000000 to 4294967294 for 32-bit ASNs. /p p The modify ASN operation is not allowed on a transit gateway if it has the following attachments: /p ul li p Dynamic VPN /p /li li p Static VPN /p /li li p Direct Connect Gateway /p /li li p Connect /p /li li p VPN Concentrator /p /li li p Client VPN /p /li /ul p You must first delete all transit gateway attachments configured prior to modifying the ASN on the transit gateway. /p
+    /// A private Autonomous System Number (ASN) for the Amazon side of a BGP session. The range is 64512 to 65534 for 16-bit ASNs and 4200000000 to 4294967294 for 32-bit ASNs.
+    ///
+    /// The modify ASN operation is not allowed on a transit gateway if it has the following attachments:
+    ///
+    /// - Dynamic VPN
+    /// - Static VPN
+    /// - Direct Connect Gateway
+    /// - Connect
+    /// - VPN Concentrator
+    /// - Client VPN
+    ///
+    /// You must first delete all transit gateway attachments configured prior to modifying the ASN on the transit gateway.
     pub amazon_side_asn: Option<i64>,
-    /// p Enable or disable encryption support for VPC Encryption Control. /p
+    /// Enable or disable encryption support for VPC Encryption Control.
     pub encryption_support: Option<EncryptionSupportOptionValue>,
 }
 rt::structure!(
@@ -1038,11 +1269,11 @@ pub static MODIFY_TRANSIT_GATEWAY_OPTIONS: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayPeeringAttachmentRequest {
-    /// p The ID of the transit gateway peering attachment. /p
+    /// The ID of the transit gateway peering attachment.
     pub transit_gateway_attachment_id: String,
-    /// p The options to modify for the transit gateway peering attachment. /p
+    /// The options to modify for the transit gateway peering attachment.
     pub options: Option<ModifyTransitGatewayPeeringAttachmentRequestOptions>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1058,12 +1289,18 @@ pub static MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST: rt::Schema = rt::S
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
-/// p Contains the options to modify for a transit gateway peering attachment, including multipath resilience settings. /p
+/// Contains the options to modify for a transit gateway peering attachment, including multipath resilience settings.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayPeeringAttachmentRequestOptions {
-    /// p Specifies whether you allow multipath resilience for your side of the transit gateway peering attachment. Multipath resilience is supported only for inter-Region transit gateway peering attachments between supported Regions. It takes effect only when both the requester and the accepter allow it. If you don't specify this parameter, the current setting doesn't change. /p
+    /// Specifies whether you allow multipath resilience for your side of the transit gateway peering attachment. Multipath resilience is supported only for inter-Region transit gateway peering attachments between supported Regions. It takes effect only when both the requester and the accepter allow it. If you don't specify this parameter, the current setting doesn't change.
     pub allow_multipath_resilience: Option<bool>,
-    /// p The multipath resilience mode. You can specify this parameter only if code AllowMultipathResilience /code is code true /code . /p p The following value is valid: /p ul li p code always-on /code – Replicates traffic across multiple network paths while multipath resilience is in effect. /p /li /ul p If code AllowMultipathResilience /code is code true /code and you don't specify a mode, the default is code always-on /code . /p
+    /// The multipath resilience mode. You can specify this parameter only if `AllowMultipathResilience` is `true`.
+    ///
+    /// The following value is valid:
+    ///
+    /// - `always-on` – Replicates traffic across multiple network paths while multipath resilience is in effect.
+    ///
+    /// If `AllowMultipathResilience` is `true` and you don't specify a mode, the default is `always-on`.
     pub multipath_resilience_mode: Option<
         TransitGatewayPeeringAttachmentMultipathResilienceMode,
     >,
@@ -1082,7 +1319,7 @@ pub static MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST_OPTIONS: rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayPeeringAttachmentResult {
-    /// p Information about the transit gateway peering attachment. /p
+    /// Information about the transit gateway peering attachment.
     pub transit_gateway_peering_attachment: Option<TransitGatewayPeeringAttachment>,
 }
 rt::structure!(
@@ -1099,15 +1336,15 @@ pub static MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayPolicyTableEntryRequest {
-    /// p The ID of the transit gateway policy table. /p
+    /// The ID of the transit gateway policy table.
     pub transit_gateway_policy_table_id: String,
-    /// p The rule number of the policy table entry to modify. /p
+    /// The rule number of the policy table entry to modify.
     pub policy_rule_number: String,
-    /// p The updated matching criteria for the policy table entry. Unspecified fields retain their current values. /p
+    /// The updated matching criteria for the policy table entry. Unspecified fields retain their current values.
     pub policy_rule: Option<TransitGatewayRequestPolicyRule>,
-    /// p The ID of the transit gateway route table to use for traffic matching this rule. /p
+    /// The ID of the transit gateway route table to use for traffic matching this rule.
     pub target_route_table_id: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1128,7 +1365,7 @@ pub static MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayPolicyTableEntryResult {
-    /// p Describes a transit gateway policy table entry /p
+    /// Describes a transit gateway policy table entry
     pub transit_gateway_policy_table_entry: Option<TransitGatewayPolicyTableEntry>,
 }
 rt::structure!(
@@ -1145,15 +1382,15 @@ pub static MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayPrefixListReferenceRequest {
-    /// p The ID of the transit gateway route table. /p
+    /// The ID of the transit gateway route table.
     pub transit_gateway_route_table_id: String,
-    /// p The ID of the prefix list. /p
+    /// The ID of the prefix list.
     pub prefix_list_id: String,
-    /// p The ID of the attachment to which traffic is routed. /p
+    /// The ID of the attachment to which traffic is routed.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p Indicates whether to drop traffic that matches this route. /p
+    /// Indicates whether to drop traffic that matches this route.
     pub blackhole: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1174,7 +1411,7 @@ pub static MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayPrefixListReferenceResult {
-    /// p Information about the prefix list reference. /p
+    /// Information about the prefix list reference.
     pub transit_gateway_prefix_list_reference: Option<TransitGatewayPrefixListReference>,
 }
 rt::structure!(
@@ -1194,13 +1431,13 @@ pub static MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_RESULT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayRequest {
-    /// p The ID of the transit gateway. /p
+    /// The ID of the transit gateway.
     pub transit_gateway_id: String,
-    /// p The description for the transit gateway. /p
+    /// The description for the transit gateway.
     pub description: Option<String>,
-    /// p The options to modify. /p
+    /// The options to modify.
     pub options: Option<ModifyTransitGatewayOptions>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1218,7 +1455,7 @@ pub static MODIFY_TRANSIT_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayResult {
-    /// p Information about the transit gateway. /p
+    /// Information about the transit gateway.
     pub transit_gateway: Option<TransitGateway>,
 }
 rt::structure!(
@@ -1230,15 +1467,15 @@ pub static MODIFY_TRANSIT_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayVpcAttachmentRequest {
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub transit_gateway_attachment_id: String,
-    /// p The IDs of one or more subnets to add. You can specify at most one subnet per Availability Zone. /p
+    /// The IDs of one or more subnets to add. You can specify at most one subnet per Availability Zone.
     pub add_subnet_ids: Option<Vec<String>>,
-    /// p The IDs of one or more subnets to remove. /p
+    /// The IDs of one or more subnets to remove.
     pub remove_subnet_ids: Option<Vec<String>>,
-    /// p The new VPC attachment options. /p
+    /// The new VPC attachment options.
     pub options: Option<ModifyTransitGatewayVpcAttachmentRequestOptions>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1256,16 +1493,20 @@ pub static MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST: rt::Schema = rt::Schem
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
-/// p Describes the options for a VPC attachment. /p
+/// Describes the options for a VPC attachment.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayVpcAttachmentRequestOptions {
-    /// p Enable or disable DNS support. The default is code enable /code . /p
+    /// Enable or disable DNS support. The default is `enable`.
     pub dns_support: Option<DnsSupportValue>,
-    /// p Enables you to reference a security group across VPCs attached to a transit gateway to simplify security group management. /p p This option is disabled by default. /p p For more information about security group referencing, see a href="https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security" Security group referencing /a in the i Amazon Web Services Transit Gateways Guide /i . /p
+    /// Enables you to reference a security group across VPCs attached to a transit gateway to simplify security group management.
+    ///
+    /// This option is disabled by default.
+    ///
+    /// For more information about security group referencing, see [Security group referencing](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) in the *Amazon Web Services Transit Gateways Guide*.
     pub security_group_referencing_support: Option<SecurityGroupReferencingSupportValue>,
-    /// p Specifies whether IPv6 support is enabled for the attachment. When enabled, the transit gateway network interface receives an IPv6 address. When you enable route propagation, IPv6 VPC CIDRs propagate to the transit gateway route tables. When disabled, the network interface does not receive an IPv6 address, and IPv6 routes do not propagate. The setting does not filter IPv6 traffic. /p
+    /// Specifies whether IPv6 support is enabled for the attachment. When enabled, the transit gateway network interface receives an IPv6 address. When you enable route propagation, IPv6 VPC CIDRs propagate to the transit gateway route tables. When disabled, the network interface does not receive an IPv6 address, and IPv6 routes do not propagate. The setting does not filter IPv6 traffic.
     pub ipv6_support: Option<Ipv6SupportValue>,
-    /// p Enable or disable support for appliance mode. If enabled, a traffic flow between a source and destination uses the same Availability Zone for the VPC attachment for the lifetime of that flow. The default is code disable /code . /p
+    /// Enable or disable support for appliance mode. If enabled, a traffic flow between a source and destination uses the same Availability Zone for the VPC attachment for the lifetime of that flow. The default is `disable`.
     pub appliance_mode_support: Option<ApplianceModeSupportValue>,
 }
 rt::structure!(
@@ -1284,7 +1525,7 @@ pub static MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST_OPTIONS: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayVpcAttachmentResult {
-    /// p Information about the modified attachment. /p
+    /// Information about the modified attachment.
     pub transit_gateway_vpc_attachment: Option<TransitGatewayVpcAttachment>,
 }
 rt::structure!(
@@ -1298,10 +1539,10 @@ pub static MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT: rt::Schema = rt::Schema
             .named("transitGatewayVpcAttachment"),
     ],
 );
-/// p The CIDR options for a Verified Access endpoint. /p
+/// The CIDR options for a Verified Access endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessEndpointCidrOptions {
-    /// p The port ranges. /p
+    /// The port ranges.
     pub port_ranges: Option<Vec<ModifyVerifiedAccessEndpointPortRange>>,
 }
 rt::structure!(
@@ -1315,14 +1556,14 @@ pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS: rt::Schema = rt::Schema
             .named("PortRange"),
     ],
 );
-/// p Describes the options when modifying a Verified Access endpoint with the code network-interface /code type. /p
+/// Describes the options when modifying a Verified Access endpoint with the `network-interface` type.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessEndpointEniOptions {
-    /// p The IP protocol. /p
+    /// The IP protocol.
     pub protocol: Option<VerifiedAccessEndpointProtocol>,
-    /// p The IP port number. /p
+    /// The IP port number.
     pub port: Option<i32>,
-    /// p The port ranges. /p
+    /// The port ranges.
     pub port_ranges: Option<Vec<ModifyVerifiedAccessEndpointPortRange>>,
 }
 rt::structure!(
@@ -1338,16 +1579,16 @@ pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS: rt::Schema = rt::Schema:
             .named("PortRange"),
     ],
 );
-/// p Describes a load balancer when creating an Amazon Web Services Verified Access endpoint using the code load-balancer /code type. /p
+/// Describes a load balancer when creating an Amazon Web Services Verified Access endpoint using the `load-balancer` type.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessEndpointLoadBalancerOptions {
-    /// p The IDs of the subnets. /p
+    /// The IDs of the subnets.
     pub subnet_ids: Option<Vec<String>>,
-    /// p The IP protocol. /p
+    /// The IP protocol.
     pub protocol: Option<VerifiedAccessEndpointProtocol>,
-    /// p The IP port number. /p
+    /// The IP port number.
     pub port: Option<i32>,
-    /// p The port ranges. /p
+    /// The port ranges.
     pub port_ranges: Option<Vec<ModifyVerifiedAccessEndpointPortRange>>,
 }
 rt::structure!(
@@ -1368,17 +1609,17 @@ pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessEndpointPolicyRequest {
-    /// p The ID of the Verified Access endpoint. /p
+    /// The ID of the Verified Access endpoint.
     pub verified_access_endpoint_id: String,
-    /// p The status of the Verified Access policy. /p
+    /// The status of the Verified Access policy.
     pub policy_enabled: Option<bool>,
-    /// p The Verified Access policy document. /p
+    /// The Verified Access policy document.
     pub policy_document: Option<String>,
-    /// p A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The options for server side encryption. /p
+    /// The options for server side encryption.
     pub sse_specification: Option<VerifiedAccessSseSpecificationRequest>,
 }
 rt::structure!(
@@ -1400,11 +1641,11 @@ pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY_REQUEST: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessEndpointPolicyResult {
-    /// p The status of the Verified Access policy. /p
+    /// The status of the Verified Access policy.
     pub policy_enabled: Option<bool>,
-    /// p The Verified Access policy document. /p
+    /// The Verified Access policy document.
     pub policy_document: Option<String>,
-    /// p The options in use for server side encryption. /p
+    /// The options in use for server side encryption.
     pub sse_specification: Option<VerifiedAccessSseSpecificationResponse>,
 }
 rt::structure!(
@@ -1421,12 +1662,12 @@ pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY_RESULT: rt::Schema = rt::Schem
             .named("sseSpecification"),
     ],
 );
-/// p Describes the port range for a Verified Access endpoint. /p
+/// Describes the port range for a Verified Access endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessEndpointPortRange {
-    /// p The start of the port range. /p
+    /// The start of the port range.
     pub from_port: Option<i32>,
-    /// p The end of the port range. /p
+    /// The end of the port range.
     pub to_port: Option<i32>,
 }
 rt::structure!(
@@ -1441,14 +1682,14 @@ pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST: rt::Schema = rt::Sch
     "ModifyVerifiedAccessEndpointPortRangeList",
     &[rt::m("member", &MODIFY_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE).named("item")],
 );
-/// p The RDS options for a Verified Access endpoint. /p
+/// The RDS options for a Verified Access endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessEndpointRdsOptions {
-    /// p The IDs of the subnets. /p
+    /// The IDs of the subnets.
     pub subnet_ids: Option<Vec<String>>,
-    /// p The port. /p
+    /// The port.
     pub port: Option<i32>,
-    /// p The RDS endpoint. /p
+    /// The RDS endpoint.
     pub rds_endpoint: Option<String>,
 }
 rt::structure!(
@@ -1466,23 +1707,23 @@ pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessEndpointRequest {
-    /// p The ID of the Verified Access endpoint. /p
+    /// The ID of the Verified Access endpoint.
     pub verified_access_endpoint_id: String,
-    /// p The ID of the Verified Access group. /p
+    /// The ID of the Verified Access group.
     pub verified_access_group_id: Option<String>,
-    /// p The load balancer details if creating the Verified Access endpoint as code load-balancer /code type. /p
+    /// The load balancer details if creating the Verified Access endpoint as `load-balancer`type.
     pub load_balancer_options: Option<ModifyVerifiedAccessEndpointLoadBalancerOptions>,
-    /// p The network interface options. /p
+    /// The network interface options.
     pub network_interface_options: Option<ModifyVerifiedAccessEndpointEniOptions>,
-    /// p A description for the Verified Access endpoint. /p
+    /// A description for the Verified Access endpoint.
     pub description: Option<String>,
-    /// p A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The RDS options. /p
+    /// The RDS options.
     pub rds_options: Option<ModifyVerifiedAccessEndpointRdsOptions>,
-    /// p The CIDR options. /p
+    /// The CIDR options.
     pub cidr_options: Option<ModifyVerifiedAccessEndpointCidrOptions>,
 }
 rt::structure!(
@@ -1510,7 +1751,7 @@ pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessEndpointResult {
-    /// p Details about the Verified Access endpoint. /p
+    /// Details about the Verified Access endpoint.
     pub verified_access_endpoint: Option<VerifiedAccessEndpoint>,
 }
 rt::structure!(
@@ -1530,17 +1771,17 @@ pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessGroupPolicyRequest {
-    /// p The ID of the Verified Access group. /p
+    /// The ID of the Verified Access group.
     pub verified_access_group_id: String,
-    /// p The status of the Verified Access policy. /p
+    /// The status of the Verified Access policy.
     pub policy_enabled: Option<bool>,
-    /// p The Verified Access policy document. /p
+    /// The Verified Access policy document.
     pub policy_document: Option<String>,
-    /// p A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The options for server side encryption. /p
+    /// The options for server side encryption.
     pub sse_specification: Option<VerifiedAccessSseSpecificationRequest>,
 }
 rt::structure!(
@@ -1561,11 +1802,11 @@ pub static MODIFY_VERIFIED_ACCESS_GROUP_POLICY_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessGroupPolicyResult {
-    /// p The status of the Verified Access policy. /p
+    /// The status of the Verified Access policy.
     pub policy_enabled: Option<bool>,
-    /// p The Verified Access policy document. /p
+    /// The Verified Access policy document.
     pub policy_document: Option<String>,
-    /// p The options in use for server side encryption. /p
+    /// The options in use for server side encryption.
     pub sse_specification: Option<VerifiedAccessSseSpecificationResponse>,
 }
 rt::structure!(
@@ -1583,15 +1824,15 @@ pub static MODIFY_VERIFIED_ACCESS_GROUP_POLICY_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessGroupRequest {
-    /// p The ID of the Verified Access group. /p
+    /// The ID of the Verified Access group.
     pub verified_access_group_id: String,
-    /// p The ID of the Verified Access instance. /p
+    /// The ID of the Verified Access instance.
     pub verified_access_instance_id: Option<String>,
-    /// p A description for the Verified Access group. /p
+    /// A description for the Verified Access group.
     pub description: Option<String>,
-    /// p A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1611,7 +1852,7 @@ pub static MODIFY_VERIFIED_ACCESS_GROUP_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessGroupResult {
-    /// p Details about the Verified Access group. /p
+    /// Details about the Verified Access group.
     pub verified_access_group: Option<VerifiedAccessGroup>,
 }
 rt::structure!(
@@ -1624,13 +1865,13 @@ pub static MODIFY_VERIFIED_ACCESS_GROUP_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessInstanceLoggingConfigurationRequest {
-    /// p The ID of the Verified Access instance. /p
+    /// The ID of the Verified Access instance.
     pub verified_access_instance_id: String,
-    /// p The configuration options for Verified Access instances. /p
+    /// The configuration options for Verified Access instances.
     pub access_logs: VerifiedAccessLogOptions,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -1649,7 +1890,7 @@ pub static MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION_REQUEST: rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessInstanceLoggingConfigurationResult {
-    /// p The logging configuration for the Verified Access instance. /p
+    /// The logging configuration for the Verified Access instance.
     pub logging_configuration: Option<VerifiedAccessInstanceLoggingConfiguration>,
 }
 rt::structure!(
@@ -1666,15 +1907,15 @@ pub static MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION_RESULT: rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessInstanceRequest {
-    /// p The ID of the Verified Access instance. /p
+    /// The ID of the Verified Access instance.
     pub verified_access_instance_id: String,
-    /// p A description for the Verified Access instance. /p
+    /// A description for the Verified Access instance.
     pub description: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p The custom subdomain. /p
+    /// The custom subdomain.
     pub cidr_endpoints_custom_sub_domain: Option<String>,
 }
 rt::structure!(
@@ -1694,7 +1935,7 @@ pub static MODIFY_VERIFIED_ACCESS_INSTANCE_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessInstanceResult {
-    /// p Details about the Verified Access instance. /p
+    /// Details about the Verified Access instance.
     pub verified_access_instance: Option<VerifiedAccessInstance>,
 }
 rt::structure!(
@@ -1708,24 +1949,24 @@ pub static MODIFY_VERIFIED_ACCESS_INSTANCE_RESULT: rt::Schema = rt::Schema::stru
             .named("verifiedAccessInstance"),
     ],
 );
-/// p Describes the OpenID Connect (OIDC) options. /p
+/// Describes the OpenID Connect (OIDC) options.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessNativeApplicationOidcOptions {
-    /// p The public signing key endpoint. /p
+    /// The public signing key endpoint.
     pub public_signing_key_endpoint: Option<String>,
-    /// p The OIDC issuer identifier of the IdP. /p
+    /// The OIDC issuer identifier of the IdP.
     pub issuer: Option<String>,
-    /// p The authorization endpoint of the IdP. /p
+    /// The authorization endpoint of the IdP.
     pub authorization_endpoint: Option<String>,
-    /// p The token endpoint of the IdP. /p
+    /// The token endpoint of the IdP.
     pub token_endpoint: Option<String>,
-    /// p The user info endpoint of the IdP. /p
+    /// The user info endpoint of the IdP.
     pub user_info_endpoint: Option<String>,
-    /// p The OAuth 2.0 client identifier. /p
+    /// The OAuth 2.0 client identifier.
     pub client_id: Option<String>,
-    /// p The OAuth 2.0 client secret. /p
+    /// The OAuth 2.0 client secret.
     pub client_secret: Option<String>,
-    /// p The set of user claims to be requested from the IdP. /p
+    /// The set of user claims to be requested from the IdP.
     pub scope: Option<String>,
 }
 rt::structure!(
@@ -1748,10 +1989,10 @@ pub static MODIFY_VERIFIED_ACCESS_NATIVE_APPLICATION_OIDC_OPTIONS: rt::Schema = 
         rt::m("Scope", &rt::STRING),
     ],
 );
-/// p Modifies the configuration of the specified device-based Amazon Web Services Verified Access trust provider. /p
+/// Modifies the configuration of the specified device-based Amazon Web Services Verified Access trust provider.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessTrustProviderDeviceOptions {
-    /// p The URL Amazon Web Services Verified Access will use to verify the authenticity of the device tokens. /p
+    /// The URL Amazon Web Services Verified Access will use to verify the authenticity of the device tokens.
     pub public_signing_key_url: Option<String>,
 }
 rt::structure!(
@@ -1762,22 +2003,22 @@ pub static MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_DEVICE_OPTIONS: rt::Schema = rt
     "ModifyVerifiedAccessTrustProviderDeviceOptions",
     &[rt::m("PublicSigningKeyUrl", &rt::STRING)],
 );
-/// p Options for an OpenID Connect-compatible user-identity trust provider. /p
+/// Options for an OpenID Connect-compatible user-identity trust provider.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessTrustProviderOidcOptions {
-    /// p The OIDC issuer. /p
+    /// The OIDC issuer.
     pub issuer: Option<String>,
-    /// p The OIDC authorization endpoint. /p
+    /// The OIDC authorization endpoint.
     pub authorization_endpoint: Option<String>,
-    /// p The OIDC token endpoint. /p
+    /// The OIDC token endpoint.
     pub token_endpoint: Option<String>,
-    /// p The OIDC user info endpoint. /p
+    /// The OIDC user info endpoint.
     pub user_info_endpoint: Option<String>,
-    /// p The client identifier. /p
+    /// The client identifier.
     pub client_id: Option<String>,
-    /// p The client secret. /p
+    /// The client secret.
     pub client_secret: Option<String>,
-    /// p OpenID Connect (OIDC) scopes are used by an application during authentication to authorize access to a user's details. Each scope returns a specific set of user attributes. /p
+    /// OpenID Connect (OIDC) scopes are used by an application during authentication to authorize access to a user's details. Each scope returns a specific set of user attributes.
     pub scope: Option<String>,
 }
 rt::structure!(
@@ -1800,21 +2041,21 @@ pub static MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_OIDC_OPTIONS: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessTrustProviderRequest {
-    /// p The ID of the Verified Access trust provider. /p
+    /// The ID of the Verified Access trust provider.
     pub verified_access_trust_provider_id: String,
-    /// p The options for an OpenID Connect-compatible user-identity trust provider. /p
+    /// The options for an OpenID Connect-compatible user-identity trust provider.
     pub oidc_options: Option<ModifyVerifiedAccessTrustProviderOidcOptions>,
-    /// p The options for a device-based trust provider. This parameter is required when the provider type is code device /code . /p
+    /// The options for a device-based trust provider. This parameter is required when the provider type is `device`.
     pub device_options: Option<ModifyVerifiedAccessTrustProviderDeviceOptions>,
-    /// p A description for the Verified Access trust provider. /p
+    /// A description for the Verified Access trust provider.
     pub description: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p The options for server side encryption. /p
+    /// The options for server side encryption.
     pub sse_specification: Option<VerifiedAccessSseSpecificationRequest>,
-    /// p The OpenID Connect (OIDC) options. /p
+    /// The OpenID Connect (OIDC) options.
     pub native_application_oidc_options: Option<
         ModifyVerifiedAccessNativeApplicationOidcOptions,
     >,
@@ -1844,7 +2085,7 @@ pub static MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessTrustProviderResult {
-    /// p Details about the Verified Access trust provider. /p
+    /// Details about the Verified Access trust provider.
     pub verified_access_trust_provider: Option<VerifiedAccessTrustProvider>,
 }
 rt::structure!(
@@ -1860,11 +2101,11 @@ pub static MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVolumeAttributeRequest {
-    /// p Indicates whether the volume should be auto-enabled for I/O operations. /p
+    /// Indicates whether the volume should be auto-enabled for I/O operations.
     pub auto_enable_io: Option<AttributeBooleanValue>,
-    /// p The ID of the volume. /p
+    /// The ID of the volume.
     pub volume_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1881,19 +2122,46 @@ pub static MODIFY_VOLUME_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVolumeRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the volume. /p
+    /// The ID of the volume.
     pub volume_id: String,
-    /// p The target size of the volume, in GiB. The target volume size must be greater than or equal to the existing size of the volume. /p p The following are the supported volumes sizes for each volume type: /p ul li p code gp2 /code : 1 - 16,384 GiB /p /li li p code gp3 /code : 1 - 65,536 GiB /p /li li p code io1 /code : 4 - 16,384 GiB /p /li li p code io2 /code : 4 - 65,536 GiB /p /li li p code st1 /code and code sc1 /code : 125 - 16,384 GiB /p /li li p code standard /code : 1 - 1024 GiB /p /li /ul p Default: The existing size is retained. /p
+    /// The target size of the volume, in GiB. The target volume size must be greater than or equal to the existing size of the volume.
+    ///
+    /// The following are the supported volumes sizes for each volume type:
+    ///
+    /// - `gp2`: 1 - 16,384 GiB
+    /// - `gp3`: 1 - 65,536 GiB
+    /// - `io1`: 4 - 16,384 GiB
+    /// - `io2`: 4 - 65,536 GiB
+    /// - `st1` and `sc1`: 125 - 16,384 GiB
+    /// - `standard`: 1 - 1024 GiB
+    ///
+    /// Default: The existing size is retained.
     pub size: Option<i32>,
-    /// p The target EBS volume type of the volume. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html" Amazon EBS volume types /a in the i Amazon EBS User Guide /i . /p p Default: The existing type is retained. /p
+    /// The target EBS volume type of the volume. For more information, see [Amazon EBS volume types](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html) in the *Amazon EBS User Guide*.
+    ///
+    /// Default: The existing type is retained.
     pub volume_type: Option<VolumeType>,
-    /// p The target IOPS rate of the volume. This parameter is valid only for code gp3 /code , code io1 /code , and code io2 /code volumes. /p p The following are the supported values for each volume type: /p ul li p code gp3 /code : 3,000 - 80,000 IOPS /p /li li p code io1 /code : 100 - 64,000 IOPS /p /li li p code io2 /code : 100 - 256,000 IOPS /p /li /ul note p a href="https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html" Instances built on the Nitro System /a can support up to 256,000 IOPS. Other instances can support up to 32,000 IOPS. /p /note p Default: The existing value is retained if you keep the same volume type. If you change the volume type to code io1 /code , code io2 /code , or code gp3 /code , the default is 3,000. /p
+    /// The target IOPS rate of the volume. This parameter is valid only for `gp3`, `io1`, and `io2` volumes.
+    ///
+    /// The following are the supported values for each volume type:
+    ///
+    /// - `gp3`: 3,000 - 80,000 IOPS
+    /// - `io1`: 100 - 64,000 IOPS
+    /// - `io2`: 100 - 256,000 IOPS
+    ///
+    /// **Note:** [Instances built on the Nitro System](https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html) can support up to 256,000 IOPS. Other instances can support up to 32,000 IOPS.
+    ///
+    /// Default: The existing value is retained if you keep the same volume type. If you change the volume type to `io1`, `io2`, or `gp3`, the default is 3,000.
     pub iops: Option<i32>,
-    /// p The target throughput of the volume, in MiB/s. This parameter is valid only for code gp3 /code volumes. The maximum value is 2,000. /p p Default: The existing value is retained if the source and target volume type is code gp3 /code . Otherwise, the default value is 125. /p p Valid Range: Minimum value of 125. Maximum value of 2,000. /p
+    /// The target throughput of the volume, in MiB/s. This parameter is valid only for `gp3` volumes. The maximum value is 2,000.
+    ///
+    /// Default: The existing value is retained if the source and target volume type is `gp3`. Otherwise, the default value is 125.
+    ///
+    /// Valid Range: Minimum value of 125. Maximum value of 2,000.
     pub throughput: Option<i32>,
-    /// p Specifies whether to enable Amazon EBS Multi-Attach. If you enable Multi-Attach, you can attach the volume to up to 16 a href="https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html" Nitro-based instances /a in the same Availability Zone. This parameter is supported with code io1 /code and code io2 /code volumes only. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes-multi.html" Amazon EBS Multi-Attach /a in the i Amazon EBS User Guide /i . /p
+    /// Specifies whether to enable Amazon EBS Multi-Attach. If you enable Multi-Attach, you can attach the volume to up to 16 [Nitro-based instances](https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html) in the same Availability Zone. This parameter is supported with `io1` and `io2` volumes only. For more information, see [Amazon EBS Multi-Attach](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes-multi.html) in the *Amazon EBS User Guide*.
     pub multi_attach_enabled: Option<bool>,
 }
 rt::structure!(
@@ -1914,7 +2182,7 @@ pub static MODIFY_VOLUME_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVolumeResult {
-    /// p Information about the volume modification. /p
+    /// Information about the volume modification.
     pub volume_modification: Option<VolumeModification>,
 }
 rt::structure!(ModifyVolumeResult, MODIFY_VOLUME_RESULT, 0 => volume_modification);
@@ -1924,13 +2192,17 @@ pub static MODIFY_VOLUME_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcAttributeRequest {
-    /// p Indicates whether the instances launched in the VPC get DNS hostnames. If enabled, instances in the VPC get DNS hostnames; otherwise, they do not. /p p You cannot modify the DNS resolution and DNS hostnames attributes in the same request. Use separate requests for each attribute. You can only enable DNS hostnames if you've enabled DNS support. /p
+    /// Indicates whether the instances launched in the VPC get DNS hostnames. If enabled, instances in the VPC get DNS hostnames; otherwise, they do not.
+    ///
+    /// You cannot modify the DNS resolution and DNS hostnames attributes in the same request. Use separate requests for each attribute. You can only enable DNS hostnames if you've enabled DNS support.
     pub enable_dns_hostnames: Option<AttributeBooleanValue>,
-    /// p Indicates whether the DNS resolution is supported for the VPC. If enabled, queries to the Amazon provided DNS server at the 169.254.169.253 IP address, or the reserved IP address at the base of the VPC network range "plus two" succeed. If disabled, the Amazon provided DNS service in the VPC that resolves public DNS hostnames to IP addresses is not enabled. /p p You cannot modify the DNS resolution and DNS hostnames attributes in the same request. Use separate requests for each attribute. /p
+    /// Indicates whether the DNS resolution is supported for the VPC. If enabled, queries to the Amazon provided DNS server at the 169.254.169.253 IP address, or the reserved IP address at the base of the VPC network range "plus two" succeed. If disabled, the Amazon provided DNS service in the VPC that resolves public DNS hostnames to IP addresses is not enabled.
+    ///
+    /// You cannot modify the DNS resolution and DNS hostnames attributes in the same request. Use separate requests for each attribute.
     pub enable_dns_support: Option<AttributeBooleanValue>,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: String,
-    /// p Indicates whether Network Address Usage metrics are enabled for your VPC. /p
+    /// Indicates whether Network Address Usage metrics are enabled for your VPC.
     pub enable_network_address_usage_metrics: Option<AttributeBooleanValue>,
 }
 rt::structure!(
@@ -1948,11 +2220,14 @@ pub static MODIFY_VPC_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcBlockPublicAccessExclusionRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of an exclusion. /p
+    /// The ID of an exclusion.
     pub exclusion_id: String,
-    /// p The exclusion mode for internet gateway traffic. /p ul li p code allow-bidirectional /code : Allow all internet traffic to and from the excluded VPCs and subnets. /p /li li p code allow-egress /code : Allow outbound internet traffic from the excluded VPCs and subnets. Block inbound internet traffic to the excluded VPCs and subnets. Only applies when VPC Block Public Access is set to Bidirectional. /p /li /ul
+    /// The exclusion mode for internet gateway traffic.
+    ///
+    /// - `allow-bidirectional`: Allow all internet traffic to and from the excluded VPCs and subnets.
+    /// - `allow-egress`: Allow outbound internet traffic from the excluded VPCs and subnets. Block inbound internet traffic to the excluded VPCs and subnets. Only applies when VPC Block Public Access is set to Bidirectional.
     pub internet_gateway_exclusion_mode: InternetGatewayExclusionMode,
 }
 rt::structure!(
@@ -1970,7 +2245,7 @@ pub static MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_REQUEST: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcBlockPublicAccessExclusionResult {
-    /// p Details related to the exclusion. /p
+    /// Details related to the exclusion.
     pub vpc_block_public_access_exclusion: Option<VpcBlockPublicAccessExclusion>,
 }
 rt::structure!(
@@ -1987,9 +2262,13 @@ pub static MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_RESULT: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcBlockPublicAccessOptionsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The mode of VPC BPA. /p ul li p code off /code : VPC BPA is not enabled and traffic is allowed to and from internet gateways and egress-only internet gateways in this Region. /p /li li p code block-bidirectional /code : Block all traffic to and from internet gateways and egress-only internet gateways in this Region (except for excluded VPCs and subnets). /p /li li p code block-ingress /code : Block all internet traffic to the VPCs in this Region (except for VPCs or subnets which are excluded). Only traffic to and from NAT gateways and egress-only internet gateways is allowed because these gateways only allow outbound connections to be established. /p /li /ul
+    /// The mode of VPC BPA.
+    ///
+    /// - `off`: VPC BPA is not enabled and traffic is allowed to and from internet gateways and egress-only internet gateways in this Region.
+    /// - `block-bidirectional`: Block all traffic to and from internet gateways and egress-only internet gateways in this Region (except for excluded VPCs and subnets).
+    /// - `block-ingress`: Block all internet traffic to the VPCs in this Region (except for VPCs or subnets which are excluded). Only traffic to and from NAT gateways and egress-only internet gateways is allowed because these gateways only allow outbound connections to be established.
     pub internet_gateway_block_mode: InternetGatewayBlockMode,
 }
 rt::structure!(
@@ -2006,7 +2285,7 @@ pub static MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_REQUEST: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcBlockPublicAccessOptionsResult {
-    /// p Details related to the VPC Block Public Access (BPA) options. /p
+    /// Details related to the VPC Block Public Access (BPA) options.
     pub vpc_block_public_access_options: Option<VpcBlockPublicAccessOptions>,
 }
 rt::structure!(
@@ -2022,35 +2301,35 @@ pub static MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_RESULT: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcEncryptionControlRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the VPC Encryption Control resource to modify. /p
+    /// The ID of the VPC Encryption Control resource to modify.
     pub vpc_encryption_control_id: String,
-    /// p The encryption mode for the VPC Encryption Control configuration. /p
+    /// The encryption mode for the VPC Encryption Control configuration.
     pub mode: Option<VpcEncryptionControlMode>,
-    /// p Specifies whether to exclude internet gateway traffic from encryption enforcement. /p
+    /// Specifies whether to exclude internet gateway traffic from encryption enforcement.
     pub internet_gateway_exclusion: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude egress-only internet gateway traffic from encryption enforcement. /p
+    /// Specifies whether to exclude egress-only internet gateway traffic from encryption enforcement.
     pub egress_only_internet_gateway_exclusion: Option<
         VpcEncryptionControlExclusionStateInput,
     >,
-    /// p Specifies whether to exclude NAT gateway traffic from encryption enforcement. /p
+    /// Specifies whether to exclude NAT gateway traffic from encryption enforcement.
     pub nat_gateway_exclusion: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude virtual private gateway traffic from encryption enforcement. /p
+    /// Specifies whether to exclude virtual private gateway traffic from encryption enforcement.
     pub virtual_private_gateway_exclusion: Option<
         VpcEncryptionControlExclusionStateInput,
     >,
-    /// p Specifies whether to exclude VPC peering connection traffic from encryption enforcement. /p
+    /// Specifies whether to exclude VPC peering connection traffic from encryption enforcement.
     pub vpc_peering_exclusion: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude Lambda function traffic from encryption enforcement. /p
+    /// Specifies whether to exclude Lambda function traffic from encryption enforcement.
     pub lambda_exclusion: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude VPC Lattice traffic from encryption enforcement. /p
+    /// Specifies whether to exclude VPC Lattice traffic from encryption enforcement.
     pub vpc_lattice_exclusion: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude Elastic File System traffic from encryption enforcement. /p
+    /// Specifies whether to exclude Elastic File System traffic from encryption enforcement.
     pub elastic_file_system_exclusion: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude Amazon Web Services Global Accelerator traffic from encryption enforcement. /p
+    /// Specifies whether to exclude Amazon Web Services Global Accelerator traffic from encryption enforcement.
     pub global_accelerator_exclusion: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude Amazon API Gateway V2 traffic from encryption enforcement. /p
+    /// Specifies whether to exclude Amazon API Gateway V2 traffic from encryption enforcement.
     pub api_gateway_v2_exclusion: Option<VpcEncryptionControlExclusionStateInput>,
 }
 rt::structure!(
@@ -2081,7 +2360,7 @@ pub static MODIFY_VPC_ENCRYPTION_CONTROL_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcEncryptionControlResult {
-    /// p Information about the VPC Encryption Control configuration. /p
+    /// Information about the VPC Encryption Control configuration.
     pub vpc_encryption_control: Option<VpcEncryptionControl>,
 }
 rt::structure!(
@@ -2097,13 +2376,13 @@ pub static MODIFY_VPC_ENCRYPTION_CONTROL_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcEndpointConnectionNotificationRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the notification. /p
+    /// The ID of the notification.
     pub connection_notification_id: String,
-    /// p The ARN for the SNS topic for the notification. /p
+    /// The ARN for the SNS topic for the notification.
     pub connection_notification_arn: Option<String>,
-    /// p The events for the endpoint. Valid values are code Accept /code , code Connect /code , code Delete /code , and code Reject /code . /p
+    /// The events for the endpoint. Valid values are `Accept`, `Connect`, `Delete`, and `Reject`.
     pub connection_events: Option<Vec<String>>,
 }
 rt::structure!(
@@ -2122,7 +2401,7 @@ pub static MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION_REQUEST: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcEndpointConnectionNotificationResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_value: Option<bool>,
 }
 rt::structure!(
@@ -2135,15 +2414,15 @@ pub static MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION_RESULT: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcEndpointPayerResponsibilityRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the VPC endpoint service. /p
+    /// The ID of the VPC endpoint service.
     pub service_id: Option<String>,
-    /// p The ID of the VPC endpoint. /p
+    /// The ID of the VPC endpoint.
     pub vpc_endpoint_id: String,
-    /// p The Amazon Web Services account to which the usage of VPC endpoint is charged. /p
+    /// The Amazon Web Services account to which the usage of VPC endpoint is charged.
     pub payer_responsibility: PayerResponsibilityType,
-    /// p The scope of usage/charges for which the billing account is being modified. /p
+    /// The scope of usage/charges for which the billing account is being modified.
     pub scope: PayerResponsibilityScope,
 }
 rt::structure!(
@@ -2163,9 +2442,9 @@ pub static MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY_REQUEST: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcEndpointPayerResponsibilityResult {
-    /// p The ID of the VPC endpoint. /p
+    /// The ID of the VPC endpoint.
     pub vpc_endpoint_id: Option<String>,
-    /// p The payer responsibility settings for the VPC endpoint. /p
+    /// The payer responsibility settings for the VPC endpoint.
     pub payer_responsibilities: Option<Vec<PayerResponsibilityEntry>>,
 }
 rt::structure!(
@@ -2180,312 +2459,4 @@ pub static MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY_RESULT: rt::Schema = rt::Sch
         rt::m("PayerResponsibilities", &PAYER_RESPONSIBILITY_SET)
             .named("payerResponsibilitySet"),
     ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyVpcEndpointRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the endpoint. /p
-    pub vpc_endpoint_id: String,
-    /// p (Gateway endpoint) Specify code true /code to reset the policy document to the default policy. The default policy allows full access to the service. /p
-    pub reset_policy: Option<bool>,
-    /// p (Interface and gateway endpoints) A policy to attach to the endpoint that controls access to the service. The policy must be in valid JSON format. /p
-    pub policy_document: Option<String>,
-    /// p (Gateway endpoint) The IDs of the route tables to associate with the endpoint. /p
-    pub add_route_table_ids: Option<Vec<String>>,
-    /// p (Gateway endpoint) The IDs of the route tables to disassociate from the endpoint. /p
-    pub remove_route_table_ids: Option<Vec<String>>,
-    /// p (Interface and Gateway Load Balancer endpoints) The IDs of the subnets in which to serve the endpoint. For a Gateway Load Balancer endpoint, you can specify only one subnet. /p
-    pub add_subnet_ids: Option<Vec<String>>,
-    /// p (Interface endpoint) The IDs of the subnets from which to remove the endpoint. /p
-    pub remove_subnet_ids: Option<Vec<String>>,
-    /// p (Interface endpoint) The IDs of the security groups to associate with the endpoint network interfaces. /p
-    pub add_security_group_ids: Option<Vec<String>>,
-    /// p (Interface endpoint) The IDs of the security groups to disassociate from the endpoint network interfaces. /p
-    pub remove_security_group_ids: Option<Vec<String>>,
-    /// p The IP address type for the endpoint. /p
-    pub ip_address_type: Option<IpAddressType>,
-    /// p The DNS options for the endpoint. /p
-    pub dns_options: Option<DnsOptionsSpecification>,
-    /// p (Interface endpoint) Indicates whether a private hosted zone is associated with the VPC. /p
-    pub private_dns_enabled: Option<bool>,
-    /// p The subnet configurations for the endpoint. /p
-    pub subnet_configurations: Option<Vec<SubnetConfiguration>>,
-}
-rt::structure!(
-    ModifyVpcEndpointRequest, MODIFY_VPC_ENDPOINT_REQUEST, 0 => dry_run, 1 =>
-    vpc_endpoint_id, 2 => reset_policy, 3 => policy_document, 4 => add_route_table_ids, 5
-    => remove_route_table_ids, 6 => add_subnet_ids, 7 => remove_subnet_ids, 8 =>
-    add_security_group_ids, 9 => remove_security_group_ids, 10 => ip_address_type, 11 =>
-    dns_options, 12 => private_dns_enabled, 13 => subnet_configurations
-);
-pub static MODIFY_VPC_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyVpcEndpointRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("VpcEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ResetPolicy", &rt::BOOLEAN),
-        rt::m("PolicyDocument", &rt::STRING),
-        rt::m("AddRouteTableIds", &VPC_ENDPOINT_ROUTE_TABLE_ID_LIST)
-            .named("AddRouteTableId"),
-        rt::m("RemoveRouteTableIds", &VPC_ENDPOINT_ROUTE_TABLE_ID_LIST)
-            .named("RemoveRouteTableId"),
-        rt::m("AddSubnetIds", &VPC_ENDPOINT_SUBNET_ID_LIST).named("AddSubnetId"),
-        rt::m("RemoveSubnetIds", &VPC_ENDPOINT_SUBNET_ID_LIST).named("RemoveSubnetId"),
-        rt::m("AddSecurityGroupIds", &VPC_ENDPOINT_SECURITY_GROUP_ID_LIST)
-            .named("AddSecurityGroupId"),
-        rt::m("RemoveSecurityGroupIds", &VPC_ENDPOINT_SECURITY_GROUP_ID_LIST)
-            .named("RemoveSecurityGroupId"),
-        rt::m("IpAddressType", &rt::ENUM),
-        rt::m("DnsOptions", &DNS_OPTIONS_SPECIFICATION),
-        rt::m("PrivateDnsEnabled", &rt::BOOLEAN),
-        rt::m("SubnetConfigurations", &SUBNET_CONFIGURATIONS_LIST)
-            .named("SubnetConfiguration"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyVpcEndpointResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
-    pub return_: Option<bool>,
-}
-rt::structure!(ModifyVpcEndpointResult, MODIFY_VPC_ENDPOINT_RESULT, 0 => return_);
-pub static MODIFY_VPC_ENDPOINT_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyVpcEndpointResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyVpcEndpointServiceConfigurationRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the service. /p
-    pub service_id: String,
-    /// p (Interface endpoint configuration) The private DNS name to assign to the endpoint service. /p
-    pub private_dns_name: Option<String>,
-    /// p (Interface endpoint configuration) Removes the private DNS name of the endpoint service. /p
-    pub remove_private_dns_name: Option<bool>,
-    /// p Indicates whether requests to create an endpoint to the service must be accepted. /p
-    pub acceptance_required: Option<bool>,
-    /// p The Amazon Resource Names (ARNs) of Network Load Balancers to add to the service configuration. /p
-    pub add_network_load_balancer_arns: Option<Vec<String>>,
-    /// p The Amazon Resource Names (ARNs) of Network Load Balancers to remove from the service configuration. /p
-    pub remove_network_load_balancer_arns: Option<Vec<String>>,
-    /// p The Amazon Resource Names (ARNs) of Gateway Load Balancers to add to the service configuration. /p
-    pub add_gateway_load_balancer_arns: Option<Vec<String>>,
-    /// p The Amazon Resource Names (ARNs) of Gateway Load Balancers to remove from the service configuration. /p
-    pub remove_gateway_load_balancer_arns: Option<Vec<String>>,
-    /// p The IP address types to add to the service configuration. /p
-    pub add_supported_ip_address_types: Option<Vec<String>>,
-    /// p The IP address types to remove from the service configuration. /p
-    pub remove_supported_ip_address_types: Option<Vec<String>>,
-    /// p The supported Regions to add to the service configuration. /p
-    pub add_supported_regions: Option<Vec<String>>,
-    /// p The supported Regions to remove from the service configuration. /p
-    pub remove_supported_regions: Option<Vec<String>>,
-}
-rt::structure!(
-    ModifyVpcEndpointServiceConfigurationRequest,
-    MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION_REQUEST, 0 => dry_run, 1 => service_id, 2
-    => private_dns_name, 3 => remove_private_dns_name, 4 => acceptance_required, 5 =>
-    add_network_load_balancer_arns, 6 => remove_network_load_balancer_arns, 7 =>
-    add_gateway_load_balancer_arns, 8 => remove_gateway_load_balancer_arns, 9 =>
-    add_supported_ip_address_types, 10 => remove_supported_ip_address_types, 11 =>
-    add_supported_regions, 12 => remove_supported_regions
-);
-pub static MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyVpcEndpointServiceConfigurationRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ServiceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PrivateDnsName", &rt::STRING),
-        rt::m("RemovePrivateDnsName", &rt::BOOLEAN),
-        rt::m("AcceptanceRequired", &rt::BOOLEAN),
-        rt::m("AddNetworkLoadBalancerArns", &VALUE_STRING_LIST)
-            .named("AddNetworkLoadBalancerArn"),
-        rt::m("RemoveNetworkLoadBalancerArns", &VALUE_STRING_LIST)
-            .named("RemoveNetworkLoadBalancerArn"),
-        rt::m("AddGatewayLoadBalancerArns", &VALUE_STRING_LIST)
-            .named("AddGatewayLoadBalancerArn"),
-        rt::m("RemoveGatewayLoadBalancerArns", &VALUE_STRING_LIST)
-            .named("RemoveGatewayLoadBalancerArn"),
-        rt::m("AddSupportedIpAddressTypes", &VALUE_STRING_LIST)
-            .named("AddSupportedIpAddressType"),
-        rt::m("RemoveSupportedIpAddressTypes", &VALUE_STRING_LIST)
-            .named("RemoveSupportedIpAddressType"),
-        rt::m("AddSupportedRegions", &VALUE_STRING_LIST).named("AddSupportedRegion"),
-        rt::m("RemoveSupportedRegions", &VALUE_STRING_LIST)
-            .named("RemoveSupportedRegion"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyVpcEndpointServiceConfigurationResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
-    pub return_: Option<bool>,
-}
-rt::structure!(
-    ModifyVpcEndpointServiceConfigurationResult,
-    MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION_RESULT, 0 => return_
-);
-pub static MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyVpcEndpointServiceConfigurationResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyVpcEndpointServicePayerResponsibilityRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the service. /p
-    pub service_id: String,
-    /// p The entity that is responsible for the endpoint costs. The default is the endpoint owner. If you set the payer responsibility to the service owner, you cannot set it back to the endpoint owner. /p
-    pub payer_responsibility: PayerResponsibility,
-}
-rt::structure!(
-    ModifyVpcEndpointServicePayerResponsibilityRequest,
-    MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY_REQUEST, 0 => dry_run, 1 =>
-    service_id, 2 => payer_responsibility
-);
-pub static MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyVpcEndpointServicePayerResponsibilityRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ServiceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PayerResponsibility", &rt::ENUM).flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyVpcEndpointServicePayerResponsibilityResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
-    pub return_value: Option<bool>,
-}
-rt::structure!(
-    ModifyVpcEndpointServicePayerResponsibilityResult,
-    MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY_RESULT, 0 => return_value
-);
-pub static MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyVpcEndpointServicePayerResponsibilityResult",
-    &[rt::m("ReturnValue", &rt::BOOLEAN).named("return")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyVpcEndpointServicePermissionsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the service. /p
-    pub service_id: String,
-    /// p The Amazon Resource Names (ARN) of the principals. Permissions are granted to the principals in this list. To grant permissions to all principals, specify an asterisk ( ). /p
-    pub add_allowed_principals: Option<Vec<String>>,
-    /// p The Amazon Resource Names (ARN) of the principals. Permissions are revoked for principals in this list. /p
-    pub remove_allowed_principals: Option<Vec<String>>,
-    /// p The type of permission to add or remove. The permission type applies to all principals in code AddAllowedPrincipals /code and code RemoveAllowedPrincipals /code . /p ul li p code vpc-endpoint /code - Principals can create VPC endpoints that connect to the endpoint service. /p /li li p code transit-gateway-attachment /code - Principals can create transit gateway attachments that connect to the endpoint service. This permission type is supported only for Gateway Load Balancer endpoint services. You can grant it only to Amazon Web Services accounts ( code arn:aws:iam::account-id:root /code ). You can't grant it to users, IAM roles, organizations, organizational units, or all principals ( ). /p /li /ul p Default: code vpc-endpoint /code /p
-    pub permission_type: Option<PermissionType>,
-}
-rt::structure!(
-    ModifyVpcEndpointServicePermissionsRequest,
-    MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS_REQUEST, 0 => dry_run, 1 => service_id, 2 =>
-    add_allowed_principals, 3 => remove_allowed_principals, 4 => permission_type
-);
-pub static MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyVpcEndpointServicePermissionsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ServiceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AddAllowedPrincipals", &VALUE_STRING_LIST),
-        rt::m("RemoveAllowedPrincipals", &VALUE_STRING_LIST),
-        rt::m("PermissionType", &rt::ENUM),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyVpcEndpointServicePermissionsResult {
-    /// p Information about the added principals. /p
-    pub added_principals: Option<Vec<AddedPrincipal>>,
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
-    pub return_value: Option<bool>,
-}
-rt::structure!(
-    ModifyVpcEndpointServicePermissionsResult,
-    MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS_RESULT, 0 => added_principals, 1 =>
-    return_value
-);
-pub static MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyVpcEndpointServicePermissionsResult",
-    &[
-        rt::m("AddedPrincipals", &ADDED_PRINCIPAL_SET).named("addedPrincipalSet"),
-        rt::m("ReturnValue", &rt::BOOLEAN).named("return"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyVpcPeeringConnectionOptionsRequest {
-    /// p The VPC peering connection options for the accepter VPC. /p
-    pub accepter_peering_connection_options: Option<PeeringConnectionOptionsRequest>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The VPC peering connection options for the requester VPC. /p
-    pub requester_peering_connection_options: Option<PeeringConnectionOptionsRequest>,
-    /// p The ID of the VPC peering connection. /p
-    pub vpc_peering_connection_id: String,
-}
-rt::structure!(
-    ModifyVpcPeeringConnectionOptionsRequest,
-    MODIFY_VPC_PEERING_CONNECTION_OPTIONS_REQUEST, 0 =>
-    accepter_peering_connection_options, 1 => dry_run, 2 =>
-    requester_peering_connection_options, 3 => vpc_peering_connection_id
-);
-pub static MODIFY_VPC_PEERING_CONNECTION_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyVpcPeeringConnectionOptionsRequest",
-    &[
-        rt::m("AccepterPeeringConnectionOptions", &PEERING_CONNECTION_OPTIONS_REQUEST),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("RequesterPeeringConnectionOptions", &PEERING_CONNECTION_OPTIONS_REQUEST),
-        rt::m("VpcPeeringConnectionId", &rt::STRING).flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyVpcPeeringConnectionOptionsResult {
-    /// p Information about the VPC peering connection options for the accepter VPC. /p
-    pub accepter_peering_connection_options: Option<PeeringConnectionOptions>,
-    /// p Information about the VPC peering connection options for the requester VPC. /p
-    pub requester_peering_connection_options: Option<PeeringConnectionOptions>,
-}
-rt::structure!(
-    ModifyVpcPeeringConnectionOptionsResult,
-    MODIFY_VPC_PEERING_CONNECTION_OPTIONS_RESULT, 0 =>
-    accepter_peering_connection_options, 1 => requester_peering_connection_options
-);
-pub static MODIFY_VPC_PEERING_CONNECTION_OPTIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyVpcPeeringConnectionOptionsResult",
-    &[
-        rt::m("AccepterPeeringConnectionOptions", &PEERING_CONNECTION_OPTIONS)
-            .named("accepterPeeringConnectionOptions"),
-        rt::m("RequesterPeeringConnectionOptions", &PEERING_CONNECTION_OPTIONS)
-            .named("requesterPeeringConnectionOptions"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyVpcTenancyRequest {
-    /// p The ID of the VPC. /p
-    pub vpc_id: String,
-    /// p The instance tenancy attribute for the VPC. /p
-    pub instance_tenancy: VpcTenancy,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    ModifyVpcTenancyRequest, MODIFY_VPC_TENANCY_REQUEST, 0 => vpc_id, 1 =>
-    instance_tenancy, 2 => dry_run
-);
-pub static MODIFY_VPC_TENANCY_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyVpcTenancyRequest",
-    &[
-        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("InstanceTenancy", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyVpcTenancyResult {
-    /// p Returns code true /code if the request succeeds; otherwise, returns an error. /p
-    pub return_value: Option<bool>,
-}
-rt::structure!(ModifyVpcTenancyResult, MODIFY_VPC_TENANCY_RESULT, 0 => return_value);
-pub static MODIFY_VPC_TENANCY_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyVpcTenancyResult",
-    &[rt::m("ReturnValue", &rt::BOOLEAN).named("return")],
 );

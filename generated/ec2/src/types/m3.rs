@@ -4,20 +4,341 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcEndpointRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the endpoint.
+    pub vpc_endpoint_id: String,
+    /// (Gateway endpoint) Specify `true` to reset the policy document to the default policy. The default policy allows full access to the service.
+    pub reset_policy: Option<bool>,
+    /// (Interface and gateway endpoints) A policy to attach to the endpoint that controls access to the service. The policy must be in valid JSON format.
+    pub policy_document: Option<String>,
+    /// (Gateway endpoint) The IDs of the route tables to associate with the endpoint.
+    pub add_route_table_ids: Option<Vec<String>>,
+    /// (Gateway endpoint) The IDs of the route tables to disassociate from the endpoint.
+    pub remove_route_table_ids: Option<Vec<String>>,
+    /// (Interface and Gateway Load Balancer endpoints) The IDs of the subnets in which to serve the endpoint. For a Gateway Load Balancer endpoint, you can specify only one subnet.
+    pub add_subnet_ids: Option<Vec<String>>,
+    /// (Interface endpoint) The IDs of the subnets from which to remove the endpoint.
+    pub remove_subnet_ids: Option<Vec<String>>,
+    /// (Interface endpoint) The IDs of the security groups to associate with the endpoint network interfaces.
+    pub add_security_group_ids: Option<Vec<String>>,
+    /// (Interface endpoint) The IDs of the security groups to disassociate from the endpoint network interfaces.
+    pub remove_security_group_ids: Option<Vec<String>>,
+    /// The IP address type for the endpoint.
+    pub ip_address_type: Option<IpAddressType>,
+    /// The DNS options for the endpoint.
+    pub dns_options: Option<DnsOptionsSpecification>,
+    /// (Interface endpoint) Indicates whether a private hosted zone is associated with the VPC.
+    pub private_dns_enabled: Option<bool>,
+    /// The subnet configurations for the endpoint.
+    pub subnet_configurations: Option<Vec<SubnetConfiguration>>,
+}
+rt::structure!(
+    ModifyVpcEndpointRequest, MODIFY_VPC_ENDPOINT_REQUEST, 0 => dry_run, 1 =>
+    vpc_endpoint_id, 2 => reset_policy, 3 => policy_document, 4 => add_route_table_ids, 5
+    => remove_route_table_ids, 6 => add_subnet_ids, 7 => remove_subnet_ids, 8 =>
+    add_security_group_ids, 9 => remove_security_group_ids, 10 => ip_address_type, 11 =>
+    dns_options, 12 => private_dns_enabled, 13 => subnet_configurations
+);
+pub static MODIFY_VPC_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
+    "ModifyVpcEndpointRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("VpcEndpointId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ResetPolicy", &rt::BOOLEAN),
+        rt::m("PolicyDocument", &rt::STRING),
+        rt::m("AddRouteTableIds", &VPC_ENDPOINT_ROUTE_TABLE_ID_LIST)
+            .named("AddRouteTableId"),
+        rt::m("RemoveRouteTableIds", &VPC_ENDPOINT_ROUTE_TABLE_ID_LIST)
+            .named("RemoveRouteTableId"),
+        rt::m("AddSubnetIds", &VPC_ENDPOINT_SUBNET_ID_LIST).named("AddSubnetId"),
+        rt::m("RemoveSubnetIds", &VPC_ENDPOINT_SUBNET_ID_LIST).named("RemoveSubnetId"),
+        rt::m("AddSecurityGroupIds", &VPC_ENDPOINT_SECURITY_GROUP_ID_LIST)
+            .named("AddSecurityGroupId"),
+        rt::m("RemoveSecurityGroupIds", &VPC_ENDPOINT_SECURITY_GROUP_ID_LIST)
+            .named("RemoveSecurityGroupId"),
+        rt::m("IpAddressType", &rt::ENUM),
+        rt::m("DnsOptions", &DNS_OPTIONS_SPECIFICATION),
+        rt::m("PrivateDnsEnabled", &rt::BOOLEAN),
+        rt::m("SubnetConfigurations", &SUBNET_CONFIGURATIONS_LIST)
+            .named("SubnetConfiguration"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcEndpointResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(ModifyVpcEndpointResult, MODIFY_VPC_ENDPOINT_RESULT, 0 => return_);
+pub static MODIFY_VPC_ENDPOINT_RESULT: rt::Schema = rt::Schema::structure(
+    "ModifyVpcEndpointResult",
+    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcEndpointServiceConfigurationRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the service.
+    pub service_id: String,
+    /// (Interface endpoint configuration) The private DNS name to assign to the endpoint service.
+    pub private_dns_name: Option<String>,
+    /// (Interface endpoint configuration) Removes the private DNS name of the endpoint service.
+    pub remove_private_dns_name: Option<bool>,
+    /// Indicates whether requests to create an endpoint to the service must be accepted.
+    pub acceptance_required: Option<bool>,
+    /// The Amazon Resource Names (ARNs) of Network Load Balancers to add to the service configuration.
+    pub add_network_load_balancer_arns: Option<Vec<String>>,
+    /// The Amazon Resource Names (ARNs) of Network Load Balancers to remove from the service configuration.
+    pub remove_network_load_balancer_arns: Option<Vec<String>>,
+    /// The Amazon Resource Names (ARNs) of Gateway Load Balancers to add to the service configuration.
+    pub add_gateway_load_balancer_arns: Option<Vec<String>>,
+    /// The Amazon Resource Names (ARNs) of Gateway Load Balancers to remove from the service configuration.
+    pub remove_gateway_load_balancer_arns: Option<Vec<String>>,
+    /// The IP address types to add to the service configuration.
+    pub add_supported_ip_address_types: Option<Vec<String>>,
+    /// The IP address types to remove from the service configuration.
+    pub remove_supported_ip_address_types: Option<Vec<String>>,
+    /// The supported Regions to add to the service configuration.
+    pub add_supported_regions: Option<Vec<String>>,
+    /// The supported Regions to remove from the service configuration.
+    pub remove_supported_regions: Option<Vec<String>>,
+}
+rt::structure!(
+    ModifyVpcEndpointServiceConfigurationRequest,
+    MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION_REQUEST, 0 => dry_run, 1 => service_id, 2
+    => private_dns_name, 3 => remove_private_dns_name, 4 => acceptance_required, 5 =>
+    add_network_load_balancer_arns, 6 => remove_network_load_balancer_arns, 7 =>
+    add_gateway_load_balancer_arns, 8 => remove_gateway_load_balancer_arns, 9 =>
+    add_supported_ip_address_types, 10 => remove_supported_ip_address_types, 11 =>
+    add_supported_regions, 12 => remove_supported_regions
+);
+pub static MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
+    "ModifyVpcEndpointServiceConfigurationRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("ServiceId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PrivateDnsName", &rt::STRING),
+        rt::m("RemovePrivateDnsName", &rt::BOOLEAN),
+        rt::m("AcceptanceRequired", &rt::BOOLEAN),
+        rt::m("AddNetworkLoadBalancerArns", &VALUE_STRING_LIST)
+            .named("AddNetworkLoadBalancerArn"),
+        rt::m("RemoveNetworkLoadBalancerArns", &VALUE_STRING_LIST)
+            .named("RemoveNetworkLoadBalancerArn"),
+        rt::m("AddGatewayLoadBalancerArns", &VALUE_STRING_LIST)
+            .named("AddGatewayLoadBalancerArn"),
+        rt::m("RemoveGatewayLoadBalancerArns", &VALUE_STRING_LIST)
+            .named("RemoveGatewayLoadBalancerArn"),
+        rt::m("AddSupportedIpAddressTypes", &VALUE_STRING_LIST)
+            .named("AddSupportedIpAddressType"),
+        rt::m("RemoveSupportedIpAddressTypes", &VALUE_STRING_LIST)
+            .named("RemoveSupportedIpAddressType"),
+        rt::m("AddSupportedRegions", &VALUE_STRING_LIST).named("AddSupportedRegion"),
+        rt::m("RemoveSupportedRegions", &VALUE_STRING_LIST)
+            .named("RemoveSupportedRegion"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcEndpointServiceConfigurationResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    ModifyVpcEndpointServiceConfigurationResult,
+    MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION_RESULT, 0 => return_
+);
+pub static MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION_RESULT: rt::Schema = rt::Schema::structure(
+    "ModifyVpcEndpointServiceConfigurationResult",
+    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcEndpointServicePayerResponsibilityRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the service.
+    pub service_id: String,
+    /// The entity that is responsible for the endpoint costs. The default is the endpoint owner. If you set the payer responsibility to the service owner, you cannot set it back to the endpoint owner.
+    pub payer_responsibility: PayerResponsibility,
+}
+rt::structure!(
+    ModifyVpcEndpointServicePayerResponsibilityRequest,
+    MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY_REQUEST, 0 => dry_run, 1 =>
+    service_id, 2 => payer_responsibility
+);
+pub static MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY_REQUEST: rt::Schema = rt::Schema::structure(
+    "ModifyVpcEndpointServicePayerResponsibilityRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("ServiceId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PayerResponsibility", &rt::ENUM).flags(rt::REQUIRED),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcEndpointServicePayerResponsibilityResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_value: Option<bool>,
+}
+rt::structure!(
+    ModifyVpcEndpointServicePayerResponsibilityResult,
+    MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY_RESULT, 0 => return_value
+);
+pub static MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY_RESULT: rt::Schema = rt::Schema::structure(
+    "ModifyVpcEndpointServicePayerResponsibilityResult",
+    &[rt::m("ReturnValue", &rt::BOOLEAN).named("return")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcEndpointServicePermissionsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the service.
+    pub service_id: String,
+    /// The Amazon Resource Names (ARN) of the principals. Permissions are granted to the principals in this list. To grant permissions to all principals, specify an asterisk (\*).
+    pub add_allowed_principals: Option<Vec<String>>,
+    /// The Amazon Resource Names (ARN) of the principals. Permissions are revoked for principals in this list.
+    pub remove_allowed_principals: Option<Vec<String>>,
+    /// The type of permission to add or remove. The permission type applies to all principals in `AddAllowedPrincipals` and `RemoveAllowedPrincipals`.
+    ///
+    /// - `vpc-endpoint` - Principals can create VPC endpoints that connect to the endpoint service.
+    /// - `transit-gateway-attachment` - Principals can create transit gateway attachments that connect to the endpoint service. This permission type is supported only for Gateway Load Balancer endpoint services. You can grant it only to Amazon Web Services accounts (`arn:aws:iam::account-id:root`). You can't grant it to users, IAM roles, organizations, organizational units, or all principals (\*).
+    ///
+    /// Default: `vpc-endpoint`
+    pub permission_type: Option<PermissionType>,
+}
+rt::structure!(
+    ModifyVpcEndpointServicePermissionsRequest,
+    MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS_REQUEST, 0 => dry_run, 1 => service_id, 2 =>
+    add_allowed_principals, 3 => remove_allowed_principals, 4 => permission_type
+);
+pub static MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS_REQUEST: rt::Schema = rt::Schema::structure(
+    "ModifyVpcEndpointServicePermissionsRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("ServiceId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("AddAllowedPrincipals", &VALUE_STRING_LIST),
+        rt::m("RemoveAllowedPrincipals", &VALUE_STRING_LIST),
+        rt::m("PermissionType", &rt::ENUM),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcEndpointServicePermissionsResult {
+    /// Information about the added principals.
+    pub added_principals: Option<Vec<AddedPrincipal>>,
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_value: Option<bool>,
+}
+rt::structure!(
+    ModifyVpcEndpointServicePermissionsResult,
+    MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS_RESULT, 0 => added_principals, 1 =>
+    return_value
+);
+pub static MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS_RESULT: rt::Schema = rt::Schema::structure(
+    "ModifyVpcEndpointServicePermissionsResult",
+    &[
+        rt::m("AddedPrincipals", &ADDED_PRINCIPAL_SET).named("addedPrincipalSet"),
+        rt::m("ReturnValue", &rt::BOOLEAN).named("return"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcPeeringConnectionOptionsRequest {
+    /// The VPC peering connection options for the accepter VPC.
+    pub accepter_peering_connection_options: Option<PeeringConnectionOptionsRequest>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The VPC peering connection options for the requester VPC.
+    pub requester_peering_connection_options: Option<PeeringConnectionOptionsRequest>,
+    /// The ID of the VPC peering connection.
+    pub vpc_peering_connection_id: String,
+}
+rt::structure!(
+    ModifyVpcPeeringConnectionOptionsRequest,
+    MODIFY_VPC_PEERING_CONNECTION_OPTIONS_REQUEST, 0 =>
+    accepter_peering_connection_options, 1 => dry_run, 2 =>
+    requester_peering_connection_options, 3 => vpc_peering_connection_id
+);
+pub static MODIFY_VPC_PEERING_CONNECTION_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
+    "ModifyVpcPeeringConnectionOptionsRequest",
+    &[
+        rt::m("AccepterPeeringConnectionOptions", &PEERING_CONNECTION_OPTIONS_REQUEST),
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("RequesterPeeringConnectionOptions", &PEERING_CONNECTION_OPTIONS_REQUEST),
+        rt::m("VpcPeeringConnectionId", &rt::STRING).flags(rt::REQUIRED),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcPeeringConnectionOptionsResult {
+    /// Information about the VPC peering connection options for the accepter VPC.
+    pub accepter_peering_connection_options: Option<PeeringConnectionOptions>,
+    /// Information about the VPC peering connection options for the requester VPC.
+    pub requester_peering_connection_options: Option<PeeringConnectionOptions>,
+}
+rt::structure!(
+    ModifyVpcPeeringConnectionOptionsResult,
+    MODIFY_VPC_PEERING_CONNECTION_OPTIONS_RESULT, 0 =>
+    accepter_peering_connection_options, 1 => requester_peering_connection_options
+);
+pub static MODIFY_VPC_PEERING_CONNECTION_OPTIONS_RESULT: rt::Schema = rt::Schema::structure(
+    "ModifyVpcPeeringConnectionOptionsResult",
+    &[
+        rt::m("AccepterPeeringConnectionOptions", &PEERING_CONNECTION_OPTIONS)
+            .named("accepterPeeringConnectionOptions"),
+        rt::m("RequesterPeeringConnectionOptions", &PEERING_CONNECTION_OPTIONS)
+            .named("requesterPeeringConnectionOptions"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcTenancyRequest {
+    /// The ID of the VPC.
+    pub vpc_id: String,
+    /// The instance tenancy attribute for the VPC.
+    pub instance_tenancy: VpcTenancy,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    ModifyVpcTenancyRequest, MODIFY_VPC_TENANCY_REQUEST, 0 => vpc_id, 1 =>
+    instance_tenancy, 2 => dry_run
+);
+pub static MODIFY_VPC_TENANCY_REQUEST: rt::Schema = rt::Schema::structure(
+    "ModifyVpcTenancyRequest",
+    &[
+        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("InstanceTenancy", &rt::ENUM).flags(rt::REQUIRED),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcTenancyResult {
+    /// Returns `true` if the request succeeds; otherwise, returns an error.
+    pub return_value: Option<bool>,
+}
+rt::structure!(ModifyVpcTenancyResult, MODIFY_VPC_TENANCY_RESULT, 0 => return_value);
+pub static MODIFY_VPC_TENANCY_RESULT: rt::Schema = rt::Schema::structure(
+    "ModifyVpcTenancyResult",
+    &[rt::m("ReturnValue", &rt::BOOLEAN).named("return")],
+);
+#[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpnConnectionOptionsRequest {
-    /// p The ID of the Site-to-Site VPN connection. /p
+    /// The ID of the Site-to-Site VPN connection.
     pub vpn_connection_id: String,
-    /// p The IPv4 CIDR on the customer gateway (on-premises) side of the VPN connection. /p p Default: code 0.0.0.0/0 /code /p
+    /// The IPv4 CIDR on the customer gateway (on-premises) side of the VPN connection.
+    ///
+    /// Default: `0.0.0.0/0`
     pub local_ipv4_network_cidr: Option<String>,
-    /// p The IPv4 CIDR on the Amazon Web Services side of the VPN connection. /p p Default: code 0.0.0.0/0 /code /p
+    /// The IPv4 CIDR on the Amazon Web Services side of the VPN connection.
+    ///
+    /// Default: `0.0.0.0/0`
     pub remote_ipv4_network_cidr: Option<String>,
-    /// p The IPv6 CIDR on the customer gateway (on-premises) side of the VPN connection. /p p Default: code ::/0 /code /p
+    /// The IPv6 CIDR on the customer gateway (on-premises) side of the VPN connection.
+    ///
+    /// Default: `::/0`
     pub local_ipv6_network_cidr: Option<String>,
-    /// p The IPv6 CIDR on the Amazon Web Services side of the VPN connection. /p p Default: code ::/0 /code /p
+    /// The IPv6 CIDR on the Amazon Web Services side of the VPN connection.
+    ///
+    /// Default: `::/0`
     pub remote_ipv6_network_cidr: Option<String>,
-    /// p The desired bandwidth specification for the VPN connection. code standard /code supports up to 1.25 Gbps per tunnel, while code large /code supports up to 5 Gbps per tunnel. Large bandwidth is only available for VPN connections attached to a transit gateway or to Cloud WAN. The default value is code standard /code . /p
+    /// The desired bandwidth specification for the VPN connection. `standard` supports up to 1.25 Gbps per tunnel, while `large` supports up to 5 Gbps per tunnel. Large bandwidth is only available for VPN connections attached to a transit gateway or to Cloud WAN. The default value is `standard`.
     pub tunnel_bandwidth: Option<VpnTunnelBandwidth>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -40,7 +361,7 @@ pub static MODIFY_VPN_CONNECTION_OPTIONS_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpnConnectionOptionsResult {
-    /// p Information about the VPN connection. /p
+    /// Information about the VPN connection.
     pub vpn_connection: Option<VpnConnection>,
 }
 rt::structure!(
@@ -53,15 +374,15 @@ pub static MODIFY_VPN_CONNECTION_OPTIONS_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpnConnectionRequest {
-    /// p The ID of the VPN connection. /p
+    /// The ID of the VPN connection.
     pub vpn_connection_id: String,
-    /// p The ID of the transit gateway. /p
+    /// The ID of the transit gateway.
     pub transit_gateway_id: Option<String>,
-    /// p The ID of the customer gateway at your end of the VPN connection. /p
+    /// The ID of the customer gateway at your end of the VPN connection.
     pub customer_gateway_id: Option<String>,
-    /// p The ID of the virtual private gateway at the Amazon Web Services side of the VPN connection. /p
+    /// The ID of the virtual private gateway at the Amazon Web Services side of the VPN connection.
     pub vpn_gateway_id: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -80,7 +401,7 @@ pub static MODIFY_VPN_CONNECTION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpnConnectionResult {
-    /// p Information about the VPN connection. /p
+    /// Information about the VPN connection.
     pub vpn_connection: Option<VpnConnection>,
 }
 rt::structure!(
@@ -92,11 +413,11 @@ pub static MODIFY_VPN_CONNECTION_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpnTunnelCertificateRequest {
-    /// p The ID of the Amazon Web Services Site-to-Site VPN connection. /p
+    /// The ID of the Amazon Web Services Site-to-Site VPN connection.
     pub vpn_connection_id: String,
-    /// p The external IP address of the VPN tunnel. /p
+    /// The external IP address of the VPN tunnel.
     pub vpn_tunnel_outside_ip_address: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -113,7 +434,7 @@ pub static MODIFY_VPN_TUNNEL_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpnTunnelCertificateResult {
-    /// p Information about the VPN connection. /p
+    /// Information about the VPN connection.
     pub vpn_connection: Option<VpnConnection>,
 }
 rt::structure!(
@@ -126,17 +447,19 @@ pub static MODIFY_VPN_TUNNEL_CERTIFICATE_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpnTunnelOptionsRequest {
-    /// p The ID of the Amazon Web Services Site-to-Site VPN connection. /p
+    /// The ID of the Amazon Web Services Site-to-Site VPN connection.
     pub vpn_connection_id: String,
-    /// p The external IP address of the VPN tunnel. /p
+    /// The external IP address of the VPN tunnel.
     pub vpn_tunnel_outside_ip_address: String,
-    /// p The tunnel options to modify. /p
+    /// The tunnel options to modify.
     pub tunnel_options: ModifyVpnTunnelOptionsSpecification,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Choose whether or not to trigger immediate tunnel replacement. This is only applicable when turning on or off code EnableTunnelLifecycleControl /code . /p p Valid values: code True /code | code False /code /p
+    /// Choose whether or not to trigger immediate tunnel replacement. This is only applicable when turning on or off `EnableTunnelLifecycleControl`.
+    ///
+    /// Valid values: `True` \| `False`
     pub skip_tunnel_replacement: Option<bool>,
-    /// p Specifies the storage mode for the pre-shared key (PSK). Valid values are code Standard /code (stored in Site-to-Site VPN service) or code SecretsManager /code (stored in Amazon Web Services Secrets Manager). /p
+    /// Specifies the storage mode for the pre-shared key (PSK). Valid values are `Standard` (stored in Site-to-Site VPN service) or `SecretsManager` (stored in Amazon Web Services Secrets Manager).
     pub pre_shared_key_storage: Option<String>,
 }
 rt::structure!(
@@ -158,7 +481,7 @@ pub static MODIFY_VPN_TUNNEL_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpnTunnelOptionsResult {
-    /// p Information about the VPN connection. /p
+    /// Information about the VPN connection.
     pub vpn_connection: Option<VpnConnection>,
 }
 rt::structure!(
@@ -168,60 +491,124 @@ pub static MODIFY_VPN_TUNNEL_OPTIONS_RESULT: rt::Schema = rt::Schema::structure(
     "ModifyVpnTunnelOptionsResult",
     &[rt::m("VpnConnection", &VPN_CONNECTION).named("vpnConnection")],
 );
-/// p The Amazon Web Services Site-to-Site VPN tunnel options to modify. /p
+/// The Amazon Web Services Site-to-Site VPN tunnel options to modify.
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpnTunnelOptionsSpecification {
-    /// p The range of inside IPv4 addresses for the tunnel. Any specified CIDR blocks must be unique across all VPN connections that use the same virtual private gateway. /p p Constraints: A size /30 CIDR block from the code 169.254.0.0/16 /code range. The following CIDR blocks are reserved and cannot be used: /p ul li p code 169.254.0.0/30 /code /p /li li p code 169.254.1.0/30 /code /p /li li p code 169.254.2.0/30 /code /p /li li p code 169.254.3.0/30 /code /p /li li p code 169.254.4.0/30 /code /p /li li p code 169.254.5.0/30 /code /p /li li p code 169.254.169.252/30 /code /p /li /ul
+    /// The range of inside IPv4 addresses for the tunnel. Any specified CIDR blocks must be unique across all VPN connections that use the same virtual private gateway.
+    ///
+    /// Constraints: A size /30 CIDR block from the `169.254.0.0/16` range. The following CIDR blocks are reserved and cannot be used:
+    ///
+    /// - `169.254.0.0/30`
+    /// - `169.254.1.0/30`
+    /// - `169.254.2.0/30`
+    /// - `169.254.3.0/30`
+    /// - `169.254.4.0/30`
+    /// - `169.254.5.0/30`
+    /// - `169.254.169.252/30`
     pub tunnel_inside_cidr: Option<String>,
-    /// p The range of inside IPv6 addresses for the tunnel. Any specified CIDR blocks must be unique across all VPN connections that use the same transit gateway. /p p Constraints: A size /126 CIDR block from the local code fd00::/8 /code range. /p
+    /// The range of inside IPv6 addresses for the tunnel. Any specified CIDR blocks must be unique across all VPN connections that use the same transit gateway.
+    ///
+    /// Constraints: A size /126 CIDR block from the local `fd00::/8` range.
     pub tunnel_inside_ipv6_cidr: Option<String>,
-    /// p The pre-shared key (PSK) to establish initial authentication between the virtual private gateway and the customer gateway. /p p Constraints: Allowed characters are alphanumeric characters, periods (.), and underscores ( ). Must be between 8 and 64 characters in length and cannot start with zero (0). /p
+    /// The pre-shared key (PSK) to establish initial authentication between the virtual private gateway and the customer gateway.
+    ///
+    /// Constraints: Allowed characters are alphanumeric characters, periods (.), and underscores (\_). Must be between 8 and 64 characters in length and cannot start with zero (0).
     pub pre_shared_key: Option<String>,
-    /// p The lifetime for phase 1 of the IKE negotiation, in seconds. /p p Constraints: A value between 900 and 28,800. /p p Default: code 28800 /code /p
+    /// The lifetime for phase 1 of the IKE negotiation, in seconds.
+    ///
+    /// Constraints: A value between 900 and 28,800.
+    ///
+    /// Default: `28800`
     pub phase1_lifetime_seconds: Option<i32>,
-    /// p The lifetime for phase 2 of the IKE negotiation, in seconds. /p p Constraints: A value between 900 and 3,600. The value must be less than the value for code Phase1LifetimeSeconds /code . /p p Default: code 3600 /code /p
+    /// The lifetime for phase 2 of the IKE negotiation, in seconds.
+    ///
+    /// Constraints: A value between 900 and 3,600. The value must be less than the value for `Phase1LifetimeSeconds`.
+    ///
+    /// Default: `3600`
     pub phase2_lifetime_seconds: Option<i32>,
-    /// p The margin time, in seconds, before the phase 2 lifetime expires, during which the Amazon Web Services side of the VPN connection performs an IKE rekey. The exact time of the rekey is randomly selected based on the value for code RekeyFuzzPercentage /code . /p p Constraints: A value between 60 and half of code Phase2LifetimeSeconds /code . /p p Default: code 270 /code /p
+    /// The margin time, in seconds, before the phase 2 lifetime expires, during which the Amazon Web Services side of the VPN connection performs an IKE rekey. The exact time of the rekey is randomly selected based on the value for `RekeyFuzzPercentage`.
+    ///
+    /// Constraints: A value between 60 and half of `Phase2LifetimeSeconds`.
+    ///
+    /// Default: `270`
     pub rekey_margin_time_seconds: Option<i32>,
-    /// p The percentage of the rekey window (determined by code RekeyMarginTimeSeconds /code ) during which the rekey time is randomly selected. /p p Constraints: A value between 0 and 100. /p p Default: code 100 /code /p
+    /// The percentage of the rekey window (determined by `RekeyMarginTimeSeconds`) during which the rekey time is randomly selected.
+    ///
+    /// Constraints: A value between 0 and 100.
+    ///
+    /// Default: `100`
     pub rekey_fuzz_percentage: Option<i32>,
-    /// p The number of packets in an IKE replay window. /p p Constraints: A value between 64 and 2048. /p p Default: code 1024 /code /p
+    /// The number of packets in an IKE replay window.
+    ///
+    /// Constraints: A value between 64 and 2048.
+    ///
+    /// Default: `1024`
     pub replay_window_size: Option<i32>,
-    /// p The number of seconds after which a DPD timeout occurs. A DPD timeout of 40 seconds means that the VPN endpoint will consider the peer dead 30 seconds after the first failed keep-alive. /p p Constraints: A value greater than or equal to 30. /p p Default: code 40 /code /p
+    /// The number of seconds after which a DPD timeout occurs. A DPD timeout of 40 seconds means that the VPN endpoint will consider the peer dead 30 seconds after the first failed keep-alive.
+    ///
+    /// Constraints: A value greater than or equal to 30.
+    ///
+    /// Default: `40`
     pub dpd_timeout_seconds: Option<i32>,
-    /// p The action to take after DPD timeout occurs. Specify code restart /code to restart the IKE initiation. Specify code clear /code to end the IKE session. /p p Valid Values: code clear /code | code none /code | code restart /code /p p Default: code clear /code /p
+    /// The action to take after DPD timeout occurs. Specify `restart` to restart the IKE initiation. Specify `clear` to end the IKE session.
+    ///
+    /// Valid Values: `clear` \| `none` \| `restart`
+    ///
+    /// Default: `clear`
     pub dpd_timeout_action: Option<String>,
-    /// p One or more encryption algorithms that are permitted for the VPN tunnel for phase 1 IKE negotiations. /p p Valid values: code AES128 /code | code AES256 /code | code AES128-GCM-16 /code | code AES256-GCM-16 /code /p
+    /// One or more encryption algorithms that are permitted for the VPN tunnel for phase 1 IKE negotiations.
+    ///
+    /// Valid values: `AES128` \| `AES256` \| `AES128-GCM-16` \| `AES256-GCM-16`
     pub phase1_encryption_algorithms: Option<
         Vec<Phase1EncryptionAlgorithmsRequestListValue>,
     >,
-    /// p One or more encryption algorithms that are permitted for the VPN tunnel for phase 2 IKE negotiations. /p p Valid values: code AES128 /code | code AES256 /code | code AES128-GCM-16 /code | code AES256-GCM-16 /code /p
+    /// One or more encryption algorithms that are permitted for the VPN tunnel for phase 2 IKE negotiations.
+    ///
+    /// Valid values: `AES128` \| `AES256` \| `AES128-GCM-16` \| `AES256-GCM-16`
     pub phase2_encryption_algorithms: Option<
         Vec<Phase2EncryptionAlgorithmsRequestListValue>,
     >,
-    /// p One or more integrity algorithms that are permitted for the VPN tunnel for phase 1 IKE negotiations. /p p Valid values: code SHA1 /code | code SHA2-256 /code | code SHA2-384 /code | code SHA2-512 /code /p
+    /// One or more integrity algorithms that are permitted for the VPN tunnel for phase 1 IKE negotiations.
+    ///
+    /// Valid values: `SHA1` \| `SHA2-256` \| `SHA2-384` \| `SHA2-512`
     pub phase1_integrity_algorithms: Option<
         Vec<Phase1IntegrityAlgorithmsRequestListValue>,
     >,
-    /// p One or more integrity algorithms that are permitted for the VPN tunnel for phase 2 IKE negotiations. /p p Valid values: code SHA1 /code | code SHA2-256 /code | code SHA2-384 /code | code SHA2-512 /code /p
+    /// One or more integrity algorithms that are permitted for the VPN tunnel for phase 2 IKE negotiations.
+    ///
+    /// Valid values: `SHA1` \| `SHA2-256` \| `SHA2-384` \| `SHA2-512`
     pub phase2_integrity_algorithms: Option<
         Vec<Phase2IntegrityAlgorithmsRequestListValue>,
     >,
-    /// p One or more Diffie-Hellman group numbers that are permitted for the VPN tunnel for phase 1 IKE negotiations. /p p Valid values: code 2 /code | code 14 /code | code 15 /code | code 16 /code | code 17 /code | code 18 /code | code 19 /code | code 20 /code | code 21 /code | code 22 /code | code 23 /code | code 24 /code | code 35 /code /p
+    /// One or more Diffie-Hellman group numbers that are permitted for the VPN tunnel for phase 1 IKE negotiations.
+    ///
+    /// Valid values: `2` \| `14` \| `15` \| `16` \| `17` \| `18` \| `19` \| `20` \| `21` \| `22` \| `23` \| `24` \| `35`
     pub phase1_dh_group_numbers: Option<Vec<Phase1DhGroupNumbersRequestListValue>>,
-    /// p One or more Diffie-Hellman group numbers that are permitted for the VPN tunnel for phase 2 IKE negotiations. /p p Valid values: code 2 /code | code 5 /code | code 14 /code | code 15 /code | code 16 /code | code 17 /code | code 18 /code | code 19 /code | code 20 /code | code 21 /code | code 22 /code | code 23 /code | code 24 /code | code 35 /code | code 36 /code | code 37 /code /p
+    /// One or more Diffie-Hellman group numbers that are permitted for the VPN tunnel for phase 2 IKE negotiations.
+    ///
+    /// Valid values: `2` \| `5` \| `14` \| `15` \| `16` \| `17` \| `18` \| `19` \| `20` \| `21` \| `22` \| `23` \| `24` \| `35` \| `36` \| `37`
     pub phase2_dh_group_numbers: Option<Vec<Phase2DhGroupNumbersRequestListValue>>,
-    /// p The IKE versions that are permitted for the VPN tunnel. /p p Valid values: code ikev1 /code | code ikev2 /code /p
+    /// The IKE versions that are permitted for the VPN tunnel.
+    ///
+    /// Valid values: `ikev1` \| `ikev2`
     pub ike_versions: Option<Vec<IkeVersionsRequestListValue>>,
-    /// p The action to take when the establishing the tunnel for the VPN connection. By default, your customer gateway device must initiate the IKE negotiation and bring up the tunnel. Specify code start /code for Amazon Web Services to initiate the IKE negotiation. /p p Valid Values: code add /code | code start /code /p p Default: code add /code /p
+    /// The action to take when the establishing the tunnel for the VPN connection. By default, your customer gateway device must initiate the IKE negotiation and bring up the tunnel. Specify `start` for Amazon Web Services to initiate the IKE negotiation.
+    ///
+    /// Valid Values: `add` \| `start`
+    ///
+    /// Default: `add`
     pub startup_action: Option<String>,
-    /// p Options for logging VPN tunnel activity. /p
+    /// Options for logging VPN tunnel activity.
     pub log_options: Option<VpnTunnelLogOptionsSpecification>,
-    /// p Turn on or off tunnel endpoint lifecycle control feature. /p
+    /// Turn on or off tunnel endpoint lifecycle control feature.
     pub enable_tunnel_lifecycle_control: Option<bool>,
-    /// p One or more additional key exchange rounds that are permitted for the VPN tunnel for phase 1 IKE negotiations. Additional key exchanges occur after the initial Diffie-Hellman exchange. Each round must have a unique round number. /p p Additional key exchanges are supported only with IKEv2. You can't specify a code required /code round if code IKEVersions /code contains only code ikev1 /code . /p
+    /// One or more additional key exchange rounds that are permitted for the VPN tunnel for phase 1 IKE negotiations. Additional key exchanges occur after the initial Diffie-Hellman exchange. Each round must have a unique round number.
+    ///
+    /// Additional key exchanges are supported only with IKEv2. You can't specify a `required` round if `IKEVersions` contains only `ikev1`.
     pub phase1_additional_key_exchanges: Option<Vec<VpnAdditionalKeyExchangeRequest>>,
-    /// p One or more additional key exchange rounds that are permitted for the VPN tunnel for phase 2 IKE negotiations. Additional key exchanges occur after the initial Diffie-Hellman exchange. Each round must have a unique round number. /p p Additional key exchanges are supported only with IKEv2. You can't specify a code required /code round if code IKEVersions /code contains only code ikev1 /code . /p
+    /// One or more additional key exchange rounds that are permitted for the VPN tunnel for phase 2 IKE negotiations. Additional key exchanges occur after the initial Diffie-Hellman exchange. Each round must have a unique round number.
+    ///
+    /// Additional key exchanges are supported only with IKEv2. You can't specify a `required` round if `IKEVersions` contains only `ikev1`.
     pub phase2_additional_key_exchanges: Option<Vec<VpnAdditionalKeyExchangeRequest>>,
 }
 rt::structure!(
@@ -286,11 +673,11 @@ pub static MODIFY_VPN_TUNNEL_OPTIONS_SPECIFICATION: rt::Schema = rt::Schema::str
     .flags(rt::SHAPE_SENSITIVE);
 #[derive(Clone, Default, PartialEq)]
 pub struct MonitorInstancesRequest {
-    /// p The IDs of the instances. /p
+    /// The IDs of the instances.
     pub instance_ids: Vec<String>,
-    /// p The IDs of the metric categories to associate with the instances. The specified metric categories are added to any metric categories that are already associated with the instances. /p
+    /// The IDs of the metric categories to associate with the instances. The specified metric categories are added to any metric categories that are already associated with the instances.
     pub metric_category_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -309,7 +696,7 @@ pub static MONITOR_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct MonitorInstancesResult {
-    /// p The monitoring information. /p
+    /// The monitoring information.
     pub instance_monitorings: Option<Vec<InstanceMonitoring>>,
 }
 rt::structure!(
@@ -319,12 +706,12 @@ pub static MONITOR_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
     "MonitorInstancesResult",
     &[rt::m("InstanceMonitorings", &INSTANCE_MONITORING_LIST).named("instancesSet")],
 );
-/// p Describes the monitoring of an instance. /p
+/// Describes the monitoring of an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct Monitoring {
-    /// p The IDs of the metric categories that are associated with the instance. /p
+    /// The IDs of the metric categories that are associated with the instance.
     pub metric_category_ids: Option<Vec<String>>,
-    /// p Indicates whether detailed monitoring is enabled. Otherwise, basic monitoring is enabled. /p
+    /// Indicates whether detailed monitoring is enabled. Otherwise, basic monitoring is enabled.
     pub state: Option<MonitoringState>,
 }
 rt::structure!(Monitoring, MONITORING, 0 => metric_category_ids, 1 => state);
@@ -342,9 +729,9 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct MoveAddressToVpcRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The Elastic IP address. /p
+    /// The Elastic IP address.
     pub public_ip: String,
 }
 rt::structure!(
@@ -359,9 +746,9 @@ pub static MOVE_ADDRESS_TO_VPC_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct MoveAddressToVpcResult {
-    /// p The allocation ID for the Elastic IP address. /p
+    /// The allocation ID for the Elastic IP address.
     pub allocation_id: Option<String>,
-    /// p The status of the move of the IP address. /p
+    /// The status of the move of the IP address.
     pub status: Option<Status>,
 }
 rt::structure!(
@@ -376,13 +763,13 @@ pub static MOVE_ADDRESS_TO_VPC_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct MoveByoipCidrToIpamRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The BYOIP CIDR. /p
+    /// The BYOIP CIDR.
     pub cidr: String,
-    /// p The IPAM pool ID. /p
+    /// The IPAM pool ID.
     pub ipam_pool_id: String,
-    /// p The Amazon Web Services account ID of the owner of the IPAM pool. /p
+    /// The Amazon Web Services account ID of the owner of the IPAM pool.
     pub ipam_pool_owner: String,
 }
 rt::structure!(
@@ -400,7 +787,7 @@ pub static MOVE_BYOIP_CIDR_TO_IPAM_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct MoveByoipCidrToIpamResult {
-    /// p The BYOIP CIDR. /p
+    /// The BYOIP CIDR.
     pub byoip_cidr: Option<ByoipCidr>,
 }
 rt::structure!(
@@ -412,15 +799,15 @@ pub static MOVE_BYOIP_CIDR_TO_IPAM_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct MoveCapacityReservationInstancesRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensure Idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p The ID of the Capacity Reservation from which you want to move capacity. /p
+    /// The ID of the Capacity Reservation from which you want to move capacity.
     pub source_capacity_reservation_id: String,
-    /// p The ID of the Capacity Reservation that you want to move capacity into. /p
+    /// The ID of the Capacity Reservation that you want to move capacity into.
     pub destination_capacity_reservation_id: String,
-    /// p The number of instances that you want to move from the source Capacity Reservation. /p
+    /// The number of instances that you want to move from the source Capacity Reservation.
     pub instance_count: i32,
 }
 rt::structure!(
@@ -440,11 +827,11 @@ pub static MOVE_CAPACITY_RESERVATION_INSTANCES_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct MoveCapacityReservationInstancesResult {
-    /// p Information about the source Capacity Reservation. /p
+    /// Information about the source Capacity Reservation.
     pub source_capacity_reservation: Option<CapacityReservation>,
-    /// p Information about the destination Capacity Reservation. /p
+    /// Information about the destination Capacity Reservation.
     pub destination_capacity_reservation: Option<CapacityReservation>,
-    /// p The number of instances that were moved from the source Capacity Reservation to the destination Capacity Reservation. /p
+    /// The number of instances that were moved from the source Capacity Reservation to the destination Capacity Reservation.
     pub instance_count: Option<i32>,
 }
 rt::structure!(
@@ -466,12 +853,14 @@ rt::string_enum! {
     pub enum MoveStatus { MovingToVpc = "movingToVpc", RestoringToClassic =
     "restoringToClassic" }
 }
-/// note p This action is deprecated. /p /note p Describes the status of a moving Elastic IP address. /p
+/// **Note:** This action is deprecated.
+///
+/// Describes the status of a moving Elastic IP address.
 #[derive(Clone, Default, PartialEq)]
 pub struct MovingAddressStatus {
-    /// p The status of the Elastic IP address that's being moved or restored. /p
+    /// The status of the Elastic IP address that's being moved or restored.
     pub move_status: Option<MoveStatus>,
-    /// p The Elastic IP address. /p
+    /// The Elastic IP address.
     pub public_ip: Option<String>,
 }
 rt::structure!(

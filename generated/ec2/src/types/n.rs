@@ -3,14 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Describes the cost allocation policy document for NAT gateways. /p
+/// Describes the cost allocation policy document for NAT gateways.
 #[derive(Clone, Default, PartialEq)]
 pub struct NatFlexCostAllocationPolicyDocument {
-    /// p The resource granularity level at which networking costs are allocated. This parameter is required. Specify exactly one value. Valid values are code eni /code , code ec2 /code , code subnet /code , code vpc /code , code account /code , and code cidr /code . /p
+    /// The resource granularity level at which networking costs are allocated. This parameter is required. Specify exactly one value. Valid values are `eni`, `ec2`, `subnet`, `vpc`, `account`, and `cidr`.
     pub reporting_granularity: Vec<FlexCostAllocationReportingGranularity>,
-    /// p The cost dimensions to report. This parameter is required. Valid values are code data-transfer /code and code data-processing /code . /p
+    /// The cost dimensions to report. This parameter is required. Valid values are `data-transfer` and `data-processing`.
     pub dimensions: Vec<FlexCostAllocationCostDimension>,
-    /// p The CIDR range mappings to use for cost allocation. Specify this value when code ReportingGranularity /code is code cidr /code , and omit it otherwise. /p
+    /// The CIDR range mappings to use for cost allocation. Specify this value when `ReportingGranularity` is `cidr`, and omit it otherwise.
     pub cidr_range_specifications: Option<FlexCostAllocationCidrRangeSpecifications>,
 }
 rt::structure!(
@@ -27,42 +27,65 @@ pub static NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT: rt::Schema = rt::Schema::st
         rt::m("CidrRangeSpecifications", &FLEX_COST_ALLOCATION_CIDR_RANGE_SPECIFICATIONS),
     ],
 );
-/// p Describes a NAT gateway. /p
+/// Describes a NAT gateway.
 #[derive(Clone, Default, PartialEq)]
 pub struct NatGateway {
-    /// p The date and time the NAT gateway was created. /p
+    /// The date and time the NAT gateway was created.
     pub create_time: Option<rt::DateTime>,
-    /// p The date and time the NAT gateway was deleted, if applicable. /p
+    /// The date and time the NAT gateway was deleted, if applicable.
     pub delete_time: Option<rt::DateTime>,
-    /// p If the NAT gateway could not be created, specifies the error code for the failure. ( code InsufficientFreeAddressesInSubnet /code | code Gateway.NotAttached /code | code InvalidAllocationID.NotFound /code | code Resource.AlreadyAssociated /code | code InternalError /code | code InvalidSubnetID.NotFound /code ) /p
+    /// If the NAT gateway could not be created, specifies the error code for the failure. (`InsufficientFreeAddressesInSubnet` \| `Gateway.NotAttached` \| `InvalidAllocationID.NotFound` \| `Resource.AlreadyAssociated` \| `InternalError` \| `InvalidSubnetID.NotFound`)
     pub failure_code: Option<String>,
-    /// p If the NAT gateway could not be created, specifies the error message for the failure, that corresponds to the error code. /p ul li p For InsufficientFreeAddressesInSubnet: "Subnet has insufficient free addresses to create this NAT gateway" /p /li li p For Gateway.NotAttached: "Network vpc-xxxxxxxx has no Internet gateway attached" /p /li li p For InvalidAllocationID.NotFound: "Elastic IP address eipalloc-xxxxxxxx could not be associated with this NAT gateway" /p /li li p For Resource.AlreadyAssociated: "Elastic IP address eipalloc-xxxxxxxx is already associated" /p /li li p For InternalError: "Network interface eni-xxxxxxxx, created and used internally by this NAT gateway is in an invalid state. Please try again." /p /li li p For InvalidSubnetID.NotFound: "The specified subnet subnet-xxxxxxxx does not exist or could not be found." /p /li /ul
+    /// If the NAT gateway could not be created, specifies the error message for the failure, that corresponds to the error code.
+    ///
+    /// - For InsufficientFreeAddressesInSubnet: "Subnet has insufficient free addresses to create this NAT gateway"
+    /// - For Gateway.NotAttached: "Network vpc-xxxxxxxx has no Internet gateway attached"
+    /// - For InvalidAllocationID.NotFound: "Elastic IP address eipalloc-xxxxxxxx could not be associated with this NAT gateway"
+    /// - For Resource.AlreadyAssociated: "Elastic IP address eipalloc-xxxxxxxx is already associated"
+    /// - For InternalError: "Network interface eni-xxxxxxxx, created and used internally by this NAT gateway is in an invalid state. Please try again."
+    /// - For InvalidSubnetID.NotFound: "The specified subnet subnet-xxxxxxxx does not exist or could not be found."
     pub failure_message: Option<String>,
-    /// p Information about the IP addresses and network interface associated with the NAT gateway. /p
+    /// Information about the IP addresses and network interface associated with the NAT gateway.
     pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
-    /// p The ID of the NAT gateway. /p
+    /// The ID of the NAT gateway.
     pub nat_gateway_id: Option<String>,
-    /// p Reserved. If you need to sustain traffic greater than the a href="https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-gateways" documented limits /a , contact Amazon Web Services Support. /p
+    /// Reserved. If you need to sustain traffic greater than the [documented limits](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-gateways), contact Amazon Web Services Support.
     pub provisioned_bandwidth: Option<ProvisionedBandwidth>,
-    /// p The state of the NAT gateway. /p ul li p code pending /code : The NAT gateway is being created and is not ready to process traffic. /p /li li p code failed /code : The NAT gateway could not be created. Check the code failureCode /code and code failureMessage /code fields for the reason. /p /li li p code available /code : The NAT gateway is able to process traffic. This status remains until you delete the NAT gateway, and does not indicate the health of the NAT gateway. /p /li li p code deleting /code : The NAT gateway is in the process of being terminated and may still be processing traffic. /p /li li p code deleted /code : The NAT gateway has been terminated and is no longer processing traffic. /p /li /ul
+    /// The state of the NAT gateway.
+    ///
+    /// - `pending`: The NAT gateway is being created and is not ready to process traffic.
+    /// - `failed`: The NAT gateway could not be created. Check the `failureCode` and `failureMessage` fields for the reason.
+    /// - `available`: The NAT gateway is able to process traffic. This status remains until you delete the NAT gateway, and does not indicate the health of the NAT gateway.
+    /// - `deleting`: The NAT gateway is in the process of being terminated and may still be processing traffic.
+    /// - `deleted`: The NAT gateway has been terminated and is no longer processing traffic.
     pub state: Option<NatGatewayState>,
-    /// p The ID of the subnet in which the NAT gateway is located. /p
+    /// The ID of the subnet in which the NAT gateway is located.
     pub subnet_id: Option<String>,
-    /// p The ID of the VPC in which the NAT gateway is located. /p
+    /// The ID of the VPC in which the NAT gateway is located.
     pub vpc_id: Option<String>,
-    /// p The tags for the NAT gateway. /p
+    /// The tags for the NAT gateway.
     pub tags: Option<Vec<Tag>>,
-    /// p Indicates whether the NAT gateway supports public or private connectivity. /p
+    /// Indicates whether the NAT gateway supports public or private connectivity.
     pub connectivity_type: Option<ConnectivityType>,
-    /// p Indicates whether this is a zonal (single-AZ) or regional (multi-AZ) NAT gateway. /p p A zonal NAT gateway is a NAT Gateway that provides redundancy and scalability within a single availability zone. A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html" Regional NAT gateways for automatic multi-AZ expansion /a in the i Amazon VPC User Guide /i . /p
+    /// Indicates whether this is a zonal (single-AZ) or regional (multi-AZ) NAT gateway.
+    ///
+    /// A zonal NAT gateway is a NAT Gateway that provides redundancy and scalability within a single availability zone. A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
+    ///
+    /// For more information, see [Regional NAT gateways for automatic multi-AZ expansion](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html) in the *Amazon VPC User Guide*.
     pub availability_mode: Option<AvailabilityMode>,
-    /// p For regional NAT gateways only: Indicates whether Amazon Web Services automatically allocates additional Elastic IP addresses (EIPs) in an AZ when the NAT gateway needs more ports due to increased concurrent connections to a single destination from that AZ. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html" Regional NAT gateways for automatic multi-AZ expansion /a in the i Amazon VPC User Guide /i . /p
+    /// For regional NAT gateways only: Indicates whether Amazon Web Services automatically allocates additional Elastic IP addresses (EIPs) in an AZ when the NAT gateway needs more ports due to increased concurrent connections to a single destination from that AZ.
+    ///
+    /// For more information, see [Regional NAT gateways for automatic multi-AZ expansion](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html) in the *Amazon VPC User Guide*.
     pub auto_scaling_ips: Option<AutoScalingIpsState>,
-    /// p For regional NAT gateways only: Indicates whether Amazon Web Services automatically manages AZ coverage. When enabled, the NAT gateway associates EIPs in all AZs where your VPC has subnets to handle outbound NAT traffic, expands to new AZs when you create subnets there, and retracts from AZs where you've removed all subnets. When disabled, you must manually manage which AZs the NAT gateway supports and their corresponding EIPs. /p p A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html" Regional NAT gateways for automatic multi-AZ expansion /a in the i Amazon VPC User Guide /i . /p
+    /// For regional NAT gateways only: Indicates whether Amazon Web Services automatically manages AZ coverage. When enabled, the NAT gateway associates EIPs in all AZs where your VPC has subnets to handle outbound NAT traffic, expands to new AZs when you create subnets there, and retracts from AZs where you've removed all subnets. When disabled, you must manually manage which AZs the NAT gateway supports and their corresponding EIPs.
+    ///
+    /// A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
+    ///
+    /// For more information, see [Regional NAT gateways for automatic multi-AZ expansion](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html) in the *Amazon VPC User Guide*.
     pub auto_provision_zones: Option<AutoProvisionZonesState>,
-    /// p The proxy appliances attached to the NAT Gateway for filtering and inspecting traffic to prevent data exfiltration. /p
+    /// The proxy appliances attached to the NAT Gateway for filtering and inspecting traffic to prevent data exfiltration.
     pub attached_appliances: Option<Vec<NatGatewayAttachedAppliance>>,
-    /// p For regional NAT gateways only, this is the ID of the NAT gateway. /p
+    /// For regional NAT gateways only, this is the ID of the NAT gateway.
     pub route_table_id: Option<String>,
 }
 rt::structure!(
@@ -97,28 +120,28 @@ pub static NAT_GATEWAY: rt::Schema = rt::Schema::structure(
         rt::m("RouteTableId", &rt::STRING).named("routeTableId"),
     ],
 );
-/// p Describes the IP addresses and network interface associated with a NAT gateway. /p
+/// Describes the IP addresses and network interface associated with a NAT gateway.
 #[derive(Clone, Default, PartialEq)]
 pub struct NatGatewayAddress {
-    /// p Public NAT gateway only The allocation ID of the Elastic IP address that's associated with the NAT gateway. /p
+    /// \[Public NAT gateway only\] The allocation ID of the Elastic IP address that's associated with the NAT gateway.
     pub allocation_id: Option<String>,
-    /// p The ID of the network interface associated with the NAT gateway. /p
+    /// The ID of the network interface associated with the NAT gateway.
     pub network_interface_id: Option<String>,
-    /// p The private IP address associated with the NAT gateway. /p
+    /// The private IP address associated with the NAT gateway.
     pub private_ip: Option<String>,
-    /// p Public NAT gateway only The Elastic IP address associated with the NAT gateway. /p
+    /// \[Public NAT gateway only\] The Elastic IP address associated with the NAT gateway.
     pub public_ip: Option<String>,
-    /// p Public NAT gateway only The association ID of the Elastic IP address that's associated with the NAT gateway. /p
+    /// \[Public NAT gateway only\] The association ID of the Elastic IP address that's associated with the NAT gateway.
     pub association_id: Option<String>,
-    /// p Defines if the IP address is the primary address. /p
+    /// Defines if the IP address is the primary address.
     pub is_primary: Option<bool>,
-    /// p The address failure message. /p
+    /// The address failure message.
     pub failure_message: Option<String>,
-    /// p The address status. /p
+    /// The address status.
     pub status: Option<NatGatewayAddressStatus>,
-    /// p The Availability Zone where this Elastic IP address (EIP) is being used to handle outbound NAT traffic. /p
+    /// The Availability Zone where this Elastic IP address (EIP) is being used to handle outbound NAT traffic.
     pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone where this Elastic IP address (EIP) is being used to handle outbound NAT traffic. Use this instead of AvailabilityZone for consistent identification of AZs across Amazon Web Services Regions. /p
+    /// The ID of the Availability Zone where this Elastic IP address (EIP) is being used to handle outbound NAT traffic. Use this instead of AvailabilityZone for consistent identification of AZs across Amazon Web Services Regions.
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
@@ -163,22 +186,22 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum NatGatewayApplianceType { NetworkFirewallProxy = "network-firewall-proxy" }
 }
-/// p Information about an appliance attached to a NAT Gateway, providing managed security solutions for traffic filtering and inspection. /p
+/// Information about an appliance attached to a NAT Gateway, providing managed security solutions for traffic filtering and inspection.
 #[derive(Clone, Default, PartialEq)]
 pub struct NatGatewayAttachedAppliance {
-    /// p The type of appliance attached to the NAT Gateway. For network firewall proxy functionality, this will be "network-firewall-proxy". /p
+    /// The type of appliance attached to the NAT Gateway. For network firewall proxy functionality, this will be "network-firewall-proxy".
     pub type_: Option<NatGatewayApplianceType>,
-    /// p The Amazon Resource Name (ARN) of the attached appliance, identifying the specific proxy or security appliance resource. /p
+    /// The Amazon Resource Name (ARN) of the attached appliance, identifying the specific proxy or security appliance resource.
     pub appliance_arn: Option<String>,
-    /// p The VPC endpoint ID used to route traffic from application VPCs to the proxy for inspection and filtering. /p
+    /// The VPC endpoint ID used to route traffic from application VPCs to the proxy for inspection and filtering.
     pub vpc_endpoint_id: Option<String>,
-    /// p The current attachment state of the appliance. /p
+    /// The current attachment state of the appliance.
     pub attachment_state: Option<NatGatewayApplianceState>,
-    /// p The current modification state of the appliance. /p
+    /// The current modification state of the appliance.
     pub modification_state: Option<NatGatewayApplianceModifyState>,
-    /// p The failure code if the appliance attachment or modification operation failed. /p
+    /// The failure code if the appliance attachment or modification operation failed.
     pub failure_code: Option<String>,
-    /// p A descriptive message explaining the failure if the appliance attachment or modification operation failed. /p
+    /// A descriptive message explaining the failure if the appliance attachment or modification operation failed.
     pub failure_message: Option<String>,
 }
 rt::structure!(
@@ -214,22 +237,22 @@ rt::string_enum! {
     pub enum NatGatewayState { Pending = "pending", Failed = "failed", Available =
     "available", Deleting = "deleting", Deleted = "deleted" }
 }
-/// p Describes the OpenID Connect (OIDC) options. /p
+/// Describes the OpenID Connect (OIDC) options.
 #[derive(Clone, Default, PartialEq)]
 pub struct NativeApplicationOidcOptions {
-    /// p The public signing key endpoint. /p
+    /// The public signing key endpoint.
     pub public_signing_key_endpoint: Option<String>,
-    /// p The OIDC issuer identifier of the IdP. /p
+    /// The OIDC issuer identifier of the IdP.
     pub issuer: Option<String>,
-    /// p The authorization endpoint of the IdP. /p
+    /// The authorization endpoint of the IdP.
     pub authorization_endpoint: Option<String>,
-    /// p The token endpoint of the IdP. /p
+    /// The token endpoint of the IdP.
     pub token_endpoint: Option<String>,
-    /// p The user info endpoint of the IdP. /p
+    /// The user info endpoint of the IdP.
     pub user_info_endpoint: Option<String>,
-    /// p The OAuth 2.0 client identifier. /p
+    /// The OAuth 2.0 client identifier.
     pub client_id: Option<String>,
-    /// p The set of user claims to be requested from the IdP. /p
+    /// The set of user claims to be requested from the IdP.
     pub scope: Option<String>,
 }
 rt::structure!(
@@ -253,22 +276,22 @@ rt::string_enum! {
     pub enum NestedVirtualizationSpecification { Enabled = "enabled", Disabled =
     "disabled" }
 }
-/// p Describes a network ACL. /p
+/// Describes a network ACL.
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkAcl {
-    /// p Any associations between the network ACL and your subnets /p
+    /// Any associations between the network ACL and your subnets
     pub associations: Option<Vec<NetworkAclAssociation>>,
-    /// p The entries (rules) in the network ACL. /p
+    /// The entries (rules) in the network ACL.
     pub entries: Option<Vec<NetworkAclEntry>>,
-    /// p Indicates whether this is the default network ACL for the VPC. /p
+    /// Indicates whether this is the default network ACL for the VPC.
     pub is_default: Option<bool>,
-    /// p The ID of the network ACL. /p
+    /// The ID of the network ACL.
     pub network_acl_id: Option<String>,
-    /// p Any tags assigned to the network ACL. /p
+    /// Any tags assigned to the network ACL.
     pub tags: Option<Vec<Tag>>,
-    /// p The ID of the VPC for the network ACL. /p
+    /// The ID of the VPC for the network ACL.
     pub vpc_id: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the network ACL. /p
+    /// The ID of the Amazon Web Services account that owns the network ACL.
     pub owner_id: Option<String>,
 }
 rt::structure!(
@@ -287,14 +310,14 @@ pub static NETWORK_ACL: rt::Schema = rt::Schema::structure(
         rt::m("OwnerId", &rt::STRING).named("ownerId"),
     ],
 );
-/// p Describes an association between a network ACL and a subnet. /p
+/// Describes an association between a network ACL and a subnet.
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkAclAssociation {
-    /// p The ID of the association between a network ACL and a subnet. /p
+    /// The ID of the association between a network ACL and a subnet.
     pub network_acl_association_id: Option<String>,
-    /// p The ID of the network ACL. /p
+    /// The ID of the network ACL.
     pub network_acl_id: Option<String>,
-    /// p The ID of the subnet. /p
+    /// The ID of the subnet.
     pub subnet_id: Option<String>,
 }
 rt::structure!(
@@ -313,24 +336,24 @@ pub static NETWORK_ACL_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "NetworkAclAssociationList",
     &[rt::m("member", &NETWORK_ACL_ASSOCIATION).named("item")],
 );
-/// p Describes an entry in a network ACL. /p
+/// Describes an entry in a network ACL.
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkAclEntry {
-    /// p The IPv4 network range to allow or deny, in CIDR notation. /p
+    /// The IPv4 network range to allow or deny, in CIDR notation.
     pub cidr_block: Option<String>,
-    /// p Indicates whether the rule is an egress rule (applied to traffic leaving the subnet). /p
+    /// Indicates whether the rule is an egress rule (applied to traffic leaving the subnet).
     pub egress: Option<bool>,
-    /// p ICMP protocol: The ICMP type and code. /p
+    /// ICMP protocol: The ICMP type and code.
     pub icmp_type_code: Option<IcmpTypeCode>,
-    /// p The IPv6 network range to allow or deny, in CIDR notation. /p
+    /// The IPv6 network range to allow or deny, in CIDR notation.
     pub ipv6_cidr_block: Option<String>,
-    /// p TCP or UDP protocols: The range of ports the rule applies to. /p
+    /// TCP or UDP protocols: The range of ports the rule applies to.
     pub port_range: Option<PortRange>,
-    /// p The protocol number. A value of "-1" means all protocols. /p
+    /// The protocol number. A value of "-1" means all protocols.
     pub protocol: Option<String>,
-    /// p Indicates whether to allow or deny the traffic that matches the rule. /p
+    /// Indicates whether to allow or deny the traffic that matches the rule.
     pub rule_action: Option<RuleAction>,
-    /// p The rule number for the entry. ACL entries are processed in ascending order by rule number. /p
+    /// The rule number for the entry. ACL entries are processed in ascending order by rule number.
     pub rule_number: Option<i32>,
 }
 rt::structure!(
@@ -363,12 +386,14 @@ pub static NETWORK_ACL_LIST: rt::Schema = rt::Schema::list(
     "NetworkAclList",
     &[rt::m("member", &NETWORK_ACL).named("item")],
 );
-/// p The minimum and maximum amount of network bandwidth, in gigabits per second (Gbps). /p note p Setting the minimum bandwidth does not guarantee that your instance will achieve the minimum bandwidth. Amazon EC2 will identify instance types that support the specified minimum bandwidth, but the actual bandwidth of your instance might go below the specified minimum at times. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-network-bandwidth.html#available-instance-bandwidth" Available instance bandwidth /a in the i Amazon EC2 User Guide /i . /p /note
+/// The minimum and maximum amount of network bandwidth, in gigabits per second (Gbps).
+///
+/// **Note:** Setting the minimum bandwidth does not guarantee that your instance will achieve the minimum bandwidth. Amazon EC2 will identify instance types that support the specified minimum bandwidth, but the actual bandwidth of your instance might go below the specified minimum at times. For more information, see [Available instance bandwidth](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-network-bandwidth.html#available-instance-bandwidth) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkBandwidthGbps {
-    /// p The minimum amount of network bandwidth, in Gbps. If this parameter is not specified, there is no minimum limit. /p
+    /// The minimum amount of network bandwidth, in Gbps. If this parameter is not specified, there is no minimum limit.
     pub min: Option<f64>,
-    /// p The maximum amount of network bandwidth, in Gbps. If this parameter is not specified, there is no maximum limit. /p
+    /// The maximum amount of network bandwidth, in Gbps. If this parameter is not specified, there is no maximum limit.
     pub max: Option<f64>,
 }
 rt::structure!(NetworkBandwidthGbps, NETWORK_BANDWIDTH_GBPS, 0 => min, 1 => max);
@@ -376,12 +401,14 @@ pub static NETWORK_BANDWIDTH_GBPS: rt::Schema = rt::Schema::structure(
     "NetworkBandwidthGbps",
     &[rt::m("Min", &rt::DOUBLE).named("min"), rt::m("Max", &rt::DOUBLE).named("max")],
 );
-/// p The minimum and maximum amount of network bandwidth, in gigabits per second (Gbps). /p note p Setting the minimum bandwidth does not guarantee that your instance will achieve the minimum bandwidth. Amazon EC2 will identify instance types that support the specified minimum bandwidth, but the actual bandwidth of your instance might go below the specified minimum at times. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-network-bandwidth.html#available-instance-bandwidth" Available instance bandwidth /a in the i Amazon EC2 User Guide /i . /p /note
+/// The minimum and maximum amount of network bandwidth, in gigabits per second (Gbps).
+///
+/// **Note:** Setting the minimum bandwidth does not guarantee that your instance will achieve the minimum bandwidth. Amazon EC2 will identify instance types that support the specified minimum bandwidth, but the actual bandwidth of your instance might go below the specified minimum at times. For more information, see [Available instance bandwidth](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-network-bandwidth.html#available-instance-bandwidth) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkBandwidthGbpsRequest {
-    /// p The minimum amount of network bandwidth, in Gbps. To specify no minimum limit, omit this parameter. /p
+    /// The minimum amount of network bandwidth, in Gbps. To specify no minimum limit, omit this parameter.
     pub min: Option<f64>,
-    /// p The maximum amount of network bandwidth, in Gbps. To specify no maximum limit, omit this parameter. /p
+    /// The maximum amount of network bandwidth, in Gbps. To specify no maximum limit, omit this parameter.
     pub max: Option<f64>,
 }
 rt::structure!(
@@ -391,28 +418,28 @@ pub static NETWORK_BANDWIDTH_GBPS_REQUEST: rt::Schema = rt::Schema::structure(
     "NetworkBandwidthGbpsRequest",
     &[rt::m("Min", &rt::DOUBLE), rt::m("Max", &rt::DOUBLE)],
 );
-/// p Describes the network card support of the instance type. /p
+/// Describes the network card support of the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkCardInfo {
-    /// p The index of the network card. /p
+    /// The index of the network card.
     pub network_card_index: Option<i32>,
-    /// p The network performance of the network card. /p
+    /// The network performance of the network card.
     pub network_performance: Option<String>,
-    /// p The maximum number of network interfaces for the network card. /p
+    /// The maximum number of network interfaces for the network card.
     pub maximum_network_interfaces: Option<i32>,
-    /// p The number of additional network interfaces that can be attached to an instance when using flexible Elastic Network Adapter (ENA) queues. This number is in addition to the base number specified by code maximumNetworkInterfaces /code . /p
+    /// The number of additional network interfaces that can be attached to an instance when using flexible Elastic Network Adapter (ENA) queues. This number is in addition to the base number specified by `maximumNetworkInterfaces`.
     pub additional_flexible_network_interfaces: Option<i32>,
-    /// p The baseline network performance of the network card, in Gbps. /p
+    /// The baseline network performance of the network card, in Gbps.
     pub baseline_bandwidth_in_gbps: Option<f64>,
-    /// p The peak (burst) network performance of the network card, in Gbps. /p
+    /// The peak (burst) network performance of the network card, in Gbps.
     pub peak_bandwidth_in_gbps: Option<f64>,
-    /// p The default number of the ENA queues for each interface. /p
+    /// The default number of the ENA queues for each interface.
     pub default_ena_queue_count_per_interface: Option<i32>,
-    /// p The maximum number of the ENA queues. /p
+    /// The maximum number of the ENA queues.
     pub maximum_ena_queue_count: Option<i32>,
-    /// p The maximum number of the ENA queues for each interface. /p
+    /// The maximum number of the ENA queues for each interface.
     pub maximum_ena_queue_count_per_interface: Option<i32>,
-    /// p The supported interface types for the network card. /p
+    /// The supported interface types for the network card.
     pub interface_types: Option<Vec<NetworkCardInterfaceType>>,
 }
 rt::structure!(
@@ -463,48 +490,48 @@ pub static NETWORK_FUNCTION_ATTACHMENT_AZ_NAME_LIST: rt::Schema = rt::Schema::li
     "NetworkFunctionAttachmentAZNameList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes the networking features of the instance type. /p
+/// Describes the networking features of the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkInfo {
-    /// p The network performance. /p
+    /// The network performance.
     pub network_performance: Option<String>,
-    /// p The maximum number of network interfaces for the instance type. /p
+    /// The maximum number of network interfaces for the instance type.
     pub maximum_network_interfaces: Option<i32>,
-    /// p The maximum number of physical network cards that can be allocated to the instance. /p
+    /// The maximum number of physical network cards that can be allocated to the instance.
     pub maximum_network_cards: Option<i32>,
-    /// p The index of the default network card, starting at 0. /p
+    /// The index of the default network card, starting at 0.
     pub default_network_card_index: Option<i32>,
-    /// p Describes the network cards for the instance type. /p
+    /// Describes the network cards for the instance type.
     pub network_cards: Option<Vec<NetworkCardInfo>>,
-    /// p The maximum number of IPv4 addresses per network interface. /p
+    /// The maximum number of IPv4 addresses per network interface.
     pub ipv4_addresses_per_interface: Option<i32>,
-    /// p The maximum number of IPv6 addresses per network interface. /p
+    /// The maximum number of IPv6 addresses per network interface.
     pub ipv6_addresses_per_interface: Option<i32>,
-    /// p Indicates whether IPv6 is supported. /p
+    /// Indicates whether IPv6 is supported.
     pub ipv6_supported: Option<bool>,
-    /// p Indicates whether Elastic Network Adapter (ENA) is supported. /p
+    /// Indicates whether Elastic Network Adapter (ENA) is supported.
     pub ena_support: Option<EnaSupport>,
-    /// p Indicates whether Elastic Fabric Adapter (EFA) is supported. /p
+    /// Indicates whether Elastic Fabric Adapter (EFA) is supported.
     pub efa_supported: Option<bool>,
-    /// p Describes the Elastic Fabric Adapters for the instance type. /p
+    /// Describes the Elastic Fabric Adapters for the instance type.
     pub efa_info: Option<EfaInfo>,
-    /// p Indicates whether the instance type automatically encrypts in-transit traffic between instances. /p
+    /// Indicates whether the instance type automatically encrypts in-transit traffic between instances.
     pub encryption_in_transit_supported: Option<bool>,
-    /// p Indicates whether the instance type supports ENA Express. ENA Express uses Amazon Web Services Scalable Reliable Datagram (SRD) technology to increase the maximum bandwidth used per stream and minimize tail latency of network traffic between EC2 instances. /p
+    /// Indicates whether the instance type supports ENA Express. ENA Express uses Amazon Web Services Scalable Reliable Datagram (SRD) technology to increase the maximum bandwidth used per stream and minimize tail latency of network traffic between EC2 instances.
     pub ena_srd_supported: Option<bool>,
-    /// p A list of valid settings for configurable bandwidth weighting for the instance type, if supported. /p
+    /// A list of valid settings for configurable bandwidth weighting for the instance type, if supported.
     pub bandwidth_weightings: Option<Vec<BandwidthWeightingType>>,
-    /// p Indicates whether changing the number of ENA queues is supported. /p
+    /// Indicates whether changing the number of ENA queues is supported.
     pub flexible_ena_queues_support: Option<FlexibleEnaQueuesSupport>,
-    /// p Indicates conntrack information for the instance type /p
+    /// Indicates conntrack information for the instance type
     pub connection_tracking_configuration: Option<
         DefaultConnectionTrackingConfiguration,
     >,
-    /// p Indicates whether secondary interface attachments from secondary network are supported. /p
+    /// Indicates whether secondary interface attachments from secondary network are supported.
     pub secondary_network_supported: Option<bool>,
-    /// p The maximum number of secondary interfaces for the instance type. /p
+    /// The maximum number of secondary interfaces for the instance type.
     pub maximum_secondary_network_interfaces: Option<i32>,
-    /// p The maximum number of IPv4 addresses per secondary interface. /p
+    /// The maximum number of IPv4 addresses per secondary interface.
     pub ipv4_addresses_per_secondary_interface: Option<i32>,
 }
 rt::structure!(
@@ -553,18 +580,18 @@ pub static NETWORK_INFO: rt::Schema = rt::Schema::structure(
             .named("ipv4AddressesPerSecondaryInterface"),
     ],
 );
-/// p Describes a Network Access Scope. /p
+/// Describes a Network Access Scope.
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkInsightsAccessScope {
-    /// p The ID of the Network Access Scope. /p
+    /// The ID of the Network Access Scope.
     pub network_insights_access_scope_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the Network Access Scope. /p
+    /// The Amazon Resource Name (ARN) of the Network Access Scope.
     pub network_insights_access_scope_arn: Option<String>,
-    /// p The creation date. /p
+    /// The creation date.
     pub created_date: Option<rt::DateTime>,
-    /// p The last updated date. /p
+    /// The last updated date.
     pub updated_date: Option<rt::DateTime>,
-    /// p The tags. /p
+    /// The tags.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -584,30 +611,30 @@ pub static NETWORK_INSIGHTS_ACCESS_SCOPE: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST).named("tagSet"),
     ],
 );
-/// p Describes a Network Access Scope analysis. /p
+/// Describes a Network Access Scope analysis.
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkInsightsAccessScopeAnalysis {
-    /// p The ID of the Network Access Scope analysis. /p
+    /// The ID of the Network Access Scope analysis.
     pub network_insights_access_scope_analysis_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the Network Access Scope analysis. /p
+    /// The Amazon Resource Name (ARN) of the Network Access Scope analysis.
     pub network_insights_access_scope_analysis_arn: Option<String>,
-    /// p The ID of the Network Access Scope. /p
+    /// The ID of the Network Access Scope.
     pub network_insights_access_scope_id: Option<String>,
-    /// p The status. /p
+    /// The status.
     pub status: Option<AnalysisStatus>,
-    /// p The status message. /p
+    /// The status message.
     pub status_message: Option<String>,
-    /// p The warning message. /p
+    /// The warning message.
     pub warning_message: Option<String>,
-    /// p The analysis start date. /p
+    /// The analysis start date.
     pub start_date: Option<rt::DateTime>,
-    /// p The analysis end date. /p
+    /// The analysis end date.
     pub end_date: Option<rt::DateTime>,
-    /// p Indicates whether there are findings. /p
+    /// Indicates whether there are findings.
     pub findings_found: Option<FindingsFound>,
-    /// p The number of network interfaces analyzed. /p
+    /// The number of network interfaces analyzed.
     pub analyzed_eni_count: Option<i32>,
-    /// p The tags. /p
+    /// The tags.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -644,14 +671,14 @@ pub static NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_LIST: rt::Schema = rt::Schema:
     "NetworkInsightsAccessScopeAnalysisList",
     &[rt::m("member", &NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS).named("item")],
 );
-/// p Describes the Network Access Scope content. /p
+/// Describes the Network Access Scope content.
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkInsightsAccessScopeContent {
-    /// p The ID of the Network Access Scope. /p
+    /// The ID of the Network Access Scope.
     pub network_insights_access_scope_id: Option<String>,
-    /// p The paths to match. /p
+    /// The paths to match.
     pub match_paths: Option<Vec<AccessScopePath>>,
-    /// p The paths to exclude. /p
+    /// The paths to exclude.
     pub exclude_paths: Option<Vec<AccessScopePath>>,
 }
 rt::structure!(
@@ -675,42 +702,42 @@ pub static NETWORK_INSIGHTS_ACCESS_SCOPE_LIST: rt::Schema = rt::Schema::list(
     "NetworkInsightsAccessScopeList",
     &[rt::m("member", &NETWORK_INSIGHTS_ACCESS_SCOPE).named("item")],
 );
-/// p Describes a network insights analysis. /p
+/// Describes a network insights analysis.
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkInsightsAnalysis {
-    /// p The ID of the network insights analysis. /p
+    /// The ID of the network insights analysis.
     pub network_insights_analysis_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the network insights analysis. /p
+    /// The Amazon Resource Name (ARN) of the network insights analysis.
     pub network_insights_analysis_arn: Option<String>,
-    /// p The ID of the path. /p
+    /// The ID of the path.
     pub network_insights_path_id: Option<String>,
-    /// p The member accounts that contain resources that the path can traverse. /p
+    /// The member accounts that contain resources that the path can traverse.
     pub additional_accounts: Option<Vec<String>>,
-    /// p The Amazon Resource Names (ARN) of the resources that the path must traverse. /p
+    /// The Amazon Resource Names (ARN) of the resources that the path must traverse.
     pub filter_in_arns: Option<Vec<String>>,
-    /// p The Amazon Resource Names (ARN) of the resources that the path must ignore. /p
+    /// The Amazon Resource Names (ARN) of the resources that the path must ignore.
     pub filter_out_arns: Option<Vec<String>>,
-    /// p The time the analysis started. /p
+    /// The time the analysis started.
     pub start_date: Option<rt::DateTime>,
-    /// p The status of the network insights analysis. /p
+    /// The status of the network insights analysis.
     pub status: Option<AnalysisStatus>,
-    /// p The status message, if the status is code failed /code . /p
+    /// The status message, if the status is `failed`.
     pub status_message: Option<String>,
-    /// p The warning message. /p
+    /// The warning message.
     pub warning_message: Option<String>,
-    /// p Indicates whether the destination is reachable from the source. /p
+    /// Indicates whether the destination is reachable from the source.
     pub network_path_found: Option<bool>,
-    /// p The components in the path from source to destination. /p
+    /// The components in the path from source to destination.
     pub forward_path_components: Option<Vec<PathComponent>>,
-    /// p The components in the path from destination to source. /p
+    /// The components in the path from destination to source.
     pub return_path_components: Option<Vec<PathComponent>>,
-    /// p The explanations. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html" Reachability Analyzer explanation codes /a . /p
+    /// The explanations. For more information, see [Reachability Analyzer explanation codes](https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html).
     pub explanations: Option<Vec<Explanation>>,
-    /// p Potential intermediate components. /p
+    /// Potential intermediate components.
     pub alternate_path_hints: Option<Vec<AlternatePathHint>>,
-    /// p Potential intermediate accounts. /p
+    /// Potential intermediate accounts.
     pub suggested_accounts: Option<Vec<String>>,
-    /// p The tags. /p
+    /// The tags.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -757,36 +784,36 @@ pub static NETWORK_INSIGHTS_ANALYSIS_LIST: rt::Schema = rt::Schema::list(
     "NetworkInsightsAnalysisList",
     &[rt::m("member", &NETWORK_INSIGHTS_ANALYSIS).named("item")],
 );
-/// p Describes a path. /p
+/// Describes a path.
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkInsightsPath {
-    /// p The ID of the path. /p
+    /// The ID of the path.
     pub network_insights_path_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the path. /p
+    /// The Amazon Resource Name (ARN) of the path.
     pub network_insights_path_arn: Option<String>,
-    /// p The time stamp when the path was created. /p
+    /// The time stamp when the path was created.
     pub created_date: Option<rt::DateTime>,
-    /// p The ID of the source. /p
+    /// The ID of the source.
     pub source: Option<String>,
-    /// p The ID of the destination. /p
+    /// The ID of the destination.
     pub destination: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the source. /p
+    /// The Amazon Resource Name (ARN) of the source.
     pub source_arn: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the destination. /p
+    /// The Amazon Resource Name (ARN) of the destination.
     pub destination_arn: Option<String>,
-    /// p The IP address of the source. /p
+    /// The IP address of the source.
     pub source_ip: Option<String>,
-    /// p The IP address of the destination. /p
+    /// The IP address of the destination.
     pub destination_ip: Option<String>,
-    /// p The protocol. /p
+    /// The protocol.
     pub protocol: Option<Protocol>,
-    /// p The destination port. /p
+    /// The destination port.
     pub destination_port: Option<i32>,
-    /// p The tags associated with the path. /p
+    /// The tags associated with the path.
     pub tags: Option<Vec<Tag>>,
-    /// p Scopes the analysis to network paths that match specific filters at the source. /p
+    /// Scopes the analysis to network paths that match specific filters at the source.
     pub filter_at_source: Option<PathFilter>,
-    /// p Scopes the analysis to network paths that match specific filters at the destination. /p
+    /// Scopes the analysis to network paths that match specific filters at the destination.
     pub filter_at_destination: Option<PathFilter>,
 }
 rt::structure!(
@@ -823,72 +850,72 @@ pub static NETWORK_INSIGHTS_PATH_LIST: rt::Schema = rt::Schema::list(
     "NetworkInsightsPathList",
     &[rt::m("member", &NETWORK_INSIGHTS_PATH).named("item")],
 );
-/// p Describes a network interface. /p
+/// Describes a network interface.
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkInterface {
-    /// p The association information for an Elastic IP address (IPv4) associated with the network interface. /p
+    /// The association information for an Elastic IP address (IPv4) associated with the network interface.
     pub association: Option<NetworkInterfaceAssociation>,
-    /// p The network interface attachment. /p
+    /// The network interface attachment.
     pub attachment: Option<NetworkInterfaceAttachment>,
-    /// p The Availability Zone. /p
+    /// The Availability Zone.
     pub availability_zone: Option<String>,
-    /// p A security group connection tracking configuration that enables you to set the timeout for connection tracking on an Elastic network interface. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts" Connection tracking timeouts /a in the i Amazon EC2 User Guide /i . /p
+    /// A security group connection tracking configuration that enables you to set the timeout for connection tracking on an Elastic network interface. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the *Amazon EC2 User Guide*.
     pub connection_tracking_configuration: Option<ConnectionTrackingConfiguration>,
-    /// p A description. /p
+    /// A description.
     pub description: Option<String>,
-    /// p Any security groups for the network interface. /p
+    /// Any security groups for the network interface.
     pub groups: Option<Vec<GroupIdentifier>>,
-    /// p The type of network interface. /p
+    /// The type of network interface.
     pub interface_type: Option<NetworkInterfaceType>,
-    /// p The IPv6 addresses associated with the network interface. /p
+    /// The IPv6 addresses associated with the network interface.
     pub ipv6_addresses: Option<Vec<NetworkInterfaceIpv6Address>>,
-    /// p The MAC address. /p
+    /// The MAC address.
     pub mac_address: Option<String>,
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the Outpost. /p
+    /// The Amazon Resource Name (ARN) of the Outpost.
     pub outpost_arn: Option<String>,
-    /// p The Amazon Web Services account ID of the owner of the network interface. /p
+    /// The Amazon Web Services account ID of the owner of the network interface.
     pub owner_id: Option<String>,
-    /// p The private hostname. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html" EC2 instance hostnames, DNS names, and domains /a in the i Amazon EC2 User Guide /i . /p
+    /// The private hostname. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
     pub private_dns_name: Option<String>,
-    /// p A public hostname. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html" EC2 instance hostnames, DNS names, and domains /a in the i Amazon EC2 User Guide /i . /p
+    /// A public hostname. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
     pub public_dns_name: Option<String>,
-    /// p Public hostname type options. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html" EC2 instance hostnames, DNS names, and domains /a in the i Amazon EC2 User Guide /i . /p
+    /// Public hostname type options. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
     pub public_ip_dns_name_options: Option<PublicIpDnsNameOptions>,
-    /// p The IPv4 address of the network interface within the subnet. /p
+    /// The IPv4 address of the network interface within the subnet.
     pub private_ip_address: Option<String>,
-    /// p The private IPv4 addresses associated with the network interface. /p
+    /// The private IPv4 addresses associated with the network interface.
     pub private_ip_addresses: Option<Vec<NetworkInterfacePrivateIpAddress>>,
-    /// p The IPv4 prefixes that are assigned to the network interface. /p
+    /// The IPv4 prefixes that are assigned to the network interface.
     pub ipv4_prefixes: Option<Vec<Ipv4PrefixSpecification>>,
-    /// p The IPv6 prefixes that are assigned to the network interface. /p
+    /// The IPv6 prefixes that are assigned to the network interface.
     pub ipv6_prefixes: Option<Vec<Ipv6PrefixSpecification>>,
-    /// p The alias or Amazon Web Services account ID of the principal or service that created the network interface. /p
+    /// The alias or Amazon Web Services account ID of the principal or service that created the network interface.
     pub requester_id: Option<String>,
-    /// p Indicates whether the network interface is being managed by Amazon Web Services. /p
+    /// Indicates whether the network interface is being managed by Amazon Web Services.
     pub requester_managed: Option<bool>,
-    /// p Indicates whether source/destination checking is enabled. /p
+    /// Indicates whether source/destination checking is enabled.
     pub source_dest_check: Option<bool>,
-    /// p The status of the network interface. /p
+    /// The status of the network interface.
     pub status: Option<NetworkInterfaceStatus>,
-    /// p The ID of the subnet. /p
+    /// The ID of the subnet.
     pub subnet_id: Option<String>,
-    /// p Any tags assigned to the network interface. /p
+    /// Any tags assigned to the network interface.
     pub tag_set: Option<Vec<Tag>>,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: Option<String>,
-    /// p Indicates whether a network interface with an IPv6 address is unreachable from the public internet. If the value is code true /code , inbound traffic from the internet is dropped and you cannot assign an elastic IP address to the network interface. The network interface is reachable from peered VPCs and resources connected through a transit gateway, including on-premises networks. /p
+    /// Indicates whether a network interface with an IPv6 address is unreachable from the public internet. If the value is `true`, inbound traffic from the internet is dropped and you cannot assign an elastic IP address to the network interface. The network interface is reachable from peered VPCs and resources connected through a transit gateway, including on-premises networks.
     pub deny_all_igw_traffic: Option<bool>,
-    /// p Indicates whether this is an IPv6 only network interface. /p
+    /// Indicates whether this is an IPv6 only network interface.
     pub ipv6_native: Option<bool>,
-    /// p The IPv6 globally unique address associated with the network interface. /p
+    /// The IPv6 globally unique address associated with the network interface.
     pub ipv6_address: Option<String>,
-    /// p The service provider that manages the network interface. /p
+    /// The service provider that manages the network interface.
     pub operator: Option<OperatorResponse>,
-    /// p The subnets associated with this network interface. /p
+    /// The subnets associated with this network interface.
     pub associated_subnets: Option<Vec<String>>,
-    /// p The ID of the Availability Zone. /p
+    /// The ID of the Availability Zone.
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
@@ -943,22 +970,24 @@ pub static NETWORK_INTERFACE: rt::Schema = rt::Schema::structure(
         rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
     ],
 );
-/// p Describes association information for an Elastic IP address (IPv4 only), or a Carrier IP address (for a network interface which resides in a subnet in a Wavelength Zone). /p
+/// Describes association information for an Elastic IP address (IPv4 only), or a Carrier IP address (for a network interface which resides in a subnet in a Wavelength Zone).
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkInterfaceAssociation {
-    /// p The allocation ID. /p
+    /// The allocation ID.
     pub allocation_id: Option<String>,
-    /// p The association ID. /p
+    /// The association ID.
     pub association_id: Option<String>,
-    /// p The ID of the Elastic IP address owner. /p
+    /// The ID of the Elastic IP address owner.
     pub ip_owner_id: Option<String>,
-    /// p The public DNS name. /p
+    /// The public DNS name.
     pub public_dns_name: Option<String>,
-    /// p The address of the Elastic IP address bound to the network interface. /p
+    /// The address of the Elastic IP address bound to the network interface.
     pub public_ip: Option<String>,
-    /// p The customer-owned IP address associated with the network interface. /p
+    /// The customer-owned IP address associated with the network interface.
     pub customer_owned_ip: Option<String>,
-    /// p The carrier IP address associated with the network interface. /p p This option is only available when the network interface is in a subnet which is associated with a Wavelength Zone. /p
+    /// The carrier IP address associated with the network interface.
+    ///
+    /// This option is only available when the network interface is in a subnet which is associated with a Wavelength Zone.
     pub carrier_ip: Option<String>,
 }
 rt::structure!(
@@ -978,28 +1007,28 @@ pub static NETWORK_INTERFACE_ASSOCIATION: rt::Schema = rt::Schema::structure(
         rt::m("CarrierIp", &rt::STRING).named("carrierIp"),
     ],
 );
-/// p Describes a network interface attachment. /p
+/// Describes a network interface attachment.
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkInterfaceAttachment {
-    /// p The timestamp indicating when the attachment initiated. /p
+    /// The timestamp indicating when the attachment initiated.
     pub attach_time: Option<rt::DateTime>,
-    /// p The ID of the network interface attachment. /p
+    /// The ID of the network interface attachment.
     pub attachment_id: Option<String>,
-    /// p Indicates whether the network interface is deleted when the instance is terminated. /p
+    /// Indicates whether the network interface is deleted when the instance is terminated.
     pub delete_on_termination: Option<bool>,
-    /// p The device index of the network interface attachment on the instance. /p
+    /// The device index of the network interface attachment on the instance.
     pub device_index: Option<i32>,
-    /// p The index of the network card. /p
+    /// The index of the network card.
     pub network_card_index: Option<i32>,
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
-    /// p The Amazon Web Services account ID of the owner of the instance. /p
+    /// The Amazon Web Services account ID of the owner of the instance.
     pub instance_owner_id: Option<String>,
-    /// p The attachment state. /p
+    /// The attachment state.
     pub status: Option<AttachmentStatus>,
-    /// p Configures ENA Express for the network interface that this action attaches to the instance. /p
+    /// Configures ENA Express for the network interface that this action attaches to the instance.
     pub ena_srd_specification: Option<AttachmentEnaSrdSpecification>,
-    /// p The number of ENA queues created with the instance. /p
+    /// The number of ENA queues created with the instance.
     pub ena_queue_count: Option<i32>,
 }
 rt::structure!(
@@ -1024,16 +1053,16 @@ pub static NETWORK_INTERFACE_ATTACHMENT: rt::Schema = rt::Schema::structure(
         rt::m("EnaQueueCount", &rt::INTEGER).named("enaQueueCount"),
     ],
 );
-/// p Describes an attachment change. /p
+/// Describes an attachment change.
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkInterfaceAttachmentChanges {
-    /// p The default number of the ENA queues. /p
+    /// The default number of the ENA queues.
     pub default_ena_queue_count: Option<bool>,
-    /// p The number of ENA queues to be created with the instance. /p
+    /// The number of ENA queues to be created with the instance.
     pub ena_queue_count: Option<i32>,
-    /// p The ID of the network interface attachment. /p
+    /// The ID of the network interface attachment.
     pub attachment_id: Option<String>,
-    /// p Indicates whether the network interface is deleted when the instance is terminated. /p
+    /// Indicates whether the network interface is deleted when the instance is terminated.
     pub delete_on_termination: Option<bool>,
 }
 rt::structure!(
@@ -1055,12 +1084,12 @@ rt::string_enum! {
     "groupSet", SourceDestCheck = "sourceDestCheck", Attachment = "attachment",
     AssociatePublicIpAddress = "associatePublicIpAddress" }
 }
-/// p The minimum and maximum number of network interfaces. /p
+/// The minimum and maximum number of network interfaces.
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkInterfaceCount {
-    /// p The minimum number of network interfaces. If this parameter is not specified, there is no minimum limit. /p
+    /// The minimum number of network interfaces. If this parameter is not specified, there is no minimum limit.
     pub min: Option<i32>,
-    /// p The maximum number of network interfaces. If this parameter is not specified, there is no maximum limit. /p
+    /// The maximum number of network interfaces. If this parameter is not specified, there is no maximum limit.
     pub max: Option<i32>,
 }
 rt::structure!(NetworkInterfaceCount, NETWORK_INTERFACE_COUNT, 0 => min, 1 => max);
@@ -1068,12 +1097,12 @@ pub static NETWORK_INTERFACE_COUNT: rt::Schema = rt::Schema::structure(
     "NetworkInterfaceCount",
     &[rt::m("Min", &rt::INTEGER).named("min"), rt::m("Max", &rt::INTEGER).named("max")],
 );
-/// p The minimum and maximum number of network interfaces. /p
+/// The minimum and maximum number of network interfaces.
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkInterfaceCountRequest {
-    /// p The minimum number of network interfaces. To specify no minimum limit, omit this parameter. /p
+    /// The minimum number of network interfaces. To specify no minimum limit, omit this parameter.
     pub min: Option<i32>,
-    /// p The maximum number of network interfaces. To specify no maximum limit, omit this parameter. /p
+    /// The maximum number of network interfaces. To specify no maximum limit, omit this parameter.
     pub max: Option<i32>,
 }
 rt::structure!(
@@ -1095,14 +1124,14 @@ pub static NETWORK_INTERFACE_ID_SET: rt::Schema = rt::Schema::list(
     "NetworkInterfaceIdSet",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes an IPv6 address associated with a network interface. /p
+/// Describes an IPv6 address associated with a network interface.
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkInterfaceIpv6Address {
-    /// p The IPv6 address. /p
+    /// The IPv6 address.
     pub ipv6_address: Option<String>,
-    /// p An IPv6-enabled public hostname for a network interface. Requests from within the VPC or from the internet resolve to the IPv6 GUA of the network interface. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html" EC2 instance hostnames, DNS names, and domains /a in the i Amazon EC2 User Guide /i . /p
+    /// An IPv6-enabled public hostname for a network interface. Requests from within the VPC or from the internet resolve to the IPv6 GUA of the network interface. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
     pub public_ipv6_dns_name: Option<String>,
-    /// p Determines if an IPv6 address associated with a network interface is the primary IPv6 address. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API ModifyNetworkInterfaceAttribute.html" ModifyNetworkInterfaceAttribute /a . /p
+    /// Determines if an IPv6 address associated with a network interface is the primary IPv6 address. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. For more information, see [ModifyNetworkInterfaceAttribute](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyNetworkInterfaceAttribute.html).
     pub is_primary_ipv6: Option<bool>,
 }
 rt::structure!(
@@ -1125,20 +1154,20 @@ pub static NETWORK_INTERFACE_LIST: rt::Schema = rt::Schema::list(
     "NetworkInterfaceList",
     &[rt::m("member", &NETWORK_INTERFACE).named("item")],
 );
-/// p Describes a permission for a network interface. /p
+/// Describes a permission for a network interface.
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkInterfacePermission {
-    /// p The ID of the network interface permission. /p
+    /// The ID of the network interface permission.
     pub network_interface_permission_id: Option<String>,
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: Option<String>,
-    /// p The Amazon Web Services account ID. /p
+    /// The Amazon Web Services account ID.
     pub aws_account_id: Option<String>,
-    /// p The Amazon Web Services service. /p
+    /// The Amazon Web Services service.
     pub aws_service: Option<String>,
-    /// p The type of permission. /p
+    /// The type of permission.
     pub permission: Option<InterfacePermissionType>,
-    /// p Information about the state of the permission. /p
+    /// Information about the state of the permission.
     pub permission_state: Option<NetworkInterfacePermissionState>,
 }
 rt::structure!(
@@ -1167,12 +1196,12 @@ pub static NETWORK_INTERFACE_PERMISSION_LIST: rt::Schema = rt::Schema::list(
     "NetworkInterfacePermissionList",
     &[rt::m("member", &NETWORK_INTERFACE_PERMISSION).named("item")],
 );
-/// p Describes the state of a network interface permission. /p
+/// Describes the state of a network interface permission.
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkInterfacePermissionState {
-    /// p The state of the permission. /p
+    /// The state of the permission.
     pub state: Option<NetworkInterfacePermissionStateCode>,
-    /// p A status message, if applicable. /p
+    /// A status message, if applicable.
     pub status_message: Option<String>,
 }
 rt::structure!(
@@ -1190,16 +1219,16 @@ rt::string_enum! {
     pub enum NetworkInterfacePermissionStateCode { Pending = "pending", Granted =
     "granted", Revoking = "revoking", Revoked = "revoked" }
 }
-/// p Describes the private IPv4 address of a network interface. /p
+/// Describes the private IPv4 address of a network interface.
 #[derive(Clone, Default, PartialEq)]
 pub struct NetworkInterfacePrivateIpAddress {
-    /// p The association information for an Elastic IP address (IPv4) associated with the network interface. /p
+    /// The association information for an Elastic IP address (IPv4) associated with the network interface.
     pub association: Option<NetworkInterfaceAssociation>,
-    /// p Indicates whether this IPv4 address is the primary private IPv4 address of the network interface. /p
+    /// Indicates whether this IPv4 address is the primary private IPv4 address of the network interface.
     pub primary: Option<bool>,
-    /// p The private DNS name. /p
+    /// The private DNS name.
     pub private_dns_name: Option<String>,
-    /// p The private IPv4 address. /p
+    /// The private IPv4 address.
     pub private_ip_address: Option<String>,
 }
 rt::structure!(
@@ -1245,12 +1274,12 @@ pub static NETWORK_NODES_LIST: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum NetworkProtocolEnum { Http = "http", Https = "https" }
 }
-/// p Describes the cores available to the neuron accelerator. /p
+/// Describes the cores available to the neuron accelerator.
 #[derive(Clone, Default, PartialEq)]
 pub struct NeuronDeviceCoreInfo {
-    /// p The number of cores available to the neuron accelerator. /p
+    /// The number of cores available to the neuron accelerator.
     pub count: Option<i32>,
-    /// p The version of the neuron accelerator. /p
+    /// The version of the neuron accelerator.
     pub version: Option<i32>,
 }
 rt::structure!(NeuronDeviceCoreInfo, NEURON_DEVICE_CORE_INFO, 0 => count, 1 => version);
@@ -1261,16 +1290,16 @@ pub static NEURON_DEVICE_CORE_INFO: rt::Schema = rt::Schema::structure(
         rt::m("Version", &rt::INTEGER).named("version"),
     ],
 );
-/// p Describes the neuron accelerators for the instance type. /p
+/// Describes the neuron accelerators for the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct NeuronDeviceInfo {
-    /// p The number of neuron accelerators for the instance type. /p
+    /// The number of neuron accelerators for the instance type.
     pub count: Option<i32>,
-    /// p The name of the neuron accelerator. /p
+    /// The name of the neuron accelerator.
     pub name: Option<String>,
-    /// p Describes the cores available to each neuron accelerator. /p
+    /// Describes the cores available to each neuron accelerator.
     pub core_info: Option<NeuronDeviceCoreInfo>,
-    /// p Describes the memory available to each neuron accelerator. /p
+    /// Describes the memory available to each neuron accelerator.
     pub memory_info: Option<NeuronDeviceMemoryInfo>,
 }
 rt::structure!(
@@ -1290,10 +1319,10 @@ pub static NEURON_DEVICE_INFO_LIST: rt::Schema = rt::Schema::list(
     "NeuronDeviceInfoList",
     &[rt::m("member", &NEURON_DEVICE_INFO).named("item")],
 );
-/// p Describes the memory available to the neuron accelerator. /p
+/// Describes the memory available to the neuron accelerator.
 #[derive(Clone, Default, PartialEq)]
 pub struct NeuronDeviceMemoryInfo {
-    /// p The size of the memory available to the neuron accelerator, in MiB. /p
+    /// The size of the memory available to the neuron accelerator, in MiB.
     pub size_in_mi_b: Option<i32>,
 }
 rt::structure!(NeuronDeviceMemoryInfo, NEURON_DEVICE_MEMORY_INFO, 0 => size_in_mi_b);
@@ -1301,12 +1330,12 @@ pub static NEURON_DEVICE_MEMORY_INFO: rt::Schema = rt::Schema::structure(
     "NeuronDeviceMemoryInfo",
     &[rt::m("SizeInMiB", &rt::INTEGER).named("sizeInMiB")],
 );
-/// p Describes the neuron accelerators for the instance type. /p
+/// Describes the neuron accelerators for the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct NeuronInfo {
-    /// p Describes the neuron accelerators for the instance type. /p
+    /// Describes the neuron accelerators for the instance type.
     pub neuron_devices: Option<Vec<NeuronDeviceInfo>>,
-    /// p The total size of the memory for the neuron accelerators for the instance type, in MiB. /p
+    /// The total size of the memory for the neuron accelerators for the instance type, in MiB.
     pub total_neuron_device_memory_in_mi_b: Option<i32>,
 }
 rt::structure!(
@@ -1320,12 +1349,12 @@ pub static NEURON_INFO: rt::Schema = rt::Schema::structure(
             .named("totalNeuronDeviceMemoryInMiB"),
     ],
 );
-/// p Describes a DHCP configuration option. /p
+/// Describes a DHCP configuration option.
 #[derive(Clone, Default, PartialEq)]
 pub struct NewDhcpConfiguration {
-    /// p The name of a DHCP option. /p
+    /// The name of a DHCP option.
     pub key: Option<String>,
-    /// p The values for the DHCP option. /p
+    /// The values for the DHCP option.
     pub values: Option<Vec<String>>,
 }
 rt::structure!(NewDhcpConfiguration, NEW_DHCP_CONFIGURATION, 0 => key, 1 => values);
@@ -1341,10 +1370,10 @@ rt::string_enum! {
     pub enum NitroEnclavesSupport { Unsupported = "unsupported", Supported = "supported"
     }
 }
-/// p Describes the supported NitroTPM versions for the instance type. /p
+/// Describes the supported NitroTPM versions for the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct NitroTpmInfo {
-    /// p Indicates the supported NitroTPM versions. /p
+    /// Indicates the supported NitroTPM versions.
     pub supported_versions: Option<Vec<String>>,
 }
 rt::structure!(NitroTpmInfo, NITRO_TPM_INFO, 0 => supported_versions);

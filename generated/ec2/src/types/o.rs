@@ -20,22 +20,22 @@ rt::string_enum! {
     NoUpfront = "No Upfront", PartialUpfront = "Partial Upfront", AllUpfront =
     "All Upfront" }
 }
-/// p Describes the options for an OpenID Connect-compatible user-identity trust provider. /p
+/// Describes the options for an OpenID Connect-compatible user-identity trust provider.
 #[derive(Clone, Default, PartialEq)]
 pub struct OidcOptions {
-    /// p The OIDC issuer. /p
+    /// The OIDC issuer.
     pub issuer: Option<String>,
-    /// p The OIDC authorization endpoint. /p
+    /// The OIDC authorization endpoint.
     pub authorization_endpoint: Option<String>,
-    /// p The OIDC token endpoint. /p
+    /// The OIDC token endpoint.
     pub token_endpoint: Option<String>,
-    /// p The OIDC user info endpoint. /p
+    /// The OIDC user info endpoint.
     pub user_info_endpoint: Option<String>,
-    /// p The client identifier. /p
+    /// The client identifier.
     pub client_id: Option<String>,
-    /// p The client secret. /p
+    /// The client secret.
     pub client_secret: Option<String>,
-    /// p The OpenID Connect (OIDC) scope specified. /p
+    /// The OpenID Connect (OIDC) scope specified.
     pub scope: Option<String>,
 }
 rt::structure!(
@@ -59,20 +59,38 @@ rt::string_enum! {
     pub enum OnDemandAllocationStrategy { LowestPrice = "lowestPrice", Prioritized =
     "prioritized" }
 }
-/// p Describes the configuration of On-Demand Instances in an EC2 Fleet. /p
+/// Describes the configuration of On-Demand Instances in an EC2 Fleet.
 #[derive(Clone, Default, PartialEq)]
 pub struct OnDemandOptions {
-    /// p The strategy that determines the order of the launch template overrides to use in fulfilling On-Demand capacity. /p p code lowest-price /code - EC2 Fleet uses price to determine the order, launching the lowest price first. /p p code prioritized /code - EC2 Fleet uses the priority that you assigned to each launch template override, launching the highest priority first. /p p Default: code lowest-price /code /p
+    /// The strategy that determines the order of the launch template overrides to use in fulfilling On-Demand capacity.
+    ///
+    /// `lowest-price` - EC2 Fleet uses price to determine the order, launching the lowest price first.
+    ///
+    /// `prioritized` - EC2 Fleet uses the priority that you assigned to each launch template override, launching the highest priority first.
+    ///
+    /// Default: `lowest-price`
     pub allocation_strategy: Option<FleetOnDemandAllocationStrategy>,
-    /// p The strategy for using unused Capacity Reservations for fulfilling On-Demand capacity. /p p Supported only for fleets of type code instant /code . /p
+    /// The strategy for using unused Capacity Reservations for fulfilling On-Demand capacity.
+    ///
+    /// Supported only for fleets of type `instant`.
     pub capacity_reservation_options: Option<CapacityReservationOptions>,
-    /// p Indicates that the fleet uses a single instance type to launch all On-Demand Instances in the fleet. /p p Supported only for fleets of type code instant /code . /p
+    /// Indicates that the fleet uses a single instance type to launch all On-Demand Instances in the fleet.
+    ///
+    /// Supported only for fleets of type `instant`.
     pub single_instance_type: Option<bool>,
-    /// p Indicates that the fleet launches all On-Demand Instances into a single Availability Zone. /p p Supported only for fleets of type code instant /code . /p
+    /// Indicates that the fleet launches all On-Demand Instances into a single Availability Zone.
+    ///
+    /// Supported only for fleets of type `instant`.
     pub single_availability_zone: Option<bool>,
-    /// p The minimum target capacity for On-Demand Instances in the fleet. If this minimum capacity isn't reached, no instances are launched. /p p Constraints: Maximum value of code 1000 /code . Supported only for fleets of type code instant /code . /p p At least one of the following must be specified: code SingleAvailabilityZone /code | code SingleInstanceType /code /p
+    /// The minimum target capacity for On-Demand Instances in the fleet. If this minimum capacity isn't reached, no instances are launched.
+    ///
+    /// Constraints: Maximum value of `1000`. Supported only for fleets of type `instant`.
+    ///
+    /// At least one of the following must be specified: `SingleAvailabilityZone` \| `SingleInstanceType`
     pub min_target_capacity: Option<i32>,
-    /// p The maximum amount per hour for On-Demand Instances that you're willing to pay. /p note p If your fleet includes T instances that are configured as code unlimited /code , and if their average CPU usage exceeds the baseline utilization, you will incur a charge for surplus credits. The code maxTotalPrice /code does not account for surplus credits, and, if you use surplus credits, your final cost might be higher than what you specified for code maxTotalPrice /code . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html#unlimited-mode-surplus-credits" Surplus credits can incur charges /a in the i Amazon EC2 User Guide /i . /p /note
+    /// The maximum amount per hour for On-Demand Instances that you're willing to pay.
+    ///
+    /// **Note:** If your fleet includes T instances that are configured as `unlimited`, and if their average CPU usage exceeds the baseline utilization, you will incur a charge for surplus credits. The `maxTotalPrice` does not account for surplus credits, and, if you use surplus credits, your final cost might be higher than what you specified for `maxTotalPrice`. For more information, see [Surplus credits can incur charges](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html#unlimited-mode-surplus-credits) in the *Amazon EC2 User Guide*.
     pub max_total_price: Option<String>,
 }
 rt::structure!(
@@ -92,20 +110,38 @@ pub static ON_DEMAND_OPTIONS: rt::Schema = rt::Schema::structure(
         rt::m("MaxTotalPrice", &rt::STRING).named("maxTotalPrice"),
     ],
 );
-/// p Describes the configuration of On-Demand Instances in an EC2 Fleet. /p
+/// Describes the configuration of On-Demand Instances in an EC2 Fleet.
 #[derive(Clone, Default, PartialEq)]
 pub struct OnDemandOptionsRequest {
-    /// p The strategy that determines the order of the launch template overrides to use in fulfilling On-Demand capacity. /p p code lowest-price /code - EC2 Fleet uses price to determine the order, launching the lowest price first. /p p code prioritized /code - EC2 Fleet uses the priority that you assigned to each launch template override, launching the highest priority first. /p p Default: code lowest-price /code /p
+    /// The strategy that determines the order of the launch template overrides to use in fulfilling On-Demand capacity.
+    ///
+    /// `lowest-price` - EC2 Fleet uses price to determine the order, launching the lowest price first.
+    ///
+    /// `prioritized` - EC2 Fleet uses the priority that you assigned to each launch template override, launching the highest priority first.
+    ///
+    /// Default: `lowest-price`
     pub allocation_strategy: Option<FleetOnDemandAllocationStrategy>,
-    /// p The strategy for using unused Capacity Reservations for fulfilling On-Demand capacity. /p p Supported only for fleets of type code instant /code . /p
+    /// The strategy for using unused Capacity Reservations for fulfilling On-Demand capacity.
+    ///
+    /// Supported only for fleets of type `instant`.
     pub capacity_reservation_options: Option<CapacityReservationOptionsRequest>,
-    /// p Indicates that the fleet uses a single instance type to launch all On-Demand Instances in the fleet. /p p Supported only for fleets of type code instant /code . /p
+    /// Indicates that the fleet uses a single instance type to launch all On-Demand Instances in the fleet.
+    ///
+    /// Supported only for fleets of type `instant`.
     pub single_instance_type: Option<bool>,
-    /// p Indicates that the fleet launches all On-Demand Instances into a single Availability Zone. /p p Supported only for fleets of type code instant /code . /p
+    /// Indicates that the fleet launches all On-Demand Instances into a single Availability Zone.
+    ///
+    /// Supported only for fleets of type `instant`.
     pub single_availability_zone: Option<bool>,
-    /// p The minimum target capacity for On-Demand Instances in the fleet. If this minimum capacity isn't reached, no instances are launched. /p p Constraints: Maximum value of code 1000 /code . Supported only for fleets of type code instant /code . /p p At least one of the following must be specified: code SingleAvailabilityZone /code | code SingleInstanceType /code /p
+    /// The minimum target capacity for On-Demand Instances in the fleet. If this minimum capacity isn't reached, no instances are launched.
+    ///
+    /// Constraints: Maximum value of `1000`. Supported only for fleets of type `instant`.
+    ///
+    /// At least one of the following must be specified: `SingleAvailabilityZone` \| `SingleInstanceType`
     pub min_target_capacity: Option<i32>,
-    /// p The maximum amount per hour for On-Demand Instances that you're willing to pay. /p note p If your fleet includes T instances that are configured as code unlimited /code , and if their average CPU usage exceeds the baseline utilization, you will incur a charge for surplus credits. The code MaxTotalPrice /code does not account for surplus credits, and, if you use surplus credits, your final cost might be higher than what you specified for code MaxTotalPrice /code . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html#unlimited-mode-surplus-credits" Surplus credits can incur charges /a in the i Amazon EC2 User Guide /i . /p /note
+    /// The maximum amount per hour for On-Demand Instances that you're willing to pay.
+    ///
+    /// **Note:** If your fleet includes T instances that are configured as `unlimited`, and if their average CPU usage exceeds the baseline utilization, you will incur a charge for surplus credits. The `MaxTotalPrice` does not account for surplus credits, and, if you use surplus credits, your final cost might be higher than what you specified for `MaxTotalPrice`. For more information, see [Surplus credits can incur charges](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html#unlimited-mode-surplus-credits) in the *Amazon EC2 User Guide*.
     pub max_total_price: Option<String>,
 }
 rt::structure!(
@@ -127,10 +163,10 @@ pub static ON_DEMAND_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum OperationType { Add = "add", Remove = "remove" }
 }
-/// p The service provider that manages the resource. /p
+/// The service provider that manages the resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperatorRequest {
-    /// p The service provider that manages the resource. /p
+    /// The service provider that manages the resource.
     pub principal: Option<String>,
 }
 rt::structure!(OperatorRequest, OPERATOR_REQUEST, 0 => principal);
@@ -138,14 +174,14 @@ pub static OPERATOR_REQUEST: rt::Schema = rt::Schema::structure(
     "OperatorRequest",
     &[rt::m("Principal", &rt::STRING)],
 );
-/// p Describes whether the resource is managed by a service provider and, if so, describes the service provider that manages it. /p
+/// Describes whether the resource is managed by a service provider and, if so, describes the service provider that manages it.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperatorResponse {
-    /// p If code true /code , the resource is managed by a service provider. /p
+    /// If `true`, the resource is managed by a service provider.
     pub managed: Option<bool>,
-    /// p If code managed /code is code true /code , then the principal is returned. The principal is the service provider that manages the resource. /p
+    /// If `managed` is `true`, then the principal is returned. The principal is the service provider that manages the resource.
     pub principal: Option<String>,
-    /// p If code true /code , the resource is hidden by default based on the managed resource visibility settings for the account. /p
+    /// If `true`, the resource is hidden by default based on the managed resource visibility settings for the account.
     pub hidden_by_default: Option<bool>,
 }
 rt::structure!(
@@ -168,22 +204,22 @@ pub static ORGANIZATIONAL_UNIT_ARN_STRING_LIST: rt::Schema = rt::Schema::list(
     "OrganizationalUnitArnStringList",
     &[rt::m("member", &rt::STRING).named("OrganizationalUnitArn")],
 );
-/// p Describes an Outpost link aggregation group (LAG). /p
+/// Describes an Outpost link aggregation group (LAG).
 #[derive(Clone, Default, PartialEq)]
 pub struct OutpostLag {
-    /// p The Amazon Resource Number (ARN) of the Outpost LAG. /p
+    /// The Amazon Resource Number (ARN) of the Outpost LAG.
     pub outpost_arn: Option<String>,
-    /// p The ID of the Outpost LAG owner. /p
+    /// The ID of the Outpost LAG owner.
     pub owner_id: Option<String>,
-    /// p The current state of the Outpost LAG. /p
+    /// The current state of the Outpost LAG.
     pub state: Option<String>,
-    /// p The ID of the Outpost LAG. /p
+    /// The ID of the Outpost LAG.
     pub outpost_lag_id: Option<String>,
-    /// p The IDs of the local gateway virtual interfaces associated with the Outpost LAG. /p
+    /// The IDs of the local gateway virtual interfaces associated with the Outpost LAG.
     pub local_gateway_virtual_interface_ids: Option<Vec<String>>,
-    /// p The service link virtual interface IDs associated with the Outpost LAG. /p
+    /// The service link virtual interface IDs associated with the Outpost LAG.
     pub service_link_virtual_interface_ids: Option<Vec<String>>,
-    /// p The tags associated with the Outpost LAG. /p
+    /// The tags associated with the Outpost LAG.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(

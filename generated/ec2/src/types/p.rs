@@ -3,22 +3,22 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Describes a packet header statement. /p
+/// Describes a packet header statement.
 #[derive(Clone, Default, PartialEq)]
 pub struct PacketHeaderStatement {
-    /// p The source addresses. /p
+    /// The source addresses.
     pub source_addresses: Option<Vec<String>>,
-    /// p The destination addresses. /p
+    /// The destination addresses.
     pub destination_addresses: Option<Vec<String>>,
-    /// p The source ports. /p
+    /// The source ports.
     pub source_ports: Option<Vec<String>>,
-    /// p The destination ports. /p
+    /// The destination ports.
     pub destination_ports: Option<Vec<String>>,
-    /// p The source prefix lists. /p
+    /// The source prefix lists.
     pub source_prefix_lists: Option<Vec<String>>,
-    /// p The destination prefix lists. /p
+    /// The destination prefix lists.
     pub destination_prefix_lists: Option<Vec<String>>,
-    /// p The protocols. /p
+    /// The protocols.
     pub protocols: Option<Vec<Protocol>>,
 }
 rt::structure!(
@@ -39,22 +39,22 @@ pub static PACKET_HEADER_STATEMENT: rt::Schema = rt::Schema::structure(
         rt::m("Protocols", &PROTOCOL_LIST).named("protocolSet"),
     ],
 );
-/// p Describes a packet header statement. /p
+/// Describes a packet header statement.
 #[derive(Clone, Default, PartialEq)]
 pub struct PacketHeaderStatementRequest {
-    /// p The source addresses. /p
+    /// The source addresses.
     pub source_addresses: Option<Vec<String>>,
-    /// p The destination addresses. /p
+    /// The destination addresses.
     pub destination_addresses: Option<Vec<String>>,
-    /// p The source ports. /p
+    /// The source ports.
     pub source_ports: Option<Vec<String>>,
-    /// p The destination ports. /p
+    /// The destination ports.
     pub destination_ports: Option<Vec<String>>,
-    /// p The source prefix lists. /p
+    /// The source prefix lists.
     pub source_prefix_lists: Option<Vec<String>>,
-    /// p The destination prefix lists. /p
+    /// The destination prefix lists.
     pub destination_prefix_lists: Option<Vec<String>>,
-    /// p The protocols. /p
+    /// The protocols.
     pub protocols: Option<Vec<Protocol>>,
 }
 rt::structure!(
@@ -79,52 +79,52 @@ rt::string_enum! {
     pub enum PartitionLoadFrequency { None = "none", Daily = "daily", Weekly = "weekly",
     Monthly = "monthly" }
 }
-/// p Describes a path component. /p
+/// Describes a path component.
 #[derive(Clone, Default, PartialEq)]
 pub struct PathComponent {
-    /// p The sequence number. /p
+    /// The sequence number.
     pub sequence_number: Option<i32>,
-    /// p The network ACL rule. /p
+    /// The network ACL rule.
     pub acl_rule: Option<AnalysisAclRule>,
-    /// p The resource to which the path component is attached. /p
+    /// The resource to which the path component is attached.
     pub attached_to: Option<AnalysisComponent>,
-    /// p The component. /p
+    /// The component.
     pub component: Option<AnalysisComponent>,
-    /// p The destination VPC. /p
+    /// The destination VPC.
     pub destination_vpc: Option<AnalysisComponent>,
-    /// p The outbound header. /p
+    /// The outbound header.
     pub outbound_header: Option<AnalysisPacketHeader>,
-    /// p The inbound header. /p
+    /// The inbound header.
     pub inbound_header: Option<AnalysisPacketHeader>,
-    /// p The route table route. /p
+    /// The route table route.
     pub route_table_route: Option<AnalysisRouteTableRoute>,
-    /// p The security group rule. /p
+    /// The security group rule.
     pub security_group_rule: Option<AnalysisSecurityGroupRule>,
-    /// p The source VPC. /p
+    /// The source VPC.
     pub source_vpc: Option<AnalysisComponent>,
-    /// p The subnet. /p
+    /// The subnet.
     pub subnet: Option<AnalysisComponent>,
-    /// p The component VPC. /p
+    /// The component VPC.
     pub vpc: Option<AnalysisComponent>,
-    /// p The additional details. /p
+    /// The additional details.
     pub additional_details: Option<Vec<AdditionalDetail>>,
-    /// p The transit gateway. /p
+    /// The transit gateway.
     pub transit_gateway: Option<AnalysisComponent>,
-    /// p The route in a transit gateway route table. /p
+    /// The route in a transit gateway route table.
     pub transit_gateway_route_table_route: Option<TransitGatewayRouteTableRoute>,
-    /// p The entry in a transit gateway policy table. /p
+    /// The entry in a transit gateway policy table.
     pub transit_gateway_policy_table_entry: Option<
         AnalysisTransitGatewayPolicyTableEntry,
     >,
-    /// p The explanation codes. /p
+    /// The explanation codes.
     pub explanations: Option<Vec<Explanation>>,
-    /// p The load balancer listener. /p
+    /// The load balancer listener.
     pub elastic_load_balancer_listener: Option<AnalysisComponent>,
-    /// p The Network Firewall stateless rule. /p
+    /// The Network Firewall stateless rule.
     pub firewall_stateless_rule: Option<FirewallStatelessRule>,
-    /// p The Network Firewall stateful rule. /p
+    /// The Network Firewall stateful rule.
     pub firewall_stateful_rule: Option<FirewallStatefulRule>,
-    /// p The name of the VPC endpoint service. /p
+    /// The name of the VPC endpoint service.
     pub service_name: Option<String>,
 }
 rt::structure!(
@@ -175,16 +175,16 @@ pub static PATH_COMPONENT_LIST: rt::Schema = rt::Schema::list(
     "PathComponentList",
     &[rt::m("member", &PATH_COMPONENT).named("item")],
 );
-/// p Describes a set of filters for a path analysis. Use path filters to scope the analysis when there can be multiple resulting paths. /p
+/// Describes a set of filters for a path analysis. Use path filters to scope the analysis when there can be multiple resulting paths.
 #[derive(Clone, Default, PartialEq)]
 pub struct PathFilter {
-    /// p The source IPv4 address. /p
+    /// The source IPv4 address.
     pub source_address: Option<String>,
-    /// p The source port range. /p
+    /// The source port range.
     pub source_port_range: Option<FilterPortRange>,
-    /// p The destination IPv4 address. /p
+    /// The destination IPv4 address.
     pub destination_address: Option<String>,
-    /// p The destination port range. /p
+    /// The destination port range.
     pub destination_port_range: Option<FilterPortRange>,
 }
 rt::structure!(
@@ -200,16 +200,16 @@ pub static PATH_FILTER: rt::Schema = rt::Schema::structure(
         rt::m("DestinationPortRange", &FILTER_PORT_RANGE).named("destinationPortRange"),
     ],
 );
-/// p Describes a set of filters for a path analysis. Use path filters to scope the analysis when there can be multiple resulting paths. /p
+/// Describes a set of filters for a path analysis. Use path filters to scope the analysis when there can be multiple resulting paths.
 #[derive(Clone, Default, PartialEq)]
 pub struct PathRequestFilter {
-    /// p The source IPv4 address. /p
+    /// The source IPv4 address.
     pub source_address: Option<String>,
-    /// p The source port range. /p
+    /// The source port range.
     pub source_port_range: Option<RequestFilterPortRange>,
-    /// p The destination IPv4 address. /p
+    /// The destination IPv4 address.
     pub destination_address: Option<String>,
-    /// p The destination port range. /p
+    /// The destination port range.
     pub destination_port_range: Option<RequestFilterPortRange>,
 }
 rt::structure!(
@@ -225,12 +225,12 @@ pub static PATH_REQUEST_FILTER: rt::Schema = rt::Schema::structure(
         rt::m("DestinationPortRange", &REQUEST_FILTER_PORT_RANGE),
     ],
 );
-/// p Describes a path statement. /p
+/// Describes a path statement.
 #[derive(Clone, Default, PartialEq)]
 pub struct PathStatement {
-    /// p The packet header statement. /p
+    /// The packet header statement.
     pub packet_header_statement: Option<PacketHeaderStatement>,
-    /// p The resource statement. /p
+    /// The resource statement.
     pub resource_statement: Option<ResourceStatement>,
 }
 rt::structure!(
@@ -244,12 +244,12 @@ pub static PATH_STATEMENT: rt::Schema = rt::Schema::structure(
         rt::m("ResourceStatement", &RESOURCE_STATEMENT).named("resourceStatement"),
     ],
 );
-/// p Describes a path statement. /p
+/// Describes a path statement.
 #[derive(Clone, Default, PartialEq)]
 pub struct PathStatementRequest {
-    /// p The packet header statement. /p
+    /// The packet header statement.
     pub packet_header_statement: Option<PacketHeaderStatementRequest>,
-    /// p The resource statement. /p
+    /// The resource statement.
     pub resource_statement: Option<ResourceStatementRequest>,
 }
 rt::structure!(
@@ -266,12 +266,12 @@ pub static PATH_STATEMENT_REQUEST: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum PayerResponsibility { ServiceOwner = "ServiceOwner" }
 }
-/// p Describes a payer responsibility setting for a VPC endpoint. /p
+/// Describes a payer responsibility setting for a VPC endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct PayerResponsibilityEntry {
-    /// p The scope of usage/charges. /p
+    /// The scope of usage/charges.
     pub scope: Option<PayerResponsibilityScope>,
-    /// p The Amazon Web Services account to which the usage is charged. /p
+    /// The Amazon Web Services account to which the usage is charged.
     pub payer_responsibility_type: Option<PayerResponsibilityType>,
 }
 rt::structure!(
@@ -302,16 +302,16 @@ rt::string_enum! {
     pub enum PaymentOption { AllUpfront = "AllUpfront", PartialUpfront =
     "PartialUpfront", NoUpfront = "NoUpfront" }
 }
-/// p Describes the data that identifies an Amazon FPGA image (AFI) on the PCI bus. /p
+/// Describes the data that identifies an Amazon FPGA image (AFI) on the PCI bus.
 #[derive(Clone, Default, PartialEq)]
 pub struct PciId {
-    /// p The ID of the device. /p
+    /// The ID of the device.
     pub device_id: Option<String>,
-    /// p The ID of the vendor. /p
+    /// The ID of the vendor.
     pub vendor_id: Option<String>,
-    /// p The ID of the subsystem. /p
+    /// The ID of the subsystem.
     pub subsystem_id: Option<String>,
-    /// p The ID of the vendor for the subsystem. /p
+    /// The ID of the vendor for the subsystem.
     pub subsystem_vendor_id: Option<String>,
 }
 rt::structure!(
@@ -327,14 +327,14 @@ pub static PCI_ID: rt::Schema = rt::Schema::structure(
         rt::m("SubsystemVendorId", &rt::STRING),
     ],
 );
-/// p Describes the cost allocation policy document for Amazon VPC peering connections. /p
+/// Describes the cost allocation policy document for Amazon VPC peering connections.
 #[derive(Clone, Default, PartialEq)]
 pub struct PcxFlexCostAllocationPolicyDocument {
-    /// p The resource granularity level at which networking costs are allocated. This parameter is required. Specify exactly one value. Valid values are code eni /code , code ec2 /code , code subnet /code , code vpc /code , code account /code , code peering-id /code , and code cidr /code . /p
+    /// The resource granularity level at which networking costs are allocated. This parameter is required. Specify exactly one value. Valid values are `eni`, `ec2`, `subnet`, `vpc`, `account`, `peering-id`, and `cidr`.
     pub reporting_granularity: Vec<FlexCostAllocationReportingGranularity>,
-    /// p The cost dimensions to report. This parameter is required. The only valid value is code data-transfer /code . /p
+    /// The cost dimensions to report. This parameter is required. The only valid value is `data-transfer`.
     pub dimensions: Vec<FlexCostAllocationCostDimension>,
-    /// p The CIDR range mappings to use for cost allocation. Specify this value when code ReportingGranularity /code is code cidr /code , and omit it otherwise. /p
+    /// The CIDR range mappings to use for cost allocation. Specify this value when `ReportingGranularity` is `cidr`, and omit it otherwise.
     pub cidr_range_specifications: Option<FlexCostAllocationCidrRangeSpecifications>,
 }
 rt::structure!(
@@ -351,12 +351,12 @@ pub static PCX_FLEX_COST_ALLOCATION_POLICY_DOCUMENT: rt::Schema = rt::Schema::st
         rt::m("CidrRangeSpecifications", &FLEX_COST_ALLOCATION_CIDR_RANGE_SPECIFICATIONS),
     ],
 );
-/// p The status of the transit gateway peering attachment. /p
+/// The status of the transit gateway peering attachment.
 #[derive(Clone, Default, PartialEq)]
 pub struct PeeringAttachmentStatus {
-    /// p The status code. /p
+    /// The status code.
     pub code: Option<String>,
-    /// p The status message, if applicable. /p
+    /// The status message, if applicable.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -369,18 +369,18 @@ pub static PEERING_ATTACHMENT_STATUS: rt::Schema = rt::Schema::structure(
         rt::m("Message", &rt::STRING).named("message"),
     ],
 );
-/// p Describes the VPC peering connection options. /p
+/// Describes the VPC peering connection options.
 #[derive(Clone, Default, PartialEq)]
 pub struct PeeringConnectionOptions {
-    /// p If true, the public DNS hostnames of instances in the specified VPC resolve to private IP addresses when queried from instances in the peer VPC. /p
+    /// If true, the public DNS hostnames of instances in the specified VPC resolve to private IP addresses when queried from instances in the peer VPC.
     pub allow_dns_resolution_from_remote_vpc: Option<bool>,
-    /// p Deprecated. /p
+    /// Deprecated.
     pub allow_egress_from_local_classic_link_to_remote_vpc: Option<bool>,
-    /// p Deprecated. /p
+    /// Deprecated.
     pub allow_egress_from_local_vpc_to_remote_classic_link: Option<bool>,
-    /// p Indicates whether this side of the VPC peering connection allows multipath resilience. /p
+    /// Indicates whether this side of the VPC peering connection allows multipath resilience.
     pub allow_multipath_resilience: Option<bool>,
-    /// p The multipath resilience mode for this side of the VPC peering connection. This value is present only when this side allows multipath resilience. /p
+    /// The multipath resilience mode for this side of the VPC peering connection. This value is present only when this side allows multipath resilience.
     pub multipath_resilience_mode: Option<MultipathResilienceMode>,
 }
 rt::structure!(
@@ -404,18 +404,24 @@ pub static PEERING_CONNECTION_OPTIONS: rt::Schema = rt::Schema::structure(
         rt::m("MultipathResilienceMode", &rt::ENUM).named("multipathResilienceMode"),
     ],
 );
-/// p The VPC peering connection options. /p
+/// The VPC peering connection options.
 #[derive(Clone, Default, PartialEq)]
 pub struct PeeringConnectionOptionsRequest {
-    /// p If true, enables a local VPC to resolve public DNS hostnames to private IP addresses when queried from instances in the peer VPC. /p
+    /// If true, enables a local VPC to resolve public DNS hostnames to private IP addresses when queried from instances in the peer VPC.
     pub allow_dns_resolution_from_remote_vpc: Option<bool>,
-    /// p Deprecated. /p
+    /// Deprecated.
     pub allow_egress_from_local_classic_link_to_remote_vpc: Option<bool>,
-    /// p Deprecated. /p
+    /// Deprecated.
     pub allow_egress_from_local_vpc_to_remote_classic_link: Option<bool>,
-    /// p Specifies whether you allow multipath resilience for this side of the VPC peering connection. Multipath resilience is supported only for inter-Region VPC peering connections between supported Regions. It takes effect only when both the requester and the accepter allow it. If you don't specify this parameter, the current setting doesn't change. /p
+    /// Specifies whether you allow multipath resilience for this side of the VPC peering connection. Multipath resilience is supported only for inter-Region VPC peering connections between supported Regions. It takes effect only when both the requester and the accepter allow it. If you don't specify this parameter, the current setting doesn't change.
     pub allow_multipath_resilience: Option<bool>,
-    /// p The multipath resilience mode. You can specify this parameter only if code AllowMultipathResilience /code is code true /code . /p p The following value is valid: /p ul li p code always-on /code – Replicates traffic across multiple network paths while multipath resilience is in effect. /p /li /ul p If code AllowMultipathResilience /code is code true /code and you don't specify a mode, the default is code always-on /code . /p
+    /// The multipath resilience mode. You can specify this parameter only if `AllowMultipathResilience` is `true`.
+    ///
+    /// The following value is valid:
+    ///
+    /// - `always-on` – Replicates traffic across multiple network paths while multipath resilience is in effect.
+    ///
+    /// If `AllowMultipathResilience` is `true` and you don't specify a mode, the default is `always-on`.
     pub multipath_resilience_mode: Option<MultipathResilienceMode>,
 }
 rt::structure!(
@@ -435,16 +441,16 @@ pub static PEERING_CONNECTION_OPTIONS_REQUEST: rt::Schema = rt::Schema::structur
         rt::m("MultipathResilienceMode", &rt::ENUM),
     ],
 );
-/// p Information about the transit gateway in the peering attachment. /p
+/// Information about the transit gateway in the peering attachment.
 #[derive(Clone, Default, PartialEq)]
 pub struct PeeringTgwInfo {
-    /// p The ID of the transit gateway. /p
+    /// The ID of the transit gateway.
     pub transit_gateway_id: Option<String>,
-    /// p The ID of the core network where the transit gateway peer is located. /p
+    /// The ID of the core network where the transit gateway peer is located.
     pub core_network_id: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the transit gateway. /p
+    /// The ID of the Amazon Web Services account that owns the transit gateway.
     pub owner_id: Option<String>,
-    /// p The Region of the transit gateway. /p
+    /// The Region of the transit gateway.
     pub region: Option<String>,
 }
 rt::structure!(
@@ -460,10 +466,29 @@ pub static PEERING_TGW_INFO: rt::Schema = rt::Schema::structure(
         rt::m("Region", &rt::STRING).named("region"),
     ],
 );
-/// p Specify an instance family to use as the baseline reference for CPU performance. All instance types that match your specified attributes will be compared against the CPU performance of the referenced instance family, regardless of CPU manufacturer or architecture. /p note p Currently, only one instance family can be specified in the list. /p /note
+/// Specify an instance family to use as the baseline reference for CPU performance. All instance types that match your specified attributes will be compared against the CPU performance of the referenced instance family, regardless of CPU manufacturer or architecture.
+///
+/// **Note:** Currently, only one instance family can be specified in the list.
 #[derive(Clone, Default, PartialEq)]
 pub struct PerformanceFactorReference {
-    /// p The instance family to use as a baseline reference. /p note p Ensure that you specify the correct value for the instance family. The instance family is everything before the period ( code . /code ) in the instance type name. For example, in the instance type code c6i.large /code , the instance family is code c6i /code , not code c6 /code . For more information, see a href="https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html" Amazon EC2 instance type naming conventions /a in i Amazon EC2 Instance Types /i . /p /note p The following instance families are i not supported /i for performance protection: /p ul li p code c1 /code /p /li li p code g3 /code | code g3s /code /p /li li p code hpc7g /code /p /li li p code m1 /code | code m2 /code /p /li li p code mac1 /code | code mac2 /code | code mac2-m1ultra /code | code mac2-m2 /code | code mac2-m2pro /code /p /li li p code p3dn /code | code p4d /code | code p5 /code /p /li li p code t1 /code /p /li li p code u-12tb1 /code | code u-18tb1 /code | code u-24tb1 /code | code u-3tb1 /code | code u-6tb1 /code | code u-9tb1 /code | code u7i-12tb /code | code u7in-16tb /code | code u7in-24tb /code | code u7in-32tb /code /p /li /ul p If you enable performance protection by specifying a supported instance family, the returned instance types will exclude the above unsupported instance families. /p p If you specify an unsupported instance family as a value for baseline performance, the API returns an empty response for a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API GetInstanceTypesFromInstanceRequirements" GetInstanceTypesFromInstanceRequirements /a and an exception for a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateFleet" CreateFleet /a , a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RequestSpotFleet" RequestSpotFleet /a , a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API ModifyFleet" ModifyFleet /a , and a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API ModifySpotFleetRequest" ModifySpotFleetRequest /a . /p
+    /// The instance family to use as a baseline reference.
+    ///
+    /// **Note:** Ensure that you specify the correct value for the instance family. The instance family is everything before the period (`.`) in the instance type name. For example, in the instance type `c6i.large`, the instance family is `c6i`, not `c6`. For more information, see [Amazon EC2 instance type naming conventions](https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html) in *Amazon EC2 Instance Types*.
+    ///
+    /// The following instance families are *not supported* for performance protection:
+    ///
+    /// - `c1`
+    /// - `g3` \| `g3s`
+    /// - `hpc7g`
+    /// - `m1` \| `m2`
+    /// - `mac1` \| `mac2` \| `mac2-m1ultra` \| `mac2-m2` \| `mac2-m2pro`
+    /// - `p3dn` \| `p4d` \| `p5`
+    /// - `t1`
+    /// - `u-12tb1` \| `u-18tb1` \| `u-24tb1` \| `u-3tb1` \| `u-6tb1` \| `u-9tb1` \| `u7i-12tb` \| `u7in-16tb` \| `u7in-24tb` \| `u7in-32tb`
+    ///
+    /// If you enable performance protection by specifying a supported instance family, the returned instance types will exclude the above unsupported instance families.
+    ///
+    /// If you specify an unsupported instance family as a value for baseline performance, the API returns an empty response for [GetInstanceTypesFromInstanceRequirements](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetInstanceTypesFromInstanceRequirements) and an exception for [CreateFleet](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFleet), [RequestSpotFleet](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RequestSpotFleet), [ModifyFleet](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyFleet), and [ModifySpotFleetRequest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifySpotFleetRequest).
     pub instance_family: Option<String>,
 }
 rt::structure!(
@@ -473,10 +498,29 @@ pub static PERFORMANCE_FACTOR_REFERENCE: rt::Schema = rt::Schema::structure(
     "PerformanceFactorReference",
     &[rt::m("InstanceFamily", &rt::STRING).named("instanceFamily")],
 );
-/// p Specify an instance family to use as the baseline reference for CPU performance. All instance types that match your specified attributes will be compared against the CPU performance of the referenced instance family, regardless of CPU manufacturer or architecture. /p note p Currently, only one instance family can be specified in the list. /p /note
+/// Specify an instance family to use as the baseline reference for CPU performance. All instance types that match your specified attributes will be compared against the CPU performance of the referenced instance family, regardless of CPU manufacturer or architecture.
+///
+/// **Note:** Currently, only one instance family can be specified in the list.
 #[derive(Clone, Default, PartialEq)]
 pub struct PerformanceFactorReferenceRequest {
-    /// p The instance family to use as a baseline reference. /p note p Ensure that you specify the correct value for the instance family. The instance family is everything before the period ( code . /code ) in the instance type name. For example, in the instance type code c6i.large /code , the instance family is code c6i /code , not code c6 /code . For more information, see a href="https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html" Amazon EC2 instance type naming conventions /a in i Amazon EC2 Instance Types /i . /p /note p The following instance families are i not supported /i for performance protection: /p ul li p code c1 /code /p /li li p code g3 /code | code g3s /code /p /li li p code hpc7g /code /p /li li p code m1 /code | code m2 /code /p /li li p code mac1 /code | code mac2 /code | code mac2-m1ultra /code | code mac2-m2 /code | code mac2-m2pro /code /p /li li p code p3dn /code | code p4d /code | code p5 /code /p /li li p code t1 /code /p /li li p code u-12tb1 /code | code u-18tb1 /code | code u-24tb1 /code | code u-3tb1 /code | code u-6tb1 /code | code u-9tb1 /code | code u7i-12tb /code | code u7in-16tb /code | code u7in-24tb /code | code u7in-32tb /code /p /li /ul p If you enable performance protection by specifying a supported instance family, the returned instance types will exclude the above unsupported instance families. /p p If you specify an unsupported instance family as a value for baseline performance, the API returns an empty response for a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API GetInstanceTypesFromInstanceRequirements" GetInstanceTypesFromInstanceRequirements /a and an exception for a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateFleet" CreateFleet /a , a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RequestSpotFleet" RequestSpotFleet /a , a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API ModifyFleet" ModifyFleet /a , and a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API ModifySpotFleetRequest" ModifySpotFleetRequest /a . /p
+    /// The instance family to use as a baseline reference.
+    ///
+    /// **Note:** Ensure that you specify the correct value for the instance family. The instance family is everything before the period (`.`) in the instance type name. For example, in the instance type `c6i.large`, the instance family is `c6i`, not `c6`. For more information, see [Amazon EC2 instance type naming conventions](https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html) in *Amazon EC2 Instance Types*.
+    ///
+    /// The following instance families are *not supported* for performance protection:
+    ///
+    /// - `c1`
+    /// - `g3` \| `g3s`
+    /// - `hpc7g`
+    /// - `m1` \| `m2`
+    /// - `mac1` \| `mac2` \| `mac2-m1ultra` \| `mac2-m2` \| `mac2-m2pro`
+    /// - `p3dn` \| `p4d` \| `p5`
+    /// - `t1`
+    /// - `u-12tb1` \| `u-18tb1` \| `u-24tb1` \| `u-3tb1` \| `u-6tb1` \| `u-9tb1` \| `u7i-12tb` \| `u7in-16tb` \| `u7in-24tb` \| `u7in-32tb`
+    ///
+    /// If you enable performance protection by specifying a supported instance family, the returned instance types will exclude the above unsupported instance families.
+    ///
+    /// If you specify an unsupported instance family as a value for baseline performance, the API returns an empty response for [GetInstanceTypesFromInstanceRequirements](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetInstanceTypesFromInstanceRequirements) and an exception for [CreateFleet](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFleet), [RequestSpotFleet](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RequestSpotFleet), [ModifyFleet](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyFleet), and [ModifySpotFleetRequest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifySpotFleetRequest).
     pub instance_family: Option<String>,
 }
 rt::structure!(
@@ -495,14 +539,14 @@ pub static PERFORMANCE_FACTOR_REFERENCE_SET_REQUEST: rt::Schema = rt::Schema::li
     "PerformanceFactorReferenceSetRequest",
     &[rt::m("member", &PERFORMANCE_FACTOR_REFERENCE_REQUEST).named("item")],
 );
-/// p Provides a summary of the performance status check results for an instance. /p
+/// Provides a summary of the performance status check results for an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct PerformanceStatusSummary {
-    /// p The current status. /p
+    /// The current status.
     pub status: Option<SummaryStatus>,
-    /// p The date and time when the performance status became impaired. /p
+    /// The date and time when the performance status became impaired.
     pub impaired_since: Option<rt::DateTime>,
-    /// p The recommended action to remediate the impaired instance, if one is available. This value is returned only when the instance is impaired. /p
+    /// The recommended action to remediate the impaired instance, if one is available. This value is returned only when the instance is impaired.
     pub remediation: Option<String>,
 }
 rt::structure!(
@@ -533,10 +577,10 @@ pub static PHASE1_DH_GROUP_NUMBERS_LIST: rt::Schema = rt::Schema::list(
     "Phase1DHGroupNumbersList",
     &[rt::m("member", &PHASE1_DH_GROUP_NUMBERS_LIST_VALUE).named("item")],
 );
-/// p The Diffie-Hellmann group number for phase 1 IKE negotiations. /p
+/// The Diffie-Hellmann group number for phase 1 IKE negotiations.
 #[derive(Clone, Default, PartialEq)]
 pub struct Phase1DhGroupNumbersListValue {
-    /// p The Diffie-Hellmann group number. /p
+    /// The Diffie-Hellmann group number.
     pub value: Option<i32>,
 }
 rt::structure!(
@@ -550,10 +594,10 @@ pub static PHASE1_DH_GROUP_NUMBERS_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "Phase1DHGroupNumbersRequestList",
     &[rt::m("member", &PHASE1_DH_GROUP_NUMBERS_REQUEST_LIST_VALUE).named("item")],
 );
-/// p Specifies a Diffie-Hellman group number for the VPN tunnel for phase 1 IKE negotiations. /p
+/// Specifies a Diffie-Hellman group number for the VPN tunnel for phase 1 IKE negotiations.
 #[derive(Clone, Default, PartialEq)]
 pub struct Phase1DhGroupNumbersRequestListValue {
-    /// p The Diffie-Hellmann group number. /p
+    /// The Diffie-Hellmann group number.
     pub value: Option<i32>,
 }
 rt::structure!(
@@ -568,10 +612,10 @@ pub static PHASE1_ENCRYPTION_ALGORITHMS_LIST: rt::Schema = rt::Schema::list(
     "Phase1EncryptionAlgorithmsList",
     &[rt::m("member", &PHASE1_ENCRYPTION_ALGORITHMS_LIST_VALUE).named("item")],
 );
-/// p The encryption algorithm for phase 1 IKE negotiations. /p
+/// The encryption algorithm for phase 1 IKE negotiations.
 #[derive(Clone, Default, PartialEq)]
 pub struct Phase1EncryptionAlgorithmsListValue {
-    /// p The value for the encryption algorithm. /p
+    /// The value for the encryption algorithm.
     pub value: Option<String>,
 }
 rt::structure!(
@@ -586,10 +630,10 @@ pub static PHASE1_ENCRYPTION_ALGORITHMS_REQUEST_LIST: rt::Schema = rt::Schema::l
     "Phase1EncryptionAlgorithmsRequestList",
     &[rt::m("member", &PHASE1_ENCRYPTION_ALGORITHMS_REQUEST_LIST_VALUE).named("item")],
 );
-/// p Specifies the encryption algorithm for the VPN tunnel for phase 1 IKE negotiations. /p
+/// Specifies the encryption algorithm for the VPN tunnel for phase 1 IKE negotiations.
 #[derive(Clone, Default, PartialEq)]
 pub struct Phase1EncryptionAlgorithmsRequestListValue {
-    /// p The value for the encryption algorithm. /p
+    /// The value for the encryption algorithm.
     pub value: Option<String>,
 }
 rt::structure!(
@@ -604,10 +648,10 @@ pub static PHASE1_INTEGRITY_ALGORITHMS_LIST: rt::Schema = rt::Schema::list(
     "Phase1IntegrityAlgorithmsList",
     &[rt::m("member", &PHASE1_INTEGRITY_ALGORITHMS_LIST_VALUE).named("item")],
 );
-/// p The integrity algorithm for phase 1 IKE negotiations. /p
+/// The integrity algorithm for phase 1 IKE negotiations.
 #[derive(Clone, Default, PartialEq)]
 pub struct Phase1IntegrityAlgorithmsListValue {
-    /// p The value for the integrity algorithm. /p
+    /// The value for the integrity algorithm.
     pub value: Option<String>,
 }
 rt::structure!(
@@ -622,10 +666,10 @@ pub static PHASE1_INTEGRITY_ALGORITHMS_REQUEST_LIST: rt::Schema = rt::Schema::li
     "Phase1IntegrityAlgorithmsRequestList",
     &[rt::m("member", &PHASE1_INTEGRITY_ALGORITHMS_REQUEST_LIST_VALUE).named("item")],
 );
-/// p Specifies the integrity algorithm for the VPN tunnel for phase 1 IKE negotiations. /p
+/// Specifies the integrity algorithm for the VPN tunnel for phase 1 IKE negotiations.
 #[derive(Clone, Default, PartialEq)]
 pub struct Phase1IntegrityAlgorithmsRequestListValue {
-    /// p The value for the integrity algorithm. /p
+    /// The value for the integrity algorithm.
     pub value: Option<String>,
 }
 rt::structure!(
@@ -640,10 +684,10 @@ pub static PHASE2_DH_GROUP_NUMBERS_LIST: rt::Schema = rt::Schema::list(
     "Phase2DHGroupNumbersList",
     &[rt::m("member", &PHASE2_DH_GROUP_NUMBERS_LIST_VALUE).named("item")],
 );
-/// p The Diffie-Hellmann group number for phase 2 IKE negotiations. /p
+/// The Diffie-Hellmann group number for phase 2 IKE negotiations.
 #[derive(Clone, Default, PartialEq)]
 pub struct Phase2DhGroupNumbersListValue {
-    /// p The Diffie-Hellmann group number. /p
+    /// The Diffie-Hellmann group number.
     pub value: Option<i32>,
 }
 rt::structure!(
@@ -657,10 +701,10 @@ pub static PHASE2_DH_GROUP_NUMBERS_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "Phase2DHGroupNumbersRequestList",
     &[rt::m("member", &PHASE2_DH_GROUP_NUMBERS_REQUEST_LIST_VALUE).named("item")],
 );
-/// p Specifies a Diffie-Hellman group number for the VPN tunnel for phase 2 IKE negotiations. /p
+/// Specifies a Diffie-Hellman group number for the VPN tunnel for phase 2 IKE negotiations.
 #[derive(Clone, Default, PartialEq)]
 pub struct Phase2DhGroupNumbersRequestListValue {
-    /// p The Diffie-Hellmann group number. /p
+    /// The Diffie-Hellmann group number.
     pub value: Option<i32>,
 }
 rt::structure!(
@@ -675,10 +719,10 @@ pub static PHASE2_ENCRYPTION_ALGORITHMS_LIST: rt::Schema = rt::Schema::list(
     "Phase2EncryptionAlgorithmsList",
     &[rt::m("member", &PHASE2_ENCRYPTION_ALGORITHMS_LIST_VALUE).named("item")],
 );
-/// p The encryption algorithm for phase 2 IKE negotiations. /p
+/// The encryption algorithm for phase 2 IKE negotiations.
 #[derive(Clone, Default, PartialEq)]
 pub struct Phase2EncryptionAlgorithmsListValue {
-    /// p The encryption algorithm. /p
+    /// The encryption algorithm.
     pub value: Option<String>,
 }
 rt::structure!(
@@ -693,10 +737,10 @@ pub static PHASE2_ENCRYPTION_ALGORITHMS_REQUEST_LIST: rt::Schema = rt::Schema::l
     "Phase2EncryptionAlgorithmsRequestList",
     &[rt::m("member", &PHASE2_ENCRYPTION_ALGORITHMS_REQUEST_LIST_VALUE).named("item")],
 );
-/// p Specifies the encryption algorithm for the VPN tunnel for phase 2 IKE negotiations. /p
+/// Specifies the encryption algorithm for the VPN tunnel for phase 2 IKE negotiations.
 #[derive(Clone, Default, PartialEq)]
 pub struct Phase2EncryptionAlgorithmsRequestListValue {
-    /// p The encryption algorithm. /p
+    /// The encryption algorithm.
     pub value: Option<String>,
 }
 rt::structure!(
@@ -711,10 +755,10 @@ pub static PHASE2_INTEGRITY_ALGORITHMS_LIST: rt::Schema = rt::Schema::list(
     "Phase2IntegrityAlgorithmsList",
     &[rt::m("member", &PHASE2_INTEGRITY_ALGORITHMS_LIST_VALUE).named("item")],
 );
-/// p The integrity algorithm for phase 2 IKE negotiations. /p
+/// The integrity algorithm for phase 2 IKE negotiations.
 #[derive(Clone, Default, PartialEq)]
 pub struct Phase2IntegrityAlgorithmsListValue {
-    /// p The integrity algorithm. /p
+    /// The integrity algorithm.
     pub value: Option<String>,
 }
 rt::structure!(
@@ -729,10 +773,10 @@ pub static PHASE2_INTEGRITY_ALGORITHMS_REQUEST_LIST: rt::Schema = rt::Schema::li
     "Phase2IntegrityAlgorithmsRequestList",
     &[rt::m("member", &PHASE2_INTEGRITY_ALGORITHMS_REQUEST_LIST_VALUE).named("item")],
 );
-/// p Specifies the integrity algorithm for the VPN tunnel for phase 2 IKE negotiations. /p
+/// Specifies the integrity algorithm for the VPN tunnel for phase 2 IKE negotiations.
 #[derive(Clone, Default, PartialEq)]
 pub struct Phase2IntegrityAlgorithmsRequestListValue {
-    /// p The integrity algorithm. /p
+    /// The integrity algorithm.
     pub value: Option<String>,
 }
 rt::structure!(
@@ -746,28 +790,52 @@ pub static PHASE2_INTEGRITY_ALGORITHMS_REQUEST_LIST_VALUE: rt::Schema = rt::Sche
 rt::string_enum! {
     pub enum PhcSupport { Unsupported = "unsupported", Supported = "supported" }
 }
-/// p Describes the placement of an instance. /p
+/// Describes the placement of an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct Placement {
-    /// p The ID of the Availability Zone of the instance. /p p On input, you can specify code AvailabilityZone /code or code AvailabilityZoneId /code , but not both. If you specify neither one, Amazon EC2 automatically selects an Availability Zone for you. /p p This parameter is not supported for a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateFleet" CreateFleet /a . /p
+    /// The ID of the Availability Zone of the instance.
+    ///
+    /// On input, you can specify `AvailabilityZone` or `AvailabilityZoneId`, but not both. If you specify neither one, Amazon EC2 automatically selects an Availability Zone for you.
+    ///
+    /// This parameter is not supported for [CreateFleet](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFleet).
     pub availability_zone_id: Option<String>,
-    /// p The affinity setting for the instance on the Dedicated Host. /p p This parameter is not supported for a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateFleet" CreateFleet /a or a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API ImportInstance.html" ImportInstance /a . /p
+    /// The affinity setting for the instance on the Dedicated Host.
+    ///
+    /// This parameter is not supported for [CreateFleet](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFleet) or [ImportInstance](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportInstance.html).
     pub affinity: Option<String>,
-    /// p The name of the placement group that the instance is in. /p p On input, you can specify code GroupId /code or code GroupName /code , but not both. /p
+    /// The name of the placement group that the instance is in.
+    ///
+    /// On input, you can specify `GroupId` or `GroupName`, but not both.
     pub group_name: Option<String>,
-    /// p The number of the partition that the instance is in. Valid only if the placement group strategy is set to code partition /code . /p p This parameter is not supported for a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateFleet" CreateFleet /a . /p
+    /// The number of the partition that the instance is in. Valid only if the placement group strategy is set to `partition`.
+    ///
+    /// This parameter is not supported for [CreateFleet](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFleet).
     pub partition_number: Option<i32>,
-    /// p The ID of the Dedicated Host on which the instance resides. /p p This parameter is not supported for a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateFleet" CreateFleet /a or a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API ImportInstance.html" ImportInstance /a . /p
+    /// The ID of the Dedicated Host on which the instance resides.
+    ///
+    /// This parameter is not supported for [CreateFleet](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFleet) or [ImportInstance](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportInstance.html).
     pub host_id: Option<String>,
-    /// p The tenancy of the instance. An instance with a tenancy of code dedicated /code runs on single-tenant hardware. /p p This parameter is not supported for a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateFleet" CreateFleet /a . The code host /code tenancy is not supported for a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API ImportInstance.html" ImportInstance /a or for T3 instances that are configured for the code unlimited /code CPU credit option. /p
+    /// The tenancy of the instance. An instance with a tenancy of `dedicated` runs on single-tenant hardware.
+    ///
+    /// This parameter is not supported for [CreateFleet](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFleet). The `host` tenancy is not supported for [ImportInstance](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportInstance.html) or for T3 instances that are configured for the `unlimited` CPU credit option.
     pub tenancy: Option<Tenancy>,
-    /// p Reserved for future use. /p
+    /// Reserved for future use.
     pub spread_domain: Option<String>,
-    /// p The ARN of the host resource group in which to launch the instances. /p p On input, if you specify this parameter, either omit the b Tenancy /b parameter or set it to code host /code . /p p This parameter is not supported for a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateFleet" CreateFleet /a . /p
+    /// The ARN of the host resource group in which to launch the instances.
+    ///
+    /// On input, if you specify this parameter, either omit the **Tenancy** parameter or set it to `host`.
+    ///
+    /// This parameter is not supported for [CreateFleet](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFleet).
     pub host_resource_group_arn: Option<String>,
-    /// p The ID of the placement group that the instance is in. /p p On input, you can specify code GroupId /code or code GroupName /code , but not both. /p
+    /// The ID of the placement group that the instance is in.
+    ///
+    /// On input, you can specify `GroupId` or `GroupName`, but not both.
     pub group_id: Option<String>,
-    /// p The Availability Zone of the instance. /p p On input, you can specify code AvailabilityZone /code or code AvailabilityZoneId /code , but not both. If you specify neither one, Amazon EC2 automatically selects an Availability Zone for you. /p p This parameter is not supported for a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateFleet" CreateFleet /a . /p
+    /// The Availability Zone of the instance.
+    ///
+    /// On input, you can specify `AvailabilityZone` or `AvailabilityZoneId`, but not both. If you specify neither one, Amazon EC2 automatically selects an Availability Zone for you.
+    ///
+    /// This parameter is not supported for [CreateFleet](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFleet).
     pub availability_zone: Option<String>,
 }
 rt::structure!(
@@ -790,30 +858,30 @@ pub static PLACEMENT: rt::Schema = rt::Schema::structure(
         rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
     ],
 );
-/// p Describes a placement group. /p
+/// Describes a placement group.
 #[derive(Clone, Default, PartialEq)]
 pub struct PlacementGroup {
-    /// p The name of the placement group. /p
+    /// The name of the placement group.
     pub group_name: Option<String>,
-    /// p The state of the placement group. /p
+    /// The state of the placement group.
     pub state: Option<PlacementGroupState>,
-    /// p The placement strategy. /p
+    /// The placement strategy.
     pub strategy: Option<PlacementStrategy>,
-    /// p The number of partitions. Valid only if b strategy /b is set to code partition /code . /p
+    /// The number of partitions. Valid only if **strategy** is set to `partition`.
     pub partition_count: Option<i32>,
-    /// p The ID of the placement group. /p
+    /// The ID of the placement group.
     pub group_id: Option<String>,
-    /// p Any tags applied to the placement group. /p
+    /// Any tags applied to the placement group.
     pub tags: Option<Vec<Tag>>,
-    /// p The Amazon Resource Name (ARN) of the placement group. /p
+    /// The Amazon Resource Name (ARN) of the placement group.
     pub group_arn: Option<String>,
-    /// p The spread level for the placement group. i Only /i Outpost placement groups can be spread across hosts. /p
+    /// The spread level for the placement group. *Only* Outpost placement groups can be spread across hosts.
     pub spread_level: Option<SpreadLevel>,
-    /// p Reserved for future use. /p
+    /// Reserved for future use.
     pub linked_group_id: Option<String>,
-    /// p The service provider that manages the Placement Group. /p
+    /// The service provider that manages the Placement Group.
     pub operator: Option<OperatorResponse>,
-    /// p The ID of the parent placement group. /p
+    /// The ID of the parent placement group.
     pub parent_group_id: Option<String>,
 }
 rt::structure!(
@@ -841,10 +909,10 @@ pub static PLACEMENT_GROUP_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "PlacementGroupIdStringList",
     &[rt::m("member", &rt::STRING).named("GroupId")],
 );
-/// p Describes the placement group support of the instance type. /p
+/// Describes the placement group support of the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct PlacementGroupInfo {
-    /// p The supported placement group types. /p
+    /// The supported placement group types.
     pub supported_strategies: Option<Vec<PlacementGroupStrategy>>,
 }
 rt::structure!(PlacementGroupInfo, PLACEMENT_GROUP_INFO, 0 => supported_strategies);
@@ -875,10 +943,10 @@ pub static PLACEMENT_GROUP_STRING_LIST: rt::Schema = rt::Schema::list(
     "PlacementGroupStringList",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Describes the placement of an instance. /p
+/// Describes the placement of an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct PlacementResponse {
-    /// p The name of the placement group that the instance is in. /p
+    /// The name of the placement group that the instance is in.
     pub group_name: Option<String>,
 }
 rt::structure!(PlacementResponse, PLACEMENT_RESPONSE, 0 => group_name);
@@ -893,10 +961,10 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum PlatformValues { Windows = "Windows" }
 }
-/// p Describes a CIDR block for an address pool. /p
+/// Describes a CIDR block for an address pool.
 #[derive(Clone, Default, PartialEq)]
 pub struct PoolCidrBlock {
-    /// p The CIDR block. /p
+    /// The CIDR block.
     pub cidr: Option<String>,
 }
 rt::structure!(PoolCidrBlock, POOL_CIDR_BLOCK, 0 => cidr);
@@ -908,12 +976,12 @@ pub static POOL_CIDR_BLOCKS_SET: rt::Schema = rt::Schema::list(
     "PoolCidrBlocksSet",
     &[rt::m("member", &POOL_CIDR_BLOCK).named("item")],
 );
-/// p Describes a range of ports. /p
+/// Describes a range of ports.
 #[derive(Clone, Default, PartialEq)]
 pub struct PortRange {
-    /// p The first port in the range. /p
+    /// The first port in the range.
     pub from: Option<i32>,
-    /// p The last port in the range. /p
+    /// The last port in the range.
     pub to: Option<i32>,
 }
 rt::structure!(PortRange, PORT_RANGE, 0 => from, 1 => to);
@@ -925,14 +993,14 @@ pub static PORT_RANGE_LIST: rt::Schema = rt::Schema::list(
     "PortRangeList",
     &[rt::m("member", &PORT_RANGE).named("item")],
 );
-/// p Describes prefixes for Amazon Web Services services. /p
+/// Describes prefixes for Amazon Web Services services.
 #[derive(Clone, Default, PartialEq)]
 pub struct PrefixList {
-    /// p The IP address range of the Amazon Web Services service. /p
+    /// The IP address range of the Amazon Web Services service.
     pub cidrs: Option<Vec<String>>,
-    /// p The ID of the prefix. /p
+    /// The ID of the prefix.
     pub prefix_list_id: Option<String>,
-    /// p The name of the prefix. /p
+    /// The name of the prefix.
     pub prefix_list_name: Option<String>,
 }
 rt::structure!(
@@ -946,12 +1014,12 @@ pub static PREFIX_LIST: rt::Schema = rt::Schema::structure(
         rt::m("PrefixListName", &rt::STRING).named("prefixListName"),
     ],
 );
-/// p Describes the resource with which a prefix list is associated. /p
+/// Describes the resource with which a prefix list is associated.
 #[derive(Clone, Default, PartialEq)]
 pub struct PrefixListAssociation {
-    /// p The ID of the resource. /p
+    /// The ID of the resource.
     pub resource_id: Option<String>,
-    /// p The owner of the resource. /p
+    /// The owner of the resource.
     pub resource_owner: Option<String>,
 }
 rt::structure!(
@@ -968,12 +1036,12 @@ pub static PREFIX_LIST_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
     "PrefixListAssociationSet",
     &[rt::m("member", &PREFIX_LIST_ASSOCIATION).named("item")],
 );
-/// p Describes a prefix list entry. /p
+/// Describes a prefix list entry.
 #[derive(Clone, Default, PartialEq)]
 pub struct PrefixListEntry {
-    /// p The CIDR block. /p
+    /// The CIDR block.
     pub cidr: Option<String>,
-    /// p The description. /p
+    /// The description.
     pub description: Option<String>,
 }
 rt::structure!(PrefixListEntry, PREFIX_LIST_ENTRY, 0 => cidr, 1 => description);
@@ -988,12 +1056,14 @@ pub static PREFIX_LIST_ENTRY_SET: rt::Schema = rt::Schema::list(
     "PrefixListEntrySet",
     &[rt::m("member", &PREFIX_LIST_ENTRY).named("item")],
 );
-/// p Describes a prefix list ID. /p
+/// Describes a prefix list ID.
 #[derive(Clone, Default, PartialEq)]
 pub struct PrefixListId {
-    /// p A description for the security group rule that references this prefix list ID. /p p Constraints: Up to 255 characters in length. Allowed characters are a-z, A-Z, 0-9, spaces, and . -:/()#,@ +=;{}!$ /p
+    /// A description for the security group rule that references this prefix list ID.
+    ///
+    /// Constraints: Up to 255 characters in length. Allowed characters are a-z, A-Z, 0-9, spaces, and .\_-:/()#,@\[\]+=;{}!$\*
     pub description: Option<String>,
-    /// p The ID of the prefix. /p
+    /// The ID of the prefix.
     pub prefix_list_id: Option<String>,
 }
 rt::structure!(PrefixListId, PREFIX_LIST_ID, 0 => description, 1 => prefix_list_id);
@@ -1029,16 +1099,18 @@ rt::string_enum! {
     "delete-in-progress", DeleteComplete = "delete-complete", DeleteFailed =
     "delete-failed" }
 }
-/// p Describes the price for a Reserved Instance. /p
+/// Describes the price for a Reserved Instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct PriceSchedule {
-    /// p The current price schedule, as determined by the term remaining for the Reserved Instance in the listing. /p p A specific price schedule is always in effect, but only one price schedule can be active at any time. Take, for example, a Reserved Instance listing that has five months remaining in its term. When you specify price schedules for five months and two months, this means that schedule 1, covering the first three months of the remaining term, will be active during months 5, 4, and 3. Then schedule 2, covering the last two months of the term, will be active for months 2 and 1. /p
+    /// The current price schedule, as determined by the term remaining for the Reserved Instance in the listing.
+    ///
+    /// A specific price schedule is always in effect, but only one price schedule can be active at any time. Take, for example, a Reserved Instance listing that has five months remaining in its term. When you specify price schedules for five months and two months, this means that schedule 1, covering the first three months of the remaining term, will be active during months 5, 4, and 3. Then schedule 2, covering the last two months of the term, will be active for months 2 and 1.
     pub active: Option<bool>,
-    /// p The currency for transacting the Reserved Instance resale. At this time, the only supported currency is code USD /code . /p
+    /// The currency for transacting the Reserved Instance resale. At this time, the only supported currency is `USD`.
     pub currency_code: Option<CurrencyCodeValues>,
-    /// p The fixed price for the term. /p
+    /// The fixed price for the term.
     pub price: Option<f64>,
-    /// p The number of months remaining in the reservation. For example, 2 is the second to the last month before the capacity reservation expires. /p
+    /// The number of months remaining in the reservation. For example, 2 is the second to the last month before the capacity reservation expires.
     pub term: Option<i64>,
 }
 rt::structure!(
@@ -1057,14 +1129,14 @@ pub static PRICE_SCHEDULE_LIST: rt::Schema = rt::Schema::list(
     "PriceScheduleList",
     &[rt::m("member", &PRICE_SCHEDULE).named("item")],
 );
-/// p Describes the price for a Reserved Instance. /p
+/// Describes the price for a Reserved Instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct PriceScheduleSpecification {
-    /// p The number of months remaining in the reservation. For example, 2 is the second to the last month before the capacity reservation expires. /p
+    /// The number of months remaining in the reservation. For example, 2 is the second to the last month before the capacity reservation expires.
     pub term: Option<i64>,
-    /// p The fixed price for the term. /p
+    /// The fixed price for the term.
     pub price: Option<f64>,
-    /// p The currency for transacting the Reserved Instance resale. At this time, the only supported currency is code USD /code . /p
+    /// The currency for transacting the Reserved Instance resale. At this time, the only supported currency is `USD`.
     pub currency_code: Option<CurrencyCodeValues>,
 }
 rt::structure!(
@@ -1083,12 +1155,12 @@ pub static PRICE_SCHEDULE_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
     "PriceScheduleSpecificationList",
     &[rt::m("member", &PRICE_SCHEDULE_SPECIFICATION).named("item")],
 );
-/// p Describes a Reserved Instance offering. /p
+/// Describes a Reserved Instance offering.
 #[derive(Clone, Default, PartialEq)]
 pub struct PricingDetail {
-    /// p The number of reservations available for the price. /p
+    /// The number of reservations available for the price.
     pub count: Option<i32>,
-    /// p The price per instance. /p
+    /// The price per instance.
     pub price: Option<f64>,
 }
 rt::structure!(PricingDetail, PRICING_DETAIL, 0 => count, 1 => price);
@@ -1103,12 +1175,12 @@ pub static PRICING_DETAILS_LIST: rt::Schema = rt::Schema::list(
     "PricingDetailsList",
     &[rt::m("member", &PRICING_DETAIL).named("item")],
 );
-/// p PrincipalIdFormat description /p
+/// PrincipalIdFormat description
 #[derive(Clone, Default, PartialEq)]
 pub struct PrincipalIdFormat {
-    /// p PrincipalIdFormatARN description /p
+    /// PrincipalIdFormatARN description
     pub arn: Option<String>,
-    /// p PrincipalIdFormatStatuses description /p
+    /// PrincipalIdFormatStatuses description
     pub statuses: Option<Vec<IdFormat>>,
 }
 rt::structure!(PrincipalIdFormat, PRINCIPAL_ID_FORMAT, 0 => arn, 1 => statuses);
@@ -1127,10 +1199,10 @@ rt::string_enum! {
     pub enum PrincipalType { All = "All", Service = "Service", OrganizationUnit =
     "OrganizationUnit", Account = "Account", User = "User", Role = "Role" }
 }
-/// p Information about the Private DNS name for interface endpoints. /p
+/// Information about the Private DNS name for interface endpoints.
 #[derive(Clone, Default, PartialEq)]
 pub struct PrivateDnsDetails {
-    /// p The private DNS name assigned to the VPC endpoint service. /p
+    /// The private DNS name assigned to the VPC endpoint service.
     pub private_dns_name: Option<String>,
 }
 rt::structure!(PrivateDnsDetails, PRIVATE_DNS_DETAILS, 0 => private_dns_name);
@@ -1142,16 +1214,18 @@ pub static PRIVATE_DNS_DETAILS_SET: rt::Schema = rt::Schema::list(
     "PrivateDnsDetailsSet",
     &[rt::m("member", &PRIVATE_DNS_DETAILS).named("item")],
 );
-/// p Information about the private DNS name for the service endpoint. /p
+/// Information about the private DNS name for the service endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct PrivateDnsNameConfiguration {
-    /// p The verification state of the VPC endpoint service. /p p Consumers of the endpoint service can use the private name only when the state is code verified /code . /p
+    /// The verification state of the VPC endpoint service.
+    ///
+    /// Consumers of the endpoint service can use the private name only when the state is `verified`.
     pub state: Option<DnsNameState>,
-    /// p The endpoint service verification type, for example TXT. /p
+    /// The endpoint service verification type, for example TXT.
     pub type_: Option<String>,
-    /// p The value the service provider adds to the private DNS name domain record before verification. /p
+    /// The value the service provider adds to the private DNS name domain record before verification.
     pub value: Option<String>,
-    /// p The name of the record subdomain the service provider needs to create. The service provider adds the code value /code text to the code name /code . /p
+    /// The name of the record subdomain the service provider needs to create. The service provider adds the `value` text to the `name`.
     pub name: Option<String>,
 }
 rt::structure!(
@@ -1167,14 +1241,14 @@ pub static PRIVATE_DNS_NAME_CONFIGURATION: rt::Schema = rt::Schema::structure(
         rt::m("Name", &rt::STRING).named("name"),
     ],
 );
-/// p Describes the options for instance hostnames. /p
+/// Describes the options for instance hostnames.
 #[derive(Clone, Default, PartialEq)]
 pub struct PrivateDnsNameOptionsOnLaunch {
-    /// p The type of hostname for EC2 instances. For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID. /p
+    /// The type of hostname for EC2 instances. For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID.
     pub hostname_type: Option<HostnameType>,
-    /// p Indicates whether to respond to DNS queries for instance hostnames with DNS A records. /p
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
     pub enable_resource_name_dns_a_record: Option<bool>,
-    /// p Indicates whether to respond to DNS queries for instance hostname with DNS AAAA records. /p
+    /// Indicates whether to respond to DNS queries for instance hostname with DNS AAAA records.
     pub enable_resource_name_dns_aaaa_record: Option<bool>,
 }
 rt::structure!(
@@ -1192,14 +1266,14 @@ pub static PRIVATE_DNS_NAME_OPTIONS_ON_LAUNCH: rt::Schema = rt::Schema::structur
             .named("enableResourceNameDnsAAAARecord"),
     ],
 );
-/// p Describes the options for instance hostnames. /p
+/// Describes the options for instance hostnames.
 #[derive(Clone, Default, PartialEq)]
 pub struct PrivateDnsNameOptionsRequest {
-    /// p The type of hostname for EC2 instances. For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID. /p
+    /// The type of hostname for EC2 instances. For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID.
     pub hostname_type: Option<HostnameType>,
-    /// p Indicates whether to respond to DNS queries for instance hostnames with DNS A records. /p
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
     pub enable_resource_name_dns_a_record: Option<bool>,
-    /// p Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records. /p
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
     pub enable_resource_name_dns_aaaa_record: Option<bool>,
 }
 rt::structure!(
@@ -1214,14 +1288,14 @@ pub static PRIVATE_DNS_NAME_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("EnableResourceNameDnsAAAARecord", &rt::BOOLEAN),
     ],
 );
-/// p Describes the options for instance hostnames. /p
+/// Describes the options for instance hostnames.
 #[derive(Clone, Default, PartialEq)]
 pub struct PrivateDnsNameOptionsResponse {
-    /// p The type of hostname to assign to an instance. /p
+    /// The type of hostname to assign to an instance.
     pub hostname_type: Option<HostnameType>,
-    /// p Indicates whether to respond to DNS queries for instance hostnames with DNS A records. /p
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
     pub enable_resource_name_dns_a_record: Option<bool>,
-    /// p Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records. /p
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
     pub enable_resource_name_dns_aaaa_record: Option<bool>,
 }
 rt::structure!(
@@ -1249,12 +1323,12 @@ pub static PRIVATE_IP_ADDRESS_CONFIG_SET: rt::Schema = rt::Schema::list(
             .named("PrivateIpAddressConfigSet"),
     ],
 );
-/// p Describes a secondary private IPv4 address for a network interface. /p
+/// Describes a secondary private IPv4 address for a network interface.
 #[derive(Clone, Default, PartialEq)]
 pub struct PrivateIpAddressSpecification {
-    /// p Indicates whether the private IPv4 address is the primary private IPv4 address. Only one IPv4 address can be designated as primary. /p
+    /// Indicates whether the private IPv4 address is the primary private IPv4 address. Only one IPv4 address can be designated as primary.
     pub primary: Option<bool>,
-    /// p The private IPv4 address. /p
+    /// The private IPv4 address.
     pub private_ip_address: Option<String>,
 }
 rt::structure!(
@@ -1276,16 +1350,16 @@ pub static PRIVATE_IP_ADDRESS_STRING_LIST: rt::Schema = rt::Schema::list(
     "PrivateIpAddressStringList",
     &[rt::m("member", &rt::STRING).named("PrivateIpAddress")],
 );
-/// p Describes the processor used by the instance type. /p
+/// Describes the processor used by the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct ProcessorInfo {
-    /// p The architectures supported by the instance type. /p
+    /// The architectures supported by the instance type.
     pub supported_architectures: Option<Vec<ArchitectureType>>,
-    /// p The speed of the processor, in GHz. /p
+    /// The speed of the processor, in GHz.
     pub sustained_clock_speed_in_ghz: Option<f64>,
-    /// p Indicates whether the instance type supports AMD SEV-SNP. If the request returns code amd-sev-snp /code , AMD SEV-SNP is supported. Otherwise, it is not supported. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sev-snp.html" AMD SEV-SNP /a . /p
+    /// Indicates whether the instance type supports AMD SEV-SNP. If the request returns `amd-sev-snp`, AMD SEV-SNP is supported. Otherwise, it is not supported. For more information, see [AMD SEV-SNP](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sev-snp.html).
     pub supported_features: Option<Vec<SupportedAdditionalProcessorFeature>>,
-    /// p The manufacturer of the processor. /p
+    /// The manufacturer of the processor.
     pub manufacturer: Option<String>,
 }
 rt::structure!(
@@ -1303,12 +1377,12 @@ pub static PROCESSOR_INFO: rt::Schema = rt::Schema::structure(
         rt::m("Manufacturer", &rt::STRING).named("manufacturer"),
     ],
 );
-/// p Describes a product code. /p
+/// Describes a product code.
 #[derive(Clone, Default, PartialEq)]
 pub struct ProductCode {
-    /// p The product code. /p
+    /// The product code.
     pub product_code_id: Option<String>,
-    /// p The type of product code. /p
+    /// The type of product code.
     pub product_code_type: Option<ProductCodeValues>,
 }
 rt::structure!(ProductCode, PRODUCT_CODE, 0 => product_code_id, 1 => product_code_type);
@@ -1334,10 +1408,10 @@ pub static PRODUCT_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "ProductDescriptionList",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Describes a virtual private gateway propagating route. /p
+/// Describes a virtual private gateway propagating route.
 #[derive(Clone, Default, PartialEq)]
 pub struct PropagatingVgw {
-    /// p The ID of the virtual private gateway. /p
+    /// The ID of the virtual private gateway.
     pub gateway_id: Option<String>,
 }
 rt::structure!(PropagatingVgw, PROPAGATING_VGW, 0 => gateway_id);
@@ -1365,21 +1439,31 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionByoipCidrRequest {
-    /// p The public IPv4 or IPv6 address range, in CIDR notation. The most specific IPv4 prefix that you can specify is /24. The most specific IPv6 address range that you can bring is /48 for CIDRs that are publicly advertisable and /56 for CIDRs that are not publicly advertisable. The address range cannot overlap with another address range that you've brought to this or another Region. /p
+    /// The public IPv4 or IPv6 address range, in CIDR notation. The most specific IPv4 prefix that you can specify is /24. The most specific IPv6 address range that you can bring is /48 for CIDRs that are publicly advertisable and /56 for CIDRs that are not publicly advertisable. The address range cannot overlap with another address range that you've brought to this or another Region.
     pub cidr: String,
-    /// p A signed document that proves that you are authorized to bring the specified IP address range to Amazon using BYOIP. /p
+    /// A signed document that proves that you are authorized to bring the specified IP address range to Amazon using BYOIP.
     pub cidr_authorization_context: Option<CidrAuthorizationContext>,
-    /// p (IPv6 only) Indicate whether the address range will be publicly advertised to the internet. /p p Default: true /p
+    /// (IPv6 only) Indicate whether the address range will be publicly advertised to the internet.
+    ///
+    /// Default: true
     pub publicly_advertisable: Option<bool>,
-    /// p A description for the address range and the address pool. /p
+    /// A description for the address range and the address pool.
     pub description: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The tags to apply to the address pool. /p
+    /// The tags to apply to the address pool.
     pub pool_tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Reserved. /p
+    /// Reserved.
     pub multi_region: Option<bool>,
-    /// p If you have a href="https://docs.aws.amazon.com/local-zones/latest/ug/how-local-zones-work.html" Local Zones /a enabled, you can choose a network border group for Local Zones when you provision and advertise a BYOIPv4 CIDR. Choose the network border group carefully as the EIP and the Amazon Web Services resource it is associated with must reside in the same network border group. /p p You can provision BYOIP address ranges to and advertise them in the following Local Zone network border groups: /p ul li p us-east-1-dfw-2 /p /li li p us-west-2-lax-1 /p /li li p us-west-2-phx-2 /p /li /ul note p You cannot provision or advertise BYOIPv6 address ranges in Local Zones at this time. /p /note
+    /// If you have [Local Zones](https://docs.aws.amazon.com/local-zones/latest/ug/how-local-zones-work.html) enabled, you can choose a network border group for Local Zones when you provision and advertise a BYOIPv4 CIDR. Choose the network border group carefully as the EIP and the Amazon Web Services resource it is associated with must reside in the same network border group.
+    ///
+    /// You can provision BYOIP address ranges to and advertise them in the following Local Zone network border groups:
+    ///
+    /// - us-east-1-dfw-2
+    /// - us-west-2-lax-1
+    /// - us-west-2-phx-2
+    ///
+    /// **Note:** You cannot provision or advertise BYOIPv6 address ranges in Local Zones at this time.
     pub network_border_group: Option<String>,
 }
 rt::structure!(
@@ -1403,7 +1487,7 @@ pub static PROVISION_BYOIP_CIDR_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionByoipCidrResult {
-    /// p Information about the address range. /p
+    /// Information about the address range.
     pub byoip_cidr: Option<ByoipCidr>,
 }
 rt::structure!(ProvisionByoipCidrResult, PROVISION_BYOIP_CIDR_RESULT, 0 => byoip_cidr);
@@ -1413,13 +1497,13 @@ pub static PROVISION_BYOIP_CIDR_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionIpamByoasnRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p An IPAM ID. /p
+    /// An IPAM ID.
     pub ipam_id: String,
-    /// p A public 2-byte or 4-byte ASN. /p
+    /// A public 2-byte or 4-byte ASN.
     pub asn: String,
-    /// p An ASN authorization context. /p
+    /// An ASN authorization context.
     pub asn_authorization_context: AsnAuthorizationContext,
 }
 rt::structure!(
@@ -1437,7 +1521,7 @@ pub static PROVISION_IPAM_BYOASN_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionIpamByoasnResult {
-    /// p An ASN and BYOIP CIDR association. /p
+    /// An ASN and BYOIP CIDR association.
     pub byoasn: Option<Byoasn>,
 }
 rt::structure!(ProvisionIpamByoasnResult, PROVISION_IPAM_BYOASN_RESULT, 0 => byoasn);
@@ -1447,21 +1531,21 @@ pub static PROVISION_IPAM_BYOASN_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionIpamPoolCidrRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM pool to which you want to assign a CIDR. /p
+    /// The ID of the IPAM pool to which you want to assign a CIDR.
     pub ipam_pool_id: String,
-    /// p The CIDR you want to assign to the IPAM pool. Either "NetmaskLength" or "Cidr" is required. This value will be null if you specify "NetmaskLength" and will be filled in during the provisioning process. /p
+    /// The CIDR you want to assign to the IPAM pool. Either "NetmaskLength" or "Cidr" is required. This value will be null if you specify "NetmaskLength" and will be filled in during the provisioning process.
     pub cidr: Option<String>,
-    /// p A signed document that proves that you are authorized to bring a specified IP address range to Amazon using BYOIP. This option only applies to IPv4 and IPv6 pools in the public scope. /p
+    /// A signed document that proves that you are authorized to bring a specified IP address range to Amazon using BYOIP. This option only applies to IPv4 and IPv6 pools in the public scope.
     pub cidr_authorization_context: Option<IpamCidrAuthorizationContext>,
-    /// p The netmask length of the CIDR you'd like to provision to a pool. Can be used for provisioning Amazon-provided IPv6 CIDRs to top-level pools and for provisioning CIDRs to pools with source pools. Cannot be used to provision BYOIP CIDRs to top-level pools. Either "NetmaskLength" or "Cidr" is required. /p
+    /// The netmask length of the CIDR you'd like to provision to a pool. Can be used for provisioning Amazon-provided IPv6 CIDRs to top-level pools and for provisioning CIDRs to pools with source pools. Cannot be used to provision BYOIP CIDRs to top-level pools. Either "NetmaskLength" or "Cidr" is required.
     pub netmask_length: Option<i32>,
-    /// p A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency /a . /p
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: Option<String>,
-    /// p The method for verifying control of a public IP address range. Defaults to code remarks-x509 /code if not specified. This option only applies to IPv4 and IPv6 pools in the public scope. /p
+    /// The method for verifying control of a public IP address range. Defaults to `remarks-x509` if not specified. This option only applies to IPv4 and IPv6 pools in the public scope.
     pub verification_method: Option<VerificationMethod>,
-    /// p Verification token ID. This option only applies to IPv4 and IPv6 pools in the public scope. /p
+    /// Verification token ID. This option only applies to IPv4 and IPv6 pools in the public scope.
     pub ipam_external_resource_verification_token_id: Option<String>,
 }
 rt::structure!(
@@ -1485,7 +1569,7 @@ pub static PROVISION_IPAM_POOL_CIDR_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionIpamPoolCidrResult {
-    /// p Information about the provisioned CIDR. /p
+    /// Information about the provisioned CIDR.
     pub ipam_pool_cidr: Option<IpamPoolCidr>,
 }
 rt::structure!(
@@ -1497,15 +1581,15 @@ pub static PROVISION_IPAM_POOL_CIDR_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionPublicIpv4PoolCidrRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM pool you would like to use to allocate this CIDR. /p
+    /// The ID of the IPAM pool you would like to use to allocate this CIDR.
     pub ipam_pool_id: String,
-    /// p The ID of the public IPv4 pool you would like to use for this CIDR. /p
+    /// The ID of the public IPv4 pool you would like to use for this CIDR.
     pub pool_id: String,
-    /// p The netmask length of the CIDR you would like to allocate to the public IPv4 pool. The least specific netmask length you can define is 24. /p
+    /// The netmask length of the CIDR you would like to allocate to the public IPv4 pool. The least specific netmask length you can define is 24.
     pub netmask_length: i32,
-    /// p The Availability Zone (AZ) or Local Zone (LZ) network border group that the resource that the IP address is assigned to is in. Defaults to an AZ network border group. For more information on available Local Zones, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail" Local Zone availability /a in the i Amazon EC2 User Guide /i . /p
+    /// The Availability Zone (AZ) or Local Zone (LZ) network border group that the resource that the IP address is assigned to is in. Defaults to an AZ network border group. For more information on available Local Zones, see [Local Zone availability](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail) in the *Amazon EC2 User Guide*.
     pub network_border_group: Option<String>,
 }
 rt::structure!(
@@ -1525,9 +1609,9 @@ pub static PROVISION_PUBLIC_IPV4_POOL_CIDR_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionPublicIpv4PoolCidrResult {
-    /// p The ID of the pool that you want to provision the CIDR to. /p
+    /// The ID of the pool that you want to provision the CIDR to.
     pub pool_id: Option<String>,
-    /// p Information about the address range of the public IPv4 pool. /p
+    /// Information about the address range of the public IPv4 pool.
     pub pool_address_range: Option<PublicIpv4PoolRange>,
 }
 rt::structure!(
@@ -1541,18 +1625,18 @@ pub static PROVISION_PUBLIC_IPV4_POOL_CIDR_RESULT: rt::Schema = rt::Schema::stru
         rt::m("PoolAddressRange", &PUBLIC_IPV4_POOL_RANGE).named("poolAddressRange"),
     ],
 );
-/// p Reserved. If you need to sustain traffic greater than the a href="https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-gateways" documented limits /a , contact Amazon Web Services Support. /p
+/// Reserved. If you need to sustain traffic greater than the [documented limits](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-gateways), contact Amazon Web Services Support.
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionedBandwidth {
-    /// p Reserved. /p
+    /// Reserved.
     pub provision_time: Option<rt::DateTime>,
-    /// p Reserved. /p
+    /// Reserved.
     pub provisioned: Option<String>,
-    /// p Reserved. /p
+    /// Reserved.
     pub request_time: Option<rt::DateTime>,
-    /// p Reserved. /p
+    /// Reserved.
     pub requested: Option<String>,
-    /// p Reserved. /p
+    /// Reserved.
     pub status: Option<String>,
 }
 rt::structure!(
@@ -1569,14 +1653,14 @@ pub static PROVISIONED_BANDWIDTH: rt::Schema = rt::Schema::structure(
         rt::m("Status", &rt::STRING).named("status"),
     ],
 );
-/// p The status of an updated pointer (PTR) record for an Elastic IP address. /p
+/// The status of an updated pointer (PTR) record for an Elastic IP address.
 #[derive(Clone, Default, PartialEq)]
 pub struct PtrUpdateStatus {
-    /// p The value for the PTR record update. /p
+    /// The value for the PTR record update.
     pub value: Option<String>,
-    /// p The status of the PTR record update. /p
+    /// The status of the PTR record update.
     pub status: Option<String>,
-    /// p The reason for the PTR record update. /p
+    /// The reason for the PTR record update.
     pub reason: Option<String>,
 }
 rt::structure!(PtrUpdateStatus, PTR_UPDATE_STATUS, 0 => value, 1 => status, 2 => reason);
@@ -1588,16 +1672,16 @@ pub static PTR_UPDATE_STATUS: rt::Schema = rt::Schema::structure(
         rt::m("Reason", &rt::STRING).named("reason"),
     ],
 );
-/// p Public hostname type options. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html" EC2 instance hostnames, DNS names, and domains /a in the i Amazon EC2 User Guide /i . /p
+/// Public hostname type options. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct PublicIpDnsNameOptions {
-    /// p The public hostname type. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html" EC2 instance hostnames, DNS names, and domains /a in the i Amazon EC2 User Guide /i . /p
+    /// The public hostname type. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
     pub dns_hostname_type: Option<String>,
-    /// p An IPv4-enabled public hostname for a network interface. Requests from within the VPC resolve to the private primary IPv4 address of the network interface. Requests from the internet resolve to the public IPv4 address of the network interface. /p
+    /// An IPv4-enabled public hostname for a network interface. Requests from within the VPC resolve to the private primary IPv4 address of the network interface. Requests from the internet resolve to the public IPv4 address of the network interface.
     pub public_ipv4_dns_name: Option<String>,
-    /// p An IPv6-enabled public hostname for a network interface. Requests from within the VPC or from the internet resolve to the IPv6 GUA of the network interface. /p
+    /// An IPv6-enabled public hostname for a network interface. Requests from within the VPC or from the internet resolve to the IPv6 GUA of the network interface.
     pub public_ipv6_dns_name: Option<String>,
-    /// p A dual-stack public hostname for a network interface. Requests from within the VPC resolve to both the private IPv4 address and the IPv6 Global Unicast Address of the network interface. Requests from the internet resolve to both the public IPv4 and the IPv6 GUA address of the network interface. /p
+    /// A dual-stack public hostname for a network interface. Requests from within the VPC resolve to both the private IPv4 address and the IPv6 Global Unicast Address of the network interface. Requests from the internet resolve to both the public IPv4 and the IPv6 GUA address of the network interface.
     pub public_dual_stack_dns_name: Option<String>,
 }
 rt::structure!(
@@ -1622,22 +1706,22 @@ pub static PUBLIC_IP_STRING_LIST: rt::Schema = rt::Schema::list(
     "PublicIpStringList",
     &[rt::m("member", &rt::STRING).named("PublicIp")],
 );
-/// p Describes an IPv4 address pool. /p
+/// Describes an IPv4 address pool.
 #[derive(Clone, Default, PartialEq)]
 pub struct PublicIpv4Pool {
-    /// p The ID of the address pool. /p
+    /// The ID of the address pool.
     pub pool_id: Option<String>,
-    /// p A description of the address pool. /p
+    /// A description of the address pool.
     pub description: Option<String>,
-    /// p The address ranges. /p
+    /// The address ranges.
     pub pool_address_ranges: Option<Vec<PublicIpv4PoolRange>>,
-    /// p The total number of addresses. /p
+    /// The total number of addresses.
     pub total_address_count: Option<i32>,
-    /// p The total number of available addresses. /p
+    /// The total number of available addresses.
     pub total_available_address_count: Option<i32>,
-    /// p The name of the location from which the address pool is advertised. A network border group is a unique set of Availability Zones or Local Zones from where Amazon Web Services advertises public IP addresses. /p
+    /// The name of the location from which the address pool is advertised. A network border group is a unique set of Availability Zones or Local Zones from where Amazon Web Services advertises public IP addresses.
     pub network_border_group: Option<String>,
-    /// p Any tags for the address pool. /p
+    /// Any tags for the address pool.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1663,16 +1747,16 @@ pub static PUBLIC_IPV4_POOL_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "PublicIpv4PoolIdStringList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes an address range of an IPv4 address pool. /p
+/// Describes an address range of an IPv4 address pool.
 #[derive(Clone, Default, PartialEq)]
 pub struct PublicIpv4PoolRange {
-    /// p The first IP address in the range. /p
+    /// The first IP address in the range.
     pub first_address: Option<String>,
-    /// p The last IP address in the range. /p
+    /// The last IP address in the range.
     pub last_address: Option<String>,
-    /// p The number of addresses in the range. /p
+    /// The number of addresses in the range.
     pub address_count: Option<i32>,
-    /// p The number of available addresses in the range. /p
+    /// The number of available addresses in the range.
     pub available_address_count: Option<i32>,
 }
 rt::structure!(
@@ -1696,24 +1780,24 @@ pub static PUBLIC_IPV4_POOL_SET: rt::Schema = rt::Schema::list(
     "PublicIpv4PoolSet",
     &[rt::m("member", &PUBLIC_IPV4_POOL).named("item")],
 );
-/// p Describes the result of the purchase. /p
+/// Describes the result of the purchase.
 #[derive(Clone, Default, PartialEq)]
 pub struct Purchase {
-    /// p The currency in which the code UpfrontPrice /code and code HourlyPrice /code amounts are specified. At this time, the only supported currency is code USD /code . /p
+    /// The currency in which the `UpfrontPrice` and `HourlyPrice` amounts are specified. At this time, the only supported currency is `USD`.
     pub currency_code: Option<CurrencyCodeValues>,
-    /// p The duration of the reservation's term in seconds. /p
+    /// The duration of the reservation's term in seconds.
     pub duration: Option<i32>,
-    /// p The IDs of the Dedicated Hosts associated with the reservation. /p
+    /// The IDs of the Dedicated Hosts associated with the reservation.
     pub host_id_set: Option<Vec<String>>,
-    /// p The ID of the reservation. /p
+    /// The ID of the reservation.
     pub host_reservation_id: Option<String>,
-    /// p The hourly price of the reservation per hour. /p
+    /// The hourly price of the reservation per hour.
     pub hourly_price: Option<String>,
-    /// p The instance family on the Dedicated Host that the reservation can be associated with. /p
+    /// The instance family on the Dedicated Host that the reservation can be associated with.
     pub instance_family: Option<String>,
-    /// p The payment option for the reservation. /p
+    /// The payment option for the reservation.
     pub payment_option: Option<PaymentOption>,
-    /// p The upfront price of the reservation. /p
+    /// The upfront price of the reservation.
     pub upfront_price: Option<String>,
 }
 rt::structure!(
@@ -1736,11 +1820,11 @@ pub static PURCHASE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseCapacityBlockExtensionRequest {
-    /// p The ID of the Capacity Block extension offering to purchase. /p
+    /// The ID of the Capacity Block extension offering to purchase.
     pub capacity_block_extension_offering_id: String,
-    /// p The ID of the Capacity reservation to be extended. /p
+    /// The ID of the Capacity reservation to be extended.
     pub capacity_reservation_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1757,7 +1841,7 @@ pub static PURCHASE_CAPACITY_BLOCK_EXTENSION_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseCapacityBlockExtensionResult {
-    /// p The purchased Capacity Block extensions. /p
+    /// The purchased Capacity Block extensions.
     pub capacity_block_extensions: Option<Vec<CapacityBlockExtension>>,
 }
 rt::structure!(
@@ -1773,13 +1857,13 @@ pub static PURCHASE_CAPACITY_BLOCK_EXTENSION_RESULT: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseCapacityBlockRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The tags to apply to the Capacity Block during launch. /p
+    /// The tags to apply to the Capacity Block during launch.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p The ID of the Capacity Block offering. /p
+    /// The ID of the Capacity Block offering.
     pub capacity_block_offering_id: String,
-    /// p The type of operating system for which to reserve capacity. /p
+    /// The type of operating system for which to reserve capacity.
     pub instance_platform: CapacityReservationInstancePlatform,
 }
 rt::structure!(
@@ -1797,11 +1881,11 @@ pub static PURCHASE_CAPACITY_BLOCK_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseCapacityBlockResult {
-    /// p The Capacity Reservation. /p
+    /// The Capacity Reservation.
     pub capacity_reservation: Option<CapacityReservation>,
-    /// p The Capacity Block. /p
+    /// The Capacity Block.
     pub capacity_blocks: Option<Vec<CapacityBlock>>,
-    /// p The Capacity Reservations created as a result of the Capacity Block purchase. When a Capacity Block offering contains multiple segments, a separate Capacity Reservation is created for each segment. /p
+    /// The Capacity Reservations created as a result of the Capacity Block purchase. When a Capacity Block offering contains multiple segments, a separate Capacity Reservation is created for each segment.
     pub capacity_reservations: Option<Vec<CapacityReservation>>,
 }
 rt::structure!(
@@ -1819,17 +1903,17 @@ pub static PURCHASE_CAPACITY_BLOCK_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseHostReservationRequest {
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring Idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p The currency in which the code totalUpfrontPrice /code , code LimitPrice /code , and code totalHourlyPrice /code amounts are specified. At this time, the only supported currency is code USD /code . /p
+    /// The currency in which the `totalUpfrontPrice`, `LimitPrice`, and `totalHourlyPrice` amounts are specified. At this time, the only supported currency is `USD`.
     pub currency_code: Option<CurrencyCodeValues>,
-    /// p The IDs of the Dedicated Hosts with which the reservation will be associated. /p
+    /// The IDs of the Dedicated Hosts with which the reservation will be associated.
     pub host_id_set: Vec<String>,
-    /// p The specified limit is checked against the total upfront cost of the reservation (calculated as the offering's upfront cost multiplied by the host count). If the total upfront cost is greater than the specified price limit, the request fails. This is used to ensure that the purchase does not exceed the expected upfront cost of the purchase. At this time, the only supported currency is code USD /code . For example, to indicate a limit price of USD 100, specify 100.00. /p
+    /// The specified limit is checked against the total upfront cost of the reservation (calculated as the offering's upfront cost multiplied by the host count). If the total upfront cost is greater than the specified price limit, the request fails. This is used to ensure that the purchase does not exceed the expected upfront cost of the purchase. At this time, the only supported currency is `USD`. For example, to indicate a limit price of USD 100, specify 100.00.
     pub limit_price: Option<String>,
-    /// p The ID of the offering. /p
+    /// The ID of the offering.
     pub offering_id: String,
-    /// p The tags to apply to the Dedicated Host Reservation during purchase. /p
+    /// The tags to apply to the Dedicated Host Reservation during purchase.
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
@@ -1850,15 +1934,15 @@ pub static PURCHASE_HOST_RESERVATION_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseHostReservationResult {
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring Idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p The currency in which the code totalUpfrontPrice /code and code totalHourlyPrice /code amounts are specified. At this time, the only supported currency is code USD /code . /p
+    /// The currency in which the `totalUpfrontPrice` and `totalHourlyPrice` amounts are specified. At this time, the only supported currency is `USD`.
     pub currency_code: Option<CurrencyCodeValues>,
-    /// p Describes the details of the purchase. /p
+    /// Describes the details of the purchase.
     pub purchase: Option<Vec<Purchase>>,
-    /// p The total hourly price of the reservation calculated per hour. /p
+    /// The total hourly price of the reservation calculated per hour.
     pub total_hourly_price: Option<String>,
-    /// p The total amount charged to your account when you purchase the reservation. /p
+    /// The total amount charged to your account when you purchase the reservation.
     pub total_upfront_price: Option<String>,
 }
 rt::structure!(
@@ -1875,12 +1959,12 @@ pub static PURCHASE_HOST_RESERVATION_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("TotalUpfrontPrice", &rt::STRING).named("totalUpfrontPrice"),
     ],
 );
-/// p Describes a request to purchase Scheduled Instances. /p
+/// Describes a request to purchase Scheduled Instances.
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseRequest {
-    /// p The number of instances. /p
+    /// The number of instances.
     pub instance_count: i32,
-    /// p The purchase token. /p
+    /// The purchase token.
     pub purchase_token: String,
 }
 rt::structure!(
@@ -1897,18 +1981,18 @@ pub static PURCHASE_REQUEST_SET: rt::Schema = rt::Schema::list(
     "PurchaseRequestSet",
     &[rt::m("member", &PURCHASE_REQUEST).named("PurchaseRequest")],
 );
-/// p Contains the parameters for PurchaseReservedInstancesOffering. /p
+/// Contains the parameters for PurchaseReservedInstancesOffering.
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseReservedInstancesOfferingRequest {
-    /// p The number of Reserved Instances to purchase. /p
+    /// The number of Reserved Instances to purchase.
     pub instance_count: i32,
-    /// p The ID of the Reserved Instance offering to purchase. /p
+    /// The ID of the Reserved Instance offering to purchase.
     pub reserved_instances_offering_id: String,
-    /// p The time at which to purchase the Reserved Instance, in UTC format (for example, i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). /p
+    /// The time at which to purchase the Reserved Instance, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
     pub purchase_time: Option<rt::DateTime>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Specified for Reserved Instance Marketplace offerings to limit the total order and ensure that the Reserved Instances are not purchased at unexpected prices. /p
+    /// Specified for Reserved Instance Marketplace offerings to limit the total order and ensure that the Reserved Instances are not purchased at unexpected prices.
     pub limit_price: Option<ReservedInstanceLimitPrice>,
 }
 rt::structure!(
@@ -1926,10 +2010,10 @@ pub static PURCHASE_RESERVED_INSTANCES_OFFERING_REQUEST: rt::Schema = rt::Schema
         rt::m("LimitPrice", &RESERVED_INSTANCE_LIMIT_PRICE).named("limitPrice"),
     ],
 );
-/// p Contains the output of PurchaseReservedInstancesOffering. /p
+/// Contains the output of PurchaseReservedInstancesOffering.
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseReservedInstancesOfferingResult {
-    /// p The IDs of the purchased Reserved Instances. If your purchase crosses into a discounted pricing tier, the final Reserved Instances IDs might change. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-reserved-instances-application.html#crossing-pricing-tiers" Crossing pricing tiers /a in the i Amazon EC2 User Guide /i . /p
+    /// The IDs of the purchased Reserved Instances. If your purchase crosses into a discounted pricing tier, the final Reserved Instances IDs might change. For more information, see [Crossing pricing tiers](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-reserved-instances-application.html#crossing-pricing-tiers) in the *Amazon EC2 User Guide*.
     pub reserved_instances_id: Option<String>,
 }
 rt::structure!(
@@ -1940,14 +2024,14 @@ pub static PURCHASE_RESERVED_INSTANCES_OFFERING_RESULT: rt::Schema = rt::Schema:
     "PurchaseReservedInstancesOfferingResult",
     &[rt::m("ReservedInstancesId", &rt::STRING).named("reservedInstancesId")],
 );
-/// p Contains the parameters for PurchaseScheduledInstances. /p
+/// Contains the parameters for PurchaseScheduledInstances.
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseScheduledInstancesRequest {
-    /// p Unique, case-sensitive identifier that ensures the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring Idempotency /a . /p
+    /// Unique, case-sensitive identifier that ensures the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The purchase requests. /p
+    /// The purchase requests.
     pub purchase_requests: Vec<PurchaseRequest>,
 }
 rt::structure!(
@@ -1964,10 +2048,10 @@ pub static PURCHASE_SCHEDULED_INSTANCES_REQUEST: rt::Schema = rt::Schema::struct
             .flags(rt::REQUIRED),
     ],
 );
-/// p Contains the output of PurchaseScheduledInstances. /p
+/// Contains the output of PurchaseScheduledInstances.
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseScheduledInstancesResult {
-    /// p Information about the Scheduled Instances. /p
+    /// Information about the Scheduled Instances.
     pub scheduled_instance_set: Option<Vec<ScheduledInstance>>,
 }
 rt::structure!(

@@ -14,9 +14,9 @@ pub static REASON_CODES_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RebootInstancesRequest {
-    /// p The instance IDs. /p
+    /// The instance IDs.
     pub instance_ids: Vec<String>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -35,12 +35,12 @@ rt::string_enum! {
     pub enum RebootMigrationSupport { Unsupported = "unsupported", Supported =
     "supported" }
 }
-/// p Describes a recurring charge. /p
+/// Describes a recurring charge.
 #[derive(Clone, Default, PartialEq)]
 pub struct RecurringCharge {
-    /// p The amount of the recurring charge. /p
+    /// The amount of the recurring charge.
     pub amount: Option<f64>,
-    /// p The frequency of the recurring charge. /p
+    /// The frequency of the recurring charge.
     pub frequency: Option<RecurringChargeFrequency>,
 }
 rt::structure!(RecurringCharge, RECURRING_CHARGE, 0 => amount, 1 => frequency);
@@ -58,18 +58,18 @@ pub static RECURRING_CHARGES_LIST: rt::Schema = rt::Schema::list(
     "RecurringChargesList",
     &[rt::m("member", &RECURRING_CHARGE).named("item")],
 );
-/// p Describes the security group that is referenced in the security group rule. /p
+/// Describes the security group that is referenced in the security group rule.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReferencedSecurityGroup {
-    /// p The ID of the security group. /p
+    /// The ID of the security group.
     pub group_id: Option<String>,
-    /// p The status of a VPC peering connection, if applicable. /p
+    /// The status of a VPC peering connection, if applicable.
     pub peering_status: Option<String>,
-    /// p The Amazon Web Services account ID. /p
+    /// The Amazon Web Services account ID.
     pub user_id: Option<String>,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: Option<String>,
-    /// p The ID of the VPC peering connection (if applicable). /p
+    /// The ID of the VPC peering connection (if applicable).
     pub vpc_peering_connection_id: Option<String>,
 }
 rt::structure!(
@@ -86,16 +86,16 @@ pub static REFERENCED_SECURITY_GROUP: rt::Schema = rt::Schema::structure(
         rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
     ],
 );
-/// p Describes a Region. /p
+/// Describes a Region.
 #[derive(Clone, Default, PartialEq)]
 pub struct Region {
-    /// p The Region opt-in status. The possible values are code opt-in-not-required /code , code opted-in /code , and code not-opted-in /code . /p
+    /// The Region opt-in status. The possible values are `opt-in-not-required`, `opted-in`, and `not-opted-in`.
     pub opt_in_status: Option<String>,
-    /// p The geography information for the Region. The geography is returned as a list. /p
+    /// The geography information for the Region. The geography is returned as a list.
     pub geography: Option<Vec<RegionGeography>>,
-    /// p The name of the Region. /p
+    /// The name of the Region.
     pub region_name: Option<String>,
-    /// p The Region service endpoint. /p
+    /// The Region service endpoint.
     pub endpoint: Option<String>,
 }
 rt::structure!(
@@ -110,10 +110,10 @@ pub static REGION: rt::Schema = rt::Schema::structure(
         rt::m("Endpoint", &rt::STRING).named("regionEndpoint"),
     ],
 );
-/// p Describes the geography information for a Region. /p
+/// Describes the geography information for a Region.
 #[derive(Clone, Default, PartialEq)]
 pub struct RegionGeography {
-    /// p The name of the geography, for example, code United States of America /code . /p
+    /// The name of the geography, for example, `United States of America`.
     pub name: Option<String>,
 }
 rt::structure!(RegionGeography, REGION_GEOGRAPHY, 0 => name);
@@ -137,14 +137,14 @@ pub static REGION_NAMES: rt::Schema = rt::Schema::list(
     "RegionNames",
     &[rt::m("member", &rt::STRING)],
 );
-/// p A summary report for the attribute for a Region. /p
+/// A summary report for the attribute for a Region.
 #[derive(Clone, Default, PartialEq)]
 pub struct RegionalSummary {
-    /// p The Amazon Web Services Region. /p
+    /// The Amazon Web Services Region.
     pub region_name: Option<String>,
-    /// p The number of accounts in the Region with the same configuration value for the attribute that is most frequently observed. /p
+    /// The number of accounts in the Region with the same configuration value for the attribute that is most frequently observed.
     pub number_of_matched_accounts: Option<i32>,
-    /// p The number of accounts in the Region with a configuration value different from the most frequently observed value for the attribute. /p
+    /// The number of accounts in the Region with a configuration value different from the most frequently observed value for the attribute.
     pub number_of_unmatched_accounts: Option<i32>,
 }
 rt::structure!(
@@ -164,44 +164,72 @@ pub static REGIONAL_SUMMARY_LIST: rt::Schema = rt::Schema::list(
     "RegionalSummaryList",
     &[rt::m("member", &REGIONAL_SUMMARY).named("item")],
 );
-/// p Contains the parameters for RegisterImage. /p
+/// Contains the parameters for RegisterImage.
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterImageRequest {
-    /// p The full path to your AMI manifest in Amazon S3 storage. The specified bucket must have the code aws-exec-read /code canned access control list (ACL) to ensure that it can be accessed by Amazon EC2. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#canned-acl" Canned ACL /a in the i Amazon S3 Service Developer Guide /i . /p
+    /// The full path to your AMI manifest in Amazon S3 storage. The specified bucket must have the `aws-exec-read` canned access control list (ACL) to ensure that it can be accessed by Amazon EC2. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#canned-acl) in the *Amazon S3 Service Developer Guide*.
     pub image_location: Option<String>,
-    /// p The billing product codes. Your account must be authorized to specify billing product codes. /p p If your account is not authorized to specify billing product codes, you can publish AMIs that include billable software and list them on the Amazon Web Services Marketplace. You must first register as a seller on the Amazon Web Services Marketplace. For more information, see a href="https://docs.aws.amazon.com/marketplace/latest/userguide/user-guide-for-sellers.html" Getting started as an Amazon Web Services Marketplace seller /a and a href="https://docs.aws.amazon.com/marketplace/latest/userguide/ami-products.html" AMI-based products in Amazon Web Services Marketplace /a in the i Amazon Web Services Marketplace Seller Guide /i . /p
+    /// The billing product codes. Your account must be authorized to specify billing product codes.
+    ///
+    /// If your account is not authorized to specify billing product codes, you can publish AMIs that include billable software and list them on the Amazon Web Services Marketplace. You must first register as a seller on the Amazon Web Services Marketplace. For more information, see [Getting started as an Amazon Web Services Marketplace seller](https://docs.aws.amazon.com/marketplace/latest/userguide/user-guide-for-sellers.html) and [AMI-based products in Amazon Web Services Marketplace](https://docs.aws.amazon.com/marketplace/latest/userguide/ami-products.html) in the *Amazon Web Services Marketplace Seller Guide*.
     pub billing_products: Option<Vec<String>>,
-    /// p The boot mode of the AMI. A value of code uefi-preferred /code indicates that the AMI supports both UEFI and Legacy BIOS. /p note p The operating system contained in the AMI must be configured to support the specified boot mode. /p /note p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-boot.html" Instance launch behavior with Amazon EC2 boot modes /a in the i Amazon EC2 User Guide /i . /p
+    /// The boot mode of the AMI. A value of `uefi-preferred` indicates that the AMI supports both UEFI and Legacy BIOS.
+    ///
+    /// **Note:** The operating system contained in the AMI must be configured to support the specified boot mode.
+    ///
+    /// For more information, see [Instance launch behavior with Amazon EC2 boot modes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-boot.html) in the *Amazon EC2 User Guide*.
     pub boot_mode: Option<BootModeValues>,
-    /// p Set to code v2.0 /code to enable Trusted Platform Module (TPM) support. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/nitrotpm.html" NitroTPM /a in the i Amazon EC2 User Guide /i . /p
+    /// Set to `v2.0` to enable Trusted Platform Module (TPM) support. For more information, see [NitroTPM](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/nitrotpm.html) in the *Amazon EC2 User Guide*.
     pub tpm_support: Option<TpmSupportValues>,
-    /// p Base64 representation of the non-volatile UEFI variable store. To retrieve the UEFI data, use the a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API GetInstanceUefiData" GetInstanceUefiData /a command. You can inspect and modify the UEFI data by using the a href="https://github.com/awslabs/python-uefivars" python-uefivars tool /a on GitHub. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/uefi-secure-boot.html" UEFI Secure Boot for Amazon EC2 instances /a in the i Amazon EC2 User Guide /i . /p
+    /// Base64 representation of the non-volatile UEFI variable store. To retrieve the UEFI data, use the [GetInstanceUefiData](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetInstanceUefiData) command. You can inspect and modify the UEFI data by using the [python-uefivars tool](https://github.com/awslabs/python-uefivars) on GitHub. For more information, see [UEFI Secure Boot for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/uefi-secure-boot.html) in the *Amazon EC2 User Guide*.
     pub uefi_data: Option<String>,
-    /// p Set to code v2.0 /code to indicate that IMDSv2 is specified in the AMI. Instances launched from this AMI will have code HttpTokens /code automatically set to code required /code so that, by default, the instance requires that IMDSv2 is used when requesting instance metadata. In addition, code HttpPutResponseHopLimit /code is set to code 2 /code . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html#configure-IMDS-new-instances-ami-configuration" Configure the AMI /a in the i Amazon EC2 User Guide /i . /p note p If you set the value to code v2.0 /code , make sure that your AMI software can support IMDSv2. /p /note
+    /// Set to `v2.0` to indicate that IMDSv2 is specified in the AMI. Instances launched from this AMI will have `HttpTokens` automatically set to `required` so that, by default, the instance requires that IMDSv2 is used when requesting instance metadata. In addition, `HttpPutResponseHopLimit` is set to `2`. For more information, see [Configure the AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html#configure-IMDS-new-instances-ami-configuration) in the *Amazon EC2 User Guide*.
+    ///
+    /// **Note:** If you set the value to `v2.0`, make sure that your AMI software can support IMDSv2.
     pub imds_support: Option<ImdsSupportValues>,
-    /// p The tags to apply to the AMI. /p p To tag the AMI, the value for code ResourceType /code must be code image /code . If you specify another value for code ResourceType /code , the request fails. /p p To tag an AMI after it has been registered, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateTags.html" CreateTags /a . /p
+    /// The tags to apply to the AMI.
+    ///
+    /// To tag the AMI, the value for `ResourceType` must be `image`. If you specify another value for `ResourceType`, the request fails.
+    ///
+    /// To tag an AMI after it has been registered, see [CreateTags](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html).
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p A name for your AMI. /p p Constraints: 3-128 alphanumeric characters, parentheses (()), square brackets ( ), spaces ( ), periods (.), slashes (/), dashes (-), single quotes ('), at-signs (@), or underscores( ) /p
+    /// A name for your AMI.
+    ///
+    /// Constraints: 3-128 alphanumeric characters, parentheses (()), square brackets (\[\]), spaces ( ), periods (.), slashes (/), dashes (-), single quotes ('), at-signs (@), or underscores(\_)
     pub name: String,
-    /// p A description for your AMI. /p
+    /// A description for your AMI.
     pub description: Option<String>,
-    /// p The architecture of the AMI. /p p Default: For Amazon EBS-backed AMIs, code i386 /code . For instance store-backed AMIs, the architecture specified in the manifest file. /p
+    /// The architecture of the AMI.
+    ///
+    /// Default: For Amazon EBS-backed AMIs, `i386`. For instance store-backed AMIs, the architecture specified in the manifest file.
     pub architecture: Option<ArchitectureValues>,
-    /// p The ID of the kernel. /p
+    /// The ID of the kernel.
     pub kernel_id: Option<String>,
-    /// p The ID of the RAM disk. /p
+    /// The ID of the RAM disk.
     pub ramdisk_id: Option<String>,
-    /// p The device name of the root device volume (for example, code /dev/sda1 /code ). /p
+    /// The device name of the root device volume (for example, `/dev/sda1`).
     pub root_device_name: Option<String>,
-    /// p The block device mapping entries. /p p If you specify an Amazon EBS volume using the ID of an Amazon EBS snapshot, you can't specify the encryption state of the volume. /p p If you create an AMI on an Outpost, then all backing snapshots must be on the same Outpost or in the Region of that Outpost. AMIs on an Outpost that include local snapshots can be used to launch instances on the same Outpost only. For more information, a href="https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html#ami" Create AMIs from local snapshots /a in the i Amazon EBS User Guide /i . /p
+    /// The block device mapping entries.
+    ///
+    /// If you specify an Amazon EBS volume using the ID of an Amazon EBS snapshot, you can't specify the encryption state of the volume.
+    ///
+    /// If you create an AMI on an Outpost, then all backing snapshots must be on the same Outpost or in the Region of that Outpost. AMIs on an Outpost that include local snapshots can be used to launch instances on the same Outpost only. For more information, [Create AMIs from local snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html#ami) in the *Amazon EBS User Guide*.
     pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
-    /// p The type of virtualization ( code hvm /code | code paravirtual /code ). /p p Default: code paravirtual /code /p
+    /// The type of virtualization (`hvm` \| `paravirtual`).
+    ///
+    /// Default: `paravirtual`
     pub virtualization_type: Option<String>,
-    /// p Set to code simple /code to enable enhanced networking with the Intel 82599 Virtual Function interface for the AMI and any instances that you launch from the AMI. /p p There is no way to disable code sriovNetSupport /code at this time. /p p This option is supported only for HVM AMIs. Specifying this option with a PV AMI can make instances launched from the AMI unreachable. /p
+    /// Set to `simple` to enable enhanced networking with the Intel 82599 Virtual Function interface for the AMI and any instances that you launch from the AMI.
+    ///
+    /// There is no way to disable `sriovNetSupport` at this time.
+    ///
+    /// This option is supported only for HVM AMIs. Specifying this option with a PV AMI can make instances launched from the AMI unreachable.
     pub sriov_net_support: Option<String>,
-    /// p Set to code true /code to enable enhanced networking with ENA for the AMI and any instances that you launch from the AMI. /p p This option is supported only for HVM AMIs. Specifying this option with a PV AMI can make instances launched from the AMI unreachable. /p
+    /// Set to `true` to enable enhanced networking with ENA for the AMI and any instances that you launch from the AMI.
+    ///
+    /// This option is supported only for HVM AMIs. Specifying this option with a PV AMI can make instances launched from the AMI unreachable.
     pub ena_support: Option<bool>,
 }
 rt::structure!(
@@ -236,10 +264,10 @@ pub static REGISTER_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("EnaSupport", &rt::BOOLEAN).named("enaSupport"),
     ],
 );
-/// p Contains the output of RegisterImage. /p
+/// Contains the output of RegisterImage.
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterImageResult {
-    /// p The ID of the newly registered AMI. /p
+    /// The ID of the newly registered AMI.
     pub image_id: Option<String>,
 }
 rt::structure!(RegisterImageResult, REGISTER_IMAGE_RESULT, 0 => image_id);
@@ -249,9 +277,9 @@ pub static REGISTER_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterInstanceEventNotificationAttributesRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Information about the tag keys to register. /p
+    /// Information about the tag keys to register.
     pub instance_tag_attribute: RegisterInstanceTagAttributeRequest,
 }
 rt::structure!(
@@ -269,7 +297,7 @@ pub static REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST: rt::Schema =
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterInstanceEventNotificationAttributesResult {
-    /// p The resulting set of tag keys. /p
+    /// The resulting set of tag keys.
     pub instance_tag_attribute: Option<InstanceTagNotificationAttribute>,
 }
 rt::structure!(
@@ -283,12 +311,12 @@ pub static REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT: rt::Schema = 
             .named("instanceTagAttribute"),
     ],
 );
-/// p Information about the tag keys to register for the current Region. You can either specify individual tag keys or register all tag keys in the current Region. You must specify either code IncludeAllTagsOfInstance /code or code InstanceTagKeys /code in the request /p
+/// Information about the tag keys to register for the current Region. You can either specify individual tag keys or register all tag keys in the current Region. You must specify either `IncludeAllTagsOfInstance` or `InstanceTagKeys` in the request
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterInstanceTagAttributeRequest {
-    /// p Indicates whether to register all tag keys in the current Region. Specify code true /code to register all tag keys. /p
+    /// Indicates whether to register all tag keys in the current Region. Specify `true` to register all tag keys.
     pub include_all_tags_of_instance: Option<bool>,
-    /// p The tag keys to register. /p
+    /// The tag keys to register.
     pub instance_tag_keys: Option<Vec<String>>,
 }
 rt::structure!(
@@ -304,13 +332,13 @@ pub static REGISTER_INSTANCE_TAG_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterTransitGatewayMulticastGroupMembersRequest {
-    /// p The ID of the transit gateway multicast domain. /p
+    /// The ID of the transit gateway multicast domain.
     pub transit_gateway_multicast_domain_id: String,
-    /// p The IP address assigned to the transit gateway multicast group. /p
+    /// The IP address assigned to the transit gateway multicast group.
     pub group_ip_address: Option<String>,
-    /// p The group members' network interface IDs to register with the transit gateway multicast group. /p
+    /// The group members' network interface IDs to register with the transit gateway multicast group.
     pub network_interface_ids: Vec<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -331,7 +359,7 @@ pub static REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_REQUEST: rt::Schema 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterTransitGatewayMulticastGroupMembersResult {
-    /// p Information about the registered transit gateway multicast group members. /p
+    /// Information about the registered transit gateway multicast group members.
     pub registered_multicast_group_members: Option<
         TransitGatewayMulticastRegisteredGroupMembers,
     >,
@@ -353,13 +381,13 @@ pub static REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_RESULT: rt::Schema =
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterTransitGatewayMulticastGroupSourcesRequest {
-    /// p The ID of the transit gateway multicast domain. /p
+    /// The ID of the transit gateway multicast domain.
     pub transit_gateway_multicast_domain_id: String,
-    /// p The IP address assigned to the transit gateway multicast group. /p
+    /// The IP address assigned to the transit gateway multicast group.
     pub group_ip_address: Option<String>,
-    /// p The group sources' network interface IDs to register with the transit gateway multicast group. /p
+    /// The group sources' network interface IDs to register with the transit gateway multicast group.
     pub network_interface_ids: Vec<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -380,7 +408,7 @@ pub static REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_REQUEST: rt::Schema 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterTransitGatewayMulticastGroupSourcesResult {
-    /// p Information about the transit gateway multicast group sources. /p
+    /// Information about the transit gateway multicast group sources.
     pub registered_multicast_group_sources: Option<
         TransitGatewayMulticastRegisteredGroupSources,
     >,
@@ -400,22 +428,30 @@ pub static REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_RESULT: rt::Schema =
             .named("registeredMulticastGroupSources"),
     ],
 );
-/// p Describes an Amazon EC2 instance that is enabled for SQL Server High Availability standby detection monitoring. /p
+/// Describes an Amazon EC2 instance that is enabled for SQL Server High Availability standby detection monitoring.
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisteredInstance {
-    /// p The ID of the SQL Server High Availability instance. /p
+    /// The ID of the SQL Server High Availability instance.
     pub instance_id: Option<String>,
-    /// p The license type for the SQL Server license. Valid values include: /p ul li p code full /code - The SQL Server High Availability instance is using a full SQL Server license. /p /li li p code waived /code - The SQL Server High Availability instance is waived from the SQL Server license. /p /li /ul
+    /// The license type for the SQL Server license. Valid values include:
+    ///
+    /// - `full` - The SQL Server High Availability instance is using a full SQL Server license.
+    /// - `waived` - The SQL Server High Availability instance is waived from the SQL Server license.
     pub sql_server_license_usage: Option<SqlServerLicenseUsage>,
-    /// p The SQL Server High Availability status of the instance. Valid values are: /p ul li p code processing /code - The SQL Server High Availability status for the SQL Server High Availability instance is being updated. /p /li li p code active /code - The SQL Server High Availability instance is an active node in an SQL Server High Availability cluster. /p /li li p code standby /code - The SQL Server High Availability instance is a standby failover node in an SQL Server High Availability cluster. /p /li li p code invalid /code - An error occurred due to misconfigured permissions, or unable to dertemine SQL Server High Availability status for the SQL Server High Availability instance. /p /li /ul
+    /// The SQL Server High Availability status of the instance. Valid values are:
+    ///
+    /// - `processing` - The SQL Server High Availability status for the SQL Server High Availability instance is being updated.
+    /// - `active` - The SQL Server High Availability instance is an active node in an SQL Server High Availability cluster.
+    /// - `standby` - The SQL Server High Availability instance is a standby failover node in an SQL Server High Availability cluster.
+    /// - `invalid` - An error occurred due to misconfigured permissions, or unable to dertemine SQL Server High Availability status for the SQL Server High Availability instance.
     pub ha_status: Option<HaStatus>,
-    /// p A brief description of the SQL Server High Availability status. If the instance is in the code invalid /code High Availability status, this parameter includes the error message. /p
+    /// A brief description of the SQL Server High Availability status. If the instance is in the `invalid` High Availability status, this parameter includes the error message.
     pub processing_status: Option<String>,
-    /// p The date and time when the instance's SQL Server High Availability status was last updated, in the ISO 8601 format in the UTC time zone ( code YYYY-MM-DDThh:mm:ss.sssZ /code ). /p
+    /// The date and time when the instance's SQL Server High Availability status was last updated, in the ISO 8601 format in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`).
     pub last_updated_time: Option<rt::DateTime>,
-    /// p The ARN of the Secrets Manager secret containing the SQL Server access credentials for the SQL Server High Availability instance. If not specified, deafult local user credentials will be used by the Amazon Web Services Systems Manager agent. /p
+    /// The ARN of the Secrets Manager secret containing the SQL Server access credentials for the SQL Server High Availability instance. If not specified, deafult local user credentials will be used by the Amazon Web Services Systems Manager agent.
     pub sql_server_credentials: Option<String>,
-    /// p The tags assigned to the SQL Server High Availability instance. /p
+    /// The tags assigned to the SQL Server High Availability instance.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -441,9 +477,9 @@ pub static REGISTERED_INSTANCE_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectCapacityReservationBillingOwnershipRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the Capacity Reservation for which to reject the request. /p
+    /// The ID of the Capacity Reservation for which to reject the request.
     pub capacity_reservation_id: String,
 }
 rt::structure!(
@@ -460,7 +496,7 @@ pub static REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_REQUEST: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectCapacityReservationBillingOwnershipResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -473,9 +509,9 @@ pub static REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_RESULT: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectTransitGatewayClientVpnAttachmentRequest {
-    /// p The ID of the Transit Gateway attachment. /p
+    /// The ID of the Transit Gateway attachment.
     pub transit_gateway_attachment_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -492,7 +528,7 @@ pub static REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectTransitGatewayClientVpnAttachmentResult {
-    /// p Information about the Transit Gateway Client VPN attachment. /p
+    /// Information about the Transit Gateway Client VPN attachment.
     pub transit_gateway_client_vpn_attachment: Option<TransitGatewayClientVpnAttachment>,
 }
 rt::structure!(
@@ -512,13 +548,13 @@ pub static REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_RESULT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectTransitGatewayMulticastDomainAssociationsRequest {
-    /// p The ID of the transit gateway multicast domain. /p
+    /// The ID of the transit gateway multicast domain.
     pub transit_gateway_multicast_domain_id: Option<String>,
-    /// p The ID of the transit gateway attachment. /p
+    /// The ID of the transit gateway attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The IDs of the subnets to associate with the transit gateway multicast domain. /p
+    /// The IDs of the subnets to associate with the transit gateway multicast domain.
     pub subnet_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -538,7 +574,7 @@ pub static REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_REQUEST: rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectTransitGatewayMulticastDomainAssociationsResult {
-    /// p Information about the multicast domain associations. /p
+    /// Information about the multicast domain associations.
     pub associations: Option<TransitGatewayMulticastDomainAssociations>,
 }
 rt::structure!(
@@ -554,9 +590,9 @@ pub static REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT: rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectTransitGatewayPeeringAttachmentRequest {
-    /// p The ID of the transit gateway peering attachment. /p
+    /// The ID of the transit gateway peering attachment.
     pub transit_gateway_attachment_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -573,7 +609,7 @@ pub static REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectTransitGatewayPeeringAttachmentResult {
-    /// p The transit gateway peering attachment. /p
+    /// The transit gateway peering attachment.
     pub transit_gateway_peering_attachment: Option<TransitGatewayPeeringAttachment>,
 }
 rt::structure!(
@@ -590,9 +626,9 @@ pub static REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectTransitGatewayVpcAttachmentRequest {
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub transit_gateway_attachment_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -609,7 +645,7 @@ pub static REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectTransitGatewayVpcAttachmentResult {
-    /// p Information about the attachment. /p
+    /// Information about the attachment.
     pub transit_gateway_vpc_attachment: Option<TransitGatewayVpcAttachment>,
 }
 rt::structure!(
@@ -625,13 +661,17 @@ pub static REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectVpcEndpointConnectionsRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the service. /p
+    /// The ID of the service.
     pub service_id: String,
-    /// p The IDs of the VPC endpoints. /p p You must specify either code VpcEndpointIds /code or code TransitGatewayAttachmentIds /code , but not both. /p
+    /// The IDs of the VPC endpoints.
+    ///
+    /// You must specify either `VpcEndpointIds` or `TransitGatewayAttachmentIds`, but not both.
     pub vpc_endpoint_ids: Vec<String>,
-    /// p The IDs of the transit gateway attachments to reject. This parameter is supported only for Gateway Load Balancer endpoint services. /p p You must specify either code VpcEndpointIds /code or code TransitGatewayAttachmentIds /code , but not both. /p
+    /// The IDs of the transit gateway attachments to reject. This parameter is supported only for Gateway Load Balancer endpoint services.
+    ///
+    /// You must specify either `VpcEndpointIds` or `TransitGatewayAttachmentIds`, but not both.
     pub transit_gateway_attachment_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -652,7 +692,7 @@ pub static REJECT_VPC_ENDPOINT_CONNECTIONS_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectVpcEndpointConnectionsResult {
-    /// p Information about the endpoints that were not rejected, if applicable. /p
+    /// Information about the endpoints that were not rejected, if applicable.
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
 }
 rt::structure!(
@@ -665,9 +705,9 @@ pub static REJECT_VPC_ENDPOINT_CONNECTIONS_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectVpcPeeringConnectionRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the VPC peering connection. /p
+    /// The ID of the VPC peering connection.
     pub vpc_peering_connection_id: String,
 }
 rt::structure!(
@@ -685,7 +725,7 @@ pub static REJECT_VPC_PEERING_CONNECTION_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectVpcPeeringConnectionResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -697,13 +737,15 @@ pub static REJECT_VPC_PEERING_CONNECTION_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReleaseAddressRequest {
-    /// p The allocation ID. This parameter is required. /p
+    /// The allocation ID. This parameter is required.
     pub allocation_id: Option<String>,
-    /// p Deprecated. /p
+    /// Deprecated.
     pub public_ip: Option<String>,
-    /// p The set of Availability Zones, Local Zones, or Wavelength Zones from which Amazon Web Services advertises IP addresses. /p p If you provide an incorrect network border group, you receive an code InvalidAddress.NotFound /code error. /p
+    /// The set of Availability Zones, Local Zones, or Wavelength Zones from which Amazon Web Services advertises IP addresses.
+    ///
+    /// If you provide an incorrect network border group, you receive an `InvalidAddress.NotFound` error.
     pub network_border_group: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -721,7 +763,7 @@ pub static RELEASE_ADDRESS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReleaseHostsRequest {
-    /// p The IDs of the Dedicated Hosts to release. /p
+    /// The IDs of the Dedicated Hosts to release.
     pub host_ids: Vec<String>,
 }
 rt::structure!(ReleaseHostsRequest, RELEASE_HOSTS_REQUEST, 0 => host_ids);
@@ -731,9 +773,9 @@ pub static RELEASE_HOSTS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReleaseHostsResult {
-    /// p The IDs of the Dedicated Hosts that were successfully released. /p
+    /// The IDs of the Dedicated Hosts that were successfully released.
     pub successful: Option<Vec<String>>,
-    /// p The IDs of the Dedicated Hosts that could not be released, including an error message. /p
+    /// The IDs of the Dedicated Hosts that could not be released, including an error message.
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
 }
 rt::structure!(
@@ -748,13 +790,13 @@ pub static RELEASE_HOSTS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReleaseIpamPoolAllocationRequest {
-    /// p A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the IPAM pool which contains the allocation you want to release. /p
+    /// The ID of the IPAM pool which contains the allocation you want to release.
     pub ipam_pool_id: String,
-    /// p The CIDR of the allocation you want to release. /p
+    /// The CIDR of the allocation you want to release.
     pub cidr: String,
-    /// p The ID of the allocation. /p
+    /// The ID of the allocation.
     pub ipam_pool_allocation_id: String,
 }
 rt::structure!(
@@ -772,7 +814,7 @@ pub static RELEASE_IPAM_POOL_ALLOCATION_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReleaseIpamPoolAllocationResult {
-    /// p Indicates if the release was successful. /p
+    /// Indicates if the release was successful.
     pub success: Option<bool>,
 }
 rt::structure!(
@@ -782,10 +824,12 @@ pub static RELEASE_IPAM_POOL_ALLOCATION_RESULT: rt::Schema = rt::Schema::structu
     "ReleaseIpamPoolAllocationResult",
     &[rt::m("Success", &rt::BOOLEAN).named("success")],
 );
-/// p Remove an operating Region from an IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions. /p p For more information about operating Regions, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html" Create an IPAM /a in the i Amazon VPC IPAM User Guide /i /p
+/// Remove an operating Region from an IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
+///
+/// For more information about operating Regions, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*
 #[derive(Clone, Default, PartialEq)]
 pub struct RemoveIpamOperatingRegion {
-    /// p The name of the operating Region you want to remove. /p
+    /// The name of the operating Region you want to remove.
     pub region_name: Option<String>,
 }
 rt::structure!(
@@ -799,10 +843,20 @@ pub static REMOVE_IPAM_OPERATING_REGION_SET: rt::Schema = rt::Schema::list(
     "RemoveIpamOperatingRegionSet",
     &[rt::m("member", &REMOVE_IPAM_OPERATING_REGION)],
 );
-/// p Remove an Organizational Unit (OU) exclusion to your IPAM. If your IPAM is integrated with Amazon Web Services Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion. There is a limit on the number of exclusions you can create. For more information, see a href="https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html" Quotas for your IPAM /a in the i Amazon VPC IPAM User Guide /i . /p
+/// Remove an Organizational Unit (OU) exclusion to your IPAM. If your IPAM is integrated with Amazon Web Services Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion. There is a limit on the number of exclusions you can create. For more information, see [Quotas for your IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct RemoveIpamOrganizationalUnitExclusion {
-    /// p An Amazon Web Services Organizations entity path. Build the path for the OU(s) using Amazon Web Services Organizations IDs separated by a code / /code . Include all child OUs by ending the path with code / /code . /p ul li p Example 1 /p ul li p Path to a child OU: code o-a1b2c3d4e5/r-f6g7h8i9j0example/ou-ghi0-awsccccc/ou-jkl0-awsddddd/ /code /p /li li p In this example, code o-a1b2c3d4e5 /code is the organization ID, code r-f6g7h8i9j0example /code is the root ID , code ou-ghi0-awsccccc /code is an OU ID, and code ou-jkl0-awsddddd /code is a child OU ID. /p /li li p IPAM will not manage the IP addresses in accounts in the child OU. /p /li /ul /li li p Example 2 /p ul li p Path where all child OUs will be part of the exclusion: code o-a1b2c3d4e5/r-f6g7h8i9j0example/ou-ghi0-awsccccc/ /code /p /li li p In this example, IPAM will not manage the IP addresses in accounts in the OU ( code ou-ghi0-awsccccc /code ) or in accounts in any OUs that are children of the OU. /p /li /ul /li /ul p For more information on how to construct an entity path, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies last-accessed-view-data-orgs.html#access policies access-advisor-viewing-orgs-entity-path" Understand the Amazon Web Services Organizations entity path /a in the i Amazon Web Services Identity and Access Management User Guide /i . /p
+    /// An Amazon Web Services Organizations entity path. Build the path for the OU(s) using Amazon Web Services Organizations IDs separated by a `/`. Include all child OUs by ending the path with `/*`.
+    ///
+    /// - Example 1
+    ///   - Path to a child OU: `o-a1b2c3d4e5/r-f6g7h8i9j0example/ou-ghi0-awsccccc/ou-jkl0-awsddddd/`
+    ///   - In this example, `o-a1b2c3d4e5` is the organization ID, `r-f6g7h8i9j0example` is the root ID , `ou-ghi0-awsccccc` is an OU ID, and `ou-jkl0-awsddddd` is a child OU ID.
+    ///   - IPAM will not manage the IP addresses in accounts in the child OU.
+    /// - Example 2
+    ///   - Path where all child OUs will be part of the exclusion: `o-a1b2c3d4e5/r-f6g7h8i9j0example/ou-ghi0-awsccccc/*`
+    ///   - In this example, IPAM will not manage the IP addresses in accounts in the OU (`ou-ghi0-awsccccc`) or in accounts in any OUs that are children of the OU.
+    ///
+    /// For more information on how to construct an entity path, see [Understand the Amazon Web Services Organizations entity path](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_last-accessed-view-data-orgs.html#access_policies_access-advisor-viewing-orgs-entity-path) in the *Amazon Web Services Identity and Access Management User Guide*.
     pub organizations_entity_path: Option<String>,
 }
 rt::structure!(
@@ -821,10 +875,10 @@ pub static REMOVE_PREFIX_LIST_ENTRIES: rt::Schema = rt::Schema::list(
     "RemovePrefixListEntries",
     &[rt::m("member", &REMOVE_PREFIX_LIST_ENTRY)],
 );
-/// p An entry for a prefix list. /p
+/// An entry for a prefix list.
 #[derive(Clone, Default, PartialEq)]
 pub struct RemovePrefixListEntry {
-    /// p The CIDR block. /p
+    /// The CIDR block.
     pub cidr: String,
 }
 rt::structure!(RemovePrefixListEntry, REMOVE_PREFIX_LIST_ENTRY, 0 => cidr);
@@ -834,9 +888,9 @@ pub static REMOVE_PREFIX_LIST_ENTRY: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceIamInstanceProfileAssociationRequest {
-    /// p The IAM instance profile. /p
+    /// The IAM instance profile.
     pub iam_instance_profile: IamInstanceProfileSpecification,
-    /// p The ID of the existing IAM instance profile association. /p
+    /// The ID of the existing IAM instance profile association.
     pub association_id: String,
 }
 rt::structure!(
@@ -854,7 +908,7 @@ pub static REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION_REQUEST: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceIamInstanceProfileAssociationResult {
-    /// p Information about the IAM instance profile association. /p
+    /// Information about the IAM instance profile association.
     pub iam_instance_profile_association: Option<IamInstanceProfileAssociation>,
 }
 rt::structure!(
@@ -871,9 +925,9 @@ pub static REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION_RESULT: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceImageCriteriaInAllowedImagesSettingsRequest {
-    /// p The list of criteria that are evaluated to determine whether AMIs are discoverable and usable in the account in the specified Amazon Web Services Region. /p
+    /// The list of criteria that are evaluated to determine whether AMIs are discoverable and usable in the account in the specified Amazon Web Services Region.
     pub image_criteria: Option<Vec<ImageCriterionRequest>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -890,7 +944,7 @@ pub static REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS_REQUEST: rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceImageCriteriaInAllowedImagesSettingsResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_value: Option<bool>,
 }
 rt::structure!(
@@ -903,11 +957,11 @@ pub static REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS_RESULT: rt::Schema 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceImageInstanceTypeSpecificationRequest {
-    /// p The ID of the AMI. /p
+    /// The ID of the AMI.
     pub image_id: String,
-    /// p The instance type specification to set on the AMI. Omit this parameter to remove the existing instance type specification. /p
+    /// The instance type specification to set on the AMI. Omit this parameter to remove the existing instance type specification.
     pub instance_type_specification: Option<InstanceTypeSpecificationRequest>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -925,7 +979,7 @@ pub static REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION_REQUEST: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceImageInstanceTypeSpecificationResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_value: Option<bool>,
 }
 rt::structure!(
@@ -938,11 +992,11 @@ pub static REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION_RESULT: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceNetworkAclAssociationRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the current association between the original network ACL and the subnet. /p
+    /// The ID of the current association between the original network ACL and the subnet.
     pub association_id: String,
-    /// p The ID of the new network ACL to associate with the subnet. /p
+    /// The ID of the new network ACL to associate with the subnet.
     pub network_acl_id: String,
 }
 rt::structure!(
@@ -959,7 +1013,7 @@ pub static REPLACE_NETWORK_ACL_ASSOCIATION_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceNetworkAclAssociationResult {
-    /// p The ID of the new association. /p
+    /// The ID of the new association.
     pub new_association_id: Option<String>,
 }
 rt::structure!(
@@ -972,25 +1026,27 @@ pub static REPLACE_NETWORK_ACL_ASSOCIATION_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceNetworkAclEntryRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the ACL. /p
+    /// The ID of the ACL.
     pub network_acl_id: String,
-    /// p The rule number of the entry to replace. /p
+    /// The rule number of the entry to replace.
     pub rule_number: i32,
-    /// p The protocol number. A value of "-1" means all protocols. If you specify "-1" or a protocol number other than "6" (TCP), "17" (UDP), or "1" (ICMP), traffic on all ports is allowed, regardless of any ports or ICMP types or codes that you specify. If you specify protocol "58" (ICMPv6) and specify an IPv4 CIDR block, traffic for all ICMP types and codes allowed, regardless of any that you specify. If you specify protocol "58" (ICMPv6) and specify an IPv6 CIDR block, you must specify an ICMP type and code. /p
+    /// The protocol number. A value of "-1" means all protocols. If you specify "-1" or a protocol number other than "6" (TCP), "17" (UDP), or "1" (ICMP), traffic on all ports is allowed, regardless of any ports or ICMP types or codes that you specify. If you specify protocol "58" (ICMPv6) and specify an IPv4 CIDR block, traffic for all ICMP types and codes allowed, regardless of any that you specify. If you specify protocol "58" (ICMPv6) and specify an IPv6 CIDR block, you must specify an ICMP type and code.
     pub protocol: String,
-    /// p Indicates whether to allow or deny the traffic that matches the rule. /p
+    /// Indicates whether to allow or deny the traffic that matches the rule.
     pub rule_action: RuleAction,
-    /// p Indicates whether to replace the egress rule. /p p Default: If no value is specified, we replace the ingress rule. /p
+    /// Indicates whether to replace the egress rule.
+    ///
+    /// Default: If no value is specified, we replace the ingress rule.
     pub egress: bool,
-    /// p The IPv4 network range to allow or deny, in CIDR notation (for example code 172.16.0.0/24 /code ). /p
+    /// The IPv4 network range to allow or deny, in CIDR notation (for example `172.16.0.0/24`).
     pub cidr_block: Option<String>,
-    /// p The IPv6 network range to allow or deny, in CIDR notation (for example code 2001:bd8:1234:1a00::/64 /code ). /p
+    /// The IPv6 network range to allow or deny, in CIDR notation (for example `2001:bd8:1234:1a00::/64`).
     pub ipv6_cidr_block: Option<String>,
-    /// p ICMP protocol: The ICMP or ICMPv6 type and code. Required if specifying protocol 1 (ICMP) or protocol 58 (ICMPv6) with an IPv6 CIDR block. /p
+    /// ICMP protocol: The ICMP or ICMPv6 type and code. Required if specifying protocol 1 (ICMP) or protocol 58 (ICMPv6) with an IPv6 CIDR block.
     pub icmp_type_code: Option<IcmpTypeCode>,
-    /// p TCP or UDP protocols: The range of ports the rule applies to. Required if specifying protocol 6 (TCP) or 17 (UDP). /p
+    /// TCP or UDP protocols: The range of ports the rule applies to. Required if specifying protocol 6 (TCP) or 17 (UDP).
     pub port_range: Option<PortRange>,
 }
 rt::structure!(
@@ -1013,26 +1069,34 @@ pub static REPLACE_NETWORK_ACL_ENTRY_REQUEST: rt::Schema = rt::Schema::structure
         rt::m("PortRange", &PORT_RANGE).named("portRange"),
     ],
 );
-/// p Information about a root volume replacement task. /p
+/// Information about a root volume replacement task.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceRootVolumeTask {
-    /// p The ID of the root volume replacement task. /p
+    /// The ID of the root volume replacement task.
     pub replace_root_volume_task_id: Option<String>,
-    /// p The ID of the instance for which the root volume replacement task was created. /p
+    /// The ID of the instance for which the root volume replacement task was created.
     pub instance_id: Option<String>,
-    /// p The state of the task. The task can be in one of the following states: /p ul li p code pending /code - the replacement volume is being created. /p /li li p code in-progress /code - the original volume is being detached and the replacement volume is being attached. /p /li li p code succeeded /code - the replacement volume has been successfully attached to the instance and the instance is available. /p /li li p code failing /code - the replacement task is in the process of failing. /p /li li p code failed /code - the replacement task has failed but the original root volume is still attached. /p /li li p code failing-detached /code - the replacement task is in the process of failing. The instance might have no root volume attached. /p /li li p code failed-detached /code - the replacement task has failed and the instance has no root volume attached. /p /li /ul
+    /// The state of the task. The task can be in one of the following states:
+    ///
+    /// - `pending` - the replacement volume is being created.
+    /// - `in-progress` - the original volume is being detached and the replacement volume is being attached.
+    /// - `succeeded` - the replacement volume has been successfully attached to the instance and the instance is available.
+    /// - `failing` - the replacement task is in the process of failing.
+    /// - `failed` - the replacement task has failed but the original root volume is still attached.
+    /// - `failing-detached` - the replacement task is in the process of failing. The instance might have no root volume attached.
+    /// - `failed-detached` - the replacement task has failed and the instance has no root volume attached.
     pub task_state: Option<ReplaceRootVolumeTaskState>,
-    /// p The time the task was started. /p
+    /// The time the task was started.
     pub start_time: Option<String>,
-    /// p The time the task completed. /p
+    /// The time the task completed.
     pub complete_time: Option<String>,
-    /// p The tags assigned to the task. /p
+    /// The tags assigned to the task.
     pub tags: Option<Vec<Tag>>,
-    /// p The ID of the AMI used to create the replacement root volume. /p
+    /// The ID of the AMI used to create the replacement root volume.
     pub image_id: Option<String>,
-    /// p The ID of the snapshot used to create the replacement root volume. /p
+    /// The ID of the snapshot used to create the replacement root volume.
     pub snapshot_id: Option<String>,
-    /// p Indicates whether the original root volume is to be deleted after the root volume replacement task completes. /p
+    /// Indicates whether the original root volume is to be deleted after the root volume replacement task completes.
     pub delete_replaced_root_volume: Option<bool>,
 }
 rt::structure!(
@@ -1069,41 +1133,41 @@ pub static REPLACE_ROOT_VOLUME_TASKS: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceRouteRequest {
-    /// p The ID of the prefix list for the route. /p
+    /// The ID of the prefix list for the route.
     pub destination_prefix_list_id: Option<String>,
-    /// p The ID of a VPC endpoint. Supported for Gateway Load Balancer endpoints only. /p
+    /// The ID of a VPC endpoint. Supported for Gateway Load Balancer endpoints only.
     pub vpc_endpoint_id: Option<String>,
-    /// p Specifies whether to reset the local route to its default target ( code local /code ). /p
+    /// Specifies whether to reset the local route to its default target (`local`).
     pub local_target: Option<bool>,
-    /// p The ID of a transit gateway. /p
+    /// The ID of a transit gateway.
     pub transit_gateway_id: Option<String>,
-    /// p The ID of the local gateway. /p
+    /// The ID of the local gateway.
     pub local_gateway_id: Option<String>,
-    /// p IPv4 traffic only The ID of a carrier gateway. /p
+    /// \[IPv4 traffic only\] The ID of a carrier gateway.
     pub carrier_gateway_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the core network. /p
+    /// The Amazon Resource Name (ARN) of the core network.
     pub core_network_arn: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the ODB network. /p
+    /// The Amazon Resource Name (ARN) of the ODB network.
     pub odb_network_arn: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the route table. /p
+    /// The ID of the route table.
     pub route_table_id: String,
-    /// p The IPv4 CIDR address block used for the destination match. The value that you provide must match the CIDR of an existing route in the table. /p
+    /// The IPv4 CIDR address block used for the destination match. The value that you provide must match the CIDR of an existing route in the table.
     pub destination_cidr_block: Option<String>,
-    /// p The ID of an internet gateway or virtual private gateway. /p
+    /// The ID of an internet gateway or virtual private gateway.
     pub gateway_id: Option<String>,
-    /// p The IPv6 CIDR address block used for the destination match. The value that you provide must match the CIDR of an existing route in the table. /p
+    /// The IPv6 CIDR address block used for the destination match. The value that you provide must match the CIDR of an existing route in the table.
     pub destination_ipv6_cidr_block: Option<String>,
-    /// p IPv6 traffic only The ID of an egress-only internet gateway. /p
+    /// \[IPv6 traffic only\] The ID of an egress-only internet gateway.
     pub egress_only_internet_gateway_id: Option<String>,
-    /// p The ID of a NAT instance in your VPC. /p
+    /// The ID of a NAT instance in your VPC.
     pub instance_id: Option<String>,
-    /// p The ID of a network interface. /p
+    /// The ID of a network interface.
     pub network_interface_id: Option<String>,
-    /// p The ID of a VPC peering connection. /p
+    /// The ID of a VPC peering connection.
     pub vpc_peering_connection_id: Option<String>,
-    /// p IPv4 traffic only The ID of a NAT gateway. /p
+    /// \[IPv4 traffic only\] The ID of a NAT gateway.
     pub nat_gateway_id: Option<String>,
 }
 rt::structure!(
@@ -1141,11 +1205,11 @@ pub static REPLACE_ROUTE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceRouteTableAssociationRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The association ID. /p
+    /// The association ID.
     pub association_id: String,
-    /// p The ID of the new route table to associate with the subnet. /p
+    /// The ID of the new route table to associate with the subnet.
     pub route_table_id: String,
 }
 rt::structure!(
@@ -1162,9 +1226,9 @@ pub static REPLACE_ROUTE_TABLE_ASSOCIATION_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceRouteTableAssociationResult {
-    /// p The ID of the new association. /p
+    /// The ID of the new association.
     pub new_association_id: Option<String>,
-    /// p The state of the association. /p
+    /// The state of the association.
     pub association_state: Option<RouteTableAssociationState>,
 }
 rt::structure!(
@@ -1181,15 +1245,15 @@ pub static REPLACE_ROUTE_TABLE_ASSOCIATION_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceTransitGatewayRouteRequest {
-    /// p The CIDR range used for the destination match. Routing decisions are based on the most specific match. /p
+    /// The CIDR range used for the destination match. Routing decisions are based on the most specific match.
     pub destination_cidr_block: String,
-    /// p The ID of the route table. /p
+    /// The ID of the route table.
     pub transit_gateway_route_table_id: String,
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p Indicates whether traffic matching this route is to be dropped. /p
+    /// Indicates whether traffic matching this route is to be dropped.
     pub blackhole: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1209,7 +1273,7 @@ pub static REPLACE_TRANSIT_GATEWAY_ROUTE_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceTransitGatewayRouteResult {
-    /// p Information about the modified route. /p
+    /// Information about the modified route.
     pub route: Option<TransitGatewayRoute>,
 }
 rt::structure!(
@@ -1221,13 +1285,13 @@ pub static REPLACE_TRANSIT_GATEWAY_ROUTE_RESULT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceVpnTunnelRequest {
-    /// p The ID of the Site-to-Site VPN connection. /p
+    /// The ID of the Site-to-Site VPN connection.
     pub vpn_connection_id: String,
-    /// p The external IP address of the VPN tunnel. /p
+    /// The external IP address of the VPN tunnel.
     pub vpn_tunnel_outside_ip_address: String,
-    /// p Trigger pending tunnel endpoint maintenance. /p
+    /// Trigger pending tunnel endpoint maintenance.
     pub apply_pending_maintenance: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1245,7 +1309,7 @@ pub static REPLACE_VPN_TUNNEL_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceVpnTunnelResult {
-    /// p Confirmation of replace tunnel operation. /p
+    /// Confirmation of replace tunnel operation.
     pub return_: Option<bool>,
 }
 rt::structure!(ReplaceVpnTunnelResult, REPLACE_VPN_TUNNEL_RESULT, 0 => return_);
@@ -1267,19 +1331,29 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ReportInstanceStatusRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The instances. /p
+    /// The instances.
     pub instances: Vec<String>,
-    /// p The status of all instances listed. /p
+    /// The status of all instances listed.
     pub status: ReportStatusType,
-    /// p The time at which the reported instance health state began. /p
+    /// The time at which the reported instance health state began.
     pub start_time: Option<rt::DateTime>,
-    /// p The time at which the reported instance health state ended. /p
+    /// The time at which the reported instance health state ended.
     pub end_time: Option<rt::DateTime>,
-    /// p The reason codes that describe the health state of your instance. /p ul li p code instance-stuck-in-state /code : My instance is stuck in a state. /p /li li p code unresponsive /code : My instance is unresponsive. /p /li li p code not-accepting-credentials /code : My instance is not accepting my credentials. /p /li li p code password-not-available /code : A password is not available for my instance. /p /li li p code performance-network /code : My instance is experiencing performance problems that I believe are network related. /p /li li p code performance-instance-store /code : My instance is experiencing performance problems that I believe are related to the instance stores. /p /li li p code performance-ebs-volume /code : My instance is experiencing performance problems that I believe are related to an EBS volume. /p /li li p code performance-other /code : My instance is experiencing performance problems. /p /li li p code other /code : explain using the description parameter /p /li /ul
+    /// The reason codes that describe the health state of your instance.
+    ///
+    /// - `instance-stuck-in-state`: My instance is stuck in a state.
+    /// - `unresponsive`: My instance is unresponsive.
+    /// - `not-accepting-credentials`: My instance is not accepting my credentials.
+    /// - `password-not-available`: A password is not available for my instance.
+    /// - `performance-network`: My instance is experiencing performance problems that I believe are network related.
+    /// - `performance-instance-store`: My instance is experiencing performance problems that I believe are related to the instance stores.
+    /// - `performance-ebs-volume`: My instance is experiencing performance problems that I believe are related to an EBS volume.
+    /// - `performance-other`: My instance is experiencing performance problems.
+    /// - `other`: \[explain using the description parameter\]
     pub reason_codes: Vec<ReportInstanceReasonCodes>,
-    /// p Descriptive text about the health state of your instance. /p
+    /// Descriptive text about the health state of your instance.
     #[deprecated(note = "This member has been deprecated")]
     pub description: Option<String>,
 }
@@ -1311,12 +1385,12 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum ReportStatusType { Ok = "ok", Impaired = "impaired" }
 }
-/// p Describes a port range. /p
+/// Describes a port range.
 #[derive(Clone, Default, PartialEq)]
 pub struct RequestFilterPortRange {
-    /// p The first port in the range. /p
+    /// The first port in the range.
     pub from_port: Option<i32>,
-    /// p The last port in the range. /p
+    /// The last port in the range.
     pub to_port: Option<i32>,
 }
 rt::structure!(
@@ -1339,12 +1413,12 @@ pub static REQUEST_INSTANCE_TYPE_LIST: rt::Schema = rt::Schema::list(
         &[rt::m("member", &rt::ENUM)],
     )
     .named("InstanceType");
-/// p A tag on an IPAM resource. /p
+/// A tag on an IPAM resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct RequestIpamResourceTag {
-    /// p The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value. /p
+    /// The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub key: Option<String>,
-    /// p The value for the tag. /p
+    /// The value for the tag.
     pub value: Option<String>,
 }
 rt::structure!(RequestIpamResourceTag, REQUEST_IPAM_RESOURCE_TAG, 0 => key, 1 => value);
@@ -1356,92 +1430,158 @@ pub static REQUEST_IPAM_RESOURCE_TAG_LIST: rt::Schema = rt::Schema::list(
     "RequestIpamResourceTagList",
     &[rt::m("member", &REQUEST_IPAM_RESOURCE_TAG).named("item")],
 );
-/// p The information to include in the launch template. /p note p You must specify at least one parameter for the launch template data. /p /note
+/// The information to include in the launch template.
+///
+/// **Note:** You must specify at least one parameter for the launch template data.
 #[derive(Clone, Default, PartialEq)]
 pub struct RequestLaunchTemplateData {
-    /// p The ID of the kernel. /p important p We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see a href="https://docs.aws.amazon.com/linux/al2/ug/UserProvidedKernels.html" User provided kernels /a in the i Amazon Linux 2 User Guide /i . /p /important
+    /// The ID of the kernel.
+    ///
+    /// **Important:** We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see [User provided kernels](https://docs.aws.amazon.com/linux/al2/ug/UserProvidedKernels.html) in the *Amazon Linux 2 User Guide*.
     pub kernel_id: Option<String>,
-    /// p Indicates whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal Amazon EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS-optimized instance. /p
+    /// Indicates whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal Amazon EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS-optimized instance.
     pub ebs_optimized: Option<bool>,
-    /// p The name or Amazon Resource Name (ARN) of an IAM instance profile. /p
+    /// The name or Amazon Resource Name (ARN) of an IAM instance profile.
     pub iam_instance_profile: Option<
         LaunchTemplateIamInstanceProfileSpecificationRequest,
     >,
-    /// p The block device mapping. /p
+    /// The block device mapping.
     pub block_device_mappings: Option<Vec<LaunchTemplateBlockDeviceMappingRequest>>,
-    /// p The network interfaces for the instance. /p
+    /// The network interfaces for the instance.
     pub network_interfaces: Option<
         Vec<LaunchTemplateInstanceNetworkInterfaceSpecificationRequest>,
     >,
-    /// p The ID of the AMI in the format code ami-0ac394d6a3example /code . /p p Alternatively, you can specify a Systems Manager parameter, using one of the following formats. The Systems Manager parameter will resolve to an AMI ID on launch. /p p To reference a public parameter: /p ul li p code resolve:ssm: i public-parameter /i /code /p /li /ul p To reference a parameter stored in the same account: /p ul li p code resolve:ssm: i parameter-name /i /code /p /li li p code resolve:ssm: i parameter-name:version-number /i /code /p /li li p code resolve:ssm: i parameter-name:label /i /code /p /li /ul p To reference a parameter shared from another Amazon Web Services account: /p ul li p code resolve:ssm: i parameter-ARN /i /code /p /li li p code resolve:ssm: i parameter-ARN:version-number /i /code /p /li li p code resolve:ssm: i parameter-ARN:label /i /code /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#use-an-ssm-parameter-instead-of-an-ami-id" Use a Systems Manager parameter instead of an AMI ID /a in the i Amazon EC2 User Guide /i . /p note p If the launch template will be used for an EC2 Fleet or Spot Fleet, note the following: /p ul li p Only EC2 Fleets of type code instant /code support specifying a Systems Manager parameter. /p /li li p For EC2 Fleets of type code maintain /code or code request /code , or for Spot Fleets, you must specify the AMI ID. /p /li /ul /note
+    /// The ID of the AMI in the format `ami-0ac394d6a3example`.
+    ///
+    /// Alternatively, you can specify a Systems Manager parameter, using one of the following formats. The Systems Manager parameter will resolve to an AMI ID on launch.
+    ///
+    /// To reference a public parameter:
+    ///
+    /// - `resolve:ssm:public-parameter`
+    ///
+    /// To reference a parameter stored in the same account:
+    ///
+    /// - `resolve:ssm:parameter-name`
+    /// - `resolve:ssm:parameter-name:version-number`
+    /// - `resolve:ssm:parameter-name:label`
+    ///
+    /// To reference a parameter shared from another Amazon Web Services account:
+    ///
+    /// - `resolve:ssm:parameter-ARN`
+    /// - `resolve:ssm:parameter-ARN:version-number`
+    /// - `resolve:ssm:parameter-ARN:label`
+    ///
+    /// For more information, see [Use a Systems Manager parameter instead of an AMI ID](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#use-an-ssm-parameter-instead-of-an-ami-id) in the *Amazon EC2 User Guide*.
+    ///
+    /// **Note:** If the launch template will be used for an EC2 Fleet or Spot Fleet, note the following:
+    ///
+    /// - Only EC2 Fleets of type `instant` support specifying a Systems Manager parameter.
+    /// - For EC2 Fleets of type `maintain` or `request`, or for Spot Fleets, you must specify the AMI ID.
     pub image_id: Option<String>,
-    /// p The instance type. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html" Amazon EC2 instance types /a in the i Amazon EC2 User Guide /i . /p p If you specify code InstanceType /code , you can't specify code InstanceRequirements /code . /p
+    /// The instance type. For more information, see [Amazon EC2 instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// If you specify `InstanceType`, you can't specify `InstanceRequirements`.
     pub instance_type: Option<InstanceType>,
-    /// p The name of the key pair. You can create a key pair using a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateKeyPair.html" CreateKeyPair /a or a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API ImportKeyPair.html" ImportKeyPair /a . /p important p If you do not specify a key pair, you can't connect to the instance unless you choose an AMI that is configured to allow users another way to log in. /p /important
+    /// The name of the key pair. You can create a key pair using [CreateKeyPair](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateKeyPair.html) or [ImportKeyPair](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportKeyPair.html).
+    ///
+    /// **Important:** If you do not specify a key pair, you can't connect to the instance unless you choose an AMI that is configured to allow users another way to log in.
     pub key_name: Option<String>,
-    /// p The monitoring for the instance. /p
+    /// The monitoring for the instance.
     pub monitoring: Option<LaunchTemplatesMonitoringRequest>,
-    /// p The placement for the instance. /p
+    /// The placement for the instance.
     pub placement: Option<LaunchTemplatePlacementRequest>,
-    /// p The ID of the RAM disk. /p important p We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedkernels.html" User provided kernels /a in the i Amazon EC2 User Guide /i . /p /important
+    /// The ID of the RAM disk.
+    ///
+    /// **Important:** We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see [User provided kernels](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedkernels.html) in the *Amazon EC2 User Guide*.
     pub ram_disk_id: Option<String>,
-    /// p Indicates whether termination protection is enabled for the instance. The default is code false /code , which means that you can terminate the instance using the Amazon EC2 console, command line tools, or API. You can enable termination protection when you launch an instance, while the instance is running, or while the instance is stopped. /p
+    /// Indicates whether termination protection is enabled for the instance. The default is `false`, which means that you can terminate the instance using the Amazon EC2 console, command line tools, or API. You can enable termination protection when you launch an instance, while the instance is running, or while the instance is stopped.
     pub disable_api_termination: Option<bool>,
-    /// p Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown). /p p Default: code stop /code /p
+    /// Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
+    ///
+    /// Default: `stop`
     pub instance_initiated_shutdown_behavior: Option<ShutdownBehavior>,
-    /// p The user data to make available to the instance. You must provide base64-encoded text. User data is limited to 16 KB. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html" Run commands when you launch an EC2 instance with user data input /a in the i Amazon EC2 User Guide /i . /p p If you are creating the launch template for use with Batch, the user data must be provided in the a href="https://cloudinit.readthedocs.io/en/latest/topics/format.html#mime-multi-part-archive" MIME multi-part archive format /a . For more information, see a href="https://docs.aws.amazon.com/batch/latest/userguide/launch-templates.html#lt-user-data" Amazon EC2 user data in launch templates /a in the i Batch User Guide /i . /p
+    /// The user data to make available to the instance. You must provide base64-encoded text. User data is limited to 16 KB. For more information, see [Run commands when you launch an EC2 instance with user data input](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// If you are creating the launch template for use with Batch, the user data must be provided in the [MIME multi-part archive format](https://cloudinit.readthedocs.io/en/latest/topics/format.html#mime-multi-part-archive). For more information, see [Amazon EC2 user data in launch templates](https://docs.aws.amazon.com/batch/latest/userguide/launch-templates.html#lt-user-data) in the *Batch User Guide*.
     pub user_data: Option<String>,
-    /// p The tags to apply to the resources that are created during instance launch. These tags are not applied to the launch template. /p
+    /// The tags to apply to the resources that are created during instance launch. These tags are not applied to the launch template.
     pub tag_specifications: Option<Vec<LaunchTemplateTagSpecificationRequest>>,
-    /// p Deprecated. /p note p Amazon Elastic Graphics reached end of life on January 8, 2024. /p /note
+    /// Deprecated.
+    ///
+    /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
     #[deprecated(
         note = "Specifying Elastic Graphics accelerators is no longer supported on the RunInstances API. (deprecated since 2024-01-08)"
     )]
     pub elastic_gpu_specifications: Option<Vec<ElasticGpuSpecification>>,
-    /// note p Amazon Elastic Inference is no longer available. /p /note p An elastic inference accelerator to associate with the instance. Elastic inference accelerators are a resource you can attach to your Amazon EC2 instances to accelerate your Deep Learning (DL) inference workloads. /p p You cannot specify accelerators from different generations in the same request. /p
+    /// **Note:** Amazon Elastic Inference is no longer available.
+    ///
+    /// An elastic inference accelerator to associate with the instance. Elastic inference accelerators are a resource you can attach to your Amazon EC2 instances to accelerate your Deep Learning (DL) inference workloads.
+    ///
+    /// You cannot specify accelerators from different generations in the same request.
     #[deprecated(
         note = "Specifying Elastic Inference accelerators is no longer supported on the RunInstances API. (deprecated since 2024-01-08)"
     )]
     pub elastic_inference_accelerators: Option<
         Vec<LaunchTemplateElasticInferenceAccelerator>,
     >,
-    /// p The IDs of the security groups. /p p If you specify a network interface, you must specify any security groups as part of the network interface instead of using this parameter. /p
+    /// The IDs of the security groups.
+    ///
+    /// If you specify a network interface, you must specify any security groups as part of the network interface instead of using this parameter.
     pub security_group_ids: Option<Vec<String>>,
-    /// p The names of the security groups. For a nondefault VPC, you must use security group IDs instead. /p p If you specify a network interface, you must specify any security groups as part of the network interface instead of using this parameter. /p
+    /// The names of the security groups. For a nondefault VPC, you must use security group IDs instead.
+    ///
+    /// If you specify a network interface, you must specify any security groups as part of the network interface instead of using this parameter.
     pub security_groups: Option<Vec<String>>,
-    /// p The market (purchasing) option for the instances. /p
+    /// The market (purchasing) option for the instances.
     pub instance_market_options: Option<LaunchTemplateInstanceMarketOptionsRequest>,
-    /// p The credit option for CPU usage of the instance. Valid only for T instances. /p
+    /// The credit option for CPU usage of the instance. Valid only for T instances.
     pub credit_specification: Option<CreditSpecificationRequest>,
-    /// p The CPU options for the instance. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-optimize-cpu.html" CPU options for Amazon EC2 instances /a in the i Amazon EC2 User Guide /i . /p
+    /// The CPU options for the instance. For more information, see [CPU options for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-optimize-cpu.html) in the *Amazon EC2 User Guide*.
     pub cpu_options: Option<LaunchTemplateCpuOptionsRequest>,
-    /// p The Capacity Reservation targeting option. If you do not specify this parameter, the instance's Capacity Reservation preference defaults to code open /code , which enables it to run in any open Capacity Reservation that has matching attributes (instance type, platform, Availability Zone). /p
+    /// The Capacity Reservation targeting option. If you do not specify this parameter, the instance's Capacity Reservation preference defaults to `open`, which enables it to run in any open Capacity Reservation that has matching attributes (instance type, platform, Availability Zone).
     pub capacity_reservation_specification: Option<
         LaunchTemplateCapacityReservationSpecificationRequest,
     >,
-    /// p The license configurations. /p
+    /// The license configurations.
     pub license_specifications: Option<Vec<LaunchTemplateLicenseConfigurationRequest>>,
-    /// p Indicates whether an instance is enabled for hibernation. This parameter is valid only if the instance meets the a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html" hibernation prerequisites /a . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html" Hibernate your Amazon EC2 instance /a in the i Amazon EC2 User Guide /i . /p
+    /// Indicates whether an instance is enabled for hibernation. This parameter is valid only if the instance meets the [hibernation prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html). For more information, see [Hibernate your Amazon EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.
     pub hibernation_options: Option<LaunchTemplateHibernationOptionsRequest>,
-    /// p The metadata options for the instance. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html" Configure the Instance Metadata Service options /a in the i Amazon EC2 User Guide /i . /p
+    /// The metadata options for the instance. For more information, see [Configure the Instance Metadata Service options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html) in the *Amazon EC2 User Guide*.
     pub metadata_options: Option<LaunchTemplateInstanceMetadataOptionsRequest>,
-    /// p Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. For more information, see a href="https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html" What is Nitro Enclaves? /a in the i Amazon Web Services Nitro Enclaves User Guide /i . /p p You can't enable Amazon Web Services Nitro Enclaves and hibernation on the same instance. /p
+    /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. For more information, see [What is Nitro Enclaves?](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html) in the *Amazon Web Services Nitro Enclaves User Guide*.
+    ///
+    /// You can't enable Amazon Web Services Nitro Enclaves and hibernation on the same instance.
     pub enclave_options: Option<LaunchTemplateEnclaveOptionsRequest>,
-    /// p The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with these attributes. /p p You must specify code VCpuCount /code and code MemoryMiB /code . All other attributes are optional. Any unspecified optional attribute is set to its default. /p p When you specify multiple attributes, you get instance types that satisfy all of the specified attributes. If you specify multiple values for an attribute, you get instance types that satisfy any of the specified values. /p p To limit the list of instance types from which Amazon EC2 can identify matching instance types, you can use one of the following parameters, but not both in the same request: /p ul li p code AllowedInstanceTypes /code - The instance types to include in the list. All other instance types are ignored, even if they match your specified attributes. /p /li li p code ExcludedInstanceTypes /code - The instance types to exclude from the list, even if they match your specified attributes. /p /li /ul note p If you specify code InstanceRequirements /code , you can't specify code InstanceType /code . /p p Attribute-based instance type selection is only supported when using Auto Scaling groups, EC2 Fleet, and Spot Fleet to launch instances. If you plan to use the launch template in the a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-instance-wizard.html" launch instance wizard /a , or with the a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RunInstances.html" RunInstances /a API or a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html" AWS::EC2::Instance /a Amazon Web Services CloudFormation resource, you can't specify code InstanceRequirements /code . /p /note p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html" Specify attributes for instance type selection for EC2 Fleet or Spot Fleet /a and a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html" Spot placement score /a in the i Amazon EC2 User Guide /i . /p
+    /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with these attributes.
+    ///
+    /// You must specify `VCpuCount` and `MemoryMiB`. All other attributes are optional. Any unspecified optional attribute is set to its default.
+    ///
+    /// When you specify multiple attributes, you get instance types that satisfy all of the specified attributes. If you specify multiple values for an attribute, you get instance types that satisfy any of the specified values.
+    ///
+    /// To limit the list of instance types from which Amazon EC2 can identify matching instance types, you can use one of the following parameters, but not both in the same request:
+    ///
+    /// - `AllowedInstanceTypes` - The instance types to include in the list. All other instance types are ignored, even if they match your specified attributes.
+    /// - `ExcludedInstanceTypes` - The instance types to exclude from the list, even if they match your specified attributes.
+    ///
+    /// **Note:** If you specify `InstanceRequirements`, you can't specify `InstanceType`.
+    ///
+    /// Attribute-based instance type selection is only supported when using Auto Scaling groups, EC2 Fleet, and Spot Fleet to launch instances. If you plan to use the launch template in the [launch instance wizard](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-instance-wizard.html), or with the [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html) API or [AWS::EC2::Instance](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html) Amazon Web Services CloudFormation resource, you can't specify `InstanceRequirements`.
+    ///
+    /// For more information, see [Specify attributes for instance type selection for EC2 Fleet or Spot Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html) and [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*.
     pub instance_requirements: Option<InstanceRequirementsRequest>,
-    /// p The options for the instance hostname. The default values are inherited from the subnet. /p
+    /// The options for the instance hostname. The default values are inherited from the subnet.
     pub private_dns_name_options: Option<LaunchTemplatePrivateDnsNameOptionsRequest>,
-    /// p The maintenance options for the instance. /p
+    /// The maintenance options for the instance.
     pub maintenance_options: Option<LaunchTemplateInstanceMaintenanceOptionsRequest>,
-    /// p Indicates whether to enable the instance for stop protection. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-stop-protection.html" Enable stop protection for your EC2 instances /a in the i Amazon EC2 User Guide /i . /p
+    /// Indicates whether to enable the instance for stop protection. For more information, see [Enable stop protection for your EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-stop-protection.html) in the *Amazon EC2 User Guide*.
     pub disable_api_stop: Option<bool>,
-    /// p The entity that manages the launch template. /p
+    /// The entity that manages the launch template.
     pub operator: Option<OperatorRequest>,
-    /// p Contains launch template settings to boost network performance for the type of workload that runs on your instance. /p
+    /// Contains launch template settings to boost network performance for the type of workload that runs on your instance.
     pub network_performance_options: Option<
         LaunchTemplateNetworkPerformanceOptionsRequest,
     >,
-    /// p The secondary interfaces to associate with instances launched from the template. /p
+    /// The secondary interfaces to associate with instances launched from the template.
     pub secondary_interfaces: Option<
         Vec<LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest>,
     >,
@@ -1536,12 +1676,12 @@ pub static REQUEST_LAUNCH_TEMPLATE_DATA: rt::Schema = rt::Schema::structure(
             .named("SecondaryInterface"),
     ],
 );
-/// p Contains the parameters for RequestSpotFleet. /p
+/// Contains the parameters for RequestSpotFleet.
 #[derive(Clone, Default, PartialEq)]
 pub struct RequestSpotFleetRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The configuration for the Spot Fleet request. /p
+    /// The configuration for the Spot Fleet request.
     pub spot_fleet_request_config: SpotFleetRequestConfigData,
 }
 rt::structure!(
@@ -1557,10 +1697,10 @@ pub static REQUEST_SPOT_FLEET_REQUEST: rt::Schema = rt::Schema::structure(
             .flags(rt::REQUIRED),
     ],
 );
-/// p Contains the output of RequestSpotFleet. /p
+/// Contains the output of RequestSpotFleet.
 #[derive(Clone, Default, PartialEq)]
 pub struct RequestSpotFleetResponse {
-    /// p The ID of the Spot Fleet request. /p
+    /// The ID of the Spot Fleet request.
     pub spot_fleet_request_id: Option<String>,
 }
 rt::structure!(
@@ -1570,34 +1710,53 @@ pub static REQUEST_SPOT_FLEET_RESPONSE: rt::Schema = rt::Schema::structure(
     "RequestSpotFleetResponse",
     &[rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId")],
 );
-/// p Contains the parameters for RequestSpotInstances. /p
+/// Contains the parameters for RequestSpotInstances.
 #[derive(Clone, Default, PartialEq)]
 pub struct RequestSpotInstancesRequest {
-    /// p The launch specification. /p
+    /// The launch specification.
     pub launch_specification: Option<RequestSpotLaunchSpecification>,
-    /// p The key-value pair for tagging the Spot Instance request on creation. The value for code ResourceType /code must be code spot-instances-request /code , otherwise the Spot Instance request fails. To tag the Spot Instance request after it has been created, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateTags.html" CreateTags /a . /p
+    /// The key-value pair for tagging the Spot Instance request on creation. The value for `ResourceType` must be `spot-instances-request`, otherwise the Spot Instance request fails. To tag the Spot Instance request after it has been created, see [CreateTags](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html).
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p The behavior when a Spot Instance is interrupted. The default is code terminate /code . /p
+    /// The behavior when a Spot Instance is interrupted. The default is `terminate`.
     pub instance_interruption_behavior: Option<InstanceInterruptionBehavior>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price. /p important p If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter. /p /important
+    /// The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
+    ///
+    /// **Important:** If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter.
     pub spot_price: Option<String>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Run Instance Idempotency.html" Ensuring idempotency in Amazon EC2 API requests /a in the i Amazon EC2 User Guide /i . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency in Amazon EC2 API requests](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Run_Instance_Idempotency.html) in the *Amazon EC2 User Guide*.
     pub client_token: Option<String>,
-    /// p The maximum number of Spot Instances to launch. /p p Default: 1 /p
+    /// The maximum number of Spot Instances to launch.
+    ///
+    /// Default: 1
     pub instance_count: Option<i32>,
-    /// p The Spot Instance request type. /p p Default: code one-time /code /p
+    /// The Spot Instance request type.
+    ///
+    /// Default: `one-time`
     pub type_: Option<SpotInstanceType>,
-    /// p The start date of the request. If this is a one-time request, the request becomes active at this date and time and remains active until all instances launch, the request expires, or the request is canceled. If the request is persistent, the request becomes active at this date and time and remains active until it expires or is canceled. /p p The specified start date and time cannot be equal to the current date and time. You must specify a start date and time that occurs after the current date and time. /p
+    /// The start date of the request. If this is a one-time request, the request becomes active at this date and time and remains active until all instances launch, the request expires, or the request is canceled. If the request is persistent, the request becomes active at this date and time and remains active until it expires or is canceled.
+    ///
+    /// The specified start date and time cannot be equal to the current date and time. You must specify a start date and time that occurs after the current date and time.
     pub valid_from: Option<rt::DateTime>,
-    /// p The end date of the request, in UTC format ( i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). /p ul li p For a persistent request, the request remains active until the code ValidUntil /code date and time is reached. Otherwise, the request remains active until you cancel it. /p /li li p For a one-time request, the request remains active until all instances launch, the request is canceled, or the code ValidUntil /code date and time is reached. By default, the request is valid for 7 days from the date the request was created. /p /li /ul
+    /// The end date of the request, in UTC format (*YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
+    ///
+    /// - For a persistent request, the request remains active until the `ValidUntil` date and time is reached. Otherwise, the request remains active until you cancel it.
+    /// - For a one-time request, the request remains active until all instances launch, the request is canceled, or the `ValidUntil` date and time is reached. By default, the request is valid for 7 days from the date the request was created.
     pub valid_until: Option<rt::DateTime>,
-    /// p The instance launch group. Launch groups are Spot Instances that launch together and terminate together. /p p Default: Instances are launched and terminated individually /p
+    /// The instance launch group. Launch groups are Spot Instances that launch together and terminate together.
+    ///
+    /// Default: Instances are launched and terminated individually
     pub launch_group: Option<String>,
-    /// p The user-specified name for a logical grouping of requests. /p p When you specify an Availability Zone group in a Spot Instance request, all Spot Instances in the request are launched in the same Availability Zone. Instance proximity is maintained with this parameter, but the choice of Availability Zone is not. The group applies only to requests for Spot Instances of the same instance type. Any additional Spot Instance requests that are specified with the same Availability Zone group name are launched in that same Availability Zone, as long as at least one instance from the group is still active. /p p If there is no active instance running in the Availability Zone group that you specify for a new Spot Instance request (all instances are terminated, the request is expired, or the maximum price you specified falls below current Spot price), then Amazon EC2 launches the instance in any Availability Zone where the constraint can be met. Consequently, the subsequent set of Spot Instances could be placed in a different zone from the original request, even if you specified the same Availability Zone group. /p p Default: Instances are launched in any available Availability Zone. /p
+    /// The user-specified name for a logical grouping of requests.
+    ///
+    /// When you specify an Availability Zone group in a Spot Instance request, all Spot Instances in the request are launched in the same Availability Zone. Instance proximity is maintained with this parameter, but the choice of Availability Zone is not. The group applies only to requests for Spot Instances of the same instance type. Any additional Spot Instance requests that are specified with the same Availability Zone group name are launched in that same Availability Zone, as long as at least one instance from the group is still active.
+    ///
+    /// If there is no active instance running in the Availability Zone group that you specify for a new Spot Instance request (all instances are terminated, the request is expired, or the maximum price you specified falls below current Spot price), then Amazon EC2 launches the instance in any Availability Zone where the constraint can be met. Consequently, the subsequent set of Spot Instances could be placed in a different zone from the original request, even if you specified the same Availability Zone group.
+    ///
+    /// Default: Instances are launched in any available Availability Zone.
     pub availability_zone_group: Option<String>,
-    /// p Deprecated. /p
+    /// Deprecated.
     pub block_duration_minutes: Option<i32>,
 }
 rt::structure!(
@@ -1625,10 +1784,10 @@ pub static REQUEST_SPOT_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("BlockDurationMinutes", &rt::INTEGER).named("blockDurationMinutes"),
     ],
 );
-/// p Contains the output of RequestSpotInstances. /p
+/// Contains the output of RequestSpotInstances.
 #[derive(Clone, Default, PartialEq)]
 pub struct RequestSpotInstancesResult {
-    /// p The Spot Instance requests. /p
+    /// The Spot Instance requests.
     pub spot_instance_requests: Option<Vec<SpotInstanceRequest>>,
 }
 rt::structure!(
@@ -1642,40 +1801,44 @@ pub static REQUEST_SPOT_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
             .named("spotInstanceRequestSet"),
     ],
 );
-/// p Describes the launch specification for an instance. /p
+/// Describes the launch specification for an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct RequestSpotLaunchSpecification {
-    /// p The IDs of the security groups. /p
+    /// The IDs of the security groups.
     pub security_group_ids: Option<Vec<String>>,
-    /// p Not supported. /p
+    /// Not supported.
     pub security_groups: Option<Vec<String>>,
-    /// p Deprecated. /p
+    /// Deprecated.
     pub addressing_type: Option<String>,
-    /// p The block device mapping entries. You can't specify both a snapshot ID and an encryption value. This is because only blank volumes can be encrypted on creation. If a snapshot is the basis for a volume, it is not blank and its encryption status is used for the volume encryption status. /p
+    /// The block device mapping entries. You can't specify both a snapshot ID and an encryption value. This is because only blank volumes can be encrypted on creation. If a snapshot is the basis for a volume, it is not blank and its encryption status is used for the volume encryption status.
     pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
-    /// p Indicates whether the instance is optimized for EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance. /p p Default: code false /code /p
+    /// Indicates whether the instance is optimized for EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
+    ///
+    /// Default: `false`
     pub ebs_optimized: Option<bool>,
-    /// p The IAM instance profile. /p
+    /// The IAM instance profile.
     pub iam_instance_profile: Option<IamInstanceProfileSpecification>,
-    /// p The ID of the AMI. /p
+    /// The ID of the AMI.
     pub image_id: Option<String>,
-    /// p The instance type. Only one instance type can be specified. /p
+    /// The instance type. Only one instance type can be specified.
     pub instance_type: Option<InstanceType>,
-    /// p The ID of the kernel. /p
+    /// The ID of the kernel.
     pub kernel_id: Option<String>,
-    /// p The name of the key pair. /p
+    /// The name of the key pair.
     pub key_name: Option<String>,
-    /// p Indicates whether basic or detailed monitoring is enabled for the instance. /p p Default: Disabled /p
+    /// Indicates whether basic or detailed monitoring is enabled for the instance.
+    ///
+    /// Default: Disabled
     pub monitoring: Option<RunInstancesMonitoringEnabled>,
-    /// p The network interfaces. If you specify a network interface, you must specify subnet IDs and security group IDs using the network interface. /p
+    /// The network interfaces. If you specify a network interface, you must specify subnet IDs and security group IDs using the network interface.
     pub network_interfaces: Option<Vec<InstanceNetworkInterfaceSpecification>>,
-    /// p The placement information for the instance. /p
+    /// The placement information for the instance.
     pub placement: Option<SpotPlacement>,
-    /// p The ID of the RAM disk. /p
+    /// The ID of the RAM disk.
     pub ramdisk_id: Option<String>,
-    /// p The ID of the subnet in which to launch the instance. /p
+    /// The ID of the subnet in which to launch the instance.
     pub subnet_id: Option<String>,
-    /// p The base64-encoded user data that instances use when starting up. User data is limited to 16 KB. /p
+    /// The base64-encoded user data that instances use when starting up. User data is limited to 16 KB.
     pub user_data: Option<String>,
 }
 rt::structure!(
@@ -1723,18 +1886,18 @@ pub static REQUEST_SPOT_LAUNCH_SPECIFICATION_SECURITY_GROUP_LIST: rt::Schema = r
     "RequestSpotLaunchSpecificationSecurityGroupList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes a launch request for one or more instances, and includes owner, requester, and security group information that applies to all instances in the launch request. /p
+/// Describes a launch request for one or more instances, and includes owner, requester, and security group information that applies to all instances in the launch request.
 #[derive(Clone, Default, PartialEq)]
 pub struct Reservation {
-    /// p The ID of the reservation. /p
+    /// The ID of the reservation.
     pub reservation_id: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the reservation. /p
+    /// The ID of the Amazon Web Services account that owns the reservation.
     pub owner_id: Option<String>,
-    /// p The ID of the requester that launched the instances on your behalf (for example, Amazon Web Services Management Console or Auto Scaling). /p
+    /// The ID of the requester that launched the instances on your behalf (for example, Amazon Web Services Management Console or Auto Scaling).
     pub requester_id: Option<String>,
-    /// p Not supported. /p
+    /// Not supported.
     pub groups: Option<Vec<GroupIdentifier>>,
-    /// p The instances. /p
+    /// The instances.
     pub instances: Option<Vec<Instance>>,
 }
 rt::structure!(
@@ -1754,22 +1917,22 @@ pub static RESERVATION: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum ReservationEndDateType { Limited = "limited", Unlimited = "unlimited" }
 }
-/// p Information about an instance type to use in a Capacity Reservation Fleet. /p
+/// Information about an instance type to use in a Capacity Reservation Fleet.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReservationFleetInstanceSpecification {
-    /// p The instance type for which the Capacity Reservation Fleet reserves capacity. /p
+    /// The instance type for which the Capacity Reservation Fleet reserves capacity.
     pub instance_type: Option<InstanceType>,
-    /// p The type of operating system for which the Capacity Reservation Fleet reserves capacity. /p
+    /// The type of operating system for which the Capacity Reservation Fleet reserves capacity.
     pub instance_platform: Option<CapacityReservationInstancePlatform>,
-    /// p The number of capacity units provided by the specified instance type. This value, together with the total target capacity that you specify for the Fleet determine the number of instances for which the Fleet reserves capacity. Both values are based on units that make sense for your workload. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#target-capacity" Total target capacity /a in the i Amazon EC2 User Guide /i . /p
+    /// The number of capacity units provided by the specified instance type. This value, together with the total target capacity that you specify for the Fleet determine the number of instances for which the Fleet reserves capacity. Both values are based on units that make sense for your workload. For more information, see [Total target capacity](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#target-capacity) in the *Amazon EC2 User Guide*.
     pub weight: Option<f64>,
-    /// p The Availability Zone in which the Capacity Reservation Fleet reserves the capacity. A Capacity Reservation Fleet can't span Availability Zones. All instance type specifications that you specify for the Fleet must use the same Availability Zone. /p
+    /// The Availability Zone in which the Capacity Reservation Fleet reserves the capacity. A Capacity Reservation Fleet can't span Availability Zones. All instance type specifications that you specify for the Fleet must use the same Availability Zone.
     pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone in which the Capacity Reservation Fleet reserves the capacity. A Capacity Reservation Fleet can't span Availability Zones. All instance type specifications that you specify for the Fleet must use the same Availability Zone. /p
+    /// The ID of the Availability Zone in which the Capacity Reservation Fleet reserves the capacity. A Capacity Reservation Fleet can't span Availability Zones. All instance type specifications that you specify for the Fleet must use the same Availability Zone.
     pub availability_zone_id: Option<String>,
-    /// p Indicates whether the Capacity Reservation Fleet supports EBS-optimized instances types. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using EBS-optimized instance types. /p
+    /// Indicates whether the Capacity Reservation Fleet supports EBS-optimized instances types. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using EBS-optimized instance types.
     pub ebs_optimized: Option<bool>,
-    /// p The priority to assign to the instance type. This value is used to determine which of the instance types specified for the Fleet should be prioritized for use. A lower value indicates a high priority. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#instance-priority" Instance type priority /a in the i Amazon EC2 User Guide /i . /p
+    /// The priority to assign to the instance type. This value is used to determine which of the instance types specified for the Fleet should be prioritized for use. A lower value indicates a high priority. For more information, see [Instance type priority](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#instance-priority) in the *Amazon EC2 User Guide*.
     pub priority: Option<i32>,
 }
 rt::structure!(
@@ -1814,14 +1977,14 @@ pub static RESERVATION_TYPE_LIST_REQUEST: rt::Schema = rt::Schema::list(
     "ReservationTypeListRequest",
     &[rt::m("member", &rt::ENUM).named("ReservationType")],
 );
-/// p The cost associated with the Reserved Instance. /p
+/// The cost associated with the Reserved Instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReservationValue {
-    /// p The hourly rate of the reservation. /p
+    /// The hourly rate of the reservation.
     pub hourly_price: Option<String>,
-    /// p The balance of the total value (the sum of remainingUpfrontValue + hourlyPrice number of hours remaining). /p
+    /// The balance of the total value (the sum of remainingUpfrontValue + hourlyPrice \* number of hours remaining).
     pub remaining_total_value: Option<String>,
-    /// p The remaining upfront cost of the reservation. /p
+    /// The remaining upfront cost of the reservation.
     pub remaining_upfront_value: Option<String>,
 }
 rt::structure!(
@@ -1846,10 +2009,10 @@ pub static RESERVED_CAPACITY_FALLBACK_MARKET_TYPE_LIST: rt::Schema = rt::Schema:
     "ReservedCapacityFallbackMarketTypeList",
     &[rt::m("member", &rt::ENUM).named("item")],
 );
-/// p Describes the fallback behavior for an EC2 Fleet that uses reserved capacity when the reserved capacity is not enough to meet the target capacity. If you don't specify fallback options, EC2 Fleet does not fall back to any other market type after the specified reservation types are exhausted. /p
+/// Describes the fallback behavior for an EC2 Fleet that uses reserved capacity when the reserved capacity is not enough to meet the target capacity. If you don't specify fallback options, EC2 Fleet does not fall back to any other market type after the specified reservation types are exhausted.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReservedCapacityFallbackOptions {
-    /// p The instance purchasing options to fall back to when the reserved capacity is not enough to meet the target capacity. The only supported value is code on-demand /code , which launches On-Demand Instances to fulfill the remaining target capacity. /p
+    /// The instance purchasing options to fall back to when the reserved capacity is not enough to meet the target capacity. The only supported value is `on-demand`, which launches On-Demand Instances to fulfill the remaining target capacity.
     pub market_types: Option<Vec<ReservedCapacityFallbackMarketType>>,
 }
 rt::structure!(
@@ -1863,10 +2026,10 @@ pub static RESERVED_CAPACITY_FALLBACK_OPTIONS: rt::Schema = rt::Schema::structur
             .named("marketTypeSet"),
     ],
 );
-/// p Describes the fallback behavior for an EC2 Fleet that uses reserved capacity when the reserved capacity is not enough to meet the target capacity. If you don't specify fallback options, EC2 Fleet does not fall back to any other market type after the specified reservation types are exhausted. /p
+/// Describes the fallback behavior for an EC2 Fleet that uses reserved capacity when the reserved capacity is not enough to meet the target capacity. If you don't specify fallback options, EC2 Fleet does not fall back to any other market type after the specified reservation types are exhausted.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReservedCapacityFallbackOptionsRequest {
-    /// p The instance purchasing options to fall back to when the reserved capacity is not enough to meet the target capacity. The only supported value is code on-demand /code , which launches On-Demand Instances to fulfill the remaining target capacity. /p
+    /// The instance purchasing options to fall back to when the reserved capacity is not enough to meet the target capacity. The only supported value is `on-demand`, which launches On-Demand Instances to fulfill the remaining target capacity.
     pub market_types: Option<Vec<ReservedCapacityFallbackMarketType>>,
 }
 rt::structure!(
@@ -1880,14 +2043,14 @@ pub static RESERVED_CAPACITY_FALLBACK_OPTIONS_REQUEST: rt::Schema = rt::Schema::
             .named("MarketType"),
     ],
 );
-/// p Defines EC2 Fleet preferences for utilizing reserved capacity when code DefaultTargetCapacityType /code is set to code reserved-capacity /code . EC2 Fleet can fulfill reserved capacity using On-Demand Capacity Reservations, Capacity Blocks for ML, and interruptible Capacity Reservations. /p
+/// Defines EC2 Fleet preferences for utilizing reserved capacity when `DefaultTargetCapacityType` is set to `reserved-capacity`. EC2 Fleet can fulfill reserved capacity using On-Demand Capacity Reservations, Capacity Blocks for ML, and interruptible Capacity Reservations.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReservedCapacityOptions {
-    /// p The strategy that determines the order in which EC2 Fleet launches instances across the reservation types that you specify. The only supported value is code prioritized /code , which launches instances in the priority order that you specify in your launch template overrides. If you don't specify an allocation strategy, instances are launched in a random order. /p
+    /// The strategy that determines the order in which EC2 Fleet launches instances across the reservation types that you specify. The only supported value is `prioritized`, which launches instances in the priority order that you specify in your launch template overrides. If you don't specify an allocation strategy, instances are launched in a random order.
     pub allocation_strategy: Option<ReservedCapacityAllocationStrategy>,
-    /// p The types of Capacity Reservations used for fulfilling the EC2 Fleet request. /p
+    /// The types of Capacity Reservations used for fulfilling the EC2 Fleet request.
     pub reservation_types: Option<Vec<FleetReservationType>>,
-    /// p The fallback behavior for the EC2 Fleet when there is not enough reserved capacity available to meet the target capacity. /p
+    /// The fallback behavior for the EC2 Fleet when there is not enough reserved capacity available to meet the target capacity.
     pub reserved_capacity_fallback_options: Option<ReservedCapacityFallbackOptions>,
 }
 rt::structure!(
@@ -1903,16 +2066,22 @@ pub static RESERVED_CAPACITY_OPTIONS: rt::Schema = rt::Schema::structure(
             .named("reservedCapacityFallbackOptions"),
     ],
 );
-/// p Defines EC2 Fleet preferences for utilizing reserved capacity when code DefaultTargetCapacityType /code is set to code reserved-capacity /code . EC2 Fleet can fulfill reserved capacity using On-Demand Capacity Reservations, Capacity Blocks for ML, and interruptible Capacity Reservations. /p note p This configuration can only be used if the EC2 Fleet is of type code instant /code . /p /note p When you specify code ReservedCapacityOptions /code , you must also set code DefaultTargetCapacityType /code to code reserved-capacity /code in the code TargetCapacitySpecification /code . /p p For more information about interruptible Capacity Reservations, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-launch-instances-interruptible-cr-walkthrough.html" Launch instances into an interruptible Capacity Reservation /a in the i Amazon EC2 User Guide /i . /p
+/// Defines EC2 Fleet preferences for utilizing reserved capacity when `DefaultTargetCapacityType` is set to `reserved-capacity`. EC2 Fleet can fulfill reserved capacity using On-Demand Capacity Reservations, Capacity Blocks for ML, and interruptible Capacity Reservations.
+///
+/// **Note:** This configuration can only be used if the EC2 Fleet is of type `instant`.
+///
+/// When you specify `ReservedCapacityOptions`, you must also set `DefaultTargetCapacityType` to `reserved-capacity` in the `TargetCapacitySpecification`.
+///
+/// For more information about interruptible Capacity Reservations, see [Launch instances into an interruptible Capacity Reservation](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-launch-instances-interruptible-cr-walkthrough.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReservedCapacityOptionsRequest {
-    /// p The strategy that determines the order in which EC2 Fleet launches instances across the reservation types that you specify. The only supported value is code prioritized /code , which launches instances in the priority order that you specify in your launch template overrides. If you don't specify an allocation strategy, instances are launched in a random order. /p
+    /// The strategy that determines the order in which EC2 Fleet launches instances across the reservation types that you specify. The only supported value is `prioritized`, which launches instances in the priority order that you specify in your launch template overrides. If you don't specify an allocation strategy, instances are launched in a random order.
     pub allocation_strategy: Option<ReservedCapacityAllocationStrategy>,
-    /// p The types of Capacity Reservations to use for fulfilling the EC2 Fleet request. This is an ordered list: EC2 Fleet attempts to launch instances into each Capacity Reservation type in the order that you specify them before moving on to the next type. /p
+    /// The types of Capacity Reservations to use for fulfilling the EC2 Fleet request. This is an ordered list: EC2 Fleet attempts to launch instances into each Capacity Reservation type in the order that you specify them before moving on to the next type.
     pub reservation_types: Option<Vec<FleetReservationType>>,
-    /// p The Capacity Reservations or Capacity Reservation Resource Groups to use for fulfilling the EC2 Fleet request. You can specify Capacity Reservation IDs or a Capacity Reservation Resource Group ARN, but not both. /p
+    /// The Capacity Reservations or Capacity Reservation Resource Groups to use for fulfilling the EC2 Fleet request. You can specify Capacity Reservation IDs or a Capacity Reservation Resource Group ARN, but not both.
     pub capacity_reservation_target: Option<FleetCapacityReservationTargetRequest>,
-    /// p The fallback behavior for the EC2 Fleet when there is not enough reserved capacity available to meet the target capacity. This member takes a code ReservedCapacityFallbackOptionsRequest /code structure, in which you set code MarketTypes /code to the instance purchasing options to fall back to. /p
+    /// The fallback behavior for the EC2 Fleet when there is not enough reserved capacity available to meet the target capacity. This member takes a `ReservedCapacityFallbackOptionsRequest` structure, in which you set `MarketTypes` to the instance purchasing options to fall back to.
     pub reserved_capacity_fallback_options: Option<
         ReservedCapacityFallbackOptionsRequest,
     >,
@@ -1939,12 +2108,12 @@ pub static RESERVED_INSTANCE_ID_SET: rt::Schema = rt::Schema::list(
     "ReservedInstanceIdSet",
     &[rt::m("member", &rt::STRING).named("ReservedInstanceId")],
 );
-/// p Describes the limit price of a Reserved Instance offering. /p
+/// Describes the limit price of a Reserved Instance offering.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReservedInstanceLimitPrice {
-    /// p Used for Reserved Instance Marketplace offerings. Specifies the limit price on the total order (instanceCount price). /p
+    /// Used for Reserved Instance Marketplace offerings. Specifies the limit price on the total order (instanceCount \* price).
     pub amount: Option<f64>,
-    /// p The currency in which the code limitPrice /code amount is specified. At this time, the only supported currency is code USD /code . /p
+    /// The currency in which the `limitPrice` amount is specified. At this time, the only supported currency is `USD`.
     pub currency_code: Option<CurrencyCodeValues>,
 }
 rt::structure!(
@@ -1958,12 +2127,12 @@ pub static RESERVED_INSTANCE_LIMIT_PRICE: rt::Schema = rt::Schema::structure(
         rt::m("CurrencyCode", &rt::ENUM).named("currencyCode"),
     ],
 );
-/// p The total value of the Convertible Reserved Instance. /p
+/// The total value of the Convertible Reserved Instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReservedInstanceReservationValue {
-    /// p The total value of the Convertible Reserved Instance that you are exchanging. /p
+    /// The total value of the Convertible Reserved Instance that you are exchanging.
     pub reservation_value: Option<ReservationValue>,
-    /// p The ID of the Convertible Reserved Instance that you are exchanging. /p
+    /// The ID of the Convertible Reserved Instance that you are exchanging.
     pub reserved_instance_id: Option<String>,
 }
 rt::structure!(
@@ -1986,46 +2155,46 @@ rt::string_enum! {
     "active", PaymentFailed = "payment-failed", Retired = "retired", Queued = "queued",
     QueuedDeleted = "queued-deleted" }
 }
-/// p Describes a Reserved Instance. /p
+/// Describes a Reserved Instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReservedInstances {
-    /// p The currency of the Reserved Instance. It's specified using ISO 4217 standard currency codes. At this time, the only supported currency is code USD /code . /p
+    /// The currency of the Reserved Instance. It's specified using ISO 4217 standard currency codes. At this time, the only supported currency is `USD`.
     pub currency_code: Option<CurrencyCodeValues>,
-    /// p The tenancy of the instance. /p
+    /// The tenancy of the instance.
     pub instance_tenancy: Option<Tenancy>,
-    /// p The offering class of the Reserved Instance. /p
+    /// The offering class of the Reserved Instance.
     pub offering_class: Option<OfferingClassType>,
-    /// p The Reserved Instance offering type. /p
+    /// The Reserved Instance offering type.
     pub offering_type: Option<OfferingTypeValues>,
-    /// p The recurring charge tag assigned to the resource. /p
+    /// The recurring charge tag assigned to the resource.
     pub recurring_charges: Option<Vec<RecurringCharge>>,
-    /// p The scope of the Reserved Instance. /p
+    /// The scope of the Reserved Instance.
     pub scope: Option<Scope>,
-    /// p Any tags assigned to the resource. /p
+    /// Any tags assigned to the resource.
     pub tags: Option<Vec<Tag>>,
-    /// p The ID of the Availability Zone. /p
+    /// The ID of the Availability Zone.
     pub availability_zone_id: Option<String>,
-    /// p The ID of the Reserved Instance. /p
+    /// The ID of the Reserved Instance.
     pub reserved_instances_id: Option<String>,
-    /// p The instance type on which the Reserved Instance can be used. /p
+    /// The instance type on which the Reserved Instance can be used.
     pub instance_type: Option<InstanceType>,
-    /// p The Availability Zone in which the Reserved Instance can be used. /p
+    /// The Availability Zone in which the Reserved Instance can be used.
     pub availability_zone: Option<String>,
-    /// p The date and time the Reserved Instance started. /p
+    /// The date and time the Reserved Instance started.
     pub start: Option<rt::DateTime>,
-    /// p The time when the Reserved Instance expires. /p
+    /// The time when the Reserved Instance expires.
     pub end: Option<rt::DateTime>,
-    /// p The duration of the Reserved Instance, in seconds. /p
+    /// The duration of the Reserved Instance, in seconds.
     pub duration: Option<i64>,
-    /// p The usage price of the Reserved Instance, per hour. /p
+    /// The usage price of the Reserved Instance, per hour.
     pub usage_price: Option<f32>,
-    /// p The purchase price of the Reserved Instance. /p
+    /// The purchase price of the Reserved Instance.
     pub fixed_price: Option<f32>,
-    /// p The number of reservations purchased. /p
+    /// The number of reservations purchased.
     pub instance_count: Option<i32>,
-    /// p The Reserved Instance product platform description. /p
+    /// The Reserved Instance product platform description.
     pub product_description: Option<RiProductDescription>,
-    /// p The state of the Reserved Instance purchase. /p
+    /// The state of the Reserved Instance purchase.
     pub state: Option<ReservedInstanceState>,
 }
 rt::structure!(
@@ -2059,20 +2228,22 @@ pub static RESERVED_INSTANCES: rt::Schema = rt::Schema::structure(
         rt::m("State", &rt::ENUM).named("state"),
     ],
 );
-/// p Describes the configuration settings for the modified Reserved Instances. /p
+/// Describes the configuration settings for the modified Reserved Instances.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReservedInstancesConfiguration {
-    /// p The Availability Zone for the modified Reserved Instances. /p
+    /// The Availability Zone for the modified Reserved Instances.
     pub availability_zone: Option<String>,
-    /// p The number of modified Reserved Instances. /p note p This is a required field for a request. /p /note
+    /// The number of modified Reserved Instances.
+    ///
+    /// **Note:** This is a required field for a request.
     pub instance_count: Option<i32>,
-    /// p The instance type for the modified Reserved Instances. /p
+    /// The instance type for the modified Reserved Instances.
     pub instance_type: Option<InstanceType>,
-    /// p The network platform of the modified Reserved Instances. /p
+    /// The network platform of the modified Reserved Instances.
     pub platform: Option<String>,
-    /// p Whether the Reserved Instance is applied to instances in a Region or instances in a specific Availability Zone. /p
+    /// Whether the Reserved Instance is applied to instances in a Region or instances in a specific Availability Zone.
     pub scope: Option<Scope>,
-    /// p The ID of the Availability Zone. /p
+    /// The ID of the Availability Zone.
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
@@ -2095,10 +2266,10 @@ pub static RESERVED_INSTANCES_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
     "ReservedInstancesConfigurationList",
     &[rt::m("member", &RESERVED_INSTANCES_CONFIGURATION).named("item")],
 );
-/// p Describes the ID of a Reserved Instance. /p
+/// Describes the ID of a Reserved Instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReservedInstancesId {
-    /// p The ID of the Reserved Instance. /p
+    /// The ID of the Reserved Instance.
     pub reserved_instances_id: Option<String>,
 }
 rt::structure!(ReservedInstancesId, RESERVED_INSTANCES_ID, 0 => reserved_instances_id);
@@ -2114,28 +2285,28 @@ pub static RESERVED_INSTANCES_LIST: rt::Schema = rt::Schema::list(
     "ReservedInstancesList",
     &[rt::m("member", &RESERVED_INSTANCES).named("item")],
 );
-/// p Describes a Reserved Instance listing. /p
+/// Describes a Reserved Instance listing.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReservedInstancesListing {
-    /// p A unique, case-sensitive key supplied by the client to ensure that the request is idempotent. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring Idempotency /a . /p
+    /// A unique, case-sensitive key supplied by the client to ensure that the request is idempotent. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p The time the listing was created. /p
+    /// The time the listing was created.
     pub create_date: Option<rt::DateTime>,
-    /// p The number of instances in this state. /p
+    /// The number of instances in this state.
     pub instance_counts: Option<Vec<InstanceCount>>,
-    /// p The price of the Reserved Instance listing. /p
+    /// The price of the Reserved Instance listing.
     pub price_schedules: Option<Vec<PriceSchedule>>,
-    /// p The ID of the Reserved Instance. /p
+    /// The ID of the Reserved Instance.
     pub reserved_instances_id: Option<String>,
-    /// p The ID of the Reserved Instance listing. /p
+    /// The ID of the Reserved Instance listing.
     pub reserved_instances_listing_id: Option<String>,
-    /// p The status of the Reserved Instance listing. /p
+    /// The status of the Reserved Instance listing.
     pub status: Option<ListingStatus>,
-    /// p The reason for the current status of the Reserved Instance listing. The response can be blank. /p
+    /// The reason for the current status of the Reserved Instance listing. The response can be blank.
     pub status_message: Option<String>,
-    /// p Any tags assigned to the resource. /p
+    /// Any tags assigned to the resource.
     pub tags: Option<Vec<Tag>>,
-    /// p The last modified timestamp of the listing. /p
+    /// The last modified timestamp of the listing.
     pub update_date: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -2164,26 +2335,26 @@ pub static RESERVED_INSTANCES_LISTING_LIST: rt::Schema = rt::Schema::list(
     "ReservedInstancesListingList",
     &[rt::m("member", &RESERVED_INSTANCES_LISTING).named("item")],
 );
-/// p Describes a Reserved Instance modification. /p
+/// Describes a Reserved Instance modification.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReservedInstancesModification {
-    /// p A unique, case-sensitive key supplied by the client to ensure that the request is idempotent. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring Idempotency /a . /p
+    /// A unique, case-sensitive key supplied by the client to ensure that the request is idempotent. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p The time when the modification request was created. /p
+    /// The time when the modification request was created.
     pub create_date: Option<rt::DateTime>,
-    /// p The time for the modification to become effective. /p
+    /// The time for the modification to become effective.
     pub effective_date: Option<rt::DateTime>,
-    /// p Contains target configurations along with their corresponding new Reserved Instance IDs. /p
+    /// Contains target configurations along with their corresponding new Reserved Instance IDs.
     pub modification_results: Option<Vec<ReservedInstancesModificationResult>>,
-    /// p The IDs of one or more Reserved Instances. /p
+    /// The IDs of one or more Reserved Instances.
     pub reserved_instances_ids: Option<Vec<ReservedInstancesId>>,
-    /// p A unique ID for the Reserved Instance modification. /p
+    /// A unique ID for the Reserved Instance modification.
     pub reserved_instances_modification_id: Option<String>,
-    /// p The status of the Reserved Instances modification request. /p
+    /// The status of the Reserved Instances modification request.
     pub status: Option<String>,
-    /// p The reason for the status. /p
+    /// The reason for the status.
     pub status_message: Option<String>,
-    /// p The time when the modification request was last updated. /p
+    /// The time when the modification request was last updated.
     pub update_date: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -2217,12 +2388,12 @@ pub static RESERVED_INSTANCES_MODIFICATION_LIST: rt::Schema = rt::Schema::list(
     "ReservedInstancesModificationList",
     &[rt::m("member", &RESERVED_INSTANCES_MODIFICATION).named("item")],
 );
-/// p Describes the modification request/s. /p
+/// Describes the modification request/s.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReservedInstancesModificationResult {
-    /// p The ID for the Reserved Instances that were created as part of the modification request. This field is only available when the modification is fulfilled. /p
+    /// The ID for the Reserved Instances that were created as part of the modification request. This field is only available when the modification is fulfilled.
     pub reserved_instances_id: Option<String>,
-    /// p The target Reserved Instances configurations supplied as part of the modification request. /p
+    /// The target Reserved Instances configurations supplied as part of the modification request.
     pub target_configuration: Option<ReservedInstancesConfiguration>,
 }
 rt::structure!(
@@ -2241,40 +2412,40 @@ pub static RESERVED_INSTANCES_MODIFICATION_RESULT_LIST: rt::Schema = rt::Schema:
     "ReservedInstancesModificationResultList",
     &[rt::m("member", &RESERVED_INSTANCES_MODIFICATION_RESULT).named("item")],
 );
-/// p Describes a Reserved Instance offering. /p
+/// Describes a Reserved Instance offering.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReservedInstancesOffering {
-    /// p The currency of the Reserved Instance offering you are purchasing. It's specified using ISO 4217 standard currency codes. At this time, the only supported currency is code USD /code . /p
+    /// The currency of the Reserved Instance offering you are purchasing. It's specified using ISO 4217 standard currency codes. At this time, the only supported currency is `USD`.
     pub currency_code: Option<CurrencyCodeValues>,
-    /// p The tenancy of the instance. /p
+    /// The tenancy of the instance.
     pub instance_tenancy: Option<Tenancy>,
-    /// p Indicates whether the offering is available through the Reserved Instance Marketplace (resale) or Amazon Web Services. If it's a Reserved Instance Marketplace offering, this is code true /code . /p
+    /// Indicates whether the offering is available through the Reserved Instance Marketplace (resale) or Amazon Web Services. If it's a Reserved Instance Marketplace offering, this is `true`.
     pub marketplace: Option<bool>,
-    /// p If code convertible /code it can be exchanged for Reserved Instances of the same or higher monetary value, with different configurations. If code standard /code , it is not possible to perform an exchange. /p
+    /// If `convertible` it can be exchanged for Reserved Instances of the same or higher monetary value, with different configurations. If `standard`, it is not possible to perform an exchange.
     pub offering_class: Option<OfferingClassType>,
-    /// p The Reserved Instance offering type. /p
+    /// The Reserved Instance offering type.
     pub offering_type: Option<OfferingTypeValues>,
-    /// p The pricing details of the Reserved Instance offering. /p
+    /// The pricing details of the Reserved Instance offering.
     pub pricing_details: Option<Vec<PricingDetail>>,
-    /// p The recurring charge tag assigned to the resource. /p
+    /// The recurring charge tag assigned to the resource.
     pub recurring_charges: Option<Vec<RecurringCharge>>,
-    /// p Whether the Reserved Instance is applied to instances in a Region or an Availability Zone. /p
+    /// Whether the Reserved Instance is applied to instances in a Region or an Availability Zone.
     pub scope: Option<Scope>,
-    /// p The ID of the Availability Zone. /p
+    /// The ID of the Availability Zone.
     pub availability_zone_id: Option<String>,
-    /// p The ID of the Reserved Instance offering. This is the offering ID used in a GetReservedInstancesExchangeQuote /a to confirm that an exchange can be made. /p
+    /// The ID of the Reserved Instance offering. This is the offering ID used in GetReservedInstancesExchangeQuote to confirm that an exchange can be made.
     pub reserved_instances_offering_id: Option<String>,
-    /// p The instance type on which the Reserved Instance can be used. /p
+    /// The instance type on which the Reserved Instance can be used.
     pub instance_type: Option<InstanceType>,
-    /// p The Availability Zone in which the Reserved Instance can be used. /p
+    /// The Availability Zone in which the Reserved Instance can be used.
     pub availability_zone: Option<String>,
-    /// p The duration of the Reserved Instance, in seconds. /p
+    /// The duration of the Reserved Instance, in seconds.
     pub duration: Option<i64>,
-    /// p The usage price of the Reserved Instance, per hour. /p
+    /// The usage price of the Reserved Instance, per hour.
     pub usage_price: Option<f32>,
-    /// p The purchase price of the Reserved Instance. /p
+    /// The purchase price of the Reserved Instance.
     pub fixed_price: Option<f32>,
-    /// p The Reserved Instance product platform description. /p
+    /// The Reserved Instance product platform description.
     pub product_description: Option<RiProductDescription>,
 }
 rt::structure!(
@@ -2317,188 +2488,4 @@ pub static RESERVED_INSTANCES_OFFERING_LIST: rt::Schema = rt::Schema::list(
 pub static RESERVED_INTANCES_IDS: rt::Schema = rt::Schema::list(
     "ReservedIntancesIds",
     &[rt::m("member", &RESERVED_INSTANCES_ID).named("item")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ResetAddressAttributeRequest {
-    /// p EC2-VPC The allocation ID. /p
-    pub allocation_id: String,
-    /// p The attribute of the IP address. /p
-    pub attribute: AddressAttributeName,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    ResetAddressAttributeRequest, RESET_ADDRESS_ATTRIBUTE_REQUEST, 0 => allocation_id, 1
-    => attribute, 2 => dry_run
-);
-pub static RESET_ADDRESS_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ResetAddressAttributeRequest",
-    &[
-        rt::m("AllocationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ResetAddressAttributeResult {
-    /// p Information about the IP address. /p
-    pub address: Option<AddressAttribute>,
-}
-rt::structure!(
-    ResetAddressAttributeResult, RESET_ADDRESS_ATTRIBUTE_RESULT, 0 => address
-);
-pub static RESET_ADDRESS_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "ResetAddressAttributeResult",
-    &[rt::m("Address", &ADDRESS_ATTRIBUTE).named("address")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ResetEbsDefaultKmsKeyIdRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    ResetEbsDefaultKmsKeyIdRequest, RESET_EBS_DEFAULT_KMS_KEY_ID_REQUEST, 0 => dry_run
-);
-pub static RESET_EBS_DEFAULT_KMS_KEY_ID_REQUEST: rt::Schema = rt::Schema::structure(
-    "ResetEbsDefaultKmsKeyIdRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ResetEbsDefaultKmsKeyIdResult {
-    /// p The Amazon Resource Name (ARN) of the default KMS key for EBS encryption by default. /p
-    pub kms_key_id: Option<String>,
-}
-rt::structure!(
-    ResetEbsDefaultKmsKeyIdResult, RESET_EBS_DEFAULT_KMS_KEY_ID_RESULT, 0 => kms_key_id
-);
-pub static RESET_EBS_DEFAULT_KMS_KEY_ID_RESULT: rt::Schema = rt::Schema::structure(
-    "ResetEbsDefaultKmsKeyIdResult",
-    &[rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId")],
-);
-rt::string_enum! {
-    pub enum ResetFpgaImageAttributeName { LoadPermission = "loadPermission" }
-}
-#[derive(Clone, Default, PartialEq)]
-pub struct ResetFpgaImageAttributeRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the AFI. /p
-    pub fpga_image_id: String,
-    /// p The attribute. /p
-    pub attribute: Option<ResetFpgaImageAttributeName>,
-}
-rt::structure!(
-    ResetFpgaImageAttributeRequest, RESET_FPGA_IMAGE_ATTRIBUTE_REQUEST, 0 => dry_run, 1
-    => fpga_image_id, 2 => attribute
-);
-pub static RESET_FPGA_IMAGE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ResetFpgaImageAttributeRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("FpgaImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Attribute", &rt::ENUM),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ResetFpgaImageAttributeResult {
-    /// p Is code true /code if the request succeeds, and an error otherwise. /p
-    pub return_: Option<bool>,
-}
-rt::structure!(
-    ResetFpgaImageAttributeResult, RESET_FPGA_IMAGE_ATTRIBUTE_RESULT, 0 => return_
-);
-pub static RESET_FPGA_IMAGE_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "ResetFpgaImageAttributeResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
-);
-rt::string_enum! {
-    pub enum ResetImageAttributeName { LaunchPermission = "launchPermission" }
-}
-/// p Contains the parameters for ResetImageAttribute. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct ResetImageAttributeRequest {
-    /// p The attribute to reset (currently you can only reset the launch permission attribute). /p
-    pub attribute: ResetImageAttributeName,
-    /// p The ID of the AMI. /p
-    pub image_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    ResetImageAttributeRequest, RESET_IMAGE_ATTRIBUTE_REQUEST, 0 => attribute, 1 =>
-    image_id, 2 => dry_run
-);
-pub static RESET_IMAGE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ResetImageAttributeRequest",
-    &[
-        rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ResetInstanceAttributeRequest {
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the instance. /p
-    pub instance_id: String,
-    /// p The attribute to reset. /p important p You can only reset the following attributes: code kernel /code | code ramdisk /code | code sourceDestCheck /code . /p /important
-    pub attribute: InstanceAttributeName,
-}
-rt::structure!(
-    ResetInstanceAttributeRequest, RESET_INSTANCE_ATTRIBUTE_REQUEST, 0 => dry_run, 1 =>
-    instance_id, 2 => attribute
-);
-pub static RESET_INSTANCE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ResetInstanceAttributeRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId").flags(rt::REQUIRED),
-        rt::m("Attribute", &rt::ENUM).named("attribute").flags(rt::REQUIRED),
-    ],
-);
-/// p Contains the parameters for ResetNetworkInterfaceAttribute. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct ResetNetworkInterfaceAttributeRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-    /// p The ID of the network interface. /p
-    pub network_interface_id: String,
-    /// p The source/destination checking attribute. Resets the value to code true /code . /p
-    pub source_dest_check: Option<String>,
-}
-rt::structure!(
-    ResetNetworkInterfaceAttributeRequest, RESET_NETWORK_INTERFACE_ATTRIBUTE_REQUEST, 0
-    => dry_run, 1 => network_interface_id, 2 => source_dest_check
-);
-pub static RESET_NETWORK_INTERFACE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ResetNetworkInterfaceAttributeRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("NetworkInterfaceId", &rt::STRING)
-            .named("networkInterfaceId")
-            .flags(rt::REQUIRED),
-        rt::m("SourceDestCheck", &rt::STRING).named("sourceDestCheck"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ResetSnapshotAttributeRequest {
-    /// p The attribute to reset. Currently, only the attribute for permission to create volumes can be reset. /p
-    pub attribute: SnapshotAttributeName,
-    /// p The ID of the snapshot. /p
-    pub snapshot_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    ResetSnapshotAttributeRequest, RESET_SNAPSHOT_ATTRIBUTE_REQUEST, 0 => attribute, 1 =>
-    snapshot_id, 2 => dry_run
-);
-pub static RESET_SNAPSHOT_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ResetSnapshotAttributeRequest",
-    &[
-        rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
 );

@@ -3,6 +3,192 @@
 use super::*;
 use tucuxi::codegen as rt;
 
+#[derive(Clone, Default, PartialEq)]
+pub struct ResetAddressAttributeRequest {
+    /// \[EC2-VPC\] The allocation ID.
+    pub allocation_id: String,
+    /// The attribute of the IP address.
+    pub attribute: AddressAttributeName,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    ResetAddressAttributeRequest, RESET_ADDRESS_ATTRIBUTE_REQUEST, 0 => allocation_id, 1
+    => attribute, 2 => dry_run
+);
+pub static RESET_ADDRESS_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
+    "ResetAddressAttributeRequest",
+    &[
+        rt::m("AllocationId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED),
+        rt::m("DryRun", &rt::BOOLEAN),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ResetAddressAttributeResult {
+    /// Information about the IP address.
+    pub address: Option<AddressAttribute>,
+}
+rt::structure!(
+    ResetAddressAttributeResult, RESET_ADDRESS_ATTRIBUTE_RESULT, 0 => address
+);
+pub static RESET_ADDRESS_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structure(
+    "ResetAddressAttributeResult",
+    &[rt::m("Address", &ADDRESS_ATTRIBUTE).named("address")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ResetEbsDefaultKmsKeyIdRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    ResetEbsDefaultKmsKeyIdRequest, RESET_EBS_DEFAULT_KMS_KEY_ID_REQUEST, 0 => dry_run
+);
+pub static RESET_EBS_DEFAULT_KMS_KEY_ID_REQUEST: rt::Schema = rt::Schema::structure(
+    "ResetEbsDefaultKmsKeyIdRequest",
+    &[rt::m("DryRun", &rt::BOOLEAN)],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ResetEbsDefaultKmsKeyIdResult {
+    /// The Amazon Resource Name (ARN) of the default KMS key for EBS encryption by default.
+    pub kms_key_id: Option<String>,
+}
+rt::structure!(
+    ResetEbsDefaultKmsKeyIdResult, RESET_EBS_DEFAULT_KMS_KEY_ID_RESULT, 0 => kms_key_id
+);
+pub static RESET_EBS_DEFAULT_KMS_KEY_ID_RESULT: rt::Schema = rt::Schema::structure(
+    "ResetEbsDefaultKmsKeyIdResult",
+    &[rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId")],
+);
+rt::string_enum! {
+    pub enum ResetFpgaImageAttributeName { LoadPermission = "loadPermission" }
+}
+#[derive(Clone, Default, PartialEq)]
+pub struct ResetFpgaImageAttributeRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the AFI.
+    pub fpga_image_id: String,
+    /// The attribute.
+    pub attribute: Option<ResetFpgaImageAttributeName>,
+}
+rt::structure!(
+    ResetFpgaImageAttributeRequest, RESET_FPGA_IMAGE_ATTRIBUTE_REQUEST, 0 => dry_run, 1
+    => fpga_image_id, 2 => attribute
+);
+pub static RESET_FPGA_IMAGE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
+    "ResetFpgaImageAttributeRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN),
+        rt::m("FpgaImageId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Attribute", &rt::ENUM),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ResetFpgaImageAttributeResult {
+    /// Is `true` if the request succeeds, and an error otherwise.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    ResetFpgaImageAttributeResult, RESET_FPGA_IMAGE_ATTRIBUTE_RESULT, 0 => return_
+);
+pub static RESET_FPGA_IMAGE_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structure(
+    "ResetFpgaImageAttributeResult",
+    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+);
+rt::string_enum! {
+    pub enum ResetImageAttributeName { LaunchPermission = "launchPermission" }
+}
+/// Contains the parameters for ResetImageAttribute.
+#[derive(Clone, Default, PartialEq)]
+pub struct ResetImageAttributeRequest {
+    /// The attribute to reset (currently you can only reset the launch permission attribute).
+    pub attribute: ResetImageAttributeName,
+    /// The ID of the AMI.
+    pub image_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    ResetImageAttributeRequest, RESET_IMAGE_ATTRIBUTE_REQUEST, 0 => attribute, 1 =>
+    image_id, 2 => dry_run
+);
+pub static RESET_IMAGE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
+    "ResetImageAttributeRequest",
+    &[
+        rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED),
+        rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ResetInstanceAttributeRequest {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the instance.
+    pub instance_id: String,
+    /// The attribute to reset.
+    ///
+    /// **Important:** You can only reset the following attributes: `kernel` \| `ramdisk` \| `sourceDestCheck`.
+    pub attribute: InstanceAttributeName,
+}
+rt::structure!(
+    ResetInstanceAttributeRequest, RESET_INSTANCE_ATTRIBUTE_REQUEST, 0 => dry_run, 1 =>
+    instance_id, 2 => attribute
+);
+pub static RESET_INSTANCE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
+    "ResetInstanceAttributeRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+        rt::m("InstanceId", &rt::STRING).named("instanceId").flags(rt::REQUIRED),
+        rt::m("Attribute", &rt::ENUM).named("attribute").flags(rt::REQUIRED),
+    ],
+);
+/// Contains the parameters for ResetNetworkInterfaceAttribute.
+#[derive(Clone, Default, PartialEq)]
+pub struct ResetNetworkInterfaceAttributeRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the network interface.
+    pub network_interface_id: String,
+    /// The source/destination checking attribute. Resets the value to `true`.
+    pub source_dest_check: Option<String>,
+}
+rt::structure!(
+    ResetNetworkInterfaceAttributeRequest, RESET_NETWORK_INTERFACE_ATTRIBUTE_REQUEST, 0
+    => dry_run, 1 => network_interface_id, 2 => source_dest_check
+);
+pub static RESET_NETWORK_INTERFACE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
+    "ResetNetworkInterfaceAttributeRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+        rt::m("NetworkInterfaceId", &rt::STRING)
+            .named("networkInterfaceId")
+            .flags(rt::REQUIRED),
+        rt::m("SourceDestCheck", &rt::STRING).named("sourceDestCheck"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ResetSnapshotAttributeRequest {
+    /// The attribute to reset. Currently, only the attribute for permission to create volumes can be reset.
+    pub attribute: SnapshotAttributeName,
+    /// The ID of the snapshot.
+    pub snapshot_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    ResetSnapshotAttributeRequest, RESET_SNAPSHOT_ATTRIBUTE_REQUEST, 0 => attribute, 1 =>
+    snapshot_id, 2 => dry_run
+);
+pub static RESET_SNAPSHOT_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
+    "ResetSnapshotAttributeRequest",
+    &[
+        rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED),
+        rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    ],
+);
 pub static RESOURCE_ID_LIST: rt::Schema = rt::Schema::list(
     "ResourceIdList",
     &[rt::m("member", &rt::STRING)],
@@ -11,12 +197,12 @@ pub static RESOURCE_LIST: rt::Schema = rt::Schema::list(
     "ResourceList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes a resource statement. /p
+/// Describes a resource statement.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceStatement {
-    /// p The resources. /p
+    /// The resources.
     pub resources: Option<Vec<String>>,
-    /// p The resource types. /p
+    /// The resource types.
     pub resource_types: Option<Vec<String>>,
 }
 rt::structure!(
@@ -29,12 +215,12 @@ pub static RESOURCE_STATEMENT: rt::Schema = rt::Schema::structure(
         rt::m("ResourceTypes", &VALUE_STRING_LIST).named("resourceTypeSet"),
     ],
 );
-/// p Describes a resource statement. /p
+/// Describes a resource statement.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceStatementRequest {
-    /// p The resources. /p
+    /// The resources.
     pub resources: Option<Vec<String>>,
-    /// p The resource types. /p
+    /// The resource types.
     pub resource_types: Option<Vec<String>>,
 }
 rt::structure!(
@@ -122,12 +308,22 @@ rt::string_enum! {
     CapacityReservationModificationQuote = "capacity-reservation-modification-quote",
     MetricCategory = "metric-category" }
 }
-/// p The options that affect the scope of the response. /p
+/// The options that affect the scope of the response.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceTypeOption {
-    /// p The name of the option. /p ul li p For code ec2:Instance /code : /p p Specify code state-name /code - The current state of the EC2 instance. /p /li li p For code ec2:LaunchTemplate /code : /p p Specify code version-depth /code - The number of launch template versions to check, starting from the most recent version. /p /li /ul
+    /// The name of the option.
+    ///
+    /// - For `ec2:Instance`: Specify `state-name` - The current state of the EC2 instance.
+    /// - For `ec2:LaunchTemplate`: Specify `version-depth` - The number of launch template versions to check, starting from the most recent version.
     pub option_name: Option<ImageReferenceOptionName>,
-    /// p A value for the specified option. /p ul li p For code state-name /code : /p ul li p Valid values: code pending /code | code running /code | code shutting-down /code | code terminated /code | code stopping /code | code stopped /code /p /li li p Default: All states /p /li /ul /li li p For code version-depth /code : /p ul li p Valid values: Integers between code 1 /code and code 10000 /code /p /li li p Default: code 10 /code /p /li /ul /li /ul
+    /// A value for the specified option.
+    ///
+    /// - For `state-name`:
+    ///   - Valid values: `pending` \| `running` \| `shutting-down` \| `terminated` \| `stopping` \| `stopped`
+    ///   - Default: All states
+    /// - For `version-depth`:
+    ///   - Valid values: Integers between `1` and `10000`
+    ///   - Default: `10`
     pub option_values: Option<Vec<String>>,
 }
 rt::structure!(
@@ -148,12 +344,12 @@ pub static RESOURCE_TYPE_OPTION_VALUES_LIST: rt::Schema = rt::Schema::list(
     "ResourceTypeOptionValuesList",
     &[rt::m("member", &rt::STRING)],
 );
-/// p A resource type to check for image references. Associated options can also be specified if the resource type is an EC2 instance or launch template. /p
+/// A resource type to check for image references. Associated options can also be specified if the resource type is an EC2 instance or launch template.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceTypeRequest {
-    /// p The resource type. /p
+    /// The resource type.
     pub resource_type: Option<ImageReferenceResourceType>,
-    /// p The options that affect the scope of the response. Valid only when code ResourceType /code is code ec2:Instance /code or code ec2:LaunchTemplate /code . /p
+    /// The options that affect the scope of the response. Valid only when `ResourceType` is `ec2:Instance` or `ec2:LaunchTemplate`.
     pub resource_type_options: Option<Vec<ResourceTypeOption>>,
 }
 rt::structure!(
@@ -172,12 +368,12 @@ pub static RESOURCE_TYPE_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "ResourceTypeRequestList",
     &[rt::m("member", &RESOURCE_TYPE_REQUEST)],
 );
-/// p Describes the error that's returned when you cannot delete a launch template version. /p
+/// Describes the error that's returned when you cannot delete a launch template version.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResponseError {
-    /// p The error code. /p
+    /// The error code.
     pub code: Option<LaunchTemplateErrorCode>,
-    /// p The error message, if applicable. /p
+    /// The error message, if applicable.
     pub message: Option<String>,
 }
 rt::structure!(ResponseError, RESPONSE_ERROR, 0 => code, 1 => message);
@@ -196,82 +392,98 @@ pub static RESPONSE_HOST_ID_SET: rt::Schema = rt::Schema::list(
     "ResponseHostIdSet",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p The information for a launch template. /p
+/// The information for a launch template.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResponseLaunchTemplateData {
-    /// p The ID of the kernel, if applicable. /p
+    /// The ID of the kernel, if applicable.
     pub kernel_id: Option<String>,
-    /// p Indicates whether the instance is optimized for Amazon EBS I/O. /p
+    /// Indicates whether the instance is optimized for Amazon EBS I/O.
     pub ebs_optimized: Option<bool>,
-    /// p The IAM instance profile. /p
+    /// The IAM instance profile.
     pub iam_instance_profile: Option<LaunchTemplateIamInstanceProfileSpecification>,
-    /// p The block device mappings. /p
+    /// The block device mappings.
     pub block_device_mappings: Option<Vec<LaunchTemplateBlockDeviceMapping>>,
-    /// p The network interfaces. /p
+    /// The network interfaces.
     pub network_interfaces: Option<
         Vec<LaunchTemplateInstanceNetworkInterfaceSpecification>,
     >,
-    /// p The ID of the AMI or a Systems Manager parameter. The Systems Manager parameter will resolve to the ID of the AMI at instance launch. /p p The value depends on what you specified in the request. The possible values are: /p ul li p If an AMI ID was specified in the request, then this is the AMI ID. /p /li li p If a Systems Manager parameter was specified in the request, and code ResolveAlias /code was configured as code true /code , then this is the AMI ID that the parameter is mapped to in the Parameter Store. /p /li li p If a Systems Manager parameter was specified in the request, and code ResolveAlias /code was configured as code false /code , then this is the parameter value. /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#use-an-ssm-parameter-instead-of-an-ami-id" Use a Systems Manager parameter instead of an AMI ID /a in the i Amazon EC2 User Guide /i . /p
+    /// The ID of the AMI or a Systems Manager parameter. The Systems Manager parameter will resolve to the ID of the AMI at instance launch.
+    ///
+    /// The value depends on what you specified in the request. The possible values are:
+    ///
+    /// - If an AMI ID was specified in the request, then this is the AMI ID.
+    /// - If a Systems Manager parameter was specified in the request, and `ResolveAlias` was configured as `true`, then this is the AMI ID that the parameter is mapped to in the Parameter Store.
+    /// - If a Systems Manager parameter was specified in the request, and `ResolveAlias` was configured as `false`, then this is the parameter value.
+    ///
+    /// For more information, see [Use a Systems Manager parameter instead of an AMI ID](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#use-an-ssm-parameter-instead-of-an-ami-id) in the *Amazon EC2 User Guide*.
     pub image_id: Option<String>,
-    /// p The instance type. /p
+    /// The instance type.
     pub instance_type: Option<InstanceType>,
-    /// p The name of the key pair. /p
+    /// The name of the key pair.
     pub key_name: Option<String>,
-    /// p The monitoring for the instance. /p
+    /// The monitoring for the instance.
     pub monitoring: Option<LaunchTemplatesMonitoring>,
-    /// p The placement of the instance. /p
+    /// The placement of the instance.
     pub placement: Option<LaunchTemplatePlacement>,
-    /// p The ID of the RAM disk, if applicable. /p
+    /// The ID of the RAM disk, if applicable.
     pub ram_disk_id: Option<String>,
-    /// p If set to code true /code , indicates that the instance cannot be terminated using the Amazon EC2 console, command line tool, or API. /p
+    /// If set to `true`, indicates that the instance cannot be terminated using the Amazon EC2 console, command line tool, or API.
     pub disable_api_termination: Option<bool>,
-    /// p Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown). /p
+    /// Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
     pub instance_initiated_shutdown_behavior: Option<ShutdownBehavior>,
-    /// p The user data for the instance. /p
+    /// The user data for the instance.
     pub user_data: Option<String>,
-    /// p The tags that are applied to the resources that are created during instance launch. /p
+    /// The tags that are applied to the resources that are created during instance launch.
     pub tag_specifications: Option<Vec<LaunchTemplateTagSpecification>>,
-    /// p Deprecated. /p note p Amazon Elastic Graphics reached end of life on January 8, 2024. /p /note
+    /// Deprecated.
+    ///
+    /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
     pub elastic_gpu_specifications: Option<Vec<ElasticGpuSpecificationResponse>>,
-    /// note p Amazon Elastic Inference is no longer available. /p /note p An elastic inference accelerator to associate with the instance. Elastic inference accelerators are a resource you can attach to your Amazon EC2 instances to accelerate your Deep Learning (DL) inference workloads. /p p You cannot specify accelerators from different generations in the same request. /p
+    /// **Note:** Amazon Elastic Inference is no longer available.
+    ///
+    /// An elastic inference accelerator to associate with the instance. Elastic inference accelerators are a resource you can attach to your Amazon EC2 instances to accelerate your Deep Learning (DL) inference workloads.
+    ///
+    /// You cannot specify accelerators from different generations in the same request.
     pub elastic_inference_accelerators: Option<
         Vec<LaunchTemplateElasticInferenceAcceleratorResponse>,
     >,
-    /// p The security group IDs. /p
+    /// The security group IDs.
     pub security_group_ids: Option<Vec<String>>,
-    /// p The security group names. /p
+    /// The security group names.
     pub security_groups: Option<Vec<String>>,
-    /// p The market (purchasing) option for the instances. /p
+    /// The market (purchasing) option for the instances.
     pub instance_market_options: Option<LaunchTemplateInstanceMarketOptions>,
-    /// p The credit option for CPU usage of the instance. /p
+    /// The credit option for CPU usage of the instance.
     pub credit_specification: Option<CreditSpecification>,
-    /// p The CPU options for the instance. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-optimize-cpu.html" CPU options for Amazon EC2 instances /a in the i Amazon EC2 User Guide /i . /p
+    /// The CPU options for the instance. For more information, see [CPU options for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-optimize-cpu.html) in the *Amazon EC2 User Guide*.
     pub cpu_options: Option<LaunchTemplateCpuOptions>,
-    /// p Information about the Capacity Reservation targeting option. /p
+    /// Information about the Capacity Reservation targeting option.
     pub capacity_reservation_specification: Option<
         LaunchTemplateCapacityReservationSpecificationResponse,
     >,
-    /// p The license configurations. /p
+    /// The license configurations.
     pub license_specifications: Option<Vec<LaunchTemplateLicenseConfiguration>>,
-    /// p Indicates whether an instance is configured for hibernation. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html" Hibernate your Amazon EC2 instance /a in the i Amazon EC2 User Guide /i . /p
+    /// Indicates whether an instance is configured for hibernation. For more information, see [Hibernate your Amazon EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.
     pub hibernation_options: Option<LaunchTemplateHibernationOptions>,
-    /// p The metadata options for the instance. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html" Configure the Instance Metadata Service options /a in the i Amazon EC2 User Guide /i . /p
+    /// The metadata options for the instance. For more information, see [Configure the Instance Metadata Service options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html) in the *Amazon EC2 User Guide*.
     pub metadata_options: Option<LaunchTemplateInstanceMetadataOptions>,
-    /// p Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. /p
+    /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves.
     pub enclave_options: Option<LaunchTemplateEnclaveOptions>,
-    /// p The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with these attributes. /p p If you specify code InstanceRequirements /code , you can't specify code InstanceTypes /code . /p
+    /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with these attributes.
+    ///
+    /// If you specify `InstanceRequirements`, you can't specify `InstanceTypes`.
     pub instance_requirements: Option<InstanceRequirements>,
-    /// p The options for the instance hostname. /p
+    /// The options for the instance hostname.
     pub private_dns_name_options: Option<LaunchTemplatePrivateDnsNameOptions>,
-    /// p The maintenance options for your instance. /p
+    /// The maintenance options for your instance.
     pub maintenance_options: Option<LaunchTemplateInstanceMaintenanceOptions>,
-    /// p Indicates whether the instance is enabled for stop protection. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-stop-protection.html" Enable stop protection for your EC2 instances /a in the i Amazon EC2 User Guide /i . /p
+    /// Indicates whether the instance is enabled for stop protection. For more information, see [Enable stop protection for your EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-stop-protection.html) in the *Amazon EC2 User Guide*.
     pub disable_api_stop: Option<bool>,
-    /// p The entity that manages the launch template. /p
+    /// The entity that manages the launch template.
     pub operator: Option<OperatorResponse>,
-    /// p Contains the launch template settings for network performance options for your instance. /p
+    /// Contains the launch template settings for network performance options for your instance.
     pub network_performance_options: Option<LaunchTemplateNetworkPerformanceOptions>,
-    /// p The secondary interfaces associated with the launch template. /p
+    /// The secondary interfaces associated with the launch template.
     pub secondary_interfaces: Option<
         Vec<LaunchTemplateInstanceSecondaryInterfaceSpecification>,
     >,
@@ -365,9 +577,9 @@ pub static RESTORABLE_BY_STRING_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreAddressToClassicRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The Elastic IP address. /p
+    /// The Elastic IP address.
     pub public_ip: String,
 }
 rt::structure!(
@@ -383,9 +595,9 @@ pub static RESTORE_ADDRESS_TO_CLASSIC_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreAddressToClassicResult {
-    /// p The Elastic IP address. /p
+    /// The Elastic IP address.
     pub public_ip: Option<String>,
-    /// p The move status for the IP address. /p
+    /// The move status for the IP address.
     pub status: Option<Status>,
 }
 rt::structure!(
@@ -401,9 +613,9 @@ pub static RESTORE_ADDRESS_TO_CLASSIC_RESULT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreImageFromRecycleBinRequest {
-    /// p The ID of the AMI to restore. /p
+    /// The ID of the AMI to restore.
     pub image_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -416,7 +628,7 @@ pub static RESTORE_IMAGE_FROM_RECYCLE_BIN_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreImageFromRecycleBinResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -428,13 +640,13 @@ pub static RESTORE_IMAGE_FROM_RECYCLE_BIN_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreManagedPrefixListVersionRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the prefix list. /p
+    /// The ID of the prefix list.
     pub prefix_list_id: String,
-    /// p The version to restore. /p
+    /// The version to restore.
     pub previous_version: i64,
-    /// p The current version number for the prefix list. /p
+    /// The current version number for the prefix list.
     pub current_version: i64,
 }
 rt::structure!(
@@ -452,7 +664,7 @@ pub static RESTORE_MANAGED_PREFIX_LIST_VERSION_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreManagedPrefixListVersionResult {
-    /// p Information about the prefix list. /p
+    /// Information about the prefix list.
     pub prefix_list: Option<ManagedPrefixList>,
 }
 rt::structure!(
@@ -465,9 +677,9 @@ pub static RESTORE_MANAGED_PREFIX_LIST_VERSION_RESULT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreSnapshotFromRecycleBinRequest {
-    /// p The ID of the snapshot to restore. /p
+    /// The ID of the snapshot to restore.
     pub snapshot_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -483,27 +695,27 @@ pub static RESTORE_SNAPSHOT_FROM_RECYCLE_BIN_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreSnapshotFromRecycleBinResult {
-    /// p The ID of the snapshot. /p
+    /// The ID of the snapshot.
     pub snapshot_id: Option<String>,
-    /// p The ARN of the Outpost on which the snapshot is stored. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html" Amazon EBS local snapshots on Outposts /a in the i Amazon EBS User Guide /i . /p
+    /// The ARN of the Outpost on which the snapshot is stored. For more information, see [Amazon EBS local snapshots on Outposts](https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html) in the *Amazon EBS User Guide*.
     pub outpost_arn: Option<String>,
-    /// p The description for the snapshot. /p
+    /// The description for the snapshot.
     pub description: Option<String>,
-    /// p Indicates whether the snapshot is encrypted. /p
+    /// Indicates whether the snapshot is encrypted.
     pub encrypted: Option<bool>,
-    /// p The ID of the Amazon Web Services account that owns the EBS snapshot. /p
+    /// The ID of the Amazon Web Services account that owns the EBS snapshot.
     pub owner_id: Option<String>,
-    /// p The progress of the snapshot, as a percentage. /p
+    /// The progress of the snapshot, as a percentage.
     pub progress: Option<String>,
-    /// p The time stamp when the snapshot was initiated. /p
+    /// The time stamp when the snapshot was initiated.
     pub start_time: Option<rt::DateTime>,
-    /// p The state of the snapshot. /p
+    /// The state of the snapshot.
     pub state: Option<SnapshotState>,
-    /// p The ID of the volume that was used to create the snapshot. /p
+    /// The ID of the volume that was used to create the snapshot.
     pub volume_id: Option<String>,
-    /// p The size of the volume, in GiB. /p
+    /// The size of the volume, in GiB.
     pub volume_size: Option<i32>,
-    /// p Reserved for future use. /p
+    /// Reserved for future use.
     pub sse_type: Option<SseType>,
 }
 rt::structure!(
@@ -530,13 +742,15 @@ pub static RESTORE_SNAPSHOT_FROM_RECYCLE_BIN_RESULT: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreSnapshotTierRequest {
-    /// p The ID of the snapshot to restore. /p
+    /// The ID of the snapshot to restore.
     pub snapshot_id: String,
-    /// p Specifies the number of days for which to temporarily restore an archived snapshot. Required for temporary restores only. The snapshot will be automatically re-archived after this period. /p p To temporarily restore an archived snapshot, specify the number of days and omit the b PermanentRestore /b parameter or set it to code false /code . /p
+    /// Specifies the number of days for which to temporarily restore an archived snapshot. Required for temporary restores only. The snapshot will be automatically re-archived after this period.
+    ///
+    /// To temporarily restore an archived snapshot, specify the number of days and omit the **PermanentRestore** parameter or set it to `false`.
     pub temporary_restore_days: Option<i32>,
-    /// p Indicates whether to permanently restore an archived snapshot. To permanently restore an archived snapshot, specify code true /code and omit the b RestoreSnapshotTierRequest$TemporaryRestoreDays /b parameter. /p
+    /// Indicates whether to permanently restore an archived snapshot. To permanently restore an archived snapshot, specify `true` and omit the **RestoreSnapshotTierRequest$TemporaryRestoreDays** parameter.
     pub permanent_restore: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -554,13 +768,13 @@ pub static RESTORE_SNAPSHOT_TIER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreSnapshotTierResult {
-    /// p The ID of the snapshot. /p
+    /// The ID of the snapshot.
     pub snapshot_id: Option<String>,
-    /// p The date and time when the snapshot restore process started. /p
+    /// The date and time when the snapshot restore process started.
     pub restore_start_time: Option<rt::DateTime>,
-    /// p For temporary restores only. The number of days for which the archived snapshot is temporarily restored. /p
+    /// For temporary restores only. The number of days for which the archived snapshot is temporarily restored.
     pub restore_duration: Option<i32>,
-    /// p Indicates whether the snapshot is permanently restored. code true /code indicates a permanent restore. code false /code indicates a temporary restore. /p
+    /// Indicates whether the snapshot is permanently restored. `true` indicates a permanent restore. `false` indicates a temporary restore.
     pub is_permanent_restore: Option<bool>,
 }
 rt::structure!(
@@ -578,9 +792,9 @@ pub static RESTORE_SNAPSHOT_TIER_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreVolumeFromRecycleBinRequest {
-    /// p The ID of the volume to restore. /p
+    /// The ID of the volume to restore.
     pub volume_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -593,7 +807,7 @@ pub static RESTORE_VOLUME_FROM_RECYCLE_BIN_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreVolumeFromRecycleBinResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -606,15 +820,15 @@ pub static RESTORE_VOLUME_FROM_RECYCLE_BIN_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RevokeClientVpnIngressRequest {
-    /// p The ID of the Client VPN endpoint with which the authorization rule is associated. /p
+    /// The ID of the Client VPN endpoint with which the authorization rule is associated.
     pub client_vpn_endpoint_id: String,
-    /// p The IPv4 address range, in CIDR notation, of the network for which access is being removed. /p
+    /// The IPv4 address range, in CIDR notation, of the network for which access is being removed.
     pub target_network_cidr: String,
-    /// p The ID of the Active Directory group for which to revoke access. /p
+    /// The ID of the Active Directory group for which to revoke access.
     pub access_group_id: Option<String>,
-    /// p Indicates whether access should be revoked for all groups for a single code TargetNetworkCidr /code that earlier authorized ingress for all groups using code AuthorizeAllGroups /code . This does not impact other authorization rules that allowed ingress to the same code TargetNetworkCidr /code with a specific code AccessGroupId /code . /p
+    /// Indicates whether access should be revoked for all groups for a single `TargetNetworkCidr` that earlier authorized ingress for all groups using `AuthorizeAllGroups`. This does not impact other authorization rules that allowed ingress to the same `TargetNetworkCidr` with a specific `AccessGroupId`.
     pub revoke_all_groups: Option<bool>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -634,7 +848,7 @@ pub static REVOKE_CLIENT_VPN_INGRESS_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RevokeClientVpnIngressResult {
-    /// p The current state of the authorization rule. /p
+    /// The current state of the authorization rule.
     pub status: Option<ClientVpnAuthorizationRuleStatus>,
 }
 rt::structure!(
@@ -646,25 +860,25 @@ pub static REVOKE_CLIENT_VPN_INGRESS_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RevokeSecurityGroupEgressRequest {
-    /// p The IDs of the security group rules. /p
+    /// The IDs of the security group rules.
     pub security_group_rule_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the security group. /p
+    /// The ID of the security group.
     pub group_id: String,
-    /// p Not supported. Use a set of IP permissions to specify a destination security group. /p
+    /// Not supported. Use a set of IP permissions to specify a destination security group.
     pub source_security_group_name: Option<String>,
-    /// p Not supported. Use a set of IP permissions to specify a destination security group. /p
+    /// Not supported. Use a set of IP permissions to specify a destination security group.
     pub source_security_group_owner_id: Option<String>,
-    /// p Not supported. Use a set of IP permissions to specify the protocol name or number. /p
+    /// Not supported. Use a set of IP permissions to specify the protocol name or number.
     pub ip_protocol: Option<String>,
-    /// p Not supported. Use a set of IP permissions to specify the port. /p
+    /// Not supported. Use a set of IP permissions to specify the port.
     pub from_port: Option<i32>,
-    /// p Not supported. Use a set of IP permissions to specify the port. /p
+    /// Not supported. Use a set of IP permissions to specify the port.
     pub to_port: Option<i32>,
-    /// p Not supported. Use a set of IP permissions to specify the CIDR. /p
+    /// Not supported. Use a set of IP permissions to specify the CIDR.
     pub cidr_ip: Option<String>,
-    /// p The sets of IP permissions. You can't specify a destination security group and a CIDR IP address range in the same set of permissions. /p
+    /// The sets of IP permissions. You can't specify a destination security group and a CIDR IP address range in the same set of permissions.
     pub ip_permissions: Option<Vec<IpPermission>>,
 }
 rt::structure!(
@@ -692,11 +906,11 @@ pub static REVOKE_SECURITY_GROUP_EGRESS_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RevokeSecurityGroupEgressResult {
-    /// p Returns code true /code if the request succeeds; otherwise, returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, returns an error.
     pub return_: Option<bool>,
-    /// p The outbound rules that were unknown to the service. In some cases, code unknownIpPermissionSet /code might be in a different format from the request parameter. /p
+    /// The outbound rules that were unknown to the service. In some cases, `unknownIpPermissionSet` might be in a different format from the request parameter.
     pub unknown_ip_permissions: Option<Vec<IpPermission>>,
-    /// p Details about the revoked security group rules. /p
+    /// Details about the revoked security group rules.
     pub revoked_security_group_rules: Option<Vec<RevokedSecurityGroupRule>>,
 }
 rt::structure!(
@@ -715,27 +929,27 @@ pub static REVOKE_SECURITY_GROUP_EGRESS_RESULT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RevokeSecurityGroupIngressRequest {
-    /// p The CIDR IP address range. You can't specify this parameter when specifying a source security group. /p
+    /// The CIDR IP address range. You can't specify this parameter when specifying a source security group.
     pub cidr_ip: Option<String>,
-    /// p If the protocol is TCP or UDP, this is the start of the port range. If the protocol is ICMP, this is the ICMP type or -1 (all ICMP types). /p
+    /// If the protocol is TCP or UDP, this is the start of the port range. If the protocol is ICMP, this is the ICMP type or -1 (all ICMP types).
     pub from_port: Option<i32>,
-    /// p The ID of the security group. /p
+    /// The ID of the security group.
     pub group_id: Option<String>,
-    /// p Default VPC The name of the security group. You must specify either the security group ID or the security group name in the request. For security groups in a nondefault VPC, you must specify the security group ID. /p
+    /// \[Default VPC\] The name of the security group. You must specify either the security group ID or the security group name in the request. For security groups in a nondefault VPC, you must specify the security group ID.
     pub group_name: Option<String>,
-    /// p The sets of IP permissions. You can't specify a source security group and a CIDR IP address range in the same set of permissions. /p
+    /// The sets of IP permissions. You can't specify a source security group and a CIDR IP address range in the same set of permissions.
     pub ip_permissions: Option<Vec<IpPermission>>,
-    /// p The IP protocol name ( code tcp /code , code udp /code , code icmp /code ) or number (see a href="http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml" Protocol Numbers /a ). Use code -1 /code to specify all. /p
+    /// The IP protocol name (`tcp`, `udp`, `icmp`) or number (see [Protocol Numbers](http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml)). Use `-1` to specify all.
     pub ip_protocol: Option<String>,
-    /// p Default VPC The name of the source security group. You can't specify this parameter in combination with the following parameters: the CIDR IP address range, the start of the port range, the IP protocol, and the end of the port range. The source security group must be in the same VPC. To revoke a specific rule for an IP protocol and port range, use a set of IP permissions instead. /p
+    /// \[Default VPC\] The name of the source security group. You can't specify this parameter in combination with the following parameters: the CIDR IP address range, the start of the port range, the IP protocol, and the end of the port range. The source security group must be in the same VPC. To revoke a specific rule for an IP protocol and port range, use a set of IP permissions instead.
     pub source_security_group_name: Option<String>,
-    /// p Not supported. /p
+    /// Not supported.
     pub source_security_group_owner_id: Option<String>,
-    /// p If the protocol is TCP or UDP, this is the end of the port range. If the protocol is ICMP, this is the ICMP code or -1 (all ICMP codes). /p
+    /// If the protocol is TCP or UDP, this is the end of the port range. If the protocol is ICMP, this is the ICMP code or -1 (all ICMP codes).
     pub to_port: Option<i32>,
-    /// p The IDs of the security group rules. /p
+    /// The IDs of the security group rules.
     pub security_group_rule_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -763,11 +977,11 @@ pub static REVOKE_SECURITY_GROUP_INGRESS_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RevokeSecurityGroupIngressResult {
-    /// p Returns code true /code if the request succeeds; otherwise, returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, returns an error.
     pub return_: Option<bool>,
-    /// p The inbound rules that were unknown to the service. In some cases, code unknownIpPermissionSet /code might be in a different format from the request parameter. /p
+    /// The inbound rules that were unknown to the service. In some cases, `unknownIpPermissionSet` might be in a different format from the request parameter.
     pub unknown_ip_permissions: Option<Vec<IpPermission>>,
-    /// p Details about the revoked security group rules. /p
+    /// Details about the revoked security group rules.
     pub revoked_security_group_rules: Option<Vec<RevokedSecurityGroupRule>>,
 }
 rt::structure!(
@@ -784,30 +998,30 @@ pub static REVOKE_SECURITY_GROUP_INGRESS_RESULT: rt::Schema = rt::Schema::struct
             .named("revokedSecurityGroupRuleSet"),
     ],
 );
-/// p A security group rule removed with a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RevokeSecurityGroupEgress.html" RevokeSecurityGroupEgress /a or a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RevokeSecurityGroupIngress.html" RevokeSecurityGroupIngress /a . /p
+/// A security group rule removed with [RevokeSecurityGroupEgress](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RevokeSecurityGroupEgress.html) or [RevokeSecurityGroupIngress](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RevokeSecurityGroupIngress.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct RevokedSecurityGroupRule {
-    /// p A security group rule ID. /p
+    /// A security group rule ID.
     pub security_group_rule_id: Option<String>,
-    /// p A security group ID. /p
+    /// A security group ID.
     pub group_id: Option<String>,
-    /// p Defines if a security group rule is an outbound rule. /p
+    /// Defines if a security group rule is an outbound rule.
     pub is_egress: Option<bool>,
-    /// p The security group rule's protocol. /p
+    /// The security group rule's protocol.
     pub ip_protocol: Option<String>,
-    /// p The 'from' port number of the security group rule. /p
+    /// The 'from' port number of the security group rule.
     pub from_port: Option<i32>,
-    /// p The 'to' port number of the security group rule. /p
+    /// The 'to' port number of the security group rule.
     pub to_port: Option<i32>,
-    /// p The IPv4 CIDR of the traffic source. /p
+    /// The IPv4 CIDR of the traffic source.
     pub cidr_ipv4: Option<String>,
-    /// p The IPv6 CIDR of the traffic source. /p
+    /// The IPv6 CIDR of the traffic source.
     pub cidr_ipv6: Option<String>,
-    /// p The ID of a prefix list that's the traffic source. /p
+    /// The ID of a prefix list that's the traffic source.
     pub prefix_list_id: Option<String>,
-    /// p The ID of a referenced security group. /p
+    /// The ID of a referenced security group.
     pub referenced_group_id: Option<String>,
-    /// p A description of the revoked security group rule. /p
+    /// A description of the revoked security group rule.
     pub description: Option<String>,
 }
 rt::structure!(
@@ -837,8 +1051,8 @@ pub static REVOKED_SECURITY_GROUP_RULE_LIST: rt::Schema = rt::Schema::list(
     &[rt::m("member", &REVOKED_SECURITY_GROUP_RULE).named("item")],
 );
 rt::string_enum! {
-    #[doc = " p The Regional Internet Registry (RIR). /p"] pub enum Rir { Ripe = "ripe",
-    Apnic = "apnic", Arin = "arin", Lacnic = "lacnic", Nicbr = "nicbr" }
+    #[doc = " The Regional Internet Registry (RIR)."] pub enum Rir { Ripe = "ripe", Apnic
+    = "apnic", Arin = "arin", Lacnic = "lacnic", Nicbr = "nicbr" }
 }
 rt::string_enum! {
     pub enum RootDeviceType { Ebs = "ebs", InstanceStore = "instance-store" }
@@ -847,44 +1061,49 @@ pub static ROOT_DEVICE_TYPE_LIST: rt::Schema = rt::Schema::list(
     "RootDeviceTypeList",
     &[rt::m("member", &rt::ENUM).named("item")],
 );
-/// p Describes a route in a route table. /p
+/// Describes a route in a route table.
 #[derive(Clone, Default, PartialEq)]
 pub struct Route {
-    /// p The IPv4 CIDR block used for the destination match. /p
+    /// The IPv4 CIDR block used for the destination match.
     pub destination_cidr_block: Option<String>,
-    /// p The IPv6 CIDR block used for the destination match. /p
+    /// The IPv6 CIDR block used for the destination match.
     pub destination_ipv6_cidr_block: Option<String>,
-    /// p The prefix of the Amazon Web Services service. /p
+    /// The prefix of the Amazon Web Services service.
     pub destination_prefix_list_id: Option<String>,
-    /// p The ID of the egress-only internet gateway. /p
+    /// The ID of the egress-only internet gateway.
     pub egress_only_internet_gateway_id: Option<String>,
-    /// p The ID of a gateway attached to your VPC. /p
+    /// The ID of a gateway attached to your VPC.
     pub gateway_id: Option<String>,
-    /// p The ID of a NAT instance in your VPC. /p
+    /// The ID of a NAT instance in your VPC.
     pub instance_id: Option<String>,
-    /// p The ID of Amazon Web Services account that owns the instance. /p
+    /// The ID of Amazon Web Services account that owns the instance.
     pub instance_owner_id: Option<String>,
-    /// p The ID of a NAT gateway. /p
+    /// The ID of a NAT gateway.
     pub nat_gateway_id: Option<String>,
-    /// p The ID of a transit gateway. /p
+    /// The ID of a transit gateway.
     pub transit_gateway_id: Option<String>,
-    /// p The ID of the local gateway. /p
+    /// The ID of the local gateway.
     pub local_gateway_id: Option<String>,
-    /// p The ID of the carrier gateway. /p
+    /// The ID of the carrier gateway.
     pub carrier_gateway_id: Option<String>,
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: Option<String>,
-    /// p Describes how the route was created. /p ul li p code CreateRouteTable /code - The route was automatically created when the route table was created. /p /li li p code CreateRoute /code - The route was manually added to the route table. /p /li li p code EnableVgwRoutePropagation /code - The route was propagated by route propagation. /p /li li p code Advertisement /code - The route was created dynamically by Amazon VPC Route Server. /p /li /ul
+    /// Describes how the route was created.
+    ///
+    /// - `CreateRouteTable` - The route was automatically created when the route table was created.
+    /// - `CreateRoute` - The route was manually added to the route table.
+    /// - `EnableVgwRoutePropagation` - The route was propagated by route propagation.
+    /// - `Advertisement` - The route was created dynamically by Amazon VPC Route Server.
     pub origin: Option<RouteOrigin>,
-    /// p The state of the route. The code blackhole /code state indicates that the route's target isn't available (for example, the specified gateway isn't attached to the VPC, or the specified NAT instance has been terminated). /p
+    /// The state of the route. The `blackhole` state indicates that the route's target isn't available (for example, the specified gateway isn't attached to the VPC, or the specified NAT instance has been terminated).
     pub state: Option<RouteState>,
-    /// p The ID of a VPC peering connection. /p
+    /// The ID of a VPC peering connection.
     pub vpc_peering_connection_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the core network. /p
+    /// The Amazon Resource Name (ARN) of the core network.
     pub core_network_arn: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the ODB network. /p
+    /// The Amazon Resource Name (ARN) of the ODB network.
     pub odb_network_arn: Option<String>,
-    /// p The next hop IP address for routes propagated by VPC Route Server into VPC route tables. /p
+    /// The next hop IP address for routes propagated by VPC Route Server into VPC route tables.
     pub ip_address: Option<String>,
 }
 rt::structure!(
@@ -928,24 +1147,36 @@ rt::string_enum! {
     "CreateRoute", EnableVgwRoutePropagation = "EnableVgwRoutePropagation", Advertisement
     = "Advertisement" }
 }
-/// p Describes a route server and its configuration. /p p Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads. /p p Route server supports the follow route table types: /p ul li p VPC route tables not associated with subnets /p /li li p Subnet route tables /p /li li p Internet gateway route tables /p /li /ul p Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use a href="https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html" Transit Gateway Connect /a . /p
+/// Describes a route server and its configuration.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct RouteServer {
-    /// p The unique identifier of the route server. /p
+    /// The unique identifier of the route server.
     pub route_server_id: Option<String>,
-    /// p The Border Gateway Protocol (BGP) Autonomous System Number (ASN) for the appliance. Valid values are from 1 to 4294967295. We recommend using a private ASN in the 64512–65534 (16-bit ASN) or 4200000000–4294967294 (32-bit ASN) range. /p
+    /// The Border Gateway Protocol (BGP) Autonomous System Number (ASN) for the appliance. Valid values are from 1 to 4294967295. We recommend using a private ASN in the 64512–65534 (16-bit ASN) or 4200000000–4294967294 (32-bit ASN) range.
     pub amazon_side_asn: Option<i64>,
-    /// p The current state of the route server. /p
+    /// The current state of the route server.
     pub state: Option<RouteServerState>,
-    /// p Any tags assigned to the route server. /p
+    /// Any tags assigned to the route server.
     pub tags: Option<Vec<Tag>>,
-    /// p The current state of route persistence for the route server. /p
+    /// The current state of route persistence for the route server.
     pub persist_routes_state: Option<RouteServerPersistRoutesState>,
-    /// p The number of minutes a route server will wait after BGP is re-established to unpersist the routes in the FIB and RIB. Value must be in the range of 1-5. The default value is 1. Only valid if code persistRoutesState /code is 'enabled'. /p p If you set the duration to 1 minute, then when your network appliance re-establishes BGP with route server, it has 1 minute to relearn it's adjacent network and advertise those routes to route server before route server resumes normal functionality. In most cases, 1 minute is probably sufficient. If, however, you have concerns that your BGP network may not be capable of fully re-establishing and re-learning everything in 1 minute, you can increase the duration up to 5 minutes. /p
+    /// The number of minutes a route server will wait after BGP is re-established to unpersist the routes in the FIB and RIB. Value must be in the range of 1-5. The default value is 1. Only valid if `persistRoutesState` is 'enabled'.
+    ///
+    /// If you set the duration to 1 minute, then when your network appliance re-establishes BGP with route server, it has 1 minute to relearn it's adjacent network and advertise those routes to route server before route server resumes normal functionality. In most cases, 1 minute is probably sufficient. If, however, you have concerns that your BGP network may not be capable of fully re-establishing and re-learning everything in 1 minute, you can increase the duration up to 5 minutes.
     pub persist_routes_duration: Option<i64>,
-    /// p Indicates whether SNS notifications are enabled for the route server. Enabling SNS notifications persists BGP status changes to an SNS topic provisioned by Amazon Web Services. /p
+    /// Indicates whether SNS notifications are enabled for the route server. Enabling SNS notifications persists BGP status changes to an SNS topic provisioned by Amazon Web Services.
     pub sns_notifications_enabled: Option<bool>,
-    /// p The ARN of the SNS topic where notifications are published. /p
+    /// The ARN of the SNS topic where notifications are published.
     pub sns_topic_arn: Option<String>,
 }
 rt::structure!(
@@ -966,14 +1197,16 @@ pub static ROUTE_SERVER: rt::Schema = rt::Schema::structure(
         rt::m("SnsTopicArn", &rt::STRING).named("snsTopicArn"),
     ],
 );
-/// p Describes the association between a route server and a VPC. /p p A route server association is the connection established between a route server and a VPC. /p
+/// Describes the association between a route server and a VPC.
+///
+/// A route server association is the connection established between a route server and a VPC.
 #[derive(Clone, Default, PartialEq)]
 pub struct RouteServerAssociation {
-    /// p The ID of the associated route server. /p
+    /// The ID of the associated route server.
     pub route_server_id: Option<String>,
-    /// p The ID of the associated VPC. /p
+    /// The ID of the associated VPC.
     pub vpc_id: Option<String>,
-    /// p The current state of the association. /p
+    /// The current state of the association.
     pub state: Option<RouteServerAssociationState>,
 }
 rt::structure!(
@@ -999,10 +1232,10 @@ pub static ROUTE_SERVER_ASSOCIATIONS_LIST: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum RouteServerBfdState { Up = "up", Down = "down" }
 }
-/// p The current status of Bidirectional Forwarding Detection (BFD) for a BGP session. /p
+/// The current status of Bidirectional Forwarding Detection (BFD) for a BGP session.
 #[derive(Clone, Default, PartialEq)]
 pub struct RouteServerBfdStatus {
-    /// p The operational status of the BFD session. /p
+    /// The operational status of the BFD session.
     pub status: Option<RouteServerBfdState>,
 }
 rt::structure!(RouteServerBfdStatus, ROUTE_SERVER_BFD_STATUS, 0 => status);
@@ -1010,12 +1243,19 @@ pub static ROUTE_SERVER_BFD_STATUS: rt::Schema = rt::Schema::structure(
     "RouteServerBfdStatus",
     &[rt::m("Status", &rt::ENUM).named("status")],
 );
-/// p The BGP configuration options for a route server peer. /p
+/// The BGP configuration options for a route server peer.
 #[derive(Clone, Default, PartialEq)]
 pub struct RouteServerBgpOptions {
-    /// p The Border Gateway Protocol (BGP) Autonomous System Number (ASN) for the appliance. Valid values are from 1 to 4294967295. We recommend using a private ASN in the 64512–65534 (16-bit ASN) or 4200000000–4294967294 (32-bit ASN) range. /p
+    /// The Border Gateway Protocol (BGP) Autonomous System Number (ASN) for the appliance. Valid values are from 1 to 4294967295. We recommend using a private ASN in the 64512–65534 (16-bit ASN) or 4200000000–4294967294 (32-bit ASN) range.
     pub peer_asn: Option<i64>,
-    /// p The liveness detection protocol used for the BGP peer. /p p The requested liveness detection protocol for the BGP peer. /p ul li p code bgp-keepalive /code : The standard BGP keep alive mechanism ( a href="https://www.rfc-editor.org/rfc/rfc4271#page-21" RFC4271 /a ) that is stable but may take longer to fail-over in cases of network impact or router failure. /p /li li p code bfd /code : An additional Bidirectional Forwarding Detection (BFD) protocol ( a href="https://www.rfc-editor.org/rfc/rfc5880" RFC5880 /a ) that enables fast failover by using more sensitive liveness detection. /p /li /ul p Defaults to code bgp-keepalive /code . /p
+    /// The liveness detection protocol used for the BGP peer.
+    ///
+    /// The requested liveness detection protocol for the BGP peer.
+    ///
+    /// - `bgp-keepalive`: The standard BGP keep alive mechanism ([RFC4271](https://www.rfc-editor.org/rfc/rfc4271#page-21)) that is stable but may take longer to fail-over in cases of network impact or router failure.
+    /// - `bfd`: An additional Bidirectional Forwarding Detection (BFD) protocol ([RFC5880](https://www.rfc-editor.org/rfc/rfc5880)) that enables fast failover by using more sensitive liveness detection.
+    ///
+    /// Defaults to `bgp-keepalive`.
     pub peer_liveness_detection: Option<RouteServerPeerLivenessMode>,
 }
 rt::structure!(
@@ -1029,12 +1269,17 @@ pub static ROUTE_SERVER_BGP_OPTIONS: rt::Schema = rt::Schema::structure(
         rt::m("PeerLivenessDetection", &rt::ENUM).named("peerLivenessDetection"),
     ],
 );
-/// p The BGP configuration options requested for a route server peer. /p
+/// The BGP configuration options requested for a route server peer.
 #[derive(Clone, Default, PartialEq)]
 pub struct RouteServerBgpOptionsRequest {
-    /// p The Border Gateway Protocol (BGP) Autonomous System Number (ASN) for the appliance. Valid values are from 1 to 4294967295. We recommend using a private ASN in the 64512–65534 (16-bit ASN) or 4200000000–4294967294 (32-bit ASN) range. /p
+    /// The Border Gateway Protocol (BGP) Autonomous System Number (ASN) for the appliance. Valid values are from 1 to 4294967295. We recommend using a private ASN in the 64512–65534 (16-bit ASN) or 4200000000–4294967294 (32-bit ASN) range.
     pub peer_asn: i64,
-    /// p The requested liveness detection protocol for the BGP peer. /p ul li p code bgp-keepalive /code : The standard BGP keep alive mechanism ( a href="https://www.rfc-editor.org/rfc/rfc4271#page-21" RFC4271 /a ) that is stable but may take longer to fail-over in cases of network impact or router failure. /p /li li p code bfd /code : An additional Bidirectional Forwarding Detection (BFD) protocol ( a href="https://www.rfc-editor.org/rfc/rfc5880" RFC5880 /a ) that enables fast failover by using more sensitive liveness detection. /p /li /ul p Defaults to code bgp-keepalive /code . /p
+    /// The requested liveness detection protocol for the BGP peer.
+    ///
+    /// - `bgp-keepalive`: The standard BGP keep alive mechanism ([RFC4271](https://www.rfc-editor.org/rfc/rfc4271#page-21)) that is stable but may take longer to fail-over in cases of network impact or router failure.
+    /// - `bfd`: An additional Bidirectional Forwarding Detection (BFD) protocol ([RFC5880](https://www.rfc-editor.org/rfc/rfc5880)) that enables fast failover by using more sensitive liveness detection.
+    ///
+    /// Defaults to `bgp-keepalive`.
     pub peer_liveness_detection: Option<RouteServerPeerLivenessMode>,
 }
 rt::structure!(
@@ -1051,10 +1296,10 @@ pub static ROUTE_SERVER_BGP_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum RouteServerBgpState { Up = "up", Down = "down" }
 }
-/// p The current status of a BGP session. /p
+/// The current status of a BGP session.
 #[derive(Clone, Default, PartialEq)]
 pub struct RouteServerBgpStatus {
-    /// p The operational status of the BGP session. The status enables you to monitor session liveness if you lack monitoring on your router/appliance. /p
+    /// The operational status of the BGP session. The status enables you to monitor session liveness if you lack monitoring on your router/appliance.
     pub status: Option<RouteServerBgpState>,
 }
 rt::structure!(RouteServerBgpStatus, ROUTE_SERVER_BGP_STATUS, 0 => status);
@@ -1062,26 +1307,28 @@ pub static ROUTE_SERVER_BGP_STATUS: rt::Schema = rt::Schema::structure(
     "RouteServerBgpStatus",
     &[rt::m("Status", &rt::ENUM).named("status")],
 );
-/// p Describes a route server endpoint and its properties. /p p A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates a href="https://en.wikipedia.org/wiki/Border Gateway Protocol" BGP (Border Gateway Protocol) /a connections between your route server and your BGP peers. /p
+/// Describes a route server endpoint and its properties.
+///
+/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
 #[derive(Clone, Default, PartialEq)]
 pub struct RouteServerEndpoint {
-    /// p The ID of the route server associated with this endpoint. /p
+    /// The ID of the route server associated with this endpoint.
     pub route_server_id: Option<String>,
-    /// p The unique identifier of the route server endpoint. /p
+    /// The unique identifier of the route server endpoint.
     pub route_server_endpoint_id: Option<String>,
-    /// p The ID of the VPC containing the endpoint. /p
+    /// The ID of the VPC containing the endpoint.
     pub vpc_id: Option<String>,
-    /// p The ID of the subnet to place the route server endpoint into. /p
+    /// The ID of the subnet to place the route server endpoint into.
     pub subnet_id: Option<String>,
-    /// p The ID of the Elastic network interface for the endpoint. /p
+    /// The ID of the Elastic network interface for the endpoint.
     pub eni_id: Option<String>,
-    /// p The IP address of the Elastic network interface for the endpoint. /p
+    /// The IP address of the Elastic network interface for the endpoint.
     pub eni_address: Option<String>,
-    /// p The current state of the route server endpoint. /p
+    /// The current state of the route server endpoint.
     pub state: Option<RouteServerEndpointState>,
-    /// p The reason for any failure in endpoint creation or operation. /p
+    /// The reason for any failure in endpoint creation or operation.
     pub failure_reason: Option<String>,
-    /// p Any tags assigned to the route server endpoint. /p
+    /// Any tags assigned to the route server endpoint.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1120,36 +1367,42 @@ pub static ROUTE_SERVER_IDS_LIST: rt::Schema = rt::Schema::list(
     "RouteServerIdsList",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Describes a BGP peer configuration for a route server endpoint. /p p A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements: /p ul li p Have an elastic network interface in the VPC /p /li li p Support BGP (Border Gateway Protocol) /p /li li p Can initiate BGP sessions /p /li /ul
+/// Describes a BGP peer configuration for a route server endpoint.
+///
+/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
+///
+/// - Have an elastic network interface in the VPC
+/// - Support BGP (Border Gateway Protocol)
+/// - Can initiate BGP sessions
 #[derive(Clone, Default, PartialEq)]
 pub struct RouteServerPeer {
-    /// p The unique identifier of the route server peer. /p
+    /// The unique identifier of the route server peer.
     pub route_server_peer_id: Option<String>,
-    /// p The ID of the route server endpoint associated with this peer. /p
+    /// The ID of the route server endpoint associated with this peer.
     pub route_server_endpoint_id: Option<String>,
-    /// p The ID of the route server associated with this peer. /p
+    /// The ID of the route server associated with this peer.
     pub route_server_id: Option<String>,
-    /// p The ID of the VPC containing the route server peer. /p
+    /// The ID of the VPC containing the route server peer.
     pub vpc_id: Option<String>,
-    /// p The ID of the subnet containing the route server peer. /p
+    /// The ID of the subnet containing the route server peer.
     pub subnet_id: Option<String>,
-    /// p The current state of the route server peer. /p
+    /// The current state of the route server peer.
     pub state: Option<RouteServerPeerState>,
-    /// p The reason for any failure in peer creation or operation. /p
+    /// The reason for any failure in peer creation or operation.
     pub failure_reason: Option<String>,
-    /// p The ID of the Elastic network interface for the route server endpoint. /p
+    /// The ID of the Elastic network interface for the route server endpoint.
     pub endpoint_eni_id: Option<String>,
-    /// p The IP address of the Elastic network interface for the route server endpoint. /p
+    /// The IP address of the Elastic network interface for the route server endpoint.
     pub endpoint_eni_address: Option<String>,
-    /// p The IPv4 address of the peer device. /p
+    /// The IPv4 address of the peer device.
     pub peer_address: Option<String>,
-    /// p The BGP configuration options for this peer, including ASN (Autonomous System Number) and BFD (Bidrectional Forwarding Detection) settings. /p
+    /// The BGP configuration options for this peer, including ASN (Autonomous System Number) and BFD (Bidrectional Forwarding Detection) settings.
     pub bgp_options: Option<RouteServerBgpOptions>,
-    /// p The current status of the BGP session with this peer. /p
+    /// The current status of the BGP session with this peer.
     pub bgp_status: Option<RouteServerBgpStatus>,
-    /// p The current status of the BFD session with this peer. /p
+    /// The current status of the BFD session with this peer.
     pub bfd_status: Option<RouteServerBfdStatus>,
-    /// p Any tags assigned to the route server peer. /p
+    /// Any tags assigned to the route server peer.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1201,14 +1454,16 @@ rt::string_enum! {
     Resetting = "resetting", Disabling = "disabling", Disabled = "disabled", Modifying =
     "modifying" }
 }
-/// p Describes the route propagation configuration between a route server and a route table. /p p When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation. /p
+/// Describes the route propagation configuration between a route server and a route table.
+///
+/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
 #[derive(Clone, Default, PartialEq)]
 pub struct RouteServerPropagation {
-    /// p The ID of the route server configured for route propagation. /p
+    /// The ID of the route server configured for route propagation.
     pub route_server_id: Option<String>,
-    /// p The ID of the route table configured for route server propagation. /p
+    /// The ID of the route table configured for route server propagation.
     pub route_table_id: Option<String>,
-    /// p The current state of route propagation. /p
+    /// The current state of route propagation.
     pub state: Option<RouteServerPropagationState>,
 }
 rt::structure!(
@@ -1231,24 +1486,28 @@ pub static ROUTE_SERVER_PROPAGATIONS_LIST: rt::Schema = rt::Schema::list(
     "RouteServerPropagationsList",
     &[rt::m("member", &ROUTE_SERVER_PROPAGATION).named("item")],
 );
-/// p Describes a route in the route server's routing database. /p
+/// Describes a route in the route server's routing database.
 #[derive(Clone, Default, PartialEq)]
 pub struct RouteServerRoute {
-    /// p The ID of the route server endpoint that received this route. /p
+    /// The ID of the route server endpoint that received this route.
     pub route_server_endpoint_id: Option<String>,
-    /// p The ID of the route server peer that advertised this route. /p
+    /// The ID of the route server peer that advertised this route.
     pub route_server_peer_id: Option<String>,
-    /// p Details about the installation status of this route in route tables. /p
+    /// Details about the installation status of this route in route tables.
     pub route_installation_details: Option<Vec<RouteServerRouteInstallationDetail>>,
-    /// p The current status of the route in the routing database. Values are code in-rib /code or code in-fib /code depending on if the routes are in the RIB or the FIB database. /p p The a href="https://en.wikipedia.org/wiki/Routing table" Routing Information Base (RIB) /a serves as a database that stores all the routing information and network topology data collected by a router or routing system, such as routes learned from BGP peers. The RIB is constantly updated as new routing information is received or existing routes change. This ensures that the route server always has the most current view of the network topology and can make optimal routing decisions. /p p The a href="https://en.wikipedia.org/wiki/Forwarding information base" Forwarding Information Base (FIB) /a serves as a forwarding table for what route server has determined are the best-path routes in the RIB after evaluating all available routing information and policies. The FIB routes are installed on the route tables. The FIB is recomputed whenever there are changes to the RIB. /p
+    /// The current status of the route in the routing database. Values are `in-rib` or `in-fib` depending on if the routes are in the RIB or the FIB database.
+    ///
+    /// The [Routing Information Base (RIB)](https://en.wikipedia.org/wiki/Routing_table) serves as a database that stores all the routing information and network topology data collected by a router or routing system, such as routes learned from BGP peers. The RIB is constantly updated as new routing information is received or existing routes change. This ensures that the route server always has the most current view of the network topology and can make optimal routing decisions.
+    ///
+    /// The [Forwarding Information Base (FIB)](https://en.wikipedia.org/wiki/Forwarding_information_base) serves as a forwarding table for what route server has determined are the best-path routes in the RIB after evaluating all available routing information and policies. The FIB routes are installed on the route tables. The FIB is recomputed whenever there are changes to the RIB.
     pub route_status: Option<RouteServerRouteStatus>,
-    /// p The destination CIDR block of the route. /p
+    /// The destination CIDR block of the route.
     pub prefix: Option<String>,
-    /// p The AS path attributes of the BGP route. /p
+    /// The AS path attributes of the BGP route.
     pub as_paths: Option<Vec<String>>,
-    /// p The Multi-Exit Discriminator (MED) value of the BGP route. /p
+    /// The Multi-Exit Discriminator (MED) value of the BGP route.
     pub med: Option<i32>,
-    /// p The IP address for the next hop. /p
+    /// The IP address for the next hop.
     pub next_hop_ip: Option<String>,
 }
 rt::structure!(
@@ -1270,14 +1529,14 @@ pub static ROUTE_SERVER_ROUTE: rt::Schema = rt::Schema::structure(
         rt::m("NextHopIp", &rt::STRING).named("nextHopIp"),
     ],
 );
-/// p Describes the installation status of a route in a route table. /p
+/// Describes the installation status of a route in a route table.
 #[derive(Clone, Default, PartialEq)]
 pub struct RouteServerRouteInstallationDetail {
-    /// p The ID of the route table where the route is being installed. /p
+    /// The ID of the route table where the route is being installed.
     pub route_table_id: Option<String>,
-    /// p The current installation status of the route in the route table. /p
+    /// The current installation status of the route in the route table.
     pub route_installation_status: Option<RouteServerRouteInstallationStatus>,
-    /// p The reason for the current installation status of the route. /p
+    /// The reason for the current installation status of the route.
     pub route_installation_status_reason: Option<String>,
 }
 rt::structure!(
@@ -1320,22 +1579,22 @@ rt::string_enum! {
     pub enum RouteState { Active = "active", Blackhole = "blackhole", Filtered =
     "filtered" }
 }
-/// p Describes a route table. /p
+/// Describes a route table.
 #[derive(Clone, Default, PartialEq)]
 pub struct RouteTable {
-    /// p The associations between the route table and your subnets or gateways. /p
+    /// The associations between the route table and your subnets or gateways.
     pub associations: Option<Vec<RouteTableAssociation>>,
-    /// p Any virtual private gateway (VGW) propagating routes. /p
+    /// Any virtual private gateway (VGW) propagating routes.
     pub propagating_vgws: Option<Vec<PropagatingVgw>>,
-    /// p The ID of the route table. /p
+    /// The ID of the route table.
     pub route_table_id: Option<String>,
-    /// p The routes in the route table. /p
+    /// The routes in the route table.
     pub routes: Option<Vec<Route>>,
-    /// p Any tags assigned to the route table. /p
+    /// Any tags assigned to the route table.
     pub tags: Option<Vec<Tag>>,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the route table. /p
+    /// The ID of the Amazon Web Services account that owns the route table.
     pub owner_id: Option<String>,
 }
 rt::structure!(
@@ -1354,22 +1613,22 @@ pub static ROUTE_TABLE: rt::Schema = rt::Schema::structure(
         rt::m("OwnerId", &rt::STRING).named("ownerId"),
     ],
 );
-/// p Describes an association between a route table and a subnet or gateway. /p
+/// Describes an association between a route table and a subnet or gateway.
 #[derive(Clone, Default, PartialEq)]
 pub struct RouteTableAssociation {
-    /// p Indicates whether this is the main route table. /p
+    /// Indicates whether this is the main route table.
     pub main: Option<bool>,
-    /// p The ID of the association. /p
+    /// The ID of the association.
     pub route_table_association_id: Option<String>,
-    /// p The ID of the route table. /p
+    /// The ID of the route table.
     pub route_table_id: Option<String>,
-    /// p The ID of the subnet. A subnet ID is not returned for an implicit association. /p
+    /// The ID of the subnet. A subnet ID is not returned for an implicit association.
     pub subnet_id: Option<String>,
-    /// p The ID of the internet gateway or virtual private gateway. /p
+    /// The ID of the internet gateway or virtual private gateway.
     pub gateway_id: Option<String>,
-    /// p The ID of a public IPv4 pool. A public IPv4 pool is a pool of IPv4 addresses that you've brought to Amazon Web Services with BYOIP. /p
+    /// The ID of a public IPv4 pool. A public IPv4 pool is a pool of IPv4 addresses that you've brought to Amazon Web Services with BYOIP.
     pub public_ipv4_pool: Option<String>,
-    /// p The state of the association. /p
+    /// The state of the association.
     pub association_state: Option<RouteTableAssociationState>,
 }
 rt::structure!(
@@ -1394,12 +1653,12 @@ pub static ROUTE_TABLE_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "RouteTableAssociationList",
     &[rt::m("member", &ROUTE_TABLE_ASSOCIATION).named("item")],
 );
-/// p Describes the state of an association between a route table and a subnet or gateway. /p
+/// Describes the state of an association between a route table and a subnet or gateway.
 #[derive(Clone, Default, PartialEq)]
 pub struct RouteTableAssociationState {
-    /// p The state of the association. /p
+    /// The state of the association.
     pub state: Option<RouteTableAssociationStateCode>,
-    /// p The status message, if applicable. /p
+    /// The status message, if applicable.
     pub status_message: Option<String>,
 }
 rt::structure!(
@@ -1429,12 +1688,12 @@ pub static ROUTE_TABLE_LIST: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum RuleAction { Allow = "allow", Deny = "deny" }
 }
-/// p Describes the rule options for a stateful rule group. /p
+/// Describes the rule options for a stateful rule group.
 #[derive(Clone, Default, PartialEq)]
 pub struct RuleGroupRuleOptionsPair {
-    /// p The ARN of the rule group. /p
+    /// The ARN of the rule group.
     pub rule_group_arn: Option<String>,
-    /// p The rule options. /p
+    /// The rule options.
     pub rule_options: Option<Vec<RuleOption>>,
 }
 rt::structure!(
@@ -1452,12 +1711,12 @@ pub static RULE_GROUP_RULE_OPTIONS_PAIR_LIST: rt::Schema = rt::Schema::list(
     "RuleGroupRuleOptionsPairList",
     &[rt::m("member", &RULE_GROUP_RULE_OPTIONS_PAIR).named("item")],
 );
-/// p Describes the type of a stateful rule group. /p
+/// Describes the type of a stateful rule group.
 #[derive(Clone, Default, PartialEq)]
 pub struct RuleGroupTypePair {
-    /// p The ARN of the rule group. /p
+    /// The ARN of the rule group.
     pub rule_group_arn: Option<String>,
-    /// p The rule group type. The possible values are code Domain List /code and code Suricata /code . /p
+    /// The rule group type. The possible values are `Domain List` and `Suricata`.
     pub rule_group_type: Option<String>,
 }
 rt::structure!(
@@ -1474,12 +1733,12 @@ pub static RULE_GROUP_TYPE_PAIR_LIST: rt::Schema = rt::Schema::list(
     "RuleGroupTypePairList",
     &[rt::m("member", &RULE_GROUP_TYPE_PAIR).named("item")],
 );
-/// p Describes additional settings for a stateful rule. /p
+/// Describes additional settings for a stateful rule.
 #[derive(Clone, Default, PartialEq)]
 pub struct RuleOption {
-    /// p The Suricata keyword. /p
+    /// The Suricata keyword.
     pub keyword: Option<String>,
-    /// p The settings for the keyword. /p
+    /// The settings for the keyword.
     pub settings: Option<Vec<String>>,
 }
 rt::structure!(RuleOption, RULE_OPTION, 0 => keyword, 1 => settings);
@@ -1494,12 +1753,12 @@ pub static RULE_OPTION_LIST: rt::Schema = rt::Schema::list(
     "RuleOptionList",
     &[rt::m("member", &RULE_OPTION).named("item")],
 );
-/// p Describes the monitoring of an instance. /p
+/// Describes the monitoring of an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct RunInstancesMonitoringEnabled {
-    /// p The IDs of the metric categories to associate with the instance. To specify metric categories, you must also enable detailed monitoring. /p
+    /// The IDs of the metric categories to associate with the instance. To specify metric categories, you must also enable detailed monitoring.
     pub metric_category_ids: Option<Vec<String>>,
-    /// p Indicates whether detailed monitoring is enabled. Otherwise, basic monitoring is enabled. /p
+    /// Indicates whether detailed monitoring is enabled. Otherwise, basic monitoring is enabled.
     pub enabled: bool,
 }
 rt::structure!(
@@ -1515,101 +1774,158 @@ pub static RUN_INSTANCES_MONITORING_ENABLED: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RunInstancesRequest {
-    /// p The block device mapping, which defines the EBS volumes and instance store volumes to attach to the instance at launch. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-device-mapping-concepts.html" Block device mappings /a in the i Amazon EC2 User Guide /i . /p
+    /// The block device mapping, which defines the EBS volumes and instance store volumes to attach to the instance at launch. For more information, see [Block device mappings](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-device-mapping-concepts.html) in the *Amazon EC2 User Guide*.
     pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
-    /// p The ID of the AMI. An AMI ID is required to launch an instance and must be specified here or in a launch template. /p
+    /// The ID of the AMI. An AMI ID is required to launch an instance and must be specified here or in a launch template.
     pub image_id: Option<String>,
-    /// p The instance type. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-types.html" Amazon EC2 Instance Types Guide /a . /p
+    /// The instance type. For more information, see [Amazon EC2 Instance Types Guide](https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-types.html).
     pub instance_type: Option<InstanceType>,
-    /// p The number of IPv6 addresses to associate with the primary network interface. Amazon EC2 chooses the IPv6 addresses from the range of your subnet. You cannot specify this option and the option to assign specific IPv6 addresses in the same request. You can specify this option if you've specified a minimum number of instances to launch. /p p You cannot specify this option and the network interfaces option in the same request. /p
+    /// The number of IPv6 addresses to associate with the primary network interface. Amazon EC2 chooses the IPv6 addresses from the range of your subnet. You cannot specify this option and the option to assign specific IPv6 addresses in the same request. You can specify this option if you've specified a minimum number of instances to launch.
+    ///
+    /// You cannot specify this option and the network interfaces option in the same request.
     pub ipv6_address_count: Option<i32>,
-    /// p The IPv6 addresses from the range of the subnet to associate with the primary network interface. You cannot specify this option and the option to assign a number of IPv6 addresses in the same request. You cannot specify this option if you've specified a minimum number of instances to launch. /p p You cannot specify this option and the network interfaces option in the same request. /p
+    /// The IPv6 addresses from the range of the subnet to associate with the primary network interface. You cannot specify this option and the option to assign a number of IPv6 addresses in the same request. You cannot specify this option if you've specified a minimum number of instances to launch.
+    ///
+    /// You cannot specify this option and the network interfaces option in the same request.
     pub ipv6_addresses: Option<Vec<InstanceIpv6Address>>,
-    /// p The ID of the kernel. /p important p We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedkernels.html" PV-GRUB /a in the i Amazon EC2 User Guide /i . /p /important
+    /// The ID of the kernel.
+    ///
+    /// **Important:** We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see [PV-GRUB](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedkernels.html) in the *Amazon EC2 User Guide*.
     pub kernel_id: Option<String>,
-    /// p The name of the key pair. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-key-pairs.html" Create a key pair for your EC2 instance /a . /p important p If you do not specify a key pair, you can't connect to the instance unless you choose an AMI that is configured to allow users another way to log in. /p /important
+    /// The name of the key pair. For more information, see [Create a key pair for your EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-key-pairs.html).
+    ///
+    /// **Important:** If you do not specify a key pair, you can't connect to the instance unless you choose an AMI that is configured to allow users another way to log in.
     pub key_name: Option<String>,
-    /// p The maximum number of instances to launch. If you specify a value that is more capacity than Amazon EC2 can launch in the target Availability Zone, Amazon EC2 launches the largest possible number of instances above the specified minimum count. /p p Constraints: Between 1 and the quota for the specified instance type for your account for this Region. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-instance-quotas.html" Amazon EC2 instance type quotas /a . /p
+    /// The maximum number of instances to launch. If you specify a value that is more capacity than Amazon EC2 can launch in the target Availability Zone, Amazon EC2 launches the largest possible number of instances above the specified minimum count.
+    ///
+    /// Constraints: Between 1 and the quota for the specified instance type for your account for this Region. For more information, see [Amazon EC2 instance type quotas](https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-instance-quotas.html).
     pub max_count: i32,
-    /// p The minimum number of instances to launch. If you specify a value that is more capacity than Amazon EC2 can provide in the target Availability Zone, Amazon EC2 does not launch any instances. /p p Constraints: Between 1 and the quota for the specified instance type for your account for this Region. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-instance-quotas.html" Amazon EC2 instance type quotas /a . /p
+    /// The minimum number of instances to launch. If you specify a value that is more capacity than Amazon EC2 can provide in the target Availability Zone, Amazon EC2 does not launch any instances.
+    ///
+    /// Constraints: Between 1 and the quota for the specified instance type for your account for this Region. For more information, see [Amazon EC2 instance type quotas](https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-instance-quotas.html).
     pub min_count: i32,
-    /// p Specifies whether detailed monitoring is enabled for the instance. /p
+    /// Specifies whether detailed monitoring is enabled for the instance.
     pub monitoring: Option<RunInstancesMonitoringEnabled>,
-    /// p The placement for the instance. /p
+    /// The placement for the instance.
     pub placement: Option<Placement>,
-    /// p The ID of the RAM disk to select. Some kernels require additional drivers at launch. Check the kernel requirements for information about whether you need to specify a RAM disk. To find kernel requirements, go to the Amazon Web Services Resource Center and search for the kernel ID. /p important p We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedkernels.html" PV-GRUB /a in the i Amazon EC2 User Guide /i . /p /important
+    /// The ID of the RAM disk to select. Some kernels require additional drivers at launch. Check the kernel requirements for information about whether you need to specify a RAM disk. To find kernel requirements, go to the Amazon Web Services Resource Center and search for the kernel ID.
+    ///
+    /// **Important:** We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see [PV-GRUB](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedkernels.html) in the *Amazon EC2 User Guide*.
     pub ramdisk_id: Option<String>,
-    /// p The IDs of the security groups. /p p If you specify a network interface, you must specify any security groups as part of the network interface instead of using this parameter. /p
+    /// The IDs of the security groups.
+    ///
+    /// If you specify a network interface, you must specify any security groups as part of the network interface instead of using this parameter.
     pub security_group_ids: Option<Vec<String>>,
-    /// p Default VPC The names of the security groups. /p p If you specify a network interface, you must specify any security groups as part of the network interface instead of using this parameter. /p p Default: Amazon EC2 uses the default security group. /p
+    /// \[Default VPC\] The names of the security groups.
+    ///
+    /// If you specify a network interface, you must specify any security groups as part of the network interface instead of using this parameter.
+    ///
+    /// Default: Amazon EC2 uses the default security group.
     pub security_groups: Option<Vec<String>>,
-    /// p The ID of the subnet to launch the instance into. /p p If you specify a network interface, you must specify any subnets as part of the network interface instead of using this parameter. /p
+    /// The ID of the subnet to launch the instance into.
+    ///
+    /// If you specify a network interface, you must specify any subnets as part of the network interface instead of using this parameter.
     pub subnet_id: Option<String>,
-    /// p The user data to make available to the instance. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html" Run commands at launch using instance user data /a . /p
+    /// The user data to make available to the instance. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see [Run commands at launch using instance user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html).
     pub user_data: Option<String>,
-    /// p An elastic GPU to associate with the instance. /p note p Amazon Elastic Graphics reached end of life on January 8, 2024. /p /note
+    /// An elastic GPU to associate with the instance.
+    ///
+    /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
     #[deprecated(
         note = "Specifying Elastic Graphics accelerators is no longer supported on the RunInstances API. (deprecated since 2024-01-08)"
     )]
     pub elastic_gpu_specification: Option<Vec<ElasticGpuSpecification>>,
-    /// p An elastic inference accelerator to associate with the instance. /p note p Amazon Elastic Inference is no longer available. /p /note
+    /// An elastic inference accelerator to associate with the instance.
+    ///
+    /// **Note:** Amazon Elastic Inference is no longer available.
     #[deprecated(
         note = "Specifying Elastic Inference accelerators is no longer supported on the RunInstances API. (deprecated since 2024-01-08)"
     )]
     pub elastic_inference_accelerators: Option<Vec<ElasticInferenceAccelerator>>,
-    /// p The tags to apply to the resources that are created during instance launch. /p p You can specify tags for the following resources only: /p ul li p Instances /p /li li p Volumes /p /li li p Spot Instance requests /p /li li p Network interfaces /p /li /ul p To tag a resource after it has been created, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CreateTags.html" CreateTags /a . /p
+    /// The tags to apply to the resources that are created during instance launch.
+    ///
+    /// You can specify tags for the following resources only:
+    ///
+    /// - Instances
+    /// - Volumes
+    /// - Spot Instance requests
+    /// - Network interfaces
+    ///
+    /// To tag a resource after it has been created, see [CreateTags](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html).
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p The launch template. Any additional parameters that you specify for the new instance overwrite the corresponding parameters included in the launch template. /p
+    /// The launch template. Any additional parameters that you specify for the new instance overwrite the corresponding parameters included in the launch template.
     pub launch_template: Option<LaunchTemplateSpecification>,
-    /// p The market (purchasing) option for the instances. /p p For a RunInstances /a , persistent Spot Instance requests are only supported when b InstanceInterruptionBehavior /b is set to either code hibernate /code or code stop /code . /p
+    /// The market (purchasing) option for the instances.
+    ///
+    /// For RunInstances, persistent Spot Instance requests are only supported when **InstanceInterruptionBehavior** is set to either `hibernate` or `stop`.
     pub instance_market_options: Option<InstanceMarketOptionsRequest>,
-    /// p The credit option for CPU usage of the burstable performance instance. Valid values are code standard /code and code unlimited /code . To change this attribute after launch, use a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API ModifyInstanceCreditSpecification.html" ModifyInstanceCreditSpecification /a . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html" Burstable performance instances /a in the i Amazon EC2 User Guide /i . /p p Default: code standard /code (T2 instances) or code unlimited /code (T3/T3a/T4g instances) /p p For T3 instances with code host /code tenancy, only code standard /code is supported. /p
+    /// The credit option for CPU usage of the burstable performance instance. Valid values are `standard` and `unlimited`. To change this attribute after launch, use [ModifyInstanceCreditSpecification](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyInstanceCreditSpecification.html). For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// Default: `standard` (T2 instances) or `unlimited` (T3/T3a/T4g instances)
+    ///
+    /// For T3 instances with `host` tenancy, only `standard` is supported.
     pub credit_specification: Option<CreditSpecificationRequest>,
-    /// p The CPU options for the instance. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-optimize-cpu.html" Optimize CPU options /a in the i Amazon EC2 User Guide /i . /p
+    /// The CPU options for the instance. For more information, see [Optimize CPU options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-optimize-cpu.html) in the *Amazon EC2 User Guide*.
     pub cpu_options: Option<CpuOptionsRequest>,
-    /// p Information about the Capacity Reservation targeting option. If you do not specify this parameter, the instance's Capacity Reservation preference defaults to code open /code , which enables it to run in any open Capacity Reservation that has matching attributes (instance type, platform, Availability Zone, and tenancy). /p
+    /// Information about the Capacity Reservation targeting option. If you do not specify this parameter, the instance's Capacity Reservation preference defaults to `open`, which enables it to run in any open Capacity Reservation that has matching attributes (instance type, platform, Availability Zone, and tenancy).
     pub capacity_reservation_specification: Option<CapacityReservationSpecification>,
-    /// p Indicates whether an instance is enabled for hibernation. This parameter is valid only if the instance meets the a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html" hibernation prerequisites /a . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html" Hibernate your Amazon EC2 instance /a in the i Amazon EC2 User Guide /i . /p p You can't enable hibernation and Amazon Web Services Nitro Enclaves on the same instance. /p
+    /// Indicates whether an instance is enabled for hibernation. This parameter is valid only if the instance meets the [hibernation prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html). For more information, see [Hibernate your Amazon EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// You can't enable hibernation and Amazon Web Services Nitro Enclaves on the same instance.
     pub hibernation_options: Option<HibernationOptionsRequest>,
-    /// p The license configurations. /p
+    /// The license configurations.
     pub license_specifications: Option<Vec<LicenseConfigurationRequest>>,
-    /// p The metadata options for the instance. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html" Configure the Instance Metadata Service options /a . /p
+    /// The metadata options for the instance. For more information, see [Configure the Instance Metadata Service options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html).
     pub metadata_options: Option<InstanceMetadataOptionsRequest>,
-    /// p Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. For more information, see a href="https://docs.aws.amazon.com/enclaves/latest/user/" Amazon Web Services Nitro Enclaves User Guide /a . /p p You can't enable Amazon Web Services Nitro Enclaves and hibernation on the same instance. /p
+    /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. For more information, see [Amazon Web Services Nitro Enclaves User Guide](https://docs.aws.amazon.com/enclaves/latest/user/).
+    ///
+    /// You can't enable Amazon Web Services Nitro Enclaves and hibernation on the same instance.
     pub enclave_options: Option<EnclaveOptionsRequest>,
-    /// p The options for the instance hostname. The default values are inherited from the subnet. Applies only if creating a network interface, not attaching an existing one. /p
+    /// The options for the instance hostname. The default values are inherited from the subnet. Applies only if creating a network interface, not attaching an existing one.
     pub private_dns_name_options: Option<PrivateDnsNameOptionsRequest>,
-    /// p The maintenance and recovery options for the instance. /p
+    /// The maintenance and recovery options for the instance.
     pub maintenance_options: Option<InstanceMaintenanceOptionsRequest>,
-    /// p Indicates whether an instance is enabled for stop protection. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-stop-protection.html" Enable stop protection for your EC2 instances /a . /p
+    /// Indicates whether an instance is enabled for stop protection. For more information, see [Enable stop protection for your EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-stop-protection.html).
     pub disable_api_stop: Option<bool>,
-    /// p If you’re launching an instance into a dual-stack or IPv6-only subnet, you can enable assigning a primary IPv6 address. A primary IPv6 address is an IPv6 GUA address associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if an instance relies on its IPv6 address not changing. When you launch the instance, Amazon Web Services will automatically assign an IPv6 address associated with the ENI attached to your instance to be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. If you have multiple IPv6 addresses associated with an ENI attached to your instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address. /p
+    /// If you’re launching an instance into a dual-stack or IPv6-only subnet, you can enable assigning a primary IPv6 address. A primary IPv6 address is an IPv6 GUA address associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if an instance relies on its IPv6 address not changing. When you launch the instance, Amazon Web Services will automatically assign an IPv6 address associated with the ENI attached to your instance to be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. If you have multiple IPv6 addresses associated with an ENI attached to your instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address.
     pub enable_primary_ipv6: Option<bool>,
-    /// p Contains settings for the network performance options for the instance. /p
+    /// Contains settings for the network performance options for the instance.
     pub network_performance_options: Option<InstanceNetworkPerformanceOptionsRequest>,
-    /// p Reserved for internal use. /p
+    /// Reserved for internal use.
     pub operator: Option<OperatorRequest>,
-    /// p The secondary interfaces to associate with the instance. /p
+    /// The secondary interfaces to associate with the instance.
     pub secondary_interfaces: Option<
         Vec<InstanceSecondaryInterfaceSpecificationRequest>,
     >,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Indicates whether termination protection is enabled for the instance. The default is code false /code , which means that you can terminate the instance using the Amazon EC2 console, command line tools, or API. You can enable termination protection when you launch an instance, while the instance is running, or while the instance is stopped. /p
+    /// Indicates whether termination protection is enabled for the instance. The default is `false`, which means that you can terminate the instance using the Amazon EC2 console, command line tools, or API. You can enable termination protection when you launch an instance, while the instance is running, or while the instance is stopped.
     pub disable_api_termination: Option<bool>,
-    /// p Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown). /p p Default: code stop /code /p
+    /// Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
+    ///
+    /// Default: `stop`
     pub instance_initiated_shutdown_behavior: Option<ShutdownBehavior>,
-    /// p The primary IPv4 address. You must specify a value from the IPv4 address range of the subnet. /p p Only one private IP address can be designated as primary. You can't specify this option if you've specified the option to designate a private IP address as the primary IP address in a network interface specification. You cannot specify this option if you're launching more than one instance in the request. /p p You cannot specify this option and the network interfaces option in the same request. /p
+    /// The primary IPv4 address. You must specify a value from the IPv4 address range of the subnet.
+    ///
+    /// Only one private IP address can be designated as primary. You can't specify this option if you've specified the option to designate a private IP address as the primary IP address in a network interface specification. You cannot specify this option if you're launching more than one instance in the request.
+    ///
+    /// You cannot specify this option and the network interfaces option in the same request.
     pub private_ip_address: Option<String>,
-    /// p Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If you do not specify a client token, a randomly generated token is used for the request to ensure idempotency. /p p For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" Ensuring idempotency in Amazon EC2 API requests /a . /p p Constraints: Maximum 64 ASCII characters /p
+    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If you do not specify a client token, a randomly generated token is used for the request to ensure idempotency.
+    ///
+    /// For more information, see [Ensuring idempotency in Amazon EC2 API requests](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    ///
+    /// Constraints: Maximum 64 ASCII characters
     pub client_token: Option<String>,
-    /// p Reserved. /p
+    /// Reserved.
     pub additional_info: Option<String>,
-    /// p The network interfaces to associate with the instance. /p
+    /// The network interfaces to associate with the instance.
     pub network_interfaces: Option<Vec<InstanceNetworkInterfaceSpecification>>,
-    /// p The name or Amazon Resource Name (ARN) of an IAM instance profile. /p
+    /// The name or Amazon Resource Name (ARN) of an IAM instance profile.
     pub iam_instance_profile: Option<IamInstanceProfileSpecification>,
-    /// p Indicates whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal Amazon EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS-optimized instance. /p p Default: code false /code /p
+    /// Indicates whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal Amazon EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS-optimized instance.
+    ///
+    /// Default: `false`
     pub ebs_optimized: Option<bool>,
 }
 rt::structure!(
@@ -1696,18 +2012,20 @@ pub static RUN_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"),
     ],
 );
-/// p Contains the parameters for RunScheduledInstances. /p
+/// Contains the parameters for RunScheduledInstances.
 #[derive(Clone, Default, PartialEq)]
 pub struct RunScheduledInstancesRequest {
-    /// p Unique, case-sensitive identifier that ensures the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring Idempotency /a . /p
+    /// Unique, case-sensitive identifier that ensures the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     pub client_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The number of instances. /p p Default: 1 /p
+    /// The number of instances.
+    ///
+    /// Default: 1
     pub instance_count: Option<i32>,
-    /// p The launch specification. You must match the instance type, Availability Zone, network, and platform of the schedule that you purchased. /p
+    /// The launch specification. You must match the instance type, Availability Zone, network, and platform of the schedule that you purchased.
     pub launch_specification: ScheduledInstancesLaunchSpecification,
-    /// p The Scheduled Instance ID. /p
+    /// The Scheduled Instance ID.
     pub scheduled_instance_id: String,
 }
 rt::structure!(
@@ -1726,10 +2044,10 @@ pub static RUN_SCHEDULED_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("ScheduledInstanceId", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Contains the output of RunScheduledInstances. /p
+/// Contains the output of RunScheduledInstances.
 #[derive(Clone, Default, PartialEq)]
 pub struct RunScheduledInstancesResult {
-    /// p The IDs of the newly launched instances. /p
+    /// The IDs of the newly launched instances.
     pub instance_id_set: Option<Vec<String>>,
 }
 rt::structure!(

@@ -3,12 +3,16 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The tags to apply to the AMI object that will be stored in the Amazon S3 bucket. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html" Categorizing your storage using tags /a in the i Amazon Simple Storage Service User Guide /i . /p
+/// The tags to apply to the AMI object that will be stored in the Amazon S3 bucket. For more information, see [Categorizing your storage using tags](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html) in the *Amazon Simple Storage Service User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3ObjectTag {
-    /// p The key of the tag. /p p Constraints: Tag keys are case-sensitive and can be up to 128 Unicode characters in length. May not begin with code aws /code :. /p
+    /// The key of the tag.
+    ///
+    /// Constraints: Tag keys are case-sensitive and can be up to 128 Unicode characters in length. May not begin with `aws`:.
     pub key: Option<String>,
-    /// p The value of the tag. /p p Constraints: Tag values are case-sensitive and can be up to 256 Unicode characters in length. /p
+    /// The value of the tag.
+    ///
+    /// Constraints: Tag values are case-sensitive and can be up to 256 Unicode characters in length.
     pub value: Option<String>,
 }
 rt::structure!(S3ObjectTag, S3_OBJECT_TAG, 0 => key, 1 => value);
@@ -20,18 +24,18 @@ pub static S3_OBJECT_TAG_LIST: rt::Schema = rt::Schema::list(
     "S3ObjectTagList",
     &[rt::m("member", &S3_OBJECT_TAG).named("item")],
 );
-/// p Describes the storage parameters for Amazon S3 and Amazon S3 buckets for an instance store-backed AMI. /p
+/// Describes the storage parameters for Amazon S3 and Amazon S3 buckets for an instance store-backed AMI.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3Storage {
-    /// p The access key ID of the owner of the bucket. Before you specify a value for your access key ID, review and follow the guidance in a href="https://docs.aws.amazon.com/accounts/latest/reference/best-practices.html" Best Practices for Amazon Web Services accounts /a in the i Account ManagementReference Guide /i . /p
+    /// The access key ID of the owner of the bucket. Before you specify a value for your access key ID, review and follow the guidance in [Best Practices for Amazon Web Services accounts](https://docs.aws.amazon.com/accounts/latest/reference/best-practices.html) in the *Account ManagementReference Guide*.
     pub aws_access_key_id: Option<String>,
-    /// p The bucket in which to store the AMI. You can specify a bucket that you already own or a new bucket that Amazon EC2 creates on your behalf. If you specify a bucket that belongs to someone else, Amazon EC2 returns an error. /p
+    /// The bucket in which to store the AMI. You can specify a bucket that you already own or a new bucket that Amazon EC2 creates on your behalf. If you specify a bucket that belongs to someone else, Amazon EC2 returns an error.
     pub bucket: Option<String>,
-    /// p The beginning of the file name of the AMI. /p
+    /// The beginning of the file name of the AMI.
     pub prefix: Option<String>,
-    /// p An Amazon S3 upload policy that gives Amazon EC2 permission to upload items into Amazon S3 on your behalf. /p
+    /// An Amazon S3 upload policy that gives Amazon EC2 permission to upload items into Amazon S3 on your behalf.
     pub upload_policy: Option<rt::Blob>,
-    /// p The signature of the JSON document. /p
+    /// The signature of the JSON document.
     pub upload_policy_signature: Option<String>,
 }
 rt::structure!(
@@ -53,22 +57,60 @@ pub static S3_STORAGE: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum SseType { SseEbs = "sse-ebs", SseKms = "sse-kms", None = "none" }
 }
-/// p The Amazon Inspector scan-result criteria that an AMI must meet to be allowed. The criteria can limit the highest finding severity. They can also limit, for each severity, the days since Amazon Inspector reported a fix as available. /p p The severity limit applies to all findings, whether or not a fix is available. The day limits for each severity apply only to findings that have a fix available. A scanned AMI that has no fix-available finding of a given severity meets that severity's day limit. AMIs that Amazon Inspector has not scanned are not allowed when you specify this condition. /p
+/// The Amazon Inspector scan-result criteria that an AMI must meet to be allowed. The criteria can limit the highest finding severity. They can also limit, for each severity, the days since Amazon Inspector reported a fix as available.
+///
+/// The severity limit applies to all findings, whether or not a fix is available. The day limits for each severity apply only to findings that have a fix available. A scanned AMI that has no fix-available finding of a given severity meets that severity's day limit. AMIs that Amazon Inspector has not scanned are not allowed when you specify this condition.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScanResultCondition {
-    /// p The maximum number of days that have elapsed since Amazon Inspector last scanned the AMI. For example, a value of code 7 /code allows AMIs that were scanned within the last 7 days. AMIs that Amazon Inspector has not scanned are not allowed. /p p Constraints: Minimum value of 0. Maximum value of 2147483647. /p
+    /// The maximum number of days that have elapsed since Amazon Inspector last scanned the AMI. For example, a value of `7` allows AMIs that were scanned within the last 7 days. AMIs that Amazon Inspector has not scanned are not allowed.
+    ///
+    /// Constraints: Minimum value of 0. Maximum value of 2147483647.
     pub max_days_since_last_finding_scan: Option<i32>,
-    /// p The maximum severity that an AMI's Amazon Inspector findings can have for the AMI to be allowed. Findings count whether or not a fix is available. For example, a value of code medium /code allows AMIs whose highest severity is code informational /code , code low /code , or code medium /code . /p p The valid values are the following Amazon Inspector severity levels, which correspond to CVSS score ranges: /p ul li p code informational /code - CVSS score of 0. /p /li li p code low /code - CVSS score of 0.1 to 3.9. /p /li li p code medium /code - CVSS score of 4.0 to 6.9. /p /li li p code high /code - CVSS score of 7.0 to 8.9. /p /li li p code critical /code - CVSS score of 9.0 to 10.0. /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/inspector/latest/user/findings-understanding-severity.html#findings-understanding-package-score" Software package vulnerability severity /a in the i Amazon Inspector User Guide /i . /p p A scanned AMI that has no findings meets this limit. /p p AMIs that Amazon Inspector has not scanned are not allowed when you specify this condition. /p
+    /// The maximum severity that an AMI's Amazon Inspector findings can have for the AMI to be allowed. Findings count whether or not a fix is available. For example, a value of `medium` allows AMIs whose highest severity is `informational`, `low`, or `medium`.
+    ///
+    /// The valid values are the following Amazon Inspector severity levels, which correspond to CVSS score ranges:
+    ///
+    /// - `informational` - CVSS score of 0.
+    /// - `low` - CVSS score of 0.1 to 3.9.
+    /// - `medium` - CVSS score of 4.0 to 6.9.
+    /// - `high` - CVSS score of 7.0 to 8.9.
+    /// - `critical` - CVSS score of 9.0 to 10.0.
+    ///
+    /// For more information, see [Software package vulnerability severity](https://docs.aws.amazon.com/inspector/latest/user/findings-understanding-severity.html#findings-understanding-package-score) in the *Amazon Inspector User Guide*.
+    ///
+    /// A scanned AMI that has no findings meets this limit.
+    ///
+    /// AMIs that Amazon Inspector has not scanned are not allowed when you specify this condition.
     pub maximum_severity_label: Option<SeverityLabel>,
-    /// p The maximum number of days since Amazon Inspector reported a fix as available for an code informational /code severity finding on the AMI. For example, a value of code 7 /code does not allow an AMI if Amazon Inspector reported such a fix more than 7 days ago. /p p A scanned AMI that has no code informational /code severity finding with a fix available meets this limit. AMIs that Amazon Inspector has not scanned are not allowed. /p p Constraints: Minimum value of 0. Maximum value of 2147483647. /p
+    /// The maximum number of days since Amazon Inspector reported a fix as available for an `informational` severity finding on the AMI. For example, a value of `7` does not allow an AMI if Amazon Inspector reported such a fix more than 7 days ago.
+    ///
+    /// A scanned AMI that has no `informational` severity finding with a fix available meets this limit. AMIs that Amazon Inspector has not scanned are not allowed.
+    ///
+    /// Constraints: Minimum value of 0. Maximum value of 2147483647.
     pub max_days_since_informational_fix_available: Option<i32>,
-    /// p The maximum number of days since Amazon Inspector reported a fix as available for a code low /code severity finding on the AMI. For example, a value of code 7 /code does not allow an AMI if Amazon Inspector reported such a fix more than 7 days ago. /p p A scanned AMI that has no code low /code severity finding with a fix available meets this limit. AMIs that Amazon Inspector has not scanned are not allowed. /p p Constraints: Minimum value of 0. Maximum value of 2147483647. /p
+    /// The maximum number of days since Amazon Inspector reported a fix as available for a `low` severity finding on the AMI. For example, a value of `7` does not allow an AMI if Amazon Inspector reported such a fix more than 7 days ago.
+    ///
+    /// A scanned AMI that has no `low` severity finding with a fix available meets this limit. AMIs that Amazon Inspector has not scanned are not allowed.
+    ///
+    /// Constraints: Minimum value of 0. Maximum value of 2147483647.
     pub max_days_since_low_fix_available: Option<i32>,
-    /// p The maximum number of days since Amazon Inspector reported a fix as available for a code medium /code severity finding on the AMI. For example, a value of code 7 /code does not allow an AMI if Amazon Inspector reported such a fix more than 7 days ago. /p p A scanned AMI that has no code medium /code severity finding with a fix available meets this limit. AMIs that Amazon Inspector has not scanned are not allowed. /p p Constraints: Minimum value of 0. Maximum value of 2147483647. /p
+    /// The maximum number of days since Amazon Inspector reported a fix as available for a `medium` severity finding on the AMI. For example, a value of `7` does not allow an AMI if Amazon Inspector reported such a fix more than 7 days ago.
+    ///
+    /// A scanned AMI that has no `medium` severity finding with a fix available meets this limit. AMIs that Amazon Inspector has not scanned are not allowed.
+    ///
+    /// Constraints: Minimum value of 0. Maximum value of 2147483647.
     pub max_days_since_medium_fix_available: Option<i32>,
-    /// p The maximum number of days since Amazon Inspector reported a fix as available for a code high /code severity finding on the AMI. For example, a value of code 7 /code does not allow an AMI if Amazon Inspector reported such a fix more than 7 days ago. /p p A scanned AMI that has no code high /code severity finding with a fix available meets this limit. AMIs that Amazon Inspector has not scanned are not allowed. /p p Constraints: Minimum value of 0. Maximum value of 2147483647. /p
+    /// The maximum number of days since Amazon Inspector reported a fix as available for a `high` severity finding on the AMI. For example, a value of `7` does not allow an AMI if Amazon Inspector reported such a fix more than 7 days ago.
+    ///
+    /// A scanned AMI that has no `high` severity finding with a fix available meets this limit. AMIs that Amazon Inspector has not scanned are not allowed.
+    ///
+    /// Constraints: Minimum value of 0. Maximum value of 2147483647.
     pub max_days_since_high_fix_available: Option<i32>,
-    /// p The maximum number of days since Amazon Inspector reported a fix as available for a code critical /code severity finding on the AMI. For example, a value of code 7 /code does not allow an AMI if Amazon Inspector reported such a fix more than 7 days ago. /p p A scanned AMI that has no code critical /code severity finding with a fix available meets this limit. AMIs that Amazon Inspector has not scanned are not allowed. /p p Constraints: Minimum value of 0. Maximum value of 2147483647. /p
+    /// The maximum number of days since Amazon Inspector reported a fix as available for a `critical` severity finding on the AMI. For example, a value of `7` does not allow an AMI if Amazon Inspector reported such a fix more than 7 days ago.
+    ///
+    /// A scanned AMI that has no `critical` severity finding with a fix available meets this limit. AMIs that Amazon Inspector has not scanned are not allowed.
+    ///
+    /// Constraints: Minimum value of 0. Maximum value of 2147483647.
     pub max_days_since_critical_fix_available: Option<i32>,
 }
 rt::structure!(
@@ -95,22 +137,60 @@ pub static SCAN_RESULT_CONDITION: rt::Schema = rt::Schema::structure(
             .named("maxDaysSinceCriticalFixAvailable"),
     ],
 );
-/// p The Amazon Inspector scan-result criteria that an AMI must meet to be allowed. The criteria can limit the highest finding severity. They can also limit, for each severity, the days since Amazon Inspector reported a fix as available. /p p The severity limit applies to all findings, whether or not a fix is available. The day limits for each severity apply only to findings that have a fix available. A scanned AMI that has no fix-available finding of a given severity meets that severity's day limit. AMIs that Amazon Inspector has not scanned are not allowed when you specify this condition. /p
+/// The Amazon Inspector scan-result criteria that an AMI must meet to be allowed. The criteria can limit the highest finding severity. They can also limit, for each severity, the days since Amazon Inspector reported a fix as available.
+///
+/// The severity limit applies to all findings, whether or not a fix is available. The day limits for each severity apply only to findings that have a fix available. A scanned AMI that has no fix-available finding of a given severity meets that severity's day limit. AMIs that Amazon Inspector has not scanned are not allowed when you specify this condition.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScanResultConditionRequest {
-    /// p The maximum number of days that have elapsed since Amazon Inspector last scanned the AMI. For example, a value of code 7 /code allows AMIs that were scanned within the last 7 days. AMIs that Amazon Inspector has not scanned are not allowed. /p p Constraints: Minimum value of 0. Maximum value of 2147483647. /p
+    /// The maximum number of days that have elapsed since Amazon Inspector last scanned the AMI. For example, a value of `7` allows AMIs that were scanned within the last 7 days. AMIs that Amazon Inspector has not scanned are not allowed.
+    ///
+    /// Constraints: Minimum value of 0. Maximum value of 2147483647.
     pub max_days_since_last_finding_scan: Option<i32>,
-    /// p The maximum severity that an AMI's Amazon Inspector findings can have for the AMI to be allowed. Findings count whether or not a fix is available. For example, a value of code medium /code allows AMIs whose highest severity is code informational /code , code low /code , or code medium /code . /p p The valid values are the following Amazon Inspector severity levels, which correspond to CVSS score ranges: /p ul li p code informational /code - CVSS score of 0. /p /li li p code low /code - CVSS score of 0.1 to 3.9. /p /li li p code medium /code - CVSS score of 4.0 to 6.9. /p /li li p code high /code - CVSS score of 7.0 to 8.9. /p /li li p code critical /code - CVSS score of 9.0 to 10.0. /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/inspector/latest/user/findings-understanding-severity.html#findings-understanding-package-score" Software package vulnerability severity /a in the i Amazon Inspector User Guide /i . /p p A scanned AMI that has no findings meets this limit. /p p AMIs that Amazon Inspector has not scanned are not allowed when you specify this condition. /p
+    /// The maximum severity that an AMI's Amazon Inspector findings can have for the AMI to be allowed. Findings count whether or not a fix is available. For example, a value of `medium` allows AMIs whose highest severity is `informational`, `low`, or `medium`.
+    ///
+    /// The valid values are the following Amazon Inspector severity levels, which correspond to CVSS score ranges:
+    ///
+    /// - `informational` - CVSS score of 0.
+    /// - `low` - CVSS score of 0.1 to 3.9.
+    /// - `medium` - CVSS score of 4.0 to 6.9.
+    /// - `high` - CVSS score of 7.0 to 8.9.
+    /// - `critical` - CVSS score of 9.0 to 10.0.
+    ///
+    /// For more information, see [Software package vulnerability severity](https://docs.aws.amazon.com/inspector/latest/user/findings-understanding-severity.html#findings-understanding-package-score) in the *Amazon Inspector User Guide*.
+    ///
+    /// A scanned AMI that has no findings meets this limit.
+    ///
+    /// AMIs that Amazon Inspector has not scanned are not allowed when you specify this condition.
     pub maximum_severity_label: Option<SeverityLabel>,
-    /// p The maximum number of days since Amazon Inspector reported a fix as available for an code informational /code severity finding on the AMI. For example, a value of code 7 /code does not allow an AMI if Amazon Inspector reported such a fix more than 7 days ago. /p p A scanned AMI that has no code informational /code severity finding with a fix available meets this limit. AMIs that Amazon Inspector has not scanned are not allowed. /p p Constraints: Minimum value of 0. Maximum value of 2147483647. /p
+    /// The maximum number of days since Amazon Inspector reported a fix as available for an `informational` severity finding on the AMI. For example, a value of `7` does not allow an AMI if Amazon Inspector reported such a fix more than 7 days ago.
+    ///
+    /// A scanned AMI that has no `informational` severity finding with a fix available meets this limit. AMIs that Amazon Inspector has not scanned are not allowed.
+    ///
+    /// Constraints: Minimum value of 0. Maximum value of 2147483647.
     pub max_days_since_informational_fix_available: Option<i32>,
-    /// p The maximum number of days since Amazon Inspector reported a fix as available for a code low /code severity finding on the AMI. For example, a value of code 7 /code does not allow an AMI if Amazon Inspector reported such a fix more than 7 days ago. /p p A scanned AMI that has no code low /code severity finding with a fix available meets this limit. AMIs that Amazon Inspector has not scanned are not allowed. /p p Constraints: Minimum value of 0. Maximum value of 2147483647. /p
+    /// The maximum number of days since Amazon Inspector reported a fix as available for a `low` severity finding on the AMI. For example, a value of `7` does not allow an AMI if Amazon Inspector reported such a fix more than 7 days ago.
+    ///
+    /// A scanned AMI that has no `low` severity finding with a fix available meets this limit. AMIs that Amazon Inspector has not scanned are not allowed.
+    ///
+    /// Constraints: Minimum value of 0. Maximum value of 2147483647.
     pub max_days_since_low_fix_available: Option<i32>,
-    /// p The maximum number of days since Amazon Inspector reported a fix as available for a code medium /code severity finding on the AMI. For example, a value of code 7 /code does not allow an AMI if Amazon Inspector reported such a fix more than 7 days ago. /p p A scanned AMI that has no code medium /code severity finding with a fix available meets this limit. AMIs that Amazon Inspector has not scanned are not allowed. /p p Constraints: Minimum value of 0. Maximum value of 2147483647. /p
+    /// The maximum number of days since Amazon Inspector reported a fix as available for a `medium` severity finding on the AMI. For example, a value of `7` does not allow an AMI if Amazon Inspector reported such a fix more than 7 days ago.
+    ///
+    /// A scanned AMI that has no `medium` severity finding with a fix available meets this limit. AMIs that Amazon Inspector has not scanned are not allowed.
+    ///
+    /// Constraints: Minimum value of 0. Maximum value of 2147483647.
     pub max_days_since_medium_fix_available: Option<i32>,
-    /// p The maximum number of days since Amazon Inspector reported a fix as available for a code high /code severity finding on the AMI. For example, a value of code 7 /code does not allow an AMI if Amazon Inspector reported such a fix more than 7 days ago. /p p A scanned AMI that has no code high /code severity finding with a fix available meets this limit. AMIs that Amazon Inspector has not scanned are not allowed. /p p Constraints: Minimum value of 0. Maximum value of 2147483647. /p
+    /// The maximum number of days since Amazon Inspector reported a fix as available for a `high` severity finding on the AMI. For example, a value of `7` does not allow an AMI if Amazon Inspector reported such a fix more than 7 days ago.
+    ///
+    /// A scanned AMI that has no `high` severity finding with a fix available meets this limit. AMIs that Amazon Inspector has not scanned are not allowed.
+    ///
+    /// Constraints: Minimum value of 0. Maximum value of 2147483647.
     pub max_days_since_high_fix_available: Option<i32>,
-    /// p The maximum number of days since Amazon Inspector reported a fix as available for a code critical /code severity finding on the AMI. For example, a value of code 7 /code does not allow an AMI if Amazon Inspector reported such a fix more than 7 days ago. /p p A scanned AMI that has no code critical /code severity finding with a fix available meets this limit. AMIs that Amazon Inspector has not scanned are not allowed. /p p Constraints: Minimum value of 0. Maximum value of 2147483647. /p
+    /// The maximum number of days since Amazon Inspector reported a fix as available for a `critical` severity finding on the AMI. For example, a value of `7` does not allow an AMI if Amazon Inspector reported such a fix more than 7 days ago.
+    ///
+    /// A scanned AMI that has no `critical` severity finding with a fix available meets this limit. AMIs that Amazon Inspector has not scanned are not allowed.
+    ///
+    /// Constraints: Minimum value of 0. Maximum value of 2147483647.
     pub max_days_since_critical_fix_available: Option<i32>,
 }
 rt::structure!(
@@ -132,22 +212,38 @@ pub static SCAN_RESULT_CONDITION_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxDaysSinceCriticalFixAvailable", &rt::INTEGER),
     ],
 );
-/// p The Amazon Inspector scan results for an AMI. This information is present only for AMIs that Amazon Inspector has scanned. /p p When you share an AMI with other accounts, organizations, or organizational units (OUs), or make it public, its scan results are available to the accounts that can use the AMI. /p p The fix-available dates are specific to the AMI. Each date reflects when a fix became available for a finding on that AMI, not when the vendor released the fix. As a result, a date can be later than the vendor's release date, and AMIs with the same vulnerability can have different dates. /p
+/// The Amazon Inspector scan results for an AMI. This information is present only for AMIs that Amazon Inspector has scanned.
+///
+/// When you share an AMI with other accounts, organizations, or organizational units (OUs), or make it public, its scan results are available to the accounts that can use the AMI.
+///
+/// The fix-available dates are specific to the AMI. Each date reflects when a fix became available for a finding on that AMI, not when the vendor released the fix. As a result, a date can be later than the vendor's release date, and AMIs with the same vulnerability can have different dates.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScanResults {
-    /// p The highest severity among the AMI's Amazon Inspector findings, whether or not a fix is available. /p p The valid values are the following Amazon Inspector severity levels, which correspond to CVSS score ranges: /p ul li p code informational /code - CVSS score of 0. /p /li li p code low /code - CVSS score of 0.1 to 3.9. /p /li li p code medium /code - CVSS score of 4.0 to 6.9. /p /li li p code high /code - CVSS score of 7.0 to 8.9. /p /li li p code critical /code - CVSS score of 9.0 to 10.0. /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/inspector/latest/user/findings-understanding-severity.html#findings-understanding-package-score" Software package vulnerability severity /a in the i Amazon Inspector User Guide /i . /p p This value is present only if the AMI has at least one finding. /p
+    /// The highest severity among the AMI's Amazon Inspector findings, whether or not a fix is available.
+    ///
+    /// The valid values are the following Amazon Inspector severity levels, which correspond to CVSS score ranges:
+    ///
+    /// - `informational` - CVSS score of 0.
+    /// - `low` - CVSS score of 0.1 to 3.9.
+    /// - `medium` - CVSS score of 4.0 to 6.9.
+    /// - `high` - CVSS score of 7.0 to 8.9.
+    /// - `critical` - CVSS score of 9.0 to 10.0.
+    ///
+    /// For more information, see [Software package vulnerability severity](https://docs.aws.amazon.com/inspector/latest/user/findings-understanding-severity.html#findings-understanding-package-score) in the *Amazon Inspector User Guide*.
+    ///
+    /// This value is present only if the AMI has at least one finding.
     pub highest_finding_severity_label: Option<SeverityLabel>,
-    /// p The date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), of the most recent Amazon Inspector scan of the AMI. /p
+    /// The date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), of the most recent Amazon Inspector scan of the AMI.
     pub finding_scan_date: Option<rt::DateTime>,
-    /// p The earliest date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), at which Amazon Inspector reported a fix as available for an code informational /code severity finding on the AMI. This value is present only if the AMI has at least one code informational /code severity finding with a fix available. Amazon Inspector recomputes this value on each scan. /p
+    /// The earliest date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), at which Amazon Inspector reported a fix as available for an `informational` severity finding on the AMI. This value is present only if the AMI has at least one `informational` severity finding with a fix available. Amazon Inspector recomputes this value on each scan.
     pub informational_fix_available_since: Option<rt::DateTime>,
-    /// p The earliest date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), at which Amazon Inspector reported a fix as available for a code low /code severity finding on the AMI. This value is present only if the AMI has at least one code low /code severity finding with a fix available. Amazon Inspector recomputes this value on each scan. /p
+    /// The earliest date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), at which Amazon Inspector reported a fix as available for a `low` severity finding on the AMI. This value is present only if the AMI has at least one `low` severity finding with a fix available. Amazon Inspector recomputes this value on each scan.
     pub low_fix_available_since: Option<rt::DateTime>,
-    /// p The earliest date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), at which Amazon Inspector reported a fix as available for a code medium /code severity finding on the AMI. This value is present only if the AMI has at least one code medium /code severity finding with a fix available. Amazon Inspector recomputes this value on each scan. /p
+    /// The earliest date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), at which Amazon Inspector reported a fix as available for a `medium` severity finding on the AMI. This value is present only if the AMI has at least one `medium` severity finding with a fix available. Amazon Inspector recomputes this value on each scan.
     pub medium_fix_available_since: Option<rt::DateTime>,
-    /// p The earliest date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), at which Amazon Inspector reported a fix as available for a code high /code severity finding on the AMI. This value is present only if the AMI has at least one code high /code severity finding with a fix available. Amazon Inspector recomputes this value on each scan. /p
+    /// The earliest date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), at which Amazon Inspector reported a fix as available for a `high` severity finding on the AMI. This value is present only if the AMI has at least one `high` severity finding with a fix available. Amazon Inspector recomputes this value on each scan.
     pub high_fix_available_since: Option<rt::DateTime>,
-    /// p The earliest date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), at which Amazon Inspector reported a fix as available for a code critical /code severity finding on the AMI. This value is present only if the AMI has at least one code critical /code severity finding with a fix available. Amazon Inspector recomputes this value on each scan. /p
+    /// The earliest date and time, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), at which Amazon Inspector reported a fix as available for a `critical` severity finding on the AMI. This value is present only if the AMI has at least one `critical` severity finding with a fix available. Amazon Inspector recomputes this value on each scan.
     pub critical_fix_available_since: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -175,38 +271,38 @@ pub static SCAN_RESULTS: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum Schedule { Hourly = "hourly" }
 }
-/// p Describes a Scheduled Instance. /p
+/// Describes a Scheduled Instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScheduledInstance {
-    /// p The Availability Zone. /p
+    /// The Availability Zone.
     pub availability_zone: Option<String>,
-    /// p The date when the Scheduled Instance was purchased. /p
+    /// The date when the Scheduled Instance was purchased.
     pub create_date: Option<rt::DateTime>,
-    /// p The hourly price for a single instance. /p
+    /// The hourly price for a single instance.
     pub hourly_price: Option<String>,
-    /// p The number of instances. /p
+    /// The number of instances.
     pub instance_count: Option<i32>,
-    /// p The instance type. /p
+    /// The instance type.
     pub instance_type: Option<String>,
-    /// p The network platform. /p
+    /// The network platform.
     pub network_platform: Option<String>,
-    /// p The time for the next schedule to start. /p
+    /// The time for the next schedule to start.
     pub next_slot_start_time: Option<rt::DateTime>,
-    /// p The platform ( code Linux/UNIX /code or code Windows /code ). /p
+    /// The platform (`Linux/UNIX` or `Windows`).
     pub platform: Option<String>,
-    /// p The time that the previous schedule ended or will end. /p
+    /// The time that the previous schedule ended or will end.
     pub previous_slot_end_time: Option<rt::DateTime>,
-    /// p The schedule recurrence. /p
+    /// The schedule recurrence.
     pub recurrence: Option<ScheduledInstanceRecurrence>,
-    /// p The Scheduled Instance ID. /p
+    /// The Scheduled Instance ID.
     pub scheduled_instance_id: Option<String>,
-    /// p The number of hours in the schedule. /p
+    /// The number of hours in the schedule.
     pub slot_duration_in_hours: Option<i32>,
-    /// p The end date for the Scheduled Instance. /p
+    /// The end date for the Scheduled Instance.
     pub term_end_date: Option<rt::DateTime>,
-    /// p The start date for the Scheduled Instance. /p
+    /// The start date for the Scheduled Instance.
     pub term_start_date: Option<rt::DateTime>,
-    /// p The total number of hours for a single instance for the entire term. /p
+    /// The total number of hours for a single instance for the entire term.
     pub total_scheduled_instance_hours: Option<i32>,
 }
 rt::structure!(
@@ -237,34 +333,34 @@ pub static SCHEDULED_INSTANCE: rt::Schema = rt::Schema::structure(
             .named("totalScheduledInstanceHours"),
     ],
 );
-/// p Describes a schedule that is available for your Scheduled Instances. /p
+/// Describes a schedule that is available for your Scheduled Instances.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScheduledInstanceAvailability {
-    /// p The Availability Zone. /p
+    /// The Availability Zone.
     pub availability_zone: Option<String>,
-    /// p The number of available instances. /p
+    /// The number of available instances.
     pub available_instance_count: Option<i32>,
-    /// p The time period for the first schedule to start. /p
+    /// The time period for the first schedule to start.
     pub first_slot_start_time: Option<rt::DateTime>,
-    /// p The hourly price for a single instance. /p
+    /// The hourly price for a single instance.
     pub hourly_price: Option<String>,
-    /// p The instance type. You can specify one of the C3, C4, M4, or R3 instance types. /p
+    /// The instance type. You can specify one of the C3, C4, M4, or R3 instance types.
     pub instance_type: Option<String>,
-    /// p The maximum term. The only possible value is 365 days. /p
+    /// The maximum term. The only possible value is 365 days.
     pub max_term_duration_in_days: Option<i32>,
-    /// p The minimum term. The only possible value is 365 days. /p
+    /// The minimum term. The only possible value is 365 days.
     pub min_term_duration_in_days: Option<i32>,
-    /// p The network platform. /p
+    /// The network platform.
     pub network_platform: Option<String>,
-    /// p The platform ( code Linux/UNIX /code or code Windows /code ). /p
+    /// The platform (`Linux/UNIX` or `Windows`).
     pub platform: Option<String>,
-    /// p The purchase token. This token expires in two hours. /p
+    /// The purchase token. This token expires in two hours.
     pub purchase_token: Option<String>,
-    /// p The schedule recurrence. /p
+    /// The schedule recurrence.
     pub recurrence: Option<ScheduledInstanceRecurrence>,
-    /// p The number of hours in the schedule. /p
+    /// The number of hours in the schedule.
     pub slot_duration_in_hours: Option<i32>,
-    /// p The total number of hours for a single instance for the entire term. /p
+    /// The total number of hours for a single instance for the entire term.
     pub total_scheduled_instance_hours: Option<i32>,
 }
 rt::structure!(
@@ -301,18 +397,18 @@ pub static SCHEDULED_INSTANCE_ID_REQUEST_SET: rt::Schema = rt::Schema::list(
     "ScheduledInstanceIdRequestSet",
     &[rt::m("member", &rt::STRING).named("ScheduledInstanceId")],
 );
-/// p Describes the recurring schedule for a Scheduled Instance. /p
+/// Describes the recurring schedule for a Scheduled Instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScheduledInstanceRecurrence {
-    /// p The frequency ( code Daily /code , code Weekly /code , or code Monthly /code ). /p
+    /// The frequency (`Daily`, `Weekly`, or `Monthly`).
     pub frequency: Option<String>,
-    /// p The interval quantity. The interval unit depends on the value of code frequency /code . For example, every 2 weeks or every 2 months. /p
+    /// The interval quantity. The interval unit depends on the value of `frequency`. For example, every 2 weeks or every 2 months.
     pub interval: Option<i32>,
-    /// p The days. For a monthly schedule, this is one or more days of the month (1-31). For a weekly schedule, this is one or more days of the week (1-7, where 1 is Sunday). /p
+    /// The days. For a monthly schedule, this is one or more days of the month (1-31). For a weekly schedule, this is one or more days of the week (1-7, where 1 is Sunday).
     pub occurrence_day_set: Option<Vec<i32>>,
-    /// p Indicates whether the occurrence is relative to the end of the specified week or month. /p
+    /// Indicates whether the occurrence is relative to the end of the specified week or month.
     pub occurrence_relative_to_end: Option<bool>,
-    /// p The unit for code occurrenceDaySet /code ( code DayOfWeek /code or code DayOfMonth /code ). /p
+    /// The unit for `occurrenceDaySet` (`DayOfWeek` or `DayOfMonth`).
     pub occurrence_unit: Option<String>,
 }
 rt::structure!(
@@ -330,18 +426,18 @@ pub static SCHEDULED_INSTANCE_RECURRENCE: rt::Schema = rt::Schema::structure(
         rt::m("OccurrenceUnit", &rt::STRING).named("occurrenceUnit"),
     ],
 );
-/// p Describes the recurring schedule for a Scheduled Instance. /p
+/// Describes the recurring schedule for a Scheduled Instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScheduledInstanceRecurrenceRequest {
-    /// p The frequency ( code Daily /code , code Weekly /code , or code Monthly /code ). /p
+    /// The frequency (`Daily`, `Weekly`, or `Monthly`).
     pub frequency: Option<String>,
-    /// p The interval quantity. The interval unit depends on the value of code Frequency /code . For example, every 2 weeks or every 2 months. /p
+    /// The interval quantity. The interval unit depends on the value of `Frequency`. For example, every 2 weeks or every 2 months.
     pub interval: Option<i32>,
-    /// p The days. For a monthly schedule, this is one or more days of the month (1-31). For a weekly schedule, this is one or more days of the week (1-7, where 1 is Sunday). You can't specify this value with a daily schedule. If the occurrence is relative to the end of the month, you can specify only a single day. /p
+    /// The days. For a monthly schedule, this is one or more days of the month (1-31). For a weekly schedule, this is one or more days of the week (1-7, where 1 is Sunday). You can't specify this value with a daily schedule. If the occurrence is relative to the end of the month, you can specify only a single day.
     pub occurrence_days: Option<Vec<i32>>,
-    /// p Indicates whether the occurrence is relative to the end of the specified week or month. You can't specify this value with a daily schedule. /p
+    /// Indicates whether the occurrence is relative to the end of the specified week or month. You can't specify this value with a daily schedule.
     pub occurrence_relative_to_end: Option<bool>,
-    /// p The unit for code OccurrenceDays /code ( code DayOfWeek /code or code DayOfMonth /code ). This value is required for a monthly schedule. You can't specify code DayOfWeek /code with a weekly schedule. You can't specify this value with a daily schedule. /p
+    /// The unit for `OccurrenceDays` (`DayOfWeek` or `DayOfMonth`). This value is required for a monthly schedule. You can't specify `DayOfWeek` with a weekly schedule. You can't specify this value with a daily schedule.
     pub occurrence_unit: Option<String>,
 }
 rt::structure!(
@@ -363,16 +459,18 @@ pub static SCHEDULED_INSTANCE_SET: rt::Schema = rt::Schema::list(
     "ScheduledInstanceSet",
     &[rt::m("member", &SCHEDULED_INSTANCE).named("item")],
 );
-/// p Describes a block device mapping for a Scheduled Instance. /p
+/// Describes a block device mapping for a Scheduled Instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScheduledInstancesBlockDeviceMapping {
-    /// p The device name (for example, code /dev/sdh /code or code xvdh /code ). /p
+    /// The device name (for example, `/dev/sdh` or `xvdh`).
     pub device_name: Option<String>,
-    /// p Parameters used to set up EBS volumes automatically when the instance is launched. /p
+    /// Parameters used to set up EBS volumes automatically when the instance is launched.
     pub ebs: Option<ScheduledInstancesEbs>,
-    /// p To omit the device from the block device mapping, specify an empty string. /p
+    /// To omit the device from the block device mapping, specify an empty string.
     pub no_device: Option<String>,
-    /// p The virtual device name ( code ephemeral /code N). Instance store volumes are numbered starting from 0. An instance type with two available instance store volumes can specify mappings for code ephemeral0 /code and code ephemeral1 /code . The number of available instance store volumes depends on the instance type. After you connect to the instance, you must mount the volume. /p p Constraints: For M3 instances, you must specify instance store volumes in the block device mapping for the instance. When you launch an M3 instance, we ignore any instance store volumes specified in the block device mapping for the AMI. /p
+    /// The virtual device name (`ephemeral`N). Instance store volumes are numbered starting from 0. An instance type with two available instance store volumes can specify mappings for `ephemeral0` and `ephemeral1`. The number of available instance store volumes depends on the instance type. After you connect to the instance, you must mount the volume.
+    ///
+    /// Constraints: For M3 instances, you must specify instance store volumes in the block device mapping for the instance. When you launch an M3 instance, we ignore any instance store volumes specified in the block device mapping for the AMI.
     pub virtual_name: Option<String>,
 }
 rt::structure!(
@@ -395,20 +493,24 @@ pub static SCHEDULED_INSTANCES_BLOCK_DEVICE_MAPPING_SET: rt::Schema = rt::Schema
             .named("BlockDeviceMapping"),
     ],
 );
-/// p Describes an EBS volume for a Scheduled Instance. /p
+/// Describes an EBS volume for a Scheduled Instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScheduledInstancesEbs {
-    /// p Indicates whether the volume is deleted on instance termination. /p
+    /// Indicates whether the volume is deleted on instance termination.
     pub delete_on_termination: Option<bool>,
-    /// p Indicates whether the volume is encrypted. You can attached encrypted volumes only to instances that support them. /p
+    /// Indicates whether the volume is encrypted. You can attached encrypted volumes only to instances that support them.
     pub encrypted: Option<bool>,
-    /// p The number of I/O operations per second (IOPS) to provision for a code gp3 /code , code io1 /code , or code io2 /code volume. /p
+    /// The number of I/O operations per second (IOPS) to provision for a `gp3`, `io1`, or `io2` volume.
     pub iops: Option<i32>,
-    /// p The ID of the snapshot. /p
+    /// The ID of the snapshot.
     pub snapshot_id: Option<String>,
-    /// p The size of the volume, in GiB. /p p Default: If you're creating the volume from a snapshot and don't specify a volume size, the default is the snapshot size. /p
+    /// The size of the volume, in GiB.
+    ///
+    /// Default: If you're creating the volume from a snapshot and don't specify a volume size, the default is the snapshot size.
     pub volume_size: Option<i32>,
-    /// p The volume type. /p p Default: code gp2 /code /p
+    /// The volume type.
+    ///
+    /// Default: `gp2`
     pub volume_type: Option<String>,
 }
 rt::structure!(
@@ -426,12 +528,12 @@ pub static SCHEDULED_INSTANCES_EBS: rt::Schema = rt::Schema::structure(
         rt::m("VolumeType", &rt::STRING),
     ],
 );
-/// p Describes an IAM instance profile for a Scheduled Instance. /p
+/// Describes an IAM instance profile for a Scheduled Instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScheduledInstancesIamInstanceProfile {
-    /// p The Amazon Resource Name (ARN). /p
+    /// The Amazon Resource Name (ARN).
     pub arn: Option<String>,
-    /// p The name. /p
+    /// The name.
     pub name: Option<String>,
 }
 rt::structure!(
@@ -442,10 +544,10 @@ pub static SCHEDULED_INSTANCES_IAM_INSTANCE_PROFILE: rt::Schema = rt::Schema::st
     "ScheduledInstancesIamInstanceProfile",
     &[rt::m("Arn", &rt::STRING), rt::m("Name", &rt::STRING)],
 );
-/// p Describes an IPv6 address. /p
+/// Describes an IPv6 address.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScheduledInstancesIpv6Address {
-    /// p The IPv6 address. /p
+    /// The IPv6 address.
     pub ipv6_address: Option<String>,
 }
 rt::structure!(
@@ -459,36 +561,40 @@ pub static SCHEDULED_INSTANCES_IPV6_ADDRESS_LIST: rt::Schema = rt::Schema::list(
     "ScheduledInstancesIpv6AddressList",
     &[rt::m("member", &SCHEDULED_INSTANCES_IPV6_ADDRESS).named("Ipv6Address")],
 );
-/// p Describes the launch specification for a Scheduled Instance. /p p If you are launching the Scheduled Instance in EC2-VPC, you must specify the ID of the subnet. You can specify the subnet using either code SubnetId /code or code NetworkInterface /code . /p
+/// Describes the launch specification for a Scheduled Instance.
+///
+/// If you are launching the Scheduled Instance in EC2-VPC, you must specify the ID of the subnet. You can specify the subnet using either `SubnetId` or `NetworkInterface`.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScheduledInstancesLaunchSpecification {
-    /// p The block device mapping entries. /p
+    /// The block device mapping entries.
     pub block_device_mappings: Option<Vec<ScheduledInstancesBlockDeviceMapping>>,
-    /// p Indicates whether the instances are optimized for EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS-optimized instance. /p p Default: code false /code /p
+    /// Indicates whether the instances are optimized for EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS-optimized instance.
+    ///
+    /// Default: `false`
     pub ebs_optimized: Option<bool>,
-    /// p The IAM instance profile. /p
+    /// The IAM instance profile.
     pub iam_instance_profile: Option<ScheduledInstancesIamInstanceProfile>,
-    /// p The ID of the Amazon Machine Image (AMI). /p
+    /// The ID of the Amazon Machine Image (AMI).
     pub image_id: String,
-    /// p The instance type. /p
+    /// The instance type.
     pub instance_type: Option<String>,
-    /// p The ID of the kernel. /p
+    /// The ID of the kernel.
     pub kernel_id: Option<String>,
-    /// p The name of the key pair. /p
+    /// The name of the key pair.
     pub key_name: Option<String>,
-    /// p Enable or disable monitoring for the instances. /p
+    /// Enable or disable monitoring for the instances.
     pub monitoring: Option<ScheduledInstancesMonitoring>,
-    /// p The network interfaces. /p
+    /// The network interfaces.
     pub network_interfaces: Option<Vec<ScheduledInstancesNetworkInterface>>,
-    /// p The placement information. /p
+    /// The placement information.
     pub placement: Option<ScheduledInstancesPlacement>,
-    /// p The ID of the RAM disk. /p
+    /// The ID of the RAM disk.
     pub ramdisk_id: Option<String>,
-    /// p The IDs of the security groups. /p
+    /// The IDs of the security groups.
     pub security_group_ids: Option<Vec<String>>,
-    /// p The ID of the subnet in which to launch the instances. /p
+    /// The ID of the subnet in which to launch the instances.
     pub subnet_id: Option<String>,
-    /// p The base64-encoded MIME user data. /p
+    /// The base64-encoded MIME user data.
     pub user_data: Option<String>,
 }
 rt::structure!(
@@ -521,10 +627,10 @@ pub static SCHEDULED_INSTANCES_LAUNCH_SPECIFICATION: rt::Schema = rt::Schema::st
         ],
     )
     .flags(rt::SHAPE_SENSITIVE);
-/// p Describes whether monitoring is enabled for a Scheduled Instance. /p
+/// Describes whether monitoring is enabled for a Scheduled Instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScheduledInstancesMonitoring {
-    /// p Indicates whether monitoring is enabled. /p
+    /// Indicates whether monitoring is enabled.
     pub enabled: Option<bool>,
 }
 rt::structure!(
@@ -534,34 +640,36 @@ pub static SCHEDULED_INSTANCES_MONITORING: rt::Schema = rt::Schema::structure(
     "ScheduledInstancesMonitoring",
     &[rt::m("Enabled", &rt::BOOLEAN)],
 );
-/// p Describes a network interface for a Scheduled Instance. /p
+/// Describes a network interface for a Scheduled Instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScheduledInstancesNetworkInterface {
-    /// p Indicates whether to assign a public IPv4 address to instances launched in a VPC. The public IPv4 address can only be assigned to a network interface for eth0, and can only be assigned to a new network interface, not an existing one. You cannot specify more than one network interface in the request. If launching into a default subnet, the default value is code true /code . /p p Amazon Web Services charges for all public IPv4 addresses, including public IPv4 addresses associated with running instances and Elastic IP addresses. For more information, see the i Public IPv4 Address /i tab on the a href="http://aws.amazon.com/vpc/pricing/" Amazon VPC pricing page /a . /p
+    /// Indicates whether to assign a public IPv4 address to instances launched in a VPC. The public IPv4 address can only be assigned to a network interface for eth0, and can only be assigned to a new network interface, not an existing one. You cannot specify more than one network interface in the request. If launching into a default subnet, the default value is `true`.
+    ///
+    /// Amazon Web Services charges for all public IPv4 addresses, including public IPv4 addresses associated with running instances and Elastic IP addresses. For more information, see the *Public IPv4 Address* tab on the [Amazon VPC pricing page](http://aws.amazon.com/vpc/pricing/).
     pub associate_public_ip_address: Option<bool>,
-    /// p Indicates whether to delete the interface when the instance is terminated. /p
+    /// Indicates whether to delete the interface when the instance is terminated.
     pub delete_on_termination: Option<bool>,
-    /// p The description. /p
+    /// The description.
     pub description: Option<String>,
-    /// p The index of the device for the network interface attachment. /p
+    /// The index of the device for the network interface attachment.
     pub device_index: Option<i32>,
-    /// p The IDs of the security groups. /p
+    /// The IDs of the security groups.
     pub groups: Option<Vec<String>>,
-    /// p The number of IPv6 addresses to assign to the network interface. The IPv6 addresses are automatically selected from the subnet range. /p
+    /// The number of IPv6 addresses to assign to the network interface. The IPv6 addresses are automatically selected from the subnet range.
     pub ipv6_address_count: Option<i32>,
-    /// p The specific IPv6 addresses from the subnet range. /p
+    /// The specific IPv6 addresses from the subnet range.
     pub ipv6_addresses: Option<Vec<ScheduledInstancesIpv6Address>>,
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: Option<String>,
-    /// p The IPv4 address of the network interface within the subnet. /p
+    /// The IPv4 address of the network interface within the subnet.
     pub private_ip_address: Option<String>,
-    /// p The private IPv4 addresses. /p
+    /// The private IPv4 addresses.
     pub private_ip_address_configs: Option<
         Vec<ScheduledInstancesPrivateIpAddressConfig>,
     >,
-    /// p The number of secondary private IPv4 addresses. /p
+    /// The number of secondary private IPv4 addresses.
     pub secondary_private_ip_address_count: Option<i32>,
-    /// p The ID of the subnet. /p
+    /// The ID of the subnet.
     pub subnet_id: Option<String>,
 }
 rt::structure!(
@@ -594,12 +702,12 @@ pub static SCHEDULED_INSTANCES_NETWORK_INTERFACE_SET: rt::Schema = rt::Schema::l
     "ScheduledInstancesNetworkInterfaceSet",
     &[rt::m("member", &SCHEDULED_INSTANCES_NETWORK_INTERFACE).named("NetworkInterface")],
 );
-/// p Describes the placement for a Scheduled Instance. /p
+/// Describes the placement for a Scheduled Instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScheduledInstancesPlacement {
-    /// p The Availability Zone. /p
+    /// The Availability Zone.
     pub availability_zone: Option<String>,
-    /// p The name of the placement group. /p
+    /// The name of the placement group.
     pub group_name: Option<String>,
 }
 rt::structure!(
@@ -610,12 +718,12 @@ pub static SCHEDULED_INSTANCES_PLACEMENT: rt::Schema = rt::Schema::structure(
     "ScheduledInstancesPlacement",
     &[rt::m("AvailabilityZone", &rt::STRING), rt::m("GroupName", &rt::STRING)],
 );
-/// p Describes a private IPv4 address for a Scheduled Instance. /p
+/// Describes a private IPv4 address for a Scheduled Instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScheduledInstancesPrivateIpAddressConfig {
-    /// p Indicates whether this is a primary IPv4 address. Otherwise, this is a secondary IPv4 address. /p
+    /// Indicates whether this is a primary IPv4 address. Otherwise, this is a secondary IPv4 address.
     pub primary: Option<bool>,
-    /// p The IPv4 address. /p
+    /// The IPv4 address.
     pub private_ip_address: Option<String>,
 }
 rt::structure!(
@@ -632,15 +740,23 @@ pub static SCHEDULED_INSTANCES_SECURITY_GROUP_ID_SET: rt::Schema = rt::Schema::l
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SearchLocalGatewayRoutesRequest {
-    /// p The ID of the local gateway route table. /p
+    /// The ID of the local gateway route table.
     pub local_gateway_route_table_id: String,
-    /// p One or more filters. /p ul li p code prefix-list-id /code - The ID of the prefix list. /p /li li p code route-search.exact-match /code - The exact match of the specified filter. /p /li li p code route-search.longest-prefix-match /code - The longest prefix that matches the route. /p /li li p code route-search.subnet-of-match /code - The routes with a subnet that match the specified CIDR filter. /p /li li p code route-search.supernet-of-match /code - The routes with a CIDR that encompass the CIDR filter. For example, if you have 10.0.1.0/29 and 10.0.1.0/31 routes in your route table and you specify code supernet-of-match /code as 10.0.1.0/30, then the result returns 10.0.1.0/29. /p /li li p code state /code - The state of the route. /p /li li p code type /code - The route type. /p /li /ul
+    /// One or more filters.
+    ///
+    /// - `prefix-list-id` - The ID of the prefix list.
+    /// - `route-search.exact-match` - The exact match of the specified filter.
+    /// - `route-search.longest-prefix-match` - The longest prefix that matches the route.
+    /// - `route-search.subnet-of-match` - The routes with a subnet that match the specified CIDR filter.
+    /// - `route-search.supernet-of-match` - The routes with a CIDR that encompass the CIDR filter. For example, if you have 10.0.1.0/29 and 10.0.1.0/31 routes in your route table and you specify `supernet-of-match` as 10.0.1.0/30, then the result returns 10.0.1.0/29.
+    /// - `state` - The state of the route.
+    /// - `type` - The route type.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -660,9 +776,9 @@ pub static SEARCH_LOCAL_GATEWAY_ROUTES_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SearchLocalGatewayRoutesResult {
-    /// p Information about the routes. /p
+    /// Information about the routes.
     pub routes: Option<Vec<LocalGatewayRoute>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -678,15 +794,25 @@ pub static SEARCH_LOCAL_GATEWAY_ROUTES_RESULT: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SearchTransitGatewayMulticastGroupsRequest {
-    /// p The ID of the transit gateway multicast domain. /p
+    /// The ID of the transit gateway multicast domain.
     pub transit_gateway_multicast_domain_id: String,
-    /// p One or more filters. The possible values are: /p ul li p code group-ip-address /code - The IP address of the transit gateway multicast group. /p /li li p code is-group-member /code - The resource is a group member. Valid values are code true /code | code false /code . /p /li li p code is-group-source /code - The resource is a group source. Valid values are code true /code | code false /code . /p /li li p code member-type /code - The member type. Valid values are code igmp /code | code static /code . /p /li li p code resource-id /code - The ID of the resource. /p /li li p code resource-type /code - The type of resource. Valid values are code vpc /code | code vpn /code | code direct-connect-gateway /code | code tgw-peering /code . /p /li li p code source-type /code - The source type. Valid values are code igmp /code | code static /code . /p /li li p code subnet-id /code - The ID of the subnet. /p /li li p code transit-gateway-attachment-id /code - The id of the transit gateway attachment. /p /li /ul
+    /// One or more filters. The possible values are:
+    ///
+    /// - `group-ip-address` - The IP address of the transit gateway multicast group.
+    /// - `is-group-member` - The resource is a group member. Valid values are `true` \| `false`.
+    /// - `is-group-source` - The resource is a group source. Valid values are `true` \| `false`.
+    /// - `member-type` - The member type. Valid values are `igmp` \| `static`.
+    /// - `resource-id` - The ID of the resource.
+    /// - `resource-type` - The type of resource. Valid values are `vpc` \| `vpn` \| `direct-connect-gateway` \| `tgw-peering`.
+    /// - `source-type` - The source type. Valid values are `igmp` \| `static`.
+    /// - `subnet-id` - The ID of the subnet.
+    /// - `transit-gateway-attachment-id` - The id of the transit gateway attachment.
     pub filters: Option<Vec<Filter>>,
-    /// p The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned code nextToken /code value. /p
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -707,9 +833,9 @@ pub static SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS_REQUEST: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SearchTransitGatewayMulticastGroupsResult {
-    /// p Information about the transit gateway multicast group. /p
+    /// Information about the transit gateway multicast group.
     pub multicast_groups: Option<Vec<TransitGatewayMulticastGroup>>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -727,15 +853,26 @@ pub static SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS_RESULT: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SearchTransitGatewayRoutesRequest {
-    /// p The ID of the transit gateway route table. /p
+    /// The ID of the transit gateway route table.
     pub transit_gateway_route_table_id: String,
-    /// p One or more filters. The possible values are: /p ul li p code attachment.transit-gateway-attachment-id /code - The id of the transit gateway attachment. /p /li li p code attachment.resource-id /code - The resource id of the transit gateway attachment. /p /li li p code attachment.resource-type /code - The attachment resource type. Valid values are code vpc /code | code vpn /code | code direct-connect-gateway /code | code peering /code | code connect /code . /p /li li p code prefix-list-id /code - The ID of the prefix list. /p /li li p code route-search.exact-match /code - The exact match of the specified filter. /p /li li p code route-search.longest-prefix-match /code - The longest prefix that matches the route. /p /li li p code route-search.subnet-of-match /code - The routes with a subnet that match the specified CIDR filter. /p /li li p code route-search.supernet-of-match /code - The routes with a CIDR that encompass the CIDR filter. For example, if you have 10.0.1.0/29 and 10.0.1.0/31 routes in your route table and you specify supernet-of-match as 10.0.1.0/30, then the result returns 10.0.1.0/29. /p /li li p code state /code - The state of the route ( code active /code | code blackhole /code ). /p /li li p code type /code - The type of route ( code propagated /code | code static /code ). /p /li /ul
+    /// One or more filters. The possible values are:
+    ///
+    /// - `attachment.transit-gateway-attachment-id`- The id of the transit gateway attachment.
+    /// - `attachment.resource-id` - The resource id of the transit gateway attachment.
+    /// - `attachment.resource-type` - The attachment resource type. Valid values are `vpc` \| `vpn` \| `direct-connect-gateway` \| `peering` \| `connect`.
+    /// - `prefix-list-id` - The ID of the prefix list.
+    /// - `route-search.exact-match` - The exact match of the specified filter.
+    /// - `route-search.longest-prefix-match` - The longest prefix that matches the route.
+    /// - `route-search.subnet-of-match` - The routes with a subnet that match the specified CIDR filter.
+    /// - `route-search.supernet-of-match` - The routes with a CIDR that encompass the CIDR filter. For example, if you have 10.0.1.0/29 and 10.0.1.0/31 routes in your route table and you specify supernet-of-match as 10.0.1.0/30, then the result returns 10.0.1.0/29.
+    /// - `state` - The state of the route (`active` \| `blackhole`).
+    /// - `type` - The type of route (`propagated` \| `static`).
     pub filters: Vec<Filter>,
-    /// p The maximum number of routes to return. If a value is not provided, the default is 1000. /p
+    /// The maximum number of routes to return. If a value is not provided, the default is 1000.
     pub max_results: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The token for the next page of results. /p
+    /// The token for the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -755,11 +892,11 @@ pub static SEARCH_TRANSIT_GATEWAY_ROUTES_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SearchTransitGatewayRoutesResult {
-    /// p Information about the routes. /p
+    /// Information about the routes.
     pub routes: Option<Vec<TransitGatewayRoute>>,
-    /// p Indicates whether there are additional routes available. /p
+    /// Indicates whether there are additional routes available.
     pub additional_routes_available: Option<bool>,
-    /// p The token to use to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -775,38 +912,38 @@ pub static SEARCH_TRANSIT_GATEWAY_ROUTES_RESULT: rt::Schema = rt::Schema::struct
         rt::m("NextToken", &rt::STRING).named("nextToken"),
     ],
 );
-/// p Describes a secondary interface. /p
+/// Describes a secondary interface.
 #[derive(Clone, Default, PartialEq)]
 pub struct SecondaryInterface {
-    /// p The Availability Zone of the secondary interface. /p
+    /// The Availability Zone of the secondary interface.
     pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone of the secondary interface. /p
+    /// The ID of the Availability Zone of the secondary interface.
     pub availability_zone_id: Option<String>,
-    /// p The attachment information for the secondary interface. /p
+    /// The attachment information for the secondary interface.
     pub attachment: Option<SecondaryInterfaceAttachment>,
-    /// p The MAC address of the secondary interface. /p
+    /// The MAC address of the secondary interface.
     pub mac_address: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the secondary interface. /p
+    /// The ID of the Amazon Web Services account that owns the secondary interface.
     pub owner_id: Option<String>,
-    /// p The private IPv4 addresses associated with the secondary interface. /p
+    /// The private IPv4 addresses associated with the secondary interface.
     pub private_ipv4_addresses: Option<Vec<SecondaryInterfaceIpv4Address>>,
-    /// p The ID of the secondary interface. /p
+    /// The ID of the secondary interface.
     pub secondary_interface_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the secondary interface. /p
+    /// The Amazon Resource Name (ARN) of the secondary interface.
     pub secondary_interface_arn: Option<String>,
-    /// p The type of secondary interface. /p
+    /// The type of secondary interface.
     pub secondary_interface_type: Option<SecondaryInterfaceType>,
-    /// p The ID of the secondary subnet. /p
+    /// The ID of the secondary subnet.
     pub secondary_subnet_id: Option<String>,
-    /// p The ID of the secondary network. /p
+    /// The ID of the secondary network.
     pub secondary_network_id: Option<String>,
-    /// p The type of the secondary network. /p
+    /// The type of the secondary network.
     pub secondary_network_type: Option<SecondaryNetworkType>,
-    /// p Indicates whether source/destination checking is enabled. /p
+    /// Indicates whether source/destination checking is enabled.
     pub source_dest_check: Option<bool>,
-    /// p The status of the secondary interface. /p
+    /// The status of the secondary interface.
     pub status: Option<SecondaryInterfaceStatus>,
-    /// p The tags assigned to the secondary interface. /p
+    /// The tags assigned to the secondary interface.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -837,24 +974,26 @@ pub static SECONDARY_INTERFACE: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST).named("tagSet"),
     ],
 );
-/// p Describes the attachment of a secondary interface to an instance. /p
+/// Describes the attachment of a secondary interface to an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct SecondaryInterfaceAttachment {
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub attachment_id: Option<String>,
-    /// p The timestamp when the attachment was created. /p
+    /// The timestamp when the attachment was created.
     pub attach_time: Option<rt::DateTime>,
-    /// p Indicates whether the secondary interface is deleted when the instance is terminated. /p p The only supported value for this field is code true /code . /p
+    /// Indicates whether the secondary interface is deleted when the instance is terminated.
+    ///
+    /// The only supported value for this field is `true`.
     pub delete_on_termination: Option<bool>,
-    /// p The device index of the secondary interface. /p
+    /// The device index of the secondary interface.
     pub device_index: Option<i32>,
-    /// p The ID of the instance to which the secondary interface is attached. /p
+    /// The ID of the instance to which the secondary interface is attached.
     pub instance_id: Option<String>,
-    /// p The Amazon Web Services account ID of the owner of the instance. /p
+    /// The Amazon Web Services account ID of the owner of the instance.
     pub instance_owner_id: Option<String>,
-    /// p The index of the network card. /p
+    /// The index of the network card.
     pub network_card_index: Option<i32>,
-    /// p The attachment state. /p
+    /// The attachment state.
     pub status: Option<AttachmentStatus>,
 }
 rt::structure!(
@@ -879,10 +1018,10 @@ pub static SECONDARY_INTERFACE_ID_LIST: rt::Schema = rt::Schema::list(
     "SecondaryInterfaceIdList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes a private IPv4 address for a secondary interface. /p
+/// Describes a private IPv4 address for a secondary interface.
 #[derive(Clone, Default, PartialEq)]
 pub struct SecondaryInterfaceIpv4Address {
-    /// p The private IPv4 address. /p
+    /// The private IPv4 address.
     pub private_ip_address: Option<String>,
 }
 rt::structure!(
@@ -901,10 +1040,10 @@ pub static SECONDARY_INTERFACE_LIST: rt::Schema = rt::Schema::list(
     "SecondaryInterfaceList",
     &[rt::m("member", &SECONDARY_INTERFACE).named("item")],
 );
-/// p Describes a private IPv4 address specification for a secondary interface. /p
+/// Describes a private IPv4 address specification for a secondary interface.
 #[derive(Clone, Default, PartialEq)]
 pub struct SecondaryInterfacePrivateIpAddressSpecification {
-    /// p The private IPv4 address. /p
+    /// The private IPv4 address.
     pub private_ip_address: Option<String>,
 }
 rt::structure!(
@@ -929,10 +1068,10 @@ pub static SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_SPECIFICATION_LIST_REQUEST: rt
             .named("SecondaryInterfacePrivateIpAddressSpecification"),
     ],
 );
-/// p Describes a private IPv4 address specification for a secondary interface request. /p
+/// Describes a private IPv4 address specification for a secondary interface request.
 #[derive(Clone, Default, PartialEq)]
 pub struct SecondaryInterfacePrivateIpAddressSpecificationRequest {
-    /// p The private IPv4 address. /p
+    /// The private IPv4 address.
     pub private_ip_address: Option<String>,
 }
 rt::structure!(
@@ -949,26 +1088,26 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum SecondaryInterfaceType { Secondary = "secondary" }
 }
-/// p Describes a secondary network. /p
+/// Describes a secondary network.
 #[derive(Clone, Default, PartialEq)]
 pub struct SecondaryNetwork {
-    /// p The ID of the secondary network. /p
+    /// The ID of the secondary network.
     pub secondary_network_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the secondary network. /p
+    /// The Amazon Resource Name (ARN) of the secondary network.
     pub secondary_network_arn: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the secondary network. /p
+    /// The ID of the Amazon Web Services account that owns the secondary network.
     pub owner_id: Option<String>,
-    /// p The type of the secondary network. /p
+    /// The type of the secondary network.
     pub type_: Option<SecondaryNetworkType>,
-    /// p The state of the secondary network. /p
+    /// The state of the secondary network.
     pub state: Option<SecondaryNetworkState>,
-    /// p The reason for the current state of the secondary network. /p
+    /// The reason for the current state of the secondary network.
     pub state_reason: Option<String>,
-    /// p Information about the IPv4 CIDR blocks associated with the secondary network. /p
+    /// Information about the IPv4 CIDR blocks associated with the secondary network.
     pub ipv4_cidr_block_associations: Option<
         Vec<SecondaryNetworkIpv4CidrBlockAssociation>,
     >,
-    /// p The tags assigned to the secondary network. /p
+    /// The tags assigned to the secondary network.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1003,16 +1142,16 @@ pub static SECONDARY_NETWORK_ID_LIST: rt::Schema = rt::Schema::list(
     "SecondaryNetworkIdList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes an IPv4 CIDR block associated with a secondary network. /p
+/// Describes an IPv4 CIDR block associated with a secondary network.
 #[derive(Clone, Default, PartialEq)]
 pub struct SecondaryNetworkIpv4CidrBlockAssociation {
-    /// p The association ID for the IPv4 CIDR block. /p
+    /// The association ID for the IPv4 CIDR block.
     pub association_id: Option<String>,
-    /// p The IPv4 CIDR block. /p
+    /// The IPv4 CIDR block.
     pub cidr_block: Option<String>,
-    /// p The state of the CIDR block association. /p
+    /// The state of the CIDR block association.
     pub state: Option<SecondaryNetworkCidrBlockAssociationState>,
-    /// p The reason for the current state of the CIDR block association. /p
+    /// The reason for the current state of the CIDR block association.
     pub state_reason: Option<String>,
 }
 rt::structure!(
@@ -1046,32 +1185,32 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum SecondaryNetworkType { Rdma = "rdma" }
 }
-/// p Describes a secondary subnet. /p
+/// Describes a secondary subnet.
 #[derive(Clone, Default, PartialEq)]
 pub struct SecondarySubnet {
-    /// p The ID of the secondary subnet. /p
+    /// The ID of the secondary subnet.
     pub secondary_subnet_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the secondary subnet. /p
+    /// The Amazon Resource Name (ARN) of the secondary subnet.
     pub secondary_subnet_arn: Option<String>,
-    /// p The ID of the secondary network. /p
+    /// The ID of the secondary network.
     pub secondary_network_id: Option<String>,
-    /// p The type of the secondary network. /p
+    /// The type of the secondary network.
     pub secondary_network_type: Option<SecondaryNetworkType>,
-    /// p The ID of the Amazon Web Services account that owns the secondary subnet. /p
+    /// The ID of the Amazon Web Services account that owns the secondary subnet.
     pub owner_id: Option<String>,
-    /// p The ID of the Availability Zone of the secondary subnet. /p
+    /// The ID of the Availability Zone of the secondary subnet.
     pub availability_zone_id: Option<String>,
-    /// p The Availability Zone of the secondary subnet. /p
+    /// The Availability Zone of the secondary subnet.
     pub availability_zone: Option<String>,
-    /// p Information about the IPv4 CIDR blocks associated with the secondary subnet. /p
+    /// Information about the IPv4 CIDR blocks associated with the secondary subnet.
     pub ipv4_cidr_block_associations: Option<
         Vec<SecondarySubnetIpv4CidrBlockAssociation>,
     >,
-    /// p The state of the secondary subnet. /p
+    /// The state of the secondary subnet.
     pub state: Option<SecondarySubnetState>,
-    /// p The reason for the current state of the secondary subnet. /p
+    /// The reason for the current state of the secondary subnet.
     pub state_reason: Option<String>,
-    /// p The tags assigned to the secondary subnet. /p
+    /// The tags assigned to the secondary subnet.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1110,16 +1249,16 @@ pub static SECONDARY_SUBNET_ID_LIST: rt::Schema = rt::Schema::list(
     "SecondarySubnetIdList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes an IPv4 CIDR block associated with a secondary subnet. /p
+/// Describes an IPv4 CIDR block associated with a secondary subnet.
 #[derive(Clone, Default, PartialEq)]
 pub struct SecondarySubnetIpv4CidrBlockAssociation {
-    /// p The association ID for the IPv4 CIDR block. /p
+    /// The association ID for the IPv4 CIDR block.
     pub association_id: Option<String>,
-    /// p The IPv4 CIDR block. /p
+    /// The IPv4 CIDR block.
     pub cidr_block: Option<String>,
-    /// p The state of the CIDR block association. /p
+    /// The state of the CIDR block association.
     pub state: Option<SecondarySubnetCidrBlockAssociationState>,
-    /// p The reason for the current state of the CIDR block association. /p
+    /// The reason for the current state of the CIDR block association.
     pub state_reason: Option<String>,
 }
 rt::structure!(
@@ -1150,10 +1289,10 @@ rt::string_enum! {
     = "delete-in-progress", DeleteComplete = "delete-complete", DeleteFailed =
     "delete-failed" }
 }
-/// p Describes a value for a resource attribute that is a Base64-encoded binary data object. /p
+/// Describes a value for a resource attribute that is a Base64-encoded binary data object.
 #[derive(Clone, Default, PartialEq)]
 pub struct SecureBlobAttributeValue {
-    /// p The attribute value. /p
+    /// The attribute value.
     pub value: Option<rt::Blob>,
 }
 rt::structure!(SecureBlobAttributeValue, SECURE_BLOB_ATTRIBUTE_VALUE, 0 => value);
@@ -1161,26 +1300,26 @@ pub static SECURE_BLOB_ATTRIBUTE_VALUE: rt::Schema = rt::Schema::structure(
     "SecureBlobAttributeValue",
     &[rt::m("Value", &rt::BLOB).named("value").flags(rt::SENSITIVE)],
 );
-/// p Describes a security group. /p
+/// Describes a security group.
 #[derive(Clone, Default, PartialEq)]
 pub struct SecurityGroup {
-    /// p The ID of the security group. /p
+    /// The ID of the security group.
     pub group_id: Option<String>,
-    /// p The outbound rules associated with the security group. /p
+    /// The outbound rules associated with the security group.
     pub ip_permissions_egress: Option<Vec<IpPermission>>,
-    /// p Any tags assigned to the security group. /p
+    /// Any tags assigned to the security group.
     pub tags: Option<Vec<Tag>>,
-    /// p The ID of the VPC for the security group. /p
+    /// The ID of the VPC for the security group.
     pub vpc_id: Option<String>,
-    /// p The ARN of the security group. /p
+    /// The ARN of the security group.
     pub security_group_arn: Option<String>,
-    /// p The Amazon Web Services account ID of the owner of the security group. /p
+    /// The Amazon Web Services account ID of the owner of the security group.
     pub owner_id: Option<String>,
-    /// p The name of the security group. /p
+    /// The name of the security group.
     pub group_name: Option<String>,
-    /// p A description of the security group. /p
+    /// A description of the security group.
     pub description: Option<String>,
-    /// p The inbound rules associated with the security group. /p
+    /// The inbound rules associated with the security group.
     pub ip_permissions: Option<Vec<IpPermission>>,
 }
 rt::structure!(
@@ -1202,20 +1341,20 @@ pub static SECURITY_GROUP: rt::Schema = rt::Schema::structure(
         rt::m("IpPermissions", &IP_PERMISSION_LIST).named("ipPermissions"),
     ],
 );
-/// p A security group that can be used by interfaces in the VPC. /p
+/// A security group that can be used by interfaces in the VPC.
 #[derive(Clone, Default, PartialEq)]
 pub struct SecurityGroupForVpc {
-    /// p The security group's description. /p
+    /// The security group's description.
     pub description: Option<String>,
-    /// p The security group name. /p
+    /// The security group name.
     pub group_name: Option<String>,
-    /// p The security group owner ID. /p
+    /// The security group owner ID.
     pub owner_id: Option<String>,
-    /// p The security group ID. /p
+    /// The security group ID.
     pub group_id: Option<String>,
-    /// p The security group tags. /p
+    /// The security group tags.
     pub tags: Option<Vec<Tag>>,
-    /// p The VPC ID in which the security group was created. /p
+    /// The VPC ID in which the security group was created.
     pub primary_vpc_id: Option<String>,
 }
 rt::structure!(
@@ -1253,12 +1392,12 @@ pub static SECURITY_GROUP_ID_STRING_LIST_REQUEST: rt::Schema = rt::Schema::list(
     "SecurityGroupIdStringListRequest",
     &[rt::m("member", &rt::STRING).named("SecurityGroupId")],
 );
-/// p Describes a security group. /p
+/// Describes a security group.
 #[derive(Clone, Default, PartialEq)]
 pub struct SecurityGroupIdentifier {
-    /// p The ID of the security group. /p
+    /// The ID of the security group.
     pub group_id: Option<String>,
-    /// p The name of the security group. /p
+    /// The name of the security group.
     pub group_name: Option<String>,
 }
 rt::structure!(
@@ -1275,16 +1414,16 @@ pub static SECURITY_GROUP_LIST: rt::Schema = rt::Schema::list(
     "SecurityGroupList",
     &[rt::m("member", &SECURITY_GROUP).named("item")],
 );
-/// p Describes a VPC with a security group that references your security group. /p
+/// Describes a VPC with a security group that references your security group.
 #[derive(Clone, Default, PartialEq)]
 pub struct SecurityGroupReference {
-    /// p The ID of your security group. /p
+    /// The ID of your security group.
     pub group_id: Option<String>,
-    /// p The ID of the VPC with the referencing security group. /p
+    /// The ID of the VPC with the referencing security group.
     pub referencing_vpc_id: Option<String>,
-    /// p The ID of the VPC peering connection (if applicable). For more information about security group referencing for peering connections, see a href="https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html" Update your security groups to reference peer security groups /a in the i VPC Peering Guide /i . /p
+    /// The ID of the VPC peering connection (if applicable). For more information about security group referencing for peering connections, see [Update your security groups to reference peer security groups](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html) in the *VPC Peering Guide*.
     pub vpc_peering_connection_id: Option<String>,
-    /// p The ID of the transit gateway (if applicable). /p
+    /// The ID of the transit gateway (if applicable).
     pub transit_gateway_id: Option<String>,
 }
 rt::structure!(
@@ -1308,36 +1447,38 @@ rt::string_enum! {
     pub enum SecurityGroupReferencingSupportValue { Enable = "enable", Disable =
     "disable" }
 }
-/// p Describes a security group rule. /p
+/// Describes a security group rule.
 #[derive(Clone, Default, PartialEq)]
 pub struct SecurityGroupRule {
-    /// p The ID of the security group rule. /p
+    /// The ID of the security group rule.
     pub security_group_rule_id: Option<String>,
-    /// p The ID of the security group. /p
+    /// The ID of the security group.
     pub group_id: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the security group. /p
+    /// The ID of the Amazon Web Services account that owns the security group.
     pub group_owner_id: Option<String>,
-    /// p Indicates whether the security group rule is an outbound rule. /p
+    /// Indicates whether the security group rule is an outbound rule.
     pub is_egress: Option<bool>,
-    /// p The IP protocol name ( code tcp /code , code udp /code , code icmp /code , code icmpv6 /code ) or number (see a href="http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml" Protocol Numbers /a ). /p p Use code -1 /code to specify all protocols. /p
+    /// The IP protocol name (`tcp`, `udp`, `icmp`, `icmpv6`) or number (see [Protocol Numbers](http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml)).
+    ///
+    /// Use `-1` to specify all protocols.
     pub ip_protocol: Option<String>,
-    /// p If the protocol is TCP or UDP, this is the start of the port range. If the protocol is ICMP or ICMPv6, this is the ICMP type or -1 (all ICMP types). /p
+    /// If the protocol is TCP or UDP, this is the start of the port range. If the protocol is ICMP or ICMPv6, this is the ICMP type or -1 (all ICMP types).
     pub from_port: Option<i32>,
-    /// p If the protocol is TCP or UDP, this is the end of the port range. If the protocol is ICMP or ICMPv6, this is the ICMP code or -1 (all ICMP codes). If the start port is -1 (all ICMP types), then the end port must be -1 (all ICMP codes). /p
+    /// If the protocol is TCP or UDP, this is the end of the port range. If the protocol is ICMP or ICMPv6, this is the ICMP code or -1 (all ICMP codes). If the start port is -1 (all ICMP types), then the end port must be -1 (all ICMP codes).
     pub to_port: Option<i32>,
-    /// p The IPv4 CIDR range. /p
+    /// The IPv4 CIDR range.
     pub cidr_ipv4: Option<String>,
-    /// p The IPv6 CIDR range. /p
+    /// The IPv6 CIDR range.
     pub cidr_ipv6: Option<String>,
-    /// p The ID of the prefix list. /p
+    /// The ID of the prefix list.
     pub prefix_list_id: Option<String>,
-    /// p Describes the security group that is referenced in the rule. /p
+    /// Describes the security group that is referenced in the rule.
     pub referenced_group_info: Option<ReferencedSecurityGroup>,
-    /// p The security group rule description. /p
+    /// The security group rule description.
     pub description: Option<String>,
-    /// p The tags applied to the security group rule. /p
+    /// The tags applied to the security group rule.
     pub tags: Option<Vec<Tag>>,
-    /// p The ARN of the security group rule. /p
+    /// The ARN of the security group rule.
     pub security_group_rule_arn: Option<String>,
 }
 rt::structure!(
@@ -1366,12 +1507,14 @@ pub static SECURITY_GROUP_RULE: rt::Schema = rt::Schema::structure(
         rt::m("SecurityGroupRuleArn", &rt::STRING).named("securityGroupRuleArn"),
     ],
 );
-/// p Describes the description of a security group rule. /p p You can use this when you want to update the security group rule description for either an inbound or outbound rule. /p
+/// Describes the description of a security group rule.
+///
+/// You can use this when you want to update the security group rule description for either an inbound or outbound rule.
 #[derive(Clone, Default, PartialEq)]
 pub struct SecurityGroupRuleDescription {
-    /// p The ID of the security group rule. /p
+    /// The ID of the security group rule.
     pub security_group_rule_id: Option<String>,
-    /// p The description of the security group rule. /p
+    /// The description of the security group rule.
     pub description: Option<String>,
 }
 rt::structure!(
@@ -1394,24 +1537,37 @@ pub static SECURITY_GROUP_RULE_LIST: rt::Schema = rt::Schema::list(
     "SecurityGroupRuleList",
     &[rt::m("member", &SECURITY_GROUP_RULE).named("item")],
 );
-/// p Describes a security group rule. /p p You must specify exactly one of the following parameters, based on the rule type: /p ul li p CidrIpv4 /p /li li p CidrIpv6 /p /li li p PrefixListId /p /li li p ReferencedGroupId /p /li /ul note p Amazon Web Services a href="https://en.wikipedia.org/wiki/Canonicalization" canonicalizes /a IPv4 and IPv6 CIDRs. For example, if you specify 100.68.0.18/18 for the CIDR block, Amazon Web Services canonicalizes the CIDR block to 100.68.0.0/18. Any subsequent DescribeSecurityGroups and DescribeSecurityGroupRules calls will return the canonicalized form of the CIDR block. Additionally, if you attempt to add another rule with the non-canonical form of the CIDR (such as 100.68.0.18/18) and there is already a rule for the canonicalized form of the CIDR block (such as 100.68.0.0/18), the API throws an duplicate rule error. /p /note p When you modify a rule, you cannot change the rule type. For example, if the rule uses an IPv4 address range, you must use code CidrIpv4 /code to specify a new IPv4 address range. /p
+/// Describes a security group rule.
+///
+/// You must specify exactly one of the following parameters, based on the rule type:
+///
+/// - CidrIpv4
+/// - CidrIpv6
+/// - PrefixListId
+/// - ReferencedGroupId
+///
+/// **Note:** Amazon Web Services [canonicalizes](https://en.wikipedia.org/wiki/Canonicalization) IPv4 and IPv6 CIDRs. For example, if you specify 100.68.0.18/18 for the CIDR block, Amazon Web Services canonicalizes the CIDR block to 100.68.0.0/18. Any subsequent DescribeSecurityGroups and DescribeSecurityGroupRules calls will return the canonicalized form of the CIDR block. Additionally, if you attempt to add another rule with the non-canonical form of the CIDR (such as 100.68.0.18/18) and there is already a rule for the canonicalized form of the CIDR block (such as 100.68.0.0/18), the API throws an duplicate rule error.
+///
+/// When you modify a rule, you cannot change the rule type. For example, if the rule uses an IPv4 address range, you must use `CidrIpv4` to specify a new IPv4 address range.
 #[derive(Clone, Default, PartialEq)]
 pub struct SecurityGroupRuleRequest {
-    /// p The IP protocol name ( code tcp /code , code udp /code , code icmp /code , code icmpv6 /code ) or number (see a href="http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml" Protocol Numbers /a ). /p p Use code -1 /code to specify all protocols. /p
+    /// The IP protocol name (`tcp`, `udp`, `icmp`, `icmpv6`) or number (see [Protocol Numbers](http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml)).
+    ///
+    /// Use `-1` to specify all protocols.
     pub ip_protocol: Option<String>,
-    /// p If the protocol is TCP or UDP, this is the start of the port range. If the protocol is ICMP or ICMPv6, this is the ICMP type or -1 (all ICMP types). /p
+    /// If the protocol is TCP or UDP, this is the start of the port range. If the protocol is ICMP or ICMPv6, this is the ICMP type or -1 (all ICMP types).
     pub from_port: Option<i32>,
-    /// p If the protocol is TCP or UDP, this is the end of the port range. If the protocol is ICMP or ICMPv6, this is the ICMP code or -1 (all ICMP codes). If the start port is -1 (all ICMP types), then the end port must be -1 (all ICMP codes). /p
+    /// If the protocol is TCP or UDP, this is the end of the port range. If the protocol is ICMP or ICMPv6, this is the ICMP code or -1 (all ICMP codes). If the start port is -1 (all ICMP types), then the end port must be -1 (all ICMP codes).
     pub to_port: Option<i32>,
-    /// p The IPv4 CIDR range. To specify a single IPv4 address, use the /32 prefix length. /p
+    /// The IPv4 CIDR range. To specify a single IPv4 address, use the /32 prefix length.
     pub cidr_ipv4: Option<String>,
-    /// p The IPv6 CIDR range. To specify a single IPv6 address, use the /128 prefix length. /p
+    /// The IPv6 CIDR range. To specify a single IPv6 address, use the /128 prefix length.
     pub cidr_ipv6: Option<String>,
-    /// p The ID of the prefix list. /p
+    /// The ID of the prefix list.
     pub prefix_list_id: Option<String>,
-    /// p The ID of the security group that is referenced in the security group rule. /p
+    /// The ID of the security group that is referenced in the security group rule.
     pub referenced_group_id: Option<String>,
-    /// p The description of the security group rule. /p
+    /// The description of the security group rule.
     pub description: Option<String>,
 }
 rt::structure!(
@@ -1432,12 +1588,12 @@ pub static SECURITY_GROUP_RULE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Description", &rt::STRING),
     ],
 );
-/// p Describes an update to a security group rule. /p
+/// Describes an update to a security group rule.
 #[derive(Clone, Default, PartialEq)]
 pub struct SecurityGroupRuleUpdate {
-    /// p The ID of the security group rule. /p
+    /// The ID of the security group rule.
     pub security_group_rule_id: String,
-    /// p Information about the security group rule. /p
+    /// Information about the security group rule.
     pub security_group_rule: Option<SecurityGroupRuleRequest>,
 }
 rt::structure!(
@@ -1459,20 +1615,20 @@ pub static SECURITY_GROUP_STRING_LIST: rt::Schema = rt::Schema::list(
     "SecurityGroupStringList",
     &[rt::m("member", &rt::STRING).named("SecurityGroup")],
 );
-/// p A security group association with a VPC that you made with a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API AssociateSecurityGroupVpc.html" AssociateSecurityGroupVpc /a . /p
+/// A security group association with a VPC that you made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct SecurityGroupVpcAssociation {
-    /// p The association's security group ID. /p
+    /// The association's security group ID.
     pub group_id: Option<String>,
-    /// p The association's VPC ID. /p
+    /// The association's VPC ID.
     pub vpc_id: Option<String>,
-    /// p The Amazon Web Services account ID of the owner of the VPC. /p
+    /// The Amazon Web Services account ID of the owner of the VPC.
     pub vpc_owner_id: Option<String>,
-    /// p The association's state. /p
+    /// The association's state.
     pub state: Option<SecurityGroupVpcAssociationState>,
-    /// p The association's state reason. /p
+    /// The association's state reason.
     pub state_reason: Option<String>,
-    /// p The Amazon Web Services account ID of the owner of the security group. /p
+    /// The Amazon Web Services account ID of the owner of the security group.
     pub group_owner_id: Option<String>,
 }
 rt::structure!(
@@ -1505,9 +1661,9 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct SendDiagnosticInterruptRequest {
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: String,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -1521,44 +1677,48 @@ pub static SEND_DIAGNOSTIC_INTERRUPT_REQUEST: rt::Schema = rt::Schema::structure
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
-/// p Describes a service configuration for a VPC endpoint service. /p
+/// Describes a service configuration for a VPC endpoint service.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceConfiguration {
-    /// p The type of service. /p
+    /// The type of service.
     pub service_type: Option<Vec<ServiceTypeDetail>>,
-    /// p The ID of the service. /p
+    /// The ID of the service.
     pub service_id: Option<String>,
-    /// p The name of the service. /p
+    /// The name of the service.
     pub service_name: Option<String>,
-    /// p The service state. /p
+    /// The service state.
     pub service_state: Option<ServiceState>,
-    /// p The IDs of the Availability Zones in which the service is available. /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code can be specified, but not both /p
+    /// The IDs of the Availability Zones in which the service is available.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` can be specified, but not both
     pub availability_zone_ids: Option<Vec<String>>,
-    /// p The Availability Zones in which the service is available. /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code can be specified, but not both /p
+    /// The Availability Zones in which the service is available.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` can be specified, but not both
     pub availability_zones: Option<Vec<String>>,
-    /// p Indicates whether requests from other Amazon Web Services accounts to create an endpoint to the service must first be accepted. /p
+    /// Indicates whether requests from other Amazon Web Services accounts to create an endpoint to the service must first be accepted.
     pub acceptance_required: Option<bool>,
-    /// p Indicates whether the service manages its VPC endpoints. Management of the service VPC endpoints using the VPC endpoint API is restricted. /p
+    /// Indicates whether the service manages its VPC endpoints. Management of the service VPC endpoints using the VPC endpoint API is restricted.
     pub manages_vpc_endpoints: Option<bool>,
-    /// p The Amazon Resource Names (ARNs) of the Network Load Balancers for the service. /p
+    /// The Amazon Resource Names (ARNs) of the Network Load Balancers for the service.
     pub network_load_balancer_arns: Option<Vec<String>>,
-    /// p The Amazon Resource Names (ARNs) of the Gateway Load Balancers for the service. /p
+    /// The Amazon Resource Names (ARNs) of the Gateway Load Balancers for the service.
     pub gateway_load_balancer_arns: Option<Vec<String>>,
-    /// p The supported IP address types. /p
+    /// The supported IP address types.
     pub supported_ip_address_types: Option<Vec<ServiceConnectivityType>>,
-    /// p The DNS names for the service. /p
+    /// The DNS names for the service.
     pub base_endpoint_dns_names: Option<Vec<String>>,
-    /// p The private DNS name for the service. /p
+    /// The private DNS name for the service.
     pub private_dns_name: Option<String>,
-    /// p Information about the endpoint service private DNS name configuration. /p
+    /// Information about the endpoint service private DNS name configuration.
     pub private_dns_name_configuration: Option<PrivateDnsNameConfiguration>,
-    /// p The payer responsibility. /p
+    /// The payer responsibility.
     pub payer_responsibility: Option<PayerResponsibility>,
-    /// p The tags assigned to the service. /p
+    /// The tags assigned to the service.
     pub tags: Option<Vec<Tag>>,
-    /// p The supported Regions. /p
+    /// The supported Regions.
     pub supported_regions: Option<Vec<SupportedRegionDetail>>,
-    /// p Indicates whether consumers can access the service from a Region other than the Region where the service is hosted. /p
+    /// Indicates whether consumers can access the service from a Region other than the Region where the service is hosted.
     pub remote_access_enabled: Option<bool>,
 }
 rt::structure!(
@@ -1605,42 +1765,48 @@ pub static SERVICE_CONFIGURATION_SET: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum ServiceConnectivityType { Ipv4 = "ipv4", Ipv6 = "ipv6" }
 }
-/// p Describes a VPC endpoint service. /p
+/// Describes a VPC endpoint service.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceDetail {
-    /// p The name of the service. /p
+    /// The name of the service.
     pub service_name: Option<String>,
-    /// p The ID of the endpoint service. /p
+    /// The ID of the endpoint service.
     pub service_id: Option<String>,
-    /// p The type of service. /p
+    /// The type of service.
     pub service_type: Option<Vec<ServiceTypeDetail>>,
-    /// p The Region where the service is hosted. /p
+    /// The Region where the service is hosted.
     pub service_region: Option<String>,
-    /// p The IDs of the Availability Zones in which the service is available. /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code can be specified, but not both /p
+    /// The IDs of the Availability Zones in which the service is available.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` can be specified, but not both
     pub availability_zone_ids: Option<Vec<String>>,
-    /// p The Availability Zones in which the service is available. /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code can be specified, but not both /p
+    /// The Availability Zones in which the service is available.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` can be specified, but not both
     pub availability_zones: Option<Vec<String>>,
-    /// p The Amazon Web Services account ID of the service owner. /p
+    /// The Amazon Web Services account ID of the service owner.
     pub owner: Option<String>,
-    /// p The DNS names for the service. /p
+    /// The DNS names for the service.
     pub base_endpoint_dns_names: Option<Vec<String>>,
-    /// p The private DNS name for the service. /p
+    /// The private DNS name for the service.
     pub private_dns_name: Option<String>,
-    /// p The private DNS names assigned to the VPC endpoint service. /p
+    /// The private DNS names assigned to the VPC endpoint service.
     pub private_dns_names: Option<Vec<PrivateDnsDetails>>,
-    /// p Indicates whether the service supports endpoint policies. /p
+    /// Indicates whether the service supports endpoint policies.
     pub vpc_endpoint_policy_supported: Option<bool>,
-    /// p Indicates whether VPC endpoint connection requests to the service must be accepted by the service owner. /p
+    /// Indicates whether VPC endpoint connection requests to the service must be accepted by the service owner.
     pub acceptance_required: Option<bool>,
-    /// p Indicates whether the service manages its VPC endpoints. Management of the service VPC endpoints using the VPC endpoint API is restricted. /p
+    /// Indicates whether the service manages its VPC endpoints. Management of the service VPC endpoints using the VPC endpoint API is restricted.
     pub manages_vpc_endpoints: Option<bool>,
-    /// p The payer responsibility. /p
+    /// The payer responsibility.
     pub payer_responsibility: Option<PayerResponsibility>,
-    /// p The tags assigned to the service. /p
+    /// The tags assigned to the service.
     pub tags: Option<Vec<Tag>>,
-    /// p The verification state of the VPC endpoint service. /p p Consumers of the endpoint service cannot use the private name when the state is not code verified /code . /p
+    /// The verification state of the VPC endpoint service.
+    ///
+    /// Consumers of the endpoint service cannot use the private name when the state is not `verified`.
     pub private_dns_name_verification_state: Option<DnsNameState>,
-    /// p The supported IP address types. /p
+    /// The supported IP address types.
     pub supported_ip_address_types: Option<Vec<ServiceConnectivityType>>,
 }
 rt::structure!(
@@ -1681,32 +1847,32 @@ pub static SERVICE_DETAIL_SET: rt::Schema = rt::Schema::list(
     "ServiceDetailSet",
     &[rt::m("member", &SERVICE_DETAIL).named("item")],
 );
-/// p Describes the service link virtual interfaces that establish connectivity between Amazon Web Services Outpost and on-premises networks. /p
+/// Describes the service link virtual interfaces that establish connectivity between Amazon Web Services Outpost and on-premises networks.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceLinkVirtualInterface {
-    /// p The ID of the service link virtual interface. /p
+    /// The ID of the service link virtual interface.
     pub service_link_virtual_interface_id: Option<String>,
-    /// p The Amazon Resource Number (ARN) for the service link virtual interface. /p
+    /// The Amazon Resource Number (ARN) for the service link virtual interface.
     pub service_link_virtual_interface_arn: Option<String>,
-    /// p The Outpost ID for the service link virtual interface. /p
+    /// The Outpost ID for the service link virtual interface.
     pub outpost_id: Option<String>,
-    /// p The Outpost Amazon Resource Number (ARN) for the service link virtual interface. /p
+    /// The Outpost Amazon Resource Number (ARN) for the service link virtual interface.
     pub outpost_arn: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the service link virtual interface.. /p
+    /// The ID of the Amazon Web Services account that owns the service link virtual interface..
     pub owner_id: Option<String>,
-    /// p The IPv4 address assigned to the local gateway virtual interface on the Outpost side. /p
+    /// The IPv4 address assigned to the local gateway virtual interface on the Outpost side.
     pub local_address: Option<String>,
-    /// p The IPv4 peer address for the service link virtual interface. /p
+    /// The IPv4 peer address for the service link virtual interface.
     pub peer_address: Option<String>,
-    /// p The ASN for the Border Gateway Protocol (BGP) associated with the service link virtual interface. /p
+    /// The ASN for the Border Gateway Protocol (BGP) associated with the service link virtual interface.
     pub peer_bgp_asn: Option<i64>,
-    /// p The virtual local area network for the service link virtual interface. /p
+    /// The virtual local area network for the service link virtual interface.
     pub vlan: Option<i32>,
-    /// p The link aggregation group (LAG) ID for the service link virtual interface. /p
+    /// The link aggregation group (LAG) ID for the service link virtual interface.
     pub outpost_lag_id: Option<String>,
-    /// p The tags associated with the service link virtual interface. /p
+    /// The tags associated with the service link virtual interface.
     pub tags: Option<Vec<Tag>>,
-    /// p The current state of the service link virtual interface. /p
+    /// The current state of the service link virtual interface.
     pub configuration_state: Option<ServiceLinkVirtualInterfaceConfigurationState>,
 }
 rt::structure!(
@@ -1758,10 +1924,10 @@ rt::string_enum! {
     pub enum ServiceType { Interface = "Interface", Gateway = "Gateway",
     GatewayLoadBalancer = "GatewayLoadBalancer" }
 }
-/// p Describes the type of service for a VPC endpoint. /p
+/// Describes the type of service for a VPC endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceTypeDetail {
-    /// p The type of service. /p
+    /// The type of service.
     pub service_type: Option<ServiceType>,
 }
 rt::structure!(ServiceTypeDetail, SERVICE_TYPE_DETAIL, 0 => service_type);
@@ -1780,12 +1946,12 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum ShutdownBehavior { Stop = "stop", Terminate = "terminate" }
 }
-/// p Describes the time period for a Scheduled Instance to start its first schedule. The time period must span less than one day. /p
+/// Describes the time period for a Scheduled Instance to start its first schedule. The time period must span less than one day.
 #[derive(Clone, Default, PartialEq)]
 pub struct SlotDateTimeRangeRequest {
-    /// p The earliest date and time, in UTC, for the Scheduled Instance to start. /p
+    /// The earliest date and time, in UTC, for the Scheduled Instance to start.
     pub earliest_time: rt::DateTime,
-    /// p The latest date and time, in UTC, for the Scheduled Instance to start. This value must be later than or equal to the earliest date and at most three months in the future. /p
+    /// The latest date and time, in UTC, for the Scheduled Instance to start. This value must be later than or equal to the earliest date and at most three months in the future.
     pub latest_time: rt::DateTime,
 }
 rt::structure!(
@@ -1799,12 +1965,12 @@ pub static SLOT_DATE_TIME_RANGE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("LatestTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
     ],
 );
-/// p Describes the time period for a Scheduled Instance to start its first schedule. /p
+/// Describes the time period for a Scheduled Instance to start its first schedule.
 #[derive(Clone, Default, PartialEq)]
 pub struct SlotStartTimeRangeRequest {
-    /// p The earliest date and time, in UTC, for the Scheduled Instance to start. /p
+    /// The earliest date and time, in UTC, for the Scheduled Instance to start.
     pub earliest_time: Option<rt::DateTime>,
-    /// p The latest date and time, in UTC, for the Scheduled Instance to start. /p
+    /// The latest date and time, in UTC, for the Scheduled Instance to start.
     pub latest_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -1815,56 +1981,65 @@ pub static SLOT_START_TIME_RANGE_REQUEST: rt::Schema = rt::Schema::structure(
     "SlotStartTimeRangeRequest",
     &[rt::m("EarliestTime", &rt::TIMESTAMP), rt::m("LatestTime", &rt::TIMESTAMP)],
 );
-/// p Describes a snapshot. /p
+/// Describes a snapshot.
 #[derive(Clone, Default, PartialEq)]
 pub struct Snapshot {
-    /// p The Amazon Web Services owner alias, from an Amazon-maintained list ( code amazon /code ). This is not the user-configured Amazon Web Services account alias set using the IAM console. /p
+    /// The Amazon Web Services owner alias, from an Amazon-maintained list (`amazon`). This is not the user-configured Amazon Web Services account alias set using the IAM console.
     pub owner_alias: Option<String>,
-    /// p The ARN of the Outpost on which the snapshot is stored. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html" Amazon EBS local snapshots on Outposts /a in the i Amazon EBS User Guide /i . /p
+    /// The ARN of the Outpost on which the snapshot is stored. For more information, see [Amazon EBS local snapshots on Outposts](https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html) in the *Amazon EBS User Guide*.
     pub outpost_arn: Option<String>,
-    /// p Any tags assigned to the snapshot. /p
+    /// Any tags assigned to the snapshot.
     pub tags: Option<Vec<Tag>>,
-    /// p The storage tier in which the snapshot is stored. code standard /code indicates that the snapshot is stored in the standard snapshot storage tier and that it is ready for use. code archive /code indicates that the snapshot is currently archived and that it must be restored before it can be used. /p
+    /// The storage tier in which the snapshot is stored. `standard` indicates that the snapshot is stored in the standard snapshot storage tier and that it is ready for use. `archive` indicates that the snapshot is currently archived and that it must be restored before it can be used.
     pub storage_tier: Option<StorageTier>,
-    /// p Only for archived snapshots that are temporarily restored. Indicates the date and time when a temporarily restored snapshot will be automatically re-archived. /p
+    /// Only for archived snapshots that are temporarily restored. Indicates the date and time when a temporarily restored snapshot will be automatically re-archived.
     pub restore_expiry_time: Option<rt::DateTime>,
-    /// p Reserved for future use. /p
+    /// Reserved for future use.
     pub sse_type: Option<SseType>,
-    /// p The Availability Zone or Local Zone of the snapshot. For example, code us-west-1a /code (Availability Zone) or code us-west-2-lax-1a /code (Local Zone). /p
+    /// The Availability Zone or Local Zone of the snapshot. For example, `us-west-1a` (Availability Zone) or `us-west-2-lax-1a` (Local Zone).
     pub availability_zone: Option<String>,
-    /// note p Only for snapshot copies. /p /note p Indicates whether the snapshot copy was created with a standard or time-based snapshot copy operation. Time-based snapshot copy operations complete within the completion duration specified in the request. Standard snapshot copy operations are completed on a best-effort basis. /p ul li p code standard /code - The snapshot copy was created with a standard snapshot copy operation. /p /li li p code time-based /code - The snapshot copy was created with a time-based snapshot copy operation. /p /li /ul
+    /// **Note:** Only for snapshot copies.
+    ///
+    /// Indicates whether the snapshot copy was created with a standard or time-based snapshot copy operation. Time-based snapshot copy operations complete within the completion duration specified in the request. Standard snapshot copy operations are completed on a best-effort basis.
+    ///
+    /// - `standard` - The snapshot copy was created with a standard snapshot copy operation.
+    /// - `time-based` - The snapshot copy was created with a time-based snapshot copy operation.
     pub transfer_type: Option<TransferType>,
-    /// note p Only for snapshot copies created with time-based snapshot copy operations. /p /note p The completion duration requested for the time-based snapshot copy operation. /p
+    /// **Note:** Only for snapshot copies created with time-based snapshot copy operations.
+    ///
+    /// The completion duration requested for the time-based snapshot copy operation.
     pub completion_duration_minutes: Option<i32>,
-    /// p The time stamp when the snapshot was completed. /p
+    /// The time stamp when the snapshot was completed.
     pub completion_time: Option<rt::DateTime>,
-    /// p The full size of the snapshot, in bytes. /p important p This is b not /b the incremental size of the snapshot. This is the full snapshot size and represents the size of all the blocks that were written to the source volume at the time the snapshot was created. /p /important
+    /// The full size of the snapshot, in bytes.
+    ///
+    /// **Important:** This is **not** the incremental size of the snapshot. This is the full snapshot size and represents the size of all the blocks that were written to the source volume at the time the snapshot was created.
     pub full_snapshot_size_in_bytes: Option<i64>,
-    /// p The additional KMS keys that are associated with the snapshot. /p
+    /// The additional KMS keys that are associated with the snapshot.
     pub associated_kms_keys: Option<Vec<AssociatedKmsKey>>,
-    /// p The ID of the snapshot. Each snapshot receives a unique identifier when it is created. /p
+    /// The ID of the snapshot. Each snapshot receives a unique identifier when it is created.
     pub snapshot_id: Option<String>,
-    /// p The ID of the volume that was used to create the snapshot. Snapshots created by a copy snapshot operation have an arbitrary volume ID that you should not use for any purpose. /p
+    /// The ID of the volume that was used to create the snapshot. Snapshots created by a copy snapshot operation have an arbitrary volume ID that you should not use for any purpose.
     pub volume_id: Option<String>,
-    /// p The snapshot state. /p
+    /// The snapshot state.
     pub state: Option<SnapshotState>,
-    /// p Encrypted Amazon EBS snapshots are copied asynchronously. If a snapshot copy operation fails (for example, if the proper KMS permissions are not obtained) this field displays error state details to help you diagnose why the error occurred. This parameter is only returned by a DescribeSnapshots /a . /p
+    /// Encrypted Amazon EBS snapshots are copied asynchronously. If a snapshot copy operation fails (for example, if the proper KMS permissions are not obtained) this field displays error state details to help you diagnose why the error occurred. This parameter is only returned by DescribeSnapshots.
     pub state_message: Option<String>,
-    /// p The time stamp when the snapshot was initiated. /p
+    /// The time stamp when the snapshot was initiated.
     pub start_time: Option<rt::DateTime>,
-    /// p The progress of the snapshot, as a percentage. /p
+    /// The progress of the snapshot, as a percentage.
     pub progress: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the EBS snapshot. /p
+    /// The ID of the Amazon Web Services account that owns the EBS snapshot.
     pub owner_id: Option<String>,
-    /// p The description for the snapshot. /p
+    /// The description for the snapshot.
     pub description: Option<String>,
-    /// p The size of the volume, in GiB. /p
+    /// The size of the volume, in GiB.
     pub volume_size: Option<i32>,
-    /// p Indicates whether the snapshot is encrypted. /p
+    /// Indicates whether the snapshot is encrypted.
     pub encrypted: Option<bool>,
-    /// p The Amazon Resource Name (ARN) of the KMS key that was used to protect the volume encryption key for the parent volume. /p
+    /// The Amazon Resource Name (ARN) of the KMS key that was used to protect the volume encryption key for the parent volume.
     pub kms_key_id: Option<String>,
-    /// p The data encryption key identifier for the snapshot. This value is a unique identifier that corresponds to the data encryption key that was used to encrypt the original volume or snapshot copy. Because data encryption keys are inherited by volumes created from snapshots, and vice versa, if snapshots share the same data encryption key identifier, then they belong to the same volume/snapshot lineage. This parameter is only returned by a DescribeSnapshots /a . /p
+    /// The data encryption key identifier for the snapshot. This value is a unique identifier that corresponds to the data encryption key that was used to encrypt the original volume or snapshot copy. Because data encryption keys are inherited by volumes created from snapshots, and vice versa, if snapshots share the same data encryption key identifier, then they belong to the same volume/snapshot lineage. This parameter is only returned by DescribeSnapshots.
     pub data_encryption_key_id: Option<String>,
 }
 rt::structure!(
@@ -1914,28 +2089,28 @@ rt::string_enum! {
     pub enum SnapshotBlockPublicAccessState { BlockAllSharing = "block-all-sharing",
     BlockNewSharing = "block-new-sharing", Unblocked = "unblocked" }
 }
-/// p Describes the snapshot created from the imported disk. /p
+/// Describes the snapshot created from the imported disk.
 #[derive(Clone, Default, PartialEq)]
 pub struct SnapshotDetail {
-    /// p A description for the snapshot. /p
+    /// A description for the snapshot.
     pub description: Option<String>,
-    /// p The block device mapping for the snapshot. /p
+    /// The block device mapping for the snapshot.
     pub device_name: Option<String>,
-    /// p The size of the disk in the snapshot, in GiB. /p
+    /// The size of the disk in the snapshot, in GiB.
     pub disk_image_size: Option<f64>,
-    /// p The format of the disk image from which the snapshot is created. /p
+    /// The format of the disk image from which the snapshot is created.
     pub format: Option<String>,
-    /// p The percentage of progress for the task. /p
+    /// The percentage of progress for the task.
     pub progress: Option<String>,
-    /// p The snapshot ID of the disk being imported. /p
+    /// The snapshot ID of the disk being imported.
     pub snapshot_id: Option<String>,
-    /// p A brief status of the snapshot creation. /p
+    /// A brief status of the snapshot creation.
     pub status: Option<String>,
-    /// p A detailed status message for the snapshot creation. /p
+    /// A detailed status message for the snapshot creation.
     pub status_message: Option<String>,
-    /// p The URL used to access the disk image. /p
+    /// The URL used to access the disk image.
     pub url: Option<String>,
-    /// p The Amazon S3 bucket for the disk image. /p
+    /// The Amazon S3 bucket for the disk image.
     pub user_bucket: Option<UserBucketDetails>,
 }
 rt::structure!(
@@ -1962,16 +2137,18 @@ pub static SNAPSHOT_DETAIL_LIST: rt::Schema = rt::Schema::list(
     "SnapshotDetailList",
     &[rt::m("member", &SNAPSHOT_DETAIL).named("item")],
 );
-/// p The disk container object for the import snapshot request. /p
+/// The disk container object for the import snapshot request.
 #[derive(Clone, Default, PartialEq)]
 pub struct SnapshotDiskContainer {
-    /// p The description of the disk image being imported. /p
+    /// The description of the disk image being imported.
     pub description: Option<String>,
-    /// p The format of the disk image being imported. /p p Valid values: code VHD /code | code VMDK /code | code RAW /code /p
+    /// The format of the disk image being imported.
+    ///
+    /// Valid values: `VHD` \| `VMDK` \| `RAW`
     pub format: Option<String>,
-    /// p The URL to the Amazon S3-based disk image being imported. It can either be a https URL (https://..) or an Amazon S3 URL (s3://..). /p
+    /// The URL to the Amazon S3-based disk image being imported. It can either be a https URL (https://..) or an Amazon S3 URL (s3://..).
     pub url: Option<String>,
-    /// p The Amazon S3 bucket for the disk image. /p
+    /// The Amazon S3 bucket for the disk image.
     pub user_bucket: Option<UserBucket>,
 }
 rt::structure!(
@@ -1991,34 +2168,34 @@ pub static SNAPSHOT_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "SnapshotIdStringList",
     &[rt::m("member", &rt::STRING).named("SnapshotId")],
 );
-/// p Information about a snapshot. /p
+/// Information about a snapshot.
 #[derive(Clone, Default, PartialEq)]
 pub struct SnapshotInfo {
-    /// p Description specified by the CreateSnapshotRequest that has been applied to all snapshots. /p
+    /// Description specified by the CreateSnapshotRequest that has been applied to all snapshots.
     pub description: Option<String>,
-    /// p Tags associated with this snapshot. /p
+    /// Tags associated with this snapshot.
     pub tags: Option<Vec<Tag>>,
-    /// p Indicates whether the snapshot is encrypted. /p
+    /// Indicates whether the snapshot is encrypted.
     pub encrypted: Option<bool>,
-    /// p Source volume from which this snapshot was created. /p
+    /// Source volume from which this snapshot was created.
     pub volume_id: Option<String>,
-    /// p Current state of the snapshot. /p
+    /// Current state of the snapshot.
     pub state: Option<SnapshotState>,
-    /// p Size of the volume from which this snapshot was created. /p
+    /// Size of the volume from which this snapshot was created.
     pub volume_size: Option<i32>,
-    /// p Time this snapshot was started. This is the same for all snapshots initiated by the same request. /p
+    /// Time this snapshot was started. This is the same for all snapshots initiated by the same request.
     pub start_time: Option<rt::DateTime>,
-    /// p Progress this snapshot has made towards completing. /p
+    /// Progress this snapshot has made towards completing.
     pub progress: Option<String>,
-    /// p Account id used when creating this snapshot. /p
+    /// Account id used when creating this snapshot.
     pub owner_id: Option<String>,
-    /// p Snapshot id that can be used to describe this snapshot. /p
+    /// Snapshot id that can be used to describe this snapshot.
     pub snapshot_id: Option<String>,
-    /// p The ARN of the Outpost on which the snapshot is stored. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html" Amazon EBS local snapshots on Outposts /a in the i Amazon EBS User Guide /i . /p
+    /// The ARN of the Outpost on which the snapshot is stored. For more information, see [Amazon EBS local snapshots on Outposts](https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html) in the *Amazon EBS User Guide*.
     pub outpost_arn: Option<String>,
-    /// p Reserved for future use. /p
+    /// Reserved for future use.
     pub sse_type: Option<SseType>,
-    /// p The Availability Zone or Local Zone of the snapshots. For example, code us-west-1a /code (Availability Zone) or code us-west-2-lax-1a /code (Local Zone). /p
+    /// The Availability Zone or Local Zone of the snapshots. For example, `us-west-1a` (Availability Zone) or `us-west-2-lax-1a` (Local Zone).
     pub availability_zone: Option<String>,
 }
 rt::structure!(
@@ -2052,18 +2229,18 @@ pub static SNAPSHOT_LIST: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum SnapshotLocationEnum { Regional = "regional", Local = "local" }
 }
-/// p Information about a snapshot that is currently in the Recycle Bin. /p
+/// Information about a snapshot that is currently in the Recycle Bin.
 #[derive(Clone, Default, PartialEq)]
 pub struct SnapshotRecycleBinInfo {
-    /// p The ID of the snapshot. /p
+    /// The ID of the snapshot.
     pub snapshot_id: Option<String>,
-    /// p The date and time when the snapshot entered the Recycle Bin. /p
+    /// The date and time when the snapshot entered the Recycle Bin.
     pub recycle_bin_enter_time: Option<rt::DateTime>,
-    /// p The date and time when the snapshot is to be permanently deleted from the Recycle Bin. /p
+    /// The date and time when the snapshot is to be permanently deleted from the Recycle Bin.
     pub recycle_bin_exit_time: Option<rt::DateTime>,
-    /// p The description for the snapshot. /p
+    /// The description for the snapshot.
     pub description: Option<String>,
-    /// p The ID of the volume from which the snapshot was created. /p
+    /// The ID of the volume from which the snapshot was created.
     pub volume_id: Option<String>,
 }
 rt::structure!(
@@ -2097,30 +2274,30 @@ rt::string_enum! {
     pub enum SnapshotState { Pending = "pending", Completed = "completed", Error =
     "error", Recoverable = "recoverable", Recovering = "recovering" }
 }
-/// p Details about the import snapshot task. /p
+/// Details about the import snapshot task.
 #[derive(Clone, Default, PartialEq)]
 pub struct SnapshotTaskDetail {
-    /// p The description of the disk image being imported. /p
+    /// The description of the disk image being imported.
     pub description: Option<String>,
-    /// p The size of the disk in the snapshot, in GiB. /p
+    /// The size of the disk in the snapshot, in GiB.
     pub disk_image_size: Option<f64>,
-    /// p Indicates whether the snapshot is encrypted. /p
+    /// Indicates whether the snapshot is encrypted.
     pub encrypted: Option<bool>,
-    /// p The format of the disk image from which the snapshot is created. /p
+    /// The format of the disk image from which the snapshot is created.
     pub format: Option<String>,
-    /// p The identifier for the KMS key that was used to create the encrypted snapshot. /p
+    /// The identifier for the KMS key that was used to create the encrypted snapshot.
     pub kms_key_id: Option<String>,
-    /// p The percentage of completion for the import snapshot task. /p
+    /// The percentage of completion for the import snapshot task.
     pub progress: Option<String>,
-    /// p The snapshot ID of the disk being imported. /p
+    /// The snapshot ID of the disk being imported.
     pub snapshot_id: Option<String>,
-    /// p A brief status for the import snapshot task. /p
+    /// A brief status for the import snapshot task.
     pub status: Option<String>,
-    /// p A detailed status message for the import snapshot task. /p
+    /// A detailed status message for the import snapshot task.
     pub status_message: Option<String>,
-    /// p The URL of the disk image from which the snapshot is created. /p
+    /// The URL of the disk image from which the snapshot is created.
     pub url: Option<String>,
-    /// p The Amazon S3 bucket for the disk image. /p
+    /// The Amazon S3 bucket for the disk image.
     pub user_bucket: Option<UserBucketDetails>,
 }
 rt::structure!(
@@ -2144,32 +2321,32 @@ pub static SNAPSHOT_TASK_DETAIL: rt::Schema = rt::Schema::structure(
         rt::m("UserBucket", &USER_BUCKET_DETAILS).named("userBucket"),
     ],
 );
-/// p Provides information about a snapshot's storage tier. /p
+/// Provides information about a snapshot's storage tier.
 #[derive(Clone, Default, PartialEq)]
 pub struct SnapshotTierStatus {
-    /// p The ID of the snapshot. /p
+    /// The ID of the snapshot.
     pub snapshot_id: Option<String>,
-    /// p The ID of the volume from which the snapshot was created. /p
+    /// The ID of the volume from which the snapshot was created.
     pub volume_id: Option<String>,
-    /// p The state of the snapshot. /p
+    /// The state of the snapshot.
     pub status: Option<SnapshotState>,
-    /// p The ID of the Amazon Web Services account that owns the snapshot. /p
+    /// The ID of the Amazon Web Services account that owns the snapshot.
     pub owner_id: Option<String>,
-    /// p The tags that are assigned to the snapshot. /p
+    /// The tags that are assigned to the snapshot.
     pub tags: Option<Vec<Tag>>,
-    /// p The storage tier in which the snapshot is stored. code standard /code indicates that the snapshot is stored in the standard snapshot storage tier and that it is ready for use. code archive /code indicates that the snapshot is currently archived and that it must be restored before it can be used. /p
+    /// The storage tier in which the snapshot is stored. `standard` indicates that the snapshot is stored in the standard snapshot storage tier and that it is ready for use. `archive` indicates that the snapshot is currently archived and that it must be restored before it can be used.
     pub storage_tier: Option<StorageTier>,
-    /// p The date and time when the last archive or restore process was started. /p
+    /// The date and time when the last archive or restore process was started.
     pub last_tiering_start_time: Option<rt::DateTime>,
-    /// p The progress of the last archive or restore process, as a percentage. /p
+    /// The progress of the last archive or restore process, as a percentage.
     pub last_tiering_progress: Option<i32>,
-    /// p The status of the last archive or restore process. /p
+    /// The status of the last archive or restore process.
     pub last_tiering_operation_status: Option<TieringOperationStatus>,
-    /// p A message describing the status of the last archive or restore process. /p
+    /// A message describing the status of the last archive or restore process.
     pub last_tiering_operation_status_detail: Option<String>,
-    /// p The date and time when the last archive process was completed. /p
+    /// The date and time when the last archive process was completed.
     pub archival_complete_time: Option<rt::DateTime>,
-    /// p Only for archived snapshots that are temporarily restored. Indicates the date and time when a temporarily restored snapshot will be automatically re-archived. /p
+    /// Only for archived snapshots that are temporarily restored. Indicates the date and time when a temporarily restored snapshot will be automatically re-archived.
     pub restore_expiry_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -2204,12 +2381,22 @@ rt::string_enum! {
     = "capacity-optimized-prioritized", PriceCapacityOptimized =
     "price-capacity-optimized" }
 }
-/// p The Spot Instance replacement strategy to use when Amazon EC2 emits a signal that your Spot Instance is at an elevated risk of being interrupted. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-capacity-rebalance.html" Capacity rebalancing /a in the i Amazon EC2 User Guide /i . /p
+/// The Spot Instance replacement strategy to use when Amazon EC2 emits a signal that your Spot Instance is at an elevated risk of being interrupted. For more information, see [Capacity rebalancing](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-capacity-rebalance.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct SpotCapacityRebalance {
-    /// p The replacement strategy to use. Only available for fleets of type code maintain /code . /p p code launch /code - Spot Fleet launches a new replacement Spot Instance when a rebalance notification is emitted for an existing Spot Instance in the fleet. Spot Fleet does not terminate the instances that receive a rebalance notification. You can terminate the old instances, or you can leave them running. You are charged for all instances while they are running. /p p code launch-before-terminate /code - Spot Fleet launches a new replacement Spot Instance when a rebalance notification is emitted for an existing Spot Instance in the fleet, and then, after a delay that you specify (in code TerminationDelay /code ), terminates the instances that received a rebalance notification. /p
+    /// The replacement strategy to use. Only available for fleets of type `maintain`.
+    ///
+    /// `launch` - Spot Fleet launches a new replacement Spot Instance when a rebalance notification is emitted for an existing Spot Instance in the fleet. Spot Fleet does not terminate the instances that receive a rebalance notification. You can terminate the old instances, or you can leave them running. You are charged for all instances while they are running.
+    ///
+    /// `launch-before-terminate` - Spot Fleet launches a new replacement Spot Instance when a rebalance notification is emitted for an existing Spot Instance in the fleet, and then, after a delay that you specify (in `TerminationDelay`), terminates the instances that received a rebalance notification.
     pub replacement_strategy: Option<ReplacementStrategy>,
-    /// p The amount of time (in seconds) that Amazon EC2 waits before terminating the old Spot Instance after launching a new replacement Spot Instance. /p p Required when code ReplacementStrategy /code is set to code launch-before-terminate /code . /p p Not valid when code ReplacementStrategy /code is set to code launch /code . /p p Valid values: Minimum value of code 120 /code seconds. Maximum value of code 7200 /code seconds. /p
+    /// The amount of time (in seconds) that Amazon EC2 waits before terminating the old Spot Instance after launching a new replacement Spot Instance.
+    ///
+    /// Required when `ReplacementStrategy` is set to `launch-before-terminate`.
+    ///
+    /// Not valid when `ReplacementStrategy` is set to `launch`.
+    ///
+    /// Valid values: Minimum value of `120` seconds. Maximum value of `7200` seconds.
     pub termination_delay: Option<i32>,
 }
 rt::structure!(
@@ -2223,18 +2410,18 @@ pub static SPOT_CAPACITY_REBALANCE: rt::Schema = rt::Schema::structure(
         rt::m("TerminationDelay", &rt::INTEGER).named("terminationDelay"),
     ],
 );
-/// p Describes the data feed for a Spot Instance. /p
+/// Describes the data feed for a Spot Instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct SpotDatafeedSubscription {
-    /// p The name of the Amazon S3 bucket where the Spot Instance data feed is located. /p
+    /// The name of the Amazon S3 bucket where the Spot Instance data feed is located.
     pub bucket: Option<String>,
-    /// p The fault codes for the Spot Instance request, if any. /p
+    /// The fault codes for the Spot Instance request, if any.
     pub fault: Option<SpotInstanceStateFault>,
-    /// p The Amazon Web Services account ID of the account. /p
+    /// The Amazon Web Services account ID of the account.
     pub owner_id: Option<String>,
-    /// p The prefix for the data feed files. /p
+    /// The prefix for the data feed files.
     pub prefix: Option<String>,
-    /// p The state of the Spot Instance data feed subscription. /p
+    /// The state of the Spot Instance data feed subscription.
     pub state: Option<DatafeedSubscriptionState>,
 }
 rt::structure!(
@@ -2250,246 +2437,4 @@ pub static SPOT_DATAFEED_SUBSCRIPTION: rt::Schema = rt::Schema::structure(
         rt::m("Prefix", &rt::STRING).named("prefix"),
         rt::m("State", &rt::ENUM).named("state"),
     ],
-);
-/// p Describes the launch specification for one or more Spot Instances. If you include On-Demand capacity in your fleet request or want to specify an EFA network device, you can't use code SpotFleetLaunchSpecification /code ; you must use a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API LaunchTemplateConfig.html" LaunchTemplateConfig /a . /p
-#[derive(Clone, Default, PartialEq)]
-pub struct SpotFleetLaunchSpecification {
-    /// p Deprecated. /p
-    pub addressing_type: Option<String>,
-    /// p One or more block devices that are mapped to the Spot Instances. You can't specify both a snapshot ID and an encryption value. This is because only blank volumes can be encrypted on creation. If a snapshot is the basis for a volume, it is not blank and its encryption status is used for the volume encryption status. /p
-    pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
-    /// p Indicates whether the instances are optimized for EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance. /p p Default: code false /code /p
-    pub ebs_optimized: Option<bool>,
-    /// p The IAM instance profile. /p
-    pub iam_instance_profile: Option<IamInstanceProfileSpecification>,
-    /// p The ID of the AMI. /p
-    pub image_id: Option<String>,
-    /// p The instance type. /p
-    pub instance_type: Option<InstanceType>,
-    /// p The ID of the kernel. /p
-    pub kernel_id: Option<String>,
-    /// p The name of the key pair. /p
-    pub key_name: Option<String>,
-    /// p Enable or disable monitoring for the instances. /p
-    pub monitoring: Option<SpotFleetMonitoring>,
-    /// p The network interfaces. /p note p code SpotFleetLaunchSpecification /code does not support Elastic Fabric Adapter (EFA). You must use a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API LaunchTemplateConfig.html" LaunchTemplateConfig /a instead. /p /note
-    pub network_interfaces: Option<Vec<InstanceNetworkInterfaceSpecification>>,
-    /// p The placement information. /p
-    pub placement: Option<SpotPlacement>,
-    /// p The ID of the RAM disk. Some kernels require additional drivers at launch. Check the kernel requirements for information about whether you need to specify a RAM disk. To find kernel requirements, refer to the Amazon Web Services Resource Center and search for the kernel ID. /p
-    pub ramdisk_id: Option<String>,
-    /// p The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price. /p important p If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter. /p /important
-    pub spot_price: Option<String>,
-    /// p The IDs of the subnets in which to launch the instances. To specify multiple subnets, separate them using commas; for example, "subnet-1234abcdeexample1, subnet-0987cdef6example2". /p p If you specify a network interface, you must specify any subnets as part of the network interface instead of using this parameter. /p
-    pub subnet_id: Option<String>,
-    /// p The base64-encoded user data that instances use when starting up. User data is limited to 16 KB. /p
-    pub user_data: Option<String>,
-    /// p The number of units provided by the specified instance type. These are the same units that you chose to set the target capacity in terms of instances, or a performance characteristic such as vCPUs, memory, or I/O. /p p If the target capacity divided by this value is not a whole number, Amazon EC2 rounds the number of instances to the next whole number. If this value is not specified, the default is 1. /p note p When specifying weights, the price used in the code lowestPrice /code and code priceCapacityOptimized /code allocation strategies is per i unit /i hour (where the instance price is divided by the specified weight). However, if all the specified weights are above the requested code TargetCapacity /code , resulting in only 1 instance being launched, the price used is per i instance /i hour. /p /note
-    pub weighted_capacity: Option<f64>,
-    /// p The tags to apply during creation. /p
-    pub tag_specifications: Option<Vec<SpotFleetTagSpecification>>,
-    /// p The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes. /p note p If you specify code InstanceRequirements /code , you can't specify code InstanceType /code . /p /note
-    pub instance_requirements: Option<InstanceRequirements>,
-    /// p The security groups. /p p If you specify a network interface, you must specify any security groups as part of the network interface instead of using this parameter. /p
-    pub security_groups: Option<Vec<GroupIdentifier>>,
-}
-rt::structure!(
-    SpotFleetLaunchSpecification, SPOT_FLEET_LAUNCH_SPECIFICATION, 0 => addressing_type,
-    1 => block_device_mappings, 2 => ebs_optimized, 3 => iam_instance_profile, 4 =>
-    image_id, 5 => instance_type, 6 => kernel_id, 7 => key_name, 8 => monitoring, 9 =>
-    network_interfaces, 10 => placement, 11 => ramdisk_id, 12 => spot_price, 13 =>
-    subnet_id, 14 => user_data, 15 => weighted_capacity, 16 => tag_specifications, 17 =>
-    instance_requirements, 18 => security_groups
-);
-pub static SPOT_FLEET_LAUNCH_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "SpotFleetLaunchSpecification",
-    &[
-        rt::m("AddressingType", &rt::STRING).named("addressingType"),
-        rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_LIST)
-            .named("blockDeviceMapping"),
-        rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"),
-        rt::m("IamInstanceProfile", &IAM_INSTANCE_PROFILE_SPECIFICATION)
-            .named("iamInstanceProfile"),
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
-        rt::m("KernelId", &rt::STRING).named("kernelId"),
-        rt::m("KeyName", &rt::STRING).named("keyName"),
-        rt::m("Monitoring", &SPOT_FLEET_MONITORING).named("monitoring"),
-        rt::m("NetworkInterfaces", &INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST)
-            .named("networkInterfaceSet"),
-        rt::m("Placement", &SPOT_PLACEMENT).named("placement"),
-        rt::m("RamdiskId", &rt::STRING).named("ramdiskId"),
-        rt::m("SpotPrice", &rt::STRING).named("spotPrice"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("UserData", &rt::STRING).named("userData").flags(rt::SENSITIVE),
-        rt::m("WeightedCapacity", &rt::DOUBLE).named("weightedCapacity"),
-        rt::m("TagSpecifications", &SPOT_FLEET_TAG_SPECIFICATION_LIST)
-            .named("tagSpecificationSet"),
-        rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS)
-            .named("instanceRequirements"),
-        rt::m("SecurityGroups", &GROUP_IDENTIFIER_LIST).named("groupSet"),
-    ],
-);
-/// p Describes whether monitoring is enabled. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct SpotFleetMonitoring {
-    /// p Enables monitoring for the instance. /p p Default: code false /code /p
-    pub enabled: Option<bool>,
-}
-rt::structure!(SpotFleetMonitoring, SPOT_FLEET_MONITORING, 0 => enabled);
-pub static SPOT_FLEET_MONITORING: rt::Schema = rt::Schema::structure(
-    "SpotFleetMonitoring",
-    &[rt::m("Enabled", &rt::BOOLEAN).named("enabled")],
-);
-/// p Describes a Spot Fleet request. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct SpotFleetRequestConfig {
-    /// p The progress of the Spot Fleet request. If there is an error, the status is code error /code . After all requests are placed, the status is code pending fulfillment /code . If the size of the fleet is equal to or greater than its target capacity, the status is code fulfilled /code . If the size of the fleet is decreased, the status is code pending termination /code while Spot Instances are terminating. /p
-    pub activity_status: Option<ActivityStatus>,
-    /// p The creation date and time of the request. /p
-    pub create_time: Option<rt::DateTime>,
-    /// p The configuration of the Spot Fleet request. /p
-    pub spot_fleet_request_config: Option<SpotFleetRequestConfigData>,
-    /// p The ID of the Spot Fleet request. /p
-    pub spot_fleet_request_id: Option<String>,
-    /// p The state of the Spot Fleet request. /p
-    pub spot_fleet_request_state: Option<BatchState>,
-    /// p The tags for a Spot Fleet resource. /p
-    pub tags: Option<Vec<Tag>>,
-}
-rt::structure!(
-    SpotFleetRequestConfig, SPOT_FLEET_REQUEST_CONFIG, 0 => activity_status, 1 =>
-    create_time, 2 => spot_fleet_request_config, 3 => spot_fleet_request_id, 4 =>
-    spot_fleet_request_state, 5 => tags
-);
-pub static SPOT_FLEET_REQUEST_CONFIG: rt::Schema = rt::Schema::structure(
-    "SpotFleetRequestConfig",
-    &[
-        rt::m("ActivityStatus", &rt::ENUM).named("activityStatus"),
-        rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
-        rt::m("SpotFleetRequestConfig", &SPOT_FLEET_REQUEST_CONFIG_DATA)
-            .named("spotFleetRequestConfig"),
-        rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId"),
-        rt::m("SpotFleetRequestState", &rt::ENUM).named("spotFleetRequestState"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
-);
-/// p Describes the configuration of a Spot Fleet request. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct SpotFleetRequestConfigData {
-    /// p The strategy that determines how to allocate the target Spot Instance capacity across the Spot Instance pools specified by the Spot Fleet launch configuration. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-allocation-strategy.html" Allocation strategies for Spot Instances /a in the i Amazon EC2 User Guide /i . /p dl dt priceCapacityOptimized (recommended) /dt dd p Spot Fleet identifies the pools with the highest capacity availability for the number of instances that are launching. This means that we will request Spot Instances from the pools that we believe have the lowest chance of interruption in the near term. Spot Fleet then requests Spot Instances from the lowest priced of these pools. /p /dd dt capacityOptimized /dt dd p Spot Fleet identifies the pools with the highest capacity availability for the number of instances that are launching. This means that we will request Spot Instances from the pools that we believe have the lowest chance of interruption in the near term. To give certain instance types a higher chance of launching first, use code capacityOptimizedPrioritized /code . Set a priority for each instance type by using the code Priority /code parameter for code LaunchTemplateOverrides /code . You can assign the same priority to different code LaunchTemplateOverrides /code . EC2 implements the priorities on a best-effort basis, but optimizes for capacity first. code capacityOptimizedPrioritized /code is supported only if your Spot Fleet uses a launch template. Note that if the code OnDemandAllocationStrategy /code is set to code prioritized /code , the same priority is applied when fulfilling On-Demand capacity. /p /dd dt diversified /dt dd p Spot Fleet requests instances from all of the Spot Instance pools that you specify. /p /dd dt lowestPrice (not recommended) /dt dd important p We don't recommend the code lowestPrice /code allocation strategy because it has the highest risk of interruption for your Spot Instances. /p /important p Spot Fleet requests instances from the lowest priced Spot Instance pool that has available capacity. If the lowest priced pool doesn't have available capacity, the Spot Instances come from the next lowest priced pool that has available capacity. If a pool runs out of capacity before fulfilling your desired capacity, Spot Fleet will continue to fulfill your request by drawing from the next lowest priced pool. To ensure that your desired capacity is met, you might receive Spot Instances from several pools. Because this strategy only considers instance price and not capacity availability, it might lead to high interruption rates. /p /dd /dl p Default: code lowestPrice /code /p
-    pub allocation_strategy: Option<AllocationStrategy>,
-    /// p The order of the launch template overrides to use in fulfilling On-Demand capacity. If you specify code lowestPrice /code , Spot Fleet uses price to determine the order, launching the lowest price first. If you specify code prioritized /code , Spot Fleet uses the priority that you assign to each Spot Fleet launch template override, launching the highest priority first. If you do not specify a value, Spot Fleet defaults to code lowestPrice /code . /p
-    pub on_demand_allocation_strategy: Option<OnDemandAllocationStrategy>,
-    /// p The strategies for managing your Spot Instances that are at an elevated risk of being interrupted. /p
-    pub spot_maintenance_strategies: Option<SpotMaintenanceStrategies>,
-    /// p A unique, case-sensitive identifier that you provide to ensure the idempotency of your listings. This helps to avoid duplicate listings. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run Instance Idempotency.html" Ensuring Idempotency /a . /p
-    pub client_token: Option<String>,
-    /// p Indicates whether running instances should be terminated if you decrease the target capacity of the Spot Fleet request below the current size of the Spot Fleet. /p p Supported only for fleets of type code maintain /code . /p
-    pub excess_capacity_termination_policy: Option<ExcessCapacityTerminationPolicy>,
-    /// p The number of units fulfilled by this request compared to the set target capacity. You cannot set this value. /p
-    pub fulfilled_capacity: Option<f64>,
-    /// p The number of On-Demand units fulfilled by this request compared to the set target On-Demand capacity. /p
-    pub on_demand_fulfilled_capacity: Option<f64>,
-    /// p The Amazon Resource Name (ARN) of an Identity and Access Management (IAM) role that grants the Spot Fleet the permission to request, launch, terminate, and tag instances on your behalf. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-requests.html#spot-fleet-prerequisites" Spot Fleet prerequisites /a in the i Amazon EC2 User Guide /i . Spot Fleet can terminate Spot Instances on your behalf when you cancel its Spot Fleet request using a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API CancelSpotFleetRequests" CancelSpotFleetRequests /a or when the Spot Fleet request expires, if you set code TerminateInstancesWithExpiration /code . /p
-    pub iam_fleet_role: String,
-    /// p The launch specifications for the Spot Fleet request. If you specify code LaunchSpecifications /code , you can't specify code LaunchTemplateConfigs /code . If you include On-Demand capacity in your request, you must use code LaunchTemplateConfigs /code . /p note p If an AMI specified in a launch specification is deregistered or disabled, no new instances can be launched from the AMI. For fleets of type code maintain /code , the target capacity will not be maintained. /p /note
-    pub launch_specifications: Option<Vec<SpotFleetLaunchSpecification>>,
-    /// p The launch template and overrides. If you specify code LaunchTemplateConfigs /code , you can't specify code LaunchSpecifications /code . If you include On-Demand capacity in your request, you must use code LaunchTemplateConfigs /code . /p
-    pub launch_template_configs: Option<Vec<LaunchTemplateConfig>>,
-    /// p The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price. /p important p If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter. /p /important
-    pub spot_price: Option<String>,
-    /// p The number of units to request for the Spot Fleet. You can choose to set the target capacity in terms of instances or a performance characteristic that is important to your application workload, such as vCPUs, memory, or I/O. If the request type is code maintain /code , you can specify a target capacity of 0 and add capacity later. /p
-    pub target_capacity: i32,
-    /// p The number of On-Demand units to request. You can choose to set the target capacity in terms of instances or a performance characteristic that is important to your application workload, such as vCPUs, memory, or I/O. If the request type is code maintain /code , you can specify a target capacity of 0 and add capacity later. /p
-    pub on_demand_target_capacity: Option<i32>,
-    /// p The maximum amount per hour for On-Demand Instances that you're willing to pay. You can use the code onDemandMaxTotalPrice /code parameter, the code spotMaxTotalPrice /code parameter, or both parameters to ensure that your fleet cost does not exceed your budget. If you set a maximum price per hour for the On-Demand Instances and Spot Instances in your request, Spot Fleet will launch instances until it reaches the maximum amount you're willing to pay. When the maximum amount you're willing to pay is reached, the fleet stops launching instances even if it hasn’t met the target capacity. /p note p If your fleet includes T instances that are configured as code unlimited /code , and if their average CPU usage exceeds the baseline utilization, you will incur a charge for surplus credits. The code onDemandMaxTotalPrice /code does not account for surplus credits, and, if you use surplus credits, your final cost might be higher than what you specified for code onDemandMaxTotalPrice /code . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html#unlimited-mode-surplus-credits" Surplus credits can incur charges /a in the i Amazon EC2 User Guide /i . /p /note
-    pub on_demand_max_total_price: Option<String>,
-    /// p The maximum amount per hour for Spot Instances that you're willing to pay. You can use the code spotMaxTotalPrice /code parameter, the code onDemandMaxTotalPrice /code parameter, or both parameters to ensure that your fleet cost does not exceed your budget. If you set a maximum price per hour for the On-Demand Instances and Spot Instances in your request, Spot Fleet will launch instances until it reaches the maximum amount you're willing to pay. When the maximum amount you're willing to pay is reached, the fleet stops launching instances even if it hasn’t met the target capacity. /p note p If your fleet includes T instances that are configured as code unlimited /code , and if their average CPU usage exceeds the baseline utilization, you will incur a charge for surplus credits. The code spotMaxTotalPrice /code does not account for surplus credits, and, if you use surplus credits, your final cost might be higher than what you specified for code spotMaxTotalPrice /code . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html#unlimited-mode-surplus-credits" Surplus credits can incur charges /a in the i Amazon EC2 User Guide /i . /p /note
-    pub spot_max_total_price: Option<String>,
-    /// p Indicates whether running Spot Instances are terminated when the Spot Fleet request expires. /p
-    pub terminate_instances_with_expiration: Option<bool>,
-    /// p The type of request. Indicates whether the Spot Fleet only requests the target capacity or also attempts to maintain it. When this value is code request /code , the Spot Fleet only places the required requests. It does not attempt to replenish Spot Instances if capacity is diminished, nor does it submit requests in alternative Spot pools if capacity is not available. When this value is code maintain /code , the Spot Fleet maintains the target capacity. The Spot Fleet places the required requests to meet capacity and automatically replenishes any interrupted instances. Default: code maintain /code . code instant /code is listed but is not used by Spot Fleet. /p
-    pub type_: Option<FleetType>,
-    /// p The start date and time of the request, in UTC format ( i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). By default, Amazon EC2 starts fulfilling the request immediately. /p
-    pub valid_from: Option<rt::DateTime>,
-    /// p The end date and time of the request, in UTC format ( i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). After the end date and time, no new Spot Instance requests are placed or able to fulfill the request. If no value is specified, the Spot Fleet request remains until you cancel it. /p
-    pub valid_until: Option<rt::DateTime>,
-    /// p Indicates whether Spot Fleet should replace unhealthy instances. /p
-    pub replace_unhealthy_instances: Option<bool>,
-    /// p The behavior when a Spot Instance is interrupted. The default is code terminate /code . /p
-    pub instance_interruption_behavior: Option<InstanceInterruptionBehavior>,
-    /// p One or more Classic Load Balancers and target groups to attach to the Spot Fleet request. Spot Fleet registers the running Spot Instances with the specified Classic Load Balancers and target groups. /p p With Network Load Balancers, Spot Fleet cannot register instances that have the following instance types: C1, CC1, CC2, CG1, CG2, CR1, CS1, G1, G2, HI1, HS1, M1, M2, M3, and T1. /p
-    pub load_balancers_config: Option<LoadBalancersConfig>,
-    /// p The number of Spot pools across which to allocate your target Spot capacity. Valid only when Spot b AllocationStrategy /b is set to code lowest-price /code . Spot Fleet selects the cheapest Spot pools and evenly allocates your target Spot capacity across the number of Spot pools that you specify. /p p Note that Spot Fleet attempts to draw Spot Instances from the number of pools that you specify on a best effort basis. If a pool runs out of Spot capacity before fulfilling your target capacity, Spot Fleet will continue to fulfill your request by drawing from the next cheapest pool. To ensure that your target capacity is met, you might receive Spot Instances from more than the number of pools that you specified. Similarly, if most of the pools have no Spot capacity, you might receive your full target capacity from fewer than the number of pools that you specified. /p
-    pub instance_pools_to_use_count: Option<i32>,
-    /// p Reserved. /p
-    pub context: Option<String>,
-    /// p The unit for the target capacity. You can specify this parameter only when using attribute-based instance type selection. /p p Default: code units /code (the number of instances) /p
-    pub target_capacity_unit_type: Option<TargetCapacityUnitType>,
-    /// p The key-value pair for tagging the Spot Fleet request on creation. The value for code ResourceType /code must be code spot-fleet-request /code , otherwise the Spot Fleet request fails. To tag instances at launch, specify the tags in the a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html#create-launch-template" launch template /a (valid only if you use code LaunchTemplateConfigs /code ) or in the code a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API SpotFleetTagSpecification.html" SpotFleetTagSpecification /a /code (valid only if you use code LaunchSpecifications /code ). For information about tagging after launch, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using Tags.html#tag-resources" Tag your resources /a . /p
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    SpotFleetRequestConfigData, SPOT_FLEET_REQUEST_CONFIG_DATA, 0 => allocation_strategy,
-    1 => on_demand_allocation_strategy, 2 => spot_maintenance_strategies, 3 =>
-    client_token, 4 => excess_capacity_termination_policy, 5 => fulfilled_capacity, 6 =>
-    on_demand_fulfilled_capacity, 7 => iam_fleet_role, 8 => launch_specifications, 9 =>
-    launch_template_configs, 10 => spot_price, 11 => target_capacity, 12 =>
-    on_demand_target_capacity, 13 => on_demand_max_total_price, 14 =>
-    spot_max_total_price, 15 => terminate_instances_with_expiration, 16 => type_, 17 =>
-    valid_from, 18 => valid_until, 19 => replace_unhealthy_instances, 20 =>
-    instance_interruption_behavior, 21 => load_balancers_config, 22 =>
-    instance_pools_to_use_count, 23 => context, 24 => target_capacity_unit_type, 25 =>
-    tag_specifications
-);
-pub static SPOT_FLEET_REQUEST_CONFIG_DATA: rt::Schema = rt::Schema::structure(
-    "SpotFleetRequestConfigData",
-    &[
-        rt::m("AllocationStrategy", &rt::ENUM).named("allocationStrategy"),
-        rt::m("OnDemandAllocationStrategy", &rt::ENUM)
-            .named("onDemandAllocationStrategy"),
-        rt::m("SpotMaintenanceStrategies", &SPOT_MAINTENANCE_STRATEGIES)
-            .named("spotMaintenanceStrategies"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-        rt::m("ExcessCapacityTerminationPolicy", &rt::ENUM)
-            .named("excessCapacityTerminationPolicy"),
-        rt::m("FulfilledCapacity", &rt::DOUBLE).named("fulfilledCapacity"),
-        rt::m("OnDemandFulfilledCapacity", &rt::DOUBLE)
-            .named("onDemandFulfilledCapacity"),
-        rt::m("IamFleetRole", &rt::STRING).named("iamFleetRole").flags(rt::REQUIRED),
-        rt::m("LaunchSpecifications", &LAUNCH_SPECS_LIST).named("launchSpecifications"),
-        rt::m("LaunchTemplateConfigs", &LAUNCH_TEMPLATE_CONFIG_LIST)
-            .named("launchTemplateConfigs"),
-        rt::m("SpotPrice", &rt::STRING).named("spotPrice"),
-        rt::m("TargetCapacity", &rt::INTEGER)
-            .named("targetCapacity")
-            .flags(rt::REQUIRED),
-        rt::m("OnDemandTargetCapacity", &rt::INTEGER).named("onDemandTargetCapacity"),
-        rt::m("OnDemandMaxTotalPrice", &rt::STRING).named("onDemandMaxTotalPrice"),
-        rt::m("SpotMaxTotalPrice", &rt::STRING).named("spotMaxTotalPrice"),
-        rt::m("TerminateInstancesWithExpiration", &rt::BOOLEAN)
-            .named("terminateInstancesWithExpiration"),
-        rt::m("Type", &rt::ENUM).named("type"),
-        rt::m("ValidFrom", &rt::TIMESTAMP).named("validFrom"),
-        rt::m("ValidUntil", &rt::TIMESTAMP).named("validUntil"),
-        rt::m("ReplaceUnhealthyInstances", &rt::BOOLEAN)
-            .named("replaceUnhealthyInstances"),
-        rt::m("InstanceInterruptionBehavior", &rt::ENUM)
-            .named("instanceInterruptionBehavior"),
-        rt::m("LoadBalancersConfig", &LOAD_BALANCERS_CONFIG)
-            .named("loadBalancersConfig"),
-        rt::m("InstancePoolsToUseCount", &rt::INTEGER).named("instancePoolsToUseCount"),
-        rt::m("Context", &rt::STRING).named("context"),
-        rt::m("TargetCapacityUnitType", &rt::ENUM).named("targetCapacityUnitType"),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-pub static SPOT_FLEET_REQUEST_CONFIG_SET: rt::Schema = rt::Schema::list(
-    "SpotFleetRequestConfigSet",
-    &[rt::m("member", &SPOT_FLEET_REQUEST_CONFIG).named("item")],
-);
-pub static SPOT_FLEET_REQUEST_ID_LIST: rt::Schema = rt::Schema::list(
-    "SpotFleetRequestIdList",
-    &[rt::m("member", &rt::STRING).named("item")],
 );

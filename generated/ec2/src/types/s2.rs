@@ -3,12 +3,295 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The tags for a Spot Fleet resource. /p
+/// Describes the launch specification for one or more Spot Instances. If you include On-Demand capacity in your fleet request or want to specify an EFA network device, you can't use `SpotFleetLaunchSpecification`; you must use [LaunchTemplateConfig](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplateConfig.html).
+#[derive(Clone, Default, PartialEq)]
+pub struct SpotFleetLaunchSpecification {
+    /// Deprecated.
+    pub addressing_type: Option<String>,
+    /// One or more block devices that are mapped to the Spot Instances. You can't specify both a snapshot ID and an encryption value. This is because only blank volumes can be encrypted on creation. If a snapshot is the basis for a volume, it is not blank and its encryption status is used for the volume encryption status.
+    pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
+    /// Indicates whether the instances are optimized for EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
+    ///
+    /// Default: `false`
+    pub ebs_optimized: Option<bool>,
+    /// The IAM instance profile.
+    pub iam_instance_profile: Option<IamInstanceProfileSpecification>,
+    /// The ID of the AMI.
+    pub image_id: Option<String>,
+    /// The instance type.
+    pub instance_type: Option<InstanceType>,
+    /// The ID of the kernel.
+    pub kernel_id: Option<String>,
+    /// The name of the key pair.
+    pub key_name: Option<String>,
+    /// Enable or disable monitoring for the instances.
+    pub monitoring: Option<SpotFleetMonitoring>,
+    /// The network interfaces.
+    ///
+    /// **Note:** `SpotFleetLaunchSpecification` does not support Elastic Fabric Adapter (EFA). You must use [LaunchTemplateConfig](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplateConfig.html) instead.
+    pub network_interfaces: Option<Vec<InstanceNetworkInterfaceSpecification>>,
+    /// The placement information.
+    pub placement: Option<SpotPlacement>,
+    /// The ID of the RAM disk. Some kernels require additional drivers at launch. Check the kernel requirements for information about whether you need to specify a RAM disk. To find kernel requirements, refer to the Amazon Web Services Resource Center and search for the kernel ID.
+    pub ramdisk_id: Option<String>,
+    /// The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
+    ///
+    /// **Important:** If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter.
+    pub spot_price: Option<String>,
+    /// The IDs of the subnets in which to launch the instances. To specify multiple subnets, separate them using commas; for example, "subnet-1234abcdeexample1, subnet-0987cdef6example2".
+    ///
+    /// If you specify a network interface, you must specify any subnets as part of the network interface instead of using this parameter.
+    pub subnet_id: Option<String>,
+    /// The base64-encoded user data that instances use when starting up. User data is limited to 16 KB.
+    pub user_data: Option<String>,
+    /// The number of units provided by the specified instance type. These are the same units that you chose to set the target capacity in terms of instances, or a performance characteristic such as vCPUs, memory, or I/O.
+    ///
+    /// If the target capacity divided by this value is not a whole number, Amazon EC2 rounds the number of instances to the next whole number. If this value is not specified, the default is 1.
+    ///
+    /// **Note:** When specifying weights, the price used in the `lowestPrice` and `priceCapacityOptimized` allocation strategies is per *unit* hour (where the instance price is divided by the specified weight). However, if all the specified weights are above the requested `TargetCapacity`, resulting in only 1 instance being launched, the price used is per *instance* hour.
+    pub weighted_capacity: Option<f64>,
+    /// The tags to apply during creation.
+    pub tag_specifications: Option<Vec<SpotFleetTagSpecification>>,
+    /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes.
+    ///
+    /// **Note:** If you specify `InstanceRequirements`, you can't specify `InstanceType`.
+    pub instance_requirements: Option<InstanceRequirements>,
+    /// The security groups.
+    ///
+    /// If you specify a network interface, you must specify any security groups as part of the network interface instead of using this parameter.
+    pub security_groups: Option<Vec<GroupIdentifier>>,
+}
+rt::structure!(
+    SpotFleetLaunchSpecification, SPOT_FLEET_LAUNCH_SPECIFICATION, 0 => addressing_type,
+    1 => block_device_mappings, 2 => ebs_optimized, 3 => iam_instance_profile, 4 =>
+    image_id, 5 => instance_type, 6 => kernel_id, 7 => key_name, 8 => monitoring, 9 =>
+    network_interfaces, 10 => placement, 11 => ramdisk_id, 12 => spot_price, 13 =>
+    subnet_id, 14 => user_data, 15 => weighted_capacity, 16 => tag_specifications, 17 =>
+    instance_requirements, 18 => security_groups
+);
+pub static SPOT_FLEET_LAUNCH_SPECIFICATION: rt::Schema = rt::Schema::structure(
+    "SpotFleetLaunchSpecification",
+    &[
+        rt::m("AddressingType", &rt::STRING).named("addressingType"),
+        rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_LIST)
+            .named("blockDeviceMapping"),
+        rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"),
+        rt::m("IamInstanceProfile", &IAM_INSTANCE_PROFILE_SPECIFICATION)
+            .named("iamInstanceProfile"),
+        rt::m("ImageId", &rt::STRING).named("imageId"),
+        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
+        rt::m("KernelId", &rt::STRING).named("kernelId"),
+        rt::m("KeyName", &rt::STRING).named("keyName"),
+        rt::m("Monitoring", &SPOT_FLEET_MONITORING).named("monitoring"),
+        rt::m("NetworkInterfaces", &INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST)
+            .named("networkInterfaceSet"),
+        rt::m("Placement", &SPOT_PLACEMENT).named("placement"),
+        rt::m("RamdiskId", &rt::STRING).named("ramdiskId"),
+        rt::m("SpotPrice", &rt::STRING).named("spotPrice"),
+        rt::m("SubnetId", &rt::STRING).named("subnetId"),
+        rt::m("UserData", &rt::STRING).named("userData").flags(rt::SENSITIVE),
+        rt::m("WeightedCapacity", &rt::DOUBLE).named("weightedCapacity"),
+        rt::m("TagSpecifications", &SPOT_FLEET_TAG_SPECIFICATION_LIST)
+            .named("tagSpecificationSet"),
+        rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS)
+            .named("instanceRequirements"),
+        rt::m("SecurityGroups", &GROUP_IDENTIFIER_LIST).named("groupSet"),
+    ],
+);
+/// Describes whether monitoring is enabled.
+#[derive(Clone, Default, PartialEq)]
+pub struct SpotFleetMonitoring {
+    /// Enables monitoring for the instance.
+    ///
+    /// Default: `false`
+    pub enabled: Option<bool>,
+}
+rt::structure!(SpotFleetMonitoring, SPOT_FLEET_MONITORING, 0 => enabled);
+pub static SPOT_FLEET_MONITORING: rt::Schema = rt::Schema::structure(
+    "SpotFleetMonitoring",
+    &[rt::m("Enabled", &rt::BOOLEAN).named("enabled")],
+);
+/// Describes a Spot Fleet request.
+#[derive(Clone, Default, PartialEq)]
+pub struct SpotFleetRequestConfig {
+    /// The progress of the Spot Fleet request. If there is an error, the status is `error`. After all requests are placed, the status is `pending_fulfillment`. If the size of the fleet is equal to or greater than its target capacity, the status is `fulfilled`. If the size of the fleet is decreased, the status is `pending_termination` while Spot Instances are terminating.
+    pub activity_status: Option<ActivityStatus>,
+    /// The creation date and time of the request.
+    pub create_time: Option<rt::DateTime>,
+    /// The configuration of the Spot Fleet request.
+    pub spot_fleet_request_config: Option<SpotFleetRequestConfigData>,
+    /// The ID of the Spot Fleet request.
+    pub spot_fleet_request_id: Option<String>,
+    /// The state of the Spot Fleet request.
+    pub spot_fleet_request_state: Option<BatchState>,
+    /// The tags for a Spot Fleet resource.
+    pub tags: Option<Vec<Tag>>,
+}
+rt::structure!(
+    SpotFleetRequestConfig, SPOT_FLEET_REQUEST_CONFIG, 0 => activity_status, 1 =>
+    create_time, 2 => spot_fleet_request_config, 3 => spot_fleet_request_id, 4 =>
+    spot_fleet_request_state, 5 => tags
+);
+pub static SPOT_FLEET_REQUEST_CONFIG: rt::Schema = rt::Schema::structure(
+    "SpotFleetRequestConfig",
+    &[
+        rt::m("ActivityStatus", &rt::ENUM).named("activityStatus"),
+        rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
+        rt::m("SpotFleetRequestConfig", &SPOT_FLEET_REQUEST_CONFIG_DATA)
+            .named("spotFleetRequestConfig"),
+        rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId"),
+        rt::m("SpotFleetRequestState", &rt::ENUM).named("spotFleetRequestState"),
+        rt::m("Tags", &TAG_LIST).named("tagSet"),
+    ],
+);
+/// Describes the configuration of a Spot Fleet request.
+#[derive(Clone, Default, PartialEq)]
+pub struct SpotFleetRequestConfigData {
+    /// The strategy that determines how to allocate the target Spot Instance capacity across the Spot Instance pools specified by the Spot Fleet launch configuration. For more information, see [Allocation strategies for Spot Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-allocation-strategy.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// - **priceCapacityOptimized (recommended)**: Spot Fleet identifies the pools with the highest capacity availability for the number of instances that are launching. This means that we will request Spot Instances from the pools that we believe have the lowest chance of interruption in the near term. Spot Fleet then requests Spot Instances from the lowest priced of these pools.
+    /// - **capacityOptimized**: Spot Fleet identifies the pools with the highest capacity availability for the number of instances that are launching. This means that we will request Spot Instances from the pools that we believe have the lowest chance of interruption in the near term. To give certain instance types a higher chance of launching first, use `capacityOptimizedPrioritized`. Set a priority for each instance type by using the `Priority` parameter for `LaunchTemplateOverrides`. You can assign the same priority to different `LaunchTemplateOverrides`. EC2 implements the priorities on a best-effort basis, but optimizes for capacity first. `capacityOptimizedPrioritized` is supported only if your Spot Fleet uses a launch template. Note that if the `OnDemandAllocationStrategy` is set to `prioritized`, the same priority is applied when fulfilling On-Demand capacity.
+    /// - **diversified**: Spot Fleet requests instances from all of the Spot Instance pools that you specify.
+    /// - **lowestPrice (not recommended)**: **Important:** We don't recommend the `lowestPrice` allocation strategy because it has the highest risk of interruption for your Spot Instances. Spot Fleet requests instances from the lowest priced Spot Instance pool that has available capacity. If the lowest priced pool doesn't have available capacity, the Spot Instances come from the next lowest priced pool that has available capacity. If a pool runs out of capacity before fulfilling your desired capacity, Spot Fleet will continue to fulfill your request by drawing from the next lowest priced pool. To ensure that your desired capacity is met, you might receive Spot Instances from several pools. Because this strategy only considers instance price and not capacity availability, it might lead to high interruption rates.
+    ///
+    /// Default: `lowestPrice`
+    pub allocation_strategy: Option<AllocationStrategy>,
+    /// The order of the launch template overrides to use in fulfilling On-Demand capacity. If you specify `lowestPrice`, Spot Fleet uses price to determine the order, launching the lowest price first. If you specify `prioritized`, Spot Fleet uses the priority that you assign to each Spot Fleet launch template override, launching the highest priority first. If you do not specify a value, Spot Fleet defaults to `lowestPrice`.
+    pub on_demand_allocation_strategy: Option<OnDemandAllocationStrategy>,
+    /// The strategies for managing your Spot Instances that are at an elevated risk of being interrupted.
+    pub spot_maintenance_strategies: Option<SpotMaintenanceStrategies>,
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of your listings. This helps to avoid duplicate listings. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    pub client_token: Option<String>,
+    /// Indicates whether running instances should be terminated if you decrease the target capacity of the Spot Fleet request below the current size of the Spot Fleet.
+    ///
+    /// Supported only for fleets of type `maintain`.
+    pub excess_capacity_termination_policy: Option<ExcessCapacityTerminationPolicy>,
+    /// The number of units fulfilled by this request compared to the set target capacity. You cannot set this value.
+    pub fulfilled_capacity: Option<f64>,
+    /// The number of On-Demand units fulfilled by this request compared to the set target On-Demand capacity.
+    pub on_demand_fulfilled_capacity: Option<f64>,
+    /// The Amazon Resource Name (ARN) of an Identity and Access Management (IAM) role that grants the Spot Fleet the permission to request, launch, terminate, and tag instances on your behalf. For more information, see [Spot Fleet prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-requests.html#spot-fleet-prerequisites) in the *Amazon EC2 User Guide*. Spot Fleet can terminate Spot Instances on your behalf when you cancel its Spot Fleet request using [CancelSpotFleetRequests](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CancelSpotFleetRequests) or when the Spot Fleet request expires, if you set `TerminateInstancesWithExpiration`.
+    pub iam_fleet_role: String,
+    /// The launch specifications for the Spot Fleet request. If you specify `LaunchSpecifications`, you can't specify `LaunchTemplateConfigs`. If you include On-Demand capacity in your request, you must use `LaunchTemplateConfigs`.
+    ///
+    /// **Note:** If an AMI specified in a launch specification is deregistered or disabled, no new instances can be launched from the AMI. For fleets of type `maintain`, the target capacity will not be maintained.
+    pub launch_specifications: Option<Vec<SpotFleetLaunchSpecification>>,
+    /// The launch template and overrides. If you specify `LaunchTemplateConfigs`, you can't specify `LaunchSpecifications`. If you include On-Demand capacity in your request, you must use `LaunchTemplateConfigs`.
+    pub launch_template_configs: Option<Vec<LaunchTemplateConfig>>,
+    /// The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
+    ///
+    /// **Important:** If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter.
+    pub spot_price: Option<String>,
+    /// The number of units to request for the Spot Fleet. You can choose to set the target capacity in terms of instances or a performance characteristic that is important to your application workload, such as vCPUs, memory, or I/O. If the request type is `maintain`, you can specify a target capacity of 0 and add capacity later.
+    pub target_capacity: i32,
+    /// The number of On-Demand units to request. You can choose to set the target capacity in terms of instances or a performance characteristic that is important to your application workload, such as vCPUs, memory, or I/O. If the request type is `maintain`, you can specify a target capacity of 0 and add capacity later.
+    pub on_demand_target_capacity: Option<i32>,
+    /// The maximum amount per hour for On-Demand Instances that you're willing to pay. You can use the `onDemandMaxTotalPrice` parameter, the `spotMaxTotalPrice` parameter, or both parameters to ensure that your fleet cost does not exceed your budget. If you set a maximum price per hour for the On-Demand Instances and Spot Instances in your request, Spot Fleet will launch instances until it reaches the maximum amount you're willing to pay. When the maximum amount you're willing to pay is reached, the fleet stops launching instances even if it hasn’t met the target capacity.
+    ///
+    /// **Note:** If your fleet includes T instances that are configured as `unlimited`, and if their average CPU usage exceeds the baseline utilization, you will incur a charge for surplus credits. The `onDemandMaxTotalPrice` does not account for surplus credits, and, if you use surplus credits, your final cost might be higher than what you specified for `onDemandMaxTotalPrice`. For more information, see [Surplus credits can incur charges](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html#unlimited-mode-surplus-credits) in the *Amazon EC2 User Guide*.
+    pub on_demand_max_total_price: Option<String>,
+    /// The maximum amount per hour for Spot Instances that you're willing to pay. You can use the `spotMaxTotalPrice` parameter, the `onDemandMaxTotalPrice` parameter, or both parameters to ensure that your fleet cost does not exceed your budget. If you set a maximum price per hour for the On-Demand Instances and Spot Instances in your request, Spot Fleet will launch instances until it reaches the maximum amount you're willing to pay. When the maximum amount you're willing to pay is reached, the fleet stops launching instances even if it hasn’t met the target capacity.
+    ///
+    /// **Note:** If your fleet includes T instances that are configured as `unlimited`, and if their average CPU usage exceeds the baseline utilization, you will incur a charge for surplus credits. The `spotMaxTotalPrice` does not account for surplus credits, and, if you use surplus credits, your final cost might be higher than what you specified for `spotMaxTotalPrice`. For more information, see [Surplus credits can incur charges](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html#unlimited-mode-surplus-credits) in the *Amazon EC2 User Guide*.
+    pub spot_max_total_price: Option<String>,
+    /// Indicates whether running Spot Instances are terminated when the Spot Fleet request expires.
+    pub terminate_instances_with_expiration: Option<bool>,
+    /// The type of request. Indicates whether the Spot Fleet only requests the target capacity or also attempts to maintain it. When this value is `request`, the Spot Fleet only places the required requests. It does not attempt to replenish Spot Instances if capacity is diminished, nor does it submit requests in alternative Spot pools if capacity is not available. When this value is `maintain`, the Spot Fleet maintains the target capacity. The Spot Fleet places the required requests to meet capacity and automatically replenishes any interrupted instances. Default: `maintain`. `instant` is listed but is not used by Spot Fleet.
+    pub type_: Option<FleetType>,
+    /// The start date and time of the request, in UTC format (*YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). By default, Amazon EC2 starts fulfilling the request immediately.
+    pub valid_from: Option<rt::DateTime>,
+    /// The end date and time of the request, in UTC format (*YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). After the end date and time, no new Spot Instance requests are placed or able to fulfill the request. If no value is specified, the Spot Fleet request remains until you cancel it.
+    pub valid_until: Option<rt::DateTime>,
+    /// Indicates whether Spot Fleet should replace unhealthy instances.
+    pub replace_unhealthy_instances: Option<bool>,
+    /// The behavior when a Spot Instance is interrupted. The default is `terminate`.
+    pub instance_interruption_behavior: Option<InstanceInterruptionBehavior>,
+    /// One or more Classic Load Balancers and target groups to attach to the Spot Fleet request. Spot Fleet registers the running Spot Instances with the specified Classic Load Balancers and target groups.
+    ///
+    /// With Network Load Balancers, Spot Fleet cannot register instances that have the following instance types: C1, CC1, CC2, CG1, CG2, CR1, CS1, G1, G2, HI1, HS1, M1, M2, M3, and T1.
+    pub load_balancers_config: Option<LoadBalancersConfig>,
+    /// The number of Spot pools across which to allocate your target Spot capacity. Valid only when Spot **AllocationStrategy** is set to `lowest-price`. Spot Fleet selects the cheapest Spot pools and evenly allocates your target Spot capacity across the number of Spot pools that you specify.
+    ///
+    /// Note that Spot Fleet attempts to draw Spot Instances from the number of pools that you specify on a best effort basis. If a pool runs out of Spot capacity before fulfilling your target capacity, Spot Fleet will continue to fulfill your request by drawing from the next cheapest pool. To ensure that your target capacity is met, you might receive Spot Instances from more than the number of pools that you specified. Similarly, if most of the pools have no Spot capacity, you might receive your full target capacity from fewer than the number of pools that you specified.
+    pub instance_pools_to_use_count: Option<i32>,
+    /// Reserved.
+    pub context: Option<String>,
+    /// The unit for the target capacity. You can specify this parameter only when using attribute-based instance type selection.
+    ///
+    /// Default: `units` (the number of instances)
+    pub target_capacity_unit_type: Option<TargetCapacityUnitType>,
+    /// The key-value pair for tagging the Spot Fleet request on creation. The value for `ResourceType` must be `spot-fleet-request`, otherwise the Spot Fleet request fails. To tag instances at launch, specify the tags in the [launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html#create-launch-template) (valid only if you use `LaunchTemplateConfigs`) or in the `SpotFleetTagSpecification` (valid only if you use `LaunchSpecifications`). For information about tagging after launch, see [Tag your resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-resources).
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    SpotFleetRequestConfigData, SPOT_FLEET_REQUEST_CONFIG_DATA, 0 => allocation_strategy,
+    1 => on_demand_allocation_strategy, 2 => spot_maintenance_strategies, 3 =>
+    client_token, 4 => excess_capacity_termination_policy, 5 => fulfilled_capacity, 6 =>
+    on_demand_fulfilled_capacity, 7 => iam_fleet_role, 8 => launch_specifications, 9 =>
+    launch_template_configs, 10 => spot_price, 11 => target_capacity, 12 =>
+    on_demand_target_capacity, 13 => on_demand_max_total_price, 14 =>
+    spot_max_total_price, 15 => terminate_instances_with_expiration, 16 => type_, 17 =>
+    valid_from, 18 => valid_until, 19 => replace_unhealthy_instances, 20 =>
+    instance_interruption_behavior, 21 => load_balancers_config, 22 =>
+    instance_pools_to_use_count, 23 => context, 24 => target_capacity_unit_type, 25 =>
+    tag_specifications
+);
+pub static SPOT_FLEET_REQUEST_CONFIG_DATA: rt::Schema = rt::Schema::structure(
+    "SpotFleetRequestConfigData",
+    &[
+        rt::m("AllocationStrategy", &rt::ENUM).named("allocationStrategy"),
+        rt::m("OnDemandAllocationStrategy", &rt::ENUM)
+            .named("onDemandAllocationStrategy"),
+        rt::m("SpotMaintenanceStrategies", &SPOT_MAINTENANCE_STRATEGIES)
+            .named("spotMaintenanceStrategies"),
+        rt::m("ClientToken", &rt::STRING).named("clientToken"),
+        rt::m("ExcessCapacityTerminationPolicy", &rt::ENUM)
+            .named("excessCapacityTerminationPolicy"),
+        rt::m("FulfilledCapacity", &rt::DOUBLE).named("fulfilledCapacity"),
+        rt::m("OnDemandFulfilledCapacity", &rt::DOUBLE)
+            .named("onDemandFulfilledCapacity"),
+        rt::m("IamFleetRole", &rt::STRING).named("iamFleetRole").flags(rt::REQUIRED),
+        rt::m("LaunchSpecifications", &LAUNCH_SPECS_LIST).named("launchSpecifications"),
+        rt::m("LaunchTemplateConfigs", &LAUNCH_TEMPLATE_CONFIG_LIST)
+            .named("launchTemplateConfigs"),
+        rt::m("SpotPrice", &rt::STRING).named("spotPrice"),
+        rt::m("TargetCapacity", &rt::INTEGER)
+            .named("targetCapacity")
+            .flags(rt::REQUIRED),
+        rt::m("OnDemandTargetCapacity", &rt::INTEGER).named("onDemandTargetCapacity"),
+        rt::m("OnDemandMaxTotalPrice", &rt::STRING).named("onDemandMaxTotalPrice"),
+        rt::m("SpotMaxTotalPrice", &rt::STRING).named("spotMaxTotalPrice"),
+        rt::m("TerminateInstancesWithExpiration", &rt::BOOLEAN)
+            .named("terminateInstancesWithExpiration"),
+        rt::m("Type", &rt::ENUM).named("type"),
+        rt::m("ValidFrom", &rt::TIMESTAMP).named("validFrom"),
+        rt::m("ValidUntil", &rt::TIMESTAMP).named("validUntil"),
+        rt::m("ReplaceUnhealthyInstances", &rt::BOOLEAN)
+            .named("replaceUnhealthyInstances"),
+        rt::m("InstanceInterruptionBehavior", &rt::ENUM)
+            .named("instanceInterruptionBehavior"),
+        rt::m("LoadBalancersConfig", &LOAD_BALANCERS_CONFIG)
+            .named("loadBalancersConfig"),
+        rt::m("InstancePoolsToUseCount", &rt::INTEGER).named("instancePoolsToUseCount"),
+        rt::m("Context", &rt::STRING).named("context"),
+        rt::m("TargetCapacityUnitType", &rt::ENUM).named("targetCapacityUnitType"),
+        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    ],
+);
+pub static SPOT_FLEET_REQUEST_CONFIG_SET: rt::Schema = rt::Schema::list(
+    "SpotFleetRequestConfigSet",
+    &[rt::m("member", &SPOT_FLEET_REQUEST_CONFIG).named("item")],
+);
+pub static SPOT_FLEET_REQUEST_ID_LIST: rt::Schema = rt::Schema::list(
+    "SpotFleetRequestIdList",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+/// The tags for a Spot Fleet resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct SpotFleetTagSpecification {
-    /// p The type of resource. Currently, the only resource type that is supported is code instance /code . To tag the Spot Fleet request on creation, use the code TagSpecifications /code parameter in code a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API SpotFleetRequestConfigData.html" SpotFleetRequestConfigData /a /code . /p
+    /// The type of resource. Currently, the only resource type that is supported is `instance`. To tag the Spot Fleet request on creation, use the `TagSpecifications` parameter in `SpotFleetRequestConfigData`.
     pub resource_type: Option<ResourceType>,
-    /// p The tags. /p
+    /// The tags.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -30,48 +313,57 @@ rt::string_enum! {
     pub enum SpotInstanceInterruptionBehavior { Hibernate = "hibernate", Stop = "stop",
     Terminate = "terminate" }
 }
-/// p Describes a Spot Instance request. /p
+/// Describes a Spot Instance request.
 #[derive(Clone, Default, PartialEq)]
 pub struct SpotInstanceRequest {
-    /// p Deprecated. /p
+    /// Deprecated.
     pub actual_block_hourly_price: Option<String>,
-    /// p The Availability Zone group. If you specify the same Availability Zone group for all Spot Instance requests, all Spot Instances are launched in the same Availability Zone. /p
+    /// The Availability Zone group. If you specify the same Availability Zone group for all Spot Instance requests, all Spot Instances are launched in the same Availability Zone.
     pub availability_zone_group: Option<String>,
-    /// p Deprecated. /p
+    /// Deprecated.
     pub block_duration_minutes: Option<i32>,
-    /// p The date and time when the Spot Instance request was created, in UTC format (for example, i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). /p
+    /// The date and time when the Spot Instance request was created, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
     pub create_time: Option<rt::DateTime>,
-    /// p The fault codes for the Spot Instance request, if any. /p
+    /// The fault codes for the Spot Instance request, if any.
     pub fault: Option<SpotInstanceStateFault>,
-    /// p The instance ID, if an instance has been launched to fulfill the Spot Instance request. /p
+    /// The instance ID, if an instance has been launched to fulfill the Spot Instance request.
     pub instance_id: Option<String>,
-    /// p The instance launch group. Launch groups are Spot Instances that launch together and terminate together. /p
+    /// The instance launch group. Launch groups are Spot Instances that launch together and terminate together.
     pub launch_group: Option<String>,
-    /// p Additional information for launching instances. /p
+    /// Additional information for launching instances.
     pub launch_specification: Option<LaunchSpecification>,
-    /// p The Availability Zone in which the request is launched. /p p Either code launchedAvailabilityZone /code or code launchedAvailabilityZoneId /code can be specified, but not both /p
+    /// The Availability Zone in which the request is launched.
+    ///
+    /// Either `launchedAvailabilityZone` or `launchedAvailabilityZoneId` can be specified, but not both
     pub launched_availability_zone: Option<String>,
-    /// p The ID of the Availability Zone in which the request is launched. /p p Either code launchedAvailabilityZone /code or code launchedAvailabilityZoneId /code can be specified, but not both /p
+    /// The ID of the Availability Zone in which the request is launched.
+    ///
+    /// Either `launchedAvailabilityZone` or `launchedAvailabilityZoneId` can be specified, but not both
     pub launched_availability_zone_id: Option<String>,
-    /// p The product description associated with the Spot Instance. /p
+    /// The product description associated with the Spot Instance.
     pub product_description: Option<RiProductDescription>,
-    /// p The ID of the Spot Instance request. /p
+    /// The ID of the Spot Instance request.
     pub spot_instance_request_id: Option<String>,
-    /// p The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price. /p important p If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter. /p /important
+    /// The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
+    ///
+    /// **Important:** If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter.
     pub spot_price: Option<String>,
-    /// p The state of the Spot Instance request. Spot request status information helps track your Spot Instance requests. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-request-status.html" Spot request status /a in the i Amazon EC2 User Guide /i . /p
+    /// The state of the Spot Instance request. Spot request status information helps track your Spot Instance requests. For more information, see [Spot request status](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-request-status.html) in the *Amazon EC2 User Guide*.
     pub state: Option<SpotInstanceState>,
-    /// p The status code and status message describing the Spot Instance request. /p
+    /// The status code and status message describing the Spot Instance request.
     pub status: Option<SpotInstanceStatus>,
-    /// p Any tags assigned to the resource. /p
+    /// Any tags assigned to the resource.
     pub tags: Option<Vec<Tag>>,
-    /// p The Spot Instance request type. /p
+    /// The Spot Instance request type.
     pub type_: Option<SpotInstanceType>,
-    /// p The start date of the request, in UTC format (for example, i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). The request becomes active at this date and time. /p
+    /// The start date of the request, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). The request becomes active at this date and time.
     pub valid_from: Option<rt::DateTime>,
-    /// p The end date of the request, in UTC format ( i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). /p ul li p For a persistent request, the request remains active until the code validUntil /code date and time is reached. Otherwise, the request remains active until you cancel it. /p /li li p For a one-time request, the request remains active until all instances launch, the request is canceled, or the code validUntil /code date and time is reached. By default, the request is valid for 7 days from the date the request was created. /p /li /ul
+    /// The end date of the request, in UTC format (*YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
+    ///
+    /// - For a persistent request, the request remains active until the `validUntil` date and time is reached. Otherwise, the request remains active until you cancel it.
+    /// - For a one-time request, the request remains active until all instances launch, the request is canceled, or the `validUntil` date and time is reached. By default, the request is valid for 7 days from the date the request was created.
     pub valid_until: Option<rt::DateTime>,
-    /// p The behavior when a Spot Instance is interrupted. /p
+    /// The behavior when a Spot Instance is interrupted.
     pub instance_interruption_behavior: Option<InstanceInterruptionBehavior>,
 }
 rt::structure!(
@@ -122,12 +414,12 @@ rt::string_enum! {
     pub enum SpotInstanceState { Open = "open", Active = "active", Closed = "closed",
     Cancelled = "cancelled", Failed = "failed", Disabled = "disabled" }
 }
-/// p Describes a Spot Instance state change. /p
+/// Describes a Spot Instance state change.
 #[derive(Clone, Default, PartialEq)]
 pub struct SpotInstanceStateFault {
-    /// p The reason code for the Spot Instance state change. /p
+    /// The reason code for the Spot Instance state change.
     pub code: Option<String>,
-    /// p The message for the Spot Instance state change. /p
+    /// The message for the Spot Instance state change.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -140,14 +432,14 @@ pub static SPOT_INSTANCE_STATE_FAULT: rt::Schema = rt::Schema::structure(
         rt::m("Message", &rt::STRING).named("message"),
     ],
 );
-/// p Describes the status of a Spot Instance request. /p
+/// Describes the status of a Spot Instance request.
 #[derive(Clone, Default, PartialEq)]
 pub struct SpotInstanceStatus {
-    /// p The status code. For a list of status codes, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-request-status.html#spot-instance-request-status-understand" Spot request status codes /a in the i Amazon EC2 User Guide /i . /p
+    /// The status code. For a list of status codes, see [Spot request status codes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-request-status.html#spot-instance-request-status-understand) in the *Amazon EC2 User Guide*.
     pub code: Option<String>,
-    /// p The description for the status code. /p
+    /// The description for the status code.
     pub message: Option<String>,
-    /// p The date and time of the most recent status update, in UTC format (for example, i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). /p
+    /// The date and time of the most recent status update, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
     pub update_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -164,10 +456,10 @@ pub static SPOT_INSTANCE_STATUS: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum SpotInstanceType { OneTime = "one-time", Persistent = "persistent" }
 }
-/// p The strategies for managing your Spot Instances that are at an elevated risk of being interrupted. /p
+/// The strategies for managing your Spot Instances that are at an elevated risk of being interrupted.
 #[derive(Clone, Default, PartialEq)]
 pub struct SpotMaintenanceStrategies {
-    /// p The Spot Instance replacement strategy to use when Amazon EC2 emits a signal that your Spot Instance is at an elevated risk of being interrupted. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-capacity-rebalance.html" Capacity rebalancing /a in the i Amazon EC2 User Guide /i . /p
+    /// The Spot Instance replacement strategy to use when Amazon EC2 emits a signal that your Spot Instance is at an elevated risk of being interrupted. For more information, see [Capacity rebalancing](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-capacity-rebalance.html) in the *Amazon EC2 User Guide*.
     pub capacity_rebalance: Option<SpotCapacityRebalance>,
 }
 rt::structure!(
@@ -177,18 +469,31 @@ pub static SPOT_MAINTENANCE_STRATEGIES: rt::Schema = rt::Schema::structure(
     "SpotMaintenanceStrategies",
     &[rt::m("CapacityRebalance", &SPOT_CAPACITY_REBALANCE).named("capacityRebalance")],
 );
-/// p The options for Spot Instances. /p
+/// The options for Spot Instances.
 #[derive(Clone, Default, PartialEq)]
 pub struct SpotMarketOptions {
-    /// p The maximum hourly price that you're willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price. /p important p If you specify a maximum price, your Spot Instances will be interrupted more frequently than if you do not specify this parameter. /p p If you specify a maximum price, it must be more than USD $0.001. Specifying a value below USD $0.001 will result in an code InvalidParameterValue /code error message. /p /important
+    /// The maximum hourly price that you're willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
+    ///
+    /// **Important:** If you specify a maximum price, your Spot Instances will be interrupted more frequently than if you do not specify this parameter.
+    ///
+    /// If you specify a maximum price, it must be more than USD $0.001. Specifying a value below USD $0.001 will result in an `InvalidParameterValue` error message.
     pub max_price: Option<String>,
-    /// p The Spot Instance request type. For a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API RunInstances" RunInstances /a , persistent Spot Instance requests are only supported when the instance interruption behavior is either code hibernate /code or code stop /code . /p
+    /// The Spot Instance request type. For [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances), persistent Spot Instance requests are only supported when the instance interruption behavior is either `hibernate` or `stop`.
     pub spot_instance_type: Option<SpotInstanceType>,
-    /// p Deprecated. /p
+    /// Deprecated.
     pub block_duration_minutes: Option<i32>,
-    /// p The end date of the request, in UTC format ( i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). Supported only for persistent requests. /p ul li p For a persistent request, the request remains active until the code ValidUntil /code date and time is reached. Otherwise, the request remains active until you cancel it. /p /li li p For a one-time request, code ValidUntil /code is not supported. The request remains active until all instances launch or you cancel the request. /p /li /ul
+    /// The end date of the request, in UTC format (*YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). Supported only for persistent requests.
+    ///
+    /// - For a persistent request, the request remains active until the `ValidUntil` date and time is reached. Otherwise, the request remains active until you cancel it.
+    /// - For a one-time request, `ValidUntil` is not supported. The request remains active until all instances launch or you cancel the request.
     pub valid_until: Option<rt::DateTime>,
-    /// p The behavior when a Spot Instance is interrupted. /p p If code Configured /code (for a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API HibernationOptionsRequest.html" code HibernationOptions /code /a ) is set to code true /code , the code InstanceInterruptionBehavior /code parameter is automatically set to code hibernate /code . If you set it to code stop /code or code terminate /code , you'll get an error. /p p If code Configured /code (for a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API HibernationOptionsRequest.html" code HibernationOptions /code /a ) is set to code false /code or code null /code , the code InstanceInterruptionBehavior /code parameter is automatically set to code terminate /code . You can also set it to code stop /code or code hibernate /code . /p p For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/interruption-behavior.html" Interruption behavior /a in the i Amazon EC2 User Guide /i . /p
+    /// The behavior when a Spot Instance is interrupted.
+    ///
+    /// If `Configured` (for [`HibernationOptions`](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_HibernationOptionsRequest.html) ) is set to `true`, the `InstanceInterruptionBehavior` parameter is automatically set to `hibernate`. If you set it to `stop` or `terminate`, you'll get an error.
+    ///
+    /// If `Configured` (for [`HibernationOptions`](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_HibernationOptionsRequest.html) ) is set to `false` or `null`, the `InstanceInterruptionBehavior` parameter is automatically set to `terminate`. You can also set it to `stop` or `hibernate`.
+    ///
+    /// For more information, see [Interruption behavior](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/interruption-behavior.html) in the *Amazon EC2 User Guide*.
     pub instance_interruption_behavior: Option<InstanceInterruptionBehavior>,
 }
 rt::structure!(
@@ -205,24 +510,47 @@ pub static SPOT_MARKET_OPTIONS: rt::Schema = rt::Schema::structure(
         rt::m("InstanceInterruptionBehavior", &rt::ENUM),
     ],
 );
-/// p Describes the configuration of Spot Instances in an EC2 Fleet. /p
+/// Describes the configuration of Spot Instances in an EC2 Fleet.
 #[derive(Clone, Default, PartialEq)]
 pub struct SpotOptions {
-    /// p The strategy that determines how to allocate the target Spot Instance capacity across the Spot Instance pools specified by the EC2 Fleet launch configuration. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-allocation-strategy.html" Allocation strategies for Spot Instances /a in the i Amazon EC2 User Guide /i . /p dl dt price-capacity-optimized (recommended) /dt dd p EC2 Fleet identifies the pools with the highest capacity availability for the number of instances that are launching. This means that we will request Spot Instances from the pools that we believe have the lowest chance of interruption in the near term. EC2 Fleet then requests Spot Instances from the lowest priced of these pools. /p /dd dt capacity-optimized /dt dd p EC2 Fleet identifies the pools with the highest capacity availability for the number of instances that are launching. This means that we will request Spot Instances from the pools that we believe have the lowest chance of interruption in the near term. To give certain instance types a higher chance of launching first, use code capacity-optimized-prioritized /code . Set a priority for each instance type by using the code Priority /code parameter for code LaunchTemplateOverrides /code . You can assign the same priority to different code LaunchTemplateOverrides /code . EC2 implements the priorities on a best-effort basis, but optimizes for capacity first. code capacity-optimized-prioritized /code is supported only if your EC2 Fleet uses a launch template. Note that if the On-Demand code AllocationStrategy /code is set to code prioritized /code , the same priority is applied when fulfilling On-Demand capacity. /p /dd dt diversified /dt dd p EC2 Fleet requests instances from all of the Spot Instance pools that you specify. /p /dd dt lowest-price (not recommended) /dt dd important p We don't recommend the code lowest-price /code allocation strategy because it has the highest risk of interruption for your Spot Instances. /p /important p EC2 Fleet requests instances from the lowest priced Spot Instance pool that has available capacity. If the lowest priced pool doesn't have available capacity, the Spot Instances come from the next lowest priced pool that has available capacity. If a pool runs out of capacity before fulfilling your desired capacity, EC2 Fleet will continue to fulfill your request by drawing from the next lowest priced pool. To ensure that your desired capacity is met, you might receive Spot Instances from several pools. Because this strategy only considers instance price and not capacity availability, it might lead to high interruption rates. /p /dd /dl p Default: code lowest-price /code /p
+    /// The strategy that determines how to allocate the target Spot Instance capacity across the Spot Instance pools specified by the EC2 Fleet launch configuration. For more information, see [Allocation strategies for Spot Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-allocation-strategy.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// - **price-capacity-optimized (recommended)**: EC2 Fleet identifies the pools with the highest capacity availability for the number of instances that are launching. This means that we will request Spot Instances from the pools that we believe have the lowest chance of interruption in the near term. EC2 Fleet then requests Spot Instances from the lowest priced of these pools.
+    /// - **capacity-optimized**: EC2 Fleet identifies the pools with the highest capacity availability for the number of instances that are launching. This means that we will request Spot Instances from the pools that we believe have the lowest chance of interruption in the near term. To give certain instance types a higher chance of launching first, use `capacity-optimized-prioritized`. Set a priority for each instance type by using the `Priority` parameter for `LaunchTemplateOverrides`. You can assign the same priority to different `LaunchTemplateOverrides`. EC2 implements the priorities on a best-effort basis, but optimizes for capacity first. `capacity-optimized-prioritized` is supported only if your EC2 Fleet uses a launch template. Note that if the On-Demand `AllocationStrategy` is set to `prioritized`, the same priority is applied when fulfilling On-Demand capacity.
+    /// - **diversified**: EC2 Fleet requests instances from all of the Spot Instance pools that you specify.
+    /// - **lowest-price (not recommended)**: **Important:** We don't recommend the `lowest-price` allocation strategy because it has the highest risk of interruption for your Spot Instances. EC2 Fleet requests instances from the lowest priced Spot Instance pool that has available capacity. If the lowest priced pool doesn't have available capacity, the Spot Instances come from the next lowest priced pool that has available capacity. If a pool runs out of capacity before fulfilling your desired capacity, EC2 Fleet will continue to fulfill your request by drawing from the next lowest priced pool. To ensure that your desired capacity is met, you might receive Spot Instances from several pools. Because this strategy only considers instance price and not capacity availability, it might lead to high interruption rates.
+    ///
+    /// Default: `lowest-price`
     pub allocation_strategy: Option<SpotAllocationStrategy>,
-    /// p The strategies for managing your workloads on your Spot Instances that will be interrupted. Currently only the capacity rebalance strategy is available. /p
+    /// The strategies for managing your workloads on your Spot Instances that will be interrupted. Currently only the capacity rebalance strategy is available.
     pub maintenance_strategies: Option<FleetSpotMaintenanceStrategies>,
-    /// p The behavior when a Spot Instance is interrupted. /p p Default: code terminate /code /p
+    /// The behavior when a Spot Instance is interrupted.
+    ///
+    /// Default: `terminate`
     pub instance_interruption_behavior: Option<SpotInstanceInterruptionBehavior>,
-    /// p The number of Spot pools across which to allocate your target Spot capacity. Supported only when code AllocationStrategy /code is set to code lowest-price /code . EC2 Fleet selects the cheapest Spot pools and evenly allocates your target Spot capacity across the number of Spot pools that you specify. /p p Note that EC2 Fleet attempts to draw Spot Instances from the number of pools that you specify on a best effort basis. If a pool runs out of Spot capacity before fulfilling your target capacity, EC2 Fleet will continue to fulfill your request by drawing from the next cheapest pool. To ensure that your target capacity is met, you might receive Spot Instances from more than the number of pools that you specified. Similarly, if most of the pools have no Spot capacity, you might receive your full target capacity from fewer than the number of pools that you specified. /p
+    /// The number of Spot pools across which to allocate your target Spot capacity. Supported only when `AllocationStrategy` is set to `lowest-price`. EC2 Fleet selects the cheapest Spot pools and evenly allocates your target Spot capacity across the number of Spot pools that you specify.
+    ///
+    /// Note that EC2 Fleet attempts to draw Spot Instances from the number of pools that you specify on a best effort basis. If a pool runs out of Spot capacity before fulfilling your target capacity, EC2 Fleet will continue to fulfill your request by drawing from the next cheapest pool. To ensure that your target capacity is met, you might receive Spot Instances from more than the number of pools that you specified. Similarly, if most of the pools have no Spot capacity, you might receive your full target capacity from fewer than the number of pools that you specified.
     pub instance_pools_to_use_count: Option<i32>,
-    /// p Indicates that the fleet uses a single instance type to launch all Spot Instances in the fleet. /p p Supported only for fleets of type code instant /code . /p
+    /// Indicates that the fleet uses a single instance type to launch all Spot Instances in the fleet.
+    ///
+    /// Supported only for fleets of type `instant`.
     pub single_instance_type: Option<bool>,
-    /// p Indicates that the fleet launches all Spot Instances into a single Availability Zone. /p p Supported only for fleets of type code instant /code . /p
+    /// Indicates that the fleet launches all Spot Instances into a single Availability Zone.
+    ///
+    /// Supported only for fleets of type `instant`.
     pub single_availability_zone: Option<bool>,
-    /// p The minimum target capacity for Spot Instances in the fleet. If this minimum capacity isn't reached, no instances are launched. /p p Constraints: Maximum value of code 1000 /code . Supported only for fleets of type code instant /code . /p p At least one of the following must be specified: code SingleAvailabilityZone /code | code SingleInstanceType /code /p
+    /// The minimum target capacity for Spot Instances in the fleet. If this minimum capacity isn't reached, no instances are launched.
+    ///
+    /// Constraints: Maximum value of `1000`. Supported only for fleets of type `instant`.
+    ///
+    /// At least one of the following must be specified: `SingleAvailabilityZone` \| `SingleInstanceType`
     pub min_target_capacity: Option<i32>,
-    /// p The maximum amount per hour for Spot Instances that you're willing to pay. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price. /p important p If you specify a maximum price, your Spot Instances will be interrupted more frequently than if you do not specify this parameter. /p /important note p If your fleet includes T instances that are configured as code unlimited /code , and if their average CPU usage exceeds the baseline utilization, you will incur a charge for surplus credits. The code maxTotalPrice /code does not account for surplus credits, and, if you use surplus credits, your final cost might be higher than what you specified for code maxTotalPrice /code . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html#unlimited-mode-surplus-credits" Surplus credits can incur charges /a in the i Amazon EC2 User Guide /i . /p /note
+    /// The maximum amount per hour for Spot Instances that you're willing to pay. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
+    ///
+    /// **Important:** If you specify a maximum price, your Spot Instances will be interrupted more frequently than if you do not specify this parameter.
+    ///
+    /// **Note:** If your fleet includes T instances that are configured as `unlimited`, and if their average CPU usage exceeds the baseline utilization, you will incur a charge for surplus credits. The `maxTotalPrice` does not account for surplus credits, and, if you use surplus credits, your final cost might be higher than what you specified for `maxTotalPrice`. For more information, see [Surplus credits can incur charges](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html#unlimited-mode-surplus-credits) in the *Amazon EC2 User Guide*.
     pub max_total_price: Option<String>,
 }
 rt::structure!(
@@ -246,24 +574,47 @@ pub static SPOT_OPTIONS: rt::Schema = rt::Schema::structure(
         rt::m("MaxTotalPrice", &rt::STRING).named("maxTotalPrice"),
     ],
 );
-/// p Describes the configuration of Spot Instances in an EC2 Fleet request. /p
+/// Describes the configuration of Spot Instances in an EC2 Fleet request.
 #[derive(Clone, Default, PartialEq)]
 pub struct SpotOptionsRequest {
-    /// p The strategy that determines how to allocate the target Spot Instance capacity across the Spot Instance pools specified by the EC2 Fleet launch configuration. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-allocation-strategy.html" Allocation strategies for Spot Instances /a in the i Amazon EC2 User Guide /i . /p dl dt price-capacity-optimized (recommended) /dt dd p EC2 Fleet identifies the pools with the highest capacity availability for the number of instances that are launching. This means that we will request Spot Instances from the pools that we believe have the lowest chance of interruption in the near term. EC2 Fleet then requests Spot Instances from the lowest priced of these pools. /p /dd dt capacity-optimized /dt dd p EC2 Fleet identifies the pools with the highest capacity availability for the number of instances that are launching. This means that we will request Spot Instances from the pools that we believe have the lowest chance of interruption in the near term. To give certain instance types a higher chance of launching first, use code capacity-optimized-prioritized /code . Set a priority for each instance type by using the code Priority /code parameter for code LaunchTemplateOverrides /code . You can assign the same priority to different code LaunchTemplateOverrides /code . EC2 implements the priorities on a best-effort basis, but optimizes for capacity first. code capacity-optimized-prioritized /code is supported only if your EC2 Fleet uses a launch template. Note that if the On-Demand code AllocationStrategy /code is set to code prioritized /code , the same priority is applied when fulfilling On-Demand capacity. /p /dd dt diversified /dt dd p EC2 Fleet requests instances from all of the Spot Instance pools that you specify. /p /dd dt lowest-price (not recommended) /dt dd important p We don't recommend the code lowest-price /code allocation strategy because it has the highest risk of interruption for your Spot Instances. /p /important p EC2 Fleet requests instances from the lowest priced Spot Instance pool that has available capacity. If the lowest priced pool doesn't have available capacity, the Spot Instances come from the next lowest priced pool that has available capacity. If a pool runs out of capacity before fulfilling your desired capacity, EC2 Fleet will continue to fulfill your request by drawing from the next lowest priced pool. To ensure that your desired capacity is met, you might receive Spot Instances from several pools. Because this strategy only considers instance price and not capacity availability, it might lead to high interruption rates. /p /dd /dl p Default: code lowest-price /code /p
+    /// The strategy that determines how to allocate the target Spot Instance capacity across the Spot Instance pools specified by the EC2 Fleet launch configuration. For more information, see [Allocation strategies for Spot Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-allocation-strategy.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// - **price-capacity-optimized (recommended)**: EC2 Fleet identifies the pools with the highest capacity availability for the number of instances that are launching. This means that we will request Spot Instances from the pools that we believe have the lowest chance of interruption in the near term. EC2 Fleet then requests Spot Instances from the lowest priced of these pools.
+    /// - **capacity-optimized**: EC2 Fleet identifies the pools with the highest capacity availability for the number of instances that are launching. This means that we will request Spot Instances from the pools that we believe have the lowest chance of interruption in the near term. To give certain instance types a higher chance of launching first, use `capacity-optimized-prioritized`. Set a priority for each instance type by using the `Priority` parameter for `LaunchTemplateOverrides`. You can assign the same priority to different `LaunchTemplateOverrides`. EC2 implements the priorities on a best-effort basis, but optimizes for capacity first. `capacity-optimized-prioritized` is supported only if your EC2 Fleet uses a launch template. Note that if the On-Demand `AllocationStrategy` is set to `prioritized`, the same priority is applied when fulfilling On-Demand capacity.
+    /// - **diversified**: EC2 Fleet requests instances from all of the Spot Instance pools that you specify.
+    /// - **lowest-price (not recommended)**: **Important:** We don't recommend the `lowest-price` allocation strategy because it has the highest risk of interruption for your Spot Instances. EC2 Fleet requests instances from the lowest priced Spot Instance pool that has available capacity. If the lowest priced pool doesn't have available capacity, the Spot Instances come from the next lowest priced pool that has available capacity. If a pool runs out of capacity before fulfilling your desired capacity, EC2 Fleet will continue to fulfill your request by drawing from the next lowest priced pool. To ensure that your desired capacity is met, you might receive Spot Instances from several pools. Because this strategy only considers instance price and not capacity availability, it might lead to high interruption rates.
+    ///
+    /// Default: `lowest-price`
     pub allocation_strategy: Option<SpotAllocationStrategy>,
-    /// p The strategies for managing your Spot Instances that are at an elevated risk of being interrupted. /p
+    /// The strategies for managing your Spot Instances that are at an elevated risk of being interrupted.
     pub maintenance_strategies: Option<FleetSpotMaintenanceStrategiesRequest>,
-    /// p The behavior when a Spot Instance is interrupted. /p p Default: code terminate /code /p
+    /// The behavior when a Spot Instance is interrupted.
+    ///
+    /// Default: `terminate`
     pub instance_interruption_behavior: Option<SpotInstanceInterruptionBehavior>,
-    /// p The number of Spot pools across which to allocate your target Spot capacity. Supported only when Spot code AllocationStrategy /code is set to code lowest-price /code . EC2 Fleet selects the cheapest Spot pools and evenly allocates your target Spot capacity across the number of Spot pools that you specify. /p p Note that EC2 Fleet attempts to draw Spot Instances from the number of pools that you specify on a best effort basis. If a pool runs out of Spot capacity before fulfilling your target capacity, EC2 Fleet will continue to fulfill your request by drawing from the next cheapest pool. To ensure that your target capacity is met, you might receive Spot Instances from more than the number of pools that you specified. Similarly, if most of the pools have no Spot capacity, you might receive your full target capacity from fewer than the number of pools that you specified. /p
+    /// The number of Spot pools across which to allocate your target Spot capacity. Supported only when Spot `AllocationStrategy` is set to `lowest-price`. EC2 Fleet selects the cheapest Spot pools and evenly allocates your target Spot capacity across the number of Spot pools that you specify.
+    ///
+    /// Note that EC2 Fleet attempts to draw Spot Instances from the number of pools that you specify on a best effort basis. If a pool runs out of Spot capacity before fulfilling your target capacity, EC2 Fleet will continue to fulfill your request by drawing from the next cheapest pool. To ensure that your target capacity is met, you might receive Spot Instances from more than the number of pools that you specified. Similarly, if most of the pools have no Spot capacity, you might receive your full target capacity from fewer than the number of pools that you specified.
     pub instance_pools_to_use_count: Option<i32>,
-    /// p Indicates that the fleet uses a single instance type to launch all Spot Instances in the fleet. /p p Supported only for fleets of type code instant /code . /p
+    /// Indicates that the fleet uses a single instance type to launch all Spot Instances in the fleet.
+    ///
+    /// Supported only for fleets of type `instant`.
     pub single_instance_type: Option<bool>,
-    /// p Indicates that the fleet launches all Spot Instances into a single Availability Zone. /p p Supported only for fleets of type code instant /code . /p
+    /// Indicates that the fleet launches all Spot Instances into a single Availability Zone.
+    ///
+    /// Supported only for fleets of type `instant`.
     pub single_availability_zone: Option<bool>,
-    /// p The minimum target capacity for Spot Instances in the fleet. If this minimum capacity isn't reached, no instances are launched. /p p Constraints: Maximum value of code 1000 /code . Supported only for fleets of type code instant /code . /p p At least one of the following must be specified: code SingleAvailabilityZone /code | code SingleInstanceType /code /p
+    /// The minimum target capacity for Spot Instances in the fleet. If this minimum capacity isn't reached, no instances are launched.
+    ///
+    /// Constraints: Maximum value of `1000`. Supported only for fleets of type `instant`.
+    ///
+    /// At least one of the following must be specified: `SingleAvailabilityZone` \| `SingleInstanceType`
     pub min_target_capacity: Option<i32>,
-    /// p The maximum amount per hour for Spot Instances that you're willing to pay. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price. /p important p If you specify a maximum price, your Spot Instances will be interrupted more frequently than if you do not specify this parameter. /p /important note p If your fleet includes T instances that are configured as code unlimited /code , and if their average CPU usage exceeds the baseline utilization, you will incur a charge for surplus credits. The code MaxTotalPrice /code does not account for surplus credits, and, if you use surplus credits, your final cost might be higher than what you specified for code MaxTotalPrice /code . For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html#unlimited-mode-surplus-credits" Surplus credits can incur charges /a in the i Amazon EC2 User Guide /i . /p /note
+    /// The maximum amount per hour for Spot Instances that you're willing to pay. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
+    ///
+    /// **Important:** If you specify a maximum price, your Spot Instances will be interrupted more frequently than if you do not specify this parameter.
+    ///
+    /// **Note:** If your fleet includes T instances that are configured as `unlimited`, and if their average CPU usage exceeds the baseline utilization, you will incur a charge for surplus credits. The `MaxTotalPrice` does not account for surplus credits, and, if you use surplus credits, your final cost might be higher than what you specified for `MaxTotalPrice`. For more information, see [Surplus credits can incur charges](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html#unlimited-mode-surplus-credits) in the *Amazon EC2 User Guide*.
     pub max_total_price: Option<String>,
 }
 rt::structure!(
@@ -285,16 +636,24 @@ pub static SPOT_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxTotalPrice", &rt::STRING),
     ],
 );
-/// p Describes Spot Instance placement. /p
+/// Describes Spot Instance placement.
 #[derive(Clone, Default, PartialEq)]
 pub struct SpotPlacement {
-    /// p The Availability Zone. For example, code us-east-2a /code . /p p Spot Fleet only To specify multiple Availability Zones, separate them using commas; for example, " code us-east-2a /code , code us-east-2b /code ". /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code must be specified in the request, but not both. /p
+    /// The Availability Zone. For example, `us-east-2a`.
+    ///
+    /// \[Spot Fleet only\] To specify multiple Availability Zones, separate them using commas; for example, "`us-east-2a`, `us-east-2b`".
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified in the request, but not both.
     pub availability_zone: Option<String>,
-    /// p The name of the placement group. /p
+    /// The name of the placement group.
     pub group_name: Option<String>,
-    /// p The tenancy of the instance (if the instance is running in a VPC). An instance with a tenancy of code dedicated /code runs on single-tenant hardware. The code host /code tenancy is not supported for Spot Instances. /p
+    /// The tenancy of the instance (if the instance is running in a VPC). An instance with a tenancy of `dedicated` runs on single-tenant hardware. The `host` tenancy is not supported for Spot Instances.
     pub tenancy: Option<Tenancy>,
-    /// p The ID of the Availability Zone. For example, code use2-az1 /code . /p p Spot Fleet only To specify multiple Availability Zones, separate them using commas; for example, " code use2-az1 /code , code use2-bz1 /code ". /p p Either code AvailabilityZone /code or code AvailabilityZoneId /code must be specified in the request, but not both. /p
+    /// The ID of the Availability Zone. For example, `use2-az1`.
+    ///
+    /// \[Spot Fleet only\] To specify multiple Availability Zones, separate them using commas; for example, "`use2-az1`, `use2-bz1`".
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified in the request, but not both.
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
@@ -310,14 +669,14 @@ pub static SPOT_PLACEMENT: rt::Schema = rt::Schema::structure(
         rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
     ],
 );
-/// p The Spot placement score for this Region or Availability Zone. The score is calculated based on the assumption that the code capacity-optimized /code allocation strategy is used and that all of the Availability Zones in the Region can be used. /p
+/// The Spot placement score for this Region or Availability Zone. The score is calculated based on the assumption that the `capacity-optimized` allocation strategy is used and that all of the Availability Zones in the Region can be used.
 #[derive(Clone, Default, PartialEq)]
 pub struct SpotPlacementScore {
-    /// p The Region. /p
+    /// The Region.
     pub region: Option<String>,
-    /// p The Availability Zone. /p
+    /// The Availability Zone.
     pub availability_zone_id: Option<String>,
-    /// p The placement score, on a scale from code 1 /code to code 10 /code . A score of code 10 /code indicates that your Spot request is highly likely to succeed in this Region or Availability Zone. A score of code 1 /code indicates that your Spot request is not likely to succeed. /p
+    /// The placement score, on a scale from `1` to `10`. A score of `10` indicates that your Spot request is highly likely to succeed in this Region or Availability Zone. A score of `1` indicates that your Spot request is not likely to succeed.
     pub score: Option<i32>,
 }
 rt::structure!(
@@ -336,20 +695,24 @@ pub static SPOT_PLACEMENT_SCORES: rt::Schema = rt::Schema::list(
     "SpotPlacementScores",
     &[rt::m("member", &SPOT_PLACEMENT_SCORE).named("item")],
 );
-/// p The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price. /p important p If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter. /p /important
+/// The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
+///
+/// **Important:** If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter.
 #[derive(Clone, Default, PartialEq)]
 pub struct SpotPrice {
-    /// p The Availability Zone. /p
+    /// The Availability Zone.
     pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone. /p
+    /// The ID of the Availability Zone.
     pub availability_zone_id: Option<String>,
-    /// p The instance type. /p
+    /// The instance type.
     pub instance_type: Option<InstanceType>,
-    /// p A general description of the AMI. /p
+    /// A general description of the AMI.
     pub product_description: Option<RiProductDescription>,
-    /// p The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price. /p important p If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter. /p /important
+    /// The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
+    ///
+    /// **Important:** If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter.
     pub spot_price: Option<String>,
-    /// p The date and time the request was created, in UTC format (for example, i YYYY /i - i MM /i - i DD /i T i HH /i : i MM /i : i SS /i Z). /p
+    /// The date and time the request was created, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -377,20 +740,20 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum SqlServerLicenseUsage { Full = "full", Waived = "waived" }
 }
-/// p Describes a stale rule in a security group. /p
+/// Describes a stale rule in a security group.
 #[derive(Clone, Default, PartialEq)]
 pub struct StaleIpPermission {
-    /// p If the protocol is TCP or UDP, this is the start of the port range. If the protocol is ICMP or ICMPv6, this is the ICMP type or -1 (all ICMP types). /p
+    /// If the protocol is TCP or UDP, this is the start of the port range. If the protocol is ICMP or ICMPv6, this is the ICMP type or -1 (all ICMP types).
     pub from_port: Option<i32>,
-    /// p The IP protocol name ( code tcp /code , code udp /code , code icmp /code , code icmpv6 /code ) or number (see a href="http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml" Protocol Numbers) /a . /p
+    /// The IP protocol name (`tcp`, `udp`, `icmp`, `icmpv6`) or number (see [Protocol Numbers)](http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml).
     pub ip_protocol: Option<String>,
-    /// p The IP ranges. Not applicable for stale security group rules. /p
+    /// The IP ranges. Not applicable for stale security group rules.
     pub ip_ranges: Option<Vec<String>>,
-    /// p The prefix list IDs. Not applicable for stale security group rules. /p
+    /// The prefix list IDs. Not applicable for stale security group rules.
     pub prefix_list_ids: Option<Vec<String>>,
-    /// p If the protocol is TCP or UDP, this is the end of the port range. If the protocol is ICMP or ICMPv6, this is the ICMP code or -1 (all ICMP codes). /p
+    /// If the protocol is TCP or UDP, this is the end of the port range. If the protocol is ICMP or ICMPv6, this is the ICMP code or -1 (all ICMP codes).
     pub to_port: Option<i32>,
-    /// p The security group pairs. Returns the ID of the referenced security group and VPC, and the ID and status of the VPC peering connection. /p
+    /// The security group pairs. Returns the ID of the referenced security group and VPC, and the ID and status of the VPC peering connection.
     pub user_id_group_pairs: Option<Vec<UserIdGroupPair>>,
 }
 rt::structure!(
@@ -412,20 +775,20 @@ pub static STALE_IP_PERMISSION_SET: rt::Schema = rt::Schema::list(
     "StaleIpPermissionSet",
     &[rt::m("member", &STALE_IP_PERMISSION).named("item")],
 );
-/// p Describes a stale security group (a security group that contains stale rules). /p
+/// Describes a stale security group (a security group that contains stale rules).
 #[derive(Clone, Default, PartialEq)]
 pub struct StaleSecurityGroup {
-    /// p The description of the security group. /p
+    /// The description of the security group.
     pub description: Option<String>,
-    /// p The ID of the security group. /p
+    /// The ID of the security group.
     pub group_id: Option<String>,
-    /// p The name of the security group. /p
+    /// The name of the security group.
     pub group_name: Option<String>,
-    /// p Information about the stale inbound rules in the security group. /p
+    /// Information about the stale inbound rules in the security group.
     pub stale_ip_permissions: Option<Vec<StaleIpPermission>>,
-    /// p Information about the stale outbound rules in the security group. /p
+    /// Information about the stale outbound rules in the security group.
     pub stale_ip_permissions_egress: Option<Vec<StaleIpPermission>>,
-    /// p The ID of the VPC for the security group. /p
+    /// The ID of the VPC for the security group.
     pub vpc_id: Option<String>,
 }
 rt::structure!(
@@ -451,15 +814,21 @@ pub static STALE_SECURITY_GROUP_SET: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartDeclarativePoliciesReportRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The name of the S3 bucket where the report will be saved. The bucket must be in the same Region where the report generation request is made. /p
+    /// The name of the S3 bucket where the report will be saved. The bucket must be in the same Region where the report generation request is made.
     pub s3_bucket: String,
-    /// p The prefix for your S3 object. /p
+    /// The prefix for your S3 object.
     pub s3_prefix: Option<String>,
-    /// p The root ID, organizational unit ID, or account ID. /p p Format: /p ul li p For root: code r-ab12 /code /p /li li p For OU: code ou-ab12-cdef1234 /code /p /li li p For account: code 123456789012 /code /p /li /ul
+    /// The root ID, organizational unit ID, or account ID.
+    ///
+    /// Format:
+    ///
+    /// - For root: `r-ab12`
+    /// - For OU: `ou-ab12-cdef1234`
+    /// - For account: `123456789012`
     pub target_id: String,
-    /// p The tags to apply. /p
+    /// The tags to apply.
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
@@ -478,7 +847,7 @@ pub static START_DECLARATIVE_POLICIES_REPORT_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartDeclarativePoliciesReportResult {
-    /// p The ID of the report. /p
+    /// The ID of the report.
     pub report_id: Option<String>,
 }
 rt::structure!(
@@ -491,11 +860,11 @@ pub static START_DECLARATIVE_POLICIES_REPORT_RESULT: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartInstancesRequest {
-    /// p The IDs of the instances. /p
+    /// The IDs of the instances.
     pub instance_ids: Vec<String>,
-    /// p Reserved. /p
+    /// Reserved.
     pub additional_info: Option<String>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -514,7 +883,7 @@ pub static START_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartInstancesResult {
-    /// p Information about the started instances. /p
+    /// Information about the started instances.
     pub starting_instances: Option<Vec<InstanceStateChange>>,
 }
 rt::structure!(StartInstancesResult, START_INSTANCES_RESULT, 0 => starting_instances);
@@ -524,13 +893,13 @@ pub static START_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartNetworkInsightsAccessScopeAnalysisRequest {
-    /// p The ID of the Network Access Scope. /p
+    /// The ID of the Network Access Scope.
     pub network_insights_access_scope_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The tags to apply. /p
+    /// The tags to apply.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" How to ensure idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: String,
 }
 rt::structure!(
@@ -550,7 +919,7 @@ pub static START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartNetworkInsightsAccessScopeAnalysisResult {
-    /// p The Network Access Scope analysis. /p
+    /// The Network Access Scope analysis.
     pub network_insights_access_scope_analysis: Option<
         NetworkInsightsAccessScopeAnalysis,
     >,
@@ -572,19 +941,19 @@ pub static START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_RESULT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartNetworkInsightsAnalysisRequest {
-    /// p The ID of the path. /p
+    /// The ID of the path.
     pub network_insights_path_id: String,
-    /// p The member accounts that contain resources that the path can traverse. /p
+    /// The member accounts that contain resources that the path can traverse.
     pub additional_accounts: Option<Vec<String>>,
-    /// p The Amazon Resource Names (ARN) of the resources that the path must traverse. /p
+    /// The Amazon Resource Names (ARN) of the resources that the path must traverse.
     pub filter_in_arns: Option<Vec<String>>,
-    /// p The Amazon Resource Names (ARN) of the resources that the path will ignore. /p
+    /// The Amazon Resource Names (ARN) of the resources that the path will ignore.
     pub filter_out_arns: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The tags to apply. /p
+    /// The tags to apply.
     pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see a href="https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html" How to ensure idempotency /a . /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     pub client_token: String,
 }
 rt::structure!(
@@ -606,7 +975,7 @@ pub static START_NETWORK_INSIGHTS_ANALYSIS_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartNetworkInsightsAnalysisResult {
-    /// p Information about the network insights analysis. /p
+    /// Information about the network insights analysis.
     pub network_insights_analysis: Option<NetworkInsightsAnalysis>,
 }
 rt::structure!(
@@ -622,9 +991,9 @@ pub static START_NETWORK_INSIGHTS_ANALYSIS_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartVpcEndpointServicePrivateDnsVerificationRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the endpoint service. /p
+    /// The ID of the endpoint service.
     pub service_id: String,
 }
 rt::structure!(
@@ -638,7 +1007,7 @@ pub static START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION_REQUEST: rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartVpcEndpointServicePrivateDnsVerificationResult {
-    /// p Returns code true /code if the request succeeds; otherwise, it returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_value: Option<bool>,
 }
 rt::structure!(
@@ -654,12 +1023,25 @@ rt::string_enum! {
     Available = "Available", Deleting = "Deleting", Deleted = "Deleted", Rejected =
     "Rejected", Failed = "Failed", Expired = "Expired", Partial = "Partial" }
 }
-/// p Describes a state change. /p
+/// Describes a state change.
 #[derive(Clone, Default, PartialEq)]
 pub struct StateReason {
-    /// p The reason code for the state change. /p
+    /// The reason code for the state change.
     pub code: Option<String>,
-    /// p The message for the state change. /p ul li p code Server.InsufficientInstanceCapacity /code : There was insufficient capacity available to satisfy the launch request. /p /li li p code Server.InternalError /code : An internal error caused the instance to terminate during launch. /p /li li p code Server.ScheduledStop /code : The instance was stopped due to a scheduled retirement. /p /li li p code Server.SpotInstanceShutdown /code : The instance was stopped because the number of Spot requests with a maximum price equal to or higher than the Spot price exceeded available capacity or because of an increase in the Spot price. /p /li li p code Server.SpotInstanceTermination /code : The instance was terminated because the number of Spot requests with a maximum price equal to or higher than the Spot price exceeded available capacity or because of an increase in the Spot price. /p /li li p code Client.InstanceInitiatedShutdown /code : The instance was shut down from the operating system of the instance. /p /li li p code Client.InstanceTerminated /code : The instance was terminated or rebooted during AMI creation. /p /li li p code Client.InternalError /code : A client error caused the instance to terminate during launch. /p /li li p code Client.InvalidSnapshot.NotFound /code : The specified snapshot was not found. /p /li li p code Client.UserInitiatedHibernate /code : Hibernation was initiated on the instance. /p /li li p code Client.UserInitiatedShutdown /code : The instance was shut down using the Amazon EC2 API. /p /li li p code Client.VolumeLimitExceeded /code : The limit on the number of EBS volumes or total storage was exceeded. Decrease usage or request an increase in your account limits. /p /li /ul
+    /// The message for the state change.
+    ///
+    /// - `Server.InsufficientInstanceCapacity`: There was insufficient capacity available to satisfy the launch request.
+    /// - `Server.InternalError`: An internal error caused the instance to terminate during launch.
+    /// - `Server.ScheduledStop`: The instance was stopped due to a scheduled retirement.
+    /// - `Server.SpotInstanceShutdown`: The instance was stopped because the number of Spot requests with a maximum price equal to or higher than the Spot price exceeded available capacity or because of an increase in the Spot price.
+    /// - `Server.SpotInstanceTermination`: The instance was terminated because the number of Spot requests with a maximum price equal to or higher than the Spot price exceeded available capacity or because of an increase in the Spot price.
+    /// - `Client.InstanceInitiatedShutdown`: The instance was shut down from the operating system of the instance.
+    /// - `Client.InstanceTerminated`: The instance was terminated or rebooted during AMI creation.
+    /// - `Client.InternalError`: A client error caused the instance to terminate during launch.
+    /// - `Client.InvalidSnapshot.NotFound`: The specified snapshot was not found.
+    /// - `Client.UserInitiatedHibernate`: Hibernation was initiated on the instance.
+    /// - `Client.UserInitiatedShutdown`: The instance was shut down using the Amazon EC2 API.
+    /// - `Client.VolumeLimitExceeded`: The limit on the number of EBS volumes or total storage was exceeded. Decrease usage or request an increase in your account limits.
     pub message: Option<String>,
 }
 rt::structure!(StateReason, STATE_REASON, 0 => code, 1 => message);
@@ -689,15 +1071,25 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct StopInstancesRequest {
-    /// p The IDs of the instances. /p
+    /// The IDs of the instances.
     pub instance_ids: Vec<String>,
-    /// p Hibernates the instance if the instance was enabled for hibernation at launch. If the instance cannot hibernate successfully, a normal shutdown occurs. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html" Hibernate your Amazon EC2 instance /a in the i Amazon EC2 User Guide /i . /p p Default: code false /code /p
+    /// Hibernates the instance if the instance was enabled for hibernation at launch. If the instance cannot hibernate successfully, a normal shutdown occurs. For more information, see [Hibernate your Amazon EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// Default: `false`
     pub hibernate: Option<bool>,
-    /// p Specifies whether to bypass the graceful OS shutdown process when the instance is stopped. /p important p Bypassing the graceful OS shutdown might result in data loss or corruption (for example, memory contents not flushed to disk or loss of in-flight IOs) or skipped shutdown scripts. /p /important p Default: code false /code /p
+    /// Specifies whether to bypass the graceful OS shutdown process when the instance is stopped.
+    ///
+    /// **Important:** Bypassing the graceful OS shutdown might result in data loss or corruption (for example, memory contents not flushed to disk or loss of in-flight IOs) or skipped shutdown scripts.
+    ///
+    /// Default: `false`
     pub skip_os_shutdown: Option<bool>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Forces the instance to stop. The instance will first attempt a graceful shutdown, which includes flushing file system caches and metadata. If the graceful shutdown fails to complete within the timeout period, the instance shuts down forcibly without flushing the file system caches and metadata. /p p After using this option, you must perform file system check and repair procedures. This option is not recommended for Windows instances. For more information, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesStopping.html" Troubleshoot Amazon EC2 instance stop issues /a in the i Amazon EC2 User Guide /i . /p p Default: code false /code /p
+    /// Forces the instance to stop. The instance will first attempt a graceful shutdown, which includes flushing file system caches and metadata. If the graceful shutdown fails to complete within the timeout period, the instance shuts down forcibly without flushing the file system caches and metadata.
+    ///
+    /// After using this option, you must perform file system check and repair procedures. This option is not recommended for Windows instances. For more information, see [Troubleshoot Amazon EC2 instance stop issues](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesStopping.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// Default: `false`
     pub force: Option<bool>,
 }
 rt::structure!(
@@ -718,7 +1110,7 @@ pub static STOP_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopInstancesResult {
-    /// p Information about the stopped instances. /p
+    /// Information about the stopped instances.
     pub stopping_instances: Option<Vec<InstanceStateChange>>,
 }
 rt::structure!(StopInstancesResult, STOP_INSTANCES_RESULT, 0 => stopping_instances);
@@ -726,10 +1118,10 @@ pub static STOP_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
     "StopInstancesResult",
     &[rt::m("StoppingInstances", &INSTANCE_STATE_CHANGE_LIST).named("instancesSet")],
 );
-/// p Describes the storage location for an instance store-backed AMI. /p
+/// Describes the storage location for an instance store-backed AMI.
 #[derive(Clone, Default, PartialEq)]
 pub struct Storage {
-    /// p An Amazon S3 storage location. /p
+    /// An Amazon S3 storage location.
     pub s3: Option<S3Storage>,
 }
 rt::structure!(Storage, STORAGE, 0 => s3);
@@ -737,12 +1129,12 @@ pub static STORAGE: rt::Schema = rt::Schema::structure(
     "Storage",
     &[rt::m("S3", &S3_STORAGE)],
 );
-/// p Describes a storage location in Amazon S3. /p
+/// Describes a storage location in Amazon S3.
 #[derive(Clone, Default, PartialEq)]
 pub struct StorageLocation {
-    /// p The name of the S3 bucket. /p
+    /// The name of the S3 bucket.
     pub bucket: Option<String>,
-    /// p The key. /p
+    /// The key.
     pub key: Option<String>,
 }
 rt::structure!(StorageLocation, STORAGE_LOCATION, 0 => bucket, 1 => key);
@@ -753,22 +1145,22 @@ pub static STORAGE_LOCATION: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum StorageTier { Archive = "archive", Standard = "standard" }
 }
-/// p The information about the AMI store task, including the progress of the task. /p
+/// The information about the AMI store task, including the progress of the task.
 #[derive(Clone, Default, PartialEq)]
 pub struct StoreImageTaskResult {
-    /// p The ID of the AMI that is being stored. /p
+    /// The ID of the AMI that is being stored.
     pub ami_id: Option<String>,
-    /// p The time the task started. /p
+    /// The time the task started.
     pub task_start_time: Option<rt::DateTime>,
-    /// p The name of the Amazon S3 bucket that contains the stored AMI object. /p
+    /// The name of the Amazon S3 bucket that contains the stored AMI object.
     pub bucket: Option<String>,
-    /// p The name of the stored AMI object in the bucket. /p
+    /// The name of the stored AMI object in the bucket.
     pub s3object_key: Option<String>,
-    /// p The progress of the task as a percentage. /p
+    /// The progress of the task as a percentage.
     pub progress_percentage: Option<i32>,
-    /// p The state of the store task ( code InProgress /code , code Completed /code , or code Failed /code ). /p
+    /// The state of the store task (`InProgress`, `Completed`, or `Failed`).
     pub store_task_state: Option<String>,
-    /// p If the tasks fails, the reason for the failure is returned. If the task succeeds, code null /code is returned. /p
+    /// If the tasks fails, the reason for the failure is returned. If the task succeeds, `null` is returned.
     pub store_task_failure_reason: Option<String>,
 }
 rt::structure!(
@@ -796,54 +1188,59 @@ pub static STRING_LIST: rt::Schema = rt::Schema::list(
     "StringList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes a subnet. /p
+/// Describes a subnet.
 #[derive(Clone, Default, PartialEq)]
 pub struct Subnet {
-    /// p The AZ ID of the subnet. /p
+    /// The AZ ID of the subnet.
     pub availability_zone_id: Option<String>,
-    /// p Indicates the device position for local network interfaces in this subnet. For example, code 1 /code indicates local network interfaces in this subnet are the secondary network interface (eth1). /p
+    /// Indicates the device position for local network interfaces in this subnet. For example, `1` indicates local network interfaces in this subnet are the secondary network interface (eth1).
     pub enable_lni_at_device_index: Option<i32>,
-    /// p Indicates whether a network interface created in this subnet (including a network interface created by a RunInstances /a ) receives a customer-owned IPv4 address. /p
+    /// Indicates whether a network interface created in this subnet (including a network interface created by RunInstances) receives a customer-owned IPv4 address.
     pub map_customer_owned_ip_on_launch: Option<bool>,
-    /// p The customer-owned IPv4 address pool associated with the subnet. /p
+    /// The customer-owned IPv4 address pool associated with the subnet.
     pub customer_owned_ipv4_pool: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the subnet. /p
+    /// The ID of the Amazon Web Services account that owns the subnet.
     pub owner_id: Option<String>,
-    /// p Indicates whether a network interface created in this subnet (including a network interface created by a RunInstances /a ) receives an IPv6 address. /p
+    /// Indicates whether a network interface created in this subnet (including a network interface created by RunInstances) receives an IPv6 address.
     pub assign_ipv6_address_on_creation: Option<bool>,
-    /// p Information about the IPv6 CIDR blocks associated with the subnet. /p
+    /// Information about the IPv6 CIDR blocks associated with the subnet.
     pub ipv6_cidr_block_association_set: Option<Vec<SubnetIpv6CidrBlockAssociation>>,
-    /// p Any tags assigned to the subnet. /p
+    /// Any tags assigned to the subnet.
     pub tags: Option<Vec<Tag>>,
-    /// p The Amazon Resource Name (ARN) of the subnet. /p
+    /// The Amazon Resource Name (ARN) of the subnet.
     pub subnet_arn: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the Outpost. /p
+    /// The Amazon Resource Name (ARN) of the Outpost.
     pub outpost_arn: Option<String>,
-    /// p Indicates whether DNS queries made to the Amazon-provided DNS Resolver in this subnet should return synthetic IPv6 addresses for IPv4-only destinations. /p
+    /// Indicates whether DNS queries made to the Amazon-provided DNS Resolver in this subnet should return synthetic IPv6 addresses for IPv4-only destinations.
     pub enable_dns64: Option<bool>,
-    /// p Indicates whether this is an IPv6 only subnet. /p
+    /// Indicates whether this is an IPv6 only subnet.
     pub ipv6_native: Option<bool>,
-    /// p The type of hostnames to assign to instances in the subnet at launch. An instance hostname is based on the IPv4 address or ID of the instance. /p
+    /// The type of hostnames to assign to instances in the subnet at launch. An instance hostname is based on the IPv4 address or ID of the instance.
     pub private_dns_name_options_on_launch: Option<PrivateDnsNameOptionsOnLaunch>,
-    /// p The state of VPC Block Public Access (BPA). /p
+    /// The state of VPC Block Public Access (BPA).
     pub block_public_access_states: Option<BlockPublicAccessStates>,
-    /// p Indicates if this is a subnet used with Amazon Elastic VMware Service (EVS). Possible values are code Elastic VMware Service /code or no value. For more information about Amazon EVS, see a href="https://docs.aws.amazon.com/evs/latest/APIReference/Welcome.html" i Amazon Elastic VMware Service API Reference /i /a . /p
+    /// Indicates if this is a subnet used with Amazon Elastic VMware Service (EVS). Possible values are `Elastic VMware Service` or no value. For more information about Amazon EVS, see [*Amazon Elastic VMware Service API Reference*](https://docs.aws.amazon.com/evs/latest/APIReference/Welcome.html) .
     pub type_: Option<String>,
-    /// p The ID of the subnet. /p
+    /// The ID of the subnet.
     pub subnet_id: Option<String>,
-    /// p The current state of the subnet. /p ul li p code failed /code : The underlying infrastructure to support the subnet failed to provision as expected. /p /li li p code failed-insufficient-capacity /code : The underlying infrastructure to support the subnet failed to provision due to a shortage of EC2 instance capacity. /p /li /ul
+    /// The current state of the subnet.
+    ///
+    /// - `failed`: The underlying infrastructure to support the subnet failed to provision as expected.
+    /// - `failed-insufficient-capacity`: The underlying infrastructure to support the subnet failed to provision due to a shortage of EC2 instance capacity.
     pub state: Option<SubnetState>,
-    /// p The ID of the VPC the subnet is in. /p
+    /// The ID of the VPC the subnet is in.
     pub vpc_id: Option<String>,
-    /// p The IPv4 CIDR block assigned to the subnet. /p
+    /// The IPv4 CIDR block assigned to the subnet.
     pub cidr_block: Option<String>,
-    /// p The number of unused private IPv4 addresses in the subnet. The IPv4 addresses for any stopped instances are considered unavailable. /p
+    /// The number of unused private IPv4 addresses in the subnet. The IPv4 addresses for any stopped instances are considered unavailable.
     pub available_ip_address_count: Option<i32>,
-    /// p The Availability Zone of the subnet. /p
+    /// The Availability Zone of the subnet.
     pub availability_zone: Option<String>,
-    /// p Indicates whether this is the default subnet for the Availability Zone. /p
+    /// Indicates whether this is the default subnet for the Availability Zone.
     pub default_for_az: Option<bool>,
-    /// p Indicates whether instances launched in this subnet receive a public IPv4 address. /p p Amazon Web Services charges for all public IPv4 addresses, including public IPv4 addresses associated with running instances and Elastic IP addresses. For more information, see the i Public IPv4 Address /i tab on the a href="http://aws.amazon.com/vpc/pricing/" Amazon VPC pricing page /a . /p
+    /// Indicates whether instances launched in this subnet receive a public IPv4 address.
+    ///
+    /// Amazon Web Services charges for all public IPv4 addresses, including public IPv4 addresses associated with running instances and Elastic IP addresses. For more information, see the *Public IPv4 Address* tab on the [Amazon VPC pricing page](http://aws.amazon.com/vpc/pricing/).
     pub map_public_ip_on_launch: Option<bool>,
 }
 rt::structure!(
@@ -889,12 +1286,12 @@ pub static SUBNET: rt::Schema = rt::Schema::structure(
         rt::m("MapPublicIpOnLaunch", &rt::BOOLEAN).named("mapPublicIpOnLaunch"),
     ],
 );
-/// p Describes the subnet association with the transit gateway multicast domain. /p
+/// Describes the subnet association with the transit gateway multicast domain.
 #[derive(Clone, Default, PartialEq)]
 pub struct SubnetAssociation {
-    /// p The ID of the subnet. /p
+    /// The ID of the subnet.
     pub subnet_id: Option<String>,
-    /// p The state of the subnet association. /p
+    /// The state of the subnet association.
     pub state: Option<TransitGatewayMulitcastDomainAssociationState>,
 }
 rt::structure!(SubnetAssociation, SUBNET_ASSOCIATION, 0 => subnet_id, 1 => state);
@@ -909,12 +1306,12 @@ pub static SUBNET_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "SubnetAssociationList",
     &[rt::m("member", &SUBNET_ASSOCIATION).named("item")],
 );
-/// p Describes the state of a CIDR block. /p
+/// Describes the state of a CIDR block.
 #[derive(Clone, Default, PartialEq)]
 pub struct SubnetCidrBlockState {
-    /// p The state of a CIDR block. /p
+    /// The state of a CIDR block.
     pub state: Option<SubnetCidrBlockStateCode>,
-    /// p A message about the status of the CIDR block, if applicable. /p
+    /// A message about the status of the CIDR block, if applicable.
     pub status_message: Option<String>,
 }
 rt::structure!(
@@ -932,22 +1329,22 @@ rt::string_enum! {
     "associated", Disassociating = "disassociating", Disassociated = "disassociated",
     Failing = "failing", Failed = "failed" }
 }
-/// p Describes a subnet CIDR reservation. /p
+/// Describes a subnet CIDR reservation.
 #[derive(Clone, Default, PartialEq)]
 pub struct SubnetCidrReservation {
-    /// p The ID of the subnet CIDR reservation. /p
+    /// The ID of the subnet CIDR reservation.
     pub subnet_cidr_reservation_id: Option<String>,
-    /// p The ID of the subnet. /p
+    /// The ID of the subnet.
     pub subnet_id: Option<String>,
-    /// p The CIDR that has been reserved. /p
+    /// The CIDR that has been reserved.
     pub cidr: Option<String>,
-    /// p The type of reservation. /p
+    /// The type of reservation.
     pub reservation_type: Option<SubnetCidrReservationType>,
-    /// p The ID of the account that owns the subnet CIDR reservation. /p
+    /// The ID of the account that owns the subnet CIDR reservation.
     pub owner_id: Option<String>,
-    /// p The description assigned to the subnet CIDR reservation. /p
+    /// The description assigned to the subnet CIDR reservation.
     pub description: Option<String>,
-    /// p The tags assigned to the subnet CIDR reservation. /p
+    /// The tags assigned to the subnet CIDR reservation.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -974,14 +1371,18 @@ pub static SUBNET_CIDR_RESERVATION_LIST: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum SubnetCidrReservationType { Prefix = "prefix", Explicit = "explicit" }
 }
-/// p Describes the configuration of a subnet for a VPC endpoint. /p
+/// Describes the configuration of a subnet for a VPC endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct SubnetConfiguration {
-    /// p The ID of the subnet. /p
+    /// The ID of the subnet.
     pub subnet_id: Option<String>,
-    /// p The IPv4 address to assign to the endpoint network interface in the subnet. You must provide an IPv4 address if the VPC endpoint supports IPv4. /p p If you specify an IPv4 address when modifying a VPC endpoint, we replace the existing endpoint network interface with a new endpoint network interface with this IP address. This process temporarily disconnects the subnet and the VPC endpoint. /p
+    /// The IPv4 address to assign to the endpoint network interface in the subnet. You must provide an IPv4 address if the VPC endpoint supports IPv4.
+    ///
+    /// If you specify an IPv4 address when modifying a VPC endpoint, we replace the existing endpoint network interface with a new endpoint network interface with this IP address. This process temporarily disconnects the subnet and the VPC endpoint.
     pub ipv4: Option<String>,
-    /// p The IPv6 address to assign to the endpoint network interface in the subnet. You must provide an IPv6 address if the VPC endpoint supports IPv6. /p p If you specify an IPv6 address when modifying a VPC endpoint, we replace the existing endpoint network interface with a new endpoint network interface with this IP address. This process temporarily disconnects the subnet and the VPC endpoint. /p
+    /// The IPv6 address to assign to the endpoint network interface in the subnet. You must provide an IPv6 address if the VPC endpoint supports IPv6.
+    ///
+    /// If you specify an IPv6 address when modifying a VPC endpoint, we replace the existing endpoint network interface with a new endpoint network interface with this IP address. This process temporarily disconnects the subnet and the VPC endpoint.
     pub ipv6: Option<String>,
 }
 rt::structure!(
@@ -1007,12 +1408,12 @@ pub static SUBNET_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "SubnetIdStringList",
     &[rt::m("member", &rt::STRING).named("SubnetId")],
 );
-/// p Prefixes of the subnet IP. /p
+/// Prefixes of the subnet IP.
 #[derive(Clone, Default, PartialEq)]
 pub struct SubnetIpPrefixes {
-    /// p ID of the subnet. /p
+    /// ID of the subnet.
     pub subnet_id: Option<String>,
-    /// p Array of SubnetIpPrefixes objects. /p
+    /// Array of SubnetIpPrefixes objects.
     pub ip_prefixes: Option<Vec<String>>,
 }
 rt::structure!(SubnetIpPrefixes, SUBNET_IP_PREFIXES, 0 => subnet_id, 1 => ip_prefixes);
@@ -1027,18 +1428,18 @@ pub static SUBNET_IP_PREFIXES_LIST: rt::Schema = rt::Schema::list(
     "SubnetIpPrefixesList",
     &[rt::m("member", &SUBNET_IP_PREFIXES).named("item")],
 );
-/// p Describes an association between a subnet and an IPv6 CIDR block. /p
+/// Describes an association between a subnet and an IPv6 CIDR block.
 #[derive(Clone, Default, PartialEq)]
 pub struct SubnetIpv6CidrBlockAssociation {
-    /// p The ID of the association. /p
+    /// The ID of the association.
     pub association_id: Option<String>,
-    /// p The IPv6 CIDR block. /p
+    /// The IPv6 CIDR block.
     pub ipv6_cidr_block: Option<String>,
-    /// p The state of the CIDR block. /p
+    /// The state of the CIDR block.
     pub ipv6_cidr_block_state: Option<SubnetCidrBlockState>,
-    /// p Public IPv6 addresses are those advertised on the internet from Amazon Web Services. Private IP addresses are not and cannot be advertised on the internet from Amazon Web Services. /p
+    /// Public IPv6 addresses are those advertised on the internet from Amazon Web Services. Private IP addresses are not and cannot be advertised on the internet from Amazon Web Services.
     pub ipv6_address_attribute: Option<Ipv6AddressAttribute>,
-    /// p The source that allocated the IP address space. code byoip /code or code amazon /code indicates public IP address space allocated by Amazon or space that you have allocated with Bring your own IP (BYOIP). code none /code indicates private space. /p
+    /// The source that allocated the IP address space. `byoip` or `amazon` indicates public IP address space allocated by Amazon or space that you have allocated with Bring your own IP (BYOIP). `none` indicates private space.
     pub ip_source: Option<IpSource>,
 }
 rt::structure!(
@@ -1070,18 +1471,18 @@ rt::string_enum! {
     "unavailable", Failed = "failed", FailedInsufficientCapacity =
     "failed-insufficient-capacity" }
 }
-/// p Describes an Infrastructure Performance subscription. /p
+/// Describes an Infrastructure Performance subscription.
 #[derive(Clone, Default, PartialEq)]
 pub struct Subscription {
-    /// p The Region or Availability Zone that's the source for the subscription. For example, code us-east-1 /code . /p
+    /// The Region or Availability Zone that's the source for the subscription. For example, `us-east-1`.
     pub source: Option<String>,
-    /// p The Region or Availability Zone that's the target for the subscription. For example, code eu-west-1 /code . /p
+    /// The Region or Availability Zone that's the target for the subscription. For example, `eu-west-1`.
     pub destination: Option<String>,
-    /// p The metric used for the subscription. /p
+    /// The metric used for the subscription.
     pub metric: Option<MetricType>,
-    /// p The statistic used for the subscription. /p
+    /// The statistic used for the subscription.
     pub statistic: Option<StatisticType>,
-    /// p The data aggregation time for the subscription. /p
+    /// The data aggregation time for the subscription.
     pub period: Option<PeriodType>,
 }
 rt::structure!(
@@ -1102,14 +1503,14 @@ pub static SUBSCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "SubscriptionList",
     &[rt::m("member", &SUBSCRIPTION).named("item")],
 );
-/// p Describes a successful application status check association. /p
+/// Describes a successful application status check association.
 #[derive(Clone, Default, PartialEq)]
 pub struct SuccessfulAssociationResponseObject {
-    /// p The ID of the application status check. /p
+    /// The ID of the application status check.
     pub application_status_check_id: Option<String>,
-    /// p The type of association. Valid values: code EC2TAG /code and code INSTANCE ID /code . /p
+    /// The type of association. Valid values: `EC2TAG` and `INSTANCE_ID`.
     pub association_type: Option<String>,
-    /// p The association value. For code EC2TAG /code , the value is formatted as code key=value /code . For code INSTANCE ID /code , the value is the instance ID. /p
+    /// The association value. For `EC2TAG`, the value is formatted as `key=value`. For `INSTANCE_ID`, the value is the instance ID.
     pub association_value: Option<String>,
 }
 rt::structure!(
@@ -1128,10 +1529,10 @@ pub static SUCCESSFUL_ASSOCIATION_RESPONSE_SET: rt::Schema = rt::Schema::list(
     "SuccessfulAssociationResponseSet",
     &[rt::m("member", &SUCCESSFUL_ASSOCIATION_RESPONSE_OBJECT).named("item")],
 );
-/// p Describes the burstable performance instance whose credit option for CPU usage was successfully modified. /p
+/// Describes the burstable performance instance whose credit option for CPU usage was successfully modified.
 #[derive(Clone, Default, PartialEq)]
 pub struct SuccessfulInstanceCreditSpecificationItem {
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
 }
 rt::structure!(
@@ -1146,10 +1547,10 @@ pub static SUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_SET: rt::Schema = rt::Schema
     "SuccessfulInstanceCreditSpecificationSet",
     &[rt::m("member", &SUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_ITEM).named("item")],
 );
-/// p Describes a Reserved Instance whose queued purchase was successfully deleted. /p
+/// Describes a Reserved Instance whose queued purchase was successfully deleted.
 #[derive(Clone, Default, PartialEq)]
 pub struct SuccessfulQueuedPurchaseDeletion {
-    /// p The ID of the Reserved Instance. /p
+    /// The ID of the Reserved Instance.
     pub reserved_instances_id: Option<String>,
 }
 rt::structure!(
@@ -1164,14 +1565,14 @@ pub static SUCCESSFUL_QUEUED_PURCHASE_DELETION_SET: rt::Schema = rt::Schema::lis
     "SuccessfulQueuedPurchaseDeletionSet",
     &[rt::m("member", &SUCCESSFUL_QUEUED_PURCHASE_DELETION).named("item")],
 );
-/// p Describes a successful application status check suppression. /p
+/// Describes a successful application status check suppression.
 #[derive(Clone, Default, PartialEq)]
 pub struct SuccessfulSuppressionResponseObject {
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
-    /// p The date and time when suppression started. /p
+    /// The date and time when suppression started.
     pub suppress_at: Option<rt::DateTime>,
-    /// p The date and time when suppression ends and health checks resume. /p
+    /// The date and time when suppression ends and health checks resume.
     pub resume_at: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -1226,12 +1627,12 @@ pub static SUPPORTED_IP_ADDRESS_TYPES: rt::Schema = rt::Schema::list(
     "SupportedIpAddressTypes",
     &[rt::m("member", &rt::ENUM).named("item")],
 );
-/// p Describes a supported Region. /p
+/// Describes a supported Region.
 #[derive(Clone, Default, PartialEq)]
 pub struct SupportedRegionDetail {
-    /// p The Region code. /p
+    /// The Region code.
     pub region: Option<String>,
-    /// p The service state. The possible values are code Pending /code , code Available /code , code Deleting /code , code Deleted /code , code Failed /code , and code Closed /code . /p
+    /// The service state. The possible values are `Pending`, `Available`, `Deleting`, `Deleted`, `Failed`, and `Closed`.
     pub service_state: Option<String>,
 }
 rt::structure!(

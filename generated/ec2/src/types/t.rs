@@ -3,12 +3,16 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Describes a tag. /p
+/// Describes a tag.
 #[derive(Clone, Default, PartialEq)]
 pub struct Tag {
-    /// p The key of the tag. /p p Constraints: Tag keys are case-sensitive and accept a maximum of 127 Unicode characters. May not begin with code aws: /code . /p
+    /// The key of the tag.
+    ///
+    /// Constraints: Tag keys are case-sensitive and accept a maximum of 127 Unicode characters. May not begin with `aws:`.
     pub key: Option<String>,
-    /// p The value of the tag. /p p Constraints: Tag values are case-sensitive and accept a maximum of 256 Unicode characters. /p
+    /// The value of the tag.
+    ///
+    /// Constraints: Tag values are case-sensitive and accept a maximum of 256 Unicode characters.
     pub value: Option<String>,
 }
 rt::structure!(Tag, TAG, 0 => key, 1 => value);
@@ -16,16 +20,16 @@ pub static TAG: rt::Schema = rt::Schema::structure(
     "Tag",
     &[rt::m("Key", &rt::STRING).named("key"), rt::m("Value", &rt::STRING).named("value")],
 );
-/// p Describes a tag. /p
+/// Describes a tag.
 #[derive(Clone, Default, PartialEq)]
 pub struct TagDescription {
-    /// p The tag key. /p
+    /// The tag key.
     pub key: Option<String>,
-    /// p The ID of the resource. /p
+    /// The ID of the resource.
     pub resource_id: Option<String>,
-    /// p The resource type. /p
+    /// The resource type.
     pub resource_type: Option<ResourceType>,
-    /// p The tag value. /p
+    /// The tag value.
     pub value: Option<String>,
 }
 rt::structure!(
@@ -53,12 +57,12 @@ pub static TAG_FIELD_SPECIFICATION_LIST_RESPONSE: rt::Schema = rt::Schema::list(
     "TagFieldSpecificationListResponse",
     &[rt::m("member", &TAG_FIELD_SPECIFICATION_RESPONSE).named("item")],
 );
-/// p A single resource's tag configuration associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format. /p
+/// A single resource's tag configuration associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
 #[derive(Clone, Default, PartialEq)]
 pub struct TagFieldSpecificationRequest {
-    /// p The resource type for the tag keys associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format. /p
+    /// The resource type for the tag keys associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
     pub resource_type: Option<TaggableResourceType>,
-    /// p The tag keys on your tagged resources to be displayed by the Flow Logs Amazon EC2 Tags feature fields in your custom log format. /p
+    /// The tag keys on your tagged resources to be displayed by the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
     pub tag_keys: Option<Vec<String>>,
 }
 rt::structure!(
@@ -69,12 +73,12 @@ pub static TAG_FIELD_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
     "TagFieldSpecificationRequest",
     &[rt::m("ResourceType", &rt::ENUM), rt::m("TagKeys", &TAG_KEY_LIST).named("TagKey")],
 );
-/// p A single resource's tag configuration associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format. /p
+/// A single resource's tag configuration associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
 #[derive(Clone, Default, PartialEq)]
 pub struct TagFieldSpecificationResponse {
-    /// p The resource type for the tag keys associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format. /p
+    /// The resource type for the tag keys associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
     pub resource_type: Option<TaggableResourceType>,
-    /// p The tag keys on your tagged resources to be displayed by the Flow Logs Amazon EC2 Tags feature fields in your custom log format. /p
+    /// The tag keys on your tagged resources to be displayed by the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
     pub tag_keys: Option<Vec<String>>,
 }
 rt::structure!(
@@ -96,12 +100,14 @@ pub static TAG_LIST: rt::Schema = rt::Schema::list(
     "TagList",
     &[rt::m("member", &TAG).named("item")],
 );
-/// p The tags to apply to a resource when the resource is being created. When you specify a tag, you must specify the resource type to tag, otherwise the request will fail. /p note p The code Valid Values /code lists all the resource types that can be tagged. However, the action you're using might not support tagging all of these resource types. If you try to tag a resource type that is unsupported for the action you're using, you'll get an error. /p /note
+/// The tags to apply to a resource when the resource is being created. When you specify a tag, you must specify the resource type to tag, otherwise the request will fail.
+///
+/// **Note:** The `Valid Values` lists all the resource types that can be tagged. However, the action you're using might not support tagging all of these resource types. If you try to tag a resource type that is unsupported for the action you're using, you'll get an error.
 #[derive(Clone, Default, PartialEq)]
 pub struct TagSpecification {
-    /// p The type of resource to tag on creation. /p
+    /// The type of resource to tag on creation.
     pub resource_type: Option<ResourceType>,
-    /// p The tags to apply to the resource. /p
+    /// The tags to apply to the resource.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(TagSpecification, TAG_SPECIFICATION, 0 => resource_type, 1 => tags);
@@ -120,18 +126,20 @@ rt::string_enum! {
     pub enum TaggableResourceType { NetworkInterface = "network-interface", Instance =
     "instance", AutoScalingGroup = "auto-scaling-group" }
 }
-/// p The number of units to request. You can choose to set the target capacity in terms of instances or a performance characteristic that is important to your application workload, such as vCPUs, memory, or I/O. If the request type is code maintain /code , you can specify a target capacity of 0 and add capacity later. /p p You can use the On-Demand Instance code MaxTotalPrice /code parameter, the Spot Instance code MaxTotalPrice /code , or both to ensure that your fleet cost does not exceed your budget. If you set a maximum price per hour for the On-Demand Instances and Spot Instances in your request, EC2 Fleet will launch instances until it reaches the maximum amount that you're willing to pay. When the maximum amount you're willing to pay is reached, the fleet stops launching instances even if it hasn’t met the target capacity. The code MaxTotalPrice /code parameters are located in a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API OnDemandOptions.html" OnDemandOptions /a and a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API SpotOptions" SpotOptions /a . /p
+/// The number of units to request. You can choose to set the target capacity in terms of instances or a performance characteristic that is important to your application workload, such as vCPUs, memory, or I/O. If the request type is `maintain`, you can specify a target capacity of 0 and add capacity later.
+///
+/// You can use the On-Demand Instance `MaxTotalPrice` parameter, the Spot Instance `MaxTotalPrice`, or both to ensure that your fleet cost does not exceed your budget. If you set a maximum price per hour for the On-Demand Instances and Spot Instances in your request, EC2 Fleet will launch instances until it reaches the maximum amount that you're willing to pay. When the maximum amount you're willing to pay is reached, the fleet stops launching instances even if it hasn’t met the target capacity. The `MaxTotalPrice` parameters are located in [OnDemandOptions](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_OnDemandOptions.html) and [SpotOptions](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SpotOptions).
 #[derive(Clone, Default, PartialEq)]
 pub struct TargetCapacitySpecification {
-    /// p The number of units to request, filled the default target capacity type. /p
+    /// The number of units to request, filled the default target capacity type.
     pub total_target_capacity: Option<i32>,
-    /// p The number of On-Demand units to request. If you specify a target capacity for Spot units, you cannot specify a target capacity for On-Demand units. /p
+    /// The number of On-Demand units to request. If you specify a target capacity for Spot units, you cannot specify a target capacity for On-Demand units.
     pub on_demand_target_capacity: Option<i32>,
-    /// p The maximum number of Spot units to launch. If you specify a target capacity for On-Demand units, you cannot specify a target capacity for Spot units. /p
+    /// The maximum number of Spot units to launch. If you specify a target capacity for On-Demand units, you cannot specify a target capacity for Spot units.
     pub spot_target_capacity: Option<i32>,
-    /// p The default target capacity type. /p
+    /// The default target capacity type.
     pub default_target_capacity_type: Option<DefaultTargetCapacityType>,
-    /// p The unit for the target capacity. /p
+    /// The unit for the target capacity.
     pub target_capacity_unit_type: Option<TargetCapacityUnitType>,
 }
 rt::structure!(
@@ -149,18 +157,22 @@ pub static TARGET_CAPACITY_SPECIFICATION: rt::Schema = rt::Schema::structure(
         rt::m("TargetCapacityUnitType", &rt::ENUM).named("targetCapacityUnitType"),
     ],
 );
-/// p The number of units to request. You can choose to set the target capacity as the number of instances. Or you can set the target capacity to a performance characteristic that is important to your application workload, such as vCPUs, memory, or I/O. If the request type is code maintain /code , you can specify a target capacity of 0 and add capacity later. /p p You can use the On-Demand Instance code MaxTotalPrice /code parameter, the Spot Instance code MaxTotalPrice /code parameter, or both parameters to ensure that your fleet cost does not exceed your budget. If you set a maximum price per hour for the On-Demand Instances and Spot Instances in your request, EC2 Fleet will launch instances until it reaches the maximum amount that you're willing to pay. When the maximum amount you're willing to pay is reached, the fleet stops launching instances even if it hasn't met the target capacity. The code MaxTotalPrice /code parameters are located in a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API OnDemandOptionsRequest" OnDemandOptionsRequest /a and a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API SpotOptionsRequest" SpotOptionsRequest /a . /p
+/// The number of units to request. You can choose to set the target capacity as the number of instances. Or you can set the target capacity to a performance characteristic that is important to your application workload, such as vCPUs, memory, or I/O. If the request type is `maintain`, you can specify a target capacity of 0 and add capacity later.
+///
+/// You can use the On-Demand Instance `MaxTotalPrice` parameter, the Spot Instance `MaxTotalPrice` parameter, or both parameters to ensure that your fleet cost does not exceed your budget. If you set a maximum price per hour for the On-Demand Instances and Spot Instances in your request, EC2 Fleet will launch instances until it reaches the maximum amount that you're willing to pay. When the maximum amount you're willing to pay is reached, the fleet stops launching instances even if it hasn't met the target capacity. The `MaxTotalPrice` parameters are located in [OnDemandOptionsRequest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_OnDemandOptionsRequest) and [SpotOptionsRequest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SpotOptionsRequest).
 #[derive(Clone, Default, PartialEq)]
 pub struct TargetCapacitySpecificationRequest {
-    /// p The number of units to request, filled using the default target capacity type. /p
+    /// The number of units to request, filled using the default target capacity type.
     pub total_target_capacity: i32,
-    /// p The number of On-Demand units to request. /p
+    /// The number of On-Demand units to request.
     pub on_demand_target_capacity: Option<i32>,
-    /// p The number of Spot units to request. /p
+    /// The number of Spot units to request.
     pub spot_target_capacity: Option<i32>,
-    /// p The default target capacity type. /p
+    /// The default target capacity type.
     pub default_target_capacity_type: Option<DefaultTargetCapacityType>,
-    /// p The unit for the target capacity. You can specify this parameter only when using attributed-based instance type selection. /p p Default: code units /code (the number of instances) /p
+    /// The unit for the target capacity. You can specify this parameter only when using attributed-based instance type selection.
+    ///
+    /// Default: `units` (the number of instances)
     pub target_capacity_unit_type: Option<TargetCapacityUnitType>,
 }
 rt::structure!(
@@ -182,12 +194,12 @@ rt::string_enum! {
     pub enum TargetCapacityUnitType { Vcpu = "vcpu", MemoryMib = "memory-mib", Units =
     "units" }
 }
-/// p Information about the Convertible Reserved Instance offering. /p
+/// Information about the Convertible Reserved Instance offering.
 #[derive(Clone, Default, PartialEq)]
 pub struct TargetConfiguration {
-    /// p The number of instances the Convertible Reserved Instance offering can be applied to. This parameter is reserved and cannot be specified in a request /p
+    /// The number of instances the Convertible Reserved Instance offering can be applied to. This parameter is reserved and cannot be specified in a request
     pub instance_count: Option<i32>,
-    /// p The ID of the Convertible Reserved Instance offering. /p
+    /// The ID of the Convertible Reserved Instance offering.
     pub offering_id: Option<String>,
 }
 rt::structure!(
@@ -200,12 +212,12 @@ pub static TARGET_CONFIGURATION: rt::Schema = rt::Schema::structure(
         rt::m("OfferingId", &rt::STRING).named("offeringId"),
     ],
 );
-/// p Details about the target configuration. /p
+/// Details about the target configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct TargetConfigurationRequest {
-    /// p The number of instances the Convertible Reserved Instance offering can be applied to. This parameter is reserved and cannot be specified in a request /p
+    /// The number of instances the Convertible Reserved Instance offering can be applied to. This parameter is reserved and cannot be specified in a request
     pub instance_count: Option<i32>,
-    /// p The Convertible Reserved Instance offering ID. /p
+    /// The Convertible Reserved Instance offering ID.
     pub offering_id: String,
 }
 rt::structure!(
@@ -223,10 +235,10 @@ pub static TARGET_CONFIGURATION_REQUEST_SET: rt::Schema = rt::Schema::list(
     "TargetConfigurationRequestSet",
     &[rt::m("member", &TARGET_CONFIGURATION_REQUEST).named("TargetConfigurationRequest")],
 );
-/// p Describes a load balancer target group. /p
+/// Describes a load balancer target group.
 #[derive(Clone, Default, PartialEq)]
 pub struct TargetGroup {
-    /// p The Amazon Resource Name (ARN) of the target group. /p
+    /// The Amazon Resource Name (ARN) of the target group.
     pub arn: Option<String>,
 }
 rt::structure!(TargetGroup, TARGET_GROUP, 0 => arn);
@@ -238,10 +250,10 @@ pub static TARGET_GROUPS: rt::Schema = rt::Schema::list(
     "TargetGroups",
     &[rt::m("member", &TARGET_GROUP).named("item")],
 );
-/// p Describes the target groups to attach to a Spot Fleet. Spot Fleet registers the running Spot Instances with these target groups. /p
+/// Describes the target groups to attach to a Spot Fleet. Spot Fleet registers the running Spot Instances with these target groups.
 #[derive(Clone, Default, PartialEq)]
 pub struct TargetGroupsConfig {
-    /// p One or more target groups. /p
+    /// One or more target groups.
     pub target_groups: Option<Vec<TargetGroup>>,
 }
 rt::structure!(TargetGroupsConfig, TARGET_GROUPS_CONFIG, 0 => target_groups);
@@ -249,24 +261,24 @@ pub static TARGET_GROUPS_CONFIG: rt::Schema = rt::Schema::structure(
     "TargetGroupsConfig",
     &[rt::m("TargetGroups", &TARGET_GROUPS).named("targetGroups")],
 );
-/// p Describes a target network associated with a Client VPN endpoint. /p
+/// Describes a target network associated with a Client VPN endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct TargetNetwork {
-    /// p The ID of the association. /p
+    /// The ID of the association.
     pub association_id: Option<String>,
-    /// p The ID of the VPC in which the target network (subnet) is located. /p
+    /// The ID of the VPC in which the target network (subnet) is located.
     pub vpc_id: Option<String>,
-    /// p The ID of the subnet specified as the target network. /p
+    /// The ID of the subnet specified as the target network.
     pub target_network_id: Option<String>,
-    /// p The ID of the Client VPN endpoint with which the target network is associated. /p
+    /// The ID of the Client VPN endpoint with which the target network is associated.
     pub client_vpn_endpoint_id: Option<String>,
-    /// p The current state of the target network association. /p
+    /// The current state of the target network association.
     pub status: Option<AssociationStatus>,
-    /// p The IDs of the security groups applied to the target network association. /p
+    /// The IDs of the security groups applied to the target network association.
     pub security_groups: Option<Vec<String>>,
-    /// p The Availability Zone names for the target network association, if the Client VPN endpoint uses a Transit Gateway. /p
+    /// The Availability Zone names for the target network association, if the Client VPN endpoint uses a Transit Gateway.
     pub availability_zones: Option<Vec<String>>,
-    /// p The Availability Zone IDs for the target network association, if the Client VPN endpoint uses a Transit Gateway. /p
+    /// The Availability Zone IDs for the target network association, if the Client VPN endpoint uses a Transit Gateway.
     pub availability_zone_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -293,12 +305,12 @@ pub static TARGET_NETWORK_SET: rt::Schema = rt::Schema::list(
     "TargetNetworkSet",
     &[rt::m("member", &TARGET_NETWORK).named("item")],
 );
-/// p The total value of the new Convertible Reserved Instances. /p
+/// The total value of the new Convertible Reserved Instances.
 #[derive(Clone, Default, PartialEq)]
 pub struct TargetReservationValue {
-    /// p The total value of the Convertible Reserved Instances that make up the exchange. This is the sum of the list value, remaining upfront price, and additional upfront cost of the exchange. /p
+    /// The total value of the Convertible Reserved Instances that make up the exchange. This is the sum of the list value, remaining upfront price, and additional upfront cost of the exchange.
     pub reservation_value: Option<ReservationValue>,
-    /// p The configuration of the Convertible Reserved Instances that make up the exchange. /p
+    /// The configuration of the Convertible Reserved Instances that make up the exchange.
     pub target_configuration: Option<TargetConfiguration>,
 }
 rt::structure!(
@@ -327,13 +339,13 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct TerminateClientVpnConnectionsRequest {
-    /// p The ID of the Client VPN endpoint to which the client is connected. /p
+    /// The ID of the Client VPN endpoint to which the client is connected.
     pub client_vpn_endpoint_id: String,
-    /// p The ID of the client connection to be terminated. /p
+    /// The ID of the client connection to be terminated.
     pub connection_id: Option<String>,
-    /// p The name of the user who initiated the connection. Use this option to terminate all active connections for the specified user. This option can only be used if the user has established up to five connections. /p
+    /// The name of the user who initiated the connection. Use this option to terminate all active connections for the specified user. This option can only be used if the user has established up to five connections.
     pub username: Option<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -351,11 +363,11 @@ pub static TERMINATE_CLIENT_VPN_CONNECTIONS_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TerminateClientVpnConnectionsResult {
-    /// p The ID of the Client VPN endpoint. /p
+    /// The ID of the Client VPN endpoint.
     pub client_vpn_endpoint_id: Option<String>,
-    /// p The user who established the terminated client connections. /p
+    /// The user who established the terminated client connections.
     pub username: Option<String>,
-    /// p The current state of the client connections. /p
+    /// The current state of the client connections.
     pub connection_statuses: Option<Vec<TerminateConnectionStatus>>,
 }
 rt::structure!(
@@ -371,14 +383,14 @@ pub static TERMINATE_CLIENT_VPN_CONNECTIONS_RESULT: rt::Schema = rt::Schema::str
             .named("connectionStatuses"),
     ],
 );
-/// p Information about a terminated Client VPN endpoint client connection. /p
+/// Information about a terminated Client VPN endpoint client connection.
 #[derive(Clone, Default, PartialEq)]
 pub struct TerminateConnectionStatus {
-    /// p The ID of the client connection. /p
+    /// The ID of the client connection.
     pub connection_id: Option<String>,
-    /// p The state of the client connection. /p
+    /// The state of the client connection.
     pub previous_status: Option<ClientVpnConnectionStatus>,
-    /// p A message about the status of the client connection, if applicable. /p
+    /// A message about the status of the client connection, if applicable.
     pub current_status: Option<ClientVpnConnectionStatus>,
 }
 rt::structure!(
@@ -399,13 +411,17 @@ pub static TERMINATE_CONNECTION_STATUS_SET: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TerminateInstancesRequest {
-    /// p The IDs of the instances. /p p Constraints: Up to 1000 instance IDs. We recommend breaking up this request into smaller batches. /p
+    /// The IDs of the instances.
+    ///
+    /// Constraints: Up to 1000 instance IDs. We recommend breaking up this request into smaller batches.
     pub instance_ids: Vec<String>,
-    /// p Forces the instances to terminate. The instance will first attempt a graceful shutdown, which includes flushing file system caches and metadata. If the graceful shutdown fails to complete within the timeout period, the instance shuts down forcibly without flushing the file system caches and metadata. /p
+    /// Forces the instances to terminate. The instance will first attempt a graceful shutdown, which includes flushing file system caches and metadata. If the graceful shutdown fails to complete within the timeout period, the instance shuts down forcibly without flushing the file system caches and metadata.
     pub force: Option<bool>,
-    /// p Specifies whether to bypass the graceful OS shutdown process when the instance is terminated. /p p Default: code false /code /p
+    /// Specifies whether to bypass the graceful OS shutdown process when the instance is terminated.
+    ///
+    /// Default: `false`
     pub skip_os_shutdown: Option<bool>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -425,7 +441,7 @@ pub static TERMINATE_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TerminateInstancesResult {
-    /// p Information about the terminated instances. /p
+    /// Information about the terminated instances.
     pub terminating_instances: Option<Vec<InstanceStateChange>>,
 }
 rt::structure!(
@@ -439,10 +455,10 @@ pub static THREADS_PER_CORE_LIST: rt::Schema = rt::Schema::list(
     "ThreadsPerCoreList",
     &[rt::m("member", &rt::INTEGER).named("item")],
 );
-/// p Describes a through resource statement. /p
+/// Describes a through resource statement.
 #[derive(Clone, Default, PartialEq)]
 pub struct ThroughResourcesStatement {
-    /// p The resource statement. /p
+    /// The resource statement.
     pub resource_statement: Option<ResourceStatement>,
 }
 rt::structure!(
@@ -456,10 +472,10 @@ pub static THROUGH_RESOURCES_STATEMENT_LIST: rt::Schema = rt::Schema::list(
     "ThroughResourcesStatementList",
     &[rt::m("member", &THROUGH_RESOURCES_STATEMENT).named("item")],
 );
-/// p Describes a through resource statement. /p
+/// Describes a through resource statement.
 #[derive(Clone, Default, PartialEq)]
 pub struct ThroughResourcesStatementRequest {
-    /// p The resource statement. /p
+    /// The resource statement.
     pub resource_statement: Option<ResourceStatementRequest>,
 }
 rt::structure!(
@@ -486,12 +502,12 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum TokenState { Valid = "valid", Expired = "expired" }
 }
-/// p The minimum and maximum amount of total local storage, in GB. /p
+/// The minimum and maximum amount of total local storage, in GB.
 #[derive(Clone, Default, PartialEq)]
 pub struct TotalLocalStorageGb {
-    /// p The minimum amount of total local storage, in GB. If this parameter is not specified, there is no minimum limit. /p
+    /// The minimum amount of total local storage, in GB. If this parameter is not specified, there is no minimum limit.
     pub min: Option<f64>,
-    /// p The maximum amount of total local storage, in GB. If this parameter is not specified, there is no maximum limit. /p
+    /// The maximum amount of total local storage, in GB. If this parameter is not specified, there is no maximum limit.
     pub max: Option<f64>,
 }
 rt::structure!(TotalLocalStorageGb, TOTAL_LOCAL_STORAGE_GB, 0 => min, 1 => max);
@@ -499,12 +515,12 @@ pub static TOTAL_LOCAL_STORAGE_GB: rt::Schema = rt::Schema::structure(
     "TotalLocalStorageGB",
     &[rt::m("Min", &rt::DOUBLE).named("min"), rt::m("Max", &rt::DOUBLE).named("max")],
 );
-/// p The minimum and maximum amount of total local storage, in GB. /p
+/// The minimum and maximum amount of total local storage, in GB.
 #[derive(Clone, Default, PartialEq)]
 pub struct TotalLocalStorageGbRequest {
-    /// p The minimum amount of total local storage, in GB. To specify no minimum limit, omit this parameter. /p
+    /// The minimum amount of total local storage, in GB. To specify no minimum limit, omit this parameter.
     pub min: Option<f64>,
-    /// p The maximum amount of total local storage, in GB. To specify no maximum limit, omit this parameter. /p
+    /// The maximum amount of total local storage, in GB. To specify no maximum limit, omit this parameter.
     pub max: Option<f64>,
 }
 rt::structure!(
@@ -524,20 +540,20 @@ rt::string_enum! {
     pub enum TrafficIpAddressType { Ipv4 = "ipv4", Ipv6 = "ipv6", DualStack =
     "dual-stack" }
 }
-/// p Describes the Traffic Mirror filter. /p
+/// Describes the Traffic Mirror filter.
 #[derive(Clone, Default, PartialEq)]
 pub struct TrafficMirrorFilter {
-    /// p The ID of the Traffic Mirror filter. /p
+    /// The ID of the Traffic Mirror filter.
     pub traffic_mirror_filter_id: Option<String>,
-    /// p Information about the ingress rules that are associated with the Traffic Mirror filter. /p
+    /// Information about the ingress rules that are associated with the Traffic Mirror filter.
     pub ingress_filter_rules: Option<Vec<TrafficMirrorFilterRule>>,
-    /// p Information about the egress rules that are associated with the Traffic Mirror filter. /p
+    /// Information about the egress rules that are associated with the Traffic Mirror filter.
     pub egress_filter_rules: Option<Vec<TrafficMirrorFilterRule>>,
-    /// p The network service traffic that is associated with the Traffic Mirror filter. /p
+    /// The network service traffic that is associated with the Traffic Mirror filter.
     pub network_services: Option<Vec<TrafficMirrorNetworkService>>,
-    /// p The description of the Traffic Mirror filter. /p
+    /// The description of the Traffic Mirror filter.
     pub description: Option<String>,
-    /// p The tags assigned to the Traffic Mirror filter. /p
+    /// The tags assigned to the Traffic Mirror filter.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -563,32 +579,32 @@ pub static TRAFFIC_MIRROR_FILTER_ID_LIST: rt::Schema = rt::Schema::list(
     "TrafficMirrorFilterIdList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes the Traffic Mirror rule. /p
+/// Describes the Traffic Mirror rule.
 #[derive(Clone, Default, PartialEq)]
 pub struct TrafficMirrorFilterRule {
-    /// p The ID of the Traffic Mirror rule. /p
+    /// The ID of the Traffic Mirror rule.
     pub traffic_mirror_filter_rule_id: Option<String>,
-    /// p The ID of the Traffic Mirror filter that the rule is associated with. /p
+    /// The ID of the Traffic Mirror filter that the rule is associated with.
     pub traffic_mirror_filter_id: Option<String>,
-    /// p The traffic direction assigned to the Traffic Mirror rule. /p
+    /// The traffic direction assigned to the Traffic Mirror rule.
     pub traffic_direction: Option<TrafficDirection>,
-    /// p The rule number of the Traffic Mirror rule. /p
+    /// The rule number of the Traffic Mirror rule.
     pub rule_number: Option<i32>,
-    /// p The action assigned to the Traffic Mirror rule. /p
+    /// The action assigned to the Traffic Mirror rule.
     pub rule_action: Option<TrafficMirrorRuleAction>,
-    /// p The protocol assigned to the Traffic Mirror rule. /p
+    /// The protocol assigned to the Traffic Mirror rule.
     pub protocol: Option<i32>,
-    /// p The destination port range assigned to the Traffic Mirror rule. /p
+    /// The destination port range assigned to the Traffic Mirror rule.
     pub destination_port_range: Option<TrafficMirrorPortRange>,
-    /// p The source port range assigned to the Traffic Mirror rule. /p
+    /// The source port range assigned to the Traffic Mirror rule.
     pub source_port_range: Option<TrafficMirrorPortRange>,
-    /// p The destination CIDR block assigned to the Traffic Mirror rule. /p
+    /// The destination CIDR block assigned to the Traffic Mirror rule.
     pub destination_cidr_block: Option<String>,
-    /// p The source CIDR block assigned to the Traffic Mirror rule. /p
+    /// The source CIDR block assigned to the Traffic Mirror rule.
     pub source_cidr_block: Option<String>,
-    /// p The description of the Traffic Mirror rule. /p
+    /// The description of the Traffic Mirror rule.
     pub description: Option<String>,
-    /// p Tags on Traffic Mirroring filter rules. /p
+    /// Tags on Traffic Mirroring filter rules.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -649,12 +665,12 @@ pub static TRAFFIC_MIRROR_NETWORK_SERVICE_LIST: rt::Schema = rt::Schema::list(
     "TrafficMirrorNetworkServiceList",
     &[rt::m("member", &rt::ENUM).named("item")],
 );
-/// p Describes the Traffic Mirror port range. /p
+/// Describes the Traffic Mirror port range.
 #[derive(Clone, Default, PartialEq)]
 pub struct TrafficMirrorPortRange {
-    /// p The start of the Traffic Mirror port range. This applies to the TCP and UDP protocols. /p
+    /// The start of the Traffic Mirror port range. This applies to the TCP and UDP protocols.
     pub from_port: Option<i32>,
-    /// p The end of the Traffic Mirror port range. This applies to the TCP and UDP protocols. /p
+    /// The end of the Traffic Mirror port range. This applies to the TCP and UDP protocols.
     pub to_port: Option<i32>,
 }
 rt::structure!(
@@ -667,12 +683,12 @@ pub static TRAFFIC_MIRROR_PORT_RANGE: rt::Schema = rt::Schema::structure(
         rt::m("ToPort", &rt::INTEGER).named("toPort"),
     ],
 );
-/// p Information about the Traffic Mirror filter rule port range. /p
+/// Information about the Traffic Mirror filter rule port range.
 #[derive(Clone, Default, PartialEq)]
 pub struct TrafficMirrorPortRangeRequest {
-    /// p The first port in the Traffic Mirror port range. This applies to the TCP and UDP protocols. /p
+    /// The first port in the Traffic Mirror port range. This applies to the TCP and UDP protocols.
     pub from_port: Option<i32>,
-    /// p The last port in the Traffic Mirror port range. This applies to the TCP and UDP protocols. /p
+    /// The last port in the Traffic Mirror port range. This applies to the TCP and UDP protocols.
     pub to_port: Option<i32>,
 }
 rt::structure!(
@@ -686,28 +702,30 @@ pub static TRAFFIC_MIRROR_PORT_RANGE_REQUEST: rt::Schema = rt::Schema::structure
 rt::string_enum! {
     pub enum TrafficMirrorRuleAction { Accept = "accept", Reject = "reject" }
 }
-/// p Describes a Traffic Mirror session. /p
+/// Describes a Traffic Mirror session.
 #[derive(Clone, Default, PartialEq)]
 pub struct TrafficMirrorSession {
-    /// p The ID for the Traffic Mirror session. /p
+    /// The ID for the Traffic Mirror session.
     pub traffic_mirror_session_id: Option<String>,
-    /// p The ID of the Traffic Mirror target. /p
+    /// The ID of the Traffic Mirror target.
     pub traffic_mirror_target_id: Option<String>,
-    /// p The ID of the Traffic Mirror filter. /p
+    /// The ID of the Traffic Mirror filter.
     pub traffic_mirror_filter_id: Option<String>,
-    /// p The ID of the Traffic Mirror session's network interface. /p
+    /// The ID of the Traffic Mirror session's network interface.
     pub network_interface_id: Option<String>,
-    /// p The ID of the account that owns the Traffic Mirror session. /p
+    /// The ID of the account that owns the Traffic Mirror session.
     pub owner_id: Option<String>,
-    /// p The number of bytes in each packet to mirror. These are the bytes after the VXLAN header. To mirror a subset, set this to the length (in bytes) to mirror. For example, if you set this value to 100, then the first 100 bytes that meet the filter criteria are copied to the target. Do not specify this parameter when you want to mirror the entire packet /p
+    /// The number of bytes in each packet to mirror. These are the bytes after the VXLAN header. To mirror a subset, set this to the length (in bytes) to mirror. For example, if you set this value to 100, then the first 100 bytes that meet the filter criteria are copied to the target. Do not specify this parameter when you want to mirror the entire packet
     pub packet_length: Option<i32>,
-    /// p The session number determines the order in which sessions are evaluated when an interface is used by multiple sessions. The first session with a matching filter is the one that mirrors the packets. /p p Valid values are 1-32766. /p
+    /// The session number determines the order in which sessions are evaluated when an interface is used by multiple sessions. The first session with a matching filter is the one that mirrors the packets.
+    ///
+    /// Valid values are 1-32766.
     pub session_number: Option<i32>,
-    /// p The virtual network ID associated with the Traffic Mirror session. /p
+    /// The virtual network ID associated with the Traffic Mirror session.
     pub virtual_network_id: Option<i32>,
-    /// p The description of the Traffic Mirror session. /p
+    /// The description of the Traffic Mirror session.
     pub description: Option<String>,
-    /// p The tags assigned to the Traffic Mirror session. /p
+    /// The tags assigned to the Traffic Mirror session.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -747,24 +765,24 @@ pub static TRAFFIC_MIRROR_SESSION_SET: rt::Schema = rt::Schema::list(
     "TrafficMirrorSessionSet",
     &[rt::m("member", &TRAFFIC_MIRROR_SESSION).named("item")],
 );
-/// p Describes a Traffic Mirror target. /p
+/// Describes a Traffic Mirror target.
 #[derive(Clone, Default, PartialEq)]
 pub struct TrafficMirrorTarget {
-    /// p The ID of the Traffic Mirror target. /p
+    /// The ID of the Traffic Mirror target.
     pub traffic_mirror_target_id: Option<String>,
-    /// p The network interface ID that is attached to the target. /p
+    /// The network interface ID that is attached to the target.
     pub network_interface_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the Network Load Balancer. /p
+    /// The Amazon Resource Name (ARN) of the Network Load Balancer.
     pub network_load_balancer_arn: Option<String>,
-    /// p The type of Traffic Mirror target. /p
+    /// The type of Traffic Mirror target.
     pub type_: Option<TrafficMirrorTargetType>,
-    /// p Information about the Traffic Mirror target. /p
+    /// Information about the Traffic Mirror target.
     pub description: Option<String>,
-    /// p The ID of the account that owns the Traffic Mirror target. /p
+    /// The ID of the account that owns the Traffic Mirror target.
     pub owner_id: Option<String>,
-    /// p The tags assigned to the Traffic Mirror target. /p
+    /// The tags assigned to the Traffic Mirror target.
     pub tags: Option<Vec<Tag>>,
-    /// p The ID of the Gateway Load Balancer endpoint. /p
+    /// The ID of the Gateway Load Balancer endpoint.
     pub gateway_load_balancer_endpoint_id: Option<String>,
 }
 rt::structure!(
@@ -805,24 +823,24 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum TransferType { TimeBased = "time-based", Standard = "standard" }
 }
-/// p Describes a transit gateway. /p
+/// Describes a transit gateway.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGateway {
-    /// p The ID of the transit gateway. /p
+    /// The ID of the transit gateway.
     pub transit_gateway_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the transit gateway. /p
+    /// The Amazon Resource Name (ARN) of the transit gateway.
     pub transit_gateway_arn: Option<String>,
-    /// p The state of the transit gateway. /p
+    /// The state of the transit gateway.
     pub state: Option<TransitGatewayState>,
-    /// p The ID of the Amazon Web Services account that owns the transit gateway. /p
+    /// The ID of the Amazon Web Services account that owns the transit gateway.
     pub owner_id: Option<String>,
-    /// p The description of the transit gateway. /p
+    /// The description of the transit gateway.
     pub description: Option<String>,
-    /// p The creation time. /p
+    /// The creation time.
     pub creation_time: Option<rt::DateTime>,
-    /// p The transit gateway options. /p
+    /// The transit gateway options.
     pub options: Option<TransitGatewayOptions>,
-    /// p The tags for the transit gateway. /p
+    /// The tags for the transit gateway.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -843,18 +861,18 @@ pub static TRANSIT_GATEWAY: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST).named("tagSet"),
     ],
 );
-/// p Describes an association between a resource attachment and a transit gateway route table. /p
+/// Describes an association between a resource attachment and a transit gateway route table.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayAssociation {
-    /// p The ID of the transit gateway route table. /p
+    /// The ID of the transit gateway route table.
     pub transit_gateway_route_table_id: Option<String>,
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The ID of the resource. /p
+    /// The ID of the resource.
     pub resource_id: Option<String>,
-    /// p The resource type. Note that the code tgw-peering /code resource type has been deprecated. /p
+    /// The resource type. Note that the `tgw-peering` resource type has been deprecated.
     pub resource_type: Option<TransitGatewayAttachmentResourceType>,
-    /// p The state of the association. /p
+    /// The state of the association.
     pub state: Option<TransitGatewayAssociationState>,
 }
 rt::structure!(
@@ -878,30 +896,30 @@ rt::string_enum! {
     pub enum TransitGatewayAssociationState { Associating = "associating", Associated =
     "associated", Disassociating = "disassociating", Disassociated = "disassociated" }
 }
-/// p Describes an attachment between a resource and a transit gateway. /p
+/// Describes an attachment between a resource and a transit gateway.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayAttachment {
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The ID of the transit gateway. /p
+    /// The ID of the transit gateway.
     pub transit_gateway_id: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the transit gateway. /p
+    /// The ID of the Amazon Web Services account that owns the transit gateway.
     pub transit_gateway_owner_id: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the resource. /p
+    /// The ID of the Amazon Web Services account that owns the resource.
     pub resource_owner_id: Option<String>,
-    /// p The resource type. Note that the code tgw-peering /code resource type has been deprecated. /p
+    /// The resource type. Note that the `tgw-peering` resource type has been deprecated.
     pub resource_type: Option<TransitGatewayAttachmentResourceType>,
-    /// p The ID of the resource. /p
+    /// The ID of the resource.
     pub resource_id: Option<String>,
-    /// p The attachment state. Note that the code initiating /code state has been deprecated. /p
+    /// The attachment state. Note that the `initiating` state has been deprecated.
     pub state: Option<TransitGatewayAttachmentState>,
-    /// p The association. /p
+    /// The association.
     pub association: Option<TransitGatewayAttachmentAssociation>,
-    /// p The creation time. /p
+    /// The creation time.
     pub creation_time: Option<rt::DateTime>,
-    /// p The tags for the attachment. /p
+    /// The tags for the attachment.
     pub tags: Option<Vec<Tag>>,
-    /// p The state of NAT gateway support for the attachment. Only the owner of the transit gateway receives this parameter. /p
+    /// The state of NAT gateway support for the attachment. Only the owner of the transit gateway receives this parameter.
     pub nat_gateway_support: Option<TransitGatewayAttachmentNatGatewaySupportState>,
 }
 rt::structure!(
@@ -929,14 +947,14 @@ pub static TRANSIT_GATEWAY_ATTACHMENT: rt::Schema = rt::Schema::structure(
         rt::m("NatGatewaySupport", &rt::ENUM).named("natGatewaySupport"),
     ],
 );
-/// p Describes an association. /p
+/// Describes an association.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayAttachmentAssociation {
-    /// p The ID of the route table for the transit gateway. /p
+    /// The ID of the route table for the transit gateway.
     pub transit_gateway_route_table_id: Option<String>,
-    /// p The ID of the transit gateway policy table associated with the attachment. /p
+    /// The ID of the transit gateway policy table associated with the attachment.
     pub transit_gateway_policy_table_id: Option<String>,
-    /// p The state of the association. /p
+    /// The state of the association.
     pub state: Option<TransitGatewayAssociationState>,
 }
 rt::structure!(
@@ -953,18 +971,18 @@ pub static TRANSIT_GATEWAY_ATTACHMENT_ASSOCIATION: rt::Schema = rt::Schema::stru
         rt::m("State", &rt::ENUM).named("state"),
     ],
 );
-/// p The BGP configuration information. /p
+/// The BGP configuration information.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayAttachmentBgpConfiguration {
-    /// p The transit gateway Autonomous System Number (ASN). /p
+    /// The transit gateway Autonomous System Number (ASN).
     pub transit_gateway_asn: Option<i64>,
-    /// p The peer Autonomous System Number (ASN). /p
+    /// The peer Autonomous System Number (ASN).
     pub peer_asn: Option<i64>,
-    /// p The interior BGP peer IP address for the transit gateway. /p
+    /// The interior BGP peer IP address for the transit gateway.
     pub transit_gateway_address: Option<String>,
-    /// p The interior BGP peer IP address for the appliance. /p
+    /// The interior BGP peer IP address for the appliance.
     pub peer_address: Option<String>,
-    /// p The BGP status. /p
+    /// The BGP status.
     pub bgp_status: Option<BgpStatus>,
 }
 rt::structure!(
@@ -1010,12 +1028,12 @@ rt::string_enum! {
     pub enum TransitGatewayAttachmentNatSystemRouteSupportValue { Enable = "enable",
     Disable = "disable" }
 }
-/// p Describes a propagation route table. /p
+/// Describes a propagation route table.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayAttachmentPropagation {
-    /// p The ID of the propagation route table. /p
+    /// The ID of the propagation route table.
     pub transit_gateway_route_table_id: Option<String>,
-    /// p The state of the propagation route table. /p
+    /// The state of the propagation route table.
     pub state: Option<TransitGatewayPropagationState>,
 }
 rt::structure!(
@@ -1056,20 +1074,20 @@ pub static TRANSIT_GATEWAY_CIDR_BLOCK_STRING_LIST: rt::Schema = rt::Schema::list
     "TransitGatewayCidrBlockStringList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes a Transit Gateway attachment for a Client VPN endpoint. /p
+/// Describes a Transit Gateway attachment for a Client VPN endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayClientVpnAttachment {
-    /// p The ID of the Transit Gateway attachment. /p
+    /// The ID of the Transit Gateway attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The ID of the Transit Gateway. /p
+    /// The ID of the Transit Gateway.
     pub transit_gateway_id: Option<String>,
-    /// p The ID of the Client VPN endpoint. /p
+    /// The ID of the Client VPN endpoint.
     pub client_vpn_endpoint_id: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the Client VPN endpoint. /p
+    /// The ID of the Amazon Web Services account that owns the Client VPN endpoint.
     pub client_vpn_owner_id: Option<String>,
-    /// p The state of the Transit Gateway attachment. /p
+    /// The state of the Transit Gateway attachment.
     pub state: Option<TransitGatewayAttachmentStatusType>,
-    /// p The date and time the Transit Gateway attachment was created. /p
+    /// The date and time the Transit Gateway attachment was created.
     pub creation_time: Option<String>,
 }
 rt::structure!(
@@ -1089,16 +1107,16 @@ pub static TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT: rt::Schema = rt::Schema::struc
         rt::m("CreationTime", &rt::STRING).named("creationTime"),
     ],
 );
-/// p Describes the Transit Gateway configuration for a Client VPN endpoint. /p
+/// Describes the Transit Gateway configuration for a Client VPN endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayConfigurationDescribeEndpointStructure {
-    /// p The ID of the Transit Gateway. /p
+    /// The ID of the Transit Gateway.
     pub transit_gateway_id: Option<String>,
-    /// p The ID of the Transit Gateway attachment. /p
+    /// The ID of the Transit Gateway attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The Availability Zone names for the Transit Gateway association. /p
+    /// The Availability Zone names for the Transit Gateway association.
     pub availability_zones: Option<Vec<String>>,
-    /// p The Availability Zone IDs for the Transit Gateway association. /p
+    /// The Availability Zone IDs for the Transit Gateway association.
     pub availability_zone_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -1118,14 +1136,14 @@ pub static TRANSIT_GATEWAY_CONFIGURATION_DESCRIBE_ENDPOINT_STRUCTURE: rt::Schema
             .named("availabilityZoneIdSet"),
     ],
 );
-/// p The Transit Gateway configuration for a Client VPN endpoint. /p
+/// The Transit Gateway configuration for a Client VPN endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayConfigurationInputStructure {
-    /// p The ID of the Transit Gateway to associate with the Client VPN endpoint. /p
+    /// The ID of the Transit Gateway to associate with the Client VPN endpoint.
     pub transit_gateway_id: Option<String>,
-    /// p The Availability Zone names for the Transit Gateway association. You can specify up to the maximum number of Availability Zones supported by the Transit Gateway. You cannot specify both code AvailabilityZones /code and code AvailabilityZoneIds /code . /p
+    /// The Availability Zone names for the Transit Gateway association. You can specify up to the maximum number of Availability Zones supported by the Transit Gateway. You cannot specify both `AvailabilityZones` and `AvailabilityZoneIds`.
     pub availability_zones: Option<Vec<String>>,
-    /// p The Availability Zone IDs for the Transit Gateway association. You can specify up to the maximum number of Availability Zones supported by the Transit Gateway. You cannot specify both code AvailabilityZones /code and code AvailabilityZoneIds /code . /p
+    /// The Availability Zone IDs for the Transit Gateway association. You can specify up to the maximum number of Availability Zones supported by the Transit Gateway. You cannot specify both `AvailabilityZones` and `AvailabilityZoneIds`.
     pub availability_zone_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -1143,22 +1161,22 @@ pub static TRANSIT_GATEWAY_CONFIGURATION_INPUT_STRUCTURE: rt::Schema = rt::Schem
             .named("AvailabilityZoneId"),
     ],
 );
-/// p Describes a transit gateway Connect attachment. /p
+/// Describes a transit gateway Connect attachment.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayConnect {
-    /// p The ID of the Connect attachment. /p
+    /// The ID of the Connect attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The ID of the attachment from which the Connect attachment was created. /p
+    /// The ID of the attachment from which the Connect attachment was created.
     pub transport_transit_gateway_attachment_id: Option<String>,
-    /// p The ID of the transit gateway. /p
+    /// The ID of the transit gateway.
     pub transit_gateway_id: Option<String>,
-    /// p The state of the attachment. /p
+    /// The state of the attachment.
     pub state: Option<TransitGatewayAttachmentState>,
-    /// p The creation time. /p
+    /// The creation time.
     pub creation_time: Option<rt::DateTime>,
-    /// p The Connect attachment options. /p
+    /// The Connect attachment options.
     pub options: Option<TransitGatewayConnectOptions>,
-    /// p The tags for the attachment. /p
+    /// The tags for the attachment.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1184,10 +1202,10 @@ pub static TRANSIT_GATEWAY_CONNECT_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayConnectList",
     &[rt::m("member", &TRANSIT_GATEWAY_CONNECT).named("item")],
 );
-/// p Describes the Connect attachment options. /p
+/// Describes the Connect attachment options.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayConnectOptions {
-    /// p The tunnel protocol. /p
+    /// The tunnel protocol.
     pub protocol: Option<ProtocolValue>,
 }
 rt::structure!(
@@ -1197,20 +1215,20 @@ pub static TRANSIT_GATEWAY_CONNECT_OPTIONS: rt::Schema = rt::Schema::structure(
     "TransitGatewayConnectOptions",
     &[rt::m("Protocol", &rt::ENUM).named("protocol")],
 );
-/// p Describes a transit gateway Connect peer. /p
+/// Describes a transit gateway Connect peer.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayConnectPeer {
-    /// p The ID of the Connect attachment. /p
+    /// The ID of the Connect attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The ID of the Connect peer. /p
+    /// The ID of the Connect peer.
     pub transit_gateway_connect_peer_id: Option<String>,
-    /// p The state of the Connect peer. /p
+    /// The state of the Connect peer.
     pub state: Option<TransitGatewayConnectPeerState>,
-    /// p The creation time. /p
+    /// The creation time.
     pub creation_time: Option<rt::DateTime>,
-    /// p The Connect peer details. /p
+    /// The Connect peer details.
     pub connect_peer_configuration: Option<TransitGatewayConnectPeerConfiguration>,
-    /// p The tags for the Connect peer. /p
+    /// The tags for the Connect peer.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1232,18 +1250,18 @@ pub static TRANSIT_GATEWAY_CONNECT_PEER: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST).named("tagSet"),
     ],
 );
-/// p Describes the Connect peer details. /p
+/// Describes the Connect peer details.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayConnectPeerConfiguration {
-    /// p The Connect peer IP address on the transit gateway side of the tunnel. /p
+    /// The Connect peer IP address on the transit gateway side of the tunnel.
     pub transit_gateway_address: Option<String>,
-    /// p The Connect peer IP address on the appliance side of the tunnel. /p
+    /// The Connect peer IP address on the appliance side of the tunnel.
     pub peer_address: Option<String>,
-    /// p The range of interior BGP peer IP addresses. /p
+    /// The range of interior BGP peer IP addresses.
     pub inside_cidr_blocks: Option<Vec<String>>,
-    /// p The tunnel protocol. /p
+    /// The tunnel protocol.
     pub protocol: Option<ProtocolValue>,
-    /// p The BGP configuration details. /p
+    /// The BGP configuration details.
     pub bgp_configurations: Option<Vec<TransitGatewayAttachmentBgpConfiguration>>,
 }
 rt::structure!(
@@ -1275,10 +1293,10 @@ rt::string_enum! {
     pub enum TransitGatewayConnectPeerState { Pending = "pending", Available =
     "available", Deleting = "deleting", Deleted = "deleted" }
 }
-/// p The BGP options for the Connect attachment. /p
+/// The BGP options for the Connect attachment.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayConnectRequestBgpOptions {
-    /// p The peer Autonomous System Number (ASN). /p
+    /// The peer Autonomous System Number (ASN).
     pub peer_asn: Option<i64>,
 }
 rt::structure!(
@@ -1302,20 +1320,20 @@ rt::string_enum! {
     "source-attachment-owner", DestinationAttachmentOwner =
     "destination-attachment-owner", TransitGatewayOwner = "transit-gateway-owner" }
 }
-/// p Describes a transit gateway metering policy. /p
+/// Describes a transit gateway metering policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayMeteringPolicy {
-    /// p The ID of the transit gateway metering policy. /p
+    /// The ID of the transit gateway metering policy.
     pub transit_gateway_metering_policy_id: Option<String>,
-    /// p The ID of the transit gateway associated with the metering policy. /p
+    /// The ID of the transit gateway associated with the metering policy.
     pub transit_gateway_id: Option<String>,
-    /// p The IDs of the middlebox attachments associated with the metering policy. /p
+    /// The IDs of the middlebox attachments associated with the metering policy.
     pub middlebox_attachment_ids: Option<Vec<String>>,
-    /// p The state of the transit gateway metering policy. /p
+    /// The state of the transit gateway metering policy.
     pub state: Option<TransitGatewayMeteringPolicyState>,
-    /// p The date and time when the metering policy update becomes effective. /p
+    /// The date and time when the metering policy update becomes effective.
     pub update_effective_at: Option<rt::DateTime>,
-    /// p The tags assigned to the transit gateway metering policy. /p
+    /// The tags assigned to the transit gateway metering policy.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1336,20 +1354,20 @@ pub static TRANSIT_GATEWAY_METERING_POLICY: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST).named("tagSet"),
     ],
 );
-/// p Describes an entry in a transit gateway metering policy. /p
+/// Describes an entry in a transit gateway metering policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayMeteringPolicyEntry {
-    /// p The rule number of the metering policy entry. /p
+    /// The rule number of the metering policy entry.
     pub policy_rule_number: Option<String>,
-    /// p The Amazon Web Services account ID to which the metered traffic is attributed. /p
+    /// The Amazon Web Services account ID to which the metered traffic is attributed.
     pub metered_account: Option<TransitGatewayMeteringPayerType>,
-    /// p The state of the metering policy entry. /p
+    /// The state of the metering policy entry.
     pub state: Option<TransitGatewayMeteringPolicyEntryState>,
-    /// p The date and time when the metering policy entry was last updated. /p
+    /// The date and time when the metering policy entry was last updated.
     pub updated_at: Option<rt::DateTime>,
-    /// p The date and time when the metering policy entry update becomes effective. /p
+    /// The date and time when the metering policy entry update becomes effective.
     pub update_effective_at: Option<rt::DateTime>,
-    /// p The metering policy rule that defines traffic matching criteria. /p
+    /// The metering policy rule that defines traffic matching criteria.
     pub metering_policy_rule: Option<TransitGatewayMeteringPolicyRule>,
 }
 rt::structure!(
@@ -1385,30 +1403,30 @@ pub static TRANSIT_GATEWAY_METERING_POLICY_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayMeteringPolicyList",
     &[rt::m("member", &TRANSIT_GATEWAY_METERING_POLICY).named("item")],
 );
-/// p Describes the traffic matching criteria for a transit gateway metering policy rule. /p
+/// Describes the traffic matching criteria for a transit gateway metering policy rule.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayMeteringPolicyRule {
-    /// p The ID of the source transit gateway attachment. /p
+    /// The ID of the source transit gateway attachment.
     pub source_transit_gateway_attachment_id: Option<String>,
-    /// p The type of the source transit gateway attachment. Note that the code tgw-peering /code resource type has been deprecated. To configure metering policies for Connect, use the transport attachment type. /p
+    /// The type of the source transit gateway attachment. Note that the `tgw-peering` resource type has been deprecated. To configure metering policies for Connect, use the transport attachment type.
     pub source_transit_gateway_attachment_type: Option<
         TransitGatewayAttachmentResourceType,
     >,
-    /// p The source CIDR block for the rule. /p
+    /// The source CIDR block for the rule.
     pub source_cidr_block: Option<String>,
-    /// p The source port range for the rule. /p
+    /// The source port range for the rule.
     pub source_port_range: Option<String>,
-    /// p The ID of the destination transit gateway attachment. /p
+    /// The ID of the destination transit gateway attachment.
     pub destination_transit_gateway_attachment_id: Option<String>,
-    /// p The type of the destination transit gateway attachment. Note that the code tgw-peering /code resource type has been deprecated. To configure metering policies for Connect, use the transport attachment type. /p
+    /// The type of the destination transit gateway attachment. Note that the `tgw-peering` resource type has been deprecated. To configure metering policies for Connect, use the transport attachment type.
     pub destination_transit_gateway_attachment_type: Option<
         TransitGatewayAttachmentResourceType,
     >,
-    /// p The destination CIDR block for the rule. /p
+    /// The destination CIDR block for the rule.
     pub destination_cidr_block: Option<String>,
-    /// p The destination port range for the rule. /p
+    /// The destination port range for the rule.
     pub destination_port_range: Option<String>,
-    /// p The protocol for the rule (1, 6, 17, etc.). /p
+    /// The protocol for the rule (1, 6, 17, etc.).
     pub protocol: Option<String>,
 }
 rt::structure!(
@@ -1447,14 +1465,14 @@ rt::string_enum! {
     Disassociating = "disassociating", Disassociated = "disassociated", Rejected =
     "rejected", Failed = "failed" }
 }
-/// p Describes the deregistered transit gateway multicast group members. /p
+/// Describes the deregistered transit gateway multicast group members.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayMulticastDeregisteredGroupMembers {
-    /// p The ID of the transit gateway multicast domain. /p
+    /// The ID of the transit gateway multicast domain.
     pub transit_gateway_multicast_domain_id: Option<String>,
-    /// p The network interface IDs of the deregistered members. /p
+    /// The network interface IDs of the deregistered members.
     pub deregistered_network_interface_ids: Option<Vec<String>>,
-    /// p The IP address assigned to the transit gateway multicast group. /p
+    /// The IP address assigned to the transit gateway multicast group.
     pub group_ip_address: Option<String>,
 }
 rt::structure!(
@@ -1473,14 +1491,14 @@ pub static TRANSIT_GATEWAY_MULTICAST_DEREGISTERED_GROUP_MEMBERS: rt::Schema = rt
         rt::m("GroupIpAddress", &rt::STRING).named("groupIpAddress"),
     ],
 );
-/// p Describes the deregistered transit gateway multicast group sources. /p
+/// Describes the deregistered transit gateway multicast group sources.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayMulticastDeregisteredGroupSources {
-    /// p The ID of the transit gateway multicast domain. /p
+    /// The ID of the transit gateway multicast domain.
     pub transit_gateway_multicast_domain_id: Option<String>,
-    /// p The network interface IDs of the non-registered members. /p
+    /// The network interface IDs of the non-registered members.
     pub deregistered_network_interface_ids: Option<Vec<String>>,
-    /// p The IP address assigned to the transit gateway multicast group. /p
+    /// The IP address assigned to the transit gateway multicast group.
     pub group_ip_address: Option<String>,
 }
 rt::structure!(
@@ -1499,24 +1517,24 @@ pub static TRANSIT_GATEWAY_MULTICAST_DEREGISTERED_GROUP_SOURCES: rt::Schema = rt
         rt::m("GroupIpAddress", &rt::STRING).named("groupIpAddress"),
     ],
 );
-/// p Describes the transit gateway multicast domain. /p
+/// Describes the transit gateway multicast domain.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayMulticastDomain {
-    /// p The ID of the transit gateway multicast domain. /p
+    /// The ID of the transit gateway multicast domain.
     pub transit_gateway_multicast_domain_id: Option<String>,
-    /// p The ID of the transit gateway. /p
+    /// The ID of the transit gateway.
     pub transit_gateway_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the transit gateway multicast domain. /p
+    /// The Amazon Resource Name (ARN) of the transit gateway multicast domain.
     pub transit_gateway_multicast_domain_arn: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the transit gateway multicast domain. /p
+    /// The ID of the Amazon Web Services account that owns the transit gateway multicast domain.
     pub owner_id: Option<String>,
-    /// p The options for the transit gateway multicast domain. /p
+    /// The options for the transit gateway multicast domain.
     pub options: Option<TransitGatewayMulticastDomainOptions>,
-    /// p The state of the transit gateway multicast domain. /p
+    /// The state of the transit gateway multicast domain.
     pub state: Option<TransitGatewayMulticastDomainState>,
-    /// p The time the transit gateway multicast domain was created. /p
+    /// The time the transit gateway multicast domain was created.
     pub creation_time: Option<rt::DateTime>,
-    /// p The tags for the transit gateway multicast domain. /p
+    /// The tags for the transit gateway multicast domain.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1540,18 +1558,18 @@ pub static TRANSIT_GATEWAY_MULTICAST_DOMAIN: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST).named("tagSet"),
     ],
 );
-/// p Describes the resources associated with the transit gateway multicast domain. /p
+/// Describes the resources associated with the transit gateway multicast domain.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayMulticastDomainAssociation {
-    /// p The ID of the transit gateway attachment. /p
+    /// The ID of the transit gateway attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The ID of the resource. /p
+    /// The ID of the resource.
     pub resource_id: Option<String>,
-    /// p The type of resource, for example a VPC attachment. /p
+    /// The type of resource, for example a VPC attachment.
     pub resource_type: Option<TransitGatewayAttachmentResourceType>,
-    /// p The ID of the Amazon Web Services account that owns the transit gateway multicast domain association resource. /p
+    /// The ID of the Amazon Web Services account that owns the transit gateway multicast domain association resource.
     pub resource_owner_id: Option<String>,
-    /// p The subnet associated with the transit gateway multicast domain. /p
+    /// The subnet associated with the transit gateway multicast domain.
     pub subnet: Option<SubnetAssociation>,
 }
 rt::structure!(
@@ -1574,20 +1592,20 @@ pub static TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATION_LIST: rt::Schema = rt::S
     "TransitGatewayMulticastDomainAssociationList",
     &[rt::m("member", &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATION).named("item")],
 );
-/// p Describes the multicast domain associations. /p
+/// Describes the multicast domain associations.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayMulticastDomainAssociations {
-    /// p The ID of the transit gateway multicast domain. /p
+    /// The ID of the transit gateway multicast domain.
     pub transit_gateway_multicast_domain_id: Option<String>,
-    /// p The ID of the transit gateway attachment. /p
+    /// The ID of the transit gateway attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The ID of the resource. /p
+    /// The ID of the resource.
     pub resource_id: Option<String>,
-    /// p The type of resource, for example a VPC attachment. /p
+    /// The type of resource, for example a VPC attachment.
     pub resource_type: Option<TransitGatewayAttachmentResourceType>,
-    /// p The ID of the Amazon Web Services account that owns the resource. /p
+    /// The ID of the Amazon Web Services account that owns the resource.
     pub resource_owner_id: Option<String>,
-    /// p The subnets associated with the multicast domain. /p
+    /// The subnets associated with the multicast domain.
     pub subnets: Option<Vec<SubnetAssociation>>,
 }
 rt::structure!(
@@ -1617,14 +1635,14 @@ pub static TRANSIT_GATEWAY_MULTICAST_DOMAIN_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayMulticastDomainList",
     &[rt::m("member", &TRANSIT_GATEWAY_MULTICAST_DOMAIN).named("item")],
 );
-/// p Describes the options for a transit gateway multicast domain. /p
+/// Describes the options for a transit gateway multicast domain.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayMulticastDomainOptions {
-    /// p Indicates whether Internet Group Management Protocol (IGMP) version 2 is turned on for the transit gateway multicast domain. /p
+    /// Indicates whether Internet Group Management Protocol (IGMP) version 2 is turned on for the transit gateway multicast domain.
     pub igmpv2_support: Option<Igmpv2SupportValue>,
-    /// p Indicates whether support for statically configuring transit gateway multicast group sources is turned on. /p
+    /// Indicates whether support for statically configuring transit gateway multicast group sources is turned on.
     pub static_sources_support: Option<StaticSourcesSupportValue>,
-    /// p Indicates whether to automatically cross-account subnet associations that are associated with the transit gateway multicast domain. /p
+    /// Indicates whether to automatically cross-account subnet associations that are associated with the transit gateway multicast domain.
     pub auto_accept_shared_associations: Option<AutoAcceptSharedAssociationsValue>,
 }
 rt::structure!(
@@ -1644,30 +1662,30 @@ rt::string_enum! {
     pub enum TransitGatewayMulticastDomainState { Pending = "pending", Available =
     "available", Deleting = "deleting", Deleted = "deleted" }
 }
-/// p Describes the transit gateway multicast group resources. /p
+/// Describes the transit gateway multicast group resources.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayMulticastGroup {
-    /// p The IP address assigned to the transit gateway multicast group. /p
+    /// The IP address assigned to the transit gateway multicast group.
     pub group_ip_address: Option<String>,
-    /// p The ID of the transit gateway attachment. /p
+    /// The ID of the transit gateway attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The ID of the subnet. /p
+    /// The ID of the subnet.
     pub subnet_id: Option<String>,
-    /// p The ID of the resource. /p
+    /// The ID of the resource.
     pub resource_id: Option<String>,
-    /// p The type of resource, for example a VPC attachment. /p
+    /// The type of resource, for example a VPC attachment.
     pub resource_type: Option<TransitGatewayAttachmentResourceType>,
-    /// p The ID of the Amazon Web Services account that owns the transit gateway multicast domain group resource. /p
+    /// The ID of the Amazon Web Services account that owns the transit gateway multicast domain group resource.
     pub resource_owner_id: Option<String>,
-    /// p The ID of the transit gateway attachment. /p
+    /// The ID of the transit gateway attachment.
     pub network_interface_id: Option<String>,
-    /// p Indicates that the resource is a transit gateway multicast group member. /p
+    /// Indicates that the resource is a transit gateway multicast group member.
     pub group_member: Option<bool>,
-    /// p Indicates that the resource is a transit gateway multicast group member. /p
+    /// Indicates that the resource is a transit gateway multicast group member.
     pub group_source: Option<bool>,
-    /// p The member type (for example, code static /code ). /p
+    /// The member type (for example, `static`).
     pub member_type: Option<MembershipType>,
-    /// p The source type. /p
+    /// The source type.
     pub source_type: Option<MembershipType>,
 }
 rt::structure!(
@@ -1697,14 +1715,14 @@ pub static TRANSIT_GATEWAY_MULTICAST_GROUP_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayMulticastGroupList",
     &[rt::m("member", &TRANSIT_GATEWAY_MULTICAST_GROUP).named("item")],
 );
-/// p Describes the registered transit gateway multicast group members. /p
+/// Describes the registered transit gateway multicast group members.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayMulticastRegisteredGroupMembers {
-    /// p The ID of the transit gateway multicast domain. /p
+    /// The ID of the transit gateway multicast domain.
     pub transit_gateway_multicast_domain_id: Option<String>,
-    /// p The ID of the registered network interfaces. /p
+    /// The ID of the registered network interfaces.
     pub registered_network_interface_ids: Option<Vec<String>>,
-    /// p The IP address assigned to the transit gateway multicast group. /p
+    /// The IP address assigned to the transit gateway multicast group.
     pub group_ip_address: Option<String>,
 }
 rt::structure!(
@@ -1723,14 +1741,14 @@ pub static TRANSIT_GATEWAY_MULTICAST_REGISTERED_GROUP_MEMBERS: rt::Schema = rt::
         rt::m("GroupIpAddress", &rt::STRING).named("groupIpAddress"),
     ],
 );
-/// p Describes the members registered with the transit gateway multicast group. /p
+/// Describes the members registered with the transit gateway multicast group.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayMulticastRegisteredGroupSources {
-    /// p The ID of the transit gateway multicast domain. /p
+    /// The ID of the transit gateway multicast domain.
     pub transit_gateway_multicast_domain_id: Option<String>,
-    /// p The IDs of the network interfaces members registered with the transit gateway multicast group. /p
+    /// The IDs of the network interfaces members registered with the transit gateway multicast group.
     pub registered_network_interface_ids: Option<Vec<String>>,
-    /// p The IP address assigned to the transit gateway multicast group. /p
+    /// The IP address assigned to the transit gateway multicast group.
     pub group_ip_address: Option<String>,
 }
 rt::structure!(
@@ -1749,16 +1767,20 @@ pub static TRANSIT_GATEWAY_MULTICAST_REGISTERED_GROUP_SOURCES: rt::Schema = rt::
         rt::m("GroupIpAddress", &rt::STRING).named("groupIpAddress"),
     ],
 );
-/// p Contains information about a NAT gateway rule for a transit gateway attachment, including the rule number, the source CIDR block, the translated CIDR block, and the state of the rule. /p
+/// Contains information about a NAT gateway rule for a transit gateway attachment, including the rule number, the source CIDR block, the translated CIDR block, and the state of the rule.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayNatRule {
-    /// p The rule number. /p
+    /// The rule number.
     pub rule_number: Option<i32>,
-    /// p The IPv4 CIDR block of the source addresses to translate. /p
+    /// The IPv4 CIDR block of the source addresses to translate.
     pub match_source_cidr: Option<String>,
-    /// p The IPv4 CIDR block that the transit gateway translates the source addresses to. /p
+    /// The IPv4 CIDR block that the transit gateway translates the source addresses to.
     pub nat_cidr: Option<String>,
-    /// p The state of the NAT gateway rule. The possible values are: /p ul li p code pending /code - The transit gateway is applying a change to the rule. /p /li li p code activated /code - The rule is in effect because NAT gateway support is enabled for the attachment. /p /li li p code deactivated /code - The rule isn't in effect because NAT gateway support is disabled for the attachment. /p /li /ul
+    /// The state of the NAT gateway rule. The possible values are:
+    ///
+    /// - `pending` - The transit gateway is applying a change to the rule.
+    /// - `activated` - The rule is in effect because NAT gateway support is enabled for the attachment.
+    /// - `deactivated` - The rule isn't in effect because NAT gateway support is disabled for the attachment.
     pub state: Option<TransitGatewayNatRuleState>,
 }
 rt::structure!(
@@ -1778,14 +1800,14 @@ pub static TRANSIT_GATEWAY_NAT_RULE_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayNatRuleList",
     &[rt::m("member", &TRANSIT_GATEWAY_NAT_RULE).named("item")],
 );
-/// p Describes a NAT gateway rule to apply to a transit gateway attachment. A NAT gateway rule translates source addresses in the code MatchSourceCidr /code range to the corresponding addresses in the code NatCidr /code range. /p
+/// Describes a NAT gateway rule to apply to a transit gateway attachment. A NAT gateway rule translates source addresses in the `MatchSourceCidr` range to the corresponding addresses in the `NatCidr` range.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayNatRuleRequest {
-    /// p The rule number. Valid values are 1 to 32766. Each rule number must be unique within the request. /p
+    /// The rule number. Valid values are 1 to 32766. Each rule number must be unique within the request.
     pub rule_number: Option<i32>,
-    /// p The IPv4 CIDR block of the source addresses to translate. The CIDR block can't overlap the multicast range ( code 224.0.0.0/4 /code ) or the link-local range ( code 169.254.0.0/16 /code ). /p
+    /// The IPv4 CIDR block of the source addresses to translate. The CIDR block can't overlap the multicast range (`224.0.0.0/4`) or the link-local range (`169.254.0.0/16`).
     pub match_source_cidr: Option<String>,
-    /// p The IPv4 CIDR block to translate the source addresses to. The CIDR block must be in a private (RFC 1918) or shared address space (RFC 6598) range, and must have the same prefix length as code MatchSourceCidr /code . The CIDR blocks in the rules for an attachment can't overlap each other. /p
+    /// The IPv4 CIDR block to translate the source addresses to. The CIDR block must be in a private (RFC 1918) or shared address space (RFC 6598) range, and must have the same prefix length as `MatchSourceCidr`. The CIDR blocks in the rules for an attachment can't overlap each other.
     pub nat_cidr: Option<String>,
 }
 rt::structure!(
@@ -1808,28 +1830,28 @@ rt::string_enum! {
     pub enum TransitGatewayNatRuleState { Pending = "pending", Activated = "activated",
     Deactivated = "deactivated", Deleting = "deleting" }
 }
-/// p Contains information about a transit gateway network function attachment, including the attachment ID, the transit gateway, the endpoint service, the Availability Zones, and the state of the attachment. /p
+/// Contains information about a transit gateway network function attachment, including the attachment ID, the transit gateway, the endpoint service, the Availability Zones, and the state of the attachment.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayNetworkFunctionAttachment {
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The ID of the transit gateway. /p
+    /// The ID of the transit gateway.
     pub transit_gateway_id: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the transit gateway. /p
+    /// The ID of the Amazon Web Services account that owns the transit gateway.
     pub transit_gateway_owner_id: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the attachment. /p
+    /// The ID of the Amazon Web Services account that owns the attachment.
     pub resource_owner_id: Option<String>,
-    /// p The name of the Gateway Load Balancer endpoint service. /p
+    /// The name of the Gateway Load Balancer endpoint service.
     pub resource_id: Option<String>,
-    /// p The names of the Availability Zones for the attachment. /p
+    /// The names of the Availability Zones for the attachment.
     pub availability_zones: Option<Vec<String>>,
-    /// p The IDs of the Availability Zones for the attachment. /p
+    /// The IDs of the Availability Zones for the attachment.
     pub availability_zone_ids: Option<Vec<String>>,
-    /// p The state of the attachment. /p
+    /// The state of the attachment.
     pub state: Option<TransitGatewayAttachmentState>,
-    /// p The date and time the attachment was created. /p
+    /// The date and time the attachment was created.
     pub creation_time: Option<rt::DateTime>,
-    /// p The tags for the attachment. /p
+    /// The tags for the attachment.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1867,32 +1889,34 @@ pub static TRANSIT_GATEWAY_NETWORK_INTERFACE_ID_LIST: rt::Schema = rt::Schema::l
     "TransitGatewayNetworkInterfaceIdList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes the options for a transit gateway. /p
+/// Describes the options for a transit gateway.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayOptions {
-    /// p A private Autonomous System Number (ASN) for the Amazon side of a BGP session. The range is 64512 to 65534 for 16-bit ASNs and 4200000000 to 4294967294 for 32-bit ASNs. /p
+    /// A private Autonomous System Number (ASN) for the Amazon side of a BGP session. The range is 64512 to 65534 for 16-bit ASNs and 4200000000 to 4294967294 for 32-bit ASNs.
     pub amazon_side_asn: Option<i64>,
-    /// p The transit gateway CIDR blocks. /p
+    /// The transit gateway CIDR blocks.
     pub transit_gateway_cidr_blocks: Option<Vec<String>>,
-    /// p Indicates whether attachment requests are automatically accepted. /p
+    /// Indicates whether attachment requests are automatically accepted.
     pub auto_accept_shared_attachments: Option<AutoAcceptSharedAttachmentsValue>,
-    /// p Indicates whether resource attachments are automatically associated with the default association route table. Enabled by default. Either code defaultRouteTableAssociation /code or code defaultRouteTablePropagation /code must be set to code enable /code for Amazon Web Services Transit Gateway to create the default transit gateway route table. /p
+    /// Indicates whether resource attachments are automatically associated with the default association route table. Enabled by default. Either `defaultRouteTableAssociation` or `defaultRouteTablePropagation` must be set to `enable` for Amazon Web Services Transit Gateway to create the default transit gateway route table.
     pub default_route_table_association: Option<DefaultRouteTableAssociationValue>,
-    /// p The ID of the default association route table. /p
+    /// The ID of the default association route table.
     pub association_default_route_table_id: Option<String>,
-    /// p Indicates whether resource attachments automatically propagate routes to the default propagation route table. Enabled by default. If code defaultRouteTablePropagation /code is set to code enable /code , Amazon Web Services Transit Gateway creates the default transit gateway route table. /p
+    /// Indicates whether resource attachments automatically propagate routes to the default propagation route table. Enabled by default. If `defaultRouteTablePropagation` is set to `enable`, Amazon Web Services Transit Gateway creates the default transit gateway route table.
     pub default_route_table_propagation: Option<DefaultRouteTablePropagationValue>,
-    /// p The ID of the default propagation route table. /p
+    /// The ID of the default propagation route table.
     pub propagation_default_route_table_id: Option<String>,
-    /// p Indicates whether Equal Cost Multipath Protocol support is enabled. /p
+    /// Indicates whether Equal Cost Multipath Protocol support is enabled.
     pub vpn_ecmp_support: Option<VpnEcmpSupportValue>,
-    /// p Indicates whether DNS support is enabled. /p
+    /// Indicates whether DNS support is enabled.
     pub dns_support: Option<DnsSupportValue>,
-    /// p Enables you to reference a security group across VPCs attached to a transit gateway to simplify security group management. /p p This option is disabled by default. /p
+    /// Enables you to reference a security group across VPCs attached to a transit gateway to simplify security group management.
+    ///
+    /// This option is disabled by default.
     pub security_group_referencing_support: Option<SecurityGroupReferencingSupportValue>,
-    /// p Indicates whether multicast is enabled on the transit gateway /p
+    /// Indicates whether multicast is enabled on the transit gateway
     pub multicast_support: Option<MulticastSupportValue>,
-    /// p Defines if the Transit Gateway supports VPC Encryption Control. /p
+    /// Defines if the Transit Gateway supports VPC Encryption Control.
     pub encryption_support: Option<EncryptionSupport>,
 }
 rt::structure!(
@@ -1927,26 +1951,26 @@ pub static TRANSIT_GATEWAY_OPTIONS: rt::Schema = rt::Schema::structure(
         rt::m("EncryptionSupport", &ENCRYPTION_SUPPORT).named("encryptionSupport"),
     ],
 );
-/// p Describes the transit gateway peering attachment. /p
+/// Describes the transit gateway peering attachment.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayPeeringAttachment {
-    /// p The ID of the transit gateway peering attachment. /p
+    /// The ID of the transit gateway peering attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The ID of the accepter transit gateway attachment. /p
+    /// The ID of the accepter transit gateway attachment.
     pub accepter_transit_gateway_attachment_id: Option<String>,
-    /// p Information about the requester transit gateway. /p
+    /// Information about the requester transit gateway.
     pub requester_tgw_info: Option<PeeringTgwInfo>,
-    /// p Information about the accepter transit gateway. /p
+    /// Information about the accepter transit gateway.
     pub accepter_tgw_info: Option<PeeringTgwInfo>,
-    /// p Details about the transit gateway peering attachment. /p
+    /// Details about the transit gateway peering attachment.
     pub options: Option<TransitGatewayPeeringAttachmentOptions>,
-    /// p The status of the transit gateway peering attachment. /p
+    /// The status of the transit gateway peering attachment.
     pub status: Option<PeeringAttachmentStatus>,
-    /// p The state of the transit gateway peering attachment. Note that the code initiating /code state has been deprecated. /p
+    /// The state of the transit gateway peering attachment. Note that the `initiating` state has been deprecated.
     pub state: Option<TransitGatewayAttachmentState>,
-    /// p The time the transit gateway peering attachment was created. /p
+    /// The time the transit gateway peering attachment was created.
     pub creation_time: Option<rt::DateTime>,
-    /// p The tags for the transit gateway peering attachment. /p
+    /// The tags for the transit gateway peering attachment.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1983,24 +2007,28 @@ rt::string_enum! {
     pub enum TransitGatewayPeeringAttachmentMultipathResilienceStatus { Pending =
     "pending", Enabled = "enabled", Disabled = "disabled" }
 }
-/// p Describes dynamic routing for the transit gateway peering attachment. /p
+/// Describes dynamic routing for the transit gateway peering attachment.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayPeeringAttachmentOptions {
-    /// p Describes whether dynamic routing is enabled or disabled for the transit gateway peering attachment. /p
+    /// Describes whether dynamic routing is enabled or disabled for the transit gateway peering attachment.
     pub dynamic_routing: Option<DynamicRoutingValue>,
-    /// p Indicates whether the requester allows multipath resilience for the transit gateway peering attachment. /p
+    /// Indicates whether the requester allows multipath resilience for the transit gateway peering attachment.
     pub requester_allow_multipath_resilience: Option<bool>,
-    /// p The multipath resilience mode for the requester. This value is present only when the requester allows multipath resilience. /p
+    /// The multipath resilience mode for the requester. This value is present only when the requester allows multipath resilience.
     pub requester_multipath_resilience_mode: Option<
         TransitGatewayPeeringAttachmentMultipathResilienceMode,
     >,
-    /// p Indicates whether the accepter allows multipath resilience for the transit gateway peering attachment. /p
+    /// Indicates whether the accepter allows multipath resilience for the transit gateway peering attachment.
     pub accepter_allow_multipath_resilience: Option<bool>,
-    /// p The multipath resilience mode for the accepter. This value is present only when the accepter allows multipath resilience. /p
+    /// The multipath resilience mode for the accepter. This value is present only when the accepter allows multipath resilience.
     pub accepter_multipath_resilience_mode: Option<
         TransitGatewayPeeringAttachmentMultipathResilienceMode,
     >,
-    /// p The multipath resilience status of the transit gateway peering attachment. The possible values are: /p ul li p code enabled /code – Both the requester and the accepter allow multipath resilience. /p /li li p code pending /code – Either the requester or the accepter allows multipath resilience, but not both. /p /li li p code disabled /code – Neither the requester nor the accepter allows multipath resilience. /p /li /ul
+    /// The multipath resilience status of the transit gateway peering attachment. The possible values are:
+    ///
+    /// - `enabled` – Both the requester and the accepter allow multipath resilience.
+    /// - `pending` – Either the requester or the accepter allows multipath resilience, but not both.
+    /// - `disabled` – Neither the requester nor the accepter allows multipath resilience.
     pub multipath_resilience_status: Option<
         TransitGatewayPeeringAttachmentMultipathResilienceStatus,
     >,
@@ -2026,20 +2054,20 @@ pub static TRANSIT_GATEWAY_PEERING_ATTACHMENT_OPTIONS: rt::Schema = rt::Schema::
         rt::m("MultipathResilienceStatus", &rt::ENUM).named("multipathResilienceStatus"),
     ],
 );
-/// p Describes a rule associated with a transit gateway policy. /p
+/// Describes a rule associated with a transit gateway policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayPolicyRule {
-    /// p The source CIDR block for the transit gateway policy rule. /p
+    /// The source CIDR block for the transit gateway policy rule.
     pub source_cidr_block: Option<String>,
-    /// p The source port or port range for the transit gateway policy rule. /p
+    /// The source port or port range for the transit gateway policy rule.
     pub source_port_range: Option<String>,
-    /// p The destination CIDR block for the transit gateway policy rule. /p
+    /// The destination CIDR block for the transit gateway policy rule.
     pub destination_cidr_block: Option<String>,
-    /// p The destination port or port range for the transit gateway policy rule. /p
+    /// The destination port or port range for the transit gateway policy rule.
     pub destination_port_range: Option<String>,
-    /// p The protocol used by the transit gateway policy rule. /p
+    /// The protocol used by the transit gateway policy rule.
     pub protocol: Option<String>,
-    /// p The meta data tags used for the transit gateway policy rule. /p
+    /// The meta data tags used for the transit gateway policy rule.
     pub meta_data: Option<TransitGatewayPolicyRuleMetaData>,
 }
 rt::structure!(
@@ -2058,12 +2086,12 @@ pub static TRANSIT_GATEWAY_POLICY_RULE: rt::Schema = rt::Schema::structure(
         rt::m("MetaData", &TRANSIT_GATEWAY_POLICY_RULE_META_DATA).named("metaData"),
     ],
 );
-/// p Describes the meta data tags associated with a transit gateway policy rule. /p
+/// Describes the meta data tags associated with a transit gateway policy rule.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayPolicyRuleMetaData {
-    /// p The key name for the transit gateway policy rule meta data tag. /p
+    /// The key name for the transit gateway policy rule meta data tag.
     pub meta_data_key: Option<String>,
-    /// p The value of the key for the transit gateway policy rule meta data tag. /p
+    /// The value of the key for the transit gateway policy rule meta data tag.
     pub meta_data_value: Option<String>,
 }
 rt::structure!(
@@ -2077,18 +2105,18 @@ pub static TRANSIT_GATEWAY_POLICY_RULE_META_DATA: rt::Schema = rt::Schema::struc
         rt::m("MetaDataValue", &rt::STRING).named("metaDataValue"),
     ],
 );
-/// p Describes a transit gateway policy table. /p
+/// Describes a transit gateway policy table.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayPolicyTable {
-    /// p The ID of the transit gateway policy table. /p
+    /// The ID of the transit gateway policy table.
     pub transit_gateway_policy_table_id: Option<String>,
-    /// p The ID of the transit gateway. /p
+    /// The ID of the transit gateway.
     pub transit_gateway_id: Option<String>,
-    /// p The state of the transit gateway policy table /p
+    /// The state of the transit gateway policy table
     pub state: Option<TransitGatewayPolicyTableState>,
-    /// p The timestamp when the transit gateway policy table was created. /p
+    /// The timestamp when the transit gateway policy table was created.
     pub creation_time: Option<rt::DateTime>,
-    /// p he key-value pairs associated with the transit gateway policy table. /p
+    /// he key-value pairs associated with the transit gateway policy table.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -2107,18 +2135,18 @@ pub static TRANSIT_GATEWAY_POLICY_TABLE: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST).named("tagSet"),
     ],
 );
-/// p Describes a transit gateway policy table association. /p
+/// Describes a transit gateway policy table association.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayPolicyTableAssociation {
-    /// p The ID of the transit gateway policy table. /p
+    /// The ID of the transit gateway policy table.
     pub transit_gateway_policy_table_id: Option<String>,
-    /// p The ID of the transit gateway attachment. /p
+    /// The ID of the transit gateway attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The resource ID of the transit gateway attachment. /p
+    /// The resource ID of the transit gateway attachment.
     pub resource_id: Option<String>,
-    /// p The resource type for the transit gateway policy table association. /p
+    /// The resource type for the transit gateway policy table association.
     pub resource_type: Option<TransitGatewayAttachmentResourceType>,
-    /// p The state of the transit gateway policy table association. /p
+    /// The state of the transit gateway policy table association.
     pub state: Option<TransitGatewayAssociationState>,
 }
 rt::structure!(
@@ -2142,16 +2170,16 @@ pub static TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATION_LIST: rt::Schema = rt::Schem
     "TransitGatewayPolicyTableAssociationList",
     &[rt::m("member", &TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATION).named("item")],
 );
-/// p Describes a transit gateway policy table entry /p
+/// Describes a transit gateway policy table entry
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayPolicyTableEntry {
-    /// p The rule number for the transit gateway policy table entry. /p
+    /// The rule number for the transit gateway policy table entry.
     pub policy_rule_number: Option<String>,
-    /// p The policy rule associated with the transit gateway policy table. /p
+    /// The policy rule associated with the transit gateway policy table.
     pub policy_rule: Option<TransitGatewayPolicyRule>,
-    /// p The ID of the target route table. /p
+    /// The ID of the target route table.
     pub target_route_table_id: Option<String>,
-    /// p The state of the transit gateway policy table entry. /p
+    /// The state of the transit gateway policy table entry.
     pub state: Option<TransitGatewayPolicyTableEntryState>,
 }
 rt::structure!(
@@ -2187,14 +2215,14 @@ rt::string_enum! {
     pub enum TransitGatewayPolicyTableState { Pending = "pending", Available =
     "available", Deleting = "deleting", Deleted = "deleted" }
 }
-/// p Describes a transit gateway prefix list attachment. /p
+/// Describes a transit gateway prefix list attachment.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayPrefixListAttachment {
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The resource type. Note that the code tgw-peering /code resource type has been deprecated. /p
+    /// The resource type. Note that the `tgw-peering` resource type has been deprecated.
     pub resource_type: Option<TransitGatewayAttachmentResourceType>,
-    /// p The ID of the resource. /p
+    /// The ID of the resource.
     pub resource_id: Option<String>,
 }
 rt::structure!(
@@ -2210,20 +2238,20 @@ pub static TRANSIT_GATEWAY_PREFIX_LIST_ATTACHMENT: rt::Schema = rt::Schema::stru
         rt::m("ResourceId", &rt::STRING).named("resourceId"),
     ],
 );
-/// p Describes a prefix list reference. /p
+/// Describes a prefix list reference.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayPrefixListReference {
-    /// p The ID of the transit gateway route table. /p
+    /// The ID of the transit gateway route table.
     pub transit_gateway_route_table_id: Option<String>,
-    /// p The ID of the prefix list. /p
+    /// The ID of the prefix list.
     pub prefix_list_id: Option<String>,
-    /// p The ID of the prefix list owner. /p
+    /// The ID of the prefix list owner.
     pub prefix_list_owner_id: Option<String>,
-    /// p The state of the prefix list reference. /p
+    /// The state of the prefix list reference.
     pub state: Option<TransitGatewayPrefixListReferenceState>,
-    /// p Indicates whether traffic that matches this route is dropped. /p
+    /// Indicates whether traffic that matches this route is dropped.
     pub blackhole: Option<bool>,
-    /// p Information about the transit gateway attachment. /p
+    /// Information about the transit gateway attachment.
     pub transit_gateway_attachment: Option<TransitGatewayPrefixListAttachment>,
 }
 rt::structure!(
@@ -2252,20 +2280,20 @@ rt::string_enum! {
     pub enum TransitGatewayPrefixListReferenceState { Pending = "pending", Available =
     "available", Modifying = "modifying", Deleting = "deleting" }
 }
-/// p Describes route propagation. /p
+/// Describes route propagation.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayPropagation {
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The ID of the resource. /p
+    /// The ID of the resource.
     pub resource_id: Option<String>,
-    /// p The resource type. Note that the code tgw-peering /code resource type has been deprecated. /p
+    /// The resource type. Note that the `tgw-peering` resource type has been deprecated.
     pub resource_type: Option<TransitGatewayAttachmentResourceType>,
-    /// p The ID of the transit gateway route table. /p
+    /// The ID of the transit gateway route table.
     pub transit_gateway_route_table_id: Option<String>,
-    /// p The state. /p
+    /// The state.
     pub state: Option<TransitGatewayPropagationState>,
-    /// p The ID of the transit gateway route table announcement. /p
+    /// The ID of the transit gateway route table announcement.
     pub transit_gateway_route_table_announcement_id: Option<String>,
 }
 rt::structure!(
@@ -2292,26 +2320,30 @@ rt::string_enum! {
     pub enum TransitGatewayPropagationState { Enabling = "enabling", Enabled = "enabled",
     Disabling = "disabling", Disabled = "disabled" }
 }
-/// p Describes the options for a transit gateway. /p
+/// Describes the options for a transit gateway.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayRequestOptions {
-    /// p A private Autonomous System Number (ASN) for the Amazon side of a BGP session. The range is 64512 to 65534 for 16-bit ASNs and 4200000000 to 4294967294 for 32-bit ASNs. The default is code 64512 /code . /p
+    /// A private Autonomous System Number (ASN) for the Amazon side of a BGP session. The range is 64512 to 65534 for 16-bit ASNs and 4200000000 to 4294967294 for 32-bit ASNs. The default is `64512`.
     pub amazon_side_asn: Option<i64>,
-    /// p Enable or disable automatic acceptance of attachment requests. Disabled by default. /p
+    /// Enable or disable automatic acceptance of attachment requests. Disabled by default.
     pub auto_accept_shared_attachments: Option<AutoAcceptSharedAttachmentsValue>,
-    /// p Enable or disable automatic association with the default association route table. Enabled by default. /p
+    /// Enable or disable automatic association with the default association route table. Enabled by default.
     pub default_route_table_association: Option<DefaultRouteTableAssociationValue>,
-    /// p Enable or disable automatic propagation of routes to the default propagation route table. Enabled by default. /p
+    /// Enable or disable automatic propagation of routes to the default propagation route table. Enabled by default.
     pub default_route_table_propagation: Option<DefaultRouteTablePropagationValue>,
-    /// p Enable or disable Equal Cost Multipath Protocol support. Enabled by default. /p
+    /// Enable or disable Equal Cost Multipath Protocol support. Enabled by default.
     pub vpn_ecmp_support: Option<VpnEcmpSupportValue>,
-    /// p Enable or disable DNS support. Enabled by default. /p
+    /// Enable or disable DNS support. Enabled by default.
     pub dns_support: Option<DnsSupportValue>,
-    /// p Enables you to reference a security group across VPCs attached to a transit gateway to simplify security group management. /p p This option is disabled by default. /p p For more information about security group referencing, see a href="https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security" Security group referencing /a in the i Amazon Web Services Transit Gateways Guide /i . /p
+    /// Enables you to reference a security group across VPCs attached to a transit gateway to simplify security group management.
+    ///
+    /// This option is disabled by default.
+    ///
+    /// For more information about security group referencing, see [Security group referencing](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) in the *Amazon Web Services Transit Gateways Guide*.
     pub security_group_referencing_support: Option<SecurityGroupReferencingSupportValue>,
-    /// p Indicates whether multicast is enabled on the transit gateway /p
+    /// Indicates whether multicast is enabled on the transit gateway
     pub multicast_support: Option<MulticastSupportValue>,
-    /// p One or more IPv4 or IPv6 CIDR blocks for the transit gateway. Must be a size /24 CIDR block or larger for IPv4, or a size /64 CIDR block or larger for IPv6. /p
+    /// One or more IPv4 or IPv6 CIDR blocks for the transit gateway. Must be a size /24 CIDR block or larger for IPv4, or a size /64 CIDR block or larger for IPv6.
     pub transit_gateway_cidr_blocks: Option<Vec<String>>,
 }
 rt::structure!(
@@ -2335,20 +2367,20 @@ pub static TRANSIT_GATEWAY_REQUEST_OPTIONS: rt::Schema = rt::Schema::structure(
         rt::m("TransitGatewayCidrBlocks", &TRANSIT_GATEWAY_CIDR_BLOCK_STRING_LIST),
     ],
 );
-/// p The matching criteria for a transit gateway policy table entry. /p
+/// The matching criteria for a transit gateway policy table entry.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayRequestPolicyRule {
-    /// p The source CIDR block for the policy rule. /p
+    /// The source CIDR block for the policy rule.
     pub source_cidr_block: Option<String>,
-    /// p The source port or port range for the policy rule. You can specify a port range only when code Protocol /code is code 6 /code (TCP) or code 17 /code (UDP); for all other protocols, this value must be code /code . /p
+    /// The source port or port range for the policy rule. You can specify a port range only when `Protocol` is `6` (TCP) or `17` (UDP); for all other protocols, this value must be `*`.
     pub source_port_range: Option<String>,
-    /// p The destination CIDR block for the policy rule. /p
+    /// The destination CIDR block for the policy rule.
     pub destination_cidr_block: Option<String>,
-    /// p The destination port or port range for the policy rule. You can specify a port range only when code Protocol /code is code 6 /code (TCP) or code 17 /code (UDP); for all other protocols, this value must be code /code . /p
+    /// The destination port or port range for the policy rule. You can specify a port range only when `Protocol` is `6` (TCP) or `17` (UDP); for all other protocols, this value must be `*`.
     pub destination_port_range: Option<String>,
-    /// p The protocol for the policy rule. Valid values are code 1 /code (ICMP), code 6 /code (TCP), code 17 /code (UDP), code 47 /code (GRE), or code /code for all protocols. /p
+    /// The protocol for the policy rule. Valid values are `1` (ICMP), `6` (TCP), `17` (UDP), `47` (GRE), or `*` for all protocols.
     pub protocol: Option<String>,
-    /// p The metadata key-value pair for the policy rule. /p
+    /// The metadata key-value pair for the policy rule.
     pub meta_data: Option<TransitGatewayRequestPolicyRuleMetaData>,
 }
 rt::structure!(
@@ -2367,12 +2399,12 @@ pub static TRANSIT_GATEWAY_REQUEST_POLICY_RULE: rt::Schema = rt::Schema::structu
         rt::m("MetaData", &TRANSIT_GATEWAY_REQUEST_POLICY_RULE_META_DATA),
     ],
 );
-/// p A metadata key-value pair for a transit gateway policy rule. /p
+/// A metadata key-value pair for a transit gateway policy rule.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayRequestPolicyRuleMetaData {
-    /// p The key of the metadata pair for the policy rule. /p
+    /// The key of the metadata pair for the policy rule.
     pub meta_data_key: Option<String>,
-    /// p The value of the metadata pair for the policy rule. /p
+    /// The value of the metadata pair for the policy rule.
     pub meta_data_value: Option<String>,
 }
 rt::structure!(
@@ -2384,20 +2416,20 @@ pub static TRANSIT_GATEWAY_REQUEST_POLICY_RULE_META_DATA: rt::Schema = rt::Schem
     "TransitGatewayRequestPolicyRuleMetaData",
     &[rt::m("MetaDataKey", &rt::STRING), rt::m("MetaDataValue", &rt::STRING)],
 );
-/// p Describes a route for a transit gateway route table. /p
+/// Describes a route for a transit gateway route table.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayRoute {
-    /// p The CIDR block used for destination matches. /p
+    /// The CIDR block used for destination matches.
     pub destination_cidr_block: Option<String>,
-    /// p The ID of the prefix list used for destination matches. /p
+    /// The ID of the prefix list used for destination matches.
     pub prefix_list_id: Option<String>,
-    /// p The ID of the transit gateway route table announcement. /p
+    /// The ID of the transit gateway route table announcement.
     pub transit_gateway_route_table_announcement_id: Option<String>,
-    /// p The attachments. /p
+    /// The attachments.
     pub transit_gateway_attachments: Option<Vec<TransitGatewayRouteAttachment>>,
-    /// p The route type. /p
+    /// The route type.
     pub type_: Option<TransitGatewayRouteType>,
-    /// p The state of the route. /p
+    /// The state of the route.
     pub state: Option<TransitGatewayRouteState>,
 }
 rt::structure!(
@@ -2418,14 +2450,14 @@ pub static TRANSIT_GATEWAY_ROUTE: rt::Schema = rt::Schema::structure(
         rt::m("State", &rt::ENUM).named("state"),
     ],
 );
-/// p Describes a route attachment. /p
+/// Describes a route attachment.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayRouteAttachment {
-    /// p The ID of the resource. /p
+    /// The ID of the resource.
     pub resource_id: Option<String>,
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The resource type. Note that the code tgw-peering /code resource type has been deprecated. /p
+    /// The resource type. Note that the `tgw-peering` resource type has been deprecated.
     pub resource_type: Option<TransitGatewayAttachmentResourceType>,
 }
 rt::structure!(
@@ -2453,42 +2485,3 @@ rt::string_enum! {
     pub enum TransitGatewayRouteState { Pending = "pending", Active = "active", Blackhole
     = "blackhole", Deleting = "deleting", Deleted = "deleted" }
 }
-/// p Describes a transit gateway route table. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct TransitGatewayRouteTable {
-    /// p The ID of the transit gateway route table. /p
-    pub transit_gateway_route_table_id: Option<String>,
-    /// p The ID of the transit gateway. /p
-    pub transit_gateway_id: Option<String>,
-    /// p The state of the transit gateway route table. /p
-    pub state: Option<TransitGatewayRouteTableState>,
-    /// p Indicates whether this is the default association route table for the transit gateway. /p
-    pub default_association_route_table: Option<bool>,
-    /// p Indicates whether this is the default propagation route table for the transit gateway. /p
-    pub default_propagation_route_table: Option<bool>,
-    /// p The creation time. /p
-    pub creation_time: Option<rt::DateTime>,
-    /// p Any tags assigned to the route table. /p
-    pub tags: Option<Vec<Tag>>,
-}
-rt::structure!(
-    TransitGatewayRouteTable, TRANSIT_GATEWAY_ROUTE_TABLE, 0 =>
-    transit_gateway_route_table_id, 1 => transit_gateway_id, 2 => state, 3 =>
-    default_association_route_table, 4 => default_propagation_route_table, 5 =>
-    creation_time, 6 => tags
-);
-pub static TRANSIT_GATEWAY_ROUTE_TABLE: rt::Schema = rt::Schema::structure(
-    "TransitGatewayRouteTable",
-    &[
-        rt::m("TransitGatewayRouteTableId", &rt::STRING)
-            .named("transitGatewayRouteTableId"),
-        rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("DefaultAssociationRouteTable", &rt::BOOLEAN)
-            .named("defaultAssociationRouteTable"),
-        rt::m("DefaultPropagationRouteTable", &rt::BOOLEAN)
-            .named("defaultPropagationRouteTable"),
-        rt::m("CreationTime", &rt::TIMESTAMP).named("creationTime"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
-);

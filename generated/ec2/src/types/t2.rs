@@ -3,30 +3,69 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Describes a transit gateway route table announcement. /p
+/// Describes a transit gateway route table.
+#[derive(Clone, Default, PartialEq)]
+pub struct TransitGatewayRouteTable {
+    /// The ID of the transit gateway route table.
+    pub transit_gateway_route_table_id: Option<String>,
+    /// The ID of the transit gateway.
+    pub transit_gateway_id: Option<String>,
+    /// The state of the transit gateway route table.
+    pub state: Option<TransitGatewayRouteTableState>,
+    /// Indicates whether this is the default association route table for the transit gateway.
+    pub default_association_route_table: Option<bool>,
+    /// Indicates whether this is the default propagation route table for the transit gateway.
+    pub default_propagation_route_table: Option<bool>,
+    /// The creation time.
+    pub creation_time: Option<rt::DateTime>,
+    /// Any tags assigned to the route table.
+    pub tags: Option<Vec<Tag>>,
+}
+rt::structure!(
+    TransitGatewayRouteTable, TRANSIT_GATEWAY_ROUTE_TABLE, 0 =>
+    transit_gateway_route_table_id, 1 => transit_gateway_id, 2 => state, 3 =>
+    default_association_route_table, 4 => default_propagation_route_table, 5 =>
+    creation_time, 6 => tags
+);
+pub static TRANSIT_GATEWAY_ROUTE_TABLE: rt::Schema = rt::Schema::structure(
+    "TransitGatewayRouteTable",
+    &[
+        rt::m("TransitGatewayRouteTableId", &rt::STRING)
+            .named("transitGatewayRouteTableId"),
+        rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
+        rt::m("State", &rt::ENUM).named("state"),
+        rt::m("DefaultAssociationRouteTable", &rt::BOOLEAN)
+            .named("defaultAssociationRouteTable"),
+        rt::m("DefaultPropagationRouteTable", &rt::BOOLEAN)
+            .named("defaultPropagationRouteTable"),
+        rt::m("CreationTime", &rt::TIMESTAMP).named("creationTime"),
+        rt::m("Tags", &TAG_LIST).named("tagSet"),
+    ],
+);
+/// Describes a transit gateway route table announcement.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayRouteTableAnnouncement {
-    /// p The ID of the transit gateway route table announcement. /p
+    /// The ID of the transit gateway route table announcement.
     pub transit_gateway_route_table_announcement_id: Option<String>,
-    /// p The ID of the transit gateway. /p
+    /// The ID of the transit gateway.
     pub transit_gateway_id: Option<String>,
-    /// p The ID of the core network for the transit gateway route table announcement. /p
+    /// The ID of the core network for the transit gateway route table announcement.
     pub core_network_id: Option<String>,
-    /// p The ID of the peer transit gateway. /p
+    /// The ID of the peer transit gateway.
     pub peer_transit_gateway_id: Option<String>,
-    /// p The ID of the core network ID for the peer. /p
+    /// The ID of the core network ID for the peer.
     pub peer_core_network_id: Option<String>,
-    /// p The ID of the peering attachment. /p
+    /// The ID of the peering attachment.
     pub peering_attachment_id: Option<String>,
-    /// p The direction for the route table announcement. /p
+    /// The direction for the route table announcement.
     pub announcement_direction: Option<TransitGatewayRouteTableAnnouncementDirection>,
-    /// p The ID of the transit gateway route table. /p
+    /// The ID of the transit gateway route table.
     pub transit_gateway_route_table_id: Option<String>,
-    /// p The state of the transit gateway announcement. /p
+    /// The state of the transit gateway announcement.
     pub state: Option<TransitGatewayRouteTableAnnouncementState>,
-    /// p The timestamp when the transit gateway route table announcement was created. /p
+    /// The timestamp when the transit gateway route table announcement was created.
     pub creation_time: Option<rt::DateTime>,
-    /// p The key-value pairs associated with the route table announcement. /p
+    /// The key-value pairs associated with the route table announcement.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -71,16 +110,16 @@ rt::string_enum! {
     = "pending", Failing = "failing", Failed = "failed", Deleting = "deleting", Deleted =
     "deleted" }
 }
-/// p Describes an association between a route table and a resource attachment. /p
+/// Describes an association between a route table and a resource attachment.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayRouteTableAssociation {
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The ID of the resource. /p
+    /// The ID of the resource.
     pub resource_id: Option<String>,
-    /// p The resource type. Note that the code tgw-peering /code resource type has been deprecated. /p
+    /// The resource type. Note that the `tgw-peering` resource type has been deprecated.
     pub resource_type: Option<TransitGatewayAttachmentResourceType>,
-    /// p The state of the association. /p
+    /// The state of the association.
     pub state: Option<TransitGatewayAssociationState>,
 }
 rt::structure!(
@@ -109,18 +148,18 @@ pub static TRANSIT_GATEWAY_ROUTE_TABLE_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayRouteTableList",
     &[rt::m("member", &TRANSIT_GATEWAY_ROUTE_TABLE).named("item")],
 );
-/// p Describes a route table propagation. /p
+/// Describes a route table propagation.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayRouteTablePropagation {
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The ID of the resource. /p
+    /// The ID of the resource.
     pub resource_id: Option<String>,
-    /// p The type of resource. Note that the code tgw-peering /code resource type has been deprecated. /p
+    /// The type of resource. Note that the `tgw-peering` resource type has been deprecated.
     pub resource_type: Option<TransitGatewayAttachmentResourceType>,
-    /// p The state of the resource. /p
+    /// The state of the resource.
     pub state: Option<TransitGatewayPropagationState>,
-    /// p The ID of the transit gateway route table announcement. /p
+    /// The ID of the transit gateway route table announcement.
     pub transit_gateway_route_table_announcement_id: Option<String>,
 }
 rt::structure!(
@@ -144,22 +183,25 @@ pub static TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_LIST: rt::Schema = rt::Schema
     "TransitGatewayRouteTablePropagationList",
     &[rt::m("member", &TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION).named("item")],
 );
-/// p Describes a route in a transit gateway route table. /p
+/// Describes a route in a transit gateway route table.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayRouteTableRoute {
-    /// p The CIDR block used for destination matches. /p
+    /// The CIDR block used for destination matches.
     pub destination_cidr: Option<String>,
-    /// p The state of the route. /p
+    /// The state of the route.
     pub state: Option<String>,
-    /// p The route origin. The following are the possible values: /p ul li p static /p /li li p propagated /p /li /ul
+    /// The route origin. The following are the possible values:
+    ///
+    /// - static
+    /// - propagated
     pub route_origin: Option<String>,
-    /// p The ID of the prefix list. /p
+    /// The ID of the prefix list.
     pub prefix_list_id: Option<String>,
-    /// p The ID of the route attachment. /p
+    /// The ID of the route attachment.
     pub attachment_id: Option<String>,
-    /// p The ID of the resource for the route attachment. /p
+    /// The ID of the resource for the route attachment.
     pub resource_id: Option<String>,
-    /// p The resource type for the route attachment. /p
+    /// The resource type for the route attachment.
     pub resource_type: Option<String>,
 }
 rt::structure!(
@@ -195,26 +237,26 @@ pub static TRANSIT_GATEWAY_SUBNET_ID_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewaySubnetIdList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes a VPC attachment. /p
+/// Describes a VPC attachment.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayVpcAttachment {
-    /// p The ID of the attachment. /p
+    /// The ID of the attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The ID of the transit gateway. /p
+    /// The ID of the transit gateway.
     pub transit_gateway_id: Option<String>,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the VPC. /p
+    /// The ID of the Amazon Web Services account that owns the VPC.
     pub vpc_owner_id: Option<String>,
-    /// p The state of the VPC attachment. Note that the code initiating /code state has been deprecated. /p
+    /// The state of the VPC attachment. Note that the `initiating` state has been deprecated.
     pub state: Option<TransitGatewayAttachmentState>,
-    /// p The IDs of the subnets. /p
+    /// The IDs of the subnets.
     pub subnet_ids: Option<Vec<String>>,
-    /// p The creation time. /p
+    /// The creation time.
     pub creation_time: Option<rt::DateTime>,
-    /// p The VPC attachment options. /p
+    /// The VPC attachment options.
     pub options: Option<TransitGatewayVpcAttachmentOptions>,
-    /// p The tags for the VPC attachment. /p
+    /// The tags for the VPC attachment.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -242,16 +284,20 @@ pub static TRANSIT_GATEWAY_VPC_ATTACHMENT_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayVpcAttachmentList",
     &[rt::m("member", &TRANSIT_GATEWAY_VPC_ATTACHMENT).named("item")],
 );
-/// p Describes the VPC attachment options. /p
+/// Describes the VPC attachment options.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransitGatewayVpcAttachmentOptions {
-    /// p Indicates whether DNS support is enabled. /p
+    /// Indicates whether DNS support is enabled.
     pub dns_support: Option<DnsSupportValue>,
-    /// p Enables you to reference a security group across VPCs attached to a transit gateway to simplify security group management. /p p This option is enabled by default. /p p For more information about security group referencing, see a href="https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security" Security group referencing /a in the i Amazon Web Services Transit Gateways Guide /i . /p
+    /// Enables you to reference a security group across VPCs attached to a transit gateway to simplify security group management.
+    ///
+    /// This option is enabled by default.
+    ///
+    /// For more information about security group referencing, see [Security group referencing](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) in the *Amazon Web Services Transit Gateways Guide*.
     pub security_group_referencing_support: Option<SecurityGroupReferencingSupportValue>,
-    /// p Indicates whether IPv6 support is disabled. /p
+    /// Indicates whether IPv6 support is disabled.
     pub ipv6_support: Option<Ipv6SupportValue>,
-    /// p Indicates whether appliance mode support is enabled. /p
+    /// Indicates whether appliance mode support is enabled.
     pub appliance_mode_support: Option<ApplianceModeSupportValue>,
 }
 rt::structure!(
@@ -272,22 +318,22 @@ pub static TRANSIT_GATEWAY_VPC_ATTACHMENT_OPTIONS: rt::Schema = rt::Schema::stru
 rt::string_enum! {
     pub enum TransportProtocol { Tcp = "tcp", Udp = "udp" }
 }
-/// p Information about an association between a branch network interface with a trunk network interface. /p
+/// Information about an association between a branch network interface with a trunk network interface.
 #[derive(Clone, Default, PartialEq)]
 pub struct TrunkInterfaceAssociation {
-    /// p The ID of the association. /p
+    /// The ID of the association.
     pub association_id: Option<String>,
-    /// p The ID of the branch network interface. /p
+    /// The ID of the branch network interface.
     pub branch_interface_id: Option<String>,
-    /// p The ID of the trunk network interface. /p
+    /// The ID of the trunk network interface.
     pub trunk_interface_id: Option<String>,
-    /// p The interface protocol. Valid values are code VLAN /code and code GRE /code . /p
+    /// The interface protocol. Valid values are `VLAN` and `GRE`.
     pub interface_protocol: Option<InterfaceProtocolType>,
-    /// p The ID of the VLAN when you use the VLAN protocol. /p
+    /// The ID of the VLAN when you use the VLAN protocol.
     pub vlan_id: Option<i32>,
-    /// p The application key when you use the GRE protocol. /p
+    /// The application key when you use the GRE protocol.
     pub gre_key: Option<i32>,
-    /// p The tags for the trunk interface association. /p
+    /// The tags for the trunk interface association.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -321,54 +367,54 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum TunnelInsideIpVersion { Ipv4 = "ipv4", Ipv6 = "ipv6" }
 }
-/// p The VPN tunnel options. /p
+/// The VPN tunnel options.
 #[derive(Clone, Default, PartialEq)]
 pub struct TunnelOption {
-    /// p The external IP address of the VPN tunnel. /p
+    /// The external IP address of the VPN tunnel.
     pub outside_ip_address: Option<String>,
-    /// p The range of inside IPv4 addresses for the tunnel. /p
+    /// The range of inside IPv4 addresses for the tunnel.
     pub tunnel_inside_cidr: Option<String>,
-    /// p The range of inside IPv6 addresses for the tunnel. /p
+    /// The range of inside IPv6 addresses for the tunnel.
     pub tunnel_inside_ipv6_cidr: Option<String>,
-    /// p The pre-shared key (PSK) to establish initial authentication between the virtual private gateway and the customer gateway. /p
+    /// The pre-shared key (PSK) to establish initial authentication between the virtual private gateway and the customer gateway.
     pub pre_shared_key: Option<String>,
-    /// p The lifetime for phase 1 of the IKE negotiation, in seconds. /p
+    /// The lifetime for phase 1 of the IKE negotiation, in seconds.
     pub phase1_lifetime_seconds: Option<i32>,
-    /// p The lifetime for phase 2 of the IKE negotiation, in seconds. /p
+    /// The lifetime for phase 2 of the IKE negotiation, in seconds.
     pub phase2_lifetime_seconds: Option<i32>,
-    /// p The margin time, in seconds, before the phase 2 lifetime expires, during which the Amazon Web Services side of the VPN connection performs an IKE rekey. /p
+    /// The margin time, in seconds, before the phase 2 lifetime expires, during which the Amazon Web Services side of the VPN connection performs an IKE rekey.
     pub rekey_margin_time_seconds: Option<i32>,
-    /// p The percentage of the rekey window determined by code RekeyMarginTimeSeconds /code during which the rekey time is randomly selected. /p
+    /// The percentage of the rekey window determined by `RekeyMarginTimeSeconds` during which the rekey time is randomly selected.
     pub rekey_fuzz_percentage: Option<i32>,
-    /// p The number of packets in an IKE replay window. /p
+    /// The number of packets in an IKE replay window.
     pub replay_window_size: Option<i32>,
-    /// p The number of seconds after which a DPD timeout occurs. /p
+    /// The number of seconds after which a DPD timeout occurs.
     pub dpd_timeout_seconds: Option<i32>,
-    /// p The action to take after a DPD timeout occurs. /p
+    /// The action to take after a DPD timeout occurs.
     pub dpd_timeout_action: Option<String>,
-    /// p The permitted encryption algorithms for the VPN tunnel for phase 1 IKE negotiations. /p
+    /// The permitted encryption algorithms for the VPN tunnel for phase 1 IKE negotiations.
     pub phase1_encryption_algorithms: Option<Vec<Phase1EncryptionAlgorithmsListValue>>,
-    /// p The permitted encryption algorithms for the VPN tunnel for phase 2 IKE negotiations. /p
+    /// The permitted encryption algorithms for the VPN tunnel for phase 2 IKE negotiations.
     pub phase2_encryption_algorithms: Option<Vec<Phase2EncryptionAlgorithmsListValue>>,
-    /// p The permitted integrity algorithms for the VPN tunnel for phase 1 IKE negotiations. /p
+    /// The permitted integrity algorithms for the VPN tunnel for phase 1 IKE negotiations.
     pub phase1_integrity_algorithms: Option<Vec<Phase1IntegrityAlgorithmsListValue>>,
-    /// p The permitted integrity algorithms for the VPN tunnel for phase 2 IKE negotiations. /p
+    /// The permitted integrity algorithms for the VPN tunnel for phase 2 IKE negotiations.
     pub phase2_integrity_algorithms: Option<Vec<Phase2IntegrityAlgorithmsListValue>>,
-    /// p The permitted Diffie-Hellman group numbers for the VPN tunnel for phase 1 IKE negotiations. /p
+    /// The permitted Diffie-Hellman group numbers for the VPN tunnel for phase 1 IKE negotiations.
     pub phase1_dh_group_numbers: Option<Vec<Phase1DhGroupNumbersListValue>>,
-    /// p The permitted Diffie-Hellman group numbers for the VPN tunnel for phase 2 IKE negotiations. /p
+    /// The permitted Diffie-Hellman group numbers for the VPN tunnel for phase 2 IKE negotiations.
     pub phase2_dh_group_numbers: Option<Vec<Phase2DhGroupNumbersListValue>>,
-    /// p The IKE versions that are permitted for the VPN tunnel. /p
+    /// The IKE versions that are permitted for the VPN tunnel.
     pub ike_versions: Option<Vec<IkeVersionsListValue>>,
-    /// p The action to take when the establishing the VPN tunnels for a VPN connection. /p
+    /// The action to take when the establishing the VPN tunnels for a VPN connection.
     pub startup_action: Option<String>,
-    /// p Options for logging VPN tunnel activity. /p
+    /// Options for logging VPN tunnel activity.
     pub log_options: Option<VpnTunnelLogOptions>,
-    /// p Status of tunnel endpoint lifecycle control feature. /p
+    /// Status of tunnel endpoint lifecycle control feature.
     pub enable_tunnel_lifecycle_control: Option<bool>,
-    /// p The permitted additional key exchange rounds for the VPN tunnel for phase 1 IKE negotiations. /p
+    /// The permitted additional key exchange rounds for the VPN tunnel for phase 1 IKE negotiations.
     pub phase1_additional_key_exchanges: Option<Vec<VpnAdditionalKeyExchange>>,
-    /// p The permitted additional key exchange rounds for the VPN tunnel for phase 2 IKE negotiations. /p
+    /// The permitted additional key exchange rounds for the VPN tunnel for phase 2 IKE negotiations.
     pub phase2_additional_key_exchanges: Option<Vec<VpnAdditionalKeyExchange>>,
 }
 rt::structure!(

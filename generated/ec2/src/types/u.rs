@@ -5,11 +5,11 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct UnassignIpv6AddressesRequest {
-    /// p The IPv6 prefixes to unassign from the network interface. /p
+    /// The IPv6 prefixes to unassign from the network interface.
     pub ipv6_prefixes: Option<Vec<String>>,
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: String,
-    /// p The IPv6 addresses to unassign from the network interface. /p
+    /// The IPv6 addresses to unassign from the network interface.
     pub ipv6_addresses: Option<Vec<String>>,
 }
 rt::structure!(
@@ -28,11 +28,11 @@ pub static UNASSIGN_IPV6_ADDRESSES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UnassignIpv6AddressesResult {
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: Option<String>,
-    /// p The IPv6 addresses that have been unassigned from the network interface. /p
+    /// The IPv6 addresses that have been unassigned from the network interface.
     pub unassigned_ipv6_addresses: Option<Vec<String>>,
-    /// p The IPv6 prefixes that have been unassigned from the network interface. /p
+    /// The IPv6 prefixes that have been unassigned from the network interface.
     pub unassigned_ipv6_prefixes: Option<Vec<String>>,
 }
 rt::structure!(
@@ -48,14 +48,14 @@ pub static UNASSIGN_IPV6_ADDRESSES_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("UnassignedIpv6Prefixes", &IP_PREFIX_LIST).named("unassignedIpv6PrefixSet"),
     ],
 );
-/// p Contains the parameters for UnassignPrivateIpAddresses. /p
+/// Contains the parameters for UnassignPrivateIpAddresses.
 #[derive(Clone, Default, PartialEq)]
 pub struct UnassignPrivateIpAddressesRequest {
-    /// p The IPv4 prefixes to unassign from the network interface. /p
+    /// The IPv4 prefixes to unassign from the network interface.
     pub ipv4_prefixes: Option<Vec<String>>,
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: String,
-    /// p The secondary private IP addresses to unassign from the network interface. You can specify this option multiple times to unassign more than one IP address. /p
+    /// The secondary private IP addresses to unassign from the network interface. You can specify this option multiple times to unassign more than one IP address.
     pub private_ip_addresses: Option<Vec<String>>,
 }
 rt::structure!(
@@ -75,13 +75,13 @@ pub static UNASSIGN_PRIVATE_IP_ADDRESSES_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UnassignPrivateNatGatewayAddressRequest {
-    /// p The ID of the NAT gateway. /p
+    /// The ID of the NAT gateway.
     pub nat_gateway_id: String,
-    /// p The private IPv4 addresses you want to unassign. /p
+    /// The private IPv4 addresses you want to unassign.
     pub private_ip_addresses: Vec<String>,
-    /// p The maximum amount of time to wait (in seconds) before forcibly releasing the IP addresses if connections are still in progress. Default value is 350 seconds. /p
+    /// The maximum amount of time to wait (in seconds) before forcibly releasing the IP addresses if connections are still in progress. Default value is 350 seconds.
     pub max_drain_duration_seconds: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -102,9 +102,9 @@ pub static UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_REQUEST: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UnassignPrivateNatGatewayAddressResult {
-    /// p The ID of the NAT gateway. /p
+    /// The ID of the NAT gateway.
     pub nat_gateway_id: Option<String>,
-    /// p Information about the NAT gateway IP addresses. /p
+    /// Information about the NAT gateway IP addresses.
     pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
 }
 rt::structure!(
@@ -125,9 +125,9 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct UnlockSnapshotRequest {
-    /// p The ID of the snapshot to unlock. /p
+    /// The ID of the snapshot to unlock.
     pub snapshot_id: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -142,7 +142,7 @@ pub static UNLOCK_SNAPSHOT_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UnlockSnapshotResult {
-    /// p The ID of the snapshot. /p
+    /// The ID of the snapshot.
     pub snapshot_id: Option<String>,
 }
 rt::structure!(UnlockSnapshotResult, UNLOCK_SNAPSHOT_RESULT, 0 => snapshot_id);
@@ -152,11 +152,11 @@ pub static UNLOCK_SNAPSHOT_RESULT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UnmonitorInstancesRequest {
-    /// p The IDs of the instances. /p
+    /// The IDs of the instances.
     pub instance_ids: Vec<String>,
-    /// p The IDs of the metric categories to remove from the instances. If you specify metric categories, only those metric categories are removed and detailed monitoring remains enabled. If you don't specify metric categories, detailed monitoring and all metric categories are turned off. /p
+    /// The IDs of the metric categories to remove from the instances. If you specify metric categories, only those metric categories are removed and detailed monitoring remains enabled. If you don't specify metric categories, detailed monitoring and all metric categories are turned off.
     pub metric_category_ids: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -175,7 +175,7 @@ pub static UNMONITOR_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UnmonitorInstancesResult {
-    /// p The monitoring information. /p
+    /// The monitoring information.
     pub instance_monitorings: Option<Vec<InstanceMonitoring>>,
 }
 rt::structure!(
@@ -185,16 +185,16 @@ pub static UNMONITOR_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
     "UnmonitorInstancesResult",
     &[rt::m("InstanceMonitorings", &INSTANCE_MONITORING_LIST).named("instancesSet")],
 );
-/// p Describes an unsuccessful application status check association. /p
+/// Describes an unsuccessful application status check association.
 #[derive(Clone, Default, PartialEq)]
 pub struct UnsuccessfulAssociationResponseObject {
-    /// p The ID of the application status check. /p
+    /// The ID of the application status check.
     pub application_status_check_id: Option<String>,
-    /// p The type of association. Valid values: code EC2TAG /code and code INSTANCE ID /code . /p
+    /// The type of association. Valid values: `EC2TAG` and `INSTANCE_ID`.
     pub association_type: Option<String>,
-    /// p The association value. For code EC2TAG /code , the value is formatted as code key=value /code . For code INSTANCE ID /code , the value is the instance ID. /p
+    /// The association value. For `EC2TAG`, the value is formatted as `key=value`. For `INSTANCE_ID`, the value is the instance ID.
     pub association_value: Option<String>,
-    /// p The reason the association failed. /p
+    /// The reason the association failed.
     pub reason: Option<String>,
 }
 rt::structure!(
@@ -222,12 +222,12 @@ rt::string_enum! {
     InstanceCreditSpecificationNotSupported = "InstanceCreditSpecification.NotSupported"
     }
 }
-/// p Describes the burstable performance instance whose credit option for CPU usage was not modified. /p
+/// Describes the burstable performance instance whose credit option for CPU usage was not modified.
 #[derive(Clone, Default, PartialEq)]
 pub struct UnsuccessfulInstanceCreditSpecificationItem {
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
-    /// p The applicable error for the burstable performance instance whose credit option for CPU usage was not modified. /p
+    /// The applicable error for the burstable performance instance whose credit option for CPU usage was not modified.
     pub error: Option<UnsuccessfulInstanceCreditSpecificationItemError>,
 }
 rt::structure!(
@@ -242,12 +242,12 @@ pub static UNSUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_ITEM: rt::Schema = rt::Sch
             .named("error"),
     ],
 );
-/// p Information about the error for the burstable performance instance whose credit option for CPU usage was not modified. /p
+/// Information about the error for the burstable performance instance whose credit option for CPU usage was not modified.
 #[derive(Clone, Default, PartialEq)]
 pub struct UnsuccessfulInstanceCreditSpecificationItemError {
-    /// p The error code. /p
+    /// The error code.
     pub code: Option<UnsuccessfulInstanceCreditSpecificationErrorCode>,
-    /// p The applicable error message. /p
+    /// The applicable error message.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -265,12 +265,12 @@ pub static UNSUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_SET: rt::Schema = rt::Sche
     "UnsuccessfulInstanceCreditSpecificationSet",
     &[rt::m("member", &UNSUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_ITEM).named("item")],
 );
-/// p Information about items that were not successfully processed in a batch call. /p
+/// Information about items that were not successfully processed in a batch call.
 #[derive(Clone, Default, PartialEq)]
 pub struct UnsuccessfulItem {
-    /// p Information about the error. /p
+    /// Information about the error.
     pub error: Option<UnsuccessfulItemError>,
-    /// p The ID of the resource. /p
+    /// The ID of the resource.
     pub resource_id: Option<String>,
 }
 rt::structure!(UnsuccessfulItem, UNSUCCESSFUL_ITEM, 0 => error, 1 => resource_id);
@@ -281,12 +281,12 @@ pub static UNSUCCESSFUL_ITEM: rt::Schema = rt::Schema::structure(
         rt::m("ResourceId", &rt::STRING).named("resourceId"),
     ],
 );
-/// p Information about the error that occurred. For more information about errors, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html" Error codes /a . /p
+/// Information about the error that occurred. For more information about errors, see [Error codes](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct UnsuccessfulItemError {
-    /// p The error code. /p
+    /// The error code.
     pub code: Option<String>,
-    /// p The error message accompanying the error code. /p
+    /// The error message accompanying the error code.
     pub message: Option<String>,
 }
 rt::structure!(UnsuccessfulItemError, UNSUCCESSFUL_ITEM_ERROR, 0 => code, 1 => message);
@@ -305,16 +305,16 @@ pub static UNSUCCESSFUL_ITEM_SET: rt::Schema = rt::Schema::list(
     "UnsuccessfulItemSet",
     &[rt::m("member", &UNSUCCESSFUL_ITEM).named("item")],
 );
-/// p Describes an unsuccessful application status check suppression. /p
+/// Describes an unsuccessful application status check suppression.
 #[derive(Clone, Default, PartialEq)]
 pub struct UnsuccessfulSuppressionResponseObject {
-    /// p The ID of the instance. /p
+    /// The ID of the instance.
     pub instance_id: Option<String>,
-    /// p The date and time when suppression was attempted. /p
+    /// The date and time when suppression was attempted.
     pub suppress_at: Option<rt::DateTime>,
-    /// p The date and time when health checks would have resumed. /p
+    /// The date and time when health checks would have resumed.
     pub resume_at: Option<rt::DateTime>,
-    /// p The reason the suppression failed. /p
+    /// The reason the suppression failed.
     pub reason: Option<String>,
 }
 rt::structure!(
@@ -344,13 +344,13 @@ pub static UNSUPPORTED_INSTANCE_TYPE_SET: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateCapacityManagerMonitoredTagKeysRequest {
-    /// p The tag keys to activate for monitoring. Once activated, these tag keys will be included as dimensions in capacity metric data. /p
+    /// The tag keys to activate for monitoring. Once activated, these tag keys will be included as dimensions in capacity metric data.
     pub activate_tag_keys: Option<Vec<String>>,
-    /// p The tag keys to deactivate. Deactivated tag keys will no longer be included as dimensions in capacity metric data. /p
+    /// The tag keys to deactivate. Deactivated tag keys will no longer be included as dimensions in capacity metric data.
     pub deactivate_tag_keys: Option<Vec<String>>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -369,7 +369,7 @@ pub static UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS_REQUEST: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateCapacityManagerMonitoredTagKeysResult {
-    /// p The list of tag keys affected by the update, including their current status and metadata. /p
+    /// The list of tag keys affected by the update, including their current status and metadata.
     pub capacity_manager_tag_keys: Option<Vec<CapacityManagerMonitoredTagKey>>,
 }
 rt::structure!(
@@ -385,11 +385,11 @@ pub static UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS_RESULT: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateCapacityManagerOrganizationsAccessRequest {
-    /// p Specifies whether to enable or disable cross-account access for Amazon Web Services Organizations. When enabled, Capacity Manager aggregates data from all accounts in your organization. /p
+    /// Specifies whether to enable or disable cross-account access for Amazon Web Services Organizations. When enabled, Capacity Manager aggregates data from all accounts in your organization.
     pub organizations_access: bool,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. /p
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -407,9 +407,9 @@ pub static UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateCapacityManagerOrganizationsAccessResult {
-    /// p The current status of Capacity Manager after the update operation. /p
+    /// The current status of Capacity Manager after the update operation.
     pub capacity_manager_status: Option<CapacityManagerStatus>,
-    /// p The updated Organizations access setting indicating whether cross-account data aggregation is enabled. /p
+    /// The updated Organizations access setting indicating whether cross-account data aggregation is enabled.
     pub organizations_access: Option<bool>,
 }
 rt::structure!(
@@ -426,13 +426,13 @@ pub static UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS_RESULT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateInterruptibleCapacityReservationAllocationRequest {
-    /// p The ID of the source Capacity Reservation containing the interruptible allocation to modify. /p
+    /// The ID of the source Capacity Reservation containing the interruptible allocation to modify.
     pub capacity_reservation_id: String,
-    /// p The new number of instances to allocate. Enter a higher number to add more capacity to share, or a lower number to reclaim capacity to your source Capacity Reservation. /p
+    /// The new number of instances to allocate. Enter a higher number to add more capacity to share, or a lower number to reclaim capacity to your source Capacity Reservation.
     pub target_instance_count: Option<i32>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response.
     pub dry_run: Option<bool>,
-    /// p Specifies the updated behavior for the interruptible Capacity Reservation when you reduce its allocation to zero instances. Specify code retain /code to keep the interruptible Capacity Reservation active at zero capacity so that you can allocate instances to it again later. Specify code default /code to cancel the interruptible Capacity Reservation and return the capacity to your source Capacity Reservation. /p
+    /// Specifies the updated behavior for the interruptible Capacity Reservation when you reduce its allocation to zero instances. Specify `retain` to keep the interruptible Capacity Reservation active at zero capacity so that you can allocate instances to it again later. Specify `default` to cancel the interruptible Capacity Reservation and return the capacity to your source Capacity Reservation.
     pub zero_size_preference: Option<ZeroSizePreference>,
 }
 rt::structure!(
@@ -452,17 +452,17 @@ pub static UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_REQUEST: rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateInterruptibleCapacityReservationAllocationResult {
-    /// p The ID of the interruptible Capacity Reservation that was modified. /p
+    /// The ID of the interruptible Capacity Reservation that was modified.
     pub interruptible_capacity_reservation_id: Option<String>,
-    /// p The ID of the source Capacity Reservation to which capacity was reclaimed or from which capacity was allocated. /p
+    /// The ID of the source Capacity Reservation to which capacity was reclaimed or from which capacity was allocated.
     pub source_capacity_reservation_id: Option<String>,
-    /// p The current number of instances allocated to the interruptible reservation. /p
+    /// The current number of instances allocated to the interruptible reservation.
     pub instance_count: Option<i32>,
-    /// p The requested number of instances for the interruptible Capacity Reservation. /p
+    /// The requested number of instances for the interruptible Capacity Reservation.
     pub target_instance_count: Option<i32>,
-    /// p The current status of the allocation (updating during reclamation, active when complete). /p
+    /// The current status of the allocation (updating during reclamation, active when complete).
     pub status: Option<InterruptibleCapacityReservationAllocationStatus>,
-    /// p The interruption type for the interruptible reservation. /p
+    /// The interruption type for the interruptible reservation.
     pub interruption_type: Option<InterruptionType>,
 }
 rt::structure!(
@@ -486,15 +486,15 @@ pub static UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_RESULT: rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSecurityGroupRuleDescriptionsEgressRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the security group. You must specify either the security group ID or the security group name in the request. For security groups in a nondefault VPC, you must specify the security group ID. /p
+    /// The ID of the security group. You must specify either the security group ID or the security group name in the request. For security groups in a nondefault VPC, you must specify the security group ID.
     pub group_id: Option<String>,
-    /// p Default VPC The name of the security group. You must specify either the security group ID or the security group name. /p
+    /// \[Default VPC\] The name of the security group. You must specify either the security group ID or the security group name.
     pub group_name: Option<String>,
-    /// p The IP permissions for the security group rule. You must specify either the IP permissions or the description. /p
+    /// The IP permissions for the security group rule. You must specify either the IP permissions or the description.
     pub ip_permissions: Option<Vec<IpPermission>>,
-    /// p The description for the egress security group rules. You must specify either the description or the IP permissions. /p
+    /// The description for the egress security group rules. You must specify either the description or the IP permissions.
     pub security_group_rule_descriptions: Option<Vec<SecurityGroupRuleDescription>>,
 }
 rt::structure!(
@@ -515,7 +515,7 @@ pub static UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS_REQUEST: rt::Schema = 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSecurityGroupRuleDescriptionsEgressResult {
-    /// p Returns code true /code if the request succeeds; otherwise, returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -528,15 +528,15 @@ pub static UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS_RESULT: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSecurityGroupRuleDescriptionsIngressRequest {
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// p The ID of the security group. You must specify either the security group ID or the security group name in the request. For security groups in a nondefault VPC, you must specify the security group ID. /p
+    /// The ID of the security group. You must specify either the security group ID or the security group name in the request. For security groups in a nondefault VPC, you must specify the security group ID.
     pub group_id: Option<String>,
-    /// p Default VPC The name of the security group. You must specify either the security group ID or the security group name. For security groups in a nondefault VPC, you must specify the security group ID. /p
+    /// \[Default VPC\] The name of the security group. You must specify either the security group ID or the security group name. For security groups in a nondefault VPC, you must specify the security group ID.
     pub group_name: Option<String>,
-    /// p The IP permissions for the security group rule. You must specify either IP permissions or a description. /p
+    /// The IP permissions for the security group rule. You must specify either IP permissions or a description.
     pub ip_permissions: Option<Vec<IpPermission>>,
-    /// p The description for the ingress security group rules. You must specify either a description or IP permissions. /p
+    /// The description for the ingress security group rules. You must specify either a description or IP permissions.
     pub security_group_rule_descriptions: Option<Vec<SecurityGroupRuleDescription>>,
 }
 rt::structure!(
@@ -557,7 +557,7 @@ pub static UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS_REQUEST: rt::Schema =
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSecurityGroupRuleDescriptionsIngressResult {
-    /// p Returns code true /code if the request succeeds; otherwise, returns an error. /p
+    /// Returns `true` if the request succeeds; otherwise, returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
@@ -576,12 +576,12 @@ pub static USAGE_CLASS_TYPE_LIST: rt::Schema = rt::Schema::list(
     "UsageClassTypeList",
     &[rt::m("member", &rt::ENUM).named("item")],
 );
-/// p Describes the Amazon S3 bucket for the disk image. /p
+/// Describes the Amazon S3 bucket for the disk image.
 #[derive(Clone, Default, PartialEq)]
 pub struct UserBucket {
-    /// p The name of the Amazon S3 bucket where the disk image is located. /p
+    /// The name of the Amazon S3 bucket where the disk image is located.
     pub s3_bucket: Option<String>,
-    /// p The file name of the disk image. /p
+    /// The file name of the disk image.
     pub s3_key: Option<String>,
 }
 rt::structure!(UserBucket, USER_BUCKET, 0 => s3_bucket, 1 => s3_key);
@@ -589,12 +589,12 @@ pub static USER_BUCKET: rt::Schema = rt::Schema::structure(
     "UserBucket",
     &[rt::m("S3Bucket", &rt::STRING), rt::m("S3Key", &rt::STRING)],
 );
-/// p Describes the Amazon S3 bucket for the disk image. /p
+/// Describes the Amazon S3 bucket for the disk image.
 #[derive(Clone, Default, PartialEq)]
 pub struct UserBucketDetails {
-    /// p The Amazon S3 bucket from which the disk image was created. /p
+    /// The Amazon S3 bucket from which the disk image was created.
     pub s3_bucket: Option<String>,
-    /// p The file name of the disk image. /p
+    /// The file name of the disk image.
     pub s3_key: Option<String>,
 }
 rt::structure!(UserBucketDetails, USER_BUCKET_DETAILS, 0 => s3_bucket, 1 => s3_key);
@@ -605,10 +605,10 @@ pub static USER_BUCKET_DETAILS: rt::Schema = rt::Schema::structure(
         rt::m("S3Key", &rt::STRING).named("s3Key"),
     ],
 );
-/// p Describes the user data for an instance. /p
+/// Describes the user data for an instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct UserData {
-    /// p The user data. If you are using an Amazon Web Services SDK or command line tool, Base64-encoding is performed for you, and you can load the text from a file. Otherwise, you must provide Base64-encoded text. /p
+    /// The user data. If you are using an Amazon Web Services SDK or command line tool, Base64-encoding is performed for you, and you can load the text from a file. Otherwise, you must provide Base64-encoded text.
     pub data: Option<String>,
 }
 rt::structure!(UserData, USER_DATA, 0 => data);
@@ -621,22 +621,28 @@ pub static USER_GROUP_STRING_LIST: rt::Schema = rt::Schema::list(
     "UserGroupStringList",
     &[rt::m("member", &rt::STRING).named("UserGroup")],
 );
-/// p Describes a security group and Amazon Web Services account ID pair. /p
+/// Describes a security group and Amazon Web Services account ID pair.
 #[derive(Clone, Default, PartialEq)]
 pub struct UserIdGroupPair {
-    /// p A description for the security group rule that references this user ID group pair. /p p Constraints: Up to 255 characters in length. Allowed characters are a-z, A-Z, 0-9, spaces, and . -:/()#,@ +=;{}!$ /p
+    /// A description for the security group rule that references this user ID group pair.
+    ///
+    /// Constraints: Up to 255 characters in length. Allowed characters are a-z, A-Z, 0-9, spaces, and .\_-:/()#,@\[\]+=;{}!$\*
     pub description: Option<String>,
-    /// p The ID of an Amazon Web Services account. /p p For a referenced security group in another VPC, the account ID of the referenced security group is returned in the response. If the referenced security group is deleted, this value is not returned. /p
+    /// The ID of an Amazon Web Services account.
+    ///
+    /// For a referenced security group in another VPC, the account ID of the referenced security group is returned in the response. If the referenced security group is deleted, this value is not returned.
     pub user_id: Option<String>,
-    /// p Default VPC The name of the security group. For a security group in a nondefault VPC, use the security group ID. /p p For a referenced security group in another VPC, this value is not returned if the referenced security group is deleted. /p
+    /// \[Default VPC\] The name of the security group. For a security group in a nondefault VPC, use the security group ID.
+    ///
+    /// For a referenced security group in another VPC, this value is not returned if the referenced security group is deleted.
     pub group_name: Option<String>,
-    /// p The ID of the security group. /p
+    /// The ID of the security group.
     pub group_id: Option<String>,
-    /// p The ID of the VPC for the referenced security group, if applicable. /p
+    /// The ID of the VPC for the referenced security group, if applicable.
     pub vpc_id: Option<String>,
-    /// p The ID of the VPC peering connection, if applicable. /p
+    /// The ID of the VPC peering connection, if applicable.
     pub vpc_peering_connection_id: Option<String>,
-    /// p The status of a VPC peering connection, if applicable. /p
+    /// The status of a VPC peering connection, if applicable.
     pub peering_status: Option<String>,
 }
 rt::structure!(

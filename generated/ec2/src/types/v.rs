@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The minimum and maximum number of vCPUs. /p
+/// The minimum and maximum number of vCPUs.
 #[derive(Clone, Default, PartialEq)]
 pub struct VCpuCountRange {
-    /// p The minimum number of vCPUs. If the value is code 0 /code , there is no minimum limit. /p
+    /// The minimum number of vCPUs. If the value is `0`, there is no minimum limit.
     pub min: Option<i32>,
-    /// p The maximum number of vCPUs. If this parameter is not specified, there is no maximum limit. /p
+    /// The maximum number of vCPUs. If this parameter is not specified, there is no maximum limit.
     pub max: Option<i32>,
 }
 rt::structure!(VCpuCountRange, V_CPU_COUNT_RANGE, 0 => min, 1 => max);
@@ -16,12 +16,12 @@ pub static V_CPU_COUNT_RANGE: rt::Schema = rt::Schema::structure(
     "VCpuCountRange",
     &[rt::m("Min", &rt::INTEGER).named("min"), rt::m("Max", &rt::INTEGER).named("max")],
 );
-/// p The minimum and maximum number of vCPUs. /p
+/// The minimum and maximum number of vCPUs.
 #[derive(Clone, Default, PartialEq)]
 pub struct VCpuCountRangeRequest {
-    /// p The minimum number of vCPUs. To specify no minimum limit, specify code 0 /code . /p
+    /// The minimum number of vCPUs. To specify no minimum limit, specify `0`.
     pub min: i32,
-    /// p The maximum number of vCPUs. To specify no maximum limit, omit this parameter. /p
+    /// The maximum number of vCPUs. To specify no maximum limit, omit this parameter.
     pub max: Option<i32>,
 }
 rt::structure!(VCpuCountRangeRequest, V_CPU_COUNT_RANGE_REQUEST, 0 => min, 1 => max);
@@ -29,18 +29,18 @@ pub static V_CPU_COUNT_RANGE_REQUEST: rt::Schema = rt::Schema::structure(
     "VCpuCountRangeRequest",
     &[rt::m("Min", &rt::INTEGER).flags(rt::REQUIRED), rt::m("Max", &rt::INTEGER)],
 );
-/// p Describes the vCPU configurations for the instance type. /p
+/// Describes the vCPU configurations for the instance type.
 #[derive(Clone, Default, PartialEq)]
 pub struct VCpuInfo {
-    /// p The default number of vCPUs for the instance type. /p
+    /// The default number of vCPUs for the instance type.
     pub default_v_cpus: Option<i32>,
-    /// p The default number of cores for the instance type. /p
+    /// The default number of cores for the instance type.
     pub default_cores: Option<i32>,
-    /// p The default number of threads per core for the instance type. /p
+    /// The default number of threads per core for the instance type.
     pub default_threads_per_core: Option<i32>,
-    /// p The valid number of cores that can be configured for the instance type. /p
+    /// The valid number of cores that can be configured for the instance type.
     pub valid_cores: Option<Vec<i32>>,
-    /// p The valid number of threads per core that can be configured for the instance type. /p
+    /// The valid number of threads per core that can be configured for the instance type.
     pub valid_threads_per_core: Option<Vec<i32>>,
 }
 rt::structure!(
@@ -59,9 +59,9 @@ pub static V_CPU_INFO: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ValidateSecurityGroupQuotasForInterfaceRequest {
-    /// p The IDs of the security groups to validate for association with a single network interface. You must specify at least one ID, and each ID must be unique. The number of IDs cannot exceed the maximum number of security groups allowed per network interface. /p
+    /// The IDs of the security groups to validate for association with a single network interface. You must specify at least one ID, and each ID must be unique. The number of IDs cannot exceed the maximum number of security groups allowed per network interface.
     pub security_group_ids: Vec<String>,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -80,7 +80,7 @@ pub static VALIDATE_SECURITY_GROUP_QUOTAS_FOR_INTERFACE_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ValidateSecurityGroupQuotasForInterfaceResult {
-    /// p Specifies whether the specified security groups can be associated with a single network interface without exceeding the quotas. If associating the security groups would exceed a quota, the operation returns an error. /p
+    /// Specifies whether the specified security groups can be associated with a single network interface without exceeding the quotas. If associating the security groups would exceed a quota, the operation returns an error.
     pub valid: Option<bool>,
 }
 rt::structure!(
@@ -91,12 +91,12 @@ pub static VALIDATE_SECURITY_GROUP_QUOTAS_FOR_INTERFACE_RESULT: rt::Schema = rt:
     "ValidateSecurityGroupQuotasForInterfaceResult",
     &[rt::m("Valid", &rt::BOOLEAN).named("valid")],
 );
-/// p The error code and error message that is returned for a parameter or parameter combination that is not valid when a new launch template or new version of a launch template is created. /p
+/// The error code and error message that is returned for a parameter or parameter combination that is not valid when a new launch template or new version of a launch template is created.
 #[derive(Clone, Default, PartialEq)]
 pub struct ValidationError {
-    /// p The error code that indicates why the parameter or parameter combination is not valid. For more information about error codes, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html" Error codes /a . /p
+    /// The error code that indicates why the parameter or parameter combination is not valid. For more information about error codes, see [Error codes](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
     pub code: Option<String>,
-    /// p The error message that describes why the parameter or parameter combination is not valid. For more information about error messages, see a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html" Error codes /a . /p
+    /// The error message that describes why the parameter or parameter combination is not valid. For more information about error messages, see [Error codes](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
     pub message: Option<String>,
 }
 rt::structure!(ValidationError, VALIDATION_ERROR, 0 => code, 1 => message);
@@ -107,10 +107,10 @@ pub static VALIDATION_ERROR: rt::Schema = rt::Schema::structure(
         rt::m("Message", &rt::STRING).named("message"),
     ],
 );
-/// p The error codes and error messages that are returned for the parameters or parameter combinations that are not valid when a new launch template or new version of a launch template is created. /p
+/// The error codes and error messages that are returned for the parameters or parameter combinations that are not valid when a new launch template or new version of a launch template is created.
 #[derive(Clone, Default, PartialEq)]
 pub struct ValidationWarning {
-    /// p The error codes and error messages. /p
+    /// The error codes and error messages.
     pub errors: Option<Vec<ValidationError>>,
 }
 rt::structure!(ValidationWarning, VALIDATION_WARNING, 0 => errors);
@@ -125,50 +125,50 @@ pub static VALUE_STRING_LIST: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum VerificationMethod { RemarksX509 = "remarks-x509", DnsToken = "dns-token" }
 }
-/// p An Amazon Web Services Verified Access endpoint specifies the application that Amazon Web Services Verified Access provides access to. It must be attached to an Amazon Web Services Verified Access group. An Amazon Web Services Verified Access endpoint must also have an attached access policy before you attached it to a group. /p
+/// An Amazon Web Services Verified Access endpoint specifies the application that Amazon Web Services Verified Access provides access to. It must be attached to an Amazon Web Services Verified Access group. An Amazon Web Services Verified Access endpoint must also have an attached access policy before you attached it to a group.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessEndpoint {
-    /// p The ID of the Amazon Web Services Verified Access instance. /p
+    /// The ID of the Amazon Web Services Verified Access instance.
     pub verified_access_instance_id: Option<String>,
-    /// p The ID of the Amazon Web Services Verified Access group. /p
+    /// The ID of the Amazon Web Services Verified Access group.
     pub verified_access_group_id: Option<String>,
-    /// p The ID of the Amazon Web Services Verified Access endpoint. /p
+    /// The ID of the Amazon Web Services Verified Access endpoint.
     pub verified_access_endpoint_id: Option<String>,
-    /// p The DNS name for users to reach your application. /p
+    /// The DNS name for users to reach your application.
     pub application_domain: Option<String>,
-    /// p The type of Amazon Web Services Verified Access endpoint. Incoming application requests will be sent to an IP address, load balancer or a network interface depending on the endpoint type specified. /p
+    /// The type of Amazon Web Services Verified Access endpoint. Incoming application requests will be sent to an IP address, load balancer or a network interface depending on the endpoint type specified.
     pub endpoint_type: Option<VerifiedAccessEndpointType>,
-    /// p The type of attachment used to provide connectivity between the Amazon Web Services Verified Access endpoint and the application. /p
+    /// The type of attachment used to provide connectivity between the Amazon Web Services Verified Access endpoint and the application.
     pub attachment_type: Option<VerifiedAccessEndpointAttachmentType>,
-    /// p The ARN of a public TLS/SSL certificate imported into or created with ACM. /p
+    /// The ARN of a public TLS/SSL certificate imported into or created with ACM.
     pub domain_certificate_arn: Option<String>,
-    /// p A DNS name that is generated for the endpoint. /p
+    /// A DNS name that is generated for the endpoint.
     pub endpoint_domain: Option<String>,
-    /// p Returned if endpoint has a device trust provider attached. /p
+    /// Returned if endpoint has a device trust provider attached.
     pub device_validation_domain: Option<String>,
-    /// p The IDs of the security groups for the endpoint. /p
+    /// The IDs of the security groups for the endpoint.
     pub security_group_ids: Option<Vec<String>>,
-    /// p The load balancer details if creating the Amazon Web Services Verified Access endpoint as code load-balancer /code type. /p
+    /// The load balancer details if creating the Amazon Web Services Verified Access endpoint as `load-balancer`type.
     pub load_balancer_options: Option<VerifiedAccessEndpointLoadBalancerOptions>,
-    /// p The options for network-interface type endpoint. /p
+    /// The options for network-interface type endpoint.
     pub network_interface_options: Option<VerifiedAccessEndpointEniOptions>,
-    /// p The endpoint status. /p
+    /// The endpoint status.
     pub status: Option<VerifiedAccessEndpointStatus>,
-    /// p A description for the Amazon Web Services Verified Access endpoint. /p
+    /// A description for the Amazon Web Services Verified Access endpoint.
     pub description: Option<String>,
-    /// p The creation time. /p
+    /// The creation time.
     pub creation_time: Option<String>,
-    /// p The last updated time. /p
+    /// The last updated time.
     pub last_updated_time: Option<String>,
-    /// p The deletion time. /p
+    /// The deletion time.
     pub deletion_time: Option<String>,
-    /// p The tags. /p
+    /// The tags.
     pub tags: Option<Vec<Tag>>,
-    /// p The options in use for server side encryption. /p
+    /// The options in use for server side encryption.
     pub sse_specification: Option<VerifiedAccessSseSpecificationResponse>,
-    /// p The options for an RDS endpoint. /p
+    /// The options for an RDS endpoint.
     pub rds_options: Option<VerifiedAccessEndpointRdsOptions>,
-    /// p The options for a CIDR endpoint. /p
+    /// The options for a CIDR endpoint.
     pub cidr_options: Option<VerifiedAccessEndpointCidrOptions>,
 }
 rt::structure!(
@@ -213,16 +213,16 @@ pub static VERIFIED_ACCESS_ENDPOINT: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum VerifiedAccessEndpointAttachmentType { Vpc = "vpc" }
 }
-/// p Describes the CIDR options for a Verified Access endpoint. /p
+/// Describes the CIDR options for a Verified Access endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessEndpointCidrOptions {
-    /// p The CIDR. /p
+    /// The CIDR.
     pub cidr: Option<String>,
-    /// p The port ranges. /p
+    /// The port ranges.
     pub port_ranges: Option<Vec<VerifiedAccessEndpointPortRange>>,
-    /// p The protocol. /p
+    /// The protocol.
     pub protocol: Option<VerifiedAccessEndpointProtocol>,
-    /// p The IDs of the subnets. /p
+    /// The IDs of the subnets.
     pub subnet_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -239,16 +239,16 @@ pub static VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS: rt::Schema = rt::Schema::struc
         rt::m("SubnetIds", &VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST).named("subnetIdSet"),
     ],
 );
-/// p Options for a network-interface type endpoint. /p
+/// Options for a network-interface type endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessEndpointEniOptions {
-    /// p The ID of the network interface. /p
+    /// The ID of the network interface.
     pub network_interface_id: Option<String>,
-    /// p The IP protocol. /p
+    /// The IP protocol.
     pub protocol: Option<VerifiedAccessEndpointProtocol>,
-    /// p The IP port number. /p
+    /// The IP port number.
     pub port: Option<i32>,
-    /// p The port ranges. /p
+    /// The port ranges.
     pub port_ranges: Option<Vec<VerifiedAccessEndpointPortRange>>,
 }
 rt::structure!(
@@ -273,18 +273,18 @@ pub static VERIFIED_ACCESS_ENDPOINT_LIST: rt::Schema = rt::Schema::list(
     "VerifiedAccessEndpointList",
     &[rt::m("member", &VERIFIED_ACCESS_ENDPOINT).named("item")],
 );
-/// p Describes a load balancer when creating an Amazon Web Services Verified Access endpoint using the code load-balancer /code type. /p
+/// Describes a load balancer when creating an Amazon Web Services Verified Access endpoint using the `load-balancer` type.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessEndpointLoadBalancerOptions {
-    /// p The IP protocol. /p
+    /// The IP protocol.
     pub protocol: Option<VerifiedAccessEndpointProtocol>,
-    /// p The IP port number. /p
+    /// The IP port number.
     pub port: Option<i32>,
-    /// p The ARN of the load balancer. /p
+    /// The ARN of the load balancer.
     pub load_balancer_arn: Option<String>,
-    /// p The IDs of the subnets. /p
+    /// The IDs of the subnets.
     pub subnet_ids: Option<Vec<String>>,
-    /// p The port ranges. /p
+    /// The port ranges.
     pub port_ranges: Option<Vec<VerifiedAccessEndpointPortRange>>,
 }
 rt::structure!(
@@ -304,12 +304,12 @@ pub static VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS: rt::Schema = rt::Sche
             .named("portRangeSet"),
     ],
 );
-/// p Describes a port range. /p
+/// Describes a port range.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessEndpointPortRange {
-    /// p The start of the port range. /p
+    /// The start of the port range.
     pub from_port: Option<i32>,
-    /// p The end of the port range. /p
+    /// The end of the port range.
     pub to_port: Option<i32>,
 }
 rt::structure!(
@@ -331,22 +331,22 @@ rt::string_enum! {
     pub enum VerifiedAccessEndpointProtocol { Http = "http", Https = "https", Tcp = "tcp"
     }
 }
-/// p Describes the RDS options for a Verified Access endpoint. /p
+/// Describes the RDS options for a Verified Access endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessEndpointRdsOptions {
-    /// p The protocol. /p
+    /// The protocol.
     pub protocol: Option<VerifiedAccessEndpointProtocol>,
-    /// p The port. /p
+    /// The port.
     pub port: Option<i32>,
-    /// p The ARN of the RDS instance. /p
+    /// The ARN of the RDS instance.
     pub rds_db_instance_arn: Option<String>,
-    /// p The ARN of the DB cluster. /p
+    /// The ARN of the DB cluster.
     pub rds_db_cluster_arn: Option<String>,
-    /// p The ARN of the RDS proxy. /p
+    /// The ARN of the RDS proxy.
     pub rds_db_proxy_arn: Option<String>,
-    /// p The RDS endpoint. /p
+    /// The RDS endpoint.
     pub rds_endpoint: Option<String>,
-    /// p The IDs of the subnets. /p
+    /// The IDs of the subnets.
     pub subnet_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -366,12 +366,12 @@ pub static VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS: rt::Schema = rt::Schema::struct
         rt::m("SubnetIds", &VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST).named("subnetIdSet"),
     ],
 );
-/// p Describes the status of a Verified Access endpoint. /p
+/// Describes the status of a Verified Access endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessEndpointStatus {
-    /// p The status code of the Verified Access endpoint. /p
+    /// The status code of the Verified Access endpoint.
     pub code: Option<VerifiedAccessEndpointStatusCode>,
-    /// p The status message of the Verified Access endpoint. /p
+    /// The status message of the Verified Access endpoint.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -393,14 +393,14 @@ pub static VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST: rt::Schema = rt::Schema::lis
     "VerifiedAccessEndpointSubnetIdList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes the targets for the specified Verified Access endpoint. /p
+/// Describes the targets for the specified Verified Access endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessEndpointTarget {
-    /// p The ID of the Verified Access endpoint. /p
+    /// The ID of the Verified Access endpoint.
     pub verified_access_endpoint_id: Option<String>,
-    /// p The IP address of the target. /p
+    /// The IP address of the target.
     pub verified_access_endpoint_target_ip_address: Option<String>,
-    /// p The DNS name of the target. /p
+    /// The DNS name of the target.
     pub verified_access_endpoint_target_dns: Option<String>,
 }
 rt::structure!(
@@ -426,28 +426,28 @@ rt::string_enum! {
     pub enum VerifiedAccessEndpointType { LoadBalancer = "load-balancer",
     NetworkInterface = "network-interface", Rds = "rds", Cidr = "cidr" }
 }
-/// p Describes a Verified Access group. /p
+/// Describes a Verified Access group.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessGroup {
-    /// p The ID of the Verified Access group. /p
+    /// The ID of the Verified Access group.
     pub verified_access_group_id: Option<String>,
-    /// p The ID of the Amazon Web Services Verified Access instance. /p
+    /// The ID of the Amazon Web Services Verified Access instance.
     pub verified_access_instance_id: Option<String>,
-    /// p A description for the Amazon Web Services Verified Access group. /p
+    /// A description for the Amazon Web Services Verified Access group.
     pub description: Option<String>,
-    /// p The Amazon Web Services account number that owns the group. /p
+    /// The Amazon Web Services account number that owns the group.
     pub owner: Option<String>,
-    /// p The ARN of the Verified Access group. /p
+    /// The ARN of the Verified Access group.
     pub verified_access_group_arn: Option<String>,
-    /// p The creation time. /p
+    /// The creation time.
     pub creation_time: Option<String>,
-    /// p The last updated time. /p
+    /// The last updated time.
     pub last_updated_time: Option<String>,
-    /// p The deletion time. /p
+    /// The deletion time.
     pub deletion_time: Option<String>,
-    /// p The tags. /p
+    /// The tags.
     pub tags: Option<Vec<Tag>>,
-    /// p The options in use for server side encryption. /p
+    /// The options in use for server side encryption.
     pub sse_specification: Option<VerifiedAccessSseSpecificationResponse>,
 }
 rt::structure!(
@@ -480,26 +480,26 @@ pub static VERIFIED_ACCESS_GROUP_LIST: rt::Schema = rt::Schema::list(
     "VerifiedAccessGroupList",
     &[rt::m("member", &VERIFIED_ACCESS_GROUP).named("item")],
 );
-/// p Describes a Verified Access instance. /p
+/// Describes a Verified Access instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessInstance {
-    /// p The ID of the Amazon Web Services Verified Access instance. /p
+    /// The ID of the Amazon Web Services Verified Access instance.
     pub verified_access_instance_id: Option<String>,
-    /// p A description for the Amazon Web Services Verified Access instance. /p
+    /// A description for the Amazon Web Services Verified Access instance.
     pub description: Option<String>,
-    /// p The IDs of the Amazon Web Services Verified Access trust providers. /p
+    /// The IDs of the Amazon Web Services Verified Access trust providers.
     pub verified_access_trust_providers: Option<
         Vec<VerifiedAccessTrustProviderCondensed>,
     >,
-    /// p The creation time. /p
+    /// The creation time.
     pub creation_time: Option<String>,
-    /// p The last updated time. /p
+    /// The last updated time.
     pub last_updated_time: Option<String>,
-    /// p The tags. /p
+    /// The tags.
     pub tags: Option<Vec<Tag>>,
-    /// p Indicates whether support for Federal Information Processing Standards (FIPS) is enabled on the instance. /p
+    /// Indicates whether support for Federal Information Processing Standards (FIPS) is enabled on the instance.
     pub fips_enabled: Option<bool>,
-    /// p The custom subdomain. /p
+    /// The custom subdomain.
     pub cidr_endpoints_custom_sub_domain: Option<VerifiedAccessInstanceCustomSubDomain>,
 }
 rt::structure!(
@@ -529,12 +529,12 @@ pub static VERIFIED_ACCESS_INSTANCE: rt::Schema = rt::Schema::structure(
             .named("cidrEndpointsCustomSubDomain"),
     ],
 );
-/// p Describes a custom subdomain for a network CIDR endpoint for Verified Access. /p
+/// Describes a custom subdomain for a network CIDR endpoint for Verified Access.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessInstanceCustomSubDomain {
-    /// p The subdomain. /p
+    /// The subdomain.
     pub sub_domain: Option<String>,
-    /// p The name servers. /p
+    /// The name servers.
     pub nameservers: Option<Vec<String>>,
 }
 rt::structure!(
@@ -556,12 +556,12 @@ pub static VERIFIED_ACCESS_INSTANCE_LIST: rt::Schema = rt::Schema::list(
     "VerifiedAccessInstanceList",
     &[rt::m("member", &VERIFIED_ACCESS_INSTANCE).named("item")],
 );
-/// p Describes logging options for an Amazon Web Services Verified Access instance. /p
+/// Describes logging options for an Amazon Web Services Verified Access instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessInstanceLoggingConfiguration {
-    /// p The ID of the Amazon Web Services Verified Access instance. /p
+    /// The ID of the Amazon Web Services Verified Access instance.
     pub verified_access_instance_id: Option<String>,
-    /// p Details about the logging options. /p
+    /// Details about the logging options.
     pub access_logs: Option<VerifiedAccessLogs>,
 }
 rt::structure!(
@@ -580,12 +580,12 @@ pub static VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION_LIST: rt::Schema = rt:
     "VerifiedAccessInstanceLoggingConfigurationList",
     &[rt::m("member", &VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION).named("item")],
 );
-/// p Describes a set of routes. /p
+/// Describes a set of routes.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessInstanceOpenVpnClientConfiguration {
-    /// p The base64-encoded Open VPN client configuration. /p
+    /// The base64-encoded Open VPN client configuration.
     pub config: Option<String>,
-    /// p The routes. /p
+    /// The routes.
     pub routes: Option<Vec<VerifiedAccessInstanceOpenVpnClientConfigurationRoute>>,
 }
 rt::structure!(
@@ -610,10 +610,10 @@ pub static VERIFIED_ACCESS_INSTANCE_OPEN_VPN_CLIENT_CONFIGURATION_LIST: rt::Sche
             .named("item"),
     ],
 );
-/// p Describes a route. /p
+/// Describes a route.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessInstanceOpenVpnClientConfigurationRoute {
-    /// p The CIDR block. /p
+    /// The CIDR block.
     pub cidr: Option<String>,
 }
 rt::structure!(
@@ -631,28 +631,28 @@ pub static VERIFIED_ACCESS_INSTANCE_OPEN_VPN_CLIENT_CONFIGURATION_ROUTE_LIST: rt
             .named("item"),
     ],
 );
-/// p Describes the trust provider. /p
+/// Describes the trust provider.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessInstanceUserTrustProviderClientConfiguration {
-    /// p The trust provider type. /p
+    /// The trust provider type.
     pub type_: Option<UserTrustProviderType>,
-    /// p The set of user claims to be requested from the IdP. /p
+    /// The set of user claims to be requested from the IdP.
     pub scopes: Option<String>,
-    /// p The OIDC issuer identifier of the IdP. /p
+    /// The OIDC issuer identifier of the IdP.
     pub issuer: Option<String>,
-    /// p The authorization endpoint of the IdP. /p
+    /// The authorization endpoint of the IdP.
     pub authorization_endpoint: Option<String>,
-    /// p The public signing key endpoint. /p
+    /// The public signing key endpoint.
     pub public_signing_key_endpoint: Option<String>,
-    /// p The token endpoint of the IdP. /p
+    /// The token endpoint of the IdP.
     pub token_endpoint: Option<String>,
-    /// p The user info endpoint of the IdP. /p
+    /// The user info endpoint of the IdP.
     pub user_info_endpoint: Option<String>,
-    /// p The OAuth 2.0 client identifier. /p
+    /// The OAuth 2.0 client identifier.
     pub client_id: Option<String>,
-    /// p The OAuth 2.0 client secret. /p
+    /// The OAuth 2.0 client secret.
     pub client_secret: Option<String>,
-    /// p Indicates whether Proof of Key Code Exchange (PKCE) is enabled. /p
+    /// Indicates whether Proof of Key Code Exchange (PKCE) is enabled.
     pub pkce_enabled: Option<bool>,
 }
 rt::structure!(
@@ -677,14 +677,14 @@ pub static VERIFIED_ACCESS_INSTANCE_USER_TRUST_PROVIDER_CLIENT_CONFIGURATION: rt
         rt::m("PkceEnabled", &rt::BOOLEAN).named("pkceEnabled"),
     ],
 );
-/// p Options for CloudWatch Logs as a logging destination. /p
+/// Options for CloudWatch Logs as a logging destination.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessLogCloudWatchLogsDestination {
-    /// p Indicates whether logging is enabled. /p
+    /// Indicates whether logging is enabled.
     pub enabled: Option<bool>,
-    /// p The delivery status for access logs. /p
+    /// The delivery status for access logs.
     pub delivery_status: Option<VerifiedAccessLogDeliveryStatus>,
-    /// p The ID of the CloudWatch Logs log group. /p
+    /// The ID of the CloudWatch Logs log group.
     pub log_group: Option<String>,
 }
 rt::structure!(
@@ -701,12 +701,12 @@ pub static VERIFIED_ACCESS_LOG_CLOUD_WATCH_LOGS_DESTINATION: rt::Schema = rt::Sc
         rt::m("LogGroup", &rt::STRING).named("logGroup"),
     ],
 );
-/// p Options for CloudWatch Logs as a logging destination. /p
+/// Options for CloudWatch Logs as a logging destination.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessLogCloudWatchLogsDestinationOptions {
-    /// p Indicates whether logging is enabled. /p
+    /// Indicates whether logging is enabled.
     pub enabled: bool,
-    /// p The ID of the CloudWatch Logs log group. /p
+    /// The ID of the CloudWatch Logs log group.
     pub log_group: Option<String>,
 }
 rt::structure!(
@@ -718,12 +718,12 @@ pub static VERIFIED_ACCESS_LOG_CLOUD_WATCH_LOGS_DESTINATION_OPTIONS: rt::Schema 
     "VerifiedAccessLogCloudWatchLogsDestinationOptions",
     &[rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED), rt::m("LogGroup", &rt::STRING)],
 );
-/// p Describes a log delivery status. /p
+/// Describes a log delivery status.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessLogDeliveryStatus {
-    /// p The status code. /p
+    /// The status code.
     pub code: Option<VerifiedAccessLogDeliveryStatusCode>,
-    /// p The status message. /p
+    /// The status message.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -741,14 +741,14 @@ rt::string_enum! {
     pub enum VerifiedAccessLogDeliveryStatusCode { Success = "success", Failed = "failed"
     }
 }
-/// p Options for Kinesis as a logging destination. /p
+/// Options for Kinesis as a logging destination.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessLogKinesisDataFirehoseDestination {
-    /// p Indicates whether logging is enabled. /p
+    /// Indicates whether logging is enabled.
     pub enabled: Option<bool>,
-    /// p The delivery status. /p
+    /// The delivery status.
     pub delivery_status: Option<VerifiedAccessLogDeliveryStatus>,
-    /// p The ID of the delivery stream. /p
+    /// The ID of the delivery stream.
     pub delivery_stream: Option<String>,
 }
 rt::structure!(
@@ -765,12 +765,12 @@ pub static VERIFIED_ACCESS_LOG_KINESIS_DATA_FIREHOSE_DESTINATION: rt::Schema = r
         rt::m("DeliveryStream", &rt::STRING).named("deliveryStream"),
     ],
 );
-/// p Describes Amazon Kinesis Data Firehose logging options. /p
+/// Describes Amazon Kinesis Data Firehose logging options.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessLogKinesisDataFirehoseDestinationOptions {
-    /// p Indicates whether logging is enabled. /p
+    /// Indicates whether logging is enabled.
     pub enabled: bool,
-    /// p The ID of the delivery stream. /p
+    /// The ID of the delivery stream.
     pub delivery_stream: Option<String>,
 }
 rt::structure!(
@@ -785,20 +785,22 @@ pub static VERIFIED_ACCESS_LOG_KINESIS_DATA_FIREHOSE_DESTINATION_OPTIONS: rt::Sc
         rt::m("DeliveryStream", &rt::STRING),
     ],
 );
-/// p Options for Verified Access logs. /p
+/// Options for Verified Access logs.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessLogOptions {
-    /// p Sends Verified Access logs to Amazon S3. /p
+    /// Sends Verified Access logs to Amazon S3.
     pub s3: Option<VerifiedAccessLogS3DestinationOptions>,
-    /// p Sends Verified Access logs to CloudWatch Logs. /p
+    /// Sends Verified Access logs to CloudWatch Logs.
     pub cloud_watch_logs: Option<VerifiedAccessLogCloudWatchLogsDestinationOptions>,
-    /// p Sends Verified Access logs to Kinesis. /p
+    /// Sends Verified Access logs to Kinesis.
     pub kinesis_data_firehose: Option<
         VerifiedAccessLogKinesisDataFirehoseDestinationOptions,
     >,
-    /// p The logging version. /p p Valid values: code ocsf-0.1 /code | code ocsf-1.0.0-rc.2 /code /p
+    /// The logging version.
+    ///
+    /// Valid values: `ocsf-0.1` \| `ocsf-1.0.0-rc.2`
     pub log_version: Option<String>,
-    /// p Indicates whether to include trust data sent by trust providers in the logs. /p
+    /// Indicates whether to include trust data sent by trust providers in the logs.
     pub include_trust_context: Option<bool>,
 }
 rt::structure!(
@@ -822,18 +824,18 @@ pub static VERIFIED_ACCESS_LOG_OPTIONS: rt::Schema = rt::Schema::structure(
         rt::m("IncludeTrustContext", &rt::BOOLEAN),
     ],
 );
-/// p Options for Amazon S3 as a logging destination. /p
+/// Options for Amazon S3 as a logging destination.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessLogS3Destination {
-    /// p Indicates whether logging is enabled. /p
+    /// Indicates whether logging is enabled.
     pub enabled: Option<bool>,
-    /// p The delivery status. /p
+    /// The delivery status.
     pub delivery_status: Option<VerifiedAccessLogDeliveryStatus>,
-    /// p The bucket name. /p
+    /// The bucket name.
     pub bucket_name: Option<String>,
-    /// p The bucket prefix. /p
+    /// The bucket prefix.
     pub prefix: Option<String>,
-    /// p The Amazon Web Services account number that owns the bucket. /p
+    /// The Amazon Web Services account number that owns the bucket.
     pub bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -851,16 +853,16 @@ pub static VERIFIED_ACCESS_LOG_S3_DESTINATION: rt::Schema = rt::Schema::structur
         rt::m("BucketOwner", &rt::STRING).named("bucketOwner"),
     ],
 );
-/// p Options for Amazon S3 as a logging destination. /p
+/// Options for Amazon S3 as a logging destination.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessLogS3DestinationOptions {
-    /// p Indicates whether logging is enabled. /p
+    /// Indicates whether logging is enabled.
     pub enabled: bool,
-    /// p The bucket name. /p
+    /// The bucket name.
     pub bucket_name: Option<String>,
-    /// p The bucket prefix. /p
+    /// The bucket prefix.
     pub prefix: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the Amazon S3 bucket. /p
+    /// The ID of the Amazon Web Services account that owns the Amazon S3 bucket.
     pub bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -876,18 +878,18 @@ pub static VERIFIED_ACCESS_LOG_S3_DESTINATION_OPTIONS: rt::Schema = rt::Schema::
         rt::m("BucketOwner", &rt::STRING),
     ],
 );
-/// p Describes the options for Verified Access logs. /p
+/// Describes the options for Verified Access logs.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessLogs {
-    /// p Amazon S3 logging options. /p
+    /// Amazon S3 logging options.
     pub s3: Option<VerifiedAccessLogS3Destination>,
-    /// p CloudWatch Logs logging destination. /p
+    /// CloudWatch Logs logging destination.
     pub cloud_watch_logs: Option<VerifiedAccessLogCloudWatchLogsDestination>,
-    /// p Kinesis logging destination. /p
+    /// Kinesis logging destination.
     pub kinesis_data_firehose: Option<VerifiedAccessLogKinesisDataFirehoseDestination>,
-    /// p The log version. /p
+    /// The log version.
     pub log_version: Option<String>,
-    /// p Indicates whether trust data is included in the logs. /p
+    /// Indicates whether trust data is included in the logs.
     pub include_trust_context: Option<bool>,
 }
 rt::structure!(
@@ -909,12 +911,14 @@ pub static VERIFIED_ACCESS_LOGS: rt::Schema = rt::Schema::structure(
         rt::m("IncludeTrustContext", &rt::BOOLEAN).named("includeTrustContext"),
     ],
 );
-/// p Verified Access provides server side encryption by default to data at rest using Amazon Web Services-owned KMS keys. You also have the option of using customer managed KMS keys, which can be specified using the options below. /p
+/// Verified Access provides server side encryption by default to data at rest using Amazon Web Services-owned KMS keys. You also have the option of using customer managed KMS keys, which can be specified using the options below.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessSseSpecificationRequest {
-    /// p Enable or disable the use of customer managed KMS keys for server side encryption. /p p Valid values: code True /code | code False /code /p
+    /// Enable or disable the use of customer managed KMS keys for server side encryption.
+    ///
+    /// Valid values: `True` \| `False`
     pub customer_managed_key_enabled: Option<bool>,
-    /// p The ARN of the KMS key. /p
+    /// The ARN of the KMS key.
     pub kms_key_arn: Option<String>,
 }
 rt::structure!(
@@ -925,12 +929,14 @@ pub static VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::s
     "VerifiedAccessSseSpecificationRequest",
     &[rt::m("CustomerManagedKeyEnabled", &rt::BOOLEAN), rt::m("KmsKeyArn", &rt::STRING)],
 );
-/// p The options in use for server side encryption. /p
+/// The options in use for server side encryption.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessSseSpecificationResponse {
-    /// p Indicates whether customer managed KMS keys are in use for server side encryption. /p p Valid values: code True /code | code False /code /p
+    /// Indicates whether customer managed KMS keys are in use for server side encryption.
+    ///
+    /// Valid values: `True` \| `False`
     pub customer_managed_key_enabled: Option<bool>,
-    /// p The ARN of the KMS key. /p
+    /// The ARN of the KMS key.
     pub kms_key_arn: Option<String>,
 }
 rt::structure!(
@@ -945,34 +951,34 @@ pub static VERIFIED_ACCESS_SSE_SPECIFICATION_RESPONSE: rt::Schema = rt::Schema::
         rt::m("KmsKeyArn", &rt::STRING).named("kmsKeyArn"),
     ],
 );
-/// p Describes a Verified Access trust provider. /p
+/// Describes a Verified Access trust provider.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessTrustProvider {
-    /// p The ID of the Amazon Web Services Verified Access trust provider. /p
+    /// The ID of the Amazon Web Services Verified Access trust provider.
     pub verified_access_trust_provider_id: Option<String>,
-    /// p A description for the Amazon Web Services Verified Access trust provider. /p
+    /// A description for the Amazon Web Services Verified Access trust provider.
     pub description: Option<String>,
-    /// p The type of Verified Access trust provider. /p
+    /// The type of Verified Access trust provider.
     pub trust_provider_type: Option<TrustProviderType>,
-    /// p The type of user-based trust provider. /p
+    /// The type of user-based trust provider.
     pub user_trust_provider_type: Option<UserTrustProviderType>,
-    /// p The type of device-based trust provider. /p
+    /// The type of device-based trust provider.
     pub device_trust_provider_type: Option<DeviceTrustProviderType>,
-    /// p The options for an OpenID Connect-compatible user-identity trust provider. /p
+    /// The options for an OpenID Connect-compatible user-identity trust provider.
     pub oidc_options: Option<OidcOptions>,
-    /// p The options for device-identity trust provider. /p
+    /// The options for device-identity trust provider.
     pub device_options: Option<DeviceOptions>,
-    /// p The identifier to be used when working with policy rules. /p
+    /// The identifier to be used when working with policy rules.
     pub policy_reference_name: Option<String>,
-    /// p The creation time. /p
+    /// The creation time.
     pub creation_time: Option<String>,
-    /// p The last updated time. /p
+    /// The last updated time.
     pub last_updated_time: Option<String>,
-    /// p The tags. /p
+    /// The tags.
     pub tags: Option<Vec<Tag>>,
-    /// p The options in use for server side encryption. /p
+    /// The options in use for server side encryption.
     pub sse_specification: Option<VerifiedAccessSseSpecificationResponse>,
-    /// p The OpenID Connect (OIDC) options. /p
+    /// The OpenID Connect (OIDC) options.
     pub native_application_oidc_options: Option<NativeApplicationOidcOptions>,
 }
 rt::structure!(
@@ -1004,18 +1010,18 @@ pub static VERIFIED_ACCESS_TRUST_PROVIDER: rt::Schema = rt::Schema::structure(
             .named("nativeApplicationOidcOptions"),
     ],
 );
-/// p Condensed information about a trust provider. /p
+/// Condensed information about a trust provider.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifiedAccessTrustProviderCondensed {
-    /// p The ID of the trust provider. /p
+    /// The ID of the trust provider.
     pub verified_access_trust_provider_id: Option<String>,
-    /// p The description of trust provider. /p
+    /// The description of trust provider.
     pub description: Option<String>,
-    /// p The type of trust provider (user- or device-based). /p
+    /// The type of trust provider (user- or device-based).
     pub trust_provider_type: Option<TrustProviderType>,
-    /// p The type of user-based trust provider. /p
+    /// The type of user-based trust provider.
     pub user_trust_provider_type: Option<UserTrustProviderType>,
-    /// p The type of device-based trust provider. /p
+    /// The type of device-based trust provider.
     pub device_trust_provider_type: Option<DeviceTrustProviderType>,
 }
 rt::structure!(
@@ -1050,20 +1056,20 @@ pub static VERSION_STRING_LIST: rt::Schema = rt::Schema::list(
     "VersionStringList",
     &[rt::m("member", &rt::STRING).named("item")],
 );
-/// p Describes telemetry for a VPN tunnel. /p
+/// Describes telemetry for a VPN tunnel.
 #[derive(Clone, Default, PartialEq)]
 pub struct VgwTelemetry {
-    /// p The number of accepted routes. /p
+    /// The number of accepted routes.
     pub accepted_route_count: Option<i32>,
-    /// p The date and time of the last change in status. This field is updated when changes in IKE (Phase 1), IPSec (Phase 2), or BGP status are detected. /p
+    /// The date and time of the last change in status. This field is updated when changes in IKE (Phase 1), IPSec (Phase 2), or BGP status are detected.
     pub last_status_change: Option<rt::DateTime>,
-    /// p The Internet-routable IP address of the virtual private gateway's outside interface. /p
+    /// The Internet-routable IP address of the virtual private gateway's outside interface.
     pub outside_ip_address: Option<String>,
-    /// p The status of the VPN tunnel. /p
+    /// The status of the VPN tunnel.
     pub status: Option<TelemetryStatus>,
-    /// p If an error occurs, a description of the error. /p
+    /// If an error occurs, a description of the error.
     pub status_message: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the VPN tunnel endpoint certificate. /p
+    /// The Amazon Resource Name (ARN) of the VPN tunnel endpoint certificate.
     pub certificate_arn: Option<String>,
 }
 rt::structure!(
@@ -1096,54 +1102,60 @@ pub static VIRTUALIZATION_TYPE_SET: rt::Schema = rt::Schema::list(
     "VirtualizationTypeSet",
     &[rt::m("member", &rt::ENUM).named("item")],
 );
-/// p Describes a volume. /p
+/// Describes a volume.
 #[derive(Clone, Default, PartialEq)]
 pub struct Volume {
-    /// p The ID of the Availability Zone for the volume. /p
+    /// The ID of the Availability Zone for the volume.
     pub availability_zone_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the Outpost. /p
+    /// The Amazon Resource Name (ARN) of the Outpost.
     pub outpost_arn: Option<String>,
-    /// p The ID of the source volume from which the volume copy was created. Only for volume copies. /p
+    /// The ID of the source volume from which the volume copy was created. Only for volume copies.
     pub source_volume_id: Option<String>,
-    /// p The number of I/O operations per second (IOPS). For code gp3 /code , code io1 /code , and code io2 /code volumes, this represents the number of IOPS that are provisioned for the volume. For code gp2 /code volumes, this represents the baseline performance of the volume and the rate at which the volume accumulates I/O credits for bursting. /p
+    /// The number of I/O operations per second (IOPS). For `gp3`, `io1`, and `io2` volumes, this represents the number of IOPS that are provisioned for the volume. For `gp2` volumes, this represents the baseline performance of the volume and the rate at which the volume accumulates I/O credits for bursting.
     pub iops: Option<i32>,
-    /// p Any tags assigned to the volume. /p
+    /// Any tags assigned to the volume.
     pub tags: Option<Vec<Tag>>,
-    /// p The volume type. /p
+    /// The volume type.
     pub volume_type: Option<VolumeType>,
-    /// note p This parameter is not returned by CreateVolume. /p /note p Indicates whether the volume was created using fast snapshot restore. /p
+    /// **Note:** This parameter is not returned by CreateVolume.
+    ///
+    /// Indicates whether the volume was created using fast snapshot restore.
     pub fast_restored: Option<bool>,
-    /// p Indicates whether Amazon EBS Multi-Attach is enabled. /p
+    /// Indicates whether Amazon EBS Multi-Attach is enabled.
     pub multi_attach_enabled: Option<bool>,
-    /// p The throughput that the volume supports, in MiB/s. /p
+    /// The throughput that the volume supports, in MiB/s.
     pub throughput: Option<i32>,
-    /// note p This parameter is not returned by CreateVolume. /p /note p Reserved for future use. /p
+    /// **Note:** This parameter is not returned by CreateVolume.
+    ///
+    /// Reserved for future use.
     pub sse_type: Option<SseType>,
-    /// p The service provider that manages the volume. /p
+    /// The service provider that manages the volume.
     pub operator: Option<OperatorResponse>,
-    /// p The Amazon EBS Provisioned Rate for Volume Initialization (volume initialization rate) specified for the volume during creation, in MiB/s. If no volume initialization rate was specified, the value is code null /code . /p
+    /// The Amazon EBS Provisioned Rate for Volume Initialization (volume initialization rate) specified for the volume during creation, in MiB/s. If no volume initialization rate was specified, the value is `null`.
     pub volume_initialization_rate: Option<i32>,
-    /// p The Amazon Resource Name (ARN) of the volume. /p
+    /// The Amazon Resource Name (ARN) of the volume.
     pub volume_arn: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the volume. /p
+    /// The ID of the Amazon Web Services account that owns the volume.
     pub owner_id: Option<String>,
-    /// p The ID of the volume. /p
+    /// The ID of the volume.
     pub volume_id: Option<String>,
-    /// p The size of the volume, in GiBs. /p
+    /// The size of the volume, in GiBs.
     pub size: Option<i32>,
-    /// p The snapshot from which the volume was created, if applicable. /p
+    /// The snapshot from which the volume was created, if applicable.
     pub snapshot_id: Option<String>,
-    /// p The Availability Zone for the volume. /p
+    /// The Availability Zone for the volume.
     pub availability_zone: Option<String>,
-    /// p The volume state. /p
+    /// The volume state.
     pub state: Option<VolumeState>,
-    /// p The time stamp when volume creation was initiated. /p
+    /// The time stamp when volume creation was initiated.
     pub create_time: Option<rt::DateTime>,
-    /// note p This parameter is not returned by CreateVolume. /p /note p Information about the volume attachments. /p
+    /// **Note:** This parameter is not returned by CreateVolume.
+    ///
+    /// Information about the volume attachments.
     pub attachments: Option<Vec<VolumeAttachment>>,
-    /// p Indicates whether the volume is encrypted. /p
+    /// Indicates whether the volume is encrypted.
     pub encrypted: Option<bool>,
-    /// p The Amazon Resource Name (ARN) of the KMS key that was used to protect the volume encryption key for the volume. /p
+    /// The Amazon Resource Name (ARN) of the KMS key that was used to protect the volume encryption key for the volume.
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
@@ -1183,26 +1195,32 @@ pub static VOLUME: rt::Schema = rt::Schema::structure(
         rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"),
     ],
 );
-/// p Describes volume attachment details. /p
+/// Describes volume attachment details.
 #[derive(Clone, Default, PartialEq)]
 pub struct VolumeAttachment {
-    /// p Indicates whether the EBS volume is deleted on instance termination. /p
+    /// Indicates whether the EBS volume is deleted on instance termination.
     pub delete_on_termination: Option<bool>,
-    /// p The ARN of the Amazon Web Services-managed resource to which the volume is attached. /p
+    /// The ARN of the Amazon Web Services-managed resource to which the volume is attached.
     pub associated_resource: Option<String>,
-    /// p The service principal of the Amazon Web Services service that owns the underlying resource to which the volume is attached. /p p This parameter is returned only for volumes that are attached to Amazon Web Services-managed resources. /p
+    /// The service principal of the Amazon Web Services service that owns the underlying resource to which the volume is attached.
+    ///
+    /// This parameter is returned only for volumes that are attached to Amazon Web Services-managed resources.
     pub instance_owning_service: Option<String>,
-    /// p The index of the EBS card. Some instance types support multiple EBS cards. The default EBS card index is 0. /p
+    /// The index of the EBS card. Some instance types support multiple EBS cards. The default EBS card index is 0.
     pub ebs_card_index: Option<i32>,
-    /// p The ID of the volume. /p
+    /// The ID of the volume.
     pub volume_id: Option<String>,
-    /// p The ID of the instance. /p p If the volume is attached to an Amazon Web Services-managed resource, this parameter returns code null /code . /p
+    /// The ID of the instance.
+    ///
+    /// If the volume is attached to an Amazon Web Services-managed resource, this parameter returns `null`.
     pub instance_id: Option<String>,
-    /// p The device name. /p p If the volume is attached to an Amazon Web Services-managed resource, this parameter returns code null /code . /p
+    /// The device name.
+    ///
+    /// If the volume is attached to an Amazon Web Services-managed resource, this parameter returns `null`.
     pub device: Option<String>,
-    /// p The attachment state of the volume. /p
+    /// The attachment state of the volume.
     pub state: Option<VolumeAttachmentState>,
-    /// p The time stamp when the attachment initiated. /p
+    /// The time stamp when the attachment initiated.
     pub attach_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -1236,10 +1254,10 @@ rt::string_enum! {
     pub enum VolumeAttributeName { AutoEnableIo = "autoEnableIO", ProductCodes =
     "productCodes" }
 }
-/// p Describes an EBS volume. /p
+/// Describes an EBS volume.
 #[derive(Clone, Default, PartialEq)]
 pub struct VolumeDetail {
-    /// p The size of the volume, in GiB. /p
+    /// The size of the volume, in GiB.
     pub size: i64,
 }
 rt::structure!(VolumeDetail, VOLUME_DETAIL, 0 => size);
@@ -1255,42 +1273,42 @@ pub static VOLUME_LIST: rt::Schema = rt::Schema::list(
     "VolumeList",
     &[rt::m("member", &VOLUME).named("item")],
 );
-/// p Describes the modification status of an EBS volume. /p
+/// Describes the modification status of an EBS volume.
 #[derive(Clone, Default, PartialEq)]
 pub struct VolumeModification {
-    /// p The ID of the volume. /p
+    /// The ID of the volume.
     pub volume_id: Option<String>,
-    /// p The current modification state. /p
+    /// The current modification state.
     pub modification_state: Option<VolumeModificationState>,
-    /// p A status message about the modification progress or failure. /p
+    /// A status message about the modification progress or failure.
     pub status_message: Option<String>,
-    /// p The target size of the volume, in GiB. /p
+    /// The target size of the volume, in GiB.
     pub target_size: Option<i32>,
-    /// p The target IOPS rate of the volume. /p
+    /// The target IOPS rate of the volume.
     pub target_iops: Option<i32>,
-    /// p The target EBS volume type of the volume. /p
+    /// The target EBS volume type of the volume.
     pub target_volume_type: Option<VolumeType>,
-    /// p The target throughput of the volume, in MiB/s. /p
+    /// The target throughput of the volume, in MiB/s.
     pub target_throughput: Option<i32>,
-    /// p The target setting for Amazon EBS Multi-Attach. /p
+    /// The target setting for Amazon EBS Multi-Attach.
     pub target_multi_attach_enabled: Option<bool>,
-    /// p The original size of the volume, in GiB. /p
+    /// The original size of the volume, in GiB.
     pub original_size: Option<i32>,
-    /// p The original IOPS rate of the volume. /p
+    /// The original IOPS rate of the volume.
     pub original_iops: Option<i32>,
-    /// p The original EBS volume type of the volume. /p
+    /// The original EBS volume type of the volume.
     pub original_volume_type: Option<VolumeType>,
-    /// p The original throughput of the volume, in MiB/s. /p
+    /// The original throughput of the volume, in MiB/s.
     pub original_throughput: Option<i32>,
-    /// p The original setting for Amazon EBS Multi-Attach. /p
+    /// The original setting for Amazon EBS Multi-Attach.
     pub original_multi_attach_enabled: Option<bool>,
-    /// p The modification progress, from 0 to 100 percent complete. /p
+    /// The modification progress, from 0 to 100 percent complete.
     pub progress: Option<i64>,
-    /// p The modification start time. /p
+    /// The modification start time.
     pub start_time: Option<rt::DateTime>,
-    /// p The modification completion or failure time. /p
+    /// The modification completion or failure time.
     pub end_time: Option<rt::DateTime>,
-    /// p The service provider that manages the resource. /p
+    /// The service provider that manages the resource.
     pub operator: Option<OperatorResponse>,
 }
 rt::structure!(
@@ -1333,38 +1351,38 @@ rt::string_enum! {
     pub enum VolumeModificationState { Modifying = "modifying", Optimizing =
     "optimizing", Completed = "completed", Failed = "failed" }
 }
-/// p Information about a volume that is currently in the Recycle Bin. /p
+/// Information about a volume that is currently in the Recycle Bin.
 #[derive(Clone, Default, PartialEq)]
 pub struct VolumeRecycleBinInfo {
-    /// p The ID of the volume. /p
+    /// The ID of the volume.
     pub volume_id: Option<String>,
-    /// p The volume type. /p
+    /// The volume type.
     pub volume_type: Option<VolumeType>,
-    /// p The state of the volume. /p
+    /// The state of the volume.
     pub state: Option<VolumeState>,
-    /// p The size of the volume, in GiB. /p
+    /// The size of the volume, in GiB.
     pub size: Option<i32>,
-    /// p The number of I/O operations per second (IOPS) for the volume. /p
+    /// The number of I/O operations per second (IOPS) for the volume.
     pub iops: Option<i32>,
-    /// p The throughput that the volume supports, in MiB/s. /p
+    /// The throughput that the volume supports, in MiB/s.
     pub throughput: Option<i32>,
-    /// p The ARN of the Outpost on which the volume is stored. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes-outposts.html" Amazon EBS volumes on Outposts /a in the i Amazon EBS User Guide /i . /p
+    /// The ARN of the Outpost on which the volume is stored. For more information, see [Amazon EBS volumes on Outposts](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes-outposts.html) in the *Amazon EBS User Guide*.
     pub outpost_arn: Option<String>,
-    /// p The Availability Zone for the volume. /p
+    /// The Availability Zone for the volume.
     pub availability_zone: Option<String>,
-    /// p The ID of the Availability Zone for the volume. /p
+    /// The ID of the Availability Zone for the volume.
     pub availability_zone_id: Option<String>,
-    /// p The ID of the source volume. /p
+    /// The ID of the source volume.
     pub source_volume_id: Option<String>,
-    /// p The snapshot from which the volume was created, if applicable. /p
+    /// The snapshot from which the volume was created, if applicable.
     pub snapshot_id: Option<String>,
-    /// p The service provider that manages the volume. /p
+    /// The service provider that manages the volume.
     pub operator: Option<OperatorResponse>,
-    /// p The time stamp when volume creation was initiated. /p
+    /// The time stamp when volume creation was initiated.
     pub create_time: Option<rt::DateTime>,
-    /// p The date and time when the volume entered the Recycle Bin. /p
+    /// The date and time when the volume entered the Recycle Bin.
     pub recycle_bin_enter_time: Option<rt::DateTime>,
-    /// p The date and time when the volume is to be permanently deleted from the Recycle Bin. /p
+    /// The date and time when the volume is to be permanently deleted from the Recycle Bin.
     pub recycle_bin_exit_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -1402,16 +1420,16 @@ rt::string_enum! {
     pub enum VolumeState { Creating = "creating", Available = "available", InUse =
     "in-use", Deleting = "deleting", Deleted = "deleted", Error = "error" }
 }
-/// p Describes a volume status operation code. /p
+/// Describes a volume status operation code.
 #[derive(Clone, Default, PartialEq)]
 pub struct VolumeStatusAction {
-    /// p The code identifying the operation, for example, code enable-volume-io /code . /p
+    /// The code identifying the operation, for example, `enable-volume-io`.
     pub code: Option<String>,
-    /// p A description of the operation. /p
+    /// A description of the operation.
     pub description: Option<String>,
-    /// p The ID of the event associated with this operation. /p
+    /// The ID of the event associated with this operation.
     pub event_id: Option<String>,
-    /// p The event type associated with this operation. /p
+    /// The event type associated with this operation.
     pub event_type: Option<String>,
 }
 rt::structure!(
@@ -1431,12 +1449,12 @@ pub static VOLUME_STATUS_ACTIONS_LIST: rt::Schema = rt::Schema::list(
     "VolumeStatusActionsList",
     &[rt::m("member", &VOLUME_STATUS_ACTION).named("item")],
 );
-/// p Information about the instances to which the volume is attached. /p
+/// Information about the instances to which the volume is attached.
 #[derive(Clone, Default, PartialEq)]
 pub struct VolumeStatusAttachmentStatus {
-    /// p The maximum IOPS supported by the attached instance. /p
+    /// The maximum IOPS supported by the attached instance.
     pub io_performance: Option<String>,
-    /// p The ID of the attached instance. /p
+    /// The ID of the attached instance.
     pub instance_id: Option<String>,
 }
 rt::structure!(
@@ -1454,12 +1472,16 @@ pub static VOLUME_STATUS_ATTACHMENT_STATUS_LIST: rt::Schema = rt::Schema::list(
     "VolumeStatusAttachmentStatusList",
     &[rt::m("member", &VOLUME_STATUS_ATTACHMENT_STATUS).named("item")],
 );
-/// p Describes a volume status. /p
+/// Describes a volume status.
 #[derive(Clone, Default, PartialEq)]
 pub struct VolumeStatusDetails {
-    /// p The name of the volume status. /p ul li p code io-enabled /code - Indicates the volume I/O status. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-checks.html" Amazon EBS volume status checks /a . /p /li li p code io-performance /code - Indicates the volume performance status. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-checks.html" Amazon EBS volume status checks /a . /p /li li p code initialization-state /code - Indicates the status of the volume initialization process. For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html" Initialize Amazon EBS volumes /a . /p /li /ul
+    /// The name of the volume status.
+    ///
+    /// - `io-enabled` - Indicates the volume I/O status. For more information, see [Amazon EBS volume status checks](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-checks.html).
+    /// - `io-performance` - Indicates the volume performance status. For more information, see [Amazon EBS volume status checks](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-checks.html).
+    /// - `initialization-state` - Indicates the status of the volume initialization process. For more information, see [Initialize Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html).
     pub name: Option<VolumeStatusName>,
-    /// p The intended status of the volume status. /p
+    /// The intended status of the volume status.
     pub status: Option<String>,
 }
 rt::structure!(VolumeStatusDetails, VOLUME_STATUS_DETAILS, 0 => name, 1 => status);
@@ -1474,20 +1496,20 @@ pub static VOLUME_STATUS_DETAILS_LIST: rt::Schema = rt::Schema::list(
     "VolumeStatusDetailsList",
     &[rt::m("member", &VOLUME_STATUS_DETAILS).named("item")],
 );
-/// p Describes a volume status event. /p
+/// Describes a volume status event.
 #[derive(Clone, Default, PartialEq)]
 pub struct VolumeStatusEvent {
-    /// p A description of the event. /p
+    /// A description of the event.
     pub description: Option<String>,
-    /// p The ID of this event. /p
+    /// The ID of this event.
     pub event_id: Option<String>,
-    /// p The type of this event. /p
+    /// The type of this event.
     pub event_type: Option<String>,
-    /// p The latest end time of the event. /p
+    /// The latest end time of the event.
     pub not_after: Option<rt::DateTime>,
-    /// p The earliest start time of the event. /p
+    /// The earliest start time of the event.
     pub not_before: Option<rt::DateTime>,
-    /// p The ID of the instance associated with the event. /p
+    /// The ID of the instance associated with the event.
     pub instance_id: Option<String>,
 }
 rt::structure!(
@@ -1509,12 +1531,12 @@ pub static VOLUME_STATUS_EVENTS_LIST: rt::Schema = rt::Schema::list(
     "VolumeStatusEventsList",
     &[rt::m("member", &VOLUME_STATUS_EVENT).named("item")],
 );
-/// p Describes the status of a volume. /p
+/// Describes the status of a volume.
 #[derive(Clone, Default, PartialEq)]
 pub struct VolumeStatusInfo {
-    /// p The details of the volume status. /p
+    /// The details of the volume status.
     pub details: Option<Vec<VolumeStatusDetails>>,
-    /// p The status of the volume. /p
+    /// The status of the volume.
     pub status: Option<VolumeStatusInfoStatus>,
 }
 rt::structure!(VolumeStatusInfo, VOLUME_STATUS_INFO, 0 => details, 1 => status);
@@ -1529,28 +1551,32 @@ rt::string_enum! {
     pub enum VolumeStatusInfoStatus { Ok = "ok", Impaired = "impaired", InsufficientData
     = "insufficient-data", Warning = "warning" }
 }
-/// p Describes the volume status. /p
+/// Describes the volume status.
 #[derive(Clone, Default, PartialEq)]
 pub struct VolumeStatusItem {
-    /// p The details of the operation. /p
+    /// The details of the operation.
     pub actions: Option<Vec<VolumeStatusAction>>,
-    /// p The Availability Zone of the volume. /p
+    /// The Availability Zone of the volume.
     pub availability_zone: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the Outpost. /p
+    /// The Amazon Resource Name (ARN) of the Outpost.
     pub outpost_arn: Option<String>,
-    /// p A list of events associated with the volume. /p
+    /// A list of events associated with the volume.
     pub events: Option<Vec<VolumeStatusEvent>>,
-    /// p The volume ID. /p
+    /// The volume ID.
     pub volume_id: Option<String>,
-    /// p The volume status. /p
+    /// The volume status.
     pub volume_status: Option<VolumeStatusInfo>,
-    /// p Information about the instances to which the volume is attached. /p
+    /// Information about the instances to which the volume is attached.
     pub attachment_statuses: Option<Vec<VolumeStatusAttachmentStatus>>,
-    /// p Information about the volume initialization. It can take up to 5 minutes for the volume initialization information to be updated. /p p Only available for volumes created from snapshots. Not available for empty volumes created without a snapshot. /p p For more information, see a href="https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html" Initialize Amazon EBS volumes /a . /p
+    /// Information about the volume initialization. It can take up to 5 minutes for the volume initialization information to be updated.
+    ///
+    /// Only available for volumes created from snapshots. Not available for empty volumes created without a snapshot.
+    ///
+    /// For more information, see [Initialize Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html).
     pub initialization_status_details: Option<InitializationStatusDetails>,
-    /// p The ID of the Availability Zone. /p
+    /// The ID of the Availability Zone.
     pub availability_zone_id: Option<String>,
-    /// p The service provider that manages the resource. /p
+    /// The service provider that manages the resource.
     pub operator: Option<OperatorResponse>,
 }
 rt::structure!(
@@ -1588,31 +1614,31 @@ rt::string_enum! {
     pub enum VolumeType { Standard = "standard", Io1 = "io1", Io2 = "io2", Gp2 = "gp2",
     Sc1 = "sc1", St1 = "st1", Gp3 = "gp3" }
 }
-/// p Describes a VPC. /p
+/// Describes a VPC.
 #[derive(Clone, Default, PartialEq)]
 pub struct Vpc {
-    /// p The ID of the Amazon Web Services account that owns the VPC. /p
+    /// The ID of the Amazon Web Services account that owns the VPC.
     pub owner_id: Option<String>,
-    /// p The allowed tenancy of instances launched into the VPC. /p
+    /// The allowed tenancy of instances launched into the VPC.
     pub instance_tenancy: Option<Tenancy>,
-    /// p Information about the IPv6 CIDR blocks associated with the VPC. /p
+    /// Information about the IPv6 CIDR blocks associated with the VPC.
     pub ipv6_cidr_block_association_set: Option<Vec<VpcIpv6CidrBlockAssociation>>,
-    /// p Information about the IPv4 CIDR blocks associated with the VPC. /p
+    /// Information about the IPv4 CIDR blocks associated with the VPC.
     pub cidr_block_association_set: Option<Vec<VpcCidrBlockAssociation>>,
-    /// p Indicates whether the VPC is the default VPC. /p
+    /// Indicates whether the VPC is the default VPC.
     pub is_default: Option<bool>,
     pub encryption_control: Option<VpcEncryptionControl>,
-    /// p Any tags assigned to the VPC. /p
+    /// Any tags assigned to the VPC.
     pub tags: Option<Vec<Tag>>,
-    /// p The state of VPC Block Public Access (BPA). /p
+    /// The state of VPC Block Public Access (BPA).
     pub block_public_access_states: Option<BlockPublicAccessStates>,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: Option<String>,
-    /// p The current state of the VPC. /p
+    /// The current state of the VPC.
     pub state: Option<VpcState>,
-    /// p The primary IPv4 CIDR block for the VPC. /p
+    /// The primary IPv4 CIDR block for the VPC.
     pub cidr_block: Option<String>,
-    /// p The ID of the set of DHCP options you've associated with the VPC. /p
+    /// The ID of the set of DHCP options you've associated with the VPC.
     pub dhcp_options_id: Option<String>,
 }
 rt::structure!(
@@ -1641,12 +1667,12 @@ pub static VPC: rt::Schema = rt::Schema::structure(
         rt::m("DhcpOptionsId", &rt::STRING).named("dhcpOptionsId"),
     ],
 );
-/// p Describes an attachment between a virtual private gateway and a VPC. /p
+/// Describes an attachment between a virtual private gateway and a VPC.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcAttachment {
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: Option<String>,
-    /// p The current state of the attachment. /p
+    /// The current state of the attachment.
     pub state: Option<AttachmentStatus>,
 }
 rt::structure!(VpcAttachment, VPC_ATTACHMENT, 0 => vpc_id, 1 => state);
@@ -1666,26 +1692,29 @@ rt::string_enum! {
     = "enableDnsHostnames", EnableNetworkAddressUsageMetrics =
     "enableNetworkAddressUsageMetrics" }
 }
-/// p A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html" Block public access to VPCs and subnets /a in the i Amazon VPC User Guide /i . /p
+/// A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcBlockPublicAccessExclusion {
-    /// p The ID of the exclusion. /p
+    /// The ID of the exclusion.
     pub exclusion_id: Option<String>,
-    /// p The exclusion mode for internet gateway traffic. /p ul li p code allow-bidirectional /code : Allow all internet traffic to and from the excluded VPCs and subnets. /p /li li p code allow-egress /code : Allow outbound internet traffic from the excluded VPCs and subnets. Block inbound internet traffic to the excluded VPCs and subnets. Only applies when VPC Block Public Access is set to Bidirectional. /p /li /ul
+    /// The exclusion mode for internet gateway traffic.
+    ///
+    /// - `allow-bidirectional`: Allow all internet traffic to and from the excluded VPCs and subnets.
+    /// - `allow-egress`: Allow outbound internet traffic from the excluded VPCs and subnets. Block inbound internet traffic to the excluded VPCs and subnets. Only applies when VPC Block Public Access is set to Bidirectional.
     pub internet_gateway_exclusion_mode: Option<InternetGatewayExclusionMode>,
-    /// p The ARN of the exclusion. /p
+    /// The ARN of the exclusion.
     pub resource_arn: Option<String>,
-    /// p The state of the exclusion. /p
+    /// The state of the exclusion.
     pub state: Option<VpcBlockPublicAccessExclusionState>,
-    /// p The reason for the current exclusion state. /p
+    /// The reason for the current exclusion state.
     pub reason: Option<String>,
-    /// p When the exclusion was created. /p
+    /// When the exclusion was created.
     pub creation_timestamp: Option<rt::DateTime>,
-    /// p When the exclusion was last updated. /p
+    /// When the exclusion was last updated.
     pub last_update_timestamp: Option<rt::DateTime>,
-    /// p When the exclusion was deleted. /p
+    /// When the exclusion was deleted.
     pub deletion_timestamp: Option<rt::DateTime>,
-    /// p code tag /code - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key code Owner /code and the value code TeamA /code , specify code tag:Owner /code for the filter name and code TeamA /code for the filter value. /p
+    /// `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1728,24 +1757,31 @@ rt::string_enum! {
     pub enum VpcBlockPublicAccessExclusionsAllowed { Allowed = "allowed", NotAllowed =
     "not-allowed" }
 }
-/// p VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html" Block public access to VPCs and subnets /a in the i Amazon VPC User Guide /i . /p
+/// VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcBlockPublicAccessOptions {
-    /// p An Amazon Web Services account ID. /p
+    /// An Amazon Web Services account ID.
     pub aws_account_id: Option<String>,
-    /// p An Amazon Web Services Region. /p
+    /// An Amazon Web Services Region.
     pub aws_region: Option<String>,
-    /// p The current state of VPC BPA. /p
+    /// The current state of VPC BPA.
     pub state: Option<VpcBlockPublicAccessState>,
-    /// p The current mode of VPC BPA. /p ul li p code off /code : VPC BPA is not enabled and traffic is allowed to and from internet gateways and egress-only internet gateways in this Region. /p /li li p code block-bidirectional /code : Block all traffic to and from internet gateways and egress-only internet gateways in this Region (except for excluded VPCs and subnets). /p /li li p code block-ingress /code : Block all internet traffic to the VPCs in this Region (except for VPCs or subnets which are excluded). Only traffic to and from NAT gateways and egress-only internet gateways is allowed because these gateways only allow outbound connections to be established. /p /li /ul
+    /// The current mode of VPC BPA.
+    ///
+    /// - `off`: VPC BPA is not enabled and traffic is allowed to and from internet gateways and egress-only internet gateways in this Region.
+    /// - `block-bidirectional`: Block all traffic to and from internet gateways and egress-only internet gateways in this Region (except for excluded VPCs and subnets).
+    /// - `block-ingress`: Block all internet traffic to the VPCs in this Region (except for VPCs or subnets which are excluded). Only traffic to and from NAT gateways and egress-only internet gateways is allowed because these gateways only allow outbound connections to be established.
     pub internet_gateway_block_mode: Option<InternetGatewayBlockMode>,
-    /// p The reason for the current state. /p
+    /// The reason for the current state.
     pub reason: Option<String>,
-    /// p The last time the VPC BPA mode was updated. /p
+    /// The last time the VPC BPA mode was updated.
     pub last_update_timestamp: Option<rt::DateTime>,
-    /// p The entity that manages the state of VPC BPA. Possible values include: /p ul li p code account /code - The state is managed by the account. /p /li li p code declarative-policy /code - The state is managed by a declarative policy and can't be modified by the account. /p /li /ul
+    /// The entity that manages the state of VPC BPA. Possible values include:
+    ///
+    /// - `account` - The state is managed by the account.
+    /// - `declarative-policy` - The state is managed by a declarative policy and can't be modified by the account.
     pub managed_by: Option<ManagedBy>,
-    /// p Determines if exclusions are allowed. If you have a href="https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html#security-vpc-bpa-exclusions-orgs" enabled VPC BPA at the Organization level /a , exclusions may be code not-allowed /code . Otherwise, they are code allowed /code . /p
+    /// Determines if exclusions are allowed. If you have [enabled VPC BPA at the Organization level](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html#security-vpc-bpa-exclusions-orgs), exclusions may be `not-allowed`. Otherwise, they are `allowed`.
     pub exclusions_allowed: Option<VpcBlockPublicAccessExclusionsAllowed>,
 }
 rt::structure!(
@@ -1770,14 +1806,14 @@ rt::string_enum! {
     pub enum VpcBlockPublicAccessState { DefaultState = "default-state", UpdateInProgress
     = "update-in-progress", UpdateComplete = "update-complete" }
 }
-/// p Describes an IPv4 CIDR block associated with a VPC. /p
+/// Describes an IPv4 CIDR block associated with a VPC.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcCidrBlockAssociation {
-    /// p The association ID for the IPv4 CIDR block. /p
+    /// The association ID for the IPv4 CIDR block.
     pub association_id: Option<String>,
-    /// p The IPv4 CIDR block. /p
+    /// The IPv4 CIDR block.
     pub cidr_block: Option<String>,
-    /// p Information about the state of the CIDR block. /p
+    /// Information about the state of the CIDR block.
     pub cidr_block_state: Option<VpcCidrBlockState>,
 }
 rt::structure!(
@@ -1796,12 +1832,12 @@ pub static VPC_CIDR_BLOCK_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
     "VpcCidrBlockAssociationSet",
     &[rt::m("member", &VPC_CIDR_BLOCK_ASSOCIATION).named("item")],
 );
-/// p Describes the state of a CIDR block. /p
+/// Describes the state of a CIDR block.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcCidrBlockState {
-    /// p The state of the CIDR block. /p
+    /// The state of the CIDR block.
     pub state: Option<VpcCidrBlockStateCode>,
-    /// p A message about the status of the CIDR block, if applicable. /p
+    /// A message about the status of the CIDR block, if applicable.
     pub status_message: Option<String>,
 }
 rt::structure!(VpcCidrBlockState, VPC_CIDR_BLOCK_STATE, 0 => state, 1 => status_message);
@@ -1817,14 +1853,16 @@ rt::string_enum! {
     "associated", Disassociating = "disassociating", Disassociated = "disassociated",
     Failing = "failing", Failed = "failed" }
 }
-/// note p Deprecated. /p /note p Describes whether a VPC is enabled for ClassicLink. /p
+/// **Note:** Deprecated.
+///
+/// Describes whether a VPC is enabled for ClassicLink.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcClassicLink {
-    /// p Indicates whether the VPC is enabled for ClassicLink. /p
+    /// Indicates whether the VPC is enabled for ClassicLink.
     pub classic_link_enabled: Option<bool>,
-    /// p Any tags assigned to the VPC. /p
+    /// Any tags assigned to the VPC.
     pub tags: Option<Vec<Tag>>,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: Option<String>,
 }
 rt::structure!(
@@ -1846,22 +1884,24 @@ pub static VPC_CLASSIC_LINK_LIST: rt::Schema = rt::Schema::list(
     "VpcClassicLinkList",
     &[rt::m("member", &VPC_CLASSIC_LINK).named("item")],
 );
-/// p Describes the configuration and state of VPC encryption controls. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html" Enforce VPC encryption in transit /a in the i Amazon VPC User Guide /i . /p
+/// Describes the configuration and state of VPC encryption controls.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcEncryptionControl {
-    /// p The ID of the VPC associated with the encryption control configuration. /p
+    /// The ID of the VPC associated with the encryption control configuration.
     pub vpc_id: Option<String>,
-    /// p The ID of the VPC Encryption Control configuration. /p
+    /// The ID of the VPC Encryption Control configuration.
     pub vpc_encryption_control_id: Option<String>,
-    /// p The encryption mode for the VPC Encryption Control configuration. /p
+    /// The encryption mode for the VPC Encryption Control configuration.
     pub mode: Option<VpcEncryptionControlMode>,
-    /// p The current state of the VPC Encryption Control configuration. /p
+    /// The current state of the VPC Encryption Control configuration.
     pub state: Option<VpcEncryptionControlState>,
-    /// p A message providing additional information about the encryption control state. /p
+    /// A message providing additional information about the encryption control state.
     pub state_message: Option<String>,
-    /// p Information about resource exclusions for the VPC Encryption Control configuration. /p
+    /// Information about resource exclusions for the VPC Encryption Control configuration.
     pub resource_exclusions: Option<VpcEncryptionControlExclusions>,
-    /// p The tags assigned to the VPC Encryption Control configuration. /p
+    /// The tags assigned to the VPC Encryption Control configuration.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -1882,34 +1922,36 @@ pub static VPC_ENCRYPTION_CONTROL: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST).named("tagSet"),
     ],
 );
-/// p Describes the configuration settings for VPC Encryption Control. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html" Enforce VPC encryption in transit /a in the i Amazon VPC User Guide /i . /p
+/// Describes the configuration settings for VPC Encryption Control.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcEncryptionControlConfiguration {
-    /// p The encryption mode for the VPC Encryption Control configuration. /p
+    /// The encryption mode for the VPC Encryption Control configuration.
     pub mode: VpcEncryptionControlMode,
-    /// p Specifies whether to exclude internet gateway traffic from encryption enforcement. /p
+    /// Specifies whether to exclude internet gateway traffic from encryption enforcement.
     pub internet_gateway_exclusion: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude egress-only internet gateway traffic from encryption enforcement. /p
+    /// Specifies whether to exclude egress-only internet gateway traffic from encryption enforcement.
     pub egress_only_internet_gateway_exclusion: Option<
         VpcEncryptionControlExclusionStateInput,
     >,
-    /// p Specifies whether to exclude NAT gateway traffic from encryption enforcement. /p
+    /// Specifies whether to exclude NAT gateway traffic from encryption enforcement.
     pub nat_gateway_exclusion: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude virtual private gateway traffic from encryption enforcement. /p
+    /// Specifies whether to exclude virtual private gateway traffic from encryption enforcement.
     pub virtual_private_gateway_exclusion: Option<
         VpcEncryptionControlExclusionStateInput,
     >,
-    /// p Specifies whether to exclude VPC peering connection traffic from encryption enforcement. /p
+    /// Specifies whether to exclude VPC peering connection traffic from encryption enforcement.
     pub vpc_peering_exclusion: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude Lambda function traffic from encryption enforcement. /p
+    /// Specifies whether to exclude Lambda function traffic from encryption enforcement.
     pub lambda_exclusion: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude VPC Lattice traffic from encryption enforcement. /p
+    /// Specifies whether to exclude VPC Lattice traffic from encryption enforcement.
     pub vpc_lattice_exclusion: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude Elastic File System traffic from encryption enforcement. /p
+    /// Specifies whether to exclude Elastic File System traffic from encryption enforcement.
     pub elastic_file_system_exclusion: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude Amazon Web Services Global Accelerator traffic from encryption enforcement. /p
+    /// Specifies whether to exclude Amazon Web Services Global Accelerator traffic from encryption enforcement.
     pub global_accelerator_exclusion: Option<VpcEncryptionControlExclusionStateInput>,
-    /// p Specifies whether to exclude Amazon API Gateway V2 traffic from encryption enforcement. /p
+    /// Specifies whether to exclude Amazon API Gateway V2 traffic from encryption enforcement.
     pub api_gateway_v2_exclusion: Option<VpcEncryptionControlExclusionStateInput>,
 }
 rt::structure!(
@@ -1936,12 +1978,14 @@ pub static VPC_ENCRYPTION_CONTROL_CONFIGURATION: rt::Schema = rt::Schema::struct
         rt::m("ApiGatewayV2Exclusion", &rt::ENUM),
     ],
 );
-/// p Describes an exclusion configuration for VPC Encryption Control. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html" Enforce VPC encryption in transit /a in the i Amazon VPC User Guide /i . /p
+/// Describes an exclusion configuration for VPC Encryption Control.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcEncryptionControlExclusion {
-    /// p The current state of the exclusion configuration. /p
+    /// The current state of the exclusion configuration.
     pub state: Option<VpcEncryptionControlExclusionState>,
-    /// p A message providing additional information about the exclusion state. /p
+    /// A message providing additional information about the exclusion state.
     pub state_message: Option<String>,
 }
 rt::structure!(
@@ -1963,28 +2007,30 @@ rt::string_enum! {
     pub enum VpcEncryptionControlExclusionStateInput { Enable = "enable", Disable =
     "disable" }
 }
-/// p Describes the exclusion configurations for various resource types in VPC Encryption Control. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html" Enforce VPC encryption in transit /a in the i Amazon VPC User Guide /i . /p
+/// Describes the exclusion configurations for various resource types in VPC Encryption Control.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcEncryptionControlExclusions {
-    /// p The exclusion configuration for internet gateway traffic. /p
+    /// The exclusion configuration for internet gateway traffic.
     pub internet_gateway: Option<VpcEncryptionControlExclusion>,
-    /// p The exclusion configuration for egress-only internet gateway traffic. /p
+    /// The exclusion configuration for egress-only internet gateway traffic.
     pub egress_only_internet_gateway: Option<VpcEncryptionControlExclusion>,
-    /// p The exclusion configuration for NAT gateway traffic. /p
+    /// The exclusion configuration for NAT gateway traffic.
     pub nat_gateway: Option<VpcEncryptionControlExclusion>,
-    /// p The exclusion configuration for virtual private gateway traffic. /p
+    /// The exclusion configuration for virtual private gateway traffic.
     pub virtual_private_gateway: Option<VpcEncryptionControlExclusion>,
-    /// p The exclusion configuration for VPC peering connection traffic. /p
+    /// The exclusion configuration for VPC peering connection traffic.
     pub vpc_peering: Option<VpcEncryptionControlExclusion>,
-    /// p The exclusion configuration for Lambda function traffic. /p
+    /// The exclusion configuration for Lambda function traffic.
     pub lambda: Option<VpcEncryptionControlExclusion>,
-    /// p The exclusion configuration for VPC Lattice traffic. /p
+    /// The exclusion configuration for VPC Lattice traffic.
     pub vpc_lattice: Option<VpcEncryptionControlExclusion>,
-    /// p The exclusion configuration for Elastic File System traffic. /p
+    /// The exclusion configuration for Elastic File System traffic.
     pub elastic_file_system: Option<VpcEncryptionControlExclusion>,
-    /// p The exclusion configuration for Amazon Web Services Global Accelerator traffic. /p
+    /// The exclusion configuration for Amazon Web Services Global Accelerator traffic.
     pub global_accelerator: Option<VpcEncryptionControlExclusion>,
-    /// p The exclusion configuration for Amazon API Gateway V2 traffic. /p
+    /// The exclusion configuration for Amazon API Gateway V2 traffic.
     pub api_gateway_v2: Option<VpcEncryptionControlExclusion>,
 }
 rt::structure!(
@@ -2030,16 +2076,18 @@ rt::string_enum! {
     MonitorFailed = "monitor-failed", Deleting = "deleting", Deleted = "deleted",
     Available = "available", Creating = "creating", DeleteFailed = "delete-failed" }
 }
-/// p Describes a resource that is not compliant with VPC encryption requirements. /p p For more information, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html" Enforce VPC encryption in transit /a in the i Amazon VPC User Guide /i . /p
+/// Describes a resource that is not compliant with VPC encryption requirements.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcEncryptionNonCompliantResource {
-    /// p The ID of the non-compliant resource. /p
+    /// The ID of the non-compliant resource.
     pub id: Option<String>,
-    /// p The type of the non-compliant resource. /p
+    /// The type of the non-compliant resource.
     pub type_: Option<String>,
-    /// p A description of the non-compliant resource. /p
+    /// A description of the non-compliant resource.
     pub description: Option<String>,
-    /// p Indicates whether the resource can be excluded from encryption enforcement. /p
+    /// Indicates whether the resource can be excluded from encryption enforcement.
     pub is_excludable: Option<bool>,
 }
 rt::structure!(
@@ -2059,60 +2107,62 @@ pub static VPC_ENCRYPTION_NON_COMPLIANT_RESOURCE_LIST: rt::Schema = rt::Schema::
     "VpcEncryptionNonCompliantResourceList",
     &[rt::m("member", &VPC_ENCRYPTION_NON_COMPLIANT_RESOURCE).named("item")],
 );
-/// p Describes a VPC endpoint. /p
+/// Describes a VPC endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcEndpoint {
-    /// p The ID of the endpoint. /p
+    /// The ID of the endpoint.
     pub vpc_endpoint_id: Option<String>,
-    /// p The type of endpoint. /p p For more information about the types of VPC endpoints, see a href="https://docs.aws.amazon.com/vpc/latest/privatelink/concepts.html#concepts-vpc-endpoints" VPC endpoints /a in the i Amazon Web Services PrivateLink User Guide /i . /p
+    /// The type of endpoint.
+    ///
+    /// For more information about the types of VPC endpoints, see [VPC endpoints](https://docs.aws.amazon.com/vpc/latest/privatelink/concepts.html#concepts-vpc-endpoints) in the *Amazon Web Services PrivateLink User Guide*.
     pub vpc_endpoint_type: Option<VpcEndpointType>,
-    /// p The ID of the VPC to which the endpoint is associated. /p
+    /// The ID of the VPC to which the endpoint is associated.
     pub vpc_id: Option<String>,
-    /// p The name of the service to which the endpoint is associated. /p
+    /// The name of the service to which the endpoint is associated.
     pub service_name: Option<String>,
-    /// p The state of the endpoint. /p
+    /// The state of the endpoint.
     pub state: Option<State>,
-    /// p The policy document associated with the endpoint, if applicable. /p
+    /// The policy document associated with the endpoint, if applicable.
     pub policy_document: Option<String>,
-    /// p (Gateway endpoint) The IDs of the route tables associated with the endpoint. /p
+    /// (Gateway endpoint) The IDs of the route tables associated with the endpoint.
     pub route_table_ids: Option<Vec<String>>,
-    /// p (Interface, Gateway Load Balancer endpoints, Resource, ServiceNetwork, and Tunnel endpoints only) The subnets for the endpoint. /p
+    /// (Interface, Gateway Load Balancer endpoints, Resource, ServiceNetwork, and Tunnel endpoints only) The subnets for the endpoint.
     pub subnet_ids: Option<Vec<String>>,
-    /// p (Interface, Resource, ServiceNetwork, and Tunnel endpoints only) Information about the security groups that are associated with the network interface. /p
+    /// (Interface, Resource, ServiceNetwork, and Tunnel endpoints only) Information about the security groups that are associated with the network interface.
     pub groups: Option<Vec<SecurityGroupIdentifier>>,
-    /// p The IP address type for the endpoint. /p
+    /// The IP address type for the endpoint.
     pub ip_address_type: Option<IpAddressType>,
-    /// p The DNS options for the endpoint. /p
+    /// The DNS options for the endpoint.
     pub dns_options: Option<DnsOptions>,
-    /// p (Interface endpoint) Indicates whether the VPC is associated with a private hosted zone. /p
+    /// (Interface endpoint) Indicates whether the VPC is associated with a private hosted zone.
     pub private_dns_enabled: Option<bool>,
-    /// p Indicates whether the endpoint is being managed by its service. /p
+    /// Indicates whether the endpoint is being managed by its service.
     pub requester_managed: Option<bool>,
-    /// p (Interface, Gateway Load Balancer endpoints, Resource, ServiceNetwork, and Tunnel endpoints only) The network interfaces for the endpoint. /p
+    /// (Interface, Gateway Load Balancer endpoints, Resource, ServiceNetwork, and Tunnel endpoints only) The network interfaces for the endpoint.
     pub network_interface_ids: Option<Vec<String>>,
-    /// p (Interface endpoint) The DNS entries for the endpoint. /p
+    /// (Interface endpoint) The DNS entries for the endpoint.
     pub dns_entries: Option<Vec<DnsEntry>>,
-    /// p The date and time that the endpoint was created. /p
+    /// The date and time that the endpoint was created.
     pub creation_timestamp: Option<rt::DateTime>,
-    /// p The tags assigned to the endpoint. /p
+    /// The tags assigned to the endpoint.
     pub tags: Option<Vec<Tag>>,
-    /// p The ID of the Amazon Web Services account that owns the endpoint. /p
+    /// The ID of the Amazon Web Services account that owns the endpoint.
     pub owner_id: Option<String>,
-    /// p The last error that occurred for endpoint. /p
+    /// The last error that occurred for endpoint.
     pub last_error: Option<LastError>,
-    /// p Array of IPv4 prefixes. /p
+    /// Array of IPv4 prefixes.
     pub ipv4_prefixes: Option<Vec<SubnetIpPrefixes>>,
-    /// p Array of IPv6 prefixes. /p
+    /// Array of IPv6 prefixes.
     pub ipv6_prefixes: Option<Vec<SubnetIpPrefixes>>,
-    /// p Reason for the failure. /p
+    /// Reason for the failure.
     pub failure_reason: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the service network. /p
+    /// The Amazon Resource Name (ARN) of the service network.
     pub service_network_arn: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the resource configuration. /p
+    /// The Amazon Resource Name (ARN) of the resource configuration.
     pub resource_configuration_arn: Option<String>,
-    /// p The Region where the service is hosted. /p
+    /// The Region where the service is hosted.
     pub service_region: Option<String>,
-    /// p The payer responsibility settings for the endpoint. /p
+    /// The payer responsibility settings for the endpoint.
     pub payer_responsibilities: Option<Vec<PayerResponsibilityEntry>>,
 }
 rt::structure!(
@@ -2157,32 +2207,32 @@ pub static VPC_ENDPOINT: rt::Schema = rt::Schema::structure(
             .named("payerResponsibilitySet"),
     ],
 );
-/// p Describes the VPC resources, VPC endpoint services, Lattice services, or service networks associated with the VPC endpoint. /p
+/// Describes the VPC resources, VPC endpoint services, Lattice services, or service networks associated with the VPC endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcEndpointAssociation {
-    /// p The ID of the VPC endpoint association. /p
+    /// The ID of the VPC endpoint association.
     pub id: Option<String>,
-    /// p The ID of the VPC endpoint. /p
+    /// The ID of the VPC endpoint.
     pub vpc_endpoint_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the service network. /p
+    /// The Amazon Resource Name (ARN) of the service network.
     pub service_network_arn: Option<String>,
-    /// p The name of the service network. /p
+    /// The name of the service network.
     pub service_network_name: Option<String>,
-    /// p The connectivity status of the resources associated to a VPC endpoint. The resource is accessible if the associated resource configuration is code AVAILABLE /code , otherwise the resource is inaccessible. /p
+    /// The connectivity status of the resources associated to a VPC endpoint. The resource is accessible if the associated resource configuration is `AVAILABLE`, otherwise the resource is inaccessible.
     pub associated_resource_accessibility: Option<String>,
-    /// p A message related to why an VPC endpoint association failed. /p
+    /// A message related to why an VPC endpoint association failed.
     pub failure_reason: Option<String>,
-    /// p An error code related to why an VPC endpoint association failed. /p
+    /// An error code related to why an VPC endpoint association failed.
     pub failure_code: Option<String>,
-    /// p The DNS entry of the VPC endpoint association. /p
+    /// The DNS entry of the VPC endpoint association.
     pub dns_entry: Option<DnsEntry>,
-    /// p The private DNS entry of the VPC endpoint association. /p
+    /// The private DNS entry of the VPC endpoint association.
     pub private_dns_entry: Option<DnsEntry>,
-    /// p The Amazon Resource Name (ARN) of the associated resource. /p
+    /// The Amazon Resource Name (ARN) of the associated resource.
     pub associated_resource_arn: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the resource configuration group. /p
+    /// The Amazon Resource Name (ARN) of the resource configuration group.
     pub resource_configuration_group_arn: Option<String>,
-    /// p The tags to apply to the VPC endpoint association. /p
+    /// The tags to apply to the VPC endpoint association.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -2215,38 +2265,38 @@ pub static VPC_ENDPOINT_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
     "VpcEndpointAssociationSet",
     &[rt::m("member", &VPC_ENDPOINT_ASSOCIATION).named("item")],
 );
-/// p Describes a VPC endpoint connection to a service. /p
+/// Describes a VPC endpoint connection to a service.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcEndpointConnection {
-    /// p The ID of the service to which the endpoint is connected. /p
+    /// The ID of the service to which the endpoint is connected.
     pub service_id: Option<String>,
-    /// p The ID of the VPC endpoint. /p
+    /// The ID of the VPC endpoint.
     pub vpc_endpoint_id: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the VPC endpoint. /p
+    /// The ID of the Amazon Web Services account that owns the VPC endpoint.
     pub vpc_endpoint_owner: Option<String>,
-    /// p The state of the VPC endpoint. /p
+    /// The state of the VPC endpoint.
     pub vpc_endpoint_state: Option<State>,
-    /// p The date and time that the VPC endpoint was created. /p
+    /// The date and time that the VPC endpoint was created.
     pub creation_timestamp: Option<rt::DateTime>,
-    /// p The DNS entries for the VPC endpoint. /p
+    /// The DNS entries for the VPC endpoint.
     pub dns_entries: Option<Vec<DnsEntry>>,
-    /// p The Amazon Resource Names (ARNs) of the network load balancers for the service. /p
+    /// The Amazon Resource Names (ARNs) of the network load balancers for the service.
     pub network_load_balancer_arns: Option<Vec<String>>,
-    /// p The Amazon Resource Names (ARNs) of the Gateway Load Balancers for the service. /p
+    /// The Amazon Resource Names (ARNs) of the Gateway Load Balancers for the service.
     pub gateway_load_balancer_arns: Option<Vec<String>>,
-    /// p The IP address type for the endpoint. /p
+    /// The IP address type for the endpoint.
     pub ip_address_type: Option<IpAddressType>,
-    /// p The ID of the VPC endpoint connection. /p
+    /// The ID of the VPC endpoint connection.
     pub vpc_endpoint_connection_id: Option<String>,
-    /// p The tags. /p
+    /// The tags.
     pub tags: Option<Vec<Tag>>,
-    /// p The Region of the endpoint. /p
+    /// The Region of the endpoint.
     pub vpc_endpoint_region: Option<String>,
-    /// p The payer responsibility settings for the endpoint. /p
+    /// The payer responsibility settings for the endpoint.
     pub payer_responsibilities: Option<Vec<PayerResponsibilityEntry>>,
-    /// p The ID of the transit gateway attachment, if the connection is for a transit gateway attachment. /p
+    /// The ID of the transit gateway attachment, if the connection is for a transit gateway attachment.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The ID of the Amazon Web Services account that owns the transit gateway attachment, if the connection is for a transit gateway attachment. /p
+    /// The ID of the Amazon Web Services account that owns the transit gateway attachment, if the connection is for a transit gateway attachment.
     pub transit_gateway_attachment_owner: Option<String>,
 }
 rt::structure!(
@@ -2319,22 +2369,22 @@ pub static VPC_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "VpcIdStringList",
     &[rt::m("member", &rt::STRING).named("VpcId")],
 );
-/// p Describes an IPv6 CIDR block associated with a VPC. /p
+/// Describes an IPv6 CIDR block associated with a VPC.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcIpv6CidrBlockAssociation {
-    /// p The association ID for the IPv6 CIDR block. /p
+    /// The association ID for the IPv6 CIDR block.
     pub association_id: Option<String>,
-    /// p The IPv6 CIDR block. /p
+    /// The IPv6 CIDR block.
     pub ipv6_cidr_block: Option<String>,
-    /// p Information about the state of the CIDR block. /p
+    /// Information about the state of the CIDR block.
     pub ipv6_cidr_block_state: Option<VpcCidrBlockState>,
-    /// p The name of the unique set of Availability Zones, Local Zones, or Wavelength Zones from which Amazon Web Services advertises IP addresses, for example, code us-east-1-wl1-bos-wlz-1 /code . /p
+    /// The name of the unique set of Availability Zones, Local Zones, or Wavelength Zones from which Amazon Web Services advertises IP addresses, for example, `us-east-1-wl1-bos-wlz-1`.
     pub network_border_group: Option<String>,
-    /// p The ID of the IPv6 address pool from which the IPv6 CIDR block is allocated. /p
+    /// The ID of the IPv6 address pool from which the IPv6 CIDR block is allocated.
     pub ipv6_pool: Option<String>,
-    /// p Public IPv6 addresses are those advertised on the internet from Amazon Web Services. Private IP addresses are not and cannot be advertised on the internet from Amazon Web Services. /p
+    /// Public IPv6 addresses are those advertised on the internet from Amazon Web Services. Private IP addresses are not and cannot be advertised on the internet from Amazon Web Services.
     pub ipv6_address_attribute: Option<Ipv6AddressAttribute>,
-    /// p The source that allocated the IP address space. code byoip /code or code amazon /code indicates public IP address space allocated by Amazon or space that you have allocated with Bring your own IP (BYOIP). code none /code indicates private space. /p
+    /// The source that allocated the IP address space. `byoip` or `amazon` indicates public IP address space allocated by Amazon or space that you have allocated with Bring your own IP (BYOIP). `none` indicates private space.
     pub ip_source: Option<IpSource>,
 }
 rt::structure!(
@@ -2362,22 +2412,26 @@ pub static VPC_LIST: rt::Schema = rt::Schema::list(
     "VpcList",
     &[rt::m("member", &VPC).named("item")],
 );
-/// p Describes a VPC peering connection. /p
+/// Describes a VPC peering connection.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcPeeringConnection {
-    /// p Information about the accepter VPC. CIDR block information is only returned when describing an active VPC peering connection. /p
+    /// Information about the accepter VPC. CIDR block information is only returned when describing an active VPC peering connection.
     pub accepter_vpc_info: Option<VpcPeeringConnectionVpcInfo>,
-    /// p The time that an unaccepted VPC peering connection will expire. /p
+    /// The time that an unaccepted VPC peering connection will expire.
     pub expiration_time: Option<rt::DateTime>,
-    /// p Information about the requester VPC. CIDR block information is only returned when describing an active VPC peering connection. /p
+    /// Information about the requester VPC. CIDR block information is only returned when describing an active VPC peering connection.
     pub requester_vpc_info: Option<VpcPeeringConnectionVpcInfo>,
-    /// p The status of the VPC peering connection. /p
+    /// The status of the VPC peering connection.
     pub status: Option<VpcPeeringConnectionStateReason>,
-    /// p Any tags assigned to the resource. /p
+    /// Any tags assigned to the resource.
     pub tags: Option<Vec<Tag>>,
-    /// p The ID of the VPC peering connection. /p
+    /// The ID of the VPC peering connection.
     pub vpc_peering_connection_id: Option<String>,
-    /// p The multipath resilience status of the VPC peering connection. The possible values are: /p ul li p code enabled /code – Both the requester and the accepter allow multipath resilience. /p /li li p code pending /code – Either the requester or the accepter allows multipath resilience, but not both. /p /li li p code disabled /code – Neither the requester nor the accepter allows multipath resilience. /p /li /ul
+    /// The multipath resilience status of the VPC peering connection. The possible values are:
+    ///
+    /// - `enabled` – Both the requester and the accepter allow multipath resilience.
+    /// - `pending` – Either the requester or the accepter allows multipath resilience, but not both.
+    /// - `disabled` – Neither the requester nor the accepter allows multipath resilience.
     pub multipath_resilience_status: Option<MultipathResilienceStatus>,
 }
 rt::structure!(
@@ -2407,18 +2461,18 @@ pub static VPC_PEERING_CONNECTION_LIST: rt::Schema = rt::Schema::list(
     "VpcPeeringConnectionList",
     &[rt::m("member", &VPC_PEERING_CONNECTION).named("item")],
 );
-/// p Describes the VPC peering connection options. /p
+/// Describes the VPC peering connection options.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcPeeringConnectionOptionsDescription {
-    /// p Indicates whether a local VPC can resolve public DNS hostnames to private IP addresses when queried from instances in a peer VPC. /p
+    /// Indicates whether a local VPC can resolve public DNS hostnames to private IP addresses when queried from instances in a peer VPC.
     pub allow_dns_resolution_from_remote_vpc: Option<bool>,
-    /// p Deprecated. /p
+    /// Deprecated.
     pub allow_egress_from_local_classic_link_to_remote_vpc: Option<bool>,
-    /// p Deprecated. /p
+    /// Deprecated.
     pub allow_egress_from_local_vpc_to_remote_classic_link: Option<bool>,
-    /// p Indicates whether this side of the VPC peering connection allows multipath resilience. /p
+    /// Indicates whether this side of the VPC peering connection allows multipath resilience.
     pub allow_multipath_resilience: Option<bool>,
-    /// p The multipath resilience mode for this side of the VPC peering connection. This value is present only when this side allows multipath resilience. /p
+    /// The multipath resilience mode for this side of the VPC peering connection. This value is present only when this side allows multipath resilience.
     pub multipath_resilience_mode: Option<MultipathResilienceMode>,
 }
 rt::structure!(
@@ -2440,66 +2494,5 @@ pub static VPC_PEERING_CONNECTION_OPTIONS_DESCRIPTION: rt::Schema = rt::Schema::
         rt::m("AllowMultipathResilience", &rt::BOOLEAN)
             .named("allowMultipathResilience"),
         rt::m("MultipathResilienceMode", &rt::ENUM).named("multipathResilienceMode"),
-    ],
-);
-/// p Describes the status of a VPC peering connection. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct VpcPeeringConnectionStateReason {
-    /// p The status of the VPC peering connection. /p
-    pub code: Option<VpcPeeringConnectionStateReasonCode>,
-    /// p A message that provides more information about the status, if applicable. /p
-    pub message: Option<String>,
-}
-rt::structure!(
-    VpcPeeringConnectionStateReason, VPC_PEERING_CONNECTION_STATE_REASON, 0 => code, 1 =>
-    message
-);
-pub static VPC_PEERING_CONNECTION_STATE_REASON: rt::Schema = rt::Schema::structure(
-    "VpcPeeringConnectionStateReason",
-    &[
-        rt::m("Code", &rt::ENUM).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
-);
-rt::string_enum! {
-    pub enum VpcPeeringConnectionStateReasonCode { InitiatingRequest =
-    "initiating-request", PendingAcceptance = "pending-acceptance", Active = "active",
-    Deleted = "deleted", Rejected = "rejected", Failed = "failed", Expired = "expired",
-    Provisioning = "provisioning", Deleting = "deleting" }
-}
-/// p Describes a VPC in a VPC peering connection. /p
-#[derive(Clone, Default, PartialEq)]
-pub struct VpcPeeringConnectionVpcInfo {
-    /// p The IPv4 CIDR block for the VPC. /p
-    pub cidr_block: Option<String>,
-    /// p The IPv6 CIDR block for the VPC. /p
-    pub ipv6_cidr_block_set: Option<Vec<Ipv6CidrBlock>>,
-    /// p Information about the IPv4 CIDR blocks for the VPC. /p
-    pub cidr_block_set: Option<Vec<CidrBlock>>,
-    /// p The ID of the Amazon Web Services account that owns the VPC. /p
-    pub owner_id: Option<String>,
-    /// p Information about the VPC peering connection options for the accepter or requester VPC. /p
-    pub peering_options: Option<VpcPeeringConnectionOptionsDescription>,
-    /// p The ID of the VPC. /p
-    pub vpc_id: Option<String>,
-    /// p The Region in which the VPC is located. /p
-    pub region: Option<String>,
-}
-rt::structure!(
-    VpcPeeringConnectionVpcInfo, VPC_PEERING_CONNECTION_VPC_INFO, 0 => cidr_block, 1 =>
-    ipv6_cidr_block_set, 2 => cidr_block_set, 3 => owner_id, 4 => peering_options, 5 =>
-    vpc_id, 6 => region
-);
-pub static VPC_PEERING_CONNECTION_VPC_INFO: rt::Schema = rt::Schema::structure(
-    "VpcPeeringConnectionVpcInfo",
-    &[
-        rt::m("CidrBlock", &rt::STRING).named("cidrBlock"),
-        rt::m("Ipv6CidrBlockSet", &IPV6_CIDR_BLOCK_SET).named("ipv6CidrBlockSet"),
-        rt::m("CidrBlockSet", &CIDR_BLOCK_SET).named("cidrBlockSet"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("PeeringOptions", &VPC_PEERING_CONNECTION_OPTIONS_DESCRIPTION)
-            .named("peeringOptions"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("Region", &rt::STRING).named("region"),
     ],
 );

@@ -3,6 +3,67 @@
 use super::*;
 use tucuxi::codegen as rt;
 
+/// Describes the status of a VPC peering connection.
+#[derive(Clone, Default, PartialEq)]
+pub struct VpcPeeringConnectionStateReason {
+    /// The status of the VPC peering connection.
+    pub code: Option<VpcPeeringConnectionStateReasonCode>,
+    /// A message that provides more information about the status, if applicable.
+    pub message: Option<String>,
+}
+rt::structure!(
+    VpcPeeringConnectionStateReason, VPC_PEERING_CONNECTION_STATE_REASON, 0 => code, 1 =>
+    message
+);
+pub static VPC_PEERING_CONNECTION_STATE_REASON: rt::Schema = rt::Schema::structure(
+    "VpcPeeringConnectionStateReason",
+    &[
+        rt::m("Code", &rt::ENUM).named("code"),
+        rt::m("Message", &rt::STRING).named("message"),
+    ],
+);
+rt::string_enum! {
+    pub enum VpcPeeringConnectionStateReasonCode { InitiatingRequest =
+    "initiating-request", PendingAcceptance = "pending-acceptance", Active = "active",
+    Deleted = "deleted", Rejected = "rejected", Failed = "failed", Expired = "expired",
+    Provisioning = "provisioning", Deleting = "deleting" }
+}
+/// Describes a VPC in a VPC peering connection.
+#[derive(Clone, Default, PartialEq)]
+pub struct VpcPeeringConnectionVpcInfo {
+    /// The IPv4 CIDR block for the VPC.
+    pub cidr_block: Option<String>,
+    /// The IPv6 CIDR block for the VPC.
+    pub ipv6_cidr_block_set: Option<Vec<Ipv6CidrBlock>>,
+    /// Information about the IPv4 CIDR blocks for the VPC.
+    pub cidr_block_set: Option<Vec<CidrBlock>>,
+    /// The ID of the Amazon Web Services account that owns the VPC.
+    pub owner_id: Option<String>,
+    /// Information about the VPC peering connection options for the accepter or requester VPC.
+    pub peering_options: Option<VpcPeeringConnectionOptionsDescription>,
+    /// The ID of the VPC.
+    pub vpc_id: Option<String>,
+    /// The Region in which the VPC is located.
+    pub region: Option<String>,
+}
+rt::structure!(
+    VpcPeeringConnectionVpcInfo, VPC_PEERING_CONNECTION_VPC_INFO, 0 => cidr_block, 1 =>
+    ipv6_cidr_block_set, 2 => cidr_block_set, 3 => owner_id, 4 => peering_options, 5 =>
+    vpc_id, 6 => region
+);
+pub static VPC_PEERING_CONNECTION_VPC_INFO: rt::Schema = rt::Schema::structure(
+    "VpcPeeringConnectionVpcInfo",
+    &[
+        rt::m("CidrBlock", &rt::STRING).named("cidrBlock"),
+        rt::m("Ipv6CidrBlockSet", &IPV6_CIDR_BLOCK_SET).named("ipv6CidrBlockSet"),
+        rt::m("CidrBlockSet", &CIDR_BLOCK_SET).named("cidrBlockSet"),
+        rt::m("OwnerId", &rt::STRING).named("ownerId"),
+        rt::m("PeeringOptions", &VPC_PEERING_CONNECTION_OPTIONS_DESCRIPTION)
+            .named("peeringOptions"),
+        rt::m("VpcId", &rt::STRING).named("vpcId"),
+        rt::m("Region", &rt::STRING).named("region"),
+    ],
+);
 rt::string_enum! {
     pub enum VpcState { Pending = "pending", Available = "available", Deleting =
     "deleting" }
@@ -10,14 +71,14 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum VpcTenancy { Default = "default" }
 }
-/// p Describes an additional key exchange round that is permitted for the VPN tunnel. /p
+/// Describes an additional key exchange round that is permitted for the VPN tunnel.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpnAdditionalKeyExchange {
-    /// p The additional key exchange round number. /p
+    /// The additional key exchange round number.
     pub additional_key_exchange_round: Option<i32>,
-    /// p The key exchange method numbers permitted for this round. /p
+    /// The key exchange method numbers permitted for this round.
     pub key_exchange_methods: Option<Vec<AdditionalKeyExchangeMethodsListValue>>,
-    /// p Indicates whether this round is mandatory. /p
+    /// Indicates whether this round is mandatory.
     pub requirement: Option<AdditionalKeyExchangeRequirement>,
 }
 rt::structure!(
@@ -34,14 +95,26 @@ pub static VPN_ADDITIONAL_KEY_EXCHANGE: rt::Schema = rt::Schema::structure(
         rt::m("Requirement", &rt::ENUM).named("requirement"),
     ],
 );
-/// p Specifies an additional key exchange round for the VPN tunnel, as defined in RFC 9370. /p
+/// Specifies an additional key exchange round for the VPN tunnel, as defined in RFC 9370.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpnAdditionalKeyExchangeRequest {
-    /// p The additional key exchange round number. /p p Valid range: Minimum value of 1. Maximum value of 7. /p
+    /// The additional key exchange round number.
+    ///
+    /// Valid range: Minimum value of 1. Maximum value of 7.
     pub additional_key_exchange_round: i32,
-    /// p The key exchange method numbers that are permitted for this round. The method numbers are the IANA IKEv2 key exchange method transform IDs. /p p A code required /code round must specify at least one method. An code optional /code round can omit this parameter or specify an empty list. If omitted or empty for an optional round, the round is disabled. /p p IKEv2 requires that the initial Diffie-Hellman exchange and each required round use a different key exchange method. The permitted methods must allow a distinct method to be selected for each of them. /p p Valid values: code 2 /code | code 5 /code | code 14 /code | code 15 /code | code 16 /code | code 17 /code | code 18 /code | code 19 /code | code 20 /code | code 21 /code | code 22 /code | code 23 /code | code 24 /code | code 35 /code | code 36 /code | code 37 /code /p
+    /// The key exchange method numbers that are permitted for this round. The method numbers are the IANA IKEv2 key exchange method transform IDs.
+    ///
+    /// A `required` round must specify at least one method. An `optional` round can omit this parameter or specify an empty list. If omitted or empty for an optional round, the round is disabled.
+    ///
+    /// IKEv2 requires that the initial Diffie-Hellman exchange and each required round use a different key exchange method. The permitted methods must allow a distinct method to be selected for each of them.
+    ///
+    /// Valid values: `2` \| `5` \| `14` \| `15` \| `16` \| `17` \| `18` \| `19` \| `20` \| `21` \| `22` \| `23` \| `24` \| `35` \| `36` \| `37`
     pub key_exchange_methods: Option<Vec<AdditionalKeyExchangeMethodsRequestListValue>>,
-    /// p Indicates whether this round is mandatory. If code required /code , the tunnel isn't established unless the customer gateway device negotiates this round. If code optional /code , the round is negotiated only if the customer gateway device supports it. /p p Valid values: code required /code | code optional /code /p p Default: code required /code /p
+    /// Indicates whether this round is mandatory. If `required`, the tunnel isn't established unless the customer gateway device negotiates this round. If `optional`, the round is negotiated only if the customer gateway device supports it.
+    ///
+    /// Valid values: `required` \| `optional`
+    ///
+    /// Default: `required`
     pub requirement: Option<AdditionalKeyExchangeRequirement>,
 }
 rt::structure!(
@@ -57,20 +130,20 @@ pub static VPN_ADDITIONAL_KEY_EXCHANGE_REQUEST: rt::Schema = rt::Schema::structu
         rt::m("Requirement", &rt::ENUM),
     ],
 );
-/// p Describes a VPN concentrator. /p
+/// Describes a VPN concentrator.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpnConcentrator {
-    /// p The ID of the VPN concentrator. /p
+    /// The ID of the VPN concentrator.
     pub vpn_concentrator_id: Option<String>,
-    /// p The current state of the VPN concentrator. /p
+    /// The current state of the VPN concentrator.
     pub state: Option<String>,
-    /// p The ID of the transit gateway associated with the VPN concentrator. /p
+    /// The ID of the transit gateway associated with the VPN concentrator.
     pub transit_gateway_id: Option<String>,
-    /// p The ID of the transit gateway attachment for the VPN concentrator. /p
+    /// The ID of the transit gateway attachment for the VPN concentrator.
     pub transit_gateway_attachment_id: Option<String>,
-    /// p The type of VPN concentrator. /p
+    /// The type of VPN concentrator.
     pub type_: Option<String>,
-    /// p Any tags assigned to the VPN concentrator. /p
+    /// Any tags assigned to the VPN concentrator.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -100,42 +173,42 @@ pub static VPN_CONCENTRATOR_LIST: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum VpnConcentratorType { Ipsec1 = "ipsec.1" }
 }
-/// p Describes a VPN connection. /p
+/// Describes a VPN connection.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpnConnection {
-    /// p The category of the VPN connection. A value of code VPN /code indicates an Amazon Web Services VPN connection. A value of code VPN-Classic /code indicates an Amazon Web Services Classic VPN connection. /p
+    /// The category of the VPN connection. A value of `VPN` indicates an Amazon Web Services VPN connection. A value of `VPN-Classic` indicates an Amazon Web Services Classic VPN connection.
     pub category: Option<String>,
-    /// p The ID of the transit gateway associated with the VPN connection. /p
+    /// The ID of the transit gateway associated with the VPN connection.
     pub transit_gateway_id: Option<String>,
-    /// p The ID of the VPN concentrator associated with the VPN connection. /p
+    /// The ID of the VPN concentrator associated with the VPN connection.
     pub vpn_concentrator_id: Option<String>,
-    /// p The ARN of the core network. /p
+    /// The ARN of the core network.
     pub core_network_arn: Option<String>,
-    /// p The ARN of the core network attachment. /p
+    /// The ARN of the core network attachment.
     pub core_network_attachment_arn: Option<String>,
-    /// p The current state of the gateway association. /p
+    /// The current state of the gateway association.
     pub gateway_association_state: Option<GatewayAssociationState>,
-    /// p The VPN connection options. /p
+    /// The VPN connection options.
     pub options: Option<VpnConnectionOptions>,
-    /// p The static routes associated with the VPN connection. /p
+    /// The static routes associated with the VPN connection.
     pub routes: Option<Vec<VpnStaticRoute>>,
-    /// p Any tags assigned to the VPN connection. /p
+    /// Any tags assigned to the VPN connection.
     pub tags: Option<Vec<Tag>>,
-    /// p Information about the VPN tunnel. /p
+    /// Information about the VPN tunnel.
     pub vgw_telemetry: Option<Vec<VgwTelemetry>>,
-    /// p The Amazon Resource Name (ARN) of the Secrets Manager secret storing the pre-shared key(s) for the VPN connection. /p
+    /// The Amazon Resource Name (ARN) of the Secrets Manager secret storing the pre-shared key(s) for the VPN connection.
     pub pre_shared_key_arn: Option<String>,
-    /// p The ID of the VPN connection. /p
+    /// The ID of the VPN connection.
     pub vpn_connection_id: Option<String>,
-    /// p The current state of the VPN connection. /p
+    /// The current state of the VPN connection.
     pub state: Option<VpnState>,
-    /// p The configuration information for the VPN connection's customer gateway (in the native XML format). This element is always present in the a CreateVpnConnection /a response; however, it's present in the a DescribeVpnConnections /a response only if the VPN connection is in the code pending /code or code available /code state. /p
+    /// The configuration information for the VPN connection's customer gateway (in the native XML format). This element is always present in the CreateVpnConnection response; however, it's present in the DescribeVpnConnections response only if the VPN connection is in the `pending` or `available` state.
     pub customer_gateway_configuration: Option<String>,
-    /// p The type of VPN connection. /p
+    /// The type of VPN connection.
     pub type_: Option<GatewayType>,
-    /// p The ID of the customer gateway at your end of the VPN connection. /p
+    /// The ID of the customer gateway at your end of the VPN connection.
     pub customer_gateway_id: Option<String>,
-    /// p The ID of the virtual private gateway at the Amazon Web Services side of the VPN connection. /p
+    /// The ID of the virtual private gateway at the Amazon Web Services side of the VPN connection.
     pub vpn_gateway_id: Option<String>,
 }
 rt::structure!(
@@ -170,16 +243,16 @@ pub static VPN_CONNECTION: rt::Schema = rt::Schema::structure(
         rt::m("VpnGatewayId", &rt::STRING).named("vpnGatewayId"),
     ],
 );
-/// p List of customer gateway devices that have a sample configuration file available for use. You can also see the list of device types with sample configuration files available under a href="https://docs.aws.amazon.com/vpn/latest/s2svpn/your-cgw.html" Your customer gateway device /a in the i Amazon Web Services Site-to-Site VPN User Guide /i . /p
+/// List of customer gateway devices that have a sample configuration file available for use. You can also see the list of device types with sample configuration files available under [Your customer gateway device](https://docs.aws.amazon.com/vpn/latest/s2svpn/your-cgw.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpnConnectionDeviceType {
-    /// p Customer gateway device identifier. /p
+    /// Customer gateway device identifier.
     pub vpn_connection_device_type_id: Option<String>,
-    /// p Customer gateway device vendor. /p
+    /// Customer gateway device vendor.
     pub vendor: Option<String>,
-    /// p Customer gateway device platform. /p
+    /// Customer gateway device platform.
     pub platform: Option<String>,
-    /// p Customer gateway device software version. /p
+    /// Customer gateway device software version.
     pub software: Option<String>,
 }
 rt::structure!(
@@ -208,30 +281,34 @@ pub static VPN_CONNECTION_LIST: rt::Schema = rt::Schema::list(
     "VpnConnectionList",
     &[rt::m("member", &VPN_CONNECTION).named("item")],
 );
-/// p Describes VPN connection options. /p
+/// Describes VPN connection options.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpnConnectionOptions {
-    /// p Indicates whether acceleration is enabled for the VPN connection. /p
+    /// Indicates whether acceleration is enabled for the VPN connection.
     pub enable_acceleration: Option<bool>,
-    /// p Indicates whether the VPN connection uses static routes only. Static routes must be used for devices that don't support BGP. /p
+    /// Indicates whether the VPN connection uses static routes only. Static routes must be used for devices that don't support BGP.
     pub static_routes_only: Option<bool>,
-    /// p The IPv4 CIDR on the customer gateway (on-premises) side of the VPN connection. /p
+    /// The IPv4 CIDR on the customer gateway (on-premises) side of the VPN connection.
     pub local_ipv4_network_cidr: Option<String>,
-    /// p The IPv4 CIDR on the Amazon Web Services side of the VPN connection. /p
+    /// The IPv4 CIDR on the Amazon Web Services side of the VPN connection.
     pub remote_ipv4_network_cidr: Option<String>,
-    /// p The IPv6 CIDR on the customer gateway (on-premises) side of the VPN connection. /p
+    /// The IPv6 CIDR on the customer gateway (on-premises) side of the VPN connection.
     pub local_ipv6_network_cidr: Option<String>,
-    /// p The IPv6 CIDR on the Amazon Web Services side of the VPN connection. /p
+    /// The IPv6 CIDR on the Amazon Web Services side of the VPN connection.
     pub remote_ipv6_network_cidr: Option<String>,
-    /// p The type of IPv4 address assigned to the outside interface of the customer gateway. /p p Valid values: code PrivateIpv4 /code | code PublicIpv4 /code | code Ipv6 /code /p p Default: code PublicIpv4 /code /p
+    /// The type of IPv4 address assigned to the outside interface of the customer gateway.
+    ///
+    /// Valid values: `PrivateIpv4` \| `PublicIpv4` \| `Ipv6`
+    ///
+    /// Default: `PublicIpv4`
     pub outside_ip_address_type: Option<String>,
-    /// p The transit gateway attachment ID in use for the VPN tunnel. /p
+    /// The transit gateway attachment ID in use for the VPN tunnel.
     pub transport_transit_gateway_attachment_id: Option<String>,
-    /// p Indicates whether the VPN tunnels process IPv4 or IPv6 traffic. /p
+    /// Indicates whether the VPN tunnels process IPv4 or IPv6 traffic.
     pub tunnel_inside_ip_version: Option<TunnelInsideIpVersion>,
-    /// p Indicates the VPN tunnel options. /p
+    /// Indicates the VPN tunnel options.
     pub tunnel_options: Option<Vec<TunnelOption>>,
-    /// p The configured bandwidth for the VPN tunnel. Represents the current throughput capacity setting for the tunnel connection. code standard /code tunnel bandwidth supports up to 1.25 Gbps per tunnel while code large /code supports up to 5 Gbps per tunnel. If no tunnel bandwidth was specified for the connection, code standard /code is used as the default value. /p
+    /// The configured bandwidth for the VPN tunnel. Represents the current throughput capacity setting for the tunnel connection. `standard` tunnel bandwidth supports up to 1.25 Gbps per tunnel while `large` supports up to 5 Gbps per tunnel. If no tunnel bandwidth was specified for the connection, `standard` is used as the default value.
     pub tunnel_bandwidth: Option<VpnTunnelBandwidth>,
 }
 rt::structure!(
@@ -258,30 +335,50 @@ pub static VPN_CONNECTION_OPTIONS: rt::Schema = rt::Schema::structure(
         rt::m("TunnelBandwidth", &rt::ENUM).named("tunnelBandwidth"),
     ],
 );
-/// p Describes VPN connection options. /p
+/// Describes VPN connection options.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpnConnectionOptionsSpecification {
-    /// p Indicate whether to enable acceleration for the VPN connection. /p p Default: code false /code /p
+    /// Indicate whether to enable acceleration for the VPN connection.
+    ///
+    /// Default: `false`
     pub enable_acceleration: Option<bool>,
-    /// p Indicate whether the VPN tunnels process IPv4 or IPv6 traffic. /p p Default: code ipv4 /code /p
+    /// Indicate whether the VPN tunnels process IPv4 or IPv6 traffic.
+    ///
+    /// Default: `ipv4`
     pub tunnel_inside_ip_version: Option<TunnelInsideIpVersion>,
-    /// p The tunnel options for the VPN connection. /p
+    /// The tunnel options for the VPN connection.
     pub tunnel_options: Option<Vec<VpnTunnelOptionsSpecification>>,
-    /// p The IPv4 CIDR on the customer gateway (on-premises) side of the VPN connection. /p p Default: code 0.0.0.0/0 /code /p
+    /// The IPv4 CIDR on the customer gateway (on-premises) side of the VPN connection.
+    ///
+    /// Default: `0.0.0.0/0`
     pub local_ipv4_network_cidr: Option<String>,
-    /// p The IPv4 CIDR on the Amazon Web Services side of the VPN connection. /p p Default: code 0.0.0.0/0 /code /p
+    /// The IPv4 CIDR on the Amazon Web Services side of the VPN connection.
+    ///
+    /// Default: `0.0.0.0/0`
     pub remote_ipv4_network_cidr: Option<String>,
-    /// p The IPv6 CIDR on the customer gateway (on-premises) side of the VPN connection. /p p Default: code ::/0 /code /p
+    /// The IPv6 CIDR on the customer gateway (on-premises) side of the VPN connection.
+    ///
+    /// Default: `::/0`
     pub local_ipv6_network_cidr: Option<String>,
-    /// p The IPv6 CIDR on the Amazon Web Services side of the VPN connection. /p p Default: code ::/0 /code /p
+    /// The IPv6 CIDR on the Amazon Web Services side of the VPN connection.
+    ///
+    /// Default: `::/0`
     pub remote_ipv6_network_cidr: Option<String>,
-    /// p The type of IP address assigned to the outside interface of the customer gateway device. /p p Valid values: code PrivateIpv4 /code | code PublicIpv4 /code | code Ipv6 /code /p p Default: code PublicIpv4 /code /p
+    /// The type of IP address assigned to the outside interface of the customer gateway device.
+    ///
+    /// Valid values: `PrivateIpv4` \| `PublicIpv4` \| `Ipv6`
+    ///
+    /// Default: `PublicIpv4`
     pub outside_ip_address_type: Option<String>,
-    /// p The transit gateway attachment ID to use for the VPN tunnel. /p p Required if code OutsideIpAddressType /code is set to code PrivateIpv4 /code . /p
+    /// The transit gateway attachment ID to use for the VPN tunnel.
+    ///
+    /// Required if `OutsideIpAddressType` is set to `PrivateIpv4`.
     pub transport_transit_gateway_attachment_id: Option<String>,
-    /// p The desired bandwidth specification for the VPN tunnel, used when creating or modifying VPN connection options to set the tunnel's throughput capacity. code standard /code supports up to 1.25 Gbps per tunnel, while code large /code supports up to 5 Gbps per tunnel. The default value is code standard /code . Existing VPN connections without a bandwidth setting will automatically default to code standard /code . /p
+    /// The desired bandwidth specification for the VPN tunnel, used when creating or modifying VPN connection options to set the tunnel's throughput capacity. `standard` supports up to 1.25 Gbps per tunnel, while `large` supports up to 5 Gbps per tunnel. The default value is `standard`. Existing VPN connections without a bandwidth setting will automatically default to `standard`.
     pub tunnel_bandwidth: Option<VpnTunnelBandwidth>,
-    /// p Indicate whether the VPN connection uses static routes only. If you are creating a VPN connection for a device that does not support BGP, you must specify code true /code . Use a CreateVpnConnectionRoute /a to create a static route. /p p Default: code false /code /p
+    /// Indicate whether the VPN connection uses static routes only. If you are creating a VPN connection for a device that does not support BGP, you must specify `true`. Use CreateVpnConnectionRoute to create a static route.
+    ///
+    /// Default: `false`
     pub static_routes_only: Option<bool>,
 }
 rt::structure!(
@@ -311,22 +408,22 @@ pub static VPN_CONNECTION_OPTIONS_SPECIFICATION: rt::Schema = rt::Schema::struct
 rt::string_enum! {
     pub enum VpnEcmpSupportValue { Enable = "enable", Disable = "disable" }
 }
-/// p Describes a virtual private gateway. /p
+/// Describes a virtual private gateway.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpnGateway {
-    /// p The private Autonomous System Number (ASN) for the Amazon side of a BGP session. /p
+    /// The private Autonomous System Number (ASN) for the Amazon side of a BGP session.
     pub amazon_side_asn: Option<i64>,
-    /// p Any tags assigned to the virtual private gateway. /p
+    /// Any tags assigned to the virtual private gateway.
     pub tags: Option<Vec<Tag>>,
-    /// p The ID of the virtual private gateway. /p
+    /// The ID of the virtual private gateway.
     pub vpn_gateway_id: Option<String>,
-    /// p The current state of the virtual private gateway. /p
+    /// The current state of the virtual private gateway.
     pub state: Option<VpnState>,
-    /// p The type of VPN connection the virtual private gateway supports. /p
+    /// The type of VPN connection the virtual private gateway supports.
     pub type_: Option<GatewayType>,
-    /// p The Availability Zone where the virtual private gateway was created, if applicable. This field may be empty or not returned. /p
+    /// The Availability Zone where the virtual private gateway was created, if applicable. This field may be empty or not returned.
     pub availability_zone: Option<String>,
-    /// p Any VPCs attached to the virtual private gateway. /p
+    /// Any VPCs attached to the virtual private gateway.
     pub vpc_attachments: Option<Vec<VpcAttachment>>,
 }
 rt::structure!(
@@ -360,14 +457,14 @@ rt::string_enum! {
     pub enum VpnState { Pending = "pending", Available = "available", Deleting =
     "deleting", Deleted = "deleted" }
 }
-/// p Describes a static route for a VPN connection. /p
+/// Describes a static route for a VPN connection.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpnStaticRoute {
-    /// p The CIDR block associated with the local subnet of the customer data center. /p
+    /// The CIDR block associated with the local subnet of the customer data center.
     pub destination_cidr_block: Option<String>,
-    /// p Indicates how the routes were provided. /p
+    /// Indicates how the routes were provided.
     pub source: Option<VpnStaticRouteSource>,
-    /// p The current state of the static route. /p
+    /// The current state of the static route.
     pub state: Option<VpnState>,
 }
 rt::structure!(
@@ -392,10 +489,10 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum VpnTunnelBandwidth { Standard = "standard", Large = "large" }
 }
-/// p Options for logging VPN tunnel activity. /p
+/// Options for logging VPN tunnel activity.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpnTunnelLogOptions {
-    /// p Options for sending VPN tunnel logs to CloudWatch. /p
+    /// Options for sending VPN tunnel logs to CloudWatch.
     pub cloud_watch_log_options: Option<CloudWatchLogOptions>,
 }
 rt::structure!(
@@ -408,10 +505,10 @@ pub static VPN_TUNNEL_LOG_OPTIONS: rt::Schema = rt::Schema::structure(
             .named("cloudWatchLogOptions"),
     ],
 );
-/// p Options for logging VPN tunnel activity. /p
+/// Options for logging VPN tunnel activity.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpnTunnelLogOptionsSpecification {
-    /// p Options for sending VPN tunnel logs to CloudWatch. /p
+    /// Options for sending VPN tunnel logs to CloudWatch.
     pub cloud_watch_log_options: Option<CloudWatchLogOptionsSpecification>,
 }
 rt::structure!(
@@ -422,60 +519,124 @@ pub static VPN_TUNNEL_LOG_OPTIONS_SPECIFICATION: rt::Schema = rt::Schema::struct
     "VpnTunnelLogOptionsSpecification",
     &[rt::m("CloudWatchLogOptions", &CLOUD_WATCH_LOG_OPTIONS_SPECIFICATION)],
 );
-/// p The tunnel options for a single VPN tunnel. /p
+/// The tunnel options for a single VPN tunnel.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpnTunnelOptionsSpecification {
-    /// p The range of inside IPv4 addresses for the tunnel. Any specified CIDR blocks must be unique across all VPN connections that use the same virtual private gateway. /p p Constraints: A size /30 CIDR block from the code 169.254.0.0/16 /code range. The following CIDR blocks are reserved and cannot be used: /p ul li p code 169.254.0.0/30 /code /p /li li p code 169.254.1.0/30 /code /p /li li p code 169.254.2.0/30 /code /p /li li p code 169.254.3.0/30 /code /p /li li p code 169.254.4.0/30 /code /p /li li p code 169.254.5.0/30 /code /p /li li p code 169.254.169.252/30 /code /p /li /ul
+    /// The range of inside IPv4 addresses for the tunnel. Any specified CIDR blocks must be unique across all VPN connections that use the same virtual private gateway.
+    ///
+    /// Constraints: A size /30 CIDR block from the `169.254.0.0/16` range. The following CIDR blocks are reserved and cannot be used:
+    ///
+    /// - `169.254.0.0/30`
+    /// - `169.254.1.0/30`
+    /// - `169.254.2.0/30`
+    /// - `169.254.3.0/30`
+    /// - `169.254.4.0/30`
+    /// - `169.254.5.0/30`
+    /// - `169.254.169.252/30`
     pub tunnel_inside_cidr: Option<String>,
-    /// p The range of inside IPv6 addresses for the tunnel. Any specified CIDR blocks must be unique across all VPN connections that use the same transit gateway. /p p Constraints: A size /126 CIDR block from the local code fd00::/8 /code range. /p
+    /// The range of inside IPv6 addresses for the tunnel. Any specified CIDR blocks must be unique across all VPN connections that use the same transit gateway.
+    ///
+    /// Constraints: A size /126 CIDR block from the local `fd00::/8` range.
     pub tunnel_inside_ipv6_cidr: Option<String>,
-    /// p The pre-shared key (PSK) to establish initial authentication between the virtual private gateway and customer gateway. /p p Constraints: Allowed characters are alphanumeric characters, periods (.), and underscores ( ). Must be between 8 and 64 characters in length and cannot start with zero (0). /p
+    /// The pre-shared key (PSK) to establish initial authentication between the virtual private gateway and customer gateway.
+    ///
+    /// Constraints: Allowed characters are alphanumeric characters, periods (.), and underscores (\_). Must be between 8 and 64 characters in length and cannot start with zero (0).
     pub pre_shared_key: Option<String>,
-    /// p The lifetime for phase 1 of the IKE negotiation, in seconds. /p p Constraints: A value between 900 and 28,800. /p p Default: code 28800 /code /p
+    /// The lifetime for phase 1 of the IKE negotiation, in seconds.
+    ///
+    /// Constraints: A value between 900 and 28,800.
+    ///
+    /// Default: `28800`
     pub phase1_lifetime_seconds: Option<i32>,
-    /// p The lifetime for phase 2 of the IKE negotiation, in seconds. /p p Constraints: A value between 900 and 3,600. The value must be less than the value for code Phase1LifetimeSeconds /code . /p p Default: code 3600 /code /p
+    /// The lifetime for phase 2 of the IKE negotiation, in seconds.
+    ///
+    /// Constraints: A value between 900 and 3,600. The value must be less than the value for `Phase1LifetimeSeconds`.
+    ///
+    /// Default: `3600`
     pub phase2_lifetime_seconds: Option<i32>,
-    /// p The margin time, in seconds, before the phase 2 lifetime expires, during which the Amazon Web Services side of the VPN connection performs an IKE rekey. The exact time of the rekey is randomly selected based on the value for code RekeyFuzzPercentage /code . /p p Constraints: A value between 60 and half of code Phase2LifetimeSeconds /code . /p p Default: code 270 /code /p
+    /// The margin time, in seconds, before the phase 2 lifetime expires, during which the Amazon Web Services side of the VPN connection performs an IKE rekey. The exact time of the rekey is randomly selected based on the value for `RekeyFuzzPercentage`.
+    ///
+    /// Constraints: A value between 60 and half of `Phase2LifetimeSeconds`.
+    ///
+    /// Default: `270`
     pub rekey_margin_time_seconds: Option<i32>,
-    /// p The percentage of the rekey window (determined by code RekeyMarginTimeSeconds /code ) during which the rekey time is randomly selected. /p p Constraints: A value between 0 and 100. /p p Default: code 100 /code /p
+    /// The percentage of the rekey window (determined by `RekeyMarginTimeSeconds`) during which the rekey time is randomly selected.
+    ///
+    /// Constraints: A value between 0 and 100.
+    ///
+    /// Default: `100`
     pub rekey_fuzz_percentage: Option<i32>,
-    /// p The number of packets in an IKE replay window. /p p Constraints: A value between 64 and 2048. /p p Default: code 1024 /code /p
+    /// The number of packets in an IKE replay window.
+    ///
+    /// Constraints: A value between 64 and 2048.
+    ///
+    /// Default: `1024`
     pub replay_window_size: Option<i32>,
-    /// p The number of seconds after which a DPD timeout occurs. /p p Constraints: A value greater than or equal to 30. /p p Default: code 30 /code /p
+    /// The number of seconds after which a DPD timeout occurs.
+    ///
+    /// Constraints: A value greater than or equal to 30.
+    ///
+    /// Default: `30`
     pub dpd_timeout_seconds: Option<i32>,
-    /// p The action to take after DPD timeout occurs. Specify code restart /code to restart the IKE initiation. Specify code clear /code to end the IKE session. /p p Valid Values: code clear /code | code none /code | code restart /code /p p Default: code clear /code /p
+    /// The action to take after DPD timeout occurs. Specify `restart` to restart the IKE initiation. Specify `clear` to end the IKE session.
+    ///
+    /// Valid Values: `clear` \| `none` \| `restart`
+    ///
+    /// Default: `clear`
     pub dpd_timeout_action: Option<String>,
-    /// p One or more encryption algorithms that are permitted for the VPN tunnel for phase 1 IKE negotiations. /p p Valid values: code AES128 /code | code AES256 /code | code AES128-GCM-16 /code | code AES256-GCM-16 /code /p
+    /// One or more encryption algorithms that are permitted for the VPN tunnel for phase 1 IKE negotiations.
+    ///
+    /// Valid values: `AES128` \| `AES256` \| `AES128-GCM-16` \| `AES256-GCM-16`
     pub phase1_encryption_algorithms: Option<
         Vec<Phase1EncryptionAlgorithmsRequestListValue>,
     >,
-    /// p One or more encryption algorithms that are permitted for the VPN tunnel for phase 2 IKE negotiations. /p p Valid values: code AES128 /code | code AES256 /code | code AES128-GCM-16 /code | code AES256-GCM-16 /code /p
+    /// One or more encryption algorithms that are permitted for the VPN tunnel for phase 2 IKE negotiations.
+    ///
+    /// Valid values: `AES128` \| `AES256` \| `AES128-GCM-16` \| `AES256-GCM-16`
     pub phase2_encryption_algorithms: Option<
         Vec<Phase2EncryptionAlgorithmsRequestListValue>,
     >,
-    /// p One or more integrity algorithms that are permitted for the VPN tunnel for phase 1 IKE negotiations. /p p Valid values: code SHA1 /code | code SHA2-256 /code | code SHA2-384 /code | code SHA2-512 /code /p
+    /// One or more integrity algorithms that are permitted for the VPN tunnel for phase 1 IKE negotiations.
+    ///
+    /// Valid values: `SHA1` \| `SHA2-256` \| `SHA2-384` \| `SHA2-512`
     pub phase1_integrity_algorithms: Option<
         Vec<Phase1IntegrityAlgorithmsRequestListValue>,
     >,
-    /// p One or more integrity algorithms that are permitted for the VPN tunnel for phase 2 IKE negotiations. /p p Valid values: code SHA1 /code | code SHA2-256 /code | code SHA2-384 /code | code SHA2-512 /code /p
+    /// One or more integrity algorithms that are permitted for the VPN tunnel for phase 2 IKE negotiations.
+    ///
+    /// Valid values: `SHA1` \| `SHA2-256` \| `SHA2-384` \| `SHA2-512`
     pub phase2_integrity_algorithms: Option<
         Vec<Phase2IntegrityAlgorithmsRequestListValue>,
     >,
-    /// p One or more Diffie-Hellman group numbers that are permitted for the VPN tunnel for phase 1 IKE negotiations. /p p Valid values: code 2 /code | code 14 /code | code 15 /code | code 16 /code | code 17 /code | code 18 /code | code 19 /code | code 20 /code | code 21 /code | code 22 /code | code 23 /code | code 24 /code | code 35 /code /p
+    /// One or more Diffie-Hellman group numbers that are permitted for the VPN tunnel for phase 1 IKE negotiations.
+    ///
+    /// Valid values: `2` \| `14` \| `15` \| `16` \| `17` \| `18` \| `19` \| `20` \| `21` \| `22` \| `23` \| `24` \| `35`
     pub phase1_dh_group_numbers: Option<Vec<Phase1DhGroupNumbersRequestListValue>>,
-    /// p One or more Diffie-Hellman group numbers that are permitted for the VPN tunnel for phase 2 IKE negotiations. /p p Valid values: code 2 /code | code 5 /code | code 14 /code | code 15 /code | code 16 /code | code 17 /code | code 18 /code | code 19 /code | code 20 /code | code 21 /code | code 22 /code | code 23 /code | code 24 /code | code 35 /code | code 36 /code | code 37 /code /p
+    /// One or more Diffie-Hellman group numbers that are permitted for the VPN tunnel for phase 2 IKE negotiations.
+    ///
+    /// Valid values: `2` \| `5` \| `14` \| `15` \| `16` \| `17` \| `18` \| `19` \| `20` \| `21` \| `22` \| `23` \| `24` \| `35` \| `36` \| `37`
     pub phase2_dh_group_numbers: Option<Vec<Phase2DhGroupNumbersRequestListValue>>,
-    /// p The IKE versions that are permitted for the VPN tunnel. /p p Valid values: code ikev1 /code | code ikev2 /code /p
+    /// The IKE versions that are permitted for the VPN tunnel.
+    ///
+    /// Valid values: `ikev1` \| `ikev2`
     pub ike_versions: Option<Vec<IkeVersionsRequestListValue>>,
-    /// p The action to take when the establishing the tunnel for the VPN connection. By default, your customer gateway device must initiate the IKE negotiation and bring up the tunnel. Specify code start /code for Amazon Web Services to initiate the IKE negotiation. /p p Valid Values: code add /code | code start /code /p p Default: code add /code /p
+    /// The action to take when the establishing the tunnel for the VPN connection. By default, your customer gateway device must initiate the IKE negotiation and bring up the tunnel. Specify `start` for Amazon Web Services to initiate the IKE negotiation.
+    ///
+    /// Valid Values: `add` \| `start`
+    ///
+    /// Default: `add`
     pub startup_action: Option<String>,
-    /// p Options for logging VPN tunnel activity. /p
+    /// Options for logging VPN tunnel activity.
     pub log_options: Option<VpnTunnelLogOptionsSpecification>,
-    /// p Turn on or off tunnel endpoint lifecycle control feature. /p
+    /// Turn on or off tunnel endpoint lifecycle control feature.
     pub enable_tunnel_lifecycle_control: Option<bool>,
-    /// p One or more additional key exchange rounds that are permitted for the VPN tunnel for phase 1 IKE negotiations. Additional key exchanges occur after the initial Diffie-Hellman exchange. Each round must have a unique round number. /p p Additional key exchanges are supported only with IKEv2. You can't specify a code required /code round if code IKEVersions /code contains only code ikev1 /code . /p
+    /// One or more additional key exchange rounds that are permitted for the VPN tunnel for phase 1 IKE negotiations. Additional key exchanges occur after the initial Diffie-Hellman exchange. Each round must have a unique round number.
+    ///
+    /// Additional key exchanges are supported only with IKEv2. You can't specify a `required` round if `IKEVersions` contains only `ikev1`.
     pub phase1_additional_key_exchanges: Option<Vec<VpnAdditionalKeyExchangeRequest>>,
-    /// p One or more additional key exchange rounds that are permitted for the VPN tunnel for phase 2 IKE negotiations. Additional key exchanges occur after the initial Diffie-Hellman exchange. Each round must have a unique round number. /p p Additional key exchanges are supported only with IKEv2. You can't specify a code required /code round if code IKEVersions /code contains only code ikev1 /code . /p
+    /// One or more additional key exchange rounds that are permitted for the VPN tunnel for phase 2 IKE negotiations. Additional key exchanges occur after the initial Diffie-Hellman exchange. Each round must have a unique round number.
+    ///
+    /// Additional key exchanges are supported only with IKEv2. You can't specify a `required` round if `IKEVersions` contains only `ikev1`.
     pub phase2_additional_key_exchanges: Option<Vec<VpnAdditionalKeyExchangeRequest>>,
 }
 rt::structure!(

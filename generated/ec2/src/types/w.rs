@@ -10,9 +10,9 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct WithdrawByoipCidrRequest {
-    /// p The address range, in CIDR notation. /p
+    /// The address range, in CIDR notation.
     pub cidr: String,
-    /// p Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is code DryRunOperation /code . Otherwise, it is code UnauthorizedOperation /code . /p
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -24,7 +24,7 @@ pub static WITHDRAW_BYOIP_CIDR_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct WithdrawByoipCidrResult {
-    /// p Information about the address pool. /p
+    /// Information about the address pool.
     pub byoip_cidr: Option<ByoipCidr>,
 }
 rt::structure!(WithdrawByoipCidrResult, WITHDRAW_BYOIP_CIDR_RESULT, 0 => byoip_cidr);

@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p This operation purchases a provisioned capacity unit for an AWS account. /p
+/// This operation purchases a provisioned capacity unit for an AWS account.
 pub static PURCHASE_PROVISIONED_CAPACITY: rt::Operation = rt::Operation::new(
         "PurchaseProvisionedCapacity",
         "POST",

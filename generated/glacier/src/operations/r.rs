@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p This operation removes one or more tags from the set of tags attached to a vault. For more information about tags, see a href="https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html" Tagging Amazon Glacier Resources /a . This operation is idempotent. The operation will be successful, even if there are no tags attached to the vault. /p
+/// This operation removes one or more tags from the set of tags attached to a vault. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html). This operation is idempotent. The operation will be successful, even if there are no tags attached to the vault.
 pub static REMOVE_TAGS_FROM_VAULT: rt::Operation = rt::Operation::new(
         "RemoveTagsFromVault",
         "POST",

@@ -3,14 +3,16 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Provides options to abort a multipart upload identified by the upload ID. /p p For information about the underlying REST API, see a href="https://docs.aws.amazon.com/amazonglacier/latest/dev/api-multipart-abort-upload.html" Abort Multipart Upload /a . For conceptual information, see a href="https://docs.aws.amazon.com/amazonglacier/latest/dev/working-with-archives.html" Working with Archives in Amazon Glacier /a . /p
+/// Provides options to abort a multipart upload identified by the upload ID.
+///
+/// For information about the underlying REST API, see [Abort Multipart Upload](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-multipart-abort-upload.html). For conceptual information, see [Working with Archives in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/working-with-archives.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct AbortMultipartUploadInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
-    /// p The upload ID of the multipart upload to delete. /p
+    /// The upload ID of the multipart upload to delete.
     pub upload_id: String,
 }
 rt::structure!(
@@ -25,12 +27,12 @@ pub static ABORT_MULTIPART_UPLOAD_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("uploadId", &rt::STRING).at(rt::URI, "uploadId").flags(rt::REQUIRED),
     ],
 );
-/// p The input values for code AbortVaultLock /code . /p
+/// The input values for `AbortVaultLock`.
 #[derive(Clone, Default, PartialEq)]
 pub struct AbortVaultLockInput {
-    /// p The code AccountId /code value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
 }
 rt::structure!(
@@ -51,14 +53,14 @@ rt::string_enum! {
     pub enum ActionCode { ArchiveRetrieval = "ArchiveRetrieval", InventoryRetrieval =
     "InventoryRetrieval", Select = "Select" }
 }
-/// p The input values for code AddTagsToVault /code . /p
+/// The input values for `AddTagsToVault`.
 #[derive(Clone, Default, PartialEq)]
 pub struct AddTagsToVaultInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
-    /// p The tags to add to the vault. Each tag is composed of a key and a value. The value can be an empty string. /p
+    /// The tags to add to the vault. Each tag is composed of a key and a value. The value can be an empty string.
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -73,14 +75,16 @@ pub static ADD_TAGS_TO_VAULT_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_MAP),
     ],
 );
-/// p Contains the Amazon Glacier response to your request. /p p For information about the underlying REST API, see a href="https://docs.aws.amazon.com/amazonglacier/latest/dev/api-archive-post.html" Upload Archive /a . For conceptual information, see a href="https://docs.aws.amazon.com/amazonglacier/latest/dev/working-with-archives.html" Working with Archives in Amazon Glacier /a . /p
+/// Contains the Amazon Glacier response to your request.
+///
+/// For information about the underlying REST API, see [Upload Archive](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-archive-post.html). For conceptual information, see [Working with Archives in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/working-with-archives.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct ArchiveCreationOutput {
-    /// p The relative URI path of the newly added archive resource. /p
+    /// The relative URI path of the newly added archive resource.
     pub location: Option<String>,
-    /// p The checksum of the archive computed by Amazon Glacier. /p
+    /// The checksum of the archive computed by Amazon Glacier.
     pub checksum: Option<String>,
-    /// p The ID of the archive. This value is also included as part of the location. /p
+    /// The ID of the archive. This value is also included as part of the location.
     pub archive_id: Option<String>,
 }
 rt::structure!(

@@ -3,20 +3,20 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Contains information about the comma-separated value (CSV) file to select from. /p
+/// Contains information about the comma-separated value (CSV) file to select from.
 #[derive(Clone, Default, PartialEq)]
 pub struct CsvInput {
-    /// p Describes the first line of input. Valid values are code None /code , code Ignore /code , and code Use /code . /p
+    /// Describes the first line of input. Valid values are `None`, `Ignore`, and `Use`.
     pub file_header_info: Option<FileHeaderInfo>,
-    /// p A single character used to indicate that a row should be ignored when the character is present at the start of that row. /p
+    /// A single character used to indicate that a row should be ignored when the character is present at the start of that row.
     pub comments: Option<String>,
-    /// p A single character used for escaping the quotation-mark character inside an already escaped value. /p
+    /// A single character used for escaping the quotation-mark character inside an already escaped value.
     pub quote_escape_character: Option<String>,
-    /// p A value used to separate individual records from each other. /p
+    /// A value used to separate individual records from each other.
     pub record_delimiter: Option<String>,
-    /// p A value used to separate individual fields from each other within a record. /p
+    /// A value used to separate individual fields from each other within a record.
     pub field_delimiter: Option<String>,
-    /// p A value used as an escape character where the field delimiter is part of the value. /p
+    /// A value used as an escape character where the field delimiter is part of the value.
     pub quote_character: Option<String>,
 }
 rt::structure!(
@@ -35,18 +35,18 @@ pub static CSV_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("QuoteCharacter", &rt::STRING),
     ],
 );
-/// p Contains information about the comma-separated value (CSV) file that the job results are stored in. /p
+/// Contains information about the comma-separated value (CSV) file that the job results are stored in.
 #[derive(Clone, Default, PartialEq)]
 pub struct CsvOutput {
-    /// p A value that indicates whether all output fields should be contained within quotation marks. /p
+    /// A value that indicates whether all output fields should be contained within quotation marks.
     pub quote_fields: Option<QuoteFields>,
-    /// p A single character used for escaping the quotation-mark character inside an already escaped value. /p
+    /// A single character used for escaping the quotation-mark character inside an already escaped value.
     pub quote_escape_character: Option<String>,
-    /// p A value used to separate individual records from each other. /p
+    /// A value used to separate individual records from each other.
     pub record_delimiter: Option<String>,
-    /// p A value used to separate individual fields from each other within a record. /p
+    /// A value used to separate individual fields from each other within a record.
     pub field_delimiter: Option<String>,
-    /// p A value used as an escape character where the field delimiter is part of the value. /p
+    /// A value used as an escape character where the field delimiter is part of the value.
     pub quote_character: Option<String>,
 }
 rt::structure!(
@@ -69,18 +69,18 @@ rt::string_enum! {
     "authenticated-read", BucketOwnerRead = "bucket-owner-read", BucketOwnerFullControl =
     "bucket-owner-full-control" }
 }
-/// p Provides options to complete a multipart upload operation. This informs Amazon Glacier that all the archive parts have been uploaded and Amazon Glacier (Glacier) can now assemble the archive from the uploaded parts. After assembling and saving the archive to the vault, Glacier returns the URI path of the newly created archive resource. /p
+/// Provides options to complete a multipart upload operation. This informs Amazon Glacier that all the archive parts have been uploaded and Amazon Glacier (Glacier) can now assemble the archive from the uploaded parts. After assembling and saving the archive to the vault, Glacier returns the URI path of the newly created archive resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct CompleteMultipartUploadInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
-    /// p The upload ID of the multipart upload. /p
+    /// The upload ID of the multipart upload.
     pub upload_id: String,
-    /// p The total size, in bytes, of the entire archive. This value should be the sum of all the sizes of the individual parts that you uploaded. /p
+    /// The total size, in bytes, of the entire archive. This value should be the sum of all the sizes of the individual parts that you uploaded.
     pub archive_size: Option<String>,
-    /// p The SHA256 tree hash of the entire archive. It is the tree hash of SHA256 tree hash of the individual parts. If the value you specify in the request does not match the SHA256 tree hash of the final assembled archive as computed by Amazon Glacier (Glacier), Glacier returns an error and the request fails. /p
+    /// The SHA256 tree hash of the entire archive. It is the tree hash of SHA256 tree hash of the individual parts. If the value you specify in the request does not match the SHA256 tree hash of the final assembled archive as computed by Amazon Glacier (Glacier), Glacier returns an error and the request fails.
     pub checksum: Option<String>,
 }
 rt::structure!(
@@ -97,14 +97,14 @@ pub static COMPLETE_MULTIPART_UPLOAD_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("checksum", &rt::STRING).at(rt::HEADER, "x-amz-sha256-tree-hash"),
     ],
 );
-/// p The input values for code CompleteVaultLock /code . /p
+/// The input values for `CompleteVaultLock`.
 #[derive(Clone, Default, PartialEq)]
 pub struct CompleteVaultLockInput {
-    /// p The code AccountId /code value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
-    /// p The code lockId /code value is the lock ID obtained from a a InitiateVaultLock /a request. /p
+    /// The `lockId` value is the lock ID obtained from a InitiateVaultLock request.
     pub lock_id: String,
 }
 rt::structure!(
@@ -119,12 +119,12 @@ pub static COMPLETE_VAULT_LOCK_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("lockId", &rt::STRING).at(rt::URI, "lockId").flags(rt::REQUIRED),
     ],
 );
-/// p Provides options to create a vault. /p
+/// Provides options to create a vault.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVaultInput {
-    /// p The code AccountId /code value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon S3 Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon S3 Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
 }
 rt::structure!(CreateVaultInput, CREATE_VAULT_INPUT, 0 => account_id, 1 => vault_name);
@@ -135,10 +135,10 @@ pub static CREATE_VAULT_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
     ],
 );
-/// p Contains the Amazon Glacier response to your request. /p
+/// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVaultOutput {
-    /// p The URI of the vault that was created. /p
+    /// The URI of the vault that was created.
     pub location: Option<String>,
 }
 rt::structure!(CreateVaultOutput, CREATE_VAULT_OUTPUT, 0 => location);

@@ -3,10 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Data retrieval policy. /p
+/// Data retrieval policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct DataRetrievalPolicy {
-    /// p The policy rule. Although this is a list type, currently there must be only one rule, which contains a Strategy field and optionally a BytesPerHour field. /p
+    /// The policy rule. Although this is a list type, currently there must be only one rule, which contains a Strategy field and optionally a BytesPerHour field.
     pub rules: Option<Vec<DataRetrievalRule>>,
 }
 rt::structure!(DataRetrievalPolicy, DATA_RETRIEVAL_POLICY, 0 => rules);
@@ -14,12 +14,16 @@ pub static DATA_RETRIEVAL_POLICY: rt::Schema = rt::Schema::structure(
     "DataRetrievalPolicy",
     &[rt::m("Rules", &DATA_RETRIEVAL_RULES_LIST)],
 );
-/// p Data retrieval policy rule. /p
+/// Data retrieval policy rule.
 #[derive(Clone, Default, PartialEq)]
 pub struct DataRetrievalRule {
-    /// p The type of data retrieval policy to set. /p p Valid values: BytesPerHour|FreeTier|None /p
+    /// The type of data retrieval policy to set.
+    ///
+    /// Valid values: BytesPerHour\|FreeTier\|None
     pub strategy: Option<String>,
-    /// p The maximum number of bytes that can be retrieved in an hour. /p p This field is required only if the value of the Strategy field is code BytesPerHour /code . Your PUT operation will be rejected if the Strategy field is not set to code BytesPerHour /code and you set this field. /p
+    /// The maximum number of bytes that can be retrieved in an hour.
+    ///
+    /// This field is required only if the value of the Strategy field is `BytesPerHour`. Your PUT operation will be rejected if the Strategy field is not set to `BytesPerHour` and you set this field.
     pub bytes_per_hour: Option<i64>,
 }
 rt::structure!(
@@ -33,14 +37,14 @@ pub static DATA_RETRIEVAL_RULES_LIST: rt::Schema = rt::Schema::list(
     "DataRetrievalRulesList",
     &[rt::m("member", &DATA_RETRIEVAL_RULE)],
 );
-/// p Provides options for deleting an archive from an Amazon Glacier vault. /p
+/// Provides options for deleting an archive from an Amazon Glacier vault.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteArchiveInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
-    /// p The ID of the archive to delete. /p
+    /// The ID of the archive to delete.
     pub archive_id: String,
 }
 rt::structure!(
@@ -55,12 +59,12 @@ pub static DELETE_ARCHIVE_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("archiveId", &rt::STRING).at(rt::URI, "archiveId").flags(rt::REQUIRED),
     ],
 );
-/// p DeleteVaultAccessPolicy input. /p
+/// DeleteVaultAccessPolicy input.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVaultAccessPolicyInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
 }
 rt::structure!(
@@ -74,12 +78,12 @@ pub static DELETE_VAULT_ACCESS_POLICY_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
     ],
 );
-/// p Provides options for deleting a vault from Amazon Glacier. /p
+/// Provides options for deleting a vault from Amazon Glacier.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVaultInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
 }
 rt::structure!(DeleteVaultInput, DELETE_VAULT_INPUT, 0 => account_id, 1 => vault_name);
@@ -90,12 +94,12 @@ pub static DELETE_VAULT_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
     ],
 );
-/// p Provides options for deleting a vault notification configuration from an Amazon Glacier vault. /p
+/// Provides options for deleting a vault notification configuration from an Amazon Glacier vault.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVaultNotificationsInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
 }
 rt::structure!(
@@ -109,14 +113,14 @@ pub static DELETE_VAULT_NOTIFICATIONS_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
     ],
 );
-/// p Provides options for retrieving a job description. /p
+/// Provides options for retrieving a job description.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeJobInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
-    /// p The ID of the job to describe. /p
+    /// The ID of the job to describe.
     pub job_id: String,
 }
 rt::structure!(
@@ -130,12 +134,12 @@ pub static DESCRIBE_JOB_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("jobId", &rt::STRING).at(rt::URI, "jobId").flags(rt::REQUIRED),
     ],
 );
-/// p Provides options for retrieving metadata for a specific vault in Amazon Glacier. /p
+/// Provides options for retrieving metadata for a specific vault in Amazon Glacier.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVaultInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
 }
 rt::structure!(
@@ -148,20 +152,20 @@ pub static DESCRIBE_VAULT_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
     ],
 );
-/// p Contains the Amazon Glacier response to your request. /p
+/// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeVaultOutput {
-    /// p The Amazon Resource Name (ARN) of the vault. /p
+    /// The Amazon Resource Name (ARN) of the vault.
     pub vault_arn: Option<String>,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: Option<String>,
-    /// p The Universal Coordinated Time (UTC) date when the vault was created. This value should be a string in the ISO 8601 date format, for example code 2012-03-20T17:03:43.221Z /code . /p
+    /// The Universal Coordinated Time (UTC) date when the vault was created. This value should be a string in the ISO 8601 date format, for example `2012-03-20T17:03:43.221Z`.
     pub creation_date: Option<String>,
-    /// p The Universal Coordinated Time (UTC) date when Amazon Glacier completed the last vault inventory. This value should be a string in the ISO 8601 date format, for example code 2012-03-20T17:03:43.221Z /code . /p
+    /// The Universal Coordinated Time (UTC) date when Amazon Glacier completed the last vault inventory. This value should be a string in the ISO 8601 date format, for example `2012-03-20T17:03:43.221Z`.
     pub last_inventory_date: Option<String>,
-    /// p The number of archives in the vault as of the last inventory date. This field will return code null /code if an inventory has not yet run on the vault, for example if you just created the vault. /p
+    /// The number of archives in the vault as of the last inventory date. This field will return `null` if an inventory has not yet run on the vault, for example if you just created the vault.
     pub number_of_archives: Option<i64>,
-    /// p Total size, in bytes, of the archives in the vault as of the last inventory date. This field will return null if an inventory has not yet run on the vault, for example if you just created the vault. /p
+    /// Total size, in bytes, of the archives in the vault as of the last inventory date. This field will return null if an inventory has not yet run on the vault, for example if you just created the vault.
     pub size_in_bytes: Option<i64>,
 }
 rt::structure!(

@@ -3,14 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Contains information about the encryption used to store the job results in Amazon S3. /p
+/// Contains information about the encryption used to store the job results in Amazon S3.
 #[derive(Clone, Default, PartialEq)]
 pub struct Encryption {
-    /// p The server-side encryption algorithm used when storing job results in Amazon S3, for example code AES256 /code or code aws:kms /code . /p
+    /// The server-side encryption algorithm used when storing job results in Amazon S3, for example `AES256` or `aws:kms`.
     pub encryption_type: Option<EncryptionType>,
-    /// p The AWS KMS key ID to use for object encryption. All GET and PUT requests for an object protected by AWS KMS fail if not made by using Secure Sockets Layer (SSL) or Signature Version 4. /p
+    /// The AWS KMS key ID to use for object encryption. All GET and PUT requests for an object protected by AWS KMS fail if not made by using Secure Sockets Layer (SSL) or Signature Version 4.
     pub kms_key_id: Option<String>,
-    /// p Optional. If the encryption type is code aws:kms /code , you can use this value to specify the encryption context for the job results. /p
+    /// Optional. If the encryption type is `aws:kms`, you can use this value to specify the encryption context for the job results.
     pub kms_context: Option<String>,
 }
 rt::structure!(

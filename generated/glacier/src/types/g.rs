@@ -3,10 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Input for GetDataRetrievalPolicy. /p
+/// Input for GetDataRetrievalPolicy.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDataRetrievalPolicyInput {
-    /// p The code AccountId /code value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
 }
 rt::structure!(
@@ -16,10 +16,10 @@ pub static GET_DATA_RETRIEVAL_POLICY_INPUT: rt::Schema = rt::Schema::structure(
     "GetDataRetrievalPolicyInput",
     &[rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED)],
 );
-/// p Contains the Amazon Glacier response to the code GetDataRetrievalPolicy /code request. /p
+/// Contains the Amazon Glacier response to the `GetDataRetrievalPolicy` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDataRetrievalPolicyOutput {
-    /// p Contains the returned data retrieval policy in JSON format. /p
+    /// Contains the returned data retrieval policy in JSON format.
     pub policy: Option<DataRetrievalPolicy>,
 }
 rt::structure!(
@@ -29,16 +29,23 @@ pub static GET_DATA_RETRIEVAL_POLICY_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetDataRetrievalPolicyOutput",
     &[rt::m("Policy", &DATA_RETRIEVAL_POLICY)],
 );
-/// p Provides options for downloading output of an Amazon Glacier job. /p
+/// Provides options for downloading output of an Amazon Glacier job.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetJobOutputInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
-    /// p The job ID whose data is downloaded. /p
+    /// The job ID whose data is downloaded.
     pub job_id: String,
-    /// p The range of bytes to retrieve from the output. For example, if you want to download the first 1,048,576 bytes, specify the range as code bytes=0-1048575 /code . By default, this operation downloads the entire output. /p p If the job output is large, then you can use a range to retrieve a portion of the output. This allows you to download the entire output in smaller chunks of bytes. For example, suppose you have 1 GB of job output you want to download and you decide to download 128 MB chunks of data at a time, which is a total of eight Get Job Output requests. You use the following process to download the job output: /p ol li p Download a 128 MB chunk of output by specifying the appropriate byte range. Verify that all 128 MB of data was received. /p /li li p Along with the data, the response includes a SHA256 tree hash of the payload. You compute the checksum of the payload on the client and compare it with the checksum you received in the response to ensure you received all the expected data. /p /li li p Repeat steps 1 and 2 for all the eight 128 MB chunks of output data, each time specifying the appropriate byte range. /p /li li p After downloading all the parts of the job output, you have a list of eight checksum values. Compute the tree hash of these values to find the checksum of the entire output. Using the a DescribeJob /a API, obtain job information of the job that provided you the output. The response includes the checksum of the entire archive stored in Amazon Glacier. You compare this value with the checksum you computed to ensure you have downloaded the entire archive content with no errors. /p p/ /li /ol
+    /// The range of bytes to retrieve from the output. For example, if you want to download the first 1,048,576 bytes, specify the range as `bytes=0-1048575`. By default, this operation downloads the entire output.
+    ///
+    /// If the job output is large, then you can use a range to retrieve a portion of the output. This allows you to download the entire output in smaller chunks of bytes. For example, suppose you have 1 GB of job output you want to download and you decide to download 128 MB chunks of data at a time, which is a total of eight Get Job Output requests. You use the following process to download the job output:
+    ///
+    /// 1. Download a 128 MB chunk of output by specifying the appropriate byte range. Verify that all 128 MB of data was received.
+    /// 2. Along with the data, the response includes a SHA256 tree hash of the payload. You compute the checksum of the payload on the client and compare it with the checksum you received in the response to ensure you received all the expected data.
+    /// 3. Repeat steps 1 and 2 for all the eight 128 MB chunks of output data, each time specifying the appropriate byte range.
+    /// 4. After downloading all the parts of the job output, you have a list of eight checksum values. Compute the tree hash of these values to find the checksum of the entire output. Using the DescribeJob API, obtain job information of the job that provided you the output. The response includes the checksum of the entire archive stored in Amazon Glacier. You compare this value with the checksum you computed to ensure you have downloaded the entire archive content with no errors.
     pub range: Option<String>,
 }
 rt::structure!(
@@ -54,22 +61,26 @@ pub static GET_JOB_OUTPUT_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("range", &rt::STRING).at(rt::HEADER, "Range"),
     ],
 );
-/// p Contains the Amazon Glacier response to your request. /p
+/// Contains the Amazon Glacier response to your request.
 #[derive(Default)]
 pub struct GetJobOutputOutput {
-    /// p The job data, either archive data or inventory data. /p
+    /// The job data, either archive data or inventory data.
     pub body: Option<rt::ByteStream>,
-    /// p The checksum of the data in the response. This header is returned only when retrieving the output for an archive retrieval job. Furthermore, this header appears only under the following conditions: /p ul li p You get the entire range of the archive. /p /li li p You request a range to return of the archive that starts and ends on a multiple of 1 MB. For example, if you have an 3.1 MB archive and you specify a range to return that starts at 1 MB and ends at 2 MB, then the x-amz-sha256-tree-hash is returned as a response header. /p /li li p You request a range of the archive to return that starts on a multiple of 1 MB and goes to the end of the archive. For example, if you have a 3.1 MB archive and you specify a range that starts at 2 MB and ends at 3.1 MB (the end of the archive), then the x-amz-sha256-tree-hash is returned as a response header. /p /li /ul
+    /// The checksum of the data in the response. This header is returned only when retrieving the output for an archive retrieval job. Furthermore, this header appears only under the following conditions:
+    ///
+    /// - You get the entire range of the archive.
+    /// - You request a range to return of the archive that starts and ends on a multiple of 1 MB. For example, if you have an 3.1 MB archive and you specify a range to return that starts at 1 MB and ends at 2 MB, then the x-amz-sha256-tree-hash is returned as a response header.
+    /// - You request a range of the archive to return that starts on a multiple of 1 MB and goes to the end of the archive. For example, if you have a 3.1 MB archive and you specify a range that starts at 2 MB and ends at 3.1 MB (the end of the archive), then the x-amz-sha256-tree-hash is returned as a response header.
     pub checksum: Option<String>,
-    /// p The HTTP response code for a job output request. The value depends on whether a range was specified in the request. /p
+    /// The HTTP response code for a job output request. The value depends on whether a range was specified in the request.
     pub status: Option<i32>,
-    /// p The range of bytes returned by Amazon Glacier. If only partial output is downloaded, the response provides the range of bytes Amazon Glacier returned. For example, bytes 0-1048575/8388608 returns the first 1 MB from 8 MB. /p
+    /// The range of bytes returned by Amazon Glacier. If only partial output is downloaded, the response provides the range of bytes Amazon Glacier returned. For example, bytes 0-1048575/8388608 returns the first 1 MB from 8 MB.
     pub content_range: Option<String>,
-    /// p Indicates the range units accepted. For more information, see a href="http://www.w3.org/Protocols/rfc2616/rfc2616-sec14.html" RFC2616 /a . /p
+    /// Indicates the range units accepted. For more information, see [RFC2616](http://www.w3.org/Protocols/rfc2616/rfc2616-sec14.html).
     pub accept_ranges: Option<String>,
-    /// p The Content-Type depends on whether the job output is an archive or a vault inventory. For archive data, the Content-Type is application/octet-stream. For vault inventory, if you requested CSV format when you initiated the job, the Content-Type is text/csv. Otherwise, by default, vault inventory is returned as JSON, and the Content-Type is application/json. /p
+    /// The Content-Type depends on whether the job output is an archive or a vault inventory. For archive data, the Content-Type is application/octet-stream. For vault inventory, if you requested CSV format when you initiated the job, the Content-Type is text/csv. Otherwise, by default, vault inventory is returned as JSON, and the Content-Type is application/json.
     pub content_type: Option<String>,
-    /// p The description of an archive. /p
+    /// The description of an archive.
     pub archive_description: Option<String>,
 }
 rt::structure!(
@@ -89,12 +100,12 @@ pub static GET_JOB_OUTPUT_OUTPUT: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-archive-description"),
     ],
 );
-/// p Input for GetVaultAccessPolicy. /p
+/// Input for GetVaultAccessPolicy.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVaultAccessPolicyInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
 }
 rt::structure!(
@@ -108,10 +119,10 @@ pub static GET_VAULT_ACCESS_POLICY_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
     ],
 );
-/// p Output for GetVaultAccessPolicy. /p
+/// Output for GetVaultAccessPolicy.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVaultAccessPolicyOutput {
-    /// p Contains the returned vault access policy as a JSON string. /p
+    /// Contains the returned vault access policy as a JSON string.
     pub policy: Option<VaultAccessPolicy>,
 }
 rt::structure!(GetVaultAccessPolicyOutput, GET_VAULT_ACCESS_POLICY_OUTPUT, 0 => policy);
@@ -119,12 +130,12 @@ pub static GET_VAULT_ACCESS_POLICY_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetVaultAccessPolicyOutput",
     &[rt::m("policy", &VAULT_ACCESS_POLICY).flags(rt::PAYLOAD)],
 );
-/// p The input values for code GetVaultLock /code . /p
+/// The input values for `GetVaultLock`.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVaultLockInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
 }
 rt::structure!(
@@ -137,16 +148,16 @@ pub static GET_VAULT_LOCK_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
     ],
 );
-/// p Contains the Amazon Glacier response to your request. /p
+/// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVaultLockOutput {
-    /// p The vault lock policy as a JSON string, which uses "\" as an escape character. /p
+    /// The vault lock policy as a JSON string, which uses "\\" as an escape character.
     pub policy: Option<String>,
-    /// p The state of the vault lock. code InProgress /code or code Locked /code . /p
+    /// The state of the vault lock. `InProgress` or `Locked`.
     pub state: Option<String>,
-    /// p The UTC date and time at which the lock ID expires. This value can be code null /code if the vault lock is in a code Locked /code state. /p
+    /// The UTC date and time at which the lock ID expires. This value can be `null` if the vault lock is in a `Locked` state.
     pub expiration_date: Option<String>,
-    /// p The UTC date and time at which the vault lock was put into the code InProgress /code state. /p
+    /// The UTC date and time at which the vault lock was put into the `InProgress` state.
     pub creation_date: Option<String>,
 }
 rt::structure!(
@@ -162,12 +173,12 @@ pub static GET_VAULT_LOCK_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("CreationDate", &rt::STRING),
     ],
 );
-/// p Provides options for retrieving the notification configuration set on an Amazon Glacier vault. /p
+/// Provides options for retrieving the notification configuration set on an Amazon Glacier vault.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVaultNotificationsInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
 }
 rt::structure!(
@@ -181,10 +192,10 @@ pub static GET_VAULT_NOTIFICATIONS_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
     ],
 );
-/// p Contains the Amazon Glacier response to your request. /p
+/// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVaultNotificationsOutput {
-    /// p Returns the notification configuration set on the vault. /p
+    /// Returns the notification configuration set on the vault.
     pub vault_notification_config: Option<VaultNotificationConfig>,
 }
 rt::structure!(
@@ -195,50 +206,61 @@ pub static GET_VAULT_NOTIFICATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetVaultNotificationsOutput",
     &[rt::m("vaultNotificationConfig", &VAULT_NOTIFICATION_CONFIG).flags(rt::PAYLOAD)],
 );
-/// p Contains the description of an Amazon S3 Glacier job. /p
+/// Contains the description of an Amazon S3 Glacier job.
 #[derive(Clone, Default, PartialEq)]
 pub struct GlacierJobDescription {
-    /// p An opaque string that identifies an Amazon S3 Glacier job. /p
+    /// An opaque string that identifies an Amazon S3 Glacier job.
     pub job_id: Option<String>,
-    /// p The job description provided when initiating the job. /p
+    /// The job description provided when initiating the job.
     pub job_description: Option<String>,
-    /// p The job type. This value is either code ArchiveRetrieval /code , code InventoryRetrieval /code , or code Select /code . /p
+    /// The job type. This value is either `ArchiveRetrieval`, `InventoryRetrieval`, or `Select`.
     pub action: Option<ActionCode>,
-    /// p The archive ID requested for a select job or archive retrieval. Otherwise, this field is null. /p
+    /// The archive ID requested for a select job or archive retrieval. Otherwise, this field is null.
     pub archive_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the vault from which an archive retrieval was requested. /p
+    /// The Amazon Resource Name (ARN) of the vault from which an archive retrieval was requested.
     pub vault_arn: Option<String>,
-    /// p The UTC date when the job was created. This value is a string representation of ISO 8601 date format, for example code "2012-03-20T17:03:43.221Z" /code . /p
+    /// The UTC date when the job was created. This value is a string representation of ISO 8601 date format, for example `"2012-03-20T17:03:43.221Z"`.
     pub creation_date: Option<String>,
-    /// p The job status. When a job is completed, you get the job's output using Get Job Output (GET output). /p
+    /// The job status. When a job is completed, you get the job's output using Get Job Output (GET output).
     pub completed: Option<bool>,
-    /// p The status code can be code InProgress /code , code Succeeded /code , or code Failed /code , and indicates the status of the job. /p
+    /// The status code can be `InProgress`, `Succeeded`, or `Failed`, and indicates the status of the job.
     pub status_code: Option<StatusCode>,
-    /// p A friendly message that describes the job status. /p
+    /// A friendly message that describes the job status.
     pub status_message: Option<String>,
-    /// p For an archive retrieval job, this value is the size in bytes of the archive being requested for download. For an inventory retrieval or select job, this value is null. /p
+    /// For an archive retrieval job, this value is the size in bytes of the archive being requested for download. For an inventory retrieval or select job, this value is null.
     pub archive_size_in_bytes: Option<i64>,
-    /// p For an inventory retrieval job, this value is the size in bytes of the inventory requested for download. For an archive retrieval or select job, this value is null. /p
+    /// For an inventory retrieval job, this value is the size in bytes of the inventory requested for download. For an archive retrieval or select job, this value is null.
     pub inventory_size_in_bytes: Option<i64>,
-    /// p An Amazon SNS topic that receives notification. /p
+    /// An Amazon SNS topic that receives notification.
     pub sns_topic: Option<String>,
-    /// p The UTC time that the job request completed. While the job is in progress, the value is null. /p
+    /// The UTC time that the job request completed. While the job is in progress, the value is null.
     pub completion_date: Option<String>,
-    /// p For an archive retrieval job, this value is the checksum of the archive. Otherwise, this value is null. /p p The SHA256 tree hash value for the requested range of an archive. If the b InitiateJob /b request for an archive specified a tree-hash aligned range, then this field returns a value. /p p If the whole archive is retrieved, this value is the same as the ArchiveSHA256TreeHash value. /p p This field is null for the following: /p ul li p Archive retrieval jobs that specify a range that is not tree-hash aligned /p /li /ul ul li p Archival jobs that specify a range that is equal to the whole archive, when the job status is code InProgress /code /p /li /ul ul li p Inventory jobs /p /li li p Select jobs /p /li /ul
+    /// For an archive retrieval job, this value is the checksum of the archive. Otherwise, this value is null.
+    ///
+    /// The SHA256 tree hash value for the requested range of an archive. If the **InitiateJob** request for an archive specified a tree-hash aligned range, then this field returns a value.
+    ///
+    /// If the whole archive is retrieved, this value is the same as the ArchiveSHA256TreeHash value.
+    ///
+    /// This field is null for the following:
+    ///
+    /// - Archive retrieval jobs that specify a range that is not tree-hash aligned
+    /// - Archival jobs that specify a range that is equal to the whole archive, when the job status is `InProgress`
+    /// - Inventory jobs
+    /// - Select jobs
     pub sha256_tree_hash: Option<String>,
-    /// p The SHA256 tree hash of the entire archive for an archive retrieval. For inventory retrieval or select jobs, this field is null. /p
+    /// The SHA256 tree hash of the entire archive for an archive retrieval. For inventory retrieval or select jobs, this field is null.
     pub archive_sha256_tree_hash: Option<String>,
-    /// p The retrieved byte range for archive retrieval jobs in the form i StartByteValue /i - i EndByteValue /i . If no range was specified in the archive retrieval, then the whole archive is retrieved. In this case, i StartByteValue /i equals 0 and i EndByteValue /i equals the size of the archive minus 1. For inventory retrieval or select jobs, this field is null. /p
+    /// The retrieved byte range for archive retrieval jobs in the form *StartByteValue*-*EndByteValue*. If no range was specified in the archive retrieval, then the whole archive is retrieved. In this case, *StartByteValue* equals 0 and *EndByteValue* equals the size of the archive minus 1. For inventory retrieval or select jobs, this field is null.
     pub retrieval_byte_range: Option<String>,
-    /// p The tier to use for a select or an archive retrieval. Valid values are code Expedited /code , code Standard /code , or code Bulk /code . code Standard /code is the default. /p
+    /// The tier to use for a select or an archive retrieval. Valid values are `Expedited`, `Standard`, or `Bulk`. `Standard` is the default.
     pub tier: Option<String>,
-    /// p Parameters used for range inventory retrieval. /p
+    /// Parameters used for range inventory retrieval.
     pub inventory_retrieval_parameters: Option<InventoryRetrievalJobDescription>,
-    /// p Contains the job output location. /p
+    /// Contains the job output location.
     pub job_output_path: Option<String>,
-    /// p Contains the parameters used for a select. /p
+    /// Contains the parameters used for a select.
     pub select_parameters: Option<SelectParameters>,
-    /// p Contains the location where the data from the select job is stored. /p
+    /// Contains the location where the data from the select job is stored.
     pub output_location: Option<OutputLocation>,
 }
 rt::structure!(
@@ -276,12 +298,12 @@ pub static GLACIER_JOB_DESCRIPTION: rt::Schema = rt::Schema::structure(
         rt::m("OutputLocation", &OUTPUT_LOCATION),
     ],
 );
-/// p Contains information about a grant. /p
+/// Contains information about a grant.
 #[derive(Clone, Default, PartialEq)]
 pub struct Grant {
-    /// p The grantee. /p
+    /// The grantee.
     pub grantee: Option<Grantee>,
-    /// p Specifies the permission given to the grantee. /p
+    /// Specifies the permission given to the grantee.
     pub permission: Option<Permission>,
 }
 rt::structure!(Grant, GRANT, 0 => grantee, 1 => permission);
@@ -289,18 +311,18 @@ pub static GRANT: rt::Schema = rt::Schema::structure(
     "Grant",
     &[rt::m("Grantee", &GRANTEE), rt::m("Permission", &rt::ENUM)],
 );
-/// p Contains information about the grantee. /p
+/// Contains information about the grantee.
 #[derive(Clone, Default, PartialEq)]
 pub struct Grantee {
-    /// p Type of grantee /p
+    /// Type of grantee
     pub type_: Type,
-    /// p Screen name of the grantee. /p
+    /// Screen name of the grantee.
     pub display_name: Option<String>,
-    /// p URI of the grantee group. /p
+    /// URI of the grantee group.
     pub uri: Option<String>,
-    /// p The canonical user ID of the grantee. /p
+    /// The canonical user ID of the grantee.
     pub id: Option<String>,
-    /// p Email address of the grantee. /p
+    /// Email address of the grantee.
     pub email_address: Option<String>,
 }
 rt::structure!(

@@ -3,14 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Provides options for initiating an Amazon Glacier job. /p
+/// Provides options for initiating an Amazon Glacier job.
 #[derive(Clone, Default, PartialEq)]
 pub struct InitiateJobInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
-    /// p Provides options for specifying job information. /p
+    /// Provides options for specifying job information.
     pub job_parameters: Option<JobParameters>,
 }
 rt::structure!(
@@ -25,14 +25,14 @@ pub static INITIATE_JOB_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("jobParameters", &JOB_PARAMETERS).flags(rt::PAYLOAD),
     ],
 );
-/// p Contains the Amazon Glacier response to your request. /p
+/// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
 pub struct InitiateJobOutput {
-    /// p The relative URI path of the job. /p
+    /// The relative URI path of the job.
     pub location: Option<String>,
-    /// p The ID of the job. /p
+    /// The ID of the job.
     pub job_id: Option<String>,
-    /// p The path to the location of where the select results are stored. /p
+    /// The path to the location of where the select results are stored.
     pub job_output_path: Option<String>,
 }
 rt::structure!(
@@ -47,16 +47,18 @@ pub static INITIATE_JOB_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("jobOutputPath", &rt::STRING).at(rt::HEADER, "x-amz-job-output-path"),
     ],
 );
-/// p Provides options for initiating a multipart upload to an Amazon Glacier vault. /p
+/// Provides options for initiating a multipart upload to an Amazon Glacier vault.
 #[derive(Clone, Default, PartialEq)]
 pub struct InitiateMultipartUploadInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
-    /// p The archive description that you are uploading in parts. /p p The part size must be a megabyte (1024 KB) multiplied by a power of 2, for example 1048576 (1 MB), 2097152 (2 MB), 4194304 (4 MB), 8388608 (8 MB), and so on. The minimum allowable part size is 1 MB, and the maximum is 4 GB (4096 MB). /p
+    /// The archive description that you are uploading in parts.
+    ///
+    /// The part size must be a megabyte (1024 KB) multiplied by a power of 2, for example 1048576 (1 MB), 2097152 (2 MB), 4194304 (4 MB), 8388608 (8 MB), and so on. The minimum allowable part size is 1 MB, and the maximum is 4 GB (4096 MB).
     pub archive_description: Option<String>,
-    /// p The size of each part except the last, in bytes. The last part can be smaller than this part size. /p
+    /// The size of each part except the last, in bytes. The last part can be smaller than this part size.
     pub part_size: Option<String>,
 }
 rt::structure!(
@@ -73,12 +75,12 @@ pub static INITIATE_MULTIPART_UPLOAD_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("partSize", &rt::STRING).at(rt::HEADER, "x-amz-part-size"),
     ],
 );
-/// p The Amazon Glacier response to your request. /p
+/// The Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
 pub struct InitiateMultipartUploadOutput {
-    /// p The relative URI path of the multipart upload ID Amazon Glacier created. /p
+    /// The relative URI path of the multipart upload ID Amazon Glacier created.
     pub location: Option<String>,
-    /// p The ID of the multipart upload. This value is also included as part of the location. /p
+    /// The ID of the multipart upload. This value is also included as part of the location.
     pub upload_id: Option<String>,
 }
 rt::structure!(
@@ -92,14 +94,14 @@ pub static INITIATE_MULTIPART_UPLOAD_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("uploadId", &rt::STRING).at(rt::HEADER, "x-amz-multipart-upload-id"),
     ],
 );
-/// p The input values for code InitiateVaultLock /code . /p
+/// The input values for `InitiateVaultLock`.
 #[derive(Clone, Default, PartialEq)]
 pub struct InitiateVaultLockInput {
-    /// p The code AccountId /code value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
-    /// p The vault lock policy as a JSON string, which uses "\" as an escape character. /p
+    /// The vault lock policy as a JSON string, which uses "\\" as an escape character.
     pub policy: Option<VaultLockPolicy>,
 }
 rt::structure!(
@@ -114,10 +116,10 @@ pub static INITIATE_VAULT_LOCK_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("policy", &VAULT_LOCK_POLICY).flags(rt::PAYLOAD),
     ],
 );
-/// p Contains the Amazon Glacier response to your request. /p
+/// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
 pub struct InitiateVaultLockOutput {
-    /// p The lock ID, which is used to complete the vault locking process. /p
+    /// The lock ID, which is used to complete the vault locking process.
     pub lock_id: Option<String>,
 }
 rt::structure!(InitiateVaultLockOutput, INITIATE_VAULT_LOCK_OUTPUT, 0 => lock_id);
@@ -125,10 +127,10 @@ pub static INITIATE_VAULT_LOCK_OUTPUT: rt::Schema = rt::Schema::structure(
     "InitiateVaultLockOutput",
     &[rt::m("lockId", &rt::STRING).at(rt::HEADER, "x-amz-lock-id")],
 );
-/// p Describes how the archive is serialized. /p
+/// Describes how the archive is serialized.
 #[derive(Clone, Default, PartialEq)]
 pub struct InputSerialization {
-    /// p Describes the serialization of a CSV-encoded object. /p
+    /// Describes the serialization of a CSV-encoded object.
     pub csv: Option<CsvInput>,
 }
 rt::structure!(InputSerialization, INPUT_SERIALIZATION, 0 => csv);
@@ -136,7 +138,7 @@ pub static INPUT_SERIALIZATION: rt::Schema = rt::Schema::structure(
     "InputSerialization",
     &[rt::m("csv", &CSV_INPUT)],
 );
-/// p Returned if there is insufficient capacity to process this expedited request. This error only applies to expedited retrievals and not to standard or bulk retrievals. /p
+/// Returned if there is insufficient capacity to process this expedited request. This error only applies to expedited retrievals and not to standard or bulk retrievals.
 #[derive(Clone, Default, PartialEq)]
 pub struct InsufficientCapacityException {
     pub type_: Option<String>,
@@ -156,14 +158,14 @@ pub static INSUFFICIENT_CAPACITY_EXCEPTION: rt::Schema = rt::Schema::structure(
         ],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p Returned if a parameter of the request is incorrectly specified. /p
+/// Returned if a parameter of the request is incorrectly specified.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidParameterValueException {
-    /// p Client /p
+    /// Client
     pub type_: Option<String>,
-    /// p 400 Bad Request /p
+    /// 400 Bad Request
     pub code: Option<String>,
-    /// p Returned if a parameter of the request is incorrectly specified. /p
+    /// Returned if a parameter of the request is incorrectly specified.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -179,18 +181,18 @@ pub static INVALID_PARAMETER_VALUE_EXCEPTION: rt::Schema = rt::Schema::structure
         ],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p Describes the options for a range inventory retrieval job. /p
+/// Describes the options for a range inventory retrieval job.
 #[derive(Clone, Default, PartialEq)]
 pub struct InventoryRetrievalJobDescription {
-    /// p The output format for the vault inventory list, which is set by the b InitiateJob /b request when initiating a job to retrieve a vault inventory. Valid values are code CSV /code and code JSON /code . /p
+    /// The output format for the vault inventory list, which is set by the **InitiateJob** request when initiating a job to retrieve a vault inventory. Valid values are `CSV` and `JSON`.
     pub format: Option<String>,
-    /// p The start of the date range in Universal Coordinated Time (UTC) for vault inventory retrieval that includes archives created on or after this date. This value should be a string in the ISO 8601 date format, for example code 2013-03-20T17:03:43Z /code . /p
+    /// The start of the date range in Universal Coordinated Time (UTC) for vault inventory retrieval that includes archives created on or after this date. This value should be a string in the ISO 8601 date format, for example `2013-03-20T17:03:43Z`.
     pub start_date: Option<String>,
-    /// p The end of the date range in UTC for vault inventory retrieval that includes archives created before this date. This value should be a string in the ISO 8601 date format, for example code 2013-03-20T17:03:43Z /code . /p
+    /// The end of the date range in UTC for vault inventory retrieval that includes archives created before this date. This value should be a string in the ISO 8601 date format, for example `2013-03-20T17:03:43Z`.
     pub end_date: Option<String>,
-    /// p The maximum number of inventory items returned per vault inventory retrieval request. This limit is set when initiating the job with the a b InitiateJob /b request. /p
+    /// The maximum number of inventory items returned per vault inventory retrieval request. This limit is set when initiating the job with the a **InitiateJob** request.
     pub limit: Option<String>,
-    /// p An opaque string that represents where to continue pagination of the vault inventory retrieval results. You use the marker in a new b InitiateJob /b request to obtain additional inventory items. If there are no more inventory items, this value is code null /code . For more information, see a href="https://docs.aws.amazon.com/amazonglacier/latest/dev/api-initiate-job-post.html#api-initiate-job-post-vault-inventory-list-filtering" Range Inventory Retrieval /a . /p
+    /// An opaque string that represents where to continue pagination of the vault inventory retrieval results. You use the marker in a new **InitiateJob** request to obtain additional inventory items. If there are no more inventory items, this value is `null`. For more information, see [Range Inventory Retrieval](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-initiate-job-post.html#api-initiate-job-post-vault-inventory-list-filtering).
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -207,16 +209,16 @@ pub static INVENTORY_RETRIEVAL_JOB_DESCRIPTION: rt::Schema = rt::Schema::structu
         rt::m("Marker", &rt::STRING),
     ],
 );
-/// p Provides options for specifying a range inventory retrieval job. /p
+/// Provides options for specifying a range inventory retrieval job.
 #[derive(Clone, Default, PartialEq)]
 pub struct InventoryRetrievalJobInput {
-    /// p The start of the date range in UTC for vault inventory retrieval that includes archives created on or after this date. This value should be a string in the ISO 8601 date format, for example code 2013-03-20T17:03:43Z /code . /p
+    /// The start of the date range in UTC for vault inventory retrieval that includes archives created on or after this date. This value should be a string in the ISO 8601 date format, for example `2013-03-20T17:03:43Z`.
     pub start_date: Option<String>,
-    /// p The end of the date range in UTC for vault inventory retrieval that includes archives created before this date. This value should be a string in the ISO 8601 date format, for example code 2013-03-20T17:03:43Z /code . /p
+    /// The end of the date range in UTC for vault inventory retrieval that includes archives created before this date. This value should be a string in the ISO 8601 date format, for example `2013-03-20T17:03:43Z`.
     pub end_date: Option<String>,
-    /// p Specifies the maximum number of inventory items returned per vault inventory retrieval request. Valid values are greater than or equal to 1. /p
+    /// Specifies the maximum number of inventory items returned per vault inventory retrieval request. Valid values are greater than or equal to 1.
     pub limit: Option<String>,
-    /// p An opaque string that represents where to continue pagination of the vault inventory retrieval results. You use the marker in a new b InitiateJob /b request to obtain additional inventory items. If there are no more inventory items, this value is code null /code . /p
+    /// An opaque string that represents where to continue pagination of the vault inventory retrieval results. You use the marker in a new **InitiateJob** request to obtain additional inventory items. If there are no more inventory items, this value is `null`.
     pub marker: Option<String>,
 }
 rt::structure!(

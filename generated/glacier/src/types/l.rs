@@ -3,14 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Returned if the request results in a vault or account limit being exceeded. /p
+/// Returned if the request results in a vault or account limit being exceeded.
 #[derive(Clone, Default, PartialEq)]
 pub struct LimitExceededException {
-    /// p Client /p
+    /// Client
     pub type_: Option<String>,
-    /// p 400 Bad Request /p
+    /// 400 Bad Request
     pub code: Option<String>,
-    /// p Returned if the request results in a vault limit or tags limit being exceeded. /p
+    /// Returned if the request results in a vault limit or tags limit being exceeded.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -25,20 +25,20 @@ pub static LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
         ],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p Provides options for retrieving a job list for an Amazon Glacier vault. /p
+/// Provides options for retrieving a job list for an Amazon Glacier vault.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListJobsInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
-    /// p The maximum number of jobs to be returned. The default limit is 50. The number of jobs returned might be fewer than the specified limit, but the number of returned jobs never exceeds the limit. /p
+    /// The maximum number of jobs to be returned. The default limit is 50. The number of jobs returned might be fewer than the specified limit, but the number of returned jobs never exceeds the limit.
     pub limit: Option<String>,
-    /// p An opaque string used for pagination. This value specifies the job at which the listing of jobs should begin. Get the marker value from a previous List Jobs response. You only need to include the marker if you are continuing the pagination of results started in a previous List Jobs request. /p
+    /// An opaque string used for pagination. This value specifies the job at which the listing of jobs should begin. Get the marker value from a previous List Jobs response. You only need to include the marker if you are continuing the pagination of results started in a previous List Jobs request.
     pub marker: Option<String>,
-    /// p The type of job status to return. You can specify the following values: code InProgress /code , code Succeeded /code , or code Failed /code . /p
+    /// The type of job status to return. You can specify the following values: `InProgress`, `Succeeded`, or `Failed`.
     pub statuscode: Option<String>,
-    /// p The state of the jobs to return. You can specify code true /code or code false /code . /p
+    /// The state of the jobs to return. You can specify `true` or `false`.
     pub completed: Option<String>,
 }
 rt::structure!(
@@ -56,12 +56,12 @@ pub static LIST_JOBS_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("completed", &rt::STRING).at(rt::QUERY, "completed"),
     ],
 );
-/// p Contains the Amazon Glacier response to your request. /p
+/// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListJobsOutput {
-    /// p A list of job objects. Each job object contains metadata describing the job. /p
+    /// A list of job objects. Each job object contains metadata describing the job.
     pub job_list: Option<Vec<GlacierJobDescription>>,
-    /// p An opaque string used for pagination that specifies the job at which the listing of jobs should begin. You get the code marker /code value from a previous List Jobs response. You only need to include the marker if you are continuing the pagination of the results started in a previous List Jobs request. /p
+    /// An opaque string used for pagination that specifies the job at which the listing of jobs should begin. You get the `marker` value from a previous List Jobs response. You only need to include the marker if you are continuing the pagination of the results started in a previous List Jobs request.
     pub marker: Option<String>,
 }
 rt::structure!(ListJobsOutput, LIST_JOBS_OUTPUT, 0 => job_list, 1 => marker);
@@ -69,16 +69,16 @@ pub static LIST_JOBS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListJobsOutput",
     &[rt::m("JobList", &JOB_LIST), rt::m("Marker", &rt::STRING)],
 );
-/// p Provides options for retrieving list of in-progress multipart uploads for an Amazon Glacier vault. /p
+/// Provides options for retrieving list of in-progress multipart uploads for an Amazon Glacier vault.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMultipartUploadsInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
-    /// p An opaque string used for pagination. This value specifies the upload at which the listing of uploads should begin. Get the marker value from a previous List Uploads response. You need only include the marker if you are continuing the pagination of results started in a previous List Uploads request. /p
+    /// An opaque string used for pagination. This value specifies the upload at which the listing of uploads should begin. Get the marker value from a previous List Uploads response. You need only include the marker if you are continuing the pagination of results started in a previous List Uploads request.
     pub marker: Option<String>,
-    /// p Specifies the maximum number of uploads returned in the response body. If this value is not specified, the List Uploads operation returns up to 50 uploads. /p
+    /// Specifies the maximum number of uploads returned in the response body. If this value is not specified, the List Uploads operation returns up to 50 uploads.
     pub limit: Option<String>,
 }
 rt::structure!(
@@ -94,12 +94,12 @@ pub static LIST_MULTIPART_UPLOADS_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("limit", &rt::STRING).at(rt::QUERY, "limit"),
     ],
 );
-/// p Contains the Amazon Glacier response to your request. /p
+/// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMultipartUploadsOutput {
-    /// p A list of in-progress multipart uploads. /p
+    /// A list of in-progress multipart uploads.
     pub uploads_list: Option<Vec<UploadListElement>>,
-    /// p An opaque string that represents where to continue pagination of the results. You use the marker in a new List Multipart Uploads request to obtain more uploads in the list. If there are no more uploads, this value is code null /code . /p
+    /// An opaque string that represents where to continue pagination of the results. You use the marker in a new List Multipart Uploads request to obtain more uploads in the list. If there are no more uploads, this value is `null`.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -110,18 +110,18 @@ pub static LIST_MULTIPART_UPLOADS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListMultipartUploadsOutput",
     &[rt::m("UploadsList", &UPLOADS_LIST), rt::m("Marker", &rt::STRING)],
 );
-/// p Provides options for retrieving a list of parts of an archive that have been uploaded in a specific multipart upload. /p
+/// Provides options for retrieving a list of parts of an archive that have been uploaded in a specific multipart upload.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPartsInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
-    /// p The upload ID of the multipart upload. /p
+    /// The upload ID of the multipart upload.
     pub upload_id: String,
-    /// p An opaque string used for pagination. This value specifies the part at which the listing of parts should begin. Get the marker value from the response of a previous List Parts response. You need only include the marker if you are continuing the pagination of results started in a previous List Parts request. /p
+    /// An opaque string used for pagination. This value specifies the part at which the listing of parts should begin. Get the marker value from the response of a previous List Parts response. You need only include the marker if you are continuing the pagination of results started in a previous List Parts request.
     pub marker: Option<String>,
-    /// p The maximum number of parts to be returned. The default limit is 50. The number of parts returned might be fewer than the specified limit, but the number of returned parts never exceeds the limit. /p
+    /// The maximum number of parts to be returned. The default limit is 50. The number of parts returned might be fewer than the specified limit, but the number of returned parts never exceeds the limit.
     pub limit: Option<String>,
 }
 rt::structure!(
@@ -138,22 +138,22 @@ pub static LIST_PARTS_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("limit", &rt::STRING).at(rt::QUERY, "limit"),
     ],
 );
-/// p Contains the Amazon Glacier response to your request. /p
+/// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPartsOutput {
-    /// p The ID of the upload to which the parts are associated. /p
+    /// The ID of the upload to which the parts are associated.
     pub multipart_upload_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the vault to which the multipart upload was initiated. /p
+    /// The Amazon Resource Name (ARN) of the vault to which the multipart upload was initiated.
     pub vault_arn: Option<String>,
-    /// p The description of the archive that was specified in the Initiate Multipart Upload request. /p
+    /// The description of the archive that was specified in the Initiate Multipart Upload request.
     pub archive_description: Option<String>,
-    /// p The part size in bytes. This is the same value that you specified in the Initiate Multipart Upload request. /p
+    /// The part size in bytes. This is the same value that you specified in the Initiate Multipart Upload request.
     pub part_size_in_bytes: Option<i64>,
-    /// p The UTC time at which the multipart upload was initiated. /p
+    /// The UTC time at which the multipart upload was initiated.
     pub creation_date: Option<String>,
-    /// p A list of the part sizes of the multipart upload. Each object in the array contains a code RangeBytes /code and code sha256-tree-hash /code name/value pair. /p
+    /// A list of the part sizes of the multipart upload. Each object in the array contains a `RangeBytes` and `sha256-tree-hash` name/value pair.
     pub parts: Option<Vec<PartListElement>>,
-    /// p An opaque string that represents where to continue pagination of the results. You use the marker in a new List Parts request to obtain more jobs in the list. If there are no more parts, this value is code null /code . /p
+    /// An opaque string that represents where to continue pagination of the results. You use the marker in a new List Parts request to obtain more jobs in the list. If there are no more parts, this value is `null`.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -175,7 +175,7 @@ pub static LIST_PARTS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListProvisionedCapacityInput {
-    /// p The AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '-' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, don't include any hyphens ('-') in the ID. /p
+    /// The AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '-' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, don't include any hyphens ('-') in the ID.
     pub account_id: String,
 }
 rt::structure!(
@@ -187,7 +187,7 @@ pub static LIST_PROVISIONED_CAPACITY_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListProvisionedCapacityOutput {
-    /// p The response body contains the following JSON fields. /p
+    /// The response body contains the following JSON fields.
     pub provisioned_capacity_list: Option<Vec<ProvisionedCapacityDescription>>,
 }
 rt::structure!(
@@ -198,12 +198,12 @@ pub static LIST_PROVISIONED_CAPACITY_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListProvisionedCapacityOutput",
     &[rt::m("ProvisionedCapacityList", &PROVISIONED_CAPACITY_LIST)],
 );
-/// p The input value for code ListTagsForVaultInput /code . /p
+/// The input value for `ListTagsForVaultInput`.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForVaultInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
 }
 rt::structure!(
@@ -216,10 +216,10 @@ pub static LIST_TAGS_FOR_VAULT_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
     ],
 );
-/// p Contains the Amazon Glacier response to your request. /p
+/// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForVaultOutput {
-    /// p The tags attached to the vault. Each tag is composed of a key and a value. /p
+    /// The tags attached to the vault. Each tag is composed of a key and a value.
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(ListTagsForVaultOutput, LIST_TAGS_FOR_VAULT_OUTPUT, 0 => tags);
@@ -227,14 +227,14 @@ pub static LIST_TAGS_FOR_VAULT_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListTagsForVaultOutput",
     &[rt::m("Tags", &TAG_MAP)],
 );
-/// p Provides options to retrieve the vault list owned by the calling user's account. The list provides metadata information for each vault. /p
+/// Provides options to retrieve the vault list owned by the calling user's account. The list provides metadata information for each vault.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListVaultsInput {
-    /// p The code AccountId /code value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p A string used for pagination. The marker specifies the vault ARN after which the listing of vaults should begin. /p
+    /// A string used for pagination. The marker specifies the vault ARN after which the listing of vaults should begin.
     pub marker: Option<String>,
-    /// p The maximum number of vaults to be returned. The default limit is 10. The number of vaults returned might be fewer than the specified limit, but the number of returned vaults never exceeds the limit. /p
+    /// The maximum number of vaults to be returned. The default limit is 10. The number of vaults returned might be fewer than the specified limit, but the number of returned vaults never exceeds the limit.
     pub limit: Option<String>,
 }
 rt::structure!(
@@ -248,12 +248,12 @@ pub static LIST_VAULTS_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("limit", &rt::STRING).at(rt::QUERY, "limit"),
     ],
 );
-/// p Contains the Amazon Glacier response to your request. /p
+/// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListVaultsOutput {
-    /// p List of vaults. /p
+    /// List of vaults.
     pub vault_list: Option<Vec<DescribeVaultOutput>>,
-    /// p The vault ARN at which to continue pagination of the results. You use the marker in another List Vaults request to obtain more vaults in the list. /p
+    /// The vault ARN at which to continue pagination of the results. You use the marker in another List Vaults request to obtain more vaults in the list.
     pub marker: Option<String>,
 }
 rt::structure!(ListVaultsOutput, LIST_VAULTS_OUTPUT, 0 => vault_list, 1 => marker);

@@ -3,14 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Returned if a required header or parameter is missing from the request. /p
+/// Returned if a required header or parameter is missing from the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct MissingParameterValueException {
-    /// p Client. /p
+    /// Client.
     pub type_: Option<String>,
-    /// p 400 Bad Request /p
+    /// 400 Bad Request
     pub code: Option<String>,
-    /// p Returned if no authentication data is found for the request. /p
+    /// Returned if no authentication data is found for the request.
     pub message: Option<String>,
 }
 rt::structure!(

@@ -3,14 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Returned if the request was made by a customer with no Amazon Glacier storage. The request is denied as the API is no longer supported for new customers. Please use Amazon S3 Glacier storage classes instead. /p
+/// Returned if the request was made by a customer with no Amazon Glacier storage. The request is denied as the API is no longer supported for new customers. Please use Amazon S3 Glacier storage classes instead.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoLongerSupportedException {
-    /// p Client /p
+    /// Client
     pub type_: Option<String>,
-    /// p 400 Bad Request /p
+    /// 400 Bad Request
     pub code: Option<String>,
-    /// p This API is no longer supported for new accounts. Please use Amazon S3 Glacier storage classes instead. /p
+    /// This API is no longer supported for new accounts. Please use Amazon S3 Glacier storage classes instead.
     pub message: Option<String>,
 }
 rt::structure!(

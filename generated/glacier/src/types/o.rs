@@ -3,10 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Contains information about the location where the select job results are stored. /p
+/// Contains information about the location where the select job results are stored.
 #[derive(Clone, Default, PartialEq)]
 pub struct OutputLocation {
-    /// p Describes an S3 location that will receive the results of the job request. /p
+    /// Describes an S3 location that will receive the results of the job request.
     pub s3: Option<S3Location>,
 }
 rt::structure!(OutputLocation, OUTPUT_LOCATION, 0 => s3);
@@ -14,10 +14,10 @@ pub static OUTPUT_LOCATION: rt::Schema = rt::Schema::structure(
     "OutputLocation",
     &[rt::m("S3", &S3_LOCATION)],
 );
-/// p Describes how the select output is serialized. /p
+/// Describes how the select output is serialized.
 #[derive(Clone, Default, PartialEq)]
 pub struct OutputSerialization {
-    /// p Describes the serialization of CSV-encoded query results. /p
+    /// Describes the serialization of CSV-encoded query results.
     pub csv: Option<CsvOutput>,
 }
 rt::structure!(OutputSerialization, OUTPUT_SERIALIZATION, 0 => csv);

@@ -7,12 +7,12 @@ pub static PART_LIST: rt::Schema = rt::Schema::list(
     "PartList",
     &[rt::m("member", &PART_LIST_ELEMENT)],
 );
-/// p A list of the part sizes of the multipart upload. /p
+/// A list of the part sizes of the multipart upload.
 #[derive(Clone, Default, PartialEq)]
 pub struct PartListElement {
-    /// p The byte range of a part, inclusive of the upper value of the range. /p
+    /// The byte range of a part, inclusive of the upper value of the range.
     pub range_in_bytes: Option<String>,
-    /// p The SHA256 tree hash value that Amazon Glacier calculated for the part. This field is never code null /code . /p
+    /// The SHA256 tree hash value that Amazon Glacier calculated for the part. This field is never `null`.
     pub sha256_tree_hash: Option<String>,
 }
 rt::structure!(
@@ -26,14 +26,14 @@ rt::string_enum! {
     pub enum Permission { FullControl = "FULL_CONTROL", Write = "WRITE", WriteAcp =
     "WRITE_ACP", Read = "READ", ReadAcp = "READ_ACP" }
 }
-/// p Returned if a retrieval job would exceed the current data policy's retrieval rate limit. For more information about data retrieval policies, /p
+/// Returned if a retrieval job would exceed the current data policy's retrieval rate limit. For more information about data retrieval policies,
 #[derive(Clone, Default, PartialEq)]
 pub struct PolicyEnforcedException {
-    /// p Client /p
+    /// Client
     pub type_: Option<String>,
-    /// p PolicyEnforcedException /p
+    /// PolicyEnforcedException
     pub code: Option<String>,
-    /// p InitiateJob request denied by current data retrieval policy. /p
+    /// InitiateJob request denied by current data retrieval policy.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -49,14 +49,14 @@ pub static POLICY_ENFORCED_EXCEPTION: rt::Schema = rt::Schema::structure(
         ],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p The definition for a provisioned capacity unit. /p
+/// The definition for a provisioned capacity unit.
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionedCapacityDescription {
-    /// p The ID that identifies the provisioned capacity unit. /p
+    /// The ID that identifies the provisioned capacity unit.
     pub capacity_id: Option<String>,
-    /// p The date that the provisioned capacity unit was purchased, in Universal Coordinated Time (UTC). /p
+    /// The date that the provisioned capacity unit was purchased, in Universal Coordinated Time (UTC).
     pub start_date: Option<String>,
-    /// p The date that the provisioned capacity unit expires, in Universal Coordinated Time (UTC). /p
+    /// The date that the provisioned capacity unit expires, in Universal Coordinated Time (UTC).
     pub expiration_date: Option<String>,
 }
 rt::structure!(
@@ -77,7 +77,7 @@ pub static PROVISIONED_CAPACITY_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseProvisionedCapacityInput {
-    /// p The AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '-' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, don't include any hyphens ('-') in the ID. /p
+    /// The AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '-' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, don't include any hyphens ('-') in the ID.
     pub account_id: String,
 }
 rt::structure!(
@@ -90,7 +90,7 @@ pub static PURCHASE_PROVISIONED_CAPACITY_INPUT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseProvisionedCapacityOutput {
-    /// p The ID that identifies the provisioned capacity unit. /p
+    /// The ID that identifies the provisioned capacity unit.
     pub capacity_id: Option<String>,
 }
 rt::structure!(

@@ -3,14 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The input value for code RemoveTagsFromVaultInput /code . /p
+/// The input value for `RemoveTagsFromVaultInput`.
 #[derive(Clone, Default, PartialEq)]
 pub struct RemoveTagsFromVaultInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
-    /// p A list of tag keys. Each corresponding tag is removed from the vault. /p
+    /// A list of tag keys. Each corresponding tag is removed from the vault.
     pub tag_keys: Option<Vec<String>>,
 }
 rt::structure!(
@@ -25,14 +25,14 @@ pub static REMOVE_TAGS_FROM_VAULT_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("TagKeys", &TAG_KEY_LIST),
     ],
 );
-/// p Returned if, when uploading an archive, Amazon Glacier times out while receiving the upload. /p
+/// Returned if, when uploading an archive, Amazon Glacier times out while receiving the upload.
 #[derive(Clone, Default, PartialEq)]
 pub struct RequestTimeoutException {
-    /// p Client /p
+    /// Client
     pub type_: Option<String>,
-    /// p 408 Request Timeout /p
+    /// 408 Request Timeout
     pub code: Option<String>,
-    /// p Returned if, when uploading an archive, Amazon Glacier times out while receiving the upload. /p
+    /// Returned if, when uploading an archive, Amazon Glacier times out while receiving the upload.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -48,14 +48,14 @@ pub static REQUEST_TIMEOUT_EXCEPTION: rt::Schema = rt::Schema::structure(
         ],
     )
     .error(&rt::ErrorTraits::new(408u16, false));
-/// p Returned if the specified resource (such as a vault, upload ID, or job ID) doesn't exist. /p
+/// Returned if the specified resource (such as a vault, upload ID, or job ID) doesn't exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFoundException {
-    /// p Client /p
+    /// Client
     pub type_: Option<String>,
-    /// p 404 Not Found /p
+    /// 404 Not Found
     pub code: Option<String>,
-    /// p Returned if the specified resource (such as a vault, upload ID, or job ID) doesn't exist. /p
+    /// Returned if the specified resource (such as a vault, upload ID, or job ID) doesn't exist.
     pub message: Option<String>,
 }
 rt::structure!(

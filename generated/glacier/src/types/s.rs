@@ -3,24 +3,24 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Contains information about the location in Amazon S3 where the select job results are stored. /p
+/// Contains information about the location in Amazon S3 where the select job results are stored.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3Location {
-    /// p The name of the Amazon S3 bucket where the job results are stored. /p
+    /// The name of the Amazon S3 bucket where the job results are stored.
     pub bucket_name: Option<String>,
-    /// p The prefix that is prepended to the results for this request. /p
+    /// The prefix that is prepended to the results for this request.
     pub prefix: Option<String>,
-    /// p Contains information about the encryption used to store the job results in Amazon S3. /p
+    /// Contains information about the encryption used to store the job results in Amazon S3.
     pub encryption: Option<Encryption>,
-    /// p The canned access control list (ACL) to apply to the job results. /p
+    /// The canned access control list (ACL) to apply to the job results.
     pub canned_acl: Option<CannedAcl>,
-    /// p A list of grants that control access to the staged results. /p
+    /// A list of grants that control access to the staged results.
     pub access_control_list: Option<Vec<Grant>>,
-    /// p The tag-set that is applied to the job results. /p
+    /// The tag-set that is applied to the job results.
     pub tagging: Option<rt::Map<String, String>>,
-    /// p A map of metadata to store with the job results in Amazon S3. /p
+    /// A map of metadata to store with the job results in Amazon S3.
     pub user_metadata: Option<rt::Map<String, String>>,
-    /// p The storage class used to store the job results. /p
+    /// The storage class used to store the job results.
     pub storage_class: Option<StorageClass>,
 }
 rt::structure!(
@@ -41,16 +41,16 @@ pub static S3_LOCATION: rt::Schema = rt::Schema::structure(
         rt::m("StorageClass", &rt::ENUM),
     ],
 );
-/// p Contains information about the parameters used for a select. /p
+/// Contains information about the parameters used for a select.
 #[derive(Clone, Default, PartialEq)]
 pub struct SelectParameters {
-    /// p Describes the serialization format of the object. /p
+    /// Describes the serialization format of the object.
     pub input_serialization: Option<InputSerialization>,
-    /// p The type of the provided expression, for example code SQL /code . /p
+    /// The type of the provided expression, for example `SQL`.
     pub expression_type: Option<ExpressionType>,
-    /// p The expression that is used to select the object. /p
+    /// The expression that is used to select the object.
     pub expression: Option<String>,
-    /// p Describes how the results of the select job are serialized. /p
+    /// Describes how the results of the select job are serialized.
     pub output_serialization: Option<OutputSerialization>,
 }
 rt::structure!(
@@ -66,14 +66,14 @@ pub static SELECT_PARAMETERS: rt::Schema = rt::Schema::structure(
         rt::m("OutputSerialization", &OUTPUT_SERIALIZATION),
     ],
 );
-/// p Returned if the service cannot complete the request. /p
+/// Returned if the service cannot complete the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceUnavailableException {
-    /// p Server /p
+    /// Server
     pub type_: Option<String>,
-    /// p 500 Internal Server Error /p
+    /// 500 Internal Server Error
     pub code: Option<String>,
-    /// p Returned if the service cannot complete the request. /p
+    /// Returned if the service cannot complete the request.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -89,12 +89,12 @@ pub static SERVICE_UNAVAILABLE_EXCEPTION: rt::Schema = rt::Schema::structure(
         ],
     )
     .error(&rt::ErrorTraits::new(500u16, false));
-/// p SetDataRetrievalPolicy input. /p
+/// SetDataRetrievalPolicy input.
 #[derive(Clone, Default, PartialEq)]
 pub struct SetDataRetrievalPolicyInput {
-    /// p The code AccountId /code value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The data retrieval policy in JSON format. /p
+    /// The data retrieval policy in JSON format.
     pub policy: Option<DataRetrievalPolicy>,
 }
 rt::structure!(
@@ -108,14 +108,14 @@ pub static SET_DATA_RETRIEVAL_POLICY_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("Policy", &DATA_RETRIEVAL_POLICY),
     ],
 );
-/// p SetVaultAccessPolicy input. /p
+/// SetVaultAccessPolicy input.
 #[derive(Clone, Default, PartialEq)]
 pub struct SetVaultAccessPolicyInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
-    /// p The vault access policy as a JSON string. /p
+    /// The vault access policy as a JSON string.
     pub policy: Option<VaultAccessPolicy>,
 }
 rt::structure!(
@@ -130,14 +130,14 @@ pub static SET_VAULT_ACCESS_POLICY_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("policy", &VAULT_ACCESS_POLICY).flags(rt::PAYLOAD),
     ],
 );
-/// p Provides options to configure notifications that will be sent when specific events happen to a vault. /p
+/// Provides options to configure notifications that will be sent when specific events happen to a vault.
 #[derive(Clone, Default, PartialEq)]
 pub struct SetVaultNotificationsInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
-    /// p Provides options for specifying notification configuration. /p
+    /// Provides options for specifying notification configuration.
     pub vault_notification_config: Option<VaultNotificationConfig>,
 }
 rt::structure!(

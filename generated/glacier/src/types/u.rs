@@ -3,18 +3,18 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Provides options to add an archive to a vault. /p
+/// Provides options to add an archive to a vault.
 #[derive(Default)]
 pub struct UploadArchiveInput {
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The optional description of the archive you are uploading. /p
+    /// The optional description of the archive you are uploading.
     pub archive_description: Option<String>,
-    /// p The SHA256 tree hash of the data being uploaded. /p
+    /// The SHA256 tree hash of the data being uploaded.
     pub checksum: Option<String>,
-    /// p The data to upload. /p
+    /// The data to upload.
     pub body: Option<rt::ByteStream>,
 }
 rt::structure!(
@@ -32,18 +32,18 @@ pub static UPLOAD_ARCHIVE_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("body", &rt::STREAMING_BLOB).flags(rt::PAYLOAD),
     ],
 );
-/// p A list of in-progress multipart uploads for a vault. /p
+/// A list of in-progress multipart uploads for a vault.
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadListElement {
-    /// p The ID of a multipart upload. /p
+    /// The ID of a multipart upload.
     pub multipart_upload_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the vault that contains the archive. /p
+    /// The Amazon Resource Name (ARN) of the vault that contains the archive.
     pub vault_arn: Option<String>,
-    /// p The description of the archive that was specified in the Initiate Multipart Upload request. /p
+    /// The description of the archive that was specified in the Initiate Multipart Upload request.
     pub archive_description: Option<String>,
-    /// p The part size, in bytes, specified in the Initiate Multipart Upload request. This is the size of all the parts in the upload except the last part, which may be smaller than this size. /p
+    /// The part size, in bytes, specified in the Initiate Multipart Upload request. This is the size of all the parts in the upload except the last part, which may be smaller than this size.
     pub part_size_in_bytes: Option<i64>,
-    /// p The UTC time at which the multipart upload was initiated. /p
+    /// The UTC time at which the multipart upload was initiated.
     pub creation_date: Option<String>,
 }
 rt::structure!(
@@ -60,20 +60,20 @@ pub static UPLOAD_LIST_ELEMENT: rt::Schema = rt::Schema::structure(
         rt::m("CreationDate", &rt::STRING),
     ],
 );
-/// p Provides options to upload a part of an archive in a multipart upload operation. /p
+/// Provides options to upload a part of an archive in a multipart upload operation.
 #[derive(Default)]
 pub struct UploadMultipartPartInput {
-    /// p The code AccountId /code value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single ' code - /code ' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID. /p
+    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     pub account_id: String,
-    /// p The name of the vault. /p
+    /// The name of the vault.
     pub vault_name: String,
-    /// p The upload ID of the multipart upload. /p
+    /// The upload ID of the multipart upload.
     pub upload_id: String,
-    /// p The SHA256 tree hash of the data being uploaded. /p
+    /// The SHA256 tree hash of the data being uploaded.
     pub checksum: Option<String>,
-    /// p Identifies the range of bytes in the assembled archive that will be uploaded in this part. Amazon Glacier uses this information to assemble the archive in the proper sequence. The format of this header follows RFC 2616. An example header is Content-Range:bytes 0-4194303/ . /p
+    /// Identifies the range of bytes in the assembled archive that will be uploaded in this part. Amazon Glacier uses this information to assemble the archive in the proper sequence. The format of this header follows RFC 2616. An example header is Content-Range:bytes 0-4194303/\*.
     pub range: Option<String>,
-    /// p The data to upload. /p
+    /// The data to upload.
     pub body: Option<rt::ByteStream>,
 }
 rt::structure!(
@@ -91,10 +91,10 @@ pub static UPLOAD_MULTIPART_PART_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("body", &rt::STREAMING_BLOB).flags(rt::PAYLOAD),
     ],
 );
-/// p Contains the Amazon Glacier response to your request. /p
+/// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadMultipartPartOutput {
-    /// p The SHA256 tree hash that Amazon Glacier computed for the uploaded part. /p
+    /// The SHA256 tree hash that Amazon Glacier computed for the uploaded part.
     pub checksum: Option<String>,
 }
 rt::structure!(UploadMultipartPartOutput, UPLOAD_MULTIPART_PART_OUTPUT, 0 => checksum);

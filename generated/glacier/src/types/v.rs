@@ -3,10 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Contains the vault access policy. /p
+/// Contains the vault access policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct VaultAccessPolicy {
-    /// p The vault access policy. /p
+    /// The vault access policy.
     pub policy: Option<String>,
 }
 rt::structure!(VaultAccessPolicy, VAULT_ACCESS_POLICY, 0 => policy);
@@ -18,10 +18,10 @@ pub static VAULT_LIST: rt::Schema = rt::Schema::list(
     "VaultList",
     &[rt::m("member", &DESCRIBE_VAULT_OUTPUT)],
 );
-/// p Contains the vault lock policy. /p
+/// Contains the vault lock policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct VaultLockPolicy {
-    /// p The vault lock policy. /p
+    /// The vault lock policy.
     pub policy: Option<String>,
 }
 rt::structure!(VaultLockPolicy, VAULT_LOCK_POLICY, 0 => policy);
@@ -29,12 +29,12 @@ pub static VAULT_LOCK_POLICY: rt::Schema = rt::Schema::structure(
     "VaultLockPolicy",
     &[rt::m("Policy", &rt::STRING)],
 );
-/// p Represents a vault's notification configuration. /p
+/// Represents a vault's notification configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct VaultNotificationConfig {
-    /// p The Amazon Simple Notification Service (Amazon SNS) topic Amazon Resource Name (ARN). /p
+    /// The Amazon Simple Notification Service (Amazon SNS) topic Amazon Resource Name (ARN).
     pub sns_topic: Option<String>,
-    /// p A list of one or more events for which Amazon Glacier will send a notification to the specified Amazon SNS topic. /p
+    /// A list of one or more events for which Amazon Glacier will send a notification to the specified Amazon SNS topic.
     pub events: Option<Vec<String>>,
 }
 rt::structure!(

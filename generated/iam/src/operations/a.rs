@@ -2,7 +2,13 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Accepts a delegation request, granting the requested temporary access. /p p Once the delegation request is accepted, it is eligible to send the exchange token to the partner. The a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API SendDelegationToken.html" SendDelegationToken /a API has to be explicitly called to send the delegation token. /p p At the time of acceptance, IAM records the details and the state of the identity that called this API. This is the identity that gets mapped to the delegated credential. /p p An accepted request may be rejected before the exchange token is sent to the partner. /p
+/// Accepts a delegation request, granting the requested temporary access.
+///
+/// Once the delegation request is accepted, it is eligible to send the exchange token to the partner. The [SendDelegationToken](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SendDelegationToken.html) API has to be explicitly called to send the delegation token.
+///
+/// At the time of acceptance, IAM records the details and the state of the identity that called this API. This is the identity that gets mapped to the delegated credential.
+///
+/// An accepted request may be rejected before the exchange token is sent to the partner.
 pub static ACCEPT_DELEGATION_REQUEST: rt::Operation = rt::Operation::new(
         "AcceptDelegationRequest",
         "POST",
@@ -17,7 +23,9 @@ pub static ACCEPT_DELEGATION_REQUEST: rt::Operation = rt::Operation::new(
             &t::CONCURRENT_MODIFICATION_EXCEPTION,
         ],
     );
-/// p Creates an IAM role from the specified role template. The new role takes its configuration—including its name, path, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—from the role template version that you specify. For more information about roles, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id roles.html" IAM roles /a in the i IAM User Guide /i . /p p If the template version defines parameters, use the code ReplacementValues /code parameter to supply the values that the service substitutes into the role during creation. /p
+/// Creates an IAM role from the specified role template. The new role takes its configuration—including its name, path, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—from the role template version that you specify. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
+///
+/// If the template version defines parameters, use the `ReplacementValues` parameter to supply the values that the service substitutes into the role during creation.
 pub static ACQUIRE_ROLE: rt::Operation = rt::Operation::new(
         "AcquireRole",
         "POST",
@@ -40,7 +48,9 @@ pub static ACQUIRE_ROLE: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("AcquireRoleResult");
-/// p Adds a new client ID (also known as audience) to the list of client IDs already registered for the specified IAM OpenID Connect (OIDC) provider resource. /p p This operation is idempotent; it does not fail or return an error if you add an existing client ID to the provider. /p
+/// Adds a new client ID (also known as audience) to the list of client IDs already registered for the specified IAM OpenID Connect (OIDC) provider resource.
+///
+/// This operation is idempotent; it does not fail or return an error if you add an existing client ID to the provider.
 pub static ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER: rt::Operation = rt::Operation::new(
         "AddClientIDToOpenIDConnectProvider",
         "POST",
@@ -57,7 +67,13 @@ pub static ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER: rt::Operation = rt::Operat
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Adds the specified IAM role to the specified instance profile. An instance profile can contain only one role, and this quota cannot be increased. You can remove the existing role and then add a different role to an instance profile. You must then wait for the change to appear across all of Amazon Web Services because of a href="https://en.wikipedia.org/wiki/Eventual consistency" eventual consistency /a . To force the change, you must a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API DisassociateIamInstanceProfile.html" disassociate the instance profile /a and then a href="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API AssociateIamInstanceProfile.html" associate the instance profile /a , or you can stop your instance and then restart it. /p note p The caller of this operation must be granted the code PassRole /code permission on the IAM role by a permissions policy. /p /note important p When using the a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference policies iam-condition-keys.html#available-keys-for-iam" iam:AssociatedResourceArn /a condition in a policy to restrict the a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id roles use passrole.html" PassRole /a IAM action, special considerations apply if the policy is intended to define access for the code AddRoleToInstanceProfile /code action. In this case, you cannot specify a Region or instance ID in the EC2 instance ARN. The ARN value must be code arn:aws:ec2: :CallerAccountId:instance/ /code . Using any other ARN value may lead to unexpected evaluation results. /p /important p For more information about roles, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id roles.html" IAM roles /a in the i IAM User Guide /i . For more information about instance profiles, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id roles use switch-role-ec2 instance-profiles.html" Using instance profiles /a in the i IAM User Guide /i . /p
+/// Adds the specified IAM role to the specified instance profile. An instance profile can contain only one role, and this quota cannot be increased. You can remove the existing role and then add a different role to an instance profile. You must then wait for the change to appear across all of Amazon Web Services because of [eventual consistency](https://en.wikipedia.org/wiki/Eventual_consistency). To force the change, you must [disassociate the instance profile](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIamInstanceProfile.html) and then [associate the instance profile](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateIamInstanceProfile.html), or you can stop your instance and then restart it.
+///
+/// **Note:** The caller of this operation must be granted the `PassRole` permission on the IAM role by a permissions policy.
+///
+/// **Important:** When using the [iam:AssociatedResourceArn](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#available-keys-for-iam) condition in a policy to restrict the [PassRole](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html) IAM action, special considerations apply if the policy is intended to define access for the `AddRoleToInstanceProfile` action. In this case, you cannot specify a Region or instance ID in the EC2 instance ARN. The ARN value must be `arn:aws:ec2:*:CallerAccountId:instance/*`. Using any other ARN value may lead to unexpected evaluation results.
+///
+/// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
 pub static ADD_ROLE_TO_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
         "AddRoleToInstanceProfile",
         "POST",
@@ -74,7 +90,7 @@ pub static ADD_ROLE_TO_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Adds the specified user to the specified group. /p
+/// Adds the specified user to the specified group.
 pub static ADD_USER_TO_GROUP: rt::Operation = rt::Operation::new(
         "AddUserToGroup",
         "POST",
@@ -89,7 +105,13 @@ pub static ADD_USER_TO_GROUP: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Associates a delegation request with the current identity. /p p If the partner that created the delegation request has specified the owner account during creation, only an identity from that owner account can call the code AssociateDelegationRequest /code API for the specified delegation request. Once the code AssociateDelegationRequest /code API call is successful, the ARN of the current calling identity will be stored as the code ownerId /code of the request. /p p If the partner that created the delegation request has not specified the owner account during creation, any caller from any account can call the code AssociateDelegationRequest /code API for the delegation request. Once this API call is successful, the ARN of the current calling identity will be stored as the code ownerId /code and the Amazon Web Services account ID of the current calling identity will be stored as the code ownerAccount /code of the request. /p p For more details, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies-temporary-delegation.html#temporary-delegation-managing-permissions" Managing Permissions for Delegation Requests /a . /p
+/// Associates a delegation request with the current identity.
+///
+/// If the partner that created the delegation request has specified the owner account during creation, only an identity from that owner account can call the `AssociateDelegationRequest` API for the specified delegation request. Once the `AssociateDelegationRequest` API call is successful, the ARN of the current calling identity will be stored as the `ownerId` of the request.
+///
+/// If the partner that created the delegation request has not specified the owner account during creation, any caller from any account can call the `AssociateDelegationRequest` API for the delegation request. Once this API call is successful, the ARN of the current calling identity will be stored as the `ownerId` and the Amazon Web Services account ID of the current calling identity will be stored as the `ownerAccount` of the request.
+///
+/// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
 pub static ASSOCIATE_DELEGATION_REQUEST: rt::Operation = rt::Operation::new(
         "AssociateDelegationRequest",
         "POST",
@@ -105,7 +127,13 @@ pub static ASSOCIATE_DELEGATION_REQUEST: rt::Operation = rt::Operation::new(
             &t::INVALID_INPUT_EXCEPTION,
         ],
     );
-/// p Attaches the specified managed policy to the specified IAM group. /p p You use this operation to attach a managed policy to a group. To embed an inline policy in a group, use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API PutGroupPolicy.html" code PutGroupPolicy /code /a . /p p As a best practice, you can validate your IAM policies. To learn more, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies policy-validator.html" Validating IAM policies /a in the i IAM User Guide /i . /p p For more information about policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p
+/// Attaches the specified managed policy to the specified IAM group.
+///
+/// You use this operation to attach a managed policy to a group. To embed an inline policy in a group, use [`PutGroupPolicy`](https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutGroupPolicy.html) .
+///
+/// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
+///
+/// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub static ATTACH_GROUP_POLICY: rt::Operation = rt::Operation::new(
         "AttachGroupPolicy",
         "POST",
@@ -122,7 +150,13 @@ pub static ATTACH_GROUP_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Attaches the specified managed policy to the specified IAM role. When you attach a managed policy to a role, the managed policy becomes part of the role's permission (access) policy. /p note p You cannot use a managed policy as the role's trust policy. The role's trust policy is created at the same time as the role, using a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreateRole.html" code CreateRole /code /a . You can update a role's trust policy using a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API UpdateAssumeRolePolicy.html" code UpdateAssumerolePolicy /code /a . /p /note p Use this operation to attach a i managed /i policy to a role. To embed an inline policy in a role, use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API PutRolePolicy.html" code PutRolePolicy /code /a . For more information about policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p p As a best practice, you can validate your IAM policies. To learn more, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies policy-validator.html" Validating IAM policies /a in the i IAM User Guide /i . /p
+/// Attaches the specified managed policy to the specified IAM role. When you attach a managed policy to a role, the managed policy becomes part of the role's permission (access) policy.
+///
+/// **Note:** You cannot use a managed policy as the role's trust policy. The role's trust policy is created at the same time as the role, using [`CreateRole`](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html) . You can update a role's trust policy using [`UpdateAssumerolePolicy`](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAssumeRolePolicy.html) .
+///
+/// Use this operation to attach a *managed* policy to a role. To embed an inline policy in a role, use [`PutRolePolicy`](https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html) . For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+///
+/// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
 pub static ATTACH_ROLE_POLICY: rt::Operation = rt::Operation::new(
         "AttachRolePolicy",
         "POST",
@@ -140,7 +174,13 @@ pub static ATTACH_ROLE_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Attaches the specified managed policy to the specified user. /p p You use this operation to attach a i managed /i policy to a user. To embed an inline policy in a user, use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API PutUserPolicy.html" code PutUserPolicy /code /a . /p p As a best practice, you can validate your IAM policies. To learn more, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies policy-validator.html" Validating IAM policies /a in the i IAM User Guide /i . /p p For more information about policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p
+/// Attaches the specified managed policy to the specified user.
+///
+/// You use this operation to attach a *managed* policy to a user. To embed an inline policy in a user, use [`PutUserPolicy`](https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutUserPolicy.html) .
+///
+/// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
+///
+/// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub static ATTACH_USER_POLICY: rt::Operation = rt::Operation::new(
         "AttachUserPolicy",
         "POST",

@@ -2,7 +2,9 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Deactivates the specified MFA device and removes it from association with the user name for which it was originally enabled. /p p For more information about creating and working with virtual MFA devices, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using VirtualMFA.html" Enabling a virtual multi-factor authentication (MFA) device /a in the i IAM User Guide /i . /p
+/// Deactivates the specified MFA device and removes it from association with the user name for which it was originally enabled.
+///
+/// For more information about creating and working with virtual MFA devices, see [Enabling a virtual multi-factor authentication (MFA) device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
 pub static DEACTIVATE_MFA_DEVICE: rt::Operation = rt::Operation::new(
         "DeactivateMFADevice",
         "POST",
@@ -19,7 +21,9 @@ pub static DEACTIVATE_MFA_DEVICE: rt::Operation = rt::Operation::new(
             &t::CONCURRENT_MODIFICATION_EXCEPTION,
         ],
     );
-/// p Deletes the access key pair associated with the specified IAM user. /p p If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users. /p
+/// Deletes the access key pair associated with the specified IAM user.
+///
+/// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
 pub static DELETE_ACCESS_KEY: rt::Operation = rt::Operation::new(
         "DeleteAccessKey",
         "POST",
@@ -34,7 +38,7 @@ pub static DELETE_ACCESS_KEY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Deletes the specified Amazon Web Services account alias. For information about using an Amazon Web Services account alias, see a href="https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html" Creating, deleting, and listing an Amazon Web Services account alias /a in the i Amazon Web Services Sign-In User Guide /i . /p
+/// Deletes the specified Amazon Web Services account alias. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*.
 pub static DELETE_ACCOUNT_ALIAS: rt::Operation = rt::Operation::new(
         "DeleteAccountAlias",
         "POST",
@@ -50,7 +54,7 @@ pub static DELETE_ACCOUNT_ALIAS: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Deletes the password policy for the Amazon Web Services account. There are no parameters. /p
+/// Deletes the password policy for the Amazon Web Services account. There are no parameters.
 pub static DELETE_ACCOUNT_PASSWORD_POLICY: rt::Operation = rt::Operation::new(
         "DeleteAccountPasswordPolicy",
         "POST",
@@ -65,7 +69,7 @@ pub static DELETE_ACCOUNT_PASSWORD_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Deletes the specified IAM group. The group must not contain any users or have any attached policies. /p
+/// Deletes the specified IAM group. The group must not contain any users or have any attached policies.
 pub static DELETE_GROUP: rt::Operation = rt::Operation::new(
         "DeleteGroup",
         "POST",
@@ -81,7 +85,9 @@ pub static DELETE_GROUP: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Deletes the specified inline policy that is embedded in the specified IAM group. /p p A group can also have managed policies attached to it. To detach a managed policy from a group, use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DetachGroupPolicy.html" DetachGroupPolicy /a . For more information about policies, refer to a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p
+/// Deletes the specified inline policy that is embedded in the specified IAM group.
+///
+/// A group can also have managed policies attached to it. To detach a managed policy from a group, use [DetachGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachGroupPolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub static DELETE_GROUP_POLICY: rt::Operation = rt::Operation::new(
         "DeleteGroupPolicy",
         "POST",
@@ -96,7 +102,11 @@ pub static DELETE_GROUP_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Deletes the specified instance profile. The instance profile must not have an associated role. /p important p Make sure that you do not have any Amazon EC2 instances running with the instance profile you are about to delete. Deleting a role or instance profile that is associated with a running instance will break any applications running on the instance. /p /important p For more information about instance profiles, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id roles use switch-role-ec2 instance-profiles.html" Using instance profiles /a in the i IAM User Guide /i . /p
+/// Deletes the specified instance profile. The instance profile must not have an associated role.
+///
+/// **Important:** Make sure that you do not have any Amazon EC2 instances running with the instance profile you are about to delete. Deleting a role or instance profile that is associated with a running instance will break any applications running on the instance.
+///
+/// For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
 pub static DELETE_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
         "DeleteInstanceProfile",
         "POST",
@@ -112,7 +122,11 @@ pub static DELETE_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Deletes the password for the specified IAM user or root user, For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id credentials passwords admin-change-user.html" Managing passwords for IAM users /a . /p p You can use the CLI, the Amazon Web Services API, or the b Users /b page in the IAM console to delete a password for any IAM user. You can use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ChangePassword.html" ChangePassword /a to update, but not delete, your own password in the b My Security Credentials /b page in the Amazon Web Services Management Console. /p important p Deleting a user's password does not prevent a user from accessing Amazon Web Services through the command line interface or the API. To prevent all user access, you must also either make any access keys inactive or delete them. For more information about making keys inactive or deleting them, see a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API UpdateAccessKey.html" UpdateAccessKey /a and a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DeleteAccessKey.html" DeleteAccessKey /a . /p /important
+/// Deletes the password for the specified IAM user or root user, For more information, see [Managing passwords for IAM users](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_admin-change-user.html).
+///
+/// You can use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to delete a password for any IAM user. You can use [ChangePassword](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html) to update, but not delete, your own password in the **My Security Credentials** page in the Amazon Web Services Management Console.
+///
+/// **Important:** Deleting a user's password does not prevent a user from accessing Amazon Web Services through the command line interface or the API. To prevent all user access, you must also either make any access keys inactive or delete them. For more information about making keys inactive or deleting them, see [UpdateAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAccessKey.html) and [DeleteAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteAccessKey.html).
 pub static DELETE_LOGIN_PROFILE: rt::Operation = rt::Operation::new(
         "DeleteLoginProfile",
         "POST",
@@ -128,7 +142,11 @@ pub static DELETE_LOGIN_PROFILE: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Deletes an OpenID Connect identity provider (IdP) resource object in IAM. /p p Deleting an IAM OIDC provider resource does not update any roles that reference the provider as a principal in their trust policies. Any attempt to assume a role that references a deleted provider fails. /p p This operation is idempotent; it does not fail or return an error if you call the operation for a provider that does not exist. /p
+/// Deletes an OpenID Connect identity provider (IdP) resource object in IAM.
+///
+/// Deleting an IAM OIDC provider resource does not update any roles that reference the provider as a principal in their trust policies. Any attempt to assume a role that references a deleted provider fails.
+///
+/// This operation is idempotent; it does not fail or return an error if you call the operation for a provider that does not exist.
 pub static DELETE_OPEN_ID_CONNECT_PROVIDER: rt::Operation = rt::Operation::new(
         "DeleteOpenIDConnectProvider",
         "POST",
@@ -143,7 +161,15 @@ pub static DELETE_OPEN_ID_CONNECT_PROVIDER: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Deletes the specified managed policy. /p p Before you can delete a managed policy, you must first detach the policy from all users, groups, and roles that it is attached to. In addition, you must delete all the policy's versions. The following steps describe the process for deleting a managed policy: /p ul li p Detach the policy from all users, groups, and roles that the policy is attached to, using a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DetachUserPolicy.html" DetachUserPolicy /a , a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DetachGroupPolicy.html" DetachGroupPolicy /a , or a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DetachRolePolicy.html" DetachRolePolicy /a . To list all the users, groups, and roles that a policy is attached to, use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListEntitiesForPolicy.html" ListEntitiesForPolicy /a . /p /li li p Delete all versions of the policy using a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DeletePolicyVersion.html" DeletePolicyVersion /a . To list the policy's versions, use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListPolicyVersions.html" ListPolicyVersions /a . You cannot use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DeletePolicyVersion.html" DeletePolicyVersion /a to delete the version that is marked as the default version. You delete the policy's default version in the next step of the process. /p /li li p Delete the policy (this automatically deletes the policy's default version) using this operation. /p /li /ul p For information about managed policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p
+/// Deletes the specified managed policy.
+///
+/// Before you can delete a managed policy, you must first detach the policy from all users, groups, and roles that it is attached to. In addition, you must delete all the policy's versions. The following steps describe the process for deleting a managed policy:
+///
+/// - Detach the policy from all users, groups, and roles that the policy is attached to, using [DetachUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachUserPolicy.html), [DetachGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachGroupPolicy.html), or [DetachRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachRolePolicy.html). To list all the users, groups, and roles that a policy is attached to, use [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html).
+/// - Delete all versions of the policy using [DeletePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicyVersion.html). To list the policy's versions, use [ListPolicyVersions](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyVersions.html). You cannot use [DeletePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicyVersion.html) to delete the version that is marked as the default version. You delete the policy's default version in the next step of the process.
+/// - Delete the policy (this automatically deletes the policy's default version) using this operation.
+///
+/// For information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub static DELETE_POLICY: rt::Operation = rt::Operation::new(
         "DeletePolicy",
         "POST",
@@ -160,7 +186,11 @@ pub static DELETE_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Deletes the specified version from the specified managed policy. /p p You cannot delete the default version from a policy using this operation. To delete the default version from a policy, use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DeletePolicy.html" DeletePolicy /a . To find out which version of a policy is marked as the default version, use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListPolicyVersions.html" ListPolicyVersions /a . /p p For information about versions for managed policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html" Versioning for managed policies /a in the i IAM User Guide /i . /p
+/// Deletes the specified version from the specified managed policy.
+///
+/// You cannot delete the default version from a policy using this operation. To delete the default version from a policy, use [DeletePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicy.html). To find out which version of a policy is marked as the default version, use [ListPolicyVersions](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyVersions.html).
+///
+/// For information about versions for managed policies, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
 pub static DELETE_POLICY_VERSION: rt::Operation = rt::Operation::new(
         "DeletePolicyVersion",
         "POST",
@@ -177,7 +207,14 @@ pub static DELETE_POLICY_VERSION: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Deletes the specified role. Unlike the Amazon Web Services Management Console, when you delete a role programmatically, you must delete the items attached to the role manually, or the deletion fails. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id roles manage delete.html#roles-managingrole-deleting-cli" Deleting an IAM role /a . Before attempting to delete a role, remove the following attached items: /p ul li p Inline policies ( a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DeleteRolePolicy.html" DeleteRolePolicy /a ) /p /li li p Attached managed policies ( a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DetachRolePolicy.html" DetachRolePolicy /a ) /p /li li p Instance profile ( a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API RemoveRoleFromInstanceProfile.html" RemoveRoleFromInstanceProfile /a ) /p /li li p Optional – Delete instance profile after detaching from role for resource clean up ( a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DeleteInstanceProfile.html" DeleteInstanceProfile /a ) /p /li /ul important p Make sure that you do not have any Amazon EC2 instances running with the role you are about to delete. Deleting a role or instance profile that is associated with a running instance will break any applications running on the instance. /p /important
+/// Deletes the specified role. Unlike the Amazon Web Services Management Console, when you delete a role programmatically, you must delete the items attached to the role manually, or the deletion fails. For more information, see [Deleting an IAM role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html#roles-managingrole-deleting-cli). Before attempting to delete a role, remove the following attached items:
+///
+/// - Inline policies ([DeleteRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRolePolicy.html))
+/// - Attached managed policies ([DetachRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachRolePolicy.html))
+/// - Instance profile ([RemoveRoleFromInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_RemoveRoleFromInstanceProfile.html))
+/// - Optional – Delete instance profile after detaching from role for resource clean up ([DeleteInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteInstanceProfile.html))
+///
+/// **Important:** Make sure that you do not have any Amazon EC2 instances running with the role you are about to delete. Deleting a role or instance profile that is associated with a running instance will break any applications running on the instance.
 pub static DELETE_ROLE: rt::Operation = rt::Operation::new(
         "DeleteRole",
         "POST",
@@ -195,7 +232,11 @@ pub static DELETE_ROLE: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Deletes the permissions boundary for the specified IAM role. /p p You cannot set the boundary for a service-linked role. /p important p Deleting the permissions boundary for a role might increase its permissions. For example, it might allow anyone who assumes the role to perform all the actions granted in its permissions policies. /p /important
+/// Deletes the permissions boundary for the specified IAM role.
+///
+/// You cannot set the boundary for a service-linked role.
+///
+/// **Important:** Deleting the permissions boundary for a role might increase its permissions. For example, it might allow anyone who assumes the role to perform all the actions granted in its permissions policies.
 pub static DELETE_ROLE_PERMISSIONS_BOUNDARY: rt::Operation = rt::Operation::new(
         "DeleteRolePermissionsBoundary",
         "POST",
@@ -210,7 +251,9 @@ pub static DELETE_ROLE_PERMISSIONS_BOUNDARY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Deletes the specified inline policy that is embedded in the specified IAM role. /p p A role can also have managed policies attached to it. To detach a managed policy from a role, use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DetachRolePolicy.html" DetachRolePolicy /a . For more information about policies, refer to a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p
+/// Deletes the specified inline policy that is embedded in the specified IAM role.
+///
+/// A role can also have managed policies attached to it. To detach a managed policy from a role, use [DetachRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachRolePolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub static DELETE_ROLE_POLICY: rt::Operation = rt::Operation::new(
         "DeleteRolePolicy",
         "POST",
@@ -226,7 +269,11 @@ pub static DELETE_ROLE_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Deletes a SAML provider resource in IAM. /p p Deleting the provider resource from IAM does not update any roles that reference the SAML provider resource's ARN as a principal in their trust policies. Any attempt to assume a role that references a non-existent provider resource ARN fails. /p note p This operation requires a href="https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html" Signature Version 4 /a . /p /note
+/// Deletes a SAML provider resource in IAM.
+///
+/// Deleting the provider resource from IAM does not update any roles that reference the SAML provider resource's ARN as a principal in their trust policies. Any attempt to assume a role that references a non-existent provider resource ARN fails.
+///
+/// **Note:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
 pub static DELETE_SAML_PROVIDER: rt::Operation = rt::Operation::new(
         "DeleteSAMLProvider",
         "POST",
@@ -242,7 +289,9 @@ pub static DELETE_SAML_PROVIDER: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Deletes the specified SSH public key. /p p The SSH public key deleted by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see a href="https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html" Set up CodeCommit for SSH connections /a in the i CodeCommit User Guide /i . /p
+/// Deletes the specified SSH public key.
+///
+/// The SSH public key deleted by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
 pub static DELETE_SSH_PUBLIC_KEY: rt::Operation = rt::Operation::new(
         "DeleteSSHPublicKey",
         "POST",
@@ -251,7 +300,11 @@ pub static DELETE_SSH_PUBLIC_KEY: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION]);
-/// p Deletes the specified server certificate. /p p For more information about working with server certificates, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id credentials server-certs.html" Working with server certificates /a in the i IAM User Guide /i . This topic also includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM. /p important p If you are using a server certificate with Elastic Load Balancing, deleting the certificate could have implications for your application. If Elastic Load Balancing doesn't detect the deletion of bound certificates, it may continue to use the certificates. This could cause Elastic Load Balancing to stop accepting traffic. We recommend that you remove the reference to the certificate from Elastic Load Balancing before using this command to delete the certificate. For more information, see a href="https://docs.aws.amazon.com/ElasticLoadBalancing/latest/APIReference/API DeleteLoadBalancerListeners.html" DeleteLoadBalancerListeners /a in the i Elastic Load Balancing API Reference /i . /p /important
+/// Deletes the specified server certificate.
+///
+/// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic also includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
+///
+/// **Important:** If you are using a server certificate with Elastic Load Balancing, deleting the certificate could have implications for your application. If Elastic Load Balancing doesn't detect the deletion of bound certificates, it may continue to use the certificates. This could cause Elastic Load Balancing to stop accepting traffic. We recommend that you remove the reference to the certificate from Elastic Load Balancing before using this command to delete the certificate. For more information, see [DeleteLoadBalancerListeners](https://docs.aws.amazon.com/ElasticLoadBalancing/latest/APIReference/API_DeleteLoadBalancerListeners.html) in the *Elastic Load Balancing API Reference*.
 pub static DELETE_SERVER_CERTIFICATE: rt::Operation = rt::Operation::new(
         "DeleteServerCertificate",
         "POST",
@@ -267,7 +320,11 @@ pub static DELETE_SERVER_CERTIFICATE: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Submits a service-linked role deletion request and returns a code DeletionTaskId /code , which you can use to check the status of the deletion. Before you call this operation, confirm that the role has no active sessions and that any resources used by the role in the linked service are deleted. If you call this operation more than once for the same service-linked role and an earlier deletion task is not complete, then the code DeletionTaskId /code of the earlier request is returned. /p p If you submit a deletion request for a service-linked role whose linked service is still accessing a resource, then the deletion task fails. If it fails, the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetServiceLinkedRoleDeletionStatus.html" GetServiceLinkedRoleDeletionStatus /a operation returns the reason for the failure, usually including the resources that must be deleted. To delete the service-linked role, you must first remove those resources from the linked service and then submit the deletion request again. Resources are specific to the service that is linked to the role. For more information about removing resources from a service, see the a href="http://docs.aws.amazon.com/" Amazon Web Services documentation /a for your service. /p p For more information about service-linked roles, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id roles terms-and-concepts.html#iam-term-service-linked-role" Roles terms and concepts: Amazon Web Services service-linked role /a in the i IAM User Guide /i . /p
+/// Submits a service-linked role deletion request and returns a `DeletionTaskId`, which you can use to check the status of the deletion. Before you call this operation, confirm that the role has no active sessions and that any resources used by the role in the linked service are deleted. If you call this operation more than once for the same service-linked role and an earlier deletion task is not complete, then the `DeletionTaskId` of the earlier request is returned.
+///
+/// If you submit a deletion request for a service-linked role whose linked service is still accessing a resource, then the deletion task fails. If it fails, the [GetServiceLinkedRoleDeletionStatus](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLinkedRoleDeletionStatus.html) operation returns the reason for the failure, usually including the resources that must be deleted. To delete the service-linked role, you must first remove those resources from the linked service and then submit the deletion request again. Resources are specific to the service that is linked to the role. For more information about removing resources from a service, see the [Amazon Web Services documentation](http://docs.aws.amazon.com/) for your service.
+///
+/// For more information about service-linked roles, see [Roles terms and concepts: Amazon Web Services service-linked role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-service-linked-role) in the *IAM User Guide*.
 pub static DELETE_SERVICE_LINKED_ROLE: rt::Operation = rt::Operation::new(
         "DeleteServiceLinkedRole",
         "POST",
@@ -283,7 +340,7 @@ pub static DELETE_SERVICE_LINKED_ROLE: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("DeleteServiceLinkedRoleResult");
-/// p Deletes the specified service-specific credential. /p
+/// Deletes the specified service-specific credential.
 pub static DELETE_SERVICE_SPECIFIC_CREDENTIAL: rt::Operation = rt::Operation::new(
         "DeleteServiceSpecificCredential",
         "POST",
@@ -292,7 +349,9 @@ pub static DELETE_SERVICE_SPECIFIC_CREDENTIAL: rt::Operation = rt::Operation::ne
         &rt::UNIT,
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION]);
-/// p Deletes a signing certificate associated with the specified IAM user. /p p If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated IAM users. /p
+/// Deletes a signing certificate associated with the specified IAM user.
+///
+/// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated IAM users.
 pub static DELETE_SIGNING_CERTIFICATE: rt::Operation = rt::Operation::new(
         "DeleteSigningCertificate",
         "POST",
@@ -308,7 +367,17 @@ pub static DELETE_SIGNING_CERTIFICATE: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Deletes the specified IAM user. Unlike the Amazon Web Services Management Console, when you delete a user programmatically, you must delete the items attached to the user manually, or the deletion fails. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id users manage.html#id users deleting cli" Deleting an IAM user /a . Before attempting to delete a user, remove the following items: /p ul li p Password ( a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DeleteLoginProfile.html" DeleteLoginProfile /a ) /p /li li p Access keys ( a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DeleteAccessKey.html" DeleteAccessKey /a ) /p /li li p Signing certificate ( a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DeleteSigningCertificate.html" DeleteSigningCertificate /a ) /p /li li p SSH public key ( a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DeleteSSHPublicKey.html" DeleteSSHPublicKey /a ) /p /li li p Git credentials ( a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DeleteServiceSpecificCredential.html" DeleteServiceSpecificCredential /a ) /p /li li p Multi-factor authentication (MFA) device ( a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DeactivateMFADevice.html" DeactivateMFADevice /a , a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DeleteVirtualMFADevice.html" DeleteVirtualMFADevice /a ) /p /li li p Inline policies ( a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DeleteUserPolicy.html" DeleteUserPolicy /a ) /p /li li p Attached managed policies ( a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DetachUserPolicy.html" DetachUserPolicy /a ) /p /li li p Group memberships ( a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API RemoveUserFromGroup.html" RemoveUserFromGroup /a ) /p /li /ul
+/// Deletes the specified IAM user. Unlike the Amazon Web Services Management Console, when you delete a user programmatically, you must delete the items attached to the user manually, or the deletion fails. For more information, see [Deleting an IAM user](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_manage.html#id_users_deleting_cli). Before attempting to delete a user, remove the following items:
+///
+/// - Password ([DeleteLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteLoginProfile.html))
+/// - Access keys ([DeleteAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteAccessKey.html))
+/// - Signing certificate ([DeleteSigningCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteSigningCertificate.html))
+/// - SSH public key ([DeleteSSHPublicKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteSSHPublicKey.html))
+/// - Git credentials ([DeleteServiceSpecificCredential](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceSpecificCredential.html))
+/// - Multi-factor authentication (MFA) device ([DeactivateMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeactivateMFADevice.html), [DeleteVirtualMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteVirtualMFADevice.html))
+/// - Inline policies ([DeleteUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUserPolicy.html))
+/// - Attached managed policies ([DetachUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachUserPolicy.html))
+/// - Group memberships ([RemoveUserFromGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_RemoveUserFromGroup.html))
 pub static DELETE_USER: rt::Operation = rt::Operation::new(
         "DeleteUser",
         "POST",
@@ -325,7 +394,9 @@ pub static DELETE_USER: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Deletes the permissions boundary for the specified IAM user. /p important p Deleting the permissions boundary for a user might increase its permissions by allowing the user to perform all the actions granted in its permissions policies. /p /important
+/// Deletes the permissions boundary for the specified IAM user.
+///
+/// **Important:** Deleting the permissions boundary for a user might increase its permissions by allowing the user to perform all the actions granted in its permissions policies.
 pub static DELETE_USER_PERMISSIONS_BOUNDARY: rt::Operation = rt::Operation::new(
         "DeleteUserPermissionsBoundary",
         "POST",
@@ -334,7 +405,9 @@ pub static DELETE_USER_PERMISSIONS_BOUNDARY: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION]);
-/// p Deletes the specified inline policy that is embedded in the specified IAM user. /p p A user can also have managed policies attached to it. To detach a managed policy from a user, use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DetachUserPolicy.html" DetachUserPolicy /a . For more information about policies, refer to a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p
+/// Deletes the specified inline policy that is embedded in the specified IAM user.
+///
+/// A user can also have managed policies attached to it. To detach a managed policy from a user, use [DetachUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachUserPolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub static DELETE_USER_POLICY: rt::Operation = rt::Operation::new(
         "DeleteUserPolicy",
         "POST",
@@ -349,7 +422,9 @@ pub static DELETE_USER_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Deletes a virtual MFA device. /p note p You must deactivate a user's virtual MFA device before you can delete it. For information about deactivating MFA devices, see a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DeactivateMFADevice.html" DeactivateMFADevice /a . /p /note
+/// Deletes a virtual MFA device.
+///
+/// **Note:** You must deactivate a user's virtual MFA device before you can delete it. For information about deactivating MFA devices, see [DeactivateMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeactivateMFADevice.html).
 pub static DELETE_VIRTUAL_MFA_DEVICE: rt::Operation = rt::Operation::new(
         "DeleteVirtualMFADevice",
         "POST",
@@ -366,7 +441,9 @@ pub static DELETE_VIRTUAL_MFA_DEVICE: rt::Operation = rt::Operation::new(
             &t::CONCURRENT_MODIFICATION_EXCEPTION,
         ],
     );
-/// p Removes the specified managed policy from the specified IAM group. /p p A group can also have inline policies embedded with it. To delete an inline policy, use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DeleteGroupPolicy.html" DeleteGroupPolicy /a . For information about policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p
+/// Removes the specified managed policy from the specified IAM group.
+///
+/// A group can also have inline policies embedded with it. To delete an inline policy, use [DeleteGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteGroupPolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub static DETACH_GROUP_POLICY: rt::Operation = rt::Operation::new(
         "DetachGroupPolicy",
         "POST",
@@ -382,7 +459,9 @@ pub static DETACH_GROUP_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Removes the specified managed policy from the specified role. /p p A role can also have inline policies embedded with it. To delete an inline policy, use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DeleteRolePolicy.html" DeleteRolePolicy /a . For information about policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p
+/// Removes the specified managed policy from the specified role.
+///
+/// A role can also have inline policies embedded with it. To delete an inline policy, use [DeleteRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRolePolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub static DETACH_ROLE_POLICY: rt::Operation = rt::Operation::new(
         "DetachRolePolicy",
         "POST",
@@ -399,7 +478,9 @@ pub static DETACH_ROLE_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Removes the specified managed policy from the specified user. /p p A user can also have inline policies embedded with it. To delete an inline policy, use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DeleteUserPolicy.html" DeleteUserPolicy /a . For information about policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p
+/// Removes the specified managed policy from the specified user.
+///
+/// A user can also have inline policies embedded with it. To delete an inline policy, use [DeleteUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUserPolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub static DETACH_USER_POLICY: rt::Operation = rt::Operation::new(
         "DetachUserPolicy",
         "POST",
@@ -415,7 +496,7 @@ pub static DETACH_USER_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Disables the management of privileged root user credentials across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer manage root user credentials for member accounts in your organization. /p
+/// Disables the management of privileged root user credentials across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer manage root user credentials for member accounts in your organization.
 pub static DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT: rt::Operation = rt::Operation::new(
         "DisableOrganizationsRootCredentialsManagement",
         "POST",
@@ -432,7 +513,7 @@ pub static DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT: rt::Operation = rt
         ],
     )
     .result_wrapper("DisableOrganizationsRootCredentialsManagementResult");
-/// p Disables root user sessions for privileged tasks across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer perform privileged tasks on member accounts in your organization. /p
+/// Disables root user sessions for privileged tasks across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer perform privileged tasks on member accounts in your organization.
 pub static DISABLE_ORGANIZATIONS_ROOT_SESSIONS: rt::Operation = rt::Operation::new(
         "DisableOrganizationsRootSessions",
         "POST",
@@ -449,7 +530,7 @@ pub static DISABLE_ORGANIZATIONS_ROOT_SESSIONS: rt::Operation = rt::Operation::n
         ],
     )
     .result_wrapper("DisableOrganizationsRootSessionsResult");
-/// p Disables the outbound identity federation feature for your Amazon Web Services account. When disabled, IAM principals in the account cannot use the code GetWebIdentityToken /code API to obtain JSON Web Tokens (JWTs) for authentication with external services. This operation does not affect tokens that were issued before the feature was disabled. /p
+/// Disables the outbound identity federation feature for your Amazon Web Services account. When disabled, IAM principals in the account cannot use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for authentication with external services. This operation does not affect tokens that were issued before the feature was disabled.
 pub static DISABLE_OUTBOUND_WEB_IDENTITY_FEDERATION: rt::Operation = rt::Operation::new(
         "DisableOutboundWebIdentityFederation",
         "POST",

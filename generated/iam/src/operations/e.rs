@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Enables the specified MFA device and associates it with the specified IAM user. When enabled, the MFA device is required for every subsequent login by the IAM user associated with the device. /p
+/// Enables the specified MFA device and associates it with the specified IAM user. When enabled, the MFA device is required for every subsequent login by the IAM user associated with the device.
 pub static ENABLE_MFA_DEVICE: rt::Operation = rt::Operation::new(
         "EnableMFADevice",
         "POST",
@@ -21,7 +21,12 @@ pub static ENABLE_MFA_DEVICE: rt::Operation = rt::Operation::new(
             &t::CONCURRENT_MODIFICATION_EXCEPTION,
         ],
     );
-/// p Enables the management of privileged root user credentials across member accounts in your organization. When you enable root credentials management for a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id root-user.html#id root-user-access-management" centralized root access /a , the management account and the delegated administrator for IAM can manage root user credentials for member accounts in your organization. /p p Before you enable centralized root access, you must have an account configured with the following settings: /p ul li p You must manage your Amazon Web Services accounts in a href="https://docs.aws.amazon.com/organizations/latest/userguide/orgs introduction.html" Organizations /a . /p /li li p Enable trusted access for Identity and Access Management in Organizations. For details, see a href="https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-iam.html" IAM and Organizations /a in the i Organizations User Guide /i . /p /li /ul
+/// Enables the management of privileged root user credentials across member accounts in your organization. When you enable root credentials management for [centralized root access](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management), the management account and the delegated administrator for IAM can manage root user credentials for member accounts in your organization.
+///
+/// Before you enable centralized root access, you must have an account configured with the following settings:
+///
+/// - You must manage your Amazon Web Services accounts in [Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_introduction.html).
+/// - Enable trusted access for Identity and Access Management in Organizations. For details, see [IAM and Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-iam.html) in the *Organizations User Guide*.
 pub static ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT: rt::Operation = rt::Operation::new(
         "EnableOrganizationsRootCredentialsManagement",
         "POST",
@@ -39,7 +44,12 @@ pub static ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT: rt::Operation = rt:
         ],
     )
     .result_wrapper("EnableOrganizationsRootCredentialsManagementResult");
-/// p Allows the management account or delegated administrator to perform privileged tasks on member accounts in your organization. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id root-user.html#id root-user-access-management" Centrally manage root access for member accounts /a in the i Identity and Access Management User Guide /i . /p p Before you enable this feature, you must have an account configured with the following settings: /p ul li p You must manage your Amazon Web Services accounts in a href="https://docs.aws.amazon.com/organizations/latest/userguide/orgs introduction.html" Organizations /a . /p /li li p Enable trusted access for Identity and Access Management in Organizations. For details, see a href="https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-ra.html" IAM and Organizations /a in the i Organizations User Guide /i . /p /li /ul
+/// Allows the management account or delegated administrator to perform privileged tasks on member accounts in your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management) in the *Identity and Access Management User Guide*.
+///
+/// Before you enable this feature, you must have an account configured with the following settings:
+///
+/// - You must manage your Amazon Web Services accounts in [Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_introduction.html).
+/// - Enable trusted access for Identity and Access Management in Organizations. For details, see [IAM and Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-ra.html) in the *Organizations User Guide*.
 pub static ENABLE_ORGANIZATIONS_ROOT_SESSIONS: rt::Operation = rt::Operation::new(
         "EnableOrganizationsRootSessions",
         "POST",
@@ -57,7 +67,7 @@ pub static ENABLE_ORGANIZATIONS_ROOT_SESSIONS: rt::Operation = rt::Operation::ne
         ],
     )
     .result_wrapper("EnableOrganizationsRootSessionsResult");
-/// p Enables the outbound identity federation feature for your Amazon Web Services account. When enabled, IAM principals in your account can use the code GetWebIdentityToken /code API to obtain JSON Web Tokens (JWTs) for secure authentication with external services. This operation also generates a unique issuer URL for your Amazon Web Services account. /p
+/// Enables the outbound identity federation feature for your Amazon Web Services account. When enabled, IAM principals in your account can use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for secure authentication with external services. This operation also generates a unique issuer URL for your Amazon Web Services account.
 pub static ENABLE_OUTBOUND_WEB_IDENTITY_FEDERATION: rt::Operation = rt::Operation::new(
         "EnableOutboundWebIdentityFederation",
         "POST",

@@ -2,7 +2,15 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Returns information about the access key IDs associated with the specified IAM user. If there is none, the operation returns an empty list. /p p Although each user is limited to a small number of keys, you can still paginate the results using the code MaxItems /code and code Marker /code parameters. /p p If the code UserName /code is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request. If a temporary access key is used, then code UserName /code is required. If a long-term key is assigned to the user, then code UserName /code is not required. /p p This operation works for access keys under the Amazon Web Services account. If the Amazon Web Services account has no associated users, the root user returns it's own access key IDs by running this command. /p note p To ensure the security of your Amazon Web Services account, the secret access key is accessible only during key and user creation. /p /note
+/// Returns information about the access key IDs associated with the specified IAM user. If there is none, the operation returns an empty list.
+///
+/// Although each user is limited to a small number of keys, you can still paginate the results using the `MaxItems` and `Marker` parameters.
+///
+/// If the `UserName` is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request. If a temporary access key is used, then `UserName` is required. If a long-term key is assigned to the user, then `UserName` is not required.
+///
+/// This operation works for access keys under the Amazon Web Services account. If the Amazon Web Services account has no associated users, the root user returns it's own access key IDs by running this command.
+///
+/// **Note:** To ensure the security of your Amazon Web Services account, the secret access key is accessible only during key and user creation.
 pub static LIST_ACCESS_KEYS: rt::Operation = rt::Operation::new(
         "ListAccessKeys",
         "POST",
@@ -12,7 +20,7 @@ pub static LIST_ACCESS_KEYS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListAccessKeysResult");
-/// p Lists the account alias associated with the Amazon Web Services account (Note: you can have only one). For information about using an Amazon Web Services account alias, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/console account-alias.html#CreateAccountAlias" Creating, deleting, and listing an Amazon Web Services account alias /a in the i IAM User Guide /i . /p
+/// Lists the account alias associated with the Amazon Web Services account (Note: you can have only one). For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/IAM/latest/UserGuide/console_account-alias.html#CreateAccountAlias) in the *IAM User Guide*.
 pub static LIST_ACCOUNT_ALIASES: rt::Operation = rt::Operation::new(
         "ListAccountAliases",
         "POST",
@@ -22,7 +30,11 @@ pub static LIST_ACCOUNT_ALIASES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListAccountAliasesResult");
-/// p Lists all managed policies that are attached to the specified IAM group. /p p An IAM group can also have inline policies embedded with it. To list the inline policies for a group, use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListGroupPolicies.html" ListGroupPolicies /a . For information about policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p p You can paginate the results using the code MaxItems /code and code Marker /code parameters. You can use the code PathPrefix /code parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified group (or none that match the specified path prefix), the operation returns an empty list. /p
+/// Lists all managed policies that are attached to the specified IAM group.
+///
+/// An IAM group can also have inline policies embedded with it. To list the inline policies for a group, use [ListGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroupPolicies.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters. You can use the `PathPrefix` parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified group (or none that match the specified path prefix), the operation returns an empty list.
 pub static LIST_ATTACHED_GROUP_POLICIES: rt::Operation = rt::Operation::new(
         "ListAttachedGroupPolicies",
         "POST",
@@ -38,7 +50,11 @@ pub static LIST_ATTACHED_GROUP_POLICIES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListAttachedGroupPoliciesResult");
-/// p Lists all managed policies that are attached to the specified IAM role. /p p An IAM role can also have inline policies embedded with it. To list the inline policies for a role, use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListRolePolicies.html" ListRolePolicies /a . For information about policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p p You can paginate the results using the code MaxItems /code and code Marker /code parameters. You can use the code PathPrefix /code parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified role (or none that match the specified path prefix), the operation returns an empty list. /p
+/// Lists all managed policies that are attached to the specified IAM role.
+///
+/// An IAM role can also have inline policies embedded with it. To list the inline policies for a role, use [ListRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRolePolicies.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters. You can use the `PathPrefix` parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified role (or none that match the specified path prefix), the operation returns an empty list.
 pub static LIST_ATTACHED_ROLE_POLICIES: rt::Operation = rt::Operation::new(
         "ListAttachedRolePolicies",
         "POST",
@@ -54,7 +70,11 @@ pub static LIST_ATTACHED_ROLE_POLICIES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListAttachedRolePoliciesResult");
-/// p Lists all managed policies that are attached to the specified IAM user. /p p An IAM user can also have inline policies embedded with it. To list the inline policies for a user, use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListUserPolicies.html" ListUserPolicies /a . For information about policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p p You can paginate the results using the code MaxItems /code and code Marker /code parameters. You can use the code PathPrefix /code parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified group (or none that match the specified path prefix), the operation returns an empty list. /p
+/// Lists all managed policies that are attached to the specified IAM user.
+///
+/// An IAM user can also have inline policies embedded with it. To list the inline policies for a user, use [ListUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUserPolicies.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters. You can use the `PathPrefix` parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified group (or none that match the specified path prefix), the operation returns an empty list.
 pub static LIST_ATTACHED_USER_POLICIES: rt::Operation = rt::Operation::new(
         "ListAttachedUserPolicies",
         "POST",
@@ -70,7 +90,11 @@ pub static LIST_ATTACHED_USER_POLICIES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListAttachedUserPoliciesResult");
-/// p Lists delegation requests based on the specified criteria. /p p If a delegation request has no owner, even if it is assigned to a specific account, it will not be part of the code ListDelegationRequests /code output for that account. /p p For more details, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies-temporary-delegation.html#temporary-delegation-managing-permissions" Managing Permissions for Delegation Requests /a . /p
+/// Lists delegation requests based on the specified criteria.
+///
+/// If a delegation request has no owner, even if it is assigned to a specific account, it will not be part of the `ListDelegationRequests` output for that account.
+///
+/// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
 pub static LIST_DELEGATION_REQUESTS: rt::Operation = rt::Operation::new(
         "ListDelegationRequests",
         "POST",
@@ -86,7 +110,11 @@ pub static LIST_DELEGATION_REQUESTS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListDelegationRequestsResult");
-/// p Lists all IAM users, groups, and roles that the specified managed policy is attached to. /p p You can use the optional code EntityFilter /code parameter to limit the results to a particular type of entity (users, groups, or roles). For example, to list only the roles that are attached to the specified policy, set code EntityFilter /code to code Role /code . /p p You can paginate the results using the code MaxItems /code and code Marker /code parameters. /p
+/// Lists all IAM users, groups, and roles that the specified managed policy is attached to.
+///
+/// You can use the optional `EntityFilter` parameter to limit the results to a particular type of entity (users, groups, or roles). For example, to list only the roles that are attached to the specified policy, set `EntityFilter` to `Role`.
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters.
 pub static LIST_ENTITIES_FOR_POLICY: rt::Operation = rt::Operation::new(
         "ListEntitiesForPolicy",
         "POST",
@@ -102,7 +130,11 @@ pub static LIST_ENTITIES_FOR_POLICY: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListEntitiesForPolicyResult");
-/// p Lists the names of the inline policies that are embedded in the specified IAM group. /p p An IAM group can also have managed policies attached to it. To list the managed policies that are attached to a group, use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListAttachedGroupPolicies.html" ListAttachedGroupPolicies /a . For more information about policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p p You can paginate the results using the code MaxItems /code and code Marker /code parameters. If there are no inline policies embedded with the specified group, the operation returns an empty list. /p
+/// Lists the names of the inline policies that are embedded in the specified IAM group.
+///
+/// An IAM group can also have managed policies attached to it. To list the managed policies that are attached to a group, use [ListAttachedGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedGroupPolicies.html). For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified group, the operation returns an empty list.
 pub static LIST_GROUP_POLICIES: rt::Operation = rt::Operation::new(
         "ListGroupPolicies",
         "POST",
@@ -112,7 +144,9 @@ pub static LIST_GROUP_POLICIES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListGroupPoliciesResult");
-/// p Lists the IAM groups that have the specified path prefix. /p p You can paginate the results using the code MaxItems /code and code Marker /code parameters. /p
+/// Lists the IAM groups that have the specified path prefix.
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters.
 pub static LIST_GROUPS: rt::Operation = rt::Operation::new(
         "ListGroups",
         "POST",
@@ -122,7 +156,9 @@ pub static LIST_GROUPS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListGroupsResult");
-/// p Lists the IAM groups that the specified IAM user belongs to. /p p You can paginate the results using the code MaxItems /code and code Marker /code parameters. /p
+/// Lists the IAM groups that the specified IAM user belongs to.
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters.
 pub static LIST_GROUPS_FOR_USER: rt::Operation = rt::Operation::new(
         "ListGroupsForUser",
         "POST",
@@ -132,7 +168,7 @@ pub static LIST_GROUPS_FOR_USER: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListGroupsForUserResult");
-/// p Lists the tags that are attached to the specified IAM instance profile. The returned list of tags is sorted by tag key. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p
+/// Lists the tags that are attached to the specified IAM instance profile. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub static LIST_INSTANCE_PROFILE_TAGS: rt::Operation = rt::Operation::new(
         "ListInstanceProfileTags",
         "POST",
@@ -142,7 +178,11 @@ pub static LIST_INSTANCE_PROFILE_TAGS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListInstanceProfileTagsResult");
-/// p Lists the instance profiles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about instance profiles, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id roles use switch-role-ec2 instance-profiles.html" Using instance profiles /a in the i IAM User Guide /i . /p note p IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for an instance profile, see a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetInstanceProfile.html" GetInstanceProfile /a . /p /note p You can paginate the results using the code MaxItems /code and code Marker /code parameters. /p
+/// Lists the instance profiles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
+///
+/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for an instance profile, see [GetInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetInstanceProfile.html).
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters.
 pub static LIST_INSTANCE_PROFILES: rt::Operation = rt::Operation::new(
         "ListInstanceProfiles",
         "POST",
@@ -152,7 +192,9 @@ pub static LIST_INSTANCE_PROFILES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListInstanceProfilesResult");
-/// p Lists the instance profiles that have the specified associated IAM role. If there are none, the operation returns an empty list. For more information about instance profiles, go to a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id roles use switch-role-ec2 instance-profiles.html" Using instance profiles /a in the i IAM User Guide /i . /p p You can paginate the results using the code MaxItems /code and code Marker /code parameters. /p
+/// Lists the instance profiles that have the specified associated IAM role. If there are none, the operation returns an empty list. For more information about instance profiles, go to [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters.
 pub static LIST_INSTANCE_PROFILES_FOR_ROLE: rt::Operation = rt::Operation::new(
         "ListInstanceProfilesForRole",
         "POST",
@@ -162,7 +204,7 @@ pub static LIST_INSTANCE_PROFILES_FOR_ROLE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListInstanceProfilesForRoleResult");
-/// p Lists the tags that are attached to the specified IAM virtual multi-factor authentication (MFA) device. The returned list of tags is sorted by tag key. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p
+/// Lists the tags that are attached to the specified IAM virtual multi-factor authentication (MFA) device. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub static LIST_MFA_DEVICE_TAGS: rt::Operation = rt::Operation::new(
         "ListMFADeviceTags",
         "POST",
@@ -178,7 +220,9 @@ pub static LIST_MFA_DEVICE_TAGS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListMFADeviceTagsResult");
-/// p Lists the MFA devices for an IAM user. If the request includes a IAM user name, then this operation lists all the MFA devices associated with the specified user. If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request for this operation. /p p You can paginate the results using the code MaxItems /code and code Marker /code parameters. /p
+/// Lists the MFA devices for an IAM user. If the request includes a IAM user name, then this operation lists all the MFA devices associated with the specified user. If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request for this operation.
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters.
 pub static LIST_MFA_DEVICES: rt::Operation = rt::Operation::new(
         "ListMFADevices",
         "POST",
@@ -188,7 +232,9 @@ pub static LIST_MFA_DEVICES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListMFADevicesResult");
-/// p Lists the tags that are attached to the specified OpenID Connect (OIDC)-compatible identity provider. The returned list of tags is sorted by tag key. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id roles providers oidc.html" About web identity federation /a . /p p For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p
+/// Lists the tags that are attached to the specified OpenID Connect (OIDC)-compatible identity provider. The returned list of tags is sorted by tag key. For more information, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html).
+///
+/// For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub static LIST_OPEN_ID_CONNECT_PROVIDER_TAGS: rt::Operation = rt::Operation::new(
         "ListOpenIDConnectProviderTags",
         "POST",
@@ -204,7 +250,9 @@ pub static LIST_OPEN_ID_CONNECT_PROVIDER_TAGS: rt::Operation = rt::Operation::ne
         ],
     )
     .result_wrapper("ListOpenIDConnectProviderTagsResult");
-/// p Lists information about the IAM OpenID Connect (OIDC) provider resource objects defined in the Amazon Web Services account. /p note p IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for an OIDC provider, see a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetOpenIDConnectProvider.html" GetOpenIDConnectProvider /a . /p /note
+/// Lists information about the IAM OpenID Connect (OIDC) provider resource objects defined in the Amazon Web Services account.
+///
+/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for an OIDC provider, see [GetOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOpenIDConnectProvider.html).
 pub static LIST_OPEN_ID_CONNECT_PROVIDERS: rt::Operation = rt::Operation::new(
         "ListOpenIDConnectProviders",
         "POST",
@@ -214,7 +262,7 @@ pub static LIST_OPEN_ID_CONNECT_PROVIDERS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListOpenIDConnectProvidersResult");
-/// p Lists the centralized root access features enabled for your organization. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id root-user.html#id root-user-access-management" Centrally manage root access for member accounts /a . /p
+/// Lists the centralized root access features enabled for your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management).
 pub static LIST_ORGANIZATIONS_FEATURES: rt::Operation = rt::Operation::new(
         "ListOrganizationsFeatures",
         "POST",
@@ -231,7 +279,15 @@ pub static LIST_ORGANIZATIONS_FEATURES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListOrganizationsFeaturesResult");
-/// p Lists all the managed policies that are available in your Amazon Web Services account, including your own customer-defined managed policies and all Amazon Web Services managed policies. /p p You can filter the list of policies that is returned using the optional code OnlyAttached /code , code Scope /code , and code PathPrefix /code parameters. For example, to list only the customer managed policies in your Amazon Web Services account, set code Scope /code to code Local /code . To list only Amazon Web Services managed policies, set code Scope /code to code AWS /code . /p p You can paginate the results using the code MaxItems /code and code Marker /code parameters. /p p For more information about managed policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p note p IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a customer manged policy, see a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetPolicy.html" GetPolicy /a . /p /note
+/// Lists all the managed policies that are available in your Amazon Web Services account, including your own customer-defined managed policies and all Amazon Web Services managed policies.
+///
+/// You can filter the list of policies that is returned using the optional `OnlyAttached`, `Scope`, and `PathPrefix` parameters. For example, to list only the customer managed policies in your Amazon Web Services account, set `Scope` to `Local`. To list only Amazon Web Services managed policies, set `Scope` to `AWS`.
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters.
+///
+/// For more information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+///
+/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a customer manged policy, see [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html).
 pub static LIST_POLICIES: rt::Operation = rt::Operation::new(
         "ListPolicies",
         "POST",
@@ -241,7 +297,19 @@ pub static LIST_POLICIES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListPoliciesResult");
-/// p Retrieves a list of policies that the IAM identity (user, group, or role) can use to access each specified service. /p note p This operation does not use other policy types when determining whether a resource could access a service. These other policy types include resource-based policies, access control lists, Organizations policies, IAM permissions boundaries, and STS assume role policies. It only applies permissions policy logic. For more about the evaluation of policy types, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference policies evaluation-logic.html#policy-eval-basics" Evaluating policies /a in the i IAM User Guide /i . /p /note p The list of policies returned by the operation depends on the ARN of the identity that you provide. /p ul li p b User /b – The list of policies includes the managed and inline policies that are attached to the user directly. The list also includes any additional managed and inline policies that are attached to the group to which the user belongs. /p /li li p b Group /b – The list of policies includes only the managed and inline policies that are attached to the group directly. Policies that are attached to the group’s user are not included. /p /li li p b Role /b – The list of policies includes only the managed and inline policies that are attached to the role. /p /li /ul p For each managed policy, this operation returns the ARN and policy name. For each inline policy, it returns the policy name and the entity to which it is attached. Inline policies do not have an ARN. For more information about these policy types, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p p Policies that are attached to users and roles as permissions boundaries are not returned. To view which managed policy is currently used to set the permissions boundary for a user or role, use the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetUser.html" GetUser /a or a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetRole.html" GetRole /a operations. /p
+/// Retrieves a list of policies that the IAM identity (user, group, or role) can use to access each specified service.
+///
+/// **Note:** This operation does not use other policy types when determining whether a resource could access a service. These other policy types include resource-based policies, access control lists, Organizations policies, IAM permissions boundaries, and STS assume role policies. It only applies permissions policy logic. For more about the evaluation of policy types, see [Evaluating policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-basics) in the *IAM User Guide*.
+///
+/// The list of policies returned by the operation depends on the ARN of the identity that you provide.
+///
+/// - **User** – The list of policies includes the managed and inline policies that are attached to the user directly. The list also includes any additional managed and inline policies that are attached to the group to which the user belongs.
+/// - **Group** – The list of policies includes only the managed and inline policies that are attached to the group directly. Policies that are attached to the group’s user are not included.
+/// - **Role** – The list of policies includes only the managed and inline policies that are attached to the role.
+///
+/// For each managed policy, this operation returns the ARN and policy name. For each inline policy, it returns the policy name and the entity to which it is attached. Inline policies do not have an ARN. For more information about these policy types, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html) in the *IAM User Guide*.
+///
+/// Policies that are attached to users and roles as permissions boundaries are not returned. To view which managed policy is currently used to set the permissions boundary for a user or role, use the [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html) or [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html) operations.
 pub static LIST_POLICIES_GRANTING_SERVICE_ACCESS: rt::Operation = rt::Operation::new(
         "ListPoliciesGrantingServiceAccess",
         "POST",
@@ -251,7 +319,7 @@ pub static LIST_POLICIES_GRANTING_SERVICE_ACCESS: rt::Operation = rt::Operation:
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::INVALID_INPUT_EXCEPTION])
     .result_wrapper("ListPoliciesGrantingServiceAccessResult");
-/// p Lists the tags that are attached to the specified IAM customer managed policy. The returned list of tags is sorted by tag key. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p
+/// Lists the tags that are attached to the specified IAM customer managed policy. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub static LIST_POLICY_TAGS: rt::Operation = rt::Operation::new(
         "ListPolicyTags",
         "POST",
@@ -267,7 +335,9 @@ pub static LIST_POLICY_TAGS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListPolicyTagsResult");
-/// p Lists information about the versions of the specified managed policy, including the version that is currently set as the policy's default version. /p p For more information about managed policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p
+/// Lists information about the versions of the specified managed policy, including the version that is currently set as the policy's default version.
+///
+/// For more information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub static LIST_POLICY_VERSIONS: rt::Operation = rt::Operation::new(
         "ListPolicyVersions",
         "POST",
@@ -283,7 +353,11 @@ pub static LIST_POLICY_VERSIONS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListPolicyVersionsResult");
-/// p Lists the names of the inline policies that are embedded in the specified IAM role. /p p An IAM role can also have managed policies attached to it. To list the managed policies that are attached to a role, use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListAttachedRolePolicies.html" ListAttachedRolePolicies /a . For more information about policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p p You can paginate the results using the code MaxItems /code and code Marker /code parameters. If there are no inline policies embedded with the specified role, the operation returns an empty list. /p
+/// Lists the names of the inline policies that are embedded in the specified IAM role.
+///
+/// An IAM role can also have managed policies attached to it. To list the managed policies that are attached to a role, use [ListAttachedRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedRolePolicies.html). For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified role, the operation returns an empty list.
 pub static LIST_ROLE_POLICIES: rt::Operation = rt::Operation::new(
         "ListRolePolicies",
         "POST",
@@ -293,7 +367,7 @@ pub static LIST_ROLE_POLICIES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListRolePoliciesResult");
-/// p Lists the tags that are attached to the specified role. The returned list of tags is sorted by tag key. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p
+/// Lists the tags that are attached to the specified role. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub static LIST_ROLE_TAGS: rt::Operation = rt::Operation::new(
         "ListRoleTags",
         "POST",
@@ -303,7 +377,17 @@ pub static LIST_ROLE_TAGS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListRoleTagsResult");
-/// p Lists the IAM roles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about roles, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id roles.html" IAM roles /a in the i IAM User Guide /i . /p note p IAM resource-listing operations return a subset of the available attributes for the resource. This operation does not return the following attributes, even though they are an attribute of the returned object: /p ul li p PermissionsBoundary /p /li li p RoleLastUsed /p /li li p Tags /p /li /ul p To view all of the information for a role, see a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetRole.html" GetRole /a . /p /note p You can paginate the results using the code MaxItems /code and code Marker /code parameters. /p
+/// Lists the IAM roles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
+///
+/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. This operation does not return the following attributes, even though they are an attribute of the returned object:
+///
+/// - PermissionsBoundary
+/// - RoleLastUsed
+/// - Tags
+///
+/// To view all of the information for a role, see [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html).
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters.
 pub static LIST_ROLES: rt::Operation = rt::Operation::new(
         "ListRoles",
         "POST",
@@ -313,7 +397,9 @@ pub static LIST_ROLES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListRolesResult");
-/// p Lists the tags that are attached to the specified Security Assertion Markup Language (SAML) identity provider. The returned list of tags is sorted by tag key. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id roles providers saml.html" About SAML 2.0-based federation /a . /p p For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p
+/// Lists the tags that are attached to the specified Security Assertion Markup Language (SAML) identity provider. The returned list of tags is sorted by tag key. For more information, see [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html).
+///
+/// For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub static LIST_SAML_PROVIDER_TAGS: rt::Operation = rt::Operation::new(
         "ListSAMLProviderTags",
         "POST",
@@ -329,7 +415,9 @@ pub static LIST_SAML_PROVIDER_TAGS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListSAMLProviderTagsResult");
-/// p Lists the SAML provider resource objects defined in IAM in the account. IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a SAML provider, see a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetSAMLProvider.html" GetSAMLProvider /a . /p important p This operation requires a href="https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html" Signature Version 4 /a . /p /important
+/// Lists the SAML provider resource objects defined in IAM in the account. IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a SAML provider, see [GetSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSAMLProvider.html).
+///
+/// **Important:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
 pub static LIST_SAML_PROVIDERS: rt::Operation = rt::Operation::new(
         "ListSAMLProviders",
         "POST",
@@ -339,7 +427,11 @@ pub static LIST_SAML_PROVIDERS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListSAMLProvidersResult");
-/// p Returns information about the SSH public keys associated with the specified IAM user. If none exists, the operation returns an empty list. /p p The SSH public keys returned by this operation are used only for authenticating the IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see a href="https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html" Set up CodeCommit for SSH connections /a in the i CodeCommit User Guide /i . /p p Although each user is limited to a small number of keys, you can still paginate the results using the code MaxItems /code and code Marker /code parameters. /p
+/// Returns information about the SSH public keys associated with the specified IAM user. If none exists, the operation returns an empty list.
+///
+/// The SSH public keys returned by this operation are used only for authenticating the IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
+///
+/// Although each user is limited to a small number of keys, you can still paginate the results using the `MaxItems` and `Marker` parameters.
 pub static LIST_SSH_PUBLIC_KEYS: rt::Operation = rt::Operation::new(
         "ListSSHPublicKeys",
         "POST",
@@ -349,7 +441,9 @@ pub static LIST_SSH_PUBLIC_KEYS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION])
     .result_wrapper("ListSSHPublicKeysResult");
-/// p Lists the tags that are attached to the specified IAM server certificate. The returned list of tags is sorted by tag key. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p note p For certificates in a Region supported by Certificate Manager (ACM), we recommend that you don't use IAM server certificates. Instead, use ACM to provision, manage, and deploy your server certificates. For more information about IAM server certificates, a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id credentials server-certs.html" Working with server certificates /a in the i IAM User Guide /i . /p /note
+/// Lists the tags that are attached to the specified IAM server certificate. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+///
+/// **Note:** For certificates in a Region supported by Certificate Manager (ACM), we recommend that you don't use IAM server certificates. Instead, use ACM to provision, manage, and deploy your server certificates. For more information about IAM server certificates, [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*.
 pub static LIST_SERVER_CERTIFICATE_TAGS: rt::Operation = rt::Operation::new(
         "ListServerCertificateTags",
         "POST",
@@ -359,7 +453,13 @@ pub static LIST_SERVER_CERTIFICATE_TAGS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListServerCertificateTagsResult");
-/// p Lists the server certificates stored in IAM that have the specified path prefix. If none exist, the operation returns an empty list. /p p You can paginate the results using the code MaxItems /code and code Marker /code parameters. /p p For more information about working with server certificates, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id credentials server-certs.html" Working with server certificates /a in the i IAM User Guide /i . This topic also includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM. /p note p IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a servercertificate, see a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetServerCertificate.html" GetServerCertificate /a . /p /note
+/// Lists the server certificates stored in IAM that have the specified path prefix. If none exist, the operation returns an empty list.
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters.
+///
+/// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic also includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
+///
+/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a servercertificate, see [GetServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServerCertificate.html).
 pub static LIST_SERVER_CERTIFICATES: rt::Operation = rt::Operation::new(
         "ListServerCertificates",
         "POST",
@@ -369,7 +469,11 @@ pub static LIST_SERVER_CERTIFICATES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListServerCertificatesResult");
-/// p Returns information about the service-specific credentials associated with the specified IAM user. If none exists, the operation returns an empty list. The service-specific credentials returned by this operation are used only for authenticating the IAM user to a specific service. For more information about using service-specific credentials to authenticate to an Amazon Web Services service, refer to the following docs: /p ul li p For service-specific credentials with CodeCommit, refer to a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id credentials ssh-keys.html" IAM credentials for CodeCommit: Git credentials, SSH keys, and Amazon Web Services access keys /a in the i IAM User Guide /i . /p /li li p For service-specific credentials with Amazon Keyspaces (for Apache Cassandra), refer to a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id credentials keyspaces.html" Use IAM with Amazon Keyspaces (for Apache Cassandra) /a in the i IAM User Guide /i . /p /li li p For services that support long-term API keys, refer to a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id credentials api keys for aws services.html" API keys for Amazon Web Services services /a in the i IAM User Guide /i . /p /li /ul
+/// Returns information about the service-specific credentials associated with the specified IAM user. If none exists, the operation returns an empty list. The service-specific credentials returned by this operation are used only for authenticating the IAM user to a specific service. For more information about using service-specific credentials to authenticate to an Amazon Web Services service, refer to the following docs:
+///
+/// - For service-specific credentials with CodeCommit, refer to [IAM credentials for CodeCommit: Git credentials, SSH keys, and Amazon Web Services access keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_ssh-keys.html) in the *IAM User Guide*.
+/// - For service-specific credentials with Amazon Keyspaces (for Apache Cassandra), refer to [Use IAM with Amazon Keyspaces (for Apache Cassandra)](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_keyspaces.html) in the *IAM User Guide*.
+/// - For services that support long-term API keys, refer to [API keys for Amazon Web Services services](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_api_keys_for_aws_services.html) in the *IAM User Guide*.
 pub static LIST_SERVICE_SPECIFIC_CREDENTIALS: rt::Operation = rt::Operation::new(
         "ListServiceSpecificCredentials",
         "POST",
@@ -379,7 +483,11 @@ pub static LIST_SERVICE_SPECIFIC_CREDENTIALS: rt::Operation = rt::Operation::new
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_NOT_SUPPORTED_EXCEPTION])
     .result_wrapper("ListServiceSpecificCredentialsResult");
-/// p Returns information about the signing certificates associated with the specified IAM user. If none exists, the operation returns an empty list. /p p Although each user is limited to a small number of signing certificates, you can still paginate the results using the code MaxItems /code and code Marker /code parameters. /p p If the code UserName /code field is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request for this operation. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users. /p
+/// Returns information about the signing certificates associated with the specified IAM user. If none exists, the operation returns an empty list.
+///
+/// Although each user is limited to a small number of signing certificates, you can still paginate the results using the `MaxItems` and `Marker` parameters.
+///
+/// If the `UserName` field is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request for this operation. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
 pub static LIST_SIGNING_CERTIFICATES: rt::Operation = rt::Operation::new(
         "ListSigningCertificates",
         "POST",
@@ -389,7 +497,11 @@ pub static LIST_SIGNING_CERTIFICATES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListSigningCertificatesResult");
-/// p Lists the names of the inline policies embedded in the specified IAM user. /p p An IAM user can also have managed policies attached to it. To list the managed policies that are attached to a user, use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListAttachedUserPolicies.html" ListAttachedUserPolicies /a . For more information about policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p p You can paginate the results using the code MaxItems /code and code Marker /code parameters. If there are no inline policies embedded with the specified user, the operation returns an empty list. /p
+/// Lists the names of the inline policies embedded in the specified IAM user.
+///
+/// An IAM user can also have managed policies attached to it. To list the managed policies that are attached to a user, use [ListAttachedUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedUserPolicies.html). For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified user, the operation returns an empty list.
 pub static LIST_USER_POLICIES: rt::Operation = rt::Operation::new(
         "ListUserPolicies",
         "POST",
@@ -399,7 +511,7 @@ pub static LIST_USER_POLICIES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListUserPoliciesResult");
-/// p Lists the tags that are attached to the specified IAM user. The returned list of tags is sorted by tag key. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p
+/// Lists the tags that are attached to the specified IAM user. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub static LIST_USER_TAGS: rt::Operation = rt::Operation::new(
         "ListUserTags",
         "POST",
@@ -409,7 +521,16 @@ pub static LIST_USER_TAGS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListUserTagsResult");
-/// p Lists the IAM users that have the specified path prefix. If no path prefix is specified, the operation returns all users in the Amazon Web Services account. If there are none, the operation returns an empty list. /p note p IAM resource-listing operations return a subset of the available attributes for the resource. This operation does not return the following attributes, even though they are an attribute of the returned object: /p ul li p PermissionsBoundary /p /li li p Tags /p /li /ul p To view all of the information for a user, see a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetUser.html" GetUser /a . /p /note p You can paginate the results using the code MaxItems /code and code Marker /code parameters. /p
+/// Lists the IAM users that have the specified path prefix. If no path prefix is specified, the operation returns all users in the Amazon Web Services account. If there are none, the operation returns an empty list.
+///
+/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. This operation does not return the following attributes, even though they are an attribute of the returned object:
+///
+/// - PermissionsBoundary
+/// - Tags
+///
+/// To view all of the information for a user, see [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html).
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters.
 pub static LIST_USERS: rt::Operation = rt::Operation::new(
         "ListUsers",
         "POST",
@@ -419,7 +540,11 @@ pub static LIST_USERS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListUsersResult");
-/// p Lists the virtual MFA devices defined in the Amazon Web Services account by assignment status. If you do not specify an assignment status, the operation returns a list of all virtual MFA devices. Assignment status can be code Assigned /code , code Unassigned /code , or code Any /code . /p note p IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view tag information for a virtual MFA device, see a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListMFADeviceTags.html" ListMFADeviceTags /a . /p /note p You can paginate the results using the code MaxItems /code and code Marker /code parameters. /p
+/// Lists the virtual MFA devices defined in the Amazon Web Services account by assignment status. If you do not specify an assignment status, the operation returns a list of all virtual MFA devices. Assignment status can be `Assigned`, `Unassigned`, or `Any`.
+///
+/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view tag information for a virtual MFA device, see [ListMFADeviceTags](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListMFADeviceTags.html).
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters.
 pub static LIST_VIRTUAL_MFA_DEVICES: rt::Operation = rt::Operation::new(
         "ListVirtualMFADevices",
         "POST",

@@ -2,7 +2,13 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Rejects a delegation request, denying the requested temporary access. /p p Once a request is rejected, it cannot be accepted or updated later. Rejected requests expire after 7 days. /p p When rejecting a request, an optional explanation can be added using the code Notes /code request parameter. /p p For more details, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies-temporary-delegation.html#temporary-delegation-managing-permissions" Managing Permissions for Delegation Requests /a . /p
+/// Rejects a delegation request, denying the requested temporary access.
+///
+/// Once a request is rejected, it cannot be accepted or updated later. Rejected requests expire after 7 days.
+///
+/// When rejecting a request, an optional explanation can be added using the `Notes` request parameter.
+///
+/// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
 pub static REJECT_DELEGATION_REQUEST: rt::Operation = rt::Operation::new(
         "RejectDelegationRequest",
         "POST",
@@ -18,7 +24,9 @@ pub static REJECT_DELEGATION_REQUEST: rt::Operation = rt::Operation::new(
             &t::INVALID_INPUT_EXCEPTION,
         ],
     );
-/// p Removes the specified client ID (also known as audience) from the list of client IDs registered for the specified IAM OpenID Connect (OIDC) provider resource object. /p p This operation is idempotent; it does not fail or return an error if you try to remove a client ID that does not exist. /p
+/// Removes the specified client ID (also known as audience) from the list of client IDs registered for the specified IAM OpenID Connect (OIDC) provider resource object.
+///
+/// This operation is idempotent; it does not fail or return an error if you try to remove a client ID that does not exist.
 pub static REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER: rt::Operation = rt::Operation::new(
         "RemoveClientIDFromOpenIDConnectProvider",
         "POST",
@@ -34,7 +42,11 @@ pub static REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER: rt::Operation = rt::O
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Removes the specified IAM role from the specified Amazon EC2 instance profile. /p important p Make sure that you do not have any Amazon EC2 instances running with the role you are about to remove from the instance profile. Removing a role from an instance profile that is associated with a running instance might break any applications running on the instance. /p /important p For more information about roles, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id roles.html" IAM roles /a in the i IAM User Guide /i . For more information about instance profiles, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id roles use switch-role-ec2 instance-profiles.html" Using instance profiles /a in the i IAM User Guide /i . /p
+/// Removes the specified IAM role from the specified Amazon EC2 instance profile.
+///
+/// **Important:** Make sure that you do not have any Amazon EC2 instances running with the role you are about to remove from the instance profile. Removing a role from an instance profile that is associated with a running instance might break any applications running on the instance.
+///
+/// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
 pub static REMOVE_ROLE_FROM_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
         "RemoveRoleFromInstanceProfile",
         "POST",
@@ -50,7 +62,7 @@ pub static REMOVE_ROLE_FROM_INSTANCE_PROFILE: rt::Operation = rt::Operation::new
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Removes the specified user from the specified group. /p
+/// Removes the specified user from the specified group.
 pub static REMOVE_USER_FROM_GROUP: rt::Operation = rt::Operation::new(
         "RemoveUserFromGroup",
         "POST",
@@ -65,7 +77,7 @@ pub static REMOVE_USER_FROM_GROUP: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// p Resets the password for a service-specific credential. The new password is Amazon Web Services generated and cryptographically strong. It cannot be configured by the user. Resetting the password immediately invalidates the previous password associated with this user. /p
+/// Resets the password for a service-specific credential. The new password is Amazon Web Services generated and cryptographically strong. It cannot be configured by the user. Resetting the password immediately invalidates the previous password associated with this user.
 pub static RESET_SERVICE_SPECIFIC_CREDENTIAL: rt::Operation = rt::Operation::new(
         "ResetServiceSpecificCredential",
         "POST",
@@ -75,7 +87,9 @@ pub static RESET_SERVICE_SPECIFIC_CREDENTIAL: rt::Operation = rt::Operation::new
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION])
     .result_wrapper("ResetServiceSpecificCredentialResult");
-/// p Synchronizes the specified MFA device with its IAM resource object on the Amazon Web Services servers. /p p For more information about creating and working with virtual MFA devices, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using VirtualMFA.html" Using a virtual MFA device /a in the i IAM User Guide /i . /p
+/// Synchronizes the specified MFA device with its IAM resource object on the Amazon Web Services servers.
+///
+/// For more information about creating and working with virtual MFA devices, see [Using a virtual MFA device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
 pub static RESYNC_MFA_DEVICE: rt::Operation = rt::Operation::new(
         "ResyncMFADevice",
         "POST",

@@ -5,7 +5,7 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptDelegationRequestRequest {
-    /// p The unique identifier of the delegation request to accept. /p
+    /// The unique identifier of the delegation request to accept.
     pub delegation_request_id: String,
 }
 rt::structure!(
@@ -20,20 +20,30 @@ rt::string_enum! {
     pub enum AccessAdvisorUsageGranularityType { ServiceLevel = "SERVICE_LEVEL",
     ActionLevel = "ACTION_LEVEL" }
 }
-/// p An object that contains details about when a principal in the reported Organizations entity last attempted to access an Amazon Web Services service. A principal can be an IAM user, an IAM role, or the Amazon Web Services account root user within the reported Organizations entity. /p p This data type is a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetOrganizationsAccessReport.html" GetOrganizationsAccessReport /a operation. /p
+/// An object that contains details about when a principal in the reported Organizations entity last attempted to access an Amazon Web Services service. A principal can be an IAM user, an IAM role, or the Amazon Web Services account root user within the reported Organizations entity.
+///
+/// This data type is a response element in the [GetOrganizationsAccessReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOrganizationsAccessReport.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccessDetail {
-    /// p The name of the service in which access was attempted. /p
+    /// The name of the service in which access was attempted.
     pub service_name: String,
-    /// p The namespace of the service in which access was attempted. /p p To learn the service namespace of a service, see a href="https://docs.aws.amazon.com/service-authorization/latest/reference/reference policies actions-resources-contextkeys.html" Actions, resources, and condition keys for Amazon Web Services services /a in the i Service Authorization Reference /i . Choose the name of the service to view details for that service. In the first paragraph, find the service prefix. For example, code (service prefix: a4b) /code . For more information about service namespaces, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#genref-aws-service-namespaces" Amazon Web Services service namespaces /a in the i Amazon Web Services General Reference /i . /p
+    /// The namespace of the service in which access was attempted.
+    ///
+    /// To learn the service namespace of a service, see [Actions, resources, and condition keys for Amazon Web Services services](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html) in the *Service Authorization Reference*. Choose the name of the service to view details for that service. In the first paragraph, find the service prefix. For example, `(service prefix: a4b)`. For more information about service namespaces, see [Amazon Web Services service namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#genref-aws-service-namespaces) in the *Amazon Web Services General Reference*.
     pub service_namespace: String,
-    /// p The Region where the last service access attempt occurred. /p p This field is null if no principals in the reported Organizations entity attempted to access the service within the a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies access-advisor.html#service-last-accessed-reporting-period" tracking period /a . /p
+    /// The Region where the last service access attempt occurred.
+    ///
+    /// This field is null if no principals in the reported Organizations entity attempted to access the service within the [tracking period](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#service-last-accessed-reporting-period).
     pub region: Option<String>,
-    /// p The path of the Organizations entity (root, organizational unit, or account) from which an authenticated principal last attempted to access the service. Amazon Web Services does not report unauthenticated requests. /p p This field is null if no principals (IAM users, IAM roles, or root user) in the reported Organizations entity attempted to access the service within the a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies access-advisor.html#service-last-accessed-reporting-period" tracking period /a . /p
+    /// The path of the Organizations entity (root, organizational unit, or account) from which an authenticated principal last attempted to access the service. Amazon Web Services does not report unauthenticated requests.
+    ///
+    /// This field is null if no principals (IAM users, IAM roles, or root user) in the reported Organizations entity attempted to access the service within the [tracking period](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#service-last-accessed-reporting-period).
     pub entity_path: Option<String>,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when an authenticated principal most recently attempted to access the service. Amazon Web Services does not report unauthenticated requests. /p p This field is null if no principals in the reported Organizations entity attempted to access the service within the a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies access-advisor.html#service-last-accessed-reporting-period" tracking period /a . /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when an authenticated principal most recently attempted to access the service. Amazon Web Services does not report unauthenticated requests.
+    ///
+    /// This field is null if no principals in the reported Organizations entity attempted to access the service within the [tracking period](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#service-last-accessed-reporting-period).
     pub last_authenticated_time: Option<rt::DateTime>,
-    /// p The number of accounts with authenticated principals (root user, IAM users, and IAM roles) that attempted to access the service in the tracking period. /p
+    /// The number of accounts with authenticated principals (root user, IAM users, and IAM roles) that attempted to access the service in the tracking period.
     pub total_authenticated_entities: Option<i32>,
 }
 rt::structure!(
@@ -55,18 +65,22 @@ pub static ACCESS_DETAILS: rt::Schema = rt::Schema::list(
     "AccessDetails",
     &[rt::m("member", &ACCESS_DETAIL)],
 );
-/// p Contains information about an Amazon Web Services access key. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreateAccessKey.html" CreateAccessKey /a and a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListAccessKeys.html" ListAccessKeys /a operations. /p note p The code SecretAccessKey /code value is returned only in response to a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreateAccessKey.html" CreateAccessKey /a . You can get a secret access key only when you first create an access key; you cannot recover the secret access key later. If you lose a secret access key, you must create a new access key. /p /note
+/// Contains information about an Amazon Web Services access key.
+///
+/// This data type is used as a response element in the [CreateAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccessKey.html) and [ListAccessKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccessKeys.html) operations.
+///
+/// **Note:** The `SecretAccessKey` value is returned only in response to [CreateAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccessKey.html). You can get a secret access key only when you first create an access key; you cannot recover the secret access key later. If you lose a secret access key, you must create a new access key.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccessKey {
-    /// p The name of the IAM user that the access key is associated with. /p
+    /// The name of the IAM user that the access key is associated with.
     pub user_name: String,
-    /// p The ID for this access key. /p
+    /// The ID for this access key.
     pub access_key_id: String,
-    /// p The status of the access key. code Active /code means that the key is valid for API calls, while code Inactive /code means it is not. /p
+    /// The status of the access key. `Active` means that the key is valid for API calls, while `Inactive` means it is not.
     pub status: StatusType,
-    /// p The secret key used to sign requests. /p
+    /// The secret key used to sign requests.
     pub secret_access_key: String,
-    /// p The date when the access key was created. /p
+    /// The date when the access key was created.
     pub create_date: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -83,14 +97,30 @@ pub static ACCESS_KEY: rt::Schema = rt::Schema::structure(
         rt::m("CreateDate", &rt::TIMESTAMP),
     ],
 );
-/// p Contains information about the last time an Amazon Web Services access key was used since IAM began tracking this information on April 22, 2015. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetAccessKeyLastUsed.html" GetAccessKeyLastUsed /a operation. /p
+/// Contains information about the last time an Amazon Web Services access key was used since IAM began tracking this information on April 22, 2015.
+///
+/// This data type is used as a response element in the [GetAccessKeyLastUsed](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccessKeyLastUsed.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccessKeyLastUsed {
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the access key was most recently used. This field is null in the following situations: /p ul li p The user does not have an access key. /p /li li p An access key exists but has not been used since IAM began tracking this information. /p /li li p There is no sign-in data associated with the user. /p /li /ul
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the access key was most recently used. This field is null in the following situations:
+    ///
+    /// - The user does not have an access key.
+    /// - An access key exists but has not been used since IAM began tracking this information.
+    /// - There is no sign-in data associated with the user.
     pub last_used_date: Option<rt::DateTime>,
-    /// p The name of the Amazon Web Services service with which this access key was most recently used. The value of this field is "N/A" in the following situations: /p ul li p The user does not have an access key. /p /li li p An access key exists but has not been used since IAM started tracking this information. /p /li li p There is no sign-in data associated with the user. /p /li /ul
+    /// The name of the Amazon Web Services service with which this access key was most recently used. The value of this field is "N/A" in the following situations:
+    ///
+    /// - The user does not have an access key.
+    /// - An access key exists but has not been used since IAM started tracking this information.
+    /// - There is no sign-in data associated with the user.
     pub service_name: String,
-    /// p The Amazon Web Services Region where this access key was most recently used. The value for this field is "N/A" in the following situations: /p ul li p The user does not have an access key. /p /li li p An access key exists but has not been used since IAM began tracking this information. /p /li li p There is no sign-in data associated with the user. /p /li /ul p For more information about Amazon Web Services Regions, see a href="https://docs.aws.amazon.com/general/latest/gr/rande.html" Regions and endpoints /a in the Amazon Web Services General Reference. /p
+    /// The Amazon Web Services Region where this access key was most recently used. The value for this field is "N/A" in the following situations:
+    ///
+    /// - The user does not have an access key.
+    /// - An access key exists but has not been used since IAM began tracking this information.
+    /// - There is no sign-in data associated with the user.
+    ///
+    /// For more information about Amazon Web Services Regions, see [Regions and endpoints](https://docs.aws.amazon.com/general/latest/gr/rande.html) in the Amazon Web Services General Reference.
     pub region: String,
 }
 rt::structure!(
@@ -105,16 +135,18 @@ pub static ACCESS_KEY_LAST_USED: rt::Schema = rt::Schema::structure(
         rt::m("Region", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Contains information about an Amazon Web Services access key, without its secret key. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListAccessKeys.html" ListAccessKeys /a operation. /p
+/// Contains information about an Amazon Web Services access key, without its secret key.
+///
+/// This data type is used as a response element in the [ListAccessKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccessKeys.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccessKeyMetadata {
-    /// p The name of the IAM user that the key is associated with. /p
+    /// The name of the IAM user that the key is associated with.
     pub user_name: Option<String>,
-    /// p The ID for this access key. /p
+    /// The ID for this access key.
     pub access_key_id: Option<String>,
-    /// p The status of the access key. code Active /code means that the key is valid for API calls; code Inactive /code means it is not. /p
+    /// The status of the access key. `Active` means that the key is valid for API calls; `Inactive` means it is not.
     pub status: Option<StatusType>,
-    /// p The date when the access key was created. /p
+    /// The date when the access key was created.
     pub create_date: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -130,7 +162,7 @@ pub static ACCESS_KEY_METADATA: rt::Schema = rt::Schema::structure(
         rt::m("CreateDate", &rt::TIMESTAMP),
     ],
 );
-/// p The request was rejected because the account making the request is not the management account or delegated administrator account for a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id root-user.html#id root-user-access-management" centralized root access /a . /p
+/// The request was rejected because the account making the request is not the management account or delegated administrator account for [centralized root access](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management).
 #[derive(Clone, Default, PartialEq)]
 pub struct AccountNotManagementOrDelegatedAdministratorException {}
 rt::structure!(
@@ -144,11 +176,13 @@ pub static ACCOUNT_NOT_MANAGEMENT_OR_DELEGATED_ADMINISTRATOR_EXCEPTION: rt::Sche
     .error(&rt::ErrorTraits::new(0u16, false));
 #[derive(Clone, Default, PartialEq)]
 pub struct AcquireRoleRequest {
-    /// p The Amazon Resource Name (ARN) of the role template to create the role from. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of the role template to create the role from.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub template_arn: String,
-    /// p The minor version of the role template to use. If you do not specify a minor version, the service uses the template's default minor version. /p
+    /// The minor version of the role template to use. If you do not specify a minor version, the service uses the template's default minor version.
     pub template_minor_version: Option<i32>,
-    /// p A map of values to substitute for the parameters that are defined in the role template version. Each key is a parameter name from the template, and each value is a structure that contains the replacement values for that parameter. /p
+    /// A map of values to substitute for the parameters that are defined in the role template version. Each key is a parameter name from the template, and each value is a structure that contains the replacement values for that parameter.
     pub replacement_values: Option<rt::Map<String, ReplacementValueEntry>>,
 }
 rt::structure!(
@@ -165,7 +199,7 @@ pub static ACQUIRE_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcquireRoleResponse {
-    /// p A structure that contains details about the IAM role that was created. /p
+    /// A structure that contains details about the IAM role that was created.
     pub role: Role,
 }
 rt::structure!(AcquireRoleResponse, ACQUIRE_ROLE_RESPONSE, 0 => role);
@@ -179,9 +213,9 @@ pub static ACTION_NAME_LIST_TYPE: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AddClientIdToOpenIdConnectProviderRequest {
-    /// p The Amazon Resource Name (ARN) of the IAM OpenID Connect (OIDC) provider resource to add the client ID to. You can get a list of OIDC provider ARNs by using the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListOpenIDConnectProviders.html" ListOpenIDConnectProviders /a operation. /p
+    /// The Amazon Resource Name (ARN) of the IAM OpenID Connect (OIDC) provider resource to add the client ID to. You can get a list of OIDC provider ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
     pub open_id_connect_provider_arn: String,
-    /// p The client ID (also known as audience) to add to the IAM OpenID Connect provider resource. /p
+    /// The client ID (also known as audience) to add to the IAM OpenID Connect provider resource.
     pub client_id: String,
 }
 rt::structure!(
@@ -198,9 +232,13 @@ pub static ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER_REQUEST: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AddRoleToInstanceProfileRequest {
-    /// p The name of the instance profile to update. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the instance profile to update.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub instance_profile_name: String,
-    /// p The name of the role to add. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the role to add.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub role_name: String,
 }
 rt::structure!(
@@ -216,9 +254,13 @@ pub static ADD_ROLE_TO_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AddUserToGroupRequest {
-    /// p The name of the group to update. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the group to update.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub group_name: String,
-    /// p The name of the user to add. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the user to add.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
 }
 rt::structure!(
@@ -237,7 +279,7 @@ pub static ARN_LIST_TYPE: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateDelegationRequestRequest {
-    /// p The unique identifier of the delegation request to associate. /p
+    /// The unique identifier of the delegation request to associate.
     pub delegation_request_id: String,
 }
 rt::structure!(
@@ -250,9 +292,13 @@ pub static ASSOCIATE_DELEGATION_REQUEST_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachGroupPolicyRequest {
-    /// p The name (friendly name, not ARN) of the group to attach the policy to. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name (friendly name, not ARN) of the group to attach the policy to.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub group_name: String,
-    /// p The Amazon Resource Name (ARN) of the IAM policy you want to attach. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of the IAM policy you want to attach.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub policy_arn: String,
 }
 rt::structure!(
@@ -268,9 +314,13 @@ pub static ATTACH_GROUP_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachRolePolicyRequest {
-    /// p The name (friendly name, not ARN) of the role to attach the policy to. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name (friendly name, not ARN) of the role to attach the policy to.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub role_name: String,
-    /// p The Amazon Resource Name (ARN) of the IAM policy you want to attach. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of the IAM policy you want to attach.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub policy_arn: String,
 }
 rt::structure!(
@@ -285,9 +335,13 @@ pub static ATTACH_ROLE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachUserPolicyRequest {
-    /// p The name (friendly name, not ARN) of the IAM user to attach the policy to. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name (friendly name, not ARN) of the IAM user to attach the policy to.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
-    /// p The Amazon Resource Name (ARN) of the IAM policy you want to attach. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of the IAM policy you want to attach.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub policy_arn: String,
 }
 rt::structure!(
@@ -300,12 +354,16 @@ pub static ATTACH_USER_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Contains information about an attached permissions boundary. /p p An attached permissions boundary is a managed policy that has been attached to a user or role to set the permissions boundary. /p p For more information about permissions boundaries, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies boundaries.html" Permissions boundaries for IAM identities /a in the i IAM User Guide /i . /p
+/// Contains information about an attached permissions boundary.
+///
+/// An attached permissions boundary is a managed policy that has been attached to a user or role to set the permissions boundary.
+///
+/// For more information about permissions boundaries, see [Permissions boundaries for IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachedPermissionsBoundary {
-    /// p The permissions boundary usage type that indicates what type of IAM resource is used as the permissions boundary for an entity. This data type can only have a value of code Policy /code . /p
+    /// The permissions boundary usage type that indicates what type of IAM resource is used as the permissions boundary for an entity. This data type can only have a value of `Policy`.
     pub permissions_boundary_type: Option<PermissionsBoundaryAttachmentType>,
-    /// p The ARN of the policy used to set the permissions boundary for the user or role. /p
+    /// The ARN of the policy used to set the permissions boundary for the user or role.
     pub permissions_boundary_arn: Option<String>,
 }
 rt::structure!(
@@ -319,10 +377,14 @@ pub static ATTACHED_PERMISSIONS_BOUNDARY: rt::Schema = rt::Schema::structure(
         rt::m("PermissionsBoundaryArn", &rt::STRING),
     ],
 );
-/// p Contains information about an attached policy. /p p An attached policy is a managed policy that has been attached to a user, group, or role. This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListAttachedGroupPolicies.html" ListAttachedGroupPolicies /a , a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListAttachedRolePolicies.html" ListAttachedRolePolicies /a , a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListAttachedUserPolicies.html" ListAttachedUserPolicies /a , and a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetAccountAuthorizationDetails.html" GetAccountAuthorizationDetails /a operations. /p p For more information about managed policies, refer to a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p
+/// Contains information about an attached policy.
+///
+/// An attached policy is a managed policy that has been attached to a user, group, or role. This data type is used as a response element in the [ListAttachedGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedGroupPolicies.html), [ListAttachedRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedRolePolicies.html), [ListAttachedUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedUserPolicies.html), and [GetAccountAuthorizationDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html) operations.
+///
+/// For more information about managed policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachedPolicy {
-    /// p The friendly name of the attached policy. /p
+    /// The friendly name of the attached policy.
     pub policy_name: Option<String>,
     pub policy_arn: Option<String>,
 }

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The request was rejected because the account making the request is not the management account for the organization. /p
+/// The request was rejected because the account making the request is not the management account for the organization.
 #[derive(Clone, Default, PartialEq)]
 pub struct CallerIsNotManagementAccountException {}
 rt::structure!(
@@ -20,9 +20,11 @@ pub static CERTIFICATION_MAP_TYPE: rt::Schema = rt::Schema::map(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangePasswordRequest {
-    /// p The IAM user's current password. /p
+    /// The IAM user's current password.
     pub old_password: String,
-    /// p The new password. The new password must conform to the Amazon Web Services account's password policy, if one exists. /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a that is used to validate this parameter is a string of characters. That string can include almost any printable ASCII character from the space ( code \u0020 /code ) through the end of the ASCII character range ( code \u00FF /code ). You can also include the tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) characters. Any of these characters are valid in a password. However, many tools, such as the Amazon Web Services Management Console, might restrict the ability to type certain characters because they have special meaning within that tool. /p
+    /// The new password. The new password must conform to the Amazon Web Services account's password policy, if one exists.
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) that is used to validate this parameter is a string of characters. That string can include almost any printable ASCII character from the space (`\u0020`) through the end of the ASCII character range (`\u00FF`). You can also include the tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`) characters. Any of these characters are valid in a password. However, many tools, such as the Amazon Web Services Management Console, might restrict the ability to type certain characters because they have special meaning within that tool.
     pub new_password: String,
 }
 rt::structure!(
@@ -35,7 +37,7 @@ pub static CHANGE_PASSWORD_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("NewPassword", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
     ],
 );
-/// p The request was rejected because multiple requests to change this object were submitted simultaneously. Wait a few minutes and submit your request again. /p
+/// The request was rejected because multiple requests to change this object were submitted simultaneously. Wait a few minutes and submit your request again.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConcurrentModificationException {
     pub message: Option<String>,
@@ -48,14 +50,16 @@ pub static CONCURRENT_MODIFICATION_EXCEPTION: rt::Schema = rt::Schema::structure
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(409u16, false).code("ConcurrentModification"));
-/// p Contains information about a condition context key. It includes the name of the key and specifies the value (or values, if the context key supports multiple values) to use in the simulation. This information is used when evaluating the code Condition /code elements of the input policies. /p p This data type is used as an input parameter to a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API SimulateCustomPolicy.html" SimulateCustomPolicy /a and a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API SimulatePrincipalPolicy.html" SimulatePrincipalPolicy /a . /p
+/// Contains information about a condition context key. It includes the name of the key and specifies the value (or values, if the context key supports multiple values) to use in the simulation. This information is used when evaluating the `Condition` elements of the input policies.
+///
+/// This data type is used as an input parameter to [SimulateCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html) and [SimulatePrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct ContextEntry {
-    /// p The full name of a condition context key, including the service prefix. For example, code aws:SourceIp /code or code s3:VersionId /code . /p
+    /// The full name of a condition context key, including the service prefix. For example, `aws:SourceIp` or `s3:VersionId`.
     pub context_key_name: Option<String>,
-    /// p The value (or values, if the condition context key supports multiple values) to provide to the simulation when the key is referenced by a code Condition /code element in an input policy. /p
+    /// The value (or values, if the condition context key supports multiple values) to provide to the simulation when the key is referenced by a `Condition` element in an input policy.
     pub context_key_values: Option<Vec<String>>,
-    /// p The data type of the value (or values) specified in the code ContextKeyValues /code parameter. /p
+    /// The data type of the value (or values) specified in the `ContextKeyValues` parameter.
     pub context_key_type: Option<ContextKeyTypeEnum>,
 }
 rt::structure!(
@@ -90,7 +94,9 @@ pub static CONTEXT_KEY_VALUE_LIST_TYPE: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateAccessKeyRequest {
-    /// p The name of the IAM user that the new key will belong to. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM user that the new key will belong to.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
 }
 rt::structure!(CreateAccessKeyRequest, CREATE_ACCESS_KEY_REQUEST, 0 => user_name);
@@ -98,10 +104,10 @@ pub static CREATE_ACCESS_KEY_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateAccessKeyRequest",
     &[rt::m("UserName", &rt::STRING)],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreateAccessKey.html" CreateAccessKey /a request. /p
+/// Contains the response to a successful [CreateAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccessKey.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateAccessKeyResponse {
-    /// p A structure with details about the access key. /p
+    /// A structure with details about the access key.
     pub access_key: AccessKey,
 }
 rt::structure!(CreateAccessKeyResponse, CREATE_ACCESS_KEY_RESPONSE, 0 => access_key);
@@ -111,7 +117,9 @@ pub static CREATE_ACCESS_KEY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateAccountAliasRequest {
-    /// p The account alias to create. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of lowercase letters, digits, and dashes. You cannot start or finish with a dash, nor can you have two dashes in a row. /p
+    /// The account alias to create.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of lowercase letters, digits, and dashes. You cannot start or finish with a dash, nor can you have two dashes in a row.
     pub account_alias: String,
 }
 rt::structure!(
@@ -123,23 +131,41 @@ pub static CREATE_ACCOUNT_ALIAS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDelegationRequestRequest {
-    /// p The Amazon Web Services account ID this delegation request is targeted to. /p p If the account ID is not known, this parameter can be omitted, resulting in a request that can be associated by any account. If the account ID passed, then the created delegation request can only be associated with an identity of that target account. /p
+    /// The Amazon Web Services account ID this delegation request is targeted to.
+    ///
+    /// If the account ID is not known, this parameter can be omitted, resulting in a request that can be associated by any account. If the account ID passed, then the created delegation request can only be associated with an identity of that target account.
     pub owner_account_id: Option<String>,
-    /// p A description of the delegation request. /p
+    /// A description of the delegation request.
     pub description: String,
-    /// p The permissions to be delegated in this delegation request. /p
+    /// The permissions to be delegated in this delegation request.
     pub permissions: DelegationPermission,
-    /// p A message explaining the reason for the delegation request. /p p Requesters can utilize this field to add a custom note to the delegation request. This field is different from the description such that this is to be utilized for a custom messaging on a case-by-case basis. /p p For example, if the current delegation request is in response to a previous request being rejected, this explanation can be added to the request via this field. /p
+    /// A message explaining the reason for the delegation request.
+    ///
+    /// Requesters can utilize this field to add a custom note to the delegation request. This field is different from the description such that this is to be utilized for a custom messaging on a case-by-case basis.
+    ///
+    /// For example, if the current delegation request is in response to a previous request being rejected, this explanation can be added to the request via this field.
     pub request_message: Option<String>,
-    /// p The workflow ID associated with the requestor. /p p This is the unique identifier on the partner side that can be used to track the progress of the request. /p p IAM maintains a uniqueness check on this workflow id for each request - if a workflow id for an existing request is passed, this API call will fail. /p
+    /// The workflow ID associated with the requestor.
+    ///
+    /// This is the unique identifier on the partner side that can be used to track the progress of the request.
+    ///
+    /// IAM maintains a uniqueness check on this workflow id for each request - if a workflow id for an existing request is passed, this API call will fail.
     pub requestor_workflow_id: String,
-    /// p The URL to redirect to after the delegation request is processed. /p p This URL is used by the IAM console to show a link to the customer to re-load the partner workflow. /p
+    /// The URL to redirect to after the delegation request is processed.
+    ///
+    /// This URL is used by the IAM console to show a link to the customer to re-load the partner workflow.
     pub redirect_url: Option<String>,
-    /// p The notification channel for updates about the delegation request. /p p At this time,only SNS topic ARNs are accepted for notification. This topic ARN must have a resource policy granting code SNS:Publish /code permission to the IAM service principal ( code iam.amazonaws.com /code ). See a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies-temporary-delegation-partner-guide.html" partner onboarding documentation /a for more details. /p
+    /// The notification channel for updates about the delegation request.
+    ///
+    /// At this time,only SNS topic ARNs are accepted for notification. This topic ARN must have a resource policy granting `SNS:Publish` permission to the IAM service principal (`iam.amazonaws.com`). See [partner onboarding documentation](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation-partner-guide.html) for more details.
     pub notification_channel: String,
-    /// p The duration for which the delegated session should remain active, in seconds. /p p The active time window for the session starts when the customer calls the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API SendDelegationToken.html" SendDelegationToken /a API. /p
+    /// The duration for which the delegated session should remain active, in seconds.
+    ///
+    /// The active time window for the session starts when the customer calls the [SendDelegationToken](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SendDelegationToken.html) API.
     pub session_duration: i32,
-    /// p Specifies whether the delegation token should only be sent by the owner. /p p This flag prevents any party other than the owner from calling code SendDelegationToken /code API for this delegation request. This behavior becomes useful when the delegation request owner needs to be present for subsequent partner interactions, but the delegation request was sent to a more privileged user for approval due to the owner lacking sufficient delegation permissions. /p
+    /// Specifies whether the delegation token should only be sent by the owner.
+    ///
+    /// This flag prevents any party other than the owner from calling `SendDelegationToken` API for this delegation request. This behavior becomes useful when the delegation request owner needs to be present for subsequent partner interactions, but the delegation request was sent to a more privileged user for approval due to the owner lacking sufficient delegation permissions.
     pub only_send_by_owner: Option<bool>,
 }
 rt::structure!(
@@ -164,9 +190,11 @@ pub static CREATE_DELEGATION_REQUEST_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDelegationRequestResponse {
-    /// p A deep link URL to the Amazon Web Services Management Console for managing the delegation request. /p p For a console based workflow, partners should redirect the customer to this URL. If the customer is not logged in to any Amazon Web Services account, the Amazon Web Services workflow will automatically direct the customer to log in and then display the delegation request approval page. /p
+    /// A deep link URL to the Amazon Web Services Management Console for managing the delegation request.
+    ///
+    /// For a console based workflow, partners should redirect the customer to this URL. If the customer is not logged in to any Amazon Web Services account, the Amazon Web Services workflow will automatically direct the customer to log in and then display the delegation request approval page.
     pub console_deep_link: Option<String>,
-    /// p The unique identifier for the created delegation request. /p
+    /// The unique identifier for the created delegation request.
     pub delegation_request_id: Option<String>,
 }
 rt::structure!(
@@ -179,9 +207,15 @@ pub static CREATE_DELEGATION_REQUEST_RESPONSE: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateGroupRequest {
-    /// p The path to the group. For more information about paths, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p p This parameter is optional. If it is not included, it defaults to a slash (/). /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! ( code \u0021 /code ) through the DEL character ( code \u007F /code ), including most punctuation characters, digits, and upper and lowercased letters. /p
+    /// The path to the group. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
+    ///
+    /// This parameter is optional. If it is not included, it defaults to a slash (/).
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
     pub path: Option<String>,
-    /// p The name of the group to create. Do not include the path in this value. /p p IAM user, group, role, and policy names must be unique within the account. Names are not distinguished by case. For example, you cannot create resources named both "MyResource" and "myresource". /p
+    /// The name of the group to create. Do not include the path in this value.
+    ///
+    /// IAM user, group, role, and policy names must be unique within the account. Names are not distinguished by case. For example, you cannot create resources named both "MyResource" and "myresource".
     pub group_name: String,
 }
 rt::structure!(CreateGroupRequest, CREATE_GROUP_REQUEST, 0 => path, 1 => group_name);
@@ -189,10 +223,10 @@ pub static CREATE_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateGroupRequest",
     &[rt::m("Path", &rt::STRING), rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreateGroup.html" CreateGroup /a request. /p
+/// Contains the response to a successful [CreateGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateGroup.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateGroupResponse {
-    /// p A structure containing details about the new group. /p
+    /// A structure containing details about the new group.
     pub group: Group,
 }
 rt::structure!(CreateGroupResponse, CREATE_GROUP_RESPONSE, 0 => group);
@@ -202,11 +236,19 @@ pub static CREATE_GROUP_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateInstanceProfileRequest {
-    /// p The name of the instance profile to create. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the instance profile to create.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub instance_profile_name: String,
-    /// p The path to the instance profile. For more information about paths, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM Identifiers /a in the i IAM User Guide /i . /p p This parameter is optional. If it is not included, it defaults to a slash (/). /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! ( code \u0021 /code ) through the DEL character ( code \u007F /code ), including most punctuation characters, digits, and upper and lowercased letters. /p
+    /// The path to the instance profile. For more information about paths, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
+    ///
+    /// This parameter is optional. If it is not included, it defaults to a slash (/).
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
     pub path: Option<String>,
-    /// p A list of tags that you want to attach to the newly created IAM instance profile. Each tag consists of a key name and an associated value. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p note p If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. /p /note
+    /// A list of tags that you want to attach to the newly created IAM instance profile. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -221,10 +263,10 @@ pub static CREATE_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST_TYPE),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreateInstanceProfile.html" CreateInstanceProfile /a request. /p
+/// Contains the response to a successful [CreateInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateInstanceProfile.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateInstanceProfileResponse {
-    /// p A structure containing details about the new instance profile. /p
+    /// A structure containing details about the new instance profile.
     pub instance_profile: InstanceProfile,
 }
 rt::structure!(
@@ -237,11 +279,19 @@ pub static CREATE_INSTANCE_PROFILE_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLoginProfileRequest {
-    /// p The name of the IAM user to create a password for. The user must already exist. /p p This parameter is optional. If no user name is included, it defaults to the principal making the request. When you make this request with root user credentials, you must use an a href="https://docs.aws.amazon.com/STS/latest/APIReference/API AssumeRoot.html" AssumeRoot /a session to omit the user name. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM user to create a password for. The user must already exist.
+    ///
+    /// This parameter is optional. If no user name is included, it defaults to the principal making the request. When you make this request with root user credentials, you must use an [AssumeRoot](https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html) session to omit the user name.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
-    /// p The new password for the user. /p p This parameter must be omitted when you make the request with an a href="https://docs.aws.amazon.com/STS/latest/APIReference/API AssumeRoot.html" AssumeRoot /a session. It is required in all other cases. /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a that is used to validate this parameter is a string of characters. That string can include almost any printable ASCII character from the space ( code \u0020 /code ) through the end of the ASCII character range ( code \u00FF /code ). You can also include the tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) characters. Any of these characters are valid in a password. However, many tools, such as the Amazon Web Services Management Console, might restrict the ability to type certain characters because they have special meaning within that tool. /p
+    /// The new password for the user.
+    ///
+    /// This parameter must be omitted when you make the request with an [AssumeRoot](https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html) session. It is required in all other cases.
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) that is used to validate this parameter is a string of characters. That string can include almost any printable ASCII character from the space (`\u0020`) through the end of the ASCII character range (`\u00FF`). You can also include the tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`) characters. Any of these characters are valid in a password. However, many tools, such as the Amazon Web Services Management Console, might restrict the ability to type certain characters because they have special meaning within that tool.
     pub password: Option<String>,
-    /// p Specifies whether the user is required to set a new password on next sign-in. /p
+    /// Specifies whether the user is required to set a new password on next sign-in.
     pub password_reset_required: Option<bool>,
 }
 rt::structure!(
@@ -256,10 +306,10 @@ pub static CREATE_LOGIN_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("PasswordResetRequired", &rt::BOOLEAN),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreateLoginProfile.html" CreateLoginProfile /a request. /p
+/// Contains the response to a successful [CreateLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateLoginProfile.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLoginProfileResponse {
-    /// p A structure containing the user name and password create date. /p
+    /// A structure containing the user name and password create date.
     pub login_profile: LoginProfile,
 }
 rt::structure!(
@@ -271,13 +321,31 @@ pub static CREATE_LOGIN_PROFILE_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateOpenIdConnectProviderRequest {
-    /// p The URL of the identity provider. The URL must begin with code https:// /code and should correspond to the code iss /code claim in the provider's OpenID Connect ID tokens. Per the OIDC standard, path components are allowed but query parameters are not. Typically the URL consists of only a hostname, like code https://server.example.org /code or code https://example.com /code . The URL should not contain a port number. /p p You cannot register the same provider multiple times in a single Amazon Web Services account. If you try to submit a URL that has already been used for an OpenID Connect provider in the Amazon Web Services account, you will get an error. /p
+    /// The URL of the identity provider. The URL must begin with `https://` and should correspond to the `iss` claim in the provider's OpenID Connect ID tokens. Per the OIDC standard, path components are allowed but query parameters are not. Typically the URL consists of only a hostname, like `https://server.example.org` or `https://example.com`. The URL should not contain a port number.
+    ///
+    /// You cannot register the same provider multiple times in a single Amazon Web Services account. If you try to submit a URL that has already been used for an OpenID Connect provider in the Amazon Web Services account, you will get an error.
     pub url: String,
-    /// p Provides a list of client IDs, also known as audiences. When a mobile or web app registers with an OpenID Connect provider, they establish a value that identifies the application. This is the value that's sent as the code client id /code parameter on OAuth requests. /p p You can register multiple client IDs with the same provider. For example, you might have multiple applications that use the same OIDC provider. You cannot register more than 100 client IDs with a single IAM OIDC provider. /p p There is no defined format for a client ID. The code CreateOpenIDConnectProviderRequest /code operation accepts client IDs up to 255 characters long. /p
+    /// Provides a list of client IDs, also known as audiences. When a mobile or web app registers with an OpenID Connect provider, they establish a value that identifies the application. This is the value that's sent as the `client_id` parameter on OAuth requests.
+    ///
+    /// You can register multiple client IDs with the same provider. For example, you might have multiple applications that use the same OIDC provider. You cannot register more than 100 client IDs with a single IAM OIDC provider.
+    ///
+    /// There is no defined format for a client ID. The `CreateOpenIDConnectProviderRequest` operation accepts client IDs up to 255 characters long.
     pub client_id_list: Option<Vec<String>>,
-    /// p A list of server certificate thumbprints for the OpenID Connect (OIDC) identity provider's server certificates. Typically this list includes only one entry. However, IAM lets you have up to five thumbprints for an OIDC provider. This lets you maintain multiple thumbprints if the identity provider is rotating certificates. /p p This parameter is optional. If it is not included, IAM will retrieve and use the top intermediate certificate authority (CA) thumbprint of the OpenID Connect identity provider server certificate. /p p The server certificate thumbprint is the hex-encoded SHA-1 hash value of the X.509 certificate used by the domain where the OpenID Connect provider makes its keys available. It is always a 40-character string. /p p For example, assume that the OIDC provider is code server.example.com /code and the provider stores its keys at https://keys.server.example.com/openid-connect. In that case, the thumbprint string would be the hex-encoded SHA-1 hash value of the certificate used by code https://keys.server.example.com. /code /p p For more information about obtaining the OIDC provider thumbprint, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/identity-providers-oidc-obtain-thumbprint.html" Obtaining the thumbprint for an OpenID Connect provider /a in the i IAM user Guide /i . /p note p If your OIDC provider's discovery endpoint and JWKS endpoint ( code jwks uri /code ) use different certificates or hosts, include the thumbprints for both endpoints in this list. /p /note
+    /// A list of server certificate thumbprints for the OpenID Connect (OIDC) identity provider's server certificates. Typically this list includes only one entry. However, IAM lets you have up to five thumbprints for an OIDC provider. This lets you maintain multiple thumbprints if the identity provider is rotating certificates.
+    ///
+    /// This parameter is optional. If it is not included, IAM will retrieve and use the top intermediate certificate authority (CA) thumbprint of the OpenID Connect identity provider server certificate.
+    ///
+    /// The server certificate thumbprint is the hex-encoded SHA-1 hash value of the X.509 certificate used by the domain where the OpenID Connect provider makes its keys available. It is always a 40-character string.
+    ///
+    /// For example, assume that the OIDC provider is `server.example.com` and the provider stores its keys at <https://keys.server.example.com/openid-connect>. In that case, the thumbprint string would be the hex-encoded SHA-1 hash value of the certificate used by `https://keys.server.example.com.`
+    ///
+    /// For more information about obtaining the OIDC provider thumbprint, see [Obtaining the thumbprint for an OpenID Connect provider](https://docs.aws.amazon.com/IAM/latest/UserGuide/identity-providers-oidc-obtain-thumbprint.html) in the *IAM user Guide*.
+    ///
+    /// **Note:** If your OIDC provider's discovery endpoint and JWKS endpoint (`jwks_uri`) use different certificates or hosts, include the thumbprints for both endpoints in this list.
     pub thumbprint_list: Option<Vec<String>>,
-    /// p A list of tags that you want to attach to the new IAM OpenID Connect (OIDC) provider. Each tag consists of a key name and an associated value. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p note p If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. /p /note
+    /// A list of tags that you want to attach to the new IAM OpenID Connect (OIDC) provider. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -293,12 +361,12 @@ pub static CREATE_OPEN_ID_CONNECT_PROVIDER_REQUEST: rt::Schema = rt::Schema::str
         rt::m("Tags", &TAG_LIST_TYPE),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreateOpenIDConnectProvider.html" CreateOpenIDConnectProvider /a request. /p
+/// Contains the response to a successful [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateOpenIdConnectProviderResponse {
-    /// p The Amazon Resource Name (ARN) of the new IAM OpenID Connect provider that is created. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API OpenIDConnectProviderListEntry.html" OpenIDConnectProviderListEntry /a . /p
+    /// The Amazon Resource Name (ARN) of the new IAM OpenID Connect provider that is created. For more information, see [OpenIDConnectProviderListEntry](https://docs.aws.amazon.com/IAM/latest/APIReference/API_OpenIDConnectProviderListEntry.html).
     pub open_id_connect_provider_arn: Option<String>,
-    /// p A list of tags that are attached to the new IAM OIDC provider. The returned list of tags is sorted by tag key. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p
+    /// A list of tags that are attached to the new IAM OIDC provider. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -311,15 +379,43 @@ pub static CREATE_OPEN_ID_CONNECT_PROVIDER_RESPONSE: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePolicyRequest {
-    /// p The friendly name of the policy. /p p IAM user, group, role, and policy names must be unique within the account. Names are not distinguished by case. For example, you cannot create resources named both "MyResource" and "myresource". /p
+    /// The friendly name of the policy.
+    ///
+    /// IAM user, group, role, and policy names must be unique within the account. Names are not distinguished by case. For example, you cannot create resources named both "MyResource" and "myresource".
     pub policy_name: String,
-    /// p The path for the policy. /p p For more information about paths, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p p This parameter is optional. If it is not included, it defaults to a slash (/). /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! ( code \u0021 /code ) through the DEL character ( code \u007F /code ), including most punctuation characters, digits, and upper and lowercased letters. /p note p You cannot use an asterisk ( ) in the path name. /p /note
+    /// The path for the policy.
+    ///
+    /// For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
+    ///
+    /// This parameter is optional. If it is not included, it defaults to a slash (/).
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
+    ///
+    /// **Note:** You cannot use an asterisk (\*) in the path name.
     pub path: Option<String>,
-    /// p The JSON policy document that you want to use as the content for the new policy. /p p You must provide policies in JSON format in IAM. However, for CloudFormation templates formatted in YAML, you can provide the policy in JSON or YAML format. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM. /p p The maximum length of the policy document that you can pass in this operation, including whitespace, is listed below. To view the maximum character counts of a managed policy with no whitespaces, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference iam-quotas.html#reference iam-quotas-entity-length" IAM and STS character quotas /a . /p p To learn more about JSON policy grammar, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference policies grammar.html" Grammar of the IAM JSON policy language /a in the i IAM User Guide /i . /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a used to validate this parameter is a string of characters consisting of the following: /p ul li p Any printable ASCII character ranging from the space character ( code \u0020 /code ) through the end of the ASCII character range /p /li li p The printable characters in the Basic Latin and Latin-1 Supplement character set (through code \u00FF /code ) /p /li li p The special characters tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) /p /li /ul
+    /// The JSON policy document that you want to use as the content for the new policy.
+    ///
+    /// You must provide policies in JSON format in IAM. However, for CloudFormation templates formatted in YAML, you can provide the policy in JSON or YAML format. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM.
+    ///
+    /// The maximum length of the policy document that you can pass in this operation, including whitespace, is listed below. To view the maximum character counts of a managed policy with no whitespaces, see [IAM and STS character quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length).
+    ///
+    /// To learn more about JSON policy grammar, see [Grammar of the IAM JSON policy language](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html) in the *IAM User Guide*.
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
+    ///
+    /// - Any printable ASCII character ranging from the space character (`\u0020`) through the end of the ASCII character range
+    /// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through `\u00FF`)
+    /// - The special characters tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`)
     pub policy_document: String,
-    /// p A friendly description of the policy. /p p Typically used to store information about the permissions defined in the policy. For example, "Grants access to production DynamoDB tables." /p p The policy description is immutable. After a value is assigned, it cannot be changed. /p
+    /// A friendly description of the policy.
+    ///
+    /// Typically used to store information about the permissions defined in the policy. For example, "Grants access to production DynamoDB tables."
+    ///
+    /// The policy description is immutable. After a value is assigned, it cannot be changed.
     pub description: Option<String>,
-    /// p A list of tags that you want to attach to the new IAM customer managed policy. Each tag consists of a key name and an associated value. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p note p If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. /p /note
+    /// A list of tags that you want to attach to the new IAM customer managed policy. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -336,10 +432,10 @@ pub static CREATE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST_TYPE),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreatePolicy.html" CreatePolicy /a request. /p
+/// Contains the response to a successful [CreatePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePolicyResponse {
-    /// p A structure containing details about the new policy. /p
+    /// A structure containing details about the new policy.
     pub policy: Option<Policy>,
 }
 rt::structure!(CreatePolicyResponse, CREATE_POLICY_RESPONSE, 0 => policy);
@@ -349,11 +445,27 @@ pub static CREATE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePolicyVersionRequest {
-    /// p The Amazon Resource Name (ARN) of the IAM policy to which you want to add a new version. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of the IAM policy to which you want to add a new version.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub policy_arn: String,
-    /// p The JSON policy document that you want to use as the content for this new version of the policy. /p p You must provide policies in JSON format in IAM. However, for CloudFormation templates formatted in YAML, you can provide the policy in JSON or YAML format. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM. /p p The maximum length of the policy document that you can pass in this operation, including whitespace, is listed below. To view the maximum character counts of a managed policy with no whitespaces, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference iam-quotas.html#reference iam-quotas-entity-length" IAM and STS character quotas /a . /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a used to validate this parameter is a string of characters consisting of the following: /p ul li p Any printable ASCII character ranging from the space character ( code \u0020 /code ) through the end of the ASCII character range /p /li li p The printable characters in the Basic Latin and Latin-1 Supplement character set (through code \u00FF /code ) /p /li li p The special characters tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) /p /li /ul
+    /// The JSON policy document that you want to use as the content for this new version of the policy.
+    ///
+    /// You must provide policies in JSON format in IAM. However, for CloudFormation templates formatted in YAML, you can provide the policy in JSON or YAML format. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM.
+    ///
+    /// The maximum length of the policy document that you can pass in this operation, including whitespace, is listed below. To view the maximum character counts of a managed policy with no whitespaces, see [IAM and STS character quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length).
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
+    ///
+    /// - Any printable ASCII character ranging from the space character (`\u0020`) through the end of the ASCII character range
+    /// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through `\u00FF`)
+    /// - The special characters tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`)
     pub policy_document: String,
-    /// p Specifies whether to set this version as the policy's default version. /p p When this parameter is code true /code , the new policy version becomes the operative version. That is, it becomes the version that is in effect for the IAM users, groups, and roles that the policy is attached to. /p p For more information about managed policy versions, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html" Versioning for managed policies /a in the i IAM User Guide /i . /p
+    /// Specifies whether to set this version as the policy's default version.
+    ///
+    /// When this parameter is `true`, the new policy version becomes the operative version. That is, it becomes the version that is in effect for the IAM users, groups, and roles that the policy is attached to.
+    ///
+    /// For more information about managed policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
     pub set_as_default: Option<bool>,
 }
 rt::structure!(
@@ -368,10 +480,10 @@ pub static CREATE_POLICY_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("SetAsDefault", &rt::BOOLEAN),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreatePolicyVersion.html" CreatePolicyVersion /a request. /p
+/// Contains the response to a successful [CreatePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicyVersion.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePolicyVersionResponse {
-    /// p A structure containing details about the new policy version. /p
+    /// A structure containing details about the new policy version.
     pub policy_version: Option<PolicyVersion>,
 }
 rt::structure!(
@@ -383,19 +495,45 @@ pub static CREATE_POLICY_VERSION_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateRoleRequest {
-    /// p The path to the role. For more information about paths, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM Identifiers /a in the i IAM User Guide /i . /p p This parameter is optional. If it is not included, it defaults to a slash (/). /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! ( code \u0021 /code ) through the DEL character ( code \u007F /code ), including most punctuation characters, digits, and upper and lowercased letters. /p
+    /// The path to the role. For more information about paths, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
+    ///
+    /// This parameter is optional. If it is not included, it defaults to a slash (/).
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
     pub path: Option<String>,
-    /// p The name of the role to create. /p p IAM user, group, role, and policy names must be unique within the account. Names are not distinguished by case. For example, you cannot create resources named both "MyResource" and "myresource". /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the role to create.
+    ///
+    /// IAM user, group, role, and policy names must be unique within the account. Names are not distinguished by case. For example, you cannot create resources named both "MyResource" and "myresource".
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub role_name: String,
-    /// p The trust relationship policy document that grants an entity permission to assume the role. /p p In IAM, you must provide a JSON policy that has been converted to a string. However, for CloudFormation templates formatted in YAML, you can provide the policy in JSON or YAML format. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM. /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a used to validate this parameter is a string of characters consisting of the following: /p ul li p Any printable ASCII character ranging from the space character ( code \u0020 /code ) through the end of the ASCII character range /p /li li p The printable characters in the Basic Latin and Latin-1 Supplement character set (through code \u00FF /code ) /p /li li p The special characters tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) /p /li /ul p Upon success, the response includes the same trust policy in JSON format. /p
+    /// The trust relationship policy document that grants an entity permission to assume the role.
+    ///
+    /// In IAM, you must provide a JSON policy that has been converted to a string. However, for CloudFormation templates formatted in YAML, you can provide the policy in JSON or YAML format. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM.
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
+    ///
+    /// - Any printable ASCII character ranging from the space character (`\u0020`) through the end of the ASCII character range
+    /// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through `\u00FF`)
+    /// - The special characters tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`)
+    ///
+    /// Upon success, the response includes the same trust policy in JSON format.
     pub assume_role_policy_document: String,
-    /// p A description of the role. /p
+    /// A description of the role.
     pub description: Option<String>,
-    /// p The maximum session duration (in seconds) that you want to set for the specified role. If you do not specify a value for this setting, the default value of one hour is applied. This setting can have a value from 1 hour to 12 hours. /p p Anyone who assumes the role from the CLI or API can use the code DurationSeconds /code API parameter or the code duration-seconds /code CLI parameter to request a longer session. The code MaxSessionDuration /code setting determines the maximum duration that can be requested using the code DurationSeconds /code parameter. If users don't specify a value for the code DurationSeconds /code parameter, their security credentials are valid for one hour by default. This applies when you use the code AssumeRole /code API operations or the code assume-role /code CLI operations but does not apply when you use those operations to create a console URL. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id roles use.html" Using IAM roles /a in the i IAM User Guide /i . /p
+    /// The maximum session duration (in seconds) that you want to set for the specified role. If you do not specify a value for this setting, the default value of one hour is applied. This setting can have a value from 1 hour to 12 hours.
+    ///
+    /// Anyone who assumes the role from the CLI or API can use the `DurationSeconds` API parameter or the `duration-seconds` CLI parameter to request a longer session. The `MaxSessionDuration` setting determines the maximum duration that can be requested using the `DurationSeconds` parameter. If users don't specify a value for the `DurationSeconds` parameter, their security credentials are valid for one hour by default. This applies when you use the `AssumeRole*` API operations or the `assume-role*` CLI operations but does not apply when you use those operations to create a console URL. For more information, see [Using IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html) in the *IAM User Guide*.
     pub max_session_duration: Option<i32>,
-    /// p The ARN of the managed policy that is used to set the permissions boundary for the role. /p p A permissions boundary policy defines the maximum permissions that identity-based policies can grant to an entity, but does not grant permissions. Permissions boundaries do not define the maximum permissions that a resource-based policy can grant to an entity. To learn more, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies boundaries.html" Permissions boundaries for IAM entities /a in the i IAM User Guide /i . /p p For more information about policy types, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies.html#access policy-types" Policy types /a in the i IAM User Guide /i . /p
+    /// The ARN of the managed policy that is used to set the permissions boundary for the role.
+    ///
+    /// A permissions boundary policy defines the maximum permissions that identity-based policies can grant to an entity, but does not grant permissions. Permissions boundaries do not define the maximum permissions that a resource-based policy can grant to an entity. To learn more, see [Permissions boundaries for IAM entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*.
+    ///
+    /// For more information about policy types, see [Policy types](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policy-types) in the *IAM User Guide*.
     pub permissions_boundary: Option<String>,
-    /// p A list of tags that you want to attach to the new role. Each tag consists of a key name and an associated value. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p note p If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. /p /note
+    /// A list of tags that you want to attach to the new role. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -415,10 +553,10 @@ pub static CREATE_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST_TYPE),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreateRole.html" CreateRole /a request. /p
+/// Contains the response to a successful [CreateRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateRoleResponse {
-    /// p A structure containing details about the new role. /p
+    /// A structure containing details about the new role.
     pub role: Role,
 }
 rt::structure!(CreateRoleResponse, CREATE_ROLE_RESPONSE, 0 => role);
@@ -428,15 +566,21 @@ pub static CREATE_ROLE_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSamlProviderRequest {
-    /// p An XML document generated by an identity provider (IdP) that supports SAML 2.0. The document includes the issuer's name, expiration information, and keys that can be used to validate the SAML authentication response (assertions) that are received from the IdP. You must generate the metadata document using the identity management software that is used as your organization's IdP. /p p For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id roles providers saml.html" About SAML 2.0-based federation /a in the i IAM User Guide /i /p
+    /// An XML document generated by an identity provider (IdP) that supports SAML 2.0. The document includes the issuer's name, expiration information, and keys that can be used to validate the SAML authentication response (assertions) that are received from the IdP. You must generate the metadata document using the identity management software that is used as your organization's IdP.
+    ///
+    /// For more information, see [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html) in the *IAM User Guide*
     pub saml_metadata_document: String,
-    /// p The name of the provider to create. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the provider to create.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub name: String,
-    /// p A list of tags that you want to attach to the new IAM SAML provider. Each tag consists of a key name and an associated value. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p note p If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. /p /note
+    /// A list of tags that you want to attach to the new IAM SAML provider. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created.
     pub tags: Option<Vec<Tag>>,
-    /// p Specifies the encryption setting for the SAML provider. /p
+    /// Specifies the encryption setting for the SAML provider.
     pub assertion_encryption_mode: Option<AssertionEncryptionModeType>,
-    /// p The private key generated from your external identity provider. The private key must be a .pem file that uses AES-GCM or AES-CBC encryption algorithm to decrypt SAML assertions. /p
+    /// The private key generated from your external identity provider. The private key must be a .pem file that uses AES-GCM or AES-CBC encryption algorithm to decrypt SAML assertions.
     pub add_private_key: Option<String>,
 }
 rt::structure!(
@@ -453,12 +597,12 @@ pub static CREATE_SAML_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("AddPrivateKey", &rt::STRING).flags(rt::SENSITIVE),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreateSAMLProvider.html" CreateSAMLProvider /a request. /p
+/// Contains the response to a successful [CreateSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateSAMLProvider.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSamlProviderResponse {
-    /// p The Amazon Resource Name (ARN) of the new SAML provider resource in IAM. /p
+    /// The Amazon Resource Name (ARN) of the new SAML provider resource in IAM.
     pub saml_provider_arn: Option<String>,
-    /// p A list of tags that are attached to the new IAM SAML provider. The returned list of tags is sorted by tag key. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p
+    /// A list of tags that are attached to the new IAM SAML provider. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -471,11 +615,15 @@ pub static CREATE_SAML_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateServiceLinkedRoleRequest {
-    /// p The service principal for the Amazon Web Services service to which this role is attached. You use a string similar to a URL but without the http:// in front. For example: code elasticbeanstalk.amazonaws.com /code . /p p Service principals are unique and case-sensitive. To find the exact service principal for your service-linked role, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference aws-services-that-work-with-iam.html" Amazon Web Services services that work with IAM /a in the i IAM User Guide /i . Look for the services that have b Yes /b in the b Service-Linked Role /b column. Choose the b Yes /b link to view the service-linked role documentation for that service. /p
+    /// The service principal for the Amazon Web Services service to which this role is attached. You use a string similar to a URL but without the http:// in front. For example: `elasticbeanstalk.amazonaws.com`.
+    ///
+    /// Service principals are unique and case-sensitive. To find the exact service principal for your service-linked role, see [Amazon Web Services services that work with IAM](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-services-that-work-with-iam.html) in the *IAM User Guide*. Look for the services that have **Yes** in the **Service-Linked Role** column. Choose the **Yes** link to view the service-linked role documentation for that service.
     pub aws_service_name: String,
-    /// p The description of the role. /p
+    /// The description of the role.
     pub description: Option<String>,
-    /// p/ p A string that you provide, which is combined with the service-provided prefix to form the complete role name. If you make multiple requests for the same service, then you must supply a different code CustomSuffix /code for each request. Otherwise the request fails with a duplicate role name error. For example, you could add code -1 /code or code -debug /code to the suffix. /p p Some services do not support the code CustomSuffix /code parameter. If you provide an optional suffix and the operation fails, try the operation again without the suffix. /p
+    /// A string that you provide, which is combined with the service-provided prefix to form the complete role name. If you make multiple requests for the same service, then you must supply a different `CustomSuffix` for each request. Otherwise the request fails with a duplicate role name error. For example, you could add `-1` or `-debug` to the suffix.
+    ///
+    /// Some services do not support the `CustomSuffix` parameter. If you provide an optional suffix and the operation fails, try the operation again without the suffix.
     pub custom_suffix: Option<String>,
 }
 rt::structure!(
@@ -492,7 +640,7 @@ pub static CREATE_SERVICE_LINKED_ROLE_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateServiceLinkedRoleResponse {
-    /// p A a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API Role.html" Role /a object that contains details about the newly created role. /p
+    /// A [Role](https://docs.aws.amazon.com/IAM/latest/APIReference/API_Role.html) object that contains details about the newly created role.
     pub role: Option<Role>,
 }
 rt::structure!(
@@ -504,11 +652,15 @@ pub static CREATE_SERVICE_LINKED_ROLE_RESPONSE: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateServiceSpecificCredentialRequest {
-    /// p The name of the IAM user that is to be associated with the credentials. The new service-specific credentials have the same permissions as the associated user except that they can be used only to access the specified service. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM user that is to be associated with the credentials. The new service-specific credentials have the same permissions as the associated user except that they can be used only to access the specified service.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
-    /// p The name of the Amazon Web Services service that is to be associated with the credentials. The service you specify here is the only service that can be accessed using these credentials. /p
+    /// The name of the Amazon Web Services service that is to be associated with the credentials. The service you specify here is the only service that can be accessed using these credentials.
     pub service_name: String,
-    /// p The number of days until the service specific credential expires. This field is only valid for services that support long-term API keys and must be a positive integer. When not specified, the credential will not expire. /p p To see which services support long-term API keys, refer to a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id credentials api keys for aws services.html" API keys for Amazon Web Services services /a in the i IAM User Guide /i . /p
+    /// The number of days until the service specific credential expires. This field is only valid for services that support long-term API keys and must be a positive integer. When not specified, the credential will not expire.
+    ///
+    /// To see which services support long-term API keys, refer to [API keys for Amazon Web Services services](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_api_keys_for_aws_services.html) in the *IAM User Guide*.
     pub credential_age_days: Option<i32>,
 }
 rt::structure!(
@@ -525,7 +677,9 @@ pub static CREATE_SERVICE_SPECIFIC_CREDENTIAL_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateServiceSpecificCredentialResponse {
-    /// p A structure that contains information about the newly created service-specific credential. /p important p This is the only time that the password for this credential set is available. It cannot be recovered later. Instead, you must reset the password with a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ResetServiceSpecificCredential.html" ResetServiceSpecificCredential /a . /p /important
+    /// A structure that contains information about the newly created service-specific credential.
+    ///
+    /// **Important:** This is the only time that the password for this credential set is available. It cannot be recovered later. Instead, you must reset the password with [ResetServiceSpecificCredential](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ResetServiceSpecificCredential.html).
     pub service_specific_credential: Option<ServiceSpecificCredential>,
 }
 rt::structure!(
@@ -538,13 +692,25 @@ pub static CREATE_SERVICE_SPECIFIC_CREDENTIAL_RESPONSE: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateUserRequest {
-    /// p The path for the user name. For more information about paths, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p p This parameter is optional. If it is not included, it defaults to a slash (/). /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! ( code \u0021 /code ) through the DEL character ( code \u007F /code ), including most punctuation characters, digits, and upper and lowercased letters. /p
+    /// The path for the user name. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
+    ///
+    /// This parameter is optional. If it is not included, it defaults to a slash (/).
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
     pub path: Option<String>,
-    /// p The name of the user to create. /p p IAM user, group, role, and policy names must be unique within the account. Names are not distinguished by case. For example, you cannot create resources named both "MyResource" and "myresource". /p
+    /// The name of the user to create.
+    ///
+    /// IAM user, group, role, and policy names must be unique within the account. Names are not distinguished by case. For example, you cannot create resources named both "MyResource" and "myresource".
     pub user_name: String,
-    /// p The ARN of the managed policy that is used to set the permissions boundary for the user. /p p A permissions boundary policy defines the maximum permissions that identity-based policies can grant to an entity, but does not grant permissions. Permissions boundaries do not define the maximum permissions that a resource-based policy can grant to an entity. To learn more, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies boundaries.html" Permissions boundaries for IAM entities /a in the i IAM User Guide /i . /p p For more information about policy types, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies.html#access policy-types" Policy types /a in the i IAM User Guide /i . /p
+    /// The ARN of the managed policy that is used to set the permissions boundary for the user.
+    ///
+    /// A permissions boundary policy defines the maximum permissions that identity-based policies can grant to an entity, but does not grant permissions. Permissions boundaries do not define the maximum permissions that a resource-based policy can grant to an entity. To learn more, see [Permissions boundaries for IAM entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*.
+    ///
+    /// For more information about policy types, see [Policy types](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policy-types) in the *IAM User Guide*.
     pub permissions_boundary: Option<String>,
-    /// p A list of tags that you want to attach to the new user. Each tag consists of a key name and an associated value. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p note p If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. /p /note
+    /// A list of tags that you want to attach to the new user. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -560,10 +726,10 @@ pub static CREATE_USER_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST_TYPE),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreateUser.html" CreateUser /a request. /p
+/// Contains the response to a successful [CreateUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateUserResponse {
-    /// p A structure with details about the new IAM user. /p
+    /// A structure with details about the new IAM user.
     pub user: Option<User>,
 }
 rt::structure!(CreateUserResponse, CREATE_USER_RESPONSE, 0 => user);
@@ -573,11 +739,19 @@ pub static CREATE_USER_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVirtualMfaDeviceRequest {
-    /// p The path for the virtual MFA device. For more information about paths, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p p This parameter is optional. If it is not included, it defaults to a slash (/). /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! ( code \u0021 /code ) through the DEL character ( code \u007F /code ), including most punctuation characters, digits, and upper and lowercased letters. /p
+    /// The path for the virtual MFA device. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
+    ///
+    /// This parameter is optional. If it is not included, it defaults to a slash (/).
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
     pub path: Option<String>,
-    /// p The name of the virtual MFA device, which must be unique. Use with path to uniquely identify a virtual MFA device. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the virtual MFA device, which must be unique. Use with path to uniquely identify a virtual MFA device.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub virtual_mfa_device_name: String,
-    /// p A list of tags that you want to attach to the new IAM virtual MFA device. Each tag consists of a key name and an associated value. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p note p If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. /p /note
+    /// A list of tags that you want to attach to the new IAM virtual MFA device. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -592,10 +766,10 @@ pub static CREATE_VIRTUAL_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure
         rt::m("Tags", &TAG_LIST_TYPE),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreateVirtualMFADevice.html" CreateVirtualMFADevice /a request. /p
+/// Contains the response to a successful [CreateVirtualMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateVirtualMFADevice.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVirtualMfaDeviceResponse {
-    /// p A structure containing details about the new virtual MFA device. /p
+    /// A structure containing details about the new virtual MFA device.
     pub virtual_mfa_device: VirtualMfaDevice,
 }
 rt::structure!(
@@ -606,7 +780,7 @@ pub static CREATE_VIRTUAL_MFA_DEVICE_RESPONSE: rt::Schema = rt::Schema::structur
     "CreateVirtualMFADeviceResponse",
     &[rt::m("VirtualMFADevice", &VIRTUAL_MFA_DEVICE).flags(rt::REQUIRED)],
 );
-/// p The request was rejected because the most recent credential report has expired. To generate a new credential report, use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GenerateCredentialReport.html" GenerateCredentialReport /a . For more information about credential report expiration, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html" Getting credential reports /a in the i IAM User Guide /i . /p
+/// The request was rejected because the most recent credential report has expired. To generate a new credential report, use [GenerateCredentialReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateCredentialReport.html). For more information about credential report expiration, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct CredentialReportExpiredException {
     pub message: Option<String>,
@@ -619,7 +793,7 @@ pub static CREDENTIAL_REPORT_EXPIRED_EXCEPTION: rt::Schema = rt::Schema::structu
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(410u16, false).code("ReportExpired"));
-/// p The request was rejected because the credential report does not exist. To generate a credential report, use a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GenerateCredentialReport.html" GenerateCredentialReport /a . /p
+/// The request was rejected because the credential report does not exist. To generate a credential report, use [GenerateCredentialReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateCredentialReport.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct CredentialReportNotPresentException {
     pub message: Option<String>,
@@ -633,7 +807,7 @@ pub static CREDENTIAL_REPORT_NOT_PRESENT_EXCEPTION: rt::Schema = rt::Schema::str
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(410u16, false).code("ReportNotPresent"));
-/// p The request was rejected because the credential report is still being generated. /p
+/// The request was rejected because the credential report is still being generated.
 #[derive(Clone, Default, PartialEq)]
 pub struct CredentialReportNotReadyException {
     pub message: Option<String>,

@@ -5,9 +5,15 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct DeactivateMfaDeviceRequest {
-    /// p The name of the user whose MFA device you want to deactivate. /p p This parameter is optional. If no user name is included, it defaults to the principal making the request. When you make this request with root user credentials, you must use an a href="https://docs.aws.amazon.com/STS/latest/APIReference/API AssumeRoot.html" AssumeRoot /a session to omit the user name. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the user whose MFA device you want to deactivate.
+    ///
+    /// This parameter is optional. If no user name is included, it defaults to the principal making the request. When you make this request with root user credentials, you must use an [AssumeRoot](https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html) session to omit the user name.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
-    /// p The serial number that uniquely identifies the MFA device. For virtual MFA devices, the serial number is the device ARN. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: =,.@:/- /p
+    /// The serial number that uniquely identifies the MFA device. For virtual MFA devices, the serial number is the device ARN.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: =,.@:/-
     pub serial_number: String,
 }
 rt::structure!(
@@ -21,12 +27,12 @@ pub static DEACTIVATE_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Contains information about the permissions being delegated in a delegation request. /p
+/// Contains information about the permissions being delegated in a delegation request.
 #[derive(Clone, Default, PartialEq)]
 pub struct DelegationPermission {
-    /// p This ARN maps to a pre-registered policy content for this partner. See the a href="" partner onboarding documentation /a to understand how to create a delegation template. /p
+    /// This ARN maps to a pre-registered policy content for this partner. See the partner onboarding documentation to understand how to create a delegation template.
     pub policy_template_arn: Option<String>,
-    /// p A list of policy parameters that define the scope and constraints of the delegated permissions. /p
+    /// A list of policy parameters that define the scope and constraints of the delegated permissions.
     pub parameters: Option<Vec<PolicyParameter>>,
 }
 rt::structure!(
@@ -40,46 +46,52 @@ pub static DELEGATION_PERMISSION: rt::Schema = rt::Schema::structure(
         rt::m("Parameters", &POLICY_PARAMETER_LIST_TYPE),
     ],
 );
-/// p Contains information about a delegation request, including its status, permissions, and associated metadata. /p
+/// Contains information about a delegation request, including its status, permissions, and associated metadata.
 #[derive(Clone, Default, PartialEq)]
 pub struct DelegationRequest {
-    /// p The unique identifier for the delegation request. /p
+    /// The unique identifier for the delegation request.
     pub delegation_request_id: Option<String>,
-    /// p Amazon Web Services account ID of the owner of the delegation request. /p
+    /// Amazon Web Services account ID of the owner of the delegation request.
     pub owner_account_id: Option<String>,
-    /// p Description of the delegation request. This is a message that is provided by the Amazon Web Services partner that filed the delegation request. /p
+    /// Description of the delegation request. This is a message that is provided by the Amazon Web Services partner that filed the delegation request.
     pub description: Option<String>,
-    /// p A custom message that is added to the delegation request by the partner. /p p This element is different from the code Description /code element such that this is a request specific message injected by the partner. The code Description /code is typically a generic explanation of what the delegation request is targeted to do. /p
+    /// A custom message that is added to the delegation request by the partner.
+    ///
+    /// This element is different from the `Description` element such that this is a request specific message injected by the partner. The `Description` is typically a generic explanation of what the delegation request is targeted to do.
     pub request_message: Option<String>,
     pub permissions: Option<DelegationPermission>,
-    /// p JSON content of the associated permission policy of this delegation request. /p
+    /// JSON content of the associated permission policy of this delegation request.
     pub permission_policy: Option<String>,
-    /// p If the code PermissionPolicy /code includes role creation permissions, this element will include the list of permissions boundary policies associated with the role creation. See a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies boundaries.html" Permissions boundaries for IAM entities /a for more details about IAM permission boundaries. /p
+    /// If the `PermissionPolicy` includes role creation permissions, this element will include the list of permissions boundary policies associated with the role creation. See [Permissions boundaries for IAM entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) for more details about IAM permission boundaries.
     pub role_permission_restriction_arns: Option<Vec<String>>,
-    /// p ARN of the owner of this delegation request. /p
+    /// ARN of the owner of this delegation request.
     pub owner_id: Option<String>,
     pub approver_id: Option<String>,
-    /// p The state of this delegation request. /p p See the a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/temporary-delegation-building-integration.html#temporary-delegation-request-lifecycle" Understanding the Request Lifecycle /a for an explanation of how these states are transitioned. /p
+    /// The state of this delegation request.
+    ///
+    /// See the [Understanding the Request Lifecycle](https://docs.aws.amazon.com/IAM/latest/UserGuide/temporary-delegation-building-integration.html#temporary-delegation-request-lifecycle) for an explanation of how these states are transitioned.
     pub state: Option<StateType>,
-    /// p The expiry time of this delegation request /p p See the a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/temporary-delegation-building-integration.html#temporary-delegation-request-lifecycle" Understanding the Request Lifecycle /a for details on the life time of a delegation request at each state. /p
+    /// The expiry time of this delegation request
+    ///
+    /// See the [Understanding the Request Lifecycle](https://docs.aws.amazon.com/IAM/latest/UserGuide/temporary-delegation-building-integration.html#temporary-delegation-request-lifecycle) for details on the life time of a delegation request at each state.
     pub expiration_time: Option<rt::DateTime>,
-    /// p Identity of the requestor of this delegation request. This will be an Amazon Web Services account ID. /p
+    /// Identity of the requestor of this delegation request. This will be an Amazon Web Services account ID.
     pub requestor_id: Option<String>,
-    /// p A friendly name of the requestor. /p
+    /// A friendly name of the requestor.
     pub requestor_name: Option<String>,
-    /// p Creation date (timestamp) of this delegation request. /p
+    /// Creation date (timestamp) of this delegation request.
     pub create_date: Option<rt::DateTime>,
-    /// p The life-time of the requested session credential. /p
+    /// The life-time of the requested session credential.
     pub session_duration: Option<i32>,
-    /// p A URL to be redirected to once the delegation request is approved. Partners provide this URL when creating the delegation request. /p
+    /// A URL to be redirected to once the delegation request is approved. Partners provide this URL when creating the delegation request.
     pub redirect_url: Option<String>,
-    /// p Notes added to this delegation request, if this request was updated via the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API UpdateDelegationRequest.html" UpdateDelegationRequest /a API. /p
+    /// Notes added to this delegation request, if this request was updated via the [UpdateDelegationRequest](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateDelegationRequest.html) API.
     pub notes: Option<String>,
-    /// p Reasons for rejecting this delegation request, if this request was rejected. See also a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API RejectDelegationRequest.html" RejectDelegationRequest /a API documentation. /p
+    /// Reasons for rejecting this delegation request, if this request was rejected. See also [RejectDelegationRequest](https://docs.aws.amazon.com/IAM/latest/APIReference/API_RejectDelegationRequest.html) API documentation.
     pub rejection_reason: Option<String>,
-    /// p A flag indicating whether the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API SendDelegationToken.html" SendDelegationToken /a must be called by the owner of this delegation request. This is set by the requesting partner. /p
+    /// A flag indicating whether the [SendDelegationToken](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SendDelegationToken.html) must be called by the owner of this delegation request. This is set by the requesting partner.
     pub only_send_by_owner: Option<bool>,
-    /// p Last updated timestamp of the request. /p
+    /// Last updated timestamp of the request.
     pub updated_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -120,9 +132,13 @@ pub static DELEGATION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAccessKeyRequest {
-    /// p The name of the user whose access key pair you want to delete. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the user whose access key pair you want to delete.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
-    /// p The access key ID for the access key ID and secret access key you want to delete. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters that can consist of any upper or lowercased letter or digit. /p
+    /// The access key ID for the access key ID and secret access key you want to delete.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters that can consist of any upper or lowercased letter or digit.
     pub access_key_id: String,
 }
 rt::structure!(
@@ -137,7 +153,9 @@ pub static DELETE_ACCESS_KEY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAccountAliasRequest {
-    /// p The name of the account alias to delete. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of lowercase letters, digits, and dashes. You cannot start or finish with a dash, nor can you have two dashes in a row. /p
+    /// The name of the account alias to delete.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of lowercase letters, digits, and dashes. You cannot start or finish with a dash, nor can you have two dashes in a row.
     pub account_alias: String,
 }
 rt::structure!(
@@ -147,7 +165,7 @@ pub static DELETE_ACCOUNT_ALIAS_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteAccountAliasRequest",
     &[rt::m("AccountAlias", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p The request was rejected because it attempted to delete a resource that has attached subordinate entities. The error message describes these entities. /p
+/// The request was rejected because it attempted to delete a resource that has attached subordinate entities. The error message describes these entities.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteConflictException {
     pub message: Option<String>,
@@ -160,9 +178,13 @@ pub static DELETE_CONFLICT_EXCEPTION: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(409u16, false).code("DeleteConflict"));
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteGroupPolicyRequest {
-    /// p The name (friendly name, not ARN) identifying the group that the policy is embedded in. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name (friendly name, not ARN) identifying the group that the policy is embedded in.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub group_name: String,
-    /// p The name identifying the policy document to delete. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name identifying the policy document to delete.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub policy_name: String,
 }
 rt::structure!(
@@ -178,7 +200,9 @@ pub static DELETE_GROUP_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteGroupRequest {
-    /// p The name of the IAM group to delete. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM group to delete.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub group_name: String,
 }
 rt::structure!(DeleteGroupRequest, DELETE_GROUP_REQUEST, 0 => group_name);
@@ -188,7 +212,9 @@ pub static DELETE_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteInstanceProfileRequest {
-    /// p The name of the instance profile to delete. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the instance profile to delete.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub instance_profile_name: String,
 }
 rt::structure!(
@@ -201,7 +227,11 @@ pub static DELETE_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLoginProfileRequest {
-    /// p The name of the user whose password you want to delete. /p p This parameter is optional. If no user name is included, it defaults to the principal making the request. When you make this request with root user credentials, you must use an a href="https://docs.aws.amazon.com/STS/latest/APIReference/API AssumeRoot.html" AssumeRoot /a session to omit the user name. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the user whose password you want to delete.
+    ///
+    /// This parameter is optional. If no user name is included, it defaults to the principal making the request. When you make this request with root user credentials, you must use an [AssumeRoot](https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html) session to omit the user name.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
 }
 rt::structure!(DeleteLoginProfileRequest, DELETE_LOGIN_PROFILE_REQUEST, 0 => user_name);
@@ -211,7 +241,7 @@ pub static DELETE_LOGIN_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteOpenIdConnectProviderRequest {
-    /// p The Amazon Resource Name (ARN) of the IAM OpenID Connect provider resource object to delete. You can get a list of OpenID Connect provider resource ARNs by using the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListOpenIDConnectProviders.html" ListOpenIDConnectProviders /a operation. /p
+    /// The Amazon Resource Name (ARN) of the IAM OpenID Connect provider resource object to delete. You can get a list of OpenID Connect provider resource ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
     pub open_id_connect_provider_arn: String,
 }
 rt::structure!(
@@ -224,7 +254,9 @@ pub static DELETE_OPEN_ID_CONNECT_PROVIDER_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletePolicyRequest {
-    /// p The Amazon Resource Name (ARN) of the IAM policy you want to delete. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of the IAM policy you want to delete.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub policy_arn: String,
 }
 rt::structure!(DeletePolicyRequest, DELETE_POLICY_REQUEST, 0 => policy_arn);
@@ -234,9 +266,15 @@ pub static DELETE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletePolicyVersionRequest {
-    /// p The Amazon Resource Name (ARN) of the IAM policy from which you want to delete a version. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of the IAM policy from which you want to delete a version.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub policy_arn: String,
-    /// p The policy version to delete. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters that consists of the lowercase letter 'v' followed by one or two digits, and optionally followed by a period '.' and a string of letters and digits. /p p For more information about managed policy versions, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html" Versioning for managed policies /a in the i IAM User Guide /i . /p
+    /// The policy version to delete.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters that consists of the lowercase letter 'v' followed by one or two digits, and optionally followed by a period '.' and a string of letters and digits.
+    ///
+    /// For more information about managed policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
     pub version_id: String,
 }
 rt::structure!(
@@ -252,7 +290,7 @@ pub static DELETE_POLICY_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRolePermissionsBoundaryRequest {
-    /// p The name (friendly name, not ARN) of the IAM role from which you want to remove the permissions boundary. /p
+    /// The name (friendly name, not ARN) of the IAM role from which you want to remove the permissions boundary.
     pub role_name: String,
 }
 rt::structure!(
@@ -265,9 +303,13 @@ pub static DELETE_ROLE_PERMISSIONS_BOUNDARY_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRolePolicyRequest {
-    /// p The name (friendly name, not ARN) identifying the role that the policy is embedded in. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name (friendly name, not ARN) identifying the role that the policy is embedded in.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub role_name: String,
-    /// p The name of the inline policy to delete from the specified IAM role. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the inline policy to delete from the specified IAM role.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub policy_name: String,
 }
 rt::structure!(
@@ -282,7 +324,9 @@ pub static DELETE_ROLE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRoleRequest {
-    /// p The name of the role to delete. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the role to delete.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub role_name: String,
 }
 rt::structure!(DeleteRoleRequest, DELETE_ROLE_REQUEST, 0 => role_name);
@@ -292,7 +336,7 @@ pub static DELETE_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSamlProviderRequest {
-    /// p The Amazon Resource Name (ARN) of the SAML provider to delete. /p
+    /// The Amazon Resource Name (ARN) of the SAML provider to delete.
     pub saml_provider_arn: String,
 }
 rt::structure!(
@@ -304,9 +348,13 @@ pub static DELETE_SAML_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSshPublicKeyRequest {
-    /// p The name of the IAM user associated with the SSH public key. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM user associated with the SSH public key.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
-    /// p The unique identifier for the SSH public key. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters that can consist of any upper or lowercased letter or digit. /p
+    /// The unique identifier for the SSH public key.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters that can consist of any upper or lowercased letter or digit.
     pub ssh_public_key_id: String,
 }
 rt::structure!(
@@ -322,7 +370,9 @@ pub static DELETE_SSH_PUBLIC_KEY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteServerCertificateRequest {
-    /// p The name of the server certificate you want to delete. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the server certificate you want to delete.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub server_certificate_name: String,
 }
 rt::structure!(
@@ -335,7 +385,7 @@ pub static DELETE_SERVER_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteServiceLinkedRoleRequest {
-    /// p The name of the service-linked role to be deleted. /p
+    /// The name of the service-linked role to be deleted.
     pub role_name: String,
 }
 rt::structure!(
@@ -347,7 +397,7 @@ pub static DELETE_SERVICE_LINKED_ROLE_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteServiceLinkedRoleResponse {
-    /// p The deletion task identifier that you can use to check the status of the deletion. This identifier is returned in the format code task/aws-service-role/&lt;service-principal-name&gt;/&lt;role-name&gt;/&lt;task-uuid&gt; /code . /p
+    /// The deletion task identifier that you can use to check the status of the deletion. This identifier is returned in the format `task/aws-service-role/<service-principal-name>/<role-name>/<task-uuid>`.
     pub deletion_task_id: String,
 }
 rt::structure!(
@@ -360,9 +410,13 @@ pub static DELETE_SERVICE_LINKED_ROLE_RESPONSE: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteServiceSpecificCredentialRequest {
-    /// p The name of the IAM user associated with the service-specific credential. If this value is not specified, then the operation assumes the user whose credentials are used to call the operation. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM user associated with the service-specific credential. If this value is not specified, then the operation assumes the user whose credentials are used to call the operation.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
-    /// p The unique identifier of the service-specific credential. You can get this value by calling a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListServiceSpecificCredentials.html" ListServiceSpecificCredentials /a . /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters that can consist of any upper or lowercased letter or digit. /p
+    /// The unique identifier of the service-specific credential. You can get this value by calling [ListServiceSpecificCredentials](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListServiceSpecificCredentials.html).
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters that can consist of any upper or lowercased letter or digit.
     pub service_specific_credential_id: String,
 }
 rt::structure!(
@@ -378,9 +432,13 @@ pub static DELETE_SERVICE_SPECIFIC_CREDENTIAL_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSigningCertificateRequest {
-    /// p The name of the user the signing certificate belongs to. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the user the signing certificate belongs to.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
-    /// p The ID of the signing certificate to delete. /p p The format of this parameter, as described by its a href="http://wikipedia.org/wiki/regex" regex /a pattern, is a string of characters that can be upper- or lower-cased letters or digits. /p
+    /// The ID of the signing certificate to delete.
+    ///
+    /// The format of this parameter, as described by its [regex](http://wikipedia.org/wiki/regex) pattern, is a string of characters that can be upper- or lower-cased letters or digits.
     pub certificate_id: String,
 }
 rt::structure!(
@@ -396,7 +454,7 @@ pub static DELETE_SIGNING_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteUserPermissionsBoundaryRequest {
-    /// p The name (friendly name, not ARN) of the IAM user from which you want to remove the permissions boundary. /p
+    /// The name (friendly name, not ARN) of the IAM user from which you want to remove the permissions boundary.
     pub user_name: String,
 }
 rt::structure!(
@@ -409,9 +467,13 @@ pub static DELETE_USER_PERMISSIONS_BOUNDARY_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteUserPolicyRequest {
-    /// p The name (friendly name, not ARN) identifying the user that the policy is embedded in. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name (friendly name, not ARN) identifying the user that the policy is embedded in.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
-    /// p The name identifying the policy document to delete. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name identifying the policy document to delete.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub policy_name: String,
 }
 rt::structure!(
@@ -426,7 +488,9 @@ pub static DELETE_USER_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteUserRequest {
-    /// p The name of the user to delete. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the user to delete.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
 }
 rt::structure!(DeleteUserRequest, DELETE_USER_REQUEST, 0 => user_name);
@@ -436,7 +500,9 @@ pub static DELETE_USER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVirtualMfaDeviceRequest {
-    /// p The serial number that uniquely identifies the MFA device. For virtual MFA devices, the serial number is the same as the ARN. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: =,.@:/- /p
+    /// The serial number that uniquely identifies the MFA device. For virtual MFA devices, the serial number is the same as the ARN.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: =,.@:/-
     pub serial_number: String,
 }
 rt::structure!(
@@ -446,12 +512,14 @@ pub static DELETE_VIRTUAL_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure
     "DeleteVirtualMFADeviceRequest",
     &[rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p The reason that the service-linked role deletion failed. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetServiceLinkedRoleDeletionStatus.html" GetServiceLinkedRoleDeletionStatus /a operation. /p
+/// The reason that the service-linked role deletion failed.
+///
+/// This data type is used as a response element in the [GetServiceLinkedRoleDeletionStatus](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLinkedRoleDeletionStatus.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletionTaskFailureReasonType {
-    /// p A short description of the reason that the service-linked role deletion failed. /p
+    /// A short description of the reason that the service-linked role deletion failed.
     pub reason: Option<String>,
-    /// p A list of objects that contains details about the service-linked role deletion failure, if that information is returned by the service. If the service-linked role has active sessions or if any resources that were used by the role have not been deleted from the linked service, the role can't be deleted. This parameter includes a list of the resources that are associated with the role and the Region in which the resources are being used. /p
+    /// A list of objects that contains details about the service-linked role deletion failure, if that information is returned by the service. If the service-linked role has active sessions or if any resources that were used by the role have not been deleted from the linked service, the role can't be deleted. This parameter includes a list of the resources that are associated with the role and the Region in which the resources are being used.
     pub role_usage_list: Option<Vec<RoleUsageType>>,
 }
 rt::structure!(
@@ -468,9 +536,13 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct DetachGroupPolicyRequest {
-    /// p The name (friendly name, not ARN) of the IAM group to detach the policy from. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name (friendly name, not ARN) of the IAM group to detach the policy from.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub group_name: String,
-    /// p The Amazon Resource Name (ARN) of the IAM policy you want to detach. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of the IAM policy you want to detach.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub policy_arn: String,
 }
 rt::structure!(
@@ -486,9 +558,13 @@ pub static DETACH_GROUP_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetachRolePolicyRequest {
-    /// p The name (friendly name, not ARN) of the IAM role to detach the policy from. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name (friendly name, not ARN) of the IAM role to detach the policy from.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub role_name: String,
-    /// p The Amazon Resource Name (ARN) of the IAM policy you want to detach. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of the IAM policy you want to detach.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub policy_arn: String,
 }
 rt::structure!(
@@ -503,9 +579,13 @@ pub static DETACH_ROLE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetachUserPolicyRequest {
-    /// p The name (friendly name, not ARN) of the IAM user to detach the policy from. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name (friendly name, not ARN) of the IAM user to detach the policy from.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
-    /// p The Amazon Resource Name (ARN) of the IAM policy you want to detach. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of the IAM policy you want to detach.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub policy_arn: String,
 }
 rt::structure!(
@@ -530,9 +610,9 @@ pub static DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT_REQUEST: rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableOrganizationsRootCredentialsManagementResponse {
-    /// p The unique identifier (ID) of an organization. /p
+    /// The unique identifier (ID) of an organization.
     pub organization_id: Option<String>,
-    /// p The features enabled for centralized root access for member accounts in your organization. /p
+    /// The features enabled for centralized root access for member accounts in your organization.
     pub enabled_features: Option<Vec<FeatureType>>,
 }
 rt::structure!(
@@ -558,9 +638,9 @@ pub static DISABLE_ORGANIZATIONS_ROOT_SESSIONS_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableOrganizationsRootSessionsResponse {
-    /// p The unique identifier (ID) of an organization. /p
+    /// The unique identifier (ID) of an organization.
     pub organization_id: Option<String>,
-    /// p The features you have enabled for centralized root access of member accounts in your organization. /p
+    /// The features you have enabled for centralized root access of member accounts in your organization.
     pub enabled_features: Option<Vec<FeatureType>>,
 }
 rt::structure!(
@@ -575,7 +655,7 @@ pub static DISABLE_ORGANIZATIONS_ROOT_SESSIONS_RESPONSE: rt::Schema = rt::Schema
         rt::m("EnabledFeatures", &FEATURES_LIST_TYPE),
     ],
 );
-/// p The request was rejected because the same certificate is associated with an IAM user in the account. /p
+/// The request was rejected because the same certificate is associated with an IAM user in the account.
 #[derive(Clone, Default, PartialEq)]
 pub struct DuplicateCertificateException {
     pub message: Option<String>,
@@ -588,7 +668,7 @@ pub static DUPLICATE_CERTIFICATE_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(409u16, false).code("DuplicateCertificate"));
-/// p The request was rejected because the SSH public key is already associated with the specified IAM user. /p
+/// The request was rejected because the SSH public key is already associated with the specified IAM user.
 #[derive(Clone, Default, PartialEq)]
 pub struct DuplicateSshPublicKeyException {
     pub message: Option<String>,

@@ -5,13 +5,25 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableMfaDeviceRequest {
-    /// p The name of the IAM user for whom you want to enable the MFA device. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM user for whom you want to enable the MFA device.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
-    /// p The serial number that uniquely identifies the MFA device. For virtual MFA devices, the serial number is the device ARN. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: =,.@:/- /p
+    /// The serial number that uniquely identifies the MFA device. For virtual MFA devices, the serial number is the device ARN.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: =,.@:/-
     pub serial_number: String,
-    /// p An authentication code emitted by the device. /p p The format for this parameter is a string of six digits. /p important p Submit your request immediately after generating the authentication codes. If you generate the codes and then wait too long to submit the request, the MFA device successfully associates with the user but the MFA device becomes out of sync. This happens because time-based one-time passwords (TOTP) expire after a short period of time. If this happens, you can a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id credentials mfa sync.html" resync the device /a . /p /important
+    /// An authentication code emitted by the device.
+    ///
+    /// The format for this parameter is a string of six digits.
+    ///
+    /// **Important:** Submit your request immediately after generating the authentication codes. If you generate the codes and then wait too long to submit the request, the MFA device successfully associates with the user but the MFA device becomes out of sync. This happens because time-based one-time passwords (TOTP) expire after a short period of time. If this happens, you can [resync the device](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_sync.html).
     pub authentication_code1: String,
-    /// p A subsequent authentication code emitted by the device. /p p The format for this parameter is a string of six digits. /p important p Submit your request immediately after generating the authentication codes. If you generate the codes and then wait too long to submit the request, the MFA device successfully associates with the user but the MFA device becomes out of sync. This happens because time-based one-time passwords (TOTP) expire after a short period of time. If this happens, you can a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id credentials mfa sync.html" resync the device /a . /p /important
+    /// A subsequent authentication code emitted by the device.
+    ///
+    /// The format for this parameter is a string of six digits.
+    ///
+    /// **Important:** Submit your request immediately after generating the authentication codes. If you generate the codes and then wait too long to submit the request, the MFA device successfully associates with the user but the MFA device becomes out of sync. This happens because time-based one-time passwords (TOTP) expire after a short period of time. If this happens, you can [resync the device](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_sync.html).
     pub authentication_code2: String,
 }
 rt::structure!(
@@ -39,9 +51,9 @@ pub static ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT_REQUEST: rt::Schema 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableOrganizationsRootCredentialsManagementResponse {
-    /// p The unique identifier (ID) of an organization. /p
+    /// The unique identifier (ID) of an organization.
     pub organization_id: Option<String>,
-    /// p The features you have enabled for centralized root access. /p
+    /// The features you have enabled for centralized root access.
     pub enabled_features: Option<Vec<FeatureType>>,
 }
 rt::structure!(
@@ -67,9 +79,9 @@ pub static ENABLE_ORGANIZATIONS_ROOT_SESSIONS_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableOrganizationsRootSessionsResponse {
-    /// p The unique identifier (ID) of an organization. /p
+    /// The unique identifier (ID) of an organization.
     pub organization_id: Option<String>,
-    /// p The features you have enabled for centralized root access. /p
+    /// The features you have enabled for centralized root access.
     pub enabled_features: Option<Vec<FeatureType>>,
 }
 rt::structure!(
@@ -85,7 +97,7 @@ pub static ENABLE_ORGANIZATIONS_ROOT_SESSIONS_RESPONSE: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableOutboundWebIdentityFederationResponse {
-    /// p A unique issuer URL for your Amazon Web Services account that hosts the OpenID Connect (OIDC) discovery endpoints at code /.well-known/openid-configuration and /.well-known/jwks.json /code . The OpenID Connect (OIDC) discovery endpoints contain verification keys and metadata necessary for token verification. /p
+    /// A unique issuer URL for your Amazon Web Services account that hosts the OpenID Connect (OIDC) discovery endpoints at `/.well-known/openid-configuration and /.well-known/jwks.json`. The OpenID Connect (OIDC) discovery endpoints contain verification keys and metadata necessary for token verification.
     pub issuer_identifier: Option<String>,
 }
 rt::structure!(
@@ -96,7 +108,7 @@ pub static ENABLE_OUTBOUND_WEB_IDENTITY_FEDERATION_RESPONSE: rt::Schema = rt::Sc
     "EnableOutboundWebIdentityFederationResponse",
     &[rt::m("IssuerIdentifier", &rt::STRING)],
 );
-/// p The request was rejected because it attempted to create a resource that already exists. /p
+/// The request was rejected because it attempted to create a resource that already exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct EntityAlreadyExistsException {
     pub message: Option<String>,
@@ -109,12 +121,16 @@ pub static ENTITY_ALREADY_EXISTS_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(409u16, false).code("EntityAlreadyExists"));
-/// p An object that contains details about when the IAM entities (users or roles) were last used in an attempt to access the specified Amazon Web Services service. /p p This data type is a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetServiceLastAccessedDetailsWithEntities.html" GetServiceLastAccessedDetailsWithEntities /a operation. /p
+/// An object that contains details about when the IAM entities (users or roles) were last used in an attempt to access the specified Amazon Web Services service.
+///
+/// This data type is a response element in the [GetServiceLastAccessedDetailsWithEntities](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLastAccessedDetailsWithEntities.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct EntityDetails {
-    /// p The code EntityInfo /code object that contains details about the entity (user or role). /p
+    /// The `EntityInfo` object that contains details about the entity (user or role).
     pub entity_info: EntityInfo,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the authenticated entity last attempted to access Amazon Web Services. Amazon Web Services does not report unauthenticated requests. /p p This field is null if no IAM entities attempted to access the service within the a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies access-advisor.html#service-last-accessed-reporting-period" tracking period /a . /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the authenticated entity last attempted to access Amazon Web Services. Amazon Web Services does not report unauthenticated requests.
+    ///
+    /// This field is null if no IAM entities attempted to access the service within the [tracking period](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#service-last-accessed-reporting-period).
     pub last_authenticated: Option<rt::DateTime>,
 }
 rt::structure!(EntityDetails, ENTITY_DETAILS, 0 => entity_info, 1 => last_authenticated);
@@ -125,17 +141,19 @@ pub static ENTITY_DETAILS: rt::Schema = rt::Schema::structure(
         rt::m("LastAuthenticated", &rt::TIMESTAMP),
     ],
 );
-/// p Contains details about the specified entity (user or role). /p p This data type is an element of the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API EntityDetails.html" EntityDetails /a object. /p
+/// Contains details about the specified entity (user or role).
+///
+/// This data type is an element of the [EntityDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_EntityDetails.html) object.
 #[derive(Clone, Default, PartialEq)]
 pub struct EntityInfo {
     pub arn: String,
-    /// p The name of the entity (user or role). /p
+    /// The name of the entity (user or role).
     pub name: String,
-    /// p The type of entity (user or role). /p
+    /// The type of entity (user or role).
     pub type_: PolicyOwnerEntityType,
-    /// p The identifier of the entity (user or role). /p
+    /// The identifier of the entity (user or role).
     pub id: String,
-    /// p The path to the entity (user or role). For more information about paths, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The path to the entity (user or role). For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: Option<String>,
 }
 rt::structure!(
@@ -151,7 +169,7 @@ pub static ENTITY_INFO: rt::Schema = rt::Schema::structure(
         rt::m("Path", &rt::STRING),
     ],
 );
-/// p The request was rejected because it referenced an entity that is temporarily unmodifiable, such as a user name that was deleted and then recreated. The error indicates that the request is likely to succeed if you try again after waiting several minutes. The error message describes the entity. /p
+/// The request was rejected because it referenced an entity that is temporarily unmodifiable, such as a user name that was deleted and then recreated. The error indicates that the request is likely to succeed if you try again after waiting several minutes. The error message describes the entity.
 #[derive(Clone, Default, PartialEq)]
 pub struct EntityTemporarilyUnmodifiableException {
     pub message: Option<String>,
@@ -169,12 +187,14 @@ rt::string_enum! {
     pub enum EntityType { User = "User", Role = "Role", Group = "Group",
     LocalManagedPolicy = "LocalManagedPolicy", AwsManagedPolicy = "AWSManagedPolicy" }
 }
-/// p Contains information about the reason that the operation failed. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetOrganizationsAccessReport.html" GetOrganizationsAccessReport /a , a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetServiceLastAccessedDetails.html" GetServiceLastAccessedDetails /a , and a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetServiceLastAccessedDetailsWithEntities.html" GetServiceLastAccessedDetailsWithEntities /a operations. /p
+/// Contains information about the reason that the operation failed.
+///
+/// This data type is used as a response element in the [GetOrganizationsAccessReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOrganizationsAccessReport.html), [GetServiceLastAccessedDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLastAccessedDetails.html), and [GetServiceLastAccessedDetailsWithEntities](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLastAccessedDetailsWithEntities.html) operations.
 #[derive(Clone, Default, PartialEq)]
 pub struct ErrorDetails {
-    /// p Detailed information about the reason that the operation failed. /p
+    /// Detailed information about the reason that the operation failed.
     pub message: String,
-    /// p The error code associated with the operation failure. /p
+    /// The error code associated with the operation failure.
     pub code: String,
 }
 rt::structure!(ErrorDetails, ERROR_DETAILS, 0 => message, 1 => code);
@@ -189,26 +209,48 @@ pub static EVAL_DECISION_DETAILS_TYPE: rt::Schema = rt::Schema::map(
     "EvalDecisionDetailsType",
     &[rt::m("key", &rt::STRING), rt::m("value", &rt::ENUM)],
 );
-/// p Contains the results of a simulation. /p p This data type is used by the return parameter of code a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API SimulateCustomPolicy.html" SimulateCustomPolicy /a /code and code a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API SimulatePrincipalPolicy.html" SimulatePrincipalPolicy /a /code . /p important p The simulator now returns a single code EvaluationResult /code per action, regardless of how many resource ARNs are provided. Previously, simulating one action against N resources returned N evaluation results, each containing the same aggregate decision. The top-level fields ( code EvalDecision /code , code MatchedStatements /code , code MissingContextValues /code , code EvalDecisionDetails /code ) now represent the i aggregate /i decision across all requested resources. The top-level code EvalDecision /code reflects the most restrictive decision across all resources (for example, if any resource produces code explicitDeny /code , the top-level decision is code explicitDeny /code ). /p p To see the decision for each individual resource, use code ResourceSpecificResults /code . If your application parses evaluation results per resource ARN, update your code to read per-resource decisions from code ResourceSpecificResults /code rather than from the top-level result. /p /important
+/// Contains the results of a simulation.
+///
+/// This data type is used by the return parameter of `SimulateCustomPolicy` and `SimulatePrincipalPolicy`.
+///
+/// **Important:** The simulator now returns a single `EvaluationResult` per action, regardless of how many resource ARNs are provided. Previously, simulating one action against N resources returned N evaluation results, each containing the same aggregate decision. The top-level fields (`EvalDecision`, `MatchedStatements`, `MissingContextValues`, `EvalDecisionDetails`) now represent the *aggregate* decision across all requested resources. The top-level `EvalDecision` reflects the most restrictive decision across all resources (for example, if any resource produces `explicitDeny`, the top-level decision is `explicitDeny`).
+///
+/// To see the decision for each individual resource, use `ResourceSpecificResults`. If your application parses evaluation results per resource ARN, update your code to read per-resource decisions from `ResourceSpecificResults` rather than from the top-level result.
 #[derive(Clone, Default, PartialEq)]
 pub struct EvaluationResult {
-    /// p The name of the API operation tested on the indicated resource. /p
+    /// The name of the API operation tested on the indicated resource.
     pub eval_action_name: String,
-    /// p The ARN template for the simulated resource type (for example, code arn:${Partition}:s3:::${BucketName}/${KeyName} /code ), or code /code if no ARN format is defined for the action. This is not a specific customer-provided resource ARN. To find the decision for a specific resource, use code ResourceSpecificResults /code . /p note p If you previously relied on code EvalResourceName /code to identify which specific resource a result applies to, you must now use the code EvalResourceName /code field within individual entries in code ResourceSpecificResults /code instead. /p /note
+    /// The ARN template for the simulated resource type (for example, `arn:${Partition}:s3:::${BucketName}/${KeyName}`), or `*` if no ARN format is defined for the action. This is not a specific customer-provided resource ARN. To find the decision for a specific resource, use `ResourceSpecificResults`.
+    ///
+    /// **Note:** If you previously relied on `EvalResourceName` to identify which specific resource a result applies to, you must now use the `EvalResourceName` field within individual entries in `ResourceSpecificResults` instead.
     pub eval_resource_name: Option<String>,
-    /// p The result of the simulation. /p
+    /// The result of the simulation.
     pub eval_decision: PolicyEvaluationDecisionType,
-    /// p A list of the statements in the input policies that determine the result for this scenario. Remember that even if multiple statements allow the operation on the resource, if only one statement denies that operation, then the explicit deny overrides any allow. In addition, the deny statement is the only entry included in the result. /p p In the top-level result, this field contains the union of matched statements across all requested resources. Only statements that contributed to the reported decision are included. For per-resource matched statements, see code ResourceSpecificResults /code . This field doesn't include statements from service control policies (SCPs). Only statements from identity-based and resource-based policies appear here. /p
+    /// A list of the statements in the input policies that determine the result for this scenario. Remember that even if multiple statements allow the operation on the resource, if only one statement denies that operation, then the explicit deny overrides any allow. In addition, the deny statement is the only entry included in the result.
+    ///
+    /// In the top-level result, this field contains the union of matched statements across all requested resources. Only statements that contributed to the reported decision are included. For per-resource matched statements, see `ResourceSpecificResults`. This field doesn't include statements from service control policies (SCPs). Only statements from identity-based and resource-based policies appear here.
     pub matched_statements: Option<Vec<Statement>>,
-    /// p A list of context keys that are required by the included input policies but that were not provided by one of the input parameters. This list is used when the resource in a simulation is " ", either explicitly, or when the code ResourceArns /code parameter blank. If you include a list of resources, then any missing context values are instead included under the code ResourceSpecificResults /code section. To discover the context keys used by a set of policies, you can call a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetContextKeysForCustomPolicy.html" GetContextKeysForCustomPolicy /a or a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetContextKeysForPrincipalPolicy.html" GetContextKeysForPrincipalPolicy /a . /p p In the top-level result, this field contains the deduplicated set of missing context values across all requested resources. This field doesn't include context keys referenced by service control policies (SCPs). Only context keys referenced by identity-based and resource-based policies appear here. /p
+    /// A list of context keys that are required by the included input policies but that were not provided by one of the input parameters. This list is used when the resource in a simulation is "\*", either explicitly, or when the `ResourceArns` parameter blank. If you include a list of resources, then any missing context values are instead included under the `ResourceSpecificResults` section. To discover the context keys used by a set of policies, you can call [GetContextKeysForCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForCustomPolicy.html) or [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html).
+    ///
+    /// In the top-level result, this field contains the deduplicated set of missing context values across all requested resources. This field doesn't include context keys referenced by service control policies (SCPs). Only context keys referenced by identity-based and resource-based policies appear here.
     pub missing_context_values: Option<Vec<String>>,
-    /// p A structure that details how Organizations and its service control policies affect the results of the simulation. Only applies if the simulated user's account is part of an organization. /p p For resources that don't support organization-level evaluation, this field is omitted from the top-level result. For per-resource details, see code ResourceSpecificResults /code . /p
+    /// A structure that details how Organizations and its service control policies affect the results of the simulation. Only applies if the simulated user's account is part of an organization.
+    ///
+    /// For resources that don't support organization-level evaluation, this field is omitted from the top-level result. For per-resource details, see `ResourceSpecificResults`.
     pub organizations_decision_detail: Option<OrganizationsDecisionDetail>,
-    /// p Contains information about the effect that a permissions boundary has on a policy simulation when the boundary is applied to an IAM entity. /p
+    /// Contains information about the effect that a permissions boundary has on a policy simulation when the boundary is applied to an IAM entity.
     pub permissions_boundary_decision_detail: Option<PermissionsBoundaryDecisionDetail>,
-    /// p Additional details about the results of the cross-account evaluation decision. This parameter is populated for only cross-account simulations. It contains a brief summary of how each policy type contributes to the final evaluation decision. /p p In the top-level result, this map reports the most restrictive decision per policy type across all requested resources. /p p If the simulation evaluates policies within the same account and includes a resource ARN, then the parameter is present but the response is empty. If the simulation evaluates policies within the same account and specifies all resources ( code /code ), then the parameter is not returned. /p p When you make a cross-account request, Amazon Web Services evaluates the request in the trusting account and the trusted account. The request is allowed only if both evaluations return code true /code . For more information about how policies are evaluated, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference policies evaluation-logic.html#policy-eval-basics" Evaluating policies within a single account /a . /p p If an Organizations SCP included in the evaluation denies access, the simulation ends. In this case, policy evaluation does not proceed any further and this parameter is not returned. /p
+    /// Additional details about the results of the cross-account evaluation decision. This parameter is populated for only cross-account simulations. It contains a brief summary of how each policy type contributes to the final evaluation decision.
+    ///
+    /// In the top-level result, this map reports the most restrictive decision per policy type across all requested resources.
+    ///
+    /// If the simulation evaluates policies within the same account and includes a resource ARN, then the parameter is present but the response is empty. If the simulation evaluates policies within the same account and specifies all resources (`*`), then the parameter is not returned.
+    ///
+    /// When you make a cross-account request, Amazon Web Services evaluates the request in the trusting account and the trusted account. The request is allowed only if both evaluations return `true`. For more information about how policies are evaluated, see [Evaluating policies within a single account](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-basics).
+    ///
+    /// If an Organizations SCP included in the evaluation denies access, the simulation ends. In this case, policy evaluation does not proceed any further and this parameter is not returned.
     pub eval_decision_details: Option<rt::Map<String, PolicyEvaluationDecisionType>>,
-    /// p The individual results of the simulation of the API operation specified in EvalActionName on each resource. /p
+    /// The individual results of the simulation of the API operation specified in EvalActionName on each resource.
     pub resource_specific_results: Option<Vec<ResourceSpecificResult>>,
 }
 rt::structure!(

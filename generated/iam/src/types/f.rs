@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The request failed because outbound identity federation is already disabled for your Amazon Web Services account. You cannot disable the feature multiple times /p
+/// The request failed because outbound identity federation is already disabled for your Amazon Web Services account. You cannot disable the feature multiple times
 #[derive(Clone, Default, PartialEq)]
 pub struct FeatureDisabledException {
     pub message: Option<String>,
@@ -14,7 +14,7 @@ pub static FEATURE_DISABLED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(404u16, false).code("FeatureDisabled"));
-/// p The request failed because outbound identity federation is already enabled for your Amazon Web Services account. You cannot enable the feature multiple times. To fetch the current configuration (including the unique issuer URL), use the code GetOutboundWebIdentityFederationInfo /code operation. /p
+/// The request failed because outbound identity federation is already enabled for your Amazon Web Services account. You cannot enable the feature multiple times. To fetch the current configuration (including the unique issuer URL), use the `GetOutboundWebIdentityFederationInfo` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct FeatureEnabledException {
     pub message: Option<String>,

@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GenerateCredentialReport.html" GenerateCredentialReport /a request. /p
+/// Contains the response to a successful [GenerateCredentialReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateCredentialReport.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GenerateCredentialReportResponse {
-    /// p Information about the state of the credential report. /p
+    /// Information about the state of the credential report.
     pub state: Option<ReportStateType>,
-    /// p Information about the credential report. /p
+    /// Information about the credential report.
     pub description: Option<String>,
 }
 rt::structure!(
@@ -21,9 +21,11 @@ pub static GENERATE_CREDENTIAL_REPORT_RESPONSE: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GenerateOrganizationsAccessReportRequest {
-    /// p The path of the Organizations entity (root, OU, or account). You can build an entity path using the known structure of your organization. For example, assume that your account ID is code 123456789012 /code and its parent OU ID is code ou-rge0-awsabcde /code . The organization root ID is code r-f6g7h8i9j0example /code and your organization ID is code o-a1b2c3d4e5 /code . Your entity path is code o-a1b2c3d4e5/r-f6g7h8i9j0example/ou-rge0-awsabcde/123456789012 /code . /p
+    /// The path of the Organizations entity (root, OU, or account). You can build an entity path using the known structure of your organization. For example, assume that your account ID is `123456789012` and its parent OU ID is `ou-rge0-awsabcde`. The organization root ID is `r-f6g7h8i9j0example` and your organization ID is `o-a1b2c3d4e5`. Your entity path is `o-a1b2c3d4e5/r-f6g7h8i9j0example/ou-rge0-awsabcde/123456789012`.
     pub entity_path: String,
-    /// p The identifier of the Organizations service control policy (SCP). This parameter is optional. /p p This ID is used to generate information about when an account principal that is limited by the SCP attempted to access an Amazon Web Services service. /p
+    /// The identifier of the Organizations service control policy (SCP). This parameter is optional.
+    ///
+    /// This ID is used to generate information about when an account principal that is limited by the SCP attempted to access an Amazon Web Services service.
     pub organizations_policy_id: Option<String>,
 }
 rt::structure!(
@@ -40,7 +42,7 @@ pub static GENERATE_ORGANIZATIONS_ACCESS_REPORT_REQUEST: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GenerateOrganizationsAccessReportResponse {
-    /// p The job identifier that you can use in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetOrganizationsAccessReport.html" GetOrganizationsAccessReport /a operation. /p
+    /// The job identifier that you can use in the [GetOrganizationsAccessReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOrganizationsAccessReport.html) operation.
     pub job_id: Option<String>,
 }
 rt::structure!(
@@ -53,9 +55,9 @@ pub static GENERATE_ORGANIZATIONS_ACCESS_REPORT_RESPONSE: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GenerateServiceLastAccessedDetailsRequest {
-    /// p The ARN of the IAM resource (user, group, role, or managed policy) used to generate information about when the resource was last used in an attempt to access an Amazon Web Services service. /p
+    /// The ARN of the IAM resource (user, group, role, or managed policy) used to generate information about when the resource was last used in an attempt to access an Amazon Web Services service.
     pub arn: String,
-    /// p The level of detail that you want to generate. You can specify whether you want to generate information about the last attempt to access services or actions. If you specify service-level granularity, this operation generates only service data. If you specify action-level granularity, it generates service and action data. If you don't include this optional parameter, the operation generates service data. /p
+    /// The level of detail that you want to generate. You can specify whether you want to generate information about the last attempt to access services or actions. If you specify service-level granularity, this operation generates only service data. If you specify action-level granularity, it generates service and action data. If you don't include this optional parameter, the operation generates service data.
     pub granularity: Option<AccessAdvisorUsageGranularityType>,
 }
 rt::structure!(
@@ -68,7 +70,7 @@ pub static GENERATE_SERVICE_LAST_ACCESSED_DETAILS_REQUEST: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GenerateServiceLastAccessedDetailsResponse {
-    /// p The code JobId /code that you can use in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetServiceLastAccessedDetails.html" GetServiceLastAccessedDetails /a or a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetServiceLastAccessedDetailsWithEntities.html" GetServiceLastAccessedDetailsWithEntities /a operations. The code JobId /code returned by code GenerateServiceLastAccessedDetail /code must be used by the same role within a session, or by the same user when used to call code GetServiceLastAccessedDetail /code . /p
+    /// The `JobId` that you can use in the [GetServiceLastAccessedDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLastAccessedDetails.html) or [GetServiceLastAccessedDetailsWithEntities](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLastAccessedDetailsWithEntities.html) operations. The `JobId` returned by `GenerateServiceLastAccessedDetail` must be used by the same role within a session, or by the same user when used to call `GetServiceLastAccessedDetail`.
     pub job_id: Option<String>,
 }
 rt::structure!(
@@ -81,7 +83,9 @@ pub static GENERATE_SERVICE_LAST_ACCESSED_DETAILS_RESPONSE: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessKeyLastUsedRequest {
-    /// p The identifier of an access key. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters that can consist of any upper or lowercased letter or digit. /p
+    /// The identifier of an access key.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters that can consist of any upper or lowercased letter or digit.
     pub access_key_id: String,
 }
 rt::structure!(
@@ -91,12 +95,12 @@ pub static GET_ACCESS_KEY_LAST_USED_REQUEST: rt::Schema = rt::Schema::structure(
     "GetAccessKeyLastUsedRequest",
     &[rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetAccessKeyLastUsed.html" GetAccessKeyLastUsed /a request. It is also returned as a member of the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API AccessKeyMetaData.html" AccessKeyMetaData /a structure returned by the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListAccessKeys.html" ListAccessKeys /a action. /p
+/// Contains the response to a successful [GetAccessKeyLastUsed](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccessKeyLastUsed.html) request. It is also returned as a member of the [AccessKeyMetaData](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AccessKeyMetaData.html) structure returned by the [ListAccessKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccessKeys.html) action.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessKeyLastUsedResponse {
-    /// p The name of the IAM user that owns this access key. /p p/
+    /// The name of the IAM user that owns this access key.
     pub user_name: Option<String>,
-    /// p Contains information about the last time the access key was used. /p
+    /// Contains information about the last time the access key was used.
     pub access_key_last_used: Option<AccessKeyLastUsed>,
 }
 rt::structure!(
@@ -109,11 +113,15 @@ pub static GET_ACCESS_KEY_LAST_USED_RESPONSE: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccountAuthorizationDetailsRequest {
-    /// p A list of entity types used to filter the results. Only the entities that match the types you specify are included in the output. Use the value code LocalManagedPolicy /code to include customer managed policies. /p p The format for this parameter is a comma-separated (if more than one) list of strings. Each string value in the list must be one of the valid values listed below. /p
+    /// A list of entity types used to filter the results. Only the entities that match the types you specify are included in the output. Use the value `LocalManagedPolicy` to include customer managed policies.
+    ///
+    /// The format for this parameter is a comma-separated (if more than one) list of strings. Each string value in the list must be one of the valid values listed below.
     pub filter: Option<Vec<EntityType>>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -128,20 +136,20 @@ pub static GET_ACCOUNT_AUTHORIZATION_DETAILS_REQUEST: rt::Schema = rt::Schema::s
         rt::m("Marker", &rt::STRING),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetAccountAuthorizationDetails.html" GetAccountAuthorizationDetails /a request. /p
+/// Contains the response to a successful [GetAccountAuthorizationDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccountAuthorizationDetailsResponse {
-    /// p A list containing information about IAM users. /p
+    /// A list containing information about IAM users.
     pub user_detail_list: Option<Vec<UserDetail>>,
-    /// p A list containing information about IAM groups. /p
+    /// A list containing information about IAM groups.
     pub group_detail_list: Option<Vec<GroupDetail>>,
-    /// p A list containing information about IAM roles. /p
+    /// A list containing information about IAM roles.
     pub role_detail_list: Option<Vec<RoleDetail>>,
-    /// p A list containing information about managed policies. /p
+    /// A list containing information about managed policies.
     pub policies: Option<Vec<ManagedPolicyDetail>>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -160,10 +168,10 @@ pub static GET_ACCOUNT_AUTHORIZATION_DETAILS_RESPONSE: rt::Schema = rt::Schema::
         rt::m("Marker", &rt::STRING),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetAccountPasswordPolicy.html" GetAccountPasswordPolicy /a request. /p
+/// Contains the response to a successful [GetAccountPasswordPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountPasswordPolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccountPasswordPolicyResponse {
-    /// p A structure that contains details about the account's password policy. /p
+    /// A structure that contains details about the account's password policy.
     pub password_policy: PasswordPolicy,
 }
 rt::structure!(
@@ -183,7 +191,7 @@ pub static GET_ACCOUNT_PROPERTIES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccountPropertiesResponse {
-    /// p A map of account property key-value pairs. Keys are in the format code Namespace/PropertyName /code . /p
+    /// A map of account property key-value pairs. Keys are in the format `Namespace/PropertyName`.
     pub properties: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -193,10 +201,10 @@ pub static GET_ACCOUNT_PROPERTIES_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetAccountPropertiesResponse",
     &[rt::m("Properties", &ACCOUNT_PROPERTIES_MAP_TYPE)],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetAccountSummary.html" GetAccountSummary /a request. /p
+/// Contains the response to a successful [GetAccountSummary](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountSummary.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccountSummaryResponse {
-    /// p A set of key–value pairs containing information about IAM entity usage and IAM quotas. /p
+    /// A set of key–value pairs containing information about IAM entity usage and IAM quotas.
     pub summary_map: Option<rt::Map<SummaryKeyType, i32>>,
 }
 rt::structure!(
@@ -208,7 +216,13 @@ pub static GET_ACCOUNT_SUMMARY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetContextKeysForCustomPolicyRequest {
-    /// p A list of policies for which you want the list of context keys referenced in those policies. Each document is specified as a string containing the complete, valid JSON text of an IAM policy. /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a used to validate this parameter is a string of characters consisting of the following: /p ul li p Any printable ASCII character ranging from the space character ( code \u0020 /code ) through the end of the ASCII character range /p /li li p The printable characters in the Basic Latin and Latin-1 Supplement character set (through code \u00FF /code ) /p /li li p The special characters tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) /p /li /ul
+    /// A list of policies for which you want the list of context keys referenced in those policies. Each document is specified as a string containing the complete, valid JSON text of an IAM policy.
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
+    ///
+    /// - Any printable ASCII character ranging from the space character (`\u0020`) through the end of the ASCII character range
+    /// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through `\u00FF`)
+    /// - The special characters tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`)
     pub policy_input_list: Vec<String>,
 }
 rt::structure!(
@@ -219,10 +233,10 @@ pub static GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY_REQUEST: rt::Schema = rt::Schema::
     "GetContextKeysForCustomPolicyRequest",
     &[rt::m("PolicyInputList", &SIMULATION_POLICY_LIST_TYPE).flags(rt::REQUIRED)],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetContextKeysForPrincipalPolicy.html" GetContextKeysForPrincipalPolicy /a or a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetContextKeysForCustomPolicy.html" GetContextKeysForCustomPolicy /a request. /p
+/// Contains the response to a successful [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html) or [GetContextKeysForCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForCustomPolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetContextKeysForPolicyResponse {
-    /// p The list of context keys that are referenced in the input policies. /p
+    /// The list of context keys that are referenced in the input policies.
     pub context_key_names: Option<Vec<String>>,
 }
 rt::structure!(
@@ -235,9 +249,17 @@ pub static GET_CONTEXT_KEYS_FOR_POLICY_RESPONSE: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetContextKeysForPrincipalPolicyRequest {
-    /// p The ARN of a user, group, or role whose policies contain the context keys that you want listed. If you specify a user, the list includes context keys that are found in all policies that are attached to the user. The list also includes all groups that the user is a member of. If you pick a group or a role, then it includes only those context keys that are found in policies attached to that entity. Note that all parameters are shown in unencoded form here for clarity, but must be URL encoded to be included as a part of a real HTML request. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The ARN of a user, group, or role whose policies contain the context keys that you want listed. If you specify a user, the list includes context keys that are found in all policies that are attached to the user. The list also includes all groups that the user is a member of. If you pick a group or a role, then it includes only those context keys that are found in policies attached to that entity. Note that all parameters are shown in unencoded form here for clarity, but must be URL encoded to be included as a part of a real HTML request.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub policy_source_arn: String,
-    /// p An optional list of additional policies for which you want the list of context keys that are referenced. /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a used to validate this parameter is a string of characters consisting of the following: /p ul li p Any printable ASCII character ranging from the space character ( code \u0020 /code ) through the end of the ASCII character range /p /li li p The printable characters in the Basic Latin and Latin-1 Supplement character set (through code \u00FF /code ) /p /li li p The special characters tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) /p /li /ul
+    /// An optional list of additional policies for which you want the list of context keys that are referenced.
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
+    ///
+    /// - Any printable ASCII character ranging from the space character (`\u0020`) through the end of the ASCII character range
+    /// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through `\u00FF`)
+    /// - The special characters tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`)
     pub policy_input_list: Option<Vec<String>>,
 }
 rt::structure!(
@@ -252,14 +274,14 @@ pub static GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY_REQUEST: rt::Schema = rt::Schem
         rt::m("PolicyInputList", &SIMULATION_POLICY_LIST_TYPE),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetCredentialReport.html" GetCredentialReport /a request. /p
+/// Contains the response to a successful [GetCredentialReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetCredentialReport.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCredentialReportResponse {
-    /// p Contains the credential report. The report is Base64-encoded. /p
+    /// Contains the credential report. The report is Base64-encoded.
     pub content: Option<rt::Blob>,
-    /// p The format (MIME type) of the credential report. /p
+    /// The format (MIME type) of the credential report.
     pub report_format: Option<ReportFormatType>,
-    /// p The date and time when the credential report was created, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a . /p
+    /// The date and time when the credential report was created, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601).
     pub generated_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -276,9 +298,13 @@ pub static GET_CREDENTIAL_REPORT_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDelegationRequestRequest {
-    /// p The unique identifier of the delegation request to retrieve. /p
+    /// The unique identifier of the delegation request to retrieve.
     pub delegation_request_id: String,
-    /// p Specifies whether to perform a permission check for the delegation request. /p p If set to true, the code GetDelegationRequest /code API call will start a permission check process. This process calculates whether the caller has sufficient permissions to cover the asks from this delegation request. /p p Setting this parameter to true does not guarantee an answer in the response. See the code PermissionCheckStatus /code and the code PermissionCheckResult /code response attributes for further details. /p
+    /// Specifies whether to perform a permission check for the delegation request.
+    ///
+    /// If set to true, the `GetDelegationRequest` API call will start a permission check process. This process calculates whether the caller has sufficient permissions to cover the asks from this delegation request.
+    ///
+    /// Setting this parameter to true does not guarantee an answer in the response. See the `PermissionCheckStatus` and the `PermissionCheckResult` response attributes for further details.
     pub delegation_permission_check: Option<bool>,
 }
 rt::structure!(
@@ -294,11 +320,21 @@ pub static GET_DELEGATION_REQUEST_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDelegationRequestResponse {
-    /// p The delegation request object containing all details about the request. /p
+    /// The delegation request object containing all details about the request.
     pub delegation_request: Option<DelegationRequest>,
-    /// p The status of the permission check for the delegation request. /p p This value indicates the status of the process to check whether the caller has sufficient permissions to cover the requested actions in the delegation request. Since this is an asynchronous process, there are three potential values: /p ul li p code IN PROGRESS /code : The permission check process has started. /p /li li p code COMPLETED /code : The permission check process has completed. The code PermissionCheckResult /code will include the result. /p /li li p code FAILED /code : The permission check process has failed. /p /li /ul
+    /// The status of the permission check for the delegation request.
+    ///
+    /// This value indicates the status of the process to check whether the caller has sufficient permissions to cover the requested actions in the delegation request. Since this is an asynchronous process, there are three potential values:
+    ///
+    /// - `IN_PROGRESS` : The permission check process has started.
+    /// - `COMPLETED` : The permission check process has completed. The `PermissionCheckResult` will include the result.
+    /// - `FAILED` : The permission check process has failed.
     pub permission_check_status: Option<PermissionCheckStatusType>,
-    /// p The result of the permission check, indicating whether the caller has sufficient permissions to cover the requested permissions. This is an approximate result. /p ul li p code ALLOWED /code : The caller has sufficient permissions cover all the requested permissions. /p /li li p code DENIED /code : The caller does not have sufficient permissions to cover all the requested permissions. /p /li li p code UNSURE /code : It is not possible to determine whether the caller has all the permissions needed. This output is most likely for cases when the caller has permissions with conditions. /p /li /ul
+    /// The result of the permission check, indicating whether the caller has sufficient permissions to cover the requested permissions. This is an approximate result.
+    ///
+    /// - `ALLOWED` : The caller has sufficient permissions cover all the requested permissions.
+    /// - `DENIED` : The caller does not have sufficient permissions to cover all the requested permissions.
+    /// - `UNSURE` : It is not possible to determine whether the caller has all the permissions needed. This output is most likely for cases when the caller has permissions with conditions.
     pub permission_check_result: Option<PermissionCheckResultType>,
 }
 rt::structure!(
@@ -315,9 +351,13 @@ pub static GET_DELEGATION_REQUEST_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetGroupPolicyRequest {
-    /// p The name of the group the policy is associated with. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the group the policy is associated with.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub group_name: String,
-    /// p The name of the policy document to get. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the policy document to get.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub policy_name: String,
 }
 rt::structure!(
@@ -330,14 +370,16 @@ pub static GET_GROUP_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetGroupPolicy.html" GetGroupPolicy /a request. /p
+/// Contains the response to a successful [GetGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroupPolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetGroupPolicyResponse {
-    /// p The group the policy is associated with. /p
+    /// The group the policy is associated with.
     pub group_name: String,
-    /// p The name of the policy. /p
+    /// The name of the policy.
     pub policy_name: String,
-    /// p The policy document. /p p IAM stores policies in JSON format. However, resources that were created using CloudFormation templates can be formatted in YAML. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM. /p
+    /// The policy document.
+    ///
+    /// IAM stores policies in JSON format. However, resources that were created using CloudFormation templates can be formatted in YAML. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM.
     pub policy_document: String,
 }
 rt::structure!(
@@ -354,11 +396,15 @@ pub static GET_GROUP_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetGroupRequest {
-    /// p The name of the group. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the group.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub group_name: String,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -372,16 +418,16 @@ pub static GET_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetGroup.html" GetGroup /a request. /p
+/// Contains the response to a successful [GetGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroup.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetGroupResponse {
-    /// p A structure that contains details about the group. /p
+    /// A structure that contains details about the group.
     pub group: Group,
-    /// p A list of users in the group. /p
+    /// A list of users in the group.
     pub users: Vec<User>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -399,9 +445,9 @@ pub static GET_GROUP_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHumanReadableSummaryRequest {
-    /// p Arn of the entity to be summarized. At this time, the only supported entity type is code delegation-request /code /p
+    /// Arn of the entity to be summarized. At this time, the only supported entity type is `delegation-request`
     pub entity_arn: String,
-    /// p A string representing the locale to use for the summary generation. The supported locale strings are based on the a href="/awsconsolehelpdocs/latest/gsg/change-language.html#supported-languages" Supported languages of the Amazon Web Services Management Console /a . /p
+    /// A string representing the locale to use for the summary generation. The supported locale strings are based on the [Supported languages of the Amazon Web Services Management Console](https://docs.aws.amazon.com/awsconsolehelpdocs/latest/gsg/change-language.html#supported-languages) .
     pub locale: Option<String>,
 }
 rt::structure!(
@@ -414,11 +460,11 @@ pub static GET_HUMAN_READABLE_SUMMARY_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHumanReadableSummaryResponse {
-    /// p Summary content in the specified locale. Summary content is non-empty only if the code SummaryState /code is code AVAILABLE /code . /p
+    /// Summary content in the specified locale. Summary content is non-empty only if the `SummaryState` is `AVAILABLE`.
     pub summary_content: Option<String>,
-    /// p The locale that this response was generated for. This maps to the input locale. /p
+    /// The locale that this response was generated for. This maps to the input locale.
     pub locale: Option<String>,
-    /// p State of summary generation. This generation process is asynchronous and this attribute indicates the state of the generation process. /p
+    /// State of summary generation. This generation process is asynchronous and this attribute indicates the state of the generation process.
     pub summary_state: Option<SummaryStateType>,
 }
 rt::structure!(
@@ -435,7 +481,9 @@ pub static GET_HUMAN_READABLE_SUMMARY_RESPONSE: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceProfileRequest {
-    /// p The name of the instance profile to get information about. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the instance profile to get information about.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub instance_profile_name: String,
 }
 rt::structure!(
@@ -445,10 +493,10 @@ pub static GET_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
     "GetInstanceProfileRequest",
     &[rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetInstanceProfile.html" GetInstanceProfile /a request. /p
+/// Contains the response to a successful [GetInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetInstanceProfile.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceProfileResponse {
-    /// p A structure containing details about the instance profile. /p
+    /// A structure containing details about the instance profile.
     pub instance_profile: InstanceProfile,
 }
 rt::structure!(
@@ -460,7 +508,11 @@ pub static GET_INSTANCE_PROFILE_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLoginProfileRequest {
-    /// p The name of the user whose login profile you want to retrieve. /p p This parameter is optional. If no user name is included, it defaults to the principal making the request. When you make this request with root user credentials, you must use an a href="https://docs.aws.amazon.com/STS/latest/APIReference/API AssumeRoot.html" AssumeRoot /a session to omit the user name. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the user whose login profile you want to retrieve.
+    ///
+    /// This parameter is optional. If no user name is included, it defaults to the principal making the request. When you make this request with root user credentials, you must use an [AssumeRoot](https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html) session to omit the user name.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
 }
 rt::structure!(GetLoginProfileRequest, GET_LOGIN_PROFILE_REQUEST, 0 => user_name);
@@ -468,10 +520,10 @@ pub static GET_LOGIN_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
     "GetLoginProfileRequest",
     &[rt::m("UserName", &rt::STRING)],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetLoginProfile.html" GetLoginProfile /a request. /p
+/// Contains the response to a successful [GetLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetLoginProfile.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLoginProfileResponse {
-    /// p A structure containing the user name and the profile creation date for the user. /p
+    /// A structure containing the user name and the profile creation date for the user.
     pub login_profile: LoginProfile,
 }
 rt::structure!(GetLoginProfileResponse, GET_LOGIN_PROFILE_RESPONSE, 0 => login_profile);
@@ -481,9 +533,9 @@ pub static GET_LOGIN_PROFILE_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMfaDeviceRequest {
-    /// p Serial number that uniquely identifies the MFA device. For this API, we only accept FIDO security key a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html" ARNs /a . /p
+    /// Serial number that uniquely identifies the MFA device. For this API, we only accept FIDO security key [ARNs](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
     pub serial_number: String,
-    /// p The friendly name identifying the user. /p
+    /// The friendly name identifying the user.
     pub user_name: Option<String>,
 }
 rt::structure!(
@@ -498,13 +550,13 @@ pub static GET_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMfaDeviceResponse {
-    /// p The friendly name identifying the user. /p
+    /// The friendly name identifying the user.
     pub user_name: Option<String>,
-    /// p Serial number that uniquely identifies the MFA device. For this API, we only accept FIDO security key a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html" ARNs /a . /p
+    /// Serial number that uniquely identifies the MFA device. For this API, we only accept FIDO security key [ARNs](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
     pub serial_number: String,
-    /// p The date that a specified user's MFA device was first enabled. /p
+    /// The date that a specified user's MFA device was first enabled.
     pub enable_date: Option<rt::DateTime>,
-    /// p The certifications of a specified user's MFA device. We currently provide FIPS-140-2, FIPS-140-3, and FIDO certification levels obtained from a href="https://fidoalliance.org/metadata/" FIDO Alliance Metadata Service (MDS) /a . /p
+    /// The certifications of a specified user's MFA device. We currently provide FIPS-140-2, FIPS-140-3, and FIDO certification levels obtained from [FIDO Alliance Metadata Service (MDS)](https://fidoalliance.org/metadata/).
     pub certifications: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -522,7 +574,9 @@ pub static GET_MFA_DEVICE_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetOpenIdConnectProviderRequest {
-    /// p The Amazon Resource Name (ARN) of the OIDC provider resource object in IAM to get information for. You can get a list of OIDC provider resource ARNs by using the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListOpenIDConnectProviders.html" ListOpenIDConnectProviders /a operation. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of the OIDC provider resource object in IAM to get information for. You can get a list of OIDC provider resource ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub open_id_connect_provider_arn: String,
 }
 rt::structure!(
@@ -533,18 +587,18 @@ pub static GET_OPEN_ID_CONNECT_PROVIDER_REQUEST: rt::Schema = rt::Schema::struct
     "GetOpenIDConnectProviderRequest",
     &[rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetOpenIDConnectProvider.html" GetOpenIDConnectProvider /a request. /p
+/// Contains the response to a successful [GetOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOpenIDConnectProvider.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetOpenIdConnectProviderResponse {
-    /// p The URL that the IAM OIDC provider resource object is associated with. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreateOpenIDConnectProvider.html" CreateOpenIDConnectProvider /a . /p
+    /// The URL that the IAM OIDC provider resource object is associated with. For more information, see [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html).
     pub url: Option<String>,
-    /// p A list of client IDs (also known as audiences) that are associated with the specified IAM OIDC provider resource object. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreateOpenIDConnectProvider.html" CreateOpenIDConnectProvider /a . /p
+    /// A list of client IDs (also known as audiences) that are associated with the specified IAM OIDC provider resource object. For more information, see [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html).
     pub client_id_list: Option<Vec<String>>,
-    /// p A list of certificate thumbprints that are associated with the specified IAM OIDC provider resource object. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreateOpenIDConnectProvider.html" CreateOpenIDConnectProvider /a . /p
+    /// A list of certificate thumbprints that are associated with the specified IAM OIDC provider resource object. For more information, see [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html).
     pub thumbprint_list: Option<Vec<String>>,
-    /// p The date and time when the IAM OIDC provider resource object was created in the Amazon Web Services account. /p
+    /// The date and time when the IAM OIDC provider resource object was created in the Amazon Web Services account.
     pub create_date: Option<rt::DateTime>,
-    /// p A list of tags that are attached to the specified IAM OIDC provider. The returned list of tags is sorted by tag key. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p
+    /// A list of tags that are attached to the specified IAM OIDC provider. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -563,13 +617,15 @@ pub static GET_OPEN_ID_CONNECT_PROVIDER_RESPONSE: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetOrganizationsAccessReportRequest {
-    /// p The identifier of the request generated by the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GenerateOrganizationsAccessReport.html" GenerateOrganizationsAccessReport /a operation. /p
+    /// The identifier of the request generated by the [GenerateOrganizationsAccessReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateOrganizationsAccessReport.html) operation.
     pub job_id: String,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p The key that is used to sort the results. If you choose the namespace key, the results are returned in alphabetical order. If you choose the time key, the results are sorted numerically by the date and time. /p
+    /// The key that is used to sort the results. If you choose the namespace key, the results are returned in alphabetical order. If you choose the time key, the results are sorted numerically by the date and time.
     pub sort_key: Option<SortKeyType>,
 }
 rt::structure!(
@@ -587,21 +643,23 @@ pub static GET_ORGANIZATIONS_ACCESS_REPORT_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetOrganizationsAccessReportResponse {
-    /// p The status of the job. /p
+    /// The status of the job.
     pub job_status: JobStatusType,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the report job was created. /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the report job was created.
     pub job_creation_date: rt::DateTime,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the generated report job was completed or failed. /p p This field is null if the job is still in progress, as indicated by a job status value of code IN PROGRESS /code . /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the generated report job was completed or failed.
+    ///
+    /// This field is null if the job is still in progress, as indicated by a job status value of `IN_PROGRESS`.
     pub job_completion_date: Option<rt::DateTime>,
-    /// p The number of services that the applicable SCPs allow account principals to access. /p
+    /// The number of services that the applicable SCPs allow account principals to access.
     pub number_of_services_accessible: Option<i32>,
-    /// p The number of services that account principals are allowed but did not attempt to access. /p
+    /// The number of services that account principals are allowed but did not attempt to access.
     pub number_of_services_not_accessed: Option<i32>,
-    /// p An object that contains details about the most recent attempt to access the service. /p
+    /// An object that contains details about the most recent attempt to access the service.
     pub access_details: Option<Vec<AccessDetail>>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
     pub error_details: Option<ErrorDetails>,
 }
@@ -627,9 +685,9 @@ pub static GET_ORGANIZATIONS_ACCESS_REPORT_RESPONSE: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetOutboundWebIdentityFederationInfoResponse {
-    /// p A unique issuer URL for your Amazon Web Services account that hosts the OpenID Connect (OIDC) discovery endpoints at code /.well-known/openid-configuration and /.well-known/jwks.json /code . The OpenID Connect (OIDC) discovery endpoints contain verification keys and metadata necessary for token verification. /p
+    /// A unique issuer URL for your Amazon Web Services account that hosts the OpenID Connect (OIDC) discovery endpoints at `/.well-known/openid-configuration and /.well-known/jwks.json`. The OpenID Connect (OIDC) discovery endpoints contain verification keys and metadata necessary for token verification.
     pub issuer_identifier: Option<String>,
-    /// p Indicates whether outbound identity federation is currently enabled for your Amazon Web Services account. When true, IAM principals in the account can call the code GetWebIdentityToken /code API to obtain JSON Web Tokens (JWTs) for authentication with external services. /p
+    /// Indicates whether outbound identity federation is currently enabled for your Amazon Web Services account. When true, IAM principals in the account can call the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for authentication with external services.
     pub jwt_vending_enabled: Option<bool>,
 }
 rt::structure!(
@@ -643,7 +701,9 @@ pub static GET_OUTBOUND_WEB_IDENTITY_FEDERATION_INFO_RESPONSE: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPolicyRequest {
-    /// p The Amazon Resource Name (ARN) of the managed policy that you want information about. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of the managed policy that you want information about.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub policy_arn: String,
 }
 rt::structure!(GetPolicyRequest, GET_POLICY_REQUEST, 0 => policy_arn);
@@ -651,10 +711,10 @@ pub static GET_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "GetPolicyRequest",
     &[rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetPolicy.html" GetPolicy /a request. /p
+/// Contains the response to a successful [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPolicyResponse {
-    /// p A structure containing details about the policy. /p
+    /// A structure containing details about the policy.
     pub policy: Option<Policy>,
 }
 rt::structure!(GetPolicyResponse, GET_POLICY_RESPONSE, 0 => policy);
@@ -664,9 +724,13 @@ pub static GET_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPolicyVersionRequest {
-    /// p The Amazon Resource Name (ARN) of the managed policy that you want information about. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of the managed policy that you want information about.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub policy_arn: String,
-    /// p Identifies the policy version to retrieve. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters that consists of the lowercase letter 'v' followed by one or two digits, and optionally followed by a period '.' and a string of letters and digits. /p
+    /// Identifies the policy version to retrieve.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters that consists of the lowercase letter 'v' followed by one or two digits, and optionally followed by a period '.' and a string of letters and digits.
     pub version_id: String,
 }
 rt::structure!(
@@ -679,10 +743,10 @@ pub static GET_POLICY_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("VersionId", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetPolicyVersion.html" GetPolicyVersion /a request. /p
+/// Contains the response to a successful [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPolicyVersionResponse {
-    /// p A structure containing details about the policy version. /p
+    /// A structure containing details about the policy version.
     pub policy_version: Option<PolicyVersion>,
 }
 rt::structure!(
@@ -694,9 +758,13 @@ pub static GET_POLICY_VERSION_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRolePolicyRequest {
-    /// p The name of the role associated with the policy. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the role associated with the policy.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub role_name: String,
-    /// p The name of the policy document to get. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the policy document to get.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub policy_name: String,
 }
 rt::structure!(
@@ -709,14 +777,16 @@ pub static GET_ROLE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetRolePolicy.html" GetRolePolicy /a request. /p
+/// Contains the response to a successful [GetRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRolePolicyResponse {
-    /// p The role the policy is associated with. /p
+    /// The role the policy is associated with.
     pub role_name: String,
-    /// p The name of the policy. /p
+    /// The name of the policy.
     pub policy_name: String,
-    /// p The policy document. /p p IAM stores policies in JSON format. However, resources that were created using CloudFormation templates can be formatted in YAML. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM. /p
+    /// The policy document.
+    ///
+    /// IAM stores policies in JSON format. However, resources that were created using CloudFormation templates can be formatted in YAML. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM.
     pub policy_document: String,
 }
 rt::structure!(
@@ -733,7 +803,9 @@ pub static GET_ROLE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRoleRequest {
-    /// p The name of the IAM role to get information about. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM role to get information about.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub role_name: String,
 }
 rt::structure!(GetRoleRequest, GET_ROLE_REQUEST, 0 => role_name);
@@ -741,10 +813,10 @@ pub static GET_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
     "GetRoleRequest",
     &[rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetRole.html" GetRole /a request. /p
+/// Contains the response to a successful [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRoleResponse {
-    /// p A structure containing details about the IAM role. /p
+    /// A structure containing details about the IAM role.
     pub role: Role,
 }
 rt::structure!(GetRoleResponse, GET_ROLE_RESPONSE, 0 => role);
@@ -754,9 +826,11 @@ pub static GET_ROLE_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRoleTemplateVersionRequest {
-    /// p The Amazon Resource Name (ARN) of the role template whose version you want to retrieve. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of the role template whose version you want to retrieve.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub template_arn: String,
-    /// p The minor version of the role template to retrieve. If you do not specify a minor version, the service returns the template's default minor version. /p
+    /// The minor version of the role template to retrieve. If you do not specify a minor version, the service returns the template's default minor version.
     pub minor_version: Option<i32>,
 }
 rt::structure!(
@@ -772,7 +846,7 @@ pub static GET_ROLE_TEMPLATE_VERSION_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRoleTemplateVersionResponse {
-    /// p A structure that contains details about the requested role template version. /p
+    /// A structure that contains details about the requested role template version.
     pub role_template_version: RoleTemplateVersion,
 }
 rt::structure!(
@@ -785,7 +859,9 @@ pub static GET_ROLE_TEMPLATE_VERSION_RESPONSE: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSamlProviderRequest {
-    /// p The Amazon Resource Name (ARN) of the SAML provider resource object in IAM to get information about. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of the SAML provider resource object in IAM to get information about.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub saml_provider_arn: String,
 }
 rt::structure!(
@@ -795,22 +871,22 @@ pub static GET_SAML_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
     "GetSAMLProviderRequest",
     &[rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetSAMLProvider.html" GetSAMLProvider /a request. /p
+/// Contains the response to a successful [GetSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSAMLProvider.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSamlProviderResponse {
-    /// p The unique identifier assigned to the SAML provider. /p
+    /// The unique identifier assigned to the SAML provider.
     pub saml_provider_uuid: Option<String>,
-    /// p The XML metadata document that includes information about an identity provider. /p
+    /// The XML metadata document that includes information about an identity provider.
     pub saml_metadata_document: Option<String>,
-    /// p The date and time when the SAML provider was created. /p
+    /// The date and time when the SAML provider was created.
     pub create_date: Option<rt::DateTime>,
-    /// p The expiration date and time for the SAML provider. /p
+    /// The expiration date and time for the SAML provider.
     pub valid_until: Option<rt::DateTime>,
-    /// p A list of tags that are attached to the specified IAM SAML provider. The returned list of tags is sorted by tag key. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p
+    /// A list of tags that are attached to the specified IAM SAML provider. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
-    /// p Specifies the encryption setting for the SAML provider. /p
+    /// Specifies the encryption setting for the SAML provider.
     pub assertion_encryption_mode: Option<AssertionEncryptionModeType>,
-    /// p The private key metadata for the SAML provider. /p
+    /// The private key metadata for the SAML provider.
     pub private_key_list: Option<Vec<SamlPrivateKey>>,
 }
 rt::structure!(
@@ -832,11 +908,15 @@ pub static GET_SAML_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSshPublicKeyRequest {
-    /// p The name of the IAM user associated with the SSH public key. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM user associated with the SSH public key.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
-    /// p The unique identifier for the SSH public key. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters that can consist of any upper or lowercased letter or digit. /p
+    /// The unique identifier for the SSH public key.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters that can consist of any upper or lowercased letter or digit.
     pub ssh_public_key_id: String,
-    /// p Specifies the public key encoding format to use in the response. To retrieve the public key in ssh-rsa format, use code SSH /code . To retrieve the public key in PEM format, use code PEM /code . /p
+    /// Specifies the public key encoding format to use in the response. To retrieve the public key in ssh-rsa format, use `SSH`. To retrieve the public key in PEM format, use `PEM`.
     pub encoding: EncodingType,
 }
 rt::structure!(
@@ -851,10 +931,10 @@ pub static GET_SSH_PUBLIC_KEY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Encoding", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetSSHPublicKey.html" GetSSHPublicKey /a request. /p
+/// Contains the response to a successful [GetSSHPublicKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSSHPublicKey.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSshPublicKeyResponse {
-    /// p A structure containing details about the SSH public key. /p
+    /// A structure containing details about the SSH public key.
     pub ssh_public_key: Option<SshPublicKey>,
 }
 rt::structure!(
@@ -866,7 +946,9 @@ pub static GET_SSH_PUBLIC_KEY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetServerCertificateRequest {
-    /// p The name of the server certificate you want to retrieve information about. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the server certificate you want to retrieve information about.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub server_certificate_name: String,
 }
 rt::structure!(
@@ -877,10 +959,10 @@ pub static GET_SERVER_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure(
     "GetServerCertificateRequest",
     &[rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetServerCertificate.html" GetServerCertificate /a request. /p
+/// Contains the response to a successful [GetServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServerCertificate.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetServerCertificateResponse {
-    /// p A structure containing details about the server certificate. /p
+    /// A structure containing details about the server certificate.
     pub server_certificate: ServerCertificate,
 }
 rt::structure!(
@@ -893,11 +975,13 @@ pub static GET_SERVER_CERTIFICATE_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetServiceLastAccessedDetailsRequest {
-    /// p The ID of the request generated by the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GenerateServiceLastAccessedDetails.html" GenerateServiceLastAccessedDetails /a operation. The code JobId /code returned by code GenerateServiceLastAccessedDetail /code must be used by the same role within a session, or by the same user when used to call code GetServiceLastAccessedDetail /code . /p
+    /// The ID of the request generated by the [GenerateServiceLastAccessedDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateServiceLastAccessedDetails.html) operation. The `JobId` returned by `GenerateServiceLastAccessedDetail` must be used by the same role within a session, or by the same user when used to call `GetServiceLastAccessedDetail`.
     pub job_id: String,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -914,21 +998,23 @@ pub static GET_SERVICE_LAST_ACCESSED_DETAILS_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetServiceLastAccessedDetailsResponse {
-    /// p The status of the job. /p
+    /// The status of the job.
     pub job_status: JobStatusType,
-    /// p The type of job. Service jobs return information about when each service was last accessed. Action jobs also include information about when tracked actions within the service were last accessed. /p
+    /// The type of job. Service jobs return information about when each service was last accessed. Action jobs also include information about when tracked actions within the service were last accessed.
     pub job_type: Option<AccessAdvisorUsageGranularityType>,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the report job was created. /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the report job was created.
     pub job_creation_date: rt::DateTime,
-    /// p A code ServiceLastAccessed /code object that contains details about the most recent attempt to access the service. /p
+    /// A `ServiceLastAccessed` object that contains details about the most recent attempt to access the service.
     pub services_last_accessed: Vec<ServiceLastAccessed>,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the generated report job was completed or failed. /p p This field is null if the job is still in progress, as indicated by a job status value of code IN PROGRESS /code . /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the generated report job was completed or failed.
+    ///
+    /// This field is null if the job is still in progress, as indicated by a job status value of `IN_PROGRESS`.
     pub job_completion_date: rt::DateTime,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
-    /// p An object that contains details about the reason the operation failed. /p
+    /// An object that contains details about the reason the operation failed.
     pub error: Option<ErrorDetails>,
 }
 rt::structure!(
@@ -951,13 +1037,17 @@ pub static GET_SERVICE_LAST_ACCESSED_DETAILS_RESPONSE: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetServiceLastAccessedDetailsWithEntitiesRequest {
-    /// p The ID of the request generated by the code GenerateServiceLastAccessedDetails /code operation. /p
+    /// The ID of the request generated by the `GenerateServiceLastAccessedDetails` operation.
     pub job_id: String,
-    /// p The service namespace for an Amazon Web Services service. Provide the service namespace to learn when the IAM entity last attempted to access the specified service. /p p To learn the service namespace for a service, see a href="https://docs.aws.amazon.com/service-authorization/latest/reference/reference policies actions-resources-contextkeys.html" Actions, resources, and condition keys for Amazon Web Services services /a in the i IAM User Guide /i . Choose the name of the service to view details for that service. In the first paragraph, find the service prefix. For example, code (service prefix: a4b) /code . For more information about service namespaces, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#genref-aws-service-namespaces" Amazon Web Services service namespaces /a in the i Amazon Web Services General Reference /i . /p
+    /// The service namespace for an Amazon Web Services service. Provide the service namespace to learn when the IAM entity last attempted to access the specified service.
+    ///
+    /// To learn the service namespace for a service, see [Actions, resources, and condition keys for Amazon Web Services services](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html) in the *IAM User Guide*. Choose the name of the service to view details for that service. In the first paragraph, find the service prefix. For example, `(service prefix: a4b)`. For more information about service namespaces, see [Amazon Web Services service namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#genref-aws-service-namespaces) in the *Amazon Web Services General Reference*.
     pub service_namespace: String,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -976,19 +1066,21 @@ pub static GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES_REQUEST: rt::Schema =
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetServiceLastAccessedDetailsWithEntitiesResponse {
-    /// p The status of the job. /p
+    /// The status of the job.
     pub job_status: JobStatusType,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the report job was created. /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the report job was created.
     pub job_creation_date: rt::DateTime,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the generated report job was completed or failed. /p p This field is null if the job is still in progress, as indicated by a job status value of code IN PROGRESS /code . /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the generated report job was completed or failed.
+    ///
+    /// This field is null if the job is still in progress, as indicated by a job status value of `IN_PROGRESS`.
     pub job_completion_date: rt::DateTime,
-    /// p An code EntityDetailsList /code object that contains details about when an IAM entity (user or role) used group or policy permissions in an attempt to access the specified Amazon Web Services service. /p
+    /// An `EntityDetailsList` object that contains details about when an IAM entity (user or role) used group or policy permissions in an attempt to access the specified Amazon Web Services service.
     pub entity_details_list: Vec<EntityDetails>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
-    /// p An object that contains details about the reason the operation failed. /p
+    /// An object that contains details about the reason the operation failed.
     pub error: Option<ErrorDetails>,
 }
 rt::structure!(
@@ -1011,7 +1103,7 @@ pub static GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES_RESPONSE: rt::Schema 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetServiceLinkedRoleDeletionStatusRequest {
-    /// p The deletion task identifier. This identifier is returned by the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API DeleteServiceLinkedRole.html" DeleteServiceLinkedRole /a operation in the format code task/aws-service-role/&lt;service-principal-name&gt;/&lt;role-name&gt;/&lt;task-uuid&gt; /code . /p
+    /// The deletion task identifier. This identifier is returned by the [DeleteServiceLinkedRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceLinkedRole.html) operation in the format `task/aws-service-role/<service-principal-name>/<role-name>/<task-uuid>`.
     pub deletion_task_id: String,
 }
 rt::structure!(
@@ -1024,9 +1116,9 @@ pub static GET_SERVICE_LINKED_ROLE_DELETION_STATUS_REQUEST: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetServiceLinkedRoleDeletionStatusResponse {
-    /// p The status of the deletion. /p
+    /// The status of the deletion.
     pub status: DeletionTaskStatusType,
-    /// p An object that contains details about the reason the deletion failed. /p
+    /// An object that contains details about the reason the deletion failed.
     pub reason: Option<DeletionTaskFailureReasonType>,
 }
 rt::structure!(
@@ -1042,9 +1134,13 @@ pub static GET_SERVICE_LINKED_ROLE_DELETION_STATUS_RESPONSE: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetUserPolicyRequest {
-    /// p The name of the user who the policy is associated with. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the user who the policy is associated with.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
-    /// p The name of the policy document to get. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the policy document to get.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub policy_name: String,
 }
 rt::structure!(
@@ -1057,14 +1153,16 @@ pub static GET_USER_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetUserPolicy.html" GetUserPolicy /a request. /p
+/// Contains the response to a successful [GetUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUserPolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetUserPolicyResponse {
-    /// p The user the policy is associated with. /p
+    /// The user the policy is associated with.
     pub user_name: String,
-    /// p The name of the policy. /p
+    /// The name of the policy.
     pub policy_name: String,
-    /// p The policy document. /p p IAM stores policies in JSON format. However, resources that were created using CloudFormation templates can be formatted in YAML. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM. /p
+    /// The policy document.
+    ///
+    /// IAM stores policies in JSON format. However, resources that were created using CloudFormation templates can be formatted in YAML. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM.
     pub policy_document: String,
 }
 rt::structure!(
@@ -1081,7 +1179,9 @@ pub static GET_USER_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetUserRequest {
-    /// p The name of the user to get information about. /p p This parameter is optional. If it is not included, it defaults to the user making the request. This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the user to get information about.
+    ///
+    /// This parameter is optional. If it is not included, it defaults to the user making the request. This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
 }
 rt::structure!(GetUserRequest, GET_USER_REQUEST, 0 => user_name);
@@ -1089,10 +1189,14 @@ pub static GET_USER_REQUEST: rt::Schema = rt::Schema::structure(
     "GetUserRequest",
     &[rt::m("UserName", &rt::STRING)],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetUser.html" GetUser /a request. /p
+/// Contains the response to a successful [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetUserResponse {
-    /// p A structure containing details about the IAM user. /p important p Due to a service issue, password last used data does not include password use from May 3, 2018 22:50 PDT to May 23, 2018 14:08 PDT. This affects a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id credentials finding-unused.html" last sign-in /a dates shown in the IAM console and password last used dates in the a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id credentials getting-report.html" IAM credential report /a , and returned by this operation. If users signed in during the affected time, the password last used date that is returned is the date the user last signed in before May 3, 2018. For users that signed in after May 23, 2018 14:08 PDT, the returned password last used date is accurate. /p p You can use password last used information to identify unused credentials for deletion. For example, you might delete users who did not sign in to Amazon Web Services in the last 90 days. In cases like this, we recommend that you adjust your evaluation window to include dates after May 23, 2018. Alternatively, if your users use access keys to access Amazon Web Services programmatically you can refer to access key last used information because it is accurate for all dates. /p /important
+    /// A structure containing details about the IAM user.
+    ///
+    /// **Important:** Due to a service issue, password last used data does not include password use from May 3, 2018 22:50 PDT to May 23, 2018 14:08 PDT. This affects [last sign-in](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_finding-unused.html) dates shown in the IAM console and password last used dates in the [IAM credential report](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html), and returned by this operation. If users signed in during the affected time, the password last used date that is returned is the date the user last signed in before May 3, 2018. For users that signed in after May 23, 2018 14:08 PDT, the returned password last used date is accurate.
+    ///
+    /// You can use password last used information to identify unused credentials for deletion. For example, you might delete users who did not sign in to Amazon Web Services in the last 90 days. In cases like this, we recommend that you adjust your evaluation window to include dates after May 23, 2018. Alternatively, if your users use access keys to access Amazon Web Services programmatically you can refer to access key last used information because it is accurate for all dates.
     pub user: User,
 }
 rt::structure!(GetUserResponse, GET_USER_RESPONSE, 0 => user);
@@ -1100,18 +1204,24 @@ pub static GET_USER_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetUserResponse",
     &[rt::m("User", &USER).flags(rt::REQUIRED)],
 );
-/// p Contains information about an IAM group entity. /p p This data type is used as a response element in the following operations: /p ul li p a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreateGroup.html" CreateGroup /a /p /li li p a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetGroup.html" GetGroup /a /p /li li p a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListGroups.html" ListGroups /a /p /li /ul
+/// Contains information about an IAM group entity.
+///
+/// This data type is used as a response element in the following operations:
+///
+/// - [CreateGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateGroup.html)
+/// - [GetGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroup.html)
+/// - [ListGroups](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroups.html)
 #[derive(Clone, Default, PartialEq)]
 pub struct Group {
-    /// p The path to the group. For more information about paths, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The path to the group. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: String,
-    /// p The friendly name that identifies the group. /p
+    /// The friendly name that identifies the group.
     pub group_name: String,
-    /// p The stable and unique string identifying the group. For more information about IDs, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The stable and unique string identifying the group. For more information about IDs, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub group_id: String,
-    /// p The Amazon Resource Name (ARN) specifying the group. For more information about ARNs and how to use them in policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The Amazon Resource Name (ARN) specifying the group. For more information about ARNs and how to use them in policies, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub arn: String,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the group was created. /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the group was created.
     pub create_date: rt::DateTime,
 }
 rt::structure!(
@@ -1127,21 +1237,23 @@ pub static GROUP: rt::Schema = rt::Schema::structure(
         rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
     ],
 );
-/// p Contains information about an IAM group, including all of the group's policies. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetAccountAuthorizationDetails.html" GetAccountAuthorizationDetails /a operation. /p
+/// Contains information about an IAM group, including all of the group's policies.
+///
+/// This data type is used as a response element in the [GetAccountAuthorizationDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct GroupDetail {
-    /// p The path to the group. For more information about paths, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The path to the group. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: Option<String>,
-    /// p The friendly name that identifies the group. /p
+    /// The friendly name that identifies the group.
     pub group_name: Option<String>,
-    /// p The stable and unique string identifying the group. For more information about IDs, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The stable and unique string identifying the group. For more information about IDs, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub group_id: Option<String>,
     pub arn: Option<String>,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the group was created. /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the group was created.
     pub create_date: Option<rt::DateTime>,
-    /// p A list of the inline policies embedded in the group. /p
+    /// A list of the inline policies embedded in the group.
     pub group_policy_list: Option<Vec<PolicyDetail>>,
-    /// p A list of the managed policies attached to the group. /p
+    /// A list of the managed policies attached to the group.
     pub attached_managed_policies: Option<Vec<AttachedPolicy>>,
 }
 rt::structure!(

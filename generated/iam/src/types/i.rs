@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Contains an inline policy template that the service embeds in roles that you create from a role template. /p
+/// Contains an inline policy template that the service embeds in roles that you create from a role template.
 #[derive(Clone, Default, PartialEq)]
 pub struct InlinePolicy {
-    /// p The name of the inline policy. /p
+    /// The name of the inline policy.
     pub policy_name: String,
-    /// p The inline policy document. /p
+    /// The inline policy document.
     pub policy_document: String,
 }
 rt::structure!(InlinePolicy, INLINE_POLICY, 0 => policy_name, 1 => policy_document);
@@ -19,14 +19,14 @@ pub static INLINE_POLICY: rt::Schema = rt::Schema::structure(
         rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Identifies one or more inline policies that are embedded in IAM users, groups, or roles, by the name of the policy together with the type and name of the entity that it is attached to. Wildcard characters in the entity name can match multiple entities, so a single identifier can select more than one attached inline policy. /p
+/// Identifies one or more inline policies that are embedded in IAM users, groups, or roles, by the name of the policy together with the type and name of the entity that it is attached to. Wildcard characters in the entity name can match multiple entities, so a single identifier can select more than one attached inline policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct InlinePolicyIdentifierType {
-    /// p The name of the inline policy. /p
+    /// The name of the inline policy.
     pub policy_name: String,
-    /// p The type of IAM entity that the inline policy is attached to. /p
+    /// The type of IAM entity that the inline policy is attached to.
     pub attachment_type: AttachmentType,
-    /// p The name of the IAM user, group, or role that the inline policy is attached to. Wildcard characters are supported to match multiple entities: use at most one code /code (matches any sequence of characters, including none), and any number of code ? /code (each matches exactly one character). /p
+    /// The name of the IAM user, group, or role that the inline policy is attached to. Wildcard characters are supported to match multiple entities: use at most one `*` (matches any sequence of characters, including none), and any number of `?` (each matches exactly one character).
     pub attachment_name: String,
 }
 rt::structure!(
@@ -41,22 +41,29 @@ pub static INLINE_POLICY_IDENTIFIER_TYPE: rt::Schema = rt::Schema::structure(
         rt::m("AttachmentName", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Contains information about an instance profile. /p p This data type is used as a response element in the following operations: /p ul li p a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreateInstanceProfile.html" CreateInstanceProfile /a /p /li li p a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetInstanceProfile.html" GetInstanceProfile /a /p /li li p a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListInstanceProfiles.html" ListInstanceProfiles /a /p /li li p a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListInstanceProfilesForRole.html" ListInstanceProfilesForRole /a /p /li /ul
+/// Contains information about an instance profile.
+///
+/// This data type is used as a response element in the following operations:
+///
+/// - [CreateInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateInstanceProfile.html)
+/// - [GetInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetInstanceProfile.html)
+/// - [ListInstanceProfiles](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfiles.html)
+/// - [ListInstanceProfilesForRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfilesForRole.html)
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceProfile {
-    /// p The path to the instance profile. For more information about paths, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The path to the instance profile. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: String,
-    /// p The name identifying the instance profile. /p
+    /// The name identifying the instance profile.
     pub instance_profile_name: String,
-    /// p The stable and unique string identifying the instance profile. For more information about IDs, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The stable and unique string identifying the instance profile. For more information about IDs, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub instance_profile_id: String,
-    /// p The Amazon Resource Name (ARN) specifying the instance profile. For more information about ARNs and how to use them in policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The Amazon Resource Name (ARN) specifying the instance profile. For more information about ARNs and how to use them in policies, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub arn: String,
-    /// p The date when the instance profile was created. /p
+    /// The date when the instance profile was created.
     pub create_date: rt::DateTime,
-    /// p The role associated with the instance profile. /p
+    /// The role associated with the instance profile.
     pub roles: Vec<Role>,
-    /// p A list of tags that are attached to the instance profile. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p
+    /// A list of tags that are attached to the instance profile. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -75,7 +82,7 @@ pub static INSTANCE_PROFILE: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST_TYPE),
     ],
 );
-/// p The request was rejected because the authentication code was not recognized. The error message describes the specific error. /p
+/// The request was rejected because the authentication code was not recognized. The error message describes the specific error.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidAuthenticationCodeException {
     pub message: Option<String>,
@@ -89,7 +96,7 @@ pub static INVALID_AUTHENTICATION_CODE_EXCEPTION: rt::Schema = rt::Schema::struc
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(403u16, false).code("InvalidAuthenticationCode"));
-/// p The request was rejected because the certificate is invalid. /p
+/// The request was rejected because the certificate is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidCertificateException {
     pub message: Option<String>,
@@ -100,7 +107,7 @@ pub static INVALID_CERTIFICATE_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("InvalidCertificate"));
-/// p The request was rejected because an invalid or out-of-range value was supplied for an input parameter. /p
+/// The request was rejected because an invalid or out-of-range value was supplied for an input parameter.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidInputException {
     pub message: Option<String>,
@@ -111,7 +118,7 @@ pub static INVALID_INPUT_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("InvalidInput"));
-/// p The request was rejected because the public key is malformed or otherwise invalid. /p
+/// The request was rejected because the public key is malformed or otherwise invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidPublicKeyException {
     pub message: Option<String>,
@@ -122,7 +129,7 @@ pub static INVALID_PUBLIC_KEY_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("InvalidPublicKey"));
-/// p The request was rejected because the type of user for the transaction was incorrect. /p
+/// The request was rejected because the type of user for the transaction was incorrect.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidUserTypeException {
     pub message: Option<String>,

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The request was rejected because the public key certificate and the private key do not match. /p
+/// The request was rejected because the public key certificate and the private key do not match.
 #[derive(Clone, Default, PartialEq)]
 pub struct KeyPairMismatchException {
     pub message: Option<String>,

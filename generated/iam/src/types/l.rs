@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The request was rejected because it attempted to create resources beyond the current Amazon Web Services account limits. The error message describes the limit exceeded. /p
+/// The request was rejected because it attempted to create resources beyond the current Amazon Web Services account limits. The error message describes the limit exceeded.
 #[derive(Clone, Default, PartialEq)]
 pub struct LimitExceededException {
     pub message: Option<String>,
@@ -16,11 +16,15 @@ pub static LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(409u16, false).code("LimitExceeded"));
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessKeysRequest {
-    /// p The name of the user. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the user.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -35,14 +39,14 @@ pub static LIST_ACCESS_KEYS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListAccessKeys.html" ListAccessKeys /a request. /p
+/// Contains the response to a successful [ListAccessKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccessKeys.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessKeysResponse {
-    /// p A list of objects containing metadata about the access keys. /p
+    /// A list of objects containing metadata about the access keys.
     pub access_key_metadata: Vec<AccessKeyMetadata>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -59,9 +63,11 @@ pub static LIST_ACCESS_KEYS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccountAliasesRequest {
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -71,14 +77,14 @@ pub static LIST_ACCOUNT_ALIASES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListAccountAliasesRequest",
     &[rt::m("Marker", &rt::STRING), rt::m("MaxItems", &rt::INTEGER)],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListAccountAliases.html" ListAccountAliases /a request. /p
+/// Contains the response to a successful [ListAccountAliases](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccountAliases.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccountAliasesResponse {
-    /// p A list of aliases associated with the account. Amazon Web Services supports only one alias per account. /p
+    /// A list of aliases associated with the account. Amazon Web Services supports only one alias per account.
     pub account_aliases: Vec<String>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -95,13 +101,19 @@ pub static LIST_ACCOUNT_ALIASES_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAttachedGroupPoliciesRequest {
-    /// p The name (friendly name, not ARN) of the group to list attached policies for. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name (friendly name, not ARN) of the group to list attached policies for.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub group_name: String,
-    /// p The path prefix for filtering the results. This parameter is optional. If it is not included, it defaults to a slash (/), listing all policies. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! ( code \u0021 /code ) through the DEL character ( code \u007F /code ), including most punctuation characters, digits, and upper and lowercased letters. /p
+    /// The path prefix for filtering the results. This parameter is optional. If it is not included, it defaults to a slash (/), listing all policies.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
     pub path_prefix: Option<String>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -117,14 +129,14 @@ pub static LIST_ATTACHED_GROUP_POLICIES_REQUEST: rt::Schema = rt::Schema::struct
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListAttachedGroupPolicies.html" ListAttachedGroupPolicies /a request. /p
+/// Contains the response to a successful [ListAttachedGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedGroupPolicies.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAttachedGroupPoliciesResponse {
-    /// p A list of the attached policies. /p
+    /// A list of the attached policies.
     pub attached_policies: Option<Vec<AttachedPolicy>>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -141,13 +153,19 @@ pub static LIST_ATTACHED_GROUP_POLICIES_RESPONSE: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAttachedRolePoliciesRequest {
-    /// p The name (friendly name, not ARN) of the role to list attached policies for. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name (friendly name, not ARN) of the role to list attached policies for.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub role_name: String,
-    /// p The path prefix for filtering the results. This parameter is optional. If it is not included, it defaults to a slash (/), listing all policies. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! ( code \u0021 /code ) through the DEL character ( code \u007F /code ), including most punctuation characters, digits, and upper and lowercased letters. /p
+    /// The path prefix for filtering the results. This parameter is optional. If it is not included, it defaults to a slash (/), listing all policies.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
     pub path_prefix: Option<String>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -163,14 +181,14 @@ pub static LIST_ATTACHED_ROLE_POLICIES_REQUEST: rt::Schema = rt::Schema::structu
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListAttachedRolePolicies.html" ListAttachedRolePolicies /a request. /p
+/// Contains the response to a successful [ListAttachedRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedRolePolicies.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAttachedRolePoliciesResponse {
-    /// p A list of the attached policies. /p
+    /// A list of the attached policies.
     pub attached_policies: Option<Vec<AttachedPolicy>>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -187,13 +205,19 @@ pub static LIST_ATTACHED_ROLE_POLICIES_RESPONSE: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAttachedUserPoliciesRequest {
-    /// p The name (friendly name, not ARN) of the user to list attached policies for. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name (friendly name, not ARN) of the user to list attached policies for.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
-    /// p The path prefix for filtering the results. This parameter is optional. If it is not included, it defaults to a slash (/), listing all policies. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! ( code \u0021 /code ) through the DEL character ( code \u007F /code ), including most punctuation characters, digits, and upper and lowercased letters. /p
+    /// The path prefix for filtering the results. This parameter is optional. If it is not included, it defaults to a slash (/), listing all policies.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
     pub path_prefix: Option<String>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -209,14 +233,14 @@ pub static LIST_ATTACHED_USER_POLICIES_REQUEST: rt::Schema = rt::Schema::structu
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListAttachedUserPolicies.html" ListAttachedUserPolicies /a request. /p
+/// Contains the response to a successful [ListAttachedUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedUserPolicies.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAttachedUserPoliciesResponse {
-    /// p A list of the attached policies. /p
+    /// A list of the attached policies.
     pub attached_policies: Option<Vec<AttachedPolicy>>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -233,11 +257,13 @@ pub static LIST_ATTACHED_USER_POLICIES_RESPONSE: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDelegationRequestsRequest {
-    /// p The owner ID to filter delegation requests by. /p
+    /// The owner ID to filter delegation requests by.
     pub owner_id: Option<String>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM may return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM may return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -254,11 +280,11 @@ pub static LIST_DELEGATION_REQUESTS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDelegationRequestsResponse {
-    /// p A list of delegation requests that match the specified criteria. /p
+    /// A list of delegation requests that match the specified criteria.
     pub delegation_requests: Option<Vec<DelegationRequest>>,
-    /// p When code isTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `isTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items.
     pub is_truncated: Option<bool>,
 }
 rt::structure!(
@@ -275,17 +301,29 @@ pub static LIST_DELEGATION_REQUESTS_RESPONSE: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEntitiesForPolicyRequest {
-    /// p The Amazon Resource Name (ARN) of the IAM policy for which you want the versions. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of the IAM policy for which you want the versions.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub policy_arn: String,
-    /// p The entity type to use for filtering the results. /p p For example, when code EntityFilter /code is code Role /code , only the roles that are attached to the specified policy are returned. This parameter is optional. If it is not included, all attached entities (users, groups, and roles) are returned. The argument for this parameter must be one of the valid values listed below. /p
+    /// The entity type to use for filtering the results.
+    ///
+    /// For example, when `EntityFilter` is `Role`, only the roles that are attached to the specified policy are returned. This parameter is optional. If it is not included, all attached entities (users, groups, and roles) are returned. The argument for this parameter must be one of the valid values listed below.
     pub entity_filter: Option<EntityType>,
-    /// p The path prefix for filtering the results. This parameter is optional. If it is not included, it defaults to a slash (/), listing all entities. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! ( code \u0021 /code ) through the DEL character ( code \u007F /code ), including most punctuation characters, digits, and upper and lowercased letters. /p
+    /// The path prefix for filtering the results. This parameter is optional. If it is not included, it defaults to a slash (/), listing all entities.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
     pub path_prefix: Option<String>,
-    /// p The policy usage method to use for filtering the results. /p p To list only permissions policies, set code PolicyUsageFilter /code to code PermissionsPolicy /code . To list only the policies used to set permissions boundaries, set the value to code PermissionsBoundary /code . /p p This parameter is optional. If it is not included, all policies are returned. /p
+    /// The policy usage method to use for filtering the results.
+    ///
+    /// To list only permissions policies, set `PolicyUsageFilter` to `PermissionsPolicy`. To list only the policies used to set permissions boundaries, set the value to `PermissionsBoundary`.
+    ///
+    /// This parameter is optional. If it is not included, all policies are returned.
     pub policy_usage_filter: Option<PolicyUsageType>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -304,18 +342,18 @@ pub static LIST_ENTITIES_FOR_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListEntitiesForPolicy.html" ListEntitiesForPolicy /a request. /p
+/// Contains the response to a successful [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEntitiesForPolicyResponse {
-    /// p A list of IAM groups that the policy is attached to. /p
+    /// A list of IAM groups that the policy is attached to.
     pub policy_groups: Option<Vec<PolicyGroup>>,
-    /// p A list of IAM users that the policy is attached to. /p
+    /// A list of IAM users that the policy is attached to.
     pub policy_users: Option<Vec<PolicyUser>>,
-    /// p A list of IAM roles that the policy is attached to. /p
+    /// A list of IAM roles that the policy is attached to.
     pub policy_roles: Option<Vec<PolicyRole>>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -334,11 +372,15 @@ pub static LIST_ENTITIES_FOR_POLICY_RESPONSE: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGroupPoliciesRequest {
-    /// p The name of the group to list policies for. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the group to list policies for.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub group_name: String,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -353,14 +395,16 @@ pub static LIST_GROUP_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListGroupPolicies.html" ListGroupPolicies /a request. /p
+/// Contains the response to a successful [ListGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroupPolicies.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGroupPoliciesResponse {
-    /// p A list of policy names. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// A list of policy names.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub policy_names: Vec<String>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -377,11 +421,15 @@ pub static LIST_GROUP_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGroupsForUserRequest {
-    /// p The name of the user to list groups for. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the user to list groups for.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -396,14 +444,14 @@ pub static LIST_GROUPS_FOR_USER_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListGroupsForUser.html" ListGroupsForUser /a request. /p
+/// Contains the response to a successful [ListGroupsForUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroupsForUser.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGroupsForUserResponse {
-    /// p A list of groups. /p
+    /// A list of groups.
     pub groups: Vec<Group>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -420,11 +468,15 @@ pub static LIST_GROUPS_FOR_USER_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGroupsRequest {
-    /// p The path prefix for filtering the results. For example, the prefix code /division abc/subdivision xyz/ /code gets all groups whose path starts with code /division abc/subdivision xyz/ /code . /p p This parameter is optional. If it is not included, it defaults to a slash (/), listing all groups. This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! ( code \u0021 /code ) through the DEL character ( code \u007F /code ), including most punctuation characters, digits, and upper and lowercased letters. /p
+    /// The path prefix for filtering the results. For example, the prefix `/division_abc/subdivision_xyz/` gets all groups whose path starts with `/division_abc/subdivision_xyz/`.
+    ///
+    /// This parameter is optional. If it is not included, it defaults to a slash (/), listing all groups. This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
     pub path_prefix: Option<String>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -438,14 +490,14 @@ pub static LIST_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListGroups.html" ListGroups /a request. /p
+/// Contains the response to a successful [ListGroups](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroups.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGroupsResponse {
-    /// p A list of groups. /p
+    /// A list of groups.
     pub groups: Vec<Group>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -461,11 +513,15 @@ pub static LIST_GROUPS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListInstanceProfileTagsRequest {
-    /// p The name of the IAM instance profile whose tags you want to see. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM instance profile whose tags you want to see.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub instance_profile_name: String,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -482,11 +538,11 @@ pub static LIST_INSTANCE_PROFILE_TAGS_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListInstanceProfileTagsResponse {
-    /// p The list of tags that are currently attached to the IAM instance profile. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list. /p
+    /// The list of tags that are currently attached to the IAM instance profile. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Vec<Tag>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -503,11 +559,15 @@ pub static LIST_INSTANCE_PROFILE_TAGS_RESPONSE: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListInstanceProfilesForRoleRequest {
-    /// p The name of the role to list instance profiles for. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the role to list instance profiles for.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub role_name: String,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -522,14 +582,14 @@ pub static LIST_INSTANCE_PROFILES_FOR_ROLE_REQUEST: rt::Schema = rt::Schema::str
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListInstanceProfilesForRole.html" ListInstanceProfilesForRole /a request. /p
+/// Contains the response to a successful [ListInstanceProfilesForRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfilesForRole.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListInstanceProfilesForRoleResponse {
-    /// p A list of instance profiles. /p
+    /// A list of instance profiles.
     pub instance_profiles: Vec<InstanceProfile>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -546,11 +606,15 @@ pub static LIST_INSTANCE_PROFILES_FOR_ROLE_RESPONSE: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListInstanceProfilesRequest {
-    /// p The path prefix for filtering the results. For example, the prefix code /application abc/component xyz/ /code gets all instance profiles whose path starts with code /application abc/component xyz/ /code . /p p This parameter is optional. If it is not included, it defaults to a slash (/), listing all instance profiles. This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! ( code \u0021 /code ) through the DEL character ( code \u007F /code ), including most punctuation characters, digits, and upper and lowercased letters. /p
+    /// The path prefix for filtering the results. For example, the prefix `/application_abc/component_xyz/` gets all instance profiles whose path starts with `/application_abc/component_xyz/`.
+    ///
+    /// This parameter is optional. If it is not included, it defaults to a slash (/), listing all instance profiles. This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
     pub path_prefix: Option<String>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -565,14 +629,14 @@ pub static LIST_INSTANCE_PROFILES_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListInstanceProfiles.html" ListInstanceProfiles /a request. /p
+/// Contains the response to a successful [ListInstanceProfiles](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfiles.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListInstanceProfilesResponse {
-    /// p A list of instance profiles. /p
+    /// A list of instance profiles.
     pub instance_profiles: Vec<InstanceProfile>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -589,11 +653,15 @@ pub static LIST_INSTANCE_PROFILES_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMfaDeviceTagsRequest {
-    /// p The unique identifier for the IAM virtual MFA device whose tags you want to see. For virtual MFA devices, the serial number is the same as the ARN. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The unique identifier for the IAM virtual MFA device whose tags you want to see. For virtual MFA devices, the serial number is the same as the ARN.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub serial_number: String,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -610,11 +678,11 @@ pub static LIST_MFA_DEVICE_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMfaDeviceTagsResponse {
-    /// p The list of tags that are currently attached to the virtual MFA device. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list. /p
+    /// The list of tags that are currently attached to the virtual MFA device. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Vec<Tag>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -631,11 +699,15 @@ pub static LIST_MFA_DEVICE_TAGS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMfaDevicesRequest {
-    /// p The name of the user whose MFA devices you want to list. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the user whose MFA devices you want to list.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -650,14 +722,14 @@ pub static LIST_MFA_DEVICES_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListMFADevices.html" ListMFADevices /a request. /p
+/// Contains the response to a successful [ListMFADevices](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListMFADevices.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMfaDevicesResponse {
-    /// p A list of MFA devices. /p
+    /// A list of MFA devices.
     pub mfa_devices: Vec<MfaDevice>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -674,11 +746,15 @@ pub static LIST_MFA_DEVICES_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListOpenIdConnectProviderTagsRequest {
-    /// p The ARN of the OpenID Connect (OIDC) identity provider whose tags you want to see. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The ARN of the OpenID Connect (OIDC) identity provider whose tags you want to see.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub open_id_connect_provider_arn: String,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -695,11 +771,11 @@ pub static LIST_OPEN_ID_CONNECT_PROVIDER_TAGS_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListOpenIdConnectProviderTagsResponse {
-    /// p The list of tags that are currently attached to the OpenID Connect (OIDC) identity provider. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list. /p
+    /// The list of tags that are currently attached to the OpenID Connect (OIDC) identity provider. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Vec<Tag>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -723,10 +799,10 @@ pub static LIST_OPEN_ID_CONNECT_PROVIDERS_REQUEST: rt::Schema = rt::Schema::stru
     "ListOpenIDConnectProvidersRequest",
     &[],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListOpenIDConnectProviders.html" ListOpenIDConnectProviders /a request. /p
+/// Contains the response to a successful [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListOpenIdConnectProvidersResponse {
-    /// p The list of IAM OIDC provider resource objects defined in the Amazon Web Services account. /p
+    /// The list of IAM OIDC provider resource objects defined in the Amazon Web Services account.
     pub open_id_connect_provider_list: Option<Vec<OpenIdConnectProviderListEntry>>,
 }
 rt::structure!(
@@ -746,9 +822,9 @@ pub static LIST_ORGANIZATIONS_FEATURES_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListOrganizationsFeaturesResponse {
-    /// p The unique identifier (ID) of an organization. /p
+    /// The unique identifier (ID) of an organization.
     pub organization_id: Option<String>,
-    /// p Specifies the features that are currently available in your organization. /p
+    /// Specifies the features that are currently available in your organization.
     pub enabled_features: Option<Vec<FeatureType>>,
 }
 rt::structure!(
@@ -762,12 +838,16 @@ pub static LIST_ORGANIZATIONS_FEATURES_RESPONSE: rt::Schema = rt::Schema::struct
         rt::m("EnabledFeatures", &FEATURES_LIST_TYPE),
     ],
 );
-/// p Contains details about the permissions policies that are attached to the specified identity (user, group, or role). /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListPoliciesGrantingServiceAccess.html" ListPoliciesGrantingServiceAccess /a operation. /p
+/// Contains details about the permissions policies that are attached to the specified identity (user, group, or role).
+///
+/// This data type is used as a response element in the [ListPoliciesGrantingServiceAccess](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPoliciesGrantingServiceAccess.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPoliciesGrantingServiceAccessEntry {
-    /// p The namespace of the service that was accessed. /p p To learn the service namespace of a service, see a href="https://docs.aws.amazon.com/service-authorization/latest/reference/reference policies actions-resources-contextkeys.html" Actions, resources, and condition keys for Amazon Web Services services /a in the i Service Authorization Reference /i . Choose the name of the service to view details for that service. In the first paragraph, find the service prefix. For example, code (service prefix: a4b) /code . For more information about service namespaces, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#genref-aws-service-namespaces" Amazon Web Services service namespaces /a in the i Amazon Web Services General Reference /i . /p
+    /// The namespace of the service that was accessed.
+    ///
+    /// To learn the service namespace of a service, see [Actions, resources, and condition keys for Amazon Web Services services](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html) in the *Service Authorization Reference*. Choose the name of the service to view details for that service. In the first paragraph, find the service prefix. For example, `(service prefix: a4b)`. For more information about service namespaces, see [Amazon Web Services service namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#genref-aws-service-namespaces) in the *Amazon Web Services General Reference*.
     pub service_namespace: Option<String>,
-    /// p The code PoliciesGrantingServiceAccess /code object that contains details about the policy. /p
+    /// The `PoliciesGrantingServiceAccess` object that contains details about the policy.
     pub policies: Option<Vec<PolicyGrantingServiceAccess>>,
 }
 rt::structure!(
@@ -783,11 +863,13 @@ pub static LIST_POLICIES_GRANTING_SERVICE_ACCESS_ENTRY: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPoliciesGrantingServiceAccessRequest {
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p The ARN of the IAM identity (user, group, or role) whose policies you want to list. /p
+    /// The ARN of the IAM identity (user, group, or role) whose policies you want to list.
     pub arn: String,
-    /// p The service namespace for the Amazon Web Services services whose policies you want to list. /p p To learn the service namespace for a service, see a href="https://docs.aws.amazon.com/service-authorization/latest/reference/reference policies actions-resources-contextkeys.html" Actions, resources, and condition keys for Amazon Web Services services /a in the i IAM User Guide /i . Choose the name of the service to view details for that service. In the first paragraph, find the service prefix. For example, code (service prefix: a4b) /code . For more information about service namespaces, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#genref-aws-service-namespaces" Amazon Web Services service namespaces /a in the i Amazon Web Services General Reference /i . /p
+    /// The service namespace for the Amazon Web Services services whose policies you want to list.
+    ///
+    /// To learn the service namespace for a service, see [Actions, resources, and condition keys for Amazon Web Services services](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html) in the *IAM User Guide*. Choose the name of the service to view details for that service. In the first paragraph, find the service prefix. For example, `(service prefix: a4b)`. For more information about service namespaces, see [Amazon Web Services service namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#genref-aws-service-namespaces) in the *Amazon Web Services General Reference*.
     pub service_namespaces: Vec<String>,
 }
 rt::structure!(
@@ -805,11 +887,11 @@ pub static LIST_POLICIES_GRANTING_SERVICE_ACCESS_REQUEST: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPoliciesGrantingServiceAccessResponse {
-    /// p A code ListPoliciesGrantingServiceAccess /code object that contains details about the permissions policies attached to the specified identity (user, group, or role). /p
+    /// A `ListPoliciesGrantingServiceAccess` object that contains details about the permissions policies attached to the specified identity (user, group, or role).
     pub policies_granting_service_access: Vec<ListPoliciesGrantingServiceAccessEntry>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -831,17 +913,29 @@ pub static LIST_POLICIES_GRANTING_SERVICE_ACCESS_RESPONSE: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPoliciesRequest {
-    /// p The scope to use for filtering the results. /p p To list only Amazon Web Services managed policies, set code Scope /code to code AWS /code . To list only the customer managed policies in your Amazon Web Services account, set code Scope /code to code Local /code . /p p This parameter is optional. If it is not included, or if it is set to code All /code , all policies are returned. /p
+    /// The scope to use for filtering the results.
+    ///
+    /// To list only Amazon Web Services managed policies, set `Scope` to `AWS`. To list only the customer managed policies in your Amazon Web Services account, set `Scope` to `Local`.
+    ///
+    /// This parameter is optional. If it is not included, or if it is set to `All`, all policies are returned.
     pub scope: Option<PolicyScopeType>,
-    /// p A flag to filter the results to only the attached policies. /p p When code OnlyAttached /code is code true /code , the returned list contains only the policies that are attached to an IAM user, group, or role. When code OnlyAttached /code is code false /code , or when the parameter is not included, all policies are returned. /p
+    /// A flag to filter the results to only the attached policies.
+    ///
+    /// When `OnlyAttached` is `true`, the returned list contains only the policies that are attached to an IAM user, group, or role. When `OnlyAttached` is `false`, or when the parameter is not included, all policies are returned.
     pub only_attached: Option<bool>,
-    /// p The path prefix for filtering the results. This parameter is optional. If it is not included, it defaults to a slash (/), listing all policies. This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! ( code \u0021 /code ) through the DEL character ( code \u007F /code ), including most punctuation characters, digits, and upper and lowercased letters. /p
+    /// The path prefix for filtering the results. This parameter is optional. If it is not included, it defaults to a slash (/), listing all policies. This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
     pub path_prefix: Option<String>,
-    /// p The policy usage method to use for filtering the results. /p p To list only permissions policies, set code PolicyUsageFilter /code to code PermissionsPolicy /code . To list only the policies used to set permissions boundaries, set the value to code PermissionsBoundary /code . /p p This parameter is optional. If it is not included, all policies are returned. /p
+    /// The policy usage method to use for filtering the results.
+    ///
+    /// To list only permissions policies, set `PolicyUsageFilter` to `PermissionsPolicy`. To list only the policies used to set permissions boundaries, set the value to `PermissionsBoundary`.
+    ///
+    /// This parameter is optional. If it is not included, all policies are returned.
     pub policy_usage_filter: Option<PolicyUsageType>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -859,14 +953,14 @@ pub static LIST_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListPolicies.html" ListPolicies /a request. /p
+/// Contains the response to a successful [ListPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicies.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPoliciesResponse {
-    /// p A list of policies. /p
+    /// A list of policies.
     pub policies: Option<Vec<Policy>>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -883,11 +977,15 @@ pub static LIST_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPolicyTagsRequest {
-    /// p The ARN of the IAM customer managed policy whose tags you want to see. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The ARN of the IAM customer managed policy whose tags you want to see.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub policy_arn: String,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -904,11 +1002,11 @@ pub static LIST_POLICY_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPolicyTagsResponse {
-    /// p The list of tags that are currently attached to the IAM customer managed policy. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list. /p
+    /// The list of tags that are currently attached to the IAM customer managed policy. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Vec<Tag>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -925,11 +1023,15 @@ pub static LIST_POLICY_TAGS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPolicyVersionsRequest {
-    /// p The Amazon Resource Name (ARN) of the IAM policy for which you want the versions. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of the IAM policy for which you want the versions.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub policy_arn: String,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -944,14 +1046,16 @@ pub static LIST_POLICY_VERSIONS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListPolicyVersions.html" ListPolicyVersions /a request. /p
+/// Contains the response to a successful [ListPolicyVersions](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyVersions.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPolicyVersionsResponse {
-    /// p A list of policy versions. /p p For more information about managed policy versions, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html" Versioning for managed policies /a in the i IAM User Guide /i . /p
+    /// A list of policy versions.
+    ///
+    /// For more information about managed policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
     pub versions: Option<Vec<PolicyVersion>>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -968,11 +1072,15 @@ pub static LIST_POLICY_VERSIONS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRolePoliciesRequest {
-    /// p The name of the role to list policies for. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the role to list policies for.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub role_name: String,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -987,14 +1095,14 @@ pub static LIST_ROLE_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListRolePolicies.html" ListRolePolicies /a request. /p
+/// Contains the response to a successful [ListRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRolePolicies.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRolePoliciesResponse {
-    /// p A list of policy names. /p
+    /// A list of policy names.
     pub policy_names: Vec<String>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -1011,11 +1119,15 @@ pub static LIST_ROLE_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRoleTagsRequest {
-    /// p The name of the IAM role for which you want to see the list of tags. /p p This parameter accepts (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters that consist of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM role for which you want to see the list of tags.
+    ///
+    /// This parameter accepts (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters that consist of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub role_name: String,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -1032,11 +1144,11 @@ pub static LIST_ROLE_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRoleTagsResponse {
-    /// p The list of tags that are currently attached to the role. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list. /p
+    /// The list of tags that are currently attached to the role. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Vec<Tag>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -1053,11 +1165,15 @@ pub static LIST_ROLE_TAGS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRolesRequest {
-    /// p The path prefix for filtering the results. For example, the prefix code /application abc/component xyz/ /code gets all roles whose path starts with code /application abc/component xyz/ /code . /p p This parameter is optional. If it is not included, it defaults to a slash (/), listing all roles. This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! ( code \u0021 /code ) through the DEL character ( code \u007F /code ), including most punctuation characters, digits, and upper and lowercased letters. /p
+    /// The path prefix for filtering the results. For example, the prefix `/application_abc/component_xyz/` gets all roles whose path starts with `/application_abc/component_xyz/`.
+    ///
+    /// This parameter is optional. If it is not included, it defaults to a slash (/), listing all roles. This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
     pub path_prefix: Option<String>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -1071,14 +1187,14 @@ pub static LIST_ROLES_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListRoles.html" ListRoles /a request. /p
+/// Contains the response to a successful [ListRoles](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoles.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRolesResponse {
-    /// p A list of roles. /p
+    /// A list of roles.
     pub roles: Vec<Role>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -1094,11 +1210,15 @@ pub static LIST_ROLES_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSamlProviderTagsRequest {
-    /// p The ARN of the Security Assertion Markup Language (SAML) identity provider whose tags you want to see. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The ARN of the Security Assertion Markup Language (SAML) identity provider whose tags you want to see.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub saml_provider_arn: String,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -1115,11 +1235,11 @@ pub static LIST_SAML_PROVIDER_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSamlProviderTagsResponse {
-    /// p The list of tags that are currently attached to the Security Assertion Markup Language (SAML) identity provider. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list. /p
+    /// The list of tags that are currently attached to the Security Assertion Markup Language (SAML) identity provider. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Vec<Tag>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -1141,10 +1261,10 @@ pub static LIST_SAML_PROVIDERS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListSAMLProvidersRequest",
     &[],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListSAMLProviders.html" ListSAMLProviders /a request. /p
+/// Contains the response to a successful [ListSAMLProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSAMLProviders.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSamlProvidersResponse {
-    /// p The list of SAML provider resource objects defined in IAM for this Amazon Web Services account. /p
+    /// The list of SAML provider resource objects defined in IAM for this Amazon Web Services account.
     pub saml_provider_list: Option<Vec<SamlProviderListEntry>>,
 }
 rt::structure!(
@@ -1156,11 +1276,15 @@ pub static LIST_SAML_PROVIDERS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSshPublicKeysRequest {
-    /// p The name of the IAM user to list SSH public keys for. If none is specified, the code UserName /code field is determined implicitly based on the Amazon Web Services access key used to sign the request. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM user to list SSH public keys for. If none is specified, the `UserName` field is determined implicitly based on the Amazon Web Services access key used to sign the request.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -1175,14 +1299,14 @@ pub static LIST_SSH_PUBLIC_KEYS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListSSHPublicKeys.html" ListSSHPublicKeys /a request. /p
+/// Contains the response to a successful [ListSSHPublicKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSSHPublicKeys.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSshPublicKeysResponse {
-    /// p A list of the SSH public keys assigned to IAM user. /p
+    /// A list of the SSH public keys assigned to IAM user.
     pub ssh_public_keys: Option<Vec<SshPublicKeyMetadata>>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -1199,11 +1323,15 @@ pub static LIST_SSH_PUBLIC_KEYS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListServerCertificateTagsRequest {
-    /// p The name of the IAM server certificate whose tags you want to see. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM server certificate whose tags you want to see.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub server_certificate_name: String,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -1220,11 +1348,11 @@ pub static LIST_SERVER_CERTIFICATE_TAGS_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListServerCertificateTagsResponse {
-    /// p The list of tags that are currently attached to the IAM server certificate. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list. /p
+    /// The list of tags that are currently attached to the IAM server certificate. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Vec<Tag>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -1241,11 +1369,15 @@ pub static LIST_SERVER_CERTIFICATE_TAGS_RESPONSE: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListServerCertificatesRequest {
-    /// p The path prefix for filtering the results. For example: code /company/servercerts /code would get all server certificates for which the path starts with code /company/servercerts /code . /p p This parameter is optional. If it is not included, it defaults to a slash (/), listing all server certificates. This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! ( code \u0021 /code ) through the DEL character ( code \u007F /code ), including most punctuation characters, digits, and upper and lowercased letters. /p
+    /// The path prefix for filtering the results. For example: `/company/servercerts` would get all server certificates for which the path starts with `/company/servercerts`.
+    ///
+    /// This parameter is optional. If it is not included, it defaults to a slash (/), listing all server certificates. This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
     pub path_prefix: Option<String>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -1260,14 +1392,14 @@ pub static LIST_SERVER_CERTIFICATES_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListServerCertificates.html" ListServerCertificates /a request. /p
+/// Contains the response to a successful [ListServerCertificates](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListServerCertificates.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListServerCertificatesResponse {
-    /// p A list of server certificates. /p
+    /// A list of server certificates.
     pub server_certificate_metadata_list: Vec<ServerCertificateMetadata>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -1285,15 +1417,17 @@ pub static LIST_SERVER_CERTIFICATES_RESPONSE: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListServiceSpecificCredentialsRequest {
-    /// p The name of the user whose service-specific credentials you want information about. If this value is not specified, then the operation assumes the user whose credentials are used to call the operation. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the user whose service-specific credentials you want information about. If this value is not specified, then the operation assumes the user whose credentials are used to call the operation.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
-    /// p Filters the returned results to only those for the specified Amazon Web Services service. If not specified, then Amazon Web Services returns service-specific credentials for all services. /p
+    /// Filters the returned results to only those for the specified Amazon Web Services service. If not specified, then Amazon Web Services returns service-specific credentials for all services.
     pub service_name: Option<String>,
-    /// p A flag indicating whether to list service specific credentials for all users. This parameter cannot be specified together with UserName. When true, returns all credentials associated with the specified service. /p
+    /// A flag indicating whether to list service specific credentials for all users. This parameter cannot be specified together with UserName. When true, returns all credentials associated with the specified service.
     pub all_users: Option<bool>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the Marker from the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the Marker from the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the IsTruncated response element is true. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the IsTruncated response element is true.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -1312,11 +1446,11 @@ pub static LIST_SERVICE_SPECIFIC_CREDENTIALS_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListServiceSpecificCredentialsResponse {
-    /// p A list of structures that each contain details about a service-specific credential. /p
+    /// A list of structures that each contain details about a service-specific credential.
     pub service_specific_credentials: Option<Vec<ServiceSpecificCredentialMetadata>>,
-    /// p When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request. /p
+    /// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
     pub marker: Option<String>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the Marker request parameter to retrieve more items. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the Marker request parameter to retrieve more items.
     pub is_truncated: Option<bool>,
 }
 rt::structure!(
@@ -1333,11 +1467,15 @@ pub static LIST_SERVICE_SPECIFIC_CREDENTIALS_RESPONSE: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSigningCertificatesRequest {
-    /// p The name of the IAM user whose signing certificates you want to examine. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM user whose signing certificates you want to examine.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -1352,14 +1490,14 @@ pub static LIST_SIGNING_CERTIFICATES_REQUEST: rt::Schema = rt::Schema::structure
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListSigningCertificates.html" ListSigningCertificates /a request. /p
+/// Contains the response to a successful [ListSigningCertificates](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSigningCertificates.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSigningCertificatesResponse {
-    /// p A list of the user's signing certificate information. /p
+    /// A list of the user's signing certificate information.
     pub certificates: Vec<SigningCertificate>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -1376,11 +1514,15 @@ pub static LIST_SIGNING_CERTIFICATES_RESPONSE: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListUserPoliciesRequest {
-    /// p The name of the user to list policies for. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the user to list policies for.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -1395,14 +1537,14 @@ pub static LIST_USER_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListUserPolicies.html" ListUserPolicies /a request. /p
+/// Contains the response to a successful [ListUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUserPolicies.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListUserPoliciesResponse {
-    /// p A list of policy names. /p
+    /// A list of policy names.
     pub policy_names: Vec<String>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -1419,11 +1561,15 @@ pub static LIST_USER_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListUserTagsRequest {
-    /// p The name of the IAM user whose tags you want to see. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM user whose tags you want to see.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -1440,11 +1586,11 @@ pub static LIST_USER_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListUserTagsResponse {
-    /// p The list of tags that are currently attached to the user. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list. /p
+    /// The list of tags that are currently attached to the user. Each tag consists of a key name and an associated value. If no tags are attached to the specified resource, the response contains an empty list.
     pub tags: Vec<Tag>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -1461,11 +1607,15 @@ pub static LIST_USER_TAGS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListUsersRequest {
-    /// p The path prefix for filtering the results. For example: code /division abc/subdivision xyz/ /code , which would get all user names whose path starts with code /division abc/subdivision xyz/ /code . /p p This parameter is optional. If it is not included, it defaults to a slash (/), listing all user names. This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! ( code \u0021 /code ) through the DEL character ( code \u007F /code ), including most punctuation characters, digits, and upper and lowercased letters. /p
+    /// The path prefix for filtering the results. For example: `/division_abc/subdivision_xyz/`, which would get all user names whose path starts with `/division_abc/subdivision_xyz/`.
+    ///
+    /// This parameter is optional. If it is not included, it defaults to a slash (/), listing all user names. This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
     pub path_prefix: Option<String>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -1479,14 +1629,14 @@ pub static LIST_USERS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListUsers.html" ListUsers /a request. /p
+/// Contains the response to a successful [ListUsers](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListUsersResponse {
-    /// p A list of users. /p
+    /// A list of users.
     pub users: Vec<User>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -1502,11 +1652,13 @@ pub static LIST_USERS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListVirtualMfaDevicesRequest {
-    /// p The status ( code Unassigned /code or code Assigned /code ) of the devices to list. If you do not specify an code AssignmentStatus /code , the operation defaults to code Any /code , which lists both assigned and unassigned virtual MFA devices., /p
+    /// The status (`Unassigned` or `Assigned`) of the devices to list. If you do not specify an `AssignmentStatus`, the operation defaults to `Any`, which lists both assigned and unassigned virtual MFA devices.,
     pub assignment_status: Option<AssignmentStatusType>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -1521,14 +1673,14 @@ pub static LIST_VIRTUAL_MFA_DEVICES_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListVirtualMFADevices.html" ListVirtualMFADevices /a request. /p
+/// Contains the response to a successful [ListVirtualMFADevices](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListVirtualMFADevices.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListVirtualMfaDevicesResponse {
-    /// p The list of virtual MFA devices in the current account that match the code AssignmentStatus /code value that was passed in the request. /p
+    /// The list of virtual MFA devices in the current account that match the `AssignmentStatus` value that was passed in the request.
     pub virtual_mfa_devices: Vec<VirtualMfaDevice>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -1543,14 +1695,16 @@ pub static LIST_VIRTUAL_MFA_DEVICES_RESPONSE: rt::Schema = rt::Schema::structure
         rt::m("Marker", &rt::STRING),
     ],
 );
-/// p Contains the user name and password create date for a user. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreateLoginProfile.html" CreateLoginProfile /a and a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetLoginProfile.html" GetLoginProfile /a operations. /p
+/// Contains the user name and password create date for a user.
+///
+/// This data type is used as a response element in the [CreateLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateLoginProfile.html) and [GetLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetLoginProfile.html) operations.
 #[derive(Clone, Default, PartialEq)]
 pub struct LoginProfile {
-    /// p The name of the user, which can be used for signing in to the Amazon Web Services Management Console. /p
+    /// The name of the user, which can be used for signing in to the Amazon Web Services Management Console.
     pub user_name: String,
-    /// p The date when the password for the user was created. /p
+    /// The date when the password for the user was created.
     pub create_date: rt::DateTime,
-    /// p Specifies whether the user is required to set a new password on next sign-in. /p
+    /// Specifies whether the user is required to set a new password on next sign-in.
     pub password_reset_required: Option<bool>,
 }
 rt::structure!(

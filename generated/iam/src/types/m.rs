@@ -3,14 +3,16 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Contains information about an MFA device. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListMFADevices.html" ListMFADevices /a operation. /p
+/// Contains information about an MFA device.
+///
+/// This data type is used as a response element in the [ListMFADevices](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListMFADevices.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct MfaDevice {
-    /// p The user with whom the MFA device is associated. /p
+    /// The user with whom the MFA device is associated.
     pub user_name: String,
-    /// p The serial number that uniquely identifies the MFA device. For virtual MFA devices, the serial number is the device ARN. /p
+    /// The serial number that uniquely identifies the MFA device. For virtual MFA devices, the serial number is the device ARN.
     pub serial_number: String,
-    /// p The date when the MFA device was enabled for the user. /p
+    /// The date when the MFA device was enabled for the user.
     pub enable_date: rt::DateTime,
 }
 rt::structure!(
@@ -24,7 +26,7 @@ pub static MFA_DEVICE: rt::Schema = rt::Schema::structure(
         rt::m("EnableDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
     ],
 );
-/// p The request was rejected because the certificate was malformed or expired. The error message describes the specific error. /p
+/// The request was rejected because the certificate was malformed or expired. The error message describes the specific error.
 #[derive(Clone, Default, PartialEq)]
 pub struct MalformedCertificateException {
     pub message: Option<String>,
@@ -37,7 +39,7 @@ pub static MALFORMED_CERTIFICATE_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("MalformedCertificate"));
-/// p The request was rejected because the policy document was malformed. The error message describes the specific error. /p
+/// The request was rejected because the policy document was malformed. The error message describes the specific error.
 #[derive(Clone, Default, PartialEq)]
 pub struct MalformedPolicyDocumentException {
     pub message: Option<String>,
@@ -50,31 +52,45 @@ pub static MALFORMED_POLICY_DOCUMENT_EXCEPTION: rt::Schema = rt::Schema::structu
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("MalformedPolicyDocument"));
-/// p Contains information about a managed policy, including the policy's ARN, versions, and the number of principal entities (users, groups, and roles) that the policy is attached to. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetAccountAuthorizationDetails.html" GetAccountAuthorizationDetails /a operation. /p p For more information about managed policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p
+/// Contains information about a managed policy, including the policy's ARN, versions, and the number of principal entities (users, groups, and roles) that the policy is attached to.
+///
+/// This data type is used as a response element in the [GetAccountAuthorizationDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html) operation.
+///
+/// For more information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ManagedPolicyDetail {
-    /// p The friendly name (not ARN) identifying the policy. /p
+    /// The friendly name (not ARN) identifying the policy.
     pub policy_name: Option<String>,
-    /// p The stable and unique string identifying the policy. /p p For more information about IDs, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The stable and unique string identifying the policy.
+    ///
+    /// For more information about IDs, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub policy_id: Option<String>,
     pub arn: Option<String>,
-    /// p The path to the policy. /p p For more information about paths, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The path to the policy.
+    ///
+    /// For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: Option<String>,
-    /// p The identifier for the version of the policy that is set as the default (operative) version. /p p For more information about policy versions, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html" Versioning for managed policies /a in the i IAM User Guide /i . /p
+    /// The identifier for the version of the policy that is set as the default (operative) version.
+    ///
+    /// For more information about policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
     pub default_version_id: Option<String>,
-    /// p The number of principal entities (users, groups, and roles) that the policy is attached to. /p
+    /// The number of principal entities (users, groups, and roles) that the policy is attached to.
     pub attachment_count: Option<i32>,
-    /// p The number of entities (users and roles) for which the policy is used as the permissions boundary. /p p For more information about permissions boundaries, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies boundaries.html" Permissions boundaries for IAM identities /a in the i IAM User Guide /i . /p
+    /// The number of entities (users and roles) for which the policy is used as the permissions boundary.
+    ///
+    /// For more information about permissions boundaries, see [Permissions boundaries for IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*.
     pub permissions_boundary_usage_count: Option<i32>,
-    /// p Specifies whether the policy can be attached to an IAM user, group, or role. /p
+    /// Specifies whether the policy can be attached to an IAM user, group, or role.
     pub is_attachable: Option<bool>,
-    /// p A friendly description of the policy. /p
+    /// A friendly description of the policy.
     pub description: Option<String>,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the policy was created. /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the policy was created.
     pub create_date: Option<rt::DateTime>,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the policy was last updated. /p p When a policy has only one version, this field contains the date and time when the policy was created. When a policy has more than one version, this field contains the date and time when the most recent policy version was created. /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the policy was last updated.
+    ///
+    /// When a policy has only one version, this field contains the date and time when the policy was created. When a policy has more than one version, this field contains the date and time when the most recent policy version was created.
     pub update_date: Option<rt::DateTime>,
-    /// p A list containing information about the versions of the policy. /p
+    /// A list containing information about the versions of the policy.
     pub policy_version_list: Option<Vec<PolicyVersion>>,
 }
 rt::structure!(

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The request was rejected because the resulting role name conflicts with an existing role in the account. /p
+/// The request was rejected because the resulting role name conflicts with an existing role in the account.
 #[derive(Clone, Default, PartialEq)]
 pub struct NameConflictException {
     pub message: Option<String>,
@@ -14,7 +14,7 @@ pub static NAME_CONFLICT_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(409u16, false).code("NameConflict"));
-/// p The request was rejected because it referenced a resource entity that does not exist. The error message describes the resource. /p
+/// The request was rejected because it referenced a resource entity that does not exist. The error message describes the resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchEntityException {
     pub message: Option<String>,

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Contains the Amazon Resource Name (ARN) for an IAM OpenID Connect provider. /p
+/// Contains the Amazon Resource Name (ARN) for an IAM OpenID Connect provider.
 #[derive(Clone, Default, PartialEq)]
 pub struct OpenIdConnectProviderListEntry {
     pub arn: Option<String>,
@@ -19,7 +19,7 @@ pub static OPEN_ID_CONNECT_PROVIDER_LIST_TYPE: rt::Schema = rt::Schema::list(
     "OpenIDConnectProviderListType",
     &[rt::m("member", &OPEN_ID_CONNECT_PROVIDER_LIST_ENTRY)],
 );
-/// p The request failed because IAM cannot connect to the OpenID Connect identity provider URL. /p
+/// The request failed because IAM cannot connect to the OpenID Connect identity provider URL.
 #[derive(Clone, Default, PartialEq)]
 pub struct OpenIdIdpCommunicationErrorException {
     pub message: Option<String>,
@@ -33,10 +33,12 @@ pub static OPEN_ID_IDP_COMMUNICATION_ERROR_EXCEPTION: rt::Schema = rt::Schema::s
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("OpenIdIdpCommunicationError"));
-/// p Represents one level of an Organizations hierarchy—the organization root, an organizational unit (OU), or an account—together with the service control policies (SCPs) that apply at that level. Each element in the list represents one level of the hierarchy, ordered from the organization root down to the account. /p p For more information about SCPs, see a href="https://docs.aws.amazon.com/organizations/latest/userguide/orgs manage policies scps.html" Service control policies (SCPs) /a in the i Organizations User Guide /i . /p
+/// Represents one level of an Organizations hierarchy—the organization root, an organizational unit (OU), or an account—together with the service control policies (SCPs) that apply at that level. Each element in the list represents one level of the hierarchy, ordered from the organization root down to the account.
+///
+/// For more information about SCPs, see [Service control policies (SCPs)](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html) in the *Organizations User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct OrderedOrganizationPolicyType {
-    /// p A list of SCP documents that apply at this level of the Organizations hierarchy. Each document is specified as a string containing the complete, valid JSON text of an SCP. /p
+    /// A list of SCP documents that apply at this level of the Organizations hierarchy. Each document is specified as a string containing the complete, valid JSON text of an SCP.
     pub service_control_policy_input_list: Option<Vec<String>>,
 }
 rt::structure!(
@@ -47,7 +49,7 @@ pub static ORDERED_ORGANIZATION_POLICY_TYPE: rt::Schema = rt::Schema::structure(
     "OrderedOrganizationPolicyType",
     &[rt::m("ServiceControlPolicyInputList", &SIMULATION_POLICY_LIST_TYPE)],
 );
-/// p The request was rejected because no organization is associated with your account. /p
+/// The request was rejected because no organization is associated with your account.
 #[derive(Clone, Default, PartialEq)]
 pub struct OrganizationNotFoundException {}
 rt::structure!(OrganizationNotFoundException, ORGANIZATION_NOT_FOUND_EXCEPTION);
@@ -56,7 +58,7 @@ pub static ORGANIZATION_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The request was rejected because your organization does not have All features enabled. For more information, see a href="https://docs.aws.amazon.com/organizations/latest/userguide/orgs getting-started concepts.html#feature-set" Available feature sets /a in the i Organizations User Guide /i . /p
+/// The request was rejected because your organization does not have All features enabled. For more information, see [Available feature sets](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_getting-started_concepts.html#feature-set) in the *Organizations User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct OrganizationNotInAllFeaturesModeException {}
 rt::structure!(
@@ -72,10 +74,10 @@ pub static ORGANIZATION_POLICY_LIST_TYPE: rt::Schema = rt::Schema::list(
     "OrganizationPolicyListType",
     &[rt::m("member", &ORDERED_ORGANIZATION_POLICY_TYPE)],
 );
-/// p Contains information about the effect that Organizations has on a policy simulation. /p
+/// Contains information about the effect that Organizations has on a policy simulation.
 #[derive(Clone, Default, PartialEq)]
 pub struct OrganizationsDecisionDetail {
-    /// p Specifies whether the simulated operation is allowed by the Organizations service control policies that impact the simulated user's account. /p
+    /// Specifies whether the simulated operation is allowed by the Organizations service control policies that impact the simulated user's account.
     pub allowed_by_organizations: Option<bool>,
 }
 rt::structure!(

@@ -3,22 +3,22 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Defines a parameter that a role template accepts. You supply values for these parameters when you create a role with a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API AcquireRole.html" AcquireRole /a . /p
+/// Defines a parameter that a role template accepts. You supply values for these parameters when you create a role with [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct ParameterDefinition {
-    /// p The name of the parameter. /p
+    /// The name of the parameter.
     pub name: String,
-    /// p The data type of the parameter. Valid values are code String /code , code StringList /code , code Number /code , code NumberList /code , code Arn /code , and code ArnList /code . /p
+    /// The data type of the parameter. Valid values are `String`, `StringList`, `Number`, `NumberList`, `Arn`, and `ArnList`.
     pub type_: ParameterTypeType,
-    /// p An optional subtype that further constrains the values that are allowed for the parameter. /p
+    /// An optional subtype that further constrains the values that are allowed for the parameter.
     pub sub_type: Option<String>,
-    /// p A description of the parameter. /p
+    /// A description of the parameter.
     pub description: Option<String>,
-    /// p Specifies whether you must supply a value for the parameter when you create a role from the template. /p
+    /// Specifies whether you must supply a value for the parameter when you create a role from the template.
     pub is_required: Option<bool>,
-    /// p The value that the service uses for the parameter when you do not supply one. /p
+    /// The value that the service uses for the parameter when you do not supply one.
     pub default_value: Option<String>,
-    /// p Specifies whether you can change the parameter value after you create the role. /p
+    /// Specifies whether you can change the parameter value after you create the role.
     pub immutable: Option<bool>,
 }
 rt::structure!(
@@ -37,28 +37,32 @@ pub static PARAMETER_DEFINITION: rt::Schema = rt::Schema::structure(
         rt::m("Immutable", &rt::BOOLEAN),
     ],
 );
-/// p Contains information about the account password policy. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetAccountPasswordPolicy.html" GetAccountPasswordPolicy /a operation. /p
+/// Contains information about the account password policy.
+///
+/// This data type is used as a response element in the [GetAccountPasswordPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountPasswordPolicy.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct PasswordPolicy {
-    /// p Minimum length to require for IAM user passwords. /p
+    /// Minimum length to require for IAM user passwords.
     pub minimum_password_length: Option<i32>,
-    /// p Specifies whether IAM user passwords must contain at least one of the following symbols: /p p ! @ # $ % ^ &amp; ( ) + - = { } | ' /p
+    /// Specifies whether IAM user passwords must contain at least one of the following symbols:
+    ///
+    /// ! @ # $ % ^ & \* ( ) \_ + - = \[ \] { } \| '
     pub require_symbols: Option<bool>,
-    /// p Specifies whether IAM user passwords must contain at least one numeric character (0 to 9). /p
+    /// Specifies whether IAM user passwords must contain at least one numeric character (0 to 9).
     pub require_numbers: Option<bool>,
-    /// p Specifies whether IAM user passwords must contain at least one uppercase character (A to Z). /p
+    /// Specifies whether IAM user passwords must contain at least one uppercase character (A to Z).
     pub require_uppercase_characters: Option<bool>,
-    /// p Specifies whether IAM user passwords must contain at least one lowercase character (a to z). /p
+    /// Specifies whether IAM user passwords must contain at least one lowercase character (a to z).
     pub require_lowercase_characters: Option<bool>,
-    /// p Specifies whether IAM users are allowed to change their own password. Gives IAM users permissions to code iam:ChangePassword /code for only their user and to the code iam:GetAccountPasswordPolicy /code action. This option does not attach a permissions policy to each user, rather the permissions are applied at the account-level for all users by IAM. /p
+    /// Specifies whether IAM users are allowed to change their own password. Gives IAM users permissions to `iam:ChangePassword` for only their user and to the `iam:GetAccountPasswordPolicy` action. This option does not attach a permissions policy to each user, rather the permissions are applied at the account-level for all users by IAM.
     pub allow_users_to_change_password: Option<bool>,
-    /// p Indicates whether passwords in the account expire. Returns true if code MaxPasswordAge /code contains a value greater than 0. Returns false if MaxPasswordAge is 0 or not present. /p
+    /// Indicates whether passwords in the account expire. Returns true if `MaxPasswordAge` contains a value greater than 0. Returns false if MaxPasswordAge is 0 or not present.
     pub expire_passwords: Option<bool>,
-    /// p The number of days that an IAM user password is valid. /p
+    /// The number of days that an IAM user password is valid.
     pub max_password_age: Option<i32>,
-    /// p Specifies the number of previous passwords that IAM users are prevented from reusing. /p
+    /// Specifies the number of previous passwords that IAM users are prevented from reusing.
     pub password_reuse_prevention: Option<i32>,
-    /// p Specifies whether IAM users are prevented from setting a new password via the Amazon Web Services Management Console after their password has expired. The IAM user cannot access the console until an administrator resets the password. IAM users with code iam:ChangePassword /code permission and active access keys can reset their own expired console password using the CLI or API. /p
+    /// Specifies whether IAM users are prevented from setting a new password via the Amazon Web Services Management Console after their password has expired. The IAM user cannot access the console until an administrator resets the password. IAM users with `iam:ChangePassword` permission and active access keys can reset their own expired console password using the CLI or API.
     pub hard_expiry: Option<bool>,
 }
 rt::structure!(
@@ -83,7 +87,7 @@ pub static PASSWORD_POLICY: rt::Schema = rt::Schema::structure(
         rt::m("HardExpiry", &rt::BOOLEAN),
     ],
 );
-/// p The request was rejected because the provided password did not meet the requirements imposed by the account password policy. /p
+/// The request was rejected because the provided password did not meet the requirements imposed by the account password policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct PasswordPolicyViolationException {
     pub message: Option<String>,
@@ -100,10 +104,10 @@ rt::string_enum! {
     pub enum PermissionsBoundaryAttachmentType { PermissionsBoundaryPolicy =
     "PermissionsBoundaryPolicy" }
 }
-/// p Contains information about the effect that a permissions boundary has on a policy simulation when the boundary is applied to an IAM entity. /p
+/// Contains information about the effect that a permissions boundary has on a policy simulation when the boundary is applied to an IAM entity.
 #[derive(Clone, Default, PartialEq)]
 pub struct PermissionsBoundaryDecisionDetail {
-    /// p Specifies whether an action is allowed by a permissions boundary that is applied to an IAM entity (user or role). A value of code true /code means that the permissions boundary does not deny the action. This means that the policy includes an code Allow /code statement that matches the request. In this case, if an identity-based policy also allows the action, the request is allowed. A value of code false /code means that either the requested action is not allowed (implicitly denied) or that the action is explicitly denied by the permissions boundary. In both of these cases, the action is not allowed, regardless of the identity-based policy. /p
+    /// Specifies whether an action is allowed by a permissions boundary that is applied to an IAM entity (user or role). A value of `true` means that the permissions boundary does not deny the action. This means that the policy includes an `Allow` statement that matches the request. In this case, if an identity-based policy also allows the action, the request is allowed. A value of `false` means that either the requested action is not allowed (implicitly denied) or that the action is explicitly denied by the permissions boundary. In both of these cases, the action is not allowed, regardless of the identity-based policy.
     pub allowed_by_permissions_boundary: Option<bool>,
 }
 rt::structure!(
@@ -114,31 +118,45 @@ pub static PERMISSIONS_BOUNDARY_DECISION_DETAIL: rt::Schema = rt::Schema::struct
     "PermissionsBoundaryDecisionDetail",
     &[rt::m("AllowedByPermissionsBoundary", &rt::BOOLEAN)],
 );
-/// p Contains information about a managed policy. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreatePolicy.html" CreatePolicy /a , a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetPolicy.html" GetPolicy /a , and a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListPolicies.html" ListPolicies /a operations. /p p For more information about managed policies, refer to a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p
+/// Contains information about a managed policy.
+///
+/// This data type is used as a response element in the [CreatePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html), [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html), and [ListPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicies.html) operations.
+///
+/// For more information about managed policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct Policy {
-    /// p The friendly name (not ARN) identifying the policy. /p
+    /// The friendly name (not ARN) identifying the policy.
     pub policy_name: Option<String>,
-    /// p The stable and unique string identifying the policy. /p p For more information about IDs, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The stable and unique string identifying the policy.
+    ///
+    /// For more information about IDs, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub policy_id: Option<String>,
     pub arn: Option<String>,
-    /// p The path to the policy. /p p For more information about paths, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The path to the policy.
+    ///
+    /// For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: Option<String>,
-    /// p The identifier for the version of the policy that is set as the default version. /p
+    /// The identifier for the version of the policy that is set as the default version.
     pub default_version_id: Option<String>,
-    /// p The number of entities (users, groups, and roles) that the policy is attached to. /p
+    /// The number of entities (users, groups, and roles) that the policy is attached to.
     pub attachment_count: Option<i32>,
-    /// p The number of entities (users and roles) for which the policy is used to set the permissions boundary. /p p For more information about permissions boundaries, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies boundaries.html" Permissions boundaries for IAM identities /a in the i IAM User Guide /i . /p
+    /// The number of entities (users and roles) for which the policy is used to set the permissions boundary.
+    ///
+    /// For more information about permissions boundaries, see [Permissions boundaries for IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*.
     pub permissions_boundary_usage_count: Option<i32>,
-    /// p Specifies whether the policy can be attached to an IAM user, group, or role. /p
+    /// Specifies whether the policy can be attached to an IAM user, group, or role.
     pub is_attachable: Option<bool>,
-    /// p A friendly description of the policy. /p p This element is included in the response to the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetPolicy.html" GetPolicy /a operation. It is not included in the response to the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListPolicies.html" ListPolicies /a operation. /p
+    /// A friendly description of the policy.
+    ///
+    /// This element is included in the response to the [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html) operation. It is not included in the response to the [ListPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicies.html) operation.
     pub description: Option<String>,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the policy was created. /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the policy was created.
     pub create_date: Option<rt::DateTime>,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the policy was last updated. /p p When a policy has only one version, this field contains the date and time when the policy was created. When a policy has more than one version, this field contains the date and time when the most recent policy version was created. /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the policy was last updated.
+    ///
+    /// When a policy has only one version, this field contains the date and time when the policy was created. When a policy has more than one version, this field contains the date and time when the most recent policy version was created.
     pub update_date: Option<rt::DateTime>,
-    /// p A list of tags that are attached to the instance profile. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p
+    /// A list of tags that are attached to the instance profile. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -163,12 +181,14 @@ pub static POLICY: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST_TYPE),
     ],
 );
-/// p Contains information about an IAM policy, including the policy document. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetAccountAuthorizationDetails.html" GetAccountAuthorizationDetails /a operation. /p
+/// Contains information about an IAM policy, including the policy document.
+///
+/// This data type is used as a response element in the [GetAccountAuthorizationDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct PolicyDetail {
-    /// p The name of the policy. /p
+    /// The name of the policy.
     pub policy_name: Option<String>,
-    /// p The policy document. /p
+    /// The policy document.
     pub policy_document: Option<String>,
 }
 rt::structure!(PolicyDetail, POLICY_DETAIL, 0 => policy_name, 1 => policy_document);
@@ -180,7 +200,7 @@ rt::string_enum! {
     pub enum PolicyEvaluationDecisionType { Allowed = "allowed", ExplicitDeny =
     "explicitDeny", ImplicitDeny = "implicitDeny" }
 }
-/// p The request failed because a provided policy could not be successfully evaluated. An additional detailed message indicates the source of the failure. /p
+/// The request failed because a provided policy could not be successfully evaluated. An additional detailed message indicates the source of the failure.
 #[derive(Clone, Default, PartialEq)]
 pub struct PolicyEvaluationException {
     pub message: Option<String>,
@@ -195,17 +215,23 @@ pub static POLICY_EXCLUSIONS_LIST_TYPE: rt::Schema = rt::Schema::list(
     "PolicyExclusionsListType",
     &[rt::m("member", &POLICY_IDENTIFIER)],
 );
-/// p Contains details about the permissions policies that are attached to the specified identity (user, group, or role). /p p This data type is an element of the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListPoliciesGrantingServiceAccessEntry.html" ListPoliciesGrantingServiceAccessEntry /a object. /p
+/// Contains details about the permissions policies that are attached to the specified identity (user, group, or role).
+///
+/// This data type is an element of the [ListPoliciesGrantingServiceAccessEntry](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPoliciesGrantingServiceAccessEntry.html) object.
 #[derive(Clone, Default, PartialEq)]
 pub struct PolicyGrantingServiceAccess {
-    /// p The policy name. /p
+    /// The policy name.
     pub policy_name: String,
-    /// p The policy type. For more information about these policy types, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p
+    /// The policy type. For more information about these policy types, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html) in the *IAM User Guide*.
     pub policy_type: PolicyType,
     pub policy_arn: Option<String>,
-    /// p The type of entity (user or role) that used the policy to access the service to which the inline policy is attached. /p p This field is null for managed policies. For more information about these policy types, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p
+    /// The type of entity (user or role) that used the policy to access the service to which the inline policy is attached.
+    ///
+    /// This field is null for managed policies. For more information about these policy types, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html) in the *IAM User Guide*.
     pub entity_type: Option<PolicyOwnerEntityType>,
-    /// p The name of the entity (user or role) to which the inline policy is attached. /p p This field is null for managed policies. For more information about these policy types, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p
+    /// The name of the entity (user or role) to which the inline policy is attached.
+    ///
+    /// This field is null for managed policies. For more information about these policy types, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html) in the *IAM User Guide*.
     pub entity_name: Option<String>,
 }
 rt::structure!(
@@ -222,12 +248,16 @@ pub static POLICY_GRANTING_SERVICE_ACCESS: rt::Schema = rt::Schema::structure(
         rt::m("EntityName", &rt::STRING),
     ],
 );
-/// p Contains information about a group that a managed policy is attached to. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListEntitiesForPolicy.html" ListEntitiesForPolicy /a operation. /p p For more information about managed policies, refer to a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p
+/// Contains information about a group that a managed policy is attached to.
+///
+/// This data type is used as a response element in the [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html) operation.
+///
+/// For more information about managed policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct PolicyGroup {
-    /// p The name (friendly name, not ARN) identifying the group. /p
+    /// The name (friendly name, not ARN) identifying the group.
     pub group_name: Option<String>,
-    /// p The stable and unique string identifying the group. For more information about IDs, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The stable and unique string identifying the group. For more information about IDs, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User Guide*.
     pub group_id: Option<String>,
 }
 rt::structure!(PolicyGroup, POLICY_GROUP, 0 => group_name, 1 => group_id);
@@ -239,15 +269,17 @@ pub static POLICY_GROUP_LIST_TYPE: rt::Schema = rt::Schema::list(
     "PolicyGroupListType",
     &[rt::m("member", &POLICY_GROUP)],
 );
-/// p Identifies one or more policies as a union type. Specify exactly one of code PolicyType /code , code PolicyArn /code , or code InlinePolicyIdentifier /code to identify policies by their type, by Amazon Resource Name (ARN), or by the name of an inline policy and the entity it is attached to. /p
+/// Identifies one or more policies as a union type. Specify exactly one of `PolicyType`, `PolicyArn`, or `InlinePolicyIdentifier` to identify policies by their type, by Amazon Resource Name (ARN), or by the name of an inline policy and the entity it is attached to.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub enum PolicyIdentifier {
-    /// p The policy type to identify. All policies of the specified type are matched. /p
+    /// The policy type to identify. All policies of the specified type are matched.
     PolicyType(PolicyIdentifierPolicyType),
-    /// p The Amazon Resource Name (ARN) of an Amazon Web Services managed policy or a customer managed policy that is attached to an IAM user, group, or role. Wildcard characters are supported in the resource name portion of the ARN to match multiple managed policies: use at most one code /code (matches any sequence of characters, including none), and any number of code ? /code (each matches exactly one character). /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of an Amazon Web Services managed policy or a customer managed policy that is attached to an IAM user, group, or role. Wildcard characters are supported in the resource name portion of the ARN to match multiple managed policies: use at most one `*` (matches any sequence of characters, including none), and any number of `?` (each matches exactly one character).
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     PolicyArn(String),
-    /// p An inline policy identifier consisting of a policy name and the entity it is attached to. Wildcard characters ( code /code and code ? /code ) in the entity name can match multiple entities. /p
+    /// An inline policy identifier consisting of a policy name and the entity it is attached to. Wildcard characters (`*` and `?`) in the entity name can match multiple entities.
     InlinePolicyIdentifier(Box<InlinePolicyIdentifierType>),
     /// A variant this version of the model does not know.
     #[default]
@@ -270,7 +302,7 @@ rt::string_enum! {
     UserManaged = "user-managed", PermissionBoundary = "permission-boundary", Scp =
     "scp", Rcp = "rcp" }
 }
-/// p The request failed because Amazon Web Services service role policies can only be attached to the service-linked role for that service. /p
+/// The request failed because Amazon Web Services service role policies can only be attached to the service-linked role for that service.
 #[derive(Clone, Default, PartialEq)]
 pub struct PolicyNotAttachableException {
     pub message: Option<String>,
@@ -283,14 +315,14 @@ pub static POLICY_NOT_ATTACHABLE_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("PolicyNotAttachable"));
-/// p Contains information about a policy parameter used to customize delegated permissions. /p
+/// Contains information about a policy parameter used to customize delegated permissions.
 #[derive(Clone, Default, PartialEq)]
 pub struct PolicyParameter {
-    /// p The name of the policy parameter. /p
+    /// The name of the policy parameter.
     pub name: Option<String>,
-    /// p The allowed values for the policy parameter. /p
+    /// The allowed values for the policy parameter.
     pub values: Option<Vec<String>>,
-    /// p The data type of the policy parameter value. /p
+    /// The data type of the policy parameter value.
     pub type_: Option<PolicyParameterTypeEnum>,
 }
 rt::structure!(PolicyParameter, POLICY_PARAMETER, 0 => name, 1 => values, 2 => type_);
@@ -305,12 +337,16 @@ pub static POLICY_PARAMETER: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum PolicyParameterTypeEnum { String = "string", StringList = "stringList" }
 }
-/// p Contains information about a role that a managed policy is attached to. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListEntitiesForPolicy.html" ListEntitiesForPolicy /a operation. /p p For more information about managed policies, refer to a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p
+/// Contains information about a role that a managed policy is attached to.
+///
+/// This data type is used as a response element in the [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html) operation.
+///
+/// For more information about managed policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct PolicyRole {
-    /// p The name (friendly name, not ARN) identifying the role. /p
+    /// The name (friendly name, not ARN) identifying the role.
     pub role_name: Option<String>,
-    /// p The stable and unique string identifying the role. For more information about IDs, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The stable and unique string identifying the role. For more information about IDs, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User Guide*.
     pub role_id: Option<String>,
 }
 rt::structure!(PolicyRole, POLICY_ROLE, 0 => role_name, 1 => role_id);
@@ -328,16 +364,22 @@ rt::string_enum! {
 }
 rt::string_enum! {
     #[doc =
-    " p The policy usage type that indicates whether the policy is used as a permissions policy or as the permissions boundary for an entity. /p p For more information about permissions boundaries, see a href=\"https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies boundaries.html\" Permissions boundaries for IAM identities /a in the i IAM User Guide /i . /p"]
+    " The policy usage type that indicates whether the policy is used as a permissions policy or as the permissions boundary for an entity."]
+    #[doc = ""] #[doc =
+    " For more information about permissions boundaries, see [Permissions boundaries for IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*."]
     pub enum PolicyUsageType { PermissionsPolicy = "PermissionsPolicy",
     PermissionsBoundary = "PermissionsBoundary" }
 }
-/// p Contains information about a user that a managed policy is attached to. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListEntitiesForPolicy.html" ListEntitiesForPolicy /a operation. /p p For more information about managed policies, refer to a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p
+/// Contains information about a user that a managed policy is attached to.
+///
+/// This data type is used as a response element in the [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html) operation.
+///
+/// For more information about managed policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct PolicyUser {
-    /// p The name (friendly name, not ARN) identifying the user. /p
+    /// The name (friendly name, not ARN) identifying the user.
     pub user_name: Option<String>,
-    /// p The stable and unique string identifying the user. For more information about IDs, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The stable and unique string identifying the user. For more information about IDs, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User Guide*.
     pub user_id: Option<String>,
 }
 rt::structure!(PolicyUser, POLICY_USER, 0 => user_name, 1 => user_id);
@@ -349,16 +391,26 @@ pub static POLICY_USER_LIST_TYPE: rt::Schema = rt::Schema::list(
     "PolicyUserListType",
     &[rt::m("member", &POLICY_USER)],
 );
-/// p Contains information about a version of a managed policy. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreatePolicyVersion.html" CreatePolicyVersion /a , a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetPolicyVersion.html" GetPolicyVersion /a , a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListPolicyVersions.html" ListPolicyVersions /a , and a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetAccountAuthorizationDetails.html" GetAccountAuthorizationDetails /a operations. /p p For more information about managed policies, refer to a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html" Managed policies and inline policies /a in the i IAM User Guide /i . /p
+/// Contains information about a version of a managed policy.
+///
+/// This data type is used as a response element in the [CreatePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicyVersion.html), [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html), [ListPolicyVersions](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyVersions.html), and [GetAccountAuthorizationDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html) operations.
+///
+/// For more information about managed policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct PolicyVersion {
-    /// p The policy document. /p p The policy document is returned in the response to the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetPolicyVersion.html" GetPolicyVersion /a and a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetAccountAuthorizationDetails.html" GetAccountAuthorizationDetails /a operations. It is not returned in the response to the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreatePolicyVersion.html" CreatePolicyVersion /a or a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListPolicyVersions.html" ListPolicyVersions /a operations. /p p The policy document returned in this structure is URL-encoded compliant with a href="https://tools.ietf.org/html/rfc3986" RFC 3986 /a . You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the code decode /code method of the code java.net.URLDecoder /code utility class in the Java SDK. Other languages and SDKs provide similar functionality. /p
+    /// The policy document.
+    ///
+    /// The policy document is returned in the response to the [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html) and [GetAccountAuthorizationDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html) operations. It is not returned in the response to the [CreatePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicyVersion.html) or [ListPolicyVersions](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyVersions.html) operations.
+    ///
+    /// The policy document returned in this structure is URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality.
     pub document: Option<String>,
-    /// p The identifier for the policy version. /p p Policy version identifiers always begin with code v /code (always lowercase). When a policy is created, the first policy version is code v1 /code . /p
+    /// The identifier for the policy version.
+    ///
+    /// Policy version identifiers always begin with `v` (always lowercase). When a policy is created, the first policy version is `v1`.
     pub version_id: Option<String>,
-    /// p Specifies whether the policy version is set as the policy's default version. /p
+    /// Specifies whether the policy version is set as the policy's default version.
     pub is_default_version: Option<bool>,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the policy version was created. /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the policy version was created.
     pub create_date: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -374,12 +426,14 @@ pub static POLICY_VERSION: rt::Schema = rt::Schema::structure(
         rt::m("CreateDate", &rt::TIMESTAMP),
     ],
 );
-/// p Contains the row and column of a location of a code Statement /code element in a policy document. /p p This data type is used as a member of the code a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API Statement.html" Statement /a /code type. /p
+/// Contains the row and column of a location of a `Statement` element in a policy document.
+///
+/// This data type is used as a member of the `Statement` type.
 #[derive(Clone, Default, PartialEq)]
 pub struct Position {
-    /// p The line containing the specified position in the document. /p
+    /// The line containing the specified position in the document.
     pub line: Option<i32>,
-    /// p The column in the line containing the specified position in the document. /p
+    /// The column in the line containing the specified position in the document.
     pub column: Option<i32>,
 }
 rt::structure!(Position, POSITION, 0 => line, 1 => column);
@@ -389,7 +443,11 @@ pub static POSITION: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAccountPropertiesRequest {
-    /// p A map of property key-value pairs to set. All keys must belong to the same namespace. /p p Each key uses the format code Namespace/PropertyName /code . The key must contain exactly one code / /code separating the namespace from the property name, and cannot start or end with code / /code . /p p The service validates each value based on the property key's expected type. For example, boolean properties expect code true /code or code false /code . /p
+    /// A map of property key-value pairs to set. All keys must belong to the same namespace.
+    ///
+    /// Each key uses the format `Namespace/PropertyName`. The key must contain exactly one `/` separating the namespace from the property name, and cannot start or end with `/`.
+    ///
+    /// The service validates each value based on the property key's expected type. For example, boolean properties expect `true` or `false`.
     pub properties: rt::Map<String, String>,
 }
 rt::structure!(
@@ -408,11 +466,23 @@ pub static PUT_ACCOUNT_PROPERTIES_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutGroupPolicyRequest {
-    /// p The name of the group to associate the policy with. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@-. /p
+    /// The name of the group to associate the policy with.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-.
     pub group_name: String,
-    /// p The name of the policy document. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the policy document.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub policy_name: String,
-    /// p The policy document. /p p You must provide policies in JSON format in IAM. However, for CloudFormation templates formatted in YAML, you can provide the policy in JSON or YAML format. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM. /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a used to validate this parameter is a string of characters consisting of the following: /p ul li p Any printable ASCII character ranging from the space character ( code \u0020 /code ) through the end of the ASCII character range /p /li li p The printable characters in the Basic Latin and Latin-1 Supplement character set (through code \u00FF /code ) /p /li li p The special characters tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) /p /li /ul
+    /// The policy document.
+    ///
+    /// You must provide policies in JSON format in IAM. However, for CloudFormation templates formatted in YAML, you can provide the policy in JSON or YAML format. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM.
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
+    ///
+    /// - Any printable ASCII character ranging from the space character (`\u0020`) through the end of the ASCII character range
+    /// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through `\u00FF`)
+    /// - The special characters tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`)
     pub policy_document: String,
 }
 rt::structure!(
@@ -429,9 +499,13 @@ pub static PUT_GROUP_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRolePermissionsBoundaryRequest {
-    /// p The name (friendly name, not ARN) of the IAM role for which you want to set the permissions boundary. /p
+    /// The name (friendly name, not ARN) of the IAM role for which you want to set the permissions boundary.
     pub role_name: String,
-    /// p The ARN of the managed policy that is used to set the permissions boundary for the role. /p p A permissions boundary policy defines the maximum permissions that identity-based policies can grant to an entity, but does not grant permissions. Permissions boundaries do not define the maximum permissions that a resource-based policy can grant to an entity. To learn more, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies boundaries.html" Permissions boundaries for IAM entities /a in the i IAM User Guide /i . /p p For more information about policy types, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies.html#access policy-types" Policy types /a in the i IAM User Guide /i . /p
+    /// The ARN of the managed policy that is used to set the permissions boundary for the role.
+    ///
+    /// A permissions boundary policy defines the maximum permissions that identity-based policies can grant to an entity, but does not grant permissions. Permissions boundaries do not define the maximum permissions that a resource-based policy can grant to an entity. To learn more, see [Permissions boundaries for IAM entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*.
+    ///
+    /// For more information about policy types, see [Policy types](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policy-types) in the *IAM User Guide*.
     pub permissions_boundary: String,
 }
 rt::structure!(
@@ -447,11 +521,23 @@ pub static PUT_ROLE_PERMISSIONS_BOUNDARY_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRolePolicyRequest {
-    /// p The name of the role to associate the policy with. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the role to associate the policy with.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub role_name: String,
-    /// p The name of the policy document. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the policy document.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub policy_name: String,
-    /// p The policy document. /p p You must provide policies in JSON format in IAM. However, for CloudFormation templates formatted in YAML, you can provide the policy in JSON or YAML format. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM. /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a used to validate this parameter is a string of characters consisting of the following: /p ul li p Any printable ASCII character ranging from the space character ( code \u0020 /code ) through the end of the ASCII character range /p /li li p The printable characters in the Basic Latin and Latin-1 Supplement character set (through code \u00FF /code ) /p /li li p The special characters tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) /p /li /ul
+    /// The policy document.
+    ///
+    /// You must provide policies in JSON format in IAM. However, for CloudFormation templates formatted in YAML, you can provide the policy in JSON or YAML format. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM.
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
+    ///
+    /// - Any printable ASCII character ranging from the space character (`\u0020`) through the end of the ASCII character range
+    /// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through `\u00FF`)
+    /// - The special characters tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`)
     pub policy_document: String,
 }
 rt::structure!(
@@ -468,9 +554,13 @@ pub static PUT_ROLE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutUserPermissionsBoundaryRequest {
-    /// p The name (friendly name, not ARN) of the IAM user for which you want to set the permissions boundary. /p
+    /// The name (friendly name, not ARN) of the IAM user for which you want to set the permissions boundary.
     pub user_name: String,
-    /// p The ARN of the managed policy that is used to set the permissions boundary for the user. /p p A permissions boundary policy defines the maximum permissions that identity-based policies can grant to an entity, but does not grant permissions. Permissions boundaries do not define the maximum permissions that a resource-based policy can grant to an entity. To learn more, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies boundaries.html" Permissions boundaries for IAM entities /a in the i IAM User Guide /i . /p p For more information about policy types, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies.html#access policy-types" Policy types /a in the i IAM User Guide /i . /p
+    /// The ARN of the managed policy that is used to set the permissions boundary for the user.
+    ///
+    /// A permissions boundary policy defines the maximum permissions that identity-based policies can grant to an entity, but does not grant permissions. Permissions boundaries do not define the maximum permissions that a resource-based policy can grant to an entity. To learn more, see [Permissions boundaries for IAM entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*.
+    ///
+    /// For more information about policy types, see [Policy types](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policy-types) in the *IAM User Guide*.
     pub permissions_boundary: String,
 }
 rt::structure!(
@@ -486,11 +576,23 @@ pub static PUT_USER_PERMISSIONS_BOUNDARY_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutUserPolicyRequest {
-    /// p The name of the user to associate the policy with. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the user to associate the policy with.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
-    /// p The name of the policy document. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the policy document.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub policy_name: String,
-    /// p The policy document. /p p You must provide policies in JSON format in IAM. However, for CloudFormation templates formatted in YAML, you can provide the policy in JSON or YAML format. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM. /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a used to validate this parameter is a string of characters consisting of the following: /p ul li p Any printable ASCII character ranging from the space character ( code \u0020 /code ) through the end of the ASCII character range /p /li li p The printable characters in the Basic Latin and Latin-1 Supplement character set (through code \u00FF /code ) /p /li li p The special characters tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) /p /li /ul
+    /// The policy document.
+    ///
+    /// You must provide policies in JSON format in IAM. However, for CloudFormation templates formatted in YAML, you can provide the policy in JSON or YAML format. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM.
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
+    ///
+    /// - Any printable ASCII character ranging from the space character (`\u0020`) through the end of the ASCII character range
+    /// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through `\u00FF`)
+    /// - The special characters tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`)
     pub policy_document: String,
 }
 rt::structure!(

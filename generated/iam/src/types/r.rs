@@ -5,9 +5,9 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectDelegationRequestRequest {
-    /// p The unique identifier of the delegation request to reject. /p
+    /// The unique identifier of the delegation request to reject.
     pub delegation_request_id: String,
-    /// p Optional notes explaining the reason for rejecting the delegation request. /p
+    /// Optional notes explaining the reason for rejecting the delegation request.
     pub notes: Option<String>,
 }
 rt::structure!(
@@ -23,9 +23,11 @@ pub static REJECT_DELEGATION_REQUEST_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RemoveClientIdFromOpenIdConnectProviderRequest {
-    /// p The Amazon Resource Name (ARN) of the IAM OIDC provider resource to remove the client ID from. You can get a list of OIDC provider ARNs by using the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListOpenIDConnectProviders.html" ListOpenIDConnectProviders /a operation. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of the IAM OIDC provider resource to remove the client ID from. You can get a list of OIDC provider ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub open_id_connect_provider_arn: String,
-    /// p The client ID (also known as audience) to remove from the IAM OIDC provider resource. For more information about client IDs, see a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreateOpenIDConnectProvider.html" CreateOpenIDConnectProvider /a . /p
+    /// The client ID (also known as audience) to remove from the IAM OIDC provider resource. For more information about client IDs, see [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html).
     pub client_id: String,
 }
 rt::structure!(
@@ -42,9 +44,13 @@ pub static REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER_REQUEST: rt::Schema = 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RemoveRoleFromInstanceProfileRequest {
-    /// p The name of the instance profile to update. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the instance profile to update.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub instance_profile_name: String,
-    /// p The name of the role to remove. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the role to remove.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub role_name: String,
 }
 rt::structure!(
@@ -60,9 +66,13 @@ pub static REMOVE_ROLE_FROM_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RemoveUserFromGroupRequest {
-    /// p The name of the group to update. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the group to update.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub group_name: String,
-    /// p The name of the user to remove. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the user to remove.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
 }
 rt::structure!(
@@ -76,10 +86,10 @@ pub static REMOVE_USER_FROM_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Contains the list of replacement values for a single template parameter used when creating a role from a role template. /p
+/// Contains the list of replacement values for a single template parameter used when creating a role from a role template.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplacementValueEntry {
-    /// p The list of replacement values for the template parameter. /p
+    /// The list of replacement values for the template parameter.
     pub values: Vec<String>,
 }
 rt::structure!(ReplacementValueEntry, REPLACEMENT_VALUE_ENTRY, 0 => values);
@@ -90,7 +100,7 @@ pub static REPLACEMENT_VALUE_ENTRY: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum ReportFormatType { TextCsv = "text/csv" }
 }
-/// p The request failed because the maximum number of concurrent requests for this account are already running. /p
+/// The request failed because the maximum number of concurrent requests for this account are already running.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReportGenerationLimitExceededException {
     pub message: Option<String>,
@@ -110,9 +120,13 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ResetServiceSpecificCredentialRequest {
-    /// p The name of the IAM user associated with the service-specific credential. If this value is not specified, then the operation assumes the user whose credentials are used to call the operation. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM user associated with the service-specific credential. If this value is not specified, then the operation assumes the user whose credentials are used to call the operation.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
-    /// p The unique identifier of the service-specific credential. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters that can consist of any upper or lowercased letter or digit. /p
+    /// The unique identifier of the service-specific credential.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters that can consist of any upper or lowercased letter or digit.
     pub service_specific_credential_id: String,
 }
 rt::structure!(
@@ -128,7 +142,9 @@ pub static RESET_SERVICE_SPECIFIC_CREDENTIAL_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ResetServiceSpecificCredentialResponse {
-    /// p A structure with details about the updated service-specific credential, including the new password. /p important p This is the b only /b time that you can access the password. You cannot recover the password later, but you can reset it again. /p /important
+    /// A structure with details about the updated service-specific credential, including the new password.
+    ///
+    /// **Important:** This is the **only** time that you can access the password. You cannot recover the password later, but you can reset it again.
     pub service_specific_credential: Option<ServiceSpecificCredential>,
 }
 rt::structure!(
@@ -143,20 +159,22 @@ pub static RESOURCE_NAME_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ResourceNameListType",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Contains the result of the simulation of a single API operation call on a single resource. /p p This data type is used by a member of the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API EvaluationResult.html" EvaluationResult /a data type. /p
+/// Contains the result of the simulation of a single API operation call on a single resource.
+///
+/// This data type is used by a member of the [EvaluationResult](https://docs.aws.amazon.com/IAM/latest/APIReference/API_EvaluationResult.html) data type.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceSpecificResult {
-    /// p The name of the simulated resource, in Amazon Resource Name (ARN) format. /p
+    /// The name of the simulated resource, in Amazon Resource Name (ARN) format.
     pub eval_resource_name: String,
-    /// p The result of the simulation of the simulated API operation on the resource specified in code EvalResourceName /code . /p
+    /// The result of the simulation of the simulated API operation on the resource specified in `EvalResourceName`.
     pub eval_resource_decision: PolicyEvaluationDecisionType,
-    /// p A list of the statements in the input policies that determine the result for this part of the simulation. Remember that even if multiple statements allow the operation on the resource, if i any /i statement denies that operation, then the explicit deny overrides any allow. In addition, the deny statement is the only entry included in the result. /p
+    /// A list of the statements in the input policies that determine the result for this part of the simulation. Remember that even if multiple statements allow the operation on the resource, if *any* statement denies that operation, then the explicit deny overrides any allow. In addition, the deny statement is the only entry included in the result.
     pub matched_statements: Option<Vec<Statement>>,
-    /// p A list of context keys that are required by the included input policies but that were not provided by one of the input parameters. This list is used when a list of ARNs is included in the code ResourceArns /code parameter instead of " ". If you do not specify individual resources, by setting code ResourceArns /code to " " or by not including the code ResourceArns /code parameter, then any missing context values are instead included under the code EvaluationResults /code section. To discover the context keys used by a set of policies, you can call a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetContextKeysForCustomPolicy.html" GetContextKeysForCustomPolicy /a or a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetContextKeysForPrincipalPolicy.html" GetContextKeysForPrincipalPolicy /a . /p
+    /// A list of context keys that are required by the included input policies but that were not provided by one of the input parameters. This list is used when a list of ARNs is included in the `ResourceArns` parameter instead of "\*". If you do not specify individual resources, by setting `ResourceArns` to "\*" or by not including the `ResourceArns` parameter, then any missing context values are instead included under the `EvaluationResults` section. To discover the context keys used by a set of policies, you can call [GetContextKeysForCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForCustomPolicy.html) or [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html).
     pub missing_context_values: Option<Vec<String>>,
-    /// p Additional details about the results of the evaluation decision on a single resource. This parameter is returned only for cross-account simulations. This parameter explains how each policy type contributes to the resource-specific evaluation decision. /p
+    /// Additional details about the results of the evaluation decision on a single resource. This parameter is returned only for cross-account simulations. This parameter explains how each policy type contributes to the resource-specific evaluation decision.
     pub eval_decision_details: Option<rt::Map<String, PolicyEvaluationDecisionType>>,
-    /// p Contains information about the effect that a permissions boundary has on a policy simulation when that boundary is applied to an IAM entity. /p
+    /// Contains information about the effect that a permissions boundary has on a policy simulation when that boundary is applied to an IAM entity.
     pub permissions_boundary_decision_detail: Option<PermissionsBoundaryDecisionDetail>,
 }
 rt::structure!(
@@ -181,13 +199,21 @@ pub static RESOURCE_SPECIFIC_RESULT_LIST_TYPE: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ResyncMfaDeviceRequest {
-    /// p The name of the user whose MFA device you want to resynchronize. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the user whose MFA device you want to resynchronize.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
-    /// p Serial number that uniquely identifies the MFA device. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// Serial number that uniquely identifies the MFA device.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub serial_number: String,
-    /// p An authentication code emitted by the device. /p p The format for this parameter is a sequence of six digits. /p
+    /// An authentication code emitted by the device.
+    ///
+    /// The format for this parameter is a sequence of six digits.
     pub authentication_code1: String,
-    /// p A subsequent authentication code emitted by the device. /p p The format for this parameter is a sequence of six digits. /p
+    /// A subsequent authentication code emitted by the device.
+    ///
+    /// The format for this parameter is a sequence of six digits.
     pub authentication_code2: String,
 }
 rt::structure!(
@@ -203,32 +229,34 @@ pub static RESYNC_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("AuthenticationCode2", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Contains information about an IAM role. This structure is returned as a response element in several API operations that interact with roles. /p
+/// Contains information about an IAM role. This structure is returned as a response element in several API operations that interact with roles.
 #[derive(Clone, Default, PartialEq)]
 pub struct Role {
-    /// p The path to the role. For more information about paths, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The path to the role. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: String,
-    /// p The friendly name that identifies the role. /p
+    /// The friendly name that identifies the role.
     pub role_name: String,
-    /// p The stable and unique string identifying the role. For more information about IDs, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The stable and unique string identifying the role. For more information about IDs, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub role_id: String,
-    /// p The Amazon Resource Name (ARN) specifying the role. For more information about ARNs and how to use them in policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i guide. /p
+    /// The Amazon Resource Name (ARN) specifying the role. For more information about ARNs and how to use them in policies, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide* guide.
     pub arn: String,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the role was created. /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the role was created.
     pub create_date: rt::DateTime,
-    /// p The policy that grants an entity permission to assume the role. /p
+    /// The policy that grants an entity permission to assume the role.
     pub assume_role_policy_document: Option<String>,
-    /// p A description of the role that you provide. /p
+    /// A description of the role that you provide.
     pub description: Option<String>,
-    /// p The maximum session duration (in seconds) for the specified role. Anyone who uses the CLI, or API to assume the role can specify the duration using the optional code DurationSeconds /code API parameter or code duration-seconds /code CLI parameter. /p
+    /// The maximum session duration (in seconds) for the specified role. Anyone who uses the CLI, or API to assume the role can specify the duration using the optional `DurationSeconds` API parameter or `duration-seconds` CLI parameter.
     pub max_session_duration: Option<i32>,
-    /// p The ARN of the policy used to set the permissions boundary for the role. /p p For more information about permissions boundaries, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies boundaries.html" Permissions boundaries for IAM identities /a in the i IAM User Guide /i . /p
+    /// The ARN of the policy used to set the permissions boundary for the role.
+    ///
+    /// For more information about permissions boundaries, see [Permissions boundaries for IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*.
     pub permissions_boundary: Option<AttachedPermissionsBoundary>,
-    /// p A list of tags that are attached to the role. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p
+    /// A list of tags that are attached to the role. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
-    /// p Contains information about the last time that an IAM role was used. This includes the date and time and the Region in which the role was last used. Activity is only reported for the trailing 400 days. This period can be shorter if your Region began supporting these features within the last year. The role might have been used more than 400 days ago. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies access-advisor.html#access-advisor tracking-period" Regions where data is tracked /a in the i IAM user Guide /i . /p
+    /// Contains information about the last time that an IAM role was used. This includes the date and time and the Region in which the role was last used. Activity is only reported for the trailing 400 days. This period can be shorter if your Region began supporting these features within the last year. The role might have been used more than 400 days ago. For more information, see [Regions where data is tracked](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#access-advisor_tracking-period) in the *IAM user Guide*.
     pub role_last_used: Option<RoleLastUsed>,
-    /// p Contains information about the role template that this role was created from. This member is present only for roles created with a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API AcquireRole.html" AcquireRole /a . /p
+    /// Contains information about the role template that this role was created from. This member is present only for roles created with [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html).
     pub source_role_template: Option<SourceRoleTemplate>,
 }
 rt::structure!(
@@ -253,31 +281,35 @@ pub static ROLE: rt::Schema = rt::Schema::structure(
         rt::m("SourceRoleTemplate", &SOURCE_ROLE_TEMPLATE),
     ],
 );
-/// p Contains information about an IAM role, including all of the role's policies. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetAccountAuthorizationDetails.html" GetAccountAuthorizationDetails /a operation. /p
+/// Contains information about an IAM role, including all of the role's policies.
+///
+/// This data type is used as a response element in the [GetAccountAuthorizationDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct RoleDetail {
-    /// p The path to the role. For more information about paths, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The path to the role. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: Option<String>,
-    /// p The friendly name that identifies the role. /p
+    /// The friendly name that identifies the role.
     pub role_name: Option<String>,
-    /// p The stable and unique string identifying the role. For more information about IDs, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The stable and unique string identifying the role. For more information about IDs, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub role_id: Option<String>,
     pub arn: Option<String>,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the role was created. /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the role was created.
     pub create_date: Option<rt::DateTime>,
-    /// p The trust policy that grants permission to assume the role. /p
+    /// The trust policy that grants permission to assume the role.
     pub assume_role_policy_document: Option<String>,
-    /// p A list of instance profiles that contain this role. /p
+    /// A list of instance profiles that contain this role.
     pub instance_profile_list: Option<Vec<InstanceProfile>>,
-    /// p A list of inline policies embedded in the role. These policies are the role's access (permissions) policies. /p
+    /// A list of inline policies embedded in the role. These policies are the role's access (permissions) policies.
     pub role_policy_list: Option<Vec<PolicyDetail>>,
-    /// p A list of managed policies attached to the role. These policies are the role's access (permissions) policies. /p
+    /// A list of managed policies attached to the role. These policies are the role's access (permissions) policies.
     pub attached_managed_policies: Option<Vec<AttachedPolicy>>,
-    /// p The ARN of the policy used to set the permissions boundary for the role. /p p For more information about permissions boundaries, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies boundaries.html" Permissions boundaries for IAM identities /a in the i IAM User Guide /i . /p
+    /// The ARN of the policy used to set the permissions boundary for the role.
+    ///
+    /// For more information about permissions boundaries, see [Permissions boundaries for IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*.
     pub permissions_boundary: Option<AttachedPermissionsBoundary>,
-    /// p A list of tags that are attached to the role. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p
+    /// A list of tags that are attached to the role. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
-    /// p Contains information about the last time that an IAM role was used. This includes the date and time and the Region in which the role was last used. Activity is only reported for the trailing 400 days. This period can be shorter if your Region began supporting these features within the last year. The role might have been used more than 400 days ago. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies access-advisor.html#access-advisor tracking-period" Regions where data is tracked /a in the i IAM User Guide /i . /p
+    /// Contains information about the last time that an IAM role was used. This includes the date and time and the Region in which the role was last used. Activity is only reported for the trailing 400 days. This period can be shorter if your Region began supporting these features within the last year. The role might have been used more than 400 days ago. For more information, see [Regions where data is tracked](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#access-advisor_tracking-period) in the *IAM User Guide*.
     pub role_last_used: Option<RoleLastUsed>,
 }
 rt::structure!(
@@ -303,12 +335,16 @@ pub static ROLE_DETAIL: rt::Schema = rt::Schema::structure(
         rt::m("RoleLastUsed", &ROLE_LAST_USED),
     ],
 );
-/// p Contains information about the last time that an IAM role was used. This includes the date and time and the Region in which the role was last used. Activity is only reported for the trailing 400 days. This period can be shorter if your Region began supporting these features within the last year. The role might have been used more than 400 days ago. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies access-advisor.html#access-advisor tracking-period" Regions where data is tracked /a in the i IAM user Guide /i . /p p This data type is returned as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetRole.html" GetRole /a and a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetAccountAuthorizationDetails.html" GetAccountAuthorizationDetails /a operations. /p
+/// Contains information about the last time that an IAM role was used. This includes the date and time and the Region in which the role was last used. Activity is only reported for the trailing 400 days. This period can be shorter if your Region began supporting these features within the last year. The role might have been used more than 400 days ago. For more information, see [Regions where data is tracked](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#access-advisor_tracking-period) in the *IAM user Guide*.
+///
+/// This data type is returned as a response element in the [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html) and [GetAccountAuthorizationDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html) operations.
 #[derive(Clone, Default, PartialEq)]
 pub struct RoleLastUsed {
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a that the role was last used. /p p This field is null if the role has not been used within the IAM tracking period. For more information about the tracking period, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies access-advisor.html#access-advisor tracking-period" Regions where data is tracked /a in the i IAM User Guide /i . /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601) that the role was last used.
+    ///
+    /// This field is null if the role has not been used within the IAM tracking period. For more information about the tracking period, see [Regions where data is tracked](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#access-advisor_tracking-period) in the *IAM User Guide*.
     pub last_used_date: Option<rt::DateTime>,
-    /// p The name of the Amazon Web Services Region in which the role was last used. /p
+    /// The name of the Amazon Web Services Region in which the role was last used.
     pub region: Option<String>,
 }
 rt::structure!(RoleLastUsed, ROLE_LAST_USED, 0 => last_used_date, 1 => region);
@@ -316,7 +352,7 @@ pub static ROLE_LAST_USED: rt::Schema = rt::Schema::structure(
     "RoleLastUsed",
     &[rt::m("LastUsedDate", &rt::TIMESTAMP), rt::m("Region", &rt::STRING)],
 );
-/// p The request was rejected because someone modified the role template while the service was creating the role. Wait a few minutes and try the request again. /p
+/// The request was rejected because someone modified the role template while the service was creating the role. Wait a few minutes and try the request again.
 #[derive(Clone, Default, PartialEq)]
 pub struct RoleModifiedException {
     pub message: Option<String>,
@@ -327,7 +363,7 @@ pub static ROLE_MODIFIED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(409u16, false).code("RoleModified"));
-/// p The request was rejected because the specified role template is disabled. A disabled role template cannot be used to create new roles. Contact your administrator to enable the role template, or use a different role template. /p
+/// The request was rejected because the specified role template is disabled. A disabled role template cannot be used to create new roles. Contact your administrator to enable the role template, or use a different role template.
 #[derive(Clone, Default, PartialEq)]
 pub struct RoleTemplateDisabledException {
     pub message: Option<String>,
@@ -340,54 +376,58 @@ pub static ROLE_TEMPLATE_DISABLED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("RoleTemplateDisabled"));
-/// p Contains information about a version of an IAM role template, including the configuration that is used to create roles with a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API AcquireRole.html" AcquireRole /a . This structure is returned as a response element by the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetRoleTemplateVersion.html" GetRoleTemplateVersion /a operation. /p
+/// Contains information about a version of an IAM role template, including the configuration that is used to create roles with [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html). This structure is returned as a response element by the [GetRoleTemplateVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRoleTemplateVersion.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct RoleTemplateVersion {
-    /// p The Amazon Resource Name (ARN) that identifies the role template. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) that identifies the role template.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub template_arn: Option<String>,
-    /// p The friendly name that identifies the role template. /p
+    /// The friendly name that identifies the role template.
     pub template_name: Option<String>,
-    /// p The identifier of the role template version. /p
+    /// The identifier of the role template version.
     pub template_version_id: Option<String>,
-    /// p The description of the role template. /p
+    /// The description of the role template.
     pub description: Option<String>,
-    /// p The major version number of the role template. /p
+    /// The major version number of the role template.
     pub major_version: Option<i32>,
-    /// p The minor version that the service uses by default when you create a role from this template without specifying a minor version. /p
+    /// The minor version that the service uses by default when you create a role from this template without specifying a minor version.
     pub default_minor_version: Option<i32>,
-    /// p Indicates that the role template is managed by an Amazon Web Services service. /p
+    /// Indicates that the role template is managed by an Amazon Web Services service.
     pub managed_by_type: Option<ManagedByTypeType>,
-    /// p The identifier of the Amazon Web Services service that manages the role template. /p
+    /// The identifier of the Amazon Web Services service that manages the role template.
     pub managed_by_value: Option<String>,
-    /// p Specifies whether the role template is enabled. When a template is disabled, you cannot create roles from it. /p
+    /// Specifies whether the role template is enabled. When a template is disabled, you cannot create roles from it.
     pub enabled: Option<bool>,
-    /// p The minor version number of this role template version. /p
+    /// The minor version number of this role template version.
     pub minor_version: Option<i32>,
-    /// p The pattern that is used to generate the name of a role that is created from this template. The pattern can include code @{parameter} /code placeholders that are replaced with the values you supply in the code ReplacementValues /code parameter of a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API AcquireRole.html" AcquireRole /a . /p
+    /// The pattern that is used to generate the name of a role that is created from this template. The pattern can include `@{parameter}` placeholders that are replaced with the values you supply in the `ReplacementValues` parameter of [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html).
     pub role_name_pattern: Option<String>,
-    /// p The pattern that is used to generate the path of a role that is created from this template. /p
+    /// The pattern that is used to generate the path of a role that is created from this template.
     pub role_path_pattern: Option<String>,
-    /// p The pattern that is used to generate the description of a role that is created from this template. /p
+    /// The pattern that is used to generate the description of a role that is created from this template.
     pub role_description_pattern: Option<String>,
-    /// p The trust policy template that grants an entity permission to assume roles that you create from this template. /p
+    /// The trust policy template that grants an entity permission to assume roles that you create from this template.
     pub assume_role_policy_document_template: Option<String>,
-    /// p A list of inline policy templates that the service embeds in roles that you create from this template. /p
+    /// A list of inline policy templates that the service embeds in roles that you create from this template.
     pub inline_policy_templates: Option<Vec<InlinePolicy>>,
-    /// p A list of the ARNs of the managed policies that the service attaches to roles that you create from this template. /p
+    /// A list of the ARNs of the managed policies that the service attaches to roles that you create from this template.
     pub managed_policy_arns: Option<Vec<String>>,
-    /// p The ARN of the policy that sets the permissions boundary for roles that you create from this template. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The ARN of the policy that sets the permissions boundary for roles that you create from this template.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub permission_boundary_arn: Option<String>,
-    /// p A list of the parameters that are defined for this role template version. You supply values for these parameters when you create a role with a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API AcquireRole.html" AcquireRole /a . /p
+    /// A list of the parameters that are defined for this role template version. You supply values for these parameters when you create a role with [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html).
     pub parameters_definition: Option<Vec<ParameterDefinition>>,
-    /// p A list of tag templates that are applied to roles that are created from this template. /p
+    /// A list of tag templates that are applied to roles that are created from this template.
     pub role_tags_template: Option<Vec<TagTemplate>>,
-    /// p The maximum session duration (in seconds) for roles that are created from this template. /p
+    /// The maximum session duration (in seconds) for roles that are created from this template.
     pub max_session_duration: Option<i32>,
-    /// p Specifies whether this specific minor version of the role template is enabled. /p
+    /// Specifies whether this specific minor version of the role template is enabled.
     pub version_enabled: Option<bool>,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the role template version was created. /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the role template version was created.
     pub create_timestamp: Option<rt::DateTime>,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the role template version was last updated. /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the role template version was last updated.
     pub update_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -432,12 +472,14 @@ pub static ROLE_USAGE_LIST_TYPE: rt::Schema = rt::Schema::list(
     "RoleUsageListType",
     &[rt::m("member", &ROLE_USAGE_TYPE)],
 );
-/// p An object that contains details about how a service-linked role is used, if that information is returned by the service. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetServiceLinkedRoleDeletionStatus.html" GetServiceLinkedRoleDeletionStatus /a operation. /p
+/// An object that contains details about how a service-linked role is used, if that information is returned by the service.
+///
+/// This data type is used as a response element in the [GetServiceLinkedRoleDeletionStatus](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLinkedRoleDeletionStatus.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct RoleUsageType {
-    /// p The name of the Region where the service-linked role is being used. /p
+    /// The name of the Region where the service-linked role is being used.
     pub region: Option<String>,
-    /// p The name of the resource that is using the service-linked role. /p
+    /// The name of the resource that is using the service-linked role.
     pub resources: Option<Vec<String>>,
 }
 rt::structure!(RoleUsageType, ROLE_USAGE_TYPE, 0 => region, 1 => resources);

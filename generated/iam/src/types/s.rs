@@ -3,12 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Contains the private keys for the SAML provider. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetSAMLProvider.html" GetSAMLProvider /a operation. /p
+/// Contains the private keys for the SAML provider.
+///
+/// This data type is used as a response element in the [GetSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSAMLProvider.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct SamlPrivateKey {
-    /// p The unique identifier for the SAML private key. /p
+    /// The unique identifier for the SAML private key.
     pub key_id: Option<String>,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time /a format, when the private key was uploaded. /p
+    /// The date and time, in [ISO 8601 date-time](http://www.iso.org/iso/iso8601) format, when the private key was uploaded.
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(SamlPrivateKey, SAML_PRIVATE_KEY, 0 => key_id, 1 => timestamp);
@@ -16,14 +18,14 @@ pub static SAML_PRIVATE_KEY: rt::Schema = rt::Schema::structure(
     "SAMLPrivateKey",
     &[rt::m("KeyId", &rt::STRING), rt::m("Timestamp", &rt::TIMESTAMP)],
 );
-/// p Contains the list of SAML providers for this account. /p
+/// Contains the list of SAML providers for this account.
 #[derive(Clone, Default, PartialEq)]
 pub struct SamlProviderListEntry {
-    /// p The Amazon Resource Name (ARN) of the SAML provider. /p
+    /// The Amazon Resource Name (ARN) of the SAML provider.
     pub arn: Option<String>,
-    /// p The expiration date and time for the SAML provider. /p
+    /// The expiration date and time for the SAML provider.
     pub valid_until: Option<rt::DateTime>,
-    /// p The date and time when the SAML provider was created. /p
+    /// The date and time when the SAML provider was created.
     pub create_date: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -42,20 +44,22 @@ pub static SAML_PROVIDER_LIST_TYPE: rt::Schema = rt::Schema::list(
     "SAMLProviderListType",
     &[rt::m("member", &SAML_PROVIDER_LIST_ENTRY)],
 );
-/// p Contains information about an SSH public key. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetSSHPublicKey.html" GetSSHPublicKey /a and a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API UploadSSHPublicKey.html" UploadSSHPublicKey /a operations. /p
+/// Contains information about an SSH public key.
+///
+/// This data type is used as a response element in the [GetSSHPublicKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSSHPublicKey.html) and [UploadSSHPublicKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadSSHPublicKey.html) operations.
 #[derive(Clone, Default, PartialEq)]
 pub struct SshPublicKey {
-    /// p The name of the IAM user associated with the SSH public key. /p
+    /// The name of the IAM user associated with the SSH public key.
     pub user_name: String,
-    /// p The unique identifier for the SSH public key. /p
+    /// The unique identifier for the SSH public key.
     pub ssh_public_key_id: String,
-    /// p The MD5 message digest of the SSH public key. /p
+    /// The MD5 message digest of the SSH public key.
     pub fingerprint: String,
-    /// p The SSH public key. /p
+    /// The SSH public key.
     pub ssh_public_key_body: String,
-    /// p The status of the SSH public key. code Active /code means that the key can be used for authentication with an CodeCommit repository. code Inactive /code means that the key cannot be used. /p
+    /// The status of the SSH public key. `Active` means that the key can be used for authentication with an CodeCommit repository. `Inactive` means that the key cannot be used.
     pub status: StatusType,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the SSH public key was uploaded. /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the SSH public key was uploaded.
     pub upload_date: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -77,16 +81,18 @@ pub static SSH_PUBLIC_KEY_LIST_TYPE: rt::Schema = rt::Schema::list(
     "SSHPublicKeyListType",
     &[rt::m("member", &SSH_PUBLIC_KEY_METADATA)],
 );
-/// p Contains information about an SSH public key, without the key's body or fingerprint. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListSSHPublicKeys.html" ListSSHPublicKeys /a operation. /p
+/// Contains information about an SSH public key, without the key's body or fingerprint.
+///
+/// This data type is used as a response element in the [ListSSHPublicKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSSHPublicKeys.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct SshPublicKeyMetadata {
-    /// p The name of the IAM user associated with the SSH public key. /p
+    /// The name of the IAM user associated with the SSH public key.
     pub user_name: String,
-    /// p The unique identifier for the SSH public key. /p
+    /// The unique identifier for the SSH public key.
     pub ssh_public_key_id: String,
-    /// p The status of the SSH public key. code Active /code means that the key can be used for authentication with an CodeCommit repository. code Inactive /code means that the key cannot be used. /p
+    /// The status of the SSH public key. `Active` means that the key can be used for authentication with an CodeCommit repository. `Inactive` means that the key cannot be used.
     pub status: StatusType,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the SSH public key was uploaded. /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the SSH public key was uploaded.
     pub upload_date: rt::DateTime,
 }
 rt::structure!(
@@ -104,7 +110,7 @@ pub static SSH_PUBLIC_KEY_METADATA: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SendDelegationTokenRequest {
-    /// p The unique identifier of the delegation request for which to send the token. /p
+    /// The unique identifier of the delegation request for which to send the token.
     pub delegation_request_id: String,
 }
 rt::structure!(
@@ -114,16 +120,18 @@ pub static SEND_DELEGATION_TOKEN_REQUEST: rt::Schema = rt::Schema::structure(
     "SendDelegationTokenRequest",
     &[rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Contains information about a server certificate. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetServerCertificate.html" GetServerCertificate /a operation. /p
+/// Contains information about a server certificate.
+///
+/// This data type is used as a response element in the [GetServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServerCertificate.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServerCertificate {
-    /// p The meta information of the server certificate, such as its name, path, ID, and ARN. /p
+    /// The meta information of the server certificate, such as its name, path, ID, and ARN.
     pub server_certificate_metadata: ServerCertificateMetadata,
-    /// p The contents of the public key certificate. /p
+    /// The contents of the public key certificate.
     pub certificate_body: String,
-    /// p The contents of the public key certificate chain. /p
+    /// The contents of the public key certificate chain.
     pub certificate_chain: Option<String>,
-    /// p A list of tags that are attached to the server certificate. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p
+    /// A list of tags that are attached to the server certificate. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -140,20 +148,22 @@ pub static SERVER_CERTIFICATE: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST_TYPE),
     ],
 );
-/// p Contains information about a server certificate without its certificate body, certificate chain, and private key. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API UploadServerCertificate.html" UploadServerCertificate /a and a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListServerCertificates.html" ListServerCertificates /a operations. /p
+/// Contains information about a server certificate without its certificate body, certificate chain, and private key.
+///
+/// This data type is used as a response element in the [UploadServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadServerCertificate.html) and [ListServerCertificates](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListServerCertificates.html) operations.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServerCertificateMetadata {
-    /// p The path to the server certificate. For more information about paths, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The path to the server certificate. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: String,
-    /// p The name that identifies the server certificate. /p
+    /// The name that identifies the server certificate.
     pub server_certificate_name: String,
-    /// p The stable and unique string identifying the server certificate. For more information about IDs, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The stable and unique string identifying the server certificate. For more information about IDs, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub server_certificate_id: String,
-    /// p The Amazon Resource Name (ARN) specifying the server certificate. For more information about ARNs and how to use them in policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The Amazon Resource Name (ARN) specifying the server certificate. For more information about ARNs and how to use them in policies, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub arn: String,
-    /// p The date when the server certificate was uploaded. /p
+    /// The date when the server certificate was uploaded.
     pub upload_date: Option<rt::DateTime>,
-    /// p The date on which the certificate is set to expire. /p
+    /// The date on which the certificate is set to expire.
     pub expiration: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -172,7 +182,7 @@ pub static SERVER_CERTIFICATE_METADATA: rt::Schema = rt::Schema::structure(
         rt::m("Expiration", &rt::TIMESTAMP),
     ],
 );
-/// p The request was rejected because trusted access is not enabled for IAM in Organizations. For details, see IAM and Organizations in the i Organizations User Guide /i . /p
+/// The request was rejected because trusted access is not enabled for IAM in Organizations. For details, see IAM and Organizations in the *Organizations User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceAccessNotEnabledException {}
 rt::structure!(ServiceAccessNotEnabledException, SERVICE_ACCESS_NOT_ENABLED_EXCEPTION);
@@ -181,7 +191,7 @@ pub static SERVICE_ACCESS_NOT_ENABLED_EXCEPTION: rt::Schema = rt::Schema::struct
         &[],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The request processing has failed because of an unknown error, exception or failure. /p
+/// The request processing has failed because of an unknown error, exception or failure.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceFailureException {
     pub message: Option<String>,
@@ -192,22 +202,36 @@ pub static SERVICE_FAILURE_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(500u16, false).code("ServiceFailure"));
-/// p Contains details about the most recent attempt to access the service. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetServiceLastAccessedDetails.html" GetServiceLastAccessedDetails /a operation. /p
+/// Contains details about the most recent attempt to access the service.
+///
+/// This data type is used as a response element in the [GetServiceLastAccessedDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLastAccessedDetails.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceLastAccessed {
-    /// p The name of the service in which access was attempted. /p
+    /// The name of the service in which access was attempted.
     pub service_name: String,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when an authenticated entity most recently attempted to access the service. Amazon Web Services does not report unauthenticated requests. /p p This field is null if no IAM entities attempted to access the service within the a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies access-advisor.html#service-last-accessed-reporting-period" tracking period /a . /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when an authenticated entity most recently attempted to access the service. Amazon Web Services does not report unauthenticated requests.
+    ///
+    /// This field is null if no IAM entities attempted to access the service within the [tracking period](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#service-last-accessed-reporting-period).
     pub last_authenticated: Option<rt::DateTime>,
-    /// p The namespace of the service in which access was attempted. /p p To learn the service namespace of a service, see a href="https://docs.aws.amazon.com/service-authorization/latest/reference/reference policies actions-resources-contextkeys.html" Actions, resources, and condition keys for Amazon Web Services services /a in the i Service Authorization Reference /i . Choose the name of the service to view details for that service. In the first paragraph, find the service prefix. For example, code (service prefix: a4b) /code . For more information about service namespaces, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#genref-aws-service-namespaces" Amazon Web Services Service Namespaces /a in the i Amazon Web Services General Reference /i . /p
+    /// The namespace of the service in which access was attempted.
+    ///
+    /// To learn the service namespace of a service, see [Actions, resources, and condition keys for Amazon Web Services services](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html) in the *Service Authorization Reference*. Choose the name of the service to view details for that service. In the first paragraph, find the service prefix. For example, `(service prefix: a4b)`. For more information about service namespaces, see [Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#genref-aws-service-namespaces) in the *Amazon Web Services General Reference*.
     pub service_namespace: String,
-    /// p The ARN of the authenticated entity (user or role) that last attempted to access the service. Amazon Web Services does not report unauthenticated requests. /p p This field is null if no IAM entities attempted to access the service within the a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies access-advisor.html#service-last-accessed-reporting-period" tracking period /a . /p
+    /// The ARN of the authenticated entity (user or role) that last attempted to access the service. Amazon Web Services does not report unauthenticated requests.
+    ///
+    /// This field is null if no IAM entities attempted to access the service within the [tracking period](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#service-last-accessed-reporting-period).
     pub last_authenticated_entity: Option<String>,
-    /// p The Region from which the authenticated entity (user or role) last attempted to access the service. Amazon Web Services does not report unauthenticated requests. /p p This field is null if no IAM entities attempted to access the service within the a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies access-advisor.html#service-last-accessed-reporting-period" tracking period /a . /p
+    /// The Region from which the authenticated entity (user or role) last attempted to access the service. Amazon Web Services does not report unauthenticated requests.
+    ///
+    /// This field is null if no IAM entities attempted to access the service within the [tracking period](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#service-last-accessed-reporting-period).
     pub last_authenticated_region: Option<String>,
-    /// p The total number of authenticated principals (root user, IAM users, or IAM roles) that have attempted to access the service. /p p This field is null if no principals attempted to access the service within the a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies access-advisor.html#service-last-accessed-reporting-period" tracking period /a . /p
+    /// The total number of authenticated principals (root user, IAM users, or IAM roles) that have attempted to access the service.
+    ///
+    /// This field is null if no principals attempted to access the service within the [tracking period](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#service-last-accessed-reporting-period).
     pub total_authenticated_entities: Option<i32>,
-    /// p An object that contains details about the most recent attempt to access a tracked action within the service. /p p This field is null if there no tracked actions or if the principal did not use the tracked actions within the a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies access-advisor.html#service-last-accessed-reporting-period" tracking period /a . This field is also null if the report was generated at the service level and not the action level. For more information, see the code Granularity /code field in a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GenerateServiceLastAccessedDetails.html" GenerateServiceLastAccessedDetails /a . /p
+    /// An object that contains details about the most recent attempt to access a tracked action within the service.
+    ///
+    /// This field is null if there no tracked actions or if the principal did not use the tracked actions within the [tracking period](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#service-last-accessed-reporting-period). This field is also null if the report was generated at the service level and not the action level. For more information, see the `Granularity` field in [GenerateServiceLastAccessedDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateServiceLastAccessedDetails.html).
     pub tracked_actions_last_accessed: Option<Vec<TrackedActionLastAccessed>>,
 }
 rt::structure!(
@@ -228,7 +252,7 @@ pub static SERVICE_LAST_ACCESSED: rt::Schema = rt::Schema::structure(
         rt::m("TrackedActionsLastAccessed", &TRACKED_ACTIONS_LAST_ACCESSED),
     ],
 );
-/// p The specified service does not support service-specific credentials. /p
+/// The specified service does not support service-specific credentials.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceNotSupportedException {
     pub message: Option<String>,
@@ -241,28 +265,28 @@ pub static SERVICE_NOT_SUPPORTED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(404u16, false).code("NotSupportedService"));
-/// p Contains the details of a service-specific credential. /p
+/// Contains the details of a service-specific credential.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceSpecificCredential {
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the service-specific credential were created. /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the service-specific credential were created.
     pub create_date: rt::DateTime,
-    /// p The date and time when the service specific credential expires. This field is only present for Bedrock API keys and CloudWatch Logs API keys that were created with an expiration period. /p
+    /// The date and time when the service specific credential expires. This field is only present for Bedrock API keys and CloudWatch Logs API keys that were created with an expiration period.
     pub expiration_date: Option<rt::DateTime>,
-    /// p The name of the service associated with the service-specific credential. /p
+    /// The name of the service associated with the service-specific credential.
     pub service_name: String,
-    /// p The generated user name for the service-specific credential. This value is generated by combining the IAM user's name combined with the ID number of the Amazon Web Services account, as in code jane-at-123456789012 /code , for example. This value cannot be configured by the user. /p
+    /// The generated user name for the service-specific credential. This value is generated by combining the IAM user's name combined with the ID number of the Amazon Web Services account, as in `jane-at-123456789012`, for example. This value cannot be configured by the user.
     pub service_user_name: Option<String>,
-    /// p The generated password for the service-specific credential. /p
+    /// The generated password for the service-specific credential.
     pub service_password: Option<String>,
-    /// p For Bedrock API keys and CloudWatch Logs API keys, this is the public portion of the credential that includes the IAM user name and a suffix containing version and creation information. /p
+    /// For Bedrock API keys and CloudWatch Logs API keys, this is the public portion of the credential that includes the IAM user name and a suffix containing version and creation information.
     pub service_credential_alias: Option<String>,
-    /// p For Bedrock API keys and CloudWatch Logs API keys, this is the secret portion of the credential that should be used to authenticate API calls. This value is returned only when the credential is created. /p
+    /// For Bedrock API keys and CloudWatch Logs API keys, this is the secret portion of the credential that should be used to authenticate API calls. This value is returned only when the credential is created.
     pub service_credential_secret: Option<String>,
-    /// p The unique identifier for the service-specific credential. /p
+    /// The unique identifier for the service-specific credential.
     pub service_specific_credential_id: String,
-    /// p The name of the IAM user associated with the service-specific credential. /p
+    /// The name of the IAM user associated with the service-specific credential.
     pub user_name: String,
-    /// p The status of the service-specific credential. code Active /code means that the key is valid for API calls, while code Inactive /code means it is not. /p
+    /// The status of the service-specific credential. `Active` means that the key is valid for API calls, while `Inactive` means it is not.
     pub status: StatusType,
 }
 rt::structure!(
@@ -286,24 +310,24 @@ pub static SERVICE_SPECIFIC_CREDENTIAL: rt::Schema = rt::Schema::structure(
         rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
-/// p Contains additional details about a service-specific credential. /p
+/// Contains additional details about a service-specific credential.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceSpecificCredentialMetadata {
-    /// p The name of the IAM user associated with the service-specific credential. /p
+    /// The name of the IAM user associated with the service-specific credential.
     pub user_name: String,
-    /// p The status of the service-specific credential. code Active /code means that the key is valid for API calls, while code Inactive /code means it is not. /p
+    /// The status of the service-specific credential. `Active` means that the key is valid for API calls, while `Inactive` means it is not.
     pub status: StatusType,
-    /// p The generated user name for the service-specific credential. /p
+    /// The generated user name for the service-specific credential.
     pub service_user_name: Option<String>,
-    /// p For Bedrock API keys and CloudWatch Logs API keys, this is the public portion of the credential that includes the IAM user name and a suffix containing version and creation information. /p
+    /// For Bedrock API keys and CloudWatch Logs API keys, this is the public portion of the credential that includes the IAM user name and a suffix containing version and creation information.
     pub service_credential_alias: Option<String>,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the service-specific credential were created. /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the service-specific credential were created.
     pub create_date: rt::DateTime,
-    /// p The date and time when the service specific credential expires. This field is only present for Bedrock API keys and CloudWatch Logs API keys that were created with an expiration period. /p
+    /// The date and time when the service specific credential expires. This field is only present for Bedrock API keys and CloudWatch Logs API keys that were created with an expiration period.
     pub expiration_date: Option<rt::DateTime>,
-    /// p The unique identifier for the service-specific credential. /p
+    /// The unique identifier for the service-specific credential.
     pub service_specific_credential_id: String,
-    /// p The name of the service associated with the service-specific credential. /p
+    /// The name of the service associated with the service-specific credential.
     pub service_name: String,
 }
 rt::structure!(
@@ -335,9 +359,13 @@ pub static SERVICES_LAST_ACCESSED: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SetDefaultPolicyVersionRequest {
-    /// p The Amazon Resource Name (ARN) of the IAM policy whose default version you want to set. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of the IAM policy whose default version you want to set.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub policy_arn: String,
-    /// p The version of the policy to set as the default (operative) version. /p p For more information about managed policy versions, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html" Versioning for managed policies /a in the i IAM User Guide /i . /p
+    /// The version of the policy to set as the default (operative) version.
+    ///
+    /// For more information about managed policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
     pub version_id: String,
 }
 rt::structure!(
@@ -353,7 +381,9 @@ pub static SET_DEFAULT_POLICY_VERSION_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SetSecurityTokenServicePreferencesRequest {
-    /// p The version of the global endpoint token. Version 1 tokens are valid only in Amazon Web Services Regions that are available by default. These tokens do not work in manually enabled Regions, such as Asia Pacific (Hong Kong). Version 2 tokens are valid in all Regions. However, version 2 tokens are longer and might affect systems where you temporarily store tokens. /p p For information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id credentials temp enable-regions.html" Activating and deactivating STS in an Amazon Web Services Region /a in the i IAM User Guide /i . /p
+    /// The version of the global endpoint token. Version 1 tokens are valid only in Amazon Web Services Regions that are available by default. These tokens do not work in manually enabled Regions, such as Asia Pacific (Hong Kong). Version 2 tokens are valid in all Regions. However, version 2 tokens are longer and might affect systems where you temporarily store tokens.
+    ///
+    /// For information, see [Activating and deactivating STS in an Amazon Web Services Region](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_enable-regions.html) in the *IAM User Guide*.
     pub global_endpoint_token_version: GlobalEndpointTokenVersion,
 }
 rt::structure!(
@@ -364,18 +394,20 @@ pub static SET_SECURITY_TOKEN_SERVICE_PREFERENCES_REQUEST: rt::Schema = rt::Sche
     "SetSecurityTokenServicePreferencesRequest",
     &[rt::m("GlobalEndpointTokenVersion", &rt::ENUM).flags(rt::REQUIRED)],
 );
-/// p Contains information about an X.509 signing certificate. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API UploadSigningCertificate.html" UploadSigningCertificate /a and a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListSigningCertificates.html" ListSigningCertificates /a operations. /p
+/// Contains information about an X.509 signing certificate.
+///
+/// This data type is used as a response element in the [UploadSigningCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadSigningCertificate.html) and [ListSigningCertificates](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSigningCertificates.html) operations.
 #[derive(Clone, Default, PartialEq)]
 pub struct SigningCertificate {
-    /// p The name of the user the signing certificate is associated with. /p
+    /// The name of the user the signing certificate is associated with.
     pub user_name: String,
-    /// p The ID for the signing certificate. /p
+    /// The ID for the signing certificate.
     pub certificate_id: String,
-    /// p The contents of the signing certificate. /p
+    /// The contents of the signing certificate.
     pub certificate_body: String,
-    /// p The status of the signing certificate. code Active /code means that the key is valid for API calls, while code Inactive /code means it is not. /p
+    /// The status of the signing certificate. `Active` means that the key is valid for API calls, while `Inactive` means it is not.
     pub status: StatusType,
-    /// p The date when the signing certificate was uploaded. /p
+    /// The date when the signing certificate was uploaded.
     pub upload_date: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -394,31 +426,82 @@ pub static SIGNING_CERTIFICATE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SimulateCustomPolicyRequest {
-    /// p A list of policy documents to include in the simulation. Each document is specified as a string containing the complete, valid JSON text of an IAM policy. Do not include any resource-based policies in this parameter. Any resource-based policy must be submitted with the code ResourcePolicy /code parameter. The policies cannot be "scope-down" policies, such as you could include in a call to a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetFederationToken.html" GetFederationToken /a or one of the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API AssumeRole.html" AssumeRole /a API operations. In other words, do not use policies designed to restrict what a user can do while using the temporary credentials. /p p The maximum length of the policy document that you can pass in this operation, including whitespace, is listed below. To view the maximum character counts of a managed policy with no whitespaces, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference iam-quotas.html#reference iam-quotas-entity-length" IAM and STS character quotas /a . /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a used to validate this parameter is a string of characters consisting of the following: /p ul li p Any printable ASCII character ranging from the space character ( code \u0020 /code ) through the end of the ASCII character range /p /li li p The printable characters in the Basic Latin and Latin-1 Supplement character set (through code \u00FF /code ) /p /li li p The special characters tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) /p /li /ul
+    /// A list of policy documents to include in the simulation. Each document is specified as a string containing the complete, valid JSON text of an IAM policy. Do not include any resource-based policies in this parameter. Any resource-based policy must be submitted with the `ResourcePolicy` parameter. The policies cannot be "scope-down" policies, such as you could include in a call to [GetFederationToken](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetFederationToken.html) or one of the [AssumeRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AssumeRole.html) API operations. In other words, do not use policies designed to restrict what a user can do while using the temporary credentials.
+    ///
+    /// The maximum length of the policy document that you can pass in this operation, including whitespace, is listed below. To view the maximum character counts of a managed policy with no whitespaces, see [IAM and STS character quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length).
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
+    ///
+    /// - Any printable ASCII character ranging from the space character (`\u0020`) through the end of the ASCII character range
+    /// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through `\u00FF`)
+    /// - The special characters tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`)
     pub policy_input_list: Vec<String>,
-    /// p The IAM permissions boundary policy to simulate. The permissions boundary sets the maximum permissions that an IAM entity can have. You can input only one permissions boundary when you pass a policy to this operation. For more information about permissions boundaries, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies boundaries.html" Permissions boundaries for IAM entities /a in the i IAM User Guide /i . The policy input is specified as a string that contains the complete, valid JSON text of a permissions boundary policy. /p p The maximum length of the policy document that you can pass in this operation, including whitespace, is listed below. To view the maximum character counts of a managed policy with no whitespaces, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference iam-quotas.html#reference iam-quotas-entity-length" IAM and STS character quotas /a . /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a used to validate this parameter is a string of characters consisting of the following: /p ul li p Any printable ASCII character ranging from the space character ( code \u0020 /code ) through the end of the ASCII character range /p /li li p The printable characters in the Basic Latin and Latin-1 Supplement character set (through code \u00FF /code ) /p /li li p The special characters tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) /p /li /ul
+    /// The IAM permissions boundary policy to simulate. The permissions boundary sets the maximum permissions that an IAM entity can have. You can input only one permissions boundary when you pass a policy to this operation. For more information about permissions boundaries, see [Permissions boundaries for IAM entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*. The policy input is specified as a string that contains the complete, valid JSON text of a permissions boundary policy.
+    ///
+    /// The maximum length of the policy document that you can pass in this operation, including whitespace, is listed below. To view the maximum character counts of a managed policy with no whitespaces, see [IAM and STS character quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length).
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
+    ///
+    /// - Any printable ASCII character ranging from the space character (`\u0020`) through the end of the ASCII character range
+    /// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through `\u00FF`)
+    /// - The special characters tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`)
     pub permissions_boundary_policy_input_list: Option<Vec<String>>,
-    /// p An ordered list of service control policies (SCPs) to include in the simulation. Each element represents one level of an Organizations hierarchy, from the organization root to the account. /p p The simulator evaluates SCPs in the order that you provide, consistent with how Organizations enforces SCPs. The first element must represent the organization root, and the last element must represent the account. Any elements between them represent organizational units (OUs) in descending order. /p p Use this parameter to simulate the effect of an SCP hierarchy without calling a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API SimulatePrincipalPolicy.html" SimulatePrincipalPolicy /a . /p
+    /// An ordered list of service control policies (SCPs) to include in the simulation. Each element represents one level of an Organizations hierarchy, from the organization root to the account.
+    ///
+    /// The simulator evaluates SCPs in the order that you provide, consistent with how Organizations enforces SCPs. The first element must represent the organization root, and the last element must represent the account. Any elements between them represent organizational units (OUs) in descending order.
+    ///
+    /// Use this parameter to simulate the effect of an SCP hierarchy without calling [SimulatePrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html).
     pub ordered_organization_policy_input_list: Option<
         Vec<OrderedOrganizationPolicyType>,
     >,
-    /// p A list of names of API operations to evaluate in the simulation. Each operation is evaluated against each resource. Each operation must include the service identifier, such as code iam:CreateUser /code . This operation does not support using wildcards ( ) in an action name. /p
+    /// A list of names of API operations to evaluate in the simulation. Each operation is evaluated against each resource. Each operation must include the service identifier, such as `iam:CreateUser`. This operation does not support using wildcards (\*) in an action name.
     pub action_names: Vec<String>,
-    /// p A list of ARNs of Amazon Web Services resources to include in the simulation. If this parameter is not provided, then the value defaults to code /code (all resources). Each API in the code ActionNames /code parameter is evaluated for each resource in this list. The simulation determines the access result (allowed or denied) of each combination and reports it in the response. You can simulate resources that don't exist in your account. /p p The simulation does not automatically retrieve policies for the specified resources. If you want to include a resource policy in the simulation, then you must include the policy as a string in the code ResourcePolicy /code parameter. /p p If you include a code ResourcePolicy /code , then it must be applicable to all of the resources included in the simulation or you receive an invalid input error. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p note p Simulation of resource-based policies isn't supported for IAM roles. /p /note
+    /// A list of ARNs of Amazon Web Services resources to include in the simulation. If this parameter is not provided, then the value defaults to `*` (all resources). Each API in the `ActionNames` parameter is evaluated for each resource in this list. The simulation determines the access result (allowed or denied) of each combination and reports it in the response. You can simulate resources that don't exist in your account.
+    ///
+    /// The simulation does not automatically retrieve policies for the specified resources. If you want to include a resource policy in the simulation, then you must include the policy as a string in the `ResourcePolicy` parameter.
+    ///
+    /// If you include a `ResourcePolicy`, then it must be applicable to all of the resources included in the simulation or you receive an invalid input error.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
+    ///
+    /// **Note:** Simulation of resource-based policies isn't supported for IAM roles.
     pub resource_arns: Option<Vec<String>>,
-    /// p A resource-based policy to include in the simulation provided as a string. Each resource in the simulation is treated as if it had this policy attached. You can include only one resource-based policy in a simulation. /p p The maximum length of the policy document that you can pass in this operation, including whitespace, is listed below. To view the maximum character counts of a managed policy with no whitespaces, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference iam-quotas.html#reference iam-quotas-entity-length" IAM and STS character quotas /a . /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a used to validate this parameter is a string of characters consisting of the following: /p ul li p Any printable ASCII character ranging from the space character ( code \u0020 /code ) through the end of the ASCII character range /p /li li p The printable characters in the Basic Latin and Latin-1 Supplement character set (through code \u00FF /code ) /p /li li p The special characters tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) /p /li /ul note p Simulation of resource-based policies isn't supported for IAM roles. /p /note
+    /// A resource-based policy to include in the simulation provided as a string. Each resource in the simulation is treated as if it had this policy attached. You can include only one resource-based policy in a simulation.
+    ///
+    /// The maximum length of the policy document that you can pass in this operation, including whitespace, is listed below. To view the maximum character counts of a managed policy with no whitespaces, see [IAM and STS character quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length).
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
+    ///
+    /// - Any printable ASCII character ranging from the space character (`\u0020`) through the end of the ASCII character range
+    /// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through `\u00FF`)
+    /// - The special characters tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`)
+    ///
+    /// **Note:** Simulation of resource-based policies isn't supported for IAM roles.
     pub resource_policy: Option<String>,
-    /// p An ARN representing the Amazon Web Services account ID that specifies the owner of any simulated resource that does not identify its owner in the resource ARN. Examples of resource ARNs include an S3 bucket or object. If code ResourceOwner /code is specified, it is also used as the account owner of any code ResourcePolicy /code included in the simulation. If the code ResourceOwner /code parameter is not specified, then the owner of the resources and the resource policy defaults to the account of the identity provided in code CallerArn /code . This parameter is required only if you specify a resource-based policy and account that owns the resource is different from the account that owns the simulated calling user code CallerArn /code . /p p The ARN for an account uses the following syntax: code arn:aws:iam:: i AWS-account-ID /i :root /code . For example, to represent the account with the 112233445566 ID, use the following ARN: code arn:aws:iam::112233445566-ID:root /code . /p
+    /// An ARN representing the Amazon Web Services account ID that specifies the owner of any simulated resource that does not identify its owner in the resource ARN. Examples of resource ARNs include an S3 bucket or object. If `ResourceOwner` is specified, it is also used as the account owner of any `ResourcePolicy` included in the simulation. If the `ResourceOwner` parameter is not specified, then the owner of the resources and the resource policy defaults to the account of the identity provided in `CallerArn`. This parameter is required only if you specify a resource-based policy and account that owns the resource is different from the account that owns the simulated calling user `CallerArn`.
+    ///
+    /// The ARN for an account uses the following syntax: `arn:aws:iam::AWS-account-ID:root`. For example, to represent the account with the 112233445566 ID, use the following ARN: `arn:aws:iam::112233445566-ID:root`.
     pub resource_owner: Option<String>,
-    /// p The ARN of the IAM user, group, or role that you want to use as the simulated caller of the API operations. code CallerArn /code is required if you include a code ResourcePolicy /code so that the policy's code Principal /code element has a value to use in evaluating the policy. /p p You cannot specify the ARN of an assumed role, federated user, or a service principal. /p
+    /// The ARN of the IAM user, group, or role that you want to use as the simulated caller of the API operations. `CallerArn` is required if you include a `ResourcePolicy` so that the policy's `Principal` element has a value to use in evaluating the policy.
+    ///
+    /// You cannot specify the ARN of an assumed role, federated user, or a service principal.
     pub caller_arn: Option<String>,
-    /// p A list of context keys and corresponding values for the simulation to use. Whenever a context key is evaluated in one of the simulated IAM permissions policies, the corresponding value is supplied. /p
+    /// A list of context keys and corresponding values for the simulation to use. Whenever a context key is evaluated in one of the simulated IAM permissions policies, the corresponding value is supplied.
     pub context_entries: Option<Vec<ContextEntry>>,
-    /// p Specifies the type of simulation to run. Different API operations that support resource-based policies require different combinations of resources. By specifying the type of simulation to run, you enable the policy simulator to enforce the presence of the required resources to ensure reliable simulation results. If your simulation does not match one of the following scenarios, then you can omit this parameter. The following list shows each of the supported scenario values and the resources that you must define to run the simulation. /p p Each of the Amazon EC2 scenarios requires that you specify instance, image, and security group resources. If your scenario includes an EBS volume, then you must specify that volume as a resource. If the Amazon EC2 scenario includes VPC, then you must supply the network interface resource. If it includes an IP subnet, then you must specify the subnet resource. For more information on the Amazon EC2 scenario options, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-supported-platforms.html" Supported platforms /a in the i Amazon EC2 User Guide /i . /p ul li p b EC2-VPC-InstanceStore /b /p p instance, image, security group, network interface /p /li li p b EC2-VPC-InstanceStore-Subnet /b /p p instance, image, security group, network interface, subnet /p /li li p b EC2-VPC-EBS /b /p p instance, image, security group, network interface, volume /p /li li p b EC2-VPC-EBS-Subnet /b /p p instance, image, security group, network interface, subnet, volume /p /li /ul
+    /// Specifies the type of simulation to run. Different API operations that support resource-based policies require different combinations of resources. By specifying the type of simulation to run, you enable the policy simulator to enforce the presence of the required resources to ensure reliable simulation results. If your simulation does not match one of the following scenarios, then you can omit this parameter. The following list shows each of the supported scenario values and the resources that you must define to run the simulation.
+    ///
+    /// Each of the Amazon EC2 scenarios requires that you specify instance, image, and security group resources. If your scenario includes an EBS volume, then you must specify that volume as a resource. If the Amazon EC2 scenario includes VPC, then you must supply the network interface resource. If it includes an IP subnet, then you must specify the subnet resource. For more information on the Amazon EC2 scenario options, see [Supported platforms](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-supported-platforms.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// - **EC2-VPC-InstanceStore** instance, image, security group, network interface
+    /// - **EC2-VPC-InstanceStore-Subnet** instance, image, security group, network interface, subnet
+    /// - **EC2-VPC-EBS** instance, image, security group, network interface, volume
+    /// - **EC2-VPC-EBS-Subnet** instance, image, security group, network interface, subnet, volume
     pub resource_handling_option: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -445,14 +528,14 @@ pub static SIMULATE_CUSTOM_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Marker", &rt::STRING),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API SimulatePrincipalPolicy.html" SimulatePrincipalPolicy /a or a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API SimulateCustomPolicy.html" SimulateCustomPolicy /a request. /p
+/// Contains the response to a successful [SimulatePrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html) or [SimulateCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct SimulatePolicyResponse {
-    /// p The results of the simulation. /p
+    /// The results of the simulation.
     pub evaluation_results: Option<Vec<EvaluationResult>>,
-    /// p A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the code Marker /code request parameter to retrieve more items. Note that IAM might return fewer than the code MaxItems /code number of results even when there are more results available. We recommend that you check code IsTruncated /code after every call to ensure that you receive all your results. /p
+    /// A flag that indicates whether there are more items to return. If your results were truncated, you can make a subsequent pagination request using the `Marker` request parameter to retrieve more items. Note that IAM might return fewer than the `MaxItems` number of results even when there are more results available. We recommend that you check `IsTruncated` after every call to ensure that you receive all your results.
     pub is_truncated: Option<bool>,
-    /// p When code IsTruncated /code is code true /code , this element is present and contains the value to use for the code Marker /code parameter in a subsequent pagination request. /p
+    /// When `IsTruncated` is `true`, this element is present and contains the value to use for the `Marker` parameter in a subsequent pagination request.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -469,31 +552,84 @@ pub static SIMULATE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SimulatePrincipalPolicyRequest {
-    /// p The Amazon Resource Name (ARN) of a user, group, or role whose policies you want to include in the simulation. If you specify a user, group, or role, the simulation includes all policies that are associated with that entity. If you specify a user, the simulation also includes all policies that are attached to any groups the user belongs to. /p p The maximum length of the policy document that you can pass in this operation, including whitespace, is listed below. To view the maximum character counts of a managed policy with no whitespaces, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference iam-quotas.html#reference iam-quotas-entity-length" IAM and STS character quotas /a . /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of a user, group, or role whose policies you want to include in the simulation. If you specify a user, group, or role, the simulation includes all policies that are associated with that entity. If you specify a user, the simulation also includes all policies that are attached to any groups the user belongs to.
+    ///
+    /// The maximum length of the policy document that you can pass in this operation, including whitespace, is listed below. To view the maximum character counts of a managed policy with no whitespaces, see [IAM and STS character quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length).
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub policy_source_arn: String,
-    /// p An optional list of additional policy documents to include in the simulation. Each document is specified as a string containing the complete, valid JSON text of an IAM policy. /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a used to validate this parameter is a string of characters consisting of the following: /p ul li p Any printable ASCII character ranging from the space character ( code \u0020 /code ) through the end of the ASCII character range /p /li li p The printable characters in the Basic Latin and Latin-1 Supplement character set (through code \u00FF /code ) /p /li li p The special characters tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) /p /li /ul
+    /// An optional list of additional policy documents to include in the simulation. Each document is specified as a string containing the complete, valid JSON text of an IAM policy.
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
+    ///
+    /// - Any printable ASCII character ranging from the space character (`\u0020`) through the end of the ASCII character range
+    /// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through `\u00FF`)
+    /// - The special characters tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`)
     pub policy_input_list: Option<Vec<String>>,
-    /// p The IAM permissions boundary policy to simulate. The permissions boundary sets the maximum permissions that the entity can have. You can input only one permissions boundary when you pass a policy to this operation. An IAM entity can only have one permissions boundary in effect at a time. For example, if a permissions boundary is attached to an entity and you pass in a different permissions boundary policy using this parameter, then the new permissions boundary policy is used for the simulation. For more information about permissions boundaries, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies boundaries.html" Permissions boundaries for IAM entities /a in the i IAM User Guide /i . The policy input is specified as a string containing the complete, valid JSON text of a permissions boundary policy. /p p The maximum length of the policy document that you can pass in this operation, including whitespace, is listed below. To view the maximum character counts of a managed policy with no whitespaces, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference iam-quotas.html#reference iam-quotas-entity-length" IAM and STS character quotas /a . /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a used to validate this parameter is a string of characters consisting of the following: /p ul li p Any printable ASCII character ranging from the space character ( code \u0020 /code ) through the end of the ASCII character range /p /li li p The printable characters in the Basic Latin and Latin-1 Supplement character set (through code \u00FF /code ) /p /li li p The special characters tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) /p /li /ul
+    /// The IAM permissions boundary policy to simulate. The permissions boundary sets the maximum permissions that the entity can have. You can input only one permissions boundary when you pass a policy to this operation. An IAM entity can only have one permissions boundary in effect at a time. For example, if a permissions boundary is attached to an entity and you pass in a different permissions boundary policy using this parameter, then the new permissions boundary policy is used for the simulation. For more information about permissions boundaries, see [Permissions boundaries for IAM entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*. The policy input is specified as a string containing the complete, valid JSON text of a permissions boundary policy.
+    ///
+    /// The maximum length of the policy document that you can pass in this operation, including whitespace, is listed below. To view the maximum character counts of a managed policy with no whitespaces, see [IAM and STS character quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length).
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
+    ///
+    /// - Any printable ASCII character ranging from the space character (`\u0020`) through the end of the ASCII character range
+    /// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through `\u00FF`)
+    /// - The special characters tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`)
     pub permissions_boundary_policy_input_list: Option<Vec<String>>,
-    /// p A list of policies to exclude from the simulation. Use this parameter to test what the simulation result would be if a policy were removed, without changing which policies are actually attached to the principal identified by code PolicySourceArn /code . /p p Each entry is a a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API PolicyIdentifier.html" PolicyIdentifier /a that identifies one or more policies to exclude by policy type, by Amazon Resource Name (ARN), or by the name of an inline policy and the entity it is attached to. /p p Syntactically invalid identifiers, such as malformed ARNs or wildcards in disallowed positions, cause the request to fail with an code InvalidInput /code error. Syntactically valid identifiers that don't match any attached policy are ignored. Resource control policies (RCPs) are not supported in this release; identifiers that target RCPs are also ignored. /p
+    /// A list of policies to exclude from the simulation. Use this parameter to test what the simulation result would be if a policy were removed, without changing which policies are actually attached to the principal identified by `PolicySourceArn`.
+    ///
+    /// Each entry is a [PolicyIdentifier](https://docs.aws.amazon.com/IAM/latest/APIReference/API_PolicyIdentifier.html) that identifies one or more policies to exclude by policy type, by Amazon Resource Name (ARN), or by the name of an inline policy and the entity it is attached to.
+    ///
+    /// Syntactically invalid identifiers, such as malformed ARNs or wildcards in disallowed positions, cause the request to fail with an `InvalidInput` error. Syntactically valid identifiers that don't match any attached policy are ignored. Resource control policies (RCPs) are not supported in this release; identifiers that target RCPs are also ignored.
     pub policy_exclusion_list: Option<Vec<PolicyIdentifier>>,
-    /// p A list of names of API operations to evaluate in the simulation. Each operation is evaluated for each resource. Each operation must include the service identifier, such as code iam:CreateUser /code . /p
+    /// A list of names of API operations to evaluate in the simulation. Each operation is evaluated for each resource. Each operation must include the service identifier, such as `iam:CreateUser`.
     pub action_names: Vec<String>,
-    /// p A list of ARNs of Amazon Web Services resources to include in the simulation. If this parameter is not provided, then the value defaults to code /code (all resources). Each API in the code ActionNames /code parameter is evaluated for each resource in this list. The simulation determines the access result (allowed or denied) of each combination and reports it in the response. You can simulate resources that don't exist in your account. /p p The simulation does not automatically retrieve policies for the specified resources. If you want to include a resource policy in the simulation, then you must include the policy as a string in the code ResourcePolicy /code parameter. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p note p Simulation of resource-based policies isn't supported for IAM roles. /p /note
+    /// A list of ARNs of Amazon Web Services resources to include in the simulation. If this parameter is not provided, then the value defaults to `*` (all resources). Each API in the `ActionNames` parameter is evaluated for each resource in this list. The simulation determines the access result (allowed or denied) of each combination and reports it in the response. You can simulate resources that don't exist in your account.
+    ///
+    /// The simulation does not automatically retrieve policies for the specified resources. If you want to include a resource policy in the simulation, then you must include the policy as a string in the `ResourcePolicy` parameter.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
+    ///
+    /// **Note:** Simulation of resource-based policies isn't supported for IAM roles.
     pub resource_arns: Option<Vec<String>>,
-    /// p A resource-based policy to include in the simulation provided as a string. Each resource in the simulation is treated as if it had this policy attached. You can include only one resource-based policy in a simulation. /p p The maximum length of the policy document that you can pass in this operation, including whitespace, is listed below. To view the maximum character counts of a managed policy with no whitespaces, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference iam-quotas.html#reference iam-quotas-entity-length" IAM and STS character quotas /a . /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a used to validate this parameter is a string of characters consisting of the following: /p ul li p Any printable ASCII character ranging from the space character ( code \u0020 /code ) through the end of the ASCII character range /p /li li p The printable characters in the Basic Latin and Latin-1 Supplement character set (through code \u00FF /code ) /p /li li p The special characters tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) /p /li /ul note p Simulation of resource-based policies isn't supported for IAM roles. /p /note
+    /// A resource-based policy to include in the simulation provided as a string. Each resource in the simulation is treated as if it had this policy attached. You can include only one resource-based policy in a simulation.
+    ///
+    /// The maximum length of the policy document that you can pass in this operation, including whitespace, is listed below. To view the maximum character counts of a managed policy with no whitespaces, see [IAM and STS character quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length).
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
+    ///
+    /// - Any printable ASCII character ranging from the space character (`\u0020`) through the end of the ASCII character range
+    /// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through `\u00FF`)
+    /// - The special characters tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`)
+    ///
+    /// **Note:** Simulation of resource-based policies isn't supported for IAM roles.
     pub resource_policy: Option<String>,
-    /// p An Amazon Web Services account ID that specifies the owner of any simulated resource that does not identify its owner in the resource ARN. Examples of resource ARNs include an S3 bucket or object. If code ResourceOwner /code is specified, it is also used as the account owner of any code ResourcePolicy /code included in the simulation. If the code ResourceOwner /code parameter is not specified, then the owner of the resources and the resource policy defaults to the account of the identity provided in code CallerArn /code . This parameter is required only if you specify a resource-based policy and account that owns the resource is different from the account that owns the simulated calling user code CallerArn /code . /p
+    /// An Amazon Web Services account ID that specifies the owner of any simulated resource that does not identify its owner in the resource ARN. Examples of resource ARNs include an S3 bucket or object. If `ResourceOwner` is specified, it is also used as the account owner of any `ResourcePolicy` included in the simulation. If the `ResourceOwner` parameter is not specified, then the owner of the resources and the resource policy defaults to the account of the identity provided in `CallerArn`. This parameter is required only if you specify a resource-based policy and account that owns the resource is different from the account that owns the simulated calling user `CallerArn`.
     pub resource_owner: Option<String>,
-    /// p The ARN of the IAM user, group, or role that you want to specify as the simulated caller of the API operations. If you do not specify a code CallerArn /code , it defaults to the ARN of the user, group, or role that you specify in code PolicySourceArn /code . If you include both a code PolicySourceArn /code (for example, code arn:aws:iam::123456789012:user/David /code ) and a code CallerArn /code (for example, code arn:aws:iam::123456789012:user/Bob /code ), the result is that you simulate calling the API operations as Bob, as if Bob had David's policies. /p p You can specify the ARN of an IAM user, group, or role. You cannot specify the ARN of an assumed role, federated user, or a service principal. /p p code CallerArn /code is required if you include a code ResourcePolicy /code and the code PolicySourceArn /code is not the ARN for an IAM user, group, or role. This is required so that the resource-based policy's code Principal /code element has a value to use in evaluating the policy. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The ARN of the IAM user, group, or role that you want to specify as the simulated caller of the API operations. If you do not specify a `CallerArn`, it defaults to the ARN of the user, group, or role that you specify in `PolicySourceArn`. If you include both a `PolicySourceArn` (for example, `arn:aws:iam::123456789012:user/David`) and a `CallerArn` (for example, `arn:aws:iam::123456789012:user/Bob`), the result is that you simulate calling the API operations as Bob, as if Bob had David's policies.
+    ///
+    /// You can specify the ARN of an IAM user, group, or role. You cannot specify the ARN of an assumed role, federated user, or a service principal.
+    ///
+    /// `CallerArn` is required if you include a `ResourcePolicy` and the `PolicySourceArn` is not the ARN for an IAM user, group, or role. This is required so that the resource-based policy's `Principal` element has a value to use in evaluating the policy.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub caller_arn: Option<String>,
-    /// p A list of context keys and corresponding values for the simulation to use. Whenever a context key is evaluated in one of the simulated IAM permissions policies, the corresponding value is supplied. /p
+    /// A list of context keys and corresponding values for the simulation to use. Whenever a context key is evaluated in one of the simulated IAM permissions policies, the corresponding value is supplied.
     pub context_entries: Option<Vec<ContextEntry>>,
-    /// p Specifies the type of simulation to run. Different API operations that support resource-based policies require different combinations of resources. By specifying the type of simulation to run, you enable the policy simulator to enforce the presence of the required resources to ensure reliable simulation results. If your simulation does not match one of the following scenarios, then you can omit this parameter. The following list shows each of the supported scenario values and the resources that you must define to run the simulation. /p p Each of the Amazon EC2 scenarios requires that you specify instance, image, and security group resources. If your scenario includes an EBS volume, then you must specify that volume as a resource. If the Amazon EC2 scenario includes VPC, then you must supply the network interface resource. If it includes an IP subnet, then you must specify the subnet resource. For more information on the Amazon EC2 scenario options, see a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-supported-platforms.html" Supported platforms /a in the i Amazon EC2 User Guide /i . /p ul li p b EC2-VPC-InstanceStore /b /p p instance, image, security group, network interface /p /li li p b EC2-VPC-InstanceStore-Subnet /b /p p instance, image, security group, network interface, subnet /p /li li p b EC2-VPC-EBS /b /p p instance, image, security group, network interface, volume /p /li li p b EC2-VPC-EBS-Subnet /b /p p instance, image, security group, network interface, subnet, volume /p /li /ul
+    /// Specifies the type of simulation to run. Different API operations that support resource-based policies require different combinations of resources. By specifying the type of simulation to run, you enable the policy simulator to enforce the presence of the required resources to ensure reliable simulation results. If your simulation does not match one of the following scenarios, then you can omit this parameter. The following list shows each of the supported scenario values and the resources that you must define to run the simulation.
+    ///
+    /// Each of the Amazon EC2 scenarios requires that you specify instance, image, and security group resources. If your scenario includes an EBS volume, then you must specify that volume as a resource. If the Amazon EC2 scenario includes VPC, then you must supply the network interface resource. If it includes an IP subnet, then you must specify the subnet resource. For more information on the Amazon EC2 scenario options, see [Supported platforms](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-supported-platforms.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// - **EC2-VPC-InstanceStore** instance, image, security group, network interface
+    /// - **EC2-VPC-InstanceStore-Subnet** instance, image, security group, network interface, subnet
+    /// - **EC2-VPC-EBS** instance, image, security group, network interface, volume
+    /// - **EC2-VPC-EBS-Subnet** instance, image, security group, network interface, subnet, volume
     pub resource_handling_option: Option<String>,
-    /// p Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the code IsTruncated /code response element is code true /code . /p p If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the code IsTruncated /code response element returns code true /code , and code Marker /code contains a value to include in the subsequent call that tells the service where to continue from. /p
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    ///
+    /// If you do not include this parameter, the number of items defaults to 100. Note that IAM might return fewer results, even when there are more results available. In that case, the `IsTruncated` response element returns `true`, and `Marker` contains a value to include in the subsequent call that tells the service where to continue from.
     pub max_items: Option<i32>,
-    /// p Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the code Marker /code element in the response that you received to indicate where the next call should start. /p
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     pub marker: Option<String>,
 }
 rt::structure!(
@@ -526,12 +662,12 @@ pub static SIMULATION_POLICY_LIST_TYPE: rt::Schema = rt::Schema::list(
     "SimulationPolicyListType",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Contains information about the role template that a role was created from. /p
+/// Contains information about the role template that a role was created from.
 #[derive(Clone, Default, PartialEq)]
 pub struct SourceRoleTemplate {
-    /// p The Amazon Resource Name (ARN) of the role template that the role was created from. /p
+    /// The Amazon Resource Name (ARN) of the role template that the role was created from.
     pub template_arn: String,
-    /// p The minor version of the role template that was used to create the role. /p
+    /// The minor version of the role template that was used to create the role.
     pub template_minor_version: i32,
 }
 rt::structure!(
@@ -545,16 +681,18 @@ pub static SOURCE_ROLE_TEMPLATE: rt::Schema = rt::Schema::structure(
         rt::m("TemplateMinorVersion", &rt::INTEGER).flags(rt::REQUIRED),
     ],
 );
-/// p Contains a reference to a code Statement /code element in a policy document that determines the result of the simulation. /p p This data type is used by the code MatchedStatements /code member of the code a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API EvaluationResult.html" EvaluationResult /a /code type. /p
+/// Contains a reference to a `Statement` element in a policy document that determines the result of the simulation.
+///
+/// This data type is used by the `MatchedStatements` member of the `EvaluationResult` type.
 #[derive(Clone, Default, PartialEq)]
 pub struct Statement {
-    /// p The identifier of the policy that was provided as an input. /p
+    /// The identifier of the policy that was provided as an input.
     pub source_policy_id: Option<String>,
-    /// p The type of the policy. /p
+    /// The type of the policy.
     pub source_policy_type: Option<PolicySourceType>,
-    /// p The row and column of the beginning of the code Statement /code in an IAM policy. /p
+    /// The row and column of the beginning of the `Statement` in an IAM policy.
     pub start_position: Option<Position>,
-    /// p The row and column of the end of a code Statement /code in an IAM policy. /p
+    /// The row and column of the end of a `Statement` in an IAM policy.
     pub end_position: Option<Position>,
 }
 rt::structure!(

@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p A structure that represents user-provided metadata that can be associated with an IAM resource. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p
+/// A structure that represents user-provided metadata that can be associated with an IAM resource. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct Tag {
-    /// p The key name that can be used to look up or retrieve the associated value. For example, code Department /code or code Cost Center /code are common choices. /p
+    /// The key name that can be used to look up or retrieve the associated value. For example, `Department` or `Cost Center` are common choices.
     pub key: String,
-    /// p The value associated with this tag. For example, tags with a key name of code Department /code could have values such as code Human Resources /code , code Accounting /code , and code Support /code . Tags with a key name of code Cost Center /code might have values that consist of the number associated with the different cost centers in your company. Typically, many resources have tags with the same key name but with different values. /p
+    /// The value associated with this tag. For example, tags with a key name of `Department` could have values such as `Human Resources`, `Accounting`, and `Support`. Tags with a key name of `Cost Center` might have values that consist of the number associated with the different cost centers in your company. Typically, many resources have tags with the same key name but with different values.
     pub value: String,
 }
 rt::structure!(Tag, TAG, 0 => key, 1 => value);
@@ -21,9 +21,11 @@ pub static TAG: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagInstanceProfileRequest {
-    /// p The name of the IAM instance profile to which you want to add tags. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM instance profile to which you want to add tags.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub instance_profile_name: String,
-    /// p The list of tags that you want to attach to the IAM instance profile. Each tag consists of a key name and an associated value. /p
+    /// The list of tags that you want to attach to the IAM instance profile. Each tag consists of a key name and an associated value.
     pub tags: Vec<Tag>,
 }
 rt::structure!(
@@ -39,9 +41,11 @@ pub static TAG_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagMfaDeviceRequest {
-    /// p The unique identifier for the IAM virtual MFA device to which you want to add tags. For virtual MFA devices, the serial number is the same as the ARN. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The unique identifier for the IAM virtual MFA device to which you want to add tags. For virtual MFA devices, the serial number is the same as the ARN.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub serial_number: String,
-    /// p The list of tags that you want to attach to the IAM virtual MFA device. Each tag consists of a key name and an associated value. /p
+    /// The list of tags that you want to attach to the IAM virtual MFA device. Each tag consists of a key name and an associated value.
     pub tags: Vec<Tag>,
 }
 rt::structure!(
@@ -56,9 +60,11 @@ pub static TAG_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagOpenIdConnectProviderRequest {
-    /// p The ARN of the OIDC identity provider in IAM to which you want to add tags. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The ARN of the OIDC identity provider in IAM to which you want to add tags.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub open_id_connect_provider_arn: String,
-    /// p The list of tags that you want to attach to the OIDC identity provider in IAM. Each tag consists of a key name and an associated value. /p
+    /// The list of tags that you want to attach to the OIDC identity provider in IAM. Each tag consists of a key name and an associated value.
     pub tags: Vec<Tag>,
 }
 rt::structure!(
@@ -74,9 +80,11 @@ pub static TAG_OPEN_ID_CONNECT_PROVIDER_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagPolicyRequest {
-    /// p The ARN of the IAM customer managed policy to which you want to add tags. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The ARN of the IAM customer managed policy to which you want to add tags.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub policy_arn: String,
-    /// p The list of tags that you want to attach to the IAM customer managed policy. Each tag consists of a key name and an associated value. /p
+    /// The list of tags that you want to attach to the IAM customer managed policy. Each tag consists of a key name and an associated value.
     pub tags: Vec<Tag>,
 }
 rt::structure!(TagPolicyRequest, TAG_POLICY_REQUEST, 0 => policy_arn, 1 => tags);
@@ -89,9 +97,11 @@ pub static TAG_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagRoleRequest {
-    /// p The name of the IAM role to which you want to add tags. /p p This parameter accepts (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters that consist of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM role to which you want to add tags.
+    ///
+    /// This parameter accepts (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters that consist of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub role_name: String,
-    /// p The list of tags that you want to attach to the IAM role. Each tag consists of a key name and an associated value. /p
+    /// The list of tags that you want to attach to the IAM role. Each tag consists of a key name and an associated value.
     pub tags: Vec<Tag>,
 }
 rt::structure!(TagRoleRequest, TAG_ROLE_REQUEST, 0 => role_name, 1 => tags);
@@ -104,9 +114,11 @@ pub static TAG_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagSamlProviderRequest {
-    /// p The ARN of the SAML identity provider in IAM to which you want to add tags. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The ARN of the SAML identity provider in IAM to which you want to add tags.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub saml_provider_arn: String,
-    /// p The list of tags that you want to attach to the SAML identity provider in IAM. Each tag consists of a key name and an associated value. /p
+    /// The list of tags that you want to attach to the SAML identity provider in IAM. Each tag consists of a key name and an associated value.
     pub tags: Vec<Tag>,
 }
 rt::structure!(
@@ -121,9 +133,11 @@ pub static TAG_SAML_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagServerCertificateRequest {
-    /// p The name of the IAM server certificate to which you want to add tags. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM server certificate to which you want to add tags.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub server_certificate_name: String,
-    /// p The list of tags that you want to attach to the IAM server certificate. Each tag consists of a key name and an associated value. /p
+    /// The list of tags that you want to attach to the IAM server certificate. Each tag consists of a key name and an associated value.
     pub tags: Vec<Tag>,
 }
 rt::structure!(
@@ -137,12 +151,12 @@ pub static TAG_SERVER_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
     ],
 );
-/// p Represents a tag that is applied to roles that are created from a role template. The key and value can include code @{parameter} /code placeholders that are replaced with template parameter values when the role is created. /p
+/// Represents a tag that is applied to roles that are created from a role template. The key and value can include `@{parameter}` placeholders that are replaced with template parameter values when the role is created.
 #[derive(Clone, Default, PartialEq)]
 pub struct TagTemplate {
-    /// p The key name of the tag. /p
+    /// The key name of the tag.
     pub key: String,
-    /// p The value associated with the tag key. /p
+    /// The value associated with the tag key.
     pub value: String,
 }
 rt::structure!(TagTemplate, TAG_TEMPLATE, 0 => key, 1 => value);
@@ -155,9 +169,11 @@ pub static TAG_TEMPLATE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagUserRequest {
-    /// p The name of the IAM user to which you want to add tags. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM user to which you want to add tags.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
-    /// p The list of tags that you want to attach to the IAM user. Each tag consists of a key name and an associated value. /p
+    /// The list of tags that you want to attach to the IAM user. Each tag consists of a key name and an associated value.
     pub tags: Vec<Tag>,
 }
 rt::structure!(TagUserRequest, TAG_USER_REQUEST, 0 => user_name, 1 => tags);
@@ -168,15 +184,21 @@ pub static TAG_USER_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
     ],
 );
-/// p Contains details about the most recent attempt to access an action within the service. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetServiceLastAccessedDetails.html" GetServiceLastAccessedDetails /a operation. /p
+/// Contains details about the most recent attempt to access an action within the service.
+///
+/// This data type is used as a response element in the [GetServiceLastAccessedDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLastAccessedDetails.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct TrackedActionLastAccessed {
-    /// p The name of the tracked action to which access was attempted. Tracked actions are actions that report activity to IAM. /p
+    /// The name of the tracked action to which access was attempted. Tracked actions are actions that report activity to IAM.
     pub action_name: Option<String>,
     pub last_accessed_entity: Option<String>,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when an authenticated entity most recently attempted to access the tracked service. Amazon Web Services does not report unauthenticated requests. /p p This field is null if no IAM entities attempted to access the service within the a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies access-advisor.html#service-last-accessed-reporting-period" tracking period /a . /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when an authenticated entity most recently attempted to access the tracked service. Amazon Web Services does not report unauthenticated requests.
+    ///
+    /// This field is null if no IAM entities attempted to access the service within the [tracking period](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#service-last-accessed-reporting-period).
     pub last_accessed_time: Option<rt::DateTime>,
-    /// p The Region from which the authenticated entity (user or role) last attempted to access the tracked action. Amazon Web Services does not report unauthenticated requests. /p p This field is null if no IAM entities attempted to access the service within the a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies access-advisor.html#service-last-accessed-reporting-period" tracking period /a . /p
+    /// The Region from which the authenticated entity (user or role) last attempted to access the tracked action. Amazon Web Services does not report unauthenticated requests.
+    ///
+    /// This field is null if no IAM entities attempted to access the service within the [tracking period](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#service-last-accessed-reporting-period).
     pub last_accessed_region: Option<String>,
 }
 rt::structure!(

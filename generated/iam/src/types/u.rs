@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The request was rejected because service-linked roles are protected Amazon Web Services resources. Only the service that depends on the service-linked role can modify or delete the role on your behalf. The error message includes the name of the service that depends on this service-linked role. You must request the change through that service. /p
+/// The request was rejected because service-linked roles are protected Amazon Web Services resources. Only the service that depends on the service-linked role can modify or delete the role on your behalf. The error message includes the name of the service that depends on this service-linked role. You must request the change through that service.
 #[derive(Clone, Default, PartialEq)]
 pub struct UnmodifiableEntityException {
     pub message: Option<String>,
@@ -14,7 +14,7 @@ pub static UNMODIFIABLE_ENTITY_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("UnmodifiableEntity"));
-/// p The request was rejected because the public key encoding format is unsupported or unrecognized. /p
+/// The request was rejected because the public key encoding format is unsupported or unrecognized.
 #[derive(Clone, Default, PartialEq)]
 pub struct UnrecognizedPublicKeyEncodingException {
     pub message: Option<String>,
@@ -30,9 +30,11 @@ pub static UNRECOGNIZED_PUBLIC_KEY_ENCODING_EXCEPTION: rt::Schema = rt::Schema::
     .error(&rt::ErrorTraits::new(400u16, false).code("UnrecognizedPublicKeyEncoding"));
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagInstanceProfileRequest {
-    /// p The name of the IAM instance profile from which you want to remove tags. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM instance profile from which you want to remove tags.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub instance_profile_name: String,
-    /// p A list of key names as a simple array of strings. The tags with matching keys are removed from the specified instance profile. /p
+    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified instance profile.
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
@@ -48,9 +50,11 @@ pub static UNTAG_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagMfaDeviceRequest {
-    /// p The unique identifier for the IAM virtual MFA device from which you want to remove tags. For virtual MFA devices, the serial number is the same as the ARN. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The unique identifier for the IAM virtual MFA device from which you want to remove tags. For virtual MFA devices, the serial number is the same as the ARN.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub serial_number: String,
-    /// p A list of key names as a simple array of strings. The tags with matching keys are removed from the specified instance profile. /p
+    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified instance profile.
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
@@ -65,9 +69,11 @@ pub static UNTAG_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagOpenIdConnectProviderRequest {
-    /// p The ARN of the OIDC provider in IAM from which you want to remove tags. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The ARN of the OIDC provider in IAM from which you want to remove tags.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub open_id_connect_provider_arn: String,
-    /// p A list of key names as a simple array of strings. The tags with matching keys are removed from the specified OIDC provider. /p
+    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified OIDC provider.
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
@@ -83,9 +89,11 @@ pub static UNTAG_OPEN_ID_CONNECT_PROVIDER_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagPolicyRequest {
-    /// p The ARN of the IAM customer managed policy from which you want to remove tags. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The ARN of the IAM customer managed policy from which you want to remove tags.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub policy_arn: String,
-    /// p A list of key names as a simple array of strings. The tags with matching keys are removed from the specified policy. /p
+    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified policy.
     pub tag_keys: Vec<String>,
 }
 rt::structure!(UntagPolicyRequest, UNTAG_POLICY_REQUEST, 0 => policy_arn, 1 => tag_keys);
@@ -98,9 +106,11 @@ pub static UNTAG_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagRoleRequest {
-    /// p The name of the IAM role from which you want to remove tags. /p p This parameter accepts (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters that consist of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM role from which you want to remove tags.
+    ///
+    /// This parameter accepts (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters that consist of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub role_name: String,
-    /// p A list of key names as a simple array of strings. The tags with matching keys are removed from the specified role. /p
+    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified role.
     pub tag_keys: Vec<String>,
 }
 rt::structure!(UntagRoleRequest, UNTAG_ROLE_REQUEST, 0 => role_name, 1 => tag_keys);
@@ -113,9 +123,11 @@ pub static UNTAG_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagSamlProviderRequest {
-    /// p The ARN of the SAML identity provider in IAM from which you want to remove tags. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The ARN of the SAML identity provider in IAM from which you want to remove tags.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub saml_provider_arn: String,
-    /// p A list of key names as a simple array of strings. The tags with matching keys are removed from the specified SAML identity provider. /p
+    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified SAML identity provider.
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
@@ -131,9 +143,11 @@ pub static UNTAG_SAML_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagServerCertificateRequest {
-    /// p The name of the IAM server certificate from which you want to remove tags. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM server certificate from which you want to remove tags.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub server_certificate_name: String,
-    /// p A list of key names as a simple array of strings. The tags with matching keys are removed from the specified IAM server certificate. /p
+    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified IAM server certificate.
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
@@ -149,9 +163,11 @@ pub static UNTAG_SERVER_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagUserRequest {
-    /// p The name of the IAM user from which you want to remove tags. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM user from which you want to remove tags.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
-    /// p A list of key names as a simple array of strings. The tags with matching keys are removed from the specified user. /p
+    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified user.
     pub tag_keys: Vec<String>,
 }
 rt::structure!(UntagUserRequest, UNTAG_USER_REQUEST, 0 => user_name, 1 => tag_keys);
@@ -164,11 +180,15 @@ pub static UNTAG_USER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateAccessKeyRequest {
-    /// p The name of the user whose key you want to update. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the user whose key you want to update.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
-    /// p The access key ID of the secret access key you want to update. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters that can consist of any upper or lowercased letter or digit. /p
+    /// The access key ID of the secret access key you want to update.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters that can consist of any upper or lowercased letter or digit.
     pub access_key_id: String,
-    /// p The status you want to assign to the secret access key. code Active /code means that the key can be used for programmatic calls to Amazon Web Services, while code Inactive /code means that the key cannot be used. /p
+    /// The status you want to assign to the secret access key. `Active` means that the key can be used for programmatic calls to Amazon Web Services, while `Inactive` means that the key cannot be used.
     pub status: StatusType,
 }
 rt::structure!(
@@ -185,23 +205,45 @@ pub static UPDATE_ACCESS_KEY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateAccountPasswordPolicyRequest {
-    /// p The minimum number of characters allowed in an IAM user password. /p p If you do not specify a value for this parameter, then the operation uses the default value of code 6 /code . /p
+    /// The minimum number of characters allowed in an IAM user password.
+    ///
+    /// If you do not specify a value for this parameter, then the operation uses the default value of `6`.
     pub minimum_password_length: Option<i32>,
-    /// p Specifies whether IAM user passwords must contain at least one of the following non-alphanumeric characters: /p p ! @ # $ % ^ &amp; ( ) + - = { } | ' /p p If you do not specify a value for this parameter, then the operation uses the default value of code false /code . The result is that passwords do not require at least one symbol character. /p
+    /// Specifies whether IAM user passwords must contain at least one of the following non-alphanumeric characters:
+    ///
+    /// ! @ # $ % ^ & \* ( ) \_ + - = \[ \] { } \| '
+    ///
+    /// If you do not specify a value for this parameter, then the operation uses the default value of `false`. The result is that passwords do not require at least one symbol character.
     pub require_symbols: Option<bool>,
-    /// p Specifies whether IAM user passwords must contain at least one numeric character (0 to 9). /p p If you do not specify a value for this parameter, then the operation uses the default value of code false /code . The result is that passwords do not require at least one numeric character. /p
+    /// Specifies whether IAM user passwords must contain at least one numeric character (0 to 9).
+    ///
+    /// If you do not specify a value for this parameter, then the operation uses the default value of `false`. The result is that passwords do not require at least one numeric character.
     pub require_numbers: Option<bool>,
-    /// p Specifies whether IAM user passwords must contain at least one uppercase character from the ISO basic Latin alphabet (A to Z). /p p If you do not specify a value for this parameter, then the operation uses the default value of code false /code . The result is that passwords do not require at least one uppercase character. /p
+    /// Specifies whether IAM user passwords must contain at least one uppercase character from the ISO basic Latin alphabet (A to Z).
+    ///
+    /// If you do not specify a value for this parameter, then the operation uses the default value of `false`. The result is that passwords do not require at least one uppercase character.
     pub require_uppercase_characters: Option<bool>,
-    /// p Specifies whether IAM user passwords must contain at least one lowercase character from the ISO basic Latin alphabet (a to z). /p p If you do not specify a value for this parameter, then the operation uses the default value of code false /code . The result is that passwords do not require at least one lowercase character. /p
+    /// Specifies whether IAM user passwords must contain at least one lowercase character from the ISO basic Latin alphabet (a to z).
+    ///
+    /// If you do not specify a value for this parameter, then the operation uses the default value of `false`. The result is that passwords do not require at least one lowercase character.
     pub require_lowercase_characters: Option<bool>,
-    /// p Allows all IAM users in your account to use the Amazon Web Services Management Console to change their own passwords. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id credentials passwords enable-user-change.html" Permitting IAM users to change their own passwords /a in the i IAM User Guide /i . /p p If you do not specify a value for this parameter, then the operation uses the default value of code false /code . The result is that IAM users in the account do not automatically have permissions to change their own password. /p
+    /// Allows all IAM users in your account to use the Amazon Web Services Management Console to change their own passwords. For more information, see [Permitting IAM users to change their own passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_enable-user-change.html) in the *IAM User Guide*.
+    ///
+    /// If you do not specify a value for this parameter, then the operation uses the default value of `false`. The result is that IAM users in the account do not automatically have permissions to change their own password.
     pub allow_users_to_change_password: Option<bool>,
-    /// p The number of days that an IAM user password is valid. /p p If you do not specify a value for this parameter, then the operation uses the default value of code 0 /code . The result is that IAM user passwords never expire. /p
+    /// The number of days that an IAM user password is valid.
+    ///
+    /// If you do not specify a value for this parameter, then the operation uses the default value of `0`. The result is that IAM user passwords never expire.
     pub max_password_age: Option<i32>,
-    /// p Specifies the number of previous passwords that IAM users are prevented from reusing. /p p If you do not specify a value for this parameter, then the operation uses the default value of code 0 /code . The result is that IAM users are not prevented from reusing previous passwords. /p
+    /// Specifies the number of previous passwords that IAM users are prevented from reusing.
+    ///
+    /// If you do not specify a value for this parameter, then the operation uses the default value of `0`. The result is that IAM users are not prevented from reusing previous passwords.
     pub password_reuse_prevention: Option<i32>,
-    /// p Prevents IAM users who are accessing the account via the Amazon Web Services Management Console from setting a new console password after their password has expired. The IAM user cannot access the console until an administrator resets the password. /p p If you do not specify a value for this parameter, then the operation uses the default value of code false /code . The result is that IAM users can change their passwords after they expire and continue to sign in as the user. /p note p In the Amazon Web Services Management Console, the custom password policy option b Allow users to change their own password /b gives IAM users permissions to code iam:ChangePassword /code for only their user and to the code iam:GetAccountPasswordPolicy /code action. This option does not attach a permissions policy to each user, rather the permissions are applied at the account-level for all users by IAM. IAM users with code iam:ChangePassword /code permission and active access keys can reset their own expired console password using the CLI or API. /p /note
+    /// Prevents IAM users who are accessing the account via the Amazon Web Services Management Console from setting a new console password after their password has expired. The IAM user cannot access the console until an administrator resets the password.
+    ///
+    /// If you do not specify a value for this parameter, then the operation uses the default value of `false`. The result is that IAM users can change their passwords after they expire and continue to sign in as the user.
+    ///
+    /// **Note:** In the Amazon Web Services Management Console, the custom password policy option **Allow users to change their own password** gives IAM users permissions to `iam:ChangePassword` for only their user and to the `iam:GetAccountPasswordPolicy` action. This option does not attach a permissions policy to each user, rather the permissions are applied at the account-level for all users by IAM. IAM users with `iam:ChangePassword` permission and active access keys can reset their own expired console password using the CLI or API.
     pub hard_expiry: Option<bool>,
 }
 rt::structure!(
@@ -227,9 +269,19 @@ pub static UPDATE_ACCOUNT_PASSWORD_POLICY_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateAssumeRolePolicyRequest {
-    /// p The name of the role to update with the new policy. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the role to update with the new policy.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub role_name: String,
-    /// p The policy that grants an entity permission to assume the role. /p p You must provide policies in JSON format in IAM. However, for CloudFormation templates formatted in YAML, you can provide the policy in JSON or YAML format. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM. /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a used to validate this parameter is a string of characters consisting of the following: /p ul li p Any printable ASCII character ranging from the space character ( code \u0020 /code ) through the end of the ASCII character range /p /li li p The printable characters in the Basic Latin and Latin-1 Supplement character set (through code \u00FF /code ) /p /li li p The special characters tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) /p /li /ul
+    /// The policy that grants an entity permission to assume the role.
+    ///
+    /// You must provide policies in JSON format in IAM. However, for CloudFormation templates formatted in YAML, you can provide the policy in JSON or YAML format. CloudFormation always converts a YAML policy to JSON format before submitting it to IAM.
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
+    ///
+    /// - Any printable ASCII character ranging from the space character (`\u0020`) through the end of the ASCII character range
+    /// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through `\u00FF`)
+    /// - The special characters tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`)
     pub policy_document: String,
 }
 rt::structure!(
@@ -245,9 +297,9 @@ pub static UPDATE_ASSUME_ROLE_POLICY_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateDelegationRequestRequest {
-    /// p The unique identifier of the delegation request to update. /p
+    /// The unique identifier of the delegation request to update.
     pub delegation_request_id: String,
-    /// p Additional notes or comments to add to the delegation request. /p
+    /// Additional notes or comments to add to the delegation request.
     pub notes: Option<String>,
 }
 rt::structure!(
@@ -263,11 +315,17 @@ pub static UPDATE_DELEGATION_REQUEST_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateGroupRequest {
-    /// p Name of the IAM group to update. If you're changing the name of the group, this is the original name. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// Name of the IAM group to update. If you're changing the name of the group, this is the original name.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub group_name: String,
-    /// p New path for the IAM group. Only include this if changing the group's path. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! ( code \u0021 /code ) through the DEL character ( code \u007F /code ), including most punctuation characters, digits, and upper and lowercased letters. /p
+    /// New path for the IAM group. Only include this if changing the group's path.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
     pub new_path: Option<String>,
-    /// p New name for the IAM group. Only include this if changing the group's name. /p p IAM user, group, role, and policy names must be unique within the account. Names are not distinguished by case. For example, you cannot create resources named both "MyResource" and "myresource". /p
+    /// New name for the IAM group. Only include this if changing the group's name.
+    ///
+    /// IAM user, group, role, and policy names must be unique within the account. Names are not distinguished by case. For example, you cannot create resources named both "MyResource" and "myresource".
     pub new_group_name: Option<String>,
 }
 rt::structure!(
@@ -284,11 +342,21 @@ pub static UPDATE_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateLoginProfileRequest {
-    /// p The name of the user whose password you want to update. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the user whose password you want to update.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
-    /// p The new password for the specified IAM user. /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a used to validate this parameter is a string of characters consisting of the following: /p ul li p Any printable ASCII character ranging from the space character ( code \u0020 /code ) through the end of the ASCII character range /p /li li p The printable characters in the Basic Latin and Latin-1 Supplement character set (through code \u00FF /code ) /p /li li p The special characters tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) /p /li /ul p However, the format can be further restricted by the account administrator by setting a password policy on the Amazon Web Services account. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API UpdateAccountPasswordPolicy.html" UpdateAccountPasswordPolicy /a . /p
+    /// The new password for the specified IAM user.
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
+    ///
+    /// - Any printable ASCII character ranging from the space character (`\u0020`) through the end of the ASCII character range
+    /// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through `\u00FF`)
+    /// - The special characters tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`)
+    ///
+    /// However, the format can be further restricted by the account administrator by setting a password policy on the Amazon Web Services account. For more information, see [UpdateAccountPasswordPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAccountPasswordPolicy.html).
     pub password: Option<String>,
-    /// p Allows this new password to be used only once by requiring the specified IAM user to set a new password on next sign-in. /p
+    /// Allows this new password to be used only once by requiring the specified IAM user to set a new password on next sign-in.
     pub password_reset_required: Option<bool>,
 }
 rt::structure!(
@@ -305,9 +373,11 @@ pub static UPDATE_LOGIN_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateOpenIdConnectProviderThumbprintRequest {
-    /// p The Amazon Resource Name (ARN) of the IAM OIDC provider resource object for which you want to update the thumbprint. You can get a list of OIDC provider ARNs by using the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListOpenIDConnectProviders.html" ListOpenIDConnectProviders /a operation. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of the IAM OIDC provider resource object for which you want to update the thumbprint. You can get a list of OIDC provider ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub open_id_connect_provider_arn: String,
-    /// p A list of certificate thumbprints that are associated with the specified IAM OpenID Connect provider. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreateOpenIDConnectProvider.html" CreateOpenIDConnectProvider /a . /p
+    /// A list of certificate thumbprints that are associated with the specified IAM OpenID Connect provider. For more information, see [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html).
     pub thumbprint_list: Vec<String>,
 }
 rt::structure!(
@@ -324,9 +394,9 @@ pub static UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT_REQUEST: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateRoleDescriptionRequest {
-    /// p The name of the role that you want to modify. /p
+    /// The name of the role that you want to modify.
     pub role_name: String,
-    /// p The new description that you want to apply to the specified role. /p
+    /// The new description that you want to apply to the specified role.
     pub description: String,
 }
 rt::structure!(
@@ -342,7 +412,7 @@ pub static UPDATE_ROLE_DESCRIPTION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateRoleDescriptionResponse {
-    /// p A structure that contains details about the modified role. /p
+    /// A structure that contains details about the modified role.
     pub role: Option<Role>,
 }
 rt::structure!(
@@ -354,11 +424,15 @@ pub static UPDATE_ROLE_DESCRIPTION_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateRoleRequest {
-    /// p The name of the role that you want to modify. /p
+    /// The name of the role that you want to modify.
     pub role_name: String,
-    /// p The new description that you want to apply to the specified role. /p
+    /// The new description that you want to apply to the specified role.
     pub description: Option<String>,
-    /// p The maximum session duration (in seconds) that you want to set for the specified role. If you do not specify a value for this setting, the default value of one hour is applied. This setting can have a value from 1 hour to 12 hours. /p p Anyone who assumes the role from the CLI or API can use the code DurationSeconds /code API parameter or the code duration-seconds /code CLI parameter to request a longer session. The code MaxSessionDuration /code setting determines the maximum duration that can be requested using the code DurationSeconds /code parameter. If users don't specify a value for the code DurationSeconds /code parameter, their security credentials are valid for one hour by default. This applies when you use the code AssumeRole /code API operations or the code assume-role /code CLI operations but does not apply when you use those operations to create a console URL. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id roles use.html" Using IAM roles /a in the i IAM User Guide /i . /p note p IAM role credentials provided by Amazon EC2 instances assigned to the role are not subject to the specified maximum session duration. /p /note
+    /// The maximum session duration (in seconds) that you want to set for the specified role. If you do not specify a value for this setting, the default value of one hour is applied. This setting can have a value from 1 hour to 12 hours.
+    ///
+    /// Anyone who assumes the role from the CLI or API can use the `DurationSeconds` API parameter or the `duration-seconds` CLI parameter to request a longer session. The `MaxSessionDuration` setting determines the maximum duration that can be requested using the `DurationSeconds` parameter. If users don't specify a value for the `DurationSeconds` parameter, their security credentials are valid for one hour by default. This applies when you use the `AssumeRole*` API operations or the `assume-role*` CLI operations but does not apply when you use those operations to create a console URL. For more information, see [Using IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html) in the *IAM User Guide*.
+    ///
+    /// **Note:** IAM role credentials provided by Amazon EC2 instances assigned to the role are not subject to the specified maximum session duration.
     pub max_session_duration: Option<i32>,
 }
 rt::structure!(
@@ -382,15 +456,17 @@ pub static UPDATE_ROLE_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSamlProviderRequest {
-    /// p An XML document generated by an identity provider (IdP) that supports SAML 2.0. The document includes the issuer's name, expiration information, and keys that can be used to validate the SAML authentication response (assertions) that are received from the IdP. You must generate the metadata document using the identity management software that is used as your IdP. /p
+    /// An XML document generated by an identity provider (IdP) that supports SAML 2.0. The document includes the issuer's name, expiration information, and keys that can be used to validate the SAML authentication response (assertions) that are received from the IdP. You must generate the metadata document using the identity management software that is used as your IdP.
     pub saml_metadata_document: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the SAML provider to update. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the i Amazon Web Services General Reference /i . /p
+    /// The Amazon Resource Name (ARN) of the SAML provider to update.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub saml_provider_arn: String,
-    /// p Specifies the encryption setting for the SAML provider. /p
+    /// Specifies the encryption setting for the SAML provider.
     pub assertion_encryption_mode: Option<AssertionEncryptionModeType>,
-    /// p Specifies the new private key from your external identity provider. The private key must be a .pem file that uses AES-GCM or AES-CBC encryption algorithm to decrypt SAML assertions. /p
+    /// Specifies the new private key from your external identity provider. The private key must be a .pem file that uses AES-GCM or AES-CBC encryption algorithm to decrypt SAML assertions.
     pub add_private_key: Option<String>,
-    /// p The Key ID of the private key to remove. /p
+    /// The Key ID of the private key to remove.
     pub remove_private_key: Option<String>,
 }
 rt::structure!(
@@ -408,10 +484,10 @@ pub static UPDATE_SAML_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("RemovePrivateKey", &rt::STRING),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API UpdateSAMLProvider.html" UpdateSAMLProvider /a request. /p
+/// Contains the response to a successful [UpdateSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateSAMLProvider.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSamlProviderResponse {
-    /// p The Amazon Resource Name (ARN) of the SAML provider that was updated. /p
+    /// The Amazon Resource Name (ARN) of the SAML provider that was updated.
     pub saml_provider_arn: Option<String>,
 }
 rt::structure!(
@@ -423,11 +499,15 @@ pub static UPDATE_SAML_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSshPublicKeyRequest {
-    /// p The name of the IAM user associated with the SSH public key. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM user associated with the SSH public key.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
-    /// p The unique identifier for the SSH public key. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters that can consist of any upper or lowercased letter or digit. /p
+    /// The unique identifier for the SSH public key.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters that can consist of any upper or lowercased letter or digit.
     pub ssh_public_key_id: String,
-    /// p The status to assign to the SSH public key. code Active /code means that the key can be used for authentication with an CodeCommit repository. code Inactive /code means that the key cannot be used. /p
+    /// The status to assign to the SSH public key. `Active` means that the key can be used for authentication with an CodeCommit repository. `Inactive` means that the key cannot be used.
     pub status: StatusType,
 }
 rt::structure!(
@@ -444,11 +524,17 @@ pub static UPDATE_SSH_PUBLIC_KEY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateServerCertificateRequest {
-    /// p The name of the server certificate that you want to update. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the server certificate that you want to update.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub server_certificate_name: String,
-    /// p The new path for the server certificate. Include this only if you are updating the server certificate's path. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! ( code \u0021 /code ) through the DEL character ( code \u007F /code ), including most punctuation characters, digits, and upper and lowercased letters. /p
+    /// The new path for the server certificate. Include this only if you are updating the server certificate's path.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
     pub new_path: Option<String>,
-    /// p The new name for the server certificate. Include this only if you are updating the server certificate's name. The name of the certificate cannot contain any spaces. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The new name for the server certificate. Include this only if you are updating the server certificate's name. The name of the certificate cannot contain any spaces.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub new_server_certificate_name: Option<String>,
 }
 rt::structure!(
@@ -465,11 +551,15 @@ pub static UPDATE_SERVER_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateServiceSpecificCredentialRequest {
-    /// p The name of the IAM user associated with the service-specific credential. If you do not specify this value, then the operation assumes the user whose credentials are used to call the operation. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM user associated with the service-specific credential. If you do not specify this value, then the operation assumes the user whose credentials are used to call the operation.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
-    /// p The unique identifier of the service-specific credential. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters that can consist of any upper or lowercased letter or digit. /p
+    /// The unique identifier of the service-specific credential.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters that can consist of any upper or lowercased letter or digit.
     pub service_specific_credential_id: String,
-    /// p The status to be assigned to the service-specific credential. /p
+    /// The status to be assigned to the service-specific credential.
     pub status: StatusType,
 }
 rt::structure!(
@@ -486,11 +576,15 @@ pub static UPDATE_SERVICE_SPECIFIC_CREDENTIAL_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSigningCertificateRequest {
-    /// p The name of the IAM user the signing certificate belongs to. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM user the signing certificate belongs to.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
-    /// p The ID of the signing certificate you want to update. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters that can consist of any upper or lowercased letter or digit. /p
+    /// The ID of the signing certificate you want to update.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters that can consist of any upper or lowercased letter or digit.
     pub certificate_id: String,
-    /// p The status you want to assign to the certificate. code Active /code means that the certificate can be used for programmatic calls to Amazon Web Services code Inactive /code means that the certificate cannot be used. /p
+    /// The status you want to assign to the certificate. `Active` means that the certificate can be used for programmatic calls to Amazon Web Services `Inactive` means that the certificate cannot be used.
     pub status: StatusType,
 }
 rt::structure!(
@@ -507,11 +601,17 @@ pub static UPDATE_SIGNING_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateUserRequest {
-    /// p Name of the user to update. If you're changing the name of the user, this is the original user name. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// Name of the user to update. If you're changing the name of the user, this is the original user name.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
-    /// p New path for the IAM user. Include this parameter only if you're changing the user's path. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! ( code \u0021 /code ) through the DEL character ( code \u007F /code ), including most punctuation characters, digits, and upper and lowercased letters. /p
+    /// New path for the IAM user. Include this parameter only if you're changing the user's path.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
     pub new_path: Option<String>,
-    /// p New name for the user. Include this parameter only if you're changing the user's name. /p p IAM user, group, role, and policy names must be unique within the account. Names are not distinguished by case. For example, you cannot create resources named both "MyResource" and "myresource". /p
+    /// New name for the user. Include this parameter only if you're changing the user's name.
+    ///
+    /// IAM user, group, role, and policy names must be unique within the account. Names are not distinguished by case. For example, you cannot create resources named both "MyResource" and "myresource".
     pub new_user_name: Option<String>,
 }
 rt::structure!(
@@ -528,9 +628,17 @@ pub static UPDATE_USER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadSshPublicKeyRequest {
-    /// p The name of the IAM user to associate the SSH public key with. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the IAM user to associate the SSH public key with.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
-    /// p The SSH public key. The public key must be encoded in ssh-rsa format or PEM format. The minimum bit-length of the public key is 2048 bits. For example, you can generate a 2048-bit key, and the resulting PEM file is 1679 bytes long. /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a used to validate this parameter is a string of characters consisting of the following: /p ul li p Any printable ASCII character ranging from the space character ( code \u0020 /code ) through the end of the ASCII character range /p /li li p The printable characters in the Basic Latin and Latin-1 Supplement character set (through code \u00FF /code ) /p /li li p The special characters tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) /p /li /ul
+    /// The SSH public key. The public key must be encoded in ssh-rsa format or PEM format. The minimum bit-length of the public key is 2048 bits. For example, you can generate a 2048-bit key, and the resulting PEM file is 1679 bytes long.
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
+    ///
+    /// - Any printable ASCII character ranging from the space character (`\u0020`) through the end of the ASCII character range
+    /// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through `\u00FF`)
+    /// - The special characters tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`)
     pub ssh_public_key_body: String,
 }
 rt::structure!(
@@ -544,10 +652,10 @@ pub static UPLOAD_SSH_PUBLIC_KEY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("SSHPublicKeyBody", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API UploadSSHPublicKey.html" UploadSSHPublicKey /a request. /p
+/// Contains the response to a successful [UploadSSHPublicKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadSSHPublicKey.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadSshPublicKeyResponse {
-    /// p Contains information about the SSH public key. /p
+    /// Contains information about the SSH public key.
     pub ssh_public_key: Option<SshPublicKey>,
 }
 rt::structure!(
@@ -559,17 +667,43 @@ pub static UPLOAD_SSH_PUBLIC_KEY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadServerCertificateRequest {
-    /// p The path for the server certificate. For more information about paths, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p p This parameter is optional. If it is not included, it defaults to a slash (/). This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! ( code \u0021 /code ) through the DEL character ( code \u007F /code ), including most punctuation characters, digits, and upper and lowercased letters. /p note p If you are uploading a server certificate specifically for use with Amazon CloudFront distributions, you must specify a path using the code path /code parameter. The path must begin with code /cloudfront /code and must include a trailing slash (for example, code /cloudfront/test/ /code ). /p /note
+    /// The path for the server certificate. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
+    ///
+    /// This parameter is optional. If it is not included, it defaults to a slash (/). This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
+    ///
+    /// **Note:** If you are uploading a server certificate specifically for use with Amazon CloudFront distributions, you must specify a path using the `path` parameter. The path must begin with `/cloudfront` and must include a trailing slash (for example, `/cloudfront/test/`).
     pub path: Option<String>,
-    /// p The name for the server certificate. Do not include the path in this value. The name of the certificate cannot contain any spaces. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name for the server certificate. Do not include the path in this value. The name of the certificate cannot contain any spaces.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub server_certificate_name: String,
-    /// p The contents of the public key certificate in PEM-encoded format. /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a used to validate this parameter is a string of characters consisting of the following: /p ul li p Any printable ASCII character ranging from the space character ( code \u0020 /code ) through the end of the ASCII character range /p /li li p The printable characters in the Basic Latin and Latin-1 Supplement character set (through code \u00FF /code ) /p /li li p The special characters tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) /p /li /ul
+    /// The contents of the public key certificate in PEM-encoded format.
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
+    ///
+    /// - Any printable ASCII character ranging from the space character (`\u0020`) through the end of the ASCII character range
+    /// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through `\u00FF`)
+    /// - The special characters tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`)
     pub certificate_body: String,
-    /// p The contents of the private key in PEM-encoded format. /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a used to validate this parameter is a string of characters consisting of the following: /p ul li p Any printable ASCII character ranging from the space character ( code \u0020 /code ) through the end of the ASCII character range /p /li li p The printable characters in the Basic Latin and Latin-1 Supplement character set (through code \u00FF /code ) /p /li li p The special characters tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) /p /li /ul
+    /// The contents of the private key in PEM-encoded format.
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
+    ///
+    /// - Any printable ASCII character ranging from the space character (`\u0020`) through the end of the ASCII character range
+    /// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through `\u00FF`)
+    /// - The special characters tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`)
     pub private_key: String,
-    /// p The contents of the certificate chain. This is typically a concatenation of the PEM-encoded public key certificates of the chain. /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a used to validate this parameter is a string of characters consisting of the following: /p ul li p Any printable ASCII character ranging from the space character ( code \u0020 /code ) through the end of the ASCII character range /p /li li p The printable characters in the Basic Latin and Latin-1 Supplement character set (through code \u00FF /code ) /p /li li p The special characters tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) /p /li /ul
+    /// The contents of the certificate chain. This is typically a concatenation of the PEM-encoded public key certificates of the chain.
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
+    ///
+    /// - Any printable ASCII character ranging from the space character (`\u0020`) through the end of the ASCII character range
+    /// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through `\u00FF`)
+    /// - The special characters tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`)
     pub certificate_chain: Option<String>,
-    /// p A list of tags that you want to attach to the new IAM server certificate resource. Each tag consists of a key name and an associated value. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p note p If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. /p /note
+    /// A list of tags that you want to attach to the new IAM server certificate resource. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -588,12 +722,12 @@ pub static UPLOAD_SERVER_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure
         rt::m("Tags", &TAG_LIST_TYPE),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API UploadServerCertificate.html" UploadServerCertificate /a request. /p
+/// Contains the response to a successful [UploadServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadServerCertificate.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadServerCertificateResponse {
-    /// p The meta information of the uploaded server certificate without its certificate body, certificate chain, and private key. /p
+    /// The meta information of the uploaded server certificate without its certificate body, certificate chain, and private key.
     pub server_certificate_metadata: Option<ServerCertificateMetadata>,
-    /// p A list of tags that are attached to the new IAM server certificate. The returned list of tags is sorted by tag key. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p
+    /// A list of tags that are attached to the new IAM server certificate. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -609,9 +743,17 @@ pub static UPLOAD_SERVER_CERTIFICATE_RESPONSE: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadSigningCertificateRequest {
-    /// p The name of the user the signing certificate is for. /p p This parameter allows (through its a href="http://wikipedia.org/wiki/regex" regex pattern /a ) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: +=,.@- /p
+    /// The name of the user the signing certificate is for.
+    ///
+    /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
-    /// p The contents of the signing certificate. /p p The a href="http://wikipedia.org/wiki/regex" regex pattern /a used to validate this parameter is a string of characters consisting of the following: /p ul li p Any printable ASCII character ranging from the space character ( code \u0020 /code ) through the end of the ASCII character range /p /li li p The printable characters in the Basic Latin and Latin-1 Supplement character set (through code \u00FF /code ) /p /li li p The special characters tab ( code \u0009 /code ), line feed ( code \u000A /code ), and carriage return ( code \u000D /code ) /p /li /ul
+    /// The contents of the signing certificate.
+    ///
+    /// The [regex pattern](http://wikipedia.org/wiki/regex) used to validate this parameter is a string of characters consisting of the following:
+    ///
+    /// - Any printable ASCII character ranging from the space character (`\u0020`) through the end of the ASCII character range
+    /// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through `\u00FF`)
+    /// - The special characters tab (`\u0009`), line feed (`\u000A`), and carriage return (`\u000D`)
     pub certificate_body: String,
 }
 rt::structure!(
@@ -625,10 +767,10 @@ pub static UPLOAD_SIGNING_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structur
         rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Contains the response to a successful a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API UploadSigningCertificate.html" UploadSigningCertificate /a request. /p
+/// Contains the response to a successful [UploadSigningCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadSigningCertificate.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadSigningCertificateResponse {
-    /// p Information about the certificate. /p
+    /// Information about the certificate.
     pub certificate: SigningCertificate,
 }
 rt::structure!(
@@ -639,24 +781,39 @@ pub static UPLOAD_SIGNING_CERTIFICATE_RESPONSE: rt::Schema = rt::Schema::structu
     "UploadSigningCertificateResponse",
     &[rt::m("Certificate", &SIGNING_CERTIFICATE).flags(rt::REQUIRED)],
 );
-/// p Contains information about an IAM user entity. /p p This data type is used as a response element in the following operations: /p ul li p a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API CreateUser.html" CreateUser /a /p /li li p a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetUser.html" GetUser /a /p /li li p a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListUsers.html" ListUsers /a /p /li /ul
+/// Contains information about an IAM user entity.
+///
+/// This data type is used as a response element in the following operations:
+///
+/// - [CreateUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html)
+/// - [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html)
+/// - [ListUsers](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html)
 #[derive(Clone, Default, PartialEq)]
 pub struct User {
-    /// p The path to the user. For more information about paths, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p p The ARN of the policy used to set the permissions boundary for the user. /p
+    /// The path to the user. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
+    ///
+    /// The ARN of the policy used to set the permissions boundary for the user.
     pub path: String,
-    /// p The friendly name identifying the user. /p
+    /// The friendly name identifying the user.
     pub user_name: String,
-    /// p The stable and unique string identifying the user. For more information about IDs, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The stable and unique string identifying the user. For more information about IDs, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub user_id: String,
-    /// p The Amazon Resource Name (ARN) that identifies the user. For more information about ARNs and how to use ARNs in policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM Identifiers /a in the i IAM User Guide /i . /p
+    /// The Amazon Resource Name (ARN) that identifies the user. For more information about ARNs and how to use ARNs in policies, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub arn: String,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the user was created. /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the user was created.
     pub create_date: rt::DateTime,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the user's password was last used to sign in to an Amazon Web Services website. For a list of Amazon Web Services websites that capture a user's last sign-in time, see the a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html" Credential reports /a topic in the i IAM User Guide /i . If a password is used more than once in a five-minute span, only the first use is returned in this field. If the field is null (no value), then it indicates that they never signed in with a password. This can be because: /p ul li p The user never had a password. /p /li li p A password exists but has not been used since IAM started tracking this information on October 20, 2014. /p /li /ul p A null value does not mean that the user i never /i had a password. Also, if the user does not currently have a password but had one in the past, then this field contains the date and time the most recent password was used. /p p This value is returned only in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetUser.html" GetUser /a and a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API ListUsers.html" ListUsers /a operations. /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the user's password was last used to sign in to an Amazon Web Services website. For a list of Amazon Web Services websites that capture a user's last sign-in time, see the [Credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) topic in the *IAM User Guide*. If a password is used more than once in a five-minute span, only the first use is returned in this field. If the field is null (no value), then it indicates that they never signed in with a password. This can be because:
+    ///
+    /// - The user never had a password.
+    /// - A password exists but has not been used since IAM started tracking this information on October 20, 2014.
+    ///
+    /// A null value does not mean that the user *never* had a password. Also, if the user does not currently have a password but had one in the past, then this field contains the date and time the most recent password was used.
+    ///
+    /// This value is returned only in the [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html) and [ListUsers](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html) operations.
     pub password_last_used: Option<rt::DateTime>,
-    /// p For more information about permissions boundaries, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies boundaries.html" Permissions boundaries for IAM identities /a in the i IAM User Guide /i . /p
+    /// For more information about permissions boundaries, see [Permissions boundaries for IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*.
     pub permissions_boundary: Option<AttachedPermissionsBoundary>,
-    /// p A list of tags that are associated with the user. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p
+    /// A list of tags that are associated with the user. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -676,27 +833,31 @@ pub static USER: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_LIST_TYPE),
     ],
 );
-/// p Contains information about an IAM user, including all the user's policies and all the IAM groups the user is in. /p p This data type is used as a response element in the a href="https://docs.aws.amazon.com/IAM/latest/APIReference/API GetAccountAuthorizationDetails.html" GetAccountAuthorizationDetails /a operation. /p
+/// Contains information about an IAM user, including all the user's policies and all the IAM groups the user is in.
+///
+/// This data type is used as a response element in the [GetAccountAuthorizationDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct UserDetail {
-    /// p The path to the user. For more information about paths, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The path to the user. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub path: Option<String>,
-    /// p The friendly name identifying the user. /p
+    /// The friendly name identifying the user.
     pub user_name: Option<String>,
-    /// p The stable and unique string identifying the user. For more information about IDs, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/Using Identifiers.html" IAM identifiers /a in the i IAM User Guide /i . /p
+    /// The stable and unique string identifying the user. For more information about IDs, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     pub user_id: Option<String>,
     pub arn: Option<String>,
-    /// p The date and time, in a href="http://www.iso.org/iso/iso8601" ISO 8601 date-time format /a , when the user was created. /p
+    /// The date and time, in [ISO 8601 date-time format](http://www.iso.org/iso/iso8601), when the user was created.
     pub create_date: Option<rt::DateTime>,
-    /// p A list of the inline policies embedded in the user. /p
+    /// A list of the inline policies embedded in the user.
     pub user_policy_list: Option<Vec<PolicyDetail>>,
-    /// p A list of IAM groups that the user is in. /p
+    /// A list of IAM groups that the user is in.
     pub group_list: Option<Vec<String>>,
-    /// p A list of the managed policies attached to the user. /p
+    /// A list of the managed policies attached to the user.
     pub attached_managed_policies: Option<Vec<AttachedPolicy>>,
-    /// p The ARN of the policy used to set the permissions boundary for the user. /p p For more information about permissions boundaries, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies boundaries.html" Permissions boundaries for IAM identities /a in the i IAM User Guide /i . /p
+    /// The ARN of the policy used to set the permissions boundary for the user.
+    ///
+    /// For more information about permissions boundaries, see [Permissions boundaries for IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*.
     pub permissions_boundary: Option<AttachedPermissionsBoundary>,
-    /// p A list of tags that are associated with the user. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p
+    /// A list of tags that are associated with the user. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(

@@ -3,20 +3,20 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Contains information about a virtual MFA device. /p
+/// Contains information about a virtual MFA device.
 #[derive(Clone, Default, PartialEq)]
 pub struct VirtualMfaDevice {
-    /// p The serial number associated with code VirtualMFADevice /code . /p
+    /// The serial number associated with `VirtualMFADevice`.
     pub serial_number: String,
-    /// p The base32 seed defined as specified in a href="https://tools.ietf.org/html/rfc3548.txt" RFC3548 /a . The code Base32StringSeed /code is base32-encoded. /p
+    /// The base32 seed defined as specified in [RFC3548](https://tools.ietf.org/html/rfc3548.txt). The `Base32StringSeed` is base32-encoded.
     pub base32_string_seed: Option<rt::Blob>,
-    /// p A QR code PNG image that encodes code otpauth://totp/$virtualMFADeviceName@$AccountName?secret=$Base32String /code where code $virtualMFADeviceName /code is one of the create call arguments. code AccountName /code is the user name if set (otherwise, the account ID otherwise), and code Base32String /code is the seed in base32 format. The code Base32String /code value is base64-encoded. /p
+    /// A QR code PNG image that encodes `otpauth://totp/$virtualMFADeviceName@$AccountName?secret=$Base32String` where `$virtualMFADeviceName` is one of the create call arguments. `AccountName` is the user name if set (otherwise, the account ID otherwise), and `Base32String` is the seed in base32 format. The `Base32String` value is base64-encoded.
     pub qr_code_png: Option<rt::Blob>,
-    /// p The IAM user associated with this virtual MFA device. /p
+    /// The IAM user associated with this virtual MFA device.
     pub user: Option<User>,
-    /// p The date and time on which the virtual MFA device was enabled. /p
+    /// The date and time on which the virtual MFA device was enabled.
     pub enable_date: Option<rt::DateTime>,
-    /// p A list of tags that are attached to the virtual MFA device. For more information about tagging, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id tags.html" Tagging IAM resources /a in the i IAM User Guide /i . /p
+    /// A list of tags that are attached to the virtual MFA device. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(

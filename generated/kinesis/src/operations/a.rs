@@ -2,7 +2,11 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Acknowledges up to 10 dead-letter records in the specified queue, so the queue doesn't return them again. The result for each entry is reported individually in the response. /p p Acknowledging a record does not affect the record in the data stream. That record remains available to stream consumers and to other queues on the same stream for the rest of its retention period. /p p Because the request can result in a combination of successful and unsuccessful entries, check the code Failed /code list even when the call returns an HTTP status code of code 200 /code . /p
+/// Acknowledges up to 10 dead-letter records in the specified queue, so the queue doesn't return them again. The result for each entry is reported individually in the response.
+///
+/// Acknowledging a record does not affect the record in the data stream. That record remains available to stream consumers and to other queues on the same stream for the rest of its retention period.
+///
+/// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
 pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS: rt::Operation = rt::Operation::new(
         "AcknowledgeDeadLetterQueueRecords",
         "POST",
@@ -25,7 +29,13 @@ pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS: rt::Operation = rt::Operation:
             ("ResourceType", rt::ParamValue::Str("queue")),
         ],
     );
-/// p Acknowledges up to 10 records from the specified queue. After a record is acknowledged, the queue does not deliver it again. The result for each entry is reported individually in the response. /p p Acknowledging a record does not affect the record in the data stream. That record remains available to stream consumers and to other queues on the same stream for the rest of its retention period. /p p Because the request can result in a combination of successful and unsuccessful entries, check the code Failed /code list even when the call returns an HTTP status code of code 200 /code . /p p On rare occasions, you can receive a record again after you acknowledge it. Design your queue consumer to be idempotent, so that processing the same record more than once is safe. /p
+/// Acknowledges up to 10 records from the specified queue. After a record is acknowledged, the queue does not deliver it again. The result for each entry is reported individually in the response.
+///
+/// Acknowledging a record does not affect the record in the data stream. That record remains available to stream consumers and to other queues on the same stream for the rest of its retention period.
+///
+/// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
+///
+/// On rare occasions, you can receive a record again after you acknowledge it. Design your queue consumer to be idempotent, so that processing the same record more than once is safe.
 pub static ACKNOWLEDGE_QUEUE_RECORDS: rt::Operation = rt::Operation::new(
         "AcknowledgeQueueRecords",
         "POST",
@@ -48,7 +58,13 @@ pub static ACKNOWLEDGE_QUEUE_RECORDS: rt::Operation = rt::Operation::new(
             ("ResourceType", rt::ParamValue::Str("queue")),
         ],
     );
-/// p Adds or updates tags for the specified Kinesis data stream. You can assign up to 50 tags to a data stream. /p note p When invoking this API, you must use either the code StreamARN /code or the code StreamName /code parameter, or both. It is recommended that you use the code StreamARN /code input parameter when you invoke this API. /p /note p If tags have already been assigned to the stream, code AddTagsToStream /code overwrites any existing tags that correspond to the specified tag keys. /p p a AddTagsToStream /a has a limit of five transactions per second per account. /p
+/// Adds or updates tags for the specified Kinesis data stream. You can assign up to 50 tags to a data stream.
+///
+/// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
+///
+/// If tags have already been assigned to the stream, `AddTagsToStream` overwrites any existing tags that correspond to the specified tag keys.
+///
+/// AddTagsToStream has a limit of five transactions per second per account.
 pub static ADD_TAGS_TO_STREAM: rt::Operation = rt::Operation::new(
         "AddTagsToStream",
         "POST",

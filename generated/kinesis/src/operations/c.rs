@@ -2,7 +2,17 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Creates a channel that delivers records from a Kinesis data stream to a destination. A channel reads records from the specified stream and writes them to streaming tables on Apache Iceberg (Amazon S3 Tables) or to a general purpose Amazon S3 bucket. /p p You must specify either code S3DestinationConfiguration /code or code S3TablesDestinationConfiguration /code , but not both. /p p To use this operation, you must have permission to pass the specified service execution IAM role to Amazon Kinesis Data Streams (the code iam:PassRole /code permission on that role). /p p Creating a channel is an asynchronous operation. Upon receiving the request, Amazon Kinesis Data Streams returns immediately with the channel in the code CREATING /code state. After provisioning is complete, Amazon Kinesis Data Streams sets the state to code ACTIVE /code . You can use a DescribeChannel /a to check the current state. /p p This operation is only supported for data streams with the on-demand capacity mode. /p p This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a code LimitExceededException /code . /p
+/// Creates a channel that delivers records from a Kinesis data stream to a destination. A channel reads records from the specified stream and writes them to streaming tables on Apache Iceberg (Amazon S3 Tables) or to a general purpose Amazon S3 bucket.
+///
+/// You must specify either `S3DestinationConfiguration` or `S3TablesDestinationConfiguration`, but not both.
+///
+/// To use this operation, you must have permission to pass the specified service execution IAM role to Amazon Kinesis Data Streams (the `iam:PassRole` permission on that role).
+///
+/// Creating a channel is an asynchronous operation. Upon receiving the request, Amazon Kinesis Data Streams returns immediately with the channel in the `CREATING` state. After provisioning is complete, Amazon Kinesis Data Streams sets the state to `ACTIVE`. You can use DescribeChannel to check the current state.
+///
+/// This operation is only supported for data streams with the on-demand capacity mode.
+///
+/// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
 pub static CREATE_CHANNEL: rt::Operation = rt::Operation::new(
         "CreateChannel",
         "POST",
@@ -27,7 +37,23 @@ pub static CREATE_CHANNEL: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// p Creates a queue on the specified data stream. A queue delivers records from the stream to a queue consumer, tracks the delivery state of each record, and redelivers any record that is not acknowledged before its visibility timeout expires. /p p A queue does not extend how long the stream keeps a record. When a record reaches the end of the data stream's retention period, the queue stops delivering it. /p p Your queue consumer calls a ReceiveQueueRecords /a to receive up to 10 records at a time. After it processes records, it calls a AcknowledgeQueueRecords /a so the queue does not deliver them again. /p p Queues are supported only on data streams in on-demand capacity mode. /p p Creating a queue does not change how producers write to the stream, and it does not change how existing stream consumers read from it. A queue counts as a registered consumer on the stream and shares the stream's registered consumer limit with enhanced fan-out consumers: 20 on On-demand Standard and 50 on On-demand Advantage. /p p Use code StartingPosition /code to set the position in the stream where delivery begins. The default is code LATEST /code . /p p code CreateQueue /code is an asynchronous operation. Upon receiving a code CreateQueue /code request, Amazon Kinesis Data Streams immediately returns a queue description with a code QueueStatus /code of code CREATING /code . After the queue is created, Kinesis Data Streams sets the code QueueStatus /code to code ACTIVE /code . You can begin receiving records after the queue is code ACTIVE /code . Use a DescribeQueue /a to check the status of the queue. /p p Each queue has built-in dead-letter handling. When a record has been received code MaxReceiveCount /code times without being acknowledged, it becomes a dead-letter record, and a ReceiveQueueRecords /a no longer returns it. You work with dead-letter records through a separate set of operations that use the same queue ARN: a ReceiveDeadLetterQueueRecords /a , a AcknowledgeDeadLetterQueueRecords /a , a UpdateDeadLetterQueueRecordsVisibility /a , and a RestoreDeadLetterQueueRecords /a . /p p Dead-letter handling is enabled by default, with a code MaxReceiveCount /code of 6. To use a different value, or to turn dead-letter handling off, specify code DeadLetterConfiguration /code in code QueueAttributes /code . /p
+/// Creates a queue on the specified data stream. A queue delivers records from the stream to a queue consumer, tracks the delivery state of each record, and redelivers any record that is not acknowledged before its visibility timeout expires.
+///
+/// A queue does not extend how long the stream keeps a record. When a record reaches the end of the data stream's retention period, the queue stops delivering it.
+///
+/// Your queue consumer calls ReceiveQueueRecords to receive up to 10 records at a time. After it processes records, it calls AcknowledgeQueueRecords so the queue does not deliver them again.
+///
+/// Queues are supported only on data streams in on-demand capacity mode.
+///
+/// Creating a queue does not change how producers write to the stream, and it does not change how existing stream consumers read from it. A queue counts as a registered consumer on the stream and shares the stream's registered consumer limit with enhanced fan-out consumers: 20 on On-demand Standard and 50 on On-demand Advantage.
+///
+/// Use `StartingPosition` to set the position in the stream where delivery begins. The default is `LATEST`.
+///
+/// `CreateQueue` is an asynchronous operation. Upon receiving a `CreateQueue` request, Amazon Kinesis Data Streams immediately returns a queue description with a `QueueStatus` of `CREATING`. After the queue is created, Kinesis Data Streams sets the `QueueStatus` to `ACTIVE`. You can begin receiving records after the queue is `ACTIVE`. Use DescribeQueue to check the status of the queue.
+///
+/// Each queue has built-in dead-letter handling. When a record has been received `MaxReceiveCount` times without being acknowledged, it becomes a dead-letter record, and ReceiveQueueRecords no longer returns it. You work with dead-letter records through a separate set of operations that use the same queue ARN: ReceiveDeadLetterQueueRecords, AcknowledgeDeadLetterQueueRecords, UpdateDeadLetterQueueRecordsVisibility, and RestoreDeadLetterQueueRecords.
+///
+/// Dead-letter handling is enabled by default, with a `MaxReceiveCount` of 6. To use a different value, or to turn dead-letter handling off, specify `DeadLetterConfiguration` in `QueueAttributes`.
 pub static CREATE_QUEUE: rt::Operation = rt::Operation::new(
         "CreateQueue",
         "POST",
@@ -52,7 +78,30 @@ pub static CREATE_QUEUE: rt::Operation = rt::Operation::new(
             ("ResourceType", rt::ParamValue::Str("queue")),
         ],
     );
-/// p Creates a Kinesis data stream. A stream captures and transports data records that are continuously emitted from different data sources or i producers /i . Scale-out within a stream is explicitly supported by means of shards, which are uniquely identified groups of data records in a stream. /p p You can create your data stream using either on-demand or provisioned capacity mode. Data streams with an on-demand mode require no capacity planning and automatically scale to handle gigabytes of write and read throughput per minute. With the on-demand mode, Kinesis Data Streams automatically manages the shards in order to provide the necessary throughput. /p p If you'd still like to proactively scale your on-demand data stream’s capacity, you can unlock the warm throughput feature for on-demand data streams by enabling code MinimumThroughputBillingCommitment /code for your account. Once your account has code MinimumThroughputBillingCommitment /code enabled, you can specify the warm throughput in MiB per second that your stream can support in writes. /p p For the data streams with a provisioned mode, you must specify the number of shards for the data stream. Each shard can support reads up to five transactions per second, up to a maximum data read total of 2 MiB per second. Each shard can support writes up to 1,000 records per second, up to a maximum data write total of 1 MiB per second. If the amount of data input increases or decreases, you can add or remove shards. /p p The stream name identifies the stream. The name is scoped to the Amazon Web Services account used by the application. It is also scoped by Amazon Web Services Region. That is, two streams in two different accounts can have the same name, and two streams in the same account, but in two different Regions, can have the same name. /p p code CreateStream /code is an asynchronous operation. Upon receiving a code CreateStream /code request, Kinesis Data Streams immediately returns and sets the stream status to code CREATING /code . After the stream is created, Kinesis Data Streams sets the stream status to code ACTIVE /code . You should perform read and write operations only on an code ACTIVE /code stream. /p p You receive a code LimitExceededException /code when making a code CreateStream /code request when you try to do one of the following: /p ul li p Have more than five streams in the code CREATING /code state at any point in time. /p /li li p Create more shards than are authorized for your account. /p /li /ul p For the default shard or on-demand throughput limits for an Amazon Web Services account, see a href="https://docs.aws.amazon.com/kinesis/latest/dev/service-sizes-and-limits.html" Amazon Kinesis Data Streams Limits /a in the i Amazon Kinesis Data Streams Developer Guide /i . To increase this limit, a href="https://docs.aws.amazon.com/general/latest/gr/aws service limits.html" contact Amazon Web Services Support /a . /p p You can use a DescribeStreamSummary /a to check the stream status, which is returned in code StreamStatus /code . /p p a CreateStream /a has a limit of five transactions per second per account. /p p You can add tags to the stream when making a code CreateStream /code request by setting the code Tags /code parameter. If you pass the code Tags /code parameter, in addition to having the code kinesis:CreateStream /code permission, you must also have the code kinesis:AddTagsToStream /code permission for the stream that will be created. The code kinesis:TagResource /code permission won’t work to tag streams on creation. Tags will take effect from the code CREATING /code status of the stream, but you can't make any updates to the tags until the stream is in code ACTIVE /code state. /p
+/// Creates a Kinesis data stream. A stream captures and transports data records that are continuously emitted from different data sources or *producers*. Scale-out within a stream is explicitly supported by means of shards, which are uniquely identified groups of data records in a stream.
+///
+/// You can create your data stream using either on-demand or provisioned capacity mode. Data streams with an on-demand mode require no capacity planning and automatically scale to handle gigabytes of write and read throughput per minute. With the on-demand mode, Kinesis Data Streams automatically manages the shards in order to provide the necessary throughput.
+///
+/// If you'd still like to proactively scale your on-demand data stream’s capacity, you can unlock the warm throughput feature for on-demand data streams by enabling `MinimumThroughputBillingCommitment` for your account. Once your account has `MinimumThroughputBillingCommitment` enabled, you can specify the warm throughput in MiB per second that your stream can support in writes.
+///
+/// For the data streams with a provisioned mode, you must specify the number of shards for the data stream. Each shard can support reads up to five transactions per second, up to a maximum data read total of 2 MiB per second. Each shard can support writes up to 1,000 records per second, up to a maximum data write total of 1 MiB per second. If the amount of data input increases or decreases, you can add or remove shards.
+///
+/// The stream name identifies the stream. The name is scoped to the Amazon Web Services account used by the application. It is also scoped by Amazon Web Services Region. That is, two streams in two different accounts can have the same name, and two streams in the same account, but in two different Regions, can have the same name.
+///
+/// `CreateStream` is an asynchronous operation. Upon receiving a `CreateStream` request, Kinesis Data Streams immediately returns and sets the stream status to `CREATING`. After the stream is created, Kinesis Data Streams sets the stream status to `ACTIVE`. You should perform read and write operations only on an `ACTIVE` stream.
+///
+/// You receive a `LimitExceededException` when making a `CreateStream` request when you try to do one of the following:
+///
+/// - Have more than five streams in the `CREATING` state at any point in time.
+/// - Create more shards than are authorized for your account.
+///
+/// For the default shard or on-demand throughput limits for an Amazon Web Services account, see [Amazon Kinesis Data Streams Limits](https://docs.aws.amazon.com/kinesis/latest/dev/service-sizes-and-limits.html) in the *Amazon Kinesis Data Streams Developer Guide*. To increase this limit, [contact Amazon Web Services Support](https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html).
+///
+/// You can use DescribeStreamSummary to check the stream status, which is returned in `StreamStatus`.
+///
+/// CreateStream has a limit of five transactions per second per account.
+///
+/// You can add tags to the stream when making a `CreateStream` request by setting the `Tags` parameter. If you pass the `Tags` parameter, in addition to having the `kinesis:CreateStream` permission, you must also have the `kinesis:AddTagsToStream` permission for the stream that will be created. The `kinesis:TagResource` permission won’t work to tag streams on creation. Tags will take effect from the `CREATING` status of the stream, but you can't make any updates to the tags until the stream is in `ACTIVE` state.
 pub static CREATE_STREAM: rt::Operation = rt::Operation::new(
         "CreateStream",
         "POST",

@@ -2,7 +2,9 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Enables enhanced Kinesis data stream monitoring for shard-level metrics. /p note p When invoking this API, you must use either the code StreamARN /code or the code StreamName /code parameter, or both. It is recommended that you use the code StreamARN /code input parameter when you invoke this API. /p /note
+/// Enables enhanced Kinesis data stream monitoring for shard-level metrics.
+///
+/// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
 pub static ENABLE_ENHANCED_MONITORING: rt::Operation = rt::Operation::new(
         "EnableEnhancedMonitoring",
         "POST",

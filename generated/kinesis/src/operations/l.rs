@@ -2,7 +2,11 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Lists the channels in your account. You can filter the results by source stream. The results are paginated. Use the code NextToken /code value returned in the response to retrieve additional results. /p p Use this operation to find channels before deleting a stream, or to audit the channels configured in an Amazon Web Services Region. /p p This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a code LimitExceededException /code . /p
+/// Lists the channels in your account. You can filter the results by source stream. The results are paginated. Use the `NextToken` value returned in the response to retrieve additional results.
+///
+/// Use this operation to find channels before deleting a stream, or to audit the channels configured in an Amazon Web Services Region.
+///
+/// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
 pub static LIST_CHANNELS: rt::Operation = rt::Operation::new(
         "ListChannels",
         "POST",
@@ -21,7 +25,9 @@ pub static LIST_CHANNELS: rt::Operation = rt::Operation::new(
     )
     .flags(rt::READONLY)
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// p Returns a summary of each queue in the Amazon Web Services account and Region used by the request. Use code StreamFilter /code to list only the queues on a particular data stream. /p p If the response contains a code NextToken /code , more queues are available. Call code ListQueues /code again with that value to retrieve the next page. /p
+/// Returns a summary of each queue in the Amazon Web Services account and Region used by the request. Use `StreamFilter` to list only the queues on a particular data stream.
+///
+/// If the response contains a `NextToken`, more queues are available. Call `ListQueues` again with that value to retrieve the next page.
 pub static LIST_QUEUES: rt::Operation = rt::Operation::new(
         "ListQueues",
         "POST",
@@ -45,7 +51,13 @@ pub static LIST_QUEUES: rt::Operation = rt::Operation::new(
             ("ResourceType", rt::ParamValue::Str("queue")),
         ],
     );
-/// p Lists the shards in a stream and provides information about each shard. This operation has a limit of 1000 transactions per second per data stream. /p note p When invoking this API, you must use either the code StreamARN /code or the code StreamName /code parameter, or both. It is recommended that you use the code StreamARN /code input parameter when you invoke this API. /p /note p This action does not list expired shards. For information about expired shards, see a href="https://docs.aws.amazon.com/streams/latest/dev/kinesis-using-sdk-java-after-resharding.html#kinesis-using-sdk-java-resharding-data-routing" Data Routing, Data Persistence, and Shard State after a Reshard /a . /p important p This API is a new operation that is used by the Amazon Kinesis Client Library (KCL). If you have a fine-grained IAM policy that only allows specific operations, you must update your policy to allow calls to this API. For more information, see a href="https://docs.aws.amazon.com/streams/latest/dev/controlling-access.html" Controlling Access to Amazon Kinesis Data Streams Resources Using IAM /a . /p /important
+/// Lists the shards in a stream and provides information about each shard. This operation has a limit of 1000 transactions per second per data stream.
+///
+/// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
+///
+/// This action does not list expired shards. For information about expired shards, see [Data Routing, Data Persistence, and Shard State after a Reshard](https://docs.aws.amazon.com/streams/latest/dev/kinesis-using-sdk-java-after-resharding.html#kinesis-using-sdk-java-resharding-data-routing).
+///
+/// **Important:** This API is a new operation that is used by the Amazon Kinesis Client Library (KCL). If you have a fine-grained IAM policy that only allows specific operations, you must update your policy to allow calls to this API. For more information, see [Controlling Access to Amazon Kinesis Data Streams Resources Using IAM](https://docs.aws.amazon.com/streams/latest/dev/controlling-access.html).
 pub static LIST_SHARDS: rt::Operation = rt::Operation::new(
         "ListShards",
         "POST",
@@ -64,7 +76,9 @@ pub static LIST_SHARDS: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// p Lists the consumers registered to receive data from a stream using enhanced fan-out, and provides information about each consumer. /p p This operation has a limit of 5 transactions per second per stream. /p
+/// Lists the consumers registered to receive data from a stream using enhanced fan-out, and provides information about each consumer.
+///
+/// This operation has a limit of 5 transactions per second per stream.
 pub static LIST_STREAM_CONSUMERS: rt::Operation = rt::Operation::new(
         "ListStreamConsumers",
         "POST",
@@ -82,7 +96,13 @@ pub static LIST_STREAM_CONSUMERS: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// p Lists your Kinesis data streams. /p p The number of streams may be too large to return from a single call to code ListStreams /code . You can limit the number of returned streams using the code Limit /code parameter. If you do not specify a value for the code Limit /code parameter, Kinesis Data Streams uses the default limit, which is currently 100. /p p You can detect if there are more streams available to list by using the code HasMoreStreams /code flag from the returned output. If there are more streams available, you can request more streams by using the name of the last stream returned by the code ListStreams /code request in the code ExclusiveStartStreamName /code parameter in a subsequent request to code ListStreams /code . The group of stream names returned by the subsequent request is then added to the list. You can continue this process until all the stream names have been collected in the list. /p p a ListStreams /a has a limit of five transactions per second per account. /p
+/// Lists your Kinesis data streams.
+///
+/// The number of streams may be too large to return from a single call to `ListStreams`. You can limit the number of returned streams using the `Limit` parameter. If you do not specify a value for the `Limit` parameter, Kinesis Data Streams uses the default limit, which is currently 100.
+///
+/// You can detect if there are more streams available to list by using the `HasMoreStreams` flag from the returned output. If there are more streams available, you can request more streams by using the name of the last stream returned by the `ListStreams` request in the `ExclusiveStartStreamName` parameter in a subsequent request to `ListStreams`. The group of stream names returned by the subsequent request is then added to the list. You can continue this process until all the stream names have been collected in the list.
+///
+/// ListStreams has a limit of five transactions per second per account.
 pub static LIST_STREAMS: rt::Operation = rt::Operation::new(
         "ListStreams",
         "POST",
@@ -98,7 +118,11 @@ pub static LIST_STREAMS: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// p List all tags added to the specified Kinesis resource. Each tag is a label consisting of a user-defined key and value. Tags can help you manage, identify, organize, search for, and filter resources. /p p The Kinesis resource can be a data stream, a queue, or an enhanced fan-out consumer. /p p For more information about tagging Kinesis resources, see a href="https://docs.aws.amazon.com/streams/latest/dev/tagging.html" Tag your Amazon Kinesis Data Streams resources /a . /p
+/// List all tags added to the specified Kinesis resource. Each tag is a label consisting of a user-defined key and value. Tags can help you manage, identify, organize, search for, and filter resources.
+///
+/// The Kinesis resource can be a data stream, a queue, or an enhanced fan-out consumer.
+///
+/// For more information about tagging Kinesis resources, see [Tag your Amazon Kinesis Data Streams resources](https://docs.aws.amazon.com/streams/latest/dev/tagging.html).
 pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
         "ListTagsForResource",
         "POST",
@@ -118,7 +142,9 @@ pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// p Lists the tags for the specified Kinesis data stream. This operation has a limit of five transactions per second per account. /p note p When invoking this API, you must use either the code StreamARN /code or the code StreamName /code parameter, or both. It is recommended that you use the code StreamARN /code input parameter when you invoke this API. /p /note
+/// Lists the tags for the specified Kinesis data stream. This operation has a limit of five transactions per second per account.
+///
+/// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
 pub static LIST_TAGS_FOR_STREAM: rt::Operation = rt::Operation::new(
         "ListTagsForStream",
         "POST",

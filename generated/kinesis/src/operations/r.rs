@@ -2,7 +2,13 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Receives up to 10 dead-letter records from the specified queue. Each queue has built-in dead-letter handling: when a record has been received code MaxReceiveCount /code times without being acknowledged, it becomes a dead-letter record, which usually means your queue consumer could not process it. The dead-letter record stays in the same queue, and a ReceiveQueueRecords /a no longer returns it. /p p Dead-letter records carry the same data and partition key as when they were first delivered, and are returned with a receipt handle. Use the receipt handle to acknowledge the record with a AcknowledgeDeadLetterQueueRecords /a , which discards it, to change its visibility with a UpdateDeadLetterQueueRecordsVisibility /a , or to restore it with a RestoreDeadLetterQueueRecords /a , which returns it to the normal receive path so that a ReceiveQueueRecords /a can return it again. /p p Use this operation to inspect the records your queue consumer could not process, so you can correct the cause and then either acknowledge or restore them. /p p A queue delivers dead-letter records while it is in the code ACTIVE /code state. /p
+/// Receives up to 10 dead-letter records from the specified queue. Each queue has built-in dead-letter handling: when a record has been received `MaxReceiveCount` times without being acknowledged, it becomes a dead-letter record, which usually means your queue consumer could not process it. The dead-letter record stays in the same queue, and ReceiveQueueRecords no longer returns it.
+///
+/// Dead-letter records carry the same data and partition key as when they were first delivered, and are returned with a receipt handle. Use the receipt handle to acknowledge the record with AcknowledgeDeadLetterQueueRecords, which discards it, to change its visibility with UpdateDeadLetterQueueRecordsVisibility, or to restore it with RestoreDeadLetterQueueRecords, which returns it to the normal receive path so that ReceiveQueueRecords can return it again.
+///
+/// Use this operation to inspect the records your queue consumer could not process, so you can correct the cause and then either acknowledge or restore them.
+///
+/// A queue delivers dead-letter records while it is in the `ACTIVE` state.
 pub static RECEIVE_DEAD_LETTER_QUEUE_RECORDS: rt::Operation = rt::Operation::new(
         "ReceiveDeadLetterQueueRecords",
         "POST",
@@ -31,7 +37,17 @@ pub static RECEIVE_DEAD_LETTER_QUEUE_RECORDS: rt::Operation = rt::Operation::new
             ("ResourceType", rt::ParamValue::Str("queue")),
         ],
     );
-/// p Receives up to 10 records from the specified queue. Each record is returned with a receipt handle, which is the identifier you use to acknowledge the record or change its visibility. /p p A record returned by code ReceiveQueueRecords /code becomes in flight: it is not visible to any consumer instance for the duration of its visibility timeout, so subsequent receive requests do not return it while your queue consumer processes it. Acknowledge the record with a AcknowledgeQueueRecords /a when you finish processing it. A record that is not acknowledged before its visibility timeout expires becomes visible in the queue again and can be received by any consumer instance. /p p Use code WaitTimeSeconds /code to control how long the call waits for a record to become visible before returning. If a record becomes visible sooner, the call returns sooner. If the wait time expires and no records are visible, the call returns an empty list of records. /p p Records are not necessarily received in the order they were written to the data stream. /p p A queue delivers records while it is in the code ACTIVE /code state. /p p On rare occasions, a queue can deliver a record more than once. Design your queue consumer to be idempotent, so that processing the same record more than once is safe. /p
+/// Receives up to 10 records from the specified queue. Each record is returned with a receipt handle, which is the identifier you use to acknowledge the record or change its visibility.
+///
+/// A record returned by `ReceiveQueueRecords` becomes in flight: it is not visible to any consumer instance for the duration of its visibility timeout, so subsequent receive requests do not return it while your queue consumer processes it. Acknowledge the record with AcknowledgeQueueRecords when you finish processing it. A record that is not acknowledged before its visibility timeout expires becomes visible in the queue again and can be received by any consumer instance.
+///
+/// Use `WaitTimeSeconds` to control how long the call waits for a record to become visible before returning. If a record becomes visible sooner, the call returns sooner. If the wait time expires and no records are visible, the call returns an empty list of records.
+///
+/// Records are not necessarily received in the order they were written to the data stream.
+///
+/// A queue delivers records while it is in the `ACTIVE` state.
+///
+/// On rare occasions, a queue can deliver a record more than once. Design your queue consumer to be idempotent, so that processing the same record more than once is safe.
 pub static RECEIVE_QUEUE_RECORDS: rt::Operation = rt::Operation::new(
         "ReceiveQueueRecords",
         "POST",
@@ -60,7 +76,15 @@ pub static RECEIVE_QUEUE_RECORDS: rt::Operation = rt::Operation::new(
             ("ResourceType", rt::ParamValue::Str("queue")),
         ],
     );
-/// p Registers a consumer with a Kinesis data stream. When you use this operation, the consumer you register can then call a SubscribeToShard /a to receive data from the stream using enhanced fan-out, at a rate of up to 2 MiB per second for every shard you subscribe to. This rate is unaffected by the total number of consumers that read from the same stream. /p p You can add tags to the registered consumer when making a code RegisterStreamConsumer /code request by setting the code Tags /code parameter. If you pass the code Tags /code parameter, in addition to having the code kinesis:RegisterStreamConsumer /code permission, you must also have the code kinesis:TagResource /code permission for the consumer that will be registered. Tags will take effect from the code CREATING /code status of the consumer. /p p With On-demand Advantage streams, you can register up to 50 consumers per stream to use enhanced fan-out. With On-demand Standard and Provisioned streams, you can register up to 20 consumers per stream to use enhanced fan-out. Queues share this limit with enhanced fan-out consumers: both count as registered consumers on the stream. A given consumer can only be registered with one stream at a time. /p p For an example of how to use this operation, see a href="https://docs.aws.amazon.com/streams/latest/dev/building-enhanced-consumers-api.html" Develop enhanced fan-out consumers with the Amazon Web Services SDK for Java /a . /p p The use of this operation has a limit of five transactions per second per account. Also, only 5 consumers can be created simultaneously. In other words, you cannot have more than 5 consumers in a code CREATING /code status at the same time. Registering a 6th consumer while there are 5 in a code CREATING /code status results in a code LimitExceededException /code . /p
+/// Registers a consumer with a Kinesis data stream. When you use this operation, the consumer you register can then call SubscribeToShard to receive data from the stream using enhanced fan-out, at a rate of up to 2 MiB per second for every shard you subscribe to. This rate is unaffected by the total number of consumers that read from the same stream.
+///
+/// You can add tags to the registered consumer when making a `RegisterStreamConsumer` request by setting the `Tags` parameter. If you pass the `Tags` parameter, in addition to having the `kinesis:RegisterStreamConsumer` permission, you must also have the `kinesis:TagResource` permission for the consumer that will be registered. Tags will take effect from the `CREATING` status of the consumer.
+///
+/// With On-demand Advantage streams, you can register up to 50 consumers per stream to use enhanced fan-out. With On-demand Standard and Provisioned streams, you can register up to 20 consumers per stream to use enhanced fan-out. Queues share this limit with enhanced fan-out consumers: both count as registered consumers on the stream. A given consumer can only be registered with one stream at a time.
+///
+/// For an example of how to use this operation, see [Develop enhanced fan-out consumers with the Amazon Web Services SDK for Java](https://docs.aws.amazon.com/streams/latest/dev/building-enhanced-consumers-api.html).
+///
+/// The use of this operation has a limit of five transactions per second per account. Also, only 5 consumers can be created simultaneously. In other words, you cannot have more than 5 consumers in a `CREATING` status at the same time. Registering a 6th consumer while there are 5 in a `CREATING` status results in a `LimitExceededException`.
 pub static REGISTER_STREAM_CONSUMER: rt::Operation = rt::Operation::new(
         "RegisterStreamConsumer",
         "POST",
@@ -77,7 +101,13 @@ pub static REGISTER_STREAM_CONSUMER: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// p Removes tags from the specified Kinesis data stream. Removed tags are deleted and cannot be recovered after this operation successfully completes. /p note p When invoking this API, you must use either the code StreamARN /code or the code StreamName /code parameter, or both. It is recommended that you use the code StreamARN /code input parameter when you invoke this API. /p /note p If you specify a tag that does not exist, it is ignored. /p p a RemoveTagsFromStream /a has a limit of five transactions per second per account. /p
+/// Removes tags from the specified Kinesis data stream. Removed tags are deleted and cannot be recovered after this operation successfully completes.
+///
+/// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
+///
+/// If you specify a tag that does not exist, it is ignored.
+///
+/// RemoveTagsFromStream has a limit of five transactions per second per account.
 pub static REMOVE_TAGS_FROM_STREAM: rt::Operation = rt::Operation::new(
         "RemoveTagsFromStream",
         "POST",
@@ -95,7 +125,11 @@ pub static REMOVE_TAGS_FROM_STREAM: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// p Restores up to 10 dead-letter records in the specified queue. Restoring a record clears its dead-letter state and resets its receive count, so a ReceiveQueueRecords /a can return it again, up to code MaxReceiveCount /code times before it becomes a dead-letter record again. The result for each entry is reported individually in the response. /p p Restore records after you have corrected the condition that prevented your queue consumer from processing them. /p p Because the request can result in a combination of successful and unsuccessful entries, check the code Failed /code list even when the call returns an HTTP status code of code 200 /code . /p
+/// Restores up to 10 dead-letter records in the specified queue. Restoring a record clears its dead-letter state and resets its receive count, so ReceiveQueueRecords can return it again, up to `MaxReceiveCount` times before it becomes a dead-letter record again. The result for each entry is reported individually in the response.
+///
+/// Restore records after you have corrected the condition that prevented your queue consumer from processing them.
+///
+/// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
 pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS: rt::Operation = rt::Operation::new(
         "RestoreDeadLetterQueueRecords",
         "POST",

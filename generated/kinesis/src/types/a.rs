@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Specifies that you do not have the permissions required to perform this operation. /p
+/// Specifies that you do not have the permissions required to perform this operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccessDeniedException {
     pub message: Option<String>,
@@ -14,14 +14,14 @@ pub static ACCESS_DENIED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p A dead-letter record that was not acknowledged, and why. /p
+/// A dead-letter record that was not acknowledged, and why.
 #[derive(Clone, Default, PartialEq)]
 pub struct AcknowledgeDeadLetterQueueRecordsErrorEntry {
-    /// p The receipt handle of the record that was not acknowledged. /p
+    /// The receipt handle of the record that was not acknowledged.
     pub receipt_handle: String,
-    /// p A code identifying the type of failure. One of code ResourceNotFoundException /code , code InvalidArgumentException /code , code ThrottlingException /code , or code InternalFailureException /code . /p
+    /// A code identifying the type of failure. One of `ResourceNotFoundException`, `InvalidArgumentException`, `ThrottlingException`, or `InternalFailureException`.
     pub error_code: String,
-    /// p A description of the cause of the failure. /p
+    /// A description of the cause of the failure.
     pub error_message: Option<String>,
 }
 rt::structure!(
@@ -43,9 +43,9 @@ pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY_LIST: rt::Schema = 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcknowledgeDeadLetterQueueRecordsInput {
-    /// p The ARN of the queue whose dead-letter records are acknowledged. /p
+    /// The ARN of the queue whose dead-letter records are acknowledged.
     pub queue_arn: String,
-    /// p The dead-letter records to acknowledge, identified by their receipt handles. /p
+    /// The dead-letter records to acknowledge, identified by their receipt handles.
     pub entries: Vec<AcknowledgeDeadLetterQueueRecordsRequestEntry>,
 }
 rt::structure!(
@@ -62,9 +62,9 @@ pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_INPUT: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcknowledgeDeadLetterQueueRecordsOutput {
-    /// p The records that were acknowledged. /p
+    /// The records that were acknowledged.
     pub successful: Vec<AcknowledgeDeadLetterQueueRecordsResultEntry>,
-    /// p The records that were not acknowledged, each with the reason the entry failed. /p
+    /// The records that were not acknowledged, each with the reason the entry failed.
     pub failed: Vec<AcknowledgeDeadLetterQueueRecordsErrorEntry>,
 }
 rt::structure!(
@@ -80,10 +80,10 @@ pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_OUTPUT: rt::Schema = rt::Schema
             .flags(rt::REQUIRED),
     ],
 );
-/// p A dead-letter record to acknowledge, identified by its receipt handle. /p
+/// A dead-letter record to acknowledge, identified by its receipt handle.
 #[derive(Clone, Default, PartialEq)]
 pub struct AcknowledgeDeadLetterQueueRecordsRequestEntry {
-    /// p The receipt handle of the record to acknowledge, as returned by a ReceiveDeadLetterQueueRecords /a . /p
+    /// The receipt handle of the record to acknowledge, as returned by ReceiveDeadLetterQueueRecords.
     pub receipt_handle: String,
 }
 rt::structure!(
@@ -98,10 +98,10 @@ pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY_LIST: rt::Schema 
     "AcknowledgeDeadLetterQueueRecordsRequestEntryList",
     &[rt::m("member", &ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY)],
 );
-/// p A dead-letter record that was acknowledged. /p
+/// A dead-letter record that was acknowledged.
 #[derive(Clone, Default, PartialEq)]
 pub struct AcknowledgeDeadLetterQueueRecordsResultEntry {
-    /// p The receipt handle of the record that was acknowledged. /p
+    /// The receipt handle of the record that was acknowledged.
     pub receipt_handle: String,
 }
 rt::structure!(
@@ -116,14 +116,14 @@ pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY_LIST: rt::Schema =
     "AcknowledgeDeadLetterQueueRecordsResultEntryList",
     &[rt::m("member", &ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY)],
 );
-/// p A record that was not acknowledged, and why. /p
+/// A record that was not acknowledged, and why.
 #[derive(Clone, Default, PartialEq)]
 pub struct AcknowledgeQueueRecordsErrorEntry {
-    /// p The receipt handle of the record that was not acknowledged. /p
+    /// The receipt handle of the record that was not acknowledged.
     pub receipt_handle: String,
-    /// p A code identifying the type of failure. One of code ResourceNotFoundException /code , code InvalidArgumentException /code , code ThrottlingException /code , or code InternalFailureException /code . /p
+    /// A code identifying the type of failure. One of `ResourceNotFoundException`, `InvalidArgumentException`, `ThrottlingException`, or `InternalFailureException`.
     pub error_code: String,
-    /// p A description of the cause of the failure. /p
+    /// A description of the cause of the failure.
     pub error_message: Option<String>,
 }
 rt::structure!(
@@ -144,9 +144,9 @@ pub static ACKNOWLEDGE_QUEUE_RECORDS_ERROR_ENTRY_LIST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcknowledgeQueueRecordsInput {
-    /// p The ARN of the queue the records were received from. /p
+    /// The ARN of the queue the records were received from.
     pub queue_arn: String,
-    /// p The records to acknowledge, identified by their receipt handles. /p
+    /// The records to acknowledge, identified by their receipt handles.
     pub entries: Vec<AcknowledgeQueueRecordsRequestEntry>,
 }
 rt::structure!(
@@ -163,9 +163,9 @@ pub static ACKNOWLEDGE_QUEUE_RECORDS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcknowledgeQueueRecordsOutput {
-    /// p The records that were acknowledged. /p
+    /// The records that were acknowledged.
     pub successful: Vec<AcknowledgeQueueRecordsResultEntry>,
-    /// p The records that were not acknowledged, each with the reason the entry failed. /p
+    /// The records that were not acknowledged, each with the reason the entry failed.
     pub failed: Vec<AcknowledgeQueueRecordsErrorEntry>,
 }
 rt::structure!(
@@ -180,10 +180,10 @@ pub static ACKNOWLEDGE_QUEUE_RECORDS_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("Failed", &ACKNOWLEDGE_QUEUE_RECORDS_ERROR_ENTRY_LIST).flags(rt::REQUIRED),
     ],
 );
-/// p A record to acknowledge, identified by its receipt handle. /p
+/// A record to acknowledge, identified by its receipt handle.
 #[derive(Clone, Default, PartialEq)]
 pub struct AcknowledgeQueueRecordsRequestEntry {
-    /// p The receipt handle of the record to acknowledge, as returned by a ReceiveQueueRecords /a . /p
+    /// The receipt handle of the record to acknowledge, as returned by ReceiveQueueRecords.
     pub receipt_handle: String,
 }
 rt::structure!(
@@ -198,10 +198,10 @@ pub static ACKNOWLEDGE_QUEUE_RECORDS_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema
     "AcknowledgeQueueRecordsRequestEntryList",
     &[rt::m("member", &ACKNOWLEDGE_QUEUE_RECORDS_REQUEST_ENTRY)],
 );
-/// p A record that was acknowledged. /p
+/// A record that was acknowledged.
 #[derive(Clone, Default, PartialEq)]
 pub struct AcknowledgeQueueRecordsResultEntry {
-    /// p The receipt handle of the record that was acknowledged. /p
+    /// The receipt handle of the record that was acknowledged.
     pub receipt_handle: String,
 }
 rt::structure!(
@@ -216,16 +216,16 @@ pub static ACKNOWLEDGE_QUEUE_RECORDS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema:
     "AcknowledgeQueueRecordsResultEntryList",
     &[rt::m("member", &ACKNOWLEDGE_QUEUE_RECORDS_RESULT_ENTRY)],
 );
-/// p Represents the input for code AddTagsToStream /code . /p
+/// Represents the input for `AddTagsToStream`.
 #[derive(Clone, Default, PartialEq)]
 pub struct AddTagsToStreamInput {
-    /// p The name of the stream. /p
+    /// The name of the stream.
     pub stream_name: Option<String>,
-    /// p A set of up to 50 key-value pairs to use to create the tags. A tag consists of a required key and an optional value. You can add up to 50 tags per resource. /p
+    /// A set of up to 50 key-value pairs to use to create the tags. A tag consists of a required key and an optional value. You can add up to 50 tags per resource.
     pub tags: rt::Map<String, String>,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(

@@ -3,32 +3,38 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Describes the configuration and current status of a channel. /p
+/// Describes the configuration and current status of a channel.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChannelDescription {
-    /// p The name of the channel. /p
+    /// The name of the channel.
     pub channel_name: String,
-    /// p The Amazon Resource Name (ARN) of the channel. /p
+    /// The Amazon Resource Name (ARN) of the channel.
     pub channel_arn: String,
-    /// p The unique identifier of the channel. /p
+    /// The unique identifier of the channel.
     pub channel_id: String,
-    /// p The current status of the channel. Valid values: /p ul li p code CREATING /code - The channel is being created. /p /li li p code ACTIVE /code - The channel is ready to deliver records. /p /li li p code UPDATING /code - The channel configuration is being updated. /p /li li p code DELETING /code - The channel is being deleted. /p /li li p code FAILED /code - See code ChannelStatusReason /code for the failure cause. /p /li /ul
+    /// The current status of the channel. Valid values:
+    ///
+    /// - `CREATING` - The channel is being created.
+    /// - `ACTIVE` - The channel is ready to deliver records.
+    /// - `UPDATING` - The channel configuration is being updated.
+    /// - `DELETING` - The channel is being deleted.
+    /// - `FAILED` - See `ChannelStatusReason` for the failure cause.
     pub channel_status: ChannelStatus,
-    /// p A message describing the reason for a code FAILED /code status. /p
+    /// A message describing the reason for a `FAILED` status.
     pub channel_status_reason: Option<String>,
-    /// p The time at which the channel was created. /p
+    /// The time at which the channel was created.
     pub channel_creation_timestamp: rt::DateTime,
-    /// p The Amazon Resource Name (ARN) of the IAM role that Amazon Kinesis Data Streams assumes to write records to the destination. /p
+    /// The Amazon Resource Name (ARN) of the IAM role that Amazon Kinesis Data Streams assumes to write records to the destination.
     pub service_execution_role_arn: String,
-    /// p The source stream configuration for the channel. /p
+    /// The source stream configuration for the channel.
     pub stream_configuration_list: Vec<ChannelStreamDescription>,
-    /// p The configuration for delivery to a general purpose Amazon S3 bucket. Present only when the channel destination is a general purpose Amazon S3 bucket. /p
+    /// The configuration for delivery to a general purpose Amazon S3 bucket. Present only when the channel destination is a general purpose Amazon S3 bucket.
     pub s3_destination_configuration: Option<S3DestinationDescription>,
-    /// p The configuration for delivery to streaming tables on Apache Iceberg in Amazon S3 Tables. Present only when the channel destination is a streaming table. /p
+    /// The configuration for delivery to streaming tables on Apache Iceberg in Amazon S3 Tables. Present only when the channel destination is a streaming table.
     pub s3_tables_destination_configuration: Option<S3TablesDestinationDescription>,
-    /// p The Amazon Web Services KMS key configuration that Amazon Kinesis Data Streams uses to encrypt data delivered to the channel's destination. /p
+    /// The Amazon Web Services KMS key configuration that Amazon Kinesis Data Streams uses to encrypt data delivered to the channel's destination.
     pub encryption_configuration: Option<ChannelEncryptionConfiguration>,
-    /// p The Amazon CloudWatch Logs configuration for the channel. /p
+    /// The Amazon CloudWatch Logs configuration for the channel.
     pub logging_configuration: ChannelLoggingConfiguration,
 }
 rt::structure!(
@@ -60,12 +66,12 @@ pub static CHANNEL_DESCRIPTION: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum ChannelDestinationType { S3 = "S3", S3Tables = "S3_TABLES" }
 }
-/// p Specifies the Amazon Web Services KMS key that Amazon Kinesis Data Streams uses to encrypt data delivered to the channel's destination. /p
+/// Specifies the Amazon Web Services KMS key that Amazon Kinesis Data Streams uses to encrypt data delivered to the channel's destination.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChannelEncryptionConfiguration {
-    /// p The encryption type. The only valid value is code KMS /code . /p
+    /// The encryption type. The only valid value is `KMS`.
     pub encryption_type: ChannelEncryptionType,
-    /// p The identifier of the customer managed Amazon Web Services KMS key. You cannot use the Amazon Kinesis Data Streams service key ( code aws/kinesis /code ). /p
+    /// The identifier of the customer managed Amazon Web Services KMS key. You cannot use the Amazon Kinesis Data Streams service key (`aws/kinesis`).
     pub key_id: String,
 }
 rt::structure!(
@@ -82,10 +88,10 @@ pub static CHANNEL_ENCRYPTION_CONFIGURATION: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum ChannelEncryptionType { Kms = "KMS" }
 }
-/// p The Amazon CloudWatch Logs configuration for a channel. /p
+/// The Amazon CloudWatch Logs configuration for a channel.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChannelLoggingConfiguration {
-    /// p The Amazon CloudWatch Logs settings for the channel. /p
+    /// The Amazon CloudWatch Logs settings for the channel.
     pub cloud_watch_logs: CloudWatchLogs,
 }
 rt::structure!(
@@ -95,10 +101,10 @@ pub static CHANNEL_LOGGING_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "ChannelLoggingConfiguration",
     &[rt::m("CloudWatchLogs", &CLOUD_WATCH_LOGS).flags(rt::REQUIRED)],
 );
-/// p The updated Amazon CloudWatch Logs configuration for a channel. Used in a UpdateChannel /a . /p
+/// The updated Amazon CloudWatch Logs configuration for a channel. Used in UpdateChannel.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChannelLoggingUpdateInput {
-    /// p The updated Amazon CloudWatch Logs settings, including whether logging is enabled and the target log group and log stream. /p
+    /// The updated Amazon CloudWatch Logs settings, including whether logging is enabled and the target log group and log stream.
     pub cloud_watch_logs: CloudWatchLogsUpdateInput,
 }
 rt::structure!(
@@ -112,12 +118,12 @@ rt::string_enum! {
     pub enum ChannelStatus { Creating = "CREATING", Active = "ACTIVE", Updating =
     "UPDATING", Deleting = "DELETING", Failed = "FAILED" }
 }
-/// p Specifies the source stream and record configuration when creating a channel. /p
+/// Specifies the source stream and record configuration when creating a channel.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChannelStreamConfiguration {
-    /// p The Amazon Resource Name (ARN) of the source Kinesis data stream. /p
+    /// The Amazon Resource Name (ARN) of the source Kinesis data stream.
     pub stream_arn: String,
-    /// p The record format configuration for the source stream. /p
+    /// The record format configuration for the source stream.
     pub record_configuration: RecordConfiguration,
 }
 rt::structure!(
@@ -135,14 +141,14 @@ pub static CHANNEL_STREAM_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
     "ChannelStreamConfigurationList",
     &[rt::m("member", &CHANNEL_STREAM_CONFIGURATION)],
 );
-/// p Describes the source stream of a channel. /p
+/// Describes the source stream of a channel.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChannelStreamDescription {
-    /// p The Amazon Resource Name (ARN) of the source Kinesis data stream. /p
+    /// The Amazon Resource Name (ARN) of the source Kinesis data stream.
     pub stream_arn: String,
-    /// p The time at which the source stream was created. /p
+    /// The time at which the source stream was created.
     pub stream_creation_timestamp: rt::DateTime,
-    /// p The record format configuration for the source stream. /p
+    /// The record format configuration for the source stream.
     pub record_configuration: RecordConfiguration,
 }
 rt::structure!(
@@ -161,12 +167,12 @@ pub static CHANNEL_STREAM_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "ChannelStreamDescriptionList",
     &[rt::m("member", &CHANNEL_STREAM_DESCRIPTION)],
 );
-/// p Identifies a source stream associated with a channel. /p
+/// Identifies a source stream associated with a channel.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChannelStreamIdentifier {
-    /// p The Amazon Resource Name (ARN) of the source Kinesis data stream. /p
+    /// The Amazon Resource Name (ARN) of the source Kinesis data stream.
     pub stream_arn: String,
-    /// p The time at which the source stream was created. /p
+    /// The time at which the source stream was created.
     pub stream_creation_timestamp: rt::DateTime,
 }
 rt::structure!(
@@ -184,24 +190,33 @@ pub static CHANNEL_STREAM_IDENTIFIER_LIST: rt::Schema = rt::Schema::list(
     "ChannelStreamIdentifierList",
     &[rt::m("member", &CHANNEL_STREAM_IDENTIFIER)],
 );
-/// p A summary of a channel, returned by a ListChannels /a . /p
+/// A summary of a channel, returned by ListChannels.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChannelSummary {
-    /// p The name of the channel. /p
+    /// The name of the channel.
     pub channel_name: String,
-    /// p The Amazon Resource Name (ARN) of the channel. /p
+    /// The Amazon Resource Name (ARN) of the channel.
     pub channel_arn: String,
-    /// p The unique identifier of the channel. /p
+    /// The unique identifier of the channel.
     pub channel_id: String,
-    /// p The current status of the channel. Valid values: /p ul li p code CREATING /code - The channel is being created. /p /li li p code ACTIVE /code - The channel is ready to deliver records. /p /li li p code UPDATING /code - The channel configuration is being updated. /p /li li p code DELETING /code - The channel is being deleted. /p /li li p code FAILED /code - See code ChannelStatusReason /code for the failure cause. /p /li /ul
+    /// The current status of the channel. Valid values:
+    ///
+    /// - `CREATING` - The channel is being created.
+    /// - `ACTIVE` - The channel is ready to deliver records.
+    /// - `UPDATING` - The channel configuration is being updated.
+    /// - `DELETING` - The channel is being deleted.
+    /// - `FAILED` - See `ChannelStatusReason` for the failure cause.
     pub channel_status: ChannelStatus,
-    /// p A message describing the reason for a code FAILED /code status. /p
+    /// A message describing the reason for a `FAILED` status.
     pub channel_status_reason: Option<String>,
-    /// p The time at which the channel was created. /p
+    /// The time at which the channel was created.
     pub channel_creation_timestamp: rt::DateTime,
-    /// p The destination type of the channel. Valid values: /p ul li p code S3 /code - Delivery to a general purpose Amazon S3 bucket. /p /li li p code S3 TABLES /code - Delivery to streaming tables on Apache Iceberg. /p /li /ul
+    /// The destination type of the channel. Valid values:
+    ///
+    /// - `S3` - Delivery to a general purpose Amazon S3 bucket.
+    /// - `S3_TABLES` - Delivery to streaming tables on Apache Iceberg.
     pub channel_destination_type: ChannelDestinationType,
-    /// p The source streams associated with the channel. /p
+    /// The source streams associated with the channel.
     pub streams: Vec<ChannelStreamIdentifier>,
 }
 rt::structure!(
@@ -226,12 +241,12 @@ pub static CHANNEL_SUMMARY_LIST: rt::Schema = rt::Schema::list(
     "ChannelSummaryList",
     &[rt::m("member", &CHANNEL_SUMMARY)],
 );
-/// p Output parameter of the GetRecords API. The existing child shard of the current shard. /p
+/// Output parameter of the GetRecords API. The existing child shard of the current shard.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChildShard {
-    /// p The shard ID of the existing child shard of the current shard. /p
+    /// The shard ID of the existing child shard of the current shard.
     pub shard_id: String,
-    /// p The current shard that is the parent of the existing child shard. /p
+    /// The current shard that is the parent of the existing child shard.
     pub parent_shards: Vec<String>,
     pub hash_key_range: HashKeyRange,
 }
@@ -250,14 +265,14 @@ pub static CHILD_SHARD_LIST: rt::Schema = rt::Schema::list(
     "ChildShardList",
     &[rt::m("member", &CHILD_SHARD)],
 );
-/// p The Amazon CloudWatch Logs settings for channel logging. /p
+/// The Amazon CloudWatch Logs settings for channel logging.
 #[derive(Clone, Default, PartialEq)]
 pub struct CloudWatchLogs {
-    /// p Specifies whether logging to Amazon CloudWatch Logs is enabled. /p
+    /// Specifies whether logging to Amazon CloudWatch Logs is enabled.
     pub enabled: bool,
-    /// p The name of the Amazon CloudWatch Logs log group. Defaults to code /aws/kinesis/{channelName}/{channelId} /code . /p
+    /// The name of the Amazon CloudWatch Logs log group. Defaults to `/aws/kinesis/{channelName}/{channelId}`.
     pub log_group_name: Option<String>,
-    /// p The name of the Amazon CloudWatch Logs log stream. Defaults to code DestinationDelivery /code . /p
+    /// The name of the Amazon CloudWatch Logs log stream. Defaults to `DestinationDelivery`.
     pub log_stream_name: Option<String>,
 }
 rt::structure!(
@@ -272,14 +287,14 @@ pub static CLOUD_WATCH_LOGS: rt::Schema = rt::Schema::structure(
         rt::m("LogStreamName", &rt::STRING),
     ],
 );
-/// p The updated Amazon CloudWatch Logs settings for a channel. /p
+/// The updated Amazon CloudWatch Logs settings for a channel.
 #[derive(Clone, Default, PartialEq)]
 pub struct CloudWatchLogsUpdateInput {
-    /// p Specifies whether logging to Amazon CloudWatch Logs is enabled. /p
+    /// Specifies whether logging to Amazon CloudWatch Logs is enabled.
     pub enabled: bool,
-    /// p The name of the Amazon CloudWatch Logs log group. /p
+    /// The name of the Amazon CloudWatch Logs log group.
     pub log_group_name: Option<String>,
-    /// p The name of the Amazon CloudWatch Logs log stream. /p
+    /// The name of the Amazon CloudWatch Logs log stream.
     pub log_stream_name: Option<String>,
 }
 rt::structure!(
@@ -294,16 +309,17 @@ pub static CLOUD_WATCH_LOGS_UPDATE_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("LogStreamName", &rt::STRING),
     ],
 );
-/// p An object that represents the details of the consumer you registered. This type of object is returned by a RegisterStreamConsumer /a . /p
+/// An object that represents the details of the consumer you registered. This type of object is returned by RegisterStreamConsumer.
 #[derive(Clone, Default, PartialEq)]
 pub struct Consumer {
-    /// p The name of the consumer is something you choose when you register the consumer. /p
+    /// The name of the consumer is something you choose when you register the consumer.
     pub consumer_name: String,
-    /// p When you register a consumer, Kinesis Data Streams generates an ARN for it. You need this ARN to be able to call a SubscribeToShard /a . /p p If you delete a consumer and then create a new one with the same name, it won't have the same ARN. That's because consumer ARNs contain the creation timestamp. This is important to keep in mind if you have IAM policies that reference consumer ARNs. /p
+    /// When you register a consumer, Kinesis Data Streams generates an ARN for it. You need this ARN to be able to call SubscribeToShard.
+    ///
+    /// If you delete a consumer and then create a new one with the same name, it won't have the same ARN. That's because consumer ARNs contain the creation timestamp. This is important to keep in mind if you have IAM policies that reference consumer ARNs.
     pub consumer_arn: String,
-    /// p A consumer can't read data while in the code CREATING /code or code DELETING /code states. /p
+    /// A consumer can't read data while in the `CREATING` or `DELETING` states.
     pub consumer_status: ConsumerStatus,
-    /// p/
     pub consumer_creation_timestamp: rt::DateTime,
 }
 rt::structure!(
@@ -319,18 +335,19 @@ pub static CONSUMER: rt::Schema = rt::Schema::structure(
         rt::m("ConsumerCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
     ],
 );
-/// p An object that represents the details of a registered consumer. This type of object is returned by a DescribeStreamConsumer /a . /p
+/// An object that represents the details of a registered consumer. This type of object is returned by DescribeStreamConsumer.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConsumerDescription {
-    /// p The name of the consumer is something you choose when you register the consumer. /p
+    /// The name of the consumer is something you choose when you register the consumer.
     pub consumer_name: String,
-    /// p When you register a consumer, Kinesis Data Streams generates an ARN for it. You need this ARN to be able to call a SubscribeToShard /a . /p p If you delete a consumer and then create a new one with the same name, it won't have the same ARN. That's because consumer ARNs contain the creation timestamp. This is important to keep in mind if you have IAM policies that reference consumer ARNs. /p
+    /// When you register a consumer, Kinesis Data Streams generates an ARN for it. You need this ARN to be able to call SubscribeToShard.
+    ///
+    /// If you delete a consumer and then create a new one with the same name, it won't have the same ARN. That's because consumer ARNs contain the creation timestamp. This is important to keep in mind if you have IAM policies that reference consumer ARNs.
     pub consumer_arn: String,
-    /// p A consumer can't read data while in the code CREATING /code or code DELETING /code states. /p
+    /// A consumer can't read data while in the `CREATING` or `DELETING` states.
     pub consumer_status: ConsumerStatus,
-    /// p/
     pub consumer_creation_timestamp: rt::DateTime,
-    /// p The ARN of the stream with which you registered the consumer. /p
+    /// The ARN of the stream with which you registered the consumer.
     pub stream_arn: String,
 }
 rt::structure!(
@@ -357,21 +374,21 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateChannelInput {
-    /// p The name of the channel. The name is unique within your Amazon Web Services account and Amazon Web Services Region. /p
+    /// The name of the channel. The name is unique within your Amazon Web Services account and Amazon Web Services Region.
     pub channel_name: String,
-    /// p The Amazon Resource Name (ARN) of the IAM role that Amazon Kinesis Data Streams assumes to write records to the destination. /p
+    /// The Amazon Resource Name (ARN) of the IAM role that Amazon Kinesis Data Streams assumes to write records to the destination.
     pub service_execution_role_arn: String,
-    /// p The source stream configuration for the channel. Currently, one stream is supported per channel. /p
+    /// The source stream configuration for the channel. Currently, one stream is supported per channel.
     pub stream_configuration_list: Vec<ChannelStreamConfiguration>,
-    /// p The configuration for delivery to a general purpose Amazon S3 bucket. Specify this parameter when code S3TablesDestinationConfiguration /code is not specified. /p
+    /// The configuration for delivery to a general purpose Amazon S3 bucket. Specify this parameter when `S3TablesDestinationConfiguration` is not specified.
     pub s3_destination_configuration: Option<S3DestinationConfiguration>,
-    /// p The configuration for delivery to streaming tables on Apache Iceberg in Amazon S3 Tables. Specify this parameter when code S3DestinationConfiguration /code is not specified. /p
+    /// The configuration for delivery to streaming tables on Apache Iceberg in Amazon S3 Tables. Specify this parameter when `S3DestinationConfiguration` is not specified.
     pub s3_tables_destination_configuration: Option<S3TablesDestinationConfiguration>,
-    /// p The server-side encryption configuration that uses an Amazon Web Services KMS key to encrypt data delivered to the destination. /p
+    /// The server-side encryption configuration that uses an Amazon Web Services KMS key to encrypt data delivered to the destination.
     pub encryption_configuration: Option<ChannelEncryptionConfiguration>,
-    /// p A set of key-value pairs to assign to the channel. A tag consists of a required key and an optional value. /p
+    /// A set of key-value pairs to assign to the channel. A tag consists of a required key and an optional value.
     pub tags: Option<rt::Map<String, String>>,
-    /// p The Amazon CloudWatch Logs configuration for the channel. /p
+    /// The Amazon CloudWatch Logs configuration for the channel.
     pub logging_configuration: Option<ChannelLoggingConfiguration>,
 }
 rt::structure!(
@@ -396,7 +413,7 @@ pub static CREATE_CHANNEL_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateChannelOutput {
-    /// p The configuration and current status of the channel, including its ARN, destination configuration, and lifecycle state. Immediately after creation, the state is code CREATING /code . /p
+    /// The configuration and current status of the channel, including its ARN, destination configuration, and lifecycle state. Immediately after creation, the state is `CREATING`.
     pub channel_description: ChannelDescription,
 }
 rt::structure!(CreateChannelOutput, CREATE_CHANNEL_OUTPUT, 0 => channel_description);
@@ -406,13 +423,13 @@ pub static CREATE_CHANNEL_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateQueueInput {
-    /// p A name for the queue. The name is scoped to the Amazon Web Services account and Region used by the request, so two queues in different accounts, or in the same account and different Regions, can have the same name. /p
+    /// A name for the queue. The name is scoped to the Amazon Web Services account and Region used by the request, so two queues in different accounts, or in the same account and different Regions, can have the same name.
     pub queue_name: String,
-    /// p The data stream the queue delivers records from, and the position in that stream where delivery begins. The list must contain exactly one entry, because a queue delivers records from a single data stream. /p
+    /// The data stream the queue delivers records from, and the position in that stream where delivery begins. The list must contain exactly one entry, because a queue delivers records from a single data stream.
     pub stream_configuration_list: Vec<QueueStreamConfiguration>,
-    /// p The configuration attributes for the queue, including its visibility timeout and its dead-letter handling configuration. /p
+    /// The configuration attributes for the queue, including its visibility timeout and its dead-letter handling configuration.
     pub queue_attributes: Option<QueueAttributes>,
-    /// p A set of up to 50 key-value pairs to apply to the queue. You can also add, change, and remove tags after the queue is created with a TagResource /a and a UntagResource /a . /p
+    /// A set of up to 50 key-value pairs to apply to the queue. You can also add, change, and remove tags after the queue is created with TagResource and UntagResource.
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -431,7 +448,7 @@ pub static CREATE_QUEUE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateQueueOutput {
-    /// p A description of the queue that was created. /p
+    /// A description of the queue that was created.
     pub queue_description: QueueDescription,
 }
 rt::structure!(CreateQueueOutput, CREATE_QUEUE_OUTPUT, 0 => queue_description);
@@ -439,22 +456,27 @@ pub static CREATE_QUEUE_OUTPUT: rt::Schema = rt::Schema::structure(
     "CreateQueueOutput",
     &[rt::m("QueueDescription", &QUEUE_DESCRIPTION).flags(rt::REQUIRED)],
 );
-/// p Represents the input for code CreateStream /code . /p
+/// Represents the input for `CreateStream`.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStreamInput {
-    /// p A name to identify the stream. The stream name is scoped to the Amazon Web Services account used by the application that creates the stream. It is also scoped by Amazon Web Services Region. That is, two streams in two different Amazon Web Services accounts can have the same name. Two streams in the same Amazon Web Services account but in two different Regions can also have the same name. /p
+    /// A name to identify the stream. The stream name is scoped to the Amazon Web Services account used by the application that creates the stream. It is also scoped by Amazon Web Services Region. That is, two streams in two different Amazon Web Services accounts can have the same name. Two streams in the same Amazon Web Services account but in two different Regions can also have the same name.
     pub stream_name: String,
-    /// p The number of shards that the stream will use. The throughput of the stream is a function of the number of shards; more shards are required for greater provisioned throughput. /p
+    /// The number of shards that the stream will use. The throughput of the stream is a function of the number of shards; more shards are required for greater provisioned throughput.
     pub shard_count: Option<i32>,
-    /// p Indicates the capacity mode of the data stream. Currently, in Kinesis Data Streams, you can choose between an b on-demand /b capacity mode and a b provisioned /b capacity mode for your data streams. /p
+    /// Indicates the capacity mode of the data stream. Currently, in Kinesis Data Streams, you can choose between an **on-demand** capacity mode and a **provisioned** capacity mode for your data streams.
     pub stream_mode_details: Option<StreamModeDetails>,
-    /// p A set of up to 50 key-value pairs to use to create the tags. A tag consists of a required key and an optional value. /p
+    /// A set of up to 50 key-value pairs to use to create the tags. A tag consists of a required key and an optional value.
     pub tags: Option<rt::Map<String, String>>,
-    /// p The target warm throughput in MB/s that the stream should be scaled to handle. This represents the throughput capacity that will be immediately available for write operations. /p
+    /// The target warm throughput in MB/s that the stream should be scaled to handle. This represents the throughput capacity that will be immediately available for write operations.
     pub warm_throughput_mi_bps: Option<i32>,
-    /// p The maximum record size of a single record in kibibyte (KiB) that you can write to, and read from a stream. /p
+    /// The maximum record size of a single record in kibibyte (KiB) that you can write to, and read from a stream.
     pub max_record_size_in_ki_b: Option<i32>,
-    /// p The record distribution strategy for the stream, which determines how Amazon Kinesis Data Streams distributes records across shards. Specify one of the following values: /p ul li p code AUTO /code – Amazon Kinesis Data Streams distributes records evenly across shards and ignores any partition key and code ExplicitHashKey /code that producers supply. Use this value for stateless workloads that do not require partition-key ordering. /p /li li p code USER PARTITION KEY /code – Producers must supply a partition key, which Amazon Kinesis Data Streams uses to determine shard placement. This is the default. /p /li /ul p The record distribution strategy is only supported for streams that use the on-demand capacity mode. If you do not specify this parameter, the stream uses code USER PARTITION KEY /code . /p
+    /// The record distribution strategy for the stream, which determines how Amazon Kinesis Data Streams distributes records across shards. Specify one of the following values:
+    ///
+    /// - `AUTO` – Amazon Kinesis Data Streams distributes records evenly across shards and ignores any partition key and `ExplicitHashKey` that producers supply. Use this value for stateless workloads that do not require partition-key ordering.
+    /// - `USER_PARTITION_KEY` – Producers must supply a partition key, which Amazon Kinesis Data Streams uses to determine shard placement. This is the default.
+    ///
+    /// The record distribution strategy is only supported for streams that use the on-demand capacity mode. If you do not specify this parameter, the stream uses `USER_PARTITION_KEY`.
     pub record_distribution_strategy: Option<RecordDistributionStrategy>,
 }
 rt::structure!(

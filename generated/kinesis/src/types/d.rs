@@ -3,12 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The dead-letter handling configuration for a queue. Each queue has built-in dead-letter handling. When a record has been received code MaxReceiveCount /code times without being acknowledged, it becomes a dead-letter record, and a ReceiveQueueRecords /a no longer returns it. The dead-letter record stays in the same queue, and you work with it through a ReceiveDeadLetterQueueRecords /a , a AcknowledgeDeadLetterQueueRecords /a , a UpdateDeadLetterQueueRecordsVisibility /a , and a RestoreDeadLetterQueueRecords /a , which use the same queue ARN. /p p Dead-letter handling is enabled by default, with a code MaxReceiveCount /code of 6. To use a different value, or to turn dead-letter handling off, specify this configuration in code QueueAttributes /code . /p
+/// The dead-letter handling configuration for a queue. Each queue has built-in dead-letter handling. When a record has been received `MaxReceiveCount` times without being acknowledged, it becomes a dead-letter record, and ReceiveQueueRecords no longer returns it. The dead-letter record stays in the same queue, and you work with it through ReceiveDeadLetterQueueRecords, AcknowledgeDeadLetterQueueRecords, UpdateDeadLetterQueueRecordsVisibility, and RestoreDeadLetterQueueRecords, which use the same queue ARN.
+///
+/// Dead-letter handling is enabled by default, with a `MaxReceiveCount` of 6. To use a different value, or to turn dead-letter handling off, specify this configuration in `QueueAttributes`.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeadLetterConfiguration {
-    /// p Whether dead-letter handling is enabled for the queue. code BUILT IN /code enables it: when a record has been received code MaxReceiveCount /code times without being acknowledged, it becomes a dead-letter record and a ReceiveQueueRecords /a no longer returns it. code NONE /code disables it, and an unacknowledged record continues to be redelivered until it is acknowledged or its retention period ends. /p
+    /// Whether dead-letter handling is enabled for the queue. `BUILT_IN` enables it: when a record has been received `MaxReceiveCount` times without being acknowledged, it becomes a dead-letter record and ReceiveQueueRecords no longer returns it. `NONE` disables it, and an unacknowledged record continues to be redelivered until it is acknowledged or its retention period ends.
     pub target_type: TargetType,
-    /// p The number of times a record can be received without being acknowledged before it becomes a dead-letter record. Required when code TargetType /code is code BUILT IN /code . A queue that you create without code DeadLetterConfiguration /code gets a code MaxReceiveCount /code of 6. /p
+    /// The number of times a record can be received without being acknowledged before it becomes a dead-letter record. Required when `TargetType` is `BUILT_IN`. A queue that you create without `DeadLetterConfiguration` gets a `MaxReceiveCount` of 6.
     pub max_receive_count: Option<i32>,
 }
 rt::structure!(
@@ -22,14 +24,14 @@ pub static DEAD_LETTER_CONFIGURATION: rt::Schema = rt::Schema::structure(
         rt::m("MaxReceiveCount", &rt::INTEGER),
     ],
 );
-/// p The Amazon S3 dead-letter queue configuration for records that cannot be delivered. /p
+/// The Amazon S3 dead-letter queue configuration for records that cannot be delivered.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeadLetterQueueS3Configuration {
-    /// p The Amazon Resource Name (ARN) of the dead-letter queue Amazon S3 bucket. /p
+    /// The Amazon Resource Name (ARN) of the dead-letter queue Amazon S3 bucket.
     pub bucket_arn: String,
-    /// p The Amazon Web Services account ID of the expected owner of the dead-letter queue bucket. /p
+    /// The Amazon Web Services account ID of the expected owner of the dead-letter queue bucket.
     pub expected_bucket_owner: String,
-    /// p The Amazon S3 key prefix for error records. /p
+    /// The Amazon S3 key prefix for error records.
     pub error_output_prefix: Option<String>,
 }
 rt::structure!(
@@ -44,16 +46,16 @@ pub static DEAD_LETTER_QUEUE_S3_CONFIGURATION: rt::Schema = rt::Schema::structur
         rt::m("ErrorOutputPrefix", &rt::STRING),
     ],
 );
-/// p Represents the input for a DecreaseStreamRetentionPeriod /a . /p
+/// Represents the input for DecreaseStreamRetentionPeriod.
 #[derive(Clone, Default, PartialEq)]
 pub struct DecreaseStreamRetentionPeriodInput {
-    /// p The name of the stream to modify. /p
+    /// The name of the stream to modify.
     pub stream_name: Option<String>,
-    /// p The new retention period of the stream, in hours. Must be less than the current retention period. /p
+    /// The new retention period of the stream, in hours. Must be less than the current retention period.
     pub retention_period_hours: i32,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -71,7 +73,7 @@ pub static DECREASE_STREAM_RETENTION_PERIOD_INPUT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteChannelInput {
-    /// p The Amazon Resource Name (ARN) of the channel to delete. /p
+    /// The Amazon Resource Name (ARN) of the channel to delete.
     pub channel_arn: String,
 }
 rt::structure!(DeleteChannelInput, DELETE_CHANNEL_INPUT, 0 => channel_arn);
@@ -81,7 +83,7 @@ pub static DELETE_CHANNEL_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteQueueInput {
-    /// p The ARN of the queue to delete. /p
+    /// The ARN of the queue to delete.
     pub queue_arn: String,
 }
 rt::structure!(DeleteQueueInput, DELETE_QUEUE_INPUT, 0 => queue_arn);
@@ -91,9 +93,9 @@ pub static DELETE_QUEUE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourcePolicyInput {
-    /// p The Amazon Resource Name (ARN) of a data stream, a queue, or an enhanced fan-out consumer. /p
+    /// The Amazon Resource Name (ARN) of a data stream, a queue, or an enhanced fan-out consumer.
     pub resource_arn: String,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -107,16 +109,20 @@ pub static DELETE_RESOURCE_POLICY_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("StreamId", &rt::STRING).ctx("StreamId"),
     ],
 );
-/// p Represents the input for a DeleteStream /a . /p
+/// Represents the input for DeleteStream.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStreamInput {
-    /// p The name of the stream to delete. /p
+    /// The name of the stream to delete.
     pub stream_name: Option<String>,
-    /// p If this parameter is unset ( code null /code ) or if you set it to code false /code , and the stream has registered enhanced fan-out consumers, the call to code DeleteStream /code fails with a code ResourceInUseException /code . /p p If you set it to code true /code , code DeleteStream /code deletes the stream and every consumer registered with it. /p p This parameter does not apply to queues. A stream that has queues cannot be deleted until every queue on it is deleted with a DeleteQueue /a , whatever this parameter is set to. /p
+    /// If this parameter is unset (`null`) or if you set it to `false`, and the stream has registered enhanced fan-out consumers, the call to `DeleteStream` fails with a `ResourceInUseException`.
+    ///
+    /// If you set it to `true`, `DeleteStream` deletes the stream and every consumer registered with it.
+    ///
+    /// This parameter does not apply to queues. A stream that has queues cannot be deleted until every queue on it is deleted with DeleteQueue, whatever this parameter is set to.
     pub enforce_consumer_deletion: Option<bool>,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -134,13 +140,13 @@ pub static DELETE_STREAM_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterStreamConsumerInput {
-    /// p The ARN of the Kinesis data stream that the consumer is registered with. For more information, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kinesis-streams" Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces /a . /p
+    /// The ARN of the Kinesis data stream that the consumer is registered with. For more information, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kinesis-streams).
     pub stream_arn: Option<String>,
-    /// p The name that you gave to the consumer. /p
+    /// The name that you gave to the consumer.
     pub consumer_name: Option<String>,
-    /// p The ARN returned by Kinesis Data Streams when you registered the consumer. If you don't know the ARN of the consumer that you want to deregister, you can use the ListStreamConsumers operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream. The description of a consumer contains its ARN. /p
+    /// The ARN returned by Kinesis Data Streams when you registered the consumer. If you don't know the ARN of the consumer that you want to deregister, you can use the ListStreamConsumers operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream. The description of a consumer contains its ARN.
     pub consumer_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -165,7 +171,7 @@ pub static DESCRIBE_ACCOUNT_SETTINGS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAccountSettingsOutput {
-    /// p The current configuration of the minimum throughput billing commitment for your Amazon Web Services account. /p
+    /// The current configuration of the minimum throughput billing commitment for your Amazon Web Services account.
     pub minimum_throughput_billing_commitment: Option<
         MinimumThroughputBillingCommitmentOutput,
     >,
@@ -185,7 +191,7 @@ pub static DESCRIBE_ACCOUNT_SETTINGS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeChannelInput {
-    /// p The Amazon Resource Name (ARN) of the channel to describe. /p
+    /// The Amazon Resource Name (ARN) of the channel to describe.
     pub channel_arn: String,
 }
 rt::structure!(DescribeChannelInput, DESCRIBE_CHANNEL_INPUT, 0 => channel_arn);
@@ -195,7 +201,7 @@ pub static DESCRIBE_CHANNEL_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeChannelOutput {
-    /// p The configuration and current status of the channel, including its ARN, source stream, destination configuration, and lifecycle state. /p
+    /// The configuration and current status of the channel, including its ARN, source stream, destination configuration, and lifecycle state.
     pub channel_description: ChannelDescription,
 }
 rt::structure!(DescribeChannelOutput, DESCRIBE_CHANNEL_OUTPUT, 0 => channel_description);
@@ -212,17 +218,17 @@ pub static DESCRIBE_LIMITS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLimitsOutput {
-    /// p The maximum number of shards. /p
+    /// The maximum number of shards.
     pub shard_limit: i32,
-    /// p The number of open shards. /p
+    /// The number of open shards.
     pub open_shard_count: i32,
-    /// p Indicates the number of data streams with the on-demand capacity mode. /p
+    /// Indicates the number of data streams with the on-demand capacity mode.
     pub on_demand_stream_count: i32,
-    /// p The maximum number of data streams with the on-demand capacity mode. /p
+    /// The maximum number of data streams with the on-demand capacity mode.
     pub on_demand_stream_count_limit: i32,
-    /// p The number of channels in the account. /p
+    /// The number of channels in the account.
     pub channel_count: Option<i32>,
-    /// p The maximum number of channels allowed in the account. /p
+    /// The maximum number of channels allowed in the account.
     pub channel_count_limit: Option<i32>,
 }
 rt::structure!(
@@ -243,7 +249,7 @@ pub static DESCRIBE_LIMITS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeQueueInput {
-    /// p The ARN of the queue to describe. /p
+    /// The ARN of the queue to describe.
     pub queue_arn: String,
 }
 rt::structure!(DescribeQueueInput, DESCRIBE_QUEUE_INPUT, 0 => queue_arn);
@@ -253,7 +259,7 @@ pub static DESCRIBE_QUEUE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeQueueOutput {
-    /// p A description of the queue. /p
+    /// A description of the queue.
     pub queue_description: QueueDescription,
 }
 rt::structure!(DescribeQueueOutput, DESCRIBE_QUEUE_OUTPUT, 0 => queue_description);
@@ -263,13 +269,13 @@ pub static DESCRIBE_QUEUE_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStreamConsumerInput {
-    /// p The ARN of the Kinesis data stream that the consumer is registered with. For more information, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kinesis-streams" Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces /a . /p
+    /// The ARN of the Kinesis data stream that the consumer is registered with. For more information, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kinesis-streams).
     pub stream_arn: Option<String>,
-    /// p The name that you gave to the consumer. /p
+    /// The name that you gave to the consumer.
     pub consumer_name: Option<String>,
-    /// p The ARN returned by Kinesis Data Streams when you registered the consumer. /p
+    /// The ARN returned by Kinesis Data Streams when you registered the consumer.
     pub consumer_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -287,7 +293,7 @@ pub static DESCRIBE_STREAM_CONSUMER_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStreamConsumerOutput {
-    /// p An object that represents the details of the consumer. /p
+    /// An object that represents the details of the consumer.
     pub consumer_description: ConsumerDescription,
 }
 rt::structure!(
@@ -298,18 +304,22 @@ pub static DESCRIBE_STREAM_CONSUMER_OUTPUT: rt::Schema = rt::Schema::structure(
     "DescribeStreamConsumerOutput",
     &[rt::m("ConsumerDescription", &CONSUMER_DESCRIPTION).flags(rt::REQUIRED)],
 );
-/// p Represents the input for code DescribeStream /code . /p
+/// Represents the input for `DescribeStream`.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStreamInput {
-    /// p The name of the stream to describe. /p
+    /// The name of the stream to describe.
     pub stream_name: Option<String>,
-    /// p The maximum number of shards to return in a single call. The default value is 100. If you specify a value greater than 100, at most 100 results are returned. /p
+    /// The maximum number of shards to return in a single call. The default value is 100. If you specify a value greater than 100, at most 100 results are returned.
     pub limit: Option<i32>,
-    /// p The shard ID of the shard to start with. /p p Specify this parameter to indicate that you want to describe the stream starting with the shard whose ID immediately follows code ExclusiveStartShardId /code . /p p If you don't specify this parameter, the default behavior for code DescribeStream /code is to describe the stream starting with the first shard in the stream. /p
+    /// The shard ID of the shard to start with.
+    ///
+    /// Specify this parameter to indicate that you want to describe the stream starting with the shard whose ID immediately follows `ExclusiveStartShardId`.
+    ///
+    /// If you don't specify this parameter, the default behavior for `DescribeStream` is to describe the stream starting with the first shard in the stream.
     pub exclusive_start_shard_id: Option<String>,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -326,10 +336,10 @@ pub static DESCRIBE_STREAM_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("StreamId", &rt::STRING).ctx("StreamId"),
     ],
 );
-/// p Represents the output for code DescribeStream /code . /p
+/// Represents the output for `DescribeStream`.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStreamOutput {
-    /// p The current status of the stream, the stream Amazon Resource Name (ARN), an array of shard objects that comprise the stream, and whether there are more shards available. /p
+    /// The current status of the stream, the stream Amazon Resource Name (ARN), an array of shard objects that comprise the stream, and whether there are more shards available.
     pub stream_description: StreamDescription,
 }
 rt::structure!(DescribeStreamOutput, DESCRIBE_STREAM_OUTPUT, 0 => stream_description);
@@ -339,11 +349,11 @@ pub static DESCRIBE_STREAM_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStreamSummaryInput {
-    /// p The name of the stream to describe. /p
+    /// The name of the stream to describe.
     pub stream_name: Option<String>,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -360,7 +370,7 @@ pub static DESCRIBE_STREAM_SUMMARY_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStreamSummaryOutput {
-    /// p A a StreamDescriptionSummary /a containing information about the stream. /p
+    /// A StreamDescriptionSummary containing information about the stream.
     pub stream_description_summary: StreamDescriptionSummary,
 }
 rt::structure!(
@@ -371,16 +381,29 @@ pub static DESCRIBE_STREAM_SUMMARY_OUTPUT: rt::Schema = rt::Schema::structure(
     "DescribeStreamSummaryOutput",
     &[rt::m("StreamDescriptionSummary", &STREAM_DESCRIPTION_SUMMARY).flags(rt::REQUIRED)],
 );
-/// p Represents the input for a DisableEnhancedMonitoring /a . /p
+/// Represents the input for DisableEnhancedMonitoring.
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableEnhancedMonitoringInput {
-    /// p The name of the Kinesis data stream for which to disable enhanced monitoring. /p
+    /// The name of the Kinesis data stream for which to disable enhanced monitoring.
     pub stream_name: Option<String>,
-    /// p List of shard-level metrics to disable. /p p The following are the valid shard-level metrics. The value " code ALL /code " disables every metric. /p ul li p code IncomingBytes /code /p /li li p code IncomingRecords /code /p /li li p code OutgoingBytes /code /p /li li p code OutgoingRecords /code /p /li li p code WriteProvisionedThroughputExceeded /code /p /li li p code ReadProvisionedThroughputExceeded /code /p /li li p code IteratorAgeMilliseconds /code /p /li li p code ALL /code /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/kinesis/latest/dev/monitoring-with-cloudwatch.html" Monitoring the Amazon Kinesis Data Streams Service with Amazon CloudWatch /a in the i Amazon Kinesis Data Streams Developer Guide /i . /p
+    /// List of shard-level metrics to disable.
+    ///
+    /// The following are the valid shard-level metrics. The value "`ALL`" disables every metric.
+    ///
+    /// - `IncomingBytes`
+    /// - `IncomingRecords`
+    /// - `OutgoingBytes`
+    /// - `OutgoingRecords`
+    /// - `WriteProvisionedThroughputExceeded`
+    /// - `ReadProvisionedThroughputExceeded`
+    /// - `IteratorAgeMilliseconds`
+    /// - `ALL`
+    ///
+    /// For more information, see [Monitoring the Amazon Kinesis Data Streams Service with Amazon CloudWatch](https://docs.aws.amazon.com/kinesis/latest/dev/monitoring-with-cloudwatch.html) in the *Amazon Kinesis Data Streams Developer Guide*.
     pub shard_level_metrics: Vec<MetricsName>,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -396,7 +419,7 @@ pub static DISABLE_ENHANCED_MONITORING_INPUT: rt::Schema = rt::Schema::structure
         rt::m("StreamId", &rt::STRING).ctx("StreamId"),
     ],
 );
-/// p The request was rejected because the DryRun parameter was specified. /p
+/// The request was rejected because the DryRun parameter was specified.
 #[derive(Clone, Default, PartialEq)]
 pub struct DryRunOperationException {
     pub message: Option<String>,

@@ -3,16 +3,29 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Represents the input for a EnableEnhancedMonitoring /a . /p
+/// Represents the input for EnableEnhancedMonitoring.
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableEnhancedMonitoringInput {
-    /// p The name of the stream for which to enable enhanced monitoring. /p
+    /// The name of the stream for which to enable enhanced monitoring.
     pub stream_name: Option<String>,
-    /// p List of shard-level metrics to enable. /p p The following are the valid shard-level metrics. The value " code ALL /code " enables every metric. /p ul li p code IncomingBytes /code /p /li li p code IncomingRecords /code /p /li li p code OutgoingBytes /code /p /li li p code OutgoingRecords /code /p /li li p code WriteProvisionedThroughputExceeded /code /p /li li p code ReadProvisionedThroughputExceeded /code /p /li li p code IteratorAgeMilliseconds /code /p /li li p code ALL /code /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/kinesis/latest/dev/monitoring-with-cloudwatch.html" Monitoring the Amazon Kinesis Data Streams Service with Amazon CloudWatch /a in the i Amazon Kinesis Data Streams Developer Guide /i . /p
+    /// List of shard-level metrics to enable.
+    ///
+    /// The following are the valid shard-level metrics. The value "`ALL`" enables every metric.
+    ///
+    /// - `IncomingBytes`
+    /// - `IncomingRecords`
+    /// - `OutgoingBytes`
+    /// - `OutgoingRecords`
+    /// - `WriteProvisionedThroughputExceeded`
+    /// - `ReadProvisionedThroughputExceeded`
+    /// - `IteratorAgeMilliseconds`
+    /// - `ALL`
+    ///
+    /// For more information, see [Monitoring the Amazon Kinesis Data Streams Service with Amazon CloudWatch](https://docs.aws.amazon.com/kinesis/latest/dev/monitoring-with-cloudwatch.html) in the *Amazon Kinesis Data Streams Developer Guide*.
     pub shard_level_metrics: Vec<MetricsName>,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -31,10 +44,23 @@ pub static ENABLE_ENHANCED_MONITORING_INPUT: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum EncryptionType { None = "NONE", Kms = "KMS" }
 }
-/// p Represents enhanced metrics types. /p
+/// Represents enhanced metrics types.
 #[derive(Clone, Default, PartialEq)]
 pub struct EnhancedMetrics {
-    /// p List of shard-level metrics. /p p The following are the valid shard-level metrics. The value " code ALL /code " enhances every metric. /p ul li p code IncomingBytes /code /p /li li p code IncomingRecords /code /p /li li p code OutgoingBytes /code /p /li li p code OutgoingRecords /code /p /li li p code WriteProvisionedThroughputExceeded /code /p /li li p code ReadProvisionedThroughputExceeded /code /p /li li p code IteratorAgeMilliseconds /code /p /li li p code ALL /code /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/kinesis/latest/dev/monitoring-with-cloudwatch.html" Monitoring the Amazon Kinesis Data Streams Service with Amazon CloudWatch /a in the i Amazon Kinesis Data Streams Developer Guide /i . /p
+    /// List of shard-level metrics.
+    ///
+    /// The following are the valid shard-level metrics. The value "`ALL`" enhances every metric.
+    ///
+    /// - `IncomingBytes`
+    /// - `IncomingRecords`
+    /// - `OutgoingBytes`
+    /// - `OutgoingRecords`
+    /// - `WriteProvisionedThroughputExceeded`
+    /// - `ReadProvisionedThroughputExceeded`
+    /// - `IteratorAgeMilliseconds`
+    /// - `ALL`
+    ///
+    /// For more information, see [Monitoring the Amazon Kinesis Data Streams Service with Amazon CloudWatch](https://docs.aws.amazon.com/kinesis/latest/dev/monitoring-with-cloudwatch.html) in the *Amazon Kinesis Data Streams Developer Guide*.
     pub shard_level_metrics: Option<Vec<MetricsName>>,
 }
 rt::structure!(EnhancedMetrics, ENHANCED_METRICS, 0 => shard_level_metrics);
@@ -46,16 +72,16 @@ pub static ENHANCED_MONITORING_LIST: rt::Schema = rt::Schema::list(
     "EnhancedMonitoringList",
     &[rt::m("member", &ENHANCED_METRICS)],
 );
-/// p Represents the output for a EnableEnhancedMonitoring /a and a DisableEnhancedMonitoring /a . /p
+/// Represents the output for EnableEnhancedMonitoring and DisableEnhancedMonitoring.
 #[derive(Clone, Default, PartialEq)]
 pub struct EnhancedMonitoringOutput {
-    /// p The name of the Kinesis data stream. /p
+    /// The name of the Kinesis data stream.
     pub stream_name: Option<String>,
-    /// p Represents the current state of the metrics that are in the enhanced state before the operation. /p
+    /// Represents the current state of the metrics that are in the enhanced state before the operation.
     pub current_shard_level_metrics: Option<Vec<MetricsName>>,
-    /// p Represents the list of all the metrics that would be in the enhanced state after the operation. /p
+    /// Represents the list of all the metrics that would be in the enhanced state after the operation.
     pub desired_shard_level_metrics: Option<Vec<MetricsName>>,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
 }
 rt::structure!(
@@ -71,10 +97,10 @@ pub static ENHANCED_MONITORING_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("StreamARN", &rt::STRING),
     ],
 );
-/// p The provided iterator exceeds the maximum age allowed. /p
+/// The provided iterator exceeds the maximum age allowed.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExpiredIteratorException {
-    /// p A message that provides information about the error. /p
+    /// A message that provides information about the error.
     pub message: Option<String>,
 }
 rt::structure!(ExpiredIteratorException, EXPIRED_ITERATOR_EXCEPTION, 0 => message);
@@ -83,7 +109,7 @@ pub static EXPIRED_ITERATOR_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The pagination token passed to the operation is expired. /p
+/// The pagination token passed to the operation is expired.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExpiredNextTokenException {
     pub message: Option<String>,

@@ -3,18 +3,18 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Represents the input for a GetRecords /a . /p
+/// Represents the input for GetRecords.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRecordsInput {
-    /// p The position in the shard from which you want to start sequentially reading data records. A shard iterator specifies this position using the sequence number of a data record in the shard. /p
+    /// The position in the shard from which you want to start sequentially reading data records. A shard iterator specifies this position using the sequence number of a data record in the shard.
     pub shard_iterator: String,
-    /// p The maximum number of records to return. Specify a value of up to 10,000. If you specify a value that is greater than 10,000, a GetRecords /a throws code InvalidArgumentException /code . The default value is 10,000. /p
+    /// The maximum number of records to return. Specify a value of up to 10,000. If you specify a value that is greater than 10,000, GetRecords throws `InvalidArgumentException`. The default value is 10,000.
     pub limit: Option<i32>,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
-    /// p Checks if your request will succeed. code DryRun /code is an optional parameter. /p
+    /// Checks if your request will succeed. `DryRun` is an optional parameter.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -31,16 +31,16 @@ pub static GET_RECORDS_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
-/// p Represents the output for a GetRecords /a . /p
+/// Represents the output for GetRecords.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRecordsOutput {
-    /// p The data records retrieved from the shard. /p
+    /// The data records retrieved from the shard.
     pub records: Vec<Record>,
-    /// p The next position in the shard from which to start sequentially reading data records. If set to code null /code , the shard has been closed and the requested iterator does not return any more data. /p
+    /// The next position in the shard from which to start sequentially reading data records. If set to `null`, the shard has been closed and the requested iterator does not return any more data.
     pub next_shard_iterator: Option<String>,
-    /// p The number of milliseconds the a GetRecords /a response is from the tip of the stream, indicating how far behind current time the consumer is. A value of zero indicates that record processing is caught up, and there are no new records to process at this moment. /p
+    /// The number of milliseconds the GetRecords response is from the tip of the stream, indicating how far behind current time the consumer is. A value of zero indicates that record processing is caught up, and there are no new records to process at this moment.
     pub millis_behind_latest: Option<i64>,
-    /// p The list of the current shard's child shards, returned in the code GetRecords /code API's response only when the end of the current shard is reached. /p
+    /// The list of the current shard's child shards, returned in the `GetRecords` API's response only when the end of the current shard is reached.
     pub child_shards: Option<Vec<ChildShard>>,
 }
 rt::structure!(
@@ -58,9 +58,9 @@ pub static GET_RECORDS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyInput {
-    /// p The Amazon Resource Name (ARN) of a data stream, a queue, or an enhanced fan-out consumer. /p
+    /// The Amazon Resource Name (ARN) of a data stream, a queue, or an enhanced fan-out consumer.
     pub resource_arn: String,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -75,7 +75,7 @@ pub static GET_RESOURCE_POLICY_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyOutput {
-    /// p Details of the resource policy. This is formatted as a JSON string. /p
+    /// Details of the resource policy. This is formatted as a JSON string.
     pub policy: String,
 }
 rt::structure!(GetResourcePolicyOutput, GET_RESOURCE_POLICY_OUTPUT, 0 => policy);
@@ -83,24 +83,32 @@ pub static GET_RESOURCE_POLICY_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetResourcePolicyOutput",
     &[rt::m("Policy", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Represents the input for code GetShardIterator /code . /p
+/// Represents the input for `GetShardIterator`.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetShardIteratorInput {
-    /// p The name of the Amazon Kinesis data stream. /p
+    /// The name of the Amazon Kinesis data stream.
     pub stream_name: Option<String>,
-    /// p The shard ID of the Kinesis Data Streams shard to get the iterator for. /p
+    /// The shard ID of the Kinesis Data Streams shard to get the iterator for.
     pub shard_id: String,
-    /// p Determines how the shard iterator is used to start reading data records from the shard. /p p The following are the valid Amazon Kinesis shard iterator types: /p ul li p AT SEQUENCE NUMBER - Start reading from the position denoted by a specific sequence number, provided in the value code StartingSequenceNumber /code . /p /li li p AFTER SEQUENCE NUMBER - Start reading right after the position denoted by a specific sequence number, provided in the value code StartingSequenceNumber /code . /p /li li p AT TIMESTAMP - Start reading from the position denoted by a specific time stamp, provided in the value code Timestamp /code . /p /li li p TRIM HORIZON - Start reading at the last untrimmed record in the shard in the system, which is the oldest data record in the shard. /p /li li p LATEST - Start reading just after the most recent record in the shard, so that you always read the most recent data in the shard. /p /li /ul
+    /// Determines how the shard iterator is used to start reading data records from the shard.
+    ///
+    /// The following are the valid Amazon Kinesis shard iterator types:
+    ///
+    /// - AT\_SEQUENCE\_NUMBER - Start reading from the position denoted by a specific sequence number, provided in the value `StartingSequenceNumber`.
+    /// - AFTER\_SEQUENCE\_NUMBER - Start reading right after the position denoted by a specific sequence number, provided in the value `StartingSequenceNumber`.
+    /// - AT\_TIMESTAMP - Start reading from the position denoted by a specific time stamp, provided in the value `Timestamp`.
+    /// - TRIM\_HORIZON - Start reading at the last untrimmed record in the shard in the system, which is the oldest data record in the shard.
+    /// - LATEST - Start reading just after the most recent record in the shard, so that you always read the most recent data in the shard.
     pub shard_iterator_type: ShardIteratorType,
-    /// p The sequence number of the data record in the shard from which to start reading. Used with shard iterator type AT SEQUENCE NUMBER and AFTER SEQUENCE NUMBER. /p
+    /// The sequence number of the data record in the shard from which to start reading. Used with shard iterator type AT\_SEQUENCE\_NUMBER and AFTER\_SEQUENCE\_NUMBER.
     pub starting_sequence_number: Option<String>,
-    /// p The time stamp of the data record from which to start reading. Used with shard iterator type AT TIMESTAMP. A time stamp is the Unix epoch date with precision in milliseconds. For example, code 2016-04-04T19:58:46.480-00:00 /code or code 1459799926.480 /code . If a record with this exact time stamp does not exist, the iterator returned is for the next (later) record. If the time stamp is older than the current trim horizon, the iterator returned is for the oldest untrimmed data record (TRIM HORIZON). /p
+    /// The time stamp of the data record from which to start reading. Used with shard iterator type AT\_TIMESTAMP. A time stamp is the Unix epoch date with precision in milliseconds. For example, `2016-04-04T19:58:46.480-00:00` or `1459799926.480`. If a record with this exact time stamp does not exist, the iterator returned is for the next (later) record. If the time stamp is older than the current trim horizon, the iterator returned is for the oldest untrimmed data record (TRIM\_HORIZON).
     pub timestamp: Option<rt::DateTime>,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
-    /// p Checks if your request will succeed. code DryRun /code is an optional parameter. /p
+    /// Checks if your request will succeed. `DryRun` is an optional parameter.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -121,10 +129,10 @@ pub static GET_SHARD_ITERATOR_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
-/// p Represents the output for code GetShardIterator /code . /p
+/// Represents the output for `GetShardIterator`.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetShardIteratorOutput {
-    /// p The position in the shard from which to start reading data records sequentially. A shard iterator specifies this position using the sequence number of a data record in a shard. /p
+    /// The position in the shard from which to start reading data records sequentially. A shard iterator specifies this position using the sequence number of a data record in a shard.
     pub shard_iterator: Option<String>,
 }
 rt::structure!(GetShardIteratorOutput, GET_SHARD_ITERATOR_OUTPUT, 0 => shard_iterator);

@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The range of possible hash key values for the shard, which is a set of ordered contiguous positive integers. /p
+/// The range of possible hash key values for the shard, which is a set of ordered contiguous positive integers.
 #[derive(Clone, Default, PartialEq)]
 pub struct HashKeyRange {
-    /// p The starting hash key of the hash key range. /p
+    /// The starting hash key of the hash key range.
     pub starting_hash_key: String,
-    /// p The ending hash key of the hash key range. /p
+    /// The ending hash key of the hash key range.
     pub ending_hash_key: String,
 }
 rt::structure!(

@@ -3,16 +3,16 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Represents the input for a IncreaseStreamRetentionPeriod /a . /p
+/// Represents the input for IncreaseStreamRetentionPeriod.
 #[derive(Clone, Default, PartialEq)]
 pub struct IncreaseStreamRetentionPeriodInput {
-    /// p The name of the stream to modify. /p
+    /// The name of the stream to modify.
     pub stream_name: Option<String>,
-    /// p The new retention period of the stream, in hours. Must be more than the current retention period. /p
+    /// The new retention period of the stream, in hours. Must be more than the current retention period.
     pub retention_period_hours: i32,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -28,7 +28,7 @@ pub static INCREASE_STREAM_RETENTION_PERIOD_INPUT: rt::Schema = rt::Schema::stru
         rt::m("StreamId", &rt::STRING).ctx("StreamId"),
     ],
 );
-/// p The processing of the request failed because of an unknown error, exception, or failure. /p
+/// The processing of the request failed because of an unknown error, exception, or failure.
 #[derive(Clone, Default, PartialEq)]
 pub struct InternalFailureException {
     pub message: Option<String>,
@@ -39,10 +39,10 @@ pub static INTERNAL_FAILURE_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, true));
-/// p A specified parameter exceeds its restrictions, is not supported, or can't be used. For more information, see the returned message. /p
+/// A specified parameter exceeds its restrictions, is not supported, or can't be used. For more information, see the returned message.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidArgumentException {
-    /// p A message that provides information about the error. /p
+    /// A message that provides information about the error.
     pub message: Option<String>,
 }
 rt::structure!(InvalidArgumentException, INVALID_ARGUMENT_EXCEPTION, 0 => message);

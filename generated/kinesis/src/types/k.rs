@@ -3,10 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The ciphertext references a key that doesn't exist or that you don't have access to. /p
+/// The ciphertext references a key that doesn't exist or that you don't have access to.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsAccessDeniedException {
-    /// p A message that provides information about the error. /p
+    /// A message that provides information about the error.
     pub message: Option<String>,
 }
 rt::structure!(KmsAccessDeniedException, KMS_ACCESS_DENIED_EXCEPTION, 0 => message);
@@ -15,10 +15,10 @@ pub static KMS_ACCESS_DENIED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The request was rejected because the specified KMS key isn't enabled. /p
+/// The request was rejected because the specified KMS key isn't enabled.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsDisabledException {
-    /// p A message that provides information about the error. /p
+    /// A message that provides information about the error.
     pub message: Option<String>,
 }
 rt::structure!(KmsDisabledException, KMS_DISABLED_EXCEPTION, 0 => message);
@@ -27,10 +27,10 @@ pub static KMS_DISABLED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The request was rejected because the state of the specified resource isn't valid for this request. For more information, see a href="https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html" How Key State Affects Use of a Customer Master Key /a in the i Amazon Web Services Key Management Service Developer Guide /i . /p
+/// The request was rejected because the state of the specified resource isn't valid for this request. For more information, see [How Key State Affects Use of a Customer Master Key](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Amazon Web Services Key Management Service Developer Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsInvalidStateException {
-    /// p A message that provides information about the error. /p
+    /// A message that provides information about the error.
     pub message: Option<String>,
 }
 rt::structure!(KmsInvalidStateException, KMS_INVALID_STATE_EXCEPTION, 0 => message);
@@ -39,10 +39,10 @@ pub static KMS_INVALID_STATE_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The request was rejected because the specified entity or resource can't be found. /p
+/// The request was rejected because the specified entity or resource can't be found.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsNotFoundException {
-    /// p A message that provides information about the error. /p
+    /// A message that provides information about the error.
     pub message: Option<String>,
 }
 rt::structure!(KmsNotFoundException, KMS_NOT_FOUND_EXCEPTION, 0 => message);
@@ -51,10 +51,10 @@ pub static KMS_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The Amazon Web Services access key ID needs a subscription for the service. /p
+/// The Amazon Web Services access key ID needs a subscription for the service.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsOptInRequired {
-    /// p A message that provides information about the error. /p
+    /// A message that provides information about the error.
     pub message: Option<String>,
 }
 rt::structure!(KmsOptInRequired, KMS_OPT_IN_REQUIRED, 0 => message);
@@ -63,10 +63,10 @@ pub static KMS_OPT_IN_REQUIRED: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The request was denied due to request throttling. For more information about throttling, see a href="https://docs.aws.amazon.com/kms/latest/developerguide/limits.html#requests-per-second" Limits /a in the i Amazon Web Services Key Management Service Developer Guide /i . /p
+/// The request was denied due to request throttling. For more information about throttling, see [Limits](https://docs.aws.amazon.com/kms/latest/developerguide/limits.html#requests-per-second) in the *Amazon Web Services Key Management Service Developer Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsThrottlingException {
-    /// p A message that provides information about the error. /p
+    /// A message that provides information about the error.
     pub message: Option<String>,
 }
 rt::structure!(KmsThrottlingException, KMS_THROTTLING_EXCEPTION, 0 => message);

@@ -3,10 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The requested resource exceeds the maximum number allowed, or the number of concurrent stream requests exceeds the maximum number allowed. /p
+/// The requested resource exceeds the maximum number allowed, or the number of concurrent stream requests exceeds the maximum number allowed.
 #[derive(Clone, Default, PartialEq)]
 pub struct LimitExceededException {
-    /// p A message that provides information about the error. /p
+    /// A message that provides information about the error.
     pub message: Option<String>,
 }
 rt::structure!(LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, 0 => message);
@@ -17,11 +17,11 @@ pub static LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(0u16, false));
 #[derive(Clone, Default, PartialEq)]
 pub struct ListChannelsInput {
-    /// p Filters the results to channels associated with the specified streams. /p
+    /// Filters the results to channels associated with the specified streams.
     pub stream_filter: Option<Vec<StreamFilter>>,
-    /// p The maximum number of channels to return in a single call. The default value is 100. If you specify a value greater than 100, at most 100 results are returned. /p
+    /// The maximum number of channels to return in a single call. The default value is 100. If you specify a value greater than 100, at most 100 results are returned.
     pub max_results: Option<i32>,
-    /// p The pagination token returned by a previous call. Specify this token to retrieve the next page of results. /p
+    /// The pagination token returned by a previous call. Specify this token to retrieve the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -38,9 +38,9 @@ pub static LIST_CHANNELS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListChannelsOutput {
-    /// p A list of channel summaries. /p
+    /// A list of channel summaries.
     pub channel_summaries: Vec<ChannelSummary>,
-    /// p The pagination token to use in a subsequent call to retrieve the next page of results. This value is code null /code when there are no more results to return. /p
+    /// The pagination token to use in a subsequent call to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -55,11 +55,11 @@ pub static LIST_CHANNELS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListQueuesInput {
-    /// p The maximum number of queue summaries to return in one response. The response might contain fewer summaries than this value, and might contain a code NextToken /code even when it contains fewer. /p
+    /// The maximum number of queue summaries to return in one response. The response might contain fewer summaries than this value, and might contain a `NextToken` even when it contains fewer.
     pub max_results: Option<i32>,
-    /// p The code NextToken /code returned by a previous code ListQueues /code request. Use it to retrieve the next page of queue summaries. /p
+    /// The `NextToken` returned by a previous `ListQueues` request. Use it to retrieve the next page of queue summaries.
     pub next_token: Option<String>,
-    /// p Lists only the queues created on the specified data stream. /p
+    /// Lists only the queues created on the specified data stream.
     pub stream_filter: Option<Vec<QueueStreamFilter>>,
 }
 rt::structure!(
@@ -76,9 +76,9 @@ pub static LIST_QUEUES_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListQueuesOutput {
-    /// p A summary of each queue that matched the request. /p
+    /// A summary of each queue that matched the request.
     pub queue_summaries: Vec<QueueSummary>,
-    /// p The token to pass to the next code ListQueues /code request to retrieve the next page of queue summaries. This member is absent when no more queues are available. /p
+    /// The token to pass to the next `ListQueues` request to retrieve the next page of queue summaries. This member is absent when no more queues are available.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -93,21 +93,43 @@ pub static LIST_QUEUES_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListShardsInput {
-    /// p The name of the data stream whose shards you want to list. /p p You cannot specify this parameter if you specify the code NextToken /code parameter. /p
+    /// The name of the data stream whose shards you want to list.
+    ///
+    /// You cannot specify this parameter if you specify the `NextToken` parameter.
     pub stream_name: Option<String>,
-    /// p When the number of shards in the data stream is greater than the default value for the code MaxResults /code parameter, or if you explicitly specify a value for code MaxResults /code that is less than the number of shards in the data stream, the response includes a pagination token named code NextToken /code . You can specify this code NextToken /code value in a subsequent call to code ListShards /code to list the next set of shards. /p p Don't specify code StreamName /code or code StreamCreationTimestamp /code if you specify code NextToken /code because the latter unambiguously identifies the stream. /p p You can optionally specify a value for the code MaxResults /code parameter when you specify code NextToken /code . If you specify a code MaxResults /code value that is less than the number of shards that the operation returns if you don't specify code MaxResults /code , the response will contain a new code NextToken /code value. You can use the new code NextToken /code value in a subsequent call to the code ListShards /code operation. /p important p Tokens expire after 300 seconds. When you obtain a value for code NextToken /code in the response to a call to code ListShards /code , you have 300 seconds to use that value. If you specify an expired token in a call to code ListShards /code , you get code ExpiredNextTokenException /code . /p /important
+    /// When the number of shards in the data stream is greater than the default value for the `MaxResults` parameter, or if you explicitly specify a value for `MaxResults` that is less than the number of shards in the data stream, the response includes a pagination token named `NextToken`. You can specify this `NextToken` value in a subsequent call to `ListShards` to list the next set of shards.
+    ///
+    /// Don't specify `StreamName` or `StreamCreationTimestamp` if you specify `NextToken` because the latter unambiguously identifies the stream.
+    ///
+    /// You can optionally specify a value for the `MaxResults` parameter when you specify `NextToken`. If you specify a `MaxResults` value that is less than the number of shards that the operation returns if you don't specify `MaxResults`, the response will contain a new `NextToken` value. You can use the new `NextToken` value in a subsequent call to the `ListShards` operation.
+    ///
+    /// **Important:** Tokens expire after 300 seconds. When you obtain a value for `NextToken` in the response to a call to `ListShards`, you have 300 seconds to use that value. If you specify an expired token in a call to `ListShards`, you get `ExpiredNextTokenException`.
     pub next_token: Option<String>,
-    /// p Specify this parameter to indicate that you want to list the shards starting with the shard whose ID immediately follows code ExclusiveStartShardId /code . /p p If you don't specify this parameter, the default behavior is for code ListShards /code to list the shards starting with the first one in the stream. /p p You cannot specify this parameter if you specify code NextToken /code . /p
+    /// Specify this parameter to indicate that you want to list the shards starting with the shard whose ID immediately follows `ExclusiveStartShardId`.
+    ///
+    /// If you don't specify this parameter, the default behavior is for `ListShards` to list the shards starting with the first one in the stream.
+    ///
+    /// You cannot specify this parameter if you specify `NextToken`.
     pub exclusive_start_shard_id: Option<String>,
-    /// p The maximum number of shards to return in a single call to code ListShards /code . The maximum number of shards to return in a single call. The default value is 1000. If you specify a value greater than 1000, at most 1000 results are returned. /p p When the number of shards to be listed is greater than the value of code MaxResults /code , the response contains a code NextToken /code value that you can use in a subsequent call to code ListShards /code to list the next set of shards. /p
+    /// The maximum number of shards to return in a single call to `ListShards`. The maximum number of shards to return in a single call. The default value is 1000. If you specify a value greater than 1000, at most 1000 results are returned.
+    ///
+    /// When the number of shards to be listed is greater than the value of `MaxResults`, the response contains a `NextToken` value that you can use in a subsequent call to `ListShards` to list the next set of shards.
     pub max_results: Option<i32>,
-    /// p Specify this input parameter to distinguish data streams that have the same name. For example, if you create a data stream and then delete it, and you later create another data stream with the same name, you can use this input parameter to specify which of the two streams you want to list the shards for. /p p You cannot specify this parameter if you specify the code NextToken /code parameter. /p
+    /// Specify this input parameter to distinguish data streams that have the same name. For example, if you create a data stream and then delete it, and you later create another data stream with the same name, you can use this input parameter to specify which of the two streams you want to list the shards for.
+    ///
+    /// You cannot specify this parameter if you specify the `NextToken` parameter.
     pub stream_creation_timestamp: Option<rt::DateTime>,
-    /// p Enables you to filter out the response of the code ListShards /code API. You can only specify one filter at a time. /p p If you use the code ShardFilter /code parameter when invoking the ListShards API, the code Type /code is the required property and must be specified. If you specify the code AT TRIM HORIZON /code , code FROM TRIM HORIZON /code , or code AT LATEST /code types, you do not need to specify either the code ShardId /code or the code Timestamp /code optional properties. /p p If you specify the code AFTER SHARD ID /code type, you must also provide the value for the optional code ShardId /code property. The code ShardId /code property is identical in fuctionality to the code ExclusiveStartShardId /code parameter of the code ListShards /code API. When code ShardId /code property is specified, the response includes the shards starting with the shard whose ID immediately follows the code ShardId /code that you provided. /p p If you specify the code AT TIMESTAMP /code or code FROM TIMESTAMP ID /code type, you must also provide the value for the optional code Timestamp /code property. If you specify the AT TIMESTAMP type, then all shards that were open at the provided timestamp are returned. If you specify the FROM TIMESTAMP type, then all shards starting from the provided timestamp to TIP are returned. /p
+    /// Enables you to filter out the response of the `ListShards` API. You can only specify one filter at a time.
+    ///
+    /// If you use the `ShardFilter` parameter when invoking the ListShards API, the `Type` is the required property and must be specified. If you specify the `AT_TRIM_HORIZON`, `FROM_TRIM_HORIZON`, or `AT_LATEST` types, you do not need to specify either the `ShardId` or the `Timestamp` optional properties.
+    ///
+    /// If you specify the `AFTER_SHARD_ID` type, you must also provide the value for the optional `ShardId` property. The `ShardId` property is identical in fuctionality to the `ExclusiveStartShardId` parameter of the `ListShards` API. When `ShardId` property is specified, the response includes the shards starting with the shard whose ID immediately follows the `ShardId` that you provided.
+    ///
+    /// If you specify the `AT_TIMESTAMP` or `FROM_TIMESTAMP_ID` type, you must also provide the value for the optional `Timestamp` property. If you specify the AT\_TIMESTAMP type, then all shards that were open at the provided timestamp are returned. If you specify the FROM\_TIMESTAMP type, then all shards starting from the provided timestamp to TIP are returned.
     pub shard_filter: Option<ShardFilter>,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -130,9 +152,11 @@ pub static LIST_SHARDS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListShardsOutput {
-    /// p An array of JSON objects. Each object represents one shard and specifies the IDs of the shard, the shard's parent, and the shard that's adjacent to the shard's parent. Each object also contains the starting and ending hash keys and the starting and ending sequence numbers for the shard. /p
+    /// An array of JSON objects. Each object represents one shard and specifies the IDs of the shard, the shard's parent, and the shard that's adjacent to the shard's parent. Each object also contains the starting and ending hash keys and the starting and ending sequence numbers for the shard.
     pub shards: Option<Vec<Shard>>,
-    /// p When the number of shards in the data stream is greater than the default value for the code MaxResults /code parameter, or if you explicitly specify a value for code MaxResults /code that is less than the number of shards in the data stream, the response includes a pagination token named code NextToken /code . You can specify this code NextToken /code value in a subsequent call to code ListShards /code to list the next set of shards. For more information about the use of this pagination token when calling the code ListShards /code operation, see a ListShardsInput$NextToken /a . /p important p Tokens expire after 300 seconds. When you obtain a value for code NextToken /code in the response to a call to code ListShards /code , you have 300 seconds to use that value. If you specify an expired token in a call to code ListShards /code , you get code ExpiredNextTokenException /code . /p /important
+    /// When the number of shards in the data stream is greater than the default value for the `MaxResults` parameter, or if you explicitly specify a value for `MaxResults` that is less than the number of shards in the data stream, the response includes a pagination token named `NextToken`. You can specify this `NextToken` value in a subsequent call to `ListShards` to list the next set of shards. For more information about the use of this pagination token when calling the `ListShards` operation, see ListShardsInput$NextToken.
+    ///
+    /// **Important:** Tokens expire after 300 seconds. When you obtain a value for `NextToken` in the response to a call to `ListShards`, you have 300 seconds to use that value. If you specify an expired token in a call to `ListShards`, you get `ExpiredNextTokenException`.
     pub next_token: Option<String>,
 }
 rt::structure!(ListShardsOutput, LIST_SHARDS_OUTPUT, 0 => shards, 1 => next_token);
@@ -142,15 +166,23 @@ pub static LIST_SHARDS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStreamConsumersInput {
-    /// p The ARN of the Kinesis data stream for which you want to list the registered consumers. For more information, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kinesis-streams" Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces /a . /p
+    /// The ARN of the Kinesis data stream for which you want to list the registered consumers. For more information, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kinesis-streams).
     pub stream_arn: String,
-    /// p When the number of consumers that are registered with the data stream is greater than the default value for the code MaxResults /code parameter, or if you explicitly specify a value for code MaxResults /code that is less than the number of consumers that are registered with the data stream, the response includes a pagination token named code NextToken /code . You can specify this code NextToken /code value in a subsequent call to code ListStreamConsumers /code to list the next set of registered consumers. /p p Don't specify code StreamName /code or code StreamCreationTimestamp /code if you specify code NextToken /code because the latter unambiguously identifies the stream. /p p You can optionally specify a value for the code MaxResults /code parameter when you specify code NextToken /code . If you specify a code MaxResults /code value that is less than the number of consumers that the operation returns if you don't specify code MaxResults /code , the response will contain a new code NextToken /code value. You can use the new code NextToken /code value in a subsequent call to the code ListStreamConsumers /code operation to list the next set of consumers. /p important p Tokens expire after 300 seconds. When you obtain a value for code NextToken /code in the response to a call to code ListStreamConsumers /code , you have 300 seconds to use that value. If you specify an expired token in a call to code ListStreamConsumers /code , you get code ExpiredNextTokenException /code . /p /important
+    /// When the number of consumers that are registered with the data stream is greater than the default value for the `MaxResults` parameter, or if you explicitly specify a value for `MaxResults` that is less than the number of consumers that are registered with the data stream, the response includes a pagination token named `NextToken`. You can specify this `NextToken` value in a subsequent call to `ListStreamConsumers` to list the next set of registered consumers.
+    ///
+    /// Don't specify `StreamName` or `StreamCreationTimestamp` if you specify `NextToken` because the latter unambiguously identifies the stream.
+    ///
+    /// You can optionally specify a value for the `MaxResults` parameter when you specify `NextToken`. If you specify a `MaxResults` value that is less than the number of consumers that the operation returns if you don't specify `MaxResults`, the response will contain a new `NextToken` value. You can use the new `NextToken` value in a subsequent call to the `ListStreamConsumers` operation to list the next set of consumers.
+    ///
+    /// **Important:** Tokens expire after 300 seconds. When you obtain a value for `NextToken` in the response to a call to `ListStreamConsumers`, you have 300 seconds to use that value. If you specify an expired token in a call to `ListStreamConsumers`, you get `ExpiredNextTokenException`.
     pub next_token: Option<String>,
-    /// p The maximum number of consumers that you want a single call of code ListStreamConsumers /code to return. The default value is 100. If you specify a value greater than 100, at most 100 results are returned. /p
+    /// The maximum number of consumers that you want a single call of `ListStreamConsumers` to return. The default value is 100. If you specify a value greater than 100, at most 100 results are returned.
     pub max_results: Option<i32>,
-    /// p Specify this input parameter to distinguish data streams that have the same name. For example, if you create a data stream and then delete it, and you later create another data stream with the same name, you can use this input parameter to specify which of the two streams you want to list the consumers for. /p p You can't specify this parameter if you specify the NextToken parameter. /p
+    /// Specify this input parameter to distinguish data streams that have the same name. For example, if you create a data stream and then delete it, and you later create another data stream with the same name, you can use this input parameter to specify which of the two streams you want to list the consumers for.
+    ///
+    /// You can't specify this parameter if you specify the NextToken parameter.
     pub stream_creation_timestamp: Option<rt::DateTime>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -169,9 +201,11 @@ pub static LIST_STREAM_CONSUMERS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStreamConsumersOutput {
-    /// p An array of JSON objects. Each object represents one registered consumer. /p
+    /// An array of JSON objects. Each object represents one registered consumer.
     pub consumers: Option<Vec<Consumer>>,
-    /// p When the number of consumers that are registered with the data stream is greater than the default value for the code MaxResults /code parameter, or if you explicitly specify a value for code MaxResults /code that is less than the number of registered consumers, the response includes a pagination token named code NextToken /code . You can specify this code NextToken /code value in a subsequent call to code ListStreamConsumers /code to list the next set of registered consumers. For more information about the use of this pagination token when calling the code ListStreamConsumers /code operation, see a ListStreamConsumersInput$NextToken /a . /p important p Tokens expire after 300 seconds. When you obtain a value for code NextToken /code in the response to a call to code ListStreamConsumers /code , you have 300 seconds to use that value. If you specify an expired token in a call to code ListStreamConsumers /code , you get code ExpiredNextTokenException /code . /p /important
+    /// When the number of consumers that are registered with the data stream is greater than the default value for the `MaxResults` parameter, or if you explicitly specify a value for `MaxResults` that is less than the number of registered consumers, the response includes a pagination token named `NextToken`. You can specify this `NextToken` value in a subsequent call to `ListStreamConsumers` to list the next set of registered consumers. For more information about the use of this pagination token when calling the `ListStreamConsumers` operation, see ListStreamConsumersInput$NextToken.
+    ///
+    /// **Important:** Tokens expire after 300 seconds. When you obtain a value for `NextToken` in the response to a call to `ListStreamConsumers`, you have 300 seconds to use that value. If you specify an expired token in a call to `ListStreamConsumers`, you get `ExpiredNextTokenException`.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -182,14 +216,13 @@ pub static LIST_STREAM_CONSUMERS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListStreamConsumersOutput",
     &[rt::m("Consumers", &CONSUMER_LIST), rt::m("NextToken", &rt::STRING)],
 );
-/// p Represents the input for code ListStreams /code . /p
+/// Represents the input for `ListStreams`.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStreamsInput {
-    /// p The maximum number of streams to list. The default value is 100. If you specify a value greater than 100, at most 100 results are returned. /p
+    /// The maximum number of streams to list. The default value is 100. If you specify a value greater than 100, at most 100 results are returned.
     pub limit: Option<i32>,
-    /// p The name of the stream to start the list with. /p
+    /// The name of the stream to start the list with.
     pub exclusive_start_stream_name: Option<String>,
-    /// p/
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -204,16 +237,14 @@ pub static LIST_STREAMS_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("NextToken", &rt::STRING),
     ],
 );
-/// p Represents the output for code ListStreams /code . /p
+/// Represents the output for `ListStreams`.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStreamsOutput {
-    /// p The names of the streams that are associated with the Amazon Web Services account making the code ListStreams /code request. /p
+    /// The names of the streams that are associated with the Amazon Web Services account making the `ListStreams` request.
     pub stream_names: Vec<String>,
-    /// p If set to code true /code , there are more streams available to list. /p
+    /// If set to `true`, there are more streams available to list.
     pub has_more_streams: bool,
-    /// p/
     pub next_token: Option<String>,
-    /// p/
     pub stream_summaries: Option<Vec<StreamSummary>>,
 }
 rt::structure!(
@@ -231,9 +262,9 @@ pub static LIST_STREAMS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceInput {
-    /// p The Amazon Resource Name (ARN) of the Kinesis resource for which to list tags. /p
+    /// The Amazon Resource Name (ARN) of the Kinesis resource for which to list tags.
     pub resource_arn: String,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -249,7 +280,7 @@ pub static LIST_TAGS_FOR_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceOutput {
-    /// p An array of tags associated with the specified Kinesis resource. /p
+    /// An array of tags associated with the specified Kinesis resource.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(ListTagsForResourceOutput, LIST_TAGS_FOR_RESOURCE_OUTPUT, 0 => tags);
@@ -257,18 +288,18 @@ pub static LIST_TAGS_FOR_RESOURCE_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListTagsForResourceOutput",
     &[rt::m("Tags", &TAG_LIST)],
 );
-/// p Represents the input for code ListTagsForStream /code . /p
+/// Represents the input for `ListTagsForStream`.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForStreamInput {
-    /// p The name of the stream. /p
+    /// The name of the stream.
     pub stream_name: Option<String>,
-    /// p The key to use as the starting point for the list of tags. If this parameter is set, code ListTagsForStream /code gets all tags that occur after code ExclusiveStartTagKey /code . /p
+    /// The key to use as the starting point for the list of tags. If this parameter is set, `ListTagsForStream` gets all tags that occur after `ExclusiveStartTagKey`.
     pub exclusive_start_tag_key: Option<String>,
-    /// p The number of tags to return. If this number is less than the total number of tags associated with the stream, code HasMoreTags /code is set to code true /code . To list additional tags, set code ExclusiveStartTagKey /code to the last key in the response. /p
+    /// The number of tags to return. If this number is less than the total number of tags associated with the stream, `HasMoreTags` is set to `true`. To list additional tags, set `ExclusiveStartTagKey` to the last key in the response.
     pub limit: Option<i32>,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -285,12 +316,12 @@ pub static LIST_TAGS_FOR_STREAM_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("StreamId", &rt::STRING).ctx("StreamId"),
     ],
 );
-/// p Represents the output for code ListTagsForStream /code . /p
+/// Represents the output for `ListTagsForStream`.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForStreamOutput {
-    /// p A list of tags associated with code StreamName /code , starting with the first tag after code ExclusiveStartTagKey /code and up to the specified code Limit /code . /p
+    /// A list of tags associated with `StreamName`, starting with the first tag after `ExclusiveStartTagKey` and up to the specified `Limit`.
     pub tags: Vec<Tag>,
-    /// p If set to code true /code , more tags are available. To request additional tags, set code ExclusiveStartTagKey /code to the key of the last tag returned. /p
+    /// If set to `true`, more tags are available. To request additional tags, set `ExclusiveStartTagKey` to the key of the last tag returned.
     pub has_more_tags: bool,
 }
 rt::structure!(

@@ -3,18 +3,18 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Represents the input for code MergeShards /code . /p
+/// Represents the input for `MergeShards`.
 #[derive(Clone, Default, PartialEq)]
 pub struct MergeShardsInput {
-    /// p The name of the stream for the merge. /p
+    /// The name of the stream for the merge.
     pub stream_name: Option<String>,
-    /// p The shard ID of the shard to combine with the adjacent shard for the merge. /p
+    /// The shard ID of the shard to combine with the adjacent shard for the merge.
     pub shard_to_merge: String,
-    /// p The shard ID of the adjacent shard for the merge. /p
+    /// The shard ID of the adjacent shard for the merge.
     pub adjacent_shard_to_merge: String,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -43,10 +43,15 @@ pub static METRICS_NAME_LIST: rt::Schema = rt::Schema::list(
     "MetricsNameList",
     &[rt::m("member", &rt::ENUM)],
 );
-/// p Represents the request parameters for configuring minimum throughput billing commitment. /p note ul li p Minimum throughput billing commitments provide cost savings on on-demand data streams in exchange for committing to a minimum level of throughput usage. /p /li li p Commitments have a minimum duration of 24 hours that must be honored before they can be disabled. /p /li li p If you attempt to disable a commitment before the minimum commitment period ends, the commitment will be scheduled for automatic disable at the earliest allowed end time. /p /li li p You can cancel a pending disable by enabling the commitment again before the earliest allowed end time. /p /li /ul /note
+/// Represents the request parameters for configuring minimum throughput billing commitment.
+///
+/// - **Note:** Minimum throughput billing commitments provide cost savings on on-demand data streams in exchange for committing to a minimum level of throughput usage.
+/// - Commitments have a minimum duration of 24 hours that must be honored before they can be disabled.
+/// - If you attempt to disable a commitment before the minimum commitment period ends, the commitment will be scheduled for automatic disable at the earliest allowed end time.
+/// - You can cancel a pending disable by enabling the commitment again before the earliest allowed end time.
 #[derive(Clone, Default, PartialEq)]
 pub struct MinimumThroughputBillingCommitmentInput {
-    /// p The desired status of the minimum throughput billing commitment. /p
+    /// The desired status of the minimum throughput billing commitment.
     pub status: MinimumThroughputBillingCommitmentInputStatus,
 }
 rt::structure!(
@@ -61,16 +66,16 @@ rt::string_enum! {
     pub enum MinimumThroughputBillingCommitmentInputStatus { Enabled = "ENABLED",
     Disabled = "DISABLED" }
 }
-/// p Represents the current status of minimum throughput billing commitment for an account. /p
+/// Represents the current status of minimum throughput billing commitment for an account.
 #[derive(Clone, Default, PartialEq)]
 pub struct MinimumThroughputBillingCommitmentOutput {
-    /// p The current status of the minimum throughput billing commitment. /p
+    /// The current status of the minimum throughput billing commitment.
     pub status: MinimumThroughputBillingCommitmentOutputStatus,
-    /// p The timestamp when the commitment was started. /p
+    /// The timestamp when the commitment was started.
     pub started_at: Option<rt::DateTime>,
-    /// p The timestamp when the commitment was ended. /p
+    /// The timestamp when the commitment was ended.
     pub ended_at: Option<rt::DateTime>,
-    /// p The earliest timestamp when the commitment can be ended. /p
+    /// The earliest timestamp when the commitment can be ended.
     pub earliest_allowed_end_at: Option<rt::DateTime>,
 }
 rt::structure!(

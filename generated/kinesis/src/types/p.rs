@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Specifies a single partition field. /p
+/// Specifies a single partition field.
 #[derive(Clone, Default, PartialEq)]
 pub struct PartitionField {
-    /// p The partition transform to apply. The only valid value is code TIME HOUR /code . /p
+    /// The partition transform to apply. The only valid value is `TIME_HOUR`.
     pub transform: PartitionTransform,
-    /// p The name of the source column used for partitioning. This column must be of the code timestamptz /code type. /p
+    /// The name of the source column used for partitioning. This column must be of the `timestamptz` type.
     pub source_name: String,
 }
 rt::structure!(PartitionField, PARTITION_FIELD, 0 => transform, 1 => source_name);
@@ -23,10 +23,10 @@ pub static PARTITION_FIELD_LIST: rt::Schema = rt::Schema::list(
     "PartitionFieldList",
     &[rt::m("member", &PARTITION_FIELD)],
 );
-/// p Specifies how the destination table is partitioned. /p
+/// Specifies how the destination table is partitioned.
 #[derive(Clone, Default, PartialEq)]
 pub struct PartitionSpec {
-    /// p The list of partition fields. /p
+    /// The list of partition fields.
     pub partition_fields: Vec<PartitionField>,
 }
 rt::structure!(PartitionSpec, PARTITION_SPEC, 0 => partition_fields);
@@ -37,10 +37,10 @@ pub static PARTITION_SPEC: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum PartitionTransform { TimeHour = "TIME_HOUR" }
 }
-/// p The request rate for the stream is too high, or the requested data is too large for the available throughput. Reduce the frequency or size of your requests. For more information, see a href="https://docs.aws.amazon.com/kinesis/latest/dev/service-sizes-and-limits.html" Streams Limits /a in the i Amazon Kinesis Data Streams Developer Guide /i , and a href="https://docs.aws.amazon.com/general/latest/gr/api-retries.html" Error Retries and Exponential Backoff in Amazon Web Services /a in the i Amazon Web Services General Reference /i . /p
+/// The request rate for the stream is too high, or the requested data is too large for the available throughput. Reduce the frequency or size of your requests. For more information, see [Streams Limits](https://docs.aws.amazon.com/kinesis/latest/dev/service-sizes-and-limits.html) in the *Amazon Kinesis Data Streams Developer Guide*, and [Error Retries and Exponential Backoff in Amazon Web Services](https://docs.aws.amazon.com/general/latest/gr/api-retries.html) in the *Amazon Web Services General Reference*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionedThroughputExceededException {
-    /// p A message that provides information about the error. /p
+    /// A message that provides information about the error.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -52,24 +52,26 @@ pub static PROVISIONED_THROUGHPUT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::s
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p Represents the input for code PutRecord /code . /p
+/// Represents the input for `PutRecord`.
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRecordInput {
-    /// p The name of the stream to put the data record into. /p
+    /// The name of the stream to put the data record into.
     pub stream_name: Option<String>,
-    /// p The data blob to put into the record, which is base64-encoded when the blob is serialized. When the data blob (the payload before base64-encoding) is added to the partition key size, the total size must not exceed the maximum record size (10 MiB). /p
+    /// The data blob to put into the record, which is base64-encoded when the blob is serialized. When the data blob (the payload before base64-encoding) is added to the partition key size, the total size must not exceed the maximum record size (10 MiB).
     pub data: rt::Blob,
-    /// p Determines which shard in the stream the data record is assigned to. Partition keys are Unicode strings with a maximum length limit of 256 characters for each key. Amazon Kinesis Data Streams uses the partition key as input to a hash function that maps the partition key and associated data to a specific shard. Specifically, an MD5 hash function is used to map partition keys to 128-bit integer values and to map associated data records to shards. As a result of this hashing mechanism, all data records with the same partition key map to the same shard within the stream. /p p If the stream uses the code USER PARTITION KEY /code record distribution strategy (the default), a partition key is required. If the stream uses the code AUTO /code record distribution strategy, the partition key is optional and any value you provide is ignored, along with any code ExplicitHashKey /code you provide. In that case, Amazon Kinesis Data Streams distributes the record across shards using service-managed algorithms. For more information, see code UpdateStreamRecordDistributionStrategy /code . /p
+    /// Determines which shard in the stream the data record is assigned to. Partition keys are Unicode strings with a maximum length limit of 256 characters for each key. Amazon Kinesis Data Streams uses the partition key as input to a hash function that maps the partition key and associated data to a specific shard. Specifically, an MD5 hash function is used to map partition keys to 128-bit integer values and to map associated data records to shards. As a result of this hashing mechanism, all data records with the same partition key map to the same shard within the stream.
+    ///
+    /// If the stream uses the `USER_PARTITION_KEY` record distribution strategy (the default), a partition key is required. If the stream uses the `AUTO` record distribution strategy, the partition key is optional and any value you provide is ignored, along with any `ExplicitHashKey` you provide. In that case, Amazon Kinesis Data Streams distributes the record across shards using service-managed algorithms. For more information, see `UpdateStreamRecordDistributionStrategy`.
     pub partition_key: Option<String>,
-    /// p The hash value used to explicitly determine the shard the data record is assigned to by overriding the partition key hash. /p
+    /// The hash value used to explicitly determine the shard the data record is assigned to by overriding the partition key hash.
     pub explicit_hash_key: Option<String>,
-    /// p Guarantees strictly increasing sequence numbers, for puts from the same client and to the same partition key. Usage: set the code SequenceNumberForOrdering /code of record i n /i to the sequence number of record i n-1 /i (as returned in the result when putting record i n-1 /i ). If this parameter is not set, records are coarsely ordered based on arrival time. /p
+    /// Guarantees strictly increasing sequence numbers, for puts from the same client and to the same partition key. Usage: set the `SequenceNumberForOrdering` of record *n* to the sequence number of record *n-1* (as returned in the result when putting record *n-1*). If this parameter is not set, records are coarsely ordered based on arrival time.
     pub sequence_number_for_ordering: Option<String>,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
-    /// p Checks if your request will succeed. code DryRun /code is an optional parameter. /p
+    /// Checks if your request will succeed. `DryRun` is an optional parameter.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -90,14 +92,17 @@ pub static PUT_RECORD_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
-/// p Represents the output for code PutRecord /code . /p
+/// Represents the output for `PutRecord`.
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRecordOutput {
-    /// p The shard ID of the shard where the data record was placed. /p
+    /// The shard ID of the shard where the data record was placed.
     pub shard_id: String,
-    /// p The sequence number identifier that was assigned to the put data record. The sequence number for the record is unique across all records in the stream. A sequence number is the identifier associated with every record put into the stream. /p
+    /// The sequence number identifier that was assigned to the put data record. The sequence number for the record is unique across all records in the stream. A sequence number is the identifier associated with every record put into the stream.
     pub sequence_number: String,
-    /// p The encryption type to use on the record. This parameter can be one of the following values: /p ul li p code NONE /code : Do not encrypt the records in the stream. /p /li li p code KMS /code : Use server-side encryption on the records in the stream using a customer-managed Amazon Web Services KMS key. /p /li /ul
+    /// The encryption type to use on the record. This parameter can be one of the following values:
+    ///
+    /// - `NONE`: Do not encrypt the records in the stream.
+    /// - `KMS`: Use server-side encryption on the records in the stream using a customer-managed Amazon Web Services KMS key.
     pub encryption_type: Option<EncryptionType>,
 }
 rt::structure!(
@@ -112,18 +117,18 @@ pub static PUT_RECORD_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("EncryptionType", &rt::ENUM),
     ],
 );
-/// p A code PutRecords /code request. /p
+/// A `PutRecords` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRecordsInput {
-    /// p The records associated with the request. /p
+    /// The records associated with the request.
     pub records: Vec<PutRecordsRequestEntry>,
-    /// p The stream name associated with the request. /p
+    /// The stream name associated with the request.
     pub stream_name: Option<String>,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
-    /// p Checks if your request will succeed. code DryRun /code is an optional parameter. /p
+    /// Checks if your request will succeed. `DryRun` is an optional parameter.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -140,14 +145,17 @@ pub static PUT_RECORDS_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
-/// p code PutRecords /code results. /p
+/// `PutRecords` results.
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRecordsOutput {
-    /// p The number of unsuccessfully processed records in a code PutRecords /code request. /p
+    /// The number of unsuccessfully processed records in a `PutRecords` request.
     pub failed_record_count: Option<i32>,
-    /// p An array of successfully and unsuccessfully processed record results. A record that is successfully added to a stream includes code SequenceNumber /code and code ShardId /code in the result. A record that fails to be added to a stream includes code ErrorCode /code and code ErrorMessage /code in the result. /p
+    /// An array of successfully and unsuccessfully processed record results. A record that is successfully added to a stream includes `SequenceNumber` and `ShardId` in the result. A record that fails to be added to a stream includes `ErrorCode` and `ErrorMessage` in the result.
     pub records: Vec<PutRecordsResultEntry>,
-    /// p The encryption type used on the records. This parameter can be one of the following values: /p ul li p code NONE /code : Do not encrypt the records. /p /li li p code KMS /code : Use server-side encryption on the records using a customer-managed Amazon Web Services KMS key. /p /li /ul
+    /// The encryption type used on the records. This parameter can be one of the following values:
+    ///
+    /// - `NONE`: Do not encrypt the records.
+    /// - `KMS`: Use server-side encryption on the records using a customer-managed Amazon Web Services KMS key.
     pub encryption_type: Option<EncryptionType>,
 }
 rt::structure!(
@@ -162,14 +170,16 @@ pub static PUT_RECORDS_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("EncryptionType", &rt::ENUM),
     ],
 );
-/// p Represents the output for code PutRecords /code . /p
+/// Represents the output for `PutRecords`.
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRecordsRequestEntry {
-    /// p The data blob to put into the record, which is base64-encoded when the blob is serialized. When the data blob (the payload before base64-encoding) is added to the partition key size, the total size must not exceed the maximum record size (10 MiB). /p
+    /// The data blob to put into the record, which is base64-encoded when the blob is serialized. When the data blob (the payload before base64-encoding) is added to the partition key size, the total size must not exceed the maximum record size (10 MiB).
     pub data: rt::Blob,
-    /// p The hash value used to determine explicitly the shard that the data record is assigned to by overriding the partition key hash. /p
+    /// The hash value used to determine explicitly the shard that the data record is assigned to by overriding the partition key hash.
     pub explicit_hash_key: Option<String>,
-    /// p Determines which shard in the stream the data record is assigned to. Partition keys are Unicode strings with a maximum length limit of 256 characters for each key. Amazon Kinesis Data Streams uses the partition key as input to a hash function that maps the partition key and associated data to a specific shard. Specifically, an MD5 hash function is used to map partition keys to 128-bit integer values and to map associated data records to shards. As a result of this hashing mechanism, all data records with the same partition key map to the same shard within the stream. /p p If the stream uses the code USER PARTITION KEY /code record distribution strategy (the default), a partition key is required for each record. If the stream uses the code AUTO /code record distribution strategy, the partition key is optional and any value you provide is ignored, along with any code ExplicitHashKey /code you provide. In that case, Amazon Kinesis Data Streams distributes records across shards using service-managed algorithms. For more information, see code UpdateStreamRecordDistributionStrategy /code . /p
+    /// Determines which shard in the stream the data record is assigned to. Partition keys are Unicode strings with a maximum length limit of 256 characters for each key. Amazon Kinesis Data Streams uses the partition key as input to a hash function that maps the partition key and associated data to a specific shard. Specifically, an MD5 hash function is used to map partition keys to 128-bit integer values and to map associated data records to shards. As a result of this hashing mechanism, all data records with the same partition key map to the same shard within the stream.
+    ///
+    /// If the stream uses the `USER_PARTITION_KEY` record distribution strategy (the default), a partition key is required for each record. If the stream uses the `AUTO` record distribution strategy, the partition key is optional and any value you provide is ignored, along with any `ExplicitHashKey` you provide. In that case, Amazon Kinesis Data Streams distributes records across shards using service-managed algorithms. For more information, see `UpdateStreamRecordDistributionStrategy`.
     pub partition_key: Option<String>,
 }
 rt::structure!(
@@ -188,16 +198,16 @@ pub static PUT_RECORDS_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "PutRecordsRequestEntryList",
     &[rt::m("member", &PUT_RECORDS_REQUEST_ENTRY)],
 );
-/// p Represents the result of an individual record from a code PutRecords /code request. A record that is successfully added to a stream includes code SequenceNumber /code and code ShardId /code in the result. A record that fails to be added to the stream includes code ErrorCode /code and code ErrorMessage /code in the result. /p
+/// Represents the result of an individual record from a `PutRecords` request. A record that is successfully added to a stream includes `SequenceNumber` and `ShardId` in the result. A record that fails to be added to the stream includes `ErrorCode` and `ErrorMessage` in the result.
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRecordsResultEntry {
-    /// p The sequence number for an individual record result. /p
+    /// The sequence number for an individual record result.
     pub sequence_number: Option<String>,
-    /// p The shard ID for an individual record result. /p
+    /// The shard ID for an individual record result.
     pub shard_id: Option<String>,
-    /// p The error code for an individual record result. code ErrorCodes /code can be either code ProvisionedThroughputExceededException /code or code InternalFailure /code . /p
+    /// The error code for an individual record result. `ErrorCodes` can be either `ProvisionedThroughputExceededException` or `InternalFailure`.
     pub error_code: Option<String>,
-    /// p The error message for an individual record result. An code ErrorCode /code value of code ProvisionedThroughputExceededException /code has an error message that includes the account ID, stream name, and shard ID. An code ErrorCode /code value of code InternalFailure /code has the error message code "Internal Service Failure" /code . /p
+    /// The error message for an individual record result. An `ErrorCode` value of `ProvisionedThroughputExceededException` has an error message that includes the account ID, stream name, and shard ID. An `ErrorCode` value of `InternalFailure` has the error message `"Internal Service Failure"`.
     pub error_message: Option<String>,
 }
 rt::structure!(
@@ -219,11 +229,11 @@ pub static PUT_RECORDS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyInput {
-    /// p The Amazon Resource Name (ARN) of a data stream, a queue, or an enhanced fan-out consumer. /p
+    /// The Amazon Resource Name (ARN) of a data stream, a queue, or an enhanced fan-out consumer.
     pub resource_arn: String,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
-    /// p Details of the resource policy. It must include the identity of the principal and the actions allowed on this resource. This is formatted as a JSON string. /p
+    /// Details of the resource policy. It must include the identity of the principal and the actions allowed on this resource. This is formatted as a JSON string.
     pub policy: String,
 }
 rt::structure!(

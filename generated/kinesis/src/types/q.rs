@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The configuration attributes for a queue. /p
+/// The configuration attributes for a queue.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueueAttributes {
-    /// p The duration, in seconds, that a record is in flight and not visible to any consumer instance after it is received. A record that is not acknowledged before this duration elapses becomes visible in the queue again and can be received by any consumer instance. If you omit this attribute when you create a queue, the queue uses 30 seconds. /p
+    /// The duration, in seconds, that a record is in flight and not visible to any consumer instance after it is received. A record that is not acknowledged before this duration elapses becomes visible in the queue again and can be received by any consumer instance. If you omit this attribute when you create a queue, the queue uses 30 seconds.
     pub visibility_timeout_seconds: Option<i32>,
-    /// p The dead-letter handling configuration for the queue. If you omit this attribute, dead-letter handling is enabled with a code MaxReceiveCount /code of 6. If you specify it with a code TargetType /code of code BUILT IN /code , you must also specify code MaxReceiveCount /code . /p
+    /// The dead-letter handling configuration for the queue. If you omit this attribute, dead-letter handling is enabled with a `MaxReceiveCount` of 6. If you specify it with a `TargetType` of `BUILT_IN`, you must also specify `MaxReceiveCount`.
     pub dead_letter_configuration: Option<DeadLetterConfiguration>,
 }
 rt::structure!(
@@ -22,20 +22,20 @@ pub static QUEUE_ATTRIBUTES: rt::Schema = rt::Schema::structure(
         rt::m("DeadLetterConfiguration", &DEAD_LETTER_CONFIGURATION),
     ],
 );
-/// p A description of a queue. Returned by a CreateQueue /a , a UpdateQueue /a , and a DescribeQueue /a . /p
+/// A description of a queue. Returned by CreateQueue, UpdateQueue, and DescribeQueue.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueueDescription {
-    /// p The name of the queue. /p
+    /// The name of the queue.
     pub queue_name: String,
-    /// p The ARN of the queue. The resource identifier in the ARN is generated when the queue is created and is not derived from code QueueName /code . Use the returned code QueueARN /code to identify the queue in subsequent requests. /p
+    /// The ARN of the queue. The resource identifier in the ARN is generated when the queue is created and is not derived from `QueueName`. Use the returned `QueueARN` to identify the queue in subsequent requests.
     pub queue_arn: String,
-    /// p The current status of the queue. /p
+    /// The current status of the queue.
     pub queue_status: QueueStatus,
-    /// p The time the queue was created. /p
+    /// The time the queue was created.
     pub queue_creation_timestamp: rt::DateTime,
-    /// p The data stream the queue delivers records from, and the position in that stream where delivery begins. The list contains exactly one entry, because a queue delivers records from a single data stream. /p
+    /// The data stream the queue delivers records from, and the position in that stream where delivery begins. The list contains exactly one entry, because a queue delivers records from a single data stream.
     pub stream_configuration_list: Vec<QueueStreamConfiguration>,
-    /// p The configuration attributes of the queue. /p
+    /// The configuration attributes of the queue.
     pub queue_attributes: Option<QueueAttributes>,
 }
 rt::structure!(
@@ -55,22 +55,22 @@ pub static QUEUE_DESCRIPTION: rt::Schema = rt::Schema::structure(
         rt::m("QueueAttributes", &QUEUE_ATTRIBUTES),
     ],
 );
-/// p A data stream record, as delivered through a queue. /p
+/// A data stream record, as delivered through a queue.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueueRecord {
-    /// p The identifier you use to acknowledge this record, change its visibility, or restore it after it becomes a dead-letter record. A new receipt handle is issued each time the record is received. /p
+    /// The identifier you use to acknowledge this record, change its visibility, or restore it after it becomes a dead-letter record. A new receipt handle is issued each time the record is received.
     pub receipt_handle: String,
-    /// p The unique identifier of the record. This value stays the same across every delivery of the record, and it is the same in every queue on the stream that delivers the record. To identify a single delivery, use code ReceiptHandle /code instead. /p
+    /// The unique identifier of the record. This value stays the same across every delivery of the record, and it is the same in every queue on the stream that delivers the record. To identify a single delivery, use `ReceiptHandle` instead.
     pub record_id: String,
-    /// p The partition key the record was written to the data stream with. /p
+    /// The partition key the record was written to the data stream with.
     pub partition_key: Option<String>,
-    /// p The data blob of the record. Amazon Kinesis Data Streams does not inspect, interpret, or change the data. /p
+    /// The data blob of the record. Amazon Kinesis Data Streams does not inspect, interpret, or change the data.
     pub data: rt::Blob,
-    /// p The approximate time the record arrived in the data stream. The difference between this value and the current time is how long the record took to reach your queue consumer. /p
+    /// The approximate time the record arrived in the data stream. The difference between this value and the current time is how long the record took to reach your queue consumer.
     pub approximate_arrival_timestamp: rt::DateTime,
-    /// p The approximate time the record was first received from the queue. /p
+    /// The approximate time the record was first received from the queue.
     pub first_receive_timestamp: rt::DateTime,
-    /// p The number of times this record has been received without being acknowledged. /p
+    /// The number of times this record has been received without being acknowledged.
     pub receive_count: i32,
 }
 rt::structure!(
@@ -94,12 +94,22 @@ pub static QUEUE_RECORD_LIST: rt::Schema = rt::Schema::list(
     "QueueRecordList",
     &[rt::m("member", &QUEUE_RECORD)],
 );
-/// p The position in a data stream from which a queue begins delivering records. /p
+/// The position in a data stream from which a queue begins delivering records.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueueStartingPosition {
-    /// p You can set the starting position to one of the following values: /p p code LATEST /code : Delivers records that arrive after you create the queue. This is the default. /p p code TRIM HORIZON /code : Start delivering at the last untrimmed record in the stream, which is the oldest record the stream still retains. /p p code AT TIMESTAMP /code : Delivers records that arrive at or after a time stamp that you provide. /p
+    /// You can set the starting position to one of the following values:
+    ///
+    /// `LATEST`: Delivers records that arrive after you create the queue. This is the default.
+    ///
+    /// `TRIM_HORIZON`: Start delivering at the last untrimmed record in the stream, which is the oldest record the stream still retains.
+    ///
+    /// `AT_TIMESTAMP`: Delivers records that arrive at or after a time stamp that you provide.
     pub type_: QueueStartingPositionType,
-    /// p The approximate time from which the queue begins delivering records. Records that arrive at approximately this time or later are delivered. /p p In a request, specify this value only when code Type /code is code AT TIMESTAMP /code . It is required in that case, and specifying it for any other type returns a code ValidationException /code . /p p In a response, this value is approximate and reflects the queue's effective starting position. While the queue is code CREATING /code , the response echoes what you configured: for code AT TIMESTAMP /code , the timestamp you provided, and for code TRIM HORIZON /code and code LATEST /code , this member is absent because the effective position is not yet determined. Once the queue is code ACTIVE /code , the response always includes this member. For code AT TIMESTAMP /code , it is the timestamp you provided or the earliest time the stream can be read from, whichever is later. /p
+    /// The approximate time from which the queue begins delivering records. Records that arrive at approximately this time or later are delivered.
+    ///
+    /// In a request, specify this value only when `Type` is `AT_TIMESTAMP`. It is required in that case, and specifying it for any other type returns a `ValidationException`.
+    ///
+    /// In a response, this value is approximate and reflects the queue's effective starting position. While the queue is `CREATING`, the response echoes what you configured: for `AT_TIMESTAMP`, the timestamp you provided, and for `TRIM_HORIZON` and `LATEST`, this member is absent because the effective position is not yet determined. Once the queue is `ACTIVE`, the response always includes this member. For `AT_TIMESTAMP`, it is the timestamp you provided or the earliest time the stream can be read from, whichever is later.
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -117,12 +127,12 @@ rt::string_enum! {
     pub enum QueueStatus { Creating = "CREATING", Active = "ACTIVE", Updating =
     "UPDATING", Deleting = "DELETING" }
 }
-/// p The data stream a queue delivers records from, and the position in that stream where delivery begins. /p
+/// The data stream a queue delivers records from, and the position in that stream where delivery begins.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueueStreamConfiguration {
-    /// p The ARN of the data stream. /p
+    /// The ARN of the data stream.
     pub stream_arn: String,
-    /// p The position in the stream from which the queue begins delivering records. The default is code LATEST /code . /p
+    /// The position in the stream from which the queue begins delivering records. The default is `LATEST`.
     pub starting_position: Option<QueueStartingPosition>,
 }
 rt::structure!(
@@ -140,12 +150,12 @@ pub static QUEUE_STREAM_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
     "QueueStreamConfigurationList",
     &[rt::m("member", &QUEUE_STREAM_CONFIGURATION)],
 );
-/// p Filters the queues returned by a ListQueues /a to those created on a particular data stream. /p
+/// Filters the queues returned by ListQueues to those created on a particular data stream.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueueStreamFilter {
-    /// p The ARN of the data stream to filter on. /p
+    /// The ARN of the data stream to filter on.
     pub stream_arn: String,
-    /// p The time the data stream was created. Specify this value to distinguish between a deleted stream and a stream that was recreated with the same name. /p
+    /// The time the data stream was created. Specify this value to distinguish between a deleted stream and a stream that was recreated with the same name.
     pub stream_creation_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -163,12 +173,12 @@ pub static QUEUE_STREAM_FILTER_LIST: rt::Schema = rt::Schema::list(
     "QueueStreamFilterList",
     &[rt::m("member", &QUEUE_STREAM_FILTER)],
 );
-/// p Identifies a data stream associated with a queue. /p
+/// Identifies a data stream associated with a queue.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueueStreamIdentifier {
-    /// p The ARN of the data stream. /p
+    /// The ARN of the data stream.
     pub stream_arn: String,
-    /// p The time the data stream was created. /p
+    /// The time the data stream was created.
     pub stream_creation_timestamp: rt::DateTime,
 }
 rt::structure!(
@@ -186,18 +196,18 @@ pub static QUEUE_STREAM_IDENTIFIER_LIST: rt::Schema = rt::Schema::list(
     "QueueStreamIdentifierList",
     &[rt::m("member", &QUEUE_STREAM_IDENTIFIER)],
 );
-/// p A summary of a queue. Returned by a ListQueues /a . To retrieve a queue's configuration attributes, use a DescribeQueue /a . /p
+/// A summary of a queue. Returned by ListQueues. To retrieve a queue's configuration attributes, use DescribeQueue.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueueSummary {
-    /// p The name of the queue. /p
+    /// The name of the queue.
     pub queue_name: String,
-    /// p The ARN of the queue. /p
+    /// The ARN of the queue.
     pub queue_arn: String,
-    /// p The current status of the queue. /p
+    /// The current status of the queue.
     pub queue_status: QueueStatus,
-    /// p The time the queue was created. /p
+    /// The time the queue was created.
     pub queue_creation_timestamp: rt::DateTime,
-    /// p The data stream the queue delivers records from. /p
+    /// The data stream the queue delivers records from.
     pub streams: Vec<QueueStreamIdentifier>,
 }
 rt::structure!(

@@ -5,13 +5,13 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct ReceiveDeadLetterQueueRecordsInput {
-    /// p The ARN of the queue whose dead-letter records are received. /p
+    /// The ARN of the queue whose dead-letter records are received.
     pub queue_arn: String,
-    /// p The maximum number of records to return. The queue never returns more dead-letter records than this value, and might return fewer. The default is 10. /p
+    /// The maximum number of records to return. The queue never returns more dead-letter records than this value, and might return fewer. The default is 10.
     pub limit: Option<i32>,
-    /// p The duration, in seconds, that the call waits for a record to become visible before returning. The default is 9. /p
+    /// The duration, in seconds, that the call waits for a record to become visible before returning. The default is 9.
     pub wait_time_seconds: Option<i32>,
-    /// p The duration, in seconds, that the records returned by this request are in flight and not visible to any consumer instance. If you do not specify this value, the queue's visibility timeout is used. /p
+    /// The duration, in seconds, that the records returned by this request are in flight and not visible to any consumer instance. If you do not specify this value, the queue's visibility timeout is used.
     pub visibility_timeout_seconds: Option<i32>,
 }
 rt::structure!(
@@ -29,7 +29,7 @@ pub static RECEIVE_DEAD_LETTER_QUEUE_RECORDS_INPUT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReceiveDeadLetterQueueRecordsOutput {
-    /// p The dead-letter records received from the queue. This list is empty when no dead-letter records are visible. /p
+    /// The dead-letter records received from the queue. This list is empty when no dead-letter records are visible.
     pub queue_records: Vec<QueueRecord>,
 }
 rt::structure!(
@@ -42,13 +42,13 @@ pub static RECEIVE_DEAD_LETTER_QUEUE_RECORDS_OUTPUT: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReceiveQueueRecordsInput {
-    /// p The ARN of the queue to receive records from. /p
+    /// The ARN of the queue to receive records from.
     pub queue_arn: String,
-    /// p The maximum number of records to return. The queue never returns more records than this value, and might return fewer. The default is 10. /p
+    /// The maximum number of records to return. The queue never returns more records than this value, and might return fewer. The default is 10.
     pub limit: Option<i32>,
-    /// p The duration, in seconds, that the call waits for a record to become visible before returning. The default is 9. /p
+    /// The duration, in seconds, that the call waits for a record to become visible before returning. The default is 9.
     pub wait_time_seconds: Option<i32>,
-    /// p The duration, in seconds, that the records returned by this request are in flight and not visible to any consumer instance. If you do not specify this value, the queue's visibility timeout is used. /p
+    /// The duration, in seconds, that the records returned by this request are in flight and not visible to any consumer instance. If you do not specify this value, the queue's visibility timeout is used.
     pub visibility_timeout_seconds: Option<i32>,
 }
 rt::structure!(
@@ -66,7 +66,7 @@ pub static RECEIVE_QUEUE_RECORDS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReceiveQueueRecordsOutput {
-    /// p The records received from the queue. This list is empty when no records are visible. /p
+    /// The records received from the queue. This list is empty when no records are visible.
     pub queue_records: Vec<QueueRecord>,
 }
 rt::structure!(
@@ -76,18 +76,23 @@ pub static RECEIVE_QUEUE_RECORDS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ReceiveQueueRecordsOutput",
     &[rt::m("QueueRecords", &QUEUE_RECORD_LIST).flags(rt::REQUIRED)],
 );
-/// p The unit of data of the Kinesis data stream, which is composed of a sequence number, a partition key, and a data blob. /p
+/// The unit of data of the Kinesis data stream, which is composed of a sequence number, a partition key, and a data blob.
 #[derive(Clone, Default, PartialEq)]
 pub struct Record {
-    /// p The unique identifier of the record within its shard. /p
+    /// The unique identifier of the record within its shard.
     pub sequence_number: String,
-    /// p The approximate time that the record was inserted into the stream. /p
+    /// The approximate time that the record was inserted into the stream.
     pub approximate_arrival_timestamp: Option<rt::DateTime>,
-    /// p The data blob. The data in the blob is both opaque and immutable to Kinesis Data Streams, which does not inspect, interpret, or change the data in the blob in any way. When the data blob (the payload before base64-encoding) is added to the partition key size, the total size must not exceed the maximum record size (10 MiB). /p
+    /// The data blob. The data in the blob is both opaque and immutable to Kinesis Data Streams, which does not inspect, interpret, or change the data in the blob in any way. When the data blob (the payload before base64-encoding) is added to the partition key size, the total size must not exceed the maximum record size (10 MiB).
     pub data: rt::Blob,
-    /// p Identifies which shard in the stream the data record is assigned to. /p p For a stream that uses the code AUTO /code record distribution strategy, this value is not returned if the producer did not provide a partition key when writing the record. If the producer provided a partition key, the original value is returned even though it was not used to determine shard placement. /p
+    /// Identifies which shard in the stream the data record is assigned to.
+    ///
+    /// For a stream that uses the `AUTO` record distribution strategy, this value is not returned if the producer did not provide a partition key when writing the record. If the producer provided a partition key, the original value is returned even though it was not used to determine shard placement.
     pub partition_key: Option<String>,
-    /// p The encryption type used on the record. This parameter can be one of the following values: /p ul li p code NONE /code : Do not encrypt the records in the stream. /p /li li p code KMS /code : Use server-side encryption on the records in the stream using a customer-managed Amazon Web Services KMS key. /p /li /ul
+    /// The encryption type used on the record. This parameter can be one of the following values:
+    ///
+    /// - `NONE`: Do not encrypt the records in the stream.
+    /// - `KMS`: Use server-side encryption on the records in the stream using a customer-managed Amazon Web Services KMS key.
     pub encryption_type: Option<EncryptionType>,
 }
 rt::structure!(
@@ -104,12 +109,17 @@ pub static RECORD: rt::Schema = rt::Schema::structure(
         rt::m("EncryptionType", &rt::ENUM),
     ],
 );
-/// p Specifies the format of records read from the source stream. /p
+/// Specifies the format of records read from the source stream.
 #[derive(Clone, Default, PartialEq)]
 pub struct RecordConfiguration {
-    /// p The format of records on the source stream. Valid values: /p ul li p code GSR JSON /code - Supported only for streaming table (Amazon S3 Tables) destinations. /p /li li p code JSON /code - Supported for both general purpose Amazon S3 and streaming table destinations. /p /li li p code STRING /code - Supported only for general purpose Amazon S3 destinations. /p /li li p code BYTE ARRAY /code - Supported only for general purpose Amazon S3 destinations. /p /li /ul
+    /// The format of records on the source stream. Valid values:
+    ///
+    /// - `GSR_JSON` - Supported only for streaming table (Amazon S3 Tables) destinations.
+    /// - `JSON` - Supported for both general purpose Amazon S3 and streaming table destinations.
+    /// - `STRING` - Supported only for general purpose Amazon S3 destinations.
+    /// - `BYTE_ARRAY` - Supported only for general purpose Amazon S3 destinations.
     pub record_format_type: RecordFormatType,
-    /// p The Amazon Resource Name (ARN) of the Amazon Web Services Glue Schema Registry schema used to validate records. Required when the channel destination is a streaming table. /p
+    /// The Amazon Resource Name (ARN) of the Amazon Web Services Glue Schema Registry schema used to validate records. Required when the channel destination is a streaming table.
     pub gsr_schema_arn: Option<String>,
 }
 rt::structure!(
@@ -137,13 +147,13 @@ pub static RECORD_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterStreamConsumerInput {
-    /// p The ARN of the Kinesis data stream that you want to register the consumer with. For more info, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kinesis-streams" Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces /a . /p
+    /// The ARN of the Kinesis data stream that you want to register the consumer with. For more info, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kinesis-streams).
     pub stream_arn: String,
-    /// p For a given Kinesis data stream, each consumer must have a unique name. However, consumer names don't have to be unique across data streams. /p
+    /// For a given Kinesis data stream, each consumer must have a unique name. However, consumer names don't have to be unique across data streams.
     pub consumer_name: String,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
-    /// p A set of up to 50 key-value pairs. A tag consists of a required key and an optional value. /p
+    /// A set of up to 50 key-value pairs. A tag consists of a required key and an optional value.
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -161,7 +171,7 @@ pub static REGISTER_STREAM_CONSUMER_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterStreamConsumerOutput {
-    /// p An object that represents the details of the consumer you registered. When you register a consumer, it gets an ARN that is generated by Kinesis Data Streams. /p
+    /// An object that represents the details of the consumer you registered. When you register a consumer, it gets an ARN that is generated by Kinesis Data Streams.
     pub consumer: Consumer,
 }
 rt::structure!(
@@ -171,16 +181,16 @@ pub static REGISTER_STREAM_CONSUMER_OUTPUT: rt::Schema = rt::Schema::structure(
     "RegisterStreamConsumerOutput",
     &[rt::m("Consumer", &CONSUMER).flags(rt::REQUIRED)],
 );
-/// p Represents the input for code RemoveTagsFromStream /code . /p
+/// Represents the input for `RemoveTagsFromStream`.
 #[derive(Clone, Default, PartialEq)]
 pub struct RemoveTagsFromStreamInput {
-    /// p The name of the stream. /p
+    /// The name of the stream.
     pub stream_name: Option<String>,
-    /// p A list of tag keys. Each corresponding tag is removed from the stream. /p
+    /// A list of tag keys. Each corresponding tag is removed from the stream.
     pub tag_keys: Vec<String>,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -196,10 +206,10 @@ pub static REMOVE_TAGS_FROM_STREAM_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("StreamId", &rt::STRING).ctx("StreamId"),
     ],
 );
-/// p The resource is not available for this operation. For successful operation, the resource must be in the code ACTIVE /code state. /p
+/// The resource is not available for this operation. For successful operation, the resource must be in the `ACTIVE` state.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceInUseException {
-    /// p A message that provides information about the error. /p
+    /// A message that provides information about the error.
     pub message: Option<String>,
 }
 rt::structure!(ResourceInUseException, RESOURCE_IN_USE_EXCEPTION, 0 => message);
@@ -208,10 +218,10 @@ pub static RESOURCE_IN_USE_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The requested resource could not be found. The stream might not be specified correctly. /p
+/// The requested resource could not be found. The stream might not be specified correctly.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFoundException {
-    /// p A message that provides information about the error. /p
+    /// A message that provides information about the error.
     pub message: Option<String>,
 }
 rt::structure!(ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, 0 => message);
@@ -220,14 +230,14 @@ pub static RESOURCE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p A dead-letter record that was not restored, and why. /p
+/// A dead-letter record that was not restored, and why.
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreDeadLetterQueueRecordsErrorEntry {
-    /// p The receipt handle of the record that was not restored. /p
+    /// The receipt handle of the record that was not restored.
     pub receipt_handle: String,
-    /// p A code identifying the type of failure. One of code ResourceNotFoundException /code , code InvalidArgumentException /code , code ThrottlingException /code , or code InternalFailureException /code . /p
+    /// A code identifying the type of failure. One of `ResourceNotFoundException`, `InvalidArgumentException`, `ThrottlingException`, or `InternalFailureException`.
     pub error_code: String,
-    /// p A description of the cause of the failure. /p
+    /// A description of the cause of the failure.
     pub error_message: Option<String>,
 }
 rt::structure!(
@@ -249,9 +259,9 @@ pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY_LIST: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreDeadLetterQueueRecordsInput {
-    /// p The ARN of the queue whose dead-letter records are restored. /p
+    /// The ARN of the queue whose dead-letter records are restored.
     pub queue_arn: String,
-    /// p The dead-letter records to restore, identified by their receipt handles. /p
+    /// The dead-letter records to restore, identified by their receipt handles.
     pub entries: Vec<RestoreDeadLetterQueueRecordsRequestEntry>,
 }
 rt::structure!(
@@ -268,9 +278,9 @@ pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS_INPUT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreDeadLetterQueueRecordsOutput {
-    /// p The records that were restored. /p
+    /// The records that were restored.
     pub successful: Vec<RestoreDeadLetterQueueRecordsResultEntry>,
-    /// p The records that were not restored, each with the reason the entry failed. /p
+    /// The records that were not restored, each with the reason the entry failed.
     pub failed: Vec<RestoreDeadLetterQueueRecordsErrorEntry>,
 }
 rt::structure!(
@@ -286,10 +296,10 @@ pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS_OUTPUT: rt::Schema = rt::Schema::st
             .flags(rt::REQUIRED),
     ],
 );
-/// p A dead-letter record to restore, identified by its receipt handle. /p
+/// A dead-letter record to restore, identified by its receipt handle.
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreDeadLetterQueueRecordsRequestEntry {
-    /// p The receipt handle of the record to restore, as returned by a ReceiveDeadLetterQueueRecords /a . /p
+    /// The receipt handle of the record to restore, as returned by ReceiveDeadLetterQueueRecords.
     pub receipt_handle: String,
 }
 rt::structure!(
@@ -304,10 +314,10 @@ pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY_LIST: rt::Schema = rt
     "RestoreDeadLetterQueueRecordsRequestEntryList",
     &[rt::m("member", &RESTORE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY)],
 );
-/// p A dead-letter record that was restored. /p
+/// A dead-letter record that was restored.
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreDeadLetterQueueRecordsResultEntry {
-    /// p The receipt handle of the record that was restored. /p
+    /// The receipt handle of the record that was restored.
     pub receipt_handle: String,
 }
 rt::structure!(

@@ -6,14 +6,14 @@ use tucuxi::codegen as rt;
 rt::string_enum! {
     pub enum S3CompressionType { None = "NONE", Gzip = "GZIP", Zstd = "ZSTD" }
 }
-/// p The configuration for delivery to a general purpose Amazon S3 bucket. Used in a CreateChannel /a . /p
+/// The configuration for delivery to a general purpose Amazon S3 bucket. Used in CreateChannel.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3DestinationConfiguration {
-    /// p The maximum age, in seconds, of undelivered data before the channel delivers it to the destination. The default value is 300 seconds. /p
+    /// The maximum age, in seconds, of undelivered data before the channel delivers it to the destination. The default value is 300 seconds.
     pub data_freshness_in_seconds: Option<i32>,
-    /// p The dead-letter queue configuration for records that cannot be delivered. Optional for general purpose Amazon S3 destinations. If not specified, it defaults to the destination bucket with an error prefix. /p
+    /// The dead-letter queue configuration for records that cannot be delivered. Optional for general purpose Amazon S3 destinations. If not specified, it defaults to the destination bucket with an error prefix.
     pub dead_letter_queue_s3_configuration: Option<DeadLetterQueueS3Configuration>,
-    /// p The Amazon S3 storage configuration for the channel. /p
+    /// The Amazon S3 storage configuration for the channel.
     pub storage_configuration: S3StorageConfiguration,
 }
 rt::structure!(
@@ -29,14 +29,14 @@ pub static S3_DESTINATION_CONFIGURATION: rt::Schema = rt::Schema::structure(
         rt::m("StorageConfiguration", &S3_STORAGE_CONFIGURATION).flags(rt::REQUIRED),
     ],
 );
-/// p The configuration for delivery to a general purpose Amazon S3 bucket. Returned in a ChannelDescription /a . /p
+/// The configuration for delivery to a general purpose Amazon S3 bucket. Returned in ChannelDescription.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3DestinationDescription {
-    /// p The maximum age, in seconds, of undelivered data. /p
+    /// The maximum age, in seconds, of undelivered data.
     pub data_freshness_in_seconds: i32,
-    /// p The dead-letter queue configuration for records that cannot be delivered. /p
+    /// The dead-letter queue configuration for records that cannot be delivered.
     pub dead_letter_queue_s3_configuration: DeadLetterQueueS3Configuration,
-    /// p The Amazon S3 storage configuration for the channel. /p
+    /// The Amazon S3 storage configuration for the channel.
     pub storage_configuration: S3StorageConfiguration,
 }
 rt::structure!(
@@ -52,10 +52,10 @@ pub static S3_DESTINATION_DESCRIPTION: rt::Schema = rt::Schema::structure(
         rt::m("StorageConfiguration", &S3_STORAGE_CONFIGURATION).flags(rt::REQUIRED),
     ],
 );
-/// p The updated configuration for a general purpose Amazon S3 destination. Used in a UpdateChannel /a . Only code DataFreshnessInSeconds /code can be updated. /p
+/// The updated configuration for a general purpose Amazon S3 destination. Used in UpdateChannel. Only `DataFreshnessInSeconds` can be updated.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3DestinationUpdateInput {
-    /// p The maximum age, in seconds, of undelivered data before the channel delivers it to the destination. /p
+    /// The maximum age, in seconds, of undelivered data before the channel delivers it to the destination.
     pub data_freshness_in_seconds: i32,
 }
 rt::structure!(
@@ -69,18 +69,26 @@ rt::string_enum! {
     pub enum S3StorageClass { Standard = "STANDARD", IntelligentTiering =
     "INTELLIGENT_TIERING", GlacierIr = "GLACIER_IR" }
 }
-/// p The Amazon S3 storage settings for a general purpose Amazon S3 destination. /p
+/// The Amazon S3 storage settings for a general purpose Amazon S3 destination.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3StorageConfiguration {
-    /// p The Amazon Resource Name (ARN) of the destination Amazon S3 bucket. /p
+    /// The Amazon Resource Name (ARN) of the destination Amazon S3 bucket.
     pub bucket_arn: String,
-    /// p The Amazon Web Services account ID of the expected owner of the destination bucket. This value helps prevent delivery to an unintended bucket if ownership changes. /p
+    /// The Amazon Web Services account ID of the expected owner of the destination bucket. This value helps prevent delivery to an unintended bucket if ownership changes.
     pub expected_bucket_owner: String,
-    /// p The template used to construct the Amazon S3 object key for delivered objects. If not specified, a default template is used. /p
+    /// The template used to construct the Amazon S3 object key for delivered objects. If not specified, a default template is used.
     pub output_key_template: Option<String>,
-    /// p The Amazon S3 storage class for delivered objects. Valid values: /p ul li p code STANDARD /code - The default storage class, for frequently accessed data. /p /li li p code INTELLIGENT TIERING /code - Automatically moves objects to the most cost-effective access tier based on usage patterns. /p /li li p code GLACIER IR /code - Low-cost storage for rarely accessed data that requires millisecond retrieval. /p /li /ul
+    /// The Amazon S3 storage class for delivered objects. Valid values:
+    ///
+    /// - `STANDARD` - The default storage class, for frequently accessed data.
+    /// - `INTELLIGENT_TIERING` - Automatically moves objects to the most cost-effective access tier based on usage patterns.
+    /// - `GLACIER_IR` - Low-cost storage for rarely accessed data that requires millisecond retrieval.
     pub storage_class: Option<S3StorageClass>,
-    /// p The compression applied to delivered objects. Valid values: /p ul li p code NONE /code - No compression. /p /li li p code GZIP /code - gzip compression. /p /li li p code ZSTD /code - Zstandard compression. /p /li /ul
+    /// The compression applied to delivered objects. Valid values:
+    ///
+    /// - `NONE` - No compression.
+    /// - `GZIP` - gzip compression.
+    /// - `ZSTD` - Zstandard compression.
     pub compression_type: S3CompressionType,
 }
 rt::structure!(
@@ -101,18 +109,22 @@ pub static S3_STORAGE_CONFIGURATION: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum S3TablesCompressionType { None = "NONE", Zstd = "ZSTD", Snappy = "SNAPPY" }
 }
-/// p Specifies a destination streaming table on Apache Iceberg. /p
+/// Specifies a destination streaming table on Apache Iceberg.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3TablesConfiguration {
-    /// p The Amazon Resource Name (ARN) of the Amazon S3 table bucket. /p
+    /// The Amazon Resource Name (ARN) of the Amazon S3 table bucket.
     pub table_bucket_arn: String,
-    /// p The namespace (database) of the destination table. /p
+    /// The namespace (database) of the destination table.
     pub namespace: String,
-    /// p The name of the destination table. Amazon Kinesis Data Streams creates this table in the specified table bucket. /p
+    /// The name of the destination table. Amazon Kinesis Data Streams creates this table in the specified table bucket.
     pub table_name: String,
-    /// p The compression applied to Parquet data files. Valid values: /p ul li p code NONE /code - No compression. /p /li li p code ZSTD /code - Zstandard compression. /p /li li p code SNAPPY /code - Snappy compression. /p /li /ul
+    /// The compression applied to Parquet data files. Valid values:
+    ///
+    /// - `NONE` - No compression.
+    /// - `ZSTD` - Zstandard compression.
+    /// - `SNAPPY` - Snappy compression.
     pub compression_type: S3TablesCompressionType,
-    /// p The partitioning specification for the destination table. /p
+    /// The partitioning specification for the destination table.
     pub partition_spec: Option<PartitionSpec>,
 }
 rt::structure!(
@@ -133,14 +145,14 @@ pub static S3_TABLES_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
     "S3TablesConfigurationList",
     &[rt::m("member", &S3_TABLES_CONFIGURATION)],
 );
-/// p The configuration for delivery to streaming tables on Apache Iceberg. Used in a CreateChannel /a . /p
+/// The configuration for delivery to streaming tables on Apache Iceberg. Used in CreateChannel.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3TablesDestinationConfiguration {
-    /// p The maximum age, in seconds, of undelivered data before the channel delivers it to the destination. The default value is 300 seconds. /p
+    /// The maximum age, in seconds, of undelivered data before the channel delivers it to the destination. The default value is 300 seconds.
     pub data_freshness_in_seconds: Option<i32>,
-    /// p The dead-letter queue configuration for records that cannot be delivered. Required for streaming table destinations. /p
+    /// The dead-letter queue configuration for records that cannot be delivered. Required for streaming table destinations.
     pub dead_letter_queue_s3_configuration: DeadLetterQueueS3Configuration,
-    /// p The list of streaming table configurations. Currently, one table is supported per channel. /p
+    /// The list of streaming table configurations. Currently, one table is supported per channel.
     pub s3_tables_configuration_list: Vec<S3TablesConfiguration>,
 }
 rt::structure!(
@@ -158,14 +170,14 @@ pub static S3_TABLES_DESTINATION_CONFIGURATION: rt::Schema = rt::Schema::structu
             .flags(rt::REQUIRED),
     ],
 );
-/// p The configuration for delivery to streaming tables on Apache Iceberg. Returned in a ChannelDescription /a . /p
+/// The configuration for delivery to streaming tables on Apache Iceberg. Returned in ChannelDescription.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3TablesDestinationDescription {
-    /// p The maximum age, in seconds, of undelivered data. /p
+    /// The maximum age, in seconds, of undelivered data.
     pub data_freshness_in_seconds: i32,
-    /// p The dead-letter queue configuration for records that cannot be delivered. /p
+    /// The dead-letter queue configuration for records that cannot be delivered.
     pub dead_letter_queue_s3_configuration: DeadLetterQueueS3Configuration,
-    /// p The list of streaming table configurations. /p
+    /// The list of streaming table configurations.
     pub s3_tables_configuration_list: Vec<S3TablesConfiguration>,
 }
 rt::structure!(
@@ -183,10 +195,10 @@ pub static S3_TABLES_DESTINATION_DESCRIPTION: rt::Schema = rt::Schema::structure
             .flags(rt::REQUIRED),
     ],
 );
-/// p The updated configuration for a streaming table destination. Used in a UpdateChannel /a . Only code DataFreshnessInSeconds /code can be updated. /p
+/// The updated configuration for a streaming table destination. Used in UpdateChannel. Only `DataFreshnessInSeconds` can be updated.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3TablesDestinationUpdateInput {
-    /// p The maximum age, in seconds, of undelivered data before the channel delivers it to the destination. /p
+    /// The maximum age, in seconds, of undelivered data before the channel delivers it to the destination.
     pub data_freshness_in_seconds: i32,
 }
 rt::structure!(
@@ -200,12 +212,12 @@ pub static S3_TABLES_DESTINATION_UPDATE_INPUT: rt::Schema = rt::Schema::structur
 rt::string_enum! {
     pub enum ScalingType { UniformScaling = "UNIFORM_SCALING" }
 }
-/// p The range of possible sequence numbers for the shard. /p
+/// The range of possible sequence numbers for the shard.
 #[derive(Clone, Default, PartialEq)]
 pub struct SequenceNumberRange {
-    /// p The starting sequence number for the range. /p
+    /// The starting sequence number for the range.
     pub starting_sequence_number: String,
-    /// p The ending sequence number for the range. Shards that are in the OPEN state have an ending sequence number of code null /code . /p
+    /// The ending sequence number for the range. Shards that are in the OPEN state have an ending sequence number of `null`.
     pub ending_sequence_number: Option<String>,
 }
 rt::structure!(
@@ -219,18 +231,18 @@ pub static SEQUENCE_NUMBER_RANGE: rt::Schema = rt::Schema::structure(
         rt::m("EndingSequenceNumber", &rt::STRING),
     ],
 );
-/// p A uniquely identified group of data records in a Kinesis data stream. /p
+/// A uniquely identified group of data records in a Kinesis data stream.
 #[derive(Clone, Default, PartialEq)]
 pub struct Shard {
-    /// p The unique identifier of the shard within the stream. /p
+    /// The unique identifier of the shard within the stream.
     pub shard_id: String,
-    /// p The shard ID of the shard's parent. /p
+    /// The shard ID of the shard's parent.
     pub parent_shard_id: Option<String>,
-    /// p The shard ID of the shard adjacent to the shard's parent. /p
+    /// The shard ID of the shard adjacent to the shard's parent.
     pub adjacent_parent_shard_id: Option<String>,
-    /// p The range of possible hash key values for the shard, which is a set of ordered contiguous positive integers. /p
+    /// The range of possible hash key values for the shard, which is a set of ordered contiguous positive integers.
     pub hash_key_range: HashKeyRange,
-    /// p The range of possible sequence numbers for the shard. /p
+    /// The range of possible sequence numbers for the shard.
     pub sequence_number_range: SequenceNumberRange,
 }
 rt::structure!(
@@ -247,14 +259,23 @@ pub static SHARD: rt::Schema = rt::Schema::structure(
         rt::m("SequenceNumberRange", &SEQUENCE_NUMBER_RANGE).flags(rt::REQUIRED),
     ],
 );
-/// p The request parameter used to filter out the response of the code ListShards /code API. /p
+/// The request parameter used to filter out the response of the `ListShards` API.
 #[derive(Clone, Default, PartialEq)]
 pub struct ShardFilter {
-    /// p The shard type specified in the code ShardFilter /code parameter. This is a required property of the code ShardFilter /code parameter. /p p You can specify the following valid values: /p ul li p code AFTER SHARD ID /code - the response includes all the shards, starting with the shard whose ID immediately follows the code ShardId /code that you provided. /p /li li p code AT TRIM HORIZON /code - the response includes all the shards that were open at code TRIM HORIZON /code . /p /li li p code FROM TRIM HORIZON /code - (default), the response includes all the shards within the retention period of the data stream (trim to tip). /p /li li p code AT LATEST /code - the response includes only the currently open shards of the data stream. /p /li li p code AT TIMESTAMP /code - the response includes all shards whose start timestamp is less than or equal to the given timestamp and end timestamp is greater than or equal to the given timestamp or still open. /p /li li p code FROM TIMESTAMP /code - the response incldues all closed shards whose end timestamp is greater than or equal to the given timestamp and also all open shards. Corrected to code TRIM HORIZON /code of the data stream if code FROM TIMESTAMP /code is less than the code TRIM HORIZON /code value. /p /li /ul
+    /// The shard type specified in the `ShardFilter` parameter. This is a required property of the `ShardFilter` parameter.
+    ///
+    /// You can specify the following valid values:
+    ///
+    /// - `AFTER_SHARD_ID` - the response includes all the shards, starting with the shard whose ID immediately follows the `ShardId` that you provided.
+    /// - `AT_TRIM_HORIZON` - the response includes all the shards that were open at `TRIM_HORIZON`.
+    /// - `FROM_TRIM_HORIZON` - (default), the response includes all the shards within the retention period of the data stream (trim to tip).
+    /// - `AT_LATEST` - the response includes only the currently open shards of the data stream.
+    /// - `AT_TIMESTAMP` - the response includes all shards whose start timestamp is less than or equal to the given timestamp and end timestamp is greater than or equal to the given timestamp or still open.
+    /// - `FROM_TIMESTAMP` - the response incldues all closed shards whose end timestamp is greater than or equal to the given timestamp and also all open shards. Corrected to `TRIM_HORIZON` of the data stream if `FROM_TIMESTAMP` is less than the `TRIM_HORIZON` value.
     pub type_: ShardFilterType,
-    /// p The exclusive start code shardID /code speified in the code ShardFilter /code parameter. This property can only be used if the code AFTER SHARD ID /code shard type is specified. /p
+    /// The exclusive start `shardID` speified in the `ShardFilter` parameter. This property can only be used if the `AFTER_SHARD_ID` shard type is specified.
     pub shard_id: Option<String>,
-    /// p The timestamps specified in the code ShardFilter /code parameter. A timestamp is a Unix epoch date with precision in milliseconds. For example, 2016-04-04T19:58:46.480-00:00 or 1459799926.480. This property can only be used if code FROM TIMESTAMP /code or code AT TIMESTAMP /code shard types are specified. /p
+    /// The timestamps specified in the `ShardFilter` parameter. A timestamp is a Unix epoch date with precision in milliseconds. For example, 2016-04-04T19:58:46.480-00:00 or 1459799926.480. This property can only be used if `FROM_TIMESTAMP` or `AT_TIMESTAMP` shard types are specified.
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(ShardFilter, SHARD_FILTER, 0 => type_, 1 => shard_id, 2 => timestamp);
@@ -284,18 +305,18 @@ pub static SHARD_LIST: rt::Schema = rt::Schema::list(
     "ShardList",
     &[rt::m("member", &SHARD)],
 );
-/// p Represents the input for code SplitShard /code . /p
+/// Represents the input for `SplitShard`.
 #[derive(Clone, Default, PartialEq)]
 pub struct SplitShardInput {
-    /// p The name of the stream for the shard split. /p
+    /// The name of the stream for the shard split.
     pub stream_name: Option<String>,
-    /// p The shard ID of the shard to split. /p
+    /// The shard ID of the shard to split.
     pub shard_to_split: String,
-    /// p A hash key value for the starting hash key of one of the child shards created by the split. The hash key range for a given shard constitutes a set of ordered contiguous positive integers. The value for code NewStartingHashKey /code must be in the range of hash keys being mapped into the shard. The code NewStartingHashKey /code hash key value and all higher hash key values in hash key range are distributed to one of the child shards. All the lower hash key values in the range are distributed to the other child shard. /p
+    /// A hash key value for the starting hash key of one of the child shards created by the split. The hash key range for a given shard constitutes a set of ordered contiguous positive integers. The value for `NewStartingHashKey` must be in the range of hash keys being mapped into the shard. The `NewStartingHashKey` hash key value and all higher hash key values in hash key range are distributed to one of the child shards. All the lower hash key values in the range are distributed to the other child shard.
     pub new_starting_hash_key: String,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -314,15 +335,21 @@ pub static SPLIT_SHARD_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartStreamEncryptionInput {
-    /// p The name of the stream for which to start encrypting records. /p
+    /// The name of the stream for which to start encrypting records.
     pub stream_name: Option<String>,
-    /// p The encryption type to use. The only valid value is code KMS /code . /p
+    /// The encryption type to use. The only valid value is `KMS`.
     pub encryption_type: EncryptionType,
-    /// p The GUID for the customer-managed Amazon Web Services KMS key to use for encryption. This value can be a globally unique identifier, a fully specified Amazon Resource Name (ARN) to either an alias or a key, or an alias name prefixed by "alias/".You can also use a master key owned by Kinesis Data Streams by specifying the alias code aws/kinesis /code . /p ul li p Key ARN example: code arn:aws:kms:us-east-1:123456789012:key/12345678-1234-1234-1234-123456789012 /code /p /li li p Alias ARN example: code arn:aws:kms:us-east-1:123456789012:alias/MyAliasName /code /p /li li p Globally unique key ID example: code 12345678-1234-1234-1234-123456789012 /code /p /li li p Alias name example: code alias/MyAliasName /code /p /li li p Master key owned by Kinesis Data Streams: code alias/aws/kinesis /code /p /li /ul
+    /// The GUID for the customer-managed Amazon Web Services KMS key to use for encryption. This value can be a globally unique identifier, a fully specified Amazon Resource Name (ARN) to either an alias or a key, or an alias name prefixed by "alias/".You can also use a master key owned by Kinesis Data Streams by specifying the alias `aws/kinesis`.
+    ///
+    /// - Key ARN example: `arn:aws:kms:us-east-1:123456789012:key/12345678-1234-1234-1234-123456789012`
+    /// - Alias ARN example: `arn:aws:kms:us-east-1:123456789012:alias/MyAliasName`
+    /// - Globally unique key ID example: `12345678-1234-1234-1234-123456789012`
+    /// - Alias name example: `alias/MyAliasName`
+    /// - Master key owned by Kinesis Data Streams: `alias/aws/kinesis`
     pub key_id: String,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -339,14 +366,24 @@ pub static START_STREAM_ENCRYPTION_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("StreamId", &rt::STRING).ctx("StreamId"),
     ],
 );
-/// p The starting position in the data stream from which to start streaming. /p
+/// The starting position in the data stream from which to start streaming.
 #[derive(Clone, Default, PartialEq)]
 pub struct StartingPosition {
-    /// p You can set the starting position to one of the following values: /p p code AT SEQUENCE NUMBER /code : Start streaming from the position denoted by the sequence number specified in the code SequenceNumber /code field. /p p code AFTER SEQUENCE NUMBER /code : Start streaming right after the position denoted by the sequence number specified in the code SequenceNumber /code field. /p p code AT TIMESTAMP /code : Start streaming from the position denoted by the time stamp specified in the code Timestamp /code field. /p p code TRIM HORIZON /code : Start streaming at the last untrimmed record in the shard, which is the oldest data record in the shard. /p p code LATEST /code : Start streaming just after the most recent record in the shard, so that you always read the most recent data in the shard. /p
+    /// You can set the starting position to one of the following values:
+    ///
+    /// `AT_SEQUENCE_NUMBER`: Start streaming from the position denoted by the sequence number specified in the `SequenceNumber` field.
+    ///
+    /// `AFTER_SEQUENCE_NUMBER`: Start streaming right after the position denoted by the sequence number specified in the `SequenceNumber` field.
+    ///
+    /// `AT_TIMESTAMP`: Start streaming from the position denoted by the time stamp specified in the `Timestamp` field.
+    ///
+    /// `TRIM_HORIZON`: Start streaming at the last untrimmed record in the shard, which is the oldest data record in the shard.
+    ///
+    /// `LATEST`: Start streaming just after the most recent record in the shard, so that you always read the most recent data in the shard.
     pub type_: ShardIteratorType,
-    /// p The sequence number of the data record in the shard from which to start streaming. To specify a sequence number, set code StartingPosition /code to code AT SEQUENCE NUMBER /code or code AFTER SEQUENCE NUMBER /code . /p
+    /// The sequence number of the data record in the shard from which to start streaming. To specify a sequence number, set `StartingPosition` to `AT_SEQUENCE_NUMBER` or `AFTER_SEQUENCE_NUMBER`.
     pub sequence_number: Option<String>,
-    /// p The time stamp of the data record from which to start reading. To specify a time stamp, set code StartingPosition /code to code Type AT TIMESTAMP /code . A time stamp is the Unix epoch date with precision in milliseconds. For example, code 2016-04-04T19:58:46.480-00:00 /code or code 1459799926.480 /code . If a record with this exact time stamp does not exist, records will be streamed from the next (later) record. If the time stamp is older than the current trim horizon, records will be streamed from the oldest untrimmed data record ( code TRIM HORIZON /code ). /p
+    /// The time stamp of the data record from which to start reading. To specify a time stamp, set `StartingPosition` to `Type AT_TIMESTAMP`. A time stamp is the Unix epoch date with precision in milliseconds. For example, `2016-04-04T19:58:46.480-00:00` or `1459799926.480`. If a record with this exact time stamp does not exist, records will be streamed from the next (later) record. If the time stamp is older than the current trim horizon, records will be streamed from the oldest untrimmed data record (`TRIM_HORIZON`).
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -362,15 +399,21 @@ pub static STARTING_POSITION: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopStreamEncryptionInput {
-    /// p The name of the stream on which to stop encrypting records. /p
+    /// The name of the stream on which to stop encrypting records.
     pub stream_name: Option<String>,
-    /// p The encryption type. The only valid value is code KMS /code . /p
+    /// The encryption type. The only valid value is `KMS`.
     pub encryption_type: EncryptionType,
-    /// p The GUID for the customer-managed Amazon Web Services KMS key to use for encryption. This value can be a globally unique identifier, a fully specified Amazon Resource Name (ARN) to either an alias or a key, or an alias name prefixed by "alias/".You can also use a master key owned by Kinesis Data Streams by specifying the alias code aws/kinesis /code . /p ul li p Key ARN example: code arn:aws:kms:us-east-1:123456789012:key/12345678-1234-1234-1234-123456789012 /code /p /li li p Alias ARN example: code arn:aws:kms:us-east-1:123456789012:alias/MyAliasName /code /p /li li p Globally unique key ID example: code 12345678-1234-1234-1234-123456789012 /code /p /li li p Alias name example: code alias/MyAliasName /code /p /li li p Master key owned by Kinesis Data Streams: code alias/aws/kinesis /code /p /li /ul
+    /// The GUID for the customer-managed Amazon Web Services KMS key to use for encryption. This value can be a globally unique identifier, a fully specified Amazon Resource Name (ARN) to either an alias or a key, or an alias name prefixed by "alias/".You can also use a master key owned by Kinesis Data Streams by specifying the alias `aws/kinesis`.
+    ///
+    /// - Key ARN example: `arn:aws:kms:us-east-1:123456789012:key/12345678-1234-1234-1234-123456789012`
+    /// - Alias ARN example: `arn:aws:kms:us-east-1:123456789012:alias/MyAliasName`
+    /// - Globally unique key ID example: `12345678-1234-1234-1234-123456789012`
+    /// - Alias name example: `alias/MyAliasName`
+    /// - Master key owned by Kinesis Data Streams: `alias/aws/kinesis`
     pub key_id: String,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -387,30 +430,44 @@ pub static STOP_STREAM_ENCRYPTION_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("StreamId", &rt::STRING).ctx("StreamId"),
     ],
 );
-/// p Represents the output for a DescribeStream /a . /p
+/// Represents the output for DescribeStream.
 #[derive(Clone, Default, PartialEq)]
 pub struct StreamDescription {
-    /// p The name of the stream being described. /p
+    /// The name of the stream being described.
     pub stream_name: String,
-    /// p The Amazon Resource Name (ARN) for the stream being described. /p
+    /// The Amazon Resource Name (ARN) for the stream being described.
     pub stream_arn: String,
-    /// p The current status of the stream being described. The stream status is one of the following states: /p ul li p code CREATING /code - The stream is being created. Kinesis Data Streams immediately returns and sets code StreamStatus /code to code CREATING /code . /p /li li p code DELETING /code - The stream is being deleted. The specified stream is in the code DELETING /code state until Kinesis Data Streams completes the deletion. /p /li li p code ACTIVE /code - The stream exists and is ready for read and write operations or deletion. You should perform read and write operations only on an code ACTIVE /code stream. /p /li li p code UPDATING /code - Shards in the stream are being merged or split. Read and write operations continue to work while the stream is in the code UPDATING /code state. /p /li /ul
+    /// The current status of the stream being described. The stream status is one of the following states:
+    ///
+    /// - `CREATING` - The stream is being created. Kinesis Data Streams immediately returns and sets `StreamStatus` to `CREATING`.
+    /// - `DELETING` - The stream is being deleted. The specified stream is in the `DELETING` state until Kinesis Data Streams completes the deletion.
+    /// - `ACTIVE` - The stream exists and is ready for read and write operations or deletion. You should perform read and write operations only on an `ACTIVE` stream.
+    /// - `UPDATING` - Shards in the stream are being merged or split. Read and write operations continue to work while the stream is in the `UPDATING` state.
     pub stream_status: StreamStatus,
-    /// p Specifies the capacity mode to which you want to set your data stream. Currently, in Kinesis Data Streams, you can choose between an b on-demand /b capacity mode and a b provisioned /b capacity mode for your data streams. /p
+    /// Specifies the capacity mode to which you want to set your data stream. Currently, in Kinesis Data Streams, you can choose between an **on-demand** capacity mode and a **provisioned** capacity mode for your data streams.
     pub stream_mode_details: Option<StreamModeDetails>,
-    /// p The shards that comprise the stream. /p
+    /// The shards that comprise the stream.
     pub shards: Vec<Shard>,
-    /// p If set to code true /code , more shards in the stream are available to describe. /p
+    /// If set to `true`, more shards in the stream are available to describe.
     pub has_more_shards: bool,
-    /// p The current retention period, in hours. Minimum value of 24. Maximum value of 168. /p
+    /// The current retention period, in hours. Minimum value of 24. Maximum value of 168.
     pub retention_period_hours: i32,
-    /// p The approximate time that the stream was created. /p
+    /// The approximate time that the stream was created.
     pub stream_creation_timestamp: rt::DateTime,
-    /// p Represents the current enhanced monitoring settings of the stream. /p
+    /// Represents the current enhanced monitoring settings of the stream.
     pub enhanced_monitoring: Vec<EnhancedMetrics>,
-    /// p The server-side encryption type used on the stream. This parameter can be one of the following values: /p ul li p code NONE /code : Do not encrypt the records in the stream. /p /li li p code KMS /code : Use server-side encryption on the records in the stream using a customer-managed Amazon Web Services KMS key. /p /li /ul
+    /// The server-side encryption type used on the stream. This parameter can be one of the following values:
+    ///
+    /// - `NONE`: Do not encrypt the records in the stream.
+    /// - `KMS`: Use server-side encryption on the records in the stream using a customer-managed Amazon Web Services KMS key.
     pub encryption_type: Option<EncryptionType>,
-    /// p The GUID for the customer-managed Amazon Web Services KMS key to use for encryption. This value can be a globally unique identifier, a fully specified ARN to either an alias or a key, or an alias name prefixed by "alias/".You can also use a master key owned by Kinesis Data Streams by specifying the alias code aws/kinesis /code . /p ul li p Key ARN example: code arn:aws:kms:us-east-1:123456789012:key/12345678-1234-1234-1234-123456789012 /code /p /li li p Alias ARN example: code arn:aws:kms:us-east-1:123456789012:alias/MyAliasName /code /p /li li p Globally unique key ID example: code 12345678-1234-1234-1234-123456789012 /code /p /li li p Alias name example: code alias/MyAliasName /code /p /li li p Master key owned by Kinesis Data Streams: code alias/aws/kinesis /code /p /li /ul
+    /// The GUID for the customer-managed Amazon Web Services KMS key to use for encryption. This value can be a globally unique identifier, a fully specified ARN to either an alias or a key, or an alias name prefixed by "alias/".You can also use a master key owned by Kinesis Data Streams by specifying the alias `aws/kinesis`.
+    ///
+    /// - Key ARN example: `arn:aws:kms:us-east-1:123456789012:key/12345678-1234-1234-1234-123456789012`
+    /// - Alias ARN example: `arn:aws:kms:us-east-1:123456789012:alias/MyAliasName`
+    /// - Globally unique key ID example: `12345678-1234-1234-1234-123456789012`
+    /// - Alias name example: `alias/MyAliasName`
+    /// - Master key owned by Kinesis Data Streams: `alias/aws/kinesis`
     pub key_id: Option<String>,
 }
 rt::structure!(
@@ -435,42 +492,56 @@ pub static STREAM_DESCRIPTION: rt::Schema = rt::Schema::structure(
         rt::m("KeyId", &rt::STRING),
     ],
 );
-/// p Represents the output for a DescribeStreamSummary /a /p
+/// Represents the output for DescribeStreamSummary
 #[derive(Clone, Default, PartialEq)]
 pub struct StreamDescriptionSummary {
-    /// p The name of the stream being described. /p
+    /// The name of the stream being described.
     pub stream_name: String,
-    /// p The Amazon Resource Name (ARN) for the stream being described. /p
+    /// The Amazon Resource Name (ARN) for the stream being described.
     pub stream_arn: String,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
-    /// p The current status of the stream being described. The stream status is one of the following states: /p ul li p code CREATING /code - The stream is being created. Kinesis Data Streams immediately returns and sets code StreamStatus /code to code CREATING /code . /p /li li p code DELETING /code - The stream is being deleted. The specified stream is in the code DELETING /code state until Kinesis Data Streams completes the deletion. /p /li li p code ACTIVE /code - The stream exists and is ready for read and write operations or deletion. You should perform read and write operations only on an code ACTIVE /code stream. /p /li li p code UPDATING /code - Shards in the stream are being merged or split. Read and write operations continue to work while the stream is in the code UPDATING /code state. /p /li /ul
+    /// The current status of the stream being described. The stream status is one of the following states:
+    ///
+    /// - `CREATING` - The stream is being created. Kinesis Data Streams immediately returns and sets `StreamStatus` to `CREATING`.
+    /// - `DELETING` - The stream is being deleted. The specified stream is in the `DELETING` state until Kinesis Data Streams completes the deletion.
+    /// - `ACTIVE` - The stream exists and is ready for read and write operations or deletion. You should perform read and write operations only on an `ACTIVE` stream.
+    /// - `UPDATING` - Shards in the stream are being merged or split. Read and write operations continue to work while the stream is in the `UPDATING` state.
     pub stream_status: StreamStatus,
-    /// p Specifies the capacity mode to which you want to set your data stream. Currently, in Kinesis Data Streams, you can choose between an b on-demand /b capacity mode and a b provisioned /b capacity mode for your data streams. /p
+    /// Specifies the capacity mode to which you want to set your data stream. Currently, in Kinesis Data Streams, you can choose between an **on-demand** capacity mode and a **provisioned** capacity mode for your data streams.
     pub stream_mode_details: Option<StreamModeDetails>,
-    /// p The current retention period, in hours. /p
+    /// The current retention period, in hours.
     pub retention_period_hours: i32,
-    /// p The approximate time that the stream was created. /p
+    /// The approximate time that the stream was created.
     pub stream_creation_timestamp: rt::DateTime,
-    /// p Represents the current enhanced monitoring settings of the stream. /p
+    /// Represents the current enhanced monitoring settings of the stream.
     pub enhanced_monitoring: Vec<EnhancedMetrics>,
-    /// p The encryption type used. This value is one of the following: /p ul li p code KMS /code /p /li li p code NONE /code /p /li /ul
+    /// The encryption type used. This value is one of the following:
+    ///
+    /// - `KMS`
+    /// - `NONE`
     pub encryption_type: Option<EncryptionType>,
-    /// p The GUID for the customer-managed Amazon Web Services KMS key to use for encryption. This value can be a globally unique identifier, a fully specified ARN to either an alias or a key, or an alias name prefixed by "alias/".You can also use a master key owned by Kinesis Data Streams by specifying the alias code aws/kinesis /code . /p ul li p Key ARN example: code arn:aws:kms:us-east-1:123456789012:key/12345678-1234-1234-1234-123456789012 /code /p /li li p Alias ARN example: code arn:aws:kms:us-east-1:123456789012:alias/MyAliasName /code /p /li li p Globally unique key ID example: code 12345678-1234-1234-1234-123456789012 /code /p /li li p Alias name example: code alias/MyAliasName /code /p /li li p Master key owned by Kinesis Data Streams: code alias/aws/kinesis /code /p /li /ul
+    /// The GUID for the customer-managed Amazon Web Services KMS key to use for encryption. This value can be a globally unique identifier, a fully specified ARN to either an alias or a key, or an alias name prefixed by "alias/".You can also use a master key owned by Kinesis Data Streams by specifying the alias `aws/kinesis`.
+    ///
+    /// - Key ARN example: `arn:aws:kms:us-east-1:123456789012:key/12345678-1234-1234-1234-123456789012`
+    /// - Alias ARN example: `arn:aws:kms:us-east-1:123456789012:alias/MyAliasName`
+    /// - Globally unique key ID example: `12345678-1234-1234-1234-123456789012`
+    /// - Alias name example: `alias/MyAliasName`
+    /// - Master key owned by Kinesis Data Streams: `alias/aws/kinesis`
     pub key_id: Option<String>,
-    /// p The number of open shards in the stream. /p
+    /// The number of open shards in the stream.
     pub open_shard_count: i32,
-    /// p The number of enhanced fan-out consumers registered with the stream. Queues are not included in this count, even though they share the stream's registered consumer limit with enhanced fan-out consumers. code QueueCount /code reports the number of queues. /p
+    /// The number of enhanced fan-out consumers registered with the stream. Queues are not included in this count, even though they share the stream's registered consumer limit with enhanced fan-out consumers. `QueueCount` reports the number of queues.
     pub consumer_count: Option<i32>,
-    /// p The warm throughput in MB/s for the stream. This represents the throughput capacity that will be immediately available for write operations. /p
+    /// The warm throughput in MB/s for the stream. This represents the throughput capacity that will be immediately available for write operations.
     pub warm_throughput: Option<WarmThroughputObject>,
-    /// p The maximum record size of a single record in kibibyte (KiB) that you can write to, and read from a stream. /p
+    /// The maximum record size of a single record in kibibyte (KiB) that you can write to, and read from a stream.
     pub max_record_size_in_ki_b: Option<i32>,
-    /// p The number of channels associated with the stream. /p
+    /// The number of channels associated with the stream.
     pub channel_count: Option<i32>,
-    /// p The record distribution strategy that the stream currently uses. A value of code AUTO /code indicates that Amazon Kinesis Data Streams distributes records across shards using service-managed algorithms. A value of code USER PARTITION KEY /code indicates that shard placement is determined by the partition key that producers supply. This field is only present for streams that use the on-demand capacity mode. /p
+    /// The record distribution strategy that the stream currently uses. A value of `AUTO` indicates that Amazon Kinesis Data Streams distributes records across shards using service-managed algorithms. A value of `USER_PARTITION_KEY` indicates that shard placement is determined by the partition key that producers supply. This field is only present for streams that use the on-demand capacity mode.
     pub record_distribution_strategy: Option<RecordDistributionStrategy>,
-    /// p The number of queues created on the data stream. /p
+    /// The number of queues created on the data stream.
     pub queue_count: Option<i32>,
 }
 rt::structure!(
@@ -503,12 +574,12 @@ pub static STREAM_DESCRIPTION_SUMMARY: rt::Schema = rt::Schema::structure(
         rt::m("QueueCount", &rt::INTEGER),
     ],
 );
-/// p Filters a ListChannels /a results by source stream. /p
+/// Filters ListChannels results by source stream.
 #[derive(Clone, Default, PartialEq)]
 pub struct StreamFilter {
-    /// p The Amazon Resource Name (ARN) of the source stream to filter by. /p
+    /// The Amazon Resource Name (ARN) of the source stream to filter by.
     pub stream_arn: String,
-    /// p The creation timestamp of the source stream. /p
+    /// The creation timestamp of the source stream.
     pub stream_creation_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -528,10 +599,10 @@ pub static STREAM_FILTER_LIST: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum StreamMode { Provisioned = "PROVISIONED", OnDemand = "ON_DEMAND" }
 }
-/// p Specifies the capacity mode to which you want to set your data stream. Currently, in Kinesis Data Streams, you can choose between an b on-demand /b capacity mode and a b provisioned /b capacity mode for your data streams. /p
+/// Specifies the capacity mode to which you want to set your data stream. Currently, in Kinesis Data Streams, you can choose between an **on-demand** capacity mode and a **provisioned** capacity mode for your data streams.
 #[derive(Clone, Default, PartialEq)]
 pub struct StreamModeDetails {
-    /// p Specifies the capacity mode to which you want to set your data stream. Currently, in Kinesis Data Streams, you can choose between an b on-demand /b capacity mode and a b provisioned /b capacity mode for your data streams. /p
+    /// Specifies the capacity mode to which you want to set your data stream. Currently, in Kinesis Data Streams, you can choose between an **on-demand** capacity mode and a **provisioned** capacity mode for your data streams.
     pub stream_mode: StreamMode,
 }
 rt::structure!(StreamModeDetails, STREAM_MODE_DETAILS, 0 => stream_mode);
@@ -547,17 +618,17 @@ rt::string_enum! {
     pub enum StreamStatus { Creating = "CREATING", Deleting = "DELETING", Active =
     "ACTIVE", Updating = "UPDATING" }
 }
-/// p The summary of a stream. /p
+/// The summary of a stream.
 #[derive(Clone, Default, PartialEq)]
 pub struct StreamSummary {
-    /// p The name of a stream. /p
+    /// The name of a stream.
     pub stream_name: String,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: String,
-    /// p The status of the stream. /p
+    /// The status of the stream.
     pub stream_status: StreamStatus,
     pub stream_mode_details: Option<StreamModeDetails>,
-    /// p The timestamp at which the stream was created. /p
+    /// The timestamp at which the stream was created.
     pub stream_creation_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -578,16 +649,15 @@ pub static STREAM_SUMMARY_LIST: rt::Schema = rt::Schema::list(
     "StreamSummaryList",
     &[rt::m("member", &STREAM_SUMMARY)],
 );
-/// p After you call a SubscribeToShard /a , Kinesis Data Streams sends events of this type over an HTTP/2 connection to your consumer. /p
+/// After you call SubscribeToShard, Kinesis Data Streams sends events of this type over an HTTP/2 connection to your consumer.
 #[derive(Clone, Default, PartialEq)]
 pub struct SubscribeToShardEvent {
-    /// p/
     pub records: Vec<Record>,
-    /// p Use this as code SequenceNumber /code in the next call to a SubscribeToShard /a , with code StartingPosition /code set to code AT SEQUENCE NUMBER /code or code AFTER SEQUENCE NUMBER /code . Use code ContinuationSequenceNumber /code for checkpointing because it captures your shard progress even when no data is written to the shard. /p
+    /// Use this as `SequenceNumber` in the next call to SubscribeToShard, with `StartingPosition` set to `AT_SEQUENCE_NUMBER` or `AFTER_SEQUENCE_NUMBER`. Use `ContinuationSequenceNumber` for checkpointing because it captures your shard progress even when no data is written to the shard.
     pub continuation_sequence_number: String,
-    /// p The number of milliseconds the read records are from the tip of the stream, indicating how far behind current time the consumer is. A value of zero indicates that record processing is caught up, and there are no new records to process at this moment. /p
+    /// The number of milliseconds the read records are from the tip of the stream, indicating how far behind current time the consumer is. A value of zero indicates that record processing is caught up, and there are no new records to process at this moment.
     pub millis_behind_latest: i64,
-    /// p The list of the child shards of the current shard, returned only at the end of the current shard. /p
+    /// The list of the child shards of the current shard, returned only at the end of the current shard.
     pub child_shards: Option<Vec<ChildShard>>,
 }
 rt::structure!(
@@ -604,10 +674,10 @@ pub static SUBSCRIBE_TO_SHARD_EVENT: rt::Schema = rt::Schema::structure(
         ],
     )
     .flags(rt::EVENT);
-/// p This is a tagged union for all of the types of events an enhanced fan-out consumer can receive over HTTP/2 after a call to a SubscribeToShard /a . /p
+/// This is a tagged union for all of the types of events an enhanced fan-out consumer can receive over HTTP/2 after a call to SubscribeToShard.
 #[derive(Clone, Default, PartialEq)]
 pub struct SubscribeToShardEventStream {
-    /// p After you call a SubscribeToShard /a , Kinesis Data Streams sends events of this type to your consumer. For an example of how to handle these events, see a href="/streams/latest/dev/building-enhanced-consumers-api.html" Develop enhanced fan-out consumers with the Amazon Web Services SDK for Java /a . /p
+    /// After you call SubscribeToShard, Kinesis Data Streams sends events of this type to your consumer. For an example of how to handle these events, see [Develop enhanced fan-out consumers with the Amazon Web Services SDK for Java](https://docs.aws.amazon.com/streams/latest/dev/building-enhanced-consumers-api.html).
     pub subscribe_to_shard_event: SubscribeToShardEvent,
     pub resource_not_found_exception: Option<ResourceNotFoundException>,
     pub resource_in_use_exception: Option<ResourceInUseException>,
@@ -617,7 +687,7 @@ pub struct SubscribeToShardEventStream {
     pub kms_not_found_exception: Option<KmsNotFoundException>,
     pub kms_opt_in_required: Option<KmsOptInRequired>,
     pub kms_throttling_exception: Option<KmsThrottlingException>,
-    /// p The processing of the request failed because of an unknown error, exception, or failure. /p
+    /// The processing of the request failed because of an unknown error, exception, or failure.
     pub internal_failure_exception: Option<InternalFailureException>,
 }
 rt::structure!(
@@ -645,15 +715,15 @@ pub static SUBSCRIBE_TO_SHARD_EVENT_STREAM: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SubscribeToShardInput {
-    /// p For this parameter, use the value you obtained when you called a RegisterStreamConsumer /a . /p
+    /// For this parameter, use the value you obtained when you called RegisterStreamConsumer.
     pub consumer_arn: String,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
-    /// p The ID of the shard you want to subscribe to. To see a list of all the shards for a given stream, use a ListShards /a . /p
+    /// The ID of the shard you want to subscribe to. To see a list of all the shards for a given stream, use ListShards.
     pub shard_id: String,
-    /// p The starting position in the data stream from which to start streaming. /p
+    /// The starting position in the data stream from which to start streaming.
     pub starting_position: StartingPosition,
-    /// p Checks if your request will succeed. code DryRun /code is an optional parameter. /p
+    /// Checks if your request will succeed. `DryRun` is an optional parameter.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -672,7 +742,7 @@ pub static SUBSCRIBE_TO_SHARD_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Default)]
 pub struct SubscribeToShardOutput {
-    /// p The event stream that your consumer can use to read records from the shard. /p
+    /// The event stream that your consumer can use to read records from the shard.
     pub event_stream: SubscribeToShardEventStream,
 }
 rt::structure!(SubscribeToShardOutput, SUBSCRIBE_TO_SHARD_OUTPUT, 0 => event_stream);

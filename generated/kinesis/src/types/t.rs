@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Metadata assigned to the stream or consumer, consisting of a key-value pair. /p
+/// Metadata assigned to the stream or consumer, consisting of a key-value pair.
 #[derive(Clone, Default, PartialEq)]
 pub struct Tag {
-    /// p A unique identifier for the tag. Maximum length: 128 characters. Valid characters: Unicode letters, digits, white space, . / = + - % @ /p
+    /// A unique identifier for the tag. Maximum length: 128 characters. Valid characters: Unicode letters, digits, white space, \_ . / = + - % @
     pub key: String,
-    /// p An optional string, typically used to describe or define the tag. Maximum length: 256 characters. Valid characters: Unicode letters, digits, white space, . / = + - % @ /p
+    /// An optional string, typically used to describe or define the tag. Maximum length: 256 characters. Valid characters: Unicode letters, digits, white space, \_ . / = + - % @
     pub value: Option<String>,
 }
 rt::structure!(Tag, TAG, 0 => key, 1 => value);
@@ -27,11 +27,13 @@ pub static TAG_MAP: rt::Schema = rt::Schema::map(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagResourceInput {
-    /// p An array of tags to be added to the Kinesis resource. A tag consists of a required key and an optional value. You can add up to 50 tags per resource. /p p Tags may only contain Unicode letters, digits, white space, or these symbols: . : / = + - @. /p
+    /// An array of tags to be added to the Kinesis resource. A tag consists of a required key and an optional value. You can add up to 50 tags per resource.
+    ///
+    /// Tags may only contain Unicode letters, digits, white space, or these symbols: \_ . : / = + - @.
     pub tags: rt::Map<String, String>,
-    /// p The Amazon Resource Name (ARN) of the Kinesis resource to which to add tags. /p
+    /// The Amazon Resource Name (ARN) of the Kinesis resource to which to add tags.
     pub resource_arn: String,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -48,10 +50,10 @@ pub static TAG_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum TargetType { BuiltIn = "BUILT_IN", None = "NONE" }
 }
-/// p The request was denied because the request rate is too high. Reduce the frequency of your requests, and retry them with exponential backoff. /p
+/// The request was denied because the request rate is too high. Reduce the frequency of your requests, and retry them with exponential backoff.
 #[derive(Clone, Default, PartialEq)]
 pub struct ThrottlingException {
-    /// p A message that provides information about the error. /p
+    /// A message that provides information about the error.
     pub message: Option<String>,
 }
 rt::structure!(ThrottlingException, THROTTLING_EXCEPTION, 0 => message);

@@ -5,11 +5,11 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagResourceInput {
-    /// p A list of tag key-value pairs. Existing tags of the resource whose keys are members of this list will be removed from the Kinesis resource. /p
+    /// A list of tag key-value pairs. Existing tags of the resource whose keys are members of this list will be removed from the Kinesis resource.
     pub tag_keys: Vec<String>,
-    /// p The Amazon Resource Name (ARN) of the Kinesis resource from which to remove tags. /p
+    /// The Amazon Resource Name (ARN) of the Kinesis resource from which to remove tags.
     pub resource_arn: String,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -26,7 +26,7 @@ pub static UNTAG_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateAccountSettingsInput {
-    /// p Specifies the minimum throughput billing commitment configuration for your account. /p
+    /// Specifies the minimum throughput billing commitment configuration for your account.
     pub minimum_throughput_billing_commitment: MinimumThroughputBillingCommitmentInput,
 }
 rt::structure!(
@@ -45,7 +45,7 @@ pub static UPDATE_ACCOUNT_SETTINGS_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateAccountSettingsOutput {
-    /// p The updated configuration of the minimum throughput billing commitment for your account. /p
+    /// The updated configuration of the minimum throughput billing commitment for your account.
     pub minimum_throughput_billing_commitment: Option<
         MinimumThroughputBillingCommitmentOutput,
     >,
@@ -65,13 +65,13 @@ pub static UPDATE_ACCOUNT_SETTINGS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateChannelInput {
-    /// p The Amazon Resource Name (ARN) of the channel to update. /p
+    /// The Amazon Resource Name (ARN) of the channel to update.
     pub channel_arn: String,
-    /// p The updated configuration for a general purpose Amazon S3 destination. Specify this parameter when the channel delivers to a general purpose Amazon S3 bucket. Only code DataFreshnessInSeconds /code can be updated. /p
+    /// The updated configuration for a general purpose Amazon S3 destination. Specify this parameter when the channel delivers to a general purpose Amazon S3 bucket. Only `DataFreshnessInSeconds` can be updated.
     pub s3_destination_configuration: Option<S3DestinationUpdateInput>,
-    /// p The updated configuration for a streaming table destination. Specify this parameter when the channel delivers to streaming tables on Apache Iceberg in Amazon S3 Tables. Only code DataFreshnessInSeconds /code can be updated. /p
+    /// The updated configuration for a streaming table destination. Specify this parameter when the channel delivers to streaming tables on Apache Iceberg in Amazon S3 Tables. Only `DataFreshnessInSeconds` can be updated.
     pub s3_tables_destination_configuration: Option<S3TablesDestinationUpdateInput>,
-    /// p The updated Amazon CloudWatch Logs configuration for the channel. /p
+    /// The updated Amazon CloudWatch Logs configuration for the channel.
     pub logging_configuration: Option<ChannelLoggingUpdateInput>,
 }
 rt::structure!(
@@ -90,7 +90,7 @@ pub static UPDATE_CHANNEL_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateChannelOutput {
-    /// p The configuration and current status of the channel after the update, including its ARN, destination configuration, and lifecycle state. Immediately after the request, the state is code UPDATING /code . /p
+    /// The configuration and current status of the channel after the update, including its ARN, destination configuration, and lifecycle state. Immediately after the request, the state is `UPDATING`.
     pub channel_description: ChannelDescription,
 }
 rt::structure!(UpdateChannelOutput, UPDATE_CHANNEL_OUTPUT, 0 => channel_description);
@@ -98,14 +98,14 @@ pub static UPDATE_CHANNEL_OUTPUT: rt::Schema = rt::Schema::structure(
     "UpdateChannelOutput",
     &[rt::m("ChannelDescription", &CHANNEL_DESCRIPTION).flags(rt::REQUIRED)],
 );
-/// p A dead-letter record whose visibility timeout was not changed, and why. /p
+/// A dead-letter record whose visibility timeout was not changed, and why.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateDeadLetterQueueRecordsVisibilityErrorEntry {
-    /// p The receipt handle of the record whose visibility timeout was not changed. /p
+    /// The receipt handle of the record whose visibility timeout was not changed.
     pub receipt_handle: String,
-    /// p A code identifying the type of failure. One of code ResourceNotFoundException /code , code InvalidArgumentException /code , code ThrottlingException /code , or code InternalFailureException /code . /p
+    /// A code identifying the type of failure. One of `ResourceNotFoundException`, `InvalidArgumentException`, `ThrottlingException`, or `InternalFailureException`.
     pub error_code: String,
-    /// p A description of the cause of the failure. /p
+    /// A description of the cause of the failure.
     pub error_message: Option<String>,
 }
 rt::structure!(
@@ -127,9 +127,9 @@ pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY_LIST: rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateDeadLetterQueueRecordsVisibilityInput {
-    /// p The ARN of the queue whose dead-letter records are updated. /p
+    /// The ARN of the queue whose dead-letter records are updated.
     pub queue_arn: String,
-    /// p The dead-letter records whose visibility timeout is changed, identified by their receipt handles, and the new visibility timeout for each. /p
+    /// The dead-letter records whose visibility timeout is changed, identified by their receipt handles, and the new visibility timeout for each.
     pub entries: Vec<UpdateDeadLetterQueueRecordsVisibilityRequestEntry>,
 }
 rt::structure!(
@@ -146,9 +146,9 @@ pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_INPUT: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateDeadLetterQueueRecordsVisibilityOutput {
-    /// p The records whose visibility timeout was changed. /p
+    /// The records whose visibility timeout was changed.
     pub successful: Vec<UpdateDeadLetterQueueRecordsVisibilityResultEntry>,
-    /// p The records whose visibility timeout was not changed, each with the reason the entry failed. /p
+    /// The records whose visibility timeout was not changed, each with the reason the entry failed.
     pub failed: Vec<UpdateDeadLetterQueueRecordsVisibilityErrorEntry>,
 }
 rt::structure!(
@@ -167,12 +167,12 @@ pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_OUTPUT: rt::Schema = rt::
             .flags(rt::REQUIRED),
     ],
 );
-/// p A dead-letter record whose visibility timeout is changed, and the new visibility timeout. /p
+/// A dead-letter record whose visibility timeout is changed, and the new visibility timeout.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateDeadLetterQueueRecordsVisibilityRequestEntry {
-    /// p The receipt handle of the record, as returned by a ReceiveDeadLetterQueueRecords /a . /p
+    /// The receipt handle of the record, as returned by ReceiveDeadLetterQueueRecords.
     pub receipt_handle: String,
-    /// p The new duration, in seconds, that the record is in flight and not visible to any consumer instance, measured from when this request is processed. Specify code 0 /code to make the record visible immediately. /p
+    /// The new duration, in seconds, that the record is in flight and not visible to any consumer instance, measured from when this request is processed. Specify `0` to make the record visible immediately.
     pub visibility_timeout_seconds: i32,
 }
 rt::structure!(
@@ -191,10 +191,10 @@ pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY_LIST: rt::S
     "UpdateDeadLetterQueueRecordsVisibilityRequestEntryList",
     &[rt::m("member", &UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY)],
 );
-/// p A dead-letter record whose visibility timeout was changed. /p
+/// A dead-letter record whose visibility timeout was changed.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateDeadLetterQueueRecordsVisibilityResultEntry {
-    /// p The receipt handle of the record whose visibility timeout was changed. /p
+    /// The receipt handle of the record whose visibility timeout was changed.
     pub receipt_handle: String,
 }
 rt::structure!(
@@ -211,11 +211,11 @@ pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY_LIST: rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateMaxRecordSizeInput {
-    /// p The Amazon Resource Name (ARN) of the stream for the code MaxRecordSize /code update. /p
+    /// The Amazon Resource Name (ARN) of the stream for the `MaxRecordSize` update.
     pub stream_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
-    /// p The maximum record size of a single record in KiB that you can write to, and read from a stream. Specify a value between 1024 and 10240 KiB (1 to 10 MiB). If you specify a value that is out of this range, code UpdateMaxRecordSize /code sends back an code ValidationException /code message. /p
+    /// The maximum record size of a single record in KiB that you can write to, and read from a stream. Specify a value between 1024 and 10240 KiB (1 to 10 MiB). If you specify a value that is out of this range, `UpdateMaxRecordSize` sends back an `ValidationException` message.
     pub max_record_size_in_ki_b: i32,
 }
 rt::structure!(
@@ -232,9 +232,9 @@ pub static UPDATE_MAX_RECORD_SIZE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateQueueInput {
-    /// p The ARN of the queue to update. /p
+    /// The ARN of the queue to update.
     pub queue_arn: String,
-    /// p The configuration attributes to apply to the queue. Attributes you do not specify are left unchanged. /p
+    /// The configuration attributes to apply to the queue. Attributes you do not specify are left unchanged.
     pub queue_attributes: QueueAttributes,
 }
 rt::structure!(
@@ -249,7 +249,7 @@ pub static UPDATE_QUEUE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateQueueOutput {
-    /// p A description of the queue, including the updated attributes. /p
+    /// A description of the queue, including the updated attributes.
     pub queue_description: QueueDescription,
 }
 rt::structure!(UpdateQueueOutput, UPDATE_QUEUE_OUTPUT, 0 => queue_description);
@@ -257,14 +257,14 @@ pub static UPDATE_QUEUE_OUTPUT: rt::Schema = rt::Schema::structure(
     "UpdateQueueOutput",
     &[rt::m("QueueDescription", &QUEUE_DESCRIPTION).flags(rt::REQUIRED)],
 );
-/// p A record whose visibility timeout was not changed, and why. /p
+/// A record whose visibility timeout was not changed, and why.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateQueueRecordsVisibilityErrorEntry {
-    /// p The receipt handle of the record whose visibility timeout was not changed. /p
+    /// The receipt handle of the record whose visibility timeout was not changed.
     pub receipt_handle: String,
-    /// p A code identifying the type of failure. One of code ResourceNotFoundException /code , code InvalidArgumentException /code , code ThrottlingException /code , or code InternalFailureException /code . /p
+    /// A code identifying the type of failure. One of `ResourceNotFoundException`, `InvalidArgumentException`, `ThrottlingException`, or `InternalFailureException`.
     pub error_code: String,
-    /// p A description of the cause of the failure. /p
+    /// A description of the cause of the failure.
     pub error_message: Option<String>,
 }
 rt::structure!(
@@ -285,9 +285,9 @@ pub static UPDATE_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY_LIST: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateQueueRecordsVisibilityInput {
-    /// p The ARN of the queue the records were received from. /p
+    /// The ARN of the queue the records were received from.
     pub queue_arn: String,
-    /// p The records whose visibility timeout is changed, identified by their receipt handles, and the new visibility timeout for each. /p
+    /// The records whose visibility timeout is changed, identified by their receipt handles, and the new visibility timeout for each.
     pub entries: Vec<UpdateQueueRecordsVisibilityRequestEntry>,
 }
 rt::structure!(
@@ -304,9 +304,9 @@ pub static UPDATE_QUEUE_RECORDS_VISIBILITY_INPUT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateQueueRecordsVisibilityOutput {
-    /// p The records whose visibility timeout was changed. /p
+    /// The records whose visibility timeout was changed.
     pub successful: Vec<UpdateQueueRecordsVisibilityResultEntry>,
-    /// p The records whose visibility timeout was not changed, each with the reason the entry failed. /p
+    /// The records whose visibility timeout was not changed, each with the reason the entry failed.
     pub failed: Vec<UpdateQueueRecordsVisibilityErrorEntry>,
 }
 rt::structure!(
@@ -322,12 +322,12 @@ pub static UPDATE_QUEUE_RECORDS_VISIBILITY_OUTPUT: rt::Schema = rt::Schema::stru
             .flags(rt::REQUIRED),
     ],
 );
-/// p A record whose visibility timeout is changed, and the new visibility timeout. /p
+/// A record whose visibility timeout is changed, and the new visibility timeout.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateQueueRecordsVisibilityRequestEntry {
-    /// p The receipt handle of the record, as returned by a ReceiveQueueRecords /a . /p
+    /// The receipt handle of the record, as returned by ReceiveQueueRecords.
     pub receipt_handle: String,
-    /// p The new duration, in seconds, that the record is in flight and not visible to any consumer instance, measured from when this request is processed. Specify code 0 /code to make the record visible in the queue immediately. /p
+    /// The new duration, in seconds, that the record is in flight and not visible to any consumer instance, measured from when this request is processed. Specify `0` to make the record visible in the queue immediately.
     pub visibility_timeout_seconds: i32,
 }
 rt::structure!(
@@ -346,10 +346,10 @@ pub static UPDATE_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY_LIST: rt::Schema = rt::
     "UpdateQueueRecordsVisibilityRequestEntryList",
     &[rt::m("member", &UPDATE_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY)],
 );
-/// p A record whose visibility timeout was changed. /p
+/// A record whose visibility timeout was changed.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateQueueRecordsVisibilityResultEntry {
-    /// p The receipt handle of the record whose visibility timeout was changed. /p
+    /// The receipt handle of the record whose visibility timeout was changed.
     pub receipt_handle: String,
 }
 rt::structure!(
@@ -366,15 +366,20 @@ pub static UPDATE_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY_LIST: rt::Schema = rt::S
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateShardCountInput {
-    /// p The name of the stream. /p
+    /// The name of the stream.
     pub stream_name: Option<String>,
-    /// p The new number of shards. This value has the following default limits. By default, you cannot do the following: /p ul li p Set this value to more than double your current shard count for a stream. /p /li li p Set this value below half your current shard count for a stream. /p /li li p Set this value to more than 10000 shards in a stream (the default limit for shard count per stream is 10000 per account per region), unless you request a limit increase. /p /li li p Scale a stream with more than 10000 shards down unless you set this value to less than 10000 shards. /p /li /ul
+    /// The new number of shards. This value has the following default limits. By default, you cannot do the following:
+    ///
+    /// - Set this value to more than double your current shard count for a stream.
+    /// - Set this value below half your current shard count for a stream.
+    /// - Set this value to more than 10000 shards in a stream (the default limit for shard count per stream is 10000 per account per region), unless you request a limit increase.
+    /// - Scale a stream with more than 10000 shards down unless you set this value to less than 10000 shards.
     pub target_shard_count: i32,
-    /// p The scaling type. Uniform scaling creates shards of equal size. /p
+    /// The scaling type. Uniform scaling creates shards of equal size.
     pub scaling_type: ScalingType,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
 }
 rt::structure!(
@@ -393,13 +398,13 @@ pub static UPDATE_SHARD_COUNT_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateShardCountOutput {
-    /// p The name of the stream. /p
+    /// The name of the stream.
     pub stream_name: Option<String>,
-    /// p The current number of shards. /p
+    /// The current number of shards.
     pub current_shard_count: Option<i32>,
-    /// p The updated number of shards. /p
+    /// The updated number of shards.
     pub target_shard_count: Option<i32>,
-    /// p The ARN of the stream. /p
+    /// The ARN of the stream.
     pub stream_arn: Option<String>,
 }
 rt::structure!(
@@ -417,13 +422,13 @@ pub static UPDATE_SHARD_COUNT_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStreamModeInput {
-    /// p Specifies the ARN of the data stream whose capacity mode you want to update. /p
+    /// Specifies the ARN of the data stream whose capacity mode you want to update.
     pub stream_arn: String,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
-    /// p Specifies the capacity mode to which you want to set your data stream. Currently, in Kinesis Data Streams, you can choose between an b on-demand /b capacity mode and a b provisioned /b capacity mode for your data streams. /p
+    /// Specifies the capacity mode to which you want to set your data stream. Currently, in Kinesis Data Streams, you can choose between an **on-demand** capacity mode and a **provisioned** capacity mode for your data streams.
     pub stream_mode_details: StreamModeDetails,
-    /// p The target warm throughput in MB/s that the stream should be scaled to handle. This represents the throughput capacity that will be immediately available for write operations. This field is only valid when the stream mode is being updated to on-demand. /p
+    /// The target warm throughput in MB/s that the stream should be scaled to handle. This represents the throughput capacity that will be immediately available for write operations. This field is only valid when the stream mode is being updated to on-demand.
     pub warm_throughput_mi_bps: Option<i32>,
 }
 rt::structure!(
@@ -441,11 +446,14 @@ pub static UPDATE_STREAM_MODE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStreamRecordDistributionStrategyInput {
-    /// p The Amazon Resource Name (ARN) of the stream to update. /p
+    /// The Amazon Resource Name (ARN) of the stream to update.
     pub stream_arn: String,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
-    /// p The record distribution strategy to apply to the stream. Specify one of the following values: /p ul li p code AUTO /code – Amazon Kinesis Data Streams distributes records evenly across shards and ignores any partition key and code ExplicitHashKey /code that producers supply. /p /li li p code USER PARTITION KEY /code – Producers must supply a partition key, which Amazon Kinesis Data Streams uses to determine shard placement. This is the default. /p /li /ul
+    /// The record distribution strategy to apply to the stream. Specify one of the following values:
+    ///
+    /// - `AUTO` – Amazon Kinesis Data Streams distributes records evenly across shards and ignores any partition key and `ExplicitHashKey` that producers supply.
+    /// - `USER_PARTITION_KEY` – Producers must supply a partition key, which Amazon Kinesis Data Streams uses to determine shard placement. This is the default.
     pub record_distribution_strategy: RecordDistributionStrategy,
 }
 rt::structure!(
@@ -463,13 +471,13 @@ pub static UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY_INPUT: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStreamWarmThroughputInput {
-    /// p The ARN of the stream to be updated. /p
+    /// The ARN of the stream to be updated.
     pub stream_arn: Option<String>,
-    /// p The name of the stream to be updated. /p
+    /// The name of the stream to be updated.
     pub stream_name: Option<String>,
-    /// p Not Implemented. Reserved for future use. /p
+    /// Not Implemented. Reserved for future use.
     pub stream_id: Option<String>,
-    /// p The target warm throughput in MB/s that the stream should be scaled to handle. This represents the throughput capacity that will be immediately available for write operations. /p
+    /// The target warm throughput in MB/s that the stream should be scaled to handle. This represents the throughput capacity that will be immediately available for write operations.
     pub warm_throughput_mi_bps: i32,
 }
 rt::structure!(
@@ -487,11 +495,11 @@ pub static UPDATE_STREAM_WARM_THROUGHPUT_INPUT: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStreamWarmThroughputOutput {
-    /// p The ARN of the stream that was updated. /p
+    /// The ARN of the stream that was updated.
     pub stream_arn: Option<String>,
-    /// p The name of the stream that was updated. /p
+    /// The name of the stream that was updated.
     pub stream_name: Option<String>,
-    /// p Specifies the updated warm throughput configuration for your data stream. /p
+    /// Specifies the updated warm throughput configuration for your data stream.
     pub warm_throughput: Option<WarmThroughputObject>,
 }
 rt::structure!(

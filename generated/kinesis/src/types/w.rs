@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Represents the warm throughput configuration on the stream. This is only present for On-Demand Kinesis Data Streams in accounts that have code MinimumThroughputBillingCommitment /code enabled. /p
+/// Represents the warm throughput configuration on the stream. This is only present for On-Demand Kinesis Data Streams in accounts that have `MinimumThroughputBillingCommitment` enabled.
 #[derive(Clone, Default, PartialEq)]
 pub struct WarmThroughputObject {
-    /// p The target warm throughput value on the stream. This indicates that the stream is currently scaling towards this target value. /p
+    /// The target warm throughput value on the stream. This indicates that the stream is currently scaling towards this target value.
     pub target_mi_bps: Option<i32>,
-    /// p The current warm throughput value on the stream. This is the write throughput in MiBps that the stream is currently scaled to handle. /p
+    /// The current warm throughput value on the stream. This is the write throughput in MiBps that the stream is currently scaled to handle.
     pub current_mi_bps: Option<i32>,
 }
 rt::structure!(

@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Deletes a Lambda Event Function a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html" alias /a . /p
+/// Deletes a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
 pub static DELETE_ALIAS: rt::Operation = rt::Operation::new(
         "DeleteAlias",
         "DELETE",
@@ -21,7 +21,7 @@ pub static DELETE_ALIAS: rt::Operation = rt::Operation::new(
     )
     .status(204u16)
     .flags(rt::IDEMPOTENT);
-/// p Deletes a capacity provider. You cannot delete a capacity provider that is currently being used by Lambda functions. /p
+/// Deletes a capacity provider. You cannot delete a capacity provider that is currently being used by Lambda functions.
 pub static DELETE_CAPACITY_PROVIDER: rt::Operation = rt::Operation::new(
         "DeleteCapacityProvider",
         "DELETE",
@@ -40,7 +40,7 @@ pub static DELETE_CAPACITY_PROVIDER: rt::Operation = rt::Operation::new(
     )
     .status(202u16)
     .flags(rt::IDEMPOTENT);
-/// p Deletes the code signing configuration. You can delete the code signing configuration only if no function is using it. /p
+/// Deletes the code signing configuration. You can delete the code signing configuration only if no function is using it.
 pub static DELETE_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
         "DeleteCodeSigningConfig",
         "DELETE",
@@ -58,7 +58,9 @@ pub static DELETE_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
     )
     .status(204u16)
     .flags(rt::IDEMPOTENT);
-/// p Deletes a completed Lambda a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html" durable execution /a and its data. The execution must be in a terminal state ( code SUCCEEDED /code , code FAILED /code , code STOPPED /code , or code TIMED OUT /code ). Otherwise, this operation returns a code ResourceConflictException /code . /p p The execution has code DELETING /code status until the deletion finishes. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-delete.html" Deleting durable executions /a . /p
+/// Deletes a completed Lambda [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) and its data. The execution must be in a terminal state (`SUCCEEDED`, `FAILED`, `STOPPED`, or `TIMED_OUT`). Otherwise, this operation returns a `ResourceConflictException`.
+///
+/// The execution has `DELETING` status until the deletion finishes. For more information, see [Deleting durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-delete.html).
 pub static DELETE_DURABLE_EXECUTION: rt::Operation = rt::Operation::new(
         "DeleteDurableExecution",
         "DELETE",
@@ -77,7 +79,9 @@ pub static DELETE_DURABLE_EXECUTION: rt::Operation = rt::Operation::new(
     )
     .status(202u16)
     .flags(rt::IDEMPOTENT);
-/// p Deletes an a href="https://docs.aws.amazon.com/lambda/latest/dg/intro-invocation-modes.html" event source mapping /a . You can get the identifier of a mapping from the output of a ListEventSourceMappings /a . /p p When you delete an event source mapping, it enters a code Deleting /code state and might not be completely deleted for several seconds. /p
+/// Deletes an [event source mapping](https://docs.aws.amazon.com/lambda/latest/dg/intro-invocation-modes.html). You can get the identifier of a mapping from the output of ListEventSourceMappings.
+///
+/// When you delete an event source mapping, it enters a `Deleting` state and might not be completely deleted for several seconds.
 pub static DELETE_EVENT_SOURCE_MAPPING: rt::Operation = rt::Operation::new(
         "DeleteEventSourceMapping",
         "DELETE",
@@ -97,7 +101,11 @@ pub static DELETE_EVENT_SOURCE_MAPPING: rt::Operation = rt::Operation::new(
     )
     .status(202u16)
     .flags(rt::IDEMPOTENT);
-/// p Deletes a Lambda Event Function. To delete a specific function version, use the code Qualifier /code parameter. Otherwise, all versions and aliases are deleted. This doesn't require the user to have explicit permissions for a DeleteAlias /a . /p note p A deleted Lambda function cannot be recovered. Ensure that you specify the correct function name and version before deleting. /p /note p To delete Lambda event source mappings that invoke a function, use a DeleteEventSourceMapping /a . For Amazon Web Services services and resources that invoke your function directly, delete the trigger in the service where you originally configured it. /p
+/// Deletes a Lambda Event Function. To delete a specific function version, use the `Qualifier` parameter. Otherwise, all versions and aliases are deleted. This doesn't require the user to have explicit permissions for DeleteAlias.
+///
+/// **Note:** A deleted Lambda function cannot be recovered. Ensure that you specify the correct function name and version before deleting.
+///
+/// To delete Lambda event source mappings that invoke a function, use DeleteEventSourceMapping. For Amazon Web Services services and resources that invoke your function directly, delete the trigger in the service where you originally configured it.
 pub static DELETE_FUNCTION: rt::Operation = rt::Operation::new(
         "DeleteFunction",
         "DELETE",
@@ -116,7 +124,7 @@ pub static DELETE_FUNCTION: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::IDEMPOTENT);
-/// p Removes the code signing configuration from the function. /p
+/// Removes the code signing configuration from the function.
 pub static DELETE_FUNCTION_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
         "DeleteFunctionCodeSigningConfig",
         "DELETE",
@@ -135,7 +143,7 @@ pub static DELETE_FUNCTION_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::n
         ],
     )
     .status(204u16);
-/// p Removes a concurrent execution limit from a Lambda Event Function. /p
+/// Removes a concurrent execution limit from a Lambda Event Function.
 pub static DELETE_FUNCTION_CONCURRENCY: rt::Operation = rt::Operation::new(
         "DeleteFunctionConcurrency",
         "DELETE",
@@ -153,7 +161,9 @@ pub static DELETE_FUNCTION_CONCURRENCY: rt::Operation = rt::Operation::new(
         ],
     )
     .status(204u16);
-/// p Deletes the configuration for asynchronous invocation for a function, version, or alias. /p p To configure options for asynchronous invocation, use a PutFunctionEventInvokeConfig /a . /p
+/// Deletes the configuration for asynchronous invocation for a function, version, or alias.
+///
+/// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
 pub static DELETE_FUNCTION_EVENT_INVOKE_CONFIG: rt::Operation = rt::Operation::new(
         "DeleteFunctionEventInvokeConfig",
         "DELETE",
@@ -171,7 +181,7 @@ pub static DELETE_FUNCTION_EVENT_INVOKE_CONFIG: rt::Operation = rt::Operation::n
         ],
     )
     .status(204u16);
-/// p Deletes a Lambda function URL. When you delete a function URL, you can't recover it. Creating a new function URL results in a different URL address. /p
+/// Deletes a Lambda function URL. When you delete a function URL, you can't recover it. Creating a new function URL results in a different URL address.
 pub static DELETE_FUNCTION_URL_CONFIG: rt::Operation = rt::Operation::new(
         "DeleteFunctionUrlConfig",
         "DELETE",
@@ -189,7 +199,7 @@ pub static DELETE_FUNCTION_URL_CONFIG: rt::Operation = rt::Operation::new(
         ],
     )
     .status(204u16);
-/// p Deletes a version of an a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html" Lambda layer /a . Deleted versions can no longer be viewed or added to functions. To avoid breaking functions, a copy of the version remains in Lambda until no functions refer to it. /p
+/// Deletes a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Deleted versions can no longer be viewed or added to functions. To avoid breaking functions, a copy of the version remains in Lambda until no functions refer to it.
 pub static DELETE_LAYER_VERSION: rt::Operation = rt::Operation::new(
         "DeleteLayerVersion",
         "DELETE",
@@ -207,7 +217,7 @@ pub static DELETE_LAYER_VERSION: rt::Operation = rt::Operation::new(
     )
     .status(204u16)
     .flags(rt::IDEMPOTENT);
-/// p Deletes the provisioned concurrency configuration for a function. /p
+/// Deletes the provisioned concurrency configuration for a function.
 pub static DELETE_PROVISIONED_CONCURRENCY_CONFIG: rt::Operation = rt::Operation::new(
         "DeleteProvisionedConcurrencyConfig",
         "DELETE",
@@ -226,7 +236,7 @@ pub static DELETE_PROVISIONED_CONCURRENCY_CONFIG: rt::Operation = rt::Operation:
     )
     .status(204u16)
     .flags(rt::IDEMPOTENT);
-/// p Deletes a a href="https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html" resource-based policy /a from a Lambda resource. /p
+/// Deletes a [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) from a Lambda resource.
 pub static DELETE_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         "DeleteResourcePolicy",
         "DELETE",

@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Retrieves details about your account's a href="https://docs.aws.amazon.com/lambda/latest/dg/limits.html" limits /a and usage in an Amazon Web Services Region. /p
+/// Retrieves details about your account's [limits](https://docs.aws.amazon.com/lambda/latest/dg/limits.html) and usage in an Amazon Web Services Region.
 pub static GET_ACCOUNT_SETTINGS: rt::Operation = rt::Operation::new(
         "GetAccountSettings",
         "GET",
@@ -13,7 +13,7 @@ pub static GET_ACCOUNT_SETTINGS: rt::Operation = rt::Operation::new(
     .errors(&[&t::SERVICE_EXCEPTION, &t::TOO_MANY_REQUESTS_EXCEPTION])
     .status(200u16)
     .flags(rt::READONLY);
-/// p Returns details about a Lambda Event Function a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html" alias /a . /p
+/// Returns details about a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
 pub static GET_ALIAS: rt::Operation = rt::Operation::new(
         "GetAlias",
         "GET",
@@ -31,7 +31,7 @@ pub static GET_ALIAS: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Retrieves information about a specific capacity provider, including its configuration, state, and associated resources. /p
+/// Retrieves information about a specific capacity provider, including its configuration, state, and associated resources.
 pub static GET_CAPACITY_PROVIDER: rt::Operation = rt::Operation::new(
         "GetCapacityProvider",
         "GET",
@@ -49,7 +49,7 @@ pub static GET_CAPACITY_PROVIDER: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Returns information about the specified code signing configuration. /p
+/// Returns information about the specified code signing configuration.
 pub static GET_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
         "GetCodeSigningConfig",
         "GET",
@@ -66,7 +66,7 @@ pub static GET_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Retrieves detailed information about a specific a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html" durable execution /a , including its current status, input payload, result or error information, and execution metadata such as start time and usage statistics. /p
+/// Retrieves detailed information about a specific [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including its current status, input payload, result or error information, and execution metadata such as start time and usage statistics.
 pub static GET_DURABLE_EXECUTION: rt::Operation = rt::Operation::new(
         "GetDurableExecution",
         "GET",
@@ -88,7 +88,9 @@ pub static GET_DURABLE_EXECUTION: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Retrieves the execution history for a a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html" durable execution /a , showing all the steps, callbacks, and events that occurred during the execution. This provides a detailed audit trail of the execution's progress over time. /p p The history is available while the execution is running and for a retention period after it completes (1-90 days, default 30 days). You can control whether to include execution data such as step results and callback payloads. /p
+/// Retrieves the execution history for a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), showing all the steps, callbacks, and events that occurred during the execution. This provides a detailed audit trail of the execution's progress over time.
+///
+/// The history is available while the execution is running and for a retention period after it completes (1-90 days, default 30 days). You can control whether to include execution data such as step results and callback payloads.
 pub static GET_DURABLE_EXECUTION_HISTORY: rt::Operation = rt::Operation::new(
         "GetDurableExecutionHistory",
         "GET",
@@ -110,7 +112,9 @@ pub static GET_DURABLE_EXECUTION_HISTORY: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Retrieves the current execution state required for the replay process during a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html" durable function /a execution. This API is used by the Lambda durable functions SDK to get state information needed for replay. You typically don't need to call this API directly as the SDK handles state management automatically. /p p The response contains operations ordered by start sequence number in ascending order. Completed operations with children don't include child operation details since they don't need to be replayed. /p
+/// Retrieves the current execution state required for the replay process during [durable function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution. This API is used by the Lambda durable functions SDK to get state information needed for replay. You typically don't need to call this API directly as the SDK handles state management automatically.
+///
+/// The response contains operations ordered by start sequence number in ascending order. Completed operations with children don't include child operation details since they don't need to be replayed.
 pub static GET_DURABLE_EXECUTION_STATE: rt::Operation = rt::Operation::new(
         "GetDurableExecutionState",
         "GET",
@@ -131,7 +135,7 @@ pub static GET_DURABLE_EXECUTION_STATE: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Returns details about an event source mapping. You can get the identifier of a mapping from the output of a ListEventSourceMappings /a . /p
+/// Returns details about an event source mapping. You can get the identifier of a mapping from the output of ListEventSourceMappings.
 pub static GET_EVENT_SOURCE_MAPPING: rt::Operation = rt::Operation::new(
         "GetEventSourceMapping",
         "GET",
@@ -149,7 +153,7 @@ pub static GET_EVENT_SOURCE_MAPPING: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Returns information about a Lambda Event Function or function version, with a link to download the deployment package that's valid for 10 minutes. If you specify a function version, only details that are specific to that version are returned. /p
+/// Returns information about a Lambda Event Function or function version, with a link to download the deployment package that's valid for 10 minutes. If you specify a function version, only details that are specific to that version are returned.
 pub static GET_FUNCTION: rt::Operation = rt::Operation::new(
         "GetFunction",
         "GET",
@@ -167,7 +171,7 @@ pub static GET_FUNCTION: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Returns the code signing configuration for the specified function. /p
+/// Returns the code signing configuration for the specified function.
 pub static GET_FUNCTION_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
         "GetFunctionCodeSigningConfig",
         "GET",
@@ -186,7 +190,7 @@ pub static GET_FUNCTION_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Returns details about the reserved concurrency configuration for a function. To set a concurrency limit for a function, use a PutFunctionConcurrency /a . /p
+/// Returns details about the reserved concurrency configuration for a function. To set a concurrency limit for a function, use PutFunctionConcurrency.
 pub static GET_FUNCTION_CONCURRENCY: rt::Operation = rt::Operation::new(
         "GetFunctionConcurrency",
         "GET",
@@ -204,7 +208,9 @@ pub static GET_FUNCTION_CONCURRENCY: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Returns the version-specific settings of a Lambda Event Function or version. The output includes only options that can vary between versions of a function. To modify these settings, use a UpdateFunctionConfiguration /a . /p p To get all of a function's details, including function-level settings, use a GetFunction /a . /p
+/// Returns the version-specific settings of a Lambda Event Function or version. The output includes only options that can vary between versions of a function. To modify these settings, use UpdateFunctionConfiguration.
+///
+/// To get all of a function's details, including function-level settings, use GetFunction.
 pub static GET_FUNCTION_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetFunctionConfiguration",
         "GET",
@@ -222,7 +228,9 @@ pub static GET_FUNCTION_CONFIGURATION: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Retrieves the configuration for asynchronous invocation for a function, version, or alias. /p p To configure options for asynchronous invocation, use a PutFunctionEventInvokeConfig /a . /p
+/// Retrieves the configuration for asynchronous invocation for a function, version, or alias.
+///
+/// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
 pub static GET_FUNCTION_EVENT_INVOKE_CONFIG: rt::Operation = rt::Operation::new(
         "GetFunctionEventInvokeConfig",
         "GET",
@@ -240,7 +248,7 @@ pub static GET_FUNCTION_EVENT_INVOKE_CONFIG: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Returns your function's a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html" recursive loop detection /a configuration. /p
+/// Returns your function's [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration.
 pub static GET_FUNCTION_RECURSION_CONFIG: rt::Operation = rt::Operation::new(
         "GetFunctionRecursionConfig",
         "GET",
@@ -258,7 +266,7 @@ pub static GET_FUNCTION_RECURSION_CONFIG: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Retrieves the scaling configuration for a Lambda Managed Instances function. /p
+/// Retrieves the scaling configuration for a Lambda Managed Instances function.
 pub static GET_FUNCTION_SCALING_CONFIG: rt::Operation = rt::Operation::new(
         "GetFunctionScalingConfig",
         "GET",
@@ -276,7 +284,7 @@ pub static GET_FUNCTION_SCALING_CONFIG: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Returns details about a Lambda function URL. /p
+/// Returns details about a Lambda function URL.
 pub static GET_FUNCTION_URL_CONFIG: rt::Operation = rt::Operation::new(
         "GetFunctionUrlConfig",
         "GET",
@@ -294,7 +302,7 @@ pub static GET_FUNCTION_URL_CONFIG: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Returns information about a version of an a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html" Lambda layer /a , with a link to download the layer archive that's valid for 10 minutes. /p
+/// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes.
 pub static GET_LAYER_VERSION: rt::Operation = rt::Operation::new(
         "GetLayerVersion",
         "GET",
@@ -312,7 +320,7 @@ pub static GET_LAYER_VERSION: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Returns information about a version of an a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html" Lambda layer /a , with a link to download the layer archive that's valid for 10 minutes. /p
+/// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes.
 pub static GET_LAYER_VERSION_BY_ARN: rt::Operation = rt::Operation::new(
         "GetLayerVersionByArn",
         "GET",
@@ -330,7 +338,7 @@ pub static GET_LAYER_VERSION_BY_ARN: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Returns the permission policy for a version of an a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html" Lambda layer /a . For more information, see a AddLayerVersionPermission /a . /p
+/// Returns the permission policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission.
 pub static GET_LAYER_VERSION_POLICY: rt::Operation = rt::Operation::new(
         "GetLayerVersionPolicy",
         "GET",
@@ -348,7 +356,7 @@ pub static GET_LAYER_VERSION_POLICY: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Returns the a href="https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html" resource-based IAM policy /a for a function, version, or alias. /p
+/// Returns the [resource-based IAM policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) for a function, version, or alias.
 pub static GET_POLICY: rt::Operation = rt::Operation::new(
         "GetPolicy",
         "GET",
@@ -366,7 +374,7 @@ pub static GET_POLICY: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Retrieves the provisioned concurrency configuration for a function's alias or version. /p
+/// Retrieves the provisioned concurrency configuration for a function's alias or version.
 pub static GET_PROVISIONED_CONCURRENCY_CONFIG: rt::Operation = rt::Operation::new(
         "GetProvisionedConcurrencyConfig",
         "GET",
@@ -385,7 +393,7 @@ pub static GET_PROVISIONED_CONCURRENCY_CONFIG: rt::Operation = rt::Operation::ne
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Retrieves the a href="https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html" resource-based policy /a attached to a Lambda resource. /p
+/// Retrieves the [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) attached to a Lambda resource.
 pub static GET_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         "GetResourcePolicy",
         "GET",
@@ -403,7 +411,7 @@ pub static GET_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Retrieves the runtime management configuration for a function's version. If the runtime update mode is b Manual /b , this includes the ARN of the runtime version and the runtime update mode. If the runtime update mode is b Auto /b or b Function update /b , this includes the runtime update mode and code null /code is returned for the ARN. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html" Runtime updates /a . /p
+/// Retrieves the runtime management configuration for a function's version. If the runtime update mode is **Manual**, this includes the ARN of the runtime version and the runtime update mode. If the runtime update mode is **Auto** or **Function update**, this includes the runtime update mode and `null` is returned for the ARN. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
 pub static GET_RUNTIME_MANAGEMENT_CONFIG: rt::Operation = rt::Operation::new(
         "GetRuntimeManagementConfig",
         "GET",

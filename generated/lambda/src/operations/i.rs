@@ -2,7 +2,21 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Invokes a Lambda Event Function. You can invoke a function synchronously (and wait for the response), or asynchronously. By default, Lambda invokes your function synchronously (i.e. the code InvocationType /code is code RequestResponse /code ). To invoke a function asynchronously, set code InvocationType /code to code Event /code . Lambda passes the code ClientContext /code object to your function for synchronous invocations only. /p p For synchronous invocations, the maximum payload size is 6 MB. For asynchronous invocations, the maximum payload size is 1 MB. /p p For a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-sync.html" synchronous invocation /a , details about the function response, including errors, are included in the response body and headers. For either invocation type, you can find more information in the a href="https://docs.aws.amazon.com/lambda/latest/dg/monitoring-functions.html" execution log /a and a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-x-ray.html" trace /a . /p p When an error occurs, your function may be invoked multiple times. Retry behavior varies by error type, client, event source, and invocation type. For example, if you invoke a function asynchronously and it returns an error, Lambda executes the function up to two more times. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-retries.html" Error handling and automatic retries in Lambda /a . /p p For a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html" asynchronous invocation /a , Lambda adds events to a queue before sending them to your function. If your function does not have enough capacity to keep up with the queue, events may be lost. Occasionally, your function may receive the same event multiple times, even if no error occurs. To retain events that were not processed, configure your function with a a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq" dead-letter queue /a . /p p The status code in the API response doesn't reflect function errors. Error codes are reserved for errors that prevent your function from executing, such as permissions errors, a href="https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html" quota /a errors, or issues with your function's code and configuration. For example, Lambda returns code TooManyRequestsException /code if running the function would cause you to exceed a concurrency limit at either the account level ( code ConcurrentInvocationLimitExceeded /code ) or function level ( code ReservedFunctionConcurrentInvocationLimitExceeded /code ). /p p For functions with a long timeout, your client might disconnect during synchronous invocation while it waits for a response. Configure your HTTP client, SDK, firewall, proxy, or operating system to allow for long connections with timeout or keep-alive settings. /p p This operation requires permission for the a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/list awslambda.html" lambda:InvokeFunction /a action. For details on how to set up permissions for cross-account invocations, see a href="https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#permissions-resource-xaccountinvoke" Granting function access to other accounts /a . /p
+/// Invokes a Lambda Event Function. You can invoke a function synchronously (and wait for the response), or asynchronously. By default, Lambda invokes your function synchronously (i.e. the`InvocationType` is `RequestResponse`). To invoke a function asynchronously, set `InvocationType` to `Event`. Lambda passes the `ClientContext` object to your function for synchronous invocations only.
+///
+/// For synchronous invocations, the maximum payload size is 6 MB. For asynchronous invocations, the maximum payload size is 1 MB.
+///
+/// For [synchronous invocation](https://docs.aws.amazon.com/lambda/latest/dg/invocation-sync.html), details about the function response, including errors, are included in the response body and headers. For either invocation type, you can find more information in the [execution log](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-functions.html) and [trace](https://docs.aws.amazon.com/lambda/latest/dg/lambda-x-ray.html).
+///
+/// When an error occurs, your function may be invoked multiple times. Retry behavior varies by error type, client, event source, and invocation type. For example, if you invoke a function asynchronously and it returns an error, Lambda executes the function up to two more times. For more information, see [Error handling and automatic retries in Lambda](https://docs.aws.amazon.com/lambda/latest/dg/invocation-retries.html).
+///
+/// For [asynchronous invocation](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html), Lambda adds events to a queue before sending them to your function. If your function does not have enough capacity to keep up with the queue, events may be lost. Occasionally, your function may receive the same event multiple times, even if no error occurs. To retain events that were not processed, configure your function with a [dead-letter queue](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq).
+///
+/// The status code in the API response doesn't reflect function errors. Error codes are reserved for errors that prevent your function from executing, such as permissions errors, [quota](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html) errors, or issues with your function's code and configuration. For example, Lambda returns `TooManyRequestsException` if running the function would cause you to exceed a concurrency limit at either the account level (`ConcurrentInvocationLimitExceeded`) or function level (`ReservedFunctionConcurrentInvocationLimitExceeded`).
+///
+/// For functions with a long timeout, your client might disconnect during synchronous invocation while it waits for a response. Configure your HTTP client, SDK, firewall, proxy, or operating system to allow for long connections with timeout or keep-alive settings.
+///
+/// This operation requires permission for the [lambda:InvokeFunction](https://docs.aws.amazon.com/IAM/latest/UserGuide/list_awslambda.html) action. For details on how to set up permissions for cross-account invocations, see [Granting function access to other accounts](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#permissions-resource-xaccountinvoke).
 pub static INVOKE: rt::Operation = rt::Operation::new(
         "Invoke",
         "POST",
@@ -60,7 +74,13 @@ pub static INVOKE: rt::Operation = rt::Operation::new(
         ],
     )
     .status(200u16);
-/// p note p For asynchronous function invocation, use a Invoke /a . /p /note p Invokes a function asynchronously. /p note p The payload limit is 256KB. For larger payloads, for up to 1MB, use a Invoke /a . /p /note note p If you do use the InvokeAsync action, note that it doesn't support the use of X-Ray active tracing. Trace ID is not propagated to the function, even if X-Ray active tracing is turned on. /p /note /p
+/// **Note:** For asynchronous function invocation, use Invoke.
+///
+/// Invokes a function asynchronously.
+///
+/// **Note:** The payload limit is 256KB. For larger payloads, for up to 1MB, use Invoke.
+///
+/// **Note:** If you do use the InvokeAsync action, note that it doesn't support the use of X-Ray active tracing. Trace ID is not propagated to the function, even if X-Ray active tracing is turned on.
 #[deprecated]
 pub static INVOKE_ASYNC: rt::Operation = rt::Operation::new(
         "InvokeAsync",
@@ -104,7 +124,9 @@ pub static INVOKE_ASYNC: rt::Operation = rt::Operation::new(
     )
     .status(202u16)
     .flags(rt::OP_DEPRECATED);
-/// p Configure your Lambda Event Functions to stream response payloads back to clients. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html" Configuring a Lambda function to stream responses /a . /p p This operation requires permission for the a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/list awslambda.html" lambda:InvokeFunction /a action. For details on how to set up permissions for cross-account invocations, see a href="https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#permissions-resource-xaccountinvoke" Granting function access to other accounts /a . /p
+/// Configure your Lambda Event Functions to stream response payloads back to clients. For more information, see [Configuring a Lambda function to stream responses](https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html).
+///
+/// This operation requires permission for the [lambda:InvokeFunction](https://docs.aws.amazon.com/IAM/latest/UserGuide/list_awslambda.html) action. For details on how to set up permissions for cross-account invocations, see [Granting function access to other accounts](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#permissions-resource-xaccountinvoke).
 pub static INVOKE_WITH_RESPONSE_STREAM: rt::Operation = rt::Operation::new(
         "InvokeWithResponseStream",
         "POST",

@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Returns a list of a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html" aliases /a for a Lambda Event Function. /p
+/// Returns a list of [aliases](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda Event Function.
 pub static LIST_ALIASES: rt::Operation = rt::Operation::new(
         "ListAliases",
         "GET",
@@ -20,7 +20,7 @@ pub static LIST_ALIASES: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Returns a list of capacity providers in your account. /p
+/// Returns a list of capacity providers in your account.
 pub static LIST_CAPACITY_PROVIDERS: rt::Operation = rt::Operation::new(
         "ListCapacityProviders",
         "GET",
@@ -37,7 +37,7 @@ pub static LIST_CAPACITY_PROVIDERS: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Returns a list of a href="https://docs.aws.amazon.com/lambda/latest/dg/configuring-codesigning.html" code signing configurations /a . A request returns up to 10,000 configurations per call. You can use the code MaxItems /code parameter to return fewer configurations per call. /p
+/// Returns a list of [code signing configurations](https://docs.aws.amazon.com/lambda/latest/dg/configuring-codesigning.html). A request returns up to 10,000 configurations per call. You can use the `MaxItems` parameter to return fewer configurations per call.
 pub static LIST_CODE_SIGNING_CONFIGS: rt::Operation = rt::Operation::new(
         "ListCodeSigningConfigs",
         "GET",
@@ -48,7 +48,7 @@ pub static LIST_CODE_SIGNING_CONFIGS: rt::Operation = rt::Operation::new(
     .errors(&[&t::INVALID_PARAMETER_VALUE_EXCEPTION, &t::SERVICE_EXCEPTION])
     .status(200u16)
     .flags(rt::READONLY);
-/// p Returns a list of a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html" durable executions /a for a specified Lambda function. You can filter the results by execution name, status, and start time range. This API supports pagination for large result sets. /p
+/// Returns a list of [durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) for a specified Lambda function. You can filter the results by execution name, status, and start time range. This API supports pagination for large result sets.
 pub static LIST_DURABLE_EXECUTIONS_BY_FUNCTION: rt::Operation = rt::Operation::new(
         "ListDurableExecutionsByFunction",
         "GET",
@@ -66,7 +66,7 @@ pub static LIST_DURABLE_EXECUTIONS_BY_FUNCTION: rt::Operation = rt::Operation::n
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Lists event source mappings. Specify an code EventSourceArn /code to show only event source mappings for a single event source. /p
+/// Lists event source mappings. Specify an `EventSourceArn` to show only event source mappings for a single event source.
 pub static LIST_EVENT_SOURCE_MAPPINGS: rt::Operation = rt::Operation::new(
         "ListEventSourceMappings",
         "GET",
@@ -84,7 +84,9 @@ pub static LIST_EVENT_SOURCE_MAPPINGS: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Retrieves a list of configurations for asynchronous invocation for a Lambda Event Function. To retrieve more configurations, use the code Marker /code parameter. /p p To configure options for asynchronous invocation, use a PutFunctionEventInvokeConfig /a . /p
+/// Retrieves a list of configurations for asynchronous invocation for a Lambda Event Function. To retrieve more configurations, use the `Marker` parameter.
+///
+/// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
 pub static LIST_FUNCTION_EVENT_INVOKE_CONFIGS: rt::Operation = rt::Operation::new(
         "ListFunctionEventInvokeConfigs",
         "GET",
@@ -102,7 +104,7 @@ pub static LIST_FUNCTION_EVENT_INVOKE_CONFIGS: rt::Operation = rt::Operation::ne
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Returns a list of Lambda function URLs for the specified function. /p
+/// Returns a list of Lambda function URLs for the specified function.
 pub static LIST_FUNCTION_URL_CONFIGS: rt::Operation = rt::Operation::new(
         "ListFunctionUrlConfigs",
         "GET",
@@ -120,7 +122,7 @@ pub static LIST_FUNCTION_URL_CONFIGS: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Returns a list of function versions that are configured to use a specific capacity provider. /p
+/// Returns a list of function versions that are configured to use a specific capacity provider.
 pub static LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER: rt::Operation = rt::Operation::new(
         "ListFunctionVersionsByCapacityProvider",
         "GET",
@@ -138,7 +140,11 @@ pub static LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER: rt::Operation = rt::Oper
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Returns a list of Lambda Event Functions, with the version-specific configuration of each. Lambda returns up to 50 functions per call. /p p Set code FunctionVersion /code to code ALL /code to include all published versions of each function in addition to the unpublished version. /p note p The code ListFunctions /code operation returns a subset of the a FunctionConfiguration /a fields. To get the additional fields (State, StateReasonCode, StateReason, LastUpdateStatus, LastUpdateStatusReason, LastUpdateStatusReasonCode, RuntimeVersionConfig) for a function or version, use a GetFunction /a . /p /note
+/// Returns a list of Lambda Event Functions, with the version-specific configuration of each. Lambda returns up to 50 functions per call.
+///
+/// Set `FunctionVersion` to `ALL` to include all published versions of each function in addition to the unpublished version.
+///
+/// **Note:** The `ListFunctions` operation returns a subset of the FunctionConfiguration fields. To get the additional fields (State, StateReasonCode, StateReason, LastUpdateStatus, LastUpdateStatusReason, LastUpdateStatusReasonCode, RuntimeVersionConfig) for a function or version, use GetFunction.
 pub static LIST_FUNCTIONS: rt::Operation = rt::Operation::new(
         "ListFunctions",
         "GET",
@@ -155,7 +161,7 @@ pub static LIST_FUNCTIONS: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p List the functions that use the specified code signing configuration. You can use this method prior to deleting a code signing configuration, to verify that no functions are using it. /p
+/// List the functions that use the specified code signing configuration. You can use this method prior to deleting a code signing configuration, to verify that no functions are using it.
 pub static LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
         "ListFunctionsByCodeSigningConfig",
         "GET",
@@ -172,7 +178,7 @@ pub static LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation:
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Lists the versions of an a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html" Lambda layer /a . Versions that have been deleted aren't listed. Specify a a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html" runtime identifier /a to list only versions that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layer versions that are compatible with that architecture. /p
+/// Lists the versions of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Versions that have been deleted aren't listed. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only versions that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layer versions that are compatible with that architecture.
 pub static LIST_LAYER_VERSIONS: rt::Operation = rt::Operation::new(
         "ListLayerVersions",
         "GET",
@@ -190,7 +196,7 @@ pub static LIST_LAYER_VERSIONS: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Lists a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-layers.html" Lambda layers /a and shows information about the latest version of each. Specify a a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html" runtime identifier /a to list only layers that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layers that are compatible with that a href="https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html" instruction set architecture /a . /p
+/// Lists [Lambda layers](https://docs.aws.amazon.com/lambda/latest/dg/invocation-layers.html) and shows information about the latest version of each. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only layers that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layers that are compatible with that [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
 pub static LIST_LAYERS: rt::Operation = rt::Operation::new(
         "ListLayers",
         "GET",
@@ -207,7 +213,7 @@ pub static LIST_LAYERS: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Retrieves a list of provisioned concurrency configurations for a function. /p
+/// Retrieves a list of provisioned concurrency configurations for a function.
 pub static LIST_PROVISIONED_CONCURRENCY_CONFIGS: rt::Operation = rt::Operation::new(
         "ListProvisionedConcurrencyConfigs",
         "GET",
@@ -225,7 +231,7 @@ pub static LIST_PROVISIONED_CONCURRENCY_CONFIGS: rt::Operation = rt::Operation::
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Returns a function, event source mapping, or code signing configuration's a href="https://docs.aws.amazon.com/lambda/latest/dg/tagging.html" tags /a . You can also view function tags with a GetFunction /a . /p
+/// Returns a function, event source mapping, or code signing configuration's [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). You can also view function tags with GetFunction.
 pub static LIST_TAGS: rt::Operation = rt::Operation::new(
         "ListTags",
         "GET",
@@ -243,7 +249,7 @@ pub static LIST_TAGS: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// p Returns a list of a href="https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html" versions /a of a Lambda Event Function, with the version-specific configuration of each. Lambda returns up to 50 versions per call. /p
+/// Returns a list of [versions](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) of a Lambda Event Function, with the version-specific configuration of each. Lambda returns up to 50 versions per call.
 pub static LIST_VERSIONS_BY_FUNCTION: rt::Operation = rt::Operation::new(
         "ListVersionsByFunction",
         "GET",

@@ -2,7 +2,9 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Pauses a running a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html" durable execution /a . While an execution is paused, Lambda doesn't invoke your function, but pending operations such as waits and callbacks continue to complete. /p p If an invocation is in progress, the execution status changes to code PAUSING /code until the invocation reaches its next checkpoint, and then changes to code PAUSED /code . This operation returns a successful response while the execution status is still code RUNNING /code , and the status changes when Lambda processes the request. For more information about pausing executions, see a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-pause-resume.html" Pausing and resuming durable executions /a . /p
+/// Pauses a running [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). While an execution is paused, Lambda doesn't invoke your function, but pending operations such as waits and callbacks continue to complete.
+///
+/// If an invocation is in progress, the execution status changes to `PAUSING` until the invocation reaches its next checkpoint, and then changes to `PAUSED`. This operation returns a successful response while the execution status is still `RUNNING`, and the status changes when Lambda processes the request. For more information about pausing executions, see [Pausing and resuming durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-pause-resume.html).
 pub static PAUSE_DURABLE_EXECUTION: rt::Operation = rt::Operation::new(
         "PauseDurableExecution",
         "POST",
@@ -25,7 +27,9 @@ pub static PAUSE_DURABLE_EXECUTION: rt::Operation = rt::Operation::new(
     )
     .status(202u16)
     .flags(rt::IDEMPOTENT);
-/// p Creates an a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html" Lambda layer /a from a ZIP archive. Each time you call code PublishLayerVersion /code with the same layer name, a new version is created. /p p Add layers to your function with a CreateFunction /a or a UpdateFunctionConfiguration /a . /p
+/// Creates an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) from a ZIP archive. Each time you call `PublishLayerVersion` with the same layer name, a new version is created.
+///
+/// Add layers to your function with CreateFunction or UpdateFunctionConfiguration.
 pub static PUBLISH_LAYER_VERSION: rt::Operation = rt::Operation::new(
         "PublishLayerVersion",
         "POST",
@@ -43,7 +47,11 @@ pub static PUBLISH_LAYER_VERSION: rt::Operation = rt::Operation::new(
         ],
     )
     .status(201u16);
-/// p Creates a a href="https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html" version /a from the current code and configuration of a Lambda Event Function. Use versions to create a snapshot of your function code and configuration that doesn't change. /p p Lambda doesn't publish a version if the function's configuration and code haven't changed since the last version. Use a UpdateFunctionCode /a or a UpdateFunctionConfiguration /a to update the function before publishing a version. /p p Clients can invoke versions directly or with an alias. To create an alias, use a CreateAlias /a . /p
+/// Creates a [version](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) from the current code and configuration of a Lambda Event Function. Use versions to create a snapshot of your function code and configuration that doesn't change.
+///
+/// Lambda doesn't publish a version if the function's configuration and code haven't changed since the last version. Use UpdateFunctionCode or UpdateFunctionConfiguration to update the function before publishing a version.
+///
+/// Clients can invoke versions directly or with an alias. To create an alias, use CreateAlias.
 pub static PUBLISH_VERSION: rt::Operation = rt::Operation::new(
         "PublishVersion",
         "POST",
@@ -64,7 +72,7 @@ pub static PUBLISH_VERSION: rt::Operation = rt::Operation::new(
         ],
     )
     .status(201u16);
-/// p Update the code signing configuration for the function. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function. /p
+/// Update the code signing configuration for the function. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function.
 pub static PUT_FUNCTION_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
         "PutFunctionCodeSigningConfig",
         "PUT",
@@ -83,7 +91,11 @@ pub static PUT_FUNCTION_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
         ],
     )
     .status(200u16);
-/// p Sets the maximum number of simultaneous executions for a Lambda Event Function, and reserves capacity for that concurrency level. /p p Concurrency settings apply to the function as a whole, including all published versions and the unpublished version. Reserving concurrency both ensures that your function has capacity to process the specified number of events simultaneously, and prevents it from scaling beyond that level. Use a GetFunction /a to see the current setting for a function. /p p Use a GetAccountSettings /a to see your Regional concurrency limit. You can reserve concurrency for as many functions as you like, as long as you leave at least 100 simultaneous executions unreserved for functions that aren't configured with a per-function limit. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-scaling.html" Lambda function scaling /a . /p
+/// Sets the maximum number of simultaneous executions for a Lambda Event Function, and reserves capacity for that concurrency level.
+///
+/// Concurrency settings apply to the function as a whole, including all published versions and the unpublished version. Reserving concurrency both ensures that your function has capacity to process the specified number of events simultaneously, and prevents it from scaling beyond that level. Use GetFunction to see the current setting for a function.
+///
+/// Use GetAccountSettings to see your Regional concurrency limit. You can reserve concurrency for as many functions as you like, as long as you leave at least 100 simultaneous executions unreserved for functions that aren't configured with a per-function limit. For more information, see [Lambda function scaling](https://docs.aws.amazon.com/lambda/latest/dg/invocation-scaling.html).
 pub static PUT_FUNCTION_CONCURRENCY: rt::Operation = rt::Operation::new(
         "PutFunctionConcurrency",
         "PUT",
@@ -101,7 +113,13 @@ pub static PUT_FUNCTION_CONCURRENCY: rt::Operation = rt::Operation::new(
         ],
     )
     .status(200u16);
-/// p Configures options for a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html" asynchronous invocation /a on a function, version, or alias. If a configuration already exists for a function, version, or alias, this operation overwrites it. If you exclude any settings, they are removed. To set one option without affecting existing settings for other options, use a UpdateFunctionEventInvokeConfig /a . /p p By default, Lambda retries an asynchronous invocation twice if the function returns an error. It retains events in a queue for up to six hours. When an event fails all processing attempts or stays in the asynchronous invocation queue for too long, Lambda discards it. To retain discarded events, configure a dead-letter queue with a UpdateFunctionConfiguration /a . /p p To send an invocation record to a queue, topic, S3 bucket, function, or event bus, specify a a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-async-destinations" destination /a . You can configure separate destinations for successful invocations (on-success) and events that fail all processing attempts (on-failure). You can configure destinations in addition to or instead of a dead-letter queue. /p note p S3 buckets are supported only for on-failure destinations. To retain records of successful invocations, use another destination type. /p /note
+/// Configures options for [asynchronous invocation](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html) on a function, version, or alias. If a configuration already exists for a function, version, or alias, this operation overwrites it. If you exclude any settings, they are removed. To set one option without affecting existing settings for other options, use UpdateFunctionEventInvokeConfig.
+///
+/// By default, Lambda retries an asynchronous invocation twice if the function returns an error. It retains events in a queue for up to six hours. When an event fails all processing attempts or stays in the asynchronous invocation queue for too long, Lambda discards it. To retain discarded events, configure a dead-letter queue with UpdateFunctionConfiguration.
+///
+/// To send an invocation record to a queue, topic, S3 bucket, function, or event bus, specify a [destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-async-destinations). You can configure separate destinations for successful invocations (on-success) and events that fail all processing attempts (on-failure). You can configure destinations in addition to or instead of a dead-letter queue.
+///
+/// **Note:** S3 buckets are supported only for on-failure destinations. To retain records of successful invocations, use another destination type.
 pub static PUT_FUNCTION_EVENT_INVOKE_CONFIG: rt::Operation = rt::Operation::new(
         "PutFunctionEventInvokeConfig",
         "PUT",
@@ -119,7 +137,11 @@ pub static PUT_FUNCTION_EVENT_INVOKE_CONFIG: rt::Operation = rt::Operation::new(
         ],
     )
     .status(200u16);
-/// p Sets the a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html" recursive loop detection /a configuration for a Lambda Event Function. /p p When you configure a Lambda function to output to the same service or resource that invokes the function, it's possible to create an infinite recursive loop. For example, a Lambda function might write a message to an Amazon Simple Queue Service (Amazon SQS) queue, which then invokes the same function. This invocation causes the function to write another message to the queue, which in turn invokes the function again. /p p Lambda can detect certain types of recursive loops shortly after they occur. When Lambda detects a recursive loop and your function's recursive loop detection configuration is set to code Terminate /code , it stops your function being invoked and notifies you. /p
+/// Sets the [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration for a Lambda Event Function.
+///
+/// When you configure a Lambda function to output to the same service or resource that invokes the function, it's possible to create an infinite recursive loop. For example, a Lambda function might write a message to an Amazon Simple Queue Service (Amazon SQS) queue, which then invokes the same function. This invocation causes the function to write another message to the queue, which in turn invokes the function again.
+///
+/// Lambda can detect certain types of recursive loops shortly after they occur. When Lambda detects a recursive loop and your function's recursive loop detection configuration is set to `Terminate`, it stops your function being invoked and notifies you.
 pub static PUT_FUNCTION_RECURSION_CONFIG: rt::Operation = rt::Operation::new(
         "PutFunctionRecursionConfig",
         "PUT",
@@ -137,7 +159,7 @@ pub static PUT_FUNCTION_RECURSION_CONFIG: rt::Operation = rt::Operation::new(
         ],
     )
     .status(200u16);
-/// p Sets the scaling configuration for a Lambda Managed Instances function. The scaling configuration defines the minimum and maximum number of execution environments that can be provisioned for the function, allowing you to control scaling behavior and resource allocation. /p
+/// Sets the scaling configuration for a Lambda Managed Instances function. The scaling configuration defines the minimum and maximum number of execution environments that can be provisioned for the function, allowing you to control scaling behavior and resource allocation.
 pub static PUT_FUNCTION_SCALING_CONFIG: rt::Operation = rt::Operation::new(
         "PutFunctionScalingConfig",
         "PUT",
@@ -155,7 +177,7 @@ pub static PUT_FUNCTION_SCALING_CONFIG: rt::Operation = rt::Operation::new(
         ],
     )
     .status(202u16);
-/// p Adds a provisioned concurrency configuration to a function's alias or version. /p
+/// Adds a provisioned concurrency configuration to a function's alias or version.
 pub static PUT_PROVISIONED_CONCURRENCY_CONFIG: rt::Operation = rt::Operation::new(
         "PutProvisionedConcurrencyConfig",
         "PUT",
@@ -174,7 +196,9 @@ pub static PUT_PROVISIONED_CONCURRENCY_CONFIG: rt::Operation = rt::Operation::ne
     )
     .status(202u16)
     .flags(rt::IDEMPOTENT);
-/// p Adds a a href="https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html" resource-based policy /a to a Lambda resource. Resource-based policies grant access to other a href="https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html" Amazon Web Services accounts /a , a href="https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-organization.html" organizations /a , or a href="https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html" services /a . Resource-based policies apply to a single Lambda resource (for example, a function, function version, or function alias). /p important p This operation replaces any existing policy on the Lambda resource. If you previously added permissions using the a AddPermission /a operation, the new policy overwrites those permissions. /p /important
+/// Adds a [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) to a Lambda resource. Resource-based policies grant access to other [Amazon Web Services accounts](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html), [organizations](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-organization.html), or [services](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html). Resource-based policies apply to a single Lambda resource (for example, a function, function version, or function alias).
+///
+/// **Important:** This operation replaces any existing policy on the Lambda resource. If you previously added permissions using the AddPermission operation, the new policy overwrites those permissions.
 pub static PUT_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         "PutResourcePolicy",
         "PUT",
@@ -196,7 +220,7 @@ pub static PUT_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::IDEMPOTENT);
-/// p Sets the runtime management configuration for a function's version. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html" Runtime updates /a . /p
+/// Sets the runtime management configuration for a function's version. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
 pub static PUT_RUNTIME_MANAGEMENT_CONFIG: rt::Operation = rt::Operation::new(
         "PutRuntimeManagementConfig",
         "PUT",

@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Removes a statement from the permissions policy for a version of an a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html" Lambda layer /a . For more information, see a AddLayerVersionPermission /a . /p
+/// Removes a statement from the permissions policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission.
 pub static REMOVE_LAYER_VERSION_PERMISSION: rt::Operation = rt::Operation::new(
         "RemoveLayerVersionPermission",
         "DELETE",
@@ -21,7 +21,7 @@ pub static REMOVE_LAYER_VERSION_PERMISSION: rt::Operation = rt::Operation::new(
         ],
     )
     .status(204u16);
-/// p Revokes function-use permission from an Amazon Web Services service or another Amazon Web Services account. You can get the ID of the statement from the output of a GetPolicy /a . /p
+/// Revokes function-use permission from an Amazon Web Services service or another Amazon Web Services account. You can get the ID of the statement from the output of GetPolicy.
 pub static REMOVE_PERMISSION: rt::Operation = rt::Operation::new(
         "RemovePermission",
         "DELETE",
@@ -40,7 +40,9 @@ pub static REMOVE_PERMISSION: rt::Operation = rt::Operation::new(
         ],
     )
     .status(204u16);
-/// p Resumes a paused a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html" durable execution /a . If the pause interrupted an invocation, or an operation completed while the execution was paused, Lambda invokes your function. Otherwise, the execution continues to wait for its pending operations. /p p If the execution status is code PAUSING /code , this operation cancels the pause, and the in-progress invocation continues. This operation returns a successful response while the execution status is still code PAUSED /code or code PAUSING /code , and the status changes to code RUNNING /code when Lambda processes the request. For more information about resuming executions, see a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-pause-resume.html" Pausing and resuming durable executions /a . /p
+/// Resumes a paused [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). If the pause interrupted an invocation, or an operation completed while the execution was paused, Lambda invokes your function. Otherwise, the execution continues to wait for its pending operations.
+///
+/// If the execution status is `PAUSING`, this operation cancels the pause, and the in-progress invocation continues. This operation returns a successful response while the execution status is still `PAUSED` or `PAUSING`, and the status changes to `RUNNING` when Lambda processes the request. For more information about resuming executions, see [Pausing and resuming durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-pause-resume.html).
 pub static RESUME_DURABLE_EXECUTION: rt::Operation = rt::Operation::new(
         "ResumeDurableExecution",
         "POST",

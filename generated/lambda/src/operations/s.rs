@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Sends a failure response for a callback operation in a durable execution. Use this API when an external system cannot complete a callback operation successfully. /p
+/// Sends a failure response for a callback operation in a durable execution. Use this API when an external system cannot complete a callback operation successfully.
 pub static SEND_DURABLE_EXECUTION_CALLBACK_FAILURE: rt::Operation = rt::Operation::new(
         "SendDurableExecutionCallbackFailure",
         "POST",
@@ -24,7 +24,7 @@ pub static SEND_DURABLE_EXECUTION_CALLBACK_FAILURE: rt::Operation = rt::Operatio
         ],
     )
     .status(200u16);
-/// p Sends a heartbeat signal for a long-running callback operation to prevent timeout. Use this API to extend the callback timeout period while the external operation is still in progress. /p
+/// Sends a heartbeat signal for a long-running callback operation to prevent timeout. Use this API to extend the callback timeout period while the external operation is still in progress.
 pub static SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT: rt::Operation = rt::Operation::new(
         "SendDurableExecutionCallbackHeartbeat",
         "POST",
@@ -42,7 +42,7 @@ pub static SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT: rt::Operation = rt::Operat
         ],
     )
     .status(200u16);
-/// p Sends a successful completion response for a callback operation in a durable execution. Use this API when an external system has successfully completed a callback operation. /p
+/// Sends a successful completion response for a callback operation in a durable execution. Use this API when an external system has successfully completed a callback operation.
 pub static SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS: rt::Operation = rt::Operation::new(
         "SendDurableExecutionCallbackSuccess",
         "POST",
@@ -64,7 +64,7 @@ pub static SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS: rt::Operation = rt::Operatio
         ],
     )
     .status(200u16);
-/// p Stops a running or paused a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html" durable execution /a . The execution transitions to STOPPED status and cannot be resumed. Any in-progress operations are terminated. /p
+/// Stops a running or paused [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). The execution transitions to STOPPED status and cannot be resumed. Any in-progress operations are terminated.
 pub static STOP_DURABLE_EXECUTION: rt::Operation = rt::Operation::new(
         "StopDurableExecution",
         "POST",

@@ -3,10 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The accelerator resource settings for a Lambda execution environment, including the amount of accelerator memory to allocate. /p
+/// The accelerator resource settings for a Lambda execution environment, including the amount of accelerator memory to allocate.
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceleratorConfig {
-    /// p The minimum amount of memory (in GB) of each accelerator device exposed to the execution environment. Lambda might allocate more, depending on the accelerator instance types available. /p
+    /// The minimum amount of memory (in GB) of each accelerator device exposed to the execution environment. Lambda might allocate more, depending on the accelerator instance types available.
     pub accelerator_memory_size: i32,
 }
 rt::structure!(AcceleratorConfig, ACCELERATOR_CONFIG, 0 => accelerator_memory_size);
@@ -14,18 +14,18 @@ pub static ACCELERATOR_CONFIG: rt::Schema = rt::Schema::structure(
     "AcceleratorConfig",
     &[rt::m("AcceleratorMemorySize", &rt::INTEGER).flags(rt::REQUIRED)],
 );
-/// p Limits that are related to concurrency and storage. All file and storage sizes are in bytes. /p
+/// Limits that are related to concurrency and storage. All file and storage sizes are in bytes.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccountLimit {
-    /// p The amount of storage space that you can use for all deployment packages and layer archives. /p
+    /// The amount of storage space that you can use for all deployment packages and layer archives.
     pub total_code_size: Option<i64>,
-    /// p The maximum size of a function's deployment package and layers when they're extracted. /p
+    /// The maximum size of a function's deployment package and layers when they're extracted.
     pub code_size_unzipped: Option<i64>,
-    /// p The maximum size of a deployment package when it's uploaded directly to Lambda. Use Amazon S3 for larger files. /p
+    /// The maximum size of a deployment package when it's uploaded directly to Lambda. Use Amazon S3 for larger files.
     pub code_size_zipped: Option<i64>,
-    /// p The maximum number of simultaneous function executions. /p
+    /// The maximum number of simultaneous function executions.
     pub concurrent_executions: Option<i32>,
-    /// p The maximum number of simultaneous function executions, minus the capacity that's reserved for individual functions with a PutFunctionConcurrency /a . /p
+    /// The maximum number of simultaneous function executions, minus the capacity that's reserved for individual functions with PutFunctionConcurrency.
     pub unreserved_concurrent_executions: Option<i32>,
 }
 rt::structure!(
@@ -42,12 +42,12 @@ pub static ACCOUNT_LIMIT: rt::Schema = rt::Schema::structure(
         rt::m("UnreservedConcurrentExecutions", &rt::INTEGER),
     ],
 );
-/// p The number of functions and amount of storage in use. /p
+/// The number of functions and amount of storage in use.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccountUsage {
-    /// p The amount of storage space, in bytes, that's being used by deployment packages and layer archives. /p
+    /// The amount of storage space, in bytes, that's being used by deployment packages and layer archives.
     pub total_code_size: Option<i64>,
-    /// p The number of Lambda functions. /p
+    /// The number of Lambda functions.
     pub function_count: Option<i64>,
 }
 rt::structure!(AccountUsage, ACCOUNT_USAGE, 0 => total_code_size, 1 => function_count);
@@ -57,19 +57,19 @@ pub static ACCOUNT_USAGE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AddLayerVersionPermissionRequest {
-    /// p The name or Amazon Resource Name (ARN) of the layer. /p
+    /// The name or Amazon Resource Name (ARN) of the layer.
     pub layer_name: String,
-    /// p The version number. /p
+    /// The version number.
     pub version_number: i64,
-    /// p An identifier that distinguishes the policy from others on the same layer version. /p
+    /// An identifier that distinguishes the policy from others on the same layer version.
     pub statement_id: String,
-    /// p The API action that grants access to the layer. For example, code lambda:GetLayerVersion /code . /p
+    /// The API action that grants access to the layer. For example, `lambda:GetLayerVersion`.
     pub action: String,
-    /// p An account ID, or code /code to grant layer usage permission to all accounts in an organization, or all Amazon Web Services accounts (if code organizationId /code is not specified). For the last case, make sure that you really do want all Amazon Web Services accounts to have usage permission to this layer. /p
+    /// An account ID, or `*` to grant layer usage permission to all accounts in an organization, or all Amazon Web Services accounts (if `organizationId` is not specified). For the last case, make sure that you really do want all Amazon Web Services accounts to have usage permission to this layer.
     pub principal: String,
-    /// p With the principal set to code /code , grant permission to all accounts in the specified organization. /p
+    /// With the principal set to `*`, grant permission to all accounts in the specified organization.
     pub organization_id: Option<String>,
-    /// p Only update the policy if the revision ID matches the ID specified. Use this option to avoid modifying a policy that has changed since you last read it. /p
+    /// Only update the policy if the revision ID matches the ID specified. Use this option to avoid modifying a policy that has changed since you last read it.
     pub revision_id: Option<String>,
 }
 rt::structure!(
@@ -93,9 +93,9 @@ pub static ADD_LAYER_VERSION_PERMISSION_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AddLayerVersionPermissionResponse {
-    /// p The permission statement. /p
+    /// The permission statement.
     pub statement: Option<String>,
-    /// p A unique identifier for the current revision of the policy. /p
+    /// A unique identifier for the current revision of the policy.
     pub revision_id: Option<String>,
 }
 rt::structure!(
@@ -108,29 +108,39 @@ pub static ADD_LAYER_VERSION_PERMISSION_RESPONSE: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AddPermissionRequest {
-    /// p The name or ARN of the Lambda function, version, or alias. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code (name-only), code my-function:v1 /code (with alias). /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function, version, or alias.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function` (name-only), `my-function:v1` (with alias).
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p A statement identifier that differentiates the statement from others in the same policy. /p
+    /// A statement identifier that differentiates the statement from others in the same policy.
     pub statement_id: String,
-    /// p The action that the principal can use on the function. For example, code lambda:InvokeFunction /code or code lambda:GetFunction /code . /p
+    /// The action that the principal can use on the function. For example, `lambda:InvokeFunction` or `lambda:GetFunction`.
     pub action: String,
-    /// p The Amazon Web Services service, Amazon Web Services account, IAM user, or IAM role that invokes the function. If you specify a service, use code SourceArn /code or code SourceAccount /code to limit who can invoke the function through that service. /p
+    /// The Amazon Web Services service, Amazon Web Services account, IAM user, or IAM role that invokes the function. If you specify a service, use `SourceArn` or `SourceAccount` to limit who can invoke the function through that service.
     pub principal: String,
-    /// p For Amazon Web Services services, the ARN of the Amazon Web Services resource that invokes the function. For example, an Amazon S3 bucket or Amazon SNS topic. /p p Note that Lambda configures the comparison using the code StringLike /code operator. /p
+    /// For Amazon Web Services services, the ARN of the Amazon Web Services resource that invokes the function. For example, an Amazon S3 bucket or Amazon SNS topic.
+    ///
+    /// Note that Lambda configures the comparison using the `StringLike` operator.
     pub source_arn: Option<String>,
-    /// p The type of authentication that your function URL uses. Set to code AWS IAM /code if you want to restrict access to authenticated users only. Set to code NONE /code if you want to bypass IAM authentication to create a public endpoint. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html" Control access to Lambda function URLs /a . /p
+    /// The type of authentication that your function URL uses. Set to `AWS_IAM` if you want to restrict access to authenticated users only. Set to `NONE` if you want to bypass IAM authentication to create a public endpoint. For more information, see [Control access to Lambda function URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
     pub function_url_auth_type: Option<FunctionUrlAuthType>,
-    /// p Indicates whether the permission applies when the function is invoked through a function URL. /p
+    /// Indicates whether the permission applies when the function is invoked through a function URL.
     pub invoked_via_function_url: Option<bool>,
-    /// p For Amazon Web Services service, the ID of the Amazon Web Services account that owns the resource. Use this together with code SourceArn /code to ensure that the specified account owns the resource. It is possible for an Amazon S3 bucket to be deleted by its owner and recreated by another account. /p
+    /// For Amazon Web Services service, the ID of the Amazon Web Services account that owns the resource. Use this together with `SourceArn` to ensure that the specified account owns the resource. It is possible for an Amazon S3 bucket to be deleted by its owner and recreated by another account.
     pub source_account: Option<String>,
-    /// p For Alexa Smart Home functions, a token that the invoker must supply. /p
+    /// For Alexa Smart Home functions, a token that the invoker must supply.
     pub event_source_token: Option<String>,
-    /// p Specify a version or alias to add permissions to a published version of the function. /p
+    /// Specify a version or alias to add permissions to a published version of the function.
     pub qualifier: Option<String>,
-    /// p Update the policy only if the revision ID matches the ID that's specified. Use this option to avoid modifying a policy that has changed since you last read it. /p
+    /// Update the policy only if the revision ID matches the ID that's specified. Use this option to avoid modifying a policy that has changed since you last read it.
     pub revision_id: Option<String>,
-    /// p The identifier for your organization in Organizations. Use this to grant permissions to all the Amazon Web Services accounts under this organization. /p
+    /// The identifier for your organization in Organizations. Use this to grant permissions to all the Amazon Web Services accounts under this organization.
     pub principal_org_id: Option<String>,
 }
 rt::structure!(
@@ -160,7 +170,7 @@ pub static ADD_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AddPermissionResponse {
-    /// p The permission statement that's added to the function policy. /p
+    /// The permission statement that's added to the function policy.
     pub statement: Option<String>,
 }
 rt::structure!(AddPermissionResponse, ADD_PERMISSION_RESPONSE, 0 => statement);
@@ -172,20 +182,20 @@ pub static ADDITIONAL_VERSION_WEIGHTS: rt::Schema = rt::Schema::map(
     "AdditionalVersionWeights",
     &[rt::m("key", &rt::STRING), rt::m("value", &rt::DOUBLE)],
 );
-/// p Provides configuration information about a Lambda function a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html" alias /a . /p
+/// Provides configuration information about a Lambda function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct AliasConfiguration {
-    /// p The Amazon Resource Name (ARN) of the alias. /p
+    /// The Amazon Resource Name (ARN) of the alias.
     pub alias_arn: Option<String>,
-    /// p The name of the alias. /p
+    /// The name of the alias.
     pub name: Option<String>,
-    /// p The function version that the alias invokes. /p
+    /// The function version that the alias invokes.
     pub function_version: Option<String>,
-    /// p A description of the alias. /p
+    /// A description of the alias.
     pub description: Option<String>,
-    /// p The a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-traffic-shifting-using-aliases.html" routing configuration /a of the alias. /p
+    /// The [routing configuration](https://docs.aws.amazon.com/lambda/latest/dg/lambda-traffic-shifting-using-aliases.html) of the alias.
     pub routing_config: Option<AliasRoutingConfiguration>,
-    /// p A unique identifier that changes when you update the alias. /p
+    /// A unique identifier that changes when you update the alias.
     pub revision_id: Option<String>,
 }
 rt::structure!(
@@ -203,12 +213,12 @@ pub static ALIAS_CONFIGURATION: rt::Schema = rt::Schema::structure(
         rt::m("RevisionId", &rt::STRING),
     ],
 );
-/// p Lambda couldn't create the alias because your Amazon Web Services account has exceeded the maximum number of aliases allowed per Lambda function. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html" Lambda quotas /a . /p
+/// Lambda couldn't create the alias because your Amazon Web Services account has exceeded the maximum number of aliases allowed per Lambda function. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct AliasLimitExceededException {
-    /// p The exception type. /p
+    /// The exception type.
     pub type_: Option<String>,
-    /// p The exception message. /p
+    /// The exception message.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -223,10 +233,10 @@ pub static ALIAS_LIST: rt::Schema = rt::Schema::list(
     "AliasList",
     &[rt::m("member", &ALIAS_CONFIGURATION)],
 );
-/// p The a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-traffic-shifting-using-aliases.html" traffic-shifting /a configuration of a Lambda function alias. /p
+/// The [traffic-shifting](https://docs.aws.amazon.com/lambda/latest/dg/lambda-traffic-shifting-using-aliases.html) configuration of a Lambda function alias.
 #[derive(Clone, Default, PartialEq)]
 pub struct AliasRoutingConfiguration {
-    /// p The second version, and the percentage of traffic that's routed to it. /p
+    /// The second version, and the percentage of traffic that's routed to it.
     pub additional_version_weights: Option<rt::Map<String, f64>>,
 }
 rt::structure!(
@@ -245,10 +255,10 @@ pub static ALLOW_ORIGINS_LIST: rt::Schema = rt::Schema::list(
     "AllowOriginsList",
     &[rt::m("member", &rt::STRING)],
 );
-/// p List of signing profiles that can sign a code package. /p
+/// List of signing profiles that can sign a code package.
 #[derive(Clone, Default, PartialEq)]
 pub struct AllowedPublishers {
-    /// p The Amazon Resource Name (ARN) for each of the signing profiles. A signing profile defines a trusted user who can sign a code package. /p
+    /// The Amazon Resource Name (ARN) for each of the signing profiles. A signing profile defines a trusted user who can sign a code package.
     pub signing_profile_version_arns: Vec<String>,
 }
 rt::structure!(AllowedPublishers, ALLOWED_PUBLISHERS, 0 => signing_profile_version_arns);
@@ -259,12 +269,12 @@ pub static ALLOWED_PUBLISHERS: rt::Schema = rt::Schema::structure(
             .flags(rt::REQUIRED),
     ],
 );
-/// p Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source. /p
+/// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
 #[derive(Clone, Default, PartialEq)]
 pub struct AmazonManagedKafkaEventSourceConfig {
-    /// p The identifier for the Kafka consumer group to join. The consumer group ID must be unique among all your Kafka event sources. After creating a Kafka event source mapping with the consumer group ID specified, you cannot update this value. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-consumer-group-id" Customizable consumer group ID /a . /p
+    /// The identifier for the Kafka consumer group to join. The consumer group ID must be unique among all your Kafka event sources. After creating a Kafka event source mapping with the consumer group ID specified, you cannot update this value. For more information, see [Customizable consumer group ID](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-consumer-group-id).
     pub consumer_group_id: Option<String>,
-    /// p Specific configuration settings for a Kafka schema registry. /p
+    /// Specific configuration settings for a Kafka schema registry.
     pub schema_registry_config: Option<KafkaSchemaRegistryConfig>,
 }
 rt::structure!(

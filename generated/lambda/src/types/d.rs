@@ -3,10 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-dlq" dead-letter queue /a for failed asynchronous invocations. /p
+/// The [dead-letter queue](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-dlq) for failed asynchronous invocations.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeadLetterConfig {
-    /// p The Amazon Resource Name (ARN) of an Amazon SQS queue or Amazon SNS topic. /p
+    /// The Amazon Resource Name (ARN) of an Amazon SQS queue or Amazon SNS topic.
     pub target_arn: Option<String>,
 }
 rt::structure!(DeadLetterConfig, DEAD_LETTER_CONFIG, 0 => target_arn);
@@ -16,9 +16,17 @@ pub static DEAD_LETTER_CONFIG: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAliasRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b - code MyFunction /code . /p /li li p b Function ARN /b - code arn:aws:lambda:us-west-2:123456789012:function:MyFunction /code . /p /li li p b Partial ARN /b - code 123456789012:function:MyFunction /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** - `MyFunction`.
+    /// - **Function ARN** - `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+    /// - **Partial ARN** - `123456789012:function:MyFunction`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p The name of the alias. /p
+    /// The name of the alias.
     pub name: String,
 }
 rt::structure!(DeleteAliasRequest, DELETE_ALIAS_REQUEST, 0 => function_name, 1 => name);
@@ -33,7 +41,7 @@ pub static DELETE_ALIAS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCapacityProviderRequest {
-    /// p The name of the capacity provider to delete. /p
+    /// The name of the capacity provider to delete.
     pub capacity_provider_name: String,
 }
 rt::structure!(
@@ -50,7 +58,7 @@ pub static DELETE_CAPACITY_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCapacityProviderResponse {
-    /// p Information about the deleted capacity provider. /p
+    /// Information about the deleted capacity provider.
     pub capacity_provider: CapacityProvider,
 }
 rt::structure!(
@@ -63,7 +71,7 @@ pub static DELETE_CAPACITY_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCodeSigningConfigRequest {
-    /// p The The Amazon Resource Name (ARN) of the code signing configuration. /p
+    /// The The Amazon Resource Name (ARN) of the code signing configuration.
     pub code_signing_config_arn: String,
 }
 rt::structure!(
@@ -87,7 +95,7 @@ pub static DELETE_CODE_SIGNING_CONFIG_RESPONSE: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDurableExecutionRequest {
-    /// p The Amazon Resource Name (ARN) of the durable execution. /p
+    /// The Amazon Resource Name (ARN) of the durable execution.
     pub durable_execution_arn: String,
 }
 rt::structure!(
@@ -104,7 +112,7 @@ pub static DELETE_DURABLE_EXECUTION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDurableExecutionResponse {
-    /// p The timestamp when Lambda accepted the deletion request (ISO 8601 format). /p
+    /// The timestamp when Lambda accepted the deletion request (ISO 8601 format).
     pub deletion_request_timestamp: rt::DateTime,
 }
 rt::structure!(
@@ -117,7 +125,7 @@ pub static DELETE_DURABLE_EXECUTION_RESPONSE: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteEventSourceMappingRequest {
-    /// p The identifier of the event source mapping. /p
+    /// The identifier of the event source mapping.
     pub uuid: String,
 }
 rt::structure!(
@@ -129,7 +137,15 @@ pub static DELETE_EVENT_SOURCE_MAPPING_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFunctionCodeSigningConfigRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b - code MyFunction /code . /p /li li p b Function ARN /b - code arn:aws:lambda:us-west-2:123456789012:function:MyFunction /code . /p /li li p b Partial ARN /b - code 123456789012:function:MyFunction /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** - `MyFunction`.
+    /// - **Function ARN** - `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+    /// - **Partial ARN** - `123456789012:function:MyFunction`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
 }
 rt::structure!(
@@ -142,7 +158,15 @@ pub static DELETE_FUNCTION_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFunctionConcurrencyRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code . /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function`.
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
 }
 rt::structure!(
@@ -155,9 +179,17 @@ pub static DELETE_FUNCTION_CONCURRENCY_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFunctionEventInvokeConfigRequest {
-    /// p The name or ARN of the Lambda function, version, or alias. /p p class="title" b Name formats /b /p ul li p b Function name /b - code my-function /code (name-only), code my-function:v1 /code (with alias). /p /li li p b Function ARN /b - code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b - code 123456789012:function:my-function /code . /p /li /ul p You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function, version, or alias.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** - `my-function` (name-only), `my-function:v1` (with alias).
+    /// - **Function ARN** - `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** - `123456789012:function:my-function`.
+    ///
+    /// You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p A version number or alias name. /p
+    /// A version number or alias name.
     pub qualifier: Option<String>,
 }
 rt::structure!(
@@ -175,9 +207,17 @@ pub static DELETE_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFunctionRequest {
-    /// p The name or ARN of the Lambda function or version. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code (name-only), code my-function:1 /code (with version). /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function or version.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function` (name-only), `my-function:1` (with version).
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p Specify a version to delete. You can't delete a version that an alias references. /p
+    /// Specify a version to delete. You can't delete a version that an alias references.
     pub qualifier: Option<String>,
 }
 rt::structure!(
@@ -194,7 +234,7 @@ pub static DELETE_FUNCTION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFunctionResponse {
-    /// p The HTTP status code returned by the operation. /p
+    /// The HTTP status code returned by the operation.
     pub status_code: Option<i32>,
 }
 rt::structure!(DeleteFunctionResponse, DELETE_FUNCTION_RESPONSE, 0 => status_code);
@@ -204,9 +244,17 @@ pub static DELETE_FUNCTION_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFunctionUrlConfigRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code . /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function`.
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p The alias name. /p
+    /// The alias name.
     pub qualifier: Option<String>,
 }
 rt::structure!(
@@ -224,9 +272,9 @@ pub static DELETE_FUNCTION_URL_CONFIG_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLayerVersionRequest {
-    /// p The name or Amazon Resource Name (ARN) of the layer. /p
+    /// The name or Amazon Resource Name (ARN) of the layer.
     pub layer_name: String,
-    /// p The version number. /p
+    /// The version number.
     pub version_number: i64,
 }
 rt::structure!(
@@ -244,9 +292,17 @@ pub static DELETE_LAYER_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteProvisionedConcurrencyConfigRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code . /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function`.
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p The version number or alias name. /p
+    /// The version number or alias name.
     pub qualifier: String,
 }
 rt::structure!(
@@ -264,9 +320,9 @@ pub static DELETE_PROVISIONED_CONCURRENCY_CONFIG_REQUEST: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourcePolicyRequest {
-    /// p The Amazon Resource Name (ARN) of the Lambda resource you want to delete the policy from. You can use a qualified or an unqualified ARN. The value must be a complete ARN, and the operation does not accept wildcard characters. /p
+    /// The Amazon Resource Name (ARN) of the Lambda resource you want to delete the policy from. You can use a qualified or an unqualified ARN. The value must be a complete ARN, and the operation does not accept wildcard characters.
     pub resource_arn: String,
-    /// p The revision ID that the existing policy must match for the deletion to proceed. If the revision ID doesn't match, the operation fails with a code PreconditionFailedException /code error. To retrieve the current revision ID, use the a GetResourcePolicy /a operation. /p
+    /// The revision ID that the existing policy must match for the deletion to proceed. If the revision ID doesn't match, the operation fails with a `PreconditionFailedException` error. To retrieve the current revision ID, use the GetResourcePolicy operation.
     pub revision_id: Option<String>,
 }
 rt::structure!(
@@ -280,12 +336,12 @@ pub static DELETE_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("RevisionId", &rt::STRING).at(rt::QUERY, "RevisionId"),
     ],
 );
-/// p A configuration object that specifies the destination of an event after Lambda processes it. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations" Adding a destination /a . /p
+/// A configuration object that specifies the destination of an event after Lambda processes it. For more information, see [Adding a destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
 #[derive(Clone, Default, PartialEq)]
 pub struct DestinationConfig {
-    /// p The destination configuration for successful invocations. Not supported in code CreateEventSourceMapping /code or code UpdateEventSourceMapping /code . /p
+    /// The destination configuration for successful invocations. Not supported in `CreateEventSourceMapping` or `UpdateEventSourceMapping`.
     pub on_success: Option<OnSuccess>,
-    /// p The destination configuration for failed invocations. /p
+    /// The destination configuration for failed invocations.
     pub on_failure: Option<OnFailure>,
 }
 rt::structure!(DestinationConfig, DESTINATION_CONFIG, 0 => on_success, 1 => on_failure);
@@ -296,14 +352,14 @@ pub static DESTINATION_CONFIG: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum DirectS3Read { Enabled = "ENABLED", Disabled = "DISABLED", Auto = "AUTO" }
 }
-/// p Specific configuration settings for a DocumentDB event source. /p
+/// Specific configuration settings for a DocumentDB event source.
 #[derive(Clone, Default, PartialEq)]
 pub struct DocumentDbEventSourceConfig {
-    /// p The name of the database to consume within the DocumentDB cluster. /p
+    /// The name of the database to consume within the DocumentDB cluster.
     pub database_name: Option<String>,
-    /// p The name of the collection to consume within the database. If you do not specify a collection, Lambda consumes all collections. /p
+    /// The name of the collection to consume within the database. If you do not specify a collection, Lambda consumes all collections.
     pub collection_name: Option<String>,
-    /// p Determines what DocumentDB sends to your event stream during document update operations. If set to UpdateLookup, DocumentDB sends a delta describing the changes, along with a copy of the entire document. Otherwise, DocumentDB sends only a partial document that contains the changes. /p
+    /// Determines what DocumentDB sends to your event stream during document update operations. If set to UpdateLookup, DocumentDB sends a delta describing the changes, along with a copy of the entire document. Otherwise, DocumentDB sends only a partial document that contains the changes.
     pub full_document: Option<FullDocument>,
 }
 rt::structure!(
@@ -318,14 +374,14 @@ pub static DOCUMENT_DB_EVENT_SOURCE_CONFIG: rt::Schema = rt::Schema::structure(
         rt::m("FullDocument", &rt::ENUM),
     ],
 );
-/// p Configuration settings for a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html" durable functions /a , including execution timeout, retention period for execution history, and an optional ARN of the Key Management Service (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads. /p
+/// Configuration settings for [durable functions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including execution timeout, retention period for execution history, and an optional ARN of the Key Management Service (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
 #[derive(Clone, Default, PartialEq)]
 pub struct DurableConfig {
-    /// p The ARN of the Key Management Service (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads. /p
+    /// The ARN of the Key Management Service (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
     pub kms_key_arn: Option<String>,
-    /// p The number of days to retain execution history after a durable execution completes. After this period, execution history is no longer available through the GetDurableExecutionHistory API. /p
+    /// The number of days to retain execution history after a durable execution completes. After this period, execution history is no longer available through the GetDurableExecutionHistory API.
     pub retention_period_in_days: Option<i32>,
-    /// p The maximum time (in seconds) that a durable execution can run before timing out. This timeout applies to the entire durable execution, not individual function invocations. /p
+    /// The maximum time (in seconds) that a durable execution can run before timing out. This timeout applies to the entire durable execution, not individual function invocations.
     pub execution_timeout: Option<i32>,
 }
 rt::structure!(
@@ -340,10 +396,10 @@ pub static DURABLE_CONFIG: rt::Schema = rt::Schema::structure(
         rt::m("ExecutionTimeout", &rt::INTEGER),
     ],
 );
-/// p The durable execution with the specified name has already been started. Each durable execution name must be unique within the function. Use a different name or check the status of the existing execution. /p
+/// The durable execution with the specified name has already been started. Each durable execution name must be unique within the function. Use a different name or check the status of the existing execution.
 #[derive(Clone, Default, PartialEq)]
 pub struct DurableExecutionAlreadyStartedException {
-    /// p The exception type. /p
+    /// The exception type.
     pub type_: Option<String>,
     pub message: Option<String>,
 }

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Need additional permissions to configure VPC settings. /p
+/// Need additional permissions to configure VPC settings.
 #[derive(Clone, Default, PartialEq)]
 pub struct Ec2AccessDeniedException {
     pub type_: Option<String>,
@@ -17,7 +17,7 @@ pub static EC2_ACCESS_DENIED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(502u16, true));
-/// p Amazon EC2 throttled Lambda during Lambda function initialization using the execution role provided for the function. /p
+/// Amazon EC2 throttled Lambda during Lambda function initialization using the execution role provided for the function.
 #[derive(Clone, Default, PartialEq)]
 pub struct Ec2ThrottledException {
     pub type_: Option<String>,
@@ -29,7 +29,7 @@ pub static EC2_THROTTLED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(502u16, true));
-/// p Lambda received an unexpected Amazon EC2 client exception while setting up for the Lambda function. /p
+/// Lambda received an unexpected Amazon EC2 client exception while setting up for the Lambda function.
 #[derive(Clone, Default, PartialEq)]
 pub struct Ec2UnexpectedException {
     pub type_: Option<String>,
@@ -49,7 +49,7 @@ pub static EC2_UNEXPECTED_EXCEPTION: rt::Schema = rt::Schema::structure(
         ],
     )
     .error(&rt::ErrorTraits::new(502u16, true));
-/// p An error occurred when reading from or writing to a connected file system. /p
+/// An error occurred when reading from or writing to a connected file system.
 #[derive(Clone, Default, PartialEq)]
 pub struct EfsioException {
     pub type_: Option<String>,
@@ -61,7 +61,7 @@ pub static EFSIO_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(410u16, false));
-/// p The Lambda function couldn't make a network connection to the configured file system. /p
+/// The Lambda function couldn't make a network connection to the configured file system.
 #[derive(Clone, Default, PartialEq)]
 pub struct EfsMountConnectivityException {
     pub type_: Option<String>,
@@ -76,7 +76,7 @@ pub static EFS_MOUNT_CONNECTIVITY_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(408u16, false));
-/// p The Lambda function couldn't mount the configured file system due to a permission or configuration issue. /p
+/// The Lambda function couldn't mount the configured file system due to a permission or configuration issue.
 #[derive(Clone, Default, PartialEq)]
 pub struct EfsMountFailureException {
     pub type_: Option<String>,
@@ -90,7 +90,7 @@ pub static EFS_MOUNT_FAILURE_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(403u16, false));
-/// p The Lambda function made a network connection to the configured file system, but the mount operation timed out. /p
+/// The Lambda function made a network connection to the configured file system, but the mount operation timed out.
 #[derive(Clone, Default, PartialEq)]
 pub struct EfsMountTimeoutException {
     pub type_: Option<String>,
@@ -104,7 +104,7 @@ pub static EFS_MOUNT_TIMEOUT_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(408u16, false));
-/// p Lambda couldn't create an elastic network interface in the VPC, specified as part of Lambda function configuration, because the limit for network interfaces has been reached. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html" Lambda quotas /a . /p
+/// Lambda couldn't create an elastic network interface in the VPC, specified as part of Lambda function configuration, because the limit for network interfaces has been reached. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct EniLimitReachedException {
     pub type_: Option<String>,
@@ -118,12 +118,12 @@ pub static ENI_LIMIT_REACHED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(502u16, true));
-/// p Lambda couldn't invoke the Lambda function because the elastic network interface (ENI) configured for its VPC connection isn't ready yet. Wait a few moments and try the request again. For more information about VPC configuration, see a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html" Configuring a Lambda function to access resources in a VPC /a . /p
+/// Lambda couldn't invoke the Lambda function because the elastic network interface (ENI) configured for its VPC connection isn't ready yet. Wait a few moments and try the request again. For more information about VPC configuration, see [Configuring a Lambda function to access resources in a VPC](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct EniNotReadyException {
-    /// p The exception type. /p
+    /// The exception type.
     pub type_: Option<String>,
-    /// p The exception message. /p
+    /// The exception message.
     pub message: Option<String>,
 }
 rt::structure!(EniNotReadyException, ENI_NOT_READY_EXCEPTION, 0 => type_, 1 => message);
@@ -143,10 +143,10 @@ pub static ENDPOINTS: rt::Schema = rt::Schema::map(
     "Endpoints",
     &[rt::m("key", &rt::ENUM), rt::m("value", &ENDPOINT_LISTS)],
 );
-/// p A function's environment variable settings. You can use environment variables to adjust your function's behavior without updating code. An environment variable is a pair of strings that are stored in a function's version-specific configuration. /p
+/// A function's environment variable settings. You can use environment variables to adjust your function's behavior without updating code. An environment variable is a pair of strings that are stored in a function's version-specific configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct Environment {
-    /// p Environment variable key-value pairs. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html" Using Lambda environment variables /a . /p
+    /// Environment variable key-value pairs. For more information, see [Using Lambda environment variables](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html).
     pub variables: Option<rt::Map<String, String>>,
 }
 rt::structure!(Environment, ENVIRONMENT, 0 => variables);
@@ -154,12 +154,12 @@ pub static ENVIRONMENT: rt::Schema = rt::Schema::structure(
     "Environment",
     &[rt::m("Variables", &ENVIRONMENT_VARIABLES).flags(rt::SENSITIVE)],
 );
-/// p Error messages for environment variables that couldn't be applied. /p
+/// Error messages for environment variables that couldn't be applied.
 #[derive(Clone, Default, PartialEq)]
 pub struct EnvironmentError {
-    /// p The error code. /p
+    /// The error code.
     pub error_code: Option<String>,
-    /// p The error message. /p
+    /// The error message.
     pub message: Option<String>,
 }
 rt::structure!(EnvironmentError, ENVIRONMENT_ERROR, 0 => error_code, 1 => message);
@@ -170,12 +170,12 @@ pub static ENVIRONMENT_ERROR: rt::Schema = rt::Schema::structure(
         rt::m("Message", &rt::STRING).flags(rt::SENSITIVE),
     ],
 );
-/// p The results of an operation to update or read environment variables. If the operation succeeds, the response contains the environment variables. If it fails, the response contains details about the error. /p
+/// The results of an operation to update or read environment variables. If the operation succeeds, the response contains the environment variables. If it fails, the response contains details about the error.
 #[derive(Clone, Default, PartialEq)]
 pub struct EnvironmentResponse {
-    /// p Environment variable key-value pairs. Omitted from CloudTrail logs. /p
+    /// Environment variable key-value pairs. Omitted from CloudTrail logs.
     pub variables: Option<rt::Map<String, String>>,
-    /// p Error messages for environment variables that couldn't be applied. /p
+    /// Error messages for environment variables that couldn't be applied.
     pub error: Option<EnvironmentError>,
 }
 rt::structure!(EnvironmentResponse, ENVIRONMENT_RESPONSE, 0 => variables, 1 => error);
@@ -194,10 +194,10 @@ pub static ENVIRONMENT_VARIABLES: rt::Schema = rt::Schema::map(
         ],
     )
     .flags(rt::SHAPE_SENSITIVE);
-/// p The size of the function's code /tmp /code directory in MB. The default value is 512, but can be any whole number between 512 and 10,240 MB. For functions that use code AcceleratorConfig /code , the maximum is 32,768 MB. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage" Configuring ephemeral storage (console) /a . /p
+/// The size of the function's `/tmp` directory in MB. The default value is 512, but can be any whole number between 512 and 10,240 MB. For functions that use `AcceleratorConfig`, the maximum is 32,768 MB. For more information, see [Configuring ephemeral storage (console)](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage).
 #[derive(Clone, Default, PartialEq)]
 pub struct EphemeralStorage {
-    /// p The size of the function's code /tmp /code directory. /p
+    /// The size of the function's `/tmp` directory.
     pub size: i32,
 }
 rt::structure!(EphemeralStorage, EPHEMERAL_STORAGE, 0 => size);
@@ -205,16 +205,16 @@ pub static EPHEMERAL_STORAGE: rt::Schema = rt::Schema::structure(
     "EphemeralStorage",
     &[rt::m("Size", &rt::INTEGER).flags(rt::REQUIRED)],
 );
-/// p An object that contains error information. /p
+/// An object that contains error information.
 #[derive(Clone, Default, PartialEq)]
 pub struct ErrorObject {
-    /// p A human-readable error message. /p
+    /// A human-readable error message.
     pub error_message: Option<String>,
-    /// p The error type. /p
+    /// The error type.
     pub error_type: Option<String>,
-    /// p Machine-readable error data. /p
+    /// Machine-readable error data.
     pub error_data: Option<String>,
-    /// p Stack trace information for the error. /p
+    /// Stack trace information for the error.
     pub stack_trace: Option<Vec<String>>,
 }
 rt::structure!(
@@ -230,68 +230,68 @@ pub static ERROR_OBJECT: rt::Schema = rt::Schema::structure(
         rt::m("StackTrace", &STACK_TRACE_ENTRIES),
     ],
 );
-/// p An event that occurred during the execution of a durable function. /p
+/// An event that occurred during the execution of a durable function.
 #[derive(Clone, Default, PartialEq)]
 pub struct Event {
-    /// p The type of event that occurred. /p
+    /// The type of event that occurred.
     pub event_type: Option<EventType>,
-    /// p The subtype of the event, providing additional categorization. /p
+    /// The subtype of the event, providing additional categorization.
     pub sub_type: Option<String>,
-    /// p The unique identifier for this event. Event IDs increment sequentially. /p
+    /// The unique identifier for this event. Event IDs increment sequentially.
     pub event_id: Option<i32>,
-    /// p The unique identifier for this operation. /p
+    /// The unique identifier for this operation.
     pub id: Option<String>,
-    /// p The customer-provided name for this operation. /p
+    /// The customer-provided name for this operation.
     pub name: Option<String>,
-    /// p The date and time when this event occurred, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). /p
+    /// The date and time when this event occurred, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub event_timestamp: Option<rt::DateTime>,
-    /// p The unique identifier of the parent operation, if this operation is running within a child context. /p
+    /// The unique identifier of the parent operation, if this operation is running within a child context.
     pub parent_id: Option<String>,
-    /// p Details about an execution that started. /p
+    /// Details about an execution that started.
     pub execution_started_details: Option<ExecutionStartedDetails>,
-    /// p Details about an execution that succeeded. /p
+    /// Details about an execution that succeeded.
     pub execution_succeeded_details: Option<ExecutionSucceededDetails>,
-    /// p Details about an execution that failed. /p
+    /// Details about an execution that failed.
     pub execution_failed_details: Option<ExecutionFailedDetails>,
-    /// p Details about an execution that timed out. /p
+    /// Details about an execution that timed out.
     pub execution_timed_out_details: Option<ExecutionTimedOutDetails>,
-    /// p Details about an execution that was stopped. /p
+    /// Details about an execution that was stopped.
     pub execution_stopped_details: Option<ExecutionStoppedDetails>,
-    /// p Details about a context that started. /p
+    /// Details about a context that started.
     pub context_started_details: Option<ContextStartedDetails>,
-    /// p Details about a context that succeeded. /p
+    /// Details about a context that succeeded.
     pub context_succeeded_details: Option<ContextSucceededDetails>,
-    /// p Details about a context that failed. /p
+    /// Details about a context that failed.
     pub context_failed_details: Option<ContextFailedDetails>,
-    /// p Details about a wait operation that started. /p
+    /// Details about a wait operation that started.
     pub wait_started_details: Option<WaitStartedDetails>,
-    /// p Details about a wait operation that succeeded. /p
+    /// Details about a wait operation that succeeded.
     pub wait_succeeded_details: Option<WaitSucceededDetails>,
-    /// p Details about a wait operation that was cancelled. /p
+    /// Details about a wait operation that was cancelled.
     pub wait_cancelled_details: Option<WaitCancelledDetails>,
-    /// p Details about a step that started. /p
+    /// Details about a step that started.
     pub step_started_details: Option<StepStartedDetails>,
-    /// p Details about a step that succeeded. /p
+    /// Details about a step that succeeded.
     pub step_succeeded_details: Option<StepSucceededDetails>,
-    /// p Details about a step that failed. /p
+    /// Details about a step that failed.
     pub step_failed_details: Option<StepFailedDetails>,
     pub chained_invoke_started_details: Option<ChainedInvokeStartedDetails>,
-    /// p Details about a chained invocation that succeeded. /p
+    /// Details about a chained invocation that succeeded.
     pub chained_invoke_succeeded_details: Option<ChainedInvokeSucceededDetails>,
     pub chained_invoke_failed_details: Option<ChainedInvokeFailedDetails>,
-    /// p Details about a chained invocation that timed out. /p
+    /// Details about a chained invocation that timed out.
     pub chained_invoke_timed_out_details: Option<ChainedInvokeTimedOutDetails>,
-    /// p Details about a chained invocation that was stopped. /p
+    /// Details about a chained invocation that was stopped.
     pub chained_invoke_stopped_details: Option<ChainedInvokeStoppedDetails>,
     pub callback_started_details: Option<CallbackStartedDetails>,
     pub callback_succeeded_details: Option<CallbackSucceededDetails>,
     pub callback_failed_details: Option<CallbackFailedDetails>,
     pub callback_timed_out_details: Option<CallbackTimedOutDetails>,
-    /// p Details about a function invocation that completed. /p
+    /// Details about a function invocation that completed.
     pub invocation_completed_details: Option<InvocationCompletedDetails>,
-    /// p The details of an code ExecutionPaused /code event. /p
+    /// The details of an `ExecutionPaused` event.
     pub execution_paused_details: Option<ExecutionPausedDetails>,
-    /// p The details of an code ExecutionResumed /code event. /p
+    /// The details of an `ExecutionResumed` event.
     pub execution_resumed_details: Option<ExecutionResumedDetails>,
 }
 rt::structure!(
@@ -348,12 +348,12 @@ pub static EVENT: rt::Schema = rt::Schema::structure(
         rt::m("ExecutionResumedDetails", &EXECUTION_RESUMED_DETAILS),
     ],
 );
-/// p Error information for an event. /p
+/// Error information for an event.
 #[derive(Clone, Default, PartialEq)]
 pub struct EventError {
-    /// p The error payload. /p
+    /// The error payload.
     pub payload: Option<ErrorObject>,
-    /// p Indicates if the error payload was truncated due to size limits. /p
+    /// Indicates if the error payload was truncated due to size limits.
     pub truncated: Option<bool>,
 }
 rt::structure!(EventError, EVENT_ERROR, 0 => payload, 1 => truncated);
@@ -361,12 +361,12 @@ pub static EVENT_ERROR: rt::Schema = rt::Schema::structure(
     "EventError",
     &[rt::m("Payload", &ERROR_OBJECT), rt::m("Truncated", &rt::BOOLEAN)],
 );
-/// p Input information for an event. /p
+/// Input information for an event.
 #[derive(Clone, Default, PartialEq)]
 pub struct EventInput {
-    /// p The input payload. /p
+    /// The input payload.
     pub payload: Option<String>,
-    /// p Indicates if the error payload was truncated due to size limits. /p
+    /// Indicates if the error payload was truncated due to size limits.
     pub truncated: Option<bool>,
 }
 rt::structure!(EventInput, EVENT_INPUT, 0 => payload, 1 => truncated);
@@ -377,12 +377,12 @@ pub static EVENT_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("Truncated", &rt::BOOLEAN),
     ],
 );
-/// p The reason for pausing a durable execution, as recorded in the execution history. /p
+/// The reason for pausing a durable execution, as recorded in the execution history.
 #[derive(Clone, Default, PartialEq)]
 pub struct EventPauseReason {
-    /// p The reason that you provided when you paused the execution. This field is only present if you set code IncludeExecutionData /code to code true /code in the request. /p
+    /// The reason that you provided when you paused the execution. This field is only present if you set `IncludeExecutionData` to `true` in the request.
     pub payload: Option<String>,
-    /// p Specifies whether Lambda omitted the reason from the response because code IncludeExecutionData /code is code false /code . /p
+    /// Specifies whether Lambda omitted the reason from the response because `IncludeExecutionData` is `false`.
     pub truncated: Option<bool>,
 }
 rt::structure!(EventPauseReason, EVENT_PAUSE_REASON, 0 => payload, 1 => truncated);
@@ -393,12 +393,12 @@ pub static EVENT_PAUSE_REASON: rt::Schema = rt::Schema::structure(
         rt::m("Truncated", &rt::BOOLEAN),
     ],
 );
-/// p Result information for an event. /p
+/// Result information for an event.
 #[derive(Clone, Default, PartialEq)]
 pub struct EventResult {
-    /// p The result payload. /p
+    /// The result payload.
     pub payload: Option<String>,
-    /// p Indicates if the error payload was truncated due to size limits. /p
+    /// Indicates if the error payload was truncated due to size limits.
     pub truncated: Option<bool>,
 }
 rt::structure!(EventResult, EVENT_RESULT, 0 => payload, 1 => truncated);
@@ -409,12 +409,12 @@ pub static EVENT_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("Truncated", &rt::BOOLEAN),
     ],
 );
-/// p The reason for resuming a durable execution, as recorded in the execution history. /p
+/// The reason for resuming a durable execution, as recorded in the execution history.
 #[derive(Clone, Default, PartialEq)]
 pub struct EventResumeReason {
-    /// p The reason that you provided when you resumed the execution. This field is only present if you set code IncludeExecutionData /code to code true /code in the request. /p
+    /// The reason that you provided when you resumed the execution. This field is only present if you set `IncludeExecutionData` to `true` in the request.
     pub payload: Option<String>,
-    /// p Specifies whether Lambda omitted the reason from the response because code IncludeExecutionData /code is code false /code . /p
+    /// Specifies whether Lambda omitted the reason from the response because `IncludeExecutionData` is `false`.
     pub truncated: Option<bool>,
 }
 rt::structure!(EventResumeReason, EVENT_RESUME_REASON, 0 => payload, 1 => truncated);
@@ -425,78 +425,90 @@ pub static EVENT_RESUME_REASON: rt::Schema = rt::Schema::structure(
         rt::m("Truncated", &rt::BOOLEAN),
     ],
 );
-/// p A mapping between an Amazon Web Services resource and a Lambda function. For details, see a CreateEventSourceMapping /a . /p
+/// A mapping between an Amazon Web Services resource and a Lambda function. For details, see CreateEventSourceMapping.
 #[derive(Clone, Default, PartialEq)]
 pub struct EventSourceMappingConfiguration {
-    /// p The identifier of the event source mapping. /p
+    /// The identifier of the event source mapping.
     pub uuid: Option<String>,
-    /// p The position in a stream from which to start reading. Required for Amazon Kinesis and Amazon DynamoDB Stream event sources. code AT TIMESTAMP /code is supported only for Amazon Kinesis streams, Amazon DocumentDB, Amazon MSK, and self-managed Apache Kafka. /p
+    /// The position in a stream from which to start reading. Required for Amazon Kinesis and Amazon DynamoDB Stream event sources. `AT_TIMESTAMP` is supported only for Amazon Kinesis streams, Amazon DocumentDB, Amazon MSK, and self-managed Apache Kafka.
     pub starting_position: Option<EventSourcePosition>,
-    /// p With code StartingPosition /code set to code AT TIMESTAMP /code , the time from which to start reading. code StartingPositionTimestamp /code cannot be in the future. /p
+    /// With `StartingPosition` set to `AT_TIMESTAMP`, the time from which to start reading. `StartingPositionTimestamp` cannot be in the future.
     pub starting_position_timestamp: Option<rt::DateTime>,
-    /// p The maximum number of records in each batch that Lambda pulls from your stream or queue and sends to your function. Lambda passes all of the records in the batch to the function in a single call, up to the payload limit for synchronous invocation (6 MB). /p p Default value: Varies by service. For Amazon SQS, the default is 10. For all other services, the default is 100. /p p Related setting: When you set code BatchSize /code to a value greater than 10, you must set code MaximumBatchingWindowInSeconds /code to at least 1. /p
+    /// The maximum number of records in each batch that Lambda pulls from your stream or queue and sends to your function. Lambda passes all of the records in the batch to the function in a single call, up to the payload limit for synchronous invocation (6 MB).
+    ///
+    /// Default value: Varies by service. For Amazon SQS, the default is 10. For all other services, the default is 100.
+    ///
+    /// Related setting: When you set `BatchSize` to a value greater than 10, you must set `MaximumBatchingWindowInSeconds` to at least 1.
     pub batch_size: Option<i32>,
-    /// p The maximum amount of time, in seconds, that Lambda spends gathering records before invoking the function. You can configure code MaximumBatchingWindowInSeconds /code to any value from 0 seconds to 300 seconds in increments of seconds. /p p For streams and Amazon SQS event sources, the default batching window is 0 seconds. For Amazon MSK, Self-managed Apache Kafka, Amazon MQ, and DocumentDB event sources, the default batching window is 500 ms. Note that because you can only change code MaximumBatchingWindowInSeconds /code in increments of seconds, you cannot revert back to the 500 ms default batching window after you have changed it. To restore the default batching window, you must create a new event source mapping. /p p Related setting: For streams and Amazon SQS event sources, when you set code BatchSize /code to a value greater than 10, you must set code MaximumBatchingWindowInSeconds /code to at least 1. /p
+    /// The maximum amount of time, in seconds, that Lambda spends gathering records before invoking the function. You can configure `MaximumBatchingWindowInSeconds` to any value from 0 seconds to 300 seconds in increments of seconds.
+    ///
+    /// For streams and Amazon SQS event sources, the default batching window is 0 seconds. For Amazon MSK, Self-managed Apache Kafka, Amazon MQ, and DocumentDB event sources, the default batching window is 500 ms. Note that because you can only change `MaximumBatchingWindowInSeconds` in increments of seconds, you cannot revert back to the 500 ms default batching window after you have changed it. To restore the default batching window, you must create a new event source mapping.
+    ///
+    /// Related setting: For streams and Amazon SQS event sources, when you set `BatchSize` to a value greater than 10, you must set `MaximumBatchingWindowInSeconds` to at least 1.
     pub maximum_batching_window_in_seconds: Option<i32>,
-    /// p (Kinesis and DynamoDB Streams only) The number of batches to process concurrently from each shard. The default value is 1. /p
+    /// (Kinesis and DynamoDB Streams only) The number of batches to process concurrently from each shard. The default value is 1.
     pub parallelization_factor: Option<i32>,
-    /// p The Amazon Resource Name (ARN) of the event source. /p
+    /// The Amazon Resource Name (ARN) of the event source.
     pub event_source_arn: Option<String>,
-    /// p An object that defines the filter criteria that determine whether Lambda should process an event. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html" Lambda event filtering /a . /p p If filter criteria is encrypted, this field shows up as code null /code in the response of ListEventSourceMapping API calls. You can view this field in plaintext in the response of GetEventSourceMapping and DeleteEventSourceMapping calls if you have code kms:Decrypt /code permissions for the correct KMS key. /p
+    /// An object that defines the filter criteria that determine whether Lambda should process an event. For more information, see [Lambda event filtering](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
+    ///
+    /// If filter criteria is encrypted, this field shows up as `null` in the response of ListEventSourceMapping API calls. You can view this field in plaintext in the response of GetEventSourceMapping and DeleteEventSourceMapping calls if you have `kms:Decrypt` permissions for the correct KMS key.
     pub filter_criteria: Option<FilterCriteria>,
-    /// p An object that contains details about an error related to filter criteria encryption. /p
+    /// An object that contains details about an error related to filter criteria encryption.
     pub filter_criteria_error: Option<FilterCriteriaError>,
-    /// p The ARN of the Key Management Service (KMS) customer managed key that Lambda uses to encrypt your function's a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics" filter criteria /a . /p
+    /// The ARN of the Key Management Service (KMS) customer managed key that Lambda uses to encrypt your function's [filter criteria](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics).
     pub kms_key_arn: Option<String>,
-    /// p The metrics configuration for your event source. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics" Event source mapping metrics /a . /p
+    /// The metrics configuration for your event source. For more information, see [Event source mapping metrics](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
     pub metrics_config: Option<EventSourceMappingMetricsConfig>,
-    /// p (Amazon MSK, and self-managed Apache Kafka only) The logging configuration for your event source. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html" Event source mapping logging /a . /p
+    /// (Amazon MSK, and self-managed Apache Kafka only) The logging configuration for your event source. For more information, see [Event source mapping logging](https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html).
     pub logging_config: Option<EventSourceMappingLoggingConfig>,
-    /// p (Amazon SQS only) The scaling configuration for the event source. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-max-concurrency" Configuring maximum concurrency for Amazon SQS event sources /a . /p
+    /// (Amazon SQS only) The scaling configuration for the event source. For more information, see [Configuring maximum concurrency for Amazon SQS event sources](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-max-concurrency).
     pub scaling_config: Option<ScalingConfig>,
-    /// p The ARN of the Lambda function. /p
+    /// The ARN of the Lambda function.
     pub function_arn: Option<String>,
-    /// p The date that the event source mapping was last updated or that its state changed. /p
+    /// The date that the event source mapping was last updated or that its state changed.
     pub last_modified: Option<rt::DateTime>,
-    /// p The result of the event source mapping's last processing attempt. /p
+    /// The result of the event source mapping's last processing attempt.
     pub last_processing_result: Option<String>,
-    /// p The state of the event source mapping. It can be one of the following: code Creating /code , code Enabling /code , code Enabled /code , code Disabling /code , code Disabled /code , code Updating /code , or code Deleting /code . /p
+    /// The state of the event source mapping. It can be one of the following: `Creating`, `Enabling`, `Enabled`, `Disabling`, `Disabled`, `Updating`, or `Deleting`.
     pub state: Option<String>,
-    /// p Indicates whether a user or Lambda made the last change to the event source mapping. /p
+    /// Indicates whether a user or Lambda made the last change to the event source mapping.
     pub state_transition_reason: Option<String>,
-    /// p (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) A configuration object that specifies the destination of an event after Lambda processes it. /p
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) A configuration object that specifies the destination of an event after Lambda processes it.
     pub destination_config: Option<DestinationConfig>,
-    /// p The name of the Kafka topic. /p
+    /// The name of the Kafka topic.
     pub topics: Option<Vec<String>>,
-    /// p (Amazon MQ) The name of the Amazon MQ broker destination queue to consume. /p
+    /// (Amazon MQ) The name of the Amazon MQ broker destination queue to consume.
     pub queues: Option<Vec<String>>,
-    /// p An array of the authentication protocol, VPC components, or virtual host to secure and define your event source. /p
+    /// An array of the authentication protocol, VPC components, or virtual host to secure and define your event source.
     pub source_access_configurations: Option<Vec<SourceAccessConfiguration>>,
-    /// p The self-managed Apache Kafka cluster for your event source. /p
+    /// The self-managed Apache Kafka cluster for your event source.
     pub self_managed_event_source: Option<SelfManagedEventSource>,
-    /// p (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records older than the specified age. The default value is -1, which sets the maximum age to infinite. When the value is set to infinite, Lambda never discards old records. /p note p The minimum valid value for maximum record age is 60s. Although values less than 60 and greater than -1 fall within the parameter's absolute range, they are not allowed /p /note
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records older than the specified age. The default value is -1, which sets the maximum age to infinite. When the value is set to infinite, Lambda never discards old records.
+    ///
+    /// **Note:** The minimum valid value for maximum record age is 60s. Although values less than 60 and greater than -1 fall within the parameter's absolute range, they are not allowed
     pub maximum_record_age_in_seconds: Option<i32>,
-    /// p (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) If the function returns an error, split the batch in two and retry. The default value is false. /p
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) If the function returns an error, split the batch in two and retry. The default value is false.
     pub bisect_batch_on_function_error: Option<bool>,
-    /// p (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records after the specified number of retries. The default value is -1, which sets the maximum number of retries to infinite. When MaximumRetryAttempts is infinite, Lambda retries failed records until the record expires in the event source. /p
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records after the specified number of retries. The default value is -1, which sets the maximum number of retries to infinite. When MaximumRetryAttempts is infinite, Lambda retries failed records until the record expires in the event source.
     pub maximum_retry_attempts: Option<i32>,
-    /// p (Kinesis and DynamoDB Streams only) The duration in seconds of a processing window for DynamoDB and Kinesis Streams event sources. A value of 0 seconds indicates no tumbling window. /p
+    /// (Kinesis and DynamoDB Streams only) The duration in seconds of a processing window for DynamoDB and Kinesis Streams event sources. A value of 0 seconds indicates no tumbling window.
     pub tumbling_window_in_seconds: Option<i32>,
-    /// p (Kinesis, DynamoDB Streams, Amazon MSK, self-managed Apache Kafka, and Amazon SQS) A list of current response type enums applied to the event source mapping. /p
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, self-managed Apache Kafka, and Amazon SQS) A list of current response type enums applied to the event source mapping.
     pub function_response_types: Option<Vec<FunctionResponseType>>,
-    /// p Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source. /p
+    /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
     pub amazon_managed_kafka_event_source_config: Option<
         AmazonManagedKafkaEventSourceConfig,
     >,
-    /// p Specific configuration settings for a self-managed Apache Kafka event source. /p
+    /// Specific configuration settings for a self-managed Apache Kafka event source.
     pub self_managed_kafka_event_source_config: Option<
         SelfManagedKafkaEventSourceConfig,
     >,
-    /// p Specific configuration settings for a DocumentDB event source. /p
+    /// Specific configuration settings for a DocumentDB event source.
     pub document_db_event_source_config: Option<DocumentDbEventSourceConfig>,
-    /// p The Amazon Resource Name (ARN) of the event source mapping. /p
+    /// The Amazon Resource Name (ARN) of the event source mapping.
     pub event_source_mapping_arn: Option<String>,
-    /// p (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode configuration for the event source. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode" provisioned mode /a . /p
+    /// (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode configuration for the event source. For more information, see [provisioned mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
     pub provisioned_poller_config: Option<ProvisionedPollerConfig>,
 }
 rt::structure!(
@@ -558,10 +570,10 @@ pub static EVENT_SOURCE_MAPPING_CONFIGURATION: rt::Schema = rt::Schema::structur
         rt::m("ProvisionedPollerConfig", &PROVISIONED_POLLER_CONFIG),
     ],
 );
-/// p (Amazon MSK, and self-managed Apache Kafka only) The logging configuration for your event source. Use this configuration object to define the level of logs for your event source mapping. /p
+/// (Amazon MSK, and self-managed Apache Kafka only) The logging configuration for your event source. Use this configuration object to define the level of logs for your event source mapping.
 #[derive(Clone, Default, PartialEq)]
 pub struct EventSourceMappingLoggingConfig {
-    /// p The log level you want your event source mapping to use. Lambda event poller only sends system logs at the selected level of detail and lower, where code DEBUG /code is the highest level and code WARN /code is the lowest. For more information about these metrics, see a href="https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html" Event source mapping logging /a . /p
+    /// The log level you want your event source mapping to use. Lambda event poller only sends system logs at the selected level of detail and lower, where `DEBUG` is the highest level and `WARN` is the lowest. For more information about these metrics, see [Event source mapping logging](https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html).
     pub system_log_level: Option<EventSourceMappingSystemLogLevel>,
 }
 rt::structure!(
@@ -580,10 +592,16 @@ pub static EVENT_SOURCE_MAPPING_METRIC_LIST: rt::Schema = rt::Schema::list(
     "EventSourceMappingMetricList",
     &[rt::m("member", &rt::ENUM)],
 );
-/// p The metrics configuration for your event source. Use this configuration object to define which metrics you want your event source mapping to produce. /p
+/// The metrics configuration for your event source. Use this configuration object to define which metrics you want your event source mapping to produce.
 #[derive(Clone, Default, PartialEq)]
 pub struct EventSourceMappingMetricsConfig {
-    /// p The metrics you want your event source mapping to produce, including code EventCount /code , code ErrorCount /code , code KafkaMetrics /code . /p ul li p code EventCount /code to receive metrics related to the number of events processed by your event source mapping. /p /li li p code ErrorCount /code (Amazon MSK and self-managed Apache Kafka) to receive metrics related to the number of errors in your event source mapping processing. /p /li li p code KafkaMetrics /code (Amazon MSK and self-managed Apache Kafka) to receive metrics related to the Kafka consumers from your event source mapping. /p /li /ul p For more information about these metrics, see a href="https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics" Event source mapping metrics /a . /p
+    /// The metrics you want your event source mapping to produce, including `EventCount`, `ErrorCount`, `KafkaMetrics`.
+    ///
+    /// - `EventCount` to receive metrics related to the number of events processed by your event source mapping.
+    /// - `ErrorCount` (Amazon MSK and self-managed Apache Kafka) to receive metrics related to the number of errors in your event source mapping processing.
+    /// - `KafkaMetrics` (Amazon MSK and self-managed Apache Kafka) to receive metrics related to the Kafka consumers from your event source mapping.
+    ///
+    /// For more information about these metrics, see [Event source mapping metrics](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
     pub metrics: Option<Vec<EventSourceMappingMetric>>,
 }
 rt::structure!(
@@ -622,22 +640,22 @@ rt::string_enum! {
     ExecutionResumed = "ExecutionResumed" }
 }
 pub static EVENTS: rt::Schema = rt::Schema::list("Events", &[rt::m("member", &EVENT)]);
-/// p Information about a a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html" durable execution /a . /p
+/// Information about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct Execution {
-    /// p The Amazon Resource Name (ARN) of the durable execution, if this execution is a durable execution. /p
+    /// The Amazon Resource Name (ARN) of the durable execution, if this execution is a durable execution.
     pub durable_execution_arn: String,
-    /// p The unique name of the durable execution, if one was provided when the execution was started. /p
+    /// The unique name of the durable execution, if one was provided when the execution was started.
     pub durable_execution_name: String,
-    /// p The Amazon Resource Name (ARN) of the Lambda function. /p
+    /// The Amazon Resource Name (ARN) of the Lambda function.
     pub function_arn: String,
-    /// p The current status of the durable execution. /p
+    /// The current status of the durable execution.
     pub status: ExecutionStatus,
-    /// p The date and time when the durable execution started, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). /p
+    /// The date and time when the durable execution started, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub start_timestamp: rt::DateTime,
-    /// p The date and time when the durable execution ended, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). /p
+    /// The date and time when the durable execution ended, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub end_timestamp: Option<rt::DateTime>,
-    /// p The ARN of the Key Management Service (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads. /p
+    /// The ARN of the Key Management Service (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
     pub kms_key_arn: Option<String>,
 }
 rt::structure!(
@@ -656,10 +674,10 @@ pub static EXECUTION: rt::Schema = rt::Schema::structure(
         rt::m("KMSKeyArn", &rt::STRING),
     ],
 );
-/// p Details about a a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html" durable execution /a . /p
+/// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct ExecutionDetails {
-    /// p The original input payload provided for the durable execution. /p
+    /// The original input payload provided for the durable execution.
     pub input_payload: Option<String>,
 }
 rt::structure!(ExecutionDetails, EXECUTION_DETAILS, 0 => input_payload);
@@ -667,10 +685,10 @@ pub static EXECUTION_DETAILS: rt::Schema = rt::Schema::structure(
     "ExecutionDetails",
     &[rt::m("InputPayload", &rt::STRING).flags(rt::SENSITIVE)],
 );
-/// p Details about a failed a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html" durable execution /a . /p
+/// Details about a failed [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct ExecutionFailedDetails {
-    /// p Details about the execution failure. /p
+    /// Details about the execution failure.
     pub error: EventError,
 }
 rt::structure!(ExecutionFailedDetails, EXECUTION_FAILED_DETAILS, 0 => error);
@@ -678,14 +696,14 @@ pub static EXECUTION_FAILED_DETAILS: rt::Schema = rt::Schema::structure(
     "ExecutionFailedDetails",
     &[rt::m("Error", &EVENT_ERROR).flags(rt::REQUIRED)],
 );
-/// p Details about a a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html" durable execution /a that paused. The event timestamp is when the execution paused. /p
+/// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that paused. The event timestamp is when the execution paused.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExecutionPausedDetails {
-    /// p The date and time when you requested the pause, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). /p
+    /// The date and time when you requested the pause, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub pause_request_timestamp: rt::DateTime,
-    /// p The reason that you provided when you paused the execution. /p
+    /// The reason that you provided when you paused the execution.
     pub reason: Option<EventPauseReason>,
-    /// p Specifies whether the pause also paused the execution timeout. /p
+    /// Specifies whether the pause also paused the execution timeout.
     pub execution_timeout_paused: bool,
 }
 rt::structure!(
@@ -700,12 +718,12 @@ pub static EXECUTION_PAUSED_DETAILS: rt::Schema = rt::Schema::structure(
         rt::m("ExecutionTimeoutPaused", &rt::BOOLEAN).flags(rt::REQUIRED),
     ],
 );
-/// p Details about a a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html" durable execution /a that resumed. The event timestamp is when the execution resumed. /p
+/// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that resumed. The event timestamp is when the execution resumed.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExecutionResumedDetails {
-    /// p The date and time when you requested the resume, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). /p
+    /// The date and time when you requested the resume, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub resume_request_timestamp: rt::DateTime,
-    /// p The reason that you provided when you resumed the execution. /p
+    /// The reason that you provided when you resumed the execution.
     pub reason: Option<EventResumeReason>,
 }
 rt::structure!(
@@ -719,12 +737,12 @@ pub static EXECUTION_RESUMED_DETAILS: rt::Schema = rt::Schema::structure(
         rt::m("Reason", &EVENT_RESUME_REASON),
     ],
 );
-/// p Details about a durable execution that started. /p
+/// Details about a durable execution that started.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExecutionStartedDetails {
-    /// p The input payload provided for the durable execution. /p
+    /// The input payload provided for the durable execution.
     pub input: EventInput,
-    /// p The maximum amount of time that the durable execution is allowed to run, in seconds. /p
+    /// The maximum amount of time that the durable execution is allowed to run, in seconds.
     pub execution_timeout: i32,
 }
 rt::structure!(
@@ -747,10 +765,10 @@ pub static EXECUTION_STATUS_LIST: rt::Schema = rt::Schema::list(
     "ExecutionStatusList",
     &[rt::m("member", &rt::ENUM)],
 );
-/// p Details about a a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html" durable execution /a that stopped. /p
+/// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that stopped.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExecutionStoppedDetails {
-    /// p Details about why the execution stopped. /p
+    /// Details about why the execution stopped.
     pub error: EventError,
 }
 rt::structure!(ExecutionStoppedDetails, EXECUTION_STOPPED_DETAILS, 0 => error);
@@ -758,10 +776,10 @@ pub static EXECUTION_STOPPED_DETAILS: rt::Schema = rt::Schema::structure(
     "ExecutionStoppedDetails",
     &[rt::m("Error", &EVENT_ERROR).flags(rt::REQUIRED)],
 );
-/// p Details about a a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html" durable execution /a that succeeded. /p
+/// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that succeeded.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExecutionSucceededDetails {
-    /// p The response payload from the successful operation. /p
+    /// The response payload from the successful operation.
     pub result: EventResult,
 }
 rt::structure!(ExecutionSucceededDetails, EXECUTION_SUCCEEDED_DETAILS, 0 => result);
@@ -769,10 +787,10 @@ pub static EXECUTION_SUCCEEDED_DETAILS: rt::Schema = rt::Schema::structure(
     "ExecutionSucceededDetails",
     &[rt::m("Result", &EVENT_RESULT).flags(rt::REQUIRED)],
 );
-/// p Details about a a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html" durable execution /a that timed out. /p
+/// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that timed out.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExecutionTimedOutDetails {
-    /// p Details about the execution timeout. /p
+    /// Details about the execution timeout.
     pub error: Option<EventError>,
 }
 rt::structure!(ExecutionTimedOutDetails, EXECUTION_TIMED_OUT_DETAILS, 0 => error);

@@ -3,14 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Details about the connection between a Lambda function and an a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html" Amazon EFS file system /a or an a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html" Amazon S3 file system /a . /p
+/// Details about the connection between a Lambda function and an [Amazon EFS file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html) or an [Amazon S3 file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct FileSystemConfig {
-    /// p The Amazon Resource Name (ARN) of the Amazon EFS or Amazon S3 Files access point that provides access to the file system. /p
+    /// The Amazon Resource Name (ARN) of the Amazon EFS or Amazon S3 Files access point that provides access to the file system.
     pub arn: String,
-    /// p The path where the function can access the file system, starting with code /mnt/ /code . /p
+    /// The path where the function can access the file system, starting with `/mnt/`.
     pub local_mount_path: String,
-    /// p The configuration for how your function accesses data on an Amazon S3 file system. Valid only when the file system access point ARN is an Amazon S3 Files access point. If you specify a different access point type (for example, Amazon Elastic File System), the operation returns an code InvalidParameterException /code . /p
+    /// The configuration for how your function accesses data on an Amazon S3 file system. Valid only when the file system access point ARN is an Amazon S3 Files access point. If you specify a different access point type (for example, Amazon Elastic File System), the operation returns an `InvalidParameterException`.
     pub s3_files_config: Option<S3FilesConfig>,
 }
 rt::structure!(
@@ -29,10 +29,10 @@ pub static FILE_SYSTEM_CONFIG_LIST: rt::Schema = rt::Schema::list(
     "FileSystemConfigList",
     &[rt::m("member", &FILE_SYSTEM_CONFIG)],
 );
-/// p A structure within a code FilterCriteria /code object that defines an event filtering pattern. /p
+/// A structure within a `FilterCriteria` object that defines an event filtering pattern.
 #[derive(Clone, Default, PartialEq)]
 pub struct Filter {
-    /// p A filter pattern. For more information on the syntax of a filter pattern, see a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax" Filter rule syntax /a . /p
+    /// A filter pattern. For more information on the syntax of a filter pattern, see [Filter rule syntax](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax).
     pub pattern: Option<String>,
 }
 rt::structure!(Filter, FILTER, 0 => pattern);
@@ -40,10 +40,10 @@ pub static FILTER: rt::Schema = rt::Schema::structure(
     "Filter",
     &[rt::m("Pattern", &rt::STRING)],
 );
-/// p An object that contains the filters for an event source. /p
+/// An object that contains the filters for an event source.
 #[derive(Clone, Default, PartialEq)]
 pub struct FilterCriteria {
-    /// p A list of filters. /p
+    /// A list of filters.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(FilterCriteria, FILTER_CRITERIA, 0 => filters);
@@ -51,12 +51,12 @@ pub static FILTER_CRITERIA: rt::Schema = rt::Schema::structure(
     "FilterCriteria",
     &[rt::m("Filters", &FILTER_LIST)],
 );
-/// p An object that contains details about an error related to filter criteria encryption. /p
+/// An object that contains details about an error related to filter criteria encryption.
 #[derive(Clone, Default, PartialEq)]
 pub struct FilterCriteriaError {
-    /// p The KMS exception that resulted from filter criteria encryption or decryption. /p
+    /// The KMS exception that resulted from filter criteria encryption or decryption.
     pub error_code: Option<String>,
-    /// p The error message. /p
+    /// The error message.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -77,22 +77,25 @@ pub static FUNCTION_ARN_LIST: rt::Schema = rt::Schema::list(
     "FunctionArnList",
     &[rt::m("member", &rt::STRING)],
 );
-/// p The code for the Lambda function. You can either specify an object in Amazon S3, upload a .zip file archive deployment package directly, or specify the URI of a container image. /p
+/// The code for the Lambda function. You can either specify an object in Amazon S3, upload a .zip file archive deployment package directly, or specify the URI of a container image.
 #[derive(Clone, Default, PartialEq)]
 pub struct FunctionCode {
-    /// p The base64-encoded contents of the deployment package. Amazon Web Services SDK and CLI clients handle the encoding for you. /p
+    /// The base64-encoded contents of the deployment package. Amazon Web Services SDK and CLI clients handle the encoding for you.
     pub zip_file: Option<rt::Blob>,
-    /// p An Amazon S3 bucket in the same Amazon Web Services Region as your function. The bucket can be in a different Amazon Web Services account. /p
+    /// An Amazon S3 bucket in the same Amazon Web Services Region as your function. The bucket can be in a different Amazon Web Services account.
     pub s3_bucket: Option<String>,
-    /// p The Amazon S3 key of the deployment package. /p
+    /// The Amazon S3 key of the deployment package.
     pub s3_key: Option<String>,
-    /// p For versioned objects, the version of the deployment package object to use. /p
+    /// For versioned objects, the version of the deployment package object to use.
     pub s3_object_version: Option<String>,
-    /// p Specifies how the deployment package is stored. Valid values: /p ul li p code COPY /code (default) – Uploads a copy of your deployment package to Lambda. /p /li li p code REFERENCE /code – Lambda references the deployment package from the specified Amazon S3 bucket. /p /li /ul
+    /// Specifies how the deployment package is stored. Valid values:
+    ///
+    /// - `COPY` (default) – Uploads a copy of your deployment package to Lambda.
+    /// - `REFERENCE` – Lambda references the deployment package from the specified Amazon S3 bucket.
     pub s3_object_storage_mode: Option<S3ObjectStorageMode>,
-    /// p URI of a a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html" container image /a in the Amazon ECR registry. /p
+    /// URI of a [container image](https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html) in the Amazon ECR registry.
     pub image_uri: Option<String>,
-    /// p The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt your function's .zip deployment package. If you don't provide a customer managed key, Lambda uses an a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk" Amazon Web Services owned key /a . /p
+    /// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt your function's .zip deployment package. If you don't provide a customer managed key, Lambda uses an [Amazon Web Services owned key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk).
     pub source_kms_key_arn: Option<String>,
 }
 rt::structure!(
@@ -112,22 +115,22 @@ pub static FUNCTION_CODE: rt::Schema = rt::Schema::structure(
         rt::m("SourceKMSKeyArn", &rt::STRING),
     ],
 );
-/// p Details about a function's deployment package. /p
+/// Details about a function's deployment package.
 #[derive(Clone, Default, PartialEq)]
 pub struct FunctionCodeLocation {
-    /// p The service that's hosting the file. /p
+    /// The service that's hosting the file.
     pub repository_type: Option<String>,
-    /// p A presigned URL that you can use to download the deployment package. /p
+    /// A presigned URL that you can use to download the deployment package.
     pub location: Option<String>,
-    /// p URI of a container image in the Amazon ECR registry. /p
+    /// URI of a container image in the Amazon ECR registry.
     pub image_uri: Option<String>,
-    /// p The resolved URI for the image. /p
+    /// The resolved URI for the image.
     pub resolved_image_uri: Option<String>,
-    /// p The resolved Amazon S3 object that contains the deployment package. /p
+    /// The resolved Amazon S3 object that contains the deployment package.
     pub resolved_s3_object: Option<ResolvedS3Object>,
-    /// p The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt your function's .zip deployment package. If you don't provide a customer managed key, Lambda uses an a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk" Amazon Web Services owned key /a . /p
+    /// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt your function's .zip deployment package. If you don't provide a customer managed key, Lambda uses an [Amazon Web Services owned key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk).
     pub source_kms_key_arn: Option<String>,
-    /// p An object that contains details about an error related to function deployment package retrieval. /p
+    /// An object that contains details about an error related to function deployment package retrieval.
     pub error: Option<FunctionCodeLocationError>,
 }
 rt::structure!(
@@ -147,12 +150,12 @@ pub static FUNCTION_CODE_LOCATION: rt::Schema = rt::Schema::structure(
         rt::m("Error", &FUNCTION_CODE_LOCATION_ERROR),
     ],
 );
-/// p Contains details about an error that occurred when Lambda attempted to retrieve a function's deployment package. /p
+/// Contains details about an error that occurred when Lambda attempted to retrieve a function's deployment package.
 #[derive(Clone, Default, PartialEq)]
 pub struct FunctionCodeLocationError {
-    /// p The error code that identifies why Lambda failed to retrieve the deployment package. /p
+    /// The error code that identifies why Lambda failed to retrieve the deployment package.
     pub error_code: Option<String>,
-    /// p The human-readable message that describes why Lambda failed to retrieve the deployment package. /p
+    /// The human-readable message that describes why Lambda failed to retrieve the deployment package.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -166,92 +169,103 @@ pub static FUNCTION_CODE_LOCATION_ERROR: rt::Schema = rt::Schema::structure(
         rt::m("Message", &rt::STRING).flags(rt::SENSITIVE),
     ],
 );
-/// p Details about a function's configuration. /p
+/// Details about a function's configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct FunctionConfiguration {
-    /// p The name of the function. /p
+    /// The name of the function.
     pub function_name: Option<String>,
-    /// p The function's Amazon Resource Name (ARN). /p
+    /// The function's Amazon Resource Name (ARN).
     pub function_arn: Option<String>,
-    /// p The identifier of the function's a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html" runtime /a . Runtime is required if the deployment package is a .zip file archive. Specifying a runtime results in an error if you're deploying a function using a container image. /p p The following list includes deprecated runtimes. Lambda blocks creating new functions and updating existing functions shortly after each runtime is deprecated. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels" Runtime use after deprecation /a . /p p For a list of all currently supported runtimes, see a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported" Supported runtimes /a . /p
+    /// The identifier of the function's [runtime](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Runtime is required if the deployment package is a .zip file archive. Specifying a runtime results in an error if you're deploying a function using a container image.
+    ///
+    /// The following list includes deprecated runtimes. Lambda blocks creating new functions and updating existing functions shortly after each runtime is deprecated. For more information, see [Runtime use after deprecation](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
+    ///
+    /// For a list of all currently supported runtimes, see [Supported runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
     pub runtime: Option<Runtime>,
-    /// p The function's execution role. /p
+    /// The function's execution role.
     pub role: Option<String>,
-    /// p The function that Lambda calls to begin running your function. /p
+    /// The function that Lambda calls to begin running your function.
     pub handler: Option<String>,
-    /// p The size of the function's deployment package, in bytes. /p
+    /// The size of the function's deployment package, in bytes.
     pub code_size: Option<i64>,
-    /// p The function's description. /p
+    /// The function's description.
     pub description: Option<String>,
-    /// p The amount of time in seconds that Lambda allows a function to run before stopping it. /p
+    /// The amount of time in seconds that Lambda allows a function to run before stopping it.
     pub timeout: Option<i32>,
-    /// p The amount of memory available to the function at runtime. /p
+    /// The amount of memory available to the function at runtime.
     pub memory_size: Option<i32>,
-    /// p The date and time that the function was last updated, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). /p
+    /// The date and time that the function was last updated, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub last_modified: Option<String>,
-    /// p The SHA256 hash of the function's deployment package. /p
+    /// The SHA256 hash of the function's deployment package.
     pub code_sha256: Option<String>,
-    /// p The version of the Lambda function. /p
+    /// The version of the Lambda function.
     pub version: Option<String>,
-    /// p The function's networking configuration. /p
+    /// The function's networking configuration.
     pub vpc_config: Option<VpcConfigResponse>,
-    /// p The function's dead letter queue. /p
+    /// The function's dead letter queue.
     pub dead_letter_config: Option<DeadLetterConfig>,
-    /// p The function's a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html" environment variables /a . Omitted from CloudTrail logs. /p
+    /// The function's [environment variables](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html). Omitted from CloudTrail logs.
     pub environment: Option<EnvironmentResponse>,
-    /// p The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt the following resources: /p ul li p The function's a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-encryption" environment variables /a . /p /li li p The function's a href="https://docs.aws.amazon.com/lambda/latest/dg/snapstart-security.html" Lambda SnapStart /a snapshots. /p /li li p When used with code SourceKMSKeyArn /code , the unzipped version of the .zip deployment package that's used for function invocations. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/encrypt-zip-package.html#enable-zip-custom-encryption" Specifying a customer managed key for Lambda /a . /p /li li p The optimized version of the container image that's used for function invocations. Note that this is not the same key that's used to protect your container image in the Amazon Elastic Container Registry (Amazon ECR). For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-lifecycle" Function lifecycle /a . /p /li /ul p If you don't provide a customer managed key, Lambda uses an a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk" Amazon Web Services owned key /a or an a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk" Amazon Web Services managed key /a . /p
+    /// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt the following resources:
+    ///
+    /// - The function's [environment variables](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-encryption).
+    /// - The function's [Lambda SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart-security.html) snapshots.
+    /// - When used with `SourceKMSKeyArn`, the unzipped version of the .zip deployment package that's used for function invocations. For more information, see [Specifying a customer managed key for Lambda](https://docs.aws.amazon.com/lambda/latest/dg/encrypt-zip-package.html#enable-zip-custom-encryption).
+    /// - The optimized version of the container image that's used for function invocations. Note that this is not the same key that's used to protect your container image in the Amazon Elastic Container Registry (Amazon ECR). For more information, see [Function lifecycle](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-lifecycle).
+    ///
+    /// If you don't provide a customer managed key, Lambda uses an [Amazon Web Services owned key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk) or an [Amazon Web Services managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk).
     pub kms_key_arn: Option<String>,
-    /// p The function's X-Ray tracing configuration. /p
+    /// The function's X-Ray tracing configuration.
     pub tracing_config: Option<TracingConfigResponse>,
-    /// p For Lambda@Edge functions, the ARN of the main function. /p
+    /// For Lambda@Edge functions, the ARN of the main function.
     pub master_arn: Option<String>,
-    /// p The latest updated revision of the function or alias. /p
+    /// The latest updated revision of the function or alias.
     pub revision_id: Option<String>,
-    /// p The function's a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html" layers /a . /p
+    /// The function's [layers](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
     pub layers: Option<Vec<Layer>>,
-    /// p The current state of the function. When the state is code Inactive /code , you can reactivate the function by invoking it. /p
+    /// The current state of the function. When the state is `Inactive`, you can reactivate the function by invoking it.
     pub state: Option<State>,
-    /// p The reason for the function's current state. /p
+    /// The reason for the function's current state.
     pub state_reason: Option<String>,
-    /// p The reason code for the function's current state. When the code is code Creating /code , you can't invoke or modify the function. /p
+    /// The reason code for the function's current state. When the code is `Creating`, you can't invoke or modify the function.
     pub state_reason_code: Option<StateReasonCode>,
-    /// p The status of the last update that was performed on the function. This is first set to code Successful /code after function creation completes. /p
+    /// The status of the last update that was performed on the function. This is first set to `Successful` after function creation completes.
     pub last_update_status: Option<LastUpdateStatus>,
-    /// p The reason for the last update that was performed on the function. /p
+    /// The reason for the last update that was performed on the function.
     pub last_update_status_reason: Option<String>,
-    /// p The reason code for the last update that was performed on the function. /p
+    /// The reason code for the last update that was performed on the function.
     pub last_update_status_reason_code: Option<LastUpdateStatusReasonCode>,
-    /// p Connection settings for an a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html" Amazon EFS file system /a or an a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html" Amazon S3 file system /a . /p
+    /// Connection settings for an [Amazon EFS file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html) or an [Amazon S3 file system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html).
     pub file_system_configs: Option<Vec<FileSystemConfig>>,
-    /// p The ARN of the signing profile version. /p
+    /// The ARN of the signing profile version.
     pub signing_profile_version_arn: Option<String>,
-    /// p The ARN of the signing job. /p
+    /// The ARN of the signing job.
     pub signing_job_arn: Option<String>,
-    /// p The type of deployment package. Set to code Image /code for container image and set code Zip /code for .zip file archive. /p
+    /// The type of deployment package. Set to `Image` for container image and set `Zip` for .zip file archive.
     pub package_type: Option<PackageType>,
-    /// p The function's image configuration values. /p
+    /// The function's image configuration values.
     pub image_config_response: Option<ImageConfigResponse>,
-    /// p The instruction set architecture that the function supports. Architecture is a string array with one of the valid values. The default architecture value is code x86 64 /code . /p
+    /// The instruction set architecture that the function supports. Architecture is a string array with one of the valid values. The default architecture value is `x86_64`.
     pub architectures: Option<Vec<Architecture>>,
-    /// p The size of the function's code /tmp /code directory in MB. The default value is 512, but can be any whole number between 512 and 10,240 MB. For functions that use code AcceleratorConfig /code , the maximum is 32,768 MB. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage" Configuring ephemeral storage (console) /a . /p
+    /// The size of the function's `/tmp` directory in MB. The default value is 512, but can be any whole number between 512 and 10,240 MB. For functions that use `AcceleratorConfig`, the maximum is 32,768 MB. For more information, see [Configuring ephemeral storage (console)](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage).
     pub ephemeral_storage: Option<EphemeralStorage>,
-    /// p Set code ApplyOn /code to code PublishedVersions /code to create a snapshot of the initialized execution environment when you publish a function version. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html" Improving startup performance with Lambda SnapStart /a . /p
+    /// Set `ApplyOn` to `PublishedVersions` to create a snapshot of the initialized execution environment when you publish a function version. For more information, see [Improving startup performance with Lambda SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html).
     pub snap_start: Option<SnapStartResponse>,
-    /// p The ARN of the runtime and any errors that occured. /p
+    /// The ARN of the runtime and any errors that occured.
     pub runtime_version_config: Option<RuntimeVersionConfig>,
-    /// p The function's Amazon CloudWatch Logs configuration settings. /p
+    /// The function's Amazon CloudWatch Logs configuration settings.
     pub logging_config: Option<LoggingConfig>,
-    /// p The function's tenant isolation configuration settings. Determines whether the Lambda function runs on a shared or dedicated infrastructure per unique tenant. /p
+    /// The function's tenant isolation configuration settings. Determines whether the Lambda function runs on a shared or dedicated infrastructure per unique tenant.
     pub tenancy_config: Option<TenancyConfig>,
-    /// p Configuration for the capacity provider that manages compute resources for Lambda functions. /p
+    /// Configuration for the capacity provider that manages compute resources for Lambda functions.
     pub capacity_provider_config: Option<CapacityProviderConfig>,
-    /// p The SHA256 hash of the function configuration. /p
+    /// The SHA256 hash of the function configuration.
     pub config_sha256: Option<String>,
-    /// p The function's durable execution configuration settings, if the function is configured for durability. /p
+    /// The function's durable execution configuration settings, if the function is configured for durability.
     pub durable_config: Option<DurableConfig>,
-    /// p The customer-managed runtime configuration for your function. Specifies the customer-managed runtime and the runtime alias that your function uses. /p
+    /// The customer-managed runtime configuration for your function. Specifies the customer-managed runtime and the runtime alias that your function uses.
     pub runtime_config: Option<FunctionRuntimeConfig>,
-    /// p The accelerator resource settings for a Lambda execution environment. /p
+    /// The accelerator resource settings for a Lambda execution environment.
     pub accelerator_config: Option<AcceleratorConfig>,
 }
 rt::structure!(
@@ -317,15 +331,25 @@ pub static FUNCTION_CONFIGURATION: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct FunctionEventInvokeConfig {
-    /// p The date and time that the configuration was last updated. /p
+    /// The date and time that the configuration was last updated.
     pub last_modified: Option<rt::DateTime>,
-    /// p The Amazon Resource Name (ARN) of the function. /p
+    /// The Amazon Resource Name (ARN) of the function.
     pub function_arn: Option<String>,
-    /// p The maximum number of times to retry when the function returns an error. /p
+    /// The maximum number of times to retry when the function returns an error.
     pub maximum_retry_attempts: Option<i32>,
-    /// p The maximum age of a request that Lambda sends to a function for processing. /p
+    /// The maximum age of a request that Lambda sends to a function for processing.
     pub maximum_event_age_in_seconds: Option<i32>,
-    /// p A destination for events after they have been sent to a function for processing. /p p class="title" b Destinations /b /p ul li p b Function /b - The Amazon Resource Name (ARN) of a Lambda function. /p /li li p b Queue /b - The ARN of a standard SQS queue. /p /li li p b Bucket /b - The ARN of an Amazon S3 bucket. /p /li li p b Topic /b - The ARN of a standard SNS topic. /p /li li p b Event Bus /b - The ARN of an Amazon EventBridge event bus. /p /li /ul note p S3 buckets are supported only for on-failure destinations. To retain records of successful invocations, use another destination type. /p /note
+    /// A destination for events after they have been sent to a function for processing.
+    ///
+    /// **Destinations**
+    ///
+    /// - **Function** - The Amazon Resource Name (ARN) of a Lambda function.
+    /// - **Queue** - The ARN of a standard SQS queue.
+    /// - **Bucket** - The ARN of an Amazon S3 bucket.
+    /// - **Topic** - The ARN of a standard SNS topic.
+    /// - **Event Bus** - The ARN of an Amazon EventBridge event bus.
+    ///
+    /// **Note:** S3 buckets are supported only for on-failure destinations. To retain records of successful invocations, use another destination type.
     pub destination_config: Option<DestinationConfig>,
 }
 rt::structure!(
@@ -358,12 +382,12 @@ pub static FUNCTION_RESPONSE_TYPE_LIST: rt::Schema = rt::Schema::list(
     "FunctionResponseTypeList",
     &[rt::m("member", &rt::ENUM)],
 );
-/// p The customer-managed runtime configuration for your function. Specifies the customer-managed runtime and the runtime alias that your function uses. /p
+/// The customer-managed runtime configuration for your function. Specifies the customer-managed runtime and the runtime alias that your function uses.
 #[derive(Clone, Default, PartialEq)]
 pub struct FunctionRuntimeConfig {
-    /// p The Amazon Resource Name (ARN) of the customer-managed runtime that your function uses. /p
+    /// The Amazon Resource Name (ARN) of the customer-managed runtime that your function uses.
     pub runtime_arn: String,
-    /// p The name of the customer-managed runtime alias that your function uses. A runtime alias is a name that points to a runtime version. /p
+    /// The name of the customer-managed runtime alias that your function uses. A runtime alias is a name that points to a runtime version.
     pub runtime_alias: String,
 }
 rt::structure!(
@@ -376,12 +400,12 @@ pub static FUNCTION_RUNTIME_CONFIG: rt::Schema = rt::Schema::structure(
         rt::m("RuntimeAlias", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Configuration that defines the scaling behavior for a Lambda Managed Instances function, including the minimum and maximum number of execution environments that can be provisioned. /p
+/// Configuration that defines the scaling behavior for a Lambda Managed Instances function, including the minimum and maximum number of execution environments that can be provisioned.
 #[derive(Clone, Default, PartialEq)]
 pub struct FunctionScalingConfig {
-    /// p The minimum number of execution environments to maintain for the function. /p
+    /// The minimum number of execution environments to maintain for the function.
     pub min_execution_environments: Option<i32>,
-    /// p The maximum number of execution environments that can be provisioned for the function. /p
+    /// The maximum number of execution environments that can be provisioned for the function.
     pub max_execution_environments: Option<i32>,
 }
 rt::structure!(
@@ -398,22 +422,25 @@ pub static FUNCTION_SCALING_CONFIG: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum FunctionUrlAuthType { None = "NONE", AwsIam = "AWS_IAM" }
 }
-/// p Details about a Lambda function URL. /p
+/// Details about a Lambda function URL.
 #[derive(Clone, Default, PartialEq)]
 pub struct FunctionUrlConfig {
-    /// p The HTTP URL endpoint for your function. /p
+    /// The HTTP URL endpoint for your function.
     pub function_url: String,
-    /// p The Amazon Resource Name (ARN) of your function. /p
+    /// The Amazon Resource Name (ARN) of your function.
     pub function_arn: String,
-    /// p When the function URL was created, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). /p
+    /// When the function URL was created, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub creation_time: String,
-    /// p When the function URL configuration was last updated, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). /p
+    /// When the function URL configuration was last updated, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub last_modified_time: String,
-    /// p The a href="https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS" cross-origin resource sharing (CORS) /a settings for your function URL. /p
+    /// The [cross-origin resource sharing (CORS)](https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings for your function URL.
     pub cors: Option<Cors>,
-    /// p The type of authentication that your function URL uses. Set to code AWS IAM /code if you want to restrict access to authenticated users only. Set to code NONE /code if you want to bypass IAM authentication to create a public endpoint. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html" Security and auth model for Lambda function URLs /a . /p
+    /// The type of authentication that your function URL uses. Set to `AWS_IAM` if you want to restrict access to authenticated users only. Set to `NONE` if you want to bypass IAM authentication to create a public endpoint. For more information, see [Security and auth model for Lambda function URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
     pub auth_type: FunctionUrlAuthType,
-    /// p Use one of the following options: /p ul li p code BUFFERED /code – This is the default option. Lambda invokes your function using the code Invoke /code API operation. Invocation results are available when the payload is complete. The maximum payload size is 6 MB. /p /li li p code RESPONSE STREAM /code – Your function streams payload results as they become available. Lambda invokes your function using the code InvokeWithResponseStream /code API operation. The maximum response payload size is 200 MB. /p /li /ul
+    /// Use one of the following options:
+    ///
+    /// - `BUFFERED` – This is the default option. Lambda invokes your function using the `Invoke` API operation. Invocation results are available when the payload is complete. The maximum payload size is 6 MB.
+    /// - `RESPONSE_STREAM` – Your function streams payload results as they become available. Lambda invokes your function using the `InvokeWithResponseStream` API operation. The maximum response payload size is 200 MB.
     pub invoke_mode: Option<InvokeMode>,
 }
 rt::structure!(
@@ -446,12 +473,12 @@ pub static FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_LIST: rt::Schema = rt::Schema:
     "FunctionVersionsByCapacityProviderList",
     &[rt::m("member", &FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_LIST_ITEM)],
 );
-/// p Information about a function version that uses a specific capacity provider, including its ARN and current state. /p
+/// Information about a function version that uses a specific capacity provider, including its ARN and current state.
 #[derive(Clone, Default, PartialEq)]
 pub struct FunctionVersionsByCapacityProviderListItem {
-    /// p The Amazon Resource Name (ARN) of the function version. /p
+    /// The Amazon Resource Name (ARN) of the function version.
     pub function_arn: String,
-    /// p The current state of the function version. /p
+    /// The current state of the function version.
     pub state: State,
 }
 rt::structure!(
@@ -465,10 +492,10 @@ pub static FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_LIST_ITEM: rt::Schema = rt::Sc
         rt::m("State", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
-/// p The maximum number of function versions that can be associated with a single capacity provider has been exceeded. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html" Lambda quotas /a . /p
+/// The maximum number of function versions that can be associated with a single capacity provider has been exceeded. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct FunctionVersionsPerCapacityProviderLimitExceededException {
-    /// p The exception type. /p
+    /// The exception type.
     pub type_: Option<String>,
     pub message: Option<String>,
 }

@@ -12,9 +12,9 @@ pub static GET_ACCOUNT_SETTINGS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccountSettingsResponse {
-    /// p Limits that are related to concurrency and code storage. /p
+    /// Limits that are related to concurrency and code storage.
     pub account_limit: Option<AccountLimit>,
-    /// p The number of functions and amount of storage in use. /p
+    /// The number of functions and amount of storage in use.
     pub account_usage: Option<AccountUsage>,
 }
 rt::structure!(
@@ -27,9 +27,17 @@ pub static GET_ACCOUNT_SETTINGS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAliasRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b - code MyFunction /code . /p /li li p b Function ARN /b - code arn:aws:lambda:us-west-2:123456789012:function:MyFunction /code . /p /li li p b Partial ARN /b - code 123456789012:function:MyFunction /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** - `MyFunction`.
+    /// - **Function ARN** - `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+    /// - **Partial ARN** - `123456789012:function:MyFunction`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p The name of the alias. /p
+    /// The name of the alias.
     pub name: String,
 }
 rt::structure!(GetAliasRequest, GET_ALIAS_REQUEST, 0 => function_name, 1 => name);
@@ -44,7 +52,7 @@ pub static GET_ALIAS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityProviderRequest {
-    /// p The name of the capacity provider to retrieve. /p
+    /// The name of the capacity provider to retrieve.
     pub capacity_provider_name: String,
 }
 rt::structure!(
@@ -61,7 +69,7 @@ pub static GET_CAPACITY_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityProviderResponse {
-    /// p Information about the capacity provider, including its configuration and current state. /p
+    /// Information about the capacity provider, including its configuration and current state.
     pub capacity_provider: CapacityProvider,
 }
 rt::structure!(
@@ -73,7 +81,7 @@ pub static GET_CAPACITY_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCodeSigningConfigRequest {
-    /// p The The Amazon Resource Name (ARN) of the code signing configuration. /p
+    /// The The Amazon Resource Name (ARN) of the code signing configuration.
     pub code_signing_config_arn: String,
 }
 rt::structure!(
@@ -90,7 +98,7 @@ pub static GET_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCodeSigningConfigResponse {
-    /// p The code signing configuration /p
+    /// The code signing configuration
     pub code_signing_config: CodeSigningConfig,
 }
 rt::structure!(
@@ -103,15 +111,15 @@ pub static GET_CODE_SIGNING_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDurableExecutionHistoryRequest {
-    /// p The Amazon Resource Name (ARN) of the durable execution. /p
+    /// The Amazon Resource Name (ARN) of the durable execution.
     pub durable_execution_arn: String,
-    /// p Specifies whether to include execution data such as step results and callback payloads in the history events. Set to code true /code to include data, or code false /code to exclude it for a more compact response. The default is code true /code . /p
+    /// Specifies whether to include execution data such as step results and callback payloads in the history events. Set to `true` to include data, or `false` to exclude it for a more compact response. The default is `true`.
     pub include_execution_data: Option<bool>,
-    /// p The maximum number of history events to return per call. You can use code Marker /code to retrieve additional pages of results. The default is 100 and the maximum allowed is 1000. A value of 0 uses the default. /p
+    /// The maximum number of history events to return per call. You can use `Marker` to retrieve additional pages of results. The default is 100 and the maximum allowed is 1000. A value of 0 uses the default.
     pub max_items: Option<i32>,
-    /// p If code NextMarker /code was returned from a previous request, use this value to retrieve the next page of results. Each pagination token expires after 24 hours. /p
+    /// If `NextMarker` was returned from a previous request, use this value to retrieve the next page of results. Each pagination token expires after 24 hours.
     pub marker: Option<String>,
-    /// p When set to code true /code , returns the history events in reverse chronological order (newest first). By default, events are returned in chronological order (oldest first). /p
+    /// When set to `true`, returns the history events in reverse chronological order (newest first). By default, events are returned in chronological order (oldest first).
     pub reverse_order: Option<bool>,
 }
 rt::structure!(
@@ -132,12 +140,12 @@ pub static GET_DURABLE_EXECUTION_HISTORY_REQUEST: rt::Schema = rt::Schema::struc
         rt::m("ReverseOrder", &rt::BOOLEAN).at(rt::QUERY, "ReverseOrder"),
     ],
 );
-/// p The response from the GetDurableExecutionHistory operation, containing the execution history and events. /p
+/// The response from the GetDurableExecutionHistory operation, containing the execution history and events.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDurableExecutionHistoryResponse {
-    /// p An array of execution history events, ordered chronologically unless code ReverseOrder /code is set to code true /code . Each event represents a significant occurrence during the execution, such as step completion or callback resolution. /p
+    /// An array of execution history events, ordered chronologically unless `ReverseOrder` is set to `true`. Each event represents a significant occurrence during the execution, such as step completion or callback resolution.
     pub events: Vec<Event>,
-    /// p If present, indicates that more history events are available. Use this value as the code Marker /code parameter in a subsequent request to retrieve the next page of results. /p
+    /// If present, indicates that more history events are available. Use this value as the `Marker` parameter in a subsequent request to retrieve the next page of results.
     pub next_marker: Option<String>,
 }
 rt::structure!(
@@ -150,9 +158,9 @@ pub static GET_DURABLE_EXECUTION_HISTORY_RESPONSE: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDurableExecutionRequest {
-    /// p The Amazon Resource Name (ARN) of the durable execution. /p
+    /// The Amazon Resource Name (ARN) of the durable execution.
     pub durable_execution_arn: String,
-    /// p Specifies whether to include execution data such as input payload, result, and error information in the response. Set to code false /code for a more compact response that includes only execution metadata. The default value is set to code true /code . /p
+    /// Specifies whether to include execution data such as input payload, result, and error information in the response. Set to `false` for a more compact response that includes only execution metadata. The default value is set to `true`.
     pub include_execution_data: Option<bool>,
 }
 rt::structure!(
@@ -168,38 +176,47 @@ pub static GET_DURABLE_EXECUTION_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("IncludeExecutionData", &rt::BOOLEAN).at(rt::QUERY, "IncludeExecutionData"),
     ],
 );
-/// p The response from the GetDurableExecution operation, containing detailed information about the durable execution. /p
+/// The response from the GetDurableExecution operation, containing detailed information about the durable execution.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDurableExecutionResponse {
-    /// p The Amazon Resource Name (ARN) of the durable execution. /p
+    /// The Amazon Resource Name (ARN) of the durable execution.
     pub durable_execution_arn: String,
-    /// p The name of the durable execution. This is either the name you provided when invoking the function, or a system-generated unique identifier if no name was provided. /p
+    /// The name of the durable execution. This is either the name you provided when invoking the function, or a system-generated unique identifier if no name was provided.
     pub durable_execution_name: String,
-    /// p The Amazon Resource Name (ARN) of the Lambda function that was invoked to start this durable execution. /p
+    /// The Amazon Resource Name (ARN) of the Lambda function that was invoked to start this durable execution.
     pub function_arn: String,
-    /// p The JSON input payload that you provided when you started the durable execution. Asynchronous invocations support up to 1 MB, and synchronous invocations support up to 6 MB. /p
+    /// The JSON input payload that you provided when you started the durable execution. Asynchronous invocations support up to 1 MB, and synchronous invocations support up to 6 MB.
     pub input_payload: Option<String>,
-    /// p The JSON result returned by the durable execution if it completed successfully. This field is only present when the execution status is code SUCCEEDED /code . Asynchronous invocations support up to 1 MB, and synchronous invocations support up to 6 MB. /p
+    /// The JSON result returned by the durable execution if it completed successfully. This field is only present when the execution status is `SUCCEEDED`. Asynchronous invocations support up to 1 MB, and synchronous invocations support up to 6 MB.
     pub result: Option<String>,
-    /// p Error information if the durable execution failed. This field is only present when the execution status is code FAILED /code , code TIMED OUT /code , or code STOPPED /code . The combined size of all error fields is limited to 1 MB. /p
+    /// Error information if the durable execution failed. This field is only present when the execution status is `FAILED`, `TIMED_OUT`, or `STOPPED`. The combined size of all error fields is limited to 1 MB.
     pub error: Option<ErrorObject>,
-    /// p The date and time when the durable execution started, in Unix timestamp format. /p
+    /// The date and time when the durable execution started, in Unix timestamp format.
     pub start_timestamp: rt::DateTime,
-    /// p The durable execution has one of the following statuses: /p ul li p code RUNNING /code – The execution is running or waiting for pending operations to complete. /p /li li p code PAUSING /code – The execution is waiting for an in-progress invocation to reach its next checkpoint before it pauses. /p /li li p code PAUSED /code – The execution is paused, and Lambda doesn't invoke your function. /p /li li p code SUCCEEDED /code – The execution completed successfully. /p /li li p code FAILED /code – The execution completed with an error. /p /li li p code TIMED OUT /code – The execution exceeded its execution timeout. /p /li li p code STOPPED /code – A code StopDurableExecution /code request stopped the execution. /p /li li p code DELETING /code – A code DeleteDurableExecution /code request is deleting the execution and its data. /p /li /ul
+    /// The durable execution has one of the following statuses:
+    ///
+    /// - `RUNNING` – The execution is running or waiting for pending operations to complete.
+    /// - `PAUSING` – The execution is waiting for an in-progress invocation to reach its next checkpoint before it pauses.
+    /// - `PAUSED` – The execution is paused, and Lambda doesn't invoke your function.
+    /// - `SUCCEEDED` – The execution completed successfully.
+    /// - `FAILED` – The execution completed with an error.
+    /// - `TIMED_OUT` – The execution exceeded its execution timeout.
+    /// - `STOPPED` – A `StopDurableExecution` request stopped the execution.
+    /// - `DELETING` – A `DeleteDurableExecution` request is deleting the execution and its data.
     pub status: ExecutionStatus,
-    /// p The date and time when the durable execution ended, in Unix timestamp format. This field is only present if the execution has completed (status is code SUCCEEDED /code , code FAILED /code , code TIMED OUT /code , or code STOPPED /code ). /p
+    /// The date and time when the durable execution ended, in Unix timestamp format. This field is only present if the execution has completed (status is `SUCCEEDED`, `FAILED`, `TIMED_OUT`, or `STOPPED`).
     pub end_timestamp: Option<rt::DateTime>,
-    /// p The version of the Lambda function that was invoked for this durable execution. This ensures that all replays during the execution use the same function version. /p
+    /// The version of the Lambda function that was invoked for this durable execution. This ensures that all replays during the execution use the same function version.
     pub version: Option<String>,
-    /// p The trace headers associated with the durable execution. /p
+    /// The trace headers associated with the durable execution.
     pub trace_header: Option<TraceHeader>,
-    /// p Indicates whether execution data is included in this response. Returns code false /code when code IncludeExecutionData /code is set to code false /code in the request. /p
+    /// Indicates whether execution data is included in this response. Returns `false` when `IncludeExecutionData` is set to `false` in the request.
     pub execution_data_included: Option<bool>,
-    /// p Configuration settings for the durable execution, including execution timeout, retention period for execution history, and an optional ARN of the Key Management Service (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads. /p
+    /// Configuration settings for the durable execution, including execution timeout, retention period for execution history, and an optional ARN of the Key Management Service (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
     pub durable_config: Option<DurableConfig>,
-    /// p The details of the pause, including when you requested it and whether it pauses the execution timeout. This field is only present when the execution status is code PAUSING /code or code PAUSED /code . /p
+    /// The details of the pause, including when you requested it and whether it pauses the execution timeout. This field is only present when the execution status is `PAUSING` or `PAUSED`.
     pub pause_details: Option<PauseDetails>,
-    /// p The date and time when the durable execution will time out, in Unix timestamp format. This value includes any extension from time the execution spent paused. While the execution is paused with its execution timeout paused, this value is 366 days after the start time. This field isn't present for completed executions. /p
+    /// The date and time when the durable execution will time out, in Unix timestamp format. This value includes any extension from time the execution spent paused. While the execution is paused with its execution timeout paused, this value is 366 days after the start time. This field isn't present for completed executions.
     pub expected_execution_timeout_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -231,13 +248,13 @@ pub static GET_DURABLE_EXECUTION_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDurableExecutionStateRequest {
-    /// p The Amazon Resource Name (ARN) of the durable execution. /p
+    /// The Amazon Resource Name (ARN) of the durable execution.
     pub durable_execution_arn: String,
-    /// p A checkpoint token that identifies the current state of the execution. This token is provided by the Lambda runtime and ensures that state retrieval is consistent with the current execution context. /p
+    /// A checkpoint token that identifies the current state of the execution. This token is provided by the Lambda runtime and ensures that state retrieval is consistent with the current execution context.
     pub checkpoint_token: String,
-    /// p If code NextMarker /code was returned from a previous request, use this value to retrieve the next page of operations. Each pagination token expires after 24 hours. /p
+    /// If `NextMarker` was returned from a previous request, use this value to retrieve the next page of operations. Each pagination token expires after 24 hours.
     pub marker: Option<String>,
-    /// p The maximum number of operations to return per call. You can use code Marker /code to retrieve additional pages of results. The default is 100 and the maximum allowed is 1000. A value of 0 uses the default. /p
+    /// The maximum number of operations to return per call. You can use `Marker` to retrieve additional pages of results. The default is 100 and the maximum allowed is 1000. A value of 0 uses the default.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -257,12 +274,12 @@ pub static GET_DURABLE_EXECUTION_STATE_REQUEST: rt::Schema = rt::Schema::structu
         rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems"),
     ],
 );
-/// p The response from the GetDurableExecutionState operation, containing the current execution state for replay. /p
+/// The response from the GetDurableExecutionState operation, containing the current execution state for replay.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDurableExecutionStateResponse {
-    /// p An array of operations that represent the current state of the durable execution. Operations are ordered by their start sequence number in ascending order and include information needed for replay processing. /p
+    /// An array of operations that represent the current state of the durable execution. Operations are ordered by their start sequence number in ascending order and include information needed for replay processing.
     pub operations: Vec<OperationShape>,
-    /// p If present, indicates that more operations are available. Use this value as the code Marker /code parameter in a subsequent request to retrieve the next page of results. /p
+    /// If present, indicates that more operations are available. Use this value as the `Marker` parameter in a subsequent request to retrieve the next page of results.
     pub next_marker: Option<String>,
 }
 rt::structure!(
@@ -278,7 +295,7 @@ pub static GET_DURABLE_EXECUTION_STATE_RESPONSE: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetEventSourceMappingRequest {
-    /// p The identifier of the event source mapping. /p
+    /// The identifier of the event source mapping.
     pub uuid: String,
 }
 rt::structure!(
@@ -290,7 +307,15 @@ pub static GET_EVENT_SOURCE_MAPPING_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionCodeSigningConfigRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b - code MyFunction /code . /p /li li p b Function ARN /b - code arn:aws:lambda:us-west-2:123456789012:function:MyFunction /code . /p /li li p b Partial ARN /b - code 123456789012:function:MyFunction /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** - `MyFunction`.
+    /// - **Function ARN** - `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+    /// - **Partial ARN** - `123456789012:function:MyFunction`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
 }
 rt::structure!(
@@ -303,9 +328,17 @@ pub static GET_FUNCTION_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionCodeSigningConfigResponse {
-    /// p The The Amazon Resource Name (ARN) of the code signing configuration. /p
+    /// The The Amazon Resource Name (ARN) of the code signing configuration.
     pub code_signing_config_arn: String,
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b - code MyFunction /code . /p /li li p b Function ARN /b - code arn:aws:lambda:us-west-2:123456789012:function:MyFunction /code . /p /li li p b Partial ARN /b - code 123456789012:function:MyFunction /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** - `MyFunction`.
+    /// - **Function ARN** - `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+    /// - **Partial ARN** - `123456789012:function:MyFunction`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
 }
 rt::structure!(
@@ -321,7 +354,15 @@ pub static GET_FUNCTION_CODE_SIGNING_CONFIG_RESPONSE: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionConcurrencyRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code . /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function`.
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
 }
 rt::structure!(
@@ -333,7 +374,7 @@ pub static GET_FUNCTION_CONCURRENCY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionConcurrencyResponse {
-    /// p The number of simultaneous executions that are reserved for the function. /p
+    /// The number of simultaneous executions that are reserved for the function.
     pub reserved_concurrent_executions: Option<i32>,
 }
 rt::structure!(
@@ -346,9 +387,17 @@ pub static GET_FUNCTION_CONCURRENCY_RESPONSE: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionConfigurationRequest {
-    /// p The name or ARN of the Lambda function, version, or alias. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code (name-only), code my-function:v1 /code (with alias). /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function, version, or alias.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function` (name-only), `my-function:v1` (with alias).
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p Specify a version or alias to get details about a published version of the function. /p
+    /// Specify a version or alias to get details about a published version of the function.
     pub qualifier: Option<String>,
 }
 rt::structure!(
@@ -366,9 +415,17 @@ pub static GET_FUNCTION_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionEventInvokeConfigRequest {
-    /// p The name or ARN of the Lambda function, version, or alias. /p p class="title" b Name formats /b /p ul li p b Function name /b - code my-function /code (name-only), code my-function:v1 /code (with alias). /p /li li p b Function ARN /b - code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b - code 123456789012:function:my-function /code . /p /li /ul p You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function, version, or alias.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** - `my-function` (name-only), `my-function:v1` (with alias).
+    /// - **Function ARN** - `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** - `123456789012:function:my-function`.
+    ///
+    /// You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p A version number or alias name. /p
+    /// A version number or alias name.
     pub qualifier: Option<String>,
 }
 rt::structure!(
@@ -386,7 +443,7 @@ pub static GET_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionRecursionConfigRequest {
-    /// p The name of the function. /p
+    /// The name of the function.
     pub function_name: String,
 }
 rt::structure!(
@@ -399,7 +456,11 @@ pub static GET_FUNCTION_RECURSION_CONFIG_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionRecursionConfigResponse {
-    /// p If your function's recursive loop detection configuration is code Allow /code , Lambda doesn't take any action when it detects your function being invoked as part of a recursive loop. /p p If your function's recursive loop detection configuration is code Terminate /code , Lambda stops your function being invoked and notifies you when it detects your function being invoked as part of a recursive loop. /p p By default, Lambda sets your function's configuration to code Terminate /code . You can update this configuration using the a PutFunctionRecursionConfig /a action. /p
+    /// If your function's recursive loop detection configuration is `Allow`, Lambda doesn't take any action when it detects your function being invoked as part of a recursive loop.
+    ///
+    /// If your function's recursive loop detection configuration is `Terminate`, Lambda stops your function being invoked and notifies you when it detects your function being invoked as part of a recursive loop.
+    ///
+    /// By default, Lambda sets your function's configuration to `Terminate`. You can update this configuration using the PutFunctionRecursionConfig action.
     pub recursive_loop: Option<RecursiveLoop>,
 }
 rt::structure!(
@@ -412,9 +473,17 @@ pub static GET_FUNCTION_RECURSION_CONFIG_RESPONSE: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionRequest {
-    /// p The name or ARN of the Lambda function, version, or alias. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code (name-only), code my-function:v1 /code (with alias). /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function, version, or alias.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function` (name-only), `my-function:v1` (with alias).
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p Specify a version or alias to get details about a published version of the function. /p
+    /// Specify a version or alias to get details about a published version of the function.
     pub qualifier: Option<String>,
 }
 rt::structure!(
@@ -431,15 +500,15 @@ pub static GET_FUNCTION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionResponse {
-    /// p The configuration of the function or version. /p
+    /// The configuration of the function or version.
     pub configuration: Option<FunctionConfiguration>,
-    /// p The deployment package of the function or version. /p
+    /// The deployment package of the function or version.
     pub code: Option<FunctionCodeLocation>,
-    /// p The function's a href="https://docs.aws.amazon.com/lambda/latest/dg/tagging.html" tags /a . Lambda returns tag data only if you have explicit allow permissions for a href="https://docs.aws.amazon.com/lambda/latest/api/API ListTags.html" lambda:ListTags /a . /p
+    /// The function's [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). Lambda returns tag data only if you have explicit allow permissions for [lambda:ListTags](https://docs.aws.amazon.com/lambda/latest/api/API_ListTags.html).
     pub tags: Option<rt::Map<String, String>>,
-    /// p An object that contains details about an error related to retrieving tags. /p
+    /// An object that contains details about an error related to retrieving tags.
     pub tags_error: Option<TagsError>,
-    /// p The function's a href="https://docs.aws.amazon.com/lambda/latest/dg/concurrent-executions.html" reserved concurrency /a . /p
+    /// The function's [reserved concurrency](https://docs.aws.amazon.com/lambda/latest/dg/concurrent-executions.html).
     pub concurrency: Option<Concurrency>,
 }
 rt::structure!(
@@ -458,9 +527,9 @@ pub static GET_FUNCTION_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionScalingConfigRequest {
-    /// p The name or ARN of the Lambda function. /p
+    /// The name or ARN of the Lambda function.
     pub function_name: String,
-    /// p Specify a version or alias to get the scaling configuration for a published version of the function. /p
+    /// Specify a version or alias to get the scaling configuration for a published version of the function.
     pub qualifier: String,
 }
 rt::structure!(
@@ -478,11 +547,11 @@ pub static GET_FUNCTION_SCALING_CONFIG_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionScalingConfigResponse {
-    /// p The Amazon Resource Name (ARN) of the function. /p
+    /// The Amazon Resource Name (ARN) of the function.
     pub function_arn: Option<String>,
-    /// p The scaling configuration that is currently applied to the function. This represents the actual scaling settings in effect. /p
+    /// The scaling configuration that is currently applied to the function. This represents the actual scaling settings in effect.
     pub applied_function_scaling_config: Option<FunctionScalingConfig>,
-    /// p The scaling configuration that was requested for the function. /p
+    /// The scaling configuration that was requested for the function.
     pub requested_function_scaling_config: Option<FunctionScalingConfig>,
 }
 rt::structure!(
@@ -500,9 +569,17 @@ pub static GET_FUNCTION_SCALING_CONFIG_RESPONSE: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionUrlConfigRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code . /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function`.
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p The alias name. /p
+    /// The alias name.
     pub qualifier: Option<String>,
 }
 rt::structure!(
@@ -520,19 +597,22 @@ pub static GET_FUNCTION_URL_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionUrlConfigResponse {
-    /// p The HTTP URL endpoint for your function. /p
+    /// The HTTP URL endpoint for your function.
     pub function_url: String,
-    /// p The Amazon Resource Name (ARN) of your function. /p
+    /// The Amazon Resource Name (ARN) of your function.
     pub function_arn: String,
-    /// p The type of authentication that your function URL uses. Set to code AWS IAM /code if you want to restrict access to authenticated users only. Set to code NONE /code if you want to bypass IAM authentication to create a public endpoint. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html" Control access to Lambda function URLs /a . /p
+    /// The type of authentication that your function URL uses. Set to `AWS_IAM` if you want to restrict access to authenticated users only. Set to `NONE` if you want to bypass IAM authentication to create a public endpoint. For more information, see [Control access to Lambda function URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
     pub auth_type: FunctionUrlAuthType,
-    /// p The a href="https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS" cross-origin resource sharing (CORS) /a settings for your function URL. /p
+    /// The [cross-origin resource sharing (CORS)](https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings for your function URL.
     pub cors: Option<Cors>,
-    /// p When the function URL was created, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). /p
+    /// When the function URL was created, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub creation_time: String,
-    /// p When the function URL configuration was last updated, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). /p
+    /// When the function URL configuration was last updated, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub last_modified_time: String,
-    /// p Use one of the following options: /p ul li p code BUFFERED /code – This is the default option. Lambda invokes your function using the code Invoke /code API operation. Invocation results are available when the payload is complete. The maximum payload size is 6 MB. /p /li li p code RESPONSE STREAM /code – Your function streams payload results as they become available. Lambda invokes your function using the code InvokeWithResponseStream /code API operation. The maximum response payload size is 200 MB. /p /li /ul
+    /// Use one of the following options:
+    ///
+    /// - `BUFFERED` – This is the default option. Lambda invokes your function using the `Invoke` API operation. Invocation results are available when the payload is complete. The maximum payload size is 6 MB.
+    /// - `RESPONSE_STREAM` – Your function streams payload results as they become available. Lambda invokes your function using the `InvokeWithResponseStream` API operation. The maximum response payload size is 200 MB.
     pub invoke_mode: Option<InvokeMode>,
 }
 rt::structure!(
@@ -554,7 +634,7 @@ pub static GET_FUNCTION_URL_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLayerVersionByArnRequest {
-    /// p The ARN of the layer version. /p
+    /// The ARN of the layer version.
     pub arn: String,
 }
 rt::structure!(GetLayerVersionByArnRequest, GET_LAYER_VERSION_BY_ARN_REQUEST, 0 => arn);
@@ -564,9 +644,9 @@ pub static GET_LAYER_VERSION_BY_ARN_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLayerVersionPolicyRequest {
-    /// p The name or Amazon Resource Name (ARN) of the layer. /p
+    /// The name or Amazon Resource Name (ARN) of the layer.
     pub layer_name: String,
-    /// p The version number. /p
+    /// The version number.
     pub version_number: i64,
 }
 rt::structure!(
@@ -584,9 +664,9 @@ pub static GET_LAYER_VERSION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLayerVersionPolicyResponse {
-    /// p The policy document. /p
+    /// The policy document.
     pub policy: Option<String>,
-    /// p A unique identifier for the current revision of the policy. /p
+    /// A unique identifier for the current revision of the policy.
     pub revision_id: Option<String>,
 }
 rt::structure!(
@@ -599,9 +679,9 @@ pub static GET_LAYER_VERSION_POLICY_RESPONSE: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLayerVersionRequest {
-    /// p The name or Amazon Resource Name (ARN) of the layer. /p
+    /// The name or Amazon Resource Name (ARN) of the layer.
     pub layer_name: String,
-    /// p The version number. /p
+    /// The version number.
     pub version_number: i64,
 }
 rt::structure!(
@@ -619,23 +699,27 @@ pub static GET_LAYER_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLayerVersionResponse {
-    /// p Details about the layer version. /p
+    /// Details about the layer version.
     pub content: Option<LayerVersionContentOutput>,
-    /// p The ARN of the layer. /p
+    /// The ARN of the layer.
     pub layer_arn: Option<String>,
-    /// p The ARN of the layer version. /p
+    /// The ARN of the layer version.
     pub layer_version_arn: Option<String>,
-    /// p The description of the version. /p
+    /// The description of the version.
     pub description: Option<String>,
-    /// p The date that the layer version was created, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). /p
+    /// The date that the layer version was created, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub created_date: Option<String>,
-    /// p The version number. /p
+    /// The version number.
     pub version: Option<i64>,
-    /// p A list of compatible a href="https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html" instruction set architectures /a . /p
+    /// A list of compatible [instruction set architectures](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
     pub compatible_architectures: Option<Vec<Architecture>>,
-    /// p The layer's compatible runtimes. /p p The following list includes deprecated runtimes. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels" Runtime use after deprecation /a . /p p For a list of all currently supported runtimes, see a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported" Supported runtimes /a . /p
+    /// The layer's compatible runtimes.
+    ///
+    /// The following list includes deprecated runtimes. For more information, see [Runtime use after deprecation](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
+    ///
+    /// For a list of all currently supported runtimes, see [Supported runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
     pub compatible_runtimes: Option<Vec<Runtime>>,
-    /// p The layer's software license. /p
+    /// The layer's software license.
     pub license_info: Option<String>,
 }
 rt::structure!(
@@ -659,9 +743,17 @@ pub static GET_LAYER_VERSION_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPolicyRequest {
-    /// p The name or ARN of the Lambda function, version, or alias. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code (name-only), code my-function:v1 /code (with alias). /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function, version, or alias.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function` (name-only), `my-function:v1` (with alias).
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p Specify a version or alias to get the policy for that resource. /p
+    /// Specify a version or alias to get the policy for that resource.
     pub qualifier: Option<String>,
 }
 rt::structure!(GetPolicyRequest, GET_POLICY_REQUEST, 0 => function_name, 1 => qualifier);
@@ -676,9 +768,9 @@ pub static GET_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPolicyResponse {
-    /// p The resource-based policy. /p
+    /// The resource-based policy.
     pub policy: Option<String>,
-    /// p A unique identifier for the current revision of the policy. /p
+    /// A unique identifier for the current revision of the policy.
     pub revision_id: Option<String>,
 }
 rt::structure!(GetPolicyResponse, GET_POLICY_RESPONSE, 0 => policy, 1 => revision_id);
@@ -688,9 +780,17 @@ pub static GET_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetProvisionedConcurrencyConfigRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code . /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function`.
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p The version number or alias name. /p
+    /// The version number or alias name.
     pub qualifier: String,
 }
 rt::structure!(
@@ -708,17 +808,17 @@ pub static GET_PROVISIONED_CONCURRENCY_CONFIG_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetProvisionedConcurrencyConfigResponse {
-    /// p The amount of provisioned concurrency requested. /p
+    /// The amount of provisioned concurrency requested.
     pub requested_provisioned_concurrent_executions: Option<i32>,
-    /// p The amount of provisioned concurrency available. /p
+    /// The amount of provisioned concurrency available.
     pub available_provisioned_concurrent_executions: Option<i32>,
-    /// p The amount of provisioned concurrency allocated. When a weighted alias is used during linear and canary deployments, this value fluctuates depending on the amount of concurrency that is provisioned for the function versions. /p
+    /// The amount of provisioned concurrency allocated. When a weighted alias is used during linear and canary deployments, this value fluctuates depending on the amount of concurrency that is provisioned for the function versions.
     pub allocated_provisioned_concurrent_executions: Option<i32>,
-    /// p The status of the allocation process. /p
+    /// The status of the allocation process.
     pub status: Option<ProvisionedConcurrencyStatusEnum>,
-    /// p For failed allocations, the reason that provisioned concurrency could not be allocated. /p
+    /// For failed allocations, the reason that provisioned concurrency could not be allocated.
     pub status_reason: Option<String>,
-    /// p The date and time that a user last updated the configuration, in a href="https://www.iso.org/iso-8601-date-and-time-format.html" ISO 8601 format /a . /p
+    /// The date and time that a user last updated the configuration, in [ISO 8601 format](https://www.iso.org/iso-8601-date-and-time-format.html).
     pub last_modified: Option<String>,
 }
 rt::structure!(
@@ -741,7 +841,7 @@ pub static GET_PROVISIONED_CONCURRENCY_CONFIG_RESPONSE: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyRequest {
-    /// p The Amazon Resource Name (ARN) of the Lambda resource you want to retrieve the policy for. You can use a qualified or an unqualified ARN. The value must be a complete ARN, and the operation does not accept wildcard characters. /p
+    /// The Amazon Resource Name (ARN) of the Lambda resource you want to retrieve the policy for. You can use a qualified or an unqualified ARN. The value must be a complete ARN, and the operation does not accept wildcard characters.
     pub resource_arn: String,
 }
 rt::structure!(GetResourcePolicyRequest, GET_RESOURCE_POLICY_REQUEST, 0 => resource_arn);
@@ -751,9 +851,9 @@ pub static GET_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyResponse {
-    /// p The resource-based policy attached to the Lambda resource you specified. /p
+    /// The resource-based policy attached to the Lambda resource you specified.
     pub policy: Option<String>,
-    /// p The revision ID of the policy. Pass this value as the code RevisionId /code in a a PutResourcePolicy /a or a DeleteResourcePolicy /a request. Doing so ensures the operation acts on the expected version of the policy. /p
+    /// The revision ID of the policy. Pass this value as the `RevisionId` in a PutResourcePolicy or DeleteResourcePolicy request. Doing so ensures the operation acts on the expected version of the policy.
     pub revision_id: Option<String>,
 }
 rt::structure!(
@@ -766,9 +866,17 @@ pub static GET_RESOURCE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRuntimeManagementConfigRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code . /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function`.
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p Specify a version of the function. This can be code $LATEST /code or a published version number. If no value is specified, the configuration for the code $LATEST /code version is returned. /p
+    /// Specify a version of the function. This can be `$LATEST` or a published version number. If no value is specified, the configuration for the `$LATEST` version is returned.
     pub qualifier: Option<String>,
 }
 rt::structure!(
@@ -786,11 +894,11 @@ pub static GET_RUNTIME_MANAGEMENT_CONFIG_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRuntimeManagementConfigResponse {
-    /// p The current runtime update mode of the function. /p
+    /// The current runtime update mode of the function.
     pub update_runtime_on: Option<UpdateRuntimeOn>,
-    /// p The Amazon Resource Name (ARN) of your function. /p
+    /// The Amazon Resource Name (ARN) of your function.
     pub function_arn: Option<String>,
-    /// p The ARN of the runtime the function is configured to use. If the runtime update mode is b Manual /b , the ARN is returned, otherwise code null /code is returned. /p
+    /// The ARN of the runtime the function is configured to use. If the runtime update mode is **Manual**, the ARN is returned, otherwise `null` is returned.
     pub runtime_version_arn: Option<String>,
 }
 rt::structure!(

@@ -3,14 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Configuration values that override the container image Dockerfile settings. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms" Container image settings /a . /p
+/// Configuration values that override the container image Dockerfile settings. For more information, see [Container image settings](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms).
 #[derive(Clone, Default, PartialEq)]
 pub struct ImageConfig {
-    /// p Specifies the entry point to their application, which is typically the location of the runtime executable. /p
+    /// Specifies the entry point to their application, which is typically the location of the runtime executable.
     pub entry_point: Option<Vec<String>>,
-    /// p Specifies parameters that you want to pass in with ENTRYPOINT. /p
+    /// Specifies parameters that you want to pass in with ENTRYPOINT.
     pub command: Option<Vec<String>>,
-    /// p Specifies the working directory. /p
+    /// Specifies the working directory.
     pub working_directory: Option<String>,
 }
 rt::structure!(
@@ -24,12 +24,12 @@ pub static IMAGE_CONFIG: rt::Schema = rt::Schema::structure(
         rt::m("WorkingDirectory", &rt::STRING),
     ],
 );
-/// p Error response to code GetFunctionConfiguration /code . /p
+/// Error response to `GetFunctionConfiguration`.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImageConfigError {
-    /// p Error code. /p
+    /// Error code.
     pub error_code: Option<String>,
-    /// p Error message. /p
+    /// Error message.
     pub message: Option<String>,
 }
 rt::structure!(ImageConfigError, IMAGE_CONFIG_ERROR, 0 => error_code, 1 => message);
@@ -40,12 +40,12 @@ pub static IMAGE_CONFIG_ERROR: rt::Schema = rt::Schema::structure(
         rt::m("Message", &rt::STRING).flags(rt::SENSITIVE),
     ],
 );
-/// p Response to a code GetFunctionConfiguration /code request. /p
+/// Response to a `GetFunctionConfiguration` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImageConfigResponse {
-    /// p Configuration values that override the container image Dockerfile. /p
+    /// Configuration values that override the container image Dockerfile.
     pub image_config: Option<ImageConfig>,
-    /// p Error response to code GetFunctionConfiguration /code . /p
+    /// Error response to `GetFunctionConfiguration`.
     pub error: Option<ImageConfigError>,
 }
 rt::structure!(
@@ -55,14 +55,14 @@ pub static IMAGE_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
     "ImageConfigResponse",
     &[rt::m("ImageConfig", &IMAGE_CONFIG), rt::m("Error", &IMAGE_CONFIG_ERROR)],
 );
-/// p Specifications that define the characteristics and constraints for compute instances used by the capacity provider. /p
+/// Specifications that define the characteristics and constraints for compute instances used by the capacity provider.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceRequirements {
-    /// p A list of supported CPU architectures for compute instances. Valid values include code x86 64 /code and code arm64 /code . /p
+    /// A list of supported CPU architectures for compute instances. Valid values include `x86_64` and `arm64`.
     pub architectures: Option<Vec<Architecture>>,
-    /// p A list of EC2 instance types that the capacity provider is allowed to use. If not specified, all compatible instance types are allowed. /p
+    /// A list of EC2 instance types that the capacity provider is allowed to use. If not specified, all compatible instance types are allowed.
     pub allowed_instance_types: Option<Vec<String>>,
-    /// p A list of EC2 instance types that the capacity provider should not use, even if they meet other requirements. /p
+    /// A list of EC2 instance types that the capacity provider should not use, even if they meet other requirements.
     pub excluded_instance_types: Option<Vec<String>>,
 }
 rt::structure!(
@@ -81,7 +81,7 @@ pub static INSTANCE_TYPE_SET: rt::Schema = rt::Schema::list(
     "InstanceTypeSet",
     &[rt::m("member", &rt::STRING)],
 );
-/// p The code signature failed the integrity check. If the integrity check fails, then Lambda blocks deployment, even if the code signing policy is set to WARN. /p
+/// The code signature failed the integrity check. If the integrity check fails, then Lambda blocks deployment, even if the code signing policy is set to WARN.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidCodeSignatureException {
     pub type_: Option<String>,
@@ -96,12 +96,12 @@ pub static INVALID_CODE_SIGNATURE_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p One of the parameters in the request is not valid. /p
+/// One of the parameters in the request is not valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidParameterValueException {
-    /// p The exception type. /p
+    /// The exception type.
     pub type_: Option<String>,
-    /// p The exception message. /p
+    /// The exception message.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -113,12 +113,12 @@ pub static INVALID_PARAMETER_VALUE_EXCEPTION: rt::Schema = rt::Schema::structure
         &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p The request body could not be parsed as JSON, or a request header is invalid. For example, the 'x-amzn-RequestId' header is not a valid UUID string. /p
+/// The request body could not be parsed as JSON, or a request header is invalid. For example, the 'x-amzn-RequestId' header is not a valid UUID string.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidRequestContentException {
-    /// p The exception type. /p
+    /// The exception type.
     pub type_: Option<String>,
-    /// p The exception message. /p
+    /// The exception message.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -130,7 +130,7 @@ pub static INVALID_REQUEST_CONTENT_EXCEPTION: rt::Schema = rt::Schema::structure
         &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p The runtime or runtime version specified is not supported. /p
+/// The runtime or runtime version specified is not supported.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidRuntimeException {
     pub type_: Option<String>,
@@ -144,7 +144,7 @@ pub static INVALID_RUNTIME_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(502u16, true));
-/// p The security group ID provided in the Lambda function VPC configuration is not valid. /p
+/// The security group ID provided in the Lambda function VPC configuration is not valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidSecurityGroupIdException {
     pub type_: Option<String>,
@@ -159,7 +159,7 @@ pub static INVALID_SECURITY_GROUP_ID_EXCEPTION: rt::Schema = rt::Schema::structu
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(502u16, true));
-/// p The subnet ID provided in the Lambda function VPC configuration is not valid. /p
+/// The subnet ID provided in the Lambda function VPC configuration is not valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidSubnetIdException {
     pub type_: Option<String>,
@@ -173,7 +173,7 @@ pub static INVALID_SUBNET_ID_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(502u16, true));
-/// p Lambda could not unzip the deployment package. /p
+/// Lambda could not unzip the deployment package.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidZipFileException {
     pub type_: Option<String>,
@@ -187,16 +187,16 @@ pub static INVALID_ZIP_FILE_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(502u16, true));
-/// p Details about a function invocation that completed. /p
+/// Details about a function invocation that completed.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvocationCompletedDetails {
-    /// p The date and time when the invocation started, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). /p
+    /// The date and time when the invocation started, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub start_timestamp: rt::DateTime,
-    /// p The date and time when the invocation ended, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). /p
+    /// The date and time when the invocation ended, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub end_timestamp: rt::DateTime,
-    /// p The request ID for the invocation. /p
+    /// The request ID for the invocation.
     pub request_id: String,
-    /// p Details about the invocation failure. /p
+    /// Details about the invocation failure.
     pub error: Option<EventError>,
 }
 rt::structure!(
@@ -214,21 +214,37 @@ pub static INVOCATION_COMPLETED_DETAILS: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct InvocationRequest {
-    /// p The name or ARN of the Lambda function, version, or alias. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code (name-only), code my-function:v1 /code (with alias). /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function, version, or alias.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function` (name-only), `my-function:v1` (with alias).
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p Choose from the following options. /p ul li p code RequestResponse /code (default) – Invoke the function synchronously. Keep the connection open until the function returns a response or times out. The API response includes the function response and additional data. /p /li li p code Event /code – Invoke the function asynchronously. Send events that fail multiple times to the function's dead-letter queue (if one is configured). The API response only includes a status code. /p /li li p code DryRun /code – Validate parameter values and verify that the user or role has permission to invoke the function. /p /li /ul
+    /// Choose from the following options.
+    ///
+    /// - `RequestResponse` (default) – Invoke the function synchronously. Keep the connection open until the function returns a response or times out. The API response includes the function response and additional data.
+    /// - `Event` – Invoke the function asynchronously. Send events that fail multiple times to the function's dead-letter queue (if one is configured). The API response only includes a status code.
+    /// - `DryRun` – Validate parameter values and verify that the user or role has permission to invoke the function.
     pub invocation_type: Option<InvocationType>,
-    /// p Set to code Tail /code to include the execution log in the response. Applies to synchronously invoked functions only. /p
+    /// Set to `Tail` to include the execution log in the response. Applies to synchronously invoked functions only.
     pub log_type: Option<LogType>,
-    /// p Up to 3,583 bytes of base64-encoded data about the invoking client to pass to the function in the context object. Lambda passes the code ClientContext /code object to your function for synchronous invocations only. /p
+    /// Up to 3,583 bytes of base64-encoded data about the invoking client to pass to the function in the context object. Lambda passes the `ClientContext` object to your function for synchronous invocations only.
     pub client_context: Option<String>,
-    /// p A unique name for the durable execution. If you invoke a durable function using a name that already exists with the same payload, Lambda returns the existing execution instead of creating a duplicate. If the payload differs, Lambda returns a code DurableExecutionAlreadyStartedException /code error. /p p If not specified, Lambda generates a unique identifier automatically. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-execution-idempotency.html#durable-idempotency-execution-names" Execution names /a . /p
+    /// A unique name for the durable execution. If you invoke a durable function using a name that already exists with the same payload, Lambda returns the existing execution instead of creating a duplicate. If the payload differs, Lambda returns a `DurableExecutionAlreadyStartedException` error.
+    ///
+    /// If not specified, Lambda generates a unique identifier automatically. For more information, see [Execution names](https://docs.aws.amazon.com/lambda/latest/dg/durable-execution-idempotency.html#durable-idempotency-execution-names).
     pub durable_execution_name: Option<String>,
-    /// p The JSON that you want to provide to your Lambda function as input. The maximum payload size is 6 MB for synchronous invocations and 1 MB for asynchronous invocations. /p p You can enter the JSON directly. For example, code --payload '{ "key": "value" }' /code . You can also specify a file path. For example, code --payload file://payload.json /code . /p
+    /// The JSON that you want to provide to your Lambda function as input. The maximum payload size is 6 MB for synchronous invocations and 1 MB for asynchronous invocations.
+    ///
+    /// You can enter the JSON directly. For example, `--payload '{ "key": "value" }'`. You can also specify a file path. For example, `--payload file://payload.json`.
     pub payload: Option<rt::Blob>,
-    /// p Specify a version or alias to invoke a published version of the function. /p
+    /// Specify a version or alias to invoke a published version of the function.
     pub qualifier: Option<String>,
-    /// p The identifier of the tenant in a multi-tenant Lambda function. /p
+    /// The identifier of the tenant in a multi-tenant Lambda function.
     pub tenant_id: Option<String>,
 }
 rt::structure!(
@@ -254,17 +270,17 @@ pub static INVOCATION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct InvocationResponse {
-    /// p The HTTP status code is in the 200 range for a successful request. For the code RequestResponse /code invocation type, this status code is 200. For the code Event /code invocation type, this status code is 202. For the code DryRun /code invocation type, the status code is 204. /p
+    /// The HTTP status code is in the 200 range for a successful request. For the `RequestResponse` invocation type, this status code is 200. For the `Event` invocation type, this status code is 202. For the `DryRun` invocation type, the status code is 204.
     pub status_code: Option<i32>,
-    /// p If present, indicates that an error occurred during function execution. Details about the error are included in the response payload. /p
+    /// If present, indicates that an error occurred during function execution. Details about the error are included in the response payload.
     pub function_error: Option<String>,
-    /// p The last 4 KB of the execution log, which is base64-encoded. /p
+    /// The last 4 KB of the execution log, which is base64-encoded.
     pub log_result: Option<String>,
-    /// p The response from the function, or an error object. /p
+    /// The response from the function, or an error object.
     pub payload: Option<rt::Blob>,
-    /// p The version of the function that executed. When you invoke a function with an alias, this indicates which version the alias resolved to. /p
+    /// The version of the function that executed. When you invoke a function with an alias, this indicates which version the alias resolved to.
     pub executed_version: Option<String>,
-    /// p The ARN of the durable execution that was started. This is returned when invoking a durable function and provides a unique identifier for tracking the execution. /p
+    /// The ARN of the durable execution that was started. This is returned when invoking a durable function and provides a unique identifier for tracking the execution.
     pub durable_execution_arn: Option<String>,
 }
 rt::structure!(
@@ -290,9 +306,17 @@ rt::string_enum! {
 /// **Deprecated**
 #[derive(Default)]
 pub struct InvokeAsyncRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code . /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function`.
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p The JSON that you want to provide to your Lambda function as input. /p
+    /// The JSON that you want to provide to your Lambda function as input.
     pub invoke_args: rt::ByteStream,
 }
 rt::structure!(
@@ -308,12 +332,12 @@ pub static INVOKE_ASYNC_REQUEST: rt::Schema = rt::Schema::structure(
         ],
     )
     .flags(rt::SHAPE_DEPRECATED);
-/// p A success response ( code 202 Accepted /code ) indicates that the request is queued for invocation. /p
+/// A success response (`202 Accepted`) indicates that the request is queued for invocation.
 ///
 /// **Deprecated**
 #[derive(Clone, Default, PartialEq)]
 pub struct InvokeAsyncResponse {
-    /// p The status code. /p
+    /// The status code.
     pub status: Option<i32>,
 }
 rt::structure!(InvokeAsyncResponse, INVOKE_ASYNC_RESPONSE, 0 => status);
@@ -325,10 +349,10 @@ pub static INVOKE_ASYNC_RESPONSE: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum InvokeMode { Buffered = "BUFFERED", ResponseStream = "RESPONSE_STREAM" }
 }
-/// p A chunk of the streamed response payload. /p
+/// A chunk of the streamed response payload.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvokeResponseStreamUpdate {
-    /// p Data returned by your Lambda function. /p
+    /// Data returned by your Lambda function.
     pub payload: Option<rt::Blob>,
 }
 rt::structure!(InvokeResponseStreamUpdate, INVOKE_RESPONSE_STREAM_UPDATE, 0 => payload);
@@ -337,14 +361,14 @@ pub static INVOKE_RESPONSE_STREAM_UPDATE: rt::Schema = rt::Schema::structure(
         &[rt::m("Payload", &rt::BLOB).flags(rt::EVENT_PAYLOAD | rt::SENSITIVE)],
     )
     .flags(rt::EVENT);
-/// p A response confirming that the event stream is complete. /p
+/// A response confirming that the event stream is complete.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvokeWithResponseStreamCompleteEvent {
-    /// p An error code. /p
+    /// An error code.
     pub error_code: Option<String>,
-    /// p The details of any returned error. /p
+    /// The details of any returned error.
     pub error_details: Option<String>,
-    /// p The last 4 KB of the execution log, which is base64-encoded. /p
+    /// The last 4 KB of the execution log, which is base64-encoded.
     pub log_result: Option<String>,
 }
 rt::structure!(
@@ -362,19 +386,32 @@ pub static INVOKE_WITH_RESPONSE_STREAM_COMPLETE_EVENT: rt::Schema = rt::Schema::
     .flags(rt::EVENT);
 #[derive(Clone, Default, PartialEq)]
 pub struct InvokeWithResponseStreamRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code . /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function`.
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p Set to code Tail /code to include the execution log in the response. Applies to synchronously invoked functions only. /p
+    /// Set to `Tail` to include the execution log in the response. Applies to synchronously invoked functions only.
     pub log_type: Option<LogType>,
-    /// p Up to 3,583 bytes of base64-encoded data about the invoking client to pass to the function in the context object. /p
+    /// Up to 3,583 bytes of base64-encoded data about the invoking client to pass to the function in the context object.
     pub client_context: Option<String>,
-    /// p The alias name. /p
+    /// The alias name.
     pub qualifier: Option<String>,
-    /// p The JSON that you want to provide to your Lambda function as input. /p p You can enter the JSON directly. For example, code --payload '{ "key": "value" }' /code . You can also specify a file path. For example, code --payload file://payload.json /code . /p
+    /// The JSON that you want to provide to your Lambda function as input.
+    ///
+    /// You can enter the JSON directly. For example, `--payload '{ "key": "value" }'`. You can also specify a file path. For example, `--payload file://payload.json`.
     pub payload: Option<rt::Blob>,
-    /// p The identifier of the tenant in a multi-tenant Lambda function. /p
+    /// The identifier of the tenant in a multi-tenant Lambda function.
     pub tenant_id: Option<String>,
-    /// p Use one of the following options: /p ul li p code RequestResponse /code (default) – Invoke the function synchronously. Keep the connection open until the function returns a response or times out. The API operation response includes the function response and additional data. /p /li li p code DryRun /code – Validate parameter values and verify that the IAM user or role has permission to invoke the function. /p /li /ul
+    /// Use one of the following options:
+    ///
+    /// - `RequestResponse` (default) – Invoke the function synchronously. Keep the connection open until the function returns a response or times out. The API operation response includes the function response and additional data.
+    /// - `DryRun` – Validate parameter values and verify that the IAM user or role has permission to invoke the function.
     pub invocation_type: Option<ResponseStreamingInvocationType>,
 }
 rt::structure!(
@@ -398,13 +435,13 @@ pub static INVOKE_WITH_RESPONSE_STREAM_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Default)]
 pub struct InvokeWithResponseStreamResponse {
-    /// p For a successful request, the HTTP status code is in the 200 range. For the code RequestResponse /code invocation type, this status code is 200. For the code DryRun /code invocation type, this status code is 204. /p
+    /// For a successful request, the HTTP status code is in the 200 range. For the `RequestResponse` invocation type, this status code is 200. For the `DryRun` invocation type, this status code is 204.
     pub status_code: Option<i32>,
-    /// p The version of the function that executed. When you invoke a function with an alias, this indicates which version the alias resolved to. /p
+    /// The version of the function that executed. When you invoke a function with an alias, this indicates which version the alias resolved to.
     pub executed_version: Option<String>,
-    /// p The stream of response payloads. /p
+    /// The stream of response payloads.
     pub event_stream: Option<InvokeWithResponseStreamResponseEvent>,
-    /// p The type of data the stream is returning. /p
+    /// The type of data the stream is returning.
     pub response_stream_content_type: Option<String>,
 }
 rt::structure!(
@@ -422,12 +459,12 @@ pub static INVOKE_WITH_RESPONSE_STREAM_RESPONSE: rt::Schema = rt::Schema::struct
         rt::m("ResponseStreamContentType", &rt::STRING).at(rt::HEADER, "Content-Type"),
     ],
 );
-/// p An object that includes a chunk of the response payload. When the stream has ended, Lambda includes a code InvokeComplete /code object. /p
+/// An object that includes a chunk of the response payload. When the stream has ended, Lambda includes a `InvokeComplete` object.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvokeWithResponseStreamResponseEvent {
-    /// p A chunk of the streamed response payload. /p
+    /// A chunk of the streamed response payload.
     pub payload_chunk: Option<InvokeResponseStreamUpdate>,
-    /// p An object that's returned when the stream has ended and all the payload chunks have been returned. /p
+    /// An object that's returned when the stream has ended and all the payload chunks have been returned.
     pub invoke_complete: Option<InvokeWithResponseStreamCompleteEvent>,
 }
 rt::structure!(

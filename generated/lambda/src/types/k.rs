@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Lambda couldn't decrypt the environment variables because KMS access was denied. Check the Lambda function's KMS permissions. /p
+/// Lambda couldn't decrypt the environment variables because KMS access was denied. Check the Lambda function's KMS permissions.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsAccessDeniedException {
     pub type_: Option<String>,
@@ -17,7 +17,7 @@ pub static KMS_ACCESS_DENIED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(502u16, true));
-/// p Lambda couldn't decrypt the environment variables because the KMS key used is disabled. Check the Lambda function's KMS key settings. /p
+/// Lambda couldn't decrypt the environment variables because the KMS key used is disabled. Check the Lambda function's KMS key settings.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsDisabledException {
     pub type_: Option<String>,
@@ -29,7 +29,7 @@ pub static KMS_DISABLED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(502u16, true));
-/// p Lambda couldn't decrypt the environment variables because the state of the KMS key used is not valid for Decrypt. Check the function's KMS key settings. /p
+/// Lambda couldn't decrypt the environment variables because the state of the KMS key used is not valid for Decrypt. Check the function's KMS key settings.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsInvalidStateException {
     pub type_: Option<String>,
@@ -43,7 +43,7 @@ pub static KMS_INVALID_STATE_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(502u16, true));
-/// p Lambda couldn't decrypt the environment variables because the KMS key was not found. Check the function's KMS key settings. /p
+/// Lambda couldn't decrypt the environment variables because the KMS key was not found. Check the function's KMS key settings.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsNotFoundException {
     pub type_: Option<String>,
@@ -59,12 +59,21 @@ rt::string_enum! {
     pub enum KafkaEventSourceMappingConsumptionMode { Stream = "Stream", Queue = "Queue"
     }
 }
-/// p Specific access configuration settings that tell Lambda how to authenticate with your schema registry. /p p If you're working with an Glue schema registry, don't provide authentication details in this object. Instead, ensure that your execution role has the required permissions for Lambda to access your cluster. /p p If you're working with a Confluent schema registry, choose the authentication method in the code Type /code field, and provide the Secrets Manager secret ARN in the code URI /code field. /p
+/// Specific access configuration settings that tell Lambda how to authenticate with your schema registry.
+///
+/// If you're working with an Glue schema registry, don't provide authentication details in this object. Instead, ensure that your execution role has the required permissions for Lambda to access your cluster.
+///
+/// If you're working with a Confluent schema registry, choose the authentication method in the `Type` field, and provide the Secrets Manager secret ARN in the `URI` field.
 #[derive(Clone, Default, PartialEq)]
 pub struct KafkaSchemaRegistryAccessConfig {
-    /// p The type of authentication Lambda uses to access your schema registry. /p ul li p code BASIC AUTH /code – The Secrets Manager ARN of your secret key used for basic authentication with your Confluent schema registry. /p /li li p code CLIENT CERTIFICATE TLS AUTH /code – The Secrets Manager ARN of your secret key containing the certificate chain (X.509 PEM), private key (PKCS#8 PEM), and private key password (optional) used for mutual TLS authentication with your Confluent schema registry. /p /li li p code SERVER ROOT CA CERTIFICATE /code – The Secrets Manager ARN of your secret key containing the root CA certificate (X.509 PEM) used for TLS encryption with your Confluent schema registry. /p /li li p code OAUTHBEARER AUTH /code – The Secrets Manager ARN of your secret key containing the OAuth 2.0 credentials that Lambda uses to acquire an access token for your Confluent schema registry. For the contents of the secret, see a href="https://docs.aws.amazon.com/lambda/latest/dg/kafka-cluster-auth.html#smaa-auth-oauth-secret" Configuring the OAuth secret /a . /p /li /ul
+    /// The type of authentication Lambda uses to access your schema registry.
+    ///
+    /// - `BASIC_AUTH` – The Secrets Manager ARN of your secret key used for basic authentication with your Confluent schema registry.
+    /// - `CLIENT_CERTIFICATE_TLS_AUTH` – The Secrets Manager ARN of your secret key containing the certificate chain (X.509 PEM), private key (PKCS#8 PEM), and private key password (optional) used for mutual TLS authentication with your Confluent schema registry.
+    /// - `SERVER_ROOT_CA_CERTIFICATE` – The Secrets Manager ARN of your secret key containing the root CA certificate (X.509 PEM) used for TLS encryption with your Confluent schema registry.
+    /// - `OAUTHBEARER_AUTH` – The Secrets Manager ARN of your secret key containing the OAuth 2.0 credentials that Lambda uses to acquire an access token for your Confluent schema registry. For the contents of the secret, see [Configuring the OAuth secret](https://docs.aws.amazon.com/lambda/latest/dg/kafka-cluster-auth.html#smaa-auth-oauth-secret).
     pub type_: Option<KafkaSchemaRegistryAuthType>,
-    /// p The URI of the secret (Secrets Manager secret ARN) to authenticate with your schema registry. /p
+    /// The URI of the secret (Secrets Manager secret ARN) to authenticate with your schema registry.
     pub uri: Option<String>,
 }
 rt::structure!(
@@ -84,16 +93,22 @@ rt::string_enum! {
     ClientCertificateTlsAuth = "CLIENT_CERTIFICATE_TLS_AUTH", ServerRootCaCertificate =
     "SERVER_ROOT_CA_CERTIFICATE", OauthbearerAuth = "OAUTHBEARER_AUTH" }
 }
-/// p Specific configuration settings for a Kafka schema registry. /p
+/// Specific configuration settings for a Kafka schema registry.
 #[derive(Clone, Default, PartialEq)]
 pub struct KafkaSchemaRegistryConfig {
-    /// p The URI for your schema registry. The correct URI format depends on the type of schema registry you're using. /p ul li p For Glue schema registries, use the ARN of the registry. /p /li li p For Confluent schema registries, use the URL of the registry. /p /li /ul
+    /// The URI for your schema registry. The correct URI format depends on the type of schema registry you're using.
+    ///
+    /// - For Glue schema registries, use the ARN of the registry.
+    /// - For Confluent schema registries, use the URL of the registry.
     pub schema_registry_uri: Option<String>,
-    /// p The record format that Lambda delivers to your function after schema validation. /p ul li p Choose code JSON /code to have Lambda deliver the record to your function as a standard JSON object. /p /li li p Choose code SOURCE /code to have Lambda deliver the record to your function in its original source format. Lambda removes all schema metadata, such as the schema ID, before sending the record to your function. /p /li /ul
+    /// The record format that Lambda delivers to your function after schema validation.
+    ///
+    /// - Choose `JSON` to have Lambda deliver the record to your function as a standard JSON object.
+    /// - Choose `SOURCE` to have Lambda deliver the record to your function in its original source format. Lambda removes all schema metadata, such as the schema ID, before sending the record to your function.
     pub event_record_format: Option<SchemaRegistryEventRecordFormat>,
-    /// p An array of access configuration objects that tell Lambda how to authenticate with your schema registry. /p
+    /// An array of access configuration objects that tell Lambda how to authenticate with your schema registry.
     pub access_configs: Option<Vec<KafkaSchemaRegistryAccessConfig>>,
-    /// p An array of schema validation configuration objects, which tell Lambda the message attributes you want to validate and filter using your schema registry. /p
+    /// An array of schema validation configuration objects, which tell Lambda the message attributes you want to validate and filter using your schema registry.
     pub schema_validation_configs: Option<Vec<KafkaSchemaValidationConfig>>,
 }
 rt::structure!(
@@ -112,10 +127,10 @@ pub static KAFKA_SCHEMA_REGISTRY_CONFIG: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum KafkaSchemaValidationAttribute { Key = "KEY", Value = "VALUE" }
 }
-/// p Specific schema validation configuration settings that tell Lambda the message attributes you want to validate and filter using your schema registry. /p
+/// Specific schema validation configuration settings that tell Lambda the message attributes you want to validate and filter using your schema registry.
 #[derive(Clone, Default, PartialEq)]
 pub struct KafkaSchemaValidationConfig {
-    /// p The attributes you want your schema registry to validate and filter for. If you selected code JSON /code as the code EventRecordFormat /code , Lambda also deserializes the selected message attributes. /p
+    /// The attributes you want your schema registry to validate and filter for. If you selected `JSON` as the `EventRecordFormat`, Lambda also deserializes the selected message attributes.
     pub attribute: Option<KafkaSchemaValidationAttribute>,
 }
 rt::structure!(

@@ -3,14 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Configuration for Lambda-managed instances used by the capacity provider. /p
+/// Configuration for Lambda-managed instances used by the capacity provider.
 #[derive(Clone, Default, PartialEq)]
 pub struct LambdaManagedInstancesCapacityProviderConfig {
-    /// p The Amazon Resource Name (ARN) of the capacity provider. /p
+    /// The Amazon Resource Name (ARN) of the capacity provider.
     pub capacity_provider_arn: String,
-    /// p The maximum number of concurrent execution environments that can run on each compute instance. /p
+    /// The maximum number of concurrent execution environments that can run on each compute instance.
     pub per_execution_environment_max_concurrency: Option<i32>,
-    /// p The amount of memory in GiB allocated per vCPU for execution environments. /p
+    /// The amount of memory in GiB allocated per vCPU for execution environments.
     pub execution_environment_memory_gi_b_per_v_cpu: Option<f64>,
 }
 rt::structure!(
@@ -58,16 +58,16 @@ rt::string_enum! {
     "DisallowedByVpcEncryptionControl", IncompatibleAcceleratorInstanceTypes =
     "IncompatibleAcceleratorInstanceTypes", DependencyError = "DependencyError" }
 }
-/// p An a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html" Lambda layer /a . /p
+/// An [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct Layer {
-    /// p The Amazon Resource Name (ARN) of the function layer. /p
+    /// The Amazon Resource Name (ARN) of the function layer.
     pub arn: Option<String>,
-    /// p The size of the layer archive in bytes. /p
+    /// The size of the layer archive in bytes.
     pub code_size: Option<i64>,
-    /// p The Amazon Resource Name (ARN) for a signing profile version. /p
+    /// The Amazon Resource Name (ARN) for a signing profile version.
     pub signing_profile_version_arn: Option<String>,
-    /// p The Amazon Resource Name (ARN) of a signing job. /p
+    /// The Amazon Resource Name (ARN) of a signing job.
     pub signing_job_arn: Option<String>,
 }
 rt::structure!(
@@ -87,18 +87,21 @@ pub static LAYER_LIST: rt::Schema = rt::Schema::list(
     "LayerList",
     &[rt::m("member", &rt::STRING)],
 );
-/// p A ZIP archive that contains the contents of an a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html" Lambda layer /a . You can specify either an Amazon S3 location, or upload a layer archive directly. /p
+/// A ZIP archive that contains the contents of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). You can specify either an Amazon S3 location, or upload a layer archive directly.
 #[derive(Clone, Default, PartialEq)]
 pub struct LayerVersionContentInput {
-    /// p The Amazon S3 bucket of the layer archive. /p
+    /// The Amazon S3 bucket of the layer archive.
     pub s3_bucket: Option<String>,
-    /// p The Amazon S3 key of the layer archive. /p
+    /// The Amazon S3 key of the layer archive.
     pub s3_key: Option<String>,
-    /// p For versioned objects, the version of the layer archive object to use. /p
+    /// For versioned objects, the version of the layer archive object to use.
     pub s3_object_version: Option<String>,
-    /// p Specifies how the layer archive is stored. Valid values: /p ul li p code COPY /code (default) – Uploads a copy of your layer archive to Lambda. /p /li li p code REFERENCE /code – Lambda references the layer archive from the specified Amazon S3 bucket. /p /li /ul
+    /// Specifies how the layer archive is stored. Valid values:
+    ///
+    /// - `COPY` (default) – Uploads a copy of your layer archive to Lambda.
+    /// - `REFERENCE` – Lambda references the layer archive from the specified Amazon S3 bucket.
     pub s3_object_storage_mode: Option<S3ObjectStorageMode>,
-    /// p The base64-encoded contents of the layer archive. Amazon Web Services SDK and Amazon Web Services CLI clients handle the encoding for you. /p
+    /// The base64-encoded contents of the layer archive. Amazon Web Services SDK and Amazon Web Services CLI clients handle the encoding for you.
     pub zip_file: Option<rt::Blob>,
 }
 rt::structure!(
@@ -115,20 +118,20 @@ pub static LAYER_VERSION_CONTENT_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("ZipFile", &rt::BLOB).flags(rt::SENSITIVE),
     ],
 );
-/// p Details about a version of an a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html" Lambda layer /a . /p
+/// Details about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct LayerVersionContentOutput {
-    /// p A link to the layer archive in Amazon S3 that is valid for 10 minutes. /p
+    /// A link to the layer archive in Amazon S3 that is valid for 10 minutes.
     pub location: Option<String>,
-    /// p The SHA-256 hash of the layer archive. /p
+    /// The SHA-256 hash of the layer archive.
     pub code_sha256: Option<String>,
-    /// p The size of the layer archive in bytes. /p
+    /// The size of the layer archive in bytes.
     pub code_size: Option<i64>,
-    /// p The Amazon Resource Name (ARN) for a signing profile version. /p
+    /// The Amazon Resource Name (ARN) for a signing profile version.
     pub signing_profile_version_arn: Option<String>,
-    /// p The Amazon Resource Name (ARN) of a signing job. /p
+    /// The Amazon Resource Name (ARN) of a signing job.
     pub signing_job_arn: Option<String>,
-    /// p The resolved Amazon S3 object that contains the layer archive. /p
+    /// The resolved Amazon S3 object that contains the layer archive.
     pub resolved_s3_object: Option<ResolvedS3Object>,
 }
 rt::structure!(
@@ -151,22 +154,26 @@ pub static LAYER_VERSIONS_LIST: rt::Schema = rt::Schema::list(
     "LayerVersionsList",
     &[rt::m("member", &LAYER_VERSIONS_LIST_ITEM)],
 );
-/// p Details about a version of an a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html" Lambda layer /a . /p
+/// Details about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct LayerVersionsListItem {
-    /// p The ARN of the layer version. /p
+    /// The ARN of the layer version.
     pub layer_version_arn: Option<String>,
-    /// p The version number. /p
+    /// The version number.
     pub version: Option<i64>,
-    /// p The description of the version. /p
+    /// The description of the version.
     pub description: Option<String>,
-    /// p The date that the version was created, in ISO 8601 format. For example, code 2018-11-27T15:10:45.123+0000 /code . /p
+    /// The date that the version was created, in ISO 8601 format. For example, `2018-11-27T15:10:45.123+0000`.
     pub created_date: Option<String>,
-    /// p A list of compatible a href="https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html" instruction set architectures /a . /p
+    /// A list of compatible [instruction set architectures](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
     pub compatible_architectures: Option<Vec<Architecture>>,
-    /// p The layer's compatible runtimes. /p p The following list includes deprecated runtimes. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels" Runtime use after deprecation /a . /p p For a list of all currently supported runtimes, see a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported" Supported runtimes /a . /p
+    /// The layer's compatible runtimes.
+    ///
+    /// The following list includes deprecated runtimes. For more information, see [Runtime use after deprecation](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
+    ///
+    /// For a list of all currently supported runtimes, see [Supported runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
     pub compatible_runtimes: Option<Vec<Runtime>>,
-    /// p The layer's open-source license. /p
+    /// The layer's open-source license.
     pub license_info: Option<String>,
 }
 rt::structure!(
@@ -190,14 +197,14 @@ pub static LAYERS_LIST: rt::Schema = rt::Schema::list(
     "LayersList",
     &[rt::m("member", &LAYERS_LIST_ITEM)],
 );
-/// p Details about an a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html" Lambda layer /a . /p
+/// Details about an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct LayersListItem {
-    /// p The name of the layer. /p
+    /// The name of the layer.
     pub layer_name: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the function layer. /p
+    /// The Amazon Resource Name (ARN) of the function layer.
     pub layer_arn: Option<String>,
-    /// p The newest version of the layer. /p
+    /// The newest version of the layer.
     pub latest_matching_version: Option<LayerVersionsListItem>,
 }
 rt::structure!(
@@ -218,13 +225,21 @@ pub static LAYERS_REFERENCE_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAliasesRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b - code MyFunction /code . /p /li li p b Function ARN /b - code arn:aws:lambda:us-west-2:123456789012:function:MyFunction /code . /p /li li p b Partial ARN /b - code 123456789012:function:MyFunction /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** - `MyFunction`.
+    /// - **Function ARN** - `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+    /// - **Partial ARN** - `123456789012:function:MyFunction`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p Specify a function version to only list aliases that invoke that version. /p
+    /// Specify a function version to only list aliases that invoke that version.
     pub function_version: Option<String>,
-    /// p Specify the pagination token that's returned by a previous request to retrieve the next page of results. /p
+    /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
     pub marker: Option<String>,
-    /// p Limit the number of aliases returned. /p
+    /// Limit the number of aliases returned.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -244,9 +259,9 @@ pub static LIST_ALIASES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAliasesResponse {
-    /// p The pagination token that's included if more results are available. /p
+    /// The pagination token that's included if more results are available.
     pub next_marker: Option<String>,
-    /// p A list of aliases. /p
+    /// A list of aliases.
     pub aliases: Option<Vec<AliasConfiguration>>,
 }
 rt::structure!(
@@ -258,11 +273,11 @@ pub static LIST_ALIASES_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCapacityProvidersRequest {
-    /// p Filter capacity providers by their current state. /p
+    /// Filter capacity providers by their current state.
     pub state: Option<CapacityProviderState>,
-    /// p Specify the pagination token that's returned by a previous request to retrieve the next page of results. /p
+    /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
     pub marker: Option<String>,
-    /// p The maximum number of capacity providers to return. /p
+    /// The maximum number of capacity providers to return.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -279,9 +294,9 @@ pub static LIST_CAPACITY_PROVIDERS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCapacityProvidersResponse {
-    /// p A list of capacity providers in your account. /p
+    /// A list of capacity providers in your account.
     pub capacity_providers: Vec<CapacityProvider>,
-    /// p The pagination token that's included if more results are available. /p
+    /// The pagination token that's included if more results are available.
     pub next_marker: Option<String>,
 }
 rt::structure!(
@@ -297,9 +312,9 @@ pub static LIST_CAPACITY_PROVIDERS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCodeSigningConfigsRequest {
-    /// p Specify the pagination token that's returned by a previous request to retrieve the next page of results. /p
+    /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
     pub marker: Option<String>,
-    /// p Maximum number of items to return. /p
+    /// Maximum number of items to return.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -315,9 +330,9 @@ pub static LIST_CODE_SIGNING_CONFIGS_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCodeSigningConfigsResponse {
-    /// p The pagination token that's included if more results are available. /p
+    /// The pagination token that's included if more results are available.
     pub next_marker: Option<String>,
-    /// p The code signing configurations /p
+    /// The code signing configurations
     pub code_signing_configs: Option<Vec<CodeSigningConfig>>,
 }
 rt::structure!(
@@ -333,23 +348,32 @@ pub static LIST_CODE_SIGNING_CONFIGS_RESPONSE: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDurableExecutionsByFunctionRequest {
-    /// p The name or ARN of the Lambda function. You can specify a function name, a partial ARN, or a full ARN. /p
+    /// The name or ARN of the Lambda function. You can specify a function name, a partial ARN, or a full ARN.
     pub function_name: String,
-    /// p The function version to filter executions by. If you don't specify a qualifier, this operation returns executions across all versions of the Lambda function. /p
+    /// The function version to filter executions by. If you don't specify a qualifier, this operation returns executions across all versions of the Lambda function.
     pub qualifier: Option<String>,
-    /// p Filter executions by name. Only executions with names that matches this string are returned. /p
+    /// Filter executions by name. Only executions with names that matches this string are returned.
     pub durable_execution_name: Option<String>,
-    /// p Filters the executions by status. Specify one of the following values: /p ul li p code RUNNING /code – The execution is running or waiting for pending operations to complete. /p /li li p code PAUSING /code – The execution is waiting for an in-progress invocation to reach its next checkpoint before it pauses. /p /li li p code PAUSED /code – The execution is paused, and Lambda doesn't invoke your function. /p /li li p code SUCCEEDED /code – The execution completed successfully. /p /li li p code FAILED /code – The execution completed with an error. /p /li li p code TIMED OUT /code – The execution exceeded its execution timeout. /p /li li p code STOPPED /code – A code StopDurableExecution /code request stopped the execution. /p /li li p code DELETING /code – A code DeleteDurableExecution /code request is deleting the execution and its data. /p /li /ul
+    /// Filters the executions by status. Specify one of the following values:
+    ///
+    /// - `RUNNING` – The execution is running or waiting for pending operations to complete.
+    /// - `PAUSING` – The execution is waiting for an in-progress invocation to reach its next checkpoint before it pauses.
+    /// - `PAUSED` – The execution is paused, and Lambda doesn't invoke your function.
+    /// - `SUCCEEDED` – The execution completed successfully.
+    /// - `FAILED` – The execution completed with an error.
+    /// - `TIMED_OUT` – The execution exceeded its execution timeout.
+    /// - `STOPPED` – A `StopDurableExecution` request stopped the execution.
+    /// - `DELETING` – A `DeleteDurableExecution` request is deleting the execution and its data.
     pub statuses: Option<Vec<ExecutionStatus>>,
-    /// p Filter executions that started after this timestamp (ISO 8601 format). /p
+    /// Filter executions that started after this timestamp (ISO 8601 format).
     pub started_after: Option<rt::DateTime>,
-    /// p Filter executions that started before this timestamp (ISO 8601 format). /p
+    /// Filter executions that started before this timestamp (ISO 8601 format).
     pub started_before: Option<rt::DateTime>,
-    /// p Set to true to return results in chronological order (oldest first). Default is false. /p
+    /// Set to true to return results in chronological order (oldest first). Default is false.
     pub reverse_order: Option<bool>,
-    /// p Pagination token from a previous request to continue retrieving results. /p
+    /// Pagination token from a previous request to continue retrieving results.
     pub marker: Option<String>,
-    /// p Maximum number of executions to return (1-1000). Default is 100. /p
+    /// Maximum number of executions to return (1-1000). Default is 100.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -373,12 +397,12 @@ pub static LIST_DURABLE_EXECUTIONS_BY_FUNCTION_REQUEST: rt::Schema = rt::Schema:
         rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems"),
     ],
 );
-/// p The response from the ListDurableExecutionsByFunction operation, containing a list of durable executions and pagination information. /p
+/// The response from the ListDurableExecutionsByFunction operation, containing a list of durable executions and pagination information.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDurableExecutionsByFunctionResponse {
-    /// p List of durable execution summaries matching the filter criteria. /p
+    /// List of durable execution summaries matching the filter criteria.
     pub durable_executions: Option<Vec<Execution>>,
-    /// p Pagination token for retrieving additional results. Present only if there are more results available. /p
+    /// Pagination token for retrieving additional results. Present only if there are more results available.
     pub next_marker: Option<String>,
 }
 rt::structure!(
@@ -392,13 +416,29 @@ pub static LIST_DURABLE_EXECUTIONS_BY_FUNCTION_RESPONSE: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEventSourceMappingsRequest {
-    /// p The Amazon Resource Name (ARN) of the event source. /p ul li p b Amazon Kinesis /b – The ARN of the data stream or a stream consumer. /p /li li p b Amazon DynamoDB Streams /b – The ARN of the stream. /p /li li p b Amazon Simple Queue Service /b – The ARN of the queue. /p /li li p b Amazon Managed Streaming for Apache Kafka /b – The ARN of the cluster or the ARN of the VPC connection (for a href="https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#msk-multi-vpc" cross-account event source mappings /a ). /p /li li p b Amazon MQ /b – The ARN of the broker. /p /li li p b Amazon DocumentDB /b – The ARN of the DocumentDB change stream. /p /li /ul
+    /// The Amazon Resource Name (ARN) of the event source.
+    ///
+    /// - **Amazon Kinesis** – The ARN of the data stream or a stream consumer.
+    /// - **Amazon DynamoDB Streams** – The ARN of the stream.
+    /// - **Amazon Simple Queue Service** – The ARN of the queue.
+    /// - **Amazon Managed Streaming for Apache Kafka** – The ARN of the cluster or the ARN of the VPC connection (for [cross-account event source mappings](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#msk-multi-vpc)).
+    /// - **Amazon MQ** – The ARN of the broker.
+    /// - **Amazon DocumentDB** – The ARN of the DocumentDB change stream.
     pub event_source_arn: Option<String>,
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b – code MyFunction /code . /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:MyFunction /code . /p /li li p b Version or Alias ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:MyFunction:PROD /code . /p /li li p b Partial ARN /b – code 123456789012:function:MyFunction /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it's limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `MyFunction`.
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+    /// - **Version or Alias ARN** – `arn:aws:lambda:us-west-2:123456789012:function:MyFunction:PROD`.
+    /// - **Partial ARN** – `123456789012:function:MyFunction`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it's limited to 64 characters in length.
     pub function_name: Option<String>,
-    /// p A pagination token returned by a previous call. /p
+    /// A pagination token returned by a previous call.
     pub marker: Option<String>,
-    /// p The maximum number of event source mappings to return. Note that ListEventSourceMappings returns a maximum of 100 items in each response, even if you set the number higher. /p
+    /// The maximum number of event source mappings to return. Note that ListEventSourceMappings returns a maximum of 100 items in each response, even if you set the number higher.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -416,9 +456,9 @@ pub static LIST_EVENT_SOURCE_MAPPINGS_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEventSourceMappingsResponse {
-    /// p A pagination token that's returned when the response doesn't contain all event source mappings. /p
+    /// A pagination token that's returned when the response doesn't contain all event source mappings.
     pub next_marker: Option<String>,
-    /// p A list of event source mappings. /p
+    /// A list of event source mappings.
     pub event_source_mappings: Option<Vec<EventSourceMappingConfiguration>>,
 }
 rt::structure!(
@@ -434,11 +474,19 @@ pub static LIST_EVENT_SOURCE_MAPPINGS_RESPONSE: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionEventInvokeConfigsRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b - code my-function /code . /p /li li p b Function ARN /b - code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b - code 123456789012:function:my-function /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** - `my-function`.
+    /// - **Function ARN** - `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** - `123456789012:function:my-function`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p Specify the pagination token that's returned by a previous request to retrieve the next page of results. /p
+    /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
     pub marker: Option<String>,
-    /// p The maximum number of configurations to return. /p
+    /// The maximum number of configurations to return.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -457,9 +505,9 @@ pub static LIST_FUNCTION_EVENT_INVOKE_CONFIGS_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionEventInvokeConfigsResponse {
-    /// p A list of configurations. /p
+    /// A list of configurations.
     pub function_event_invoke_configs: Option<Vec<FunctionEventInvokeConfig>>,
-    /// p The pagination token that's included if more results are available. /p
+    /// The pagination token that's included if more results are available.
     pub next_marker: Option<String>,
 }
 rt::structure!(
@@ -475,11 +523,19 @@ pub static LIST_FUNCTION_EVENT_INVOKE_CONFIGS_RESPONSE: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionUrlConfigsRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code . /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function`.
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p Specify the pagination token that's returned by a previous request to retrieve the next page of results. /p
+    /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
     pub marker: Option<String>,
-    /// p The maximum number of function URLs to return in the response. Note that code ListFunctionUrlConfigs /code returns a maximum of 50 items in each response, even if you set the number higher. /p
+    /// The maximum number of function URLs to return in the response. Note that `ListFunctionUrlConfigs` returns a maximum of 50 items in each response, even if you set the number higher.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -498,9 +554,9 @@ pub static LIST_FUNCTION_URL_CONFIGS_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionUrlConfigsResponse {
-    /// p A list of function URL configurations. /p
+    /// A list of function URL configurations.
     pub function_url_configs: Vec<FunctionUrlConfig>,
-    /// p The pagination token that's included if more results are available. /p
+    /// The pagination token that's included if more results are available.
     pub next_marker: Option<String>,
 }
 rt::structure!(
@@ -516,11 +572,11 @@ pub static LIST_FUNCTION_URL_CONFIGS_RESPONSE: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionVersionsByCapacityProviderRequest {
-    /// p The name of the capacity provider to list function versions for. /p
+    /// The name of the capacity provider to list function versions for.
     pub capacity_provider_name: String,
-    /// p Specify the pagination token that's returned by a previous request to retrieve the next page of results. /p
+    /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
     pub marker: Option<String>,
-    /// p The maximum number of function versions to return in the response. /p
+    /// The maximum number of function versions to return in the response.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -540,11 +596,11 @@ pub static LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_REQUEST: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionVersionsByCapacityProviderResponse {
-    /// p The Amazon Resource Name (ARN) of the capacity provider. /p
+    /// The Amazon Resource Name (ARN) of the capacity provider.
     pub capacity_provider_arn: String,
-    /// p A list of function versions that use the specified capacity provider. /p
+    /// A list of function versions that use the specified capacity provider.
     pub function_versions: Vec<FunctionVersionsByCapacityProviderListItem>,
-    /// p The pagination token that's included if more results are available. /p
+    /// The pagination token that's included if more results are available.
     pub next_marker: Option<String>,
 }
 rt::structure!(
@@ -563,11 +619,11 @@ pub static LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_RESPONSE: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionsByCodeSigningConfigRequest {
-    /// p The The Amazon Resource Name (ARN) of the code signing configuration. /p
+    /// The The Amazon Resource Name (ARN) of the code signing configuration.
     pub code_signing_config_arn: String,
-    /// p Specify the pagination token that's returned by a previous request to retrieve the next page of results. /p
+    /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
     pub marker: Option<String>,
-    /// p Maximum number of items to return. /p
+    /// Maximum number of items to return.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -587,9 +643,9 @@ pub static LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionsByCodeSigningConfigResponse {
-    /// p The pagination token that's included if more results are available. /p
+    /// The pagination token that's included if more results are available.
     pub next_marker: Option<String>,
-    /// p The function ARNs. /p
+    /// The function ARNs.
     pub function_arns: Option<Vec<String>>,
 }
 rt::structure!(
@@ -602,13 +658,13 @@ pub static LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG_RESPONSE: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionsRequest {
-    /// p For Lambda@Edge functions, the Amazon Web Services Region of the master function. For example, code us-east-1 /code filters the list of functions to include only Lambda@Edge functions replicated from a master function in US East (N. Virginia). If specified, you must set code FunctionVersion /code to code ALL /code . /p
+    /// For Lambda@Edge functions, the Amazon Web Services Region of the master function. For example, `us-east-1` filters the list of functions to include only Lambda@Edge functions replicated from a master function in US East (N. Virginia). If specified, you must set `FunctionVersion` to `ALL`.
     pub master_region: Option<String>,
-    /// p Set to code ALL /code to include entries for all published versions of each function. /p
+    /// Set to `ALL` to include entries for all published versions of each function.
     pub function_version: Option<FunctionVersion>,
-    /// p Specify the pagination token that's returned by a previous request to retrieve the next page of results. /p
+    /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
     pub marker: Option<String>,
-    /// p The maximum number of functions to return in the response. Note that code ListFunctions /code returns a maximum of 50 items in each response, even if you set the number higher. /p
+    /// The maximum number of functions to return in the response. Note that `ListFunctions` returns a maximum of 50 items in each response, even if you set the number higher.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -624,12 +680,12 @@ pub static LIST_FUNCTIONS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems"),
     ],
 );
-/// p A list of Lambda functions. /p
+/// A list of Lambda functions.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionsResponse {
-    /// p The pagination token that's included if more results are available. /p
+    /// The pagination token that's included if more results are available.
     pub next_marker: Option<String>,
-    /// p A list of Lambda functions. /p
+    /// A list of Lambda functions.
     pub functions: Option<Vec<FunctionConfiguration>>,
 }
 rt::structure!(
@@ -641,15 +697,19 @@ pub static LIST_FUNCTIONS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLayerVersionsRequest {
-    /// p The compatible a href="https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html" instruction set architecture /a . /p
+    /// The compatible [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
     pub compatible_architecture: Option<Architecture>,
-    /// p A runtime identifier. /p p The following list includes deprecated runtimes. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels" Runtime use after deprecation /a . /p p For a list of all currently supported runtimes, see a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported" Supported runtimes /a . /p
+    /// A runtime identifier.
+    ///
+    /// The following list includes deprecated runtimes. For more information, see [Runtime use after deprecation](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
+    ///
+    /// For a list of all currently supported runtimes, see [Supported runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
     pub compatible_runtime: Option<Runtime>,
-    /// p The name or Amazon Resource Name (ARN) of the layer. /p
+    /// The name or Amazon Resource Name (ARN) of the layer.
     pub layer_name: String,
-    /// p A pagination token returned by a previous call. /p
+    /// A pagination token returned by a previous call.
     pub marker: Option<String>,
-    /// p The maximum number of versions to return. /p
+    /// The maximum number of versions to return.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -669,9 +729,9 @@ pub static LIST_LAYER_VERSIONS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLayerVersionsResponse {
-    /// p A pagination token returned when the response doesn't contain all versions. /p
+    /// A pagination token returned when the response doesn't contain all versions.
     pub next_marker: Option<String>,
-    /// p A list of versions. /p
+    /// A list of versions.
     pub layer_versions: Option<Vec<LayerVersionsListItem>>,
 }
 rt::structure!(
@@ -684,13 +744,17 @@ pub static LIST_LAYER_VERSIONS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLayersRequest {
-    /// p The compatible a href="https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html" instruction set architecture /a . /p
+    /// The compatible [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
     pub compatible_architecture: Option<Architecture>,
-    /// p A runtime identifier. /p p The following list includes deprecated runtimes. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels" Runtime use after deprecation /a . /p p For a list of all currently supported runtimes, see a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported" Supported runtimes /a . /p
+    /// A runtime identifier.
+    ///
+    /// The following list includes deprecated runtimes. For more information, see [Runtime use after deprecation](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
+    ///
+    /// For a list of all currently supported runtimes, see [Supported runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
     pub compatible_runtime: Option<Runtime>,
-    /// p A pagination token returned by a previous call. /p
+    /// A pagination token returned by a previous call.
     pub marker: Option<String>,
-    /// p The maximum number of layers to return. /p
+    /// The maximum number of layers to return.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -709,9 +773,9 @@ pub static LIST_LAYERS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLayersResponse {
-    /// p A pagination token returned when the response doesn't contain all layers. /p
+    /// A pagination token returned when the response doesn't contain all layers.
     pub next_marker: Option<String>,
-    /// p A list of function layers. /p
+    /// A list of function layers.
     pub layers: Option<Vec<LayersListItem>>,
 }
 rt::structure!(ListLayersResponse, LIST_LAYERS_RESPONSE, 0 => next_marker, 1 => layers);
@@ -721,11 +785,19 @@ pub static LIST_LAYERS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListProvisionedConcurrencyConfigsRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code . /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function`.
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p Specify the pagination token that's returned by a previous request to retrieve the next page of results. /p
+    /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
     pub marker: Option<String>,
-    /// p Specify a number to limit the number of configurations returned. /p
+    /// Specify a number to limit the number of configurations returned.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -745,11 +817,11 @@ pub static LIST_PROVISIONED_CONCURRENCY_CONFIGS_REQUEST: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListProvisionedConcurrencyConfigsResponse {
-    /// p A list of provisioned concurrency configurations. /p
+    /// A list of provisioned concurrency configurations.
     pub provisioned_concurrency_configs: Option<
         Vec<ProvisionedConcurrencyConfigListItem>,
     >,
-    /// p The pagination token that's included if more results are available. /p
+    /// The pagination token that's included if more results are available.
     pub next_marker: Option<String>,
 }
 rt::structure!(
@@ -766,7 +838,7 @@ pub static LIST_PROVISIONED_CONCURRENCY_CONFIGS_RESPONSE: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsRequest {
-    /// p The resource's Amazon Resource Name (ARN). Note: Lambda does not support adding tags to function aliases or versions. /p
+    /// The resource's Amazon Resource Name (ARN). Note: Lambda does not support adding tags to function aliases or versions.
     pub resource: String,
 }
 rt::structure!(ListTagsRequest, LIST_TAGS_REQUEST, 0 => resource);
@@ -776,7 +848,7 @@ pub static LIST_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsResponse {
-    /// p The function's tags. /p
+    /// The function's tags.
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(ListTagsResponse, LIST_TAGS_RESPONSE, 0 => tags);
@@ -786,11 +858,19 @@ pub static LIST_TAGS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListVersionsByFunctionRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b - code MyFunction /code . /p /li li p b Function ARN /b - code arn:aws:lambda:us-west-2:123456789012:function:MyFunction /code . /p /li li p b Partial ARN /b - code 123456789012:function:MyFunction /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** - `MyFunction`.
+    /// - **Function ARN** - `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+    /// - **Partial ARN** - `123456789012:function:MyFunction`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p Specify the pagination token that's returned by a previous request to retrieve the next page of results. /p
+    /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
     pub marker: Option<String>,
-    /// p The maximum number of versions to return. Note that code ListVersionsByFunction /code returns a maximum of 50 items in each response, even if you set the number higher. /p
+    /// The maximum number of versions to return. Note that `ListVersionsByFunction` returns a maximum of 50 items in each response, even if you set the number higher.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -809,9 +889,9 @@ pub static LIST_VERSIONS_BY_FUNCTION_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListVersionsByFunctionResponse {
-    /// p The pagination token that's included if more results are available. /p
+    /// The pagination token that's included if more results are available.
     pub next_marker: Option<String>,
-    /// p A list of Lambda function versions. /p
+    /// A list of Lambda function versions.
     pub versions: Option<Vec<FunctionConfiguration>>,
 }
 rt::structure!(
@@ -828,16 +908,16 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum LogType { None = "None", Tail = "Tail" }
 }
-/// p The function's Amazon CloudWatch Logs configuration settings. /p
+/// The function's Amazon CloudWatch Logs configuration settings.
 #[derive(Clone, Default, PartialEq)]
 pub struct LoggingConfig {
-    /// p The format in which Lambda sends your function's application and system logs to CloudWatch. Select between plain text and structured JSON. /p
+    /// The format in which Lambda sends your function's application and system logs to CloudWatch. Select between plain text and structured JSON.
     pub log_format: Option<LogFormat>,
-    /// p Set this property to filter the application logs for your function that Lambda sends to CloudWatch. Lambda only sends application logs at the selected level of detail and lower, where code TRACE /code is the highest level and code FATAL /code is the lowest. /p
+    /// Set this property to filter the application logs for your function that Lambda sends to CloudWatch. Lambda only sends application logs at the selected level of detail and lower, where `TRACE` is the highest level and `FATAL` is the lowest.
     pub application_log_level: Option<ApplicationLogLevel>,
-    /// p Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of detail and lower, where code DEBUG /code is the highest level and code WARN /code is the lowest. /p
+    /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of detail and lower, where `DEBUG` is the highest level and `WARN` is the lowest.
     pub system_log_level: Option<SystemLogLevel>,
-    /// p The name of the Amazon CloudWatch log group the function sends logs to. By default, Lambda functions send logs to a default log group named code /aws/lambda/&lt;function name&gt; /code . To use a different log group, enter an existing log group or enter a new log group name. /p
+    /// The name of the Amazon CloudWatch log group the function sends logs to. By default, Lambda functions send logs to a default log group named `/aws/lambda/<function name>`. To use a different log group, enter an existing log group or enter a new log group name.
     pub log_group: Option<String>,
 }
 rt::structure!(

@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The Lambda function doesn't support the invocation mode requested. For example, calling code Invoke /code with code InvocationType=RequestResponse /code on a function configured for asynchronous-only invocation, or vice versa. For more information about invocation types, see a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-options.html" Invoking Lambda functions /a . /p
+/// The Lambda function doesn't support the invocation mode requested. For example, calling `Invoke` with `InvocationType=RequestResponse` on a function configured for asynchronous-only invocation, or vice versa. For more information about invocation types, see [Invoking Lambda functions](https://docs.aws.amazon.com/lambda/latest/dg/invocation-options.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct ModeNotSupportedException {
-    /// p The exception type. /p
+    /// The exception type.
     pub type_: Option<String>,
-    /// p The exception message. /p
+    /// The exception message.
     pub message: Option<String>,
 }
 rt::structure!(

@@ -3,10 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The function has no published versions available. /p
+/// The function has no published versions available.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoPublishedVersionException {
-    /// p The exception type. /p
+    /// The exception type.
     pub type_: Option<String>,
     pub message: Option<String>,
 }

@@ -3,10 +3,16 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p A destination for events that failed processing. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations" Adding a destination /a . /p
+/// A destination for events that failed processing. For more information, see [Adding a destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
 #[derive(Clone, Default, PartialEq)]
 pub struct OnFailure {
-    /// p The Amazon Resource Name (ARN) of the destination resource. /p p To retain records of failed invocations from a href="https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html" Kinesis /a , a href="https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html" DynamoDB /a , a href="https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html" self-managed Apache Kafka /a , or a href="https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html" Amazon MSK /a , you can configure an Amazon SNS topic, Amazon SQS queue, Amazon S3 bucket, or Kafka topic as the destination. /p note p Amazon SNS destinations have a message size limit of 256 KB. If the combined size of the function request and response payload exceeds the limit, Lambda will drop the payload when sending code OnFailure /code event to the destination. For details on this behavior, refer to a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html" Retaining records of asynchronous invocations /a . /p /note p To retain records of failed invocations from a href="https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html" Kinesis /a , a href="https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html" DynamoDB /a , a href="https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-smaa-onfailure-destination" self-managed Kafka /a or a href="https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-onfailure-destination" Amazon MSK /a , you can configure an Amazon SNS topic, Amazon SQS queue, or Amazon S3 bucket as the destination. /p
+    /// The Amazon Resource Name (ARN) of the destination resource.
+    ///
+    /// To retain records of failed invocations from [Kinesis](https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html), [DynamoDB](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html), [self-managed Apache Kafka](https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html), or [Amazon MSK](https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html), you can configure an Amazon SNS topic, Amazon SQS queue, Amazon S3 bucket, or Kafka topic as the destination.
+    ///
+    /// **Note:** Amazon SNS destinations have a message size limit of 256 KB. If the combined size of the function request and response payload exceeds the limit, Lambda will drop the payload when sending `OnFailure` event to the destination. For details on this behavior, refer to [Retaining records of asynchronous invocations](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+    ///
+    /// To retain records of failed invocations from [Kinesis](https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html), [DynamoDB](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html), [self-managed Kafka](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-smaa-onfailure-destination) or [Amazon MSK](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-onfailure-destination), you can configure an Amazon SNS topic, Amazon SQS queue, or Amazon S3 bucket as the destination.
     pub destination: Option<String>,
 }
 rt::structure!(OnFailure, ON_FAILURE, 0 => destination);
@@ -14,10 +20,16 @@ pub static ON_FAILURE: rt::Schema = rt::Schema::structure(
     "OnFailure",
     &[rt::m("Destination", &rt::STRING)],
 );
-/// p A destination for events that were processed successfully. /p p To retain records of successful a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-async-destinations" asynchronous invocations /a , you can configure an Amazon SNS topic, Amazon SQS queue, Lambda function, or Amazon EventBridge event bus as the destination. /p note p code OnSuccess /code is not supported in code CreateEventSourceMapping /code or code UpdateEventSourceMapping /code requests. /p /note
+/// A destination for events that were processed successfully.
+///
+/// To retain records of successful [asynchronous invocations](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-async-destinations), you can configure an Amazon SNS topic, Amazon SQS queue, Lambda function, or Amazon EventBridge event bus as the destination.
+///
+/// **Note:** `OnSuccess` is not supported in `CreateEventSourceMapping` or `UpdateEventSourceMapping` requests.
 #[derive(Clone, Default, PartialEq)]
 pub struct OnSuccess {
-    /// p The Amazon Resource Name (ARN) of the destination resource. /p note p Amazon SNS destinations have a message size limit of 256 KB. If the combined size of the function request and response payload exceeds the limit, Lambda will drop the payload when sending code OnFailure /code event to the destination. For details on this behavior, refer to a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html" Retaining records of asynchronous invocations /a . /p /note
+    /// The Amazon Resource Name (ARN) of the destination resource.
+    ///
+    /// **Note:** Amazon SNS destinations have a message size limit of 256 KB. If the combined size of the function request and response payload exceeds the limit, Lambda will drop the payload when sending `OnFailure` event to the destination. For details on this behavior, refer to [Retaining records of asynchronous invocations](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
     pub destination: Option<String>,
 }
 rt::structure!(OnSuccess, ON_SUCCESS, 0 => destination);
@@ -25,32 +37,32 @@ pub static ON_SUCCESS: rt::Schema = rt::Schema::structure(
     "OnSuccess",
     &[rt::m("Destination", &rt::STRING)],
 );
-/// p Information about an operation within a durable execution. /p
+/// Information about an operation within a durable execution.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationShape {
-    /// p The unique identifier for this operation. /p
+    /// The unique identifier for this operation.
     pub id: String,
-    /// p The unique identifier of the parent operation, if this operation is running within a child context. /p
+    /// The unique identifier of the parent operation, if this operation is running within a child context.
     pub parent_id: Option<String>,
-    /// p The customer-provided name for this operation. /p
+    /// The customer-provided name for this operation.
     pub name: Option<String>,
-    /// p The type of operation. /p
+    /// The type of operation.
     pub type_: OperationType,
-    /// p The subtype of the operation, providing additional categorization. /p
+    /// The subtype of the operation, providing additional categorization.
     pub sub_type: Option<String>,
-    /// p The date and time when the operation started, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). /p
+    /// The date and time when the operation started, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub start_timestamp: rt::DateTime,
-    /// p The date and time when the operation ended, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). /p
+    /// The date and time when the operation ended, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub end_timestamp: Option<rt::DateTime>,
-    /// p The current status of the operation. /p
+    /// The current status of the operation.
     pub status: OperationStatus,
-    /// p Details about the execution, if this operation represents an execution. /p
+    /// Details about the execution, if this operation represents an execution.
     pub execution_details: Option<ExecutionDetails>,
-    /// p Details about the context, if this operation represents a context. /p
+    /// Details about the context, if this operation represents a context.
     pub context_details: Option<ContextDetails>,
-    /// p Details about the step, if this operation represents a step. /p
+    /// Details about the step, if this operation represents a step.
     pub step_details: Option<StepDetails>,
-    /// p Details about the wait operation, if this operation represents a wait. /p
+    /// Details about the wait operation, if this operation represents a wait.
     pub wait_details: Option<WaitDetails>,
     pub callback_details: Option<CallbackDetails>,
     pub chained_invoke_details: Option<ChainedInvokeDetails>,
@@ -93,30 +105,30 @@ rt::string_enum! {
     pub enum OperationType { Execution = "EXECUTION", Context = "CONTEXT", Step = "STEP",
     Wait = "WAIT", Callback = "CALLBACK", ChainedInvoke = "CHAINED_INVOKE" }
 }
-/// p An update to be applied to an operation during checkpointing. /p
+/// An update to be applied to an operation during checkpointing.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationUpdate {
-    /// p The unique identifier for this operation. /p
+    /// The unique identifier for this operation.
     pub id: String,
-    /// p The unique identifier of the parent operation, if this operation is running within a child context. /p
+    /// The unique identifier of the parent operation, if this operation is running within a child context.
     pub parent_id: Option<String>,
-    /// p The customer-provided name for this operation. /p
+    /// The customer-provided name for this operation.
     pub name: Option<String>,
-    /// p The type of operation to update. /p
+    /// The type of operation to update.
     pub type_: OperationType,
-    /// p The subtype of the operation, providing additional categorization. /p
+    /// The subtype of the operation, providing additional categorization.
     pub sub_type: Option<String>,
-    /// p The action to take on the operation. /p
+    /// The action to take on the operation.
     pub action: OperationAction,
-    /// p The payload for successful operations. The maximum payload size is 6 MB for synchronous code EXECUTION /code operations (RequestResponse invocationType), and 1 MB for asynchronous code EXECUTION /code (Event invocationType), code CHAINED INVOKE /code , code CONTEXT /code , code STEP /code , code WAIT /code , and code CALLBACK /code operations. /p
+    /// The payload for successful operations. The maximum payload size is 6 MB for synchronous `EXECUTION` operations (RequestResponse invocationType), and 1 MB for asynchronous `EXECUTION` (Event invocationType), `CHAINED_INVOKE`, `CONTEXT`, `STEP`, `WAIT`, and `CALLBACK` operations.
     pub payload: Option<String>,
-    /// p The error information for failed operations. The combined size of all error fields is limited to 1 MB. /p
+    /// The error information for failed operations. The combined size of all error fields is limited to 1 MB.
     pub error: Option<ErrorObject>,
-    /// p Options for context operations. /p
+    /// Options for context operations.
     pub context_options: Option<ContextOptions>,
-    /// p Options for step operations. /p
+    /// Options for step operations.
     pub step_options: Option<StepOptions>,
-    /// p Options for wait operations. /p
+    /// Options for wait operations.
     pub wait_options: Option<WaitOptions>,
     pub callback_options: Option<CallbackOptions>,
     pub chained_invoke_options: Option<ChainedInvokeOptions>,

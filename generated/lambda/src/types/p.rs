@@ -6,14 +6,14 @@ use tucuxi::codegen as rt;
 rt::string_enum! {
     pub enum PackageType { Zip = "Zip", Image = "Image" }
 }
-/// p Details about a a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html" durable execution /a that is pausing or paused. /p
+/// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that is pausing or paused.
 #[derive(Clone, Default, PartialEq)]
 pub struct PauseDetails {
-    /// p The date and time when you requested the pause, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). /p
+    /// The date and time when you requested the pause, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub pause_request_timestamp: rt::DateTime,
-    /// p The reason that you provided when you paused the execution. This field is only present if you set code IncludeExecutionData /code to code true /code in the request. /p
+    /// The reason that you provided when you paused the execution. This field is only present if you set `IncludeExecutionData` to `true` in the request.
     pub reason: Option<String>,
-    /// p Specifies whether the pause also pauses the execution timeout. /p
+    /// Specifies whether the pause also pauses the execution timeout.
     pub execution_timeout_paused: bool,
 }
 rt::structure!(
@@ -30,13 +30,13 @@ pub static PAUSE_DETAILS: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PauseDurableExecutionRequest {
-    /// p The Amazon Resource Name (ARN) of the durable execution. /p
+    /// The Amazon Resource Name (ARN) of the durable execution.
     pub durable_execution_arn: String,
-    /// p A unique, case-sensitive identifier that you provide so that the request completes no more than one time. If you repeat a request with the same client token and parameters within 15 minutes, Lambda doesn't pause the execution again and returns a successful response instead of an error. /p
+    /// A unique, case-sensitive identifier that you provide so that the request completes no more than one time. If you repeat a request with the same client token and parameters within 15 minutes, Lambda doesn't pause the execution again and returns a successful response instead of an error.
     pub client_token: Option<String>,
-    /// p A description of why you're pausing the execution. Lambda records the reason in the execution history. /p
+    /// A description of why you're pausing the execution. Lambda records the reason in the execution history.
     pub reason: Option<String>,
-    /// p Specifies whether to pause the execution timeout while the execution is paused. If code true /code , Lambda extends the execution timeout by the time the execution spends paused. An execution with a paused timeout still times out 366 days after it started. The default value is code true /code . /p
+    /// Specifies whether to pause the execution timeout while the execution is paused. If `true`, Lambda extends the execution timeout by the time the execution spends paused. An execution with a paused timeout still times out 366 days after it started. The default value is `true`.
     pub execution_timeout_paused: Option<bool>,
 }
 rt::structure!(
@@ -61,7 +61,7 @@ pub static PAUSE_DURABLE_EXECUTION_RESPONSE: rt::Schema = rt::Schema::structure(
     "PauseDurableExecutionResponse",
     &[],
 );
-/// p The permissions policy for the resource is too large. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html" Lambda quotas /a . /p
+/// The permissions policy for the resource is too large. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct PolicyLengthExceededException {
     pub type_: Option<String>,
@@ -76,12 +76,15 @@ pub static POLICY_LENGTH_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p The RevisionId provided does not match the latest RevisionId for the Lambda function or alias. /p ul li p b For AddPermission and RemovePermission API operations: /b Call code GetPolicy /code to retrieve the latest RevisionId for your resource. /p /li li p b For all other API operations: /b Call code GetFunction /code or code GetAlias /code to retrieve the latest RevisionId for your resource. /p /li /ul
+/// The RevisionId provided does not match the latest RevisionId for the Lambda function or alias.
+///
+/// - **For AddPermission and RemovePermission API operations:** Call `GetPolicy` to retrieve the latest RevisionId for your resource.
+/// - **For all other API operations:** Call `GetFunction` or `GetAlias` to retrieve the latest RevisionId for your resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct PreconditionFailedException {
-    /// p The exception type. /p
+    /// The exception type.
     pub type_: Option<String>,
-    /// p The exception message. /p
+    /// The exception message.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -92,12 +95,12 @@ pub static PRECONDITION_FAILED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(412u16, false));
-/// p Configuration for tag propagation to managed resources launched by the capacity provider. /p
+/// Configuration for tag propagation to managed resources launched by the capacity provider.
 #[derive(Clone, Default, PartialEq)]
 pub struct PropagateTags {
-    /// p The tag propagation mode. Set to code Explicit /code to propagate the tags specified in code ExplicitTags /code to managed resources. Set to code None /code to disable tag propagation. /p
+    /// The tag propagation mode. Set to `Explicit` to propagate the tags specified in `ExplicitTags` to managed resources. Set to `None` to disable tag propagation.
     pub mode: Option<PropagateTagsMode>,
-    /// p A list of tags to apply to managed resources when code Mode /code is set to code Explicit /code . You can specify up to 40 tags. /p
+    /// A list of tags to apply to managed resources when `Mode` is set to `Explicit`. You can specify up to 40 tags.
     pub explicit_tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(PropagateTags, PROPAGATE_TAGS, 0 => mode, 1 => explicit_tags);
@@ -116,22 +119,22 @@ pub static PROVISIONED_CONCURRENCY_CONFIG_LIST: rt::Schema = rt::Schema::list(
     "ProvisionedConcurrencyConfigList",
     &[rt::m("member", &PROVISIONED_CONCURRENCY_CONFIG_LIST_ITEM)],
 );
-/// p Details about the provisioned concurrency configuration for a function alias or version. /p
+/// Details about the provisioned concurrency configuration for a function alias or version.
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionedConcurrencyConfigListItem {
-    /// p The Amazon Resource Name (ARN) of the alias or version. /p
+    /// The Amazon Resource Name (ARN) of the alias or version.
     pub function_arn: Option<String>,
-    /// p The amount of provisioned concurrency requested. /p
+    /// The amount of provisioned concurrency requested.
     pub requested_provisioned_concurrent_executions: Option<i32>,
-    /// p The amount of provisioned concurrency available. /p
+    /// The amount of provisioned concurrency available.
     pub available_provisioned_concurrent_executions: Option<i32>,
-    /// p The amount of provisioned concurrency allocated. When a weighted alias is used during linear and canary deployments, this value fluctuates depending on the amount of concurrency that is provisioned for the function versions. /p
+    /// The amount of provisioned concurrency allocated. When a weighted alias is used during linear and canary deployments, this value fluctuates depending on the amount of concurrency that is provisioned for the function versions.
     pub allocated_provisioned_concurrent_executions: Option<i32>,
-    /// p The status of the allocation process. /p
+    /// The status of the allocation process.
     pub status: Option<ProvisionedConcurrencyStatusEnum>,
-    /// p For failed allocations, the reason that provisioned concurrency could not be allocated. /p
+    /// For failed allocations, the reason that provisioned concurrency could not be allocated.
     pub status_reason: Option<String>,
-    /// p The date and time that a user last updated the configuration, in a href="https://www.iso.org/iso-8601-date-and-time-format.html" ISO 8601 format /a . /p
+    /// The date and time that a user last updated the configuration, in [ISO 8601 format](https://www.iso.org/iso-8601-date-and-time-format.html).
     pub last_modified: Option<String>,
 }
 rt::structure!(
@@ -153,7 +156,7 @@ pub static PROVISIONED_CONCURRENCY_CONFIG_LIST_ITEM: rt::Schema = rt::Schema::st
         rt::m("LastModified", &rt::STRING),
     ],
 );
-/// p The specified configuration does not exist. /p
+/// The specified configuration does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionedConcurrencyConfigNotFoundException {
     pub type_: Option<String>,
@@ -172,14 +175,14 @@ rt::string_enum! {
     pub enum ProvisionedConcurrencyStatusEnum { InProgress = "IN_PROGRESS", Ready =
     "READY", Failed = "FAILED" }
 }
-/// p The a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode" provisioned mode /a configuration for the event source. Use Provisioned Mode to customize the minimum and maximum number of event pollers for your event source. /p
+/// The [provisioned mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode) configuration for the event source. Use Provisioned Mode to customize the minimum and maximum number of event pollers for your event source.
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionedPollerConfig {
-    /// p The minimum number of event pollers this event source can scale down to. For Amazon SQS events source mappings, default is 2, and minimum 2 required. For Amazon MSK and self-managed Apache Kafka event source mappings, default is 1. /p
+    /// The minimum number of event pollers this event source can scale down to. For Amazon SQS events source mappings, default is 2, and minimum 2 required. For Amazon MSK and self-managed Apache Kafka event source mappings, default is 1.
     pub minimum_pollers: Option<i32>,
-    /// p The maximum number of event pollers this event source can scale up to. For Amazon SQS event source mappings, the accepted range is between 2 and 10,000, with a default of 200. For Amazon MSK and self-managed Apache Kafka event source mappings, the accepted range is between 1 and 2,000, with a default of 200. /p
+    /// The maximum number of event pollers this event source can scale up to. For Amazon SQS event source mappings, the accepted range is between 2 and 10,000, with a default of 200. For Amazon MSK and self-managed Apache Kafka event source mappings, the accepted range is between 1 and 2,000, with a default of 200.
     pub maximum_pollers: Option<i32>,
-    /// p (Amazon MSK and self-managed Apache Kafka) The name of the provisioned poller group. Use this option to group multiple ESMs within the event source's VPC to share Event Poller Unit (EPU) capacity. You can use this option to optimize Provisioned mode costs for your ESMs. You can group up to 100 ESMs per poller group and aggregate maximum pollers across all ESMs in a group cannot exceed 2000. /p
+    /// (Amazon MSK and self-managed Apache Kafka) The name of the provisioned poller group. Use this option to group multiple ESMs within the event source's VPC to share Event Poller Unit (EPU) capacity. You can use this option to optimize Provisioned mode costs for your ESMs. You can group up to 100 ESMs per poller group and aggregate maximum pollers across all ESMs in a group cannot exceed 2000.
     pub poller_group_name: Option<String>,
 }
 rt::structure!(
@@ -194,12 +197,12 @@ pub static PROVISIONED_POLLER_CONFIG: rt::Schema = rt::Schema::structure(
         rt::m("PollerGroupName", &rt::STRING),
     ],
 );
-/// p The resource-based policy you tried to add to the Lambda resource would grant public access to it, which isn't allowed. /p
+/// The resource-based policy you tried to add to the Lambda resource would grant public access to it, which isn't allowed.
 #[derive(Clone, Default, PartialEq)]
 pub struct PublicPolicyException {
-    /// p The exception type. /p
+    /// The exception type.
     pub type_: Option<String>,
-    /// p The exception message. /p
+    /// The exception message.
     pub message: Option<String>,
 }
 rt::structure!(PublicPolicyException, PUBLIC_POLICY_EXCEPTION, 0 => type_, 1 => message);
@@ -210,17 +213,23 @@ pub static PUBLIC_POLICY_EXCEPTION: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(400u16, false));
 #[derive(Clone, Default, PartialEq)]
 pub struct PublishLayerVersionRequest {
-    /// p The name or Amazon Resource Name (ARN) of the layer. /p
+    /// The name or Amazon Resource Name (ARN) of the layer.
     pub layer_name: String,
-    /// p The description of the version. /p
+    /// The description of the version.
     pub description: Option<String>,
-    /// p The function layer archive. /p
+    /// The function layer archive.
     pub content: LayerVersionContentInput,
-    /// p A list of compatible a href="https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html" instruction set architectures /a . /p
+    /// A list of compatible [instruction set architectures](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
     pub compatible_architectures: Option<Vec<Architecture>>,
-    /// p A list of compatible a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html" function runtimes /a . Used for filtering with a ListLayers /a and a ListLayerVersions /a . /p p The following list includes deprecated runtimes. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-support-policy" Runtime deprecation policy /a . /p
+    /// A list of compatible [function runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Used for filtering with ListLayers and ListLayerVersions.
+    ///
+    /// The following list includes deprecated runtimes. For more information, see [Runtime deprecation policy](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-support-policy).
     pub compatible_runtimes: Option<Vec<Runtime>>,
-    /// p The layer's software license. It can be any of the following: /p ul li p An a href="https://spdx.org/licenses/" SPDX license identifier /a . For example, code MIT /code . /p /li li p The URL of a license hosted on the internet. For example, code https://opensource.org/licenses/MIT /code . /p /li li p The full text of the license. /p /li /ul
+    /// The layer's software license. It can be any of the following:
+    ///
+    /// - An [SPDX license identifier](https://spdx.org/licenses/). For example, `MIT`.
+    /// - The URL of a license hosted on the internet. For example, `https://opensource.org/licenses/MIT`.
+    /// - The full text of the license.
     pub license_info: Option<String>,
 }
 rt::structure!(
@@ -241,23 +250,27 @@ pub static PUBLISH_LAYER_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PublishLayerVersionResponse {
-    /// p Details about the layer version. /p
+    /// Details about the layer version.
     pub content: Option<LayerVersionContentOutput>,
-    /// p The ARN of the layer. /p
+    /// The ARN of the layer.
     pub layer_arn: Option<String>,
-    /// p The ARN of the layer version. /p
+    /// The ARN of the layer version.
     pub layer_version_arn: Option<String>,
-    /// p The description of the version. /p
+    /// The description of the version.
     pub description: Option<String>,
-    /// p The date that the layer version was created, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). /p
+    /// The date that the layer version was created, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub created_date: Option<String>,
-    /// p The version number. /p
+    /// The version number.
     pub version: Option<i64>,
-    /// p A list of compatible a href="https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html" instruction set architectures /a . /p
+    /// A list of compatible [instruction set architectures](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
     pub compatible_architectures: Option<Vec<Architecture>>,
-    /// p The layer's compatible runtimes. /p p The following list includes deprecated runtimes. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels" Runtime use after deprecation /a . /p p For a list of all currently supported runtimes, see a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported" Supported runtimes /a . /p
+    /// The layer's compatible runtimes.
+    ///
+    /// The following list includes deprecated runtimes. For more information, see [Runtime use after deprecation](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
+    ///
+    /// For a list of all currently supported runtimes, see [Supported runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
     pub compatible_runtimes: Option<Vec<Runtime>>,
-    /// p The layer's software license. /p
+    /// The layer's software license.
     pub license_info: Option<String>,
 }
 rt::structure!(
@@ -281,15 +294,23 @@ pub static PUBLISH_LAYER_VERSION_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PublishVersionRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b - code MyFunction /code . /p /li li p b Function ARN /b - code arn:aws:lambda:us-west-2:123456789012:function:MyFunction /code . /p /li li p b Partial ARN /b - code 123456789012:function:MyFunction /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** - `MyFunction`.
+    /// - **Function ARN** - `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+    /// - **Partial ARN** - `123456789012:function:MyFunction`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p Only publish a version if the hash value matches the value that's specified. Use this option to avoid publishing a version if the function code has changed since you last updated it. You can get the hash for the version that you uploaded from the output of a UpdateFunctionCode /a . /p
+    /// Only publish a version if the hash value matches the value that's specified. Use this option to avoid publishing a version if the function code has changed since you last updated it. You can get the hash for the version that you uploaded from the output of UpdateFunctionCode.
     pub code_sha256: Option<String>,
-    /// p A description for the version to override the description in the function configuration. /p
+    /// A description for the version to override the description in the function configuration.
     pub description: Option<String>,
-    /// p Only update the function if the revision ID matches the ID that's specified. Use this option to avoid publishing a version if the function configuration has changed since you last updated it. /p
+    /// Only update the function if the revision ID matches the ID that's specified. Use this option to avoid publishing a version if the function configuration has changed since you last updated it.
     pub revision_id: Option<String>,
-    /// p Specifies where to publish the function version or configuration. /p
+    /// Specifies where to publish the function version or configuration.
     pub publish_to: Option<FunctionVersionLatestPublished>,
 }
 rt::structure!(
@@ -310,9 +331,17 @@ pub static PUBLISH_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutFunctionCodeSigningConfigRequest {
-    /// p The The Amazon Resource Name (ARN) of the code signing configuration. /p
+    /// The The Amazon Resource Name (ARN) of the code signing configuration.
     pub code_signing_config_arn: String,
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b - code MyFunction /code . /p /li li p b Function ARN /b - code arn:aws:lambda:us-west-2:123456789012:function:MyFunction /code . /p /li li p b Partial ARN /b - code 123456789012:function:MyFunction /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** - `MyFunction`.
+    /// - **Function ARN** - `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+    /// - **Partial ARN** - `123456789012:function:MyFunction`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
 }
 rt::structure!(
@@ -330,9 +359,17 @@ pub static PUT_FUNCTION_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutFunctionCodeSigningConfigResponse {
-    /// p The The Amazon Resource Name (ARN) of the code signing configuration. /p
+    /// The The Amazon Resource Name (ARN) of the code signing configuration.
     pub code_signing_config_arn: String,
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b - code MyFunction /code . /p /li li p b Function ARN /b - code arn:aws:lambda:us-west-2:123456789012:function:MyFunction /code . /p /li li p b Partial ARN /b - code 123456789012:function:MyFunction /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** - `MyFunction`.
+    /// - **Function ARN** - `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+    /// - **Partial ARN** - `123456789012:function:MyFunction`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
 }
 rt::structure!(
@@ -348,9 +385,17 @@ pub static PUT_FUNCTION_CODE_SIGNING_CONFIG_RESPONSE: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutFunctionConcurrencyRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code . /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function`.
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p The number of simultaneous executions to reserve for the function. /p
+    /// The number of simultaneous executions to reserve for the function.
     pub reserved_concurrent_executions: i32,
 }
 rt::structure!(
@@ -368,15 +413,33 @@ pub static PUT_FUNCTION_CONCURRENCY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutFunctionEventInvokeConfigRequest {
-    /// p The name or ARN of the Lambda function, version, or alias. /p p class="title" b Name formats /b /p ul li p b Function name /b - code my-function /code (name-only), code my-function:v1 /code (with alias). /p /li li p b Function ARN /b - code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b - code 123456789012:function:my-function /code . /p /li /ul p You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function, version, or alias.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** - `my-function` (name-only), `my-function:v1` (with alias).
+    /// - **Function ARN** - `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** - `123456789012:function:my-function`.
+    ///
+    /// You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p A version number or alias name. /p
+    /// A version number or alias name.
     pub qualifier: Option<String>,
-    /// p The maximum number of times to retry when the function returns an error. /p
+    /// The maximum number of times to retry when the function returns an error.
     pub maximum_retry_attempts: Option<i32>,
-    /// p The maximum age of a request that Lambda sends to a function for processing. /p
+    /// The maximum age of a request that Lambda sends to a function for processing.
     pub maximum_event_age_in_seconds: Option<i32>,
-    /// p A destination for events after they have been sent to a function for processing. /p p class="title" b Destinations /b /p ul li p b Function /b - The Amazon Resource Name (ARN) of a Lambda function. /p /li li p b Queue /b - The ARN of a standard SQS queue. /p /li li p b Bucket /b - The ARN of an Amazon S3 bucket. /p /li li p b Topic /b - The ARN of a standard SNS topic. /p /li li p b Event Bus /b - The ARN of an Amazon EventBridge event bus. /p /li /ul note p S3 buckets are supported only for on-failure destinations. To retain records of successful invocations, use another destination type. /p /note
+    /// A destination for events after they have been sent to a function for processing.
+    ///
+    /// **Destinations**
+    ///
+    /// - **Function** - The Amazon Resource Name (ARN) of a Lambda function.
+    /// - **Queue** - The ARN of a standard SQS queue.
+    /// - **Bucket** - The ARN of an Amazon S3 bucket.
+    /// - **Topic** - The ARN of a standard SNS topic.
+    /// - **Event Bus** - The ARN of an Amazon EventBridge event bus.
+    ///
+    /// **Note:** S3 buckets are supported only for on-failure destinations. To retain records of successful invocations, use another destination type.
     pub destination_config: Option<DestinationConfig>,
 }
 rt::structure!(
@@ -398,9 +461,23 @@ pub static PUT_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutFunctionRecursionConfigRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code . /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function`.
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p If you set your function's recursive loop detection configuration to code Allow /code , Lambda doesn't take any action when it detects your function being invoked as part of a recursive loop. We recommend that you only use this setting if your design intentionally uses a Lambda function to write data back to the same Amazon Web Services resource that invokes it. /p p If you set your function's recursive loop detection configuration to code Terminate /code , Lambda stops your function being invoked and notifies you when it detects your function being invoked as part of a recursive loop. /p p By default, Lambda sets your function's configuration to code Terminate /code . /p important p If your design intentionally uses a Lambda function to write data back to the same Amazon Web Services resource that invokes the function, then use caution and implement suitable guard rails to prevent unexpected charges being billed to your Amazon Web Services account. To learn more about best practices for using recursive invocation patterns, see a href="https://serverlessland.com/content/service/lambda/guides/aws-lambda-operator-guide/recursive-runaway" Recursive patterns that cause run-away Lambda functions /a in Serverless Land. /p /important
+    /// If you set your function's recursive loop detection configuration to `Allow`, Lambda doesn't take any action when it detects your function being invoked as part of a recursive loop. We recommend that you only use this setting if your design intentionally uses a Lambda function to write data back to the same Amazon Web Services resource that invokes it.
+    ///
+    /// If you set your function's recursive loop detection configuration to `Terminate`, Lambda stops your function being invoked and notifies you when it detects your function being invoked as part of a recursive loop.
+    ///
+    /// By default, Lambda sets your function's configuration to `Terminate`.
+    ///
+    /// **Important:** If your design intentionally uses a Lambda function to write data back to the same Amazon Web Services resource that invokes the function, then use caution and implement suitable guard rails to prevent unexpected charges being billed to your Amazon Web Services account. To learn more about best practices for using recursive invocation patterns, see [Recursive patterns that cause run-away Lambda functions](https://serverlessland.com/content/service/lambda/guides/aws-lambda-operator-guide/recursive-runaway) in Serverless Land.
     pub recursive_loop: RecursiveLoop,
 }
 rt::structure!(
@@ -418,7 +495,11 @@ pub static PUT_FUNCTION_RECURSION_CONFIG_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutFunctionRecursionConfigResponse {
-    /// p The status of your function's recursive loop detection configuration. /p p When this value is set to code Allow /code and Lambda detects your function being invoked as part of a recursive loop, it doesn't take any action. /p p When this value is set to code Terminate /code and Lambda detects your function being invoked as part of a recursive loop, it stops your function being invoked and notifies you. /p
+    /// The status of your function's recursive loop detection configuration.
+    ///
+    /// When this value is set to `Allow`and Lambda detects your function being invoked as part of a recursive loop, it doesn't take any action.
+    ///
+    /// When this value is set to `Terminate` and Lambda detects your function being invoked as part of a recursive loop, it stops your function being invoked and notifies you.
     pub recursive_loop: Option<RecursiveLoop>,
 }
 rt::structure!(
@@ -431,11 +512,11 @@ pub static PUT_FUNCTION_RECURSION_CONFIG_RESPONSE: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutFunctionScalingConfigRequest {
-    /// p The name or ARN of the Lambda function. /p
+    /// The name or ARN of the Lambda function.
     pub function_name: String,
-    /// p Specify a version or alias to set the scaling configuration for a published version of the function. /p
+    /// Specify a version or alias to set the scaling configuration for a published version of the function.
     pub qualifier: String,
-    /// p The scaling configuration to apply to the function, including minimum and maximum execution environment limits. /p
+    /// The scaling configuration to apply to the function, including minimum and maximum execution environment limits.
     pub function_scaling_config: Option<FunctionScalingConfig>,
 }
 rt::structure!(
@@ -454,7 +535,7 @@ pub static PUT_FUNCTION_SCALING_CONFIG_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutFunctionScalingConfigResponse {
-    /// p The current state of the function after applying the scaling configuration. /p
+    /// The current state of the function after applying the scaling configuration.
     pub function_state: Option<State>,
 }
 rt::structure!(
@@ -467,11 +548,19 @@ pub static PUT_FUNCTION_SCALING_CONFIG_RESPONSE: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutProvisionedConcurrencyConfigRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code . /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function`.
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p The version number or alias name. /p
+    /// The version number or alias name.
     pub qualifier: String,
-    /// p The amount of provisioned concurrency to allocate for the version or alias. /p
+    /// The amount of provisioned concurrency to allocate for the version or alias.
     pub provisioned_concurrent_executions: i32,
 }
 rt::structure!(
@@ -490,17 +579,17 @@ pub static PUT_PROVISIONED_CONCURRENCY_CONFIG_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutProvisionedConcurrencyConfigResponse {
-    /// p The amount of provisioned concurrency requested. /p
+    /// The amount of provisioned concurrency requested.
     pub requested_provisioned_concurrent_executions: Option<i32>,
-    /// p The amount of provisioned concurrency allocated. When a weighted alias is used during linear and canary deployments, this value fluctuates depending on the amount of concurrency that is provisioned for the function versions. /p
+    /// The amount of provisioned concurrency allocated. When a weighted alias is used during linear and canary deployments, this value fluctuates depending on the amount of concurrency that is provisioned for the function versions.
     pub allocated_provisioned_concurrent_executions: Option<i32>,
-    /// p The amount of provisioned concurrency available. /p
+    /// The amount of provisioned concurrency available.
     pub available_provisioned_concurrent_executions: Option<i32>,
-    /// p The status of the allocation process. /p
+    /// The status of the allocation process.
     pub status: Option<ProvisionedConcurrencyStatusEnum>,
-    /// p For failed allocations, the reason that provisioned concurrency could not be allocated. /p
+    /// For failed allocations, the reason that provisioned concurrency could not be allocated.
     pub status_reason: Option<String>,
-    /// p The date and time that a user last updated the configuration, in a href="https://www.iso.org/iso-8601-date-and-time-format.html" ISO 8601 format /a . /p
+    /// The date and time that a user last updated the configuration, in [ISO 8601 format](https://www.iso.org/iso-8601-date-and-time-format.html).
     pub last_modified: Option<String>,
 }
 rt::structure!(
@@ -523,11 +612,13 @@ pub static PUT_PROVISIONED_CONCURRENCY_CONFIG_RESPONSE: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyRequest {
-    /// p The Amazon Resource Name (ARN) of the Lambda resource you want to add the policy to. You can use a qualified or an unqualified ARN. The value must be a complete ARN, and the operation does not accept wildcard characters. /p
+    /// The Amazon Resource Name (ARN) of the Lambda resource you want to add the policy to. You can use a qualified or an unqualified ARN. The value must be a complete ARN, and the operation does not accept wildcard characters.
     pub resource_arn: String,
-    /// p The policy document you want to add to your Lambda resource. This is formatted as a JSON string. /p p For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html" Working with resource-based policies in Lambda /a in the i Lambda Developer Guide /i . /p
+    /// The policy document you want to add to your Lambda resource. This is formatted as a JSON string.
+    ///
+    /// For more information, see [Working with resource-based policies in Lambda](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) in the *Lambda Developer Guide*.
     pub policy: String,
-    /// p The revision ID that the existing policy must match for the replacement to proceed. If the revision ID doesn't match, the operation fails with a code PreconditionFailedException /code error. To retrieve the current revision ID, use the a GetResourcePolicy /a operation. /p
+    /// The revision ID that the existing policy must match for the replacement to proceed. If the revision ID doesn't match, the operation fails with a `PreconditionFailedException` error. To retrieve the current revision ID, use the GetResourcePolicy operation.
     pub revision_id: Option<String>,
 }
 rt::structure!(
@@ -544,9 +635,9 @@ pub static PUT_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyResponse {
-    /// p The resource-based policy that Lambda adds to the resource. /p
+    /// The resource-based policy that Lambda adds to the resource.
     pub policy: Option<String>,
-    /// p The revision ID of the policy that Lambda adds to your Lambda resource. /p
+    /// The revision ID of the policy that Lambda adds to your Lambda resource.
     pub revision_id: Option<String>,
 }
 rt::structure!(
@@ -559,13 +650,27 @@ pub static PUT_RESOURCE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRuntimeManagementConfigRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code . /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function`.
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p Specify a version of the function. This can be code $LATEST /code or a published version number. If no value is specified, the configuration for the code $LATEST /code version is returned. /p
+    /// Specify a version of the function. This can be `$LATEST` or a published version number. If no value is specified, the configuration for the `$LATEST` version is returned.
     pub qualifier: Option<String>,
-    /// p Specify the runtime update mode. /p ul li p b Auto (default) /b - Automatically update to the most recent and secure runtime version using a a href="https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-two-phase" Two-phase runtime version rollout /a . This is the best choice for most customers to ensure they always benefit from runtime updates. /p /li li p b Function update /b - Lambda updates the runtime of your function to the most recent and secure runtime version when you update your function. This approach synchronizes runtime updates with function deployments, giving you control over when runtime updates are applied and allowing you to detect and mitigate rare runtime update incompatibilities early. When using this setting, you need to regularly update your functions to keep their runtime up-to-date. /p /li li p b Manual /b - You specify a runtime version in your function configuration. The function will use this runtime version indefinitely. In the rare case where a new runtime version is incompatible with an existing function, this allows you to roll back your function to an earlier runtime version. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-rollback" Roll back a runtime version /a . /p /li /ul
+    /// Specify the runtime update mode.
+    ///
+    /// - **Auto (default)** - Automatically update to the most recent and secure runtime version using a [Two-phase runtime version rollout](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-two-phase). This is the best choice for most customers to ensure they always benefit from runtime updates.
+    /// - **Function update** - Lambda updates the runtime of your function to the most recent and secure runtime version when you update your function. This approach synchronizes runtime updates with function deployments, giving you control over when runtime updates are applied and allowing you to detect and mitigate rare runtime update incompatibilities early. When using this setting, you need to regularly update your functions to keep their runtime up-to-date.
+    /// - **Manual** - You specify a runtime version in your function configuration. The function will use this runtime version indefinitely. In the rare case where a new runtime version is incompatible with an existing function, this allows you to roll back your function to an earlier runtime version. For more information, see [Roll back a runtime version](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-rollback).
     pub update_runtime_on: UpdateRuntimeOn,
-    /// p The ARN of the runtime version you want the function to use. /p note p This is only required if you're using the b Manual /b runtime update mode. /p /note
+    /// The ARN of the runtime version you want the function to use.
+    ///
+    /// **Note:** This is only required if you're using the **Manual** runtime update mode.
     pub runtime_version_arn: Option<String>,
 }
 rt::structure!(
@@ -585,11 +690,11 @@ pub static PUT_RUNTIME_MANAGEMENT_CONFIG_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRuntimeManagementConfigResponse {
-    /// p The runtime update mode. /p
+    /// The runtime update mode.
     pub update_runtime_on: UpdateRuntimeOn,
-    /// p The ARN of the function /p
+    /// The ARN of the function
     pub function_arn: String,
-    /// p The ARN of the runtime the function is configured to use. If the runtime update mode is b manual /b , the ARN is returned, otherwise code null /code is returned. /p
+    /// The ARN of the runtime the function is configured to use. If the runtime update mode is **manual**, the ARN is returned, otherwise `null` is returned.
     pub runtime_version_arn: Option<String>,
 }
 rt::structure!(

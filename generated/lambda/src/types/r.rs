@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Lambda has detected your function being invoked in a recursive loop with other Amazon Web Services resources and stopped your function's invocation. /p
+/// Lambda has detected your function being invoked in a recursive loop with other Amazon Web Services resources and stopped your function's invocation.
 #[derive(Clone, Default, PartialEq)]
 pub struct RecursiveInvocationException {
-    /// p The exception type. /p
+    /// The exception type.
     pub type_: Option<String>,
-    /// p The exception message. /p
+    /// The exception message.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -25,13 +25,13 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct RemoveLayerVersionPermissionRequest {
-    /// p The name or Amazon Resource Name (ARN) of the layer. /p
+    /// The name or Amazon Resource Name (ARN) of the layer.
     pub layer_name: String,
-    /// p The version number. /p
+    /// The version number.
     pub version_number: i64,
-    /// p The identifier that was specified when the statement was added. /p
+    /// The identifier that was specified when the statement was added.
     pub statement_id: String,
-    /// p Only update the policy if the revision ID matches the ID specified. Use this option to avoid modifying a policy that has changed since you last read it. /p
+    /// Only update the policy if the revision ID matches the ID specified. Use this option to avoid modifying a policy that has changed since you last read it.
     pub revision_id: Option<String>,
 }
 rt::structure!(
@@ -51,13 +51,21 @@ pub static REMOVE_LAYER_VERSION_PERMISSION_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RemovePermissionRequest {
-    /// p The name or ARN of the Lambda function, version, or alias. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code (name-only), code my-function:v1 /code (with alias). /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function, version, or alias.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function` (name-only), `my-function:v1` (with alias).
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p Statement ID of the permission to remove. /p
+    /// Statement ID of the permission to remove.
     pub statement_id: String,
-    /// p Specify a version or alias to remove permissions from a published version of the function. /p
+    /// Specify a version or alias to remove permissions from a published version of the function.
     pub qualifier: Option<String>,
-    /// p Update the policy only if the revision ID matches the ID that's specified. Use this option to avoid modifying a policy that has changed since you last read it. /p
+    /// Update the policy only if the revision ID matches the ID that's specified. Use this option to avoid modifying a policy that has changed since you last read it.
     pub revision_id: Option<String>,
 }
 rt::structure!(
@@ -75,7 +83,7 @@ pub static REMOVE_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("RevisionId", &rt::STRING).at(rt::QUERY, "RevisionId"),
     ],
 );
-/// p The request payload exceeded the code Invoke /code request body JSON input quota. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html" Lambda quotas /a . /p
+/// The request payload exceeded the `Invoke` request body JSON input quota. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct RequestTooLargeException {
     pub type_: Option<String>,
@@ -89,14 +97,14 @@ pub static REQUEST_TOO_LARGE_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(413u16, false));
-/// p Details about the resolved Amazon S3 object that contains a function's deployment package. /p
+/// Details about the resolved Amazon S3 object that contains a function's deployment package.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResolvedS3Object {
-    /// p The Amazon S3 bucket that contains the deployment package. /p
+    /// The Amazon S3 bucket that contains the deployment package.
     pub s3_bucket: Option<String>,
-    /// p The Amazon S3 key of the deployment package. /p
+    /// The Amazon S3 key of the deployment package.
     pub s3_key: Option<String>,
-    /// p The version of the deployment package object. /p
+    /// The version of the deployment package object.
     pub s3_object_version: Option<String>,
 }
 rt::structure!(
@@ -111,12 +119,12 @@ pub static RESOLVED_S3_OBJECT: rt::Schema = rt::Schema::structure(
         rt::m("S3ObjectVersion", &rt::STRING),
     ],
 );
-/// p The resource already exists, or another operation is in progress. /p
+/// The resource already exists, or another operation is in progress.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceConflictException {
-    /// p The exception type. /p
+    /// The exception type.
     pub type_: Option<String>,
-    /// p The exception message. /p
+    /// The exception message.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -127,7 +135,7 @@ pub static RESOURCE_CONFLICT_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(409u16, false));
-/// p The operation conflicts with the resource's availability. For example, you tried to update an event source mapping in the CREATING state, or you tried to delete an event source mapping currently UPDATING. /p
+/// The operation conflicts with the resource's availability. For example, you tried to update an event source mapping in the CREATING state, or you tried to delete an event source mapping currently UPDATING.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceInUseException {
     pub type_: Option<String>,
@@ -141,7 +149,7 @@ pub static RESOURCE_IN_USE_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p The resource specified in the request does not exist. /p
+/// The resource specified in the request does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFoundException {
     pub type_: Option<String>,
@@ -155,12 +163,12 @@ pub static RESOURCE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(404u16, false));
-/// p The function is inactive and its VPC connection is no longer available. Wait for the VPC connection to reestablish and try again. /p
+/// The function is inactive and its VPC connection is no longer available. Wait for the VPC connection to reestablish and try again.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotReadyException {
-    /// p The exception type. /p
+    /// The exception type.
     pub type_: Option<String>,
-    /// p The exception message. /p
+    /// The exception message.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -177,11 +185,11 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ResumeDurableExecutionRequest {
-    /// p The Amazon Resource Name (ARN) of the durable execution. /p
+    /// The Amazon Resource Name (ARN) of the durable execution.
     pub durable_execution_arn: String,
-    /// p A unique, case-sensitive identifier that you provide so that the request completes no more than one time. If you repeat a request with the same client token and parameters within 15 minutes, Lambda doesn't resume the execution again and returns a successful response instead of an error. /p
+    /// A unique, case-sensitive identifier that you provide so that the request completes no more than one time. If you repeat a request with the same client token and parameters within 15 minutes, Lambda doesn't resume the execution again and returns a successful response instead of an error.
     pub client_token: Option<String>,
-    /// p A description of why you're resuming the execution. Lambda records the reason in the execution history. /p
+    /// A description of why you're resuming the execution. Lambda records the reason in the execution history.
     pub reason: Option<String>,
 }
 rt::structure!(
@@ -205,12 +213,12 @@ pub static RESUME_DURABLE_EXECUTION_RESPONSE: rt::Schema = rt::Schema::structure
     "ResumeDurableExecutionResponse",
     &[],
 );
-/// p Information about retry attempts for an operation. /p
+/// Information about retry attempts for an operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct RetryDetails {
-    /// p The current attempt number for this operation. /p
+    /// The current attempt number for this operation.
     pub current_attempt: Option<i32>,
-    /// p The delay before the next retry attempt, in seconds. /p
+    /// The delay before the next retry attempt, in seconds.
     pub next_attempt_delay_seconds: Option<i32>,
 }
 rt::structure!(
@@ -242,10 +250,10 @@ rt::string_enum! {
     "python3.15", Java8Al2023 = "java8.al2023", Java11Al2023 = "java11.al2023",
     Java17Al2023 = "java17.al2023", Custom = "custom" }
 }
-/// p The runtime alias for your function is no longer available. Update your function to use an available runtime alias. /p
+/// The runtime alias for your function is no longer available. Update your function to use an available runtime alias.
 #[derive(Clone, Default, PartialEq)]
 pub struct RuntimeAliasDeletedException {
-    /// p Indicates the exception type for a deleted runtime alias. /p
+    /// Indicates the exception type for a deleted runtime alias.
     pub type_: Option<String>,
     pub message: Option<String>,
 }
@@ -258,12 +266,12 @@ pub static RUNTIME_ALIAS_DELETED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(409u16, false));
-/// p The ARN of the runtime and any errors that occured. /p
+/// The ARN of the runtime and any errors that occured.
 #[derive(Clone, Default, PartialEq)]
 pub struct RuntimeVersionConfig {
-    /// p The ARN of the runtime version you want the function to use. /p
+    /// The ARN of the runtime version you want the function to use.
     pub runtime_version_arn: Option<String>,
-    /// p Error response when Lambda is unable to retrieve the runtime version for a function. /p
+    /// Error response when Lambda is unable to retrieve the runtime version for a function.
     pub error: Option<RuntimeVersionError>,
 }
 rt::structure!(
@@ -273,10 +281,10 @@ pub static RUNTIME_VERSION_CONFIG: rt::Schema = rt::Schema::structure(
     "RuntimeVersionConfig",
     &[rt::m("RuntimeVersionArn", &rt::STRING), rt::m("Error", &RUNTIME_VERSION_ERROR)],
 );
-/// p The runtime version used by your function is no longer available. Update your function to use an available runtime version or runtime alias. /p
+/// The runtime version used by your function is no longer available. Update your function to use an available runtime version or runtime alias.
 #[derive(Clone, Default, PartialEq)]
 pub struct RuntimeVersionDeletedException {
-    /// p Indicates the exception type for a deleted runtime version. /p
+    /// Indicates the exception type for a deleted runtime version.
     pub type_: Option<String>,
     pub message: Option<String>,
 }
@@ -289,12 +297,12 @@ pub static RUNTIME_VERSION_DELETED_EXCEPTION: rt::Schema = rt::Schema::structure
         &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(409u16, false));
-/// p Any error returned when the runtime version information for the function could not be retrieved. /p
+/// Any error returned when the runtime version information for the function could not be retrieved.
 #[derive(Clone, Default, PartialEq)]
 pub struct RuntimeVersionError {
-    /// p The error code. /p
+    /// The error code.
     pub error_code: Option<String>,
-    /// p The error message. /p
+    /// The error message.
     pub message: Option<String>,
 }
 rt::structure!(

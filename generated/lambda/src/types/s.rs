@@ -3,10 +3,16 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Setting controls how your function accesses data from an Amazon S3 file system. /p
+/// Setting controls how your function accesses data from an Amazon S3 file system.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3FilesConfig {
-    /// p Specifies if a function reads from the file system for the lowest latency, or through Amazon S3 Files feature "direct Amazon S3 bucket reads" for the highest throughput. Valid values: /p ul li p code AUTO /code (default) – Direct reads are active for functions you configure with 512 MB or more of memory. /p /li li p code ENABLED /code – Enforces all reads are directly from the Amazon S3 bucket, regardless of available memory (less than 512 MB). /p /li li p code DISABLED /code – Routes all reads through the file system, regardless of memory configuration. /p /li /ul p To use direct reads, you must grant the execution role the code s3:GetObject /code and code s3:GetObjectVersion /code permissions. If a direct read fails, Lambda automatically falls back to reading through the file system. /p
+    /// Specifies if a function reads from the file system for the lowest latency, or through Amazon S3 Files feature "direct Amazon S3 bucket reads" for the highest throughput. Valid values:
+    ///
+    /// - `AUTO` (default) – Direct reads are active for functions you configure with 512 MB or more of memory.
+    /// - `ENABLED` – Enforces all reads are directly from the Amazon S3 bucket, regardless of available memory (less than 512 MB).
+    /// - `DISABLED` – Routes all reads through the file system, regardless of memory configuration.
+    ///
+    /// To use direct reads, you must grant the execution role the `s3:GetObject` and `s3:GetObjectVersion` permissions. If a direct read fails, Lambda automatically falls back to reading through the file system.
     pub direct_s3_read: Option<DirectS3Read>,
 }
 rt::structure!(S3FilesConfig, S3_FILES_CONFIG, 0 => direct_s3_read);
@@ -14,12 +20,12 @@ pub static S3_FILES_CONFIG: rt::Schema = rt::Schema::structure(
     "S3FilesConfig",
     &[rt::m("DirectS3Read", &rt::ENUM)],
 );
-/// p The Lambda function couldn't make a network connection to the configured S3 Files access point. /p
+/// The Lambda function couldn't make a network connection to the configured S3 Files access point.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3FilesMountConnectivityException {
-    /// p The exception type. /p
+    /// The exception type.
     pub type_: Option<String>,
-    /// p The exception message. /p
+    /// The exception message.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -31,12 +37,12 @@ pub static S3_FILES_MOUNT_CONNECTIVITY_EXCEPTION: rt::Schema = rt::Schema::struc
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(408u16, false));
-/// p The Lambda function couldn't mount the configured S3 Files access point due to a permission or configuration issue. /p
+/// The Lambda function couldn't mount the configured S3 Files access point due to a permission or configuration issue.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3FilesMountFailureException {
-    /// p The exception type. /p
+    /// The exception type.
     pub type_: Option<String>,
-    /// p The exception message. /p
+    /// The exception message.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -48,12 +54,12 @@ pub static S3_FILES_MOUNT_FAILURE_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(403u16, false));
-/// p The Lambda function made a network connection to the configured S3 Files access point, but the mount operation timed out. /p
+/// The Lambda function made a network connection to the configured S3 Files access point, but the mount operation timed out.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3FilesMountTimeoutException {
-    /// p The exception type. /p
+    /// The exception type.
     pub type_: Option<String>,
-    /// p The exception message. /p
+    /// The exception message.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -67,13 +73,13 @@ pub static S3_FILES_MOUNT_TIMEOUT_EXCEPTION: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(408u16, false));
 rt::string_enum! {
     #[doc =
-    " p The method Lambda uses to store a function's deployment package — either by copying the package into Lambda-managed storage ( code COPY /code ) or by referencing it directly from the source Amazon S3 bucket ( code REFERENCE /code ). /p"]
+    " The method Lambda uses to store a function's deployment package — either by copying the package into Lambda-managed storage (`COPY`) or by referencing it directly from the source Amazon S3 bucket (`REFERENCE`)."]
     pub enum S3ObjectStorageMode { Copy = "COPY", Reference = "REFERENCE" }
 }
-/// p (Amazon SQS only) The scaling configuration for the event source. To remove the configuration, pass an empty value. /p
+/// (Amazon SQS only) The scaling configuration for the event source. To remove the configuration, pass an empty value.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScalingConfig {
-    /// p Limits the number of concurrent instances that the Amazon SQS event source can invoke. /p
+    /// Limits the number of concurrent instances that the Amazon SQS event source can invoke.
     pub maximum_concurrency: Option<i32>,
 }
 rt::structure!(ScalingConfig, SCALING_CONFIG, 0 => maximum_concurrency);
@@ -88,10 +94,10 @@ pub static SECURITY_GROUP_IDS: rt::Schema = rt::Schema::list(
     "SecurityGroupIds",
     &[rt::m("member", &rt::STRING)],
 );
-/// p The self-managed Apache Kafka cluster for your event source. /p
+/// The self-managed Apache Kafka cluster for your event source.
 #[derive(Clone, Default, PartialEq)]
 pub struct SelfManagedEventSource {
-    /// p The list of bootstrap servers for your Kafka brokers in the following format: code "KAFKA BOOTSTRAP SERVERS": "abc.xyz.com:xxxx","abc2.xyz.com:xxxx" /code . /p
+    /// The list of bootstrap servers for your Kafka brokers in the following format: `"KAFKA_BOOTSTRAP_SERVERS": ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]`.
     pub endpoints: Option<rt::Map<EndPointType, Vec<String>>>,
 }
 rt::structure!(SelfManagedEventSource, SELF_MANAGED_EVENT_SOURCE, 0 => endpoints);
@@ -99,14 +105,23 @@ pub static SELF_MANAGED_EVENT_SOURCE: rt::Schema = rt::Schema::structure(
     "SelfManagedEventSource",
     &[rt::m("Endpoints", &ENDPOINTS)],
 );
-/// p Specific configuration settings for a self-managed Apache Kafka event source. /p
+/// Specific configuration settings for a self-managed Apache Kafka event source.
 #[derive(Clone, Default, PartialEq)]
 pub struct SelfManagedKafkaEventSourceConfig {
-    /// p The identifier for the Kafka consumer group to join. The consumer group ID must be unique among all your Kafka event sources. After creating a Kafka event source mapping with the consumer group ID specified, you cannot update this value. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-process.html#services-smaa-topic-add" Customizable consumer group ID /a . /p
+    /// The identifier for the Kafka consumer group to join. The consumer group ID must be unique among all your Kafka event sources. After creating a Kafka event source mapping with the consumer group ID specified, you cannot update this value. For more information, see [Customizable consumer group ID](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-process.html#services-smaa-topic-add).
     pub consumer_group_id: Option<String>,
-    /// p Specific configuration settings for a Kafka schema registry. /p
+    /// Specific configuration settings for a Kafka schema registry.
     pub schema_registry_config: Option<KafkaSchemaRegistryConfig>,
-    /// p The mode that Lambda uses to consume records from your self-managed Apache Kafka topic. Valid values are the following: /p ul li p code Stream /code (default) – Lambda consumes records using a Kafka consumer group and preserves the order of records within each partition. /p /li li p code Queue /code – Lambda consumes records using a Kafka share group. Multiple consumers can process records from the same partition concurrently, so Lambda doesn't preserve per-partition order. To use Queue mode, your cluster must run Apache Kafka version 4.2 or later with share groups enabled. /p /li /ul p If you omit this parameter, Lambda uses code Stream /code . /p p You cannot change code ConsumptionMode /code after you create the event source mapping. To use a different consumption mode, create a new event source mapping. /p p When code ConsumptionMode /code is code Queue /code , the code StartingPosition /code , code StartingPositionTimestamp /code , and code MaximumBatchingWindowInSeconds /code parameters are not supported. /p
+    /// The mode that Lambda uses to consume records from your self-managed Apache Kafka topic. Valid values are the following:
+    ///
+    /// - `Stream` (default) – Lambda consumes records using a Kafka consumer group and preserves the order of records within each partition.
+    /// - `Queue` – Lambda consumes records using a Kafka share group. Multiple consumers can process records from the same partition concurrently, so Lambda doesn't preserve per-partition order. To use Queue mode, your cluster must run Apache Kafka version 4.2 or later with share groups enabled.
+    ///
+    /// If you omit this parameter, Lambda uses `Stream`.
+    ///
+    /// You cannot change `ConsumptionMode` after you create the event source mapping. To use a different consumption mode, create a new event source mapping.
+    ///
+    /// When `ConsumptionMode` is `Queue`, the `StartingPosition`, `StartingPositionTimestamp`, and `MaximumBatchingWindowInSeconds` parameters are not supported.
     pub consumption_mode: Option<KafkaEventSourceMappingConsumptionMode>,
 }
 rt::structure!(
@@ -123,9 +138,9 @@ pub static SELF_MANAGED_KAFKA_EVENT_SOURCE_CONFIG: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SendDurableExecutionCallbackFailureRequest {
-    /// p The unique identifier for the callback operation. /p
+    /// The unique identifier for the callback operation.
     pub callback_id: String,
-    /// p Error details describing why the callback operation failed. The combined size of all error fields is limited to 1 MB. /p
+    /// Error details describing why the callback operation failed. The combined size of all error fields is limited to 1 MB.
     pub error: Option<ErrorObject>,
 }
 rt::structure!(
@@ -151,7 +166,7 @@ pub static SEND_DURABLE_EXECUTION_CALLBACK_FAILURE_RESPONSE: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SendDurableExecutionCallbackHeartbeatRequest {
-    /// p The unique identifier for the callback operation. /p
+    /// The unique identifier for the callback operation.
     pub callback_id: String,
 }
 rt::structure!(
@@ -174,9 +189,9 @@ pub static SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT_RESPONSE: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SendDurableExecutionCallbackSuccessRequest {
-    /// p The unique identifier for the callback operation. /p
+    /// The unique identifier for the callback operation.
     pub callback_id: String,
-    /// p The result data from the successful callback operation. Maximum size is 1 MB. /p
+    /// The result data from the successful callback operation. Maximum size is 1 MB.
     pub result: Option<rt::Blob>,
 }
 rt::structure!(
@@ -200,10 +215,10 @@ pub static SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS_RESPONSE: rt::Schema = rt::Sc
     "SendDurableExecutionCallbackSuccessResponse",
     &[],
 );
-/// p The request payload exceeded the maximum allowed size for serialized request entities. /p
+/// The request payload exceeded the maximum allowed size for serialized request entities.
 #[derive(Clone, Default, PartialEq)]
 pub struct SerializedRequestEntityTooLargeException {
-    /// p The error type. /p
+    /// The error type.
     pub type_: Option<String>,
     pub message: Option<String>,
 }
@@ -216,7 +231,7 @@ pub static SERIALIZED_REQUEST_ENTITY_TOO_LARGE_EXCEPTION: rt::Schema = rt::Schem
         &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(413u16, false));
-/// p The Lambda service encountered an internal error. /p
+/// The Lambda service encountered an internal error.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceException {
     pub type_: Option<String>,
@@ -228,12 +243,12 @@ pub static SERVICE_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(500u16, true));
-/// p The request would exceed a service quota. For more information about Lambda service quotas, see a href="https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html" Lambda quotas /a . To request a quota increase, see a href="https://docs.aws.amazon.com/servicequotas/latest/userguide/request-quota-increase.html" Requesting a quota increase /a in the i Service Quotas User Guide /i . /p
+/// The request would exceed a service quota. For more information about Lambda service quotas, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). To request a quota increase, see [Requesting a quota increase](https://docs.aws.amazon.com/servicequotas/latest/userguide/request-quota-increase.html) in the *Service Quotas User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceQuotaExceededException {
-    /// p The exception type. /p
+    /// The exception type.
     pub type_: Option<String>,
-    /// p The exception message. /p
+    /// The exception message.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -249,10 +264,10 @@ pub static SIGNING_PROFILE_VERSION_ARNS: rt::Schema = rt::Schema::list(
     "SigningProfileVersionArns",
     &[rt::m("member", &rt::STRING)],
 );
-/// p The function's a href="https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html" Lambda SnapStart /a setting. Set code ApplyOn /code to code PublishedVersions /code to create a snapshot of the initialized execution environment when you publish a function version. /p
+/// The function's [Lambda SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting. Set `ApplyOn` to `PublishedVersions` to create a snapshot of the initialized execution environment when you publish a function version.
 #[derive(Clone, Default, PartialEq)]
 pub struct SnapStart {
-    /// p Set to code PublishedVersions /code to create a snapshot of the initialized execution environment when you publish a function version. /p
+    /// Set to `PublishedVersions` to create a snapshot of the initialized execution environment when you publish a function version.
     pub apply_on: Option<SnapStartApplyOn>,
 }
 rt::structure!(SnapStart, SNAP_START, 0 => apply_on);
@@ -263,7 +278,7 @@ pub static SNAP_START: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum SnapStartApplyOn { PublishedVersions = "PublishedVersions", None = "None" }
 }
-/// p The code afterRestore() /code a href="https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks.html" runtime hook /a encountered an error. For more information, check the Amazon CloudWatch logs. /p
+/// The `afterRestore()` [runtime hook](https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks.html) encountered an error. For more information, check the Amazon CloudWatch logs.
 #[derive(Clone, Default, PartialEq)]
 pub struct SnapStartException {
     pub type_: Option<String>,
@@ -275,7 +290,7 @@ pub static SNAP_START_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p Lambda is initializing your function. You can invoke the function when the a href="https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html" function state /a becomes code Active /code . /p
+/// Lambda is initializing your function. You can invoke the function when the [function state](https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html) becomes `Active`.
 #[derive(Clone, Default, PartialEq)]
 pub struct SnapStartNotReadyException {
     pub type_: Option<String>,
@@ -292,12 +307,12 @@ pub static SNAP_START_NOT_READY_EXCEPTION: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum SnapStartOptimizationStatus { On = "On", Off = "Off" }
 }
-/// p Lambda couldn't regenerate the SnapStart snapshot for the function. SnapStart-enabled functions periodically regenerate snapshots when their underlying runtime or dependencies change; this regeneration failed. Wait for Lambda to retry, or update the function's configuration to trigger a new snapshot. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html" Lambda SnapStart /a . /p
+/// Lambda couldn't regenerate the SnapStart snapshot for the function. SnapStart-enabled functions periodically regenerate snapshots when their underlying runtime or dependencies change; this regeneration failed. Wait for Lambda to retry, or update the function's configuration to trigger a new snapshot. For more information, see [Lambda SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct SnapStartRegenerationFailureException {
-    /// p The exception type. /p
+    /// The exception type.
     pub type_: Option<String>,
-    /// p The exception message. /p
+    /// The exception message.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -309,12 +324,12 @@ pub static SNAP_START_REGENERATION_FAILURE_EXCEPTION: rt::Schema = rt::Schema::s
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(409u16, false));
-/// p The function's a href="https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html" SnapStart /a setting. /p
+/// The function's [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
 #[derive(Clone, Default, PartialEq)]
 pub struct SnapStartResponse {
-    /// p When set to code PublishedVersions /code , Lambda creates a snapshot of the execution environment when you publish a function version. /p
+    /// When set to `PublishedVersions`, Lambda creates a snapshot of the execution environment when you publish a function version.
     pub apply_on: Option<SnapStartApplyOn>,
-    /// p When you provide a a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html#versioning-versions-using" qualified Amazon Resource Name (ARN) /a , this response element indicates whether SnapStart is activated for the specified function version. /p
+    /// When you provide a [qualified Amazon Resource Name (ARN)](https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html#versioning-versions-using), this response element indicates whether SnapStart is activated for the specified function version.
     pub optimization_status: Option<SnapStartOptimizationStatus>,
 }
 rt::structure!(
@@ -324,7 +339,7 @@ pub static SNAP_START_RESPONSE: rt::Schema = rt::Schema::structure(
     "SnapStartResponse",
     &[rt::m("ApplyOn", &rt::ENUM), rt::m("OptimizationStatus", &rt::ENUM)],
 );
-/// p Lambda couldn't restore the snapshot within the timeout limit. /p
+/// Lambda couldn't restore the snapshot within the timeout limit.
 #[derive(Clone, Default, PartialEq)]
 pub struct SnapStartTimeoutException {
     pub type_: Option<String>,
@@ -338,12 +353,29 @@ pub static SNAP_START_TIMEOUT_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(408u16, false));
-/// p To secure and define access to your event source, you can specify the authentication protocol, VPC components, or virtual host. /p
+/// To secure and define access to your event source, you can specify the authentication protocol, VPC components, or virtual host.
 #[derive(Clone, Default, PartialEq)]
 pub struct SourceAccessConfiguration {
-    /// p The type of authentication protocol, VPC components, or virtual host for your event source. For example: code "Type":"SASL SCRAM 512 AUTH" /code . /p ul li p code BASIC AUTH /code – (Amazon MQ) The Secrets Manager secret that stores your broker credentials. /p /li li p code BASIC AUTH /code – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key used for SASL/PLAIN authentication of your Apache Kafka brokers. /p /li li p code VPC SUBNET /code – (Self-managed Apache Kafka) The subnets associated with your VPC. Lambda connects to these subnets to fetch data from your self-managed Apache Kafka cluster. /p /li li p code VPC SECURITY GROUP /code – (Self-managed Apache Kafka) The VPC security group used to manage access to your self-managed Apache Kafka brokers. /p /li li p code SASL SCRAM 256 AUTH /code – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key used for SASL SCRAM-256 authentication of your self-managed Apache Kafka brokers. /p /li li p code SASL SCRAM 512 AUTH /code – (Amazon MSK, Self-managed Apache Kafka) The Secrets Manager ARN of your secret key used for SASL SCRAM-512 authentication of your self-managed Apache Kafka brokers. /p /li li p code VIRTUAL HOST /code –- (RabbitMQ) The name of the virtual host in your RabbitMQ broker. Lambda uses this RabbitMQ host as the event source. This property cannot be specified in an UpdateEventSourceMapping API call. /p /li li p code CLIENT CERTIFICATE TLS AUTH /code – (Amazon MSK, self-managed Apache Kafka) The Secrets Manager ARN of your secret key containing the certificate chain (X.509 PEM), private key (PKCS#8 PEM), and private key password (optional) used for mutual TLS authentication of your MSK/Apache Kafka brokers. /p /li li p code SERVER ROOT CA CERTIFICATE /code – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key containing the root CA certificate (X.509 PEM) used for TLS encryption of your Apache Kafka brokers. /p /li li p code OAUTHBEARER AUTH /code – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key containing the OAuth 2.0 credentials that Lambda uses for SASL/OAUTHBEARER authentication with your Apache Kafka brokers. For the contents of the secret, see a href="https://docs.aws.amazon.com/lambda/latest/dg/kafka-cluster-auth.html#smaa-auth-oauth-secret" Configuring the OAuth secret /a . /p /li li p code OAUTHBEARER SCOPE /code – (Self-managed Apache Kafka) The OAuth 2.0 scope that Lambda requests when it acquires an access token. The code URI /code field holds the scope value, not a secret ARN. This type requires code OAUTHBEARER AUTH /code . /p /li li p code OAUTHBEARER AUDIENCE /code – (Self-managed Apache Kafka) The OAuth 2.0 audience that Lambda requests when it acquires an access token. The code URI /code field holds the audience value, not a secret ARN. This type requires either code OAUTHBEARER AUTH /code or code IAM OAUTHBEARER AUTH /code . /p /li li p code OAUTHBEARER LOGICAL CLUSTER /code – (Self-managed Apache Kafka) The logical cluster identifier that Lambda sends to a Confluent Cloud broker. The code URI /code field holds the identifier, not a secret ARN. This type requires code OAUTHBEARER AUTH /code . /p /li li p code OAUTHBEARER IDENTITY POOL /code – (Self-managed Apache Kafka) The identity pool identifier that Lambda sends to a Confluent Cloud broker. The code URI /code field holds the identifier, not a secret ARN. This type requires code OAUTHBEARER AUTH /code . /p /li li p code IAM AUTH /code – (Self-managed Apache Kafka) Authenticate with Identity and Access Management (IAM). Your function's execution role signs each connection, so there is no secret to provide. Omit the code URI /code field for this type. /p /li li p code IAM OAUTHBEARER AUTH /code – (Self-managed Apache Kafka) Authenticate with an Amazon Web Services web identity token over SASL/OAUTHBEARER. Lambda requests the token for your function's execution role, so there is no secret to provide. Omit the code URI /code field for this type. This type requires code OAUTHBEARER AUDIENCE /code and does not support the other code OAUTHBEARER /code types. /p /li /ul
+    /// The type of authentication protocol, VPC components, or virtual host for your event source. For example: `"Type":"SASL_SCRAM_512_AUTH"`.
+    ///
+    /// - `BASIC_AUTH` – (Amazon MQ) The Secrets Manager secret that stores your broker credentials.
+    /// - `BASIC_AUTH` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key used for SASL/PLAIN authentication of your Apache Kafka brokers.
+    /// - `VPC_SUBNET` – (Self-managed Apache Kafka) The subnets associated with your VPC. Lambda connects to these subnets to fetch data from your self-managed Apache Kafka cluster.
+    /// - `VPC_SECURITY_GROUP` – (Self-managed Apache Kafka) The VPC security group used to manage access to your self-managed Apache Kafka brokers.
+    /// - `SASL_SCRAM_256_AUTH` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key used for SASL SCRAM-256 authentication of your self-managed Apache Kafka brokers.
+    /// - `SASL_SCRAM_512_AUTH` – (Amazon MSK, Self-managed Apache Kafka) The Secrets Manager ARN of your secret key used for SASL SCRAM-512 authentication of your self-managed Apache Kafka brokers.
+    /// - `VIRTUAL_HOST` –- (RabbitMQ) The name of the virtual host in your RabbitMQ broker. Lambda uses this RabbitMQ host as the event source. This property cannot be specified in an UpdateEventSourceMapping API call.
+    /// - `CLIENT_CERTIFICATE_TLS_AUTH` – (Amazon MSK, self-managed Apache Kafka) The Secrets Manager ARN of your secret key containing the certificate chain (X.509 PEM), private key (PKCS#8 PEM), and private key password (optional) used for mutual TLS authentication of your MSK/Apache Kafka brokers.
+    /// - `SERVER_ROOT_CA_CERTIFICATE` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key containing the root CA certificate (X.509 PEM) used for TLS encryption of your Apache Kafka brokers.
+    /// - `OAUTHBEARER_AUTH` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key containing the OAuth 2.0 credentials that Lambda uses for SASL/OAUTHBEARER authentication with your Apache Kafka brokers. For the contents of the secret, see [Configuring the OAuth secret](https://docs.aws.amazon.com/lambda/latest/dg/kafka-cluster-auth.html#smaa-auth-oauth-secret).
+    /// - `OAUTHBEARER_SCOPE` – (Self-managed Apache Kafka) The OAuth 2.0 scope that Lambda requests when it acquires an access token. The `URI` field holds the scope value, not a secret ARN. This type requires `OAUTHBEARER_AUTH`.
+    /// - `OAUTHBEARER_AUDIENCE` – (Self-managed Apache Kafka) The OAuth 2.0 audience that Lambda requests when it acquires an access token. The `URI` field holds the audience value, not a secret ARN. This type requires either `OAUTHBEARER_AUTH` or `IAM_OAUTHBEARER_AUTH`.
+    /// - `OAUTHBEARER_LOGICAL_CLUSTER` – (Self-managed Apache Kafka) The logical cluster identifier that Lambda sends to a Confluent Cloud broker. The `URI` field holds the identifier, not a secret ARN. This type requires `OAUTHBEARER_AUTH`.
+    /// - `OAUTHBEARER_IDENTITY_POOL` – (Self-managed Apache Kafka) The identity pool identifier that Lambda sends to a Confluent Cloud broker. The `URI` field holds the identifier, not a secret ARN. This type requires `OAUTHBEARER_AUTH`.
+    /// - `IAM_AUTH` – (Self-managed Apache Kafka) Authenticate with Identity and Access Management (IAM). Your function's execution role signs each connection, so there is no secret to provide. Omit the `URI` field for this type.
+    /// - `IAM_OAUTHBEARER_AUTH` – (Self-managed Apache Kafka) Authenticate with an Amazon Web Services web identity token over SASL/OAUTHBEARER. Lambda requests the token for your function's execution role, so there is no secret to provide. Omit the `URI` field for this type. This type requires `OAUTHBEARER_AUDIENCE` and does not support the other `OAUTHBEARER` types.
     pub type_: Option<SourceAccessType>,
-    /// p The value for your chosen configuration in code Type /code . For example: code "URI": "arn:aws:secretsmanager:us-east-1:01234567890:secret:MyBrokerSecretName" /code . /p
+    /// The value for your chosen configuration in `Type`. For example: `"URI": "arn:aws:secretsmanager:us-east-1:01234567890:secret:MyBrokerSecretName"`.
     pub uri: Option<String>,
 }
 rt::structure!(
@@ -406,16 +438,16 @@ rt::string_enum! {
     "DrainingDurableExecutions", IncompatibleAcceleratorInstanceTypes =
     "IncompatibleAcceleratorInstanceTypes", DependencyError = "DependencyError" }
 }
-/// p Details about a step operation. /p
+/// Details about a step operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct StepDetails {
-    /// p The current attempt number for this step. /p
+    /// The current attempt number for this step.
     pub attempt: Option<i32>,
-    /// p The date and time when the next attempt is scheduled, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). Only populated when the step is in a pending state. /p
+    /// The date and time when the next attempt is scheduled, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD). Only populated when the step is in a pending state.
     pub next_attempt_timestamp: Option<rt::DateTime>,
-    /// p The JSON response payload from the step operation. /p
+    /// The JSON response payload from the step operation.
     pub result: Option<String>,
-    /// p Details about the step failure. /p
+    /// Details about the step failure.
     pub error: Option<ErrorObject>,
 }
 rt::structure!(
@@ -431,12 +463,12 @@ pub static STEP_DETAILS: rt::Schema = rt::Schema::structure(
         rt::m("Error", &ERROR_OBJECT),
     ],
 );
-/// p Details about a step that failed. /p
+/// Details about a step that failed.
 #[derive(Clone, Default, PartialEq)]
 pub struct StepFailedDetails {
-    /// p Details about the step failure. /p
+    /// Details about the step failure.
     pub error: EventError,
-    /// p Information about retry attempts for this step operation. /p
+    /// Information about retry attempts for this step operation.
     pub retry_details: RetryDetails,
 }
 rt::structure!(StepFailedDetails, STEP_FAILED_DETAILS, 0 => error, 1 => retry_details);
@@ -447,10 +479,10 @@ pub static STEP_FAILED_DETAILS: rt::Schema = rt::Schema::structure(
         rt::m("RetryDetails", &RETRY_DETAILS).flags(rt::REQUIRED),
     ],
 );
-/// p Configuration options for a step operation. /p
+/// Configuration options for a step operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct StepOptions {
-    /// p The delay in seconds before the next retry attempt. /p
+    /// The delay in seconds before the next retry attempt.
     pub next_attempt_delay_seconds: Option<i32>,
 }
 rt::structure!(StepOptions, STEP_OPTIONS, 0 => next_attempt_delay_seconds);
@@ -458,7 +490,7 @@ pub static STEP_OPTIONS: rt::Schema = rt::Schema::structure(
     "StepOptions",
     &[rt::m("NextAttemptDelaySeconds", &rt::INTEGER)],
 );
-/// p Details about a step that has started. /p
+/// Details about a step that has started.
 #[derive(Clone, Default, PartialEq)]
 pub struct StepStartedDetails {}
 rt::structure!(StepStartedDetails, STEP_STARTED_DETAILS);
@@ -466,12 +498,12 @@ pub static STEP_STARTED_DETAILS: rt::Schema = rt::Schema::structure(
     "StepStartedDetails",
     &[],
 );
-/// p Details about a step that succeeded. /p
+/// Details about a step that succeeded.
 #[derive(Clone, Default, PartialEq)]
 pub struct StepSucceededDetails {
-    /// p The response payload from the successful operation. /p
+    /// The response payload from the successful operation.
     pub result: EventResult,
-    /// p Information about retry attempts for this step operation. /p
+    /// Information about retry attempts for this step operation.
     pub retry_details: RetryDetails,
 }
 rt::structure!(
@@ -486,9 +518,9 @@ pub static STEP_SUCCEEDED_DETAILS: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopDurableExecutionRequest {
-    /// p The Amazon Resource Name (ARN) of the durable execution. /p
+    /// The Amazon Resource Name (ARN) of the durable execution.
     pub durable_execution_arn: String,
-    /// p Optional error details explaining why the execution is being stopped. The combined size of all error fields is limited to 1 MB. /p
+    /// Optional error details explaining why the execution is being stopped. The combined size of all error fields is limited to 1 MB.
     pub error: Option<ErrorObject>,
 }
 rt::structure!(
@@ -506,7 +538,7 @@ pub static STOP_DURABLE_EXECUTION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopDurableExecutionResponse {
-    /// p The timestamp when the execution was stopped (ISO 8601 format). /p
+    /// The timestamp when the execution was stopped (ISO 8601 format).
     pub stop_timestamp: rt::DateTime,
 }
 rt::structure!(
@@ -520,7 +552,7 @@ pub static STRING_LIST: rt::Schema = rt::Schema::list(
     "StringList",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Lambda couldn't set up VPC access for the Lambda function because one or more configured subnets has no available IP addresses. /p
+/// Lambda couldn't set up VPC access for the Lambda function because one or more configured subnets has no available IP addresses.
 #[derive(Clone, Default, PartialEq)]
 pub struct SubnetIpAddressLimitReachedException {
     pub type_: Option<String>,

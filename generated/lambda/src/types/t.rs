@@ -9,9 +9,9 @@ pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagResourceRequest {
-    /// p The resource's Amazon Resource Name (ARN). /p
+    /// The resource's Amazon Resource Name (ARN).
     pub resource: String,
-    /// p A list of tags to apply to the resource. /p
+    /// A list of tags to apply to the resource.
     pub tags: rt::Map<String, String>,
 }
 rt::structure!(TagResourceRequest, TAG_RESOURCE_REQUEST, 0 => resource, 1 => tags);
@@ -26,12 +26,12 @@ pub static TAGS: rt::Schema = rt::Schema::map(
     "Tags",
     &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
 );
-/// p An object that contains details about an error related to retrieving tags. /p
+/// An object that contains details about an error related to retrieving tags.
 #[derive(Clone, Default, PartialEq)]
 pub struct TagsError {
-    /// p The error code. /p
+    /// The error code.
     pub error_code: String,
-    /// p The error message. /p
+    /// The error message.
     pub message: String,
 }
 rt::structure!(TagsError, TAGS_ERROR, 0 => error_code, 1 => message);
@@ -42,12 +42,12 @@ pub static TAGS_ERROR: rt::Schema = rt::Schema::structure(
         rt::m("Message", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p A scaling policy for the capacity provider that automatically adjusts capacity to maintain a target value for a specific metric. /p
+/// A scaling policy for the capacity provider that automatically adjusts capacity to maintain a target value for a specific metric.
 #[derive(Clone, Default, PartialEq)]
 pub struct TargetTrackingScalingPolicy {
-    /// p The predefined metric type to track for scaling decisions. /p
+    /// The predefined metric type to track for scaling decisions.
     pub predefined_metric_type: CapacityProviderPredefinedMetricType,
-    /// p The target value for the metric that the scaling policy attempts to maintain through scaling actions. /p
+    /// The target value for the metric that the scaling policy attempts to maintain through scaling actions.
     pub target_value: f64,
 }
 rt::structure!(
@@ -61,10 +61,10 @@ pub static TARGET_TRACKING_SCALING_POLICY: rt::Schema = rt::Schema::structure(
         rt::m("TargetValue", &rt::DOUBLE).flags(rt::REQUIRED),
     ],
 );
-/// p Specifies the tenant isolation mode configuration for a Lambda function. This allows you to configure specific tenant isolation strategies for your function invocations. Tenant isolation configuration cannot be modified after function creation. /p
+/// Specifies the tenant isolation mode configuration for a Lambda function. This allows you to configure specific tenant isolation strategies for your function invocations. Tenant isolation configuration cannot be modified after function creation.
 #[derive(Clone, Default, PartialEq)]
 pub struct TenancyConfig {
-    /// p Tenant isolation mode allows for invocation to be sent to a corresponding execution environment dedicated to a specific tenant ID. /p
+    /// Tenant isolation mode allows for invocation to be sent to a corresponding execution environment dedicated to a specific tenant ID.
     pub tenant_isolation_mode: TenantIsolationMode,
 }
 rt::structure!(TenancyConfig, TENANCY_CONFIG, 0 => tenant_isolation_mode);
@@ -86,10 +86,10 @@ rt::string_enum! {
     "CallerRateLimitExceeded", ConcurrentSnapshotCreateLimitExceeded =
     "ConcurrentSnapshotCreateLimitExceeded" }
 }
-/// p The request throughput limit was exceeded. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests" Lambda quotas /a . /p
+/// The request throughput limit was exceeded. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
 #[derive(Clone, Default, PartialEq)]
 pub struct TooManyRequestsException {
-    /// p The number of seconds the caller should wait before retrying. /p
+    /// The number of seconds the caller should wait before retrying.
     pub retry_after_seconds: Option<String>,
     pub type_: Option<String>,
     pub message: Option<String>,
@@ -113,10 +113,10 @@ pub static TOPICS: rt::Schema = rt::Schema::list(
     "Topics",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Contains trace headers for the Lambda durable execution. /p
+/// Contains trace headers for the Lambda durable execution.
 #[derive(Clone, Default, PartialEq)]
 pub struct TraceHeader {
-    /// p The X-Ray trace header associated with the durable execution. /p
+    /// The X-Ray trace header associated with the durable execution.
     pub x_amzn_trace_id: Option<String>,
 }
 rt::structure!(TraceHeader, TRACE_HEADER, 0 => x_amzn_trace_id);
@@ -124,10 +124,10 @@ pub static TRACE_HEADER: rt::Schema = rt::Schema::structure(
     "TraceHeader",
     &[rt::m("XAmznTraceId", &rt::STRING)],
 );
-/// p The function's a href="https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html" X-Ray /a tracing configuration. To sample and record incoming requests, set code Mode /code to code Active /code . /p
+/// The function's [X-Ray](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html) tracing configuration. To sample and record incoming requests, set `Mode` to `Active`.
 #[derive(Clone, Default, PartialEq)]
 pub struct TracingConfig {
-    /// p The tracing mode. /p
+    /// The tracing mode.
     pub mode: Option<TracingMode>,
 }
 rt::structure!(TracingConfig, TRACING_CONFIG, 0 => mode);
@@ -135,10 +135,10 @@ pub static TRACING_CONFIG: rt::Schema = rt::Schema::structure(
     "TracingConfig",
     &[rt::m("Mode", &rt::ENUM)],
 );
-/// p The function's X-Ray tracing configuration. /p
+/// The function's X-Ray tracing configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct TracingConfigResponse {
-    /// p The tracing mode. /p
+    /// The tracing mode.
     pub mode: Option<TracingMode>,
 }
 rt::structure!(TracingConfigResponse, TRACING_CONFIG_RESPONSE, 0 => mode);

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The content type of the code Invoke /code request body is not JSON. /p
+/// The content type of the `Invoke` request body is not JSON.
 #[derive(Clone, Default, PartialEq)]
 pub struct UnsupportedMediaTypeException {
     pub type_: Option<String>,
@@ -20,9 +20,9 @@ pub static UNSUPPORTED_MEDIA_TYPE_EXCEPTION: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(415u16, false));
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagResourceRequest {
-    /// p The resource's Amazon Resource Name (ARN). /p
+    /// The resource's Amazon Resource Name (ARN).
     pub resource: String,
-    /// p A list of tag keys to remove from the resource. /p
+    /// A list of tag keys to remove from the resource.
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
@@ -37,17 +37,25 @@ pub static UNTAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateAliasRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b - code MyFunction /code . /p /li li p b Function ARN /b - code arn:aws:lambda:us-west-2:123456789012:function:MyFunction /code . /p /li li p b Partial ARN /b - code 123456789012:function:MyFunction /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** - `MyFunction`.
+    /// - **Function ARN** - `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+    /// - **Partial ARN** - `123456789012:function:MyFunction`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p The name of the alias. /p
+    /// The name of the alias.
     pub name: String,
-    /// p The function version that the alias invokes. /p
+    /// The function version that the alias invokes.
     pub function_version: Option<String>,
-    /// p A description of the alias. /p
+    /// A description of the alias.
     pub description: Option<String>,
-    /// p The a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html#configuring-alias-routing" routing configuration /a of the alias. /p
+    /// The [routing configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html#configuring-alias-routing) of the alias.
     pub routing_config: Option<AliasRoutingConfiguration>,
-    /// p Only update the alias if the revision ID matches the ID that's specified. Use this option to avoid modifying an alias that has changed since you last read it. /p
+    /// Only update the alias if the revision ID matches the ID that's specified. Use this option to avoid modifying an alias that has changed since you last read it.
     pub revision_id: Option<String>,
 }
 rt::structure!(
@@ -69,12 +77,12 @@ pub static UPDATE_ALIAS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateCapacityProviderRequest {
-    /// p The name of the capacity provider to update. /p
+    /// The name of the capacity provider to update.
     pub capacity_provider_name: String,
-    /// p The updated scaling configuration for the capacity provider. /p
+    /// The updated scaling configuration for the capacity provider.
     pub capacity_provider_scaling_config: Option<CapacityProviderScalingConfig>,
     pub propagate_tags: Option<PropagateTags>,
-    /// p The updated telemetry configuration for the capacity provider. /p
+    /// The updated telemetry configuration for the capacity provider.
     pub telemetry_config: Option<CapacityProviderTelemetryConfig>,
 }
 rt::structure!(
@@ -95,7 +103,7 @@ pub static UPDATE_CAPACITY_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateCapacityProviderResponse {
-    /// p Information about the updated capacity provider. /p
+    /// Information about the updated capacity provider.
     pub capacity_provider: CapacityProvider,
 }
 rt::structure!(
@@ -108,13 +116,13 @@ pub static UPDATE_CAPACITY_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateCodeSigningConfigRequest {
-    /// p The The Amazon Resource Name (ARN) of the code signing configuration. /p
+    /// The The Amazon Resource Name (ARN) of the code signing configuration.
     pub code_signing_config_arn: String,
-    /// p Descriptive name for this code signing configuration. /p
+    /// Descriptive name for this code signing configuration.
     pub description: Option<String>,
-    /// p Signing profiles for this code signing configuration. /p
+    /// Signing profiles for this code signing configuration.
     pub allowed_publishers: Option<AllowedPublishers>,
-    /// p The code signing policy. /p
+    /// The code signing policy.
     pub code_signing_policies: Option<CodeSigningPolicies>,
 }
 rt::structure!(
@@ -135,7 +143,7 @@ pub static UPDATE_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateCodeSigningConfigResponse {
-    /// p The code signing configuration /p
+    /// The code signing configuration
     pub code_signing_config: CodeSigningConfig,
 }
 rt::structure!(
@@ -148,40 +156,67 @@ pub static UPDATE_CODE_SIGNING_CONFIG_RESPONSE: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateEventSourceMappingRequest {
-    /// p The identifier of the event source mapping. /p
+    /// The identifier of the event source mapping.
     pub uuid: String,
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b – code MyFunction /code . /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:MyFunction /code . /p /li li p b Version or Alias ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:MyFunction:PROD /code . /p /li li p b Partial ARN /b – code 123456789012:function:MyFunction /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it's limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `MyFunction`.
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+    /// - **Version or Alias ARN** – `arn:aws:lambda:us-west-2:123456789012:function:MyFunction:PROD`.
+    /// - **Partial ARN** – `123456789012:function:MyFunction`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it's limited to 64 characters in length.
     pub function_name: Option<String>,
-    /// p When true, the event source mapping is active. When false, Lambda pauses polling and invocation. /p p Default: True /p
+    /// When true, the event source mapping is active. When false, Lambda pauses polling and invocation.
+    ///
+    /// Default: True
     pub enabled: Option<bool>,
-    /// p The maximum number of records in each batch that Lambda pulls from your stream or queue and sends to your function. Lambda passes all of the records in the batch to the function in a single call, up to the payload limit for synchronous invocation (6 MB). /p ul li p b Amazon Kinesis /b – Default 100. Max 10,000. /p /li li p b Amazon DynamoDB Streams /b – Default 100. Max 10,000. /p /li li p b Amazon Simple Queue Service /b – Default 10. For standard queues the max is 10,000. For FIFO queues the max is 10. /p /li li p b Amazon Managed Streaming for Apache Kafka /b – Default 100. Max 10,000. /p /li li p b Self-managed Apache Kafka /b – Default 100. Max 10,000. /p /li li p b Amazon MQ (ActiveMQ and RabbitMQ) /b – Default 100. Max 10,000. /p /li li p b DocumentDB /b – Default 100. Max 10,000. /p /li /ul
+    /// The maximum number of records in each batch that Lambda pulls from your stream or queue and sends to your function. Lambda passes all of the records in the batch to the function in a single call, up to the payload limit for synchronous invocation (6 MB).
+    ///
+    /// - **Amazon Kinesis** – Default 100. Max 10,000.
+    /// - **Amazon DynamoDB Streams** – Default 100. Max 10,000.
+    /// - **Amazon Simple Queue Service** – Default 10. For standard queues the max is 10,000. For FIFO queues the max is 10.
+    /// - **Amazon Managed Streaming for Apache Kafka** – Default 100. Max 10,000.
+    /// - **Self-managed Apache Kafka** – Default 100. Max 10,000.
+    /// - **Amazon MQ (ActiveMQ and RabbitMQ)** – Default 100. Max 10,000.
+    /// - **DocumentDB** – Default 100. Max 10,000.
     pub batch_size: Option<i32>,
-    /// p An object that defines the filter criteria that determine whether Lambda should process an event. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html" Lambda event filtering /a . /p
+    /// An object that defines the filter criteria that determine whether Lambda should process an event. For more information, see [Lambda event filtering](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
     pub filter_criteria: Option<FilterCriteria>,
-    /// p The ARN of the Key Management Service (KMS) customer managed key that Lambda uses to encrypt your function's a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics" filter criteria /a . By default, Lambda does not encrypt your filter criteria object. Specify this property to encrypt data using your own customer managed key. /p
+    /// The ARN of the Key Management Service (KMS) customer managed key that Lambda uses to encrypt your function's [filter criteria](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics). By default, Lambda does not encrypt your filter criteria object. Specify this property to encrypt data using your own customer managed key.
     pub kms_key_arn: Option<String>,
-    /// p The metrics configuration for your event source. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics" Event source mapping metrics /a . /p
+    /// The metrics configuration for your event source. For more information, see [Event source mapping metrics](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
     pub metrics_config: Option<EventSourceMappingMetricsConfig>,
     pub logging_config: Option<EventSourceMappingLoggingConfig>,
-    /// p (Amazon SQS only) The scaling configuration for the event source. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-max-concurrency" Configuring maximum concurrency for Amazon SQS event sources /a . /p
+    /// (Amazon SQS only) The scaling configuration for the event source. For more information, see [Configuring maximum concurrency for Amazon SQS event sources](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-max-concurrency).
     pub scaling_config: Option<ScalingConfig>,
-    /// p The maximum amount of time, in seconds, that Lambda spends gathering records before invoking the function. You can configure code MaximumBatchingWindowInSeconds /code to any value from 0 seconds to 300 seconds in increments of seconds. /p p For Kinesis, DynamoDB, and Amazon SQS event sources, the default batching window is 0 seconds. For Amazon MSK, Self-managed Apache Kafka, Amazon MQ, and DocumentDB event sources, the default batching window is 500 ms. Note that because you can only change code MaximumBatchingWindowInSeconds /code in increments of seconds, you cannot revert back to the 500 ms default batching window after you have changed it. To restore the default batching window, you must create a new event source mapping. /p p Related setting: For Kinesis, DynamoDB, and Amazon SQS event sources, when you set code BatchSize /code to a value greater than 10, you must set code MaximumBatchingWindowInSeconds /code to at least 1. /p p Not supported for Kafka event source mappings when code ConsumptionMode /code is code Queue /code . /p
+    /// The maximum amount of time, in seconds, that Lambda spends gathering records before invoking the function. You can configure `MaximumBatchingWindowInSeconds` to any value from 0 seconds to 300 seconds in increments of seconds.
+    ///
+    /// For Kinesis, DynamoDB, and Amazon SQS event sources, the default batching window is 0 seconds. For Amazon MSK, Self-managed Apache Kafka, Amazon MQ, and DocumentDB event sources, the default batching window is 500 ms. Note that because you can only change `MaximumBatchingWindowInSeconds` in increments of seconds, you cannot revert back to the 500 ms default batching window after you have changed it. To restore the default batching window, you must create a new event source mapping.
+    ///
+    /// Related setting: For Kinesis, DynamoDB, and Amazon SQS event sources, when you set `BatchSize` to a value greater than 10, you must set `MaximumBatchingWindowInSeconds` to at least 1.
+    ///
+    /// Not supported for Kafka event source mappings when `ConsumptionMode` is `Queue`.
     pub maximum_batching_window_in_seconds: Option<i32>,
-    /// p (Kinesis and DynamoDB Streams only) The number of batches to process from each shard concurrently. /p
+    /// (Kinesis and DynamoDB Streams only) The number of batches to process from each shard concurrently.
     pub parallelization_factor: Option<i32>,
-    /// p (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) A configuration object that specifies the destination of an event after Lambda processes it. /p
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) A configuration object that specifies the destination of an event after Lambda processes it.
     pub destination_config: Option<DestinationConfig>,
-    /// p (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records older than the specified age. The default value is infinite (-1). /p
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records older than the specified age. The default value is infinite (-1).
     pub maximum_record_age_in_seconds: Option<i32>,
-    /// p (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) If the function returns an error, split the batch in two and retry. /p
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) If the function returns an error, split the batch in two and retry.
     pub bisect_batch_on_function_error: Option<bool>,
-    /// p (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records after the specified number of retries. The default value is infinite (-1). When set to infinite (-1), failed records are retried until the record expires. /p p For Kafka event source mappings with code ConsumptionMode /code set to code Queue /code , the value -1 (infinite retries) is not supported and the default is 0 (no retries). Lambda releases failed records back to the broker, which redelivers them up to the share group's code group.share.delivery.count.limit /code . /p
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records after the specified number of retries. The default value is infinite (-1). When set to infinite (-1), failed records are retried until the record expires.
+    ///
+    /// For Kafka event source mappings with `ConsumptionMode` set to `Queue`, the value -1 (infinite retries) is not supported and the default is 0 (no retries). Lambda releases failed records back to the broker, which redelivers them up to the share group's `group.share.delivery.count.limit`.
     pub maximum_retry_attempts: Option<i32>,
-    /// p (Kinesis and DynamoDB Streams only) The duration in seconds of a processing window for DynamoDB and Kinesis Streams event sources. A value of 0 seconds indicates no tumbling window. /p
+    /// (Kinesis and DynamoDB Streams only) The duration in seconds of a processing window for DynamoDB and Kinesis Streams event sources. A value of 0 seconds indicates no tumbling window.
     pub tumbling_window_in_seconds: Option<i32>,
-    /// p An array of authentication protocols or VPC components required to secure your event source. /p
+    /// An array of authentication protocols or VPC components required to secure your event source.
     pub source_access_configurations: Option<Vec<SourceAccessConfiguration>>,
-    /// p (Kinesis, DynamoDB Streams, Amazon MSK, self-managed Apache Kafka, and Amazon SQS) A list of current response type enums applied to the event source mapping. /p
+    /// (Kinesis, DynamoDB Streams, Amazon MSK, self-managed Apache Kafka, and Amazon SQS) A list of current response type enums applied to the event source mapping.
     pub function_response_types: Option<Vec<FunctionResponseType>>,
     pub amazon_managed_kafka_event_source_config: Option<
         AmazonManagedKafkaEventSourceConfig,
@@ -189,9 +224,9 @@ pub struct UpdateEventSourceMappingRequest {
     pub self_managed_kafka_event_source_config: Option<
         SelfManagedKafkaEventSourceConfig,
     >,
-    /// p Specific configuration settings for a DocumentDB event source. /p
+    /// Specific configuration settings for a DocumentDB event source.
     pub document_db_event_source_config: Option<DocumentDbEventSourceConfig>,
-    /// p (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode configuration for the event source. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode" provisioned mode /a . /p
+    /// (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode configuration for the event source. For more information, see [provisioned mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
     pub provisioned_poller_config: Option<ProvisionedPollerConfig>,
 }
 rt::structure!(
@@ -241,31 +276,42 @@ pub static UPDATE_EVENT_SOURCE_MAPPING_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateFunctionCodeRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code . /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function`.
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p The base64-encoded contents of the deployment package. Amazon Web Services SDK and CLI clients handle the encoding for you. Use only with a function defined with a .zip file archive deployment package. /p
+    /// The base64-encoded contents of the deployment package. Amazon Web Services SDK and CLI clients handle the encoding for you. Use only with a function defined with a .zip file archive deployment package.
     pub zip_file: Option<rt::Blob>,
-    /// p An Amazon S3 bucket in the same Amazon Web Services Region as your function. The bucket can be in a different Amazon Web Services account. Use only with a function defined with a .zip file archive deployment package. /p
+    /// An Amazon S3 bucket in the same Amazon Web Services Region as your function. The bucket can be in a different Amazon Web Services account. Use only with a function defined with a .zip file archive deployment package.
     pub s3_bucket: Option<String>,
-    /// p The Amazon S3 key of the deployment package. Use only with a function defined with a .zip file archive deployment package. /p
+    /// The Amazon S3 key of the deployment package. Use only with a function defined with a .zip file archive deployment package.
     pub s3_key: Option<String>,
-    /// p For versioned objects, the version of the deployment package object to use. /p
+    /// For versioned objects, the version of the deployment package object to use.
     pub s3_object_version: Option<String>,
-    /// p Specifies how the deployment package is stored. Valid values: /p ul li p code COPY /code (default) – Uploads a copy of your deployment package to Lambda. /p /li li p code REFERENCE /code – Lambda references the deployment package from the specified Amazon S3 bucket. /p /li /ul
+    /// Specifies how the deployment package is stored. Valid values:
+    ///
+    /// - `COPY` (default) – Uploads a copy of your deployment package to Lambda.
+    /// - `REFERENCE` – Lambda references the deployment package from the specified Amazon S3 bucket.
     pub s3_object_storage_mode: Option<S3ObjectStorageMode>,
-    /// p URI of a container image in the Amazon ECR registry. Do not use for a function defined with a .zip file archive. /p
+    /// URI of a container image in the Amazon ECR registry. Do not use for a function defined with a .zip file archive.
     pub image_uri: Option<String>,
-    /// p The instruction set architecture that the function supports. Enter a string array with one of the valid values (arm64 or x86 64). The default value is code x86 64 /code . /p
+    /// The instruction set architecture that the function supports. Enter a string array with one of the valid values (arm64 or x86\_64). The default value is `x86_64`.
     pub architectures: Option<Vec<Architecture>>,
-    /// p Set to true to publish a new version of the function after updating the code. This has the same effect as calling a PublishVersion /a separately. /p
+    /// Set to true to publish a new version of the function after updating the code. This has the same effect as calling PublishVersion separately.
     pub publish: Option<bool>,
-    /// p Specifies where to publish the function version or configuration. /p
+    /// Specifies where to publish the function version or configuration.
     pub publish_to: Option<FunctionVersionLatestPublished>,
-    /// p Set to true to validate the request parameters and access permissions without modifying the function code. /p
+    /// Set to true to validate the request parameters and access permissions without modifying the function code.
     pub dry_run: Option<bool>,
-    /// p Update the function only if the revision ID matches the ID that's specified. Use this option to avoid modifying a function that has changed since you last read it. /p
+    /// Update the function only if the revision ID matches the ID that's specified. Use this option to avoid modifying a function that has changed since you last read it.
     pub revision_id: Option<String>,
-    /// p The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt your function's .zip deployment package. If you don't provide a customer managed key, Lambda uses an Amazon Web Services managed key. /p
+    /// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt your function's .zip deployment package. If you don't provide a customer managed key, Lambda uses an Amazon Web Services managed key.
     pub source_kms_key_arn: Option<String>,
 }
 rt::structure!(
@@ -296,51 +342,70 @@ pub static UPDATE_FUNCTION_CODE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateFunctionConfigurationRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code . /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function`.
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p The Amazon Resource Name (ARN) of the function's execution role. /p
+    /// The Amazon Resource Name (ARN) of the function's execution role.
     pub role: Option<String>,
-    /// p The name of the method within your code that Lambda calls to run your function. Handler is required if the deployment package is a .zip file archive. The format includes the file name. It can also include namespaces and other qualifiers, depending on the runtime. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/foundation-progmodel.html" Lambda programming model /a . /p
+    /// The name of the method within your code that Lambda calls to run your function. Handler is required if the deployment package is a .zip file archive. The format includes the file name. It can also include namespaces and other qualifiers, depending on the runtime. For more information, see [Lambda programming model](https://docs.aws.amazon.com/lambda/latest/dg/foundation-progmodel.html).
     pub handler: Option<String>,
-    /// p A description of the function. /p
+    /// A description of the function.
     pub description: Option<String>,
-    /// p The amount of time (in seconds) that Lambda allows a function to run before stopping it. The default is 3 seconds, and the maximum allowed value is 900 seconds. For functions using Lambda Managed Instances, asynchronous invocations and event source mapping invocations (except Amazon MQ and Amazon DocumentDB) support a maximum allowed value of 5,400 seconds (90 minutes). For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/runtimes-context.html" Lambda execution environment /a . /p
+    /// The amount of time (in seconds) that Lambda allows a function to run before stopping it. The default is 3 seconds, and the maximum allowed value is 900 seconds. For functions using Lambda Managed Instances, asynchronous invocations and event source mapping invocations (except Amazon MQ and Amazon DocumentDB) support a maximum allowed value of 5,400 seconds (90 minutes). For more information, see [Lambda execution environment](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-context.html).
     pub timeout: Option<i32>,
-    /// p The amount of a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-memory-console" memory available to the function /a at runtime. Increasing the function memory also increases its CPU allocation. The default value is 128 MB. The value can be any multiple of 1 MB. /p
+    /// The amount of [memory available to the function](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-memory-console) at runtime. Increasing the function memory also increases its CPU allocation. The default value is 128 MB. The value can be any multiple of 1 MB.
     pub memory_size: Option<i32>,
-    /// p For network connectivity to Amazon Web Services resources in a VPC, specify a list of security groups and subnets in the VPC. When you connect a function to a VPC, it can access resources and the internet only through that VPC. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html" Configuring a Lambda function to access resources in a VPC /a . /p
+    /// For network connectivity to Amazon Web Services resources in a VPC, specify a list of security groups and subnets in the VPC. When you connect a function to a VPC, it can access resources and the internet only through that VPC. For more information, see [Configuring a Lambda function to access resources in a VPC](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
     pub vpc_config: Option<VpcConfig>,
-    /// p Environment variables that are accessible from function code during execution. /p
+    /// Environment variables that are accessible from function code during execution.
     pub environment: Option<Environment>,
-    /// p The identifier of the function's a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html" runtime /a . Runtime is required if the deployment package is a .zip file archive. Specifying a runtime results in an error if you're deploying a function using a container image. /p p The following list includes deprecated runtimes. Lambda blocks creating new functions and updating existing functions shortly after each runtime is deprecated. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels" Runtime use after deprecation /a . /p p For a list of all currently supported runtimes, see a href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported" Supported runtimes /a . /p
+    /// The identifier of the function's [runtime](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Runtime is required if the deployment package is a .zip file archive. Specifying a runtime results in an error if you're deploying a function using a container image.
+    ///
+    /// The following list includes deprecated runtimes. Lambda blocks creating new functions and updating existing functions shortly after each runtime is deprecated. For more information, see [Runtime use after deprecation](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
+    ///
+    /// For a list of all currently supported runtimes, see [Supported runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
     pub runtime: Option<Runtime>,
-    /// p A dead-letter queue configuration that specifies the queue or topic where Lambda sends asynchronous events when they fail processing. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq" Dead-letter queues /a . /p
+    /// A dead-letter queue configuration that specifies the queue or topic where Lambda sends asynchronous events when they fail processing. For more information, see [Dead-letter queues](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq).
     pub dead_letter_config: Option<DeadLetterConfig>,
-    /// p The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt the following resources: /p ul li p The function's a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-encryption" environment variables /a . /p /li li p The function's a href="https://docs.aws.amazon.com/lambda/latest/dg/snapstart-security.html" Lambda SnapStart /a snapshots. /p /li li p When used with code SourceKMSKeyArn /code , the unzipped version of the .zip deployment package that's used for function invocations. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/encrypt-zip-package.html#enable-zip-custom-encryption" Specifying a customer managed key for Lambda /a . /p /li li p The optimized version of the container image that's used for function invocations. Note that this is not the same key that's used to protect your container image in the Amazon Elastic Container Registry (Amazon ECR). For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-lifecycle" Function lifecycle /a . /p /li /ul p If you don't provide a customer managed key, Lambda uses an a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk" Amazon Web Services owned key /a or an a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk" Amazon Web Services managed key /a . /p
+    /// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt the following resources:
+    ///
+    /// - The function's [environment variables](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-encryption).
+    /// - The function's [Lambda SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart-security.html) snapshots.
+    /// - When used with `SourceKMSKeyArn`, the unzipped version of the .zip deployment package that's used for function invocations. For more information, see [Specifying a customer managed key for Lambda](https://docs.aws.amazon.com/lambda/latest/dg/encrypt-zip-package.html#enable-zip-custom-encryption).
+    /// - The optimized version of the container image that's used for function invocations. Note that this is not the same key that's used to protect your container image in the Amazon Elastic Container Registry (Amazon ECR). For more information, see [Function lifecycle](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-lifecycle).
+    ///
+    /// If you don't provide a customer managed key, Lambda uses an [Amazon Web Services owned key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk) or an [Amazon Web Services managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk).
     pub kms_key_arn: Option<String>,
-    /// p Set code Mode /code to code Active /code to sample and trace a subset of incoming requests with a href="https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html" X-Ray /a . /p
+    /// Set `Mode` to `Active` to sample and trace a subset of incoming requests with [X-Ray](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html).
     pub tracing_config: Option<TracingConfig>,
-    /// p Update the function only if the revision ID matches the ID that's specified. Use this option to avoid modifying a function that has changed since you last read it. /p
+    /// Update the function only if the revision ID matches the ID that's specified. Use this option to avoid modifying a function that has changed since you last read it.
     pub revision_id: Option<String>,
-    /// p A list of a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html" function layers /a to add to the function's execution environment. Specify each layer by its ARN, including the version. /p
+    /// A list of [function layers](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) to add to the function's execution environment. Specify each layer by its ARN, including the version.
     pub layers: Option<Vec<String>>,
-    /// p Connection settings for an Amazon EFS file system or an Amazon S3 Files file system. /p
+    /// Connection settings for an Amazon EFS file system or an Amazon S3 Files file system.
     pub file_system_configs: Option<Vec<FileSystemConfig>>,
-    /// p a href="https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms" Container image configuration values /a that override the values in the container image Docker file. /p
+    /// [Container image configuration values](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms) that override the values in the container image Docker file.
     pub image_config: Option<ImageConfig>,
-    /// p The size of the function's code /tmp /code directory in MB. The default value is 512, but can be any whole number between 512 and 10,240 MB. For functions that use code AcceleratorConfig /code , the maximum is 32,768 MB. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage" Configuring ephemeral storage (console) /a . /p
+    /// The size of the function's `/tmp` directory in MB. The default value is 512, but can be any whole number between 512 and 10,240 MB. For functions that use `AcceleratorConfig`, the maximum is 32,768 MB. For more information, see [Configuring ephemeral storage (console)](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage).
     pub ephemeral_storage: Option<EphemeralStorage>,
-    /// p The function's a href="https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html" SnapStart /a setting. /p
+    /// The function's [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
     pub snap_start: Option<SnapStart>,
-    /// p The function's Amazon CloudWatch Logs configuration settings. /p
+    /// The function's Amazon CloudWatch Logs configuration settings.
     pub logging_config: Option<LoggingConfig>,
-    /// p Configuration for the capacity provider that manages compute resources for Lambda functions. /p
+    /// Configuration for the capacity provider that manages compute resources for Lambda functions.
     pub capacity_provider_config: Option<CapacityProviderConfig>,
-    /// p Configuration settings for a href="https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html" durable functions /a , including execution timeout, retention period for execution history, and an optional ARN of the Key Management Service (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads. /p
+    /// Configuration settings for [durable functions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including execution timeout, retention period for execution history, and an optional ARN of the Key Management Service (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
     pub durable_config: Option<DurableConfig>,
-    /// p The customer-managed runtime configuration for your function. Specifies the customer-managed runtime and the runtime alias that your function uses. /p
+    /// The customer-managed runtime configuration for your function. Specifies the customer-managed runtime and the runtime alias that your function uses.
     pub runtime_config: Option<FunctionRuntimeConfig>,
-    /// p The accelerator resource settings for a Lambda execution environment. /p
+    /// The accelerator resource settings for a Lambda execution environment.
     pub accelerator_config: Option<AcceleratorConfig>,
 }
 rt::structure!(
@@ -384,15 +449,33 @@ pub static UPDATE_FUNCTION_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateFunctionEventInvokeConfigRequest {
-    /// p The name or ARN of the Lambda function, version, or alias. /p p class="title" b Name formats /b /p ul li p b Function name /b - code my-function /code (name-only), code my-function:v1 /code (with alias). /p /li li p b Function ARN /b - code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b - code 123456789012:function:my-function /code . /p /li /ul p You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function, version, or alias.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** - `my-function` (name-only), `my-function:v1` (with alias).
+    /// - **Function ARN** - `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** - `123456789012:function:my-function`.
+    ///
+    /// You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p A version number or alias name. /p
+    /// A version number or alias name.
     pub qualifier: Option<String>,
-    /// p The maximum number of times to retry when the function returns an error. /p
+    /// The maximum number of times to retry when the function returns an error.
     pub maximum_retry_attempts: Option<i32>,
-    /// p The maximum age of a request that Lambda sends to a function for processing. /p
+    /// The maximum age of a request that Lambda sends to a function for processing.
     pub maximum_event_age_in_seconds: Option<i32>,
-    /// p A destination for events after they have been sent to a function for processing. /p p class="title" b Destinations /b /p ul li p b Function /b - The Amazon Resource Name (ARN) of a Lambda function. /p /li li p b Queue /b - The ARN of a standard SQS queue. /p /li li p b Bucket /b - The ARN of an Amazon S3 bucket. /p /li li p b Topic /b - The ARN of a standard SNS topic. /p /li li p b Event Bus /b - The ARN of an Amazon EventBridge event bus. /p /li /ul note p S3 buckets are supported only for on-failure destinations. To retain records of successful invocations, use another destination type. /p /note
+    /// A destination for events after they have been sent to a function for processing.
+    ///
+    /// **Destinations**
+    ///
+    /// - **Function** - The Amazon Resource Name (ARN) of a Lambda function.
+    /// - **Queue** - The ARN of a standard SQS queue.
+    /// - **Bucket** - The ARN of an Amazon S3 bucket.
+    /// - **Topic** - The ARN of a standard SNS topic.
+    /// - **Event Bus** - The ARN of an Amazon EventBridge event bus.
+    ///
+    /// **Note:** S3 buckets are supported only for on-failure destinations. To retain records of successful invocations, use another destination type.
     pub destination_config: Option<DestinationConfig>,
 }
 rt::structure!(
@@ -414,15 +497,26 @@ pub static UPDATE_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateFunctionUrlConfigRequest {
-    /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code . /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
+    /// The name or ARN of the Lambda function.
+    ///
+    /// **Name formats**
+    ///
+    /// - **Function name** – `my-function`.
+    /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+    /// - **Partial ARN** – `123456789012:function:my-function`.
+    ///
+    /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: String,
-    /// p The alias name. /p
+    /// The alias name.
     pub qualifier: Option<String>,
-    /// p The type of authentication that your function URL uses. Set to code AWS IAM /code if you want to restrict access to authenticated users only. Set to code NONE /code if you want to bypass IAM authentication to create a public endpoint. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html" Control access to Lambda function URLs /a . /p
+    /// The type of authentication that your function URL uses. Set to `AWS_IAM` if you want to restrict access to authenticated users only. Set to `NONE` if you want to bypass IAM authentication to create a public endpoint. For more information, see [Control access to Lambda function URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
     pub auth_type: Option<FunctionUrlAuthType>,
-    /// p The a href="https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS" cross-origin resource sharing (CORS) /a settings for your function URL. /p
+    /// The [cross-origin resource sharing (CORS)](https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings for your function URL.
     pub cors: Option<Cors>,
-    /// p Use one of the following options: /p ul li p code BUFFERED /code – This is the default option. Lambda invokes your function using the code Invoke /code API operation. Invocation results are available when the payload is complete. The maximum payload size is 6 MB. /p /li li p code RESPONSE STREAM /code – Your function streams payload results as they become available. Lambda invokes your function using the code InvokeWithResponseStream /code API operation. The maximum response payload size is 200 MB. /p /li /ul
+    /// Use one of the following options:
+    ///
+    /// - `BUFFERED` – This is the default option. Lambda invokes your function using the `Invoke` API operation. Invocation results are available when the payload is complete. The maximum payload size is 6 MB.
+    /// - `RESPONSE_STREAM` – Your function streams payload results as they become available. Lambda invokes your function using the `InvokeWithResponseStream` API operation. The maximum response payload size is 200 MB.
     pub invoke_mode: Option<InvokeMode>,
 }
 rt::structure!(
@@ -443,19 +537,22 @@ pub static UPDATE_FUNCTION_URL_CONFIG_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateFunctionUrlConfigResponse {
-    /// p The HTTP URL endpoint for your function. /p
+    /// The HTTP URL endpoint for your function.
     pub function_url: String,
-    /// p The Amazon Resource Name (ARN) of your function. /p
+    /// The Amazon Resource Name (ARN) of your function.
     pub function_arn: String,
-    /// p The type of authentication that your function URL uses. Set to code AWS IAM /code if you want to restrict access to authenticated users only. Set to code NONE /code if you want to bypass IAM authentication to create a public endpoint. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html" Control access to Lambda function URLs /a . /p
+    /// The type of authentication that your function URL uses. Set to `AWS_IAM` if you want to restrict access to authenticated users only. Set to `NONE` if you want to bypass IAM authentication to create a public endpoint. For more information, see [Control access to Lambda function URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
     pub auth_type: FunctionUrlAuthType,
-    /// p The a href="https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS" cross-origin resource sharing (CORS) /a settings for your function URL. /p
+    /// The [cross-origin resource sharing (CORS)](https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings for your function URL.
     pub cors: Option<Cors>,
-    /// p When the function URL was created, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). /p
+    /// When the function URL was created, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub creation_time: String,
-    /// p When the function URL configuration was last updated, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). /p
+    /// When the function URL configuration was last updated, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub last_modified_time: String,
-    /// p Use one of the following options: /p ul li p code BUFFERED /code – This is the default option. Lambda invokes your function using the code Invoke /code API operation. Invocation results are available when the payload is complete. The maximum payload size is 6 MB. /p /li li p code RESPONSE STREAM /code – Your function streams payload results as they become available. Lambda invokes your function using the code InvokeWithResponseStream /code API operation. The maximum response payload size is 200 MB. /p /li /ul
+    /// Use one of the following options:
+    ///
+    /// - `BUFFERED` – This is the default option. Lambda invokes your function using the `Invoke` API operation. Invocation results are available when the payload is complete. The maximum payload size is 6 MB.
+    /// - `RESPONSE_STREAM` – Your function streams payload results as they become available. Lambda invokes your function using the `InvokeWithResponseStream` API operation. The maximum response payload size is 200 MB.
     pub invoke_mode: Option<InvokeMode>,
 }
 rt::structure!(

@@ -3,14 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The VPC security groups and subnets that are attached to a Lambda function. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html" Configuring a Lambda function to access resources in a VPC /a . /p
+/// The VPC security groups and subnets that are attached to a Lambda function. For more information, see [Configuring a Lambda function to access resources in a VPC](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcConfig {
-    /// p A list of VPC subnet IDs. /p
+    /// A list of VPC subnet IDs.
     pub subnet_ids: Option<Vec<String>>,
-    /// p A list of VPC security group IDs. /p
+    /// A list of VPC security group IDs.
     pub security_group_ids: Option<Vec<String>>,
-    /// p Allows outbound IPv6 traffic on VPC functions that are connected to dual-stack subnets. /p
+    /// Allows outbound IPv6 traffic on VPC functions that are connected to dual-stack subnets.
     pub ipv6_allowed_for_dual_stack: Option<bool>,
 }
 rt::structure!(
@@ -25,16 +25,16 @@ pub static VPC_CONFIG: rt::Schema = rt::Schema::structure(
         rt::m("Ipv6AllowedForDualStack", &rt::BOOLEAN),
     ],
 );
-/// p The VPC security groups and subnets that are attached to a Lambda function. /p
+/// The VPC security groups and subnets that are attached to a Lambda function.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcConfigResponse {
-    /// p A list of VPC subnet IDs. /p
+    /// A list of VPC subnet IDs.
     pub subnet_ids: Option<Vec<String>>,
-    /// p A list of VPC security group IDs. /p
+    /// A list of VPC security group IDs.
     pub security_group_ids: Option<Vec<String>>,
-    /// p The ID of the VPC. /p
+    /// The ID of the VPC.
     pub vpc_id: Option<String>,
-    /// p Allows outbound IPv6 traffic on VPC functions that are connected to dual-stack subnets. /p
+    /// Allows outbound IPv6 traffic on VPC functions that are connected to dual-stack subnets.
     pub ipv6_allowed_for_dual_stack: Option<bool>,
 }
 rt::structure!(

@@ -3,10 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Details about a wait operation that was cancelled. /p
+/// Details about a wait operation that was cancelled.
 #[derive(Clone, Default, PartialEq)]
 pub struct WaitCancelledDetails {
-    /// p Details about why the wait operation was cancelled. /p
+    /// Details about why the wait operation was cancelled.
     pub error: Option<EventError>,
 }
 rt::structure!(WaitCancelledDetails, WAIT_CANCELLED_DETAILS, 0 => error);
@@ -14,10 +14,10 @@ pub static WAIT_CANCELLED_DETAILS: rt::Schema = rt::Schema::structure(
     "WaitCancelledDetails",
     &[rt::m("Error", &EVENT_ERROR)],
 );
-/// p Details about a wait operation. /p
+/// Details about a wait operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct WaitDetails {
-    /// p The date and time when the wait operation is scheduled to complete, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). /p
+    /// The date and time when the wait operation is scheduled to complete, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub scheduled_end_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(WaitDetails, WAIT_DETAILS, 0 => scheduled_end_timestamp);
@@ -25,10 +25,10 @@ pub static WAIT_DETAILS: rt::Schema = rt::Schema::structure(
     "WaitDetails",
     &[rt::m("ScheduledEndTimestamp", &rt::TIMESTAMP)],
 );
-/// p Specifies how long the durable execution waits. /p
+/// Specifies how long the durable execution waits.
 #[derive(Clone, Default, PartialEq)]
 pub struct WaitOptions {
-    /// p The duration to wait, in seconds. /p
+    /// The duration to wait, in seconds.
     pub wait_seconds: Option<i32>,
 }
 rt::structure!(WaitOptions, WAIT_OPTIONS, 0 => wait_seconds);
@@ -36,12 +36,12 @@ pub static WAIT_OPTIONS: rt::Schema = rt::Schema::structure(
     "WaitOptions",
     &[rt::m("WaitSeconds", &rt::INTEGER)],
 );
-/// p Details about a wait operation that has started. /p
+/// Details about a wait operation that has started.
 #[derive(Clone, Default, PartialEq)]
 pub struct WaitStartedDetails {
-    /// p The duration to wait, in seconds. /p
+    /// The duration to wait, in seconds.
     pub duration: i32,
-    /// p The date and time when the wait operation is scheduled to complete, in a href="https://www.w3.org/TR/NOTE-datetime" ISO-8601 format /a (YYYY-MM-DDThh:mm:ss.sTZD). /p
+    /// The date and time when the wait operation is scheduled to complete, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub scheduled_end_timestamp: rt::DateTime,
 }
 rt::structure!(
@@ -54,10 +54,10 @@ pub static WAIT_STARTED_DETAILS: rt::Schema = rt::Schema::structure(
         rt::m("ScheduledEndTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
     ],
 );
-/// p Details about a wait operation that succeeded. /p
+/// Details about a wait operation that succeeded.
 #[derive(Clone, Default, PartialEq)]
 pub struct WaitSucceededDetails {
-    /// p The wait duration, in seconds. /p
+    /// The wait duration, in seconds.
     pub duration: Option<i32>,
 }
 rt::structure!(WaitSucceededDetails, WAIT_SUCCEEDED_DETAILS, 0 => duration);

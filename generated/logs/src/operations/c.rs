@@ -2,7 +2,9 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Cancels the specified export task. /p p The task must be in the code PENDING /code or code RUNNING /code state. /p
+/// Cancels the specified export task.
+///
+/// The task must be in the `PENDING` or `RUNNING` state.
 pub static CANCEL_EXPORT_TASK: rt::Operation = rt::Operation::new(
         "CancelExportTask",
         "POST",
@@ -18,7 +20,7 @@ pub static CANCEL_EXPORT_TASK: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Cancels an active import task and stops importing data from the CloudTrail Lake Event Data Store. /p
+/// Cancels an active import task and stops importing data from the CloudTrail Lake Event Data Store.
 pub static CANCEL_IMPORT_TASK: rt::Operation = rt::Operation::new(
         "CancelImportTask",
         "POST",
@@ -35,7 +37,22 @@ pub static CANCEL_IMPORT_TASK: rt::Operation = rt::Operation::new(
             &t::INVALID_OPERATION_EXCEPTION,
         ],
     );
-/// p Creates a i delivery /i . A delivery is a connection between a logical i delivery source /i and a logical i delivery destination /i that you have already created. /p p Only some Amazon Web Services services support being configured as a delivery source using this operation. These services are listed as b Supported V2 Permissions /b in the table at a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html" Enabling logging from Amazon Web Services services. /a /p p A delivery destination can represent a log group in CloudWatch Logs, an Amazon S3 bucket, a delivery stream in Firehose, or X-Ray. /p p To configure logs delivery between a supported Amazon Web Services service and a destination, you must do the following: /p ul li p Create a delivery source, which is a logical object that represents the resource that is actually sending the logs. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutDeliverySource.html" PutDeliverySource /a . /p /li li p Create a i delivery destination /i , which is a logical object that represents the actual delivery destination. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutDeliveryDestination.html" PutDeliveryDestination /a . /p /li li p If you are delivering logs cross-account, you must use a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutDeliveryDestinationPolicy.html" PutDeliveryDestinationPolicy /a in the destination account to assign an IAM policy to the destination. This policy allows delivery to that destination. /p /li li p Use code CreateDelivery /code to create a i delivery /i by pairing exactly one delivery source and one delivery destination. /p /li /ul p You can configure a single delivery source to send logs to multiple destinations by creating multiple deliveries. You can also create multiple deliveries to configure multiple delivery sources to send logs to the same delivery destination. /p p To update an existing delivery configuration, use a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API UpdateDeliveryConfiguration.html" UpdateDeliveryConfiguration /a . /p
+/// Creates a *delivery*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination* that you have already created.
+///
+/// Only some Amazon Web Services services support being configured as a delivery source using this operation. These services are listed as **Supported \[V2 Permissions\]** in the table at [Enabling logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
+///
+/// A delivery destination can represent a log group in CloudWatch Logs, an Amazon S3 bucket, a delivery stream in Firehose, or X-Ray.
+///
+/// To configure logs delivery between a supported Amazon Web Services service and a destination, you must do the following:
+///
+/// - Create a delivery source, which is a logical object that represents the resource that is actually sending the logs. For more information, see [PutDeliverySource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html).
+/// - Create a *delivery destination*, which is a logical object that represents the actual delivery destination. For more information, see [PutDeliveryDestination](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html).
+/// - If you are delivering logs cross-account, you must use [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html) in the destination account to assign an IAM policy to the destination. This policy allows delivery to that destination.
+/// - Use `CreateDelivery` to create a *delivery* by pairing exactly one delivery source and one delivery destination.
+///
+/// You can configure a single delivery source to send logs to multiple destinations by creating multiple deliveries. You can also create multiple deliveries to configure multiple delivery sources to send logs to the same delivery destination.
+///
+/// To update an existing delivery configuration, use [UpdateDeliveryConfiguration](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UpdateDeliveryConfiguration.html).
 pub static CREATE_DELIVERY: rt::Operation = rt::Operation::new(
         "CreateDelivery",
         "POST",
@@ -54,7 +71,19 @@ pub static CREATE_DELIVERY: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// p Creates an export task so that you can efficiently export data from a log group to an Amazon S3 bucket. When you perform a code CreateExportTask /code operation, you must use credentials that have permission to write to the S3 bucket that you specify as the destination. /p p Exporting log data to S3 buckets that are encrypted by KMS is supported. Exporting log data to Amazon S3 buckets that have S3 Object Lock enabled with a retention period is also supported. /p p Exporting to S3 buckets that are encrypted with AES-256 is supported. /p p This is an asynchronous call. If all the required information is provided, this operation initiates an export task and responds with the ID of the task. After the task has started, you can use a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API DescribeExportTasks.html" DescribeExportTasks /a to get the status of the export task. Each account can only have one active ( code RUNNING /code or code PENDING /code ) export task at a time. To cancel an export task, use a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API CancelExportTask.html" CancelExportTask /a . /p p You can export logs from multiple log groups or multiple time ranges to the same S3 bucket. To separate log data for each export task, specify a prefix to be used as the Amazon S3 key prefix for all exported objects. /p note p We recommend that you don't regularly export to Amazon S3 as a way to continuously archive your logs. For that use case, we instead recommend that you use subscriptions. For more information about subscriptions, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Subscriptions.html" Real-time processing of log data with subscriptions /a . /p /note note p Time-based sorting on chunks of log data inside an exported file is not guaranteed. You can sort the exported log field data by using Linux utilities. /p /note
+/// Creates an export task so that you can efficiently export data from a log group to an Amazon S3 bucket. When you perform a `CreateExportTask` operation, you must use credentials that have permission to write to the S3 bucket that you specify as the destination.
+///
+/// Exporting log data to S3 buckets that are encrypted by KMS is supported. Exporting log data to Amazon S3 buckets that have S3 Object Lock enabled with a retention period is also supported.
+///
+/// Exporting to S3 buckets that are encrypted with AES-256 is supported.
+///
+/// This is an asynchronous call. If all the required information is provided, this operation initiates an export task and responds with the ID of the task. After the task has started, you can use [DescribeExportTasks](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeExportTasks.html) to get the status of the export task. Each account can only have one active (`RUNNING` or `PENDING`) export task at a time. To cancel an export task, use [CancelExportTask](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CancelExportTask.html).
+///
+/// You can export logs from multiple log groups or multiple time ranges to the same S3 bucket. To separate log data for each export task, specify a prefix to be used as the Amazon S3 key prefix for all exported objects.
+///
+/// **Note:** We recommend that you don't regularly export to Amazon S3 as a way to continuously archive your logs. For that use case, we instead recommend that you use subscriptions. For more information about subscriptions, see [Real-time processing of log data with subscriptions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Subscriptions.html).
+///
+/// **Note:** Time-based sorting on chunks of log data inside an exported file is not guaranteed. You can sort the exported log field data by using Linux utilities.
 pub static CREATE_EXPORT_TASK: rt::Operation = rt::Operation::new(
         "CreateExportTask",
         "POST",
@@ -72,7 +101,25 @@ pub static CREATE_EXPORT_TASK: rt::Operation = rt::Operation::new(
             &t::RESOURCE_ALREADY_EXISTS_EXCEPTION,
         ],
     );
-/// p Starts an import from a data source to CloudWatch Log and creates a managed log group as the destination for the imported data. Currently, a href="https://docs.aws.amazon.com/awscloudtrail/latest/userguide/query-event-data-store.html" CloudTrail Event Data Store /a is the only supported data source. /p p The import task must satisfy the following constraints: /p ul li p The specified source must be in an ACTIVE state. /p /li li p The API caller must have permissions to access the data in the provided source and to perform iam:PassRole on the provided import role which has the same permissions, as described below. /p /li li p The provided IAM role must trust the "cloudtrail.amazonaws.com" principal and have the following permissions: /p ul li p cloudtrail:GetEventDataStoreData /p /li li p logs:CreateLogGroup /p /li li p logs:CreateLogStream /p /li li p logs:PutResourcePolicy /p /li li p (If source has an associated Amazon Web Services KMS Key) kms:Decrypt /p /li li p (If source has an associated Amazon Web Services KMS Key) kms:GenerateDataKey /p /li /ul p Example IAM policy for provided import role: /p p code { "Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/apiCallerCredentials", "Condition": { "StringLike": { "iam:AssociatedResourceARN": "arn:aws:logs:us-east-1:123456789012:log-group:aws/cloudtrail/f1d45bff-d0e3-4868-b5d9-2eb678aa32fb: " } } }, { "Effect": "Allow", "Action": "cloudtrail:GetEventDataStoreData" , "Resource": "arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/f1d45bff-d0e3-4868-b5d9-2eb678aa32fb" }, { "Effect": "Allow", "Action": "logs:CreateImportTask", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutResourcePolicy" , "Resource": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudtrail/ " }, { "Effect": "Allow", "Action": "kms:Decrypt", "kms:GenerateDataKey" , "Resource": "arn:aws:kms:us-east-1:123456789012:key/12345678-1234-1234-1234-123456789012" } /code /p /li li p If the import source has a customer managed key, the "cloudtrail.amazonaws.com" principal needs permissions to perform kms:Decrypt and kms:GenerateDataKey. /p /li li p There can be no more than 3 active imports per account at a given time. /p /li li p The startEventTime must be less than or equal to endEventTime. /p /li li p The data being imported must be within the specified source's retention period. /p /li /ul
+/// Starts an import from a data source to CloudWatch Log and creates a managed log group as the destination for the imported data. Currently, [CloudTrail Event Data Store](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/query-event-data-store.html) is the only supported data source.
+///
+/// The import task must satisfy the following constraints:
+///
+/// - The specified source must be in an ACTIVE state.
+/// - The API caller must have permissions to access the data in the provided source and to perform iam:PassRole on the provided import role which has the same permissions, as described below.
+/// - The provided IAM role must trust the "cloudtrail.amazonaws.com" principal and have the following permissions:
+///   - cloudtrail:GetEventDataStoreData
+///   - logs:CreateLogGroup
+///   - logs:CreateLogStream
+///   - logs:PutResourcePolicy
+///   - (If source has an associated Amazon Web Services KMS Key) kms:Decrypt
+///   - (If source has an associated Amazon Web Services KMS Key) kms:GenerateDataKey
+///
+///   Example IAM policy for provided import role: `[ { "Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/apiCallerCredentials", "Condition": { "StringLike": { "iam:AssociatedResourceARN": "arn:aws:logs:us-east-1:123456789012:log-group:aws/cloudtrail/f1d45bff-d0e3-4868-b5d9-2eb678aa32fb:*" } } }, { "Effect": "Allow", "Action": [ "cloudtrail:GetEventDataStoreData" ], "Resource": [ "arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/f1d45bff-d0e3-4868-b5d9-2eb678aa32fb" ] }, { "Effect": "Allow", "Action": [ "logs:CreateImportTask", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutResourcePolicy" ], "Resource": [ "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudtrail/*" ] }, { "Effect": "Allow", "Action": [ "kms:Decrypt", "kms:GenerateDataKey" ], "Resource": [ "arn:aws:kms:us-east-1:123456789012:key/12345678-1234-1234-1234-123456789012" ] } ]`
+/// - If the import source has a customer managed key, the "cloudtrail.amazonaws.com" principal needs permissions to perform kms:Decrypt and kms:GenerateDataKey.
+/// - There can be no more than 3 active imports per account at a given time.
+/// - The startEventTime must be less than or equal to endEventTime.
+/// - The data being imported must be within the specified source's retention period.
 pub static CREATE_IMPORT_TASK: rt::Operation = rt::Operation::new(
         "CreateImportTask",
         "POST",
@@ -91,7 +138,21 @@ pub static CREATE_IMPORT_TASK: rt::Operation = rt::Operation::new(
             &t::INVALID_OPERATION_EXCEPTION,
         ],
     );
-/// p Creates an i anomaly detector /i that regularly scans one or more log groups and look for patterns and anomalies in the logs. /p p An anomaly detector can help surface issues by automatically discovering anomalies in your log event traffic. An anomaly detector uses machine learning algorithms to scan log events and find i patterns /i . A pattern is a shared text structure that recurs among your log fields. Patterns provide a useful tool for analyzing large sets of logs because a large number of log events can often be compressed into a few patterns. /p p The anomaly detector uses pattern recognition to find code anomalies /code , which are unusual log events. It uses the code evaluationFrequency /code to compare current log events and patterns with trained baselines. /p p Fields within a pattern are called i tokens /i . Fields that vary within a pattern, such as a request ID or timestamp, are referred to as i dynamic tokens /i and represented by code &lt; &gt; /code . /p p The following is an example of a pattern: /p p code INFO Request time: &lt; &gt; ms /code /p p This pattern represents log events like code INFO Request time: 327 ms /code and other similar log events that differ only by the number, in this csse 327. When the pattern is displayed, the different numbers are replaced by code &lt; &gt; /code /p note p Any parts of log events that are masked as sensitive data are not scanned for anomalies. For more information about masking sensitive data, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/mask-sensitive-log-data.html" Help protect sensitive log data with masking /a . /p /note
+/// Creates an *anomaly detector* that regularly scans one or more log groups and look for patterns and anomalies in the logs.
+///
+/// An anomaly detector can help surface issues by automatically discovering anomalies in your log event traffic. An anomaly detector uses machine learning algorithms to scan log events and find *patterns*. A pattern is a shared text structure that recurs among your log fields. Patterns provide a useful tool for analyzing large sets of logs because a large number of log events can often be compressed into a few patterns.
+///
+/// The anomaly detector uses pattern recognition to find `anomalies`, which are unusual log events. It uses the `evaluationFrequency` to compare current log events and patterns with trained baselines.
+///
+/// Fields within a pattern are called *tokens*. Fields that vary within a pattern, such as a request ID or timestamp, are referred to as *dynamic tokens* and represented by `<*>`.
+///
+/// The following is an example of a pattern:
+///
+/// `[INFO] Request time: <*> ms`
+///
+/// This pattern represents log events like `[INFO] Request time: 327 ms` and other similar log events that differ only by the number, in this csse 327. When the pattern is displayed, the different numbers are replaced by `<*>`
+///
+/// **Note:** Any parts of log events that are masked as sensitive data are not scanned for anomalies. For more information about masking sensitive data, see [Help protect sensitive log data with masking](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/mask-sensitive-log-data.html).
 pub static CREATE_LOG_ANOMALY_DETECTOR: rt::Operation = rt::Operation::new(
         "CreateLogAnomalyDetector",
         "POST",
@@ -108,7 +169,22 @@ pub static CREATE_LOG_ANOMALY_DETECTOR: rt::Operation = rt::Operation::new(
             &t::LIMIT_EXCEEDED_EXCEPTION,
         ],
     );
-/// p Creates a log group with the specified name. You can create up to 1,000,000 log groups per Region per account. /p p You must use the following guidelines when naming a log group: /p ul li p Log group names must be unique within a Region for an Amazon Web Services account. /p /li li p Log group names can be between 1 and 512 characters long. /p /li li p Log group names consist of the following characters: a-z, A-Z, 0-9, ' ' (underscore), '-' (hyphen), '/' (forward slash), '.' (period), and '#' (number sign) /p /li li p Log group names can't start with the string code aws/ /code /p /li /ul p When you create a log group, by default the log events in the log group do not expire. To set a retention policy so that events expire and are deleted after a specified time, use a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutRetentionPolicy.html" PutRetentionPolicy /a . /p p If you associate an KMS key with the log group, ingested data is encrypted using the KMS key. This association is stored as long as the data encrypted with the KMS key is still within CloudWatch Logs. This enables CloudWatch Logs to decrypt this data whenever it is requested. /p p If you attempt to associate a KMS key with the log group but the KMS key does not exist or the KMS key is disabled, you receive an code InvalidParameterException /code error. /p important p CloudWatch Logs supports only symmetric KMS keys. Do not associate an asymmetric KMS key with your log group. For more information, see a href="https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html" Using Symmetric and Asymmetric Keys /a . /p /important
+/// Creates a log group with the specified name. You can create up to 1,000,000 log groups per Region per account.
+///
+/// You must use the following guidelines when naming a log group:
+///
+/// - Log group names must be unique within a Region for an Amazon Web Services account.
+/// - Log group names can be between 1 and 512 characters long.
+/// - Log group names consist of the following characters: a-z, A-Z, 0-9, '\_' (underscore), '-' (hyphen), '/' (forward slash), '.' (period), and '#' (number sign)
+/// - Log group names can't start with the string `aws/`
+///
+/// When you create a log group, by default the log events in the log group do not expire. To set a retention policy so that events expire and are deleted after a specified time, use [PutRetentionPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
+///
+/// If you associate an KMS key with the log group, ingested data is encrypted using the KMS key. This association is stored as long as the data encrypted with the KMS key is still within CloudWatch Logs. This enables CloudWatch Logs to decrypt this data whenever it is requested.
+///
+/// If you attempt to associate a KMS key with the log group but the KMS key does not exist or the KMS key is disabled, you receive an `InvalidParameterException` error.
+///
+/// **Important:** CloudWatch Logs supports only symmetric KMS keys. Do not associate an asymmetric KMS key with your log group. For more information, see [Using Symmetric and Asymmetric Keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html).
 pub static CREATE_LOG_GROUP: rt::Operation = rt::Operation::new(
         "CreateLogGroup",
         "POST",
@@ -125,7 +201,15 @@ pub static CREATE_LOG_GROUP: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Creates a log stream for the specified log group. A log stream is a sequence of log events that originate from a single source, such as an application instance or a resource that is being monitored. /p p There is no limit on the number of log streams that you can create for a log group. There is a limit of 50 TPS on code CreateLogStream /code operations, after which transactions are throttled. /p p You must use the following guidelines when naming a log stream: /p ul li p Log stream names must be unique within the log group. /p /li li p Log stream names can be between 1 and 512 characters long. /p /li li p Don't use ':' (colon) or ' ' (asterisk) characters. /p /li /ul
+/// Creates a log stream for the specified log group. A log stream is a sequence of log events that originate from a single source, such as an application instance or a resource that is being monitored.
+///
+/// There is no limit on the number of log streams that you can create for a log group. There is a limit of 50 TPS on `CreateLogStream` operations, after which transactions are throttled.
+///
+/// You must use the following guidelines when naming a log stream:
+///
+/// - Log stream names must be unique within the log group.
+/// - Log stream names can be between 1 and 512 characters long.
+/// - Don't use ':' (colon) or '\*' (asterisk) characters.
 pub static CREATE_LOG_STREAM: rt::Operation = rt::Operation::new(
         "CreateLogStream",
         "POST",
@@ -141,7 +225,9 @@ pub static CREATE_LOG_STREAM: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Creates a lookup table by uploading CSV data or from CloudWatch Logs query results. You can use lookup tables to enrich log data in CloudWatch Logs queries with reference data such as user details, application names, or error descriptions. /p p The table name must be unique within your account and Region. You must specify either code tableBody /code or code queryId /code , but not both. If you use code tableBody /code , the CSV content must include a header row with column names, use UTF-8 encoding, and not exceed 10 MB. /p
+/// Creates a lookup table by uploading CSV data or from CloudWatch Logs query results. You can use lookup tables to enrich log data in CloudWatch Logs queries with reference data such as user details, application names, or error descriptions.
+///
+/// The table name must be unique within your account and Region. You must specify either `tableBody` or `queryId`, but not both. If you use `tableBody`, the CSV content must include a header row with column names, use UTF-8 encoding, and not exceed 10 MB.
 pub static CREATE_LOOKUP_TABLE: rt::Operation = rt::Operation::new(
         "CreateLookupTable",
         "POST",
@@ -159,7 +245,7 @@ pub static CREATE_LOOKUP_TABLE: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Creates a scheduled query that runs CloudWatch Logs Insights queries at regular intervals. Scheduled queries enable proactive monitoring by automatically executing queries to detect patterns and anomalies in your log data. Query results can be delivered to Amazon S3 for analysis or further processing. /p
+/// Creates a scheduled query that runs CloudWatch Logs Insights queries at regular intervals. Scheduled queries enable proactive monitoring by automatically executing queries to detect patterns and anomalies in your log data. Query results can be delivered to Amazon S3 for analysis or further processing.
 pub static CREATE_SCHEDULED_QUERY: rt::Operation = rt::Operation::new(
         "CreateScheduledQuery",
         "POST",

@@ -2,7 +2,17 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Deletes a CloudWatch Logs account policy. This stops the account-wide policy from applying to log groups or data sources in the account. If you delete a data protection policy or subscription filter policy, any log-group level policies of those types remain in effect. If you delete a retention policy, the log groups that it applied to use their own retention setting, unless another retention policy applies to them. Deleting a retention policy does not restore log events that CloudWatch Logs has already deleted. This operation supports deletion of data source-based field index policies, including facet configurations, in addition to log group-based policies. /p p To use this operation, you must be signed on with the correct permissions depending on the type of policy that you are deleting. /p ul li p To delete a data protection policy, you must have the code logs:DeleteDataProtectionPolicy /code and code logs:DeleteAccountPolicy /code permissions. /p /li li p To delete a subscription filter policy, you must have the code logs:DeleteSubscriptionFilter /code and code logs:DeleteAccountPolicy /code permissions. /p /li li p To delete a transformer policy, you must have the code logs:DeleteTransformer /code and code logs:DeleteAccountPolicy /code permissions. /p /li li p To delete a field index policy, you must have the code logs:DeleteIndexPolicy /code and code logs:DeleteAccountPolicy /code permissions. /p p If you delete a field index policy that included facet configurations, those facets will no longer be available for interactive exploration in the CloudWatch Logs Insights console. However, facet data is retained for up to 30 days. /p /li li p To delete a retention policy, you must have the code logs:DeleteRetentionPolicy /code and code logs:DeleteAccountPolicy /code permissions. To preview the impact of deleting a retention policy, specify code true /code for code dryRun /code . A dry run requires the same permissions as the operation that it previews, and no additional permissions. /p /li /ul p If you delete a field index policy, the indexing of the log events that happened before you deleted the policy will still be used for up to 30 days to improve CloudWatch Logs Insights queries. /p
+/// Deletes a CloudWatch Logs account policy. This stops the account-wide policy from applying to log groups or data sources in the account. If you delete a data protection policy or subscription filter policy, any log-group level policies of those types remain in effect. If you delete a retention policy, the log groups that it applied to use their own retention setting, unless another retention policy applies to them. Deleting a retention policy does not restore log events that CloudWatch Logs has already deleted. This operation supports deletion of data source-based field index policies, including facet configurations, in addition to log group-based policies.
+///
+/// To use this operation, you must be signed on with the correct permissions depending on the type of policy that you are deleting.
+///
+/// - To delete a data protection policy, you must have the `logs:DeleteDataProtectionPolicy` and `logs:DeleteAccountPolicy` permissions.
+/// - To delete a subscription filter policy, you must have the `logs:DeleteSubscriptionFilter` and `logs:DeleteAccountPolicy` permissions.
+/// - To delete a transformer policy, you must have the `logs:DeleteTransformer` and `logs:DeleteAccountPolicy` permissions.
+/// - To delete a field index policy, you must have the `logs:DeleteIndexPolicy` and `logs:DeleteAccountPolicy` permissions. If you delete a field index policy that included facet configurations, those facets will no longer be available for interactive exploration in the CloudWatch Logs Insights console. However, facet data is retained for up to 30 days.
+/// - To delete a retention policy, you must have the `logs:DeleteRetentionPolicy` and `logs:DeleteAccountPolicy` permissions. To preview the impact of deleting a retention policy, specify `true` for `dryRun`. A dry run requires the same permissions as the operation that it previews, and no additional permissions.
+///
+/// If you delete a field index policy, the indexing of the log events that happened before you deleted the policy will still be used for up to 30 days to improve CloudWatch Logs Insights queries.
 pub static DELETE_ACCOUNT_POLICY: rt::Operation = rt::Operation::new(
         "DeleteAccountPolicy",
         "POST",
@@ -18,7 +28,9 @@ pub static DELETE_ACCOUNT_POLICY: rt::Operation = rt::Operation::new(
             &t::OPERATION_ABORTED_EXCEPTION,
         ],
     );
-/// p Deletes the data protection policy from the specified log group. /p p For more information about data protection policies, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutDataProtectionPolicy.html" PutDataProtectionPolicy /a . /p
+/// Deletes the data protection policy from the specified log group.
+///
+/// For more information about data protection policies, see [PutDataProtectionPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDataProtectionPolicy.html).
 pub static DELETE_DATA_PROTECTION_POLICY: rt::Operation = rt::Operation::new(
         "DeleteDataProtectionPolicy",
         "POST",
@@ -34,7 +46,7 @@ pub static DELETE_DATA_PROTECTION_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Deletes a i delivery /i . A delivery is a connection between a logical i delivery source /i and a logical i delivery destination /i . Deleting a delivery only deletes the connection between the delivery source and delivery destination. It does not delete the delivery destination or the delivery source. /p
+/// Deletes a *delivery*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*. Deleting a delivery only deletes the connection between the delivery source and delivery destination. It does not delete the delivery destination or the delivery source.
 pub static DELETE_DELIVERY: rt::Operation = rt::Operation::new(
         "DeleteDelivery",
         "POST",
@@ -52,7 +64,9 @@ pub static DELETE_DELIVERY: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// p Deletes a i delivery destination /i . A delivery is a connection between a logical i delivery source /i and a logical i delivery destination /i . /p p You can't delete a delivery destination if any current deliveries are associated with it. To find whether any deliveries are associated with this delivery destination, use the a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API DescribeDeliveries.html" DescribeDeliveries /a operation and check the code deliveryDestinationArn /code field in the results. /p
+/// Deletes a *delivery destination*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*.
+///
+/// You can't delete a delivery destination if any current deliveries are associated with it. To find whether any deliveries are associated with this delivery destination, use the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation and check the `deliveryDestinationArn` field in the results.
 pub static DELETE_DELIVERY_DESTINATION: rt::Operation = rt::Operation::new(
         "DeleteDeliveryDestination",
         "POST",
@@ -70,7 +84,7 @@ pub static DELETE_DELIVERY_DESTINATION: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// p Deletes a delivery destination policy. For more information about these policies, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutDeliveryDestinationPolicy.html" PutDeliveryDestinationPolicy /a . /p
+/// Deletes a delivery destination policy. For more information about these policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html).
 pub static DELETE_DELIVERY_DESTINATION_POLICY: rt::Operation = rt::Operation::new(
         "DeleteDeliveryDestinationPolicy",
         "POST",
@@ -86,7 +100,9 @@ pub static DELETE_DELIVERY_DESTINATION_POLICY: rt::Operation = rt::Operation::ne
             &t::CONFLICT_EXCEPTION,
         ],
     );
-/// p Deletes a i delivery source /i . A delivery is a connection between a logical i delivery source /i and a logical i delivery destination /i . /p p You can't delete a delivery source if any current deliveries are associated with it. To find whether any deliveries are associated with this delivery source, use the a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API DescribeDeliveries.html" DescribeDeliveries /a operation and check the code deliverySourceName /code field in the results. /p
+/// Deletes a *delivery source*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*.
+///
+/// You can't delete a delivery source if any current deliveries are associated with it. To find whether any deliveries are associated with this delivery source, use the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation and check the `deliverySourceName` field in the results.
 pub static DELETE_DELIVERY_SOURCE: rt::Operation = rt::Operation::new(
         "DeleteDeliverySource",
         "POST",
@@ -104,7 +120,7 @@ pub static DELETE_DELIVERY_SOURCE: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// p Deletes the specified destination, and eventually disables all the subscription filters that publish to it. This operation does not delete the physical resource encapsulated by the destination. /p
+/// Deletes the specified destination, and eventually disables all the subscription filters that publish to it. This operation does not delete the physical resource encapsulated by the destination.
 pub static DELETE_DESTINATION: rt::Operation = rt::Operation::new(
         "DeleteDestination",
         "POST",
@@ -120,7 +136,13 @@ pub static DELETE_DESTINATION: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Deletes a log-group level field index policy that was applied to a single log group. The indexing of the log events that happened before you delete the policy will still be used for as many as 30 days to improve CloudWatch Logs Insights queries. /p p If the deleted policy included facet configurations, those facets will no longer be available for interactive exploration in the CloudWatch Logs Insights console for this log group. However, facet data is retained for up to 30 days. /p p You can't use this operation to delete an account-level index policy. Instead, use a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API DeleteAccountPolicy.html" DeleteAccountPolicy /a . /p p If you delete a log-group level field index policy and there is an account-level field index policy, in a few minutes the log group begins using that account-wide policy to index new incoming log events. This operation only affects log group-level policies, including any facet configurations, and preserves any data source-based account policies that may apply to the log group. /p
+/// Deletes a log-group level field index policy that was applied to a single log group. The indexing of the log events that happened before you delete the policy will still be used for as many as 30 days to improve CloudWatch Logs Insights queries.
+///
+/// If the deleted policy included facet configurations, those facets will no longer be available for interactive exploration in the CloudWatch Logs Insights console for this log group. However, facet data is retained for up to 30 days.
+///
+/// You can't use this operation to delete an account-level index policy. Instead, use [DeleteAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DeleteAccountPolicy.html).
+///
+/// If you delete a log-group level field index policy and there is an account-level field index policy, in a few minutes the log group begins using that account-wide policy to index new incoming log events. This operation only affects log group-level policies, including any facet configurations, and preserves any data source-based account policies that may apply to the log group.
 pub static DELETE_INDEX_POLICY: rt::Operation = rt::Operation::new(
         "DeleteIndexPolicy",
         "POST",
@@ -137,7 +159,7 @@ pub static DELETE_INDEX_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Deletes the integration between CloudWatch Logs and OpenSearch Service. If your integration has active vended logs dashboards, you must specify code true /code for the code force /code parameter, otherwise the operation will fail. If you delete the integration by setting code force /code to code true /code , all your vended logs dashboards powered by OpenSearch Service will be deleted and the data that was on them will no longer be accessible. /p
+/// Deletes the integration between CloudWatch Logs and OpenSearch Service. If your integration has active vended logs dashboards, you must specify `true` for the `force` parameter, otherwise the operation will fail. If you delete the integration by setting `force` to `true`, all your vended logs dashboards powered by OpenSearch Service will be deleted and the data that was on them will no longer be accessible.
 pub static DELETE_INTEGRATION: rt::Operation = rt::Operation::new(
         "DeleteIntegration",
         "POST",
@@ -153,7 +175,7 @@ pub static DELETE_INTEGRATION: rt::Operation = rt::Operation::new(
             &t::VALIDATION_EXCEPTION,
         ],
     );
-/// p Deletes the specified CloudWatch Logs anomaly detector. /p
+/// Deletes the specified CloudWatch Logs anomaly detector.
 pub static DELETE_LOG_ANOMALY_DETECTOR: rt::Operation = rt::Operation::new(
         "DeleteLogAnomalyDetector",
         "POST",
@@ -169,7 +191,7 @@ pub static DELETE_LOG_ANOMALY_DETECTOR: rt::Operation = rt::Operation::new(
             &t::OPERATION_ABORTED_EXCEPTION,
         ],
     );
-/// p Deletes the specified log group and permanently deletes all the archived log events associated with the log group. /p
+/// Deletes the specified log group and permanently deletes all the archived log events associated with the log group.
 pub static DELETE_LOG_GROUP: rt::Operation = rt::Operation::new(
         "DeleteLogGroup",
         "POST",
@@ -186,7 +208,7 @@ pub static DELETE_LOG_GROUP: rt::Operation = rt::Operation::new(
             &t::VALIDATION_EXCEPTION,
         ],
     );
-/// p Deletes the specified log stream and permanently deletes all the archived log events associated with the log stream. /p
+/// Deletes the specified log stream and permanently deletes all the archived log events associated with the log stream.
 pub static DELETE_LOG_STREAM: rt::Operation = rt::Operation::new(
         "DeleteLogStream",
         "POST",
@@ -203,7 +225,9 @@ pub static DELETE_LOG_STREAM: rt::Operation = rt::Operation::new(
             &t::VALIDATION_EXCEPTION,
         ],
     );
-/// p Deletes a lookup table permanently. This operation cannot be undone. /p p Queries that reference a deleted table will return an error. Before deleting a lookup table, review any saved queries or dashboards that may reference it. /p
+/// Deletes a lookup table permanently. This operation cannot be undone.
+///
+/// Queries that reference a deleted table will return an error. Before deleting a lookup table, review any saved queries or dashboards that may reference it.
 pub static DELETE_LOOKUP_TABLE: rt::Operation = rt::Operation::new(
         "DeleteLookupTable",
         "POST",
@@ -219,7 +243,7 @@ pub static DELETE_LOOKUP_TABLE: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Deletes the specified metric filter. /p
+/// Deletes the specified metric filter.
 pub static DELETE_METRIC_FILTER: rt::Operation = rt::Operation::new(
         "DeleteMetricFilter",
         "POST",
@@ -235,7 +259,11 @@ pub static DELETE_METRIC_FILTER: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Deletes a saved CloudWatch Logs Insights query definition. A query definition contains details about a saved CloudWatch Logs Insights query. /p p Each code DeleteQueryDefinition /code operation can delete one query definition. /p p You must have the code logs:DeleteQueryDefinition /code permission to be able to perform this operation. /p
+/// Deletes a saved CloudWatch Logs Insights query definition. A query definition contains details about a saved CloudWatch Logs Insights query.
+///
+/// Each `DeleteQueryDefinition` operation can delete one query definition.
+///
+/// You must have the `logs:DeleteQueryDefinition` permission to be able to perform this operation.
 pub static DELETE_QUERY_DEFINITION: rt::Operation = rt::Operation::new(
         "DeleteQueryDefinition",
         "POST",
@@ -250,7 +278,7 @@ pub static DELETE_QUERY_DEFINITION: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Deletes a resource policy from this account. This revokes the access of the identities in that policy to put log events to this account. /p
+/// Deletes a resource policy from this account. This revokes the access of the identities in that policy to put log events to this account.
 pub static DELETE_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         "DeleteResourcePolicy",
         "POST",
@@ -266,7 +294,11 @@ pub static DELETE_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Deletes the specified retention policy. /p p Log events do not expire if they belong to log groups without a retention policy. /p p If an account-level retention policy applies to this log group, the log group uses the retention period from that policy. For more information about account-level retention policies, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutAccountPolicy.html" PutAccountPolicy /a . /p
+/// Deletes the specified retention policy.
+///
+/// Log events do not expire if they belong to log groups without a retention policy.
+///
+/// If an account-level retention policy applies to this log group, the log group uses the retention period from that policy. For more information about account-level retention policies, see [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html).
 pub static DELETE_RETENTION_POLICY: rt::Operation = rt::Operation::new(
         "DeleteRetentionPolicy",
         "POST",
@@ -282,7 +314,7 @@ pub static DELETE_RETENTION_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Deletes a scheduled query and stops all future executions. This operation also removes any configured actions and associated resources. /p
+/// Deletes a scheduled query and stops all future executions. This operation also removes any configured actions and associated resources.
 pub static DELETE_SCHEDULED_QUERY: rt::Operation = rt::Operation::new(
         "DeleteScheduledQuery",
         "POST",
@@ -299,7 +331,7 @@ pub static DELETE_SCHEDULED_QUERY: rt::Operation = rt::Operation::new(
             &t::INTERNAL_SERVER_EXCEPTION,
         ],
     );
-/// p Deletes the specified subscription filter. /p
+/// Deletes the specified subscription filter.
 pub static DELETE_SUBSCRIPTION_FILTER: rt::Operation = rt::Operation::new(
         "DeleteSubscriptionFilter",
         "POST",
@@ -315,7 +347,7 @@ pub static DELETE_SUBSCRIPTION_FILTER: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Deletes a syslog configuration for a log group. After deletion, syslog data is no longer ingested through the specified VPC endpoint. /p
+/// Deletes a syslog configuration for a log group. After deletion, syslog data is no longer ingested through the specified VPC endpoint.
 pub static DELETE_SYSLOG_CONFIGURATION: rt::Operation = rt::Operation::new(
         "DeleteSyslogConfiguration",
         "POST",
@@ -334,7 +366,9 @@ pub static DELETE_SYSLOG_CONFIGURATION: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Deletes the log transformer for the specified log group. As soon as you do this, the transformation of incoming log events according to that transformer stops. If this account has an account-level transformer that applies to this log group, the log group begins using that account-level transformer when this log-group level transformer is deleted. /p p After you delete a transformer, be sure to edit any metric filters or subscription filters that relied on the transformed versions of the log events. /p
+/// Deletes the log transformer for the specified log group. As soon as you do this, the transformation of incoming log events according to that transformer stops. If this account has an account-level transformer that applies to this log group, the log group begins using that account-level transformer when this log-group level transformer is deleted.
+///
+/// After you delete a transformer, be sure to edit any metric filters or subscription filters that relied on the transformed versions of the log events.
 pub static DELETE_TRANSFORMER: rt::Operation = rt::Operation::new(
         "DeleteTransformer",
         "POST",
@@ -351,7 +385,15 @@ pub static DELETE_TRANSFORMER: rt::Operation = rt::Operation::new(
             &t::INVALID_OPERATION_EXCEPTION,
         ],
     );
-/// p Returns a list of all CloudWatch Logs account policies in the account. /p p To use this operation, you must be signed on with the correct permissions depending on the type of policy that you are retrieving information for. /p ul li p To see data protection policies, you must have the code logs:GetDataProtectionPolicy /code and code logs:DescribeAccountPolicies /code permissions. /p /li li p To see subscription filter policies, you must have the code logs:DescribeSubscriptionFilters /code and code logs:DescribeAccountPolicies /code permissions. /p /li li p To see transformer policies, you must have the code logs:GetTransformer /code and code logs:DescribeAccountPolicies /code permissions. /p /li li p To see field index policies, you must have the code logs:DescribeIndexPolicies /code and code logs:DescribeAccountPolicies /code permissions. /p /li li p To see retention policies, you must have the code logs:DescribeAccountPolicies /code permission. /p /li /ul
+/// Returns a list of all CloudWatch Logs account policies in the account.
+///
+/// To use this operation, you must be signed on with the correct permissions depending on the type of policy that you are retrieving information for.
+///
+/// - To see data protection policies, you must have the `logs:GetDataProtectionPolicy` and `logs:DescribeAccountPolicies` permissions.
+/// - To see subscription filter policies, you must have the `logs:DescribeSubscriptionFilters` and `logs:DescribeAccountPolicies` permissions.
+/// - To see transformer policies, you must have the `logs:GetTransformer` and `logs:DescribeAccountPolicies` permissions.
+/// - To see field index policies, you must have the `logs:DescribeIndexPolicies` and `logs:DescribeAccountPolicies` permissions.
+/// - To see retention policies, you must have the `logs:DescribeAccountPolicies` permission.
 pub static DESCRIBE_ACCOUNT_POLICIES: rt::Operation = rt::Operation::new(
         "DescribeAccountPolicies",
         "POST",
@@ -367,7 +409,7 @@ pub static DESCRIBE_ACCOUNT_POLICIES: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Use this operation to return the valid and default values that are used when creating delivery sources, delivery destinations, and deliveries. For more information about deliveries, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API CreateDelivery.html" CreateDelivery /a . /p
+/// Use this operation to return the valid and default values that are used when creating delivery sources, delivery destinations, and deliveries. For more information about deliveries, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html).
 pub static DESCRIBE_CONFIGURATION_TEMPLATES: rt::Operation = rt::Operation::new(
         "DescribeConfigurationTemplates",
         "POST",
@@ -383,7 +425,11 @@ pub static DESCRIBE_CONFIGURATION_TEMPLATES: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// p Retrieves a list of the deliveries that have been created in the account. /p p A i delivery /i is a connection between a a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutDeliverySource.html" i delivery source /i /a and a a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutDeliveryDestination.html" i delivery destination /i /a . /p p A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, Firehose or X-Ray. Only some Amazon Web Services services support being configured as a delivery source. These services are listed in a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html" Enable logging from Amazon Web Services services. /a /p
+/// Retrieves a list of the deliveries that have been created in the account.
+///
+/// A *delivery* is a connection between a [*delivery source*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html) and a [*delivery destination*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html) .
+///
+/// A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, Firehose or X-Ray. Only some Amazon Web Services services support being configured as a delivery source. These services are listed in [Enable logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
 pub static DESCRIBE_DELIVERIES: rt::Operation = rt::Operation::new(
         "DescribeDeliveries",
         "POST",
@@ -399,7 +445,7 @@ pub static DESCRIBE_DELIVERIES: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// p Retrieves a list of the delivery destinations that have been created in the account. /p
+/// Retrieves a list of the delivery destinations that have been created in the account.
 pub static DESCRIBE_DELIVERY_DESTINATIONS: rt::Operation = rt::Operation::new(
         "DescribeDeliveryDestinations",
         "POST",
@@ -415,7 +461,7 @@ pub static DESCRIBE_DELIVERY_DESTINATIONS: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// p Retrieves a list of the delivery sources that have been created in the account. /p
+/// Retrieves a list of the delivery sources that have been created in the account.
 pub static DESCRIBE_DELIVERY_SOURCES: rt::Operation = rt::Operation::new(
         "DescribeDeliverySources",
         "POST",
@@ -431,7 +477,7 @@ pub static DESCRIBE_DELIVERY_SOURCES: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// p Lists all your destinations. The results are ASCII-sorted by destination name. /p
+/// Lists all your destinations. The results are ASCII-sorted by destination name.
 pub static DESCRIBE_DESTINATIONS: rt::Operation = rt::Operation::new(
         "DescribeDestinations",
         "POST",
@@ -440,7 +486,7 @@ pub static DESCRIBE_DESTINATIONS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_DESTINATIONS_RESPONSE,
     )
     .errors(&[&t::INVALID_PARAMETER_EXCEPTION, &t::SERVICE_UNAVAILABLE_EXCEPTION]);
-/// p Lists the specified export tasks. You can list all your export tasks or filter the results based on task ID or task status. /p
+/// Lists the specified export tasks. You can list all your export tasks or filter the results based on task ID or task status.
 pub static DESCRIBE_EXPORT_TASKS: rt::Operation = rt::Operation::new(
         "DescribeExportTasks",
         "POST",
@@ -449,7 +495,9 @@ pub static DESCRIBE_EXPORT_TASKS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_EXPORT_TASKS_RESPONSE,
     )
     .errors(&[&t::INVALID_PARAMETER_EXCEPTION, &t::SERVICE_UNAVAILABLE_EXCEPTION]);
-/// p Returns a list of field indexes discovered in log data. By default, the response includes the code DEFAULT /code , code CUSTOM /code , and code INACTIVE /code index categories. To return indexes from other categories, use the code indexCategories /code parameter. /p p For more information about field index policies, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutIndexPolicy.html" PutIndexPolicy /a . /p
+/// Returns a list of field indexes discovered in log data. By default, the response includes the `DEFAULT`, `CUSTOM`, and `INACTIVE` index categories. To return indexes from other categories, use the `indexCategories` parameter.
+///
+/// For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
 pub static DESCRIBE_FIELD_INDEXES: rt::Operation = rt::Operation::new(
         "DescribeFieldIndexes",
         "POST",
@@ -466,7 +514,7 @@ pub static DESCRIBE_FIELD_INDEXES: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Gets detailed information about the individual batches within an import task, including their status and any error messages. For CloudTrail Event Data Store sources, a batch refers to a subset of stored events grouped by their eventTime. /p
+/// Gets detailed information about the individual batches within an import task, including their status and any error messages. For CloudTrail Event Data Store sources, a batch refers to a subset of stored events grouped by their eventTime.
 pub static DESCRIBE_IMPORT_TASK_BATCHES: rt::Operation = rt::Operation::new(
         "DescribeImportTaskBatches",
         "POST",
@@ -483,7 +531,7 @@ pub static DESCRIBE_IMPORT_TASK_BATCHES: rt::Operation = rt::Operation::new(
             &t::INVALID_OPERATION_EXCEPTION,
         ],
     );
-/// p Lists and describes import tasks, with optional filtering by import status and source ARN. /p
+/// Lists and describes import tasks, with optional filtering by import status and source ARN.
 pub static DESCRIBE_IMPORT_TASKS: rt::Operation = rt::Operation::new(
         "DescribeImportTasks",
         "POST",
@@ -500,7 +548,13 @@ pub static DESCRIBE_IMPORT_TASKS: rt::Operation = rt::Operation::new(
             &t::INVALID_OPERATION_EXCEPTION,
         ],
     );
-/// p Returns the field index policies of the specified log group. For more information about field index policies, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutIndexPolicy.html" PutIndexPolicy /a . /p p If a specified log group has a log-group level index policy, that policy is returned by this operation. /p p If a specified log group doesn't have a log-group level index policy, but an account-wide index policy applies to it, that account-wide policy is returned by this operation. /p p To find information about only account-level policies, use a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API DescribeAccountPolicies.html" DescribeAccountPolicies /a instead. /p
+/// Returns the field index policies of the specified log group. For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
+///
+/// If a specified log group has a log-group level index policy, that policy is returned by this operation.
+///
+/// If a specified log group doesn't have a log-group level index policy, but an account-wide index policy applies to it, that account-wide policy is returned by this operation.
+///
+/// To find information about only account-level policies, use [DescribeAccountPolicies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeAccountPolicies.html) instead.
 pub static DESCRIBE_INDEX_POLICIES: rt::Operation = rt::Operation::new(
         "DescribeIndexPolicies",
         "POST",
@@ -517,7 +571,13 @@ pub static DESCRIBE_INDEX_POLICIES: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Returns information about log groups, including data sources that ingest into each log group. You can return all your log groups or filter the results by prefix. The results are ASCII-sorted by log group name. /p p If an account-level retention policy applies to a log group, code retentionInDays /code shows the retention period from that policy, and code retentionPolicyName /code shows the name of the policy. /p p CloudWatch Logs doesn't support IAM policies that control access to the code DescribeLogGroups /code action by using the code aws:ResourceTag/ i key-name /i /code condition key. Other CloudWatch Logs actions do support the use of the code aws:ResourceTag/ i key-name /i /code condition key to control access. For more information about using tags to control access, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access tags.html" Controlling access to Amazon Web Services resources using tags /a . /p p If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html" CloudWatch cross-account observability /a . /p
+/// Returns information about log groups, including data sources that ingest into each log group. You can return all your log groups or filter the results by prefix. The results are ASCII-sorted by log group name.
+///
+/// If an account-level retention policy applies to a log group, `retentionInDays` shows the retention period from that policy, and `retentionPolicyName` shows the name of the policy.
+///
+/// CloudWatch Logs doesn't support IAM policies that control access to the `DescribeLogGroups` action by using the `aws:ResourceTag/key-name` condition key. Other CloudWatch Logs actions do support the use of the `aws:ResourceTag/key-name` condition key to control access. For more information about using tags to control access, see [Controlling access to Amazon Web Services resources using tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html).
+///
+/// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
 pub static DESCRIBE_LOG_GROUPS: rt::Operation = rt::Operation::new(
         "DescribeLogGroups",
         "POST",
@@ -526,7 +586,13 @@ pub static DESCRIBE_LOG_GROUPS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_LOG_GROUPS_RESPONSE,
     )
     .errors(&[&t::INVALID_PARAMETER_EXCEPTION, &t::SERVICE_UNAVAILABLE_EXCEPTION]);
-/// p Lists the log streams for the specified log group. You can list all the log streams or filter the results by prefix. You can also control how the results are ordered. /p p You can specify the log group to search by using either code logGroupIdentifier /code or code logGroupName /code . You must include one of these two parameters, but you can't include both. /p p This operation has a limit of 25 transactions per second, after which transactions are throttled. /p p If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html" CloudWatch cross-account observability /a . /p
+/// Lists the log streams for the specified log group. You can list all the log streams or filter the results by prefix. You can also control how the results are ordered.
+///
+/// You can specify the log group to search by using either `logGroupIdentifier` or `logGroupName`. You must include one of these two parameters, but you can't include both.
+///
+/// This operation has a limit of 25 transactions per second, after which transactions are throttled.
+///
+/// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
 pub static DESCRIBE_LOG_STREAMS: rt::Operation = rt::Operation::new(
         "DescribeLogStreams",
         "POST",
@@ -541,7 +607,7 @@ pub static DESCRIBE_LOG_STREAMS: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Retrieves metadata about lookup tables in your account. You can optionally filter the results by table name prefix. Results are sorted by table name in ascending order. /p
+/// Retrieves metadata about lookup tables in your account. You can optionally filter the results by table name prefix. Results are sorted by table name in ascending order.
 pub static DESCRIBE_LOOKUP_TABLES: rt::Operation = rt::Operation::new(
         "DescribeLookupTables",
         "POST",
@@ -557,7 +623,7 @@ pub static DESCRIBE_LOOKUP_TABLES: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Lists the specified metric filters. You can list all of the metric filters or filter the results by log name, prefix, metric name, or metric namespace. The results are ASCII-sorted by filter name. /p
+/// Lists the specified metric filters. You can list all of the metric filters or filter the results by log name, prefix, metric name, or metric namespace. The results are ASCII-sorted by filter name.
 pub static DESCRIBE_METRIC_FILTERS: rt::Operation = rt::Operation::new(
         "DescribeMetricFilters",
         "POST",
@@ -572,7 +638,9 @@ pub static DESCRIBE_METRIC_FILTERS: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Returns a list of CloudWatch Logs Insights queries that are scheduled, running, or have been run recently in this account. You can request all queries or limit it to queries of a specific log group or queries with a certain status. /p p This operation includes both interactive queries started directly by users and automated queries executed by scheduled query configurations. Scheduled query executions appear in the results alongside manually initiated queries, providing visibility into all query activity in your account. /p
+/// Returns a list of CloudWatch Logs Insights queries that are scheduled, running, or have been run recently in this account. You can request all queries or limit it to queries of a specific log group or queries with a certain status.
+///
+/// This operation includes both interactive queries started directly by users and automated queries executed by scheduled query configurations. Scheduled query executions appear in the results alongside manually initiated queries, providing visibility into all query activity in your account.
 pub static DESCRIBE_QUERIES: rt::Operation = rt::Operation::new(
         "DescribeQueries",
         "POST",
@@ -587,7 +655,9 @@ pub static DESCRIBE_QUERIES: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p This operation returns a paginated list of your saved CloudWatch Logs Insights query definitions. You can retrieve query definitions from the current account or from a source account that is linked to the current account. /p p You can use the code queryDefinitionNamePrefix /code parameter to limit the results to only the query definitions that have names that start with a certain string. /p
+/// This operation returns a paginated list of your saved CloudWatch Logs Insights query definitions. You can retrieve query definitions from the current account or from a source account that is linked to the current account.
+///
+/// You can use the `queryDefinitionNamePrefix` parameter to limit the results to only the query definitions that have names that start with a certain string.
 pub static DESCRIBE_QUERY_DEFINITIONS: rt::Operation = rt::Operation::new(
         "DescribeQueryDefinitions",
         "POST",
@@ -596,7 +666,7 @@ pub static DESCRIBE_QUERY_DEFINITIONS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_QUERY_DEFINITIONS_RESPONSE,
     )
     .errors(&[&t::INVALID_PARAMETER_EXCEPTION, &t::SERVICE_UNAVAILABLE_EXCEPTION]);
-/// p Lists the resource policies in this account. /p
+/// Lists the resource policies in this account.
 pub static DESCRIBE_RESOURCE_POLICIES: rt::Operation = rt::Operation::new(
         "DescribeResourcePolicies",
         "POST",
@@ -605,7 +675,7 @@ pub static DESCRIBE_RESOURCE_POLICIES: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_RESOURCE_POLICIES_RESPONSE,
     )
     .errors(&[&t::INVALID_PARAMETER_EXCEPTION, &t::SERVICE_UNAVAILABLE_EXCEPTION]);
-/// p Lists the subscription filters for the specified log group. You can list all the subscription filters or filter the results by prefix. The results are ASCII-sorted by filter name. /p
+/// Lists the subscription filters for the specified log group. You can list all the subscription filters or filter the results by prefix. The results are ASCII-sorted by filter name.
 pub static DESCRIBE_SUBSCRIPTION_FILTERS: rt::Operation = rt::Operation::new(
         "DescribeSubscriptionFilters",
         "POST",
@@ -620,7 +690,14 @@ pub static DESCRIBE_SUBSCRIPTION_FILTERS: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Disassociates the specified KMS key from the specified log group or from all CloudWatch Logs Insights query results in the account. /p p When you use code DisassociateKmsKey /code , you specify either the code logGroupName /code parameter or the code resourceIdentifier /code parameter. You can't specify both of those parameters in the same operation. /p ul li p Specify the code logGroupName /code parameter to stop using the KMS key to encrypt future log events ingested and stored in the log group. Instead, they will be encrypted with the default CloudWatch Logs method. The log events that were ingested while the key was associated with the log group are still encrypted with that key. Therefore, CloudWatch Logs will need permissions for the key whenever that data is accessed. /p /li li p Specify the code resourceIdentifier /code parameter with the code query-result /code resource to stop using the KMS key to encrypt the results of all future a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API StartQuery.html" StartQuery /a operations in the account. They will instead be encrypted with the default CloudWatch Logs method. The results from queries that ran while the key was associated with the account are still encrypted with that key. Therefore, CloudWatch Logs will need permissions for the key whenever that data is accessed. /p /li /ul p It can take up to 5 minutes for this operation to take effect. /p
+/// Disassociates the specified KMS key from the specified log group or from all CloudWatch Logs Insights query results in the account.
+///
+/// When you use `DisassociateKmsKey`, you specify either the `logGroupName` parameter or the `resourceIdentifier` parameter. You can't specify both of those parameters in the same operation.
+///
+/// - Specify the `logGroupName` parameter to stop using the KMS key to encrypt future log events ingested and stored in the log group. Instead, they will be encrypted with the default CloudWatch Logs method. The log events that were ingested while the key was associated with the log group are still encrypted with that key. Therefore, CloudWatch Logs will need permissions for the key whenever that data is accessed.
+/// - Specify the `resourceIdentifier` parameter with the `query-result` resource to stop using the KMS key to encrypt the results of all future [StartQuery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html) operations in the account. They will instead be encrypted with the default CloudWatch Logs method. The results from queries that ran while the key was associated with the account are still encrypted with that key. Therefore, CloudWatch Logs will need permissions for the key whenever that data is accessed.
+///
+/// It can take up to 5 minutes for this operation to take effect.
 pub static DISASSOCIATE_KMS_KEY: rt::Operation = rt::Operation::new(
         "DisassociateKmsKey",
         "POST",
@@ -636,7 +713,7 @@ pub static DISASSOCIATE_KMS_KEY: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Disassociates a data source from an S3 Table Integration, removing query access and deleting all associated data from the integration. /p
+/// Disassociates a data source from an S3 Table Integration, removing query access and deleting all associated data from the integration.
 pub static DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION: rt::Operation = rt::Operation::new(
         "DisassociateSourceFromS3TableIntegration",
         "POST",

@@ -2,7 +2,9 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Returns an aggregate summary of all log groups in the Region grouped by specified data source characteristics. Supports optional filtering by log group class, name patterns, and data sources. If you perform this action in a monitoring account, you can also return aggregated summaries of log groups from source accounts that are linked to the monitoring account. For more information about using cross-account observability to set up monitoring accounts and source accounts, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html" CloudWatch cross-account observability /a . /p p The operation aggregates log groups by data source name and type and optionally format, providing counts of log groups that share these characteristics. The operation paginates results. By default, it returns up to 50 results and includes a token to retrieve more results. /p
+/// Returns an aggregate summary of all log groups in the Region grouped by specified data source characteristics. Supports optional filtering by log group class, name patterns, and data sources. If you perform this action in a monitoring account, you can also return aggregated summaries of log groups from source accounts that are linked to the monitoring account. For more information about using cross-account observability to set up monitoring accounts and source accounts, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
+///
+/// The operation aggregates log groups by data source name and type and optionally format, providing counts of log groups that share these characteristics. The operation paginates results. By default, it returns up to 50 results and includes a token to retrieve more results.
 pub static LIST_AGGREGATE_LOG_GROUP_SUMMARIES: rt::Operation = rt::Operation::new(
         "ListAggregateLogGroupSummaries",
         "POST",
@@ -17,7 +19,7 @@ pub static LIST_AGGREGATE_LOG_GROUP_SUMMARIES: rt::Operation = rt::Operation::ne
             &t::INVALID_PARAMETER_EXCEPTION,
         ],
     );
-/// p Returns a list of anomalies that log anomaly detectors have found. For details about the structure format of each anomaly object that is returned, see the example in this section. /p
+/// Returns a list of anomalies that log anomaly detectors have found. For details about the structure format of each anomaly object that is returned, see the example in this section.
 pub static LIST_ANOMALIES: rt::Operation = rt::Operation::new(
         "ListAnomalies",
         "POST",
@@ -33,7 +35,7 @@ pub static LIST_ANOMALIES: rt::Operation = rt::Operation::new(
             &t::OPERATION_ABORTED_EXCEPTION,
         ],
     );
-/// p Returns a list of integrations between CloudWatch Logs and other services in this account. Currently, only one integration can be created in an account, and this integration must be with OpenSearch Service. /p
+/// Returns a list of integrations between CloudWatch Logs and other services in this account. Currently, only one integration can be created in an account, and this integration must be with OpenSearch Service.
 pub static LIST_INTEGRATIONS: rt::Operation = rt::Operation::new(
         "ListIntegrations",
         "POST",
@@ -42,7 +44,7 @@ pub static LIST_INTEGRATIONS: rt::Operation = rt::Operation::new(
         &t::LIST_INTEGRATIONS_RESPONSE,
     )
     .errors(&[&t::INVALID_PARAMETER_EXCEPTION, &t::SERVICE_UNAVAILABLE_EXCEPTION]);
-/// p Retrieves a list of the log anomaly detectors in the account. /p
+/// Retrieves a list of the log anomaly detectors in the account.
 pub static LIST_LOG_ANOMALY_DETECTORS: rt::Operation = rt::Operation::new(
         "ListLogAnomalyDetectors",
         "POST",
@@ -58,7 +60,11 @@ pub static LIST_LOG_ANOMALY_DETECTORS: rt::Operation = rt::Operation::new(
             &t::OPERATION_ABORTED_EXCEPTION,
         ],
     );
-/// p Returns a list of log groups in the Region in your account. If you are performing this action in a monitoring account, you can choose to also return log groups from source accounts that are linked to the monitoring account. For more information about using cross-account observability to set up monitoring accounts and source accounts, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html" CloudWatch cross-account observability /a . /p p You can optionally filter the results by log group class, log group name pattern, field indexes, data sources, field index names, or log group tags. If you specify more than one filter type, the results include log groups that satisfy all filters. /p p This operation is paginated. By default, your first use of this operation returns 50 results, and includes a token to use in a subsequent operation to return more results. /p
+/// Returns a list of log groups in the Region in your account. If you are performing this action in a monitoring account, you can choose to also return log groups from source accounts that are linked to the monitoring account. For more information about using cross-account observability to set up monitoring accounts and source accounts, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
+///
+/// You can optionally filter the results by log group class, log group name pattern, field indexes, data sources, field index names, or log group tags. If you specify more than one filter type, the results include log groups that satisfy all filters.
+///
+/// This operation is paginated. By default, your first use of this operation returns 50 results, and includes a token to use in a subsequent operation to return more results.
 pub static LIST_LOG_GROUPS: rt::Operation = rt::Operation::new(
         "ListLogGroups",
         "POST",
@@ -67,7 +73,9 @@ pub static LIST_LOG_GROUPS: rt::Operation = rt::Operation::new(
         &t::LIST_LOG_GROUPS_RESPONSE,
     )
     .errors(&[&t::INVALID_PARAMETER_EXCEPTION, &t::SERVICE_UNAVAILABLE_EXCEPTION]);
-/// p Returns a list of the log groups that were analyzed during a single CloudWatch Logs Insights query. This can be useful for queries that use log group name prefixes or the code filterIndex /code command, because the log groups are dynamically selected in these cases. /p p For more information about field indexes, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing.html" Create field indexes to improve query performance and reduce costs /a . /p
+/// Returns a list of the log groups that were analyzed during a single CloudWatch Logs Insights query. This can be useful for queries that use log group name prefixes or the `filterIndex` command, because the log groups are dynamically selected in these cases.
+///
+/// For more information about field indexes, see [Create field indexes to improve query performance and reduce costs](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing.html).
 pub static LIST_LOG_GROUPS_FOR_QUERY: rt::Operation = rt::Operation::new(
         "ListLogGroupsForQuery",
         "POST",
@@ -83,7 +91,7 @@ pub static LIST_LOG_GROUPS_FOR_QUERY: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Lists all scheduled queries in your account and region. You can filter results by state to show only enabled or disabled queries. /p
+/// Lists all scheduled queries in your account and region. You can filter results by state to show only enabled or disabled queries.
 pub static LIST_SCHEDULED_QUERIES: rt::Operation = rt::Operation::new(
         "ListScheduledQueries",
         "POST",
@@ -99,7 +107,7 @@ pub static LIST_SCHEDULED_QUERIES: rt::Operation = rt::Operation::new(
             &t::INTERNAL_SERVER_EXCEPTION,
         ],
     );
-/// p Returns a list of data source associations for a specified S3 Table Integration, showing which data sources are currently associated for query access. /p
+/// Returns a list of data source associations for a specified S3 Table Integration, showing which data sources are currently associated for query access.
 pub static LIST_SOURCES_FOR_S3_TABLE_INTEGRATION: rt::Operation = rt::Operation::new(
         "ListSourcesForS3TableIntegration",
         "POST",
@@ -116,7 +124,7 @@ pub static LIST_SOURCES_FOR_S3_TABLE_INTEGRATION: rt::Operation = rt::Operation:
             &t::INTERNAL_SERVER_EXCEPTION,
         ],
     );
-/// p Returns a list of syslog configurations. You can optionally filter the results by log group or VPC endpoint. /p
+/// Returns a list of syslog configurations. You can optionally filter the results by log group or VPC endpoint.
 pub static LIST_SYSLOG_CONFIGURATIONS: rt::Operation = rt::Operation::new(
         "ListSyslogConfigurations",
         "POST",
@@ -134,7 +142,7 @@ pub static LIST_SYSLOG_CONFIGURATIONS: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// p Displays the tags associated with a CloudWatch Logs resource. Currently, log groups and destinations support tagging. /p
+/// Displays the tags associated with a CloudWatch Logs resource. Currently, log groups and destinations support tagging.
 pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
         "ListTagsForResource",
         "POST",
@@ -149,7 +157,9 @@ pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// important p The ListTagsLogGroup operation is on the path to deprecation. We recommend that you use a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API ListTagsForResource.html" ListTagsForResource /a instead. /p /important p Lists the tags for the specified log group. /p
+/// **Important:** The ListTagsLogGroup operation is on the path to deprecation. We recommend that you use [ListTagsForResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListTagsForResource.html) instead.
+///
+/// Lists the tags for the specified log group.
 #[deprecated(note = "Please use the generic tagging API ListTagsForResource")]
 pub static LIST_TAGS_LOG_GROUP: rt::Operation = rt::Operation::new(
         "ListTagsLogGroup",

@@ -2,7 +2,15 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// important p The TagLogGroup operation is on the path to deprecation. We recommend that you use a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API TagResource.html" TagResource /a instead. /p /important p Adds or updates the specified tags for the specified log group. /p p To list the tags for a log group, use a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API ListTagsForResource.html" ListTagsForResource /a . To remove tags, use a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API UntagResource.html" UntagResource /a . /p p For more information about tags, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html#log-group-tagging" Tag Log Groups in Amazon CloudWatch Logs /a in the i Amazon CloudWatch Logs User Guide /i . /p p CloudWatch Logs doesn't support IAM policies that prevent users from assigning specified tags to log groups using the code aws:Resource/ i key-name /i /code or code aws:TagKeys /code condition keys. For more information about using tags to control access, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access tags.html" Controlling access to Amazon Web Services resources using tags /a . /p
+/// **Important:** The TagLogGroup operation is on the path to deprecation. We recommend that you use [TagResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TagResource.html) instead.
+///
+/// Adds or updates the specified tags for the specified log group.
+///
+/// To list the tags for a log group, use [ListTagsForResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListTagsForResource.html). To remove tags, use [UntagResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UntagResource.html).
+///
+/// For more information about tags, see [Tag Log Groups in Amazon CloudWatch Logs](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html#log-group-tagging) in the *Amazon CloudWatch Logs User Guide*.
+///
+/// CloudWatch Logs doesn't support IAM policies that prevent users from assigning specified tags to log groups using the `aws:Resource/key-name` or `aws:TagKeys` condition keys. For more information about using tags to control access, see [Controlling access to Amazon Web Services resources using tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html).
 #[deprecated(note = "Please use the generic tagging API TagResource")]
 pub static TAG_LOG_GROUP: rt::Operation = rt::Operation::new(
         "TagLogGroup",
@@ -13,7 +21,15 @@ pub static TAG_LOG_GROUP: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INVALID_PARAMETER_EXCEPTION])
     .flags(rt::OP_DEPRECATED);
-/// p Assigns one or more tags (key-value pairs) to the specified CloudWatch Logs resource. Currently, the only CloudWatch Logs resources that can be tagged are log groups and destinations. /p p Tags can help you organize and categorize your resources. You can also use them to scope user permissions by granting a user permission to access or change only resources with certain tag values. /p p Tags don't have any semantic meaning to Amazon Web Services and are interpreted strictly as strings of characters. /p p You can use the code TagResource /code action with a resource that already has tags. If you specify a new tag key for the alarm, this tag is appended to the list of tags associated with the alarm. If you specify a tag key that is already associated with the alarm, the new tag value that you specify replaces the previous value for that tag. /p p You can associate as many as 50 tags with a CloudWatch Logs resource. /p
+/// Assigns one or more tags (key-value pairs) to the specified CloudWatch Logs resource. Currently, the only CloudWatch Logs resources that can be tagged are log groups and destinations.
+///
+/// Tags can help you organize and categorize your resources. You can also use them to scope user permissions by granting a user permission to access or change only resources with certain tag values.
+///
+/// Tags don't have any semantic meaning to Amazon Web Services and are interpreted strictly as strings of characters.
+///
+/// You can use the `TagResource` action with a resource that already has tags. If you specify a new tag key for the alarm, this tag is appended to the list of tags associated with the alarm. If you specify a tag key that is already associated with the alarm, the new tag value that you specify replaces the previous value for that tag.
+///
+/// You can associate as many as 50 tags with a CloudWatch Logs resource.
 pub static TAG_RESOURCE: rt::Operation = rt::Operation::new(
         "TagResource",
         "POST",
@@ -29,7 +45,7 @@ pub static TAG_RESOURCE: rt::Operation = rt::Operation::new(
             &t::TOO_MANY_TAGS_EXCEPTION,
         ],
     );
-/// p Tests the filter pattern of a metric filter against a sample of log event messages. You can use this operation to validate the correctness of a metric filter pattern. /p
+/// Tests the filter pattern of a metric filter against a sample of log event messages. You can use this operation to validate the correctness of a metric filter pattern.
 pub static TEST_METRIC_FILTER: rt::Operation = rt::Operation::new(
         "TestMetricFilter",
         "POST",
@@ -38,7 +54,7 @@ pub static TEST_METRIC_FILTER: rt::Operation = rt::Operation::new(
         &t::TEST_METRIC_FILTER_RESPONSE,
     )
     .errors(&[&t::INVALID_PARAMETER_EXCEPTION, &t::SERVICE_UNAVAILABLE_EXCEPTION]);
-/// p Use this operation to test a log transformer. You enter the transformer configuration and a set of log events to test with. The operation responds with an array that includes the original log events and the transformed versions. /p
+/// Use this operation to test a log transformer. You enter the transformer configuration and a set of log events to test with. The operation responds with an array that includes the original log events and the transformed versions.
 pub static TEST_TRANSFORMER: rt::Operation = rt::Operation::new(
         "TestTransformer",
         "POST",

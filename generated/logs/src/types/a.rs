@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p You don't have sufficient permissions to perform this action. /p
+/// You don't have sufficient permissions to perform this action.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccessDeniedException {}
 rt::structure!(AccessDeniedException, ACCESS_DENIED_EXCEPTION);
@@ -20,22 +20,24 @@ pub static ACCOUNT_POLICIES: rt::Schema = rt::Schema::list(
     "AccountPolicies",
     &[rt::m("member", &ACCOUNT_POLICY)],
 );
-/// p A structure that contains information about one CloudWatch Logs account policy. /p
+/// A structure that contains information about one CloudWatch Logs account policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccountPolicy {
-    /// p The name of the account policy. /p
+    /// The name of the account policy.
     pub policy_name: Option<String>,
-    /// p The policy document for this account policy. /p p The JSON specified in code policyDocument /code can be up to 30,720 characters. /p
+    /// The policy document for this account policy.
+    ///
+    /// The JSON specified in `policyDocument` can be up to 30,720 characters.
     pub policy_document: Option<String>,
-    /// p The date and time that this policy was most recently updated. /p
+    /// The date and time that this policy was most recently updated.
     pub last_updated_time: Option<i64>,
-    /// p The type of policy for this account policy. /p
+    /// The type of policy for this account policy.
     pub policy_type: Option<PolicyType>,
-    /// p The scope of the account policy. /p
+    /// The scope of the account policy.
     pub scope: Option<Scope>,
-    /// p The log group selection criteria that is used for this policy. /p
+    /// The log group selection criteria that is used for this policy.
     pub selection_criteria: Option<String>,
-    /// p The Amazon Web Services account ID that the policy applies to. /p
+    /// The Amazon Web Services account ID that the policy applies to.
     pub account_id: Option<String>,
 }
 rt::structure!(
@@ -63,14 +65,14 @@ pub static ADD_KEY_ENTRIES: rt::Schema = rt::Schema::list(
     "AddKeyEntries",
     &[rt::m("member", &ADD_KEY_ENTRY)],
 );
-/// p This object defines one key that will be added with the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-addKey" addKeys /a processor. /p
+/// This object defines one key that will be added with the [addKeys](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-addKey) processor.
 #[derive(Clone, Default, PartialEq)]
 pub struct AddKeyEntry {
-    /// p The key of the new entry to be added to the log event /p
+    /// The key of the new entry to be added to the log event
     pub key: String,
-    /// p The value of the new entry to be added to the log event /p
+    /// The value of the new entry to be added to the log event
     pub value: String,
-    /// p Specifies whether to overwrite the value if the key already exists in the log event. If you omit this, the default is code false /code . /p
+    /// Specifies whether to overwrite the value if the key already exists in the log event. If you omit this, the default is `false`.
     pub overwrite_if_exists: Option<bool>,
 }
 rt::structure!(
@@ -84,10 +86,12 @@ pub static ADD_KEY_ENTRY: rt::Schema = rt::Schema::structure(
         rt::m("overwriteIfExists", &rt::BOOLEAN),
     ],
 );
-/// p This processor adds new key-value pairs to the log event. /p p For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-addKeys" addKeys /a in the i CloudWatch Logs User Guide /i . /p
+/// This processor adds new key-value pairs to the log event.
+///
+/// For more information about this processor including examples, see [addKeys](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-addKeys) in the *CloudWatch Logs User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct AddKeys {
-    /// p An array of objects, where each object contains the information about one key to add to the log event. /p
+    /// An array of objects, where each object contains the information about one key to add to the log event.
     pub entries: Vec<AddKeyEntry>,
 }
 rt::structure!(AddKeys, ADD_KEYS, 0 => entries);
@@ -99,12 +103,14 @@ pub static AGGREGATE_LOG_GROUP_SUMMARIES: rt::Schema = rt::Schema::list(
     "AggregateLogGroupSummaries",
     &[rt::m("member", &AGGREGATE_LOG_GROUP_SUMMARY)],
 );
-/// p Contains an aggregate summary of log groups grouped by data source characteristics, including the count of log groups and their grouping identifiers. /p
+/// Contains an aggregate summary of log groups grouped by data source characteristics, including the count of log groups and their grouping identifiers.
 #[derive(Clone, Default, PartialEq)]
 pub struct AggregateLogGroupSummary {
-    /// p The number of log groups in this aggregate summary group. /p
+    /// The number of log groups in this aggregate summary group.
     pub log_group_count: Option<i32>,
-    /// p An array of key-value pairs that identify the data source characteristics used to group the log groups. /p p The size and content of this array depends on the code groupBy /code parameter specified in the request. /p
+    /// An array of key-value pairs that identify the data source characteristics used to group the log groups.
+    ///
+    /// The size and content of this array depends on the `groupBy` parameter specified in the request.
     pub grouping_identifiers: Option<Vec<GroupingIdentifier>>,
 }
 rt::structure!(
@@ -130,46 +136,48 @@ pub static ANOMALIES: rt::Schema = rt::Schema::list(
     "Anomalies",
     &[rt::m("member", &ANOMALY)],
 );
-/// p This structure represents one anomaly that has been found by a logs anomaly detector. /p p For more information about patterns and anomalies, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API CreateLogAnomalyDetector.html" CreateLogAnomalyDetector /a . /p
+/// This structure represents one anomaly that has been found by a logs anomaly detector.
+///
+/// For more information about patterns and anomalies, see [CreateLogAnomalyDetector](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogAnomalyDetector.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct Anomaly {
-    /// p The unique ID that CloudWatch Logs assigned to this anomaly. /p
+    /// The unique ID that CloudWatch Logs assigned to this anomaly.
     pub anomaly_id: String,
-    /// p The ID of the pattern used to help identify this anomaly. /p
+    /// The ID of the pattern used to help identify this anomaly.
     pub pattern_id: String,
-    /// p The ARN of the anomaly detector that identified this anomaly. /p
+    /// The ARN of the anomaly detector that identified this anomaly.
     pub anomaly_detector_arn: String,
-    /// p The pattern used to help identify this anomaly, in string format. /p
+    /// The pattern used to help identify this anomaly, in string format.
     pub pattern_string: String,
-    /// p The pattern used to help identify this anomaly, in regular expression format. /p
+    /// The pattern used to help identify this anomaly, in regular expression format.
     pub pattern_regex: Option<String>,
-    /// p The priority level of this anomaly, as determined by CloudWatch Logs. Priority is computed based on log severity labels such as code FATAL /code and code ERROR /code and the amount of deviation from the baseline. Possible values are code HIGH /code , code MEDIUM /code , and code LOW /code . /p
+    /// The priority level of this anomaly, as determined by CloudWatch Logs. Priority is computed based on log severity labels such as `FATAL` and `ERROR` and the amount of deviation from the baseline. Possible values are `HIGH`, `MEDIUM`, and `LOW`.
     pub priority: Option<String>,
-    /// p The date and time when the anomaly detector first saw this anomaly. It is specified as epoch time, which is the number of seconds since code January 1, 1970, 00:00:00 UTC /code . /p
+    /// The date and time when the anomaly detector first saw this anomaly. It is specified as epoch time, which is the number of seconds since `January 1, 1970, 00:00:00 UTC`.
     pub first_seen: i64,
-    /// p The date and time when the anomaly detector most recently saw this anomaly. It is specified as epoch time, which is the number of seconds since code January 1, 1970, 00:00:00 UTC /code . /p
+    /// The date and time when the anomaly detector most recently saw this anomaly. It is specified as epoch time, which is the number of seconds since `January 1, 1970, 00:00:00 UTC`.
     pub last_seen: i64,
-    /// p A human-readable description of the anomaly. This description is generated by CloudWatch Logs. /p
+    /// A human-readable description of the anomaly. This description is generated by CloudWatch Logs.
     pub description: String,
-    /// p Specifies whether this anomaly is still ongoing. /p
+    /// Specifies whether this anomaly is still ongoing.
     pub active: bool,
-    /// p Indicates the current state of this anomaly. If it is still being treated as an anomaly, the value is code Active /code . If you have suppressed this anomaly by using the a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API UpdateAnomaly.html" UpdateAnomaly /a operation, the value is code Suppressed /code . If this behavior is now considered to be normal, the value is code Baseline /code . /p
+    /// Indicates the current state of this anomaly. If it is still being treated as an anomaly, the value is `Active`. If you have suppressed this anomaly by using the [UpdateAnomaly](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UpdateAnomaly.html) operation, the value is `Suppressed`. If this behavior is now considered to be normal, the value is `Baseline`.
     pub state: State,
-    /// p A map showing times when the anomaly detector ran, and the number of occurrences of this anomaly that were detected at each of those runs. The times are specified in epoch time, which is the number of seconds since code January 1, 1970, 00:00:00 UTC /code . /p
+    /// A map showing times when the anomaly detector ran, and the number of occurrences of this anomaly that were detected at each of those runs. The times are specified in epoch time, which is the number of seconds since `January 1, 1970, 00:00:00 UTC`.
     pub histogram: rt::Map<String, i64>,
-    /// p An array of sample log event messages that are considered to be part of this anomaly. /p
+    /// An array of sample log event messages that are considered to be part of this anomaly.
     pub log_samples: Vec<LogEvent>,
-    /// p An array of structures where each structure contains information about one token that makes up the pattern. /p
+    /// An array of structures where each structure contains information about one token that makes up the pattern.
     pub pattern_tokens: Vec<PatternToken>,
-    /// p An array of ARNS of the log groups that contained log events considered to be part of this anomaly. /p
+    /// An array of ARNS of the log groups that contained log events considered to be part of this anomaly.
     pub log_group_arn_list: Vec<String>,
-    /// p Indicates whether this anomaly is currently suppressed. To suppress an anomaly, use a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API UpdateAnomaly.html" UpdateAnomaly /a . /p
+    /// Indicates whether this anomaly is currently suppressed. To suppress an anomaly, use [UpdateAnomaly](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UpdateAnomaly.html).
     pub suppressed: Option<bool>,
-    /// p If the anomaly is suppressed, this indicates when it was suppressed. /p
+    /// If the anomaly is suppressed, this indicates when it was suppressed.
     pub suppressed_date: Option<i64>,
-    /// p If the anomaly is suppressed, this indicates when the suppression will end. If this value is code 0 /code , the anomaly was suppressed with no expiration, with the code INFINITE /code value. /p
+    /// If the anomaly is suppressed, this indicates when the suppression will end. If this value is `0`, the anomaly was suppressed with no expiration, with the `INFINITE` value.
     pub suppressed_until: Option<i64>,
-    /// p If this anomaly is suppressed, this field is code true /code if the suppression is because the pattern is suppressed. If code false /code , then only this particular anomaly is suppressed. /p
+    /// If this anomaly is suppressed, this field is `true` if the suppression is because the pattern is suppressed. If `false`, then only this particular anomaly is suppressed.
     pub is_pattern_level_suppression: Option<bool>,
 }
 rt::structure!(
@@ -203,27 +211,27 @@ pub static ANOMALY: rt::Schema = rt::Schema::structure(
         rt::m("isPatternLevelSuppression", &rt::BOOLEAN),
     ],
 );
-/// p Contains information about one anomaly detector in the account. /p
+/// Contains information about one anomaly detector in the account.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnomalyDetector {
-    /// p The ARN of the anomaly detector. /p
+    /// The ARN of the anomaly detector.
     pub anomaly_detector_arn: Option<String>,
-    /// p The name of the anomaly detector. /p
+    /// The name of the anomaly detector.
     pub detector_name: Option<String>,
-    /// p A list of the ARNs of the log groups that this anomaly detector watches. /p
+    /// A list of the ARNs of the log groups that this anomaly detector watches.
     pub log_group_arn_list: Option<Vec<String>>,
-    /// p Specifies how often the anomaly detector runs and look for anomalies. /p
+    /// Specifies how often the anomaly detector runs and look for anomalies.
     pub evaluation_frequency: Option<EvaluationFrequency>,
     pub filter_pattern: Option<String>,
-    /// p Specifies the current status of the anomaly detector. To pause an anomaly detector, use the code enabled /code parameter in the a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API UpdateLogAnomalyDetector.html" UpdateLogAnomalyDetector /a operation. /p
+    /// Specifies the current status of the anomaly detector. To pause an anomaly detector, use the `enabled` parameter in the [UpdateLogAnomalyDetector](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UpdateLogAnomalyDetector.html) operation.
     pub anomaly_detector_status: Option<AnomalyDetectorStatus>,
-    /// p The ARN of the KMS key assigned to this anomaly detector, if any. /p
+    /// The ARN of the KMS key assigned to this anomaly detector, if any.
     pub kms_key_id: Option<String>,
-    /// p The date and time when this anomaly detector was created. /p
+    /// The date and time when this anomaly detector was created.
     pub creation_time_stamp: Option<i64>,
-    /// p The date and time when this anomaly detector was most recently modified. /p
+    /// The date and time when this anomaly detector was most recently modified.
     pub last_modified_time_stamp: Option<i64>,
-    /// p The number of days used as the life cycle of anomalies. After this time, anomalies are automatically baselined and the anomaly detector model will treat new occurrences of similar event as normal. /p
+    /// The number of days used as the life cycle of anomalies. After this time, anomalies are automatically baselined and the anomaly detector model will treat new occurrences of similar event as normal.
     pub anomaly_visibility_time: Option<i64>,
 }
 rt::structure!(
@@ -258,11 +266,18 @@ pub static ANOMALY_DETECTORS: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateKmsKeyRequest {
-    /// p The name of the log group. /p p In your code AssociateKmsKey /code operation, you must specify either the code resourceIdentifier /code parameter or the code logGroup /code parameter, but you can't specify both. /p
+    /// The name of the log group.
+    ///
+    /// In your `AssociateKmsKey` operation, you must specify either the `resourceIdentifier` parameter or the `logGroup` parameter, but you can't specify both.
     pub log_group_name: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the KMS key to use when encrypting log data. This must be a symmetric KMS key. For more information, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kms" Amazon Resource Names /a and a href="https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html" Using Symmetric and Asymmetric Keys /a . /p
+    /// The Amazon Resource Name (ARN) of the KMS key to use when encrypting log data. This must be a symmetric KMS key. For more information, see [Amazon Resource Names](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kms) and [Using Symmetric and Asymmetric Keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html).
     pub kms_key_id: String,
-    /// p Specifies the target for this operation. You must specify one of the following: /p ul li p Specify the following ARN to have future a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API GetQueryResults.html" GetQueryResults /a operations in this account encrypt the results with the specified KMS key. Replace i REGION /i and i ACCOUNT ID /i with your Region and account ID. /p p code arn:aws:logs: i REGION /i : i ACCOUNT ID /i :query-result: /code /p /li li p Specify the ARN of a log group to have CloudWatch Logs use the KMS key to encrypt log events that are ingested and stored by that log group. The log group ARN must be in the following format. Replace i REGION /i and i ACCOUNT ID /i with your Region and account ID. /p p code arn:aws:logs: i REGION /i : i ACCOUNT ID /i :log-group: i LOG GROUP NAME /i /code /p /li /ul p In your code AssociateKmsKey /code operation, you must specify either the code resourceIdentifier /code parameter or the code logGroup /code parameter, but you can't specify both. /p
+    /// Specifies the target for this operation. You must specify one of the following:
+    ///
+    /// - Specify the following ARN to have future [GetQueryResults](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetQueryResults.html) operations in this account encrypt the results with the specified KMS key. Replace *REGION* and *ACCOUNT\_ID* with your Region and account ID. `arn:aws:logs:REGION:ACCOUNT_ID:query-result:*`
+    /// - Specify the ARN of a log group to have CloudWatch Logs use the KMS key to encrypt log events that are ingested and stored by that log group. The log group ARN must be in the following format. Replace *REGION* and *ACCOUNT\_ID* with your Region and account ID. `arn:aws:logs:REGION:ACCOUNT_ID:log-group:LOG_GROUP_NAME`
+    ///
+    /// In your `AssociateKmsKey` operation, you must specify either the `resourceIdentifier` parameter or the `logGroup` parameter, but you can't specify both.
     pub resource_identifier: Option<String>,
 }
 rt::structure!(
@@ -279,9 +294,9 @@ pub static ASSOCIATE_KMS_KEY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateSourceToS3TableIntegrationRequest {
-    /// p The Amazon Resource Name (ARN) of the S3 Table Integration to associate the data source with. /p
+    /// The Amazon Resource Name (ARN) of the S3 Table Integration to associate the data source with.
     pub integration_arn: String,
-    /// p The data source to associate with the S3 Table Integration. Contains the name and type of the data source. /p
+    /// The data source to associate with the S3 Table Integration. Contains the name and type of the data source.
     pub data_source: DataSource,
 }
 rt::structure!(
@@ -298,7 +313,7 @@ pub static ASSOCIATE_SOURCE_TO_S3_TABLE_INTEGRATION_REQUEST: rt::Schema = rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateSourceToS3TableIntegrationResponse {
-    /// p The unique identifier for the association between the data source and S3 Table Integration. /p
+    /// The unique identifier for the association between the data source and S3 Table Integration.
     pub identifier: Option<String>,
 }
 rt::structure!(

@@ -3,18 +3,22 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The code CSV /code processor parses comma-separated values (CSV) from the log events into columns. /p p For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-csv" csv /a in the i CloudWatch Logs User Guide /i . /p
+/// The `CSV` processor parses comma-separated values (CSV) from the log events into columns.
+///
+/// For more information about this processor including examples, see [csv](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-csv) in the *CloudWatch Logs User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct Csv {
-    /// p The character used used as a text qualifier for a single column of data. If you omit this, the double quotation mark code " /code character is used. /p
+    /// The character used used as a text qualifier for a single column of data. If you omit this, the double quotation mark `"` character is used.
     pub quote_character: Option<String>,
-    /// p The character used to separate each column in the original comma-separated value log event. If you omit this, the processor looks for the comma code , /code character as the delimiter. /p
+    /// The character used to separate each column in the original comma-separated value log event. If you omit this, the processor looks for the comma `,` character as the delimiter.
     pub delimiter: Option<String>,
-    /// p An array of names to use for the columns in the transformed log event. /p p If you omit this, default column names ( code column 1, column 2 ... /code ) are used. /p
+    /// An array of names to use for the columns in the transformed log event.
+    ///
+    /// If you omit this, default column names (`[column_1, column_2 ...]`) are used.
     pub columns: Option<Vec<String>>,
-    /// p The path to the field in the log event that has the comma separated values to be parsed. If you omit this value, the whole log message is processed. /p
+    /// The path to the field in the log event that has the comma separated values to be parsed. If you omit this value, the whole log message is processed.
     pub source: Option<String>,
-    /// p The path to the parent field to put transformed key value pairs under. If you omit this value, the key value pairs will be placed under the root node. /p
+    /// The path to the parent field to put transformed key value pairs under. If you omit this value, the key value pairs will be placed under the root node.
     pub destination: Option<String>,
 }
 rt::structure!(
@@ -33,7 +37,7 @@ pub static CSV: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelExportTaskRequest {
-    /// p The ID of the export task. /p
+    /// The ID of the export task.
     pub task_id: String,
 }
 rt::structure!(CancelExportTaskRequest, CANCEL_EXPORT_TASK_REQUEST, 0 => task_id);
@@ -43,7 +47,7 @@ pub static CANCEL_EXPORT_TASK_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelImportTaskRequest {
-    /// p The ID of the import task to cancel. /p
+    /// The ID of the import task to cancel.
     pub import_id: String,
 }
 rt::structure!(CancelImportTaskRequest, CANCEL_IMPORT_TASK_REQUEST, 0 => import_id);
@@ -53,15 +57,15 @@ pub static CANCEL_IMPORT_TASK_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelImportTaskResponse {
-    /// p The ID of the cancelled import task. /p
+    /// The ID of the cancelled import task.
     pub import_id: Option<String>,
-    /// p Statistics about the import progress at the time of cancellation. /p
+    /// Statistics about the import progress at the time of cancellation.
     pub import_statistics: Option<ImportStatistics>,
-    /// p The final status of the import task. This will be set to CANCELLED. /p
+    /// The final status of the import task. This will be set to CANCELLED.
     pub import_status: Option<ImportStatus>,
-    /// p The timestamp when the import task was created, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC. /p
+    /// The timestamp when the import task was created, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
     pub creation_time: Option<i64>,
-    /// p The timestamp when the import task was cancelled, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC. /p
+    /// The timestamp when the import task was cancelled, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
@@ -82,34 +86,34 @@ pub static COLUMNS: rt::Schema = rt::Schema::list(
     "Columns",
     &[rt::m("member", &rt::STRING)],
 );
-/// p A structure containing information about the deafult settings and available settings that you can use to configure a a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API Delivery.html" delivery /a or a a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API DeliveryDestination.html" delivery destination /a . /p
+/// A structure containing information about the deafult settings and available settings that you can use to configure a [delivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_Delivery.html) or a [delivery destination](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DeliveryDestination.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct ConfigurationTemplate {
-    /// p A string specifying which service this configuration template applies to. For more information about supported services see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html" Enable logging from Amazon Web Services services. /a . /p
+    /// A string specifying which service this configuration template applies to. For more information about supported services see [Enable logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html).
     pub service: Option<String>,
-    /// p A string specifying which log type this configuration template applies to. /p
+    /// A string specifying which log type this configuration template applies to.
     pub log_type: Option<String>,
-    /// p A string specifying which resource type this configuration template applies to. /p
+    /// A string specifying which resource type this configuration template applies to.
     pub resource_type: Option<String>,
-    /// p A string specifying which destination type this configuration template applies to. /p
+    /// A string specifying which destination type this configuration template applies to.
     pub delivery_destination_type: Option<DeliveryDestinationType>,
-    /// p A mapping that displays the default value of each property within a delivery's configuration, if it is not specified in the request. /p
+    /// A mapping that displays the default value of each property within a delivery's configuration, if it is not specified in the request.
     pub default_delivery_config_values: Option<
         ConfigurationTemplateDeliveryConfigValues,
     >,
-    /// p The allowed fields that a caller can use in the code recordFields /code parameter of a a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API CreateDelivery.html" CreateDelivery /a or a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API UpdateDeliveryConfiguration.html" UpdateDeliveryConfiguration /a operation. /p
+    /// The allowed fields that a caller can use in the `recordFields` parameter of a [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html) or [UpdateDeliveryConfiguration](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UpdateDeliveryConfiguration.html) operation.
     pub allowed_fields: Option<Vec<RecordField>>,
-    /// p The list of delivery destination output formats that are supported by this log source. /p
+    /// The list of delivery destination output formats that are supported by this log source.
     pub allowed_output_formats: Option<Vec<OutputFormat>>,
-    /// p The action permissions that a caller needs to have to be able to successfully create a delivery source on the desired resource type when calling a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutDeliverySource.html" PutDeliverySource /a . /p
+    /// The action permissions that a caller needs to have to be able to successfully create a delivery source on the desired resource type when calling [PutDeliverySource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html).
     pub allowed_action_for_allow_vended_logs_delivery_for_resource: Option<String>,
-    /// p The valid values that a caller can use as field delimiters when calling a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API CreateDelivery.html" CreateDelivery /a or a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API UpdateDeliveryConfiguration.html" UpdateDeliveryConfiguration /a on a delivery that delivers in code Plain /code , code W3C /code , or code Raw /code format. /p
+    /// The valid values that a caller can use as field delimiters when calling [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html) or [UpdateDeliveryConfiguration](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UpdateDeliveryConfiguration.html) on a delivery that delivers in `Plain`, `W3C`, or `Raw` format.
     pub allowed_field_delimiters: Option<Vec<String>>,
-    /// p The list of variable fields that can be used in the suffix path of a delivery that delivers to an S3 bucket. /p
+    /// The list of variable fields that can be used in the suffix path of a delivery that delivers to an S3 bucket.
     pub allowed_suffix_path_fields: Option<Vec<String>>,
-    /// p The schema of the delivery source configuration that is available for this log type. Each element describes a configuration that can be set when calling a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutDeliverySource.html" PutDeliverySource /a , including the configuration name, type, and default value. /p
+    /// The schema of the delivery source configuration that is available for this log type. Each element describes a configuration that can be set when calling [PutDeliverySource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html), including the configuration name, type, and default value.
     pub delivery_source_configuration: Option<Vec<DeliverySourceConfigurationSchema>>,
-    /// p The S3 Tables integration configuration for this configuration template, including the datasource name and type. /p
+    /// The S3 Tables integration configuration for this configuration template, including the datasource name and type.
     pub s3_tables_integration: Option<S3TablesIntegration>,
 }
 rt::structure!(
@@ -140,14 +144,14 @@ pub static CONFIGURATION_TEMPLATE: rt::Schema = rt::Schema::structure(
         rt::m("s3TablesIntegration", &S3_TABLES_INTEGRATION),
     ],
 );
-/// p This structure contains the default values that are used for each configuration parameter when you use a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API CreateDelivery.html" CreateDelivery /a to create a deliver under the current service type, resource type, and log type. /p
+/// This structure contains the default values that are used for each configuration parameter when you use [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html) to create a deliver under the current service type, resource type, and log type.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConfigurationTemplateDeliveryConfigValues {
-    /// p The default record fields that will be delivered when a list of record fields is not provided in a a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API CreateDelivery.html" CreateDelivery /a operation. /p
+    /// The default record fields that will be delivered when a list of record fields is not provided in a [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html) operation.
     pub record_fields: Option<Vec<String>>,
-    /// p The default field delimiter that is used in a a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API CreateDelivery.html" CreateDelivery /a operation when the field delimiter is not specified in that operation. The field delimiter is used only when the final output delivery is in code Plain /code , code W3C /code , or code Raw /code format. /p
+    /// The default field delimiter that is used in a [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html) operation when the field delimiter is not specified in that operation. The field delimiter is used only when the final output delivery is in `Plain`, `W3C`, or `Raw` format.
     pub field_delimiter: Option<String>,
-    /// p The delivery parameters that are used when you create a delivery to a delivery destination that is an S3 Bucket. /p
+    /// The delivery parameters that are used when you create a delivery to a delivery destination that is an S3 Bucket.
     pub s3_delivery_configuration: Option<S3DeliveryConfiguration>,
 }
 rt::structure!(
@@ -167,7 +171,7 @@ pub static CONFIGURATION_TEMPLATES: rt::Schema = rt::Schema::list(
     "ConfigurationTemplates",
     &[rt::m("member", &CONFIGURATION_TEMPLATE)],
 );
-/// p This operation attempted to create a resource that already exists. /p
+/// This operation attempted to create a resource that already exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConflictException {}
 rt::structure!(ConflictException, CONFLICT_EXCEPTION);
@@ -176,10 +180,12 @@ pub static CONFLICT_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p This processor copies values within a log event. You can also use this processor to add metadata to log events by copying the values of the following metadata keys into the log events: code @logGroupName /code , code @logGroupStream /code , code @accountId /code , code @regionName /code . /p p For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-copyValue" copyValue /a in the i CloudWatch Logs User Guide /i . /p
+/// This processor copies values within a log event. You can also use this processor to add metadata to log events by copying the values of the following metadata keys into the log events: `@logGroupName`, `@logGroupStream`, `@accountId`, `@regionName`.
+///
+/// For more information about this processor including examples, see [copyValue](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-copyValue) in the *CloudWatch Logs User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct CopyValue {
-    /// p An array of code CopyValueEntry /code objects, where each object contains the information about one field value to copy. /p
+    /// An array of `CopyValueEntry` objects, where each object contains the information about one field value to copy.
     pub entries: Vec<CopyValueEntry>,
 }
 rt::structure!(CopyValue, COPY_VALUE, 0 => entries);
@@ -191,14 +197,14 @@ pub static COPY_VALUE_ENTRIES: rt::Schema = rt::Schema::list(
     "CopyValueEntries",
     &[rt::m("member", &COPY_VALUE_ENTRY)],
 );
-/// p This object defines one value to be copied with the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-copoyValue" copyValue /a processor. /p
+/// This object defines one value to be copied with the [copyValue](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-copoyValue) processor.
 #[derive(Clone, Default, PartialEq)]
 pub struct CopyValueEntry {
-    /// p The key to copy. /p
+    /// The key to copy.
     pub source: String,
-    /// p The key of the field to copy the value to. /p
+    /// The key of the field to copy the value to.
     pub target: String,
-    /// p Specifies whether to overwrite the value if the destination key already exists. If you omit this, the default is code false /code . /p
+    /// Specifies whether to overwrite the value if the destination key already exists. If you omit this, the default is `false`.
     pub overwrite_if_exists: Option<bool>,
 }
 rt::structure!(
@@ -214,17 +220,19 @@ pub static COPY_VALUE_ENTRY: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDeliveryRequest {
-    /// p The name of the delivery source to use for this delivery. /p
+    /// The name of the delivery source to use for this delivery.
     pub delivery_source_name: String,
-    /// p The ARN of the delivery destination to use for this delivery. /p
+    /// The ARN of the delivery destination to use for this delivery.
     pub delivery_destination_arn: String,
-    /// p The list of record fields to be delivered to the destination, in order. If the delivery's log source has mandatory fields, they must be included in this list. /p
+    /// The list of record fields to be delivered to the destination, in order. If the delivery's log source has mandatory fields, they must be included in this list.
     pub record_fields: Option<Vec<String>>,
-    /// p The field delimiter to use between record fields when the final output format of a delivery is in code Plain /code , code W3C /code , or code Raw /code format. /p
+    /// The field delimiter to use between record fields when the final output format of a delivery is in `Plain`, `W3C`, or `Raw` format.
     pub field_delimiter: Option<String>,
-    /// p This structure contains parameters that are valid only when the delivery's delivery destination is an S3 bucket. /p
+    /// This structure contains parameters that are valid only when the delivery's delivery destination is an S3 bucket.
     pub s3_delivery_configuration: Option<S3DeliveryConfiguration>,
-    /// p An optional list of key-value pairs to associate with the resource. /p p For more information about tagging, see a href="https://docs.aws.amazon.com/general/latest/gr/aws tagging.html" Tagging Amazon Web Services resources /a /p
+    /// An optional list of key-value pairs to associate with the resource.
+    ///
+    /// For more information about tagging, see [Tagging Amazon Web Services resources](https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html)
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -245,7 +253,7 @@ pub static CREATE_DELIVERY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDeliveryResponse {
-    /// p A structure that contains information about the delivery that you just created. /p
+    /// A structure that contains information about the delivery that you just created.
     pub delivery: Option<Delivery>,
 }
 rt::structure!(CreateDeliveryResponse, CREATE_DELIVERY_RESPONSE, 0 => delivery);
@@ -255,19 +263,23 @@ pub static CREATE_DELIVERY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateExportTaskRequest {
-    /// p The name of the export task. /p
+    /// The name of the export task.
     pub task_name: Option<String>,
-    /// p The name of the log group. /p
+    /// The name of the log group.
     pub log_group_name: String,
-    /// p Export only log streams that match the provided prefix. If you don't specify a value, no prefix filter is applied. /p
+    /// Export only log streams that match the provided prefix. If you don't specify a value, no prefix filter is applied.
     pub log_stream_name_prefix: Option<String>,
-    /// p The start time of the range for the request, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . Events with a timestamp earlier than this time are not exported. /p
+    /// The start time of the range for the request, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`. Events with a timestamp earlier than this time are not exported.
     pub from: i64,
-    /// p The end time of the range for the request, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . Events with a timestamp later than this time are not exported. /p p You must specify a time that is not earlier than when this log group was created. /p
+    /// The end time of the range for the request, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`. Events with a timestamp later than this time are not exported.
+    ///
+    /// You must specify a time that is not earlier than when this log group was created.
     pub to: i64,
-    /// p The name of S3 bucket for the exported log data. The bucket must be in the same Amazon Web Services Region. /p
+    /// The name of S3 bucket for the exported log data. The bucket must be in the same Amazon Web Services Region.
     pub destination: String,
-    /// p The prefix used as the start of the key for every object exported. If you don't specify a value, the default is code exportedlogs /code . /p p The length of this parameter must comply with the S3 object key name length limits. The object key name is a sequence of Unicode characters with UTF-8 encoding, and can be up to 1,024 bytes. /p
+    /// The prefix used as the start of the key for every object exported. If you don't specify a value, the default is `exportedlogs`.
+    ///
+    /// The length of this parameter must comply with the S3 object key name length limits. The object key name is a sequence of Unicode characters with UTF-8 encoding, and can be up to 1,024 bytes.
     pub destination_prefix: Option<String>,
 }
 rt::structure!(
@@ -289,7 +301,7 @@ pub static CREATE_EXPORT_TASK_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateExportTaskResponse {
-    /// p The ID of the export task. /p
+    /// The ID of the export task.
     pub task_id: Option<String>,
 }
 rt::structure!(CreateExportTaskResponse, CREATE_EXPORT_TASK_RESPONSE, 0 => task_id);
@@ -299,11 +311,11 @@ pub static CREATE_EXPORT_TASK_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateImportTaskRequest {
-    /// p The ARN of the source to import from. /p
+    /// The ARN of the source to import from.
     pub import_source_arn: String,
-    /// p The ARN of the IAM role that grants CloudWatch Logs permission to import from the CloudTrail Lake Event Data Store. /p
+    /// The ARN of the IAM role that grants CloudWatch Logs permission to import from the CloudTrail Lake Event Data Store.
     pub import_role_arn: String,
-    /// p Optional filters to constrain the import by CloudTrail event time. Times are specified in Unix timestamp milliseconds. The range of data being imported must be within the specified source's retention period. /p
+    /// Optional filters to constrain the import by CloudTrail event time. Times are specified in Unix timestamp milliseconds. The range of data being imported must be within the specified source's retention period.
     pub import_filter: Option<ImportFilter>,
 }
 rt::structure!(
@@ -320,11 +332,11 @@ pub static CREATE_IMPORT_TASK_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateImportTaskResponse {
-    /// p A unique identifier for the import task. /p
+    /// A unique identifier for the import task.
     pub import_id: Option<String>,
-    /// p The ARN of the CloudWatch Logs log group created as the destination for the imported events. /p
+    /// The ARN of the CloudWatch Logs log group created as the destination for the imported events.
     pub import_destination_arn: Option<String>,
-    /// p The timestamp when the import task was created, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC. /p
+    /// The timestamp when the import task was created, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
     pub creation_time: Option<i64>,
 }
 rt::structure!(
@@ -341,19 +353,23 @@ pub static CREATE_IMPORT_TASK_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLogAnomalyDetectorRequest {
-    /// p An array containing the ARN of the log group that this anomaly detector will watch. You can specify only one log group ARN. /p
+    /// An array containing the ARN of the log group that this anomaly detector will watch. You can specify only one log group ARN.
     pub log_group_arn_list: Vec<String>,
-    /// p A name for this anomaly detector. /p
+    /// A name for this anomaly detector.
     pub detector_name: Option<String>,
-    /// p Specifies how often the anomaly detector is to run and look for anomalies. Set this value according to the frequency that the log group receives new logs. For example, if the log group receives new log events every 10 minutes, then 15 minutes might be a good setting for code evaluationFrequency /code . /p
+    /// Specifies how often the anomaly detector is to run and look for anomalies. Set this value according to the frequency that the log group receives new logs. For example, if the log group receives new log events every 10 minutes, then 15 minutes might be a good setting for `evaluationFrequency` .
     pub evaluation_frequency: Option<EvaluationFrequency>,
-    /// p You can use this parameter to limit the anomaly detection model to examine only log events that match the pattern you specify here. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html" Filter and Pattern Syntax /a . /p
+    /// You can use this parameter to limit the anomaly detection model to examine only log events that match the pattern you specify here. For more information, see [Filter and Pattern Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
     pub filter_pattern: Option<String>,
-    /// p Optionally assigns a KMS key to secure this anomaly detector and its findings. If a key is assigned, the anomalies found and the model used by this detector are encrypted at rest with the key. If a key is assigned to an anomaly detector, a user must have permissions for both this key and for the anomaly detector to retrieve information about the anomalies that it finds. /p p Make sure the value provided is a valid KMS key ARN. For more information about using a KMS key and to see the required IAM policy, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/LogsAnomalyDetection-KMS.html" Use a KMS key with an anomaly detector /a . /p
+    /// Optionally assigns a KMS key to secure this anomaly detector and its findings. If a key is assigned, the anomalies found and the model used by this detector are encrypted at rest with the key. If a key is assigned to an anomaly detector, a user must have permissions for both this key and for the anomaly detector to retrieve information about the anomalies that it finds.
+    ///
+    /// Make sure the value provided is a valid KMS key ARN. For more information about using a KMS key and to see the required IAM policy, see [Use a KMS key with an anomaly detector](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/LogsAnomalyDetection-KMS.html).
     pub kms_key_id: Option<String>,
-    /// p The number of days to have visibility on an anomaly. After this time period has elapsed for an anomaly, it will be automatically baselined and the anomaly detector will treat new occurrences of a similar anomaly as normal. Therefore, if you do not correct the cause of an anomaly during the time period specified in code anomalyVisibilityTime /code , it will be considered normal going forward and will not be detected as an anomaly. /p
+    /// The number of days to have visibility on an anomaly. After this time period has elapsed for an anomaly, it will be automatically baselined and the anomaly detector will treat new occurrences of a similar anomaly as normal. Therefore, if you do not correct the cause of an anomaly during the time period specified in `anomalyVisibilityTime`, it will be considered normal going forward and will not be detected as an anomaly.
     pub anomaly_visibility_time: Option<i64>,
-    /// p An optional list of key-value pairs to associate with the resource. /p p For more information about tagging, see a href="https://docs.aws.amazon.com/general/latest/gr/aws tagging.html" Tagging Amazon Web Services resources /a /p
+    /// An optional list of key-value pairs to associate with the resource.
+    ///
+    /// For more information about tagging, see [Tagging Amazon Web Services resources](https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html)
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -375,7 +391,7 @@ pub static CREATE_LOG_ANOMALY_DETECTOR_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLogAnomalyDetectorResponse {
-    /// p The ARN of the log anomaly detector that you just created. /p
+    /// The ARN of the log anomaly detector that you just created.
     pub anomaly_detector_arn: Option<String>,
 }
 rt::structure!(
@@ -388,15 +404,28 @@ pub static CREATE_LOG_ANOMALY_DETECTOR_RESPONSE: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLogGroupRequest {
-    /// p A name for the log group. /p
+    /// A name for the log group.
     pub log_group_name: String,
-    /// p The Amazon Resource Name (ARN) of the KMS key to use when encrypting log data. For more information, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kms" Amazon Resource Names /a . /p
+    /// The Amazon Resource Name (ARN) of the KMS key to use when encrypting log data. For more information, see [Amazon Resource Names](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kms).
     pub kms_key_id: Option<String>,
-    /// p The key-value pairs to use for the tags. /p p You can grant users access to certain log groups while preventing them from accessing other log groups. To do so, tag your groups and use IAM policies that refer to those tags. To assign tags when you create a log group, you must have either the code logs:TagResource /code or code logs:TagLogGroup /code permission. For more information about tagging, see a href="https://docs.aws.amazon.com/general/latest/gr/aws tagging.html" Tagging Amazon Web Services resources /a . For more information about using tags to control access, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access tags.html" Controlling access to Amazon Web Services resources using tags /a . /p
+    /// The key-value pairs to use for the tags.
+    ///
+    /// You can grant users access to certain log groups while preventing them from accessing other log groups. To do so, tag your groups and use IAM policies that refer to those tags. To assign tags when you create a log group, you must have either the `logs:TagResource` or `logs:TagLogGroup` permission. For more information about tagging, see [Tagging Amazon Web Services resources](https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html). For more information about using tags to control access, see [Controlling access to Amazon Web Services resources using tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html).
     pub tags: Option<rt::Map<String, String>>,
-    /// p Use this parameter to specify the log group class for this log group. There are four classes: /p ul li p The code Standard /code log class supports all CloudWatch Logs features. /p /li li p The code Infrequent Access /code log class supports a subset of CloudWatch Logs features and incurs lower costs. /p /li li p The code Essentials /code log class supports a subset of CloudWatch Logs features and incurs lower costs. /p /li li p Use the code Delivery /code log class only for delivering Lambda logs to store in Amazon S3 or Amazon Data Firehose. Log events in log groups in the Delivery class are kept in CloudWatch Logs for only one day. This log class doesn't offer rich CloudWatch Logs capabilities such as CloudWatch Logs Insights queries. /p /li /ul p If you omit this parameter, the default of code STANDARD /code is used. /p important p The value of code logGroupClass /code can't be changed after a log group is created. /p /important p For details about the features supported by each class, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch Logs Log Classes.html" Log classes /a /p
+    /// Use this parameter to specify the log group class for this log group. There are four classes:
+    ///
+    /// - The `Standard` log class supports all CloudWatch Logs features.
+    /// - The `Infrequent Access` log class supports a subset of CloudWatch Logs features and incurs lower costs.
+    /// - The `Essentials` log class supports a subset of CloudWatch Logs features and incurs lower costs.
+    /// - Use the `Delivery` log class only for delivering Lambda logs to store in Amazon S3 or Amazon Data Firehose. Log events in log groups in the Delivery class are kept in CloudWatch Logs for only one day. This log class doesn't offer rich CloudWatch Logs capabilities such as CloudWatch Logs Insights queries.
+    ///
+    /// If you omit this parameter, the default of `STANDARD` is used.
+    ///
+    /// **Important:** The value of `logGroupClass` can't be changed after a log group is created.
+    ///
+    /// For details about the features supported by each class, see [Log classes](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html)
     pub log_group_class: Option<LogGroupClass>,
-    /// p Use this parameter to enable deletion protection for the new log group. When enabled on a log group, deletion protection blocks all deletion operations until it is explicitly disabled. By default log groups are created without deletion protection enabled. /p
+    /// Use this parameter to enable deletion protection for the new log group. When enabled on a log group, deletion protection blocks all deletion operations until it is explicitly disabled. By default log groups are created without deletion protection enabled.
     pub deletion_protection_enabled: Option<bool>,
 }
 rt::structure!(
@@ -415,9 +444,9 @@ pub static CREATE_LOG_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLogStreamRequest {
-    /// p The name of the log group. /p
+    /// The name of the log group.
     pub log_group_name: String,
-    /// p The name of the log stream. /p
+    /// The name of the log stream.
     pub log_stream_name: String,
 }
 rt::structure!(
@@ -433,17 +462,21 @@ pub static CREATE_LOG_STREAM_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLookupTableRequest {
-    /// p The name of the lookup table. The name must be unique within your account and Region. The name can contain only alphanumeric characters and underscores, and can be up to 256 characters long. /p
+    /// The name of the lookup table. The name must be unique within your account and Region. The name can contain only alphanumeric characters and underscores, and can be up to 256 characters long.
     pub lookup_table_name: String,
-    /// p A description of the lookup table. The description can be up to 1024 characters long. /p
+    /// A description of the lookup table. The description can be up to 1024 characters long.
     pub description: Option<String>,
-    /// p The CSV content of the lookup table. The first row must be a header row with column names. The content must use UTF-8 encoding and not exceed 10 MB. /p p You must specify either code tableBody /code or code queryId /code , but not both. /p
+    /// The CSV content of the lookup table. The first row must be a header row with column names. The content must use UTF-8 encoding and not exceed 10 MB.
+    ///
+    /// You must specify either `tableBody` or `queryId`, but not both.
     pub table_body: Option<String>,
-    /// p The ID of a completed or cancelled CloudWatch Logs query whose results populate the lookup table. A cancelled query populates the table with the partial results that were available when the query was stopped. /p p You must specify either code tableBody /code or code queryId /code , but not both. /p
+    /// The ID of a completed or cancelled CloudWatch Logs query whose results populate the lookup table. A cancelled query populates the table with the partial results that were available when the query was stopped.
+    ///
+    /// You must specify either `tableBody` or `queryId`, but not both.
     pub query_id: Option<String>,
-    /// p The ARN of the KMS key to use to encrypt the lookup table data. If you don't specify a key, the data is encrypted with an Amazon Web Services-owned key. /p
+    /// The ARN of the KMS key to use to encrypt the lookup table data. If you don't specify a key, the data is encrypted with an Amazon Web Services-owned key.
     pub kms_key_id: Option<String>,
-    /// p A list of key-value pairs to associate with the lookup table. You can associate as many as 50 tags with a lookup table. Tags can help you organize and categorize your resources. /p
+    /// A list of key-value pairs to associate with the lookup table. You can associate as many as 50 tags with a lookup table. Tags can help you organize and categorize your resources.
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -463,9 +496,9 @@ pub static CREATE_LOOKUP_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLookupTableResponse {
-    /// p The ARN of the lookup table that was created. /p
+    /// The ARN of the lookup table that was created.
     pub lookup_table_arn: Option<String>,
-    /// p The time when the lookup table was created, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . /p
+    /// The time when the lookup table was created, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`.
     pub created_at: Option<i64>,
 }
 rt::structure!(
@@ -478,35 +511,35 @@ pub static CREATE_LOOKUP_TABLE_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateScheduledQueryRequest {
-    /// p The name of the scheduled query. The name must be unique within your account and region. Length must be between 1 and 300 characters. /p
+    /// The name of the scheduled query. The name must be unique within your account and region. Length must be between 1 and 300 characters.
     pub name: String,
-    /// p An optional description for the scheduled query to help identify its purpose and functionality. /p
+    /// An optional description for the scheduled query to help identify its purpose and functionality.
     pub description: Option<String>,
-    /// p The query language to use for the scheduled query. Valid values are code CWLI /code , code PPL /code , and code SQL /code . /p
+    /// The query language to use for the scheduled query. Valid values are `CWLI`, `PPL`, and `SQL`.
     pub query_language: QueryLanguage,
-    /// p The query string to execute. This is the same query syntax used in CloudWatch Logs Insights. Maximum length is 10,000 characters. /p
+    /// The query string to execute. This is the same query syntax used in CloudWatch Logs Insights. Maximum length is 10,000 characters.
     pub query_string: String,
-    /// p An array of log group names or ARNs to query. You can specify between 1 and 50 log groups. Log groups can be identified by name or full ARN. /p
+    /// An array of log group names or ARNs to query. You can specify between 1 and 50 log groups. Log groups can be identified by name or full ARN.
     pub log_group_identifiers: Option<Vec<String>>,
-    /// p A cron expression that defines when the scheduled query runs. The expression uses standard cron syntax and supports minute-level precision. Maximum length is 256 characters. /p
+    /// A cron expression that defines when the scheduled query runs. The expression uses standard cron syntax and supports minute-level precision. Maximum length is 256 characters.
     pub schedule_expression: String,
-    /// p The timezone for evaluating the schedule expression. This determines when the scheduled query executes relative to the specified timezone. /p
+    /// The timezone for evaluating the schedule expression. This determines when the scheduled query executes relative to the specified timezone.
     pub timezone: Option<String>,
-    /// p The time offset in seconds that defines the lookback period for the query. This determines how far back in time the query searches from the execution time. /p
+    /// The time offset in seconds that defines the lookback period for the query. This determines how far back in time the query searches from the execution time.
     pub start_time_offset: Option<i64>,
-    /// p The time offset in seconds that defines the end of the lookback period for the query. Together with code startTimeOffset /code , this determines the time window relative to the execution time over which the query runs. /p
+    /// The time offset in seconds that defines the end of the lookback period for the query. Together with `startTimeOffset`, this determines the time window relative to the execution time over which the query runs.
     pub end_time_offset: Option<i64>,
-    /// p Configuration for where to deliver query results. Supports Amazon S3 destinations for storing query output and lookup table destinations for automatically refreshing lookup tables with query results. You can configure one or both destination types. /p
+    /// Configuration for where to deliver query results. Supports Amazon S3 destinations for storing query output and lookup table destinations for automatically refreshing lookup tables with query results. You can configure one or both destination types.
     pub destination_configuration: Option<DestinationConfiguration>,
-    /// p The start time for the scheduled query in Unix epoch format. The query will not execute before this time. /p
+    /// The start time for the scheduled query in Unix epoch format. The query will not execute before this time.
     pub schedule_start_time: Option<i64>,
-    /// p The end time for the scheduled query in Unix epoch format. The query will stop executing after this time. /p
+    /// The end time for the scheduled query in Unix epoch format. The query will stop executing after this time.
     pub schedule_end_time: Option<i64>,
-    /// p The ARN of the IAM role that grants permissions to execute the query and deliver results to the specified destination. The role must have permissions to read from the specified log groups and write to the destination. /p
+    /// The ARN of the IAM role that grants permissions to execute the query and deliver results to the specified destination. The role must have permissions to read from the specified log groups and write to the destination.
     pub execution_role_arn: String,
-    /// p The initial state of the scheduled query. Valid values are code ENABLED /code and code DISABLED /code . Default is code ENABLED /code . /p
+    /// The initial state of the scheduled query. Valid values are `ENABLED` and `DISABLED`. Default is `ENABLED`.
     pub state: Option<ScheduledQueryState>,
-    /// p Key-value pairs to associate with the scheduled query for resource management and cost allocation. /p
+    /// Key-value pairs to associate with the scheduled query for resource management and cost allocation.
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -538,9 +571,9 @@ pub static CREATE_SCHEDULED_QUERY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateScheduledQueryResponse {
-    /// p The ARN of the created scheduled query. /p
+    /// The ARN of the created scheduled query.
     pub scheduled_query_arn: Option<String>,
-    /// p The current state of the scheduled query. /p
+    /// The current state of the scheduled query.
     pub state: Option<ScheduledQueryState>,
 }
 rt::structure!(

@@ -7,7 +7,9 @@ pub static DASHBOARD_VIEWER_PRINCIPALS: rt::Schema = rt::Schema::list(
     "DashboardViewerPrincipals",
     &[rt::m("member", &rt::STRING)],
 );
-/// p The event was already logged. /p important p code PutLogEvents /code actions are now always accepted and never return code DataAlreadyAcceptedException /code regardless of whether a given batch of log events has already been accepted. /p /important
+/// The event was already logged.
+///
+/// **Important:** `PutLogEvents` actions are now always accepted and never return `DataAlreadyAcceptedException` regardless of whether a given batch of log events has already been accepted.
 #[derive(Clone, Default, PartialEq)]
 pub struct DataAlreadyAcceptedException {
     pub expected_sequence_token: Option<String>,
@@ -25,12 +27,12 @@ rt::string_enum! {
     pub enum DataProtectionStatus { Activated = "ACTIVATED", Deleted = "DELETED",
     Archived = "ARCHIVED", Disabled = "DISABLED" }
 }
-/// p Represents a data source that categorizes logs by originating service and log type, providing service-based organization complementing traditional log groups. /p
+/// Represents a data source that categorizes logs by originating service and log type, providing service-based organization complementing traditional log groups.
 #[derive(Clone, Default, PartialEq)]
 pub struct DataSource {
-    /// p The name of the data source. /p
+    /// The name of the data source.
     pub name: String,
-    /// p The type of the data source. /p
+    /// The type of the data source.
     pub type_: Option<String>,
 }
 rt::structure!(DataSource, DATA_SOURCE, 0 => name, 1 => type_);
@@ -38,12 +40,12 @@ pub static DATA_SOURCE: rt::Schema = rt::Schema::structure(
     "DataSource",
     &[rt::m("name", &rt::STRING).flags(rt::REQUIRED), rt::m("type", &rt::STRING)],
 );
-/// p Filter criteria for data sources, used to specify which data sources to include in operations based on name and type. /p
+/// Filter criteria for data sources, used to specify which data sources to include in operations based on name and type.
 #[derive(Clone, Default, PartialEq)]
 pub struct DataSourceFilter {
-    /// p The name pattern to filter data sources by. /p
+    /// The name pattern to filter data sources by.
     pub name: String,
-    /// p The type pattern to filter data sources by. /p
+    /// The type pattern to filter data sources by.
     pub type_: Option<String>,
 }
 rt::structure!(DataSourceFilter, DATA_SOURCE_FILTER, 0 => name, 1 => type_);
@@ -55,22 +57,26 @@ pub static DATA_SOURCE_FILTERS: rt::Schema = rt::Schema::list(
     "DataSourceFilters",
     &[rt::m("member", &DATA_SOURCE_FILTER)],
 );
-/// p This processor converts a datetime string into a format that you specify. /p p For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-datetimeConverter" datetimeConverter /a in the i CloudWatch Logs User Guide /i . /p
+/// This processor converts a datetime string into a format that you specify.
+///
+/// For more information about this processor including examples, see [datetimeConverter](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-datetimeConverter) in the *CloudWatch Logs User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct DateTimeConverter {
-    /// p The key to apply the date conversion to. /p
+    /// The key to apply the date conversion to.
     pub source: String,
-    /// p The JSON field to store the result in. /p
+    /// The JSON field to store the result in.
     pub target: String,
-    /// p The datetime format to use for the converted data in the target field. /p p If you omit this, the default of code yyyy-MM-dd'T'HH:mm:ss.SSS'Z /code is used. /p
+    /// The datetime format to use for the converted data in the target field.
+    ///
+    /// If you omit this, the default of `yyyy-MM-dd'T'HH:mm:ss.SSS'Z` is used.
     pub target_format: Option<String>,
-    /// p A list of patterns to match against the code source /code field. /p
+    /// A list of patterns to match against the `source` field.
     pub match_patterns: Vec<String>,
-    /// p The time zone of the source field. If you omit this, the default used is the UTC zone. /p
+    /// The time zone of the source field. If you omit this, the default used is the UTC zone.
     pub source_timezone: Option<String>,
-    /// p The time zone of the target field. If you omit this, the default used is the UTC zone. /p
+    /// The time zone of the target field. If you omit this, the default used is the UTC zone.
     pub target_timezone: Option<String>,
-    /// p The locale of the source field. If you omit this, the default of code locale.ROOT /code is used. /p
+    /// The locale of the source field. If you omit this, the default of `locale.ROOT` is used.
     pub locale: Option<String>,
 }
 rt::structure!(
@@ -91,11 +97,13 @@ pub static DATE_TIME_CONVERTER: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAccountPolicyRequest {
-    /// p The name of the policy to delete. /p
+    /// The name of the policy to delete.
     pub policy_name: String,
-    /// p The type of policy to delete. /p
+    /// The type of policy to delete.
     pub policy_type: PolicyType,
-    /// p Specifies whether to preview the impact of deleting the policy without deleting it. If you specify code true /code , CloudWatch Logs does not delete the policy and returns the estimated impact in code dryRunResult /code . The default is code false /code . /p p Specifying code dryRun /code is valid only when you specify code RETENTION POLICY /code for code policyType /code . Only one dry run can be in progress for an account at a time. /p
+    /// Specifies whether to preview the impact of deleting the policy without deleting it. If you specify `true`, CloudWatch Logs does not delete the policy and returns the estimated impact in `dryRunResult`. The default is `false`.
+    ///
+    /// Specifying `dryRun` is valid only when you specify `RETENTION_POLICY` for `policyType`. Only one dry run can be in progress for an account at a time.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -112,7 +120,7 @@ pub static DELETE_ACCOUNT_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAccountPolicyResponse {
-    /// p The estimated impact of deleting the policy. This field is returned only when the request specifies code dryRun /code as code true /code . /p
+    /// The estimated impact of deleting the policy. This field is returned only when the request specifies `dryRun` as `true`.
     pub dry_run_result: Option<DryRunResult>,
 }
 rt::structure!(
@@ -124,7 +132,7 @@ pub static DELETE_ACCOUNT_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDataProtectionPolicyRequest {
-    /// p The name or ARN of the log group that you want to delete the data protection policy for. /p
+    /// The name or ARN of the log group that you want to delete the data protection policy for.
     pub log_group_identifier: String,
 }
 rt::structure!(
@@ -137,7 +145,7 @@ pub static DELETE_DATA_PROTECTION_POLICY_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDeliveryDestinationPolicyRequest {
-    /// p The name of the delivery destination that you want to delete the policy for. /p
+    /// The name of the delivery destination that you want to delete the policy for.
     pub delivery_destination_name: String,
 }
 rt::structure!(
@@ -150,7 +158,7 @@ pub static DELETE_DELIVERY_DESTINATION_POLICY_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDeliveryDestinationRequest {
-    /// p The name of the delivery destination that you want to delete. You can find a list of delivery destination names by using the a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API DescribeDeliveryDestinations.html" DescribeDeliveryDestinations /a operation. /p
+    /// The name of the delivery destination that you want to delete. You can find a list of delivery destination names by using the [DescribeDeliveryDestinations](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveryDestinations.html) operation.
     pub name: String,
 }
 rt::structure!(
@@ -162,7 +170,7 @@ pub static DELETE_DELIVERY_DESTINATION_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDeliveryRequest {
-    /// p The unique ID of the delivery to delete. You can find the ID of a delivery with the a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API DescribeDeliveries.html" DescribeDeliveries /a operation. /p
+    /// The unique ID of the delivery to delete. You can find the ID of a delivery with the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation.
     pub id: String,
 }
 rt::structure!(DeleteDeliveryRequest, DELETE_DELIVERY_REQUEST, 0 => id);
@@ -172,7 +180,7 @@ pub static DELETE_DELIVERY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDeliverySourceRequest {
-    /// p The name of the delivery source that you want to delete. /p
+    /// The name of the delivery source that you want to delete.
     pub name: String,
 }
 rt::structure!(DeleteDeliverySourceRequest, DELETE_DELIVERY_SOURCE_REQUEST, 0 => name);
@@ -182,7 +190,7 @@ pub static DELETE_DELIVERY_SOURCE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDestinationRequest {
-    /// p The name of the destination. /p
+    /// The name of the destination.
     pub destination_name: String,
 }
 rt::structure!(
@@ -194,7 +202,7 @@ pub static DELETE_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIndexPolicyRequest {
-    /// p The log group to delete the index policy for. You can specify either the name or the ARN of the log group. /p
+    /// The log group to delete the index policy for. You can specify either the name or the ARN of the log group.
     pub log_group_identifier: String,
 }
 rt::structure!(
@@ -213,9 +221,11 @@ pub static DELETE_INDEX_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIntegrationRequest {
-    /// p The name of the integration to delete. To find the name of your integration, use a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API ListIntegrations.html" ListIntegrations /a . /p
+    /// The name of the integration to delete. To find the name of your integration, use [ListIntegrations](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListIntegrations.html).
     pub integration_name: String,
-    /// p Specify code true /code to force the deletion of the integration even if vended logs dashboards currently exist. /p p The default is code false /code . /p
+    /// Specify `true` to force the deletion of the integration even if vended logs dashboards currently exist.
+    ///
+    /// The default is `false`.
     pub force: Option<bool>,
 }
 rt::structure!(
@@ -236,10 +246,12 @@ pub static DELETE_INTEGRATION_RESPONSE: rt::Schema = rt::Schema::structure(
     "DeleteIntegrationResponse",
     &[],
 );
-/// p This processor deletes entries from a log event. These entries are key-value pairs. /p p For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-deleteKeys" deleteKeys /a in the i CloudWatch Logs User Guide /i . /p
+/// This processor deletes entries from a log event. These entries are key-value pairs.
+///
+/// For more information about this processor including examples, see [deleteKeys](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-deleteKeys) in the *CloudWatch Logs User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteKeys {
-    /// p The list of keys to delete. /p
+    /// The list of keys to delete.
     pub with_keys: Vec<String>,
 }
 rt::structure!(DeleteKeys, DELETE_KEYS, 0 => with_keys);
@@ -249,7 +261,7 @@ pub static DELETE_KEYS: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLogAnomalyDetectorRequest {
-    /// p The ARN of the anomaly detector to delete. You can find the ARNs of log anomaly detectors in your account by using the a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API ListLogAnomalyDetectors.html" ListLogAnomalyDetectors /a operation. /p
+    /// The ARN of the anomaly detector to delete. You can find the ARNs of log anomaly detectors in your account by using the [ListLogAnomalyDetectors](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListLogAnomalyDetectors.html) operation.
     pub anomaly_detector_arn: String,
 }
 rt::structure!(
@@ -262,7 +274,7 @@ pub static DELETE_LOG_ANOMALY_DETECTOR_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLogGroupRequest {
-    /// p The name of the log group. /p
+    /// The name of the log group.
     pub log_group_name: String,
 }
 rt::structure!(DeleteLogGroupRequest, DELETE_LOG_GROUP_REQUEST, 0 => log_group_name);
@@ -272,9 +284,9 @@ pub static DELETE_LOG_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLogStreamRequest {
-    /// p The name of the log group. /p
+    /// The name of the log group.
     pub log_group_name: String,
-    /// p The name of the log stream. /p
+    /// The name of the log stream.
     pub log_stream_name: String,
 }
 rt::structure!(
@@ -290,7 +302,7 @@ pub static DELETE_LOG_STREAM_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLookupTableRequest {
-    /// p The ARN of the lookup table to delete. /p
+    /// The ARN of the lookup table to delete.
     pub lookup_table_arn: String,
 }
 rt::structure!(
@@ -302,9 +314,9 @@ pub static DELETE_LOOKUP_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMetricFilterRequest {
-    /// p The name of the log group. /p
+    /// The name of the log group.
     pub log_group_name: String,
-    /// p The name of the metric filter. /p
+    /// The name of the metric filter.
     pub filter_name: String,
 }
 rt::structure!(
@@ -320,7 +332,7 @@ pub static DELETE_METRIC_FILTER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteQueryDefinitionRequest {
-    /// p The ID of the query definition that you want to delete. You can use a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API DescribeQueryDefinitions.html" DescribeQueryDefinitions /a to retrieve the IDs of your saved query definitions. /p
+    /// The ID of the query definition that you want to delete. You can use [DescribeQueryDefinitions](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeQueryDefinitions.html) to retrieve the IDs of your saved query definitions.
     pub query_definition_id: String,
 }
 rt::structure!(
@@ -333,7 +345,7 @@ pub static DELETE_QUERY_DEFINITION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteQueryDefinitionResponse {
-    /// p A value of TRUE indicates that the operation succeeded. FALSE indicates that the operation failed. /p
+    /// A value of TRUE indicates that the operation succeeded. FALSE indicates that the operation failed.
     pub success: Option<bool>,
 }
 rt::structure!(
@@ -345,11 +357,11 @@ pub static DELETE_QUERY_DEFINITION_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourcePolicyRequest {
-    /// p The name of the policy to be revoked. This parameter is required. /p
+    /// The name of the policy to be revoked. This parameter is required.
     pub policy_name: Option<String>,
-    /// p The ARN of the CloudWatch Logs resource for which the resource policy needs to be deleted /p
+    /// The ARN of the CloudWatch Logs resource for which the resource policy needs to be deleted
     pub resource_arn: Option<String>,
-    /// p The expected revision ID of the resource policy. Required when deleting a resource-scoped policy to prevent concurrent modifications. /p
+    /// The expected revision ID of the resource policy. Required when deleting a resource-scoped policy to prevent concurrent modifications.
     pub expected_revision_id: Option<String>,
 }
 rt::structure!(
@@ -366,7 +378,7 @@ pub static DELETE_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRetentionPolicyRequest {
-    /// p The name of the log group. /p
+    /// The name of the log group.
     pub log_group_name: String,
 }
 rt::structure!(
@@ -378,7 +390,7 @@ pub static DELETE_RETENTION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteScheduledQueryRequest {
-    /// p The ARN or name of the scheduled query to delete. /p
+    /// The ARN or name of the scheduled query to delete.
     pub identifier: String,
 }
 rt::structure!(
@@ -397,9 +409,9 @@ pub static DELETE_SCHEDULED_QUERY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSubscriptionFilterRequest {
-    /// p The name of the log group. /p
+    /// The name of the log group.
     pub log_group_name: String,
-    /// p The name of the subscription filter. /p
+    /// The name of the subscription filter.
     pub filter_name: String,
 }
 rt::structure!(
@@ -415,9 +427,9 @@ pub static DELETE_SUBSCRIPTION_FILTER_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSyslogConfigurationRequest {
-    /// p The name or ARN of the log group to remove the syslog configuration from. /p
+    /// The name or ARN of the log group to remove the syslog configuration from.
     pub log_group_identifier: String,
-    /// p The ID of the VPC endpoint associated with the syslog configuration to delete. /p
+    /// The ID of the VPC endpoint associated with the syslog configuration to delete.
     pub vpc_endpoint_id: Option<String>,
 }
 rt::structure!(
@@ -433,7 +445,7 @@ pub static DELETE_SYSLOG_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransformerRequest {
-    /// p Specify either the name or ARN of the log group to delete the transformer for. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN. /p
+    /// Specify either the name or ARN of the log group to delete the transformer for. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN.
     pub log_group_identifier: String,
 }
 rt::structure!(
@@ -451,26 +463,32 @@ pub static DELIVERIES: rt::Schema = rt::Schema::list(
     "Deliveries",
     &[rt::m("member", &DELIVERY)],
 );
-/// p This structure contains information about one i delivery /i in your account. /p p A delivery is a connection between a logical i delivery source /i and a logical i delivery destination /i . /p p For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API CreateDelivery.html" CreateDelivery /a . /p p To update an existing delivery configuration, use a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API UpdateDeliveryConfiguration.html" UpdateDeliveryConfiguration /a . /p
+/// This structure contains information about one *delivery* in your account.
+///
+/// A delivery is a connection between a logical *delivery source* and a logical *delivery destination*.
+///
+/// For more information, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html).
+///
+/// To update an existing delivery configuration, use [UpdateDeliveryConfiguration](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UpdateDeliveryConfiguration.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct Delivery {
-    /// p The unique ID that identifies this delivery in your account. /p
+    /// The unique ID that identifies this delivery in your account.
     pub id: Option<String>,
-    /// p The Amazon Resource Name (ARN) that uniquely identifies this delivery. /p
+    /// The Amazon Resource Name (ARN) that uniquely identifies this delivery.
     pub arn: Option<String>,
-    /// p The name of the delivery source that is associated with this delivery. /p
+    /// The name of the delivery source that is associated with this delivery.
     pub delivery_source_name: Option<String>,
-    /// p The ARN of the delivery destination that is associated with this delivery. /p
+    /// The ARN of the delivery destination that is associated with this delivery.
     pub delivery_destination_arn: Option<String>,
-    /// p Displays whether the delivery destination associated with this delivery is CloudWatch Logs, Amazon S3, Firehose, or X-Ray. /p
+    /// Displays whether the delivery destination associated with this delivery is CloudWatch Logs, Amazon S3, Firehose, or X-Ray.
     pub delivery_destination_type: Option<DeliveryDestinationType>,
-    /// p The record fields used in this delivery. /p
+    /// The record fields used in this delivery.
     pub record_fields: Option<Vec<String>>,
-    /// p The field delimiter that is used between record fields when the final output format of a delivery is in code Plain /code , code W3C /code , or code Raw /code format. /p
+    /// The field delimiter that is used between record fields when the final output format of a delivery is in `Plain`, `W3C`, or `Raw` format.
     pub field_delimiter: Option<String>,
-    /// p This structure contains delivery configurations that apply only when the delivery destination resource is an S3 bucket. /p
+    /// This structure contains delivery configurations that apply only when the delivery destination resource is an S3 bucket.
     pub s3_delivery_configuration: Option<S3DeliveryConfiguration>,
-    /// p The tags that have been assigned to this delivery. /p
+    /// The tags that have been assigned to this delivery.
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -492,22 +510,31 @@ pub static DELIVERY: rt::Schema = rt::Schema::structure(
         rt::m("tags", &TAGS),
     ],
 );
-/// p This structure contains information about one i delivery destination /i in your account. A delivery destination is an Amazon Web Services resource that represents an Amazon Web Services service that logs can be sent to. CloudWatch Logs, Amazon S3, Firehose, and X-Ray are supported as delivery destinations. /p p To configure logs delivery between a supported Amazon Web Services service and a destination, you must do the following: /p ul li p Create a delivery source, which is a logical object that represents the resource that is actually sending the logs. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutDeliverySource.html" PutDeliverySource /a . /p /li li p Create a i delivery destination /i , which is a logical object that represents the actual delivery destination. /p /li li p If you are delivering logs cross-account, you must use a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutDeliveryDestinationPolicy.html" PutDeliveryDestinationPolicy /a in the destination account to assign an IAM policy to the destination. This policy allows delivery to that destination. /p /li li p Create a i delivery /i by pairing exactly one delivery source and one delivery destination. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API CreateDelivery.html" CreateDelivery /a . /p /li /ul p You can configure a single delivery source to send logs to multiple destinations by creating multiple deliveries. You can also create multiple deliveries to configure multiple delivery sources to send logs to the same delivery destination. /p
+/// This structure contains information about one *delivery destination* in your account. A delivery destination is an Amazon Web Services resource that represents an Amazon Web Services service that logs can be sent to. CloudWatch Logs, Amazon S3, Firehose, and X-Ray are supported as delivery destinations.
+///
+/// To configure logs delivery between a supported Amazon Web Services service and a destination, you must do the following:
+///
+/// - Create a delivery source, which is a logical object that represents the resource that is actually sending the logs. For more information, see [PutDeliverySource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html).
+/// - Create a *delivery destination*, which is a logical object that represents the actual delivery destination.
+/// - If you are delivering logs cross-account, you must use [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html) in the destination account to assign an IAM policy to the destination. This policy allows delivery to that destination.
+/// - Create a *delivery* by pairing exactly one delivery source and one delivery destination. For more information, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html).
+///
+/// You can configure a single delivery source to send logs to multiple destinations by creating multiple deliveries. You can also create multiple deliveries to configure multiple delivery sources to send logs to the same delivery destination.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeliveryDestination {
-    /// p The name of this delivery destination. /p
+    /// The name of this delivery destination.
     pub name: Option<String>,
-    /// p The Amazon Resource Name (ARN) that uniquely identifies this delivery destination. /p
+    /// The Amazon Resource Name (ARN) that uniquely identifies this delivery destination.
     pub arn: Option<String>,
-    /// p Displays whether this delivery destination is CloudWatch Logs, Amazon S3, Firehose, or X-Ray. /p
+    /// Displays whether this delivery destination is CloudWatch Logs, Amazon S3, Firehose, or X-Ray.
     pub delivery_destination_type: Option<DeliveryDestinationType>,
-    /// p The format of the logs that are sent to this delivery destination. /p
+    /// The format of the logs that are sent to this delivery destination.
     pub output_format: Option<OutputFormat>,
-    /// p A structure that contains the ARN of the Amazon Web Services resource that will receive the logs. /p
+    /// A structure that contains the ARN of the Amazon Web Services resource that will receive the logs.
     pub delivery_destination_configuration: Option<DeliveryDestinationConfiguration>,
-    /// p The ARN of the IAM role that CloudWatch Logs assumes to deliver to this delivery destination. This field is present only for X-Ray trace delivery destinations that were created with a role. /p
+    /// The ARN of the IAM role that CloudWatch Logs assumes to deliver to this delivery destination. This field is present only for X-Ray trace delivery destinations that were created with a role.
     pub role_arn: Option<String>,
-    /// p The tags that have been assigned to this delivery destination. /p
+    /// The tags that have been assigned to this delivery destination.
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -527,10 +554,10 @@ pub static DELIVERY_DESTINATION: rt::Schema = rt::Schema::structure(
         rt::m("tags", &TAGS),
     ],
 );
-/// p A structure that contains information about one logs delivery destination. /p
+/// A structure that contains information about one logs delivery destination.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeliveryDestinationConfiguration {
-    /// p The ARN of the Amazon Web Services destination that this delivery destination represents. That Amazon Web Services destination can be a log group in CloudWatch Logs, an Amazon S3 bucket, or a delivery stream in Firehose. /p
+    /// The ARN of the Amazon Web Services destination that this delivery destination represents. That Amazon Web Services destination can be a log group in CloudWatch Logs, an Amazon S3 bucket, or a delivery stream in Firehose.
     pub destination_resource_arn: String,
 }
 rt::structure!(
@@ -556,26 +583,37 @@ pub static DELIVERY_DESTINATIONS: rt::Schema = rt::Schema::list(
     "DeliveryDestinations",
     &[rt::m("member", &DELIVERY_DESTINATION)],
 );
-/// p This structure contains information about one i delivery source /i in your account. A delivery source is an Amazon Web Services resource that sends logs to an Amazon Web Services destination. The destination can be CloudWatch Logs, Amazon S3, or Firehose. /p p Only some Amazon Web Services services support being configured as a delivery source. These services are listed as b Supported V2 Permissions /b in the table at a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html" Enabling logging from Amazon Web Services services. /a /p p To configure logs delivery between a supported Amazon Web Services service and a destination, you must do the following: /p ul li p Create a delivery source, which is a logical object that represents the resource that is actually sending the logs. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutDeliverySource.html" PutDeliverySource /a . /p /li li p Create a i delivery destination /i , which is a logical object that represents the actual delivery destination. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutDeliveryDestination.html" PutDeliveryDestination /a . /p /li li p If you are delivering logs cross-account, you must use a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutDeliveryDestinationPolicy.html" PutDeliveryDestinationPolicy /a in the destination account to assign an IAM policy to the destination. This policy allows delivery to that destination. /p /li li p Create a i delivery /i by pairing exactly one delivery source and one delivery destination. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API CreateDelivery.html" CreateDelivery /a . /p /li /ul p You can configure a single delivery source to send logs to multiple destinations by creating multiple deliveries. You can also create multiple deliveries to configure multiple delivery sources to send logs to the same delivery destination. /p
+/// This structure contains information about one *delivery source* in your account. A delivery source is an Amazon Web Services resource that sends logs to an Amazon Web Services destination. The destination can be CloudWatch Logs, Amazon S3, or Firehose.
+///
+/// Only some Amazon Web Services services support being configured as a delivery source. These services are listed as **Supported \[V2 Permissions\]** in the table at [Enabling logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
+///
+/// To configure logs delivery between a supported Amazon Web Services service and a destination, you must do the following:
+///
+/// - Create a delivery source, which is a logical object that represents the resource that is actually sending the logs. For more information, see [PutDeliverySource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html).
+/// - Create a *delivery destination*, which is a logical object that represents the actual delivery destination. For more information, see [PutDeliveryDestination](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html).
+/// - If you are delivering logs cross-account, you must use [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html) in the destination account to assign an IAM policy to the destination. This policy allows delivery to that destination.
+/// - Create a *delivery* by pairing exactly one delivery source and one delivery destination. For more information, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html).
+///
+/// You can configure a single delivery source to send logs to multiple destinations by creating multiple deliveries. You can also create multiple deliveries to configure multiple delivery sources to send logs to the same delivery destination.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeliverySource {
-    /// p The unique name of the delivery source. /p
+    /// The unique name of the delivery source.
     pub name: Option<String>,
-    /// p The Amazon Resource Name (ARN) that uniquely identifies this delivery source. /p
+    /// The Amazon Resource Name (ARN) that uniquely identifies this delivery source.
     pub arn: Option<String>,
-    /// p This array contains the ARN of the Amazon Web Services resource that sends logs and is represented by this delivery source. Currently, only one ARN can be in the array. /p
+    /// This array contains the ARN of the Amazon Web Services resource that sends logs and is represented by this delivery source. Currently, only one ARN can be in the array.
     pub resource_arns: Option<Vec<String>>,
-    /// p The Amazon Web Services service that is sending logs. /p
+    /// The Amazon Web Services service that is sending logs.
     pub service: Option<String>,
-    /// p The type of log that the source is sending. For valid values for this parameter, see the documentation for the source service. /p
+    /// The type of log that the source is sending. For valid values for this parameter, see the documentation for the source service.
     pub log_type: Option<String>,
-    /// p The tags that have been assigned to this delivery source. /p
+    /// The tags that have been assigned to this delivery source.
     pub tags: Option<rt::Map<String, String>>,
-    /// p The map of key-value pairs that configure the delivery source. /p
+    /// The map of key-value pairs that configure the delivery source.
     pub delivery_source_configuration: Option<rt::Map<String, String>>,
-    /// p The status of the delivery source. A delivery source can have the status code ACTIVE /code or code INACTIVE /code . Note: This value is defined for selective log types. /p
+    /// The status of the delivery source. A delivery source can have the status `ACTIVE` or `INACTIVE`. Note: This value is defined for selective log types.
     pub status: Option<DeliverySourceStatus>,
-    /// p The reason for the status of the delivery source. A status reason of code RESOURCE DELETED /code indicates that the resource associated with the delivery source has been deleted. Note: This value is defined for selective log types. /p
+    /// The reason for the status of the delivery source. A status reason of `RESOURCE_DELETED` indicates that the resource associated with the delivery source has been deleted. Note: This value is defined for selective log types.
     pub status_reason: Option<DeliverySourceStatusReason>,
 }
 rt::structure!(
@@ -601,20 +639,20 @@ pub static DELIVERY_SOURCE_CONFIGURATION: rt::Schema = rt::Schema::map(
     "DeliverySourceConfiguration",
     &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
 );
-/// p A structure that describes a single configuration for a log type, including its name, value type, default value, and the range of supported values. /p
+/// A structure that describes a single configuration for a log type, including its name, value type, default value, and the range of supported values.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeliverySourceConfigurationSchema {
-    /// p The name of the configuration. /p
+    /// The name of the configuration.
     pub key_name: String,
-    /// p The data type of the configuration value. Valid values are code string /code , code boolean /code , code int /code , code double /code , and code long /code . /p
+    /// The data type of the configuration value. Valid values are `string`, `boolean`, `int`, `double`, and `long`.
     pub value_type: DeliverySourceConfigurationSchemaValueType,
-    /// p The default value of the configuration that is used when a value is not specified in a a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutDeliverySource.html" PutDeliverySource /a request. /p
+    /// The default value of the configuration that is used when a value is not specified in a [PutDeliverySource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html) request.
     pub default_value: String,
-    /// p The list of allowed values for the configuration. Empty for free-form configuration. /p
+    /// The list of allowed values for the configuration. Empty for free-form configuration.
     pub supported_values: Option<Vec<String>>,
-    /// p The minimum numeric value allowed for the configuration. This applies only when the code valueType /code is a numeric type. /p
+    /// The minimum numeric value allowed for the configuration. This applies only when the `valueType` is a numeric type.
     pub min_value: Option<f64>,
-    /// p The maximum numeric value allowed for the configuration. This applies only when the code valueType /code is a numeric type. /p
+    /// The maximum numeric value allowed for the configuration. This applies only when the `valueType` is a numeric type.
     pub max_value: Option<f64>,
 }
 rt::structure!(
@@ -661,13 +699,15 @@ pub static DELIVERY_SOURCES: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAccountPoliciesRequest {
-    /// p Use this parameter to limit the returned policies to only the policies that match the policy type that you specify. /p
+    /// Use this parameter to limit the returned policies to only the policies that match the policy type that you specify.
     pub policy_type: PolicyType,
-    /// p Use this parameter to limit the returned policies to only the policy with the name that you specify. /p
+    /// Use this parameter to limit the returned policies to only the policy with the name that you specify.
     pub policy_name: Option<String>,
-    /// p If you are using an account that is set up as a monitoring account for CloudWatch unified cross-account observability, you can use this to specify the account ID of a source account. If you do, the operation returns the account policy for the specified account. Currently, you can specify only one account ID in this parameter. /p p If you omit this parameter, only the policy in the current account is returned. /p
+    /// If you are using an account that is set up as a monitoring account for CloudWatch unified cross-account observability, you can use this to specify the account ID of a source account. If you do, the operation returns the account policy for the specified account. Currently, you can specify only one account ID in this parameter.
+    ///
+    /// If you omit this parameter, only the policy in the current account is returned.
     pub account_identifiers: Option<Vec<String>>,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -685,9 +725,9 @@ pub static DESCRIBE_ACCOUNT_POLICIES_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAccountPoliciesResponse {
-    /// p An array of structures that contain information about the CloudWatch Logs account policies that match the specified filters. /p
+    /// An array of structures that contain information about the CloudWatch Logs account policies that match the specified filters.
     pub account_policies: Option<Vec<AccountPolicy>>,
-    /// p The token to use when requesting the next set of items. The token expires after 24 hours. /p
+    /// The token to use when requesting the next set of items. The token expires after 24 hours.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -700,16 +740,16 @@ pub static DESCRIBE_ACCOUNT_POLICIES_RESPONSE: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeConfigurationTemplatesRequest {
-    /// p Use this parameter to filter the response to include only the configuration templates that apply to the Amazon Web Services service that you specify here. /p
+    /// Use this parameter to filter the response to include only the configuration templates that apply to the Amazon Web Services service that you specify here.
     pub service: Option<String>,
-    /// p Use this parameter to filter the response to include only the configuration templates that apply to the log types that you specify here. /p
+    /// Use this parameter to filter the response to include only the configuration templates that apply to the log types that you specify here.
     pub log_types: Option<Vec<String>>,
-    /// p Use this parameter to filter the response to include only the configuration templates that apply to the resource types that you specify here. /p
+    /// Use this parameter to filter the response to include only the configuration templates that apply to the resource types that you specify here.
     pub resource_types: Option<Vec<String>>,
-    /// p Use this parameter to filter the response to include only the configuration templates that apply to the delivery destination types that you specify here. /p
+    /// Use this parameter to filter the response to include only the configuration templates that apply to the delivery destination types that you specify here.
     pub delivery_destination_types: Option<Vec<DeliveryDestinationType>>,
     pub next_token: Option<String>,
-    /// p Use this parameter to limit the number of configuration templates that are returned in the response. /p
+    /// Use this parameter to limit the number of configuration templates that are returned in the response.
     pub limit: Option<i32>,
 }
 rt::structure!(
@@ -730,7 +770,7 @@ pub static DESCRIBE_CONFIGURATION_TEMPLATES_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeConfigurationTemplatesResponse {
-    /// p An array of objects, where each object describes one configuration template that matches the filters that you specified in the request. /p
+    /// An array of objects, where each object describes one configuration template that matches the filters that you specified in the request.
     pub configuration_templates: Option<Vec<ConfigurationTemplate>>,
     pub next_token: Option<String>,
 }
@@ -748,9 +788,9 @@ pub static DESCRIBE_CONFIGURATION_TEMPLATES_RESPONSE: rt::Schema = rt::Schema::s
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDeliveriesRequest {
     pub next_token: Option<String>,
-    /// p Optionally specify the maximum number of deliveries to return in the response. /p
+    /// Optionally specify the maximum number of deliveries to return in the response.
     pub limit: Option<i32>,
-    /// p An array of delivery source names that filters the results to deliveries associated with any specified delivery source. /p
+    /// An array of delivery source names that filters the results to deliveries associated with any specified delivery source.
     pub delivery_source_names: Option<Vec<String>>,
 }
 rt::structure!(
@@ -767,7 +807,7 @@ pub static DESCRIBE_DELIVERIES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDeliveriesResponse {
-    /// p An array of structures. Each structure contains information about one delivery in the account. /p
+    /// An array of structures. Each structure contains information about one delivery in the account.
     pub deliveries: Option<Vec<Delivery>>,
     pub next_token: Option<String>,
 }
@@ -782,9 +822,9 @@ pub static DESCRIBE_DELIVERIES_RESPONSE: rt::Schema = rt::Schema::structure(
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDeliveryDestinationsRequest {
     pub next_token: Option<String>,
-    /// p Optionally specify the maximum number of delivery destinations to return in the response. /p
+    /// Optionally specify the maximum number of delivery destinations to return in the response.
     pub limit: Option<i32>,
-    /// p An array of delivery destination names that filters the results to delivery destinations with any specified name. /p
+    /// An array of delivery destination names that filters the results to delivery destinations with any specified name.
     pub names: Option<Vec<String>>,
 }
 rt::structure!(
@@ -801,7 +841,7 @@ pub static DESCRIBE_DELIVERY_DESTINATIONS_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDeliveryDestinationsResponse {
-    /// p An array of structures. Each structure contains information about one delivery destination in the account. /p
+    /// An array of structures. Each structure contains information about one delivery destination in the account.
     pub delivery_destinations: Option<Vec<DeliveryDestination>>,
     pub next_token: Option<String>,
 }
@@ -819,9 +859,9 @@ pub static DESCRIBE_DELIVERY_DESTINATIONS_RESPONSE: rt::Schema = rt::Schema::str
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDeliverySourcesRequest {
     pub next_token: Option<String>,
-    /// p Optionally specify the maximum number of delivery sources to return in the response. /p
+    /// Optionally specify the maximum number of delivery sources to return in the response.
     pub limit: Option<i32>,
-    /// p An array of Amazon Resource Names (ARNs) that filters the results to delivery sources associated with any specified ARN. /p
+    /// An array of Amazon Resource Names (ARNs) that filters the results to delivery sources associated with any specified ARN.
     pub resource_arns: Option<Vec<String>>,
 }
 rt::structure!(
@@ -838,7 +878,7 @@ pub static DESCRIBE_DELIVERY_SOURCES_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDeliverySourcesResponse {
-    /// p An array of structures. Each structure contains information about one delivery source in the account. /p
+    /// An array of structures. Each structure contains information about one delivery source in the account.
     pub delivery_sources: Option<Vec<DeliverySource>>,
     pub next_token: Option<String>,
 }
@@ -852,11 +892,11 @@ pub static DESCRIBE_DELIVERY_SOURCES_RESPONSE: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDestinationsRequest {
-    /// p The prefix to match. If you don't specify a value, no prefix filter is applied. /p
+    /// The prefix to match. If you don't specify a value, no prefix filter is applied.
     pub destination_name_prefix: Option<String>,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p The maximum number of items returned. If you don't specify a value, the default maximum value of 50 items is used. /p
+    /// The maximum number of items returned. If you don't specify a value, the default maximum value of 50 items is used.
     pub limit: Option<i32>,
 }
 rt::structure!(
@@ -873,7 +913,7 @@ pub static DESCRIBE_DESTINATIONS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDestinationsResponse {
-    /// p The destinations. /p
+    /// The destinations.
     pub destinations: Option<Vec<Destination>>,
     pub next_token: Option<String>,
 }
@@ -887,13 +927,13 @@ pub static DESCRIBE_DESTINATIONS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeExportTasksRequest {
-    /// p The ID of the export task. Specifying a task ID filters the results to one or zero export tasks. /p
+    /// The ID of the export task. Specifying a task ID filters the results to one or zero export tasks.
     pub task_id: Option<String>,
-    /// p The status code of the export task. Specifying a status code filters the results to zero or more export tasks. /p
+    /// The status code of the export task. Specifying a status code filters the results to zero or more export tasks.
     pub status_code: Option<ExportTaskStatusCode>,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p The maximum number of items returned. If you don't specify a value, the default is up to 50 items. /p
+    /// The maximum number of items returned. If you don't specify a value, the default is up to 50 items.
     pub limit: Option<i32>,
 }
 rt::structure!(
@@ -911,7 +951,7 @@ pub static DESCRIBE_EXPORT_TASKS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeExportTasksResponse {
-    /// p The export tasks. /p
+    /// The export tasks.
     pub export_tasks: Option<Vec<ExportTask>>,
     pub next_token: Option<String>,
 }
@@ -929,9 +969,18 @@ pub static DESCRIBE_FIELD_INDEXES_LOG_GROUP_IDENTIFIERS: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFieldIndexesRequest {
-    /// p An array containing the names or ARNs of the log groups that you want to retrieve field indexes for. /p
+    /// An array containing the names or ARNs of the log groups that you want to retrieve field indexes for.
     pub log_group_identifiers: Vec<String>,
-    /// p The index categories to return. The following values are supported: /p ul li p code DEFAULT /code : Fields that CloudWatch Logs indexes by default. Examples include code @logStream /code and code @data format /code . /p /li li p code CUSTOM /code : Fields that you added manually to the field index policy. CloudWatch Logs always indexes these fields. These fields count toward the quota of 20 fields for each log group. /p /li li p code AUTO /code : Fields that CloudWatch Logs indexes automatically based on your query patterns and usage. These fields do not count toward the field index quota. CloudWatch Logs might update these fields based on changes in your query patterns. To keep a field indexed permanently, add it to an account-level or log-group level field index policy. /p /li li p code INACTIVE /code : Fields that CloudWatch Logs indexed before but does not index now. This happens if you remove a field from the field index policy or if CloudWatch Logs automatically selects a different field based on your queries. /p /li /ul p If you omit this parameter, the response includes the code DEFAULT /code , code CUSTOM /code , and code INACTIVE /code categories. /p p For more information about automatically indexed fields and using the code AUTO /code category, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing-Automatic.html" Automatically indexed fields /a . /p
+    /// The index categories to return. The following values are supported:
+    ///
+    /// - `DEFAULT`: Fields that CloudWatch Logs indexes by default. Examples include `@logStream` and `@data_format`.
+    /// - `CUSTOM`: Fields that you added manually to the field index policy. CloudWatch Logs always indexes these fields. These fields count toward the quota of 20 fields for each log group.
+    /// - `AUTO`: Fields that CloudWatch Logs indexes automatically based on your query patterns and usage. These fields do not count toward the field index quota. CloudWatch Logs might update these fields based on changes in your query patterns. To keep a field indexed permanently, add it to an account-level or log-group level field index policy.
+    /// - `INACTIVE`: Fields that CloudWatch Logs indexed before but does not index now. This happens if you remove a field from the field index policy or if CloudWatch Logs automatically selects a different field based on your queries.
+    ///
+    /// If you omit this parameter, the response includes the `DEFAULT`, `CUSTOM`, and `INACTIVE` categories.
+    ///
+    /// For more information about automatically indexed fields and using the `AUTO` category, see [Automatically indexed fields](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing-Automatic.html).
     pub index_categories: Option<Vec<IndexCategory>>,
     pub next_token: Option<String>,
 }
@@ -950,7 +999,7 @@ pub static DESCRIBE_FIELD_INDEXES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFieldIndexesResponse {
-    /// p An array containing the field index information. /p
+    /// An array containing the field index information.
     pub field_indexes: Option<Vec<FieldIndex>>,
     pub next_token: Option<String>,
 }
@@ -964,13 +1013,13 @@ pub static DESCRIBE_FIELD_INDEXES_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportTaskBatchesRequest {
-    /// p The ID of the import task to get batch information for. /p
+    /// The ID of the import task to get batch information for.
     pub import_id: String,
-    /// p Optional filter to list import batches by their status. Accepts multiple status values: IN PROGRESS, CANCELLED, COMPLETED and FAILED. /p
+    /// Optional filter to list import batches by their status. Accepts multiple status values: IN\_PROGRESS, CANCELLED, COMPLETED and FAILED.
     pub batch_import_status: Option<Vec<ImportStatus>>,
-    /// p The maximum number of import batches to return in the response. Default: 10 /p
+    /// The maximum number of import batches to return in the response. Default: 10
     pub limit: Option<i32>,
-    /// p The pagination token for the next set of results. /p
+    /// The pagination token for the next set of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -988,13 +1037,13 @@ pub static DESCRIBE_IMPORT_TASK_BATCHES_REQUEST: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportTaskBatchesResponse {
-    /// p The ARN of the source being imported from. /p
+    /// The ARN of the source being imported from.
     pub import_source_arn: Option<String>,
-    /// p The ID of the import task. /p
+    /// The ID of the import task.
     pub import_id: Option<String>,
-    /// p The list of import batches that match the request filters. /p
+    /// The list of import batches that match the request filters.
     pub import_batches: Option<Vec<ImportBatch>>,
-    /// p The token to use when requesting the next set of results. Not present if there are no additional results to retrieve. /p
+    /// The token to use when requesting the next set of results. Not present if there are no additional results to retrieve.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1012,15 +1061,15 @@ pub static DESCRIBE_IMPORT_TASK_BATCHES_RESPONSE: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportTasksRequest {
-    /// p Optional filter to describe a specific import task by its ID. /p
+    /// Optional filter to describe a specific import task by its ID.
     pub import_id: Option<String>,
-    /// p Optional filter to list imports by their status. Valid values are IN PROGRESS, CANCELLED, COMPLETED and FAILED. /p
+    /// Optional filter to list imports by their status. Valid values are IN\_PROGRESS, CANCELLED, COMPLETED and FAILED.
     pub import_status: Option<ImportStatus>,
-    /// p Optional filter to list imports from a specific source /p
+    /// Optional filter to list imports from a specific source
     pub import_source_arn: Option<String>,
-    /// p The maximum number of import tasks to return in the response. Default: 50 /p
+    /// The maximum number of import tasks to return in the response. Default: 50
     pub limit: Option<i32>,
-    /// p The pagination token for the next set of results. /p
+    /// The pagination token for the next set of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1039,9 +1088,9 @@ pub static DESCRIBE_IMPORT_TASKS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportTasksResponse {
-    /// p The list of import tasks that match the request filters. /p
+    /// The list of import tasks that match the request filters.
     pub imports: Option<Vec<Import>>,
-    /// p The token to use when requesting the next set of results. Not present if there are no additional results to retrieve. /p
+    /// The token to use when requesting the next set of results. Not present if there are no additional results to retrieve.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1058,7 +1107,7 @@ pub static DESCRIBE_INDEX_POLICIES_LOG_GROUP_IDENTIFIERS: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIndexPoliciesRequest {
-    /// p An array containing the name or ARN of the log group that you want to retrieve field index policies for. /p
+    /// An array containing the name or ARN of the log group that you want to retrieve field index policies for.
     pub log_group_identifiers: Vec<String>,
     pub next_token: Option<String>,
 }
@@ -1076,7 +1125,7 @@ pub static DESCRIBE_INDEX_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIndexPoliciesResponse {
-    /// p An array containing the field index policies. /p
+    /// An array containing the field index policies.
     pub index_policies: Option<Vec<IndexPolicy>>,
     pub next_token: Option<String>,
 }
@@ -1094,21 +1143,44 @@ pub static DESCRIBE_LOG_GROUPS_LOG_GROUP_IDENTIFIERS: rt::Schema = rt::Schema::l
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLogGroupsRequest {
-    /// p When code includeLinkedAccounts /code is set to code true /code , use this parameter to specify the list of accounts to search. You can specify as many as 20 account IDs in the array. /p
+    /// When `includeLinkedAccounts` is set to `true`, use this parameter to specify the list of accounts to search. You can specify as many as 20 account IDs in the array.
     pub account_identifiers: Option<Vec<String>>,
-    /// p The prefix to match. /p note p code logGroupNamePrefix /code and code logGroupNamePattern /code are mutually exclusive. Only one of these parameters can be passed. /p /note
+    /// The prefix to match.
+    ///
+    /// **Note:** `logGroupNamePrefix` and `logGroupNamePattern` are mutually exclusive. Only one of these parameters can be passed.
     pub log_group_name_prefix: Option<String>,
-    /// p If you specify a string for this parameter, the operation returns only log groups that have names that match the string based on a case-sensitive substring search. For example, if you specify code DataLogs /code , log groups named code DataLogs /code , code aws/DataLogs /code , and code GroupDataLogs /code would match, but code datalogs /code , code Data/log/s /code and code Groupdata /code would not match. /p p If you specify code logGroupNamePattern /code in your request, then only code arn /code , code creationTime /code , and code logGroupName /code are included in the response. /p note p code logGroupNamePattern /code and code logGroupNamePrefix /code are mutually exclusive. Only one of these parameters can be passed. /p /note
+    /// If you specify a string for this parameter, the operation returns only log groups that have names that match the string based on a case-sensitive substring search. For example, if you specify `DataLogs`, log groups named `DataLogs`, `aws/DataLogs`, and `GroupDataLogs` would match, but `datalogs`, `Data/log/s` and `Groupdata` would not match.
+    ///
+    /// If you specify `logGroupNamePattern` in your request, then only `arn`, `creationTime`, and `logGroupName` are included in the response.
+    ///
+    /// **Note:** `logGroupNamePattern` and `logGroupNamePrefix` are mutually exclusive. Only one of these parameters can be passed.
     pub log_group_name_pattern: Option<String>,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p The maximum number of items returned. If you don't specify a value, the default is up to 50 items. /p
+    /// The maximum number of items returned. If you don't specify a value, the default is up to 50 items.
     pub limit: Option<i32>,
-    /// p If you are using a monitoring account, set this to code true /code to have the operation return log groups in the accounts listed in code accountIdentifiers /code . /p p If this parameter is set to code true /code and code accountIdentifiers /code contains a null value, the operation returns all log groups in the monitoring account and all log groups in all source accounts that are linked to the monitoring account. /p p The default for this parameter is code false /code . /p
+    /// If you are using a monitoring account, set this to `true` to have the operation return log groups in the accounts listed in `accountIdentifiers`.
+    ///
+    /// If this parameter is set to `true` and `accountIdentifiers` contains a null value, the operation returns all log groups in the monitoring account and all log groups in all source accounts that are linked to the monitoring account.
+    ///
+    /// The default for this parameter is `false`.
     pub include_linked_accounts: Option<bool>,
-    /// p Use this parameter to limit the results to only those log groups in the specified log group class. If you omit this parameter, log groups of all classes can be returned. /p p If you specify either code INFREQUENT ACCESS /code or code ESSENTIALS /code , the results include log groups in both the Infrequent Access and Essentials log classes. /p p Specifies the log group class for this log group. There are four classes: /p ul li p The code Standard /code log class supports all CloudWatch Logs features. /p /li li p The code Infrequent Access /code log class supports a subset of CloudWatch Logs features and incurs lower costs. /p /li li p The code Essentials /code log class supports a subset of CloudWatch Logs features and incurs lower costs. /p /li li p Use the code Delivery /code log class only for delivering Lambda logs to store in Amazon S3 or Amazon Data Firehose. Log events in log groups in the Delivery class are kept in CloudWatch Logs for only one day. This log class doesn't offer rich CloudWatch Logs capabilities such as CloudWatch Logs Insights queries. /p /li /ul p For details about the features supported by each class, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch Logs Log Classes.html" Log classes /a /p
+    /// Use this parameter to limit the results to only those log groups in the specified log group class. If you omit this parameter, log groups of all classes can be returned.
+    ///
+    /// If you specify either `INFREQUENT_ACCESS` or `ESSENTIALS`, the results include log groups in both the Infrequent Access and Essentials log classes.
+    ///
+    /// Specifies the log group class for this log group. There are four classes:
+    ///
+    /// - The `Standard` log class supports all CloudWatch Logs features.
+    /// - The `Infrequent Access` log class supports a subset of CloudWatch Logs features and incurs lower costs.
+    /// - The `Essentials` log class supports a subset of CloudWatch Logs features and incurs lower costs.
+    /// - Use the `Delivery` log class only for delivering Lambda logs to store in Amazon S3 or Amazon Data Firehose. Log events in log groups in the Delivery class are kept in CloudWatch Logs for only one day. This log class doesn't offer rich CloudWatch Logs capabilities such as CloudWatch Logs Insights queries.
+    ///
+    /// For details about the features supported by each class, see [Log classes](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html)
     pub log_group_class: Option<LogGroupClass>,
-    /// p Use this array to filter the list of log groups returned. If you specify this parameter, the only other filter that you can choose to specify is code includeLinkedAccounts /code . /p p If you are using this operation in a monitoring account, you can specify the ARNs of log groups in source accounts and in the monitoring account itself. If you are using this operation in an account that is not a cross-account monitoring account, you can specify only log group names in the same account as the operation. /p
+    /// Use this array to filter the list of log groups returned. If you specify this parameter, the only other filter that you can choose to specify is `includeLinkedAccounts`.
+    ///
+    /// If you are using this operation in a monitoring account, you can specify the ARNs of log groups in source accounts and in the monitoring account itself. If you are using this operation in an account that is not a cross-account monitoring account, you can specify only log group names in the same account as the operation.
     pub log_group_identifiers: Option<Vec<String>>,
 }
 rt::structure!(
@@ -1131,7 +1203,7 @@ pub static DESCRIBE_LOG_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLogGroupsResponse {
-    /// p An array of structures, where each structure contains the information about one log group. /p
+    /// An array of structures, where each structure contains the information about one log group.
     pub log_groups: Option<Vec<LogGroup>>,
     pub next_token: Option<String>,
 }
@@ -1145,19 +1217,29 @@ pub static DESCRIBE_LOG_GROUPS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLogStreamsRequest {
-    /// p The name of the log group. /p note p You must include either code logGroupIdentifier /code or code logGroupName /code , but not both. /p /note
+    /// The name of the log group.
+    ///
+    /// **Note:** You must include either `logGroupIdentifier` or `logGroupName`, but not both.
     pub log_group_name: Option<String>,
-    /// p Specify either the name or ARN of the log group to view. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN. /p note p You must include either code logGroupIdentifier /code or code logGroupName /code , but not both. /p /note
+    /// Specify either the name or ARN of the log group to view. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN.
+    ///
+    /// **Note:** You must include either `logGroupIdentifier` or `logGroupName`, but not both.
     pub log_group_identifier: Option<String>,
-    /// p The prefix to match. /p p If code orderBy /code is code LastEventTime /code , you cannot specify this parameter. /p
+    /// The prefix to match.
+    ///
+    /// If `orderBy` is `LastEventTime`, you cannot specify this parameter.
     pub log_stream_name_prefix: Option<String>,
-    /// p If the value is code LogStreamName /code , the results are ordered by log stream name. If the value is code LastEventTime /code , the results are ordered by the event time. The default value is code LogStreamName /code . /p p If you order the results by event time, you cannot specify the code logStreamNamePrefix /code parameter. /p p code lastEventTimestamp /code represents the time of the most recent log event in the log stream in CloudWatch Logs. This number is expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . code lastEventTimestamp /code updates on an eventual consistency basis. It typically updates in less than an hour from ingestion, but in rare situations might take longer. /p
+    /// If the value is `LogStreamName`, the results are ordered by log stream name. If the value is `LastEventTime`, the results are ordered by the event time. The default value is `LogStreamName`.
+    ///
+    /// If you order the results by event time, you cannot specify the `logStreamNamePrefix` parameter.
+    ///
+    /// `lastEventTimestamp` represents the time of the most recent log event in the log stream in CloudWatch Logs. This number is expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`. `lastEventTimestamp` updates on an eventual consistency basis. It typically updates in less than an hour from ingestion, but in rare situations might take longer.
     pub order_by: Option<OrderBy>,
-    /// p If the value is true, results are returned in descending order. If the value is to false, results are returned in ascending order. The default value is false. /p
+    /// If the value is true, results are returned in descending order. If the value is to false, results are returned in ascending order. The default value is false.
     pub descending: Option<bool>,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p The maximum number of items returned. If you don't specify a value, the default is up to 50 items. /p
+    /// The maximum number of items returned. If you don't specify a value, the default is up to 50 items.
     pub limit: Option<i32>,
 }
 rt::structure!(
@@ -1179,7 +1261,7 @@ pub static DESCRIBE_LOG_STREAMS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLogStreamsResponse {
-    /// p The log streams. /p
+    /// The log streams.
     pub log_streams: Option<Vec<LogStream>>,
     pub next_token: Option<String>,
 }
@@ -1193,11 +1275,11 @@ pub static DESCRIBE_LOG_STREAMS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLookupTablesRequest {
-    /// p A prefix to filter lookup tables by name. Only tables whose names start with this prefix are returned. If you don't specify a prefix, all tables in the account and Region are returned. /p
+    /// A prefix to filter lookup tables by name. Only tables whose names start with this prefix are returned. If you don't specify a prefix, all tables in the account and Region are returned.
     pub lookup_table_name_prefix: Option<String>,
-    /// p The maximum number of lookup tables to return in the response. The default value is 50 and the maximum value is 100. /p
+    /// The maximum number of lookup tables to return in the response. The default value is 50 and the maximum value is 100.
     pub max_results: Option<i32>,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1214,9 +1296,9 @@ pub static DESCRIBE_LOOKUP_TABLES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLookupTablesResponse {
-    /// p An array of structures, where each structure contains metadata about one lookup table. /p
+    /// An array of structures, where each structure contains metadata about one lookup table.
     pub lookup_tables: Option<Vec<LookupTable>>,
-    /// p The token to use when requesting the next set of items. /p
+    /// The token to use when requesting the next set of items.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -1229,17 +1311,17 @@ pub static DESCRIBE_LOOKUP_TABLES_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMetricFiltersRequest {
-    /// p The name of the log group. /p
+    /// The name of the log group.
     pub log_group_name: Option<String>,
-    /// p The prefix to match. CloudWatch Logs uses the value that you set here only if you also include the code logGroupName /code parameter in your request. /p
+    /// The prefix to match. CloudWatch Logs uses the value that you set here only if you also include the `logGroupName` parameter in your request.
     pub filter_name_prefix: Option<String>,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p The maximum number of items returned. If you don't specify a value, the default is up to 50 items. /p
+    /// The maximum number of items returned. If you don't specify a value, the default is up to 50 items.
     pub limit: Option<i32>,
-    /// p Filters results to include only those with the specified metric name. If you include this parameter in your request, you must also include the code metricNamespace /code parameter. /p
+    /// Filters results to include only those with the specified metric name. If you include this parameter in your request, you must also include the `metricNamespace` parameter.
     pub metric_name: Option<String>,
-    /// p Filters results to include only those in the specified namespace. If you include this parameter in your request, you must also include the code metricName /code parameter. /p
+    /// Filters results to include only those in the specified namespace. If you include this parameter in your request, you must also include the `metricName` parameter.
     pub metric_namespace: Option<String>,
 }
 rt::structure!(
@@ -1260,7 +1342,7 @@ pub static DESCRIBE_METRIC_FILTERS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMetricFiltersResponse {
-    /// p The metric filters. /p
+    /// The metric filters.
     pub metric_filters: Option<Vec<MetricFilter>>,
     pub next_token: Option<String>,
 }
@@ -1274,14 +1356,14 @@ pub static DESCRIBE_METRIC_FILTERS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeQueriesRequest {
-    /// p Limits the returned queries to only those for the specified log group. /p
+    /// Limits the returned queries to only those for the specified log group.
     pub log_group_name: Option<String>,
-    /// p Limits the returned queries to only those that have the specified status. Valid values are code Cancelled /code , code Complete /code , code Failed /code , code Running /code , and code Scheduled /code . /p
+    /// Limits the returned queries to only those that have the specified status. Valid values are `Cancelled`, `Complete`, `Failed`, `Running`, and `Scheduled`.
     pub status: Option<QueryStatus>,
-    /// p Limits the number of returned queries to the specified number. /p
+    /// Limits the number of returned queries to the specified number.
     pub max_results: Option<i32>,
     pub next_token: Option<String>,
-    /// p Limits the returned queries to only the queries that use the specified query language. /p
+    /// Limits the returned queries to only the queries that use the specified query language.
     pub query_language: Option<QueryLanguage>,
 }
 rt::structure!(
@@ -1300,7 +1382,7 @@ pub static DESCRIBE_QUERIES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeQueriesResponse {
-    /// p The list of queries that match the request. /p
+    /// The list of queries that match the request.
     pub queries: Option<Vec<QueryInfo>>,
     pub next_token: Option<String>,
 }
@@ -1313,11 +1395,11 @@ pub static DESCRIBE_QUERIES_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeQueryDefinitionsRequest {
-    /// p The query language used for this query. For more information about the query languages that CloudWatch Logs supports, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL AnalyzeLogData Languages.html" Supported query languages /a . /p
+    /// The query language used for this query. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
     pub query_language: Option<QueryLanguage>,
-    /// p Use this parameter to filter your results to only the query definitions that have names that start with the prefix you specify. /p
+    /// Use this parameter to filter your results to only the query definitions that have names that start with the prefix you specify.
     pub query_definition_name_prefix: Option<String>,
-    /// p Limits the number of returned query definitions to the specified number. /p
+    /// Limits the number of returned query definitions to the specified number.
     pub max_results: Option<i32>,
     pub next_token: Option<String>,
 }
@@ -1336,7 +1418,7 @@ pub static DESCRIBE_QUERY_DEFINITIONS_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeQueryDefinitionsResponse {
-    /// p The list of query definitions that match your request. /p
+    /// The list of query definitions that match your request.
     pub query_definitions: Option<Vec<QueryDefinition>>,
     pub next_token: Option<String>,
 }
@@ -1351,11 +1433,11 @@ pub static DESCRIBE_QUERY_DEFINITIONS_RESPONSE: rt::Schema = rt::Schema::structu
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeResourcePoliciesRequest {
     pub next_token: Option<String>,
-    /// p The maximum number of resource policies to be displayed with one call of this API. /p
+    /// The maximum number of resource policies to be displayed with one call of this API.
     pub limit: Option<i32>,
-    /// p The ARN of the CloudWatch Logs resource for which to query the resource policy. /p
+    /// The ARN of the CloudWatch Logs resource for which to query the resource policy.
     pub resource_arn: Option<String>,
-    /// p Specifies the scope of the resource policy. Valid values are code ACCOUNT /code or code RESOURCE /code . When not specified, defaults to code ACCOUNT /code . /p
+    /// Specifies the scope of the resource policy. Valid values are `ACCOUNT` or `RESOURCE`. When not specified, defaults to `ACCOUNT`.
     pub policy_scope: Option<PolicyScope>,
 }
 rt::structure!(
@@ -1373,7 +1455,7 @@ pub static DESCRIBE_RESOURCE_POLICIES_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeResourcePoliciesResponse {
-    /// p The resource policies that exist in this account. /p
+    /// The resource policies that exist in this account.
     pub resource_policies: Option<Vec<ResourcePolicy>>,
     pub next_token: Option<String>,
 }
@@ -1387,13 +1469,13 @@ pub static DESCRIBE_RESOURCE_POLICIES_RESPONSE: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSubscriptionFiltersRequest {
-    /// p The name of the log group. /p
+    /// The name of the log group.
     pub log_group_name: String,
-    /// p The prefix to match. If you don't specify a value, no prefix filter is applied. /p
+    /// The prefix to match. If you don't specify a value, no prefix filter is applied.
     pub filter_name_prefix: Option<String>,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p The maximum number of items returned. If you don't specify a value, the default is up to 50 items. /p
+    /// The maximum number of items returned. If you don't specify a value, the default is up to 50 items.
     pub limit: Option<i32>,
 }
 rt::structure!(
@@ -1411,7 +1493,7 @@ pub static DESCRIBE_SUBSCRIPTION_FILTERS_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSubscriptionFiltersResponse {
-    /// p The subscription filters. /p
+    /// The subscription filters.
     pub subscription_filters: Option<Vec<SubscriptionFilter>>,
     pub next_token: Option<String>,
 }
@@ -1426,20 +1508,20 @@ pub static DESCRIBE_SUBSCRIPTION_FILTERS_RESPONSE: rt::Schema = rt::Schema::stru
         rt::m("nextToken", &rt::STRING),
     ],
 );
-/// p Represents a cross-account destination that receives subscription log events. /p
+/// Represents a cross-account destination that receives subscription log events.
 #[derive(Clone, Default, PartialEq)]
 pub struct Destination {
-    /// p The name of the destination. /p
+    /// The name of the destination.
     pub destination_name: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the physical target where the log events are delivered (for example, a Kinesis stream). /p
+    /// The Amazon Resource Name (ARN) of the physical target where the log events are delivered (for example, a Kinesis stream).
     pub target_arn: Option<String>,
-    /// p A role for impersonation, used when delivering log events to the target. /p
+    /// A role for impersonation, used when delivering log events to the target.
     pub role_arn: Option<String>,
-    /// p An IAM policy document that governs which Amazon Web Services accounts can create subscription filters against this destination. /p
+    /// An IAM policy document that governs which Amazon Web Services accounts can create subscription filters against this destination.
     pub access_policy: Option<String>,
-    /// p The ARN of this destination. /p
+    /// The ARN of this destination.
     pub arn: Option<String>,
-    /// p The creation time of the destination, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC. /p
+    /// The creation time of the destination, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
     pub creation_time: Option<i64>,
 }
 rt::structure!(
@@ -1457,12 +1539,12 @@ pub static DESTINATION: rt::Schema = rt::Schema::structure(
         rt::m("creationTime", &rt::LONG),
     ],
 );
-/// p Configuration for where to deliver scheduled query results. Specifies the destination type and associated settings for result delivery. /p
+/// Configuration for where to deliver scheduled query results. Specifies the destination type and associated settings for result delivery.
 #[derive(Clone, Default, PartialEq)]
 pub struct DestinationConfiguration {
-    /// p Configuration for delivering query results to Amazon S3. /p
+    /// Configuration for delivering query results to Amazon S3.
     pub s3_configuration: Option<S3Configuration>,
-    /// p Configuration for delivering query results to a lookup table. The query results automatically populate or refresh the specified lookup table on each scheduled execution. /p
+    /// Configuration for delivering query results to a lookup table. The query results automatically populate or refresh the specified lookup table on each scheduled execution.
     pub lookup_table_configuration: Option<LookupTableConfiguration>,
 }
 rt::structure!(
@@ -1486,9 +1568,16 @@ pub static DIMENSIONS: rt::Schema = rt::Schema::map(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateKmsKeyRequest {
-    /// p The name of the log group. /p p In your code DisassociateKmsKey /code operation, you must specify either the code resourceIdentifier /code parameter or the code logGroup /code parameter, but you can't specify both. /p
+    /// The name of the log group.
+    ///
+    /// In your `DisassociateKmsKey` operation, you must specify either the `resourceIdentifier` parameter or the `logGroup` parameter, but you can't specify both.
     pub log_group_name: Option<String>,
-    /// p Specifies the target for this operation. You must specify one of the following: /p ul li p Specify the ARN of a log group to stop having CloudWatch Logs use the KMS key to encrypt log events that are ingested and stored by that log group. After you run this operation, CloudWatch Logs encrypts ingested log events with the default CloudWatch Logs method. The log group ARN must be in the following format. Replace i REGION /i and i ACCOUNT ID /i with your Region and account ID. /p p code arn:aws:logs: i REGION /i : i ACCOUNT ID /i :log-group: i LOG GROUP NAME /i /code /p /li li p Specify the following ARN to stop using this key to encrypt the results of future a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API StartQuery.html" StartQuery /a operations in this account. Replace i REGION /i and i ACCOUNT ID /i with your Region and account ID. /p p code arn:aws:logs: i REGION /i : i ACCOUNT ID /i :query-result: /code /p /li /ul p In your code DisssociateKmsKey /code operation, you must specify either the code resourceIdentifier /code parameter or the code logGroup /code parameter, but you can't specify both. /p
+    /// Specifies the target for this operation. You must specify one of the following:
+    ///
+    /// - Specify the ARN of a log group to stop having CloudWatch Logs use the KMS key to encrypt log events that are ingested and stored by that log group. After you run this operation, CloudWatch Logs encrypts ingested log events with the default CloudWatch Logs method. The log group ARN must be in the following format. Replace *REGION* and *ACCOUNT\_ID* with your Region and account ID. `arn:aws:logs:REGION:ACCOUNT_ID:log-group:LOG_GROUP_NAME`
+    /// - Specify the following ARN to stop using this key to encrypt the results of future [StartQuery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html) operations in this account. Replace *REGION* and *ACCOUNT\_ID* with your Region and account ID. `arn:aws:logs:REGION:ACCOUNT_ID:query-result:*`
+    ///
+    /// In your `DisssociateKmsKey` operation, you must specify either the `resourceIdentifier` parameter or the `logGroup` parameter, but you can't specify both.
     pub resource_identifier: Option<String>,
 }
 rt::structure!(
@@ -1501,7 +1590,7 @@ pub static DISASSOCIATE_KMS_KEY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateSourceFromS3TableIntegrationRequest {
-    /// p The unique identifier of the association to remove between the data source and S3 Table Integration. /p
+    /// The unique identifier of the association to remove between the data source and S3 Table Integration.
     pub identifier: String,
 }
 rt::structure!(
@@ -1514,7 +1603,7 @@ pub static DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION_REQUEST: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateSourceFromS3TableIntegrationResponse {
-    /// p The unique identifier of the association that was removed. /p
+    /// The unique identifier of the association that was removed.
     pub identifier: Option<String>,
 }
 rt::structure!(
@@ -1527,23 +1616,23 @@ pub static DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION_RESPONSE: rt::Schema = 
 );
 rt::string_enum! {
     #[doc =
-    " p The method used to distribute log data to the destination, which can be either random or grouped by log stream. /p"]
+    " The method used to distribute log data to the destination, which can be either random or grouped by log stream."]
     pub enum Distribution { Random = "Random", ByLogStream = "ByLogStream" }
 }
-/// p Contains the estimated impact of creating, updating, or deleting an account-level retention policy. The analysis compares the effective retention period of each log group, which accounts for all account-level retention policies that apply to it, before and after the change. Log groups in the Delivery class are not included. /p
+/// Contains the estimated impact of creating, updating, or deleting an account-level retention policy. The analysis compares the effective retention period of each log group, which accounts for all account-level retention policies that apply to it, before and after the change. Log groups in the Delivery class are not included.
 #[derive(Clone, Default, PartialEq)]
 pub struct DryRunResult {
-    /// p The number of log groups in the scope of the policy that were analyzed. This value is the sum of code increasedRetentionLogGroupCount /code , code decreasedRetentionLogGroupCount /code , and code unchangedRetentionLogGroupCount /code , and does not include log groups that could not be analyzed. /p
+    /// The number of log groups in the scope of the policy that were analyzed. This value is the sum of `increasedRetentionLogGroupCount`, `decreasedRetentionLogGroupCount`, and `unchangedRetentionLogGroupCount`, and does not include log groups that could not be analyzed.
     pub total_matched_log_groups: Option<i32>,
-    /// p The number of log groups whose effective retention period would become longer. /p
+    /// The number of log groups whose effective retention period would become longer.
     pub increased_retention_log_group_count: Option<i32>,
-    /// p The number of log groups whose effective retention period would become shorter. /p
+    /// The number of log groups whose effective retention period would become shorter.
     pub decreased_retention_log_group_count: Option<i32>,
-    /// p The number of log groups whose effective retention period would not change. /p
+    /// The number of log groups whose effective retention period would not change.
     pub unchanged_retention_log_group_count: Option<i32>,
-    /// p The number of log groups in the scope of the policy that could not be analyzed. These log groups are not included in code totalMatchedLogGroups /code . /p
+    /// The number of log groups in the scope of the policy that could not be analyzed. These log groups are not included in `totalMatchedLogGroups`.
     pub failed_analysis_count: Option<i32>,
-    /// p Up to 20 log groups in the scope of the policy, sorted by stored bytes in descending order. This list can include log groups whose effective retention period would not change. /p
+    /// Up to 20 log groups in the scope of the policy, sorted by stored bytes in descending order. This list can include log groups whose effective retention period would not change.
     pub top_log_groups_impacted: Option<Vec<LogGroupImpact>>,
 }
 rt::structure!(

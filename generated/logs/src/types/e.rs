@@ -7,12 +7,18 @@ pub static EMIT_SYSTEM_FIELDS: rt::Schema = rt::Schema::list(
     "EmitSystemFields",
     &[rt::m("member", &rt::STRING)],
 );
-/// p The entity associated with the log events in a code PutLogEvents /code call. /p
+/// The entity associated with the log events in a `PutLogEvents` call.
 #[derive(Clone, Default, PartialEq)]
 pub struct Entity {
-    /// p The attributes of the entity which identify the specific entity, as a list of key-value pairs. Entities with the same code keyAttributes /code are considered to be the same entity. /p p There are five allowed attributes (key names): code Type /code , code ResourceType /code , code Identifier /code code Name /code , and code Environment /code . /p p For details about how to use the key attributes, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/adding-your-own-related-telemetry.html" How to add related information to telemetry /a in the i CloudWatch User Guide /i . /p
+    /// The attributes of the entity which identify the specific entity, as a list of key-value pairs. Entities with the same `keyAttributes` are considered to be the same entity.
+    ///
+    /// There are five allowed attributes (key names): `Type`, `ResourceType`, `Identifier` `Name`, and `Environment`.
+    ///
+    /// For details about how to use the key attributes, see [How to add related information to telemetry](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/adding-your-own-related-telemetry.html) in the *CloudWatch User Guide*.
     pub key_attributes: Option<rt::Map<String, String>>,
-    /// p Additional attributes of the entity that are not used to specify the identity of the entity. A list of key-value pairs. /p p For details about how to use the attributes, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/adding-your-own-related-telemetry.html" How to add related information to telemetry /a in the i CloudWatch User Guide /i . /p
+    /// Additional attributes of the entity that are not used to specify the identity of the entity. A list of key-value pairs.
+    ///
+    /// For details about how to use the attributes, see [How to add related information to telemetry](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/adding-your-own-related-telemetry.html) in the *CloudWatch User Guide*.
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(Entity, ENTITY, 0 => key_attributes, 1 => attributes);
@@ -59,26 +65,26 @@ pub static EXECUTION_STATUS_LIST: rt::Schema = rt::Schema::list(
     "ExecutionStatusList",
     &[rt::m("member", &rt::ENUM)],
 );
-/// p Represents an export task. /p
+/// Represents an export task.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportTask {
-    /// p The ID of the export task. /p
+    /// The ID of the export task.
     pub task_id: Option<String>,
-    /// p The name of the export task. /p
+    /// The name of the export task.
     pub task_name: Option<String>,
-    /// p The name of the log group from which logs data was exported. /p
+    /// The name of the log group from which logs data was exported.
     pub log_group_name: Option<String>,
-    /// p The start time, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . Events with a timestamp before this time are not exported. /p
+    /// The start time, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`. Events with a timestamp before this time are not exported.
     pub from: Option<i64>,
-    /// p The end time, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . Events with a timestamp later than this time are not exported. /p
+    /// The end time, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`. Events with a timestamp later than this time are not exported.
     pub to: Option<i64>,
-    /// p The name of the S3 bucket to which the log data was exported. /p
+    /// The name of the S3 bucket to which the log data was exported.
     pub destination: Option<String>,
-    /// p The prefix that was used as the start of Amazon S3 key for every object exported. /p
+    /// The prefix that was used as the start of Amazon S3 key for every object exported.
     pub destination_prefix: Option<String>,
-    /// p The status of the export task. /p
+    /// The status of the export task.
     pub status: Option<ExportTaskStatus>,
-    /// p Execution information about the export task. /p
+    /// Execution information about the export task.
     pub execution_info: Option<ExportTaskExecutionInfo>,
 }
 rt::structure!(
@@ -100,12 +106,12 @@ pub static EXPORT_TASK: rt::Schema = rt::Schema::structure(
         rt::m("executionInfo", &EXPORT_TASK_EXECUTION_INFO),
     ],
 );
-/// p Represents the status of an export task. /p
+/// Represents the status of an export task.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportTaskExecutionInfo {
-    /// p The creation time of the export task, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . /p
+    /// The creation time of the export task, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`.
     pub creation_time: Option<i64>,
-    /// p The completion time of the export task, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . /p
+    /// The completion time of the export task, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`.
     pub completion_time: Option<i64>,
 }
 rt::structure!(
@@ -116,12 +122,12 @@ pub static EXPORT_TASK_EXECUTION_INFO: rt::Schema = rt::Schema::structure(
     "ExportTaskExecutionInfo",
     &[rt::m("creationTime", &rt::LONG), rt::m("completionTime", &rt::LONG)],
 );
-/// p Represents the status of an export task. /p
+/// Represents the status of an export task.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportTaskStatus {
-    /// p The status code of the export task. /p
+    /// The status code of the export task.
     pub code: Option<ExportTaskStatusCode>,
-    /// p The status message related to the status code. /p
+    /// The status message related to the status code.
     pub message: Option<String>,
 }
 rt::structure!(ExportTaskStatus, EXPORT_TASK_STATUS, 0 => code, 1 => message);

@@ -3,22 +3,29 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p This structure describes one log event field that is used as an index in at least one index policy in this account. /p
+/// This structure describes one log event field that is used as an index in at least one index policy in this account.
 #[derive(Clone, Default, PartialEq)]
 pub struct FieldIndex {
-    /// p If this field index appears in an index policy that applies only to a single log group, the ARN of that log group is displayed here. /p
+    /// If this field index appears in an index policy that applies only to a single log group, the ARN of that log group is displayed here.
     pub log_group_identifier: Option<String>,
-    /// p The string that this field index matches. /p
+    /// The string that this field index matches.
     pub field_index_name: Option<String>,
-    /// p The most recent time that CloudWatch Logs scanned ingested log events to search for this field index to improve the speed of future CloudWatch Logs Insights queries that search for this field index. /p
+    /// The most recent time that CloudWatch Logs scanned ingested log events to search for this field index to improve the speed of future CloudWatch Logs Insights queries that search for this field index.
     pub last_scan_time: Option<i64>,
-    /// p The time and date of the earliest log event that matches this field index, after the index policy that contains it was created. /p
+    /// The time and date of the earliest log event that matches this field index, after the index policy that contains it was created.
     pub first_event_time: Option<i64>,
-    /// p The time and date of the most recent log event that matches this field index. /p
+    /// The time and date of the most recent log event that matches this field index.
     pub last_event_time: Option<i64>,
-    /// p The type of index. Specify code FACET /code for facet-based indexing or code FIELD INDEX /code for field-based indexing. This determines how the field is indexed and can be queried. /p
+    /// The type of index. Specify `FACET` for facet-based indexing or `FIELD_INDEX` for field-based indexing. This determines how the field is indexed and can be queried.
     pub type_: Option<IndexType>,
-    /// p The category of the field index: /p ul li p code DEFAULT /code : Fields that CloudWatch Logs indexes by default. Examples include code @logStream /code and code @data format /code . /p /li li p code CUSTOM /code : Fields that you added manually to the field index policy. CloudWatch Logs always indexes these fields. These fields count toward the quota of 20 fields for each log group. /p /li li p code AUTO /code : Fields that CloudWatch Logs indexes automatically based on your query patterns and usage. These fields do not count toward the field index quota. CloudWatch Logs might update these fields based on changes in your query patterns. To keep a field indexed permanently, add it to an account-level or log-group level field index policy. /p /li li p code INACTIVE /code : Fields that CloudWatch Logs indexed before but does not index now. This happens if you remove a field from the field index policy or if CloudWatch Logs automatically selects a different field based on your queries. /p /li /ul p For more information about automatically indexed fields, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing-Automatic.html" Automatically indexed fields /a . /p
+    /// The category of the field index:
+    ///
+    /// - `DEFAULT`: Fields that CloudWatch Logs indexes by default. Examples include `@logStream` and `@data_format`.
+    /// - `CUSTOM`: Fields that you added manually to the field index policy. CloudWatch Logs always indexes these fields. These fields count toward the quota of 20 fields for each log group.
+    /// - `AUTO`: Fields that CloudWatch Logs indexes automatically based on your query patterns and usage. These fields do not count toward the field index quota. CloudWatch Logs might update these fields based on changes in your query patterns. To keep a field indexed permanently, add it to an account-level or log-group level field index policy.
+    /// - `INACTIVE`: Fields that CloudWatch Logs indexed before but does not index now. This happens if you remove a field from the field index policy or if CloudWatch Logs automatically selects a different field based on your queries.
+    ///
+    /// For more information about automatically indexed fields, see [Automatically indexed fields](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing-Automatic.html).
     pub index_category: Option<IndexCategory>,
 }
 rt::structure!(
@@ -46,10 +53,10 @@ pub static FIELD_INDEXES: rt::Schema = rt::Schema::list(
     "FieldIndexes",
     &[rt::m("member", &FIELD_INDEX)],
 );
-/// p A structure containing the extracted fields from a log event. These fields are extracted based on the log format and can be used for structured querying and analysis. /p
+/// A structure containing the extracted fields from a log event. These fields are extracted based on the log format and can be used for structured querying and analysis.
 #[derive(Clone, Default, PartialEq)]
 pub struct FieldsData {
-    /// p The actual log data content returned in the streaming response. This contains the fields and values of the log event in a structured format that can be parsed and processed by the client. /p
+    /// The actual log data content returned in the streaming response. This contains the fields and values of the log event in a structured format that can be parsed and processed by the client.
     pub data: Option<rt::Blob>,
 }
 rt::structure!(FieldsData, FIELDS_DATA, 0 => data);
@@ -60,32 +67,52 @@ pub static FIELDS_DATA: rt::Schema = rt::Schema::structure(
     .flags(rt::EVENT);
 #[derive(Clone, Default, PartialEq)]
 pub struct FilterLogEventsRequest {
-    /// p The name of the log group to search. /p note p You must include either code logGroupIdentifier /code or code logGroupName /code , but not both. /p /note
+    /// The name of the log group to search.
+    ///
+    /// **Note:** You must include either `logGroupIdentifier` or `logGroupName`, but not both.
     pub log_group_name: Option<String>,
-    /// p Specify either the name or ARN of the log group to view log events from. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN. /p note p You must include either code logGroupIdentifier /code or code logGroupName /code , but not both. /p /note
+    /// Specify either the name or ARN of the log group to view log events from. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN.
+    ///
+    /// **Note:** You must include either `logGroupIdentifier` or `logGroupName`, but not both.
     pub log_group_identifier: Option<String>,
-    /// p Filters the results to only logs from the log streams in this list. /p p If you specify a value for both code logStreamNames /code and code logStreamNamePrefix /code , the action returns an code InvalidParameterException /code error. /p
+    /// Filters the results to only logs from the log streams in this list.
+    ///
+    /// If you specify a value for both `logStreamNames` and `logStreamNamePrefix`, the action returns an `InvalidParameterException` error.
     pub log_stream_names: Option<Vec<String>>,
-    /// p Filters the results to include only events from log streams that have names starting with this prefix. /p p If you specify a value for both code logStreamNamePrefix /code and code logStreamNames /code , the action returns an code InvalidParameterException /code error. /p
+    /// Filters the results to include only events from log streams that have names starting with this prefix.
+    ///
+    /// If you specify a value for both `logStreamNamePrefix` and `logStreamNames`, the action returns an `InvalidParameterException` error.
     pub log_stream_name_prefix: Option<String>,
-    /// p The start of the time range, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . Events with a timestamp before this time are not returned. /p note p Set code startTime /code explicitly to reduce the chances of empty pages in the response. /p /note
+    /// The start of the time range, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`. Events with a timestamp before this time are not returned.
+    ///
+    /// **Note:** Set `startTime` explicitly to reduce the chances of empty pages in the response.
     pub start_time: Option<i64>,
-    /// p The end of the time range, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . Events with a timestamp later than this time are not returned. /p
+    /// The end of the time range, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`. Events with a timestamp later than this time are not returned.
     pub end_time: Option<i64>,
-    /// p The filter pattern to use. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html" Filter and Pattern Syntax /a . /p p If not provided, all the events are matched. /p
+    /// The filter pattern to use. For more information, see [Filter and Pattern Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
+    ///
+    /// If not provided, all the events are matched.
     pub filter_pattern: Option<String>,
-    /// p The token for the next set of events to return. (You received this token from a previous call.) /p
+    /// The token for the next set of events to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p The maximum number of events to return. The default is 10,000 events. /p
+    /// The maximum number of events to return. The default is 10,000 events.
     pub limit: Option<i32>,
-    /// p If the value is true, the earliest log events are returned first. If the value is false, the latest log events are returned first. The default value is true. /p p The code startFromHead /code parameter sets the sort direction on the first request. On subsequent requests, the code nextToken /code determines the sort direction. To continue paginating in the same direction, provide the returned code nextToken /code . If you provide both code nextToken /code and code startFromHead /code , the direction of the code nextToken /code is used. /p note p Setting code startFromHead /code to code false /code is supported only when code startTime /code is on or after code Jan 1, 2024 00:00:00 UTC /code . A request with code startFromHead /code set to code false /code and a code startTime /code before this date returns an code InvalidParameterException /code . /p /note
+    /// If the value is true, the earliest log events are returned first. If the value is false, the latest log events are returned first. The default value is true.
+    ///
+    /// The `startFromHead` parameter sets the sort direction on the first request. On subsequent requests, the `nextToken` determines the sort direction. To continue paginating in the same direction, provide the returned `nextToken`. If you provide both `nextToken` and `startFromHead`, the direction of the `nextToken` is used.
+    ///
+    /// **Note:** Setting `startFromHead` to `false` is supported only when `startTime` is on or after `Jan 1, 2024 00:00:00 UTC`. A request with `startFromHead` set to `false` and a `startTime` before this date returns an `InvalidParameterException`.
     pub start_from_head: Option<bool>,
-    /// p If the value is true, the operation attempts to provide responses that contain events from multiple log streams within the log group, interleaved in a single response. If the value is false, all the matched log events in the first log stream are searched first, then those in the next log stream, and so on. /p p b Important /b As of June 17, 2019, this parameter is ignored and the value is assumed to be true. The response from this operation always interleaves events from multiple log streams within a log group. /p
+    /// If the value is true, the operation attempts to provide responses that contain events from multiple log streams within the log group, interleaved in a single response. If the value is false, all the matched log events in the first log stream are searched first, then those in the next log stream, and so on.
+    ///
+    /// **Important** As of June 17, 2019, this parameter is ignored and the value is assumed to be true. The response from this operation always interleaves events from multiple log streams within a log group.
     #[deprecated(
         note = "Starting on June 17, 2019, this parameter will be ignored and the value will be assumed to be true. The response from this operation will always interleave events from multiple log streams within a log group."
     )]
     pub interleaved: Option<bool>,
-    /// p Specify code true /code to display the log event fields with all sensitive data unmasked and visible. The default is code false /code . /p p To use this operation with this parameter, you must be signed into an account with the code logs:Unmask /code permission. /p
+    /// Specify `true` to display the log event fields with all sensitive data unmasked and visible. The default is `false`.
+    ///
+    /// To use this operation with this parameter, you must be signed into an account with the `logs:Unmask` permission.
     pub unmask: Option<bool>,
 }
 rt::structure!(
@@ -113,11 +140,15 @@ pub static FILTER_LOG_EVENTS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct FilterLogEventsResponse {
-    /// p The matched events. /p
+    /// The matched events.
     pub events: Option<Vec<FilteredLogEvent>>,
-    /// p b Important /b As of May 15, 2020, this parameter is no longer supported. This parameter returns an empty list. /p p Indicates which log streams have been searched and whether each has been searched completely. /p
+    /// **Important** As of May 15, 2020, this parameter is no longer supported. This parameter returns an empty list.
+    ///
+    /// Indicates which log streams have been searched and whether each has been searched completely.
     pub searched_log_streams: Option<Vec<SearchedLogStream>>,
-    /// p The token for the next set of items in the sorting direction specified by the code startFromHead /code parameter in the first request. The token expires after 24 hours. /p p If the results don't include a code nextToken /code , then pagination is finished. /p
+    /// The token for the next set of items in the sorting direction specified by the `startFromHead` parameter in the first request. The token expires after 24 hours.
+    ///
+    /// If the results don't include a `nextToken`, then pagination is finished.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -136,18 +167,18 @@ pub static FILTER_RESOURCE_ARNS: rt::Schema = rt::Schema::list(
     "FilterResourceArns",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Represents a matched event. /p
+/// Represents a matched event.
 #[derive(Clone, Default, PartialEq)]
 pub struct FilteredLogEvent {
-    /// p The name of the log stream to which this event belongs. /p
+    /// The name of the log stream to which this event belongs.
     pub log_stream_name: Option<String>,
-    /// p The time the event occurred, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . /p
+    /// The time the event occurred, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`.
     pub timestamp: Option<i64>,
-    /// p The data contained in the log event. /p
+    /// The data contained in the log event.
     pub message: Option<String>,
-    /// p The time the event was ingested, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . /p
+    /// The time the event was ingested, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`.
     pub ingestion_time: Option<i64>,
-    /// p The ID of the event. /p
+    /// The ID of the event.
     pub event_id: Option<String>,
 }
 rt::structure!(

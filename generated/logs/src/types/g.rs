@@ -5,7 +5,7 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDataProtectionPolicyRequest {
-    /// p The name or ARN of the log group that contains the data protection policy that you want to see. /p
+    /// The name or ARN of the log group that contains the data protection policy that you want to see.
     pub log_group_identifier: String,
 }
 rt::structure!(
@@ -18,11 +18,11 @@ pub static GET_DATA_PROTECTION_POLICY_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDataProtectionPolicyResponse {
-    /// p The log group name or ARN that you specified in your request. /p
+    /// The log group name or ARN that you specified in your request.
     pub log_group_identifier: Option<String>,
-    /// p The data protection policy document for this log group. /p
+    /// The data protection policy document for this log group.
     pub policy_document: Option<String>,
-    /// p The date and time that this policy was most recently updated. /p
+    /// The date and time that this policy was most recently updated.
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
@@ -39,7 +39,7 @@ pub static GET_DATA_PROTECTION_POLICY_RESPONSE: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliveryDestinationPolicyRequest {
-    /// p The name of the delivery destination that you want to retrieve the policy of. /p
+    /// The name of the delivery destination that you want to retrieve the policy of.
     pub delivery_destination_name: String,
 }
 rt::structure!(
@@ -52,7 +52,7 @@ pub static GET_DELIVERY_DESTINATION_POLICY_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliveryDestinationPolicyResponse {
-    /// p The IAM policy for this delivery destination. /p
+    /// The IAM policy for this delivery destination.
     pub policy: Option<Policy>,
 }
 rt::structure!(
@@ -65,7 +65,7 @@ pub static GET_DELIVERY_DESTINATION_POLICY_RESPONSE: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliveryDestinationRequest {
-    /// p The name of the delivery destination that you want to retrieve. /p
+    /// The name of the delivery destination that you want to retrieve.
     pub name: String,
 }
 rt::structure!(
@@ -77,7 +77,7 @@ pub static GET_DELIVERY_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliveryDestinationResponse {
-    /// p A structure containing information about the delivery destination. /p
+    /// A structure containing information about the delivery destination.
     pub delivery_destination: Option<DeliveryDestination>,
 }
 rt::structure!(
@@ -90,7 +90,7 @@ pub static GET_DELIVERY_DESTINATION_RESPONSE: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliveryRequest {
-    /// p The ID of the delivery that you want to retrieve. /p
+    /// The ID of the delivery that you want to retrieve.
     pub id: String,
 }
 rt::structure!(GetDeliveryRequest, GET_DELIVERY_REQUEST, 0 => id);
@@ -100,7 +100,7 @@ pub static GET_DELIVERY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliveryResponse {
-    /// p A structure that contains information about the delivery. /p
+    /// A structure that contains information about the delivery.
     pub delivery: Option<Delivery>,
 }
 rt::structure!(GetDeliveryResponse, GET_DELIVERY_RESPONSE, 0 => delivery);
@@ -110,7 +110,7 @@ pub static GET_DELIVERY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliverySourceRequest {
-    /// p The name of the delivery source that you want to retrieve. /p
+    /// The name of the delivery source that you want to retrieve.
     pub name: String,
 }
 rt::structure!(GetDeliverySourceRequest, GET_DELIVERY_SOURCE_REQUEST, 0 => name);
@@ -120,7 +120,7 @@ pub static GET_DELIVERY_SOURCE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliverySourceResponse {
-    /// p A structure containing information about the delivery source. /p
+    /// A structure containing information about the delivery source.
     pub delivery_source: Option<DeliverySource>,
 }
 rt::structure!(
@@ -132,7 +132,7 @@ pub static GET_DELIVERY_SOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIntegrationRequest {
-    /// p The name of the integration that you want to find information about. To find the name of your integration, use a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API ListIntegrations.html" ListIntegrations /a /p
+    /// The name of the integration that you want to find information about. To find the name of your integration, use [ListIntegrations](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListIntegrations.html)
     pub integration_name: String,
 }
 rt::structure!(GetIntegrationRequest, GET_INTEGRATION_REQUEST, 0 => integration_name);
@@ -142,13 +142,13 @@ pub static GET_INTEGRATION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIntegrationResponse {
-    /// p The name of the integration. /p
+    /// The name of the integration.
     pub integration_name: Option<String>,
-    /// p The type of integration. Integrations with OpenSearch Service have the type code OPENSEARCH /code . /p
+    /// The type of integration. Integrations with OpenSearch Service have the type `OPENSEARCH`.
     pub integration_type: Option<IntegrationType>,
-    /// p The current status of this integration. /p
+    /// The current status of this integration.
     pub integration_status: Option<IntegrationStatus>,
-    /// p A structure that contains information about the integration configuration. For an integration with OpenSearch Service, this includes information about OpenSearch Service resources such as the collection, the workspace, and policies. /p
+    /// A structure that contains information about the integration configuration. For an integration with OpenSearch Service, this includes information about OpenSearch Service resources such as the collection, the workspace, and policies.
     pub integration_details: Option<IntegrationDetails>,
 }
 rt::structure!(
@@ -166,7 +166,7 @@ pub static GET_INTEGRATION_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogAnomalyDetectorRequest {
-    /// p The ARN of the anomaly detector to retrieve information about. You can find the ARNs of log anomaly detectors in your account by using the a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API ListLogAnomalyDetectors.html" ListLogAnomalyDetectors /a operation. /p
+    /// The ARN of the anomaly detector to retrieve information about. You can find the ARNs of log anomaly detectors in your account by using the [ListLogAnomalyDetectors](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListLogAnomalyDetectors.html) operation.
     pub anomaly_detector_arn: String,
 }
 rt::structure!(
@@ -179,22 +179,22 @@ pub static GET_LOG_ANOMALY_DETECTOR_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogAnomalyDetectorResponse {
-    /// p The name of the log anomaly detector /p
+    /// The name of the log anomaly detector
     pub detector_name: Option<String>,
-    /// p An array of structures, where each structure contains the ARN of a log group associated with this anomaly detector. /p
+    /// An array of structures, where each structure contains the ARN of a log group associated with this anomaly detector.
     pub log_group_arn_list: Option<Vec<String>>,
-    /// p Specifies how often the anomaly detector runs and look for anomalies. Set this value according to the frequency that the log group receives new logs. For example, if the log group receives new log events every 10 minutes, then setting code evaluationFrequency /code to code FIFTEEN MIN /code might be appropriate. /p
+    /// Specifies how often the anomaly detector runs and look for anomalies. Set this value according to the frequency that the log group receives new logs. For example, if the log group receives new log events every 10 minutes, then setting `evaluationFrequency` to `FIFTEEN_MIN` might be appropriate.
     pub evaluation_frequency: Option<EvaluationFrequency>,
     pub filter_pattern: Option<String>,
-    /// p Specifies whether the anomaly detector is currently active. To change its status, use the code enabled /code parameter in the a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API UpdateLogAnomalyDetector.html" UpdateLogAnomalyDetector /a operation. /p
+    /// Specifies whether the anomaly detector is currently active. To change its status, use the `enabled` parameter in the [UpdateLogAnomalyDetector](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UpdateLogAnomalyDetector.html) operation.
     pub anomaly_detector_status: Option<AnomalyDetectorStatus>,
-    /// p The ARN of the KMS key assigned to this anomaly detector, if any. /p
+    /// The ARN of the KMS key assigned to this anomaly detector, if any.
     pub kms_key_id: Option<String>,
-    /// p The date and time when this anomaly detector was created. /p
+    /// The date and time when this anomaly detector was created.
     pub creation_time_stamp: Option<i64>,
-    /// p The date and time when this anomaly detector was most recently modified. /p
+    /// The date and time when this anomaly detector was most recently modified.
     pub last_modified_time_stamp: Option<i64>,
-    /// p The number of days used as the life cycle of anomalies. After this time, anomalies are automatically baselined and the anomaly detector model will treat new occurrences of similar event as normal. /p
+    /// The number of days used as the life cycle of anomalies. After this time, anomalies are automatically baselined and the anomaly detector model will treat new occurrences of similar event as normal.
     pub anomaly_visibility_time: Option<i64>,
 }
 rt::structure!(
@@ -219,23 +219,33 @@ pub static GET_LOG_ANOMALY_DETECTOR_RESPONSE: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogEventsRequest {
-    /// p The name of the log group. /p note p You must include either code logGroupIdentifier /code or code logGroupName /code , but not both. /p /note
+    /// The name of the log group.
+    ///
+    /// **Note:** You must include either `logGroupIdentifier` or `logGroupName`, but not both.
     pub log_group_name: Option<String>,
-    /// p Specify either the name or ARN of the log group to view events from. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN. /p note p You must include either code logGroupIdentifier /code or code logGroupName /code , but not both. /p /note
+    /// Specify either the name or ARN of the log group to view events from. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN.
+    ///
+    /// **Note:** You must include either `logGroupIdentifier` or `logGroupName`, but not both.
     pub log_group_identifier: Option<String>,
-    /// p The name of the log stream. /p
+    /// The name of the log stream.
     pub log_stream_name: String,
-    /// p The start of the time range, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . Events with a timestamp equal to this time or later than this time are included. Events with a timestamp earlier than this time are not included. /p note p Set code startTime /code explicitly to reduce the chances of empty pages in the response. /p /note
+    /// The start of the time range, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`. Events with a timestamp equal to this time or later than this time are included. Events with a timestamp earlier than this time are not included.
+    ///
+    /// **Note:** Set `startTime` explicitly to reduce the chances of empty pages in the response.
     pub start_time: Option<i64>,
-    /// p The end of the time range, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . Events with a timestamp equal to or later than this time are not included. /p
+    /// The end of the time range, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`. Events with a timestamp equal to or later than this time are not included.
     pub end_time: Option<i64>,
-    /// p The token for the next set of items to return. (You received this token from a previous call.) /p
+    /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
-    /// p The maximum number of log events returned. If you don't specify a limit, the default is as many log events as can fit in a response size of 1 MB (up to 10,000 log events). /p
+    /// The maximum number of log events returned. If you don't specify a limit, the default is as many log events as can fit in a response size of 1 MB (up to 10,000 log events).
     pub limit: Option<i32>,
-    /// p If the value is true, the earliest log events are returned first. If the value is false, the latest log events are returned first. The default value is false. /p p If you are using a previous code nextForwardToken /code value as the code nextToken /code in this operation, you must specify code true /code for code startFromHead /code . /p
+    /// If the value is true, the earliest log events are returned first. If the value is false, the latest log events are returned first. The default value is false.
+    ///
+    /// If you are using a previous `nextForwardToken` value as the `nextToken` in this operation, you must specify `true` for `startFromHead`.
     pub start_from_head: Option<bool>,
-    /// p Specify code true /code to display the log event fields with all sensitive data unmasked and visible. The default is code false /code . /p p To use this operation with this parameter, you must be signed into an account with the code logs:Unmask /code permission. /p
+    /// Specify `true` to display the log event fields with all sensitive data unmasked and visible. The default is `false`.
+    ///
+    /// To use this operation with this parameter, you must be signed into an account with the `logs:Unmask` permission.
     pub unmask: Option<bool>,
 }
 rt::structure!(
@@ -259,11 +269,11 @@ pub static GET_LOG_EVENTS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogEventsResponse {
-    /// p The events. /p
+    /// The events.
     pub events: Option<Vec<OutputLogEvent>>,
-    /// p The token for the next set of items in the forward direction. The token expires after 24 hours. If you have reached the end of the stream, it returns the same token you passed in. /p
+    /// The token for the next set of items in the forward direction. The token expires after 24 hours. If you have reached the end of the stream, it returns the same token you passed in.
     pub next_forward_token: Option<String>,
-    /// p The token for the next set of items in the backward direction. The token expires after 24 hours. This token is not null. If you have reached the end of the stream, it returns the same token you passed in. /p
+    /// The token for the next set of items in the backward direction. The token expires after 24 hours. This token is not null. If you have reached the end of the stream, it returns the same token you passed in.
     pub next_backward_token: Option<String>,
 }
 rt::structure!(
@@ -280,9 +290,9 @@ pub static GET_LOG_EVENTS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogFieldsRequest {
-    /// p The name of the data source to retrieve log fields for. /p
+    /// The name of the data source to retrieve log fields for.
     pub data_source_name: String,
-    /// p The type of the data source to retrieve log fields for. /p
+    /// The type of the data source to retrieve log fields for.
     pub data_source_type: String,
 }
 rt::structure!(
@@ -298,7 +308,7 @@ pub static GET_LOG_FIELDS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogFieldsResponse {
-    /// p The list of log fields for the specified data source, including field names and their data types. /p
+    /// The list of log fields for the specified data source, including field names and their data types.
     pub log_fields: Option<Vec<LogFieldsListItem>>,
 }
 rt::structure!(GetLogFieldsResponse, GET_LOG_FIELDS_RESPONSE, 0 => log_fields);
@@ -308,11 +318,17 @@ pub static GET_LOG_FIELDS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogGroupFieldsRequest {
-    /// p The name of the log group to search. /p note p You must include either code logGroupIdentifier /code or code logGroupName /code , but not both. /p /note
+    /// The name of the log group to search.
+    ///
+    /// **Note:** You must include either `logGroupIdentifier` or `logGroupName`, but not both.
     pub log_group_name: Option<String>,
-    /// p The time to set as the center of the query. If you specify code time /code , the 8 minutes before and 8 minutes after this time are searched. If you omit code time /code , the most recent 15 minutes up to the current time are searched. /p p The code time /code value is specified as epoch time, which is the number of seconds since code January 1, 1970, 00:00:00 UTC /code . /p
+    /// The time to set as the center of the query. If you specify `time`, the 8 minutes before and 8 minutes after this time are searched. If you omit `time`, the most recent 15 minutes up to the current time are searched.
+    ///
+    /// The `time` value is specified as epoch time, which is the number of seconds since `January 1, 1970, 00:00:00 UTC`.
     pub time: Option<i64>,
-    /// p Specify either the name or ARN of the log group to view. If the log group is in a source account and you are using a monitoring account, you must specify the ARN. /p note p You must include either code logGroupIdentifier /code or code logGroupName /code , but not both. /p /note
+    /// Specify either the name or ARN of the log group to view. If the log group is in a source account and you are using a monitoring account, you must specify the ARN.
+    ///
+    /// **Note:** You must include either `logGroupIdentifier` or `logGroupName`, but not both.
     pub log_group_identifier: Option<String>,
 }
 rt::structure!(
@@ -329,7 +345,7 @@ pub static GET_LOG_GROUP_FIELDS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogGroupFieldsResponse {
-    /// p The array of fields found in the query. Each object in the array contains the name of the field, along with the percentage of time it appeared in the log events that were queried. /p
+    /// The array of fields found in the query. Each object in the array contains the name of the field, along with the percentage of time it appeared in the log events that were queried.
     pub log_group_fields: Option<Vec<LogGroupField>>,
 }
 rt::structure!(
@@ -339,12 +355,12 @@ pub static GET_LOG_GROUP_FIELDS_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetLogGroupFieldsResponse",
     &[rt::m("logGroupFields", &LOG_GROUP_FIELD_LIST)],
 );
-/// p The parameters for the GetLogObject operation. /p
+/// The parameters for the GetLogObject operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogObjectRequest {
-    /// p A boolean flag that indicates whether to unmask sensitive log data. When set to true, any masked or redacted data in the log object will be displayed in its original form. Default is false. /p
+    /// A boolean flag that indicates whether to unmask sensitive log data. When set to true, any masked or redacted data in the log object will be displayed in its original form. Default is false.
     pub unmask: Option<bool>,
-    /// p A pointer to the specific log object to retrieve. This is a required parameter that uniquely identifies the log object within CloudWatch Logs. The pointer is typically obtained from a previous query or filter operation. /p
+    /// A pointer to the specific log object to retrieve. This is a required parameter that uniquely identifies the log object within CloudWatch Logs. The pointer is typically obtained from a previous query or filter operation.
     pub log_object_pointer: String,
 }
 rt::structure!(
@@ -357,10 +373,10 @@ pub static GET_LOG_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("logObjectPointer", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p The response from the GetLogObject operation. /p
+/// The response from the GetLogObject operation.
 #[derive(Default)]
 pub struct GetLogObjectResponse {
-    /// p A stream of structured log data returned by the GetLogObject operation. This stream contains log events with their associated metadata and extracted fields. /p
+    /// A stream of structured log data returned by the GetLogObject operation. This stream contains log events with their associated metadata and extracted fields.
     pub field_stream: Option<GetLogObjectResponseStream>,
 }
 rt::structure!(GetLogObjectResponse, GET_LOG_OBJECT_RESPONSE, 0 => field_stream);
@@ -368,11 +384,11 @@ pub static GET_LOG_OBJECT_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetLogObjectResponse",
     &[rt::m("fieldStream", &GET_LOG_OBJECT_RESPONSE_STREAM).flags(rt::EVENT_STREAM)],
 );
-/// p A stream of structured log data returned by the GetLogObject operation. This stream contains log events with their associated metadata and extracted fields. /p
+/// A stream of structured log data returned by the GetLogObject operation. This stream contains log events with their associated metadata and extracted fields.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogObjectResponseStream {
     pub fields: Option<FieldsData>,
-    /// p An internal error occurred during the streaming of log data. This exception is thrown when there's an issue with the internal streaming mechanism used by the GetLogObject operation. /p
+    /// An internal error occurred during the streaming of log data. This exception is thrown when there's an issue with the internal streaming mechanism used by the GetLogObject operation.
     pub internal_streaming_exception: Option<InternalStreamingException>,
 }
 rt::structure!(
@@ -388,9 +404,11 @@ pub static GET_LOG_OBJECT_RESPONSE_STREAM: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogRecordRequest {
-    /// p The pointer corresponding to the log event record you want to retrieve. You get this from the response of a code GetQueryResults /code operation. In that response, the value of the code @ptr /code field for a log event is the value to use as code logRecordPointer /code to retrieve that complete log event record. /p
+    /// The pointer corresponding to the log event record you want to retrieve. You get this from the response of a `GetQueryResults` operation. In that response, the value of the `@ptr` field for a log event is the value to use as `logRecordPointer` to retrieve that complete log event record.
     pub log_record_pointer: String,
-    /// p Specify code true /code to display the log event fields with all sensitive data unmasked and visible. The default is code false /code . /p p To use this operation with this parameter, you must be signed into an account with the code logs:Unmask /code permission. /p
+    /// Specify `true` to display the log event fields with all sensitive data unmasked and visible. The default is `false`.
+    ///
+    /// To use this operation with this parameter, you must be signed into an account with the `logs:Unmask` permission.
     pub unmask: Option<bool>,
 }
 rt::structure!(
@@ -405,7 +423,7 @@ pub static GET_LOG_RECORD_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogRecordResponse {
-    /// p The requested log event, as a JSON string. /p
+    /// The requested log event, as a JSON string.
     pub log_record: Option<rt::Map<String, String>>,
 }
 rt::structure!(GetLogRecordResponse, GET_LOG_RECORD_RESPONSE, 0 => log_record);
@@ -415,7 +433,7 @@ pub static GET_LOG_RECORD_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLookupTableRequest {
-    /// p The ARN of the lookup table to retrieve. /p
+    /// The ARN of the lookup table to retrieve.
     pub lookup_table_arn: String,
 }
 rt::structure!(GetLookupTableRequest, GET_LOOKUP_TABLE_REQUEST, 0 => lookup_table_arn);
@@ -425,19 +443,19 @@ pub static GET_LOOKUP_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLookupTableResponse {
-    /// p The ARN of the lookup table. /p
+    /// The ARN of the lookup table.
     pub lookup_table_arn: Option<String>,
-    /// p The name of the lookup table. /p
+    /// The name of the lookup table.
     pub lookup_table_name: Option<String>,
-    /// p The description of the lookup table. /p
+    /// The description of the lookup table.
     pub description: Option<String>,
-    /// p The full CSV content of the lookup table. /p
+    /// The full CSV content of the lookup table.
     pub table_body: Option<String>,
-    /// p The size of the lookup table in bytes. /p
+    /// The size of the lookup table in bytes.
     pub size_bytes: Option<i64>,
-    /// p The time when the lookup table was last updated, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . /p
+    /// The time when the lookup table was last updated, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`.
     pub last_updated_time: Option<i64>,
-    /// p The ARN of the KMS key used to encrypt the lookup table data, if applicable. /p
+    /// The ARN of the KMS key used to encrypt the lookup table data, if applicable.
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
@@ -459,11 +477,11 @@ pub static GET_LOOKUP_TABLE_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetQueryResultsRequest {
-    /// p The ID number of the query. /p
+    /// The ID number of the query.
     pub query_id: String,
-    /// p The token for the next set of items to return. The token expires after 1 hour. /p
+    /// The token for the next set of items to return. The token expires after 1 hour.
     pub next_token: Option<String>,
-    /// p The maximum number of log events to return in the response. The maximum is 10,000 log events per request. You can retrieve up to 100,000 log event results from a query by paginating with the code nextToken /code . /p
+    /// The maximum number of log events to return in the response. The maximum is 10,000 log events per request. You can retrieve up to 100,000 log event results from a query by paginating with the `nextToken`.
     pub max_items: Option<i32>,
 }
 rt::structure!(
@@ -480,17 +498,21 @@ pub static GET_QUERY_RESULTS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetQueryResultsResponse {
-    /// p The query language used for this query. For more information about the query languages that CloudWatch Logs supports, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL AnalyzeLogData Languages.html" Supported query languages /a . /p
+    /// The query language used for this query. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
     pub query_language: Option<QueryLanguage>,
-    /// p The log events that matched the query criteria during the most recent time it ran. /p p The code results /code value is an array of arrays. Each log event is one object in the top-level array. Each of these log event objects is an array of code field /code / code value /code pairs. /p
+    /// The log events that matched the query criteria during the most recent time it ran.
+    ///
+    /// The `results` value is an array of arrays. Each log event is one object in the top-level array. Each of these log event objects is an array of `field`/`value` pairs.
     pub results: Option<Vec<Vec<ResultField>>>,
-    /// p Includes the number of log events scanned by the query, the number of log events that matched the query criteria, and the total number of bytes in the scanned log events. These values reflect the full raw results of the query. /p
+    /// Includes the number of log events scanned by the query, the number of log events that matched the query criteria, and the total number of bytes in the scanned log events. These values reflect the full raw results of the query.
     pub statistics: Option<QueryStatistics>,
-    /// p The status of the most recent running of the query. Possible values are code Cancelled /code , code Complete /code , code Failed /code , code Running /code , code Scheduled /code , code Timeout /code , and code Unknown /code . /p p Queries time out after 60 minutes of runtime. To avoid having your queries time out, reduce the time range being searched or partition your query into a number of queries. /p
+    /// The status of the most recent running of the query. Possible values are `Cancelled`, `Complete`, `Failed`, `Running`, `Scheduled`, `Timeout`, and `Unknown`.
+    ///
+    /// Queries time out after 60 minutes of runtime. To avoid having your queries time out, reduce the time range being searched or partition your query into a number of queries.
     pub status: Option<QueryStatus>,
-    /// p If you associated an KMS key with the CloudWatch Logs Insights query results in this account, this field displays the ARN of the key that's used to encrypt the query results when a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API StartQuery.html" StartQuery /a stores them. /p
+    /// If you associated an KMS key with the CloudWatch Logs Insights query results in this account, this field displays the ARN of the key that's used to encrypt the query results when [StartQuery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html) stores them.
     pub encryption_key: Option<String>,
-    /// p If there are more log events remaining in the results, the response includes a code nextToken /code . You can use this token in a subsequent code GetQueryResults /code request to get the next set of results. You can retrieve up to 100,000 log event results from a query by paginating with this token. This is only supported for Logs Insights QL and is currently not supported for PPL and SQL query languages. /p
+    /// If there are more log events remaining in the results, the response includes a `nextToken`. You can use this token in a subsequent `GetQueryResults` request to get the next set of results. You can retrieve up to 100,000 log event results from a query by paginating with this token. This is only supported for Logs Insights QL and is currently not supported for PPL and SQL query languages.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -510,15 +532,15 @@ pub static GET_QUERY_RESULTS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetScheduledQueryHistoryRequest {
-    /// p The ARN or name of the scheduled query to retrieve history for. /p
+    /// The ARN or name of the scheduled query to retrieve history for.
     pub identifier: String,
-    /// p The start time for the history query in Unix epoch format. /p
+    /// The start time for the history query in Unix epoch format.
     pub start_time: i64,
-    /// p The end time for the history query in Unix epoch format. /p
+    /// The end time for the history query in Unix epoch format.
     pub end_time: i64,
-    /// p An array of execution statuses to filter the history results. Only executions with the specified statuses are returned. /p
+    /// An array of execution statuses to filter the history results. Only executions with the specified statuses are returned.
     pub execution_statuses: Option<Vec<ExecutionStatus>>,
-    /// p The maximum number of history records to return. Valid range is 1 to 1000. /p
+    /// The maximum number of history records to return. Valid range is 1 to 1000.
     pub max_results: Option<i32>,
     pub next_token: Option<String>,
 }
@@ -540,11 +562,11 @@ pub static GET_SCHEDULED_QUERY_HISTORY_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetScheduledQueryHistoryResponse {
-    /// p The name of the scheduled query. /p
+    /// The name of the scheduled query.
     pub name: Option<String>,
-    /// p The ARN of the scheduled query. /p
+    /// The ARN of the scheduled query.
     pub scheduled_query_arn: Option<String>,
-    /// p An array of execution history records for the scheduled query. /p
+    /// An array of execution history records for the scheduled query.
     pub trigger_history: Option<Vec<TriggerHistoryRecord>>,
     pub next_token: Option<String>,
 }
@@ -563,7 +585,7 @@ pub static GET_SCHEDULED_QUERY_HISTORY_RESPONSE: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetScheduledQueryRequest {
-    /// p The ARN or name of the scheduled query to retrieve. /p
+    /// The ARN or name of the scheduled query to retrieve.
     pub identifier: String,
 }
 rt::structure!(GetScheduledQueryRequest, GET_SCHEDULED_QUERY_REQUEST, 0 => identifier);
@@ -573,45 +595,45 @@ pub static GET_SCHEDULED_QUERY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetScheduledQueryResponse {
-    /// p The ARN of the scheduled query. /p
+    /// The ARN of the scheduled query.
     pub scheduled_query_arn: Option<String>,
-    /// p The name of the scheduled query. /p
+    /// The name of the scheduled query.
     pub name: Option<String>,
-    /// p The description of the scheduled query. /p
+    /// The description of the scheduled query.
     pub description: Option<String>,
-    /// p The query language used by the scheduled query. /p
+    /// The query language used by the scheduled query.
     pub query_language: Option<QueryLanguage>,
-    /// p The query string executed by the scheduled query. /p
+    /// The query string executed by the scheduled query.
     pub query_string: Option<String>,
-    /// p The log groups queried by the scheduled query. /p
+    /// The log groups queried by the scheduled query.
     pub log_group_identifiers: Option<Vec<String>>,
-    /// p The cron expression that defines when the scheduled query runs. /p
+    /// The cron expression that defines when the scheduled query runs.
     pub schedule_expression: Option<String>,
-    /// p The timezone used for evaluating the schedule expression. /p
+    /// The timezone used for evaluating the schedule expression.
     pub timezone: Option<String>,
-    /// p The time offset in seconds that defines the lookback period for the query. /p
+    /// The time offset in seconds that defines the lookback period for the query.
     pub start_time_offset: Option<i64>,
-    /// p The time offset in seconds that defines the end of the lookback period for the query. /p
+    /// The time offset in seconds that defines the end of the lookback period for the query.
     pub end_time_offset: Option<i64>,
-    /// p Configuration for where query results are delivered. /p
+    /// Configuration for where query results are delivered.
     pub destination_configuration: Option<DestinationConfiguration>,
-    /// p The current state of the scheduled query. /p
+    /// The current state of the scheduled query.
     pub state: Option<ScheduledQueryState>,
-    /// p The schedule type of the scheduled query. Valid values are code CUSTOMER MANAGED /code and code AWS MANAGED /code . /p
+    /// The schedule type of the scheduled query. Valid values are `CUSTOMER_MANAGED` and `AWS_MANAGED`.
     pub schedule_type: Option<ScheduleType>,
-    /// p The timestamp when the scheduled query was last executed. /p
+    /// The timestamp when the scheduled query was last executed.
     pub last_triggered_time: Option<i64>,
-    /// p The status of the most recent execution of the scheduled query. /p
+    /// The status of the most recent execution of the scheduled query.
     pub last_execution_status: Option<ExecutionStatus>,
-    /// p The start time for the scheduled query in Unix epoch format. /p
+    /// The start time for the scheduled query in Unix epoch format.
     pub schedule_start_time: Option<i64>,
-    /// p The end time for the scheduled query in Unix epoch format. /p
+    /// The end time for the scheduled query in Unix epoch format.
     pub schedule_end_time: Option<i64>,
-    /// p The ARN of the IAM role used to execute the query and deliver results. /p
+    /// The ARN of the IAM role used to execute the query and deliver results.
     pub execution_role_arn: Option<String>,
-    /// p The timestamp when the scheduled query was created. /p
+    /// The timestamp when the scheduled query was created.
     pub creation_time: Option<i64>,
-    /// p The timestamp when the scheduled query was last updated. /p
+    /// The timestamp when the scheduled query was last updated.
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
@@ -657,9 +679,9 @@ pub static GET_STORAGE_TIER_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetStorageTierPolicyResponse {
-    /// p The current storage tier for the account. /p
+    /// The current storage tier for the account.
     pub storage_tier: Option<StorageTier>,
-    /// p The time when the storage tier policy was last updated, expressed as the number of milliseconds after code January 1, 1970 00:00:00 UTC /code . /p
+    /// The time when the storage tier policy was last updated, expressed as the number of milliseconds after `January 1, 1970 00:00:00 UTC`.
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
@@ -672,7 +694,7 @@ pub static GET_STORAGE_TIER_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransformerRequest {
-    /// p Specify either the name or ARN of the log group to return transformer information for. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN. /p
+    /// Specify either the name or ARN of the log group to return transformer information for. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN.
     pub log_group_identifier: String,
 }
 rt::structure!(
@@ -684,13 +706,13 @@ pub static GET_TRANSFORMER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransformerResponse {
-    /// p The ARN of the log group that you specified in your request. /p
+    /// The ARN of the log group that you specified in your request.
     pub log_group_identifier: Option<String>,
-    /// p The creation time of the transformer, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC. /p
+    /// The creation time of the transformer, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
     pub creation_time: Option<i64>,
-    /// p The date and time when this transformer was most recently modified, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC. /p
+    /// The date and time when this transformer was most recently modified, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
     pub last_modified_time: Option<i64>,
-    /// p This sructure contains the configuration of the requested transformer. /p
+    /// This sructure contains the configuration of the requested transformer.
     pub transformer_config: Option<Vec<Processor>>,
 }
 rt::structure!(
@@ -706,12 +728,14 @@ pub static GET_TRANSFORMER_RESPONSE: rt::Schema = rt::Schema::structure(
         rt::m("transformerConfig", &PROCESSORS),
     ],
 );
-/// p This processor uses pattern matching to parse and structure unstructured data. This processor can also extract fields from log messages. /p p For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Configurable.html#CloudWatch-Logs-Transformation-Grok" grok /a in the i CloudWatch Logs User Guide /i . /p
+/// This processor uses pattern matching to parse and structure unstructured data. This processor can also extract fields from log messages.
+///
+/// For more information about this processor including examples, see [grok](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Configurable.html#CloudWatch-Logs-Transformation-Grok) in the *CloudWatch Logs User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct Grok {
-    /// p The path to the field in the log event that you want to parse. If you omit this value, the whole log message is parsed. /p
+    /// The path to the field in the log event that you want to parse. If you omit this value, the whole log message is parsed.
     pub source: Option<String>,
-    /// p The grok pattern to match against the log event. For a list of supported grok patterns, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Configurable.html#CloudWatch-Logs-Transformation-Grok" Supported grok patterns /a . /p
+    /// The grok pattern to match against the log event. For a list of supported grok patterns, see [Supported grok patterns](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Configurable.html#CloudWatch-Logs-Transformation-Grok).
     pub match_: String,
 }
 rt::structure!(Grok, GROK, 0 => source, 1 => match_);
@@ -719,12 +743,12 @@ pub static GROK: rt::Schema = rt::Schema::structure(
     "Grok",
     &[rt::m("source", &rt::STRING), rt::m("match", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p A key-value pair that identifies how log groups are grouped in aggregate summaries. /p
+/// A key-value pair that identifies how log groups are grouped in aggregate summaries.
 #[derive(Clone, Default, PartialEq)]
 pub struct GroupingIdentifier {
-    /// p The key that identifies the grouping characteristic. The format of the key uses dot notation. Examples are, code dataSource.Name /code , code dataSource.Type /code , and code dataSource.Format /code . /p
+    /// The key that identifies the grouping characteristic. The format of the key uses dot notation. Examples are, `dataSource.Name`, `dataSource.Type`, and `dataSource.Format`.
     pub key: Option<String>,
-    /// p The value associated with the grouping characteristic. Examples are code amazon vpc /code , code flow /code , and code OCSF /code . /p
+    /// The value associated with the grouping characteristic. Examples are `amazon_vpc`, `flow`, and `OCSF`.
     pub value: Option<String>,
 }
 rt::structure!(GroupingIdentifier, GROUPING_IDENTIFIER, 0 => key, 1 => value);

@@ -3,26 +3,26 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p An import job to move data from CloudTrail Event Data Store to CloudWatch. /p
+/// An import job to move data from CloudTrail Event Data Store to CloudWatch.
 #[derive(Clone, Default, PartialEq)]
 pub struct Import {
-    /// p The unique identifier of the import task. /p
+    /// The unique identifier of the import task.
     pub import_id: Option<String>,
-    /// p The ARN of the CloudTrail Lake Event Data Store being imported from. /p
+    /// The ARN of the CloudTrail Lake Event Data Store being imported from.
     pub import_source_arn: Option<String>,
-    /// p The current status of the import task. Valid values are IN PROGRESS, CANCELLED, COMPLETED and FAILED. /p
+    /// The current status of the import task. Valid values are IN\_PROGRESS, CANCELLED, COMPLETED and FAILED.
     pub import_status: Option<ImportStatus>,
-    /// p The ARN of the managed CloudWatch Logs log group where the events are being imported to. /p
+    /// The ARN of the managed CloudWatch Logs log group where the events are being imported to.
     pub import_destination_arn: Option<String>,
-    /// p Statistics about the import progress /p
+    /// Statistics about the import progress
     pub import_statistics: Option<ImportStatistics>,
-    /// p The filter criteria used for this import task. /p
+    /// The filter criteria used for this import task.
     pub import_filter: Option<ImportFilter>,
-    /// p The timestamp when the import task was created, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC. /p
+    /// The timestamp when the import task was created, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
     pub creation_time: Option<i64>,
-    /// p The timestamp when the import task was last updated, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC. /p
+    /// The timestamp when the import task was last updated, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
     pub last_updated_time: Option<i64>,
-    /// p Error message related to any failed imports /p
+    /// Error message related to any failed imports
     pub error_message: Option<String>,
 }
 rt::structure!(
@@ -44,14 +44,14 @@ pub static IMPORT: rt::Schema = rt::Schema::structure(
         rt::m("errorMessage", &rt::STRING),
     ],
 );
-/// p A collection of events being imported to CloudWatch /p
+/// A collection of events being imported to CloudWatch
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportBatch {
-    /// p The unique identifier of the import batch. /p
+    /// The unique identifier of the import batch.
     pub batch_id: String,
-    /// p The current status of the import batch. Valid values are IN PROGRESS, CANCELLED, COMPLETED and FAILED. /p
+    /// The current status of the import batch. Valid values are IN\_PROGRESS, CANCELLED, COMPLETED and FAILED.
     pub status: ImportStatus,
-    /// p The error message if the batch failed to import. Only present when status is FAILED. /p
+    /// The error message if the batch failed to import. Only present when status is FAILED.
     pub error_message: Option<String>,
 }
 rt::structure!(
@@ -69,12 +69,12 @@ pub static IMPORT_BATCH_LIST: rt::Schema = rt::Schema::list(
     "ImportBatchList",
     &[rt::m("member", &IMPORT_BATCH)],
 );
-/// p The filter criteria used for import tasks /p
+/// The filter criteria used for import tasks
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportFilter {
-    /// p The start of the time range for events to import, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC. /p
+    /// The start of the time range for events to import, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
     pub start_event_time: Option<i64>,
-    /// p The end of the time range for events to import, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC. /p
+    /// The end of the time range for events to import, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
     pub end_event_time: Option<i64>,
 }
 rt::structure!(ImportFilter, IMPORT_FILTER, 0 => start_event_time, 1 => end_event_time);
@@ -86,10 +86,10 @@ pub static IMPORT_LIST: rt::Schema = rt::Schema::list(
     "ImportList",
     &[rt::m("member", &IMPORT)],
 );
-/// p Statistics about the import progress /p
+/// Statistics about the import progress
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportStatistics {
-    /// p The total number of bytes that have been imported to the managed log group. /p
+    /// The total number of bytes that have been imported to the managed log group.
     pub bytes_imported: Option<i64>,
 }
 rt::structure!(ImportStatistics, IMPORT_STATISTICS, 0 => bytes_imported);
@@ -117,18 +117,18 @@ pub static INDEX_POLICIES: rt::Schema = rt::Schema::list(
     "IndexPolicies",
     &[rt::m("member", &INDEX_POLICY)],
 );
-/// p This structure contains information about one field index policy in this account. /p
+/// This structure contains information about one field index policy in this account.
 #[derive(Clone, Default, PartialEq)]
 pub struct IndexPolicy {
-    /// p The ARN of the log group that this index policy applies to. /p
+    /// The ARN of the log group that this index policy applies to.
     pub log_group_identifier: Option<String>,
-    /// p The date and time that this index policy was most recently updated. /p
+    /// The date and time that this index policy was most recently updated.
     pub last_update_time: Option<i64>,
-    /// p The policy document for this index policy, in JSON format. /p
+    /// The policy document for this index policy, in JSON format.
     pub policy_document: Option<String>,
-    /// p The name of this policy. Responses about log group-level field index policies don't have this field, because those policies don't have names. /p
+    /// The name of this policy. Responses about log group-level field index policies don't have this field, because those policies don't have names.
     pub policy_name: Option<String>,
-    /// p This field indicates whether this is an account-level index policy or an index policy that applies only to a single log group. /p
+    /// This field indicates whether this is an account-level index policy or an index policy that applies only to a single log group.
     pub source: Option<IndexSource>,
 }
 rt::structure!(
@@ -158,12 +158,12 @@ pub static INHERITED_PROPERTIES: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum InheritedProperty { AccountDataProtection = "ACCOUNT_DATA_PROTECTION" }
 }
-/// p Represents a log event, which is a record of activity that was recorded by the application or resource being monitored. /p
+/// Represents a log event, which is a record of activity that was recorded by the application or resource being monitored.
 #[derive(Clone, Default, PartialEq)]
 pub struct InputLogEvent {
-    /// p The time the event occurred, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . /p
+    /// The time the event occurred, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`.
     pub timestamp: i64,
-    /// p The raw event message. Each log event can be no larger than 1 MB. /p
+    /// The raw event message. Each log event can be no larger than 1 MB.
     pub message: String,
 }
 rt::structure!(InputLogEvent, INPUT_LOG_EVENT, 0 => timestamp, 1 => message);
@@ -182,11 +182,13 @@ pub static INPUT_LOG_STREAM_NAMES: rt::Schema = rt::Schema::list(
     "InputLogStreamNames",
     &[rt::m("member", &rt::STRING)],
 );
-/// p This structure contains information about the integration configuration. For an integration with OpenSearch Service, this includes information about OpenSearch Service resources such as the collection, the workspace, and policies. /p p This structure is returned by a a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API GetIntegration.html" GetIntegration /a operation. /p
+/// This structure contains information about the integration configuration. For an integration with OpenSearch Service, this includes information about OpenSearch Service resources such as the collection, the workspace, and policies.
+///
+/// This structure is returned by a [GetIntegration](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetIntegration.html) operation.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub enum IntegrationDetails {
-    /// p This structure contains complete information about one integration between CloudWatch Logs and OpenSearch Service. /p
+    /// This structure contains complete information about one integration between CloudWatch Logs and OpenSearch Service.
     OpenSearchIntegrationDetails(Box<OpenSearchIntegrationDetails>),
     /// A variant this version of the model does not know.
     #[default]
@@ -205,14 +207,14 @@ pub static INTEGRATION_SUMMARIES: rt::Schema = rt::Schema::list(
     "IntegrationSummaries",
     &[rt::m("member", &INTEGRATION_SUMMARY)],
 );
-/// p This structure contains information about one CloudWatch Logs integration. This structure is returned by a a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API ListIntegrations.html" ListIntegrations /a operation. /p
+/// This structure contains information about one CloudWatch Logs integration. This structure is returned by a [ListIntegrations](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListIntegrations.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct IntegrationSummary {
-    /// p The name of this integration. /p
+    /// The name of this integration.
     pub integration_name: Option<String>,
-    /// p The type of integration. Integrations with OpenSearch Service have the type code OPENSEARCH /code . /p
+    /// The type of integration. Integrations with OpenSearch Service have the type `OPENSEARCH`.
     pub integration_type: Option<IntegrationType>,
-    /// p The current status of this integration. /p
+    /// The current status of this integration.
     pub integration_status: Option<IntegrationStatus>,
 }
 rt::structure!(
@@ -230,7 +232,7 @@ pub static INTEGRATION_SUMMARY: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum IntegrationType { Opensearch = "OPENSEARCH" }
 }
-/// p An internal server error occurred while processing the request. This exception is returned when the service encounters an unexpected condition that prevents it from fulfilling the request. /p
+/// An internal server error occurred while processing the request. This exception is returned when the service encounters an unexpected condition that prevents it from fulfilling the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct InternalServerException {}
 rt::structure!(InternalServerException, INTERNAL_SERVER_EXCEPTION);
@@ -239,7 +241,7 @@ pub static INTERNAL_SERVER_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(0u16, true));
-/// p An internal error occurred during the streaming of log data. This exception is thrown when there's an issue with the internal streaming mechanism used by the GetLogObject operation. /p
+/// An internal error occurred during the streaming of log data. This exception is thrown when there's an issue with the internal streaming mechanism used by the GetLogObject operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct InternalStreamingException {
     pub message: Option<String>,
@@ -250,7 +252,7 @@ pub static INTERNAL_STREAMING_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The operation is not valid on the specified resource. /p
+/// The operation is not valid on the specified resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidOperationException {}
 rt::structure!(InvalidOperationException, INVALID_OPERATION_EXCEPTION);
@@ -259,7 +261,7 @@ pub static INVALID_OPERATION_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p A parameter is specified incorrectly. /p
+/// A parameter is specified incorrectly.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidParameterException {}
 rt::structure!(InvalidParameterException, INVALID_PARAMETER_EXCEPTION);
@@ -268,7 +270,9 @@ pub static INVALID_PARAMETER_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The sequence token is not valid. You can get the correct sequence token in the code expectedSequenceToken /code field in the code InvalidSequenceTokenException /code message. /p important p code PutLogEvents /code actions are now always accepted and never return code InvalidSequenceTokenException /code regardless of receiving an invalid sequence token. /p /important
+/// The sequence token is not valid. You can get the correct sequence token in the `expectedSequenceToken` field in the `InvalidSequenceTokenException` message.
+///
+/// **Important:** `PutLogEvents` actions are now always accepted and never return `InvalidSequenceTokenException` regardless of receiving an invalid sequence token.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidSequenceTokenException {
     pub expected_sequence_token: Option<String>,

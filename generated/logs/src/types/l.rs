@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p You have reached the maximum number of resources that can be created. /p
+/// You have reached the maximum number of resources that can be created.
 #[derive(Clone, Default, PartialEq)]
 pub struct LimitExceededException {}
 rt::structure!(LimitExceededException, LIMIT_EXCEEDED_EXCEPTION);
@@ -19,20 +19,30 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAggregateLogGroupSummariesRequest {
-    /// p When code includeLinkedAccounts /code is set to code true /code , use this parameter to specify the list of accounts to search. You can specify as many as 20 account IDs in the array. /p
+    /// When `includeLinkedAccounts` is set to `true`, use this parameter to specify the list of accounts to search. You can specify as many as 20 account IDs in the array.
     pub account_identifiers: Option<Vec<String>>,
-    /// p If you are using a monitoring account, set this to code true /code to have the operation return log groups in the accounts listed in code accountIdentifiers /code . /p p If this parameter is set to code true /code and code accountIdentifiers /code contains a null value, the operation returns all log groups in the monitoring account and all log groups in all source accounts that are linked to the monitoring account. /p p The default for this parameter is code false /code . /p
+    /// If you are using a monitoring account, set this to `true` to have the operation return log groups in the accounts listed in `accountIdentifiers`.
+    ///
+    /// If this parameter is set to `true` and `accountIdentifiers` contains a null value, the operation returns all log groups in the monitoring account and all log groups in all source accounts that are linked to the monitoring account.
+    ///
+    /// The default for this parameter is `false`.
     pub include_linked_accounts: Option<bool>,
-    /// p Filters the results by log group class to include only log groups of the specified class. /p
+    /// Filters the results by log group class to include only log groups of the specified class.
     pub log_group_class: Option<LogGroupClass>,
-    /// p Use this parameter to limit the returned log groups to only those with names that match the pattern that you specify. This parameter is a regular expression that can match prefixes and substrings, and supports wildcard matching and matching multiple patterns, as in the following examples. /p ul li p Use code ^ /code to match log group names by prefix. /p /li li p For a substring match, specify the string to match. All matches are case sensitive /p /li li p To match multiple patterns, separate them with a code | /code as in the example code ^/aws/lambda|discovery /code /p /li /ul p You can specify as many as five different regular expression patterns in this field, each of which must be between 3 and 24 characters. You can include the code ^ /code symbol as many as five times, and include the code | /code symbol as many as four times. /p
+    /// Use this parameter to limit the returned log groups to only those with names that match the pattern that you specify. This parameter is a regular expression that can match prefixes and substrings, and supports wildcard matching and matching multiple patterns, as in the following examples.
+    ///
+    /// - Use `^` to match log group names by prefix.
+    /// - For a substring match, specify the string to match. All matches are case sensitive
+    /// - To match multiple patterns, separate them with a `|` as in the example `^/aws/lambda|discovery`
+    ///
+    /// You can specify as many as five different regular expression patterns in this field, each of which must be between 3 and 24 characters. You can include the `^` symbol as many as five times, and include the `|` symbol as many as four times.
     pub log_group_name_pattern: Option<String>,
-    /// p Filters the results by data source characteristics to include only log groups associated with the specified data sources. /p
+    /// Filters the results by data source characteristics to include only log groups associated with the specified data sources.
     pub data_sources: Option<Vec<DataSourceFilter>>,
-    /// p Specifies how to group the log groups in the summary. /p
+    /// Specifies how to group the log groups in the summary.
     pub group_by: ListAggregateLogGroupSummariesGroupBy,
     pub next_token: Option<String>,
-    /// p The maximum number of aggregated summaries to return. If you omit this parameter, the default is up to 50 aggregated summaries. /p
+    /// The maximum number of aggregated summaries to return. If you omit this parameter, the default is up to 50 aggregated summaries.
     pub limit: Option<i32>,
 }
 rt::structure!(
@@ -55,7 +65,7 @@ pub static LIST_AGGREGATE_LOG_GROUP_SUMMARIES_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAggregateLogGroupSummariesResponse {
-    /// p The list of aggregate log group summaries grouped by the specified data source characteristics. /p
+    /// The list of aggregate log group summaries grouped by the specified data source characteristics.
     pub aggregate_log_group_summaries: Option<Vec<AggregateLogGroupSummary>>,
     pub next_token: Option<String>,
 }
@@ -72,11 +82,11 @@ pub static LIST_AGGREGATE_LOG_GROUP_SUMMARIES_RESPONSE: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAnomaliesRequest {
-    /// p Use this to optionally limit the results to only the anomalies found by a certain anomaly detector. /p
+    /// Use this to optionally limit the results to only the anomalies found by a certain anomaly detector.
     pub anomaly_detector_arn: Option<String>,
-    /// p You can specify this parameter if you want to the operation to return only anomalies that are currently either suppressed or unsuppressed. /p
+    /// You can specify this parameter if you want to the operation to return only anomalies that are currently either suppressed or unsuppressed.
     pub suppression_state: Option<SuppressionState>,
-    /// p The maximum number of items to return. If you don't specify a value, the default maximum value of 50 items is used. /p
+    /// The maximum number of items to return. If you don't specify a value, the default maximum value of 50 items is used.
     pub limit: Option<i32>,
     pub next_token: Option<String>,
 }
@@ -95,7 +105,7 @@ pub static LIST_ANOMALIES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAnomaliesResponse {
-    /// p An array of structures, where each structure contains information about one anomaly that a log anomaly detector has found. /p
+    /// An array of structures, where each structure contains information about one anomaly that a log anomaly detector has found.
     pub anomalies: Option<Vec<Anomaly>>,
     pub next_token: Option<String>,
 }
@@ -108,11 +118,11 @@ pub static LIST_ANOMALIES_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListIntegrationsRequest {
-    /// p To limit the results to integrations that start with a certain name prefix, specify that name prefix here. /p
+    /// To limit the results to integrations that start with a certain name prefix, specify that name prefix here.
     pub integration_name_prefix: Option<String>,
-    /// p To limit the results to integrations of a certain type, specify that type here. /p
+    /// To limit the results to integrations of a certain type, specify that type here.
     pub integration_type: Option<IntegrationType>,
-    /// p To limit the results to integrations with a certain status, specify that status here. /p
+    /// To limit the results to integrations with a certain status, specify that status here.
     pub integration_status: Option<IntegrationStatus>,
 }
 rt::structure!(
@@ -129,7 +139,7 @@ pub static LIST_INTEGRATIONS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListIntegrationsResponse {
-    /// p An array, where each object in the array contains information about one CloudWatch Logs integration in this account. /p
+    /// An array, where each object in the array contains information about one CloudWatch Logs integration in this account.
     pub integration_summaries: Option<Vec<IntegrationSummary>>,
 }
 rt::structure!(
@@ -141,9 +151,9 @@ pub static LIST_INTEGRATIONS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLogAnomalyDetectorsRequest {
-    /// p Use this to optionally filter the results to only include anomaly detectors that are associated with the specified log group. /p
+    /// Use this to optionally filter the results to only include anomaly detectors that are associated with the specified log group.
     pub filter_log_group_arn: Option<String>,
-    /// p The maximum number of items to return. If you don't specify a value, the default maximum value of 50 items is used. /p
+    /// The maximum number of items to return. If you don't specify a value, the default maximum value of 50 items is used.
     pub limit: Option<i32>,
     pub next_token: Option<String>,
 }
@@ -161,7 +171,7 @@ pub static LIST_LOG_ANOMALY_DETECTORS_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLogAnomalyDetectorsResponse {
-    /// p An array of structures, where each structure in the array contains information about one anomaly detector. /p
+    /// An array of structures, where each structure in the array contains information about one anomaly detector.
     pub anomaly_detectors: Option<Vec<AnomalyDetector>>,
     pub next_token: Option<String>,
 }
@@ -175,10 +185,10 @@ pub static LIST_LOG_ANOMALY_DETECTORS_RESPONSE: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLogGroupsForQueryRequest {
-    /// p The ID of the query to use. This query ID is from the response to your a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API StartQuery.html" StartQuery /a operation. /p
+    /// The ID of the query to use. This query ID is from the response to your [StartQuery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html) operation.
     pub query_id: String,
     pub next_token: Option<String>,
-    /// p Limits the number of returned log groups to the specified number. /p
+    /// Limits the number of returned log groups to the specified number.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -195,7 +205,7 @@ pub static LIST_LOG_GROUPS_FOR_QUERY_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLogGroupsForQueryResponse {
-    /// p An array of the names and ARNs of the log groups that were processed in the query. /p
+    /// An array of the names and ARNs of the log groups that were processed in the query.
     pub log_group_identifiers: Option<Vec<String>>,
     pub next_token: Option<String>,
 }
@@ -212,22 +222,32 @@ pub static LIST_LOG_GROUPS_FOR_QUERY_RESPONSE: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLogGroupsRequest {
-    /// p Use this parameter to limit the returned log groups to only those with names that match the pattern that you specify. This parameter is a regular expression that can match prefixes and substrings, and supports wildcard matching and matching multiple patterns, as in the following examples. /p ul li p Use code ^ /code to match log group names by prefix. /p /li li p For a substring match, specify the string to match. All matches are case sensitive /p /li li p To match multiple patterns, separate them with a code | /code as in the example code ^/aws/lambda|discovery /code /p /li /ul p You can specify as many as five different regular expression patterns in this field, each of which must be between 3 and 24 characters. You can include the code ^ /code symbol as many as five times, and include the code | /code symbol as many as four times. /p
+    /// Use this parameter to limit the returned log groups to only those with names that match the pattern that you specify. This parameter is a regular expression that can match prefixes and substrings, and supports wildcard matching and matching multiple patterns, as in the following examples.
+    ///
+    /// - Use `^` to match log group names by prefix.
+    /// - For a substring match, specify the string to match. All matches are case sensitive
+    /// - To match multiple patterns, separate them with a `|` as in the example `^/aws/lambda|discovery`
+    ///
+    /// You can specify as many as five different regular expression patterns in this field, each of which must be between 3 and 24 characters. You can include the `^` symbol as many as five times, and include the `|` symbol as many as four times.
     pub log_group_name_pattern: Option<String>,
-    /// p Use this parameter to limit the results to only those log groups in the specified log group class. If you omit this parameter, log groups of all classes can be returned. /p
+    /// Use this parameter to limit the results to only those log groups in the specified log group class. If you omit this parameter, log groups of all classes can be returned.
     pub log_group_class: Option<LogGroupClass>,
-    /// p If you are using a monitoring account, set this to code true /code to have the operation return log groups in the accounts listed in code accountIdentifiers /code . /p p If this parameter is set to code true /code and code accountIdentifiers /code contains a null value, the operation returns all log groups in the monitoring account and all log groups in all source accounts that are linked to the monitoring account. /p p The default for this parameter is code false /code . /p
+    /// If you are using a monitoring account, set this to `true` to have the operation return log groups in the accounts listed in `accountIdentifiers`.
+    ///
+    /// If this parameter is set to `true` and `accountIdentifiers` contains a null value, the operation returns all log groups in the monitoring account and all log groups in all source accounts that are linked to the monitoring account.
+    ///
+    /// The default for this parameter is `false`.
     pub include_linked_accounts: Option<bool>,
-    /// p When code includeLinkedAccounts /code is set to code true /code , use this parameter to specify the list of accounts to search. You can specify as many as 20 account IDs in the array. /p
+    /// When `includeLinkedAccounts` is set to `true`, use this parameter to specify the list of accounts to search. You can specify as many as 20 account IDs in the array.
     pub account_identifiers: Option<Vec<String>>,
     pub next_token: Option<String>,
-    /// p The maximum number of log groups to return. If you omit this parameter, the default is up to 50 log groups. /p
+    /// The maximum number of log groups to return. If you omit this parameter, the default is up to 50 log groups.
     pub limit: Option<i32>,
-    /// p An array of data source filters to filter log groups by their associated data sources. You can filter by data source name, type, or both. Multiple filters within the same dimension are combined with OR logic, while filters across different dimensions are combined with AND logic. /p
+    /// An array of data source filters to filter log groups by their associated data sources. You can filter by data source name, type, or both. Multiple filters within the same dimension are combined with OR logic, while filters across different dimensions are combined with AND logic.
     pub data_sources: Option<Vec<DataSourceFilter>>,
-    /// p An array of field index names to filter log groups that have specific field indexes. Only log groups containing all specified field indexes are returned. You can specify 1 to 20 field index names, each with 1 to 512 characters. /p
+    /// An array of field index names to filter log groups that have specific field indexes. Only log groups containing all specified field indexes are returned. You can specify 1 to 20 field index names, each with 1 to 512 characters.
     pub field_index_names: Option<Vec<String>>,
-    /// p An array of tag filters to return only log groups that have specific tags. Multiple filters are combined with AND logic. /p
+    /// An array of tag filters to return only log groups that have specific tags. Multiple filters are combined with AND logic.
     pub log_group_tags: Option<Vec<TagFilter>>,
 }
 rt::structure!(
@@ -252,7 +272,7 @@ pub static LIST_LOG_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLogGroupsResponse {
-    /// p An array of structures, where each structure contains the information about one log group. /p
+    /// An array of structures, where each structure contains the information about one log group.
     pub log_groups: Option<Vec<LogGroupSummary>>,
     pub next_token: Option<String>,
 }
@@ -265,12 +285,12 @@ pub static LIST_LOG_GROUPS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListScheduledQueriesRequest {
-    /// p The maximum number of scheduled queries to return. Valid range is 1 to 1000. /p
+    /// The maximum number of scheduled queries to return. Valid range is 1 to 1000.
     pub max_results: Option<i32>,
     pub next_token: Option<String>,
-    /// p Filter scheduled queries by state. Valid values are code ENABLED /code and code DISABLED /code . If not specified, all scheduled queries are returned. /p
+    /// Filter scheduled queries by state. Valid values are `ENABLED` and `DISABLED`. If not specified, all scheduled queries are returned.
     pub state: Option<ScheduledQueryState>,
-    /// p Filter scheduled queries by schedule type. Valid values are code CUSTOMER MANAGED /code and code AWS MANAGED /code . If not specified, scheduled queries of all schedule types are returned. /p
+    /// Filter scheduled queries by schedule type. Valid values are `CUSTOMER_MANAGED` and `AWS_MANAGED`. If not specified, scheduled queries of all schedule types are returned.
     pub schedule_type: Option<ScheduleType>,
 }
 rt::structure!(
@@ -289,7 +309,7 @@ pub static LIST_SCHEDULED_QUERIES_REQUEST: rt::Schema = rt::Schema::structure(
 #[derive(Clone, Default, PartialEq)]
 pub struct ListScheduledQueriesResponse {
     pub next_token: Option<String>,
-    /// p An array of scheduled query summary information. /p
+    /// An array of scheduled query summary information.
     pub scheduled_queries: Option<Vec<ScheduledQuerySummary>>,
 }
 rt::structure!(
@@ -305,9 +325,9 @@ pub static LIST_SCHEDULED_QUERIES_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSourcesForS3TableIntegrationRequest {
-    /// p The Amazon Resource Name (ARN) of the S3 Table Integration to list associations for. /p
+    /// The Amazon Resource Name (ARN) of the S3 Table Integration to list associations for.
     pub integration_arn: String,
-    /// p The maximum number of associations to return in a single call. Valid range is 1 to 100. /p
+    /// The maximum number of associations to return in a single call. Valid range is 1 to 100.
     pub max_results: Option<i32>,
     pub next_token: Option<String>,
 }
@@ -326,7 +346,7 @@ pub static LIST_SOURCES_FOR_S3_TABLE_INTEGRATION_REQUEST: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSourcesForS3TableIntegrationResponse {
-    /// p The list of data source associations for the specified S3 Table Integration. /p
+    /// The list of data source associations for the specified S3 Table Integration.
     pub sources: Option<Vec<S3TableIntegrationSource>>,
     pub next_token: Option<String>,
 }
@@ -340,13 +360,13 @@ pub static LIST_SOURCES_FOR_S3_TABLE_INTEGRATION_RESPONSE: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSyslogConfigurationsRequest {
-    /// p The name or ARN of the log group to filter syslog configurations for. /p
+    /// The name or ARN of the log group to filter syslog configurations for.
     pub log_group_identifier: Option<String>,
-    /// p The ID of the VPC endpoint to filter syslog configurations for. /p
+    /// The ID of the VPC endpoint to filter syslog configurations for.
     pub vpc_endpoint_id: Option<String>,
-    /// p The token for the next set of items to return. You received this token from a previous call. /p
+    /// The token for the next set of items to return. You received this token from a previous call.
     pub next_token: Option<String>,
-    /// p The maximum number of syslog configurations to return in the response. /p
+    /// The maximum number of syslog configurations to return in the response.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -364,9 +384,9 @@ pub static LIST_SYSLOG_CONFIGURATIONS_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSyslogConfigurationsResponse {
-    /// p The list of syslog configurations. /p
+    /// The list of syslog configurations.
     pub syslog_configurations: Option<Vec<SyslogConfiguration>>,
-    /// p The token for the next set of items to return. The token expires after 24 hours. /p
+    /// The token for the next set of items to return. The token expires after 24 hours.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -382,7 +402,13 @@ pub static LIST_SYSLOG_CONFIGURATIONS_RESPONSE: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceRequest {
-    /// p The ARN of the resource that you want to view tags for. /p p The ARN format of a log group is code arn:aws:logs: i Region /i : i account-id /i :log-group: i log-group-name /i /code /p p The ARN format of a destination is code arn:aws:logs: i Region /i : i account-id /i :destination: i destination-name /i /code /p p For more information about ARN format, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html" CloudWatch Logs resources and operations /a . /p
+    /// The ARN of the resource that you want to view tags for.
+    ///
+    /// The ARN format of a log group is `arn:aws:logs:Region:account-id:log-group:log-group-name`
+    ///
+    /// The ARN format of a destination is `arn:aws:logs:Region:account-id:destination:destination-name`
+    ///
+    /// For more information about ARN format, see [CloudWatch Logs resources and operations](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html).
     pub resource_arn: String,
 }
 rt::structure!(
@@ -394,7 +420,7 @@ pub static LIST_TAGS_FOR_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceResponse {
-    /// p The list of tags associated with the requested resource.&gt; /p
+    /// The list of tags associated with the requested resource.\>
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(ListTagsForResourceResponse, LIST_TAGS_FOR_RESOURCE_RESPONSE, 0 => tags);
@@ -405,7 +431,7 @@ pub static LIST_TAGS_FOR_RESOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
 /// **Deprecated**: Please use the generic tagging API model ListTagsForResourceRequest and ListTagsForResourceResponse
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsLogGroupRequest {
-    /// p The name of the log group. /p
+    /// The name of the log group.
     pub log_group_name: String,
 }
 rt::structure!(
@@ -419,7 +445,7 @@ pub static LIST_TAGS_LOG_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
 /// **Deprecated**: Please use the generic tagging API model ListTagsForResourceRequest and ListTagsForResourceResponse
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsLogGroupResponse {
-    /// p The tags for the log group. /p
+    /// The tags for the log group.
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(ListTagsLogGroupResponse, LIST_TAGS_LOG_GROUP_RESPONSE, 0 => tags);
@@ -428,20 +454,24 @@ pub static LIST_TAGS_LOG_GROUP_RESPONSE: rt::Schema = rt::Schema::structure(
         &[rt::m("tags", &TAGS)],
     )
     .flags(rt::SHAPE_DEPRECATED);
-/// p This processor takes a list of objects that contain key fields, and converts them into a map of target keys. /p p For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-listToMap" listToMap /a in the i CloudWatch Logs User Guide /i . /p
+/// This processor takes a list of objects that contain key fields, and converts them into a map of target keys.
+///
+/// For more information about this processor including examples, see [listToMap](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-listToMap) in the *CloudWatch Logs User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListToMap {
-    /// p The key in the log event that has a list of objects that will be converted to a map. /p
+    /// The key in the log event that has a list of objects that will be converted to a map.
     pub source: String,
-    /// p The key of the field to be extracted as keys in the generated map /p
+    /// The key of the field to be extracted as keys in the generated map
     pub key: String,
-    /// p If this is specified, the values that you specify in this parameter will be extracted from the code source /code objects and put into the values of the generated map. Otherwise, original objects in the source list will be put into the values of the generated map. /p
+    /// If this is specified, the values that you specify in this parameter will be extracted from the `source` objects and put into the values of the generated map. Otherwise, original objects in the source list will be put into the values of the generated map.
     pub value_key: Option<String>,
-    /// p The key of the field that will hold the generated map /p
+    /// The key of the field that will hold the generated map
     pub target: Option<String>,
-    /// p A Boolean value to indicate whether the list will be flattened into single items. Specify code true /code to flatten the list. The default is code false /code /p
+    /// A Boolean value to indicate whether the list will be flattened into single items. Specify `true` to flatten the list. The default is `false`
     pub flatten: Option<bool>,
-    /// p If you set code flatten /code to code true /code , use code flattenedElement /code to specify which element, code first /code or code last /code , to keep. /p p You must specify this parameter if code flatten /code is code true /code /p
+    /// If you set `flatten` to `true`, use `flattenedElement` to specify which element, `first` or `last`, to keep.
+    ///
+    /// You must specify this parameter if `flatten` is `true`
     pub flattened_element: Option<FlattenedElement>,
 }
 rt::structure!(
@@ -459,18 +489,18 @@ pub static LIST_TO_MAP: rt::Schema = rt::Schema::structure(
         rt::m("flattenedElement", &rt::ENUM),
     ],
 );
-/// p This object contains the information for one log event returned in a Live Tail stream. /p
+/// This object contains the information for one log event returned in a Live Tail stream.
 #[derive(Clone, Default, PartialEq)]
 pub struct LiveTailSessionLogEvent {
-    /// p The name of the log stream that ingested this log event. /p
+    /// The name of the log stream that ingested this log event.
     pub log_stream_name: Option<String>,
-    /// p The name or ARN of the log group that ingested this log event. /p
+    /// The name or ARN of the log group that ingested this log event.
     pub log_group_identifier: Option<String>,
-    /// p The log event message text. /p
+    /// The log event message text.
     pub message: Option<String>,
-    /// p The timestamp specifying when this log event was created. /p
+    /// The timestamp specifying when this log event was created.
     pub timestamp: Option<i64>,
-    /// p The timestamp specifying when this log event was ingested into the log group. /p
+    /// The timestamp specifying when this log event was ingested into the log group.
     pub ingestion_time: Option<i64>,
 }
 rt::structure!(
@@ -487,10 +517,12 @@ pub static LIVE_TAIL_SESSION_LOG_EVENT: rt::Schema = rt::Schema::structure(
         rt::m("ingestionTime", &rt::LONG),
     ],
 );
-/// p This object contains the metadata for one code LiveTailSessionUpdate /code structure. It indicates whether that update includes only a sample of 500 log events out of a larger number of ingested log events, or if it contains all of the matching log events ingested during that second of time. /p
+/// This object contains the metadata for one `LiveTailSessionUpdate` structure. It indicates whether that update includes only a sample of 500 log events out of a larger number of ingested log events, or if it contains all of the matching log events ingested during that second of time.
 #[derive(Clone, Default, PartialEq)]
 pub struct LiveTailSessionMetadata {
-    /// p If this is code true /code , then more than 500 log events matched the request for this update, and the code sessionResults /code includes a sample of 500 of those events. /p p If this is code false /code , then 500 or fewer log events matched the request for this update, so no sampling was necessary. In this case, the code sessionResults /code array includes all log events that matched your request during this time. /p
+    /// If this is `true`, then more than 500 log events matched the request for this update, and the `sessionResults` includes a sample of 500 of those events.
+    ///
+    /// If this is `false`, then 500 or fewer log events matched the request for this update, so no sampling was necessary. In this case, the `sessionResults` array includes all log events that matched your request during this time.
     pub sampled: Option<bool>,
 }
 rt::structure!(LiveTailSessionMetadata, LIVE_TAIL_SESSION_METADATA, 0 => sampled);
@@ -502,20 +534,22 @@ pub static LIVE_TAIL_SESSION_RESULTS: rt::Schema = rt::Schema::list(
     "LiveTailSessionResults",
     &[rt::m("member", &LIVE_TAIL_SESSION_LOG_EVENT)],
 );
-/// p This object contains information about this Live Tail session, including the log groups included and the log stream filters, if any. /p
+/// This object contains information about this Live Tail session, including the log groups included and the log stream filters, if any.
 #[derive(Clone, Default, PartialEq)]
 pub struct LiveTailSessionStart {
-    /// p The unique ID generated by CloudWatch Logs to identify this Live Tail session request. /p
+    /// The unique ID generated by CloudWatch Logs to identify this Live Tail session request.
     pub request_id: Option<String>,
-    /// p The unique ID generated by CloudWatch Logs to identify this Live Tail session. /p
+    /// The unique ID generated by CloudWatch Logs to identify this Live Tail session.
     pub session_id: Option<String>,
-    /// p An array of the names and ARNs of the log groups included in this Live Tail session. /p
+    /// An array of the names and ARNs of the log groups included in this Live Tail session.
     pub log_group_identifiers: Option<Vec<String>>,
-    /// p If your StartLiveTail operation request included a code logStreamNames /code parameter that filtered the session to only include certain log streams, these streams are listed here. /p
+    /// If your StartLiveTail operation request included a `logStreamNames` parameter that filtered the session to only include certain log streams, these streams are listed here.
     pub log_stream_names: Option<Vec<String>>,
-    /// p If your StartLiveTail operation request included a code logStreamNamePrefixes /code parameter that filtered the session to only include log streams that have names that start with certain prefixes, these prefixes are listed here. /p
+    /// If your StartLiveTail operation request included a `logStreamNamePrefixes` parameter that filtered the session to only include log streams that have names that start with certain prefixes, these prefixes are listed here.
     pub log_stream_name_prefixes: Option<Vec<String>>,
-    /// p An optional pattern to filter the results to include only log events that match the pattern. For example, a filter pattern of code error 404 /code displays only log events that include both code error /code and code 404 /code . /p p For more information about filter pattern syntax, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html" Filter and Pattern Syntax /a . /p
+    /// An optional pattern to filter the results to include only log events that match the pattern. For example, a filter pattern of `error 404` displays only log events that include both `error` and `404`.
+    ///
+    /// For more information about filter pattern syntax, see [Filter and Pattern Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
     pub log_event_filter_pattern: Option<String>,
 }
 rt::structure!(
@@ -535,12 +569,14 @@ pub static LIVE_TAIL_SESSION_START: rt::Schema = rt::Schema::structure(
         ],
     )
     .flags(rt::EVENT);
-/// p This object contains the log events and metadata for a Live Tail session. /p
+/// This object contains the log events and metadata for a Live Tail session.
 #[derive(Clone, Default, PartialEq)]
 pub struct LiveTailSessionUpdate {
-    /// p This object contains the session metadata for a Live Tail session. /p
+    /// This object contains the session metadata for a Live Tail session.
     pub session_metadata: Option<LiveTailSessionMetadata>,
-    /// p An array, where each member of the array includes the information for one log event in the Live Tail session. /p p A code sessionResults /code array can include as many as 500 log events. If the number of log events matching the request exceeds 500 per second, the log events are sampled down to 500 log events to be included in each code sessionUpdate /code structure. /p
+    /// An array, where each member of the array includes the information for one log event in the Live Tail session.
+    ///
+    /// A `sessionResults` array can include as many as 500 log events. If the number of log events matching the request exceeds 500 per second, the log events are sampled down to 500 log events to be included in each `sessionUpdate` structure.
     pub session_results: Option<Vec<LiveTailSessionLogEvent>>,
 }
 rt::structure!(
@@ -555,12 +591,12 @@ pub static LIVE_TAIL_SESSION_UPDATE: rt::Schema = rt::Schema::structure(
         ],
     )
     .flags(rt::EVENT);
-/// p This structure contains the information for one sample log event that is associated with an anomaly found by a log anomaly detector. /p
+/// This structure contains the information for one sample log event that is associated with an anomaly found by a log anomaly detector.
 #[derive(Clone, Default, PartialEq)]
 pub struct LogEvent {
-    /// p The time stamp of the log event. /p
+    /// The time stamp of the log event.
     pub timestamp: Option<i64>,
-    /// p The message content of the log event. /p
+    /// The message content of the log event.
     pub message: Option<String>,
 }
 rt::structure!(LogEvent, LOG_EVENT, 0 => timestamp, 1 => message);
@@ -568,14 +604,14 @@ pub static LOG_EVENT: rt::Schema = rt::Schema::structure(
     "LogEvent",
     &[rt::m("timestamp", &rt::LONG), rt::m("message", &rt::STRING)],
 );
-/// p Defines the data type structure for a log field, including the type, element information, and nested fields for complex types. /p
+/// Defines the data type structure for a log field, including the type, element information, and nested fields for complex types.
 #[derive(Clone, Default, PartialEq)]
 pub struct LogFieldType {
-    /// p The data type of the log field. /p
+    /// The data type of the log field.
     pub type_: Option<String>,
-    /// p For array or collection types, specifies the element type information. /p
+    /// For array or collection types, specifies the element type information.
     pub element: Option<Box<LogFieldType>>,
-    /// p For complex types, contains the nested field definitions. /p
+    /// For complex types, contains the nested field definitions.
     pub fields: Option<Vec<LogFieldsListItem>>,
 }
 rt::structure!(LogFieldType, LOG_FIELD_TYPE, 0 => type_, 1 => element, 2 => fields);
@@ -593,12 +629,12 @@ pub static LOG_FIELDS_LIST: rt::Schema = rt::Schema::list(
         &[rt::m("member", &LOG_FIELDS_LIST_ITEM)],
     )
     .flags(rt::RECURSIVE);
-/// p Represents a log field with its name and data type information for a specific data source. /p
+/// Represents a log field with its name and data type information for a specific data source.
 #[derive(Clone, Default, PartialEq)]
 pub struct LogFieldsListItem {
-    /// p The name of the log field. /p
+    /// The name of the log field.
     pub log_field_name: Option<String>,
-    /// p The data type information for the log field. /p
+    /// The data type information for the log field.
     pub log_field_type: Option<LogFieldType>,
 }
 rt::structure!(
@@ -609,35 +645,50 @@ pub static LOG_FIELDS_LIST_ITEM: rt::Schema = rt::Schema::structure(
         &[rt::m("logFieldName", &rt::STRING), rt::m("logFieldType", &LOG_FIELD_TYPE)],
     )
     .flags(rt::RECURSIVE);
-/// p Represents a log group. /p
+/// Represents a log group.
 #[derive(Clone, Default, PartialEq)]
 pub struct LogGroup {
-    /// p The name of the log group. /p
+    /// The name of the log group.
     pub log_group_name: Option<String>,
-    /// p The creation time of the log group, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC. /p
+    /// The creation time of the log group, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
     pub creation_time: Option<i64>,
     pub retention_in_days: Option<i32>,
-    /// p The number of metric filters. /p
+    /// The number of metric filters.
     pub metric_filter_count: Option<i32>,
-    /// p The Amazon Resource Name (ARN) of the log group. This version of the ARN includes a trailing code : /code after the log group name. /p p Use this version to refer to the ARN in IAM policies when specifying permissions for most API actions. The exception is when specifying permissions for a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API TagResource.html" TagResource /a , a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API UntagResource.html" UntagResource /a , and a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API ListTagsForResource.html" ListTagsForResource /a . The permissions for those three actions require the ARN version that doesn't include a trailing code : /code . /p
+    /// The Amazon Resource Name (ARN) of the log group. This version of the ARN includes a trailing `:*` after the log group name.
+    ///
+    /// Use this version to refer to the ARN in IAM policies when specifying permissions for most API actions. The exception is when specifying permissions for [TagResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TagResource.html), [UntagResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UntagResource.html), and [ListTagsForResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListTagsForResource.html). The permissions for those three actions require the ARN version that doesn't include a trailing `:*`.
     pub arn: Option<String>,
-    /// p The number of bytes stored. /p
+    /// The number of bytes stored.
     pub stored_bytes: Option<i64>,
-    /// p The Amazon Resource Name (ARN) of the KMS key to use when encrypting log data. /p
+    /// The Amazon Resource Name (ARN) of the KMS key to use when encrypting log data.
     pub kms_key_id: Option<String>,
-    /// p Displays whether this log group has a protection policy, or whether it had one in the past. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutDataProtectionPolicy.html" PutDataProtectionPolicy /a . /p
+    /// Displays whether this log group has a protection policy, or whether it had one in the past. For more information, see [PutDataProtectionPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDataProtectionPolicy.html).
     pub data_protection_status: Option<DataProtectionStatus>,
-    /// p Displays all the properties that this log group has inherited from account-level settings. /p
+    /// Displays all the properties that this log group has inherited from account-level settings.
     pub inherited_properties: Option<Vec<InheritedProperty>>,
-    /// p This specifies the log group class for this log group. There are four classes: /p ul li p The code Standard /code log class supports all CloudWatch Logs features. /p /li li p The code Infrequent Access /code log class supports a subset of CloudWatch Logs features and incurs lower costs. /p /li li p The code Essentials /code log class supports a subset of CloudWatch Logs features and incurs lower costs. /p /li li p Use the code Delivery /code log class only for delivering Lambda logs to store in Amazon S3 or Amazon Data Firehose. Log events in log groups in the Delivery class are kept in CloudWatch Logs for only one day. This log class doesn't offer rich CloudWatch Logs capabilities such as CloudWatch Logs Insights queries. /p /li /ul p For details about the features supported by the Standard, Infrequent Access, and Essentials classes, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch Logs Log Classes.html" Log classes /a /p
+    /// This specifies the log group class for this log group. There are four classes:
+    ///
+    /// - The `Standard` log class supports all CloudWatch Logs features.
+    /// - The `Infrequent Access` log class supports a subset of CloudWatch Logs features and incurs lower costs.
+    /// - The `Essentials` log class supports a subset of CloudWatch Logs features and incurs lower costs.
+    /// - Use the `Delivery` log class only for delivering Lambda logs to store in Amazon S3 or Amazon Data Firehose. Log events in log groups in the Delivery class are kept in CloudWatch Logs for only one day. This log class doesn't offer rich CloudWatch Logs capabilities such as CloudWatch Logs Insights queries.
+    ///
+    /// For details about the features supported by the Standard, Infrequent Access, and Essentials classes, see [Log classes](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html)
     pub log_group_class: Option<LogGroupClass>,
-    /// p The Amazon Resource Name (ARN) of the log group. This version of the ARN doesn't include a trailing code : /code after the log group name. /p p Use this version to refer to the ARN in the following situations: /p ul li p In the code logGroupIdentifier /code input field in many CloudWatch Logs APIs. /p /li li p In the code resourceArn /code field in tagging APIs /p /li li p In IAM policies, when specifying permissions for a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API TagResource.html" TagResource /a , a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API UntagResource.html" UntagResource /a , and a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API ListTagsForResource.html" ListTagsForResource /a . /p /li /ul
+    /// The Amazon Resource Name (ARN) of the log group. This version of the ARN doesn't include a trailing `:*` after the log group name.
+    ///
+    /// Use this version to refer to the ARN in the following situations:
+    ///
+    /// - In the `logGroupIdentifier` input field in many CloudWatch Logs APIs.
+    /// - In the `resourceArn` field in tagging APIs
+    /// - In IAM policies, when specifying permissions for [TagResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TagResource.html), [UntagResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UntagResource.html), and [ListTagsForResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListTagsForResource.html).
     pub log_group_arn: Option<String>,
-    /// p Indicates whether deletion protection is enabled for this log group. When enabled, deletion protection blocks all deletion operations until it is explicitly disabled. /p
+    /// Indicates whether deletion protection is enabled for this log group. When enabled, deletion protection blocks all deletion operations until it is explicitly disabled.
     pub deletion_protection_enabled: Option<bool>,
-    /// p Indicates whether bearer token authentication is enabled for this log group. When enabled, bearer token authentication is allowed on operations until it is explicitly disabled. /p
+    /// Indicates whether bearer token authentication is enabled for this log group. When enabled, bearer token authentication is allowed on operations until it is explicitly disabled.
     pub bearer_token_authentication_enabled: Option<bool>,
-    /// p The name of the account-level retention policy that determines the retention period of this log group. This field is returned only when an account-level retention policy applies to the log group. When it is returned, code retentionInDays /code shows the retention period from that policy instead of the retention period set on the log group. If the policy specifies that log events never expire, code retentionInDays /code is not returned. /p
+    /// The name of the account-level retention policy that determines the retention period of this log group. This field is returned only when an account-level retention policy applies to the log group. When it is returned, `retentionInDays` shows the retention period from that policy instead of the retention period set on the log group. If the policy specifies that log events never expire, `retentionInDays` is not returned.
     pub retention_policy_name: Option<String>,
 }
 rt::structure!(
@@ -674,12 +725,12 @@ rt::string_enum! {
     pub enum LogGroupClass { Standard = "STANDARD", InfrequentAccess =
     "INFREQUENT_ACCESS", Delivery = "DELIVERY", Essentials = "ESSENTIALS" }
 }
-/// p The fields contained in log events found by a code GetLogGroupFields /code operation, along with the percentage of queried log events in which each field appears. /p
+/// The fields contained in log events found by a `GetLogGroupFields` operation, along with the percentage of queried log events in which each field appears.
 #[derive(Clone, Default, PartialEq)]
 pub struct LogGroupField {
-    /// p The name of a log field. /p
+    /// The name of a log field.
     pub name: Option<String>,
-    /// p The percentage of log events queried that contained the field. /p
+    /// The percentage of log events queried that contained the field.
     pub percent: Option<i32>,
 }
 rt::structure!(LogGroupField, LOG_GROUP_FIELD, 0 => name, 1 => percent);
@@ -695,16 +746,16 @@ pub static LOG_GROUP_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "LogGroupIdentifiers",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Describes the estimated effect of an account-level retention policy change on one log group. /p
+/// Describes the estimated effect of an account-level retention policy change on one log group.
 #[derive(Clone, Default, PartialEq)]
 pub struct LogGroupImpact {
-    /// p The name of the log group. /p
+    /// The name of the log group.
     pub log_group_name: Option<String>,
-    /// p The current effective retention period of the log group, in days. A value of code NEVER EXPIRE /code indicates that log events in the log group never expire. /p
+    /// The current effective retention period of the log group, in days. A value of `NEVER_EXPIRE` indicates that log events in the log group never expire.
     pub current_retention: Option<String>,
-    /// p The effective retention period of the log group, in days, after the change. A value of code NEVER EXPIRE /code indicates that log events in the log group would never expire. /p
+    /// The effective retention period of the log group, in days, after the change. A value of `NEVER_EXPIRE` indicates that log events in the log group would never expire.
     pub proposed_retention: Option<String>,
-    /// p The number of bytes stored in the log group. /p
+    /// The number of bytes stored in the log group.
     pub stored_bytes: Option<i64>,
 }
 rt::structure!(
@@ -732,14 +783,14 @@ pub static LOG_GROUP_SUMMARIES: rt::Schema = rt::Schema::list(
     "LogGroupSummaries",
     &[rt::m("member", &LOG_GROUP_SUMMARY)],
 );
-/// p This structure contains information about one log group in your account. /p
+/// This structure contains information about one log group in your account.
 #[derive(Clone, Default, PartialEq)]
 pub struct LogGroupSummary {
-    /// p The name of the log group. /p
+    /// The name of the log group.
     pub log_group_name: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the log group. /p
+    /// The Amazon Resource Name (ARN) of the log group.
     pub log_group_arn: Option<String>,
-    /// p The log group class for this log group. For details about the features supported by each log group class, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch Logs Log Classes.html" Log classes /a /p
+    /// The log group class for this log group. For details about the features supported by each log group class, see [Log classes](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html)
     pub log_group_class: Option<LogGroupClass>,
 }
 rt::structure!(
@@ -766,24 +817,28 @@ pub static LOG_SAMPLES: rt::Schema = rt::Schema::list(
     "LogSamples",
     &[rt::m("member", &LOG_EVENT)],
 );
-/// p Represents a log stream, which is a sequence of log events from a single emitter of logs. /p
+/// Represents a log stream, which is a sequence of log events from a single emitter of logs.
 #[derive(Clone, Default, PartialEq)]
 pub struct LogStream {
-    /// p The name of the log stream. /p
+    /// The name of the log stream.
     pub log_stream_name: Option<String>,
-    /// p The creation time of the stream, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . /p
+    /// The creation time of the stream, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`.
     pub creation_time: Option<i64>,
-    /// p The time of the first event, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . /p
+    /// The time of the first event, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`.
     pub first_event_timestamp: Option<i64>,
-    /// p The time of the most recent log event in the log stream in CloudWatch Logs. This number is expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . The code lastEventTime /code value updates on an eventual consistency basis. It typically updates in less than an hour from ingestion, but in rare situations might take longer. /p
+    /// The time of the most recent log event in the log stream in CloudWatch Logs. This number is expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`. The `lastEventTime` value updates on an eventual consistency basis. It typically updates in less than an hour from ingestion, but in rare situations might take longer.
     pub last_event_timestamp: Option<i64>,
-    /// p The ingestion time, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code The code lastIngestionTime /code value updates on an eventual consistency basis. It typically updates in less than an hour after ingestion, but in rare situations might take longer. /p
+    /// The ingestion time, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC` The `lastIngestionTime` value updates on an eventual consistency basis. It typically updates in less than an hour after ingestion, but in rare situations might take longer.
     pub last_ingestion_time: Option<i64>,
-    /// p The sequence token. /p important p The sequence token is now ignored in code PutLogEvents /code actions. code PutLogEvents /code actions are always accepted regardless of receiving an invalid sequence token. You don't need to obtain code uploadSequenceToken /code to use a code PutLogEvents /code action. /p /important
+    /// The sequence token.
+    ///
+    /// **Important:** The sequence token is now ignored in `PutLogEvents` actions. `PutLogEvents` actions are always accepted regardless of receiving an invalid sequence token. You don't need to obtain `uploadSequenceToken` to use a `PutLogEvents` action.
     pub upload_sequence_token: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the log stream. /p
+    /// The Amazon Resource Name (ARN) of the log stream.
     pub arn: Option<String>,
-    /// p The number of bytes stored. /p p b Important: /b As of June 17, 2019, this parameter is no longer supported for log streams, and is always reported as zero. This change applies only to log streams. The code storedBytes /code parameter for log groups is not affected. /p
+    /// The number of bytes stored.
+    ///
+    /// **Important:** As of June 17, 2019, this parameter is no longer supported for log streams, and is always reported as zero. This change applies only to log streams. The `storedBytes` parameter for log groups is not affected.
     #[deprecated(
         note = "Starting on June 17, 2019, this parameter will be deprecated for log streams, and will be reported as zero. This change applies only to log streams. The storedBytes parameter for log groups is not affected."
     )]
@@ -815,24 +870,24 @@ pub static LOG_TYPES: rt::Schema = rt::Schema::list(
     "LogTypes",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Contains metadata about a lookup table returned by code DescribeLookupTables /code . /p
+/// Contains metadata about a lookup table returned by `DescribeLookupTables`.
 #[derive(Clone, Default, PartialEq)]
 pub struct LookupTable {
-    /// p The ARN of the lookup table. /p
+    /// The ARN of the lookup table.
     pub lookup_table_arn: Option<String>,
-    /// p The name of the lookup table. /p
+    /// The name of the lookup table.
     pub lookup_table_name: Option<String>,
-    /// p The description of the lookup table. /p
+    /// The description of the lookup table.
     pub description: Option<String>,
-    /// p The column headers from the first row of the CSV file. /p
+    /// The column headers from the first row of the CSV file.
     pub table_fields: Option<Vec<String>>,
-    /// p The number of data rows in the lookup table, excluding the header row. /p
+    /// The number of data rows in the lookup table, excluding the header row.
     pub records_count: Option<i64>,
-    /// p The size of the lookup table in bytes. /p
+    /// The size of the lookup table in bytes.
     pub size_bytes: Option<i64>,
-    /// p The time when the lookup table was last updated, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . /p
+    /// The time when the lookup table was last updated, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`.
     pub last_updated_time: Option<i64>,
-    /// p The ARN of the KMS key used to encrypt the lookup table data, if applicable. /p
+    /// The ARN of the KMS key used to encrypt the lookup table data, if applicable.
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
@@ -853,18 +908,18 @@ pub static LOOKUP_TABLE: rt::Schema = rt::Schema::structure(
         rt::m("kmsKeyId", &rt::STRING),
     ],
 );
-/// p Configuration for a lookup table destination. Use it to automatically refresh a lookup table with query results on a schedule. /p
+/// Configuration for a lookup table destination. Use it to automatically refresh a lookup table with query results on a schedule.
 #[derive(Clone, Default, PartialEq)]
 pub struct LookupTableConfiguration {
-    /// p The name of the lookup table to create or update with query results. The name can contain only alphanumeric characters and underscores. /p
+    /// The name of the lookup table to create or update with query results. The name can contain only alphanumeric characters and underscores.
     pub table_name: String,
-    /// p The ARN of the IAM role that grants permissions to create or update the lookup table with query results. /p
+    /// The ARN of the IAM role that grants permissions to create or update the lookup table with query results.
     pub role_arn: String,
-    /// p A description of the lookup table. /p
+    /// A description of the lookup table.
     pub description: Option<String>,
-    /// p The ARN of the KMS key to use to encrypt the lookup table data. If you don't specify a key, the data is encrypted with an Amazon Web Services-owned key. /p
+    /// The ARN of the KMS key to use to encrypt the lookup table data. If you don't specify a key, the data is encrypted with an Amazon Web Services-owned key.
     pub kms_key_id: Option<String>,
-    /// p Key-value pairs to associate with the lookup table for resource management and cost allocation. The service applies tags only during initial table creation. /p
+    /// Key-value pairs to associate with the lookup table for resource management and cost allocation. The service applies tags only during initial table creation.
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -885,10 +940,12 @@ pub static LOOKUP_TABLES: rt::Schema = rt::Schema::list(
     "LookupTables",
     &[rt::m("member", &LOOKUP_TABLE)],
 );
-/// p This processor converts a string to lowercase. /p p For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-lowerCaseString" lowerCaseString /a in the i CloudWatch Logs User Guide /i . /p
+/// This processor converts a string to lowercase.
+///
+/// For more information about this processor including examples, see [lowerCaseString](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-lowerCaseString) in the *CloudWatch Logs User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct LowerCaseString {
-    /// p The array caontaining the keys of the fields to convert to lowercase. /p
+    /// The array caontaining the keys of the fields to convert to lowercase.
     pub with_keys: Vec<String>,
 }
 rt::structure!(LowerCaseString, LOWER_CASE_STRING, 0 => with_keys);

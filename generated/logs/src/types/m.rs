@@ -3,7 +3,9 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The query string is not valid. Details about this error are displayed in a code QueryCompileError /code object. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API QueryCompileError.html" QueryCompileError /a . /p p For more information about valid query syntax, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL QuerySyntax.html" CloudWatch Logs Insights Query Syntax /a . /p
+/// The query string is not valid. Details about this error are displayed in a `QueryCompileError` object. For more information, see [QueryCompileError](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_QueryCompileError.html).
+///
+/// For more information about valid query syntax, see [CloudWatch Logs Insights Query Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct MalformedQueryException {
     pub query_compile_error: Option<QueryCompileError>,
@@ -20,23 +22,25 @@ pub static MATCH_PATTERNS: rt::Schema = rt::Schema::list(
     "MatchPatterns",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Metric filters express how CloudWatch Logs would extract metric observations from ingested log events and transform them into metric data in a CloudWatch metric. /p
+/// Metric filters express how CloudWatch Logs would extract metric observations from ingested log events and transform them into metric data in a CloudWatch metric.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricFilter {
-    /// p The name of the metric filter. /p
+    /// The name of the metric filter.
     pub filter_name: Option<String>,
     pub filter_pattern: Option<String>,
-    /// p The metric transformations. /p
+    /// The metric transformations.
     pub metric_transformations: Option<Vec<MetricTransformation>>,
-    /// p The creation time of the metric filter, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . /p
+    /// The creation time of the metric filter, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`.
     pub creation_time: Option<i64>,
-    /// p The name of the log group. /p
+    /// The name of the log group.
     pub log_group_name: Option<String>,
-    /// p This parameter is valid only for log groups that have an active log transformer. For more information about log transformers, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutTransformer.html" PutTransformer /a . /p p If this value is code true /code , the metric filter is applied on the transformed version of the log events instead of the original ingested log events. /p
+    /// This parameter is valid only for log groups that have an active log transformer. For more information about log transformers, see [PutTransformer](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html).
+    ///
+    /// If this value is `true`, the metric filter is applied on the transformed version of the log events instead of the original ingested log events.
     pub apply_on_transformed_logs: Option<bool>,
-    /// p The filter expression that specifies which log events are processed by this metric filter based on system fields. Returns the code fieldSelectionCriteria /code value if it was specified when the metric filter was created. /p
+    /// The filter expression that specifies which log events are processed by this metric filter based on system fields. Returns the `fieldSelectionCriteria` value if it was specified when the metric filter was created.
     pub field_selection_criteria: Option<String>,
-    /// p The list of system fields that are emitted as additional dimensions in the generated metrics. Returns the code emitSystemFieldDimensions /code value if it was specified when the metric filter was created. /p
+    /// The list of system fields that are emitted as additional dimensions in the generated metrics. Returns the `emitSystemFieldDimensions` value if it was specified when the metric filter was created.
     pub emit_system_field_dimensions: Option<Vec<String>>,
 }
 rt::structure!(
@@ -58,14 +62,14 @@ pub static METRIC_FILTER: rt::Schema = rt::Schema::structure(
         rt::m("emitSystemFieldDimensions", &EMIT_SYSTEM_FIELDS),
     ],
 );
-/// p Represents a matched event. /p
+/// Represents a matched event.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricFilterMatchRecord {
-    /// p The event number. /p
+    /// The event number.
     pub event_number: Option<i64>,
-    /// p The raw event data. /p
+    /// The raw event data.
     pub event_message: Option<String>,
-    /// p The values extracted from the event data by the filter. /p
+    /// The values extracted from the event data by the filter.
     pub extracted_values: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -88,20 +92,26 @@ pub static METRIC_FILTERS: rt::Schema = rt::Schema::list(
     "MetricFilters",
     &[rt::m("member", &METRIC_FILTER)],
 );
-/// p Indicates how to transform ingested log events to metric data in a CloudWatch metric. /p
+/// Indicates how to transform ingested log events to metric data in a CloudWatch metric.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricTransformation {
-    /// p The name of the CloudWatch metric. /p
+    /// The name of the CloudWatch metric.
     pub metric_name: String,
-    /// p A custom namespace to contain your metric in CloudWatch. Use namespaces to group together metrics that are similar. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch concepts.html#Namespace" Namespaces /a . /p
+    /// A custom namespace to contain your metric in CloudWatch. Use namespaces to group together metrics that are similar. For more information, see [Namespaces](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Namespace).
     pub metric_namespace: String,
-    /// p The value to publish to the CloudWatch metric when a filter pattern matches a log event. /p
+    /// The value to publish to the CloudWatch metric when a filter pattern matches a log event.
     pub metric_value: String,
-    /// p (Optional) The value to emit when a filter pattern does not match a log event. This value can be null. /p
+    /// (Optional) The value to emit when a filter pattern does not match a log event. This value can be null.
     pub default_value: Option<f64>,
-    /// p The fields to use as dimensions for the metric. One metric filter can include as many as three dimensions. /p important p Metrics extracted from log events are charged as custom metrics. To prevent unexpected high charges, do not specify high-cardinality fields such as code IPAddress /code or code requestID /code as dimensions. Each different value found for a dimension is treated as a separate metric and accrues charges as a separate custom metric. /p p CloudWatch Logs disables a metric filter if it generates 1000 different name/value pairs for your specified dimensions within a certain amount of time. This helps to prevent accidental high charges. /p p You can also set up a billing alarm to alert you if your charges are higher than expected. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/monitor estimated charges with cloudwatch.html" Creating a Billing Alarm to Monitor Your Estimated Amazon Web Services Charges /a . /p /important
+    /// The fields to use as dimensions for the metric. One metric filter can include as many as three dimensions.
+    ///
+    /// **Important:** Metrics extracted from log events are charged as custom metrics. To prevent unexpected high charges, do not specify high-cardinality fields such as `IPAddress` or `requestID` as dimensions. Each different value found for a dimension is treated as a separate metric and accrues charges as a separate custom metric.
+    ///
+    /// CloudWatch Logs disables a metric filter if it generates 1000 different name/value pairs for your specified dimensions within a certain amount of time. This helps to prevent accidental high charges.
+    ///
+    /// You can also set up a billing alarm to alert you if your charges are higher than expected. For more information, see [Creating a Billing Alarm to Monitor Your Estimated Amazon Web Services Charges](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/monitor_estimated_charges_with_cloudwatch.html).
     pub dimensions: Option<rt::Map<String, String>>,
-    /// p The unit to assign to the metric. If you omit this, the unit is set as code None /code . /p
+    /// The unit to assign to the metric. If you omit this, the unit is set as `None`.
     pub unit: Option<StandardUnit>,
 }
 rt::structure!(
@@ -127,14 +137,14 @@ pub static MOVE_KEY_ENTRIES: rt::Schema = rt::Schema::list(
     "MoveKeyEntries",
     &[rt::m("member", &MOVE_KEY_ENTRY)],
 );
-/// p This object defines one key that will be moved with the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-moveKey" moveKey /a processor. /p
+/// This object defines one key that will be moved with the [moveKey](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-moveKey) processor.
 #[derive(Clone, Default, PartialEq)]
 pub struct MoveKeyEntry {
-    /// p The key to move. /p
+    /// The key to move.
     pub source: String,
-    /// p The key to move to. /p
+    /// The key to move to.
     pub target: String,
-    /// p Specifies whether to overwrite the value if the destination key already exists. If you omit this, the default is code false /code . /p
+    /// Specifies whether to overwrite the value if the destination key already exists. If you omit this, the default is `false`.
     pub overwrite_if_exists: Option<bool>,
 }
 rt::structure!(
@@ -148,10 +158,12 @@ pub static MOVE_KEY_ENTRY: rt::Schema = rt::Schema::structure(
         rt::m("overwriteIfExists", &rt::BOOLEAN),
     ],
 );
-/// p This processor moves a key from one field to another. The original key is deleted. /p p For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-moveKeys" moveKeys /a in the i CloudWatch Logs User Guide /i . /p
+/// This processor moves a key from one field to another. The original key is deleted.
+///
+/// For more information about this processor including examples, see [moveKeys](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-moveKeys) in the *CloudWatch Logs User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct MoveKeys {
-    /// p An array of objects, where each object contains the information about one key to move. /p
+    /// An array of objects, where each object contains the information about one key to move.
     pub entries: Vec<MoveKeyEntry>,
 }
 rt::structure!(MoveKeys, MOVE_KEYS, 0 => entries);

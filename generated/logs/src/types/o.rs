@@ -6,16 +6,16 @@ use tucuxi::codegen as rt;
 rt::string_enum! {
     pub enum OcsfVersion { V1_1 = "V1.1", V1_5 = "V1.5" }
 }
-/// p This structure contains information about the OpenSearch Service application used for this integration. An OpenSearch Service application is the web application created by the integration with CloudWatch Logs. It hosts the vended logs dashboards. /p
+/// This structure contains information about the OpenSearch Service application used for this integration. An OpenSearch Service application is the web application created by the integration with CloudWatch Logs. It hosts the vended logs dashboards.
 #[derive(Clone, Default, PartialEq)]
 pub struct OpenSearchApplication {
-    /// p The endpoint of the application. /p
+    /// The endpoint of the application.
     pub application_endpoint: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the application. /p
+    /// The Amazon Resource Name (ARN) of the application.
     pub application_arn: Option<String>,
-    /// p The ID of the application. /p
+    /// The ID of the application.
     pub application_id: Option<String>,
-    /// p This structure contains information about the status of this OpenSearch Service resource. /p
+    /// This structure contains information about the status of this OpenSearch Service resource.
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
@@ -31,14 +31,14 @@ pub static OPEN_SEARCH_APPLICATION: rt::Schema = rt::Schema::structure(
         rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS),
     ],
 );
-/// p This structure contains information about the OpenSearch Service collection used for this integration. An OpenSearch Service collection is a logical grouping of one or more indexes that represent an analytics workload. For more information, see a href="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-collections.html" Creating and managing OpenSearch Service Serverless collections /a . /p
+/// This structure contains information about the OpenSearch Service collection used for this integration. An OpenSearch Service collection is a logical grouping of one or more indexes that represent an analytics workload. For more information, see [Creating and managing OpenSearch Service Serverless collections](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-collections.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct OpenSearchCollection {
-    /// p The endpoint of the collection. /p
+    /// The endpoint of the collection.
     pub collection_endpoint: Option<String>,
-    /// p The ARN of the collection. /p
+    /// The ARN of the collection.
     pub collection_arn: Option<String>,
-    /// p This structure contains information about the status of this OpenSearch Service resource. /p
+    /// This structure contains information about the status of this OpenSearch Service resource.
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
@@ -53,12 +53,12 @@ pub static OPEN_SEARCH_COLLECTION: rt::Schema = rt::Schema::structure(
         rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS),
     ],
 );
-/// p This structure contains information about the OpenSearch Service data access policy used for this integration. The access policy defines the access controls for the collection. This data access policy was automatically created as part of the integration setup. For more information about OpenSearch Service data access policies, see a href="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-data-access.html" Data access control for Amazon OpenSearch Serverless /a in the OpenSearch Service Developer Guide. /p
+/// This structure contains information about the OpenSearch Service data access policy used for this integration. The access policy defines the access controls for the collection. This data access policy was automatically created as part of the integration setup. For more information about OpenSearch Service data access policies, see [Data access control for Amazon OpenSearch Serverless](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-data-access.html) in the OpenSearch Service Developer Guide.
 #[derive(Clone, Default, PartialEq)]
 pub struct OpenSearchDataAccessPolicy {
-    /// p The name of the data access policy. /p
+    /// The name of the data access policy.
     pub policy_name: Option<String>,
-    /// p This structure contains information about the status of this OpenSearch Service resource. /p
+    /// This structure contains information about the status of this OpenSearch Service resource.
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
@@ -69,12 +69,14 @@ pub static OPEN_SEARCH_DATA_ACCESS_POLICY: rt::Schema = rt::Schema::structure(
     "OpenSearchDataAccessPolicy",
     &[rt::m("policyName", &rt::STRING), rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS)],
 );
-/// p This structure contains information about the OpenSearch Service data source used for this integration. This data source was created as part of the integration setup. An OpenSearch Service data source defines the source and destination for OpenSearch Service queries. It includes the role required to execute queries and write to collections. /p p For more information about OpenSearch Service data sources , see a href="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/direct-query-s3-creating.html" Creating OpenSearch Service data source integrations with Amazon S3. /a /p
+/// This structure contains information about the OpenSearch Service data source used for this integration. This data source was created as part of the integration setup. An OpenSearch Service data source defines the source and destination for OpenSearch Service queries. It includes the role required to execute queries and write to collections.
+///
+/// For more information about OpenSearch Service data sources , see [Creating OpenSearch Service data source integrations with Amazon S3.](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/direct-query-s3-creating.html)
 #[derive(Clone, Default, PartialEq)]
 pub struct OpenSearchDataSource {
-    /// p The name of the OpenSearch Service data source. /p
+    /// The name of the OpenSearch Service data source.
     pub data_source_name: Option<String>,
-    /// p This structure contains information about the status of this OpenSearch Service resource. /p
+    /// This structure contains information about the status of this OpenSearch Service resource.
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
@@ -87,12 +89,12 @@ pub static OPEN_SEARCH_DATA_SOURCE: rt::Schema = rt::Schema::structure(
         rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS),
     ],
 );
-/// p This structure contains information about the OpenSearch Service encryption policy used for this integration. The encryption policy was created automatically when you created the integration. For more information, see a href="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-encryption.html#serverless-encryption-policies" Encryption policies /a in the OpenSearch Service Developer Guide. /p
+/// This structure contains information about the OpenSearch Service encryption policy used for this integration. The encryption policy was created automatically when you created the integration. For more information, see [Encryption policies](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-encryption.html#serverless-encryption-policies) in the OpenSearch Service Developer Guide.
 #[derive(Clone, Default, PartialEq)]
 pub struct OpenSearchEncryptionPolicy {
-    /// p The name of the encryption policy. /p
+    /// The name of the encryption policy.
     pub policy_name: Option<String>,
-    /// p This structure contains information about the status of this OpenSearch Service resource. /p
+    /// This structure contains information about the status of this OpenSearch Service resource.
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
@@ -103,24 +105,28 @@ pub static OPEN_SEARCH_ENCRYPTION_POLICY: rt::Schema = rt::Schema::structure(
     "OpenSearchEncryptionPolicy",
     &[rt::m("policyName", &rt::STRING), rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS)],
 );
-/// p This structure contains complete information about one CloudWatch Logs integration. This structure is returned by a a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API GetIntegration.html" GetIntegration /a operation. /p
+/// This structure contains complete information about one CloudWatch Logs integration. This structure is returned by a [GetIntegration](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetIntegration.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct OpenSearchIntegrationDetails {
-    /// p This structure contains information about the OpenSearch Service data source used for this integration. This data source was created as part of the integration setup. An OpenSearch Service data source defines the source and destination for OpenSearch Service queries. It includes the role required to execute queries and write to collections. /p p For more information about OpenSearch Service data sources , see a href="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/direct-query-s3-creating.html" Creating OpenSearch Service data source integrations with Amazon S3. /a /p
+    /// This structure contains information about the OpenSearch Service data source used for this integration. This data source was created as part of the integration setup. An OpenSearch Service data source defines the source and destination for OpenSearch Service queries. It includes the role required to execute queries and write to collections.
+    ///
+    /// For more information about OpenSearch Service data sources , see [Creating OpenSearch Service data source integrations with Amazon S3.](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/direct-query-s3-creating.html)
     pub data_source: Option<OpenSearchDataSource>,
-    /// p This structure contains information about the OpenSearch Service application used for this integration. An OpenSearch Service application is the web application that was created by the integration with CloudWatch Logs. It hosts the vended logs dashboards. /p
+    /// This structure contains information about the OpenSearch Service application used for this integration. An OpenSearch Service application is the web application that was created by the integration with CloudWatch Logs. It hosts the vended logs dashboards.
     pub application: Option<OpenSearchApplication>,
-    /// p This structure contains information about the OpenSearch Service collection used for this integration. This collection was created as part of the integration setup. An OpenSearch Service collection is a logical grouping of one or more indexes that represent an analytics workload. For more information, see a href="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-collections.html" Creating and managing OpenSearch Service Serverless collections /a . /p
+    /// This structure contains information about the OpenSearch Service collection used for this integration. This collection was created as part of the integration setup. An OpenSearch Service collection is a logical grouping of one or more indexes that represent an analytics workload. For more information, see [Creating and managing OpenSearch Service Serverless collections](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-collections.html).
     pub collection: Option<OpenSearchCollection>,
-    /// p This structure contains information about the OpenSearch Service workspace used for this integration. An OpenSearch Service workspace is the collection of dashboards along with other OpenSearch Service tools. This workspace was created automatically as part of the integration setup. For more information, see a href="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/application.html" Centralized OpenSearch user interface (Dashboards) with OpenSearch Service /a . /p
+    /// This structure contains information about the OpenSearch Service workspace used for this integration. An OpenSearch Service workspace is the collection of dashboards along with other OpenSearch Service tools. This workspace was created automatically as part of the integration setup. For more information, see [Centralized OpenSearch user interface (Dashboards) with OpenSearch Service](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/application.html).
     pub workspace: Option<OpenSearchWorkspace>,
-    /// p This structure contains information about the OpenSearch Service encryption policy used for this integration. The encryption policy was created automatically when you created the integration. For more information, see a href="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-encryption.html#serverless-encryption-policies" Encryption policies /a in the OpenSearch Service Developer Guide. /p
+    /// This structure contains information about the OpenSearch Service encryption policy used for this integration. The encryption policy was created automatically when you created the integration. For more information, see [Encryption policies](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-encryption.html#serverless-encryption-policies) in the OpenSearch Service Developer Guide.
     pub encryption_policy: Option<OpenSearchEncryptionPolicy>,
-    /// p This structure contains information about the OpenSearch Service network policy used for this integration. The network policy assigns network access settings to collections. For more information, see a href="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-network.html#serverless-network-policies" Network policies /a in the OpenSearch Service Developer Guide. /p
+    /// This structure contains information about the OpenSearch Service network policy used for this integration. The network policy assigns network access settings to collections. For more information, see [Network policies](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-network.html#serverless-network-policies) in the OpenSearch Service Developer Guide.
     pub network_policy: Option<OpenSearchNetworkPolicy>,
-    /// p This structure contains information about the OpenSearch Service data access policy used for this integration. The access policy defines the access controls for the collection. This data access policy was automatically created as part of the integration setup. For more information about OpenSearch Service data access policies, see a href="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-data-access.html" Data access control for Amazon OpenSearch Serverless /a in the OpenSearch Service Developer Guide. /p
+    /// This structure contains information about the OpenSearch Service data access policy used for this integration. The access policy defines the access controls for the collection. This data access policy was automatically created as part of the integration setup. For more information about OpenSearch Service data access policies, see [Data access control for Amazon OpenSearch Serverless](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-data-access.html) in the OpenSearch Service Developer Guide.
     pub access_policy: Option<OpenSearchDataAccessPolicy>,
-    /// p This structure contains information about the OpenSearch Service data lifecycle policy used for this integration. The lifecycle policy determines the lifespan of the data in the collection. It was automatically created as part of the integration setup. /p p For more information, see a href="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-lifecycle.html" Using data lifecycle policies with OpenSearch Service Serverless /a in the OpenSearch Service Developer Guide. /p
+    /// This structure contains information about the OpenSearch Service data lifecycle policy used for this integration. The lifecycle policy determines the lifespan of the data in the collection. It was automatically created as part of the integration setup.
+    ///
+    /// For more information, see [Using data lifecycle policies with OpenSearch Service Serverless](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-lifecycle.html) in the OpenSearch Service Developer Guide.
     pub lifecycle_policy: Option<OpenSearchLifecyclePolicy>,
 }
 rt::structure!(
@@ -141,12 +147,14 @@ pub static OPEN_SEARCH_INTEGRATION_DETAILS: rt::Schema = rt::Schema::structure(
         rt::m("lifecyclePolicy", &OPEN_SEARCH_LIFECYCLE_POLICY),
     ],
 );
-/// p This structure contains information about the OpenSearch Service data lifecycle policy used for this integration. The lifecycle policy determines the lifespan of the data in the collection. It was automatically created as part of the integration setup. /p p For more information, see a href="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-lifecycle.html" Using data lifecycle policies with OpenSearch Service Serverless /a in the OpenSearch Service Developer Guide. /p
+/// This structure contains information about the OpenSearch Service data lifecycle policy used for this integration. The lifecycle policy determines the lifespan of the data in the collection. It was automatically created as part of the integration setup.
+///
+/// For more information, see [Using data lifecycle policies with OpenSearch Service Serverless](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-lifecycle.html) in the OpenSearch Service Developer Guide.
 #[derive(Clone, Default, PartialEq)]
 pub struct OpenSearchLifecyclePolicy {
-    /// p The name of the lifecycle policy. /p
+    /// The name of the lifecycle policy.
     pub policy_name: Option<String>,
-    /// p This structure contains information about the status of this OpenSearch Service resource. /p
+    /// This structure contains information about the status of this OpenSearch Service resource.
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
@@ -157,12 +165,12 @@ pub static OPEN_SEARCH_LIFECYCLE_POLICY: rt::Schema = rt::Schema::structure(
     "OpenSearchLifecyclePolicy",
     &[rt::m("policyName", &rt::STRING), rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS)],
 );
-/// p This structure contains information about the OpenSearch Service network policy used for this integration. The network policy assigns network access settings to collections. For more information, see a href="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-network.html#serverless-network-policies" Network policies /a in the OpenSearch Service Developer Guide. /p
+/// This structure contains information about the OpenSearch Service network policy used for this integration. The network policy assigns network access settings to collections. For more information, see [Network policies](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-network.html#serverless-network-policies) in the OpenSearch Service Developer Guide.
 #[derive(Clone, Default, PartialEq)]
 pub struct OpenSearchNetworkPolicy {
-    /// p The name of the network policy. /p
+    /// The name of the network policy.
     pub policy_name: Option<String>,
-    /// p This structure contains information about the status of this OpenSearch Service resource. /p
+    /// This structure contains information about the status of this OpenSearch Service resource.
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
@@ -172,18 +180,20 @@ pub static OPEN_SEARCH_NETWORK_POLICY: rt::Schema = rt::Schema::structure(
     "OpenSearchNetworkPolicy",
     &[rt::m("policyName", &rt::STRING), rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS)],
 );
-/// p This structure contains configuration details about an integration between CloudWatch Logs and OpenSearch Service. /p
+/// This structure contains configuration details about an integration between CloudWatch Logs and OpenSearch Service.
 #[derive(Clone, Default, PartialEq)]
 pub struct OpenSearchResourceConfig {
-    /// p To have the vended dashboard data encrypted with KMS instead of the CloudWatch Logs default encryption method, specify the ARN of the KMS key that you want to use. /p
+    /// To have the vended dashboard data encrypted with KMS instead of the CloudWatch Logs default encryption method, specify the ARN of the KMS key that you want to use.
     pub kms_key_arn: Option<String>,
-    /// p Specify the ARN of an IAM role that CloudWatch Logs will use to create the integration. This role must have the permissions necessary to access the OpenSearch Service collection to be able to create the dashboards. For more information about the permissions needed, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/OpenSearch-Dashboards-CreateRole.html" Permissions that the integration needs /a in the CloudWatch Logs User Guide. /p
+    /// Specify the ARN of an IAM role that CloudWatch Logs will use to create the integration. This role must have the permissions necessary to access the OpenSearch Service collection to be able to create the dashboards. For more information about the permissions needed, see [Permissions that the integration needs](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/OpenSearch-Dashboards-CreateRole.html) in the CloudWatch Logs User Guide.
     pub data_source_role_arn: String,
-    /// p Specify the ARNs of IAM roles and IAM users who you want to grant permission to for viewing the dashboards. /p important p In addition to specifying these users here, you must also grant them the b CloudWatchOpenSearchDashboardAccess /b IAM policy. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/OpenSearch-Dashboards-UserRoles.html" IAM policies for users /a . /p /important
+    /// Specify the ARNs of IAM roles and IAM users who you want to grant permission to for viewing the dashboards.
+    ///
+    /// **Important:** In addition to specifying these users here, you must also grant them the **CloudWatchOpenSearchDashboardAccess** IAM policy. For more information, see [IAM policies for users](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/OpenSearch-Dashboards-UserRoles.html).
     pub dashboard_viewer_principals: Vec<String>,
-    /// p If you want to use an existing OpenSearch Service application for your integration with OpenSearch Service, specify it here. If you omit this, a new application will be created. /p
+    /// If you want to use an existing OpenSearch Service application for your integration with OpenSearch Service, specify it here. If you omit this, a new application will be created.
     pub application_arn: Option<String>,
-    /// p Specify how many days that you want the data derived by OpenSearch Service to be retained in the index that the dashboard refers to. This also sets the maximum time period that you can choose when viewing data in the dashboard. Choosing a longer time frame will incur additional costs. /p
+    /// Specify how many days that you want the data derived by OpenSearch Service to be retained in the index that the dashboard refers to. This also sets the maximum time period that you can choose when viewing data in the dashboard. Choosing a longer time frame will incur additional costs.
     pub retention_days: i32,
 }
 rt::structure!(
@@ -202,12 +212,12 @@ pub static OPEN_SEARCH_RESOURCE_CONFIG: rt::Schema = rt::Schema::structure(
         rt::m("retentionDays", &rt::INTEGER).flags(rt::REQUIRED),
     ],
 );
-/// p This structure contains information about the status of an OpenSearch Service resource. /p
+/// This structure contains information about the status of an OpenSearch Service resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct OpenSearchResourceStatus {
-    /// p The current status of this resource. /p
+    /// The current status of this resource.
     pub status: Option<OpenSearchResourceStatusType>,
-    /// p A message with additional information about the status of this resource. /p
+    /// A message with additional information about the status of this resource.
     pub status_message: Option<String>,
 }
 rt::structure!(
@@ -222,12 +232,12 @@ rt::string_enum! {
     pub enum OpenSearchResourceStatusType { Active = "ACTIVE", NotFound = "NOT_FOUND",
     Error = "ERROR" }
 }
-/// p This structure contains information about the OpenSearch Service workspace used for this integration. An OpenSearch Service workspace is the collection of dashboards along with other OpenSearch Service tools. This workspace was created automatically as part of the integration setup. For more information, see a href="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/application.html" Centralized OpenSearch user interface (Dashboards) with OpenSearch Service /a . /p
+/// This structure contains information about the OpenSearch Service workspace used for this integration. An OpenSearch Service workspace is the collection of dashboards along with other OpenSearch Service tools. This workspace was created automatically as part of the integration setup. For more information, see [Centralized OpenSearch user interface (Dashboards) with OpenSearch Service](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/application.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct OpenSearchWorkspace {
-    /// p The ID of this workspace. /p
+    /// The ID of this workspace.
     pub workspace_id: Option<String>,
-    /// p This structure contains information about the status of an OpenSearch Service resource. /p
+    /// This structure contains information about the status of an OpenSearch Service resource.
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
@@ -237,7 +247,7 @@ pub static OPEN_SEARCH_WORKSPACE: rt::Schema = rt::Schema::structure(
     "OpenSearchWorkspace",
     &[rt::m("workspaceId", &rt::STRING), rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS)],
 );
-/// p Multiple concurrent requests to update the same resource were in conflict. /p
+/// Multiple concurrent requests to update the same resource were in conflict.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationAbortedException {}
 rt::structure!(OperationAbortedException, OPERATION_ABORTED_EXCEPTION);
@@ -257,14 +267,14 @@ pub static OUTPUT_FORMATS: rt::Schema = rt::Schema::list(
     "OutputFormats",
     &[rt::m("member", &rt::ENUM)],
 );
-/// p Represents a log event. /p
+/// Represents a log event.
 #[derive(Clone, Default, PartialEq)]
 pub struct OutputLogEvent {
-    /// p The time the event occurred, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . /p
+    /// The time the event occurred, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`.
     pub timestamp: Option<i64>,
-    /// p The data contained in the log event. /p
+    /// The data contained in the log event.
     pub message: Option<String>,
-    /// p The time the event was ingested, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . /p
+    /// The time the event was ingested, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`.
     pub ingestion_time: Option<i64>,
 }
 rt::structure!(

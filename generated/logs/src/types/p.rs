@@ -3,10 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p This processor parses CloudFront vended logs, extract fields, and convert them into JSON format. Encoded field values are decoded. Values that are integers and doubles are treated as such. For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseCloudfront" parseCloudfront /a /p p For more information about CloudFront log format, see a href="https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/AccessLogs.html" Configure and use standard logs (access logs) /a . /p p If you use this processor, it must be the first processor in your transformer. /p
+/// This processor parses CloudFront vended logs, extract fields, and convert them into JSON format. Encoded field values are decoded. Values that are integers and doubles are treated as such. For more information about this processor including examples, see [parseCloudfront](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseCloudfront)
+///
+/// For more information about CloudFront log format, see [Configure and use standard logs (access logs)](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/AccessLogs.html).
+///
+/// If you use this processor, it must be the first processor in your transformer.
 #[derive(Clone, Default, PartialEq)]
 pub struct ParseCloudfront {
-    /// p Omit this parameter and the whole log message will be processed by this processor. No other value than code @message /code is allowed for code source /code . /p
+    /// Omit this parameter and the whole log message will be processed by this processor. No other value than `@message` is allowed for `source`.
     pub source: Option<String>,
 }
 rt::structure!(ParseCloudfront, PARSE_CLOUDFRONT, 0 => source);
@@ -14,12 +18,16 @@ pub static PARSE_CLOUDFRONT: rt::Schema = rt::Schema::structure(
     "ParseCloudfront",
     &[rt::m("source", &rt::STRING)],
 );
-/// p This processor parses log events that are in JSON format. It can extract JSON key-value pairs and place them under a destination that you specify. /p p Additionally, because you must have at least one parse-type processor in a transformer, you can use code ParseJSON /code as that processor for JSON-format logs, so that you can also apply other processors, such as mutate processors, to these logs. /p p For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseJSON" parseJSON /a in the i CloudWatch Logs User Guide /i . /p
+/// This processor parses log events that are in JSON format. It can extract JSON key-value pairs and place them under a destination that you specify.
+///
+/// Additionally, because you must have at least one parse-type processor in a transformer, you can use `ParseJSON` as that processor for JSON-format logs, so that you can also apply other processors, such as mutate processors, to these logs.
+///
+/// For more information about this processor including examples, see [parseJSON](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseJSON) in the *CloudWatch Logs User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ParseJson {
-    /// p Path to the field in the log event that will be parsed. Use dot notation to access child fields. For example, code store.book /code /p
+    /// Path to the field in the log event that will be parsed. Use dot notation to access child fields. For example, `store.book`
     pub source: Option<String>,
-    /// p The location to put the parsed key value pair into. If you omit this parameter, it is placed under the root node. /p
+    /// The location to put the parsed key value pair into. If you omit this parameter, it is placed under the root node.
     pub destination: Option<String>,
 }
 rt::structure!(ParseJson, PARSE_JSON, 0 => source, 1 => destination);
@@ -27,22 +35,26 @@ pub static PARSE_JSON: rt::Schema = rt::Schema::structure(
     "ParseJSON",
     &[rt::m("source", &rt::STRING), rt::m("destination", &rt::STRING)],
 );
-/// p This processor parses a specified field in the original log event into key-value pairs. /p p For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseKeyValue" parseKeyValue /a in the i CloudWatch Logs User Guide /i . /p
+/// This processor parses a specified field in the original log event into key-value pairs.
+///
+/// For more information about this processor including examples, see [parseKeyValue](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseKeyValue) in the *CloudWatch Logs User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ParseKeyValue {
-    /// p Path to the field in the log event that will be parsed. Use dot notation to access child fields. For example, code store.book /code /p
+    /// Path to the field in the log event that will be parsed. Use dot notation to access child fields. For example, `store.book`
     pub source: Option<String>,
-    /// p The destination field to put the extracted key-value pairs into /p
+    /// The destination field to put the extracted key-value pairs into
     pub destination: Option<String>,
-    /// p The field delimiter string that is used between key-value pairs in the original log events. If you omit this, the ampersand code &amp; /code character is used. /p
+    /// The field delimiter string that is used between key-value pairs in the original log events. If you omit this, the ampersand `&` character is used.
     pub field_delimiter: Option<String>,
-    /// p The delimiter string to use between the key and value in each pair in the transformed log event. /p p If you omit this, the equal code = /code character is used. /p
+    /// The delimiter string to use between the key and value in each pair in the transformed log event.
+    ///
+    /// If you omit this, the equal `=` character is used.
     pub key_value_delimiter: Option<String>,
-    /// p If you want to add a prefix to all transformed keys, specify it here. /p
+    /// If you want to add a prefix to all transformed keys, specify it here.
     pub key_prefix: Option<String>,
-    /// p A value to insert into the value field in the result, when a key-value pair is not successfully split. /p
+    /// A value to insert into the value field in the result, when a key-value pair is not successfully split.
     pub non_match_value: Option<String>,
-    /// p Specifies whether to overwrite the value if the destination key already exists. If you omit this, the default is code false /code . /p
+    /// Specifies whether to overwrite the value if the destination key already exists. If you omit this, the default is `false`.
     pub overwrite_if_exists: Option<bool>,
 }
 rt::structure!(
@@ -62,10 +74,14 @@ pub static PARSE_KEY_VALUE: rt::Schema = rt::Schema::structure(
         rt::m("overwriteIfExists", &rt::BOOLEAN),
     ],
 );
-/// p Use this processor to parse RDS for PostgreSQL vended logs, extract fields, and and convert them into a JSON format. This processor always processes the entire log event message. For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parsePostGres" parsePostGres /a . /p p For more information about RDS for PostgreSQL log format, see a href="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER LogAccess.Concepts.PostgreSQL.html#USER LogAccess.Concepts.PostgreSQL.Log Format.log-line-prefix" RDS for PostgreSQL database log filesTCP flag sequence /a . /p important p If you use this processor, it must be the first processor in your transformer. /p /important
+/// Use this processor to parse RDS for PostgreSQL vended logs, extract fields, and and convert them into a JSON format. This processor always processes the entire log event message. For more information about this processor including examples, see [parsePostGres](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parsePostGres).
+///
+/// For more information about RDS for PostgreSQL log format, see [RDS for PostgreSQL database log filesTCP flag sequence](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Concepts.PostgreSQL.html#USER_LogAccess.Concepts.PostgreSQL.Log_Format.log-line-prefix).
+///
+/// **Important:** If you use this processor, it must be the first processor in your transformer.
 #[derive(Clone, Default, PartialEq)]
 pub struct ParsePostgres {
-    /// p Omit this parameter and the whole log message will be processed by this processor. No other value than code @message /code is allowed for code source /code . /p
+    /// Omit this parameter and the whole log message will be processed by this processor. No other value than `@message` is allowed for `source`.
     pub source: Option<String>,
 }
 rt::structure!(ParsePostgres, PARSE_POSTGRES, 0 => source);
@@ -73,10 +89,12 @@ pub static PARSE_POSTGRES: rt::Schema = rt::Schema::structure(
     "ParsePostgres",
     &[rt::m("source", &rt::STRING)],
 );
-/// p Use this processor to parse Route 53 vended logs, extract fields, and and convert them into a JSON format. This processor always processes the entire log event message. For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseRoute53" parseRoute53 /a . /p important p If you use this processor, it must be the first processor in your transformer. /p /important
+/// Use this processor to parse Route 53 vended logs, extract fields, and and convert them into a JSON format. This processor always processes the entire log event message. For more information about this processor including examples, see [parseRoute53](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseRoute53).
+///
+/// **Important:** If you use this processor, it must be the first processor in your transformer.
 #[derive(Clone, Default, PartialEq)]
 pub struct ParseRoute53 {
-    /// p Omit this parameter and the whole log message will be processed by this processor. No other value than code @message /code is allowed for code source /code . /p
+    /// Omit this parameter and the whole log message will be processed by this processor. No other value than `@message` is allowed for `source`.
     pub source: Option<String>,
 }
 rt::structure!(ParseRoute53, PARSE_ROUTE53, 0 => source);
@@ -84,16 +102,18 @@ pub static PARSE_ROUTE53: rt::Schema = rt::Schema::structure(
     "ParseRoute53",
     &[rt::m("source", &rt::STRING)],
 );
-/// p This processor converts logs into a href="https://ocsf.io" Open Cybersecurity Schema Framework (OCSF) /a events. /p p For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseToOCSF" parseToOCSF /a in the i CloudWatch Logs User Guide /i . /p
+/// This processor converts logs into [Open Cybersecurity Schema Framework (OCSF)](https://ocsf.io) events.
+///
+/// For more information about this processor including examples, see [parseToOCSF](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseToOCSF) in the *CloudWatch Logs User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ParseToOcsf {
-    /// p The path to the field in the log event that you want to parse. If you omit this value, the whole log message is parsed. /p
+    /// The path to the field in the log event that you want to parse. If you omit this value, the whole log message is parsed.
     pub source: Option<String>,
-    /// p Specify the service or process that produces the log events that will be converted with this processor. /p
+    /// Specify the service or process that produces the log events that will be converted with this processor.
     pub event_source: EventSource,
-    /// p Specify which version of the OCSF schema to use for the transformed log events. /p
+    /// Specify which version of the OCSF schema to use for the transformed log events.
     pub ocsf_version: OcsfVersion,
-    /// p The version of the OCSF mapping to use for parsing log data. /p
+    /// The version of the OCSF mapping to use for parsing log data.
     pub mapping_version: Option<String>,
 }
 rt::structure!(
@@ -109,10 +129,14 @@ pub static PARSE_TO_OCSF: rt::Schema = rt::Schema::structure(
         rt::m("mappingVersion", &rt::STRING),
     ],
 );
-/// p Use this processor to parse Amazon VPC vended logs, extract fields, and and convert them into a JSON format. This processor always processes the entire log event message. /p p This processor doesn't support custom log formats, such as NAT gateway logs. For more information about custom log formats in Amazon VPC, see a href="https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-records-examples.html#flow-log-example-tcp-flag" parseVPC /a For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseVPC" parseVPC /a . /p important p If you use this processor, it must be the first processor in your transformer. /p /important
+/// Use this processor to parse Amazon VPC vended logs, extract fields, and and convert them into a JSON format. This processor always processes the entire log event message.
+///
+/// This processor doesn't support custom log formats, such as NAT gateway logs. For more information about custom log formats in Amazon VPC, see [parseVPC](https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-records-examples.html#flow-log-example-tcp-flag) For more information about this processor including examples, see [parseVPC](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseVPC).
+///
+/// **Important:** If you use this processor, it must be the first processor in your transformer.
 #[derive(Clone, Default, PartialEq)]
 pub struct ParseVpc {
-    /// p Omit this parameter and the whole log message will be processed by this processor. No other value than code @message /code is allowed for code source /code . /p
+    /// Omit this parameter and the whole log message will be processed by this processor. No other value than `@message` is allowed for `source`.
     pub source: Option<String>,
 }
 rt::structure!(ParseVpc, PARSE_VPC, 0 => source);
@@ -120,10 +144,14 @@ pub static PARSE_VPC: rt::Schema = rt::Schema::structure(
     "ParseVPC",
     &[rt::m("source", &rt::STRING)],
 );
-/// p Use this processor to parse WAF vended logs, extract fields, and and convert them into a JSON format. This processor always processes the entire log event message. For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parsePostGres" parseWAF /a . /p p For more information about WAF log format, see a href="https://docs.aws.amazon.com/waf/latest/developerguide/logging-examples.html" Log examples for web ACL traffic /a . /p important p If you use this processor, it must be the first processor in your transformer. /p /important
+/// Use this processor to parse WAF vended logs, extract fields, and and convert them into a JSON format. This processor always processes the entire log event message. For more information about this processor including examples, see [parseWAF](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parsePostGres).
+///
+/// For more information about WAF log format, see [Log examples for web ACL traffic](https://docs.aws.amazon.com/waf/latest/developerguide/logging-examples.html).
+///
+/// **Important:** If you use this processor, it must be the first processor in your transformer.
 #[derive(Clone, Default, PartialEq)]
 pub struct ParseWaf {
-    /// p Omit this parameter and the whole log message will be processed by this processor. No other value than code @message /code is allowed for code source /code . /p
+    /// Omit this parameter and the whole log message will be processed by this processor. No other value than `@message` is allowed for `source`.
     pub source: Option<String>,
 }
 rt::structure!(ParseWaf, PARSE_WAF, 0 => source);
@@ -131,18 +159,22 @@ pub static PARSE_WAF: rt::Schema = rt::Schema::structure(
     "ParseWAF",
     &[rt::m("source", &rt::STRING)],
 );
-/// p A structure that contains information about one pattern token related to an anomaly. /p p For more information about patterns and tokens, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API CreateLogAnomalyDetector.html" CreateLogAnomalyDetector /a . /p
+/// A structure that contains information about one pattern token related to an anomaly.
+///
+/// For more information about patterns and tokens, see [CreateLogAnomalyDetector](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogAnomalyDetector.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct PatternToken {
-    /// p For a dynamic token, this indicates where in the pattern that this token appears, related to other dynamic tokens. The dynamic token that appears first has a value of code 1 /code , the one that appears second is code 2 /code , and so on. /p
+    /// For a dynamic token, this indicates where in the pattern that this token appears, related to other dynamic tokens. The dynamic token that appears first has a value of `1`, the one that appears second is `2`, and so on.
     pub dynamic_token_position: Option<i32>,
-    /// p Specifies whether this is a dynamic token. /p
+    /// Specifies whether this is a dynamic token.
     pub is_dynamic: Option<bool>,
-    /// p The string represented by this token. If this is a dynamic token, the value will be code &lt; &gt; /code /p
+    /// The string represented by this token. If this is a dynamic token, the value will be `<*>`
     pub token_string: Option<String>,
-    /// p Contains the values found for a dynamic token, and the number of times each value was found. /p
+    /// Contains the values found for a dynamic token, and the number of times each value was found.
     pub enumerations: Option<rt::Map<String, i64>>,
-    /// p A name that CloudWatch Logs assigned to this dynamic token to make the pattern more readable. The string part of the code inferredTokenName /code gives you a clearer idea of the content of this token. The number part of the code inferredTokenName /code shows where in the pattern this token appears, compared to other dynamic tokens. CloudWatch Logs assigns the string part of the name based on analyzing the content of the log events that contain it. /p p For example, an inferred token name of code IPAddress-3 /code means that the token represents an IP address, and this token is the third dynamic token in the pattern. /p
+    /// A name that CloudWatch Logs assigned to this dynamic token to make the pattern more readable. The string part of the `inferredTokenName` gives you a clearer idea of the content of this token. The number part of the `inferredTokenName` shows where in the pattern this token appears, compared to other dynamic tokens. CloudWatch Logs assigns the string part of the name based on analyzing the content of the log events that contain it.
+    ///
+    /// For example, an inferred token name of `IPAddress-3` means that the token represents an IP address, and this token is the third dynamic token in the pattern.
     pub inferred_token_name: Option<String>,
 }
 rt::structure!(
@@ -163,10 +195,10 @@ pub static PATTERN_TOKENS: rt::Schema = rt::Schema::list(
     "PatternTokens",
     &[rt::m("member", &PATTERN_TOKEN)],
 );
-/// p A structure that contains information about one delivery destination policy. /p
+/// A structure that contains information about one delivery destination policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct Policy {
-    /// p The contents of the delivery destination policy. /p
+    /// The contents of the delivery destination policy.
     pub delivery_destination_policy: Option<String>,
 }
 rt::structure!(Policy, POLICY, 0 => delivery_destination_policy);
@@ -184,54 +216,64 @@ rt::string_enum! {
     MetricExtractionPolicy = "METRIC_EXTRACTION_POLICY", RetentionPolicy =
     "RETENTION_POLICY" }
 }
-/// p This structure contains the information about one processor in a log transformer. /p
+/// This structure contains the information about one processor in a log transformer.
 #[derive(Clone, Default, PartialEq)]
 pub struct Processor {
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-addKeys" addKeys /a processor in your transformer. /p
+    /// Use this parameter to include the [addKeys](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-addKeys) processor in your transformer.
     pub add_keys: Option<AddKeys>,
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-copyValue" copyValue /a processor in your transformer. /p
+    /// Use this parameter to include the [copyValue](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-copyValue) processor in your transformer.
     pub copy_value: Option<CopyValue>,
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-CSV" CSV /a processor in your transformer. /p
+    /// Use this parameter to include the [CSV](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-CSV) processor in your transformer.
     pub csv: Option<Csv>,
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-datetimeConverter" datetimeConverter /a processor in your transformer. /p
+    /// Use this parameter to include the [datetimeConverter](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-datetimeConverter) processor in your transformer.
     pub date_time_converter: Option<DateTimeConverter>,
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-deleteKeys" deleteKeys /a processor in your transformer. /p
+    /// Use this parameter to include the [deleteKeys](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-deleteKeys) processor in your transformer.
     pub delete_keys: Option<DeleteKeys>,
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-grok" grok /a processor in your transformer. /p
+    /// Use this parameter to include the [grok](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-grok) processor in your transformer.
     pub grok: Option<Grok>,
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-listToMap" listToMap /a processor in your transformer. /p
+    /// Use this parameter to include the [listToMap](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-listToMap) processor in your transformer.
     pub list_to_map: Option<ListToMap>,
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-lowerCaseString" lowerCaseString /a processor in your transformer. /p
+    /// Use this parameter to include the [lowerCaseString](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-lowerCaseString) processor in your transformer.
     pub lower_case_string: Option<LowerCaseString>,
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-moveKeys" moveKeys /a processor in your transformer. /p
+    /// Use this parameter to include the [moveKeys](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-moveKeys) processor in your transformer.
     pub move_keys: Option<MoveKeys>,
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseCloudfront" parseCloudfront /a processor in your transformer. /p p If you use this processor, it must be the first processor in your transformer. /p
+    /// Use this parameter to include the [parseCloudfront](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseCloudfront) processor in your transformer.
+    ///
+    /// If you use this processor, it must be the first processor in your transformer.
     pub parse_cloudfront: Option<ParseCloudfront>,
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseJSON" parseJSON /a processor in your transformer. /p
+    /// Use this parameter to include the [parseJSON](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseJSON) processor in your transformer.
     pub parse_json: Option<ParseJson>,
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseKeyValue" parseKeyValue /a processor in your transformer. /p
+    /// Use this parameter to include the [parseKeyValue](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseKeyValue) processor in your transformer.
     pub parse_key_value: Option<ParseKeyValue>,
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseRoute53" parseRoute53 /a processor in your transformer. /p p If you use this processor, it must be the first processor in your transformer. /p
+    /// Use this parameter to include the [parseRoute53](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseRoute53) processor in your transformer.
+    ///
+    /// If you use this processor, it must be the first processor in your transformer.
     pub parse_route53: Option<ParseRoute53>,
-    /// p Use this parameter to convert logs into Open Cybersecurity Schema (OCSF) format. /p
+    /// Use this parameter to convert logs into Open Cybersecurity Schema (OCSF) format.
     pub parse_to_ocsf: Option<ParseToOcsf>,
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parsePostGres" parsePostGres /a processor in your transformer. /p p If you use this processor, it must be the first processor in your transformer. /p
+    /// Use this parameter to include the [parsePostGres](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parsePostGres) processor in your transformer.
+    ///
+    /// If you use this processor, it must be the first processor in your transformer.
     pub parse_postgres: Option<ParsePostgres>,
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseVPC" parseVPC /a processor in your transformer. /p p If you use this processor, it must be the first processor in your transformer. /p
+    /// Use this parameter to include the [parseVPC](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseVPC) processor in your transformer.
+    ///
+    /// If you use this processor, it must be the first processor in your transformer.
     pub parse_vpc: Option<ParseVpc>,
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseWAF" parseWAF /a processor in your transformer. /p p If you use this processor, it must be the first processor in your transformer. /p
+    /// Use this parameter to include the [parseWAF](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseWAF) processor in your transformer.
+    ///
+    /// If you use this processor, it must be the first processor in your transformer.
     pub parse_waf: Option<ParseWaf>,
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-renameKeys" renameKeys /a processor in your transformer. /p
+    /// Use this parameter to include the [renameKeys](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-renameKeys) processor in your transformer.
     pub rename_keys: Option<RenameKeys>,
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-splitString" splitString /a processor in your transformer. /p
+    /// Use this parameter to include the [splitString](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-splitString) processor in your transformer.
     pub split_string: Option<SplitString>,
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-substituteString" substituteString /a processor in your transformer. /p
+    /// Use this parameter to include the [substituteString](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-substituteString) processor in your transformer.
     pub substitute_string: Option<SubstituteString>,
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-trimString" trimString /a processor in your transformer. /p
+    /// Use this parameter to include the [trimString](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-trimString) processor in your transformer.
     pub trim_string: Option<TrimString>,
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-typeConverter" typeConverter /a processor in your transformer. /p
+    /// Use this parameter to include the [typeConverter](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-typeConverter) processor in your transformer.
     pub type_converter: Option<TypeConverter>,
-    /// p Use this parameter to include the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-upperCaseString" upperCaseString /a processor in your transformer. /p
+    /// Use this parameter to include the [upperCaseString](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-upperCaseString) processor in your transformer.
     pub upper_case_string: Option<UpperCaseString>,
 }
 rt::structure!(
@@ -276,17 +318,92 @@ pub static PROCESSORS: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAccountPolicyRequest {
-    /// p A name for the policy. This must be unique within the account and cannot start with code aws/ /code . /p
+    /// A name for the policy. This must be unique within the account and cannot start with `aws/`.
     pub policy_name: String,
-    /// p Specify the policy, in JSON. /p p b Data protection policy /b /p p A data protection policy must include two JSON blocks: /p ul li p The first block must include both a code DataIdentifer /code array and an code Operation /code property with an code Audit /code action. The code DataIdentifer /code array lists the types of sensitive data that you want to mask. For more information about the available options, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/mask-sensitive-log-data-types.html" Types of data that you can mask /a . /p p The code Operation /code property with an code Audit /code action is required to find the sensitive data terms. This code Audit /code action must contain a code FindingsDestination /code object. You can optionally use that code FindingsDestination /code object to list one or more destinations to send audit findings to. If you specify destinations such as log groups, Firehose streams, and S3 buckets, they must already exist. /p /li li p The second block must include both a code DataIdentifer /code array and an code Operation /code property with an code Deidentify /code action. The code DataIdentifer /code array must exactly match the code DataIdentifer /code array in the first block of the policy. /p p The code Operation /code property with the code Deidentify /code action is what actually masks the data, and it must contain the code "MaskConfig": {} /code object. The code "MaskConfig": {} /code object must be empty. /p /li /ul p For an example data protection policy, see the b Examples /b section on this page. /p important p The contents of the two code DataIdentifer /code arrays must match exactly. /p /important p In addition to the two JSON blocks, the code policyDocument /code can also include code Name /code , code Description /code , and code Version /code fields. The code Name /code is different than the operation's code policyName /code parameter, and is used as a dimension when CloudWatch Logs reports audit findings metrics to CloudWatch. /p p The JSON specified in code policyDocument /code can be up to 30,720 characters long. /p p b Subscription filter policy /b /p p A subscription filter policy can include the following attributes in a JSON block: /p ul li p b DestinationArn /b The ARN of the destination to deliver log events to. Supported destinations are: /p ul li p An Kinesis Data Streams data stream in the same account as the subscription policy, for same-account delivery. /p /li li p An Firehose data stream in the same account as the subscription policy, for same-account delivery. /p /li li p A Lambda function in the same account as the subscription policy, for same-account delivery. /p /li li p A logical destination in a different account created with a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutDestination.html" PutDestination /a , for cross-account delivery. Kinesis Data Streams and Firehose are supported as logical destinations. /p /li /ul /li li p b RoleArn /b The ARN of an IAM role that grants CloudWatch Logs permissions to deliver ingested log events to the destination stream. You don't need to provide the ARN when you are working with a logical destination for cross-account delivery. /p /li li p b FilterPattern /b A filter pattern for subscribing to a filtered stream of log events. /p /li li p b Distribution /b The method used to distribute log data to the destination. By default, log data is grouped by log stream, but the grouping can be set to code Random /code for a more even distribution. This property is only applicable when the destination is an Kinesis Data Streams data stream. /p /li /ul p b Transformer policy /b /p p A transformer policy must include one JSON block with the array of processors and their configurations. For more information about available processors, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-Processors" Processors that you can use /a . /p p b Field index policy /b /p p A field index filter policy can include the following attribute in a JSON block: /p ul li p b Fields /b The array of field indexes to create. /p /li li p b FieldsV2 /b The object of field indexes to create along with it's type. /p /li /ul p It must contain at least one field index. /p p The following is an example of an index policy document that creates indexes with different types. /p p code "policyDocument": "{ \"Fields\": \"TransactionId\" , \"FieldsV2\": {\"RequestId\": {\"type\": \"FIELD INDEX\"}, \"APIName\": {\"type\": \"FACET\"}, \"StatusCode\": {\"type\": \"FACET\"}}}" /code /p p You can use code FieldsV2 /code to specify the type for each field. Supported types are code FIELD INDEX /code and code FACET /code . Field names within code Fields /code and code FieldsV2 /code must be mutually exclusive. /p p b Retention policy /b /p p A retention policy must include the following attributes in a JSON block: /p dl dt retentionInDays /dt dd p The number of days to retain log events. Valid values are 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, and 3653. To retain log events indefinitely, specify the string code NEVER EXPIRE /code . /p /dd dt enforcementMode /dt dd p Specifies which log groups the policy applies to. Valid values are code NEW ONLY /code and code RETROACTIVE /code . /p p code RETROACTIVE /code applies the policy to every log group that matches the selection criteria, including log groups that existed before you created the policy. /p p code NEW ONLY /code applies the policy only to log groups that are created after you create the policy. Log groups that already existed when you created the policy keep their own retention period. /p /dd /dl p The following is an example of a retention policy document. /p p code "policyDocument": "{\"retentionInDays\": 90, \"enforcementMode\": \"RETROACTIVE\"}" /code /p
+    /// Specify the policy, in JSON.
+    ///
+    /// **Data protection policy**
+    ///
+    /// A data protection policy must include two JSON blocks:
+    ///
+    /// - The first block must include both a `DataIdentifer` array and an `Operation` property with an `Audit` action. The `DataIdentifer` array lists the types of sensitive data that you want to mask. For more information about the available options, see [Types of data that you can mask](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/mask-sensitive-log-data-types.html). The `Operation` property with an `Audit` action is required to find the sensitive data terms. This `Audit` action must contain a `FindingsDestination` object. You can optionally use that `FindingsDestination` object to list one or more destinations to send audit findings to. If you specify destinations such as log groups, Firehose streams, and S3 buckets, they must already exist.
+    /// - The second block must include both a `DataIdentifer` array and an `Operation` property with an `Deidentify` action. The `DataIdentifer` array must exactly match the `DataIdentifer` array in the first block of the policy. The `Operation` property with the `Deidentify` action is what actually masks the data, and it must contain the `"MaskConfig": {}` object. The `"MaskConfig": {}` object must be empty.
+    ///
+    /// For an example data protection policy, see the **Examples** section on this page.
+    ///
+    /// **Important:** The contents of the two `DataIdentifer` arrays must match exactly.
+    ///
+    /// In addition to the two JSON blocks, the `policyDocument` can also include `Name`, `Description`, and `Version` fields. The `Name` is different than the operation's `policyName` parameter, and is used as a dimension when CloudWatch Logs reports audit findings metrics to CloudWatch.
+    ///
+    /// The JSON specified in `policyDocument` can be up to 30,720 characters long.
+    ///
+    /// **Subscription filter policy**
+    ///
+    /// A subscription filter policy can include the following attributes in a JSON block:
+    ///
+    /// - **DestinationArn** The ARN of the destination to deliver log events to. Supported destinations are:
+    ///   - An Kinesis Data Streams data stream in the same account as the subscription policy, for same-account delivery.
+    ///   - An Firehose data stream in the same account as the subscription policy, for same-account delivery.
+    ///   - A Lambda function in the same account as the subscription policy, for same-account delivery.
+    ///   - A logical destination in a different account created with [PutDestination](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDestination.html), for cross-account delivery. Kinesis Data Streams and Firehose are supported as logical destinations.
+    /// - **RoleArn** The ARN of an IAM role that grants CloudWatch Logs permissions to deliver ingested log events to the destination stream. You don't need to provide the ARN when you are working with a logical destination for cross-account delivery.
+    /// - **FilterPattern** A filter pattern for subscribing to a filtered stream of log events.
+    /// - **Distribution** The method used to distribute log data to the destination. By default, log data is grouped by log stream, but the grouping can be set to `Random` for a more even distribution. This property is only applicable when the destination is an Kinesis Data Streams data stream.
+    ///
+    /// **Transformer policy**
+    ///
+    /// A transformer policy must include one JSON block with the array of processors and their configurations. For more information about available processors, see [Processors that you can use](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-Processors).
+    ///
+    /// **Field index policy**
+    ///
+    /// A field index filter policy can include the following attribute in a JSON block:
+    ///
+    /// - **Fields** The array of field indexes to create.
+    /// - **FieldsV2** The object of field indexes to create along with it's type.
+    ///
+    /// It must contain at least one field index.
+    ///
+    /// The following is an example of an index policy document that creates indexes with different types.
+    ///
+    /// `"policyDocument": "{ \"Fields\": [ \"TransactionId\" ], \"FieldsV2\": {\"RequestId\": {\"type\": \"FIELD_INDEX\"}, \"APIName\": {\"type\": \"FACET\"}, \"StatusCode\": {\"type\": \"FACET\"}}}"`
+    ///
+    /// You can use `FieldsV2` to specify the type for each field. Supported types are `FIELD_INDEX` and `FACET`. Field names within `Fields` and `FieldsV2` must be mutually exclusive.
+    ///
+    /// **Retention policy**
+    ///
+    /// A retention policy must include the following attributes in a JSON block:
+    ///
+    /// - **retentionInDays**: The number of days to retain log events. Valid values are 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, and 3653. To retain log events indefinitely, specify the string `NEVER_EXPIRE`.
+    /// - **enforcementMode**: Specifies which log groups the policy applies to. Valid values are `NEW_ONLY` and `RETROACTIVE`. `RETROACTIVE` applies the policy to every log group that matches the selection criteria, including log groups that existed before you created the policy. `NEW_ONLY` applies the policy only to log groups that are created after you create the policy. Log groups that already existed when you created the policy keep their own retention period.
+    ///
+    /// The following is an example of a retention policy document.
+    ///
+    /// `"policyDocument": "{\"retentionInDays\": 90, \"enforcementMode\": \"RETROACTIVE\"}"`
     pub policy_document: String,
-    /// p The type of policy that you're creating or updating. /p
+    /// The type of policy that you're creating or updating.
     pub policy_type: PolicyType,
-    /// p Currently the only valid value for this parameter is code ALL /code , which specifies that the data protection policy applies to all log groups in the account. If you omit this parameter, the default of code ALL /code is used. /p
+    /// Currently the only valid value for this parameter is `ALL`, which specifies that the data protection policy applies to all log groups in the account. If you omit this parameter, the default of `ALL` is used.
     pub scope: Option<Scope>,
-    /// p Use this parameter to apply the new policy to a subset of log groups in the account or a data source name and type combination. /p p Specifying code selectionCriteria /code is valid only when you specify code SUBSCRIPTION FILTER POLICY /code , code FIELD INDEX POLICY /code , code TRANSFORMER POLICY /code , or code RETENTION POLICY /code for code policyType /code . /p ul li p If code policyType /code is code SUBSCRIPTION FILTER POLICY /code , the only supported code selectionCriteria /code filter is code LogGroupName NOT IN /code /p /li li p If code policyType /code is code TRANSFORMER POLICY /code , the only supported code selectionCriteria /code filter is code LogGroupNamePrefix /code /p /li li p If code policyType /code is code FIELD INDEX POLICY /code , the supported code selectionCriteria /code filters are: /p ul li p code LogGroupNamePrefix /code /p /li li p code DataSourceName /code AND code DataSourceType /code /p /li /ul p When you specify code selectionCriteria /code for a field index policy you can use either code LogGroupNamePrefix /code by itself or code DataSourceName /code and code DataSourceType /code together. /p /li li p If code policyType /code is code RETENTION POLICY /code , the only supported code selectionCriteria /code filter is code LogGroupNamePrefix /code . If you omit code selectionCriteria /code , the retention policy applies to all log groups in the account. /p /li /ul p The code selectionCriteria /code string can be up to 25KB in length. The length is determined by using its UTF-8 bytes. /p p Using the code selectionCriteria /code parameter with code SUBSCRIPTION FILTER POLICY /code is useful to help prevent infinite loops. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Subscriptions-recursion-prevention.html" Log recursion prevention /a . /p
+    /// Use this parameter to apply the new policy to a subset of log groups in the account or a data source name and type combination.
+    ///
+    /// Specifying `selectionCriteria` is valid only when you specify `SUBSCRIPTION_FILTER_POLICY`, `FIELD_INDEX_POLICY`, `TRANSFORMER_POLICY`, or `RETENTION_POLICY` for `policyType`.
+    ///
+    /// - If `policyType` is `SUBSCRIPTION_FILTER_POLICY`, the only supported `selectionCriteria` filter is `LogGroupName NOT IN []`
+    /// - If `policyType` is `TRANSFORMER_POLICY`, the only supported `selectionCriteria` filter is `LogGroupNamePrefix`
+    /// - If `policyType` is `FIELD_INDEX_POLICY`, the supported `selectionCriteria` filters are:
+    ///   - `LogGroupNamePrefix`
+    ///   - `DataSourceName` AND `DataSourceType`
+    ///
+    ///   When you specify `selectionCriteria` for a field index policy you can use either `LogGroupNamePrefix` by itself or `DataSourceName` and `DataSourceType` together.
+    /// - If `policyType` is `RETENTION_POLICY`, the only supported `selectionCriteria` filter is `LogGroupNamePrefix`. If you omit `selectionCriteria`, the retention policy applies to all log groups in the account.
+    ///
+    /// The `selectionCriteria` string can be up to 25KB in length. The length is determined by using its UTF-8 bytes.
+    ///
+    /// Using the `selectionCriteria` parameter with `SUBSCRIPTION_FILTER_POLICY` is useful to help prevent infinite loops. For more information, see [Log recursion prevention](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Subscriptions-recursion-prevention.html).
     pub selection_criteria: Option<String>,
-    /// p Specifies whether to preview the impact of the policy without creating or updating it. If you specify code true /code , CloudWatch Logs validates the request, does not save the policy, and returns the estimated impact in code dryRunResult /code instead of code accountPolicy /code . The default is code false /code . /p p Specifying code dryRun /code is valid only when you specify code RETENTION POLICY /code for code policyType /code . Only one dry run can be in progress for an account at a time. /p
+    /// Specifies whether to preview the impact of the policy without creating or updating it. If you specify `true`, CloudWatch Logs validates the request, does not save the policy, and returns the estimated impact in `dryRunResult` instead of `accountPolicy`. The default is `false`.
+    ///
+    /// Specifying `dryRun` is valid only when you specify `RETENTION_POLICY` for `policyType`. Only one dry run can be in progress for an account at a time.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
@@ -306,9 +423,9 @@ pub static PUT_ACCOUNT_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAccountPolicyResponse {
-    /// p The account policy that you created. /p
+    /// The account policy that you created.
     pub account_policy: Option<AccountPolicy>,
-    /// p The estimated impact of the policy on log groups in the account. This field is returned only when the request specifies code dryRun /code as code true /code . /p
+    /// The estimated impact of the policy on log groups in the account. This field is returned only when the request specifies `dryRun` as `true`.
     pub dry_run_result: Option<DryRunResult>,
 }
 rt::structure!(
@@ -321,9 +438,21 @@ pub static PUT_ACCOUNT_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBearerTokenAuthenticationRequest {
-    /// p The name or ARN of the log group. /p p Type: String /p p Length Constraints: Minimum length of 1. Maximum length of 512. /p p Pattern: code \.\- /#A-Za-z0-9 + /code /p p Required: Yes /p
+    /// The name or ARN of the log group.
+    ///
+    /// Type: String
+    ///
+    /// Length Constraints: Minimum length of 1. Maximum length of 512.
+    ///
+    /// Pattern: `[\.\-_/#A-Za-z0-9]+`
+    ///
+    /// Required: Yes
     pub log_group_identifier: String,
-    /// p Whether to enable bearer token authentication. /p p Type: Boolean /p p Required: Yes /p
+    /// Whether to enable bearer token authentication.
+    ///
+    /// Type: Boolean
+    ///
+    /// Required: Yes
     pub bearer_token_authentication_enabled: bool,
 }
 rt::structure!(
@@ -339,9 +468,22 @@ pub static PUT_BEARER_TOKEN_AUTHENTICATION_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDataProtectionPolicyRequest {
-    /// p Specify either the log group name or log group ARN. /p
+    /// Specify either the log group name or log group ARN.
     pub log_group_identifier: String,
-    /// p Specify the data protection policy, in JSON. /p p This policy must include two JSON blocks: /p ul li p The first block must include both a code DataIdentifer /code array and an code Operation /code property with an code Audit /code action. The code DataIdentifer /code array lists the types of sensitive data that you want to mask. For more information about the available options, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/mask-sensitive-log-data-types.html" Types of data that you can mask /a . /p p The code Operation /code property with an code Audit /code action is required to find the sensitive data terms. This code Audit /code action must contain a code FindingsDestination /code object. You can optionally use that code FindingsDestination /code object to list one or more destinations to send audit findings to. If you specify destinations such as log groups, Firehose streams, and S3 buckets, they must already exist. /p /li li p The second block must include both a code DataIdentifer /code array and an code Operation /code property with an code Deidentify /code action. The code DataIdentifer /code array must exactly match the code DataIdentifer /code array in the first block of the policy. /p p The code Operation /code property with the code Deidentify /code action is what actually masks the data, and it must contain the code "MaskConfig": {} /code object. The code "MaskConfig": {} /code object must be empty. /p /li /ul p For an example data protection policy, see the b Examples /b section on this page. /p important p The contents of the two code DataIdentifer /code arrays must match exactly. /p /important p In addition to the two JSON blocks, the code policyDocument /code can also include code Name /code , code Description /code , and code Version /code fields. The code Name /code is used as a dimension when CloudWatch Logs reports audit findings metrics to CloudWatch. /p p The JSON specified in code policyDocument /code can be up to 30,720 characters. /p
+    /// Specify the data protection policy, in JSON.
+    ///
+    /// This policy must include two JSON blocks:
+    ///
+    /// - The first block must include both a `DataIdentifer` array and an `Operation` property with an `Audit` action. The `DataIdentifer` array lists the types of sensitive data that you want to mask. For more information about the available options, see [Types of data that you can mask](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/mask-sensitive-log-data-types.html). The `Operation` property with an `Audit` action is required to find the sensitive data terms. This `Audit` action must contain a `FindingsDestination` object. You can optionally use that `FindingsDestination` object to list one or more destinations to send audit findings to. If you specify destinations such as log groups, Firehose streams, and S3 buckets, they must already exist.
+    /// - The second block must include both a `DataIdentifer` array and an `Operation` property with an `Deidentify` action. The `DataIdentifer` array must exactly match the `DataIdentifer` array in the first block of the policy. The `Operation` property with the `Deidentify` action is what actually masks the data, and it must contain the `"MaskConfig": {}` object. The `"MaskConfig": {}` object must be empty.
+    ///
+    /// For an example data protection policy, see the **Examples** section on this page.
+    ///
+    /// **Important:** The contents of the two `DataIdentifer` arrays must match exactly.
+    ///
+    /// In addition to the two JSON blocks, the `policyDocument` can also include `Name`, `Description`, and `Version` fields. The `Name` is used as a dimension when CloudWatch Logs reports audit findings metrics to CloudWatch.
+    ///
+    /// The JSON specified in `policyDocument` can be up to 30,720 characters.
     pub policy_document: String,
 }
 rt::structure!(
@@ -357,11 +499,11 @@ pub static PUT_DATA_PROTECTION_POLICY_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDataProtectionPolicyResponse {
-    /// p The log group name or ARN that you specified in your request. /p
+    /// The log group name or ARN that you specified in your request.
     pub log_group_identifier: Option<String>,
-    /// p The data protection policy used for this log group. /p
+    /// The data protection policy used for this log group.
     pub policy_document: Option<String>,
-    /// p The date and time that this policy was most recently updated. /p
+    /// The date and time that this policy was most recently updated.
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
@@ -378,9 +520,9 @@ pub static PUT_DATA_PROTECTION_POLICY_RESPONSE: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDeliveryDestinationPolicyRequest {
-    /// p The name of the delivery destination to assign this policy to. /p
+    /// The name of the delivery destination to assign this policy to.
     pub delivery_destination_name: String,
-    /// p The contents of the policy. /p
+    /// The contents of the policy.
     pub delivery_destination_policy: String,
 }
 rt::structure!(
@@ -396,7 +538,7 @@ pub static PUT_DELIVERY_DESTINATION_POLICY_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDeliveryDestinationPolicyResponse {
-    /// p The contents of the policy that you just created. /p
+    /// The contents of the policy that you just created.
     pub policy: Option<Policy>,
 }
 rt::structure!(
@@ -409,17 +551,28 @@ pub static PUT_DELIVERY_DESTINATION_POLICY_RESPONSE: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDeliveryDestinationRequest {
-    /// p A name for this delivery destination. This name must be unique for all delivery destinations in your account. /p
+    /// A name for this delivery destination. This name must be unique for all delivery destinations in your account.
     pub name: String,
-    /// p The format for the logs that this delivery destination will receive. /p
+    /// The format for the logs that this delivery destination will receive.
     pub output_format: Option<OutputFormat>,
-    /// p A structure that contains the ARN of the Amazon Web Services resource that will receive the logs. /p note p code deliveryDestinationConfiguration /code is required for CloudWatch Logs, Amazon S3, Firehose log delivery destinations and not required for X-Ray trace delivery destinations. code deliveryDestinationType /code is needed for X-Ray trace delivery destinations but not required for other logs delivery destinations. /p /note
+    /// A structure that contains the ARN of the Amazon Web Services resource that will receive the logs.
+    ///
+    /// **Note:** `deliveryDestinationConfiguration` is required for CloudWatch Logs, Amazon S3, Firehose log delivery destinations and not required for X-Ray trace delivery destinations. `deliveryDestinationType` is needed for X-Ray trace delivery destinations but not required for other logs delivery destinations.
     pub delivery_destination_configuration: Option<DeliveryDestinationConfiguration>,
-    /// p The type of delivery destination. This parameter specifies the target service where log data will be delivered. Valid values include: /p ul li p code S3 /code - Amazon S3 for long-term storage and analytics /p /li li p code CWL /code - CloudWatch Logs for centralized log management /p /li li p code FH /code - Amazon Kinesis Data Firehose for real-time data streaming /p /li li p code XRAY /code - Amazon Web Services X-Ray for distributed tracing and application monitoring /p /li /ul p The delivery destination type determines the format and configuration options available for log delivery. /p
+    /// The type of delivery destination. This parameter specifies the target service where log data will be delivered. Valid values include:
+    ///
+    /// - `S3` - Amazon S3 for long-term storage and analytics
+    /// - `CWL` - CloudWatch Logs for centralized log management
+    /// - `FH` - Amazon Kinesis Data Firehose for real-time data streaming
+    /// - `XRAY` - Amazon Web Services X-Ray for distributed tracing and application monitoring
+    ///
+    /// The delivery destination type determines the format and configuration options available for log delivery.
     pub delivery_destination_type: Option<DeliveryDestinationType>,
-    /// p The ARN of an IAM role in your account that CloudWatch Logs assumes to deliver to this delivery destination. The trust policy of the role must allow CloudWatch Logs to assume it. This parameter is supported only for X-Ray trace delivery destinations. /p
+    /// The ARN of an IAM role in your account that CloudWatch Logs assumes to deliver to this delivery destination. The trust policy of the role must allow CloudWatch Logs to assume it. This parameter is supported only for X-Ray trace delivery destinations.
     pub role_arn: Option<String>,
-    /// p An optional list of key-value pairs to associate with the resource. /p p For more information about tagging, see a href="https://docs.aws.amazon.com/general/latest/gr/aws tagging.html" Tagging Amazon Web Services resources /a /p
+    /// An optional list of key-value pairs to associate with the resource.
+    ///
+    /// For more information about tagging, see [Tagging Amazon Web Services resources](https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html)
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -440,7 +593,7 @@ pub static PUT_DELIVERY_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDeliveryDestinationResponse {
-    /// p A structure containing information about the delivery destination that you just created or updated. /p
+    /// A structure containing information about the delivery destination that you just created or updated.
     pub delivery_destination: Option<DeliveryDestination>,
 }
 rt::structure!(
@@ -453,15 +606,60 @@ pub static PUT_DELIVERY_DESTINATION_RESPONSE: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDeliverySourceRequest {
-    /// p A name for this delivery source. This name must be unique for all delivery sources in your account. /p
+    /// A name for this delivery source. This name must be unique for all delivery sources in your account.
     pub name: String,
-    /// p The ARN of the Amazon Web Services resource that is generating and sending logs. For example, code arn:aws:workmail:us-east-1:123456789012:organization/m-1234EXAMPLEabcd1234abcd1234abcd1234 /code /p p For the code SECURITY FINDING LOGS /code logType, use a wildcard ARN for the hub resource. For Amazon Web Services Security Hub CSPM, use code arn:aws:securityhub:us-east-1:111122223333:hub/ /code and for Amazon Web Services Security Hub, use code arn:aws:securityhub:us-east-1:111122223333:hubv2/ /code /p p For the code INSIGHTS QUERY LOGS /code log type, use a wildcard log group ARN, such as code arn:aws:logs:us-east-1:111122223333:log-group: /code . Amazon Web Services does not support a specific log group ARN for this log type. /p
+    /// The ARN of the Amazon Web Services resource that is generating and sending logs. For example, `arn:aws:workmail:us-east-1:123456789012:organization/m-1234EXAMPLEabcd1234abcd1234abcd1234`
+    ///
+    /// For the `SECURITY_FINDING_LOGS` logType, use a wildcard ARN for the hub resource. For Amazon Web Services Security Hub CSPM, use `arn:aws:securityhub:us-east-1:111122223333:hub/*` and for Amazon Web Services Security Hub, use `arn:aws:securityhub:us-east-1:111122223333:hubv2/*`
+    ///
+    /// For the `INSIGHTS_QUERY_LOGS` log type, use a wildcard log group ARN, such as `arn:aws:logs:us-east-1:111122223333:log-group:*`. Amazon Web Services does not support a specific log group ARN for this log type.
     pub resource_arn: String,
-    /// p Defines the type of log that the source is sending. /p ul li p For Amazon Web Services Amplify, the valid values are code ACCESS LOGS /code and code WAF LOGS /code . /p /li li p For Application Load Balancer, the valid values are code ALB ACCESS LOGS /code , code ALB CONNECTION LOGS /code , and code ALB HEALTH CHECK LOGS /code . /p /li li p For Amazon Bedrock AgentCore Gateway, the valid values are code APPLICATION LOGS /code and code TRACES /code . /p /li li p For Amazon Bedrock AgentCore Identity, the valid values are code APPLICATION LOGS /code and code TRACES /code . /p /li li p For Amazon Bedrock AgentCore Memory, the valid values are code APPLICATION LOGS /code and code TRACES /code . /p /li li p For Amazon Bedrock AgentCore Payments, the valid values are code APPLICATION LOGS /code and code TRACES /code . /p /li li p For Amazon Bedrock AgentCore Runtime, the valid values are code APPLICATION LOGS /code , code USAGE LOGS /code , and code TRACES /code . /p /li li p For Amazon Bedrock AgentCore Tools, the valid values are code APPLICATION LOGS /code , code USAGE LOGS /code , and code TRACES /code . /p /li li p For Amazon Bedrock Agents, the valid values are code APPLICATION LOGS /code and code EVENT LOGS /code . /p /li li p For Amazon Bedrock Knowledge Bases, the valid values are code APPLICATION LOGS /code and code TRACES /code . /p /li li p For CloudFront, the valid value is code ACCESS LOGS /code . /p /li li p For query execution logs from CloudWatch Logs Insights, the valid value is code INSIGHTS QUERY LOGS /code . /p /li li p For Amazon CodeWhisperer, the valid value is code EVENT LOGS /code . /p /li li p For DevOps Agent, the valid value is code APPLICATION LOGS /code . /p /li li p For Amazon EKS Auto Mode, the valid values are code AUTO MODE BLOCK STORAGE LOGS /code , code AUTO MODE COMPUTE LOGS /code , code AUTO MODE IPAM LOGS /code , and code AUTO MODE LOAD BALANCING LOGS /code . /p /li li p For Amazon EKS Capability Logs, the valid values are code EKS CAPABILITY ACK LOGS /code , code EKS CAPABILITY ARGOCD APPLICATION LOGS /code , code EKS CAPABILITY ARGOCD APPLICATIONSET LOGS /code , code EKS CAPABILITY ARGOCD COMMITSERVER LOGS /code , code EKS CAPABILITY ARGOCD REPOSERVER LOGS /code , code EKS CAPABILITY ARGOCD SERVER LOGS /code , and code EKS CAPABILITY KRO LOGS /code . /p /li li p For Amazon Web Services Elemental Inference, the valid value is code APPLICATION LOGS /code . /p /li li p For Elemental MediaPackage, the valid values are code EGRESS ACCESS LOGS /code and code INGRESS ACCESS LOGS /code . /p /li li p For Elemental MediaTailor, the valid values are code AD DECISION SERVER LOGS /code , code MANIFEST SERVICE LOGS /code , and code TRANSCODE LOGS /code . /p /li li p For Amazon ECS, the valid value is code ACTION LOGS /code . /p /li li p For Entity Resolution, the valid value is code WORKFLOW LOGS /code . /p /li li p For Amazon EventBridge Event Bus (Custom), the valid values are code INFO LOGS /code and code ERROR LOGS /code . /p /li li p For IAM Identity Center, the valid value is code ERROR LOGS /code . /p /li li p For Network Firewall Proxy, the valid values are code ALERT LOGS /code , code ALLOW LOGS /code , and code DENY LOGS /code . /p /li li p For Network Load Balancer, the valid value is code NLB ACCESS LOGS /code . /p /li li p For PCS, the valid values are code PCS SCHEDULER LOGS /code , code PCS JOBCOMP LOGS /code , code PCS SCHEDULER AUDIT LOGS /code , and code PCS SCALING LOGS /code . /p /li li p For Amazon Q, the valid values are code EVENT LOGS /code and code SYNC JOB LOGS /code . /p /li li p For Amazon Q in Connect AI agents, the valid value is code EVENT LOGS /code . /p /li li p For Quick, the valid values are code AGENT HOURS LOGS /code , code AGENT METADATA LOGS /code , code CHAT LOGS /code , code DLP LOGS /code , code FEEDBACK LOGS /code , code INDEX USAGE LOGS /code , and code KB FILE SYNC LOGS /code . /p /li li p For Route 53 Global Resolver, the valid value is code GLOBAL RESOLVER LOGS /code . /p /li li p For Amazon Web Services RTB Fabric, the valid value is code APPLICATION LOGS /code . /p /li li p For Amazon S3, the valid value is code S3 SERVER ACCESS LOGS /code . /p /li li p For Amazon Web Services Security Hub, the valid value is code SECURITY FINDING LOGS /code . /p /li li p For Amazon Web Services Security Hub CSPM, the valid value is code SECURITY FINDING LOGS /code . /p /li li p For Amazon SES mail manager, the valid values are code APPLICATION LOGS /code and code TRAFFIC POLICY DEBUG LOGS /code . /p /li li p For Amazon Web Services Shield Advanced, the valid value is code FLOW LOGS /code . /p /li li p For Amazon VPC Route Server, the valid value is code EVENT LOGS /code . /p /li li p For Amazon WorkMail, the valid values are code ACCESS CONTROL LOGS /code , code AUTHENTICATION LOGS /code , code WORKMAIL AVAILABILITY PROVIDER LOGS /code , code WORKMAIL MAILBOX ACCESS LOGS /code , and code WORKMAIL PERSONAL ACCESS TOKEN LOGS /code . /p /li /ul
+    /// Defines the type of log that the source is sending.
+    ///
+    /// - For Amazon Web Services Amplify, the valid values are `ACCESS_LOGS` and `WAF_LOGS`.
+    /// - For Application Load Balancer, the valid values are `ALB_ACCESS_LOGS`, `ALB_CONNECTION_LOGS`, and `ALB_HEALTH_CHECK_LOGS`.
+    /// - For Amazon Bedrock AgentCore Gateway, the valid values are `APPLICATION_LOGS` and `TRACES`.
+    /// - For Amazon Bedrock AgentCore Identity, the valid values are `APPLICATION_LOGS` and `TRACES`.
+    /// - For Amazon Bedrock AgentCore Memory, the valid values are `APPLICATION_LOGS` and `TRACES`.
+    /// - For Amazon Bedrock AgentCore Payments, the valid values are `APPLICATION_LOGS` and `TRACES`.
+    /// - For Amazon Bedrock AgentCore Runtime, the valid values are `APPLICATION_LOGS`, `USAGE_LOGS`, and `TRACES`.
+    /// - For Amazon Bedrock AgentCore Tools, the valid values are `APPLICATION_LOGS`, `USAGE_LOGS`, and `TRACES`.
+    /// - For Amazon Bedrock Agents, the valid values are `APPLICATION_LOGS` and `EVENT_LOGS`.
+    /// - For Amazon Bedrock Knowledge Bases, the valid values are `APPLICATION_LOGS` and `TRACES`.
+    /// - For CloudFront, the valid value is `ACCESS_LOGS`.
+    /// - For query execution logs from CloudWatch Logs Insights, the valid value is `INSIGHTS_QUERY_LOGS`.
+    /// - For Amazon CodeWhisperer, the valid value is `EVENT_LOGS`.
+    /// - For DevOps Agent, the valid value is `APPLICATION_LOGS`.
+    /// - For Amazon EKS Auto Mode, the valid values are `AUTO_MODE_BLOCK_STORAGE_LOGS`, `AUTO_MODE_COMPUTE_LOGS`, `AUTO_MODE_IPAM_LOGS`, and `AUTO_MODE_LOAD_BALANCING_LOGS`.
+    /// - For Amazon EKS Capability Logs, the valid values are `EKS_CAPABILITY_ACK_LOGS`, `EKS_CAPABILITY_ARGOCD_APPLICATION_LOGS`, `EKS_CAPABILITY_ARGOCD_APPLICATIONSET_LOGS`, `EKS_CAPABILITY_ARGOCD_COMMITSERVER_LOGS`, `EKS_CAPABILITY_ARGOCD_REPOSERVER_LOGS`, `EKS_CAPABILITY_ARGOCD_SERVER_LOGS`, and `EKS_CAPABILITY_KRO_LOGS`.
+    /// - For Amazon Web Services Elemental Inference, the valid value is `APPLICATION_LOGS`.
+    /// - For Elemental MediaPackage, the valid values are `EGRESS_ACCESS_LOGS` and `INGRESS_ACCESS_LOGS`.
+    /// - For Elemental MediaTailor, the valid values are `AD_DECISION_SERVER_LOGS`, `MANIFEST_SERVICE_LOGS`, and `TRANSCODE_LOGS`.
+    /// - For Amazon ECS, the valid value is `ACTION_LOGS`.
+    /// - For Entity Resolution, the valid value is `WORKFLOW_LOGS`.
+    /// - For Amazon EventBridge Event Bus (Custom), the valid values are `INFO_LOGS` and `ERROR_LOGS`.
+    /// - For IAM Identity Center, the valid value is `ERROR_LOGS`.
+    /// - For Network Firewall Proxy, the valid values are `ALERT_LOGS`, `ALLOW_LOGS`, and `DENY_LOGS`.
+    /// - For Network Load Balancer, the valid value is `NLB_ACCESS_LOGS`.
+    /// - For PCS, the valid values are `PCS_SCHEDULER_LOGS`, `PCS_JOBCOMP_LOGS`, `PCS_SCHEDULER_AUDIT_LOGS`, and `PCS_SCALING_LOGS`.
+    /// - For Amazon Q, the valid values are `EVENT_LOGS` and `SYNC_JOB_LOGS`.
+    /// - For Amazon Q in Connect AI agents, the valid value is `EVENT_LOGS`.
+    /// - For Quick, the valid values are `AGENT_HOURS_LOGS`, `AGENT_METADATA_LOGS`, `CHAT_LOGS`, `DLP_LOGS`, `FEEDBACK_LOGS`, `INDEX_USAGE_LOGS`, and `KB_FILE_SYNC_LOGS`.
+    /// - For Route 53 Global Resolver, the valid value is `GLOBAL_RESOLVER_LOGS`.
+    /// - For Amazon Web Services RTB Fabric, the valid value is `APPLICATION_LOGS`.
+    /// - For Amazon S3, the valid value is `S3_SERVER_ACCESS_LOGS`.
+    /// - For Amazon Web Services Security Hub, the valid value is `SECURITY_FINDING_LOGS`.
+    /// - For Amazon Web Services Security Hub CSPM, the valid value is `SECURITY_FINDING_LOGS`.
+    /// - For Amazon SES mail manager, the valid values are `APPLICATION_LOGS` and `TRAFFIC_POLICY_DEBUG_LOGS`.
+    /// - For Amazon Web Services Shield Advanced, the valid value is `FLOW_LOGS`.
+    /// - For Amazon VPC Route Server, the valid value is `EVENT_LOGS`.
+    /// - For Amazon WorkMail, the valid values are `ACCESS_CONTROL_LOGS`, `AUTHENTICATION_LOGS`, `WORKMAIL_AVAILABILITY_PROVIDER_LOGS`, `WORKMAIL_MAILBOX_ACCESS_LOGS`, and `WORKMAIL_PERSONAL_ACCESS_TOKEN_LOGS`.
     pub log_type: String,
-    /// p An optional list of key-value pairs to associate with the resource. /p p For more information about tagging, see a href="https://docs.aws.amazon.com/general/latest/gr/aws tagging.html" Tagging Amazon Web Services resources /a /p
+    /// An optional list of key-value pairs to associate with the resource.
+    ///
+    /// For more information about tagging, see [Tagging Amazon Web Services resources](https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html)
     pub tags: Option<rt::Map<String, String>>,
-    /// p A map of key-value pairs to configure the delivery source. Both keys and values must be between 1 and 255 characters in length. For example, code {"samplingRate": "50"} /code . /p
+    /// A map of key-value pairs to configure the delivery source. Both keys and values must be between 1 and 255 characters in length. For example, `{"samplingRate": "50"}`.
     pub delivery_source_configuration: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -480,7 +678,7 @@ pub static PUT_DELIVERY_SOURCE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDeliverySourceResponse {
-    /// p A structure containing information about the delivery source that was just created or updated. /p
+    /// A structure containing information about the delivery source that was just created or updated.
     pub delivery_source: Option<DeliverySource>,
 }
 rt::structure!(
@@ -492,11 +690,13 @@ pub static PUT_DELIVERY_SOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDestinationPolicyRequest {
-    /// p A name for an existing destination. /p
+    /// A name for an existing destination.
     pub destination_name: String,
-    /// p An IAM policy document that authorizes cross-account users to deliver their log events to the associated destination. This can be up to 5120 bytes. /p
+    /// An IAM policy document that authorizes cross-account users to deliver their log events to the associated destination. This can be up to 5120 bytes.
     pub access_policy: String,
-    /// p Specify true if you are updating an existing destination policy to grant permission to an organization ID instead of granting permission to individual Amazon Web Services accounts. Before you update a destination policy this way, you must first update the subscription filters in the accounts that send logs to this destination. If you do not, the subscription filters might stop working. By specifying code true /code for code forceUpdate /code , you are affirming that you have already updated the subscription filters. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Cross-Account-Log Subscription-Update.html" Updating an existing cross-account subscription /a /p p If you omit this parameter, the default of code false /code is used. /p
+    /// Specify true if you are updating an existing destination policy to grant permission to an organization ID instead of granting permission to individual Amazon Web Services accounts. Before you update a destination policy this way, you must first update the subscription filters in the accounts that send logs to this destination. If you do not, the subscription filters might stop working. By specifying `true` for `forceUpdate`, you are affirming that you have already updated the subscription filters. For more information, see [Updating an existing cross-account subscription](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Cross-Account-Log_Subscription-Update.html)
+    ///
+    /// If you omit this parameter, the default of `false` is used.
     pub force_update: Option<bool>,
 }
 rt::structure!(
@@ -513,13 +713,15 @@ pub static PUT_DESTINATION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDestinationRequest {
-    /// p A name for the destination. /p
+    /// A name for the destination.
     pub destination_name: String,
-    /// p The ARN of an Amazon Kinesis stream to which to deliver matching log events. /p
+    /// The ARN of an Amazon Kinesis stream to which to deliver matching log events.
     pub target_arn: String,
-    /// p The ARN of an IAM role that grants CloudWatch Logs permissions to call the Amazon Kinesis code PutRecord /code operation on the destination stream. /p
+    /// The ARN of an IAM role that grants CloudWatch Logs permissions to call the Amazon Kinesis `PutRecord` operation on the destination stream.
     pub role_arn: String,
-    /// p An optional list of key-value pairs to associate with the resource. /p p For more information about tagging, see a href="https://docs.aws.amazon.com/general/latest/gr/aws tagging.html" Tagging Amazon Web Services resources /a /p
+    /// An optional list of key-value pairs to associate with the resource.
+    ///
+    /// For more information about tagging, see [Tagging Amazon Web Services resources](https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html)
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -537,7 +739,7 @@ pub static PUT_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDestinationResponse {
-    /// p The destination. /p
+    /// The destination.
     pub destination: Option<Destination>,
 }
 rt::structure!(PutDestinationResponse, PUT_DESTINATION_RESPONSE, 0 => destination);
@@ -547,9 +749,15 @@ pub static PUT_DESTINATION_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutIndexPolicyRequest {
-    /// p Specify either the log group name or log group ARN to apply this field index policy to. If you specify an ARN, use the format arn:aws:logs: i region /i : i account-id /i :log-group: i log group name /i Don't include an at the end. /p
+    /// Specify either the log group name or log group ARN to apply this field index policy to. If you specify an ARN, use the format arn:aws:logs:*region*:*account-id*:log-group:*log\_group\_name* Don't include an \* at the end.
     pub log_group_identifier: String,
-    /// p The index policy document, in JSON format. The following is an example of an index policy document that creates indexes with different types. /p p code "policyDocument": "{"Fields": "TransactionId" , "FieldsV2": {"RequestId": {"type": "FIELD INDEX"}, "APIName": {"type": "FACET"}, "StatusCode": {"type": "FACET"}}}" /code /p p You can use code FieldsV2 /code to specify the type for each field. Supported types are code FIELD INDEX /code and code FACET /code . Field names within code Fields /code and code FieldsV2 /code must be mutually exclusive. /p p The policy document must include at least one field index. For more information about the fields that can be included and other restrictions, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing-Syntax.html" Field index syntax and quotas /a . /p
+    /// The index policy document, in JSON format. The following is an example of an index policy document that creates indexes with different types.
+    ///
+    /// `"policyDocument": "{"Fields": [ "TransactionId" ], "FieldsV2": {"RequestId": {"type": "FIELD_INDEX"}, "APIName": {"type": "FACET"}, "StatusCode": {"type": "FACET"}}}"`
+    ///
+    /// You can use `FieldsV2` to specify the type for each field. Supported types are `FIELD_INDEX` and `FACET`. Field names within `Fields` and `FieldsV2` must be mutually exclusive.
+    ///
+    /// The policy document must include at least one field index. For more information about the fields that can be included and other restrictions, see [Field index syntax and quotas](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing-Syntax.html).
     pub policy_document: String,
 }
 rt::structure!(
@@ -565,7 +773,7 @@ pub static PUT_INDEX_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutIndexPolicyResponse {
-    /// p The index policy that you just created or updated. /p
+    /// The index policy that you just created or updated.
     pub index_policy: Option<IndexPolicy>,
 }
 rt::structure!(PutIndexPolicyResponse, PUT_INDEX_POLICY_RESPONSE, 0 => index_policy);
@@ -575,11 +783,11 @@ pub static PUT_INDEX_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutIntegrationRequest {
-    /// p A name for the integration. /p
+    /// A name for the integration.
     pub integration_name: String,
-    /// p A structure that contains configuration information for the integration that you are creating. /p
+    /// A structure that contains configuration information for the integration that you are creating.
     pub resource_config: ResourceConfig,
-    /// p The type of integration. Currently, the only supported type is code OPENSEARCH /code . /p
+    /// The type of integration. Currently, the only supported type is `OPENSEARCH`.
     pub integration_type: IntegrationType,
 }
 rt::structure!(
@@ -596,9 +804,11 @@ pub static PUT_INTEGRATION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutIntegrationResponse {
-    /// p The name of the integration that you just created. /p
+    /// The name of the integration that you just created.
     pub integration_name: Option<String>,
-    /// p The status of the integration that you just created. /p p After you create an integration, it takes a few minutes to complete. During this time, you'll see the status as code PROVISIONING /code . /p
+    /// The status of the integration that you just created.
+    ///
+    /// After you create an integration, it takes a few minutes to complete. During this time, you'll see the status as `PROVISIONING`.
     pub integration_status: Option<IntegrationStatus>,
 }
 rt::structure!(
@@ -611,15 +821,17 @@ pub static PUT_INTEGRATION_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutLogEventsRequest {
-    /// p The name of the log group. /p
+    /// The name of the log group.
     pub log_group_name: String,
-    /// p The name of the log stream. /p
+    /// The name of the log stream.
     pub log_stream_name: String,
-    /// p The log events. /p
+    /// The log events.
     pub log_events: Vec<InputLogEvent>,
-    /// p The sequence token obtained from the response of the previous code PutLogEvents /code call. /p important p The code sequenceToken /code parameter is now ignored in code PutLogEvents /code actions. code PutLogEvents /code actions are now accepted and never return code InvalidSequenceTokenException /code or code DataAlreadyAcceptedException /code even if the sequence token is not valid. /p /important
+    /// The sequence token obtained from the response of the previous `PutLogEvents` call.
+    ///
+    /// **Important:** The `sequenceToken` parameter is now ignored in `PutLogEvents` actions. `PutLogEvents` actions are now accepted and never return `InvalidSequenceTokenException` or `DataAlreadyAcceptedException` even if the sequence token is not valid.
     pub sequence_token: Option<String>,
-    /// p The entity associated with the log events. /p
+    /// The entity associated with the log events.
     pub entity: Option<Entity>,
 }
 rt::structure!(
@@ -638,11 +850,17 @@ pub static PUT_LOG_EVENTS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutLogEventsResponse {
-    /// p The next sequence token. /p important p This field has been deprecated. /p p The sequence token is now ignored in code PutLogEvents /code actions. code PutLogEvents /code actions are always accepted even if the sequence token is not valid. You can use parallel code PutLogEvents /code actions on the same log stream and you do not need to wait for the response of a previous code PutLogEvents /code action to obtain the code nextSequenceToken /code value. /p /important
+    /// The next sequence token.
+    ///
+    /// **Important:** This field has been deprecated.
+    ///
+    /// The sequence token is now ignored in `PutLogEvents` actions. `PutLogEvents` actions are always accepted even if the sequence token is not valid. You can use parallel `PutLogEvents` actions on the same log stream and you do not need to wait for the response of a previous `PutLogEvents` action to obtain the `nextSequenceToken` value.
     pub next_sequence_token: Option<String>,
-    /// p The rejected events. /p
+    /// The rejected events.
     pub rejected_log_events_info: Option<RejectedLogEventsInfo>,
-    /// p Information about why the entity is rejected when calling code PutLogEvents /code . Only returned when the entity is rejected. /p note p When the entity is rejected, the events may still be accepted. /p /note
+    /// Information about why the entity is rejected when calling `PutLogEvents`. Only returned when the entity is rejected.
+    ///
+    /// **Note:** When the entity is rejected, the events may still be accepted.
     pub rejected_entity_info: Option<RejectedEntityInfo>,
 }
 rt::structure!(
@@ -659,9 +877,21 @@ pub static PUT_LOG_EVENTS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutLogGroupDeletionProtectionRequest {
-    /// p The name or ARN of the log group. /p p Type: String /p p Length Constraints: Minimum length of 1. Maximum length of 512. /p p Pattern: code \.\- /#A-Za-z0-9 + /code /p p Required: Yes /p
+    /// The name or ARN of the log group.
+    ///
+    /// Type: String
+    ///
+    /// Length Constraints: Minimum length of 1. Maximum length of 512.
+    ///
+    /// Pattern: `[\.\-_/#A-Za-z0-9]+`
+    ///
+    /// Required: Yes
     pub log_group_identifier: String,
-    /// p Whether to enable deletion protection. /p p Type: Boolean /p p Required: Yes /p
+    /// Whether to enable deletion protection.
+    ///
+    /// Type: Boolean
+    ///
+    /// Required: Yes
     pub deletion_protection_enabled: bool,
 }
 rt::structure!(
@@ -677,19 +907,21 @@ pub static PUT_LOG_GROUP_DELETION_PROTECTION_REQUEST: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMetricFilterRequest {
-    /// p The name of the log group. /p
+    /// The name of the log group.
     pub log_group_name: String,
-    /// p A name for the metric filter. /p
+    /// A name for the metric filter.
     pub filter_name: String,
-    /// p A filter pattern for extracting metric data out of ingested log events. /p
+    /// A filter pattern for extracting metric data out of ingested log events.
     pub filter_pattern: String,
-    /// p A collection of information that defines how metric data gets emitted. /p
+    /// A collection of information that defines how metric data gets emitted.
     pub metric_transformations: Vec<MetricTransformation>,
-    /// p This parameter is valid only for log groups that have an active log transformer. For more information about log transformers, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutTransformer.html" PutTransformer /a . /p p If the log group uses either a log-group level or account-level transformer, and you specify code true /code , the metric filter will be applied on the transformed version of the log events instead of the original ingested log events. /p
+    /// This parameter is valid only for log groups that have an active log transformer. For more information about log transformers, see [PutTransformer](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html).
+    ///
+    /// If the log group uses either a log-group level or account-level transformer, and you specify `true`, the metric filter will be applied on the transformed version of the log events instead of the original ingested log events.
     pub apply_on_transformed_logs: Option<bool>,
-    /// p A filter expression that specifies which log events should be processed by this metric filter based on system fields such as source account and source region. Uses selection criteria syntax with operators like code = /code , code != /code , code AND /code , code OR /code , code IN /code , code NOT IN /code . Example: code @aws.region = "us-east-1" /code or code @aws.account IN "123456789012", "987654321098" /code . Maximum length: 2000 characters. /p
+    /// A filter expression that specifies which log events should be processed by this metric filter based on system fields such as source account and source region. Uses selection criteria syntax with operators like `=`, `!=`, `AND`, `OR`, `IN`, `NOT IN`. Example: `@aws.region = "us-east-1"` or `@aws.account IN ["123456789012", "987654321098"]`. Maximum length: 2000 characters.
     pub field_selection_criteria: Option<String>,
-    /// p A list of system fields to emit as additional dimensions in the generated metrics. Valid values are code @aws.account /code and code @aws.region /code . These dimensions help identify the source of centralized log data and count toward the total dimension limit for metric filters. /p
+    /// A list of system fields to emit as additional dimensions in the generated metrics. Valid values are `@aws.account` and `@aws.region`. These dimensions help identify the source of centralized log data and count toward the total dimension limit for metric filters.
     pub emit_system_field_dimensions: Option<Vec<String>>,
 }
 rt::structure!(
@@ -712,19 +944,23 @@ pub static PUT_METRIC_FILTER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutQueryDefinitionRequest {
-    /// p Specify the query language to use for this query. The options are Logs Insights QL, OpenSearch PPL, and OpenSearch SQL. For more information about the query languages that CloudWatch Logs supports, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL AnalyzeLogData Languages.html" Supported query languages /a . /p
+    /// Specify the query language to use for this query. The options are Logs Insights QL, OpenSearch PPL, and OpenSearch SQL. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
     pub query_language: Option<QueryLanguage>,
-    /// p A name for the query definition. If you are saving numerous query definitions, we recommend that you name them. This way, you can find the ones you want by using the first part of the name as a filter in the code queryDefinitionNamePrefix /code parameter of a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API DescribeQueryDefinitions.html" DescribeQueryDefinitions /a . /p
+    /// A name for the query definition. If you are saving numerous query definitions, we recommend that you name them. This way, you can find the ones you want by using the first part of the name as a filter in the `queryDefinitionNamePrefix` parameter of [DescribeQueryDefinitions](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeQueryDefinitions.html).
     pub name: String,
-    /// p If you are updating a query definition, use this parameter to specify the ID of the query definition that you want to update. You can use a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API DescribeQueryDefinitions.html" DescribeQueryDefinitions /a to retrieve the IDs of your saved query definitions. /p p If you are creating a query definition, do not specify this parameter. CloudWatch generates a unique ID for the new query definition and include it in the response to this operation. /p
+    /// If you are updating a query definition, use this parameter to specify the ID of the query definition that you want to update. You can use [DescribeQueryDefinitions](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeQueryDefinitions.html) to retrieve the IDs of your saved query definitions.
+    ///
+    /// If you are creating a query definition, do not specify this parameter. CloudWatch generates a unique ID for the new query definition and include it in the response to this operation.
     pub query_definition_id: Option<String>,
-    /// p Use this parameter to include specific log groups as part of your query definition. If your query uses the OpenSearch Service query language, you specify the log group names inside the code querystring /code instead of here. /p p If you are updating an existing query definition for the Logs Insights QL or OpenSearch Service PPL and you omit this parameter, then the updated definition will contain no log groups. /p
+    /// Use this parameter to include specific log groups as part of your query definition. If your query uses the OpenSearch Service query language, you specify the log group names inside the `querystring` instead of here.
+    ///
+    /// If you are updating an existing query definition for the Logs Insights QL or OpenSearch Service PPL and you omit this parameter, then the updated definition will contain no log groups.
     pub log_group_names: Option<Vec<String>>,
-    /// p The query string to use for this definition. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL QuerySyntax.html" CloudWatch Logs Insights Query Syntax /a . /p
+    /// The query string to use for this definition. For more information, see [CloudWatch Logs Insights Query Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax.html).
     pub query_string: String,
-    /// p Used as an idempotency token, to avoid returning an exception if the service receives the same request twice because of a network error. /p
+    /// Used as an idempotency token, to avoid returning an exception if the service receives the same request twice because of a network error.
     pub client_token: Option<String>,
-    /// p Use this parameter to include specific query parameters as part of your query definition. Query parameters are supported only for Logs Insights QL queries. Query parameters allow you to use placeholder variables in your query string that are substituted with values at execution time. Use the code {{parameterName}} /code syntax in your query string to reference a parameter. /p
+    /// Use this parameter to include specific query parameters as part of your query definition. Query parameters are supported only for Logs Insights QL queries. Query parameters allow you to use placeholder variables in your query string that are substituted with values at execution time. Use the `{{parameterName}}` syntax in your query string to reference a parameter.
     pub parameters: Option<Vec<QueryParameter>>,
 }
 rt::structure!(
@@ -746,7 +982,7 @@ pub static PUT_QUERY_DEFINITION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutQueryDefinitionResponse {
-    /// p The ID of the query definition. /p
+    /// The ID of the query definition.
     pub query_definition_id: Option<String>,
 }
 rt::structure!(
@@ -758,13 +994,21 @@ pub static PUT_QUERY_DEFINITION_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyRequest {
-    /// p Name of the new policy. This parameter is required. /p
+    /// Name of the new policy. This parameter is required.
     pub policy_name: Option<String>,
-    /// p Details of the new policy, including the identity of the principal that is enabled to put logs to this account. This is formatted as a JSON string. This parameter is required. /p p The following example creates a resource policy enabling the Route 53 service to put DNS query logs in to the specified log group. Replace code "logArn" /code with the ARN of your CloudWatch Logs resource, such as a log group or log stream. /p p CloudWatch Logs also supports a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference policies condition-keys.html#condition-keys-sourcearn" aws:SourceArn /a and a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference policies condition-keys.html#condition-keys-sourceaccount" aws:SourceAccount /a condition context keys. /p p In the example resource policy, you would replace the value of code SourceArn /code with the resource making the call from Route 53 to CloudWatch Logs. You would also replace the value of code SourceAccount /code with the Amazon Web Services account ID making that call. /p p/ p code { "Version": "2012-10-17", "Statement": { "Sid": "Route53LogsToCloudWatchLogs", "Effect": "Allow", "Principal": { "Service": "route53.amazonaws.com" }, "Action": "logs:PutLogEvents", "Resource": "logArn", "Condition": { "ArnLike": { "aws:SourceArn": "myRoute53ResourceArn" }, "StringEquals": { "aws:SourceAccount": "myAwsAccountId" } } } } /code /p
+    /// Details of the new policy, including the identity of the principal that is enabled to put logs to this account. This is formatted as a JSON string. This parameter is required.
+    ///
+    /// The following example creates a resource policy enabling the Route 53 service to put DNS query logs in to the specified log group. Replace `"logArn"` with the ARN of your CloudWatch Logs resource, such as a log group or log stream.
+    ///
+    /// CloudWatch Logs also supports [aws:SourceArn](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn) and [aws:SourceAccount](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount) condition context keys.
+    ///
+    /// In the example resource policy, you would replace the value of `SourceArn` with the resource making the call from Route 53 to CloudWatch Logs. You would also replace the value of `SourceAccount` with the Amazon Web Services account ID making that call.
+    ///
+    /// `{ "Version": "2012-10-17", "Statement": [ { "Sid": "Route53LogsToCloudWatchLogs", "Effect": "Allow", "Principal": { "Service": [ "route53.amazonaws.com" ] }, "Action": "logs:PutLogEvents", "Resource": "logArn", "Condition": { "ArnLike": { "aws:SourceArn": "myRoute53ResourceArn" }, "StringEquals": { "aws:SourceAccount": "myAwsAccountId" } } } ] }`
     pub policy_document: Option<String>,
-    /// p The ARN of the CloudWatch Logs resource to which the resource policy needs to be added or attached. Currently only supports LogGroup ARN. /p
+    /// The ARN of the CloudWatch Logs resource to which the resource policy needs to be added or attached. Currently only supports LogGroup ARN.
     pub resource_arn: Option<String>,
-    /// p The expected revision ID of the resource policy. Required when code resourceArn /code is provided to prevent concurrent modifications. Use code null /code when creating a resource policy for the first time. /p
+    /// The expected revision ID of the resource policy. Required when `resourceArn` is provided to prevent concurrent modifications. Use `null` when creating a resource policy for the first time.
     pub expected_revision_id: Option<String>,
 }
 rt::structure!(
@@ -782,9 +1026,9 @@ pub static PUT_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyResponse {
-    /// p The new policy. /p
+    /// The new policy.
     pub resource_policy: Option<ResourcePolicy>,
-    /// p The revision ID of the created or updated resource policy. Only returned for resource-scoped policies. /p
+    /// The revision ID of the created or updated resource policy. Only returned for resource-scoped policies.
     pub revision_id: Option<String>,
 }
 rt::structure!(
@@ -797,7 +1041,7 @@ pub static PUT_RESOURCE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRetentionPolicyRequest {
-    /// p The name of the log group. /p
+    /// The name of the log group.
     pub log_group_name: String,
     pub retention_in_days: i32,
 }
@@ -814,7 +1058,7 @@ pub static PUT_RETENTION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutStorageTierPolicyRequest {
-    /// p The storage tier to set for the account. Use code INTELLIGENT TIERING /code to automatically optimize storage costs by moving log data to the appropriate tier based on access frequency. /p
+    /// The storage tier to set for the account. Use `INTELLIGENT_TIERING` to automatically optimize storage costs by moving log data to the appropriate tier based on access frequency.
     pub storage_tier: StorageTier,
 }
 rt::structure!(
@@ -826,9 +1070,9 @@ pub static PUT_STORAGE_TIER_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutStorageTierPolicyResponse {
-    /// p The storage tier for the account. /p
+    /// The storage tier for the account.
     pub storage_tier: Option<StorageTier>,
-    /// p The time when the storage tier policy was last updated, expressed as the number of milliseconds after code January 1, 1970 00:00:00 UTC /code . /p
+    /// The time when the storage tier policy was last updated, expressed as the number of milliseconds after `January 1, 1970 00:00:00 UTC`.
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
@@ -841,23 +1085,30 @@ pub static PUT_STORAGE_TIER_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutSubscriptionFilterRequest {
-    /// p The name of the log group. /p
+    /// The name of the log group.
     pub log_group_name: String,
-    /// p A name for the subscription filter. If you are updating an existing filter, you must specify the correct name in code filterName /code . To find the name of the filter currently associated with a log group, use a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API DescribeSubscriptionFilters.html" DescribeSubscriptionFilters /a . /p
+    /// A name for the subscription filter. If you are updating an existing filter, you must specify the correct name in `filterName`. To find the name of the filter currently associated with a log group, use [DescribeSubscriptionFilters](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeSubscriptionFilters.html).
     pub filter_name: String,
-    /// p A filter pattern for subscribing to a filtered stream of log events. /p
+    /// A filter pattern for subscribing to a filtered stream of log events.
     pub filter_pattern: String,
-    /// p The ARN of the destination to deliver matching log events to. Currently, the supported destinations are: /p ul li p An Amazon Kinesis stream belonging to the same account as the subscription filter, for same-account delivery. /p /li li p A logical destination (specified using an ARN) belonging to a different account, for cross-account delivery. /p p If you're setting up a cross-account subscription, the destination must have an IAM policy associated with it. The IAM policy must allow the sender to send logs to the destination. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutDestinationPolicy.html" PutDestinationPolicy /a . /p /li li p A Kinesis Data Firehose delivery stream belonging to the same account as the subscription filter, for same-account delivery. /p /li li p A Lambda function belonging to the same account as the subscription filter, for same-account delivery. /p /li /ul
+    /// The ARN of the destination to deliver matching log events to. Currently, the supported destinations are:
+    ///
+    /// - An Amazon Kinesis stream belonging to the same account as the subscription filter, for same-account delivery.
+    /// - A logical destination (specified using an ARN) belonging to a different account, for cross-account delivery. If you're setting up a cross-account subscription, the destination must have an IAM policy associated with it. The IAM policy must allow the sender to send logs to the destination. For more information, see [PutDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDestinationPolicy.html).
+    /// - A Kinesis Data Firehose delivery stream belonging to the same account as the subscription filter, for same-account delivery.
+    /// - A Lambda function belonging to the same account as the subscription filter, for same-account delivery.
     pub destination_arn: String,
-    /// p The ARN of an IAM role that grants CloudWatch Logs permissions to deliver ingested log events to the destination stream. You don't need to provide the ARN when you are working with a logical destination for cross-account delivery. /p
+    /// The ARN of an IAM role that grants CloudWatch Logs permissions to deliver ingested log events to the destination stream. You don't need to provide the ARN when you are working with a logical destination for cross-account delivery.
     pub role_arn: Option<String>,
-    /// p The method used to distribute log data to the destination. By default, log data is grouped by log stream, but the grouping can be set to random for a more even distribution. This property is only applicable when the destination is an Amazon Kinesis data stream. /p
+    /// The method used to distribute log data to the destination. By default, log data is grouped by log stream, but the grouping can be set to random for a more even distribution. This property is only applicable when the destination is an Amazon Kinesis data stream.
     pub distribution: Option<Distribution>,
-    /// p This parameter is valid only for log groups that have an active log transformer. For more information about log transformers, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutTransformer.html" PutTransformer /a . /p p If the log group uses either a log-group level or account-level transformer, and you specify code true /code , the subscription filter will be applied on the transformed version of the log events instead of the original ingested log events. /p
+    /// This parameter is valid only for log groups that have an active log transformer. For more information about log transformers, see [PutTransformer](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html).
+    ///
+    /// If the log group uses either a log-group level or account-level transformer, and you specify `true`, the subscription filter will be applied on the transformed version of the log events instead of the original ingested log events.
     pub apply_on_transformed_logs: Option<bool>,
-    /// p A filter expression that specifies which log events should be processed by this subscription filter based on system fields such as source account and source region. Uses selection criteria syntax with operators like code = /code , code != /code , code AND /code , code OR /code , code IN /code , code NOT IN /code . Example: code @aws.region NOT IN "cn-north-1" /code or code @aws.account = "123456789012" AND @aws.region = "us-east-1" /code . Maximum length: 2000 characters. /p
+    /// A filter expression that specifies which log events should be processed by this subscription filter based on system fields such as source account and source region. Uses selection criteria syntax with operators like `=`, `!=`, `AND`, `OR`, `IN`, `NOT IN`. Example: `@aws.region NOT IN ["cn-north-1"]` or `@aws.account = "123456789012" AND @aws.region = "us-east-1"`. Maximum length: 2000 characters.
     pub field_selection_criteria: Option<String>,
-    /// p A list of system fields to include in the log events sent to the subscription destination. Valid values are code @aws.account /code , code @aws.region /code , and code @source.log /code . These fields provide source information for centralized log data in the forwarded payload. /p
+    /// A list of system fields to include in the log events sent to the subscription destination. Valid values are `@aws.account`, `@aws.region`, and `@source.log`. These fields provide source information for centralized log data in the forwarded payload.
     pub emit_system_fields: Option<Vec<String>>,
 }
 rt::structure!(
@@ -882,9 +1133,9 @@ pub static PUT_SUBSCRIPTION_FILTER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutSyslogConfigurationRequest {
-    /// p The name or ARN of the log group to associate with the syslog configuration. /p
+    /// The name or ARN of the log group to associate with the syslog configuration.
     pub log_group_identifier: String,
-    /// p The ID of the VPC endpoint to use for syslog ingestion. /p
+    /// The ID of the VPC endpoint to use for syslog ingestion.
     pub vpc_endpoint_id: Option<String>,
 }
 rt::structure!(
@@ -900,9 +1151,9 @@ pub static PUT_SYSLOG_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutTransformerRequest {
-    /// p Specify either the name or ARN of the log group to create the transformer for. /p
+    /// Specify either the name or ARN of the log group to create the transformer for.
     pub log_group_identifier: String,
-    /// p This structure contains the configuration of this log transformer. A log transformer is an array of processors, where each processor applies one type of transformation to the log events that are ingested. /p
+    /// This structure contains the configuration of this log transformer. A log transformer is an array of processors, where each processor applies one type of transformation to the log events that are ingested.
     pub transformer_config: Vec<Processor>,
 }
 rt::structure!(

@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Reserved. /p
+/// Reserved.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueryCompileError {
-    /// p Reserved. /p
+    /// Reserved.
     pub location: Option<QueryCompileErrorLocation>,
-    /// p Reserved. /p
+    /// Reserved.
     pub message: Option<String>,
 }
 rt::structure!(QueryCompileError, QUERY_COMPILE_ERROR, 0 => location, 1 => message);
@@ -16,12 +16,12 @@ pub static QUERY_COMPILE_ERROR: rt::Schema = rt::Schema::structure(
     "QueryCompileError",
     &[rt::m("location", &QUERY_COMPILE_ERROR_LOCATION), rt::m("message", &rt::STRING)],
 );
-/// p Reserved. /p
+/// Reserved.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueryCompileErrorLocation {
-    /// p Reserved. /p
+    /// Reserved.
     pub start_char_offset: Option<i32>,
-    /// p Reserved. /p
+    /// Reserved.
     pub end_char_offset: Option<i32>,
 }
 rt::structure!(
@@ -32,22 +32,22 @@ pub static QUERY_COMPILE_ERROR_LOCATION: rt::Schema = rt::Schema::structure(
     "QueryCompileErrorLocation",
     &[rt::m("startCharOffset", &rt::INTEGER), rt::m("endCharOffset", &rt::INTEGER)],
 );
-/// p This structure contains details about a saved CloudWatch Logs Insights query definition. /p
+/// This structure contains details about a saved CloudWatch Logs Insights query definition.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueryDefinition {
-    /// p The query language used for this query. For more information about the query languages that CloudWatch Logs supports, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL AnalyzeLogData Languages.html" Supported query languages /a . /p
+    /// The query language used for this query. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
     pub query_language: Option<QueryLanguage>,
-    /// p The unique ID of the query definition. /p
+    /// The unique ID of the query definition.
     pub query_definition_id: Option<String>,
-    /// p The name of the query definition. /p
+    /// The name of the query definition.
     pub name: Option<String>,
-    /// p The query string to use for this definition. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL QuerySyntax.html" CloudWatch Logs Insights Query Syntax /a . /p
+    /// The query string to use for this definition. For more information, see [CloudWatch Logs Insights Query Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax.html).
     pub query_string: Option<String>,
-    /// p The date that the query definition was most recently modified. /p
+    /// The date that the query definition was most recently modified.
     pub last_modified: Option<i64>,
-    /// p If this query definition contains a list of log groups that it is limited to, that list appears here. /p
+    /// If this query definition contains a list of log groups that it is limited to, that list appears here.
     pub log_group_names: Option<Vec<String>>,
-    /// p If this query definition contains a list of query parameters that define placeholder variables for the query string, that list appears here. /p
+    /// If this query definition contains a list of query parameters that define placeholder variables for the query string, that list appears here.
     pub parameters: Option<Vec<QueryParameter>>,
 }
 rt::structure!(
@@ -70,26 +70,26 @@ pub static QUERY_DEFINITION_LIST: rt::Schema = rt::Schema::list(
     "QueryDefinitionList",
     &[rt::m("member", &QUERY_DEFINITION)],
 );
-/// p Information about one CloudWatch Logs Insights query that matches the request in a code DescribeQueries /code operation. /p
+/// Information about one CloudWatch Logs Insights query that matches the request in a `DescribeQueries` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueryInfo {
-    /// p The query language used for this query. For more information about the query languages that CloudWatch Logs supports, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL AnalyzeLogData Languages.html" Supported query languages /a . /p
+    /// The query language used for this query. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
     pub query_language: Option<QueryLanguage>,
-    /// p The unique ID number of this query. /p
+    /// The unique ID number of this query.
     pub query_id: Option<String>,
-    /// p The query string used in this query. /p
+    /// The query string used in this query.
     pub query_string: Option<String>,
-    /// p The status of this query. Possible values are code Cancelled /code , code Complete /code , code Failed /code , code Running /code , code Scheduled /code , and code Unknown /code . /p
+    /// The status of this query. Possible values are `Cancelled`, `Complete`, `Failed`, `Running`, `Scheduled`, and `Unknown`.
     pub status: Option<QueryStatus>,
-    /// p The date and time that this query was created. /p
+    /// The date and time that this query was created.
     pub create_time: Option<i64>,
-    /// p The name of the log group scanned by this query. /p
+    /// The name of the log group scanned by this query.
     pub log_group_name: Option<String>,
-    /// p The duration in milliseconds that the query took to execute. /p
+    /// The duration in milliseconds that the query took to execute.
     pub query_duration: Option<i64>,
-    /// p The total number of bytes scanned by the query. This indicates the cost associated with the query. /p
+    /// The total number of bytes scanned by the query. This indicates the cost associated with the query.
     pub bytes_scanned: Option<f64>,
-    /// p The ARN of the user who ran the query. /p
+    /// The ARN of the user who ran the query.
     pub user_identity: Option<String>,
 }
 rt::structure!(
@@ -118,14 +118,14 @@ pub static QUERY_INFO_LIST: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum QueryLanguage { Cwli = "CWLI", Sql = "SQL", Ppl = "PPL" }
 }
-/// p This structure defines a query parameter for a saved CloudWatch Logs Insights query definition. Query parameters are supported only for Logs Insights QL queries. They are placeholder variables that you can reference in a query string using the code {{parameterName}} /code syntax. Each parameter can include a default value and a description. /p
+/// This structure defines a query parameter for a saved CloudWatch Logs Insights query definition. Query parameters are supported only for Logs Insights QL queries. They are placeholder variables that you can reference in a query string using the `{{parameterName}}` syntax. Each parameter can include a default value and a description.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueryParameter {
-    /// p The name of the query parameter. A query parameter name must start with a letter or underscore, and contain only letters, digits, and underscores. /p
+    /// The name of the query parameter. A query parameter name must start with a letter or underscore, and contain only letters, digits, and underscores.
     pub name: String,
-    /// p The default value to use for this query parameter if no value is supplied at execution time. /p
+    /// The default value to use for this query parameter if no value is supplied at execution time.
     pub default_value: Option<String>,
-    /// p A description of the query parameter that explains its purpose or expected values. /p
+    /// A description of the query parameter that explains its purpose or expected values.
     pub description: Option<String>,
 }
 rt::structure!(
@@ -147,22 +147,24 @@ pub static QUERY_RESULTS: rt::Schema = rt::Schema::list(
     "QueryResults",
     &[rt::m("member", &RESULT_ROWS)],
 );
-/// p Contains the number of log events scanned by the query, the number of log events that matched the query criteria, and the total number of bytes in the log events that were scanned. /p p If the query involved log groups that have field index policies, the estimated number of skipped log events and the total bytes of those skipped log events are included. Using field indexes to skip log events in queries reduces scan volume and improves performance. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing.html" Create field indexes to improve query performance and reduce scan volume /a . /p
+/// Contains the number of log events scanned by the query, the number of log events that matched the query criteria, and the total number of bytes in the log events that were scanned.
+///
+/// If the query involved log groups that have field index policies, the estimated number of skipped log events and the total bytes of those skipped log events are included. Using field indexes to skip log events in queries reduces scan volume and improves performance. For more information, see [Create field indexes to improve query performance and reduce scan volume](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct QueryStatistics {
-    /// p The number of log events that matched the query string. /p
+    /// The number of log events that matched the query string.
     pub records_matched: Option<f64>,
-    /// p The total number of log events scanned during the query. /p
+    /// The total number of log events scanned during the query.
     pub records_scanned: Option<f64>,
-    /// p An estimate of the number of log events that were skipped when processing this query, because the query contained an indexed field. Skipping these entries lowers query costs and improves the query performance time. For more information about field indexes, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutIndexPolicy.html" PutIndexPolicy /a . /p
+    /// An estimate of the number of log events that were skipped when processing this query, because the query contained an indexed field. Skipping these entries lowers query costs and improves the query performance time. For more information about field indexes, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
     pub estimated_records_skipped: Option<f64>,
-    /// p The total number of bytes in the log events scanned during the query. /p
+    /// The total number of bytes in the log events scanned during the query.
     pub bytes_scanned: Option<f64>,
-    /// p An estimate of the number of bytes in the log events that were skipped when processing this query, because the query contained an indexed field. Skipping these entries lowers query costs and improves the query performance time. For more information about field indexes, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutIndexPolicy.html" PutIndexPolicy /a . /p
+    /// An estimate of the number of bytes in the log events that were skipped when processing this query, because the query contained an indexed field. Skipping these entries lowers query costs and improves the query performance time. For more information about field indexes, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
     pub estimated_bytes_skipped: Option<f64>,
-    /// p The number of log groups that were scanned by this query. /p
+    /// The number of log groups that were scanned by this query.
     pub log_groups_scanned: Option<f64>,
-    /// p The number of rows in the final query result set. This value represents the total number of output rows across all pages. For queries that include post-aggregation filters (such as code stats count( ) by field | filter count &gt; threshold /code ), this value might be less than code recordsMatched /code . It reflects only the rows that survived all operations in the query. /p
+    /// The number of rows in the final query result set. This value represents the total number of output rows across all pages. For queries that include post-aggregation filters (such as `stats count(*) by field | filter count > threshold`), this value might be less than `recordsMatched`. It reflects only the rows that survived all operations in the query.
     pub result_count: Option<f64>,
 }
 rt::structure!(

@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p A structure that represents a valid record field header and whether it is mandatory. /p
+/// A structure that represents a valid record field header and whether it is mandatory.
 #[derive(Clone, Default, PartialEq)]
 pub struct RecordField {
-    /// p The name to use when specifying this record field in a a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API CreateDelivery.html" CreateDelivery /a or a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API UpdateDeliveryConfiguration.html" UpdateDeliveryConfiguration /a operation. /p
+    /// The name to use when specifying this record field in a [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html) or [UpdateDeliveryConfiguration](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UpdateDeliveryConfiguration.html) operation.
     pub name: Option<String>,
-    /// p If this is code true /code , the record field must be present in the code recordFields /code parameter provided to a a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API CreateDelivery.html" CreateDelivery /a or a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API UpdateDeliveryConfiguration.html" UpdateDeliveryConfiguration /a operation. /p
+    /// If this is `true`, the record field must be present in the `recordFields` parameter provided to a [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html) or [UpdateDeliveryConfiguration](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UpdateDeliveryConfiguration.html) operation.
     pub mandatory: Option<bool>,
 }
 rt::structure!(RecordField, RECORD_FIELD, 0 => name, 1 => mandatory);
@@ -20,10 +20,10 @@ pub static RECORD_FIELDS: rt::Schema = rt::Schema::list(
     "RecordFields",
     &[rt::m("member", &rt::STRING)],
 );
-/// p If an entity is rejected when a code PutLogEvents /code request was made, this includes details about the reason for the rejection. /p
+/// If an entity is rejected when a `PutLogEvents` request was made, this includes details about the reason for the rejection.
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectedEntityInfo {
-    /// p The type of error that caused the rejection of the entity when calling code PutLogEvents /code . /p
+    /// The type of error that caused the rejection of the entity when calling `PutLogEvents`.
     pub error_type: EntityRejectionErrorType,
 }
 rt::structure!(RejectedEntityInfo, REJECTED_ENTITY_INFO, 0 => error_type);
@@ -31,14 +31,14 @@ pub static REJECTED_ENTITY_INFO: rt::Schema = rt::Schema::structure(
     "RejectedEntityInfo",
     &[rt::m("errorType", &rt::ENUM).flags(rt::REQUIRED)],
 );
-/// p Represents the rejected events. /p
+/// Represents the rejected events.
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectedLogEventsInfo {
-    /// p The index of the first log event that is too new. This field is inclusive. /p
+    /// The index of the first log event that is too new. This field is inclusive.
     pub too_new_log_event_start_index: Option<i32>,
-    /// p The index of the last log event that is too old. This field is exclusive. /p
+    /// The index of the last log event that is too old. This field is exclusive.
     pub too_old_log_event_end_index: Option<i32>,
-    /// p The expired log events. /p
+    /// The expired log events.
     pub expired_log_event_end_index: Option<i32>,
 }
 rt::structure!(
@@ -57,14 +57,14 @@ pub static RENAME_KEY_ENTRIES: rt::Schema = rt::Schema::list(
     "RenameKeyEntries",
     &[rt::m("member", &RENAME_KEY_ENTRY)],
 );
-/// p This object defines one key that will be renamed with the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-renameKey" renameKey /a processor. /p
+/// This object defines one key that will be renamed with the [renameKey](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-renameKey) processor.
 #[derive(Clone, Default, PartialEq)]
 pub struct RenameKeyEntry {
-    /// p The key to rename /p
+    /// The key to rename
     pub key: String,
-    /// p The string to use for the new key name /p
+    /// The string to use for the new key name
     pub rename_to: String,
-    /// p Specifies whether to overwrite the existing value if the destination key already exists. The default is code false /code /p
+    /// Specifies whether to overwrite the existing value if the destination key already exists. The default is `false`
     pub overwrite_if_exists: Option<bool>,
 }
 rt::structure!(
@@ -78,10 +78,12 @@ pub static RENAME_KEY_ENTRY: rt::Schema = rt::Schema::structure(
         rt::m("overwriteIfExists", &rt::BOOLEAN),
     ],
 );
-/// p Use this processor to rename keys in a log event. /p p For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-renameKeys" renameKeys /a in the i CloudWatch Logs User Guide /i . /p
+/// Use this processor to rename keys in a log event.
+///
+/// For more information about this processor including examples, see [renameKeys](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-renameKeys) in the *CloudWatch Logs User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct RenameKeys {
-    /// p An array of code RenameKeyEntry /code objects, where each object contains the information about a single key to rename. /p
+    /// An array of `RenameKeyEntry` objects, where each object contains the information about a single key to rename.
     pub entries: Vec<RenameKeyEntry>,
 }
 rt::structure!(RenameKeys, RENAME_KEYS, 0 => entries);
@@ -89,7 +91,7 @@ pub static RENAME_KEYS: rt::Schema = rt::Schema::structure(
     "RenameKeys",
     &[rt::m("entries", &RENAME_KEY_ENTRIES).flags(rt::REQUIRED)],
 );
-/// p The specified resource already exists. /p
+/// The specified resource already exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceAlreadyExistsException {}
 rt::structure!(ResourceAlreadyExistsException, RESOURCE_ALREADY_EXISTS_EXCEPTION);
@@ -102,11 +104,11 @@ pub static RESOURCE_ARNS: rt::Schema = rt::Schema::list(
     "ResourceArns",
     &[rt::m("member", &rt::STRING)],
 );
-/// p This structure contains configuration details about an integration between CloudWatch Logs and another entity. /p
+/// This structure contains configuration details about an integration between CloudWatch Logs and another entity.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub enum ResourceConfig {
-    /// p This structure contains configuration details about an integration between CloudWatch Logs and OpenSearch Service. /p
+    /// This structure contains configuration details about an integration between CloudWatch Logs and OpenSearch Service.
     OpenSearchResourceConfig(Box<OpenSearchResourceConfig>),
     /// A variant this version of the model does not know.
     #[default]
@@ -117,7 +119,7 @@ pub static RESOURCE_CONFIG: rt::Schema = rt::Schema::union(
     "ResourceConfig",
     &[rt::m("openSearchResourceConfig", &OPEN_SEARCH_RESOURCE_CONFIG)],
 );
-/// p The specified resource does not exist. /p
+/// The specified resource does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFoundException {}
 rt::structure!(ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION);
@@ -130,20 +132,20 @@ pub static RESOURCE_POLICIES: rt::Schema = rt::Schema::list(
     "ResourcePolicies",
     &[rt::m("member", &RESOURCE_POLICY)],
 );
-/// p A policy enabling one or more entities to put logs to a log group in this account. /p
+/// A policy enabling one or more entities to put logs to a log group in this account.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourcePolicy {
-    /// p The name of the resource policy. /p
+    /// The name of the resource policy.
     pub policy_name: Option<String>,
-    /// p The details of the policy. /p
+    /// The details of the policy.
     pub policy_document: Option<String>,
-    /// p Timestamp showing when this policy was last updated, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . /p
+    /// Timestamp showing when this policy was last updated, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`.
     pub last_updated_time: Option<i64>,
-    /// p Specifies scope of the resource policy. Valid values are ACCOUNT or RESOURCE. /p
+    /// Specifies scope of the resource policy. Valid values are ACCOUNT or RESOURCE.
     pub policy_scope: Option<PolicyScope>,
-    /// p The ARN of the CloudWatch Logs resource to which the resource policy is attached. Only populated for resource-scoped policies. /p
+    /// The ARN of the CloudWatch Logs resource to which the resource policy is attached. Only populated for resource-scoped policies.
     pub resource_arn: Option<String>,
-    /// p The revision ID of the resource policy. Only populated for resource-scoped policies. /p
+    /// The revision ID of the resource policy. Only populated for resource-scoped policies.
     pub revision_id: Option<String>,
 }
 rt::structure!(
@@ -165,12 +167,14 @@ pub static RESOURCE_TYPES: rt::Schema = rt::Schema::list(
     "ResourceTypes",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Contains one field from one log event returned by a CloudWatch Logs Insights query, along with the value of that field. /p p For more information about the fields that are generated by CloudWatch logs, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL AnalyzeLogData-discoverable-fields.html" Supported Logs and Discovered Fields /a . /p
+/// Contains one field from one log event returned by a CloudWatch Logs Insights query, along with the value of that field.
+///
+/// For more information about the fields that are generated by CloudWatch logs, see [Supported Logs and Discovered Fields](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData-discoverable-fields.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct ResultField {
-    /// p The log event field. /p
+    /// The log event field.
     pub field: Option<String>,
-    /// p The value of this field. /p
+    /// The value of this field.
     pub value: Option<String>,
 }
 rt::structure!(ResultField, RESULT_FIELD, 0 => field, 1 => value);

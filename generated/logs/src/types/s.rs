@@ -3,16 +3,16 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Configuration for Amazon S3 destination where scheduled query results are delivered. /p
+/// Configuration for Amazon S3 destination where scheduled query results are delivered.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3Configuration {
-    /// p The Amazon S3 URI where query results are delivered. Must be a valid S3 URI format. /p
+    /// The Amazon S3 URI where query results are delivered. Must be a valid S3 URI format.
     pub destination_identifier: String,
-    /// p The ARN of the IAM role that grants permissions to write query results to the specified Amazon S3 destination. /p
+    /// The ARN of the IAM role that grants permissions to write query results to the specified Amazon S3 destination.
     pub role_arn: String,
-    /// p The Amazon Web Services accountId for the bucket owning account. /p
+    /// The Amazon Web Services accountId for the bucket owning account.
     pub owner_account_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the KMS encryption key. Must belong to the same Amazon Web Services Region as the destination Amazon S3 bucket. /p
+    /// The Amazon Resource Name (ARN) of the KMS encryption key. Must belong to the same Amazon Web Services Region as the destination Amazon S3 bucket.
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
@@ -28,12 +28,12 @@ pub static S3_CONFIGURATION: rt::Schema = rt::Schema::structure(
         rt::m("kmsKeyId", &rt::STRING),
     ],
 );
-/// p This structure contains delivery configurations that apply only when the delivery destination resource is an S3 bucket. /p
+/// This structure contains delivery configurations that apply only when the delivery destination resource is an S3 bucket.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3DeliveryConfiguration {
-    /// p This string allows re-configuring the S3 object prefix to contain either static or variable sections. The valid variables to use in the suffix path vary by log type. To find the values supported for the suffix path for each log type, use the a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API DescribeConfigurationTemplates.html" DescribeConfigurationTemplates /a operation and check the code allowedSuffixPathFields /code field in the response. For more information about how the destination prefix, suffix path, and Hive-compatible setting determine the Amazon S3 object key, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-V2-S3.html#AWS-logs-infrastructure-V2-S3-object-key" Amazon S3 object key for V2 deliveries /a . /p
+    /// This string allows re-configuring the S3 object prefix to contain either static or variable sections. The valid variables to use in the suffix path vary by log type. To find the values supported for the suffix path for each log type, use the [DescribeConfigurationTemplates](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeConfigurationTemplates.html) operation and check the `allowedSuffixPathFields` field in the response. For more information about how the destination prefix, suffix path, and Hive-compatible setting determine the Amazon S3 object key, see [Amazon S3 object key for V2 deliveries](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-V2-S3.html#AWS-logs-infrastructure-V2-S3-object-key).
     pub suffix_path: Option<String>,
-    /// p This parameter causes the S3 objects that contain delivered logs to use a prefix structure that allows for integration with Apache Hive. /p
+    /// This parameter causes the S3 objects that contain delivered logs to use a prefix structure that allows for integration with Apache Hive.
     pub enable_hive_compatible_path: Option<bool>,
 }
 rt::structure!(
@@ -44,20 +44,20 @@ pub static S3_DELIVERY_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "S3DeliveryConfiguration",
     &[rt::m("suffixPath", &rt::STRING), rt::m("enableHiveCompatiblePath", &rt::BOOLEAN)],
 );
-/// p Represents a data source association with an S3 Table Integration, including its status and metadata. /p
+/// Represents a data source association with an S3 Table Integration, including its status and metadata.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3TableIntegrationSource {
-    /// p The unique identifier for this data source association. /p
+    /// The unique identifier for this data source association.
     pub identifier: Option<String>,
-    /// p The data source associated with the S3 Table Integration. /p
+    /// The data source associated with the S3 Table Integration.
     pub data_source: Option<DataSource>,
-    /// p The current status of the data source association. /p
+    /// The current status of the data source association.
     pub status: Option<S3TableIntegrationSourceStatus>,
-    /// p Additional information about the status of the data source association. /p
+    /// Additional information about the status of the data source association.
     pub status_reason: Option<String>,
-    /// p The timestamp when the data source association was created. /p
+    /// The timestamp when the data source association was created.
     pub created_time_stamp: Option<i64>,
-    /// p The identifier of the parent data source for this association. /p
+    /// The identifier of the parent data source for this association.
     pub parent_source_identifier: Option<String>,
 }
 rt::structure!(
@@ -84,12 +84,12 @@ pub static S3_TABLE_INTEGRATION_SOURCES: rt::Schema = rt::Schema::list(
     "S3TableIntegrationSources",
     &[rt::m("member", &S3_TABLE_INTEGRATION_SOURCE)],
 );
-/// p Contains information about the S3 Tables integration configuration for a configuration template. /p
+/// Contains information about the S3 Tables integration configuration for a configuration template.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3TablesIntegration {
-    /// p The name of the S3 Tables datasource. /p
+    /// The name of the S3 Tables datasource.
     pub datasource_name: Option<String>,
-    /// p The type of the S3 Tables datasource. /p
+    /// The type of the S3 Tables datasource.
     pub datasource_type: Option<String>,
 }
 rt::structure!(
@@ -104,18 +104,18 @@ rt::string_enum! {
     pub enum ScheduleType { CustomerManaged = "CUSTOMER_MANAGED", AwsManaged =
     "AWS_MANAGED" }
 }
-/// p Information about a destination where scheduled query results are processed, including processing status and any error messages. /p
+/// Information about a destination where scheduled query results are processed, including processing status and any error messages.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScheduledQueryDestination {
-    /// p The type of destination for query results. /p
+    /// The type of destination for query results.
     pub destination_type: Option<ScheduledQueryDestinationType>,
-    /// p The identifier for the destination where results are delivered. /p
+    /// The identifier for the destination where results are delivered.
     pub destination_identifier: Option<String>,
-    /// p The processing status of the destination delivery. /p
+    /// The processing status of the destination delivery.
     pub status: Option<ActionStatus>,
-    /// p The identifier of the processed result at the destination. /p
+    /// The identifier of the processed result at the destination.
     pub processed_identifier: Option<String>,
-    /// p Error message if destination processing failed. /p
+    /// Error message if destination processing failed.
     pub error_message: Option<String>,
 }
 rt::structure!(
@@ -146,30 +146,30 @@ pub static SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum ScheduledQueryState { Enabled = "ENABLED", Disabled = "DISABLED" }
 }
-/// p Summary information about a scheduled query, including basic configuration and execution status. /p
+/// Summary information about a scheduled query, including basic configuration and execution status.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScheduledQuerySummary {
-    /// p The ARN of the scheduled query. /p
+    /// The ARN of the scheduled query.
     pub scheduled_query_arn: Option<String>,
-    /// p The name of the scheduled query. /p
+    /// The name of the scheduled query.
     pub name: Option<String>,
-    /// p The current state of the scheduled query. /p
+    /// The current state of the scheduled query.
     pub state: Option<ScheduledQueryState>,
-    /// p The schedule type of the scheduled query. Valid values are code CUSTOMER MANAGED /code and code AWS MANAGED /code . /p
+    /// The schedule type of the scheduled query. Valid values are `CUSTOMER_MANAGED` and `AWS_MANAGED`.
     pub schedule_type: Option<ScheduleType>,
-    /// p The timestamp when the scheduled query was last executed. /p
+    /// The timestamp when the scheduled query was last executed.
     pub last_triggered_time: Option<i64>,
-    /// p The status of the most recent execution. /p
+    /// The status of the most recent execution.
     pub last_execution_status: Option<ExecutionStatus>,
-    /// p The cron expression that defines when the scheduled query runs. /p
+    /// The cron expression that defines when the scheduled query runs.
     pub schedule_expression: Option<String>,
-    /// p The timezone used for evaluating the schedule expression. /p
+    /// The timezone used for evaluating the schedule expression.
     pub timezone: Option<String>,
-    /// p Configuration for where query results are delivered. /p
+    /// Configuration for where query results are delivered.
     pub destination_configuration: Option<DestinationConfiguration>,
-    /// p The timestamp when the scheduled query was created. /p
+    /// The timestamp when the scheduled query was created.
     pub creation_time: Option<i64>,
-    /// p The timestamp when the scheduled query was last updated. /p
+    /// The timestamp when the scheduled query was last updated.
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
@@ -201,12 +201,12 @@ pub static SCHEDULED_QUERY_SUMMARY_LIST: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum Scope { All = "ALL" }
 }
-/// p Represents the search status of a log stream. /p
+/// Represents the search status of a log stream.
 #[derive(Clone, Default, PartialEq)]
 pub struct SearchedLogStream {
-    /// p The name of the log stream. /p
+    /// The name of the log stream.
     pub log_stream_name: Option<String>,
-    /// p Indicates whether all the events in this log stream were searched. /p
+    /// Indicates whether all the events in this log stream were searched.
     pub searched_completely: Option<bool>,
 }
 rt::structure!(
@@ -221,7 +221,7 @@ pub static SEARCHED_LOG_STREAMS: rt::Schema = rt::Schema::list(
     "SearchedLogStreams",
     &[rt::m("member", &SEARCHED_LOG_STREAM)],
 );
-/// p This request exceeds a service quota. /p
+/// This request exceeds a service quota.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceQuotaExceededException {}
 rt::structure!(ServiceQuotaExceededException, SERVICE_QUOTA_EXCEEDED_EXCEPTION);
@@ -230,7 +230,7 @@ pub static SERVICE_QUOTA_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The service cannot complete the request. /p
+/// The service cannot complete the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceUnavailableException {}
 rt::structure!(ServiceUnavailableException, SERVICE_UNAVAILABLE_EXCEPTION);
@@ -239,7 +239,7 @@ pub static SERVICE_UNAVAILABLE_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(0u16, true));
-/// p This exception is returned if an unknown error occurs during a Live Tail session. /p
+/// This exception is returned if an unknown error occurs during a Live Tail session.
 #[derive(Clone, Default, PartialEq)]
 pub struct SessionStreamingException {
     pub message: Option<String>,
@@ -250,7 +250,7 @@ pub static SESSION_STREAMING_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p This exception is returned in a Live Tail stream when the Live Tail session times out. Live Tail sessions time out after three hours. /p
+/// This exception is returned in a Live Tail stream when the Live Tail session times out. Live Tail sessions time out after three hours.
 #[derive(Clone, Default, PartialEq)]
 pub struct SessionTimeoutException {
     pub message: Option<String>,
@@ -261,10 +261,12 @@ pub static SESSION_TIMEOUT_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p Use this processor to split a field into an array of strings using a delimiting character. /p p For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-splitString" splitString /a in the i CloudWatch Logs User Guide /i . /p
+/// Use this processor to split a field into an array of strings using a delimiting character.
+///
+/// For more information about this processor including examples, see [splitString](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-splitString) in the *CloudWatch Logs User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct SplitString {
-    /// p An array of code SplitStringEntry /code objects, where each object contains the information about one field to split. /p
+    /// An array of `SplitStringEntry` objects, where each object contains the information about one field to split.
     pub entries: Vec<SplitStringEntry>,
 }
 rt::structure!(SplitString, SPLIT_STRING, 0 => entries);
@@ -276,12 +278,12 @@ pub static SPLIT_STRING_ENTRIES: rt::Schema = rt::Schema::list(
     "SplitStringEntries",
     &[rt::m("member", &SPLIT_STRING_ENTRY)],
 );
-/// p This object defines one log field that will be split with the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-splitString" splitString /a processor. /p
+/// This object defines one log field that will be split with the [splitString](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-splitString) processor.
 #[derive(Clone, Default, PartialEq)]
 pub struct SplitStringEntry {
-    /// p The key of the field to split. /p
+    /// The key of the field to split.
     pub source: String,
-    /// p The separator characters to split the string entry on. /p
+    /// The separator characters to split the string entry on.
     pub delimiter: String,
 }
 rt::structure!(SplitStringEntry, SPLIT_STRING_ENTRY, 0 => source, 1 => delimiter);
@@ -310,13 +312,31 @@ pub static START_LIVE_TAIL_LOG_GROUP_IDENTIFIERS: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartLiveTailRequest {
-    /// p An array where each item in the array is a log group to include in the Live Tail session. /p p Specify each log group by its ARN. /p p If you specify an ARN, the ARN can't end with an asterisk ( ). /p note p You can include up to 10 log groups. /p /note
+    /// An array where each item in the array is a log group to include in the Live Tail session.
+    ///
+    /// Specify each log group by its ARN.
+    ///
+    /// If you specify an ARN, the ARN can't end with an asterisk (\*).
+    ///
+    /// **Note:** You can include up to 10 log groups.
     pub log_group_identifiers: Vec<String>,
-    /// p If you specify this parameter, then only log events in the log streams that you specify here are included in the Live Tail session. /p p If you specify this field, you can't also specify the code logStreamNamePrefixes /code field. /p note p You can specify this parameter only if you specify only one log group in code logGroupIdentifiers /code . /p /note
+    /// If you specify this parameter, then only log events in the log streams that you specify here are included in the Live Tail session.
+    ///
+    /// If you specify this field, you can't also specify the `logStreamNamePrefixes` field.
+    ///
+    /// **Note:** You can specify this parameter only if you specify only one log group in `logGroupIdentifiers`.
     pub log_stream_names: Option<Vec<String>>,
-    /// p If you specify this parameter, then only log events in the log streams that have names that start with the prefixes that you specify here are included in the Live Tail session. /p p If you specify this field, you can't also specify the code logStreamNames /code field. /p note p You can specify this parameter only if you specify only one log group in code logGroupIdentifiers /code . /p /note
+    /// If you specify this parameter, then only log events in the log streams that have names that start with the prefixes that you specify here are included in the Live Tail session.
+    ///
+    /// If you specify this field, you can't also specify the `logStreamNames` field.
+    ///
+    /// **Note:** You can specify this parameter only if you specify only one log group in `logGroupIdentifiers`.
     pub log_stream_name_prefixes: Option<Vec<String>>,
-    /// p An optional pattern to use to filter the results to include only log events that match the pattern. For example, a filter pattern of code error 404 /code causes only log events that include both code error /code and code 404 /code to be included in the Live Tail stream. /p p Regular expression filter patterns are supported. /p p For more information about filter pattern syntax, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html" Filter and Pattern Syntax /a . /p
+    /// An optional pattern to use to filter the results to include only log events that match the pattern. For example, a filter pattern of `error 404` causes only log events that include both `error` and `404` to be included in the Live Tail stream.
+    ///
+    /// Regular expression filter patterns are supported.
+    ///
+    /// For more information about filter pattern syntax, see [Filter and Pattern Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
     pub log_event_filter_pattern: Option<String>,
 }
 rt::structure!(
@@ -335,7 +355,7 @@ pub static START_LIVE_TAIL_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Default)]
 pub struct StartLiveTailResponse {
-    /// p An object that includes the stream returned by your request. It can include both log events and exceptions. /p
+    /// An object that includes the stream returned by your request. It can include both log events and exceptions.
     pub response_stream: Option<StartLiveTailResponseStream>,
 }
 rt::structure!(StartLiveTailResponse, START_LIVE_TAIL_RESPONSE, 0 => response_stream);
@@ -343,16 +363,16 @@ pub static START_LIVE_TAIL_RESPONSE: rt::Schema = rt::Schema::structure(
     "StartLiveTailResponse",
     &[rt::m("responseStream", &START_LIVE_TAIL_RESPONSE_STREAM).flags(rt::EVENT_STREAM)],
 );
-/// p This object includes the stream returned by your a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API StartLiveTail.html" StartLiveTail /a request. /p
+/// This object includes the stream returned by your [StartLiveTail](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartLiveTail.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct StartLiveTailResponseStream {
-    /// p This object contains information about this Live Tail session, including the log groups included and the log stream filters, if any. /p
+    /// This object contains information about this Live Tail session, including the log groups included and the log stream filters, if any.
     pub session_start: Option<LiveTailSessionStart>,
-    /// p This object contains the log events and session metadata. /p
+    /// This object contains the log events and session metadata.
     pub session_update: Option<LiveTailSessionUpdate>,
-    /// p This exception is returned in the stream when the Live Tail session times out. Live Tail sessions time out after three hours. /p
+    /// This exception is returned in the stream when the Live Tail session times out. Live Tail sessions time out after three hours.
     pub session_timeout_exception: Option<SessionTimeoutException>,
-    /// p This exception is returned if an unknown error occurs. /p
+    /// This exception is returned if an unknown error occurs.
     pub session_streaming_exception: Option<SessionStreamingException>,
 }
 rt::structure!(
@@ -370,21 +390,31 @@ pub static START_LIVE_TAIL_RESPONSE_STREAM: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartQueryRequest {
-    /// p Specify the query language to use for this query. The options are Logs Insights QL, OpenSearch PPL, and OpenSearch SQL. For more information about the query languages that CloudWatch Logs supports, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL AnalyzeLogData Languages.html" Supported query languages /a . /p
+    /// Specify the query language to use for this query. The options are Logs Insights QL, OpenSearch PPL, and OpenSearch SQL. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
     pub query_language: Option<QueryLanguage>,
-    /// p The log group on which to perform the query. /p note p A code StartQuery /code operation must include exactly one of the following parameters: code logGroupName /code , code logGroupNames /code , or code logGroupIdentifiers /code . The exception is queries using the OpenSearch Service SQL query language, where you specify the log group names inside the code querystring /code instead of here. /p /note
+    /// The log group on which to perform the query.
+    ///
+    /// **Note:** A `StartQuery` operation must include exactly one of the following parameters: `logGroupName`, `logGroupNames`, or `logGroupIdentifiers`. The exception is queries using the OpenSearch Service SQL query language, where you specify the log group names inside the `querystring` instead of here.
     pub log_group_name: Option<String>,
-    /// p The list of log groups to be queried. You can include up to 50 log groups. /p note p A code StartQuery /code operation must include exactly one of the following parameters: code logGroupName /code , code logGroupNames /code , or code logGroupIdentifiers /code . The exception is queries using the OpenSearch Service SQL query language, where you specify the log group names inside the code querystring /code instead of here. /p /note
+    /// The list of log groups to be queried. You can include up to 50 log groups.
+    ///
+    /// **Note:** A `StartQuery` operation must include exactly one of the following parameters: `logGroupName`, `logGroupNames`, or `logGroupIdentifiers`. The exception is queries using the OpenSearch Service SQL query language, where you specify the log group names inside the `querystring` instead of here.
     pub log_group_names: Option<Vec<String>>,
-    /// p The list of log groups to query. You can include up to 50 log groups. /p p You can specify them by the log group name or ARN. If a log group that you're querying is in a source account and you're using a monitoring account, you must specify the ARN of the log group here. The query definition must also be defined in the monitoring account. /p p If you specify an ARN, use the format arn:aws:logs: i region /i : i account-id /i :log-group: i log group name /i Don't include an at the end. /p p A code StartQuery /code operation must include exactly one of the following parameters: code logGroupName /code , code logGroupNames /code , or code logGroupIdentifiers /code . The exception is queries using the OpenSearch Service SQL query language, where you specify the log group names inside the code querystring /code instead of here. /p
+    /// The list of log groups to query. You can include up to 50 log groups.
+    ///
+    /// You can specify them by the log group name or ARN. If a log group that you're querying is in a source account and you're using a monitoring account, you must specify the ARN of the log group here. The query definition must also be defined in the monitoring account.
+    ///
+    /// If you specify an ARN, use the format arn:aws:logs:*region*:*account-id*:log-group:*log\_group\_name* Don't include an \* at the end.
+    ///
+    /// A `StartQuery` operation must include exactly one of the following parameters: `logGroupName`, `logGroupNames`, or `logGroupIdentifiers`. The exception is queries using the OpenSearch Service SQL query language, where you specify the log group names inside the `querystring` instead of here.
     pub log_group_identifiers: Option<Vec<String>>,
-    /// p The beginning of the time range to query. The range is inclusive, so the specified start time is included in the query. Specified as epoch time, the number of seconds since code January 1, 1970, 00:00:00 UTC /code . /p
+    /// The beginning of the time range to query. The range is inclusive, so the specified start time is included in the query. Specified as epoch time, the number of seconds since `January 1, 1970, 00:00:00 UTC`.
     pub start_time: i64,
-    /// p The end of the time range to query. The range is inclusive, so the specified end time is included in the query. Specified as epoch time, the number of seconds since code January 1, 1970, 00:00:00 UTC /code . /p
+    /// The end of the time range to query. The range is inclusive, so the specified end time is included in the query. Specified as epoch time, the number of seconds since `January 1, 1970, 00:00:00 UTC`.
     pub end_time: i64,
-    /// p The query string to use. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL QuerySyntax.html" CloudWatch Logs Insights Query Syntax /a . /p
+    /// The query string to use. For more information, see [CloudWatch Logs Insights Query Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax.html).
     pub query_string: String,
-    /// p The maximum number of log events to return from the query. The maximum limit is 100,000. The maximum events returned in a single GetQueryResults API call is 10,000 log events per request. You can retrieve up to 100,000 log event results from a query by paginating with the code nextToken /code . 100,000 limit is only supported for Logs Insights QL and is currently not supported for PPL and SQL query languages. /p
+    /// The maximum number of log events to return from the query. The maximum limit is 100,000. The maximum events returned in a single GetQueryResults API call is 10,000 log events per request. You can retrieve up to 100,000 log event results from a query by paginating with the `nextToken`. 100,000 limit is only supported for Logs Insights QL and is currently not supported for PPL and SQL query languages.
     pub limit: Option<i32>,
 }
 rt::structure!(
@@ -407,7 +437,7 @@ pub static START_QUERY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartQueryResponse {
-    /// p The unique ID of the query. /p
+    /// The unique ID of the query.
     pub query_id: Option<String>,
 }
 rt::structure!(StartQueryResponse, START_QUERY_RESPONSE, 0 => query_id);
@@ -421,7 +451,7 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct StopQueryRequest {
-    /// p The ID number of the query to stop. To find this ID number, use code DescribeQueries /code . /p
+    /// The ID number of the query to stop. To find this ID number, use `DescribeQueries`.
     pub query_id: String,
 }
 rt::structure!(StopQueryRequest, STOP_QUERY_REQUEST, 0 => query_id);
@@ -431,7 +461,7 @@ pub static STOP_QUERY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopQueryResponse {
-    /// p This is true if the query was stopped by the code StopQuery /code operation. /p
+    /// This is true if the query was stopped by the `StopQuery` operation.
     pub success: Option<bool>,
 }
 rt::structure!(StopQueryResponse, STOP_QUERY_RESPONSE, 0 => success);
@@ -443,26 +473,27 @@ rt::string_enum! {
     pub enum StorageTier { Standard = "STANDARD", IntelligentTiering =
     "INTELLIGENT_TIERING" }
 }
-/// p Represents a subscription filter. /p
+/// Represents a subscription filter.
 #[derive(Clone, Default, PartialEq)]
 pub struct SubscriptionFilter {
-    /// p The name of the subscription filter. /p
+    /// The name of the subscription filter.
     pub filter_name: Option<String>,
-    /// p The name of the log group. /p
+    /// The name of the log group.
     pub log_group_name: Option<String>,
     pub filter_pattern: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the destination. /p
+    /// The Amazon Resource Name (ARN) of the destination.
     pub destination_arn: Option<String>,
-    /// p/
     pub role_arn: Option<String>,
     pub distribution: Option<Distribution>,
-    /// p This parameter is valid only for log groups that have an active log transformer. For more information about log transformers, see a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API PutTransformer.html" PutTransformer /a . /p p If this value is code true /code , the subscription filter is applied on the transformed version of the log events instead of the original ingested log events. /p
+    /// This parameter is valid only for log groups that have an active log transformer. For more information about log transformers, see [PutTransformer](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html).
+    ///
+    /// If this value is `true`, the subscription filter is applied on the transformed version of the log events instead of the original ingested log events.
     pub apply_on_transformed_logs: Option<bool>,
-    /// p The creation time of the subscription filter, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . /p
+    /// The creation time of the subscription filter, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`.
     pub creation_time: Option<i64>,
-    /// p The filter expression that specifies which log events are processed by this subscription filter based on system fields. Returns the code fieldSelectionCriteria /code value if it was specified when the subscription filter was created. /p
+    /// The filter expression that specifies which log events are processed by this subscription filter based on system fields. Returns the `fieldSelectionCriteria` value if it was specified when the subscription filter was created.
     pub field_selection_criteria: Option<String>,
-    /// p The list of system fields that are included in the log events sent to the subscription destination. Returns the code emitSystemFields /code value if it was specified when the subscription filter was created. /p
+    /// The list of system fields that are included in the log events sent to the subscription destination. Returns the `emitSystemFields` value if it was specified when the subscription filter was created.
     pub emit_system_fields: Option<Vec<String>>,
 }
 rt::structure!(
@@ -490,10 +521,12 @@ pub static SUBSCRIPTION_FILTERS: rt::Schema = rt::Schema::list(
     "SubscriptionFilters",
     &[rt::m("member", &SUBSCRIPTION_FILTER)],
 );
-/// p This processor matches a key’s value against a regular expression and replaces all matches with a replacement string. /p p For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-substituteString" substituteString /a in the i CloudWatch Logs User Guide /i . /p
+/// This processor matches a key’s value against a regular expression and replaces all matches with a replacement string.
+///
+/// For more information about this processor including examples, see [substituteString](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-substituteString) in the *CloudWatch Logs User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct SubstituteString {
-    /// p An array of objects, where each object contains the information about one key to match and replace. /p
+    /// An array of objects, where each object contains the information about one key to match and replace.
     pub entries: Vec<SubstituteStringEntry>,
 }
 rt::structure!(SubstituteString, SUBSTITUTE_STRING, 0 => entries);
@@ -505,14 +538,14 @@ pub static SUBSTITUTE_STRING_ENTRIES: rt::Schema = rt::Schema::list(
     "SubstituteStringEntries",
     &[rt::m("member", &SUBSTITUTE_STRING_ENTRY)],
 );
-/// p This object defines one log field key that will be replaced using the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-substituteString" substituteString /a processor. /p
+/// This object defines one log field key that will be replaced using the [substituteString](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-substituteString) processor.
 #[derive(Clone, Default, PartialEq)]
 pub struct SubstituteStringEntry {
-    /// p The key to modify /p
+    /// The key to modify
     pub source: String,
-    /// p The regular expression string to be replaced. Special regex characters such as and must be escaped using \\ when using double quotes and with \ when using single quotes. For more information, see a href="https://docs.oracle.com/en/java/javase/17/docs/api/java.base/java/util/regex/Pattern.html" Class Pattern /a on the Oracle web site. /p
+    /// The regular expression string to be replaced. Special regex characters such as \[ and \] must be escaped using \\\\ when using double quotes and with \\ when using single quotes. For more information, see [Class Pattern](https://docs.oracle.com/en/java/javase/17/docs/api/java.base/java/util/regex/Pattern.html) on the Oracle web site.
     pub from: String,
-    /// p The string to be substituted for each match of code from /code /p
+    /// The string to be substituted for each match of `from`
     pub to: String,
 }
 rt::structure!(
@@ -526,12 +559,12 @@ pub static SUBSTITUTE_STRING_ENTRY: rt::Schema = rt::Schema::structure(
         rt::m("to", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p If you are suppressing an anomaly temporariliy, this structure defines how long the suppression period is to be. /p
+/// If you are suppressing an anomaly temporariliy, this structure defines how long the suppression period is to be.
 #[derive(Clone, Default, PartialEq)]
 pub struct SuppressionPeriod {
-    /// p Specifies the number of seconds, minutes or hours to suppress this anomaly. There is no maximum. /p
+    /// Specifies the number of seconds, minutes or hours to suppress this anomaly. There is no maximum.
     pub value: Option<i32>,
-    /// p Specifies whether the value of code value /code is in seconds, minutes, or hours. /p
+    /// Specifies whether the value of `value` is in seconds, minutes, or hours.
     pub suppression_unit: Option<SuppressionUnit>,
 }
 rt::structure!(SuppressionPeriod, SUPPRESSION_PERIOD, 0 => value, 1 => suppression_unit);
@@ -550,16 +583,16 @@ rt::string_enum! {
     pub enum SuppressionUnit { Seconds = "SECONDS", Minutes = "MINUTES", Hours = "HOURS"
     }
 }
-/// p Contains information about a syslog configuration associated with a log group. /p
+/// Contains information about a syslog configuration associated with a log group.
 #[derive(Clone, Default, PartialEq)]
 pub struct SyslogConfiguration {
-    /// p The ARN of the log group associated with this syslog configuration. /p
+    /// The ARN of the log group associated with this syslog configuration.
     pub log_group_arn: Option<String>,
-    /// p The source type for the syslog configuration. /p
+    /// The source type for the syslog configuration.
     pub source_type: Option<SyslogSourceType>,
-    /// p The ID of the VPC endpoint used for syslog ingestion. /p
+    /// The ID of the VPC endpoint used for syslog ingestion.
     pub vpc_endpoint_id: Option<String>,
-    /// p The time when the syslog configuration was created, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . /p
+    /// The time when the syslog configuration was created, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`.
     pub created_at: Option<i64>,
 }
 rt::structure!(

@@ -7,12 +7,18 @@ pub static TABLE_FIELDS: rt::Schema = rt::Schema::list(
     "TableFields",
     &[rt::m("member", &rt::STRING)],
 );
-/// p A tag filter that specifies a tag key and optional tag values for filtering log groups by tags. /p
+/// A tag filter that specifies a tag key and optional tag values for filtering log groups by tags.
 #[derive(Clone, Default, PartialEq)]
 pub struct TagFilter {
-    /// p The tag key to filter on. /p
+    /// The tag key to filter on.
     pub key: String,
-    /// p An optional list of tag values to filter on. /p ul li p If you specify a filter that contains more than one value for a key, the response returns log groups that match any of the specified values for that key. /p /li li p If you don't specify values, the response returns all log groups that are tagged with that key, with any or no value. /p /li li p Use code /code for wildcard matching. For example, code prod /code matches values that start with code prod /code . /p /li li p Use code ! /code as a prefix for negation. For example, code !prod /code matches values that are not code prod /code . /p /li li p Exact matching and negation are case-sensitive. Wildcard matching is case-insensitive. /p /li /ul
+    /// An optional list of tag values to filter on.
+    ///
+    /// - If you specify a filter that contains more than one value for a key, the response returns log groups that match any of the specified values for that key.
+    /// - If you don't specify values, the response returns all log groups that are tagged with that key, with any or no value.
+    /// - Use `*` for wildcard matching. For example, `prod*` matches values that start with `prod`.
+    /// - Use `!` as a prefix for negation. For example, `!prod` matches values that are not `prod`.
+    /// - Exact matching and negation are case-sensitive. Wildcard matching is case-insensitive.
     pub values: Option<Vec<String>>,
 }
 rt::structure!(TagFilter, TAG_FILTER, 0 => key, 1 => values);
@@ -39,9 +45,9 @@ pub static TAG_LIST: rt::Schema = rt::Schema::list(
 /// **Deprecated**: Please use the generic tagging API model TagResourceRequest
 #[derive(Clone, Default, PartialEq)]
 pub struct TagLogGroupRequest {
-    /// p The name of the log group. /p
+    /// The name of the log group.
     pub log_group_name: String,
-    /// p The key-value pairs to use for the tags. /p
+    /// The key-value pairs to use for the tags.
     pub tags: rt::Map<String, String>,
 }
 rt::structure!(
@@ -57,9 +63,15 @@ pub static TAG_LOG_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
     .flags(rt::SHAPE_DEPRECATED);
 #[derive(Clone, Default, PartialEq)]
 pub struct TagResourceRequest {
-    /// p The ARN of the resource that you're adding tags to. /p p The ARN format of a log group is code arn:aws:logs: i Region /i : i account-id /i :log-group: i log-group-name /i /code /p p The ARN format of a destination is code arn:aws:logs: i Region /i : i account-id /i :destination: i destination-name /i /code /p p For more information about ARN format, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html" CloudWatch Logs resources and operations /a . /p
+    /// The ARN of the resource that you're adding tags to.
+    ///
+    /// The ARN format of a log group is `arn:aws:logs:Region:account-id:log-group:log-group-name`
+    ///
+    /// The ARN format of a destination is `arn:aws:logs:Region:account-id:destination:destination-name`
+    ///
+    /// For more information about ARN format, see [CloudWatch Logs resources and operations](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html).
     pub resource_arn: String,
-    /// p The list of key-value pairs to associate with the resource. /p
+    /// The list of key-value pairs to associate with the resource.
     pub tags: rt::Map<String, String>,
 }
 rt::structure!(TagResourceRequest, TAG_RESOURCE_REQUEST, 0 => resource_arn, 1 => tags);
@@ -81,7 +93,7 @@ pub static TEST_EVENT_MESSAGES: rt::Schema = rt::Schema::list(
 #[derive(Clone, Default, PartialEq)]
 pub struct TestMetricFilterRequest {
     pub filter_pattern: String,
-    /// p The log event messages to test. /p
+    /// The log event messages to test.
     pub log_event_messages: Vec<String>,
 }
 rt::structure!(
@@ -97,7 +109,7 @@ pub static TEST_METRIC_FILTER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TestMetricFilterResponse {
-    /// p The matched events. /p
+    /// The matched events.
     pub matches: Option<Vec<MetricFilterMatchRecord>>,
 }
 rt::structure!(TestMetricFilterResponse, TEST_METRIC_FILTER_RESPONSE, 0 => matches);
@@ -107,9 +119,9 @@ pub static TEST_METRIC_FILTER_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TestTransformerRequest {
-    /// p This structure contains the configuration of this log transformer that you want to test. A log transformer is an array of processors, where each processor applies one type of transformation to the log events that are ingested. /p
+    /// This structure contains the configuration of this log transformer that you want to test. A log transformer is an array of processors, where each processor applies one type of transformation to the log events that are ingested.
     pub transformer_config: Vec<Processor>,
-    /// p An array of the raw log events that you want to use to test this transformer. /p
+    /// An array of the raw log events that you want to use to test this transformer.
     pub log_event_messages: Vec<String>,
 }
 rt::structure!(
@@ -125,7 +137,7 @@ pub static TEST_TRANSFORMER_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TestTransformerResponse {
-    /// p An array where each member of the array includes both the original version and the transformed version of one of the log events that you input. /p
+    /// An array where each member of the array includes both the original version and the transformed version of one of the log events that you input.
     pub transformed_logs: Option<Vec<TransformedLogRecord>>,
 }
 rt::structure!(
@@ -135,7 +147,7 @@ pub static TEST_TRANSFORMER_RESPONSE: rt::Schema = rt::Schema::structure(
     "TestTransformerResponse",
     &[rt::m("transformedLogs", &TRANSFORMED_LOGS)],
 );
-/// p The request was throttled because of quota limits. /p
+/// The request was throttled because of quota limits.
 #[derive(Clone, Default, PartialEq)]
 pub struct ThrottlingException {}
 rt::structure!(ThrottlingException, THROTTLING_EXCEPTION);
@@ -144,11 +156,11 @@ pub static THROTTLING_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p A resource can have no more than 50 tags. /p
+/// A resource can have no more than 50 tags.
 #[derive(Clone, Default, PartialEq)]
 pub struct TooManyTagsException {
     pub message: Option<String>,
-    /// p The name of the resource. /p
+    /// The name of the resource.
     pub resource_name: Option<String>,
 }
 rt::structure!(
@@ -159,14 +171,14 @@ pub static TOO_MANY_TAGS_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING), rt::m("resourceName", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p This structure contains information for one log event that has been processed by a log transformer. /p
+/// This structure contains information for one log event that has been processed by a log transformer.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransformedLogRecord {
-    /// p The event number. /p
+    /// The event number.
     pub event_number: Option<i64>,
-    /// p The original log event message before it was transformed. /p
+    /// The original log event message before it was transformed.
     pub event_message: Option<String>,
-    /// p The log event message after being transformed. /p
+    /// The log event message after being transformed.
     pub transformed_event_message: Option<String>,
 }
 rt::structure!(
@@ -185,18 +197,18 @@ pub static TRANSFORMED_LOGS: rt::Schema = rt::Schema::list(
     "TransformedLogs",
     &[rt::m("member", &TRANSFORMED_LOG_RECORD)],
 );
-/// p A record of a scheduled query execution, including execution status, timestamp, and destination processing results. /p
+/// A record of a scheduled query execution, including execution status, timestamp, and destination processing results.
 #[derive(Clone, Default, PartialEq)]
 pub struct TriggerHistoryRecord {
-    /// p The unique identifier for this query execution. /p
+    /// The unique identifier for this query execution.
     pub query_id: Option<String>,
-    /// p The execution status of the scheduled query run. /p
+    /// The execution status of the scheduled query run.
     pub execution_status: Option<ExecutionStatus>,
-    /// p The timestamp when the scheduled query execution was triggered. /p
+    /// The timestamp when the scheduled query execution was triggered.
     pub triggered_timestamp: Option<i64>,
-    /// p Error message if the query execution failed. /p
+    /// Error message if the query execution failed.
     pub error_message: Option<String>,
-    /// p Information about destination processing for this query execution. /p
+    /// Information about destination processing for this query execution.
     pub destinations: Option<Vec<ScheduledQueryDestination>>,
 }
 rt::structure!(
@@ -217,10 +229,12 @@ pub static TRIGGER_HISTORY_RECORD_LIST: rt::Schema = rt::Schema::list(
     "TriggerHistoryRecordList",
     &[rt::m("member", &TRIGGER_HISTORY_RECORD)],
 );
-/// p Use this processor to remove leading and trailing whitespace. /p p For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-trimString" trimString /a in the i CloudWatch Logs User Guide /i . /p
+/// Use this processor to remove leading and trailing whitespace.
+///
+/// For more information about this processor including examples, see [trimString](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-trimString) in the *CloudWatch Logs User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct TrimString {
-    /// p The array containing the keys of the fields to trim. /p
+    /// The array containing the keys of the fields to trim.
     pub with_keys: Vec<String>,
 }
 rt::structure!(TrimString, TRIM_STRING, 0 => with_keys);
@@ -236,10 +250,12 @@ rt::string_enum! {
     pub enum Type { Boolean = "boolean", Integer = "integer", Double = "double", String =
     "string" }
 }
-/// p Use this processor to convert a value type associated with the specified key to the specified type. It's a casting processor that changes the types of the specified fields. Values can be converted into one of the following datatypes: code integer /code , code double /code , code string /code and code boolean /code . /p p For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-trimString" trimString /a in the i CloudWatch Logs User Guide /i . /p
+/// Use this processor to convert a value type associated with the specified key to the specified type. It's a casting processor that changes the types of the specified fields. Values can be converted into one of the following datatypes: `integer`, `double`, `string` and `boolean`.
+///
+/// For more information about this processor including examples, see [trimString](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-trimString) in the *CloudWatch Logs User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct TypeConverter {
-    /// p An array of code TypeConverterEntry /code objects, where each object contains the information about one field to change the type of. /p
+    /// An array of `TypeConverterEntry` objects, where each object contains the information about one field to change the type of.
     pub entries: Vec<TypeConverterEntry>,
 }
 rt::structure!(TypeConverter, TYPE_CONVERTER, 0 => entries);
@@ -251,12 +267,12 @@ pub static TYPE_CONVERTER_ENTRIES: rt::Schema = rt::Schema::list(
     "TypeConverterEntries",
     &[rt::m("member", &TYPE_CONVERTER_ENTRY)],
 );
-/// p This object defines one value type that will be converted using the a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-typeConverter" typeConverter /a processor. /p
+/// This object defines one value type that will be converted using the [typeConverter](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-typeConverter) processor.
 #[derive(Clone, Default, PartialEq)]
 pub struct TypeConverterEntry {
-    /// p The key with the value that is to be converted to a different type. /p
+    /// The key with the value that is to be converted to a different type.
     pub key: String,
-    /// p The type to convert the field value to. Valid values are code integer /code , code double /code , code string /code and code boolean /code . /p
+    /// The type to convert the field value to. Valid values are `integer`, `double`, `string` and `boolean`.
     pub type_: Type,
 }
 rt::structure!(TypeConverterEntry, TYPE_CONVERTER_ENTRY, 0 => key, 1 => type_);

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The most likely cause is an Amazon Web Services access key ID or secret key that's not valid. /p
+/// The most likely cause is an Amazon Web Services access key ID or secret key that's not valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct UnrecognizedClientException {}
 rt::structure!(UnrecognizedClientException, UNRECOGNIZED_CLIENT_EXCEPTION);
@@ -15,9 +15,9 @@ pub static UNRECOGNIZED_CLIENT_EXCEPTION: rt::Schema = rt::Schema::structure(
 /// **Deprecated**: Please use the generic tagging API model UntagResourceRequest
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagLogGroupRequest {
-    /// p The name of the log group. /p
+    /// The name of the log group.
     pub log_group_name: String,
-    /// p The tag keys. The corresponding tags are removed from the log group. /p
+    /// The tag keys. The corresponding tags are removed from the log group.
     pub tags: Vec<String>,
 }
 rt::structure!(
@@ -33,9 +33,15 @@ pub static UNTAG_LOG_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
     .flags(rt::SHAPE_DEPRECATED);
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagResourceRequest {
-    /// p The ARN of the CloudWatch Logs resource that you're removing tags from. /p p The ARN format of a log group is code arn:aws:logs: i Region /i : i account-id /i :log-group: i log-group-name /i /code /p p The ARN format of a destination is code arn:aws:logs: i Region /i : i account-id /i :destination: i destination-name /i /code /p p For more information about ARN format, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html" CloudWatch Logs resources and operations /a . /p
+    /// The ARN of the CloudWatch Logs resource that you're removing tags from.
+    ///
+    /// The ARN format of a log group is `arn:aws:logs:Region:account-id:log-group:log-group-name`
+    ///
+    /// The ARN format of a destination is `arn:aws:logs:Region:account-id:destination:destination-name`
+    ///
+    /// For more information about ARN format, see [CloudWatch Logs resources and operations](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html).
     pub resource_arn: String,
-    /// p The list of tag keys to remove from the resource. /p
+    /// The list of tag keys to remove from the resource.
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
@@ -50,17 +56,19 @@ pub static UNTAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateAnomalyRequest {
-    /// p If you are suppressing or unsuppressing an anomaly, specify its unique ID here. You can find anomaly IDs by using the a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API ListAnomalies.html" ListAnomalies /a operation. /p
+    /// If you are suppressing or unsuppressing an anomaly, specify its unique ID here. You can find anomaly IDs by using the [ListAnomalies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListAnomalies.html) operation.
     pub anomaly_id: Option<String>,
-    /// p If you are suppressing or unsuppressing an pattern, specify its unique ID here. You can find pattern IDs by using the a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API ListAnomalies.html" ListAnomalies /a operation. /p
+    /// If you are suppressing or unsuppressing an pattern, specify its unique ID here. You can find pattern IDs by using the [ListAnomalies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListAnomalies.html) operation.
     pub pattern_id: Option<String>,
-    /// p The ARN of the anomaly detector that this operation is to act on. /p
+    /// The ARN of the anomaly detector that this operation is to act on.
     pub anomaly_detector_arn: String,
-    /// p Use this to specify whether the suppression to be temporary or infinite. If you specify code LIMITED /code , you must also specify a code suppressionPeriod /code . If you specify code INFINITE /code , any value for code suppressionPeriod /code is ignored. /p
+    /// Use this to specify whether the suppression to be temporary or infinite. If you specify `LIMITED`, you must also specify a `suppressionPeriod`. If you specify `INFINITE`, any value for `suppressionPeriod` is ignored.
     pub suppression_type: Option<SuppressionType>,
-    /// p If you are temporarily suppressing an anomaly or pattern, use this structure to specify how long the suppression is to last. /p
+    /// If you are temporarily suppressing an anomaly or pattern, use this structure to specify how long the suppression is to last.
     pub suppression_period: Option<SuppressionPeriod>,
-    /// p Set this to code true /code to prevent CloudWatch Logs from displaying this behavior as an anomaly in the future. The behavior is then treated as baseline behavior. However, if similar but more severe occurrences of this behavior occur in the future, those will still be reported as anomalies. /p p The default is code false /code /p
+    /// Set this to `true` to prevent CloudWatch Logs from displaying this behavior as an anomaly in the future. The behavior is then treated as baseline behavior. However, if similar but more severe occurrences of this behavior occur in the future, those will still be reported as anomalies.
+    ///
+    /// The default is `false`
     pub baseline: Option<bool>,
 }
 rt::structure!(
@@ -80,13 +88,13 @@ pub static UPDATE_ANOMALY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateDeliveryConfigurationRequest {
-    /// p The ID of the delivery to be updated by this request. /p
+    /// The ID of the delivery to be updated by this request.
     pub id: String,
-    /// p The list of record fields to be delivered to the destination, in order. If the delivery's log source has mandatory fields, they must be included in this list. /p
+    /// The list of record fields to be delivered to the destination, in order. If the delivery's log source has mandatory fields, they must be included in this list.
     pub record_fields: Option<Vec<String>>,
-    /// p The field delimiter to use between record fields when the final output format of a delivery is in code Plain /code , code W3C /code , or code Raw /code format. /p
+    /// The field delimiter to use between record fields when the final output format of a delivery is in `Plain`, `W3C`, or `Raw` format.
     pub field_delimiter: Option<String>,
-    /// p This structure contains parameters that are valid only when the delivery's delivery destination is an S3 bucket. /p
+    /// This structure contains parameters that are valid only when the delivery's delivery destination is an S3 bucket.
     pub s3_delivery_configuration: Option<S3DeliveryConfiguration>,
 }
 rt::structure!(
@@ -113,14 +121,14 @@ pub static UPDATE_DELIVERY_CONFIGURATION_RESPONSE: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateLogAnomalyDetectorRequest {
-    /// p The ARN of the anomaly detector that you want to update. /p
+    /// The ARN of the anomaly detector that you want to update.
     pub anomaly_detector_arn: String,
-    /// p Specifies how often the anomaly detector runs and look for anomalies. Set this value according to the frequency that the log group receives new logs. For example, if the log group receives new log events every 10 minutes, then setting code evaluationFrequency /code to code FIFTEEN MIN /code might be appropriate. /p
+    /// Specifies how often the anomaly detector runs and look for anomalies. Set this value according to the frequency that the log group receives new logs. For example, if the log group receives new log events every 10 minutes, then setting `evaluationFrequency` to `FIFTEEN_MIN` might be appropriate.
     pub evaluation_frequency: Option<EvaluationFrequency>,
     pub filter_pattern: Option<String>,
-    /// p The number of days to use as the life cycle of anomalies. After this time, anomalies are automatically baselined and the anomaly detector model will treat new occurrences of similar event as normal. Therefore, if you do not correct the cause of an anomaly during this time, it will be considered normal going forward and will not be detected. /p
+    /// The number of days to use as the life cycle of anomalies. After this time, anomalies are automatically baselined and the anomaly detector model will treat new occurrences of similar event as normal. Therefore, if you do not correct the cause of an anomaly during this time, it will be considered normal going forward and will not be detected.
     pub anomaly_visibility_time: Option<i64>,
-    /// p Use this parameter to pause or restart the anomaly detector. /p
+    /// Use this parameter to pause or restart the anomaly detector.
     pub enabled: bool,
 }
 rt::structure!(
@@ -140,15 +148,19 @@ pub static UPDATE_LOG_ANOMALY_DETECTOR_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateLookupTableRequest {
-    /// p The ARN of the lookup table to update. /p
+    /// The ARN of the lookup table to update.
     pub lookup_table_arn: String,
-    /// p An updated description of the lookup table. /p
+    /// An updated description of the lookup table.
     pub description: Option<String>,
-    /// p The new CSV content to replace the existing data. The first row must be a header row with column names. The content must use UTF-8 encoding and not exceed 10 MB. /p p You must specify either code tableBody /code or code queryId /code , but not both. /p
+    /// The new CSV content to replace the existing data. The first row must be a header row with column names. The content must use UTF-8 encoding and not exceed 10 MB.
+    ///
+    /// You must specify either `tableBody` or `queryId`, but not both.
     pub table_body: Option<String>,
-    /// p The ID of a completed or cancelled CloudWatch Logs query whose results replace the lookup table content. A cancelled query replaces the content with the partial results that were available when the query was stopped. /p p You must specify either code tableBody /code or code queryId /code , but not both. /p
+    /// The ID of a completed or cancelled CloudWatch Logs query whose results replace the lookup table content. A cancelled query replaces the content with the partial results that were available when the query was stopped.
+    ///
+    /// You must specify either `tableBody` or `queryId`, but not both.
     pub query_id: Option<String>,
-    /// p The ARN of the KMS key to use to encrypt the lookup table data. You can use this parameter to add, update, or remove the KMS key. To remove the KMS key and use an Amazon Web Services-owned key instead, specify an empty string. /p
+    /// The ARN of the KMS key to use to encrypt the lookup table data. You can use this parameter to add, update, or remove the KMS key. To remove the KMS key and use an Amazon Web Services-owned key instead, specify an empty string.
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
@@ -167,9 +179,9 @@ pub static UPDATE_LOOKUP_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateLookupTableResponse {
-    /// p The ARN of the lookup table that was updated. /p
+    /// The ARN of the lookup table that was updated.
     pub lookup_table_arn: Option<String>,
-    /// p The time when the lookup table was last updated, expressed as the number of milliseconds after code Jan 1, 1970 00:00:00 UTC /code . /p
+    /// The time when the lookup table was last updated, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`.
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
@@ -182,33 +194,33 @@ pub static UPDATE_LOOKUP_TABLE_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateScheduledQueryRequest {
-    /// p The ARN or name of the scheduled query to update. /p
+    /// The ARN or name of the scheduled query to update.
     pub identifier: String,
-    /// p An updated description for the scheduled query. /p
+    /// An updated description for the scheduled query.
     pub description: Option<String>,
-    /// p The updated query language for the scheduled query. /p
+    /// The updated query language for the scheduled query.
     pub query_language: QueryLanguage,
-    /// p The updated query string to execute. /p
+    /// The updated query string to execute.
     pub query_string: String,
-    /// p The updated array of log group names or ARNs to query. /p
+    /// The updated array of log group names or ARNs to query.
     pub log_group_identifiers: Option<Vec<String>>,
-    /// p The updated cron expression that defines when the scheduled query runs. /p
+    /// The updated cron expression that defines when the scheduled query runs.
     pub schedule_expression: String,
-    /// p The updated timezone for evaluating the schedule expression. /p
+    /// The updated timezone for evaluating the schedule expression.
     pub timezone: Option<String>,
-    /// p The updated time offset in seconds that defines the lookback period for the query. /p
+    /// The updated time offset in seconds that defines the lookback period for the query.
     pub start_time_offset: Option<i64>,
-    /// p The updated time offset in seconds that defines the end of the lookback period for the query. /p
+    /// The updated time offset in seconds that defines the end of the lookback period for the query.
     pub end_time_offset: Option<i64>,
-    /// p The updated configuration for where to deliver query results. /p
+    /// The updated configuration for where to deliver query results.
     pub destination_configuration: Option<DestinationConfiguration>,
-    /// p The updated start time for the scheduled query in Unix epoch format. /p
+    /// The updated start time for the scheduled query in Unix epoch format.
     pub schedule_start_time: Option<i64>,
-    /// p The updated end time for the scheduled query in Unix epoch format. /p
+    /// The updated end time for the scheduled query in Unix epoch format.
     pub schedule_end_time: Option<i64>,
-    /// p The updated ARN of the IAM role that grants permissions to execute the query and deliver results. /p
+    /// The updated ARN of the IAM role that grants permissions to execute the query and deliver results.
     pub execution_role_arn: String,
-    /// p The updated state of the scheduled query. /p
+    /// The updated state of the scheduled query.
     pub state: Option<ScheduledQueryState>,
 }
 rt::structure!(
@@ -239,45 +251,45 @@ pub static UPDATE_SCHEDULED_QUERY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateScheduledQueryResponse {
-    /// p The ARN of the updated scheduled query. /p
+    /// The ARN of the updated scheduled query.
     pub scheduled_query_arn: Option<String>,
-    /// p The name of the updated scheduled query. /p
+    /// The name of the updated scheduled query.
     pub name: Option<String>,
-    /// p The description of the updated scheduled query. /p
+    /// The description of the updated scheduled query.
     pub description: Option<String>,
-    /// p The query language of the updated scheduled query. /p
+    /// The query language of the updated scheduled query.
     pub query_language: Option<QueryLanguage>,
-    /// p The query string of the updated scheduled query. /p
+    /// The query string of the updated scheduled query.
     pub query_string: Option<String>,
-    /// p The log groups queried by the updated scheduled query. /p
+    /// The log groups queried by the updated scheduled query.
     pub log_group_identifiers: Option<Vec<String>>,
-    /// p The cron expression of the updated scheduled query. /p
+    /// The cron expression of the updated scheduled query.
     pub schedule_expression: Option<String>,
-    /// p The timezone of the updated scheduled query. /p
+    /// The timezone of the updated scheduled query.
     pub timezone: Option<String>,
-    /// p The time offset of the updated scheduled query. /p
+    /// The time offset of the updated scheduled query.
     pub start_time_offset: Option<i64>,
-    /// p The end time offset in seconds of the updated scheduled query. /p
+    /// The end time offset in seconds of the updated scheduled query.
     pub end_time_offset: Option<i64>,
-    /// p The destination configuration of the updated scheduled query. /p
+    /// The destination configuration of the updated scheduled query.
     pub destination_configuration: Option<DestinationConfiguration>,
-    /// p The state of the updated scheduled query. /p
+    /// The state of the updated scheduled query.
     pub state: Option<ScheduledQueryState>,
-    /// p The schedule type of the updated scheduled query. /p
+    /// The schedule type of the updated scheduled query.
     pub schedule_type: Option<ScheduleType>,
-    /// p The timestamp when the updated scheduled query was last executed. /p
+    /// The timestamp when the updated scheduled query was last executed.
     pub last_triggered_time: Option<i64>,
-    /// p The status of the most recent execution of the updated scheduled query. /p
+    /// The status of the most recent execution of the updated scheduled query.
     pub last_execution_status: Option<ExecutionStatus>,
-    /// p The start time of the updated scheduled query. /p
+    /// The start time of the updated scheduled query.
     pub schedule_start_time: Option<i64>,
-    /// p The end time of the updated scheduled query. /p
+    /// The end time of the updated scheduled query.
     pub schedule_end_time: Option<i64>,
-    /// p The execution role ARN of the updated scheduled query. /p
+    /// The execution role ARN of the updated scheduled query.
     pub execution_role_arn: Option<String>,
-    /// p The timestamp when the scheduled query was originally created. /p
+    /// The timestamp when the scheduled query was originally created.
     pub creation_time: Option<i64>,
-    /// p The timestamp when the scheduled query was last updated. /p
+    /// The timestamp when the scheduled query was last updated.
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
@@ -314,10 +326,12 @@ pub static UPDATE_SCHEDULED_QUERY_RESPONSE: rt::Schema = rt::Schema::structure(
         rt::m("lastUpdatedTime", &rt::LONG),
     ],
 );
-/// p This processor converts a string field to uppercase. /p p For more information about this processor including examples, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-upperCaseString" upperCaseString /a in the i CloudWatch Logs User Guide /i . /p
+/// This processor converts a string field to uppercase.
+///
+/// For more information about this processor including examples, see [upperCaseString](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-upperCaseString) in the *CloudWatch Logs User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpperCaseString {
-    /// p The array of containing the keys of the field to convert to uppercase. /p
+    /// The array of containing the keys of the field to convert to uppercase.
     pub with_keys: Vec<String>,
 }
 rt::structure!(UpperCaseString, UPPER_CASE_STRING, 0 => with_keys);

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p One of the parameters for the request is not valid. /p
+/// One of the parameters for the request is not valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct ValidationException {}
 rt::structure!(ValidationException, VALIDATION_EXCEPTION);

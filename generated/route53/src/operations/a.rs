@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Activates a key-signing key (KSK) so that it can be used for signing by DNSSEC. This operation changes the KSK status to code ACTIVE /code . /p
+/// Activates a key-signing key (KSK) so that it can be used for signing by DNSSEC. This operation changes the KSK status to `ACTIVE`.
 pub static ACTIVATE_KEY_SIGNING_KEY: rt::Operation = rt::Operation::new(
         "ActivateKeySigningKey",
         "POST",
@@ -20,7 +20,21 @@ pub static ACTIVATE_KEY_SIGNING_KEY: rt::Operation = rt::Operation::new(
             &t::INVALID_INPUT,
         ],
     );
-/// p Associates an Amazon VPC with a private hosted zone. /p important p To perform the association, the VPC and the private hosted zone must already exist. You can't convert a public hosted zone into a private hosted zone. /p /important note p If you want to associate a VPC that was created by using one Amazon Web Services account with a private hosted zone that was created by using a different account, the Amazon Web Services account that created the private hosted zone must first submit a code CreateVPCAssociationAuthorization /code request. Then the account that created the VPC must submit an code AssociateVPCWithHostedZone /code request. /p /note note p When granting access, the hosted zone and the Amazon VPC must belong to the same partition. A partition is a group of Amazon Web Services Regions. Each Amazon Web Services account is scoped to one partition. /p p The following are the supported partitions: /p ul li p code aws /code - Amazon Web Services Regions /p /li li p code aws-cn /code - China Regions /p /li li p code aws-us-gov /code - Amazon Web Services GovCloud (US) Region /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Access Management /a in the i Amazon Web Services General Reference /i . /p /note
+/// Associates an Amazon VPC with a private hosted zone.
+///
+/// **Important:** To perform the association, the VPC and the private hosted zone must already exist. You can't convert a public hosted zone into a private hosted zone.
+///
+/// **Note:** If you want to associate a VPC that was created by using one Amazon Web Services account with a private hosted zone that was created by using a different account, the Amazon Web Services account that created the private hosted zone must first submit a `CreateVPCAssociationAuthorization` request. Then the account that created the VPC must submit an `AssociateVPCWithHostedZone` request.
+///
+/// **Note:** When granting access, the hosted zone and the Amazon VPC must belong to the same partition. A partition is a group of Amazon Web Services Regions. Each Amazon Web Services account is scoped to one partition.
+///
+/// The following are the supported partitions:
+///
+/// - `aws` - Amazon Web Services Regions
+/// - `aws-cn` - China Regions
+/// - `aws-us-gov` - Amazon Web Services GovCloud (US) Region
+///
+/// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
 pub static ASSOCIATE_VPC_WITH_HOSTED_ZONE: rt::Operation = rt::Operation::new(
         "AssociateVPCWithHostedZone",
         "POST",

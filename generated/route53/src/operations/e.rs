@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Enables DNSSEC signing in a specific hosted zone. /p
+/// Enables DNSSEC signing in a specific hosted zone.
 pub static ENABLE_HOSTED_ZONE_DNSSEC: rt::Operation = rt::Operation::new(
         "EnableHostedZoneDNSSEC",
         "POST",

@@ -2,7 +2,11 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Gets the specified limit for the current account, for example, the maximum number of health checks that you can create using the account. /p p For the default limit, see a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html" Limits /a in the i Amazon Route 53 Developer Guide /i . To request a higher limit, a href="https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&amp;limitType=service-code-route53" open a case /a . /p note p You can also view account limits in Amazon Web Services Trusted Advisor. Sign in to the Amazon Web Services Management Console and open the Trusted Advisor console at a href="https://console.aws.amazon.com/trustedadvisor" https://console.aws.amazon.com/trustedadvisor/ /a . Then choose b Service limits /b in the navigation pane. /p /note
+/// Gets the specified limit for the current account, for example, the maximum number of health checks that you can create using the account.
+///
+/// For the default limit, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*. To request a higher limit, [open a case](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&limitType=service-code-route53).
+///
+/// **Note:** You can also view account limits in Amazon Web Services Trusted Advisor. Sign in to the Amazon Web Services Management Console and open the Trusted Advisor console at <https://console.aws.amazon.com/trustedadvisor>. Then choose **Service limits** in the navigation pane.
 pub static GET_ACCOUNT_LIMIT: rt::Operation = rt::Operation::new(
         "GetAccountLimit",
         "GET",
@@ -11,7 +15,10 @@ pub static GET_ACCOUNT_LIMIT: rt::Operation = rt::Operation::new(
         &t::GET_ACCOUNT_LIMIT_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT]);
-/// p Returns the current status of a change batch request. The status is one of the following values: /p ul li p code PENDING /code indicates that the changes in this request have not propagated to all Amazon Route 53 DNS servers managing the hosted zone. This is the initial status of all change batch requests. /p /li li p code INSYNC /code indicates that the changes have propagated to all Route 53 DNS servers managing the hosted zone. /p /li /ul
+/// Returns the current status of a change batch request. The status is one of the following values:
+///
+/// - `PENDING` indicates that the changes in this request have not propagated to all Amazon Route 53 DNS servers managing the hosted zone. This is the initial status of all change batch requests.
+/// - `INSYNC` indicates that the changes have propagated to all Route 53 DNS servers managing the hosted zone.
 pub static GET_CHANGE: rt::Operation = rt::Operation::new(
         "GetChange",
         "GET",
@@ -20,7 +27,9 @@ pub static GET_CHANGE: rt::Operation = rt::Operation::new(
         &t::GET_CHANGE_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_CHANGE, &t::INVALID_INPUT]);
-/// p Route 53 does not perform authorization for this API because it retrieves information that is already available to the public. /p important p code GetCheckerIpRanges /code still works, but we recommend that you download ip-ranges.json, which includes IP address ranges for all Amazon Web Services services. For more information, see a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/route-53-ip-addresses.html" IP Address Ranges of Amazon Route 53 Servers /a in the i Amazon Route 53 Developer Guide /i . /p /important
+/// Route 53 does not perform authorization for this API because it retrieves information that is already available to the public.
+///
+/// **Important:** `GetCheckerIpRanges` still works, but we recommend that you download ip-ranges.json, which includes IP address ranges for all Amazon Web Services services. For more information, see [IP Address Ranges of Amazon Route 53 Servers](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/route-53-ip-addresses.html) in the *Amazon Route 53 Developer Guide*.
 pub static GET_CHECKER_IP_RANGES: rt::Operation = rt::Operation::new(
     "GetCheckerIpRanges",
     "GET",
@@ -28,7 +37,7 @@ pub static GET_CHECKER_IP_RANGES: rt::Operation = rt::Operation::new(
     &t::GET_CHECKER_IP_RANGES_REQUEST,
     &t::GET_CHECKER_IP_RANGES_RESPONSE,
 );
-/// p Returns information about DNSSEC for a specific hosted zone, including the key-signing keys (KSKs) in the hosted zone. /p
+/// Returns information about DNSSEC for a specific hosted zone, including the key-signing keys (KSKs) in the hosted zone.
 pub static GET_DNSSEC: rt::Operation = rt::Operation::new(
         "GetDNSSEC",
         "GET",
@@ -37,7 +46,21 @@ pub static GET_DNSSEC: rt::Operation = rt::Operation::new(
         &t::GET_DNSSEC_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_HOSTED_ZONE, &t::INVALID_ARGUMENT, &t::INVALID_INPUT]);
-/// p Gets information about whether a specified geographic location is supported for Amazon Route 53 geolocation resource record sets. /p p Route 53 does not perform authorization for this API because it retrieves information that is already available to the public. /p p Use the following syntax to determine whether a continent is supported for geolocation: /p p code GET /2013-04-01/geolocation?continentcode= i two-letter abbreviation for a continent /i /code /p p Use the following syntax to determine whether a country is supported for geolocation: /p p code GET /2013-04-01/geolocation?countrycode= i two-character country code /i /code /p p Use the following syntax to determine whether a subdivision of a country is supported for geolocation: /p p code GET /2013-04-01/geolocation?countrycode= i two-character country code /i &amp;subdivisioncode= i subdivision code /i /code /p
+/// Gets information about whether a specified geographic location is supported for Amazon Route 53 geolocation resource record sets.
+///
+/// Route 53 does not perform authorization for this API because it retrieves information that is already available to the public.
+///
+/// Use the following syntax to determine whether a continent is supported for geolocation:
+///
+/// `GET /2013-04-01/geolocation?continentcode=two-letter abbreviation for a continent`
+///
+/// Use the following syntax to determine whether a country is supported for geolocation:
+///
+/// `GET /2013-04-01/geolocation?countrycode=two-character country code`
+///
+/// Use the following syntax to determine whether a subdivision of a country is supported for geolocation:
+///
+/// `GET /2013-04-01/geolocation?countrycode=two-character country code&subdivisioncode=subdivision code`
 pub static GET_GEO_LOCATION: rt::Operation = rt::Operation::new(
         "GetGeoLocation",
         "GET",
@@ -46,7 +69,7 @@ pub static GET_GEO_LOCATION: rt::Operation = rt::Operation::new(
         &t::GET_GEO_LOCATION_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_GEO_LOCATION, &t::INVALID_INPUT]);
-/// p Gets information about a specified health check. /p
+/// Gets information about a specified health check.
 pub static GET_HEALTH_CHECK: rt::Operation = rt::Operation::new(
         "GetHealthCheck",
         "GET",
@@ -55,7 +78,7 @@ pub static GET_HEALTH_CHECK: rt::Operation = rt::Operation::new(
         &t::GET_HEALTH_CHECK_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_HEALTH_CHECK, &t::INVALID_INPUT, &t::INCOMPATIBLE_VERSION]);
-/// p Retrieves the number of health checks that are associated with the current Amazon Web Services account. /p
+/// Retrieves the number of health checks that are associated with the current Amazon Web Services account.
 pub static GET_HEALTH_CHECK_COUNT: rt::Operation = rt::Operation::new(
     "GetHealthCheckCount",
     "GET",
@@ -63,7 +86,7 @@ pub static GET_HEALTH_CHECK_COUNT: rt::Operation = rt::Operation::new(
     &t::GET_HEALTH_CHECK_COUNT_REQUEST,
     &t::GET_HEALTH_CHECK_COUNT_RESPONSE,
 );
-/// p Gets the reason that a specified health check failed most recently. /p
+/// Gets the reason that a specified health check failed most recently.
 pub static GET_HEALTH_CHECK_LAST_FAILURE_REASON: rt::Operation = rt::Operation::new(
         "GetHealthCheckLastFailureReason",
         "GET",
@@ -72,7 +95,9 @@ pub static GET_HEALTH_CHECK_LAST_FAILURE_REASON: rt::Operation = rt::Operation::
         &t::GET_HEALTH_CHECK_LAST_FAILURE_REASON_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_HEALTH_CHECK, &t::INVALID_INPUT]);
-/// p Gets status of a specified health check. /p important p This API is intended for use during development to diagnose behavior. It doesn’t support production use-cases with high query rates that require immediate and actionable responses. /p /important
+/// Gets status of a specified health check.
+///
+/// **Important:** This API is intended for use during development to diagnose behavior. It doesn’t support production use-cases with high query rates that require immediate and actionable responses.
 pub static GET_HEALTH_CHECK_STATUS: rt::Operation = rt::Operation::new(
         "GetHealthCheckStatus",
         "GET",
@@ -81,7 +106,9 @@ pub static GET_HEALTH_CHECK_STATUS: rt::Operation = rt::Operation::new(
         &t::GET_HEALTH_CHECK_STATUS_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_HEALTH_CHECK, &t::INVALID_INPUT]);
-/// p Gets information about a specified hosted zone including the four name servers assigned to the hosted zone. /p p code/ returns the VPCs associated with the specified hosted zone and does not reflect the VPC associations by Route 53 Profiles. To get the associations to a Profile, call the a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API route53profiles ListProfileAssociations.html" ListProfileAssociations /a API. /p
+/// Gets information about a specified hosted zone including the four name servers assigned to the hosted zone.
+///
+/// returns the VPCs associated with the specified hosted zone and does not reflect the VPC associations by Route 53 Profiles. To get the associations to a Profile, call the [ListProfileAssociations](https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53profiles_ListProfileAssociations.html) API.
 pub static GET_HOSTED_ZONE: rt::Operation = rt::Operation::new(
         "GetHostedZone",
         "GET",
@@ -90,7 +117,7 @@ pub static GET_HOSTED_ZONE: rt::Operation = rt::Operation::new(
         &t::GET_HOSTED_ZONE_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_HOSTED_ZONE, &t::INVALID_INPUT]);
-/// p Retrieves the number of hosted zones that are associated with the current Amazon Web Services account. /p
+/// Retrieves the number of hosted zones that are associated with the current Amazon Web Services account.
 pub static GET_HOSTED_ZONE_COUNT: rt::Operation = rt::Operation::new(
         "GetHostedZoneCount",
         "GET",
@@ -99,7 +126,9 @@ pub static GET_HOSTED_ZONE_COUNT: rt::Operation = rt::Operation::new(
         &t::GET_HOSTED_ZONE_COUNT_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT]);
-/// p Gets the specified limit for a specified hosted zone, for example, the maximum number of records that you can create in the hosted zone. /p p For the default limit, see a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html" Limits /a in the i Amazon Route 53 Developer Guide /i . To request a higher limit, a href="https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&amp;limitType=service-code-route53" open a case /a . /p
+/// Gets the specified limit for a specified hosted zone, for example, the maximum number of records that you can create in the hosted zone.
+///
+/// For the default limit, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*. To request a higher limit, [open a case](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&limitType=service-code-route53).
 pub static GET_HOSTED_ZONE_LIMIT: rt::Operation = rt::Operation::new(
         "GetHostedZoneLimit",
         "GET",
@@ -108,7 +137,9 @@ pub static GET_HOSTED_ZONE_LIMIT: rt::Operation = rt::Operation::new(
         &t::GET_HOSTED_ZONE_LIMIT_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_HOSTED_ZONE, &t::INVALID_INPUT, &t::HOSTED_ZONE_NOT_PRIVATE]);
-/// p Gets information about a specified configuration for DNS query logging. /p p For more information about DNS query logs, see a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API CreateQueryLoggingConfig.html" CreateQueryLoggingConfig /a and a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/query-logs.html" Logging DNS Queries /a . /p
+/// Gets information about a specified configuration for DNS query logging.
+///
+/// For more information about DNS query logs, see [CreateQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html) and [Logging DNS Queries](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/query-logs.html).
 pub static GET_QUERY_LOGGING_CONFIG: rt::Operation = rt::Operation::new(
         "GetQueryLoggingConfig",
         "GET",
@@ -117,7 +148,7 @@ pub static GET_QUERY_LOGGING_CONFIG: rt::Operation = rt::Operation::new(
         &t::GET_QUERY_LOGGING_CONFIG_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_QUERY_LOGGING_CONFIG, &t::INVALID_INPUT]);
-/// p Retrieves information about a specified reusable delegation set, including the four name servers that are assigned to the delegation set. /p
+/// Retrieves information about a specified reusable delegation set, including the four name servers that are assigned to the delegation set.
 pub static GET_REUSABLE_DELEGATION_SET: rt::Operation = rt::Operation::new(
         "GetReusableDelegationSet",
         "GET",
@@ -128,7 +159,9 @@ pub static GET_REUSABLE_DELEGATION_SET: rt::Operation = rt::Operation::new(
     .errors(
         &[&t::NO_SUCH_DELEGATION_SET, &t::DELEGATION_SET_NOT_REUSABLE, &t::INVALID_INPUT],
     );
-/// p Gets the maximum number of hosted zones that you can associate with the specified reusable delegation set. /p p For the default limit, see a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html" Limits /a in the i Amazon Route 53 Developer Guide /i . To request a higher limit, a href="https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&amp;limitType=service-code-route53" open a case /a . /p
+/// Gets the maximum number of hosted zones that you can associate with the specified reusable delegation set.
+///
+/// For the default limit, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*. To request a higher limit, [open a case](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&limitType=service-code-route53).
 pub static GET_REUSABLE_DELEGATION_SET_LIMIT: rt::Operation = rt::Operation::new(
         "GetReusableDelegationSetLimit",
         "GET",
@@ -137,7 +170,9 @@ pub static GET_REUSABLE_DELEGATION_SET_LIMIT: rt::Operation = rt::Operation::new
         &t::GET_REUSABLE_DELEGATION_SET_LIMIT_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT, &t::NO_SUCH_DELEGATION_SET]);
-/// p Gets information about a specific traffic policy version. /p p For information about how of deleting a traffic policy affects the response from code GetTrafficPolicy /code , see a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API DeleteTrafficPolicy.html" DeleteTrafficPolicy /a . /p
+/// Gets information about a specific traffic policy version.
+///
+/// For information about how of deleting a traffic policy affects the response from `GetTrafficPolicy`, see [DeleteTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteTrafficPolicy.html).
 pub static GET_TRAFFIC_POLICY: rt::Operation = rt::Operation::new(
         "GetTrafficPolicy",
         "GET",
@@ -146,7 +181,11 @@ pub static GET_TRAFFIC_POLICY: rt::Operation = rt::Operation::new(
         &t::GET_TRAFFIC_POLICY_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_TRAFFIC_POLICY, &t::INVALID_INPUT]);
-/// p Gets information about a specified traffic policy instance. /p note p Use code GetTrafficPolicyInstance /code with the code id /code of new traffic policy instance to confirm that the code CreateTrafficPolicyInstance /code or an code UpdateTrafficPolicyInstance /code request completed successfully. For more information, see the code State /code response element. /p /note note p In the Route 53 console, traffic policy instances are known as policy records. /p /note
+/// Gets information about a specified traffic policy instance.
+///
+/// **Note:** Use `GetTrafficPolicyInstance` with the `id` of new traffic policy instance to confirm that the `CreateTrafficPolicyInstance` or an `UpdateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element.
+///
+/// **Note:** In the Route 53 console, traffic policy instances are known as policy records.
 pub static GET_TRAFFIC_POLICY_INSTANCE: rt::Operation = rt::Operation::new(
         "GetTrafficPolicyInstance",
         "GET",
@@ -155,7 +194,7 @@ pub static GET_TRAFFIC_POLICY_INSTANCE: rt::Operation = rt::Operation::new(
         &t::GET_TRAFFIC_POLICY_INSTANCE_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_TRAFFIC_POLICY_INSTANCE, &t::INVALID_INPUT]);
-/// p Gets the number of traffic policy instances that are associated with the current Amazon Web Services account. /p
+/// Gets the number of traffic policy instances that are associated with the current Amazon Web Services account.
 pub static GET_TRAFFIC_POLICY_INSTANCE_COUNT: rt::Operation = rt::Operation::new(
     "GetTrafficPolicyInstanceCount",
     "GET",

@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Returns a paginated list of location objects and their CIDR blocks. /p
+/// Returns a paginated list of location objects and their CIDR blocks.
 pub static LIST_CIDR_BLOCKS: rt::Operation = rt::Operation::new(
         "ListCidrBlocks",
         "GET",
@@ -17,7 +17,7 @@ pub static LIST_CIDR_BLOCKS: rt::Operation = rt::Operation::new(
             &t::INVALID_INPUT,
         ],
     );
-/// p Returns a paginated list of CIDR collections in the Amazon Web Services account (metadata only). /p
+/// Returns a paginated list of CIDR collections in the Amazon Web Services account (metadata only).
 pub static LIST_CIDR_COLLECTIONS: rt::Operation = rt::Operation::new(
         "ListCidrCollections",
         "GET",
@@ -26,7 +26,7 @@ pub static LIST_CIDR_COLLECTIONS: rt::Operation = rt::Operation::new(
         &t::LIST_CIDR_COLLECTIONS_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT]);
-/// p Returns a paginated list of CIDR locations for the given collection (metadata only, does not include CIDR blocks). /p
+/// Returns a paginated list of CIDR locations for the given collection (metadata only, does not include CIDR blocks).
 pub static LIST_CIDR_LOCATIONS: rt::Operation = rt::Operation::new(
         "ListCidrLocations",
         "GET",
@@ -35,7 +35,13 @@ pub static LIST_CIDR_LOCATIONS: rt::Operation = rt::Operation::new(
         &t::LIST_CIDR_LOCATIONS_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_CIDR_COLLECTION_EXCEPTION, &t::INVALID_INPUT]);
-/// p Retrieves a list of supported geographic locations. /p p Countries are listed first, and continents are listed last. If Amazon Route 53 supports subdivisions for a country (for example, states or provinces), the subdivisions for that country are listed in alphabetical order immediately after the corresponding country. /p p Route 53 does not perform authorization for this API because it retrieves information that is already available to the public. /p p For a list of supported geolocation codes, see the a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API GeoLocation.html" GeoLocation /a data type. /p
+/// Retrieves a list of supported geographic locations.
+///
+/// Countries are listed first, and continents are listed last. If Amazon Route 53 supports subdivisions for a country (for example, states or provinces), the subdivisions for that country are listed in alphabetical order immediately after the corresponding country.
+///
+/// Route 53 does not perform authorization for this API because it retrieves information that is already available to the public.
+///
+/// For a list of supported geolocation codes, see the [GeoLocation](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GeoLocation.html) data type.
 pub static LIST_GEO_LOCATIONS: rt::Operation = rt::Operation::new(
         "ListGeoLocations",
         "GET",
@@ -44,7 +50,7 @@ pub static LIST_GEO_LOCATIONS: rt::Operation = rt::Operation::new(
         &t::LIST_GEO_LOCATIONS_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT]);
-/// p Retrieve a list of the health checks that are associated with the current Amazon Web Services account. /p
+/// Retrieve a list of the health checks that are associated with the current Amazon Web Services account.
 pub static LIST_HEALTH_CHECKS: rt::Operation = rt::Operation::new(
         "ListHealthChecks",
         "GET",
@@ -53,7 +59,9 @@ pub static LIST_HEALTH_CHECKS: rt::Operation = rt::Operation::new(
         &t::LIST_HEALTH_CHECKS_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT, &t::INCOMPATIBLE_VERSION]);
-/// p Retrieves a list of the public and private hosted zones that are associated with the current Amazon Web Services account. The response includes a code HostedZones /code child element for each hosted zone. /p p Amazon Route 53 returns a maximum of 100 items in each response. If you have a lot of hosted zones, you can use the code maxitems /code parameter to list them in groups of up to 100. /p
+/// Retrieves a list of the public and private hosted zones that are associated with the current Amazon Web Services account. The response includes a `HostedZones` child element for each hosted zone.
+///
+/// Amazon Route 53 returns a maximum of 100 items in each response. If you have a lot of hosted zones, you can use the `maxitems` parameter to list them in groups of up to 100.
 pub static LIST_HOSTED_ZONES: rt::Operation = rt::Operation::new(
         "ListHostedZones",
         "GET",
@@ -64,7 +72,26 @@ pub static LIST_HOSTED_ZONES: rt::Operation = rt::Operation::new(
     .errors(
         &[&t::INVALID_INPUT, &t::NO_SUCH_DELEGATION_SET, &t::DELEGATION_SET_NOT_REUSABLE],
     );
-/// p Retrieves a list of your hosted zones in lexicographic order. The response includes a code HostedZones /code child element for each hosted zone created by the current Amazon Web Services account. /p p code ListHostedZonesByName /code sorts hosted zones by name with the labels reversed. For example: /p p code com.example.www. /code /p p Note the trailing dot, which can change the sort order in some circumstances. /p p If the domain name includes escape characters or Punycode, code ListHostedZonesByName /code alphabetizes the domain name using the escaped or Punycoded value, which is the format that Amazon Route 53 saves in its database. For example, to create a hosted zone for exämple.com, you specify ex\344mple.com for the domain name. code ListHostedZonesByName /code alphabetizes it as: /p p code com.ex\344mple. /code /p p The labels are reversed and alphabetized using the escaped value. For more information about valid domain name formats, including internationalized domain names, see a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html" DNS Domain Name Format /a in the i Amazon Route 53 Developer Guide /i . /p p Route 53 returns up to 100 items in each response. If you have a lot of hosted zones, use the code MaxItems /code parameter to list them in groups of up to 100. The response includes values that help navigate from one group of code MaxItems /code hosted zones to the next: /p ul li p The code DNSName /code and code HostedZoneId /code elements in the response contain the values, if any, specified for the code dnsname /code and code hostedzoneid /code parameters in the request that produced the current response. /p /li li p The code MaxItems /code element in the response contains the value, if any, that you specified for the code maxitems /code parameter in the request that produced the current response. /p /li li p If the value of code IsTruncated /code in the response is true, there are more hosted zones associated with the current Amazon Web Services account. /p p If code IsTruncated /code is false, this response includes the last hosted zone that is associated with the current account. The code NextDNSName /code element and code NextHostedZoneId /code elements are omitted from the response. /p /li li p The code NextDNSName /code and code NextHostedZoneId /code elements in the response contain the domain name and the hosted zone ID of the next hosted zone that is associated with the current Amazon Web Services account. If you want to list more hosted zones, make another call to code ListHostedZonesByName /code , and specify the value of code NextDNSName /code and code NextHostedZoneId /code in the code dnsname /code and code hostedzoneid /code parameters, respectively. /p /li /ul
+/// Retrieves a list of your hosted zones in lexicographic order. The response includes a `HostedZones` child element for each hosted zone created by the current Amazon Web Services account.
+///
+/// `ListHostedZonesByName` sorts hosted zones by name with the labels reversed. For example:
+///
+/// `com.example.www.`
+///
+/// Note the trailing dot, which can change the sort order in some circumstances.
+///
+/// If the domain name includes escape characters or Punycode, `ListHostedZonesByName` alphabetizes the domain name using the escaped or Punycoded value, which is the format that Amazon Route 53 saves in its database. For example, to create a hosted zone for exämple.com, you specify ex\\344mple.com for the domain name. `ListHostedZonesByName` alphabetizes it as:
+///
+/// `com.ex\344mple.`
+///
+/// The labels are reversed and alphabetized using the escaped value. For more information about valid domain name formats, including internationalized domain names, see [DNS Domain Name Format](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html) in the *Amazon Route 53 Developer Guide*.
+///
+/// Route 53 returns up to 100 items in each response. If you have a lot of hosted zones, use the `MaxItems` parameter to list them in groups of up to 100. The response includes values that help navigate from one group of `MaxItems` hosted zones to the next:
+///
+/// - The `DNSName` and `HostedZoneId` elements in the response contain the values, if any, specified for the `dnsname` and `hostedzoneid` parameters in the request that produced the current response.
+/// - The `MaxItems` element in the response contains the value, if any, that you specified for the `maxitems` parameter in the request that produced the current response.
+/// - If the value of `IsTruncated` in the response is true, there are more hosted zones associated with the current Amazon Web Services account. If `IsTruncated` is false, this response includes the last hosted zone that is associated with the current account. The `NextDNSName` element and `NextHostedZoneId` elements are omitted from the response.
+/// - The `NextDNSName` and `NextHostedZoneId` elements in the response contain the domain name and the hosted zone ID of the next hosted zone that is associated with the current Amazon Web Services account. If you want to list more hosted zones, make another call to `ListHostedZonesByName`, and specify the value of `NextDNSName` and `NextHostedZoneId` in the `dnsname` and `hostedzoneid` parameters, respectively.
 pub static LIST_HOSTED_ZONES_BY_NAME: rt::Operation = rt::Operation::new(
         "ListHostedZonesByName",
         "GET",
@@ -73,7 +100,22 @@ pub static LIST_HOSTED_ZONES_BY_NAME: rt::Operation = rt::Operation::new(
         &t::LIST_HOSTED_ZONES_BY_NAME_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT, &t::INVALID_DOMAIN_NAME]);
-/// p Lists all the private hosted zones that a specified VPC is associated with, regardless of which Amazon Web Services account or Amazon Web Services service owns the hosted zones. The code HostedZoneOwner /code structure in the response contains one of the following values: /p ul li p An code OwningAccount /code element, which contains the account number of either the current Amazon Web Services account or another Amazon Web Services account. Some services, such as Cloud Map, create hosted zones using the current account. /p /li li p An code OwningService /code element, which identifies the Amazon Web Services service that created and owns the hosted zone. For example, if a hosted zone was created by Amazon Elastic File System (Amazon EFS), the value of code Owner /code is code efs.amazonaws.com /code . /p /li /ul p code ListHostedZonesByVPC /code returns the hosted zones associated with the specified VPC and does not reflect the hosted zone associations to VPCs via Route 53 Profiles. To get the associations to a Profile, call the a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API route53profiles ListProfileResourceAssociations.html" ListProfileResourceAssociations /a API. /p note p When listing private hosted zones, the hosted zone and the Amazon VPC must belong to the same partition where the hosted zones were created. A partition is a group of Amazon Web Services Regions. Each Amazon Web Services account is scoped to one partition. /p p The following are the supported partitions: /p ul li p code aws /code - Amazon Web Services Regions /p /li li p code aws-cn /code - China Regions /p /li li p code aws-us-gov /code - Amazon Web Services GovCloud (US) Region /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Access Management /a in the i Amazon Web Services General Reference /i . /p /note
+/// Lists all the private hosted zones that a specified VPC is associated with, regardless of which Amazon Web Services account or Amazon Web Services service owns the hosted zones. The `HostedZoneOwner` structure in the response contains one of the following values:
+///
+/// - An `OwningAccount` element, which contains the account number of either the current Amazon Web Services account or another Amazon Web Services account. Some services, such as Cloud Map, create hosted zones using the current account.
+/// - An `OwningService` element, which identifies the Amazon Web Services service that created and owns the hosted zone. For example, if a hosted zone was created by Amazon Elastic File System (Amazon EFS), the value of `Owner` is `efs.amazonaws.com`.
+///
+/// `ListHostedZonesByVPC` returns the hosted zones associated with the specified VPC and does not reflect the hosted zone associations to VPCs via Route 53 Profiles. To get the associations to a Profile, call the [ListProfileResourceAssociations](https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53profiles_ListProfileResourceAssociations.html) API.
+///
+/// **Note:** When listing private hosted zones, the hosted zone and the Amazon VPC must belong to the same partition where the hosted zones were created. A partition is a group of Amazon Web Services Regions. Each Amazon Web Services account is scoped to one partition.
+///
+/// The following are the supported partitions:
+///
+/// - `aws` - Amazon Web Services Regions
+/// - `aws-cn` - China Regions
+/// - `aws-us-gov` - Amazon Web Services GovCloud (US) Region
+///
+/// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
 pub static LIST_HOSTED_ZONES_BY_VPC: rt::Operation = rt::Operation::new(
         "ListHostedZonesByVPC",
         "GET",
@@ -82,7 +124,9 @@ pub static LIST_HOSTED_ZONES_BY_VPC: rt::Operation = rt::Operation::new(
         &t::LIST_HOSTED_ZONES_BY_VPC_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT, &t::INVALID_PAGINATION_TOKEN]);
-/// p Lists the configurations for DNS query logging that are associated with the current Amazon Web Services account or the configuration that is associated with a specified hosted zone. /p p For more information about DNS query logs, see a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API CreateQueryLoggingConfig.html" CreateQueryLoggingConfig /a . Additional information, including the format of DNS query logs, appears in a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/query-logs.html" Logging DNS Queries /a in the i Amazon Route 53 Developer Guide /i . /p
+/// Lists the configurations for DNS query logging that are associated with the current Amazon Web Services account or the configuration that is associated with a specified hosted zone.
+///
+/// For more information about DNS query logs, see [CreateQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html). Additional information, including the format of DNS query logs, appears in [Logging DNS Queries](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/query-logs.html) in the *Amazon Route 53 Developer Guide*.
 pub static LIST_QUERY_LOGGING_CONFIGS: rt::Operation = rt::Operation::new(
         "ListQueryLoggingConfigs",
         "GET",
@@ -91,7 +135,9 @@ pub static LIST_QUERY_LOGGING_CONFIGS: rt::Operation = rt::Operation::new(
         &t::LIST_QUERY_LOGGING_CONFIGS_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT, &t::INVALID_PAGINATION_TOKEN, &t::NO_SUCH_HOSTED_ZONE]);
-/// p Lists the resource record set protections in a hosted zone. We recommend using pagination to ensure that the operation returns quickly and successfully. /p p If the response includes a code NextToken /code element, there are more protections to list. To get the next page of results, submit another request and specify the value of code NextToken /code in the code NextToken /code parameter. /p
+/// Lists the resource record set protections in a hosted zone. We recommend using pagination to ensure that the operation returns quickly and successfully.
+///
+/// If the response includes a `NextToken` element, there are more protections to list. To get the next page of results, submit another request and specify the value of `NextToken` in the `NextToken` parameter.
 pub static LIST_RESOURCE_RECORD_SET_PROTECTIONS: rt::Operation = rt::Operation::new(
         "ListResourceRecordSetProtections",
         "GET",
@@ -100,7 +146,40 @@ pub static LIST_RESOURCE_RECORD_SET_PROTECTIONS: rt::Operation = rt::Operation::
         &t::LIST_RESOURCE_RECORD_SET_PROTECTIONS_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT, &t::NO_SUCH_HOSTED_ZONE, &t::INVALID_PAGINATION_TOKEN]);
-/// p Lists the resource record sets in a specified hosted zone. /p p code ListResourceRecordSets /code returns up to 300 resource record sets at a time in ASCII order, beginning at a position specified by the code name /code and code type /code elements. /p p b Sort order /b /p p code ListResourceRecordSets /code sorts results first by DNS name with the labels reversed, for example: /p p code com.example.www. /code /p p Note the trailing dot, which can change the sort order when the record name contains characters that appear before code . /code (decimal 46) in the ASCII table. These characters include the following: code ! " # $ % &amp; ' ( ) + , - /code /p p When multiple records have the same DNS name, code ListResourceRecordSets /code sorts results by the record type. /p p b Specifying where to start listing records /b /p p You can use the name and type elements to specify the resource record set that the list begins with: /p dl dt If you do not specify Name or Type /dt dd p The results begin with the first resource record set that the hosted zone contains. /p /dd dt If you specify Name but not Type /dt dd p The results begin with the first resource record set in the list whose name is greater than or equal to code Name /code . /p /dd dt If you specify Type but not Name /dt dd p Amazon Route 53 returns the code InvalidInput /code error. /p /dd dt If you specify both Name and Type /dt dd p The results begin with the first resource record set in the list whose name is greater than or equal to code Name /code , and whose type is greater than or equal to code Type /code . /p note p Type is only used to sort between records with the same record Name. /p /note /dd /dl p b Resource record sets that are PENDING /b /p p This action returns the most current version of the records. This includes records that are code PENDING /code , and that are not yet available on all Route 53 DNS servers. /p p b Changing resource record sets /b /p p To ensure that you get an accurate listing of the resource record sets for a hosted zone at a point in time, do not submit a code ChangeResourceRecordSets /code request while you're paging through the results of a code ListResourceRecordSets /code request. If you do, some pages may display results without the latest changes while other pages display results with the latest changes. /p p b Displaying the next page of results /b /p p If a code ListResourceRecordSets /code command returns more than one page of results, the value of code IsTruncated /code is code true /code . To display the next page of results, get the values of code NextRecordName /code , code NextRecordType /code , and code NextRecordIdentifier /code (if any) from the response. Then submit another code ListResourceRecordSets /code request, and specify those values for code StartRecordName /code , code StartRecordType /code , and code StartRecordIdentifier /code . /p
+/// Lists the resource record sets in a specified hosted zone.
+///
+/// `ListResourceRecordSets` returns up to 300 resource record sets at a time in ASCII order, beginning at a position specified by the `name` and `type` elements.
+///
+/// **Sort order**
+///
+/// `ListResourceRecordSets` sorts results first by DNS name with the labels reversed, for example:
+///
+/// `com.example.www.`
+///
+/// Note the trailing dot, which can change the sort order when the record name contains characters that appear before `.` (decimal 46) in the ASCII table. These characters include the following: `! " # $ % & ' ( ) * + , -`
+///
+/// When multiple records have the same DNS name, `ListResourceRecordSets` sorts results by the record type.
+///
+/// **Specifying where to start listing records**
+///
+/// You can use the name and type elements to specify the resource record set that the list begins with:
+///
+/// - **If you do not specify Name or Type**: The results begin with the first resource record set that the hosted zone contains.
+/// - **If you specify Name but not Type**: The results begin with the first resource record set in the list whose name is greater than or equal to `Name`.
+/// - **If you specify Type but not Name**: Amazon Route 53 returns the `InvalidInput` error.
+/// - **If you specify both Name and Type**: The results begin with the first resource record set in the list whose name is greater than or equal to `Name`, and whose type is greater than or equal to `Type`. **Note:** Type is only used to sort between records with the same record Name.
+///
+/// **Resource record sets that are PENDING**
+///
+/// This action returns the most current version of the records. This includes records that are `PENDING`, and that are not yet available on all Route 53 DNS servers.
+///
+/// **Changing resource record sets**
+///
+/// To ensure that you get an accurate listing of the resource record sets for a hosted zone at a point in time, do not submit a `ChangeResourceRecordSets` request while you're paging through the results of a `ListResourceRecordSets` request. If you do, some pages may display results without the latest changes while other pages display results with the latest changes.
+///
+/// **Displaying the next page of results**
+///
+/// If a `ListResourceRecordSets` command returns more than one page of results, the value of `IsTruncated` is `true`. To display the next page of results, get the values of `NextRecordName`, `NextRecordType`, and `NextRecordIdentifier` (if any) from the response. Then submit another `ListResourceRecordSets` request, and specify those values for `StartRecordName`, `StartRecordType`, and `StartRecordIdentifier`.
 pub static LIST_RESOURCE_RECORD_SETS: rt::Operation = rt::Operation::new(
         "ListResourceRecordSets",
         "GET",
@@ -109,7 +188,7 @@ pub static LIST_RESOURCE_RECORD_SETS: rt::Operation = rt::Operation::new(
         &t::LIST_RESOURCE_RECORD_SETS_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_HOSTED_ZONE, &t::INVALID_INPUT]);
-/// p Retrieves a list of the reusable delegation sets that are associated with the current Amazon Web Services account. /p
+/// Retrieves a list of the reusable delegation sets that are associated with the current Amazon Web Services account.
 pub static LIST_REUSABLE_DELEGATION_SETS: rt::Operation = rt::Operation::new(
         "ListReusableDelegationSets",
         "GET",
@@ -118,7 +197,9 @@ pub static LIST_REUSABLE_DELEGATION_SETS: rt::Operation = rt::Operation::new(
         &t::LIST_REUSABLE_DELEGATION_SETS_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT]);
-/// p Lists tags for one health check or hosted zone. /p p For information about using tags for cost allocation, see a href="https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html" Using Cost Allocation Tags /a in the i Billing and Cost Management User Guide /i . /p
+/// Lists tags for one health check or hosted zone.
+///
+/// For information about using tags for cost allocation, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Billing and Cost Management User Guide*.
 pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
         "ListTagsForResource",
         "GET",
@@ -135,7 +216,9 @@ pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// p Lists tags for up to 10 health checks or hosted zones. /p p For information about using tags for cost allocation, see a href="https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html" Using Cost Allocation Tags /a in the i Billing and Cost Management User Guide /i . /p
+/// Lists tags for up to 10 health checks or hosted zones.
+///
+/// For information about using tags for cost allocation, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Billing and Cost Management User Guide*.
 pub static LIST_TAGS_FOR_RESOURCES: rt::Operation = rt::Operation::new(
         "ListTagsForResources",
         "POST",
@@ -161,7 +244,9 @@ pub static LIST_TAGS_FOR_RESOURCES: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// p Gets information about the latest version for every traffic policy that is associated with the current Amazon Web Services account. Policies are listed in the order that they were created in. /p p For information about how of deleting a traffic policy affects the response from code ListTrafficPolicies /code , see a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API DeleteTrafficPolicy.html" DeleteTrafficPolicy /a . /p
+/// Gets information about the latest version for every traffic policy that is associated with the current Amazon Web Services account. Policies are listed in the order that they were created in.
+///
+/// For information about how of deleting a traffic policy affects the response from `ListTrafficPolicies`, see [DeleteTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteTrafficPolicy.html).
 pub static LIST_TRAFFIC_POLICIES: rt::Operation = rt::Operation::new(
         "ListTrafficPolicies",
         "GET",
@@ -170,7 +255,11 @@ pub static LIST_TRAFFIC_POLICIES: rt::Operation = rt::Operation::new(
         &t::LIST_TRAFFIC_POLICIES_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT]);
-/// p Gets information about the traffic policy instances that you created by using the current Amazon Web Services account. /p note p After you submit an code UpdateTrafficPolicyInstance /code request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. For more information, see the code State /code response element. /p /note p Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the code MaxItems /code parameter to list them in groups of up to 100. /p
+/// Gets information about the traffic policy instances that you created by using the current Amazon Web Services account.
+///
+/// **Note:** After you submit an `UpdateTrafficPolicyInstance` request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. For more information, see the `State` response element.
+///
+/// Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the `MaxItems` parameter to list them in groups of up to 100.
 pub static LIST_TRAFFIC_POLICY_INSTANCES: rt::Operation = rt::Operation::new(
         "ListTrafficPolicyInstances",
         "GET",
@@ -179,7 +268,11 @@ pub static LIST_TRAFFIC_POLICY_INSTANCES: rt::Operation = rt::Operation::new(
         &t::LIST_TRAFFIC_POLICY_INSTANCES_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT, &t::NO_SUCH_TRAFFIC_POLICY_INSTANCE]);
-/// p Gets information about the traffic policy instances that you created in a specified hosted zone. /p note p After you submit a code CreateTrafficPolicyInstance /code or an code UpdateTrafficPolicyInstance /code request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. For more information, see the code State /code response element. /p /note p Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the code MaxItems /code parameter to list them in groups of up to 100. /p
+/// Gets information about the traffic policy instances that you created in a specified hosted zone.
+///
+/// **Note:** After you submit a `CreateTrafficPolicyInstance` or an `UpdateTrafficPolicyInstance` request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. For more information, see the `State` response element.
+///
+/// Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the `MaxItems` parameter to list them in groups of up to 100.
 pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE: rt::Operation = rt::Operation::new(
         "ListTrafficPolicyInstancesByHostedZone",
         "GET",
@@ -194,7 +287,11 @@ pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE: rt::Operation = rt::Ope
             &t::NO_SUCH_HOSTED_ZONE,
         ],
     );
-/// p Gets information about the traffic policy instances that you created by using a specify traffic policy version. /p note p After you submit a code CreateTrafficPolicyInstance /code or an code UpdateTrafficPolicyInstance /code request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. For more information, see the code State /code response element. /p /note p Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the code MaxItems /code parameter to list them in groups of up to 100. /p
+/// Gets information about the traffic policy instances that you created by using a specify traffic policy version.
+///
+/// **Note:** After you submit a `CreateTrafficPolicyInstance` or an `UpdateTrafficPolicyInstance` request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. For more information, see the `State` response element.
+///
+/// Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the `MaxItems` parameter to list them in groups of up to 100.
 pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY: rt::Operation = rt::Operation::new(
         "ListTrafficPolicyInstancesByPolicy",
         "GET",
@@ -209,7 +306,9 @@ pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY: rt::Operation = rt::Operatio
             &t::NO_SUCH_TRAFFIC_POLICY,
         ],
     );
-/// p Gets information about all of the versions for a specified traffic policy. /p p Traffic policy versions are listed in numerical order by code VersionNumber /code . /p
+/// Gets information about all of the versions for a specified traffic policy.
+///
+/// Traffic policy versions are listed in numerical order by `VersionNumber`.
 pub static LIST_TRAFFIC_POLICY_VERSIONS: rt::Operation = rt::Operation::new(
         "ListTrafficPolicyVersions",
         "GET",
@@ -218,7 +317,9 @@ pub static LIST_TRAFFIC_POLICY_VERSIONS: rt::Operation = rt::Operation::new(
         &t::LIST_TRAFFIC_POLICY_VERSIONS_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT, &t::NO_SUCH_TRAFFIC_POLICY]);
-/// p Gets a list of the VPCs that were created by other accounts and that can be associated with a specified hosted zone because you've submitted one or more code CreateVPCAssociationAuthorization /code requests. /p p The response includes a code VPCs /code element with a code VPC /code child element for each VPC that can be associated with the hosted zone. /p
+/// Gets a list of the VPCs that were created by other accounts and that can be associated with a specified hosted zone because you've submitted one or more `CreateVPCAssociationAuthorization` requests.
+///
+/// The response includes a `VPCs` element with a `VPC` child element for each VPC that can be associated with the hosted zone.
 pub static LIST_VPC_ASSOCIATION_AUTHORIZATIONS: rt::Operation = rt::Operation::new(
         "ListVPCAssociationAuthorizations",
         "GET",

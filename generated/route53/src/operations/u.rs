@@ -2,7 +2,9 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Updates an existing health check. Note that some values can't be updated. /p p For more information about updating health checks, see a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-deleting.html" Creating, Updating, and Deleting Health Checks /a in the i Amazon Route 53 Developer Guide /i . /p
+/// Updates an existing health check. Note that some values can't be updated.
+///
+/// For more information about updating health checks, see [Creating, Updating, and Deleting Health Checks](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-deleting.html) in the *Amazon Route 53 Developer Guide*.
 pub static UPDATE_HEALTH_CHECK: rt::Operation = rt::Operation::new(
         "UpdateHealthCheck",
         "POST",
@@ -22,7 +24,7 @@ pub static UPDATE_HEALTH_CHECK: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// p Updates the comment for a specified hosted zone. /p
+/// Updates the comment for a specified hosted zone.
 pub static UPDATE_HOSTED_ZONE_COMMENT: rt::Operation = rt::Operation::new(
         "UpdateHostedZoneComment",
         "POST",
@@ -42,7 +44,9 @@ pub static UPDATE_HOSTED_ZONE_COMMENT: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// p Updates the features configuration for a hosted zone. This operation allows you to enable or disable specific features for your hosted zone, such as accelerated recovery. /p p Accelerated recovery enables you to update DNS records in your public hosted zone even when the us-east-1 region is unavailable. /p
+/// Updates the features configuration for a hosted zone. This operation allows you to enable or disable specific features for your hosted zone, such as accelerated recovery.
+///
+/// Accelerated recovery enables you to update DNS records in your public hosted zone even when the us-east-1 region is unavailable.
 pub static UPDATE_HOSTED_ZONE_FEATURES: rt::Operation = rt::Operation::new(
         "UpdateHostedZoneFeatures",
         "POST",
@@ -67,7 +71,7 @@ pub static UPDATE_HOSTED_ZONE_FEATURES: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// p Updates the comment for a specified traffic policy version. /p
+/// Updates the comment for a specified traffic policy version.
 pub static UPDATE_TRAFFIC_POLICY_COMMENT: rt::Operation = rt::Operation::new(
         "UpdateTrafficPolicyComment",
         "POST",
@@ -87,7 +91,15 @@ pub static UPDATE_TRAFFIC_POLICY_COMMENT: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// note p After you submit a code UpdateTrafficPolicyInstance /code request, there's a brief delay while Route 53 creates the resource record sets that are specified in the traffic policy definition. Use code GetTrafficPolicyInstance /code with the code id /code of updated traffic policy instance confirm that the code UpdateTrafficPolicyInstance /code request completed successfully. For more information, see the code State /code response element. /p /note p Updates the resource record sets in a specified hosted zone that were created based on the settings in a specified traffic policy version. /p p When you update a traffic policy instance, Amazon Route 53 continues to respond to DNS queries for the root resource record set name (such as example.com) while it replaces one group of resource record sets with another. Route 53 performs the following operations: /p ol li p Route 53 creates a new group of resource record sets based on the specified traffic policy. This is true regardless of how significant the differences are between the existing resource record sets and the new resource record sets. /p /li li p When all of the new resource record sets have been created, Route 53 starts to respond to DNS queries for the root resource record set name (such as example.com) by using the new resource record sets. /p /li li p Route 53 deletes the old group of resource record sets that are associated with the root resource record set name. /p /li /ol
+/// **Note:** After you submit a `UpdateTrafficPolicyInstance` request, there's a brief delay while Route 53 creates the resource record sets that are specified in the traffic policy definition. Use `GetTrafficPolicyInstance` with the `id` of updated traffic policy instance confirm that the `UpdateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element.
+///
+/// Updates the resource record sets in a specified hosted zone that were created based on the settings in a specified traffic policy version.
+///
+/// When you update a traffic policy instance, Amazon Route 53 continues to respond to DNS queries for the root resource record set name (such as example.com) while it replaces one group of resource record sets with another. Route 53 performs the following operations:
+///
+/// 1. Route 53 creates a new group of resource record sets based on the specified traffic policy. This is true regardless of how significant the differences are between the existing resource record sets and the new resource record sets.
+/// 2. When all of the new resource record sets have been created, Route 53 starts to respond to DNS queries for the root resource record set name (such as example.com) by using the new resource record sets.
+/// 3. Route 53 deletes the old group of resource record sets that are associated with the root resource record set name.
 pub static UPDATE_TRAFFIC_POLICY_INSTANCE: rt::Operation = rt::Operation::new(
         "UpdateTrafficPolicyInstance",
         "POST",

@@ -3,12 +3,16 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The information for each resource record set that you want to change. /p
+/// The information for each resource record set that you want to change.
 #[derive(Clone, Default, PartialEq)]
 pub struct Change {
-    /// p The action to perform: /p ul li p code CREATE /code : Creates a resource record set that has the specified values. /p /li li p code DELETE /code : Deletes a existing resource record set. /p important p To delete the resource record set that is associated with a traffic policy instance, use a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API DeleteTrafficPolicyInstance.html" DeleteTrafficPolicyInstance /a . Amazon Route 53 will delete the resource record set automatically. If you delete the resource record set by using code ChangeResourceRecordSets /code , Route 53 doesn't automatically delete the traffic policy instance, and you'll continue to be charged for it even though it's no longer in use. /p /important /li li p code UPSERT /code : If a resource record set doesn't already exist, Route 53 creates it. If a resource record set does exist, Route 53 updates it with the values in the request. /p /li /ul
+    /// The action to perform:
+    ///
+    /// - `CREATE`: Creates a resource record set that has the specified values.
+    /// - `DELETE`: Deletes a existing resource record set. **Important:** To delete the resource record set that is associated with a traffic policy instance, use [DeleteTrafficPolicyInstance](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteTrafficPolicyInstance.html). Amazon Route 53 will delete the resource record set automatically. If you delete the resource record set by using `ChangeResourceRecordSets`, Route 53 doesn't automatically delete the traffic policy instance, and you'll continue to be charged for it even though it's no longer in use.
+    /// - `UPSERT`: If a resource record set doesn't already exist, Route 53 creates it. If a resource record set does exist, Route 53 updates it with the values in the request.
     pub action: ChangeAction,
-    /// p Information about the resource record set to create, delete, or update. /p
+    /// Information about the resource record set to create, delete, or update.
     pub resource_record_set: ResourceRecordSet,
 }
 rt::structure!(Change, CHANGE, 0 => action, 1 => resource_record_set);
@@ -22,12 +26,12 @@ pub static CHANGE: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum ChangeAction { Create = "CREATE", Delete = "DELETE", Upsert = "UPSERT" }
 }
-/// p The information for a change request. /p
+/// The information for a change request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeBatch {
-    /// p i Optional: /i Any comments you want to include about a change batch request. /p
+    /// *Optional:* Any comments you want to include about a change batch request.
     pub comment: Option<String>,
-    /// p Information about the changes to make to the record sets. /p
+    /// Information about the changes to make to the record sets.
     pub changes: Vec<Change>,
 }
 rt::structure!(ChangeBatch, CHANGE_BATCH, 0 => comment, 1 => changes);
@@ -37,11 +41,16 @@ pub static CHANGE_BATCH: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeCidrCollectionRequest {
-    /// p The UUID of the CIDR collection to update. /p
+    /// The UUID of the CIDR collection to update.
     pub id: String,
-    /// p A sequential counter that Amazon Route 53 sets to 1 when you create a collection and increments it by 1 each time you update the collection. /p p We recommend that you use code ListCidrCollection /code to get the current value of code CollectionVersion /code for the collection that you want to update, and then include that value with the change request. This prevents Route 53 from overwriting an intervening update: /p ul li p If the value in the request matches the value of code CollectionVersion /code in the collection, Route 53 updates the collection. /p /li li p If the value of code CollectionVersion /code in the collection is greater than the value in the request, the collection was changed after you got the version number. Route 53 does not update the collection, and it returns a code CidrCollectionVersionMismatch /code error. /p /li /ul
+    /// A sequential counter that Amazon Route 53 sets to 1 when you create a collection and increments it by 1 each time you update the collection.
+    ///
+    /// We recommend that you use `ListCidrCollection` to get the current value of `CollectionVersion` for the collection that you want to update, and then include that value with the change request. This prevents Route 53 from overwriting an intervening update:
+    ///
+    /// - If the value in the request matches the value of `CollectionVersion` in the collection, Route 53 updates the collection.
+    /// - If the value of `CollectionVersion` in the collection is greater than the value in the request, the collection was changed after you got the version number. Route 53 does not update the collection, and it returns a `CidrCollectionVersionMismatch` error.
     pub collection_version: Option<i64>,
-    /// p Information about changes to a CIDR collection. /p
+    /// Information about changes to a CIDR collection.
     pub changes: Vec<CidrCollectionChange>,
 }
 rt::structure!(
@@ -58,7 +67,7 @@ pub static CHANGE_CIDR_COLLECTION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeCidrCollectionResponse {
-    /// p The ID that is returned by code ChangeCidrCollection /code . You can use it as input to code GetChange /code to see if a CIDR collection change has propagated or not. /p
+    /// The ID that is returned by `ChangeCidrCollection`. You can use it as input to `GetChange` to see if a CIDR collection change has propagated or not.
     pub id: String,
 }
 rt::structure!(ChangeCidrCollectionResponse, CHANGE_CIDR_COLLECTION_RESPONSE, 0 => id);
@@ -66,16 +75,16 @@ pub static CHANGE_CIDR_COLLECTION_RESPONSE: rt::Schema = rt::Schema::structure(
     "ChangeCidrCollectionResponse",
     &[rt::m("Id", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p A complex type that describes change information about changes made to your hosted zone. /p
+/// A complex type that describes change information about changes made to your hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeInfo {
-    /// p This element contains an ID that you use when performing a a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API GetChange.html" GetChange /a action to get detailed information about the change. /p
+    /// This element contains an ID that you use when performing a [GetChange](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetChange.html) action to get detailed information about the change.
     pub id: String,
-    /// p The current state of the request. code PENDING /code indicates that this request has not yet been applied to all Amazon Route 53 DNS servers. /p
+    /// The current state of the request. `PENDING` indicates that this request has not yet been applied to all Amazon Route 53 DNS servers.
     pub status: ChangeStatus,
-    /// p The date and time that the change request was submitted in a href="https://en.wikipedia.org/wiki/ISO 8601" ISO 8601 format /a and Coordinated Universal Time (UTC). For example, the value code 2017-03-27T17:48:16.751Z /code represents March 27, 2017 at 17:48:16.751 UTC. /p
+    /// The date and time that the change request was submitted in [ISO 8601 format](https://en.wikipedia.org/wiki/ISO_8601) and Coordinated Universal Time (UTC). For example, the value `2017-03-27T17:48:16.751Z` represents March 27, 2017 at 17:48:16.751 UTC.
     pub submitted_at: rt::DateTime,
-    /// p A comment you can provide. /p
+    /// A comment you can provide.
     pub comment: Option<String>,
 }
 rt::structure!(
@@ -90,12 +99,12 @@ pub static CHANGE_INFO: rt::Schema = rt::Schema::structure(
         rt::m("Comment", &rt::STRING),
     ],
 );
-/// p A complex type that contains change information for the resource record set. /p
+/// A complex type that contains change information for the resource record set.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeResourceRecordSetsRequest {
-    /// p The ID of the hosted zone that contains the resource record sets that you want to change. /p
+    /// The ID of the hosted zone that contains the resource record sets that you want to change.
     pub hosted_zone_id: String,
-    /// p A complex type that contains an optional comment and the code Changes /code element. /p
+    /// A complex type that contains an optional comment and the `Changes` element.
     pub change_batch: ChangeBatch,
 }
 rt::structure!(
@@ -109,10 +118,12 @@ pub static CHANGE_RESOURCE_RECORD_SETS_REQUEST: rt::Schema = rt::Schema::structu
         rt::m("ChangeBatch", &CHANGE_BATCH).flags(rt::REQUIRED),
     ],
 );
-/// p A complex type containing the response for the request. /p
+/// A complex type containing the response for the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeResourceRecordSetsResponse {
-    /// p A complex type that contains information about changes made to your hosted zone. /p p This element contains an ID that you use when performing a a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API GetChange.html" GetChange /a action to get detailed information about the change. /p
+    /// A complex type that contains information about changes made to your hosted zone.
+    ///
+    /// This element contains an ID that you use when performing a [GetChange](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetChange.html) action to get detailed information about the change.
     pub change_info: ChangeInfo,
 }
 rt::structure!(
@@ -126,16 +137,21 @@ pub static CHANGE_RESOURCE_RECORD_SETS_RESPONSE: rt::Schema = rt::Schema::struct
 rt::string_enum! {
     pub enum ChangeStatus { Pending = "PENDING", Insync = "INSYNC" }
 }
-/// p A complex type that contains information about the tags that you want to add, edit, or delete. /p
+/// A complex type that contains information about the tags that you want to add, edit, or delete.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeTagsForResourceRequest {
-    /// p The type of the resource. /p ul li p The resource type for health checks is code healthcheck /code . /p /li li p The resource type for hosted zones is code hostedzone /code . /p /li /ul
+    /// The type of the resource.
+    ///
+    /// - The resource type for health checks is `healthcheck`.
+    /// - The resource type for hosted zones is `hostedzone`.
     pub resource_type: TagResourceType,
-    /// p The ID of the resource for which you want to add, change, or delete tags. /p
+    /// The ID of the resource for which you want to add, change, or delete tags.
     pub resource_id: String,
-    /// p A complex type that contains a list of the tags that you want to add to the specified health check or hosted zone and/or the tags that you want to edit code Value /code for. /p p You can add a maximum of 10 tags to a health check or a hosted zone. /p
+    /// A complex type that contains a list of the tags that you want to add to the specified health check or hosted zone and/or the tags that you want to edit `Value` for.
+    ///
+    /// You can add a maximum of 10 tags to a health check or a hosted zone.
     pub add_tags: Option<Vec<Tag>>,
-    /// p A complex type that contains a list of the tags that you want to delete from the specified health check or hosted zone. You can specify up to 10 keys. /p
+    /// A complex type that contains a list of the tags that you want to delete from the specified health check or hosted zone. You can specify up to 10 keys.
     pub remove_tag_keys: Option<Vec<String>>,
 }
 rt::structure!(
@@ -151,7 +167,7 @@ pub static CHANGE_TAGS_FOR_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("RemoveTagKeys", &TAG_KEY_LIST),
     ],
 );
-/// p Empty response for the request. /p
+/// Empty response for the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeTagsForResourceResponse {}
 rt::structure!(ChangeTagsForResourceResponse, CHANGE_TAGS_FOR_RESOURCE_RESPONSE);
@@ -171,7 +187,7 @@ pub static CHILD_HEALTH_CHECK_LIST: rt::Schema = rt::Schema::list(
     "ChildHealthCheckList",
     &[rt::m("member", &rt::STRING).named("ChildHealthCheck")],
 );
-/// p This CIDR block is already in use. /p
+/// This CIDR block is already in use.
 #[derive(Clone, Default, PartialEq)]
 pub struct CidrBlockInUseException {
     pub message: Option<String>,
@@ -186,12 +202,12 @@ pub static CIDR_BLOCK_SUMMARIES: rt::Schema = rt::Schema::list(
     "CidrBlockSummaries",
     &[rt::m("member", &CIDR_BLOCK_SUMMARY)],
 );
-/// p A complex type that lists the CIDR blocks. /p
+/// A complex type that lists the CIDR blocks.
 #[derive(Clone, Default, PartialEq)]
 pub struct CidrBlockSummary {
-    /// p Value for the CIDR block. /p
+    /// Value for the CIDR block.
     pub cidr_block: Option<String>,
-    /// p The location name of the CIDR block. /p
+    /// The location name of the CIDR block.
     pub location_name: Option<String>,
 }
 rt::structure!(
@@ -201,16 +217,16 @@ pub static CIDR_BLOCK_SUMMARY: rt::Schema = rt::Schema::structure(
     "CidrBlockSummary",
     &[rt::m("CidrBlock", &rt::STRING), rt::m("LocationName", &rt::STRING)],
 );
-/// p A complex type that identifies a CIDR collection. /p
+/// A complex type that identifies a CIDR collection.
 #[derive(Clone, Default, PartialEq)]
 pub struct CidrCollection {
-    /// p The ARN of the collection. Can be used to reference the collection in IAM policy or in another Amazon Web Services account. /p
+    /// The ARN of the collection. Can be used to reference the collection in IAM policy or in another Amazon Web Services account.
     pub arn: Option<String>,
-    /// p The unique ID of the CIDR collection. /p
+    /// The unique ID of the CIDR collection.
     pub id: Option<String>,
-    /// p The name of a CIDR collection. /p
+    /// The name of a CIDR collection.
     pub name: Option<String>,
-    /// p A sequential counter that Route 53 sets to 1 when you create a CIDR collection and increments by 1 each time you update settings for the CIDR collection. /p
+    /// A sequential counter that Route 53 sets to 1 when you create a CIDR collection and increments by 1 each time you update settings for the CIDR collection.
     pub version: Option<i64>,
 }
 rt::structure!(
@@ -225,7 +241,7 @@ pub static CIDR_COLLECTION: rt::Schema = rt::Schema::structure(
         rt::m("Version", &rt::LONG),
     ],
 );
-/// p A CIDR collection with this name and a different caller reference already exists in this account. /p
+/// A CIDR collection with this name and a different caller reference already exists in this account.
 #[derive(Clone, Default, PartialEq)]
 pub struct CidrCollectionAlreadyExistsException {
     pub message: Option<String>,
@@ -239,14 +255,14 @@ pub static CIDR_COLLECTION_ALREADY_EXISTS_EXCEPTION: rt::Schema = rt::Schema::st
         &[rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p A complex type that contains information about the CIDR collection change. /p
+/// A complex type that contains information about the CIDR collection change.
 #[derive(Clone, Default, PartialEq)]
 pub struct CidrCollectionChange {
-    /// p Name of the location that is associated with the CIDR collection. /p
+    /// Name of the location that is associated with the CIDR collection.
     pub location_name: String,
-    /// p CIDR collection change action. /p
+    /// CIDR collection change action.
     pub action: CidrCollectionChangeAction,
-    /// p List of CIDR blocks. /p
+    /// List of CIDR blocks.
     pub cidr_list: Vec<String>,
 }
 rt::structure!(
@@ -269,7 +285,7 @@ pub static CIDR_COLLECTION_CHANGES: rt::Schema = rt::Schema::list(
     "CidrCollectionChanges",
     &[rt::m("member", &CIDR_COLLECTION_CHANGE)],
 );
-/// p This CIDR collection is in use, and isn't empty. /p
+/// This CIDR collection is in use, and isn't empty.
 #[derive(Clone, Default, PartialEq)]
 pub struct CidrCollectionInUseException {
     pub message: Option<String>,
@@ -282,7 +298,7 @@ pub static CIDR_COLLECTION_IN_USE_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p The CIDR collection version you provided, doesn't match the one in the code ListCidrCollections /code operation. /p
+/// The CIDR collection version you provided, doesn't match the one in the `ListCidrCollections` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct CidrCollectionVersionMismatchException {
     pub message: Option<String>,
@@ -300,12 +316,14 @@ pub static CIDR_LIST: rt::Schema = rt::Schema::list(
     "CidrList",
     &[rt::m("member", &rt::STRING).named("Cidr")],
 );
-/// p The object that is specified in resource record set object when you are linking a resource record set to a CIDR location. /p p A code LocationName /code with an asterisk “ ” can be used to create a default CIDR record. code CollectionId /code is still required for default record. /p
+/// The object that is specified in resource record set object when you are linking a resource record set to a CIDR location.
+///
+/// A `LocationName` with an asterisk “\*” can be used to create a default CIDR record. `CollectionId` is still required for default record.
 #[derive(Clone, Default, PartialEq)]
 pub struct CidrRoutingConfig {
-    /// p The CIDR collection ID. /p
+    /// The CIDR collection ID.
     pub collection_id: String,
-    /// p The CIDR collection location name. /p
+    /// The CIDR collection location name.
     pub location_name: String,
 }
 rt::structure!(
@@ -318,24 +336,24 @@ pub static CIDR_ROUTING_CONFIG: rt::Schema = rt::Schema::structure(
         rt::m("LocationName", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p A complex type that contains information about the CloudWatch alarm that Amazon Route 53 is monitoring for this health check. /p
+/// A complex type that contains information about the CloudWatch alarm that Amazon Route 53 is monitoring for this health check.
 #[derive(Clone, Default, PartialEq)]
 pub struct CloudWatchAlarmConfiguration {
-    /// p For the metric that the CloudWatch alarm is associated with, the number of periods that the metric is compared to the threshold. /p
+    /// For the metric that the CloudWatch alarm is associated with, the number of periods that the metric is compared to the threshold.
     pub evaluation_periods: i32,
-    /// p For the metric that the CloudWatch alarm is associated with, the value the metric is compared with. /p
+    /// For the metric that the CloudWatch alarm is associated with, the value the metric is compared with.
     pub threshold: f64,
-    /// p For the metric that the CloudWatch alarm is associated with, the arithmetic operation that is used for the comparison. /p
+    /// For the metric that the CloudWatch alarm is associated with, the arithmetic operation that is used for the comparison.
     pub comparison_operator: ComparisonOperator,
-    /// p For the metric that the CloudWatch alarm is associated with, the duration of one evaluation period in seconds. /p
+    /// For the metric that the CloudWatch alarm is associated with, the duration of one evaluation period in seconds.
     pub period: i32,
-    /// p The name of the CloudWatch metric that the alarm is associated with. /p
+    /// The name of the CloudWatch metric that the alarm is associated with.
     pub metric_name: String,
-    /// p The namespace of the metric that the alarm is associated with. For more information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/DeveloperGuide/CW Support For AWS.html" Amazon CloudWatch Namespaces, Dimensions, and Metrics Reference /a in the i Amazon CloudWatch User Guide /i . /p
+    /// The namespace of the metric that the alarm is associated with. For more information, see [Amazon CloudWatch Namespaces, Dimensions, and Metrics Reference](https://docs.aws.amazon.com/AmazonCloudWatch/latest/DeveloperGuide/CW_Support_For_AWS.html) in the *Amazon CloudWatch User Guide*.
     pub namespace: String,
-    /// p For the metric that the CloudWatch alarm is associated with, the statistic that is applied to the metric. /p
+    /// For the metric that the CloudWatch alarm is associated with, the statistic that is applied to the metric.
     pub statistic: Statistic,
-    /// p For the metric that the CloudWatch alarm is associated with, a complex type that contains information about the dimensions for the metric. For information, see a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/DeveloperGuide/CW Support For AWS.html" Amazon CloudWatch Namespaces, Dimensions, and Metrics Reference /a in the i Amazon CloudWatch User Guide /i . /p
+    /// For the metric that the CloudWatch alarm is associated with, a complex type that contains information about the dimensions for the metric. For information, see [Amazon CloudWatch Namespaces, Dimensions, and Metrics Reference](https://docs.aws.amazon.com/AmazonCloudWatch/latest/DeveloperGuide/CW_Support_For_AWS.html) in the *Amazon CloudWatch User Guide*.
     pub dimensions: Option<Vec<Dimension>>,
 }
 rt::structure!(
@@ -379,16 +397,16 @@ pub static COLLECTION_SUMMARIES: rt::Schema = rt::Schema::list(
     "CollectionSummaries",
     &[rt::m("member", &COLLECTION_SUMMARY)],
 );
-/// p A complex type that is an entry in an a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API CidrCollection.html" CidrCollection /a array. /p
+/// A complex type that is an entry in an [CidrCollection](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CidrCollection.html) array.
 #[derive(Clone, Default, PartialEq)]
 pub struct CollectionSummary {
-    /// p The ARN of the collection summary. Can be used to reference the collection in IAM policy or cross-account. /p
+    /// The ARN of the collection summary. Can be used to reference the collection in IAM policy or cross-account.
     pub arn: Option<String>,
-    /// p Unique ID for the CIDR collection. /p
+    /// Unique ID for the CIDR collection.
     pub id: Option<String>,
-    /// p The name of a CIDR collection. /p
+    /// The name of a CIDR collection.
     pub name: Option<String>,
-    /// p A sequential counter that Route 53 sets to 1 when you create a CIDR collection and increments by 1 each time you update settings for the CIDR collection. /p
+    /// A sequential counter that Route 53 sets to 1 when you create a CIDR collection and increments by 1 each time you update settings for the CIDR collection.
     pub version: Option<i64>,
 }
 rt::structure!(
@@ -409,10 +427,9 @@ rt::string_enum! {
     LessThanThreshold = "LessThanThreshold", LessThanOrEqualToThreshold =
     "LessThanOrEqualToThreshold" }
 }
-/// p Another user submitted a request to create, update, or delete the object at the same time that you did. Retry the request. /p
+/// Another user submitted a request to create, update, or delete the object at the same time that you did. Retry the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConcurrentModification {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(ConcurrentModification, CONCURRENT_MODIFICATION, 0 => message);
@@ -421,7 +438,11 @@ pub static CONCURRENT_MODIFICATION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p The cause of this error depends on the operation that you're performing: /p ul li p b Create a public hosted zone: /b Two hosted zones that have the same name or that have a parent/child relationship (example.com and test.example.com) can't have any common name servers. You tried to create a hosted zone that has the same name as an existing hosted zone or that's the parent or child of an existing hosted zone, and you specified a delegation set that shares one or more name servers with the existing hosted zone. For more information, see a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API CreateReusableDelegationSet.html" CreateReusableDelegationSet /a . /p /li li p b Create a private hosted zone: /b A hosted zone with the specified name already exists and is already associated with the Amazon VPC that you specified. /p /li li p b Associate VPCs with a private hosted zone: /b The VPC that you specified is already associated with another hosted zone that has the same name. /p /li /ul
+/// The cause of this error depends on the operation that you're performing:
+///
+/// - **Create a public hosted zone:** Two hosted zones that have the same name or that have a parent/child relationship (example.com and test.example.com) can't have any common name servers. You tried to create a hosted zone that has the same name as an existing hosted zone or that's the parent or child of an existing hosted zone, and you specified a delegation set that shares one or more name servers with the existing hosted zone. For more information, see [CreateReusableDelegationSet](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateReusableDelegationSet.html).
+/// - **Create a private hosted zone:** A hosted zone with the specified name already exists and is already associated with the Amazon VPC that you specified.
+/// - **Associate VPCs with a private hosted zone:** The VPC that you specified is already associated with another hosted zone that has the same name.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConflictingDomainExists {
     pub message: Option<String>,
@@ -432,10 +453,9 @@ pub static CONFLICTING_DOMAIN_EXISTS: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p You tried to update a traffic policy instance by using a traffic policy version that has a different DNS type than the current type for the instance. You specified the type in the JSON document in the code CreateTrafficPolicy /code or code CreateTrafficPolicyVersion /code request. /p
+/// You tried to update a traffic policy instance by using a traffic policy version that has a different DNS type than the current type for the instance. You specified the type in the JSON document in the `CreateTrafficPolicy` or `CreateTrafficPolicyVersion`request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConflictingTypes {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(ConflictingTypes, CONFLICTING_TYPES, 0 => message);
@@ -444,12 +464,12 @@ pub static CONFLICTING_TYPES: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p A complex type that lists the coordinates for a geoproximity resource record. /p
+/// A complex type that lists the coordinates for a geoproximity resource record.
 #[derive(Clone, Default, PartialEq)]
 pub struct Coordinates {
-    /// p Specifies a coordinate of the north–south position of a geographic point on the surface of the Earth (-90 - 90). /p
+    /// Specifies a coordinate of the north–south position of a geographic point on the surface of the Earth (-90 - 90).
     pub latitude: String,
-    /// p Specifies a coordinate of the east–west position of a geographic point on the surface of the Earth (-180 - 180). /p
+    /// Specifies a coordinate of the east–west position of a geographic point on the surface of the Earth (-180 - 180).
     pub longitude: String,
 }
 rt::structure!(Coordinates, COORDINATES, 0 => latitude, 1 => longitude);
@@ -462,9 +482,9 @@ pub static COORDINATES: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCidrCollectionRequest {
-    /// p A unique identifier for the account that can be used to reference the collection from other API calls. /p
+    /// A unique identifier for the account that can be used to reference the collection from other API calls.
     pub name: String,
-    /// p A client-specific token that allows requests to be securely retried so that the intended outcome will only occur once, retries receive a similar response, and there are no additional edge cases to handle. /p
+    /// A client-specific token that allows requests to be securely retried so that the intended outcome will only occur once, retries receive a similar response, and there are no additional edge cases to handle.
     pub caller_reference: String,
 }
 rt::structure!(
@@ -480,9 +500,9 @@ pub static CREATE_CIDR_COLLECTION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCidrCollectionResponse {
-    /// p A complex type that contains information about the CIDR collection. /p
+    /// A complex type that contains information about the CIDR collection.
     pub collection: Option<CidrCollection>,
-    /// p A unique URL that represents the location for the CIDR collection. /p
+    /// A unique URL that represents the location for the CIDR collection.
     pub location: Option<String>,
 }
 rt::structure!(
@@ -496,12 +516,19 @@ pub static CREATE_CIDR_COLLECTION_RESPONSE: rt::Schema = rt::Schema::structure(
         rt::m("Location", &rt::STRING).at(rt::HEADER, "Location"),
     ],
 );
-/// p A complex type that contains the health check request information. /p
+/// A complex type that contains the health check request information.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateHealthCheckRequest {
-    /// p A unique string that identifies the request and that allows you to retry a failed code CreateHealthCheck /code request without the risk of creating two identical health checks: /p ul li p If you send a code CreateHealthCheck /code request with the same code CallerReference /code and settings as a previous request, and if the health check doesn't exist, Amazon Route 53 creates the health check. If the health check does exist, Route 53 returns the health check configuration in the response. /p /li li p If you send a code CreateHealthCheck /code request with the same code CallerReference /code as a deleted health check, regardless of the settings, Route 53 returns a code HealthCheckAlreadyExists /code error. /p /li li p If you send a code CreateHealthCheck /code request with the same code CallerReference /code as an existing health check but with different settings, Route 53 returns a code HealthCheckAlreadyExists /code error. /p /li li p If you send a code CreateHealthCheck /code request with a unique code CallerReference /code but settings identical to an existing health check, Route 53 creates the health check. /p /li /ul p Route 53 does not store the code CallerReference /code for a deleted health check indefinitely. The code CallerReference /code for a deleted health check will be deleted after a number of days. /p
+    /// A unique string that identifies the request and that allows you to retry a failed `CreateHealthCheck` request without the risk of creating two identical health checks:
+    ///
+    /// - If you send a `CreateHealthCheck` request with the same `CallerReference` and settings as a previous request, and if the health check doesn't exist, Amazon Route 53 creates the health check. If the health check does exist, Route 53 returns the health check configuration in the response.
+    /// - If you send a `CreateHealthCheck` request with the same `CallerReference` as a deleted health check, regardless of the settings, Route 53 returns a `HealthCheckAlreadyExists` error.
+    /// - If you send a `CreateHealthCheck` request with the same `CallerReference` as an existing health check but with different settings, Route 53 returns a `HealthCheckAlreadyExists` error.
+    /// - If you send a `CreateHealthCheck` request with a unique `CallerReference` but settings identical to an existing health check, Route 53 creates the health check.
+    ///
+    /// Route 53 does not store the `CallerReference` for a deleted health check indefinitely. The `CallerReference` for a deleted health check will be deleted after a number of days.
     pub caller_reference: String,
-    /// p A complex type that contains settings for a new health check. /p
+    /// A complex type that contains settings for a new health check.
     pub health_check_config: HealthCheckConfig,
 }
 rt::structure!(
@@ -515,12 +542,12 @@ pub static CREATE_HEALTH_CHECK_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("HealthCheckConfig", &HEALTH_CHECK_CONFIG).flags(rt::REQUIRED),
     ],
 );
-/// p A complex type containing the response information for the new health check. /p
+/// A complex type containing the response information for the new health check.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateHealthCheckResponse {
-    /// p A complex type that contains identifying information about the health check. /p
+    /// A complex type that contains identifying information about the health check.
     pub health_check: HealthCheck,
-    /// p The unique URL representing the new health check. /p
+    /// The unique URL representing the new health check.
     pub location: String,
 }
 rt::structure!(
@@ -534,18 +561,31 @@ pub static CREATE_HEALTH_CHECK_RESPONSE: rt::Schema = rt::Schema::structure(
         rt::m("Location", &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED),
     ],
 );
-/// p A complex type that contains information about the request to create a public or private hosted zone. /p
+/// A complex type that contains information about the request to create a public or private hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateHostedZoneRequest {
-    /// p The name of the domain. Specify a fully qualified domain name, for example, i www.example.com /i . The trailing dot is optional; Amazon Route 53 assumes that the domain name is fully qualified. This means that Route 53 treats i www.example.com /i (without a trailing dot) and i www.example.com. /i (with a trailing dot) as identical. /p p If you're creating a public hosted zone, this is the name you have registered with your DNS registrar. If your domain name is registered with a registrar other than Route 53, change the name servers for your domain to the set of code NameServers /code that code CreateHostedZone /code returns in code DelegationSet /code . /p
+    /// The name of the domain. Specify a fully qualified domain name, for example, *www.example.com*. The trailing dot is optional; Amazon Route 53 assumes that the domain name is fully qualified. This means that Route 53 treats *www.example.com* (without a trailing dot) and *www.example.com.* (with a trailing dot) as identical.
+    ///
+    /// If you're creating a public hosted zone, this is the name you have registered with your DNS registrar. If your domain name is registered with a registrar other than Route 53, change the name servers for your domain to the set of `NameServers` that `CreateHostedZone` returns in `DelegationSet`.
     pub name: String,
-    /// p (Private hosted zones only) A complex type that contains information about the Amazon VPC that you're associating with this hosted zone. /p p You can specify only one Amazon VPC when you create a private hosted zone. If you are associating a VPC with a hosted zone with this request, the paramaters code VPCId /code and code VPCRegion /code are also required. /p p To associate additional Amazon VPCs with the hosted zone, use a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API AssociateVPCWithHostedZone.html" AssociateVPCWithHostedZone /a after you create a hosted zone. /p
+    /// (Private hosted zones only) A complex type that contains information about the Amazon VPC that you're associating with this hosted zone.
+    ///
+    /// You can specify only one Amazon VPC when you create a private hosted zone. If you are associating a VPC with a hosted zone with this request, the paramaters `VPCId` and `VPCRegion` are also required.
+    ///
+    /// To associate additional Amazon VPCs with the hosted zone, use [AssociateVPCWithHostedZone](https://docs.aws.amazon.com/Route53/latest/APIReference/API_AssociateVPCWithHostedZone.html) after you create a hosted zone.
     pub vpc: Option<Vpc>,
-    /// p A unique string that identifies the request and that allows failed code CreateHostedZone /code requests to be retried without the risk of executing the operation twice. You must use a unique code CallerReference /code string every time you submit a code CreateHostedZone /code request. code CallerReference /code can be any unique string, for example, a date/time stamp. /p
+    /// A unique string that identifies the request and that allows failed `CreateHostedZone` requests to be retried without the risk of executing the operation twice. You must use a unique `CallerReference` string every time you submit a `CreateHostedZone` request. `CallerReference` can be any unique string, for example, a date/time stamp.
     pub caller_reference: String,
-    /// p (Optional) A complex type that contains the following optional values: /p ul li p For public and private hosted zones, an optional comment /p /li li p For private hosted zones, an optional code PrivateZone /code element /p /li /ul p If you don't specify a comment or the code PrivateZone /code element, omit code HostedZoneConfig /code and the other elements. /p
+    /// (Optional) A complex type that contains the following optional values:
+    ///
+    /// - For public and private hosted zones, an optional comment
+    /// - For private hosted zones, an optional `PrivateZone` element
+    ///
+    /// If you don't specify a comment or the `PrivateZone` element, omit `HostedZoneConfig` and the other elements.
     pub hosted_zone_config: Option<HostedZoneConfig>,
-    /// p If you want to associate a reusable delegation set with this hosted zone, the ID that Amazon Route 53 assigned to the reusable delegation set when you created it. For more information about reusable delegation sets, see a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API CreateReusableDelegationSet.html" CreateReusableDelegationSet /a . /p p If you are using a reusable delegation set to create a public hosted zone for a subdomain, make sure that the parent hosted zone doesn't use one or more of the same name servers. If you have overlapping nameservers, the operation will cause a code ConflictingDomainsExist /code error. /p
+    /// If you want to associate a reusable delegation set with this hosted zone, the ID that Amazon Route 53 assigned to the reusable delegation set when you created it. For more information about reusable delegation sets, see [CreateReusableDelegationSet](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateReusableDelegationSet.html).
+    ///
+    /// If you are using a reusable delegation set to create a public hosted zone for a subdomain, make sure that the parent hosted zone doesn't use one or more of the same name servers. If you have overlapping nameservers, the operation will cause a `ConflictingDomainsExist` error.
     pub delegation_set_id: Option<String>,
 }
 rt::structure!(
@@ -562,18 +602,18 @@ pub static CREATE_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("DelegationSetId", &rt::STRING),
     ],
 );
-/// p A complex type containing the response information for the hosted zone. /p
+/// A complex type containing the response information for the hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateHostedZoneResponse {
-    /// p A complex type that contains general information about the hosted zone. /p
+    /// A complex type that contains general information about the hosted zone.
     pub hosted_zone: HostedZone,
-    /// p A complex type that contains information about the code CreateHostedZone /code request. /p
+    /// A complex type that contains information about the `CreateHostedZone` request.
     pub change_info: ChangeInfo,
-    /// p A complex type that describes the name servers for this hosted zone. /p
+    /// A complex type that describes the name servers for this hosted zone.
     pub delegation_set: DelegationSet,
-    /// p A complex type that contains information about an Amazon VPC that you associated with this hosted zone. /p
+    /// A complex type that contains information about an Amazon VPC that you associated with this hosted zone.
     pub vpc: Option<Vpc>,
-    /// p The unique URL representing the new hosted zone. /p
+    /// The unique URL representing the new hosted zone.
     pub location: String,
 }
 rt::structure!(
@@ -592,15 +632,30 @@ pub static CREATE_HOSTED_ZONE_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateKeySigningKeyRequest {
-    /// p A unique string that identifies the request. /p
+    /// A unique string that identifies the request.
     pub caller_reference: String,
-    /// p The unique string (ID) used to identify a hosted zone. /p
+    /// The unique string (ID) used to identify a hosted zone.
     pub hosted_zone_id: String,
-    /// p The Amazon resource name (ARN) for a customer managed key in Key Management Service (KMS). The code KeyManagementServiceArn /code must be unique for each key-signing key (KSK) in a single hosted zone. To see an example of code KeyManagementServiceArn /code that grants the correct permissions for DNSSEC, scroll down to b Example /b . /p p You must configure the customer managed customer managed key as follows: /p dl dt Status /dt dd p Enabled /p /dd dt Key spec /dt dd p ECC NIST P256 /p /dd dt Key usage /dt dd p Sign and verify /p /dd dt Key policy /dt dd p The key policy must give permission for the following actions: /p ul li p DescribeKey /p /li li p GetPublicKey /p /li li p Sign /p /li /ul p The key policy must also include the Amazon Route 53 service in the principal for your account. Specify the following: /p ul li p code "Service": "dnssec-route53.amazonaws.com" /code /p /li /ul /dd /dl p For more information about working with a customer managed key in KMS, see a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html" Key Management Service concepts /a . /p
+    /// The Amazon resource name (ARN) for a customer managed key in Key Management Service (KMS). The `KeyManagementServiceArn` must be unique for each key-signing key (KSK) in a single hosted zone. To see an example of `KeyManagementServiceArn` that grants the correct permissions for DNSSEC, scroll down to **Example**.
+    ///
+    /// You must configure the customer managed customer managed key as follows:
+    ///
+    /// - **Status**: Enabled
+    /// - **Key spec**: ECC\_NIST\_P256
+    /// - **Key usage**: Sign and verify
+    /// - **Key policy**: The key policy must give permission for the following actions:
+    ///   - DescribeKey
+    ///   - GetPublicKey
+    ///   - Sign
+    ///
+    ///   The key policy must also include the Amazon Route 53 service in the principal for your account. Specify the following:
+    ///   - `"Service": "dnssec-route53.amazonaws.com"`
+    ///
+    /// For more information about working with a customer managed key in KMS, see [Key Management Service concepts](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html).
     pub key_management_service_arn: String,
-    /// p A string used to identify a key-signing key (KSK). code Name /code can include numbers, letters, and underscores ( ). code Name /code must be unique for each key-signing key in the same hosted zone. /p
+    /// A string used to identify a key-signing key (KSK). `Name` can include numbers, letters, and underscores (\_). `Name` must be unique for each key-signing key in the same hosted zone.
     pub name: String,
-    /// p A string specifying the initial status of the key-signing key (KSK). You can set the value to code ACTIVE /code or code INACTIVE /code . /p
+    /// A string specifying the initial status of the key-signing key (KSK). You can set the value to `ACTIVE` or `INACTIVE`.
     pub status: String,
 }
 rt::structure!(
@@ -620,9 +675,9 @@ pub static CREATE_KEY_SIGNING_KEY_REQUEST: rt::Schema = rt::Schema::structure(
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateKeySigningKeyResponse {
     pub change_info: ChangeInfo,
-    /// p The key-signing key (KSK) that the request creates. /p
+    /// The key-signing key (KSK) that the request creates.
     pub key_signing_key: KeySigningKey,
-    /// p The unique URL representing the new key-signing key (KSK). /p
+    /// The unique URL representing the new key-signing key (KSK).
     pub location: String,
 }
 rt::structure!(
@@ -639,9 +694,13 @@ pub static CREATE_KEY_SIGNING_KEY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateQueryLoggingConfigRequest {
-    /// p The ID of the hosted zone that you want to log queries for. You can log queries only for public hosted zones. /p
+    /// The ID of the hosted zone that you want to log queries for. You can log queries only for public hosted zones.
     pub hosted_zone_id: String,
-    /// p The Amazon Resource Name (ARN) for the log group that you want to Amazon Route 53 to send query logs to. This is the format of the ARN: /p p arn:aws:logs: i region /i : i account-id /i :log-group: i log group name /i /p p To get the ARN for a log group, you can use the CloudWatch console, the a href="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API DescribeLogGroups.html" DescribeLogGroups /a API action, the a href="https://docs.aws.amazon.com/cli/latest/reference/logs/describe-log-groups.html" describe-log-groups /a command, or the applicable command in one of the Amazon Web Services SDKs. /p
+    /// The Amazon Resource Name (ARN) for the log group that you want to Amazon Route 53 to send query logs to. This is the format of the ARN:
+    ///
+    /// arn:aws:logs:*region*:*account-id*:log-group:*log\_group\_name*
+    ///
+    /// To get the ARN for a log group, you can use the CloudWatch console, the [DescribeLogGroups](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeLogGroups.html) API action, the [describe-log-groups](https://docs.aws.amazon.com/cli/latest/reference/logs/describe-log-groups.html) command, or the applicable command in one of the Amazon Web Services SDKs.
     pub cloud_watch_logs_log_group_arn: String,
 }
 rt::structure!(
@@ -657,9 +716,9 @@ pub static CREATE_QUERY_LOGGING_CONFIG_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateQueryLoggingConfigResponse {
-    /// p A complex type that contains the ID for a query logging configuration, the ID of the hosted zone that you want to log queries for, and the ARN for the log group that you want Amazon Route 53 to send query logs to. /p
+    /// A complex type that contains the ID for a query logging configuration, the ID of the hosted zone that you want to log queries for, and the ARN for the log group that you want Amazon Route 53 to send query logs to.
     pub query_logging_config: QueryLoggingConfig,
-    /// p The unique URL representing the new query logging configuration. /p
+    /// The unique URL representing the new query logging configuration.
     pub location: String,
 }
 rt::structure!(
@@ -675,9 +734,9 @@ pub static CREATE_QUERY_LOGGING_CONFIG_RESPONSE: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateResourceRecordSetProtectionsRequest {
-    /// p The ID of the hosted zone that contains the resource record sets that you want to protect. /p
+    /// The ID of the hosted zone that contains the resource record sets that you want to protect.
     pub hosted_zone_id: String,
-    /// p The protections to create. Each entry specifies a resource record set name and type, and an optional comment. The list must contain at least one entry and can contain up to 100 entries. Each name and type can appear only once in the list. /p
+    /// The protections to create. Each entry specifies a resource record set name and type, and an optional comment. The list must contain at least one entry and can contain up to 100 entries. Each name and type can appear only once in the list.
     pub protections: Vec<ResourceRecordSetProtectionConfig>,
 }
 rt::structure!(
@@ -704,9 +763,9 @@ pub static CREATE_RESOURCE_RECORD_SET_PROTECTIONS_RESPONSE: rt::Schema = rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateReusableDelegationSetRequest {
-    /// p A unique string that identifies the request, and that allows you to retry failed code CreateReusableDelegationSet /code requests without the risk of executing the operation twice. You must use a unique code CallerReference /code string every time you submit a code CreateReusableDelegationSet /code request. code CallerReference /code can be any unique string, for example a date/time stamp. /p
+    /// A unique string that identifies the request, and that allows you to retry failed `CreateReusableDelegationSet` requests without the risk of executing the operation twice. You must use a unique `CallerReference` string every time you submit a `CreateReusableDelegationSet` request. `CallerReference` can be any unique string, for example a date/time stamp.
     pub caller_reference: String,
-    /// p If you want to mark the delegation set for an existing hosted zone as reusable, the ID for that hosted zone. /p
+    /// If you want to mark the delegation set for an existing hosted zone as reusable, the ID for that hosted zone.
     pub hosted_zone_id: Option<String>,
 }
 rt::structure!(
@@ -722,9 +781,9 @@ pub static CREATE_REUSABLE_DELEGATION_SET_REQUEST: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateReusableDelegationSetResponse {
-    /// p A complex type that contains name server information. /p
+    /// A complex type that contains name server information.
     pub delegation_set: DelegationSet,
-    /// p The unique URL representing the new reusable delegation set. /p
+    /// The unique URL representing the new reusable delegation set.
     pub location: String,
 }
 rt::structure!(
@@ -738,18 +797,18 @@ pub static CREATE_REUSABLE_DELEGATION_SET_RESPONSE: rt::Schema = rt::Schema::str
         rt::m("Location", &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED),
     ],
 );
-/// p A complex type that contains information about the resource record sets that you want to create based on a specified traffic policy. /p
+/// A complex type that contains information about the resource record sets that you want to create based on a specified traffic policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTrafficPolicyInstanceRequest {
-    /// p The ID of the hosted zone that you want Amazon Route 53 to create resource record sets in by using the configuration in a traffic policy. /p
+    /// The ID of the hosted zone that you want Amazon Route 53 to create resource record sets in by using the configuration in a traffic policy.
     pub hosted_zone_id: String,
-    /// p The domain name (such as example.com) or subdomain name (such as www.example.com) for which Amazon Route 53 responds to DNS queries by using the resource record sets that Route 53 creates for this traffic policy instance. /p
+    /// The domain name (such as example.com) or subdomain name (such as www.example.com) for which Amazon Route 53 responds to DNS queries by using the resource record sets that Route 53 creates for this traffic policy instance.
     pub name: String,
-    /// p (Optional) The TTL that you want Amazon Route 53 to assign to all of the resource record sets that it creates in the specified hosted zone. /p
+    /// (Optional) The TTL that you want Amazon Route 53 to assign to all of the resource record sets that it creates in the specified hosted zone.
     pub ttl: i64,
-    /// p The ID of the traffic policy that you want to use to create resource record sets in the specified hosted zone. /p
+    /// The ID of the traffic policy that you want to use to create resource record sets in the specified hosted zone.
     pub traffic_policy_id: String,
-    /// p The version of the traffic policy that you want to use to create resource record sets in the specified hosted zone. /p
+    /// The version of the traffic policy that you want to use to create resource record sets in the specified hosted zone.
     pub traffic_policy_version: i32,
 }
 rt::structure!(
@@ -767,12 +826,12 @@ pub static CREATE_TRAFFIC_POLICY_INSTANCE_REQUEST: rt::Schema = rt::Schema::stru
         rt::m("TrafficPolicyVersion", &rt::INTEGER).flags(rt::REQUIRED),
     ],
 );
-/// p A complex type that contains the response information for the code CreateTrafficPolicyInstance /code request. /p
+/// A complex type that contains the response information for the `CreateTrafficPolicyInstance` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTrafficPolicyInstanceResponse {
-    /// p A complex type that contains settings for the new traffic policy instance. /p
+    /// A complex type that contains settings for the new traffic policy instance.
     pub traffic_policy_instance: TrafficPolicyInstance,
-    /// p A unique URL that represents a new traffic policy instance. /p
+    /// A unique URL that represents a new traffic policy instance.
     pub location: String,
 }
 rt::structure!(
@@ -786,14 +845,14 @@ pub static CREATE_TRAFFIC_POLICY_INSTANCE_RESPONSE: rt::Schema = rt::Schema::str
         rt::m("Location", &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED),
     ],
 );
-/// p A complex type that contains information about the traffic policy that you want to create. /p
+/// A complex type that contains information about the traffic policy that you want to create.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTrafficPolicyRequest {
-    /// p The name of the traffic policy. /p
+    /// The name of the traffic policy.
     pub name: String,
-    /// p The definition of this traffic policy in JSON format. For more information, see a href="https://docs.aws.amazon.com/Route53/latest/APIReference/api-policies-traffic-policy-document-format.html" Traffic Policy Document Format /a . /p
+    /// The definition of this traffic policy in JSON format. For more information, see [Traffic Policy Document Format](https://docs.aws.amazon.com/Route53/latest/APIReference/api-policies-traffic-policy-document-format.html).
     pub document: String,
-    /// p (Optional) Any comments that you want to include about the traffic policy. /p
+    /// (Optional) Any comments that you want to include about the traffic policy.
     pub comment: Option<String>,
 }
 rt::structure!(
@@ -808,12 +867,12 @@ pub static CREATE_TRAFFIC_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Comment", &rt::STRING),
     ],
 );
-/// p A complex type that contains the response information for the code CreateTrafficPolicy /code request. /p
+/// A complex type that contains the response information for the `CreateTrafficPolicy` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTrafficPolicyResponse {
-    /// p A complex type that contains settings for the new traffic policy. /p
+    /// A complex type that contains settings for the new traffic policy.
     pub traffic_policy: TrafficPolicy,
-    /// p A unique URL that represents a new traffic policy. /p
+    /// A unique URL that represents a new traffic policy.
     pub location: String,
 }
 rt::structure!(
@@ -827,14 +886,14 @@ pub static CREATE_TRAFFIC_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
         rt::m("Location", &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED),
     ],
 );
-/// p A complex type that contains information about the traffic policy that you want to create a new version for. /p
+/// A complex type that contains information about the traffic policy that you want to create a new version for.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTrafficPolicyVersionRequest {
-    /// p The ID of the traffic policy for which you want to create a new version. /p
+    /// The ID of the traffic policy for which you want to create a new version.
     pub id: String,
-    /// p The definition of this version of the traffic policy, in JSON format. You specified the JSON in the code CreateTrafficPolicyVersion /code request. For more information about the JSON format, see a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API CreateTrafficPolicy.html" CreateTrafficPolicy /a . /p
+    /// The definition of this version of the traffic policy, in JSON format. You specified the JSON in the `CreateTrafficPolicyVersion` request. For more information about the JSON format, see [CreateTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateTrafficPolicy.html).
     pub document: String,
-    /// p The comment that you specified in the code CreateTrafficPolicyVersion /code request, if any. /p
+    /// The comment that you specified in the `CreateTrafficPolicyVersion` request, if any.
     pub comment: Option<String>,
 }
 rt::structure!(
@@ -849,12 +908,12 @@ pub static CREATE_TRAFFIC_POLICY_VERSION_REQUEST: rt::Schema = rt::Schema::struc
         rt::m("Comment", &rt::STRING),
     ],
 );
-/// p A complex type that contains the response information for the code CreateTrafficPolicyVersion /code request. /p
+/// A complex type that contains the response information for the `CreateTrafficPolicyVersion` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTrafficPolicyVersionResponse {
-    /// p A complex type that contains settings for the new version of the traffic policy. /p
+    /// A complex type that contains settings for the new version of the traffic policy.
     pub traffic_policy: TrafficPolicy,
-    /// p A unique URL that represents a new traffic policy version. /p
+    /// A unique URL that represents a new traffic policy version.
     pub location: String,
 }
 rt::structure!(
@@ -868,12 +927,12 @@ pub static CREATE_TRAFFIC_POLICY_VERSION_RESPONSE: rt::Schema = rt::Schema::stru
         rt::m("Location", &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED),
     ],
 );
-/// p A complex type that contains information about the request to authorize associating a VPC with your private hosted zone. Authorization is only required when a private hosted zone and a VPC were created by using different accounts. /p
+/// A complex type that contains information about the request to authorize associating a VPC with your private hosted zone. Authorization is only required when a private hosted zone and a VPC were created by using different accounts.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVpcAssociationAuthorizationRequest {
-    /// p The ID of the private hosted zone that you want to authorize associating a VPC with. /p
+    /// The ID of the private hosted zone that you want to authorize associating a VPC with.
     pub hosted_zone_id: String,
-    /// p A complex type that contains the VPC ID and region for the VPC that you want to authorize associating with your hosted zone. /p
+    /// A complex type that contains the VPC ID and region for the VPC that you want to authorize associating with your hosted zone.
     pub vpc: Vpc,
 }
 rt::structure!(
@@ -887,12 +946,12 @@ pub static CREATE_VPC_ASSOCIATION_AUTHORIZATION_REQUEST: rt::Schema = rt::Schema
         rt::m("VPC", &VPC).flags(rt::REQUIRED),
     ],
 );
-/// p A complex type that contains the response information from a code CreateVPCAssociationAuthorization /code request. /p
+/// A complex type that contains the response information from a `CreateVPCAssociationAuthorization` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVpcAssociationAuthorizationResponse {
-    /// p The ID of the hosted zone that you authorized associating a VPC with. /p
+    /// The ID of the hosted zone that you authorized associating a VPC with.
     pub hosted_zone_id: String,
-    /// p The VPC that you authorized associating with a hosted zone. /p
+    /// The VPC that you authorized associating with a hosted zone.
     pub vpc: Vpc,
 }
 rt::structure!(

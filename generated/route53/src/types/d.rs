@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The hosted zone doesn't have any DNSSEC resources. /p
+/// The hosted zone doesn't have any DNSSEC resources.
 #[derive(Clone, Default, PartialEq)]
 pub struct DnssecNotFound {
     pub message: Option<String>,
@@ -14,12 +14,20 @@ pub static DNSSEC_NOT_FOUND: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p A string representing the status of DNSSEC signing. /p
+/// A string representing the status of DNSSEC signing.
 #[derive(Clone, Default, PartialEq)]
 pub struct DnssecStatus {
-    /// p A string that represents the current hosted zone signing status. /p p Status can have one of the following values: /p dl dt SIGNING /dt dd p DNSSEC signing is enabled for the hosted zone. /p /dd dt NOT SIGNING /dt dd p DNSSEC signing is not enabled for the hosted zone. /p /dd dt DELETING /dt dd p DNSSEC signing is in the process of being removed for the hosted zone. /p /dd dt ACTION NEEDED /dt dd p There is a problem with signing in the hosted zone that requires you to take action to resolve. For example, the customer managed key might have been deleted, or the permissions for the customer managed key might have been changed. /p /dd dt INTERNAL FAILURE /dt dd p There was an error during a request. Before you can continue to work with DNSSEC signing, including with key-signing keys (KSKs), you must correct the problem by enabling or disabling DNSSEC signing for the hosted zone. /p /dd /dl
+    /// A string that represents the current hosted zone signing status.
+    ///
+    /// Status can have one of the following values:
+    ///
+    /// - **SIGNING**: DNSSEC signing is enabled for the hosted zone.
+    /// - **NOT\_SIGNING**: DNSSEC signing is not enabled for the hosted zone.
+    /// - **DELETING**: DNSSEC signing is in the process of being removed for the hosted zone.
+    /// - **ACTION\_NEEDED**: There is a problem with signing in the hosted zone that requires you to take action to resolve. For example, the customer managed key might have been deleted, or the permissions for the customer managed key might have been changed.
+    /// - **INTERNAL\_FAILURE**: There was an error during a request. Before you can continue to work with DNSSEC signing, including with key-signing keys (KSKs), you must correct the problem by enabling or disabling DNSSEC signing for the hosted zone.
     pub serve_signature: Option<String>,
-    /// p The status message provided for the following DNSSEC signing status: code INTERNAL FAILURE /code . The status message includes information about what the problem might be and steps that you can take to correct the issue. /p
+    /// The status message provided for the following DNSSEC signing status: `INTERNAL_FAILURE`. The status message includes information about what the problem might be and steps that you can take to correct the issue.
     pub status_message: Option<String>,
 }
 rt::structure!(DnssecStatus, DNSSEC_STATUS, 0 => serve_signature, 1 => status_message);
@@ -29,9 +37,9 @@ pub static DNSSEC_STATUS: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeactivateKeySigningKeyRequest {
-    /// p A unique string used to identify a hosted zone. /p
+    /// A unique string used to identify a hosted zone.
     pub hosted_zone_id: String,
-    /// p A string used to identify a key-signing key (KSK). /p
+    /// A string used to identify a key-signing key (KSK).
     pub name: String,
 }
 rt::structure!(
@@ -59,14 +67,14 @@ pub static DEACTIVATE_KEY_SIGNING_KEY_RESPONSE: rt::Schema = rt::Schema::structu
     "DeactivateKeySigningKeyResponse",
     &[rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)],
 );
-/// p A complex type that lists the name servers in a delegation set, as well as the code CallerReference /code and the code ID /code for the delegation set. /p
+/// A complex type that lists the name servers in a delegation set, as well as the `CallerReference` and the `ID` for the delegation set.
 #[derive(Clone, Default, PartialEq)]
 pub struct DelegationSet {
-    /// p The ID that Amazon Route 53 assigns to a reusable delegation set. /p
+    /// The ID that Amazon Route 53 assigns to a reusable delegation set.
     pub id: Option<String>,
-    /// p The value that you specified for code CallerReference /code when you created the reusable delegation set. /p
+    /// The value that you specified for `CallerReference` when you created the reusable delegation set.
     pub caller_reference: Option<String>,
-    /// p A complex type that contains a list of the authoritative name servers for a hosted zone or for a reusable delegation set. /p
+    /// A complex type that contains a list of the authoritative name servers for a hosted zone or for a reusable delegation set.
     pub name_servers: Vec<String>,
 }
 rt::structure!(
@@ -80,10 +88,9 @@ pub static DELEGATION_SET: rt::Schema = rt::Schema::structure(
         rt::m("NameServers", &DELEGATION_SET_NAME_SERVERS).flags(rt::REQUIRED),
     ],
 );
-/// p A delegation set with the same owner and caller reference combination has already been created. /p
+/// A delegation set with the same owner and caller reference combination has already been created.
 #[derive(Clone, Default, PartialEq)]
 pub struct DelegationSetAlreadyCreated {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(
@@ -94,10 +101,9 @@ pub static DELEGATION_SET_ALREADY_CREATED: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The specified delegation set has already been marked as reusable. /p
+/// The specified delegation set has already been marked as reusable.
 #[derive(Clone, Default, PartialEq)]
 pub struct DelegationSetAlreadyReusable {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(
@@ -108,10 +114,9 @@ pub static DELEGATION_SET_ALREADY_REUSABLE: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The specified delegation contains associated hosted zones which must be deleted before the reusable delegation set can be deleted. /p
+/// The specified delegation contains associated hosted zones which must be deleted before the reusable delegation set can be deleted.
 #[derive(Clone, Default, PartialEq)]
 pub struct DelegationSetInUse {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(DelegationSetInUse, DELEGATION_SET_IN_USE, 0 => message);
@@ -124,10 +129,9 @@ pub static DELEGATION_SET_NAME_SERVERS: rt::Schema = rt::Schema::list(
     "DelegationSetNameServers",
     &[rt::m("member", &rt::STRING).named("NameServer")],
 );
-/// p You can create a hosted zone that has the same name as an existing hosted zone (example.com is common), but there is a limit to the number of hosted zones that have the same name. If you get this error, Amazon Route 53 has reached that limit. If you own the domain name and Route 53 generates this error, contact Customer Support. /p
+/// You can create a hosted zone that has the same name as an existing hosted zone (example.com is common), but there is a limit to the number of hosted zones that have the same name. If you get this error, Amazon Route 53 has reached that limit. If you own the domain name and Route 53 generates this error, contact Customer Support.
 #[derive(Clone, Default, PartialEq)]
 pub struct DelegationSetNotAvailable {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(DelegationSetNotAvailable, DELEGATION_SET_NOT_AVAILABLE, 0 => message);
@@ -136,10 +140,9 @@ pub static DELEGATION_SET_NOT_AVAILABLE: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p A reusable delegation set with the specified ID does not exist. /p
+/// A reusable delegation set with the specified ID does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct DelegationSetNotReusable {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(DelegationSetNotReusable, DELEGATION_SET_NOT_REUSABLE, 0 => message);
@@ -154,7 +157,7 @@ pub static DELEGATION_SETS: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCidrCollectionRequest {
-    /// p The UUID of the collection to delete. /p
+    /// The UUID of the collection to delete.
     pub id: String,
 }
 rt::structure!(DeleteCidrCollectionRequest, DELETE_CIDR_COLLECTION_REQUEST, 0 => id);
@@ -169,10 +172,10 @@ pub static DELETE_CIDR_COLLECTION_RESPONSE: rt::Schema = rt::Schema::structure(
     "DeleteCidrCollectionResponse",
     &[],
 );
-/// p This action deletes a health check. /p
+/// This action deletes a health check.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteHealthCheckRequest {
-    /// p The ID of the health check that you want to delete. /p
+    /// The ID of the health check that you want to delete.
     pub health_check_id: String,
 }
 rt::structure!(
@@ -186,7 +189,7 @@ pub static DELETE_HEALTH_CHECK_REQUEST: rt::Schema = rt::Schema::structure(
             .flags(rt::REQUIRED),
     ],
 );
-/// p An empty element. /p
+/// An empty element.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteHealthCheckResponse {}
 rt::structure!(DeleteHealthCheckResponse, DELETE_HEALTH_CHECK_RESPONSE);
@@ -194,10 +197,10 @@ pub static DELETE_HEALTH_CHECK_RESPONSE: rt::Schema = rt::Schema::structure(
     "DeleteHealthCheckResponse",
     &[],
 );
-/// p A request to delete a hosted zone. /p
+/// A request to delete a hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteHostedZoneRequest {
-    /// p The ID of the hosted zone you want to delete. /p
+    /// The ID of the hosted zone you want to delete.
     pub id: String,
 }
 rt::structure!(DeleteHostedZoneRequest, DELETE_HOSTED_ZONE_REQUEST, 0 => id);
@@ -205,10 +208,10 @@ pub static DELETE_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteHostedZoneRequest",
     &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
 );
-/// p A complex type that contains the response to a code DeleteHostedZone /code request. /p
+/// A complex type that contains the response to a `DeleteHostedZone` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteHostedZoneResponse {
-    /// p A complex type that contains the ID, the status, and the date and time of a request to delete a hosted zone. /p
+    /// A complex type that contains the ID, the status, and the date and time of a request to delete a hosted zone.
     pub change_info: ChangeInfo,
 }
 rt::structure!(DeleteHostedZoneResponse, DELETE_HOSTED_ZONE_RESPONSE, 0 => change_info);
@@ -218,9 +221,9 @@ pub static DELETE_HOSTED_ZONE_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteKeySigningKeyRequest {
-    /// p A unique string used to identify a hosted zone. /p
+    /// A unique string used to identify a hosted zone.
     pub hosted_zone_id: String,
-    /// p A string used to identify a key-signing key (KSK). /p
+    /// A string used to identify a key-signing key (KSK).
     pub name: String,
 }
 rt::structure!(
@@ -249,7 +252,7 @@ pub static DELETE_KEY_SIGNING_KEY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteQueryLoggingConfigRequest {
-    /// p The ID of the configuration that you want to delete. /p
+    /// The ID of the configuration that you want to delete.
     pub id: String,
 }
 rt::structure!(
@@ -268,9 +271,9 @@ pub static DELETE_QUERY_LOGGING_CONFIG_RESPONSE: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourceRecordSetProtectionsRequest {
-    /// p The ID of the hosted zone that contains the protections that you want to delete. /p
+    /// The ID of the hosted zone that contains the protections that you want to delete.
     pub hosted_zone_id: String,
-    /// p The name and type of each protection to delete. The list must contain at least one entry and can contain up to 100 entries. Each name and type can appear only once in the list. /p
+    /// The name and type of each protection to delete. The list must contain at least one entry and can contain up to 100 entries. Each name and type can appear only once in the list.
     pub protections: Vec<ResourceRecordSetProtectionKey>,
 }
 rt::structure!(
@@ -295,10 +298,10 @@ pub static DELETE_RESOURCE_RECORD_SET_PROTECTIONS_RESPONSE: rt::Schema = rt::Sch
     "DeleteResourceRecordSetProtectionsResponse",
     &[],
 );
-/// p A request to delete a reusable delegation set. /p
+/// A request to delete a reusable delegation set.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteReusableDelegationSetRequest {
-    /// p The ID of the reusable delegation set that you want to delete. /p
+    /// The ID of the reusable delegation set that you want to delete.
     pub id: String,
 }
 rt::structure!(
@@ -308,7 +311,7 @@ pub static DELETE_REUSABLE_DELEGATION_SET_REQUEST: rt::Schema = rt::Schema::stru
     "DeleteReusableDelegationSetRequest",
     &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
 );
-/// p An empty element. /p
+/// An empty element.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteReusableDelegationSetResponse {}
 rt::structure!(
@@ -318,10 +321,12 @@ pub static DELETE_REUSABLE_DELEGATION_SET_RESPONSE: rt::Schema = rt::Schema::str
     "DeleteReusableDelegationSetResponse",
     &[],
 );
-/// p A request to delete a specified traffic policy instance. /p
+/// A request to delete a specified traffic policy instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTrafficPolicyInstanceRequest {
-    /// p The ID of the traffic policy instance that you want to delete. /p important p When you delete a traffic policy instance, Amazon Route 53 also deletes all of the resource record sets that were created when you created the traffic policy instance. /p /important
+    /// The ID of the traffic policy instance that you want to delete.
+    ///
+    /// **Important:** When you delete a traffic policy instance, Amazon Route 53 also deletes all of the resource record sets that were created when you created the traffic policy instance.
     pub id: String,
 }
 rt::structure!(
@@ -331,7 +336,7 @@ pub static DELETE_TRAFFIC_POLICY_INSTANCE_REQUEST: rt::Schema = rt::Schema::stru
     "DeleteTrafficPolicyInstanceRequest",
     &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
 );
-/// p An empty element. /p
+/// An empty element.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTrafficPolicyInstanceResponse {}
 rt::structure!(
@@ -341,12 +346,12 @@ pub static DELETE_TRAFFIC_POLICY_INSTANCE_RESPONSE: rt::Schema = rt::Schema::str
     "DeleteTrafficPolicyInstanceResponse",
     &[],
 );
-/// p A request to delete a specified traffic policy version. /p
+/// A request to delete a specified traffic policy version.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTrafficPolicyRequest {
-    /// p The ID of the traffic policy that you want to delete. /p
+    /// The ID of the traffic policy that you want to delete.
     pub id: String,
-    /// p The version number of the traffic policy that you want to delete. /p
+    /// The version number of the traffic policy that you want to delete.
     pub version: i32,
 }
 rt::structure!(
@@ -359,7 +364,7 @@ pub static DELETE_TRAFFIC_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Version", &rt::INTEGER).at(rt::URI, "Version").flags(rt::REQUIRED),
     ],
 );
-/// p An empty element. /p
+/// An empty element.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTrafficPolicyResponse {}
 rt::structure!(DeleteTrafficPolicyResponse, DELETE_TRAFFIC_POLICY_RESPONSE);
@@ -367,12 +372,12 @@ pub static DELETE_TRAFFIC_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
     "DeleteTrafficPolicyResponse",
     &[],
 );
-/// p A complex type that contains information about the request to remove authorization to associate a VPC that was created by one Amazon Web Services account with a hosted zone that was created with a different Amazon Web Services account. /p
+/// A complex type that contains information about the request to remove authorization to associate a VPC that was created by one Amazon Web Services account with a hosted zone that was created with a different Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcAssociationAuthorizationRequest {
-    /// p When removing authorization to associate a VPC that was created by one Amazon Web Services account with a hosted zone that was created with a different Amazon Web Services account, the ID of the hosted zone. /p
+    /// When removing authorization to associate a VPC that was created by one Amazon Web Services account with a hosted zone that was created with a different Amazon Web Services account, the ID of the hosted zone.
     pub hosted_zone_id: String,
-    /// p When removing authorization to associate a VPC that was created by one Amazon Web Services account with a hosted zone that was created with a different Amazon Web Services account, a complex type that includes the ID and region of the VPC. /p
+    /// When removing authorization to associate a VPC that was created by one Amazon Web Services account with a hosted zone that was created with a different Amazon Web Services account, a complex type that includes the ID and region of the VPC.
     pub vpc: Vpc,
 }
 rt::structure!(
@@ -386,7 +391,7 @@ pub static DELETE_VPC_ASSOCIATION_AUTHORIZATION_REQUEST: rt::Schema = rt::Schema
         rt::m("VPC", &VPC).flags(rt::REQUIRED),
     ],
 );
-/// p Empty response for the request. /p
+/// Empty response for the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcAssociationAuthorizationResponse {}
 rt::structure!(
@@ -397,12 +402,12 @@ pub static DELETE_VPC_ASSOCIATION_AUTHORIZATION_RESPONSE: rt::Schema = rt::Schem
     "DeleteVPCAssociationAuthorizationResponse",
     &[],
 );
-/// p For the metric that the CloudWatch alarm is associated with, a complex type that contains information about one dimension. /p
+/// For the metric that the CloudWatch alarm is associated with, a complex type that contains information about one dimension.
 #[derive(Clone, Default, PartialEq)]
 pub struct Dimension {
-    /// p For the metric that the CloudWatch alarm is associated with, the name of one dimension. /p
+    /// For the metric that the CloudWatch alarm is associated with, the name of one dimension.
     pub name: String,
-    /// p For the metric that the CloudWatch alarm is associated with, the value of one dimension. /p
+    /// For the metric that the CloudWatch alarm is associated with, the value of one dimension.
     pub value: String,
 }
 rt::structure!(Dimension, DIMENSION, 0 => name, 1 => value);
@@ -419,7 +424,7 @@ pub static DIMENSION_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableHostedZoneDnssecRequest {
-    /// p A unique string used to identify a hosted zone. /p
+    /// A unique string used to identify a hosted zone.
     pub hosted_zone_id: String,
 }
 rt::structure!(
@@ -442,14 +447,14 @@ pub static DISABLE_HOSTED_ZONE_DNSSEC_RESPONSE: rt::Schema = rt::Schema::structu
     "DisableHostedZoneDNSSECResponse",
     &[rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)],
 );
-/// p A complex type that contains information about the VPC that you want to disassociate from a specified private hosted zone. /p
+/// A complex type that contains information about the VPC that you want to disassociate from a specified private hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateVpcFromHostedZoneRequest {
-    /// p The ID of the private hosted zone that you want to disassociate a VPC from. /p
+    /// The ID of the private hosted zone that you want to disassociate a VPC from.
     pub hosted_zone_id: String,
-    /// p A complex type that contains information about the VPC that you're disassociating from the specified hosted zone. /p
+    /// A complex type that contains information about the VPC that you're disassociating from the specified hosted zone.
     pub vpc: Vpc,
-    /// p i Optional: /i A comment about the disassociation request. /p
+    /// *Optional:* A comment about the disassociation request.
     pub comment: Option<String>,
 }
 rt::structure!(
@@ -464,10 +469,10 @@ pub static DISASSOCIATE_VPC_FROM_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::s
         rt::m("Comment", &rt::STRING),
     ],
 );
-/// p A complex type that contains the response information for the disassociate request. /p
+/// A complex type that contains the response information for the disassociate request.
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateVpcFromHostedZoneResponse {
-    /// p A complex type that describes the changes made to the specified private hosted zone. /p
+    /// A complex type that describes the changes made to the specified private hosted zone.
     pub change_info: ChangeInfo,
 }
 rt::structure!(

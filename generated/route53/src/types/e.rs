@@ -5,7 +5,7 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableHostedZoneDnssecRequest {
-    /// p A unique string used to identify a hosted zone. /p
+    /// A unique string used to identify a hosted zone.
     pub hosted_zone_id: String,
 }
 rt::structure!(

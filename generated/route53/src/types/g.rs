@@ -3,14 +3,32 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p A complex type that contains information about a geographic location. /p
+/// A complex type that contains information about a geographic location.
 #[derive(Clone, Default, PartialEq)]
 pub struct GeoLocation {
-    /// p The two-letter code for the continent. /p p Amazon Route 53 supports the following continent codes: /p ul li p b AF /b : Africa /p /li li p b AN /b : Antarctica /p /li li p b AS /b : Asia /p /li li p b EU /b : Europe /p /li li p b OC /b : Oceania /p /li li p b NA /b : North America /p /li li p b SA /b : South America /p /li /ul p Constraint: Specifying code ContinentCode /code with either code CountryCode /code or code SubdivisionCode /code returns an code InvalidInput /code error. /p
+    /// The two-letter code for the continent.
+    ///
+    /// Amazon Route 53 supports the following continent codes:
+    ///
+    /// - **AF**: Africa
+    /// - **AN**: Antarctica
+    /// - **AS**: Asia
+    /// - **EU**: Europe
+    /// - **OC**: Oceania
+    /// - **NA**: North America
+    /// - **SA**: South America
+    ///
+    /// Constraint: Specifying `ContinentCode` with either `CountryCode` or `SubdivisionCode` returns an `InvalidInput` error.
     pub continent_code: Option<String>,
-    /// p For geolocation resource record sets, the two-letter code for a country. /p p Amazon Route 53 uses the two-letter country codes that are specified in a href="https://en.wikipedia.org/wiki/ISO 3166-1 alpha-2" ISO standard 3166-1 alpha-2 /a . /p p Route 53 also supports the country code b UA /b for Ukraine. /p
+    /// For geolocation resource record sets, the two-letter code for a country.
+    ///
+    /// Amazon Route 53 uses the two-letter country codes that are specified in [ISO standard 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2).
+    ///
+    /// Route 53 also supports the country code **UA** for Ukraine.
     pub country_code: Option<String>,
-    /// p For geolocation resource record sets, the two-letter code for a state of the United States. Route 53 doesn't support any other values for code SubdivisionCode /code . For a list of state abbreviations, see a href="https://pe.usps.com/text/pub28/28apb.htm" Appendix B: Two–Letter State and Possession Abbreviations /a on the United States Postal Service website. /p p If you specify code subdivisioncode /code , you must also specify code US /code for code CountryCode /code . /p
+    /// For geolocation resource record sets, the two-letter code for a state of the United States. Route 53 doesn't support any other values for `SubdivisionCode`. For a list of state abbreviations, see [Appendix B: Two–Letter State and Possession Abbreviations](https://pe.usps.com/text/pub28/28apb.htm) on the United States Postal Service website.
+    ///
+    /// If you specify `subdivisioncode`, you must also specify `US` for `CountryCode`.
     pub subdivision_code: Option<String>,
 }
 rt::structure!(
@@ -25,20 +43,20 @@ pub static GEO_LOCATION: rt::Schema = rt::Schema::structure(
         rt::m("SubdivisionCode", &rt::STRING),
     ],
 );
-/// p A complex type that contains the codes and full continent, country, and subdivision names for the specified code geolocation /code code. /p
+/// A complex type that contains the codes and full continent, country, and subdivision names for the specified `geolocation` code.
 #[derive(Clone, Default, PartialEq)]
 pub struct GeoLocationDetails {
-    /// p The two-letter code for the continent. /p
+    /// The two-letter code for the continent.
     pub continent_code: Option<String>,
-    /// p The full name of the continent. /p
+    /// The full name of the continent.
     pub continent_name: Option<String>,
-    /// p The two-letter code for the country. /p
+    /// The two-letter code for the country.
     pub country_code: Option<String>,
-    /// p The name of the country. /p
+    /// The name of the country.
     pub country_name: Option<String>,
-    /// p The code for the subdivision, such as a particular state within the United States. For a list of US state abbreviations, see a href="https://pe.usps.com/text/pub28/28apb.htm" Appendix B: Two–Letter State and Possession Abbreviations /a on the United States Postal Service website. For a list of all supported subdivision codes, use the a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API ListGeoLocations.html" ListGeoLocations /a API. /p
+    /// The code for the subdivision, such as a particular state within the United States. For a list of US state abbreviations, see [Appendix B: Two–Letter State and Possession Abbreviations](https://pe.usps.com/text/pub28/28apb.htm) on the United States Postal Service website. For a list of all supported subdivision codes, use the [ListGeoLocations](https://docs.aws.amazon.com/Route53/latest/APIReference/API_ListGeoLocations.html) API.
     pub subdivision_code: Option<String>,
-    /// p The full name of the subdivision. Route 53 currently supports only states in the United States. /p
+    /// The full name of the subdivision. Route 53 currently supports only states in the United States.
     pub subdivision_name: Option<String>,
 }
 rt::structure!(
@@ -60,16 +78,29 @@ pub static GEO_LOCATION_DETAILS_LIST: rt::Schema = rt::Schema::list(
     "GeoLocationDetailsList",
     &[rt::m("member", &GEO_LOCATION_DETAILS).named("GeoLocationDetails")],
 );
-/// p (Resource record sets only): A complex type that lets you specify where your resources are located. Only one of code LocalZoneGroup /code , code Coordinates /code , or code Amazon Web ServicesRegion /code is allowed per request at a time. /p p For more information about geoproximity routing, see a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-geoproximity.html" Geoproximity routing /a in the i Amazon Route 53 Developer Guide /i . /p
+/// (Resource record sets only): A complex type that lets you specify where your resources are located. Only one of `LocalZoneGroup`, `Coordinates`, or `Amazon Web ServicesRegion` is allowed per request at a time.
+///
+/// For more information about geoproximity routing, see [Geoproximity routing](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-geoproximity.html) in the *Amazon Route 53 Developer Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct GeoProximityLocation {
-    /// p The Amazon Web Services Region the resource you are directing DNS traffic to, is in. /p
+    /// The Amazon Web Services Region the resource you are directing DNS traffic to, is in.
     pub aws_region: Option<String>,
-    /// p Specifies an Amazon Web Services Local Zone Group. /p p A local Zone Group is usually the Local Zone code without the ending character. For example, if the Local Zone is code us-east-1-bue-1a /code the Local Zone Group is code us-east-1-bue-1 /code . /p p You can identify the Local Zones Group for a specific Local Zone by using the a href="https://docs.aws.amazon.com/cli/latest/reference/ec2/describe-availability-zones.html" describe-availability-zones /a CLI command: /p p This command returns: code "GroupName": "us-west-2-den-1" /code , specifying that the Local Zone code us-west-2-den-1a /code belongs to the Local Zone Group code us-west-2-den-1 /code . /p
+    /// Specifies an Amazon Web Services Local Zone Group.
+    ///
+    /// A local Zone Group is usually the Local Zone code without the ending character. For example, if the Local Zone is `us-east-1-bue-1a` the Local Zone Group is `us-east-1-bue-1`.
+    ///
+    /// You can identify the Local Zones Group for a specific Local Zone by using the [describe-availability-zones](https://docs.aws.amazon.com/cli/latest/reference/ec2/describe-availability-zones.html) CLI command:
+    ///
+    /// This command returns: `"GroupName": "us-west-2-den-1"`, specifying that the Local Zone `us-west-2-den-1a` belongs to the Local Zone Group `us-west-2-den-1`.
     pub local_zone_group: Option<String>,
-    /// p Contains the longitude and latitude for a geographic region. /p
+    /// Contains the longitude and latitude for a geographic region.
     pub coordinates: Option<Coordinates>,
-    /// p The bias increases or decreases the size of the geographic region from which Route 53 routes traffic to a resource. /p p To use code Bias /code to change the size of the geographic region, specify the applicable value for the bias: /p ul li p To expand the size of the geographic region from which Route 53 routes traffic to a resource, specify a positive integer from 1 to 99 for the bias. Route 53 shrinks the size of adjacent regions. /p /li li p To shrink the size of the geographic region from which Route 53 routes traffic to a resource, specify a negative bias of -1 to -99. Route 53 expands the size of adjacent regions. /p /li /ul
+    /// The bias increases or decreases the size of the geographic region from which Route 53 routes traffic to a resource.
+    ///
+    /// To use `Bias` to change the size of the geographic region, specify the applicable value for the bias:
+    ///
+    /// - To expand the size of the geographic region from which Route 53 routes traffic to a resource, specify a positive integer from 1 to 99 for the bias. Route 53 shrinks the size of adjacent regions.
+    /// - To shrink the size of the geographic region from which Route 53 routes traffic to a resource, specify a negative bias of -1 to -99. Route 53 expands the size of adjacent regions.
     pub bias: Option<i32>,
 }
 rt::structure!(
@@ -85,10 +116,16 @@ pub static GEO_PROXIMITY_LOCATION: rt::Schema = rt::Schema::structure(
         rt::m("Bias", &rt::INTEGER),
     ],
 );
-/// p A complex type that contains information about the request to create a hosted zone. /p
+/// A complex type that contains information about the request to create a hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccountLimitRequest {
-    /// p The limit that you want to get. Valid values include the following: /p ul li p b MAX HEALTH CHECKS BY OWNER /b : The maximum number of health checks that you can create using the current account. /p /li li p b MAX HOSTED ZONES BY OWNER /b : The maximum number of hosted zones that you can create using the current account. /p /li li p b MAX REUSABLE DELEGATION SETS BY OWNER /b : The maximum number of reusable delegation sets that you can create using the current account. /p /li li p b MAX TRAFFIC POLICIES BY OWNER /b : The maximum number of traffic policies that you can create using the current account. /p /li li p b MAX TRAFFIC POLICY INSTANCES BY OWNER /b : The maximum number of traffic policy instances that you can create using the current account. (Traffic policy instances are referred to as traffic flow policy records in the Amazon Route 53 console.) /p /li /ul
+    /// The limit that you want to get. Valid values include the following:
+    ///
+    /// - **MAX\_HEALTH\_CHECKS\_BY\_OWNER**: The maximum number of health checks that you can create using the current account.
+    /// - **MAX\_HOSTED\_ZONES\_BY\_OWNER**: The maximum number of hosted zones that you can create using the current account.
+    /// - **MAX\_REUSABLE\_DELEGATION\_SETS\_BY\_OWNER**: The maximum number of reusable delegation sets that you can create using the current account.
+    /// - **MAX\_TRAFFIC\_POLICIES\_BY\_OWNER**: The maximum number of traffic policies that you can create using the current account.
+    /// - **MAX\_TRAFFIC\_POLICY\_INSTANCES\_BY\_OWNER**: The maximum number of traffic policy instances that you can create using the current account. (Traffic policy instances are referred to as traffic flow policy records in the Amazon Route 53 console.)
     pub type_: AccountLimitType,
 }
 rt::structure!(GetAccountLimitRequest, GET_ACCOUNT_LIMIT_REQUEST, 0 => type_);
@@ -96,12 +133,12 @@ pub static GET_ACCOUNT_LIMIT_REQUEST: rt::Schema = rt::Schema::structure(
     "GetAccountLimitRequest",
     &[rt::m("Type", &rt::ENUM).at(rt::URI, "Type").flags(rt::REQUIRED)],
 );
-/// p A complex type that contains the requested limit. /p
+/// A complex type that contains the requested limit.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccountLimitResponse {
-    /// p The current setting for the specified limit. For example, if you specified code MAX HEALTH CHECKS BY OWNER /code for the value of code Type /code in the request, the value of code Limit /code is the maximum number of health checks that you can create using the current account. /p
+    /// The current setting for the specified limit. For example, if you specified `MAX_HEALTH_CHECKS_BY_OWNER` for the value of `Type` in the request, the value of `Limit` is the maximum number of health checks that you can create using the current account.
     pub limit: AccountLimit,
-    /// p The current number of entities that you have created of the specified type. For example, if you specified code MAX HEALTH CHECKS BY OWNER /code for the value of code Type /code in the request, the value of code Count /code is the current number of health checks that you have created using the current account. /p
+    /// The current number of entities that you have created of the specified type. For example, if you specified `MAX_HEALTH_CHECKS_BY_OWNER` for the value of `Type` in the request, the value of `Count` is the current number of health checks that you have created using the current account.
     pub count: i64,
 }
 rt::structure!(
@@ -114,10 +151,10 @@ pub static GET_ACCOUNT_LIMIT_RESPONSE: rt::Schema = rt::Schema::structure(
         rt::m("Count", &rt::LONG).flags(rt::REQUIRED),
     ],
 );
-/// p The input for a GetChange request. /p
+/// The input for a GetChange request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetChangeRequest {
-    /// p The ID of the change batch request. The value that you specify here is the value that code ChangeResourceRecordSets /code returned in the code Id /code element when you submitted the request. /p
+    /// The ID of the change batch request. The value that you specify here is the value that `ChangeResourceRecordSets` returned in the `Id` element when you submitted the request.
     pub id: String,
 }
 rt::structure!(GetChangeRequest, GET_CHANGE_REQUEST, 0 => id);
@@ -125,10 +162,10 @@ pub static GET_CHANGE_REQUEST: rt::Schema = rt::Schema::structure(
     "GetChangeRequest",
     &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
 );
-/// p A complex type that contains the code ChangeInfo /code element. /p
+/// A complex type that contains the `ChangeInfo` element.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetChangeResponse {
-    /// p A complex type that contains information about the specified change batch. /p
+    /// A complex type that contains information about the specified change batch.
     pub change_info: ChangeInfo,
 }
 rt::structure!(GetChangeResponse, GET_CHANGE_RESPONSE, 0 => change_info);
@@ -136,7 +173,7 @@ pub static GET_CHANGE_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetChangeResponse",
     &[rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)],
 );
-/// p Empty request. /p
+/// Empty request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCheckerIpRangesRequest {}
 rt::structure!(GetCheckerIpRangesRequest, GET_CHECKER_IP_RANGES_REQUEST);
@@ -144,10 +181,10 @@ pub static GET_CHECKER_IP_RANGES_REQUEST: rt::Schema = rt::Schema::structure(
     "GetCheckerIpRangesRequest",
     &[],
 );
-/// p A complex type that contains the code CheckerIpRanges /code element. /p
+/// A complex type that contains the `CheckerIpRanges` element.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCheckerIpRangesResponse {
-    /// p A complex type that contains sorted list of IP ranges in CIDR format for Amazon Route 53 health checkers. /p
+    /// A complex type that contains sorted list of IP ranges in CIDR format for Amazon Route 53 health checkers.
     pub checker_ip_ranges: Vec<String>,
 }
 rt::structure!(
@@ -159,7 +196,7 @@ pub static GET_CHECKER_IP_RANGES_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDnssecRequest {
-    /// p A unique string used to identify a hosted zone. /p
+    /// A unique string used to identify a hosted zone.
     pub hosted_zone_id: String,
 }
 rt::structure!(GetDnssecRequest, GET_DNSSEC_REQUEST, 0 => hosted_zone_id);
@@ -169,9 +206,9 @@ pub static GET_DNSSEC_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDnssecResponse {
-    /// p A string representing the status of DNSSEC. /p
+    /// A string representing the status of DNSSEC.
     pub status: DnssecStatus,
-    /// p The key-signing keys (KSKs) in your account. /p
+    /// The key-signing keys (KSKs) in your account.
     pub key_signing_keys: Vec<KeySigningKey>,
 }
 rt::structure!(
@@ -184,14 +221,24 @@ pub static GET_DNSSEC_RESPONSE: rt::Schema = rt::Schema::structure(
         rt::m("KeySigningKeys", &KEY_SIGNING_KEYS).flags(rt::REQUIRED),
     ],
 );
-/// p A request for information about whether a specified geographic location is supported for Amazon Route 53 geolocation resource record sets. /p
+/// A request for information about whether a specified geographic location is supported for Amazon Route 53 geolocation resource record sets.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetGeoLocationRequest {
-    /// p For geolocation resource record sets, a two-letter abbreviation that identifies a continent. Amazon Route 53 supports the following continent codes: /p ul li p b AF /b : Africa /p /li li p b AN /b : Antarctica /p /li li p b AS /b : Asia /p /li li p b EU /b : Europe /p /li li p b OC /b : Oceania /p /li li p b NA /b : North America /p /li li p b SA /b : South America /p /li /ul
+    /// For geolocation resource record sets, a two-letter abbreviation that identifies a continent. Amazon Route 53 supports the following continent codes:
+    ///
+    /// - **AF**: Africa
+    /// - **AN**: Antarctica
+    /// - **AS**: Asia
+    /// - **EU**: Europe
+    /// - **OC**: Oceania
+    /// - **NA**: North America
+    /// - **SA**: South America
     pub continent_code: Option<String>,
-    /// p Amazon Route 53 uses the two-letter country codes that are specified in a href="https://en.wikipedia.org/wiki/ISO 3166-1 alpha-2" ISO standard 3166-1 alpha-2 /a . /p p Route 53 also supports the country code b UA /b for Ukraine. /p
+    /// Amazon Route 53 uses the two-letter country codes that are specified in [ISO standard 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2).
+    ///
+    /// Route 53 also supports the country code **UA** for Ukraine.
     pub country_code: Option<String>,
-    /// p The code for the subdivision, such as a particular state within the United States. For a list of US state abbreviations, see a href="https://pe.usps.com/text/pub28/28apb.htm" Appendix B: Two–Letter State and Possession Abbreviations /a on the United States Postal Service website. For a list of all supported subdivision codes, use the a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API ListGeoLocations.html" ListGeoLocations /a API. /p
+    /// The code for the subdivision, such as a particular state within the United States. For a list of US state abbreviations, see [Appendix B: Two–Letter State and Possession Abbreviations](https://pe.usps.com/text/pub28/28apb.htm) on the United States Postal Service website. For a list of all supported subdivision codes, use the [ListGeoLocations](https://docs.aws.amazon.com/Route53/latest/APIReference/API_ListGeoLocations.html) API.
     pub subdivision_code: Option<String>,
 }
 rt::structure!(
@@ -206,10 +253,10 @@ pub static GET_GEO_LOCATION_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("SubdivisionCode", &rt::STRING).at(rt::QUERY, "subdivisioncode"),
     ],
 );
-/// p A complex type that contains the response information for the specified geolocation code. /p
+/// A complex type that contains the response information for the specified geolocation code.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetGeoLocationResponse {
-    /// p A complex type that contains the codes and full continent, country, and subdivision names for the specified geolocation code. /p
+    /// A complex type that contains the codes and full continent, country, and subdivision names for the specified geolocation code.
     pub geo_location_details: GeoLocationDetails,
 }
 rt::structure!(
@@ -219,7 +266,7 @@ pub static GET_GEO_LOCATION_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetGeoLocationResponse",
     &[rt::m("GeoLocationDetails", &GEO_LOCATION_DETAILS).flags(rt::REQUIRED)],
 );
-/// p A request for the number of health checks that are associated with the current Amazon Web Services account. /p
+/// A request for the number of health checks that are associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHealthCheckCountRequest {}
 rt::structure!(GetHealthCheckCountRequest, GET_HEALTH_CHECK_COUNT_REQUEST);
@@ -227,10 +274,10 @@ pub static GET_HEALTH_CHECK_COUNT_REQUEST: rt::Schema = rt::Schema::structure(
     "GetHealthCheckCountRequest",
     &[],
 );
-/// p A complex type that contains the response to a code GetHealthCheckCount /code request. /p
+/// A complex type that contains the response to a `GetHealthCheckCount` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHealthCheckCountResponse {
-    /// p The number of health checks associated with the current Amazon Web Services account. /p
+    /// The number of health checks associated with the current Amazon Web Services account.
     pub health_check_count: i64,
 }
 rt::structure!(
@@ -240,10 +287,12 @@ pub static GET_HEALTH_CHECK_COUNT_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetHealthCheckCountResponse",
     &[rt::m("HealthCheckCount", &rt::LONG).flags(rt::REQUIRED)],
 );
-/// p A request for the reason that a health check failed most recently. /p
+/// A request for the reason that a health check failed most recently.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHealthCheckLastFailureReasonRequest {
-    /// p The ID for the health check for which you want the last failure reason. When you created the health check, code CreateHealthCheck /code returned the ID in the response, in the code HealthCheckId /code element. /p note p If you want to get the last failure reason for a calculated health check, you must use the Amazon Route 53 console or the CloudWatch console. You can't use code GetHealthCheckLastFailureReason /code for a calculated health check. /p /note
+    /// The ID for the health check for which you want the last failure reason. When you created the health check, `CreateHealthCheck` returned the ID in the response, in the `HealthCheckId` element.
+    ///
+    /// **Note:** If you want to get the last failure reason for a calculated health check, you must use the Amazon Route 53 console or the CloudWatch console. You can't use `GetHealthCheckLastFailureReason` for a calculated health check.
     pub health_check_id: String,
 }
 rt::structure!(
@@ -258,10 +307,10 @@ pub static GET_HEALTH_CHECK_LAST_FAILURE_REASON_REQUEST: rt::Schema = rt::Schema
             .flags(rt::REQUIRED),
     ],
 );
-/// p A complex type that contains the response to a code GetHealthCheckLastFailureReason /code request. /p
+/// A complex type that contains the response to a `GetHealthCheckLastFailureReason` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHealthCheckLastFailureReasonResponse {
-    /// p A list that contains one code Observation /code element for each Amazon Route 53 health checker that is reporting a last failure reason. /p
+    /// A list that contains one `Observation` element for each Amazon Route 53 health checker that is reporting a last failure reason.
     pub health_check_observations: Vec<HealthCheckObservation>,
 }
 rt::structure!(
@@ -272,10 +321,10 @@ pub static GET_HEALTH_CHECK_LAST_FAILURE_REASON_RESPONSE: rt::Schema = rt::Schem
     "GetHealthCheckLastFailureReasonResponse",
     &[rt::m("HealthCheckObservations", &HEALTH_CHECK_OBSERVATIONS).flags(rt::REQUIRED)],
 );
-/// p A request to get information about a specified health check. /p
+/// A request to get information about a specified health check.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHealthCheckRequest {
-    /// p The identifier that Amazon Route 53 assigned to the health check when you created it. When you add or update a resource record set, you use this value to specify which health check to use. The value can be up to 64 characters long. /p
+    /// The identifier that Amazon Route 53 assigned to the health check when you created it. When you add or update a resource record set, you use this value to specify which health check to use. The value can be up to 64 characters long.
     pub health_check_id: String,
 }
 rt::structure!(GetHealthCheckRequest, GET_HEALTH_CHECK_REQUEST, 0 => health_check_id);
@@ -287,10 +336,10 @@ pub static GET_HEALTH_CHECK_REQUEST: rt::Schema = rt::Schema::structure(
             .flags(rt::REQUIRED),
     ],
 );
-/// p A complex type that contains the response to a code GetHealthCheck /code request. /p
+/// A complex type that contains the response to a `GetHealthCheck` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHealthCheckResponse {
-    /// p A complex type that contains information about one health check that is associated with the current Amazon Web Services account. /p
+    /// A complex type that contains information about one health check that is associated with the current Amazon Web Services account.
     pub health_check: HealthCheck,
 }
 rt::structure!(GetHealthCheckResponse, GET_HEALTH_CHECK_RESPONSE, 0 => health_check);
@@ -298,10 +347,12 @@ pub static GET_HEALTH_CHECK_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetHealthCheckResponse",
     &[rt::m("HealthCheck", &HEALTH_CHECK).flags(rt::REQUIRED)],
 );
-/// p A request to get the status for a health check. /p
+/// A request to get the status for a health check.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHealthCheckStatusRequest {
-    /// p The ID for the health check that you want the current status for. When you created the health check, code CreateHealthCheck /code returned the ID in the response, in the code HealthCheckId /code element. /p note p If you want to check the status of a calculated health check, you must use the Amazon Route 53 console or the CloudWatch console. You can't use code GetHealthCheckStatus /code to get the status of a calculated health check. /p /note
+    /// The ID for the health check that you want the current status for. When you created the health check, `CreateHealthCheck` returned the ID in the response, in the `HealthCheckId` element.
+    ///
+    /// **Note:** If you want to check the status of a calculated health check, you must use the Amazon Route 53 console or the CloudWatch console. You can't use `GetHealthCheckStatus` to get the status of a calculated health check.
     pub health_check_id: String,
 }
 rt::structure!(
@@ -315,10 +366,10 @@ pub static GET_HEALTH_CHECK_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
             .flags(rt::REQUIRED),
     ],
 );
-/// p A complex type that contains the response to a code GetHealthCheck /code request. /p
+/// A complex type that contains the response to a `GetHealthCheck` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHealthCheckStatusResponse {
-    /// p A list that contains one code HealthCheckObservation /code element for each Amazon Route 53 health checker that is reporting a status about the health check endpoint. /p
+    /// A list that contains one `HealthCheckObservation` element for each Amazon Route 53 health checker that is reporting a status about the health check endpoint.
     pub health_check_observations: Vec<HealthCheckObservation>,
 }
 rt::structure!(
@@ -329,7 +380,7 @@ pub static GET_HEALTH_CHECK_STATUS_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetHealthCheckStatusResponse",
     &[rt::m("HealthCheckObservations", &HEALTH_CHECK_OBSERVATIONS).flags(rt::REQUIRED)],
 );
-/// p A request to retrieve a count of all the hosted zones that are associated with the current Amazon Web Services account. /p
+/// A request to retrieve a count of all the hosted zones that are associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHostedZoneCountRequest {}
 rt::structure!(GetHostedZoneCountRequest, GET_HOSTED_ZONE_COUNT_REQUEST);
@@ -337,10 +388,10 @@ pub static GET_HOSTED_ZONE_COUNT_REQUEST: rt::Schema = rt::Schema::structure(
     "GetHostedZoneCountRequest",
     &[],
 );
-/// p A complex type that contains the response to a code GetHostedZoneCount /code request. /p
+/// A complex type that contains the response to a `GetHostedZoneCount` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHostedZoneCountResponse {
-    /// p The total number of public and private hosted zones that are associated with the current Amazon Web Services account. /p
+    /// The total number of public and private hosted zones that are associated with the current Amazon Web Services account.
     pub hosted_zone_count: i64,
 }
 rt::structure!(
@@ -350,12 +401,15 @@ pub static GET_HOSTED_ZONE_COUNT_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetHostedZoneCountResponse",
     &[rt::m("HostedZoneCount", &rt::LONG).flags(rt::REQUIRED)],
 );
-/// p A complex type that contains information about the request to create a hosted zone. /p
+/// A complex type that contains information about the request to create a hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHostedZoneLimitRequest {
-    /// p The limit that you want to get. Valid values include the following: /p ul li p b MAX RRSETS BY ZONE /b : The maximum number of records that you can create in the specified hosted zone. /p /li li p b MAX VPCS ASSOCIATED BY ZONE /b : The maximum number of Amazon VPCs that you can associate with the specified private hosted zone. /p /li /ul
+    /// The limit that you want to get. Valid values include the following:
+    ///
+    /// - **MAX\_RRSETS\_BY\_ZONE**: The maximum number of records that you can create in the specified hosted zone.
+    /// - **MAX\_VPCS\_ASSOCIATED\_BY\_ZONE**: The maximum number of Amazon VPCs that you can associate with the specified private hosted zone.
     pub type_: HostedZoneLimitType,
-    /// p The ID of the hosted zone that you want to get a limit for. /p
+    /// The ID of the hosted zone that you want to get a limit for.
     pub hosted_zone_id: String,
 }
 rt::structure!(
@@ -369,12 +423,12 @@ pub static GET_HOSTED_ZONE_LIMIT_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
     ],
 );
-/// p A complex type that contains the requested limit. /p
+/// A complex type that contains the requested limit.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHostedZoneLimitResponse {
-    /// p The current setting for the specified limit. For example, if you specified code MAX RRSETS BY ZONE /code for the value of code Type /code in the request, the value of code Limit /code is the maximum number of records that you can create in the specified hosted zone. /p
+    /// The current setting for the specified limit. For example, if you specified `MAX_RRSETS_BY_ZONE` for the value of `Type` in the request, the value of `Limit` is the maximum number of records that you can create in the specified hosted zone.
     pub limit: HostedZoneLimit,
-    /// p The current number of entities that you have created of the specified type. For example, if you specified code MAX RRSETS BY ZONE /code for the value of code Type /code in the request, the value of code Count /code is the current number of records that you have created in the specified hosted zone. /p
+    /// The current number of entities that you have created of the specified type. For example, if you specified `MAX_RRSETS_BY_ZONE` for the value of `Type` in the request, the value of `Count` is the current number of records that you have created in the specified hosted zone.
     pub count: i64,
 }
 rt::structure!(
@@ -387,10 +441,10 @@ pub static GET_HOSTED_ZONE_LIMIT_RESPONSE: rt::Schema = rt::Schema::structure(
         rt::m("Count", &rt::LONG).flags(rt::REQUIRED),
     ],
 );
-/// p A request to get information about a specified hosted zone. /p
+/// A request to get information about a specified hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHostedZoneRequest {
-    /// p The ID of the hosted zone that you want to get information about. /p
+    /// The ID of the hosted zone that you want to get information about.
     pub id: String,
 }
 rt::structure!(GetHostedZoneRequest, GET_HOSTED_ZONE_REQUEST, 0 => id);
@@ -398,14 +452,14 @@ pub static GET_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::structure(
     "GetHostedZoneRequest",
     &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
 );
-/// p A complex type that contain the response to a code GetHostedZone /code request. /p
+/// A complex type that contain the response to a `GetHostedZone` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHostedZoneResponse {
-    /// p A complex type that contains general information about the specified hosted zone. /p
+    /// A complex type that contains general information about the specified hosted zone.
     pub hosted_zone: HostedZone,
-    /// p A complex type that lists the Amazon Route 53 name servers for the specified hosted zone. /p
+    /// A complex type that lists the Amazon Route 53 name servers for the specified hosted zone.
     pub delegation_set: Option<DelegationSet>,
-    /// p A complex type that contains information about the VPCs that are associated with the specified hosted zone. /p
+    /// A complex type that contains information about the VPCs that are associated with the specified hosted zone.
     pub vpcs: Option<Vec<Vpc>>,
 }
 rt::structure!(
@@ -422,7 +476,7 @@ pub static GET_HOSTED_ZONE_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetQueryLoggingConfigRequest {
-    /// p The ID of the configuration for DNS query logging that you want to get information about. /p
+    /// The ID of the configuration for DNS query logging that you want to get information about.
     pub id: String,
 }
 rt::structure!(GetQueryLoggingConfigRequest, GET_QUERY_LOGGING_CONFIG_REQUEST, 0 => id);
@@ -432,7 +486,7 @@ pub static GET_QUERY_LOGGING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetQueryLoggingConfigResponse {
-    /// p A complex type that contains information about the query logging configuration that you specified in a a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API GetQueryLoggingConfig.html" GetQueryLoggingConfig /a request. /p
+    /// A complex type that contains information about the query logging configuration that you specified in a [GetQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetQueryLoggingConfig.html) request.
     pub query_logging_config: QueryLoggingConfig,
 }
 rt::structure!(
@@ -443,12 +497,12 @@ pub static GET_QUERY_LOGGING_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure
     "GetQueryLoggingConfigResponse",
     &[rt::m("QueryLoggingConfig", &QUERY_LOGGING_CONFIG).flags(rt::REQUIRED)],
 );
-/// p A complex type that contains information about the request to create a hosted zone. /p
+/// A complex type that contains information about the request to create a hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetReusableDelegationSetLimitRequest {
-    /// p Specify code MAX ZONES BY REUSABLE DELEGATION SET /code to get the maximum number of hosted zones that you can associate with the specified reusable delegation set. /p
+    /// Specify `MAX_ZONES_BY_REUSABLE_DELEGATION_SET` to get the maximum number of hosted zones that you can associate with the specified reusable delegation set.
     pub type_: ReusableDelegationSetLimitType,
-    /// p The ID of the delegation set that you want to get the limit for. /p
+    /// The ID of the delegation set that you want to get the limit for.
     pub delegation_set_id: String,
 }
 rt::structure!(
@@ -462,12 +516,12 @@ pub static GET_REUSABLE_DELEGATION_SET_LIMIT_REQUEST: rt::Schema = rt::Schema::s
         rt::m("DelegationSetId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
     ],
 );
-/// p A complex type that contains the requested limit. /p
+/// A complex type that contains the requested limit.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetReusableDelegationSetLimitResponse {
-    /// p The current setting for the limit on hosted zones that you can associate with the specified reusable delegation set. /p
+    /// The current setting for the limit on hosted zones that you can associate with the specified reusable delegation set.
     pub limit: ReusableDelegationSetLimit,
-    /// p The current number of hosted zones that you can associate with the specified reusable delegation set. /p
+    /// The current number of hosted zones that you can associate with the specified reusable delegation set.
     pub count: i64,
 }
 rt::structure!(
@@ -481,10 +535,10 @@ pub static GET_REUSABLE_DELEGATION_SET_LIMIT_RESPONSE: rt::Schema = rt::Schema::
         rt::m("Count", &rt::LONG).flags(rt::REQUIRED),
     ],
 );
-/// p A request to get information about a specified reusable delegation set. /p
+/// A request to get information about a specified reusable delegation set.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetReusableDelegationSetRequest {
-    /// p The ID of the reusable delegation set that you want to get a list of name servers for. /p
+    /// The ID of the reusable delegation set that you want to get a list of name servers for.
     pub id: String,
 }
 rt::structure!(
@@ -494,10 +548,10 @@ pub static GET_REUSABLE_DELEGATION_SET_REQUEST: rt::Schema = rt::Schema::structu
     "GetReusableDelegationSetRequest",
     &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
 );
-/// p A complex type that contains the response to the code GetReusableDelegationSet /code request. /p
+/// A complex type that contains the response to the `GetReusableDelegationSet` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetReusableDelegationSetResponse {
-    /// p A complex type that contains information about the reusable delegation set. /p
+    /// A complex type that contains information about the reusable delegation set.
     pub delegation_set: DelegationSet,
 }
 rt::structure!(
@@ -508,7 +562,7 @@ pub static GET_REUSABLE_DELEGATION_SET_RESPONSE: rt::Schema = rt::Schema::struct
     "GetReusableDelegationSetResponse",
     &[rt::m("DelegationSet", &DELEGATION_SET).flags(rt::REQUIRED)],
 );
-/// p Request to get the number of traffic policy instances that are associated with the current Amazon Web Services account. /p
+/// Request to get the number of traffic policy instances that are associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTrafficPolicyInstanceCountRequest {}
 rt::structure!(
@@ -518,10 +572,10 @@ pub static GET_TRAFFIC_POLICY_INSTANCE_COUNT_REQUEST: rt::Schema = rt::Schema::s
     "GetTrafficPolicyInstanceCountRequest",
     &[],
 );
-/// p A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy. /p
+/// A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTrafficPolicyInstanceCountResponse {
-    /// p The number of traffic policy instances that are associated with the current Amazon Web Services account. /p
+    /// The number of traffic policy instances that are associated with the current Amazon Web Services account.
     pub traffic_policy_instance_count: i32,
 }
 rt::structure!(
@@ -532,10 +586,10 @@ pub static GET_TRAFFIC_POLICY_INSTANCE_COUNT_RESPONSE: rt::Schema = rt::Schema::
     "GetTrafficPolicyInstanceCountResponse",
     &[rt::m("TrafficPolicyInstanceCount", &rt::INTEGER).flags(rt::REQUIRED)],
 );
-/// p Gets information about a specified traffic policy instance. /p
+/// Gets information about a specified traffic policy instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTrafficPolicyInstanceRequest {
-    /// p The ID of the traffic policy instance that you want to get information about. /p
+    /// The ID of the traffic policy instance that you want to get information about.
     pub id: String,
 }
 rt::structure!(
@@ -545,10 +599,10 @@ pub static GET_TRAFFIC_POLICY_INSTANCE_REQUEST: rt::Schema = rt::Schema::structu
     "GetTrafficPolicyInstanceRequest",
     &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
 );
-/// p A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy. /p
+/// A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTrafficPolicyInstanceResponse {
-    /// p A complex type that contains settings for the traffic policy instance. /p
+    /// A complex type that contains settings for the traffic policy instance.
     pub traffic_policy_instance: TrafficPolicyInstance,
 }
 rt::structure!(
@@ -559,12 +613,12 @@ pub static GET_TRAFFIC_POLICY_INSTANCE_RESPONSE: rt::Schema = rt::Schema::struct
     "GetTrafficPolicyInstanceResponse",
     &[rt::m("TrafficPolicyInstance", &TRAFFIC_POLICY_INSTANCE).flags(rt::REQUIRED)],
 );
-/// p Gets information about a specific traffic policy version. /p
+/// Gets information about a specific traffic policy version.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTrafficPolicyRequest {
-    /// p The ID of the traffic policy that you want to get information about. /p
+    /// The ID of the traffic policy that you want to get information about.
     pub id: String,
-    /// p The version number of the traffic policy that you want to get information about. /p
+    /// The version number of the traffic policy that you want to get information about.
     pub version: i32,
 }
 rt::structure!(
@@ -577,10 +631,10 @@ pub static GET_TRAFFIC_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Version", &rt::INTEGER).at(rt::URI, "Version").flags(rt::REQUIRED),
     ],
 );
-/// p A complex type that contains the response information for the request. /p
+/// A complex type that contains the response information for the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTrafficPolicyResponse {
-    /// p A complex type that contains settings for the specified traffic policy. /p
+    /// A complex type that contains settings for the specified traffic policy.
     pub traffic_policy: TrafficPolicy,
 }
 rt::structure!(

@@ -3,20 +3,20 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p A complex type that contains information about one health check that is associated with the current Amazon Web Services account. /p
+/// A complex type that contains information about one health check that is associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
 pub struct HealthCheck {
-    /// p The identifier that Amazon Route 53 assigned to the health check when you created it. When you add or update a resource record set, you use this value to specify which health check to use. The value can be up to 64 characters long. /p
+    /// The identifier that Amazon Route 53 assigned to the health check when you created it. When you add or update a resource record set, you use this value to specify which health check to use. The value can be up to 64 characters long.
     pub id: String,
-    /// p A unique string that you specified when you created the health check. /p
+    /// A unique string that you specified when you created the health check.
     pub caller_reference: String,
-    /// p If the health check was created by another service, the service that created the health check. When a health check is created by another service, you can't edit or delete it using Amazon Route 53. /p
+    /// If the health check was created by another service, the service that created the health check. When a health check is created by another service, you can't edit or delete it using Amazon Route 53.
     pub linked_service: Option<LinkedService>,
-    /// p A complex type that contains detailed information about one health check. /p
+    /// A complex type that contains detailed information about one health check.
     pub health_check_config: HealthCheckConfig,
-    /// p The version of the health check. You can optionally pass this value in a call to code UpdateHealthCheck /code to prevent overwriting another change to the health check. /p
+    /// The version of the health check. You can optionally pass this value in a call to `UpdateHealthCheck` to prevent overwriting another change to the health check.
     pub health_check_version: i64,
-    /// p A complex type that contains information about the CloudWatch alarm that Amazon Route 53 is monitoring for this health check. /p
+    /// A complex type that contains information about the CloudWatch alarm that Amazon Route 53 is monitoring for this health check.
     pub cloud_watch_alarm_configuration: Option<CloudWatchAlarmConfiguration>,
 }
 rt::structure!(
@@ -34,10 +34,12 @@ pub static HEALTH_CHECK: rt::Schema = rt::Schema::structure(
         rt::m("CloudWatchAlarmConfiguration", &CLOUD_WATCH_ALARM_CONFIGURATION),
     ],
 );
-/// p The health check you're attempting to create already exists. Amazon Route 53 returns this error when you submit a request that has the following values: /p ul li p The same value for code CallerReference /code as an existing health check, and one or more values that differ from the existing health check that has the same caller reference. /p /li li p The same value for code CallerReference /code as a health check that you created and later deleted, regardless of the other settings in the request. /p /li /ul
+/// The health check you're attempting to create already exists. Amazon Route 53 returns this error when you submit a request that has the following values:
+///
+/// - The same value for `CallerReference` as an existing health check, and one or more values that differ from the existing health check that has the same caller reference.
+/// - The same value for `CallerReference` as a health check that you created and later deleted, regardless of the other settings in the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct HealthCheckAlreadyExists {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(HealthCheckAlreadyExists, HEALTH_CHECK_ALREADY_EXISTS, 0 => message);
@@ -46,44 +48,145 @@ pub static HEALTH_CHECK_ALREADY_EXISTS: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(409u16, false));
-/// p A complex type that contains information about the health check. /p
+/// A complex type that contains information about the health check.
 #[derive(Clone, Default, PartialEq)]
 pub struct HealthCheckConfig {
-    /// p The IPv4 or IPv6 IP address of the endpoint that you want Amazon Route 53 to perform health checks on. If you don't specify a value for code IPAddress /code , Route 53 sends a DNS request to resolve the domain name that you specify in code FullyQualifiedDomainName /code at the interval that you specify in code RequestInterval /code . Using an IP address returned by DNS, Route 53 then checks the health of the endpoint. /p p Use one of the following formats for the value of code IPAddress /code : /p ul li p b IPv4 address /b : four values between 0 and 255, separated by periods (.), for example, code 192.0.2.44 /code . /p /li li p b IPv6 address /b : eight groups of four hexadecimal values, separated by colons (:), for example, code 2001:0db8:85a3:0000:0000:abcd:0001:2345 /code . You can also shorten IPv6 addresses as described in RFC 5952, for example, code 2001:db8:85a3::abcd:1:2345 /code . /p /li /ul p If the endpoint is an EC2 instance, we recommend that you create an Elastic IP address, associate it with your EC2 instance, and specify the Elastic IP address for code IPAddress /code . This ensures that the IP address of your instance will never change. /p p For more information, see a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API UpdateHealthCheck.html#Route53-UpdateHealthCheck-request-FullyQualifiedDomainName" FullyQualifiedDomainName /a . /p p Constraints: Route 53 can't check the health of endpoints for which the IP address is in local, private, non-routable, or multicast ranges. For more information about IP addresses for which you can't create health checks, see the following documents: /p ul li p a href="https://tools.ietf.org/html/rfc5735" RFC 5735, Special Use IPv4 Addresses /a /p /li li p a href="https://tools.ietf.org/html/rfc6598" RFC 6598, IANA-Reserved IPv4 Prefix for Shared Address Space /a /p /li li p a href="https://tools.ietf.org/html/rfc5156" RFC 5156, Special-Use IPv6 Addresses /a /p /li /ul p When the value of code Type /code is code CALCULATED /code or code CLOUDWATCH METRIC /code , omit code IPAddress /code . /p
+    /// The IPv4 or IPv6 IP address of the endpoint that you want Amazon Route 53 to perform health checks on. If you don't specify a value for `IPAddress`, Route 53 sends a DNS request to resolve the domain name that you specify in `FullyQualifiedDomainName` at the interval that you specify in `RequestInterval`. Using an IP address returned by DNS, Route 53 then checks the health of the endpoint.
+    ///
+    /// Use one of the following formats for the value of `IPAddress`:
+    ///
+    /// - **IPv4 address**: four values between 0 and 255, separated by periods (.), for example, `192.0.2.44`.
+    /// - **IPv6 address**: eight groups of four hexadecimal values, separated by colons (:), for example, `2001:0db8:85a3:0000:0000:abcd:0001:2345`. You can also shorten IPv6 addresses as described in RFC 5952, for example, `2001:db8:85a3::abcd:1:2345`.
+    ///
+    /// If the endpoint is an EC2 instance, we recommend that you create an Elastic IP address, associate it with your EC2 instance, and specify the Elastic IP address for `IPAddress`. This ensures that the IP address of your instance will never change.
+    ///
+    /// For more information, see [FullyQualifiedDomainName](https://docs.aws.amazon.com/Route53/latest/APIReference/API_UpdateHealthCheck.html#Route53-UpdateHealthCheck-request-FullyQualifiedDomainName).
+    ///
+    /// Constraints: Route 53 can't check the health of endpoints for which the IP address is in local, private, non-routable, or multicast ranges. For more information about IP addresses for which you can't create health checks, see the following documents:
+    ///
+    /// - [RFC 5735, Special Use IPv4 Addresses](https://tools.ietf.org/html/rfc5735)
+    /// - [RFC 6598, IANA-Reserved IPv4 Prefix for Shared Address Space](https://tools.ietf.org/html/rfc6598)
+    /// - [RFC 5156, Special-Use IPv6 Addresses](https://tools.ietf.org/html/rfc5156)
+    ///
+    /// When the value of `Type` is `CALCULATED` or `CLOUDWATCH_METRIC`, omit `IPAddress`.
     pub ip_address: Option<String>,
-    /// p The port on the endpoint that you want Amazon Route 53 to perform health checks on. /p note p Don't specify a value for code Port /code when you specify a value for code Type /code of code CLOUDWATCH METRIC /code or code CALCULATED /code . /p /note
+    /// The port on the endpoint that you want Amazon Route 53 to perform health checks on.
+    ///
+    /// **Note:** Don't specify a value for `Port` when you specify a value for `Type` of `CLOUDWATCH_METRIC` or `CALCULATED`.
     pub port: Option<i32>,
-    /// p The type of health check that you want to create, which indicates how Amazon Route 53 determines whether an endpoint is healthy. /p important p You can't change the value of code Type /code after you create a health check. /p /important p You can create the following types of health checks: /p ul li p b HTTP /b : Route 53 tries to establish a TCP connection. If successful, Route 53 submits an HTTP request and waits for an HTTP status code of 200 or greater and less than 400. /p /li li p b HTTPS /b : Route 53 tries to establish a TCP connection. If successful, Route 53 submits an HTTPS request and waits for an HTTP status code of 200 or greater and less than 400. /p important p If you specify code HTTPS /code for the value of code Type /code , the endpoint must support TLS v1.0, v1.1, or v1.2. /p /important /li li p b HTTP STR MATCH /b : Route 53 tries to establish a TCP connection. If successful, Route 53 submits an HTTP request and searches the first 5,120 bytes of the response body for the string that you specify in code SearchString /code . /p /li li p b HTTPS STR MATCH /b : Route 53 tries to establish a TCP connection. If successful, Route 53 submits an code HTTPS /code request and searches the first 5,120 bytes of the response body for the string that you specify in code SearchString /code . /p /li li p b TCP /b : Route 53 tries to establish a TCP connection. /p /li li p b CLOUDWATCH METRIC /b : The health check is associated with a CloudWatch alarm. If the state of the alarm is code OK /code , the health check is considered healthy. If the state is code ALARM /code , the health check is considered unhealthy. If CloudWatch doesn't have sufficient data to determine whether the state is code OK /code or code ALARM /code , the health check status depends on the setting for code InsufficientDataHealthStatus /code : code Healthy /code , code Unhealthy /code , or code LastKnownStatus /code . /p /li li p b CALCULATED /b : For health checks that monitor the status of other health checks, Route 53 adds up the number of health checks that Route 53 health checkers consider to be healthy and compares that number with the value of code HealthThreshold /code . /p /li li p b RECOVERY CONTROL /b : The health check is associated with a Route53 Application Recovery Controller routing control. If the routing control state is code ON /code , the health check is considered healthy. If the state is code OFF /code , the health check is considered unhealthy. /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html" How Route 53 Determines Whether an Endpoint Is Healthy /a in the i Amazon Route 53 Developer Guide /i . /p
+    /// The type of health check that you want to create, which indicates how Amazon Route 53 determines whether an endpoint is healthy.
+    ///
+    /// **Important:** You can't change the value of `Type` after you create a health check.
+    ///
+    /// You can create the following types of health checks:
+    ///
+    /// - **HTTP**: Route 53 tries to establish a TCP connection. If successful, Route 53 submits an HTTP request and waits for an HTTP status code of 200 or greater and less than 400.
+    /// - **HTTPS**: Route 53 tries to establish a TCP connection. If successful, Route 53 submits an HTTPS request and waits for an HTTP status code of 200 or greater and less than 400. **Important:** If you specify `HTTPS` for the value of `Type`, the endpoint must support TLS v1.0, v1.1, or v1.2.
+    /// - **HTTP\_STR\_MATCH**: Route 53 tries to establish a TCP connection. If successful, Route 53 submits an HTTP request and searches the first 5,120 bytes of the response body for the string that you specify in `SearchString`.
+    /// - **HTTPS\_STR\_MATCH**: Route 53 tries to establish a TCP connection. If successful, Route 53 submits an `HTTPS` request and searches the first 5,120 bytes of the response body for the string that you specify in `SearchString`.
+    /// - **TCP**: Route 53 tries to establish a TCP connection.
+    /// - **CLOUDWATCH\_METRIC**: The health check is associated with a CloudWatch alarm. If the state of the alarm is `OK`, the health check is considered healthy. If the state is `ALARM`, the health check is considered unhealthy. If CloudWatch doesn't have sufficient data to determine whether the state is `OK` or `ALARM`, the health check status depends on the setting for `InsufficientDataHealthStatus`: `Healthy`, `Unhealthy`, or `LastKnownStatus`.
+    /// - **CALCULATED**: For health checks that monitor the status of other health checks, Route 53 adds up the number of health checks that Route 53 health checkers consider to be healthy and compares that number with the value of `HealthThreshold`.
+    /// - **RECOVERY\_CONTROL**: The health check is associated with a Route53 Application Recovery Controller routing control. If the routing control state is `ON`, the health check is considered healthy. If the state is `OFF`, the health check is considered unhealthy.
+    ///
+    /// For more information, see [How Route 53 Determines Whether an Endpoint Is Healthy](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html) in the *Amazon Route 53 Developer Guide*.
     pub type_: HealthCheckType,
-    /// p The path, if any, that you want Amazon Route 53 to request when performing health checks. The path can be any value for which your endpoint will return an HTTP status code of 2xx or 3xx when the endpoint is healthy, for example, the file /docs/route53-health-check.html. You can also include query string parameters, for example, code /welcome.html?language=jp&amp;login=y /code . /p
+    /// The path, if any, that you want Amazon Route 53 to request when performing health checks. The path can be any value for which your endpoint will return an HTTP status code of 2xx or 3xx when the endpoint is healthy, for example, the file /docs/route53-health-check.html. You can also include query string parameters, for example, `/welcome.html?language=jp&login=y`.
     pub resource_path: Option<String>,
-    /// p Amazon Route 53 behavior depends on whether you specify a value for code IPAddress /code . /p p b If you specify a value for /b code IPAddress /code : /p p Amazon Route 53 sends health check requests to the specified IPv4 or IPv6 address and passes the value of code FullyQualifiedDomainName /code in the code Host /code header for all health checks except TCP health checks. This is typically the fully qualified DNS name of the endpoint on which you want Route 53 to perform health checks. /p p When Route 53 checks the health of an endpoint, here is how it constructs the code Host /code header: /p ul li p If you specify a value of code 80 /code for code Port /code and code HTTP /code or code HTTP STR MATCH /code for code Type /code , Route 53 passes the value of code FullyQualifiedDomainName /code to the endpoint in the Host header. /p /li li p If you specify a value of code 443 /code for code Port /code and code HTTPS /code or code HTTPS STR MATCH /code for code Type /code , Route 53 passes the value of code FullyQualifiedDomainName /code to the endpoint in the code Host /code header. /p /li li p If you specify another value for code Port /code and any value except code TCP /code for code Type /code , Route 53 passes code FullyQualifiedDomainName:Port /code to the endpoint in the code Host /code header. /p /li /ul p If you don't specify a value for code FullyQualifiedDomainName /code , Route 53 substitutes the value of code IPAddress /code in the code Host /code header in each of the preceding cases. /p p b If you don't specify a value for /b code IPAddress /code : /p p Route 53 sends a DNS request to the domain that you specify for code FullyQualifiedDomainName /code at the interval that you specify for code RequestInterval /code . Using an IPv4 address that DNS returns, Route 53 then checks the health of the endpoint. /p note p If you don't specify a value for code IPAddress /code , Route 53 uses only IPv4 to send health checks to the endpoint. If there's no resource record set with a type of A for the name that you specify for code FullyQualifiedDomainName /code , the health check fails with a "DNS resolution failed" error. /p /note p If you want to check the health of weighted, latency, or failover resource record sets and you choose to specify the endpoint only by code FullyQualifiedDomainName /code , we recommend that you create a separate health check for each endpoint. For example, create a health check for each HTTP server that is serving content for www.example.com. For the value of code FullyQualifiedDomainName /code , specify the domain name of the server (such as us-east-2-www.example.com), not the name of the resource record sets (www.example.com). /p important p In this configuration, if you create a health check for which the value of code FullyQualifiedDomainName /code matches the name of the resource record sets and you then associate the health check with those resource record sets, health check results will be unpredictable. /p /important p In addition, if the value that you specify for code Type /code is code HTTP /code , code HTTPS /code , code HTTP STR MATCH /code , or code HTTPS STR MATCH /code , Route 53 passes the value of code FullyQualifiedDomainName /code in the code Host /code header, as it does when you specify a value for code IPAddress /code . If the value of code Type /code is code TCP /code , Route 53 doesn't pass a code Host /code header. /p
+    /// Amazon Route 53 behavior depends on whether you specify a value for `IPAddress`.
+    ///
+    /// **If you specify a value for** `IPAddress`:
+    ///
+    /// Amazon Route 53 sends health check requests to the specified IPv4 or IPv6 address and passes the value of `FullyQualifiedDomainName` in the `Host` header for all health checks except TCP health checks. This is typically the fully qualified DNS name of the endpoint on which you want Route 53 to perform health checks.
+    ///
+    /// When Route 53 checks the health of an endpoint, here is how it constructs the `Host` header:
+    ///
+    /// - If you specify a value of `80` for `Port` and `HTTP` or `HTTP_STR_MATCH` for `Type`, Route 53 passes the value of `FullyQualifiedDomainName` to the endpoint in the Host header.
+    /// - If you specify a value of `443` for `Port` and `HTTPS` or `HTTPS_STR_MATCH` for `Type`, Route 53 passes the value of `FullyQualifiedDomainName` to the endpoint in the `Host` header.
+    /// - If you specify another value for `Port` and any value except `TCP` for `Type`, Route 53 passes `FullyQualifiedDomainName:Port` to the endpoint in the `Host` header.
+    ///
+    /// If you don't specify a value for `FullyQualifiedDomainName`, Route 53 substitutes the value of `IPAddress` in the `Host` header in each of the preceding cases.
+    ///
+    /// **If you don't specify a value for** `IPAddress`:
+    ///
+    /// Route 53 sends a DNS request to the domain that you specify for `FullyQualifiedDomainName` at the interval that you specify for `RequestInterval`. Using an IPv4 address that DNS returns, Route 53 then checks the health of the endpoint.
+    ///
+    /// **Note:** If you don't specify a value for `IPAddress`, Route 53 uses only IPv4 to send health checks to the endpoint. If there's no resource record set with a type of A for the name that you specify for `FullyQualifiedDomainName`, the health check fails with a "DNS resolution failed" error.
+    ///
+    /// If you want to check the health of weighted, latency, or failover resource record sets and you choose to specify the endpoint only by `FullyQualifiedDomainName`, we recommend that you create a separate health check for each endpoint. For example, create a health check for each HTTP server that is serving content for www.example.com. For the value of `FullyQualifiedDomainName`, specify the domain name of the server (such as us-east-2-www.example.com), not the name of the resource record sets (www.example.com).
+    ///
+    /// **Important:** In this configuration, if you create a health check for which the value of `FullyQualifiedDomainName` matches the name of the resource record sets and you then associate the health check with those resource record sets, health check results will be unpredictable.
+    ///
+    /// In addition, if the value that you specify for `Type` is `HTTP`, `HTTPS`, `HTTP_STR_MATCH`, or `HTTPS_STR_MATCH`, Route 53 passes the value of `FullyQualifiedDomainName` in the `Host` header, as it does when you specify a value for `IPAddress`. If the value of `Type` is `TCP`, Route 53 doesn't pass a `Host` header.
     pub fully_qualified_domain_name: Option<String>,
-    /// p If the value of Type is code HTTP STR MATCH /code or code HTTPS STR MATCH /code , the string that you want Amazon Route 53 to search for in the response body from the specified resource. If the string appears in the response body, Route 53 considers the resource healthy. /p p Route 53 considers case when searching for code SearchString /code in the response body. /p
+    /// If the value of Type is `HTTP_STR_MATCH` or `HTTPS_STR_MATCH`, the string that you want Amazon Route 53 to search for in the response body from the specified resource. If the string appears in the response body, Route 53 considers the resource healthy.
+    ///
+    /// Route 53 considers case when searching for `SearchString` in the response body.
     pub search_string: Option<String>,
-    /// p The number of seconds between the time that Amazon Route 53 gets a response from your endpoint and the time that it sends the next health check request. Each Route 53 health checker makes requests at this interval. /p p code RequestInterval /code is not supported when you specify a value for code Type /code of code RECOVERY CONTROL /code . /p important p You can't change the value of code RequestInterval /code after you create a health check. /p /important p If you don't specify a value for code RequestInterval /code , the default value is code 30 /code seconds. /p
+    /// The number of seconds between the time that Amazon Route 53 gets a response from your endpoint and the time that it sends the next health check request. Each Route 53 health checker makes requests at this interval.
+    ///
+    /// `RequestInterval` is not supported when you specify a value for `Type` of `RECOVERY_CONTROL`.
+    ///
+    /// **Important:** You can't change the value of `RequestInterval` after you create a health check.
+    ///
+    /// If you don't specify a value for `RequestInterval`, the default value is `30` seconds.
     pub request_interval: Option<i32>,
-    /// p The number of consecutive health checks that an endpoint must pass or fail for Amazon Route 53 to change the current status of the endpoint from unhealthy to healthy or vice versa. For more information, see a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html" How Amazon Route 53 Determines Whether an Endpoint Is Healthy /a in the i Amazon Route 53 Developer Guide /i . /p p code FailureThreshold /code is not supported when you specify a value for code Type /code of code RECOVERY CONTROL /code . /p p Otherwise, if you don't specify a value for code FailureThreshold /code , the default value is three health checks. /p
+    /// The number of consecutive health checks that an endpoint must pass or fail for Amazon Route 53 to change the current status of the endpoint from unhealthy to healthy or vice versa. For more information, see [How Amazon Route 53 Determines Whether an Endpoint Is Healthy](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html) in the *Amazon Route 53 Developer Guide*.
+    ///
+    /// `FailureThreshold` is not supported when you specify a value for `Type` of `RECOVERY_CONTROL`.
+    ///
+    /// Otherwise, if you don't specify a value for `FailureThreshold`, the default value is three health checks.
     pub failure_threshold: Option<i32>,
-    /// p Specify whether you want Amazon Route 53 to measure the latency between health checkers in multiple Amazon Web Services regions and your endpoint, and to display CloudWatch latency graphs on the b Health Checks /b page in the Route 53 console. /p p code MeasureLatency /code is not supported when you specify a value for code Type /code of code RECOVERY CONTROL /code . /p important p You can't change the value of code MeasureLatency /code after you create a health check. /p /important
+    /// Specify whether you want Amazon Route 53 to measure the latency between health checkers in multiple Amazon Web Services regions and your endpoint, and to display CloudWatch latency graphs on the **Health Checks** page in the Route 53 console.
+    ///
+    /// `MeasureLatency` is not supported when you specify a value for `Type` of `RECOVERY_CONTROL`.
+    ///
+    /// **Important:** You can't change the value of `MeasureLatency` after you create a health check.
     pub measure_latency: Option<bool>,
-    /// p Specify whether you want Amazon Route 53 to invert the status of a health check, for example, to consider a health check unhealthy when it otherwise would be considered healthy. /p
+    /// Specify whether you want Amazon Route 53 to invert the status of a health check, for example, to consider a health check unhealthy when it otherwise would be considered healthy.
     pub inverted: Option<bool>,
-    /// p Stops Route 53 from performing health checks. When you disable a health check, here's what happens: /p ul li p b Health checks that check the health of endpoints: /b Route 53 stops submitting requests to your application, server, or other resource. /p /li li p b Calculated health checks: /b Route 53 stops aggregating the status of the referenced health checks. /p /li li p b Health checks that monitor CloudWatch alarms: /b Route 53 stops monitoring the corresponding CloudWatch metrics. /p /li /ul p After you disable a health check, Route 53 considers the status of the health check to always be healthy. If you configured DNS failover, Route 53 continues to route traffic to the corresponding resources. If you want to stop routing traffic to a resource, change the value of a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API UpdateHealthCheck.html#Route53-UpdateHealthCheck-request-Inverted" Inverted /a . /p p Charges for a health check still apply when the health check is disabled. For more information, see a href="http://aws.amazon.com/route53/pricing/" Amazon Route 53 Pricing /a . /p
+    /// Stops Route 53 from performing health checks. When you disable a health check, here's what happens:
+    ///
+    /// - **Health checks that check the health of endpoints:** Route 53 stops submitting requests to your application, server, or other resource.
+    /// - **Calculated health checks:** Route 53 stops aggregating the status of the referenced health checks.
+    /// - **Health checks that monitor CloudWatch alarms:** Route 53 stops monitoring the corresponding CloudWatch metrics.
+    ///
+    /// After you disable a health check, Route 53 considers the status of the health check to always be healthy. If you configured DNS failover, Route 53 continues to route traffic to the corresponding resources. If you want to stop routing traffic to a resource, change the value of [Inverted](https://docs.aws.amazon.com/Route53/latest/APIReference/API_UpdateHealthCheck.html#Route53-UpdateHealthCheck-request-Inverted).
+    ///
+    /// Charges for a health check still apply when the health check is disabled. For more information, see [Amazon Route 53 Pricing](http://aws.amazon.com/route53/pricing/).
     pub disabled: Option<bool>,
-    /// p The number of child health checks that are associated with a code CALCULATED /code health check that Amazon Route 53 must consider healthy for the code CALCULATED /code health check to be considered healthy. To specify the child health checks that you want to associate with a code CALCULATED /code health check, use the a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API UpdateHealthCheck.html#Route53-UpdateHealthCheck-request-ChildHealthChecks" ChildHealthChecks /a element. /p p Note the following: /p ul li p If you specify a number greater than the number of child health checks, Route 53 always considers this health check to be unhealthy. /p /li li p If you specify code 0 /code , Route 53 always considers this health check to be healthy. /p /li /ul
+    /// The number of child health checks that are associated with a `CALCULATED` health check that Amazon Route 53 must consider healthy for the `CALCULATED` health check to be considered healthy. To specify the child health checks that you want to associate with a `CALCULATED` health check, use the [ChildHealthChecks](https://docs.aws.amazon.com/Route53/latest/APIReference/API_UpdateHealthCheck.html#Route53-UpdateHealthCheck-request-ChildHealthChecks) element.
+    ///
+    /// Note the following:
+    ///
+    /// - If you specify a number greater than the number of child health checks, Route 53 always considers this health check to be unhealthy.
+    /// - If you specify `0`, Route 53 always considers this health check to be healthy.
     pub health_threshold: Option<i32>,
-    /// p (CALCULATED Health Checks Only) A complex type that contains one code ChildHealthCheck /code element for each health check that you want to associate with a code CALCULATED /code health check. /p
+    /// (CALCULATED Health Checks Only) A complex type that contains one `ChildHealthCheck` element for each health check that you want to associate with a `CALCULATED` health check.
     pub child_health_checks: Option<Vec<String>>,
-    /// p Specify whether you want Amazon Route 53 to send the value of code FullyQualifiedDomainName /code to the endpoint in the code client hello /code message during TLS negotiation. This allows the endpoint to respond to code HTTPS /code health check requests with the applicable SSL/TLS certificate. /p p Some endpoints require that code HTTPS /code requests include the host name in the code client hello /code message. If you don't enable SNI, the status of the health check will be code SSL alert handshake failure /code . A health check can also have that status for other reasons. If SNI is enabled and you're still getting the error, check the SSL/TLS configuration on your endpoint and confirm that your certificate is valid. /p p The SSL/TLS certificate on your endpoint includes a domain name in the code Common Name /code field and possibly several more in the code Subject Alternative Names /code field. One of the domain names in the certificate should match the value that you specify for code FullyQualifiedDomainName /code . If the endpoint responds to the code client hello /code message with a certificate that does not include the domain name that you specified in code FullyQualifiedDomainName /code , a health checker will retry the handshake. In the second attempt, the health checker will omit code FullyQualifiedDomainName /code from the code client hello /code message. /p
+    /// Specify whether you want Amazon Route 53 to send the value of `FullyQualifiedDomainName` to the endpoint in the `client_hello` message during TLS negotiation. This allows the endpoint to respond to `HTTPS` health check requests with the applicable SSL/TLS certificate.
+    ///
+    /// Some endpoints require that `HTTPS` requests include the host name in the `client_hello` message. If you don't enable SNI, the status of the health check will be `SSL alert handshake_failure`. A health check can also have that status for other reasons. If SNI is enabled and you're still getting the error, check the SSL/TLS configuration on your endpoint and confirm that your certificate is valid.
+    ///
+    /// The SSL/TLS certificate on your endpoint includes a domain name in the `Common Name` field and possibly several more in the `Subject Alternative Names` field. One of the domain names in the certificate should match the value that you specify for `FullyQualifiedDomainName`. If the endpoint responds to the `client_hello` message with a certificate that does not include the domain name that you specified in `FullyQualifiedDomainName`, a health checker will retry the handshake. In the second attempt, the health checker will omit `FullyQualifiedDomainName` from the `client_hello` message.
     pub enable_sni: Option<bool>,
-    /// p A complex type that contains one code Region /code element for each region from which you want Amazon Route 53 health checkers to check the specified endpoint. /p p If you don't specify any regions, Route 53 health checkers automatically performs checks from all of the regions that are listed under b Valid Values /b . /p p If you update a health check to remove a region that has been performing health checks, Route 53 will briefly continue to perform checks from that region to ensure that some health checkers are always checking the endpoint (for example, if you replace three regions with four different regions). /p
+    /// A complex type that contains one `Region` element for each region from which you want Amazon Route 53 health checkers to check the specified endpoint.
+    ///
+    /// If you don't specify any regions, Route 53 health checkers automatically performs checks from all of the regions that are listed under **Valid Values**.
+    ///
+    /// If you update a health check to remove a region that has been performing health checks, Route 53 will briefly continue to perform checks from that region to ensure that some health checkers are always checking the endpoint (for example, if you replace three regions with four different regions).
     pub regions: Option<Vec<HealthCheckRegion>>,
-    /// p A complex type that identifies the CloudWatch alarm that you want Amazon Route 53 health checkers to use to determine whether the specified health check is healthy. /p
+    /// A complex type that identifies the CloudWatch alarm that you want Amazon Route 53 health checkers to use to determine whether the specified health check is healthy.
     pub alarm_identifier: Option<AlarmIdentifier>,
-    /// p When CloudWatch has insufficient data about the metric to determine the alarm state, the status that you want Amazon Route 53 to assign to the health check: /p ul li p code Healthy /code : Route 53 considers the health check to be healthy. /p /li li p code Unhealthy /code : Route 53 considers the health check to be unhealthy. /p /li li p code LastKnownStatus /code : Route 53 uses the status of the health check from the last time that CloudWatch had sufficient data to determine the alarm state. For new health checks that have no last known status, the default status for the health check is healthy. /p /li /ul
+    /// When CloudWatch has insufficient data about the metric to determine the alarm state, the status that you want Amazon Route 53 to assign to the health check:
+    ///
+    /// - `Healthy`: Route 53 considers the health check to be healthy.
+    /// - `Unhealthy`: Route 53 considers the health check to be unhealthy.
+    /// - `LastKnownStatus`: Route 53 uses the status of the health check from the last time that CloudWatch had sufficient data to determine the alarm state. For new health checks that have no last known status, the default status for the health check is healthy.
     pub insufficient_data_health_status: Option<InsufficientDataHealthStatus>,
-    /// p The Amazon Resource Name (ARN) for the Route 53 Application Recovery Controller routing control. /p p For more information about Route 53 Application Recovery Controller, see a href="https://docs.aws.amazon.com/r53recovery/latest/dg/what-is-route-53-recovery.html" Route 53 Application Recovery Controller Developer Guide. /a . /p
+    /// The Amazon Resource Name (ARN) for the Route 53 Application Recovery Controller routing control.
+    ///
+    /// For more information about Route 53 Application Recovery Controller, see [Route 53 Application Recovery Controller Developer Guide.](https://docs.aws.amazon.com/r53recovery/latest/dg/what-is-route-53-recovery.html).
     pub routing_control_arn: Option<String>,
 }
 rt::structure!(
@@ -117,12 +220,11 @@ pub static HEALTH_CHECK_CONFIG: rt::Schema = rt::Schema::structure(
         rt::m("RoutingControlArn", &rt::STRING),
     ],
 );
-/// p This error code is not in use. /p
+/// This error code is not in use.
 ///
 /// **Deprecated**
 #[derive(Clone, Default, PartialEq)]
 pub struct HealthCheckInUse {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(HealthCheckInUse, HEALTH_CHECK_IN_USE, 0 => message);
@@ -132,14 +234,14 @@ pub static HEALTH_CHECK_IN_USE: rt::Schema = rt::Schema::structure(
     )
     .flags(rt::SHAPE_DEPRECATED)
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p A complex type that contains the last failure reason as reported by one Amazon Route 53 health checker. /p
+/// A complex type that contains the last failure reason as reported by one Amazon Route 53 health checker.
 #[derive(Clone, Default, PartialEq)]
 pub struct HealthCheckObservation {
-    /// p The region of the Amazon Route 53 health checker that provided the status in code StatusReport /code . /p
+    /// The region of the Amazon Route 53 health checker that provided the status in `StatusReport`.
     pub region: Option<HealthCheckRegion>,
-    /// p The IP address of the Amazon Route 53 health checker that provided the failure reason in code StatusReport /code . /p
+    /// The IP address of the Amazon Route 53 health checker that provided the failure reason in `StatusReport`.
     pub ip_address: Option<String>,
-    /// p A complex type that contains the last failure reason as reported by one Amazon Route 53 health checker and the time of the failed health check. /p
+    /// A complex type that contains the last failure reason as reported by one Amazon Route 53 health checker and the time of the failed health check.
     pub status_report: Option<StatusReport>,
 }
 rt::structure!(
@@ -173,7 +275,7 @@ rt::string_enum! {
     "CALCULATED", CloudwatchMetric = "CLOUDWATCH_METRIC", RecoveryControl =
     "RECOVERY_CONTROL" }
 }
-/// p The value of code HealthCheckVersion /code in the request doesn't match the value of code HealthCheckVersion /code in the health check. /p
+/// The value of `HealthCheckVersion` in the request doesn't match the value of `HealthCheckVersion` in the health check.
 #[derive(Clone, Default, PartialEq)]
 pub struct HealthCheckVersionMismatch {
     pub message: Option<String>,
@@ -188,22 +290,24 @@ pub static HEALTH_CHECKS: rt::Schema = rt::Schema::list(
     "HealthChecks",
     &[rt::m("member", &HEALTH_CHECK).named("HealthCheck")],
 );
-/// p A complex type that contains general information about the hosted zone. /p
+/// A complex type that contains general information about the hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostedZone {
-    /// p The ID that Amazon Route 53 assigned to the hosted zone when you created it. /p
+    /// The ID that Amazon Route 53 assigned to the hosted zone when you created it.
     pub id: String,
-    /// p The name of the domain. For public hosted zones, this is the name that you have registered with your DNS registrar. /p p For information about how to specify characters other than code a-z /code , code 0-9 /code , and code - /code (hyphen) and how to specify internationalized domain names, see a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API CreateHostedZone.html" CreateHostedZone /a . /p
+    /// The name of the domain. For public hosted zones, this is the name that you have registered with your DNS registrar.
+    ///
+    /// For information about how to specify characters other than `a-z`, `0-9`, and `-` (hyphen) and how to specify internationalized domain names, see [CreateHostedZone](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHostedZone.html).
     pub name: String,
-    /// p The value that you specified for code CallerReference /code when you created the hosted zone. /p
+    /// The value that you specified for `CallerReference` when you created the hosted zone.
     pub caller_reference: String,
-    /// p A complex type that includes the code Comment /code and code PrivateZone /code elements. If you omitted the code HostedZoneConfig /code and code Comment /code elements from the request, the code Config /code and code Comment /code elements don't appear in the response. /p
+    /// A complex type that includes the `Comment` and `PrivateZone` elements. If you omitted the `HostedZoneConfig` and `Comment` elements from the request, the `Config` and `Comment` elements don't appear in the response.
     pub config: Option<HostedZoneConfig>,
-    /// p The number of resource record sets in the hosted zone. /p
+    /// The number of resource record sets in the hosted zone.
     pub resource_record_set_count: Option<i64>,
-    /// p If the hosted zone was created by another service, the service that created the hosted zone. When a hosted zone is created by another service, you can't edit or delete it using Route 53. /p
+    /// If the hosted zone was created by another service, the service that created the hosted zone. When a hosted zone is created by another service, you can't edit or delete it using Route 53.
     pub linked_service: Option<LinkedService>,
-    /// p The features configuration for the hosted zone, including accelerated recovery settings and status information. /p
+    /// The features configuration for the hosted zone, including accelerated recovery settings and status information.
     pub features: Option<HostedZoneFeatures>,
 }
 rt::structure!(
@@ -222,10 +326,9 @@ pub static HOSTED_ZONE: rt::Schema = rt::Schema::structure(
         rt::m("Features", &HOSTED_ZONE_FEATURES),
     ],
 );
-/// p The hosted zone you're trying to create already exists. Amazon Route 53 returns this error when a hosted zone has already been created with the specified code CallerReference /code . /p
+/// The hosted zone you're trying to create already exists. Amazon Route 53 returns this error when a hosted zone has already been created with the specified `CallerReference`.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostedZoneAlreadyExists {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(HostedZoneAlreadyExists, HOSTED_ZONE_ALREADY_EXISTS, 0 => message);
@@ -234,12 +337,12 @@ pub static HOSTED_ZONE_ALREADY_EXISTS: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(409u16, false));
-/// p A complex type that contains an optional comment about your hosted zone. If you don't want to specify a comment, omit both the code HostedZoneConfig /code and code Comment /code elements. /p
+/// A complex type that contains an optional comment about your hosted zone. If you don't want to specify a comment, omit both the `HostedZoneConfig` and `Comment` elements.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostedZoneConfig {
-    /// p Any comments that you want to include about the hosted zone. /p
+    /// Any comments that you want to include about the hosted zone.
     pub comment: Option<String>,
-    /// p A value that indicates whether this is a private hosted zone. /p
+    /// A value that indicates whether this is a private hosted zone.
     pub private_zone: Option<bool>,
 }
 rt::structure!(HostedZoneConfig, HOSTED_ZONE_CONFIG, 0 => comment, 1 => private_zone);
@@ -247,10 +350,10 @@ pub static HOSTED_ZONE_CONFIG: rt::Schema = rt::Schema::structure(
     "HostedZoneConfig",
     &[rt::m("Comment", &rt::STRING), rt::m("PrivateZone", &rt::BOOLEAN)],
 );
-/// p Contains information about why certain features failed to be enabled or configured for the hosted zone. /p
+/// Contains information about why certain features failed to be enabled or configured for the hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostedZoneFailureReasons {
-    /// p The reason why accelerated recovery failed to be enabled or disabled for the hosted zone, if applicable. /p
+    /// The reason why accelerated recovery failed to be enabled or disabled for the hosted zone, if applicable.
     pub accelerated_recovery: Option<String>,
 }
 rt::structure!(
@@ -260,12 +363,12 @@ pub static HOSTED_ZONE_FAILURE_REASONS: rt::Schema = rt::Schema::structure(
     "HostedZoneFailureReasons",
     &[rt::m("AcceleratedRecovery", &rt::STRING)],
 );
-/// p Represents the features configuration for a hosted zone, including the status of various features and any associated failure reasons. /p
+/// Represents the features configuration for a hosted zone, including the status of various features and any associated failure reasons.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostedZoneFeatures {
-    /// p The current status of accelerated recovery for the hosted zone. /p
+    /// The current status of accelerated recovery for the hosted zone.
     pub accelerated_recovery_status: Option<AcceleratedRecoveryStatus>,
-    /// p Information about any failures that occurred when attempting to enable or configure features for the hosted zone. /p
+    /// Information about any failures that occurred when attempting to enable or configure features for the hosted zone.
     pub failure_reasons: Option<HostedZoneFailureReasons>,
 }
 rt::structure!(
@@ -279,12 +382,15 @@ pub static HOSTED_ZONE_FEATURES: rt::Schema = rt::Schema::structure(
         rt::m("FailureReasons", &HOSTED_ZONE_FAILURE_REASONS),
     ],
 );
-/// p A complex type that contains the type of limit that you specified in the request and the current value for that limit. /p
+/// A complex type that contains the type of limit that you specified in the request and the current value for that limit.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostedZoneLimit {
-    /// p The limit that you requested. Valid values include the following: /p ul li p b MAX RRSETS BY ZONE /b : The maximum number of records that you can create in the specified hosted zone. /p /li li p b MAX VPCS ASSOCIATED BY ZONE /b : The maximum number of Amazon VPCs that you can associate with the specified private hosted zone. /p /li /ul
+    /// The limit that you requested. Valid values include the following:
+    ///
+    /// - **MAX\_RRSETS\_BY\_ZONE**: The maximum number of records that you can create in the specified hosted zone.
+    /// - **MAX\_VPCS\_ASSOCIATED\_BY\_ZONE**: The maximum number of Amazon VPCs that you can associate with the specified private hosted zone.
     pub type_: HostedZoneLimitType,
-    /// p The current value for the limit that is specified by code Type /code . /p
+    /// The current value for the limit that is specified by `Type`.
     pub value: i64,
 }
 rt::structure!(HostedZoneLimit, HOSTED_ZONE_LIMIT, 0 => type_, 1 => value);
@@ -299,10 +405,9 @@ rt::string_enum! {
     pub enum HostedZoneLimitType { MaxRrsetsByZone = "MAX_RRSETS_BY_ZONE",
     MaxVpcsAssociatedByZone = "MAX_VPCS_ASSOCIATED_BY_ZONE" }
 }
-/// p The hosted zone contains resource records that are not SOA or NS records. /p
+/// The hosted zone contains resource records that are not SOA or NS records.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostedZoneNotEmpty {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(HostedZoneNotEmpty, HOSTED_ZONE_NOT_EMPTY, 0 => message);
@@ -311,10 +416,9 @@ pub static HOSTED_ZONE_NOT_EMPTY: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p The specified HostedZone can't be found. /p
+/// The specified HostedZone can't be found.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostedZoneNotFound {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(HostedZoneNotFound, HOSTED_ZONE_NOT_FOUND, 0 => message);
@@ -323,10 +427,9 @@ pub static HOSTED_ZONE_NOT_FOUND: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The specified hosted zone is a public hosted zone, not a private hosted zone. /p
+/// The specified hosted zone is a public hosted zone, not a private hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostedZoneNotPrivate {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(HostedZoneNotPrivate, HOSTED_ZONE_NOT_PRIVATE, 0 => message);
@@ -335,12 +438,12 @@ pub static HOSTED_ZONE_NOT_PRIVATE: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p A complex type that identifies a hosted zone that a specified Amazon VPC is associated with and the owner of the hosted zone. If there is a value for code OwningAccount /code , there is no value for code OwningService /code , and vice versa. /p
+/// A complex type that identifies a hosted zone that a specified Amazon VPC is associated with and the owner of the hosted zone. If there is a value for `OwningAccount`, there is no value for `OwningService`, and vice versa.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostedZoneOwner {
-    /// p If the hosted zone was created by an Amazon Web Services account, or was created by an Amazon Web Services service that creates hosted zones using the current account, code OwningAccount /code contains the account ID of that account. For example, when you use Cloud Map to create a hosted zone, Cloud Map creates the hosted zone using the current Amazon Web Services account. /p
+    /// If the hosted zone was created by an Amazon Web Services account, or was created by an Amazon Web Services service that creates hosted zones using the current account, `OwningAccount` contains the account ID of that account. For example, when you use Cloud Map to create a hosted zone, Cloud Map creates the hosted zone using the current Amazon Web Services account.
     pub owning_account: Option<String>,
-    /// p If an Amazon Web Services service uses its own account to create a hosted zone and associate the specified VPC with that hosted zone, code OwningService /code contains an abbreviation that identifies the service. For example, if Amazon Elastic File System (Amazon EFS) created a hosted zone and associated a VPC with the hosted zone, the value of code OwningService /code is code efs.amazonaws.com /code . /p
+    /// If an Amazon Web Services service uses its own account to create a hosted zone and associate the specified VPC with that hosted zone, `OwningService` contains an abbreviation that identifies the service. For example, if Amazon Elastic File System (Amazon EFS) created a hosted zone and associated a VPC with the hosted zone, the value of `OwningService` is `efs.amazonaws.com`.
     pub owning_service: Option<String>,
 }
 rt::structure!(
@@ -350,7 +453,7 @@ pub static HOSTED_ZONE_OWNER: rt::Schema = rt::Schema::structure(
     "HostedZoneOwner",
     &[rt::m("OwningAccount", &rt::STRING), rt::m("OwningService", &rt::STRING)],
 );
-/// p The hosted zone nameservers don't match the parent nameservers. The hosted zone and parent must have the same nameservers. /p
+/// The hosted zone nameservers don't match the parent nameservers. The hosted zone and parent must have the same nameservers.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostedZonePartiallyDelegated {
     pub message: Option<String>,
@@ -367,14 +470,14 @@ pub static HOSTED_ZONE_SUMMARIES: rt::Schema = rt::Schema::list(
     "HostedZoneSummaries",
     &[rt::m("member", &HOSTED_ZONE_SUMMARY).named("HostedZoneSummary")],
 );
-/// p In the response to a code ListHostedZonesByVPC /code request, the code HostedZoneSummaries /code element contains one code HostedZoneSummary /code element for each hosted zone that the specified Amazon VPC is associated with. Each code HostedZoneSummary /code element contains the hosted zone name and ID, and information about who owns the hosted zone. /p
+/// In the response to a `ListHostedZonesByVPC` request, the `HostedZoneSummaries` element contains one `HostedZoneSummary` element for each hosted zone that the specified Amazon VPC is associated with. Each `HostedZoneSummary` element contains the hosted zone name and ID, and information about who owns the hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostedZoneSummary {
-    /// p The Route 53 hosted zone ID of a private hosted zone that the specified VPC is associated with. /p
+    /// The Route 53 hosted zone ID of a private hosted zone that the specified VPC is associated with.
     pub hosted_zone_id: String,
-    /// p The name of the private hosted zone, such as code example.com /code . /p
+    /// The name of the private hosted zone, such as `example.com`.
     pub name: String,
-    /// p The owner of a private hosted zone that the specified VPC is associated with. The owner can be either an Amazon Web Services account or an Amazon Web Services service. /p
+    /// The owner of a private hosted zone that the specified VPC is associated with. The owner can be either an Amazon Web Services account or an Amazon Web Services service.
     pub owner: HostedZoneOwner,
 }
 rt::structure!(

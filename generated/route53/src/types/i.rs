@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The resource you're trying to access is unsupported on this Amazon Route 53 endpoint. /p
+/// The resource you're trying to access is unsupported on this Amazon Route 53 endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct IncompatibleVersion {
     pub message: Option<String>,
@@ -14,7 +14,13 @@ pub static INCOMPATIBLE_VERSION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p Amazon Route 53 doesn't have the permissions required to create log streams and send query logs to log streams. Possible causes include the following: /p ul li p There is no resource policy that specifies the log group ARN in the value for code Resource /code . /p /li li p The resource policy that includes the log group ARN in the value for code Resource /code doesn't have the necessary permissions. /p /li li p The resource policy hasn't finished propagating yet. /p /li li p The Key management service (KMS) key you specified doesn’t exist or it can’t be used with the log group associated with query log. Update or provide a resource policy to grant permissions for the KMS key. /p /li li p The Key management service (KMS) key you specified is marked as disabled for the log group associated with query log. Update or provide a resource policy to grant permissions for the KMS key. /p /li /ul
+/// Amazon Route 53 doesn't have the permissions required to create log streams and send query logs to log streams. Possible causes include the following:
+///
+/// - There is no resource policy that specifies the log group ARN in the value for `Resource`.
+/// - The resource policy that includes the log group ARN in the value for `Resource` doesn't have the necessary permissions.
+/// - The resource policy hasn't finished propagating yet.
+/// - The Key management service (KMS) key you specified doesn’t exist or it can’t be used with the log group associated with query log. Update or provide a resource policy to grant permissions for the KMS key.
+/// - The Key management service (KMS) key you specified is marked as disabled for the log group associated with query log. Update or provide a resource policy to grant permissions for the KMS key.
 #[derive(Clone, Default, PartialEq)]
 pub struct InsufficientCloudWatchLogsResourcePolicy {
     pub message: Option<String>,
@@ -32,10 +38,9 @@ rt::string_enum! {
     pub enum InsufficientDataHealthStatus { Healthy = "Healthy", Unhealthy = "Unhealthy",
     LastKnownStatus = "LastKnownStatus" }
 }
-/// p Parameter name is not valid. /p
+/// Parameter name is not valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidArgument {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(InvalidArgument, INVALID_ARGUMENT, 0 => message);
@@ -44,10 +49,11 @@ pub static INVALID_ARGUMENT: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p This exception contains a list of messages that might contain one or more error messages. Each error message indicates one error in the change batch. /p p Route 53 also returns this error when the change batch creates, updates, or deletes a resource record set whose name and type have a resource record set protection. To make the change, first delete the protection by using code DeleteResourceRecordSetProtections /code . /p
+/// This exception contains a list of messages that might contain one or more error messages. Each error message indicates one error in the change batch.
+///
+/// Route 53 also returns this error when the change batch creates, updates, or deletes a resource record set whose name and type have a resource record set protection. To make the change, first delete the protection by using `DeleteResourceRecordSetProtections`.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidChangeBatch {
-    /// p/
     pub messages: Option<Vec<String>>,
     pub message: Option<String>,
 }
@@ -57,10 +63,9 @@ pub static INVALID_CHANGE_BATCH: rt::Schema = rt::Schema::structure(
         &[rt::m("messages", &ERROR_MESSAGES), rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The specified domain name is not valid. /p
+/// The specified domain name is not valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidDomainName {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(InvalidDomainName, INVALID_DOMAIN_NAME, 0 => message);
@@ -69,10 +74,9 @@ pub static INVALID_DOMAIN_NAME: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p The input is not valid. /p
+/// The input is not valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidInput {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(InvalidInput, INVALID_INPUT, 0 => message);
@@ -81,7 +85,7 @@ pub static INVALID_INPUT: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p The KeyManagementServiceArn that you specified isn't valid to use with DNSSEC signing. /p
+/// The KeyManagementServiceArn that you specified isn't valid to use with DNSSEC signing.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidKmsArn {
     pub message: Option<String>,
@@ -92,7 +96,7 @@ pub static INVALID_KMS_ARN: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The key-signing key (KSK) name that you specified isn't a valid name. /p
+/// The key-signing key (KSK) name that you specified isn't a valid name.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidKeySigningKeyName {
     pub message: Option<String>,
@@ -103,7 +107,7 @@ pub static INVALID_KEY_SIGNING_KEY_NAME: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p The key-signing key (KSK) status isn't valid or another KSK has the status code INTERNAL FAILURE /code . /p
+/// The key-signing key (KSK) status isn't valid or another KSK has the status `INTERNAL_FAILURE`.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidKeySigningKeyStatus {
     pub message: Option<String>,
@@ -114,7 +118,7 @@ pub static INVALID_KEY_SIGNING_KEY_STATUS: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p The value that you specified to get the second or subsequent page of results is invalid. /p
+/// The value that you specified to get the second or subsequent page of results is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidPaginationToken {
     pub message: Option<String>,
@@ -125,12 +129,12 @@ pub static INVALID_PAGINATION_TOKEN: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p One or more entries in the request couldn't be processed, so Route 53 didn't create or delete any of the protections in the request. The code Errors /code element lists the failing entries and the reason that each one failed. /p
+/// One or more entries in the request couldn't be processed, so Route 53 didn't create or delete any of the protections in the request. The `Errors` element lists the failing entries and the reason that each one failed.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidResourceRecordSetProtectionBatch {
-    /// p A message that explains why Route 53 couldn't process the code CreateResourceRecordSetProtections /code or code DeleteResourceRecordSetProtections /code request. /p
+    /// A message that explains why Route 53 couldn't process the `CreateResourceRecordSetProtections` or `DeleteResourceRecordSetProtections` request.
     pub message: Option<String>,
-    /// p The entries that failed, with the reason that each one failed. /p
+    /// The entries that failed, with the reason that each one failed.
     pub errors: Vec<ProtectionError>,
 }
 rt::structure!(
@@ -145,7 +149,7 @@ pub static INVALID_RESOURCE_RECORD_SET_PROTECTION_BATCH: rt::Schema = rt::Schema
         ],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p Your hosted zone status isn't valid for this operation. In the hosted zone, change the status to enable code DNSSEC /code or disable code DNSSEC /code . /p
+/// Your hosted zone status isn't valid for this operation. In the hosted zone, change the status to enable `DNSSEC` or disable `DNSSEC`.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidSigningStatus {
     pub message: Option<String>,
@@ -156,10 +160,9 @@ pub static INVALID_SIGNING_STATUS: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The format of the traffic policy document that you specified in the code Document /code element is not valid. /p
+/// The format of the traffic policy document that you specified in the `Document` element is not valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidTrafficPolicyDocument {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(
@@ -170,10 +173,9 @@ pub static INVALID_TRAFFIC_POLICY_DOCUMENT: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p The VPC ID that you specified either isn't a valid ID or the current account is not authorized to access this VPC. /p
+/// The VPC ID that you specified either isn't a valid ID or the current account is not authorized to access this VPC.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidVpcId {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(InvalidVpcId, INVALID_VPC_ID, 0 => message);

@@ -3,40 +3,63 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p A key-signing key (KSK) is a complex type that represents a public/private key pair. The private key is used to generate a digital signature for the zone signing key (ZSK). The public key is stored in the DNS and is used to authenticate the ZSK. A KSK is always associated with a hosted zone; it cannot exist by itself. /p
+/// A key-signing key (KSK) is a complex type that represents a public/private key pair. The private key is used to generate a digital signature for the zone signing key (ZSK). The public key is stored in the DNS and is used to authenticate the ZSK. A KSK is always associated with a hosted zone; it cannot exist by itself.
 #[derive(Clone, Default, PartialEq)]
 pub struct KeySigningKey {
-    /// p A string used to identify a key-signing key (KSK). code Name /code can include numbers, letters, and underscores ( ). code Name /code must be unique for each key-signing key in the same hosted zone. /p
+    /// A string used to identify a key-signing key (KSK). `Name` can include numbers, letters, and underscores (\_). `Name` must be unique for each key-signing key in the same hosted zone.
     pub name: Option<String>,
-    /// p The Amazon resource name (ARN) used to identify the customer managed key in Key Management Service (KMS). The code KmsArn /code must be unique for each key-signing key (KSK) in a single hosted zone. /p p You must configure the customer managed key as follows: /p dl dt Status /dt dd p Enabled /p /dd dt Key spec /dt dd p ECC NIST P256 /p /dd dt Key usage /dt dd p Sign and verify /p /dd dt Key policy /dt dd p The key policy must give permission for the following actions: /p ul li p DescribeKey /p /li li p GetPublicKey /p /li li p Sign /p /li /ul p The key policy must also include the Amazon Route 53 service in the principal for your account. Specify the following: /p ul li p code "Service": "dnssec-route53.amazonaws.com" /code /p /li /ul /dd /dl p For more information about working with the customer managed key in KMS, see a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html" Key Management Service concepts /a . /p
+    /// The Amazon resource name (ARN) used to identify the customer managed key in Key Management Service (KMS). The `KmsArn` must be unique for each key-signing key (KSK) in a single hosted zone.
+    ///
+    /// You must configure the customer managed key as follows:
+    ///
+    /// - **Status**: Enabled
+    /// - **Key spec**: ECC\_NIST\_P256
+    /// - **Key usage**: Sign and verify
+    /// - **Key policy**: The key policy must give permission for the following actions:
+    ///   - DescribeKey
+    ///   - GetPublicKey
+    ///   - Sign
+    ///
+    ///   The key policy must also include the Amazon Route 53 service in the principal for your account. Specify the following:
+    ///   - `"Service": "dnssec-route53.amazonaws.com"`
+    ///
+    /// For more information about working with the customer managed key in KMS, see [Key Management Service concepts](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html).
     pub kms_arn: Option<String>,
-    /// p An integer that specifies how the key is used. For key-signing key (KSK), this value is always 257. /p
+    /// An integer that specifies how the key is used. For key-signing key (KSK), this value is always 257.
     pub flag: Option<i32>,
-    /// p A string used to represent the signing algorithm. This value must follow the guidelines provided by a href="https://tools.ietf.org/html/rfc8624#section-3.1" RFC-8624 Section 3.1 /a . /p
+    /// A string used to represent the signing algorithm. This value must follow the guidelines provided by [RFC-8624 Section 3.1](https://tools.ietf.org/html/rfc8624#section-3.1).
     pub signing_algorithm_mnemonic: Option<String>,
-    /// p An integer used to represent the signing algorithm. This value must follow the guidelines provided by a href="https://tools.ietf.org/html/rfc8624#section-3.1" RFC-8624 Section 3.1 /a . /p
+    /// An integer used to represent the signing algorithm. This value must follow the guidelines provided by [RFC-8624 Section 3.1](https://tools.ietf.org/html/rfc8624#section-3.1).
     pub signing_algorithm_type: Option<i32>,
-    /// p A string used to represent the delegation signer digest algorithm. This value must follow the guidelines provided by a href="https://tools.ietf.org/html/rfc8624#section-3.3" RFC-8624 Section 3.3 /a . /p
+    /// A string used to represent the delegation signer digest algorithm. This value must follow the guidelines provided by [RFC-8624 Section 3.3](https://tools.ietf.org/html/rfc8624#section-3.3).
     pub digest_algorithm_mnemonic: Option<String>,
-    /// p An integer used to represent the delegation signer digest algorithm. This value must follow the guidelines provided by a href="https://tools.ietf.org/html/rfc8624#section-3.3" RFC-8624 Section 3.3 /a . /p
+    /// An integer used to represent the delegation signer digest algorithm. This value must follow the guidelines provided by [RFC-8624 Section 3.3](https://tools.ietf.org/html/rfc8624#section-3.3).
     pub digest_algorithm_type: Option<i32>,
-    /// p An integer used to identify the DNSSEC record for the domain name. The process used to calculate the value is described in a href="https://tools.ietf.org/rfc/rfc4034.txt" RFC-4034 Appendix B /a . /p
+    /// An integer used to identify the DNSSEC record for the domain name. The process used to calculate the value is described in [RFC-4034 Appendix B](https://tools.ietf.org/rfc/rfc4034.txt).
     pub key_tag: Option<i32>,
-    /// p A cryptographic digest of a DNSKEY resource record (RR). DNSKEY records are used to publish the public key that resolvers can use to verify DNSSEC signatures that are used to secure certain kinds of information provided by the DNS system. /p
+    /// A cryptographic digest of a DNSKEY resource record (RR). DNSKEY records are used to publish the public key that resolvers can use to verify DNSSEC signatures that are used to secure certain kinds of information provided by the DNS system.
     pub digest_value: Option<String>,
-    /// p The public key, represented as a Base64 encoding, as required by a href="https://tools.ietf.org/rfc/rfc4034.txt" RFC-4034 Page 5 /a . /p
+    /// The public key, represented as a Base64 encoding, as required by [RFC-4034 Page 5](https://tools.ietf.org/rfc/rfc4034.txt).
     pub public_key: Option<String>,
-    /// p A string that represents a delegation signer (DS) record. /p
+    /// A string that represents a delegation signer (DS) record.
     pub ds_record: Option<String>,
-    /// p A string that represents a DNSKEY record. /p
+    /// A string that represents a DNSKEY record.
     pub dnskey_record: Option<String>,
-    /// p A string that represents the current key-signing key (KSK) status. /p p Status can have one of the following values: /p dl dt ACTIVE /dt dd p The KSK is being used for signing. /p /dd dt INACTIVE /dt dd p The KSK is not being used for signing. /p /dd dt DELETING /dt dd p The KSK is in the process of being deleted. /p /dd dt ACTION NEEDED /dt dd p There is a problem with the KSK that requires you to take action to resolve. For example, the customer managed key might have been deleted, or the permissions for the customer managed key might have been changed. /p /dd dt INTERNAL FAILURE /dt dd p There was an error during a request. Before you can continue to work with DNSSEC signing, including actions that involve this KSK, you must correct the problem. For example, you may need to activate or deactivate the KSK. /p /dd /dl
+    /// A string that represents the current key-signing key (KSK) status.
+    ///
+    /// Status can have one of the following values:
+    ///
+    /// - **ACTIVE**: The KSK is being used for signing.
+    /// - **INACTIVE**: The KSK is not being used for signing.
+    /// - **DELETING**: The KSK is in the process of being deleted.
+    /// - **ACTION\_NEEDED**: There is a problem with the KSK that requires you to take action to resolve. For example, the customer managed key might have been deleted, or the permissions for the customer managed key might have been changed.
+    /// - **INTERNAL\_FAILURE**: There was an error during a request. Before you can continue to work with DNSSEC signing, including actions that involve this KSK, you must correct the problem. For example, you may need to activate or deactivate the KSK.
     pub status: Option<String>,
-    /// p The status message provided for the following key-signing key (KSK) statuses: code ACTION NEEDED /code or code INTERNAL FAILURE /code . The status message includes information about what the problem might be and steps that you can take to correct the issue. /p
+    /// The status message provided for the following key-signing key (KSK) statuses: `ACTION_NEEDED` or `INTERNAL_FAILURE`. The status message includes information about what the problem might be and steps that you can take to correct the issue.
     pub status_message: Option<String>,
-    /// p The date when the key-signing key (KSK) was created. /p
+    /// The date when the key-signing key (KSK) was created.
     pub created_date: Option<rt::DateTime>,
-    /// p The last time that the key-signing key (KSK) was changed. /p
+    /// The last time that the key-signing key (KSK) was changed.
     pub last_modified_date: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -67,7 +90,7 @@ pub static KEY_SIGNING_KEY: rt::Schema = rt::Schema::structure(
         rt::m("LastModifiedDate", &rt::TIMESTAMP),
     ],
 );
-/// p You've already created a key-signing key (KSK) with this name or with the same customer managed key ARN. /p
+/// You've already created a key-signing key (KSK) with this name or with the same customer managed key ARN.
 #[derive(Clone, Default, PartialEq)]
 pub struct KeySigningKeyAlreadyExists {
     pub message: Option<String>,
@@ -78,7 +101,7 @@ pub static KEY_SIGNING_KEY_ALREADY_EXISTS: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(409u16, false));
-/// p The key-signing key (KSK) is specified in a parent DS record. /p
+/// The key-signing key (KSK) is specified in a parent DS record.
 #[derive(Clone, Default, PartialEq)]
 pub struct KeySigningKeyInParentDsRecord {
     pub message: Option<String>,
@@ -91,7 +114,7 @@ pub static KEY_SIGNING_KEY_IN_PARENT_DS_RECORD: rt::Schema = rt::Schema::structu
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p The key-signing key (KSK) that you specified can't be deactivated because it's the only KSK for a currently-enabled DNSSEC. Disable DNSSEC signing, or add or enable another KSK. /p
+/// The key-signing key (KSK) that you specified can't be deactivated because it's the only KSK for a currently-enabled DNSSEC. Disable DNSSEC signing, or add or enable another KSK.
 #[derive(Clone, Default, PartialEq)]
 pub struct KeySigningKeyInUse {
     pub message: Option<String>,
@@ -102,7 +125,7 @@ pub static KEY_SIGNING_KEY_IN_USE: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p A key-signing key (KSK) with code ACTIVE /code status wasn't found. /p
+/// A key-signing key (KSK) with `ACTIVE` status wasn't found.
 #[derive(Clone, Default, PartialEq)]
 pub struct KeySigningKeyWithActiveStatusNotFound {
     pub message: Option<String>,

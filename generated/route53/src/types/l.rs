@@ -3,10 +3,9 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The VPC that you're trying to disassociate from the private hosted zone is the last VPC that is associated with the hosted zone. Amazon Route 53 doesn't support disassociating the last VPC from a hosted zone. /p
+/// The VPC that you're trying to disassociate from the private hosted zone is the last VPC that is associated with the hosted zone. Amazon Route 53 doesn't support disassociating the last VPC from a hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct LastVpcAssociation {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(LastVpcAssociation, LAST_VPC_ASSOCIATION, 0 => message);
@@ -15,10 +14,9 @@ pub static LAST_VPC_ASSOCIATION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p This operation can't be completed because the current account has reached the limit on the resource you are trying to create. To request a higher limit, a href="http://aws.amazon.com/route53-request" create a case /a with the Amazon Web Services Support Center. /p
+/// This operation can't be completed because the current account has reached the limit on the resource you are trying to create. To request a higher limit, [create a case](http://aws.amazon.com/route53-request) with the Amazon Web Services Support Center.
 #[derive(Clone, Default, PartialEq)]
 pub struct LimitsExceeded {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(LimitsExceeded, LIMITS_EXCEEDED, 0 => message);
@@ -27,12 +25,12 @@ pub static LIMITS_EXCEEDED: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p If a health check or hosted zone was created by another service, code LinkedService /code is a complex type that describes the service that created the resource. When a resource is created by another service, you can't edit or delete it using Amazon Route 53. /p
+/// If a health check or hosted zone was created by another service, `LinkedService` is a complex type that describes the service that created the resource. When a resource is created by another service, you can't edit or delete it using Amazon Route 53.
 #[derive(Clone, Default, PartialEq)]
 pub struct LinkedService {
-    /// p If the health check or hosted zone was created by another service, the service that created the resource. When a resource is created by another service, you can't edit or delete it using Amazon Route 53. /p
+    /// If the health check or hosted zone was created by another service, the service that created the resource. When a resource is created by another service, you can't edit or delete it using Amazon Route 53.
     pub service_principal: Option<String>,
-    /// p If the health check or hosted zone was created by another service, an optional description that can be provided by the other service. When a resource is created by another service, you can't edit or delete it using Amazon Route 53. /p
+    /// If the health check or hosted zone was created by another service, an optional description that can be provided by the other service. When a resource is created by another service, you can't edit or delete it using Amazon Route 53.
     pub description: Option<String>,
 }
 rt::structure!(LinkedService, LINKED_SERVICE, 0 => service_principal, 1 => description);
@@ -42,13 +40,13 @@ pub static LINKED_SERVICE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCidrBlocksRequest {
-    /// p The UUID of the CIDR collection. /p
+    /// The UUID of the CIDR collection.
     pub collection_id: String,
-    /// p The name of the CIDR collection location. /p
+    /// The name of the CIDR collection location.
     pub location_name: Option<String>,
-    /// p An opaque pagination token to indicate where the service is to begin enumerating results. /p
+    /// An opaque pagination token to indicate where the service is to begin enumerating results.
     pub next_token: Option<String>,
-    /// p Maximum number of results you want returned. /p
+    /// Maximum number of results you want returned.
     pub max_results: Option<String>,
 }
 rt::structure!(
@@ -68,9 +66,11 @@ pub static LIST_CIDR_BLOCKS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCidrBlocksResponse {
-    /// p An opaque pagination token to indicate where the service is to begin enumerating results. /p p If no value is provided, the listing of results starts from the beginning. /p
+    /// An opaque pagination token to indicate where the service is to begin enumerating results.
+    ///
+    /// If no value is provided, the listing of results starts from the beginning.
     pub next_token: Option<String>,
-    /// p A complex type that contains information about the CIDR blocks. /p
+    /// A complex type that contains information about the CIDR blocks.
     pub cidr_blocks: Option<Vec<CidrBlockSummary>>,
 }
 rt::structure!(
@@ -82,9 +82,11 @@ pub static LIST_CIDR_BLOCKS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCidrCollectionsRequest {
-    /// p An opaque pagination token to indicate where the service is to begin enumerating results. /p p If no value is provided, the listing of results starts from the beginning. /p
+    /// An opaque pagination token to indicate where the service is to begin enumerating results.
+    ///
+    /// If no value is provided, the listing of results starts from the beginning.
     pub next_token: Option<String>,
-    /// p The maximum number of CIDR collections to return in the response. /p
+    /// The maximum number of CIDR collections to return in the response.
     pub max_results: Option<String>,
 }
 rt::structure!(
@@ -100,9 +102,11 @@ pub static LIST_CIDR_COLLECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCidrCollectionsResponse {
-    /// p An opaque pagination token to indicate where the service is to begin enumerating results. /p p If no value is provided, the listing of results starts from the beginning. /p
+    /// An opaque pagination token to indicate where the service is to begin enumerating results.
+    ///
+    /// If no value is provided, the listing of results starts from the beginning.
     pub next_token: Option<String>,
-    /// p A complex type with information about the CIDR collection. /p
+    /// A complex type with information about the CIDR collection.
     pub cidr_collections: Option<Vec<CollectionSummary>>,
 }
 rt::structure!(
@@ -115,11 +119,13 @@ pub static LIST_CIDR_COLLECTIONS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCidrLocationsRequest {
-    /// p The CIDR collection ID. /p
+    /// The CIDR collection ID.
     pub collection_id: String,
-    /// p An opaque pagination token to indicate where the service is to begin enumerating results. /p p If no value is provided, the listing of results starts from the beginning. /p
+    /// An opaque pagination token to indicate where the service is to begin enumerating results.
+    ///
+    /// If no value is provided, the listing of results starts from the beginning.
     pub next_token: Option<String>,
-    /// p The maximum number of CIDR collection locations to return in the response. /p
+    /// The maximum number of CIDR collection locations to return in the response.
     pub max_results: Option<String>,
 }
 rt::structure!(
@@ -138,9 +144,11 @@ pub static LIST_CIDR_LOCATIONS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCidrLocationsResponse {
-    /// p An opaque pagination token to indicate where the service is to begin enumerating results. /p p If no value is provided, the listing of results starts from the beginning. /p
+    /// An opaque pagination token to indicate where the service is to begin enumerating results.
+    ///
+    /// If no value is provided, the listing of results starts from the beginning.
     pub next_token: Option<String>,
-    /// p A complex type that contains information about the list of CIDR locations. /p
+    /// A complex type that contains information about the list of CIDR locations.
     pub cidr_locations: Option<Vec<LocationSummary>>,
 }
 rt::structure!(
@@ -151,16 +159,20 @@ pub static LIST_CIDR_LOCATIONS_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListCidrLocationsResponse",
     &[rt::m("NextToken", &rt::STRING), rt::m("CidrLocations", &LOCATION_SUMMARIES)],
 );
-/// p A request to get a list of geographic locations that Amazon Route 53 supports for geolocation resource record sets. /p
+/// A request to get a list of geographic locations that Amazon Route 53 supports for geolocation resource record sets.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGeoLocationsRequest {
-    /// p The code for the continent with which you want to start listing locations that Amazon Route 53 supports for geolocation. If Route 53 has already returned a page or more of results, if code IsTruncated /code is true, and if code NextContinentCode /code from the previous response has a value, enter that value in code startcontinentcode /code to return the next page of results. /p p Include code startcontinentcode /code only if you want to list continents. Don't include code startcontinentcode /code when you're listing countries or countries with their subdivisions. /p
+    /// The code for the continent with which you want to start listing locations that Amazon Route 53 supports for geolocation. If Route 53 has already returned a page or more of results, if `IsTruncated` is true, and if `NextContinentCode` from the previous response has a value, enter that value in `startcontinentcode` to return the next page of results.
+    ///
+    /// Include `startcontinentcode` only if you want to list continents. Don't include `startcontinentcode` when you're listing countries or countries with their subdivisions.
     pub start_continent_code: Option<String>,
-    /// p The code for the country with which you want to start listing locations that Amazon Route 53 supports for geolocation. If Route 53 has already returned a page or more of results, if code IsTruncated /code is code true /code , and if code NextCountryCode /code from the previous response has a value, enter that value in code startcountrycode /code to return the next page of results. /p
+    /// The code for the country with which you want to start listing locations that Amazon Route 53 supports for geolocation. If Route 53 has already returned a page or more of results, if `IsTruncated` is `true`, and if `NextCountryCode` from the previous response has a value, enter that value in `startcountrycode` to return the next page of results.
     pub start_country_code: Option<String>,
-    /// p The code for the state of the United States with which you want to start listing locations that Amazon Route 53 supports for geolocation. If Route 53 has already returned a page or more of results, if code IsTruncated /code is code true /code , and if code NextSubdivisionCode /code from the previous response has a value, enter that value in code startsubdivisioncode /code to return the next page of results. /p p To list subdivisions (U.S. states), you must include both code startcountrycode /code and code startsubdivisioncode /code . /p
+    /// The code for the state of the United States with which you want to start listing locations that Amazon Route 53 supports for geolocation. If Route 53 has already returned a page or more of results, if `IsTruncated` is `true`, and if `NextSubdivisionCode` from the previous response has a value, enter that value in `startsubdivisioncode` to return the next page of results.
+    ///
+    /// To list subdivisions (U.S. states), you must include both `startcountrycode` and `startsubdivisioncode`.
     pub start_subdivision_code: Option<String>,
-    /// p (Optional) The maximum number of geolocations to be included in the response body for this request. If more than code maxitems /code geolocations remain to be listed, then the value of the code IsTruncated /code element in the response is code true /code . /p
+    /// (Optional) The maximum number of geolocations to be included in the response body for this request. If more than `maxitems` geolocations remain to be listed, then the value of the `IsTruncated` element in the response is `true`.
     pub max_items: Option<String>,
 }
 rt::structure!(
@@ -176,20 +188,20 @@ pub static LIST_GEO_LOCATIONS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
     ],
 );
-/// p A complex type containing the response information for the request. /p
+/// A complex type containing the response information for the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGeoLocationsResponse {
-    /// p A complex type that contains one code GeoLocationDetails /code element for each location that Amazon Route 53 supports for geolocation. /p
+    /// A complex type that contains one `GeoLocationDetails` element for each location that Amazon Route 53 supports for geolocation.
     pub geo_location_details_list: Vec<GeoLocationDetails>,
-    /// p A value that indicates whether more locations remain to be listed after the last location in this response. If so, the value of code IsTruncated /code is code true /code . To get more values, submit another request and include the values of code NextContinentCode /code , code NextCountryCode /code , and code NextSubdivisionCode /code in the code startcontinentcode /code , code startcountrycode /code , and code startsubdivisioncode /code , as applicable. /p
+    /// A value that indicates whether more locations remain to be listed after the last location in this response. If so, the value of `IsTruncated` is `true`. To get more values, submit another request and include the values of `NextContinentCode`, `NextCountryCode`, and `NextSubdivisionCode` in the `startcontinentcode`, `startcountrycode`, and `startsubdivisioncode`, as applicable.
     pub is_truncated: bool,
-    /// p If code IsTruncated /code is code true /code , you can make a follow-up request to display more locations. Enter the value of code NextContinentCode /code in the code startcontinentcode /code parameter in another code ListGeoLocations /code request. /p
+    /// If `IsTruncated` is `true`, you can make a follow-up request to display more locations. Enter the value of `NextContinentCode` in the `startcontinentcode` parameter in another `ListGeoLocations` request.
     pub next_continent_code: Option<String>,
-    /// p If code IsTruncated /code is code true /code , you can make a follow-up request to display more locations. Enter the value of code NextCountryCode /code in the code startcountrycode /code parameter in another code ListGeoLocations /code request. /p
+    /// If `IsTruncated` is `true`, you can make a follow-up request to display more locations. Enter the value of `NextCountryCode` in the `startcountrycode` parameter in another `ListGeoLocations` request.
     pub next_country_code: Option<String>,
-    /// p If code IsTruncated /code is code true /code , you can make a follow-up request to display more locations. Enter the value of code NextSubdivisionCode /code in the code startsubdivisioncode /code parameter in another code ListGeoLocations /code request. /p
+    /// If `IsTruncated` is `true`, you can make a follow-up request to display more locations. Enter the value of `NextSubdivisionCode` in the `startsubdivisioncode` parameter in another `ListGeoLocations` request.
     pub next_subdivision_code: Option<String>,
-    /// p The value that you specified for code MaxItems /code in the request. /p
+    /// The value that you specified for `MaxItems` in the request.
     pub max_items: String,
 }
 rt::structure!(
@@ -208,12 +220,16 @@ pub static LIST_GEO_LOCATIONS_RESPONSE: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p A request to retrieve a list of the health checks that are associated with the current Amazon Web Services account. /p
+/// A request to retrieve a list of the health checks that are associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListHealthChecksRequest {
-    /// p If the value of code IsTruncated /code in the previous response was code true /code , you have more health checks. To get another group, submit another code ListHealthChecks /code request. /p p For the value of code marker /code , specify the value of code NextMarker /code from the previous response, which is the ID of the first health check that Amazon Route 53 will return if you submit another request. /p p If the value of code IsTruncated /code in the previous response was code false /code , there are no more health checks to get. /p
+    /// If the value of `IsTruncated` in the previous response was `true`, you have more health checks. To get another group, submit another `ListHealthChecks` request.
+    ///
+    /// For the value of `marker`, specify the value of `NextMarker` from the previous response, which is the ID of the first health check that Amazon Route 53 will return if you submit another request.
+    ///
+    /// If the value of `IsTruncated` in the previous response was `false`, there are no more health checks to get.
     pub marker: Option<String>,
-    /// p The maximum number of health checks that you want code ListHealthChecks /code to return in response to the current request. Amazon Route 53 returns a maximum of 1000 items. If you set code MaxItems /code to a value greater than 1000, Route 53 returns only the first 1000 health checks. /p
+    /// The maximum number of health checks that you want `ListHealthChecks` to return in response to the current request. Amazon Route 53 returns a maximum of 1000 items. If you set `MaxItems` to a value greater than 1000, Route 53 returns only the first 1000 health checks.
     pub max_items: Option<String>,
 }
 rt::structure!(
@@ -226,18 +242,18 @@ pub static LIST_HEALTH_CHECKS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
     ],
 );
-/// p A complex type that contains the response to a code ListHealthChecks /code request. /p
+/// A complex type that contains the response to a `ListHealthChecks` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListHealthChecksResponse {
-    /// p A complex type that contains one code HealthCheck /code element for each health check that is associated with the current Amazon Web Services account. /p
+    /// A complex type that contains one `HealthCheck` element for each health check that is associated with the current Amazon Web Services account.
     pub health_checks: Vec<HealthCheck>,
-    /// p For the second and subsequent calls to code ListHealthChecks /code , code Marker /code is the value that you specified for the code marker /code parameter in the previous request. /p
+    /// For the second and subsequent calls to `ListHealthChecks`, `Marker` is the value that you specified for the `marker` parameter in the previous request.
     pub marker: String,
-    /// p A flag that indicates whether there are more health checks to be listed. If the response was truncated, you can get the next group of health checks by submitting another code ListHealthChecks /code request and specifying the value of code NextMarker /code in the code marker /code parameter. /p
+    /// A flag that indicates whether there are more health checks to be listed. If the response was truncated, you can get the next group of health checks by submitting another `ListHealthChecks` request and specifying the value of `NextMarker` in the `marker` parameter.
     pub is_truncated: bool,
-    /// p If code IsTruncated /code is code true /code , the value of code NextMarker /code identifies the first health check that Amazon Route 53 returns if you submit another code ListHealthChecks /code request and specify the value of code NextMarker /code in the code marker /code parameter. /p
+    /// If `IsTruncated` is `true`, the value of `NextMarker` identifies the first health check that Amazon Route 53 returns if you submit another `ListHealthChecks` request and specify the value of `NextMarker` in the `marker` parameter.
     pub next_marker: Option<String>,
-    /// p The value that you specified for the code maxitems /code parameter in the call to code ListHealthChecks /code that produced the current response. /p
+    /// The value that you specified for the `maxitems` parameter in the call to `ListHealthChecks` that produced the current response.
     pub max_items: String,
 }
 rt::structure!(
@@ -254,14 +270,16 @@ pub static LIST_HEALTH_CHECKS_RESPONSE: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Retrieves a list of the public and private hosted zones that are associated with the current Amazon Web Services account in ASCII order by domain name. /p
+/// Retrieves a list of the public and private hosted zones that are associated with the current Amazon Web Services account in ASCII order by domain name.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListHostedZonesByNameRequest {
-    /// p (Optional) For your first request to code ListHostedZonesByName /code , include the code dnsname /code parameter only if you want to specify the name of the first hosted zone in the response. If you don't include the code dnsname /code parameter, Amazon Route 53 returns all of the hosted zones that were created by the current Amazon Web Services account, in ASCII order. For subsequent requests, include both code dnsname /code and code hostedzoneid /code parameters. For code dnsname /code , specify the value of code NextDNSName /code from the previous response. /p
+    /// (Optional) For your first request to `ListHostedZonesByName`, include the `dnsname` parameter only if you want to specify the name of the first hosted zone in the response. If you don't include the `dnsname` parameter, Amazon Route 53 returns all of the hosted zones that were created by the current Amazon Web Services account, in ASCII order. For subsequent requests, include both `dnsname` and `hostedzoneid` parameters. For `dnsname`, specify the value of `NextDNSName` from the previous response.
     pub dns_name: Option<String>,
-    /// p (Optional) For your first request to code ListHostedZonesByName /code , do not include the code hostedzoneid /code parameter. /p p If you have more hosted zones than the value of code maxitems /code , code ListHostedZonesByName /code returns only the first code maxitems /code hosted zones. To get the next group of code maxitems /code hosted zones, submit another request to code ListHostedZonesByName /code and include both code dnsname /code and code hostedzoneid /code parameters. For the value of code hostedzoneid /code , specify the value of the code NextHostedZoneId /code element from the previous response. /p
+    /// (Optional) For your first request to `ListHostedZonesByName`, do not include the `hostedzoneid` parameter.
+    ///
+    /// If you have more hosted zones than the value of `maxitems`, `ListHostedZonesByName` returns only the first `maxitems` hosted zones. To get the next group of `maxitems` hosted zones, submit another request to `ListHostedZonesByName` and include both `dnsname` and `hostedzoneid` parameters. For the value of `hostedzoneid`, specify the value of the `NextHostedZoneId` element from the previous response.
     pub hosted_zone_id: Option<String>,
-    /// p The maximum number of hosted zones to be included in the response body for this request. If you have more than code maxitems /code hosted zones, then the value of the code IsTruncated /code element in the response is true, and the values of code NextDNSName /code and code NextHostedZoneId /code specify the first hosted zone in the next group of code maxitems /code hosted zones. /p
+    /// The maximum number of hosted zones to be included in the response body for this request. If you have more than `maxitems` hosted zones, then the value of the `IsTruncated` element in the response is true, and the values of `NextDNSName` and `NextHostedZoneId` specify the first hosted zone in the next group of `maxitems` hosted zones.
     pub max_items: Option<String>,
 }
 rt::structure!(
@@ -276,22 +294,26 @@ pub static LIST_HOSTED_ZONES_BY_NAME_REQUEST: rt::Schema = rt::Schema::structure
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
     ],
 );
-/// p A complex type that contains the response information for the request. /p
+/// A complex type that contains the response information for the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListHostedZonesByNameResponse {
-    /// p A complex type that contains general information about the hosted zone. /p
+    /// A complex type that contains general information about the hosted zone.
     pub hosted_zones: Vec<HostedZone>,
-    /// p For the second and subsequent calls to code ListHostedZonesByName /code , code DNSName /code is the value that you specified for the code dnsname /code parameter in the request that produced the current response. /p
+    /// For the second and subsequent calls to `ListHostedZonesByName`, `DNSName` is the value that you specified for the `dnsname` parameter in the request that produced the current response.
     pub dns_name: Option<String>,
-    /// p The ID that Amazon Route 53 assigned to the hosted zone when you created it. /p
+    /// The ID that Amazon Route 53 assigned to the hosted zone when you created it.
     pub hosted_zone_id: Option<String>,
-    /// p A flag that indicates whether there are more hosted zones to be listed. If the response was truncated, you can get the next group of code maxitems /code hosted zones by calling code ListHostedZonesByName /code again and specifying the values of code NextDNSName /code and code NextHostedZoneId /code elements in the code dnsname /code and code hostedzoneid /code parameters. /p
+    /// A flag that indicates whether there are more hosted zones to be listed. If the response was truncated, you can get the next group of `maxitems` hosted zones by calling `ListHostedZonesByName` again and specifying the values of `NextDNSName` and `NextHostedZoneId` elements in the `dnsname` and `hostedzoneid` parameters.
     pub is_truncated: bool,
-    /// p If code IsTruncated /code is true, the value of code NextDNSName /code is the name of the first hosted zone in the next group of code maxitems /code hosted zones. Call code ListHostedZonesByName /code again and specify the value of code NextDNSName /code and code NextHostedZoneId /code in the code dnsname /code and code hostedzoneid /code parameters, respectively. /p p This element is present only if code IsTruncated /code is code true /code . /p
+    /// If `IsTruncated` is true, the value of `NextDNSName` is the name of the first hosted zone in the next group of `maxitems` hosted zones. Call `ListHostedZonesByName` again and specify the value of `NextDNSName` and `NextHostedZoneId` in the `dnsname` and `hostedzoneid` parameters, respectively.
+    ///
+    /// This element is present only if `IsTruncated` is `true`.
     pub next_dns_name: Option<String>,
-    /// p If code IsTruncated /code is code true /code , the value of code NextHostedZoneId /code identifies the first hosted zone in the next group of code maxitems /code hosted zones. Call code ListHostedZonesByName /code again and specify the value of code NextDNSName /code and code NextHostedZoneId /code in the code dnsname /code and code hostedzoneid /code parameters, respectively. /p p This element is present only if code IsTruncated /code is code true /code . /p
+    /// If `IsTruncated` is `true`, the value of `NextHostedZoneId` identifies the first hosted zone in the next group of `maxitems` hosted zones. Call `ListHostedZonesByName` again and specify the value of `NextDNSName` and `NextHostedZoneId` in the `dnsname` and `hostedzoneid` parameters, respectively.
+    ///
+    /// This element is present only if `IsTruncated` is `true`.
     pub next_hosted_zone_id: Option<String>,
-    /// p The value that you specified for the code maxitems /code parameter in the call to code ListHostedZonesByName /code that produced the current response. /p
+    /// The value that you specified for the `maxitems` parameter in the call to `ListHostedZonesByName` that produced the current response.
     pub max_items: String,
 }
 rt::structure!(
@@ -311,16 +333,20 @@ pub static LIST_HOSTED_ZONES_BY_NAME_RESPONSE: rt::Schema = rt::Schema::structur
         rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Lists all the private hosted zones that a specified VPC is associated with, regardless of which Amazon Web Services account created the hosted zones. /p
+/// Lists all the private hosted zones that a specified VPC is associated with, regardless of which Amazon Web Services account created the hosted zones.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListHostedZonesByVpcRequest {
-    /// p The ID of the Amazon VPC that you want to list hosted zones for. /p
+    /// The ID of the Amazon VPC that you want to list hosted zones for.
     pub vpc_id: String,
-    /// p For the Amazon VPC that you specified for code VPCId /code , the Amazon Web Services Region that you created the VPC in. /p
+    /// For the Amazon VPC that you specified for `VPCId`, the Amazon Web Services Region that you created the VPC in.
     pub vpc_region: VpcRegion,
-    /// p (Optional) The maximum number of hosted zones that you want Amazon Route 53 to return. If the specified VPC is associated with more than code MaxItems /code hosted zones, the response includes a code NextToken /code element. code NextToken /code contains an encrypted token that identifies the first hosted zone that Route 53 will return if you submit another request. /p
+    /// (Optional) The maximum number of hosted zones that you want Amazon Route 53 to return. If the specified VPC is associated with more than `MaxItems` hosted zones, the response includes a `NextToken` element. `NextToken` contains an encrypted token that identifies the first hosted zone that Route 53 will return if you submit another request.
     pub max_items: Option<String>,
-    /// p If the previous response included a code NextToken /code element, the specified VPC is associated with more hosted zones. To get more hosted zones, submit another code ListHostedZonesByVPC /code request. /p p For the value of code NextToken /code , specify the value of code NextToken /code from the previous response. /p p If the previous response didn't include a code NextToken /code element, there are no more hosted zones to get. /p
+    /// If the previous response included a `NextToken` element, the specified VPC is associated with more hosted zones. To get more hosted zones, submit another `ListHostedZonesByVPC` request.
+    ///
+    /// For the value of `NextToken`, specify the value of `NextToken` from the previous response.
+    ///
+    /// If the previous response didn't include a `NextToken` element, there are no more hosted zones to get.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -338,11 +364,11 @@ pub static LIST_HOSTED_ZONES_BY_VPC_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListHostedZonesByVpcResponse {
-    /// p A list that contains one code HostedZoneSummary /code element for each hosted zone that the specified Amazon VPC is associated with. Each code HostedZoneSummary /code element contains the hosted zone name and ID, and information about who owns the hosted zone. /p
+    /// A list that contains one `HostedZoneSummary` element for each hosted zone that the specified Amazon VPC is associated with. Each `HostedZoneSummary` element contains the hosted zone name and ID, and information about who owns the hosted zone.
     pub hosted_zone_summaries: Vec<HostedZoneSummary>,
-    /// p The value that you specified for code MaxItems /code in the most recent code ListHostedZonesByVPC /code request. /p
+    /// The value that you specified for `MaxItems` in the most recent `ListHostedZonesByVPC` request.
     pub max_items: String,
-    /// p The value that you will use for code NextToken /code in the next code ListHostedZonesByVPC /code request. /p
+    /// The value that you will use for `NextToken` in the next `ListHostedZonesByVPC` request.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -357,16 +383,20 @@ pub static LIST_HOSTED_ZONES_BY_VPC_RESPONSE: rt::Schema = rt::Schema::structure
         rt::m("NextToken", &rt::STRING),
     ],
 );
-/// p A request to retrieve a list of the public and private hosted zones that are associated with the current Amazon Web Services account. /p
+/// A request to retrieve a list of the public and private hosted zones that are associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListHostedZonesRequest {
-    /// p If the value of code IsTruncated /code in the previous response was code true /code , you have more hosted zones. To get more hosted zones, submit another code ListHostedZones /code request. /p p For the value of code marker /code , specify the value of code NextMarker /code from the previous response, which is the ID of the first hosted zone that Amazon Route 53 will return if you submit another request. /p p If the value of code IsTruncated /code in the previous response was code false /code , there are no more hosted zones to get. /p
+    /// If the value of `IsTruncated` in the previous response was `true`, you have more hosted zones. To get more hosted zones, submit another `ListHostedZones` request.
+    ///
+    /// For the value of `marker`, specify the value of `NextMarker` from the previous response, which is the ID of the first hosted zone that Amazon Route 53 will return if you submit another request.
+    ///
+    /// If the value of `IsTruncated` in the previous response was `false`, there are no more hosted zones to get.
     pub marker: Option<String>,
-    /// p (Optional) The maximum number of hosted zones that you want Amazon Route 53 to return. If you have more than code maxitems /code hosted zones, the value of code IsTruncated /code in the response is code true /code , and the value of code NextMarker /code is the hosted zone ID of the first hosted zone that Route 53 will return if you submit another request. /p
+    /// (Optional) The maximum number of hosted zones that you want Amazon Route 53 to return. If you have more than `maxitems` hosted zones, the value of `IsTruncated` in the response is `true`, and the value of `NextMarker` is the hosted zone ID of the first hosted zone that Route 53 will return if you submit another request.
     pub max_items: Option<String>,
-    /// p If you're using reusable delegation sets and you want to list all of the hosted zones that are associated with a reusable delegation set, specify the ID of that reusable delegation set. /p
+    /// If you're using reusable delegation sets and you want to list all of the hosted zones that are associated with a reusable delegation set, specify the ID of that reusable delegation set.
     pub delegation_set_id: Option<String>,
-    /// p (Optional) Specifies if the hosted zone is private. /p
+    /// (Optional) Specifies if the hosted zone is private.
     pub hosted_zone_type: Option<HostedZoneType>,
 }
 rt::structure!(
@@ -384,15 +414,17 @@ pub static LIST_HOSTED_ZONES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListHostedZonesResponse {
-    /// p A complex type that contains general information about the hosted zone. /p
+    /// A complex type that contains general information about the hosted zone.
     pub hosted_zones: Vec<HostedZone>,
-    /// p For the second and subsequent calls to code ListHostedZones /code , code Marker /code is the value that you specified for the code marker /code parameter in the request that produced the current response. /p
+    /// For the second and subsequent calls to `ListHostedZones`, `Marker` is the value that you specified for the `marker` parameter in the request that produced the current response.
     pub marker: String,
-    /// p A flag indicating whether there are more hosted zones to be listed. If the response was truncated, you can get more hosted zones by submitting another code ListHostedZones /code request and specifying the value of code NextMarker /code in the code marker /code parameter. /p
+    /// A flag indicating whether there are more hosted zones to be listed. If the response was truncated, you can get more hosted zones by submitting another `ListHostedZones` request and specifying the value of `NextMarker` in the `marker` parameter.
     pub is_truncated: bool,
-    /// p If code IsTruncated /code is code true /code , the value of code NextMarker /code identifies the first hosted zone in the next group of hosted zones. Submit another code ListHostedZones /code request, and specify the value of code NextMarker /code from the response in the code marker /code parameter. /p p This element is present only if code IsTruncated /code is code true /code . /p
+    /// If `IsTruncated` is `true`, the value of `NextMarker` identifies the first hosted zone in the next group of hosted zones. Submit another `ListHostedZones` request, and specify the value of `NextMarker` from the response in the `marker` parameter.
+    ///
+    /// This element is present only if `IsTruncated` is `true`.
     pub next_marker: Option<String>,
-    /// p The value that you specified for the code maxitems /code parameter in the call to code ListHostedZones /code that produced the current response. /p
+    /// The value that you specified for the `maxitems` parameter in the call to `ListHostedZones` that produced the current response.
     pub max_items: String,
 }
 rt::structure!(
@@ -411,11 +443,19 @@ pub static LIST_HOSTED_ZONES_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListQueryLoggingConfigsRequest {
-    /// p (Optional) If you want to list the query logging configuration that is associated with a hosted zone, specify the ID in code HostedZoneId /code . /p p If you don't specify a hosted zone ID, code ListQueryLoggingConfigs /code returns all of the configurations that are associated with the current Amazon Web Services account. /p
+    /// (Optional) If you want to list the query logging configuration that is associated with a hosted zone, specify the ID in `HostedZoneId`.
+    ///
+    /// If you don't specify a hosted zone ID, `ListQueryLoggingConfigs` returns all of the configurations that are associated with the current Amazon Web Services account.
     pub hosted_zone_id: Option<String>,
-    /// p (Optional) If the current Amazon Web Services account has more than code MaxResults /code query logging configurations, use code NextToken /code to get the second and subsequent pages of results. /p p For the first code ListQueryLoggingConfigs /code request, omit this value. /p p For the second and subsequent requests, get the value of code NextToken /code from the previous response and specify that value for code NextToken /code in the request. /p
+    /// (Optional) If the current Amazon Web Services account has more than `MaxResults` query logging configurations, use `NextToken` to get the second and subsequent pages of results.
+    ///
+    /// For the first `ListQueryLoggingConfigs` request, omit this value.
+    ///
+    /// For the second and subsequent requests, get the value of `NextToken` from the previous response and specify that value for `NextToken` in the request.
     pub next_token: Option<String>,
-    /// p (Optional) The maximum number of query logging configurations that you want Amazon Route 53 to return in response to the current request. If the current Amazon Web Services account has more than code MaxResults /code configurations, use the value of a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API ListQueryLoggingConfigs.html#API ListQueryLoggingConfigs RequestSyntax" NextToken /a in the response to get the next page of results. /p p If you don't specify a value for code MaxResults /code , Route 53 returns up to 100 configurations. /p
+    /// (Optional) The maximum number of query logging configurations that you want Amazon Route 53 to return in response to the current request. If the current Amazon Web Services account has more than `MaxResults` configurations, use the value of [NextToken](https://docs.aws.amazon.com/Route53/latest/APIReference/API_ListQueryLoggingConfigs.html#API_ListQueryLoggingConfigs_RequestSyntax) in the response to get the next page of results.
+    ///
+    /// If you don't specify a value for `MaxResults`, Route 53 returns up to 100 configurations.
     pub max_results: Option<String>,
 }
 rt::structure!(
@@ -432,9 +472,11 @@ pub static LIST_QUERY_LOGGING_CONFIGS_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListQueryLoggingConfigsResponse {
-    /// p An array that contains one a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API QueryLoggingConfig.html" QueryLoggingConfig /a element for each configuration for DNS query logging that is associated with the current Amazon Web Services account. /p
+    /// An array that contains one [QueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_QueryLoggingConfig.html) element for each configuration for DNS query logging that is associated with the current Amazon Web Services account.
     pub query_logging_configs: Vec<QueryLoggingConfig>,
-    /// p If a response includes the last of the query logging configurations that are associated with the current Amazon Web Services account, code NextToken /code doesn't appear in the response. /p p If a response doesn't include the last of the configurations, you can get more configurations by submitting another a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API ListQueryLoggingConfigs.html" ListQueryLoggingConfigs /a request. Get the value of code NextToken /code that Amazon Route 53 returned in the previous response and include it in code NextToken /code in the next request. /p
+    /// If a response includes the last of the query logging configurations that are associated with the current Amazon Web Services account, `NextToken` doesn't appear in the response.
+    ///
+    /// If a response doesn't include the last of the configurations, you can get more configurations by submitting another [ListQueryLoggingConfigs](https://docs.aws.amazon.com/Route53/latest/APIReference/API_ListQueryLoggingConfigs.html) request. Get the value of `NextToken` that Amazon Route 53 returned in the previous response and include it in `NextToken` in the next request.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -450,15 +492,19 @@ pub static LIST_QUERY_LOGGING_CONFIGS_RESPONSE: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceRecordSetProtectionsRequest {
-    /// p The ID of the hosted zone that contains the protections that you want to list. /p
+    /// The ID of the hosted zone that contains the protections that you want to list.
     pub hosted_zone_id: String,
-    /// p The first resource record set name that you want Route 53 to list protections for. If you don't specify a value, the list starts with the first protection in the hosted zone. /p p If you specify code NextToken /code , Route 53 ignores code StartRecordName /code . /p
+    /// The first resource record set name that you want Route 53 to list protections for. If you don't specify a value, the list starts with the first protection in the hosted zone.
+    ///
+    /// If you specify `NextToken`, Route 53 ignores `StartRecordName`.
     pub start_record_name: Option<String>,
-    /// p The first resource record set type, within the name specified by code StartRecordName /code , that you want Route 53 to list protections for. If you specify code StartRecordType /code , you must also specify code StartRecordName /code . /p p If you specify code NextToken /code , Route 53 ignores code StartRecordType /code . /p
+    /// The first resource record set type, within the name specified by `StartRecordName`, that you want Route 53 to list protections for. If you specify `StartRecordType`, you must also specify `StartRecordName`.
+    ///
+    /// If you specify `NextToken`, Route 53 ignores `StartRecordType`.
     pub start_record_type: Option<RrType>,
-    /// p The maximum number of protections that you want Route 53 to return in this response. If you don't specify a value, or if you specify a value greater than 300, Route 53 returns up to 300 protections. /p
+    /// The maximum number of protections that you want Route 53 to return in this response. If you don't specify a value, or if you specify a value greater than 300, Route 53 returns up to 300 protections.
     pub max_results: Option<String>,
-    /// p If the response to a previous code ListResourceRecordSetProtections /code request included a code NextToken /code element, specify that value here to get the next page of results. /p
+    /// If the response to a previous `ListResourceRecordSetProtections` request included a `NextToken` element, specify that value here to get the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -478,9 +524,9 @@ pub static LIST_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceRecordSetProtectionsResponse {
-    /// p The protections in the hosted zone. The list is empty if the hosted zone has no protections. /p
+    /// The protections in the hosted zone. The list is empty if the hosted zone has no protections.
     pub resource_record_set_protections: Vec<ResourceRecordSetProtection>,
-    /// p If there are more protections to list, a token that you can specify in the code NextToken /code parameter of another request to get the next page of results. If there are no more protections to list, the response doesn't include code NextToken /code . /p
+    /// If there are more protections to list, a token that you can specify in the `NextToken` parameter of another request to get the next page of results. If there are no more protections to list, the response doesn't include `NextToken`.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -496,18 +542,34 @@ pub static LIST_RESOURCE_RECORD_SET_PROTECTIONS_RESPONSE: rt::Schema = rt::Schem
         rt::m("NextToken", &rt::STRING),
     ],
 );
-/// p A request for the resource record sets that are associated with a specified hosted zone. /p
+/// A request for the resource record sets that are associated with a specified hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceRecordSetsRequest {
-    /// p The ID of the hosted zone that contains the resource record sets that you want to list. /p
+    /// The ID of the hosted zone that contains the resource record sets that you want to list.
     pub hosted_zone_id: String,
-    /// p The first name in the lexicographic ordering of resource record sets that you want to list. If the specified record name doesn't exist, the results begin with the first resource record set that has a name greater than the value of code name /code . /p
+    /// The first name in the lexicographic ordering of resource record sets that you want to list. If the specified record name doesn't exist, the results begin with the first resource record set that has a name greater than the value of `name`.
     pub start_record_name: Option<String>,
-    /// p The type of resource record set to begin the record listing from. /p p Valid values for basic resource record sets: code A /code | code AAAA /code | code CAA /code | code CNAME /code | code MX /code | code NAPTR /code | code NS /code | code PTR /code | code SOA /code | code SPF /code | code SRV /code | code TXT /code /p p Values for weighted, latency, geolocation, and failover resource record sets: code A /code | code AAAA /code | code CAA /code | code CNAME /code | code MX /code | code NAPTR /code | code PTR /code | code SPF /code | code SRV /code | code TXT /code /p p Values for alias resource record sets: /p ul li p b API Gateway custom regional API or edge-optimized API /b : A /p /li li p b CloudFront distribution /b : A or AAAA /p /li li p b Elastic Beanstalk environment that has a regionalized subdomain /b : A /p /li li p b Elastic Load Balancing load balancer /b : A | AAAA /p /li li p b S3 bucket /b : A /p /li li p b VPC interface VPC endpoint /b : A /p /li li p b Another resource record set in this hosted zone: /b The type of the resource record set that the alias references. /p /li /ul p Constraint: Specifying code type /code without specifying code name /code returns an code InvalidInput /code error. /p
+    /// The type of resource record set to begin the record listing from.
+    ///
+    /// Valid values for basic resource record sets: `A` \| `AAAA` \| `CAA` \| `CNAME` \| `MX` \| `NAPTR` \| `NS` \| `PTR` \| `SOA` \| `SPF` \| `SRV` \| `TXT`
+    ///
+    /// Values for weighted, latency, geolocation, and failover resource record sets: `A` \| `AAAA` \| `CAA` \| `CNAME` \| `MX` \| `NAPTR` \| `PTR` \| `SPF` \| `SRV` \| `TXT`
+    ///
+    /// Values for alias resource record sets:
+    ///
+    /// - **API Gateway custom regional API or edge-optimized API**: A
+    /// - **CloudFront distribution**: A or AAAA
+    /// - **Elastic Beanstalk environment that has a regionalized subdomain**: A
+    /// - **Elastic Load Balancing load balancer**: A \| AAAA
+    /// - **S3 bucket**: A
+    /// - **VPC interface VPC endpoint**: A
+    /// - **Another resource record set in this hosted zone:** The type of the resource record set that the alias references.
+    ///
+    /// Constraint: Specifying `type` without specifying `name` returns an `InvalidInput` error.
     pub start_record_type: Option<RrType>,
-    /// p i Resource record sets that have a routing policy other than simple: /i If results were truncated for a given DNS name and type, specify the value of code NextRecordIdentifier /code from the previous response to get the next resource record set that has the current DNS name and type. /p
+    /// *Resource record sets that have a routing policy other than simple:* If results were truncated for a given DNS name and type, specify the value of `NextRecordIdentifier` from the previous response to get the next resource record set that has the current DNS name and type.
     pub start_record_identifier: Option<String>,
-    /// p (Optional) The maximum number of resource records sets to include in the response body for this request. If the response includes more than code maxitems /code resource record sets, the value of the code IsTruncated /code element in the response is code true /code , and the values of the code NextRecordName /code and code NextRecordType /code elements in the response identify the first resource record set in the next group of code maxitems /code resource record sets. /p
+    /// (Optional) The maximum number of resource records sets to include in the response body for this request. If the response includes more than `maxitems` resource record sets, the value of the `IsTruncated` element in the response is `true`, and the values of the `NextRecordName` and `NextRecordType` elements in the response identify the first resource record set in the next group of `maxitems` resource record sets.
     pub max_items: Option<String>,
 }
 rt::structure!(
@@ -525,20 +587,26 @@ pub static LIST_RESOURCE_RECORD_SETS_REQUEST: rt::Schema = rt::Schema::structure
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
     ],
 );
-/// p A complex type that contains list information for the resource record set. /p
+/// A complex type that contains list information for the resource record set.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceRecordSetsResponse {
-    /// p Information about multiple resource record sets. /p
+    /// Information about multiple resource record sets.
     pub resource_record_sets: Vec<ResourceRecordSet>,
-    /// p A flag that indicates whether more resource record sets remain to be listed. If your results were truncated, you can make a follow-up pagination request by using the code NextRecordName /code element. /p
+    /// A flag that indicates whether more resource record sets remain to be listed. If your results were truncated, you can make a follow-up pagination request by using the `NextRecordName` element.
     pub is_truncated: bool,
-    /// p If the results were truncated, the name of the next record in the list. /p p This element is present only if code IsTruncated /code is true. /p
+    /// If the results were truncated, the name of the next record in the list.
+    ///
+    /// This element is present only if `IsTruncated` is true.
     pub next_record_name: Option<String>,
-    /// p If the results were truncated, the type of the next record in the list. /p p This element is present only if code IsTruncated /code is true. /p
+    /// If the results were truncated, the type of the next record in the list.
+    ///
+    /// This element is present only if `IsTruncated` is true.
     pub next_record_type: Option<RrType>,
-    /// p i Resource record sets that have a routing policy other than simple: /i If results were truncated for a given DNS name and type, the value of code SetIdentifier /code for the next resource record set that has the current DNS name and type. /p p For information about routing policies, see a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy.html" Choosing a Routing Policy /a in the i Amazon Route 53 Developer Guide /i . /p
+    /// *Resource record sets that have a routing policy other than simple:* If results were truncated for a given DNS name and type, the value of `SetIdentifier` for the next resource record set that has the current DNS name and type.
+    ///
+    /// For information about routing policies, see [Choosing a Routing Policy](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy.html) in the *Amazon Route 53 Developer Guide*.
     pub next_record_identifier: Option<String>,
-    /// p The maximum number of records you requested. /p
+    /// The maximum number of records you requested.
     pub max_items: String,
 }
 rt::structure!(
@@ -557,12 +625,16 @@ pub static LIST_RESOURCE_RECORD_SETS_RESPONSE: rt::Schema = rt::Schema::structur
         rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p A request to get a list of the reusable delegation sets that are associated with the current Amazon Web Services account. /p
+/// A request to get a list of the reusable delegation sets that are associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListReusableDelegationSetsRequest {
-    /// p If the value of code IsTruncated /code in the previous response was code true /code , you have more reusable delegation sets. To get another group, submit another code ListReusableDelegationSets /code request. /p p For the value of code marker /code , specify the value of code NextMarker /code from the previous response, which is the ID of the first reusable delegation set that Amazon Route 53 will return if you submit another request. /p p If the value of code IsTruncated /code in the previous response was code false /code , there are no more reusable delegation sets to get. /p
+    /// If the value of `IsTruncated` in the previous response was `true`, you have more reusable delegation sets. To get another group, submit another `ListReusableDelegationSets` request.
+    ///
+    /// For the value of `marker`, specify the value of `NextMarker` from the previous response, which is the ID of the first reusable delegation set that Amazon Route 53 will return if you submit another request.
+    ///
+    /// If the value of `IsTruncated` in the previous response was `false`, there are no more reusable delegation sets to get.
     pub marker: Option<String>,
-    /// p The number of reusable delegation sets that you want Amazon Route 53 to return in the response to this request. If you specify a value greater than 100, Route 53 returns only the first 100 reusable delegation sets. /p
+    /// The number of reusable delegation sets that you want Amazon Route 53 to return in the response to this request. If you specify a value greater than 100, Route 53 returns only the first 100 reusable delegation sets.
     pub max_items: Option<String>,
 }
 rt::structure!(
@@ -576,18 +648,18 @@ pub static LIST_REUSABLE_DELEGATION_SETS_REQUEST: rt::Schema = rt::Schema::struc
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
     ],
 );
-/// p A complex type that contains information about the reusable delegation sets that are associated with the current Amazon Web Services account. /p
+/// A complex type that contains information about the reusable delegation sets that are associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListReusableDelegationSetsResponse {
-    /// p A complex type that contains one code DelegationSet /code element for each reusable delegation set that was created by the current Amazon Web Services account. /p
+    /// A complex type that contains one `DelegationSet` element for each reusable delegation set that was created by the current Amazon Web Services account.
     pub delegation_sets: Vec<DelegationSet>,
-    /// p For the second and subsequent calls to code ListReusableDelegationSets /code , code Marker /code is the value that you specified for the code marker /code parameter in the request that produced the current response. /p
+    /// For the second and subsequent calls to `ListReusableDelegationSets`, `Marker` is the value that you specified for the `marker` parameter in the request that produced the current response.
     pub marker: String,
-    /// p A flag that indicates whether there are more reusable delegation sets to be listed. /p
+    /// A flag that indicates whether there are more reusable delegation sets to be listed.
     pub is_truncated: bool,
-    /// p If code IsTruncated /code is code true /code , the value of code NextMarker /code identifies the next reusable delegation set that Amazon Route 53 will return if you submit another code ListReusableDelegationSets /code request and specify the value of code NextMarker /code in the code marker /code parameter. /p
+    /// If `IsTruncated` is `true`, the value of `NextMarker` identifies the next reusable delegation set that Amazon Route 53 will return if you submit another `ListReusableDelegationSets` request and specify the value of `NextMarker` in the `marker` parameter.
     pub next_marker: Option<String>,
-    /// p The value that you specified for the code maxitems /code parameter in the call to code ListReusableDelegationSets /code that produced the current response. /p
+    /// The value that you specified for the `maxitems` parameter in the call to `ListReusableDelegationSets` that produced the current response.
     pub max_items: String,
 }
 rt::structure!(
@@ -604,12 +676,15 @@ pub static LIST_REUSABLE_DELEGATION_SETS_RESPONSE: rt::Schema = rt::Schema::stru
         rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p A complex type containing information about a request for a list of the tags that are associated with an individual resource. /p
+/// A complex type containing information about a request for a list of the tags that are associated with an individual resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceRequest {
-    /// p The type of the resource. /p ul li p The resource type for health checks is code healthcheck /code . /p /li li p The resource type for hosted zones is code hostedzone /code . /p /li /ul
+    /// The type of the resource.
+    ///
+    /// - The resource type for health checks is `healthcheck`.
+    /// - The resource type for hosted zones is `hostedzone`.
     pub resource_type: TagResourceType,
-    /// p The ID of the resource for which you want to retrieve tags. /p
+    /// The ID of the resource for which you want to retrieve tags.
     pub resource_id: String,
 }
 rt::structure!(
@@ -623,10 +698,10 @@ pub static LIST_TAGS_FOR_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("ResourceId", &rt::STRING).at(rt::URI, "ResourceId").flags(rt::REQUIRED),
     ],
 );
-/// p A complex type that contains information about the health checks or hosted zones for which you want to list tags. /p
+/// A complex type that contains information about the health checks or hosted zones for which you want to list tags.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceResponse {
-    /// p A code ResourceTagSet /code containing tags associated with the specified resource. /p
+    /// A `ResourceTagSet` containing tags associated with the specified resource.
     pub resource_tag_set: ResourceTagSet,
 }
 rt::structure!(
@@ -636,12 +711,15 @@ pub static LIST_TAGS_FOR_RESOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListTagsForResourceResponse",
     &[rt::m("ResourceTagSet", &RESOURCE_TAG_SET).flags(rt::REQUIRED)],
 );
-/// p A complex type that contains information about the health checks or hosted zones for which you want to list tags. /p
+/// A complex type that contains information about the health checks or hosted zones for which you want to list tags.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourcesRequest {
-    /// p The type of the resources. /p ul li p The resource type for health checks is code healthcheck /code . /p /li li p The resource type for hosted zones is code hostedzone /code . /p /li /ul
+    /// The type of the resources.
+    ///
+    /// - The resource type for health checks is `healthcheck`.
+    /// - The resource type for hosted zones is `hostedzone`.
     pub resource_type: TagResourceType,
-    /// p A complex type that contains the ResourceId element for each resource for which you want to get a list of tags. /p
+    /// A complex type that contains the ResourceId element for each resource for which you want to get a list of tags.
     pub resource_ids: Vec<String>,
 }
 rt::structure!(
@@ -655,10 +733,10 @@ pub static LIST_TAGS_FOR_RESOURCES_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("ResourceIds", &TAG_RESOURCE_ID_LIST).flags(rt::REQUIRED),
     ],
 );
-/// p A complex type containing tags for the specified resources. /p
+/// A complex type containing tags for the specified resources.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourcesResponse {
-    /// p A list of code ResourceTagSet /code s containing tags associated with the specified resources. /p
+    /// A list of `ResourceTagSet`s containing tags associated with the specified resources.
     pub resource_tag_sets: Vec<ResourceTagSet>,
 }
 rt::structure!(
@@ -669,12 +747,14 @@ pub static LIST_TAGS_FOR_RESOURCES_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListTagsForResourcesResponse",
     &[rt::m("ResourceTagSets", &RESOURCE_TAG_SET_LIST).flags(rt::REQUIRED)],
 );
-/// p A complex type that contains the information about the request to list the traffic policies that are associated with the current Amazon Web Services account. /p
+/// A complex type that contains the information about the request to list the traffic policies that are associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTrafficPoliciesRequest {
-    /// p (Conditional) For your first request to code ListTrafficPolicies /code , don't include the code TrafficPolicyIdMarker /code parameter. /p p If you have more traffic policies than the value of code MaxItems /code , code ListTrafficPolicies /code returns only the first code MaxItems /code traffic policies. To get the next group of policies, submit another request to code ListTrafficPolicies /code . For the value of code TrafficPolicyIdMarker /code , specify the value of code TrafficPolicyIdMarker /code that was returned in the previous response. /p
+    /// (Conditional) For your first request to `ListTrafficPolicies`, don't include the `TrafficPolicyIdMarker` parameter.
+    ///
+    /// If you have more traffic policies than the value of `MaxItems`, `ListTrafficPolicies` returns only the first `MaxItems` traffic policies. To get the next group of policies, submit another request to `ListTrafficPolicies`. For the value of `TrafficPolicyIdMarker`, specify the value of `TrafficPolicyIdMarker` that was returned in the previous response.
     pub traffic_policy_id_marker: Option<String>,
-    /// p (Optional) The maximum number of traffic policies that you want Amazon Route 53 to return in response to this request. If you have more than code MaxItems /code traffic policies, the value of code IsTruncated /code in the response is code true /code , and the value of code TrafficPolicyIdMarker /code is the ID of the first traffic policy that Route 53 will return if you submit another request. /p
+    /// (Optional) The maximum number of traffic policies that you want Amazon Route 53 to return in response to this request. If you have more than `MaxItems` traffic policies, the value of `IsTruncated` in the response is `true`, and the value of `TrafficPolicyIdMarker` is the ID of the first traffic policy that Route 53 will return if you submit another request.
     pub max_items: Option<String>,
 }
 rt::structure!(
@@ -688,16 +768,16 @@ pub static LIST_TRAFFIC_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
     ],
 );
-/// p A complex type that contains the response information for the request. /p
+/// A complex type that contains the response information for the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTrafficPoliciesResponse {
-    /// p A list that contains one code TrafficPolicySummary /code element for each traffic policy that was created by the current Amazon Web Services account. /p
+    /// A list that contains one `TrafficPolicySummary` element for each traffic policy that was created by the current Amazon Web Services account.
     pub traffic_policy_summaries: Vec<TrafficPolicySummary>,
-    /// p A flag that indicates whether there are more traffic policies to be listed. If the response was truncated, you can get the next group of traffic policies by submitting another code ListTrafficPolicies /code request and specifying the value of code TrafficPolicyIdMarker /code in the code TrafficPolicyIdMarker /code request parameter. /p
+    /// A flag that indicates whether there are more traffic policies to be listed. If the response was truncated, you can get the next group of traffic policies by submitting another `ListTrafficPolicies` request and specifying the value of `TrafficPolicyIdMarker` in the `TrafficPolicyIdMarker` request parameter.
     pub is_truncated: bool,
-    /// p If the value of code IsTruncated /code is code true /code , code TrafficPolicyIdMarker /code is the ID of the first traffic policy in the next group of code MaxItems /code traffic policies. /p
+    /// If the value of `IsTruncated` is `true`, `TrafficPolicyIdMarker` is the ID of the first traffic policy in the next group of `MaxItems` traffic policies.
     pub traffic_policy_id_marker: String,
-    /// p The value that you specified for the code MaxItems /code parameter in the code ListTrafficPolicies /code request that produced the current response. /p
+    /// The value that you specified for the `MaxItems` parameter in the `ListTrafficPolicies` request that produced the current response.
     pub max_items: String,
 }
 rt::structure!(
@@ -714,16 +794,20 @@ pub static LIST_TRAFFIC_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
         rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p A request for the traffic policy instances that you created in a specified hosted zone. /p
+/// A request for the traffic policy instances that you created in a specified hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTrafficPolicyInstancesByHostedZoneRequest {
-    /// p The ID of the hosted zone that you want to list traffic policy instances for. /p
+    /// The ID of the hosted zone that you want to list traffic policy instances for.
     pub hosted_zone_id: String,
-    /// p If the value of code IsTruncated /code in the previous response is true, you have more traffic policy instances. To get more traffic policy instances, submit another code ListTrafficPolicyInstances /code request. For the value of code trafficpolicyinstancename /code , specify the value of code TrafficPolicyInstanceNameMarker /code from the previous response, which is the name of the first traffic policy instance in the next group of traffic policy instances. /p p If the value of code IsTruncated /code in the previous response was code false /code , there are no more traffic policy instances to get. /p
+    /// If the value of `IsTruncated` in the previous response is true, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstances` request. For the value of `trafficpolicyinstancename`, specify the value of `TrafficPolicyInstanceNameMarker` from the previous response, which is the name of the first traffic policy instance in the next group of traffic policy instances.
+    ///
+    /// If the value of `IsTruncated` in the previous response was `false`, there are no more traffic policy instances to get.
     pub traffic_policy_instance_name_marker: Option<String>,
-    /// p If the value of code IsTruncated /code in the previous response is true, you have more traffic policy instances. To get more traffic policy instances, submit another code ListTrafficPolicyInstances /code request. For the value of code trafficpolicyinstancetype /code , specify the value of code TrafficPolicyInstanceTypeMarker /code from the previous response, which is the type of the first traffic policy instance in the next group of traffic policy instances. /p p If the value of code IsTruncated /code in the previous response was code false /code , there are no more traffic policy instances to get. /p
+    /// If the value of `IsTruncated` in the previous response is true, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstances` request. For the value of `trafficpolicyinstancetype`, specify the value of `TrafficPolicyInstanceTypeMarker` from the previous response, which is the type of the first traffic policy instance in the next group of traffic policy instances.
+    ///
+    /// If the value of `IsTruncated` in the previous response was `false`, there are no more traffic policy instances to get.
     pub traffic_policy_instance_type_marker: Option<RrType>,
-    /// p The maximum number of traffic policy instances to be included in the response body for this request. If you have more than code MaxItems /code traffic policy instances, the value of the code IsTruncated /code element in the response is code true /code , and the values of code HostedZoneIdMarker /code , code TrafficPolicyInstanceNameMarker /code , and code TrafficPolicyInstanceTypeMarker /code represent the first traffic policy instance that Amazon Route 53 will return if you submit another request. /p
+    /// The maximum number of traffic policy instances to be included in the response body for this request. If you have more than `MaxItems` traffic policy instances, the value of the `IsTruncated` element in the response is `true`, and the values of `HostedZoneIdMarker`, `TrafficPolicyInstanceNameMarker`, and `TrafficPolicyInstanceTypeMarker` represent the first traffic policy instance that Amazon Route 53 will return if you submit another request.
     pub max_items: Option<String>,
 }
 rt::structure!(
@@ -743,18 +827,18 @@ pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE_REQUEST: rt::Schema = rt
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
     ],
 );
-/// p A complex type that contains the response information for the request. /p
+/// A complex type that contains the response information for the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTrafficPolicyInstancesByHostedZoneResponse {
-    /// p A list that contains one code TrafficPolicyInstance /code element for each traffic policy instance that matches the elements in the request. /p
+    /// A list that contains one `TrafficPolicyInstance` element for each traffic policy instance that matches the elements in the request.
     pub traffic_policy_instances: Vec<TrafficPolicyInstance>,
-    /// p If code IsTruncated /code is code true /code , code TrafficPolicyInstanceNameMarker /code is the name of the first traffic policy instance in the next group of traffic policy instances. /p
+    /// If `IsTruncated` is `true`, `TrafficPolicyInstanceNameMarker` is the name of the first traffic policy instance in the next group of traffic policy instances.
     pub traffic_policy_instance_name_marker: Option<String>,
-    /// p If code IsTruncated /code is true, code TrafficPolicyInstanceTypeMarker /code is the DNS type of the resource record sets that are associated with the first traffic policy instance in the next group of traffic policy instances. /p
+    /// If `IsTruncated` is true, `TrafficPolicyInstanceTypeMarker` is the DNS type of the resource record sets that are associated with the first traffic policy instance in the next group of traffic policy instances.
     pub traffic_policy_instance_type_marker: Option<RrType>,
-    /// p A flag that indicates whether there are more traffic policy instances to be listed. If the response was truncated, you can get the next group of traffic policy instances by submitting another code ListTrafficPolicyInstancesByHostedZone /code request and specifying the values of code HostedZoneIdMarker /code , code TrafficPolicyInstanceNameMarker /code , and code TrafficPolicyInstanceTypeMarker /code in the corresponding request parameters. /p
+    /// A flag that indicates whether there are more traffic policy instances to be listed. If the response was truncated, you can get the next group of traffic policy instances by submitting another `ListTrafficPolicyInstancesByHostedZone` request and specifying the values of `HostedZoneIdMarker`, `TrafficPolicyInstanceNameMarker`, and `TrafficPolicyInstanceTypeMarker` in the corresponding request parameters.
     pub is_truncated: bool,
-    /// p The value that you specified for the code MaxItems /code parameter in the code ListTrafficPolicyInstancesByHostedZone /code request that produced the current response. /p
+    /// The value that you specified for the `MaxItems` parameter in the `ListTrafficPolicyInstancesByHostedZone` request that produced the current response.
     pub max_items: String,
 }
 rt::structure!(
@@ -773,20 +857,32 @@ pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE_RESPONSE: rt::Schema = r
         rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p A complex type that contains the information about the request to list your traffic policy instances. /p
+/// A complex type that contains the information about the request to list your traffic policy instances.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTrafficPolicyInstancesByPolicyRequest {
-    /// p The ID of the traffic policy for which you want to list traffic policy instances. /p
+    /// The ID of the traffic policy for which you want to list traffic policy instances.
     pub traffic_policy_id: String,
-    /// p The version of the traffic policy for which you want to list traffic policy instances. The version must be associated with the traffic policy that is specified by code TrafficPolicyId /code . /p
+    /// The version of the traffic policy for which you want to list traffic policy instances. The version must be associated with the traffic policy that is specified by `TrafficPolicyId`.
     pub traffic_policy_version: i32,
-    /// p If the value of code IsTruncated /code in the previous response was code true /code , you have more traffic policy instances. To get more traffic policy instances, submit another code ListTrafficPolicyInstancesByPolicy /code request. /p p For the value of code hostedzoneid /code , specify the value of code HostedZoneIdMarker /code from the previous response, which is the hosted zone ID of the first traffic policy instance that Amazon Route 53 will return if you submit another request. /p p If the value of code IsTruncated /code in the previous response was code false /code , there are no more traffic policy instances to get. /p
+    /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstancesByPolicy` request.
+    ///
+    /// For the value of `hostedzoneid`, specify the value of `HostedZoneIdMarker` from the previous response, which is the hosted zone ID of the first traffic policy instance that Amazon Route 53 will return if you submit another request.
+    ///
+    /// If the value of `IsTruncated` in the previous response was `false`, there are no more traffic policy instances to get.
     pub hosted_zone_id_marker: Option<String>,
-    /// p If the value of code IsTruncated /code in the previous response was code true /code , you have more traffic policy instances. To get more traffic policy instances, submit another code ListTrafficPolicyInstancesByPolicy /code request. /p p For the value of code trafficpolicyinstancename /code , specify the value of code TrafficPolicyInstanceNameMarker /code from the previous response, which is the name of the first traffic policy instance that Amazon Route 53 will return if you submit another request. /p p If the value of code IsTruncated /code in the previous response was code false /code , there are no more traffic policy instances to get. /p
+    /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstancesByPolicy` request.
+    ///
+    /// For the value of `trafficpolicyinstancename`, specify the value of `TrafficPolicyInstanceNameMarker` from the previous response, which is the name of the first traffic policy instance that Amazon Route 53 will return if you submit another request.
+    ///
+    /// If the value of `IsTruncated` in the previous response was `false`, there are no more traffic policy instances to get.
     pub traffic_policy_instance_name_marker: Option<String>,
-    /// p If the value of code IsTruncated /code in the previous response was code true /code , you have more traffic policy instances. To get more traffic policy instances, submit another code ListTrafficPolicyInstancesByPolicy /code request. /p p For the value of code trafficpolicyinstancetype /code , specify the value of code TrafficPolicyInstanceTypeMarker /code from the previous response, which is the name of the first traffic policy instance that Amazon Route 53 will return if you submit another request. /p p If the value of code IsTruncated /code in the previous response was code false /code , there are no more traffic policy instances to get. /p
+    /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstancesByPolicy` request.
+    ///
+    /// For the value of `trafficpolicyinstancetype`, specify the value of `TrafficPolicyInstanceTypeMarker` from the previous response, which is the name of the first traffic policy instance that Amazon Route 53 will return if you submit another request.
+    ///
+    /// If the value of `IsTruncated` in the previous response was `false`, there are no more traffic policy instances to get.
     pub traffic_policy_instance_type_marker: Option<RrType>,
-    /// p The maximum number of traffic policy instances to be included in the response body for this request. If you have more than code MaxItems /code traffic policy instances, the value of the code IsTruncated /code element in the response is code true /code , and the values of code HostedZoneIdMarker /code , code TrafficPolicyInstanceNameMarker /code , and code TrafficPolicyInstanceTypeMarker /code represent the first traffic policy instance that Amazon Route 53 will return if you submit another request. /p
+    /// The maximum number of traffic policy instances to be included in the response body for this request. If you have more than `MaxItems` traffic policy instances, the value of the `IsTruncated` element in the response is `true`, and the values of `HostedZoneIdMarker`, `TrafficPolicyInstanceNameMarker`, and `TrafficPolicyInstanceTypeMarker` represent the first traffic policy instance that Amazon Route 53 will return if you submit another request.
     pub max_items: Option<String>,
 }
 rt::structure!(
@@ -811,20 +907,20 @@ pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY_REQUEST: rt::Schema = rt::Sch
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
     ],
 );
-/// p A complex type that contains the response information for the request. /p
+/// A complex type that contains the response information for the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTrafficPolicyInstancesByPolicyResponse {
-    /// p A list that contains one code TrafficPolicyInstance /code element for each traffic policy instance that matches the elements in the request. /p
+    /// A list that contains one `TrafficPolicyInstance` element for each traffic policy instance that matches the elements in the request.
     pub traffic_policy_instances: Vec<TrafficPolicyInstance>,
-    /// p If code IsTruncated /code is code true /code , code HostedZoneIdMarker /code is the ID of the hosted zone of the first traffic policy instance in the next group of traffic policy instances. /p
+    /// If `IsTruncated` is `true`, `HostedZoneIdMarker` is the ID of the hosted zone of the first traffic policy instance in the next group of traffic policy instances.
     pub hosted_zone_id_marker: Option<String>,
-    /// p If code IsTruncated /code is code true /code , code TrafficPolicyInstanceNameMarker /code is the name of the first traffic policy instance in the next group of code MaxItems /code traffic policy instances. /p
+    /// If `IsTruncated` is `true`, `TrafficPolicyInstanceNameMarker` is the name of the first traffic policy instance in the next group of `MaxItems` traffic policy instances.
     pub traffic_policy_instance_name_marker: Option<String>,
-    /// p If code IsTruncated /code is code true /code , code TrafficPolicyInstanceTypeMarker /code is the DNS type of the resource record sets that are associated with the first traffic policy instance in the next group of code MaxItems /code traffic policy instances. /p
+    /// If `IsTruncated` is `true`, `TrafficPolicyInstanceTypeMarker` is the DNS type of the resource record sets that are associated with the first traffic policy instance in the next group of `MaxItems` traffic policy instances.
     pub traffic_policy_instance_type_marker: Option<RrType>,
-    /// p A flag that indicates whether there are more traffic policy instances to be listed. If the response was truncated, you can get the next group of traffic policy instances by calling code ListTrafficPolicyInstancesByPolicy /code again and specifying the values of the code HostedZoneIdMarker /code , code TrafficPolicyInstanceNameMarker /code , and code TrafficPolicyInstanceTypeMarker /code elements in the corresponding request parameters. /p
+    /// A flag that indicates whether there are more traffic policy instances to be listed. If the response was truncated, you can get the next group of traffic policy instances by calling `ListTrafficPolicyInstancesByPolicy` again and specifying the values of the `HostedZoneIdMarker`, `TrafficPolicyInstanceNameMarker`, and `TrafficPolicyInstanceTypeMarker` elements in the corresponding request parameters.
     pub is_truncated: bool,
-    /// p The value that you specified for the code MaxItems /code parameter in the call to code ListTrafficPolicyInstancesByPolicy /code that produced the current response. /p
+    /// The value that you specified for the `MaxItems` parameter in the call to `ListTrafficPolicyInstancesByPolicy` that produced the current response.
     pub max_items: String,
 }
 rt::structure!(
@@ -844,16 +940,22 @@ pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY_RESPONSE: rt::Schema = rt::Sc
         rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p A request to get information about the traffic policy instances that you created by using the current Amazon Web Services account. /p
+/// A request to get information about the traffic policy instances that you created by using the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTrafficPolicyInstancesRequest {
-    /// p If the value of code IsTruncated /code in the previous response was code true /code , you have more traffic policy instances. To get more traffic policy instances, submit another code ListTrafficPolicyInstances /code request. For the value of code HostedZoneId /code , specify the value of code HostedZoneIdMarker /code from the previous response, which is the hosted zone ID of the first traffic policy instance in the next group of traffic policy instances. /p p If the value of code IsTruncated /code in the previous response was code false /code , there are no more traffic policy instances to get. /p
+    /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstances` request. For the value of `HostedZoneId`, specify the value of `HostedZoneIdMarker` from the previous response, which is the hosted zone ID of the first traffic policy instance in the next group of traffic policy instances.
+    ///
+    /// If the value of `IsTruncated` in the previous response was `false`, there are no more traffic policy instances to get.
     pub hosted_zone_id_marker: Option<String>,
-    /// p If the value of code IsTruncated /code in the previous response was code true /code , you have more traffic policy instances. To get more traffic policy instances, submit another code ListTrafficPolicyInstances /code request. For the value of code trafficpolicyinstancename /code , specify the value of code TrafficPolicyInstanceNameMarker /code from the previous response, which is the name of the first traffic policy instance in the next group of traffic policy instances. /p p If the value of code IsTruncated /code in the previous response was code false /code , there are no more traffic policy instances to get. /p
+    /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstances` request. For the value of `trafficpolicyinstancename`, specify the value of `TrafficPolicyInstanceNameMarker` from the previous response, which is the name of the first traffic policy instance in the next group of traffic policy instances.
+    ///
+    /// If the value of `IsTruncated` in the previous response was `false`, there are no more traffic policy instances to get.
     pub traffic_policy_instance_name_marker: Option<String>,
-    /// p If the value of code IsTruncated /code in the previous response was code true /code , you have more traffic policy instances. To get more traffic policy instances, submit another code ListTrafficPolicyInstances /code request. For the value of code trafficpolicyinstancetype /code , specify the value of code TrafficPolicyInstanceTypeMarker /code from the previous response, which is the type of the first traffic policy instance in the next group of traffic policy instances. /p p If the value of code IsTruncated /code in the previous response was code false /code , there are no more traffic policy instances to get. /p
+    /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstances` request. For the value of `trafficpolicyinstancetype`, specify the value of `TrafficPolicyInstanceTypeMarker` from the previous response, which is the type of the first traffic policy instance in the next group of traffic policy instances.
+    ///
+    /// If the value of `IsTruncated` in the previous response was `false`, there are no more traffic policy instances to get.
     pub traffic_policy_instance_type_marker: Option<RrType>,
-    /// p The maximum number of traffic policy instances that you want Amazon Route 53 to return in response to a code ListTrafficPolicyInstances /code request. If you have more than code MaxItems /code traffic policy instances, the value of the code IsTruncated /code element in the response is code true /code , and the values of code HostedZoneIdMarker /code , code TrafficPolicyInstanceNameMarker /code , and code TrafficPolicyInstanceTypeMarker /code represent the first traffic policy instance in the next group of code MaxItems /code traffic policy instances. /p
+    /// The maximum number of traffic policy instances that you want Amazon Route 53 to return in response to a `ListTrafficPolicyInstances` request. If you have more than `MaxItems` traffic policy instances, the value of the `IsTruncated` element in the response is `true`, and the values of `HostedZoneIdMarker`, `TrafficPolicyInstanceNameMarker`, and `TrafficPolicyInstanceTypeMarker` represent the first traffic policy instance in the next group of `MaxItems` traffic policy instances.
     pub max_items: Option<String>,
 }
 rt::structure!(
@@ -872,20 +974,20 @@ pub static LIST_TRAFFIC_POLICY_INSTANCES_REQUEST: rt::Schema = rt::Schema::struc
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
     ],
 );
-/// p A complex type that contains the response information for the request. /p
+/// A complex type that contains the response information for the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTrafficPolicyInstancesResponse {
-    /// p A list that contains one code TrafficPolicyInstance /code element for each traffic policy instance that matches the elements in the request. /p
+    /// A list that contains one `TrafficPolicyInstance` element for each traffic policy instance that matches the elements in the request.
     pub traffic_policy_instances: Vec<TrafficPolicyInstance>,
-    /// p If code IsTruncated /code is code true /code , code HostedZoneIdMarker /code is the ID of the hosted zone of the first traffic policy instance that Route 53 will return if you submit another code ListTrafficPolicyInstances /code request. /p
+    /// If `IsTruncated` is `true`, `HostedZoneIdMarker` is the ID of the hosted zone of the first traffic policy instance that Route 53 will return if you submit another `ListTrafficPolicyInstances` request.
     pub hosted_zone_id_marker: Option<String>,
-    /// p If code IsTruncated /code is code true /code , code TrafficPolicyInstanceNameMarker /code is the name of the first traffic policy instance that Route 53 will return if you submit another code ListTrafficPolicyInstances /code request. /p
+    /// If `IsTruncated` is `true`, `TrafficPolicyInstanceNameMarker` is the name of the first traffic policy instance that Route 53 will return if you submit another `ListTrafficPolicyInstances` request.
     pub traffic_policy_instance_name_marker: Option<String>,
-    /// p If code IsTruncated /code is code true /code , code TrafficPolicyInstanceTypeMarker /code is the DNS type of the resource record sets that are associated with the first traffic policy instance that Amazon Route 53 will return if you submit another code ListTrafficPolicyInstances /code request. /p
+    /// If `IsTruncated` is `true`, `TrafficPolicyInstanceTypeMarker` is the DNS type of the resource record sets that are associated with the first traffic policy instance that Amazon Route 53 will return if you submit another `ListTrafficPolicyInstances` request.
     pub traffic_policy_instance_type_marker: Option<RrType>,
-    /// p A flag that indicates whether there are more traffic policy instances to be listed. If the response was truncated, you can get more traffic policy instances by calling code ListTrafficPolicyInstances /code again and specifying the values of the code HostedZoneIdMarker /code , code TrafficPolicyInstanceNameMarker /code , and code TrafficPolicyInstanceTypeMarker /code in the corresponding request parameters. /p
+    /// A flag that indicates whether there are more traffic policy instances to be listed. If the response was truncated, you can get more traffic policy instances by calling `ListTrafficPolicyInstances` again and specifying the values of the `HostedZoneIdMarker`, `TrafficPolicyInstanceNameMarker`, and `TrafficPolicyInstanceTypeMarker` in the corresponding request parameters.
     pub is_truncated: bool,
-    /// p The value that you specified for the code MaxItems /code parameter in the call to code ListTrafficPolicyInstances /code that produced the current response. /p
+    /// The value that you specified for the `MaxItems` parameter in the call to `ListTrafficPolicyInstances` that produced the current response.
     pub max_items: String,
 }
 rt::structure!(
@@ -905,14 +1007,16 @@ pub static LIST_TRAFFIC_POLICY_INSTANCES_RESPONSE: rt::Schema = rt::Schema::stru
         rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p A complex type that contains the information about the request to list your traffic policies. /p
+/// A complex type that contains the information about the request to list your traffic policies.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTrafficPolicyVersionsRequest {
-    /// p Specify the value of code Id /code of the traffic policy for which you want to list all versions. /p
+    /// Specify the value of `Id` of the traffic policy for which you want to list all versions.
     pub id: String,
-    /// p For your first request to code ListTrafficPolicyVersions /code , don't include the code TrafficPolicyVersionMarker /code parameter. /p p If you have more traffic policy versions than the value of code MaxItems /code , code ListTrafficPolicyVersions /code returns only the first group of code MaxItems /code versions. To get more traffic policy versions, submit another code ListTrafficPolicyVersions /code request. For the value of code TrafficPolicyVersionMarker /code , specify the value of code TrafficPolicyVersionMarker /code in the previous response. /p
+    /// For your first request to `ListTrafficPolicyVersions`, don't include the `TrafficPolicyVersionMarker` parameter.
+    ///
+    /// If you have more traffic policy versions than the value of `MaxItems`, `ListTrafficPolicyVersions` returns only the first group of `MaxItems` versions. To get more traffic policy versions, submit another `ListTrafficPolicyVersions` request. For the value of `TrafficPolicyVersionMarker`, specify the value of `TrafficPolicyVersionMarker` in the previous response.
     pub traffic_policy_version_marker: Option<String>,
-    /// p The maximum number of traffic policy versions that you want Amazon Route 53 to include in the response body for this request. If the specified traffic policy has more than code MaxItems /code versions, the value of code IsTruncated /code in the response is code true /code , and the value of the code TrafficPolicyVersionMarker /code element is the ID of the first version that Route 53 will return if you submit another request. /p
+    /// The maximum number of traffic policy versions that you want Amazon Route 53 to include in the response body for this request. If the specified traffic policy has more than `MaxItems` versions, the value of `IsTruncated` in the response is `true`, and the value of the `TrafficPolicyVersionMarker` element is the ID of the first version that Route 53 will return if you submit another request.
     pub max_items: Option<String>,
 }
 rt::structure!(
@@ -928,16 +1032,18 @@ pub static LIST_TRAFFIC_POLICY_VERSIONS_REQUEST: rt::Schema = rt::Schema::struct
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
     ],
 );
-/// p A complex type that contains the response information for the request. /p
+/// A complex type that contains the response information for the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTrafficPolicyVersionsResponse {
-    /// p A list that contains one code TrafficPolicy /code element for each traffic policy version that is associated with the specified traffic policy. /p
+    /// A list that contains one `TrafficPolicy` element for each traffic policy version that is associated with the specified traffic policy.
     pub traffic_policies: Vec<TrafficPolicy>,
-    /// p A flag that indicates whether there are more traffic policies to be listed. If the response was truncated, you can get the next group of traffic policies by submitting another code ListTrafficPolicyVersions /code request and specifying the value of code NextMarker /code in the code marker /code parameter. /p
+    /// A flag that indicates whether there are more traffic policies to be listed. If the response was truncated, you can get the next group of traffic policies by submitting another `ListTrafficPolicyVersions` request and specifying the value of `NextMarker` in the `marker` parameter.
     pub is_truncated: bool,
-    /// p If code IsTruncated /code is code true /code , the value of code TrafficPolicyVersionMarker /code identifies the first traffic policy that Amazon Route 53 will return if you submit another request. Call code ListTrafficPolicyVersions /code again and specify the value of code TrafficPolicyVersionMarker /code in the code TrafficPolicyVersionMarker /code request parameter. /p p This element is present only if code IsTruncated /code is code true /code . /p
+    /// If `IsTruncated` is `true`, the value of `TrafficPolicyVersionMarker` identifies the first traffic policy that Amazon Route 53 will return if you submit another request. Call `ListTrafficPolicyVersions` again and specify the value of `TrafficPolicyVersionMarker` in the `TrafficPolicyVersionMarker` request parameter.
+    ///
+    /// This element is present only if `IsTruncated` is `true`.
     pub traffic_policy_version_marker: String,
-    /// p The value that you specified for the code maxitems /code parameter in the code ListTrafficPolicyVersions /code request that produced the current response. /p
+    /// The value that you specified for the `maxitems` parameter in the `ListTrafficPolicyVersions` request that produced the current response.
     pub max_items: String,
 }
 rt::structure!(
@@ -954,14 +1060,14 @@ pub static LIST_TRAFFIC_POLICY_VERSIONS_RESPONSE: rt::Schema = rt::Schema::struc
         rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p A complex type that contains information about that can be associated with your hosted zone. /p
+/// A complex type that contains information about that can be associated with your hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListVpcAssociationAuthorizationsRequest {
-    /// p The ID of the hosted zone for which you want a list of VPCs that can be associated with the hosted zone. /p
+    /// The ID of the hosted zone for which you want a list of VPCs that can be associated with the hosted zone.
     pub hosted_zone_id: String,
-    /// p i Optional /i : If a response includes a code NextToken /code element, there are more VPCs that can be associated with the specified hosted zone. To get the next page of results, submit another request, and include the value of code NextToken /code from the response in the code nexttoken /code parameter in another code ListVPCAssociationAuthorizations /code request. /p
+    /// *Optional*: If a response includes a `NextToken` element, there are more VPCs that can be associated with the specified hosted zone. To get the next page of results, submit another request, and include the value of `NextToken` from the response in the `nexttoken` parameter in another `ListVPCAssociationAuthorizations` request.
     pub next_token: Option<String>,
-    /// p i Optional /i : An integer that specifies the maximum number of VPCs that you want Amazon Route 53 to return. If you don't specify a value for code MaxResults /code , Route 53 returns up to 50 VPCs per page. /p
+    /// *Optional*: An integer that specifies the maximum number of VPCs that you want Amazon Route 53 to return. If you don't specify a value for `MaxResults`, Route 53 returns up to 50 VPCs per page.
     pub max_results: Option<String>,
 }
 rt::structure!(
@@ -976,14 +1082,14 @@ pub static LIST_VPC_ASSOCIATION_AUTHORIZATIONS_REQUEST: rt::Schema = rt::Schema:
         rt::m("MaxResults", &rt::STRING).at(rt::QUERY, "maxresults"),
     ],
 );
-/// p A complex type that contains the response information for the request. /p
+/// A complex type that contains the response information for the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListVpcAssociationAuthorizationsResponse {
-    /// p The ID of the hosted zone that you can associate the listed VPCs with. /p
+    /// The ID of the hosted zone that you can associate the listed VPCs with.
     pub hosted_zone_id: String,
-    /// p When the response includes a code NextToken /code element, there are more VPCs that can be associated with the specified hosted zone. To get the next page of VPCs, submit another code ListVPCAssociationAuthorizations /code request, and include the value of the code NextToken /code element from the response in the code nexttoken /code request parameter. /p
+    /// When the response includes a `NextToken` element, there are more VPCs that can be associated with the specified hosted zone. To get the next page of VPCs, submit another `ListVPCAssociationAuthorizations` request, and include the value of the `NextToken` element from the response in the `nexttoken` request parameter.
     pub next_token: Option<String>,
-    /// p The list of VPCs that are authorized to be associated with the specified hosted zone. /p
+    /// The list of VPCs that are authorized to be associated with the specified hosted zone.
     pub vpcs: Vec<Vpc>,
 }
 rt::structure!(
@@ -1003,10 +1109,10 @@ pub static LOCATION_SUMMARIES: rt::Schema = rt::Schema::list(
     "LocationSummaries",
     &[rt::m("member", &LOCATION_SUMMARY)],
 );
-/// p A complex type that contains information about the CIDR location. /p
+/// A complex type that contains information about the CIDR location.
 #[derive(Clone, Default, PartialEq)]
 pub struct LocationSummary {
-    /// p A string that specifies a location name. /p
+    /// A string that specifies a location name.
     pub location_name: Option<String>,
 }
 rt::structure!(LocationSummary, LOCATION_SUMMARY, 0 => location_name);

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p A change with the specified change ID does not exist. /p
+/// A change with the specified change ID does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchChange {
     pub message: Option<String>,
@@ -14,7 +14,7 @@ pub static NO_SUCH_CHANGE: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(404u16, false));
-/// p The CIDR collection you specified, doesn't exist. /p
+/// The CIDR collection you specified, doesn't exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchCidrCollectionException {
     pub message: Option<String>,
@@ -27,7 +27,7 @@ pub static NO_SUCH_CIDR_COLLECTION_EXCEPTION: rt::Schema = rt::Schema::structure
         &[rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(404u16, false));
-/// p The CIDR collection location doesn't match any locations in your account. /p
+/// The CIDR collection location doesn't match any locations in your account.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchCidrLocationException {
     pub message: Option<String>,
@@ -40,7 +40,7 @@ pub static NO_SUCH_CIDR_LOCATION_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(404u16, false));
-/// p There is no CloudWatch Logs log group with the specified ARN. /p
+/// There is no CloudWatch Logs log group with the specified ARN.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchCloudWatchLogsLogGroup {
     pub message: Option<String>,
@@ -53,10 +53,9 @@ pub static NO_SUCH_CLOUD_WATCH_LOGS_LOG_GROUP: rt::Schema = rt::Schema::structur
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(404u16, false));
-/// p A reusable delegation set with the specified ID does not exist. /p
+/// A reusable delegation set with the specified ID does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchDelegationSet {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(NoSuchDelegationSet, NO_SUCH_DELEGATION_SET, 0 => message);
@@ -65,10 +64,9 @@ pub static NO_SUCH_DELEGATION_SET: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p Amazon Route 53 doesn't support the specified geographic location. For a list of supported geolocation codes, see the a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API GeoLocation.html" GeoLocation /a data type. /p
+/// Amazon Route 53 doesn't support the specified geographic location. For a list of supported geolocation codes, see the [GeoLocation](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GeoLocation.html) data type.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchGeoLocation {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(NoSuchGeoLocation, NO_SUCH_GEO_LOCATION, 0 => message);
@@ -77,10 +75,9 @@ pub static NO_SUCH_GEO_LOCATION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(404u16, false));
-/// p No health check exists with the specified ID. /p
+/// No health check exists with the specified ID.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchHealthCheck {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(NoSuchHealthCheck, NO_SUCH_HEALTH_CHECK, 0 => message);
@@ -89,10 +86,9 @@ pub static NO_SUCH_HEALTH_CHECK: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(404u16, false));
-/// p No hosted zone exists with the ID that you specified. /p
+/// No hosted zone exists with the ID that you specified.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchHostedZone {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(NoSuchHostedZone, NO_SUCH_HOSTED_ZONE, 0 => message);
@@ -101,7 +97,7 @@ pub static NO_SUCH_HOSTED_ZONE: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(404u16, false));
-/// p The specified key-signing key (KSK) doesn't exist. /p
+/// The specified key-signing key (KSK) doesn't exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchKeySigningKey {
     pub message: Option<String>,
@@ -112,7 +108,7 @@ pub static NO_SUCH_KEY_SIGNING_KEY: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(404u16, false));
-/// p There is no DNS query logging configuration with the specified ID. /p
+/// There is no DNS query logging configuration with the specified ID.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchQueryLoggingConfig {
     pub message: Option<String>,
@@ -123,10 +119,9 @@ pub static NO_SUCH_QUERY_LOGGING_CONFIG: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(404u16, false));
-/// p No traffic policy exists with the specified ID. /p
+/// No traffic policy exists with the specified ID.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchTrafficPolicy {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(NoSuchTrafficPolicy, NO_SUCH_TRAFFIC_POLICY, 0 => message);
@@ -135,10 +130,9 @@ pub static NO_SUCH_TRAFFIC_POLICY: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(404u16, false));
-/// p No traffic policy instance exists with the specified ID. /p
+/// No traffic policy instance exists with the specified ID.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchTrafficPolicyInstance {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(
@@ -149,10 +143,9 @@ pub static NO_SUCH_TRAFFIC_POLICY_INSTANCE: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(404u16, false));
-/// p Associating the specified VPC with the specified hosted zone has not been authorized. /p
+/// Associating the specified VPC with the specified hosted zone has not been authorized.
 #[derive(Clone, Default, PartialEq)]
 pub struct NotAuthorizedException {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(NotAuthorizedException, NOT_AUTHORIZED_EXCEPTION, 0 => message);

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p If Amazon Route 53 can't process a request before the next request arrives, it will reject subsequent requests for the same hosted zone and return an code HTTP 400 error /code ( code Bad request /code ). If Route 53 returns this error repeatedly for the same request, we recommend that you wait, in intervals of increasing duration, before you try the request again. /p
+/// If Amazon Route 53 can't process a request before the next request arrives, it will reject subsequent requests for the same hosted zone and return an `HTTP 400 error` (`Bad request`). If Route 53 returns this error repeatedly for the same request, we recommend that you wait, in intervals of increasing duration, before you try the request again.
 #[derive(Clone, Default, PartialEq)]
 pub struct PriorRequestNotComplete {
     pub message: Option<String>,
@@ -14,12 +14,12 @@ pub static PRIOR_REQUEST_NOT_COMPLETE: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p A protection already exists for every name and type in the request, so Route 53 didn't create any protections. The code Errors /code element lists each entry. /p
+/// A protection already exists for every name and type in the request, so Route 53 didn't create any protections. The `Errors` element lists each entry.
 #[derive(Clone, Default, PartialEq)]
 pub struct ProtectionAlreadyExists {
-    /// p A message that explains that a protection already exists for every name and type in the code CreateResourceRecordSetProtections /code request. /p
+    /// A message that explains that a protection already exists for every name and type in the `CreateResourceRecordSetProtections` request.
     pub message: Option<String>,
-    /// p The entries that already have a protection. /p
+    /// The entries that already have a protection.
     pub errors: Vec<ProtectionError>,
 }
 rt::structure!(
@@ -33,16 +33,20 @@ pub static PROTECTION_ALREADY_EXISTS: rt::Schema = rt::Schema::structure(
         ],
     )
     .error(&rt::ErrorTraits::new(409u16, false));
-/// p Describes one entry in a code CreateResourceRecordSetProtections /code or code DeleteResourceRecordSetProtections /code request that Route 53 couldn't process. /p
+/// Describes one entry in a `CreateResourceRecordSetProtections` or `DeleteResourceRecordSetProtections` request that Route 53 couldn't process.
 #[derive(Clone, Default, PartialEq)]
 pub struct ProtectionError {
-    /// p The name in the failing entry. /p
+    /// The name in the failing entry.
     pub record_name: String,
-    /// p The record type in the failing entry. /p
+    /// The record type in the failing entry.
     pub record_type: RrType,
-    /// p The reason that the entry failed. Valid values include the following: /p ul li p code InvalidInput /code means that the entry isn't valid. For example, the name isn't a valid DNS name, the name isn't in the hosted zone, the record type can't be protected, or the same name and type appear more than once in the request. /p /li li p code ProtectionAlreadyExists /code means that a protection already exists for the name and type. /p /li li p code ProtectionNotFound /code means that no protection exists for the name and type. /p /li /ul
+    /// The reason that the entry failed. Valid values include the following:
+    ///
+    /// - `InvalidInput` means that the entry isn't valid. For example, the name isn't a valid DNS name, the name isn't in the hosted zone, the record type can't be protected, or the same name and type appear more than once in the request.
+    /// - `ProtectionAlreadyExists` means that a protection already exists for the name and type.
+    /// - `ProtectionNotFound` means that no protection exists for the name and type.
     pub code: String,
-    /// p A message that explains why Route 53 couldn't process the entry. /p
+    /// A message that explains why Route 53 couldn't process the entry.
     pub message: String,
 }
 rt::structure!(
@@ -62,10 +66,9 @@ pub static PROTECTION_ERRORS: rt::Schema = rt::Schema::list(
     "ProtectionErrors",
     &[rt::m("member", &PROTECTION_ERROR).named("ProtectionError")],
 );
-/// p You're trying to associate a VPC with a public hosted zone. Amazon Route 53 doesn't support associating a VPC with a public hosted zone. /p
+/// You're trying to associate a VPC with a public hosted zone. Amazon Route 53 doesn't support associating a VPC with a public hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct PublicZoneVpcAssociation {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(PublicZoneVpcAssociation, PUBLIC_ZONE_VPC_ASSOCIATION, 0 => message);

@@ -3,14 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p A complex type that contains information about a configuration for DNS query logging. /p
+/// A complex type that contains information about a configuration for DNS query logging.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueryLoggingConfig {
-    /// p The ID for a configuration for DNS query logging. /p
+    /// The ID for a configuration for DNS query logging.
     pub id: String,
-    /// p The ID of the hosted zone that CloudWatch Logs is logging queries for. /p
+    /// The ID of the hosted zone that CloudWatch Logs is logging queries for.
     pub hosted_zone_id: String,
-    /// p The Amazon Resource Name (ARN) of the CloudWatch Logs log group that Amazon Route 53 is publishing logs to. /p
+    /// The Amazon Resource Name (ARN) of the CloudWatch Logs log group that Amazon Route 53 is publishing logs to.
     pub cloud_watch_logs_log_group_arn: String,
 }
 rt::structure!(
@@ -25,7 +25,7 @@ pub static QUERY_LOGGING_CONFIG: rt::Schema = rt::Schema::structure(
         rt::m("CloudWatchLogsLogGroupArn", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p You can create only one query logging configuration for a hosted zone, and a query logging configuration already exists for this hosted zone. /p
+/// You can create only one query logging configuration for a hosted zone, and a query logging configuration already exists for this hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueryLoggingConfigAlreadyExists {
     pub message: Option<String>,

@@ -21,10 +21,16 @@ pub static RESETTABLE_ELEMENT_NAME_LIST: rt::Schema = rt::Schema::list(
     "ResettableElementNameList",
     &[rt::m("member", &rt::ENUM).named("ResettableElementName")],
 );
-/// p Information specific to the resource record. /p note p If you're creating an alias resource record set, omit code ResourceRecord /code . /p /note
+/// Information specific to the resource record.
+///
+/// **Note:** If you're creating an alias resource record set, omit `ResourceRecord`.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceRecord {
-    /// p The current or new DNS record value, not to exceed 4,000 characters. In the case of a code DELETE /code action, if the current value does not match the actual value, an error is returned. For descriptions about how to format code Value /code for different record types, see a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html" Supported DNS Resource Record Types /a in the i Amazon Route 53 Developer Guide /i . /p p You can specify more than one value for all record types except code CNAME /code and code SOA /code . /p note p If you're creating an alias resource record set, omit code Value /code . /p /note
+    /// The current or new DNS record value, not to exceed 4,000 characters. In the case of a `DELETE` action, if the current value does not match the actual value, an error is returned. For descriptions about how to format `Value` for different record types, see [Supported DNS Resource Record Types](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html) in the *Amazon Route 53 Developer Guide*.
+    ///
+    /// You can specify more than one value for all record types except `CNAME` and `SOA`.
+    ///
+    /// **Note:** If you're creating an alias resource record set, omit `Value`.
     pub value: String,
 }
 rt::structure!(ResourceRecord, RESOURCE_RECORD, 0 => value);
@@ -32,37 +38,176 @@ pub static RESOURCE_RECORD: rt::Schema = rt::Schema::structure(
     "ResourceRecord",
     &[rt::m("Value", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Information about the resource record set to create or delete. /p
+/// Information about the resource record set to create or delete.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceRecordSet {
-    /// p For code ChangeResourceRecordSets /code requests, the name of the record that you want to create, update, or delete. For code ListResourceRecordSets /code responses, the name of a record in the specified hosted zone. /p p b ChangeResourceRecordSets Only /b /p p Enter a fully qualified domain name, for example, code www.example.com /code . You can optionally include a trailing dot. If you omit the trailing dot, Amazon Route 53 assumes that the domain name that you specify is fully qualified. This means that Route 53 treats code www.example.com /code (without a trailing dot) and code www.example.com. /code (with a trailing dot) as identical. /p p For information about how to specify characters other than code a-z /code , code 0-9 /code , and code - /code (hyphen) and how to specify internationalized domain names, see a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html" DNS Domain Name Format /a in the i Amazon Route 53 Developer Guide /i . /p p You can use the asterisk ( ) wildcard to replace the leftmost label in a domain name, for example, code .example.com /code . Note the following: /p ul li p The must replace the entire label. For example, you can't specify code prod.example.com /code or code prod .example.com /code . /p /li li p The can't replace any of the middle labels, for example, marketing. .example.com. /p /li li p If you include in any position other than the leftmost label in a domain name, DNS treats it as an character (ASCII 42), not as a wildcard. /p important p You can't use the wildcard for resource records sets that have a type of NS. /p /important /li /ul
+    /// For `ChangeResourceRecordSets` requests, the name of the record that you want to create, update, or delete. For `ListResourceRecordSets` responses, the name of a record in the specified hosted zone.
+    ///
+    /// **ChangeResourceRecordSets Only**
+    ///
+    /// Enter a fully qualified domain name, for example, `www.example.com`. You can optionally include a trailing dot. If you omit the trailing dot, Amazon Route 53 assumes that the domain name that you specify is fully qualified. This means that Route 53 treats `www.example.com` (without a trailing dot) and `www.example.com.` (with a trailing dot) as identical.
+    ///
+    /// For information about how to specify characters other than `a-z`, `0-9`, and `-` (hyphen) and how to specify internationalized domain names, see [DNS Domain Name Format](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html) in the *Amazon Route 53 Developer Guide*.
+    ///
+    /// You can use the asterisk (\*) wildcard to replace the leftmost label in a domain name, for example, `*.example.com`. Note the following:
+    ///
+    /// - The \* must replace the entire label. For example, you can't specify `*prod.example.com` or `prod*.example.com`.
+    /// - The \* can't replace any of the middle labels, for example, marketing.\*.example.com.
+    /// - If you include \* in any position other than the leftmost label in a domain name, DNS treats it as an \* character (ASCII 42), not as a wildcard. **Important:** You can't use the \* wildcard for resource records sets that have a type of NS.
     pub name: String,
-    /// p The DNS record type. For information about different record types and how data is encoded for them, see a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html" Supported DNS Resource Record Types /a in the i Amazon Route 53 Developer Guide /i . /p p Valid values for basic resource record sets: code A /code | code AAAA /code | code CAA /code | code CNAME /code | code DS /code | code MX /code | code NAPTR /code | code NS /code | code PTR /code | code SOA /code | code SPF /code | code SRV /code | code TXT /code | code TLSA /code | code SSHFP /code | code SVCB /code | code HTTPS /code /p p Values for weighted, latency, geolocation, and failover resource record sets: code A /code | code AAAA /code | code CAA /code | code CNAME /code | code MX /code | code NAPTR /code | code PTR /code | code SPF /code | code SRV /code | code TXT /code | code TLSA /code | code SSHFP /code | code SVCB /code | code HTTPS /code . When creating a group of weighted, latency, geolocation, or failover resource record sets, specify the same value for all of the resource record sets in the group. /p p Valid values for multivalue answer resource record sets: code A /code | code AAAA /code | code MX /code | code NAPTR /code | code PTR /code | code SPF /code | code SRV /code | code TXT /code | code CAA /code | code TLSA /code | code SSHFP /code | code SVCB /code | code HTTPS /code /p note p SPF records were formerly used to verify the identity of the sender of email messages. However, we no longer recommend that you create resource record sets for which the value of code Type /code is code SPF /code . RFC 7208, i Sender Policy Framework (SPF) for Authorizing Use of Domains in Email, Version 1 /i , has been updated to say, "... I ts existence and mechanism defined in RFC4408 have led to some interoperability issues. Accordingly, its use is no longer appropriate for SPF version 1; implementations are not to use it." In RFC 7208, see section 14.1, a href="http://tools.ietf.org/html/rfc7208#section-14.1" The SPF DNS Record Type /a . /p /note p Values for alias resource record sets: /p ul li p b Amazon API Gateway custom regional APIs and edge-optimized APIs: /b code A /code /p /li li p b CloudFront distributions: /b code A /code /p p If IPv6 is enabled for the distribution, create two resource record sets to route traffic to your distribution, one with a value of code A /code and one with a value of code AAAA /code . /p /li li p b Amazon API Gateway environment that has a regionalized subdomain /b : code A /code /p /li li p b ELB load balancers: /b code A /code | code AAAA /code /p /li li p b Amazon S3 buckets: /b code A /code /p /li li p b Amazon Virtual Private Cloud interface VPC endpoints /b code A /code /p /li li p b Another resource record set in this hosted zone: /b Specify the type of the resource record set that you're creating the alias for. All values are supported except code NS /code and code SOA /code . /p note p If you're creating an alias record that has the same name as the hosted zone (known as the zone apex), you can't route traffic to a record for which the value of code Type /code is code CNAME /code . This is because the alias record must have the same type as the record you're routing traffic to, and creating a CNAME record for the zone apex isn't supported even for an alias record. /p /note /li /ul
+    /// The DNS record type. For information about different record types and how data is encoded for them, see [Supported DNS Resource Record Types](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html) in the *Amazon Route 53 Developer Guide*.
+    ///
+    /// Valid values for basic resource record sets: `A` \| `AAAA` \| `CAA` \| `CNAME` \| `DS` \|`MX` \| `NAPTR` \| `NS` \| `PTR` \| `SOA` \| `SPF` \| `SRV` \| `TXT`\| `TLSA`\| `SSHFP`\| `SVCB`\| `HTTPS`
+    ///
+    /// Values for weighted, latency, geolocation, and failover resource record sets: `A` \| `AAAA` \| `CAA` \| `CNAME` \| `MX` \| `NAPTR` \| `PTR` \| `SPF` \| `SRV` \| `TXT`\| `TLSA`\| `SSHFP`\| `SVCB`\| `HTTPS`. When creating a group of weighted, latency, geolocation, or failover resource record sets, specify the same value for all of the resource record sets in the group.
+    ///
+    /// Valid values for multivalue answer resource record sets: `A` \| `AAAA` \| `MX` \| `NAPTR` \| `PTR` \| `SPF` \| `SRV` \| `TXT`\| `CAA`\| `TLSA`\| `SSHFP`\| `SVCB`\| `HTTPS`
+    ///
+    /// **Note:** SPF records were formerly used to verify the identity of the sender of email messages. However, we no longer recommend that you create resource record sets for which the value of `Type` is `SPF`. RFC 7208, *Sender Policy Framework (SPF) for Authorizing Use of Domains in Email, Version 1*, has been updated to say, "...\[I\]ts existence and mechanism defined in \[RFC4408\] have led to some interoperability issues. Accordingly, its use is no longer appropriate for SPF version 1; implementations are not to use it." In RFC 7208, see section 14.1, [The SPF DNS Record Type](http://tools.ietf.org/html/rfc7208#section-14.1).
+    ///
+    /// Values for alias resource record sets:
+    ///
+    /// - **Amazon API Gateway custom regional APIs and edge-optimized APIs:** `A`
+    /// - **CloudFront distributions:** `A` If IPv6 is enabled for the distribution, create two resource record sets to route traffic to your distribution, one with a value of `A` and one with a value of `AAAA`.
+    /// - **Amazon API Gateway environment that has a regionalized subdomain**: `A`
+    /// - **ELB load balancers:** `A` \| `AAAA`
+    /// - **Amazon S3 buckets:** `A`
+    /// - **Amazon Virtual Private Cloud interface VPC endpoints** `A`
+    /// - **Another resource record set in this hosted zone:** Specify the type of the resource record set that you're creating the alias for. All values are supported except `NS` and `SOA`. **Note:** If you're creating an alias record that has the same name as the hosted zone (known as the zone apex), you can't route traffic to a record for which the value of `Type` is `CNAME`. This is because the alias record must have the same type as the record you're routing traffic to, and creating a CNAME record for the zone apex isn't supported even for an alias record.
     pub type_: RrType,
-    /// p i Resource record sets that have a routing policy other than simple: /i An identifier that differentiates among multiple resource record sets that have the same combination of name and type, such as multiple weighted resource record sets named acme.example.com that have a type of A. In a group of resource record sets that have the same name and type, the value of code SetIdentifier /code must be unique for each resource record set. /p p For information about routing policies, see a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy.html" Choosing a Routing Policy /a in the i Amazon Route 53 Developer Guide /i . /p
+    /// *Resource record sets that have a routing policy other than simple:* An identifier that differentiates among multiple resource record sets that have the same combination of name and type, such as multiple weighted resource record sets named acme.example.com that have a type of A. In a group of resource record sets that have the same name and type, the value of `SetIdentifier` must be unique for each resource record set.
+    ///
+    /// For information about routing policies, see [Choosing a Routing Policy](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy.html) in the *Amazon Route 53 Developer Guide*.
     pub set_identifier: Option<String>,
-    /// p i Weighted resource record sets only: /i Among resource record sets that have the same combination of DNS name and type, a value that determines the proportion of DNS queries that Amazon Route 53 responds to using the current resource record set. Route 53 calculates the sum of the weights for the resource record sets that have the same combination of DNS name and type. Route 53 then responds to queries based on the ratio of a resource's weight to the total. Note the following: /p ul li p You must specify a value for the code Weight /code element for every weighted resource record set. /p /li li p You can only specify one code ResourceRecord /code per weighted resource record set. /p /li li p You can't create latency, failover, or geolocation resource record sets that have the same values for the code Name /code and code Type /code elements as weighted resource record sets. /p /li li p You can create a maximum of 100 weighted resource record sets that have the same values for the code Name /code and code Type /code elements. /p /li li p For weighted (but not weighted alias) resource record sets, if you set code Weight /code to code 0 /code for a resource record set, Route 53 never responds to queries with the applicable value for that resource record set. However, if you set code Weight /code to code 0 /code for all resource record sets that have the same combination of DNS name and type, traffic is routed to all resources with equal probability. /p p The effect of setting code Weight /code to code 0 /code is different when you associate health checks with weighted resource record sets. For more information, see a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-configuring-options.html" Options for Configuring Route 53 Active-Active and Active-Passive Failover /a in the i Amazon Route 53 Developer Guide /i . /p /li /ul
+    /// *Weighted resource record sets only:* Among resource record sets that have the same combination of DNS name and type, a value that determines the proportion of DNS queries that Amazon Route 53 responds to using the current resource record set. Route 53 calculates the sum of the weights for the resource record sets that have the same combination of DNS name and type. Route 53 then responds to queries based on the ratio of a resource's weight to the total. Note the following:
+    ///
+    /// - You must specify a value for the `Weight` element for every weighted resource record set.
+    /// - You can only specify one `ResourceRecord` per weighted resource record set.
+    /// - You can't create latency, failover, or geolocation resource record sets that have the same values for the `Name` and `Type` elements as weighted resource record sets.
+    /// - You can create a maximum of 100 weighted resource record sets that have the same values for the `Name` and `Type` elements.
+    /// - For weighted (but not weighted alias) resource record sets, if you set `Weight` to `0` for a resource record set, Route 53 never responds to queries with the applicable value for that resource record set. However, if you set `Weight` to `0` for all resource record sets that have the same combination of DNS name and type, traffic is routed to all resources with equal probability. The effect of setting `Weight` to `0` is different when you associate health checks with weighted resource record sets. For more information, see [Options for Configuring Route 53 Active-Active and Active-Passive Failover](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-configuring-options.html) in the *Amazon Route 53 Developer Guide*.
     pub weight: Option<i64>,
-    /// p i Latency-based resource record sets only: /i The Amazon EC2 Region where you created the resource that this resource record set refers to. The resource typically is an Amazon Web Services resource, such as an EC2 instance or an ELB load balancer, and is referred to by an IP address or a DNS domain name, depending on the record type. /p p When Amazon Route 53 receives a DNS query for a domain name and type for which you have created latency resource record sets, Route 53 selects the latency resource record set that has the lowest latency between the end user and the associated Amazon EC2 Region. Route 53 then returns the value that is associated with the selected resource record set. /p p Note the following: /p ul li p You can only specify one code ResourceRecord /code per latency resource record set. /p /li li p You can only create one latency resource record set for each Amazon EC2 Region. /p /li li p You aren't required to create latency resource record sets for all Amazon EC2 Regions. Route 53 will choose the region with the best latency from among the regions that you create latency resource record sets for. /p /li li p You can't create non-latency resource record sets that have the same values for the code Name /code and code Type /code elements as latency resource record sets. /p /li /ul
+    /// *Latency-based resource record sets only:* The Amazon EC2 Region where you created the resource that this resource record set refers to. The resource typically is an Amazon Web Services resource, such as an EC2 instance or an ELB load balancer, and is referred to by an IP address or a DNS domain name, depending on the record type.
+    ///
+    /// When Amazon Route 53 receives a DNS query for a domain name and type for which you have created latency resource record sets, Route 53 selects the latency resource record set that has the lowest latency between the end user and the associated Amazon EC2 Region. Route 53 then returns the value that is associated with the selected resource record set.
+    ///
+    /// Note the following:
+    ///
+    /// - You can only specify one `ResourceRecord` per latency resource record set.
+    /// - You can only create one latency resource record set for each Amazon EC2 Region.
+    /// - You aren't required to create latency resource record sets for all Amazon EC2 Regions. Route 53 will choose the region with the best latency from among the regions that you create latency resource record sets for.
+    /// - You can't create non-latency resource record sets that have the same values for the `Name` and `Type` elements as latency resource record sets.
     pub region: Option<ResourceRecordSetRegion>,
-    /// p i Geolocation resource record sets only: /i A complex type that lets you control how Amazon Route 53 responds to DNS queries based on the geographic origin of the query. For example, if you want all queries from Africa to be routed to a web server with an IP address of code 192.0.2.111 /code , create a resource record set with a code Type /code of code A /code and a code ContinentCode /code of code AF /code . /p p If you create separate resource record sets for overlapping geographic regions (for example, one resource record set for a continent and one for a country on the same continent), priority goes to the smallest geographic region. This allows you to route most queries for a continent to one resource and to route queries for a country on that continent to a different resource. /p p You can't create two geolocation resource record sets that specify the same geographic location. /p p The value code /code in the code CountryCode /code element matches all geographic locations that aren't specified in other geolocation resource record sets that have the same values for the code Name /code and code Type /code elements. /p important p Geolocation works by mapping IP addresses to locations. However, some IP addresses aren't mapped to geographic locations, so even if you create geolocation resource record sets that cover all seven continents, Route 53 will receive some DNS queries from locations that it can't identify. We recommend that you create a resource record set for which the value of code CountryCode /code is code /code . Two groups of queries are routed to the resource that you specify in this record: queries that come from locations for which you haven't created geolocation resource record sets and queries from IP addresses that aren't mapped to a location. If you don't create a code /code resource record set, Route 53 returns a "no answer" response for queries from those locations. /p /important p You can't create non-geolocation resource record sets that have the same values for the code Name /code and code Type /code elements as geolocation resource record sets. /p
+    /// *Geolocation resource record sets only:* A complex type that lets you control how Amazon Route 53 responds to DNS queries based on the geographic origin of the query. For example, if you want all queries from Africa to be routed to a web server with an IP address of `192.0.2.111`, create a resource record set with a `Type` of `A` and a `ContinentCode` of `AF`.
+    ///
+    /// If you create separate resource record sets for overlapping geographic regions (for example, one resource record set for a continent and one for a country on the same continent), priority goes to the smallest geographic region. This allows you to route most queries for a continent to one resource and to route queries for a country on that continent to a different resource.
+    ///
+    /// You can't create two geolocation resource record sets that specify the same geographic location.
+    ///
+    /// The value `*` in the `CountryCode` element matches all geographic locations that aren't specified in other geolocation resource record sets that have the same values for the `Name` and `Type` elements.
+    ///
+    /// **Important:** Geolocation works by mapping IP addresses to locations. However, some IP addresses aren't mapped to geographic locations, so even if you create geolocation resource record sets that cover all seven continents, Route 53 will receive some DNS queries from locations that it can't identify. We recommend that you create a resource record set for which the value of `CountryCode` is `*`. Two groups of queries are routed to the resource that you specify in this record: queries that come from locations for which you haven't created geolocation resource record sets and queries from IP addresses that aren't mapped to a location. If you don't create a `*` resource record set, Route 53 returns a "no answer" response for queries from those locations.
+    ///
+    /// You can't create non-geolocation resource record sets that have the same values for the `Name` and `Type` elements as geolocation resource record sets.
     pub geo_location: Option<GeoLocation>,
-    /// p i Failover resource record sets only: /i To configure failover, you add the code Failover /code element to two resource record sets. For one resource record set, you specify code PRIMARY /code as the value for code Failover /code ; for the other resource record set, you specify code SECONDARY /code . In addition, you include the code HealthCheckId /code element and specify the health check that you want Amazon Route 53 to perform for each resource record set. /p p Except where noted, the following failover behaviors assume that you have included the code HealthCheckId /code element in both resource record sets: /p ul li p When the primary resource record set is healthy, Route 53 responds to DNS queries with the applicable value from the primary resource record set regardless of the health of the secondary resource record set. /p /li li p When the primary resource record set is unhealthy and the secondary resource record set is healthy, Route 53 responds to DNS queries with the applicable value from the secondary resource record set. /p /li li p When the secondary resource record set is unhealthy, Route 53 responds to DNS queries with the applicable value from the primary resource record set regardless of the health of the primary resource record set. /p /li li p If you omit the code HealthCheckId /code element for the secondary resource record set, and if the primary resource record set is unhealthy, Route 53 always responds to DNS queries with the applicable value from the secondary resource record set. This is true regardless of the health of the associated endpoint. /p /li /ul p You can't create non-failover resource record sets that have the same values for the code Name /code and code Type /code elements as failover resource record sets. /p p For failover alias resource record sets, you must also include the code EvaluateTargetHealth /code element and set the value to true. /p p For more information about configuring failover for Route 53, see the following topics in the i Amazon Route 53 Developer Guide /i : /p ul li p a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover.html" Route 53 Health Checks and DNS Failover /a /p /li li p a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-private-hosted-zones.html" Configuring Failover in a Private Hosted Zone /a /p /li /ul
+    /// *Failover resource record sets only:* To configure failover, you add the `Failover` element to two resource record sets. For one resource record set, you specify `PRIMARY` as the value for `Failover`; for the other resource record set, you specify `SECONDARY`. In addition, you include the `HealthCheckId` element and specify the health check that you want Amazon Route 53 to perform for each resource record set.
+    ///
+    /// Except where noted, the following failover behaviors assume that you have included the `HealthCheckId` element in both resource record sets:
+    ///
+    /// - When the primary resource record set is healthy, Route 53 responds to DNS queries with the applicable value from the primary resource record set regardless of the health of the secondary resource record set.
+    /// - When the primary resource record set is unhealthy and the secondary resource record set is healthy, Route 53 responds to DNS queries with the applicable value from the secondary resource record set.
+    /// - When the secondary resource record set is unhealthy, Route 53 responds to DNS queries with the applicable value from the primary resource record set regardless of the health of the primary resource record set.
+    /// - If you omit the `HealthCheckId` element for the secondary resource record set, and if the primary resource record set is unhealthy, Route 53 always responds to DNS queries with the applicable value from the secondary resource record set. This is true regardless of the health of the associated endpoint.
+    ///
+    /// You can't create non-failover resource record sets that have the same values for the `Name` and `Type` elements as failover resource record sets.
+    ///
+    /// For failover alias resource record sets, you must also include the `EvaluateTargetHealth` element and set the value to true.
+    ///
+    /// For more information about configuring failover for Route 53, see the following topics in the *Amazon Route 53 Developer Guide*:
+    ///
+    /// - [Route 53 Health Checks and DNS Failover](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover.html)
+    /// - [Configuring Failover in a Private Hosted Zone](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-private-hosted-zones.html)
     pub failover: Option<ResourceRecordSetFailover>,
-    /// p i Multivalue answer resource record sets only /i : To route traffic approximately randomly to multiple resources, such as web servers, create one multivalue answer record for each resource and specify code true /code for code MultiValueAnswer /code . Note the following: /p ul li p If you associate a health check with a multivalue answer resource record set, Amazon Route 53 responds to DNS queries with the corresponding IP address only when the health check is healthy. /p /li li p If you don't associate a health check with a multivalue answer record, Route 53 always considers the record to be healthy. /p /li li p Route 53 responds to DNS queries with up to eight healthy records; if you have eight or fewer healthy records, Route 53 responds to all DNS queries with all the healthy records. /p /li li p If you have more than eight healthy records, Route 53 responds to different DNS resolvers with different combinations of healthy records. /p /li li p When all records are unhealthy, Route 53 responds to DNS queries with up to eight unhealthy records. /p /li li p If a resource becomes unavailable after a resolver caches a response, client software typically tries another of the IP addresses in the response. /p /li /ul p You can't create multivalue answer alias records. /p
+    /// *Multivalue answer resource record sets only*: To route traffic approximately randomly to multiple resources, such as web servers, create one multivalue answer record for each resource and specify `true` for `MultiValueAnswer`. Note the following:
+    ///
+    /// - If you associate a health check with a multivalue answer resource record set, Amazon Route 53 responds to DNS queries with the corresponding IP address only when the health check is healthy.
+    /// - If you don't associate a health check with a multivalue answer record, Route 53 always considers the record to be healthy.
+    /// - Route 53 responds to DNS queries with up to eight healthy records; if you have eight or fewer healthy records, Route 53 responds to all DNS queries with all the healthy records.
+    /// - If you have more than eight healthy records, Route 53 responds to different DNS resolvers with different combinations of healthy records.
+    /// - When all records are unhealthy, Route 53 responds to DNS queries with up to eight unhealthy records.
+    /// - If a resource becomes unavailable after a resolver caches a response, client software typically tries another of the IP addresses in the response.
+    ///
+    /// You can't create multivalue answer alias records.
     pub multi_value_answer: Option<bool>,
-    /// p The resource record cache time to live (TTL), in seconds. Note the following: /p ul li p If you're creating or updating an alias resource record set, omit code TTL /code . Amazon Route 53 uses the value of code TTL /code for the alias target. /p /li li p If you're associating this resource record set with a health check (if you're adding a code HealthCheckId /code element), we recommend that you specify a code TTL /code of 60 seconds or less so clients respond quickly to changes in health status. /p /li li p All of the resource record sets in a group of weighted resource record sets must have the same value for code TTL /code . /p /li li p If a group of weighted resource record sets includes one or more weighted alias resource record sets for which the alias target is an ELB load balancer, we recommend that you specify a code TTL /code of 60 seconds for all of the non-alias weighted resource record sets that have the same name and type. Values other than 60 seconds (the TTL for load balancers) will change the effect of the values that you specify for code Weight /code . /p /li /ul
+    /// The resource record cache time to live (TTL), in seconds. Note the following:
+    ///
+    /// - If you're creating or updating an alias resource record set, omit `TTL`. Amazon Route 53 uses the value of `TTL` for the alias target.
+    /// - If you're associating this resource record set with a health check (if you're adding a `HealthCheckId` element), we recommend that you specify a `TTL` of 60 seconds or less so clients respond quickly to changes in health status.
+    /// - All of the resource record sets in a group of weighted resource record sets must have the same value for `TTL`.
+    /// - If a group of weighted resource record sets includes one or more weighted alias resource record sets for which the alias target is an ELB load balancer, we recommend that you specify a `TTL` of 60 seconds for all of the non-alias weighted resource record sets that have the same name and type. Values other than 60 seconds (the TTL for load balancers) will change the effect of the values that you specify for `Weight`.
     pub ttl: Option<i64>,
-    /// p Information about the resource records to act upon. /p note p If you're creating an alias resource record set, omit code ResourceRecords /code . /p /note
+    /// Information about the resource records to act upon.
+    ///
+    /// **Note:** If you're creating an alias resource record set, omit `ResourceRecords`.
     pub resource_records: Option<Vec<ResourceRecord>>,
-    /// p i Alias resource record sets only: /i Information about the Amazon Web Services resource, such as a CloudFront distribution or an Amazon S3 bucket, that you want to route traffic to. /p p If you're creating resource records sets for a private hosted zone, note the following: /p ul li p You can't create an alias resource record set in a private hosted zone to route traffic to a CloudFront distribution. /p /li li p For information about creating failover resource record sets in a private hosted zone, see a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-private-hosted-zones.html" Configuring Failover in a Private Hosted Zone /a in the i Amazon Route 53 Developer Guide /i . /p /li /ul
+    /// *Alias resource record sets only:* Information about the Amazon Web Services resource, such as a CloudFront distribution or an Amazon S3 bucket, that you want to route traffic to.
+    ///
+    /// If you're creating resource records sets for a private hosted zone, note the following:
+    ///
+    /// - You can't create an alias resource record set in a private hosted zone to route traffic to a CloudFront distribution.
+    /// - For information about creating failover resource record sets in a private hosted zone, see [Configuring Failover in a Private Hosted Zone](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-private-hosted-zones.html) in the *Amazon Route 53 Developer Guide*.
     pub alias_target: Option<AliasTarget>,
-    /// p If you want Amazon Route 53 to return this resource record set in response to a DNS query only when the status of a health check is healthy, include the code HealthCheckId /code element and specify the ID of the applicable health check. /p p Route 53 determines whether a resource record set is healthy based on one of the following: /p ul li p By periodically sending a request to the endpoint that is specified in the health check /p /li li p By aggregating the status of a specified group of health checks (calculated health checks) /p /li li p By determining the current state of a CloudWatch alarm (CloudWatch metric health checks) /p /li /ul important p Route 53 doesn't check the health of the endpoint that is specified in the resource record set, for example, the endpoint specified by the IP address in the code Value /code element. When you add a code HealthCheckId /code element to a resource record set, Route 53 checks the health of the endpoint that you specified in the health check. /p /important p For more information, see the following topics in the i Amazon Route 53 Developer Guide /i : /p ul li p a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html" How Amazon Route 53 Determines Whether an Endpoint Is Healthy /a /p /li li p a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover.html" Route 53 Health Checks and DNS Failover /a /p /li li p a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-private-hosted-zones.html" Configuring Failover in a Private Hosted Zone /a /p /li /ul p b When to Specify HealthCheckId /b /p p Specifying a value for code HealthCheckId /code is useful only when Route 53 is choosing between two or more resource record sets to respond to a DNS query, and you want Route 53 to base the choice in part on the status of a health check. Configuring health checks makes sense only in the following configurations: /p ul li p b Non-alias resource record sets /b : You're checking the health of a group of non-alias resource record sets that have the same routing policy, name, and type (such as multiple weighted records named www.example.com with a type of A) and you specify health check IDs for all the resource record sets. /p p If the health check status for a resource record set is healthy, Route 53 includes the record among the records that it responds to DNS queries with. /p p If the health check status for a resource record set is unhealthy, Route 53 stops responding to DNS queries using the value for that resource record set. /p p If the health check status for all resource record sets in the group is unhealthy, Route 53 considers all resource record sets in the group healthy and responds to DNS queries accordingly. /p /li li p b Alias resource record sets /b : You specify the following settings: /p ul li p You set code EvaluateTargetHealth /code to true for an alias resource record set in a group of resource record sets that have the same routing policy, name, and type (such as multiple weighted records named www.example.com with a type of A). /p /li li p You configure the alias resource record set to route traffic to a non-alias resource record set in the same hosted zone. /p /li li p You specify a health check ID for the non-alias resource record set. /p /li /ul p If the health check status is healthy, Route 53 considers the alias resource record set to be healthy and includes the alias record among the records that it responds to DNS queries with. /p p If the health check status is unhealthy, Route 53 stops responding to DNS queries using the alias resource record set. /p note p The alias resource record set can also route traffic to a i group /i of non-alias resource record sets that have the same routing policy, name, and type. In that configuration, associate health checks with all of the resource record sets in the group of non-alias resource record sets. /p /note /li /ul p b Geolocation Routing /b /p p For geolocation resource record sets, if an endpoint is unhealthy, Route 53 looks for a resource record set for the larger, associated geographic region. For example, suppose you have resource record sets for a state in the United States, for the entire United States, for North America, and a resource record set that has code /code for code CountryCode /code is code /code , which applies to all locations. If the endpoint for the state resource record set is unhealthy, Route 53 checks for healthy resource record sets in the following order until it finds a resource record set for which the endpoint is healthy: /p ul li p The United States /p /li li p North America /p /li li p The default resource record set /p /li /ul p b Specifying the Health Check Endpoint by Domain Name /b /p p If your health checks specify the endpoint only by domain name, we recommend that you create a separate health check for each endpoint. For example, create a health check for each code HTTP /code server that is serving content for code www.example.com /code . For the value of code FullyQualifiedDomainName /code , specify the domain name of the server (such as code us-east-2-www.example.com /code ), not the name of the resource record sets ( code www.example.com /code ). /p important p Health check results will be unpredictable if you do the following: /p ul li p Create a health check that has the same value for code FullyQualifiedDomainName /code as the name of a resource record set. /p /li li p Associate that health check with the resource record set. /p /li /ul /important
+    /// If you want Amazon Route 53 to return this resource record set in response to a DNS query only when the status of a health check is healthy, include the `HealthCheckId` element and specify the ID of the applicable health check.
+    ///
+    /// Route 53 determines whether a resource record set is healthy based on one of the following:
+    ///
+    /// - By periodically sending a request to the endpoint that is specified in the health check
+    /// - By aggregating the status of a specified group of health checks (calculated health checks)
+    /// - By determining the current state of a CloudWatch alarm (CloudWatch metric health checks)
+    ///
+    /// **Important:** Route 53 doesn't check the health of the endpoint that is specified in the resource record set, for example, the endpoint specified by the IP address in the `Value` element. When you add a `HealthCheckId` element to a resource record set, Route 53 checks the health of the endpoint that you specified in the health check.
+    ///
+    /// For more information, see the following topics in the *Amazon Route 53 Developer Guide*:
+    ///
+    /// - [How Amazon Route 53 Determines Whether an Endpoint Is Healthy](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html)
+    /// - [Route 53 Health Checks and DNS Failover](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover.html)
+    /// - [Configuring Failover in a Private Hosted Zone](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-private-hosted-zones.html)
+    ///
+    /// **When to Specify HealthCheckId**
+    ///
+    /// Specifying a value for `HealthCheckId` is useful only when Route 53 is choosing between two or more resource record sets to respond to a DNS query, and you want Route 53 to base the choice in part on the status of a health check. Configuring health checks makes sense only in the following configurations:
+    ///
+    /// - **Non-alias resource record sets**: You're checking the health of a group of non-alias resource record sets that have the same routing policy, name, and type (such as multiple weighted records named www.example.com with a type of A) and you specify health check IDs for all the resource record sets. If the health check status for a resource record set is healthy, Route 53 includes the record among the records that it responds to DNS queries with. If the health check status for a resource record set is unhealthy, Route 53 stops responding to DNS queries using the value for that resource record set. If the health check status for all resource record sets in the group is unhealthy, Route 53 considers all resource record sets in the group healthy and responds to DNS queries accordingly.
+    /// - **Alias resource record sets**: You specify the following settings:
+    ///   - You set `EvaluateTargetHealth` to true for an alias resource record set in a group of resource record sets that have the same routing policy, name, and type (such as multiple weighted records named www.example.com with a type of A).
+    ///   - You configure the alias resource record set to route traffic to a non-alias resource record set in the same hosted zone.
+    ///   - You specify a health check ID for the non-alias resource record set.
+    ///
+    ///   If the health check status is healthy, Route 53 considers the alias resource record set to be healthy and includes the alias record among the records that it responds to DNS queries with. If the health check status is unhealthy, Route 53 stops responding to DNS queries using the alias resource record set. **Note:** The alias resource record set can also route traffic to a *group* of non-alias resource record sets that have the same routing policy, name, and type. In that configuration, associate health checks with all of the resource record sets in the group of non-alias resource record sets.
+    ///
+    /// **Geolocation Routing**
+    ///
+    /// For geolocation resource record sets, if an endpoint is unhealthy, Route 53 looks for a resource record set for the larger, associated geographic region. For example, suppose you have resource record sets for a state in the United States, for the entire United States, for North America, and a resource record set that has `*` for `CountryCode` is `*`, which applies to all locations. If the endpoint for the state resource record set is unhealthy, Route 53 checks for healthy resource record sets in the following order until it finds a resource record set for which the endpoint is healthy:
+    ///
+    /// - The United States
+    /// - North America
+    /// - The default resource record set
+    ///
+    /// **Specifying the Health Check Endpoint by Domain Name**
+    ///
+    /// If your health checks specify the endpoint only by domain name, we recommend that you create a separate health check for each endpoint. For example, create a health check for each `HTTP` server that is serving content for `www.example.com`. For the value of `FullyQualifiedDomainName`, specify the domain name of the server (such as `us-east-2-www.example.com`), not the name of the resource record sets (`www.example.com`).
+    ///
+    /// **Important:** Health check results will be unpredictable if you do the following:
+    ///
+    /// - Create a health check that has the same value for `FullyQualifiedDomainName` as the name of a resource record set.
+    /// - Associate that health check with the resource record set.
     pub health_check_id: Option<String>,
-    /// p When you create a traffic policy instance, Amazon Route 53 automatically creates a resource record set. code TrafficPolicyInstanceId /code is the ID of the traffic policy instance that Route 53 created this resource record set for. /p important p To delete the resource record set that is associated with a traffic policy instance, use code DeleteTrafficPolicyInstance /code . Route 53 will delete the resource record set automatically. If you delete the resource record set by using code ChangeResourceRecordSets /code , Route 53 doesn't automatically delete the traffic policy instance, and you'll continue to be charged for it even though it's no longer in use. /p /important
+    /// When you create a traffic policy instance, Amazon Route 53 automatically creates a resource record set. `TrafficPolicyInstanceId` is the ID of the traffic policy instance that Route 53 created this resource record set for.
+    ///
+    /// **Important:** To delete the resource record set that is associated with a traffic policy instance, use `DeleteTrafficPolicyInstance`. Route 53 will delete the resource record set automatically. If you delete the resource record set by using `ChangeResourceRecordSets`, Route 53 doesn't automatically delete the traffic policy instance, and you'll continue to be charged for it even though it's no longer in use.
     pub traffic_policy_instance_id: Option<String>,
     pub cidr_routing_config: Option<CidrRoutingConfig>,
-    /// p i GeoproximityLocation resource record sets only: /i A complex type that lets you control how Route 53 responds to DNS queries based on the geographic origin of the query and your resources. /p
+    /// *GeoproximityLocation resource record sets only:* A complex type that lets you control how Route 53 responds to DNS queries based on the geographic origin of the query and your resources.
     pub geo_proximity_location: Option<GeoProximityLocation>,
 }
 rt::structure!(
@@ -94,14 +239,14 @@ pub static RESOURCE_RECORD_SET: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum ResourceRecordSetFailover { Primary = "PRIMARY", Secondary = "SECONDARY" }
 }
-/// p A protection for the resource record sets in a hosted zone that have the specified name and type. While the protection exists, Route 53 rejects code ChangeResourceRecordSets /code requests that create, update, or delete those resource record sets. /p
+/// A protection for the resource record sets in a hosted zone that have the specified name and type. While the protection exists, Route 53 rejects `ChangeResourceRecordSets` requests that create, update, or delete those resource record sets.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceRecordSetProtection {
-    /// p The name of the protected resource record sets. /p
+    /// The name of the protected resource record sets.
     pub record_name: String,
-    /// p The DNS record type of the protected resource record sets. /p
+    /// The DNS record type of the protected resource record sets.
     pub record_type: RrType,
-    /// p The comment that was specified when the protection was created, if any. /p
+    /// The comment that was specified when the protection was created, if any.
     pub comment: Option<String>,
 }
 rt::structure!(
@@ -116,14 +261,14 @@ pub static RESOURCE_RECORD_SET_PROTECTION: rt::Schema = rt::Schema::structure(
         rt::m("Comment", &rt::STRING),
     ],
 );
-/// p A protection to create for the resource record sets in a hosted zone that have the specified name and type. /p
+/// A protection to create for the resource record sets in a hosted zone that have the specified name and type.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceRecordSetProtectionConfig {
-    /// p The name of the resource record sets to protect, for example, code www.example.com /code . The name must be the name of the hosted zone or a subdomain of it. /p
+    /// The name of the resource record sets to protect, for example, `www.example.com`. The name must be the name of the hosted zone or a subdomain of it.
     pub record_name: String,
-    /// p The DNS record type of the resource record sets to protect. You can't protect records of type code DNAME /code or of the DNSSEC record types that Route 53 manages. /p
+    /// The DNS record type of the resource record sets to protect. You can't protect records of type `DNAME` or of the DNSSEC record types that Route 53 manages.
     pub record_type: RrType,
-    /// p An optional comment about the protection, for example, the reason that the resource record sets are protected. The comment can be up to 256 characters long. If you don't specify a comment, the protection doesn't have a comment. When Route 53 rejects a code ChangeResourceRecordSets /code request because of this protection, the error message includes the comment, so don't include sensitive information. /p
+    /// An optional comment about the protection, for example, the reason that the resource record sets are protected. The comment can be up to 256 characters long. If you don't specify a comment, the protection doesn't have a comment. When Route 53 rejects a `ChangeResourceRecordSets` request because of this protection, the error message includes the comment, so don't include sensitive information.
     pub comment: Option<String>,
 }
 rt::structure!(
@@ -145,12 +290,12 @@ pub static RESOURCE_RECORD_SET_PROTECTION_CONFIG_BATCH: rt::Schema = rt::Schema:
             .named("ResourceRecordSetProtectionConfig"),
     ],
 );
-/// p The name and type that identify a resource record set protection. /p
+/// The name and type that identify a resource record set protection.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceRecordSetProtectionKey {
-    /// p The name of the protected resource record sets. /p
+    /// The name of the protected resource record sets.
     pub record_name: String,
-    /// p The DNS record type of the protected resource record sets. /p
+    /// The DNS record type of the protected resource record sets.
     pub record_type: RrType,
 }
 rt::structure!(
@@ -202,14 +347,17 @@ pub static RESOURCE_RECORDS: rt::Schema = rt::Schema::list(
     "ResourceRecords",
     &[rt::m("member", &RESOURCE_RECORD).named("ResourceRecord")],
 );
-/// p A complex type containing a resource and its associated tags. /p
+/// A complex type containing a resource and its associated tags.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceTagSet {
-    /// p The type of the resource. /p ul li p The resource type for health checks is code healthcheck /code . /p /li li p The resource type for hosted zones is code hostedzone /code . /p /li /ul
+    /// The type of the resource.
+    ///
+    /// - The resource type for health checks is `healthcheck`.
+    /// - The resource type for hosted zones is `hostedzone`.
     pub resource_type: Option<TagResourceType>,
-    /// p The ID for the specified resource. /p
+    /// The ID for the specified resource.
     pub resource_id: Option<String>,
-    /// p The tags associated with the specified resource. /p
+    /// The tags associated with the specified resource.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -227,12 +375,12 @@ pub static RESOURCE_TAG_SET_LIST: rt::Schema = rt::Schema::list(
     "ResourceTagSetList",
     &[rt::m("member", &RESOURCE_TAG_SET).named("ResourceTagSet")],
 );
-/// p A complex type that contains the type of limit that you specified in the request and the current value for that limit. /p
+/// A complex type that contains the type of limit that you specified in the request and the current value for that limit.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReusableDelegationSetLimit {
-    /// p The limit that you requested: code MAX ZONES BY REUSABLE DELEGATION SET /code , the maximum number of hosted zones that you can associate with the specified reusable delegation set. /p
+    /// The limit that you requested: `MAX_ZONES_BY_REUSABLE_DELEGATION_SET`, the maximum number of hosted zones that you can associate with the specified reusable delegation set.
     pub type_: ReusableDelegationSetLimitType,
-    /// p The current value for the code MAX ZONES BY REUSABLE DELEGATION SET /code limit. /p
+    /// The current value for the `MAX_ZONES_BY_REUSABLE_DELEGATION_SET` limit.
     pub value: i64,
 }
 rt::structure!(

@@ -7,12 +7,12 @@ rt::string_enum! {
     pub enum Statistic { Average = "Average", Sum = "Sum", SampleCount = "SampleCount",
     Maximum = "Maximum", Minimum = "Minimum" }
 }
-/// p A complex type that contains the status that one Amazon Route 53 health checker reports and the time of the health check. /p
+/// A complex type that contains the status that one Amazon Route 53 health checker reports and the time of the health check.
 #[derive(Clone, Default, PartialEq)]
 pub struct StatusReport {
-    /// p A description of the status of the health check endpoint as reported by one of the Amazon Route 53 health checkers. /p
+    /// A description of the status of the health check endpoint as reported by one of the Amazon Route 53 health checkers.
     pub status: Option<String>,
-    /// p The date and time that the health checker performed the health check in a href="https://en.wikipedia.org/wiki/ISO 8601" ISO 8601 format /a and Coordinated Universal Time (UTC). For example, the value code 2017-03-27T17:48:16.751Z /code represents March 27, 2017 at 17:48:16.751 UTC. /p
+    /// The date and time that the health checker performed the health check in [ISO 8601 format](https://en.wikipedia.org/wiki/ISO_8601) and Coordinated Universal Time (UTC). For example, the value `2017-03-27T17:48:16.751Z` represents March 27, 2017 at 17:48:16.751 UTC.
     pub checked_time: Option<rt::DateTime>,
 }
 rt::structure!(StatusReport, STATUS_REPORT, 0 => status, 1 => checked_time);

@@ -3,12 +3,20 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p A complex type that contains information about a tag that you want to add or edit for the specified health check or hosted zone. /p
+/// A complex type that contains information about a tag that you want to add or edit for the specified health check or hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct Tag {
-    /// p The value of code Key /code depends on the operation that you want to perform: /p ul li p b Add a tag to a health check or hosted zone /b : code Key /code is the name that you want to give the new tag. /p /li li p b Edit a tag /b : code Key /code is the name of the tag that you want to change the code Value /code for. /p /li li p b Delete a key /b : code Key /code is the name of the tag you want to remove. /p /li li p b Give a name to a health check /b : Edit the default code Name /code tag. In the Amazon Route 53 console, the list of your health checks includes a b Name /b column that lets you see the name that you've given to each health check. /p /li /ul
+    /// The value of `Key` depends on the operation that you want to perform:
+    ///
+    /// - **Add a tag to a health check or hosted zone**: `Key` is the name that you want to give the new tag.
+    /// - **Edit a tag**: `Key` is the name of the tag that you want to change the `Value` for.
+    /// - **Delete a key**: `Key` is the name of the tag you want to remove.
+    /// - **Give a name to a health check**: Edit the default `Name` tag. In the Amazon Route 53 console, the list of your health checks includes a **Name** column that lets you see the name that you've given to each health check.
     pub key: Option<String>,
-    /// p The value of code Value /code depends on the operation that you want to perform: /p ul li p b Add a tag to a health check or hosted zone /b : code Value /code is the value that you want to give the new tag. /p /li li p b Edit a tag /b : code Value /code is the new value that you want to assign the tag. /p /li /ul
+    /// The value of `Value` depends on the operation that you want to perform:
+    ///
+    /// - **Add a tag to a health check or hosted zone**: `Value` is the value that you want to give the new tag.
+    /// - **Edit a tag**: `Value` is the new value that you want to assign the tag.
     pub value: Option<String>,
 }
 rt::structure!(Tag, TAG, 0 => key, 1 => value);
@@ -31,20 +39,25 @@ pub static TAG_RESOURCE_ID_LIST: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum TagResourceType { Healthcheck = "healthcheck", Hostedzone = "hostedzone" }
 }
-/// p Gets the value that Amazon Route 53 returns in response to a DNS request for a specified record name and type. You can optionally specify the IP address of a DNS resolver, an EDNS0 client subnet IP address, and a subnet mask. /p
+/// Gets the value that Amazon Route 53 returns in response to a DNS request for a specified record name and type. You can optionally specify the IP address of a DNS resolver, an EDNS0 client subnet IP address, and a subnet mask.
 #[derive(Clone, Default, PartialEq)]
 pub struct TestDnsAnswerRequest {
-    /// p The ID of the hosted zone that you want Amazon Route 53 to simulate a query for. /p
+    /// The ID of the hosted zone that you want Amazon Route 53 to simulate a query for.
     pub hosted_zone_id: String,
-    /// p The name of the resource record set that you want Amazon Route 53 to simulate a query for. /p
+    /// The name of the resource record set that you want Amazon Route 53 to simulate a query for.
     pub record_name: String,
-    /// p The type of the resource record set. /p
+    /// The type of the resource record set.
     pub record_type: RrType,
-    /// p If you want to simulate a request from a specific DNS resolver, specify the IP address for that resolver. If you omit this value, code TestDnsAnswer /code uses the IP address of a DNS resolver in the Amazon Web Services US East (N. Virginia) Region ( code us-east-1 /code ). /p
+    /// If you want to simulate a request from a specific DNS resolver, specify the IP address for that resolver. If you omit this value, `TestDnsAnswer` uses the IP address of a DNS resolver in the Amazon Web Services US East (N. Virginia) Region (`us-east-1`).
     pub resolver_ip: Option<String>,
-    /// p If the resolver that you specified for resolverip supports EDNS0, specify the IPv4 or IPv6 address of a client in the applicable location, for example, code 192.0.2.44 /code or code 2001:db8:85a3::8a2e:370:7334 /code . /p
+    /// If the resolver that you specified for resolverip supports EDNS0, specify the IPv4 or IPv6 address of a client in the applicable location, for example, `192.0.2.44` or `2001:db8:85a3::8a2e:370:7334`.
     pub edns0_client_subnet_ip: Option<String>,
-    /// p If you specify an IP address for code edns0clientsubnetip /code , you can optionally specify the number of bits of the IP address that you want the checking tool to include in the DNS query. For example, if you specify code 192.0.2.44 /code for code edns0clientsubnetip /code and code 24 /code for code edns0clientsubnetmask /code , the checking tool will simulate a request from 192.0.2.0/24. The default value is 24 bits for IPv4 addresses and 64 bits for IPv6 addresses. /p p The range of valid values depends on whether code edns0clientsubnetip /code is an IPv4 or an IPv6 address: /p ul li p b IPv4 /b : Specify a value between 0 and 32 /p /li li p b IPv6 /b : Specify a value between 0 and 128 /p /li /ul
+    /// If you specify an IP address for `edns0clientsubnetip`, you can optionally specify the number of bits of the IP address that you want the checking tool to include in the DNS query. For example, if you specify `192.0.2.44` for `edns0clientsubnetip` and `24` for `edns0clientsubnetmask`, the checking tool will simulate a request from 192.0.2.0/24. The default value is 24 bits for IPv4 addresses and 64 bits for IPv6 addresses.
+    ///
+    /// The range of valid values depends on whether `edns0clientsubnetip` is an IPv4 or an IPv6 address:
+    ///
+    /// - **IPv4**: Specify a value between 0 and 32
+    /// - **IPv6**: Specify a value between 0 and 128
     pub edns0_client_subnet_mask: Option<String>,
 }
 rt::structure!(
@@ -66,20 +79,20 @@ pub static TEST_DNS_ANSWER_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::QUERY, "edns0clientsubnetmask"),
     ],
 );
-/// p A complex type that contains the response to a code TestDNSAnswer /code request. /p
+/// A complex type that contains the response to a `TestDNSAnswer` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct TestDnsAnswerResponse {
-    /// p The Amazon Route 53 name server used to respond to the request. /p
+    /// The Amazon Route 53 name server used to respond to the request.
     pub nameserver: String,
-    /// p The name of the resource record set that you submitted a request for. /p
+    /// The name of the resource record set that you submitted a request for.
     pub record_name: String,
-    /// p The type of the resource record set that you submitted a request for. /p
+    /// The type of the resource record set that you submitted a request for.
     pub record_type: RrType,
-    /// p A list that contains values that Amazon Route 53 returned for this resource record set. /p
+    /// A list that contains values that Amazon Route 53 returned for this resource record set.
     pub record_data: Vec<String>,
-    /// p A code that indicates whether the request is valid or not. The most common response code is code NOERROR /code , meaning that the request is valid. If the response is not valid, Amazon Route 53 returns a response code that describes the error. For a list of possible response codes, see a href="http://www.iana.org/assignments/dns-parameters/dns-parameters.xhtml#dns-parameters-6" DNS RCODES /a on the IANA website. /p
+    /// A code that indicates whether the request is valid or not. The most common response code is `NOERROR`, meaning that the request is valid. If the response is not valid, Amazon Route 53 returns a response code that describes the error. For a list of possible response codes, see [DNS RCODES](http://www.iana.org/assignments/dns-parameters/dns-parameters.xhtml#dns-parameters-6) on the IANA website.
     pub response_code: String,
-    /// p The protocol that Amazon Route 53 used to respond to the request, either code UDP /code or code TCP /code . /p
+    /// The protocol that Amazon Route 53 used to respond to the request, either `UDP` or `TCP`.
     pub protocol: String,
 }
 rt::structure!(
@@ -97,7 +110,7 @@ pub static TEST_DNS_ANSWER_RESPONSE: rt::Schema = rt::Schema::structure(
         rt::m("Protocol", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p The limit on the number of requests per second was exceeded. /p
+/// The limit on the number of requests per second was exceeded.
 #[derive(Clone, Default, PartialEq)]
 pub struct ThrottlingException {
     pub message: Option<String>,
@@ -108,7 +121,13 @@ pub static THROTTLING_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p This health check can't be created because the current account has reached the limit on the number of active health checks. /p p For information about default limits, see a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html" Limits /a in the i Amazon Route 53 Developer Guide /i . /p p For information about how to get the current limit for an account, see a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API GetAccountLimit.html" GetAccountLimit /a . To request a higher limit, a href="http://aws.amazon.com/route53-request" create a case /a with the Amazon Web Services Support Center. /p p You have reached the maximum number of active health checks for an Amazon Web Services account. To request a higher limit, a href="http://aws.amazon.com/route53-request" create a case /a with the Amazon Web Services Support Center. /p
+/// This health check can't be created because the current account has reached the limit on the number of active health checks.
+///
+/// For information about default limits, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*.
+///
+/// For information about how to get the current limit for an account, see [GetAccountLimit](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetAccountLimit.html). To request a higher limit, [create a case](http://aws.amazon.com/route53-request) with the Amazon Web Services Support Center.
+///
+/// You have reached the maximum number of active health checks for an Amazon Web Services account. To request a higher limit, [create a case](http://aws.amazon.com/route53-request) with the Amazon Web Services Support Center.
 #[derive(Clone, Default, PartialEq)]
 pub struct TooManyHealthChecks {
     pub message: Option<String>,
@@ -119,10 +138,17 @@ pub static TOO_MANY_HEALTH_CHECKS: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p This operation can't be completed either because the current account has reached the limit on the number of hosted zones or because you've reached the limit on the number of hosted zones that can be associated with a reusable delegation set. /p p For information about default limits, see a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html" Limits /a in the i Amazon Route 53 Developer Guide /i . /p p To get the current limit on hosted zones that can be created by an account, see a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API GetAccountLimit.html" GetAccountLimit /a . /p p To get the current limit on hosted zones that can be associated with a reusable delegation set, see a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API GetReusableDelegationSetLimit.html" GetReusableDelegationSetLimit /a . /p p To request a higher limit, a href="http://aws.amazon.com/route53-request" create a case /a with the Amazon Web Services Support Center. /p
+/// This operation can't be completed either because the current account has reached the limit on the number of hosted zones or because you've reached the limit on the number of hosted zones that can be associated with a reusable delegation set.
+///
+/// For information about default limits, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*.
+///
+/// To get the current limit on hosted zones that can be created by an account, see [GetAccountLimit](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetAccountLimit.html).
+///
+/// To get the current limit on hosted zones that can be associated with a reusable delegation set, see [GetReusableDelegationSetLimit](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetReusableDelegationSetLimit.html).
+///
+/// To request a higher limit, [create a case](http://aws.amazon.com/route53-request) with the Amazon Web Services Support Center.
 #[derive(Clone, Default, PartialEq)]
 pub struct TooManyHostedZones {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(TooManyHostedZones, TOO_MANY_HOSTED_ZONES, 0 => message);
@@ -131,7 +157,7 @@ pub static TOO_MANY_HOSTED_ZONES: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p You've reached the limit for the number of key-signing keys (KSKs). Remove at least one KSK, and then try again. /p
+/// You've reached the limit for the number of key-signing keys (KSKs). Remove at least one KSK, and then try again.
 #[derive(Clone, Default, PartialEq)]
 pub struct TooManyKeySigningKeys {
     pub message: Option<String>,
@@ -142,10 +168,15 @@ pub static TOO_MANY_KEY_SIGNING_KEYS: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p This traffic policy can't be created because the current account has reached the limit on the number of traffic policies. /p p For information about default limits, see a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html" Limits /a in the i Amazon Route 53 Developer Guide /i . /p p To get the current limit for an account, see a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API GetAccountLimit.html" GetAccountLimit /a . /p p To request a higher limit, a href="http://aws.amazon.com/route53-request" create a case /a with the Amazon Web Services Support Center. /p
+/// This traffic policy can't be created because the current account has reached the limit on the number of traffic policies.
+///
+/// For information about default limits, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*.
+///
+/// To get the current limit for an account, see [GetAccountLimit](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetAccountLimit.html).
+///
+/// To request a higher limit, [create a case](http://aws.amazon.com/route53-request) with the Amazon Web Services Support Center.
 #[derive(Clone, Default, PartialEq)]
 pub struct TooManyTrafficPolicies {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(TooManyTrafficPolicies, TOO_MANY_TRAFFIC_POLICIES, 0 => message);
@@ -154,10 +185,15 @@ pub static TOO_MANY_TRAFFIC_POLICIES: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p This traffic policy instance can't be created because the current account has reached the limit on the number of traffic policy instances. /p p For information about default limits, see a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html" Limits /a in the i Amazon Route 53 Developer Guide /i . /p p For information about how to get the current limit for an account, see a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API GetAccountLimit.html" GetAccountLimit /a . /p p To request a higher limit, a href="http://aws.amazon.com/route53-request" create a case /a with the Amazon Web Services Support Center. /p
+/// This traffic policy instance can't be created because the current account has reached the limit on the number of traffic policy instances.
+///
+/// For information about default limits, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*.
+///
+/// For information about how to get the current limit for an account, see [GetAccountLimit](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetAccountLimit.html).
+///
+/// To request a higher limit, [create a case](http://aws.amazon.com/route53-request) with the Amazon Web Services Support Center.
 #[derive(Clone, Default, PartialEq)]
 pub struct TooManyTrafficPolicyInstances {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(
@@ -168,10 +204,11 @@ pub static TOO_MANY_TRAFFIC_POLICY_INSTANCES: rt::Schema = rt::Schema::structure
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p This traffic policy version can't be created because you've reached the limit of 1000 on the number of versions that you can create for the current traffic policy. /p p To create more traffic policy versions, you can use a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API GetTrafficPolicy.html" GetTrafficPolicy /a to get the traffic policy document for a specified traffic policy version, and then use a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API CreateTrafficPolicy.html" CreateTrafficPolicy /a to create a new traffic policy using the traffic policy document. /p
+/// This traffic policy version can't be created because you've reached the limit of 1000 on the number of versions that you can create for the current traffic policy.
+///
+/// To create more traffic policy versions, you can use [GetTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetTrafficPolicy.html) to get the traffic policy document for a specified traffic policy version, and then use [CreateTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateTrafficPolicy.html) to create a new traffic policy using the traffic policy document.
 #[derive(Clone, Default, PartialEq)]
 pub struct TooManyTrafficPolicyVersionsForCurrentPolicy {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(
@@ -183,10 +220,9 @@ pub static TOO_MANY_TRAFFIC_POLICY_VERSIONS_FOR_CURRENT_POLICY: rt::Schema = rt:
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p You've created the maximum number of authorizations that can be created for the specified hosted zone. To authorize another VPC to be associated with the hosted zone, submit a code DeleteVPCAssociationAuthorization /code request to remove an existing authorization. To get a list of existing authorizations, submit a code ListVPCAssociationAuthorizations /code request. /p
+/// You've created the maximum number of authorizations that can be created for the specified hosted zone. To authorize another VPC to be associated with the hosted zone, submit a `DeleteVPCAssociationAuthorization` request to remove an existing authorization. To get a list of existing authorizations, submit a `ListVPCAssociationAuthorizations` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct TooManyVpcAssociationAuthorizations {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(
@@ -202,20 +238,20 @@ pub static TRAFFIC_POLICIES: rt::Schema = rt::Schema::list(
     "TrafficPolicies",
     &[rt::m("member", &TRAFFIC_POLICY).named("TrafficPolicy")],
 );
-/// p A complex type that contains settings for a traffic policy. /p
+/// A complex type that contains settings for a traffic policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct TrafficPolicy {
-    /// p The ID that Amazon Route 53 assigned to a traffic policy when you created it. /p
+    /// The ID that Amazon Route 53 assigned to a traffic policy when you created it.
     pub id: String,
-    /// p The version number that Amazon Route 53 assigns to a traffic policy. For a new traffic policy, the value of code Version /code is always 1. /p
+    /// The version number that Amazon Route 53 assigns to a traffic policy. For a new traffic policy, the value of `Version` is always 1.
     pub version: i32,
-    /// p The name that you specified when you created the traffic policy. /p
+    /// The name that you specified when you created the traffic policy.
     pub name: String,
-    /// p The DNS type of the resource record sets that Amazon Route 53 creates when you use a traffic policy to create a traffic policy instance. /p
+    /// The DNS type of the resource record sets that Amazon Route 53 creates when you use a traffic policy to create a traffic policy instance.
     pub type_: RrType,
-    /// p The definition of a traffic policy in JSON format. You specify the JSON document to use for a new traffic policy in the code CreateTrafficPolicy /code request. For more information about the JSON format, see a href="https://docs.aws.amazon.com/Route53/latest/APIReference/api-policies-traffic-policy-document-format.html" Traffic Policy Document Format /a . /p
+    /// The definition of a traffic policy in JSON format. You specify the JSON document to use for a new traffic policy in the `CreateTrafficPolicy` request. For more information about the JSON format, see [Traffic Policy Document Format](https://docs.aws.amazon.com/Route53/latest/APIReference/api-policies-traffic-policy-document-format.html).
     pub document: String,
-    /// p The comment that you specify in the code CreateTrafficPolicy /code request, if any. /p
+    /// The comment that you specify in the `CreateTrafficPolicy` request, if any.
     pub comment: Option<String>,
 }
 rt::structure!(
@@ -233,10 +269,9 @@ pub static TRAFFIC_POLICY: rt::Schema = rt::Schema::structure(
         rt::m("Comment", &rt::STRING),
     ],
 );
-/// p A traffic policy that has the same value for code Name /code already exists. /p
+/// A traffic policy that has the same value for `Name` already exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct TrafficPolicyAlreadyExists {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(TrafficPolicyAlreadyExists, TRAFFIC_POLICY_ALREADY_EXISTS, 0 => message);
@@ -245,10 +280,9 @@ pub static TRAFFIC_POLICY_ALREADY_EXISTS: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(409u16, false));
-/// p One or more traffic policy instances were created by using the specified traffic policy. /p
+/// One or more traffic policy instances were created by using the specified traffic policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct TrafficPolicyInUse {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(TrafficPolicyInUse, TRAFFIC_POLICY_IN_USE, 0 => message);
@@ -257,26 +291,30 @@ pub static TRAFFIC_POLICY_IN_USE: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p A complex type that contains settings for the new traffic policy instance. /p
+/// A complex type that contains settings for the new traffic policy instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct TrafficPolicyInstance {
-    /// p The ID that Amazon Route 53 assigned to the new traffic policy instance. /p
+    /// The ID that Amazon Route 53 assigned to the new traffic policy instance.
     pub id: String,
-    /// p The ID of the hosted zone that Amazon Route 53 created resource record sets in. /p
+    /// The ID of the hosted zone that Amazon Route 53 created resource record sets in.
     pub hosted_zone_id: String,
-    /// p The DNS name, such as www.example.com, for which Amazon Route 53 responds to queries by using the resource record sets that are associated with this traffic policy instance. /p
+    /// The DNS name, such as www.example.com, for which Amazon Route 53 responds to queries by using the resource record sets that are associated with this traffic policy instance.
     pub name: String,
-    /// p The TTL that Amazon Route 53 assigned to all of the resource record sets that it created in the specified hosted zone. /p
+    /// The TTL that Amazon Route 53 assigned to all of the resource record sets that it created in the specified hosted zone.
     pub ttl: i64,
-    /// p The value of code State /code is one of the following values: /p dl dt Applied /dt dd p Amazon Route 53 has finished creating resource record sets, and changes have propagated to all Route 53 edge locations. /p /dd dt Creating /dt dd p Route 53 is creating the resource record sets. Use code GetTrafficPolicyInstance /code to confirm that the code CreateTrafficPolicyInstance /code request completed successfully. /p /dd dt Failed /dt dd p Route 53 wasn't able to create or update the resource record sets. When the value of code State /code is code Failed /code , see code Message /code for an explanation of what caused the request to fail. /p /dd /dl
+    /// The value of `State` is one of the following values:
+    ///
+    /// - **Applied**: Amazon Route 53 has finished creating resource record sets, and changes have propagated to all Route 53 edge locations.
+    /// - **Creating**: Route 53 is creating the resource record sets. Use `GetTrafficPolicyInstance` to confirm that the `CreateTrafficPolicyInstance` request completed successfully.
+    /// - **Failed**: Route 53 wasn't able to create or update the resource record sets. When the value of `State` is `Failed`, see `Message` for an explanation of what caused the request to fail.
     pub state: String,
-    /// p If code State /code is code Failed /code , an explanation of the reason for the failure. If code State /code is another value, code Message /code is empty. /p
+    /// If `State` is `Failed`, an explanation of the reason for the failure. If `State` is another value, `Message` is empty.
     pub message: String,
-    /// p The ID of the traffic policy that Amazon Route 53 used to create resource record sets in the specified hosted zone. /p
+    /// The ID of the traffic policy that Amazon Route 53 used to create resource record sets in the specified hosted zone.
     pub traffic_policy_id: String,
-    /// p The version of the traffic policy that Amazon Route 53 used to create resource record sets in the specified hosted zone. /p
+    /// The version of the traffic policy that Amazon Route 53 used to create resource record sets in the specified hosted zone.
     pub traffic_policy_version: i32,
-    /// p The DNS type that Amazon Route 53 assigned to all of the resource record sets that it created for this traffic policy instance. /p
+    /// The DNS type that Amazon Route 53 assigned to all of the resource record sets that it created for this traffic policy instance.
     pub traffic_policy_type: RrType,
 }
 rt::structure!(
@@ -298,10 +336,9 @@ pub static TRAFFIC_POLICY_INSTANCE: rt::Schema = rt::Schema::structure(
         rt::m("TrafficPolicyType", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
-/// p There is already a traffic policy instance with the specified ID. /p
+/// There is already a traffic policy instance with the specified ID.
 #[derive(Clone, Default, PartialEq)]
 pub struct TrafficPolicyInstanceAlreadyExists {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(
@@ -321,18 +358,18 @@ pub static TRAFFIC_POLICY_SUMMARIES: rt::Schema = rt::Schema::list(
     "TrafficPolicySummaries",
     &[rt::m("member", &TRAFFIC_POLICY_SUMMARY).named("TrafficPolicySummary")],
 );
-/// p A complex type that contains information about the latest version of one traffic policy that is associated with the current Amazon Web Services account. /p
+/// A complex type that contains information about the latest version of one traffic policy that is associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
 pub struct TrafficPolicySummary {
-    /// p The ID that Amazon Route 53 assigned to the traffic policy when you created it. /p
+    /// The ID that Amazon Route 53 assigned to the traffic policy when you created it.
     pub id: String,
-    /// p The name that you specified for the traffic policy when you created it. /p
+    /// The name that you specified for the traffic policy when you created it.
     pub name: String,
-    /// p The DNS type of the resource record sets that Amazon Route 53 creates when you use a traffic policy to create a traffic policy instance. /p
+    /// The DNS type of the resource record sets that Amazon Route 53 creates when you use a traffic policy to create a traffic policy instance.
     pub type_: RrType,
-    /// p The version number of the latest version of the traffic policy. /p
+    /// The version number of the latest version of the traffic policy.
     pub latest_version: i32,
-    /// p The number of traffic policies that are associated with the current Amazon Web Services account. /p
+    /// The number of traffic policies that are associated with the current Amazon Web Services account.
     pub traffic_policy_count: i32,
 }
 rt::structure!(

@@ -3,42 +3,127 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p A complex type that contains information about a request to update a health check. /p
+/// A complex type that contains information about a request to update a health check.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateHealthCheckRequest {
-    /// p The ID for the health check for which you want detailed information. When you created the health check, code CreateHealthCheck /code returned the ID in the response, in the code HealthCheckId /code element. /p
+    /// The ID for the health check for which you want detailed information. When you created the health check, `CreateHealthCheck` returned the ID in the response, in the `HealthCheckId` element.
     pub health_check_id: String,
-    /// p A sequential counter that Amazon Route 53 sets to code 1 /code when you create a health check and increments by 1 each time you update settings for the health check. /p p We recommend that you use code GetHealthCheck /code or code ListHealthChecks /code to get the current value of code HealthCheckVersion /code for the health check that you want to update, and that you include that value in your code UpdateHealthCheck /code request. This prevents Route 53 from overwriting an intervening update: /p ul li p If the value in the code UpdateHealthCheck /code request matches the value of code HealthCheckVersion /code in the health check, Route 53 updates the health check with the new settings. /p /li li p If the value of code HealthCheckVersion /code in the health check is greater, the health check was changed after you got the version number. Route 53 does not update the health check, and it returns a code HealthCheckVersionMismatch /code error. /p /li /ul
+    /// A sequential counter that Amazon Route 53 sets to `1` when you create a health check and increments by 1 each time you update settings for the health check.
+    ///
+    /// We recommend that you use `GetHealthCheck` or `ListHealthChecks` to get the current value of `HealthCheckVersion` for the health check that you want to update, and that you include that value in your `UpdateHealthCheck` request. This prevents Route 53 from overwriting an intervening update:
+    ///
+    /// - If the value in the `UpdateHealthCheck` request matches the value of `HealthCheckVersion` in the health check, Route 53 updates the health check with the new settings.
+    /// - If the value of `HealthCheckVersion` in the health check is greater, the health check was changed after you got the version number. Route 53 does not update the health check, and it returns a `HealthCheckVersionMismatch` error.
     pub health_check_version: Option<i64>,
-    /// p The IPv4 or IPv6 IP address for the endpoint that you want Amazon Route 53 to perform health checks on. If you don't specify a value for code IPAddress /code , Route 53 sends a DNS request to resolve the domain name that you specify in code FullyQualifiedDomainName /code at the interval that you specify in code RequestInterval /code . Using an IP address that is returned by DNS, Route 53 then checks the health of the endpoint. /p p Use one of the following formats for the value of code IPAddress /code : /p ul li p b IPv4 address /b : four values between 0 and 255, separated by periods (.), for example, code 192.0.2.44 /code . /p /li li p b IPv6 address /b : eight groups of four hexadecimal values, separated by colons (:), for example, code 2001:0db8:85a3:0000:0000:abcd:0001:2345 /code . You can also shorten IPv6 addresses as described in RFC 5952, for example, code 2001:db8:85a3::abcd:1:2345 /code . /p /li /ul p If the endpoint is an EC2 instance, we recommend that you create an Elastic IP address, associate it with your EC2 instance, and specify the Elastic IP address for code IPAddress /code . This ensures that the IP address of your instance never changes. For more information, see the applicable documentation: /p ul li p Linux: a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html" Elastic IP Addresses (EIP) /a in the i Amazon EC2 User Guide for Linux Instances /i /p /li li p Windows: a href="https://docs.aws.amazon.com/AWSEC2/latest/WindowsGuide/elastic-ip-addresses-eip.html" Elastic IP Addresses (EIP) /a in the i Amazon EC2 User Guide for Windows Instances /i /p /li /ul note p If a health check already has a value for code IPAddress /code , you can change the value. However, you can't update an existing health check to add or remove the value of code IPAddress /code . /p /note p For more information, see a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API UpdateHealthCheck.html#Route53-UpdateHealthCheck-request-FullyQualifiedDomainName" FullyQualifiedDomainName /a . /p p Constraints: Route 53 can't check the health of endpoints for which the IP address is in local, private, non-routable, or multicast ranges. For more information about IP addresses for which you can't create health checks, see the following documents: /p ul li p a href="https://tools.ietf.org/html/rfc5735" RFC 5735, Special Use IPv4 Addresses /a /p /li li p a href="https://tools.ietf.org/html/rfc6598" RFC 6598, IANA-Reserved IPv4 Prefix for Shared Address Space /a /p /li li p a href="https://tools.ietf.org/html/rfc5156" RFC 5156, Special-Use IPv6 Addresses /a /p /li /ul
+    /// The IPv4 or IPv6 IP address for the endpoint that you want Amazon Route 53 to perform health checks on. If you don't specify a value for `IPAddress`, Route 53 sends a DNS request to resolve the domain name that you specify in `FullyQualifiedDomainName` at the interval that you specify in `RequestInterval`. Using an IP address that is returned by DNS, Route 53 then checks the health of the endpoint.
+    ///
+    /// Use one of the following formats for the value of `IPAddress`:
+    ///
+    /// - **IPv4 address**: four values between 0 and 255, separated by periods (.), for example, `192.0.2.44`.
+    /// - **IPv6 address**: eight groups of four hexadecimal values, separated by colons (:), for example, `2001:0db8:85a3:0000:0000:abcd:0001:2345`. You can also shorten IPv6 addresses as described in RFC 5952, for example, `2001:db8:85a3::abcd:1:2345`.
+    ///
+    /// If the endpoint is an EC2 instance, we recommend that you create an Elastic IP address, associate it with your EC2 instance, and specify the Elastic IP address for `IPAddress`. This ensures that the IP address of your instance never changes. For more information, see the applicable documentation:
+    ///
+    /// - Linux: [Elastic IP Addresses (EIP)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html) in the *Amazon EC2 User Guide for Linux Instances*
+    /// - Windows: [Elastic IP Addresses (EIP)](https://docs.aws.amazon.com/AWSEC2/latest/WindowsGuide/elastic-ip-addresses-eip.html) in the *Amazon EC2 User Guide for Windows Instances*
+    ///
+    /// **Note:** If a health check already has a value for `IPAddress`, you can change the value. However, you can't update an existing health check to add or remove the value of `IPAddress`.
+    ///
+    /// For more information, see [FullyQualifiedDomainName](https://docs.aws.amazon.com/Route53/latest/APIReference/API_UpdateHealthCheck.html#Route53-UpdateHealthCheck-request-FullyQualifiedDomainName).
+    ///
+    /// Constraints: Route 53 can't check the health of endpoints for which the IP address is in local, private, non-routable, or multicast ranges. For more information about IP addresses for which you can't create health checks, see the following documents:
+    ///
+    /// - [RFC 5735, Special Use IPv4 Addresses](https://tools.ietf.org/html/rfc5735)
+    /// - [RFC 6598, IANA-Reserved IPv4 Prefix for Shared Address Space](https://tools.ietf.org/html/rfc6598)
+    /// - [RFC 5156, Special-Use IPv6 Addresses](https://tools.ietf.org/html/rfc5156)
     pub ip_address: Option<String>,
-    /// p The port on the endpoint that you want Amazon Route 53 to perform health checks on. /p note p Don't specify a value for code Port /code when you specify a value for code Type /code of code CLOUDWATCH METRIC /code or code CALCULATED /code . /p /note
+    /// The port on the endpoint that you want Amazon Route 53 to perform health checks on.
+    ///
+    /// **Note:** Don't specify a value for `Port` when you specify a value for `Type` of `CLOUDWATCH_METRIC` or `CALCULATED`.
     pub port: Option<i32>,
-    /// p The path that you want Amazon Route 53 to request when performing health checks. The path can be any value for which your endpoint will return an HTTP status code of 2xx or 3xx when the endpoint is healthy, for example the file /docs/route53-health-check.html. You can also include query string parameters, for example, code /welcome.html?language=jp&amp;login=y /code . /p p Specify this value only if you want to change it. /p
+    /// The path that you want Amazon Route 53 to request when performing health checks. The path can be any value for which your endpoint will return an HTTP status code of 2xx or 3xx when the endpoint is healthy, for example the file /docs/route53-health-check.html. You can also include query string parameters, for example, `/welcome.html?language=jp&login=y`.
+    ///
+    /// Specify this value only if you want to change it.
     pub resource_path: Option<String>,
-    /// p Amazon Route 53 behavior depends on whether you specify a value for code IPAddress /code . /p note p If a health check already has a value for code IPAddress /code , you can change the value. However, you can't update an existing health check to add or remove the value of code IPAddress /code . /p /note p b If you specify a value for /b code IPAddress /code : /p p Route 53 sends health check requests to the specified IPv4 or IPv6 address and passes the value of code FullyQualifiedDomainName /code in the code Host /code header for all health checks except TCP health checks. This is typically the fully qualified DNS name of the endpoint on which you want Route 53 to perform health checks. /p p When Route 53 checks the health of an endpoint, here is how it constructs the code Host /code header: /p ul li p If you specify a value of code 80 /code for code Port /code and code HTTP /code or code HTTP STR MATCH /code for code Type /code , Route 53 passes the value of code FullyQualifiedDomainName /code to the endpoint in the code Host /code header. /p /li li p If you specify a value of code 443 /code for code Port /code and code HTTPS /code or code HTTPS STR MATCH /code for code Type /code , Route 53 passes the value of code FullyQualifiedDomainName /code to the endpoint in the code Host /code header. /p /li li p If you specify another value for code Port /code and any value except code TCP /code for code Type /code , Route 53 passes i code FullyQualifiedDomainName /code : code Port /code /i to the endpoint in the code Host /code header. /p /li /ul p If you don't specify a value for code FullyQualifiedDomainName /code , Route 53 substitutes the value of code IPAddress /code in the code Host /code header in each of the above cases. /p p b If you don't specify a value for /b code IPAddress /code : /p p If you don't specify a value for code IPAddress /code , Route 53 sends a DNS request to the domain that you specify in code FullyQualifiedDomainName /code at the interval you specify in code RequestInterval /code . Using an IPv4 address that is returned by DNS, Route 53 then checks the health of the endpoint. /p p If you don't specify a value for code IPAddress /code , you can’t update the health check to remove the code FullyQualifiedDomainName /code ; if you don’t specify a value for code IPAddress /code on creation, a code FullyQualifiedDomainName /code is required. /p note p If you don't specify a value for code IPAddress /code , Route 53 uses only IPv4 to send health checks to the endpoint. If there's no resource record set with a type of A for the name that you specify for code FullyQualifiedDomainName /code , the health check fails with a "DNS resolution failed" error. /p /note p If you want to check the health of weighted, latency, or failover resource record sets and you choose to specify the endpoint only by code FullyQualifiedDomainName /code , we recommend that you create a separate health check for each endpoint. For example, create a health check for each HTTP server that is serving content for www.example.com. For the value of code FullyQualifiedDomainName /code , specify the domain name of the server (such as code us-east-2-www.example.com /code ), not the name of the resource record sets (www.example.com). /p important p In this configuration, if the value of code FullyQualifiedDomainName /code matches the name of the resource record sets and you then associate the health check with those resource record sets, health check results will be unpredictable. /p /important p In addition, if the value of code Type /code is code HTTP /code , code HTTPS /code , code HTTP STR MATCH /code , or code HTTPS STR MATCH /code , Route 53 passes the value of code FullyQualifiedDomainName /code in the code Host /code header, as it does when you specify a value for code IPAddress /code . If the value of code Type /code is code TCP /code , Route 53 doesn't pass a code Host /code header. /p
+    /// Amazon Route 53 behavior depends on whether you specify a value for `IPAddress`.
+    ///
+    /// **Note:** If a health check already has a value for `IPAddress`, you can change the value. However, you can't update an existing health check to add or remove the value of `IPAddress`.
+    ///
+    /// **If you specify a value for** `IPAddress`:
+    ///
+    /// Route 53 sends health check requests to the specified IPv4 or IPv6 address and passes the value of `FullyQualifiedDomainName` in the `Host` header for all health checks except TCP health checks. This is typically the fully qualified DNS name of the endpoint on which you want Route 53 to perform health checks.
+    ///
+    /// When Route 53 checks the health of an endpoint, here is how it constructs the `Host` header:
+    ///
+    /// - If you specify a value of `80` for `Port` and `HTTP` or `HTTP_STR_MATCH` for `Type`, Route 53 passes the value of `FullyQualifiedDomainName` to the endpoint in the `Host` header.
+    /// - If you specify a value of `443` for `Port` and `HTTPS` or `HTTPS_STR_MATCH` for `Type`, Route 53 passes the value of `FullyQualifiedDomainName` to the endpoint in the `Host` header.
+    /// - If you specify another value for `Port` and any value except `TCP` for `Type`, Route 53 passes *`FullyQualifiedDomainName`:`Port`* to the endpoint in the `Host` header.
+    ///
+    /// If you don't specify a value for `FullyQualifiedDomainName`, Route 53 substitutes the value of `IPAddress` in the `Host` header in each of the above cases.
+    ///
+    /// **If you don't specify a value for** `IPAddress`:
+    ///
+    /// If you don't specify a value for `IPAddress`, Route 53 sends a DNS request to the domain that you specify in `FullyQualifiedDomainName` at the interval you specify in `RequestInterval`. Using an IPv4 address that is returned by DNS, Route 53 then checks the health of the endpoint.
+    ///
+    /// If you don't specify a value for `IPAddress`, you can’t update the health check to remove the `FullyQualifiedDomainName`; if you don’t specify a value for `IPAddress` on creation, a `FullyQualifiedDomainName` is required.
+    ///
+    /// **Note:** If you don't specify a value for `IPAddress`, Route 53 uses only IPv4 to send health checks to the endpoint. If there's no resource record set with a type of A for the name that you specify for `FullyQualifiedDomainName`, the health check fails with a "DNS resolution failed" error.
+    ///
+    /// If you want to check the health of weighted, latency, or failover resource record sets and you choose to specify the endpoint only by `FullyQualifiedDomainName`, we recommend that you create a separate health check for each endpoint. For example, create a health check for each HTTP server that is serving content for www.example.com. For the value of `FullyQualifiedDomainName`, specify the domain name of the server (such as `us-east-2-www.example.com`), not the name of the resource record sets (www.example.com).
+    ///
+    /// **Important:** In this configuration, if the value of `FullyQualifiedDomainName` matches the name of the resource record sets and you then associate the health check with those resource record sets, health check results will be unpredictable.
+    ///
+    /// In addition, if the value of `Type` is `HTTP`, `HTTPS`, `HTTP_STR_MATCH`, or `HTTPS_STR_MATCH`, Route 53 passes the value of `FullyQualifiedDomainName` in the `Host` header, as it does when you specify a value for `IPAddress`. If the value of `Type` is `TCP`, Route 53 doesn't pass a `Host` header.
     pub fully_qualified_domain_name: Option<String>,
-    /// p If the value of code Type /code is code HTTP STR MATCH /code or code HTTPS STR MATCH /code , the string that you want Amazon Route 53 to search for in the response body from the specified resource. If the string appears in the response body, Route 53 considers the resource healthy. (You can't change the value of code Type /code when you update a health check.) /p
+    /// If the value of `Type` is `HTTP_STR_MATCH` or `HTTPS_STR_MATCH`, the string that you want Amazon Route 53 to search for in the response body from the specified resource. If the string appears in the response body, Route 53 considers the resource healthy. (You can't change the value of `Type` when you update a health check.)
     pub search_string: Option<String>,
-    /// p The number of consecutive health checks that an endpoint must pass or fail for Amazon Route 53 to change the current status of the endpoint from unhealthy to healthy or vice versa. For more information, see a href="https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html" How Amazon Route 53 Determines Whether an Endpoint Is Healthy /a in the i Amazon Route 53 Developer Guide /i . /p p Otherwise, if you don't specify a value for code FailureThreshold /code , the default value is three health checks. /p
+    /// The number of consecutive health checks that an endpoint must pass or fail for Amazon Route 53 to change the current status of the endpoint from unhealthy to healthy or vice versa. For more information, see [How Amazon Route 53 Determines Whether an Endpoint Is Healthy](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html) in the *Amazon Route 53 Developer Guide*.
+    ///
+    /// Otherwise, if you don't specify a value for `FailureThreshold`, the default value is three health checks.
     pub failure_threshold: Option<i32>,
-    /// p Specify whether you want Amazon Route 53 to invert the status of a health check, for example, to consider a health check unhealthy when it otherwise would be considered healthy. /p
+    /// Specify whether you want Amazon Route 53 to invert the status of a health check, for example, to consider a health check unhealthy when it otherwise would be considered healthy.
     pub inverted: Option<bool>,
-    /// p Stops Route 53 from performing health checks. When you disable a health check, here's what happens: /p ul li p b Health checks that check the health of endpoints: /b Route 53 stops submitting requests to your application, server, or other resource. /p /li li p b Calculated health checks: /b Route 53 stops aggregating the status of the referenced health checks. /p /li li p b Health checks that monitor CloudWatch alarms: /b Route 53 stops monitoring the corresponding CloudWatch metrics. /p /li /ul p After you disable a health check, Route 53 considers the status of the health check to always be healthy. If you configured DNS failover, Route 53 continues to route traffic to the corresponding resources. Additionally, in disabled state, you can also invert the status of the health check to route traffic differently. For more information, see a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API UpdateHealthCheck.html#Route53-UpdateHealthCheck-request-Inverted" Inverted /a . /p p Charges for a health check still apply when the health check is disabled. For more information, see a href="http://aws.amazon.com/route53/pricing/" Amazon Route 53 Pricing /a . /p
+    /// Stops Route 53 from performing health checks. When you disable a health check, here's what happens:
+    ///
+    /// - **Health checks that check the health of endpoints:** Route 53 stops submitting requests to your application, server, or other resource.
+    /// - **Calculated health checks:** Route 53 stops aggregating the status of the referenced health checks.
+    /// - **Health checks that monitor CloudWatch alarms:** Route 53 stops monitoring the corresponding CloudWatch metrics.
+    ///
+    /// After you disable a health check, Route 53 considers the status of the health check to always be healthy. If you configured DNS failover, Route 53 continues to route traffic to the corresponding resources. Additionally, in disabled state, you can also invert the status of the health check to route traffic differently. For more information, see [Inverted](https://docs.aws.amazon.com/Route53/latest/APIReference/API_UpdateHealthCheck.html#Route53-UpdateHealthCheck-request-Inverted).
+    ///
+    /// Charges for a health check still apply when the health check is disabled. For more information, see [Amazon Route 53 Pricing](http://aws.amazon.com/route53/pricing/).
     pub disabled: Option<bool>,
-    /// p The number of child health checks that are associated with a code CALCULATED /code health that Amazon Route 53 must consider healthy for the code CALCULATED /code health check to be considered healthy. To specify the child health checks that you want to associate with a code CALCULATED /code health check, use the code ChildHealthChecks /code and code ChildHealthCheck /code elements. /p p Note the following: /p ul li p If you specify a number greater than the number of child health checks, Route 53 always considers this health check to be unhealthy. /p /li li p If you specify code 0 /code , Route 53 always considers this health check to be healthy. /p /li /ul
+    /// The number of child health checks that are associated with a `CALCULATED` health that Amazon Route 53 must consider healthy for the `CALCULATED` health check to be considered healthy. To specify the child health checks that you want to associate with a `CALCULATED` health check, use the `ChildHealthChecks` and `ChildHealthCheck` elements.
+    ///
+    /// Note the following:
+    ///
+    /// - If you specify a number greater than the number of child health checks, Route 53 always considers this health check to be unhealthy.
+    /// - If you specify `0`, Route 53 always considers this health check to be healthy.
     pub health_threshold: Option<i32>,
-    /// p A complex type that contains one code ChildHealthCheck /code element for each health check that you want to associate with a code CALCULATED /code health check. /p
+    /// A complex type that contains one `ChildHealthCheck` element for each health check that you want to associate with a `CALCULATED` health check.
     pub child_health_checks: Option<Vec<String>>,
-    /// p Specify whether you want Amazon Route 53 to send the value of code FullyQualifiedDomainName /code to the endpoint in the code client hello /code message during code TLS /code negotiation. This allows the endpoint to respond to code HTTPS /code health check requests with the applicable SSL/TLS certificate. /p p Some endpoints require that HTTPS requests include the host name in the code client hello /code message. If you don't enable SNI, the status of the health check will be SSL alert code handshake failure /code . A health check can also have that status for other reasons. If SNI is enabled and you're still getting the error, check the SSL/TLS configuration on your endpoint and confirm that your certificate is valid. /p p The SSL/TLS certificate on your endpoint includes a domain name in the code Common Name /code field and possibly several more in the code Subject Alternative Names /code field. One of the domain names in the certificate should match the value that you specify for code FullyQualifiedDomainName /code . If the endpoint responds to the code client hello /code message with a certificate that does not include the domain name that you specified in code FullyQualifiedDomainName /code , a health checker will retry the handshake. In the second attempt, the health checker will omit code FullyQualifiedDomainName /code from the code client hello /code message. /p
+    /// Specify whether you want Amazon Route 53 to send the value of `FullyQualifiedDomainName` to the endpoint in the `client_hello` message during `TLS` negotiation. This allows the endpoint to respond to `HTTPS` health check requests with the applicable SSL/TLS certificate.
+    ///
+    /// Some endpoints require that HTTPS requests include the host name in the `client_hello` message. If you don't enable SNI, the status of the health check will be SSL alert `handshake_failure`. A health check can also have that status for other reasons. If SNI is enabled and you're still getting the error, check the SSL/TLS configuration on your endpoint and confirm that your certificate is valid.
+    ///
+    /// The SSL/TLS certificate on your endpoint includes a domain name in the `Common Name` field and possibly several more in the `Subject Alternative Names` field. One of the domain names in the certificate should match the value that you specify for `FullyQualifiedDomainName`. If the endpoint responds to the `client_hello` message with a certificate that does not include the domain name that you specified in `FullyQualifiedDomainName`, a health checker will retry the handshake. In the second attempt, the health checker will omit `FullyQualifiedDomainName` from the `client_hello` message.
     pub enable_sni: Option<bool>,
-    /// p A complex type that contains one code Region /code element for each region that you want Amazon Route 53 health checkers to check the specified endpoint from. /p
+    /// A complex type that contains one `Region` element for each region that you want Amazon Route 53 health checkers to check the specified endpoint from.
     pub regions: Option<Vec<HealthCheckRegion>>,
-    /// p A complex type that identifies the CloudWatch alarm that you want Amazon Route 53 health checkers to use to determine whether the specified health check is healthy. /p
+    /// A complex type that identifies the CloudWatch alarm that you want Amazon Route 53 health checkers to use to determine whether the specified health check is healthy.
     pub alarm_identifier: Option<AlarmIdentifier>,
-    /// p When CloudWatch has insufficient data about the metric to determine the alarm state, the status that you want Amazon Route 53 to assign to the health check: /p ul li p code Healthy /code : Route 53 considers the health check to be healthy. /p /li li p code Unhealthy /code : Route 53 considers the health check to be unhealthy. /p /li li p code LastKnownStatus /code : By default, Route 53 uses the status of the health check from the last time CloudWatch had sufficient data to determine the alarm state. For new health checks that have no last known status, the status for the health check is healthy. /p /li /ul
+    /// When CloudWatch has insufficient data about the metric to determine the alarm state, the status that you want Amazon Route 53 to assign to the health check:
+    ///
+    /// - `Healthy`: Route 53 considers the health check to be healthy.
+    /// - `Unhealthy`: Route 53 considers the health check to be unhealthy.
+    /// - `LastKnownStatus`: By default, Route 53 uses the status of the health check from the last time CloudWatch had sufficient data to determine the alarm state. For new health checks that have no last known status, the status for the health check is healthy.
     pub insufficient_data_health_status: Option<InsufficientDataHealthStatus>,
-    /// p A complex type that contains one code ResettableElementName /code element for each element that you want to reset to the default value. Valid values for code ResettableElementName /code include the following: /p ul li p code ChildHealthChecks /code : Amazon Route 53 resets a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API HealthCheckConfig.html#Route53-Type-HealthCheckConfig-ChildHealthChecks" ChildHealthChecks /a to null. /p /li li p code FullyQualifiedDomainName /code : Route 53 resets a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API UpdateHealthCheck.html#Route53-UpdateHealthCheck-request-FullyQualifiedDomainName" FullyQualifiedDomainName /a . to null. /p /li li p code Regions /code : Route 53 resets the a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API HealthCheckConfig.html#Route53-Type-HealthCheckConfig-Regions" Regions /a list to the default set of regions. /p /li li p code ResourcePath /code : Route 53 resets a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API HealthCheckConfig.html#Route53-Type-HealthCheckConfig-ResourcePath" ResourcePath /a to null. /p /li /ul
+    /// A complex type that contains one `ResettableElementName` element for each element that you want to reset to the default value. Valid values for `ResettableElementName` include the following:
+    ///
+    /// - `ChildHealthChecks`: Amazon Route 53 resets [ChildHealthChecks](https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html#Route53-Type-HealthCheckConfig-ChildHealthChecks) to null.
+    /// - `FullyQualifiedDomainName`: Route 53 resets [FullyQualifiedDomainName](https://docs.aws.amazon.com/Route53/latest/APIReference/API_UpdateHealthCheck.html#Route53-UpdateHealthCheck-request-FullyQualifiedDomainName). to null.
+    /// - `Regions`: Route 53 resets the [Regions](https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html#Route53-Type-HealthCheckConfig-Regions) list to the default set of regions.
+    /// - `ResourcePath`: Route 53 resets [ResourcePath](https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html#Route53-Type-HealthCheckConfig-ResourcePath) to null.
     pub reset_elements: Option<Vec<ResettableElementName>>,
 }
 rt::structure!(
@@ -73,10 +158,10 @@ pub static UPDATE_HEALTH_CHECK_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("ResetElements", &RESETTABLE_ELEMENT_NAME_LIST),
     ],
 );
-/// p A complex type that contains the response to the code UpdateHealthCheck /code request. /p
+/// A complex type that contains the response to the `UpdateHealthCheck` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateHealthCheckResponse {
-    /// p A complex type that contains the response to an code UpdateHealthCheck /code request. /p
+    /// A complex type that contains the response to an `UpdateHealthCheck` request.
     pub health_check: HealthCheck,
 }
 rt::structure!(
@@ -86,12 +171,12 @@ pub static UPDATE_HEALTH_CHECK_RESPONSE: rt::Schema = rt::Schema::structure(
     "UpdateHealthCheckResponse",
     &[rt::m("HealthCheck", &HEALTH_CHECK).flags(rt::REQUIRED)],
 );
-/// p A request to update the comment for a hosted zone. /p
+/// A request to update the comment for a hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateHostedZoneCommentRequest {
-    /// p The ID for the hosted zone that you want to update the comment for. /p
+    /// The ID for the hosted zone that you want to update the comment for.
     pub id: String,
-    /// p The new comment for the hosted zone. If you don't specify a value for code Comment /code , Amazon Route 53 deletes the existing value of the code Comment /code element, if any. /p
+    /// The new comment for the hosted zone. If you don't specify a value for `Comment`, Amazon Route 53 deletes the existing value of the `Comment` element, if any.
     pub comment: Option<String>,
 }
 rt::structure!(
@@ -105,10 +190,10 @@ pub static UPDATE_HOSTED_ZONE_COMMENT_REQUEST: rt::Schema = rt::Schema::structur
         rt::m("Comment", &rt::STRING),
     ],
 );
-/// p A complex type that contains the response to the code UpdateHostedZoneComment /code request. /p
+/// A complex type that contains the response to the `UpdateHostedZoneComment` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateHostedZoneCommentResponse {
-    /// p A complex type that contains the response to the code UpdateHostedZoneComment /code request. /p
+    /// A complex type that contains the response to the `UpdateHostedZoneComment` request.
     pub hosted_zone: HostedZone,
 }
 rt::structure!(
@@ -121,9 +206,9 @@ pub static UPDATE_HOSTED_ZONE_COMMENT_RESPONSE: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateHostedZoneFeaturesRequest {
-    /// p The ID of the hosted zone for which you want to update features. This is the unique identifier for your hosted zone. /p
+    /// The ID of the hosted zone for which you want to update features. This is the unique identifier for your hosted zone.
     pub hosted_zone_id: String,
-    /// p Specifies whether to enable accelerated recovery for the hosted zone. Set to code true /code to enable accelerated recovery, or code false /code to disable it. /p
+    /// Specifies whether to enable accelerated recovery for the hosted zone. Set to `true` to enable accelerated recovery, or `false` to disable it.
     pub enable_accelerated_recovery: Option<bool>,
 }
 rt::structure!(
@@ -144,14 +229,14 @@ pub static UPDATE_HOSTED_ZONE_FEATURES_RESPONSE: rt::Schema = rt::Schema::struct
     "UpdateHostedZoneFeaturesResponse",
     &[],
 );
-/// p A complex type that contains information about the traffic policy that you want to update the comment for. /p
+/// A complex type that contains information about the traffic policy that you want to update the comment for.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateTrafficPolicyCommentRequest {
-    /// p The value of code Id /code for the traffic policy that you want to update the comment for. /p
+    /// The value of `Id` for the traffic policy that you want to update the comment for.
     pub id: String,
-    /// p The value of code Version /code for the traffic policy that you want to update the comment for. /p
+    /// The value of `Version` for the traffic policy that you want to update the comment for.
     pub version: i32,
-    /// p The new comment for the specified traffic policy and version. /p
+    /// The new comment for the specified traffic policy and version.
     pub comment: String,
 }
 rt::structure!(
@@ -166,10 +251,10 @@ pub static UPDATE_TRAFFIC_POLICY_COMMENT_REQUEST: rt::Schema = rt::Schema::struc
         rt::m("Comment", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p A complex type that contains the response information for the traffic policy. /p
+/// A complex type that contains the response information for the traffic policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateTrafficPolicyCommentResponse {
-    /// p A complex type that contains settings for the specified traffic policy. /p
+    /// A complex type that contains settings for the specified traffic policy.
     pub traffic_policy: TrafficPolicy,
 }
 rt::structure!(
@@ -180,16 +265,16 @@ pub static UPDATE_TRAFFIC_POLICY_COMMENT_RESPONSE: rt::Schema = rt::Schema::stru
     "UpdateTrafficPolicyCommentResponse",
     &[rt::m("TrafficPolicy", &TRAFFIC_POLICY).flags(rt::REQUIRED)],
 );
-/// p A complex type that contains information about the resource record sets that you want to update based on a specified traffic policy instance. /p
+/// A complex type that contains information about the resource record sets that you want to update based on a specified traffic policy instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateTrafficPolicyInstanceRequest {
-    /// p The ID of the traffic policy instance that you want to update. /p
+    /// The ID of the traffic policy instance that you want to update.
     pub id: String,
-    /// p The TTL that you want Amazon Route 53 to assign to all of the updated resource record sets. /p
+    /// The TTL that you want Amazon Route 53 to assign to all of the updated resource record sets.
     pub ttl: i64,
-    /// p The ID of the traffic policy that you want Amazon Route 53 to use to update resource record sets for the specified traffic policy instance. /p
+    /// The ID of the traffic policy that you want Amazon Route 53 to use to update resource record sets for the specified traffic policy instance.
     pub traffic_policy_id: String,
-    /// p The version of the traffic policy that you want Amazon Route 53 to use to update resource record sets for the specified traffic policy instance. /p
+    /// The version of the traffic policy that you want Amazon Route 53 to use to update resource record sets for the specified traffic policy instance.
     pub traffic_policy_version: i32,
 }
 rt::structure!(
@@ -205,10 +290,10 @@ pub static UPDATE_TRAFFIC_POLICY_INSTANCE_REQUEST: rt::Schema = rt::Schema::stru
         rt::m("TrafficPolicyVersion", &rt::INTEGER).flags(rt::REQUIRED),
     ],
 );
-/// p A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy. /p
+/// A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateTrafficPolicyInstanceResponse {
-    /// p A complex type that contains settings for the updated traffic policy instance. /p
+    /// A complex type that contains settings for the updated traffic policy instance.
     pub traffic_policy_instance: TrafficPolicyInstance,
 }
 rt::structure!(

@@ -3,10 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p (Private hosted zones only) A complex type that contains information about an Amazon VPC. /p p If you associate a private hosted zone with an Amazon VPC when you make a a href="https://docs.aws.amazon.com/Route53/latest/APIReference/API CreateHostedZone.html" CreateHostedZone /a request, the following parameters are also required. /p
+/// (Private hosted zones only) A complex type that contains information about an Amazon VPC.
+///
+/// If you associate a private hosted zone with an Amazon VPC when you make a [CreateHostedZone](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHostedZone.html) request, the following parameters are also required.
 #[derive(Clone, Default, PartialEq)]
 pub struct Vpc {
-    /// p (Private hosted zones only) The region that an Amazon VPC was created in. /p
+    /// (Private hosted zones only) The region that an Amazon VPC was created in.
     pub vpc_region: Option<VpcRegion>,
     pub vpc_id: Option<String>,
 }
@@ -15,10 +17,9 @@ pub static VPC: rt::Schema = rt::Schema::structure(
     "VPC",
     &[rt::m("VPCRegion", &rt::ENUM), rt::m("VPCId", &rt::STRING)],
 );
-/// p The VPC that you specified is not authorized to be associated with the hosted zone. /p
+/// The VPC that you specified is not authorized to be associated with the hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcAssociationAuthorizationNotFound {
-    /// p/
     pub message: Option<String>,
 }
 rt::structure!(
@@ -30,10 +31,10 @@ pub static VPC_ASSOCIATION_AUTHORIZATION_NOT_FOUND: rt::Schema = rt::Schema::str
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(404u16, false));
-/// p The specified VPC and hosted zone are not currently associated. /p
+/// The specified VPC and hosted zone are not currently associated.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcAssociationNotFound {
-    /// p The specified VPC or hosted zone weren't found. /p
+    /// The specified VPC or hosted zone weren't found.
     pub message: Option<String>,
 }
 rt::structure!(VpcAssociationNotFound, VPC_ASSOCIATION_NOT_FOUND, 0 => message);

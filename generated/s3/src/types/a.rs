@@ -3,10 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The ABAC status of the general purpose bucket. When ABAC is enabled for the general purpose bucket, you can use tags to manage access to the general purpose buckets as well as for cost tracking purposes. When ABAC is disabled for the general purpose buckets, you can only use tags for cost tracking purposes. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html" Using tags with S3 general purpose buckets /a . /p
+/// The ABAC status of the general purpose bucket. When ABAC is enabled for the general purpose bucket, you can use tags to manage access to the general purpose buckets as well as for cost tracking purposes. When ABAC is disabled for the general purpose buckets, you can only use tags for cost tracking purposes. For more information, see [Using tags with S3 general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct AbacStatus {
-    /// p The ABAC status of the general purpose bucket. /p
+    /// The ABAC status of the general purpose bucket.
     pub status: Option<BucketAbacStatus>,
 }
 rt::structure!(AbacStatus, ABAC_STATUS, 0 => status);
@@ -14,10 +14,10 @@ pub static ABAC_STATUS: rt::Schema = rt::Schema::structure(
     "AbacStatus",
     &[rt::m("Status", &rt::ENUM)],
 );
-/// p Specifies the days since the initiation of an incomplete multipart upload that Amazon S3 will wait before permanently removing all parts of the upload. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config" Aborting Incomplete Multipart Uploads Using a Bucket Lifecycle Configuration /a in the i Amazon S3 User Guide /i . /p
+/// Specifies the days since the initiation of an incomplete multipart upload that Amazon S3 will wait before permanently removing all parts of the upload. For more information, see [Aborting Incomplete Multipart Uploads Using a Bucket Lifecycle Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct AbortIncompleteMultipartUpload {
-    /// p Specifies the number of days after which Amazon S3 aborts an incomplete multipart upload. /p
+    /// Specifies the number of days after which Amazon S3 aborts an incomplete multipart upload.
     pub days_after_initiation: Option<i32>,
 }
 rt::structure!(
@@ -31,7 +31,11 @@ pub static ABORT_INCOMPLETE_MULTIPART_UPLOAD: rt::Schema = rt::Schema::structure
 #[derive(Clone, Default, PartialEq)]
 pub struct AbortMultipartUploadOutput {
     pub request_charged: Option<RequestCharged>,
-    /// p Version ID of the object. /p p Returns the Version ID of the object for the aborted multipart upload, if bucket versioning is enabled. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Version ID of the object.
+    ///
+    /// Returns the Version ID of the object for the aborted multipart upload, if bucket versioning is enabled.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub version_id: Option<String>,
 }
 rt::structure!(
@@ -47,16 +51,26 @@ pub static ABORT_MULTIPART_UPLOAD_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AbortMultipartUploadRequest {
-    /// p The bucket name to which the upload was taking place. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format code i Bucket-name /i .s3express- i zone-id /i . i region-code /i .amazonaws.com /code . Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i amzn-s3-demo-bucket /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i . /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p note p Object Lambda access points are not supported by directory buckets. /p /note p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i Amazon S3 User Guide /i . /p
+    /// The bucket name to which the upload was taking place.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p Key of the object for which the multipart upload was initiated. /p
+    /// Key of the object for which the multipart upload was initiated.
     pub key: String,
-    /// p Upload ID that identifies the multipart upload. /p
+    /// Upload ID that identifies the multipart upload.
     pub upload_id: String,
     pub request_payer: Option<RequestPayer>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// p If present, this header aborts an in progress multipart upload only if it was initiated on the provided timestamp. If the initiated timestamp of the multipart upload does not match the provided value, the operation returns a code 412 Precondition Failed /code error. If the initiated timestamp matches or if the multipart upload doesn’t exist, the operation returns a code 204 Success (No Content) /code response. /p note p This functionality is only supported for directory buckets. /p /note
+    /// If present, this header aborts an in progress multipart upload only if it was initiated on the provided timestamp. If the initiated timestamp of the multipart upload does not match the provided value, the operation returns a `412 Precondition Failed` error. If the initiated timestamp matches or if the multipart upload doesn’t exist, the operation returns a `204 Success (No Content)` response.
+    ///
+    /// **Note:** This functionality is only supported for directory buckets.
     pub if_match_initiated_time: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -81,10 +95,10 @@ pub static ABORT_MULTIPART_UPLOAD_REQUEST: rt::Schema = rt::Schema::structure(
             .ts(rt::TimestampFormat::HttpDate),
     ],
 );
-/// p Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html" Amazon S3 Transfer Acceleration /a in the i Amazon S3 User Guide /i . /p
+/// Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see [Amazon S3 Transfer Acceleration](https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccelerateConfiguration {
-    /// p Specifies the transfer acceleration status of the bucket. /p
+    /// Specifies the transfer acceleration status of the bucket.
     pub status: Option<BucketAccelerateStatus>,
 }
 rt::structure!(AccelerateConfiguration, ACCELERATE_CONFIGURATION, 0 => status);
@@ -92,12 +106,12 @@ pub static ACCELERATE_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "AccelerateConfiguration",
     &[rt::m("Status", &rt::ENUM)],
 );
-/// p Contains the elements that set the ACL permissions for an object per grantee. /p
+/// Contains the elements that set the ACL permissions for an object per grantee.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccessControlPolicy {
-    /// p A list of grants. /p
+    /// A list of grants.
     pub grants: Option<Vec<Grant>>,
-    /// p Container for the bucket owner's display name and ID. /p
+    /// Container for the bucket owner's display name and ID.
     pub owner: Option<Owner>,
 }
 rt::structure!(AccessControlPolicy, ACCESS_CONTROL_POLICY, 0 => grants, 1 => owner);
@@ -105,10 +119,10 @@ pub static ACCESS_CONTROL_POLICY: rt::Schema = rt::Schema::structure(
     "AccessControlPolicy",
     &[rt::m("Grants", &GRANTS).named("AccessControlList"), rt::m("Owner", &OWNER)],
 );
-/// p A container for information about access control for replicas. /p
+/// A container for information about access control for replicas.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccessControlTranslation {
-    /// p Specifies the replica ownership. For default and valid values, see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html" PUT bucket replication /a in the i Amazon S3 API Reference /i . /p
+    /// Specifies the replica ownership. For default and valid values, see [PUT bucket replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) in the *Amazon S3 API Reference*.
     pub owner: OwnerOverride,
 }
 rt::structure!(AccessControlTranslation, ACCESS_CONTROL_TRANSLATION, 0 => owner);
@@ -116,7 +130,7 @@ pub static ACCESS_CONTROL_TRANSLATION: rt::Schema = rt::Schema::structure(
     "AccessControlTranslation",
     &[rt::m("Owner", &rt::ENUM).flags(rt::REQUIRED)],
 );
-/// p You might receive this error for several reasons. For details, see the description of this API operation. /p
+/// You might receive this error for several reasons. For details, see the description of this API operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccessDenied {}
 rt::structure!(AccessDenied, ACCESS_DENIED);
@@ -137,12 +151,12 @@ pub static ALLOWED_ORIGINS: rt::Schema = rt::Schema::list(
         &[rt::m("member", &rt::STRING)],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p A conjunction (logical AND) of predicates, which is used in evaluating a metrics filter. The operator must have at least two predicates in any combination, and an object must match all of the predicates for the filter to apply. /p
+/// A conjunction (logical AND) of predicates, which is used in evaluating a metrics filter. The operator must have at least two predicates in any combination, and an object must match all of the predicates for the filter to apply.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnalyticsAndOperator {
-    /// p The prefix to use when evaluating an AND predicate: The prefix that an object must have to be included in the metrics results. /p
+    /// The prefix to use when evaluating an AND predicate: The prefix that an object must have to be included in the metrics results.
     pub prefix: Option<String>,
-    /// p The list of tags to use when evaluating an AND predicate. /p
+    /// The list of tags to use when evaluating an AND predicate.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(AnalyticsAndOperator, ANALYTICS_AND_OPERATOR, 0 => prefix, 1 => tags);
@@ -153,14 +167,14 @@ pub static ANALYTICS_AND_OPERATOR: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_SET).named("Tag").flags(rt::FLATTENED),
     ],
 );
-/// p Specifies the configuration and any analyses for the analytics filter of an Amazon S3 bucket. /p
+/// Specifies the configuration and any analyses for the analytics filter of an Amazon S3 bucket.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnalyticsConfiguration {
-    /// p The ID that identifies the analytics configuration. /p
+    /// The ID that identifies the analytics configuration.
     pub id: String,
-    /// p The filter used to describe a set of objects for analyses. A filter must have exactly one prefix, one tag, or one conjunction (AnalyticsAndOperator). If no filter is provided, all objects will be considered in any analysis. /p
+    /// The filter used to describe a set of objects for analyses. A filter must have exactly one prefix, one tag, or one conjunction (AnalyticsAndOperator). If no filter is provided, all objects will be considered in any analysis.
     pub filter: Option<AnalyticsFilter>,
-    /// p Contains data related to access patterns to be collected and made available to analyze the tradeoffs between different storage classes. /p
+    /// Contains data related to access patterns to be collected and made available to analyze the tradeoffs between different storage classes.
     pub storage_class_analysis: StorageClassAnalysis,
 }
 rt::structure!(
@@ -180,10 +194,10 @@ pub static ANALYTICS_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
         &[rt::m("member", &ANALYTICS_CONFIGURATION)],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p Where to publish the analytics results. /p
+/// Where to publish the analytics results.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnalyticsExportDestination {
-    /// p A destination signifying output to an S3 bucket. /p
+    /// A destination signifying output to an S3 bucket.
     pub s3_bucket_destination: AnalyticsS3BucketDestination,
 }
 rt::structure!(
@@ -193,14 +207,14 @@ pub static ANALYTICS_EXPORT_DESTINATION: rt::Schema = rt::Schema::structure(
     "AnalyticsExportDestination",
     &[rt::m("S3BucketDestination", &ANALYTICS_S3_BUCKET_DESTINATION).flags(rt::REQUIRED)],
 );
-/// p The filter used to describe a set of objects for analyses. A filter must have exactly one prefix, one tag, or one conjunction (AnalyticsAndOperator). If no filter is provided, all objects will be considered in any analysis. /p
+/// The filter used to describe a set of objects for analyses. A filter must have exactly one prefix, one tag, or one conjunction (AnalyticsAndOperator). If no filter is provided, all objects will be considered in any analysis.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnalyticsFilter {
-    /// p The prefix to use when evaluating an analytics filter. /p
+    /// The prefix to use when evaluating an analytics filter.
     pub prefix: Option<String>,
-    /// p The tag to use when evaluating an analytics filter. /p
+    /// The tag to use when evaluating an analytics filter.
     pub tag: Option<Tag>,
-    /// p A conjunction (logical AND) of predicates, which is used in evaluating an analytics filter. The operator must have at least two predicates. /p
+    /// A conjunction (logical AND) of predicates, which is used in evaluating an analytics filter. The operator must have at least two predicates.
     pub and: Option<AnalyticsAndOperator>,
 }
 rt::structure!(AnalyticsFilter, ANALYTICS_FILTER, 0 => prefix, 1 => tag, 2 => and);
@@ -212,16 +226,18 @@ pub static ANALYTICS_FILTER: rt::Schema = rt::Schema::structure(
         rt::m("And", &ANALYTICS_AND_OPERATOR),
     ],
 );
-/// p Contains information about where to publish the analytics results. /p
+/// Contains information about where to publish the analytics results.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnalyticsS3BucketDestination {
-    /// p Specifies the file format used when exporting data to Amazon S3. /p
+    /// Specifies the file format used when exporting data to Amazon S3.
     pub format: AnalyticsS3ExportFileFormat,
-    /// p The account ID that owns the destination S3 bucket. If no account ID is provided, the owner is not validated before exporting data. /p note p Although this value is optional, we strongly recommend that you set it to help prevent problems if the destination bucket ownership changes. /p /note
+    /// The account ID that owns the destination S3 bucket. If no account ID is provided, the owner is not validated before exporting data.
+    ///
+    /// **Note:** Although this value is optional, we strongly recommend that you set it to help prevent problems if the destination bucket ownership changes.
     pub bucket_account_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the bucket to which data is exported. /p
+    /// The Amazon Resource Name (ARN) of the bucket to which data is exported.
     pub bucket: String,
-    /// p The prefix to use when exporting data. The prefix is prepended to all results. /p
+    /// The prefix to use when exporting data. The prefix is prepended to all results.
     pub prefix: Option<String>,
 }
 rt::structure!(
@@ -246,20 +262,20 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum AnnotationDirective { Copy = "COPY", Exclude = "EXCLUDE" }
 }
-/// p Describes a single annotation attached to an object, including its name, last modified time, size, ETag, checksum algorithm, and replication status. Returned in the response from code ListObjectAnnotations /code . /p
+/// Describes a single annotation attached to an object, including its name, last modified time, size, ETag, checksum algorithm, and replication status. Returned in the response from `ListObjectAnnotations`.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnnotationEntry {
-    /// p The name of the annotation. /p
+    /// The name of the annotation.
     pub annotation_name: String,
-    /// p The date and time the annotation was last modified. /p
+    /// The date and time the annotation was last modified.
     pub last_modified: rt::DateTime,
-    /// p The entity tag of the annotation. /p
+    /// The entity tag of the annotation.
     pub e_tag: Option<String>,
-    /// p The checksum algorithm used for the annotation. /p
+    /// The checksum algorithm used for the annotation.
     pub checksum_algorithm: Option<Vec<ChecksumAlgorithm>>,
-    /// p The size of the annotation payload, in bytes. /p
+    /// The size of the annotation payload, in bytes.
     pub size: i64,
-    /// p The replication status of the annotation. /p
+    /// The replication status of the annotation.
     pub replication_status: Option<ReplicationStatus>,
 }
 rt::structure!(
@@ -277,7 +293,7 @@ pub static ANNOTATION_ENTRY: rt::Schema = rt::Schema::structure(
         rt::m("ReplicationStatus", &rt::ENUM),
     ],
 );
-/// p The request would exceed the maximum number of annotations allowed per object. /p
+/// The request would exceed the maximum number of annotations allowed per object.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnnotationLimitExceeded {}
 rt::structure!(AnnotationLimitExceeded, ANNOTATION_LIMIT_EXCEEDED);
@@ -290,7 +306,7 @@ pub static ANNOTATION_LIST: rt::Schema = rt::Schema::list(
     "AnnotationList",
     &[rt::m("member", &ANNOTATION_ENTRY).named("AnnotationEntry")],
 );
-/// p The annotation name exceeds 512 bytes. /p
+/// The annotation name exceeds 512 bytes.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnnotationNameTooLong {}
 rt::structure!(AnnotationNameTooLong, ANNOTATION_NAME_TOO_LONG);
@@ -299,13 +315,13 @@ pub static ANNOTATION_NAME_TOO_LONG: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p Specifies the configuration for the annotation table associated with a bucket's Amazon S3 Metadata configuration. The annotation table is an Iceberg table that records annotation events for objects in the bucket. /p
+/// Specifies the configuration for the annotation table associated with a bucket's Amazon S3 Metadata configuration. The annotation table is an Iceberg table that records annotation events for objects in the bucket.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnnotationTableConfiguration {
-    /// p The state of the annotation table. Valid values are code ENABLED /code and code DISABLED /code . /p
+    /// The state of the annotation table. Valid values are `ENABLED` and `DISABLED`.
     pub configuration_state: AnnotationConfigurationState,
     pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
-    /// p The ARN of the IAM role used to manage the annotation table. /p
+    /// The ARN of the IAM role used to manage the annotation table.
     pub role: Option<String>,
 }
 rt::structure!(
@@ -320,19 +336,19 @@ pub static ANNOTATION_TABLE_CONFIGURATION: rt::Schema = rt::Schema::structure(
         rt::m("Role", &rt::STRING),
     ],
 );
-/// p Contains the current state of the annotation table associated with a bucket's Amazon S3 Metadata configuration, including its provisioning status and identifiers. /p
+/// Contains the current state of the annotation table associated with a bucket's Amazon S3 Metadata configuration, including its provisioning status and identifiers.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnnotationTableConfigurationResult {
-    /// p The current configuration state of the annotation table. /p
+    /// The current configuration state of the annotation table.
     pub configuration_state: AnnotationConfigurationState,
-    /// p The provisioning status of the annotation table. Possible values: code CREATING /code , code BACKFILLING /code , code ACTIVE /code , code FAILED /code . /p
+    /// The provisioning status of the annotation table. Possible values: `CREATING`, `BACKFILLING`, `ACTIVE`, `FAILED`.
     pub table_status: Option<String>,
     pub error: Option<ErrorDetails>,
-    /// p The name of the annotation table. /p
+    /// The name of the annotation table.
     pub table_name: Option<String>,
-    /// p The ARN of the annotation table. /p
+    /// The ARN of the annotation table.
     pub table_arn: Option<String>,
-    /// p The ARN of the IAM role associated with the annotation table. /p
+    /// The ARN of the IAM role associated with the annotation table.
     pub role: Option<String>,
 }
 rt::structure!(
@@ -351,13 +367,13 @@ pub static ANNOTATION_TABLE_CONFIGURATION_RESULT: rt::Schema = rt::Schema::struc
         rt::m("Role", &rt::STRING),
     ],
 );
-/// p Specifies updates to apply to the annotation table configuration. Used as the request body for code UpdateBucketMetadataAnnotationTableConfiguration /code . /p
+/// Specifies updates to apply to the annotation table configuration. Used as the request body for `UpdateBucketMetadataAnnotationTableConfiguration`.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnnotationTableConfigurationUpdates {
-    /// p The new configuration state to apply. /p
+    /// The new configuration state to apply.
     pub configuration_state: AnnotationConfigurationState,
     pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
-    /// p The new IAM role ARN to apply. /p
+    /// The new IAM role ARN to apply.
     pub role: Option<String>,
 }
 rt::structure!(

@@ -3,10 +3,19 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p A bucket-level setting for Amazon S3 general purpose buckets used to prevent the upload of new objects encrypted with the specified server-side encryption type. For example, blocking an encryption type will block code PutObject /code , code CopyObject /code , code PostObject /code , multipart upload, and replication requests to the bucket for objects with the specified encryption type. However, you can continue to read and list any pre-existing objects already encrypted with the specified encryption type. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/blocking-unblocking-s3-c-encryption-gpb.html" Blocking or unblocking SSE-C for a general purpose bucket /a . /p p This data type is used with the following actions: /p ul li p a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API PutBucketEncryption.html" PutBucketEncryption /a /p /li li p a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API GetBucketEncryption.html" GetBucketEncryption /a /p /li li p a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API DeleteBucketEncryption.html" DeleteBucketEncryption /a /p /li /ul dl dt Permissions /dt dd p You must have the code s3:PutEncryptionConfiguration /code permission to block or unblock an encryption type for a bucket. /p p You must have the code s3:GetEncryptionConfiguration /code permission to view a bucket's encryption type. /p /dd /dl
+/// A bucket-level setting for Amazon S3 general purpose buckets used to prevent the upload of new objects encrypted with the specified server-side encryption type. For example, blocking an encryption type will block `PutObject`, `CopyObject`, `PostObject`, multipart upload, and replication requests to the bucket for objects with the specified encryption type. However, you can continue to read and list any pre-existing objects already encrypted with the specified encryption type. For more information, see [Blocking or unblocking SSE-C for a general purpose bucket](https://docs.aws.amazon.com/AmazonS3/latest/userguide/blocking-unblocking-s3-c-encryption-gpb.html).
+///
+/// This data type is used with the following actions:
+///
+/// - [PutBucketEncryption](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketEncryption.html)
+/// - [GetBucketEncryption](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketEncryption.html)
+/// - [DeleteBucketEncryption](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketEncryption.html)
+/// - **Permissions**: You must have the `s3:PutEncryptionConfiguration` permission to block or unblock an encryption type for a bucket. You must have the `s3:GetEncryptionConfiguration` permission to view a bucket's encryption type.
 #[derive(Clone, Default, PartialEq)]
 pub struct BlockedEncryptionTypes {
-    /// p The object encryption type that you want to block or unblock for an Amazon S3 general purpose bucket. /p note p Currently, this parameter only supports blocking or unblocking server side encryption with customer-provided keys (SSE-C). For more information about SSE-C, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html" Using server-side encryption with customer-provided keys (SSE-C) /a . /p /note
+    /// The object encryption type that you want to block or unblock for an Amazon S3 general purpose bucket.
+    ///
+    /// **Note:** Currently, this parameter only supports blocking or unblocking server side encryption with customer-provided keys (SSE-C). For more information about SSE-C, see [Using server-side encryption with customer-provided keys (SSE-C)](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html).
     pub encryption_type: Option<Vec<EncryptionType>>,
 }
 rt::structure!(BlockedEncryptionTypes, BLOCKED_ENCRYPTION_TYPES, 0 => encryption_type);
@@ -14,16 +23,18 @@ pub static BLOCKED_ENCRYPTION_TYPES: rt::Schema = rt::Schema::structure(
     "BlockedEncryptionTypes",
     &[rt::m("EncryptionType", &ENCRYPTION_TYPE_LIST)],
 );
-/// p In terms of implementation, a Bucket is a resource. /p
+/// In terms of implementation, a Bucket is a resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct Bucket {
-    /// p The name of the bucket. /p
+    /// The name of the bucket.
     pub name: Option<String>,
-    /// p Date the bucket was created. This date can change when making changes to your bucket, such as editing its bucket policy. /p
+    /// Date the bucket was created. This date can change when making changes to your bucket, such as editing its bucket policy.
     pub creation_date: Option<rt::DateTime>,
-    /// p code BucketRegion /code indicates the Amazon Web Services region where the bucket is located. If the request contains at least one valid parameter, it is included in the response. /p
+    /// `BucketRegion` indicates the Amazon Web Services region where the bucket is located. If the request contains at least one valid parameter, it is included in the response.
     pub bucket_region: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the S3 bucket. ARNs uniquely identify Amazon Web Services resources across all of Amazon Web Services. /p note p This parameter is only supported for S3 directory buckets. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-tagging.html" Using tags with directory buckets /a . /p /note
+    /// The Amazon Resource Name (ARN) of the S3 bucket. ARNs uniquely identify Amazon Web Services resources across all of Amazon Web Services.
+    ///
+    /// **Note:** This parameter is only supported for S3 directory buckets. For more information, see [Using tags with directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-tagging.html).
     pub bucket_arn: Option<String>,
 }
 rt::structure!(
@@ -44,7 +55,7 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum BucketAccelerateStatus { Enabled = "Enabled", Suspended = "Suspended" }
 }
-/// p The requested bucket name is not available. The bucket namespace is shared by all users of the system. Select a different name and try again. /p
+/// The requested bucket name is not available. The bucket namespace is shared by all users of the system. Select a different name and try again.
 #[derive(Clone, Default, PartialEq)]
 pub struct BucketAlreadyExists {}
 rt::structure!(BucketAlreadyExists, BUCKET_ALREADY_EXISTS);
@@ -53,7 +64,7 @@ pub static BUCKET_ALREADY_EXISTS: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(409u16, false));
-/// p The bucket you tried to create already exists, and you own it. Amazon S3 returns this error in all Amazon Web Services Regions except in the North Virginia Region. For legacy compatibility, if you re-create an existing bucket that you already own in the North Virginia Region, Amazon S3 returns 200 OK and resets the bucket access control lists (ACLs). /p
+/// The bucket you tried to create already exists, and you own it. Amazon S3 returns this error in all Amazon Web Services Regions except in the North Virginia Region. For legacy compatibility, if you re-create an existing bucket that you already own in the North Virginia Region, Amazon S3 returns 200 OK and resets the bucket access control lists (ACLs).
 #[derive(Clone, Default, PartialEq)]
 pub struct BucketAlreadyOwnedByYou {}
 rt::structure!(BucketAlreadyOwnedByYou, BUCKET_ALREADY_OWNED_BY_YOU);
@@ -66,12 +77,14 @@ rt::string_enum! {
     pub enum BucketCannedAcl { Private = "private", PublicRead = "public-read",
     PublicReadWrite = "public-read-write", AuthenticatedRead = "authenticated-read" }
 }
-/// p Specifies the information about the bucket that will be created. For more information about directory buckets, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-overview.html" Directory buckets /a in the i Amazon S3 User Guide /i . /p note p This functionality is only supported by directory buckets. /p /note
+/// Specifies the information about the bucket that will be created. For more information about directory buckets, see [Directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-overview.html) in the *Amazon S3 User Guide*.
+///
+/// **Note:** This functionality is only supported by directory buckets.
 #[derive(Clone, Default, PartialEq)]
 pub struct BucketInfo {
-    /// p The number of Zone (Availability Zone or Local Zone) that's used for redundancy for the bucket. /p
+    /// The number of Zone (Availability Zone or Local Zone) that's used for redundancy for the bucket.
     pub data_redundancy: Option<DataRedundancy>,
-    /// p The type of bucket. /p
+    /// The type of bucket.
     pub type_: Option<BucketType>,
 }
 rt::structure!(BucketInfo, BUCKET_INFO, 0 => data_redundancy, 1 => type_);
@@ -79,10 +92,10 @@ pub static BUCKET_INFO: rt::Schema = rt::Schema::structure(
     "BucketInfo",
     &[rt::m("DataRedundancy", &rt::ENUM), rt::m("Type", &rt::ENUM)],
 );
-/// p Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html" Object Lifecycle Management /a in the i Amazon S3 User Guide /i . /p
+/// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more information, see [Object Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct BucketLifecycleConfiguration {
-    /// p A lifecycle rule for individual objects in an Amazon S3 bucket. /p
+    /// A lifecycle rule for individual objects in an Amazon S3 bucket.
     pub rules: Vec<LifecycleRule>,
 }
 rt::structure!(BucketLifecycleConfiguration, BUCKET_LIFECYCLE_CONFIGURATION, 0 => rules);
@@ -106,7 +119,7 @@ rt::string_enum! {
     = "us-gov-east-1", UsGovWest1 = "us-gov-west-1", UsWest1 = "us-west-1", UsWest2 =
     "us-west-2" }
 }
-/// p Container for logging status information. /p
+/// Container for logging status information.
 #[derive(Clone, Default, PartialEq)]
 pub struct BucketLoggingStatus {
     pub logging_enabled: Option<LoggingEnabled>,

@@ -3,10 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html" Enabling Cross-Origin Resource Sharing /a in the i Amazon S3 User Guide /i . /p
+/// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more information, see [Enabling Cross-Origin Resource Sharing](https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct CorsConfiguration {
-    /// p A set of origins and methods (cross-origin access that you want to allow). You can add up to 100 rules to the configuration. /p
+    /// A set of origins and methods (cross-origin access that you want to allow). You can add up to 100 rules to the configuration.
     pub cors_rules: Vec<CorsRule>,
 }
 rt::structure!(CorsConfiguration, CORS_CONFIGURATION, 0 => cors_rules);
@@ -14,20 +14,20 @@ pub static CORS_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "CORSConfiguration",
     &[rt::m("CORSRules", &CORS_RULES).named("CORSRule").flags(rt::REQUIRED)],
 );
-/// p Specifies a cross-origin access rule for an Amazon S3 bucket. /p
+/// Specifies a cross-origin access rule for an Amazon S3 bucket.
 #[derive(Clone, Default, PartialEq)]
 pub struct CorsRule {
-    /// p Unique identifier for the rule. The value cannot be longer than 255 characters. /p
+    /// Unique identifier for the rule. The value cannot be longer than 255 characters.
     pub id: Option<String>,
-    /// p Headers that are specified in the code Access-Control-Request-Headers /code header. These headers are allowed in a preflight OPTIONS request. In response to any preflight OPTIONS request, Amazon S3 returns any requested headers that are allowed. /p
+    /// Headers that are specified in the `Access-Control-Request-Headers` header. These headers are allowed in a preflight OPTIONS request. In response to any preflight OPTIONS request, Amazon S3 returns any requested headers that are allowed.
     pub allowed_headers: Option<Vec<String>>,
-    /// p An HTTP method that you allow the origin to execute. Valid values are code GET /code , code PUT /code , code HEAD /code , code POST /code , and code DELETE /code . /p
+    /// An HTTP method that you allow the origin to execute. Valid values are `GET`, `PUT`, `HEAD`, `POST`, and `DELETE`.
     pub allowed_methods: Vec<String>,
-    /// p One or more origins you want customers to be able to access the bucket from. /p
+    /// One or more origins you want customers to be able to access the bucket from.
     pub allowed_origins: Vec<String>,
-    /// p One or more headers in the response that you want customers to be able to access from their applications (for example, from a JavaScript code XMLHttpRequest /code object). /p
+    /// One or more headers in the response that you want customers to be able to access from their applications (for example, from a JavaScript `XMLHttpRequest` object).
     pub expose_headers: Option<Vec<String>>,
-    /// p The time in seconds that your browser is to cache the preflight response for the specified resource. /p
+    /// The time in seconds that your browser is to cache the preflight response for the specified resource.
     pub max_age_seconds: Option<i32>,
 }
 rt::structure!(
@@ -54,22 +54,34 @@ pub static CORS_RULES: rt::Schema = rt::Schema::list(
         &[rt::m("member", &CORS_RULE)],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p Describes how an uncompressed comma-separated values (CSV)-formatted input object is formatted. /p
+/// Describes how an uncompressed comma-separated values (CSV)-formatted input object is formatted.
 #[derive(Clone, Default, PartialEq)]
 pub struct CsvInput {
-    /// p Describes the first line of input. Valid values are: /p ul li p code NONE /code : First line is not a header. /p /li li p code IGNORE /code : First line is a header, but you can't use the header values to indicate the column in an expression. You can use column position (such as 1, 2, …) to indicate the column ( code SELECT s. 1 FROM OBJECT s /code ). /p /li li p code Use /code : First line is a header, and you can use the header value to identify a column in an expression ( code SELECT "name" FROM OBJECT /code ). /p /li /ul
+    /// Describes the first line of input. Valid values are:
+    ///
+    /// - `NONE`: First line is not a header.
+    /// - `IGNORE`: First line is a header, but you can't use the header values to indicate the column in an expression. You can use column position (such as \_1, \_2, …) to indicate the column (`SELECT s._1 FROM OBJECT s`).
+    /// - `Use`: First line is a header, and you can use the header value to identify a column in an expression (`SELECT "name" FROM OBJECT`).
     pub file_header_info: Option<FileHeaderInfo>,
-    /// p A single character used to indicate that a row should be ignored when the character is present at the start of that row. You can specify any character to indicate a comment line. The default character is code # /code . /p p Default: code # /code /p
+    /// A single character used to indicate that a row should be ignored when the character is present at the start of that row. You can specify any character to indicate a comment line. The default character is `#`.
+    ///
+    /// Default: `#`
     pub comments: Option<String>,
-    /// p A single character used for escaping the quotation mark character inside an already escaped value. For example, the value code """ a , b """ /code is parsed as code " a , b " /code . /p
+    /// A single character used for escaping the quotation mark character inside an already escaped value. For example, the value `""" a , b """` is parsed as `" a , b "`.
     pub quote_escape_character: Option<String>,
-    /// p A single character used to separate individual records in the input. Instead of the default value, you can specify an arbitrary delimiter. /p
+    /// A single character used to separate individual records in the input. Instead of the default value, you can specify an arbitrary delimiter.
     pub record_delimiter: Option<String>,
-    /// p A single character used to separate individual fields in a record. You can specify an arbitrary delimiter. /p
+    /// A single character used to separate individual fields in a record. You can specify an arbitrary delimiter.
     pub field_delimiter: Option<String>,
-    /// p A single character used for escaping when the field delimiter is part of the value. For example, if the value is code a, b /code , Amazon S3 wraps this field value in quotation marks, as follows: code " a , b " /code . /p p Type: String /p p Default: code " /code /p p Ancestors: code CSV /code /p
+    /// A single character used for escaping when the field delimiter is part of the value. For example, if the value is `a, b`, Amazon S3 wraps this field value in quotation marks, as follows: `" a , b "`.
+    ///
+    /// Type: String
+    ///
+    /// Default: `"`
+    ///
+    /// Ancestors: `CSV`
     pub quote_character: Option<String>,
-    /// p Specifies that CSV field values may contain quoted record delimiters and such records should be allowed. Default value is FALSE. Setting this value to TRUE may lower performance. /p
+    /// Specifies that CSV field values may contain quoted record delimiters and such records should be allowed. Default value is FALSE. Setting this value to TRUE may lower performance.
     pub allow_quoted_record_delimiter: Option<bool>,
 }
 rt::structure!(
@@ -89,18 +101,21 @@ pub static CSV_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("AllowQuotedRecordDelimiter", &rt::BOOLEAN),
     ],
 );
-/// p Describes how uncompressed comma-separated values (CSV)-formatted results are formatted. /p
+/// Describes how uncompressed comma-separated values (CSV)-formatted results are formatted.
 #[derive(Clone, Default, PartialEq)]
 pub struct CsvOutput {
-    /// p Indicates whether to use quotation marks around output fields. /p ul li p code ALWAYS /code : Always use quotation marks for output fields. /p /li li p code ASNEEDED /code : Use quotation marks for output fields when needed. /p /li /ul
+    /// Indicates whether to use quotation marks around output fields.
+    ///
+    /// - `ALWAYS`: Always use quotation marks for output fields.
+    /// - `ASNEEDED`: Use quotation marks for output fields when needed.
     pub quote_fields: Option<QuoteFields>,
-    /// p The single character used for escaping the quote character inside an already escaped value. /p
+    /// The single character used for escaping the quote character inside an already escaped value.
     pub quote_escape_character: Option<String>,
-    /// p A single character used to separate individual records in the output. Instead of the default value, you can specify an arbitrary delimiter. /p
+    /// A single character used to separate individual records in the output. Instead of the default value, you can specify an arbitrary delimiter.
     pub record_delimiter: Option<String>,
-    /// p The value used to separate individual fields in a record. You can specify an arbitrary delimiter. /p
+    /// The value used to separate individual fields in a record. You can specify an arbitrary delimiter.
     pub field_delimiter: Option<String>,
-    /// p A single character used for escaping when the field delimiter is part of the value. For example, if the value is code a, b /code , Amazon S3 wraps this field value in quotation marks, as follows: code " a , b " /code . /p
+    /// A single character used for escaping when the field delimiter is part of the value. For example, if the value is `a, b`, Amazon S3 wraps this field value in quotation marks, as follows: `" a , b "`.
     pub quote_character: Option<String>,
 }
 rt::structure!(
@@ -117,30 +132,30 @@ pub static CSV_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("QuoteCharacter", &rt::STRING),
     ],
 );
-/// p Contains all the possible checksum or digest values for an object. /p
+/// Contains all the possible checksum or digest values for an object.
 #[derive(Clone, Default, PartialEq)]
 pub struct Checksum {
-    /// p The Base64 encoded, 32-bit code CRC32 checksum /code of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32 checksum` of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
     pub checksum_crc32: Option<String>,
-    /// p The Base64 encoded, 32-bit code CRC32C /code checksum of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32C` checksum of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
     pub checksum_crc32_c: Option<String>,
-    /// p The Base64 encoded, 64-bit code CRC64NVME /code checksum of the object. This checksum is present if the object was uploaded with the code CRC64NVME /code checksum algorithm, or if the object was uploaded without a checksum (and Amazon S3 added the default checksum, code CRC64NVME /code , to the uploaded object). For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 64-bit `CRC64NVME` checksum of the object. This checksum is present if the object was uploaded with the `CRC64NVME` checksum algorithm, or if the object was uploaded without a checksum (and Amazon S3 added the default checksum, `CRC64NVME`, to the uploaded object). For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc64_nvme: Option<String>,
-    /// p The Base64 encoded, 160-bit code SHA1 /code digest of the object. This checksum is only present if the checksum was uploaded with the object. When you use the API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 160-bit `SHA1` digest of the object. This checksum is only present if the checksum was uploaded with the object. When you use the API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
     pub checksum_sha1: Option<String>,
-    /// p The Base64 encoded, 256-bit code SHA256 /code digest of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 256-bit `SHA256` digest of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
     pub checksum_sha256: Option<String>,
-    /// p The Base64 encoded, 512-bit code SHA512 /code digest of the object. This checksum is present if the object was uploaded with the code SHA512 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 512-bit `SHA512` digest of the object. This checksum is present if the object was uploaded with the `SHA512` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha512: Option<String>,
-    /// p The Base64 encoded, 128-bit code MD5 /code digest of the object. This checksum is present if the object was uploaded with the code MD5 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 128-bit `MD5` digest of the object. This checksum is present if the object was uploaded with the `MD5` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_md5: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH64 /code checksum of the object. This checksum is present if the object was uploaded with the code XXHASH64 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 64-bit `XXHASH64` checksum of the object. This checksum is present if the object was uploaded with the `XXHASH64` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash64: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH3 /code checksum of the object. This checksum is present if the object was uploaded with the code XXHASH3 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 64-bit `XXHASH3` checksum of the object. This checksum is present if the object was uploaded with the `XXHASH3` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash3: Option<String>,
-    /// p The Base64 encoded, 128-bit code XXHASH128 /code checksum of the object. This checksum is present if the object was uploaded with the code XXHASH128 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 128-bit `XXHASH128` checksum of the object. This checksum is present if the object was uploaded with the `XXHASH128` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash128: Option<String>,
-    /// p The checksum type that is used to calculate the object’s checksum value. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The checksum type that is used to calculate the object’s checksum value. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_type: Option<ChecksumType>,
 }
 rt::structure!(
@@ -181,17 +196,17 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum ChecksumType { Composite = "COMPOSITE", FullObject = "FULL_OBJECT" }
 }
-/// p Container for specifying the Lambda notification configuration. /p
+/// Container for specifying the Lambda notification configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct CloudFunctionConfiguration {
     pub id: Option<String>,
     #[deprecated]
     pub event: Option<Event>,
-    /// p Bucket events for which to send notifications. /p
+    /// Bucket events for which to send notifications.
     pub events: Option<Vec<Event>>,
-    /// p Lambda cloud function ARN that Amazon S3 can invoke when it detects events of the specified type. /p
+    /// Lambda cloud function ARN that Amazon S3 can invoke when it detects events of the specified type.
     pub cloud_function: Option<String>,
-    /// p The role supporting the invocation of the Lambda function /p
+    /// The role supporting the invocation of the Lambda function
     pub invocation_role: Option<String>,
 }
 rt::structure!(
@@ -208,10 +223,10 @@ pub static CLOUD_FUNCTION_CONFIGURATION: rt::Schema = rt::Schema::structure(
         rt::m("InvocationRole", &rt::STRING),
     ],
 );
-/// p Container for all (if there are any) keys between Prefix and the next occurrence of the string specified by a delimiter. CommonPrefixes lists keys that act like subdirectories in the directory specified by Prefix. For example, if the prefix is notes/ and the delimiter is a slash (/) as in notes/summer/july, the common prefix is notes/summer/. /p
+/// Container for all (if there are any) keys between Prefix and the next occurrence of the string specified by a delimiter. CommonPrefixes lists keys that act like subdirectories in the directory specified by Prefix. For example, if the prefix is notes/ and the delimiter is a slash (/) as in notes/summer/july, the common prefix is notes/summer/.
 #[derive(Clone, Default, PartialEq)]
 pub struct CommonPrefix {
-    /// p Container for the specified common prefix. /p
+    /// Container for the specified common prefix.
     pub prefix: Option<String>,
 }
 rt::structure!(CommonPrefix, COMMON_PREFIX, 0 => prefix);
@@ -226,45 +241,53 @@ pub static COMMON_PREFIX_LIST: rt::Schema = rt::Schema::list(
     .flags(rt::SHAPE_FLATTENED);
 #[derive(Clone, Default, PartialEq)]
 pub struct CompleteMultipartUploadOutput {
-    /// p The URI that identifies the newly created object. /p
+    /// The URI that identifies the newly created object.
     pub location: Option<String>,
-    /// p The name of the bucket that contains the newly created object. Does not return the access point ARN or access point alias if used. /p note p Access points are not supported by directory buckets. /p /note
+    /// The name of the bucket that contains the newly created object. Does not return the access point ARN or access point alias if used.
+    ///
+    /// **Note:** Access points are not supported by directory buckets.
     pub bucket: Option<String>,
-    /// p The object key of the newly created object. /p
+    /// The object key of the newly created object.
     pub key: Option<String>,
-    /// p If the object expiration is configured, this will contain the expiration date ( code expiry-date /code ) and rule ID ( code rule-id /code ). The value of code rule-id /code is URL-encoded. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If the object expiration is configured, this will contain the expiration date (`expiry-date`) and rule ID (`rule-id`). The value of `rule-id` is URL-encoded.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub expiration: Option<String>,
-    /// p Entity tag that identifies the newly created object's data. Objects with different object data will have different entity tags. The entity tag is an opaque string. The entity tag may or may not be an MD5 digest of the object data. If the entity tag is not an MD5 digest of the object data, it will contain one or more nonhexadecimal characters and/or will consist of less than 32 or more than 32 hexadecimal digits. For more information about how the entity tag is calculated, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// Entity tag that identifies the newly created object's data. Objects with different object data will have different entity tags. The entity tag is an opaque string. The entity tag may or may not be an MD5 digest of the object data. If the entity tag is not an MD5 digest of the object data, it will contain one or more nonhexadecimal characters and/or will consist of less than 32 or more than 32 hexadecimal digits. For more information about how the entity tag is calculated, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub e_tag: Option<String>,
-    /// p The Base64 encoded, 32-bit code CRC32 checksum /code of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32 checksum` of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
     pub checksum_crc32: Option<String>,
-    /// p The Base64 encoded, 32-bit code CRC32C /code checksum of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32C` checksum of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
     pub checksum_crc32_c: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit code CRC64NVME /code checksum of the object. The code CRC64NVME /code checksum is always a full object checksum. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `CRC64NVME` checksum of the object. The `CRC64NVME` checksum is always a full object checksum. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_crc64_nvme: Option<String>,
-    /// p The Base64 encoded, 160-bit code SHA1 /code digest of the object. This checksum is only present if the checksum was uploaded with the object. When you use the API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 160-bit `SHA1` digest of the object. This checksum is only present if the checksum was uploaded with the object. When you use the API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
     pub checksum_sha1: Option<String>,
-    /// p The Base64 encoded, 256-bit code SHA256 /code digest of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 256-bit `SHA256` digest of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
     pub checksum_sha256: Option<String>,
-    /// p The Base64 encoded, 512-bit code SHA512 /code digest of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 512-bit `SHA512` digest of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_sha512: Option<String>,
-    /// p The Base64 encoded, 128-bit code MD5 /code digest of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 128-bit `MD5` digest of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_md5: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH64 /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 64-bit `XXHASH64` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_xxhash64: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH3 /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 64-bit `XXHASH3` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_xxhash3: Option<String>,
-    /// p The Base64 encoded, 128-bit code XXHASH128 /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 128-bit `XXHASH128` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_xxhash128: Option<String>,
-    /// p The checksum type, which determines how part-level checksums are combined to create an object-level checksum for multipart objects. You can use this header as a data integrity check to verify that the checksum type that is received is the same checksum type that was specified during the code CreateMultipartUpload /code request. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The checksum type, which determines how part-level checksums are combined to create an object-level checksum for multipart objects. You can use this header as a data integrity check to verify that the checksum type that is received is the same checksum type that was specified during the `CreateMultipartUpload` request. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_type: Option<ChecksumType>,
-    /// p The server-side encryption algorithm used when storing this object in Amazon S3. /p note p When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is code aws:fsx /code . /p /note p/
+    /// The server-side encryption algorithm used when storing this object in Amazon S3.
+    ///
+    /// **Note:** When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`.
     pub server_side_encryption: Option<ServerSideEncryption>,
-    /// p Version ID of the newly created object, in case the bucket has versioning turned on. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Version ID of the newly created object, in case the bucket has versioning turned on.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub version_id: Option<String>,
-    /// p If present, indicates the ID of the KMS key that was used for object encryption. /p
+    /// If present, indicates the ID of the KMS key that was used for object encryption.
     pub ssekms_key_id: Option<String>,
-    /// p Indicates whether the multipart upload uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS). /p
+    /// Indicates whether the multipart upload uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
     pub bucket_key_enabled: Option<bool>,
     pub request_charged: Option<RequestCharged>,
 }
@@ -309,50 +332,76 @@ pub static COMPLETE_MULTIPART_UPLOAD_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CompleteMultipartUploadRequest {
-    /// p Name of the bucket to which the multipart upload was initiated. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format code i Bucket-name /i .s3express- i zone-id /i . i region-code /i .amazonaws.com /code . Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i amzn-s3-demo-bucket /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i . /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p note p Object Lambda access points are not supported by directory buckets. /p /note p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i Amazon S3 User Guide /i . /p
+    /// Name of the bucket to which the multipart upload was initiated.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p Object key for which the multipart upload was initiated. /p
+    /// Object key for which the multipart upload was initiated.
     pub key: String,
-    /// p The container for the multipart upload request information. /p
+    /// The container for the multipart upload request information.
     pub multipart_upload: Option<CompletedMultipartUpload>,
-    /// p ID for the initiated multipart upload. /p
+    /// ID for the initiated multipart upload.
     pub upload_id: String,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit code CRC32 /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc32: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit code CRC32C /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32C` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc32_c: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit code CRC64NVME /code checksum of the object. The code CRC64NVME /code checksum is always a full object checksum. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `CRC64NVME` checksum of the object. The `CRC64NVME` checksum is always a full object checksum. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_crc64_nvme: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 160-bit code SHA1 /code digest of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 160-bit `SHA1` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha1: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 256-bit code SHA256 /code digest of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 256-bit `SHA256` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha256: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 512-bit code SHA512 /code digest of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 512-bit `SHA512` digest of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_sha512: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit code MD5 /code digest of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `MD5` digest of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_md5: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit code XXHASH64 /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH64` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_xxhash64: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit code XXHASH3 /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH3` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_xxhash3: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit code XXHASH128 /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `XXHASH128` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_xxhash128: Option<String>,
-    /// p This header specifies the checksum type of the object, which determines how part-level checksums are combined to create an object-level checksum for multipart objects. You can use this header as a data integrity check to verify that the checksum type that is received is the same checksum that was specified. If the checksum type doesn’t match the checksum type that was specified for the object during the code CreateMultipartUpload /code request, it’ll result in a code BadDigest /code error. For more information, see Checking object integrity in the Amazon S3 User Guide. /p
+    /// This header specifies the checksum type of the object, which determines how part-level checksums are combined to create an object-level checksum for multipart objects. You can use this header as a data integrity check to verify that the checksum type that is received is the same checksum that was specified. If the checksum type doesn’t match the checksum type that was specified for the object during the `CreateMultipartUpload` request, it’ll result in a `BadDigest` error. For more information, see Checking object integrity in the Amazon S3 User Guide.
     pub checksum_type: Option<ChecksumType>,
-    /// p The expected total object size of the multipart upload request. If there’s a mismatch between the specified object size value and the actual object size value, it results in an code HTTP 400 InvalidRequest /code error. /p
+    /// The expected total object size of the multipart upload request. If there’s a mismatch between the specified object size value and the actual object size value, it results in an `HTTP 400 InvalidRequest` error.
     pub mpu_object_size: Option<i64>,
     pub request_payer: Option<RequestPayer>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// p Uploads the object only if the ETag (entity tag) value provided during the WRITE operation matches the ETag of the object in S3. If the ETag values do not match, the operation returns a code 412 Precondition Failed /code error. /p p If a conflicting operation occurs during the upload S3 returns a code 409 ConditionalRequestConflict /code response. On a 409 failure you should fetch the object's ETag, re-initiate the multipart upload with code CreateMultipartUpload /code , and re-upload each part. /p p Expects the ETag value as a string. /p p For more information about conditional requests, see a href="https://tools.ietf.org/html/rfc7232" RFC 7232 /a , or a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html" Conditional requests /a in the i Amazon S3 User Guide /i . /p
+    /// Uploads the object only if the ETag (entity tag) value provided during the WRITE operation matches the ETag of the object in S3. If the ETag values do not match, the operation returns a `412 Precondition Failed` error.
+    ///
+    /// If a conflicting operation occurs during the upload S3 returns a `409 ConditionalRequestConflict` response. On a 409 failure you should fetch the object's ETag, re-initiate the multipart upload with `CreateMultipartUpload`, and re-upload each part.
+    ///
+    /// Expects the ETag value as a string.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232), or [Conditional requests](https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html) in the *Amazon S3 User Guide*.
     pub if_match: Option<String>,
-    /// p Uploads the object only if the object key name does not already exist in the bucket specified. Otherwise, Amazon S3 returns a code 412 Precondition Failed /code error. /p p If a conflicting operation occurs during the upload S3 returns a code 409 ConditionalRequestConflict /code response. On a 409 failure you should re-initiate the multipart upload with code CreateMultipartUpload /code and re-upload each part. /p p Expects the ' ' (asterisk) character. /p p For more information about conditional requests, see a href="https://tools.ietf.org/html/rfc7232" RFC 7232 /a , or a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html" Conditional requests /a in the i Amazon S3 User Guide /i . /p
+    /// Uploads the object only if the object key name does not already exist in the bucket specified. Otherwise, Amazon S3 returns a `412 Precondition Failed` error.
+    ///
+    /// If a conflicting operation occurs during the upload S3 returns a `409 ConditionalRequestConflict` response. On a 409 failure you should re-initiate the multipart upload with `CreateMultipartUpload` and re-upload each part.
+    ///
+    /// Expects the '\*' (asterisk) character.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232), or [Conditional requests](https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html) in the *Amazon S3 User Guide*.
     pub if_none_match: Option<String>,
-    /// p The server-side encryption (SSE) algorithm used to encrypt the object. This parameter is required only when the object was created using a checksum algorithm or if your bucket policy requires the use of SSE-C. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html#ssec-require-condition-key" Protecting data using SSE-C keys /a in the i Amazon S3 User Guide /i . /p note p This functionality is not supported for directory buckets. /p /note
+    /// The server-side encryption (SSE) algorithm used to encrypt the object. This parameter is required only when the object was created using a checksum algorithm or if your bucket policy requires the use of SSE-C. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html#ssec-require-condition-key) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_algorithm: Option<String>,
-    /// p The server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html" Protecting data using SSE-C keys /a in the i Amazon S3 User Guide /i . /p note p This functionality is not supported for directory buckets. /p /note
+    /// The server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key: Option<String>,
-    /// p The MD5 server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html" Protecting data using SSE-C keys /a in the i Amazon S3 User Guide /i . /p note p This functionality is not supported for directory buckets. /p /note
+    /// The MD5 server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key_md5: Option<String>,
 }
 rt::structure!(
@@ -411,10 +460,12 @@ pub static COMPLETE_MULTIPART_UPLOAD_REQUEST: rt::Schema = rt::Schema::structure
             .at(rt::HEADER, "x-amz-server-side-encryption-customer-key-MD5"),
     ],
 );
-/// p The container for the completed multipart upload details. /p
+/// The container for the completed multipart upload details.
 #[derive(Clone, Default, PartialEq)]
 pub struct CompletedMultipartUpload {
-    /// p Array of CompletedPart data types. /p p If you do not supply a valid code Part /code with your request, the service sends back an HTTP 400 response. /p
+    /// Array of CompletedPart data types.
+    ///
+    /// If you do not supply a valid `Part` with your request, the service sends back an HTTP 400 response.
     pub parts: Option<Vec<CompletedPart>>,
 }
 rt::structure!(CompletedMultipartUpload, COMPLETED_MULTIPART_UPLOAD, 0 => parts);
@@ -422,32 +473,35 @@ pub static COMPLETED_MULTIPART_UPLOAD: rt::Schema = rt::Schema::structure(
     "CompletedMultipartUpload",
     &[rt::m("Parts", &COMPLETED_PART_LIST).named("Part")],
 );
-/// p Details of the parts that were uploaded. /p
+/// Details of the parts that were uploaded.
 #[derive(Clone, Default, PartialEq)]
 pub struct CompletedPart {
-    /// p Entity tag returned when the part was uploaded. /p
+    /// Entity tag returned when the part was uploaded.
     pub e_tag: Option<String>,
-    /// p The Base64 encoded, 32-bit code CRC32 /code checksum of the part. This checksum is present if the multipart upload request was created with the code CRC32 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32` checksum of the part. This checksum is present if the multipart upload request was created with the `CRC32` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc32: Option<String>,
-    /// p The Base64 encoded, 32-bit code CRC32C /code checksum of the part. This checksum is present if the multipart upload request was created with the code CRC32C /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32C` checksum of the part. This checksum is present if the multipart upload request was created with the `CRC32C` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc32_c: Option<String>,
-    /// p The Base64 encoded, 64-bit code CRC64NVME /code checksum of the part. This checksum is present if the multipart upload request was created with the code CRC64NVME /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 64-bit `CRC64NVME` checksum of the part. This checksum is present if the multipart upload request was created with the `CRC64NVME` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc64_nvme: Option<String>,
-    /// p The Base64 encoded, 160-bit code SHA1 /code checksum of the part. This checksum is present if the multipart upload request was created with the code SHA1 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 160-bit `SHA1` checksum of the part. This checksum is present if the multipart upload request was created with the `SHA1` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha1: Option<String>,
-    /// p The Base64 encoded, 256-bit code SHA256 /code checksum of the part. This checksum is present if the multipart upload request was created with the code SHA256 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 256-bit `SHA256` checksum of the part. This checksum is present if the multipart upload request was created with the `SHA256` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha256: Option<String>,
-    /// p The Base64 encoded, 512-bit code SHA512 /code digest of the part. This checksum is present if the multipart upload request was created with the code SHA512 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 512-bit `SHA512` digest of the part. This checksum is present if the multipart upload request was created with the `SHA512` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha512: Option<String>,
-    /// p The Base64 encoded, 128-bit code MD5 /code digest of the part. This checksum is present if the multipart upload request was created with the code MD5 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 128-bit `MD5` digest of the part. This checksum is present if the multipart upload request was created with the `MD5` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_md5: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH64 /code checksum of the part. This checksum is present if the multipart upload request was created with the code XXHASH64 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 64-bit `XXHASH64` checksum of the part. This checksum is present if the multipart upload request was created with the `XXHASH64` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash64: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH3 /code checksum of the part. This checksum is present if the multipart upload request was created with the code XXHASH3 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 64-bit `XXHASH3` checksum of the part. This checksum is present if the multipart upload request was created with the `XXHASH3` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash3: Option<String>,
-    /// p The Base64 encoded, 128-bit code XXHASH128 /code checksum of the part. This checksum is present if the multipart upload request was created with the code XXHASH128 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 128-bit `XXHASH128` checksum of the part. This checksum is present if the multipart upload request was created with the `XXHASH128` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash128: Option<String>,
-    /// p Part number that identifies the part. This is a positive integer between 1 and 10,000. /p note ul li p b General purpose buckets /b - In code CompleteMultipartUpload /code , when a additional checksum (including code x-amz-checksum-crc32 /code , code x-amz-checksum-crc32c /code , code x-amz-checksum-sha1 /code , or code x-amz-checksum-sha256 /code ) is applied to each part, the code PartNumber /code must start at 1 and the part numbers must be consecutive. Otherwise, Amazon S3 generates an HTTP code 400 Bad Request /code status code and an code InvalidPartOrder /code error code. /p /li li p b Directory buckets /b - In code CompleteMultipartUpload /code , the code PartNumber /code must start at 1 and the part numbers must be consecutive. /p /li /ul /note
+    /// Part number that identifies the part. This is a positive integer between 1 and 10,000.
+    ///
+    /// - **Note:** **General purpose buckets** - In `CompleteMultipartUpload`, when a additional checksum (including `x-amz-checksum-crc32`, `x-amz-checksum-crc32c`, `x-amz-checksum-sha1`, or `x-amz-checksum-sha256`) is applied to each part, the `PartNumber` must start at 1 and the part numbers must be consecutive. Otherwise, Amazon S3 generates an HTTP `400 Bad Request` status code and an `InvalidPartOrder` error code.
+    /// - **Directory buckets** - In `CompleteMultipartUpload`, the `PartNumber` must start at 1 and the part numbers must be consecutive.
     pub part_number: Option<i32>,
 }
 rt::structure!(
@@ -481,12 +535,14 @@ pub static COMPLETED_PART_LIST: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum CompressionType { None = "NONE", Gzip = "GZIP", Bzip2 = "BZIP2" }
 }
-/// p A container for describing a condition that must be met for the specified redirect to apply. For example, 1. If request is for pages in the code /docs /code folder, redirect to the code /documents /code folder. 2. If request results in HTTP error 4xx, redirect request to another host where you might process the error. /p
+/// A container for describing a condition that must be met for the specified redirect to apply. For example, 1. If request is for pages in the `/docs` folder, redirect to the `/documents` folder. 2. If request results in HTTP error 4xx, redirect request to another host where you might process the error.
 #[derive(Clone, Default, PartialEq)]
 pub struct Condition {
-    /// p The HTTP error code when the redirect is applied. In the event of an error, if the error code equals this value, then the specified redirect is applied. Required when parent element code Condition /code is specified and sibling code KeyPrefixEquals /code is not specified. If both are specified, then both must be true for the redirect to be applied. /p
+    /// The HTTP error code when the redirect is applied. In the event of an error, if the error code equals this value, then the specified redirect is applied. Required when parent element `Condition` is specified and sibling `KeyPrefixEquals` is not specified. If both are specified, then both must be true for the redirect to be applied.
     pub http_error_code_returned_equals: Option<String>,
-    /// p The object key name prefix when the redirect is applied. For example, to redirect requests for code ExamplePage.html /code , the key prefix will be code ExamplePage.html /code . To redirect request for all pages with the prefix code docs/ /code , the key prefix will be code /docs /code , which identifies all objects in the code docs/ /code folder. Required when the parent element code Condition /code is specified and sibling code HttpErrorCodeReturnedEquals /code is not specified. If both conditions are specified, both must be true for the redirect to be applied. /p important p Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints" XML related object key constraints /a . /p /important
+    /// The object key name prefix when the redirect is applied. For example, to redirect requests for `ExamplePage.html`, the key prefix will be `ExamplePage.html`. To redirect request for all pages with the prefix `docs/`, the key prefix will be `/docs`, which identifies all objects in the `docs/` folder. Required when the parent element `Condition` is specified and sibling `HttpErrorCodeReturnedEquals` is not specified. If both conditions are specified, both must be true for the redirect to be applied.
+    ///
+    /// **Important:** Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see [XML related object key constraints](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
     pub key_prefix_equals: Option<String>,
 }
 rt::structure!(
@@ -499,7 +555,6 @@ pub static CONDITION: rt::Schema = rt::Schema::structure(
         rt::m("KeyPrefixEquals", &rt::STRING),
     ],
 );
-/// p/
 #[derive(Clone, Default, PartialEq)]
 pub struct ContinuationEvent {}
 rt::structure!(ContinuationEvent, CONTINUATION_EVENT);
@@ -510,25 +565,37 @@ pub static CONTINUATION_EVENT: rt::Schema = rt::Schema::structure(
     .flags(rt::EVENT);
 #[derive(Clone, Default, PartialEq)]
 pub struct CopyObjectOutput {
-    /// p Container for all response elements. /p
+    /// Container for all response elements.
     pub copy_object_result: Option<CopyObjectResult>,
-    /// p If the object expiration is configured, the response includes this header. /p note p Object expiration information is not returned in directory buckets and this header returns the value " code NotImplemented /code " in all responses for directory buckets. /p /note
+    /// If the object expiration is configured, the response includes this header.
+    ///
+    /// **Note:** Object expiration information is not returned in directory buckets and this header returns the value "`NotImplemented`" in all responses for directory buckets.
     pub expiration: Option<String>,
-    /// p Version ID of the source object that was copied. /p note p This functionality is not supported when the source object is in a directory bucket. /p /note
+    /// Version ID of the source object that was copied.
+    ///
+    /// **Note:** This functionality is not supported when the source object is in a directory bucket.
     pub copy_source_version_id: Option<String>,
-    /// p Version ID of the newly created copy. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Version ID of the newly created copy.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub version_id: Option<String>,
-    /// p The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx. /p note p When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is code aws:fsx /code . /p /note
+    /// The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx.
+    ///
+    /// **Note:** When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`.
     pub server_side_encryption: Option<ServerSideEncryption>,
-    /// p If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_algorithm: Option<String>,
-    /// p If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key_md5: Option<String>,
-    /// p If present, indicates the ID of the KMS key that was used for object encryption. /p
+    /// If present, indicates the ID of the KMS key that was used for object encryption.
     pub ssekms_key_id: Option<String>,
-    /// p If present, indicates the Amazon Web Services KMS Encryption Context to use for object encryption. The value of this header is a Base64 encoded UTF-8 string holding JSON with the encryption context key-value pairs. /p
+    /// If present, indicates the Amazon Web Services KMS Encryption Context to use for object encryption. The value of this header is a Base64 encoded UTF-8 string holding JSON with the encryption context key-value pairs.
     pub ssekms_encryption_context: Option<String>,
-    /// p Indicates whether the copied object uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS). /p
+    /// Indicates whether the copied object uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
     pub bucket_key_enabled: Option<bool>,
     pub request_charged: Option<RequestCharged>,
 }
@@ -565,98 +632,296 @@ pub static COPY_OBJECT_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CopyObjectRequest {
-    /// p The canned access control list (ACL) to apply to the object. /p p When you copy an object, the ACL metadata is not preserved and is set to code private /code by default. Only the owner has full access control. To override the default ACL setting, specify a new ACL when you generate a copy request. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/S3 ACLs UsingACLs.html" Using ACLs /a . /p p If the destination bucket that you're copying objects to uses the bucket owner enforced setting for S3 Object Ownership, ACLs are disabled and no longer affect permissions. Buckets that use this setting only accept code PUT /code requests that don't specify an ACL or code PUT /code requests that specify bucket owner full control ACLs, such as the code bucket-owner-full-control /code canned ACL or an equivalent form of this ACL expressed in the XML format. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html" Controlling ownership of objects and disabling ACLs /a in the i Amazon S3 User Guide /i . /p note ul li p If your destination bucket uses the bucket owner enforced setting for Object Ownership, all objects written to the bucket by any account will be owned by the bucket owner. /p /li li p This functionality is not supported for directory buckets. /p /li li p This functionality is not supported for Amazon S3 on Outposts. /p /li /ul /note
+    /// The canned access control list (ACL) to apply to the object.
+    ///
+    /// When you copy an object, the ACL metadata is not preserved and is set to `private` by default. Only the owner has full access control. To override the default ACL setting, specify a new ACL when you generate a copy request. For more information, see [Using ACLs](https://docs.aws.amazon.com/AmazonS3/latest/dev/S3_ACLs_UsingACLs.html).
+    ///
+    /// If the destination bucket that you're copying objects to uses the bucket owner enforced setting for S3 Object Ownership, ACLs are disabled and no longer affect permissions. Buckets that use this setting only accept `PUT` requests that don't specify an ACL or `PUT` requests that specify bucket owner full control ACLs, such as the `bucket-owner-full-control` canned ACL or an equivalent form of this ACL expressed in the XML format. For more information, see [Controlling ownership of objects and disabling ACLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3 User Guide*.
+    ///
+    /// - **Note:** If your destination bucket uses the bucket owner enforced setting for Object Ownership, all objects written to the bucket by any account will be owned by the bucket owner.
+    /// - This functionality is not supported for directory buckets.
+    /// - This functionality is not supported for Amazon S3 on Outposts.
     pub acl: Option<ObjectCannedAcl>,
-    /// p The name of the destination bucket. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format code i Bucket-name /i .s3express- i zone-id /i . i region-code /i .amazonaws.com /code . Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i amzn-s3-demo-bucket /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i . /p note p Copying objects across different Amazon Web Services Regions isn't supported when the source or destination bucket is in Amazon Web Services Local Zones. The source and destination buckets must have the same parent Amazon Web Services Region. Otherwise, you get an HTTP code 400 Bad Request /code error with the error code code InvalidRequest /code . /p /note p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p note p Object Lambda access points are not supported by directory buckets. /p /note p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must use the Outpost bucket access point ARN or the access point alias for the destination bucket. You can only copy objects within the same Outpost bucket. It's not supported to copy objects across different Amazon Web Services Outposts, between buckets on the same Outposts, or between Outposts buckets and any other bucket types. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i S3 on Outposts guide /i . When you use this action with S3 on Outposts through the REST API, you must direct requests to the S3 on Outposts hostname, in the format code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . The hostname isn't required when you use the Amazon Web Services CLI or SDKs. /p
+    /// The name of the destination bucket.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** Copying objects across different Amazon Web Services Regions isn't supported when the source or destination bucket is in Amazon Web Services Local Zones. The source and destination buckets must have the same parent Amazon Web Services Region. Otherwise, you get an HTTP `400 Bad Request` error with the error code `InvalidRequest`.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must use the Outpost bucket access point ARN or the access point alias for the destination bucket. You can only copy objects within the same Outpost bucket. It's not supported to copy objects across different Amazon Web Services Outposts, between buckets on the same Outposts, or between Outposts buckets and any other bucket types. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *S3 on Outposts guide*. When you use this action with S3 on Outposts through the REST API, you must direct requests to the S3 on Outposts hostname, in the format `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. The hostname isn't required when you use the Amazon Web Services CLI or SDKs.
     pub bucket: String,
-    /// p Specifies the caching behavior along the request/reply chain. /p
+    /// Specifies the caching behavior along the request/reply chain.
     pub cache_control: Option<String>,
-    /// p Indicates the algorithm that you want Amazon S3 to use to create the checksum for the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p When you copy an object, if the source object has a checksum, that checksum value will be copied to the new object by default. If the code CopyObject /code request does not include this code x-amz-checksum-algorithm /code header, the checksum algorithm will be copied from the source object to the destination object (if it's present on the source object). You can optionally specify a different checksum algorithm to use with the code x-amz-checksum-algorithm /code header. Unrecognized or unsupported values will respond with the HTTP status code code 400 Bad Request /code . /p note p For directory buckets, when you use Amazon Web Services SDKs, code CRC32 /code is the default checksum algorithm that's used for performance. /p /note
+    /// Indicates the algorithm that you want Amazon S3 to use to create the checksum for the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// When you copy an object, if the source object has a checksum, that checksum value will be copied to the new object by default. If the `CopyObject` request does not include this `x-amz-checksum-algorithm` header, the checksum algorithm will be copied from the source object to the destination object (if it's present on the source object). You can optionally specify a different checksum algorithm to use with the `x-amz-checksum-algorithm` header. Unrecognized or unsupported values will respond with the HTTP status code `400 Bad Request`.
+    ///
+    /// **Note:** For directory buckets, when you use Amazon Web Services SDKs, `CRC32` is the default checksum algorithm that's used for performance.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p Specifies presentational information for the object. Indicates whether an object should be displayed in a web browser or downloaded as a file. It allows specifying the desired filename for the downloaded file. /p
+    /// Specifies presentational information for the object. Indicates whether an object should be displayed in a web browser or downloaded as a file. It allows specifying the desired filename for the downloaded file.
     pub content_disposition: Option<String>,
-    /// p Specifies what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field. /p note p For directory buckets, only the code aws-chunked /code value is supported in this header field. /p /note
+    /// Specifies what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field.
+    ///
+    /// **Note:** For directory buckets, only the `aws-chunked` value is supported in this header field.
     pub content_encoding: Option<String>,
-    /// p The language the content is in. /p
+    /// The language the content is in.
     pub content_language: Option<String>,
-    /// p A standard MIME type that describes the format of the object data. /p
+    /// A standard MIME type that describes the format of the object data.
     pub content_type: Option<String>,
-    /// p Specifies the source object for the copy operation. The source object can be up to 5 GB. If the source object is an object that was uploaded by using a multipart upload, the object copy will be a single part object after the source object is copied to the destination bucket. /p p You specify the value of the copy source in one of two formats, depending on whether you want to access the source object through an a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points.html" access point /a : /p ul li p For objects not accessed through an access point, specify the name of the source bucket and the key of the source object, separated by a slash (/). For example, to copy the object code reports/january.pdf /code from the general purpose bucket code awsexamplebucket /code , use code awsexamplebucket/reports/january.pdf /code . The value must be URL-encoded. To copy the object code reports/january.pdf /code from the directory bucket code awsexamplebucket--use1-az5--x-s3 /code , use code awsexamplebucket--use1-az5--x-s3/reports/january.pdf /code . The value must be URL-encoded. /p /li li p For objects accessed through access points, specify the Amazon Resource Name (ARN) of the object as accessed through the access point, in the format code arn:aws:s3:&lt;Region&gt;:&lt;account-id&gt;:accesspoint/&lt;access-point-name&gt;/object/&lt;key&gt; /code . For example, to copy the object code reports/january.pdf /code through access point code my-access-point /code owned by account code 123456789012 /code in Region code us-west-2 /code , use the URL encoding of code arn:aws:s3:us-west-2:123456789012:accesspoint/my-access-point/object/reports/january.pdf /code . The value must be URL encoded. /p note ul li p Amazon S3 supports copy operations using Access points only when the source and destination buckets are in the same Amazon Web Services Region. /p /li li p Access points are not supported by directory buckets. /p /li /ul /note p Alternatively, for objects accessed through Amazon S3 on Outposts, specify the ARN of the object as accessed in the format code arn:aws:s3-outposts:&lt;Region&gt;:&lt;account-id&gt;:outpost/&lt;outpost-id&gt;/object/&lt;key&gt; /code . For example, to copy the object code reports/january.pdf /code through outpost code my-outpost /code owned by account code 123456789012 /code in Region code us-west-2 /code , use the URL encoding of code arn:aws:s3-outposts:us-west-2:123456789012:outpost/my-outpost/object/reports/january.pdf /code . The value must be URL-encoded. /p /li /ul p If your source bucket versioning is enabled, the code x-amz-copy-source /code header by default identifies the current version of an object to copy. If the current version is a delete marker, Amazon S3 behaves as if the object was deleted. To copy a different version, use the code versionId /code query parameter. Specifically, append code ?versionId=&lt;version-id&gt; /code to the value (for example, code awsexamplebucket/reports/january.pdf?versionId=QUpfdndhfd8438MNFDN93jdnJFkdmqnh893 /code ). If you don't specify a version ID, Amazon S3 copies the latest version of the source object. /p p If you enable versioning on the destination bucket, Amazon S3 generates a unique version ID for the copied object. This version ID is different from the version ID of the source object. Amazon S3 returns the version ID of the copied object in the code x-amz-version-id /code response header in the response. /p p If you do not enable versioning or suspend it on the destination bucket, the version ID that Amazon S3 generates in the code x-amz-version-id /code response header is always null. /p note p b Directory buckets /b - S3 Versioning isn't enabled and supported for directory buckets. /p /note
+    /// Specifies the source object for the copy operation. The source object can be up to 5 GB. If the source object is an object that was uploaded by using a multipart upload, the object copy will be a single part object after the source object is copied to the destination bucket.
+    ///
+    /// You specify the value of the copy source in one of two formats, depending on whether you want to access the source object through an [access point](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points.html):
+    ///
+    /// - For objects not accessed through an access point, specify the name of the source bucket and the key of the source object, separated by a slash (/). For example, to copy the object `reports/january.pdf` from the general purpose bucket `awsexamplebucket`, use `awsexamplebucket/reports/january.pdf`. The value must be URL-encoded. To copy the object `reports/january.pdf` from the directory bucket `awsexamplebucket--use1-az5--x-s3`, use `awsexamplebucket--use1-az5--x-s3/reports/january.pdf`. The value must be URL-encoded.
+    /// - For objects accessed through access points, specify the Amazon Resource Name (ARN) of the object as accessed through the access point, in the format `arn:aws:s3:<Region>:<account-id>:accesspoint/<access-point-name>/object/<key>`. For example, to copy the object `reports/january.pdf` through access point `my-access-point` owned by account `123456789012` in Region `us-west-2`, use the URL encoding of `arn:aws:s3:us-west-2:123456789012:accesspoint/my-access-point/object/reports/january.pdf`. The value must be URL encoded.
+    ///   - **Note:** Amazon S3 supports copy operations using Access points only when the source and destination buckets are in the same Amazon Web Services Region.
+    ///   - Access points are not supported by directory buckets.
+    ///
+    ///   Alternatively, for objects accessed through Amazon S3 on Outposts, specify the ARN of the object as accessed in the format `arn:aws:s3-outposts:<Region>:<account-id>:outpost/<outpost-id>/object/<key>`. For example, to copy the object `reports/january.pdf` through outpost `my-outpost` owned by account `123456789012` in Region `us-west-2`, use the URL encoding of `arn:aws:s3-outposts:us-west-2:123456789012:outpost/my-outpost/object/reports/january.pdf`. The value must be URL-encoded.
+    ///
+    /// If your source bucket versioning is enabled, the `x-amz-copy-source` header by default identifies the current version of an object to copy. If the current version is a delete marker, Amazon S3 behaves as if the object was deleted. To copy a different version, use the `versionId` query parameter. Specifically, append `?versionId=<version-id>` to the value (for example, `awsexamplebucket/reports/january.pdf?versionId=QUpfdndhfd8438MNFDN93jdnJFkdmqnh893`). If you don't specify a version ID, Amazon S3 copies the latest version of the source object.
+    ///
+    /// If you enable versioning on the destination bucket, Amazon S3 generates a unique version ID for the copied object. This version ID is different from the version ID of the source object. Amazon S3 returns the version ID of the copied object in the `x-amz-version-id` response header in the response.
+    ///
+    /// If you do not enable versioning or suspend it on the destination bucket, the version ID that Amazon S3 generates in the `x-amz-version-id` response header is always null.
+    ///
+    /// **Note:** **Directory buckets** - S3 Versioning isn't enabled and supported for directory buckets.
     pub copy_source: String,
-    /// p Copies the object if its entity tag (ETag) matches the specified tag. /p p If both the code x-amz-copy-source-if-match /code and code x-amz-copy-source-if-unmodified-since /code headers are present in the request and evaluate as follows, Amazon S3 returns code 200 OK /code and copies the data: /p ul li p code x-amz-copy-source-if-match /code condition evaluates to true /p /li li p code x-amz-copy-source-if-unmodified-since /code condition evaluates to false /p /li /ul
+    /// Copies the object if its entity tag (ETag) matches the specified tag.
+    ///
+    /// If both the `x-amz-copy-source-if-match` and `x-amz-copy-source-if-unmodified-since` headers are present in the request and evaluate as follows, Amazon S3 returns `200 OK` and copies the data:
+    ///
+    /// - `x-amz-copy-source-if-match` condition evaluates to true
+    /// - `x-amz-copy-source-if-unmodified-since` condition evaluates to false
     pub copy_source_if_match: Option<String>,
-    /// p Copies the object if it has been modified since the specified time. /p p If both the code x-amz-copy-source-if-none-match /code and code x-amz-copy-source-if-modified-since /code headers are present in the request and evaluate as follows, Amazon S3 returns the code 412 Precondition Failed /code response code: /p ul li p code x-amz-copy-source-if-none-match /code condition evaluates to false /p /li li p code x-amz-copy-source-if-modified-since /code condition evaluates to true /p /li /ul
+    /// Copies the object if it has been modified since the specified time.
+    ///
+    /// If both the `x-amz-copy-source-if-none-match` and `x-amz-copy-source-if-modified-since` headers are present in the request and evaluate as follows, Amazon S3 returns the `412 Precondition Failed` response code:
+    ///
+    /// - `x-amz-copy-source-if-none-match` condition evaluates to false
+    /// - `x-amz-copy-source-if-modified-since` condition evaluates to true
     pub copy_source_if_modified_since: Option<rt::DateTime>,
-    /// p Copies the object if its entity tag (ETag) is different than the specified ETag. /p p If both the code x-amz-copy-source-if-none-match /code and code x-amz-copy-source-if-modified-since /code headers are present in the request and evaluate as follows, Amazon S3 returns the code 412 Precondition Failed /code response code: /p ul li p code x-amz-copy-source-if-none-match /code condition evaluates to false /p /li li p code x-amz-copy-source-if-modified-since /code condition evaluates to true /p /li /ul
+    /// Copies the object if its entity tag (ETag) is different than the specified ETag.
+    ///
+    /// If both the `x-amz-copy-source-if-none-match` and `x-amz-copy-source-if-modified-since` headers are present in the request and evaluate as follows, Amazon S3 returns the `412 Precondition Failed` response code:
+    ///
+    /// - `x-amz-copy-source-if-none-match` condition evaluates to false
+    /// - `x-amz-copy-source-if-modified-since` condition evaluates to true
     pub copy_source_if_none_match: Option<String>,
-    /// p Copies the object if it hasn't been modified since the specified time. /p p If both the code x-amz-copy-source-if-match /code and code x-amz-copy-source-if-unmodified-since /code headers are present in the request and evaluate as follows, Amazon S3 returns code 200 OK /code and copies the data: /p ul li p code x-amz-copy-source-if-match /code condition evaluates to true /p /li li p code x-amz-copy-source-if-unmodified-since /code condition evaluates to false /p /li /ul
+    /// Copies the object if it hasn't been modified since the specified time.
+    ///
+    /// If both the `x-amz-copy-source-if-match` and `x-amz-copy-source-if-unmodified-since` headers are present in the request and evaluate as follows, Amazon S3 returns `200 OK` and copies the data:
+    ///
+    /// - `x-amz-copy-source-if-match` condition evaluates to true
+    /// - `x-amz-copy-source-if-unmodified-since` condition evaluates to false
     pub copy_source_if_unmodified_since: Option<rt::DateTime>,
-    /// p The date and time at which the object is no longer cacheable. /p
+    /// The date and time at which the object is no longer cacheable.
     pub expires: Option<rt::DateTime>,
-    /// p Gives the grantee READ, READ ACP, and WRITE ACP permissions on the object. /p note ul li p This functionality is not supported for directory buckets. /p /li li p This functionality is not supported for Amazon S3 on Outposts. /p /li /ul /note
+    /// Gives the grantee READ, READ\_ACP, and WRITE\_ACP permissions on the object.
+    ///
+    /// - **Note:** This functionality is not supported for directory buckets.
+    /// - This functionality is not supported for Amazon S3 on Outposts.
     pub grant_full_control: Option<String>,
-    /// p Allows grantee to read the object data and its metadata. /p note ul li p This functionality is not supported for directory buckets. /p /li li p This functionality is not supported for Amazon S3 on Outposts. /p /li /ul /note
+    /// Allows grantee to read the object data and its metadata.
+    ///
+    /// - **Note:** This functionality is not supported for directory buckets.
+    /// - This functionality is not supported for Amazon S3 on Outposts.
     pub grant_read: Option<String>,
-    /// p Allows grantee to read the object ACL. /p note ul li p This functionality is not supported for directory buckets. /p /li li p This functionality is not supported for Amazon S3 on Outposts. /p /li /ul /note
+    /// Allows grantee to read the object ACL.
+    ///
+    /// - **Note:** This functionality is not supported for directory buckets.
+    /// - This functionality is not supported for Amazon S3 on Outposts.
     pub grant_read_acp: Option<String>,
-    /// p Allows grantee to write the ACL for the applicable object. /p note ul li p This functionality is not supported for directory buckets. /p /li li p This functionality is not supported for Amazon S3 on Outposts. /p /li /ul /note
+    /// Allows grantee to write the ACL for the applicable object.
+    ///
+    /// - **Note:** This functionality is not supported for directory buckets.
+    /// - This functionality is not supported for Amazon S3 on Outposts.
     pub grant_write_acp: Option<String>,
-    /// p Copies the object if the entity tag (ETag) of the destination object matches the specified tag. If the ETag values do not match, the operation returns a code 412 Precondition Failed /code error. If a concurrent operation occurs during the upload S3 returns a code 409 ConditionalRequestConflict /code response. On a 409 failure you should fetch the object's ETag and retry the upload. /p p Expects the ETag value as a string. /p p For more information about conditional requests, see a href="https://tools.ietf.org/html/rfc7232" RFC 7232 /a . /p
+    /// Copies the object if the entity tag (ETag) of the destination object matches the specified tag. If the ETag values do not match, the operation returns a `412 Precondition Failed` error. If a concurrent operation occurs during the upload S3 returns a `409 ConditionalRequestConflict` response. On a 409 failure you should fetch the object's ETag and retry the upload.
+    ///
+    /// Expects the ETag value as a string.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
     pub if_match: Option<String>,
-    /// p Copies the object only if the object key name at the destination does not already exist in the bucket specified. Otherwise, Amazon S3 returns a code 412 Precondition Failed /code error. If a concurrent operation occurs during the upload S3 returns a code 409 ConditionalRequestConflict /code response. On a 409 failure you should retry the upload. /p p Expects the ' ' (asterisk) character. /p p For more information about conditional requests, see a href="https://tools.ietf.org/html/rfc7232" RFC 7232 /a . /p
+    /// Copies the object only if the object key name at the destination does not already exist in the bucket specified. Otherwise, Amazon S3 returns a `412 Precondition Failed` error. If a concurrent operation occurs during the upload S3 returns a `409 ConditionalRequestConflict` response. On a 409 failure you should retry the upload.
+    ///
+    /// Expects the '\*' (asterisk) character.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
     pub if_none_match: Option<String>,
-    /// p The key of the destination object. /p
+    /// The key of the destination object.
     pub key: String,
-    /// p A map of metadata to store with the object in S3. /p
+    /// A map of metadata to store with the object in S3.
     pub metadata: Option<rt::Map<String, String>>,
-    /// p Specifies whether the metadata is copied from the source object or replaced with metadata that's provided in the request. When copying an object, you can preserve all metadata (the default) or specify new metadata. If this header isn’t specified, code COPY /code is the default behavior. /p p b General purpose bucket /b - For general purpose buckets, when you grant permissions, you can use the code s3:x-amz-metadata-directive /code condition key to enforce certain metadata behavior when objects are uploaded. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/amazon-s3-policy-keys.html" Amazon S3 condition key examples /a in the i Amazon S3 User Guide /i . /p note p code x-amz-website-redirect-location /code is unique to each object and is not copied when using the code x-amz-metadata-directive /code header. To copy the value, you must specify code x-amz-website-redirect-location /code in the request header. /p /note
+    /// Specifies whether the metadata is copied from the source object or replaced with metadata that's provided in the request. When copying an object, you can preserve all metadata (the default) or specify new metadata. If this header isn’t specified, `COPY` is the default behavior.
+    ///
+    /// **General purpose bucket** - For general purpose buckets, when you grant permissions, you can use the `s3:x-amz-metadata-directive` condition key to enforce certain metadata behavior when objects are uploaded. For more information, see [Amazon S3 condition key examples](https://docs.aws.amazon.com/AmazonS3/latest/dev/amazon-s3-policy-keys.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** `x-amz-website-redirect-location` is unique to each object and is not copied when using the `x-amz-metadata-directive` header. To copy the value, you must specify `x-amz-website-redirect-location` in the request header.
     pub metadata_directive: Option<MetadataDirective>,
-    /// p Specifies whether the object tag-set is copied from the source object or replaced with the tag-set that's provided in the request. /p p The default value is code COPY /code . /p note p b Directory buckets /b - For directory buckets in a code CopyObject /code operation, only the empty tag-set is supported. Any requests that attempt to write non-empty tags into directory buckets will receive a code 501 Not Implemented /code status code. When the destination bucket is a directory bucket, you will receive a code 501 Not Implemented /code response in any of the following situations: /p ul li p When you attempt to code COPY /code the tag-set from an S3 source object that has non-empty tags. /p /li li p When you attempt to code REPLACE /code the tag-set of a source object and set a non-empty value to code x-amz-tagging /code . /p /li li p When you don't set the code x-amz-tagging-directive /code header and the source object has non-empty tags. This is because the default value of code x-amz-tagging-directive /code is code COPY /code . /p /li /ul p Because only the empty tag-set is supported for directory buckets in a code CopyObject /code operation, the following situations are allowed: /p ul li p When you attempt to code COPY /code the tag-set from a directory bucket source object that has no tags to a general purpose bucket. It copies an empty tag-set to the destination object. /p /li li p When you attempt to code REPLACE /code the tag-set of a directory bucket source object and set the code x-amz-tagging /code value of the directory bucket destination object to empty. /p /li li p When you attempt to code REPLACE /code the tag-set of a general purpose bucket source object that has non-empty tags and set the code x-amz-tagging /code value of the directory bucket destination object to empty. /p /li li p When you attempt to code REPLACE /code the tag-set of a directory bucket source object and don't set the code x-amz-tagging /code value of the directory bucket destination object. This is because the default value of code x-amz-tagging /code is the empty value. /p /li /ul /note
+    /// Specifies whether the object tag-set is copied from the source object or replaced with the tag-set that's provided in the request.
+    ///
+    /// The default value is `COPY`.
+    ///
+    /// **Note:** **Directory buckets** - For directory buckets in a `CopyObject` operation, only the empty tag-set is supported. Any requests that attempt to write non-empty tags into directory buckets will receive a `501 Not Implemented` status code. When the destination bucket is a directory bucket, you will receive a `501 Not Implemented` response in any of the following situations:
+    ///
+    /// - When you attempt to `COPY` the tag-set from an S3 source object that has non-empty tags.
+    /// - When you attempt to `REPLACE` the tag-set of a source object and set a non-empty value to `x-amz-tagging`.
+    /// - When you don't set the `x-amz-tagging-directive` header and the source object has non-empty tags. This is because the default value of `x-amz-tagging-directive` is `COPY`.
+    ///
+    /// Because only the empty tag-set is supported for directory buckets in a `CopyObject` operation, the following situations are allowed:
+    ///
+    /// - When you attempt to `COPY` the tag-set from a directory bucket source object that has no tags to a general purpose bucket. It copies an empty tag-set to the destination object.
+    /// - When you attempt to `REPLACE` the tag-set of a directory bucket source object and set the `x-amz-tagging` value of the directory bucket destination object to empty.
+    /// - When you attempt to `REPLACE` the tag-set of a general purpose bucket source object that has non-empty tags and set the `x-amz-tagging` value of the directory bucket destination object to empty.
+    /// - When you attempt to `REPLACE` the tag-set of a directory bucket source object and don't set the `x-amz-tagging` value of the directory bucket destination object. This is because the default value of `x-amz-tagging` is the empty value.
     pub tagging_directive: Option<TaggingDirective>,
-    /// p Specifies whether you want to copy annotations from the source object or exclude them. If this header isn't specified, code COPY /code is the default behavior. /p p Valid Values: code COPY | EXCLUDE /code /p p You can specify this directive as either an HTTP header ( code x-amz-object-annotation-directive /code ) or as a query string parameter. Use the query string form when generating presigned URLs that need to control annotation copy behavior. /p p When set to code COPY /code , you must have code s3:GetObjectAnnotation /code permission on the source object and code s3:PutObjectAnnotation /code permission on the destination. Each annotation copied is billed as a separate PUT request. If annotations on the source are modified during the copy, Amazon S3 returns a retryable error. /p note p For directory buckets, annotations are not supported. Use code EXCLUDE /code to copy objects to directory buckets without errors. If you specify code COPY /code for a directory bucket, the request returns HTTP 501 (Not Implemented). /p /note note p When you copy objects using multipart upload (for example, when the Amazon Web Services CLI or Amazon Web Services SDKs use Transfer Manager for objects larger than approximately 8 MB), annotations are not copied by default. To include annotations, specify code --copy-props default /code in the Amazon Web Services CLI or the equivalent SDK configuration. With this opt-in, the SDK reads source annotations, completes the multipart upload, and then writes each annotation to the destination. Between the upload completion and the last annotation write, the destination object exists without all its annotations. /p /note
+    /// Specifies whether you want to copy annotations from the source object or exclude them. If this header isn't specified, `COPY` is the default behavior.
+    ///
+    /// Valid Values: `COPY | EXCLUDE`
+    ///
+    /// You can specify this directive as either an HTTP header (`x-amz-object-annotation-directive`) or as a query string parameter. Use the query string form when generating presigned URLs that need to control annotation copy behavior.
+    ///
+    /// When set to `COPY`, you must have `s3:GetObjectAnnotation` permission on the source object and `s3:PutObjectAnnotation` permission on the destination. Each annotation copied is billed as a separate PUT request. If annotations on the source are modified during the copy, Amazon S3 returns a retryable error.
+    ///
+    /// **Note:** For directory buckets, annotations are not supported. Use `EXCLUDE` to copy objects to directory buckets without errors. If you specify `COPY` for a directory bucket, the request returns HTTP 501 (Not Implemented).
+    ///
+    /// **Note:** When you copy objects using multipart upload (for example, when the Amazon Web Services CLI or Amazon Web Services SDKs use Transfer Manager for objects larger than approximately 8 MB), annotations are not copied by default. To include annotations, specify `--copy-props default` in the Amazon Web Services CLI or the equivalent SDK configuration. With this opt-in, the SDK reads source annotations, completes the multipart upload, and then writes each annotation to the destination. Between the upload completion and the last annotation write, the destination object exists without all its annotations.
     pub annotation_directive: Option<AnnotationDirective>,
-    /// p The server-side encryption algorithm used when storing this object in Amazon S3. Unrecognized or unsupported values won’t write a destination object and will receive a code 400 Bad Request /code response. /p p Amazon S3 automatically encrypts all new objects that are copied to an S3 bucket. When copying an object, if you don't specify encryption information in your copy request, the encryption setting of the target object is set to the default encryption configuration of the destination bucket. By default, all buckets have a base level of encryption configuration that uses server-side encryption with Amazon S3 managed keys (SSE-S3). If the destination bucket has a different default encryption configuration, Amazon S3 uses the corresponding encryption key to encrypt the target object copy. /p p With server-side encryption, Amazon S3 encrypts your data as it writes your data to disks in its data centers and decrypts the data when you access it. For more information about server-side encryption, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/serv-side-encryption.html" Using Server-Side Encryption /a in the i Amazon S3 User Guide /i . /p p b General purpose buckets /b /p ul li p For general purpose buckets, there are the following supported options for server-side encryption: server-side encryption with Key Management Service (KMS) keys (SSE-KMS), dual-layer server-side encryption with Amazon Web Services KMS keys (DSSE-KMS), and server-side encryption with customer-provided encryption keys (SSE-C). Amazon S3 uses the corresponding KMS key, or a customer-provided key to encrypt the target object copy. /p /li li p When you perform a code CopyObject /code operation, if you want to use a different type of encryption setting for the target object, you can specify appropriate encryption-related headers to encrypt the target object with an Amazon S3 managed key, a KMS key, or a customer-provided key. If the encryption setting in your request is different from the default encryption configuration of the destination bucket, the encryption setting in your request takes precedence. /p /li /ul p b Directory buckets /b /p ul li p For directory buckets, there are only two supported options for server-side encryption: server-side encryption with Amazon S3 managed keys (SSE-S3) ( code AES256 /code ) and server-side encryption with KMS keys (SSE-KMS) ( code aws:kms /code ). We recommend that the bucket's default encryption uses the desired encryption configuration and you don't override the bucket default encryption in your code CreateSession /code requests or code PUT /code object requests. Then, new objects are automatically encrypted with the desired encryption settings. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-serv-side-encryption.html" Protecting data with server-side encryption /a in the i Amazon S3 User Guide /i . For more information about the encryption overriding behaviors in directory buckets, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-specifying-kms-encryption.html" Specifying server-side encryption with KMS for new object uploads /a . /p /li li p To encrypt new object copies to a directory bucket with SSE-KMS, we recommend you specify SSE-KMS as the directory bucket's default encryption configuration with a KMS key (specifically, a a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk" customer managed key /a ). The a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk" Amazon Web Services managed key /a ( code aws/s3 /code ) isn't supported. Your SSE-KMS configuration can only support 1 a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk" customer managed key /a per directory bucket for the lifetime of the bucket. After you specify a customer managed key for SSE-KMS, you can't override the customer managed key for the bucket's SSE-KMS configuration. Then, when you perform a code CopyObject /code operation and want to specify server-side encryption settings for new object copies with SSE-KMS in the encryption-related request headers, you must ensure the encryption key is the same customer managed key that you specified for the directory bucket's default encryption configuration. /p /li li p b S3 access points for Amazon FSx /b - When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is code aws:fsx /code . All Amazon FSx file systems have encryption configured by default and are encrypted at rest. Data is automatically encrypted before being written to the file system, and automatically decrypted as it is read. These processes are handled transparently by Amazon FSx. /p /li /ul
+    /// The server-side encryption algorithm used when storing this object in Amazon S3. Unrecognized or unsupported values won’t write a destination object and will receive a `400 Bad Request` response.
+    ///
+    /// Amazon S3 automatically encrypts all new objects that are copied to an S3 bucket. When copying an object, if you don't specify encryption information in your copy request, the encryption setting of the target object is set to the default encryption configuration of the destination bucket. By default, all buckets have a base level of encryption configuration that uses server-side encryption with Amazon S3 managed keys (SSE-S3). If the destination bucket has a different default encryption configuration, Amazon S3 uses the corresponding encryption key to encrypt the target object copy.
+    ///
+    /// With server-side encryption, Amazon S3 encrypts your data as it writes your data to disks in its data centers and decrypts the data when you access it. For more information about server-side encryption, see [Using Server-Side Encryption](https://docs.aws.amazon.com/AmazonS3/latest/dev/serv-side-encryption.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **General purpose buckets**
+    ///
+    /// - For general purpose buckets, there are the following supported options for server-side encryption: server-side encryption with Key Management Service (KMS) keys (SSE-KMS), dual-layer server-side encryption with Amazon Web Services KMS keys (DSSE-KMS), and server-side encryption with customer-provided encryption keys (SSE-C). Amazon S3 uses the corresponding KMS key, or a customer-provided key to encrypt the target object copy.
+    /// - When you perform a `CopyObject` operation, if you want to use a different type of encryption setting for the target object, you can specify appropriate encryption-related headers to encrypt the target object with an Amazon S3 managed key, a KMS key, or a customer-provided key. If the encryption setting in your request is different from the default encryption configuration of the destination bucket, the encryption setting in your request takes precedence.
+    ///
+    /// **Directory buckets**
+    ///
+    /// - For directory buckets, there are only two supported options for server-side encryption: server-side encryption with Amazon S3 managed keys (SSE-S3) (`AES256`) and server-side encryption with KMS keys (SSE-KMS) (`aws:kms`). We recommend that the bucket's default encryption uses the desired encryption configuration and you don't override the bucket default encryption in your `CreateSession` requests or `PUT` object requests. Then, new objects are automatically encrypted with the desired encryption settings. For more information, see [Protecting data with server-side encryption](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-serv-side-encryption.html) in the *Amazon S3 User Guide*. For more information about the encryption overriding behaviors in directory buckets, see [Specifying server-side encryption with KMS for new object uploads](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-specifying-kms-encryption.html).
+    /// - To encrypt new object copies to a directory bucket with SSE-KMS, we recommend you specify SSE-KMS as the directory bucket's default encryption configuration with a KMS key (specifically, a [customer managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk)). The [Amazon Web Services managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk) (`aws/s3`) isn't supported. Your SSE-KMS configuration can only support 1 [customer managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) per directory bucket for the lifetime of the bucket. After you specify a customer managed key for SSE-KMS, you can't override the customer managed key for the bucket's SSE-KMS configuration. Then, when you perform a `CopyObject` operation and want to specify server-side encryption settings for new object copies with SSE-KMS in the encryption-related request headers, you must ensure the encryption key is the same customer managed key that you specified for the directory bucket's default encryption configuration.
+    /// - **S3 access points for Amazon FSx** - When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`. All Amazon FSx file systems have encryption configured by default and are encrypted at rest. Data is automatically encrypted before being written to the file system, and automatically decrypted as it is read. These processes are handled transparently by Amazon FSx.
     pub server_side_encryption: Option<ServerSideEncryption>,
-    /// p If the code x-amz-storage-class /code header is not used, the copied object will be stored in the code STANDARD /code Storage Class by default. The code STANDARD /code storage class provides high durability and high availability. Depending on performance needs, you can specify a different Storage Class. /p note ul li p b Directory buckets /b - Directory buckets only support code EXPRESS ONEZONE /code (the S3 Express One Zone storage class) in Availability Zones and code ONEZONE IA /code (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones. Unsupported storage class values won't write a destination object and will respond with the HTTP status code code 400 Bad Request /code . /p /li li p b Amazon S3 on Outposts /b - S3 on Outposts only uses the code OUTPOSTS /code Storage Class. /p /li /ul /note p You can use the code CopyObject /code action to change the storage class of an object that is already stored in Amazon S3 by using the code x-amz-storage-class /code header. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html" Storage Classes /a in the i Amazon S3 User Guide /i . /p p Before using an object as a source object for the copy operation, you must restore a copy of it if it meets any of the following conditions: /p ul li p The storage class of the source object is code GLACIER /code or code DEEP ARCHIVE /code . /p /li li p The storage class of the source object is code INTELLIGENT TIERING /code and it's a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/intelligent-tiering-overview.html#intel-tiering-tier-definition" S3 Intelligent-Tiering access tier /a is code Archive Access /code or code Deep Archive Access /code . /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API RestoreObject.html" RestoreObject /a and a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/CopyingObjectsExamples.html" Copying Objects /a in the i Amazon S3 User Guide /i . /p
+    /// If the `x-amz-storage-class` header is not used, the copied object will be stored in the `STANDARD` Storage Class by default. The `STANDARD` storage class provides high durability and high availability. Depending on performance needs, you can specify a different Storage Class.
+    ///
+    /// - **Note:** **Directory buckets** - Directory buckets only support `EXPRESS_ONEZONE` (the S3 Express One Zone storage class) in Availability Zones and `ONEZONE_IA` (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones. Unsupported storage class values won't write a destination object and will respond with the HTTP status code `400 Bad Request`.
+    /// - **Amazon S3 on Outposts** - S3 on Outposts only uses the `OUTPOSTS` Storage Class.
+    ///
+    /// You can use the `CopyObject` action to change the storage class of an object that is already stored in Amazon S3 by using the `x-amz-storage-class` header. For more information, see [Storage Classes](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Before using an object as a source object for the copy operation, you must restore a copy of it if it meets any of the following conditions:
+    ///
+    /// - The storage class of the source object is `GLACIER` or `DEEP_ARCHIVE`.
+    /// - The storage class of the source object is `INTELLIGENT_TIERING` and it's [S3 Intelligent-Tiering access tier](https://docs.aws.amazon.com/AmazonS3/latest/userguide/intelligent-tiering-overview.html#intel-tiering-tier-definition) is `Archive Access` or `Deep Archive Access`.
+    ///
+    /// For more information, see [RestoreObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_RestoreObject.html) and [Copying Objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/CopyingObjectsExamples.html) in the *Amazon S3 User Guide*.
     pub storage_class: Option<StorageClass>,
-    /// p If the destination bucket is configured as a website, redirects requests for this object copy to another object in the same bucket or to an external URL. Amazon S3 stores the value of this header in the object metadata. This value is unique to each object and is not copied when using the code x-amz-metadata-directive /code header. Instead, you may opt to provide this header in combination with the code x-amz-metadata-directive /code header. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If the destination bucket is configured as a website, redirects requests for this object copy to another object in the same bucket or to an external URL. Amazon S3 stores the value of this header in the object metadata. This value is unique to each object and is not copied when using the `x-amz-metadata-directive` header. Instead, you may opt to provide this header in combination with the `x-amz-metadata-directive` header.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub website_redirect_location: Option<String>,
-    /// p Specifies the algorithm to use when encrypting the object (for example, code AES256 /code ). /p p When you perform a code CopyObject /code operation, if you want to use a different type of encryption setting for the target object, you can specify appropriate encryption-related headers to encrypt the target object with an Amazon S3 managed key, a KMS key, or a customer-provided key. If the encryption setting in your request is different from the default encryption configuration of the destination bucket, the encryption setting in your request takes precedence. /p note p This functionality is not supported when the destination bucket is a directory bucket. /p /note
+    /// Specifies the algorithm to use when encrypting the object (for example, `AES256`).
+    ///
+    /// When you perform a `CopyObject` operation, if you want to use a different type of encryption setting for the target object, you can specify appropriate encryption-related headers to encrypt the target object with an Amazon S3 managed key, a KMS key, or a customer-provided key. If the encryption setting in your request is different from the default encryption configuration of the destination bucket, the encryption setting in your request takes precedence.
+    ///
+    /// **Note:** This functionality is not supported when the destination bucket is a directory bucket.
     pub sse_customer_algorithm: Option<String>,
-    /// p Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded. Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the code x-amz-server-side-encryption-customer-algorithm /code header. /p note p This functionality is not supported when the destination bucket is a directory bucket. /p /note
+    /// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded. Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm` header.
+    ///
+    /// **Note:** This functionality is not supported when the destination bucket is a directory bucket.
     pub sse_customer_key: Option<String>,
-    /// p Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error. /p note p This functionality is not supported when the destination bucket is a directory bucket. /p /note
+    /// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
+    ///
+    /// **Note:** This functionality is not supported when the destination bucket is a directory bucket.
     pub sse_customer_key_md5: Option<String>,
-    /// p Specifies the KMS key ID (Key ID, Key ARN, or Key Alias) to use for object encryption. All GET and PUT requests for an object protected by KMS will fail if they're not made via SSL or using SigV4. For information about configuring any of the officially supported Amazon Web Services SDKs and Amazon Web Services CLI, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingAWSSDK.html#specify-signature-version" Specifying the Signature Version in Request Authentication /a in the i Amazon S3 User Guide /i . /p p b Directory buckets /b - To encrypt data using SSE-KMS, it's recommended to specify the code x-amz-server-side-encryption /code header to code aws:kms /code . Then, the code x-amz-server-side-encryption-aws-kms-key-id /code header implicitly uses the bucket's default KMS customer managed key ID. If you want to explicitly set the code x-amz-server-side-encryption-aws-kms-key-id /code header, it must match the bucket's default customer managed key (using key ID or ARN, not alias). Your SSE-KMS configuration can only support 1 a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk" customer managed key /a per directory bucket's lifetime. The a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk" Amazon Web Services managed key /a ( code aws/s3 /code ) isn't supported. Incorrect key specification results in an HTTP code 400 Bad Request /code error. /p
+    /// Specifies the KMS key ID (Key ID, Key ARN, or Key Alias) to use for object encryption. All GET and PUT requests for an object protected by KMS will fail if they're not made via SSL or using SigV4. For information about configuring any of the officially supported Amazon Web Services SDKs and Amazon Web Services CLI, see [Specifying the Signature Version in Request Authentication](https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingAWSSDK.html#specify-signature-version) in the *Amazon S3 User Guide*.
+    ///
+    /// **Directory buckets** - To encrypt data using SSE-KMS, it's recommended to specify the `x-amz-server-side-encryption` header to `aws:kms`. Then, the `x-amz-server-side-encryption-aws-kms-key-id` header implicitly uses the bucket's default KMS customer managed key ID. If you want to explicitly set the `x-amz-server-side-encryption-aws-kms-key-id` header, it must match the bucket's default customer managed key (using key ID or ARN, not alias). Your SSE-KMS configuration can only support 1 [customer managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) per directory bucket's lifetime. The [Amazon Web Services managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk) (`aws/s3`) isn't supported. Incorrect key specification results in an HTTP `400 Bad Request` error.
     pub ssekms_key_id: Option<String>,
-    /// p Specifies the Amazon Web Services KMS Encryption Context as an additional encryption context to use for the destination object encryption. The value of this header is a base64-encoded UTF-8 string holding JSON with the encryption context key-value pairs. /p p b General purpose buckets /b - This value must be explicitly added to specify encryption context for code CopyObject /code requests if you want an additional encryption context for your destination object. The additional encryption context of the source object won't be copied to the destination object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context" Encryption context /a in the i Amazon S3 User Guide /i . /p p b Directory buckets /b - You can optionally provide an explicit encryption context value. The value must match the default encryption context - the bucket Amazon Resource Name (ARN). An additional encryption context value is not supported. /p
+    /// Specifies the Amazon Web Services KMS Encryption Context as an additional encryption context to use for the destination object encryption. The value of this header is a base64-encoded UTF-8 string holding JSON with the encryption context key-value pairs.
+    ///
+    /// **General purpose buckets** - This value must be explicitly added to specify encryption context for `CopyObject` requests if you want an additional encryption context for your destination object. The additional encryption context of the source object won't be copied to the destination object. For more information, see [Encryption context](https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context) in the *Amazon S3 User Guide*.
+    ///
+    /// **Directory buckets** - You can optionally provide an explicit encryption context value. The value must match the default encryption context - the bucket Amazon Resource Name (ARN). An additional encryption context value is not supported.
     pub ssekms_encryption_context: Option<String>,
-    /// p Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using Key Management Service (KMS) keys (SSE-KMS). If a target object uses SSE-KMS, you can enable an S3 Bucket Key for the object. /p p Setting this header to code true /code causes Amazon S3 to use an S3 Bucket Key for object encryption with SSE-KMS. Specifying this header with a COPY action doesn’t affect bucket-level settings for S3 Bucket Key. /p p For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-key.html" Amazon S3 Bucket Keys /a in the i Amazon S3 User Guide /i . /p note p b Directory buckets /b - S3 Bucket Keys aren't supported, when you copy SSE-KMS encrypted objects from general purpose buckets to directory buckets, from directory buckets to general purpose buckets, or between directory buckets, through a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API CopyObject.html" CopyObject /a . In this case, Amazon S3 makes a call to KMS every time a copy request is made for a KMS-encrypted object. /p /note
+    /// Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using Key Management Service (KMS) keys (SSE-KMS). If a target object uses SSE-KMS, you can enable an S3 Bucket Key for the object.
+    ///
+    /// Setting this header to `true` causes Amazon S3 to use an S3 Bucket Key for object encryption with SSE-KMS. Specifying this header with a COPY action doesn’t affect bucket-level settings for S3 Bucket Key.
+    ///
+    /// For more information, see [Amazon S3 Bucket Keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-key.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** **Directory buckets** - S3 Bucket Keys aren't supported, when you copy SSE-KMS encrypted objects from general purpose buckets to directory buckets, from directory buckets to general purpose buckets, or between directory buckets, through [CopyObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html). In this case, Amazon S3 makes a call to KMS every time a copy request is made for a KMS-encrypted object.
     pub bucket_key_enabled: Option<bool>,
-    /// p Specifies the algorithm to use when decrypting the source object (for example, code AES256 /code ). /p p If the source object for the copy is stored in Amazon S3 using SSE-C, you must provide the necessary encryption information in your request so that Amazon S3 can decrypt the object for copying. /p note p This functionality is not supported when the source object is in a directory bucket. /p /note
+    /// Specifies the algorithm to use when decrypting the source object (for example, `AES256`).
+    ///
+    /// If the source object for the copy is stored in Amazon S3 using SSE-C, you must provide the necessary encryption information in your request so that Amazon S3 can decrypt the object for copying.
+    ///
+    /// **Note:** This functionality is not supported when the source object is in a directory bucket.
     pub copy_source_sse_customer_algorithm: Option<String>,
-    /// p Specifies the customer-provided encryption key for Amazon S3 to use to decrypt the source object. The encryption key provided in this header must be the same one that was used when the source object was created. /p p If the source object for the copy is stored in Amazon S3 using SSE-C, you must provide the necessary encryption information in your request so that Amazon S3 can decrypt the object for copying. /p note p This functionality is not supported when the source object is in a directory bucket. /p /note
+    /// Specifies the customer-provided encryption key for Amazon S3 to use to decrypt the source object. The encryption key provided in this header must be the same one that was used when the source object was created.
+    ///
+    /// If the source object for the copy is stored in Amazon S3 using SSE-C, you must provide the necessary encryption information in your request so that Amazon S3 can decrypt the object for copying.
+    ///
+    /// **Note:** This functionality is not supported when the source object is in a directory bucket.
     pub copy_source_sse_customer_key: Option<String>,
-    /// p Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error. /p p If the source object for the copy is stored in Amazon S3 using SSE-C, you must provide the necessary encryption information in your request so that Amazon S3 can decrypt the object for copying. /p note p This functionality is not supported when the source object is in a directory bucket. /p /note
+    /// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
+    ///
+    /// If the source object for the copy is stored in Amazon S3 using SSE-C, you must provide the necessary encryption information in your request so that Amazon S3 can decrypt the object for copying.
+    ///
+    /// **Note:** This functionality is not supported when the source object is in a directory bucket.
     pub copy_source_sse_customer_key_md5: Option<String>,
     pub request_payer: Option<RequestPayer>,
-    /// p The tag-set for the object copy in the destination bucket. This value must be used in conjunction with the code x-amz-tagging-directive /code if you choose code REPLACE /code for the code x-amz-tagging-directive /code . If you choose code COPY /code for the code x-amz-tagging-directive /code , you don't need to set the code x-amz-tagging /code header, because the tag-set will be copied from the source object directly. The tag-set must be encoded as URL Query parameters. /p p The default value is the empty value. /p note p b Directory buckets /b - For directory buckets in a code CopyObject /code operation, only the empty tag-set is supported. Any requests that attempt to write non-empty tags into directory buckets will receive a code 501 Not Implemented /code status code. When the destination bucket is a directory bucket, you will receive a code 501 Not Implemented /code response in any of the following situations: /p ul li p When you attempt to code COPY /code the tag-set from an S3 source object that has non-empty tags. /p /li li p When you attempt to code REPLACE /code the tag-set of a source object and set a non-empty value to code x-amz-tagging /code . /p /li li p When you don't set the code x-amz-tagging-directive /code header and the source object has non-empty tags. This is because the default value of code x-amz-tagging-directive /code is code COPY /code . /p /li /ul p Because only the empty tag-set is supported for directory buckets in a code CopyObject /code operation, the following situations are allowed: /p ul li p When you attempt to code COPY /code the tag-set from a directory bucket source object that has no tags to a general purpose bucket. It copies an empty tag-set to the destination object. /p /li li p When you attempt to code REPLACE /code the tag-set of a directory bucket source object and set the code x-amz-tagging /code value of the directory bucket destination object to empty. /p /li li p When you attempt to code REPLACE /code the tag-set of a general purpose bucket source object that has non-empty tags and set the code x-amz-tagging /code value of the directory bucket destination object to empty. /p /li li p When you attempt to code REPLACE /code the tag-set of a directory bucket source object and don't set the code x-amz-tagging /code value of the directory bucket destination object. This is because the default value of code x-amz-tagging /code is the empty value. /p /li /ul /note
+    /// The tag-set for the object copy in the destination bucket. This value must be used in conjunction with the `x-amz-tagging-directive` if you choose `REPLACE` for the `x-amz-tagging-directive`. If you choose `COPY` for the `x-amz-tagging-directive`, you don't need to set the `x-amz-tagging` header, because the tag-set will be copied from the source object directly. The tag-set must be encoded as URL Query parameters.
+    ///
+    /// The default value is the empty value.
+    ///
+    /// **Note:** **Directory buckets** - For directory buckets in a `CopyObject` operation, only the empty tag-set is supported. Any requests that attempt to write non-empty tags into directory buckets will receive a `501 Not Implemented` status code. When the destination bucket is a directory bucket, you will receive a `501 Not Implemented` response in any of the following situations:
+    ///
+    /// - When you attempt to `COPY` the tag-set from an S3 source object that has non-empty tags.
+    /// - When you attempt to `REPLACE` the tag-set of a source object and set a non-empty value to `x-amz-tagging`.
+    /// - When you don't set the `x-amz-tagging-directive` header and the source object has non-empty tags. This is because the default value of `x-amz-tagging-directive` is `COPY`.
+    ///
+    /// Because only the empty tag-set is supported for directory buckets in a `CopyObject` operation, the following situations are allowed:
+    ///
+    /// - When you attempt to `COPY` the tag-set from a directory bucket source object that has no tags to a general purpose bucket. It copies an empty tag-set to the destination object.
+    /// - When you attempt to `REPLACE` the tag-set of a directory bucket source object and set the `x-amz-tagging` value of the directory bucket destination object to empty.
+    /// - When you attempt to `REPLACE` the tag-set of a general purpose bucket source object that has non-empty tags and set the `x-amz-tagging` value of the directory bucket destination object to empty.
+    /// - When you attempt to `REPLACE` the tag-set of a directory bucket source object and don't set the `x-amz-tagging` value of the directory bucket destination object. This is because the default value of `x-amz-tagging` is the empty value.
     pub tagging: Option<String>,
-    /// p The Object Lock mode that you want to apply to the object copy. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The Object Lock mode that you want to apply to the object copy.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_mode: Option<ObjectLockMode>,
-    /// p The date and time when you want the Object Lock of the object copy to expire. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The date and time when you want the Object Lock of the object copy to expire.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_retain_until_date: Option<rt::DateTime>,
-    /// p Specifies whether you want to apply a legal hold to the object copy. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies whether you want to apply a legal hold to the object copy.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
-    /// p The event hold status to apply to the object copy. Set to code ON /code to enable or code OFF /code to disable. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The event hold status to apply to the object copy. Set to `ON` to enable or `OFF` to disable.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_event_hold: Option<ObjectLockEventHold>,
-    /// p The event hold duration in days to apply to the object copy. You cannot specify a duration in both days and years. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The event hold duration in days to apply to the object copy. You cannot specify a duration in both days and years.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_event_hold_duration_days: Option<i32>,
-    /// p The event hold duration in years to apply to the object copy. You cannot specify a duration in both days and years. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The event hold duration in years to apply to the object copy. You cannot specify a duration in both days and years.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_event_hold_duration_years: Option<i32>,
-    /// p The account ID of the expected destination bucket owner. If the account ID that you provide does not match the actual owner of the destination bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected destination bucket owner. If the account ID that you provide does not match the actual owner of the destination bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// p The account ID of the expected source bucket owner. If the account ID that you provide does not match the actual owner of the source bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected source bucket owner. If the account ID that you provide does not match the actual owner of the source bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_source_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -768,34 +1033,34 @@ pub static COPY_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-source-expected-bucket-owner"),
     ],
 );
-/// p Container for all response elements. /p
+/// Container for all response elements.
 #[derive(Clone, Default, PartialEq)]
 pub struct CopyObjectResult {
-    /// p Returns the ETag of the new object. The ETag reflects only changes to the contents of an object, not its metadata. /p
+    /// Returns the ETag of the new object. The ETag reflects only changes to the contents of an object, not its metadata.
     pub e_tag: Option<String>,
-    /// p Creation date of the object. /p
+    /// Creation date of the object.
     pub last_modified: Option<rt::DateTime>,
-    /// p The checksum type that is used to calculate the object’s checksum value. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The checksum type that is used to calculate the object’s checksum value. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_type: Option<ChecksumType>,
-    /// p The Base64 encoded, 32-bit code CRC32 /code checksum of the object. This checksum is only present if the checksum was uploaded with the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32` checksum of the object. This checksum is only present if the checksum was uploaded with the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc32: Option<String>,
-    /// p The Base64 encoded, 32-bit code CRC32C /code checksum of the object. This checksum is only present if the checksum was uploaded with the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32C` checksum of the object. This checksum is only present if the checksum was uploaded with the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc32_c: Option<String>,
-    /// p The Base64 encoded, 64-bit code CRC64NVME /code checksum of the object. This checksum is present if the object being copied was uploaded with the code CRC64NVME /code checksum algorithm, or if the object was uploaded without a checksum (and Amazon S3 added the default checksum, code CRC64NVME /code , to the uploaded object). For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 64-bit `CRC64NVME` checksum of the object. This checksum is present if the object being copied was uploaded with the `CRC64NVME` checksum algorithm, or if the object was uploaded without a checksum (and Amazon S3 added the default checksum, `CRC64NVME`, to the uploaded object). For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc64_nvme: Option<String>,
-    /// p The Base64 encoded, 160-bit code SHA1 /code digest of the object. This checksum is only present if the checksum was uploaded with the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 160-bit `SHA1` digest of the object. This checksum is only present if the checksum was uploaded with the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha1: Option<String>,
-    /// p The Base64 encoded, 256-bit code SHA256 /code digest of the object. This checksum is only present if the checksum was uploaded with the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 256-bit `SHA256` digest of the object. This checksum is only present if the checksum was uploaded with the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha256: Option<String>,
-    /// p The Base64 encoded, 512-bit code SHA512 /code digest of the object. This checksum is only present if the object was uploaded with the code SHA512 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 512-bit `SHA512` digest of the object. This checksum is only present if the object was uploaded with the `SHA512` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha512: Option<String>,
-    /// p The Base64 encoded, 128-bit code MD5 /code digest of the object. This checksum is only present if the object was uploaded with the code MD5 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 128-bit `MD5` digest of the object. This checksum is only present if the object was uploaded with the `MD5` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_md5: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH64 /code checksum of the object. This checksum is only present if the object was uploaded with the code XXHASH64 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 64-bit `XXHASH64` checksum of the object. This checksum is only present if the object was uploaded with the `XXHASH64` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash64: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH3 /code checksum of the object. This checksum is only present if the object was uploaded with the code XXHASH3 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 64-bit `XXHASH3` checksum of the object. This checksum is only present if the object was uploaded with the `XXHASH3` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash3: Option<String>,
-    /// p The Base64 encoded, 128-bit code XXHASH128 /code checksum of the object. This checksum is only present if the object was uploaded with the code XXHASH128 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 128-bit `XXHASH128` checksum of the object. This checksum is only present if the object was uploaded with the `XXHASH128` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash128: Option<String>,
 }
 rt::structure!(
@@ -822,32 +1087,32 @@ pub static COPY_OBJECT_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("ChecksumXXHASH128", &rt::STRING),
     ],
 );
-/// p Container for all response elements. /p
+/// Container for all response elements.
 #[derive(Clone, Default, PartialEq)]
 pub struct CopyPartResult {
-    /// p Entity tag of the object. /p
+    /// Entity tag of the object.
     pub e_tag: Option<String>,
-    /// p Date and time at which the object was uploaded. /p
+    /// Date and time at which the object was uploaded.
     pub last_modified: Option<rt::DateTime>,
-    /// p The Base64 encoded, 32-bit code CRC32 /code checksum of the part. This checksum is present if the multipart upload request was created with the code CRC32 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32` checksum of the part. This checksum is present if the multipart upload request was created with the `CRC32` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc32: Option<String>,
-    /// p The Base64 encoded, 32-bit code CRC32C /code checksum of the part. This checksum is present if the multipart upload request was created with the code CRC32C /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32C` checksum of the part. This checksum is present if the multipart upload request was created with the `CRC32C` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc32_c: Option<String>,
-    /// p The Base64 encoded, 64-bit code CRC64NVME /code checksum of the part. This checksum is present if the multipart upload request was created with the code CRC64NVME /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 64-bit `CRC64NVME` checksum of the part. This checksum is present if the multipart upload request was created with the `CRC64NVME` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc64_nvme: Option<String>,
-    /// p The Base64 encoded, 160-bit code SHA1 /code digest of the part. This checksum is present if the multipart upload request was created with the code SHA1 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 160-bit `SHA1` digest of the part. This checksum is present if the multipart upload request was created with the `SHA1` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha1: Option<String>,
-    /// p The Base64 encoded, 256-bit code SHA256 /code digest of the part. This checksum is present if the multipart upload request was created with the code SHA256 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 256-bit `SHA256` digest of the part. This checksum is present if the multipart upload request was created with the `SHA256` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha256: Option<String>,
-    /// p The Base64 encoded, 512-bit code SHA512 /code digest of the part. This checksum is present if the multipart upload request was created with the code SHA512 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 512-bit `SHA512` digest of the part. This checksum is present if the multipart upload request was created with the `SHA512` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha512: Option<String>,
-    /// p The Base64 encoded, 128-bit code MD5 /code digest of the part. This checksum is present if the multipart upload request was created with the code MD5 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 128-bit `MD5` digest of the part. This checksum is present if the multipart upload request was created with the `MD5` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_md5: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH64 /code checksum of the part. This checksum is present if the multipart upload request was created with the code XXHASH64 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 64-bit `XXHASH64` checksum of the part. This checksum is present if the multipart upload request was created with the `XXHASH64` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash64: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH3 /code checksum of the part. This checksum is present if the multipart upload request was created with the code XXHASH3 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 64-bit `XXHASH3` checksum of the part. This checksum is present if the multipart upload request was created with the `XXHASH3` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash3: Option<String>,
-    /// p The Base64 encoded, 128-bit code XXHASH128 /code checksum of the part. This checksum is present if the multipart upload request was created with the code XXHASH128 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 128-bit `XXHASH128` checksum of the part. This checksum is present if the multipart upload request was created with the `XXHASH128` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash128: Option<String>,
 }
 rt::structure!(
@@ -873,16 +1138,32 @@ pub static COPY_PART_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("ChecksumXXHASH128", &rt::STRING),
     ],
 );
-/// p The configuration information for the bucket. /p
+/// The configuration information for the bucket.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBucketConfiguration {
-    /// p Specifies the Region where the bucket will be created. You might choose a Region to optimize latency, minimize costs, or address regulatory requirements. For example, if you reside in Europe, you will probably find it advantageous to create buckets in the Europe (Ireland) Region. /p p If you don't specify a Region, the bucket is created in the US East (N. Virginia) Region (us-east-1) by default. Configurations using the value code EU /code will create a bucket in code eu-west-1 /code . /p p For a list of the valid values for all of the Amazon Web Services Regions, see a href="https://docs.aws.amazon.com/general/latest/gr/rande.html#s3 region" Regions and Endpoints /a . /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the Region where the bucket will be created. You might choose a Region to optimize latency, minimize costs, or address regulatory requirements. For example, if you reside in Europe, you will probably find it advantageous to create buckets in the Europe (Ireland) Region.
+    ///
+    /// If you don't specify a Region, the bucket is created in the US East (N. Virginia) Region (us-east-1) by default. Configurations using the value `EU` will create a bucket in `eu-west-1`.
+    ///
+    /// For a list of the valid values for all of the Amazon Web Services Regions, see [Regions and Endpoints](https://docs.aws.amazon.com/general/latest/gr/rande.html#s3_region).
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub location_constraint: Option<BucketLocationConstraint>,
-    /// p Specifies the location where the bucket will be created. /p p b Directory buckets /b - The location type is Availability Zone or Local Zone. To use the Local Zone location type, your account must be enabled for Local Zones. Otherwise, you get an HTTP code 403 Forbidden /code error with the error code code AccessDenied /code . To learn more, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/opt-in-directory-bucket-lz.html" Enable accounts for Local Zones /a in the i Amazon S3 User Guide /i . /p note p This functionality is only supported by directory buckets. /p /note
+    /// Specifies the location where the bucket will be created.
+    ///
+    /// **Directory buckets** - The location type is Availability Zone or Local Zone. To use the Local Zone location type, your account must be enabled for Local Zones. Otherwise, you get an HTTP `403 Forbidden` error with the error code `AccessDenied`. To learn more, see [Enable accounts for Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/opt-in-directory-bucket-lz.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** This functionality is only supported by directory buckets.
     pub location: Option<LocationInfo>,
-    /// p Specifies the information about the bucket that will be created. /p note p This functionality is only supported by directory buckets. /p /note
+    /// Specifies the information about the bucket that will be created.
+    ///
+    /// **Note:** This functionality is only supported by directory buckets.
     pub bucket: Option<BucketInfo>,
-    /// p An array of tags that you can apply to the bucket that you're creating. Tags are key-value pairs of metadata used to categorize and organize your buckets, track costs, and control access. /p p You must have the code s3:TagResource /code permission to create a general purpose bucket with tags or the code s3express:TagResource /code permission to create a directory bucket with tags. /p p When creating buckets with tags, note that tag-based conditions using code aws:ResourceTag /code and code s3:BucketTag /code condition keys are applicable only after ABAC is enabled on the bucket. To learn more, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html" Enabling ABAC in general purpose buckets /a . /p
+    /// An array of tags that you can apply to the bucket that you're creating. Tags are key-value pairs of metadata used to categorize and organize your buckets, track costs, and control access.
+    ///
+    /// You must have the `s3:TagResource` permission to create a general purpose bucket with tags or the `s3express:TagResource` permission to create a directory bucket with tags.
+    ///
+    /// When creating buckets with tags, note that tag-based conditions using `aws:ResourceTag` and `s3:BucketTag` condition keys are applicable only after ABAC is enabled on the bucket. To learn more, see [Enabling ABAC in general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html).
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -900,15 +1181,15 @@ pub static CREATE_BUCKET_CONFIGURATION: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBucketMetadataConfigurationRequest {
-    /// p The general purpose bucket that you want to create the metadata configuration for. /p
+    /// The general purpose bucket that you want to create the metadata configuration for.
     pub bucket: String,
-    /// p The code Content-MD5 /code header for the metadata configuration. /p
+    /// The `Content-MD5` header for the metadata configuration.
     pub content_md5: Option<String>,
-    /// p The checksum algorithm to use with your metadata configuration. /p
+    /// The checksum algorithm to use with your metadata configuration.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p The contents of your metadata configuration. /p
+    /// The contents of your metadata configuration.
     pub metadata_configuration: MetadataConfiguration,
-    /// p The expected owner of the general purpose bucket that corresponds to your metadata configuration. /p
+    /// The expected owner of the general purpose bucket that corresponds to your metadata configuration.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -941,15 +1222,15 @@ pub static CREATE_BUCKET_METADATA_CONFIGURATION_REQUEST: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBucketMetadataTableConfigurationRequest {
-    /// p The general purpose bucket that you want to create the metadata table configuration for. /p
+    /// The general purpose bucket that you want to create the metadata table configuration for.
     pub bucket: String,
-    /// p The code Content-MD5 /code header for the metadata table configuration. /p
+    /// The `Content-MD5` header for the metadata table configuration.
     pub content_md5: Option<String>,
-    /// p The checksum algorithm to use with your metadata table configuration. /p
+    /// The checksum algorithm to use with your metadata table configuration.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p The contents of your metadata table configuration. /p
+    /// The contents of your metadata table configuration.
     pub metadata_table_configuration: MetadataTableConfiguration,
-    /// p The expected owner of the general purpose bucket that corresponds to your metadata table configuration. /p
+    /// The expected owner of the general purpose bucket that corresponds to your metadata table configuration.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -982,9 +1263,11 @@ pub static CREATE_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBucketOutput {
-    /// p A forward slash followed by the name of the bucket for all account regional namespace buckets and all global general purpose buckets created in us-east-1. For example, code /amzn-s3-demo-bucket /code . For global general purpose buckets created in other Amazon Web Services Regions, the Location field is the global endpoint URL. For example, code http://amzn-s3-demo-bucket.s3.amazonaws.com/ /code . /p
+    /// A forward slash followed by the name of the bucket for all account regional namespace buckets and all global general purpose buckets created in us-east-1. For example, `/amzn-s3-demo-bucket`. For global general purpose buckets created in other Amazon Web Services Regions, the Location field is the global endpoint URL. For example, `http://amzn-s3-demo-bucket.s3.amazonaws.com/`.
     pub location: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the S3 bucket. ARNs uniquely identify Amazon Web Services resources across all of Amazon Web Services. /p note p This parameter is only supported for S3 directory buckets. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-tagging.html" Using tags with directory buckets /a . /p /note
+    /// The Amazon Resource Name (ARN) of the S3 bucket. ARNs uniquely identify Amazon Web Services resources across all of Amazon Web Services.
+    ///
+    /// **Note:** This parameter is only supported for S3 directory buckets. For more information, see [Using tags with directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-tagging.html).
     pub bucket_arn: Option<String>,
 }
 rt::structure!(CreateBucketOutput, CREATE_BUCKET_OUTPUT, 0 => location, 1 => bucket_arn);
@@ -997,26 +1280,50 @@ pub static CREATE_BUCKET_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBucketRequest {
-    /// p The canned ACL to apply to the bucket. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The canned ACL to apply to the bucket.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub acl: Option<BucketCannedAcl>,
-    /// p The name of the bucket to create. /p p b General purpose buckets /b - For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html" Bucket naming rules /a in the i Amazon S3 User Guide /i . /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use path-style requests in the format code https://s3express-control. i region-code /i .amazonaws.com/ i bucket-name /i /code . Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i DOC-EXAMPLE-BUCKET /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i /p
+    /// The name of the bucket to create.
+    ///
+    /// **General purpose buckets** - For information about bucket naming restrictions, see [Bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format `bucket-base-name--zone-id--x-s3` (for example, `DOC-EXAMPLE-BUCKET--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
     pub bucket: String,
-    /// p The configuration information for the bucket. /p
+    /// The configuration information for the bucket.
     pub create_bucket_configuration: Option<CreateBucketConfiguration>,
-    /// p Allows grantee the read, write, read ACP, and write ACP permissions on the bucket. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Allows grantee the read, write, read ACP, and write ACP permissions on the bucket.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub grant_full_control: Option<String>,
-    /// p Allows grantee to list the objects in the bucket. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Allows grantee to list the objects in the bucket.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub grant_read: Option<String>,
-    /// p Allows grantee to read the bucket ACL. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Allows grantee to read the bucket ACL.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub grant_read_acp: Option<String>,
-    /// p Allows grantee to create new objects in the bucket. /p p For the bucket and object owners of existing objects, also allows deletions and overwrites of those objects. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Allows grantee to create new objects in the bucket.
+    ///
+    /// For the bucket and object owners of existing objects, also allows deletions and overwrites of those objects.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub grant_write: Option<String>,
-    /// p Allows grantee to write the ACL for the applicable bucket. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Allows grantee to write the ACL for the applicable bucket.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub grant_write_acp: Option<String>,
-    /// p Specifies whether you want S3 Object Lock to be enabled for the new bucket. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies whether you want S3 Object Lock to be enabled for the new bucket.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_enabled_for_bucket: Option<bool>,
     pub object_ownership: Option<ObjectOwnership>,
-    /// p Specifies the namespace where you want to create your general purpose bucket. When you create a general purpose bucket, you can choose to create a bucket in the shared global namespace or you can choose to create a bucket in your account regional namespace. Your account regional namespace is a subdivision of the global namespace that only your account can create buckets in. For more information on bucket namespaces, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/gpbucketnamespaces.html" Namespaces for general purpose buckets /a . /p p General purpose buckets in your account regional namespace must follow a specific naming convention. These buckets consist of a bucket name prefix that you create, and a suffix that contains your 12-digit Amazon Web Services Account ID, the Amazon Web Services Region code, and ends with code -an /code . Bucket names must follow the format code bucket-name-prefix-accountId-region-an /code (for example, code amzn-s3-demo-bucket-111122223333-us-west-2-an /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html#account-regional-naming-rules" Account regional namespace naming rules /a in the i Amazon S3 User Guide /i . /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the namespace where you want to create your general purpose bucket. When you create a general purpose bucket, you can choose to create a bucket in the shared global namespace or you can choose to create a bucket in your account regional namespace. Your account regional namespace is a subdivision of the global namespace that only your account can create buckets in. For more information on bucket namespaces, see [Namespaces for general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/gpbucketnamespaces.html).
+    ///
+    /// General purpose buckets in your account regional namespace must follow a specific naming convention. These buckets consist of a bucket name prefix that you create, and a suffix that contains your 12-digit Amazon Web Services Account ID, the Amazon Web Services Region code, and ends with `-an`. Bucket names must follow the format `bucket-name-prefix-accountId-region-an` (for example, `amzn-s3-demo-bucket-111122223333-us-west-2-an`). For information about bucket naming restrictions, see [Account regional namespace naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html#account-regional-naming-rules) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub bucket_namespace: Option<BucketNamespace>,
 }
 rt::structure!(
@@ -1056,34 +1363,52 @@ pub static CREATE_BUCKET_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateMultipartUploadOutput {
-    /// p If the bucket has a lifecycle rule configured with an action to abort incomplete multipart uploads and the prefix in the lifecycle rule matches the object name in the request, the response includes this header. The header indicates when the initiated multipart upload becomes eligible for an abort operation. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config" Aborting Incomplete Multipart Uploads Using a Bucket Lifecycle Configuration /a in the i Amazon S3 User Guide /i . /p p The response also includes the code x-amz-abort-rule-id /code header that provides the ID of the lifecycle configuration rule that defines the abort action. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If the bucket has a lifecycle rule configured with an action to abort incomplete multipart uploads and the prefix in the lifecycle rule matches the object name in the request, the response includes this header. The header indicates when the initiated multipart upload becomes eligible for an abort operation. For more information, see [Aborting Incomplete Multipart Uploads Using a Bucket Lifecycle Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config) in the *Amazon S3 User Guide*.
+    ///
+    /// The response also includes the `x-amz-abort-rule-id` header that provides the ID of the lifecycle configuration rule that defines the abort action.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub abort_date: Option<rt::DateTime>,
-    /// p This header is returned along with the code x-amz-abort-date /code header. It identifies the applicable lifecycle configuration rule that defines the action to abort incomplete multipart uploads. /p note p This functionality is not supported for directory buckets. /p /note
+    /// This header is returned along with the `x-amz-abort-date` header. It identifies the applicable lifecycle configuration rule that defines the action to abort incomplete multipart uploads.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub abort_rule_id: Option<String>,
-    /// p The name of the bucket to which the multipart upload was initiated. Does not return the access point ARN or access point alias if used. /p note p Access points are not supported by directory buckets. /p /note
+    /// The name of the bucket to which the multipart upload was initiated. Does not return the access point ARN or access point alias if used.
+    ///
+    /// **Note:** Access points are not supported by directory buckets.
     pub bucket: Option<String>,
-    /// p Object key for which the multipart upload was initiated. /p
+    /// Object key for which the multipart upload was initiated.
     pub key: Option<String>,
-    /// p ID for the initiated multipart upload. /p
+    /// ID for the initiated multipart upload.
     pub upload_id: Option<String>,
-    /// p The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx. /p note p When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is code aws:fsx /code . /p /note
+    /// The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx.
+    ///
+    /// **Note:** When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`.
     pub server_side_encryption: Option<ServerSideEncryption>,
-    /// p If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_algorithm: Option<String>,
-    /// p If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key_md5: Option<String>,
-    /// p If present, indicates the ID of the KMS key that was used for object encryption. /p
+    /// If present, indicates the ID of the KMS key that was used for object encryption.
     pub ssekms_key_id: Option<String>,
-    /// p If present, indicates the Amazon Web Services KMS Encryption Context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs. /p
+    /// If present, indicates the Amazon Web Services KMS Encryption Context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs.
     pub ssekms_encryption_context: Option<String>,
-    /// p Indicates whether the multipart upload uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS). /p
+    /// Indicates whether the multipart upload uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
     pub bucket_key_enabled: Option<bool>,
     pub request_charged: Option<RequestCharged>,
-    /// p The algorithm that was used to create a checksum of the object. /p
+    /// The algorithm that was used to create a checksum of the object.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p Indicates the checksum type that you want Amazon S3 to use to calculate the object’s checksum value. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// Indicates the checksum type that you want Amazon S3 to use to calculate the object’s checksum value. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_type: Option<ChecksumType>,
-    /// p Version ID of the object. /p p Returns the Version ID of the object for the initiated multipart upload, if bucket versioning is enabled. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Version ID of the object.
+    ///
+    /// Returns the Version ID of the object for the initiated multipart upload, if bucket versioning is enabled.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub version_id: Option<String>,
 }
 rt::structure!(
@@ -1123,72 +1448,225 @@ pub static CREATE_MULTIPART_UPLOAD_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateMultipartUploadRequest {
-    /// p The canned ACL to apply to the object. Amazon S3 supports a set of predefined ACLs, known as i canned ACLs /i . Each canned ACL has a predefined set of grantees and permissions. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL" Canned ACL /a in the i Amazon S3 User Guide /i . /p p By default, all objects are private. Only the owner has full access control. When uploading an object, you can grant access permissions to individual Amazon Web Services accounts or to predefined groups defined by Amazon S3. These permissions are then added to the access control list (ACL) on the new object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/S3 ACLs UsingACLs.html" Using ACLs /a . One way to grant the permissions using the request headers is to specify a canned ACL with the code x-amz-acl /code request header. /p note ul li p This functionality is not supported for directory buckets. /p /li li p This functionality is not supported for Amazon S3 on Outposts. /p /li /ul /note
+    /// The canned ACL to apply to the object. Amazon S3 supports a set of predefined ACLs, known as *canned ACLs*. Each canned ACL has a predefined set of grantees and permissions. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL) in the *Amazon S3 User Guide*.
+    ///
+    /// By default, all objects are private. Only the owner has full access control. When uploading an object, you can grant access permissions to individual Amazon Web Services accounts or to predefined groups defined by Amazon S3. These permissions are then added to the access control list (ACL) on the new object. For more information, see [Using ACLs](https://docs.aws.amazon.com/AmazonS3/latest/dev/S3_ACLs_UsingACLs.html). One way to grant the permissions using the request headers is to specify a canned ACL with the `x-amz-acl` request header.
+    ///
+    /// - **Note:** This functionality is not supported for directory buckets.
+    /// - This functionality is not supported for Amazon S3 on Outposts.
     pub acl: Option<ObjectCannedAcl>,
-    /// p The name of the bucket where the multipart upload is initiated and where the object is uploaded. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format code i Bucket-name /i .s3express- i zone-id /i . i region-code /i .amazonaws.com /code . Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i amzn-s3-demo-bucket /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i . /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p note p Object Lambda access points are not supported by directory buckets. /p /note p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i Amazon S3 User Guide /i . /p
+    /// The name of the bucket where the multipart upload is initiated and where the object is uploaded.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p Specifies caching behavior along the request/reply chain. /p
+    /// Specifies caching behavior along the request/reply chain.
     pub cache_control: Option<String>,
-    /// p Specifies presentational information for the object. /p
+    /// Specifies presentational information for the object.
     pub content_disposition: Option<String>,
-    /// p Specifies what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field. /p note p For directory buckets, only the code aws-chunked /code value is supported in this header field. /p /note
+    /// Specifies what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field.
+    ///
+    /// **Note:** For directory buckets, only the `aws-chunked` value is supported in this header field.
     pub content_encoding: Option<String>,
-    /// p The language that the content is in. /p
+    /// The language that the content is in.
     pub content_language: Option<String>,
-    /// p A standard MIME type describing the format of the object data. /p
+    /// A standard MIME type describing the format of the object data.
     pub content_type: Option<String>,
-    /// p The date and time at which the object is no longer cacheable. /p
+    /// The date and time at which the object is no longer cacheable.
     pub expires: Option<rt::DateTime>,
-    /// p Specify access permissions explicitly to give the grantee READ, READ ACP, and WRITE ACP permissions on the object. /p p By default, all objects are private. Only the owner has full access control. When uploading an object, you can use this header to explicitly grant access permissions to specific Amazon Web Services accounts or groups. This header maps to specific permissions that Amazon S3 supports in an ACL. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html" Access Control List (ACL) Overview /a in the i Amazon S3 User Guide /i . /p p You specify each grantee as a type=value pair, where the type is one of the following: /p ul li p code id /code – if the value specified is the canonical user ID of an Amazon Web Services account /p /li li p code uri /code – if you are granting permissions to a predefined group /p /li li p code emailAddress /code – if the value specified is the email address of an Amazon Web Services account /p note p Using email addresses to specify a grantee is only supported in the following Amazon Web Services Regions: /p ul li p US East (N. Virginia) /p /li li p US West (N. California) /p /li li p US West (Oregon) /p /li li p Asia Pacific (Singapore) /p /li li p Asia Pacific (Sydney) /p /li li p Asia Pacific (Tokyo) /p /li li p Europe (Ireland) /p /li li p South America (São Paulo) /p /li /ul p For a list of all the Amazon S3 supported Regions and endpoints, see a href="https://docs.aws.amazon.com/general/latest/gr/rande.html#s3 region" Regions and Endpoints /a in the Amazon Web Services General Reference. /p /note /li /ul p For example, the following code x-amz-grant-read /code header grants the Amazon Web Services accounts identified by account IDs permissions to read object data and its metadata: /p p code x-amz-grant-read: id="11112222333", id="444455556666" /code /p note ul li p This functionality is not supported for directory buckets. /p /li li p This functionality is not supported for Amazon S3 on Outposts. /p /li /ul /note
+    /// Specify access permissions explicitly to give the grantee READ, READ\_ACP, and WRITE\_ACP permissions on the object.
+    ///
+    /// By default, all objects are private. Only the owner has full access control. When uploading an object, you can use this header to explicitly grant access permissions to specific Amazon Web Services accounts or groups. This header maps to specific permissions that Amazon S3 supports in an ACL. For more information, see [Access Control List (ACL) Overview](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html) in the *Amazon S3 User Guide*.
+    ///
+    /// You specify each grantee as a type=value pair, where the type is one of the following:
+    ///
+    /// - `id` – if the value specified is the canonical user ID of an Amazon Web Services account
+    /// - `uri` – if you are granting permissions to a predefined group
+    /// - `emailAddress` – if the value specified is the email address of an Amazon Web Services account **Note:** Using email addresses to specify a grantee is only supported in the following Amazon Web Services Regions:
+    ///   - US East (N. Virginia)
+    ///   - US West (N. California)
+    ///   - US West (Oregon)
+    ///   - Asia Pacific (Singapore)
+    ///   - Asia Pacific (Sydney)
+    ///   - Asia Pacific (Tokyo)
+    ///   - Europe (Ireland)
+    ///   - South America (São Paulo)
+    ///
+    ///   For a list of all the Amazon S3 supported Regions and endpoints, see [Regions and Endpoints](https://docs.aws.amazon.com/general/latest/gr/rande.html#s3_region) in the Amazon Web Services General Reference.
+    ///
+    /// For example, the following `x-amz-grant-read` header grants the Amazon Web Services accounts identified by account IDs permissions to read object data and its metadata:
+    ///
+    /// `x-amz-grant-read: id="11112222333", id="444455556666"`
+    ///
+    /// - **Note:** This functionality is not supported for directory buckets.
+    /// - This functionality is not supported for Amazon S3 on Outposts.
     pub grant_full_control: Option<String>,
-    /// p Specify access permissions explicitly to allow grantee to read the object data and its metadata. /p p By default, all objects are private. Only the owner has full access control. When uploading an object, you can use this header to explicitly grant access permissions to specific Amazon Web Services accounts or groups. This header maps to specific permissions that Amazon S3 supports in an ACL. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html" Access Control List (ACL) Overview /a in the i Amazon S3 User Guide /i . /p p You specify each grantee as a type=value pair, where the type is one of the following: /p ul li p code id /code – if the value specified is the canonical user ID of an Amazon Web Services account /p /li li p code uri /code – if you are granting permissions to a predefined group /p /li li p code emailAddress /code – if the value specified is the email address of an Amazon Web Services account /p note p Using email addresses to specify a grantee is only supported in the following Amazon Web Services Regions: /p ul li p US East (N. Virginia) /p /li li p US West (N. California) /p /li li p US West (Oregon) /p /li li p Asia Pacific (Singapore) /p /li li p Asia Pacific (Sydney) /p /li li p Asia Pacific (Tokyo) /p /li li p Europe (Ireland) /p /li li p South America (São Paulo) /p /li /ul p For a list of all the Amazon S3 supported Regions and endpoints, see a href="https://docs.aws.amazon.com/general/latest/gr/rande.html#s3 region" Regions and Endpoints /a in the Amazon Web Services General Reference. /p /note /li /ul p For example, the following code x-amz-grant-read /code header grants the Amazon Web Services accounts identified by account IDs permissions to read object data and its metadata: /p p code x-amz-grant-read: id="11112222333", id="444455556666" /code /p note ul li p This functionality is not supported for directory buckets. /p /li li p This functionality is not supported for Amazon S3 on Outposts. /p /li /ul /note
+    /// Specify access permissions explicitly to allow grantee to read the object data and its metadata.
+    ///
+    /// By default, all objects are private. Only the owner has full access control. When uploading an object, you can use this header to explicitly grant access permissions to specific Amazon Web Services accounts or groups. This header maps to specific permissions that Amazon S3 supports in an ACL. For more information, see [Access Control List (ACL) Overview](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html) in the *Amazon S3 User Guide*.
+    ///
+    /// You specify each grantee as a type=value pair, where the type is one of the following:
+    ///
+    /// - `id` – if the value specified is the canonical user ID of an Amazon Web Services account
+    /// - `uri` – if you are granting permissions to a predefined group
+    /// - `emailAddress` – if the value specified is the email address of an Amazon Web Services account **Note:** Using email addresses to specify a grantee is only supported in the following Amazon Web Services Regions:
+    ///   - US East (N. Virginia)
+    ///   - US West (N. California)
+    ///   - US West (Oregon)
+    ///   - Asia Pacific (Singapore)
+    ///   - Asia Pacific (Sydney)
+    ///   - Asia Pacific (Tokyo)
+    ///   - Europe (Ireland)
+    ///   - South America (São Paulo)
+    ///
+    ///   For a list of all the Amazon S3 supported Regions and endpoints, see [Regions and Endpoints](https://docs.aws.amazon.com/general/latest/gr/rande.html#s3_region) in the Amazon Web Services General Reference.
+    ///
+    /// For example, the following `x-amz-grant-read` header grants the Amazon Web Services accounts identified by account IDs permissions to read object data and its metadata:
+    ///
+    /// `x-amz-grant-read: id="11112222333", id="444455556666"`
+    ///
+    /// - **Note:** This functionality is not supported for directory buckets.
+    /// - This functionality is not supported for Amazon S3 on Outposts.
     pub grant_read: Option<String>,
-    /// p Specify access permissions explicitly to allows grantee to read the object ACL. /p p By default, all objects are private. Only the owner has full access control. When uploading an object, you can use this header to explicitly grant access permissions to specific Amazon Web Services accounts or groups. This header maps to specific permissions that Amazon S3 supports in an ACL. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html" Access Control List (ACL) Overview /a in the i Amazon S3 User Guide /i . /p p You specify each grantee as a type=value pair, where the type is one of the following: /p ul li p code id /code – if the value specified is the canonical user ID of an Amazon Web Services account /p /li li p code uri /code – if you are granting permissions to a predefined group /p /li li p code emailAddress /code – if the value specified is the email address of an Amazon Web Services account /p note p Using email addresses to specify a grantee is only supported in the following Amazon Web Services Regions: /p ul li p US East (N. Virginia) /p /li li p US West (N. California) /p /li li p US West (Oregon) /p /li li p Asia Pacific (Singapore) /p /li li p Asia Pacific (Sydney) /p /li li p Asia Pacific (Tokyo) /p /li li p Europe (Ireland) /p /li li p South America (São Paulo) /p /li /ul p For a list of all the Amazon S3 supported Regions and endpoints, see a href="https://docs.aws.amazon.com/general/latest/gr/rande.html#s3 region" Regions and Endpoints /a in the Amazon Web Services General Reference. /p /note /li /ul p For example, the following code x-amz-grant-read /code header grants the Amazon Web Services accounts identified by account IDs permissions to read object data and its metadata: /p p code x-amz-grant-read: id="11112222333", id="444455556666" /code /p note ul li p This functionality is not supported for directory buckets. /p /li li p This functionality is not supported for Amazon S3 on Outposts. /p /li /ul /note
+    /// Specify access permissions explicitly to allows grantee to read the object ACL.
+    ///
+    /// By default, all objects are private. Only the owner has full access control. When uploading an object, you can use this header to explicitly grant access permissions to specific Amazon Web Services accounts or groups. This header maps to specific permissions that Amazon S3 supports in an ACL. For more information, see [Access Control List (ACL) Overview](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html) in the *Amazon S3 User Guide*.
+    ///
+    /// You specify each grantee as a type=value pair, where the type is one of the following:
+    ///
+    /// - `id` – if the value specified is the canonical user ID of an Amazon Web Services account
+    /// - `uri` – if you are granting permissions to a predefined group
+    /// - `emailAddress` – if the value specified is the email address of an Amazon Web Services account **Note:** Using email addresses to specify a grantee is only supported in the following Amazon Web Services Regions:
+    ///   - US East (N. Virginia)
+    ///   - US West (N. California)
+    ///   - US West (Oregon)
+    ///   - Asia Pacific (Singapore)
+    ///   - Asia Pacific (Sydney)
+    ///   - Asia Pacific (Tokyo)
+    ///   - Europe (Ireland)
+    ///   - South America (São Paulo)
+    ///
+    ///   For a list of all the Amazon S3 supported Regions and endpoints, see [Regions and Endpoints](https://docs.aws.amazon.com/general/latest/gr/rande.html#s3_region) in the Amazon Web Services General Reference.
+    ///
+    /// For example, the following `x-amz-grant-read` header grants the Amazon Web Services accounts identified by account IDs permissions to read object data and its metadata:
+    ///
+    /// `x-amz-grant-read: id="11112222333", id="444455556666"`
+    ///
+    /// - **Note:** This functionality is not supported for directory buckets.
+    /// - This functionality is not supported for Amazon S3 on Outposts.
     pub grant_read_acp: Option<String>,
-    /// p Specify access permissions explicitly to allows grantee to allow grantee to write the ACL for the applicable object. /p p By default, all objects are private. Only the owner has full access control. When uploading an object, you can use this header to explicitly grant access permissions to specific Amazon Web Services accounts or groups. This header maps to specific permissions that Amazon S3 supports in an ACL. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html" Access Control List (ACL) Overview /a in the i Amazon S3 User Guide /i . /p p You specify each grantee as a type=value pair, where the type is one of the following: /p ul li p code id /code – if the value specified is the canonical user ID of an Amazon Web Services account /p /li li p code uri /code – if you are granting permissions to a predefined group /p /li li p code emailAddress /code – if the value specified is the email address of an Amazon Web Services account /p note p Using email addresses to specify a grantee is only supported in the following Amazon Web Services Regions: /p ul li p US East (N. Virginia) /p /li li p US West (N. California) /p /li li p US West (Oregon) /p /li li p Asia Pacific (Singapore) /p /li li p Asia Pacific (Sydney) /p /li li p Asia Pacific (Tokyo) /p /li li p Europe (Ireland) /p /li li p South America (São Paulo) /p /li /ul p For a list of all the Amazon S3 supported Regions and endpoints, see a href="https://docs.aws.amazon.com/general/latest/gr/rande.html#s3 region" Regions and Endpoints /a in the Amazon Web Services General Reference. /p /note /li /ul p For example, the following code x-amz-grant-read /code header grants the Amazon Web Services accounts identified by account IDs permissions to read object data and its metadata: /p p code x-amz-grant-read: id="11112222333", id="444455556666" /code /p note ul li p This functionality is not supported for directory buckets. /p /li li p This functionality is not supported for Amazon S3 on Outposts. /p /li /ul /note
+    /// Specify access permissions explicitly to allows grantee to allow grantee to write the ACL for the applicable object.
+    ///
+    /// By default, all objects are private. Only the owner has full access control. When uploading an object, you can use this header to explicitly grant access permissions to specific Amazon Web Services accounts or groups. This header maps to specific permissions that Amazon S3 supports in an ACL. For more information, see [Access Control List (ACL) Overview](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html) in the *Amazon S3 User Guide*.
+    ///
+    /// You specify each grantee as a type=value pair, where the type is one of the following:
+    ///
+    /// - `id` – if the value specified is the canonical user ID of an Amazon Web Services account
+    /// - `uri` – if you are granting permissions to a predefined group
+    /// - `emailAddress` – if the value specified is the email address of an Amazon Web Services account **Note:** Using email addresses to specify a grantee is only supported in the following Amazon Web Services Regions:
+    ///   - US East (N. Virginia)
+    ///   - US West (N. California)
+    ///   - US West (Oregon)
+    ///   - Asia Pacific (Singapore)
+    ///   - Asia Pacific (Sydney)
+    ///   - Asia Pacific (Tokyo)
+    ///   - Europe (Ireland)
+    ///   - South America (São Paulo)
+    ///
+    ///   For a list of all the Amazon S3 supported Regions and endpoints, see [Regions and Endpoints](https://docs.aws.amazon.com/general/latest/gr/rande.html#s3_region) in the Amazon Web Services General Reference.
+    ///
+    /// For example, the following `x-amz-grant-read` header grants the Amazon Web Services accounts identified by account IDs permissions to read object data and its metadata:
+    ///
+    /// `x-amz-grant-read: id="11112222333", id="444455556666"`
+    ///
+    /// - **Note:** This functionality is not supported for directory buckets.
+    /// - This functionality is not supported for Amazon S3 on Outposts.
     pub grant_write_acp: Option<String>,
-    /// p Object key for which the multipart upload is to be initiated. /p
+    /// Object key for which the multipart upload is to be initiated.
     pub key: String,
-    /// p A map of metadata to store with the object in S3. /p
+    /// A map of metadata to store with the object in S3.
     pub metadata: Option<rt::Map<String, String>>,
-    /// p The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx. /p ul li p b Directory buckets /b - For directory buckets, there are only two supported options for server-side encryption: server-side encryption with Amazon S3 managed keys (SSE-S3) ( code AES256 /code ) and server-side encryption with KMS keys (SSE-KMS) ( code aws:kms /code ). We recommend that the bucket's default encryption uses the desired encryption configuration and you don't override the bucket default encryption in your code CreateSession /code requests or code PUT /code object requests. Then, new objects are automatically encrypted with the desired encryption settings. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-serv-side-encryption.html" Protecting data with server-side encryption /a in the i Amazon S3 User Guide /i . For more information about the encryption overriding behaviors in directory buckets, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-specifying-kms-encryption.html" Specifying server-side encryption with KMS for new object uploads /a . /p p In the Zonal endpoint API calls (except a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API CopyObject.html" CopyObject /a and a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API UploadPartCopy.html" UploadPartCopy /a ) using the REST API, the encryption request headers must match the encryption settings that are specified in the code CreateSession /code request. You can't override the values of the encryption settings ( code x-amz-server-side-encryption /code , code x-amz-server-side-encryption-aws-kms-key-id /code , code x-amz-server-side-encryption-context /code , and code x-amz-server-side-encryption-bucket-key-enabled /code ) that are specified in the code CreateSession /code request. You don't need to explicitly specify these encryption settings values in Zonal endpoint API calls, and Amazon S3 will use the encryption settings values from the code CreateSession /code request to protect new objects in the directory bucket. /p note p When you use the CLI or the Amazon Web Services SDKs, for code CreateSession /code , the session token refreshes automatically to avoid service interruptions when a session expires. The CLI or the Amazon Web Services SDKs use the bucket's default encryption configuration for the code CreateSession /code request. It's not supported to override the encryption settings values in the code CreateSession /code request. So in the Zonal endpoint API calls (except a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API CopyObject.html" CopyObject /a and a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API UploadPartCopy.html" UploadPartCopy /a ), the encryption request headers must match the default encryption configuration of the directory bucket. /p /note /li li p b S3 access points for Amazon FSx /b - When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is code aws:fsx /code . All Amazon FSx file systems have encryption configured by default and are encrypted at rest. Data is automatically encrypted before being written to the file system, and automatically decrypted as it is read. These processes are handled transparently by Amazon FSx. /p /li /ul
+    /// The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx.
+    ///
+    /// - **Directory buckets** - For directory buckets, there are only two supported options for server-side encryption: server-side encryption with Amazon S3 managed keys (SSE-S3) (`AES256`) and server-side encryption with KMS keys (SSE-KMS) (`aws:kms`). We recommend that the bucket's default encryption uses the desired encryption configuration and you don't override the bucket default encryption in your `CreateSession` requests or `PUT` object requests. Then, new objects are automatically encrypted with the desired encryption settings. For more information, see [Protecting data with server-side encryption](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-serv-side-encryption.html) in the *Amazon S3 User Guide*. For more information about the encryption overriding behaviors in directory buckets, see [Specifying server-side encryption with KMS for new object uploads](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-specifying-kms-encryption.html). In the Zonal endpoint API calls (except [CopyObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html) and [UploadPartCopy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html)) using the REST API, the encryption request headers must match the encryption settings that are specified in the `CreateSession` request. You can't override the values of the encryption settings (`x-amz-server-side-encryption`, `x-amz-server-side-encryption-aws-kms-key-id`, `x-amz-server-side-encryption-context`, and `x-amz-server-side-encryption-bucket-key-enabled`) that are specified in the `CreateSession` request. You don't need to explicitly specify these encryption settings values in Zonal endpoint API calls, and Amazon S3 will use the encryption settings values from the `CreateSession` request to protect new objects in the directory bucket. **Note:** When you use the CLI or the Amazon Web Services SDKs, for `CreateSession`, the session token refreshes automatically to avoid service interruptions when a session expires. The CLI or the Amazon Web Services SDKs use the bucket's default encryption configuration for the `CreateSession` request. It's not supported to override the encryption settings values in the `CreateSession` request. So in the Zonal endpoint API calls (except [CopyObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html) and [UploadPartCopy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html)), the encryption request headers must match the default encryption configuration of the directory bucket.
+    /// - **S3 access points for Amazon FSx** - When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`. All Amazon FSx file systems have encryption configured by default and are encrypted at rest. Data is automatically encrypted before being written to the file system, and automatically decrypted as it is read. These processes are handled transparently by Amazon FSx.
     pub server_side_encryption: Option<ServerSideEncryption>,
-    /// p By default, Amazon S3 uses the STANDARD Storage Class to store newly created objects. The STANDARD storage class provides high durability and high availability. Depending on performance needs, you can specify a different Storage Class. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html" Storage Classes /a in the i Amazon S3 User Guide /i . /p note ul li p Directory buckets only support code EXPRESS ONEZONE /code (the S3 Express One Zone storage class) in Availability Zones and code ONEZONE IA /code (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones. /p /li li p Amazon S3 on Outposts only uses the OUTPOSTS Storage Class. /p /li /ul /note
+    /// By default, Amazon S3 uses the STANDARD Storage Class to store newly created objects. The STANDARD storage class provides high durability and high availability. Depending on performance needs, you can specify a different Storage Class. For more information, see [Storage Classes](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html) in the *Amazon S3 User Guide*.
+    ///
+    /// - **Note:** Directory buckets only support `EXPRESS_ONEZONE` (the S3 Express One Zone storage class) in Availability Zones and `ONEZONE_IA` (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones.
+    /// - Amazon S3 on Outposts only uses the OUTPOSTS Storage Class.
     pub storage_class: Option<StorageClass>,
-    /// p If the bucket is configured as a website, redirects requests for this object to another object in the same bucket or to an external URL. Amazon S3 stores the value of this header in the object metadata. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If the bucket is configured as a website, redirects requests for this object to another object in the same bucket or to an external URL. Amazon S3 stores the value of this header in the object metadata.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub website_redirect_location: Option<String>,
-    /// p Specifies the algorithm to use when encrypting the object (for example, AES256). /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the algorithm to use when encrypting the object (for example, AES256).
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_algorithm: Option<String>,
-    /// p Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the code x-amz-server-side-encryption-customer-algorithm /code header. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm` header.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key: Option<String>,
-    /// p Specifies the 128-bit MD5 digest of the customer-provided encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the 128-bit MD5 digest of the customer-provided encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key_md5: Option<String>,
-    /// p Specifies the KMS key ID (Key ID, Key ARN, or Key Alias) to use for object encryption. If the KMS key doesn't exist in the same account that's issuing the command, you must use the full Key ARN not the Key ID. /p p b General purpose buckets /b - If you specify code x-amz-server-side-encryption /code with code aws:kms /code or code aws:kms:dsse /code , this header specifies the ID (Key ID, Key ARN, or Key Alias) of the KMS key to use. If you specify code x-amz-server-side-encryption:aws:kms /code or code x-amz-server-side-encryption:aws:kms:dsse /code , but do not provide code x-amz-server-side-encryption-aws-kms-key-id /code , Amazon S3 uses the Amazon Web Services managed key ( code aws/s3 /code ) to protect the data. /p p b Directory buckets /b - To encrypt data using SSE-KMS, it's recommended to specify the code x-amz-server-side-encryption /code header to code aws:kms /code . Then, the code x-amz-server-side-encryption-aws-kms-key-id /code header implicitly uses the bucket's default KMS customer managed key ID. If you want to explicitly set the code x-amz-server-side-encryption-aws-kms-key-id /code header, it must match the bucket's default customer managed key (using key ID or ARN, not alias). Your SSE-KMS configuration can only support 1 a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk" customer managed key /a per directory bucket's lifetime. The a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk" Amazon Web Services managed key /a ( code aws/s3 /code ) isn't supported. Incorrect key specification results in an HTTP code 400 Bad Request /code error. /p
+    /// Specifies the KMS key ID (Key ID, Key ARN, or Key Alias) to use for object encryption. If the KMS key doesn't exist in the same account that's issuing the command, you must use the full Key ARN not the Key ID.
+    ///
+    /// **General purpose buckets** - If you specify `x-amz-server-side-encryption` with `aws:kms` or `aws:kms:dsse`, this header specifies the ID (Key ID, Key ARN, or Key Alias) of the KMS key to use. If you specify `x-amz-server-side-encryption:aws:kms` or `x-amz-server-side-encryption:aws:kms:dsse`, but do not provide `x-amz-server-side-encryption-aws-kms-key-id`, Amazon S3 uses the Amazon Web Services managed key (`aws/s3`) to protect the data.
+    ///
+    /// **Directory buckets** - To encrypt data using SSE-KMS, it's recommended to specify the `x-amz-server-side-encryption` header to `aws:kms`. Then, the `x-amz-server-side-encryption-aws-kms-key-id` header implicitly uses the bucket's default KMS customer managed key ID. If you want to explicitly set the `x-amz-server-side-encryption-aws-kms-key-id` header, it must match the bucket's default customer managed key (using key ID or ARN, not alias). Your SSE-KMS configuration can only support 1 [customer managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) per directory bucket's lifetime. The [Amazon Web Services managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk) (`aws/s3`) isn't supported. Incorrect key specification results in an HTTP `400 Bad Request` error.
     pub ssekms_key_id: Option<String>,
-    /// p Specifies the Amazon Web Services KMS Encryption Context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs. /p p b Directory buckets /b - You can optionally provide an explicit encryption context value. The value must match the default encryption context - the bucket Amazon Resource Name (ARN). An additional encryption context value is not supported. /p
+    /// Specifies the Amazon Web Services KMS Encryption Context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs.
+    ///
+    /// **Directory buckets** - You can optionally provide an explicit encryption context value. The value must match the default encryption context - the bucket Amazon Resource Name (ARN). An additional encryption context value is not supported.
     pub ssekms_encryption_context: Option<String>,
-    /// p Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using Key Management Service (KMS) keys (SSE-KMS). /p p b General purpose buckets /b - Setting this header to code true /code causes Amazon S3 to use an S3 Bucket Key for object encryption with SSE-KMS. Also, specifying this header with a PUT action doesn't affect bucket-level settings for S3 Bucket Key. /p p b Directory buckets /b - S3 Bucket Keys are always enabled for code GET /code and code PUT /code operations in a directory bucket and can’t be disabled. S3 Bucket Keys aren't supported, when you copy SSE-KMS encrypted objects from general purpose buckets to directory buckets, from directory buckets to general purpose buckets, or between directory buckets, through a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API CopyObject.html" CopyObject /a , a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API UploadPartCopy.html" UploadPartCopy /a , a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-objects-Batch-Ops" the Copy operation in Batch Operations /a , or a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/create-import-job" the import jobs /a . In this case, Amazon S3 makes a call to KMS every time a copy request is made for a KMS-encrypted object. /p
+    /// Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using Key Management Service (KMS) keys (SSE-KMS).
+    ///
+    /// **General purpose buckets** - Setting this header to `true` causes Amazon S3 to use an S3 Bucket Key for object encryption with SSE-KMS. Also, specifying this header with a PUT action doesn't affect bucket-level settings for S3 Bucket Key.
+    ///
+    /// **Directory buckets** - S3 Bucket Keys are always enabled for `GET` and `PUT` operations in a directory bucket and can’t be disabled. S3 Bucket Keys aren't supported, when you copy SSE-KMS encrypted objects from general purpose buckets to directory buckets, from directory buckets to general purpose buckets, or between directory buckets, through [CopyObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html), [UploadPartCopy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html), [the Copy operation in Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-objects-Batch-Ops), or [the import jobs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/create-import-job). In this case, Amazon S3 makes a call to KMS every time a copy request is made for a KMS-encrypted object.
     pub bucket_key_enabled: Option<bool>,
     pub request_payer: Option<RequestPayer>,
-    /// p The tag-set for the object. The tag-set must be encoded as URL Query parameters. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The tag-set for the object. The tag-set must be encoded as URL Query parameters.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub tagging: Option<String>,
-    /// p Specifies the Object Lock mode that you want to apply to the uploaded object. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the Object Lock mode that you want to apply to the uploaded object.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_mode: Option<ObjectLockMode>,
-    /// p Specifies the date and time when you want the Object Lock to expire. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the date and time when you want the Object Lock to expire.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_retain_until_date: Option<rt::DateTime>,
-    /// p Specifies whether you want to apply a legal hold to the uploaded object. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies whether you want to apply a legal hold to the uploaded object.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
-    /// p Specifies the event hold status to apply to the uploaded object. Set to code ON /code to enable or code OFF /code to disable. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the event hold status to apply to the uploaded object. Set to `ON` to enable or `OFF` to disable.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_event_hold: Option<ObjectLockEventHold>,
-    /// p Specifies the event hold duration in days to apply to the uploaded object. You cannot specify a duration in both days and years. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the event hold duration in days to apply to the uploaded object. You cannot specify a duration in both days and years.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_event_hold_duration_days: Option<i32>,
-    /// p Specifies the event hold duration in years to apply to the uploaded object. You cannot specify a duration in both days and years. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the event hold duration in years to apply to the uploaded object. You cannot specify a duration in both days and years.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_event_hold_duration_years: Option<i32>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// p Indicates the algorithm that you want Amazon S3 to use to create the checksum for the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// Indicates the algorithm that you want Amazon S3 to use to create the checksum for the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p Indicates the checksum type that you want Amazon S3 to use to calculate the object’s checksum value. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// Indicates the checksum type that you want Amazon S3 to use to calculate the object’s checksum value. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_type: Option<ChecksumType>,
 }
 rt::structure!(
@@ -1268,15 +1746,17 @@ pub static CREATE_MULTIPART_UPLOAD_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSessionOutput {
-    /// p The server-side encryption algorithm used when you store objects in the directory bucket. /p note p When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is code aws:fsx /code . /p /note
+    /// The server-side encryption algorithm used when you store objects in the directory bucket.
+    ///
+    /// **Note:** When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`.
     pub server_side_encryption: Option<ServerSideEncryption>,
-    /// p If you specify code x-amz-server-side-encryption /code with code aws:kms /code , this header indicates the ID of the KMS symmetric encryption customer managed key that was used for object encryption. /p
+    /// If you specify `x-amz-server-side-encryption` with `aws:kms`, this header indicates the ID of the KMS symmetric encryption customer managed key that was used for object encryption.
     pub ssekms_key_id: Option<String>,
-    /// p If present, indicates the Amazon Web Services KMS Encryption Context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs. This value is stored as object metadata and automatically gets passed on to Amazon Web Services KMS for future code GetObject /code operations on this object. /p
+    /// If present, indicates the Amazon Web Services KMS Encryption Context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs. This value is stored as object metadata and automatically gets passed on to Amazon Web Services KMS for future `GetObject` operations on this object.
     pub ssekms_encryption_context: Option<String>,
-    /// p Indicates whether to use an S3 Bucket Key for server-side encryption with KMS keys (SSE-KMS). /p
+    /// Indicates whether to use an S3 Bucket Key for server-side encryption with KMS keys (SSE-KMS).
     pub bucket_key_enabled: Option<bool>,
-    /// p The established temporary security credentials for the created session. /p
+    /// The established temporary security credentials for the created session.
     pub credentials: SessionCredentials,
 }
 rt::structure!(
@@ -1304,17 +1784,29 @@ pub static CREATE_SESSION_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSessionRequest {
-    /// p Specifies the mode of the session that will be created, either code ReadWrite /code or code ReadOnly /code . If no session mode is specified, the default behavior attempts to create a session with the maximum allowable privilege. It will first attempt to create a code ReadWrite /code session, and if that is not allowed by permissions, it will attempt to create a code ReadOnly /code session. If neither session type is allowed, the request will return an Access Denied error. A code ReadWrite /code session is capable of executing all the Zonal endpoint API operations on a directory bucket. A code ReadOnly /code session is constrained to execute the following Zonal endpoint API operations: code GetObject /code , code HeadObject /code , code ListObjectsV2 /code , code GetObjectAttributes /code , code ListParts /code , and code ListMultipartUploads /code . /p
+    /// Specifies the mode of the session that will be created, either `ReadWrite` or `ReadOnly`. If no session mode is specified, the default behavior attempts to create a session with the maximum allowable privilege. It will first attempt to create a `ReadWrite` session, and if that is not allowed by permissions, it will attempt to create a `ReadOnly` session. If neither session type is allowed, the request will return an Access Denied error. A `ReadWrite` session is capable of executing all the Zonal endpoint API operations on a directory bucket. A `ReadOnly` session is constrained to execute the following Zonal endpoint API operations: `GetObject`, `HeadObject`, `ListObjectsV2`, `GetObjectAttributes`, `ListParts`, and `ListMultipartUploads`.
     pub session_mode: Option<SessionMode>,
-    /// p The name of the bucket that you create a session for. /p
+    /// The name of the bucket that you create a session for.
     pub bucket: String,
-    /// p The server-side encryption algorithm to use when you store objects in the directory bucket. /p p For directory buckets, there are only two supported options for server-side encryption: server-side encryption with Amazon S3 managed keys (SSE-S3) ( code AES256 /code ) and server-side encryption with KMS keys (SSE-KMS) ( code aws:kms /code ). By default, Amazon S3 encrypts data with SSE-S3. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/serv-side-encryption.html" Protecting data with server-side encryption /a in the i Amazon S3 User Guide /i . /p p b S3 access points for Amazon FSx /b - When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is code aws:fsx /code . All Amazon FSx file systems have encryption configured by default and are encrypted at rest. Data is automatically encrypted before being written to the file system, and automatically decrypted as it is read. These processes are handled transparently by Amazon FSx. /p
+    /// The server-side encryption algorithm to use when you store objects in the directory bucket.
+    ///
+    /// For directory buckets, there are only two supported options for server-side encryption: server-side encryption with Amazon S3 managed keys (SSE-S3) (`AES256`) and server-side encryption with KMS keys (SSE-KMS) (`aws:kms`). By default, Amazon S3 encrypts data with SSE-S3. For more information, see [Protecting data with server-side encryption](https://docs.aws.amazon.com/AmazonS3/latest/userguide/serv-side-encryption.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **S3 access points for Amazon FSx** - When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`. All Amazon FSx file systems have encryption configured by default and are encrypted at rest. Data is automatically encrypted before being written to the file system, and automatically decrypted as it is read. These processes are handled transparently by Amazon FSx.
     pub server_side_encryption: Option<ServerSideEncryption>,
-    /// p If you specify code x-amz-server-side-encryption /code with code aws:kms /code , you must specify the code x-amz-server-side-encryption-aws-kms-key-id /code header with the ID (Key ID or Key ARN) of the KMS symmetric encryption customer managed key to use. Otherwise, you get an HTTP code 400 Bad Request /code error. Only use the key ID or key ARN. The key alias format of the KMS key isn't supported. Also, if the KMS key doesn't exist in the same account that't issuing the command, you must use the full Key ARN not the Key ID. /p p Your SSE-KMS configuration can only support 1 a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk" customer managed key /a per directory bucket's lifetime. The a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk" Amazon Web Services managed key /a ( code aws/s3 /code ) isn't supported. /p
+    /// If you specify `x-amz-server-side-encryption` with `aws:kms`, you must specify the `x-amz-server-side-encryption-aws-kms-key-id` header with the ID (Key ID or Key ARN) of the KMS symmetric encryption customer managed key to use. Otherwise, you get an HTTP `400 Bad Request` error. Only use the key ID or key ARN. The key alias format of the KMS key isn't supported. Also, if the KMS key doesn't exist in the same account that't issuing the command, you must use the full Key ARN not the Key ID.
+    ///
+    /// Your SSE-KMS configuration can only support 1 [customer managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) per directory bucket's lifetime. The [Amazon Web Services managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk) (`aws/s3`) isn't supported.
     pub ssekms_key_id: Option<String>,
-    /// p Specifies the Amazon Web Services KMS Encryption Context as an additional encryption context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs. This value is stored as object metadata and automatically gets passed on to Amazon Web Services KMS for future code GetObject /code operations on this object. /p p b General purpose buckets /b - This value must be explicitly added during code CopyObject /code operations if you want an additional encryption context for your object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context" Encryption context /a in the i Amazon S3 User Guide /i . /p p b Directory buckets /b - You can optionally provide an explicit encryption context value. The value must match the default encryption context - the bucket Amazon Resource Name (ARN). An additional encryption context value is not supported. /p
+    /// Specifies the Amazon Web Services KMS Encryption Context as an additional encryption context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs. This value is stored as object metadata and automatically gets passed on to Amazon Web Services KMS for future `GetObject` operations on this object.
+    ///
+    /// **General purpose buckets** - This value must be explicitly added during `CopyObject` operations if you want an additional encryption context for your object. For more information, see [Encryption context](https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context) in the *Amazon S3 User Guide*.
+    ///
+    /// **Directory buckets** - You can optionally provide an explicit encryption context value. The value must match the default encryption context - the bucket Amazon Resource Name (ARN). An additional encryption context value is not supported.
     pub ssekms_encryption_context: Option<String>,
-    /// p Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using KMS keys (SSE-KMS). /p p S3 Bucket Keys are always enabled for code GET /code and code PUT /code operations in a directory bucket and can’t be disabled. S3 Bucket Keys aren't supported, when you copy SSE-KMS encrypted objects from general purpose buckets to directory buckets, from directory buckets to general purpose buckets, or between directory buckets, through a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API CopyObject.html" CopyObject /a , a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API UploadPartCopy.html" UploadPartCopy /a , a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-objects-Batch-Ops" the Copy operation in Batch Operations /a , or a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/create-import-job" the import jobs /a . In this case, Amazon S3 makes a call to KMS every time a copy request is made for a KMS-encrypted object. /p
+    /// Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using KMS keys (SSE-KMS).
+    ///
+    /// S3 Bucket Keys are always enabled for `GET` and `PUT` operations in a directory bucket and can’t be disabled. S3 Bucket Keys aren't supported, when you copy SSE-KMS encrypted objects from general purpose buckets to directory buckets, from directory buckets to general purpose buckets, or between directory buckets, through [CopyObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html), [UploadPartCopy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html), [the Copy operation in Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-objects-Batch-Ops), or [the import jobs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/create-import-job). In this case, Amazon S3 makes a call to KMS every time a copy request is made for a KMS-encrypted object.
     pub bucket_key_enabled: Option<bool>,
 }
 rt::structure!(

@@ -7,16 +7,19 @@ rt::string_enum! {
     pub enum DataRedundancy { SingleAvailabilityZone = "SingleAvailabilityZone",
     SingleLocalZone = "SingleLocalZone" }
 }
-/// p The container element for optionally specifying the default Object Lock retention settings for new objects placed in the specified bucket. /p note ul li p The code DefaultRetention /code settings require both a mode and a period. /p /li li p The code DefaultRetention /code period can be either code Days /code or code Years /code but you must select one. You cannot specify code Days /code and code Years /code at the same time. /p /li /ul /note
+/// The container element for optionally specifying the default Object Lock retention settings for new objects placed in the specified bucket.
+///
+/// - **Note:** The `DefaultRetention` settings require both a mode and a period.
+/// - The `DefaultRetention` period can be either `Days` or `Years` but you must select one. You cannot specify `Days` and `Years` at the same time.
 #[derive(Clone, Default, PartialEq)]
 pub struct DefaultRetention {
-    /// p The default Object Lock retention mode you want to apply to new objects placed in the specified bucket. Must be used with either code Days /code or code Years /code . /p
+    /// The default Object Lock retention mode you want to apply to new objects placed in the specified bucket. Must be used with either `Days` or `Years`.
     pub mode: Option<ObjectLockRetentionMode>,
-    /// p The number of days that you want to specify for the default retention period. Must be used with code Mode /code . /p
+    /// The number of days that you want to specify for the default retention period. Must be used with `Mode`.
     pub days: Option<i32>,
-    /// p The number of years that you want to specify for the default retention period. Must be used with code Mode /code . /p
+    /// The number of years that you want to specify for the default retention period. Must be used with `Mode`.
     pub years: Option<i32>,
-    /// p The default event hold duration to be applied to new objects placed in the specified bucket. When configured, new objects will automatically have an event hold enabled with this duration. /p
+    /// The default event hold duration to be applied to new objects placed in the specified bucket. When configured, new objects will automatically have an event hold enabled with this duration.
     pub default_event_hold: Option<EventHoldDuration>,
 }
 rt::structure!(
@@ -32,12 +35,14 @@ pub static DEFAULT_RETENTION: rt::Schema = rt::Schema::structure(
         rt::m("DefaultEventHold", &EVENT_HOLD_DURATION),
     ],
 );
-/// p Container for the objects to delete. /p
+/// Container for the objects to delete.
 #[derive(Clone, Default, PartialEq)]
 pub struct Delete {
-    /// p The object to delete. /p note p b Directory buckets /b - For directory buckets, an object that's composed entirely of whitespace characters is not supported by the code DeleteObjects /code API operation. The request will receive a code 400 Bad Request /code error and none of the objects in the request will be deleted. /p /note
+    /// The object to delete.
+    ///
+    /// **Note:** **Directory buckets** - For directory buckets, an object that's composed entirely of whitespace characters is not supported by the `DeleteObjects` API operation. The request will receive a `400 Bad Request` error and none of the objects in the request will be deleted.
     pub objects: Vec<ObjectIdentifier>,
-    /// p Element to enable quiet mode for the request. When you add this element, you must set its value to code true /code . /p
+    /// Element to enable quiet mode for the request. When you add this element, you must set its value to `true`.
     pub quiet: Option<bool>,
 }
 rt::structure!(Delete, DELETE, 0 => objects, 1 => quiet);
@@ -50,11 +55,11 @@ pub static DELETE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketAnalyticsConfigurationRequest {
-    /// p The name of the bucket from which an analytics configuration is deleted. /p
+    /// The name of the bucket from which an analytics configuration is deleted.
     pub bucket: String,
-    /// p The ID that identifies the analytics configuration. /p
+    /// The ID that identifies the analytics configuration.
     pub id: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -76,9 +81,9 @@ pub static DELETE_BUCKET_ANALYTICS_CONFIGURATION_REQUEST: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketCorsRequest {
-    /// p Specifies the bucket whose code cors /code configuration is being deleted. /p
+    /// Specifies the bucket whose `cors` configuration is being deleted.
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -98,9 +103,13 @@ pub static DELETE_BUCKET_CORS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketEncryptionRequest {
-    /// p The name of the bucket containing the server-side encryption configuration to delete. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use path-style requests in the format code https://s3express-control. i region-code /i .amazonaws.com/ i bucket-name /i /code . Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i DOC-EXAMPLE-BUCKET /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i /p
+    /// The name of the bucket containing the server-side encryption configuration to delete.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format `bucket-base-name--zone-id--x-s3` (for example, `DOC-EXAMPLE-BUCKET--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p note p For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code code 501 Not Implemented /code . /p /note
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// **Note:** For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -120,11 +129,11 @@ pub static DELETE_BUCKET_ENCRYPTION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketIntelligentTieringConfigurationRequest {
-    /// p The name of the Amazon S3 bucket whose configuration you want to modify or retrieve. /p
+    /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
     pub bucket: String,
-    /// p The ID used to identify the S3 Intelligent-Tiering configuration. /p
+    /// The ID used to identify the S3 Intelligent-Tiering configuration.
     pub id: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -146,11 +155,15 @@ pub static DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST: rt::Schema =
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketInventoryConfigurationRequest {
-    /// p The name of the bucket containing the inventory configuration to delete. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use path-style requests in the format code https://s3express-control. i region-code /i .amazonaws.com/ i bucket-name /i /code . Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i DOC-EXAMPLE-BUCKET /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i /p
+    /// The name of the bucket containing the inventory configuration to delete.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format `bucket-base-name--zone-id--x-s3` (for example, `DOC-EXAMPLE-BUCKET--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
     pub bucket: String,
-    /// p The ID used to identify the inventory configuration. /p
+    /// The ID used to identify the inventory configuration.
     pub id: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p note p For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code code 501 Not Implemented /code . /p /note
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// **Note:** For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -172,9 +185,11 @@ pub static DELETE_BUCKET_INVENTORY_CONFIGURATION_REQUEST: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketLifecycleRequest {
-    /// p The bucket name of the lifecycle to delete. /p
+    /// The bucket name of the lifecycle to delete.
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p note p This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations. /p /note
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// **Note:** This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -194,9 +209,9 @@ pub static DELETE_BUCKET_LIFECYCLE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketMetadataConfigurationRequest {
-    /// p The general purpose bucket that you want to remove the metadata configuration from. /p
+    /// The general purpose bucket that you want to remove the metadata configuration from.
     pub bucket: String,
-    /// p The expected bucket owner of the general purpose bucket that you want to remove the metadata table configuration from. /p
+    /// The expected bucket owner of the general purpose bucket that you want to remove the metadata table configuration from.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -216,9 +231,9 @@ pub static DELETE_BUCKET_METADATA_CONFIGURATION_REQUEST: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketMetadataTableConfigurationRequest {
-    /// p The general purpose bucket that you want to remove the metadata table configuration from. /p
+    /// The general purpose bucket that you want to remove the metadata table configuration from.
     pub bucket: String,
-    /// p The expected bucket owner of the general purpose bucket that you want to remove the metadata table configuration from. /p
+    /// The expected bucket owner of the general purpose bucket that you want to remove the metadata table configuration from.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -239,11 +254,15 @@ pub static DELETE_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST: rt::Schema = rt::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketMetricsConfigurationRequest {
-    /// p The name of the bucket containing the metrics configuration to delete. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use path-style requests in the format code https://s3express-control. i region-code /i .amazonaws.com/ i bucket-name /i /code . Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i DOC-EXAMPLE-BUCKET /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i /p
+    /// The name of the bucket containing the metrics configuration to delete.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format `bucket-base-name--zone-id--x-s3` (for example, `DOC-EXAMPLE-BUCKET--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
     pub bucket: String,
-    /// p The ID used to identify the metrics configuration. The ID has a 64 character limit and can only contain letters, numbers, periods, dashes, and underscores. /p
+    /// The ID used to identify the metrics configuration. The ID has a 64 character limit and can only contain letters, numbers, periods, dashes, and underscores.
     pub id: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p note p For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code code 501 Not Implemented /code . /p /note
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// **Note:** For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -264,9 +283,9 @@ pub static DELETE_BUCKET_METRICS_CONFIGURATION_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketOwnershipControlsRequest {
-    /// p The Amazon S3 bucket whose code OwnershipControls /code you want to delete. /p
+    /// The Amazon S3 bucket whose `OwnershipControls` you want to delete.
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -286,9 +305,13 @@ pub static DELETE_BUCKET_OWNERSHIP_CONTROLS_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketPolicyRequest {
-    /// p The bucket name. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use path-style requests in the format code https://s3express-control. i region-code /i .amazonaws.com/ i bucket-name /i /code . Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i DOC-EXAMPLE-BUCKET /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i /p
+    /// The bucket name.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format `bucket-base-name--zone-id--x-s3` (for example, `DOC-EXAMPLE-BUCKET--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p note p For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code code 501 Not Implemented /code . /p /note
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// **Note:** For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -308,9 +331,9 @@ pub static DELETE_BUCKET_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketReplicationRequest {
-    /// p The bucket name. /p
+    /// The bucket name.
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -330,9 +353,13 @@ pub static DELETE_BUCKET_REPLICATION_REQUEST: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketRequest {
-    /// p Specifies the bucket being deleted. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use path-style requests in the format code https://s3express-control. i region-code /i .amazonaws.com/ i bucket-name /i /code . Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i DOC-EXAMPLE-BUCKET /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i /p
+    /// Specifies the bucket being deleted.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format `bucket-base-name--zone-id--x-s3` (for example, `DOC-EXAMPLE-BUCKET--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p note p For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code code 501 Not Implemented /code . /p /note
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// **Note:** For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -351,9 +378,9 @@ pub static DELETE_BUCKET_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketTaggingRequest {
-    /// p The bucket that has the tag set to be removed. /p
+    /// The bucket that has the tag set to be removed.
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -373,9 +400,9 @@ pub static DELETE_BUCKET_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketWebsiteRequest {
-    /// p The bucket name for which you want to remove the website configuration. /p
+    /// The bucket name for which you want to remove the website configuration.
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -393,18 +420,18 @@ pub static DELETE_BUCKET_WEBSITE_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-expected-bucket-owner"),
     ],
 );
-/// p Information about the delete marker. /p
+/// Information about the delete marker.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMarkerEntry {
-    /// p The account that created the delete marker. /p
+    /// The account that created the delete marker.
     pub owner: Option<Owner>,
-    /// p The object key. /p
+    /// The object key.
     pub key: Option<String>,
-    /// p Version ID of an object. /p
+    /// Version ID of an object.
     pub version_id: Option<String>,
-    /// p Specifies whether the object is (true) or is not (false) the latest version of an object. /p
+    /// Specifies whether the object is (true) or is not (false) the latest version of an object.
     pub is_latest: Option<bool>,
-    /// p Date and time when the object was last modified. /p
+    /// Date and time when the object was last modified.
     pub last_modified: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -421,10 +448,16 @@ pub static DELETE_MARKER_ENTRY: rt::Schema = rt::Schema::structure(
         rt::m("LastModified", &rt::TIMESTAMP),
     ],
 );
-/// p Specifies whether Amazon S3 replicates delete markers. If you specify a code Filter /code in your replication configuration, you must also include a code DeleteMarkerReplication /code element. If your code Filter /code includes a code Tag /code element, the code DeleteMarkerReplication /code code Status /code must be set to Disabled, because Amazon S3 does not support replicating delete markers for tag-based rules. For an example configuration, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-config-min-rule-config" Basic Rule Configuration /a . /p p For more information about delete marker replication, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/delete-marker-replication.html" Basic Rule Configuration /a . /p note p If you are using an earlier version of the replication configuration, Amazon S3 handles replication of delete markers differently. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-backward-compat-considerations" Backward Compatibility /a . /p /note
+/// Specifies whether Amazon S3 replicates delete markers. If you specify a `Filter` in your replication configuration, you must also include a `DeleteMarkerReplication` element. If your `Filter` includes a `Tag` element, the `DeleteMarkerReplication` `Status` must be set to Disabled, because Amazon S3 does not support replicating delete markers for tag-based rules. For an example configuration, see [Basic Rule Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-config-min-rule-config).
+///
+/// For more information about delete marker replication, see [Basic Rule Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/delete-marker-replication.html).
+///
+/// **Note:** If you are using an earlier version of the replication configuration, Amazon S3 handles replication of delete markers differently. For more information, see [Backward Compatibility](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-backward-compat-considerations).
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMarkerReplication {
-    /// p Indicates whether to replicate delete markers. /p note p Indicates whether to replicate delete markers. /p /note
+    /// Indicates whether to replicate delete markers.
+    ///
+    /// **Note:** Indicates whether to replicate delete markers.
     pub status: Option<DeleteMarkerReplicationStatus>,
 }
 rt::structure!(DeleteMarkerReplication, DELETE_MARKER_REPLICATION, 0 => status);
@@ -442,7 +475,7 @@ pub static DELETE_MARKERS: rt::Schema = rt::Schema::list(
     .flags(rt::SHAPE_FLATTENED);
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteObjectAnnotationOutput {
-    /// p The version ID of the object that the annotation was deleted from. /p
+    /// The version ID of the object that the annotation was deleted from.
     pub object_version_id: Option<String>,
     pub request_charged: Option<RequestCharged>,
 }
@@ -459,18 +492,20 @@ pub static DELETE_OBJECT_ANNOTATION_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteObjectAnnotationRequest {
-    /// p The name of the bucket that contains the object. /p
+    /// The name of the bucket that contains the object.
     pub bucket: String,
-    /// p The object key. /p
+    /// The object key.
     pub key: String,
-    /// p The name of the annotation to delete. Annotation names are UTF-8 encoded and cannot start with code aws /code or code s3 /code (case-insensitive). /p p Length Constraints: Minimum length of 1. Maximum length of 512 bytes. /p
+    /// The name of the annotation to delete. Annotation names are UTF-8 encoded and cannot start with `aws` or `s3` (case-insensitive).
+    ///
+    /// Length Constraints: Minimum length of 1. Maximum length of 512 bytes.
     pub annotation_name: String,
-    /// p The version ID of the object. /p
+    /// The version ID of the object.
     pub version_id: Option<String>,
     pub request_payer: Option<RequestPayer>,
-    /// p The account ID of the expected bucket owner. /p
+    /// The account ID of the expected bucket owner.
     pub expected_bucket_owner: Option<String>,
-    /// p If specified, the operation only succeeds if the object's ETag matches the provided value. /p
+    /// If specified, the operation only succeeds if the object's ETag matches the provided value.
     pub object_if_match: Option<String>,
 }
 rt::structure!(
@@ -498,9 +533,13 @@ pub static DELETE_OBJECT_ANNOTATION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteObjectOutput {
-    /// p Indicates whether the specified object version that was permanently deleted was (true) or was not (false) a delete marker before deletion. In a simple DELETE, this header indicates whether (true) or not (false) the current version of the object is a delete marker. To learn more about delete markers, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html" Working with delete markers /a . /p note p This functionality is not supported for directory buckets. /p /note
+    /// Indicates whether the specified object version that was permanently deleted was (true) or was not (false) a delete marker before deletion. In a simple DELETE, this header indicates whether (true) or not (false) the current version of the object is a delete marker. To learn more about delete markers, see [Working with delete markers](https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html).
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub delete_marker: Option<bool>,
-    /// p Returns the version ID of the delete marker created as a result of the DELETE operation. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Returns the version ID of the delete marker created as a result of the DELETE operation.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub version_id: Option<String>,
     pub request_charged: Option<RequestCharged>,
 }
@@ -518,24 +557,48 @@ pub static DELETE_OBJECT_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteObjectRequest {
-    /// p The bucket name of the bucket containing the object. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format code i Bucket-name /i .s3express- i zone-id /i . i region-code /i .amazonaws.com /code . Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i amzn-s3-demo-bucket /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i . /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p note p Object Lambda access points are not supported by directory buckets. /p /note p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i Amazon S3 User Guide /i . /p
+    /// The bucket name of the bucket containing the object.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p Key name of the object to delete. /p
+    /// Key name of the object to delete.
     pub key: String,
-    /// p The concatenation of the authentication device's serial number, a space, and the value that is displayed on your authentication device. Required to permanently delete a versioned object if versioning is configured with MFA delete enabled. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The concatenation of the authentication device's serial number, a space, and the value that is displayed on your authentication device. Required to permanently delete a versioned object if versioning is configured with MFA delete enabled.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub mfa: Option<String>,
-    /// p Version ID used to reference a specific version of the object. /p note p For directory buckets in this API operation, only the code null /code value of the version ID is supported. /p /note
+    /// Version ID used to reference a specific version of the object.
+    ///
+    /// **Note:** For directory buckets in this API operation, only the `null` value of the version ID is supported.
     pub version_id: Option<String>,
     pub request_payer: Option<RequestPayer>,
-    /// p Indicates whether S3 Object Lock should bypass Governance-mode restrictions to process this operation. To use this header, you must have the code s3:BypassGovernanceRetention /code permission. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Indicates whether S3 Object Lock should bypass Governance-mode restrictions to process this operation. To use this header, you must have the `s3:BypassGovernanceRetention` permission.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub bypass_governance_retention: Option<bool>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// p Deletes the object if the ETag (entity tag) value provided during the delete operation matches the ETag of the object in S3. If the ETag values do not match, the operation returns a code 412 Precondition Failed /code error. /p p Expects the ETag value as a string. code If-Match /code does accept a string value of an ' ' (asterisk) character to denote a match of any ETag. /p p For more information about conditional requests, see a href="https://tools.ietf.org/html/rfc7232" RFC 7232 /a . /p
+    /// Deletes the object if the ETag (entity tag) value provided during the delete operation matches the ETag of the object in S3. If the ETag values do not match, the operation returns a `412 Precondition Failed` error.
+    ///
+    /// Expects the ETag value as a string. `If-Match` does accept a string value of an '\*' (asterisk) character to denote a match of any ETag.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
     pub if_match: Option<String>,
-    /// p If present, the object is deleted only if its modification times matches the provided code Timestamp /code . If the code Timestamp /code values do not match, the operation returns a code 412 Precondition Failed /code error. If the code Timestamp /code matches or if the object doesn’t exist, the operation returns a code 204 Success (No Content) /code response. /p note p This functionality is only supported for directory buckets. /p /note
+    /// If present, the object is deleted only if its modification times matches the provided `Timestamp`. If the `Timestamp` values do not match, the operation returns a `412 Precondition Failed` error. If the `Timestamp` matches or if the object doesn’t exist, the operation returns a `204 Success (No Content)` response.
+    ///
+    /// **Note:** This functionality is only supported for directory buckets.
     pub if_match_last_modified_time: Option<rt::DateTime>,
-    /// p If present, the object is deleted only if its size matches the provided size in bytes. If the code Size /code value does not match, the operation returns a code 412 Precondition Failed /code error. If the code Size /code matches or if the object doesn’t exist, the operation returns a code 204 Success (No Content) /code response. /p note p This functionality is only supported for directory buckets. /p /note important p You can use the code If-Match /code , code x-amz-if-match-last-modified-time /code and code x-amz-if-match-size /code conditional headers in conjunction with each-other or individually. /p /important
+    /// If present, the object is deleted only if its size matches the provided size in bytes. If the `Size` value does not match, the operation returns a `412 Precondition Failed` error. If the `Size` matches or if the object doesn’t exist, the operation returns a `204 Success (No Content)` response.
+    ///
+    /// **Note:** This functionality is only supported for directory buckets.
+    ///
+    /// **Important:** You can use the `If-Match`, `x-amz-if-match-last-modified-time` and `x-amz-if-match-size` conditional headers in conjunction with each-other or individually.
     pub if_match_size: Option<i64>,
 }
 rt::structure!(
@@ -568,7 +631,7 @@ pub static DELETE_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteObjectTaggingOutput {
-    /// p The versionId of the object the tag-set was removed from. /p
+    /// The versionId of the object the tag-set was removed from.
     pub version_id: Option<String>,
 }
 rt::structure!(DeleteObjectTaggingOutput, DELETE_OBJECT_TAGGING_OUTPUT, 0 => version_id);
@@ -578,13 +641,17 @@ pub static DELETE_OBJECT_TAGGING_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteObjectTaggingRequest {
-    /// p The bucket name containing the objects from which to remove the tags. /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i Amazon S3 User Guide /i . /p
+    /// The bucket name containing the objects from which to remove the tags.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p The key that identifies the object in the bucket from which to remove all tags. /p
+    /// The key that identifies the object in the bucket from which to remove all tags.
     pub key: String,
-    /// p The versionId of the object that the tag-set will be removed from. /p
+    /// The versionId of the object that the tag-set will be removed from.
     pub version_id: Option<String>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -606,10 +673,10 @@ pub static DELETE_OBJECT_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteObjectsOutput {
-    /// p Container element for a successful delete. It identifies the object that was successfully deleted. /p
+    /// Container element for a successful delete. It identifies the object that was successfully deleted.
     pub deleted: Option<Vec<DeletedObject>>,
     pub request_charged: Option<RequestCharged>,
-    /// p Container for a failed delete action that describes the object that Amazon S3 attempted to delete and the error it encountered. /p
+    /// Container for a failed delete action that describes the object that Amazon S3 attempted to delete and the error it encountered.
     pub errors: Option<Vec<ErrorShape>>,
 }
 rt::structure!(
@@ -626,18 +693,51 @@ pub static DELETE_OBJECTS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteObjectsRequest {
-    /// p The bucket name containing the objects to delete. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format code i Bucket-name /i .s3express- i zone-id /i . i region-code /i .amazonaws.com /code . Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i amzn-s3-demo-bucket /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i . /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p note p Object Lambda access points are not supported by directory buckets. /p /note p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i Amazon S3 User Guide /i . /p
+    /// The bucket name containing the objects to delete.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p Container for the request. /p
+    /// Container for the request.
     pub delete: Delete,
-    /// p The concatenation of the authentication device's serial number, a space, and the value that is displayed on your authentication device. Required to permanently delete a versioned object if versioning is configured with MFA delete enabled. /p p When performing the code DeleteObjects /code operation on an MFA delete enabled bucket, which attempts to delete the specified versioned objects, you must include an MFA token. If you don't provide an MFA token, the entire request will fail, even if there are non-versioned objects that you are trying to delete. If you provide an invalid token, whether there are versioned object keys in the request or not, the entire Multi-Object Delete request will fail. For information about MFA Delete, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/Versioning.html#MultiFactorAuthenticationDelete" MFA Delete /a in the i Amazon S3 User Guide /i . /p note p This functionality is not supported for directory buckets. /p /note
+    /// The concatenation of the authentication device's serial number, a space, and the value that is displayed on your authentication device. Required to permanently delete a versioned object if versioning is configured with MFA delete enabled.
+    ///
+    /// When performing the `DeleteObjects` operation on an MFA delete enabled bucket, which attempts to delete the specified versioned objects, you must include an MFA token. If you don't provide an MFA token, the entire request will fail, even if there are non-versioned objects that you are trying to delete. If you provide an invalid token, whether there are versioned object keys in the request or not, the entire Multi-Object Delete request will fail. For information about MFA Delete, see [MFA Delete](https://docs.aws.amazon.com/AmazonS3/latest/dev/Versioning.html#MultiFactorAuthenticationDelete) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub mfa: Option<String>,
     pub request_payer: Option<RequestPayer>,
-    /// p Specifies whether you want to delete this object even if it has a Governance-type Object Lock in place. To use this header, you must have the code s3:BypassGovernanceRetention /code permission. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies whether you want to delete this object even if it has a Governance-type Object Lock in place. To use this header, you must have the `s3:BypassGovernanceRetention` permission.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub bypass_governance_retention: Option<bool>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum- i algorithm /i /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . /p p For the code x-amz-checksum- i algorithm /i /code header, replace code i algorithm /i /code with the supported algorithm from the following list: /p ul li p code CRC32 /code /p /li li p code CRC32C /code /p /li li p code CRC64NVME /code /p /li li p code MD5 /code /p /li li p code SHA1 /code /p /li li p code SHA256 /code /p /li li p code SHA512 /code /p /li li p code XXHASH3 /code /p /li li p code XXHASH64 /code /p /li li p code XXHASH128 /code /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If the individual checksum value you provide through code x-amz-checksum- i algorithm /i /code doesn't match the checksum algorithm you set through code x-amz-sdk-checksum-algorithm /code , Amazon S3 fails the request with a code BadDigest /code error. /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum-algorithm` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`.
+    ///
+    /// For the `x-amz-checksum-algorithm` header, replace `algorithm` with the supported algorithm from the following list:
+    ///
+    /// - `CRC32`
+    /// - `CRC32C`
+    /// - `CRC64NVME`
+    /// - `MD5`
+    /// - `SHA1`
+    /// - `SHA256`
+    /// - `SHA512`
+    /// - `XXHASH3`
+    /// - `XXHASH64`
+    /// - `XXHASH128`
+    ///
+    /// For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If the individual checksum value you provide through `x-amz-checksum-algorithm` doesn't match the checksum algorithm you set through `x-amz-sdk-checksum-algorithm`, Amazon S3 fails the request with a `BadDigest` error.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
 }
 rt::structure!(
@@ -673,9 +773,9 @@ pub static DELETE_OBJECTS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletePublicAccessBlockRequest {
-    /// p The Amazon S3 bucket whose code PublicAccessBlock /code configuration you want to delete. /p
+    /// The Amazon S3 bucket whose `PublicAccessBlock` configuration you want to delete.
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -693,16 +793,22 @@ pub static DELETE_PUBLIC_ACCESS_BLOCK_REQUEST: rt::Schema = rt::Schema::structur
             .at(rt::HEADER, "x-amz-expected-bucket-owner"),
     ],
 );
-/// p Information about the deleted object. /p
+/// Information about the deleted object.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletedObject {
-    /// p The name of the deleted object. /p
+    /// The name of the deleted object.
     pub key: Option<String>,
-    /// p The version ID of the deleted object. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The version ID of the deleted object.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub version_id: Option<String>,
-    /// p Indicates whether the specified object version that was permanently deleted was (true) or was not (false) a delete marker before deletion. In a simple DELETE, this header indicates whether (true) or not (false) the current version of the object is a delete marker. To learn more about delete markers, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html" Working with delete markers /a . /p note p This functionality is not supported for directory buckets. /p /note
+    /// Indicates whether the specified object version that was permanently deleted was (true) or was not (false) a delete marker before deletion. In a simple DELETE, this header indicates whether (true) or not (false) the current version of the object is a delete marker. To learn more about delete markers, see [Working with delete markers](https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html).
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub delete_marker: Option<bool>,
-    /// p The version ID of the delete marker created as a result of the DELETE operation. If you delete a specific object version, the value returned by this header is the version ID of the object version deleted. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The version ID of the delete marker created as a result of the DELETE operation. If you delete a specific object version, the value returned by this header is the version ID of the object version deleted.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub delete_marker_version_id: Option<String>,
 }
 rt::structure!(
@@ -723,22 +829,26 @@ pub static DELETED_OBJECTS: rt::Schema = rt::Schema::list(
         &[rt::m("member", &DELETED_OBJECT)],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p Specifies information about where to publish analysis or configuration results for an Amazon S3 bucket and S3 Replication Time Control (S3 RTC). /p
+/// Specifies information about where to publish analysis or configuration results for an Amazon S3 bucket and S3 Replication Time Control (S3 RTC).
 #[derive(Clone, Default, PartialEq)]
 pub struct Destination {
-    /// p The Amazon Resource Name (ARN) of the bucket where you want Amazon S3 to store the results. /p
+    /// The Amazon Resource Name (ARN) of the bucket where you want Amazon S3 to store the results.
     pub bucket: String,
-    /// p Destination bucket owner account ID. In a cross-account scenario, if you direct Amazon S3 to change replica ownership to the Amazon Web Services account that owns the destination bucket by specifying the code AccessControlTranslation /code property, this is the account ID of the destination bucket owner. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-change-owner.html" Replication Additional Configuration: Changing the Replica Owner /a in the i Amazon S3 User Guide /i . /p
+    /// Destination bucket owner account ID. In a cross-account scenario, if you direct Amazon S3 to change replica ownership to the Amazon Web Services account that owns the destination bucket by specifying the `AccessControlTranslation` property, this is the account ID of the destination bucket owner. For more information, see [Replication Additional Configuration: Changing the Replica Owner](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-change-owner.html) in the *Amazon S3 User Guide*.
     pub account: Option<String>,
-    /// p The storage class to use when replicating objects, such as S3 Standard or reduced redundancy. By default, Amazon S3 uses the storage class of the source object to create the object replica. /p p For valid values, see the code StorageClass /code element of the a href="https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html" PUT Bucket replication /a action in the i Amazon S3 API Reference /i . /p p code FSX OPENZFS /code is not an accepted value when replicating objects. /p
+    /// The storage class to use when replicating objects, such as S3 Standard or reduced redundancy. By default, Amazon S3 uses the storage class of the source object to create the object replica.
+    ///
+    /// For valid values, see the `StorageClass` element of the [PUT Bucket replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) action in the *Amazon S3 API Reference*.
+    ///
+    /// `FSX_OPENZFS` is not an accepted value when replicating objects.
     pub storage_class: Option<StorageClass>,
-    /// p Specify this only in a cross-account scenario (where source and destination bucket owners are not the same), and you want to change replica ownership to the Amazon Web Services account that owns the destination bucket. If this is not specified in the replication configuration, the replicas are owned by same Amazon Web Services account that owns the source object. /p
+    /// Specify this only in a cross-account scenario (where source and destination bucket owners are not the same), and you want to change replica ownership to the Amazon Web Services account that owns the destination bucket. If this is not specified in the replication configuration, the replicas are owned by same Amazon Web Services account that owns the source object.
     pub access_control_translation: Option<AccessControlTranslation>,
-    /// p A container that provides information about encryption. If code SourceSelectionCriteria /code is specified, you must specify this element. /p
+    /// A container that provides information about encryption. If `SourceSelectionCriteria` is specified, you must specify this element.
     pub encryption_configuration: Option<EncryptionConfiguration>,
-    /// p A container specifying S3 Replication Time Control (S3 RTC), including whether S3 RTC is enabled and the time when all objects and operations on objects must be replicated. Must be specified together with a code Metrics /code block. /p
+    /// A container specifying S3 Replication Time Control (S3 RTC), including whether S3 RTC is enabled and the time when all objects and operations on objects must be replicated. Must be specified together with a `Metrics` block.
     pub replication_time: Option<ReplicationTime>,
-    /// p A container specifying replication metrics-related settings enabling replication metrics and events. /p
+    /// A container specifying replication metrics-related settings enabling replication metrics and events.
     pub metrics: Option<Metrics>,
 }
 rt::structure!(
@@ -758,14 +868,14 @@ pub static DESTINATION: rt::Schema = rt::Schema::structure(
         rt::m("Metrics", &METRICS),
     ],
 );
-/// p The destination information for the S3 Metadata configuration. /p
+/// The destination information for the S3 Metadata configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct DestinationResult {
-    /// p The type of the table bucket where the metadata configuration is stored. The code aws /code value indicates an Amazon Web Services managed table bucket, and the code customer /code value indicates a customer-managed table bucket. V2 metadata configurations are stored in Amazon Web Services managed table buckets, and V1 metadata configurations are stored in customer-managed table buckets. /p
+    /// The type of the table bucket where the metadata configuration is stored. The `aws` value indicates an Amazon Web Services managed table bucket, and the `customer` value indicates a customer-managed table bucket. V2 metadata configurations are stored in Amazon Web Services managed table buckets, and V1 metadata configurations are stored in customer-managed table buckets.
     pub table_bucket_type: Option<S3TablesBucketType>,
-    /// p The Amazon Resource Name (ARN) of the table bucket where the metadata configuration is stored. /p
+    /// The Amazon Resource Name (ARN) of the table bucket where the metadata configuration is stored.
     pub table_bucket_arn: Option<String>,
-    /// p The namespace in the table bucket where the metadata tables for a metadata configuration are stored. /p
+    /// The namespace in the table bucket where the metadata tables for a metadata configuration are stored.
     pub table_namespace: Option<String>,
 }
 rt::structure!(

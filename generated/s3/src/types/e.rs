@@ -5,17 +5,19 @@ use tucuxi::codegen as rt;
 
 rt::string_enum! {
     #[doc =
-    " p Encoding type used by Amazon S3 to encode the a href=\"https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html\" object keys /a in the response. Responses are encoded only in UTF-8. An object key can contain any Unicode character. However, the XML 1.0 parser can't parse certain characters, such as characters with an ASCII value from 0 to 10. For characters that aren't supported in XML 1.0, you can add this parameter to request that Amazon S3 encode the keys in the response. For more information about characters to avoid in object key names, see a href=\"https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-guidelines\" Object key naming guidelines /a . /p note p When using the URL encoding type, non-ASCII characters that are used in an object's key name will be percent-encoded according to UTF-8 code values. For example, the object code test file(3).png /code will appear as code test file%283%29.png /code . /p /note"]
+    " Encoding type used by Amazon S3 to encode the [object keys](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html) in the response. Responses are encoded only in UTF-8. An object key can contain any Unicode character. However, the XML 1.0 parser can't parse certain characters, such as characters with an ASCII value from 0 to 10. For characters that aren't supported in XML 1.0, you can add this parameter to request that Amazon S3 encode the keys in the response. For more information about characters to avoid in object key names, see [Object key naming guidelines](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-guidelines)."]
+    #[doc = ""] #[doc =
+    " **Note:** When using the URL encoding type, non-ASCII characters that are used in an object's key name will be percent-encoded according to UTF-8 code values. For example, the object `test_file(3).png` will appear as `test_file%283%29.png`."]
     pub enum EncodingType { Url = "url" }
 }
-/// p Contains the type of server-side encryption used. /p
+/// Contains the type of server-side encryption used.
 #[derive(Clone, Default, PartialEq)]
 pub struct Encryption {
-    /// p The server-side encryption algorithm used when storing job results in Amazon S3 (for example, AES256, code aws:kms /code ). /p
+    /// The server-side encryption algorithm used when storing job results in Amazon S3 (for example, AES256, `aws:kms`).
     pub encryption_type: ServerSideEncryption,
-    /// p If the encryption type is code aws:kms /code , this optional value specifies the ID of the symmetric encryption customer managed key to use for encryption of job results. Amazon S3 only supports symmetric encryption KMS keys. For more information, see a href="https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html" Asymmetric keys in KMS /a in the i Amazon Web Services Key Management Service Developer Guide /i . /p
+    /// If the encryption type is `aws:kms`, this optional value specifies the ID of the symmetric encryption customer managed key to use for encryption of job results. Amazon S3 only supports symmetric encryption KMS keys. For more information, see [Asymmetric keys in KMS](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html) in the *Amazon Web Services Key Management Service Developer Guide*.
     pub kms_key_id: Option<String>,
-    /// p If the encryption type is code aws:kms /code , this optional value can be used to specify the encryption context for the restore results. /p
+    /// If the encryption type is `aws:kms`, this optional value can be used to specify the encryption context for the restore results.
     pub kms_context: Option<String>,
 }
 rt::structure!(
@@ -29,10 +31,12 @@ pub static ENCRYPTION: rt::Schema = rt::Schema::structure(
         rt::m("KMSContext", &rt::STRING),
     ],
 );
-/// p Specifies encryption-related information for an Amazon S3 bucket that is a destination for replicated objects. /p note p If you're specifying a customer managed KMS key, we recommend using a fully qualified KMS key ARN. If you use a KMS key alias instead, then KMS resolves the key within the requester’s account. This behavior can result in data that's encrypted with a KMS key that belongs to the requester, and not the bucket owner. /p /note
+/// Specifies encryption-related information for an Amazon S3 bucket that is a destination for replicated objects.
+///
+/// **Note:** If you're specifying a customer managed KMS key, we recommend using a fully qualified KMS key ARN. If you use a KMS key alias instead, then KMS resolves the key within the requester’s account. This behavior can result in data that's encrypted with a KMS key that belongs to the requester, and not the bucket owner.
 #[derive(Clone, Default, PartialEq)]
 pub struct EncryptionConfiguration {
-    /// p Specifies the ID (Key ARN or Alias ARN) of the customer managed Amazon Web Services KMS key stored in Amazon Web Services Key Management Service (KMS) for the destination bucket. Amazon S3 uses this key to encrypt replica objects. Amazon S3 only supports symmetric encryption KMS keys. For more information, see a href="https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html" Asymmetric keys in Amazon Web Services KMS /a in the i Amazon Web Services Key Management Service Developer Guide /i . /p
+    /// Specifies the ID (Key ARN or Alias ARN) of the customer managed Amazon Web Services KMS key stored in Amazon Web Services Key Management Service (KMS) for the destination bucket. Amazon S3 uses this key to encrypt replica objects. Amazon S3 only supports symmetric encryption KMS keys. For more information, see [Asymmetric keys in Amazon Web Services KMS](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html) in the *Amazon Web Services Key Management Service Developer Guide*.
     pub replica_kms_key_id: Option<String>,
 }
 rt::structure!(
@@ -50,7 +54,7 @@ pub static ENCRYPTION_TYPE_LIST: rt::Schema = rt::Schema::list(
         &[rt::m("member", &rt::ENUM).named("EncryptionType")],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p The existing object was created with a different encryption type. Subsequent write requests must include the appropriate encryption parameters in the request or while creating the session. /p
+/// The existing object was created with a different encryption type. Subsequent write requests must include the appropriate encryption parameters in the request or while creating the session.
 #[derive(Clone, Default, PartialEq)]
 pub struct EncryptionTypeMismatch {}
 rt::structure!(EncryptionTypeMismatch, ENCRYPTION_TYPE_MISMATCH);
@@ -59,22 +63,288 @@ pub static ENCRYPTION_TYPE_MISMATCH: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p A message that indicates the request is complete and no more messages will be sent. You should not assume that the request is complete until the client receives an code EndEvent /code . /p
+/// A message that indicates the request is complete and no more messages will be sent. You should not assume that the request is complete until the client receives an `EndEvent`.
 #[derive(Clone, Default, PartialEq)]
 pub struct EndEvent {}
 rt::structure!(EndEvent, END_EVENT);
 pub static END_EVENT: rt::Schema = rt::Schema::structure("EndEvent", &[])
     .flags(rt::EVENT);
-/// note p For information about using the Amazon S3 API—including error handling—see the a href="https://docs.aws.amazon.com/AmazonS3/latest/developerguide/Welcome.html" Amazon S3 Developer Guide /a . /p /note p Container for all error elements. /p
+/// **Note:** For information about using the Amazon S3 API—including error handling—see the [Amazon S3 Developer Guide](https://docs.aws.amazon.com/AmazonS3/latest/developerguide/Welcome.html).
+///
+/// Container for all error elements.
 #[derive(Clone, Default, PartialEq)]
 pub struct ErrorShape {
-    /// p The error key. /p
+    /// The error key.
     pub key: Option<String>,
-    /// p The version ID of the error. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The version ID of the error.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub version_id: Option<String>,
-    /// p The error code is a string that uniquely identifies an error condition. It is meant to be read and understood by programs that detect and handle errors by type. The following is a list of Amazon S3 error codes. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html" Error responses /a . /p ul li ul li p i Code: /i AccessDenied /p /li li p i Description: /i Access Denied /p /li li p i HTTP Status Code: /i 403 Forbidden /p /li /ul /li li ul li p i Code: /i AccountProblem /p /li li p i Description: /i There is a problem with your Amazon Web Services account that prevents the action from completing successfully. Contact Amazon Web Services Support for further assistance. /p /li li p i HTTP Status Code: /i 403 Forbidden /p /li /ul /li li ul li p i Code: /i AllAccessDisabled /p /li li p i Description: /i All access to this Amazon S3 resource has been disabled. Contact Amazon Web Services Support for further assistance. /p /li li p i HTTP Status Code: /i 403 Forbidden /p /li /ul /li li ul li p i Code: /i AmbiguousGrantByEmailAddress /p /li li p i Description: /i The email address you provided is associated with more than one account. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i AuthorizationHeaderMalformed /p /li li p i Description: /i The authorization header you provided is invalid. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li li p i HTTP Status Code: /i N/A /p /li /ul /li li ul li p i Code: /i BadDigest /p /li li p i Description: /i The Content-MD5 you specified did not match what we received. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i BucketAlreadyExists /p /li li p i Description: /i The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again. /p /li li p i HTTP Status Code: /i 409 Conflict /p /li /ul /li li ul li p i Code: /i BucketAlreadyOwnedByYou /p /li li p i Description: /i The bucket you tried to create already exists, and you own it. Amazon S3 returns this error in all Amazon Web Services Regions except in the North Virginia Region. For legacy compatibility, if you re-create an existing bucket that you already own in the North Virginia Region, Amazon S3 returns 200 OK and resets the bucket access control lists (ACLs). /p /li li p i Code: /i 409 Conflict (in all Regions except the North Virginia Region) /p /li /ul /li li ul li p i Code: /i BucketNotEmpty /p /li li p i Description: /i The bucket you tried to delete is not empty. /p /li li p i HTTP Status Code: /i 409 Conflict /p /li /ul /li li ul li p i Code: /i CredentialsNotSupported /p /li li p i Description: /i This request does not support credentials. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i CrossLocationLoggingProhibited /p /li li p i Description: /i Cross-location logging not allowed. Buckets in one geographic location cannot log information to a bucket in another location. /p /li li p i HTTP Status Code: /i 403 Forbidden /p /li /ul /li li ul li p i Code: /i EntityTooSmall /p /li li p i Description: /i Your proposed upload is smaller than the minimum allowed object size. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i EntityTooLarge /p /li li p i Description: /i Your proposed upload exceeds the maximum allowed object size. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i ExpiredToken /p /li li p i Description: /i The provided token has expired. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i IllegalVersioningConfigurationException /p /li li p i Description: /i Indicates that the versioning configuration specified in the request is invalid. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i IncompleteBody /p /li li p i Description: /i You did not provide the number of bytes specified by the Content-Length HTTP header /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i IncorrectNumberOfFilesInPostRequest /p /li li p i Description: /i POST requires exactly one file upload per request. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i InlineDataTooLarge /p /li li p i Description: /i Inline data exceeds the maximum allowed size. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i InternalError /p /li li p i Description: /i We encountered an internal error. Please try again. /p /li li p i HTTP Status Code: /i 500 Internal Server Error /p /li /ul /li li ul li p i Code: /i InvalidAccessKeyId /p /li li p i Description: /i The Amazon Web Services access key ID you provided does not exist in our records. /p /li li p i HTTP Status Code: /i 403 Forbidden /p /li /ul /li li ul li p i Code: /i InvalidAddressingHeader /p /li li p i Description: /i You must specify the Anonymous role. /p /li li p i HTTP Status Code: /i N/A /p /li /ul /li li ul li p i Code: /i InvalidArgument /p /li li p i Description: /i Invalid Argument /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i InvalidBucketName /p /li li p i Description: /i The specified bucket is not valid. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i InvalidBucketState /p /li li p i Description: /i The request is not valid with the current state of the bucket. /p /li li p i HTTP Status Code: /i 409 Conflict /p /li /ul /li li ul li p i Code: /i InvalidDigest /p /li li p i Description: /i The Content-MD5 you specified is not valid. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i InvalidEncryptionAlgorithmError /p /li li p i Description: /i The encryption request you specified is not valid. The valid value is AES256. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i InvalidLocationConstraint /p /li li p i Description: /i The specified location constraint is not valid. For more information about Regions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingBucket.html#access-bucket-intro" How to Select a Region for Your Buckets /a . /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i InvalidObjectState /p /li li p i Description: /i The action is not valid for the current state of the object. /p /li li p i HTTP Status Code: /i 403 Forbidden /p /li /ul /li li ul li p i Code: /i InvalidPart /p /li li p i Description: /i One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i InvalidPartOrder /p /li li p i Description: /i The list of parts was not in ascending order. Parts list must be specified in order by part number. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i InvalidPayer /p /li li p i Description: /i All access to this object has been disabled. Please contact Amazon Web Services Support for further assistance. /p /li li p i HTTP Status Code: /i 403 Forbidden /p /li /ul /li li ul li p i Code: /i InvalidPolicyDocument /p /li li p i Description: /i The content of the form does not meet the conditions specified in the policy document. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i InvalidRange /p /li li p i Description: /i The requested range cannot be satisfied. /p /li li p i HTTP Status Code: /i 416 Requested Range Not Satisfiable /p /li /ul /li li ul li p i Code: /i InvalidRequest /p /li li p i Description: /i Please use code AWS4-HMAC-SHA256 /code . /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li li p i Code: /i N/A /p /li /ul /li li ul li p i Code: /i InvalidRequest /p /li li p i Description: /i Amazon S3 Transfer Acceleration is not supported for buckets with non-DNS compliant names. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li li p i Code: /i N/A /p /li /ul /li li ul li p i Code: /i InvalidRequest /p /li li p i Description: /i Amazon S3 Transfer Acceleration is not supported for buckets with periods (.) in their names. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li li p i Code: /i N/A /p /li /ul /li li ul li p i Code: /i InvalidRequest /p /li li p i Description: /i Amazon S3 Transfer Accelerate endpoint only supports virtual style requests. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li li p i Code: /i N/A /p /li /ul /li li ul li p i Code: /i InvalidRequest /p /li li p i Description: /i Amazon S3 Transfer Accelerate is not configured on this bucket. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li li p i Code: /i N/A /p /li /ul /li li ul li p i Code: /i InvalidRequest /p /li li p i Description: /i Amazon S3 Transfer Accelerate is disabled on this bucket. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li li p i Code: /i N/A /p /li /ul /li li ul li p i Code: /i InvalidRequest /p /li li p i Description: /i Amazon S3 Transfer Acceleration is not supported on this bucket. Contact Amazon Web Services Support for more information. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li li p i Code: /i N/A /p /li /ul /li li ul li p i Code: /i InvalidRequest /p /li li p i Description: /i Amazon S3 Transfer Acceleration cannot be enabled on this bucket. Contact Amazon Web Services Support for more information. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li li p i Code: /i N/A /p /li /ul /li li ul li p i Code: /i InvalidSecurity /p /li li p i Description: /i The provided security credentials are not valid. /p /li li p i HTTP Status Code: /i 403 Forbidden /p /li /ul /li li ul li p i Code: /i InvalidStorageClass /p /li li p i Description: /i The storage class you specified is not valid. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i InvalidTargetBucketForLogging /p /li li p i Description: /i The target bucket for logging does not exist, is not owned by you, or does not have the appropriate grants for the log-delivery group. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i InvalidToken /p /li li p i Description: /i The provided token is malformed or otherwise invalid. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i InvalidURI /p /li li p i Description: /i Couldn't parse the specified URI. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i KeyTooLongError /p /li li p i Description: /i Your key is too long. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i MalformedACLError /p /li li p i Description: /i The XML you provided was not well-formed or did not validate against our published schema. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i MalformedPOSTRequest /p /li li p i Description: /i The body of your POST request is not well-formed multipart/form-data. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i MalformedXML /p /li li p i Description: /i This happens when the user sends malformed XML (XML that doesn't conform to the published XSD) for the configuration. The error message is, "The XML you provided was not well-formed or did not validate against our published schema." /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i MaxMessageLengthExceeded /p /li li p i Description: /i Your request was too big. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i MaxPostPreDataLengthExceededError /p /li li p i Description: /i Your POST request fields preceding the upload file were too large. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i MetadataTooLarge /p /li li p i Description: /i Your metadata headers exceed the maximum allowed metadata size. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i MethodNotAllowed /p /li li p i Description: /i The specified method is not allowed against this resource. /p /li li p i HTTP Status Code: /i 405 Method Not Allowed /p /li /ul /li li ul li p i Code: /i MissingContentLength /p /li li p i Description: /i You must provide the Content-Length HTTP header. /p /li li p i HTTP Status Code: /i 411 Length Required /p /li /ul /li li ul li p i Code: /i MissingRequestBodyError /p /li li p i Description: /i This happens when the user sends an empty XML document as a request. The error message is, "Request body is empty." /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i MissingSecurityHeader /p /li li p i Description: /i Your request is missing a required header. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i NoLoggingStatusForKey /p /li li p i Description: /i There is no such thing as a logging status subresource for a key. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i NoSuchBucket /p /li li p i Description: /i The specified bucket does not exist. /p /li li p i HTTP Status Code: /i 404 Not Found /p /li /ul /li li ul li p i Code: /i NoSuchBucketPolicy /p /li li p i Description: /i The specified bucket does not have a bucket policy. /p /li li p i HTTP Status Code: /i 404 Not Found /p /li /ul /li li ul li p i Code: /i NoSuchKey /p /li li p i Description: /i The specified key does not exist. /p /li li p i HTTP Status Code: /i 404 Not Found /p /li /ul /li li ul li p i Code: /i NoSuchLifecycleConfiguration /p /li li p i Description: /i The lifecycle configuration does not exist. /p /li li p i HTTP Status Code: /i 404 Not Found /p /li /ul /li li ul li p i Code: /i NoSuchUpload /p /li li p i Description: /i The specified multipart upload does not exist. The upload ID might be invalid, or the multipart upload might have been aborted or completed. /p /li li p i HTTP Status Code: /i 404 Not Found /p /li /ul /li li ul li p i Code: /i NoSuchVersion /p /li li p i Description: /i Indicates that the version ID specified in the request does not match an existing version. /p /li li p i HTTP Status Code: /i 404 Not Found /p /li /ul /li li ul li p i Code: /i NotImplemented /p /li li p i Description: /i A header you provided implies functionality that is not implemented. /p /li li p i HTTP Status Code: /i 501 Not Implemented /p /li /ul /li li ul li p i Code: /i NotSignedUp /p /li li p i Description: /i Your account is not signed up for the Amazon S3 service. You must sign up before you can use Amazon S3. You can sign up at the following URL: a href="http://aws.amazon.com/s3" Amazon S3 /a /p /li li p i HTTP Status Code: /i 403 Forbidden /p /li /ul /li li ul li p i Code: /i OperationAborted /p /li li p i Description: /i A conflicting conditional action is currently in progress against this resource. Try again. /p /li li p i HTTP Status Code: /i 409 Conflict /p /li /ul /li li ul li p i Code: /i PermanentRedirect /p /li li p i Description: /i The bucket you are attempting to access must be addressed using the specified endpoint. Send all future requests to this endpoint. /p /li li p i HTTP Status Code: /i 301 Moved Permanently /p /li /ul /li li ul li p i Code: /i PreconditionFailed /p /li li p i Description: /i At least one of the preconditions you specified did not hold. /p /li li p i HTTP Status Code: /i 412 Precondition Failed /p /li /ul /li li ul li p i Code: /i Redirect /p /li li p i Description: /i Temporary redirect. /p /li li p i HTTP Status Code: /i 307 Moved Temporarily /p /li /ul /li li ul li p i Code: /i RestoreAlreadyInProgress /p /li li p i Description: /i Object restore is already in progress. /p /li li p i HTTP Status Code: /i 409 Conflict /p /li /ul /li li ul li p i Code: /i RequestIsNotMultiPartContent /p /li li p i Description: /i Bucket POST must be of the enclosure-type multipart/form-data. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i RequestTimeout /p /li li p i Description: /i Your socket connection to the server was not read from or written to within the timeout period. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i RequestTimeTooSkewed /p /li li p i Description: /i The difference between the request time and the server's time is too large. /p /li li p i HTTP Status Code: /i 403 Forbidden /p /li /ul /li li ul li p i Code: /i RequestTorrentOfBucketError /p /li li p i Description: /i Requesting the torrent file of a bucket is not permitted. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i SignatureDoesNotMatch /p /li li p i Description: /i The request signature we calculated does not match the signature you provided. Check your Amazon Web Services secret access key and signing method. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/RESTAuthentication.html" REST Authentication /a for details. /p /li li p i HTTP Status Code: /i 403 Forbidden /p /li /ul /li li ul li p i Code: /i ServiceUnavailable /p /li li p i Description: /i Service is unable to handle request. /p /li li p i HTTP Status Code: /i 503 Service Unavailable /p /li /ul /li li ul li p i Code: /i SlowDown /p /li li p i Description: /i Reduce your request rate. /p /li li p i HTTP Status Code: /i 503 Slow Down /p /li /ul /li li ul li p i Code: /i TemporaryRedirect /p /li li p i Description: /i You are being redirected to the bucket while DNS updates. /p /li li p i HTTP Status Code: /i 307 Moved Temporarily /p /li /ul /li li ul li p i Code: /i TokenRefreshRequired /p /li li p i Description: /i The provided token must be refreshed. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i TooManyBuckets /p /li li p i Description: /i You have attempted to create more buckets than allowed. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i UnexpectedContent /p /li li p i Description: /i This request does not support content. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i UnresolvableGrantByEmailAddress /p /li li p i Description: /i The email address you provided does not match any account on record. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li li ul li p i Code: /i UserKeyMustBeSpecified /p /li li p i Description: /i The bucket POST must contain the specified field name. If it is specified, check the order of the fields. /p /li li p i HTTP Status Code: /i 400 Bad Request /p /li /ul /li /ul p/
+    /// The error code is a string that uniquely identifies an error condition. It is meant to be read and understood by programs that detect and handle errors by type. The following is a list of Amazon S3 error codes. For more information, see [Error responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+    ///
+    /// - *Code:* AccessDenied
+    /// - *Description:* Access Denied
+    /// - *HTTP Status Code:* 403 Forbidden
+    /// - *Code:* AccountProblem
+    /// - *Description:* There is a problem with your Amazon Web Services account that prevents the action from completing successfully. Contact Amazon Web Services Support for further assistance.
+    /// - *HTTP Status Code:* 403 Forbidden
+    /// - *Code:* AllAccessDisabled
+    /// - *Description:* All access to this Amazon S3 resource has been disabled. Contact Amazon Web Services Support for further assistance.
+    /// - *HTTP Status Code:* 403 Forbidden
+    /// - *Code:* AmbiguousGrantByEmailAddress
+    /// - *Description:* The email address you provided is associated with more than one account.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* AuthorizationHeaderMalformed
+    /// - *Description:* The authorization header you provided is invalid.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *HTTP Status Code:* N/A
+    /// - *Code:* BadDigest
+    /// - *Description:* The Content-MD5 you specified did not match what we received.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* BucketAlreadyExists
+    /// - *Description:* The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.
+    /// - *HTTP Status Code:* 409 Conflict
+    /// - *Code:* BucketAlreadyOwnedByYou
+    /// - *Description:* The bucket you tried to create already exists, and you own it. Amazon S3 returns this error in all Amazon Web Services Regions except in the North Virginia Region. For legacy compatibility, if you re-create an existing bucket that you already own in the North Virginia Region, Amazon S3 returns 200 OK and resets the bucket access control lists (ACLs).
+    /// - *Code:* 409 Conflict (in all Regions except the North Virginia Region)
+    /// - *Code:* BucketNotEmpty
+    /// - *Description:* The bucket you tried to delete is not empty.
+    /// - *HTTP Status Code:* 409 Conflict
+    /// - *Code:* CredentialsNotSupported
+    /// - *Description:* This request does not support credentials.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* CrossLocationLoggingProhibited
+    /// - *Description:* Cross-location logging not allowed. Buckets in one geographic location cannot log information to a bucket in another location.
+    /// - *HTTP Status Code:* 403 Forbidden
+    /// - *Code:* EntityTooSmall
+    /// - *Description:* Your proposed upload is smaller than the minimum allowed object size.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* EntityTooLarge
+    /// - *Description:* Your proposed upload exceeds the maximum allowed object size.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* ExpiredToken
+    /// - *Description:* The provided token has expired.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* IllegalVersioningConfigurationException
+    /// - *Description:* Indicates that the versioning configuration specified in the request is invalid.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* IncompleteBody
+    /// - *Description:* You did not provide the number of bytes specified by the Content-Length HTTP header
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* IncorrectNumberOfFilesInPostRequest
+    /// - *Description:* POST requires exactly one file upload per request.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* InlineDataTooLarge
+    /// - *Description:* Inline data exceeds the maximum allowed size.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* InternalError
+    /// - *Description:* We encountered an internal error. Please try again.
+    /// - *HTTP Status Code:* 500 Internal Server Error
+    /// - *Code:* InvalidAccessKeyId
+    /// - *Description:* The Amazon Web Services access key ID you provided does not exist in our records.
+    /// - *HTTP Status Code:* 403 Forbidden
+    /// - *Code:* InvalidAddressingHeader
+    /// - *Description:* You must specify the Anonymous role.
+    /// - *HTTP Status Code:* N/A
+    /// - *Code:* InvalidArgument
+    /// - *Description:* Invalid Argument
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* InvalidBucketName
+    /// - *Description:* The specified bucket is not valid.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* InvalidBucketState
+    /// - *Description:* The request is not valid with the current state of the bucket.
+    /// - *HTTP Status Code:* 409 Conflict
+    /// - *Code:* InvalidDigest
+    /// - *Description:* The Content-MD5 you specified is not valid.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* InvalidEncryptionAlgorithmError
+    /// - *Description:* The encryption request you specified is not valid. The valid value is AES256.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* InvalidLocationConstraint
+    /// - *Description:* The specified location constraint is not valid. For more information about Regions, see [How to Select a Region for Your Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingBucket.html#access-bucket-intro).
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* InvalidObjectState
+    /// - *Description:* The action is not valid for the current state of the object.
+    /// - *HTTP Status Code:* 403 Forbidden
+    /// - *Code:* InvalidPart
+    /// - *Description:* One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* InvalidPartOrder
+    /// - *Description:* The list of parts was not in ascending order. Parts list must be specified in order by part number.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* InvalidPayer
+    /// - *Description:* All access to this object has been disabled. Please contact Amazon Web Services Support for further assistance.
+    /// - *HTTP Status Code:* 403 Forbidden
+    /// - *Code:* InvalidPolicyDocument
+    /// - *Description:* The content of the form does not meet the conditions specified in the policy document.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* InvalidRange
+    /// - *Description:* The requested range cannot be satisfied.
+    /// - *HTTP Status Code:* 416 Requested Range Not Satisfiable
+    /// - *Code:* InvalidRequest
+    /// - *Description:* Please use `AWS4-HMAC-SHA256`.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* N/A
+    /// - *Code:* InvalidRequest
+    /// - *Description:* Amazon S3 Transfer Acceleration is not supported for buckets with non-DNS compliant names.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* N/A
+    /// - *Code:* InvalidRequest
+    /// - *Description:* Amazon S3 Transfer Acceleration is not supported for buckets with periods (.) in their names.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* N/A
+    /// - *Code:* InvalidRequest
+    /// - *Description:* Amazon S3 Transfer Accelerate endpoint only supports virtual style requests.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* N/A
+    /// - *Code:* InvalidRequest
+    /// - *Description:* Amazon S3 Transfer Accelerate is not configured on this bucket.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* N/A
+    /// - *Code:* InvalidRequest
+    /// - *Description:* Amazon S3 Transfer Accelerate is disabled on this bucket.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* N/A
+    /// - *Code:* InvalidRequest
+    /// - *Description:* Amazon S3 Transfer Acceleration is not supported on this bucket. Contact Amazon Web Services Support for more information.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* N/A
+    /// - *Code:* InvalidRequest
+    /// - *Description:* Amazon S3 Transfer Acceleration cannot be enabled on this bucket. Contact Amazon Web Services Support for more information.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* N/A
+    /// - *Code:* InvalidSecurity
+    /// - *Description:* The provided security credentials are not valid.
+    /// - *HTTP Status Code:* 403 Forbidden
+    /// - *Code:* InvalidStorageClass
+    /// - *Description:* The storage class you specified is not valid.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* InvalidTargetBucketForLogging
+    /// - *Description:* The target bucket for logging does not exist, is not owned by you, or does not have the appropriate grants for the log-delivery group.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* InvalidToken
+    /// - *Description:* The provided token is malformed or otherwise invalid.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* InvalidURI
+    /// - *Description:* Couldn't parse the specified URI.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* KeyTooLongError
+    /// - *Description:* Your key is too long.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* MalformedACLError
+    /// - *Description:* The XML you provided was not well-formed or did not validate against our published schema.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* MalformedPOSTRequest
+    /// - *Description:* The body of your POST request is not well-formed multipart/form-data.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* MalformedXML
+    /// - *Description:* This happens when the user sends malformed XML (XML that doesn't conform to the published XSD) for the configuration. The error message is, "The XML you provided was not well-formed or did not validate against our published schema."
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* MaxMessageLengthExceeded
+    /// - *Description:* Your request was too big.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* MaxPostPreDataLengthExceededError
+    /// - *Description:* Your POST request fields preceding the upload file were too large.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* MetadataTooLarge
+    /// - *Description:* Your metadata headers exceed the maximum allowed metadata size.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* MethodNotAllowed
+    /// - *Description:* The specified method is not allowed against this resource.
+    /// - *HTTP Status Code:* 405 Method Not Allowed
+    /// - *Code:* MissingContentLength
+    /// - *Description:* You must provide the Content-Length HTTP header.
+    /// - *HTTP Status Code:* 411 Length Required
+    /// - *Code:* MissingRequestBodyError
+    /// - *Description:* This happens when the user sends an empty XML document as a request. The error message is, "Request body is empty."
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* MissingSecurityHeader
+    /// - *Description:* Your request is missing a required header.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* NoLoggingStatusForKey
+    /// - *Description:* There is no such thing as a logging status subresource for a key.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* NoSuchBucket
+    /// - *Description:* The specified bucket does not exist.
+    /// - *HTTP Status Code:* 404 Not Found
+    /// - *Code:* NoSuchBucketPolicy
+    /// - *Description:* The specified bucket does not have a bucket policy.
+    /// - *HTTP Status Code:* 404 Not Found
+    /// - *Code:* NoSuchKey
+    /// - *Description:* The specified key does not exist.
+    /// - *HTTP Status Code:* 404 Not Found
+    /// - *Code:* NoSuchLifecycleConfiguration
+    /// - *Description:* The lifecycle configuration does not exist.
+    /// - *HTTP Status Code:* 404 Not Found
+    /// - *Code:* NoSuchUpload
+    /// - *Description:* The specified multipart upload does not exist. The upload ID might be invalid, or the multipart upload might have been aborted or completed.
+    /// - *HTTP Status Code:* 404 Not Found
+    /// - *Code:* NoSuchVersion
+    /// - *Description:* Indicates that the version ID specified in the request does not match an existing version.
+    /// - *HTTP Status Code:* 404 Not Found
+    /// - *Code:* NotImplemented
+    /// - *Description:* A header you provided implies functionality that is not implemented.
+    /// - *HTTP Status Code:* 501 Not Implemented
+    /// - *Code:* NotSignedUp
+    /// - *Description:* Your account is not signed up for the Amazon S3 service. You must sign up before you can use Amazon S3. You can sign up at the following URL: [Amazon S3](http://aws.amazon.com/s3)
+    /// - *HTTP Status Code:* 403 Forbidden
+    /// - *Code:* OperationAborted
+    /// - *Description:* A conflicting conditional action is currently in progress against this resource. Try again.
+    /// - *HTTP Status Code:* 409 Conflict
+    /// - *Code:* PermanentRedirect
+    /// - *Description:* The bucket you are attempting to access must be addressed using the specified endpoint. Send all future requests to this endpoint.
+    /// - *HTTP Status Code:* 301 Moved Permanently
+    /// - *Code:* PreconditionFailed
+    /// - *Description:* At least one of the preconditions you specified did not hold.
+    /// - *HTTP Status Code:* 412 Precondition Failed
+    /// - *Code:* Redirect
+    /// - *Description:* Temporary redirect.
+    /// - *HTTP Status Code:* 307 Moved Temporarily
+    /// - *Code:* RestoreAlreadyInProgress
+    /// - *Description:* Object restore is already in progress.
+    /// - *HTTP Status Code:* 409 Conflict
+    /// - *Code:* RequestIsNotMultiPartContent
+    /// - *Description:* Bucket POST must be of the enclosure-type multipart/form-data.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* RequestTimeout
+    /// - *Description:* Your socket connection to the server was not read from or written to within the timeout period.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* RequestTimeTooSkewed
+    /// - *Description:* The difference between the request time and the server's time is too large.
+    /// - *HTTP Status Code:* 403 Forbidden
+    /// - *Code:* RequestTorrentOfBucketError
+    /// - *Description:* Requesting the torrent file of a bucket is not permitted.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* SignatureDoesNotMatch
+    /// - *Description:* The request signature we calculated does not match the signature you provided. Check your Amazon Web Services secret access key and signing method. For more information, see [REST Authentication](https://docs.aws.amazon.com/AmazonS3/latest/dev/RESTAuthentication.html) for details.
+    /// - *HTTP Status Code:* 403 Forbidden
+    /// - *Code:* ServiceUnavailable
+    /// - *Description:* Service is unable to handle request.
+    /// - *HTTP Status Code:* 503 Service Unavailable
+    /// - *Code:* SlowDown
+    /// - *Description:* Reduce your request rate.
+    /// - *HTTP Status Code:* 503 Slow Down
+    /// - *Code:* TemporaryRedirect
+    /// - *Description:* You are being redirected to the bucket while DNS updates.
+    /// - *HTTP Status Code:* 307 Moved Temporarily
+    /// - *Code:* TokenRefreshRequired
+    /// - *Description:* The provided token must be refreshed.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* TooManyBuckets
+    /// - *Description:* You have attempted to create more buckets than allowed.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* UnexpectedContent
+    /// - *Description:* This request does not support content.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* UnresolvableGrantByEmailAddress
+    /// - *Description:* The email address you provided does not match any account on record.
+    /// - *HTTP Status Code:* 400 Bad Request
+    /// - *Code:* UserKeyMustBeSpecified
+    /// - *Description:* The bucket POST must contain the specified field name. If it is specified, check the order of the fields.
+    /// - *HTTP Status Code:* 400 Bad Request
     pub code: Option<String>,
-    /// p The error message contains a generic description of the error condition in English. It is intended for a human audience. Simple programs display the message directly to the end user if they encounter an error condition they don't know how or don't care to handle. Sophisticated programs with more exhaustive error handling and proper internationalization are more likely to ignore the error message. /p
+    /// The error message contains a generic description of the error condition in English. It is intended for a human audience. Simple programs display the message directly to the end user if they encounter an error condition they don't know how or don't care to handle. Sophisticated programs with more exhaustive error handling and proper internationalization are more likely to ignore the error message.
     pub message: Option<String>,
 }
 rt::structure!(ErrorShape, ERROR, 0 => key, 1 => version_id, 2 => code, 3 => message);
@@ -87,12 +357,50 @@ pub static ERROR: rt::Schema = rt::Schema::structure(
         rt::m("Message", &rt::STRING),
     ],
 );
-/// p If an S3 Metadata V1 code CreateBucketMetadataTableConfiguration /code or V2 code CreateBucketMetadataConfiguration /code request succeeds, but S3 Metadata was unable to create the table, this structure contains the error code and error message. /p note p If you created your S3 Metadata configuration before July 15, 2025, we recommend that you delete and re-create your configuration by using a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API CreateBucketMetadataConfiguration.html" CreateBucketMetadataConfiguration /a so that you can expire journal table records and create a live inventory table. /p /note
+/// If an S3 Metadata V1 `CreateBucketMetadataTableConfiguration` or V2 `CreateBucketMetadataConfiguration` request succeeds, but S3 Metadata was unable to create the table, this structure contains the error code and error message.
+///
+/// **Note:** If you created your S3 Metadata configuration before July 15, 2025, we recommend that you delete and re-create your configuration by using [CreateBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataConfiguration.html) so that you can expire journal table records and create a live inventory table.
 #[derive(Clone, Default, PartialEq)]
 pub struct ErrorDetails {
-    /// p If the V1 code CreateBucketMetadataTableConfiguration /code request succeeds, but S3 Metadata was unable to create the table, this structure contains the error code. The possible error codes and error messages are as follows: /p ul li p code AccessDeniedCreatingResources /code - You don't have sufficient permissions to create the required resources. Make sure that you have code s3tables:CreateNamespace /code , code s3tables:CreateTable /code , code s3tables:GetTable /code and code s3tables:PutTablePolicy /code permissions, and then try again. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code AccessDeniedWritingToTable /code - Unable to write to the metadata table because of missing resource permissions. To fix the resource policy, Amazon S3 needs to create a new metadata table. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code DestinationTableNotFound /code - The destination table doesn't exist. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code ServerInternalError /code - An internal error has occurred. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code TableAlreadyExists /code - The table that you specified already exists in the table bucket's namespace. Specify a different table name. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code TableBucketNotFound /code - The table bucket that you specified doesn't exist in this Amazon Web Services Region and account. Create or choose a different table bucket. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li /ul p If the V2 code CreateBucketMetadataConfiguration /code request succeeds, but S3 Metadata was unable to create the table, this structure contains the error code. The possible error codes and error messages are as follows: /p ul li p code AccessDeniedCreatingResources /code - You don't have sufficient permissions to create the required resources. Make sure that you have code s3tables:CreateTableBucket /code , code s3tables:CreateNamespace /code , code s3tables:CreateTable /code , code s3tables:GetTable /code , code s3tables:PutTablePolicy /code , code kms:DescribeKey /code , and code s3tables:PutTableEncryption /code permissions. Additionally, ensure that the KMS key used to encrypt the table still exists, is active and has a resource policy granting access to the S3 service principals ' code maintenance.s3tables.amazonaws.com /code ' and ' code metadata.s3.amazonaws.com /code '. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code AccessDeniedWritingToTable /code - Unable to write to the metadata table because of missing resource permissions. To fix the resource policy, Amazon S3 needs to create a new metadata table. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code DestinationTableNotFound /code - The destination table doesn't exist. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code ServerInternalError /code - An internal error has occurred. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code JournalTableAlreadyExists /code - A journal table already exists in the Amazon Web Services managed table bucket's namespace. Delete the journal table, and then try again. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code InventoryTableAlreadyExists /code - An inventory table already exists in the Amazon Web Services managed table bucket's namespace. Delete the inventory table, and then try again. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code JournalTableNotAvailable /code - The journal table that the inventory table relies on has a code FAILED /code status. An inventory table requires a journal table with an code ACTIVE /code status. To create a new journal or inventory table, you must delete the metadata configuration for this bucket, along with any journal or inventory tables, and then create a new metadata configuration. /p /li li p code NoSuchBucket /code - The specified general purpose bucket does not exist. /p /li /ul
+    /// If the V1 `CreateBucketMetadataTableConfiguration` request succeeds, but S3 Metadata was unable to create the table, this structure contains the error code. The possible error codes and error messages are as follows:
+    ///
+    /// - `AccessDeniedCreatingResources` - You don't have sufficient permissions to create the required resources. Make sure that you have `s3tables:CreateNamespace`, `s3tables:CreateTable`, `s3tables:GetTable` and `s3tables:PutTablePolicy` permissions, and then try again. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `AccessDeniedWritingToTable` - Unable to write to the metadata table because of missing resource permissions. To fix the resource policy, Amazon S3 needs to create a new metadata table. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `DestinationTableNotFound` - The destination table doesn't exist. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `ServerInternalError` - An internal error has occurred. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `TableAlreadyExists` - The table that you specified already exists in the table bucket's namespace. Specify a different table name. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `TableBucketNotFound` - The table bucket that you specified doesn't exist in this Amazon Web Services Region and account. Create or choose a different table bucket. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    ///
+    /// If the V2 `CreateBucketMetadataConfiguration` request succeeds, but S3 Metadata was unable to create the table, this structure contains the error code. The possible error codes and error messages are as follows:
+    ///
+    /// - `AccessDeniedCreatingResources` - You don't have sufficient permissions to create the required resources. Make sure that you have `s3tables:CreateTableBucket`, `s3tables:CreateNamespace`, `s3tables:CreateTable`, `s3tables:GetTable`, `s3tables:PutTablePolicy`, `kms:DescribeKey`, and `s3tables:PutTableEncryption` permissions. Additionally, ensure that the KMS key used to encrypt the table still exists, is active and has a resource policy granting access to the S3 service principals '`maintenance.s3tables.amazonaws.com`' and '`metadata.s3.amazonaws.com`'. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `AccessDeniedWritingToTable` - Unable to write to the metadata table because of missing resource permissions. To fix the resource policy, Amazon S3 needs to create a new metadata table. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `DestinationTableNotFound` - The destination table doesn't exist. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `ServerInternalError` - An internal error has occurred. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `JournalTableAlreadyExists` - A journal table already exists in the Amazon Web Services managed table bucket's namespace. Delete the journal table, and then try again. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `InventoryTableAlreadyExists` - An inventory table already exists in the Amazon Web Services managed table bucket's namespace. Delete the inventory table, and then try again. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `JournalTableNotAvailable` - The journal table that the inventory table relies on has a `FAILED` status. An inventory table requires a journal table with an `ACTIVE` status. To create a new journal or inventory table, you must delete the metadata configuration for this bucket, along with any journal or inventory tables, and then create a new metadata configuration.
+    /// - `NoSuchBucket` - The specified general purpose bucket does not exist.
     pub error_code: Option<String>,
-    /// p If the V1 code CreateBucketMetadataTableConfiguration /code request succeeds, but S3 Metadata was unable to create the table, this structure contains the error message. The possible error codes and error messages are as follows: /p ul li p code AccessDeniedCreatingResources /code - You don't have sufficient permissions to create the required resources. Make sure that you have code s3tables:CreateNamespace /code , code s3tables:CreateTable /code , code s3tables:GetTable /code and code s3tables:PutTablePolicy /code permissions, and then try again. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code AccessDeniedWritingToTable /code - Unable to write to the metadata table because of missing resource permissions. To fix the resource policy, Amazon S3 needs to create a new metadata table. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code DestinationTableNotFound /code - The destination table doesn't exist. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code ServerInternalError /code - An internal error has occurred. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code TableAlreadyExists /code - The table that you specified already exists in the table bucket's namespace. Specify a different table name. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code TableBucketNotFound /code - The table bucket that you specified doesn't exist in this Amazon Web Services Region and account. Create or choose a different table bucket. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li /ul p If the V2 code CreateBucketMetadataConfiguration /code request succeeds, but S3 Metadata was unable to create the table, this structure contains the error code. The possible error codes and error messages are as follows: /p ul li p code AccessDeniedCreatingResources /code - You don't have sufficient permissions to create the required resources. Make sure that you have code s3tables:CreateTableBucket /code , code s3tables:CreateNamespace /code , code s3tables:CreateTable /code , code s3tables:GetTable /code , code s3tables:PutTablePolicy /code , code kms:DescribeKey /code , and code s3tables:PutTableEncryption /code permissions. Additionally, ensure that the KMS key used to encrypt the table still exists, is active and has a resource policy granting access to the S3 service principals ' code maintenance.s3tables.amazonaws.com /code ' and ' code metadata.s3.amazonaws.com /code '. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code AccessDeniedWritingToTable /code - Unable to write to the metadata table because of missing resource permissions. To fix the resource policy, Amazon S3 needs to create a new metadata table. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code DestinationTableNotFound /code - The destination table doesn't exist. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code ServerInternalError /code - An internal error has occurred. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code JournalTableAlreadyExists /code - A journal table already exists in the Amazon Web Services managed table bucket's namespace. Delete the journal table, and then try again. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code InventoryTableAlreadyExists /code - An inventory table already exists in the Amazon Web Services managed table bucket's namespace. Delete the inventory table, and then try again. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration. /p /li li p code JournalTableNotAvailable /code - The journal table that the inventory table relies on has a code FAILED /code status. An inventory table requires a journal table with an code ACTIVE /code status. To create a new journal or inventory table, you must delete the metadata configuration for this bucket, along with any journal or inventory tables, and then create a new metadata configuration. /p /li li p code NoSuchBucket /code - The specified general purpose bucket does not exist. /p /li /ul
+    /// If the V1 `CreateBucketMetadataTableConfiguration` request succeeds, but S3 Metadata was unable to create the table, this structure contains the error message. The possible error codes and error messages are as follows:
+    ///
+    /// - `AccessDeniedCreatingResources` - You don't have sufficient permissions to create the required resources. Make sure that you have `s3tables:CreateNamespace`, `s3tables:CreateTable`, `s3tables:GetTable` and `s3tables:PutTablePolicy` permissions, and then try again. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `AccessDeniedWritingToTable` - Unable to write to the metadata table because of missing resource permissions. To fix the resource policy, Amazon S3 needs to create a new metadata table. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `DestinationTableNotFound` - The destination table doesn't exist. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `ServerInternalError` - An internal error has occurred. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `TableAlreadyExists` - The table that you specified already exists in the table bucket's namespace. Specify a different table name. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `TableBucketNotFound` - The table bucket that you specified doesn't exist in this Amazon Web Services Region and account. Create or choose a different table bucket. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    ///
+    /// If the V2 `CreateBucketMetadataConfiguration` request succeeds, but S3 Metadata was unable to create the table, this structure contains the error code. The possible error codes and error messages are as follows:
+    ///
+    /// - `AccessDeniedCreatingResources` - You don't have sufficient permissions to create the required resources. Make sure that you have `s3tables:CreateTableBucket`, `s3tables:CreateNamespace`, `s3tables:CreateTable`, `s3tables:GetTable`, `s3tables:PutTablePolicy`, `kms:DescribeKey`, and `s3tables:PutTableEncryption` permissions. Additionally, ensure that the KMS key used to encrypt the table still exists, is active and has a resource policy granting access to the S3 service principals '`maintenance.s3tables.amazonaws.com`' and '`metadata.s3.amazonaws.com`'. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `AccessDeniedWritingToTable` - Unable to write to the metadata table because of missing resource permissions. To fix the resource policy, Amazon S3 needs to create a new metadata table. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `DestinationTableNotFound` - The destination table doesn't exist. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `ServerInternalError` - An internal error has occurred. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `JournalTableAlreadyExists` - A journal table already exists in the Amazon Web Services managed table bucket's namespace. Delete the journal table, and then try again. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `InventoryTableAlreadyExists` - An inventory table already exists in the Amazon Web Services managed table bucket's namespace. Delete the inventory table, and then try again. To create a new metadata table, you must delete the metadata configuration for this bucket, and then create a new metadata configuration.
+    /// - `JournalTableNotAvailable` - The journal table that the inventory table relies on has a `FAILED` status. An inventory table requires a journal table with an `ACTIVE` status. To create a new journal or inventory table, you must delete the metadata configuration for this bucket, along with any journal or inventory tables, and then create a new metadata configuration.
+    /// - `NoSuchBucket` - The specified general purpose bucket does not exist.
     pub error_message: Option<String>,
 }
 rt::structure!(ErrorDetails, ERROR_DETAILS, 0 => error_code, 1 => error_message);
@@ -100,10 +408,12 @@ pub static ERROR_DETAILS: rt::Schema = rt::Schema::structure(
     "ErrorDetails",
     &[rt::m("ErrorCode", &rt::STRING), rt::m("ErrorMessage", &rt::STRING)],
 );
-/// p The error information. /p
+/// The error information.
 #[derive(Clone, Default, PartialEq)]
 pub struct ErrorDocument {
-    /// p The object key name to use when a 4XX class error occurs. /p important p Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints" XML related object key constraints /a . /p /important
+    /// The object key name to use when a 4XX class error occurs.
+    ///
+    /// **Important:** Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see [XML related object key constraints](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
     pub key: String,
 }
 rt::structure!(ErrorDocument, ERROR_DOCUMENT, 0 => key);
@@ -114,7 +424,7 @@ pub static ERROR_DOCUMENT: rt::Schema = rt::Schema::structure(
 pub static ERRORS: rt::Schema = rt::Schema::list("Errors", &[rt::m("member", &ERROR)])
     .flags(rt::SHAPE_FLATTENED);
 rt::string_enum! {
-    #[doc = " p The bucket event for which to send notifications. /p"] pub enum Event {
+    #[doc = " The bucket event for which to send notifications."] pub enum Event {
     S3ReducedRedundancyLostObject = "s3:ReducedRedundancyLostObject", S3ObjectCreated =
     "s3:ObjectCreated:*", S3ObjectCreatedPut = "s3:ObjectCreated:Put",
     S3ObjectCreatedPost = "s3:ObjectCreated:Post", S3ObjectCreatedCopy =
@@ -140,7 +450,7 @@ rt::string_enum! {
     S3ObjectAnnotationPut = "s3:ObjectAnnotation:Put", S3ObjectAnnotationDelete =
     "s3:ObjectAnnotation:Delete", S3ObjectRetentionPut = "s3:ObjectRetention:Put" }
 }
-/// p A container for specifying the configuration for Amazon EventBridge. /p
+/// A container for specifying the configuration for Amazon EventBridge.
 #[derive(Clone, Default, PartialEq)]
 pub struct EventBridgeConfiguration {}
 rt::structure!(EventBridgeConfiguration, EVENT_BRIDGE_CONFIGURATION);
@@ -148,12 +458,12 @@ pub static EVENT_BRIDGE_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "EventBridgeConfiguration",
     &[],
 );
-/// p Contains the event hold duration configuration, specified in either days or years. /p
+/// Contains the event hold duration configuration, specified in either days or years.
 #[derive(Clone, Default, PartialEq)]
 pub struct EventHoldDuration {
-    /// p The number of days for the event hold duration. The minimum value is 1 and the maximum value is 36,500. /p
+    /// The number of days for the event hold duration. The minimum value is 1 and the maximum value is 36,500.
     pub days: Option<i32>,
-    /// p The number of years for the event hold duration. The minimum value is 1 and the maximum value is 100. /p
+    /// The number of years for the event hold duration. The minimum value is 1 and the maximum value is 100.
     pub years: Option<i32>,
 }
 rt::structure!(EventHoldDuration, EVENT_HOLD_DURATION, 0 => days, 1 => years);
@@ -166,10 +476,12 @@ pub static EVENT_LIST: rt::Schema = rt::Schema::list(
         &[rt::m("member", &rt::ENUM)],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p Optional configuration to replicate existing source bucket objects. /p note p This parameter is no longer supported. To replicate existing objects, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-batch-replication-batch.html" Replicating existing objects with S3 Batch Replication /a in the i Amazon S3 User Guide /i . /p /note
+/// Optional configuration to replicate existing source bucket objects.
+///
+/// **Note:** This parameter is no longer supported. To replicate existing objects, see [Replicating existing objects with S3 Batch Replication](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-batch-replication-batch.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExistingObjectReplication {
-    /// p Specifies whether Amazon S3 replicates existing source bucket objects. /p
+    /// Specifies whether Amazon S3 replicates existing source bucket objects.
     pub status: ExistingObjectReplicationStatus,
 }
 rt::structure!(ExistingObjectReplication, EXISTING_OBJECT_REPLICATION, 0 => status);

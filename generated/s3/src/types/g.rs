@@ -5,7 +5,7 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketAbacOutput {
-    /// p The ABAC status of the general purpose bucket. /p
+    /// The ABAC status of the general purpose bucket.
     pub abac_status: Option<AbacStatus>,
 }
 rt::structure!(GetBucketAbacOutput, GET_BUCKET_ABAC_OUTPUT, 0 => abac_status);
@@ -15,9 +15,9 @@ pub static GET_BUCKET_ABAC_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketAbacRequest {
-    /// p The name of the general purpose bucket. /p
+    /// The name of the general purpose bucket.
     pub bucket: String,
-    /// p The Amazon Web Services account ID of the general purpose bucket's owner. /p
+    /// The Amazon Web Services account ID of the general purpose bucket's owner.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -37,7 +37,7 @@ pub static GET_BUCKET_ABAC_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketAccelerateConfigurationOutput {
-    /// p The accelerate configuration of the bucket. /p
+    /// The accelerate configuration of the bucket.
     pub status: Option<BucketAccelerateStatus>,
     pub request_charged: Option<RequestCharged>,
 }
@@ -54,9 +54,9 @@ pub static GET_BUCKET_ACCELERATE_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketAccelerateConfigurationRequest {
-    /// p The name of the bucket for which the accelerate configuration is retrieved. /p
+    /// The name of the bucket for which the accelerate configuration is retrieved.
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
     pub request_payer: Option<RequestPayer>,
 }
@@ -78,9 +78,9 @@ pub static GET_BUCKET_ACCELERATE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketAclOutput {
-    /// p Container for the bucket owner's ID. /p
+    /// Container for the bucket owner's ID.
     pub owner: Option<Owner>,
-    /// p A list of grants. /p
+    /// A list of grants.
     pub grants: Option<Vec<Grant>>,
 }
 rt::structure!(GetBucketAclOutput, GET_BUCKET_ACL_OUTPUT, 0 => owner, 1 => grants);
@@ -90,9 +90,13 @@ pub static GET_BUCKET_ACL_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketAclRequest {
-    /// p Specifies the S3 bucket whose ACL is being requested. /p p When you use this API operation with an access point, provide the alias of the access point in place of the bucket name. /p p When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code code InvalidAccessPointAliasError /code is returned. For more information about code InvalidAccessPointAliasError /code , see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList" List of Error Codes /a . /p
+    /// Specifies the S3 bucket whose ACL is being requested.
+    ///
+    /// When you use this API operation with an access point, provide the alias of the access point in place of the bucket name.
+    ///
+    /// When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more information about `InvalidAccessPointAliasError`, see [List of Error Codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -111,7 +115,7 @@ pub static GET_BUCKET_ACL_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketAnalyticsConfigurationOutput {
-    /// p The configuration and any analyses for the analytics filter. /p
+    /// The configuration and any analyses for the analytics filter.
     pub analytics_configuration: Option<AnalyticsConfiguration>,
 }
 rt::structure!(
@@ -124,11 +128,11 @@ pub static GET_BUCKET_ANALYTICS_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketAnalyticsConfigurationRequest {
-    /// p The name of the bucket from which an analytics configuration is retrieved. /p
+    /// The name of the bucket from which an analytics configuration is retrieved.
     pub bucket: String,
-    /// p The ID that identifies the analytics configuration. /p
+    /// The ID that identifies the analytics configuration.
     pub id: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -149,7 +153,7 @@ pub static GET_BUCKET_ANALYTICS_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketCorsOutput {
-    /// p A set of origins and methods (cross-origin access that you want to allow). You can add up to 100 rules to the configuration. /p
+    /// A set of origins and methods (cross-origin access that you want to allow). You can add up to 100 rules to the configuration.
     pub cors_rules: Option<Vec<CorsRule>>,
 }
 rt::structure!(GetBucketCorsOutput, GET_BUCKET_CORS_OUTPUT, 0 => cors_rules);
@@ -159,9 +163,13 @@ pub static GET_BUCKET_CORS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketCorsRequest {
-    /// p The bucket name for which to get the cors configuration. /p p When you use this API operation with an access point, provide the alias of the access point in place of the bucket name. /p p When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code code InvalidAccessPointAliasError /code is returned. For more information about code InvalidAccessPointAliasError /code , see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList" List of Error Codes /a . /p
+    /// The bucket name for which to get the cors configuration.
+    ///
+    /// When you use this API operation with an access point, provide the alias of the access point in place of the bucket name.
+    ///
+    /// When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more information about `InvalidAccessPointAliasError`, see [List of Error Codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -196,9 +204,13 @@ pub static GET_BUCKET_ENCRYPTION_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketEncryptionRequest {
-    /// p The name of the bucket from which the server-side encryption configuration is retrieved. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use path-style requests in the format code https://s3express-control. i region-code /i .amazonaws.com/ i bucket-name /i /code . Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i DOC-EXAMPLE-BUCKET /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i /p
+    /// The name of the bucket from which the server-side encryption configuration is retrieved.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format `bucket-base-name--zone-id--x-s3` (for example, `DOC-EXAMPLE-BUCKET--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p note p For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code code 501 Not Implemented /code . /p /note
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// **Note:** For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -218,7 +230,7 @@ pub static GET_BUCKET_ENCRYPTION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketIntelligentTieringConfigurationOutput {
-    /// p Container for S3 Intelligent-Tiering configuration. /p
+    /// Container for S3 Intelligent-Tiering configuration.
     pub intelligent_tiering_configuration: Option<IntelligentTieringConfiguration>,
 }
 rt::structure!(
@@ -235,11 +247,11 @@ pub static GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_OUTPUT: rt::Schema = rt:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketIntelligentTieringConfigurationRequest {
-    /// p The name of the Amazon S3 bucket whose configuration you want to modify or retrieve. /p
+    /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
     pub bucket: String,
-    /// p The ID used to identify the S3 Intelligent-Tiering configuration. /p
+    /// The ID used to identify the S3 Intelligent-Tiering configuration.
     pub id: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -261,7 +273,7 @@ pub static GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketInventoryConfigurationOutput {
-    /// p Specifies the inventory configuration. /p
+    /// Specifies the inventory configuration.
     pub inventory_configuration: Option<InventoryConfiguration>,
 }
 rt::structure!(
@@ -274,11 +286,15 @@ pub static GET_BUCKET_INVENTORY_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketInventoryConfigurationRequest {
-    /// p The name of the bucket containing the inventory configuration to retrieve. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use path-style requests in the format code https://s3express-control. i region-code /i .amazonaws.com/ i bucket-name /i /code . Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i DOC-EXAMPLE-BUCKET /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i /p
+    /// The name of the bucket containing the inventory configuration to retrieve.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format `bucket-base-name--zone-id--x-s3` (for example, `DOC-EXAMPLE-BUCKET--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
     pub bucket: String,
-    /// p The ID used to identify the inventory configuration. /p
+    /// The ID used to identify the inventory configuration.
     pub id: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p note p For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code code 501 Not Implemented /code . /p /note
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// **Note:** For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -299,9 +315,16 @@ pub static GET_BUCKET_INVENTORY_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketLifecycleConfigurationOutput {
-    /// p Container for a lifecycle rule. /p
+    /// Container for a lifecycle rule.
     pub rules: Option<Vec<LifecycleRule>>,
-    /// p Indicates which default minimum object size behavior is applied to the lifecycle configuration. /p note p This parameter applies to general purpose buckets only. It isn't supported for directory bucket lifecycle configurations. /p /note ul li p code all storage classes 128K /code - Objects smaller than 128 KB will not transition to any storage class by default. /p /li li p code varies by storage class /code - Objects smaller than 128 KB will transition to Glacier Flexible Retrieval or Glacier Deep Archive storage classes. By default, all other storage classes will prevent transitions smaller than 128 KB. /p /li /ul p To customize the minimum object size for any transition you can add a filter that specifies a custom code ObjectSizeGreaterThan /code or code ObjectSizeLessThan /code in the body of your transition rule. Custom filters always take precedence over the default transition behavior. /p
+    /// Indicates which default minimum object size behavior is applied to the lifecycle configuration.
+    ///
+    /// **Note:** This parameter applies to general purpose buckets only. It isn't supported for directory bucket lifecycle configurations.
+    ///
+    /// - `all_storage_classes_128K` - Objects smaller than 128 KB will not transition to any storage class by default.
+    /// - `varies_by_storage_class` - Objects smaller than 128 KB will transition to Glacier Flexible Retrieval or Glacier Deep Archive storage classes. By default, all other storage classes will prevent transitions smaller than 128 KB.
+    ///
+    /// To customize the minimum object size for any transition you can add a filter that specifies a custom `ObjectSizeGreaterThan` or `ObjectSizeLessThan` in the body of your transition rule. Custom filters always take precedence over the default transition behavior.
     pub transition_default_minimum_object_size: Option<
         TransitionDefaultMinimumObjectSize,
     >,
@@ -320,9 +343,11 @@ pub static GET_BUCKET_LIFECYCLE_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketLifecycleConfigurationRequest {
-    /// p The name of the bucket for which to get the lifecycle information. /p
+    /// The name of the bucket for which to get the lifecycle information.
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p note p This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations. /p /note
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// **Note:** This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -342,7 +367,7 @@ pub static GET_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketLifecycleOutput {
-    /// p Container for a lifecycle rule. /p
+    /// Container for a lifecycle rule.
     pub rules: Option<Vec<Rule>>,
 }
 rt::structure!(GetBucketLifecycleOutput, GET_BUCKET_LIFECYCLE_OUTPUT, 0 => rules);
@@ -352,9 +377,9 @@ pub static GET_BUCKET_LIFECYCLE_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketLifecycleRequest {
-    /// p The name of the bucket for which to get the lifecycle information. /p
+    /// The name of the bucket for which to get the lifecycle information.
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -374,7 +399,9 @@ pub static GET_BUCKET_LIFECYCLE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketLocationOutput {
-    /// p Specifies the Region where the bucket resides. For a list of all the Amazon S3 supported location constraints by Region, see a href="https://docs.aws.amazon.com/general/latest/gr/rande.html#s3 region" Regions and Endpoints /a . /p p Buckets in Region code us-east-1 /code have a LocationConstraint of code null /code . Buckets with a LocationConstraint of code EU /code reside in code eu-west-1 /code . /p
+    /// Specifies the Region where the bucket resides. For a list of all the Amazon S3 supported location constraints by Region, see [Regions and Endpoints](https://docs.aws.amazon.com/general/latest/gr/rande.html#s3_region).
+    ///
+    /// Buckets in Region `us-east-1` have a LocationConstraint of `null`. Buckets with a LocationConstraint of `EU` reside in `eu-west-1`.
     pub location_constraint: Option<BucketLocationConstraint>,
 }
 rt::structure!(
@@ -386,9 +413,13 @@ pub static GET_BUCKET_LOCATION_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketLocationRequest {
-    /// p The name of the bucket for which to get the location. /p p When you use this API operation with an access point, provide the alias of the access point in place of the bucket name. /p p When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code code InvalidAccessPointAliasError /code is returned. For more information about code InvalidAccessPointAliasError /code , see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList" List of Error Codes /a . /p
+    /// The name of the bucket for which to get the location.
+    ///
+    /// When you use this API operation with an access point, provide the alias of the access point in place of the bucket name.
+    ///
+    /// When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more information about `InvalidAccessPointAliasError`, see [List of Error Codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -417,9 +448,9 @@ pub static GET_BUCKET_LOGGING_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketLoggingRequest {
-    /// p The bucket name for which to get the logging information. /p
+    /// The bucket name for which to get the logging information.
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -439,7 +470,7 @@ pub static GET_BUCKET_LOGGING_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketMetadataConfigurationOutput {
-    /// p The metadata configuration for the general purpose bucket. /p
+    /// The metadata configuration for the general purpose bucket.
     pub get_bucket_metadata_configuration_result: Option<
         GetBucketMetadataConfigurationResult,
     >,
@@ -460,9 +491,9 @@ pub static GET_BUCKET_METADATA_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketMetadataConfigurationRequest {
-    /// p The general purpose bucket that corresponds to the metadata configuration that you want to retrieve. /p
+    /// The general purpose bucket that corresponds to the metadata configuration that you want to retrieve.
     pub bucket: String,
-    /// p The expected owner of the general purpose bucket that you want to retrieve the metadata table configuration for. /p
+    /// The expected owner of the general purpose bucket that you want to retrieve the metadata table configuration for.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -480,10 +511,10 @@ pub static GET_BUCKET_METADATA_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::s
             .at(rt::HEADER, "x-amz-expected-bucket-owner"),
     ],
 );
-/// p The S3 Metadata configuration for a general purpose bucket. /p
+/// The S3 Metadata configuration for a general purpose bucket.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketMetadataConfigurationResult {
-    /// p The metadata configuration for a general purpose bucket. /p
+    /// The metadata configuration for a general purpose bucket.
     pub metadata_configuration_result: MetadataConfigurationResult,
 }
 rt::structure!(
@@ -499,7 +530,7 @@ pub static GET_BUCKET_METADATA_CONFIGURATION_RESULT: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketMetadataTableConfigurationOutput {
-    /// p The metadata table configuration for the general purpose bucket. /p
+    /// The metadata table configuration for the general purpose bucket.
     pub get_bucket_metadata_table_configuration_result: Option<
         GetBucketMetadataTableConfigurationResult,
     >,
@@ -521,9 +552,9 @@ pub static GET_BUCKET_METADATA_TABLE_CONFIGURATION_OUTPUT: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketMetadataTableConfigurationRequest {
-    /// p The general purpose bucket that corresponds to the metadata table configuration that you want to retrieve. /p
+    /// The general purpose bucket that corresponds to the metadata table configuration that you want to retrieve.
     pub bucket: String,
-    /// p The expected owner of the general purpose bucket that you want to retrieve the metadata table configuration for. /p
+    /// The expected owner of the general purpose bucket that you want to retrieve the metadata table configuration for.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -542,14 +573,20 @@ pub static GET_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST: rt::Schema = rt::Sch
             .at(rt::HEADER, "x-amz-expected-bucket-owner"),
     ],
 );
-/// p The V1 S3 Metadata configuration for a general purpose bucket. /p note p If you created your S3 Metadata configuration before July 15, 2025, we recommend that you delete and re-create your configuration by using a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API CreateBucketMetadataConfiguration.html" CreateBucketMetadataConfiguration /a so that you can expire journal table records and create a live inventory table. /p /note
+/// The V1 S3 Metadata configuration for a general purpose bucket.
+///
+/// **Note:** If you created your S3 Metadata configuration before July 15, 2025, we recommend that you delete and re-create your configuration by using [CreateBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataConfiguration.html) so that you can expire journal table records and create a live inventory table.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketMetadataTableConfigurationResult {
-    /// p The V1 S3 Metadata configuration for a general purpose bucket. /p
+    /// The V1 S3 Metadata configuration for a general purpose bucket.
     pub metadata_table_configuration_result: MetadataTableConfigurationResult,
-    /// p The status of the metadata table. The status values are: /p ul li p code CREATING /code - The metadata table is in the process of being created in the specified table bucket. /p /li li p code ACTIVE /code - The metadata table has been created successfully, and records are being delivered to the table. /p /li li p code FAILED /code - Amazon S3 is unable to create the metadata table, or Amazon S3 is unable to deliver records. See code ErrorDetails /code for details. /p /li /ul
+    /// The status of the metadata table. The status values are:
+    ///
+    /// - `CREATING` - The metadata table is in the process of being created in the specified table bucket.
+    /// - `ACTIVE` - The metadata table has been created successfully, and records are being delivered to the table.
+    /// - `FAILED` - Amazon S3 is unable to create the metadata table, or Amazon S3 is unable to deliver records. See `ErrorDetails` for details.
     pub status: String,
-    /// p If the code CreateBucketMetadataTableConfiguration /code request succeeds, but S3 Metadata was unable to create the table, this structure contains the error code and error message. /p
+    /// If the `CreateBucketMetadataTableConfiguration` request succeeds, but S3 Metadata was unable to create the table, this structure contains the error code and error message.
     pub error: Option<ErrorDetails>,
 }
 rt::structure!(
@@ -568,7 +605,7 @@ pub static GET_BUCKET_METADATA_TABLE_CONFIGURATION_RESULT: rt::Schema = rt::Sche
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketMetricsConfigurationOutput {
-    /// p Specifies the metrics configuration. /p
+    /// Specifies the metrics configuration.
     pub metrics_configuration: Option<MetricsConfiguration>,
 }
 rt::structure!(
@@ -581,11 +618,15 @@ pub static GET_BUCKET_METRICS_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketMetricsConfigurationRequest {
-    /// p The name of the bucket containing the metrics configuration to retrieve. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use path-style requests in the format code https://s3express-control. i region-code /i .amazonaws.com/ i bucket-name /i /code . Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i DOC-EXAMPLE-BUCKET /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i /p
+    /// The name of the bucket containing the metrics configuration to retrieve.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format `bucket-base-name--zone-id--x-s3` (for example, `DOC-EXAMPLE-BUCKET--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
     pub bucket: String,
-    /// p The ID used to identify the metrics configuration. The ID has a 64 character limit and can only contain letters, numbers, periods, dashes, and underscores. /p
+    /// The ID used to identify the metrics configuration. The ID has a 64 character limit and can only contain letters, numbers, periods, dashes, and underscores.
     pub id: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p note p For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code code 501 Not Implemented /code . /p /note
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// **Note:** For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -606,9 +647,13 @@ pub static GET_BUCKET_METRICS_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketNotificationConfigurationRequest {
-    /// p The name of the bucket for which to get the notification configuration. /p p When you use this API operation with an access point, provide the alias of the access point in place of the bucket name. /p p When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code code InvalidAccessPointAliasError /code is returned. For more information about code InvalidAccessPointAliasError /code , see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList" List of Error Codes /a . /p
+    /// The name of the bucket for which to get the notification configuration.
+    ///
+    /// When you use this API operation with an access point, provide the alias of the access point in place of the bucket name.
+    ///
+    /// When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more information about `InvalidAccessPointAliasError`, see [List of Error Codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -629,7 +674,7 @@ pub static GET_BUCKET_NOTIFICATION_CONFIGURATION_REQUEST: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketOwnershipControlsOutput {
-    /// p The code OwnershipControls /code (BucketOwnerEnforced, BucketOwnerPreferred, or ObjectWriter) currently in effect for this Amazon S3 bucket. /p
+    /// The `OwnershipControls` (BucketOwnerEnforced, BucketOwnerPreferred, or ObjectWriter) currently in effect for this Amazon S3 bucket.
     pub ownership_controls: Option<OwnershipControls>,
 }
 rt::structure!(
@@ -642,9 +687,9 @@ pub static GET_BUCKET_OWNERSHIP_CONTROLS_OUTPUT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketOwnershipControlsRequest {
-    /// p The name of the Amazon S3 bucket whose code OwnershipControls /code you want to retrieve. /p
+    /// The name of the Amazon S3 bucket whose `OwnershipControls` you want to retrieve.
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -664,7 +709,7 @@ pub static GET_BUCKET_OWNERSHIP_CONTROLS_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketPolicyOutput {
-    /// p The bucket policy as a JSON document. /p
+    /// The bucket policy as a JSON document.
     pub policy: Option<String>,
 }
 rt::structure!(GetBucketPolicyOutput, GET_BUCKET_POLICY_OUTPUT, 0 => policy);
@@ -674,9 +719,19 @@ pub static GET_BUCKET_POLICY_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketPolicyRequest {
-    /// p The bucket name to get the bucket policy for. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use path-style requests in the format code https://s3express-control. i region-code /i .amazonaws.com/ i bucket-name /i /code . Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i DOC-EXAMPLE-BUCKET /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i /p p b Access points /b - When you use this API operation with an access point, provide the alias of the access point in place of the bucket name. /p p b Object Lambda access points /b - When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code code InvalidAccessPointAliasError /code is returned. For more information about code InvalidAccessPointAliasError /code , see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList" List of Error Codes /a . /p note p Object Lambda access points are not supported by directory buckets. /p /note
+    /// The bucket name to get the bucket policy for.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format `bucket-base-name--zone-id--x-s3` (for example, `DOC-EXAMPLE-BUCKET--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
+    ///
+    /// **Access points** - When you use this API operation with an access point, provide the alias of the access point in place of the bucket name.
+    ///
+    /// **Object Lambda access points** - When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more information about `InvalidAccessPointAliasError`, see [List of Error Codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
+    ///
+    /// **Note:** Object Lambda access points are not supported by directory buckets.
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p note p For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code code 501 Not Implemented /code . /p /note
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// **Note:** For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -696,7 +751,7 @@ pub static GET_BUCKET_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketPolicyStatusOutput {
-    /// p The policy status for the specified bucket. /p
+    /// The policy status for the specified bucket.
     pub policy_status: Option<PolicyStatus>,
 }
 rt::structure!(
@@ -708,9 +763,9 @@ pub static GET_BUCKET_POLICY_STATUS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketPolicyStatusRequest {
-    /// p The name of the Amazon S3 bucket whose policy status you want to retrieve. /p
+    /// The name of the Amazon S3 bucket whose policy status you want to retrieve.
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -742,9 +797,9 @@ pub static GET_BUCKET_REPLICATION_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketReplicationRequest {
-    /// p The bucket name for which to get the replication information. /p
+    /// The bucket name for which to get the replication information.
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -764,7 +819,7 @@ pub static GET_BUCKET_REPLICATION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketRequestPaymentOutput {
-    /// p Specifies who pays for the download and request fees. /p
+    /// Specifies who pays for the download and request fees.
     pub payer: Option<Payer>,
 }
 rt::structure!(
@@ -776,9 +831,9 @@ pub static GET_BUCKET_REQUEST_PAYMENT_OUTPUT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketRequestPaymentRequest {
-    /// p The name of the bucket for which to get the payment request configuration /p
+    /// The name of the bucket for which to get the payment request configuration
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -798,7 +853,7 @@ pub static GET_BUCKET_REQUEST_PAYMENT_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketTaggingOutput {
-    /// p Contains the tag set. /p
+    /// Contains the tag set.
     pub tag_set: Vec<Tag>,
 }
 rt::structure!(GetBucketTaggingOutput, GET_BUCKET_TAGGING_OUTPUT, 0 => tag_set);
@@ -808,9 +863,9 @@ pub static GET_BUCKET_TAGGING_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketTaggingRequest {
-    /// p The name of the bucket for which to get the tagging information. /p
+    /// The name of the bucket for which to get the tagging information.
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -830,9 +885,9 @@ pub static GET_BUCKET_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketVersioningOutput {
-    /// p The versioning state of the bucket. /p
+    /// The versioning state of the bucket.
     pub status: Option<BucketVersioningStatus>,
-    /// p Specifies whether MFA delete is enabled in the bucket versioning configuration. This element is only returned if the bucket has been configured with MFA delete. If the bucket has never been so configured, this element is not returned. /p
+    /// Specifies whether MFA delete is enabled in the bucket versioning configuration. This element is only returned if the bucket has been configured with MFA delete. If the bucket has never been so configured, this element is not returned.
     pub mfa_delete: Option<MfaDeleteStatus>,
 }
 rt::structure!(
@@ -844,9 +899,9 @@ pub static GET_BUCKET_VERSIONING_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketVersioningRequest {
-    /// p The name of the bucket for which to get the versioning information. /p
+    /// The name of the bucket for which to get the versioning information.
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -866,13 +921,13 @@ pub static GET_BUCKET_VERSIONING_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketWebsiteOutput {
-    /// p Specifies the redirect behavior of all requests to a website endpoint of an Amazon S3 bucket. /p
+    /// Specifies the redirect behavior of all requests to a website endpoint of an Amazon S3 bucket.
     pub redirect_all_requests_to: Option<RedirectAllRequestsTo>,
-    /// p The name of the index document for the website (for example code index.html /code ). /p
+    /// The name of the index document for the website (for example `index.html`).
     pub index_document: Option<IndexDocument>,
-    /// p The object key name of the website error document to use for 4XX class errors. /p
+    /// The object key name of the website error document to use for 4XX class errors.
     pub error_document: Option<ErrorDocument>,
-    /// p Rules that define when a redirect is applied and the redirect behavior. /p
+    /// Rules that define when a redirect is applied and the redirect behavior.
     pub routing_rules: Option<Vec<RoutingRule>>,
 }
 rt::structure!(
@@ -890,9 +945,9 @@ pub static GET_BUCKET_WEBSITE_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketWebsiteRequest {
-    /// p The bucket name for which to get the website configuration. /p
+    /// The bucket name for which to get the website configuration.
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -912,9 +967,9 @@ pub static GET_BUCKET_WEBSITE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectAclOutput {
-    /// p Container for the bucket owner's ID. /p
+    /// Container for the bucket owner's ID.
     pub owner: Option<Owner>,
-    /// p A list of grants. /p
+    /// A list of grants.
     pub grants: Option<Vec<Grant>>,
     pub request_charged: Option<RequestCharged>,
 }
@@ -932,14 +987,18 @@ pub static GET_OBJECT_ACL_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectAclRequest {
-    /// p The bucket name that contains the object for which to get the ACL information. /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p
+    /// The bucket name that contains the object for which to get the ACL information.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p The key of the object for which to get the ACL information. /p
+    /// The key of the object for which to get the ACL information.
     pub key: String,
-    /// p Version ID used to reference a specific version of the object. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Version ID used to reference a specific version of the object.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub version_id: Option<String>,
     pub request_payer: Option<RequestPayer>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -962,42 +1021,42 @@ pub static GET_OBJECT_ACL_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectAnnotationOutput {
-    /// p The annotation payload. /p
+    /// The annotation payload.
     pub annotation_payload: Option<rt::Blob>,
-    /// p The version ID of the object that the annotation is attached to. /p
+    /// The version ID of the object that the annotation is attached to.
     pub object_version_id: Option<String>,
-    /// p The date and time the annotation was last modified. /p
+    /// The date and time the annotation was last modified.
     pub last_modified: Option<rt::DateTime>,
-    /// p The size of the annotation payload, in bytes. /p
+    /// The size of the annotation payload, in bytes.
     pub content_length: Option<i64>,
-    /// p The entity tag of the annotation. /p
+    /// The entity tag of the annotation.
     pub e_tag: Option<String>,
-    /// p The CRC32 checksum of the annotation payload. /p
+    /// The CRC32 checksum of the annotation payload.
     pub checksum_crc32: Option<String>,
-    /// p The CRC32C checksum of the annotation payload. /p
+    /// The CRC32C checksum of the annotation payload.
     pub checksum_crc32_c: Option<String>,
-    /// p The CRC64NVME checksum of the annotation payload. /p
+    /// The CRC64NVME checksum of the annotation payload.
     pub checksum_crc64_nvme: Option<String>,
-    /// p The SHA1 checksum of the annotation payload. /p
+    /// The SHA1 checksum of the annotation payload.
     pub checksum_sha1: Option<String>,
-    /// p The SHA256 checksum of the annotation payload. /p
+    /// The SHA256 checksum of the annotation payload.
     pub checksum_sha256: Option<String>,
-    /// p The SHA512 checksum of the annotation payload. /p
+    /// The SHA512 checksum of the annotation payload.
     pub checksum_sha512: Option<String>,
-    /// p The MD5 checksum of the annotation payload. /p
+    /// The MD5 checksum of the annotation payload.
     pub checksum_md5: Option<String>,
-    /// p The XXHASH64 checksum of the annotation payload. /p
+    /// The XXHASH64 checksum of the annotation payload.
     pub checksum_xxhash64: Option<String>,
-    /// p The XXHASH3 checksum of the annotation payload. /p
+    /// The XXHASH3 checksum of the annotation payload.
     pub checksum_xxhash3: Option<String>,
-    /// p The XXHASH128 checksum of the annotation payload. /p
+    /// The XXHASH128 checksum of the annotation payload.
     pub checksum_xxhash128: Option<String>,
-    /// p The type of checksum used. /p
+    /// The type of checksum used.
     pub checksum_type: Option<ChecksumType>,
-    /// p The server-side encryption algorithm used. /p
+    /// The server-side encryption algorithm used.
     pub server_side_encryption: Option<ServerSideEncryption>,
     pub request_charged: Option<RequestCharged>,
-    /// p The replication status of the annotation. Possible values include code PENDING /code , code COMPLETED /code , code FAILED /code , and code REPLICA /code . /p
+    /// The replication status of the annotation. Possible values include `PENDING`, `COMPLETED`, `FAILED`, and `REPLICA`.
     pub replication_status: Option<ReplicationStatus>,
 }
 rt::structure!(
@@ -1038,18 +1097,20 @@ pub static GET_OBJECT_ANNOTATION_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectAnnotationRequest {
-    /// p The name of the bucket that contains the object. /p
+    /// The name of the bucket that contains the object.
     pub bucket: String,
-    /// p The object key. /p
+    /// The object key.
     pub key: String,
-    /// p The name of the annotation to retrieve. /p p Length Constraints: Minimum length of 1. Maximum length of 512 bytes. /p
+    /// The name of the annotation to retrieve.
+    ///
+    /// Length Constraints: Minimum length of 1. Maximum length of 512 bytes.
     pub annotation_name: String,
-    /// p The version ID of the object. /p
+    /// The version ID of the object.
     pub version_id: Option<String>,
     pub request_payer: Option<RequestPayer>,
-    /// p The account ID of the expected bucket owner. If the bucket is owned by a different account, the request fails with an HTTP 403 (Access Denied) error. /p
+    /// The account ID of the expected bucket owner. If the bucket is owned by a different account, the request fails with an HTTP 403 (Access Denied) error.
     pub expected_bucket_owner: Option<String>,
-    /// p Set to code ENABLED /code to validate the checksum of the annotation payload on retrieval. /p
+    /// Set to `ENABLED` to validate the checksum of the annotation payload on retrieval.
     pub checksum_mode: Option<ChecksumMode>,
 }
 rt::structure!(
@@ -1077,22 +1138,30 @@ pub static GET_OBJECT_ANNOTATION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectAttributesOutput {
-    /// p Specifies whether the object retrieved was ( code true /code ) or was not ( code false /code ) a delete marker. If code false /code , this response header does not appear in the response. To learn more about delete markers, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html" Working with delete markers /a . /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies whether the object retrieved was (`true`) or was not (`false`) a delete marker. If `false`, this response header does not appear in the response. To learn more about delete markers, see [Working with delete markers](https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html).
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub delete_marker: Option<bool>,
-    /// p Date and time when the object was last modified. /p
+    /// Date and time when the object was last modified.
     pub last_modified: Option<rt::DateTime>,
-    /// p The version ID of the object. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The version ID of the object.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub version_id: Option<String>,
     pub request_charged: Option<RequestCharged>,
-    /// p An ETag is an opaque identifier assigned by a web server to a specific version of a resource found at a URL. /p
+    /// An ETag is an opaque identifier assigned by a web server to a specific version of a resource found at a URL.
     pub e_tag: Option<String>,
-    /// p The checksum or digest of the object. /p
+    /// The checksum or digest of the object.
     pub checksum: Option<Checksum>,
-    /// p A collection of parts associated with a multipart upload. /p
+    /// A collection of parts associated with a multipart upload.
     pub object_parts: Option<GetObjectAttributesParts>,
-    /// p Provides the storage class information of the object. Amazon S3 returns this header for all objects except for S3 Standard storage class objects. /p p For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html" Storage Classes /a . /p note p b Directory buckets /b - Directory buckets only support code EXPRESS ONEZONE /code (the S3 Express One Zone storage class) in Availability Zones and code ONEZONE IA /code (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones. /p /note
+    /// Provides the storage class information of the object. Amazon S3 returns this header for all objects except for S3 Standard storage class objects.
+    ///
+    /// For more information, see [Storage Classes](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html).
+    ///
+    /// **Note:** **Directory buckets** - Directory buckets only support `EXPRESS_ONEZONE` (the S3 Express One Zone storage class) in Availability Zones and `ONEZONE_IA` (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones.
     pub storage_class: Option<StorageClass>,
-    /// p The size of the object in bytes. /p
+    /// The size of the object in bytes.
     pub object_size: Option<i64>,
 }
 rt::structure!(
@@ -1114,20 +1183,23 @@ pub static GET_OBJECT_ATTRIBUTES_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("ObjectSize", &rt::LONG),
     ],
 );
-/// p A collection of parts associated with a multipart upload. /p
+/// A collection of parts associated with a multipart upload.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectAttributesParts {
-    /// p The total number of parts. /p
+    /// The total number of parts.
     pub total_parts_count: Option<i32>,
-    /// p The marker for the current part. /p
+    /// The marker for the current part.
     pub part_number_marker: Option<i32>,
-    /// p When a list is truncated, this element specifies the last part in the list, as well as the value to use for the code PartNumberMarker /code request parameter in a subsequent request. /p
+    /// When a list is truncated, this element specifies the last part in the list, as well as the value to use for the `PartNumberMarker` request parameter in a subsequent request.
     pub next_part_number_marker: Option<i32>,
-    /// p The maximum number of parts allowed in the response. /p
+    /// The maximum number of parts allowed in the response.
     pub max_parts: Option<i32>,
-    /// p Indicates whether the returned list of parts is truncated. A value of code true /code indicates that the list was truncated. A list can be truncated if the number of parts exceeds the limit returned in the code MaxParts /code element. /p
+    /// Indicates whether the returned list of parts is truncated. A value of `true` indicates that the list was truncated. A list can be truncated if the number of parts exceeds the limit returned in the `MaxParts` element.
     pub is_truncated: Option<bool>,
-    /// p A container for elements related to a particular part. A response can contain zero or more code Parts /code elements. /p note ul li p b General purpose buckets /b - For code GetObjectAttributes /code , if an additional checksum (including code x-amz-checksum-crc32 /code , code x-amz-checksum-crc32c /code , code x-amz-checksum-sha1 /code , or code x-amz-checksum-sha256 /code ) isn't applied to the object specified in the request, the response doesn't return the code Part /code element. /p /li li p b Directory buckets /b - For code GetObjectAttributes /code , regardless of whether an additional checksum is applied to the object specified in the request, the response returns the code Part /code element. /p /li /ul /note
+    /// A container for elements related to a particular part. A response can contain zero or more `Parts` elements.
+    ///
+    /// - **Note:** **General purpose buckets** - For `GetObjectAttributes`, if an additional checksum (including `x-amz-checksum-crc32`, `x-amz-checksum-crc32c`, `x-amz-checksum-sha1`, or `x-amz-checksum-sha256`) isn't applied to the object specified in the request, the response doesn't return the `Part` element.
+    /// - **Directory buckets** - For `GetObjectAttributes`, regardless of whether an additional checksum is applied to the object specified in the request, the response returns the `Part` element.
     pub parts: Option<Vec<ObjectPart>>,
 }
 rt::structure!(
@@ -1148,26 +1220,42 @@ pub static GET_OBJECT_ATTRIBUTES_PARTS: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectAttributesRequest {
-    /// p The name of the bucket that contains the object. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format code i Bucket-name /i .s3express- i zone-id /i . i region-code /i .amazonaws.com /code . Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i amzn-s3-demo-bucket /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i . /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p note p Object Lambda access points are not supported by directory buckets. /p /note p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i Amazon S3 User Guide /i . /p
+    /// The name of the bucket that contains the object.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p The object key. /p
+    /// The object key.
     pub key: String,
-    /// p The version ID used to reference a specific version of the object. /p note p S3 Versioning isn't enabled and supported for directory buckets. For this API operation, only the code null /code value of the version ID is supported by directory buckets. You can only specify code null /code to the code versionId /code query parameter in the request. /p /note
+    /// The version ID used to reference a specific version of the object.
+    ///
+    /// **Note:** S3 Versioning isn't enabled and supported for directory buckets. For this API operation, only the `null` value of the version ID is supported by directory buckets. You can only specify `null` to the `versionId` query parameter in the request.
     pub version_id: Option<String>,
-    /// p Sets the maximum number of parts to return. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html" Uploading and copying objects using multipart upload in Amazon S3 /a in the i Amazon Simple Storage Service user guide /i . /p
+    /// Sets the maximum number of parts to return. For more information, see [Uploading and copying objects using multipart upload in Amazon S3](https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html) in the *Amazon Simple Storage Service user guide*.
     pub max_parts: Option<i32>,
-    /// p Specifies the part after which listing should begin. Only parts with higher part numbers will be listed. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html" Uploading and copying objects using multipart upload in Amazon S3 /a in the i Amazon Simple Storage Service user guide /i . /p
+    /// Specifies the part after which listing should begin. Only parts with higher part numbers will be listed. For more information, see [Uploading and copying objects using multipart upload in Amazon S3](https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html) in the *Amazon Simple Storage Service user guide*.
     pub part_number_marker: Option<i32>,
-    /// p Specifies the algorithm to use when encrypting the object (for example, AES256). /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the algorithm to use when encrypting the object (for example, AES256).
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_algorithm: Option<String>,
-    /// p Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the code x-amz-server-side-encryption-customer-algorithm /code header. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm` header.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key: Option<String>,
-    /// p Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key_md5: Option<String>,
     pub request_payer: Option<RequestPayer>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// p Specifies the fields at the root level that you want returned in the response. Fields that you do not specify are not returned. /p
+    /// Specifies the fields at the root level that you want returned in the response. Fields that you do not specify are not returned.
     pub object_attributes: Vec<ObjectAttributes>,
 }
 rt::structure!(
@@ -1205,7 +1293,7 @@ pub static GET_OBJECT_ATTRIBUTES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectLegalHoldOutput {
-    /// p The current legal hold status for the specified object. /p
+    /// The current legal hold status for the specified object.
     pub legal_hold: Option<ObjectLockLegalHold>,
 }
 rt::structure!(GetObjectLegalHoldOutput, GET_OBJECT_LEGAL_HOLD_OUTPUT, 0 => legal_hold);
@@ -1215,14 +1303,16 @@ pub static GET_OBJECT_LEGAL_HOLD_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectLegalHoldRequest {
-    /// p The bucket name containing the object whose legal hold status you want to retrieve. /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p
+    /// The bucket name containing the object whose legal hold status you want to retrieve.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p The key name for the object whose legal hold status you want to retrieve. /p
+    /// The key name for the object whose legal hold status you want to retrieve.
     pub key: String,
-    /// p The version ID of the object whose legal hold status you want to retrieve. /p
+    /// The version ID of the object whose legal hold status you want to retrieve.
     pub version_id: Option<String>,
     pub request_payer: Option<RequestPayer>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -1245,7 +1335,7 @@ pub static GET_OBJECT_LEGAL_HOLD_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectLockConfigurationOutput {
-    /// p The specified bucket's Object Lock configuration. /p
+    /// The specified bucket's Object Lock configuration.
     pub object_lock_configuration: Option<ObjectLockConfiguration>,
 }
 rt::structure!(
@@ -1258,9 +1348,11 @@ pub static GET_OBJECT_LOCK_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectLockConfigurationRequest {
-    /// p The bucket whose Object Lock configuration you want to retrieve. /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p
+    /// The bucket whose Object Lock configuration you want to retrieve.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -1280,96 +1372,137 @@ pub static GET_OBJECT_LOCK_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectOutput {
-    /// p Object data. /p
+    /// Object data.
     pub body: Option<rt::Blob>,
-    /// p Indicates whether the object retrieved was (true) or was not (false) a Delete Marker. If false, this response header does not appear in the response. /p note ul li p If the current version of the object is a delete marker, Amazon S3 behaves as if the object was deleted and includes code x-amz-delete-marker: true /code in the response. /p /li li p If the specified version in the request is a delete marker, the response returns a code 405 Method Not Allowed /code error and the code Last-Modified: timestamp /code response header. /p /li /ul /note
+    /// Indicates whether the object retrieved was (true) or was not (false) a Delete Marker. If false, this response header does not appear in the response.
+    ///
+    /// - **Note:** If the current version of the object is a delete marker, Amazon S3 behaves as if the object was deleted and includes `x-amz-delete-marker: true` in the response.
+    /// - If the specified version in the request is a delete marker, the response returns a `405 Method Not Allowed` error and the `Last-Modified: timestamp` response header.
     pub delete_marker: Option<bool>,
-    /// p Indicates that a range of bytes was specified in the request. /p
+    /// Indicates that a range of bytes was specified in the request.
     pub accept_ranges: Option<String>,
-    /// p If the object expiration is configured (see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API PutBucketLifecycleConfiguration.html" code PutBucketLifecycleConfiguration /code /a ), the response includes this header. It includes the code expiry-date /code and code rule-id /code key-value pairs providing object expiration information. The value of the code rule-id /code is URL-encoded. /p note p Object expiration information is not returned in directory buckets and this header returns the value " code NotImplemented /code " in all responses for directory buckets. /p /note
+    /// If the object expiration is configured (see [`PutBucketLifecycleConfiguration`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html) ), the response includes this header. It includes the `expiry-date` and `rule-id` key-value pairs providing object expiration information. The value of the `rule-id` is URL-encoded.
+    ///
+    /// **Note:** Object expiration information is not returned in directory buckets and this header returns the value "`NotImplemented`" in all responses for directory buckets.
     pub expiration: Option<String>,
-    /// p Provides information about object restoration action and expiration time of the restored object copy. /p note p This functionality is not supported for directory buckets. Directory buckets only support code EXPRESS ONEZONE /code (the S3 Express One Zone storage class) in Availability Zones and code ONEZONE IA /code (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones. /p /note
+    /// Provides information about object restoration action and expiration time of the restored object copy.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets. Directory buckets only support `EXPRESS_ONEZONE` (the S3 Express One Zone storage class) in Availability Zones and `ONEZONE_IA` (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones.
     pub restore: Option<String>,
-    /// p Date and time when the object was last modified. /p p b General purpose buckets /b - When you specify a code versionId /code of the object in your request, if the specified version in the request is a delete marker, the response returns a code 405 Method Not Allowed /code error and the code Last-Modified: timestamp /code response header. /p
+    /// Date and time when the object was last modified.
+    ///
+    /// **General purpose buckets** - When you specify a `versionId` of the object in your request, if the specified version in the request is a delete marker, the response returns a `405 Method Not Allowed` error and the `Last-Modified: timestamp` response header.
     pub last_modified: Option<rt::DateTime>,
-    /// p Size of the body in bytes. /p
+    /// Size of the body in bytes.
     pub content_length: Option<i64>,
-    /// p An entity tag (ETag) is an opaque identifier assigned by a web server to a specific version of a resource found at a URL. /p
+    /// An entity tag (ETag) is an opaque identifier assigned by a web server to a specific version of a resource found at a URL.
     pub e_tag: Option<String>,
-    /// p The Base64 encoded, 32-bit code CRC32 /code checksum of the object. This checksum is only present if the checksum was uploaded with the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32` checksum of the object. This checksum is only present if the checksum was uploaded with the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc32: Option<String>,
-    /// p The Base64 encoded, 32-bit code CRC32C /code checksum of the object. This checksum is only present if the checksum was uploaded with the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32C` checksum of the object. This checksum is only present if the checksum was uploaded with the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc32_c: Option<String>,
-    /// p The Base64 encoded, 64-bit code CRC64NVME /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 64-bit `CRC64NVME` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_crc64_nvme: Option<String>,
-    /// p The Base64 encoded, 160-bit code SHA1 /code digest of the object. This checksum is only present if the checksum was uploaded with the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 160-bit `SHA1` digest of the object. This checksum is only present if the checksum was uploaded with the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha1: Option<String>,
-    /// p The Base64 encoded, 256-bit code SHA256 /code digest of the object. This checksum is only present if the checksum was uploaded with the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 256-bit `SHA256` digest of the object. This checksum is only present if the checksum was uploaded with the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha256: Option<String>,
-    /// p The Base64 encoded, 512-bit code SHA512 /code digest of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 512-bit `SHA512` digest of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_sha512: Option<String>,
-    /// p The Base64 encoded, 128-bit code MD5 /code digest of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 128-bit `MD5` digest of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_md5: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH64 /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 64-bit `XXHASH64` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_xxhash64: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH3 /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 64-bit `XXHASH3` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_xxhash3: Option<String>,
-    /// p The Base64 encoded, 128-bit code XXHASH128 /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 128-bit `XXHASH128` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_xxhash128: Option<String>,
-    /// p The checksum type, which determines how part-level checksums are combined to create an object-level checksum for multipart objects. You can use this header response to verify that the checksum type that is received is the same checksum type that was specified in the code CreateMultipartUpload /code request. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The checksum type, which determines how part-level checksums are combined to create an object-level checksum for multipart objects. You can use this header response to verify that the checksum type that is received is the same checksum type that was specified in the `CreateMultipartUpload` request. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_type: Option<ChecksumType>,
-    /// p This is set to the number of metadata entries not returned in the headers that are prefixed with code x-amz-meta- /code . This can happen if you create metadata using an API like SOAP that supports more flexible metadata than the REST API. For example, using SOAP, you can create metadata whose values are not legal HTTP headers. /p note p This functionality is not supported for directory buckets. /p /note
+    /// This is set to the number of metadata entries not returned in the headers that are prefixed with `x-amz-meta-`. This can happen if you create metadata using an API like SOAP that supports more flexible metadata than the REST API. For example, using SOAP, you can create metadata whose values are not legal HTTP headers.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub missing_meta: Option<i32>,
-    /// p Version ID of the object. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Version ID of the object.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub version_id: Option<String>,
-    /// p Specifies caching behavior along the request/reply chain. /p
+    /// Specifies caching behavior along the request/reply chain.
     pub cache_control: Option<String>,
-    /// p Specifies presentational information for the object. /p
+    /// Specifies presentational information for the object.
     pub content_disposition: Option<String>,
-    /// p Indicates what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field. /p
+    /// Indicates what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field.
     pub content_encoding: Option<String>,
-    /// p The language the content is in. /p
+    /// The language the content is in.
     pub content_language: Option<String>,
-    /// p The portion of the object returned in the response. /p
+    /// The portion of the object returned in the response.
     pub content_range: Option<String>,
-    /// p A standard MIME type describing the format of the object data. /p
+    /// A standard MIME type describing the format of the object data.
     pub content_type: Option<String>,
-    /// p The date and time at which the object is no longer cacheable. /p
+    /// The date and time at which the object is no longer cacheable.
     pub expires: Option<rt::DateTime>,
-    /// p If the bucket is configured as a website, redirects requests for this object to another object in the same bucket or to an external URL. Amazon S3 stores the value of this header in the object metadata. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If the bucket is configured as a website, redirects requests for this object to another object in the same bucket or to an external URL. Amazon S3 stores the value of this header in the object metadata.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub website_redirect_location: Option<String>,
-    /// p The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx. /p note p When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is code aws:fsx /code . /p /note
+    /// The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx.
+    ///
+    /// **Note:** When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`.
     pub server_side_encryption: Option<ServerSideEncryption>,
-    /// p A map of metadata to store with the object in S3. /p
+    /// A map of metadata to store with the object in S3.
     pub metadata: Option<rt::Map<String, String>>,
-    /// p If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_algorithm: Option<String>,
-    /// p If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key_md5: Option<String>,
-    /// p If present, indicates the ID of the KMS key that was used for object encryption. /p
+    /// If present, indicates the ID of the KMS key that was used for object encryption.
     pub ssekms_key_id: Option<String>,
-    /// p Indicates whether the object uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS). /p
+    /// Indicates whether the object uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
     pub bucket_key_enabled: Option<bool>,
-    /// p Provides storage class information of the object. Amazon S3 returns this header for all objects except for S3 Standard storage class objects. /p note p b Directory buckets /b - Directory buckets only support code EXPRESS ONEZONE /code (the S3 Express One Zone storage class) in Availability Zones and code ONEZONE IA /code (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones. /p /note
+    /// Provides storage class information of the object. Amazon S3 returns this header for all objects except for S3 Standard storage class objects.
+    ///
+    /// **Note:** **Directory buckets** - Directory buckets only support `EXPRESS_ONEZONE` (the S3 Express One Zone storage class) in Availability Zones and `ONEZONE_IA` (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones.
     pub storage_class: Option<StorageClass>,
     pub request_charged: Option<RequestCharged>,
-    /// p Amazon S3 can return this if your request involves a bucket that is either a source or destination in a replication rule. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Amazon S3 can return this if your request involves a bucket that is either a source or destination in a replication rule.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub replication_status: Option<ReplicationStatus>,
-    /// p The count of parts this object has. This value is only returned if you specify code partNumber /code in your request and the object was uploaded as a multipart upload. /p
+    /// The count of parts this object has. This value is only returned if you specify `partNumber` in your request and the object was uploaded as a multipart upload.
     pub parts_count: Option<i32>,
-    /// p The number of tags, if any, on the object, when you have the relevant permission to read object tags. /p p You can use a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API GetObjectTagging.html" GetObjectTagging /a to retrieve the tag set associated with an object. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The number of tags, if any, on the object, when you have the relevant permission to read object tags.
+    ///
+    /// You can use [GetObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html) to retrieve the tag set associated with an object.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub tag_count: Option<i32>,
-    /// p The Object Lock mode that's currently in place for this object. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The Object Lock mode that's currently in place for this object.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_mode: Option<ObjectLockMode>,
-    /// p The date and time when this object's Object Lock will expire. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The date and time when this object's Object Lock will expire.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_retain_until_date: Option<rt::DateTime>,
-    /// p Indicates whether this object has an active legal hold. This field is only returned if you have permission to view an object's legal hold status. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Indicates whether this object has an active legal hold. This field is only returned if you have permission to view an object's legal hold status.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
-    /// p The event hold status for this object. This header is only returned if the requester has the code s3:GetObjectRetention /code permission. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The event hold status for this object. This header is only returned if the requester has the `s3:GetObjectRetention` permission.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_event_hold: Option<ObjectLockEventHold>,
-    /// p The event hold duration in days for this object. Only returned when the event hold is enabled. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The event hold duration in days for this object. Only returned when the event hold is enabled.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_event_hold_duration_days: Option<i32>,
-    /// p The event hold duration in years for this object. Only returned when the event hold is enabled. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The event hold duration in years for this object. Only returned when the event hold is enabled.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_event_hold_duration_years: Option<i32>,
 }
 rt::structure!(
@@ -1457,46 +1590,112 @@ pub static GET_OBJECT_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectRequest {
-    /// p The bucket name containing the object. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format code i Bucket-name /i .s3express- i zone-id /i . i region-code /i .amazonaws.com /code . Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i amzn-s3-demo-bucket /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i . /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p p b Object Lambda access points /b - When you use this action with an Object Lambda access point, you must direct requests to the Object Lambda access point hostname. The Object Lambda access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-object-lambda. i Region /i .amazonaws.com. /p note p Object Lambda access points are not supported by directory buckets. /p /note p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i Amazon S3 User Guide /i . /p
+    /// The bucket name containing the object.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Object Lambda access points** - When you use this action with an Object Lambda access point, you must direct requests to the Object Lambda access point hostname. The Object Lambda access point hostname takes the form *AccessPointName*-*AccountId*.s3-object-lambda.*Region*.amazonaws.com.
+    ///
+    /// **Note:** Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p Return the object only if its entity tag (ETag) is the same as the one specified in this header; otherwise, return a code 412 Precondition Failed /code error. /p p If both of the code If-Match /code and code If-Unmodified-Since /code headers are present in the request as follows: code If-Match /code condition evaluates to code true /code , and; code If-Unmodified-Since /code condition evaluates to code false /code ; then, S3 returns code 200 OK /code and the data requested. /p p For more information about conditional requests, see a href="https://tools.ietf.org/html/rfc7232" RFC 7232 /a . /p
+    /// Return the object only if its entity tag (ETag) is the same as the one specified in this header; otherwise, return a `412 Precondition Failed` error.
+    ///
+    /// If both of the `If-Match` and `If-Unmodified-Since` headers are present in the request as follows: `If-Match` condition evaluates to `true`, and; `If-Unmodified-Since` condition evaluates to `false`; then, S3 returns `200 OK` and the data requested.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
     pub if_match: Option<String>,
-    /// p Return the object only if it has been modified since the specified time; otherwise, return a code 304 Not Modified /code error. /p p If both of the code If-None-Match /code and code If-Modified-Since /code headers are present in the request as follows: code If-None-Match /code condition evaluates to code false /code , and; code If-Modified-Since /code condition evaluates to code true /code ; then, S3 returns code 304 Not Modified /code status code. /p p For more information about conditional requests, see a href="https://tools.ietf.org/html/rfc7232" RFC 7232 /a . /p
+    /// Return the object only if it has been modified since the specified time; otherwise, return a `304 Not Modified` error.
+    ///
+    /// If both of the `If-None-Match` and `If-Modified-Since` headers are present in the request as follows:`If-None-Match` condition evaluates to `false`, and; `If-Modified-Since` condition evaluates to `true`; then, S3 returns `304 Not Modified` status code.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
     pub if_modified_since: Option<rt::DateTime>,
-    /// p Return the object only if its entity tag (ETag) is different from the one specified in this header; otherwise, return a code 304 Not Modified /code error. /p p If both of the code If-None-Match /code and code If-Modified-Since /code headers are present in the request as follows: code If-None-Match /code condition evaluates to code false /code , and; code If-Modified-Since /code condition evaluates to code true /code ; then, S3 returns code 304 Not Modified /code HTTP status code. /p p For more information about conditional requests, see a href="https://tools.ietf.org/html/rfc7232" RFC 7232 /a . /p
+    /// Return the object only if its entity tag (ETag) is different from the one specified in this header; otherwise, return a `304 Not Modified` error.
+    ///
+    /// If both of the `If-None-Match` and `If-Modified-Since` headers are present in the request as follows:`If-None-Match` condition evaluates to `false`, and; `If-Modified-Since` condition evaluates to `true`; then, S3 returns `304 Not Modified` HTTP status code.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
     pub if_none_match: Option<String>,
-    /// p Return the object only if it has not been modified since the specified time; otherwise, return a code 412 Precondition Failed /code error. /p p If both of the code If-Match /code and code If-Unmodified-Since /code headers are present in the request as follows: code If-Match /code condition evaluates to code true /code , and; code If-Unmodified-Since /code condition evaluates to code false /code ; then, S3 returns code 200 OK /code and the data requested. /p p For more information about conditional requests, see a href="https://tools.ietf.org/html/rfc7232" RFC 7232 /a . /p
+    /// Return the object only if it has not been modified since the specified time; otherwise, return a `412 Precondition Failed` error.
+    ///
+    /// If both of the `If-Match` and `If-Unmodified-Since` headers are present in the request as follows: `If-Match` condition evaluates to `true`, and; `If-Unmodified-Since` condition evaluates to `false`; then, S3 returns `200 OK` and the data requested.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
     pub if_unmodified_since: Option<rt::DateTime>,
-    /// p Key of the object to get. /p
+    /// Key of the object to get.
     pub key: String,
-    /// p Downloads the specified byte range of an object. For more information about the HTTP Range header, see a href="https://www.rfc-editor.org/rfc/rfc9110.html#name-range" https://www.rfc-editor.org/rfc/rfc9110.html#name-range /a . /p note p Amazon S3 doesn't support retrieving multiple ranges of data per code GET /code request. /p /note
+    /// Downloads the specified byte range of an object. For more information about the HTTP Range header, see <https://www.rfc-editor.org/rfc/rfc9110.html#name-range>.
+    ///
+    /// **Note:** Amazon S3 doesn't support retrieving multiple ranges of data per `GET` request.
     pub range: Option<String>,
-    /// p Sets the code Cache-Control /code header of the response. /p
+    /// Sets the `Cache-Control` header of the response.
     pub response_cache_control: Option<String>,
-    /// p Sets the code Content-Disposition /code header of the response. /p
+    /// Sets the `Content-Disposition` header of the response.
     pub response_content_disposition: Option<String>,
-    /// p Sets the code Content-Encoding /code header of the response. /p
+    /// Sets the `Content-Encoding` header of the response.
     pub response_content_encoding: Option<String>,
-    /// p Sets the code Content-Language /code header of the response. /p
+    /// Sets the `Content-Language` header of the response.
     pub response_content_language: Option<String>,
-    /// p Sets the code Content-Type /code header of the response. /p
+    /// Sets the `Content-Type` header of the response.
     pub response_content_type: Option<String>,
-    /// p Sets the code Expires /code header of the response. /p
+    /// Sets the `Expires` header of the response.
     pub response_expires: Option<rt::DateTime>,
-    /// p Version ID used to reference a specific version of the object. /p p By default, the code GetObject /code operation returns the current version of an object. To return a different version, use the code versionId /code subresource. /p note ul li p If you include a code versionId /code in your request header, you must have the code s3:GetObjectVersion /code permission to access a specific version of an object. The code s3:GetObject /code permission is not required in this scenario. /p /li li p If you request the current version of an object without a specific code versionId /code in the request header, only the code s3:GetObject /code permission is required. The code s3:GetObjectVersion /code permission is not required in this scenario. /p /li li p b Directory buckets /b - S3 Versioning isn't enabled and supported for directory buckets. For this API operation, only the code null /code value of the version ID is supported by directory buckets. You can only specify code null /code to the code versionId /code query parameter in the request. /p /li /ul /note p For more information about versioning, see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API PutBucketVersioning.html" PutBucketVersioning /a . /p
+    /// Version ID used to reference a specific version of the object.
+    ///
+    /// By default, the `GetObject` operation returns the current version of an object. To return a different version, use the `versionId` subresource.
+    ///
+    /// - **Note:** If you include a `versionId` in your request header, you must have the `s3:GetObjectVersion` permission to access a specific version of an object. The `s3:GetObject` permission is not required in this scenario.
+    /// - If you request the current version of an object without a specific `versionId` in the request header, only the `s3:GetObject` permission is required. The `s3:GetObjectVersion` permission is not required in this scenario.
+    /// - **Directory buckets** - S3 Versioning isn't enabled and supported for directory buckets. For this API operation, only the `null` value of the version ID is supported by directory buckets. You can only specify `null` to the `versionId` query parameter in the request.
+    ///
+    /// For more information about versioning, see [PutBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketVersioning.html).
     pub version_id: Option<String>,
-    /// p Specifies the algorithm to use when decrypting the object (for example, code AES256 /code ). /p p If you encrypt an object by using server-side encryption with customer-provided encryption keys (SSE-C) when you store the object in Amazon S3, then when you GET the object, you must use the following headers: /p ul li p code x-amz-server-side-encryption-customer-algorithm /code /p /li li p code x-amz-server-side-encryption-customer-key /code /p /li li p code x-amz-server-side-encryption-customer-key-MD5 /code /p /li /ul p For more information about SSE-C, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html" Server-Side Encryption (Using Customer-Provided Encryption Keys) /a in the i Amazon S3 User Guide /i . /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the algorithm to use when decrypting the object (for example, `AES256`).
+    ///
+    /// If you encrypt an object by using server-side encryption with customer-provided encryption keys (SSE-C) when you store the object in Amazon S3, then when you GET the object, you must use the following headers:
+    ///
+    /// - `x-amz-server-side-encryption-customer-algorithm`
+    /// - `x-amz-server-side-encryption-customer-key`
+    /// - `x-amz-server-side-encryption-customer-key-MD5`
+    ///
+    /// For more information about SSE-C, see [Server-Side Encryption (Using Customer-Provided Encryption Keys)](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_algorithm: Option<String>,
-    /// p Specifies the customer-provided encryption key that you originally provided for Amazon S3 to encrypt the data before storing it. This value is used to decrypt the object when recovering it and must match the one used when storing the data. The key must be appropriate for use with the algorithm specified in the code x-amz-server-side-encryption-customer-algorithm /code header. /p p If you encrypt an object by using server-side encryption with customer-provided encryption keys (SSE-C) when you store the object in Amazon S3, then when you GET the object, you must use the following headers: /p ul li p code x-amz-server-side-encryption-customer-algorithm /code /p /li li p code x-amz-server-side-encryption-customer-key /code /p /li li p code x-amz-server-side-encryption-customer-key-MD5 /code /p /li /ul p For more information about SSE-C, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html" Server-Side Encryption (Using Customer-Provided Encryption Keys) /a in the i Amazon S3 User Guide /i . /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the customer-provided encryption key that you originally provided for Amazon S3 to encrypt the data before storing it. This value is used to decrypt the object when recovering it and must match the one used when storing the data. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm` header.
+    ///
+    /// If you encrypt an object by using server-side encryption with customer-provided encryption keys (SSE-C) when you store the object in Amazon S3, then when you GET the object, you must use the following headers:
+    ///
+    /// - `x-amz-server-side-encryption-customer-algorithm`
+    /// - `x-amz-server-side-encryption-customer-key`
+    /// - `x-amz-server-side-encryption-customer-key-MD5`
+    ///
+    /// For more information about SSE-C, see [Server-Side Encryption (Using Customer-Provided Encryption Keys)](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key: Option<String>,
-    /// p Specifies the 128-bit MD5 digest of the customer-provided encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error. /p p If you encrypt an object by using server-side encryption with customer-provided encryption keys (SSE-C) when you store the object in Amazon S3, then when you GET the object, you must use the following headers: /p ul li p code x-amz-server-side-encryption-customer-algorithm /code /p /li li p code x-amz-server-side-encryption-customer-key /code /p /li li p code x-amz-server-side-encryption-customer-key-MD5 /code /p /li /ul p For more information about SSE-C, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html" Server-Side Encryption (Using Customer-Provided Encryption Keys) /a in the i Amazon S3 User Guide /i . /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the 128-bit MD5 digest of the customer-provided encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
+    ///
+    /// If you encrypt an object by using server-side encryption with customer-provided encryption keys (SSE-C) when you store the object in Amazon S3, then when you GET the object, you must use the following headers:
+    ///
+    /// - `x-amz-server-side-encryption-customer-algorithm`
+    /// - `x-amz-server-side-encryption-customer-key`
+    /// - `x-amz-server-side-encryption-customer-key-MD5`
+    ///
+    /// For more information about SSE-C, see [Server-Side Encryption (Using Customer-Provided Encryption Keys)](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key_md5: Option<String>,
     pub request_payer: Option<RequestPayer>,
-    /// p Part number of the object being read. This is a positive integer between 1 and 10,000. Effectively performs a 'ranged' GET request for the part specified. Useful for downloading just a part of an object. /p
+    /// Part number of the object being read. This is a positive integer between 1 and 10,000. Effectively performs a 'ranged' GET request for the part specified. Useful for downloading just a part of an object.
     pub part_number: Option<i32>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// p To retrieve the checksum, this mode must be enabled. /p
+    /// To retrieve the checksum, this mode must be enabled.
     pub checksum_mode: Option<ChecksumMode>,
 }
 rt::structure!(
@@ -1550,7 +1749,7 @@ pub static GET_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectRetentionOutput {
-    /// p The container element for an object's retention settings. /p
+    /// The container element for an object's retention settings.
     pub retention: Option<ObjectLockRetention>,
 }
 rt::structure!(GetObjectRetentionOutput, GET_OBJECT_RETENTION_OUTPUT, 0 => retention);
@@ -1560,14 +1759,16 @@ pub static GET_OBJECT_RETENTION_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectRetentionRequest {
-    /// p The bucket name containing the object whose retention settings you want to retrieve. /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p
+    /// The bucket name containing the object whose retention settings you want to retrieve.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p The key name for the object whose retention settings you want to retrieve. /p
+    /// The key name for the object whose retention settings you want to retrieve.
     pub key: String,
-    /// p The version ID for the object whose retention settings you want to retrieve. /p
+    /// The version ID for the object whose retention settings you want to retrieve.
     pub version_id: Option<String>,
     pub request_payer: Option<RequestPayer>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -1590,9 +1791,9 @@ pub static GET_OBJECT_RETENTION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectTaggingOutput {
-    /// p The versionId of the object for which you got the tagging information. /p
+    /// The versionId of the object for which you got the tagging information.
     pub version_id: Option<String>,
-    /// p Contains the tag set. /p
+    /// Contains the tag set.
     pub tag_set: Vec<Tag>,
 }
 rt::structure!(
@@ -1607,13 +1808,17 @@ pub static GET_OBJECT_TAGGING_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectTaggingRequest {
-    /// p The bucket name containing the object for which to get the tagging information. /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i Amazon S3 User Guide /i . /p
+    /// The bucket name containing the object for which to get the tagging information.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p Object key for which to get the tagging information. /p
+    /// Object key for which to get the tagging information.
     pub key: String,
-    /// p The versionId of the object for which to get the tagging information. /p
+    /// The versionId of the object for which to get the tagging information.
     pub version_id: Option<String>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
     pub request_payer: Option<RequestPayer>,
 }
@@ -1637,7 +1842,7 @@ pub static GET_OBJECT_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectTorrentOutput {
-    /// p A Bencoded dictionary as defined by the BitTorrent specification /p
+    /// A Bencoded dictionary as defined by the BitTorrent specification
     pub body: Option<rt::Blob>,
     pub request_charged: Option<RequestCharged>,
 }
@@ -1653,12 +1858,12 @@ pub static GET_OBJECT_TORRENT_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectTorrentRequest {
-    /// p The name of the bucket containing the object for which to get the torrent files. /p
+    /// The name of the bucket containing the object for which to get the torrent files.
     pub bucket: String,
-    /// p The object key for which to get the information. /p
+    /// The object key for which to get the information.
     pub key: String,
     pub request_payer: Option<RequestPayer>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -1680,7 +1885,7 @@ pub static GET_OBJECT_TORRENT_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPublicAccessBlockOutput {
-    /// p The code PublicAccessBlock /code configuration currently in effect for this Amazon S3 bucket. /p
+    /// The `PublicAccessBlock` configuration currently in effect for this Amazon S3 bucket.
     pub public_access_block_configuration: Option<PublicAccessBlockConfiguration>,
 }
 rt::structure!(
@@ -1696,9 +1901,9 @@ pub static GET_PUBLIC_ACCESS_BLOCK_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPublicAccessBlockRequest {
-    /// p The name of the Amazon S3 bucket whose code PublicAccessBlock /code configuration you want to retrieve. /p
+    /// The name of the Amazon S3 bucket whose `PublicAccessBlock` configuration you want to retrieve.
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -1716,10 +1921,10 @@ pub static GET_PUBLIC_ACCESS_BLOCK_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-expected-bucket-owner"),
     ],
 );
-/// p Container for S3 Glacier job parameters. /p
+/// Container for S3 Glacier job parameters.
 #[derive(Clone, Default, PartialEq)]
 pub struct GlacierJobParameters {
-    /// p Retrieval tier at which the restore will be processed. /p
+    /// Retrieval tier at which the restore will be processed.
     pub tier: Tier,
 }
 rt::structure!(GlacierJobParameters, GLACIER_JOB_PARAMETERS, 0 => tier);
@@ -1727,12 +1932,12 @@ pub static GLACIER_JOB_PARAMETERS: rt::Schema = rt::Schema::structure(
     "GlacierJobParameters",
     &[rt::m("Tier", &rt::ENUM).flags(rt::REQUIRED)],
 );
-/// p Container for grant information. /p
+/// Container for grant information.
 #[derive(Clone, Default, PartialEq)]
 pub struct Grant {
-    /// p The person being granted permissions. /p
+    /// The person being granted permissions.
     pub grantee: Option<Grantee>,
-    /// p Specifies the permission given to the grantee. /p
+    /// Specifies the permission given to the grantee.
     pub permission: Option<Permission>,
 }
 rt::structure!(Grant, GRANT, 0 => grantee, 1 => permission);
@@ -1740,18 +1945,16 @@ pub static GRANT: rt::Schema = rt::Schema::structure(
     "Grant",
     &[rt::m("Grantee", &GRANTEE), rt::m("Permission", &rt::ENUM)],
 );
-/// p Container for the person being granted permissions. /p
+/// Container for the person being granted permissions.
 #[derive(Clone, Default, PartialEq)]
 pub struct Grantee {
-    /// p/
     pub display_name: Option<String>,
-    /// p/
     pub email_address: Option<String>,
-    /// p The canonical user ID of the grantee. /p
+    /// The canonical user ID of the grantee.
     pub id: Option<String>,
-    /// p Type of grantee /p
+    /// Type of grantee
     pub type_: Type,
-    /// p URI of the grantee group. /p
+    /// URI of the grantee group.
     pub uri: Option<String>,
 }
 rt::structure!(

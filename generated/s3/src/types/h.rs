@@ -5,15 +5,25 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct HeadBucketOutput {
-    /// p The Amazon Resource Name (ARN) of the S3 bucket. ARNs uniquely identify Amazon Web Services resources across all of Amazon Web Services. /p note p This parameter is only supported for S3 directory buckets. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-tagging.html" Using tags with directory buckets /a . /p /note
+    /// The Amazon Resource Name (ARN) of the S3 bucket. ARNs uniquely identify Amazon Web Services resources across all of Amazon Web Services.
+    ///
+    /// **Note:** This parameter is only supported for S3 directory buckets. For more information, see [Using tags with directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-tagging.html).
     pub bucket_arn: Option<String>,
-    /// p The type of location where the bucket is created. /p note p This functionality is only supported by directory buckets. /p /note
+    /// The type of location where the bucket is created.
+    ///
+    /// **Note:** This functionality is only supported by directory buckets.
     pub bucket_location_type: Option<LocationType>,
-    /// p The name of the location where the bucket will be created. /p p For directory buckets, the Zone ID of the Availability Zone or the Local Zone where the bucket is created. An example Zone ID value for an Availability Zone is code usw2-az1 /code . /p note p This functionality is only supported by directory buckets. /p /note
+    /// The name of the location where the bucket will be created.
+    ///
+    /// For directory buckets, the Zone ID of the Availability Zone or the Local Zone where the bucket is created. An example Zone ID value for an Availability Zone is `usw2-az1`.
+    ///
+    /// **Note:** This functionality is only supported by directory buckets.
     pub bucket_location_name: Option<String>,
-    /// p The Region that the bucket is located. /p
+    /// The Region that the bucket is located.
     pub bucket_region: Option<String>,
-    /// p Indicates whether the bucket name used in the request is an access point alias. /p note p For directory buckets, the value of this field is code false /code . /p /note
+    /// Indicates whether the bucket name used in the request is an access point alias.
+    ///
+    /// **Note:** For directory buckets, the value of this field is `false`.
     pub access_point_alias: Option<bool>,
 }
 rt::structure!(
@@ -35,9 +45,19 @@ pub static HEAD_BUCKET_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct HeadBucketRequest {
-    /// p The bucket name. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format code i Bucket-name /i .s3express- i zone-id /i . i region-code /i .amazonaws.com /code . Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i amzn-s3-demo-bucket /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i . /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p p b Object Lambda access points /b - When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code code InvalidAccessPointAliasError /code is returned. For more information about code InvalidAccessPointAliasError /code , see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList" List of Error Codes /a . /p note p Object Lambda access points are not supported by directory buckets. /p /note p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i Amazon S3 User Guide /i . /p
+    /// The bucket name.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Object Lambda access points** - When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more information about `InvalidAccessPointAliasError`, see [List of Error Codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
+    ///
+    /// **Note:** Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -56,96 +76,154 @@ pub static HEAD_BUCKET_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct HeadObjectOutput {
-    /// p Specifies whether the object retrieved was (true) or was not (false) a Delete Marker. If false, this response header does not appear in the response. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies whether the object retrieved was (true) or was not (false) a Delete Marker. If false, this response header does not appear in the response.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub delete_marker: Option<bool>,
-    /// p Indicates that a range of bytes was specified. /p
+    /// Indicates that a range of bytes was specified.
     pub accept_ranges: Option<String>,
-    /// p If the object expiration is configured (see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API PutBucketLifecycleConfiguration.html" code PutBucketLifecycleConfiguration /code /a ), the response includes this header. It includes the code expiry-date /code and code rule-id /code key-value pairs providing object expiration information. The value of the code rule-id /code is URL-encoded. /p note p Object expiration information is not returned in directory buckets and this header returns the value " code NotImplemented /code " in all responses for directory buckets. /p /note
+    /// If the object expiration is configured (see [`PutBucketLifecycleConfiguration`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html) ), the response includes this header. It includes the `expiry-date` and `rule-id` key-value pairs providing object expiration information. The value of the `rule-id` is URL-encoded.
+    ///
+    /// **Note:** Object expiration information is not returned in directory buckets and this header returns the value "`NotImplemented`" in all responses for directory buckets.
     pub expiration: Option<String>,
-    /// p If the object is an archived object (an object whose storage class is GLACIER), the response includes this header if either the archive restoration is in progress (see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API RestoreObject.html" RestoreObject /a or an archive copy is already restored. /p p If an archive copy is already restored, the header value indicates when Amazon S3 is scheduled to delete the object copy. For example: /p p code x-amz-restore: ongoing-request="false", expiry-date="Fri, 21 Dec 2012 00:00:00 GMT" /code /p p If the object restoration is in progress, the header returns the value code ongoing-request="true" /code . /p p For more information about archiving objects, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html#lifecycle-transition-general-considerations" Transitioning Objects: General Considerations /a . /p note p This functionality is not supported for directory buckets. Directory buckets only support code EXPRESS ONEZONE /code (the S3 Express One Zone storage class) in Availability Zones and code ONEZONE IA /code (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones. /p /note
+    /// If the object is an archived object (an object whose storage class is GLACIER), the response includes this header if either the archive restoration is in progress (see [RestoreObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_RestoreObject.html) or an archive copy is already restored.
+    ///
+    /// If an archive copy is already restored, the header value indicates when Amazon S3 is scheduled to delete the object copy. For example:
+    ///
+    /// `x-amz-restore: ongoing-request="false", expiry-date="Fri, 21 Dec 2012 00:00:00 GMT"`
+    ///
+    /// If the object restoration is in progress, the header returns the value `ongoing-request="true"`.
+    ///
+    /// For more information about archiving objects, see [Transitioning Objects: General Considerations](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html#lifecycle-transition-general-considerations).
+    ///
+    /// **Note:** This functionality is not supported for directory buckets. Directory buckets only support `EXPRESS_ONEZONE` (the S3 Express One Zone storage class) in Availability Zones and `ONEZONE_IA` (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones.
     pub restore: Option<String>,
-    /// p The archive state of the head object. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The archive state of the head object.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub archive_status: Option<ArchiveStatus>,
-    /// p Date and time when the object was last modified. /p
+    /// Date and time when the object was last modified.
     pub last_modified: Option<rt::DateTime>,
-    /// p Size of the body in bytes. /p
+    /// Size of the body in bytes.
     pub content_length: Option<i64>,
-    /// p The Base64 encoded, 32-bit code CRC32 checksum /code of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32 checksum` of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
     pub checksum_crc32: Option<String>,
-    /// p The Base64 encoded, 32-bit code CRC32C /code checksum of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32C` checksum of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
     pub checksum_crc32_c: Option<String>,
-    /// p The Base64 encoded, 64-bit code CRC64NVME /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 64-bit `CRC64NVME` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_crc64_nvme: Option<String>,
-    /// p The Base64 encoded, 160-bit code SHA1 /code digest of the object. This checksum is only present if the checksum was uploaded with the object. When you use the API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 160-bit `SHA1` digest of the object. This checksum is only present if the checksum was uploaded with the object. When you use the API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
     pub checksum_sha1: Option<String>,
-    /// p The Base64 encoded, 256-bit code SHA256 /code digest of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 256-bit `SHA256` digest of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
     pub checksum_sha256: Option<String>,
-    /// p The Base64 encoded, 512-bit code SHA512 /code digest of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 512-bit `SHA512` digest of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_sha512: Option<String>,
-    /// p The Base64 encoded, 128-bit code MD5 /code digest of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 128-bit `MD5` digest of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_md5: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH64 /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 64-bit `XXHASH64` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_xxhash64: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH3 /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 64-bit `XXHASH3` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_xxhash3: Option<String>,
-    /// p The Base64 encoded, 128-bit code XXHASH128 /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 128-bit `XXHASH128` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_xxhash128: Option<String>,
-    /// p The checksum type, which determines how part-level checksums are combined to create an object-level checksum for multipart objects. You can use this header response to verify that the checksum type that is received is the same checksum type that was specified in code CreateMultipartUpload /code request. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The checksum type, which determines how part-level checksums are combined to create an object-level checksum for multipart objects. You can use this header response to verify that the checksum type that is received is the same checksum type that was specified in `CreateMultipartUpload` request. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_type: Option<ChecksumType>,
-    /// p An entity tag (ETag) is an opaque identifier assigned by a web server to a specific version of a resource found at a URL. /p
+    /// An entity tag (ETag) is an opaque identifier assigned by a web server to a specific version of a resource found at a URL.
     pub e_tag: Option<String>,
-    /// p This is set to the number of metadata entries not returned in code x-amz-meta /code headers. This can happen if you create metadata using an API like SOAP that supports more flexible metadata than the REST API. For example, using SOAP, you can create metadata whose values are not legal HTTP headers. /p note p This functionality is not supported for directory buckets. /p /note
+    /// This is set to the number of metadata entries not returned in `x-amz-meta` headers. This can happen if you create metadata using an API like SOAP that supports more flexible metadata than the REST API. For example, using SOAP, you can create metadata whose values are not legal HTTP headers.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub missing_meta: Option<i32>,
-    /// p Version ID of the object. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Version ID of the object.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub version_id: Option<String>,
-    /// p Specifies caching behavior along the request/reply chain. /p
+    /// Specifies caching behavior along the request/reply chain.
     pub cache_control: Option<String>,
-    /// p Specifies presentational information for the object. /p
+    /// Specifies presentational information for the object.
     pub content_disposition: Option<String>,
-    /// p Indicates what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field. /p
+    /// Indicates what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field.
     pub content_encoding: Option<String>,
-    /// p The language the content is in. /p
+    /// The language the content is in.
     pub content_language: Option<String>,
-    /// p A standard MIME type describing the format of the object data. /p
+    /// A standard MIME type describing the format of the object data.
     pub content_type: Option<String>,
-    /// p The portion of the object returned in the response for a code GET /code request. /p
+    /// The portion of the object returned in the response for a `GET` request.
     pub content_range: Option<String>,
-    /// p The date and time at which the object is no longer cacheable. /p
+    /// The date and time at which the object is no longer cacheable.
     pub expires: Option<rt::DateTime>,
-    /// p If the bucket is configured as a website, redirects requests for this object to another object in the same bucket or to an external URL. Amazon S3 stores the value of this header in the object metadata. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If the bucket is configured as a website, redirects requests for this object to another object in the same bucket or to an external URL. Amazon S3 stores the value of this header in the object metadata.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub website_redirect_location: Option<String>,
-    /// p The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx. /p note p When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is code aws:fsx /code . /p /note
+    /// The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx.
+    ///
+    /// **Note:** When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`.
     pub server_side_encryption: Option<ServerSideEncryption>,
-    /// p A map of metadata to store with the object in S3. /p
+    /// A map of metadata to store with the object in S3.
     pub metadata: Option<rt::Map<String, String>>,
-    /// p If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_algorithm: Option<String>,
-    /// p If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key_md5: Option<String>,
-    /// p If present, indicates the ID of the KMS key that was used for object encryption. /p
+    /// If present, indicates the ID of the KMS key that was used for object encryption.
     pub ssekms_key_id: Option<String>,
-    /// p Indicates whether the object uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS). /p
+    /// Indicates whether the object uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
     pub bucket_key_enabled: Option<bool>,
-    /// p Provides storage class information of the object. Amazon S3 returns this header for all objects except for S3 Standard storage class objects. /p p For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html" Storage Classes /a . /p note p b Directory buckets /b - Directory buckets only support code EXPRESS ONEZONE /code (the S3 Express One Zone storage class) in Availability Zones and code ONEZONE IA /code (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones. /p /note
+    /// Provides storage class information of the object. Amazon S3 returns this header for all objects except for S3 Standard storage class objects.
+    ///
+    /// For more information, see [Storage Classes](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html).
+    ///
+    /// **Note:** **Directory buckets** - Directory buckets only support `EXPRESS_ONEZONE` (the S3 Express One Zone storage class) in Availability Zones and `ONEZONE_IA` (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones.
     pub storage_class: Option<StorageClass>,
     pub request_charged: Option<RequestCharged>,
-    /// p Amazon S3 can return this header if your request involves a bucket that is either a source or a destination in a replication rule. /p p In replication, you have a source bucket on which you configure replication and destination bucket or buckets where Amazon S3 stores object replicas. When you request an object ( code GetObject /code ) or object metadata ( code HeadObject /code ) from these buckets, Amazon S3 will return the code x-amz-replication-status /code header in the response as follows: /p ul li p b If requesting an object from the source bucket /b , Amazon S3 will return the code x-amz-replication-status /code header if the object in your request is eligible for replication. /p p For example, suppose that in your replication configuration, you specify object prefix code TaxDocs /code requesting Amazon S3 to replicate objects with key prefix code TaxDocs /code . Any objects you upload with this key name prefix, for example code TaxDocs/document1.pdf /code , are eligible for replication. For any object request with this key name prefix, Amazon S3 will return the code x-amz-replication-status /code header with value PENDING, COMPLETED or FAILED indicating object replication status. /p /li li p b If requesting an object from a destination bucket /b , Amazon S3 will return the code x-amz-replication-status /code header with value REPLICA if the object in your request is a replica that Amazon S3 created and there is no replica modification replication in progress. /p /li li p b When replicating objects to multiple destination buckets /b , the code x-amz-replication-status /code header acts differently. The header of the source object will only return a value of COMPLETED when replication is successful to all destinations. The header will remain at value PENDING until replication has completed for all destinations. If one or more destinations fails replication the header will return FAILED. /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html" Replication /a . /p note p This functionality is not supported for directory buckets. /p /note
+    /// Amazon S3 can return this header if your request involves a bucket that is either a source or a destination in a replication rule.
+    ///
+    /// In replication, you have a source bucket on which you configure replication and destination bucket or buckets where Amazon S3 stores object replicas. When you request an object (`GetObject`) or object metadata (`HeadObject`) from these buckets, Amazon S3 will return the `x-amz-replication-status` header in the response as follows:
+    ///
+    /// - **If requesting an object from the source bucket**, Amazon S3 will return the `x-amz-replication-status` header if the object in your request is eligible for replication. For example, suppose that in your replication configuration, you specify object prefix `TaxDocs` requesting Amazon S3 to replicate objects with key prefix `TaxDocs`. Any objects you upload with this key name prefix, for example `TaxDocs/document1.pdf`, are eligible for replication. For any object request with this key name prefix, Amazon S3 will return the `x-amz-replication-status` header with value PENDING, COMPLETED or FAILED indicating object replication status.
+    /// - **If requesting an object from a destination bucket**, Amazon S3 will return the `x-amz-replication-status` header with value REPLICA if the object in your request is a replica that Amazon S3 created and there is no replica modification replication in progress.
+    /// - **When replicating objects to multiple destination buckets**, the `x-amz-replication-status` header acts differently. The header of the source object will only return a value of COMPLETED when replication is successful to all destinations. The header will remain at value PENDING until replication has completed for all destinations. If one or more destinations fails replication the header will return FAILED.
+    ///
+    /// For more information, see [Replication](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html).
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub replication_status: Option<ReplicationStatus>,
-    /// p The count of parts this object has. This value is only returned if you specify code partNumber /code in your request and the object was uploaded as a multipart upload. /p
+    /// The count of parts this object has. This value is only returned if you specify `partNumber` in your request and the object was uploaded as a multipart upload.
     pub parts_count: Option<i32>,
-    /// p The number of tags, if any, on the object, when you have the relevant permission to read object tags. /p p You can use a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API GetObjectTagging.html" GetObjectTagging /a to retrieve the tag set associated with an object. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The number of tags, if any, on the object, when you have the relevant permission to read object tags.
+    ///
+    /// You can use [GetObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html) to retrieve the tag set associated with an object.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub tag_count: Option<i32>,
-    /// p The Object Lock mode, if any, that's in effect for this object. This header is only returned if the requester has the code s3:GetObjectRetention /code permission. For more information about S3 Object Lock, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html" Object Lock /a . /p note p This functionality is not supported for directory buckets. /p /note
+    /// The Object Lock mode, if any, that's in effect for this object. This header is only returned if the requester has the `s3:GetObjectRetention` permission. For more information about S3 Object Lock, see [Object Lock](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html).
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_mode: Option<ObjectLockMode>,
-    /// p The date and time when the Object Lock retention period expires. This header is only returned if the requester has the code s3:GetObjectRetention /code permission. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The date and time when the Object Lock retention period expires. This header is only returned if the requester has the `s3:GetObjectRetention` permission.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_retain_until_date: Option<rt::DateTime>,
-    /// p Specifies whether a legal hold is in effect for this object. This header is only returned if the requester has the code s3:GetObjectLegalHold /code permission. This header is not returned if the specified version of this object has never had a legal hold applied. For more information about S3 Object Lock, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html" Object Lock /a . /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies whether a legal hold is in effect for this object. This header is only returned if the requester has the `s3:GetObjectLegalHold` permission. This header is not returned if the specified version of this object has never had a legal hold applied. For more information about S3 Object Lock, see [Object Lock](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html).
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
-    /// p The event hold status for this object. This header is only returned if the requester has the code s3:GetObjectRetention /code permission. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The event hold status for this object. This header is only returned if the requester has the `s3:GetObjectRetention` permission.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_event_hold: Option<ObjectLockEventHold>,
-    /// p The event hold duration in days for this object. Only returned when the event hold is enabled. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The event hold duration in days for this object. Only returned when the event hold is enabled.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_event_hold_duration_days: Option<i32>,
-    /// p The event hold duration in years for this object. Only returned when the event hold is enabled. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The event hold duration in years for this object. Only returned when the event hold is enabled.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_event_hold_duration_years: Option<i32>,
 }
 rt::structure!(
@@ -233,46 +311,102 @@ pub static HEAD_OBJECT_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct HeadObjectRequest {
-    /// p The name of the bucket that contains the object. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format code i Bucket-name /i .s3express- i zone-id /i . i region-code /i .amazonaws.com /code . Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i amzn-s3-demo-bucket /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i . /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p note p Object Lambda access points are not supported by directory buckets. /p /note p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i Amazon S3 User Guide /i . /p
+    /// The name of the bucket that contains the object.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p Return the object only if its entity tag (ETag) is the same as the one specified; otherwise, return a 412 (precondition failed) error. /p p If both of the code If-Match /code and code If-Unmodified-Since /code headers are present in the request as follows: /p ul li p code If-Match /code condition evaluates to code true /code , and; /p /li li p code If-Unmodified-Since /code condition evaluates to code false /code ; /p /li /ul p Then Amazon S3 returns code 200 OK /code and the data requested. /p p For more information about conditional requests, see a href="https://tools.ietf.org/html/rfc7232" RFC 7232 /a . /p
+    /// Return the object only if its entity tag (ETag) is the same as the one specified; otherwise, return a 412 (precondition failed) error.
+    ///
+    /// If both of the `If-Match` and `If-Unmodified-Since` headers are present in the request as follows:
+    ///
+    /// - `If-Match` condition evaluates to `true`, and;
+    /// - `If-Unmodified-Since` condition evaluates to `false`;
+    ///
+    /// Then Amazon S3 returns `200 OK` and the data requested.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
     pub if_match: Option<String>,
-    /// p Return the object only if it has been modified since the specified time; otherwise, return a 304 (not modified) error. /p p If both of the code If-None-Match /code and code If-Modified-Since /code headers are present in the request as follows: /p ul li p code If-None-Match /code condition evaluates to code false /code , and; /p /li li p code If-Modified-Since /code condition evaluates to code true /code ; /p /li /ul p Then Amazon S3 returns the code 304 Not Modified /code response code. /p p For more information about conditional requests, see a href="https://tools.ietf.org/html/rfc7232" RFC 7232 /a . /p
+    /// Return the object only if it has been modified since the specified time; otherwise, return a 304 (not modified) error.
+    ///
+    /// If both of the `If-None-Match` and `If-Modified-Since` headers are present in the request as follows:
+    ///
+    /// - `If-None-Match` condition evaluates to `false`, and;
+    /// - `If-Modified-Since` condition evaluates to `true`;
+    ///
+    /// Then Amazon S3 returns the `304 Not Modified` response code.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
     pub if_modified_since: Option<rt::DateTime>,
-    /// p Return the object only if its entity tag (ETag) is different from the one specified; otherwise, return a 304 (not modified) error. /p p If both of the code If-None-Match /code and code If-Modified-Since /code headers are present in the request as follows: /p ul li p code If-None-Match /code condition evaluates to code false /code , and; /p /li li p code If-Modified-Since /code condition evaluates to code true /code ; /p /li /ul p Then Amazon S3 returns the code 304 Not Modified /code response code. /p p For more information about conditional requests, see a href="https://tools.ietf.org/html/rfc7232" RFC 7232 /a . /p
+    /// Return the object only if its entity tag (ETag) is different from the one specified; otherwise, return a 304 (not modified) error.
+    ///
+    /// If both of the `If-None-Match` and `If-Modified-Since` headers are present in the request as follows:
+    ///
+    /// - `If-None-Match` condition evaluates to `false`, and;
+    /// - `If-Modified-Since` condition evaluates to `true`;
+    ///
+    /// Then Amazon S3 returns the `304 Not Modified` response code.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
     pub if_none_match: Option<String>,
-    /// p Return the object only if it has not been modified since the specified time; otherwise, return a 412 (precondition failed) error. /p p If both of the code If-Match /code and code If-Unmodified-Since /code headers are present in the request as follows: /p ul li p code If-Match /code condition evaluates to code true /code , and; /p /li li p code If-Unmodified-Since /code condition evaluates to code false /code ; /p /li /ul p Then Amazon S3 returns code 200 OK /code and the data requested. /p p For more information about conditional requests, see a href="https://tools.ietf.org/html/rfc7232" RFC 7232 /a . /p
+    /// Return the object only if it has not been modified since the specified time; otherwise, return a 412 (precondition failed) error.
+    ///
+    /// If both of the `If-Match` and `If-Unmodified-Since` headers are present in the request as follows:
+    ///
+    /// - `If-Match` condition evaluates to `true`, and;
+    /// - `If-Unmodified-Since` condition evaluates to `false`;
+    ///
+    /// Then Amazon S3 returns `200 OK` and the data requested.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
     pub if_unmodified_since: Option<rt::DateTime>,
-    /// p The object key. /p
+    /// The object key.
     pub key: String,
-    /// p HeadObject returns only the metadata for an object. If the Range is satisfiable, only the code ContentLength /code is affected in the response. If the Range is not satisfiable, S3 returns a code 416 - Requested Range Not Satisfiable /code error. /p
+    /// HeadObject returns only the metadata for an object. If the Range is satisfiable, only the `ContentLength` is affected in the response. If the Range is not satisfiable, S3 returns a `416 - Requested Range Not Satisfiable` error.
     pub range: Option<String>,
-    /// p Sets the code Cache-Control /code header of the response. /p
+    /// Sets the `Cache-Control` header of the response.
     pub response_cache_control: Option<String>,
-    /// p Sets the code Content-Disposition /code header of the response. /p
+    /// Sets the `Content-Disposition` header of the response.
     pub response_content_disposition: Option<String>,
-    /// p Sets the code Content-Encoding /code header of the response. /p
+    /// Sets the `Content-Encoding` header of the response.
     pub response_content_encoding: Option<String>,
-    /// p Sets the code Content-Language /code header of the response. /p
+    /// Sets the `Content-Language` header of the response.
     pub response_content_language: Option<String>,
-    /// p Sets the code Content-Type /code header of the response. /p
+    /// Sets the `Content-Type` header of the response.
     pub response_content_type: Option<String>,
-    /// p Sets the code Expires /code header of the response. /p
+    /// Sets the `Expires` header of the response.
     pub response_expires: Option<rt::DateTime>,
-    /// p Version ID used to reference a specific version of the object. /p note p For directory buckets in this API operation, only the code null /code value of the version ID is supported. /p /note
+    /// Version ID used to reference a specific version of the object.
+    ///
+    /// **Note:** For directory buckets in this API operation, only the `null` value of the version ID is supported.
     pub version_id: Option<String>,
-    /// p Specifies the algorithm to use when encrypting the object (for example, AES256). /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the algorithm to use when encrypting the object (for example, AES256).
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_algorithm: Option<String>,
-    /// p Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the code x-amz-server-side-encryption-customer-algorithm /code header. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm` header.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key: Option<String>,
-    /// p Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key_md5: Option<String>,
     pub request_payer: Option<RequestPayer>,
-    /// p Part number of the object being read. This is a positive integer between 1 and 10,000. Effectively performs a 'ranged' HEAD request for the part specified. Useful querying about the size of the part and the number of parts in this object. /p
+    /// Part number of the object being read. This is a positive integer between 1 and 10,000. Effectively performs a 'ranged' HEAD request for the part specified. Useful querying about the size of the part and the number of parts in this object.
     pub part_number: Option<i32>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// p To retrieve the checksum, this parameter must be enabled. /p p b General purpose buckets /b - If you enable checksum mode and the object is uploaded with a a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API Checksum.html" checksum /a and encrypted with an Key Management Service (KMS) key, you must have permission to use the code kms:Decrypt /code action to retrieve the checksum. /p p b Directory buckets /b - If you enable code ChecksumMode /code and the object is encrypted with Amazon Web Services Key Management Service (Amazon Web Services KMS), you must also have the code kms:GenerateDataKey /code and code kms:Decrypt /code permissions in IAM identity-based policies and KMS key policies for the KMS key to retrieve the checksum of the object. /p
+    /// To retrieve the checksum, this parameter must be enabled.
+    ///
+    /// **General purpose buckets** - If you enable checksum mode and the object is uploaded with a [checksum](https://docs.aws.amazon.com/AmazonS3/latest/API/API_Checksum.html) and encrypted with an Key Management Service (KMS) key, you must have permission to use the `kms:Decrypt` action to retrieve the checksum.
+    ///
+    /// **Directory buckets** - If you enable `ChecksumMode` and the object is encrypted with Amazon Web Services Key Management Service (Amazon Web Services KMS), you must also have the `kms:GenerateDataKey` and `kms:Decrypt` permissions in IAM identity-based policies and KMS key policies for the KMS key to retrieve the checksum of the object.
     pub checksum_mode: Option<ChecksumMode>,
 }
 rt::structure!(

@@ -3,7 +3,11 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Parameters on this idempotent request are inconsistent with parameters used in previous request(s). /p p For a list of error codes and more information on Amazon S3 errors, see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList" Error codes /a . /p note p Idempotency ensures that an API request completes no more than one time. With an idempotent request, if the original request completes successfully, any subsequent retries complete successfully without performing any further actions. /p /note
+/// Parameters on this idempotent request are inconsistent with parameters used in previous request(s).
+///
+/// For a list of error codes and more information on Amazon S3 errors, see [Error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
+///
+/// **Note:** Idempotency ensures that an API request completes no more than one time. With an idempotent request, if the original request completes successfully, any subsequent retries complete successfully without performing any further actions.
 #[derive(Clone, Default, PartialEq)]
 pub struct IdempotencyParameterMismatch {}
 rt::structure!(IdempotencyParameterMismatch, IDEMPOTENCY_PARAMETER_MISMATCH);
@@ -12,10 +16,12 @@ pub static IDEMPOTENCY_PARAMETER_MISMATCH: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p Container for the code Suffix /code element. /p
+/// Container for the `Suffix` element.
 #[derive(Clone, Default, PartialEq)]
 pub struct IndexDocument {
-    /// p A suffix that is appended to a request that is for a directory on the website endpoint. (For example, if the suffix is code index.html /code and you make a request to code samplebucket/images/ /code , the data that is returned will be for the object with the key name code images/index.html /code .) The suffix must not be empty and must not include a slash character. /p important p Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints" XML related object key constraints /a . /p /important
+    /// A suffix that is appended to a request that is for a directory on the website endpoint. (For example, if the suffix is `index.html` and you make a request to `samplebucket/images/`, the data that is returned will be for the object with the key name `images/index.html`.) The suffix must not be empty and must not include a slash character.
+    ///
+    /// **Important:** Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see [XML related object key constraints](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
     pub suffix: String,
 }
 rt::structure!(IndexDocument, INDEX_DOCUMENT, 0 => suffix);
@@ -23,12 +29,14 @@ pub static INDEX_DOCUMENT: rt::Schema = rt::Schema::structure(
     "IndexDocument",
     &[rt::m("Suffix", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Container element that identifies who initiated the multipart upload. /p
+/// Container element that identifies who initiated the multipart upload.
 #[derive(Clone, Default, PartialEq)]
 pub struct Initiator {
-    /// p If the principal is an Amazon Web Services account, it provides the Canonical User ID. If the principal is an IAM User, it provides a user ARN value. /p note p b Directory buckets /b - If the principal is an Amazon Web Services account, it provides the Amazon Web Services account ID. If the principal is an IAM User, it provides a user ARN value. /p /note
+    /// If the principal is an Amazon Web Services account, it provides the Canonical User ID. If the principal is an IAM User, it provides a user ARN value.
+    ///
+    /// **Note:** **Directory buckets** - If the principal is an Amazon Web Services account, it provides the Amazon Web Services account ID. If the principal is an IAM User, it provides a user ARN value.
     pub id: Option<String>,
-    /// p/ note p This functionality is not supported for directory buckets. /p /note
+    /// **Note:** This functionality is not supported for directory buckets.
     pub display_name: Option<String>,
 }
 rt::structure!(Initiator, INITIATOR, 0 => id, 1 => display_name);
@@ -36,16 +44,16 @@ pub static INITIATOR: rt::Schema = rt::Schema::structure(
     "Initiator",
     &[rt::m("ID", &rt::STRING), rt::m("DisplayName", &rt::STRING)],
 );
-/// p Describes the serialization format of the object. /p
+/// Describes the serialization format of the object.
 #[derive(Clone, Default, PartialEq)]
 pub struct InputSerialization {
-    /// p Describes the serialization of a CSV-encoded object. /p
+    /// Describes the serialization of a CSV-encoded object.
     pub csv: Option<CsvInput>,
-    /// p Specifies object's compression format. Valid values: NONE, GZIP, BZIP2. Default Value: NONE. /p
+    /// Specifies object's compression format. Valid values: NONE, GZIP, BZIP2. Default Value: NONE.
     pub compression_type: Option<CompressionType>,
-    /// p Specifies JSON as object's input serialization format. /p
+    /// Specifies JSON as object's input serialization format.
     pub json: Option<JsonInput>,
-    /// p Specifies Parquet as object's input serialization format. /p
+    /// Specifies Parquet as object's input serialization format.
     pub parquet: Option<ParquetInput>,
 }
 rt::structure!(
@@ -65,12 +73,12 @@ rt::string_enum! {
     pub enum IntelligentTieringAccessTier { ArchiveAccess = "ARCHIVE_ACCESS",
     DeepArchiveAccess = "DEEP_ARCHIVE_ACCESS" }
 }
-/// p A container for specifying S3 Intelligent-Tiering filters. The filters determine the subset of objects to which the rule applies. /p
+/// A container for specifying S3 Intelligent-Tiering filters. The filters determine the subset of objects to which the rule applies.
 #[derive(Clone, Default, PartialEq)]
 pub struct IntelligentTieringAndOperator {
-    /// p An object key name prefix that identifies the subset of objects to which the configuration applies. /p
+    /// An object key name prefix that identifies the subset of objects to which the configuration applies.
     pub prefix: Option<String>,
-    /// p All of these tags must exist in the object's tag set in order for the configuration to apply. /p
+    /// All of these tags must exist in the object's tag set in order for the configuration to apply.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -84,16 +92,18 @@ pub static INTELLIGENT_TIERING_AND_OPERATOR: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_SET).named("Tag").flags(rt::FLATTENED),
     ],
 );
-/// p Specifies the S3 Intelligent-Tiering configuration for an Amazon S3 bucket. /p p For information about the S3 Intelligent-Tiering storage class, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access" Storage class for automatically optimizing frequently and infrequently accessed objects /a . /p
+/// Specifies the S3 Intelligent-Tiering configuration for an Amazon S3 bucket.
+///
+/// For information about the S3 Intelligent-Tiering storage class, see [Storage class for automatically optimizing frequently and infrequently accessed objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access).
 #[derive(Clone, Default, PartialEq)]
 pub struct IntelligentTieringConfiguration {
-    /// p The ID used to identify the S3 Intelligent-Tiering configuration. /p
+    /// The ID used to identify the S3 Intelligent-Tiering configuration.
     pub id: String,
-    /// p Specifies a bucket filter. The configuration only includes objects that meet the filter's criteria. /p
+    /// Specifies a bucket filter. The configuration only includes objects that meet the filter's criteria.
     pub filter: Option<IntelligentTieringFilter>,
-    /// p Specifies the status of the configuration. /p
+    /// Specifies the status of the configuration.
     pub status: IntelligentTieringStatus,
-    /// p Specifies the S3 Intelligent-Tiering storage class tier of the configuration. /p
+    /// Specifies the S3 Intelligent-Tiering storage class tier of the configuration.
     pub tierings: Vec<Tiering>,
 }
 rt::structure!(
@@ -114,13 +124,15 @@ pub static INTELLIGENT_TIERING_CONFIGURATION_LIST: rt::Schema = rt::Schema::list
         &[rt::m("member", &INTELLIGENT_TIERING_CONFIGURATION)],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p The code Filter /code is used to identify objects that the S3 Intelligent-Tiering configuration applies to. /p
+/// The `Filter` is used to identify objects that the S3 Intelligent-Tiering configuration applies to.
 #[derive(Clone, Default, PartialEq)]
 pub struct IntelligentTieringFilter {
-    /// p An object key name prefix that identifies the subset of objects to which the rule applies. /p important p Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints" XML related object key constraints /a . /p /important
+    /// An object key name prefix that identifies the subset of objects to which the rule applies.
+    ///
+    /// **Important:** Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see [XML related object key constraints](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
     pub prefix: Option<String>,
     pub tag: Option<Tag>,
-    /// p A conjunction (logical AND) of predicates, which is used in evaluating a metrics filter. The operator must have at least two predicates, and an object must match all of the predicates in order for the filter to apply. /p
+    /// A conjunction (logical AND) of predicates, which is used in evaluating a metrics filter. The operator must have at least two predicates, and an object must match all of the predicates in order for the filter to apply.
     pub and: Option<IntelligentTieringAndOperator>,
 }
 rt::structure!(
@@ -137,7 +149,7 @@ pub static INTELLIGENT_TIERING_FILTER: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum IntelligentTieringStatus { Enabled = "Enabled", Disabled = "Disabled" }
 }
-/// p The annotation name you provided is invalid. /p
+/// The annotation name you provided is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidAnnotationName {}
 rt::structure!(InvalidAnnotationName, INVALID_ANNOTATION_NAME);
@@ -146,7 +158,9 @@ pub static INVALID_ANNOTATION_NAME: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p Object is archived and inaccessible until restored. /p p If the object you are retrieving is stored in the S3 Glacier Flexible Retrieval storage class, the S3 Glacier Deep Archive storage class, the S3 Intelligent-Tiering Archive Access tier, or the S3 Intelligent-Tiering Deep Archive Access tier, before you can retrieve the object you must first restore a copy using a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API RestoreObject.html" RestoreObject /a . Otherwise, this operation returns an code InvalidObjectState /code error. For information about restoring archived objects, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/restoring-objects.html" Restoring Archived Objects /a in the i Amazon S3 User Guide /i . /p
+/// Object is archived and inaccessible until restored.
+///
+/// If the object you are retrieving is stored in the S3 Glacier Flexible Retrieval storage class, the S3 Glacier Deep Archive storage class, the S3 Intelligent-Tiering Archive Access tier, or the S3 Intelligent-Tiering Deep Archive Access tier, before you can retrieve the object you must first restore a copy using [RestoreObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_RestoreObject.html). Otherwise, this operation returns an `InvalidObjectState` error. For information about restoring archived objects, see [Restoring Archived Objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/restoring-objects.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidObjectState {
     pub storage_class: Option<StorageClass>,
@@ -160,19 +174,19 @@ pub static INVALID_OBJECT_STATE: rt::Schema = rt::Schema::structure(
         &[rt::m("StorageClass", &rt::ENUM), rt::m("AccessTier", &rt::ENUM)],
     )
     .error(&rt::ErrorTraits::new(403u16, false));
-/// p The annotation prefix you provided is invalid. /p
+/// The annotation prefix you provided is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidPrefix {}
 rt::structure!(InvalidPrefix, INVALID_PREFIX);
 pub static INVALID_PREFIX: rt::Schema = rt::Schema::structure("InvalidPrefix", &[])
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p A parameter or header in your request isn't valid. For details, see the description of this API operation. /p
+/// A parameter or header in your request isn't valid. For details, see the description of this API operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidRequest {}
 rt::structure!(InvalidRequest, INVALID_REQUEST);
 pub static INVALID_REQUEST: rt::Schema = rt::Schema::structure("InvalidRequest", &[])
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p The write offset value that you specified does not match the current object size. /p
+/// The write offset value that you specified does not match the current object size.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidWriteOffset {}
 rt::structure!(InvalidWriteOffset, INVALID_WRITE_OFFSET);
@@ -181,22 +195,24 @@ pub static INVALID_WRITE_OFFSET: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html" GET Bucket inventory /a in the i Amazon S3 API Reference /i . /p
+/// Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see [GET Bucket inventory](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html) in the *Amazon S3 API Reference*.
 #[derive(Clone, Default, PartialEq)]
 pub struct InventoryConfiguration {
-    /// p Contains information about where to publish the inventory results. /p
+    /// Contains information about where to publish the inventory results.
     pub destination: InventoryDestination,
-    /// p Specifies whether the inventory is enabled or disabled. If set to code True /code , an inventory list is generated. If set to code False /code , no inventory list is generated. /p
+    /// Specifies whether the inventory is enabled or disabled. If set to `True`, an inventory list is generated. If set to `False`, no inventory list is generated.
     pub is_enabled: bool,
-    /// p Specifies an inventory filter. The inventory only includes objects that meet the filter's criteria. /p
+    /// Specifies an inventory filter. The inventory only includes objects that meet the filter's criteria.
     pub filter: Option<InventoryFilter>,
-    /// p The ID used to identify the inventory configuration. /p
+    /// The ID used to identify the inventory configuration.
     pub id: String,
-    /// p Object versions to include in the inventory list. If set to code All /code , the list includes all the object versions, which adds the version-related fields code VersionId /code , code IsLatest /code , and code DeleteMarker /code to the list. If set to code Current /code , the list does not contain these version-related fields. /p
+    /// Object versions to include in the inventory list. If set to `All`, the list includes all the object versions, which adds the version-related fields `VersionId`, `IsLatest`, and `DeleteMarker` to the list. If set to `Current`, the list does not contain these version-related fields.
     pub included_object_versions: InventoryIncludedObjectVersions,
-    /// p Contains the optional fields that are included in the inventory results. /p note p The following optional fields are supported for directory buckets code Size | LastModifiedDate | StorageClass | ETag | IsMultipartUploaded | EncryptionStatus | BucketKeyStatus | ChecksumAlgorithm | LifecycleExpirationDate. /code Throws MalformedXML error if unsupported optional field is provided. /p /note
+    /// Contains the optional fields that are included in the inventory results.
+    ///
+    /// **Note:** The following optional fields are supported for directory buckets `Size | LastModifiedDate | StorageClass | ETag | IsMultipartUploaded | EncryptionStatus | BucketKeyStatus | ChecksumAlgorithm | LifecycleExpirationDate.` Throws MalformedXML error if unsupported optional field is provided.
     pub optional_fields: Option<Vec<InventoryOptionalField>>,
-    /// p Specifies the schedule for generating inventory results. /p
+    /// Specifies the schedule for generating inventory results.
     pub schedule: InventorySchedule,
 }
 rt::structure!(
@@ -224,10 +240,10 @@ pub static INVENTORY_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
 rt::string_enum! {
     pub enum InventoryConfigurationState { Enabled = "ENABLED", Disabled = "DISABLED" }
 }
-/// p Specifies the S3 Inventory configuration for an Amazon S3 bucket. /p
+/// Specifies the S3 Inventory configuration for an Amazon S3 bucket.
 #[derive(Clone, Default, PartialEq)]
 pub struct InventoryDestination {
-    /// p Contains the bucket name, file format, bucket owner (optional), and prefix (optional) where inventory results are published. /p
+    /// Contains the bucket name, file format, bucket owner (optional), and prefix (optional) where inventory results are published.
     pub s3_bucket_destination: InventoryS3BucketDestination,
 }
 rt::structure!(InventoryDestination, INVENTORY_DESTINATION, 0 => s3_bucket_destination);
@@ -235,12 +251,12 @@ pub static INVENTORY_DESTINATION: rt::Schema = rt::Schema::structure(
     "InventoryDestination",
     &[rt::m("S3BucketDestination", &INVENTORY_S3_BUCKET_DESTINATION).flags(rt::REQUIRED)],
 );
-/// p Contains the type of server-side encryption used to encrypt the S3 Inventory results. /p
+/// Contains the type of server-side encryption used to encrypt the S3 Inventory results.
 #[derive(Clone, Default, PartialEq)]
 pub struct InventoryEncryption {
-    /// p Specifies the use of SSE-S3 to encrypt delivered inventory reports. /p
+    /// Specifies the use of SSE-S3 to encrypt delivered inventory reports.
     pub sses3: Option<Sses3>,
-    /// p Specifies the use of SSE-KMS to encrypt delivered inventory reports. /p
+    /// Specifies the use of SSE-KMS to encrypt delivered inventory reports.
     pub ssekms: Option<Ssekms>,
 }
 rt::structure!(InventoryEncryption, INVENTORY_ENCRYPTION, 0 => sses3, 1 => ssekms);
@@ -248,10 +264,10 @@ pub static INVENTORY_ENCRYPTION: rt::Schema = rt::Schema::structure(
     "InventoryEncryption",
     &[rt::m("SSES3", &SSES3).named("SSE-S3"), rt::m("SSEKMS", &SSEKMS).named("SSE-KMS")],
 );
-/// p Specifies an S3 Inventory filter. The inventory only includes objects that meet the filter's criteria. /p
+/// Specifies an S3 Inventory filter. The inventory only includes objects that meet the filter's criteria.
 #[derive(Clone, Default, PartialEq)]
 pub struct InventoryFilter {
-    /// p The prefix that an object must have to be included in the inventory results. /p
+    /// The prefix that an object must have to be included in the inventory results.
     pub prefix: String,
 }
 rt::structure!(InventoryFilter, INVENTORY_FILTER, 0 => prefix);
@@ -286,18 +302,20 @@ pub static INVENTORY_OPTIONAL_FIELDS: rt::Schema = rt::Schema::list(
     "InventoryOptionalFields",
     &[rt::m("member", &rt::ENUM).named("Field")],
 );
-/// p Contains the bucket name, file format, bucket owner (optional), and prefix (optional) where S3 Inventory results are published. /p
+/// Contains the bucket name, file format, bucket owner (optional), and prefix (optional) where S3 Inventory results are published.
 #[derive(Clone, Default, PartialEq)]
 pub struct InventoryS3BucketDestination {
-    /// p The account ID that owns the destination S3 bucket. If no account ID is provided, the owner is not validated before exporting data. /p note p Although this value is optional, we strongly recommend that you set it to help prevent problems if the destination bucket ownership changes. /p /note
+    /// The account ID that owns the destination S3 bucket. If no account ID is provided, the owner is not validated before exporting data.
+    ///
+    /// **Note:** Although this value is optional, we strongly recommend that you set it to help prevent problems if the destination bucket ownership changes.
     pub account_id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the bucket where inventory results will be published. /p
+    /// The Amazon Resource Name (ARN) of the bucket where inventory results will be published.
     pub bucket: String,
-    /// p Specifies the output format of the inventory results. /p
+    /// Specifies the output format of the inventory results.
     pub format: InventoryFormat,
-    /// p The prefix that is prepended to all inventory results. /p
+    /// The prefix that is prepended to all inventory results.
     pub prefix: Option<String>,
-    /// p Contains the type of server-side encryption used to encrypt the inventory results. /p
+    /// Contains the type of server-side encryption used to encrypt the inventory results.
     pub encryption: Option<InventoryEncryption>,
 }
 rt::structure!(
@@ -314,10 +332,10 @@ pub static INVENTORY_S3_BUCKET_DESTINATION: rt::Schema = rt::Schema::structure(
         rt::m("Encryption", &INVENTORY_ENCRYPTION),
     ],
 );
-/// p Specifies the schedule for generating S3 Inventory results. /p
+/// Specifies the schedule for generating S3 Inventory results.
 #[derive(Clone, Default, PartialEq)]
 pub struct InventorySchedule {
-    /// p Specifies how frequently inventory results are produced. /p
+    /// Specifies how frequently inventory results are produced.
     pub frequency: InventoryFrequency,
 }
 rt::structure!(InventorySchedule, INVENTORY_SCHEDULE, 0 => frequency);
@@ -325,12 +343,12 @@ pub static INVENTORY_SCHEDULE: rt::Schema = rt::Schema::structure(
     "InventorySchedule",
     &[rt::m("Frequency", &rt::ENUM).flags(rt::REQUIRED)],
 );
-/// p The inventory table configuration for an S3 Metadata configuration. /p
+/// The inventory table configuration for an S3 Metadata configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct InventoryTableConfiguration {
-    /// p The configuration state of the inventory table, indicating whether the inventory table is enabled or disabled. /p
+    /// The configuration state of the inventory table, indicating whether the inventory table is enabled or disabled.
     pub configuration_state: InventoryConfigurationState,
-    /// p The encryption configuration for the inventory table. /p
+    /// The encryption configuration for the inventory table.
     pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
 }
 rt::structure!(
@@ -344,17 +362,22 @@ pub static INVENTORY_TABLE_CONFIGURATION: rt::Schema = rt::Schema::structure(
         rt::m("EncryptionConfiguration", &METADATA_TABLE_ENCRYPTION_CONFIGURATION),
     ],
 );
-/// p The inventory table configuration for an S3 Metadata configuration. /p
+/// The inventory table configuration for an S3 Metadata configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct InventoryTableConfigurationResult {
-    /// p The configuration state of the inventory table, indicating whether the inventory table is enabled or disabled. /p
+    /// The configuration state of the inventory table, indicating whether the inventory table is enabled or disabled.
     pub configuration_state: InventoryConfigurationState,
-    /// p The status of the inventory table. The status values are: /p ul li p code CREATING /code - The inventory table is in the process of being created in the specified Amazon Web Services managed table bucket. /p /li li p code BACKFILLING /code - The inventory table is in the process of being backfilled. When you enable the inventory table for your metadata configuration, the table goes through a process known as backfilling, during which Amazon S3 scans your general purpose bucket to retrieve the initial metadata for all objects in the bucket. Depending on the number of objects in your bucket, this process can take several hours. When the backfilling process is finished, the status of your inventory table changes from code BACKFILLING /code to code ACTIVE /code . After backfilling is completed, updates to your objects are reflected in the inventory table within one hour. /p /li li p code ACTIVE /code - The inventory table has been created successfully, and records are being delivered to the table. /p /li li p code FAILED /code - Amazon S3 is unable to create the inventory table, or Amazon S3 is unable to deliver records. /p /li /ul
+    /// The status of the inventory table. The status values are:
+    ///
+    /// - `CREATING` - The inventory table is in the process of being created in the specified Amazon Web Services managed table bucket.
+    /// - `BACKFILLING` - The inventory table is in the process of being backfilled. When you enable the inventory table for your metadata configuration, the table goes through a process known as backfilling, during which Amazon S3 scans your general purpose bucket to retrieve the initial metadata for all objects in the bucket. Depending on the number of objects in your bucket, this process can take several hours. When the backfilling process is finished, the status of your inventory table changes from `BACKFILLING` to `ACTIVE`. After backfilling is completed, updates to your objects are reflected in the inventory table within one hour.
+    /// - `ACTIVE` - The inventory table has been created successfully, and records are being delivered to the table.
+    /// - `FAILED` - Amazon S3 is unable to create the inventory table, or Amazon S3 is unable to deliver records.
     pub table_status: Option<String>,
     pub error: Option<ErrorDetails>,
-    /// p The name of the inventory table. /p
+    /// The name of the inventory table.
     pub table_name: Option<String>,
-    /// p The Amazon Resource Name (ARN) for the inventory table. /p
+    /// The Amazon Resource Name (ARN) for the inventory table.
     pub table_arn: Option<String>,
 }
 rt::structure!(
@@ -371,12 +394,12 @@ pub static INVENTORY_TABLE_CONFIGURATION_RESULT: rt::Schema = rt::Schema::struct
         rt::m("TableArn", &rt::STRING),
     ],
 );
-/// p The specified updates to the S3 Metadata inventory table configuration. /p
+/// The specified updates to the S3 Metadata inventory table configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct InventoryTableConfigurationUpdates {
-    /// p The configuration state of the inventory table, indicating whether the inventory table is enabled or disabled. /p
+    /// The configuration state of the inventory table, indicating whether the inventory table is enabled or disabled.
     pub configuration_state: InventoryConfigurationState,
-    /// p The encryption configuration for the inventory table. /p
+    /// The encryption configuration for the inventory table.
     pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
 }
 rt::structure!(

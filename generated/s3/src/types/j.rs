@@ -3,10 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Specifies JSON as object's input serialization format. /p
+/// Specifies JSON as object's input serialization format.
 #[derive(Clone, Default, PartialEq)]
 pub struct JsonInput {
-    /// p The type of JSON. Valid values: Document, Lines. /p
+    /// The type of JSON. Valid values: Document, Lines.
     pub type_: Option<JsonType>,
 }
 rt::structure!(JsonInput, JSON_INPUT, 0 => type_);
@@ -14,10 +14,10 @@ pub static JSON_INPUT: rt::Schema = rt::Schema::structure(
     "JSONInput",
     &[rt::m("Type", &rt::ENUM)],
 );
-/// p Specifies JSON as request's output serialization format. /p
+/// Specifies JSON as request's output serialization format.
 #[derive(Clone, Default, PartialEq)]
 pub struct JsonOutput {
-    /// p The value used to separate individual records in the output. If no value is specified, Amazon S3 uses a newline character ('\n'). /p
+    /// The value used to separate individual records in the output. If no value is specified, Amazon S3 uses a newline character ('\\n').
     pub record_delimiter: Option<String>,
 }
 rt::structure!(JsonOutput, JSON_OUTPUT, 0 => record_delimiter);
@@ -28,12 +28,12 @@ pub static JSON_OUTPUT: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum JsonType { Document = "DOCUMENT", Lines = "LINES" }
 }
-/// p The journal table configuration for an S3 Metadata configuration. /p
+/// The journal table configuration for an S3 Metadata configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct JournalTableConfiguration {
-    /// p The journal table record expiration settings for the journal table. /p
+    /// The journal table record expiration settings for the journal table.
     pub record_expiration: RecordExpiration,
-    /// p The encryption configuration for the journal table. /p
+    /// The encryption configuration for the journal table.
     pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
 }
 rt::structure!(
@@ -47,17 +47,21 @@ pub static JOURNAL_TABLE_CONFIGURATION: rt::Schema = rt::Schema::structure(
         rt::m("EncryptionConfiguration", &METADATA_TABLE_ENCRYPTION_CONFIGURATION),
     ],
 );
-/// p The journal table configuration for the S3 Metadata configuration. /p
+/// The journal table configuration for the S3 Metadata configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct JournalTableConfigurationResult {
-    /// p The status of the journal table. The status values are: /p ul li p code CREATING /code - The journal table is in the process of being created in the specified table bucket. /p /li li p code ACTIVE /code - The journal table has been created successfully, and records are being delivered to the table. /p /li li p code FAILED /code - Amazon S3 is unable to create the journal table, or Amazon S3 is unable to deliver records. /p /li /ul
+    /// The status of the journal table. The status values are:
+    ///
+    /// - `CREATING` - The journal table is in the process of being created in the specified table bucket.
+    /// - `ACTIVE` - The journal table has been created successfully, and records are being delivered to the table.
+    /// - `FAILED` - Amazon S3 is unable to create the journal table, or Amazon S3 is unable to deliver records.
     pub table_status: String,
     pub error: Option<ErrorDetails>,
-    /// p The name of the journal table. /p
+    /// The name of the journal table.
     pub table_name: String,
-    /// p The Amazon Resource Name (ARN) for the journal table. /p
+    /// The Amazon Resource Name (ARN) for the journal table.
     pub table_arn: Option<String>,
-    /// p The journal table record expiration settings for the journal table. /p
+    /// The journal table record expiration settings for the journal table.
     pub record_expiration: RecordExpiration,
 }
 rt::structure!(
@@ -74,10 +78,10 @@ pub static JOURNAL_TABLE_CONFIGURATION_RESULT: rt::Schema = rt::Schema::structur
         rt::m("RecordExpiration", &RECORD_EXPIRATION).flags(rt::REQUIRED),
     ],
 );
-/// p The specified updates to the S3 Metadata journal table configuration. /p
+/// The specified updates to the S3 Metadata journal table configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct JournalTableConfigurationUpdates {
-    /// p The journal table record expiration settings for the journal table. /p
+    /// The journal table record expiration settings for the journal table.
     pub record_expiration: RecordExpiration,
 }
 rt::structure!(

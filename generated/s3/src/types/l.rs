@@ -3,13 +3,13 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p A container for specifying the configuration for Lambda notifications. /p
+/// A container for specifying the configuration for Lambda notifications.
 #[derive(Clone, Default, PartialEq)]
 pub struct LambdaFunctionConfiguration {
     pub id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the Lambda function that Amazon S3 invokes when the specified event type occurs. /p
+    /// The Amazon Resource Name (ARN) of the Lambda function that Amazon S3 invokes when the specified event type occurs.
     pub lambda_function_arn: String,
-    /// p The Amazon S3 bucket event for which to invoke the Lambda function. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html" Supported Event Types /a in the i Amazon S3 User Guide /i . /p
+    /// The Amazon S3 bucket event for which to invoke the Lambda function. For more information, see [Supported Event Types](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
     pub events: Vec<Event>,
     pub filter: Option<NotificationConfigurationFilter>,
 }
@@ -33,10 +33,12 @@ pub static LAMBDA_FUNCTION_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
         &[rt::m("member", &LAMBDA_FUNCTION_CONFIGURATION)],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p Container for lifecycle rules. You can add as many as 1000 rules. /p p For more information see, a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html" Managing your storage lifecycle /a in the i Amazon S3 User Guide /i . /p
+/// Container for lifecycle rules. You can add as many as 1000 rules.
+///
+/// For more information see, [Managing your storage lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct LifecycleConfiguration {
-    /// p Specifies lifecycle configuration rules for an Amazon S3 bucket. /p
+    /// Specifies lifecycle configuration rules for an Amazon S3 bucket.
     pub rules: Vec<Rule>,
 }
 rt::structure!(LifecycleConfiguration, LIFECYCLE_CONFIGURATION, 0 => rules);
@@ -44,14 +46,20 @@ pub static LIFECYCLE_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "LifecycleConfiguration",
     &[rt::m("Rules", &RULES).named("Rule").flags(rt::REQUIRED)],
 );
-/// p Container for the expiration for the lifecycle of the object. /p p For more information see, a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html" Managing your storage lifecycle /a in the i Amazon S3 User Guide /i . /p
+/// Container for the expiration for the lifecycle of the object.
+///
+/// For more information see, [Managing your storage lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct LifecycleExpiration {
-    /// p Indicates at what date the object is to be moved or deleted. The date value must conform to the ISO 8601 format. The time is always midnight UTC. /p note p This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations. /p /note
+    /// Indicates at what date the object is to be moved or deleted. The date value must conform to the ISO 8601 format. The time is always midnight UTC.
+    ///
+    /// **Note:** This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations.
     pub date: Option<rt::DateTime>,
-    /// p Indicates the lifetime, in days, of the objects that are subject to the rule. The value must be a non-zero positive integer. /p
+    /// Indicates the lifetime, in days, of the objects that are subject to the rule. The value must be a non-zero positive integer.
     pub days: Option<i32>,
-    /// p Indicates whether Amazon S3 will remove a delete marker with no noncurrent versions. If set to true, the delete marker will be expired; if set to false the policy takes no action. This cannot be specified with Days or Date in a Lifecycle Expiration Policy. /p note p This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations. /p /note
+    /// Indicates whether Amazon S3 will remove a delete marker with no noncurrent versions. If set to true, the delete marker will be expired; if set to false the policy takes no action. This cannot be specified with Days or Date in a Lifecycle Expiration Policy.
+    ///
+    /// **Note:** This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations.
     pub expired_object_delete_marker: Option<bool>,
 }
 rt::structure!(
@@ -66,23 +74,35 @@ pub static LIFECYCLE_EXPIRATION: rt::Schema = rt::Schema::structure(
         rt::m("ExpiredObjectDeleteMarker", &rt::BOOLEAN),
     ],
 );
-/// p A lifecycle rule for individual objects in an Amazon S3 bucket. /p p For more information see, a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html" Managing your storage lifecycle /a in the i Amazon S3 User Guide /i . /p
+/// A lifecycle rule for individual objects in an Amazon S3 bucket.
+///
+/// For more information see, [Managing your storage lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct LifecycleRule {
-    /// p Specifies the expiration for the lifecycle of the object in the form of date, days and, whether the object has a delete marker. /p
+    /// Specifies the expiration for the lifecycle of the object in the form of date, days and, whether the object has a delete marker.
     pub expiration: Option<LifecycleExpiration>,
-    /// p Unique identifier for the rule. The value cannot be longer than 255 characters. /p
+    /// Unique identifier for the rule. The value cannot be longer than 255 characters.
     pub id: Option<String>,
-    /// p The general purpose bucket prefix that identifies one or more objects to which the rule applies. We recommend using code Filter /code instead of code Prefix /code for new PUTs. Previous configurations where a prefix is defined will continue to operate as before. /p important p Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints" XML related object key constraints /a . /p /important
+    /// The general purpose bucket prefix that identifies one or more objects to which the rule applies. We recommend using `Filter` instead of `Prefix` for new PUTs. Previous configurations where a prefix is defined will continue to operate as before.
+    ///
+    /// **Important:** Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see [XML related object key constraints](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
     #[deprecated]
     pub prefix: Option<String>,
-    /// p The code Filter /code is used to identify objects that a Lifecycle Rule applies to. A code Filter /code must have exactly one of code Prefix /code , code Tag /code , code ObjectSizeGreaterThan /code , code ObjectSizeLessThan /code , or code And /code specified. code Filter /code is required if the code LifecycleRule /code does not contain a code Prefix /code element. /p p For more information about code Tag /code filters, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-filters.html" Adding filters to Lifecycle rules /a in the i Amazon S3 User Guide /i . /p note p code Tag /code filters are not supported for directory buckets. /p /note
+    /// The `Filter` is used to identify objects that a Lifecycle Rule applies to. A `Filter` must have exactly one of `Prefix`, `Tag`, `ObjectSizeGreaterThan`, `ObjectSizeLessThan`, or `And` specified. `Filter` is required if the `LifecycleRule` does not contain a `Prefix` element.
+    ///
+    /// For more information about `Tag` filters, see [Adding filters to Lifecycle rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-filters.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** `Tag` filters are not supported for directory buckets.
     pub filter: Option<LifecycleRuleFilter>,
-    /// p If 'Enabled', the rule is currently being applied. If 'Disabled', the rule is not currently being applied. /p
+    /// If 'Enabled', the rule is currently being applied. If 'Disabled', the rule is not currently being applied.
     pub status: ExpirationStatus,
-    /// p Specifies when an Amazon S3 object transitions to a specified storage class. /p note p This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations. /p /note
+    /// Specifies when an Amazon S3 object transitions to a specified storage class.
+    ///
+    /// **Note:** This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations.
     pub transitions: Option<Vec<Transition>>,
-    /// p Specifies the transition rule for the lifecycle rule that describes when noncurrent objects transition to a specific storage class. If your bucket is versioning-enabled (or versioning is suspended), you can set this action to request that Amazon S3 transition noncurrent object versions to a specific storage class at a set period in the object's lifetime. /p note p This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations. /p /note
+    /// Specifies the transition rule for the lifecycle rule that describes when noncurrent objects transition to a specific storage class. If your bucket is versioning-enabled (or versioning is suspended), you can set this action to request that Amazon S3 transition noncurrent object versions to a specific storage class at a set period in the object's lifetime.
+    ///
+    /// **Note:** This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations.
     pub noncurrent_version_transitions: Option<Vec<NoncurrentVersionTransition>>,
     pub noncurrent_version_expiration: Option<NoncurrentVersionExpiration>,
     pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
@@ -107,16 +127,16 @@ pub static LIFECYCLE_RULE: rt::Schema = rt::Schema::structure(
         rt::m("AbortIncompleteMultipartUpload", &ABORT_INCOMPLETE_MULTIPART_UPLOAD),
     ],
 );
-/// p This is used in a Lifecycle Rule Filter to apply a logical AND to two or more predicates. The Lifecycle Rule will apply to any object matching all of the predicates configured inside the And operator. /p
+/// This is used in a Lifecycle Rule Filter to apply a logical AND to two or more predicates. The Lifecycle Rule will apply to any object matching all of the predicates configured inside the And operator.
 #[derive(Clone, Default, PartialEq)]
 pub struct LifecycleRuleAndOperator {
-    /// p Prefix identifying one or more objects to which the rule applies. /p
+    /// Prefix identifying one or more objects to which the rule applies.
     pub prefix: Option<String>,
-    /// p All of these tags must exist in the object's tag set in order for the rule to apply. /p
+    /// All of these tags must exist in the object's tag set in order for the rule to apply.
     pub tags: Option<Vec<Tag>>,
-    /// p Minimum object size to which the rule applies. /p
+    /// Minimum object size to which the rule applies.
     pub object_size_greater_than: Option<i64>,
-    /// p Maximum object size to which the rule applies. /p
+    /// Maximum object size to which the rule applies.
     pub object_size_less_than: Option<i64>,
 }
 rt::structure!(
@@ -132,16 +152,20 @@ pub static LIFECYCLE_RULE_AND_OPERATOR: rt::Schema = rt::Schema::structure(
         rt::m("ObjectSizeLessThan", &rt::LONG),
     ],
 );
-/// p The code Filter /code is used to identify objects that a Lifecycle Rule applies to. A code Filter /code can have exactly one of code Prefix /code , code Tag /code , code ObjectSizeGreaterThan /code , code ObjectSizeLessThan /code , or code And /code specified. If the code Filter /code element is left empty, the Lifecycle Rule applies to all objects in the bucket. /p
+/// The `Filter` is used to identify objects that a Lifecycle Rule applies to. A `Filter` can have exactly one of `Prefix`, `Tag`, `ObjectSizeGreaterThan`, `ObjectSizeLessThan`, or `And` specified. If the `Filter` element is left empty, the Lifecycle Rule applies to all objects in the bucket.
 #[derive(Clone, Default, PartialEq)]
 pub struct LifecycleRuleFilter {
-    /// p Prefix identifying one or more objects to which the rule applies. /p important p Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints" XML related object key constraints /a . /p /important
+    /// Prefix identifying one or more objects to which the rule applies.
+    ///
+    /// **Important:** Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see [XML related object key constraints](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
     pub prefix: Option<String>,
-    /// p This tag must exist in the object's tag set in order for the rule to apply. /p note p This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations. /p /note
+    /// This tag must exist in the object's tag set in order for the rule to apply.
+    ///
+    /// **Note:** This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations.
     pub tag: Option<Tag>,
-    /// p Minimum object size to which the rule applies. /p
+    /// Minimum object size to which the rule applies.
     pub object_size_greater_than: Option<i64>,
-    /// p Maximum object size to which the rule applies. /p
+    /// Maximum object size to which the rule applies.
     pub object_size_less_than: Option<i64>,
     pub and: Option<LifecycleRuleAndOperator>,
 }
@@ -166,13 +190,13 @@ pub static LIFECYCLE_RULES: rt::Schema = rt::Schema::list(
     .flags(rt::SHAPE_FLATTENED);
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketAnalyticsConfigurationsOutput {
-    /// p Indicates whether the returned list of analytics configurations is complete. A value of true indicates that the list is not complete and the NextContinuationToken will be provided for a subsequent request. /p
+    /// Indicates whether the returned list of analytics configurations is complete. A value of true indicates that the list is not complete and the NextContinuationToken will be provided for a subsequent request.
     pub is_truncated: Option<bool>,
-    /// p The marker that is used as a starting point for this analytics configuration list response. This value is present if it was sent in the request. /p
+    /// The marker that is used as a starting point for this analytics configuration list response. This value is present if it was sent in the request.
     pub continuation_token: Option<String>,
-    /// p code NextContinuationToken /code is sent when code isTruncated /code is true, which indicates that there are more analytics configurations to list. The next request must include this code NextContinuationToken /code . The token is obfuscated and is not a usable value. /p
+    /// `NextContinuationToken` is sent when `isTruncated` is true, which indicates that there are more analytics configurations to list. The next request must include this `NextContinuationToken`. The token is obfuscated and is not a usable value.
     pub next_continuation_token: Option<String>,
-    /// p The list of analytics configurations for a bucket. /p
+    /// The list of analytics configurations for a bucket.
     pub analytics_configuration_list: Option<Vec<AnalyticsConfiguration>>,
 }
 rt::structure!(
@@ -192,11 +216,11 @@ pub static LIST_BUCKET_ANALYTICS_CONFIGURATIONS_OUTPUT: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketAnalyticsConfigurationsRequest {
-    /// p The name of the bucket from which analytics configurations are retrieved. /p
+    /// The name of the bucket from which analytics configurations are retrieved.
     pub bucket: String,
-    /// p The code ContinuationToken /code that represents a placeholder from where this request should begin. /p
+    /// The `ContinuationToken` that represents a placeholder from where this request should begin.
     pub continuation_token: Option<String>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -218,13 +242,13 @@ pub static LIST_BUCKET_ANALYTICS_CONFIGURATIONS_REQUEST: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketIntelligentTieringConfigurationsOutput {
-    /// p Indicates whether the returned list of analytics configurations is complete. A value of code true /code indicates that the list is not complete and the code NextContinuationToken /code will be provided for a subsequent request. /p
+    /// Indicates whether the returned list of analytics configurations is complete. A value of `true` indicates that the list is not complete and the `NextContinuationToken` will be provided for a subsequent request.
     pub is_truncated: Option<bool>,
-    /// p The code ContinuationToken /code that represents a placeholder from where this request should begin. /p
+    /// The `ContinuationToken` that represents a placeholder from where this request should begin.
     pub continuation_token: Option<String>,
-    /// p The marker used to continue this inventory configuration listing. Use the code NextContinuationToken /code from this response to continue the listing in a subsequent request. The continuation token is an opaque value that Amazon S3 understands. /p
+    /// The marker used to continue this inventory configuration listing. Use the `NextContinuationToken` from this response to continue the listing in a subsequent request. The continuation token is an opaque value that Amazon S3 understands.
     pub next_continuation_token: Option<String>,
-    /// p The list of S3 Intelligent-Tiering configurations for a bucket. /p
+    /// The list of S3 Intelligent-Tiering configurations for a bucket.
     pub intelligent_tiering_configuration_list: Option<
         Vec<IntelligentTieringConfiguration>,
     >,
@@ -250,11 +274,11 @@ pub static LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_OUTPUT: rt::Schema = r
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketIntelligentTieringConfigurationsRequest {
-    /// p The name of the Amazon S3 bucket whose configuration you want to modify or retrieve. /p
+    /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
     pub bucket: String,
-    /// p The code ContinuationToken /code that represents a placeholder from where this request should begin. /p
+    /// The `ContinuationToken` that represents a placeholder from where this request should begin.
     pub continuation_token: Option<String>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -276,13 +300,13 @@ pub static LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_REQUEST: rt::Schema = 
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketInventoryConfigurationsOutput {
-    /// p If sent in the request, the marker that is used as a starting point for this inventory configuration list response. /p
+    /// If sent in the request, the marker that is used as a starting point for this inventory configuration list response.
     pub continuation_token: Option<String>,
-    /// p The list of inventory configurations for a bucket. /p
+    /// The list of inventory configurations for a bucket.
     pub inventory_configuration_list: Option<Vec<InventoryConfiguration>>,
-    /// p Tells whether the returned list of inventory configurations is complete. A value of true indicates that the list is not complete and the NextContinuationToken is provided for a subsequent request. /p
+    /// Tells whether the returned list of inventory configurations is complete. A value of true indicates that the list is not complete and the NextContinuationToken is provided for a subsequent request.
     pub is_truncated: Option<bool>,
-    /// p The marker used to continue this inventory configuration listing. Use the code NextContinuationToken /code from this response to continue the listing in a subsequent request. The continuation token is an opaque value that Amazon S3 understands. /p
+    /// The marker used to continue this inventory configuration listing. Use the `NextContinuationToken` from this response to continue the listing in a subsequent request. The continuation token is an opaque value that Amazon S3 understands.
     pub next_continuation_token: Option<String>,
 }
 rt::structure!(
@@ -302,11 +326,15 @@ pub static LIST_BUCKET_INVENTORY_CONFIGURATIONS_OUTPUT: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketInventoryConfigurationsRequest {
-    /// p The name of the bucket containing the inventory configurations to retrieve. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use path-style requests in the format code https://s3express-control. i region-code /i .amazonaws.com/ i bucket-name /i /code . Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i DOC-EXAMPLE-BUCKET /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i /p
+    /// The name of the bucket containing the inventory configurations to retrieve.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format `bucket-base-name--zone-id--x-s3` (for example, `DOC-EXAMPLE-BUCKET--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
     pub bucket: String,
-    /// p The marker used to continue an inventory configuration listing that has been truncated. Use the code NextContinuationToken /code from a previously truncated list response to continue the listing. The continuation token is an opaque value that Amazon S3 understands. /p
+    /// The marker used to continue an inventory configuration listing that has been truncated. Use the `NextContinuationToken` from a previously truncated list response to continue the listing. The continuation token is an opaque value that Amazon S3 understands.
     pub continuation_token: Option<String>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p note p For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code code 501 Not Implemented /code . /p /note
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// **Note:** For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -328,13 +356,13 @@ pub static LIST_BUCKET_INVENTORY_CONFIGURATIONS_REQUEST: rt::Schema = rt::Schema
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketMetricsConfigurationsOutput {
-    /// p Indicates whether the returned list of metrics configurations is complete. A value of true indicates that the list is not complete and the NextContinuationToken will be provided for a subsequent request. /p
+    /// Indicates whether the returned list of metrics configurations is complete. A value of true indicates that the list is not complete and the NextContinuationToken will be provided for a subsequent request.
     pub is_truncated: Option<bool>,
-    /// p The marker that is used as a starting point for this metrics configuration list response. This value is present if it was sent in the request. /p
+    /// The marker that is used as a starting point for this metrics configuration list response. This value is present if it was sent in the request.
     pub continuation_token: Option<String>,
-    /// p The marker used to continue a metrics configuration listing that has been truncated. Use the code NextContinuationToken /code from a previously truncated list response to continue the listing. The continuation token is an opaque value that Amazon S3 understands. /p
+    /// The marker used to continue a metrics configuration listing that has been truncated. Use the `NextContinuationToken` from a previously truncated list response to continue the listing. The continuation token is an opaque value that Amazon S3 understands.
     pub next_continuation_token: Option<String>,
-    /// p The list of metrics configurations for a bucket. /p
+    /// The list of metrics configurations for a bucket.
     pub metrics_configuration_list: Option<Vec<MetricsConfiguration>>,
 }
 rt::structure!(
@@ -354,11 +382,15 @@ pub static LIST_BUCKET_METRICS_CONFIGURATIONS_OUTPUT: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketMetricsConfigurationsRequest {
-    /// p The name of the bucket containing the metrics configurations to retrieve. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use path-style requests in the format code https://s3express-control. i region-code /i .amazonaws.com/ i bucket-name /i /code . Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i DOC-EXAMPLE-BUCKET /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i /p
+    /// The name of the bucket containing the metrics configurations to retrieve.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format `bucket-base-name--zone-id--x-s3` (for example, `DOC-EXAMPLE-BUCKET--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
     pub bucket: String,
-    /// p The marker that is used to continue a metrics configuration listing that has been truncated. Use the code NextContinuationToken /code from a previously truncated list response to continue the listing. The continuation token is an opaque value that Amazon S3 understands. /p
+    /// The marker that is used to continue a metrics configuration listing that has been truncated. Use the `NextContinuationToken` from a previously truncated list response to continue the listing. The continuation token is an opaque value that Amazon S3 understands.
     pub continuation_token: Option<String>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p note p For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code code 501 Not Implemented /code . /p /note
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// **Note:** For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -379,13 +411,15 @@ pub static LIST_BUCKET_METRICS_CONFIGURATIONS_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketsOutput {
-    /// p The list of buckets owned by the requester. /p
+    /// The list of buckets owned by the requester.
     pub buckets: Option<Vec<Bucket>>,
-    /// p The owner of the buckets listed. /p
+    /// The owner of the buckets listed.
     pub owner: Option<Owner>,
-    /// p code ContinuationToken /code is included in the response when there are more buckets that can be listed with pagination. The next code ListBuckets /code request to Amazon S3 can be continued with this code ContinuationToken /code . code ContinuationToken /code is obfuscated and is not a real bucket. /p
+    /// `ContinuationToken` is included in the response when there are more buckets that can be listed with pagination. The next `ListBuckets` request to Amazon S3 can be continued with this `ContinuationToken`. `ContinuationToken` is obfuscated and is not a real bucket.
     pub continuation_token: Option<String>,
-    /// p If code Prefix /code was sent with the request, it is included in the response. /p p All bucket names in the response begin with the specified bucket name prefix. /p
+    /// If `Prefix` was sent with the request, it is included in the response.
+    ///
+    /// All bucket names in the response begin with the specified bucket name prefix.
     pub prefix: Option<String>,
 }
 rt::structure!(
@@ -403,13 +437,21 @@ pub static LIST_BUCKETS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketsRequest {
-    /// p Maximum number of buckets to be returned in response. When the number is more than the count of buckets that are owned by an Amazon Web Services account, return all the buckets in response. /p
+    /// Maximum number of buckets to be returned in response. When the number is more than the count of buckets that are owned by an Amazon Web Services account, return all the buckets in response.
     pub max_buckets: Option<i32>,
-    /// p code ContinuationToken /code indicates to Amazon S3 that the list is being continued on this bucket with a token. code ContinuationToken /code is obfuscated and is not a real key. You can use this code ContinuationToken /code for pagination of the list results. /p p Length Constraints: Minimum length of 0. Maximum length of 1024. /p p Required: No. /p note p If you specify the code bucket-region /code , code prefix /code , or code continuation-token /code query parameters without using code max-buckets /code to set the maximum number of buckets returned in the response, Amazon S3 applies a default page size of 10,000 and provides a continuation token if there are more buckets. /p /note
+    /// `ContinuationToken` indicates to Amazon S3 that the list is being continued on this bucket with a token. `ContinuationToken` is obfuscated and is not a real key. You can use this `ContinuationToken` for pagination of the list results.
+    ///
+    /// Length Constraints: Minimum length of 0. Maximum length of 1024.
+    ///
+    /// Required: No.
+    ///
+    /// **Note:** If you specify the `bucket-region`, `prefix`, or `continuation-token` query parameters without using `max-buckets` to set the maximum number of buckets returned in the response, Amazon S3 applies a default page size of 10,000 and provides a continuation token if there are more buckets.
     pub continuation_token: Option<String>,
-    /// p Limits the response to bucket names that begin with the specified bucket name prefix. /p
+    /// Limits the response to bucket names that begin with the specified bucket name prefix.
     pub prefix: Option<String>,
-    /// p Limits the response to buckets that are located in the specified Amazon Web Services Region. The Amazon Web Services Region must be expressed according to the Amazon Web Services Region code, such as code us-west-2 /code for the US West (Oregon) Region. For a list of the valid values for all of the Amazon Web Services Regions, see a href="https://docs.aws.amazon.com/general/latest/gr/rande.html#s3 region" Regions and Endpoints /a . /p note p Requests made to a Regional endpoint that is different from the code bucket-region /code parameter are not supported. For example, if you want to limit the response to your buckets in Region code us-west-2 /code , the request must be made to an endpoint in Region code us-west-2 /code . /p /note
+    /// Limits the response to buckets that are located in the specified Amazon Web Services Region. The Amazon Web Services Region must be expressed according to the Amazon Web Services Region code, such as `us-west-2` for the US West (Oregon) Region. For a list of the valid values for all of the Amazon Web Services Regions, see [Regions and Endpoints](https://docs.aws.amazon.com/general/latest/gr/rande.html#s3_region).
+    ///
+    /// **Note:** Requests made to a Regional endpoint that is different from the `bucket-region` parameter are not supported. For example, if you want to limit the response to your buckets in Region `us-west-2`, the request must be made to an endpoint in Region `us-west-2`.
     pub bucket_region: Option<String>,
 }
 rt::structure!(
@@ -427,9 +469,9 @@ pub static LIST_BUCKETS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDirectoryBucketsOutput {
-    /// p The list of buckets owned by the requester. /p
+    /// The list of buckets owned by the requester.
     pub buckets: Option<Vec<Bucket>>,
-    /// p If code ContinuationToken /code was sent with the request, it is included in the response. You can use the returned code ContinuationToken /code for pagination of the list response. /p
+    /// If `ContinuationToken` was sent with the request, it is included in the response. You can use the returned `ContinuationToken` for pagination of the list response.
     pub continuation_token: Option<String>,
 }
 rt::structure!(
@@ -442,9 +484,9 @@ pub static LIST_DIRECTORY_BUCKETS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDirectoryBucketsRequest {
-    /// p code ContinuationToken /code indicates to Amazon S3 that the list is being continued on buckets in this account with a token. code ContinuationToken /code is obfuscated and is not a real bucket name. You can use this code ContinuationToken /code for the pagination of the list results. /p
+    /// `ContinuationToken` indicates to Amazon S3 that the list is being continued on buckets in this account with a token. `ContinuationToken` is obfuscated and is not a real bucket name. You can use this `ContinuationToken` for the pagination of the list results.
     pub continuation_token: Option<String>,
-    /// p Maximum number of buckets to be returned in response. When the number is more than the count of buckets that are owned by an Amazon Web Services account, return all the buckets in response. /p
+    /// Maximum number of buckets to be returned in response. When the number is more than the count of buckets that are owned by an Amazon Web Services account, return all the buckets in response.
     pub max_directory_buckets: Option<i32>,
 }
 rt::structure!(
@@ -460,29 +502,43 @@ pub static LIST_DIRECTORY_BUCKETS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMultipartUploadsOutput {
-    /// p The name of the bucket to which the multipart upload was initiated. Does not return the access point ARN or access point alias if used. /p
+    /// The name of the bucket to which the multipart upload was initiated. Does not return the access point ARN or access point alias if used.
     pub bucket: Option<String>,
-    /// p The key at or after which the listing began. /p
+    /// The key at or after which the listing began.
     pub key_marker: Option<String>,
-    /// p Together with key-marker, specifies the multipart upload after which listing should begin. If key-marker is not specified, the upload-id-marker parameter is ignored. Otherwise, any multipart uploads for a key equal to the key-marker might be included in the list only if they have an upload ID lexicographically greater than the specified code upload-id-marker /code . /p note p This functionality is not supported for directory buckets. /p /note
+    /// Together with key-marker, specifies the multipart upload after which listing should begin. If key-marker is not specified, the upload-id-marker parameter is ignored. Otherwise, any multipart uploads for a key equal to the key-marker might be included in the list only if they have an upload ID lexicographically greater than the specified `upload-id-marker`.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub upload_id_marker: Option<String>,
-    /// p When a list is truncated, this element specifies the value that should be used for the key-marker request parameter in a subsequent request. /p
+    /// When a list is truncated, this element specifies the value that should be used for the key-marker request parameter in a subsequent request.
     pub next_key_marker: Option<String>,
-    /// p When a prefix is provided in the request, this field contains the specified prefix. The result contains only keys starting with the specified prefix. /p note p b Directory buckets /b - For directory buckets, only prefixes that end in a delimiter ( code / /code ) are supported. /p /note
+    /// When a prefix is provided in the request, this field contains the specified prefix. The result contains only keys starting with the specified prefix.
+    ///
+    /// **Note:** **Directory buckets** - For directory buckets, only prefixes that end in a delimiter (`/`) are supported.
     pub prefix: Option<String>,
-    /// p Contains the delimiter you specified in the request. If you don't specify a delimiter in your request, this element is absent from the response. /p note p b Directory buckets /b - For directory buckets, code / /code is the only supported delimiter. /p /note
+    /// Contains the delimiter you specified in the request. If you don't specify a delimiter in your request, this element is absent from the response.
+    ///
+    /// **Note:** **Directory buckets** - For directory buckets, `/` is the only supported delimiter.
     pub delimiter: Option<String>,
-    /// p When a list is truncated, this element specifies the value that should be used for the code upload-id-marker /code request parameter in a subsequent request. /p note p This functionality is not supported for directory buckets. /p /note
+    /// When a list is truncated, this element specifies the value that should be used for the `upload-id-marker` request parameter in a subsequent request.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub next_upload_id_marker: Option<String>,
-    /// p Maximum number of multipart uploads that could have been included in the response. /p
+    /// Maximum number of multipart uploads that could have been included in the response.
     pub max_uploads: Option<i32>,
-    /// p Indicates whether the returned list of multipart uploads is truncated. A value of true indicates that the list was truncated. The list can be truncated if the number of multipart uploads exceeds the limit allowed or specified by max uploads. /p
+    /// Indicates whether the returned list of multipart uploads is truncated. A value of true indicates that the list was truncated. The list can be truncated if the number of multipart uploads exceeds the limit allowed or specified by max uploads.
     pub is_truncated: Option<bool>,
-    /// p Container for elements related to a particular multipart upload. A response can contain zero or more code Upload /code elements. /p
+    /// Container for elements related to a particular multipart upload. A response can contain zero or more `Upload` elements.
     pub uploads: Option<Vec<MultipartUpload>>,
-    /// p If you specify a delimiter in the request, then the result returns each distinct key prefix containing the delimiter in a code CommonPrefixes /code element. The distinct key prefixes are returned in the code Prefix /code child element. /p note p b Directory buckets /b - For directory buckets, only prefixes that end in a delimiter ( code / /code ) are supported. /p /note
+    /// If you specify a delimiter in the request, then the result returns each distinct key prefix containing the delimiter in a `CommonPrefixes` element. The distinct key prefixes are returned in the `Prefix` child element.
+    ///
+    /// **Note:** **Directory buckets** - For directory buckets, only prefixes that end in a delimiter (`/`) are supported.
     pub common_prefixes: Option<Vec<CommonPrefix>>,
-    /// p Encoding type used by Amazon S3 to encode object keys in the response. /p p If you specify the code encoding-type /code request parameter, Amazon S3 includes this element in the response, and returns encoded key name values in the following response elements: /p p code Delimiter /code , code KeyMarker /code , code Prefix /code , code NextKeyMarker /code , code Key /code . /p
+    /// Encoding type used by Amazon S3 to encode object keys in the response.
+    ///
+    /// If you specify the `encoding-type` request parameter, Amazon S3 includes this element in the response, and returns encoded key name values in the following response elements:
+    ///
+    /// `Delimiter`, `KeyMarker`, `Prefix`, `NextKeyMarker`, `Key`.
     pub encoding_type: Option<EncodingType>,
     pub request_charged: Option<RequestCharged>,
 }
@@ -512,20 +568,41 @@ pub static LIST_MULTIPART_UPLOADS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMultipartUploadsRequest {
-    /// p The name of the bucket to which the multipart upload was initiated. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format code i Bucket-name /i .s3express- i zone-id /i . i region-code /i .amazonaws.com /code . Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i amzn-s3-demo-bucket /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i . /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p note p Object Lambda access points are not supported by directory buckets. /p /note p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i Amazon S3 User Guide /i . /p
+    /// The name of the bucket to which the multipart upload was initiated.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p Character you use to group keys. /p p All keys that contain the same string between the prefix, if specified, and the first occurrence of the delimiter after the prefix are grouped under a single result element, code CommonPrefixes /code . If you don't specify the prefix parameter, then the substring starts at the beginning of the key. The keys that are grouped under code CommonPrefixes /code result element are not returned elsewhere in the response. /p p code CommonPrefixes /code is filtered out from results if it is not lexicographically greater than the key-marker. /p note p b Directory buckets /b - For directory buckets, code / /code is the only supported delimiter. /p /note
+    /// Character you use to group keys.
+    ///
+    /// All keys that contain the same string between the prefix, if specified, and the first occurrence of the delimiter after the prefix are grouped under a single result element, `CommonPrefixes`. If you don't specify the prefix parameter, then the substring starts at the beginning of the key. The keys that are grouped under `CommonPrefixes` result element are not returned elsewhere in the response.
+    ///
+    /// `CommonPrefixes` is filtered out from results if it is not lexicographically greater than the key-marker.
+    ///
+    /// **Note:** **Directory buckets** - For directory buckets, `/` is the only supported delimiter.
     pub delimiter: Option<String>,
     pub encoding_type: Option<EncodingType>,
-    /// p Specifies the multipart upload after which listing should begin. /p note ul li p b General purpose buckets /b - For general purpose buckets, code key-marker /code is an object key. Together with code upload-id-marker /code , this parameter specifies the multipart upload after which listing should begin. /p p If code upload-id-marker /code is not specified, only the keys lexicographically greater than the specified code key-marker /code will be included in the list. /p p If code upload-id-marker /code is specified, any multipart uploads for a key equal to the code key-marker /code might also be included, provided those multipart uploads have upload IDs lexicographically greater than the specified code upload-id-marker /code . /p /li li p b Directory buckets /b - For directory buckets, code key-marker /code is obfuscated and isn't a real object key. The code upload-id-marker /code parameter isn't supported by directory buckets. To list the additional multipart uploads, you only need to set the value of code key-marker /code to the code NextKeyMarker /code value from the previous response. /p p In the code ListMultipartUploads /code response, the multipart uploads aren't sorted lexicographically based on the object keys. /p /li /ul /note
+    /// Specifies the multipart upload after which listing should begin.
+    ///
+    /// - **Note:** **General purpose buckets** - For general purpose buckets, `key-marker` is an object key. Together with `upload-id-marker`, this parameter specifies the multipart upload after which listing should begin. If `upload-id-marker` is not specified, only the keys lexicographically greater than the specified `key-marker` will be included in the list. If `upload-id-marker` is specified, any multipart uploads for a key equal to the `key-marker` might also be included, provided those multipart uploads have upload IDs lexicographically greater than the specified `upload-id-marker`.
+    /// - **Directory buckets** - For directory buckets, `key-marker` is obfuscated and isn't a real object key. The `upload-id-marker` parameter isn't supported by directory buckets. To list the additional multipart uploads, you only need to set the value of `key-marker` to the `NextKeyMarker` value from the previous response. In the `ListMultipartUploads` response, the multipart uploads aren't sorted lexicographically based on the object keys.
     pub key_marker: Option<String>,
-    /// p Sets the maximum number of multipart uploads, from 1 to 1,000, to return in the response body. 1,000 is the maximum number of uploads that can be returned in a response. /p
+    /// Sets the maximum number of multipart uploads, from 1 to 1,000, to return in the response body. 1,000 is the maximum number of uploads that can be returned in a response.
     pub max_uploads: Option<i32>,
-    /// p Lists in-progress uploads only for those keys that begin with the specified prefix. You can use prefixes to separate a bucket into different grouping of keys. (You can think of using code prefix /code to make groups in the same way that you'd use a folder in a file system.) /p note p b Directory buckets /b - For directory buckets, only prefixes that end in a delimiter ( code / /code ) are supported. /p /note
+    /// Lists in-progress uploads only for those keys that begin with the specified prefix. You can use prefixes to separate a bucket into different grouping of keys. (You can think of using `prefix` to make groups in the same way that you'd use a folder in a file system.)
+    ///
+    /// **Note:** **Directory buckets** - For directory buckets, only prefixes that end in a delimiter (`/`) are supported.
     pub prefix: Option<String>,
-    /// p Together with key-marker, specifies the multipart upload after which listing should begin. If key-marker is not specified, the upload-id-marker parameter is ignored. Otherwise, any multipart uploads for a key equal to the key-marker might be included in the list only if they have an upload ID lexicographically greater than the specified code upload-id-marker /code . /p note p This functionality is not supported for directory buckets. /p /note
+    /// Together with key-marker, specifies the multipart upload after which listing should begin. If key-marker is not specified, the upload-id-marker parameter is ignored. Otherwise, any multipart uploads for a key equal to the key-marker might be included in the list only if they have an upload ID lexicographically greater than the specified `upload-id-marker`.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub upload_id_marker: Option<String>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
     pub request_payer: Option<RequestPayer>,
 }
@@ -554,23 +631,23 @@ pub static LIST_MULTIPART_UPLOADS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectAnnotationsOutput {
-    /// p The list of annotations attached to the object. /p
+    /// The list of annotations attached to the object.
     pub annotations: Option<Vec<AnnotationEntry>>,
-    /// p The bucket name. /p
+    /// The bucket name.
     pub bucket: Option<String>,
-    /// p The object key. /p
+    /// The object key.
     pub key: Option<String>,
-    /// p The version ID of the object. /p
+    /// The version ID of the object.
     pub object_version_id: Option<String>,
-    /// p The prefix used to filter the response. /p
+    /// The prefix used to filter the response.
     pub annotation_prefix: Option<String>,
-    /// p The maximum number of annotations returned in the response. /p
+    /// The maximum number of annotations returned in the response.
     pub max_annotation_results: Option<i32>,
-    /// p The number of annotations returned. /p
+    /// The number of annotations returned.
     pub annotation_count: Option<i32>,
-    /// p The continuation token used in this request. /p
+    /// The continuation token used in this request.
     pub continuation_token: Option<String>,
-    /// p The continuation token to use to retrieve the next page of results. /p
+    /// The continuation token to use to retrieve the next page of results.
     pub next_continuation_token: Option<String>,
     pub request_charged: Option<RequestCharged>,
 }
@@ -597,20 +674,20 @@ pub static LIST_OBJECT_ANNOTATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectAnnotationsRequest {
-    /// p The name of the bucket that contains the object. /p
+    /// The name of the bucket that contains the object.
     pub bucket: String,
-    /// p The object key. /p
+    /// The object key.
     pub key: String,
-    /// p The version ID of the object. /p
+    /// The version ID of the object.
     pub version_id: Option<String>,
-    /// p The maximum number of annotations to return in the response. Maximum is 1,000. /p
+    /// The maximum number of annotations to return in the response. Maximum is 1,000.
     pub max_annotation_results: Option<i32>,
-    /// p Filter results to annotations whose name begins with the specified prefix. /p
+    /// Filter results to annotations whose name begins with the specified prefix.
     pub annotation_prefix: Option<String>,
-    /// p Continuation token returned by a previous request to retrieve the next page. /p
+    /// Continuation token returned by a previous request to retrieve the next page.
     pub continuation_token: Option<String>,
     pub request_payer: Option<RequestPayer>,
-    /// p The account ID of the expected bucket owner. /p
+    /// The account ID of the expected bucket owner.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -638,31 +715,35 @@ pub static LIST_OBJECT_ANNOTATIONS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectVersionsOutput {
-    /// p A flag that indicates whether Amazon S3 returned all of the results that satisfied the search criteria. If your results were truncated, you can make a follow-up paginated request by using the code NextKeyMarker /code and code NextVersionIdMarker /code response parameters as a starting place in another request to return the rest of the results. /p
+    /// A flag that indicates whether Amazon S3 returned all of the results that satisfied the search criteria. If your results were truncated, you can make a follow-up paginated request by using the `NextKeyMarker` and `NextVersionIdMarker` response parameters as a starting place in another request to return the rest of the results.
     pub is_truncated: Option<bool>,
-    /// p Marks the last key returned in a truncated response. /p
+    /// Marks the last key returned in a truncated response.
     pub key_marker: Option<String>,
-    /// p Marks the last version of the key returned in a truncated response. /p
+    /// Marks the last version of the key returned in a truncated response.
     pub version_id_marker: Option<String>,
-    /// p When the number of responses exceeds the value of code MaxKeys /code , code NextKeyMarker /code specifies the first key not returned that satisfies the search criteria. Use this value for the key-marker request parameter in a subsequent request. /p
+    /// When the number of responses exceeds the value of `MaxKeys`, `NextKeyMarker` specifies the first key not returned that satisfies the search criteria. Use this value for the key-marker request parameter in a subsequent request.
     pub next_key_marker: Option<String>,
-    /// p When the number of responses exceeds the value of code MaxKeys /code , code NextVersionIdMarker /code specifies the first object version not returned that satisfies the search criteria. Use this value for the code version-id-marker /code request parameter in a subsequent request. /p
+    /// When the number of responses exceeds the value of `MaxKeys`, `NextVersionIdMarker` specifies the first object version not returned that satisfies the search criteria. Use this value for the `version-id-marker` request parameter in a subsequent request.
     pub next_version_id_marker: Option<String>,
-    /// p Container for version information. /p
+    /// Container for version information.
     pub versions: Option<Vec<ObjectVersion>>,
-    /// p Container for an object that is a delete marker. To learn more about delete markers, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html" Working with delete markers /a . /p
+    /// Container for an object that is a delete marker. To learn more about delete markers, see [Working with delete markers](https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html).
     pub delete_markers: Option<Vec<DeleteMarkerEntry>>,
-    /// p The bucket name. /p
+    /// The bucket name.
     pub name: Option<String>,
-    /// p Selects objects that start with the value supplied by this parameter. /p
+    /// Selects objects that start with the value supplied by this parameter.
     pub prefix: Option<String>,
-    /// p The delimiter grouping the included keys. A delimiter is a character that you specify to group keys. All keys that contain the same string between the prefix and the first occurrence of the delimiter are grouped under a single result element in code CommonPrefixes /code . These groups are counted as one result against the code max-keys /code limitation. These keys are not returned elsewhere in the response. /p
+    /// The delimiter grouping the included keys. A delimiter is a character that you specify to group keys. All keys that contain the same string between the prefix and the first occurrence of the delimiter are grouped under a single result element in `CommonPrefixes`. These groups are counted as one result against the `max-keys` limitation. These keys are not returned elsewhere in the response.
     pub delimiter: Option<String>,
-    /// p Specifies the maximum number of objects to return. /p
+    /// Specifies the maximum number of objects to return.
     pub max_keys: Option<i32>,
-    /// p All of the keys rolled up into a common prefix count as a single return when calculating the number of returns. /p
+    /// All of the keys rolled up into a common prefix count as a single return when calculating the number of returns.
     pub common_prefixes: Option<Vec<CommonPrefix>>,
-    /// p Encoding type used by Amazon S3 to encode object key names in the XML response. /p p If you specify the code encoding-type /code request parameter, Amazon S3 includes this element in the response, and returns encoded key name values in the following response elements: /p p code KeyMarker, NextKeyMarker, Prefix, Key /code , and code Delimiter /code . /p
+    /// Encoding type used by Amazon S3 to encode object key names in the XML response.
+    ///
+    /// If you specify the `encoding-type` request parameter, Amazon S3 includes this element in the response, and returns encoded key name values in the following response elements:
+    ///
+    /// `KeyMarker, NextKeyMarker, Prefix, Key`, and `Delimiter`.
     pub encoding_type: Option<EncodingType>,
     pub request_charged: Option<RequestCharged>,
 }
@@ -694,23 +775,25 @@ pub static LIST_OBJECT_VERSIONS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectVersionsRequest {
-    /// p The bucket name that contains the objects. /p
+    /// The bucket name that contains the objects.
     pub bucket: String,
-    /// p A delimiter is a character that you specify to group keys. All keys that contain the same string between the code prefix /code and the first occurrence of the delimiter are grouped under a single result element in code CommonPrefixes /code . These groups are counted as one result against the code max-keys /code limitation. These keys are not returned elsewhere in the response. /p p code CommonPrefixes /code is filtered out from results if it is not lexicographically greater than the key-marker. /p
+    /// A delimiter is a character that you specify to group keys. All keys that contain the same string between the `prefix` and the first occurrence of the delimiter are grouped under a single result element in `CommonPrefixes`. These groups are counted as one result against the `max-keys` limitation. These keys are not returned elsewhere in the response.
+    ///
+    /// `CommonPrefixes` is filtered out from results if it is not lexicographically greater than the key-marker.
     pub delimiter: Option<String>,
     pub encoding_type: Option<EncodingType>,
-    /// p Specifies the key to start with when listing objects in a bucket. /p
+    /// Specifies the key to start with when listing objects in a bucket.
     pub key_marker: Option<String>,
-    /// p Sets the maximum number of keys returned in the response. By default, the action returns up to 1,000 key names. The response might contain fewer keys but will never contain more. If additional keys satisfy the search criteria, but were not returned because code max-keys /code was exceeded, the response contains code &lt;isTruncated&gt;true&lt;/isTruncated&gt; /code . To return the additional keys, see code key-marker /code and code version-id-marker /code . /p
+    /// Sets the maximum number of keys returned in the response. By default, the action returns up to 1,000 key names. The response might contain fewer keys but will never contain more. If additional keys satisfy the search criteria, but were not returned because `max-keys` was exceeded, the response contains `<isTruncated>true</isTruncated>`. To return the additional keys, see `key-marker` and `version-id-marker`.
     pub max_keys: Option<i32>,
-    /// p Use this parameter to select only those keys that begin with the specified prefix. You can use prefixes to separate a bucket into different groupings of keys. (You can think of using code prefix /code to make groups in the same way that you'd use a folder in a file system.) You can use code prefix /code with code delimiter /code to roll up numerous objects into a single result under code CommonPrefixes /code . /p
+    /// Use this parameter to select only those keys that begin with the specified prefix. You can use prefixes to separate a bucket into different groupings of keys. (You can think of using `prefix` to make groups in the same way that you'd use a folder in a file system.) You can use `prefix` with `delimiter` to roll up numerous objects into a single result under `CommonPrefixes`.
     pub prefix: Option<String>,
-    /// p Specifies the object version you want to start listing from. /p
+    /// Specifies the object version you want to start listing from.
     pub version_id_marker: Option<String>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
     pub request_payer: Option<RequestPayer>,
-    /// p Specifies the optional fields that you want returned in the response. Fields that you do not specify are not returned. /p
+    /// Specifies the optional fields that you want returned in the response. Fields that you do not specify are not returned.
     pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
 }
 rt::structure!(
@@ -741,25 +824,37 @@ pub static LIST_OBJECT_VERSIONS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectsOutput {
-    /// p A flag that indicates whether Amazon S3 returned all of the results that satisfied the search criteria. /p
+    /// A flag that indicates whether Amazon S3 returned all of the results that satisfied the search criteria.
     pub is_truncated: Option<bool>,
-    /// p Indicates where in the bucket listing begins. Marker is included in the response if it was sent with the request. /p
+    /// Indicates where in the bucket listing begins. Marker is included in the response if it was sent with the request.
     pub marker: Option<String>,
-    /// p When the response is truncated (the code IsTruncated /code element value in the response is code true /code ), you can use the key name in this field as the code marker /code parameter in the subsequent request to get the next set of objects. Amazon S3 lists objects in alphabetical order. /p note p This element is returned only if you have the code delimiter /code request parameter specified. If the response does not include the code NextMarker /code element and it is truncated, you can use the value of the last code Key /code element in the response as the code marker /code parameter in the subsequent request to get the next set of object keys. /p /note
+    /// When the response is truncated (the `IsTruncated` element value in the response is `true`), you can use the key name in this field as the `marker` parameter in the subsequent request to get the next set of objects. Amazon S3 lists objects in alphabetical order.
+    ///
+    /// **Note:** This element is returned only if you have the `delimiter` request parameter specified. If the response does not include the `NextMarker` element and it is truncated, you can use the value of the last `Key` element in the response as the `marker` parameter in the subsequent request to get the next set of object keys.
     pub next_marker: Option<String>,
-    /// p Metadata about each object returned. /p
+    /// Metadata about each object returned.
     pub contents: Option<Vec<Object>>,
-    /// p The bucket name. /p
+    /// The bucket name.
     pub name: Option<String>,
-    /// p Keys that begin with the indicated prefix. /p
+    /// Keys that begin with the indicated prefix.
     pub prefix: Option<String>,
-    /// p Causes keys that contain the same string between the prefix and the first occurrence of the delimiter to be rolled up into a single result element in the code CommonPrefixes /code collection. These rolled-up keys are not returned elsewhere in the response. Each rolled-up result counts as only one return against the code MaxKeys /code value. /p
+    /// Causes keys that contain the same string between the prefix and the first occurrence of the delimiter to be rolled up into a single result element in the `CommonPrefixes` collection. These rolled-up keys are not returned elsewhere in the response. Each rolled-up result counts as only one return against the `MaxKeys` value.
     pub delimiter: Option<String>,
-    /// p The maximum number of keys returned in the response body. /p
+    /// The maximum number of keys returned in the response body.
     pub max_keys: Option<i32>,
-    /// p All of the keys (up to 1,000) rolled up in a common prefix count as a single return when calculating the number of returns. /p p A response can contain code CommonPrefixes /code only if you specify a delimiter. /p p code CommonPrefixes /code contains all (if there are any) keys between code Prefix /code and the next occurrence of the string specified by the delimiter. /p p code CommonPrefixes /code lists keys that act like subdirectories in the directory specified by code Prefix /code . /p p For example, if the prefix is code notes/ /code and the delimiter is a slash ( code / /code ), as in code notes/summer/july /code , the common prefix is code notes/summer/ /code . All of the keys that roll up into a common prefix count as a single return when calculating the number of returns. /p
+    /// All of the keys (up to 1,000) rolled up in a common prefix count as a single return when calculating the number of returns.
+    ///
+    /// A response can contain `CommonPrefixes` only if you specify a delimiter.
+    ///
+    /// `CommonPrefixes` contains all (if there are any) keys between `Prefix` and the next occurrence of the string specified by the delimiter.
+    ///
+    /// `CommonPrefixes` lists keys that act like subdirectories in the directory specified by `Prefix`.
+    ///
+    /// For example, if the prefix is `notes/` and the delimiter is a slash (`/`), as in `notes/summer/july`, the common prefix is `notes/summer/`. All of the keys that roll up into a common prefix count as a single return when calculating the number of returns.
     pub common_prefixes: Option<Vec<CommonPrefix>>,
-    /// p Encoding type used by Amazon S3 to encode the a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html" object keys /a in the response. Responses are encoded only in UTF-8. An object key can contain any Unicode character. However, the XML 1.0 parser can't parse certain characters, such as characters with an ASCII value from 0 to 10. For characters that aren't supported in XML 1.0, you can add this parameter to request that Amazon S3 encode the keys in the response. For more information about characters to avoid in object key names, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-guidelines" Object key naming guidelines /a . /p note p When using the URL encoding type, non-ASCII characters that are used in an object's key name will be percent-encoded according to UTF-8 code values. For example, the object code test file(3).png /code will appear as code test file%283%29.png /code . /p /note
+    /// Encoding type used by Amazon S3 to encode the [object keys](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html) in the response. Responses are encoded only in UTF-8. An object key can contain any Unicode character. However, the XML 1.0 parser can't parse certain characters, such as characters with an ASCII value from 0 to 10. For characters that aren't supported in XML 1.0, you can add this parameter to request that Amazon S3 encode the keys in the response. For more information about characters to avoid in object key names, see [Object key naming guidelines](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-guidelines).
+    ///
+    /// **Note:** When using the URL encoding type, non-ASCII characters that are used in an object's key name will be percent-encoded according to UTF-8 code values. For example, the object `test_file(3).png` will appear as `test_file%283%29.png`.
     pub encoding_type: Option<EncodingType>,
     pub request_charged: Option<RequestCharged>,
 }
@@ -786,22 +881,32 @@ pub static LIST_OBJECTS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectsRequest {
-    /// p The name of the bucket containing the objects. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format code i Bucket-name /i .s3express- i zone-id /i . i region-code /i .amazonaws.com /code . Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i amzn-s3-demo-bucket /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i . /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p note p Object Lambda access points are not supported by directory buckets. /p /note p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i Amazon S3 User Guide /i . /p
+    /// The name of the bucket containing the objects.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p A delimiter is a character that you use to group keys. /p p code CommonPrefixes /code is filtered out from results if it is not lexicographically greater than the key-marker. /p
+    /// A delimiter is a character that you use to group keys.
+    ///
+    /// `CommonPrefixes` is filtered out from results if it is not lexicographically greater than the key-marker.
     pub delimiter: Option<String>,
     pub encoding_type: Option<EncodingType>,
-    /// p Marker is where you want Amazon S3 to start listing from. Amazon S3 starts listing after this specified key. Marker can be any key in the bucket. /p
+    /// Marker is where you want Amazon S3 to start listing from. Amazon S3 starts listing after this specified key. Marker can be any key in the bucket.
     pub marker: Option<String>,
-    /// p Sets the maximum number of keys returned in the response. By default, the action returns up to 1,000 key names. The response might contain fewer keys but will never contain more. /p
+    /// Sets the maximum number of keys returned in the response. By default, the action returns up to 1,000 key names. The response might contain fewer keys but will never contain more.
     pub max_keys: Option<i32>,
-    /// p Limits the response to keys that begin with the specified prefix. /p
+    /// Limits the response to keys that begin with the specified prefix.
     pub prefix: Option<String>,
-    /// p Confirms that the requester knows that she or he will be charged for the list objects request. Bucket owners need not specify this parameter in their requests. /p
+    /// Confirms that the requester knows that she or he will be charged for the list objects request. Bucket owners need not specify this parameter in their requests.
     pub request_payer: Option<RequestPayer>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// p Specifies the optional fields that you want returned in the response. Fields that you do not specify are not returned. /p
+    /// Specifies the optional fields that you want returned in the response. Fields that you do not specify are not returned.
     pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
 }
 rt::structure!(
@@ -830,29 +935,50 @@ pub static LIST_OBJECTS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectsV2Output {
-    /// p Set to code false /code if all of the results were returned. Set to code true /code if more keys are available to return. If the number of results exceeds that specified by code MaxKeys /code , all of the results might not be returned. /p
+    /// Set to `false` if all of the results were returned. Set to `true` if more keys are available to return. If the number of results exceeds that specified by `MaxKeys`, all of the results might not be returned.
     pub is_truncated: Option<bool>,
-    /// p Metadata about each object returned. /p
+    /// Metadata about each object returned.
     pub contents: Option<Vec<Object>>,
-    /// p The bucket name. /p
+    /// The bucket name.
     pub name: Option<String>,
-    /// p Keys that begin with the indicated prefix. /p note p b Directory buckets /b - For directory buckets, only prefixes that end in a delimiter ( code / /code ) are supported. /p /note
+    /// Keys that begin with the indicated prefix.
+    ///
+    /// **Note:** **Directory buckets** - For directory buckets, only prefixes that end in a delimiter (`/`) are supported.
     pub prefix: Option<String>,
-    /// p Causes keys that contain the same string between the code prefix /code and the first occurrence of the delimiter to be rolled up into a single result element in the code CommonPrefixes /code collection. These rolled-up keys are not returned elsewhere in the response. Each rolled-up result counts as only one return against the code MaxKeys /code value. /p note p b Directory buckets /b - For directory buckets, code / /code is the only supported delimiter. /p /note
+    /// Causes keys that contain the same string between the `prefix` and the first occurrence of the delimiter to be rolled up into a single result element in the `CommonPrefixes` collection. These rolled-up keys are not returned elsewhere in the response. Each rolled-up result counts as only one return against the `MaxKeys` value.
+    ///
+    /// **Note:** **Directory buckets** - For directory buckets, `/` is the only supported delimiter.
     pub delimiter: Option<String>,
-    /// p Sets the maximum number of keys returned in the response. By default, the action returns up to 1,000 key names. The response might contain fewer keys but will never contain more. /p
+    /// Sets the maximum number of keys returned in the response. By default, the action returns up to 1,000 key names. The response might contain fewer keys but will never contain more.
     pub max_keys: Option<i32>,
-    /// p All of the keys (up to 1,000) that share the same prefix are grouped together. When counting the total numbers of returns by this API operation, this group of keys is considered as one item. /p p A response can contain code CommonPrefixes /code only if you specify a delimiter. /p p code CommonPrefixes /code contains all (if there are any) keys between code Prefix /code and the next occurrence of the string specified by a delimiter. /p p code CommonPrefixes /code lists keys that act like subdirectories in the directory specified by code Prefix /code . /p p For example, if the prefix is code notes/ /code and the delimiter is a slash ( code / /code ) as in code notes/summer/july /code , the common prefix is code notes/summer/ /code . All of the keys that roll up into a common prefix count as a single return when calculating the number of returns. /p note ul li p b Directory buckets /b - For directory buckets, only prefixes that end in a delimiter ( code / /code ) are supported. /p /li li p b Directory buckets /b - When you query code ListObjectsV2 /code with a delimiter during in-progress multipart uploads, the code CommonPrefixes /code response parameter contains the prefixes that are associated with the in-progress multipart uploads. For more information about multipart uploads, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html" Multipart Upload Overview /a in the i Amazon S3 User Guide /i . /p /li /ul /note
+    /// All of the keys (up to 1,000) that share the same prefix are grouped together. When counting the total numbers of returns by this API operation, this group of keys is considered as one item.
+    ///
+    /// A response can contain `CommonPrefixes` only if you specify a delimiter.
+    ///
+    /// `CommonPrefixes` contains all (if there are any) keys between `Prefix` and the next occurrence of the string specified by a delimiter.
+    ///
+    /// `CommonPrefixes` lists keys that act like subdirectories in the directory specified by `Prefix`.
+    ///
+    /// For example, if the prefix is `notes/` and the delimiter is a slash (`/`) as in `notes/summer/july`, the common prefix is `notes/summer/`. All of the keys that roll up into a common prefix count as a single return when calculating the number of returns.
+    ///
+    /// - **Note:** **Directory buckets** - For directory buckets, only prefixes that end in a delimiter (`/`) are supported.
+    /// - **Directory buckets** - When you query `ListObjectsV2` with a delimiter during in-progress multipart uploads, the `CommonPrefixes` response parameter contains the prefixes that are associated with the in-progress multipart uploads. For more information about multipart uploads, see [Multipart Upload Overview](https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html) in the *Amazon S3 User Guide*.
     pub common_prefixes: Option<Vec<CommonPrefix>>,
-    /// p Encoding type used by Amazon S3 to encode object key names in the XML response. /p p If you specify the code encoding-type /code request parameter, Amazon S3 includes this element in the response, and returns encoded key name values in the following response elements: /p p code Delimiter, Prefix, Key, /code and code StartAfter /code . /p
+    /// Encoding type used by Amazon S3 to encode object key names in the XML response.
+    ///
+    /// If you specify the `encoding-type` request parameter, Amazon S3 includes this element in the response, and returns encoded key name values in the following response elements:
+    ///
+    /// `Delimiter, Prefix, Key,` and `StartAfter`.
     pub encoding_type: Option<EncodingType>,
-    /// p code KeyCount /code is the number of keys returned with this request. code KeyCount /code will always be less than or equal to the code MaxKeys /code field. For example, if you ask for 50 keys, your result will include 50 keys or fewer. /p
+    /// `KeyCount` is the number of keys returned with this request. `KeyCount` will always be less than or equal to the `MaxKeys` field. For example, if you ask for 50 keys, your result will include 50 keys or fewer.
     pub key_count: Option<i32>,
-    /// p If code ContinuationToken /code was sent with the request, it is included in the response. You can use the returned code ContinuationToken /code for pagination of the list response. /p
+    /// If `ContinuationToken` was sent with the request, it is included in the response. You can use the returned `ContinuationToken` for pagination of the list response.
     pub continuation_token: Option<String>,
-    /// p code NextContinuationToken /code is sent when code isTruncated /code is true, which means there are more keys in the bucket that can be listed. The next list requests to Amazon S3 can be continued with this code NextContinuationToken /code . code NextContinuationToken /code is obfuscated and is not a real key /p
+    /// `NextContinuationToken` is sent when `isTruncated` is true, which means there are more keys in the bucket that can be listed. The next list requests to Amazon S3 can be continued with this `NextContinuationToken`. `NextContinuationToken` is obfuscated and is not a real key
     pub next_continuation_token: Option<String>,
-    /// p If StartAfter was sent with the request, it is included in the response. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If StartAfter was sent with the request, it is included in the response.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub start_after: Option<String>,
     pub request_charged: Option<RequestCharged>,
 }
@@ -882,27 +1008,50 @@ pub static LIST_OBJECTS_V2_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectsV2Request {
-    /// p b Directory buckets /b - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format code i Bucket-name /i .s3express- i zone-id /i . i region-code /i .amazonaws.com /code . Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i amzn-s3-demo-bucket /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i . /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p note p Object Lambda access points are not supported by directory buckets. /p /note p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i Amazon S3 User Guide /i . /p
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p A delimiter is a character that you use to group keys. /p p code CommonPrefixes /code is filtered out from results if it is not lexicographically greater than the code StartAfter /code value. /p note ul li p b Directory buckets /b - For directory buckets, code / /code is the only supported delimiter. /p /li li p b Directory buckets /b - When you query code ListObjectsV2 /code with a delimiter during in-progress multipart uploads, the code CommonPrefixes /code response parameter contains the prefixes that are associated with the in-progress multipart uploads. For more information about multipart uploads, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html" Multipart Upload Overview /a in the i Amazon S3 User Guide /i . /p /li /ul /note
+    /// A delimiter is a character that you use to group keys.
+    ///
+    /// `CommonPrefixes` is filtered out from results if it is not lexicographically greater than the `StartAfter` value.
+    ///
+    /// - **Note:** **Directory buckets** - For directory buckets, `/` is the only supported delimiter.
+    /// - **Directory buckets** - When you query `ListObjectsV2` with a delimiter during in-progress multipart uploads, the `CommonPrefixes` response parameter contains the prefixes that are associated with the in-progress multipart uploads. For more information about multipart uploads, see [Multipart Upload Overview](https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html) in the *Amazon S3 User Guide*.
     pub delimiter: Option<String>,
-    /// p Encoding type used by Amazon S3 to encode the a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html" object keys /a in the response. Responses are encoded only in UTF-8. An object key can contain any Unicode character. However, the XML 1.0 parser can't parse certain characters, such as characters with an ASCII value from 0 to 10. For characters that aren't supported in XML 1.0, you can add this parameter to request that Amazon S3 encode the keys in the response. For more information about characters to avoid in object key names, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-guidelines" Object key naming guidelines /a . /p note p When using the URL encoding type, non-ASCII characters that are used in an object's key name will be percent-encoded according to UTF-8 code values. For example, the object code test file(3).png /code will appear as code test file%283%29.png /code . /p /note
+    /// Encoding type used by Amazon S3 to encode the [object keys](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html) in the response. Responses are encoded only in UTF-8. An object key can contain any Unicode character. However, the XML 1.0 parser can't parse certain characters, such as characters with an ASCII value from 0 to 10. For characters that aren't supported in XML 1.0, you can add this parameter to request that Amazon S3 encode the keys in the response. For more information about characters to avoid in object key names, see [Object key naming guidelines](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-guidelines).
+    ///
+    /// **Note:** When using the URL encoding type, non-ASCII characters that are used in an object's key name will be percent-encoded according to UTF-8 code values. For example, the object `test_file(3).png` will appear as `test_file%283%29.png`.
     pub encoding_type: Option<EncodingType>,
-    /// p Sets the maximum number of keys returned in the response. By default, the action returns up to 1,000 key names. The response might contain fewer keys but will never contain more. /p
+    /// Sets the maximum number of keys returned in the response. By default, the action returns up to 1,000 key names. The response might contain fewer keys but will never contain more.
     pub max_keys: Option<i32>,
-    /// p Limits the response to keys that begin with the specified prefix. /p note p b Directory buckets /b - For directory buckets, only prefixes that end in a delimiter ( code / /code ) are supported. /p /note
+    /// Limits the response to keys that begin with the specified prefix.
+    ///
+    /// **Note:** **Directory buckets** - For directory buckets, only prefixes that end in a delimiter (`/`) are supported.
     pub prefix: Option<String>,
-    /// p code ContinuationToken /code indicates to Amazon S3 that the list is being continued on this bucket with a token. code ContinuationToken /code is obfuscated and is not a real key. You can use this code ContinuationToken /code for pagination of the list results. /p
+    /// `ContinuationToken` indicates to Amazon S3 that the list is being continued on this bucket with a token. `ContinuationToken` is obfuscated and is not a real key. You can use this `ContinuationToken` for pagination of the list results.
     pub continuation_token: Option<String>,
-    /// p The owner field is not present in code ListObjectsV2 /code by default. If you want to return the owner field with each key in the result, then set the code FetchOwner /code field to code true /code . /p note p b Directory buckets /b - For directory buckets, the bucket owner is returned as the object owner for all objects. /p /note
+    /// The owner field is not present in `ListObjectsV2` by default. If you want to return the owner field with each key in the result, then set the `FetchOwner` field to `true`.
+    ///
+    /// **Note:** **Directory buckets** - For directory buckets, the bucket owner is returned as the object owner for all objects.
     pub fetch_owner: Option<bool>,
-    /// p StartAfter is where you want Amazon S3 to start listing from. Amazon S3 starts listing after this specified key. StartAfter can be any key in the bucket. /p note p This functionality is not supported for directory buckets. /p /note
+    /// StartAfter is where you want Amazon S3 to start listing from. Amazon S3 starts listing after this specified key. StartAfter can be any key in the bucket.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub start_after: Option<String>,
-    /// p Confirms that the requester knows that she or he will be charged for the list objects request in V2 style. Bucket owners need not specify this parameter in their requests. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Confirms that the requester knows that she or he will be charged for the list objects request in V2 style. Bucket owners need not specify this parameter in their requests.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub request_payer: Option<RequestPayer>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// p Specifies the optional fields that you want returned in the response. Fields that you do not specify are not returned. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the optional fields that you want returned in the response. Fields that you do not specify are not returned.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
 }
 rt::structure!(
@@ -934,38 +1083,52 @@ pub static LIST_OBJECTS_V2_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPartsOutput {
-    /// p If the bucket has a lifecycle rule configured with an action to abort incomplete multipart uploads and the prefix in the lifecycle rule matches the object name in the request, then the response includes this header indicating when the initiated multipart upload will become eligible for abort operation. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config" Aborting Incomplete Multipart Uploads Using a Bucket Lifecycle Configuration /a . /p p The response will also include the code x-amz-abort-rule-id /code header that will provide the ID of the lifecycle configuration rule that defines this action. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If the bucket has a lifecycle rule configured with an action to abort incomplete multipart uploads and the prefix in the lifecycle rule matches the object name in the request, then the response includes this header indicating when the initiated multipart upload will become eligible for abort operation. For more information, see [Aborting Incomplete Multipart Uploads Using a Bucket Lifecycle Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config).
+    ///
+    /// The response will also include the `x-amz-abort-rule-id` header that will provide the ID of the lifecycle configuration rule that defines this action.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub abort_date: Option<rt::DateTime>,
-    /// p This header is returned along with the code x-amz-abort-date /code header. It identifies applicable lifecycle configuration rule that defines the action to abort incomplete multipart uploads. /p note p This functionality is not supported for directory buckets. /p /note
+    /// This header is returned along with the `x-amz-abort-date` header. It identifies applicable lifecycle configuration rule that defines the action to abort incomplete multipart uploads.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub abort_rule_id: Option<String>,
-    /// p The name of the bucket to which the multipart upload was initiated. Does not return the access point ARN or access point alias if used. /p
+    /// The name of the bucket to which the multipart upload was initiated. Does not return the access point ARN or access point alias if used.
     pub bucket: Option<String>,
-    /// p Object key for which the multipart upload was initiated. /p
+    /// Object key for which the multipart upload was initiated.
     pub key: Option<String>,
-    /// p Upload ID identifying the multipart upload whose parts are being listed. /p
+    /// Upload ID identifying the multipart upload whose parts are being listed.
     pub upload_id: Option<String>,
-    /// p Specifies the part after which listing should begin. Only parts with higher part numbers will be listed. /p
+    /// Specifies the part after which listing should begin. Only parts with higher part numbers will be listed.
     pub part_number_marker: Option<i32>,
-    /// p When a list is truncated, this element specifies the last part in the list, as well as the value to use for the code part-number-marker /code request parameter in a subsequent request. /p
+    /// When a list is truncated, this element specifies the last part in the list, as well as the value to use for the `part-number-marker` request parameter in a subsequent request.
     pub next_part_number_marker: Option<i32>,
-    /// p Maximum number of parts that were allowed in the response. /p
+    /// Maximum number of parts that were allowed in the response.
     pub max_parts: Option<i32>,
-    /// p Indicates whether the returned list of parts is truncated. A true value indicates that the list was truncated. A list can be truncated if the number of parts exceeds the limit returned in the MaxParts element. /p
+    /// Indicates whether the returned list of parts is truncated. A true value indicates that the list was truncated. A list can be truncated if the number of parts exceeds the limit returned in the MaxParts element.
     pub is_truncated: Option<bool>,
-    /// p Container for elements related to a particular part. A response can contain zero or more code Part /code elements. /p
+    /// Container for elements related to a particular part. A response can contain zero or more `Part` elements.
     pub parts: Option<Vec<Part>>,
-    /// p Container element that identifies who initiated the multipart upload. If the initiator is an Amazon Web Services account, this element provides the same information as the code Owner /code element. If the initiator is an IAM User, this element provides the user ARN. /p
+    /// Container element that identifies who initiated the multipart upload. If the initiator is an Amazon Web Services account, this element provides the same information as the `Owner` element. If the initiator is an IAM User, this element provides the user ARN.
     pub initiator: Option<Initiator>,
-    /// p Container element that identifies the object owner, after the object is created. If multipart upload is initiated by an IAM user, this element provides the parent account ID. /p note p b Directory buckets /b - The bucket owner is returned as the object owner for all the parts. /p /note
+    /// Container element that identifies the object owner, after the object is created. If multipart upload is initiated by an IAM user, this element provides the parent account ID.
+    ///
+    /// **Note:** **Directory buckets** - The bucket owner is returned as the object owner for all the parts.
     pub owner: Option<Owner>,
-    /// p The class of storage used to store the uploaded object. /p note p b Directory buckets /b - Directory buckets only support code EXPRESS ONEZONE /code (the S3 Express One Zone storage class) in Availability Zones and code ONEZONE IA /code (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones. /p /note
+    /// The class of storage used to store the uploaded object.
+    ///
+    /// **Note:** **Directory buckets** - Directory buckets only support `EXPRESS_ONEZONE` (the S3 Express One Zone storage class) in Availability Zones and `ONEZONE_IA` (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones.
     pub storage_class: Option<StorageClass>,
     pub request_charged: Option<RequestCharged>,
-    /// p The algorithm that was used to create a checksum of the object. /p
+    /// The algorithm that was used to create a checksum of the object.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p The checksum type, which determines how part-level checksums are combined to create an object-level checksum for multipart objects. You can use this header response to verify that the checksum type that is received is the same checksum type that was specified in code CreateMultipartUpload /code request. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The checksum type, which determines how part-level checksums are combined to create an object-level checksum for multipart objects. You can use this header response to verify that the checksum type that is received is the same checksum type that was specified in `CreateMultipartUpload` request. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_type: Option<ChecksumType>,
-    /// p Version ID of the object. /p p Returns the Version ID of the object for the listed parts, if bucket versioning is enabled. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Version ID of the object.
+    ///
+    /// Returns the Version ID of the object for the listed parts, if bucket versioning is enabled.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub version_id: Option<String>,
 }
 rt::structure!(
@@ -999,24 +1162,38 @@ pub static LIST_PARTS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPartsRequest {
-    /// p The name of the bucket to which the parts are being uploaded. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format code i Bucket-name /i .s3express- i zone-id /i . i region-code /i .amazonaws.com /code . Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i amzn-s3-demo-bucket /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i . /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p note p Object Lambda access points are not supported by directory buckets. /p /note p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i Amazon S3 User Guide /i . /p
+    /// The name of the bucket to which the parts are being uploaded.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p Object key for which the multipart upload was initiated. /p
+    /// Object key for which the multipart upload was initiated.
     pub key: String,
-    /// p Sets the maximum number of parts to return. /p
+    /// Sets the maximum number of parts to return.
     pub max_parts: Option<i32>,
-    /// p Specifies the part after which listing should begin. Only parts with higher part numbers will be listed. /p
+    /// Specifies the part after which listing should begin. Only parts with higher part numbers will be listed.
     pub part_number_marker: Option<i32>,
-    /// p Upload ID identifying the multipart upload whose parts are being listed. /p
+    /// Upload ID identifying the multipart upload whose parts are being listed.
     pub upload_id: String,
     pub request_payer: Option<RequestPayer>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// p The server-side encryption (SSE) algorithm used to encrypt the object. This parameter is needed only when the object was created using a checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html" Protecting data using SSE-C keys /a in the i Amazon S3 User Guide /i . /p note p This functionality is not supported for directory buckets. /p /note
+    /// The server-side encryption (SSE) algorithm used to encrypt the object. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_algorithm: Option<String>,
-    /// p The server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html" Protecting data using SSE-C keys /a in the i Amazon S3 User Guide /i . /p note p This functionality is not supported for directory buckets. /p /note
+    /// The server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key: Option<String>,
-    /// p The MD5 server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html" Protecting data using SSE-C keys /a in the i Amazon S3 User Guide /i . /p note p This functionality is not supported for directory buckets. /p /note
+    /// The MD5 server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key_md5: Option<String>,
 }
 rt::structure!(
@@ -1047,12 +1224,18 @@ pub static LIST_PARTS_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-server-side-encryption-customer-key-MD5"),
     ],
 );
-/// p Specifies the location where the bucket will be created. /p p For directory buckets, the location type is Availability Zone or Local Zone. For more information about directory buckets, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-overview.html" Working with directory buckets /a in the i Amazon S3 User Guide /i . /p note p This functionality is only supported by directory buckets. /p /note
+/// Specifies the location where the bucket will be created.
+///
+/// For directory buckets, the location type is Availability Zone or Local Zone. For more information about directory buckets, see [Working with directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-overview.html) in the *Amazon S3 User Guide*.
+///
+/// **Note:** This functionality is only supported by directory buckets.
 #[derive(Clone, Default, PartialEq)]
 pub struct LocationInfo {
-    /// p The type of location where the bucket will be created. /p
+    /// The type of location where the bucket will be created.
     pub type_: Option<LocationType>,
-    /// p The name of the location where the bucket will be created. /p p For directory buckets, the name of the location is the Zone ID of the Availability Zone (AZ) or Local Zone (LZ) where the bucket will be created. An example AZ ID value is code usw2-az1 /code . /p
+    /// The name of the location where the bucket will be created.
+    ///
+    /// For directory buckets, the name of the location is the Zone ID of the Availability Zone (AZ) or Local Zone (LZ) where the bucket will be created. An example AZ ID value is `usw2-az1`.
     pub name: Option<String>,
 }
 rt::structure!(LocationInfo, LOCATION_INFO, 0 => type_, 1 => name);
@@ -1064,16 +1247,18 @@ rt::string_enum! {
     pub enum LocationType { AvailabilityZone = "AvailabilityZone", LocalZone =
     "LocalZone" }
 }
-/// p Describes where logs are stored and the prefix that Amazon S3 assigns to all log object keys for a bucket. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlogging.html" PUT Bucket logging /a in the i Amazon S3 API Reference /i . /p
+/// Describes where logs are stored and the prefix that Amazon S3 assigns to all log object keys for a bucket. For more information, see [PUT Bucket logging](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlogging.html) in the *Amazon S3 API Reference*.
 #[derive(Clone, Default, PartialEq)]
 pub struct LoggingEnabled {
-    /// p Specifies the bucket where you want Amazon S3 to store server access logs. You can have your logs delivered to any bucket that you own, including the same bucket that is being logged. You can also configure multiple buckets to deliver their logs to the same target bucket. In this case, you should choose a different code TargetPrefix /code for each source bucket so that the delivered log files can be distinguished by key. /p
+    /// Specifies the bucket where you want Amazon S3 to store server access logs. You can have your logs delivered to any bucket that you own, including the same bucket that is being logged. You can also configure multiple buckets to deliver their logs to the same target bucket. In this case, you should choose a different `TargetPrefix` for each source bucket so that the delivered log files can be distinguished by key.
     pub target_bucket: String,
-    /// p Container for granting information. /p p Buckets that use the bucket owner enforced setting for Object Ownership don't support target grants. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general" Permissions for server access log delivery /a in the i Amazon S3 User Guide /i . /p
+    /// Container for granting information.
+    ///
+    /// Buckets that use the bucket owner enforced setting for Object Ownership don't support target grants. For more information, see [Permissions for server access log delivery](https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general) in the *Amazon S3 User Guide*.
     pub target_grants: Option<Vec<TargetGrant>>,
-    /// p A prefix for all log object keys. If you store log files from multiple Amazon S3 buckets in a single bucket, you can use a prefix to distinguish which log files came from which bucket. /p
+    /// A prefix for all log object keys. If you store log files from multiple Amazon S3 buckets in a single bucket, you can use a prefix to distinguish which log files came from which bucket.
     pub target_prefix: String,
-    /// p Amazon S3 key format for log objects. /p
+    /// Amazon S3 key format for log objects.
     pub target_object_key_format: Option<TargetObjectKeyFormat>,
 }
 rt::structure!(

@@ -13,14 +13,14 @@ pub static METADATA: rt::Schema = rt::Schema::map(
     "Metadata",
     &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
 );
-/// p The S3 Metadata configuration for a general purpose bucket. /p
+/// The S3 Metadata configuration for a general purpose bucket.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetadataConfiguration {
-    /// p The journal table configuration for a metadata configuration. /p
+    /// The journal table configuration for a metadata configuration.
     pub journal_table_configuration: JournalTableConfiguration,
-    /// p The inventory table configuration for a metadata configuration. /p
+    /// The inventory table configuration for a metadata configuration.
     pub inventory_table_configuration: Option<InventoryTableConfiguration>,
-    /// p Optional annotation table configuration to include with the metadata configuration. /p
+    /// Optional annotation table configuration to include with the metadata configuration.
     pub annotation_table_configuration: Option<AnnotationTableConfiguration>,
 }
 rt::structure!(
@@ -36,16 +36,16 @@ pub static METADATA_CONFIGURATION: rt::Schema = rt::Schema::structure(
         rt::m("AnnotationTableConfiguration", &ANNOTATION_TABLE_CONFIGURATION),
     ],
 );
-/// p The S3 Metadata configuration for a general purpose bucket. /p
+/// The S3 Metadata configuration for a general purpose bucket.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetadataConfigurationResult {
-    /// p The destination settings for a metadata configuration. /p
+    /// The destination settings for a metadata configuration.
     pub destination_result: DestinationResult,
-    /// p The journal table configuration for a metadata configuration. /p
+    /// The journal table configuration for a metadata configuration.
     pub journal_table_configuration_result: Option<JournalTableConfigurationResult>,
-    /// p The inventory table configuration for a metadata configuration. /p
+    /// The inventory table configuration for a metadata configuration.
     pub inventory_table_configuration_result: Option<InventoryTableConfigurationResult>,
-    /// p The annotation table configuration result, if an annotation table is configured. /p
+    /// The annotation table configuration result, if an annotation table is configured.
     pub annotation_table_configuration_result: Option<
         AnnotationTableConfigurationResult,
     >,
@@ -73,12 +73,12 @@ pub static METADATA_CONFIGURATION_RESULT: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum MetadataDirective { Copy = "COPY", Replace = "REPLACE" }
 }
-/// p A metadata key-value pair to store with an object. /p
+/// A metadata key-value pair to store with an object.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetadataEntry {
-    /// p Name of the object. /p
+    /// Name of the object.
     pub name: Option<String>,
-    /// p Value of the object. /p
+    /// Value of the object.
     pub value: Option<String>,
 }
 rt::structure!(MetadataEntry, METADATA_ENTRY, 0 => name, 1 => value);
@@ -86,10 +86,12 @@ pub static METADATA_ENTRY: rt::Schema = rt::Schema::structure(
     "MetadataEntry",
     &[rt::m("Name", &rt::STRING), rt::m("Value", &rt::STRING)],
 );
-/// p The V1 S3 Metadata configuration for a general purpose bucket. /p note p If you created your S3 Metadata configuration before July 15, 2025, we recommend that you delete and re-create your configuration by using a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API CreateBucketMetadataConfiguration.html" CreateBucketMetadataConfiguration /a so that you can expire journal table records and create a live inventory table. /p /note
+/// The V1 S3 Metadata configuration for a general purpose bucket.
+///
+/// **Note:** If you created your S3 Metadata configuration before July 15, 2025, we recommend that you delete and re-create your configuration by using [CreateBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataConfiguration.html) so that you can expire journal table records and create a live inventory table.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetadataTableConfiguration {
-    /// p The destination information for the metadata table configuration. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. The specified metadata table name must be unique within the code aws s3 metadata /code namespace in the destination table bucket. /p
+    /// The destination information for the metadata table configuration. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. The specified metadata table name must be unique within the `aws_s3_metadata` namespace in the destination table bucket.
     pub s3_tables_destination: S3TablesDestination,
 }
 rt::structure!(
@@ -99,10 +101,12 @@ pub static METADATA_TABLE_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "MetadataTableConfiguration",
     &[rt::m("S3TablesDestination", &S3_TABLES_DESTINATION).flags(rt::REQUIRED)],
 );
-/// p The V1 S3 Metadata configuration for a general purpose bucket. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. The specified metadata table name must be unique within the code aws s3 metadata /code namespace in the destination table bucket. /p note p If you created your S3 Metadata configuration before July 15, 2025, we recommend that you delete and re-create your configuration by using a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API CreateBucketMetadataConfiguration.html" CreateBucketMetadataConfiguration /a so that you can expire journal table records and create a live inventory table. /p /note
+/// The V1 S3 Metadata configuration for a general purpose bucket. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. The specified metadata table name must be unique within the `aws_s3_metadata` namespace in the destination table bucket.
+///
+/// **Note:** If you created your S3 Metadata configuration before July 15, 2025, we recommend that you delete and re-create your configuration by using [CreateBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataConfiguration.html) so that you can expire journal table records and create a live inventory table.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetadataTableConfigurationResult {
-    /// p The destination information for the metadata table configuration. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. The specified metadata table name must be unique within the code aws s3 metadata /code namespace in the destination table bucket. /p
+    /// The destination information for the metadata table configuration. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. The specified metadata table name must be unique within the `aws_s3_metadata` namespace in the destination table bucket.
     pub s3_tables_destination_result: S3TablesDestinationResult,
 }
 rt::structure!(
@@ -116,12 +120,12 @@ pub static METADATA_TABLE_CONFIGURATION_RESULT: rt::Schema = rt::Schema::structu
             .flags(rt::REQUIRED),
     ],
 );
-/// p The encryption settings for an S3 Metadata journal table or inventory table configuration. /p
+/// The encryption settings for an S3 Metadata journal table or inventory table configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetadataTableEncryptionConfiguration {
-    /// p The encryption type specified for a metadata table. To specify server-side encryption with Key Management Service (KMS) keys (SSE-KMS), use the code aws:kms /code value. To specify server-side encryption with Amazon S3 managed keys (SSE-S3), use the code AES256 /code value. /p
+    /// The encryption type specified for a metadata table. To specify server-side encryption with Key Management Service (KMS) keys (SSE-KMS), use the `aws:kms` value. To specify server-side encryption with Amazon S3 managed keys (SSE-S3), use the `AES256` value.
     pub sse_algorithm: TableSseAlgorithm,
-    /// p If server-side encryption with Key Management Service (KMS) keys (SSE-KMS) is specified, you must also specify the KMS key Amazon Resource Name (ARN). You must specify a customer-managed KMS key that's located in the same Region as the general purpose bucket that corresponds to the metadata table configuration. /p
+    /// If server-side encryption with Key Management Service (KMS) keys (SSE-KMS) is specified, you must also specify the KMS key Amazon Resource Name (ARN). You must specify a customer-managed KMS key that's located in the same Region as the general purpose bucket that corresponds to the metadata table configuration.
     pub kms_key_arn: Option<String>,
 }
 rt::structure!(
@@ -135,12 +139,12 @@ pub static METADATA_TABLE_ENCRYPTION_CONFIGURATION: rt::Schema = rt::Schema::str
         rt::m("KmsKeyArn", &rt::STRING),
     ],
 );
-/// p A container specifying replication metrics-related settings enabling replication metrics and events. /p
+/// A container specifying replication metrics-related settings enabling replication metrics and events.
 #[derive(Clone, Default, PartialEq)]
 pub struct Metrics {
-    /// p Specifies whether the replication metrics are enabled. /p
+    /// Specifies whether the replication metrics are enabled.
     pub status: MetricsStatus,
-    /// p A container specifying the time threshold for emitting the code s3:Replication:OperationMissedThreshold /code event. /p
+    /// A container specifying the time threshold for emitting the `s3:Replication:OperationMissedThreshold` event.
     pub event_threshold: Option<ReplicationTimeValue>,
 }
 rt::structure!(Metrics, METRICS, 0 => status, 1 => event_threshold);
@@ -151,14 +155,16 @@ pub static METRICS: rt::Schema = rt::Schema::structure(
         rt::m("EventThreshold", &REPLICATION_TIME_VALUE),
     ],
 );
-/// p A conjunction (logical AND) of predicates, which is used in evaluating a metrics filter. The operator must have at least two predicates, and an object must match all of the predicates in order for the filter to apply. /p
+/// A conjunction (logical AND) of predicates, which is used in evaluating a metrics filter. The operator must have at least two predicates, and an object must match all of the predicates in order for the filter to apply.
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricsAndOperator {
-    /// p The prefix used when evaluating an AND predicate. /p
+    /// The prefix used when evaluating an AND predicate.
     pub prefix: Option<String>,
-    /// p The list of tags used when evaluating an AND predicate. /p note p code Tag /code filters are not supported for directory buckets. /p /note
+    /// The list of tags used when evaluating an AND predicate.
+    ///
+    /// **Note:** `Tag` filters are not supported for directory buckets.
     pub tags: Option<Vec<Tag>>,
-    /// p The access point ARN used when evaluating an code AND /code predicate. /p
+    /// The access point ARN used when evaluating an `AND` predicate.
     pub access_point_arn: Option<String>,
 }
 rt::structure!(
@@ -173,12 +179,14 @@ pub static METRICS_AND_OPERATOR: rt::Schema = rt::Schema::structure(
         rt::m("AccessPointArn", &rt::STRING),
     ],
 );
-/// p Specifies a metrics configuration for the CloudWatch request metrics (specified by the metrics configuration ID) from an Amazon S3 bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html" PutBucketMetricsConfiguration /a . /p
+/// Specifies a metrics configuration for the CloudWatch request metrics (specified by the metrics configuration ID) from an Amazon S3 bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased. For more information, see [PutBucketMetricsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricsConfiguration {
-    /// p The ID used to identify the metrics configuration. The ID has a 64 character limit and can only contain letters, numbers, periods, dashes, and underscores. /p
+    /// The ID used to identify the metrics configuration. The ID has a 64 character limit and can only contain letters, numbers, periods, dashes, and underscores.
     pub id: String,
-    /// p Specifies a metrics configuration filter. The metrics configuration will only include objects that meet the filter's criteria. A filter must be a prefix, an object tag, an access point ARN, or a conjunction (MetricsAndOperator). /p note p Metrics configurations for directory buckets do not support tag filters. /p /note
+    /// Specifies a metrics configuration filter. The metrics configuration will only include objects that meet the filter's criteria. A filter must be a prefix, an object tag, an access point ARN, or a conjunction (MetricsAndOperator).
+    ///
+    /// **Note:** Metrics configurations for directory buckets do not support tag filters.
     pub filter: Option<MetricsFilter>,
 }
 rt::structure!(MetricsConfiguration, METRICS_CONFIGURATION, 0 => id, 1 => filter);
@@ -191,16 +199,18 @@ pub static METRICS_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
         &[rt::m("member", &METRICS_CONFIGURATION)],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p Specifies a metrics configuration filter. The metrics configuration only includes objects that meet the filter's criteria. A filter must be a prefix, an object tag, an access point ARN, or a conjunction (MetricsAndOperator). For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API PutBucketMetricsConfiguration.html" PutBucketMetricsConfiguration /a . /p
+/// Specifies a metrics configuration filter. The metrics configuration only includes objects that meet the filter's criteria. A filter must be a prefix, an object tag, an access point ARN, or a conjunction (MetricsAndOperator). For more information, see [PutBucketMetricsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketMetricsConfiguration.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct MetricsFilter {
-    /// p The prefix used when evaluating a metrics filter. /p
+    /// The prefix used when evaluating a metrics filter.
     pub prefix: Option<String>,
-    /// p The tag used when evaluating a metrics filter. /p note p code Tag /code filters are not supported for directory buckets. /p /note
+    /// The tag used when evaluating a metrics filter.
+    ///
+    /// **Note:** `Tag` filters are not supported for directory buckets.
     pub tag: Option<Tag>,
-    /// p The access point ARN used when evaluating a metrics filter. /p
+    /// The access point ARN used when evaluating a metrics filter.
     pub access_point_arn: Option<String>,
-    /// p A conjunction (logical AND) of predicates, which is used in evaluating a metrics filter. The operator must have at least two predicates, and an object must match all of the predicates in order for the filter to apply. /p
+    /// A conjunction (logical AND) of predicates, which is used in evaluating a metrics filter. The operator must have at least two predicates, and an object must match all of the predicates in order for the filter to apply.
     pub and: Option<MetricsAndOperator>,
 }
 rt::structure!(
@@ -218,26 +228,34 @@ pub static METRICS_FILTER: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum MetricsStatus { Enabled = "Enabled", Disabled = "Disabled" }
 }
-/// p Container for the code MultipartUpload /code for the Amazon S3 object. /p
+/// Container for the `MultipartUpload` for the Amazon S3 object.
 #[derive(Clone, Default, PartialEq)]
 pub struct MultipartUpload {
-    /// p Upload ID that identifies the multipart upload. /p
+    /// Upload ID that identifies the multipart upload.
     pub upload_id: Option<String>,
-    /// p Key of the object for which the multipart upload was initiated. /p
+    /// Key of the object for which the multipart upload was initiated.
     pub key: Option<String>,
-    /// p Date and time at which the multipart upload was initiated. /p
+    /// Date and time at which the multipart upload was initiated.
     pub initiated: Option<rt::DateTime>,
-    /// p The class of storage used to store the object. /p note p b Directory buckets /b - Directory buckets only support code EXPRESS ONEZONE /code (the S3 Express One Zone storage class) in Availability Zones and code ONEZONE IA /code (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones. /p /note
+    /// The class of storage used to store the object.
+    ///
+    /// **Note:** **Directory buckets** - Directory buckets only support `EXPRESS_ONEZONE` (the S3 Express One Zone storage class) in Availability Zones and `ONEZONE_IA` (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones.
     pub storage_class: Option<StorageClass>,
-    /// p Specifies the owner of the object that is part of the multipart upload. /p note p b Directory buckets /b - The bucket owner is returned as the object owner for all the objects. /p /note
+    /// Specifies the owner of the object that is part of the multipart upload.
+    ///
+    /// **Note:** **Directory buckets** - The bucket owner is returned as the object owner for all the objects.
     pub owner: Option<Owner>,
-    /// p Identifies who initiated the multipart upload. /p
+    /// Identifies who initiated the multipart upload.
     pub initiator: Option<Initiator>,
-    /// p The algorithm that was used to create a checksum of the object. /p
+    /// The algorithm that was used to create a checksum of the object.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p The checksum type that is used to calculate the object’s checksum value. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The checksum type that is used to calculate the object’s checksum value. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_type: Option<ChecksumType>,
-    /// p Version ID of the object. /p p Returns the Version ID of the object for the multipart upload, if bucket versioning is enabled. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Version ID of the object.
+    ///
+    /// Returns the Version ID of the object for the multipart upload, if bucket versioning is enabled.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub version_id: Option<String>,
 }
 rt::structure!(

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The specified annotation does not exist on this object. /p
+/// The specified annotation does not exist on this object.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchAnnotation {}
 rt::structure!(NoSuchAnnotation, NO_SUCH_ANNOTATION);
@@ -12,30 +12,36 @@ pub static NO_SUCH_ANNOTATION: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(404u16, false));
-/// p The specified bucket does not exist. /p
+/// The specified bucket does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchBucket {}
 rt::structure!(NoSuchBucket, NO_SUCH_BUCKET);
 pub static NO_SUCH_BUCKET: rt::Schema = rt::Schema::structure("NoSuchBucket", &[])
     .error(&rt::ErrorTraits::new(404u16, false));
-/// p The specified key does not exist. /p
+/// The specified key does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchKey {}
 rt::structure!(NoSuchKey, NO_SUCH_KEY);
 pub static NO_SUCH_KEY: rt::Schema = rt::Schema::structure("NoSuchKey", &[])
     .error(&rt::ErrorTraits::new(404u16, false));
-/// p The specified multipart upload does not exist. /p
+/// The specified multipart upload does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchUpload {}
 rt::structure!(NoSuchUpload, NO_SUCH_UPLOAD);
 pub static NO_SUCH_UPLOAD: rt::Schema = rt::Schema::structure("NoSuchUpload", &[])
     .error(&rt::ErrorTraits::new(404u16, false));
-/// p Specifies when noncurrent object versions expire. Upon expiration, Amazon S3 permanently deletes the noncurrent object versions. You set this lifecycle configuration action on a bucket that has versioning enabled (or suspended) to request that Amazon S3 delete noncurrent object versions at a specific period in the object's lifetime. /p note p This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations. /p /note
+/// Specifies when noncurrent object versions expire. Upon expiration, Amazon S3 permanently deletes the noncurrent object versions. You set this lifecycle configuration action on a bucket that has versioning enabled (or suspended) to request that Amazon S3 delete noncurrent object versions at a specific period in the object's lifetime.
+///
+/// **Note:** This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoncurrentVersionExpiration {
-    /// p Specifies the number of days an object is noncurrent before Amazon S3 can perform the associated action. The value must be a non-zero positive integer. For information about the noncurrent days calculations, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#non-current-days-calculations" How Amazon S3 Calculates When an Object Became Noncurrent /a in the i Amazon S3 User Guide /i . /p note p This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations. /p /note
+    /// Specifies the number of days an object is noncurrent before Amazon S3 can perform the associated action. The value must be a non-zero positive integer. For information about the noncurrent days calculations, see [How Amazon S3 Calculates When an Object Became Noncurrent](https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#non-current-days-calculations) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations.
     pub noncurrent_days: Option<i32>,
-    /// p Specifies how many noncurrent versions Amazon S3 will retain. You can specify up to 100 noncurrent versions to retain. Amazon S3 will permanently delete any additional noncurrent versions beyond the specified number to retain. For more information about noncurrent versions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html" Lifecycle configuration elements /a in the i Amazon S3 User Guide /i . /p note p This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations. /p /note
+    /// Specifies how many noncurrent versions Amazon S3 will retain. You can specify up to 100 noncurrent versions to retain. Amazon S3 will permanently delete any additional noncurrent versions beyond the specified number to retain. For more information about noncurrent versions, see [Lifecycle configuration elements](https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations.
     pub newer_noncurrent_versions: Option<i32>,
 }
 rt::structure!(
@@ -49,14 +55,14 @@ pub static NONCURRENT_VERSION_EXPIRATION: rt::Schema = rt::Schema::structure(
         rt::m("NewerNoncurrentVersions", &rt::INTEGER),
     ],
 );
-/// p Container for the transition rule that describes when noncurrent objects transition to the code STANDARD IA /code , code ONEZONE IA /code , code INTELLIGENT TIERING /code , code GLACIER IR /code , code GLACIER /code , or code DEEP ARCHIVE /code storage class. If your bucket is versioning-enabled (or versioning is suspended), you can set this action to request that Amazon S3 transition noncurrent object versions to the code STANDARD IA /code , code ONEZONE IA /code , code INTELLIGENT TIERING /code , code GLACIER IR /code , code GLACIER /code , or code DEEP ARCHIVE /code storage class at a specific period in the object's lifetime. /p
+/// Container for the transition rule that describes when noncurrent objects transition to the `STANDARD_IA`, `ONEZONE_IA`, `INTELLIGENT_TIERING`, `GLACIER_IR`, `GLACIER`, or `DEEP_ARCHIVE` storage class. If your bucket is versioning-enabled (or versioning is suspended), you can set this action to request that Amazon S3 transition noncurrent object versions to the `STANDARD_IA`, `ONEZONE_IA`, `INTELLIGENT_TIERING`, `GLACIER_IR`, `GLACIER`, or `DEEP_ARCHIVE` storage class at a specific period in the object's lifetime.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoncurrentVersionTransition {
-    /// p Specifies the number of days an object is noncurrent before Amazon S3 can perform the associated action. For information about the noncurrent days calculations, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#non-current-days-calculations" How Amazon S3 Calculates How Long an Object Has Been Noncurrent /a in the i Amazon S3 User Guide /i . /p
+    /// Specifies the number of days an object is noncurrent before Amazon S3 can perform the associated action. For information about the noncurrent days calculations, see [How Amazon S3 Calculates How Long an Object Has Been Noncurrent](https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#non-current-days-calculations) in the *Amazon S3 User Guide*.
     pub noncurrent_days: Option<i32>,
-    /// p The class of storage used to store the object. /p
+    /// The class of storage used to store the object.
     pub storage_class: Option<TransitionStorageClass>,
-    /// p Specifies how many noncurrent versions Amazon S3 will retain in the same storage class before transitioning objects. You can specify up to 100 noncurrent versions to retain. Amazon S3 will transition any additional noncurrent versions beyond the specified number to retain. For more information about noncurrent versions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html" Lifecycle configuration elements /a in the i Amazon S3 User Guide /i . /p
+    /// Specifies how many noncurrent versions Amazon S3 will retain in the same storage class before transitioning objects. You can specify up to 100 noncurrent versions to retain. Amazon S3 will transition any additional noncurrent versions beyond the specified number to retain. For more information about noncurrent versions, see [Lifecycle configuration elements](https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html) in the *Amazon S3 User Guide*.
     pub newer_noncurrent_versions: Option<i32>,
 }
 rt::structure!(
@@ -76,16 +82,16 @@ pub static NONCURRENT_VERSION_TRANSITION_LIST: rt::Schema = rt::Schema::list(
         &[rt::m("member", &NONCURRENT_VERSION_TRANSITION)],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p A container for specifying the notification configuration of the bucket. If this element is empty, notifications are turned off for the bucket. /p
+/// A container for specifying the notification configuration of the bucket. If this element is empty, notifications are turned off for the bucket.
 #[derive(Clone, Default, PartialEq)]
 pub struct NotificationConfiguration {
-    /// p The topic to which notifications are sent and the events for which notifications are generated. /p
+    /// The topic to which notifications are sent and the events for which notifications are generated.
     pub topic_configurations: Option<Vec<TopicConfiguration>>,
-    /// p The Amazon Simple Queue Service queues to publish messages to and the events for which to publish messages. /p
+    /// The Amazon Simple Queue Service queues to publish messages to and the events for which to publish messages.
     pub queue_configurations: Option<Vec<QueueConfiguration>>,
-    /// p Describes the Lambda functions to invoke and the events for which to invoke them. /p
+    /// Describes the Lambda functions to invoke and the events for which to invoke them.
     pub lambda_function_configurations: Option<Vec<LambdaFunctionConfiguration>>,
-    /// p Enables delivery of events to Amazon EventBridge. /p
+    /// Enables delivery of events to Amazon EventBridge.
     pub event_bridge_configuration: Option<EventBridgeConfiguration>,
 }
 rt::structure!(
@@ -107,11 +113,11 @@ pub static NOTIFICATION_CONFIGURATION: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct NotificationConfigurationDeprecated {
-    /// p This data type is deprecated. A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events. /p
+    /// This data type is deprecated. A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events.
     pub topic_configuration: Option<TopicConfigurationDeprecated>,
-    /// p This data type is deprecated. This data type specifies the configuration for publishing messages to an Amazon Simple Queue Service (Amazon SQS) queue when Amazon S3 detects specified events. /p
+    /// This data type is deprecated. This data type specifies the configuration for publishing messages to an Amazon Simple Queue Service (Amazon SQS) queue when Amazon S3 detects specified events.
     pub queue_configuration: Option<QueueConfigurationDeprecated>,
-    /// p Container for specifying the Lambda notification configuration. /p
+    /// Container for specifying the Lambda notification configuration.
     pub cloud_function_configuration: Option<CloudFunctionConfiguration>,
 }
 rt::structure!(
@@ -126,7 +132,7 @@ pub static NOTIFICATION_CONFIGURATION_DEPRECATED: rt::Schema = rt::Schema::struc
         rt::m("CloudFunctionConfiguration", &CLOUD_FUNCTION_CONFIGURATION),
     ],
 );
-/// p Specifies object key name filtering rules. For information about key name filtering, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html" Configuring event notifications using object key name filtering /a in the i Amazon S3 User Guide /i . /p
+/// Specifies object key name filtering rules. For information about key name filtering, see [Configuring event notifications using object key name filtering](https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct NotificationConfigurationFilter {
     pub key: Option<S3KeyFilter>,

@@ -3,26 +3,38 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p An object consists of data and its descriptive metadata. /p
+/// An object consists of data and its descriptive metadata.
 #[derive(Clone, Default, PartialEq)]
 pub struct Object {
-    /// p The name that you assign to an object. You use the object key to retrieve the object. /p
+    /// The name that you assign to an object. You use the object key to retrieve the object.
     pub key: Option<String>,
-    /// p Creation date of the object. /p
+    /// Creation date of the object.
     pub last_modified: Option<rt::DateTime>,
-    /// p The entity tag is a hash of the object. The ETag reflects changes only to the contents of an object, not its metadata. The ETag may or may not be an MD5 digest of the object data. Whether or not it is depends on how the object was created and how it is encrypted as described below: /p ul li p Objects created by the PUT Object, POST Object, or Copy operation, or through the Amazon Web Services Management Console, and are encrypted by SSE-S3 or plaintext, have ETags that are an MD5 digest of their object data. /p /li li p Objects created by the PUT Object, POST Object, or Copy operation, or through the Amazon Web Services Management Console, and are encrypted by SSE-C or SSE-KMS, have ETags that are not an MD5 digest of their object data. /p /li li p If an object is created by either the Multipart Upload or Part Copy operation, the ETag is not an MD5 digest, regardless of the method of encryption. If an object is larger than 16 MB, the Amazon Web Services Management Console will upload or copy that object as a Multipart Upload, and therefore the ETag will not be an MD5 digest. /p /li /ul note p b Directory buckets /b - MD5 is not supported by directory buckets. /p /note
+    /// The entity tag is a hash of the object. The ETag reflects changes only to the contents of an object, not its metadata. The ETag may or may not be an MD5 digest of the object data. Whether or not it is depends on how the object was created and how it is encrypted as described below:
+    ///
+    /// - Objects created by the PUT Object, POST Object, or Copy operation, or through the Amazon Web Services Management Console, and are encrypted by SSE-S3 or plaintext, have ETags that are an MD5 digest of their object data.
+    /// - Objects created by the PUT Object, POST Object, or Copy operation, or through the Amazon Web Services Management Console, and are encrypted by SSE-C or SSE-KMS, have ETags that are not an MD5 digest of their object data.
+    /// - If an object is created by either the Multipart Upload or Part Copy operation, the ETag is not an MD5 digest, regardless of the method of encryption. If an object is larger than 16 MB, the Amazon Web Services Management Console will upload or copy that object as a Multipart Upload, and therefore the ETag will not be an MD5 digest.
+    ///
+    /// **Note:** **Directory buckets** - MD5 is not supported by directory buckets.
     pub e_tag: Option<String>,
-    /// p The algorithm that was used to create a checksum of the object. /p
+    /// The algorithm that was used to create a checksum of the object.
     pub checksum_algorithm: Option<Vec<ChecksumAlgorithm>>,
-    /// p The checksum type that is used to calculate the object’s checksum value. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The checksum type that is used to calculate the object’s checksum value. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_type: Option<ChecksumType>,
-    /// p Size in bytes of the object /p
+    /// Size in bytes of the object
     pub size: Option<i64>,
-    /// p The class of storage used to store the object. /p note p b Directory buckets /b - Directory buckets only support code EXPRESS ONEZONE /code (the S3 Express One Zone storage class) in Availability Zones and code ONEZONE IA /code (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones. /p /note
+    /// The class of storage used to store the object.
+    ///
+    /// **Note:** **Directory buckets** - Directory buckets only support `EXPRESS_ONEZONE` (the S3 Express One Zone storage class) in Availability Zones and `ONEZONE_IA` (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones.
     pub storage_class: Option<ObjectStorageClass>,
-    /// p The owner of the object /p note p b Directory buckets /b - The bucket owner is returned as the object owner. /p /note
+    /// The owner of the object
+    ///
+    /// **Note:** **Directory buckets** - The bucket owner is returned as the object owner.
     pub owner: Option<Owner>,
-    /// p Specifies the restoration status of an object. Objects in certain storage classes must be restored before they can be retrieved. For more information about these storage classes and how to work with archived objects, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/archived-objects.html" Working with archived objects /a in the i Amazon S3 User Guide /i . /p note p This functionality is not supported for directory buckets. Directory buckets only support code EXPRESS ONEZONE /code (the S3 Express One Zone storage class) in Availability Zones and code ONEZONE IA /code (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones. /p /note
+    /// Specifies the restoration status of an object. Objects in certain storage classes must be restored before they can be retrieved. For more information about these storage classes and how to work with archived objects, see [Working with archived objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/archived-objects.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets. Directory buckets only support `EXPRESS_ONEZONE` (the S3 Express One Zone storage class) in Availability Zones and `ONEZONE_IA` (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones.
     pub restore_status: Option<RestoreStatus>,
 }
 rt::structure!(
@@ -43,7 +55,7 @@ pub static OBJECT: rt::Schema = rt::Schema::structure(
         rt::m("RestoreStatus", &RESTORE_STATUS),
     ],
 );
-/// p This action is not allowed against this storage tier. /p
+/// This action is not allowed against this storage tier.
 #[derive(Clone, Default, PartialEq)]
 pub struct ObjectAlreadyInActiveTierError {}
 rt::structure!(ObjectAlreadyInActiveTierError, OBJECT_ALREADY_IN_ACTIVE_TIER_ERROR);
@@ -66,11 +78,13 @@ rt::string_enum! {
     AwsExecRead = "aws-exec-read", BucketOwnerRead = "bucket-owner-read",
     BucketOwnerFullControl = "bucket-owner-full-control" }
 }
-/// p The updated server-side encryption type for this object. The code UpdateObjectEncryption /code operation supports the SSE-S3 and SSE-KMS encryption types. /p p Valid Values: code SSES3 /code | code SSEKMS /code /p
+/// The updated server-side encryption type for this object. The `UpdateObjectEncryption` operation supports the SSE-S3 and SSE-KMS encryption types.
+///
+/// Valid Values: `SSES3` \| `SSEKMS`
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub enum ObjectEncryption {
-    /// p Specifies to update the object encryption type to server-side encryption with Key Management Service (KMS) keys (SSE-KMS). /p
+    /// Specifies to update the object encryption type to server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
     Ssekms(Box<SsekmsEncryption>),
     /// A variant this version of the model does not know.
     #[default]
@@ -81,18 +95,28 @@ pub static OBJECT_ENCRYPTION: rt::Schema = rt::Schema::union(
     "ObjectEncryption",
     &[rt::m("SSEKMS", &SSEKMS_ENCRYPTION).named("SSE-KMS")],
 );
-/// p Object Identifier is unique value to identify objects. /p
+/// Object Identifier is unique value to identify objects.
 #[derive(Clone, Default, PartialEq)]
 pub struct ObjectIdentifier {
-    /// p Key name of the object. /p important p Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints" XML related object key constraints /a . /p /important
+    /// Key name of the object.
+    ///
+    /// **Important:** Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see [XML related object key constraints](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
     pub key: String,
-    /// p Version ID for the specific version of the object to delete. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Version ID for the specific version of the object to delete.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub version_id: Option<String>,
-    /// p An entity tag (ETag) is an identifier assigned by a web server to a specific version of a resource found at a URL. This header field makes the request method conditional on code ETags /code . /p note p Entity tags (ETags) for S3 Express One Zone are random alphanumeric strings unique to the object. /p /note
+    /// An entity tag (ETag) is an identifier assigned by a web server to a specific version of a resource found at a URL. This header field makes the request method conditional on `ETags`.
+    ///
+    /// **Note:** Entity tags (ETags) for S3 Express One Zone are random alphanumeric strings unique to the object.
     pub e_tag: Option<String>,
-    /// p If present, the objects are deleted only if its modification times matches the provided code Timestamp /code . /p note p This functionality is only supported for directory buckets. /p /note
+    /// If present, the objects are deleted only if its modification times matches the provided `Timestamp`.
+    ///
+    /// **Note:** This functionality is only supported for directory buckets.
     pub last_modified_time: Option<rt::DateTime>,
-    /// p If present, the objects are deleted only if its size matches the provided size in bytes. /p note p This functionality is only supported for directory buckets. /p /note
+    /// If present, the objects are deleted only if its size matches the provided size in bytes.
+    ///
+    /// **Note:** This functionality is only supported for directory buckets.
     pub size: Option<i64>,
 }
 rt::structure!(
@@ -119,12 +143,12 @@ pub static OBJECT_LIST: rt::Schema = rt::Schema::list(
         &[rt::m("member", &OBJECT)],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p The container element for Object Lock configuration parameters. /p
+/// The container element for Object Lock configuration parameters.
 #[derive(Clone, Default, PartialEq)]
 pub struct ObjectLockConfiguration {
-    /// p Indicates whether this bucket has an Object Lock configuration enabled. Enable code ObjectLockEnabled /code when you apply code ObjectLockConfiguration /code to a bucket. /p
+    /// Indicates whether this bucket has an Object Lock configuration enabled. Enable `ObjectLockEnabled` when you apply `ObjectLockConfiguration` to a bucket.
     pub object_lock_enabled: Option<ObjectLockEnabled>,
-    /// p Specifies the Object Lock rule for the specified object. Enable the this rule when you apply code ObjectLockConfiguration /code to a bucket. Bucket settings require both a mode and a period. The period can be either code Days /code or code Years /code but you must select one. You cannot specify code Days /code and code Years /code at the same time. /p
+    /// Specifies the Object Lock rule for the specified object. Enable the this rule when you apply `ObjectLockConfiguration` to a bucket. Bucket settings require both a mode and a period. The period can be either `Days` or `Years` but you must select one. You cannot specify `Days` and `Years` at the same time.
     pub rule: Option<ObjectLockRule>,
 }
 rt::structure!(
@@ -141,10 +165,10 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum ObjectLockEventHold { On = "ON", Off = "OFF" }
 }
-/// p A legal hold configuration for an object. /p
+/// A legal hold configuration for an object.
 #[derive(Clone, Default, PartialEq)]
 pub struct ObjectLockLegalHold {
-    /// p Indicates whether the specified object has a legal hold in place. /p
+    /// Indicates whether the specified object has a legal hold in place.
     pub status: Option<ObjectLockLegalHoldStatus>,
 }
 rt::structure!(ObjectLockLegalHold, OBJECT_LOCK_LEGAL_HOLD, 0 => status);
@@ -158,16 +182,16 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum ObjectLockMode { Governance = "GOVERNANCE", Compliance = "COMPLIANCE" }
 }
-/// p A Retention configuration for an object. /p
+/// A Retention configuration for an object.
 #[derive(Clone, Default, PartialEq)]
 pub struct ObjectLockRetention {
-    /// p Indicates the Retention mode for the specified object. /p
+    /// Indicates the Retention mode for the specified object.
     pub mode: Option<ObjectLockRetentionMode>,
-    /// p The date on which this Object Lock Retention will expire. /p
+    /// The date on which this Object Lock Retention will expire.
     pub retain_until_date: Option<rt::DateTime>,
-    /// p The event hold status for the object. Set to code ON /code to enable an event hold or code OFF /code to disable it. /p
+    /// The event hold status for the object. Set to `ON` to enable an event hold or `OFF` to disable it.
     pub event_hold: Option<ObjectLockEventHold>,
-    /// p The event hold duration for the object. Specifies how long the object remains protected after the event hold is released. /p
+    /// The event hold duration for the object. Specifies how long the object remains protected after the event hold is released.
     pub event_hold_duration: Option<EventHoldDuration>,
 }
 rt::structure!(
@@ -187,10 +211,15 @@ rt::string_enum! {
     pub enum ObjectLockRetentionMode { Governance = "GOVERNANCE", Compliance =
     "COMPLIANCE" }
 }
-/// p The container element for an Object Lock rule. /p
+/// The container element for an Object Lock rule.
 #[derive(Clone, Default, PartialEq)]
 pub struct ObjectLockRule {
-    /// p The default Object Lock retention settings for new objects in this bucket. You can specify: /p ul li p A default retention period, by using code Days /code or code Years /code . /p /li li p A default event hold duration, by using code DefaultEventHold /code . This setting also uses days or years. /p /li /ul p You can set one or both. You cannot use days and years in the same setting. /p
+    /// The default Object Lock retention settings for new objects in this bucket. You can specify:
+    ///
+    /// - A default retention period, by using `Days` or `Years`.
+    /// - A default event hold duration, by using `DefaultEventHold`. This setting also uses days or years.
+    ///
+    /// You can set one or both. You cannot use days and years in the same setting.
     pub default_retention: Option<DefaultRetention>,
 }
 rt::structure!(ObjectLockRule, OBJECT_LOCK_RULE, 0 => default_retention);
@@ -198,7 +227,7 @@ pub static OBJECT_LOCK_RULE: rt::Schema = rt::Schema::structure(
     "ObjectLockRule",
     &[rt::m("DefaultRetention", &DEFAULT_RETENTION)],
 );
-/// p The source object of the COPY action is not in the active tier and is only stored in Amazon S3 Glacier. /p
+/// The source object of the COPY action is not in the active tier and is only stored in Amazon S3 Glacier.
 #[derive(Clone, Default, PartialEq)]
 pub struct ObjectNotInActiveTierError {}
 rt::structure!(ObjectNotInActiveTierError, OBJECT_NOT_IN_ACTIVE_TIER_ERROR);
@@ -209,36 +238,46 @@ pub static OBJECT_NOT_IN_ACTIVE_TIER_ERROR: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(403u16, false));
 rt::string_enum! {
     #[doc =
-    " p The container element for object ownership for a bucket's ownership controls. /p p code BucketOwnerPreferred /code - Objects uploaded to the bucket change ownership to the bucket owner if the objects are uploaded with the code bucket-owner-full-control /code canned ACL. /p p code ObjectWriter /code - The uploading account will own the object if the object is uploaded with the code bucket-owner-full-control /code canned ACL. /p p code BucketOwnerEnforced /code - Access control lists (ACLs) are disabled and no longer affect permissions. The bucket owner automatically owns and has full control over every object in the bucket. The bucket only accepts PUT requests that don't specify an ACL or specify bucket owner full control ACLs (such as the predefined code bucket-owner-full-control /code canned ACL or a custom ACL in XML format that grants the same permissions). /p p By default, code ObjectOwnership /code is set to code BucketOwnerEnforced /code and ACLs are disabled. We recommend keeping ACLs disabled, except in uncommon use cases where you must control access for each object individually. For more information about S3 Object Ownership, see a href=\"https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html\" Controlling ownership of objects and disabling ACLs for your bucket /a in the i Amazon S3 User Guide /i . /p note p This functionality is not supported for directory buckets. Directory buckets use the bucket owner enforced setting for S3 Object Ownership. /p /note"]
+    " The container element for object ownership for a bucket's ownership controls."]
+    #[doc = ""] #[doc =
+    " `BucketOwnerPreferred` - Objects uploaded to the bucket change ownership to the bucket owner if the objects are uploaded with the `bucket-owner-full-control` canned ACL."]
+    #[doc = ""] #[doc =
+    " `ObjectWriter` - The uploading account will own the object if the object is uploaded with the `bucket-owner-full-control` canned ACL."]
+    #[doc = ""] #[doc =
+    " `BucketOwnerEnforced` - Access control lists (ACLs) are disabled and no longer affect permissions. The bucket owner automatically owns and has full control over every object in the bucket. The bucket only accepts PUT requests that don't specify an ACL or specify bucket owner full control ACLs (such as the predefined `bucket-owner-full-control` canned ACL or a custom ACL in XML format that grants the same permissions)."]
+    #[doc = ""] #[doc =
+    " By default, `ObjectOwnership` is set to `BucketOwnerEnforced` and ACLs are disabled. We recommend keeping ACLs disabled, except in uncommon use cases where you must control access for each object individually. For more information about S3 Object Ownership, see [Controlling ownership of objects and disabling ACLs for your bucket](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3 User Guide*."]
+    #[doc = ""] #[doc =
+    " **Note:** This functionality is not supported for directory buckets. Directory buckets use the bucket owner enforced setting for S3 Object Ownership."]
     pub enum ObjectOwnership { BucketOwnerPreferred = "BucketOwnerPreferred",
     ObjectWriter = "ObjectWriter", BucketOwnerEnforced = "BucketOwnerEnforced" }
 }
-/// p A container for elements related to an individual part. /p
+/// A container for elements related to an individual part.
 #[derive(Clone, Default, PartialEq)]
 pub struct ObjectPart {
-    /// p The part number identifying the part. This value is a positive integer between 1 and 10,000. /p
+    /// The part number identifying the part. This value is a positive integer between 1 and 10,000.
     pub part_number: Option<i32>,
-    /// p The size of the uploaded part in bytes. /p
+    /// The size of the uploaded part in bytes.
     pub size: Option<i64>,
-    /// p The Base64 encoded, 32-bit code CRC32 /code checksum of the part. This checksum is present if the multipart upload request was created with the code CRC32 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32` checksum of the part. This checksum is present if the multipart upload request was created with the `CRC32` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc32: Option<String>,
-    /// p The Base64 encoded, 32-bit code CRC32C /code checksum of the part. This checksum is present if the multipart upload request was created with the code CRC32C /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32C` checksum of the part. This checksum is present if the multipart upload request was created with the `CRC32C` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc32_c: Option<String>,
-    /// p The Base64 encoded, 64-bit code CRC64NVME /code checksum of the part. This checksum is present if the multipart upload request was created with the code CRC64NVME /code checksum algorithm, or if the object was uploaded without a checksum (and Amazon S3 added the default checksum, code CRC64NVME /code , to the uploaded object). For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 64-bit `CRC64NVME` checksum of the part. This checksum is present if the multipart upload request was created with the `CRC64NVME` checksum algorithm, or if the object was uploaded without a checksum (and Amazon S3 added the default checksum, `CRC64NVME`, to the uploaded object). For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc64_nvme: Option<String>,
-    /// p The Base64 encoded, 160-bit code SHA1 /code checksum of the part. This checksum is present if the multipart upload request was created with the code SHA1 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 160-bit `SHA1` checksum of the part. This checksum is present if the multipart upload request was created with the `SHA1` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha1: Option<String>,
-    /// p The Base64 encoded, 256-bit code SHA256 /code checksum of the part. This checksum is present if the multipart upload request was created with the code SHA256 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 256-bit `SHA256` checksum of the part. This checksum is present if the multipart upload request was created with the `SHA256` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha256: Option<String>,
-    /// p The Base64 encoded, 512-bit code SHA512 /code digest of the part. This checksum is present if the multipart upload request was created with the code SHA512 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 512-bit `SHA512` digest of the part. This checksum is present if the multipart upload request was created with the `SHA512` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha512: Option<String>,
-    /// p The Base64 encoded, 128-bit code MD5 /code digest of the part. This checksum is present if the multipart upload request was created with the code MD5 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 128-bit `MD5` digest of the part. This checksum is present if the multipart upload request was created with the `MD5` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_md5: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH64 /code checksum of the part. This checksum is present if the multipart upload request was created with the code XXHASH64 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 64-bit `XXHASH64` checksum of the part. This checksum is present if the multipart upload request was created with the `XXHASH64` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash64: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH3 /code checksum of the part. This checksum is present if the multipart upload request was created with the code XXHASH3 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 64-bit `XXHASH3` checksum of the part. This checksum is present if the multipart upload request was created with the `XXHASH3` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash3: Option<String>,
-    /// p The Base64 encoded, 128-bit code XXHASH128 /code checksum of the part. This checksum is present if the multipart upload request was created with the code XXHASH128 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 128-bit `XXHASH128` checksum of the part. This checksum is present if the multipart upload request was created with the `XXHASH128` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash128: Option<String>,
 }
 rt::structure!(
@@ -273,30 +312,30 @@ rt::string_enum! {
     "FSX_ONTAP", AwsBackupWarm = "AWS_BACKUP_WARM", AwsBackupLowCostWarm =
     "AWS_BACKUP_LOW_COST_WARM" }
 }
-/// p The version of an object. /p
+/// The version of an object.
 #[derive(Clone, Default, PartialEq)]
 pub struct ObjectVersion {
-    /// p The entity tag is an MD5 hash of that version of the object. /p
+    /// The entity tag is an MD5 hash of that version of the object.
     pub e_tag: Option<String>,
-    /// p The algorithm that was used to create a checksum of the object. /p
+    /// The algorithm that was used to create a checksum of the object.
     pub checksum_algorithm: Option<Vec<ChecksumAlgorithm>>,
-    /// p The checksum type that is used to calculate the object’s checksum value. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The checksum type that is used to calculate the object’s checksum value. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_type: Option<ChecksumType>,
-    /// p Size in bytes of the object. /p
+    /// Size in bytes of the object.
     pub size: Option<i64>,
-    /// p The class of storage used to store the object. /p
+    /// The class of storage used to store the object.
     pub storage_class: Option<ObjectVersionStorageClass>,
-    /// p The object key. /p
+    /// The object key.
     pub key: Option<String>,
-    /// p Version ID of an object. /p
+    /// Version ID of an object.
     pub version_id: Option<String>,
-    /// p Specifies whether the object is (true) or is not (false) the latest version of an object. /p
+    /// Specifies whether the object is (true) or is not (false) the latest version of an object.
     pub is_latest: Option<bool>,
-    /// p Date and time when the object was last modified. /p
+    /// Date and time when the object was last modified.
     pub last_modified: Option<rt::DateTime>,
-    /// p Specifies the owner of the object. /p
+    /// Specifies the owner of the object.
     pub owner: Option<Owner>,
-    /// p Specifies the restoration status of an object. Objects in certain storage classes must be restored before they can be retrieved. For more information about these storage classes and how to work with archived objects, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/archived-objects.html" Working with archived objects /a in the i Amazon S3 User Guide /i . /p
+    /// Specifies the restoration status of an object. Objects in certain storage classes must be restored before they can be retrieved. For more information about these storage classes and how to work with archived objects, see [Working with archived objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/archived-objects.html) in the *Amazon S3 User Guide*.
     pub restore_status: Option<RestoreStatus>,
 }
 rt::structure!(
@@ -335,10 +374,10 @@ pub static OPTIONAL_OBJECT_ATTRIBUTES_LIST: rt::Schema = rt::Schema::list(
     "OptionalObjectAttributesList",
     &[rt::m("member", &rt::ENUM)],
 );
-/// p Describes the location where the restore job's output is stored. /p
+/// Describes the location where the restore job's output is stored.
 #[derive(Clone, Default, PartialEq)]
 pub struct OutputLocation {
-    /// p Describes an S3 location that will receive the results of the restore request. /p
+    /// Describes an S3 location that will receive the results of the restore request.
     pub s3: Option<S3Location>,
 }
 rt::structure!(OutputLocation, OUTPUT_LOCATION, 0 => s3);
@@ -346,12 +385,12 @@ pub static OUTPUT_LOCATION: rt::Schema = rt::Schema::structure(
     "OutputLocation",
     &[rt::m("S3", &S3_LOCATION)],
 );
-/// p Describes how results of the Select job are serialized. /p
+/// Describes how results of the Select job are serialized.
 #[derive(Clone, Default, PartialEq)]
 pub struct OutputSerialization {
-    /// p Describes the serialization of CSV-encoded Select results. /p
+    /// Describes the serialization of CSV-encoded Select results.
     pub csv: Option<CsvOutput>,
-    /// p Specifies JSON as request's output serialization format. /p
+    /// Specifies JSON as request's output serialization format.
     pub json: Option<JsonOutput>,
 }
 rt::structure!(OutputSerialization, OUTPUT_SERIALIZATION, 0 => csv, 1 => json);
@@ -359,12 +398,11 @@ pub static OUTPUT_SERIALIZATION: rt::Schema = rt::Schema::structure(
     "OutputSerialization",
     &[rt::m("CSV", &CSV_OUTPUT), rt::m("JSON", &JSON_OUTPUT)],
 );
-/// p Container for the owner's display name and ID. /p
+/// Container for the owner's display name and ID.
 #[derive(Clone, Default, PartialEq)]
 pub struct Owner {
-    /// p/
     pub display_name: Option<String>,
-    /// p Container for the ID of the owner. /p
+    /// Container for the ID of the owner.
     pub id: Option<String>,
 }
 rt::structure!(Owner, OWNER, 0 => display_name, 1 => id);
@@ -375,10 +413,10 @@ pub static OWNER: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum OwnerOverride { Destination = "Destination" }
 }
-/// p The container element for a bucket's ownership controls. /p
+/// The container element for a bucket's ownership controls.
 #[derive(Clone, Default, PartialEq)]
 pub struct OwnershipControls {
-    /// p The container element for an ownership control rule. /p
+    /// The container element for an ownership control rule.
     pub rules: Vec<OwnershipControlsRule>,
 }
 rt::structure!(OwnershipControls, OWNERSHIP_CONTROLS, 0 => rules);
@@ -386,7 +424,7 @@ pub static OWNERSHIP_CONTROLS: rt::Schema = rt::Schema::structure(
     "OwnershipControls",
     &[rt::m("Rules", &OWNERSHIP_CONTROLS_RULES).named("Rule").flags(rt::REQUIRED)],
 );
-/// p The container element for an ownership control rule. /p
+/// The container element for an ownership control rule.
 #[derive(Clone, Default, PartialEq)]
 pub struct OwnershipControlsRule {
     pub object_ownership: ObjectOwnership,

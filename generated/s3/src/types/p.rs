@@ -3,41 +3,41 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Container for Parquet. /p
+/// Container for Parquet.
 #[derive(Clone, Default, PartialEq)]
 pub struct ParquetInput {}
 rt::structure!(ParquetInput, PARQUET_INPUT);
 pub static PARQUET_INPUT: rt::Schema = rt::Schema::structure("ParquetInput", &[]);
-/// p Container for elements related to a part. /p
+/// Container for elements related to a part.
 #[derive(Clone, Default, PartialEq)]
 pub struct Part {
-    /// p Part number identifying the part. This is a positive integer between 1 and 10,000. /p
+    /// Part number identifying the part. This is a positive integer between 1 and 10,000.
     pub part_number: Option<i32>,
-    /// p Date and time at which the part was uploaded. /p
+    /// Date and time at which the part was uploaded.
     pub last_modified: Option<rt::DateTime>,
-    /// p Entity tag returned when the part was uploaded. /p
+    /// Entity tag returned when the part was uploaded.
     pub e_tag: Option<String>,
-    /// p Size in bytes of the uploaded part data. /p
+    /// Size in bytes of the uploaded part data.
     pub size: Option<i64>,
-    /// p The Base64 encoded, 32-bit code CRC32 /code checksum of the part. This checksum is present if the object was uploaded with the code CRC32 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32` checksum of the part. This checksum is present if the object was uploaded with the `CRC32` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc32: Option<String>,
-    /// p The Base64 encoded, 32-bit code CRC32C /code checksum of the part. This checksum is present if the object was uploaded with the code CRC32C /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32C` checksum of the part. This checksum is present if the object was uploaded with the `CRC32C` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc32_c: Option<String>,
-    /// p The Base64 encoded, 64-bit code CRC64NVME /code checksum of the part. This checksum is present if the multipart upload request was created with the code CRC64NVME /code checksum algorithm, or if the object was uploaded without a checksum (and Amazon S3 added the default checksum, code CRC64NVME /code , to the uploaded object). For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 64-bit `CRC64NVME` checksum of the part. This checksum is present if the multipart upload request was created with the `CRC64NVME` checksum algorithm, or if the object was uploaded without a checksum (and Amazon S3 added the default checksum, `CRC64NVME`, to the uploaded object). For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc64_nvme: Option<String>,
-    /// p The Base64 encoded, 160-bit code SHA1 /code checksum of the part. This checksum is present if the object was uploaded with the code SHA1 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 160-bit `SHA1` checksum of the part. This checksum is present if the object was uploaded with the `SHA1` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha1: Option<String>,
-    /// p The Base64 encoded, 256-bit code SHA256 /code checksum of the part. This checksum is present if the object was uploaded with the code SHA256 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 256-bit `SHA256` checksum of the part. This checksum is present if the object was uploaded with the `SHA256` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha256: Option<String>,
-    /// p The Base64 encoded, 512-bit code SHA512 /code digest of the part. This checksum is present if the multipart upload request was created with the code SHA512 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 512-bit `SHA512` digest of the part. This checksum is present if the multipart upload request was created with the `SHA512` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha512: Option<String>,
-    /// p The Base64 encoded, 128-bit code MD5 /code digest of the part. This checksum is present if the multipart upload request was created with the code MD5 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 128-bit `MD5` digest of the part. This checksum is present if the multipart upload request was created with the `MD5` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_md5: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH64 /code checksum of the part. This checksum is present if the multipart upload request was created with the code XXHASH64 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 64-bit `XXHASH64` checksum of the part. This checksum is present if the multipart upload request was created with the `XXHASH64` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash64: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH3 /code checksum of the part. This checksum is present if the multipart upload request was created with the code XXHASH3 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 64-bit `XXHASH3` checksum of the part. This checksum is present if the multipart upload request was created with the `XXHASH3` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash3: Option<String>,
-    /// p The Base64 encoded, 128-bit code XXHASH128 /code checksum of the part. This checksum is present if the multipart upload request was created with the code XXHASH128 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 128-bit `XXHASH128` checksum of the part. This checksum is present if the multipart upload request was created with the `XXHASH128` checksum algorithm. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash128: Option<String>,
 }
 rt::structure!(
@@ -69,10 +69,18 @@ rt::string_enum! {
     pub enum PartitionDateSource { EventTime = "EventTime", DeliveryTime = "DeliveryTime"
     }
 }
-/// p Amazon S3 keys for log objects are partitioned in the following format: /p p code DestinationPrefix SourceAccountId / SourceRegion / SourceBucket / YYYY / MM / DD / YYYY - MM - DD - hh - mm - ss - UniqueString /code /p p PartitionedPrefix defaults to EventTime delivery when server access logs are delivered. /p
+/// Amazon S3 keys for log objects are partitioned in the following format:
+///
+/// `[DestinationPrefix][SourceAccountId]/[SourceRegion]/[SourceBucket]/[YYYY]/[MM]/[DD]/[YYYY]-[MM]-[DD]-[hh]-[mm]-[ss]-[UniqueString]`
+///
+/// PartitionedPrefix defaults to EventTime delivery when server access logs are delivered.
 #[derive(Clone, Default, PartialEq)]
 pub struct PartitionedPrefix {
-    /// p Specifies the partition date source for the partitioned prefix. code PartitionDateSource /code can be code EventTime /code or code DeliveryTime /code . /p p For code DeliveryTime /code , the time in the log file names corresponds to the delivery time for the log files. /p p For code EventTime /code , The logs delivered are for a specific day only. The year, month, and day correspond to the day on which the event occurred, and the hour, minutes and seconds are set to 00 in the key. /p
+    /// Specifies the partition date source for the partitioned prefix. `PartitionDateSource` can be `EventTime` or `DeliveryTime`.
+    ///
+    /// For `DeliveryTime`, the time in the log file names corresponds to the delivery time for the log files.
+    ///
+    /// For `EventTime`, The logs delivered are for a specific day only. The year, month, and day correspond to the day on which the event occurred, and the hour, minutes and seconds are set to 00 in the key.
     pub partition_date_source: Option<PartitionDateSource>,
 }
 rt::structure!(PartitionedPrefix, PARTITIONED_PREFIX, 0 => partition_date_source);
@@ -95,10 +103,10 @@ rt::string_enum! {
     pub enum Permission { FullControl = "FULL_CONTROL", Write = "WRITE", WriteAcp =
     "WRITE_ACP", Read = "READ", ReadAcp = "READ_ACP" }
 }
-/// p The container element for a bucket's policy status. /p
+/// The container element for a bucket's policy status.
 #[derive(Clone, Default, PartialEq)]
 pub struct PolicyStatus {
-    /// p The policy status for this bucket. code TRUE /code indicates that this bucket is public. code FALSE /code indicates that the bucket is not public. /p
+    /// The policy status for this bucket. `TRUE` indicates that this bucket is public. `FALSE` indicates that the bucket is not public.
     pub is_public: Option<bool>,
 }
 rt::structure!(PolicyStatus, POLICY_STATUS, 0 => is_public);
@@ -106,14 +114,14 @@ pub static POLICY_STATUS: rt::Schema = rt::Schema::structure(
     "PolicyStatus",
     &[rt::m("IsPublic", &rt::BOOLEAN).named("IsPublic")],
 );
-/// p This data type contains information about progress of an operation. /p
+/// This data type contains information about progress of an operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct Progress {
-    /// p The current number of object bytes scanned. /p
+    /// The current number of object bytes scanned.
     pub bytes_scanned: Option<i64>,
-    /// p The current number of uncompressed object bytes processed. /p
+    /// The current number of uncompressed object bytes processed.
     pub bytes_processed: Option<i64>,
-    /// p The current number of bytes of records payload data returned. /p
+    /// The current number of bytes of records payload data returned.
     pub bytes_returned: Option<i64>,
 }
 rt::structure!(
@@ -127,10 +135,10 @@ pub static PROGRESS: rt::Schema = rt::Schema::structure(
         rt::m("BytesReturned", &rt::LONG),
     ],
 );
-/// p This data type contains information about the progress event of an operation. /p
+/// This data type contains information about the progress event of an operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct ProgressEvent {
-    /// p The Progress event details. /p
+    /// The Progress event details.
     pub details: Option<Progress>,
 }
 rt::structure!(ProgressEvent, PROGRESS_EVENT, 0 => details);
@@ -142,16 +150,28 @@ pub static PROGRESS_EVENT: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum Protocol { Http = "http", Https = "https" }
 }
-/// p The PublicAccessBlock configuration that you want to apply to this Amazon S3 bucket. You can enable the configuration options in any combination. Bucket-level settings work alongside account-level settings (which may inherit from organization-level policies). For more information about when Amazon S3 considers a bucket or object public, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status" The Meaning of "Public" /a in the i Amazon S3 User Guide /i . /p
+/// The PublicAccessBlock configuration that you want to apply to this Amazon S3 bucket. You can enable the configuration options in any combination. Bucket-level settings work alongside account-level settings (which may inherit from organization-level policies). For more information about when Amazon S3 considers a bucket or object public, see [The Meaning of "Public"](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct PublicAccessBlockConfiguration {
-    /// p Specifies whether Amazon S3 should block public access control lists (ACLs) for this bucket and objects in this bucket. Setting this element to code TRUE /code causes the following behavior: /p ul li p PUT Bucket ACL and PUT Object ACL calls fail if the specified ACL is public. /p /li li p PUT Object calls fail if the request includes a public ACL. /p /li li p PUT Bucket calls fail if the request includes a public ACL. /p /li /ul p Enabling this setting doesn't affect existing policies or ACLs. /p
+    /// Specifies whether Amazon S3 should block public access control lists (ACLs) for this bucket and objects in this bucket. Setting this element to `TRUE` causes the following behavior:
+    ///
+    /// - PUT Bucket ACL and PUT Object ACL calls fail if the specified ACL is public.
+    /// - PUT Object calls fail if the request includes a public ACL.
+    /// - PUT Bucket calls fail if the request includes a public ACL.
+    ///
+    /// Enabling this setting doesn't affect existing policies or ACLs.
     pub block_public_acls: Option<bool>,
-    /// p Specifies whether Amazon S3 should ignore public ACLs for this bucket and objects in this bucket. Setting this element to code TRUE /code causes Amazon S3 to ignore all public ACLs on this bucket and objects in this bucket. /p p Enabling this setting doesn't affect the persistence of any existing ACLs and doesn't prevent new public ACLs from being set. /p
+    /// Specifies whether Amazon S3 should ignore public ACLs for this bucket and objects in this bucket. Setting this element to `TRUE` causes Amazon S3 to ignore all public ACLs on this bucket and objects in this bucket.
+    ///
+    /// Enabling this setting doesn't affect the persistence of any existing ACLs and doesn't prevent new public ACLs from being set.
     pub ignore_public_acls: Option<bool>,
-    /// p Specifies whether Amazon S3 should block public bucket policies for this bucket. Setting this element to code TRUE /code causes Amazon S3 to reject calls to PUT Bucket policy if the specified bucket policy allows public access. /p p Enabling this setting doesn't affect existing bucket policies. /p
+    /// Specifies whether Amazon S3 should block public bucket policies for this bucket. Setting this element to `TRUE` causes Amazon S3 to reject calls to PUT Bucket policy if the specified bucket policy allows public access.
+    ///
+    /// Enabling this setting doesn't affect existing bucket policies.
     pub block_public_policy: Option<bool>,
-    /// p Specifies whether Amazon S3 should restrict public bucket policies for this bucket. Setting this element to code TRUE /code restricts access to this bucket to only Amazon Web Services service principals and authorized users within this account if the bucket has a public policy. /p p Enabling this setting doesn't affect previously stored bucket policies, except that public and cross-account access within any public bucket policy, including non-public delegation to specific accounts, is blocked. /p
+    /// Specifies whether Amazon S3 should restrict public bucket policies for this bucket. Setting this element to `TRUE` restricts access to this bucket to only Amazon Web Services service principals and authorized users within this account if the bucket has a public policy.
+    ///
+    /// Enabling this setting doesn't affect previously stored bucket policies, except that public and cross-account access within any public bucket policy, including non-public delegation to specific accounts, is blocked.
     pub restrict_public_buckets: Option<bool>,
 }
 rt::structure!(
@@ -170,15 +190,17 @@ pub static PUBLIC_ACCESS_BLOCK_CONFIGURATION: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketAbacRequest {
-    /// p The name of the general purpose bucket. /p
+    /// The name of the general purpose bucket.
     pub bucket: String,
-    /// p The MD5 hash of the code PutBucketAbac /code request body. /p p For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically. /p
+    /// The MD5 hash of the `PutBucketAbac` request body.
+    ///
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
     pub content_md5: Option<String>,
-    /// p Indicates the algorithm that you want Amazon S3 to use to create the checksum. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// Indicates the algorithm that you want Amazon S3 to use to create the checksum. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p The Amazon Web Services account ID of the general purpose bucket's owner. /p
+    /// The Amazon Web Services account ID of the general purpose bucket's owner.
     pub expected_bucket_owner: Option<String>,
-    /// p The ABAC status of the general purpose bucket. When ABAC is enabled for the general purpose bucket, you can use tags to manage access to the general purpose buckets as well as for cost tracking purposes. When ABAC is disabled for the general purpose buckets, you can only use tags for cost tracking purposes. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html" Using tags with S3 general purpose buckets /a . /p
+    /// The ABAC status of the general purpose bucket. When ABAC is enabled for the general purpose bucket, you can use tags to manage access to the general purpose buckets as well as for cost tracking purposes. When ABAC is disabled for the general purpose buckets, you can only use tags for cost tracking purposes. For more information, see [Using tags with S3 general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html).
     pub abac_status: AbacStatus,
 }
 rt::structure!(
@@ -210,13 +232,15 @@ pub static PUT_BUCKET_ABAC_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketAccelerateConfigurationRequest {
-    /// p The name of the bucket for which the accelerate configuration is set. /p
+    /// The name of the bucket for which the accelerate configuration is set.
     pub bucket: String,
-    /// p Container for setting the transfer acceleration state. /p
+    /// Container for setting the transfer acceleration state.
     pub accelerate_configuration: AccelerateConfiguration,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
 }
 rt::structure!(
@@ -248,27 +272,33 @@ pub static PUT_BUCKET_ACCELERATE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema:
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketAclRequest {
-    /// p The canned ACL to apply to the bucket. /p
+    /// The canned ACL to apply to the bucket.
     pub acl: Option<BucketCannedAcl>,
-    /// p Contains the elements that set the ACL permissions for an object per grantee. /p
+    /// Contains the elements that set the ACL permissions for an object per grantee.
     pub access_control_policy: Option<AccessControlPolicy>,
-    /// p The bucket to which to apply the ACL. /p
+    /// The bucket to which to apply the ACL.
     pub bucket: String,
-    /// p The Base64 encoded 128-bit code MD5 /code digest of the data. This header must be used as a message integrity check to verify that the request body was not corrupted in transit. For more information, go to a href="http://www.ietf.org/rfc/rfc1864.txt" RFC 1864. /a /p p For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically. /p
+    /// The Base64 encoded 128-bit `MD5` digest of the data. This header must be used as a message integrity check to verify that the request body was not corrupted in transit. For more information, go to [RFC 1864.](http://www.ietf.org/rfc/rfc1864.txt)
+    ///
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
     pub content_md5: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p Allows grantee the read, write, read ACP, and write ACP permissions on the bucket. /p
+    /// Allows grantee the read, write, read ACP, and write ACP permissions on the bucket.
     pub grant_full_control: Option<String>,
-    /// p Allows grantee to list the objects in the bucket. /p
+    /// Allows grantee to list the objects in the bucket.
     pub grant_read: Option<String>,
-    /// p Allows grantee to read the bucket ACL. /p
+    /// Allows grantee to read the bucket ACL.
     pub grant_read_acp: Option<String>,
-    /// p Allows grantee to create new objects in the bucket. /p p For the bucket and object owners of existing objects, also allows deletions and overwrites of those objects. /p
+    /// Allows grantee to create new objects in the bucket.
+    ///
+    /// For the bucket and object owners of existing objects, also allows deletions and overwrites of those objects.
     pub grant_write: Option<String>,
-    /// p Allows grantee to write the ACL for the applicable bucket. /p
+    /// Allows grantee to write the ACL for the applicable bucket.
     pub grant_write_acp: Option<String>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -309,13 +339,13 @@ pub static PUT_BUCKET_ACL_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketAnalyticsConfigurationRequest {
-    /// p The name of the bucket to which an analytics configuration is stored. /p
+    /// The name of the bucket to which an analytics configuration is stored.
     pub bucket: String,
-    /// p The ID that identifies the analytics configuration. /p
+    /// The ID that identifies the analytics configuration.
     pub id: String,
-    /// p The configuration and any analyses for the analytics filter. /p
+    /// The configuration and any analyses for the analytics filter.
     pub analytics_configuration: AnalyticsConfiguration,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -345,15 +375,19 @@ pub static PUT_BUCKET_ANALYTICS_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketCorsRequest {
-    /// p Specifies the bucket impacted by the code cors /code configuration. /p
+    /// Specifies the bucket impacted by the `cors`configuration.
     pub bucket: String,
-    /// p Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html" Enabling Cross-Origin Resource Sharing /a in the i Amazon S3 User Guide /i . /p
+    /// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more information, see [Enabling Cross-Origin Resource Sharing](https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the *Amazon S3 User Guide*.
     pub cors_configuration: CorsConfiguration,
-    /// p The Base64 encoded 128-bit code MD5 /code digest of the data. This header must be used as a message integrity check to verify that the request body was not corrupted in transit. For more information, go to a href="http://www.ietf.org/rfc/rfc1864.txt" RFC 1864. /a /p p For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically. /p
+    /// The Base64 encoded 128-bit `MD5` digest of the data. This header must be used as a message integrity check to verify that the request body was not corrupted in transit. For more information, go to [RFC 1864.](http://www.ietf.org/rfc/rfc1864.txt)
+    ///
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
     pub content_md5: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -385,14 +419,26 @@ pub static PUT_BUCKET_CORS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketEncryptionRequest {
-    /// p Specifies default encryption for a bucket using server-side encryption with different key options. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use path-style requests in the format code https://s3express-control. i region-code /i .amazonaws.com/ i bucket-name /i /code . Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i DOC-EXAMPLE-BUCKET /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i /p
+    /// Specifies default encryption for a bucket using server-side encryption with different key options.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format `bucket-base-name--zone-id--x-s3` (for example, `DOC-EXAMPLE-BUCKET--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
     pub bucket: String,
-    /// p The Base64 encoded 128-bit code MD5 /code digest of the server-side encryption configuration. /p p For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The Base64 encoded 128-bit `MD5` digest of the server-side encryption configuration.
+    ///
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub content_md5: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p note p For directory buckets, when you use Amazon Web Services SDKs, code CRC32 /code is the default checksum algorithm that's used for performance. /p /note
+    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
+    ///
+    /// **Note:** For directory buckets, when you use Amazon Web Services SDKs, `CRC32` is the default checksum algorithm that's used for performance.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     pub server_side_encryption_configuration: ServerSideEncryptionConfiguration,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p note p For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code code 501 Not Implemented /code . /p /note
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// **Note:** For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -425,13 +471,13 @@ pub static PUT_BUCKET_ENCRYPTION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketIntelligentTieringConfigurationRequest {
-    /// p The name of the Amazon S3 bucket whose configuration you want to modify or retrieve. /p
+    /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
     pub bucket: String,
-    /// p The ID used to identify the S3 Intelligent-Tiering configuration. /p
+    /// The ID used to identify the S3 Intelligent-Tiering configuration.
     pub id: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// p Container for S3 Intelligent-Tiering configuration. /p
+    /// Container for S3 Intelligent-Tiering configuration.
     pub intelligent_tiering_configuration: IntelligentTieringConfiguration,
 }
 rt::structure!(
@@ -462,13 +508,17 @@ pub static PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST: rt::Schema = rt
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketInventoryConfigurationRequest {
-    /// p The name of the bucket where the inventory configuration will be stored. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use path-style requests in the format code https://s3express-control. i region-code /i .amazonaws.com/ i bucket-name /i /code . Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i DOC-EXAMPLE-BUCKET /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i /p
+    /// The name of the bucket where the inventory configuration will be stored.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format `bucket-base-name--zone-id--x-s3` (for example, `DOC-EXAMPLE-BUCKET--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
     pub bucket: String,
-    /// p The ID used to identify the inventory configuration. /p
+    /// The ID used to identify the inventory configuration.
     pub id: String,
-    /// p Specifies the inventory configuration. /p
+    /// Specifies the inventory configuration.
     pub inventory_configuration: InventoryConfiguration,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p note p For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code code 501 Not Implemented /code . /p /note
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// **Note:** For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -498,7 +548,14 @@ pub static PUT_BUCKET_INVENTORY_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketLifecycleConfigurationOutput {
-    /// p Indicates which default minimum object size behavior is applied to the lifecycle configuration. /p note p This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations. /p /note ul li p code all storage classes 128K /code - Objects smaller than 128 KB will not transition to any storage class by default. /p /li li p code varies by storage class /code - Objects smaller than 128 KB will transition to Glacier Flexible Retrieval or Glacier Deep Archive storage classes. By default, all other storage classes will prevent transitions smaller than 128 KB. /p /li /ul p To customize the minimum object size for any transition you can add a filter that specifies a custom code ObjectSizeGreaterThan /code or code ObjectSizeLessThan /code in the body of your transition rule. Custom filters always take precedence over the default transition behavior. /p
+    /// Indicates which default minimum object size behavior is applied to the lifecycle configuration.
+    ///
+    /// **Note:** This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations.
+    ///
+    /// - `all_storage_classes_128K` - Objects smaller than 128 KB will not transition to any storage class by default.
+    /// - `varies_by_storage_class` - Objects smaller than 128 KB will transition to Glacier Flexible Retrieval or Glacier Deep Archive storage classes. By default, all other storage classes will prevent transitions smaller than 128 KB.
+    ///
+    /// To customize the minimum object size for any transition you can add a filter that specifies a custom `ObjectSizeGreaterThan` or `ObjectSizeLessThan` in the body of your transition rule. Custom filters always take precedence over the default transition behavior.
     pub transition_default_minimum_object_size: Option<
         TransitionDefaultMinimumObjectSize,
     >,
@@ -516,15 +573,26 @@ pub static PUT_BUCKET_LIFECYCLE_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::s
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketLifecycleConfigurationRequest {
-    /// p The name of the bucket for which to set the configuration. /p
+    /// The name of the bucket for which to set the configuration.
     pub bucket: String,
-    /// p Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p Container for lifecycle rules. You can add as many as 1,000 rules. /p
+    /// Container for lifecycle rules. You can add as many as 1,000 rules.
     pub lifecycle_configuration: Option<BucketLifecycleConfiguration>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p note p This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations. /p /note
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// **Note:** This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations.
     pub expected_bucket_owner: Option<String>,
-    /// p Indicates which default minimum object size behavior is applied to the lifecycle configuration. /p note p This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations. /p /note ul li p code all storage classes 128K /code - Objects smaller than 128 KB will not transition to any storage class by default. /p /li li p code varies by storage class /code - Objects smaller than 128 KB will transition to Glacier Flexible Retrieval or Glacier Deep Archive storage classes. By default, all other storage classes will prevent transitions smaller than 128 KB. /p /li /ul p To customize the minimum object size for any transition you can add a filter that specifies a custom code ObjectSizeGreaterThan /code or code ObjectSizeLessThan /code in the body of your transition rule. Custom filters always take precedence over the default transition behavior. /p
+    /// Indicates which default minimum object size behavior is applied to the lifecycle configuration.
+    ///
+    /// **Note:** This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations.
+    ///
+    /// - `all_storage_classes_128K` - Objects smaller than 128 KB will not transition to any storage class by default.
+    /// - `varies_by_storage_class` - Objects smaller than 128 KB will transition to Glacier Flexible Retrieval or Glacier Deep Archive storage classes. By default, all other storage classes will prevent transitions smaller than 128 KB.
+    ///
+    /// To customize the minimum object size for any transition you can add a filter that specifies a custom `ObjectSizeGreaterThan` or `ObjectSizeLessThan` in the body of your transition rule. Custom filters always take precedence over the default transition behavior.
     pub transition_default_minimum_object_size: Option<
         TransitionDefaultMinimumObjectSize,
     >,
@@ -560,15 +628,15 @@ pub static PUT_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketLifecycleRequest {
-    /// p/
     pub bucket: String,
-    /// p/ p For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically. /p
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
     pub content_md5: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p/
     pub lifecycle_configuration: Option<LifecycleConfiguration>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -601,15 +669,19 @@ pub static PUT_BUCKET_LIFECYCLE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketLoggingRequest {
-    /// p The name of the bucket for which to set the logging parameters. /p
+    /// The name of the bucket for which to set the logging parameters.
     pub bucket: String,
-    /// p Container for logging status information. /p
+    /// Container for logging status information.
     pub bucket_logging_status: BucketLoggingStatus,
-    /// p The MD5 hash of the code PutBucketLogging /code request body. /p p For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically. /p
+    /// The MD5 hash of the `PutBucketLogging` request body.
+    ///
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
     pub content_md5: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -642,13 +714,17 @@ pub static PUT_BUCKET_LOGGING_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketMetricsConfigurationRequest {
-    /// p The name of the bucket for which the metrics configuration is set. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use path-style requests in the format code https://s3express-control. i region-code /i .amazonaws.com/ i bucket-name /i /code . Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i DOC-EXAMPLE-BUCKET /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i /p
+    /// The name of the bucket for which the metrics configuration is set.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format `bucket-base-name--zone-id--x-s3` (for example, `DOC-EXAMPLE-BUCKET--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
     pub bucket: String,
-    /// p The ID used to identify the metrics configuration. The ID has a 64 character limit and can only contain letters, numbers, periods, dashes, and underscores. /p
+    /// The ID used to identify the metrics configuration. The ID has a 64 character limit and can only contain letters, numbers, periods, dashes, and underscores.
     pub id: String,
-    /// p Specifies the metrics configuration. /p
+    /// Specifies the metrics configuration.
     pub metrics_configuration: MetricsConfiguration,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p note p For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code code 501 Not Implemented /code . /p /note
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// **Note:** For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -678,12 +754,12 @@ pub static PUT_BUCKET_METRICS_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::st
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketNotificationConfigurationRequest {
-    /// p The name of the bucket. /p
+    /// The name of the bucket.
     pub bucket: String,
     pub notification_configuration: NotificationConfiguration,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// p Skips validation of Amazon SQS, Amazon SNS, and Lambda destinations. True or false value. /p
+    /// Skips validation of Amazon SQS, Amazon SNS, and Lambda destinations. True or false value.
     pub skip_destination_validation: Option<bool>,
 }
 rt::structure!(
@@ -716,15 +792,19 @@ pub static PUT_BUCKET_NOTIFICATION_CONFIGURATION_REQUEST: rt::Schema = rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketNotificationRequest {
-    /// p The name of the bucket. /p
+    /// The name of the bucket.
     pub bucket: String,
-    /// p The MD5 hash of the code PutPublicAccessBlock /code request body. /p p For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically. /p
+    /// The MD5 hash of the `PutPublicAccessBlock` request body.
+    ///
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
     pub content_md5: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p The container for the configuration. /p
+    /// The container for the configuration.
     pub notification_configuration: NotificationConfigurationDeprecated,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -757,15 +837,19 @@ pub static PUT_BUCKET_NOTIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketOwnershipControlsRequest {
-    /// p The name of the Amazon S3 bucket whose code OwnershipControls /code you want to set. /p
+    /// The name of the Amazon S3 bucket whose `OwnershipControls` you want to set.
     pub bucket: String,
-    /// p The MD5 hash of the code OwnershipControls /code request body. /p p For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically. /p
+    /// The MD5 hash of the `OwnershipControls` request body.
+    ///
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
     pub content_md5: Option<String>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// p The code OwnershipControls /code (BucketOwnerEnforced, BucketOwnerPreferred, or ObjectWriter) that you want to apply to this Amazon S3 bucket. /p
+    /// The `OwnershipControls` (BucketOwnerEnforced, BucketOwnerPreferred, or ObjectWriter) that you want to apply to this Amazon S3 bucket.
     pub ownership_controls: OwnershipControls,
-    /// p Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum- i algorithm /i /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum-algorithm` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
 }
 rt::structure!(
@@ -798,17 +882,48 @@ pub static PUT_BUCKET_OWNERSHIP_CONTROLS_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketPolicyRequest {
-    /// p The name of the bucket. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use path-style requests in the format code https://s3express-control. i region-code /i .amazonaws.com/ i bucket-name /i /code . Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i DOC-EXAMPLE-BUCKET /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i /p
+    /// The name of the bucket.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must also follow the format `bucket-base-name--zone-id--x-s3` (for example, `DOC-EXAMPLE-BUCKET--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*
     pub bucket: String,
-    /// p The MD5 hash of the request body. /p p For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The MD5 hash of the request body.
+    ///
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub content_md5: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum- i algorithm /i /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . /p p For the code x-amz-checksum- i algorithm /i /code header, replace code i algorithm /i /code with the supported algorithm from the following list: /p ul li p code CRC32 /code /p /li li p code CRC32C /code /p /li li p code CRC64NVME /code /p /li li p code MD5 /code /p /li li p code SHA1 /code /p /li li p code SHA256 /code /p /li li p code SHA512 /code /p /li li p code XXHASH3 /code /p /li li p code XXHASH64 /code /p /li li p code XXHASH128 /code /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If the individual checksum value you provide through code x-amz-checksum- i algorithm /i /code doesn't match the checksum algorithm you set through code x-amz-sdk-checksum-algorithm /code , Amazon S3 fails the request with a code BadDigest /code error. /p note p For directory buckets, when you use Amazon Web Services SDKs, code CRC32 /code is the default checksum algorithm that's used for performance. /p /note
+    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum-algorithm` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`.
+    ///
+    /// For the `x-amz-checksum-algorithm` header, replace `algorithm` with the supported algorithm from the following list:
+    ///
+    /// - `CRC32`
+    /// - `CRC32C`
+    /// - `CRC64NVME`
+    /// - `MD5`
+    /// - `SHA1`
+    /// - `SHA256`
+    /// - `SHA512`
+    /// - `XXHASH3`
+    /// - `XXHASH64`
+    /// - `XXHASH128`
+    ///
+    /// For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If the individual checksum value you provide through `x-amz-checksum-algorithm` doesn't match the checksum algorithm you set through `x-amz-sdk-checksum-algorithm`, Amazon S3 fails the request with a `BadDigest` error.
+    ///
+    /// **Note:** For directory buckets, when you use Amazon Web Services SDKs, `CRC32` is the default checksum algorithm that's used for performance.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p Set this parameter to true to confirm that you want to remove your permissions to change this bucket policy in the future. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Set this parameter to true to confirm that you want to remove your permissions to change this bucket policy in the future.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub confirm_remove_self_bucket_access: Option<bool>,
-    /// p The bucket policy as a JSON document. /p p For directory buckets, the only IAM action supported in the bucket policy is code s3express:CreateSession /code . /p
+    /// The bucket policy as a JSON document.
+    ///
+    /// For directory buckets, the only IAM action supported in the bucket policy is `s3express:CreateSession`.
     pub policy: String,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p note p For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code code 501 Not Implemented /code . /p /note
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    ///
+    /// **Note:** For directory buckets, this header is not supported in this API operation. If you specify this header, the request fails with the HTTP status code `501 Not Implemented`.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -835,16 +950,20 @@ pub static PUT_BUCKET_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketReplicationRequest {
-    /// p The name of the bucket /p
+    /// The name of the bucket
     pub bucket: String,
-    /// p The Base64 encoded 128-bit code MD5 /code digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see a href="http://www.ietf.org/rfc/rfc1864.txt" RFC 1864 /a . /p p For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically. /p
+    /// The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
+    ///
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
     pub content_md5: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     pub replication_configuration: ReplicationConfiguration,
-    /// p A token to allow Object Lock to be enabled for an existing bucket. /p
+    /// A token to allow Object Lock to be enabled for an existing bucket.
     pub token: Option<String>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -878,15 +997,19 @@ pub static PUT_BUCKET_REPLICATION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketRequestPaymentRequest {
-    /// p The bucket name. /p
+    /// The bucket name.
     pub bucket: String,
-    /// p The Base64 encoded 128-bit code MD5 /code digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see a href="http://www.ietf.org/rfc/rfc1864.txt" RFC 1864 /a . /p p For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically. /p
+    /// The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
+    ///
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
     pub content_md5: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p Container for Payer. /p
+    /// Container for Payer.
     pub request_payment_configuration: RequestPaymentConfiguration,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -919,15 +1042,19 @@ pub static PUT_BUCKET_REQUEST_PAYMENT_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketTaggingRequest {
-    /// p The bucket name. /p
+    /// The bucket name.
     pub bucket: String,
-    /// p The Base64 encoded 128-bit code MD5 /code digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see a href="http://www.ietf.org/rfc/rfc1864.txt" RFC 1864 /a . /p p For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically. /p
+    /// The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
+    ///
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
     pub content_md5: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p Container for the code TagSet /code and code Tag /code elements. /p
+    /// Container for the `TagSet` and `Tag` elements.
     pub tagging: Tagging,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -959,17 +1086,21 @@ pub static PUT_BUCKET_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketVersioningRequest {
-    /// p The bucket name. /p
+    /// The bucket name.
     pub bucket: String,
-    /// p &gt;The Base64 encoded 128-bit code MD5 /code digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see a href="http://www.ietf.org/rfc/rfc1864.txt" RFC 1864 /a . /p p For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically. /p
+    /// \>The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
+    ///
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
     pub content_md5: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p The concatenation of the authentication device's serial number, a space, and the value that is displayed on your authentication device. The serial number is the number that uniquely identifies the MFA device. For physical MFA devices, this is the unique serial number that's provided with the device. For virtual MFA devices, the serial number is the device ARN. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/manage-versioning-examples.html" Enabling versioning on buckets /a and a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html" Configuring MFA delete /a in the i Amazon Simple Storage Service User Guide /i . /p
+    /// The concatenation of the authentication device's serial number, a space, and the value that is displayed on your authentication device. The serial number is the number that uniquely identifies the MFA device. For physical MFA devices, this is the unique serial number that's provided with the device. For virtual MFA devices, the serial number is the device ARN. For more information, see [Enabling versioning on buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/manage-versioning-examples.html) and [Configuring MFA delete](https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html) in the *Amazon Simple Storage Service User Guide*.
     pub mfa: Option<String>,
-    /// p Container for setting the versioning state. /p
+    /// Container for setting the versioning state.
     pub versioning_configuration: VersioningConfiguration,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -1003,15 +1134,19 @@ pub static PUT_BUCKET_VERSIONING_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketWebsiteRequest {
-    /// p The bucket name. /p
+    /// The bucket name.
     pub bucket: String,
-    /// p The Base64 encoded 128-bit code MD5 /code digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see a href="http://www.ietf.org/rfc/rfc1864.txt" RFC 1864 /a . /p p For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically. /p
+    /// The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
+    ///
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
     pub content_md5: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p Container for the request. /p
+    /// Container for the request.
     pub website_configuration: WebsiteConfiguration,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -1052,32 +1187,52 @@ pub static PUT_OBJECT_ACL_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectAclRequest {
-    /// p The canned ACL to apply to the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL" Canned ACL /a . /p
+    /// The canned ACL to apply to the object. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL).
     pub acl: Option<ObjectCannedAcl>,
-    /// p Contains the elements that set the ACL permissions for an object per grantee. /p
+    /// Contains the elements that set the ACL permissions for an object per grantee.
     pub access_control_policy: Option<AccessControlPolicy>,
-    /// p The bucket name that contains the object to which you want to attach the ACL. /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i Amazon S3 User Guide /i . /p
+    /// The bucket name that contains the object to which you want to attach the ACL.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p The Base64 encoded 128-bit code MD5 /code digest of the data. This header must be used as a message integrity check to verify that the request body was not corrupted in transit. For more information, go to a href="http://www.ietf.org/rfc/rfc1864.txt" RFC 1864.&gt; /a /p p For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically. /p
+    /// The Base64 encoded 128-bit `MD5` digest of the data. This header must be used as a message integrity check to verify that the request body was not corrupted in transit. For more information, go to [RFC 1864.\>](http://www.ietf.org/rfc/rfc1864.txt)
+    ///
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
     pub content_md5: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p Allows grantee the read, write, read ACP, and write ACP permissions on the bucket. /p p This functionality is not supported for Amazon S3 on Outposts. /p
+    /// Allows grantee the read, write, read ACP, and write ACP permissions on the bucket.
+    ///
+    /// This functionality is not supported for Amazon S3 on Outposts.
     pub grant_full_control: Option<String>,
-    /// p Allows grantee to list the objects in the bucket. /p p This functionality is not supported for Amazon S3 on Outposts. /p
+    /// Allows grantee to list the objects in the bucket.
+    ///
+    /// This functionality is not supported for Amazon S3 on Outposts.
     pub grant_read: Option<String>,
-    /// p Allows grantee to read the bucket ACL. /p p This functionality is not supported for Amazon S3 on Outposts. /p
+    /// Allows grantee to read the bucket ACL.
+    ///
+    /// This functionality is not supported for Amazon S3 on Outposts.
     pub grant_read_acp: Option<String>,
-    /// p Allows grantee to create new objects in the bucket. /p p For the bucket and object owners of existing objects, also allows deletions and overwrites of those objects. /p
+    /// Allows grantee to create new objects in the bucket.
+    ///
+    /// For the bucket and object owners of existing objects, also allows deletions and overwrites of those objects.
     pub grant_write: Option<String>,
-    /// p Allows grantee to write the ACL for the applicable bucket. /p p This functionality is not supported for Amazon S3 on Outposts. /p
+    /// Allows grantee to write the ACL for the applicable bucket.
+    ///
+    /// This functionality is not supported for Amazon S3 on Outposts.
     pub grant_write_acp: Option<String>,
-    /// p Key for which the PUT action was initiated. /p
+    /// Key for which the PUT action was initiated.
     pub key: String,
     pub request_payer: Option<RequestPayer>,
-    /// p Version ID used to reference a specific version of the object. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Version ID used to reference a specific version of the object.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub version_id: Option<String>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -1121,37 +1276,37 @@ pub static PUT_OBJECT_ACL_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectAnnotationOutput {
-    /// p The object key. /p
+    /// The object key.
     pub key: Option<String>,
-    /// p The name of the annotation. /p
+    /// The name of the annotation.
     pub annotation_name: Option<String>,
-    /// p The version ID of the object that the annotation was attached to. /p
+    /// The version ID of the object that the annotation was attached to.
     pub object_version_id: Option<String>,
-    /// p The entity tag of the annotation. /p
+    /// The entity tag of the annotation.
     pub e_tag: Option<String>,
-    /// p The CRC32 checksum of the stored annotation. /p
+    /// The CRC32 checksum of the stored annotation.
     pub checksum_crc32: Option<String>,
-    /// p The CRC32C checksum of the stored annotation. /p
+    /// The CRC32C checksum of the stored annotation.
     pub checksum_crc32_c: Option<String>,
-    /// p The CRC64NVME checksum of the stored annotation. /p
+    /// The CRC64NVME checksum of the stored annotation.
     pub checksum_crc64_nvme: Option<String>,
-    /// p The SHA1 checksum of the stored annotation. /p
+    /// The SHA1 checksum of the stored annotation.
     pub checksum_sha1: Option<String>,
-    /// p The SHA256 checksum of the stored annotation. /p
+    /// The SHA256 checksum of the stored annotation.
     pub checksum_sha256: Option<String>,
-    /// p The SHA512 checksum of the stored annotation. /p
+    /// The SHA512 checksum of the stored annotation.
     pub checksum_sha512: Option<String>,
-    /// p The MD5 checksum of the stored annotation. /p
+    /// The MD5 checksum of the stored annotation.
     pub checksum_md5: Option<String>,
-    /// p The XXHASH64 checksum of the stored annotation. /p
+    /// The XXHASH64 checksum of the stored annotation.
     pub checksum_xxhash64: Option<String>,
-    /// p The XXHASH3 checksum of the stored annotation. /p
+    /// The XXHASH3 checksum of the stored annotation.
     pub checksum_xxhash3: Option<String>,
-    /// p The XXHASH128 checksum of the stored annotation. /p
+    /// The XXHASH128 checksum of the stored annotation.
     pub checksum_xxhash128: Option<String>,
-    /// p The type of checksum used. /p
+    /// The type of checksum used.
     pub checksum_type: Option<ChecksumType>,
-    /// p The server-side encryption algorithm used to encrypt the annotation. /p
+    /// The server-side encryption algorithm used to encrypt the annotation.
     pub server_side_encryption: Option<ServerSideEncryption>,
     pub request_charged: Option<RequestCharged>,
 }
@@ -1190,44 +1345,46 @@ pub static PUT_OBJECT_ANNOTATION_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectAnnotationRequest {
-    /// p The name of the bucket that contains the object. /p
+    /// The name of the bucket that contains the object.
     pub bucket: String,
-    /// p The object key. /p
+    /// The object key.
     pub key: String,
-    /// p The version ID of the object to attach the annotation to. /p
+    /// The version ID of the object to attach the annotation to.
     pub version_id: Option<String>,
-    /// p The name of the annotation. /p p Length Constraints: Minimum length of 1. Maximum length of 512 bytes. /p
+    /// The name of the annotation.
+    ///
+    /// Length Constraints: Minimum length of 1. Maximum length of 512 bytes.
     pub annotation_name: String,
-    /// p The annotation payload. Must be between 1 byte and 1 MiB in size, and must be valid UTF-8 encoded text. If the payload contains invalid UTF-8 bytes, the request fails with HTTP 415 (Unsupported Media Type). To store binary data, encode the payload using Base64 before uploading. /p
+    /// The annotation payload. Must be between 1 byte and 1 MiB in size, and must be valid UTF-8 encoded text. If the payload contains invalid UTF-8 bytes, the request fails with HTTP 415 (Unsupported Media Type). To store binary data, encode the payload using Base64 before uploading.
     pub annotation_payload: rt::Blob,
-    /// p If specified, the operation only succeeds if the object's ETag matches the provided value. /p
+    /// If specified, the operation only succeeds if the object's ETag matches the provided value.
     pub object_if_match: Option<String>,
-    /// p The checksum algorithm to use. Supported values: code CRC32 /code , code CRC32C /code , code CRC64NVME /code , code SHA1 /code , code SHA256 /code , code SHA512 /code , code MD5 /code , code XXHASH64 /code , code XXHASH3 /code , code XXHASH128 /code . /p
+    /// The checksum algorithm to use. Supported values: `CRC32`, `CRC32C`, `CRC64NVME`, `SHA1`, `SHA256`, `SHA512`, `MD5`, `XXHASH64`, `XXHASH3`, `XXHASH128`.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p Base64-encoded CRC32 checksum of the annotation payload. /p
+    /// Base64-encoded CRC32 checksum of the annotation payload.
     pub checksum_crc32: Option<String>,
-    /// p Base64-encoded CRC32C checksum of the annotation payload. /p
+    /// Base64-encoded CRC32C checksum of the annotation payload.
     pub checksum_crc32_c: Option<String>,
-    /// p Base64-encoded CRC64NVME checksum of the annotation payload. /p
+    /// Base64-encoded CRC64NVME checksum of the annotation payload.
     pub checksum_crc64_nvme: Option<String>,
-    /// p Base64-encoded SHA1 checksum of the annotation payload. /p
+    /// Base64-encoded SHA1 checksum of the annotation payload.
     pub checksum_sha1: Option<String>,
-    /// p Base64-encoded SHA256 checksum of the annotation payload. /p
+    /// Base64-encoded SHA256 checksum of the annotation payload.
     pub checksum_sha256: Option<String>,
-    /// p Base64-encoded SHA512 checksum of the annotation payload. /p
+    /// Base64-encoded SHA512 checksum of the annotation payload.
     pub checksum_sha512: Option<String>,
-    /// p Base64-encoded MD5 checksum of the annotation payload. /p
+    /// Base64-encoded MD5 checksum of the annotation payload.
     pub checksum_md5: Option<String>,
-    /// p Base64-encoded XXHASH64 checksum of the annotation payload. /p
+    /// Base64-encoded XXHASH64 checksum of the annotation payload.
     pub checksum_xxhash64: Option<String>,
-    /// p Base64-encoded XXHASH3 checksum of the annotation payload. /p
+    /// Base64-encoded XXHASH3 checksum of the annotation payload.
     pub checksum_xxhash3: Option<String>,
-    /// p Base64-encoded XXHASH128 checksum of the annotation payload. /p
+    /// Base64-encoded XXHASH128 checksum of the annotation payload.
     pub checksum_xxhash128: Option<String>,
-    /// p Base64-encoded MD5 digest of the message. /p
+    /// Base64-encoded MD5 digest of the message.
     pub content_md5: Option<String>,
     pub request_payer: Option<RequestPayer>,
-    /// p The account ID of the expected bucket owner. If the bucket is owned by a different account, the request fails with an HTTP 403 (Access Denied) error. /p
+    /// The account ID of the expected bucket owner. If the bucket is owned by a different account, the request fails with an HTTP 403 (Access Denied) error.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -1286,20 +1443,26 @@ pub static PUT_OBJECT_LEGAL_HOLD_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectLegalHoldRequest {
-    /// p The bucket name containing the object that you want to place a legal hold on. /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p
+    /// The bucket name containing the object that you want to place a legal hold on.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p The key name for the object that you want to place a legal hold on. /p
+    /// The key name for the object that you want to place a legal hold on.
     pub key: String,
-    /// p Container element for the legal hold configuration you want to apply to the specified object. /p
+    /// Container element for the legal hold configuration you want to apply to the specified object.
     pub legal_hold: Option<ObjectLockLegalHold>,
     pub request_payer: Option<RequestPayer>,
-    /// p The version ID of the object that you want to place a legal hold on. /p
+    /// The version ID of the object that you want to place a legal hold on.
     pub version_id: Option<String>,
-    /// p The MD5 hash for the request body. /p p For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically. /p
+    /// The MD5 hash for the request body.
+    ///
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
     pub content_md5: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -1347,18 +1510,22 @@ pub static PUT_OBJECT_LOCK_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectLockConfigurationRequest {
-    /// p The bucket whose Object Lock configuration you want to create or replace. /p
+    /// The bucket whose Object Lock configuration you want to create or replace.
     pub bucket: String,
-    /// p The Object Lock configuration that you want to apply to the specified bucket. /p
+    /// The Object Lock configuration that you want to apply to the specified bucket.
     pub object_lock_configuration: Option<ObjectLockConfiguration>,
     pub request_payer: Option<RequestPayer>,
-    /// p A token to allow Object Lock to be enabled for an existing bucket. /p
+    /// A token to allow Object Lock to be enabled for an existing bucket.
     pub token: Option<String>,
-    /// p The MD5 hash for the request body. /p p For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically. /p
+    /// The MD5 hash for the request body.
+    ///
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
     pub content_md5: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -1393,47 +1560,65 @@ pub static PUT_OBJECT_LOCK_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectOutput {
-    /// p If the expiration is configured for the object (see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API PutBucketLifecycleConfiguration.html" PutBucketLifecycleConfiguration /a ) in the i Amazon S3 User Guide /i , the response includes this header. It includes the code expiry-date /code and code rule-id /code key-value pairs that provide information about object expiration. The value of the code rule-id /code is URL-encoded. /p note p Object expiration information is not returned in directory buckets and this header returns the value " code NotImplemented /code " in all responses for directory buckets. /p /note
+    /// If the expiration is configured for the object (see [PutBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html)) in the *Amazon S3 User Guide*, the response includes this header. It includes the `expiry-date` and `rule-id` key-value pairs that provide information about object expiration. The value of the `rule-id` is URL-encoded.
+    ///
+    /// **Note:** Object expiration information is not returned in directory buckets and this header returns the value "`NotImplemented`" in all responses for directory buckets.
     pub expiration: Option<String>,
-    /// p Entity tag for the uploaded object. /p p b General purpose buckets /b - To ensure that data is not corrupted traversing the network, for objects where the ETag is the MD5 digest of the object, you can calculate the MD5 while putting an object to Amazon S3 and compare the returned ETag to the calculated MD5 value. /p p b Directory buckets /b - The ETag for the object in a directory bucket isn't the MD5 digest of the object. /p
+    /// Entity tag for the uploaded object.
+    ///
+    /// **General purpose buckets** - To ensure that data is not corrupted traversing the network, for objects where the ETag is the MD5 digest of the object, you can calculate the MD5 while putting an object to Amazon S3 and compare the returned ETag to the calculated MD5 value.
+    ///
+    /// **Directory buckets** - The ETag for the object in a directory bucket isn't the MD5 digest of the object.
     pub e_tag: Option<String>,
-    /// p The Base64 encoded, 32-bit code CRC32 checksum /code of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32 checksum` of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
     pub checksum_crc32: Option<String>,
-    /// p The Base64 encoded, 32-bit code CRC32C /code checksum of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32C` checksum of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
     pub checksum_crc32_c: Option<String>,
-    /// p The Base64 encoded, 64-bit code CRC64NVME /code checksum of the object. This header is present if the object was uploaded with the code CRC64NVME /code checksum algorithm, or if it was uploaded without a checksum (and Amazon S3 added the default checksum, code CRC64NVME /code , to the uploaded object). For more information about how checksums are calculated with multipart uploads, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 64-bit `CRC64NVME` checksum of the object. This header is present if the object was uploaded with the `CRC64NVME` checksum algorithm, or if it was uploaded without a checksum (and Amazon S3 added the default checksum, `CRC64NVME`, to the uploaded object). For more information about how checksums are calculated with multipart uploads, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_crc64_nvme: Option<String>,
-    /// p The Base64 encoded, 160-bit code SHA1 /code digest of the object. This checksum is only present if the checksum was uploaded with the object. When you use the API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 160-bit `SHA1` digest of the object. This checksum is only present if the checksum was uploaded with the object. When you use the API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
     pub checksum_sha1: Option<String>,
-    /// p The Base64 encoded, 256-bit code SHA256 /code digest of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 256-bit `SHA256` digest of the object. This checksum is only present if the checksum was uploaded with the object. When you use an API operation on an object that was uploaded using multipart uploads, this value may not be a direct checksum value of the full object. Instead, it's a calculation based on the checksum values of each individual part. For more information about how checksums are calculated with multipart uploads, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#large-object-checksums) in the *Amazon S3 User Guide*.
     pub checksum_sha256: Option<String>,
-    /// p The Base64 encoded, 512-bit code SHA512 /code digest of the object. This header is present if the object was uploaded with the code SHA512 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 512-bit `SHA512` digest of the object. This header is present if the object was uploaded with the `SHA512` checksum algorithm. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_sha512: Option<String>,
-    /// p The Base64 encoded, 128-bit code MD5 /code digest of the object. This header is present if the object was uploaded with the code MD5 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 128-bit `MD5` digest of the object. This header is present if the object was uploaded with the `MD5` checksum algorithm. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_md5: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH64 /code checksum of the object. This header is present if the object was uploaded with the code XXHASH64 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 64-bit `XXHASH64` checksum of the object. This header is present if the object was uploaded with the `XXHASH64` checksum algorithm. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_xxhash64: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH3 /code checksum of the object. This header is present if the object was uploaded with the code XXHASH3 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 64-bit `XXHASH3` checksum of the object. This header is present if the object was uploaded with the `XXHASH3` checksum algorithm. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_xxhash3: Option<String>,
-    /// p The Base64 encoded, 128-bit code XXHASH128 /code checksum of the object. This header is present if the object was uploaded with the code XXHASH128 /code checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// The Base64 encoded, 128-bit `XXHASH128` checksum of the object. This header is present if the object was uploaded with the `XXHASH128` checksum algorithm. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_xxhash128: Option<String>,
-    /// p This header specifies the checksum type of the object, which determines how part-level checksums are combined to create an object-level checksum for multipart objects. For code PutObject /code uploads, the checksum type is always code FULL OBJECT /code . You can use this header as a data integrity check to verify that the checksum type that is received is the same checksum that was specified. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header specifies the checksum type of the object, which determines how part-level checksums are combined to create an object-level checksum for multipart objects. For `PutObject` uploads, the checksum type is always `FULL_OBJECT`. You can use this header as a data integrity check to verify that the checksum type that is received is the same checksum that was specified. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_type: Option<ChecksumType>,
-    /// p The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx. /p note p When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is code aws:fsx /code . /p /note
+    /// The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx.
+    ///
+    /// **Note:** When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`.
     pub server_side_encryption: Option<ServerSideEncryption>,
-    /// p Version ID of the object. /p p If you enable versioning for a bucket, Amazon S3 automatically generates a unique version ID for the object being stored. Amazon S3 returns this ID in the response. When you enable versioning for a bucket, if Amazon S3 receives multiple write requests for the same object simultaneously, it stores all of the objects. For more information about versioning, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/AddingObjectstoVersioningEnabledBuckets.html" Adding Objects to Versioning-Enabled Buckets /a in the i Amazon S3 User Guide /i . For information about returning the versioning state of a bucket, see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API GetBucketVersioning.html" GetBucketVersioning /a . /p note p This functionality is not supported for directory buckets. /p /note
+    /// Version ID of the object.
+    ///
+    /// If you enable versioning for a bucket, Amazon S3 automatically generates a unique version ID for the object being stored. Amazon S3 returns this ID in the response. When you enable versioning for a bucket, if Amazon S3 receives multiple write requests for the same object simultaneously, it stores all of the objects. For more information about versioning, see [Adding Objects to Versioning-Enabled Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/AddingObjectstoVersioningEnabledBuckets.html) in the *Amazon S3 User Guide*. For information about returning the versioning state of a bucket, see [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html).
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub version_id: Option<String>,
-    /// p If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_algorithm: Option<String>,
-    /// p If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key_md5: Option<String>,
-    /// p If present, indicates the ID of the KMS key that was used for object encryption. /p
+    /// If present, indicates the ID of the KMS key that was used for object encryption.
     pub ssekms_key_id: Option<String>,
-    /// p If present, indicates the Amazon Web Services KMS Encryption Context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs. This value is stored as object metadata and automatically gets passed on to Amazon Web Services KMS for future code GetObject /code operations on this object. /p
+    /// If present, indicates the Amazon Web Services KMS Encryption Context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs. This value is stored as object metadata and automatically gets passed on to Amazon Web Services KMS for future `GetObject` operations on this object.
     pub ssekms_encryption_context: Option<String>,
-    /// p Indicates whether the uploaded object uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS). /p
+    /// Indicates whether the uploaded object uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
     pub bucket_key_enabled: Option<bool>,
-    /// p The size of the object in bytes. This value is only be present if you append to an object. /p note p This functionality is only supported for objects in the Amazon S3 Express One Zone storage class in directory buckets. /p /note
+    /// The size of the object in bytes. This value is only be present if you append to an object.
+    ///
+    /// **Note:** This functionality is only supported for objects in the Amazon S3 Express One Zone storage class in directory buckets.
     pub size: Option<i64>,
     pub request_charged: Option<RequestCharged>,
 }
@@ -1485,102 +1670,219 @@ pub static PUT_OBJECT_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectRequest {
-    /// p The canned ACL to apply to the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL" Canned ACL /a in the i Amazon S3 User Guide /i . /p p When adding a new object, you can use headers to grant ACL-based permissions to individual Amazon Web Services accounts or to predefined groups defined by Amazon S3. These permissions are then added to the ACL on the object. By default, all objects are private. Only the owner has full access control. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html" Access Control List (ACL) Overview /a and a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-using-rest-api.html" Managing ACLs Using the REST API /a in the i Amazon S3 User Guide /i . /p p If the bucket that you're uploading objects to uses the bucket owner enforced setting for S3 Object Ownership, ACLs are disabled and no longer affect permissions. Buckets that use this setting only accept PUT requests that don't specify an ACL or PUT requests that specify bucket owner full control ACLs, such as the code bucket-owner-full-control /code canned ACL or an equivalent form of this ACL expressed in the XML format. PUT requests that contain other ACLs (for example, custom grants to certain Amazon Web Services accounts) fail and return a code 400 /code error with the error code code AccessControlListNotSupported /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html" Controlling ownership of objects and disabling ACLs /a in the i Amazon S3 User Guide /i . /p note ul li p This functionality is not supported for directory buckets. /p /li li p This functionality is not supported for Amazon S3 on Outposts. /p /li /ul /note
+    /// The canned ACL to apply to the object. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL) in the *Amazon S3 User Guide*.
+    ///
+    /// When adding a new object, you can use headers to grant ACL-based permissions to individual Amazon Web Services accounts or to predefined groups defined by Amazon S3. These permissions are then added to the ACL on the object. By default, all objects are private. Only the owner has full access control. For more information, see [Access Control List (ACL) Overview](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html) and [Managing ACLs Using the REST API](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-using-rest-api.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If the bucket that you're uploading objects to uses the bucket owner enforced setting for S3 Object Ownership, ACLs are disabled and no longer affect permissions. Buckets that use this setting only accept PUT requests that don't specify an ACL or PUT requests that specify bucket owner full control ACLs, such as the `bucket-owner-full-control` canned ACL or an equivalent form of this ACL expressed in the XML format. PUT requests that contain other ACLs (for example, custom grants to certain Amazon Web Services accounts) fail and return a `400` error with the error code `AccessControlListNotSupported`. For more information, see [Controlling ownership of objects and disabling ACLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3 User Guide*.
+    ///
+    /// - **Note:** This functionality is not supported for directory buckets.
+    /// - This functionality is not supported for Amazon S3 on Outposts.
     pub acl: Option<ObjectCannedAcl>,
-    /// p Object data. /p
+    /// Object data.
     pub body: Option<rt::Blob>,
-    /// p The bucket name to which the PUT action was initiated. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format code i Bucket-name /i .s3express- i zone-id /i . i region-code /i .amazonaws.com /code . Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i amzn-s3-demo-bucket /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i . /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p note p Object Lambda access points are not supported by directory buckets. /p /note p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i Amazon S3 User Guide /i . /p
+    /// The bucket name to which the PUT action was initiated.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p Can be used to specify caching behavior along the request/reply chain. For more information, see a href="http://www.w3.org/Protocols/rfc2616/rfc2616-sec14.html#sec14.9" http://www.w3.org/Protocols/rfc2616/rfc2616-sec14.html#sec14.9 /a . /p
+    /// Can be used to specify caching behavior along the request/reply chain. For more information, see <http://www.w3.org/Protocols/rfc2616/rfc2616-sec14.html#sec14.9>.
     pub cache_control: Option<String>,
-    /// p Specifies presentational information for the object. For more information, see a href="https://www.rfc-editor.org/rfc/rfc6266#section-4" https://www.rfc-editor.org/rfc/rfc6266#section-4 /a . /p
+    /// Specifies presentational information for the object. For more information, see <https://www.rfc-editor.org/rfc/rfc6266#section-4>.
     pub content_disposition: Option<String>,
-    /// p Specifies what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field. For more information, see a href="https://www.rfc-editor.org/rfc/rfc9110.html#field.content-encoding" https://www.rfc-editor.org/rfc/rfc9110.html#field.content-encoding /a . /p
+    /// Specifies what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field. For more information, see <https://www.rfc-editor.org/rfc/rfc9110.html#field.content-encoding>.
     pub content_encoding: Option<String>,
-    /// p The language the content is in. /p
+    /// The language the content is in.
     pub content_language: Option<String>,
-    /// p Size of the body in bytes. This parameter is useful when the size of the body cannot be determined automatically. For more information, see a href="https://www.rfc-editor.org/rfc/rfc9110.html#name-content-length" https://www.rfc-editor.org/rfc/rfc9110.html#name-content-length /a . /p
+    /// Size of the body in bytes. This parameter is useful when the size of the body cannot be determined automatically. For more information, see <https://www.rfc-editor.org/rfc/rfc9110.html#name-content-length>.
     pub content_length: Option<i64>,
-    /// p The Base64 encoded 128-bit code MD5 /code digest of the message (without the headers) according to RFC 1864. This header can be used as a message integrity check to verify that the data is the same data that was originally sent. Although it is optional, we recommend using the Content-MD5 mechanism as an end-to-end integrity check. For more information about REST request authentication, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/RESTAuthentication.html" REST Authentication /a . /p note p The code Content-MD5 /code or code x-amz-sdk-checksum-algorithm /code header is required for any request to upload an object with a retention period configured using Amazon S3 Object Lock. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html#object-lock-put-object" Uploading objects to an Object Lock enabled bucket /a in the i Amazon S3 User Guide /i . /p /note note p This functionality is not supported for directory buckets. /p /note
+    /// The Base64 encoded 128-bit `MD5` digest of the message (without the headers) according to RFC 1864. This header can be used as a message integrity check to verify that the data is the same data that was originally sent. Although it is optional, we recommend using the Content-MD5 mechanism as an end-to-end integrity check. For more information about REST request authentication, see [REST Authentication](https://docs.aws.amazon.com/AmazonS3/latest/dev/RESTAuthentication.html).
+    ///
+    /// **Note:** The `Content-MD5` or `x-amz-sdk-checksum-algorithm` header is required for any request to upload an object with a retention period configured using Amazon S3 Object Lock. For more information, see [Uploading objects to an Object Lock enabled bucket](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html#object-lock-put-object) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub content_md5: Option<String>,
-    /// p A standard MIME type describing the format of the contents. For more information, see a href="https://www.rfc-editor.org/rfc/rfc9110.html#name-content-type" https://www.rfc-editor.org/rfc/rfc9110.html#name-content-type /a . /p
+    /// A standard MIME type describing the format of the contents. For more information, see <https://www.rfc-editor.org/rfc/rfc9110.html#name-content-type>.
     pub content_type: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum- i algorithm /i /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . /p p For the code x-amz-checksum- i algorithm /i /code header, replace code i algorithm /i /code with the supported algorithm from the following list: /p ul li p code CRC32 /code /p /li li p code CRC32C /code /p /li li p code CRC64NVME /code /p /li li p code MD5 /code /p /li li p code SHA1 /code /p /li li p code SHA256 /code /p /li li p code SHA512 /code /p /li li p code XXHASH3 /code /p /li li p code XXHASH64 /code /p /li li p code XXHASH128 /code /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If the individual checksum value you provide through code x-amz-checksum- i algorithm /i /code doesn't match the checksum algorithm you set through code x-amz-sdk-checksum-algorithm /code , Amazon S3 fails the request with a code BadDigest /code error. /p note p The code Content-MD5 /code or code x-amz-sdk-checksum-algorithm /code header is required for any request to upload an object with a retention period configured using Amazon S3 Object Lock. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html#object-lock-put-object" Uploading objects to an Object Lock enabled bucket /a in the i Amazon S3 User Guide /i . /p /note p For directory buckets, when you use Amazon Web Services SDKs, code CRC32 /code is the default checksum algorithm that's used for performance. /p
+    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum-algorithm` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`.
+    ///
+    /// For the `x-amz-checksum-algorithm` header, replace `algorithm` with the supported algorithm from the following list:
+    ///
+    /// - `CRC32`
+    /// - `CRC32C`
+    /// - `CRC64NVME`
+    /// - `MD5`
+    /// - `SHA1`
+    /// - `SHA256`
+    /// - `SHA512`
+    /// - `XXHASH3`
+    /// - `XXHASH64`
+    /// - `XXHASH128`
+    ///
+    /// For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If the individual checksum value you provide through `x-amz-checksum-algorithm` doesn't match the checksum algorithm you set through `x-amz-sdk-checksum-algorithm`, Amazon S3 fails the request with a `BadDigest` error.
+    ///
+    /// **Note:** The `Content-MD5` or `x-amz-sdk-checksum-algorithm` header is required for any request to upload an object with a retention period configured using Amazon S3 Object Lock. For more information, see [Uploading objects to an Object Lock enabled bucket](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html#object-lock-put-object) in the *Amazon S3 User Guide*.
+    ///
+    /// For directory buckets, when you use Amazon Web Services SDKs, `CRC32` is the default checksum algorithm that's used for performance.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit code CRC32 /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc32: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit code CRC32C /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32C` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc32_c: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit code CRC64NVME /code checksum of the object. The code CRC64NVME /code checksum is always a full object checksum. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `CRC64NVME` checksum of the object. The `CRC64NVME` checksum is always a full object checksum. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_crc64_nvme: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 160-bit code SHA1 /code digest of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 160-bit `SHA1` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha1: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 256-bit code SHA256 /code digest of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 256-bit `SHA256` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha256: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 512-bit code SHA512 /code digest of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 512-bit `SHA512` digest of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_sha512: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit code MD5 /code digest of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `MD5` digest of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_md5: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit code XXHASH64 /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH64` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_xxhash64: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit code XXHASH3 /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH3` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_xxhash3: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit code XXHASH128 /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `XXHASH128` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
     pub checksum_xxhash128: Option<String>,
-    /// p The date and time at which the object is no longer cacheable. For more information, see a href="https://www.rfc-editor.org/rfc/rfc7234#section-5.3" https://www.rfc-editor.org/rfc/rfc7234#section-5.3 /a . /p
+    /// The date and time at which the object is no longer cacheable. For more information, see <https://www.rfc-editor.org/rfc/rfc7234#section-5.3>.
     pub expires: Option<rt::DateTime>,
-    /// p Uploads the object only if the ETag (entity tag) value provided during the WRITE operation matches the ETag of the object in S3. If the ETag values do not match, the operation returns a code 412 Precondition Failed /code error. /p p If a conflicting operation occurs during the upload S3 returns a code 409 ConditionalRequestConflict /code response. On a 409 failure you should fetch the object's ETag and retry the upload. /p p Expects the ETag value as a string. /p p For more information about conditional requests, see a href="https://tools.ietf.org/html/rfc7232" RFC 7232 /a , or a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html" Conditional requests /a in the i Amazon S3 User Guide /i . /p
+    /// Uploads the object only if the ETag (entity tag) value provided during the WRITE operation matches the ETag of the object in S3. If the ETag values do not match, the operation returns a `412 Precondition Failed` error.
+    ///
+    /// If a conflicting operation occurs during the upload S3 returns a `409 ConditionalRequestConflict` response. On a 409 failure you should fetch the object's ETag and retry the upload.
+    ///
+    /// Expects the ETag value as a string.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232), or [Conditional requests](https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html) in the *Amazon S3 User Guide*.
     pub if_match: Option<String>,
-    /// p Uploads the object only if the object key name does not already exist in the bucket specified. Otherwise, Amazon S3 returns a code 412 Precondition Failed /code error. /p p If a conflicting operation occurs during the upload S3 returns a code 409 ConditionalRequestConflict /code response. On a 409 failure you should retry the upload. /p p Expects the ' ' (asterisk) character. /p p For more information about conditional requests, see a href="https://tools.ietf.org/html/rfc7232" RFC 7232 /a , or a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html" Conditional requests /a in the i Amazon S3 User Guide /i . /p
+    /// Uploads the object only if the object key name does not already exist in the bucket specified. Otherwise, Amazon S3 returns a `412 Precondition Failed` error.
+    ///
+    /// If a conflicting operation occurs during the upload S3 returns a `409 ConditionalRequestConflict` response. On a 409 failure you should retry the upload.
+    ///
+    /// Expects the '\*' (asterisk) character.
+    ///
+    /// For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232), or [Conditional requests](https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html) in the *Amazon S3 User Guide*.
     pub if_none_match: Option<String>,
-    /// p Gives the grantee READ, READ ACP, and WRITE ACP permissions on the object. /p note ul li p This functionality is not supported for directory buckets. /p /li li p This functionality is not supported for Amazon S3 on Outposts. /p /li /ul /note
+    /// Gives the grantee READ, READ\_ACP, and WRITE\_ACP permissions on the object.
+    ///
+    /// - **Note:** This functionality is not supported for directory buckets.
+    /// - This functionality is not supported for Amazon S3 on Outposts.
     pub grant_full_control: Option<String>,
-    /// p Allows grantee to read the object data and its metadata. /p note ul li p This functionality is not supported for directory buckets. /p /li li p This functionality is not supported for Amazon S3 on Outposts. /p /li /ul /note
+    /// Allows grantee to read the object data and its metadata.
+    ///
+    /// - **Note:** This functionality is not supported for directory buckets.
+    /// - This functionality is not supported for Amazon S3 on Outposts.
     pub grant_read: Option<String>,
-    /// p Allows grantee to read the object ACL. /p note ul li p This functionality is not supported for directory buckets. /p /li li p This functionality is not supported for Amazon S3 on Outposts. /p /li /ul /note
+    /// Allows grantee to read the object ACL.
+    ///
+    /// - **Note:** This functionality is not supported for directory buckets.
+    /// - This functionality is not supported for Amazon S3 on Outposts.
     pub grant_read_acp: Option<String>,
-    /// p Allows grantee to write the ACL for the applicable object. /p note ul li p This functionality is not supported for directory buckets. /p /li li p This functionality is not supported for Amazon S3 on Outposts. /p /li /ul /note
+    /// Allows grantee to write the ACL for the applicable object.
+    ///
+    /// - **Note:** This functionality is not supported for directory buckets.
+    /// - This functionality is not supported for Amazon S3 on Outposts.
     pub grant_write_acp: Option<String>,
-    /// p Object key for which the PUT action was initiated. /p
+    /// Object key for which the PUT action was initiated.
     pub key: String,
-    /// p Specifies the offset for appending data to existing objects in bytes. The offset must be equal to the size of the existing object being appended to. If no object exists, setting this header to 0 will create a new object. /p note p This functionality is only supported for objects in the Amazon S3 Express One Zone storage class in directory buckets. /p /note
+    /// Specifies the offset for appending data to existing objects in bytes. The offset must be equal to the size of the existing object being appended to. If no object exists, setting this header to 0 will create a new object.
+    ///
+    /// **Note:** This functionality is only supported for objects in the Amazon S3 Express One Zone storage class in directory buckets.
     pub write_offset_bytes: Option<i64>,
-    /// p A map of metadata to store with the object in S3. /p
+    /// A map of metadata to store with the object in S3.
     pub metadata: Option<rt::Map<String, String>>,
-    /// p The server-side encryption algorithm that was used when you store this object in Amazon S3 or Amazon FSx. /p ul li p b General purpose buckets /b - You have four mutually exclusive options to protect data using server-side encryption in Amazon S3, depending on how you choose to manage the encryption keys. Specifically, the encryption key options are Amazon S3 managed keys (SSE-S3), Amazon Web Services KMS keys (SSE-KMS or DSSE-KMS), and customer-provided keys (SSE-C). Amazon S3 encrypts data with server-side encryption by using Amazon S3 managed keys (SSE-S3) by default. You can optionally tell Amazon S3 to encrypt data at rest by using server-side encryption with other key options. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingServerSideEncryption.html" Using Server-Side Encryption /a in the i Amazon S3 User Guide /i . /p /li li p b Directory buckets /b - For directory buckets, there are only two supported options for server-side encryption: server-side encryption with Amazon S3 managed keys (SSE-S3) ( code AES256 /code ) and server-side encryption with KMS keys (SSE-KMS) ( code aws:kms /code ). We recommend that the bucket's default encryption uses the desired encryption configuration and you don't override the bucket default encryption in your code CreateSession /code requests or code PUT /code object requests. Then, new objects are automatically encrypted with the desired encryption settings. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-serv-side-encryption.html" Protecting data with server-side encryption /a in the i Amazon S3 User Guide /i . For more information about the encryption overriding behaviors in directory buckets, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-specifying-kms-encryption.html" Specifying server-side encryption with KMS for new object uploads /a . /p p In the Zonal endpoint API calls (except a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API CopyObject.html" CopyObject /a and a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API UploadPartCopy.html" UploadPartCopy /a ) using the REST API, the encryption request headers must match the encryption settings that are specified in the code CreateSession /code request. You can't override the values of the encryption settings ( code x-amz-server-side-encryption /code , code x-amz-server-side-encryption-aws-kms-key-id /code , code x-amz-server-side-encryption-context /code , and code x-amz-server-side-encryption-bucket-key-enabled /code ) that are specified in the code CreateSession /code request. You don't need to explicitly specify these encryption settings values in Zonal endpoint API calls, and Amazon S3 will use the encryption settings values from the code CreateSession /code request to protect new objects in the directory bucket. /p note p When you use the CLI or the Amazon Web Services SDKs, for code CreateSession /code , the session token refreshes automatically to avoid service interruptions when a session expires. The CLI or the Amazon Web Services SDKs use the bucket's default encryption configuration for the code CreateSession /code request. It's not supported to override the encryption settings values in the code CreateSession /code request. So in the Zonal endpoint API calls (except a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API CopyObject.html" CopyObject /a and a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API UploadPartCopy.html" UploadPartCopy /a ), the encryption request headers must match the default encryption configuration of the directory bucket. /p /note /li li p b S3 access points for Amazon FSx /b - When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is code aws:fsx /code . All Amazon FSx file systems have encryption configured by default and are encrypted at rest. Data is automatically encrypted before being written to the file system, and automatically decrypted as it is read. These processes are handled transparently by Amazon FSx. /p /li /ul
+    /// The server-side encryption algorithm that was used when you store this object in Amazon S3 or Amazon FSx.
+    ///
+    /// - **General purpose buckets** - You have four mutually exclusive options to protect data using server-side encryption in Amazon S3, depending on how you choose to manage the encryption keys. Specifically, the encryption key options are Amazon S3 managed keys (SSE-S3), Amazon Web Services KMS keys (SSE-KMS or DSSE-KMS), and customer-provided keys (SSE-C). Amazon S3 encrypts data with server-side encryption by using Amazon S3 managed keys (SSE-S3) by default. You can optionally tell Amazon S3 to encrypt data at rest by using server-side encryption with other key options. For more information, see [Using Server-Side Encryption](https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingServerSideEncryption.html) in the *Amazon S3 User Guide*.
+    /// - **Directory buckets** - For directory buckets, there are only two supported options for server-side encryption: server-side encryption with Amazon S3 managed keys (SSE-S3) (`AES256`) and server-side encryption with KMS keys (SSE-KMS) (`aws:kms`). We recommend that the bucket's default encryption uses the desired encryption configuration and you don't override the bucket default encryption in your `CreateSession` requests or `PUT` object requests. Then, new objects are automatically encrypted with the desired encryption settings. For more information, see [Protecting data with server-side encryption](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-serv-side-encryption.html) in the *Amazon S3 User Guide*. For more information about the encryption overriding behaviors in directory buckets, see [Specifying server-side encryption with KMS for new object uploads](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-specifying-kms-encryption.html). In the Zonal endpoint API calls (except [CopyObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html) and [UploadPartCopy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html)) using the REST API, the encryption request headers must match the encryption settings that are specified in the `CreateSession` request. You can't override the values of the encryption settings (`x-amz-server-side-encryption`, `x-amz-server-side-encryption-aws-kms-key-id`, `x-amz-server-side-encryption-context`, and `x-amz-server-side-encryption-bucket-key-enabled`) that are specified in the `CreateSession` request. You don't need to explicitly specify these encryption settings values in Zonal endpoint API calls, and Amazon S3 will use the encryption settings values from the `CreateSession` request to protect new objects in the directory bucket. **Note:** When you use the CLI or the Amazon Web Services SDKs, for `CreateSession`, the session token refreshes automatically to avoid service interruptions when a session expires. The CLI or the Amazon Web Services SDKs use the bucket's default encryption configuration for the `CreateSession` request. It's not supported to override the encryption settings values in the `CreateSession` request. So in the Zonal endpoint API calls (except [CopyObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html) and [UploadPartCopy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html)), the encryption request headers must match the default encryption configuration of the directory bucket.
+    /// - **S3 access points for Amazon FSx** - When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`. All Amazon FSx file systems have encryption configured by default and are encrypted at rest. Data is automatically encrypted before being written to the file system, and automatically decrypted as it is read. These processes are handled transparently by Amazon FSx.
     pub server_side_encryption: Option<ServerSideEncryption>,
-    /// p By default, Amazon S3 uses the STANDARD Storage Class to store newly created objects. The STANDARD storage class provides high durability and high availability. Depending on performance needs, you can specify a different Storage Class. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html" Storage Classes /a in the i Amazon S3 User Guide /i . /p note ul li p Directory buckets only support code EXPRESS ONEZONE /code (the S3 Express One Zone storage class) in Availability Zones and code ONEZONE IA /code (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones. /p /li li p Amazon S3 on Outposts only uses the OUTPOSTS Storage Class. /p /li /ul /note
+    /// By default, Amazon S3 uses the STANDARD Storage Class to store newly created objects. The STANDARD storage class provides high durability and high availability. Depending on performance needs, you can specify a different Storage Class. For more information, see [Storage Classes](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html) in the *Amazon S3 User Guide*.
+    ///
+    /// - **Note:** Directory buckets only support `EXPRESS_ONEZONE` (the S3 Express One Zone storage class) in Availability Zones and `ONEZONE_IA` (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones.
+    /// - Amazon S3 on Outposts only uses the OUTPOSTS Storage Class.
     pub storage_class: Option<StorageClass>,
-    /// p If the bucket is configured as a website, redirects requests for this object to another object in the same bucket or to an external URL. Amazon S3 stores the value of this header in the object metadata. For information about object metadata, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingMetadata.html" Object Key and Metadata /a in the i Amazon S3 User Guide /i . /p p In the following example, the request header sets the redirect to an object (anotherPage.html) in the same bucket: /p p code x-amz-website-redirect-location: /anotherPage.html /code /p p In the following example, the request header sets the object redirect to another website: /p p code x-amz-website-redirect-location: http://www.example.com/ /code /p p For more information about website hosting in Amazon S3, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html" Hosting Websites on Amazon S3 /a and a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html" How to Configure Website Page Redirects /a in the i Amazon S3 User Guide /i . /p note p This functionality is not supported for directory buckets. /p /note
+    /// If the bucket is configured as a website, redirects requests for this object to another object in the same bucket or to an external URL. Amazon S3 stores the value of this header in the object metadata. For information about object metadata, see [Object Key and Metadata](https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingMetadata.html) in the *Amazon S3 User Guide*.
+    ///
+    /// In the following example, the request header sets the redirect to an object (anotherPage.html) in the same bucket:
+    ///
+    /// `x-amz-website-redirect-location: /anotherPage.html`
+    ///
+    /// In the following example, the request header sets the object redirect to another website:
+    ///
+    /// `x-amz-website-redirect-location: http://www.example.com/`
+    ///
+    /// For more information about website hosting in Amazon S3, see [Hosting Websites on Amazon S3](https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html) and [How to Configure Website Page Redirects](https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub website_redirect_location: Option<String>,
-    /// p Specifies the algorithm to use when encrypting the object (for example, code AES256 /code ). /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the algorithm to use when encrypting the object (for example, `AES256`).
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_algorithm: Option<String>,
-    /// p Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the code x-amz-server-side-encryption-customer-algorithm /code header. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm` header.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key: Option<String>,
-    /// p Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key_md5: Option<String>,
-    /// p Specifies the KMS key ID (Key ID, Key ARN, or Key Alias) to use for object encryption. If the KMS key doesn't exist in the same account that's issuing the command, you must use the full Key ARN not the Key ID. /p p b General purpose buckets /b - If you specify code x-amz-server-side-encryption /code with code aws:kms /code or code aws:kms:dsse /code , this header specifies the ID (Key ID, Key ARN, or Key Alias) of the KMS key to use. If you specify code x-amz-server-side-encryption:aws:kms /code or code x-amz-server-side-encryption:aws:kms:dsse /code , but do not provide code x-amz-server-side-encryption-aws-kms-key-id /code , Amazon S3 uses the Amazon Web Services managed key ( code aws/s3 /code ) to protect the data. /p p b Directory buckets /b - To encrypt data using SSE-KMS, it's recommended to specify the code x-amz-server-side-encryption /code header to code aws:kms /code . Then, the code x-amz-server-side-encryption-aws-kms-key-id /code header implicitly uses the bucket's default KMS customer managed key ID. If you want to explicitly set the code x-amz-server-side-encryption-aws-kms-key-id /code header, it must match the bucket's default customer managed key (using key ID or ARN, not alias). Your SSE-KMS configuration can only support 1 a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk" customer managed key /a per directory bucket's lifetime. The a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk" Amazon Web Services managed key /a ( code aws/s3 /code ) isn't supported. Incorrect key specification results in an HTTP code 400 Bad Request /code error. /p
+    /// Specifies the KMS key ID (Key ID, Key ARN, or Key Alias) to use for object encryption. If the KMS key doesn't exist in the same account that's issuing the command, you must use the full Key ARN not the Key ID.
+    ///
+    /// **General purpose buckets** - If you specify `x-amz-server-side-encryption` with `aws:kms` or `aws:kms:dsse`, this header specifies the ID (Key ID, Key ARN, or Key Alias) of the KMS key to use. If you specify `x-amz-server-side-encryption:aws:kms` or `x-amz-server-side-encryption:aws:kms:dsse`, but do not provide `x-amz-server-side-encryption-aws-kms-key-id`, Amazon S3 uses the Amazon Web Services managed key (`aws/s3`) to protect the data.
+    ///
+    /// **Directory buckets** - To encrypt data using SSE-KMS, it's recommended to specify the `x-amz-server-side-encryption` header to `aws:kms`. Then, the `x-amz-server-side-encryption-aws-kms-key-id` header implicitly uses the bucket's default KMS customer managed key ID. If you want to explicitly set the `x-amz-server-side-encryption-aws-kms-key-id` header, it must match the bucket's default customer managed key (using key ID or ARN, not alias). Your SSE-KMS configuration can only support 1 [customer managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) per directory bucket's lifetime. The [Amazon Web Services managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk) (`aws/s3`) isn't supported. Incorrect key specification results in an HTTP `400 Bad Request` error.
     pub ssekms_key_id: Option<String>,
-    /// p Specifies the Amazon Web Services KMS Encryption Context as an additional encryption context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs. This value is stored as object metadata and automatically gets passed on to Amazon Web Services KMS for future code GetObject /code operations on this object. /p p b General purpose buckets /b - This value must be explicitly added during code CopyObject /code operations if you want an additional encryption context for your object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context" Encryption context /a in the i Amazon S3 User Guide /i . /p p b Directory buckets /b - You can optionally provide an explicit encryption context value. The value must match the default encryption context - the bucket Amazon Resource Name (ARN). An additional encryption context value is not supported. /p
+    /// Specifies the Amazon Web Services KMS Encryption Context as an additional encryption context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs. This value is stored as object metadata and automatically gets passed on to Amazon Web Services KMS for future `GetObject` operations on this object.
+    ///
+    /// **General purpose buckets** - This value must be explicitly added during `CopyObject` operations if you want an additional encryption context for your object. For more information, see [Encryption context](https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context) in the *Amazon S3 User Guide*.
+    ///
+    /// **Directory buckets** - You can optionally provide an explicit encryption context value. The value must match the default encryption context - the bucket Amazon Resource Name (ARN). An additional encryption context value is not supported.
     pub ssekms_encryption_context: Option<String>,
-    /// p Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using Key Management Service (KMS) keys (SSE-KMS). /p p b General purpose buckets /b - Setting this header to code true /code causes Amazon S3 to use an S3 Bucket Key for object encryption with SSE-KMS. Also, specifying this header with a PUT action doesn't affect bucket-level settings for S3 Bucket Key. /p p b Directory buckets /b - S3 Bucket Keys are always enabled for code GET /code and code PUT /code operations in a directory bucket and can’t be disabled. S3 Bucket Keys aren't supported, when you copy SSE-KMS encrypted objects from general purpose buckets to directory buckets, from directory buckets to general purpose buckets, or between directory buckets, through a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API CopyObject.html" CopyObject /a , a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API UploadPartCopy.html" UploadPartCopy /a , a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-objects-Batch-Ops" the Copy operation in Batch Operations /a , or a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/create-import-job" the import jobs /a . In this case, Amazon S3 makes a call to KMS every time a copy request is made for a KMS-encrypted object. /p
+    /// Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using Key Management Service (KMS) keys (SSE-KMS).
+    ///
+    /// **General purpose buckets** - Setting this header to `true` causes Amazon S3 to use an S3 Bucket Key for object encryption with SSE-KMS. Also, specifying this header with a PUT action doesn't affect bucket-level settings for S3 Bucket Key.
+    ///
+    /// **Directory buckets** - S3 Bucket Keys are always enabled for `GET` and `PUT` operations in a directory bucket and can’t be disabled. S3 Bucket Keys aren't supported, when you copy SSE-KMS encrypted objects from general purpose buckets to directory buckets, from directory buckets to general purpose buckets, or between directory buckets, through [CopyObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html), [UploadPartCopy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html), [the Copy operation in Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-objects-Batch-Ops), or [the import jobs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/create-import-job). In this case, Amazon S3 makes a call to KMS every time a copy request is made for a KMS-encrypted object.
     pub bucket_key_enabled: Option<bool>,
     pub request_payer: Option<RequestPayer>,
-    /// p The tag-set for the object. The tag-set must be encoded as URL Query parameters. (For example, "Key1=Value1") /p note p This functionality is not supported for directory buckets. /p /note
+    /// The tag-set for the object. The tag-set must be encoded as URL Query parameters. (For example, "Key1=Value1")
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub tagging: Option<String>,
-    /// p The Object Lock mode that you want to apply to this object. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The Object Lock mode that you want to apply to this object.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_mode: Option<ObjectLockMode>,
-    /// p The date and time when you want this object's Object Lock to expire. Must be formatted as a timestamp parameter. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The date and time when you want this object's Object Lock to expire. Must be formatted as a timestamp parameter.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_retain_until_date: Option<rt::DateTime>,
-    /// p Specifies whether a legal hold will be applied to this object. For more information about S3 Object Lock, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html" Object Lock /a in the i Amazon S3 User Guide /i . /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies whether a legal hold will be applied to this object. For more information about S3 Object Lock, see [Object Lock](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
-    /// p Specifies the event hold status to apply to this object. Set to code ON /code to enable or code OFF /code to disable. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the event hold status to apply to this object. Set to `ON` to enable or `OFF` to disable.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_event_hold: Option<ObjectLockEventHold>,
-    /// p Specifies the event hold duration in days to apply to this object. You cannot specify a duration in both days and years. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the event hold duration in days to apply to this object. You cannot specify a duration in both days and years.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_event_hold_duration_days: Option<i32>,
-    /// p Specifies the event hold duration in years to apply to this object. You cannot specify a duration in both days and years. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the event hold duration in years to apply to this object. You cannot specify a duration in both days and years.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub object_lock_event_hold_duration_years: Option<i32>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -1693,22 +1995,28 @@ pub static PUT_OBJECT_RETENTION_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectRetentionRequest {
-    /// p The bucket name that contains the object you want to apply this Object Retention configuration to. /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p
+    /// The bucket name that contains the object you want to apply this Object Retention configuration to.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p The key name for the object that you want to apply this Object Retention configuration to. /p
+    /// The key name for the object that you want to apply this Object Retention configuration to.
     pub key: String,
-    /// p The container element for the Object Retention configuration. /p
+    /// The container element for the Object Retention configuration.
     pub retention: Option<ObjectLockRetention>,
     pub request_payer: Option<RequestPayer>,
-    /// p The version ID for the object that you want to apply this Object Retention configuration to. /p
+    /// The version ID for the object that you want to apply this Object Retention configuration to.
     pub version_id: Option<String>,
-    /// p Indicates whether this action should bypass Governance-mode restrictions. /p
+    /// Indicates whether this action should bypass Governance-mode restrictions.
     pub bypass_governance_retention: Option<bool>,
-    /// p The MD5 hash for the request body. /p p For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically. /p
+    /// The MD5 hash for the request body.
+    ///
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
     pub content_md5: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -1746,7 +2054,7 @@ pub static PUT_OBJECT_RETENTION_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectTaggingOutput {
-    /// p The versionId of the object the tag-set was added to. /p
+    /// The versionId of the object the tag-set was added to.
     pub version_id: Option<String>,
 }
 rt::structure!(PutObjectTaggingOutput, PUT_OBJECT_TAGGING_OUTPUT, 0 => version_id);
@@ -1756,21 +2064,29 @@ pub static PUT_OBJECT_TAGGING_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectTaggingRequest {
-    /// p The bucket name containing the object. /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i Amazon S3 User Guide /i . /p
+    /// The bucket name containing the object.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p Name of the object key. /p
+    /// Name of the object key.
     pub key: String,
-    /// p The versionId of the object that the tag-set will be added to. /p
+    /// The versionId of the object that the tag-set will be added to.
     pub version_id: Option<String>,
-    /// p The MD5 hash for the request body. /p p For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically. /p
+    /// The MD5 hash for the request body.
+    ///
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
     pub content_md5: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p Container for the code TagSet /code and code Tag /code elements /p
+    /// Container for the `TagSet` and `Tag` elements
     pub tagging: Tagging,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// p Confirms that the requester knows that she or he will be charged for the tagging object request. Bucket owners need not specify this parameter in their requests. /p
+    /// Confirms that the requester knows that she or he will be charged for the tagging object request. Bucket owners need not specify this parameter in their requests.
     pub request_payer: Option<RequestPayer>,
 }
 rt::structure!(
@@ -1806,15 +2122,19 @@ pub static PUT_OBJECT_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutPublicAccessBlockRequest {
-    /// p The name of the Amazon S3 bucket whose code PublicAccessBlock /code configuration you want to set. /p
+    /// The name of the Amazon S3 bucket whose `PublicAccessBlock` configuration you want to set.
     pub bucket: String,
-    /// p The MD5 hash of the code PutPublicAccessBlock /code request body. /p p For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically. /p
+    /// The MD5 hash of the `PutPublicAccessBlock` request body.
+    ///
+    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
     pub content_md5: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p The code PublicAccessBlock /code configuration that you want to apply to this Amazon S3 bucket. You can enable the configuration options in any combination. For more information about when Amazon S3 considers a bucket or object public, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status" The Meaning of "Public" /a in the i Amazon S3 User Guide /i . /p
+    /// The `PublicAccessBlock` configuration that you want to apply to this Amazon S3 bucket. You can enable the configuration options in any combination. For more information about when Amazon S3 considers a bucket or object public, see [The Meaning of "Public"](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status) in the *Amazon S3 User Guide*.
     pub public_access_block_configuration: PublicAccessBlockConfiguration,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(

@@ -3,13 +3,13 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Specifies the configuration for publishing messages to an Amazon Simple Queue Service (Amazon SQS) queue when Amazon S3 detects specified events. /p
+/// Specifies the configuration for publishing messages to an Amazon Simple Queue Service (Amazon SQS) queue when Amazon S3 detects specified events.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueueConfiguration {
     pub id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the Amazon SQS queue to which Amazon S3 publishes a message when it detects events of the specified type. /p
+    /// The Amazon Resource Name (ARN) of the Amazon SQS queue to which Amazon S3 publishes a message when it detects events of the specified type.
     pub queue_arn: String,
-    /// p A collection of bucket events for which to send notifications /p
+    /// A collection of bucket events for which to send notifications
     pub events: Vec<Event>,
     pub filter: Option<NotificationConfigurationFilter>,
 }
@@ -26,15 +26,15 @@ pub static QUEUE_CONFIGURATION: rt::Schema = rt::Schema::structure(
         rt::m("Filter", &NOTIFICATION_CONFIGURATION_FILTER),
     ],
 );
-/// p This data type is deprecated. Use a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API QueueConfiguration.html" QueueConfiguration /a for the same purposes. This data type specifies the configuration for publishing messages to an Amazon Simple Queue Service (Amazon SQS) queue when Amazon S3 detects specified events. /p
+/// This data type is deprecated. Use [QueueConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_QueueConfiguration.html) for the same purposes. This data type specifies the configuration for publishing messages to an Amazon Simple Queue Service (Amazon SQS) queue when Amazon S3 detects specified events.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueueConfigurationDeprecated {
     pub id: Option<String>,
     #[deprecated]
     pub event: Option<Event>,
-    /// p A collection of bucket events for which to send notifications. /p
+    /// A collection of bucket events for which to send notifications.
     pub events: Option<Vec<Event>>,
-    /// p The Amazon Resource Name (ARN) of the Amazon SQS queue to which Amazon S3 publishes a message when it detects events of the specified type. /p
+    /// The Amazon Resource Name (ARN) of the Amazon SQS queue to which Amazon S3 publishes a message when it detects events of the specified type.
     pub queue: Option<String>,
 }
 rt::structure!(

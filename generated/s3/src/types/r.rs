@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The journal table record expiration settings for a journal table in an S3 Metadata configuration. /p
+/// The journal table record expiration settings for a journal table in an S3 Metadata configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct RecordExpiration {
-    /// p Specifies whether journal table record expiration is enabled or disabled. /p
+    /// Specifies whether journal table record expiration is enabled or disabled.
     pub expiration: ExpirationState,
-    /// p If you enable journal table record expiration, you can set the number of days to retain your journal table records. Journal table records must be retained for a minimum of 7 days. To set this value, specify any whole number from code 7 /code to code 2147483647 /code . For example, to retain your journal table records for one year, set this value to code 365 /code . /p
+    /// If you enable journal table record expiration, you can set the number of days to retain your journal table records. Journal table records must be retained for a minimum of 7 days. To set this value, specify any whole number from `7` to `2147483647`. For example, to retain your journal table records for one year, set this value to `365`.
     pub days: Option<i32>,
 }
 rt::structure!(RecordExpiration, RECORD_EXPIRATION, 0 => expiration, 1 => days);
@@ -16,10 +16,10 @@ pub static RECORD_EXPIRATION: rt::Schema = rt::Schema::structure(
     "RecordExpiration",
     &[rt::m("Expiration", &rt::ENUM).flags(rt::REQUIRED), rt::m("Days", &rt::INTEGER)],
 );
-/// p The container for the records event. /p
+/// The container for the records event.
 #[derive(Clone, Default, PartialEq)]
 pub struct RecordsEvent {
-    /// p The byte array of partial, one or more result records. S3 Select doesn't guarantee that a record will be self-contained in one record frame. To ensure continuous streaming of data, S3 Select might split the same record across multiple record frames instead of aggregating the results in memory. Some S3 clients (for example, the SDK for Java) handle this behavior by creating a code ByteStream /code out of the response by default. Other clients might not handle this behavior by default. In those cases, you must aggregate the results on the client side and parse the response. /p
+    /// The byte array of partial, one or more result records. S3 Select doesn't guarantee that a record will be self-contained in one record frame. To ensure continuous streaming of data, S3 Select might split the same record across multiple record frames instead of aggregating the results in memory. Some S3 clients (for example, the SDK for Java) handle this behavior by creating a `ByteStream` out of the response by default. Other clients might not handle this behavior by default. In those cases, you must aggregate the results on the client side and parse the response.
     pub payload: Option<rt::Blob>,
 }
 rt::structure!(RecordsEvent, RECORDS_EVENT, 0 => payload);
@@ -28,18 +28,22 @@ pub static RECORDS_EVENT: rt::Schema = rt::Schema::structure(
         &[rt::m("Payload", &rt::BLOB).flags(rt::EVENT_PAYLOAD)],
     )
     .flags(rt::EVENT);
-/// p Specifies how requests are redirected. In the event of an error, you can specify a different error code to return. /p
+/// Specifies how requests are redirected. In the event of an error, you can specify a different error code to return.
 #[derive(Clone, Default, PartialEq)]
 pub struct Redirect {
-    /// p The host name to use in the redirect request. /p
+    /// The host name to use in the redirect request.
     pub host_name: Option<String>,
-    /// p The HTTP redirect code to use on the response. Not required if one of the siblings is present. /p
+    /// The HTTP redirect code to use on the response. Not required if one of the siblings is present.
     pub http_redirect_code: Option<String>,
-    /// p Protocol to use when redirecting requests. The default is the protocol that is used in the original request. /p
+    /// Protocol to use when redirecting requests. The default is the protocol that is used in the original request.
     pub protocol: Option<Protocol>,
-    /// p The object key prefix to use in the redirect request. For example, to redirect requests for all pages with prefix code docs/ /code (objects in the code docs/ /code folder) to code documents/ /code , you can set a condition block with code KeyPrefixEquals /code set to code docs/ /code and in the Redirect set code ReplaceKeyPrefixWith /code to code /documents /code . Not required if one of the siblings is present. Can be present only if code ReplaceKeyWith /code is not provided. /p important p Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints" XML related object key constraints /a . /p /important
+    /// The object key prefix to use in the redirect request. For example, to redirect requests for all pages with prefix `docs/` (objects in the `docs/` folder) to `documents/`, you can set a condition block with `KeyPrefixEquals` set to `docs/` and in the Redirect set `ReplaceKeyPrefixWith` to `/documents`. Not required if one of the siblings is present. Can be present only if `ReplaceKeyWith` is not provided.
+    ///
+    /// **Important:** Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see [XML related object key constraints](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
     pub replace_key_prefix_with: Option<String>,
-    /// p The specific object key to use in the redirect request. For example, redirect request to code error.html /code . Not required if one of the siblings is present. Can be present only if code ReplaceKeyPrefixWith /code is not provided. /p important p Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints" XML related object key constraints /a . /p /important
+    /// The specific object key to use in the redirect request. For example, redirect request to `error.html`. Not required if one of the siblings is present. Can be present only if `ReplaceKeyPrefixWith` is not provided.
+    ///
+    /// **Important:** Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see [XML related object key constraints](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
     pub replace_key_with: Option<String>,
 }
 rt::structure!(
@@ -56,12 +60,12 @@ pub static REDIRECT: rt::Schema = rt::Schema::structure(
         rt::m("ReplaceKeyWith", &rt::STRING),
     ],
 );
-/// p Specifies the redirect behavior of all requests to a website endpoint of an Amazon S3 bucket. /p
+/// Specifies the redirect behavior of all requests to a website endpoint of an Amazon S3 bucket.
 #[derive(Clone, Default, PartialEq)]
 pub struct RedirectAllRequestsTo {
-    /// p Name of the host where requests are redirected. /p
+    /// Name of the host where requests are redirected.
     pub host_name: String,
-    /// p Protocol to use when redirecting requests. The default is the protocol that is used in the original request. /p
+    /// Protocol to use when redirecting requests. The default is the protocol that is used in the original request.
     pub protocol: Option<Protocol>,
 }
 rt::structure!(
@@ -80,29 +84,37 @@ pub static RENAME_OBJECT_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RenameObjectRequest {
-    /// p The bucket name of the directory bucket containing the object. /p p You must use virtual-hosted-style requests in the format code Bucket-name.s3express-zone-id.region-code.amazonaws.com /code . Path-style requests are not supported. Directory bucket names must be unique in the chosen Availability Zone. Bucket names must follow the format code bucket-base-name--zone-id--x-s3 /code (for example, code amzn-s3-demo-bucket--usw2-az1--x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i . /p
+    /// The bucket name of the directory bucket containing the object.
+    ///
+    /// You must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Availability Zone. Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p Key name of the object to rename. /p
+    /// Key name of the object to rename.
     pub key: String,
-    /// p Specifies the source for the rename operation. The value must be URL encoded. /p
+    /// Specifies the source for the rename operation. The value must be URL encoded.
     pub rename_source: String,
-    /// p Renames the object only if the ETag (entity tag) value provided during the operation matches the ETag of the object in S3. The code If-Match /code header field makes the request method conditional on ETags. If the ETag values do not match, the operation returns a code 412 Precondition Failed /code error. /p p Expects the ETag value as a string. /p
+    /// Renames the object only if the ETag (entity tag) value provided during the operation matches the ETag of the object in S3. The `If-Match` header field makes the request method conditional on ETags. If the ETag values do not match, the operation returns a `412 Precondition Failed` error.
+    ///
+    /// Expects the ETag value as a string.
     pub destination_if_match: Option<String>,
-    /// p Renames the object only if the destination does not already exist in the specified directory bucket. If the object does exist when you send a request with code If-None-Match: /code , the S3 API will return a code 412 Precondition Failed /code error, preventing an overwrite. The code If-None-Match /code header prevents overwrites of existing data by validating that there's not an object with the same key name already in your directory bucket. /p p Expects the code /code character (asterisk). /p
+    /// Renames the object only if the destination does not already exist in the specified directory bucket. If the object does exist when you send a request with `If-None-Match:*`, the S3 API will return a `412 Precondition Failed` error, preventing an overwrite. The `If-None-Match` header prevents overwrites of existing data by validating that there's not an object with the same key name already in your directory bucket.
+    ///
+    /// Expects the `*` character (asterisk).
     pub destination_if_none_match: Option<String>,
-    /// p Renames the object if the destination exists and if it has been modified since the specified time. /p
+    /// Renames the object if the destination exists and if it has been modified since the specified time.
     pub destination_if_modified_since: Option<rt::DateTime>,
-    /// p Renames the object if it hasn't been modified since the specified time. /p
+    /// Renames the object if it hasn't been modified since the specified time.
     pub destination_if_unmodified_since: Option<rt::DateTime>,
-    /// p Renames the object if the source exists and if its entity tag (ETag) matches the specified ETag. /p
+    /// Renames the object if the source exists and if its entity tag (ETag) matches the specified ETag.
     pub source_if_match: Option<String>,
-    /// p Renames the object if the source exists and if its entity tag (ETag) is different than the specified ETag. If an asterisk ( code /code ) character is provided, the operation will fail and return a code 412 Precondition Failed /code error. /p
+    /// Renames the object if the source exists and if its entity tag (ETag) is different than the specified ETag. If an asterisk (`*`) character is provided, the operation will fail and return a `412 Precondition Failed` error.
     pub source_if_none_match: Option<String>,
-    /// p Renames the object if the source exists and if it has been modified since the specified time. /p
+    /// Renames the object if the source exists and if it has been modified since the specified time.
     pub source_if_modified_since: Option<rt::DateTime>,
-    /// p Renames the object if the source exists and hasn't been modified since the specified time. /p
+    /// Renames the object if the source exists and hasn't been modified since the specified time.
     pub source_if_unmodified_since: Option<rt::DateTime>,
-    /// p A unique string with a max of 64 ASCII characters in the ASCII range of 33 - 126. /p note p code RenameObject /code supports idempotency using a client token. To make an idempotent API request using code RenameObject /code , specify a client token in the request. You should not reuse the same client token for other API requests. If you retry a request that completed successfully using the same client token and the same parameters, the retry succeeds without performing any further actions. If you retry a successful request using the same client token, but one or more of the parameters are different, the retry fails and an code IdempotentParameterMismatch /code error is returned. /p /note
+    /// A unique string with a max of 64 ASCII characters in the ASCII range of 33 - 126.
+    ///
+    /// **Note:** `RenameObject` supports idempotency using a client token. To make an idempotent API request using `RenameObject`, specify a client token in the request. You should not reuse the same client token for other API requests. If you retry a request that completed successfully using the same client token and the same parameters, the retry succeeds without performing any further actions. If you retry a successful request using the same client token, but one or more of the parameters are different, the retry fails and an `IdempotentParameterMismatch` error is returned.
     pub client_token: Option<String>,
 }
 rt::structure!(
@@ -144,10 +156,12 @@ pub static RENAME_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
             .flags(rt::IDEMPOTENCY_TOKEN),
     ],
 );
-/// p A filter that you can specify for selection for modifications on replicas. Amazon S3 doesn't replicate replica modifications by default. In the latest version of replication configuration (when code Filter /code is specified), you can specify this element and set the status to code Enabled /code to replicate modifications on replicas. /p note p If you don't specify the code Filter /code element, Amazon S3 assumes that the replication configuration is the earlier version, V1. In the earlier version, this element is not allowed. /p /note
+/// A filter that you can specify for selection for modifications on replicas. Amazon S3 doesn't replicate replica modifications by default. In the latest version of replication configuration (when `Filter` is specified), you can specify this element and set the status to `Enabled` to replicate modifications on replicas.
+///
+/// **Note:** If you don't specify the `Filter` element, Amazon S3 assumes that the replication configuration is the earlier version, V1. In the earlier version, this element is not allowed.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicaModifications {
-    /// p Specifies whether Amazon S3 replicates modifications on replicas. /p
+    /// Specifies whether Amazon S3 replicates modifications on replicas.
     pub status: ReplicaModificationsStatus,
 }
 rt::structure!(ReplicaModifications, REPLICA_MODIFICATIONS, 0 => status);
@@ -158,12 +172,12 @@ pub static REPLICA_MODIFICATIONS: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum ReplicaModificationsStatus { Enabled = "Enabled", Disabled = "Disabled" }
 }
-/// p A container for replication rules. You can add up to 1,000 rules. The maximum size of a replication configuration is 2 MB. /p
+/// A container for replication rules. You can add up to 1,000 rules. The maximum size of a replication configuration is 2 MB.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicationConfiguration {
-    /// p The Amazon Resource Name (ARN) of the Identity and Access Management (IAM) role that Amazon S3 assumes when replicating objects. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-how-setup.html" How to Set Up Replication /a in the i Amazon S3 User Guide /i . /p
+    /// The Amazon Resource Name (ARN) of the Identity and Access Management (IAM) role that Amazon S3 assumes when replicating objects. For more information, see [How to Set Up Replication](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-how-setup.html) in the *Amazon S3 User Guide*.
     pub role: String,
-    /// p A container for one or more replication rules. A replication configuration must have at least one rule and can contain a maximum of 1,000 rules. /p
+    /// A container for one or more replication rules. A replication configuration must have at least one rule and can contain a maximum of 1,000 rules.
     pub rules: Vec<ReplicationRule>,
 }
 rt::structure!(
@@ -176,24 +190,30 @@ pub static REPLICATION_CONFIGURATION: rt::Schema = rt::Schema::structure(
         rt::m("Rules", &REPLICATION_RULES).named("Rule").flags(rt::REQUIRED),
     ],
 );
-/// p Specifies which Amazon S3 objects to replicate and where to store the replicas. /p
+/// Specifies which Amazon S3 objects to replicate and where to store the replicas.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicationRule {
-    /// p A unique identifier for the rule. The maximum value is 255 characters. /p
+    /// A unique identifier for the rule. The maximum value is 255 characters.
     pub id: Option<String>,
-    /// p The priority indicates which rule has precedence whenever two or more replication rules conflict. Amazon S3 will attempt to replicate objects according to all replication rules. However, if there are two or more rules with the same destination bucket, then objects will be replicated according to the rule with the highest priority. The higher the number, the higher the priority. /p p For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/replication.html" Replication /a in the i Amazon S3 User Guide /i . /p
+    /// The priority indicates which rule has precedence whenever two or more replication rules conflict. Amazon S3 will attempt to replicate objects according to all replication rules. However, if there are two or more rules with the same destination bucket, then objects will be replicated according to the rule with the highest priority. The higher the number, the higher the priority.
+    ///
+    /// For more information, see [Replication](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication.html) in the *Amazon S3 User Guide*.
     pub priority: Option<i32>,
-    /// p An object key name prefix that identifies the object or objects to which the rule applies. The maximum prefix length is 1,024 characters. To include all objects in a bucket, specify an empty string. /p important p Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints" XML related object key constraints /a . /p /important
+    /// An object key name prefix that identifies the object or objects to which the rule applies. The maximum prefix length is 1,024 characters. To include all objects in a bucket, specify an empty string.
+    ///
+    /// **Important:** Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see [XML related object key constraints](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
     #[deprecated]
     pub prefix: Option<String>,
     pub filter: Option<ReplicationRuleFilter>,
-    /// p Specifies whether the rule is enabled. /p
+    /// Specifies whether the rule is enabled.
     pub status: ReplicationRuleStatus,
-    /// p A container that describes additional filters for identifying the source objects that you want to replicate. You can choose to enable or disable the replication of these objects. Currently, Amazon S3 supports only the filter that you can specify for objects created with server-side encryption using a customer managed key stored in Amazon Web Services Key Management Service (SSE-KMS). /p
+    /// A container that describes additional filters for identifying the source objects that you want to replicate. You can choose to enable or disable the replication of these objects. Currently, Amazon S3 supports only the filter that you can specify for objects created with server-side encryption using a customer managed key stored in Amazon Web Services Key Management Service (SSE-KMS).
     pub source_selection_criteria: Option<SourceSelectionCriteria>,
-    /// p Optional configuration to replicate existing source bucket objects. /p note p This parameter is no longer supported. To replicate existing objects, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-batch-replication-batch.html" Replicating existing objects with S3 Batch Replication /a in the i Amazon S3 User Guide /i . /p /note
+    /// Optional configuration to replicate existing source bucket objects.
+    ///
+    /// **Note:** This parameter is no longer supported. To replicate existing objects, see [Replicating existing objects with S3 Batch Replication](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-batch-replication-batch.html) in the *Amazon S3 User Guide*.
     pub existing_object_replication: Option<ExistingObjectReplication>,
-    /// p A container for information about the replication destination and its configurations including enabling the S3 Replication Time Control (S3 RTC). /p
+    /// A container for information about the replication destination and its configurations including enabling the S3 Replication Time Control (S3 RTC).
     pub destination: Destination,
     pub delete_marker_replication: Option<DeleteMarkerReplication>,
 }
@@ -216,12 +236,17 @@ pub static REPLICATION_RULE: rt::Schema = rt::Schema::structure(
         rt::m("DeleteMarkerReplication", &DELETE_MARKER_REPLICATION),
     ],
 );
-/// p A container for specifying rule filters. The filters determine the subset of objects to which the rule applies. This element is required only if you specify more than one filter. /p p For example: /p ul li p If you specify both a code Prefix /code and a code Tag /code filter, wrap these filters in an code And /code tag. /p /li li p If you specify a filter based on multiple tags, wrap the code Tag /code elements in an code And /code tag. /p /li /ul
+/// A container for specifying rule filters. The filters determine the subset of objects to which the rule applies. This element is required only if you specify more than one filter.
+///
+/// For example:
+///
+/// - If you specify both a `Prefix` and a `Tag` filter, wrap these filters in an `And` tag.
+/// - If you specify a filter based on multiple tags, wrap the `Tag` elements in an `And` tag.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicationRuleAndOperator {
-    /// p An object key name prefix that identifies the subset of objects to which the rule applies. /p
+    /// An object key name prefix that identifies the subset of objects to which the rule applies.
     pub prefix: Option<String>,
-    /// p An array of tags containing key and value pairs. /p
+    /// An array of tags containing key and value pairs.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -234,14 +259,21 @@ pub static REPLICATION_RULE_AND_OPERATOR: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_SET).named("Tag").flags(rt::FLATTENED),
     ],
 );
-/// p A filter that identifies the subset of objects to which the replication rule applies. A code Filter /code must specify exactly one code Prefix /code , code Tag /code , or an code And /code child element. /p
+/// A filter that identifies the subset of objects to which the replication rule applies. A `Filter` must specify exactly one `Prefix`, `Tag`, or an `And` child element.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicationRuleFilter {
-    /// p An object key name prefix that identifies the subset of objects to which the rule applies. /p important p Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints" XML related object key constraints /a . /p /important
+    /// An object key name prefix that identifies the subset of objects to which the rule applies.
+    ///
+    /// **Important:** Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see [XML related object key constraints](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
     pub prefix: Option<String>,
-    /// p A container for specifying a tag key and value. /p p The rule applies only to objects that have the tag in their tag set. /p
+    /// A container for specifying a tag key and value.
+    ///
+    /// The rule applies only to objects that have the tag in their tag set.
     pub tag: Option<Tag>,
-    /// p A container for specifying rule filters. The filters determine the subset of objects to which the rule applies. This element is required only if you specify more than one filter. For example: /p ul li p If you specify both a code Prefix /code and a code Tag /code filter, wrap these filters in an code And /code tag. /p /li li p If you specify a filter based on multiple tags, wrap the code Tag /code elements in an code And /code tag. /p /li /ul
+    /// A container for specifying rule filters. The filters determine the subset of objects to which the rule applies. This element is required only if you specify more than one filter. For example:
+    ///
+    /// - If you specify both a `Prefix` and a `Tag` filter, wrap these filters in an `And` tag.
+    /// - If you specify a filter based on multiple tags, wrap the `Tag` elements in an `And` tag.
     pub and: Option<ReplicationRuleAndOperator>,
 }
 rt::structure!(
@@ -267,12 +299,12 @@ rt::string_enum! {
     pub enum ReplicationStatus { Complete = "COMPLETE", Pending = "PENDING", Failed =
     "FAILED", Replica = "REPLICA", Completed = "COMPLETED" }
 }
-/// p A container specifying S3 Replication Time Control (S3 RTC) related information, including whether S3 RTC is enabled and the time when all objects and operations on objects must be replicated. Must be specified together with a code Metrics /code block. /p
+/// A container specifying S3 Replication Time Control (S3 RTC) related information, including whether S3 RTC is enabled and the time when all objects and operations on objects must be replicated. Must be specified together with a `Metrics` block.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicationTime {
-    /// p Specifies whether the replication time is enabled. /p
+    /// Specifies whether the replication time is enabled.
     pub status: ReplicationTimeStatus,
-    /// p A container specifying the time by which replication should be complete for all objects and operations on objects. /p
+    /// A container specifying the time by which replication should be complete for all objects and operations on objects.
     pub time: ReplicationTimeValue,
 }
 rt::structure!(ReplicationTime, REPLICATION_TIME, 0 => status, 1 => time);
@@ -286,10 +318,12 @@ pub static REPLICATION_TIME: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum ReplicationTimeStatus { Enabled = "Enabled", Disabled = "Disabled" }
 }
-/// p A container specifying the time value for S3 Replication Time Control (S3 RTC) and replication metrics code EventThreshold /code . /p
+/// A container specifying the time value for S3 Replication Time Control (S3 RTC) and replication metrics `EventThreshold`.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicationTimeValue {
-    /// p Contains an integer specifying time in minutes. /p p Valid value: 15 /p
+    /// Contains an integer specifying time in minutes.
+    ///
+    /// Valid value: 15
     pub minutes: Option<i32>,
 }
 rt::structure!(ReplicationTimeValue, REPLICATION_TIME_VALUE, 0 => minutes);
@@ -299,18 +333,22 @@ pub static REPLICATION_TIME_VALUE: rt::Schema = rt::Schema::structure(
 );
 rt::string_enum! {
     #[doc =
-    " p If present, indicates that the requester was successfully charged for the request. For more information, see a href=\"https://docs.aws.amazon.com/AmazonS3/latest/userguide/RequesterPaysBuckets.html\" Using Requester Pays buckets for storage transfers and usage /a in the i Amazon Simple Storage Service user guide /i . /p note p This functionality is not supported for directory buckets. /p /note"]
-    pub enum RequestCharged { Requester = "requester" }
+    " If present, indicates that the requester was successfully charged for the request. For more information, see [Using Requester Pays buckets for storage transfers and usage](https://docs.aws.amazon.com/AmazonS3/latest/userguide/RequesterPaysBuckets.html) in the *Amazon Simple Storage Service user guide*."]
+    #[doc = ""] #[doc =
+    " **Note:** This functionality is not supported for directory buckets."] pub enum
+    RequestCharged { Requester = "requester" }
 }
 rt::string_enum! {
     #[doc =
-    " p Confirms that the requester knows that they will be charged for the request. Bucket owners need not specify this parameter in their requests. If either the source or destination S3 bucket has Requester Pays enabled, the requester will pay for the corresponding charges. For information about downloading objects from Requester Pays buckets, see a href=\"https://docs.aws.amazon.com/AmazonS3/latest/dev/ObjectsinRequesterPaysBuckets.html\" Downloading Objects in Requester Pays Buckets /a in the i Amazon S3 User Guide /i . /p note p This functionality is not supported for directory buckets. /p /note"]
-    pub enum RequestPayer { Requester = "requester" }
+    " Confirms that the requester knows that they will be charged for the request. Bucket owners need not specify this parameter in their requests. If either the source or destination S3 bucket has Requester Pays enabled, the requester will pay for the corresponding charges. For information about downloading objects from Requester Pays buckets, see [Downloading Objects in Requester Pays Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/ObjectsinRequesterPaysBuckets.html) in the *Amazon S3 User Guide*."]
+    #[doc = ""] #[doc =
+    " **Note:** This functionality is not supported for directory buckets."] pub enum
+    RequestPayer { Requester = "requester" }
 }
-/// p Container for Payer. /p
+/// Container for Payer.
 #[derive(Clone, Default, PartialEq)]
 pub struct RequestPaymentConfiguration {
-    /// p Specifies who pays for the download and request fees. /p
+    /// Specifies who pays for the download and request fees.
     pub payer: Payer,
 }
 rt::structure!(RequestPaymentConfiguration, REQUEST_PAYMENT_CONFIGURATION, 0 => payer);
@@ -318,10 +356,10 @@ pub static REQUEST_PAYMENT_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "RequestPaymentConfiguration",
     &[rt::m("Payer", &rt::ENUM).flags(rt::REQUIRED)],
 );
-/// p Container for specifying if periodic code QueryProgress /code messages should be sent. /p
+/// Container for specifying if periodic `QueryProgress` messages should be sent.
 #[derive(Clone, Default, PartialEq)]
 pub struct RequestProgress {
-    /// p Specifies whether periodic QueryProgress frames should be sent. Valid values: TRUE, FALSE. Default value: FALSE. /p
+    /// Specifies whether periodic QueryProgress frames should be sent. Valid values: TRUE, FALSE. Default value: FALSE.
     pub enabled: Option<bool>,
 }
 rt::structure!(RequestProgress, REQUEST_PROGRESS, 0 => enabled);
@@ -332,7 +370,7 @@ pub static REQUEST_PROGRESS: rt::Schema = rt::Schema::structure(
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreObjectOutput {
     pub request_charged: Option<RequestCharged>,
-    /// p Indicates the path in the provided S3 output location where Select results will be restored to. /p
+    /// Indicates the path in the provided S3 output location where Select results will be restored to.
     pub restore_output_path: Option<String>,
 }
 rt::structure!(
@@ -349,17 +387,23 @@ pub static RESTORE_OBJECT_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreObjectRequest {
-    /// p The bucket name containing the object to restore. /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i Amazon S3 User Guide /i . /p
+    /// The bucket name containing the object to restore.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p Object key for which the action was initiated. /p
+    /// Object key for which the action was initiated.
     pub key: String,
-    /// p VersionId used to reference a specific version of the object. /p
+    /// VersionId used to reference a specific version of the object.
     pub version_id: Option<String>,
     pub restore_request: Option<RestoreRequest>,
     pub request_payer: Option<RequestPayer>,
-    /// p Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -392,22 +436,28 @@ pub static RESTORE_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-expected-bucket-owner"),
     ],
 );
-/// p Container for restore job parameters. /p
+/// Container for restore job parameters.
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreRequest {
-    /// p Lifetime of the active copy in days. Do not use with restores that specify code OutputLocation /code . /p p The Days element is required for regular restores, and must not be provided for select requests. /p
+    /// Lifetime of the active copy in days. Do not use with restores that specify `OutputLocation`.
+    ///
+    /// The Days element is required for regular restores, and must not be provided for select requests.
     pub days: Option<i32>,
-    /// p S3 Glacier related parameters pertaining to this job. Do not use with restores that specify code OutputLocation /code . /p
+    /// S3 Glacier related parameters pertaining to this job. Do not use with restores that specify `OutputLocation`.
     pub glacier_job_parameters: Option<GlacierJobParameters>,
-    /// important p Amazon S3 Select is no longer available to new customers. Existing customers of Amazon S3 Select can continue to use the feature as usual. a href="http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/" Learn more /a /p /important p Type of restore request. /p
+    /// **Important:** Amazon S3 Select is no longer available to new customers. Existing customers of Amazon S3 Select can continue to use the feature as usual. [Learn more](http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/)
+    ///
+    /// Type of restore request.
     pub type_: Option<RestoreRequestType>,
-    /// p Retrieval tier at which the restore will be processed. /p
+    /// Retrieval tier at which the restore will be processed.
     pub tier: Option<Tier>,
-    /// p The optional description for the job. /p
+    /// The optional description for the job.
     pub description: Option<String>,
-    /// important p Amazon S3 Select is no longer available to new customers. Existing customers of Amazon S3 Select can continue to use the feature as usual. a href="http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/" Learn more /a /p /important p Describes the parameters for Select job types. /p
+    /// **Important:** Amazon S3 Select is no longer available to new customers. Existing customers of Amazon S3 Select can continue to use the feature as usual. [Learn more](http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/)
+    ///
+    /// Describes the parameters for Select job types.
     pub select_parameters: Option<SelectParameters>,
-    /// p Describes the location where the restore job's output is stored. /p
+    /// Describes the location where the restore job's output is stored.
     pub output_location: Option<OutputLocation>,
 }
 rt::structure!(
@@ -429,12 +479,24 @@ pub static RESTORE_REQUEST: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum RestoreRequestType { Select = "SELECT" }
 }
-/// p Specifies the restoration status of an object. Objects in certain storage classes must be restored before they can be retrieved. For more information about these storage classes and how to work with archived objects, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/archived-objects.html" Working with archived objects /a in the i Amazon S3 User Guide /i . /p note p This functionality is not supported for directory buckets. Directory buckets only support code EXPRESS ONEZONE /code (the S3 Express One Zone storage class) in Availability Zones and code ONEZONE IA /code (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones. /p /note
+/// Specifies the restoration status of an object. Objects in certain storage classes must be restored before they can be retrieved. For more information about these storage classes and how to work with archived objects, see [Working with archived objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/archived-objects.html) in the *Amazon S3 User Guide*.
+///
+/// **Note:** This functionality is not supported for directory buckets. Directory buckets only support `EXPRESS_ONEZONE` (the S3 Express One Zone storage class) in Availability Zones and `ONEZONE_IA` (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones.
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreStatus {
-    /// p Specifies whether the object is currently being restored. If the object restoration is in progress, the header returns the value code TRUE /code . For example: /p p code x-amz-optional-object-attributes: IsRestoreInProgress="true" /code /p p If the object restoration has completed, the header returns the value code FALSE /code . For example: /p p code x-amz-optional-object-attributes: IsRestoreInProgress="false", RestoreExpiryDate="2012-12-21T00:00:00.000Z" /code /p p If the object hasn't been restored, there is no header response. /p
+    /// Specifies whether the object is currently being restored. If the object restoration is in progress, the header returns the value `TRUE`. For example:
+    ///
+    /// `x-amz-optional-object-attributes: IsRestoreInProgress="true"`
+    ///
+    /// If the object restoration has completed, the header returns the value `FALSE`. For example:
+    ///
+    /// `x-amz-optional-object-attributes: IsRestoreInProgress="false", RestoreExpiryDate="2012-12-21T00:00:00.000Z"`
+    ///
+    /// If the object hasn't been restored, there is no header response.
     pub is_restore_in_progress: Option<bool>,
-    /// p Indicates when the restored copy will expire. This value is populated only if the object has already been restored. For example: /p p code x-amz-optional-object-attributes: IsRestoreInProgress="false", RestoreExpiryDate="2012-12-21T00:00:00.000Z" /code /p
+    /// Indicates when the restored copy will expire. This value is populated only if the object has already been restored. For example:
+    ///
+    /// `x-amz-optional-object-attributes: IsRestoreInProgress="false", RestoreExpiryDate="2012-12-21T00:00:00.000Z"`
     pub restore_expiry_date: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -447,12 +509,12 @@ pub static RESTORE_STATUS: rt::Schema = rt::Schema::structure(
         rt::m("RestoreExpiryDate", &rt::TIMESTAMP),
     ],
 );
-/// p Specifies the redirect behavior and when a redirect is applied. For more information about routing rules, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html#advanced-conditional-redirects" Configuring advanced conditional redirects /a in the i Amazon S3 User Guide /i . /p
+/// Specifies the redirect behavior and when a redirect is applied. For more information about routing rules, see [Configuring advanced conditional redirects](https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html#advanced-conditional-redirects) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct RoutingRule {
-    /// p A container for describing a condition that must be met for the specified redirect to apply. For example, 1. If request is for pages in the code /docs /code folder, redirect to the code /documents /code folder. 2. If request results in HTTP error 4xx, redirect request to another host where you might process the error. /p
+    /// A container for describing a condition that must be met for the specified redirect to apply. For example, 1. If request is for pages in the `/docs` folder, redirect to the `/documents` folder. 2. If request results in HTTP error 4xx, redirect request to another host where you might process the error.
     pub condition: Option<Condition>,
-    /// p Container for redirect information. You can redirect requests to another host, to another page, or with another protocol. In the event of an error, you can specify a different error code to return. /p
+    /// Container for redirect information. You can redirect requests to another host, to another page, or with another protocol. In the event of an error, you can specify a different error code to return.
     pub redirect: Redirect,
 }
 rt::structure!(RoutingRule, ROUTING_RULE, 0 => condition, 1 => redirect);
@@ -464,18 +526,20 @@ pub static ROUTING_RULES: rt::Schema = rt::Schema::list(
     "RoutingRules",
     &[rt::m("member", &ROUTING_RULE).named("RoutingRule")],
 );
-/// p Specifies lifecycle rules for an Amazon S3 bucket. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlifecycle.html" Put Bucket Lifecycle Configuration /a in the i Amazon S3 API Reference /i . For examples, see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API PutBucketLifecycleConfiguration.html#API PutBucketLifecycleConfiguration Examples" Put Bucket Lifecycle Configuration Examples /a . /p
+/// Specifies lifecycle rules for an Amazon S3 bucket. For more information, see [Put Bucket Lifecycle Configuration](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlifecycle.html) in the *Amazon S3 API Reference*. For examples, see [Put Bucket Lifecycle Configuration Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html#API_PutBucketLifecycleConfiguration_Examples).
 #[derive(Clone, Default, PartialEq)]
 pub struct Rule {
-    /// p Specifies the expiration for the lifecycle of the object. /p
+    /// Specifies the expiration for the lifecycle of the object.
     pub expiration: Option<LifecycleExpiration>,
-    /// p Unique identifier for the rule. The value can't be longer than 255 characters. /p
+    /// Unique identifier for the rule. The value can't be longer than 255 characters.
     pub id: Option<String>,
-    /// p Object key prefix that identifies one or more objects to which this rule applies. /p important p Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints" XML related object key constraints /a . /p /important
+    /// Object key prefix that identifies one or more objects to which this rule applies.
+    ///
+    /// **Important:** Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see [XML related object key constraints](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
     pub prefix: String,
-    /// p If code Enabled /code , the rule is currently being applied. If code Disabled /code , the rule is not currently being applied. /p
+    /// If `Enabled`, the rule is currently being applied. If `Disabled`, the rule is not currently being applied.
     pub status: ExpirationStatus,
-    /// p Specifies when an object transitions to a specified storage class. For more information about Amazon S3 lifecycle configuration rules, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/lifecycle-transition-general-considerations.html" Transitioning Objects Using Amazon S3 Lifecycle /a in the i Amazon S3 User Guide /i . /p
+    /// Specifies when an object transitions to a specified storage class. For more information about Amazon S3 lifecycle configuration rules, see [Transitioning Objects Using Amazon S3 Lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/dev/lifecycle-transition-general-considerations.html) in the *Amazon S3 User Guide*.
     pub transition: Option<Transition>,
     pub noncurrent_version_transition: Option<NoncurrentVersionTransition>,
     pub noncurrent_version_expiration: Option<NoncurrentVersionExpiration>,

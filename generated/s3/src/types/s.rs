@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p A container for object key name prefix and suffix filtering rules. /p
+/// A container for object key name prefix and suffix filtering rules.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3KeyFilter {
     pub filter_rules: Option<Vec<FilterRule>>,
@@ -13,23 +13,23 @@ pub static S3_KEY_FILTER: rt::Schema = rt::Schema::structure(
     "S3KeyFilter",
     &[rt::m("FilterRules", &FILTER_RULE_LIST).named("FilterRule")],
 );
-/// p Describes an Amazon S3 location that will receive the results of the restore request. /p
+/// Describes an Amazon S3 location that will receive the results of the restore request.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3Location {
-    /// p The name of the bucket where the restore results will be placed. /p
+    /// The name of the bucket where the restore results will be placed.
     pub bucket_name: String,
-    /// p The prefix that is prepended to the restore results for this request. /p
+    /// The prefix that is prepended to the restore results for this request.
     pub prefix: String,
     pub encryption: Option<Encryption>,
-    /// p The canned ACL to apply to the restore results. /p
+    /// The canned ACL to apply to the restore results.
     pub canned_acl: Option<ObjectCannedAcl>,
-    /// p A list of grants that control access to the staged results. /p
+    /// A list of grants that control access to the staged results.
     pub access_control_list: Option<Vec<Grant>>,
-    /// p The tag-set that is applied to the restore results. /p
+    /// The tag-set that is applied to the restore results.
     pub tagging: Option<Tagging>,
-    /// p A list of metadata to store with the restore results in S3. /p
+    /// A list of metadata to store with the restore results in S3.
     pub user_metadata: Option<Vec<MetadataEntry>>,
-    /// p The class of storage used to store the restore results. /p
+    /// The class of storage used to store the restore results.
     pub storage_class: Option<StorageClass>,
 }
 rt::structure!(
@@ -53,12 +53,14 @@ pub static S3_LOCATION: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum S3TablesBucketType { Aws = "aws", Customer = "customer" }
 }
-/// p The destination information for a V1 S3 Metadata configuration. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. The specified metadata table name must be unique within the code aws s3 metadata /code namespace in the destination table bucket. /p note p If you created your S3 Metadata configuration before July 15, 2025, we recommend that you delete and re-create your configuration by using a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API CreateBucketMetadataConfiguration.html" CreateBucketMetadataConfiguration /a so that you can expire journal table records and create a live inventory table. /p /note
+/// The destination information for a V1 S3 Metadata configuration. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. The specified metadata table name must be unique within the `aws_s3_metadata` namespace in the destination table bucket.
+///
+/// **Note:** If you created your S3 Metadata configuration before July 15, 2025, we recommend that you delete and re-create your configuration by using [CreateBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataConfiguration.html) so that you can expire journal table records and create a live inventory table.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3TablesDestination {
-    /// p The Amazon Resource Name (ARN) for the table bucket that's specified as the destination in the metadata table configuration. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. /p
+    /// The Amazon Resource Name (ARN) for the table bucket that's specified as the destination in the metadata table configuration. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket.
     pub table_bucket_arn: String,
-    /// p The name for the metadata table in your metadata table configuration. The specified metadata table name must be unique within the code aws s3 metadata /code namespace in the destination table bucket. /p
+    /// The name for the metadata table in your metadata table configuration. The specified metadata table name must be unique within the `aws_s3_metadata` namespace in the destination table bucket.
     pub table_name: String,
 }
 rt::structure!(
@@ -71,16 +73,18 @@ pub static S3_TABLES_DESTINATION: rt::Schema = rt::Schema::structure(
         rt::m("TableName", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p The destination information for a V1 S3 Metadata configuration. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. The specified metadata table name must be unique within the code aws s3 metadata /code namespace in the destination table bucket. /p note p If you created your S3 Metadata configuration before July 15, 2025, we recommend that you delete and re-create your configuration by using a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API CreateBucketMetadataConfiguration.html" CreateBucketMetadataConfiguration /a so that you can expire journal table records and create a live inventory table. /p /note
+/// The destination information for a V1 S3 Metadata configuration. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. The specified metadata table name must be unique within the `aws_s3_metadata` namespace in the destination table bucket.
+///
+/// **Note:** If you created your S3 Metadata configuration before July 15, 2025, we recommend that you delete and re-create your configuration by using [CreateBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataConfiguration.html) so that you can expire journal table records and create a live inventory table.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3TablesDestinationResult {
-    /// p The Amazon Resource Name (ARN) for the table bucket that's specified as the destination in the metadata table configuration. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. /p
+    /// The Amazon Resource Name (ARN) for the table bucket that's specified as the destination in the metadata table configuration. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket.
     pub table_bucket_arn: String,
-    /// p The name for the metadata table in your metadata table configuration. The specified metadata table name must be unique within the code aws s3 metadata /code namespace in the destination table bucket. /p
+    /// The name for the metadata table in your metadata table configuration. The specified metadata table name must be unique within the `aws_s3_metadata` namespace in the destination table bucket.
     pub table_name: String,
-    /// p The Amazon Resource Name (ARN) for the metadata table in the metadata table configuration. The specified metadata table name must be unique within the code aws s3 metadata /code namespace in the destination table bucket. /p
+    /// The Amazon Resource Name (ARN) for the metadata table in the metadata table configuration. The specified metadata table name must be unique within the `aws_s3_metadata` namespace in the destination table bucket.
     pub table_arn: String,
-    /// p The table bucket namespace for the metadata table in your metadata table configuration. This value is always code aws s3 metadata /code . /p
+    /// The table bucket namespace for the metadata table in your metadata table configuration. This value is always `aws_s3_metadata`.
     pub table_namespace: String,
 }
 rt::structure!(
@@ -96,10 +100,10 @@ pub static S3_TABLES_DESTINATION_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("TableNamespace", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Specifies the use of SSE-KMS to encrypt delivered inventory reports. /p
+/// Specifies the use of SSE-KMS to encrypt delivered inventory reports.
 #[derive(Clone, Default, PartialEq)]
 pub struct Ssekms {
-    /// p Specifies the ID of the Key Management Service (KMS) symmetric encryption customer managed key to use for encrypting inventory reports. /p
+    /// Specifies the ID of the Key Management Service (KMS) symmetric encryption customer managed key to use for encrypting inventory reports.
     pub key_id: String,
 }
 rt::structure!(Ssekms, SSEKMS, 0 => key_id);
@@ -108,12 +112,18 @@ pub static SSEKMS: rt::Schema = rt::Schema::structure(
         &[rt::m("KeyId", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE)],
     )
     .named("SSE-KMS");
-/// p If code SSEKMS /code is specified for code ObjectEncryption /code , this data type specifies the Amazon Web Services KMS key Amazon Resource Name (ARN) to use and whether to use an S3 Bucket Key for server-side encryption using Key Management Service (KMS) keys (SSE-KMS). /p
+/// If `SSEKMS` is specified for `ObjectEncryption`, this data type specifies the Amazon Web Services KMS key Amazon Resource Name (ARN) to use and whether to use an S3 Bucket Key for server-side encryption using Key Management Service (KMS) keys (SSE-KMS).
 #[derive(Clone, Default, PartialEq)]
 pub struct SsekmsEncryption {
-    /// p Specifies the Amazon Web Services KMS key Amazon Resource Name (ARN) to use for the updated server-side encryption type. Required if code ObjectEncryption /code specifies code SSEKMS /code . /p note p You must specify the full Amazon Web Services KMS key ARN. The KMS key ID and KMS key alias aren't supported. /p /note p Pattern: ( code arn:aws -a-z0-9 :kms: -a-z0-9 : 0-9 {12}:key/.+ /code ) /p
+    /// Specifies the Amazon Web Services KMS key Amazon Resource Name (ARN) to use for the updated server-side encryption type. Required if `ObjectEncryption` specifies `SSEKMS`.
+    ///
+    /// **Note:** You must specify the full Amazon Web Services KMS key ARN. The KMS key ID and KMS key alias aren't supported.
+    ///
+    /// Pattern: (`arn:aws[-a-z0-9]*:kms:[-a-z0-9]*:[0-9]{12}:key/.+`)
     pub kms_key_arn: String,
-    /// p Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using Key Management Service (KMS) keys (SSE-KMS). If this value isn't specified, it defaults to code false /code . Setting this value to code true /code causes Amazon S3 to use an S3 Bucket Key for object encryption with SSE-KMS. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html" Using Amazon S3 Bucket Keys /a in the i Amazon S3 User Guide /i . /p p Valid Values: code true /code | code false /code /p
+    /// Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using Key Management Service (KMS) keys (SSE-KMS). If this value isn't specified, it defaults to `false`. Setting this value to `true` causes Amazon S3 to use an S3 Bucket Key for object encryption with SSE-KMS. For more information, see [Using Amazon S3 Bucket Keys](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Valid Values: `true` \| `false`
     pub bucket_key_enabled: Option<bool>,
 }
 rt::structure!(
@@ -127,17 +137,17 @@ pub static SSEKMS_ENCRYPTION: rt::Schema = rt::Schema::structure(
         ],
     )
     .named("SSE-KMS");
-/// p Specifies the use of SSE-S3 to encrypt delivered inventory reports. /p
+/// Specifies the use of SSE-S3 to encrypt delivered inventory reports.
 #[derive(Clone, Default, PartialEq)]
 pub struct Sses3 {}
 rt::structure!(Sses3, SSES3);
 pub static SSES3: rt::Schema = rt::Schema::structure("SSES3", &[]).named("SSE-S3");
-/// p Specifies the byte range of the object to get the records from. A record is processed when its first byte is contained by the range. This parameter is optional, but when specified, it must not be empty. See RFC 2616, Section 14.35.1 about how to specify the start and end of the range. /p
+/// Specifies the byte range of the object to get the records from. A record is processed when its first byte is contained by the range. This parameter is optional, but when specified, it must not be empty. See RFC 2616, Section 14.35.1 about how to specify the start and end of the range.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScanRange {
-    /// p Specifies the start of the byte range. This parameter is optional. Valid values: non-negative integers. The default value is 0. If only code start /code is supplied, it means scan from that point to the end of the file. For example, code &lt;scanrange&gt;&lt;start&gt;50&lt;/start&gt;&lt;/scanrange&gt; /code means scan from byte 50 until the end of the file. /p
+    /// Specifies the start of the byte range. This parameter is optional. Valid values: non-negative integers. The default value is 0. If only `start` is supplied, it means scan from that point to the end of the file. For example, `<scanrange><start>50</start></scanrange>` means scan from byte 50 until the end of the file.
     pub start: Option<i64>,
-    /// p Specifies the end of the byte range. This parameter is optional. Valid values: non-negative integers. The default value is one less than the size of the object being queried. If only the End parameter is supplied, it is interpreted to mean scan the last N bytes of the file. For example, code &lt;scanrange&gt;&lt;end&gt;50&lt;/end&gt;&lt;/scanrange&gt; /code means scan the last 50 bytes. /p
+    /// Specifies the end of the byte range. This parameter is optional. Valid values: non-negative integers. The default value is one less than the size of the object being queried. If only the End parameter is supplied, it is interpreted to mean scan the last N bytes of the file. For example, `<scanrange><end>50</end></scanrange>` means scan the last 50 bytes.
     pub end: Option<i64>,
 }
 rt::structure!(ScanRange, SCAN_RANGE, 0 => start, 1 => end);
@@ -145,18 +155,18 @@ pub static SCAN_RANGE: rt::Schema = rt::Schema::structure(
     "ScanRange",
     &[rt::m("Start", &rt::LONG), rt::m("End", &rt::LONG)],
 );
-/// p The container for selecting objects from a content event stream. /p
+/// The container for selecting objects from a content event stream.
 #[derive(Clone, Default, PartialEq)]
 pub struct SelectObjectContentEventStream {
-    /// p The Records Event. /p
+    /// The Records Event.
     pub records: Option<RecordsEvent>,
-    /// p The Stats Event. /p
+    /// The Stats Event.
     pub stats: Option<StatsEvent>,
-    /// p The Progress Event. /p
+    /// The Progress Event.
     pub progress: Option<ProgressEvent>,
-    /// p The Continuation Event. /p
+    /// The Continuation Event.
     pub cont: Option<ContinuationEvent>,
-    /// p The End Event. /p
+    /// The End Event.
     pub end: Option<EndEvent>,
 }
 rt::structure!(
@@ -175,7 +185,7 @@ pub static SELECT_OBJECT_CONTENT_EVENT_STREAM: rt::Schema = rt::Schema::structur
 );
 #[derive(Default)]
 pub struct SelectObjectContentOutput {
-    /// p The array of results. /p
+    /// The array of results.
     pub payload: Option<SelectObjectContentEventStream>,
 }
 rt::structure!(SelectObjectContentOutput, SELECT_OBJECT_CONTENT_OUTPUT, 0 => payload);
@@ -186,32 +196,40 @@ pub static SELECT_OBJECT_CONTENT_OUTPUT: rt::Schema = rt::Schema::structure(
             .flags(rt::PAYLOAD | rt::EVENT_STREAM),
     ],
 );
-/// note p Learn Amazon S3 Select is no longer available to new customers. Existing customers of Amazon S3 Select can continue to use the feature as usual. a href="http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/" Learn more /a /p /note p Request to filter the contents of an Amazon S3 object based on a simple Structured Query Language (SQL) statement. In the request, along with the SQL expression, you must specify a data serialization format (JSON or CSV) of the object. Amazon S3 uses this to parse object data into records. It returns only records that match the specified SQL expression. You must also specify the data serialization format for the response. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectSELECTContent.html" S3Select API Documentation /a . /p
+/// **Note:** Learn Amazon S3 Select is no longer available to new customers. Existing customers of Amazon S3 Select can continue to use the feature as usual. [Learn more](http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/)
+///
+/// Request to filter the contents of an Amazon S3 object based on a simple Structured Query Language (SQL) statement. In the request, along with the SQL expression, you must specify a data serialization format (JSON or CSV) of the object. Amazon S3 uses this to parse object data into records. It returns only records that match the specified SQL expression. You must also specify the data serialization format for the response. For more information, see [S3Select API Documentation](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectSELECTContent.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct SelectObjectContentRequest {
-    /// p The S3 bucket. /p
+    /// The S3 bucket.
     pub bucket: String,
-    /// p The object key. /p
+    /// The object key.
     pub key: String,
-    /// p The server-side encryption (SSE) algorithm used to encrypt the object. This parameter is needed only when the object was created using a checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html" Protecting data using SSE-C keys /a in the i Amazon S3 User Guide /i . /p
+    /// The server-side encryption (SSE) algorithm used to encrypt the object. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
     pub sse_customer_algorithm: Option<String>,
-    /// p The server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html" Protecting data using SSE-C keys /a in the i Amazon S3 User Guide /i . /p
+    /// The server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
     pub sse_customer_key: Option<String>,
-    /// p The MD5 server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html" Protecting data using SSE-C keys /a in the i Amazon S3 User Guide /i . /p
+    /// The MD5 server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
     pub sse_customer_key_md5: Option<String>,
-    /// p The expression that is used to query the object. /p
+    /// The expression that is used to query the object.
     pub expression: String,
-    /// p The type of the provided expression (for example, SQL). /p
+    /// The type of the provided expression (for example, SQL).
     pub expression_type: ExpressionType,
-    /// p Specifies if periodic request progress information should be enabled. /p
+    /// Specifies if periodic request progress information should be enabled.
     pub request_progress: Option<RequestProgress>,
-    /// p Describes the format of the data in the object that is being queried. /p
+    /// Describes the format of the data in the object that is being queried.
     pub input_serialization: InputSerialization,
-    /// p Describes the format of the data that you want Amazon S3 to return in response. /p
+    /// Describes the format of the data that you want Amazon S3 to return in response.
     pub output_serialization: OutputSerialization,
-    /// p Specifies the byte range of the object to get the records from. A record is processed when its first byte is contained by the range. This parameter is optional, but when specified, it must not be empty. See RFC 2616, Section 14.35.1 about how to specify the start and end of the range. /p p code ScanRange /code may be used in the following ways: /p ul li p code &lt;scanrange&gt;&lt;start&gt;50&lt;/start&gt;&lt;end&gt;100&lt;/end&gt;&lt;/scanrange&gt; /code - process only the records starting between the bytes 50 and 100 (inclusive, counting from zero) /p /li li p code &lt;scanrange&gt;&lt;start&gt;50&lt;/start&gt;&lt;/scanrange&gt; /code - process only the records starting after the byte 50 /p /li li p code &lt;scanrange&gt;&lt;end&gt;50&lt;/end&gt;&lt;/scanrange&gt; /code - process only the records within the last 50 bytes of the file. /p /li /ul
+    /// Specifies the byte range of the object to get the records from. A record is processed when its first byte is contained by the range. This parameter is optional, but when specified, it must not be empty. See RFC 2616, Section 14.35.1 about how to specify the start and end of the range.
+    ///
+    /// `ScanRange`may be used in the following ways:
+    ///
+    /// - `<scanrange><start>50</start><end>100</end></scanrange>` - process only the records starting between the bytes 50 and 100 (inclusive, counting from zero)
+    /// - `<scanrange><start>50</start></scanrange>` - process only the records starting after the byte 50
+    /// - `<scanrange><end>50</end></scanrange>` - process only the records within the last 50 bytes of the file.
     pub scan_range: Option<ScanRange>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -245,16 +263,22 @@ pub static SELECT_OBJECT_CONTENT_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-expected-bucket-owner"),
     ],
 );
-/// important p Amazon S3 Select is no longer available to new customers. Existing customers of Amazon S3 Select can continue to use the feature as usual. a href="http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/" Learn more /a /p /important p Describes the parameters for Select job types. /p p Learn a href="http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/" How to optimize querying your data in Amazon S3 /a using a href="https://docs.aws.amazon.com/athena/latest/ug/what-is.html" Amazon Athena /a , a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/transforming-objects.html" S3 Object Lambda /a , or client-side filtering. /p
+/// **Important:** Amazon S3 Select is no longer available to new customers. Existing customers of Amazon S3 Select can continue to use the feature as usual. [Learn more](http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/)
+///
+/// Describes the parameters for Select job types.
+///
+/// Learn [How to optimize querying your data in Amazon S3](http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/) using [Amazon Athena](https://docs.aws.amazon.com/athena/latest/ug/what-is.html), [S3 Object Lambda](https://docs.aws.amazon.com/AmazonS3/latest/userguide/transforming-objects.html), or client-side filtering.
 #[derive(Clone, Default, PartialEq)]
 pub struct SelectParameters {
-    /// p Describes the serialization format of the object. /p
+    /// Describes the serialization format of the object.
     pub input_serialization: InputSerialization,
-    /// p The type of the provided expression (for example, SQL). /p
+    /// The type of the provided expression (for example, SQL).
     pub expression_type: ExpressionType,
-    /// important p Amazon S3 Select is no longer available to new customers. Existing customers of Amazon S3 Select can continue to use the feature as usual. a href="http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/" Learn more /a /p /important p The expression that is used to query the object. /p
+    /// **Important:** Amazon S3 Select is no longer available to new customers. Existing customers of Amazon S3 Select can continue to use the feature as usual. [Learn more](http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/)
+    ///
+    /// The expression that is used to query the object.
     pub expression: String,
-    /// p Describes how the results of the Select job are serialized. /p
+    /// Describes how the results of the Select job are serialized.
     pub output_serialization: OutputSerialization,
 }
 rt::structure!(
@@ -274,12 +298,34 @@ rt::string_enum! {
     pub enum ServerSideEncryption { Aes256 = "AES256", AwsFsx = "aws:fsx", AwsBackup =
     "aws:backup", AwsKms = "aws:kms", AwsKmsDsse = "aws:kms:dsse" }
 }
-/// p Describes the default server-side encryption to apply to new objects in the bucket. If a PUT Object request doesn't specify any server-side encryption, this default encryption will be applied. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTencryption.html" PutBucketEncryption /a . /p note ul li p b General purpose buckets /b - If you don't specify a customer managed key at configuration, Amazon S3 automatically creates an Amazon Web Services KMS key ( code aws/s3 /code ) in your Amazon Web Services account the first time that you add an object encrypted with SSE-KMS to a bucket. By default, Amazon S3 uses this KMS key for SSE-KMS. /p /li li p b Directory buckets /b - Your SSE-KMS configuration can only support 1 a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk" customer managed key /a per directory bucket's lifetime. The a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk" Amazon Web Services managed key /a ( code aws/s3 /code ) isn't supported. /p /li li p b Directory buckets /b - For directory buckets, there are only two supported options for server-side encryption: SSE-S3 and SSE-KMS. /p /li /ul /note
+/// Describes the default server-side encryption to apply to new objects in the bucket. If a PUT Object request doesn't specify any server-side encryption, this default encryption will be applied. For more information, see [PutBucketEncryption](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTencryption.html).
+///
+/// - **Note:** **General purpose buckets** - If you don't specify a customer managed key at configuration, Amazon S3 automatically creates an Amazon Web Services KMS key (`aws/s3`) in your Amazon Web Services account the first time that you add an object encrypted with SSE-KMS to a bucket. By default, Amazon S3 uses this KMS key for SSE-KMS.
+/// - **Directory buckets** - Your SSE-KMS configuration can only support 1 [customer managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) per directory bucket's lifetime. The [Amazon Web Services managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk) (`aws/s3`) isn't supported.
+/// - **Directory buckets** - For directory buckets, there are only two supported options for server-side encryption: SSE-S3 and SSE-KMS.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServerSideEncryptionByDefault {
-    /// p Server-side encryption algorithm to use for the default encryption. /p note p For directory buckets, there are only two supported values for server-side encryption: code AES256 /code and code aws:kms /code . /p /note
+    /// Server-side encryption algorithm to use for the default encryption.
+    ///
+    /// **Note:** For directory buckets, there are only two supported values for server-side encryption: `AES256` and `aws:kms`.
     pub sse_algorithm: ServerSideEncryption,
-    /// p Amazon Web Services Key Management Service (KMS) customer managed key ID to use for the default encryption. /p note ul li p b General purpose buckets /b - This parameter is allowed if and only if code SSEAlgorithm /code is set to code aws:kms /code or code aws:kms:dsse /code . /p /li li p b Directory buckets /b - This parameter is allowed if and only if code SSEAlgorithm /code is set to code aws:kms /code . /p /li /ul /note p You can specify the key ID, key alias, or the Amazon Resource Name (ARN) of the KMS key. /p ul li p Key ID: code 1234abcd-12ab-34cd-56ef-1234567890ab /code /p /li li p Key ARN: code arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab /code /p /li li p Key Alias: code alias/alias-name /code /p /li /ul p If you are using encryption with cross-account or Amazon Web Services service operations, you must use a fully qualified KMS key ARN. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html#bucket-encryption-update-bucket-policy" Using encryption for cross-account operations /a . /p note ul li p b General purpose buckets /b - If you're specifying a customer managed KMS key, we recommend using a fully qualified KMS key ARN. If you use a KMS key alias instead, then KMS resolves the key within the requester’s account. This behavior can result in data that's encrypted with a KMS key that belongs to the requester, and not the bucket owner. Also, if you use a key ID, you can run into a LogDestination undeliverable error when creating a VPC flow log. /p /li li p b Directory buckets /b - When you specify an a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk" KMS customer managed key /a for encryption in your directory bucket, only use the key ID or key ARN. The key alias format of the KMS key isn't supported. /p /li /ul /note important p Amazon S3 only supports symmetric encryption KMS keys. For more information, see a href="https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html" Asymmetric keys in Amazon Web Services KMS /a in the i Amazon Web Services Key Management Service Developer Guide /i . /p /important
+    /// Amazon Web Services Key Management Service (KMS) customer managed key ID to use for the default encryption.
+    ///
+    /// - **Note:** **General purpose buckets** - This parameter is allowed if and only if `SSEAlgorithm` is set to `aws:kms` or `aws:kms:dsse`.
+    /// - **Directory buckets** - This parameter is allowed if and only if `SSEAlgorithm` is set to `aws:kms`.
+    ///
+    /// You can specify the key ID, key alias, or the Amazon Resource Name (ARN) of the KMS key.
+    ///
+    /// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
+    /// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
+    /// - Key Alias: `alias/alias-name`
+    ///
+    /// If you are using encryption with cross-account or Amazon Web Services service operations, you must use a fully qualified KMS key ARN. For more information, see [Using encryption for cross-account operations](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html#bucket-encryption-update-bucket-policy).
+    ///
+    /// - **Note:** **General purpose buckets** - If you're specifying a customer managed KMS key, we recommend using a fully qualified KMS key ARN. If you use a KMS key alias instead, then KMS resolves the key within the requester’s account. This behavior can result in data that's encrypted with a KMS key that belongs to the requester, and not the bucket owner. Also, if you use a key ID, you can run into a LogDestination undeliverable error when creating a VPC flow log.
+    /// - **Directory buckets** - When you specify an [KMS customer managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) for encryption in your directory bucket, only use the key ID or key ARN. The key alias format of the KMS key isn't supported.
+    ///
+    /// **Important:** Amazon S3 only supports symmetric encryption KMS keys. For more information, see [Asymmetric keys in Amazon Web Services KMS](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html) in the *Amazon Web Services Key Management Service Developer Guide*.
     pub kms_master_key_id: Option<String>,
 }
 rt::structure!(
@@ -293,10 +339,10 @@ pub static SERVER_SIDE_ENCRYPTION_BY_DEFAULT: rt::Schema = rt::Schema::structure
         rt::m("KMSMasterKeyID", &rt::STRING).flags(rt::SENSITIVE),
     ],
 );
-/// p Specifies the default server-side-encryption configuration. /p
+/// Specifies the default server-side-encryption configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServerSideEncryptionConfiguration {
-    /// p Container for information about a particular server-side encryption configuration rule. /p
+    /// Container for information about a particular server-side encryption configuration rule.
     pub rules: Vec<ServerSideEncryptionRule>,
 }
 rt::structure!(
@@ -306,14 +352,22 @@ pub static SERVER_SIDE_ENCRYPTION_CONFIGURATION: rt::Schema = rt::Schema::struct
     "ServerSideEncryptionConfiguration",
     &[rt::m("Rules", &SERVER_SIDE_ENCRYPTION_RULES).named("Rule").flags(rt::REQUIRED)],
 );
-/// p Specifies the default server-side encryption configuration. /p note ul li p b General purpose buckets /b - If you're specifying a customer managed KMS key, we recommend using a fully qualified KMS key ARN. If you use a KMS key alias instead, then KMS resolves the key within the requester’s account. This behavior can result in data that's encrypted with a KMS key that belongs to the requester, and not the bucket owner. /p /li li p b Directory buckets /b - When you specify an a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk" KMS customer managed key /a for encryption in your directory bucket, only use the key ID or key ARN. The key alias format of the KMS key isn't supported. /p /li /ul /note
+/// Specifies the default server-side encryption configuration.
+///
+/// - **Note:** **General purpose buckets** - If you're specifying a customer managed KMS key, we recommend using a fully qualified KMS key ARN. If you use a KMS key alias instead, then KMS resolves the key within the requester’s account. This behavior can result in data that's encrypted with a KMS key that belongs to the requester, and not the bucket owner.
+/// - **Directory buckets** - When you specify an [KMS customer managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) for encryption in your directory bucket, only use the key ID or key ARN. The key alias format of the KMS key isn't supported.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServerSideEncryptionRule {
-    /// p Specifies the default server-side encryption to apply to new objects in the bucket. If a PUT Object request doesn't specify any server-side encryption, this default encryption will be applied. /p
+    /// Specifies the default server-side encryption to apply to new objects in the bucket. If a PUT Object request doesn't specify any server-side encryption, this default encryption will be applied.
     pub apply_server_side_encryption_by_default: Option<ServerSideEncryptionByDefault>,
-    /// p Specifies whether Amazon S3 should use an S3 Bucket Key with server-side encryption using KMS (SSE-KMS) for new objects in the bucket. Existing objects are not affected. Setting the code BucketKeyEnabled /code element to code true /code causes Amazon S3 to use an S3 Bucket Key. /p note ul li p b General purpose buckets /b - By default, S3 Bucket Key is not enabled. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-key.html" Amazon S3 Bucket Keys /a in the i Amazon S3 User Guide /i . /p /li li p b Directory buckets /b - S3 Bucket Keys are always enabled for code GET /code and code PUT /code operations in a directory bucket and can’t be disabled. S3 Bucket Keys aren't supported, when you copy SSE-KMS encrypted objects from general purpose buckets to directory buckets, from directory buckets to general purpose buckets, or between directory buckets, through a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API CopyObject.html" CopyObject /a , a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API UploadPartCopy.html" UploadPartCopy /a , a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-objects-Batch-Ops" the Copy operation in Batch Operations /a , or a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/create-import-job" the import jobs /a . In this case, Amazon S3 makes a call to KMS every time a copy request is made for a KMS-encrypted object. /p /li /ul /note
+    /// Specifies whether Amazon S3 should use an S3 Bucket Key with server-side encryption using KMS (SSE-KMS) for new objects in the bucket. Existing objects are not affected. Setting the `BucketKeyEnabled` element to `true` causes Amazon S3 to use an S3 Bucket Key.
+    ///
+    /// - **Note:** **General purpose buckets** - By default, S3 Bucket Key is not enabled. For more information, see [Amazon S3 Bucket Keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-key.html) in the *Amazon S3 User Guide*.
+    /// - **Directory buckets** - S3 Bucket Keys are always enabled for `GET` and `PUT` operations in a directory bucket and can’t be disabled. S3 Bucket Keys aren't supported, when you copy SSE-KMS encrypted objects from general purpose buckets to directory buckets, from directory buckets to general purpose buckets, or between directory buckets, through [CopyObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html), [UploadPartCopy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html), [the Copy operation in Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-objects-Batch-Ops), or [the import jobs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/create-import-job). In this case, Amazon S3 makes a call to KMS every time a copy request is made for a KMS-encrypted object.
     pub bucket_key_enabled: Option<bool>,
-    /// p A bucket-level setting for Amazon S3 general purpose buckets used to prevent the upload of new objects encrypted with the specified server-side encryption type. For example, blocking an encryption type will block code PutObject /code , code CopyObject /code , code PostObject /code , multipart upload, and replication requests to the bucket for objects with the specified encryption type. However, you can continue to read and list any pre-existing objects already encrypted with the specified encryption type. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/blocking-unblocking-s3-c-encryption-gpb.html" Blocking or unblocking SSE-C for a general purpose bucket /a . /p note p Currently, this parameter only supports blocking or unblocking server-side encryption with customer-provided keys (SSE-C). For more information about SSE-C, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html" Using server-side encryption with customer-provided keys (SSE-C) /a . /p /note
+    /// A bucket-level setting for Amazon S3 general purpose buckets used to prevent the upload of new objects encrypted with the specified server-side encryption type. For example, blocking an encryption type will block `PutObject`, `CopyObject`, `PostObject`, multipart upload, and replication requests to the bucket for objects with the specified encryption type. However, you can continue to read and list any pre-existing objects already encrypted with the specified encryption type. For more information, see [Blocking or unblocking SSE-C for a general purpose bucket](https://docs.aws.amazon.com/AmazonS3/latest/userguide/blocking-unblocking-s3-c-encryption-gpb.html).
+    ///
+    /// **Note:** Currently, this parameter only supports blocking or unblocking server-side encryption with customer-provided keys (SSE-C). For more information about SSE-C, see [Using server-side encryption with customer-provided keys (SSE-C)](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html).
     pub blocked_encryption_types: Option<BlockedEncryptionTypes>,
 }
 rt::structure!(
@@ -334,16 +388,18 @@ pub static SERVER_SIDE_ENCRYPTION_RULES: rt::Schema = rt::Schema::list(
         &[rt::m("member", &SERVER_SIDE_ENCRYPTION_RULE)],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p The established temporary security credentials of the session. /p note p b Directory buckets /b - These session credentials are only supported for the authentication and authorization of Zonal endpoint API operations on directory buckets. /p /note
+/// The established temporary security credentials of the session.
+///
+/// **Note:** **Directory buckets** - These session credentials are only supported for the authentication and authorization of Zonal endpoint API operations on directory buckets.
 #[derive(Clone, Default, PartialEq)]
 pub struct SessionCredentials {
-    /// p A unique identifier that's associated with a secret access key. The access key ID and the secret access key are used together to sign programmatic Amazon Web Services requests cryptographically. /p
+    /// A unique identifier that's associated with a secret access key. The access key ID and the secret access key are used together to sign programmatic Amazon Web Services requests cryptographically.
     pub access_key_id: String,
-    /// p A key that's used with the access key ID to cryptographically sign programmatic Amazon Web Services requests. Signing a request identifies the sender and prevents the request from being altered. /p
+    /// A key that's used with the access key ID to cryptographically sign programmatic Amazon Web Services requests. Signing a request identifies the sender and prevents the request from being altered.
     pub secret_access_key: String,
-    /// p A part of the temporary security credentials. The session token is used to validate the temporary security credentials. /p
+    /// A part of the temporary security credentials. The session token is used to validate the temporary security credentials.
     pub session_token: String,
-    /// p Temporary security credentials expire after a specified interval. After temporary credentials expire, any calls that you make with those credentials will fail. So you must generate a new set of temporary credentials. Temporary credentials cannot be extended or refreshed beyond the original specified interval. /p
+    /// Temporary security credentials expire after a specified interval. After temporary credentials expire, any calls that you make with those credentials will fail. So you must generate a new set of temporary credentials. Temporary credentials cannot be extended or refreshed beyond the original specified interval.
     pub expiration: rt::DateTime,
 }
 rt::structure!(
@@ -366,18 +422,22 @@ pub static SESSION_CREDENTIALS: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum SessionMode { ReadOnly = "ReadOnly", ReadWrite = "ReadWrite" }
 }
-/// p To use simple format for S3 keys for log objects, set SimplePrefix to an empty object. /p p code DestinationPrefix YYYY - MM - DD - hh - mm - ss - UniqueString /code /p
+/// To use simple format for S3 keys for log objects, set SimplePrefix to an empty object.
+///
+/// `[DestinationPrefix][YYYY]-[MM]-[DD]-[hh]-[mm]-[ss]-[UniqueString]`
 #[derive(Clone, Default, PartialEq)]
 pub struct SimplePrefix {}
 rt::structure!(SimplePrefix, SIMPLE_PREFIX);
 pub static SIMPLE_PREFIX: rt::Schema = rt::Schema::structure("SimplePrefix", &[])
     .named("SimplePrefix");
-/// p A container that describes additional filters for identifying the source objects that you want to replicate. You can choose to enable or disable the replication of these objects. Currently, Amazon S3 supports only the filter that you can specify for objects created with server-side encryption using a customer managed key stored in Amazon Web Services Key Management Service (SSE-KMS). /p
+/// A container that describes additional filters for identifying the source objects that you want to replicate. You can choose to enable or disable the replication of these objects. Currently, Amazon S3 supports only the filter that you can specify for objects created with server-side encryption using a customer managed key stored in Amazon Web Services Key Management Service (SSE-KMS).
 #[derive(Clone, Default, PartialEq)]
 pub struct SourceSelectionCriteria {
-    /// p A container for filter information for the selection of Amazon S3 objects encrypted with Amazon Web Services KMS. If you include code SourceSelectionCriteria /code in the replication configuration, this element is required. /p
+    /// A container for filter information for the selection of Amazon S3 objects encrypted with Amazon Web Services KMS. If you include `SourceSelectionCriteria` in the replication configuration, this element is required.
     pub sse_kms_encrypted_objects: Option<SseKmsEncryptedObjects>,
-    /// p A filter that you can specify for selections for modifications on replicas. Amazon S3 doesn't replicate replica modifications by default. In the latest version of replication configuration (when code Filter /code is specified), you can specify this element and set the status to code Enabled /code to replicate modifications on replicas. /p note p If you don't specify the code Filter /code element, Amazon S3 assumes that the replication configuration is the earlier version, V1. In the earlier version, this element is not allowed /p /note
+    /// A filter that you can specify for selections for modifications on replicas. Amazon S3 doesn't replicate replica modifications by default. In the latest version of replication configuration (when `Filter` is specified), you can specify this element and set the status to `Enabled` to replicate modifications on replicas.
+    ///
+    /// **Note:** If you don't specify the `Filter` element, Amazon S3 assumes that the replication configuration is the earlier version, V1. In the earlier version, this element is not allowed
     pub replica_modifications: Option<ReplicaModifications>,
 }
 rt::structure!(
@@ -391,10 +451,10 @@ pub static SOURCE_SELECTION_CRITERIA: rt::Schema = rt::Schema::structure(
         rt::m("ReplicaModifications", &REPLICA_MODIFICATIONS),
     ],
 );
-/// p A container for filter information for the selection of S3 objects encrypted with Amazon Web Services KMS. /p
+/// A container for filter information for the selection of S3 objects encrypted with Amazon Web Services KMS.
 #[derive(Clone, Default, PartialEq)]
 pub struct SseKmsEncryptedObjects {
-    /// p Specifies whether Amazon S3 replicates objects created with server-side encryption using an Amazon Web Services KMS key stored in Amazon Web Services Key Management Service. /p
+    /// Specifies whether Amazon S3 replicates objects created with server-side encryption using an Amazon Web Services KMS key stored in Amazon Web Services Key Management Service.
     pub status: SseKmsEncryptedObjectsStatus,
 }
 rt::structure!(SseKmsEncryptedObjects, SSE_KMS_ENCRYPTED_OBJECTS, 0 => status);
@@ -405,14 +465,14 @@ pub static SSE_KMS_ENCRYPTED_OBJECTS: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum SseKmsEncryptedObjectsStatus { Enabled = "Enabled", Disabled = "Disabled" }
 }
-/// p Container for the stats details. /p
+/// Container for the stats details.
 #[derive(Clone, Default, PartialEq)]
 pub struct Stats {
-    /// p The total number of object bytes scanned. /p
+    /// The total number of object bytes scanned.
     pub bytes_scanned: Option<i64>,
-    /// p The total number of uncompressed object bytes processed. /p
+    /// The total number of uncompressed object bytes processed.
     pub bytes_processed: Option<i64>,
-    /// p The total number of bytes of records payload data returned. /p
+    /// The total number of bytes of records payload data returned.
     pub bytes_returned: Option<i64>,
 }
 rt::structure!(
@@ -426,10 +486,10 @@ pub static STATS: rt::Schema = rt::Schema::structure(
         rt::m("BytesReturned", &rt::LONG),
     ],
 );
-/// p Container for the Stats Event. /p
+/// Container for the Stats Event.
 #[derive(Clone, Default, PartialEq)]
 pub struct StatsEvent {
-    /// p The Stats event details. /p
+    /// The Stats event details.
     pub details: Option<Stats>,
 }
 rt::structure!(StatsEvent, STATS_EVENT, 0 => details);
@@ -447,10 +507,10 @@ rt::string_enum! {
     "FSX_ONTAP", AwsBackupWarm = "AWS_BACKUP_WARM", AwsBackupLowCostWarm =
     "AWS_BACKUP_LOW_COST_WARM" }
 }
-/// p Specifies data related to access patterns to be collected and made available to analyze the tradeoffs between different storage classes for an Amazon S3 bucket. /p
+/// Specifies data related to access patterns to be collected and made available to analyze the tradeoffs between different storage classes for an Amazon S3 bucket.
 #[derive(Clone, Default, PartialEq)]
 pub struct StorageClassAnalysis {
-    /// p Specifies how data related to the storage class analysis for an Amazon S3 bucket should be exported. /p
+    /// Specifies how data related to the storage class analysis for an Amazon S3 bucket should be exported.
     pub data_export: Option<StorageClassAnalysisDataExport>,
 }
 rt::structure!(StorageClassAnalysis, STORAGE_CLASS_ANALYSIS, 0 => data_export);
@@ -458,12 +518,12 @@ pub static STORAGE_CLASS_ANALYSIS: rt::Schema = rt::Schema::structure(
     "StorageClassAnalysis",
     &[rt::m("DataExport", &STORAGE_CLASS_ANALYSIS_DATA_EXPORT)],
 );
-/// p Container for data related to the storage class analysis for an Amazon S3 bucket for export. /p
+/// Container for data related to the storage class analysis for an Amazon S3 bucket for export.
 #[derive(Clone, Default, PartialEq)]
 pub struct StorageClassAnalysisDataExport {
-    /// p The version of the output schema to use when exporting data. Must be code V 1 /code . /p
+    /// The version of the output schema to use when exporting data. Must be `V_1`.
     pub output_schema_version: StorageClassAnalysisSchemaVersion,
-    /// p The place to store the data for an analysis. /p
+    /// The place to store the data for an analysis.
     pub destination: AnalyticsExportDestination,
 }
 rt::structure!(

@@ -6,12 +6,12 @@ use tucuxi::codegen as rt;
 rt::string_enum! {
     pub enum TableSseAlgorithm { AwsKms = "aws:kms", Aes256 = "AES256" }
 }
-/// p A container of a key value name pair. /p
+/// A container of a key value name pair.
 #[derive(Clone, Default, PartialEq)]
 pub struct Tag {
-    /// p Name of the object key. /p
+    /// Name of the object key.
     pub key: String,
-    /// p Value of the tag. /p
+    /// Value of the tag.
     pub value: String,
 }
 rt::structure!(Tag, TAG, 0 => key, 1 => value);
@@ -26,10 +26,10 @@ pub static TAG_SET: rt::Schema = rt::Schema::list(
     "TagSet",
     &[rt::m("member", &TAG).named("Tag")],
 );
-/// p Container for code TagSet /code elements. /p
+/// Container for `TagSet` elements.
 #[derive(Clone, Default, PartialEq)]
 pub struct Tagging {
-    /// p A collection for a set of tags /p
+    /// A collection for a set of tags
     pub tag_set: Vec<Tag>,
 }
 rt::structure!(Tagging, TAGGING, 0 => tag_set);
@@ -40,12 +40,14 @@ pub static TAGGING: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum TaggingDirective { Copy = "COPY", Replace = "REPLACE" }
 }
-/// p Container for granting information. /p p Buckets that use the bucket owner enforced setting for Object Ownership don't support target grants. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general" Permissions server access log delivery /a in the i Amazon S3 User Guide /i . /p
+/// Container for granting information.
+///
+/// Buckets that use the bucket owner enforced setting for Object Ownership don't support target grants. For more information, see [Permissions server access log delivery](https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct TargetGrant {
-    /// p Container for the person being granted permissions. /p
+    /// Container for the person being granted permissions.
     pub grantee: Option<Grantee>,
-    /// p Logging permissions assigned to the grantee for the bucket. /p
+    /// Logging permissions assigned to the grantee for the bucket.
     pub permission: Option<BucketLogsPermission>,
 }
 rt::structure!(TargetGrant, TARGET_GRANT, 0 => grantee, 1 => permission);
@@ -57,12 +59,12 @@ pub static TARGET_GRANTS: rt::Schema = rt::Schema::list(
     "TargetGrants",
     &[rt::m("member", &TARGET_GRANT).named("Grant")],
 );
-/// p Amazon S3 key format for log objects. Only one format, PartitionedPrefix or SimplePrefix, is allowed. /p
+/// Amazon S3 key format for log objects. Only one format, PartitionedPrefix or SimplePrefix, is allowed.
 #[derive(Clone, Default, PartialEq)]
 pub struct TargetObjectKeyFormat {
-    /// p To use the simple format for S3 keys for log objects. To specify SimplePrefix format, set SimplePrefix to {}. /p
+    /// To use the simple format for S3 keys for log objects. To specify SimplePrefix format, set SimplePrefix to {}.
     pub simple_prefix: Option<SimplePrefix>,
-    /// p Partitioned S3 key for log objects. /p
+    /// Partitioned S3 key for log objects.
     pub partitioned_prefix: Option<PartitionedPrefix>,
 }
 rt::structure!(
@@ -79,12 +81,12 @@ pub static TARGET_OBJECT_KEY_FORMAT: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum Tier { Standard = "Standard", Bulk = "Bulk", Expedited = "Expedited" }
 }
-/// p The S3 Intelligent-Tiering storage class is designed to optimize storage costs by automatically moving data to the most cost-effective storage access tier, without additional operational overhead. /p
+/// The S3 Intelligent-Tiering storage class is designed to optimize storage costs by automatically moving data to the most cost-effective storage access tier, without additional operational overhead.
 #[derive(Clone, Default, PartialEq)]
 pub struct Tiering {
-    /// p The number of consecutive days of no access after which an object will be eligible to be transitioned to the corresponding tier. The minimum number of days specified for Archive Access tier must be at least 90 days and Deep Archive Access tier must be at least 180 days. The maximum can be up to 2 years (730 days). /p
+    /// The number of consecutive days of no access after which an object will be eligible to be transitioned to the corresponding tier. The minimum number of days specified for Archive Access tier must be at least 90 days and Deep Archive Access tier must be at least 180 days. The maximum can be up to 2 years (730 days).
     pub days: i32,
-    /// p S3 Intelligent-Tiering access tier. See a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access" Storage class for automatically optimizing frequently and infrequently accessed objects /a for a list of access tiers in the S3 Intelligent-Tiering storage class. /p
+    /// S3 Intelligent-Tiering access tier. See [Storage class for automatically optimizing frequently and infrequently accessed objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access) for a list of access tiers in the S3 Intelligent-Tiering storage class.
     pub access_tier: IntelligentTieringAccessTier,
 }
 rt::structure!(Tiering, TIERING, 0 => days, 1 => access_tier);
@@ -100,19 +102,19 @@ pub static TIERING_LIST: rt::Schema = rt::Schema::list(
         &[rt::m("member", &TIERING)],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p You have attempted to add more parts than the maximum of 10000 that are allowed for this object. You can use the CopyObject operation to copy this object to another and then add more data to the newly copied object. /p
+/// You have attempted to add more parts than the maximum of 10000 that are allowed for this object. You can use the CopyObject operation to copy this object to another and then add more data to the newly copied object.
 #[derive(Clone, Default, PartialEq)]
 pub struct TooManyParts {}
 rt::structure!(TooManyParts, TOO_MANY_PARTS);
 pub static TOO_MANY_PARTS: rt::Schema = rt::Schema::structure("TooManyParts", &[])
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events. /p
+/// A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events.
 #[derive(Clone, Default, PartialEq)]
 pub struct TopicConfiguration {
     pub id: Option<String>,
-    /// p The Amazon Resource Name (ARN) of the Amazon SNS topic to which Amazon S3 publishes a message when it detects events of the specified type. /p
+    /// The Amazon Resource Name (ARN) of the Amazon SNS topic to which Amazon S3 publishes a message when it detects events of the specified type.
     pub topic_arn: String,
-    /// p The Amazon S3 bucket event about which to send notifications. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html" Supported Event Types /a in the i Amazon S3 User Guide /i . /p
+    /// The Amazon S3 bucket event about which to send notifications. For more information, see [Supported Event Types](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
     pub events: Vec<Event>,
     pub filter: Option<NotificationConfigurationFilter>,
 }
@@ -129,16 +131,16 @@ pub static TOPIC_CONFIGURATION: rt::Schema = rt::Schema::structure(
         rt::m("Filter", &NOTIFICATION_CONFIGURATION_FILTER),
     ],
 );
-/// p A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events. This data type is deprecated. Use a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API TopicConfiguration.html" TopicConfiguration /a instead. /p
+/// A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events. This data type is deprecated. Use [TopicConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_TopicConfiguration.html) instead.
 #[derive(Clone, Default, PartialEq)]
 pub struct TopicConfigurationDeprecated {
     pub id: Option<String>,
-    /// p A collection of events related to objects /p
+    /// A collection of events related to objects
     pub events: Option<Vec<Event>>,
-    /// p Bucket event for which to send notifications. /p
+    /// Bucket event for which to send notifications.
     #[deprecated]
     pub event: Option<Event>,
-    /// p Amazon SNS topic to which Amazon S3 will publish a message to report the specified events for the bucket. /p
+    /// Amazon SNS topic to which Amazon S3 will publish a message to report the specified events for the bucket.
     pub topic: Option<String>,
 }
 rt::structure!(
@@ -159,14 +161,14 @@ pub static TOPIC_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
         &[rt::m("member", &TOPIC_CONFIGURATION)],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p Specifies when an object transitions to a specified storage class. For more information about Amazon S3 lifecycle configuration rules, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/lifecycle-transition-general-considerations.html" Transitioning Objects Using Amazon S3 Lifecycle /a in the i Amazon S3 User Guide /i . /p
+/// Specifies when an object transitions to a specified storage class. For more information about Amazon S3 lifecycle configuration rules, see [Transitioning Objects Using Amazon S3 Lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/dev/lifecycle-transition-general-considerations.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct Transition {
-    /// p Indicates when objects are transitioned to the specified storage class. The date value must be in ISO 8601 format. The time is always midnight UTC. /p
+    /// Indicates when objects are transitioned to the specified storage class. The date value must be in ISO 8601 format. The time is always midnight UTC.
     pub date: Option<rt::DateTime>,
-    /// p Indicates the number of days after creation when objects are transitioned to the specified storage class. The value can be code 0 /code or any positive integer. Be aware that some storage classes have a minimum storage duration and that you're charged for transitioning objects before their minimum storage duration. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html#lifecycle-configuration-constraints" Constraints and considerations for transitions /a in the i Amazon S3 User Guide /i . /p
+    /// Indicates the number of days after creation when objects are transitioned to the specified storage class. The value can be `0` or any positive integer. Be aware that some storage classes have a minimum storage duration and that you're charged for transitioning objects before their minimum storage duration. For more information, see [Constraints and considerations for transitions](https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html#lifecycle-configuration-constraints) in the *Amazon S3 User Guide*.
     pub days: Option<i32>,
-    /// p The storage class to which you want the object to transition. /p
+    /// The storage class to which you want the object to transition.
     pub storage_class: Option<TransitionStorageClass>,
 }
 rt::structure!(Transition, TRANSITION, 0 => date, 1 => days, 2 => storage_class);

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The annotation payload is not valid UTF-8 encoded text. /p
+/// The annotation payload is not valid UTF-8 encoded text.
 #[derive(Clone, Default, PartialEq)]
 pub struct UnsupportedMediaType {}
 rt::structure!(UnsupportedMediaType, UNSUPPORTED_MEDIA_TYPE);
@@ -14,15 +14,15 @@ pub static UNSUPPORTED_MEDIA_TYPE: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(415u16, false));
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateBucketMetadataAnnotationTableConfigurationRequest {
-    /// p The name of the bucket whose annotation table configuration to update. /p
+    /// The name of the bucket whose annotation table configuration to update.
     pub bucket: String,
-    /// p Base64-encoded MD5 digest of the message body. /p
+    /// Base64-encoded MD5 digest of the message body.
     pub content_md5: Option<String>,
-    /// p Checksum algorithm for the request payload. /p
+    /// Checksum algorithm for the request payload.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p The annotation table configuration updates to apply. /p
+    /// The annotation table configuration updates to apply.
     pub annotation_table_configuration: AnnotationTableConfigurationUpdates,
-    /// p The account ID of the expected bucket owner. /p
+    /// The account ID of the expected bucket owner.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -56,15 +56,15 @@ pub static UPDATE_BUCKET_METADATA_ANNOTATION_TABLE_CONFIGURATION_REQUEST: rt::Sc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateBucketMetadataInventoryTableConfigurationRequest {
-    /// p The general purpose bucket that corresponds to the metadata configuration that you want to enable or disable an inventory table for. /p
+    /// The general purpose bucket that corresponds to the metadata configuration that you want to enable or disable an inventory table for.
     pub bucket: String,
-    /// p The code Content-MD5 /code header for the inventory table configuration. /p
+    /// The `Content-MD5` header for the inventory table configuration.
     pub content_md5: Option<String>,
-    /// p The checksum algorithm to use with your inventory table configuration. /p
+    /// The checksum algorithm to use with your inventory table configuration.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p The contents of your inventory table configuration. /p
+    /// The contents of your inventory table configuration.
     pub inventory_table_configuration: InventoryTableConfigurationUpdates,
-    /// p The expected owner of the general purpose bucket that corresponds to the metadata table configuration that you want to enable or disable an inventory table for. /p
+    /// The expected owner of the general purpose bucket that corresponds to the metadata table configuration that you want to enable or disable an inventory table for.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -98,15 +98,15 @@ pub static UPDATE_BUCKET_METADATA_INVENTORY_TABLE_CONFIGURATION_REQUEST: rt::Sch
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateBucketMetadataJournalTableConfigurationRequest {
-    /// p The general purpose bucket that corresponds to the metadata configuration that you want to enable or disable journal table record expiration for. /p
+    /// The general purpose bucket that corresponds to the metadata configuration that you want to enable or disable journal table record expiration for.
     pub bucket: String,
-    /// p The code Content-MD5 /code header for the journal table configuration. /p
+    /// The `Content-MD5` header for the journal table configuration.
     pub content_md5: Option<String>,
-    /// p The checksum algorithm to use with your journal table configuration. /p
+    /// The checksum algorithm to use with your journal table configuration.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p The contents of your journal table configuration. /p
+    /// The contents of your journal table configuration.
     pub journal_table_configuration: JournalTableConfigurationUpdates,
-    /// p The expected owner of the general purpose bucket that corresponds to the metadata table configuration that you want to enable or disable journal table record expiration for. /p
+    /// The expected owner of the general purpose bucket that corresponds to the metadata table configuration that you want to enable or disable journal table record expiration for.
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -140,20 +140,26 @@ pub static UPDATE_BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION_REQUEST: rt::Schem
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateObjectEncryptionRequest {
-    /// p The name of the general purpose bucket that contains the specified object key name. /p p When you use this operation with an access point attached to a general purpose bucket, you must either provide the alias of the access point in place of the bucket name or you must specify the access point Amazon Resource Name (ARN). When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form code i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com /code . When using this operation with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-naming.html" Referencing access points /a in the i Amazon S3 User Guide /i . /p
+    /// The name of the general purpose bucket that contains the specified object key name.
+    ///
+    /// When you use this operation with an access point attached to a general purpose bucket, you must either provide the alias of the access point in place of the bucket name or you must specify the access point Amazon Resource Name (ARN). When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form `AccessPointName-AccountId.s3-accesspoint.Region.amazonaws.com`. When using this operation with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Referencing access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-naming.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p The key name of the object that you want to update the server-side encryption type for. /p
+    /// The key name of the object that you want to update the server-side encryption type for.
     pub key: String,
-    /// p The version ID of the object that you want to update the server-side encryption type for. /p
+    /// The version ID of the object that you want to update the server-side encryption type for.
     pub version_id: Option<String>,
-    /// p The updated server-side encryption type for this object. The code UpdateObjectEncryption /code operation supports the SSE-S3 and SSE-KMS encryption types. /p p Valid Values: code SSES3 /code | code SSEKMS /code /p
+    /// The updated server-side encryption type for this object. The `UpdateObjectEncryption` operation supports the SSE-S3 and SSE-KMS encryption types.
+    ///
+    /// Valid Values: `SSES3` \| `SSEKMS`
     pub object_encryption: ObjectEncryption,
     pub request_payer: Option<RequestPayer>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide doesn't match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide doesn't match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// p The MD5 hash for the request body. For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically. /p
+    /// The MD5 hash for the request body. For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
     pub content_md5: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the object when you use an Amazon Web Services SDK. This header doesn't provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p
+    /// Indicates the algorithm used to create the checksum for the object when you use an Amazon Web Services SDK. This header doesn't provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
 }
 rt::structure!(
@@ -201,22 +207,34 @@ pub static UPDATE_OBJECT_ENCRYPTION_RESPONSE: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadPartCopyOutput {
-    /// p The version of the source object that was copied, if you have enabled versioning on the source bucket. /p note p This functionality is not supported when the source object is in a directory bucket. /p /note
+    /// The version of the source object that was copied, if you have enabled versioning on the source bucket.
+    ///
+    /// **Note:** This functionality is not supported when the source object is in a directory bucket.
     pub copy_source_version_id: Option<String>,
-    /// p Container for all response elements. /p
+    /// Container for all response elements.
     pub copy_part_result: Option<CopyPartResult>,
-    /// p The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx. /p note p When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is code aws:fsx /code . /p /note
+    /// The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx.
+    ///
+    /// **Note:** When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`.
     pub server_side_encryption: Option<ServerSideEncryption>,
-    /// p If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_algorithm: Option<String>,
-    /// p If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key_md5: Option<String>,
-    /// p If present, indicates the ID of the KMS key that was used for object encryption. /p
+    /// If present, indicates the ID of the KMS key that was used for object encryption.
     pub ssekms_key_id: Option<String>,
-    /// p Indicates whether the multipart upload uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS). /p
+    /// Indicates whether the multipart upload uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
     pub bucket_key_enabled: Option<bool>,
     pub request_charged: Option<RequestCharged>,
-    /// p Version ID of the object. /p p Returns the Version ID of the object for the copied part, if bucket versioning is enabled. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Version ID of the object.
+    ///
+    /// Returns the Version ID of the object for the copied part, if bucket versioning is enabled.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub version_id: Option<String>,
 }
 rt::structure!(
@@ -248,42 +266,109 @@ pub static UPLOAD_PART_COPY_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadPartCopyRequest {
-    /// p The bucket name. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format code i Bucket-name /i .s3express- i zone-id /i . i region-code /i .amazonaws.com /code . Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i amzn-s3-demo-bucket /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i . /p note p Copying objects across different Amazon Web Services Regions isn't supported when the source or destination bucket is in Amazon Web Services Local Zones. The source and destination buckets must have the same parent Amazon Web Services Region. Otherwise, you get an HTTP code 400 Bad Request /code error with the error code code InvalidRequest /code . /p /note p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p note p Object Lambda access points are not supported by directory buckets. /p /note p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i Amazon S3 User Guide /i . /p
+    /// The bucket name.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** Copying objects across different Amazon Web Services Regions isn't supported when the source or destination bucket is in Amazon Web Services Local Zones. The source and destination buckets must have the same parent Amazon Web Services Region. Otherwise, you get an HTTP `400 Bad Request` error with the error code `InvalidRequest`.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p Specifies the source object for the copy operation. You specify the value in one of two formats, depending on whether you want to access the source object through an a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points.html" access point /a : /p ul li p For objects not accessed through an access point, specify the name of the source bucket and key of the source object, separated by a slash (/). For example, to copy the object code reports/january.pdf /code from the bucket code awsexamplebucket /code , use code awsexamplebucket/reports/january.pdf /code . The value must be URL-encoded. /p /li li p For objects accessed through access points, specify the Amazon Resource Name (ARN) of the object as accessed through the access point, in the format code arn:aws:s3:&lt;Region&gt;:&lt;account-id&gt;:accesspoint/&lt;access-point-name&gt;/object/&lt;key&gt; /code . For example, to copy the object code reports/january.pdf /code through access point code my-access-point /code owned by account code 123456789012 /code in Region code us-west-2 /code , use the URL encoding of code arn:aws:s3:us-west-2:123456789012:accesspoint/my-access-point/object/reports/january.pdf /code . The value must be URL encoded. /p note ul li p Amazon S3 supports copy operations using Access points only when the source and destination buckets are in the same Amazon Web Services Region. /p /li li p Access points are not supported by directory buckets. /p /li /ul /note p Alternatively, for objects accessed through Amazon S3 on Outposts, specify the ARN of the object as accessed in the format code arn:aws:s3-outposts:&lt;Region&gt;:&lt;account-id&gt;:outpost/&lt;outpost-id&gt;/object/&lt;key&gt; /code . For example, to copy the object code reports/january.pdf /code through outpost code my-outpost /code owned by account code 123456789012 /code in Region code us-west-2 /code , use the URL encoding of code arn:aws:s3-outposts:us-west-2:123456789012:outpost/my-outpost/object/reports/january.pdf /code . The value must be URL-encoded. /p /li /ul p If your bucket has versioning enabled, you could have multiple versions of the same object. By default, code x-amz-copy-source /code identifies the current version of the source object to copy. To copy a specific version of the source object to copy, append code ?versionId=&lt;version-id&gt; /code to the code x-amz-copy-source /code request header (for example, code x-amz-copy-source: /awsexamplebucket/reports/january.pdf?versionId=QUpfdndhfd8438MNFDN93jdnJFkdmqnh893 /code ). /p p If the current version is a delete marker and you don't specify a versionId in the code x-amz-copy-source /code request header, Amazon S3 returns a code 404 Not Found /code error, because the object does not exist. If you specify versionId in the code x-amz-copy-source /code and the versionId is a delete marker, Amazon S3 returns an HTTP code 400 Bad Request /code error, because you are not allowed to specify a delete marker as a version for the code x-amz-copy-source /code . /p note p b Directory buckets /b - S3 Versioning isn't enabled and supported for directory buckets. /p /note
+    /// Specifies the source object for the copy operation. You specify the value in one of two formats, depending on whether you want to access the source object through an [access point](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points.html):
+    ///
+    /// - For objects not accessed through an access point, specify the name of the source bucket and key of the source object, separated by a slash (/). For example, to copy the object `reports/january.pdf` from the bucket `awsexamplebucket`, use `awsexamplebucket/reports/january.pdf`. The value must be URL-encoded.
+    /// - For objects accessed through access points, specify the Amazon Resource Name (ARN) of the object as accessed through the access point, in the format `arn:aws:s3:<Region>:<account-id>:accesspoint/<access-point-name>/object/<key>`. For example, to copy the object `reports/january.pdf` through access point `my-access-point` owned by account `123456789012` in Region `us-west-2`, use the URL encoding of `arn:aws:s3:us-west-2:123456789012:accesspoint/my-access-point/object/reports/january.pdf`. The value must be URL encoded.
+    ///   - **Note:** Amazon S3 supports copy operations using Access points only when the source and destination buckets are in the same Amazon Web Services Region.
+    ///   - Access points are not supported by directory buckets.
+    ///
+    ///   Alternatively, for objects accessed through Amazon S3 on Outposts, specify the ARN of the object as accessed in the format `arn:aws:s3-outposts:<Region>:<account-id>:outpost/<outpost-id>/object/<key>`. For example, to copy the object `reports/january.pdf` through outpost `my-outpost` owned by account `123456789012` in Region `us-west-2`, use the URL encoding of `arn:aws:s3-outposts:us-west-2:123456789012:outpost/my-outpost/object/reports/january.pdf`. The value must be URL-encoded.
+    ///
+    /// If your bucket has versioning enabled, you could have multiple versions of the same object. By default, `x-amz-copy-source` identifies the current version of the source object to copy. To copy a specific version of the source object to copy, append `?versionId=<version-id>` to the `x-amz-copy-source` request header (for example, `x-amz-copy-source: /awsexamplebucket/reports/january.pdf?versionId=QUpfdndhfd8438MNFDN93jdnJFkdmqnh893`).
+    ///
+    /// If the current version is a delete marker and you don't specify a versionId in the `x-amz-copy-source` request header, Amazon S3 returns a `404 Not Found` error, because the object does not exist. If you specify versionId in the `x-amz-copy-source` and the versionId is a delete marker, Amazon S3 returns an HTTP `400 Bad Request` error, because you are not allowed to specify a delete marker as a version for the `x-amz-copy-source`.
+    ///
+    /// **Note:** **Directory buckets** - S3 Versioning isn't enabled and supported for directory buckets.
     pub copy_source: String,
-    /// p Copies the object if its entity tag (ETag) matches the specified tag. /p p If both of the code x-amz-copy-source-if-match /code and code x-amz-copy-source-if-unmodified-since /code headers are present in the request as follows: /p p code x-amz-copy-source-if-match /code condition evaluates to code true /code , and; /p p code x-amz-copy-source-if-unmodified-since /code condition evaluates to code false /code ; /p p Amazon S3 returns code 200 OK /code and copies the data. /p
+    /// Copies the object if its entity tag (ETag) matches the specified tag.
+    ///
+    /// If both of the `x-amz-copy-source-if-match` and `x-amz-copy-source-if-unmodified-since` headers are present in the request as follows:
+    ///
+    /// `x-amz-copy-source-if-match` condition evaluates to `true`, and;
+    ///
+    /// `x-amz-copy-source-if-unmodified-since` condition evaluates to `false`;
+    ///
+    /// Amazon S3 returns `200 OK` and copies the data.
     pub copy_source_if_match: Option<String>,
-    /// p Copies the object if it has been modified since the specified time. /p p If both of the code x-amz-copy-source-if-none-match /code and code x-amz-copy-source-if-modified-since /code headers are present in the request as follows: /p p code x-amz-copy-source-if-none-match /code condition evaluates to code false /code , and; /p p code x-amz-copy-source-if-modified-since /code condition evaluates to code true /code ; /p p Amazon S3 returns code 412 Precondition Failed /code response code. /p
+    /// Copies the object if it has been modified since the specified time.
+    ///
+    /// If both of the `x-amz-copy-source-if-none-match` and `x-amz-copy-source-if-modified-since` headers are present in the request as follows:
+    ///
+    /// `x-amz-copy-source-if-none-match` condition evaluates to `false`, and;
+    ///
+    /// `x-amz-copy-source-if-modified-since` condition evaluates to `true`;
+    ///
+    /// Amazon S3 returns `412 Precondition Failed` response code.
     pub copy_source_if_modified_since: Option<rt::DateTime>,
-    /// p Copies the object if its entity tag (ETag) is different than the specified ETag. /p p If both of the code x-amz-copy-source-if-none-match /code and code x-amz-copy-source-if-modified-since /code headers are present in the request as follows: /p p code x-amz-copy-source-if-none-match /code condition evaluates to code false /code , and; /p p code x-amz-copy-source-if-modified-since /code condition evaluates to code true /code ; /p p Amazon S3 returns code 412 Precondition Failed /code response code. /p
+    /// Copies the object if its entity tag (ETag) is different than the specified ETag.
+    ///
+    /// If both of the `x-amz-copy-source-if-none-match` and `x-amz-copy-source-if-modified-since` headers are present in the request as follows:
+    ///
+    /// `x-amz-copy-source-if-none-match` condition evaluates to `false`, and;
+    ///
+    /// `x-amz-copy-source-if-modified-since` condition evaluates to `true`;
+    ///
+    /// Amazon S3 returns `412 Precondition Failed` response code.
     pub copy_source_if_none_match: Option<String>,
-    /// p Copies the object if it hasn't been modified since the specified time. /p p If both of the code x-amz-copy-source-if-match /code and code x-amz-copy-source-if-unmodified-since /code headers are present in the request as follows: /p p code x-amz-copy-source-if-match /code condition evaluates to code true /code , and; /p p code x-amz-copy-source-if-unmodified-since /code condition evaluates to code false /code ; /p p Amazon S3 returns code 200 OK /code and copies the data. /p
+    /// Copies the object if it hasn't been modified since the specified time.
+    ///
+    /// If both of the `x-amz-copy-source-if-match` and `x-amz-copy-source-if-unmodified-since` headers are present in the request as follows:
+    ///
+    /// `x-amz-copy-source-if-match` condition evaluates to `true`, and;
+    ///
+    /// `x-amz-copy-source-if-unmodified-since` condition evaluates to `false`;
+    ///
+    /// Amazon S3 returns `200 OK` and copies the data.
     pub copy_source_if_unmodified_since: Option<rt::DateTime>,
-    /// p The range of bytes to copy from the source object. The range value must use the form bytes=first-last, where the first and last are the zero-based byte offsets to copy. For example, bytes=0-9 indicates that you want to copy the first 10 bytes of the source. You can copy a range only if the source object is greater than 5 MB. /p
+    /// The range of bytes to copy from the source object. The range value must use the form bytes=first-last, where the first and last are the zero-based byte offsets to copy. For example, bytes=0-9 indicates that you want to copy the first 10 bytes of the source. You can copy a range only if the source object is greater than 5 MB.
     pub copy_source_range: Option<String>,
-    /// p Object key for which the multipart upload was initiated. /p
+    /// Object key for which the multipart upload was initiated.
     pub key: String,
-    /// p Part number of part being copied. This is a positive integer between 1 and 10,000. /p
+    /// Part number of part being copied. This is a positive integer between 1 and 10,000.
     pub part_number: i32,
-    /// p Upload ID identifying the multipart upload whose part is being copied. /p
+    /// Upload ID identifying the multipart upload whose part is being copied.
     pub upload_id: String,
-    /// p Specifies the algorithm to use when encrypting the object (for example, AES256). /p note p This functionality is not supported when the destination bucket is a directory bucket. /p /note
+    /// Specifies the algorithm to use when encrypting the object (for example, AES256).
+    ///
+    /// **Note:** This functionality is not supported when the destination bucket is a directory bucket.
     pub sse_customer_algorithm: Option<String>,
-    /// p Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the code x-amz-server-side-encryption-customer-algorithm /code header. This must be the same encryption key specified in the initiate multipart upload request. /p note p This functionality is not supported when the destination bucket is a directory bucket. /p /note
+    /// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm` header. This must be the same encryption key specified in the initiate multipart upload request.
+    ///
+    /// **Note:** This functionality is not supported when the destination bucket is a directory bucket.
     pub sse_customer_key: Option<String>,
-    /// p Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error. /p note p This functionality is not supported when the destination bucket is a directory bucket. /p /note
+    /// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
+    ///
+    /// **Note:** This functionality is not supported when the destination bucket is a directory bucket.
     pub sse_customer_key_md5: Option<String>,
-    /// p Specifies the algorithm to use when decrypting the source object (for example, code AES256 /code ). /p note p This functionality is not supported when the source object is in a directory bucket. /p /note
+    /// Specifies the algorithm to use when decrypting the source object (for example, `AES256`).
+    ///
+    /// **Note:** This functionality is not supported when the source object is in a directory bucket.
     pub copy_source_sse_customer_algorithm: Option<String>,
-    /// p Specifies the customer-provided encryption key for Amazon S3 to use to decrypt the source object. The encryption key provided in this header must be one that was used when the source object was created. /p note p This functionality is not supported when the source object is in a directory bucket. /p /note
+    /// Specifies the customer-provided encryption key for Amazon S3 to use to decrypt the source object. The encryption key provided in this header must be one that was used when the source object was created.
+    ///
+    /// **Note:** This functionality is not supported when the source object is in a directory bucket.
     pub copy_source_sse_customer_key: Option<String>,
-    /// p Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error. /p note p This functionality is not supported when the source object is in a directory bucket. /p /note
+    /// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
+    ///
+    /// **Note:** This functionality is not supported when the source object is in a directory bucket.
     pub copy_source_sse_customer_key_md5: Option<String>,
     pub request_payer: Option<RequestPayer>,
-    /// p The account ID of the expected destination bucket owner. If the account ID that you provide does not match the actual owner of the destination bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected destination bucket owner. If the account ID that you provide does not match the actual owner of the destination bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
-    /// p The account ID of the expected source bucket owner. If the account ID that you provide does not match the actual owner of the source bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected source bucket owner. If the account ID that you provide does not match the actual owner of the source bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_source_bucket_owner: Option<String>,
 }
 rt::structure!(
@@ -346,40 +431,50 @@ pub static UPLOAD_PART_COPY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadPartOutput {
-    /// p The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx. /p note p When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is code aws:fsx /code . /p /note
+    /// The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx.
+    ///
+    /// **Note:** When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`.
     pub server_side_encryption: Option<ServerSideEncryption>,
-    /// p Entity tag for the uploaded object. /p
+    /// Entity tag for the uploaded object.
     pub e_tag: Option<String>,
-    /// p The Base64 encoded, 32-bit code CRC32 /code checksum of the part. This will only be present if the checksum was provided in the request. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32` checksum of the part. This will only be present if the checksum was provided in the request. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc32: Option<String>,
-    /// p The Base64 encoded, 32-bit code CRC32C /code checksum of the part. This will only be present if the checksum was provided in the request. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 32-bit `CRC32C` checksum of the part. This will only be present if the checksum was provided in the request. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc32_c: Option<String>,
-    /// p The Base64 encoded, 64-bit code CRC64NVME /code checksum of the part. This will only be present if the checksum was provided in the request. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 64-bit `CRC64NVME` checksum of the part. This will only be present if the checksum was provided in the request. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc64_nvme: Option<String>,
-    /// p The Base64 encoded, 160-bit code SHA1 /code checksum of the part. This will only be present if the checksum was provided in the request. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 160-bit `SHA1` checksum of the part. This will only be present if the checksum was provided in the request. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha1: Option<String>,
-    /// p The Base64 encoded, 256-bit code SHA256 /code checksum of the part. This will only be present if the checksum was provided in the request. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 256-bit `SHA256` checksum of the part. This will only be present if the checksum was provided in the request. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha256: Option<String>,
-    /// p The Base64 encoded, 512-bit code SHA512 /code checksum of the part. This will only be present if the checksum was provided in the request. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 512-bit `SHA512` checksum of the part. This will only be present if the checksum was provided in the request. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha512: Option<String>,
-    /// p The Base64 encoded, 128-bit code MD5 /code checksum of the part. This will only be present if the checksum was provided in the request. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 128-bit `MD5` checksum of the part. This will only be present if the checksum was provided in the request. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_md5: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH64 /code checksum of the part. This will only be present if the checksum was provided in the request. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 64-bit `XXHASH64` checksum of the part. This will only be present if the checksum was provided in the request. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash64: Option<String>,
-    /// p The Base64 encoded, 64-bit code XXHASH3 /code checksum of the part. This will only be present if the checksum was provided in the request. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 64-bit `XXHASH3` checksum of the part. This will only be present if the checksum was provided in the request. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash3: Option<String>,
-    /// p The Base64 encoded, 128-bit code XXHASH128 /code checksum of the part. This will only be present if the checksum was provided in the request. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// The Base64 encoded, 128-bit `XXHASH128` checksum of the part. This will only be present if the checksum was provided in the request. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash128: Option<String>,
-    /// p If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_algorithm: Option<String>,
-    /// p If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key. /p note p This functionality is not supported for directory buckets. /p /note
+    /// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided encryption key.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key_md5: Option<String>,
-    /// p If present, indicates the ID of the KMS key that was used for object encryption. /p
+    /// If present, indicates the ID of the KMS key that was used for object encryption.
     pub ssekms_key_id: Option<String>,
-    /// p Indicates whether the multipart upload uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS). /p
+    /// Indicates whether the multipart upload uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
     pub bucket_key_enabled: Option<bool>,
     pub request_charged: Option<RequestCharged>,
-    /// p Version ID of the object. /p p Returns the Version ID of the object for the uploaded part, if bucket versioning is enabled. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Version ID of the object.
+    ///
+    /// Returns the Version ID of the object for the uploaded part, if bucket versioning is enabled.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub version_id: Option<String>,
 }
 rt::structure!(
@@ -423,50 +518,70 @@ pub static UPLOAD_PART_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadPartRequest {
-    /// p Object data. /p
+    /// Object data.
     pub body: Option<rt::Blob>,
-    /// p The name of the bucket to which the multipart upload was initiated. /p p b Directory buckets /b - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format code i Bucket-name /i .s3express- i zone-id /i . i region-code /i .amazonaws.com /code . Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format code i bucket-base-name /i -- i zone-id /i --x-s3 /code (for example, code i amzn-s3-demo-bucket /i -- i usw2-az1 /i --x-s3 /code ). For information about bucket naming restrictions, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html" Directory bucket naming rules /a in the i Amazon S3 User Guide /i . /p p b Access points /b - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form i AccessPointName /i - i AccountId /i .s3-accesspoint. i Region /i .amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html" Using access points /a in the i Amazon S3 User Guide /i . /p note p Object Lambda access points are not supported by directory buckets. /p /note p b S3 on Outposts /b - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form code i AccessPointName /i - i AccountId /i . i outpostID /i .s3-outposts. i Region /i .amazonaws.com /code . When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html" What is S3 on Outposts? /a in the i Amazon S3 User Guide /i . /p
+    /// The name of the bucket to which the multipart upload was initiated.
+    ///
+    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Access points** - When you use this action with an access point for general purpose buckets, you must provide the alias of the access point in place of the bucket name or specify the access point ARN. When you use this action with an access point for directory buckets, you must provide the access point name in place of the bucket name. When using the access point ARN, you must direct requests to the access point hostname. The access point hostname takes the form *AccessPointName*-*AccountId*.s3-accesspoint.*Region*.amazonaws.com. When using this action with an access point through the Amazon Web Services SDKs, you provide the access point ARN in place of the bucket name. For more information about access point ARNs, see [Using access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-access-points.html) in the *Amazon S3 User Guide*.
+    ///
+    /// **Note:** Object Lambda access points are not supported by directory buckets.
+    ///
+    /// **S3 on Outposts** - When you use this action with S3 on Outposts, you must direct requests to the S3 on Outposts hostname. The S3 on Outposts hostname takes the form `AccessPointName-AccountId.outpostID.s3-outposts.Region.amazonaws.com`. When you use this action with S3 on Outposts, the destination bucket must be the Outposts access point ARN or the access point alias. For more information about S3 on Outposts, see [What is S3 on Outposts?](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
     pub bucket: String,
-    /// p Size of the body in bytes. This parameter is useful when the size of the body cannot be determined automatically. /p
+    /// Size of the body in bytes. This parameter is useful when the size of the body cannot be determined automatically.
     pub content_length: Option<i64>,
-    /// p The Base64 encoded 128-bit MD5 digest of the part data. This parameter is auto-populated when using the command from the CLI. This parameter is required if object lock parameters are specified. /p note p This functionality is not supported for directory buckets. /p /note
+    /// The Base64 encoded 128-bit MD5 digest of the part data. This parameter is auto-populated when using the command from the CLI. This parameter is required if object lock parameters are specified.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub content_md5: Option<String>,
-    /// p Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding code x-amz-checksum /code or code x-amz-trailer /code header sent. Otherwise, Amazon S3 fails the request with the HTTP status code code 400 Bad Request /code . For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p If you provide an individual checksum, Amazon S3 ignores any provided code ChecksumAlgorithm /code parameter. /p p This checksum algorithm must be the same for all parts and it match the checksum value supplied in the code CreateMultipartUpload /code request. /p
+    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// If you provide an individual checksum, Amazon S3 ignores any provided `ChecksumAlgorithm` parameter.
+    ///
+    /// This checksum algorithm must be the same for all parts and it match the checksum value supplied in the `CreateMultipartUpload` request.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit code CRC32 /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc32: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit code CRC32C /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32C` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc32_c: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit code CRC64NVME /code checksum of the part. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `CRC64NVME` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc64_nvme: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 160-bit code SHA1 /code digest of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 160-bit `SHA1` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha1: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 256-bit code SHA256 /code digest of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 256-bit `SHA256` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha256: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 512-bit code SHA512 /code digest of the part. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 512-bit `SHA512` digest of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha512: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit code MD5 /code digest of the part. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `MD5` digest of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_md5: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit code XXHASH64 /code checksum of the part. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH64` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash64: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit code XXHASH3 /code checksum of the part. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH3` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash3: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit code XXHASH128 /code checksum of the part. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `XXHASH128` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash128: Option<String>,
-    /// p Object key for which the multipart upload was initiated. /p
+    /// Object key for which the multipart upload was initiated.
     pub key: String,
-    /// p Part number of part being uploaded. This is a positive integer between 1 and 10,000. /p
+    /// Part number of part being uploaded. This is a positive integer between 1 and 10,000.
     pub part_number: i32,
-    /// p Upload ID identifying the multipart upload whose part is being uploaded. /p
+    /// Upload ID identifying the multipart upload whose part is being uploaded.
     pub upload_id: String,
-    /// p Specifies the algorithm to use when encrypting the object (for example, AES256). /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the algorithm to use when encrypting the object (for example, AES256).
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_algorithm: Option<String>,
-    /// p Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the code x-amz-server-side-encryption-customer-algorithm header /code . This must be the same encryption key specified in the initiate multipart upload request. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm header`. This must be the same encryption key specified in the initiate multipart upload request.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key: Option<String>,
-    /// p Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error. /p note p This functionality is not supported for directory buckets. /p /note
+    /// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
+    ///
+    /// **Note:** This functionality is not supported for directory buckets.
     pub sse_customer_key_md5: Option<String>,
     pub request_payer: Option<RequestPayer>,
-    /// p The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code code 403 Forbidden /code (access denied). /p
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(

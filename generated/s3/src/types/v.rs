@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Describes the versioning state of an Amazon S3 bucket. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTVersioningStatus.html" PUT Bucket versioning /a in the i Amazon S3 API Reference /i . /p
+/// Describes the versioning state of an Amazon S3 bucket. For more information, see [PUT Bucket versioning](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTVersioningStatus.html) in the *Amazon S3 API Reference*.
 #[derive(Clone, Default, PartialEq)]
 pub struct VersioningConfiguration {
-    /// p Specifies whether MFA delete is enabled in the bucket versioning configuration. This element is only returned if the bucket has been configured with MFA delete. If the bucket has never been so configured, this element is not returned. /p
+    /// Specifies whether MFA delete is enabled in the bucket versioning configuration. This element is only returned if the bucket has been configured with MFA delete. If the bucket has never been so configured, this element is not returned.
     pub mfa_delete: Option<MfaDelete>,
-    /// p The versioning state of the bucket. /p
+    /// The versioning state of the bucket.
     pub status: Option<BucketVersioningStatus>,
 }
 rt::structure!(

@@ -3,16 +3,18 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Specifies website configuration parameters for an Amazon S3 bucket. /p
+/// Specifies website configuration parameters for an Amazon S3 bucket.
 #[derive(Clone, Default, PartialEq)]
 pub struct WebsiteConfiguration {
-    /// p The name of the error document for the website. /p
+    /// The name of the error document for the website.
     pub error_document: Option<ErrorDocument>,
-    /// p The name of the index document for the website. /p
+    /// The name of the index document for the website.
     pub index_document: Option<IndexDocument>,
-    /// p The redirect behavior for every request to this bucket's website endpoint. /p important p If you specify this property, you can't specify any other property. /p /important
+    /// The redirect behavior for every request to this bucket's website endpoint.
+    ///
+    /// **Important:** If you specify this property, you can't specify any other property.
     pub redirect_all_requests_to: Option<RedirectAllRequestsTo>,
-    /// p Rules that define when a redirect is applied and the redirect behavior. /p
+    /// Rules that define when a redirect is applied and the redirect behavior.
     pub routing_rules: Option<Vec<RoutingRule>>,
 }
 rt::structure!(
@@ -30,96 +32,123 @@ pub static WEBSITE_CONFIGURATION: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct WriteGetObjectResponseRequest {
-    /// p Route prefix to the HTTP URL generated. /p
+    /// Route prefix to the HTTP URL generated.
     pub request_route: String,
-    /// p A single use encrypted token that maps code WriteGetObjectResponse /code to the end user code GetObject /code request. /p
+    /// A single use encrypted token that maps `WriteGetObjectResponse` to the end user `GetObject` request.
     pub request_token: String,
-    /// p The object data. /p
+    /// The object data.
     pub body: Option<rt::Blob>,
-    /// p The integer status code for an HTTP response of a corresponding code GetObject /code request. The following is a list of status codes. /p ul li p code 200 - OK /code /p /li li p code 206 - Partial Content /code /p /li li p code 304 - Not Modified /code /p /li li p code 400 - Bad Request /code /p /li li p code 401 - Unauthorized /code /p /li li p code 403 - Forbidden /code /p /li li p code 404 - Not Found /code /p /li li p code 405 - Method Not Allowed /code /p /li li p code 409 - Conflict /code /p /li li p code 411 - Length Required /code /p /li li p code 412 - Precondition Failed /code /p /li li p code 416 - Range Not Satisfiable /code /p /li li p code 500 - Internal Server Error /code /p /li li p code 503 - Service Unavailable /code /p /li /ul
+    /// The integer status code for an HTTP response of a corresponding `GetObject` request. The following is a list of status codes.
+    ///
+    /// - `200 - OK`
+    /// - `206 - Partial Content`
+    /// - `304 - Not Modified`
+    /// - `400 - Bad Request`
+    /// - `401 - Unauthorized`
+    /// - `403 - Forbidden`
+    /// - `404 - Not Found`
+    /// - `405 - Method Not Allowed`
+    /// - `409 - Conflict`
+    /// - `411 - Length Required`
+    /// - `412 - Precondition Failed`
+    /// - `416 - Range Not Satisfiable`
+    /// - `500 - Internal Server Error`
+    /// - `503 - Service Unavailable`
     pub status_code: Option<i32>,
-    /// p A string that uniquely identifies an error condition. Returned in the &lt;Code&gt; tag of the error XML response for a corresponding code GetObject /code call. Cannot be used with a successful code StatusCode /code header or when the transformed object is provided in the body. All error codes from S3 are sentence-cased. The regular expression (regex) value is code "^ A-Z a-zA-Z +$" /code . /p
+    /// A string that uniquely identifies an error condition. Returned in the \<Code\> tag of the error XML response for a corresponding `GetObject` call. Cannot be used with a successful `StatusCode` header or when the transformed object is provided in the body. All error codes from S3 are sentence-cased. The regular expression (regex) value is `"^[A-Z][a-zA-Z]+$"`.
     pub error_code: Option<String>,
-    /// p Contains a generic description of the error condition. Returned in the &lt;Message&gt; tag of the error XML response for a corresponding code GetObject /code call. Cannot be used with a successful code StatusCode /code header or when the transformed object is provided in body. /p
+    /// Contains a generic description of the error condition. Returned in the \<Message\> tag of the error XML response for a corresponding `GetObject` call. Cannot be used with a successful `StatusCode` header or when the transformed object is provided in body.
     pub error_message: Option<String>,
-    /// p Indicates that a range of bytes was specified. /p
+    /// Indicates that a range of bytes was specified.
     pub accept_ranges: Option<String>,
-    /// p Specifies caching behavior along the request/reply chain. /p
+    /// Specifies caching behavior along the request/reply chain.
     pub cache_control: Option<String>,
-    /// p Specifies presentational information for the object. /p
+    /// Specifies presentational information for the object.
     pub content_disposition: Option<String>,
-    /// p Specifies what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field. /p
+    /// Specifies what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field.
     pub content_encoding: Option<String>,
-    /// p The language the content is in. /p
+    /// The language the content is in.
     pub content_language: Option<String>,
-    /// p The size of the content body in bytes. /p
+    /// The size of the content body in bytes.
     pub content_length: Option<i64>,
-    /// p The portion of the object returned in the response. /p
+    /// The portion of the object returned in the response.
     pub content_range: Option<String>,
-    /// p A standard MIME type describing the format of the object data. /p
+    /// A standard MIME type describing the format of the object data.
     pub content_type: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This specifies the Base64 encoded, 32-bit code CRC32 /code checksum of the object returned by the Object Lambda function. This may not match the checksum for the object stored in Amazon S3. Amazon S3 will perform validation of the checksum values only when the original code GetObject /code request required checksum validation. For more information about checksums, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p Only one checksum header can be specified at a time. If you supply multiple checksum headers, this request will fail. /p p/
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This specifies the Base64 encoded, 32-bit `CRC32` checksum of the object returned by the Object Lambda function. This may not match the checksum for the object stored in Amazon S3. Amazon S3 will perform validation of the checksum values only when the original `GetObject` request required checksum validation. For more information about checksums, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Only one checksum header can be specified at a time. If you supply multiple checksum headers, this request will fail.
     pub checksum_crc32: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This specifies the Base64 encoded, 32-bit code CRC32C /code checksum of the object returned by the Object Lambda function. This may not match the checksum for the object stored in Amazon S3. Amazon S3 will perform validation of the checksum values only when the original code GetObject /code request required checksum validation. For more information about checksums, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p Only one checksum header can be specified at a time. If you supply multiple checksum headers, this request will fail. /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This specifies the Base64 encoded, 32-bit `CRC32C` checksum of the object returned by the Object Lambda function. This may not match the checksum for the object stored in Amazon S3. Amazon S3 will perform validation of the checksum values only when the original `GetObject` request required checksum validation. For more information about checksums, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Only one checksum header can be specified at a time. If you supply multiple checksum headers, this request will fail.
     pub checksum_crc32_c: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit code CRC64NVME /code checksum of the part. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `CRC64NVME` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_crc64_nvme: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This specifies the Base64 encoded, 160-bit code SHA1 /code digest of the object returned by the Object Lambda function. This may not match the checksum for the object stored in Amazon S3. Amazon S3 will perform validation of the checksum values only when the original code GetObject /code request required checksum validation. For more information about checksums, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p Only one checksum header can be specified at a time. If you supply multiple checksum headers, this request will fail. /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This specifies the Base64 encoded, 160-bit `SHA1` digest of the object returned by the Object Lambda function. This may not match the checksum for the object stored in Amazon S3. Amazon S3 will perform validation of the checksum values only when the original `GetObject` request required checksum validation. For more information about checksums, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Only one checksum header can be specified at a time. If you supply multiple checksum headers, this request will fail.
     pub checksum_sha1: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This specifies the Base64 encoded, 256-bit code SHA256 /code digest of the object returned by the Object Lambda function. This may not match the checksum for the object stored in Amazon S3. Amazon S3 will perform validation of the checksum values only when the original code GetObject /code request required checksum validation. For more information about checksums, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p p Only one checksum header can be specified at a time. If you supply multiple checksum headers, this request will fail. /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This specifies the Base64 encoded, 256-bit `SHA256` digest of the object returned by the Object Lambda function. This may not match the checksum for the object stored in Amazon S3. Amazon S3 will perform validation of the checksum values only when the original `GetObject` request required checksum validation. For more information about checksums, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Only one checksum header can be specified at a time. If you supply multiple checksum headers, this request will fail.
     pub checksum_sha256: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 512-bit code SHA512 /code digest of the part. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 512-bit `SHA512` digest of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_sha512: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit code MD5 /code digest of the part. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `MD5` digest of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_md5: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit code XXHASH64 /code checksum of the part. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH64` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash64: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit code XXHASH3 /code checksum of the part. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH3` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash3: Option<String>,
-    /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit code XXHASH128 /code checksum of the part. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity /a in the i Amazon S3 User Guide /i . /p
+    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `XXHASH128` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
     pub checksum_xxhash128: Option<String>,
-    /// p Specifies whether an object stored in Amazon S3 is ( code true /code ) or is not ( code false /code ) a delete marker. To learn more about delete markers, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html" Working with delete markers /a . /p
+    /// Specifies whether an object stored in Amazon S3 is (`true`) or is not (`false`) a delete marker. To learn more about delete markers, see [Working with delete markers](https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html).
     pub delete_marker: Option<bool>,
-    /// p An opaque identifier assigned by a web server to a specific version of a resource found at a URL. /p
+    /// An opaque identifier assigned by a web server to a specific version of a resource found at a URL.
     pub e_tag: Option<String>,
-    /// p The date and time at which the object is no longer cacheable. /p
+    /// The date and time at which the object is no longer cacheable.
     pub expires: Option<rt::DateTime>,
-    /// p If the object expiration is configured (see PUT Bucket lifecycle), the response includes this header. It includes the code expiry-date /code and code rule-id /code key-value pairs that provide the object expiration information. The value of the code rule-id /code is URL-encoded. /p
+    /// If the object expiration is configured (see PUT Bucket lifecycle), the response includes this header. It includes the `expiry-date` and `rule-id` key-value pairs that provide the object expiration information. The value of the `rule-id` is URL-encoded.
     pub expiration: Option<String>,
-    /// p The date and time that the object was last modified. /p
+    /// The date and time that the object was last modified.
     pub last_modified: Option<rt::DateTime>,
-    /// p Set to the number of metadata entries not returned in code x-amz-meta /code headers. This can happen if you create metadata using an API like SOAP that supports more flexible metadata than the REST API. For example, using SOAP, you can create metadata whose values are not legal HTTP headers. /p
+    /// Set to the number of metadata entries not returned in `x-amz-meta` headers. This can happen if you create metadata using an API like SOAP that supports more flexible metadata than the REST API. For example, using SOAP, you can create metadata whose values are not legal HTTP headers.
     pub missing_meta: Option<i32>,
-    /// p A map of metadata to store with the object in S3. /p
+    /// A map of metadata to store with the object in S3.
     pub metadata: Option<rt::Map<String, String>>,
-    /// p Indicates whether an object stored in Amazon S3 has Object Lock enabled. For more information about S3 Object Lock, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html" Object Lock /a . /p
+    /// Indicates whether an object stored in Amazon S3 has Object Lock enabled. For more information about S3 Object Lock, see [Object Lock](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html).
     pub object_lock_mode: Option<ObjectLockMode>,
-    /// p Indicates whether an object stored in Amazon S3 has an active legal hold. /p
+    /// Indicates whether an object stored in Amazon S3 has an active legal hold.
     pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
-    /// p The date and time when Object Lock is configured to expire. /p
+    /// The date and time when Object Lock is configured to expire.
     pub object_lock_retain_until_date: Option<rt::DateTime>,
-    /// p The count of parts this object has. /p
+    /// The count of parts this object has.
     pub parts_count: Option<i32>,
-    /// p Indicates if request involves bucket that is either a source or destination in a Replication rule. For more information about S3 Replication, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication.html" Replication /a . /p
+    /// Indicates if request involves bucket that is either a source or destination in a Replication rule. For more information about S3 Replication, see [Replication](https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication.html).
     pub replication_status: Option<ReplicationStatus>,
     pub request_charged: Option<RequestCharged>,
-    /// p Provides information about object restoration operation and expiration time of the restored object copy. /p
+    /// Provides information about object restoration operation and expiration time of the restored object copy.
     pub restore: Option<String>,
-    /// p The server-side encryption algorithm used when storing requested object in Amazon S3 or Amazon FSx. /p note p When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is code aws:fsx /code . /p /note
+    /// The server-side encryption algorithm used when storing requested object in Amazon S3 or Amazon FSx.
+    ///
+    /// **Note:** When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is `aws:fsx`.
     pub server_side_encryption: Option<ServerSideEncryption>,
-    /// p Encryption algorithm used if server-side encryption with a customer-provided encryption key was specified for object stored in Amazon S3. /p
+    /// Encryption algorithm used if server-side encryption with a customer-provided encryption key was specified for object stored in Amazon S3.
     pub sse_customer_algorithm: Option<String>,
-    /// p If present, specifies the ID (Key ID, Key ARN, or Key Alias) of the Amazon Web Services Key Management Service (Amazon Web Services KMS) symmetric encryption customer managed key that was used for stored in Amazon S3 object. /p
+    /// If present, specifies the ID (Key ID, Key ARN, or Key Alias) of the Amazon Web Services Key Management Service (Amazon Web Services KMS) symmetric encryption customer managed key that was used for stored in Amazon S3 object.
     pub ssekms_key_id: Option<String>,
-    /// p 128-bit MD5 digest of customer-provided encryption key used in Amazon S3 to encrypt data stored in S3. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html" Protecting data using server-side encryption with customer-provided encryption keys (SSE-C) /a . /p
+    /// 128-bit MD5 digest of customer-provided encryption key used in Amazon S3 to encrypt data stored in S3. For more information, see [Protecting data using server-side encryption with customer-provided encryption keys (SSE-C)](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html).
     pub sse_customer_key_md5: Option<String>,
-    /// p Provides storage class information of the object. Amazon S3 returns this header for all objects except for S3 Standard storage class objects. /p p For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html" Storage Classes /a . /p
+    /// Provides storage class information of the object. Amazon S3 returns this header for all objects except for S3 Standard storage class objects.
+    ///
+    /// For more information, see [Storage Classes](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html).
     pub storage_class: Option<StorageClass>,
-    /// p The number of tags, if any, on the object. /p
+    /// The number of tags, if any, on the object.
     pub tag_count: Option<i32>,
-    /// p An ID used to reference a specific version of the object. /p
+    /// An ID used to reference a specific version of the object.
     pub version_id: Option<String>,
-    /// p Indicates whether the object stored in Amazon S3 uses an S3 bucket key for server-side encryption with Amazon Web Services KMS (SSE-KMS). /p
+    /// Indicates whether the object stored in Amazon S3 uses an S3 bucket key for server-side encryption with Amazon Web Services KMS (SSE-KMS).
     pub bucket_key_enabled: Option<bool>,
 }
 rt::structure!(

@@ -2,7 +2,17 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Validates that a resource policy does not grant a wide range of principals access to your secret. A resource-based policy is optional for secrets. /p p The API performs three checks when validating the policy: /p ul li p Sends a call to a href="https://aws.amazon.com/blogs/security/protect-sensitive-data-in-the-cloud-with-automated-reasoning-zelkova/" Zelkova /a , an automated reasoning engine, to ensure your resource policy does not allow broad access to your secret, for example policies that use a wildcard for the principal. /p /li li p Checks for correct syntax in a policy. /p /li li p Verifies the policy does not lock out a caller. /p /li /ul p Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html" Logging Secrets Manager events with CloudTrail /a . /p p b Required permissions: /b code secretsmanager:ValidateResourcePolicy /code and code secretsmanager:PutResourcePolicy /code . For more information, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference iam-permissions.html#reference iam-permissions actions" IAM policy actions for Secrets Manager /a and a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html" Authentication and access control in Secrets Manager /a . /p
+/// Validates that a resource policy does not grant a wide range of principals access to your secret. A resource-based policy is optional for secrets.
+///
+/// The API performs three checks when validating the policy:
+///
+/// - Sends a call to [Zelkova](https://aws.amazon.com/blogs/security/protect-sensitive-data-in-the-cloud-with-automated-reasoning-zelkova/), an automated reasoning engine, to ensure your resource policy does not allow broad access to your secret, for example policies that use a wildcard for the principal.
+/// - Checks for correct syntax in a policy.
+/// - Verifies the policy does not lock out a caller.
+///
+/// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
+///
+/// **Required permissions:** `secretsmanager:ValidateResourcePolicy` and `secretsmanager:PutResourcePolicy`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 pub static VALIDATE_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         "ValidateResourcePolicy",
         "POST",

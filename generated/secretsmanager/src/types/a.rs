@@ -7,14 +7,14 @@ pub static API_ERROR_LIST_TYPE: rt::Schema = rt::Schema::list(
     "APIErrorListType",
     &[rt::m("member", &API_ERROR_TYPE)],
 );
-/// p The error Secrets Manager encountered while retrieving an individual secret as part of a BatchGetSecretValue /a . /p
+/// The error Secrets Manager encountered while retrieving an individual secret as part of BatchGetSecretValue.
 #[derive(Clone, Default, PartialEq)]
 pub struct ApiErrorType {
-    /// p The ARN or name of the secret. /p
+    /// The ARN or name of the secret.
     pub secret_id: Option<String>,
-    /// p The error Secrets Manager encountered while retrieving an individual secret as part of a BatchGetSecretValue /a , for example code ResourceNotFoundException /code , code InvalidParameterException /code , code InvalidRequestException /code , code DecryptionFailure /code , or code AccessDeniedException /code . /p
+    /// The error Secrets Manager encountered while retrieving an individual secret as part of BatchGetSecretValue, for example `ResourceNotFoundException`,`InvalidParameterException`, `InvalidRequestException`, `DecryptionFailure`, or `AccessDeniedException`.
     pub error_code: Option<String>,
-    /// p A message describing the error. /p
+    /// A message describing the error.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -34,13 +34,18 @@ pub static ADD_REPLICA_REGION_LIST_TYPE: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateCrossAccountReplicaRequest {
-    /// p The ARN or name of the primary secret in your account to replicate. /p p For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN secretnamehyphen" Finding a secret from a partial ARN /a . /p
+    /// The ARN or name of the primary secret in your account to replicate.
+    ///
+    /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
     pub secret_id: String,
-    /// p The ARN of the replica secret in the other Amazon Web Services account. The replica secret must be in the same Region and partition as the primary secret. Additionally, the replica account owner must have created the replica secret as a cross-account replica of the primary secret. For more information see a CreateSecret /a . /p
+    /// The ARN of the replica secret in the other Amazon Web Services account. The replica secret must be in the same Region and partition as the primary secret. Additionally, the replica account owner must have created the replica secret as a cross-account replica of the primary secret. For more information see CreateSecret.
     pub cross_account_replica_arn: String,
-    /// p Whether the replica account must belong to the same Amazon Web Services organization as the primary account: /p ul li p code SameOrg /code , which requires the replica account to be in the same organization as the primary account. This is the default. /p /li li p code NoRestriction /code , which allows the replica account to be in any organization. /p /li /ul
+    /// Whether the replica account must belong to the same Amazon Web Services organization as the primary account:
+    ///
+    /// - `SameOrg`, which requires the replica account to be in the same organization as the primary account. This is the default.
+    /// - `NoRestriction`, which allows the replica account to be in any organization.
     pub replica_restriction: Option<ReplicaRestrictionType>,
-    /// p The ARN of an IAM role in the primary account that Secrets Manager assumes to perform replication. If you don't include this field, Secrets Manager replicates using the credentials of caller who updates the primary secret. For more information, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/cross-account-replicate-permissions.html" Cross-account replication permissions /a . /p
+    /// The ARN of an IAM role in the primary account that Secrets Manager assumes to perform replication. If you don't include this field, Secrets Manager replicates using the credentials of caller who updates the primary secret. For more information, see [Cross-account replication permissions](https://docs.aws.amazon.com/secretsmanager/latest/userguide/cross-account-replicate-permissions.html).
     pub replication_role_arn: Option<String>,
 }
 rt::structure!(
@@ -59,11 +64,17 @@ pub static ASSOCIATE_CROSS_ACCOUNT_REPLICA_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateCrossAccountReplicaResponse {
-    /// p The ARN of the primary secret. /p
+    /// The ARN of the primary secret.
     pub arn: Option<String>,
-    /// p The ARN of the replica secret in the other account. /p
+    /// The ARN of the replica secret in the other account.
     pub cross_account_replica_arn: Option<String>,
-    /// p The status of replication to the replica secret. Possible values: /p ul li p code InSync /code , which indicates that replication to the replica completed successfully and the replica is up to date. /p /li li p code Failed /code , which indicates that replication to the replica did not succeed. /p /li li p code InProgress /code , which indicates that Secrets Manager is replicating to the replica. /p /li li p code Pending /code , which indicates that replication has not yet started. /p /li li p code Detached /code , which indicates that primary secret is no longer linked to the replica secret. /p /li /ul
+    /// The status of replication to the replica secret. Possible values:
+    ///
+    /// - `InSync`, which indicates that replication to the replica completed successfully and the replica is up to date.
+    /// - `Failed`, which indicates that replication to the replica did not succeed.
+    /// - `InProgress`, which indicates that Secrets Manager is replicating to the replica.
+    /// - `Pending`, which indicates that replication has not yet started.
+    /// - `Detached`, which indicates that primary secret is no longer linked to the replica secret.
     pub replication_status: Option<StatusType>,
 }
 rt::structure!(

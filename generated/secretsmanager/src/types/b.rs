@@ -5,13 +5,15 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchGetSecretValueRequest {
-    /// p The ARN or names of the secrets to retrieve. You must include code Filters /code or code SecretIdList /code , but not both. /p
+    /// The ARN or names of the secrets to retrieve. You must include `Filters` or `SecretIdList`, but not both.
     pub secret_id_list: Option<Vec<String>>,
-    /// p The filters to choose which secrets to retrieve. You must include code Filters /code or code SecretIdList /code , but not both. /p
+    /// The filters to choose which secrets to retrieve. You must include `Filters` or `SecretIdList`, but not both.
     pub filters: Option<Vec<Filter>>,
-    /// p The number of results to include in the response. /p p If there are more results available, in the response, Secrets Manager includes code NextToken /code . To get the next results, call code BatchGetSecretValue /code again with the value from code NextToken /code . To use this parameter, you must also use the code Filters /code parameter. /p
+    /// The number of results to include in the response.
+    ///
+    /// If there are more results available, in the response, Secrets Manager includes `NextToken`. To get the next results, call `BatchGetSecretValue` again with the value from `NextToken`. To use this parameter, you must also use the `Filters` parameter.
     pub max_results: Option<i32>,
-    /// p A token that indicates where the output should continue from, if a previous call did not show all results. To get the next results, call code BatchGetSecretValue /code again with this value. /p
+    /// A token that indicates where the output should continue from, if a previous call did not show all results. To get the next results, call `BatchGetSecretValue` again with this value.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -29,11 +31,11 @@ pub static BATCH_GET_SECRET_VALUE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchGetSecretValueResponse {
-    /// p A list of secret values. /p
+    /// A list of secret values.
     pub secret_values: Option<Vec<SecretValueEntry>>,
-    /// p Secrets Manager includes this value if there's more output available than what is included in the current response. This can occur even when the response includes no values at all, such as when you ask for a filtered view of a long list. To get the next results, call code BatchGetSecretValue /code again with this value. /p
+    /// Secrets Manager includes this value if there's more output available than what is included in the current response. This can occur even when the response includes no values at all, such as when you ask for a filtered view of a long list. To get the next results, call `BatchGetSecretValue` again with this value.
     pub next_token: Option<String>,
-    /// p A list of errors Secrets Manager encountered while attempting to retrieve individual secrets. /p
+    /// A list of errors Secrets Manager encountered while attempting to retrieve individual secrets.
     pub errors: Option<Vec<ApiErrorType>>,
 }
 rt::structure!(

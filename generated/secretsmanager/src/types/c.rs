@@ -5,7 +5,9 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelRotateSecretRequest {
-    /// p The ARN or name of the secret. /p p For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN secretnamehyphen" Finding a secret from a partial ARN /a . /p
+    /// The ARN or name of the secret.
+    ///
+    /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
     pub secret_id: String,
 }
 rt::structure!(CancelRotateSecretRequest, CANCEL_ROTATE_SECRET_REQUEST, 0 => secret_id);
@@ -15,11 +17,11 @@ pub static CANCEL_ROTATE_SECRET_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelRotateSecretResponse {
-    /// p The ARN of the secret. /p
+    /// The ARN of the secret.
     pub arn: Option<String>,
-    /// p The name of the secret. /p
+    /// The name of the secret.
     pub name: Option<String>,
-    /// p The unique identifier of the version of the secret created during the rotation. This version might not be complete, and should be evaluated for possible deletion. We recommend that you remove the code VersionStage /code value code AWSPENDING /code from this version so that Secrets Manager can delete it. Failing to clean up a cancelled rotation can block you from starting future rotations. /p
+    /// The unique identifier of the version of the secret created during the rotation. This version might not be complete, and should be evaluated for possible deletion. We recommend that you remove the `VersionStage` value `AWSPENDING` from this version so that Secrets Manager can delete it. Failing to clean up a cancelled rotation can block you from starting future rotations.
     pub version_id: Option<String>,
 }
 rt::structure!(
@@ -36,27 +38,71 @@ pub static CANCEL_ROTATE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSecretRequest {
-    /// p The name of the new secret. /p p The secret name can contain ASCII letters, numbers, and the following characters: / +=.@- /p p Do not end your secret name with a hyphen followed by six characters. If you do so, you risk confusion and unexpected results when searching for a secret by partial ARN. Secrets Manager automatically adds a hyphen and six random characters after the secret name at the end of the ARN. /p
+    /// The name of the new secret.
+    ///
+    /// The secret name can contain ASCII letters, numbers, and the following characters: /\_+=.@-
+    ///
+    /// Do not end your secret name with a hyphen followed by six characters. If you do so, you risk confusion and unexpected results when searching for a secret by partial ARN. Secrets Manager automatically adds a hyphen and six random characters after the secret name at the end of the ARN.
     pub name: String,
-    /// p If you include code SecretString /code or code SecretBinary /code , then Secrets Manager creates an initial version for the secret, and this parameter specifies the unique identifier for the new version. /p note p If you use the Amazon Web Services CLI or one of the Amazon Web Services SDKs to call this operation, then you can leave this parameter empty. The CLI or SDK generates a random UUID for you and includes it as the value for this parameter in the request. /p /note p If you generate a raw HTTP request to the Secrets Manager service endpoint, then you must generate a code ClientRequestToken /code and include it in the request. /p p This value helps ensure idempotency. Secrets Manager uses this value to prevent the accidental creation of duplicate versions if there are failures and retries during a rotation. We recommend that you generate a a href="https://wikipedia.org/wiki/Universally unique identifier" UUID-type /a value to ensure uniqueness of your versions within the specified secret. /p ul li p If the code ClientRequestToken /code value isn't already associated with a version of the secret then a new version of the secret is created. /p /li li p If a version with this value already exists and the version code SecretString /code and code SecretBinary /code values are the same as those in the request, then the request is ignored. /p /li li p If a version with this value already exists and that version's code SecretString /code and code SecretBinary /code values are different from those in the request, then the request fails because you cannot modify an existing version. Instead, use a PutSecretValue /a to create a new version. /p /li /ul p This value becomes the code VersionId /code of the new version. /p
+    /// If you include `SecretString` or `SecretBinary`, then Secrets Manager creates an initial version for the secret, and this parameter specifies the unique identifier for the new version.
+    ///
+    /// **Note:** If you use the Amazon Web Services CLI or one of the Amazon Web Services SDKs to call this operation, then you can leave this parameter empty. The CLI or SDK generates a random UUID for you and includes it as the value for this parameter in the request.
+    ///
+    /// If you generate a raw HTTP request to the Secrets Manager service endpoint, then you must generate a `ClientRequestToken` and include it in the request.
+    ///
+    /// This value helps ensure idempotency. Secrets Manager uses this value to prevent the accidental creation of duplicate versions if there are failures and retries during a rotation. We recommend that you generate a [UUID-type](https://wikipedia.org/wiki/Universally_unique_identifier) value to ensure uniqueness of your versions within the specified secret.
+    ///
+    /// - If the `ClientRequestToken` value isn't already associated with a version of the secret then a new version of the secret is created.
+    /// - If a version with this value already exists and the version `SecretString` and `SecretBinary` values are the same as those in the request, then the request is ignored.
+    /// - If a version with this value already exists and that version's `SecretString` and `SecretBinary` values are different from those in the request, then the request fails because you cannot modify an existing version. Instead, use PutSecretValue to create a new version.
+    ///
+    /// This value becomes the `VersionId` of the new version.
     pub client_request_token: Option<String>,
-    /// p The description of the secret. /p
+    /// The description of the secret.
     pub description: Option<String>,
-    /// p The ARN, key ID, or alias of the KMS key that Secrets Manager uses to encrypt the secret value in the secret. An alias is always prefixed by code alias/ /code , for example code alias/aws/secretsmanager /code . For more information, see a href="https://docs.aws.amazon.com/kms/latest/developerguide/alias-about.html" About aliases /a . /p p To use a KMS key in a different account, use the key ARN or the alias ARN. /p p If you don't specify this value, then Secrets Manager uses the key code aws/secretsmanager /code . If that key doesn't yet exist, then Secrets Manager creates it for you automatically the first time it encrypts the secret value. /p p If the secret is in a different Amazon Web Services account from the credentials calling the API, then you can't use code aws/secretsmanager /code to encrypt the secret, and you must create and use a customer managed KMS key. /p
+    /// The ARN, key ID, or alias of the KMS key that Secrets Manager uses to encrypt the secret value in the secret. An alias is always prefixed by `alias/`, for example `alias/aws/secretsmanager`. For more information, see [About aliases](https://docs.aws.amazon.com/kms/latest/developerguide/alias-about.html).
+    ///
+    /// To use a KMS key in a different account, use the key ARN or the alias ARN.
+    ///
+    /// If you don't specify this value, then Secrets Manager uses the key `aws/secretsmanager`. If that key doesn't yet exist, then Secrets Manager creates it for you automatically the first time it encrypts the secret value.
+    ///
+    /// If the secret is in a different Amazon Web Services account from the credentials calling the API, then you can't use `aws/secretsmanager` to encrypt the secret, and you must create and use a customer managed KMS key.
     pub kms_key_id: Option<String>,
-    /// p The binary data to encrypt and store in the new version of the secret. We recommend that you store your binary data in a file and then pass the contents of the file as a parameter. /p p Either code SecretString /code or code SecretBinary /code must have a value, but not both. /p p This parameter is not available in the Secrets Manager console. /p p Sensitive: This field contains sensitive information, so the service does not include it in CloudTrail log entries. If you create your own log entries, you must also avoid logging the information in this field. /p
+    /// The binary data to encrypt and store in the new version of the secret. We recommend that you store your binary data in a file and then pass the contents of the file as a parameter.
+    ///
+    /// Either `SecretString` or `SecretBinary` must have a value, but not both.
+    ///
+    /// This parameter is not available in the Secrets Manager console.
+    ///
+    /// Sensitive: This field contains sensitive information, so the service does not include it in CloudTrail log entries. If you create your own log entries, you must also avoid logging the information in this field.
     pub secret_binary: Option<rt::Blob>,
-    /// p The text data to encrypt and store in this new version of the secret. We recommend you use a JSON structure of key/value pairs for your secret value. /p p Either code SecretString /code or code SecretBinary /code must have a value, but not both. /p p If you create a secret by using the Secrets Manager console then Secrets Manager puts the protected secret text in only the code SecretString /code parameter. The Secrets Manager console stores the information as a JSON structure of key/value pairs that a Lambda rotation function can parse. /p p Sensitive: This field contains sensitive information, so the service does not include it in CloudTrail log entries. If you create your own log entries, you must also avoid logging the information in this field. /p
+    /// The text data to encrypt and store in this new version of the secret. We recommend you use a JSON structure of key/value pairs for your secret value.
+    ///
+    /// Either `SecretString` or `SecretBinary` must have a value, but not both.
+    ///
+    /// If you create a secret by using the Secrets Manager console then Secrets Manager puts the protected secret text in only the `SecretString` parameter. The Secrets Manager console stores the information as a JSON structure of key/value pairs that a Lambda rotation function can parse.
+    ///
+    /// Sensitive: This field contains sensitive information, so the service does not include it in CloudTrail log entries. If you create your own log entries, you must also avoid logging the information in this field.
     pub secret_string: Option<String>,
-    /// p A list of tags to attach to the secret. Each tag is a key and value pair of strings in a JSON text string, for example: /p p code {"Key":"CostCenter","Value":"12345"},{"Key":"environment","Value":"production"} /code /p p Secrets Manager tag key names are case sensitive. A tag with the key "ABC" is a different tag from one with key "abc". /p p If you check tags in permissions policies as part of your security strategy, then adding or removing a tag can change permissions. If the completion of this operation would result in you losing your permissions for this secret, then Secrets Manager blocks the operation and returns an code Access Denied /code error. For more information, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access examples.html#tag-secrets-abac" Control access to secrets using tags /a and a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access examples.html#auth-and-access tags2" Limit access to identities with tags that match secrets' tags /a . /p p For information about how to format a JSON parameter for the various command line tool environments, see a href="https://docs.aws.amazon.com/cli/latest/userguide/cli-using-param.html#cli-using-param-json" Using JSON for Parameters /a . If your command-line tool or SDK requires quotation marks around the parameter, you should use single quotes to avoid confusion with the double quotes required in the JSON text. /p p For tag quotas and naming restrictions, see a href="https://docs.aws.amazon.com/general/latest/gr/arg.html#taged-reference-quotas" Service quotas for Tagging /a in the i Amazon Web Services General Reference guide /i . /p
+    /// A list of tags to attach to the secret. Each tag is a key and value pair of strings in a JSON text string, for example:
+    ///
+    /// `[{"Key":"CostCenter","Value":"12345"},{"Key":"environment","Value":"production"}]`
+    ///
+    /// Secrets Manager tag key names are case sensitive. A tag with the key "ABC" is a different tag from one with key "abc".
+    ///
+    /// If you check tags in permissions policies as part of your security strategy, then adding or removing a tag can change permissions. If the completion of this operation would result in you losing your permissions for this secret, then Secrets Manager blocks the operation and returns an `Access Denied` error. For more information, see [Control access to secrets using tags](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html#tag-secrets-abac) and [Limit access to identities with tags that match secrets' tags](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html#auth-and-access_tags2).
+    ///
+    /// For information about how to format a JSON parameter for the various command line tool environments, see [Using JSON for Parameters](https://docs.aws.amazon.com/cli/latest/userguide/cli-using-param.html#cli-using-param-json). If your command-line tool or SDK requires quotation marks around the parameter, you should use single quotes to avoid confusion with the double quotes required in the JSON text.
+    ///
+    /// For tag quotas and naming restrictions, see [Service quotas for Tagging](https://docs.aws.amazon.com/general/latest/gr/arg.html#taged-reference-quotas) in the *Amazon Web Services General Reference guide*.
     pub tags: Option<Vec<Tag>>,
-    /// p A list of Regions and KMS keys to replicate secrets. /p
+    /// A list of Regions and KMS keys to replicate secrets.
     pub add_replica_regions: Option<Vec<ReplicaRegionType>>,
-    /// p Specifies whether to overwrite a secret with the same name in the destination Region. By default, secrets aren't overwritten. /p
+    /// Specifies whether to overwrite a secret with the same name in the destination Region. By default, secrets aren't overwritten.
     pub force_overwrite_replica_secret: Option<bool>,
-    /// p The exact string that identifies the partner that holds the external secret. For more information, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/managed-external-secrets.html" Using Secrets Manager managed external secrets /a . /p
+    /// The exact string that identifies the partner that holds the external secret. For more information, see [Using Secrets Manager managed external secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/managed-external-secrets.html).
     pub type_: Option<String>,
-    /// p The ARN of a primary secret in another Amazon Web Services account. Include this field to create a cross-account replica secret that receives replicated data from that primary secret. The primary secret must be in the same Amazon Web Services Region and partition as the replica, and you must specify a customer managed KMS key in code KmsKeyId /code . You can't include code SecretString /code , code SecretBinary /code , code Description /code , code AddReplicaRegions /code , or code Type /code . /p
+    /// The ARN of a primary secret in another Amazon Web Services account. Include this field to create a cross-account replica secret that receives replicated data from that primary secret. The primary secret must be in the same Amazon Web Services Region and partition as the replica, and you must specify a customer managed KMS key in `KmsKeyId`. You can't include `SecretString`, `SecretBinary`, `Description`, `AddReplicaRegions`, or `Type`.
     pub cross_account_primary_arn: Option<String>,
 }
 rt::structure!(
@@ -83,13 +129,17 @@ pub static CREATE_SECRET_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSecretResponse {
-    /// p The ARN of the new secret. The ARN includes the name of the secret followed by six random characters. This ensures that if you create a new secret with the same name as a deleted secret, then users with access to the old secret don't get access to the new secret because the ARNs are different. /p
+    /// The ARN of the new secret. The ARN includes the name of the secret followed by six random characters. This ensures that if you create a new secret with the same name as a deleted secret, then users with access to the old secret don't get access to the new secret because the ARNs are different.
     pub arn: Option<String>,
-    /// p The name of the new secret. /p
+    /// The name of the new secret.
     pub name: Option<String>,
-    /// p The unique identifier associated with the version of the new secret. /p
+    /// The unique identifier associated with the version of the new secret.
     pub version_id: Option<String>,
-    /// p A list of the replicas of this secret and their status: /p ul li p code Failed /code , which indicates that the replica was not created. /p /li li p code InProgress /code , which indicates that Secrets Manager is in the process of creating the replica. /p /li li p code InSync /code , which indicates that the replica was created. /p /li /ul
+    /// A list of the replicas of this secret and their status:
+    ///
+    /// - `Failed`, which indicates that the replica was not created.
+    /// - `InProgress`, which indicates that Secrets Manager is in the process of creating the replica.
+    /// - `InSync`, which indicates that the replica was created.
     pub replication_status: Option<Vec<ReplicationStatusType>>,
 }
 rt::structure!(
@@ -105,14 +155,20 @@ pub static CREATE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
         rt::m("ReplicationStatus", &REPLICATION_STATUS_LIST_TYPE),
     ],
 );
-/// p Contains information about the primary secret that a cross-account replica secret replicates from, including its ARN and replication status. This information is only available for cross-account replica secrets. /p
+/// Contains information about the primary secret that a cross-account replica secret replicates from, including its ARN and replication status. This information is only available for cross-account replica secrets.
 #[derive(Clone, Default, PartialEq)]
 pub struct CrossAccountPrimaryType {
-    /// p The ARN of the primary secret replicating into this replica secret. /p
+    /// The ARN of the primary secret replicating into this replica secret.
     pub primary_secret_arn: Option<String>,
-    /// p The status of replication from the primary secret to this replica. The status can be: /p ul li p code InSync /code : Replication to the replica secret is complete. /p /li li p code Failed /code : Replication to the replica secret was unable to be completed. /p /li li p code InProgress /code : Replication to the replica secret has started but is not complete. /p /li li p code Pending /code : Replication has not yet started for the replica secret. /p /li li p code Detached /code : Replication to the replica secret was stopped by the primary. /p /li /ul
+    /// The status of replication from the primary secret to this replica. The status can be:
+    ///
+    /// - `InSync`: Replication to the replica secret is complete.
+    /// - `Failed`: Replication to the replica secret was unable to be completed.
+    /// - `InProgress`: Replication to the replica secret has started but is not complete.
+    /// - `Pending`: Replication has not yet started for the replica secret.
+    /// - `Detached`: Replication to the replica secret was stopped by the primary.
     pub replication_status: Option<StatusType>,
-    /// p A message that describes the replication status, if Secrets Manager has more information to provide. /p
+    /// A message that describes the replication status, if Secrets Manager has more information to provide.
     pub status_message: Option<String>,
 }
 rt::structure!(
@@ -127,16 +183,21 @@ pub static CROSS_ACCOUNT_PRIMARY_TYPE: rt::Schema = rt::Schema::structure(
         rt::m("StatusMessage", &rt::STRING),
     ],
 );
-/// p Information about a cross-account replica secret. This information is only available for cross-account primary secrets. /p
+/// Information about a cross-account replica secret. This information is only available for cross-account primary secrets.
 #[derive(Clone, Default, PartialEq)]
 pub struct CrossAccountReplicaEntry {
-    /// p The ARN of the replica secret. /p
+    /// The ARN of the replica secret.
     pub replica_secret_arn: Option<String>,
-    /// p The ARN of the IAM role that Secrets Manager assumes to replicate to this replica, if one was specified when the replica was associated. /p
+    /// The ARN of the IAM role that Secrets Manager assumes to replicate to this replica, if one was specified when the replica was associated.
     pub replication_role_arn: Option<String>,
-    /// p The status of replication from this primary secret. The status can be: /p ul li p code InSync /code : Replication from the primary secret is complete. /p /li li p code Failed /code : Replication from the primary secret was unable to be completed. /p /li li p code InProgress /code : Replication from the primary secret has started but is not complete. /p /li li p code Detached /code : Replication from the primary secret was stopped by the replica. /p /li /ul
+    /// The status of replication from this primary secret. The status can be:
+    ///
+    /// - `InSync`: Replication from the primary secret is complete.
+    /// - `Failed`: Replication from the primary secret was unable to be completed.
+    /// - `InProgress`: Replication from the primary secret has started but is not complete.
+    /// - `Detached`: Replication from the primary secret was stopped by the replica.
     pub replication_status: Option<StatusType>,
-    /// p A message that describes the replication status, if Secrets Manager has more information to provide. /p
+    /// A message that describes the replication status, if Secrets Manager has more information to provide.
     pub status_message: Option<String>,
 }
 rt::structure!(

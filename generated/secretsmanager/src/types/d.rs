@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Secrets Manager can't decrypt the protected secret text using the provided KMS key. /p
+/// Secrets Manager can't decrypt the protected secret text using the provided KMS key.
 #[derive(Clone, Default, PartialEq)]
 pub struct DecryptionFailure {
     pub message: Option<String>,
@@ -16,9 +16,11 @@ pub static DECRYPTION_FAILURE: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(0u16, false));
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourcePolicyRequest {
-    /// p The ARN or name of the secret to delete the attached resource-based policy for. /p p For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN secretnamehyphen" Finding a secret from a partial ARN /a . /p
+    /// The ARN or name of the secret to delete the attached resource-based policy for.
+    ///
+    /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
     pub secret_id: String,
-    /// p The name of the resource policy to delete. If you don't specify this field, Secrets Manager uses code default /code . You can only delete the code default /code policy; if you specify any other name, the operation returns an code InvalidParameterException /code . /p
+    /// The name of the resource policy to delete. If you don't specify this field, Secrets Manager uses `default`. You can only delete the `default` policy; if you specify any other name, the operation returns an `InvalidParameterException`.
     pub policy_name: Option<String>,
 }
 rt::structure!(
@@ -34,11 +36,11 @@ pub static DELETE_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourcePolicyResponse {
-    /// p The ARN of the secret that the resource-based policy was deleted for. /p
+    /// The ARN of the secret that the resource-based policy was deleted for.
     pub arn: Option<String>,
-    /// p The name of the secret that the resource-based policy was deleted for. /p
+    /// The name of the secret that the resource-based policy was deleted for.
     pub name: Option<String>,
-    /// p The name of the deleted resource policy. If you didn't specify code PolicyName /code in the request, this is code default /code . /p
+    /// The name of the deleted resource policy. If you didn't specify `PolicyName` in the request, this is `default`.
     pub policy_name: Option<String>,
 }
 rt::structure!(
@@ -55,11 +57,19 @@ pub static DELETE_RESOURCE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSecretRequest {
-    /// p The ARN or name of the secret to delete. /p p For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN secretnamehyphen" Finding a secret from a partial ARN /a . /p
+    /// The ARN or name of the secret to delete.
+    ///
+    /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
     pub secret_id: String,
-    /// p The number of days from 7 to 30 that Secrets Manager waits before permanently deleting the secret. You can't use both this parameter and code ForceDeleteWithoutRecovery /code in the same call. If you don't use either, then by default Secrets Manager uses a 30 day recovery window. /p
+    /// The number of days from 7 to 30 that Secrets Manager waits before permanently deleting the secret. You can't use both this parameter and `ForceDeleteWithoutRecovery` in the same call. If you don't use either, then by default Secrets Manager uses a 30 day recovery window.
     pub recovery_window_in_days: Option<i64>,
-    /// p Specifies whether to delete the secret without any recovery window. You can't use both this parameter and code RecoveryWindowInDays /code in the same call. If you don't use either, then by default Secrets Manager uses a 30 day recovery window. /p p Secrets Manager performs the actual deletion with an asynchronous background process, so there might be a short delay before the secret is permanently deleted. If you delete a secret and then immediately create a secret with the same name, use appropriate back off and retry logic. /p p If you forcibly delete an already deleted or nonexistent secret, the operation does not return code ResourceNotFoundException /code . /p important p Use this parameter with caution. This parameter causes the operation to skip the normal recovery window before the permanent deletion that Secrets Manager would normally impose with the code RecoveryWindowInDays /code parameter. If you delete a secret with the code ForceDeleteWithoutRecovery /code parameter, then you have no opportunity to recover the secret. You lose the secret permanently. /p /important
+    /// Specifies whether to delete the secret without any recovery window. You can't use both this parameter and `RecoveryWindowInDays` in the same call. If you don't use either, then by default Secrets Manager uses a 30 day recovery window.
+    ///
+    /// Secrets Manager performs the actual deletion with an asynchronous background process, so there might be a short delay before the secret is permanently deleted. If you delete a secret and then immediately create a secret with the same name, use appropriate back off and retry logic.
+    ///
+    /// If you forcibly delete an already deleted or nonexistent secret, the operation does not return `ResourceNotFoundException`.
+    ///
+    /// **Important:** Use this parameter with caution. This parameter causes the operation to skip the normal recovery window before the permanent deletion that Secrets Manager would normally impose with the `RecoveryWindowInDays` parameter. If you delete a secret with the `ForceDeleteWithoutRecovery` parameter, then you have no opportunity to recover the secret. You lose the secret permanently.
     pub force_delete_without_recovery: Option<bool>,
 }
 rt::structure!(
@@ -76,11 +86,11 @@ pub static DELETE_SECRET_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSecretResponse {
-    /// p The ARN of the secret. /p
+    /// The ARN of the secret.
     pub arn: Option<String>,
-    /// p The name of the secret. /p
+    /// The name of the secret.
     pub name: Option<String>,
-    /// p The date and time after which this secret Secrets Manager can permanently delete this secret, and it can no longer be restored. This value is the date and time of the delete request plus the number of days in code RecoveryWindowInDays /code . /p
+    /// The date and time after which this secret Secrets Manager can permanently delete this secret, and it can no longer be restored. This value is the date and time of the delete request plus the number of days in `RecoveryWindowInDays`.
     pub deletion_date: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -96,7 +106,9 @@ pub static DELETE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecretRequest {
-    /// p The ARN or name of the secret. /p p For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN secretnamehyphen" Finding a secret from a partial ARN /a . /p
+    /// The ARN or name of the secret.
+    ///
+    /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
     pub secret_id: String,
 }
 rt::structure!(DescribeSecretRequest, DESCRIBE_SECRET_REQUEST, 0 => secret_id);
@@ -106,53 +118,71 @@ pub static DESCRIBE_SECRET_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecretResponse {
-    /// p The ARN of the secret. /p
+    /// The ARN of the secret.
     pub arn: Option<String>,
-    /// p The name of the secret. /p
+    /// The name of the secret.
     pub name: Option<String>,
-    /// p The exact string that identifies the partner that holds the external secret. For more information, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/managed-external-secrets.html" Using Secrets Manager managed external secrets /a . /p
+    /// The exact string that identifies the partner that holds the external secret. For more information, see [Using Secrets Manager managed external secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/managed-external-secrets.html).
     pub type_: Option<String>,
-    /// p The description of the secret. /p
+    /// The description of the secret.
     pub description: Option<String>,
-    /// p The key ID or alias ARN of the KMS key that Secrets Manager uses to encrypt the secret value. If the secret is encrypted with the Amazon Web Services managed key code aws/secretsmanager /code , this field is omitted. Secrets created using the console use an KMS key ID. /p
+    /// The key ID or alias ARN of the KMS key that Secrets Manager uses to encrypt the secret value. If the secret is encrypted with the Amazon Web Services managed key `aws/secretsmanager`, this field is omitted. Secrets created using the console use an KMS key ID.
     pub kms_key_id: Option<String>,
-    /// p Specifies whether automatic rotation is turned on for this secret. If the secret has never been configured for rotation, Secrets Manager returns null. /p p To turn on rotation, use a RotateSecret /a . To turn off rotation, use a CancelRotateSecret /a . /p
+    /// Specifies whether automatic rotation is turned on for this secret. If the secret has never been configured for rotation, Secrets Manager returns null.
+    ///
+    /// To turn on rotation, use RotateSecret. To turn off rotation, use CancelRotateSecret.
     pub rotation_enabled: Option<bool>,
-    /// p The ARN of the Lambda function that Secrets Manager invokes to rotate the secret. /p
+    /// The ARN of the Lambda function that Secrets Manager invokes to rotate the secret.
     pub rotation_lambda_arn: Option<String>,
-    /// p The rotation schedule and Lambda function for this secret. If the secret previously had rotation turned on, but it is now turned off, this field shows the previous rotation schedule and rotation function. If the secret never had rotation turned on, this field is omitted. /p
+    /// The rotation schedule and Lambda function for this secret. If the secret previously had rotation turned on, but it is now turned off, this field shows the previous rotation schedule and rotation function. If the secret never had rotation turned on, this field is omitted.
     pub rotation_rules: Option<RotationRulesType>,
-    /// p The metadata needed to successfully rotate a managed external secret. A list of key value pairs in JSON format specified by the partner. For more information about the required information, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-partners.html" Managed external secrets partners /a . /p
+    /// The metadata needed to successfully rotate a managed external secret. A list of key value pairs in JSON format specified by the partner. For more information about the required information, see [Managed external secrets partners](https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-partners.html).
     pub external_secret_rotation_metadata: Option<
         Vec<ExternalSecretRotationMetadataItem>,
     >,
-    /// p The Amazon Resource Name (ARN) of the role that allows Secrets Manager to rotate a secret held by a third-party partner. For more information, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-security.html" Security and permissions /a . /p
+    /// The Amazon Resource Name (ARN) of the role that allows Secrets Manager to rotate a secret held by a third-party partner. For more information, see [Security and permissions](https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-security.html).
     pub external_secret_rotation_role_arn: Option<String>,
-    /// p The last date and time that Secrets Manager rotated the secret. If the secret isn't configured for rotation or rotation has been disabled, Secrets Manager returns null. /p
+    /// The last date and time that Secrets Manager rotated the secret. If the secret isn't configured for rotation or rotation has been disabled, Secrets Manager returns null.
     pub last_rotated_date: Option<rt::DateTime>,
-    /// p The last date and time that this secret was modified in any way. /p
+    /// The last date and time that this secret was modified in any way.
     pub last_changed_date: Option<rt::DateTime>,
-    /// p The date that the secret was last accessed in the Region. This field is omitted if the secret has never been retrieved in the Region. /p
+    /// The date that the secret was last accessed in the Region. This field is omitted if the secret has never been retrieved in the Region.
     pub last_accessed_date: Option<rt::DateTime>,
-    /// p The date the secret is scheduled for deletion. If it is not scheduled for deletion, this field is omitted. When you delete a secret, Secrets Manager requires a recovery window of at least 7 days before deleting the secret. Some time after the deleted date, Secrets Manager deletes the secret, including all of its versions. /p p If a secret is scheduled for deletion, then its details, including the encrypted secret value, is not accessible. To cancel a scheduled deletion and restore access to the secret, use a RestoreSecret /a . /p
+    /// The date the secret is scheduled for deletion. If it is not scheduled for deletion, this field is omitted. When you delete a secret, Secrets Manager requires a recovery window of at least 7 days before deleting the secret. Some time after the deleted date, Secrets Manager deletes the secret, including all of its versions.
+    ///
+    /// If a secret is scheduled for deletion, then its details, including the encrypted secret value, is not accessible. To cancel a scheduled deletion and restore access to the secret, use RestoreSecret.
     pub deleted_date: Option<rt::DateTime>,
-    /// p The next rotation is scheduled to occur on or before this date. If the secret isn't configured for rotation or rotation has been disabled, Secrets Manager returns null. If rotation fails, Secrets Manager retries the entire rotation process multiple times. If rotation is unsuccessful, this date may be in the past. /p p This date represents the latest date that rotation will occur, but it is not an approximate rotation date. In some cases, for example if you turn off automatic rotation and then turn it back on, the next rotation may occur much sooner than this date. /p
+    /// The next rotation is scheduled to occur on or before this date. If the secret isn't configured for rotation or rotation has been disabled, Secrets Manager returns null. If rotation fails, Secrets Manager retries the entire rotation process multiple times. If rotation is unsuccessful, this date may be in the past.
+    ///
+    /// This date represents the latest date that rotation will occur, but it is not an approximate rotation date. In some cases, for example if you turn off automatic rotation and then turn it back on, the next rotation may occur much sooner than this date.
     pub next_rotation_date: Option<rt::DateTime>,
-    /// p The list of tags attached to the secret. To add tags to a secret, use a TagResource /a . To remove tags, use a UntagResource /a . /p
+    /// The list of tags attached to the secret. To add tags to a secret, use TagResource. To remove tags, use UntagResource.
     pub tags: Option<Vec<Tag>>,
-    /// p A list of the versions of the secret that have staging labels attached. Versions that don't have staging labels are considered deprecated and Secrets Manager can delete them. /p p Secrets Manager uses staging labels to indicate the status of a secret version during rotation. The three staging labels for rotation are: /p ul li p code AWSCURRENT /code , which indicates the current version of the secret. /p /li li p code AWSPENDING /code , which indicates the version of the secret that contains new secret information that will become the next current version when rotation finishes. /p p During rotation, Secrets Manager creates an code AWSPENDING /code version ID before creating the new secret version. To check if a secret version exists, call a GetSecretValue /a . /p /li li p code AWSPREVIOUS /code , which indicates the previous current version of the secret. You can use this as the i last known good /i version. /p /li /ul p For more information about rotation and staging labels, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets how.html" How rotation works /a . /p
+    /// A list of the versions of the secret that have staging labels attached. Versions that don't have staging labels are considered deprecated and Secrets Manager can delete them.
+    ///
+    /// Secrets Manager uses staging labels to indicate the status of a secret version during rotation. The three staging labels for rotation are:
+    ///
+    /// - `AWSCURRENT`, which indicates the current version of the secret.
+    /// - `AWSPENDING`, which indicates the version of the secret that contains new secret information that will become the next current version when rotation finishes. During rotation, Secrets Manager creates an `AWSPENDING` version ID before creating the new secret version. To check if a secret version exists, call GetSecretValue.
+    /// - `AWSPREVIOUS`, which indicates the previous current version of the secret. You can use this as the *last known good* version.
+    ///
+    /// For more information about rotation and staging labels, see [How rotation works](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_how.html).
     pub version_ids_to_stages: Option<rt::Map<String, Vec<String>>>,
-    /// p The ID of the service that created this secret. For more information, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/service-linked-secrets.html" Secrets managed by other Amazon Web Services services /a . /p
+    /// The ID of the service that created this secret. For more information, see [Secrets managed by other Amazon Web Services services](https://docs.aws.amazon.com/secretsmanager/latest/userguide/service-linked-secrets.html).
     pub owning_service: Option<String>,
-    /// p The date the secret was created. /p
+    /// The date the secret was created.
     pub created_date: Option<rt::DateTime>,
-    /// p The Region the secret is in. If a secret is replicated to other Regions, the replicas are listed in code ReplicationStatus /code . /p
+    /// The Region the secret is in. If a secret is replicated to other Regions, the replicas are listed in `ReplicationStatus`.
     pub primary_region: Option<String>,
-    /// p A list of the replicas of this secret and their status: /p ul li p code Failed /code , which indicates that the replica was not created. /p /li li p code InProgress /code , which indicates that Secrets Manager is in the process of creating the replica. /p /li li p code InSync /code , which indicates that the replica was created. /p /li /ul
+    /// A list of the replicas of this secret and their status:
+    ///
+    /// - `Failed`, which indicates that the replica was not created.
+    /// - `InProgress`, which indicates that Secrets Manager is in the process of creating the replica.
+    /// - `InSync`, which indicates that the replica was created.
     pub replication_status: Option<Vec<ReplicationStatusType>>,
-    /// p Information about the primary secret in the other Amazon Web Services account that this cross-account replica secret replicates from, including the primary secret ARN and the replication status. This field is omitted if the secret is not a cross-account replica. /p
+    /// Information about the primary secret in the other Amazon Web Services account that this cross-account replica secret replicates from, including the primary secret ARN and the replication status. This field is omitted if the secret is not a cross-account replica.
     pub cross_account_primary: Option<CrossAccountPrimaryType>,
-    /// p A list of this secret's cross-account replica secrets and their replication status, if this secret is the primary for cross-account replication. This field is omitted if the secret has no cross-account replicas. /p
+    /// A list of this secret's cross-account replica secrets and their replication status, if this secret is the primary for cross-account replication. This field is omitted if the secret has no cross-account replicas.
     pub cross_account_replicas: Option<Vec<CrossAccountReplicaEntry>>,
 }
 rt::structure!(
@@ -195,9 +225,11 @@ pub static DESCRIBE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateCrossAccountReplicaRequest {
-    /// p The ARN or name of the primary secret in your account. /p p For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN secretnamehyphen" Finding a secret from a partial ARN /a . /p
+    /// The ARN or name of the primary secret in your account.
+    ///
+    /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
     pub secret_id: String,
-    /// p The ARN of the cross-account replica secret to unlink from the primary secret. /p
+    /// The ARN of the cross-account replica secret to unlink from the primary secret.
     pub cross_account_replica_arn: String,
 }
 rt::structure!(
@@ -213,9 +245,9 @@ pub static DISASSOCIATE_CROSS_ACCOUNT_REPLICA_REQUEST: rt::Schema = rt::Schema::
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateCrossAccountReplicaResponse {
-    /// p The ARN of the primary secret. /p
+    /// The ARN of the primary secret.
     pub arn: Option<String>,
-    /// p The ARN of the replica secret that was unlinked from the primary secret. /p
+    /// The ARN of the replica secret that was unlinked from the primary secret.
     pub cross_account_replica_arn: Option<String>,
 }
 rt::structure!(

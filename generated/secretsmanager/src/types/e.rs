@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Secrets Manager can't encrypt the protected secret text using the provided KMS key. Check that the KMS key is available, enabled, and not in an invalid state. For more information, see a href="https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html" Key state: Effect on your KMS key /a . /p
+/// Secrets Manager can't encrypt the protected secret text using the provided KMS key. Check that the KMS key is available, enabled, and not in an invalid state. For more information, see [Key state: Effect on your KMS key](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct EncryptionFailure {
     pub message: Option<String>,
@@ -14,12 +14,12 @@ pub static ENCRYPTION_FAILURE: rt::Schema = rt::Schema::structure(
         &[rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The metadata needed to successfully rotate a managed external secret. A list of key value pairs in JSON format specified by the partner. For more information, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-partners.html" Managed external secret partners /a . /p
+/// The metadata needed to successfully rotate a managed external secret. A list of key value pairs in JSON format specified by the partner. For more information, see [Managed external secret partners](https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-partners.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct ExternalSecretRotationMetadataItem {
-    /// p The key that identifies the item. /p
+    /// The key that identifies the item.
     pub key: Option<String>,
-    /// p The value of the specified item. /p
+    /// The value of the specified item.
     pub value: Option<String>,
 }
 rt::structure!(

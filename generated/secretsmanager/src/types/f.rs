@@ -3,12 +3,22 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Allows you to add filters when you use the search function in Secrets Manager. For more information, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage search-secret.html" Find secrets in Secrets Manager /a . /p
+/// Allows you to add filters when you use the search function in Secrets Manager. For more information, see [Find secrets in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_search-secret.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct Filter {
-    /// p The following are keys you can use: /p ul li p b description /b : Prefix match, not case-sensitive. /p /li li p b name /b : Prefix match, case-sensitive. /p /li li p b tag-key /b : Prefix match, case-sensitive. /p /li li p b tag-value /b : Prefix match, case-sensitive. /p /li li p b primary-region /b : Prefix match, case-sensitive. /p /li li p b owning-service /b : Prefix match, case-sensitive. /p /li li p b all /b : Breaks the filter value string into words and then searches all attributes for matches. Not case-sensitive. /p /li /ul
+    /// The following are keys you can use:
+    ///
+    /// - **description**: Prefix match, not case-sensitive.
+    /// - **name**: Prefix match, case-sensitive.
+    /// - **tag-key**: Prefix match, case-sensitive.
+    /// - **tag-value**: Prefix match, case-sensitive.
+    /// - **primary-region**: Prefix match, case-sensitive.
+    /// - **owning-service**: Prefix match, case-sensitive.
+    /// - **all**: Breaks the filter value string into words and then searches all attributes for matches. Not case-sensitive.
     pub key: Option<FilterNameStringType>,
-    /// p The keyword to filter for. /p p You can prefix your search value with an exclamation mark ( code ! /code ) in order to perform negation filters. /p
+    /// The keyword to filter for.
+    ///
+    /// You can prefix your search value with an exclamation mark (`!`) in order to perform negation filters.
     pub values: Option<Vec<String>>,
 }
 rt::structure!(Filter, FILTER, 0 => key, 1 => values);

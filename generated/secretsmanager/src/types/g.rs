@@ -5,21 +5,21 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRandomPasswordRequest {
-    /// p The length of the password. If you don't include this parameter, the default length is 32 characters. /p
+    /// The length of the password. If you don't include this parameter, the default length is 32 characters.
     pub password_length: Option<i64>,
-    /// p A string of the characters that you don't want in the password. /p
+    /// A string of the characters that you don't want in the password.
     pub exclude_characters: Option<String>,
-    /// p Specifies whether to exclude numbers from the password. If you don't include this switch, the password can contain numbers. /p
+    /// Specifies whether to exclude numbers from the password. If you don't include this switch, the password can contain numbers.
     pub exclude_numbers: Option<bool>,
-    /// p Specifies whether to exclude the following punctuation characters from the password: code ! " # $ % &amp; ' ( ) + , - . / : ; &lt; = &gt; ? @ \ ^ { | } ~ /code . If you don't include this switch, the password can contain punctuation. /p
+    /// Specifies whether to exclude the following punctuation characters from the password: `` ! " # $ % & ' ( ) * + , - . / : ; < = > ? @ [ \ ] ^ _ ` { | } ~ ``. If you don't include this switch, the password can contain punctuation.
     pub exclude_punctuation: Option<bool>,
-    /// p Specifies whether to exclude uppercase letters from the password. If you don't include this switch, the password can contain uppercase letters. /p
+    /// Specifies whether to exclude uppercase letters from the password. If you don't include this switch, the password can contain uppercase letters.
     pub exclude_uppercase: Option<bool>,
-    /// p Specifies whether to exclude lowercase letters from the password. If you don't include this switch, the password can contain lowercase letters. /p
+    /// Specifies whether to exclude lowercase letters from the password. If you don't include this switch, the password can contain lowercase letters.
     pub exclude_lowercase: Option<bool>,
-    /// p Specifies whether to include the space character. If you include this switch, the password can contain space characters. /p
+    /// Specifies whether to include the space character. If you include this switch, the password can contain space characters.
     pub include_space: Option<bool>,
-    /// p Specifies whether to include at least one upper and lowercase letter, one number, and one punctuation. If you don't include this switch, the password contains at least one of every character type. /p
+    /// Specifies whether to include at least one upper and lowercase letter, one number, and one punctuation. If you don't include this switch, the password contains at least one of every character type.
     pub require_each_included_type: Option<bool>,
 }
 rt::structure!(
@@ -43,7 +43,7 @@ pub static GET_RANDOM_PASSWORD_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRandomPasswordResponse {
-    /// p A string with the password. /p
+    /// A string with the password.
     pub random_password: Option<String>,
 }
 rt::structure!(
@@ -55,9 +55,11 @@ pub static GET_RANDOM_PASSWORD_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyRequest {
-    /// p The ARN or name of the secret to retrieve the attached resource-based policy for. /p p For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN secretnamehyphen" Finding a secret from a partial ARN /a . /p
+    /// The ARN or name of the secret to retrieve the attached resource-based policy for.
+    ///
+    /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
     pub secret_id: String,
-    /// p The name of the resource policy to retrieve. If you don't specify this field, Secrets Manager uses code default /code . If you specify a name other than code default /code and no policy with that name exists, the operation returns a code ResourceNotFoundException /code . /p
+    /// The name of the resource policy to retrieve. If you don't specify this field, Secrets Manager uses `default`. If you specify a name other than `default` and no policy with that name exists, the operation returns a `ResourceNotFoundException`.
     pub policy_name: Option<String>,
 }
 rt::structure!(
@@ -73,13 +75,13 @@ pub static GET_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyResponse {
-    /// p The ARN of the secret that the resource-based policy was retrieved for. /p
+    /// The ARN of the secret that the resource-based policy was retrieved for.
     pub arn: Option<String>,
-    /// p The name of the secret that the resource-based policy was retrieved for. /p
+    /// The name of the secret that the resource-based policy was retrieved for.
     pub name: Option<String>,
-    /// p A JSON-formatted string that contains the permissions policy attached to the secret. For more information about permissions policies, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html" Authentication and access control for Secrets Manager /a . /p
+    /// A JSON-formatted string that contains the permissions policy attached to the secret. For more information about permissions policies, see [Authentication and access control for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
     pub resource_policy: Option<String>,
-    /// p The name of the resource policy. If you didn't specify code PolicyName /code in the request, this is code default /code . /p
+    /// The name of the resource policy. If you didn't specify `PolicyName` in the request, this is `default`.
     pub policy_name: Option<String>,
 }
 rt::structure!(
@@ -97,11 +99,17 @@ pub static GET_RESOURCE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSecretValueRequest {
-    /// p The ARN or name of the secret to retrieve. To retrieve a secret from another account, you must use an ARN. /p p For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN secretnamehyphen" Finding a secret from a partial ARN /a . /p
+    /// The ARN or name of the secret to retrieve. To retrieve a secret from another account, you must use an ARN.
+    ///
+    /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
     pub secret_id: String,
-    /// p The unique identifier of the version of the secret to retrieve. If you include both this parameter and code VersionStage /code , the two parameters must refer to the same secret version. If you don't specify either a code VersionStage /code or code VersionId /code , then Secrets Manager returns the code AWSCURRENT /code version. /p p This value is typically a a href="https://wikipedia.org/wiki/Universally unique identifier" UUID-type /a value with 32 hexadecimal digits. /p
+    /// The unique identifier of the version of the secret to retrieve. If you include both this parameter and `VersionStage`, the two parameters must refer to the same secret version. If you don't specify either a `VersionStage` or `VersionId`, then Secrets Manager returns the `AWSCURRENT` version.
+    ///
+    /// This value is typically a [UUID-type](https://wikipedia.org/wiki/Universally_unique_identifier) value with 32 hexadecimal digits.
     pub version_id: Option<String>,
-    /// p The staging label of the version of the secret to retrieve. /p p Secrets Manager uses staging labels to keep track of different versions during the rotation process. If you include both this parameter and code VersionId /code , the two parameters must refer to the same secret version. If you don't specify either a code VersionStage /code or code VersionId /code , Secrets Manager returns the code AWSCURRENT /code version. /p
+    /// The staging label of the version of the secret to retrieve.
+    ///
+    /// Secrets Manager uses staging labels to keep track of different versions during the rotation process. If you include both this parameter and `VersionId`, the two parameters must refer to the same secret version. If you don't specify either a `VersionStage` or `VersionId`, Secrets Manager returns the `AWSCURRENT` version.
     pub version_stage: Option<String>,
 }
 rt::structure!(
@@ -118,19 +126,27 @@ pub static GET_SECRET_VALUE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSecretValueResponse {
-    /// p The ARN of the secret. /p
+    /// The ARN of the secret.
     pub arn: Option<String>,
-    /// p The friendly name of the secret. /p
+    /// The friendly name of the secret.
     pub name: Option<String>,
-    /// p The unique identifier of this version of the secret. /p
+    /// The unique identifier of this version of the secret.
     pub version_id: Option<String>,
-    /// p The decrypted secret value, if the secret value was originally provided as binary data in the form of a byte array. When you retrieve a code SecretBinary /code using the HTTP API, the Python SDK, or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not encoded. /p p If the secret was created by using the Secrets Manager console, or if the secret value was originally provided as a string, then this field is omitted. The secret value appears in code SecretString /code instead. /p p Sensitive: This field contains sensitive information, so the service does not include it in CloudTrail log entries. If you create your own log entries, you must also avoid logging the information in this field. /p
+    /// The decrypted secret value, if the secret value was originally provided as binary data in the form of a byte array. When you retrieve a `SecretBinary` using the HTTP API, the Python SDK, or the Amazon Web Services CLI, the value is Base64-encoded. Otherwise, it is not encoded.
+    ///
+    /// If the secret was created by using the Secrets Manager console, or if the secret value was originally provided as a string, then this field is omitted. The secret value appears in `SecretString` instead.
+    ///
+    /// Sensitive: This field contains sensitive information, so the service does not include it in CloudTrail log entries. If you create your own log entries, you must also avoid logging the information in this field.
     pub secret_binary: Option<rt::Blob>,
-    /// p The decrypted secret value, if the secret value was originally provided as a string or through the Secrets Manager console. /p p If this secret was created by using the console, then Secrets Manager stores the information as a JSON structure of key/value pairs. /p p Sensitive: This field contains sensitive information, so the service does not include it in CloudTrail log entries. If you create your own log entries, you must also avoid logging the information in this field. /p
+    /// The decrypted secret value, if the secret value was originally provided as a string or through the Secrets Manager console.
+    ///
+    /// If this secret was created by using the console, then Secrets Manager stores the information as a JSON structure of key/value pairs.
+    ///
+    /// Sensitive: This field contains sensitive information, so the service does not include it in CloudTrail log entries. If you create your own log entries, you must also avoid logging the information in this field.
     pub secret_string: Option<String>,
-    /// p A list of all of the staging labels currently attached to this version of the secret. /p
+    /// A list of all of the staging labels currently attached to this version of the secret.
     pub version_stages: Option<Vec<String>>,
-    /// p The date and time that this version of the secret was created. If you don't specify which version in code VersionId /code or code VersionStage /code , then Secrets Manager uses the code AWSCURRENT /code version. /p
+    /// The date and time that this version of the secret was created. If you don't specify which version in `VersionId` or `VersionStage`, then Secrets Manager uses the `AWSCURRENT` version.
     pub created_date: Option<rt::DateTime>,
 }
 rt::structure!(

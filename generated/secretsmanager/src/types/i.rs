@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p An error occurred on the server side. /p
+/// An error occurred on the server side.
 #[derive(Clone, Default, PartialEq)]
 pub struct InternalServiceError {
     pub message: Option<String>,
@@ -14,7 +14,7 @@ pub static INTERNAL_SERVICE_ERROR: rt::Schema = rt::Schema::structure(
         &[rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, true));
-/// p The code NextToken /code value is invalid. /p
+/// The `NextToken` value is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidNextTokenException {
     pub message: Option<String>,
@@ -25,7 +25,7 @@ pub static INVALID_NEXT_TOKEN_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The parameter name or value is invalid. /p
+/// The parameter name or value is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidParameterException {
     pub message: Option<String>,
@@ -36,7 +36,13 @@ pub static INVALID_PARAMETER_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p A parameter value is not valid for the current state of the resource. /p p Possible causes: /p ul li p The secret is scheduled for deletion. /p /li li p You tried to enable rotation on a secret that doesn't already have a Lambda function ARN configured and you didn't include such an ARN as a parameter in this call. /p /li li p The secret is managed by another service, and you must use that service to update it. For more information, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/service-linked-secrets.html" Secrets managed by other Amazon Web Services services /a . /p /li /ul
+/// A parameter value is not valid for the current state of the resource.
+///
+/// Possible causes:
+///
+/// - The secret is scheduled for deletion.
+/// - You tried to enable rotation on a secret that doesn't already have a Lambda function ARN configured and you didn't include such an ARN as a parameter in this call.
+/// - The secret is managed by another service, and you must use that service to update it. For more information, see [Secrets managed by other Amazon Web Services services](https://docs.aws.amazon.com/secretsmanager/latest/userguide/service-linked-secrets.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidRequestException {
     pub message: Option<String>,

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The request failed because it would exceed one of the Secrets Manager quotas. /p
+/// The request failed because it would exceed one of the Secrets Manager quotas.
 #[derive(Clone, Default, PartialEq)]
 pub struct LimitExceededException {
     pub message: Option<String>,
@@ -16,11 +16,15 @@ pub static LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(0u16, false));
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourcePoliciesRequest {
-    /// p The ARN or name of the secret. /p p For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN secretnamehyphen" Finding a secret from a partial ARN /a . /p
+    /// The ARN or name of the secret.
+    ///
+    /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
     pub secret_id: String,
-    /// p The number of results to include in the response. If you don't specify this value, the service returns up to 100 results. /p p If there are more results available, in the response, Secrets Manager includes code NextToken /code . To get the next results, call code ListResourcePolicies /code again with the value from code NextToken /code . /p
+    /// The number of results to include in the response. If you don't specify this value, the service returns up to 100 results.
+    ///
+    /// If there are more results available, in the response, Secrets Manager includes `NextToken`. To get the next results, call `ListResourcePolicies` again with the value from `NextToken`.
     pub max_results: Option<i32>,
-    /// p A token that indicates where the output should continue from, if a previous call did not show all results. To get the next results, call code ListResourcePolicies /code again with this value. /p
+    /// A token that indicates where the output should continue from, if a previous call did not show all results. To get the next results, call `ListResourcePolicies` again with this value.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -37,9 +41,9 @@ pub static LIST_RESOURCE_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourcePoliciesResponse {
-    /// p A list of the resource policies attached to the secret. /p
+    /// A list of the resource policies attached to the secret.
     pub resource_policies: Vec<ResourcePolicySummary>,
-    /// p Secrets Manager includes this value if there's more output available than what is included in the current response. To get the next results, call code ListResourcePolicies /code again with this value. /p
+    /// Secrets Manager includes this value if there's more output available than what is included in the current response. To get the next results, call `ListResourcePolicies` again with this value.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -56,13 +60,17 @@ pub static LIST_RESOURCE_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSecretVersionIdsRequest {
-    /// p The ARN or name of the secret whose versions you want to list. /p p For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN secretnamehyphen" Finding a secret from a partial ARN /a . /p
+    /// The ARN or name of the secret whose versions you want to list.
+    ///
+    /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
     pub secret_id: String,
-    /// p The number of results to include in the response. /p p If there are more results available, in the response, Secrets Manager includes code NextToken /code . To get the next results, call code ListSecretVersionIds /code again with the value from code NextToken /code . /p
+    /// The number of results to include in the response.
+    ///
+    /// If there are more results available, in the response, Secrets Manager includes `NextToken`. To get the next results, call `ListSecretVersionIds` again with the value from `NextToken`.
     pub max_results: Option<i32>,
-    /// p A token that indicates where the output should continue from, if a previous call did not show all results. To get the next results, call code ListSecretVersionIds /code again with this value. /p
+    /// A token that indicates where the output should continue from, if a previous call did not show all results. To get the next results, call `ListSecretVersionIds` again with this value.
     pub next_token: Option<String>,
-    /// p Specifies whether to include versions of secrets that don't have any staging labels attached to them. Versions without staging labels are considered deprecated and are subject to deletion by Secrets Manager. By default, versions without staging labels aren't included. /p
+    /// Specifies whether to include versions of secrets that don't have any staging labels attached to them. Versions without staging labels are considered deprecated and are subject to deletion by Secrets Manager. By default, versions without staging labels aren't included.
     pub include_deprecated: Option<bool>,
 }
 rt::structure!(
@@ -80,13 +88,13 @@ pub static LIST_SECRET_VERSION_IDS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSecretVersionIdsResponse {
-    /// p A list of the versions of the secret. /p
+    /// A list of the versions of the secret.
     pub versions: Option<Vec<SecretVersionsListEntry>>,
-    /// p Secrets Manager includes this value if there's more output available than what is included in the current response. This can occur even when the response includes no values at all, such as when you ask for a filtered view of a long list. To get the next results, call code ListSecretVersionIds /code again with this value. /p
+    /// Secrets Manager includes this value if there's more output available than what is included in the current response. This can occur even when the response includes no values at all, such as when you ask for a filtered view of a long list. To get the next results, call `ListSecretVersionIds` again with this value.
     pub next_token: Option<String>,
-    /// p The ARN of the secret. /p
+    /// The ARN of the secret.
     pub arn: Option<String>,
-    /// p The name of the secret. /p
+    /// The name of the secret.
     pub name: Option<String>,
 }
 rt::structure!(
@@ -104,17 +112,19 @@ pub static LIST_SECRET_VERSION_IDS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSecretsRequest {
-    /// p Specifies whether to include secrets scheduled for deletion. By default, secrets scheduled for deletion aren't included. /p
+    /// Specifies whether to include secrets scheduled for deletion. By default, secrets scheduled for deletion aren't included.
     pub include_planned_deletion: Option<bool>,
-    /// p The number of results to include in the response. /p p If there are more results available, in the response, Secrets Manager includes code NextToken /code . To get the next results, call code ListSecrets /code again with the value from code NextToken /code . /p
+    /// The number of results to include in the response.
+    ///
+    /// If there are more results available, in the response, Secrets Manager includes `NextToken`. To get the next results, call `ListSecrets` again with the value from `NextToken`.
     pub max_results: Option<i32>,
-    /// p A token that indicates where the output should continue from, if a previous call did not show all results. To get the next results, call code ListSecrets /code again with this value. /p
+    /// A token that indicates where the output should continue from, if a previous call did not show all results. To get the next results, call `ListSecrets` again with this value.
     pub next_token: Option<String>,
-    /// p The filters to apply to the list of secrets. /p
+    /// The filters to apply to the list of secrets.
     pub filters: Option<Vec<Filter>>,
-    /// p Secrets are listed by code CreatedDate /code . /p
+    /// Secrets are listed by `CreatedDate`.
     pub sort_order: Option<SortOrderType>,
-    /// p If not specified, secrets are listed by code CreatedDate /code . /p
+    /// If not specified, secrets are listed by `CreatedDate`.
     pub sort_by: Option<SortByType>,
 }
 rt::structure!(
@@ -134,9 +144,9 @@ pub static LIST_SECRETS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSecretsResponse {
-    /// p A list of the secrets in the account. /p
+    /// A list of the secrets in the account.
     pub secret_list: Option<Vec<SecretListEntry>>,
-    /// p Secrets Manager includes this value if there's more output available than what is included in the current response. This can occur even when the response includes no values at all, such as when you ask for a filtered view of a long list. To get the next results, call code ListSecrets /code again with this value. /p
+    /// Secrets Manager includes this value if there's more output available than what is included in the current response. This can occur even when the response includes no values at all, such as when you ask for a filtered view of a long list. To get the next results, call `ListSecrets` again with this value.
     pub next_token: Option<String>,
 }
 rt::structure!(

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The resource policy has syntax errors. /p
+/// The resource policy has syntax errors.
 #[derive(Clone, Default, PartialEq)]
 pub struct MalformedPolicyDocumentException {
     pub message: Option<String>,

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The request failed because you did not complete all the prerequisite steps. /p
+/// The request failed because you did not complete all the prerequisite steps.
 #[derive(Clone, Default, PartialEq)]
 pub struct PreconditionNotMetException {
     pub message: Option<String>,
@@ -16,7 +16,7 @@ pub static PRECONDITION_NOT_MET_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The code BlockPublicPolicy /code parameter is set to true, and the resource policy did not prevent broad access to the secret. /p
+/// The `BlockPublicPolicy` parameter is set to true, and the resource policy did not prevent broad access to the secret.
 #[derive(Clone, Default, PartialEq)]
 pub struct PublicPolicyException {
     pub message: Option<String>,
@@ -29,13 +29,22 @@ pub static PUBLIC_POLICY_EXCEPTION: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(0u16, false));
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyRequest {
-    /// p The ARN or name of the secret to attach the resource-based policy. /p p For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN secretnamehyphen" Finding a secret from a partial ARN /a . /p
+    /// The ARN or name of the secret to attach the resource-based policy.
+    ///
+    /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
     pub secret_id: String,
-    /// p A JSON-formatted string for an Amazon Web Services resource-based policy. For example policies, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access examples.html" Permissions policy examples /a . /p
+    /// A JSON-formatted string for an Amazon Web Services resource-based policy. For example policies, see [Permissions policy examples](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html).
     pub resource_policy: String,
-    /// p The name of the resource policy to attach. If you don't specify this field, Secrets Manager uses code default /code . You can only attach the code default /code policy; if you specify any other name, the operation returns an code InvalidParameterException /code . /p
+    /// The name of the resource policy to attach. If you don't specify this field, Secrets Manager uses `default`. You can only attach the `default` policy; if you specify any other name, the operation returns an `InvalidParameterException`.
     pub policy_name: Option<String>,
-    /// p Specifies whether to block resource-based policies that allow broad access to the secret, for example those that use a wildcard for the principal. By default, public policies aren't blocked. /p important p Resource policy validation and the BlockPublicPolicy parameter help protect your resources by preventing public access from being granted through the resource policies that are directly attached to your secrets. In addition to using these features, carefully inspect the following policies to confirm that they do not grant public access: /p ul li p Identity-based policies attached to associated Amazon Web Services principals (for example, IAM roles) /p /li li p Resource-based policies attached to associated Amazon Web Services resources (for example, Key Management Service (KMS) keys) /p /li /ul p To review permissions to your secrets, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/determine-acccess examine-iam-policies.html" Determine who has permissions to your secrets /a . /p /important
+    /// Specifies whether to block resource-based policies that allow broad access to the secret, for example those that use a wildcard for the principal. By default, public policies aren't blocked.
+    ///
+    /// **Important:** Resource policy validation and the BlockPublicPolicy parameter help protect your resources by preventing public access from being granted through the resource policies that are directly attached to your secrets. In addition to using these features, carefully inspect the following policies to confirm that they do not grant public access:
+    ///
+    /// - Identity-based policies attached to associated Amazon Web Services principals (for example, IAM roles)
+    /// - Resource-based policies attached to associated Amazon Web Services resources (for example, Key Management Service (KMS) keys)
+    ///
+    /// To review permissions to your secrets, see [Determine who has permissions to your secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/determine-acccess_examine-iam-policies.html).
     pub block_public_policy: Option<bool>,
 }
 rt::structure!(
@@ -53,11 +62,11 @@ pub static PUT_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyResponse {
-    /// p The ARN of the secret. /p
+    /// The ARN of the secret.
     pub arn: Option<String>,
-    /// p The name of the secret. /p
+    /// The name of the secret.
     pub name: Option<String>,
-    /// p The name of the resource policy. If you didn't specify code PolicyName /code in the request, this is code default /code . /p
+    /// The name of the resource policy. If you didn't specify `PolicyName` in the request, this is `default`.
     pub policy_name: Option<String>,
 }
 rt::structure!(
@@ -74,17 +83,51 @@ pub static PUT_RESOURCE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutSecretValueRequest {
-    /// p The ARN or name of the secret to add a new version to. /p p For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN secretnamehyphen" Finding a secret from a partial ARN /a . /p p If the secret doesn't already exist, use code CreateSecret /code instead. /p
+    /// The ARN or name of the secret to add a new version to.
+    ///
+    /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
+    ///
+    /// If the secret doesn't already exist, use `CreateSecret` instead.
     pub secret_id: String,
-    /// p A unique identifier for the new version of the secret. /p note p If you use the Amazon Web Services CLI or one of the Amazon Web Services SDKs to call this operation, then you can leave this parameter empty. The CLI or SDK generates a random UUID for you and includes it as the value for this parameter in the request. /p /note p If you generate a raw HTTP request to the Secrets Manager service endpoint, then you must generate a code ClientRequestToken /code and include it in the request. /p p This value helps ensure idempotency. Secrets Manager uses this value to prevent the accidental creation of duplicate versions if there are failures and retries during a rotation. We recommend that you generate a a href="https://wikipedia.org/wiki/Universally unique identifier" UUID-type /a value to ensure uniqueness of your versions within the specified secret. /p ul li p If the code ClientRequestToken /code value isn't already associated with a version of the secret then a new version of the secret is created. /p /li li p If a version with this value already exists and that version's code SecretString /code or code SecretBinary /code values are the same as those in the request then the request is ignored. The operation is idempotent. /p /li li p If a version with this value already exists and the version of the code SecretString /code and code SecretBinary /code values are different from those in the request, then the request fails because you can't modify a secret version. You can only create new versions to store new secret values. /p /li /ul p This value becomes the code VersionId /code of the new version. /p
+    /// A unique identifier for the new version of the secret.
+    ///
+    /// **Note:** If you use the Amazon Web Services CLI or one of the Amazon Web Services SDKs to call this operation, then you can leave this parameter empty. The CLI or SDK generates a random UUID for you and includes it as the value for this parameter in the request.
+    ///
+    /// If you generate a raw HTTP request to the Secrets Manager service endpoint, then you must generate a `ClientRequestToken` and include it in the request.
+    ///
+    /// This value helps ensure idempotency. Secrets Manager uses this value to prevent the accidental creation of duplicate versions if there are failures and retries during a rotation. We recommend that you generate a [UUID-type](https://wikipedia.org/wiki/Universally_unique_identifier) value to ensure uniqueness of your versions within the specified secret.
+    ///
+    /// - If the `ClientRequestToken` value isn't already associated with a version of the secret then a new version of the secret is created.
+    /// - If a version with this value already exists and that version's `SecretString` or `SecretBinary` values are the same as those in the request then the request is ignored. The operation is idempotent.
+    /// - If a version with this value already exists and the version of the `SecretString` and `SecretBinary` values are different from those in the request, then the request fails because you can't modify a secret version. You can only create new versions to store new secret values.
+    ///
+    /// This value becomes the `VersionId` of the new version.
     pub client_request_token: Option<String>,
-    /// p The binary data to encrypt and store in the new version of the secret. To use this parameter in the command-line tools, we recommend that you store your binary data in a file and then pass the contents of the file as a parameter. /p p You must include code SecretBinary /code or code SecretString /code , but not both. /p p You can't access this value from the Secrets Manager console. /p p Sensitive: This field contains sensitive information, so the service does not include it in CloudTrail log entries. If you create your own log entries, you must also avoid logging the information in this field. /p
+    /// The binary data to encrypt and store in the new version of the secret. To use this parameter in the command-line tools, we recommend that you store your binary data in a file and then pass the contents of the file as a parameter.
+    ///
+    /// You must include `SecretBinary` or `SecretString`, but not both.
+    ///
+    /// You can't access this value from the Secrets Manager console.
+    ///
+    /// Sensitive: This field contains sensitive information, so the service does not include it in CloudTrail log entries. If you create your own log entries, you must also avoid logging the information in this field.
     pub secret_binary: Option<rt::Blob>,
-    /// p The text to encrypt and store in the new version of the secret. /p p You must include code SecretBinary /code or code SecretString /code , but not both. /p p We recommend you create the secret string as JSON key/value pairs, as shown in the example. /p p Sensitive: This field contains sensitive information, so the service does not include it in CloudTrail log entries. If you create your own log entries, you must also avoid logging the information in this field. /p
+    /// The text to encrypt and store in the new version of the secret.
+    ///
+    /// You must include `SecretBinary` or `SecretString`, but not both.
+    ///
+    /// We recommend you create the secret string as JSON key/value pairs, as shown in the example.
+    ///
+    /// Sensitive: This field contains sensitive information, so the service does not include it in CloudTrail log entries. If you create your own log entries, you must also avoid logging the information in this field.
     pub secret_string: Option<String>,
-    /// p A list of staging labels to attach to this version of the secret. Secrets Manager uses staging labels to track versions of a secret through the rotation process. /p p If you specify a staging label that's already associated with a different version of the same secret, then Secrets Manager removes the label from the other version and attaches it to this version. If you specify code AWSCURRENT /code , and it is already attached to another version, then Secrets Manager also moves the staging label code AWSPREVIOUS /code to the version that code AWSCURRENT /code was removed from. /p p If you don't include code VersionStages /code , then Secrets Manager automatically moves the staging label code AWSCURRENT /code to this version. /p
+    /// A list of staging labels to attach to this version of the secret. Secrets Manager uses staging labels to track versions of a secret through the rotation process.
+    ///
+    /// If you specify a staging label that's already associated with a different version of the same secret, then Secrets Manager removes the label from the other version and attaches it to this version. If you specify `AWSCURRENT`, and it is already attached to another version, then Secrets Manager also moves the staging label `AWSPREVIOUS` to the version that `AWSCURRENT` was removed from.
+    ///
+    /// If you don't include `VersionStages`, then Secrets Manager automatically moves the staging label `AWSCURRENT` to this version.
     pub version_stages: Option<Vec<String>>,
-    /// p A unique identifier that indicates the source of the request. Required for secret rotations using an IAM assumed role or cross-account rotation, in which you rotate a secret in one account by using a Lambda rotation function in another account. In both cases, the rotation function assumes an IAM role to call Secrets Manager, and then Secrets Manager validates the identity using the token. For more information, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets.html" How rotation works /a and a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets lambda" Rotation by Lambda functions /a . /p p Sensitive: This field contains sensitive information, so the service does not include it in CloudTrail log entries. If you create your own log entries, you must also avoid logging the information in this field. /p
+    /// A unique identifier that indicates the source of the request. Required for secret rotations using an IAM assumed role or cross-account rotation, in which you rotate a secret in one account by using a Lambda rotation function in another account. In both cases, the rotation function assumes an IAM role to call Secrets Manager, and then Secrets Manager validates the identity using the token. For more information, see [How rotation works](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets.html) and [Rotation by Lambda functions](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda).
+    ///
+    /// Sensitive: This field contains sensitive information, so the service does not include it in CloudTrail log entries. If you create your own log entries, you must also avoid logging the information in this field.
     pub rotation_token: Option<String>,
 }
 rt::structure!(
@@ -105,13 +148,13 @@ pub static PUT_SECRET_VALUE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutSecretValueResponse {
-    /// p The ARN of the secret. /p
+    /// The ARN of the secret.
     pub arn: Option<String>,
-    /// p The name of the secret. /p
+    /// The name of the secret.
     pub name: Option<String>,
-    /// p The unique identifier of the version of the secret. /p
+    /// The unique identifier of the version of the secret.
     pub version_id: Option<String>,
-    /// p The list of staging labels that are currently attached to this version of the secret. Secrets Manager uses staging labels to track a version as it progresses through the secret rotation process. /p
+    /// The list of staging labels that are currently attached to this version of the secret. Secrets Manager uses staging labels to track a version as it progresses through the secret rotation process.
     pub version_stages: Option<Vec<String>>,
 }
 rt::structure!(

@@ -5,9 +5,9 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct RemoveRegionsFromReplicationRequest {
-    /// p The ARN or name of the secret. /p
+    /// The ARN or name of the secret.
     pub secret_id: String,
-    /// p The Regions of the replicas to remove. /p
+    /// The Regions of the replicas to remove.
     pub remove_replica_regions: Vec<String>,
 }
 rt::structure!(
@@ -24,9 +24,9 @@ pub static REMOVE_REGIONS_FROM_REPLICATION_REQUEST: rt::Schema = rt::Schema::str
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RemoveRegionsFromReplicationResponse {
-    /// p The ARN of the primary secret. /p
+    /// The ARN of the primary secret.
     pub arn: Option<String>,
-    /// p The status of replicas for this secret after you remove Regions. /p
+    /// The status of replicas for this secret after you remove Regions.
     pub replication_status: Option<Vec<ReplicationStatusType>>,
 }
 rt::structure!(
@@ -44,12 +44,12 @@ pub static REMOVE_REPLICA_REGION_LIST_TYPE: rt::Schema = rt::Schema::list(
     "RemoveReplicaRegionListType",
     &[rt::m("member", &rt::STRING)],
 );
-/// p A custom type that specifies a code Region /code and the code KmsKeyId /code for a replica secret. /p
+/// A custom type that specifies a `Region` and the `KmsKeyId` for a replica secret.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicaRegionType {
-    /// p A Region code. For a list of Region codes, see a href="https://docs.aws.amazon.com/general/latest/gr/rande.html#regional-endpoints" Name and code of Regions /a . /p
+    /// A Region code. For a list of Region codes, see [Name and code of Regions](https://docs.aws.amazon.com/general/latest/gr/rande.html#regional-endpoints).
     pub region: Option<String>,
-    /// p The ARN, key ID, or alias of the KMS key to encrypt the secret. If you don't include this field, Secrets Manager uses code aws/secretsmanager /code . /p
+    /// The ARN, key ID, or alias of the KMS key to encrypt the secret. If you don't include this field, Secrets Manager uses `aws/secretsmanager`.
     pub kms_key_id: Option<String>,
 }
 rt::structure!(ReplicaRegionType, REPLICA_REGION_TYPE, 0 => region, 1 => kms_key_id);
@@ -63,11 +63,11 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicateSecretToRegionsRequest {
-    /// p The ARN or name of the secret to replicate. /p
+    /// The ARN or name of the secret to replicate.
     pub secret_id: String,
-    /// p A list of Regions in which to replicate the secret. /p
+    /// A list of Regions in which to replicate the secret.
     pub add_replica_regions: Vec<ReplicaRegionType>,
-    /// p Specifies whether to overwrite a secret with the same name in the destination Region. By default, secrets aren't overwritten. /p
+    /// Specifies whether to overwrite a secret with the same name in the destination Region. By default, secrets aren't overwritten.
     pub force_overwrite_replica_secret: Option<bool>,
 }
 rt::structure!(
@@ -84,9 +84,9 @@ pub static REPLICATE_SECRET_TO_REGIONS_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicateSecretToRegionsResponse {
-    /// p The ARN of the primary secret. /p
+    /// The ARN of the primary secret.
     pub arn: Option<String>,
-    /// p The status of replication. /p
+    /// The status of replication.
     pub replication_status: Option<Vec<ReplicationStatusType>>,
 }
 rt::structure!(
@@ -104,18 +104,18 @@ pub static REPLICATION_STATUS_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ReplicationStatusListType",
     &[rt::m("member", &REPLICATION_STATUS_TYPE)],
 );
-/// p A replication object consisting of a code RegionReplicationStatus /code object and includes a Region, KMSKeyId, status, and status message. /p
+/// A replication object consisting of a `RegionReplicationStatus` object and includes a Region, KMSKeyId, status, and status message.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicationStatusType {
-    /// p The Region where replication occurs. /p
+    /// The Region where replication occurs.
     pub region: Option<String>,
-    /// p Can be an code ARN /code , code Key ID /code , or code Alias /code . /p
+    /// Can be an `ARN`, `Key ID`, or `Alias`.
     pub kms_key_id: Option<String>,
-    /// p The status can be code InProgress /code , code Failed /code , or code InSync /code . /p
+    /// The status can be `InProgress`, `Failed`, or `InSync`.
     pub status: Option<StatusType>,
-    /// p Status message such as " i Secret with this name already exists in this region /i ". /p
+    /// Status message such as "*Secret with this name already exists in this region*".
     pub status_message: Option<String>,
-    /// p The date that the secret was last accessed in the Region. This field is omitted if the secret has never been retrieved in the Region. /p
+    /// The date that the secret was last accessed in the Region. This field is omitted if the secret has never been retrieved in the Region.
     pub last_accessed_date: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -132,7 +132,7 @@ pub static REPLICATION_STATUS_TYPE: rt::Schema = rt::Schema::structure(
         rt::m("LastAccessedDate", &rt::TIMESTAMP),
     ],
 );
-/// p A resource with the ID you requested already exists. /p
+/// A resource with the ID you requested already exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceExistsException {
     pub message: Option<String>,
@@ -143,7 +143,7 @@ pub static RESOURCE_EXISTS_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p Secrets Manager can't find the resource that you asked for. /p
+/// Secrets Manager can't find the resource that you asked for.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFoundException {
     pub message: Option<String>,
@@ -154,10 +154,10 @@ pub static RESOURCE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p A structure that contains details about a resource policy attached to a secret. It does not contain the contents of the resource policy. To view the contents of the policy, use a href="https://docs.aws.amazon.com/secretsmanager/latest/apireference/API GetResourcePolicy.html" GetResourcePolicy /a . /p
+/// A structure that contains details about a resource policy attached to a secret. It does not contain the contents of the resource policy. To view the contents of the policy, use [GetResourcePolicy](https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetResourcePolicy.html) .
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourcePolicySummary {
-    /// p The name of the resource policy. /p
+    /// The name of the resource policy.
     pub policy_name: Option<String>,
 }
 rt::structure!(ResourcePolicySummary, RESOURCE_POLICY_SUMMARY, 0 => policy_name);
@@ -171,7 +171,9 @@ pub static RESOURCE_POLICY_SUMMARY_LIST_TYPE: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreSecretRequest {
-    /// p The ARN or name of the secret to restore. /p p For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN secretnamehyphen" Finding a secret from a partial ARN /a . /p
+    /// The ARN or name of the secret to restore.
+    ///
+    /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
     pub secret_id: String,
 }
 rt::structure!(RestoreSecretRequest, RESTORE_SECRET_REQUEST, 0 => secret_id);
@@ -181,9 +183,9 @@ pub static RESTORE_SECRET_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreSecretResponse {
-    /// p The ARN of the secret that was restored. /p
+    /// The ARN of the secret that was restored.
     pub arn: Option<String>,
-    /// p The name of the secret that was restored. /p
+    /// The name of the secret that was restored.
     pub name: Option<String>,
 }
 rt::structure!(RestoreSecretResponse, RESTORE_SECRET_RESPONSE, 0 => arn, 1 => name);
@@ -193,21 +195,47 @@ pub static RESTORE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RotateSecretRequest {
-    /// p The ARN or name of the secret to rotate. /p p For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN secretnamehyphen" Finding a secret from a partial ARN /a . /p
+    /// The ARN or name of the secret to rotate.
+    ///
+    /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
     pub secret_id: String,
-    /// p A unique identifier for the new version of the secret. You only need to specify this value if you implement your own retry logic and you want to ensure that Secrets Manager doesn't attempt to create a secret version twice. /p note p If you use the Amazon Web Services CLI or one of the Amazon Web Services SDKs to call this operation, then you can leave this parameter empty. The CLI or SDK generates a random UUID for you and includes it as the value for this parameter in the request. /p /note p If you generate a raw HTTP request to the Secrets Manager service endpoint, then you must generate a code ClientRequestToken /code and include it in the request. /p p This value helps ensure idempotency. Secrets Manager uses this value to prevent the accidental creation of duplicate versions if there are failures and retries during a rotation. We recommend that you generate a a href="https://wikipedia.org/wiki/Universally unique identifier" UUID-type /a value to ensure uniqueness of your versions within the specified secret. /p
+    /// A unique identifier for the new version of the secret. You only need to specify this value if you implement your own retry logic and you want to ensure that Secrets Manager doesn't attempt to create a secret version twice.
+    ///
+    /// **Note:** If you use the Amazon Web Services CLI or one of the Amazon Web Services SDKs to call this operation, then you can leave this parameter empty. The CLI or SDK generates a random UUID for you and includes it as the value for this parameter in the request.
+    ///
+    /// If you generate a raw HTTP request to the Secrets Manager service endpoint, then you must generate a `ClientRequestToken` and include it in the request.
+    ///
+    /// This value helps ensure idempotency. Secrets Manager uses this value to prevent the accidental creation of duplicate versions if there are failures and retries during a rotation. We recommend that you generate a [UUID-type](https://wikipedia.org/wiki/Universally_unique_identifier) value to ensure uniqueness of your versions within the specified secret.
     pub client_request_token: Option<String>,
-    /// p For secrets that use a Lambda rotation function to rotate, the ARN of the Lambda rotation function. /p p For secrets that use i managed rotation /i , omit this field. For more information, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets managed.html" Managed rotation /a in the i Secrets Manager User Guide /i . /p
+    /// For secrets that use a Lambda rotation function to rotate, the ARN of the Lambda rotation function.
+    ///
+    /// For secrets that use *managed rotation*, omit this field. For more information, see [Managed rotation](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_managed.html) in the *Secrets Manager User Guide*.
     pub rotation_lambda_arn: Option<String>,
-    /// p A structure that defines the rotation configuration for this secret. /p important p When changing an existing rotation schedule and setting code RotateImmediately /code to code false /code : /p ul li p If using code AutomaticallyAfterDays /code or a code ScheduleExpression /code with code rate() /code , the previously scheduled rotation might still occur. /p /li li p To prevent unintended rotations, use a code ScheduleExpression /code with code cron() /code for granular control over rotation windows. /p /li /ul /important
+    /// A structure that defines the rotation configuration for this secret.
+    ///
+    /// **Important:** When changing an existing rotation schedule and setting `RotateImmediately` to `false`:
+    ///
+    /// - If using `AutomaticallyAfterDays` or a `ScheduleExpression` with `rate()`, the previously scheduled rotation might still occur.
+    /// - To prevent unintended rotations, use a `ScheduleExpression` with `cron()` for granular control over rotation windows.
     pub rotation_rules: Option<RotationRulesType>,
-    /// p The metadata needed to successfully rotate a managed external secret. A list of key value pairs in JSON format specified by the partner. For more information about the required information, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/managed-external-secrets.html" Using Secrets Manager managed external secrets /a /p
+    /// The metadata needed to successfully rotate a managed external secret. A list of key value pairs in JSON format specified by the partner. For more information about the required information, see [Using Secrets Manager managed external secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/managed-external-secrets.html)
     pub external_secret_rotation_metadata: Option<
         Vec<ExternalSecretRotationMetadataItem>,
     >,
-    /// p The Amazon Resource Name (ARN) of the role that allows Secrets Manager to rotate a secret held by a third-party partner. For more information, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-security.html" Security and permissions /a . /p
+    /// The Amazon Resource Name (ARN) of the role that allows Secrets Manager to rotate a secret held by a third-party partner. For more information, see [Security and permissions](https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-security.html).
     pub external_secret_rotation_role_arn: Option<String>,
-    /// p Specifies whether to rotate the secret immediately or wait until the next scheduled rotation window. The rotation schedule is defined in a RotateSecretRequest$RotationRules /a . /p p The default for code RotateImmediately /code is code true /code . If you don't specify this value, Secrets Manager rotates the secret immediately. /p p If you set code RotateImmediately /code to code false /code , Secrets Manager tests the rotation configuration by running the a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets how.html" code testSecret /code step /a of the Lambda rotation function. This test creates an code AWSPENDING /code version of the secret and then removes it. /p p When changing an existing rotation schedule and setting code RotateImmediately /code to code false /code : /p ul li p If using code AutomaticallyAfterDays /code or a code ScheduleExpression /code with code rate() /code , the previously scheduled rotation might still occur. /p /li li p To prevent unintended rotations, use a code ScheduleExpression /code with code cron() /code for granular control over rotation windows. /p /li /ul p Rotation is an asynchronous process. For more information, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets how.html" How rotation works /a . /p
+    /// Specifies whether to rotate the secret immediately or wait until the next scheduled rotation window. The rotation schedule is defined in RotateSecretRequest$RotationRules.
+    ///
+    /// The default for `RotateImmediately` is `true`. If you don't specify this value, Secrets Manager rotates the secret immediately.
+    ///
+    /// If you set `RotateImmediately` to `false`, Secrets Manager tests the rotation configuration by running the [`testSecret` step](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_how.html) of the Lambda rotation function. This test creates an `AWSPENDING` version of the secret and then removes it.
+    ///
+    /// When changing an existing rotation schedule and setting `RotateImmediately` to `false`:
+    ///
+    /// - If using `AutomaticallyAfterDays` or a `ScheduleExpression` with `rate()`, the previously scheduled rotation might still occur.
+    /// - To prevent unintended rotations, use a `ScheduleExpression` with `cron()` for granular control over rotation windows.
+    ///
+    /// Rotation is an asynchronous process. For more information, see [How rotation works](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_how.html).
     pub rotate_immediately: Option<bool>,
 }
 rt::structure!(
@@ -230,11 +258,11 @@ pub static ROTATE_SECRET_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RotateSecretResponse {
-    /// p The ARN of the secret. /p
+    /// The ARN of the secret.
     pub arn: Option<String>,
-    /// p The name of the secret. /p
+    /// The name of the secret.
     pub name: Option<String>,
-    /// p The ID of the new version of the secret. /p
+    /// The ID of the new version of the secret.
     pub version_id: Option<String>,
 }
 rt::structure!(
@@ -248,14 +276,20 @@ pub static ROTATE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
         rt::m("VersionId", &rt::STRING),
     ],
 );
-/// p A structure that defines the rotation configuration for the secret. /p
+/// A structure that defines the rotation configuration for the secret.
 #[derive(Clone, Default, PartialEq)]
 pub struct RotationRulesType {
-    /// p The number of days between rotations of the secret. You can use this value to check that your secret meets your compliance guidelines for how often secrets must be rotated. If you use this field to set the rotation schedule, Secrets Manager calculates the next rotation date based on the previous rotation. Manually updating the secret value by calling code PutSecretValue /code or code UpdateSecret /code is considered a valid rotation. /p p In code DescribeSecret /code and code ListSecrets /code , this value is calculated from the rotation schedule after every successful rotation. In code RotateSecret /code , you can set the rotation schedule in code RotationRules /code with code AutomaticallyAfterDays /code or code ScheduleExpression /code , but not both. To set a rotation schedule in hours, use code ScheduleExpression /code . /p
+    /// The number of days between rotations of the secret. You can use this value to check that your secret meets your compliance guidelines for how often secrets must be rotated. If you use this field to set the rotation schedule, Secrets Manager calculates the next rotation date based on the previous rotation. Manually updating the secret value by calling `PutSecretValue` or `UpdateSecret` is considered a valid rotation.
+    ///
+    /// In `DescribeSecret` and `ListSecrets`, this value is calculated from the rotation schedule after every successful rotation. In `RotateSecret`, you can set the rotation schedule in `RotationRules` with `AutomaticallyAfterDays` or `ScheduleExpression`, but not both. To set a rotation schedule in hours, use `ScheduleExpression`.
     pub automatically_after_days: Option<i64>,
-    /// p The length of the rotation window in hours, for example code 3h /code for a three hour window. Secrets Manager rotates your secret at any time during this window. The window must not extend into the next rotation window or the next UTC day. The window starts according to the code ScheduleExpression /code . If you don't specify a code Duration /code , for a code ScheduleExpression /code in hours, the window automatically closes after one hour. For a code ScheduleExpression /code in days, the window automatically closes at the end of the UTC day. For more information, including examples, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets schedule.html" Schedule expressions in Secrets Manager rotation /a in the i Secrets Manager Users Guide /i . /p
+    /// The length of the rotation window in hours, for example `3h` for a three hour window. Secrets Manager rotates your secret at any time during this window. The window must not extend into the next rotation window or the next UTC day. The window starts according to the `ScheduleExpression`. If you don't specify a `Duration`, for a `ScheduleExpression` in hours, the window automatically closes after one hour. For a `ScheduleExpression` in days, the window automatically closes at the end of the UTC day. For more information, including examples, see [Schedule expressions in Secrets Manager rotation](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html) in the *Secrets Manager Users Guide*.
     pub duration: Option<String>,
-    /// p A code cron() /code or code rate() /code expression that defines the schedule for rotating your secret. Secrets Manager rotation schedules use UTC time zone. Secrets Manager rotates your secret any time during a rotation window. /p p Secrets Manager code rate() /code expressions represent the interval in hours or days that you want to rotate your secret, for example code rate(12 hours) /code or code rate(10 days) /code . You can rotate a secret as often as every four hours. If you use a code rate() /code expression, the rotation window starts at midnight. For a rate in hours, the default rotation window closes after one hour. For a rate in days, the default rotation window closes at the end of the day. You can set the code Duration /code to change the rotation window. The rotation window must not extend into the next UTC day or into the next rotation window. /p p You can use a code cron() /code expression to create a rotation schedule that is more detailed than a rotation interval. For more information, including examples, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets schedule.html" Schedule expressions in Secrets Manager rotation /a in the i Secrets Manager Users Guide /i . For a cron expression that represents a schedule in hours, the default rotation window closes after one hour. For a cron expression that represents a schedule in days, the default rotation window closes at the end of the day. You can set the code Duration /code to change the rotation window. The rotation window must not extend into the next UTC day or into the next rotation window. /p
+    /// A `cron()` or `rate()` expression that defines the schedule for rotating your secret. Secrets Manager rotation schedules use UTC time zone. Secrets Manager rotates your secret any time during a rotation window.
+    ///
+    /// Secrets Manager `rate()` expressions represent the interval in hours or days that you want to rotate your secret, for example `rate(12 hours)` or `rate(10 days)`. You can rotate a secret as often as every four hours. If you use a `rate()` expression, the rotation window starts at midnight. For a rate in hours, the default rotation window closes after one hour. For a rate in days, the default rotation window closes at the end of the day. You can set the `Duration` to change the rotation window. The rotation window must not extend into the next UTC day or into the next rotation window.
+    ///
+    /// You can use a `cron()` expression to create a rotation schedule that is more detailed than a rotation interval. For more information, including examples, see [Schedule expressions in Secrets Manager rotation](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html) in the *Secrets Manager Users Guide*. For a cron expression that represents a schedule in hours, the default rotation window closes after one hour. For a cron expression that represents a schedule in days, the default rotation window closes at the end of the day. You can set the `Duration` to change the rotation window. The rotation window must not extend into the next UTC day or into the next rotation window.
     pub schedule_expression: Option<String>,
 }
 rt::structure!(

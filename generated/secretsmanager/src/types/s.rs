@@ -7,50 +7,52 @@ pub static SECRET_ID_LIST_TYPE: rt::Schema = rt::Schema::list(
     "SecretIdListType",
     &[rt::m("member", &rt::STRING)],
 );
-/// p A structure that contains the details about a secret. It does not include the encrypted code SecretString /code and code SecretBinary /code values. To get those values, use a href="https://docs.aws.amazon.com/secretsmanager/latest/apireference/API GetSecretValue.html" GetSecretValue /a . /p
+/// A structure that contains the details about a secret. It does not include the encrypted `SecretString` and `SecretBinary` values. To get those values, use [GetSecretValue](https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html) .
 #[derive(Clone, Default, PartialEq)]
 pub struct SecretListEntry {
-    /// p The Amazon Resource Name (ARN) of the secret. /p
+    /// The Amazon Resource Name (ARN) of the secret.
     pub arn: Option<String>,
-    /// p The friendly name of the secret. /p
+    /// The friendly name of the secret.
     pub name: Option<String>,
-    /// p The exact string that identifies the third-party partner that holds the external secret. For more information, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-partners.html" Managed external secret partners /a . /p
+    /// The exact string that identifies the third-party partner that holds the external secret. For more information, see [Managed external secret partners](https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-partners.html).
     pub type_: Option<String>,
-    /// p The user-provided description of the secret. /p
+    /// The user-provided description of the secret.
     pub description: Option<String>,
-    /// p The ARN of the KMS key that Secrets Manager uses to encrypt the secret value. If the secret is encrypted with the Amazon Web Services managed key code aws/secretsmanager /code , this field is omitted. /p
+    /// The ARN of the KMS key that Secrets Manager uses to encrypt the secret value. If the secret is encrypted with the Amazon Web Services managed key `aws/secretsmanager`, this field is omitted.
     pub kms_key_id: Option<String>,
-    /// p Indicates whether automatic, scheduled rotation is enabled for this secret. /p
+    /// Indicates whether automatic, scheduled rotation is enabled for this secret.
     pub rotation_enabled: Option<bool>,
-    /// p The ARN of an Amazon Web Services Lambda function invoked by Secrets Manager to rotate and expire the secret either automatically per the schedule or manually by a call to a href="https://docs.aws.amazon.com/secretsmanager/latest/apireference/API RotateSecret.html" code RotateSecret /code /a . /p
+    /// The ARN of an Amazon Web Services Lambda function invoked by Secrets Manager to rotate and expire the secret either automatically per the schedule or manually by a call to [`RotateSecret`](https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html) .
     pub rotation_lambda_arn: Option<String>,
-    /// p A structure that defines the rotation configuration for the secret. /p
+    /// A structure that defines the rotation configuration for the secret.
     pub rotation_rules: Option<RotationRulesType>,
-    /// p The metadata needed to successfully rotate a managed external secret. A list of key value pairs in JSON format specified by the partner. For more information about the required information, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-partners.html" Managed external secrets partners /a . /p
+    /// The metadata needed to successfully rotate a managed external secret. A list of key value pairs in JSON format specified by the partner. For more information about the required information, see [Managed external secrets partners](https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-partners.html).
     pub external_secret_rotation_metadata: Option<
         Vec<ExternalSecretRotationMetadataItem>,
     >,
-    /// p The role that Secrets Manager assumes to call APIs required to perform the rotation. For more information about the required information, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-partners.html" Managed external secrets partners /a . /p
+    /// The role that Secrets Manager assumes to call APIs required to perform the rotation. For more information about the required information, see [Managed external secrets partners](https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-partners.html).
     pub external_secret_rotation_role_arn: Option<String>,
-    /// p The most recent date and time that the Secrets Manager rotation process was successfully completed. This value is null if the secret hasn't ever rotated. /p
+    /// The most recent date and time that the Secrets Manager rotation process was successfully completed. This value is null if the secret hasn't ever rotated.
     pub last_rotated_date: Option<rt::DateTime>,
-    /// p The last date and time that this secret was modified in any way. /p
+    /// The last date and time that this secret was modified in any way.
     pub last_changed_date: Option<rt::DateTime>,
-    /// p The date that the secret was last accessed in the Region. This field is omitted if the secret has never been retrieved in the Region. /p
+    /// The date that the secret was last accessed in the Region. This field is omitted if the secret has never been retrieved in the Region.
     pub last_accessed_date: Option<rt::DateTime>,
-    /// p The date and time the deletion of the secret occurred. Not present on active secrets. The secret can be recovered until the number of days in the recovery window has passed, as specified in the code RecoveryWindowInDays /code parameter of the a href="https://docs.aws.amazon.com/secretsmanager/latest/apireference/API DeleteSecret.html" code DeleteSecret /code /a operation. /p
+    /// The date and time the deletion of the secret occurred. Not present on active secrets. The secret can be recovered until the number of days in the recovery window has passed, as specified in the `RecoveryWindowInDays` parameter of the [`DeleteSecret`](https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html) operation.
     pub deleted_date: Option<rt::DateTime>,
-    /// p The next rotation is scheduled to occur on or before this date. If the secret isn't configured for rotation or rotation has been disabled, Secrets Manager returns null. /p
+    /// The next rotation is scheduled to occur on or before this date. If the secret isn't configured for rotation or rotation has been disabled, Secrets Manager returns null.
     pub next_rotation_date: Option<rt::DateTime>,
-    /// p The list of user-defined tags associated with the secret. To add tags to a secret, use a href="https://docs.aws.amazon.com/secretsmanager/latest/apireference/API TagResource.html" code TagResource /code /a . To remove tags, use a href="https://docs.aws.amazon.com/secretsmanager/latest/apireference/API UntagResource.html" code UntagResource /code /a . /p
+    /// The list of user-defined tags associated with the secret. To add tags to a secret, use [`TagResource`](https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_TagResource.html) . To remove tags, use [`UntagResource`](https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_UntagResource.html) .
     pub tags: Option<Vec<Tag>>,
-    /// p A list of all of the currently assigned code SecretVersionStage /code staging labels and the code SecretVersionId /code attached to each one. Staging labels are used to keep track of the different versions during the rotation process. /p note p A version that does not have any code SecretVersionStage /code is considered deprecated and subject to deletion. Such versions are not included in this list. /p /note
+    /// A list of all of the currently assigned `SecretVersionStage` staging labels and the `SecretVersionId` attached to each one. Staging labels are used to keep track of the different versions during the rotation process.
+    ///
+    /// **Note:** A version that does not have any `SecretVersionStage` is considered deprecated and subject to deletion. Such versions are not included in this list.
     pub secret_versions_to_stages: Option<rt::Map<String, Vec<String>>>,
-    /// p Returns the name of the service that created the secret. /p
+    /// Returns the name of the service that created the secret.
     pub owning_service: Option<String>,
-    /// p The date and time when a secret was created. /p
+    /// The date and time when a secret was created.
     pub created_date: Option<rt::DateTime>,
-    /// p The Region where Secrets Manager originated the secret. /p
+    /// The Region where Secrets Manager originated the secret.
     pub primary_region: Option<String>,
 }
 rt::structure!(
@@ -91,22 +93,22 @@ pub static SECRET_LIST_TYPE: rt::Schema = rt::Schema::list(
     "SecretListType",
     &[rt::m("member", &SECRET_LIST_ENTRY)],
 );
-/// p A structure that contains the secret value and other details for a secret. /p
+/// A structure that contains the secret value and other details for a secret.
 #[derive(Clone, Default, PartialEq)]
 pub struct SecretValueEntry {
-    /// p The Amazon Resource Name (ARN) of the secret. /p
+    /// The Amazon Resource Name (ARN) of the secret.
     pub arn: Option<String>,
-    /// p The friendly name of the secret. /p
+    /// The friendly name of the secret.
     pub name: Option<String>,
-    /// p The unique version identifier of this version of the secret. /p
+    /// The unique version identifier of this version of the secret.
     pub version_id: Option<String>,
-    /// p The decrypted secret value, if the secret value was originally provided as binary data in the form of a byte array. The parameter represents the binary data as a a href="https://tools.ietf.org/html/rfc4648#section-4" base64-encoded /a string. /p
+    /// The decrypted secret value, if the secret value was originally provided as binary data in the form of a byte array. The parameter represents the binary data as a [base64-encoded](https://tools.ietf.org/html/rfc4648#section-4) string.
     pub secret_binary: Option<rt::Blob>,
-    /// p The decrypted secret value, if the secret value was originally provided as a string or through the Secrets Manager console. /p
+    /// The decrypted secret value, if the secret value was originally provided as a string or through the Secrets Manager console.
     pub secret_string: Option<String>,
-    /// p A list of all of the staging labels currently attached to this version of the secret. /p
+    /// A list of all of the staging labels currently attached to this version of the secret.
     pub version_stages: Option<Vec<String>>,
-    /// p The date the secret was created. /p
+    /// The date the secret was created.
     pub created_date: Option<rt::DateTime>,
 }
 rt::structure!(
@@ -133,18 +135,18 @@ pub static SECRET_VERSION_STAGES_TYPE: rt::Schema = rt::Schema::list(
     "SecretVersionStagesType",
     &[rt::m("member", &rt::STRING)],
 );
-/// p A structure that contains information about one version of a secret. /p
+/// A structure that contains information about one version of a secret.
 #[derive(Clone, Default, PartialEq)]
 pub struct SecretVersionsListEntry {
-    /// p The unique version identifier of this version of the secret. /p
+    /// The unique version identifier of this version of the secret.
     pub version_id: Option<String>,
-    /// p An array of staging labels that are currently associated with this version of the secret. /p
+    /// An array of staging labels that are currently associated with this version of the secret.
     pub version_stages: Option<Vec<String>>,
-    /// p The date that this version of the secret was last accessed. Note that the resolution of this field is at the date level and does not include the time. /p
+    /// The date that this version of the secret was last accessed. Note that the resolution of this field is at the date level and does not include the time.
     pub last_accessed_date: Option<rt::DateTime>,
-    /// p The date and time this version of the secret was created. /p
+    /// The date and time this version of the secret was created.
     pub created_date: Option<rt::DateTime>,
-    /// p The KMS keys used to encrypt the secret version. /p
+    /// The KMS keys used to encrypt the secret version.
     pub kms_key_ids: Option<Vec<String>>,
 }
 rt::structure!(
@@ -182,7 +184,9 @@ rt::string_enum! {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct StopReplicationToReplicaRequest {
-    /// p The ARN or name of the replica secret. /p p For a cross-region replica, the replica ARN is the same as the original primary secret ARN except that the Region is changed to the replica Region. For a cross-account replica, this is the ARN or name of the replica secret in your account. /p
+    /// The ARN or name of the replica secret.
+    ///
+    /// For a cross-region replica, the replica ARN is the same as the original primary secret ARN except that the Region is changed to the replica Region. For a cross-account replica, this is the ARN or name of the replica secret in your account.
     pub secret_id: String,
 }
 rt::structure!(
@@ -194,7 +198,7 @@ pub static STOP_REPLICATION_TO_REPLICA_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopReplicationToReplicaResponse {
-    /// p The ARN of the promoted secret. For a cross-region replica, this ARN is the same as the original primary secret's ARN except that the Region is changed. For a cross-account replica, this is the ARN of the promoted secret in your account. /p
+    /// The ARN of the promoted secret. For a cross-region replica, this ARN is the same as the original primary secret's ARN except that the Region is changed. For a cross-account replica, this is the ARN of the promoted secret in your account.
     pub arn: Option<String>,
 }
 rt::structure!(

@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p A structure that contains information about a tag. /p
+/// A structure that contains information about a tag.
 #[derive(Clone, Default, PartialEq)]
 pub struct Tag {
-    /// p The key identifier, or name, of the tag. /p
+    /// The key identifier, or name, of the tag.
     pub key: Option<String>,
-    /// p The string value associated with the key of the tag. /p
+    /// The string value associated with the key of the tag.
     pub value: Option<String>,
 }
 rt::structure!(Tag, TAG, 0 => key, 1 => value);
@@ -26,9 +26,13 @@ pub static TAG_LIST_TYPE: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagResourceRequest {
-    /// p The identifier for the secret to attach tags to. You can specify either the Amazon Resource Name (ARN) or the friendly name of the secret. /p p For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN secretnamehyphen" Finding a secret from a partial ARN /a . /p
+    /// The identifier for the secret to attach tags to. You can specify either the Amazon Resource Name (ARN) or the friendly name of the secret.
+    ///
+    /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
     pub secret_id: String,
-    /// p The tags to attach to the secret as a JSON text string argument. Each element in the list consists of a code Key /code and a code Value /code . /p p For storing multiple values, we recommend that you use a JSON text string argument and specify key/value pairs. For more information, see a href="https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-parameters.html" Specifying parameter values for the Amazon Web Services CLI /a in the Amazon Web Services CLI User Guide. /p
+    /// The tags to attach to the secret as a JSON text string argument. Each element in the list consists of a `Key` and a `Value`.
+    ///
+    /// For storing multiple values, we recommend that you use a JSON text string argument and specify key/value pairs. For more information, see [Specifying parameter values for the Amazon Web Services CLI](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-parameters.html) in the Amazon Web Services CLI User Guide.
     pub tags: Vec<Tag>,
 }
 rt::structure!(TagResourceRequest, TAG_RESOURCE_REQUEST, 0 => secret_id, 1 => tags);

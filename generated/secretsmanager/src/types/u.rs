@@ -5,9 +5,15 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagResourceRequest {
-    /// p The ARN or name of the secret. /p p For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN secretnamehyphen" Finding a secret from a partial ARN /a . /p
+    /// The ARN or name of the secret.
+    ///
+    /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
     pub secret_id: String,
-    /// p A list of tag key names to remove from the secret. You don't specify the value. Both the key and its associated value are removed. /p p This parameter requires a JSON text string argument. /p p For storing multiple values, we recommend that you use a JSON text string argument and specify key/value pairs. For more information, see a href="https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-parameters.html" Specifying parameter values for the Amazon Web Services CLI /a in the Amazon Web Services CLI User Guide. /p
+    /// A list of tag key names to remove from the secret. You don't specify the value. Both the key and its associated value are removed.
+    ///
+    /// This parameter requires a JSON text string argument.
+    ///
+    /// For storing multiple values, we recommend that you use a JSON text string argument and specify key/value pairs. For more information, see [Specifying parameter values for the Amazon Web Services CLI](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-parameters.html) in the Amazon Web Services CLI User Guide.
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
@@ -22,19 +28,43 @@ pub static UNTAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSecretRequest {
-    /// p The ARN or name of the secret. /p p For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN secretnamehyphen" Finding a secret from a partial ARN /a . /p
+    /// The ARN or name of the secret.
+    ///
+    /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
     pub secret_id: String,
-    /// p If you include code SecretString /code or code SecretBinary /code , then Secrets Manager creates a new version for the secret, and this parameter specifies the unique identifier for the new version. /p note p If you use the Amazon Web Services CLI or one of the Amazon Web Services SDKs to call this operation, then you can leave this parameter empty. The CLI or SDK generates a random UUID for you and includes it as the value for this parameter in the request. /p /note p If you generate a raw HTTP request to the Secrets Manager service endpoint, then you must generate a code ClientRequestToken /code and include it in the request. /p p This value helps ensure idempotency. Secrets Manager uses this value to prevent the accidental creation of duplicate versions if there are failures and retries during a rotation. We recommend that you generate a a href="https://wikipedia.org/wiki/Universally unique identifier" UUID-type /a value to ensure uniqueness of your versions within the specified secret. /p
+    /// If you include `SecretString` or `SecretBinary`, then Secrets Manager creates a new version for the secret, and this parameter specifies the unique identifier for the new version.
+    ///
+    /// **Note:** If you use the Amazon Web Services CLI or one of the Amazon Web Services SDKs to call this operation, then you can leave this parameter empty. The CLI or SDK generates a random UUID for you and includes it as the value for this parameter in the request.
+    ///
+    /// If you generate a raw HTTP request to the Secrets Manager service endpoint, then you must generate a `ClientRequestToken` and include it in the request.
+    ///
+    /// This value helps ensure idempotency. Secrets Manager uses this value to prevent the accidental creation of duplicate versions if there are failures and retries during a rotation. We recommend that you generate a [UUID-type](https://wikipedia.org/wiki/Universally_unique_identifier) value to ensure uniqueness of your versions within the specified secret.
     pub client_request_token: Option<String>,
-    /// p The description of the secret. /p
+    /// The description of the secret.
     pub description: Option<String>,
-    /// p The ARN, key ID, or alias of the KMS key that Secrets Manager uses to encrypt new secret versions as well as any existing versions with the staging labels code AWSCURRENT /code , code AWSPENDING /code , or code AWSPREVIOUS /code . If you don't have code kms:Encrypt /code permission to the new key, Secrets Manager does not re-encrypt existing secret versions with the new key. For more information about versions and staging labels, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/getting-started.html#term version" Concepts: Version /a . /p p A key alias is always prefixed by code alias/ /code , for example code alias/aws/secretsmanager /code . For more information, see a href="https://docs.aws.amazon.com/kms/latest/developerguide/alias-about.html" About aliases /a . /p p If you set this to an empty string, Secrets Manager uses the Amazon Web Services managed key code aws/secretsmanager /code . If this key doesn't already exist in your account, then Secrets Manager creates it for you automatically. All users and roles in the Amazon Web Services account automatically have access to use code aws/secretsmanager /code . Creating code aws/secretsmanager /code can result in a one-time significant delay in returning the result. /p important p You can only use the Amazon Web Services managed key code aws/secretsmanager /code if you call this operation using credentials from the same Amazon Web Services account that owns the secret. If the secret is in a different account, then you must use a customer managed key and provide the ARN of that KMS key in this field. The user making the call must have permissions to both the secret and the KMS key in their respective accounts. /p /important
+    /// The ARN, key ID, or alias of the KMS key that Secrets Manager uses to encrypt new secret versions as well as any existing versions with the staging labels `AWSCURRENT`, `AWSPENDING`, or `AWSPREVIOUS`. If you don't have `kms:Encrypt` permission to the new key, Secrets Manager does not re-encrypt existing secret versions with the new key. For more information about versions and staging labels, see [Concepts: Version](https://docs.aws.amazon.com/secretsmanager/latest/userguide/getting-started.html#term_version).
+    ///
+    /// A key alias is always prefixed by `alias/`, for example `alias/aws/secretsmanager`. For more information, see [About aliases](https://docs.aws.amazon.com/kms/latest/developerguide/alias-about.html).
+    ///
+    /// If you set this to an empty string, Secrets Manager uses the Amazon Web Services managed key `aws/secretsmanager`. If this key doesn't already exist in your account, then Secrets Manager creates it for you automatically. All users and roles in the Amazon Web Services account automatically have access to use `aws/secretsmanager`. Creating `aws/secretsmanager` can result in a one-time significant delay in returning the result.
+    ///
+    /// **Important:** You can only use the Amazon Web Services managed key `aws/secretsmanager` if you call this operation using credentials from the same Amazon Web Services account that owns the secret. If the secret is in a different account, then you must use a customer managed key and provide the ARN of that KMS key in this field. The user making the call must have permissions to both the secret and the KMS key in their respective accounts.
     pub kms_key_id: Option<String>,
-    /// p The binary data to encrypt and store in the new version of the secret. We recommend that you store your binary data in a file and then pass the contents of the file as a parameter. /p p Either code SecretBinary /code or code SecretString /code must have a value, but not both. /p p You can't access this parameter in the Secrets Manager console. /p p Sensitive: This field contains sensitive information, so the service does not include it in CloudTrail log entries. If you create your own log entries, you must also avoid logging the information in this field. /p
+    /// The binary data to encrypt and store in the new version of the secret. We recommend that you store your binary data in a file and then pass the contents of the file as a parameter.
+    ///
+    /// Either `SecretBinary` or `SecretString` must have a value, but not both.
+    ///
+    /// You can't access this parameter in the Secrets Manager console.
+    ///
+    /// Sensitive: This field contains sensitive information, so the service does not include it in CloudTrail log entries. If you create your own log entries, you must also avoid logging the information in this field.
     pub secret_binary: Option<rt::Blob>,
-    /// p The text data to encrypt and store in the new version of the secret. We recommend you use a JSON structure of key/value pairs for your secret value. /p p Either code SecretBinary /code or code SecretString /code must have a value, but not both. /p p Sensitive: This field contains sensitive information, so the service does not include it in CloudTrail log entries. If you create your own log entries, you must also avoid logging the information in this field. /p
+    /// The text data to encrypt and store in the new version of the secret. We recommend you use a JSON structure of key/value pairs for your secret value.
+    ///
+    /// Either `SecretBinary` or `SecretString` must have a value, but not both.
+    ///
+    /// Sensitive: This field contains sensitive information, so the service does not include it in CloudTrail log entries. If you create your own log entries, you must also avoid logging the information in this field.
     pub secret_string: Option<String>,
-    /// p The exact string that identifies the third-party partner that holds the external secret. For more information, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-partners.html" Managed external secret partners /a . /p
+    /// The exact string that identifies the third-party partner that holds the external secret. For more information, see [Managed external secret partners](https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-partners.html).
     pub type_: Option<String>,
 }
 rt::structure!(
@@ -56,11 +86,11 @@ pub static UPDATE_SECRET_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSecretResponse {
-    /// p The ARN of the secret that was updated. /p
+    /// The ARN of the secret that was updated.
     pub arn: Option<String>,
-    /// p The name of the secret that was updated. /p
+    /// The name of the secret that was updated.
     pub name: Option<String>,
-    /// p If Secrets Manager created a new version of the secret during this operation, then code VersionId /code contains the unique identifier of the new version. /p
+    /// If Secrets Manager created a new version of the secret during this operation, then `VersionId` contains the unique identifier of the new version.
     pub version_id: Option<String>,
 }
 rt::structure!(
@@ -76,13 +106,17 @@ pub static UPDATE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSecretVersionStageRequest {
-    /// p The ARN or the name of the secret with the version and staging labelsto modify. /p p For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN secretnamehyphen" Finding a secret from a partial ARN /a . /p
+    /// The ARN or the name of the secret with the version and staging labelsto modify.
+    ///
+    /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
     pub secret_id: String,
-    /// p The staging label to add to this version. /p
+    /// The staging label to add to this version.
     pub version_stage: String,
-    /// p The ID of the version that the staging label is to be removed from. If the staging label you are trying to attach to one version is already attached to a different version, then you must include this parameter and specify the version that the label is to be removed from. If the label is attached and you either do not specify this parameter, or the version ID does not match, then the operation fails. /p
+    /// The ID of the version that the staging label is to be removed from. If the staging label you are trying to attach to one version is already attached to a different version, then you must include this parameter and specify the version that the label is to be removed from. If the label is attached and you either do not specify this parameter, or the version ID does not match, then the operation fails.
     pub remove_from_version_id: Option<String>,
-    /// p The ID of the version to add the staging label to. To remove a label from a version, then do not specify this parameter. /p p If the staging label is already attached to a different version of the secret, then you must also specify the code RemoveFromVersionId /code parameter. /p
+    /// The ID of the version to add the staging label to. To remove a label from a version, then do not specify this parameter.
+    ///
+    /// If the staging label is already attached to a different version of the secret, then you must also specify the `RemoveFromVersionId` parameter.
     pub move_to_version_id: Option<String>,
 }
 rt::structure!(
@@ -100,9 +134,9 @@ pub static UPDATE_SECRET_VERSION_STAGE_REQUEST: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSecretVersionStageResponse {
-    /// p The ARN of the secret that was updated. /p
+    /// The ARN of the secret that was updated.
     pub arn: Option<String>,
-    /// p The name of the secret that was updated. /p
+    /// The name of the secret that was updated.
     pub name: Option<String>,
 }
 rt::structure!(

@@ -5,9 +5,9 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct ValidateResourcePolicyRequest {
-    /// p The ARN or name of the secret with the resource-based policy you want to validate. /p
+    /// The ARN or name of the secret with the resource-based policy you want to validate.
     pub secret_id: Option<String>,
-    /// p A JSON-formatted string that contains an Amazon Web Services resource-based policy. The policy in the string identifies who can access or manage this secret and its versions. For example policies, see a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access examples.html" Permissions policy examples /a . /p
+    /// A JSON-formatted string that contains an Amazon Web Services resource-based policy. The policy in the string identifies who can access or manage this secret and its versions. For example policies, see [Permissions policy examples](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html).
     pub resource_policy: String,
 }
 rt::structure!(
@@ -23,9 +23,9 @@ pub static VALIDATE_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ValidateResourcePolicyResponse {
-    /// p True if your policy passes validation, otherwise false. /p
+    /// True if your policy passes validation, otherwise false.
     pub policy_validation_passed: Option<bool>,
-    /// p Validation errors if your policy didn't pass validation. /p
+    /// Validation errors if your policy didn't pass validation.
     pub validation_errors: Option<Vec<ValidationErrorsEntry>>,
 }
 rt::structure!(
@@ -39,12 +39,12 @@ pub static VALIDATE_RESOURCE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure
         rt::m("ValidationErrors", &VALIDATION_ERRORS_TYPE),
     ],
 );
-/// p Displays errors that occurred during validation of the resource policy. /p
+/// Displays errors that occurred during validation of the resource policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct ValidationErrorsEntry {
-    /// p Checks the name of the policy. /p
+    /// Checks the name of the policy.
     pub check_name: Option<String>,
-    /// p Displays error messages if validation encounters problems during validation of the resource policy. /p
+    /// Displays error messages if validation encounters problems during validation of the resource policy.
     pub error_message: Option<String>,
 }
 rt::structure!(

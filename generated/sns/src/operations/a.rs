@@ -2,7 +2,9 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Adds a statement to a topic's access control policy, granting access for the specified Amazon Web Services accounts to the specified actions. /p note p To remove the ability to change topic permissions, you must deny permissions to the code AddPermission /code , code RemovePermission /code , and code SetTopicAttributes /code actions in your IAM policy. /p /note
+/// Adds a statement to a topic's access control policy, granting access for the specified Amazon Web Services accounts to the specified actions.
+///
+/// **Note:** To remove the ability to change topic permissions, you must deny permissions to the `AddPermission`, `RemovePermission`, and `SetTopicAttributes` actions in your IAM policy.
 pub static ADD_PERMISSION: rt::Operation = rt::Operation::new(
         "AddPermission",
         "POST",

@@ -2,7 +2,9 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// important p Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see a href="https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html" Amazon SNS message data protection availability change /a . /p /important p Retrieves the specified inline code DataProtectionPolicy /code document that is stored in the specified Amazon SNS topic. /p
+/// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html).
+///
+/// Retrieves the specified inline `DataProtectionPolicy` document that is stored in the specified Amazon SNS topic.
 pub static GET_DATA_PROTECTION_POLICY: rt::Operation = rt::Operation::new(
         "GetDataProtectionPolicy",
         "POST",
@@ -20,7 +22,7 @@ pub static GET_DATA_PROTECTION_POLICY: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("GetDataProtectionPolicyResult");
-/// p Retrieves the endpoint attributes for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see a href="https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html" Using Amazon SNS Mobile Push Notifications /a . /p
+/// Retrieves the endpoint attributes for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
 pub static GET_ENDPOINT_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "GetEndpointAttributes",
         "POST",
@@ -37,7 +39,7 @@ pub static GET_ENDPOINT_ATTRIBUTES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("GetEndpointAttributesResult");
-/// p Retrieves the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see a href="https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html" Using Amazon SNS Mobile Push Notifications /a . /p
+/// Retrieves the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
 pub static GET_PLATFORM_APPLICATION_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "GetPlatformApplicationAttributes",
         "POST",
@@ -54,7 +56,9 @@ pub static GET_PLATFORM_APPLICATION_ATTRIBUTES: rt::Operation = rt::Operation::n
         ],
     )
     .result_wrapper("GetPlatformApplicationAttributesResult");
-/// p Returns the settings for sending SMS messages from your Amazon Web Services account. /p p These settings are set with the code SetSMSAttributes /code action. /p
+/// Returns the settings for sending SMS messages from your Amazon Web Services account.
+///
+/// These settings are set with the `SetSMSAttributes` action.
 pub static GET_SMS_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "GetSMSAttributes",
         "POST",
@@ -71,7 +75,9 @@ pub static GET_SMS_ATTRIBUTES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("GetSMSAttributesResult");
-/// p Retrieves the SMS sandbox status for the calling Amazon Web Services account in the target Amazon Web Services Region. /p p When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the i SMS sandbox /i . The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see a href="https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html" SMS sandbox /a in the i Amazon SNS Developer Guide /i . /p
+/// Retrieves the SMS sandbox status for the calling Amazon Web Services account in the target Amazon Web Services Region.
+///
+/// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
 pub static GET_SMS_SANDBOX_ACCOUNT_STATUS: rt::Operation = rt::Operation::new(
         "GetSMSSandboxAccountStatus",
         "POST",
@@ -87,7 +93,7 @@ pub static GET_SMS_SANDBOX_ACCOUNT_STATUS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("GetSMSSandboxAccountStatusResult");
-/// p Returns all of the properties of a subscription. /p
+/// Returns all of the properties of a subscription.
 pub static GET_SUBSCRIPTION_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "GetSubscriptionAttributes",
         "POST",
@@ -104,7 +110,7 @@ pub static GET_SUBSCRIPTION_ATTRIBUTES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("GetSubscriptionAttributesResult");
-/// p Returns all of the properties of a topic. Topic properties returned might differ based on the authorization of the user. /p
+/// Returns all of the properties of a topic. Topic properties returned might differ based on the authorization of the user.
 pub static GET_TOPIC_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "GetTopicAttributes",
         "POST",

@@ -2,7 +2,9 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Lists the endpoints and endpoint attributes for devices in a supported push notification service, such as GCM (Firebase Cloud Messaging) and APNS. The results for code ListEndpointsByPlatformApplication /code are paginated and return a limited list of endpoints, up to 100. If additional records are available after the first page results, then a NextToken string will be returned. To receive the next page, you call code ListEndpointsByPlatformApplication /code again using the NextToken string received from the previous call. When there are no more records to return, NextToken will be null. For more information, see a href="https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html" Using Amazon SNS Mobile Push Notifications /a . /p p This action is throttled at 30 transactions per second (TPS). /p
+/// Lists the endpoints and endpoint attributes for devices in a supported push notification service, such as GCM (Firebase Cloud Messaging) and APNS. The results for `ListEndpointsByPlatformApplication` are paginated and return a limited list of endpoints, up to 100. If additional records are available after the first page results, then a NextToken string will be returned. To receive the next page, you call `ListEndpointsByPlatformApplication` again using the NextToken string received from the previous call. When there are no more records to return, NextToken will be null. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
+///
+/// This action is throttled at 30 transactions per second (TPS).
 pub static LIST_ENDPOINTS_BY_PLATFORM_APPLICATION: rt::Operation = rt::Operation::new(
         "ListEndpointsByPlatformApplication",
         "POST",
@@ -19,7 +21,7 @@ pub static LIST_ENDPOINTS_BY_PLATFORM_APPLICATION: rt::Operation = rt::Operation
         ],
     )
     .result_wrapper("ListEndpointsByPlatformApplicationResult");
-/// p Lists the calling Amazon Web Services account's dedicated origination numbers and their metadata. For more information about origination numbers, see a href="https://docs.aws.amazon.com/sns/latest/dg/channels-sms-originating-identities-origination-numbers.html" Origination numbers /a in the i Amazon SNS Developer Guide /i . /p
+/// Lists the calling Amazon Web Services account's dedicated origination numbers and their metadata. For more information about origination numbers, see [Origination numbers](https://docs.aws.amazon.com/sns/latest/dg/channels-sms-originating-identities-origination-numbers.html) in the *Amazon SNS Developer Guide*.
 pub static LIST_ORIGINATION_NUMBERS: rt::Operation = rt::Operation::new(
         "ListOriginationNumbers",
         "POST",
@@ -37,7 +39,9 @@ pub static LIST_ORIGINATION_NUMBERS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListOriginationNumbersResult");
-/// p Returns a list of phone numbers that are opted out, meaning you cannot send SMS messages to them. /p p The results for code ListPhoneNumbersOptedOut /code are paginated, and each page returns up to 100 phone numbers. If additional phone numbers are available after the first page of results, then a code NextToken /code string will be returned. To receive the next page, you call code ListPhoneNumbersOptedOut /code again using the code NextToken /code string received from the previous call. When there are no more records to return, code NextToken /code will be null. /p
+/// Returns a list of phone numbers that are opted out, meaning you cannot send SMS messages to them.
+///
+/// The results for `ListPhoneNumbersOptedOut` are paginated, and each page returns up to 100 phone numbers. If additional phone numbers are available after the first page of results, then a `NextToken` string will be returned. To receive the next page, you call `ListPhoneNumbersOptedOut` again using the `NextToken` string received from the previous call. When there are no more records to return, `NextToken` will be null.
 pub static LIST_PHONE_NUMBERS_OPTED_OUT: rt::Operation = rt::Operation::new(
         "ListPhoneNumbersOptedOut",
         "POST",
@@ -54,7 +58,9 @@ pub static LIST_PHONE_NUMBERS_OPTED_OUT: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListPhoneNumbersOptedOutResult");
-/// p Lists the platform application objects for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). The results for code ListPlatformApplications /code are paginated and return a limited list of applications, up to 100. If additional records are available after the first page results, then a NextToken string will be returned. To receive the next page, you call code ListPlatformApplications /code using the NextToken string received from the previous call. When there are no more records to return, code NextToken /code will be null. For more information, see a href="https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html" Using Amazon SNS Mobile Push Notifications /a . /p p This action is throttled at 15 transactions per second (TPS). /p
+/// Lists the platform application objects for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). The results for `ListPlatformApplications` are paginated and return a limited list of applications, up to 100. If additional records are available after the first page results, then a NextToken string will be returned. To receive the next page, you call `ListPlatformApplications` using the NextToken string received from the previous call. When there are no more records to return, `NextToken` will be null. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
+///
+/// This action is throttled at 15 transactions per second (TPS).
 pub static LIST_PLATFORM_APPLICATIONS: rt::Operation = rt::Operation::new(
         "ListPlatformApplications",
         "POST",
@@ -70,7 +76,9 @@ pub static LIST_PLATFORM_APPLICATIONS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListPlatformApplicationsResult");
-/// p Lists the calling Amazon Web Services account's current verified and pending destination phone numbers in the SMS sandbox. /p p When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the i SMS sandbox /i . The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see a href="https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html" SMS sandbox /a in the i Amazon SNS Developer Guide /i . /p
+/// Lists the calling Amazon Web Services account's current verified and pending destination phone numbers in the SMS sandbox.
+///
+/// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
 pub static LIST_SMS_SANDBOX_PHONE_NUMBERS: rt::Operation = rt::Operation::new(
         "ListSMSSandboxPhoneNumbers",
         "POST",
@@ -88,7 +96,9 @@ pub static LIST_SMS_SANDBOX_PHONE_NUMBERS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListSMSSandboxPhoneNumbersResult");
-/// p Returns a list of the requester's subscriptions. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a code NextToken /code is also returned. Use the code NextToken /code parameter in a new code ListSubscriptions /code call to get further results. /p p This action is throttled at 30 transactions per second (TPS). /p
+/// Returns a list of the requester's subscriptions. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptions` call to get further results.
+///
+/// This action is throttled at 30 transactions per second (TPS).
 pub static LIST_SUBSCRIPTIONS: rt::Operation = rt::Operation::new(
         "ListSubscriptions",
         "POST",
@@ -104,7 +114,9 @@ pub static LIST_SUBSCRIPTIONS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListSubscriptionsResult");
-/// p Returns a list of the subscriptions to a specific topic. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a code NextToken /code is also returned. Use the code NextToken /code parameter in a new code ListSubscriptionsByTopic /code call to get further results. /p p This action is throttled at 30 transactions per second (TPS). /p
+/// Returns a list of the subscriptions to a specific topic. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptionsByTopic` call to get further results.
+///
+/// This action is throttled at 30 transactions per second (TPS).
 pub static LIST_SUBSCRIPTIONS_BY_TOPIC: rt::Operation = rt::Operation::new(
         "ListSubscriptionsByTopic",
         "POST",
@@ -121,7 +133,7 @@ pub static LIST_SUBSCRIPTIONS_BY_TOPIC: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListSubscriptionsByTopicResult");
-/// p List all tags added to the specified Amazon SNS topic. For an overview, see a href="https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html" Amazon SNS Tags /a in the i Amazon Simple Notification Service Developer Guide /i . /p
+/// List all tags added to the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon Simple Notification Service Developer Guide*.
 pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
         "ListTagsForResource",
         "POST",
@@ -139,7 +151,9 @@ pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListTagsForResourceResult");
-/// p Returns a list of the requester's topics. Each call returns a limited list of topics, up to 100. If there are more topics, a code NextToken /code is also returned. Use the code NextToken /code parameter in a new code ListTopics /code call to get further results. /p p This action is throttled at 30 transactions per second (TPS). /p
+/// Returns a list of the requester's topics. Each call returns a limited list of topics, up to 100. If there are more topics, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListTopics` call to get further results.
+///
+/// This action is throttled at 30 transactions per second (TPS).
 pub static LIST_TOPICS: rt::Operation = rt::Operation::new(
         "ListTopics",
         "POST",

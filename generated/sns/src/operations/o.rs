@@ -2,7 +2,9 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Use this request to opt in a phone number that is opted out, which enables you to resume sending SMS messages to the number. /p p You can opt in a phone number only once every 30 days. /p
+/// Use this request to opt in a phone number that is opted out, which enables you to resume sending SMS messages to the number.
+///
+/// You can opt in a phone number only once every 30 days.
 pub static OPT_IN_PHONE_NUMBER: rt::Operation = rt::Operation::new(
         "OptInPhoneNumber",
         "POST",

@@ -2,7 +2,9 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Removes a statement from a topic's access control policy. /p note p To remove the ability to change topic permissions, you must deny permissions to the code AddPermission /code , code RemovePermission /code , and code SetTopicAttributes /code actions in your IAM policy. /p /note
+/// Removes a statement from a topic's access control policy.
+///
+/// **Note:** To remove the ability to change topic permissions, you must deny permissions to the `AddPermission`, `RemovePermission`, and `SetTopicAttributes` actions in your IAM policy.
 pub static REMOVE_PERMISSION: rt::Operation = rt::Operation::new(
         "RemovePermission",
         "POST",

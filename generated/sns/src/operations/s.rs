@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Sets the attributes for an endpoint for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see a href="https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html" Using Amazon SNS Mobile Push Notifications /a . /p
+/// Sets the attributes for an endpoint for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
 pub static SET_ENDPOINT_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "SetEndpointAttributes",
         "POST",
@@ -18,7 +18,7 @@ pub static SET_ENDPOINT_ATTRIBUTES: rt::Operation = rt::Operation::new(
             &t::NOT_FOUND_EXCEPTION,
         ],
     );
-/// p Sets the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see a href="https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html" Using Amazon SNS Mobile Push Notifications /a . For information on configuring attributes for message delivery status, see a href="https://docs.aws.amazon.com/sns/latest/dg/sns-msg-status.html" Using Amazon SNS Application Attributes for Message Delivery Status /a . /p
+/// Sets the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). For information on configuring attributes for message delivery status, see [Using Amazon SNS Application Attributes for Message Delivery Status](https://docs.aws.amazon.com/sns/latest/dg/sns-msg-status.html).
 pub static SET_PLATFORM_APPLICATION_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "SetPlatformApplicationAttributes",
         "POST",
@@ -34,7 +34,11 @@ pub static SET_PLATFORM_APPLICATION_ATTRIBUTES: rt::Operation = rt::Operation::n
             &t::NOT_FOUND_EXCEPTION,
         ],
     );
-/// p Use this request to set the default settings for sending SMS messages and receiving daily SMS usage reports. /p p You can override some of these settings for a single message when you use the code Publish /code action with the code MessageAttributes.entry.N /code parameter. For more information, see a href="https://docs.aws.amazon.com/sns/latest/dg/sms publish-to-phone.html" Publishing to a mobile phone /a in the i Amazon SNS Developer Guide /i . /p note p To use this operation, you must grant the Amazon SNS service principal ( code sns.amazonaws.com /code ) permission to perform the code s3:ListBucket /code action. /p /note
+/// Use this request to set the default settings for sending SMS messages and receiving daily SMS usage reports.
+///
+/// You can override some of these settings for a single message when you use the `Publish` action with the `MessageAttributes.entry.N` parameter. For more information, see [Publishing to a mobile phone](https://docs.aws.amazon.com/sns/latest/dg/sms_publish-to-phone.html) in the *Amazon SNS Developer Guide*.
+///
+/// **Note:** To use this operation, you must grant the Amazon SNS service principal (`sns.amazonaws.com`) permission to perform the `s3:ListBucket` action.
 pub static SET_SMS_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "SetSMSAttributes",
         "POST",
@@ -51,7 +55,7 @@ pub static SET_SMS_ATTRIBUTES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("SetSMSAttributesResult");
-/// p Allows a subscription owner to set an attribute of the subscription to a new value. /p
+/// Allows a subscription owner to set an attribute of the subscription to a new value.
 pub static SET_SUBSCRIPTION_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "SetSubscriptionAttributes",
         "POST",
@@ -69,7 +73,9 @@ pub static SET_SUBSCRIPTION_ATTRIBUTES: rt::Operation = rt::Operation::new(
             &t::AUTHORIZATION_ERROR_EXCEPTION,
         ],
     );
-/// p Allows a topic owner to set an attribute of the topic to a new value. /p note p To remove the ability to change topic permissions, you must deny permissions to the code AddPermission /code , code RemovePermission /code , and code SetTopicAttributes /code actions in your IAM policy. /p /note
+/// Allows a topic owner to set an attribute of the topic to a new value.
+///
+/// **Note:** To remove the ability to change topic permissions, you must deny permissions to the `AddPermission`, `RemovePermission`, and `SetTopicAttributes` actions in your IAM policy.
 pub static SET_TOPIC_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "SetTopicAttributes",
         "POST",
@@ -86,7 +92,11 @@ pub static SET_TOPIC_ATTRIBUTES: rt::Operation = rt::Operation::new(
             &t::INVALID_SECURITY_EXCEPTION,
         ],
     );
-/// p Subscribes an endpoint to an Amazon SNS topic. If the endpoint type is HTTP/S or email, or if the endpoint and the topic are not in the same Amazon Web Services account, the endpoint owner must run the code ConfirmSubscription /code action to confirm the subscription. /p p You call the code ConfirmSubscription /code action with the token from the subscription response. Confirmation tokens are valid for two days. /p p This action is throttled at 100 transactions per second (TPS). /p
+/// Subscribes an endpoint to an Amazon SNS topic. If the endpoint type is HTTP/S or email, or if the endpoint and the topic are not in the same Amazon Web Services account, the endpoint owner must run the `ConfirmSubscription` action to confirm the subscription.
+///
+/// You call the `ConfirmSubscription` action with the token from the subscription response. Confirmation tokens are valid for two days.
+///
+/// This action is throttled at 100 transactions per second (TPS).
 pub static SUBSCRIBE: rt::Operation = rt::Operation::new(
         "Subscribe",
         "POST",

@@ -2,7 +2,15 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Add tags to the specified Amazon SNS topic. For an overview, see a href="https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html" Amazon SNS Tags /a in the i Amazon SNS Developer Guide /i . /p p When you use topic tags, keep the following guidelines in mind: /p ul li p Adding more than 50 tags to a topic isn't recommended. /p /li li p Tags don't have any semantic meaning. Amazon SNS interprets tags as character strings. /p /li li p Tags are case-sensitive. /p /li li p A new tag with a key identical to that of an existing tag overwrites the existing tag. /p /li li p Tagging actions are limited to 10 TPS per Amazon Web Services account, per Amazon Web Services Region. If your application requires a higher throughput, file a a href="https://console.aws.amazon.com/support/home#/case/create?issueType=technical" technical support request /a . /p /li /ul
+/// Add tags to the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon SNS Developer Guide*.
+///
+/// When you use topic tags, keep the following guidelines in mind:
+///
+/// - Adding more than 50 tags to a topic isn't recommended.
+/// - Tags don't have any semantic meaning. Amazon SNS interprets tags as character strings.
+/// - Tags are case-sensitive.
+/// - A new tag with a key identical to that of an existing tag overwrites the existing tag.
+/// - Tagging actions are limited to 10 TPS per Amazon Web Services account, per Amazon Web Services Region. If your application requires a higher throughput, file a [technical support request](https://console.aws.amazon.com/support/home#/case/create?issueType=technical).
 pub static TAG_RESOURCE: rt::Operation = rt::Operation::new(
         "TagResource",
         "POST",

@@ -2,7 +2,9 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Deletes a subscription. If the subscription requires authentication for deletion, only the owner of the subscription or the topic's owner can unsubscribe, and an Amazon Web Services signature is required. If the code Unsubscribe /code call does not require authentication and the requester is not the subscription owner, a final cancellation message is delivered to the endpoint, so that the endpoint owner can easily resubscribe to the topic if the code Unsubscribe /code request was unintended. /p p This action is throttled at 100 transactions per second (TPS). /p
+/// Deletes a subscription. If the subscription requires authentication for deletion, only the owner of the subscription or the topic's owner can unsubscribe, and an Amazon Web Services signature is required. If the `Unsubscribe` call does not require authentication and the requester is not the subscription owner, a final cancellation message is delivered to the endpoint, so that the endpoint owner can easily resubscribe to the topic if the `Unsubscribe` request was unintended.
+///
+/// This action is throttled at 100 transactions per second (TPS).
 pub static UNSUBSCRIBE: rt::Operation = rt::Operation::new(
         "Unsubscribe",
         "POST",
@@ -19,7 +21,7 @@ pub static UNSUBSCRIBE: rt::Operation = rt::Operation::new(
             &t::INVALID_SECURITY_EXCEPTION,
         ],
     );
-/// p Remove tags from the specified Amazon SNS topic. For an overview, see a href="https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html" Amazon SNS Tags /a in the i Amazon SNS Developer Guide /i . /p
+/// Remove tags from the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon SNS Developer Guide*.
 pub static UNTAG_RESOURCE: rt::Operation = rt::Operation::new(
         "UntagResource",
         "POST",

@@ -9,13 +9,15 @@ pub static ACTIONS_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AddPermissionInput {
-    /// p The ARN of the topic whose access control policy you wish to modify. /p
+    /// The ARN of the topic whose access control policy you wish to modify.
     pub topic_arn: String,
-    /// p A unique identifier for the new policy statement. /p
+    /// A unique identifier for the new policy statement.
     pub label: String,
-    /// p The Amazon Web Services account IDs of the users (principals) who will be given access to the specified actions. The users must have Amazon Web Services account, but do not need to be signed up for this service. /p
+    /// The Amazon Web Services account IDs of the users (principals) who will be given access to the specified actions. The users must have Amazon Web Services account, but do not need to be signed up for this service.
     pub aws_account_id: Vec<String>,
-    /// p The action you want to allow for the specified principal(s). /p p Valid values: Any Amazon SNS action name, for example code Publish /code . /p
+    /// The action you want to allow for the specified principal(s).
+    ///
+    /// Valid values: Any Amazon SNS action name, for example `Publish`.
     pub action_name: Vec<String>,
 }
 rt::structure!(
@@ -31,7 +33,7 @@ pub static ADD_PERMISSION_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("ActionName", &ACTIONS_LIST).flags(rt::REQUIRED),
     ],
 );
-/// p Indicates that the user has been denied access to the requested resource. /p
+/// Indicates that the user has been denied access to the requested resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct AuthorizationErrorException {
     pub message: Option<String>,

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Two or more batch entries in the request have the same code Id /code . /p
+/// Two or more batch entries in the request have the same `Id`.
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchEntryIdsNotDistinctException {
     pub message: Option<String>,
@@ -17,7 +17,7 @@ pub static BATCH_ENTRY_IDS_NOT_DISTINCT_EXCEPTION: rt::Schema = rt::Schema::stru
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("BatchEntryIdsNotDistinct"));
-/// p The length of all the batch messages put together is more than the limit. /p
+/// The length of all the batch messages put together is more than the limit.
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchRequestTooLongException {
     pub message: Option<String>,
@@ -30,16 +30,16 @@ pub static BATCH_REQUEST_TOO_LONG_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("BatchRequestTooLong"));
-/// p Gives a detailed description of failed messages in the batch. /p
+/// Gives a detailed description of failed messages in the batch.
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchResultErrorEntry {
-    /// p The code Id /code of an entry in a batch request /p
+    /// The `Id` of an entry in a batch request
     pub id: String,
-    /// p An error code representing why the action failed on this entry. /p
+    /// An error code representing why the action failed on this entry.
     pub code: String,
-    /// p A message explaining why the action failed on this entry. /p
+    /// A message explaining why the action failed on this entry.
     pub message: Option<String>,
-    /// p Specifies whether the error happened due to the caller of the batch API action. /p
+    /// Specifies whether the error happened due to the caller of the batch API action.
     pub sender_fault: bool,
 }
 rt::structure!(

@@ -3,10 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The input for the code CheckIfPhoneNumberIsOptedOut /code action. /p
+/// The input for the `CheckIfPhoneNumberIsOptedOut` action.
 #[derive(Clone, Default, PartialEq)]
 pub struct CheckIfPhoneNumberIsOptedOutInput {
-    /// p The phone number for which you want to check the opt out status. /p
+    /// The phone number for which you want to check the opt out status.
     pub phone_number: String,
 }
 rt::structure!(
@@ -17,10 +17,13 @@ pub static CHECK_IF_PHONE_NUMBER_IS_OPTED_OUT_INPUT: rt::Schema = rt::Schema::st
     "CheckIfPhoneNumberIsOptedOutInput",
     &[rt::m("phoneNumber", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE)],
 );
-/// p The response from the code CheckIfPhoneNumberIsOptedOut /code action. /p
+/// The response from the `CheckIfPhoneNumberIsOptedOut` action.
 #[derive(Clone, Default, PartialEq)]
 pub struct CheckIfPhoneNumberIsOptedOutResponse {
-    /// p Indicates whether the phone number is opted out: /p ul li p code true /code – The phone number is opted out, meaning you cannot publish SMS messages to it. /p /li li p code false /code – The phone number is opted in, meaning you can publish SMS messages to it. /p /li /ul
+    /// Indicates whether the phone number is opted out:
+    ///
+    /// - `true` – The phone number is opted out, meaning you cannot publish SMS messages to it.
+    /// - `false` – The phone number is opted in, meaning you can publish SMS messages to it.
     pub is_opted_out: Option<bool>,
 }
 rt::structure!(
@@ -31,7 +34,7 @@ pub static CHECK_IF_PHONE_NUMBER_IS_OPTED_OUT_RESPONSE: rt::Schema = rt::Schema:
     "CheckIfPhoneNumberIsOptedOutResponse",
     &[rt::m("isOptedOut", &rt::BOOLEAN)],
 );
-/// p Can't perform multiple operations on a tag simultaneously. Perform the operations sequentially. /p
+/// Can't perform multiple operations on a tag simultaneously. Perform the operations sequentially.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConcurrentAccessException {
     pub message: Option<String>,
@@ -42,14 +45,14 @@ pub static CONCURRENT_ACCESS_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("ConcurrentAccess"));
-/// p Input for ConfirmSubscription action. /p
+/// Input for ConfirmSubscription action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConfirmSubscriptionInput {
-    /// p The ARN of the topic for which you wish to confirm a subscription. /p
+    /// The ARN of the topic for which you wish to confirm a subscription.
     pub topic_arn: String,
-    /// p Short-lived token sent to an endpoint during the code Subscribe /code action. /p
+    /// Short-lived token sent to an endpoint during the `Subscribe` action.
     pub token: String,
-    /// p Disallows unauthenticated unsubscribes of the subscription. If the value of this parameter is code true /code and the request has an Amazon Web Services signature, then only the topic owner and the subscription owner can unsubscribe the endpoint. The unsubscribe action requires Amazon Web Services authentication. /p
+    /// Disallows unauthenticated unsubscribes of the subscription. If the value of this parameter is `true` and the request has an Amazon Web Services signature, then only the topic owner and the subscription owner can unsubscribe the endpoint. The unsubscribe action requires Amazon Web Services authentication.
     pub authenticate_on_unsubscribe: Option<String>,
 }
 rt::structure!(
@@ -64,10 +67,10 @@ pub static CONFIRM_SUBSCRIPTION_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("AuthenticateOnUnsubscribe", &rt::STRING),
     ],
 );
-/// p Response for ConfirmSubscriptions action. /p
+/// Response for ConfirmSubscriptions action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConfirmSubscriptionResponse {
-    /// p The ARN of the created subscription. /p
+    /// The ARN of the created subscription.
     pub subscription_arn: Option<String>,
 }
 rt::structure!(
@@ -77,10 +80,10 @@ pub static CONFIRM_SUBSCRIPTION_RESPONSE: rt::Schema = rt::Schema::structure(
     "ConfirmSubscriptionResponse",
     &[rt::m("SubscriptionArn", &rt::STRING)],
 );
-/// p Response from CreateEndpoint action. /p
+/// Response from CreateEndpoint action.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateEndpointResponse {
-    /// p EndpointArn returned from CreateEndpoint action. /p
+    /// EndpointArn returned from CreateEndpoint action.
     pub endpoint_arn: Option<String>,
 }
 rt::structure!(CreateEndpointResponse, CREATE_ENDPOINT_RESPONSE, 0 => endpoint_arn);
@@ -88,14 +91,14 @@ pub static CREATE_ENDPOINT_RESPONSE: rt::Schema = rt::Schema::structure(
     "CreateEndpointResponse",
     &[rt::m("EndpointArn", &rt::STRING)],
 );
-/// p Input for CreatePlatformApplication action. /p
+/// Input for CreatePlatformApplication action.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePlatformApplicationInput {
-    /// p Application names must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, hyphens, and periods, and must be between 1 and 256 characters long. /p
+    /// Application names must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, hyphens, and periods, and must be between 1 and 256 characters long.
     pub name: String,
-    /// p The following platforms are supported: ADM (Amazon Device Messaging), APNS (Apple Push Notification Service), APNS SANDBOX, and GCM (Firebase Cloud Messaging). /p
+    /// The following platforms are supported: ADM (Amazon Device Messaging), APNS (Apple Push Notification Service), APNS\_SANDBOX, and GCM (Firebase Cloud Messaging).
     pub platform: String,
-    /// p For a list of attributes, see a href="https://docs.aws.amazon.com/sns/latest/api/API SetPlatformApplicationAttributes.html" code SetPlatformApplicationAttributes /code /a . /p
+    /// For a list of attributes, see [`SetPlatformApplicationAttributes`](https://docs.aws.amazon.com/sns/latest/api/API_SetPlatformApplicationAttributes.html) .
     pub attributes: rt::Map<String, String>,
 }
 rt::structure!(
@@ -110,10 +113,10 @@ pub static CREATE_PLATFORM_APPLICATION_INPUT: rt::Schema = rt::Schema::structure
         rt::m("Attributes", &MAP_STRING_TO_STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Response from CreatePlatformApplication action. /p
+/// Response from CreatePlatformApplication action.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePlatformApplicationResponse {
-    /// p code PlatformApplicationArn /code is returned. /p
+    /// `PlatformApplicationArn` is returned.
     pub platform_application_arn: Option<String>,
 }
 rt::structure!(
@@ -124,16 +127,16 @@ pub static CREATE_PLATFORM_APPLICATION_RESPONSE: rt::Schema = rt::Schema::struct
     "CreatePlatformApplicationResponse",
     &[rt::m("PlatformApplicationArn", &rt::STRING)],
 );
-/// p Input for CreatePlatformEndpoint action. /p
+/// Input for CreatePlatformEndpoint action.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePlatformEndpointInput {
-    /// p code PlatformApplicationArn /code returned from CreatePlatformApplication is used to create a an endpoint. /p
+    /// `PlatformApplicationArn` returned from CreatePlatformApplication is used to create a an endpoint.
     pub platform_application_arn: String,
-    /// p Unique identifier created by the notification service for an app on a device. The specific name for Token will vary, depending on which notification service is being used. For example, when using APNS as the notification service, you need the device token. Alternatively, when using GCM (Firebase Cloud Messaging) or ADM, the device token equivalent is called the registration ID. /p
+    /// Unique identifier created by the notification service for an app on a device. The specific name for Token will vary, depending on which notification service is being used. For example, when using APNS as the notification service, you need the device token. Alternatively, when using GCM (Firebase Cloud Messaging) or ADM, the device token equivalent is called the registration ID.
     pub token: String,
-    /// p Arbitrary user data to associate with the endpoint. Amazon SNS does not use this data. The data must be in UTF-8 format and less than 2KB. /p
+    /// Arbitrary user data to associate with the endpoint. Amazon SNS does not use this data. The data must be in UTF-8 format and less than 2KB.
     pub custom_user_data: Option<String>,
-    /// p For a list of attributes, see a href="https://docs.aws.amazon.com/sns/latest/api/API SetEndpointAttributes.html" code SetEndpointAttributes /code /a . /p
+    /// For a list of attributes, see [`SetEndpointAttributes`](https://docs.aws.amazon.com/sns/latest/api/API_SetEndpointAttributes.html) .
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -151,9 +154,9 @@ pub static CREATE_PLATFORM_ENDPOINT_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSmsSandboxPhoneNumberInput {
-    /// p The destination phone number to verify. On verification, Amazon SNS adds this phone number to the list of verified phone numbers that you can send SMS messages to. /p
+    /// The destination phone number to verify. On verification, Amazon SNS adds this phone number to the list of verified phone numbers that you can send SMS messages to.
     pub phone_number: String,
-    /// p The language to use for sending the OTP. The default value is code en-US /code . /p
+    /// The language to use for sending the OTP. The default value is `en-US`.
     pub language_code: Option<LanguageCodeString>,
 }
 rt::structure!(
@@ -176,16 +179,76 @@ pub static CREATE_SMS_SANDBOX_PHONE_NUMBER_RESULT: rt::Schema = rt::Schema::stru
     "CreateSMSSandboxPhoneNumberResult",
     &[],
 );
-/// p Input for CreateTopic action. /p
+/// Input for CreateTopic action.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTopicInput {
-    /// p The name of the topic you want to create. /p p Constraints: Topic names must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long. /p p For a FIFO (first-in-first-out) topic, the name must end with the code .fifo /code suffix. /p
+    /// The name of the topic you want to create.
+    ///
+    /// Constraints: Topic names must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long.
+    ///
+    /// For a FIFO (first-in-first-out) topic, the name must end with the `.fifo` suffix.
     pub name: String,
-    /// p A map of attributes with their corresponding values. /p p The following lists names, descriptions, and values of the special request parameters that the code CreateTopic /code action uses: /p ul li p code DeliveryPolicy /code – The policy that defines how Amazon SNS retries failed deliveries to HTTP/S endpoints. /p /li li p code DisplayName /code – The display name to use for a topic with SMS, code email /code , and code email-json /code subscriptions. For code email /code and code email-json /code subscriptions, the display name is used as the sender name for regular notification messages. Subscription confirmation and unsubscribe confirmation emails always use "Amazon Web Services Notifications" as the sender name. /p /li li p code MaximumMessageSize /code – The maximum size, in bytes, of a message that can be published to the topic. Valid values are code 1024 /code to code 1048576 /code (1 MiB). The default is code 262144 /code (256 KiB). /p p A topic with a code MaximumMessageSize /code above 256 KiB must have 100 or fewer subscriptions, and each subscription must be an Amazon SQS, Amazon Data Firehose, or Lambda subscription. /p /li li p code Policy /code – The policy that defines who can access your topic. By default, only the topic owner can publish or subscribe to the topic. /p /li li p code TracingConfig /code – Tracing mode of an Amazon SNS topic. By default code TracingConfig /code is set to code PassThrough /code , and the topic passes through the tracing header it receives from an Amazon SNS publisher to its subscriptions. If set to code Active /code , Amazon SNS will vend X-Ray segment data to topic owner account if the sampled flag in the tracing header is true. This is only supported on standard topics. /p /li li p HTTP /p ul li p code HTTPSuccessFeedbackRoleArn /code – Indicates successful message delivery status for an Amazon SNS topic that is subscribed to an HTTP endpoint. /p /li li p code HTTPSuccessFeedbackSampleRate /code – Indicates percentage of successful messages to sample for an Amazon SNS topic that is subscribed to an HTTP endpoint. /p /li li p code HTTPFailureFeedbackRoleArn /code – Indicates failed message delivery status for an Amazon SNS topic that is subscribed to an HTTP endpoint. /p /li /ul /li li p Amazon Data Firehose /p ul li p code FirehoseSuccessFeedbackRoleArn /code – Indicates successful message delivery status for an Amazon SNS topic that is subscribed to an Amazon Data Firehose endpoint. /p /li li p code FirehoseSuccessFeedbackSampleRate /code – Indicates percentage of successful messages to sample for an Amazon SNS topic that is subscribed to an Amazon Data Firehose endpoint. /p /li li p code FirehoseFailureFeedbackRoleArn /code – Indicates failed message delivery status for an Amazon SNS topic that is subscribed to an Amazon Data Firehose endpoint. /p /li /ul /li li p Lambda /p ul li p code LambdaSuccessFeedbackRoleArn /code – Indicates successful message delivery status for an Amazon SNS topic that is subscribed to an Lambda endpoint. /p /li li p code LambdaSuccessFeedbackSampleRate /code – Indicates percentage of successful messages to sample for an Amazon SNS topic that is subscribed to an Lambda endpoint. /p /li li p code LambdaFailureFeedbackRoleArn /code – Indicates failed message delivery status for an Amazon SNS topic that is subscribed to an Lambda endpoint. /p /li /ul /li li p Platform application endpoint /p ul li p code ApplicationSuccessFeedbackRoleArn /code – Indicates successful message delivery status for an Amazon SNS topic that is subscribed to a platform application endpoint. /p /li li p code ApplicationSuccessFeedbackSampleRate /code – Indicates percentage of successful messages to sample for an Amazon SNS topic that is subscribed to an platform application endpoint. /p /li li p code ApplicationFailureFeedbackRoleArn /code – Indicates failed message delivery status for an Amazon SNS topic that is subscribed to an platform application endpoint. /p /li /ul note p In addition to being able to configure topic attributes for message delivery status of notification messages sent to Amazon SNS application endpoints, you can also configure application attributes for the delivery status of push notification messages sent to push notification services. /p p For example, For more information, see a href="https://docs.aws.amazon.com/sns/latest/dg/sns-msg-status.html" Using Amazon SNS Application Attributes for Message Delivery Status /a . /p /note /li li p Amazon SQS /p ul li p code SQSSuccessFeedbackRoleArn /code – Indicates successful message delivery status for an Amazon SNS topic that is subscribed to an Amazon SQS endpoint. /p /li li p code SQSSuccessFeedbackSampleRate /code – Indicates percentage of successful messages to sample for an Amazon SNS topic that is subscribed to an Amazon SQS endpoint. /p /li li p code SQSFailureFeedbackRoleArn /code – Indicates failed message delivery status for an Amazon SNS topic that is subscribed to an Amazon SQS endpoint. /p /li /ul /li /ul note p The &lt;ENDPOINT&gt;SuccessFeedbackRoleArn and &lt;ENDPOINT&gt;FailureFeedbackRoleArn attributes are used to give Amazon SNS write access to use CloudWatch Logs on your behalf. The &lt;ENDPOINT&gt;SuccessFeedbackSampleRate attribute is for specifying the sample rate percentage (0-100) of successfully delivered messages. After you configure the &lt;ENDPOINT&gt;FailureFeedbackRoleArn attribute, then all failed message deliveries generate CloudWatch Logs. /p /note p The following attribute applies only to a href="https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html" server-side encryption /a : /p ul li p code KmsMasterKeyId /code – The ID of an Amazon Web Services managed customer master key (CMK) for Amazon SNS or a custom CMK. For more information, see a href="https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html#sse-key-terms" Key Terms /a . For more examples, see a href="https://docs.aws.amazon.com/kms/latest/APIReference/API DescribeKey.html#API DescribeKey RequestParameters" KeyId /a in the i Key Management Service API Reference /i . /p /li /ul p The following attributes apply only to a href="https://docs.aws.amazon.com/sns/latest/dg/sns-fifo-topics.html" FIFO topics /a : /p ul li p code ArchivePolicy /code – The policy that sets the retention period for messages stored in the message archive of an Amazon SNS FIFO topic. /p /li li p code ContentBasedDeduplication /code – Enables content-based deduplication for FIFO topics. /p ul li p By default, code ContentBasedDeduplication /code is set to code false /code . If you create a FIFO topic and this attribute is code false /code , you must specify a value for the code MessageDeduplicationId /code parameter for the a href="https://docs.aws.amazon.com/sns/latest/api/API Publish.html" Publish /a action. /p /li li p When you set code ContentBasedDeduplication /code to code true /code , Amazon SNS uses a SHA-256 hash to generate the code MessageDeduplicationId /code using the body of the message (but not the attributes of the message). /p p (Optional) To override the generated value, you can specify a value for the code MessageDeduplicationId /code parameter for the code Publish /code action. /p /li /ul /li /ul ul li p code FifoThroughputScope /code – Enables higher throughput for your FIFO topic by adjusting the scope of deduplication. This attribute has two possible values: /p ul li p code Topic /code – The scope of message deduplication is across the entire topic. This is the default value and maintains existing behavior, with a maximum throughput of 3000 messages per second or 20MB per second, whichever comes first. /p /li li p code MessageGroup /code – The scope of deduplication is within each individual message group, which enables higher throughput per topic subject to regional quotas. For more information on quotas or to request an increase, see a href="https://docs.aws.amazon.com/general/latest/gr/sns.html" Amazon SNS service quotas /a in the Amazon Web Services General Reference. /p /li /ul /li /ul
+    /// A map of attributes with their corresponding values.
+    ///
+    /// The following lists names, descriptions, and values of the special request parameters that the `CreateTopic` action uses:
+    ///
+    /// - `DeliveryPolicy` – The policy that defines how Amazon SNS retries failed deliveries to HTTP/S endpoints.
+    /// - `DisplayName` – The display name to use for a topic with SMS, `email`, and `email-json` subscriptions. For `email` and `email-json` subscriptions, the display name is used as the sender name for regular notification messages. Subscription confirmation and unsubscribe confirmation emails always use "Amazon Web Services Notifications" as the sender name.
+    /// - `MaximumMessageSize` – The maximum size, in bytes, of a message that can be published to the topic. Valid values are `1024` to `1048576` (1 MiB). The default is `262144` (256 KiB). A topic with a `MaximumMessageSize` above 256 KiB must have 100 or fewer subscriptions, and each subscription must be an Amazon SQS, Amazon Data Firehose, or Lambda subscription.
+    /// - `Policy` – The policy that defines who can access your topic. By default, only the topic owner can publish or subscribe to the topic.
+    /// - `TracingConfig` – Tracing mode of an Amazon SNS topic. By default `TracingConfig` is set to `PassThrough`, and the topic passes through the tracing header it receives from an Amazon SNS publisher to its subscriptions. If set to `Active`, Amazon SNS will vend X-Ray segment data to topic owner account if the sampled flag in the tracing header is true. This is only supported on standard topics.
+    /// - HTTP
+    ///   - `HTTPSuccessFeedbackRoleArn` – Indicates successful message delivery status for an Amazon SNS topic that is subscribed to an HTTP endpoint.
+    ///   - `HTTPSuccessFeedbackSampleRate` – Indicates percentage of successful messages to sample for an Amazon SNS topic that is subscribed to an HTTP endpoint.
+    ///   - `HTTPFailureFeedbackRoleArn` – Indicates failed message delivery status for an Amazon SNS topic that is subscribed to an HTTP endpoint.
+    /// - Amazon Data Firehose
+    ///   - `FirehoseSuccessFeedbackRoleArn` – Indicates successful message delivery status for an Amazon SNS topic that is subscribed to an Amazon Data Firehose endpoint.
+    ///   - `FirehoseSuccessFeedbackSampleRate` – Indicates percentage of successful messages to sample for an Amazon SNS topic that is subscribed to an Amazon Data Firehose endpoint.
+    ///   - `FirehoseFailureFeedbackRoleArn` – Indicates failed message delivery status for an Amazon SNS topic that is subscribed to an Amazon Data Firehose endpoint.
+    /// - Lambda
+    ///   - `LambdaSuccessFeedbackRoleArn` – Indicates successful message delivery status for an Amazon SNS topic that is subscribed to an Lambda endpoint.
+    ///   - `LambdaSuccessFeedbackSampleRate` – Indicates percentage of successful messages to sample for an Amazon SNS topic that is subscribed to an Lambda endpoint.
+    ///   - `LambdaFailureFeedbackRoleArn` – Indicates failed message delivery status for an Amazon SNS topic that is subscribed to an Lambda endpoint.
+    /// - Platform application endpoint
+    ///   - `ApplicationSuccessFeedbackRoleArn` – Indicates successful message delivery status for an Amazon SNS topic that is subscribed to a platform application endpoint.
+    ///   - `ApplicationSuccessFeedbackSampleRate` – Indicates percentage of successful messages to sample for an Amazon SNS topic that is subscribed to an platform application endpoint.
+    ///   - `ApplicationFailureFeedbackRoleArn` – Indicates failed message delivery status for an Amazon SNS topic that is subscribed to an platform application endpoint.
+    ///
+    ///   **Note:** In addition to being able to configure topic attributes for message delivery status of notification messages sent to Amazon SNS application endpoints, you can also configure application attributes for the delivery status of push notification messages sent to push notification services. For example, For more information, see [Using Amazon SNS Application Attributes for Message Delivery Status](https://docs.aws.amazon.com/sns/latest/dg/sns-msg-status.html).
+    /// - Amazon SQS
+    ///   - `SQSSuccessFeedbackRoleArn` – Indicates successful message delivery status for an Amazon SNS topic that is subscribed to an Amazon SQS endpoint.
+    ///   - `SQSSuccessFeedbackSampleRate` – Indicates percentage of successful messages to sample for an Amazon SNS topic that is subscribed to an Amazon SQS endpoint.
+    ///   - `SQSFailureFeedbackRoleArn` – Indicates failed message delivery status for an Amazon SNS topic that is subscribed to an Amazon SQS endpoint.
+    ///
+    /// **Note:** The \<ENDPOINT\>SuccessFeedbackRoleArn and \<ENDPOINT\>FailureFeedbackRoleArn attributes are used to give Amazon SNS write access to use CloudWatch Logs on your behalf. The \<ENDPOINT\>SuccessFeedbackSampleRate attribute is for specifying the sample rate percentage (0-100) of successfully delivered messages. After you configure the \<ENDPOINT\>FailureFeedbackRoleArn attribute, then all failed message deliveries generate CloudWatch Logs.
+    ///
+    /// The following attribute applies only to [server-side encryption](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html):
+    ///
+    /// - `KmsMasterKeyId` – The ID of an Amazon Web Services managed customer master key (CMK) for Amazon SNS or a custom CMK. For more information, see [Key Terms](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html#sse-key-terms). For more examples, see [KeyId](https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html#API_DescribeKey_RequestParameters) in the *Key Management Service API Reference*.
+    ///
+    /// The following attributes apply only to [FIFO topics](https://docs.aws.amazon.com/sns/latest/dg/sns-fifo-topics.html):
+    ///
+    /// - `ArchivePolicy` – The policy that sets the retention period for messages stored in the message archive of an Amazon SNS FIFO topic.
+    /// - `ContentBasedDeduplication` – Enables content-based deduplication for FIFO topics.
+    ///   - By default, `ContentBasedDeduplication` is set to `false`. If you create a FIFO topic and this attribute is `false`, you must specify a value for the `MessageDeduplicationId` parameter for the [Publish](https://docs.aws.amazon.com/sns/latest/api/API_Publish.html) action.
+    ///   - When you set `ContentBasedDeduplication` to `true`, Amazon SNS uses a SHA-256 hash to generate the `MessageDeduplicationId` using the body of the message (but not the attributes of the message). (Optional) To override the generated value, you can specify a value for the `MessageDeduplicationId` parameter for the `Publish` action.
+    /// - `FifoThroughputScope` – Enables higher throughput for your FIFO topic by adjusting the scope of deduplication. This attribute has two possible values:
+    ///   - `Topic` – The scope of message deduplication is across the entire topic. This is the default value and maintains existing behavior, with a maximum throughput of 3000 messages per second or 20MB per second, whichever comes first.
+    ///   - `MessageGroup` – The scope of deduplication is within each individual message group, which enables higher throughput per topic subject to regional quotas. For more information on quotas or to request an increase, see [Amazon SNS service quotas](https://docs.aws.amazon.com/general/latest/gr/sns.html) in the Amazon Web Services General Reference.
     pub attributes: Option<rt::Map<String, String>>,
-    /// p The list of tags to add to a new topic. /p note p To be able to tag a topic on creation, you must have the code sns:CreateTopic /code and code sns:TagResource /code permissions. /p /note
+    /// The list of tags to add to a new topic.
+    ///
+    /// **Note:** To be able to tag a topic on creation, you must have the `sns:CreateTopic` and `sns:TagResource` permissions.
     pub tags: Option<Vec<Tag>>,
-    /// important p Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see a href="https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html" Amazon SNS message data protection availability change /a . /p /important p The body of the policy document you want to use for this topic. /p p You can only add one policy per topic. /p p The policy must be in JSON string format. /p p Length Constraints: Maximum length of 30,720. /p
+    /// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html).
+    ///
+    /// The body of the policy document you want to use for this topic.
+    ///
+    /// You can only add one policy per topic.
+    ///
+    /// The policy must be in JSON string format.
+    ///
+    /// Length Constraints: Maximum length of 30,720.
     pub data_protection_policy: Option<String>,
 }
 rt::structure!(
@@ -201,10 +264,10 @@ pub static CREATE_TOPIC_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("DataProtectionPolicy", &rt::STRING),
     ],
 );
-/// p Response from CreateTopic action. /p
+/// Response from CreateTopic action.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTopicResponse {
-    /// p The Amazon Resource Name (ARN) assigned to the created topic. /p
+    /// The Amazon Resource Name (ARN) assigned to the created topic.
     pub topic_arn: Option<String>,
 }
 rt::structure!(CreateTopicResponse, CREATE_TOPIC_RESPONSE, 0 => topic_arn);

@@ -7,10 +7,10 @@ pub static DELEGATES_LIST: rt::Schema = rt::Schema::list(
     "DelegatesList",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Input for code DeleteEndpoint /code action. /p
+/// Input for `DeleteEndpoint` action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteEndpointInput {
-    /// p code EndpointArn /code of endpoint to delete. /p
+    /// `EndpointArn` of endpoint to delete.
     pub endpoint_arn: String,
 }
 rt::structure!(DeleteEndpointInput, DELETE_ENDPOINT_INPUT, 0 => endpoint_arn);
@@ -18,10 +18,10 @@ pub static DELETE_ENDPOINT_INPUT: rt::Schema = rt::Schema::structure(
     "DeleteEndpointInput",
     &[rt::m("EndpointArn", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Input for code DeletePlatformApplication /code action. /p
+/// Input for `DeletePlatformApplication` action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletePlatformApplicationInput {
-    /// p code PlatformApplicationArn /code of platform application object to delete. /p
+    /// `PlatformApplicationArn` of platform application object to delete.
     pub platform_application_arn: String,
 }
 rt::structure!(
@@ -34,7 +34,7 @@ pub static DELETE_PLATFORM_APPLICATION_INPUT: rt::Schema = rt::Schema::structure
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSmsSandboxPhoneNumberInput {
-    /// p The destination phone number to delete. /p
+    /// The destination phone number to delete.
     pub phone_number: String,
 }
 rt::structure!(
@@ -56,7 +56,7 @@ pub static DELETE_SMS_SANDBOX_PHONE_NUMBER_RESULT: rt::Schema = rt::Schema::stru
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTopicInput {
-    /// p The ARN of the topic you want to delete. /p
+    /// The ARN of the topic you want to delete.
     pub topic_arn: String,
 }
 rt::structure!(DeleteTopicInput, DELETE_TOPIC_INPUT, 0 => topic_arn);

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The batch request doesn't contain any entries. /p
+/// The batch request doesn't contain any entries.
 #[derive(Clone, Default, PartialEq)]
 pub struct EmptyBatchRequestException {
     pub message: Option<String>,
@@ -14,12 +14,12 @@ pub static EMPTY_BATCH_REQUEST_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("EmptyBatchRequest"));
-/// p The endpoint for mobile app and device. /p
+/// The endpoint for mobile app and device.
 #[derive(Clone, Default, PartialEq)]
 pub struct Endpoint {
-    /// p The code EndpointArn /code for mobile app and device. /p
+    /// The `EndpointArn` for mobile app and device.
     pub endpoint_arn: Option<String>,
-    /// p Attributes for endpoint. /p
+    /// Attributes for endpoint.
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(Endpoint, ENDPOINT, 0 => endpoint_arn, 1 => attributes);
@@ -27,10 +27,10 @@ pub static ENDPOINT: rt::Schema = rt::Schema::structure(
     "Endpoint",
     &[rt::m("EndpointArn", &rt::STRING), rt::m("Attributes", &MAP_STRING_TO_STRING)],
 );
-/// p Exception error indicating endpoint disabled. /p
+/// Exception error indicating endpoint disabled.
 #[derive(Clone, Default, PartialEq)]
 pub struct EndpointDisabledException {
-    /// p Message for endpoint disabled. /p
+    /// Message for endpoint disabled.
     pub message: Option<String>,
 }
 rt::structure!(EndpointDisabledException, ENDPOINT_DISABLED_EXCEPTION, 0 => message);

@@ -5,7 +5,9 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDataProtectionPolicyInput {
-    /// p The ARN of the topic whose code DataProtectionPolicy /code you want to get. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the Amazon Web Services General Reference. /p
+    /// The ARN of the topic whose `DataProtectionPolicy` you want to get.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon Web Services General Reference.
     pub resource_arn: String,
 }
 rt::structure!(
@@ -17,7 +19,7 @@ pub static GET_DATA_PROTECTION_POLICY_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDataProtectionPolicyResponse {
-    /// p Retrieves the code DataProtectionPolicy /code in JSON string format. /p
+    /// Retrieves the `DataProtectionPolicy` in JSON string format.
     pub data_protection_policy: Option<String>,
 }
 rt::structure!(
@@ -28,10 +30,10 @@ pub static GET_DATA_PROTECTION_POLICY_RESPONSE: rt::Schema = rt::Schema::structu
     "GetDataProtectionPolicyResponse",
     &[rt::m("DataProtectionPolicy", &rt::STRING)],
 );
-/// p Input for code GetEndpointAttributes /code action. /p
+/// Input for `GetEndpointAttributes` action.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetEndpointAttributesInput {
-    /// p code EndpointArn /code for code GetEndpointAttributes /code input. /p
+    /// `EndpointArn` for `GetEndpointAttributes` input.
     pub endpoint_arn: String,
 }
 rt::structure!(
@@ -41,10 +43,14 @@ pub static GET_ENDPOINT_ATTRIBUTES_INPUT: rt::Schema = rt::Schema::structure(
     "GetEndpointAttributesInput",
     &[rt::m("EndpointArn", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Response from code GetEndpointAttributes /code of the code EndpointArn /code . /p
+/// Response from `GetEndpointAttributes` of the `EndpointArn`.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetEndpointAttributesResponse {
-    /// p Attributes include the following: /p ul li p code CustomUserData /code – arbitrary user data to associate with the endpoint. Amazon SNS does not use this data. The data must be in UTF-8 format and less than 2KB. /p /li li p code Enabled /code – flag that enables/disables delivery to the endpoint. Amazon SNS will set this to false when a notification service indicates to Amazon SNS that the endpoint is invalid. Users can set it back to true, typically after updating Token. /p /li li p code Token /code – device token, also referred to as a registration id, for an app and mobile device. This is returned from the notification service when an app and mobile device are registered with the notification service. /p note p The device token for the iOS platform is returned in lowercase. /p /note /li /ul
+    /// Attributes include the following:
+    ///
+    /// - `CustomUserData` – arbitrary user data to associate with the endpoint. Amazon SNS does not use this data. The data must be in UTF-8 format and less than 2KB.
+    /// - `Enabled` – flag that enables/disables delivery to the endpoint. Amazon SNS will set this to false when a notification service indicates to Amazon SNS that the endpoint is invalid. Users can set it back to true, typically after updating Token.
+    /// - `Token` – device token, also referred to as a registration id, for an app and mobile device. This is returned from the notification service when an app and mobile device are registered with the notification service. **Note:** The device token for the iOS platform is returned in lowercase.
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -54,10 +60,10 @@ pub static GET_ENDPOINT_ATTRIBUTES_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetEndpointAttributesResponse",
     &[rt::m("Attributes", &MAP_STRING_TO_STRING)],
 );
-/// p Input for code GetPlatformApplicationAttributes /code action. /p
+/// Input for `GetPlatformApplicationAttributes` action.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPlatformApplicationAttributesInput {
-    /// p code PlatformApplicationArn /code for GetPlatformApplicationAttributesInput. /p
+    /// `PlatformApplicationArn` for GetPlatformApplicationAttributesInput.
     pub platform_application_arn: String,
 }
 rt::structure!(
@@ -68,10 +74,21 @@ pub static GET_PLATFORM_APPLICATION_ATTRIBUTES_INPUT: rt::Schema = rt::Schema::s
     "GetPlatformApplicationAttributesInput",
     &[rt::m("PlatformApplicationArn", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Response for code GetPlatformApplicationAttributes /code action. /p
+/// Response for `GetPlatformApplicationAttributes` action.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPlatformApplicationAttributesResponse {
-    /// p Attributes include the following: /p ul li p code AppleCertificateExpiryDate /code – The expiry date of the SSL certificate used to configure certificate-based authentication. /p /li li p code ApplePlatformTeamID /code – The Apple developer account ID used to configure token-based authentication. /p /li li p code ApplePlatformBundleID /code – The app identifier used to configure token-based authentication. /p /li li p code AuthenticationMethod /code – Returns the credential type used when sending push notifications from application to APNS/APNS Sandbox, or application to GCM. /p ul li p APNS – Returns the token or certificate. /p /li li p GCM – Returns the token or key. /p /li /ul /li li p code EventEndpointCreated /code – Topic ARN to which EndpointCreated event notifications should be sent. /p /li li p code EventEndpointDeleted /code – Topic ARN to which EndpointDeleted event notifications should be sent. /p /li li p code EventEndpointUpdated /code – Topic ARN to which EndpointUpdate event notifications should be sent. /p /li li p code EventDeliveryFailure /code – Topic ARN to which DeliveryFailure event notifications should be sent upon Direct Publish delivery failure (permanent) to one of the application's endpoints. /p /li /ul
+    /// Attributes include the following:
+    ///
+    /// - `AppleCertificateExpiryDate` – The expiry date of the SSL certificate used to configure certificate-based authentication.
+    /// - `ApplePlatformTeamID` – The Apple developer account ID used to configure token-based authentication.
+    /// - `ApplePlatformBundleID` – The app identifier used to configure token-based authentication.
+    /// - `AuthenticationMethod` – Returns the credential type used when sending push notifications from application to APNS/APNS\_Sandbox, or application to GCM.
+    ///   - APNS – Returns the token or certificate.
+    ///   - GCM – Returns the token or key.
+    /// - `EventEndpointCreated` – Topic ARN to which EndpointCreated event notifications should be sent.
+    /// - `EventEndpointDeleted` – Topic ARN to which EndpointDeleted event notifications should be sent.
+    /// - `EventEndpointUpdated` – Topic ARN to which EndpointUpdate event notifications should be sent.
+    /// - `EventDeliveryFailure` – Topic ARN to which DeliveryFailure event notifications should be sent upon Direct Publish delivery failure (permanent) to one of the application's endpoints.
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -82,10 +99,14 @@ pub static GET_PLATFORM_APPLICATION_ATTRIBUTES_RESPONSE: rt::Schema = rt::Schema
     "GetPlatformApplicationAttributesResponse",
     &[rt::m("Attributes", &MAP_STRING_TO_STRING)],
 );
-/// p The input for the code GetSMSAttributes /code request. /p
+/// The input for the `GetSMSAttributes` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSmsAttributesInput {
-    /// p A list of the individual attribute names, such as code MonthlySpendLimit /code , for which you want values. /p p For all attribute names, see a href="https://docs.aws.amazon.com/sns/latest/api/API SetSMSAttributes.html" SetSMSAttributes /a . /p p If you don't use this parameter, Amazon SNS returns all SMS attributes. /p
+    /// A list of the individual attribute names, such as `MonthlySpendLimit`, for which you want values.
+    ///
+    /// For all attribute names, see [SetSMSAttributes](https://docs.aws.amazon.com/sns/latest/api/API_SetSMSAttributes.html).
+    ///
+    /// If you don't use this parameter, Amazon SNS returns all SMS attributes.
     pub attributes: Option<Vec<String>>,
 }
 rt::structure!(GetSmsAttributesInput, GET_SMS_ATTRIBUTES_INPUT, 0 => attributes);
@@ -93,10 +114,10 @@ pub static GET_SMS_ATTRIBUTES_INPUT: rt::Schema = rt::Schema::structure(
     "GetSMSAttributesInput",
     &[rt::m("attributes", &LIST_STRING)],
 );
-/// p The response from the code GetSMSAttributes /code request. /p
+/// The response from the `GetSMSAttributes` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSmsAttributesResponse {
-    /// p The SMS attribute names and their values. /p
+    /// The SMS attribute names and their values.
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(GetSmsAttributesResponse, GET_SMS_ATTRIBUTES_RESPONSE, 0 => attributes);
@@ -113,7 +134,7 @@ pub static GET_SMS_SANDBOX_ACCOUNT_STATUS_INPUT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSmsSandboxAccountStatusResult {
-    /// p Indicates whether the calling Amazon Web Services account is in the SMS sandbox. /p
+    /// Indicates whether the calling Amazon Web Services account is in the SMS sandbox.
     pub is_in_sandbox: bool,
 }
 rt::structure!(
@@ -124,10 +145,10 @@ pub static GET_SMS_SANDBOX_ACCOUNT_STATUS_RESULT: rt::Schema = rt::Schema::struc
     "GetSMSSandboxAccountStatusResult",
     &[rt::m("IsInSandbox", &rt::BOOLEAN).flags(rt::REQUIRED)],
 );
-/// p Input for GetSubscriptionAttributes. /p
+/// Input for GetSubscriptionAttributes.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSubscriptionAttributesInput {
-    /// p The ARN of the subscription whose properties you want to get. /p
+    /// The ARN of the subscription whose properties you want to get.
     pub subscription_arn: String,
 }
 rt::structure!(
@@ -138,10 +159,32 @@ pub static GET_SUBSCRIPTION_ATTRIBUTES_INPUT: rt::Schema = rt::Schema::structure
     "GetSubscriptionAttributesInput",
     &[rt::m("SubscriptionArn", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Response for GetSubscriptionAttributes action. /p
+/// Response for GetSubscriptionAttributes action.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSubscriptionAttributesResponse {
-    /// p A map of the subscription's attributes. Attributes in this map include the following: /p ul li p code ConfirmationWasAuthenticated /code – code true /code if the subscription confirmation request was authenticated. /p /li li p code DeliveryPolicy /code – The JSON serialization of the subscription's delivery policy. /p /li li p code EffectiveDeliveryPolicy /code – The JSON serialization of the effective delivery policy that takes into account the topic delivery policy and account system defaults. /p /li li p code FilterPolicy /code – The filter policy JSON that is assigned to the subscription. For more information, see a href="https://docs.aws.amazon.com/sns/latest/dg/sns-message-filtering.html" Amazon SNS Message Filtering /a in the i Amazon SNS Developer Guide /i . /p /li li p code FilterPolicyScope /code – This attribute lets you choose the filtering scope by using one of the following string value types: /p ul li p code MessageAttributes /code (default) – The filter is applied on the message attributes. /p /li li p code MessageBody /code – The filter is applied on the message body. /p /li /ul /li li p code Owner /code – The Amazon Web Services account ID of the subscription's owner. /p /li li p code PendingConfirmation /code – code true /code if the subscription hasn't been confirmed. To confirm a pending subscription, call the code ConfirmSubscription /code action with a confirmation token. /p /li li p code RawMessageDelivery /code – code true /code if raw message delivery is enabled for the subscription. Raw messages are free of JSON formatting and can be sent to HTTP/S and Amazon SQS endpoints. /p /li li p code RedrivePolicy /code – When specified, sends undeliverable messages to the specified Amazon SQS dead-letter queue. Messages that can't be delivered due to client errors (for example, when the subscribed endpoint is unreachable) or server errors (for example, when the service that powers the subscribed endpoint becomes unavailable) are held in the dead-letter queue for further analysis or reprocessing. /p /li li p code SubscriptionArn /code – The subscription's ARN. /p /li li p code TopicArn /code – The topic ARN that the subscription is associated with. /p /li /ul p The following attribute applies only to Amazon Data Firehose delivery stream subscriptions: /p ul li p code SubscriptionRoleArn /code – The ARN of the IAM role that has the following: /p ul li p Permission to write to the Firehose delivery stream /p /li li p Amazon SNS listed as a trusted entity /p /li /ul p Specifying a valid ARN for this attribute is required for Firehose delivery stream subscriptions. For more information, see a href="https://docs.aws.amazon.com/sns/latest/dg/sns-firehose-as-subscriber.html" Fanout to Firehose delivery streams /a in the i Amazon SNS Developer Guide /i . /p /li /ul
+    /// A map of the subscription's attributes. Attributes in this map include the following:
+    ///
+    /// - `ConfirmationWasAuthenticated` – `true` if the subscription confirmation request was authenticated.
+    /// - `DeliveryPolicy` – The JSON serialization of the subscription's delivery policy.
+    /// - `EffectiveDeliveryPolicy` – The JSON serialization of the effective delivery policy that takes into account the topic delivery policy and account system defaults.
+    /// - `FilterPolicy` – The filter policy JSON that is assigned to the subscription. For more information, see [Amazon SNS Message Filtering](https://docs.aws.amazon.com/sns/latest/dg/sns-message-filtering.html) in the *Amazon SNS Developer Guide*.
+    /// - `FilterPolicyScope` – This attribute lets you choose the filtering scope by using one of the following string value types:
+    ///   - `MessageAttributes` (default) – The filter is applied on the message attributes.
+    ///   - `MessageBody` – The filter is applied on the message body.
+    /// - `Owner` – The Amazon Web Services account ID of the subscription's owner.
+    /// - `PendingConfirmation` – `true` if the subscription hasn't been confirmed. To confirm a pending subscription, call the `ConfirmSubscription` action with a confirmation token.
+    /// - `RawMessageDelivery` – `true` if raw message delivery is enabled for the subscription. Raw messages are free of JSON formatting and can be sent to HTTP/S and Amazon SQS endpoints.
+    /// - `RedrivePolicy` – When specified, sends undeliverable messages to the specified Amazon SQS dead-letter queue. Messages that can't be delivered due to client errors (for example, when the subscribed endpoint is unreachable) or server errors (for example, when the service that powers the subscribed endpoint becomes unavailable) are held in the dead-letter queue for further analysis or reprocessing.
+    /// - `SubscriptionArn` – The subscription's ARN.
+    /// - `TopicArn` – The topic ARN that the subscription is associated with.
+    ///
+    /// The following attribute applies only to Amazon Data Firehose delivery stream subscriptions:
+    ///
+    /// - `SubscriptionRoleArn` – The ARN of the IAM role that has the following:
+    ///   - Permission to write to the Firehose delivery stream
+    ///   - Amazon SNS listed as a trusted entity
+    ///
+    ///   Specifying a valid ARN for this attribute is required for Firehose delivery stream subscriptions. For more information, see [Fanout to Firehose delivery streams](https://docs.aws.amazon.com/sns/latest/dg/sns-firehose-as-subscriber.html) in the *Amazon SNS Developer Guide*.
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -152,10 +195,10 @@ pub static GET_SUBSCRIPTION_ATTRIBUTES_RESPONSE: rt::Schema = rt::Schema::struct
     "GetSubscriptionAttributesResponse",
     &[rt::m("Attributes", &SUBSCRIPTION_ATTRIBUTES_MAP)],
 );
-/// p Input for GetTopicAttributes action. /p
+/// Input for GetTopicAttributes action.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTopicAttributesInput {
-    /// p The ARN of the topic whose properties you want to get. /p
+    /// The ARN of the topic whose properties you want to get.
     pub topic_arn: String,
 }
 rt::structure!(GetTopicAttributesInput, GET_TOPIC_ATTRIBUTES_INPUT, 0 => topic_arn);
@@ -163,10 +206,38 @@ pub static GET_TOPIC_ATTRIBUTES_INPUT: rt::Schema = rt::Schema::structure(
     "GetTopicAttributesInput",
     &[rt::m("TopicArn", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p Response for GetTopicAttributes action. /p
+/// Response for GetTopicAttributes action.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTopicAttributesResponse {
-    /// p A map of the topic's attributes. Attributes in this map include the following: /p ul li p code DeliveryPolicy /code – The JSON serialization of the topic's delivery policy. /p /li li p code DisplayName /code – The human-readable name used in the code From /code field for notifications to code email /code and code email-json /code endpoints. For subscription confirmation and unsubscribe confirmation emails, the sender name is always "Amazon Web Services Notifications" regardless of this attribute. /p /li li p code EffectiveDeliveryPolicy /code – The JSON serialization of the effective delivery policy, taking system defaults into account. /p /li li p code MaximumMessageSize /code – The maximum size, in bytes, of a message that can be published to the topic. Amazon SNS returns this attribute only if you explicitly set it. If Amazon SNS doesn't return it, the topic uses the default of code 262144 /code (256 KiB). /p /li li p code Owner /code – The Amazon Web Services account ID of the topic's owner. /p /li li p code Policy /code – The JSON serialization of the topic's access control policy. /p /li li p code SignatureVersion /code – The signature version corresponds to the hashing algorithm used while creating the signature of the notifications, subscription confirmations, or unsubscribe confirmation messages sent by Amazon SNS. /p ul li p By default, code SignatureVersion /code is set to b 1 /b . The signature is a Base64-encoded b SHA1withRSA /b signature. /p /li li p When you set code SignatureVersion /code to b 2 /b . Amazon SNS uses a Base64-encoded b SHA256withRSA /b signature. /p note p If the API response does not include the code SignatureVersion /code attribute, it means that the code SignatureVersion /code for the topic has value b 1 /b . /p /note /li /ul /li li p code SubscriptionsConfirmed /code – The number of confirmed subscriptions for the topic. /p /li li p code SubscriptionsDeleted /code – The number of deleted subscriptions for the topic. /p /li li p code SubscriptionsPending /code – The number of subscriptions pending confirmation for the topic. /p /li li p code TopicArn /code – The topic's ARN. /p /li li p code TracingConfig /code – Tracing mode of an Amazon SNS topic. By default code TracingConfig /code is set to code PassThrough /code , and the topic passes through the tracing header it receives from an Amazon SNS publisher to its subscriptions. If set to code Active /code , Amazon SNS will vend X-Ray segment data to topic owner account if the sampled flag in the tracing header is true. This is only supported on standard topics. /p /li /ul p The following attribute applies only to a href="https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html" server-side-encryption /a : /p ul li p code KmsMasterKeyId /code - The ID of an Amazon Web Services managed customer master key (CMK) for Amazon SNS or a custom CMK. For more information, see a href="https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html#sse-key-terms" Key Terms /a . For more examples, see a href="https://docs.aws.amazon.com/kms/latest/APIReference/API DescribeKey.html#API DescribeKey RequestParameters" KeyId /a in the i Key Management Service API Reference /i . /p /li /ul p The following attributes apply only to a href="https://docs.aws.amazon.com/sns/latest/dg/sns-fifo-topics.html" FIFO topics /a : /p ul li p code ArchivePolicy /code – The policy that sets the retention period for messages stored in the message archive of an Amazon SNS FIFO topic. /p /li li p code BeginningArchiveTime /code – The earliest starting point at which a message in the topic’s archive can be replayed from. This point in time is based on the configured message retention period set by the topic’s message archiving policy. /p /li li p code ContentBasedDeduplication /code – Enables content-based deduplication for FIFO topics. /p ul li p By default, code ContentBasedDeduplication /code is set to code false /code . If you create a FIFO topic and this attribute is code false /code , you must specify a value for the code MessageDeduplicationId /code parameter for the a href="https://docs.aws.amazon.com/sns/latest/api/API Publish.html" Publish /a action. /p /li li p When you set code ContentBasedDeduplication /code to code true /code , Amazon SNS uses a SHA-256 hash to generate the code MessageDeduplicationId /code using the body of the message (but not the attributes of the message). /p p (Optional) To override the generated value, you can specify a value for the code MessageDeduplicationId /code parameter for the code Publish /code action. /p /li /ul /li li p code FifoTopic /code – When this is set to code true /code , a FIFO topic is created. /p /li /ul
+    /// A map of the topic's attributes. Attributes in this map include the following:
+    ///
+    /// - `DeliveryPolicy` – The JSON serialization of the topic's delivery policy.
+    /// - `DisplayName` – The human-readable name used in the `From` field for notifications to `email` and `email-json` endpoints. For subscription confirmation and unsubscribe confirmation emails, the sender name is always "Amazon Web Services Notifications" regardless of this attribute.
+    /// - `EffectiveDeliveryPolicy` – The JSON serialization of the effective delivery policy, taking system defaults into account.
+    /// - `MaximumMessageSize` – The maximum size, in bytes, of a message that can be published to the topic. Amazon SNS returns this attribute only if you explicitly set it. If Amazon SNS doesn't return it, the topic uses the default of `262144` (256 KiB).
+    /// - `Owner` – The Amazon Web Services account ID of the topic's owner.
+    /// - `Policy` – The JSON serialization of the topic's access control policy.
+    /// - `SignatureVersion` – The signature version corresponds to the hashing algorithm used while creating the signature of the notifications, subscription confirmations, or unsubscribe confirmation messages sent by Amazon SNS.
+    ///   - By default, `SignatureVersion` is set to **1**. The signature is a Base64-encoded **SHA1withRSA** signature.
+    ///   - When you set `SignatureVersion` to **2**. Amazon SNS uses a Base64-encoded **SHA256withRSA** signature. **Note:** If the API response does not include the `SignatureVersion` attribute, it means that the `SignatureVersion` for the topic has value **1**.
+    /// - `SubscriptionsConfirmed` – The number of confirmed subscriptions for the topic.
+    /// - `SubscriptionsDeleted` – The number of deleted subscriptions for the topic.
+    /// - `SubscriptionsPending` – The number of subscriptions pending confirmation for the topic.
+    /// - `TopicArn` – The topic's ARN.
+    /// - `TracingConfig` – Tracing mode of an Amazon SNS topic. By default `TracingConfig` is set to `PassThrough`, and the topic passes through the tracing header it receives from an Amazon SNS publisher to its subscriptions. If set to `Active`, Amazon SNS will vend X-Ray segment data to topic owner account if the sampled flag in the tracing header is true. This is only supported on standard topics.
+    ///
+    /// The following attribute applies only to [server-side-encryption](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html):
+    ///
+    /// - `KmsMasterKeyId` - The ID of an Amazon Web Services managed customer master key (CMK) for Amazon SNS or a custom CMK. For more information, see [Key Terms](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html#sse-key-terms). For more examples, see [KeyId](https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html#API_DescribeKey_RequestParameters) in the *Key Management Service API Reference*.
+    ///
+    /// The following attributes apply only to [FIFO topics](https://docs.aws.amazon.com/sns/latest/dg/sns-fifo-topics.html):
+    ///
+    /// - `ArchivePolicy` – The policy that sets the retention period for messages stored in the message archive of an Amazon SNS FIFO topic.
+    /// - `BeginningArchiveTime` – The earliest starting point at which a message in the topic’s archive can be replayed from. This point in time is based on the configured message retention period set by the topic’s message archiving policy.
+    /// - `ContentBasedDeduplication` – Enables content-based deduplication for FIFO topics.
+    ///   - By default, `ContentBasedDeduplication` is set to `false`. If you create a FIFO topic and this attribute is `false`, you must specify a value for the `MessageDeduplicationId` parameter for the [Publish](https://docs.aws.amazon.com/sns/latest/api/API_Publish.html) action.
+    ///   - When you set `ContentBasedDeduplication` to `true`, Amazon SNS uses a SHA-256 hash to generate the `MessageDeduplicationId` using the body of the message (but not the attributes of the message). (Optional) To override the generated value, you can specify a value for the `MessageDeduplicationId` parameter for the `Publish` action.
+    /// - `FifoTopic` – When this is set to `true`, a FIFO topic is created.
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Indicates an internal service error. /p
+/// Indicates an internal service error.
 #[derive(Clone, Default, PartialEq)]
 pub struct InternalErrorException {
     pub message: Option<String>,
@@ -14,7 +14,7 @@ pub static INTERNAL_ERROR_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(500u16, true).code("InternalError"));
-/// p The code Id /code of a batch entry in a batch request doesn't abide by the specification. /p
+/// The `Id` of a batch entry in a batch request doesn't abide by the specification.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidBatchEntryIdException {
     pub message: Option<String>,
@@ -27,7 +27,7 @@ pub static INVALID_BATCH_ENTRY_ID_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("InvalidBatchEntryId"));
-/// p Indicates that a request parameter does not comply with the associated constraints. /p
+/// Indicates that a request parameter does not comply with the associated constraints.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidParameterException {
     pub message: Option<String>,
@@ -38,10 +38,10 @@ pub static INVALID_PARAMETER_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("InvalidParameter"));
-/// p Indicates that a request parameter does not comply with the associated constraints. /p
+/// Indicates that a request parameter does not comply with the associated constraints.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidParameterValueException {
-    /// p The parameter of an entry in a request doesn't abide by the specification. /p
+    /// The parameter of an entry in a request doesn't abide by the specification.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -52,7 +52,7 @@ pub static INVALID_PARAMETER_VALUE_EXCEPTION: rt::Schema = rt::Schema::structure
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("ParameterValueInvalid"));
-/// p The credential signature isn't valid. You must use an HTTPS endpoint and sign your request using Signature Version 4. /p
+/// The credential signature isn't valid. You must use an HTTPS endpoint and sign your request using Signature Version 4.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidSecurityException {
     pub message: Option<String>,
@@ -63,7 +63,7 @@ pub static INVALID_SECURITY_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(403u16, false).code("InvalidSecurity"));
-/// p Indicates that the specified state is not a valid state for an event source. /p
+/// Indicates that the specified state is not a valid state for an event source.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidStateException {
     pub message: Option<String>,

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The ciphertext references a key that doesn't exist or that you don't have access to. /p
+/// The ciphertext references a key that doesn't exist or that you don't have access to.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsAccessDeniedException {
     pub message: Option<String>,
@@ -14,7 +14,7 @@ pub static KMS_ACCESS_DENIED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("KMSAccessDenied"));
-/// p The request was rejected because the specified Amazon Web Services KMS key isn't enabled. /p
+/// The request was rejected because the specified Amazon Web Services KMS key isn't enabled.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsDisabledException {
     pub message: Option<String>,
@@ -25,7 +25,7 @@ pub static KMS_DISABLED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("KMSDisabled"));
-/// p The request was rejected because the state of the specified resource isn't valid for this request. For more information, see a href="https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html" Key states of Amazon Web Services KMS keys /a in the i Key Management Service Developer Guide /i . /p
+/// The request was rejected because the state of the specified resource isn't valid for this request. For more information, see [Key states of Amazon Web Services KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Key Management Service Developer Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsInvalidStateException {
     pub message: Option<String>,
@@ -36,7 +36,7 @@ pub static KMS_INVALID_STATE_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("KMSInvalidState"));
-/// p The request was rejected because the specified entity or resource can't be found. /p
+/// The request was rejected because the specified entity or resource can't be found.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsNotFoundException {
     pub message: Option<String>,
@@ -47,7 +47,7 @@ pub static KMS_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("KMSNotFound"));
-/// p The Amazon Web Services access key ID needs a subscription for the service. /p
+/// The Amazon Web Services access key ID needs a subscription for the service.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsOptInRequired {
     pub message: Option<String>,
@@ -58,7 +58,7 @@ pub static KMS_OPT_IN_REQUIRED: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(403u16, false).code("KMSOptInRequired"));
-/// p The request was denied due to request throttling. For more information about throttling, see a href="https://docs.aws.amazon.com/kms/latest/developerguide/limits.html#requests-per-second" Limits /a in the i Key Management Service Developer Guide. /i /p
+/// The request was denied due to request throttling. For more information about throttling, see [Limits](https://docs.aws.amazon.com/kms/latest/developerguide/limits.html#requests-per-second) in the *Key Management Service Developer Guide.*
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsThrottlingException {
     pub message: Option<String>,

@@ -9,12 +9,12 @@ rt::string_enum! {
     "es-ES", DeDe = "de-DE", FrCa = "fr-CA", FrFr = "fr-FR", ItIt = "it-IT", JaJp =
     "ja-JP", PtBr = "pt-BR", KrKr = "kr-KR", ZhCn = "zh-CN", ZhTw = "zh-TW" }
 }
-/// p Input for code ListEndpointsByPlatformApplication /code action. /p
+/// Input for `ListEndpointsByPlatformApplication` action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEndpointsByPlatformApplicationInput {
-    /// p code PlatformApplicationArn /code for code ListEndpointsByPlatformApplicationInput /code action. /p
+    /// `PlatformApplicationArn` for `ListEndpointsByPlatformApplicationInput` action.
     pub platform_application_arn: String,
-    /// p code NextToken /code string is used when calling code ListEndpointsByPlatformApplication /code action to retrieve additional records that are available after the first page results. /p
+    /// `NextToken` string is used when calling `ListEndpointsByPlatformApplication` action to retrieve additional records that are available after the first page results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -29,12 +29,12 @@ pub static LIST_ENDPOINTS_BY_PLATFORM_APPLICATION_INPUT: rt::Schema = rt::Schema
         rt::m("NextToken", &rt::STRING),
     ],
 );
-/// p Response for code ListEndpointsByPlatformApplication /code action. /p
+/// Response for `ListEndpointsByPlatformApplication` action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEndpointsByPlatformApplicationResponse {
-    /// p Endpoints returned for code ListEndpointsByPlatformApplication /code action. /p
+    /// Endpoints returned for `ListEndpointsByPlatformApplication` action.
     pub endpoints: Option<Vec<Endpoint>>,
-    /// p code NextToken /code string is returned when calling code ListEndpointsByPlatformApplication /code action if additional records are available after the first page results. /p
+    /// `NextToken` string is returned when calling `ListEndpointsByPlatformApplication` action if additional records are available after the first page results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -55,9 +55,9 @@ pub static LIST_OF_PLATFORM_APPLICATIONS: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListOriginationNumbersRequest {
-    /// p Token that the previous code ListOriginationNumbers /code request returns. /p
+    /// Token that the previous `ListOriginationNumbers` request returns.
     pub next_token: Option<String>,
-    /// p The maximum number of origination numbers to return. /p
+    /// The maximum number of origination numbers to return.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -70,9 +70,9 @@ pub static LIST_ORIGINATION_NUMBERS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListOriginationNumbersResult {
-    /// p A code NextToken /code string is returned when you call the code ListOriginationNumbers /code operation if additional pages of records are available. /p
+    /// A `NextToken` string is returned when you call the `ListOriginationNumbers` operation if additional pages of records are available.
     pub next_token: Option<String>,
-    /// p A list of the calling account's verified and pending origination numbers. /p
+    /// A list of the calling account's verified and pending origination numbers.
     pub phone_numbers: Option<Vec<PhoneNumberInformation>>,
 }
 rt::structure!(
@@ -86,10 +86,10 @@ pub static LIST_ORIGINATION_NUMBERS_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("PhoneNumbers", &PHONE_NUMBER_INFORMATION_LIST),
     ],
 );
-/// p The input for the code ListPhoneNumbersOptedOut /code action. /p
+/// The input for the `ListPhoneNumbersOptedOut` action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPhoneNumbersOptedOutInput {
-    /// p A code NextToken /code string is used when you call the code ListPhoneNumbersOptedOut /code action to retrieve additional records that are available after the first page of results. /p
+    /// A `NextToken` string is used when you call the `ListPhoneNumbersOptedOut` action to retrieve additional records that are available after the first page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -99,12 +99,12 @@ pub static LIST_PHONE_NUMBERS_OPTED_OUT_INPUT: rt::Schema = rt::Schema::structur
     "ListPhoneNumbersOptedOutInput",
     &[rt::m("nextToken", &rt::STRING)],
 );
-/// p The response from the code ListPhoneNumbersOptedOut /code action. /p
+/// The response from the `ListPhoneNumbersOptedOut` action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPhoneNumbersOptedOutResponse {
-    /// p A list of phone numbers that are opted out of receiving SMS messages. The list is paginated, and each page can contain up to 100 phone numbers. /p
+    /// A list of phone numbers that are opted out of receiving SMS messages. The list is paginated, and each page can contain up to 100 phone numbers.
     pub phone_numbers: Option<Vec<String>>,
-    /// p A code NextToken /code string is returned when you call the code ListPhoneNumbersOptedOut /code action if additional records are available after the first page of results. /p
+    /// A `NextToken` string is returned when you call the `ListPhoneNumbersOptedOut` action if additional records are available after the first page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -115,10 +115,10 @@ pub static LIST_PHONE_NUMBERS_OPTED_OUT_RESPONSE: rt::Schema = rt::Schema::struc
     "ListPhoneNumbersOptedOutResponse",
     &[rt::m("phoneNumbers", &PHONE_NUMBER_LIST), rt::m("nextToken", &rt::STRING)],
 );
-/// p Input for code ListPlatformApplications /code action. /p
+/// Input for `ListPlatformApplications` action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPlatformApplicationsInput {
-    /// p code NextToken /code string is used when calling code ListPlatformApplications /code action to retrieve additional records that are available after the first page results. /p
+    /// `NextToken` string is used when calling `ListPlatformApplications` action to retrieve additional records that are available after the first page results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -128,12 +128,12 @@ pub static LIST_PLATFORM_APPLICATIONS_INPUT: rt::Schema = rt::Schema::structure(
     "ListPlatformApplicationsInput",
     &[rt::m("NextToken", &rt::STRING)],
 );
-/// p Response for code ListPlatformApplications /code action. /p
+/// Response for `ListPlatformApplications` action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPlatformApplicationsResponse {
-    /// p Platform applications returned when calling code ListPlatformApplications /code action. /p
+    /// Platform applications returned when calling `ListPlatformApplications` action.
     pub platform_applications: Option<Vec<PlatformApplication>>,
-    /// p code NextToken /code string is returned when calling code ListPlatformApplications /code action if additional records are available after the first page results. /p
+    /// `NextToken` string is returned when calling `ListPlatformApplications` action if additional records are available after the first page results.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -149,9 +149,9 @@ pub static LIST_PLATFORM_APPLICATIONS_RESPONSE: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSmsSandboxPhoneNumbersInput {
-    /// p Token that the previous code ListSMSSandboxPhoneNumbersInput /code request returns. /p
+    /// Token that the previous `ListSMSSandboxPhoneNumbersInput` request returns.
     pub next_token: Option<String>,
-    /// p The maximum number of phone numbers to return. /p
+    /// The maximum number of phone numbers to return.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -164,9 +164,9 @@ pub static LIST_SMS_SANDBOX_PHONE_NUMBERS_INPUT: rt::Schema = rt::Schema::struct
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSmsSandboxPhoneNumbersResult {
-    /// p A list of the calling account's pending and verified phone numbers. /p
+    /// A list of the calling account's pending and verified phone numbers.
     pub phone_numbers: Vec<SmsSandboxPhoneNumber>,
-    /// p A code NextToken /code string is returned when you call the code ListSMSSandboxPhoneNumbersInput /code operation if additional pages of records are available. /p
+    /// A `NextToken` string is returned when you call the `ListSMSSandboxPhoneNumbersInput` operation if additional pages of records are available.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -184,12 +184,12 @@ pub static LIST_STRING: rt::Schema = rt::Schema::list(
     "ListString",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Input for ListSubscriptionsByTopic action. /p
+/// Input for ListSubscriptionsByTopic action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSubscriptionsByTopicInput {
-    /// p The ARN of the topic for which you wish to find subscriptions. /p
+    /// The ARN of the topic for which you wish to find subscriptions.
     pub topic_arn: String,
-    /// p Token returned by the previous code ListSubscriptionsByTopic /code request. /p
+    /// Token returned by the previous `ListSubscriptionsByTopic` request.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -203,12 +203,12 @@ pub static LIST_SUBSCRIPTIONS_BY_TOPIC_INPUT: rt::Schema = rt::Schema::structure
         rt::m("NextToken", &rt::STRING),
     ],
 );
-/// p Response for ListSubscriptionsByTopic action. /p
+/// Response for ListSubscriptionsByTopic action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSubscriptionsByTopicResponse {
-    /// p A list of subscriptions. /p
+    /// A list of subscriptions.
     pub subscriptions: Option<Vec<Subscription>>,
-    /// p Token to pass along to the next code ListSubscriptionsByTopic /code request. This element is returned if there are more subscriptions to retrieve. /p
+    /// Token to pass along to the next `ListSubscriptionsByTopic` request. This element is returned if there are more subscriptions to retrieve.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -219,10 +219,10 @@ pub static LIST_SUBSCRIPTIONS_BY_TOPIC_RESPONSE: rt::Schema = rt::Schema::struct
     "ListSubscriptionsByTopicResponse",
     &[rt::m("Subscriptions", &SUBSCRIPTIONS_LIST), rt::m("NextToken", &rt::STRING)],
 );
-/// p Input for ListSubscriptions action. /p
+/// Input for ListSubscriptions action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSubscriptionsInput {
-    /// p Token returned by the previous code ListSubscriptions /code request. /p
+    /// Token returned by the previous `ListSubscriptions` request.
     pub next_token: Option<String>,
 }
 rt::structure!(ListSubscriptionsInput, LIST_SUBSCRIPTIONS_INPUT, 0 => next_token);
@@ -230,12 +230,12 @@ pub static LIST_SUBSCRIPTIONS_INPUT: rt::Schema = rt::Schema::structure(
     "ListSubscriptionsInput",
     &[rt::m("NextToken", &rt::STRING)],
 );
-/// p Response for ListSubscriptions action /p
+/// Response for ListSubscriptions action
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSubscriptionsResponse {
-    /// p A list of subscriptions. /p
+    /// A list of subscriptions.
     pub subscriptions: Option<Vec<Subscription>>,
-    /// p Token to pass along to the next code ListSubscriptions /code request. This element is returned if there are more subscriptions to retrieve. /p
+    /// Token to pass along to the next `ListSubscriptions` request. This element is returned if there are more subscriptions to retrieve.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -248,7 +248,7 @@ pub static LIST_SUBSCRIPTIONS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceRequest {
-    /// p The ARN of the topic for which to list tags. /p
+    /// The ARN of the topic for which to list tags.
     pub resource_arn: String,
 }
 rt::structure!(
@@ -260,7 +260,7 @@ pub static LIST_TAGS_FOR_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceResponse {
-    /// p The tags associated with the specified topic. /p
+    /// The tags associated with the specified topic.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(ListTagsForResourceResponse, LIST_TAGS_FOR_RESOURCE_RESPONSE, 0 => tags);
@@ -270,7 +270,7 @@ pub static LIST_TAGS_FOR_RESOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTopicsInput {
-    /// p Token returned by the previous code ListTopics /code request. /p
+    /// Token returned by the previous `ListTopics` request.
     pub next_token: Option<String>,
 }
 rt::structure!(ListTopicsInput, LIST_TOPICS_INPUT, 0 => next_token);
@@ -278,12 +278,12 @@ pub static LIST_TOPICS_INPUT: rt::Schema = rt::Schema::structure(
     "ListTopicsInput",
     &[rt::m("NextToken", &rt::STRING)],
 );
-/// p Response for ListTopics action. /p
+/// Response for ListTopics action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTopicsResponse {
-    /// p A list of topic ARNs. /p
+    /// A list of topic ARNs.
     pub topics: Option<Vec<Topic>>,
-    /// p Token to pass along to the next code ListTopics /code request. This element is returned if there are additional topics to retrieve. /p
+    /// Token to pass along to the next `ListTopics` request. This element is returned if there are additional topics to retrieve.
     pub next_token: Option<String>,
 }
 rt::structure!(ListTopicsResponse, LIST_TOPICS_RESPONSE, 0 => topics, 1 => next_token);

@@ -14,14 +14,16 @@ pub static MESSAGE_ATTRIBUTE_MAP: rt::Schema = rt::Schema::map(
         rt::m("value", &MESSAGE_ATTRIBUTE_VALUE).named("Value"),
     ],
 );
-/// p The user-specified message attribute value. For string data types, the value attribute has the same restrictions on the content as the message body. For more information, see a href="https://docs.aws.amazon.com/sns/latest/api/API Publish.html" Publish /a . /p p Name, type, and value must not be empty or null. In addition, the message body should not be empty or null. All parts of the message attribute, including name, type, and value, are included in the message size restriction, which is 256 KiB (262,144 bytes) by default and is determined by the topic's code MaximumMessageSize /code attribute. For more information, see a href="https://docs.aws.amazon.com/sns/latest/dg/large-message-payloads.html" Large message payloads /a , a href="https://docs.aws.amazon.com/sns/latest/dg/SNSMessageAttributes.html" Amazon SNS message attributes /a and a href="https://docs.aws.amazon.com/sns/latest/dg/sms publish-to-phone.html" Publishing to a mobile phone /a in the i Amazon SNS Developer Guide. /i /p
+/// The user-specified message attribute value. For string data types, the value attribute has the same restrictions on the content as the message body. For more information, see [Publish](https://docs.aws.amazon.com/sns/latest/api/API_Publish.html).
+///
+/// Name, type, and value must not be empty or null. In addition, the message body should not be empty or null. All parts of the message attribute, including name, type, and value, are included in the message size restriction, which is 256 KiB (262,144 bytes) by default and is determined by the topic's `MaximumMessageSize` attribute. For more information, see [Large message payloads](https://docs.aws.amazon.com/sns/latest/dg/large-message-payloads.html), [Amazon SNS message attributes](https://docs.aws.amazon.com/sns/latest/dg/SNSMessageAttributes.html) and [Publishing to a mobile phone](https://docs.aws.amazon.com/sns/latest/dg/sms_publish-to-phone.html) in the *Amazon SNS Developer Guide.*
 #[derive(Clone, Default, PartialEq)]
 pub struct MessageAttributeValue {
-    /// p Amazon SNS supports the following logical data types: String, String.Array, Number, and Binary. For more information, see a href="https://docs.aws.amazon.com/sns/latest/dg/SNSMessageAttributes.html#SNSMessageAttributes.DataTypes" Message Attribute Data Types /a . /p
+    /// Amazon SNS supports the following logical data types: String, String.Array, Number, and Binary. For more information, see [Message Attribute Data Types](https://docs.aws.amazon.com/sns/latest/dg/SNSMessageAttributes.html#SNSMessageAttributes.DataTypes).
     pub data_type: String,
-    /// p Strings are Unicode with UTF8 binary encoding. For a list of code values, see a href="https://en.wikipedia.org/wiki/ASCII#ASCII printable characters" ASCII Printable Characters /a . /p
+    /// Strings are Unicode with UTF8 binary encoding. For a list of code values, see [ASCII Printable Characters](https://en.wikipedia.org/wiki/ASCII#ASCII_printable_characters).
     pub string_value: Option<String>,
-    /// p Binary type attributes can store any binary data, for example, compressed data, encrypted data, or images. /p
+    /// Binary type attributes can store any binary data, for example, compressed data, encrypted data, or images.
     pub binary_value: Option<rt::Blob>,
 }
 rt::structure!(

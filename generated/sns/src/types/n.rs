@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Indicates that the requested resource does not exist. /p
+/// Indicates that the requested resource does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct NotFoundException {
     pub message: Option<String>,

@@ -3,10 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Input for the OptInPhoneNumber action. /p
+/// Input for the OptInPhoneNumber action.
 #[derive(Clone, Default, PartialEq)]
 pub struct OptInPhoneNumberInput {
-    /// p The phone number to opt in. Use E.164 format. /p
+    /// The phone number to opt in. Use E.164 format.
     pub phone_number: String,
 }
 rt::structure!(OptInPhoneNumberInput, OPT_IN_PHONE_NUMBER_INPUT, 0 => phone_number);
@@ -14,7 +14,7 @@ pub static OPT_IN_PHONE_NUMBER_INPUT: rt::Schema = rt::Schema::structure(
     "OptInPhoneNumberInput",
     &[rt::m("phoneNumber", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE)],
 );
-/// p The response for the OptInPhoneNumber action. /p
+/// The response for the OptInPhoneNumber action.
 #[derive(Clone, Default, PartialEq)]
 pub struct OptInPhoneNumberResponse {}
 rt::structure!(OptInPhoneNumberResponse, OPT_IN_PHONE_NUMBER_RESPONSE);
@@ -22,7 +22,7 @@ pub static OPT_IN_PHONE_NUMBER_RESPONSE: rt::Schema = rt::Schema::structure(
     "OptInPhoneNumberResponse",
     &[],
 );
-/// p Indicates that the specified phone number opted out of receiving SMS messages from your Amazon Web Services account. You can't send SMS messages to phone numbers that opt out. /p
+/// Indicates that the specified phone number opted out of receiving SMS messages from your Amazon Web Services account. You can't send SMS messages to phone numbers that opt out.
 #[derive(Clone, Default, PartialEq)]
 pub struct OptedOutException {
     pub message: Option<String>,

@@ -3,20 +3,20 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p A list of phone numbers and their metadata. /p
+/// A list of phone numbers and their metadata.
 #[derive(Clone, Default, PartialEq)]
 pub struct PhoneNumberInformation {
-    /// p The date and time when the phone number was created. /p
+    /// The date and time when the phone number was created.
     pub created_at: Option<rt::DateTime>,
-    /// p The phone number. /p
+    /// The phone number.
     pub phone_number: Option<String>,
-    /// p The status of the phone number. /p
+    /// The status of the phone number.
     pub status: Option<String>,
-    /// p The two-character code for the country or region, in ISO 3166-1 alpha-2 format. /p
+    /// The two-character code for the country or region, in ISO 3166-1 alpha-2 format.
     pub iso2_country_code: Option<String>,
-    /// p The list of supported routes. /p
+    /// The list of supported routes.
     pub route_type: Option<RouteType>,
-    /// p The capabilities of each phone number. /p
+    /// The capabilities of each phone number.
     pub number_capabilities: Option<Vec<NumberCapability>>,
 }
 rt::structure!(
@@ -42,12 +42,12 @@ pub static PHONE_NUMBER_LIST: rt::Schema = rt::Schema::list(
     "PhoneNumberList",
     &[rt::m("member", &rt::STRING).flags(rt::SENSITIVE)],
 );
-/// p Platform application object. /p
+/// Platform application object.
 #[derive(Clone, Default, PartialEq)]
 pub struct PlatformApplication {
-    /// p PlatformApplicationArn for platform application object. /p
+    /// PlatformApplicationArn for platform application object.
     pub platform_application_arn: Option<String>,
-    /// p Attributes for platform application object. /p
+    /// Attributes for platform application object.
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -61,10 +61,10 @@ pub static PLATFORM_APPLICATION: rt::Schema = rt::Schema::structure(
         rt::m("Attributes", &MAP_STRING_TO_STRING),
     ],
 );
-/// p Exception error indicating platform application disabled. /p
+/// Exception error indicating platform application disabled.
 #[derive(Clone, Default, PartialEq)]
 pub struct PlatformApplicationDisabledException {
-    /// p Message for platform application disabled. /p
+    /// Message for platform application disabled.
     pub message: Option<String>,
 }
 rt::structure!(
@@ -78,9 +78,9 @@ pub static PLATFORM_APPLICATION_DISABLED_EXCEPTION: rt::Schema = rt::Schema::str
     .error(&rt::ErrorTraits::new(400u16, false).code("PlatformApplicationDisabled"));
 #[derive(Clone, Default, PartialEq)]
 pub struct PublishBatchInput {
-    /// p The Amazon resource name (ARN) of the topic you want to batch publish to. /p
+    /// The Amazon resource name (ARN) of the topic you want to batch publish to.
     pub topic_arn: String,
-    /// p A list of code PublishBatch /code request entries to be sent to the SNS topic. /p
+    /// A list of `PublishBatch` request entries to be sent to the SNS topic.
     pub publish_batch_request_entries: Vec<PublishBatchRequestEntry>,
 }
 rt::structure!(
@@ -95,22 +95,55 @@ pub static PUBLISH_BATCH_INPUT: rt::Schema = rt::Schema::structure(
             .flags(rt::REQUIRED),
     ],
 );
-/// p Contains the details of a single Amazon SNS message along with an code Id /code that identifies a message within the batch. /p
+/// Contains the details of a single Amazon SNS message along with an `Id` that identifies a message within the batch.
 #[derive(Clone, Default, PartialEq)]
 pub struct PublishBatchRequestEntry {
-    /// p An identifier for the message in this batch. /p note p The code Ids /code of a batch request must be unique within a request. /p p This identifier can have up to 80 characters. The following characters are accepted: alphanumeric characters, hyphens(-), and underscores ( ). /p /note
+    /// An identifier for the message in this batch.
+    ///
+    /// **Note:** The `Ids` of a batch request must be unique within a request.
+    ///
+    /// This identifier can have up to 80 characters. The following characters are accepted: alphanumeric characters, hyphens(-), and underscores (\_).
     pub id: String,
-    /// p The body of the message. /p
+    /// The body of the message.
     pub message: String,
-    /// p The subject of the batch message. /p
+    /// The subject of the batch message.
     pub subject: Option<String>,
-    /// p Set code MessageStructure /code to code json /code if you want to send a different message for each protocol. For example, using one publish action, you can send a short message to your SMS subscribers and a longer message to your email subscribers. If you set code MessageStructure /code to code json /code , the value of the code Message /code parameter must: /p ul li p be a syntactically valid JSON object; and /p /li li p contain at least a top-level JSON key of "default" with a value that is a string. /p /li /ul p You can define other top-level keys that define the message you want to send to a specific transport protocol (for example, http). /p
+    /// Set `MessageStructure` to `json` if you want to send a different message for each protocol. For example, using one publish action, you can send a short message to your SMS subscribers and a longer message to your email subscribers. If you set `MessageStructure` to `json`, the value of the `Message` parameter must:
+    ///
+    /// - be a syntactically valid JSON object; and
+    /// - contain at least a top-level JSON key of "default" with a value that is a string.
+    ///
+    /// You can define other top-level keys that define the message you want to send to a specific transport protocol (for example, http).
     pub message_structure: Option<String>,
-    /// p Each message attribute consists of a code Name /code , code Type /code , and code Value /code . For more information, see a href="https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html" Amazon SNS message attributes /a in the Amazon SNS Developer Guide. /p
+    /// Each message attribute consists of a `Name`, `Type`, and `Value`. For more information, see [Amazon SNS message attributes](https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html) in the Amazon SNS Developer Guide.
     pub message_attributes: Option<rt::Map<String, MessageAttributeValue>>,
-    /// p This parameter applies only to FIFO (first-in-first-out) topics. /p ul li p This parameter applies only to FIFO (first-in-first-out) topics. The code MessageDeduplicationId /code can contain up to 128 alphanumeric characters code (a-z, A-Z, 0-9) /code and punctuation code (!"#$%&amp;'() +,-./:;&lt;=&gt;?@ \ ^ {|}~) /code . /p /li li p Every message must have a unique code MessageDeduplicationId /code , which is a token used for deduplication of sent messages within the 5 minute minimum deduplication interval. /p /li li p The scope of deduplication depends on the code FifoThroughputScope /code attribute, when set to code Topic /code the message deduplication scope is across the entire topic, when set to code MessageGroup /code the message deduplication scope is within each individual message group. /p /li li p If a message with a particular code MessageDeduplicationId /code is sent successfully, subsequent messages within the deduplication scope and interval, with the same code MessageDeduplicationId /code , are accepted successfully but aren't delivered. /p /li li p Every message must have a unique code MessageDeduplicationId /code . /p ul li p You may provide a code MessageDeduplicationId /code explicitly. /p /li li p If you aren't able to provide a code MessageDeduplicationId /code and you enable code ContentBasedDeduplication /code for your topic, Amazon SNS uses a SHA-256 hash to generate the code MessageDeduplicationId /code using the body of the message (but not the attributes of the message). /p /li li p If you don't provide a code MessageDeduplicationId /code and the topic doesn't have code ContentBasedDeduplication /code set, the action fails with an error. /p /li li p If the topic has a code ContentBasedDeduplication /code set, your code MessageDeduplicationId /code overrides the generated one. /p /li /ul /li li p When code ContentBasedDeduplication /code is in effect, messages with identical content sent within the deduplication scope and interval are treated as duplicates and only one copy of the message is delivered. /p /li li p If you send one message with code ContentBasedDeduplication /code enabled, and then another message with a code MessageDeduplicationId /code that is the same as the one generated for the first code MessageDeduplicationId /code , the two messages are treated as duplicates, within the deduplication scope and interval, and only one copy of the message is delivered. /p /li /ul note p The code MessageDeduplicationId /code is available to the consumer of the message (this can be useful for troubleshooting delivery issues). /p p If a message is sent successfully but the acknowledgement is lost and the message is resent with the same code MessageDeduplicationId /code after the deduplication interval, Amazon SNS can't detect duplicate messages. /p p Amazon SNS continues to keep track of the message deduplication ID even after the message is received and deleted. /p /note
+    /// This parameter applies only to FIFO (first-in-first-out) topics.
+    ///
+    /// - This parameter applies only to FIFO (first-in-first-out) topics. The `MessageDeduplicationId` can contain up to 128 alphanumeric characters `(a-z, A-Z, 0-9)` and punctuation `` (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~) ``.
+    /// - Every message must have a unique `MessageDeduplicationId`, which is a token used for deduplication of sent messages within the 5 minute minimum deduplication interval.
+    /// - The scope of deduplication depends on the `FifoThroughputScope` attribute, when set to `Topic` the message deduplication scope is across the entire topic, when set to `MessageGroup` the message deduplication scope is within each individual message group.
+    /// - If a message with a particular `MessageDeduplicationId` is sent successfully, subsequent messages within the deduplication scope and interval, with the same `MessageDeduplicationId`, are accepted successfully but aren't delivered.
+    /// - Every message must have a unique `MessageDeduplicationId`.
+    ///   - You may provide a `MessageDeduplicationId` explicitly.
+    ///   - If you aren't able to provide a `MessageDeduplicationId` and you enable `ContentBasedDeduplication` for your topic, Amazon SNS uses a SHA-256 hash to generate the `MessageDeduplicationId` using the body of the message (but not the attributes of the message).
+    ///   - If you don't provide a `MessageDeduplicationId` and the topic doesn't have `ContentBasedDeduplication` set, the action fails with an error.
+    ///   - If the topic has a `ContentBasedDeduplication` set, your `MessageDeduplicationId` overrides the generated one.
+    /// - When `ContentBasedDeduplication` is in effect, messages with identical content sent within the deduplication scope and interval are treated as duplicates and only one copy of the message is delivered.
+    /// - If you send one message with `ContentBasedDeduplication` enabled, and then another message with a `MessageDeduplicationId` that is the same as the one generated for the first `MessageDeduplicationId`, the two messages are treated as duplicates, within the deduplication scope and interval, and only one copy of the message is delivered.
+    ///
+    /// **Note:** The `MessageDeduplicationId` is available to the consumer of the message (this can be useful for troubleshooting delivery issues).
+    ///
+    /// If a message is sent successfully but the acknowledgement is lost and the message is resent with the same `MessageDeduplicationId` after the deduplication interval, Amazon SNS can't detect duplicate messages.
+    ///
+    /// Amazon SNS continues to keep track of the message deduplication ID even after the message is received and deleted.
     pub message_deduplication_id: Option<String>,
-    /// p FIFO topics: The tag that specifies that a message belongs to a specific message group. Messages that belong to the same message group are processed in a FIFO manner (however, messages in different message groups might be processed out of order). To interleave multiple ordered streams within a single topic, use code MessageGroupId /code values (for example, session data for multiple users). In this scenario, multiple consumers can process the topic, but the session data of each user is processed in a FIFO fashion. You must associate a non-empty code MessageGroupId /code with a message. If you do not provide a code MessageGroupId /code , the action fails. /p p Standard topics: The code MessageGroupId /code is optional and is forwarded only to Amazon SQS standard subscriptions to activate a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fair-queues.html" fair queues /a . The code MessageGroupId /code is not used for, or sent to, any other endpoint types. /p p The length of code MessageGroupId /code is 128 characters. /p p code MessageGroupId /code can contain alphanumeric characters code (a-z, A-Z, 0-9) /code and punctuation code (!"#$%&amp;'() +,-./:;&lt;=&gt;?@ \ ^ {|}~) /code . /p
+    /// FIFO topics: The tag that specifies that a message belongs to a specific message group. Messages that belong to the same message group are processed in a FIFO manner (however, messages in different message groups might be processed out of order). To interleave multiple ordered streams within a single topic, use `MessageGroupId` values (for example, session data for multiple users). In this scenario, multiple consumers can process the topic, but the session data of each user is processed in a FIFO fashion. You must associate a non-empty `MessageGroupId` with a message. If you do not provide a `MessageGroupId`, the action fails.
+    ///
+    /// Standard topics: The `MessageGroupId` is optional and is forwarded only to Amazon SQS standard subscriptions to activate [fair queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fair-queues.html). The `MessageGroupId` is not used for, or sent to, any other endpoint types.
+    ///
+    /// The length of `MessageGroupId` is 128 characters.
+    ///
+    /// `MessageGroupId` can contain alphanumeric characters `(a-z, A-Z, 0-9)` and punctuation `` (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~) ``.
     pub message_group_id: Option<String>,
 }
 rt::structure!(
@@ -136,9 +169,9 @@ pub static PUBLISH_BATCH_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PublishBatchResponse {
-    /// p A list of successful code PublishBatch /code responses. /p
+    /// A list of successful `PublishBatch` responses.
     pub successful: Option<Vec<PublishBatchResultEntry>>,
-    /// p A list of failed code PublishBatch /code responses. /p
+    /// A list of failed `PublishBatch` responses.
     pub failed: Option<Vec<BatchResultErrorEntry>>,
 }
 rt::structure!(
@@ -151,14 +184,18 @@ pub static PUBLISH_BATCH_RESPONSE: rt::Schema = rt::Schema::structure(
         rt::m("Failed", &BATCH_RESULT_ERROR_ENTRY_LIST),
     ],
 );
-/// p Encloses data related to a successful message in a batch request for topic. /p
+/// Encloses data related to a successful message in a batch request for topic.
 #[derive(Clone, Default, PartialEq)]
 pub struct PublishBatchResultEntry {
-    /// p The code Id /code of an entry in a batch request. /p
+    /// The `Id` of an entry in a batch request.
     pub id: Option<String>,
-    /// p An identifier for the message. /p
+    /// An identifier for the message.
     pub message_id: Option<String>,
-    /// p This parameter applies only to FIFO (first-in-first-out) topics. /p p The large, non-consecutive number that Amazon SNS assigns to each message. /p p The length of code SequenceNumber /code is 128 bits. code SequenceNumber /code continues to increase for a particular code MessageGroupId /code . /p
+    /// This parameter applies only to FIFO (first-in-first-out) topics.
+    ///
+    /// The large, non-consecutive number that Amazon SNS assigns to each message.
+    ///
+    /// The length of `SequenceNumber` is 128 bits. `SequenceNumber` continues to increase for a particular `MessageGroupId`.
     pub sequence_number: Option<String>,
 }
 rt::structure!(
@@ -177,26 +214,72 @@ pub static PUBLISH_BATCH_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "PublishBatchResultEntryList",
     &[rt::m("member", &PUBLISH_BATCH_RESULT_ENTRY)],
 );
-/// p Input for Publish action. /p
+/// Input for Publish action.
 #[derive(Clone, Default, PartialEq)]
 pub struct PublishInput {
-    /// p The topic you want to publish to. /p p If you don't specify a value for the code TopicArn /code parameter, you must specify a value for the code PhoneNumber /code or code TargetArn /code parameters. /p
+    /// The topic you want to publish to.
+    ///
+    /// If you don't specify a value for the `TopicArn` parameter, you must specify a value for the `PhoneNumber` or `TargetArn` parameters.
     pub topic_arn: Option<String>,
-    /// p If you don't specify a value for the code TargetArn /code parameter, you must specify a value for the code PhoneNumber /code or code TopicArn /code parameters. /p
+    /// If you don't specify a value for the `TargetArn` parameter, you must specify a value for the `PhoneNumber` or `TopicArn` parameters.
     pub target_arn: Option<String>,
-    /// p The phone number to which you want to deliver an SMS message. Use E.164 format. /p p If you don't specify a value for the code PhoneNumber /code parameter, you must specify a value for the code TargetArn /code or code TopicArn /code parameters. /p
+    /// The phone number to which you want to deliver an SMS message. Use E.164 format.
+    ///
+    /// If you don't specify a value for the `PhoneNumber` parameter, you must specify a value for the `TargetArn` or `TopicArn` parameters.
     pub phone_number: Option<String>,
-    /// p The message you want to send. /p p If you are publishing to a topic and you want to send the same message to all transport protocols, include the text of the message as a String value. If you want to send different messages for each transport protocol, set the value of the code MessageStructure /code parameter to code json /code and use a JSON object for the code Message /code parameter. /p p/ p Constraints: /p ul li p With the exception of SMS, messages must be UTF-8 encoded strings. By default, a message can be at most 256 KiB in size (262,144 bytes, not 262,144 characters). /p p When you publish to a topic, the maximum size is determined by the topic's code MaximumMessageSize /code attribute, which supports values up to 1 MiB (1,048,576 bytes). Amazon SNS validates the combined size of the message body and message attributes against this value and returns an code InvalidParameter /code error if the limit is exceeded. /p p For more information, see a href="https://docs.aws.amazon.com/sns/latest/dg/large-message-payloads.html" Large message payloads /a in the i Amazon SNS Developer Guide. /i /p /li li p For SMS, each message can contain up to 140 characters. This character limit depends on the encoding schema. For example, an SMS message can contain 160 GSM characters, 140 ASCII characters, or 70 UCS-2 characters. /p p If you publish a message that exceeds this size limit, Amazon SNS sends the message as multiple messages, each fitting within the size limit. Messages aren't truncated mid-word but are cut off at whole-word boundaries. /p p The total size limit for a single SMS code Publish /code action is 1,600 characters. /p /li /ul p JSON-specific constraints: /p ul li p Keys in the JSON object that correspond to supported transport protocols must have simple JSON string values. /p /li li p The values will be parsed (unescaped) before they are used in outgoing messages. /p /li li p Outbound notifications are JSON encoded (meaning that the characters will be reescaped for sending). /p /li li p Values have a minimum length of 0 (the empty string, "", is allowed). /p /li li p Values have a maximum length bounded by the overall message size (so, including multiple protocols may limit message sizes). /p /li li p Non-string values will cause the key to be ignored. /p /li li p Keys that do not correspond to supported transport protocols are ignored. /p /li li p Duplicate keys are not allowed. /p /li li p Failure to parse or validate any key or value in the message will cause the code Publish /code call to return an error (no partial delivery). /p /li /ul
+    /// The message you want to send.
+    ///
+    /// If you are publishing to a topic and you want to send the same message to all transport protocols, include the text of the message as a String value. If you want to send different messages for each transport protocol, set the value of the `MessageStructure` parameter to `json` and use a JSON object for the `Message` parameter.
+    ///
+    /// Constraints:
+    ///
+    /// - With the exception of SMS, messages must be UTF-8 encoded strings. By default, a message can be at most 256 KiB in size (262,144 bytes, not 262,144 characters). When you publish to a topic, the maximum size is determined by the topic's `MaximumMessageSize` attribute, which supports values up to 1 MiB (1,048,576 bytes). Amazon SNS validates the combined size of the message body and message attributes against this value and returns an `InvalidParameter` error if the limit is exceeded. For more information, see [Large message payloads](https://docs.aws.amazon.com/sns/latest/dg/large-message-payloads.html) in the *Amazon SNS Developer Guide.*
+    /// - For SMS, each message can contain up to 140 characters. This character limit depends on the encoding schema. For example, an SMS message can contain 160 GSM characters, 140 ASCII characters, or 70 UCS-2 characters. If you publish a message that exceeds this size limit, Amazon SNS sends the message as multiple messages, each fitting within the size limit. Messages aren't truncated mid-word but are cut off at whole-word boundaries. The total size limit for a single SMS `Publish` action is 1,600 characters.
+    ///
+    /// JSON-specific constraints:
+    ///
+    /// - Keys in the JSON object that correspond to supported transport protocols must have simple JSON string values.
+    /// - The values will be parsed (unescaped) before they are used in outgoing messages.
+    /// - Outbound notifications are JSON encoded (meaning that the characters will be reescaped for sending).
+    /// - Values have a minimum length of 0 (the empty string, "", is allowed).
+    /// - Values have a maximum length bounded by the overall message size (so, including multiple protocols may limit message sizes).
+    /// - Non-string values will cause the key to be ignored.
+    /// - Keys that do not correspond to supported transport protocols are ignored.
+    /// - Duplicate keys are not allowed.
+    /// - Failure to parse or validate any key or value in the message will cause the `Publish` call to return an error (no partial delivery).
     pub message: String,
-    /// p Optional parameter to be used as the "Subject" line when the message is delivered to email endpoints. This field will also be included, if present, in the standard JSON messages delivered to other endpoints. /p p Constraints: Subjects must be UTF-8 text with no line breaks or control characters, and less than 100 characters long. /p
+    /// Optional parameter to be used as the "Subject" line when the message is delivered to email endpoints. This field will also be included, if present, in the standard JSON messages delivered to other endpoints.
+    ///
+    /// Constraints: Subjects must be UTF-8 text with no line breaks or control characters, and less than 100 characters long.
     pub subject: Option<String>,
-    /// p Set code MessageStructure /code to code json /code if you want to send a different message for each protocol. For example, using one publish action, you can send a short message to your SMS subscribers and a longer message to your email subscribers. If you set code MessageStructure /code to code json /code , the value of the code Message /code parameter must: /p ul li p be a syntactically valid JSON object; and /p /li li p contain at least a top-level JSON key of "default" with a value that is a string. /p /li /ul p You can define other top-level keys that define the message you want to send to a specific transport protocol (e.g., "http"). /p p Valid value: code json /code /p
+    /// Set `MessageStructure` to `json` if you want to send a different message for each protocol. For example, using one publish action, you can send a short message to your SMS subscribers and a longer message to your email subscribers. If you set `MessageStructure` to `json`, the value of the `Message` parameter must:
+    ///
+    /// - be a syntactically valid JSON object; and
+    /// - contain at least a top-level JSON key of "default" with a value that is a string.
+    ///
+    /// You can define other top-level keys that define the message you want to send to a specific transport protocol (e.g., "http").
+    ///
+    /// Valid value: `json`
     pub message_structure: Option<String>,
-    /// p Message attributes for Publish action. /p
+    /// Message attributes for Publish action.
     pub message_attributes: Option<rt::Map<String, MessageAttributeValue>>,
-    /// ul li p This parameter applies only to FIFO (first-in-first-out) topics. The code MessageDeduplicationId /code can contain up to 128 alphanumeric characters code (a-z, A-Z, 0-9) /code and punctuation code (!"#$%&amp;'() +,-./:;&lt;=&gt;?@ \ ^ {|}~) /code . /p /li li p Every message must have a unique code MessageDeduplicationId /code , which is a token used for deduplication of sent messages within the 5 minute minimum deduplication interval. /p /li li p The scope of deduplication depends on the code FifoThroughputScope /code attribute, when set to code Topic /code the message deduplication scope is across the entire topic, when set to code MessageGroup /code the message deduplication scope is within each individual message group. /p /li li p If a message with a particular code MessageDeduplicationId /code is sent successfully, subsequent messages within the deduplication scope and interval, with the same code MessageDeduplicationId /code , are accepted successfully but aren't delivered. /p /li li p Every message must have a unique code MessageDeduplicationId /code : /p ul li p You may provide a code MessageDeduplicationId /code explicitly. /p /li li p If you aren't able to provide a code MessageDeduplicationId /code and you enable code ContentBasedDeduplication /code for your topic, Amazon SNS uses a SHA-256 hash to generate the code MessageDeduplicationId /code using the body of the message (but not the attributes of the message). /p /li li p If you don't provide a code MessageDeduplicationId /code and the topic doesn't have code ContentBasedDeduplication /code set, the action fails with an error. /p /li li p If the topic has a code ContentBasedDeduplication /code set, your code MessageDeduplicationId /code overrides the generated one. /p /li /ul /li li p When code ContentBasedDeduplication /code is in effect, messages with identical content sent within the deduplication scope and interval are treated as duplicates and only one copy of the message is delivered. /p /li li p If you send one message with code ContentBasedDeduplication /code enabled, and then another message with a code MessageDeduplicationId /code that is the same as the one generated for the first code MessageDeduplicationId /code , the two messages are treated as duplicates, within the deduplication scope and interval, and only one copy of the message is delivered. /p /li /ul
+    /// - This parameter applies only to FIFO (first-in-first-out) topics. The `MessageDeduplicationId` can contain up to 128 alphanumeric characters `(a-z, A-Z, 0-9)` and punctuation `` (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~) ``.
+    /// - Every message must have a unique `MessageDeduplicationId`, which is a token used for deduplication of sent messages within the 5 minute minimum deduplication interval.
+    /// - The scope of deduplication depends on the `FifoThroughputScope` attribute, when set to `Topic` the message deduplication scope is across the entire topic, when set to `MessageGroup` the message deduplication scope is within each individual message group.
+    /// - If a message with a particular `MessageDeduplicationId` is sent successfully, subsequent messages within the deduplication scope and interval, with the same `MessageDeduplicationId`, are accepted successfully but aren't delivered.
+    /// - Every message must have a unique `MessageDeduplicationId`:
+    ///   - You may provide a `MessageDeduplicationId` explicitly.
+    ///   - If you aren't able to provide a `MessageDeduplicationId` and you enable `ContentBasedDeduplication` for your topic, Amazon SNS uses a SHA-256 hash to generate the `MessageDeduplicationId` using the body of the message (but not the attributes of the message).
+    ///   - If you don't provide a `MessageDeduplicationId` and the topic doesn't have `ContentBasedDeduplication` set, the action fails with an error.
+    ///   - If the topic has a `ContentBasedDeduplication` set, your `MessageDeduplicationId` overrides the generated one.
+    /// - When `ContentBasedDeduplication` is in effect, messages with identical content sent within the deduplication scope and interval are treated as duplicates and only one copy of the message is delivered.
+    /// - If you send one message with `ContentBasedDeduplication` enabled, and then another message with a `MessageDeduplicationId` that is the same as the one generated for the first `MessageDeduplicationId`, the two messages are treated as duplicates, within the deduplication scope and interval, and only one copy of the message is delivered.
     pub message_deduplication_id: Option<String>,
-    /// p The code MessageGroupId /code can contain up to 128 alphanumeric characters code (a-z, A-Z, 0-9) /code and punctuation code (!"#$%&amp;'() +,-./:;&lt;=&gt;?@ \ ^ {|}~) /code . /p p For FIFO topics: The code MessageGroupId /code is a tag that specifies that a message belongs to a specific message group. Messages that belong to the same message group are processed in a FIFO manner (however, messages in different message groups might be processed out of order). Every message must include a code MessageGroupId /code . /p p For standard topics: The code MessageGroupId /code is optional and is forwarded only to Amazon SQS standard subscriptions to activate a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fair-queues.html" fair queues /a . The code MessageGroupId /code is not used for, or sent to, any other endpoint types. When provided, the same validation rules apply as for FIFO topics. /p
+    /// The `MessageGroupId` can contain up to 128 alphanumeric characters `(a-z, A-Z, 0-9)` and punctuation `` (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~) ``.
+    ///
+    /// For FIFO topics: The `MessageGroupId` is a tag that specifies that a message belongs to a specific message group. Messages that belong to the same message group are processed in a FIFO manner (however, messages in different message groups might be processed out of order). Every message must include a `MessageGroupId`.
+    ///
+    /// For standard topics: The `MessageGroupId` is optional and is forwarded only to Amazon SQS standard subscriptions to activate [fair queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fair-queues.html). The `MessageGroupId` is not used for, or sent to, any other endpoint types. When provided, the same validation rules apply as for FIFO topics.
     pub message_group_id: Option<String>,
 }
 rt::structure!(
@@ -218,12 +301,16 @@ pub static PUBLISH_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("MessageGroupId", &rt::STRING),
     ],
 );
-/// p Response for Publish action. /p
+/// Response for Publish action.
 #[derive(Clone, Default, PartialEq)]
 pub struct PublishResponse {
-    /// p Unique identifier assigned to the published message. /p p Length Constraint: Maximum 100 characters /p
+    /// Unique identifier assigned to the published message.
+    ///
+    /// Length Constraint: Maximum 100 characters
     pub message_id: Option<String>,
-    /// p This response element applies only to FIFO (first-in-first-out) topics. /p p The sequence number is a large, non-consecutive number that Amazon SNS assigns to each message. The length of code SequenceNumber /code is 128 bits. code SequenceNumber /code continues to increase for each code MessageGroupId /code . /p
+    /// This response element applies only to FIFO (first-in-first-out) topics.
+    ///
+    /// The sequence number is a large, non-consecutive number that Amazon SNS assigns to each message. The length of `SequenceNumber` is 128 bits. `SequenceNumber` continues to increase for each `MessageGroupId`.
     pub sequence_number: Option<String>,
 }
 rt::structure!(PublishResponse, PUBLISH_RESPONSE, 0 => message_id, 1 => sequence_number);
@@ -233,9 +320,15 @@ pub static PUBLISH_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDataProtectionPolicyInput {
-    /// p The ARN of the topic whose code DataProtectionPolicy /code you want to add or update. /p p For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) /a in the Amazon Web Services General Reference. /p
+    /// The ARN of the topic whose `DataProtectionPolicy` you want to add or update.
+    ///
+    /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon Web Services General Reference.
     pub resource_arn: String,
-    /// p The JSON serialization of the topic's code DataProtectionPolicy /code . /p p The code DataProtectionPolicy /code must be in JSON string format. /p p Length Constraints: Maximum length of 30,720. /p
+    /// The JSON serialization of the topic's `DataProtectionPolicy`.
+    ///
+    /// The `DataProtectionPolicy` must be in JSON string format.
+    ///
+    /// Length Constraints: Maximum length of 30,720.
     pub data_protection_policy: String,
 }
 rt::structure!(

@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Input for RemovePermission action. /p
+/// Input for RemovePermission action.
 #[derive(Clone, Default, PartialEq)]
 pub struct RemovePermissionInput {
-    /// p The ARN of the topic whose access control policy you wish to modify. /p
+    /// The ARN of the topic whose access control policy you wish to modify.
     pub topic_arn: String,
-    /// p The unique label of the statement you want to remove. /p
+    /// The unique label of the statement you want to remove.
     pub label: String,
 }
 rt::structure!(
@@ -21,7 +21,7 @@ pub static REMOVE_PERMISSION_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("Label", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Indicates that the request parameter has exceeded the maximum number of concurrent message replays. /p
+/// Indicates that the request parameter has exceeded the maximum number of concurrent message replays.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplayLimitExceededException {
     pub message: Option<String>,
@@ -34,7 +34,7 @@ pub static REPLAY_LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(403u16, false).code("ReplayLimitExceeded"));
-/// p Can’t perform the action on the specified resource. Make sure that the resource exists. /p
+/// Can’t perform the action on the specified resource. Make sure that the resource exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFoundException {
     pub message: Option<String>,

@@ -3,12 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p A verified or pending destination phone number in the SMS sandbox. /p p When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the i SMS sandbox /i . The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see a href="https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html" SMS sandbox /a in the i Amazon SNS Developer Guide /i . /p
+/// A verified or pending destination phone number in the SMS sandbox.
+///
+/// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct SmsSandboxPhoneNumber {
-    /// p The destination phone number. /p
+    /// The destination phone number.
     pub phone_number: Option<String>,
-    /// p The destination phone number's verification status. /p
+    /// The destination phone number's verification status.
     pub status: Option<SmsSandboxPhoneNumberVerificationStatus>,
 }
 rt::structure!(
@@ -28,12 +30,16 @@ rt::string_enum! {
     pub enum SmsSandboxPhoneNumberVerificationStatus { Pending = "Pending", Verified =
     "Verified" }
 }
-/// p Input for code SetEndpointAttributes /code action. /p
+/// Input for `SetEndpointAttributes` action.
 #[derive(Clone, Default, PartialEq)]
 pub struct SetEndpointAttributesInput {
-    /// p EndpointArn used for code SetEndpointAttributes /code action. /p
+    /// EndpointArn used for `SetEndpointAttributes` action.
     pub endpoint_arn: String,
-    /// p A map of the endpoint attributes. Attributes in this map include the following: /p ul li p code CustomUserData /code – arbitrary user data to associate with the endpoint. Amazon SNS does not use this data. The data must be in UTF-8 format and less than 2KB. /p /li li p code Enabled /code – flag that enables/disables delivery to the endpoint. Amazon SNS will set this to false when a notification service indicates to Amazon SNS that the endpoint is invalid. Users can set it back to true, typically after updating Token. /p /li li p code Token /code – device token, also referred to as a registration id, for an app and mobile device. This is returned from the notification service when an app and mobile device are registered with the notification service. /p /li /ul
+    /// A map of the endpoint attributes. Attributes in this map include the following:
+    ///
+    /// - `CustomUserData` – arbitrary user data to associate with the endpoint. Amazon SNS does not use this data. The data must be in UTF-8 format and less than 2KB.
+    /// - `Enabled` – flag that enables/disables delivery to the endpoint. Amazon SNS will set this to false when a notification service indicates to Amazon SNS that the endpoint is invalid. Users can set it back to true, typically after updating Token.
+    /// - `Token` – device token, also referred to as a registration id, for an app and mobile device. This is returned from the notification service when an app and mobile device are registered with the notification service.
     pub attributes: rt::Map<String, String>,
 }
 rt::structure!(
@@ -47,12 +53,36 @@ pub static SET_ENDPOINT_ATTRIBUTES_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("Attributes", &MAP_STRING_TO_STRING).flags(rt::REQUIRED),
     ],
 );
-/// p Input for code SetPlatformApplicationAttributes /code action. /p
+/// Input for `SetPlatformApplicationAttributes` action.
 #[derive(Clone, Default, PartialEq)]
 pub struct SetPlatformApplicationAttributesInput {
-    /// p code PlatformApplicationArn /code for code SetPlatformApplicationAttributes /code action. /p
+    /// `PlatformApplicationArn` for `SetPlatformApplicationAttributes` action.
     pub platform_application_arn: String,
-    /// p A map of the platform application attributes. Attributes in this map include the following: /p ul li p code PlatformCredential /code – The credential received from the notification service. /p ul li p For ADM, code PlatformCredential /code is client secret. /p /li li p For Apple Services using certificate credentials, code PlatformCredential /code is private key. /p /li li p For Apple Services using token credentials, code PlatformCredential /code is signing key. /p /li li p For GCM (Firebase Cloud Messaging) using key credentials, there is no code PlatformPrincipal /code . The code PlatformCredential /code is code API key /code . /p /li li p For GCM (Firebase Cloud Messaging) using token credentials, there is no code PlatformPrincipal /code . The code PlatformCredential /code is a JSON formatted private key file. When using the Amazon Web Services CLI, the file must be in string format and special characters must be ignored. To format the file correctly, Amazon SNS recommends using the following command: code SERVICE JSON= jq @json &lt;&lt;&lt; cat service.json /code . /p /li /ul /li /ul ul li p code PlatformPrincipal /code – The principal received from the notification service. /p ul li p For ADM, code PlatformPrincipal /code is client id. /p /li li p For Apple Services using certificate credentials, code PlatformPrincipal /code is SSL certificate. /p /li li p For Apple Services using token credentials, code PlatformPrincipal /code is signing key ID. /p /li li p For GCM (Firebase Cloud Messaging), there is no code PlatformPrincipal /code . /p /li /ul /li /ul ul li p code EventEndpointCreated /code – Topic ARN to which code EndpointCreated /code event notifications are sent. /p /li li p code EventEndpointDeleted /code – Topic ARN to which code EndpointDeleted /code event notifications are sent. /p /li li p code EventEndpointUpdated /code – Topic ARN to which code EndpointUpdate /code event notifications are sent. /p /li li p code EventDeliveryFailure /code – Topic ARN to which code DeliveryFailure /code event notifications are sent upon Direct Publish delivery failure (permanent) to one of the application's endpoints. /p /li li p code SuccessFeedbackRoleArn /code – IAM role ARN used to give Amazon SNS write access to use CloudWatch Logs on your behalf. /p /li li p code FailureFeedbackRoleArn /code – IAM role ARN used to give Amazon SNS write access to use CloudWatch Logs on your behalf. /p /li li p code SuccessFeedbackSampleRate /code – Sample rate percentage (0-100) of successfully delivered messages. /p /li /ul p The following attributes only apply to code APNs /code token-based authentication: /p ul li p code ApplePlatformTeamID /code – The identifier that's assigned to your Apple developer account team. /p /li li p code ApplePlatformBundleID /code – The bundle identifier that's assigned to your iOS app. /p /li /ul
+    /// A map of the platform application attributes. Attributes in this map include the following:
+    ///
+    /// - `PlatformCredential` – The credential received from the notification service.
+    ///   - For ADM, `PlatformCredential`is client secret.
+    ///   - For Apple Services using certificate credentials, `PlatformCredential` is private key.
+    ///   - For Apple Services using token credentials, `PlatformCredential` is signing key.
+    ///   - For GCM (Firebase Cloud Messaging) using key credentials, there is no `PlatformPrincipal`. The `PlatformCredential` is `API key`.
+    ///   - For GCM (Firebase Cloud Messaging) using token credentials, there is no `PlatformPrincipal`. The `PlatformCredential` is a JSON formatted private key file. When using the Amazon Web Services CLI, the file must be in string format and special characters must be ignored. To format the file correctly, Amazon SNS recommends using the following command: `` SERVICE_JSON=`jq @json <<< cat service.json` ``.
+    /// - `PlatformPrincipal` – The principal received from the notification service.
+    ///   - For ADM, `PlatformPrincipal`is client id.
+    ///   - For Apple Services using certificate credentials, `PlatformPrincipal` is SSL certificate.
+    ///   - For Apple Services using token credentials, `PlatformPrincipal` is signing key ID.
+    ///   - For GCM (Firebase Cloud Messaging), there is no `PlatformPrincipal`.
+    /// - `EventEndpointCreated` – Topic ARN to which `EndpointCreated` event notifications are sent.
+    /// - `EventEndpointDeleted` – Topic ARN to which `EndpointDeleted` event notifications are sent.
+    /// - `EventEndpointUpdated` – Topic ARN to which `EndpointUpdate` event notifications are sent.
+    /// - `EventDeliveryFailure` – Topic ARN to which `DeliveryFailure` event notifications are sent upon Direct Publish delivery failure (permanent) to one of the application's endpoints.
+    /// - `SuccessFeedbackRoleArn` – IAM role ARN used to give Amazon SNS write access to use CloudWatch Logs on your behalf.
+    /// - `FailureFeedbackRoleArn` – IAM role ARN used to give Amazon SNS write access to use CloudWatch Logs on your behalf.
+    /// - `SuccessFeedbackSampleRate` – Sample rate percentage (0-100) of successfully delivered messages.
+    ///
+    /// The following attributes only apply to `APNs` token-based authentication:
+    ///
+    /// - `ApplePlatformTeamID` – The identifier that's assigned to your Apple developer account team.
+    /// - `ApplePlatformBundleID` – The bundle identifier that's assigned to your iOS app.
     pub attributes: rt::Map<String, String>,
 }
 rt::structure!(
@@ -66,10 +96,42 @@ pub static SET_PLATFORM_APPLICATION_ATTRIBUTES_INPUT: rt::Schema = rt::Schema::s
         rt::m("Attributes", &MAP_STRING_TO_STRING).flags(rt::REQUIRED),
     ],
 );
-/// p The input for the SetSMSAttributes action. /p
+/// The input for the SetSMSAttributes action.
 #[derive(Clone, Default, PartialEq)]
 pub struct SetSmsAttributesInput {
-    /// p The default settings for sending SMS messages from your Amazon Web Services account. You can set values for the following attribute names: /p p code MonthlySpendLimit /code – The maximum amount in USD that you are willing to spend each month to send SMS messages. When Amazon SNS determines that sending an SMS message would incur a cost that exceeds this limit, it stops sending SMS messages within minutes. /p important p Amazon SNS stops sending SMS messages within minutes of the limit being crossed. During that interval, if you continue to send SMS messages, you will incur costs that exceed your limit. /p /important p By default, the spend limit is set to the maximum allowed by Amazon SNS. If you want to raise the limit, submit an a href="https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&amp;limitType=service-code-sns" SNS Limit Increase case /a . For b New limit value /b , enter your desired monthly spend limit. In the b Use Case Description /b field, explain that you are requesting an SMS monthly spend limit increase. /p p code DeliveryStatusIAMRole /code – The ARN of the IAM role that allows Amazon SNS to write logs about SMS deliveries in CloudWatch Logs. For each SMS message that you send, Amazon SNS writes a log that includes the message price, the success or failure status, the reason for failure (if the message failed), the message dwell time, and other information. /p p code DeliveryStatusSuccessSamplingRate /code – The percentage of successful SMS deliveries for which Amazon SNS will write logs in CloudWatch Logs. The value can be an integer from 0 - 100. For example, to write logs only for failed deliveries, set this value to code 0 /code . To write logs for 10% of your successful deliveries, set it to code 10 /code . /p p code DefaultSenderID /code – A string, such as your business brand, that is displayed as the sender on the receiving device. Support for sender IDs varies by country. The sender ID can be 1 - 11 alphanumeric characters, and it must contain at least one letter. /p p code DefaultSMSType /code – The type of SMS message that you will send by default. You can assign the following values: /p ul li p code Promotional /code – (Default) Noncritical messages, such as marketing messages. Amazon SNS optimizes the message delivery to incur the lowest cost. /p /li li p code Transactional /code – Critical messages that support customer transactions, such as one-time passcodes for multi-factor authentication. Amazon SNS optimizes the message delivery to achieve the highest reliability. /p /li /ul p code UsageReportS3Bucket /code – The name of the Amazon S3 bucket to receive daily SMS usage reports from Amazon SNS. Each day, Amazon SNS will deliver a usage report as a CSV file to the bucket. The report includes the following information for each SMS message that was successfully delivered by your Amazon Web Services account: /p ul li p Time that the message was published (in UTC) /p /li li p Message ID /p /li li p Destination phone number /p /li li p Message type /p /li li p Delivery status /p /li li p Message price (in USD) /p /li li p Part number (a message is split into multiple parts if it is too long for a single message) /p /li li p Total number of parts /p /li /ul p To receive the report, the bucket must have a policy that allows the Amazon SNS service principal to perform the code s3:PutObject /code and code s3:GetBucketLocation /code actions. /p p For an example bucket policy and usage report, see a href="https://docs.aws.amazon.com/sns/latest/dg/sms stats.html" Monitoring SMS Activity /a in the i Amazon SNS Developer Guide /i . /p
+    /// The default settings for sending SMS messages from your Amazon Web Services account. You can set values for the following attribute names:
+    ///
+    /// `MonthlySpendLimit` – The maximum amount in USD that you are willing to spend each month to send SMS messages. When Amazon SNS determines that sending an SMS message would incur a cost that exceeds this limit, it stops sending SMS messages within minutes.
+    ///
+    /// **Important:** Amazon SNS stops sending SMS messages within minutes of the limit being crossed. During that interval, if you continue to send SMS messages, you will incur costs that exceed your limit.
+    ///
+    /// By default, the spend limit is set to the maximum allowed by Amazon SNS. If you want to raise the limit, submit an [SNS Limit Increase case](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&limitType=service-code-sns). For **New limit value**, enter your desired monthly spend limit. In the **Use Case Description** field, explain that you are requesting an SMS monthly spend limit increase.
+    ///
+    /// `DeliveryStatusIAMRole` – The ARN of the IAM role that allows Amazon SNS to write logs about SMS deliveries in CloudWatch Logs. For each SMS message that you send, Amazon SNS writes a log that includes the message price, the success or failure status, the reason for failure (if the message failed), the message dwell time, and other information.
+    ///
+    /// `DeliveryStatusSuccessSamplingRate` – The percentage of successful SMS deliveries for which Amazon SNS will write logs in CloudWatch Logs. The value can be an integer from 0 - 100. For example, to write logs only for failed deliveries, set this value to `0`. To write logs for 10% of your successful deliveries, set it to `10`.
+    ///
+    /// `DefaultSenderID` – A string, such as your business brand, that is displayed as the sender on the receiving device. Support for sender IDs varies by country. The sender ID can be 1 - 11 alphanumeric characters, and it must contain at least one letter.
+    ///
+    /// `DefaultSMSType` – The type of SMS message that you will send by default. You can assign the following values:
+    ///
+    /// - `Promotional` – (Default) Noncritical messages, such as marketing messages. Amazon SNS optimizes the message delivery to incur the lowest cost.
+    /// - `Transactional` – Critical messages that support customer transactions, such as one-time passcodes for multi-factor authentication. Amazon SNS optimizes the message delivery to achieve the highest reliability.
+    ///
+    /// `UsageReportS3Bucket` – The name of the Amazon S3 bucket to receive daily SMS usage reports from Amazon SNS. Each day, Amazon SNS will deliver a usage report as a CSV file to the bucket. The report includes the following information for each SMS message that was successfully delivered by your Amazon Web Services account:
+    ///
+    /// - Time that the message was published (in UTC)
+    /// - Message ID
+    /// - Destination phone number
+    /// - Message type
+    /// - Delivery status
+    /// - Message price (in USD)
+    /// - Part number (a message is split into multiple parts if it is too long for a single message)
+    /// - Total number of parts
+    ///
+    /// To receive the report, the bucket must have a policy that allows the Amazon SNS service principal to perform the `s3:PutObject` and `s3:GetBucketLocation` actions.
+    ///
+    /// For an example bucket policy and usage report, see [Monitoring SMS Activity](https://docs.aws.amazon.com/sns/latest/dg/sms_stats.html) in the *Amazon SNS Developer Guide*.
     pub attributes: rt::Map<String, String>,
 }
 rt::structure!(SetSmsAttributesInput, SET_SMS_ATTRIBUTES_INPUT, 0 => attributes);
@@ -77,7 +139,7 @@ pub static SET_SMS_ATTRIBUTES_INPUT: rt::Schema = rt::Schema::structure(
     "SetSMSAttributesInput",
     &[rt::m("attributes", &MAP_STRING_TO_STRING).flags(rt::REQUIRED)],
 );
-/// p The response for the SetSMSAttributes action. /p
+/// The response for the SetSMSAttributes action.
 #[derive(Clone, Default, PartialEq)]
 pub struct SetSmsAttributesResponse {}
 rt::structure!(SetSmsAttributesResponse, SET_SMS_ATTRIBUTES_RESPONSE);
@@ -85,14 +147,32 @@ pub static SET_SMS_ATTRIBUTES_RESPONSE: rt::Schema = rt::Schema::structure(
     "SetSMSAttributesResponse",
     &[],
 );
-/// p Input for SetSubscriptionAttributes action. /p
+/// Input for SetSubscriptionAttributes action.
 #[derive(Clone, Default, PartialEq)]
 pub struct SetSubscriptionAttributesInput {
-    /// p The ARN of the subscription to modify. /p
+    /// The ARN of the subscription to modify.
     pub subscription_arn: String,
-    /// p A map of attributes with their corresponding values. /p p The following lists the names, descriptions, and values of the special request parameters that this action uses: /p ul li p code DeliveryPolicy /code – The policy that defines how Amazon SNS retries failed deliveries to HTTP/S endpoints. /p /li li p code FilterPolicy /code – The simple JSON object that lets your subscriber receive only a subset of messages, rather than receiving every message published to the topic. /p /li li p code FilterPolicyScope /code – This attribute lets you choose the filtering scope by using one of the following string value types: /p ul li p code MessageAttributes /code (default) – The filter is applied on the message attributes. /p /li li p code MessageBody /code – The filter is applied on the message body. /p /li /ul /li li p code RawMessageDelivery /code – When set to code true /code , enables raw message delivery to Amazon SQS or HTTP/S endpoints. This eliminates the need for the endpoints to process JSON formatting, which is otherwise created for Amazon SNS metadata. /p /li li p code RedrivePolicy /code – When specified, sends undeliverable messages to the specified Amazon SQS dead-letter queue. Messages that can't be delivered due to client errors (for example, when the subscribed endpoint is unreachable) or server errors (for example, when the service that powers the subscribed endpoint becomes unavailable) are held in the dead-letter queue for further analysis or reprocessing. /p /li /ul p The following attribute applies only to Amazon Data Firehose delivery stream subscriptions: /p ul li p code SubscriptionRoleArn /code – The ARN of the IAM role that has the following: /p ul li p Permission to write to the Firehose delivery stream /p /li li p Amazon SNS listed as a trusted entity /p /li /ul p Specifying a valid ARN for this attribute is required for Firehose delivery stream subscriptions. For more information, see a href="https://docs.aws.amazon.com/sns/latest/dg/sns-firehose-as-subscriber.html" Fanout to Firehose delivery streams /a in the i Amazon SNS Developer Guide /i . /p /li /ul
+    /// A map of attributes with their corresponding values.
+    ///
+    /// The following lists the names, descriptions, and values of the special request parameters that this action uses:
+    ///
+    /// - `DeliveryPolicy` – The policy that defines how Amazon SNS retries failed deliveries to HTTP/S endpoints.
+    /// - `FilterPolicy` – The simple JSON object that lets your subscriber receive only a subset of messages, rather than receiving every message published to the topic.
+    /// - `FilterPolicyScope` – This attribute lets you choose the filtering scope by using one of the following string value types:
+    ///   - `MessageAttributes` (default) – The filter is applied on the message attributes.
+    ///   - `MessageBody` – The filter is applied on the message body.
+    /// - `RawMessageDelivery` – When set to `true`, enables raw message delivery to Amazon SQS or HTTP/S endpoints. This eliminates the need for the endpoints to process JSON formatting, which is otherwise created for Amazon SNS metadata.
+    /// - `RedrivePolicy` – When specified, sends undeliverable messages to the specified Amazon SQS dead-letter queue. Messages that can't be delivered due to client errors (for example, when the subscribed endpoint is unreachable) or server errors (for example, when the service that powers the subscribed endpoint becomes unavailable) are held in the dead-letter queue for further analysis or reprocessing.
+    ///
+    /// The following attribute applies only to Amazon Data Firehose delivery stream subscriptions:
+    ///
+    /// - `SubscriptionRoleArn` – The ARN of the IAM role that has the following:
+    ///   - Permission to write to the Firehose delivery stream
+    ///   - Amazon SNS listed as a trusted entity
+    ///
+    ///   Specifying a valid ARN for this attribute is required for Firehose delivery stream subscriptions. For more information, see [Fanout to Firehose delivery streams](https://docs.aws.amazon.com/sns/latest/dg/sns-firehose-as-subscriber.html) in the *Amazon SNS Developer Guide*.
     pub attribute_name: String,
-    /// p The new value for the attribute in JSON format. /p
+    /// The new value for the attribute in JSON format.
     pub attribute_value: Option<String>,
 }
 rt::structure!(
@@ -107,14 +187,61 @@ pub static SET_SUBSCRIPTION_ATTRIBUTES_INPUT: rt::Schema = rt::Schema::structure
         rt::m("AttributeValue", &rt::STRING),
     ],
 );
-/// p Input for SetTopicAttributes action. /p
+/// Input for SetTopicAttributes action.
 #[derive(Clone, Default, PartialEq)]
 pub struct SetTopicAttributesInput {
-    /// p The ARN of the topic to modify. /p
+    /// The ARN of the topic to modify.
     pub topic_arn: String,
-    /// p A map of attributes with their corresponding values. /p p The following lists the names, descriptions, and values of the special request parameters that the code SetTopicAttributes /code action uses: /p ul li p code DeliveryPolicy /code – The policy that defines how Amazon SNS retries failed deliveries to HTTP/S endpoints. /p /li li p code DisplayName /code – The display name to use for a topic with SMS, code email /code , and code email-json /code subscriptions. For code email /code and code email-json /code subscriptions, the display name is used as the sender name for regular notification messages. Subscription confirmation and unsubscribe confirmation emails always use "Amazon Web Services Notifications" as the sender name. /p /li li p code MaximumMessageSize /code – The maximum size, in bytes, of a message that can be published to the topic. Valid values are code 1024 /code to code 1048576 /code (1 MiB). The default is code 262144 /code (256 KiB). /p p A topic with a code MaximumMessageSize /code above 256 KiB must have 100 or fewer subscriptions, and each subscription must be an Amazon SQS, Amazon Data Firehose, or Lambda subscription. /p p You can increase or decrease this value at any time. If the topic doesn't meet these requirements when you set a value above 256 KiB, Amazon SNS returns an code InvalidParameter /code error. For more information, see a href="https://docs.aws.amazon.com/sns/latest/dg/large-message-payloads.html" Large message payloads /a in the i Amazon SNS Developer Guide. /i /p /li li p code Policy /code – The policy that defines who can access your topic. By default, only the topic owner can publish or subscribe to the topic. /p /li li p code TracingConfig /code – Tracing mode of an Amazon SNS topic. By default code TracingConfig /code is set to code PassThrough /code , and the topic passes through the tracing header it receives from an Amazon SNS publisher to its subscriptions. If set to code Active /code , Amazon SNS will vend X-Ray segment data to topic owner account if the sampled flag in the tracing header is true. This is only supported on standard topics. /p /li li p HTTP /p ul li p code HTTPSuccessFeedbackRoleArn /code – Indicates successful message delivery status for an Amazon SNS topic that is subscribed to an HTTP endpoint. /p /li li p code HTTPSuccessFeedbackSampleRate /code – Indicates percentage of successful messages to sample for an Amazon SNS topic that is subscribed to an HTTP endpoint. /p /li li p code HTTPFailureFeedbackRoleArn /code – Indicates failed message delivery status for an Amazon SNS topic that is subscribed to an HTTP endpoint. /p /li /ul /li li p Amazon Data Firehose /p ul li p code FirehoseSuccessFeedbackRoleArn /code – Indicates successful message delivery status for an Amazon SNS topic that is subscribed to an Amazon Data Firehose endpoint. /p /li li p code FirehoseSuccessFeedbackSampleRate /code – Indicates percentage of successful messages to sample for an Amazon SNS topic that is subscribed to an Amazon Data Firehose endpoint. /p /li li p code FirehoseFailureFeedbackRoleArn /code – Indicates failed message delivery status for an Amazon SNS topic that is subscribed to an Amazon Data Firehose endpoint. /p /li /ul /li li p Lambda /p ul li p code LambdaSuccessFeedbackRoleArn /code – Indicates successful message delivery status for an Amazon SNS topic that is subscribed to an Lambda endpoint. /p /li li p code LambdaSuccessFeedbackSampleRate /code – Indicates percentage of successful messages to sample for an Amazon SNS topic that is subscribed to an Lambda endpoint. /p /li li p code LambdaFailureFeedbackRoleArn /code – Indicates failed message delivery status for an Amazon SNS topic that is subscribed to an Lambda endpoint. /p /li /ul /li li p Platform application endpoint /p ul li p code ApplicationSuccessFeedbackRoleArn /code – Indicates successful message delivery status for an Amazon SNS topic that is subscribed to an platform application endpoint. /p /li li p code ApplicationSuccessFeedbackSampleRate /code – Indicates percentage of successful messages to sample for an Amazon SNS topic that is subscribed to an platform application endpoint. /p /li li p code ApplicationFailureFeedbackRoleArn /code – Indicates failed message delivery status for an Amazon SNS topic that is subscribed to an platform application endpoint. /p /li /ul note p In addition to being able to configure topic attributes for message delivery status of notification messages sent to Amazon SNS application endpoints, you can also configure application attributes for the delivery status of push notification messages sent to push notification services. /p p For example, For more information, see a href="https://docs.aws.amazon.com/sns/latest/dg/sns-msg-status.html" Using Amazon SNS Application Attributes for Message Delivery Status /a . /p /note /li li p Amazon SQS /p ul li p code SQSSuccessFeedbackRoleArn /code – Indicates successful message delivery status for an Amazon SNS topic that is subscribed to an Amazon SQS endpoint. /p /li li p code SQSSuccessFeedbackSampleRate /code – Indicates percentage of successful messages to sample for an Amazon SNS topic that is subscribed to an Amazon SQS endpoint. /p /li li p code SQSFailureFeedbackRoleArn /code – Indicates failed message delivery status for an Amazon SNS topic that is subscribed to an Amazon SQS endpoint. /p /li /ul /li /ul note p The &lt;ENDPOINT&gt;SuccessFeedbackRoleArn and &lt;ENDPOINT&gt;FailureFeedbackRoleArn attributes are used to give Amazon SNS write access to use CloudWatch Logs on your behalf. The &lt;ENDPOINT&gt;SuccessFeedbackSampleRate attribute is for specifying the sample rate percentage (0-100) of successfully delivered messages. After you configure the &lt;ENDPOINT&gt;FailureFeedbackRoleArn attribute, then all failed message deliveries generate CloudWatch Logs. /p /note p The following attribute applies only to a href="https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html" server-side-encryption /a : /p ul li p code KmsMasterKeyId /code – The ID of an Amazon Web Services managed customer master key (CMK) for Amazon SNS or a custom CMK. For more information, see a href="https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html#sse-key-terms" Key Terms /a . For more examples, see a href="https://docs.aws.amazon.com/kms/latest/APIReference/API DescribeKey.html#API DescribeKey RequestParameters" KeyId /a in the i Key Management Service API Reference /i . /p /li li p code SignatureVersion /code – The signature version corresponds to the hashing algorithm used while creating the signature of the notifications, subscription confirmations, or unsubscribe confirmation messages sent by Amazon SNS. By default, code SignatureVersion /code is set to code 1 /code . /p /li /ul p The following attribute applies only to a href="https://docs.aws.amazon.com/sns/latest/dg/sns-fifo-topics.html" FIFO topics /a : /p ul li p code ArchivePolicy /code – The policy that sets the retention period for messages stored in the message archive of an Amazon SNS FIFO topic. /p /li li p code ContentBasedDeduplication /code – Enables content-based deduplication for FIFO topics. /p ul li p By default, code ContentBasedDeduplication /code is set to code false /code . If you create a FIFO topic and this attribute is code false /code , you must specify a value for the code MessageDeduplicationId /code parameter for the a href="https://docs.aws.amazon.com/sns/latest/api/API Publish.html" Publish /a action. /p /li li p When you set code ContentBasedDeduplication /code to code true /code , Amazon SNS uses a SHA-256 hash to generate the code MessageDeduplicationId /code using the body of the message (but not the attributes of the message). /p p (Optional) To override the generated value, you can specify a value for the code MessageDeduplicationId /code parameter for the code Publish /code action. /p /li /ul /li /ul ul li p code FifoThroughputScope /code – Enables higher throughput for your FIFO topic by adjusting the scope of deduplication. This attribute has two possible values: /p ul li p code Topic /code – The scope of message deduplication is across the entire topic. This is the default value and maintains existing behavior, with a maximum throughput of 3000 messages per second or 20MB per second, whichever comes first. /p /li li p code MessageGroup /code – The scope of deduplication is within each individual message group, which enables higher throughput per topic subject to regional quotas. For more information on quotas or to request an increase, see a href="https://docs.aws.amazon.com/general/latest/gr/sns.html" Amazon SNS service quotas /a in the Amazon Web Services General Reference. /p /li /ul /li /ul
+    /// A map of attributes with their corresponding values.
+    ///
+    /// The following lists the names, descriptions, and values of the special request parameters that the `SetTopicAttributes` action uses:
+    ///
+    /// - `DeliveryPolicy` – The policy that defines how Amazon SNS retries failed deliveries to HTTP/S endpoints.
+    /// - `DisplayName` – The display name to use for a topic with SMS, `email`, and `email-json` subscriptions. For `email` and `email-json` subscriptions, the display name is used as the sender name for regular notification messages. Subscription confirmation and unsubscribe confirmation emails always use "Amazon Web Services Notifications" as the sender name.
+    /// - `MaximumMessageSize` – The maximum size, in bytes, of a message that can be published to the topic. Valid values are `1024` to `1048576` (1 MiB). The default is `262144` (256 KiB). A topic with a `MaximumMessageSize` above 256 KiB must have 100 or fewer subscriptions, and each subscription must be an Amazon SQS, Amazon Data Firehose, or Lambda subscription. You can increase or decrease this value at any time. If the topic doesn't meet these requirements when you set a value above 256 KiB, Amazon SNS returns an `InvalidParameter` error. For more information, see [Large message payloads](https://docs.aws.amazon.com/sns/latest/dg/large-message-payloads.html) in the *Amazon SNS Developer Guide.*
+    /// - `Policy` – The policy that defines who can access your topic. By default, only the topic owner can publish or subscribe to the topic.
+    /// - `TracingConfig` – Tracing mode of an Amazon SNS topic. By default `TracingConfig` is set to `PassThrough`, and the topic passes through the tracing header it receives from an Amazon SNS publisher to its subscriptions. If set to `Active`, Amazon SNS will vend X-Ray segment data to topic owner account if the sampled flag in the tracing header is true. This is only supported on standard topics.
+    /// - HTTP
+    ///   - `HTTPSuccessFeedbackRoleArn` – Indicates successful message delivery status for an Amazon SNS topic that is subscribed to an HTTP endpoint.
+    ///   - `HTTPSuccessFeedbackSampleRate` – Indicates percentage of successful messages to sample for an Amazon SNS topic that is subscribed to an HTTP endpoint.
+    ///   - `HTTPFailureFeedbackRoleArn` – Indicates failed message delivery status for an Amazon SNS topic that is subscribed to an HTTP endpoint.
+    /// - Amazon Data Firehose
+    ///   - `FirehoseSuccessFeedbackRoleArn` – Indicates successful message delivery status for an Amazon SNS topic that is subscribed to an Amazon Data Firehose endpoint.
+    ///   - `FirehoseSuccessFeedbackSampleRate` – Indicates percentage of successful messages to sample for an Amazon SNS topic that is subscribed to an Amazon Data Firehose endpoint.
+    ///   - `FirehoseFailureFeedbackRoleArn` – Indicates failed message delivery status for an Amazon SNS topic that is subscribed to an Amazon Data Firehose endpoint.
+    /// - Lambda
+    ///   - `LambdaSuccessFeedbackRoleArn` – Indicates successful message delivery status for an Amazon SNS topic that is subscribed to an Lambda endpoint.
+    ///   - `LambdaSuccessFeedbackSampleRate` – Indicates percentage of successful messages to sample for an Amazon SNS topic that is subscribed to an Lambda endpoint.
+    ///   - `LambdaFailureFeedbackRoleArn` – Indicates failed message delivery status for an Amazon SNS topic that is subscribed to an Lambda endpoint.
+    /// - Platform application endpoint
+    ///   - `ApplicationSuccessFeedbackRoleArn` – Indicates successful message delivery status for an Amazon SNS topic that is subscribed to an platform application endpoint.
+    ///   - `ApplicationSuccessFeedbackSampleRate` – Indicates percentage of successful messages to sample for an Amazon SNS topic that is subscribed to an platform application endpoint.
+    ///   - `ApplicationFailureFeedbackRoleArn` – Indicates failed message delivery status for an Amazon SNS topic that is subscribed to an platform application endpoint.
+    ///
+    ///   **Note:** In addition to being able to configure topic attributes for message delivery status of notification messages sent to Amazon SNS application endpoints, you can also configure application attributes for the delivery status of push notification messages sent to push notification services. For example, For more information, see [Using Amazon SNS Application Attributes for Message Delivery Status](https://docs.aws.amazon.com/sns/latest/dg/sns-msg-status.html).
+    /// - Amazon SQS
+    ///   - `SQSSuccessFeedbackRoleArn` – Indicates successful message delivery status for an Amazon SNS topic that is subscribed to an Amazon SQS endpoint.
+    ///   - `SQSSuccessFeedbackSampleRate` – Indicates percentage of successful messages to sample for an Amazon SNS topic that is subscribed to an Amazon SQS endpoint.
+    ///   - `SQSFailureFeedbackRoleArn` – Indicates failed message delivery status for an Amazon SNS topic that is subscribed to an Amazon SQS endpoint.
+    ///
+    /// **Note:** The \<ENDPOINT\>SuccessFeedbackRoleArn and \<ENDPOINT\>FailureFeedbackRoleArn attributes are used to give Amazon SNS write access to use CloudWatch Logs on your behalf. The \<ENDPOINT\>SuccessFeedbackSampleRate attribute is for specifying the sample rate percentage (0-100) of successfully delivered messages. After you configure the \<ENDPOINT\>FailureFeedbackRoleArn attribute, then all failed message deliveries generate CloudWatch Logs.
+    ///
+    /// The following attribute applies only to [server-side-encryption](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html):
+    ///
+    /// - `KmsMasterKeyId` – The ID of an Amazon Web Services managed customer master key (CMK) for Amazon SNS or a custom CMK. For more information, see [Key Terms](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html#sse-key-terms). For more examples, see [KeyId](https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html#API_DescribeKey_RequestParameters) in the *Key Management Service API Reference*.
+    /// - `SignatureVersion` – The signature version corresponds to the hashing algorithm used while creating the signature of the notifications, subscription confirmations, or unsubscribe confirmation messages sent by Amazon SNS. By default, `SignatureVersion` is set to `1`.
+    ///
+    /// The following attribute applies only to [FIFO topics](https://docs.aws.amazon.com/sns/latest/dg/sns-fifo-topics.html):
+    ///
+    /// - `ArchivePolicy` – The policy that sets the retention period for messages stored in the message archive of an Amazon SNS FIFO topic.
+    /// - `ContentBasedDeduplication` – Enables content-based deduplication for FIFO topics.
+    ///   - By default, `ContentBasedDeduplication` is set to `false`. If you create a FIFO topic and this attribute is `false`, you must specify a value for the `MessageDeduplicationId` parameter for the [Publish](https://docs.aws.amazon.com/sns/latest/api/API_Publish.html) action.
+    ///   - When you set `ContentBasedDeduplication` to `true`, Amazon SNS uses a SHA-256 hash to generate the `MessageDeduplicationId` using the body of the message (but not the attributes of the message). (Optional) To override the generated value, you can specify a value for the `MessageDeduplicationId` parameter for the `Publish` action.
+    /// - `FifoThroughputScope` – Enables higher throughput for your FIFO topic by adjusting the scope of deduplication. This attribute has two possible values:
+    ///   - `Topic` – The scope of message deduplication is across the entire topic. This is the default value and maintains existing behavior, with a maximum throughput of 3000 messages per second or 20MB per second, whichever comes first.
+    ///   - `MessageGroup` – The scope of deduplication is within each individual message group, which enables higher throughput per topic subject to regional quotas. For more information on quotas or to request an increase, see [Amazon SNS service quotas](https://docs.aws.amazon.com/general/latest/gr/sns.html) in the Amazon Web Services General Reference.
     pub attribute_name: String,
-    /// p The new value for the attribute. /p
+    /// The new value for the attribute.
     pub attribute_value: Option<String>,
 }
 rt::structure!(
@@ -129,7 +256,7 @@ pub static SET_TOPIC_ATTRIBUTES_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("AttributeValue", &rt::STRING),
     ],
 );
-/// p A tag has been added to a resource with the same ARN as a deleted resource. Wait a short while and then retry the operation. /p
+/// A tag has been added to a resource with the same ARN as a deleted resource. Wait a short while and then retry the operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct StaleTagException {
     pub message: Option<String>,
@@ -140,18 +267,69 @@ pub static STALE_TAG_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("StaleTag"));
-/// p Input for Subscribe action. /p
+/// Input for Subscribe action.
 #[derive(Clone, Default, PartialEq)]
 pub struct SubscribeInput {
-    /// p The ARN of the topic you want to subscribe to. /p
+    /// The ARN of the topic you want to subscribe to.
     pub topic_arn: String,
-    /// p The protocol that you want to use. Supported protocols include: /p ul li p code http /code – delivery of JSON-encoded message via HTTP POST /p /li li p code https /code – delivery of JSON-encoded message via HTTPS POST /p /li li p code email /code – delivery of message via SMTP /p /li li p code email-json /code – delivery of JSON-encoded message via SMTP /p /li li p code sms /code – delivery of message via SMS /p /li li p code sqs /code – delivery of JSON-encoded message to an Amazon SQS queue /p /li li p code application /code – delivery of JSON-encoded message to an EndpointArn for a mobile app and device /p /li li p code lambda /code – delivery of JSON-encoded message to an Lambda function /p /li li p code firehose /code – delivery of JSON-encoded message to an Amazon Data Firehose delivery stream. /p /li /ul
+    /// The protocol that you want to use. Supported protocols include:
+    ///
+    /// - `http` – delivery of JSON-encoded message via HTTP POST
+    /// - `https` – delivery of JSON-encoded message via HTTPS POST
+    /// - `email` – delivery of message via SMTP
+    /// - `email-json` – delivery of JSON-encoded message via SMTP
+    /// - `sms` – delivery of message via SMS
+    /// - `sqs` – delivery of JSON-encoded message to an Amazon SQS queue
+    /// - `application` – delivery of JSON-encoded message to an EndpointArn for a mobile app and device
+    /// - `lambda` – delivery of JSON-encoded message to an Lambda function
+    /// - `firehose` – delivery of JSON-encoded message to an Amazon Data Firehose delivery stream.
     pub protocol: String,
-    /// p The endpoint that you want to receive notifications. Endpoints vary by protocol: /p ul li p For the code http /code protocol, the (public) endpoint is a URL beginning with code http:// /code . /p /li li p For the code https /code protocol, the (public) endpoint is a URL beginning with code https:// /code . /p /li li p For the code email /code protocol, the endpoint is an email address. /p /li li p For the code email-json /code protocol, the endpoint is an email address. /p /li li p For the code sms /code protocol, the endpoint is a phone number of an SMS-enabled device. /p /li li p For the code sqs /code protocol, the endpoint is the ARN of an Amazon SQS queue. /p /li li p For the code application /code protocol, the endpoint is the EndpointArn of a mobile app and device. /p /li li p For the code lambda /code protocol, the endpoint is the ARN of an Lambda function. /p /li li p For the code firehose /code protocol, the endpoint is the ARN of an Amazon Data Firehose delivery stream. /p /li /ul
+    /// The endpoint that you want to receive notifications. Endpoints vary by protocol:
+    ///
+    /// - For the `http` protocol, the (public) endpoint is a URL beginning with `http://`.
+    /// - For the `https` protocol, the (public) endpoint is a URL beginning with `https://`.
+    /// - For the `email` protocol, the endpoint is an email address.
+    /// - For the `email-json` protocol, the endpoint is an email address.
+    /// - For the `sms` protocol, the endpoint is a phone number of an SMS-enabled device.
+    /// - For the `sqs` protocol, the endpoint is the ARN of an Amazon SQS queue.
+    /// - For the `application` protocol, the endpoint is the EndpointArn of a mobile app and device.
+    /// - For the `lambda` protocol, the endpoint is the ARN of an Lambda function.
+    /// - For the `firehose` protocol, the endpoint is the ARN of an Amazon Data Firehose delivery stream.
     pub endpoint: Option<String>,
-    /// p A map of attributes with their corresponding values. /p p The following lists the names, descriptions, and values of the special request parameters that the code Subscribe /code action uses: /p ul li p code DeliveryPolicy /code – The policy that defines how Amazon SNS retries failed deliveries to HTTP/S endpoints. /p /li li p code FilterPolicy /code – The simple JSON object that lets your subscriber receive only a subset of messages, rather than receiving every message published to the topic. /p /li li p code FilterPolicyScope /code – This attribute lets you choose the filtering scope by using one of the following string value types: /p ul li p code MessageAttributes /code (default) – The filter is applied on the message attributes. /p /li li p code MessageBody /code – The filter is applied on the message body. /p /li /ul /li li p code RawMessageDelivery /code – When set to code true /code , enables raw message delivery to Amazon SQS or HTTP/S endpoints. This eliminates the need for the endpoints to process JSON formatting, which is otherwise created for Amazon SNS metadata. /p /li li p code RedrivePolicy /code – When specified, sends undeliverable messages to the specified Amazon SQS dead-letter queue. Messages that can't be delivered due to client errors (for example, when the subscribed endpoint is unreachable) or server errors (for example, when the service that powers the subscribed endpoint becomes unavailable) are held in the dead-letter queue for further analysis or reprocessing. /p /li /ul p The following attribute applies only to Amazon Data Firehose delivery stream subscriptions: /p ul li p code SubscriptionRoleArn /code – The ARN of the IAM role that has the following: /p ul li p Permission to write to the Firehose delivery stream /p /li li p Amazon SNS listed as a trusted entity /p /li /ul p Specifying a valid ARN for this attribute is required for Firehose delivery stream subscriptions. For more information, see a href="https://docs.aws.amazon.com/sns/latest/dg/sns-firehose-as-subscriber.html" Fanout to Firehose delivery streams /a in the i Amazon SNS Developer Guide /i . /p /li /ul p The following attributes apply only to a href="https://docs.aws.amazon.com/sns/latest/dg/sns-fifo-topics.html" FIFO topics /a : /p ul li p code ReplayPolicy /code – Adds or updates an inline policy document for a subscription to replay messages stored in the specified Amazon SNS topic. /p /li li p code ReplayStatus /code – Retrieves the status of the subscription message replay, which can be one of the following: /p ul li p code Completed /code – The replay has successfully redelivered all messages, and is now delivering newly published messages. If an ending point was specified in the code ReplayPolicy /code then the subscription will no longer receive newly published messages. /p /li li p code In progress /code – The replay is currently replaying the selected messages. /p /li li p code Failed /code – The replay was unable to complete. /p /li li p code Pending /code – The default state while the replay initiates. /p /li /ul /li /ul
+    /// A map of attributes with their corresponding values.
+    ///
+    /// The following lists the names, descriptions, and values of the special request parameters that the `Subscribe` action uses:
+    ///
+    /// - `DeliveryPolicy` – The policy that defines how Amazon SNS retries failed deliveries to HTTP/S endpoints.
+    /// - `FilterPolicy` – The simple JSON object that lets your subscriber receive only a subset of messages, rather than receiving every message published to the topic.
+    /// - `FilterPolicyScope` – This attribute lets you choose the filtering scope by using one of the following string value types:
+    ///   - `MessageAttributes` (default) – The filter is applied on the message attributes.
+    ///   - `MessageBody` – The filter is applied on the message body.
+    /// - `RawMessageDelivery` – When set to `true`, enables raw message delivery to Amazon SQS or HTTP/S endpoints. This eliminates the need for the endpoints to process JSON formatting, which is otherwise created for Amazon SNS metadata.
+    /// - `RedrivePolicy` – When specified, sends undeliverable messages to the specified Amazon SQS dead-letter queue. Messages that can't be delivered due to client errors (for example, when the subscribed endpoint is unreachable) or server errors (for example, when the service that powers the subscribed endpoint becomes unavailable) are held in the dead-letter queue for further analysis or reprocessing.
+    ///
+    /// The following attribute applies only to Amazon Data Firehose delivery stream subscriptions:
+    ///
+    /// - `SubscriptionRoleArn` – The ARN of the IAM role that has the following:
+    ///   - Permission to write to the Firehose delivery stream
+    ///   - Amazon SNS listed as a trusted entity
+    ///
+    ///   Specifying a valid ARN for this attribute is required for Firehose delivery stream subscriptions. For more information, see [Fanout to Firehose delivery streams](https://docs.aws.amazon.com/sns/latest/dg/sns-firehose-as-subscriber.html) in the *Amazon SNS Developer Guide*.
+    ///
+    /// The following attributes apply only to [FIFO topics](https://docs.aws.amazon.com/sns/latest/dg/sns-fifo-topics.html):
+    ///
+    /// - `ReplayPolicy` – Adds or updates an inline policy document for a subscription to replay messages stored in the specified Amazon SNS topic.
+    /// - `ReplayStatus` – Retrieves the status of the subscription message replay, which can be one of the following:
+    ///   - `Completed` – The replay has successfully redelivered all messages, and is now delivering newly published messages. If an ending point was specified in the `ReplayPolicy` then the subscription will no longer receive newly published messages.
+    ///   - `In progress` – The replay is currently replaying the selected messages.
+    ///   - `Failed` – The replay was unable to complete.
+    ///   - `Pending` – The default state while the replay initiates.
     pub attributes: Option<rt::Map<String, String>>,
-    /// p Sets whether the response from the code Subscribe /code request includes the subscription ARN, even if the subscription is not yet confirmed. /p p If you set this parameter to code true /code , the response includes the ARN in all cases, even if the subscription is not yet confirmed. In addition to the ARN for confirmed subscriptions, the response also includes the code pending subscription /code ARN value for subscriptions that aren't yet confirmed. A subscription becomes confirmed when the subscriber calls the code ConfirmSubscription /code action with a confirmation token. /p p/ p The default value is code false /code . /p
+    /// Sets whether the response from the `Subscribe` request includes the subscription ARN, even if the subscription is not yet confirmed.
+    ///
+    /// If you set this parameter to `true`, the response includes the ARN in all cases, even if the subscription is not yet confirmed. In addition to the ARN for confirmed subscriptions, the response also includes the `pending subscription` ARN value for subscriptions that aren't yet confirmed. A subscription becomes confirmed when the subscriber calls the `ConfirmSubscription` action with a confirmation token.
+    ///
+    /// The default value is `false`.
     pub return_subscription_arn: Option<bool>,
 }
 rt::structure!(
@@ -168,10 +346,10 @@ pub static SUBSCRIBE_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("ReturnSubscriptionArn", &rt::BOOLEAN),
     ],
 );
-/// p Response for Subscribe action. /p
+/// Response for Subscribe action.
 #[derive(Clone, Default, PartialEq)]
 pub struct SubscribeResponse {
-    /// p The ARN of the subscription if it is confirmed, or the string "pending confirmation" if the subscription requires confirmation. However, if the API request parameter code ReturnSubscriptionArn /code is true, then the value is always the subscription ARN, even if the subscription requires confirmation. /p
+    /// The ARN of the subscription if it is confirmed, or the string "pending confirmation" if the subscription requires confirmation. However, if the API request parameter `ReturnSubscriptionArn` is true, then the value is always the subscription ARN, even if the subscription requires confirmation.
     pub subscription_arn: Option<String>,
 }
 rt::structure!(SubscribeResponse, SUBSCRIBE_RESPONSE, 0 => subscription_arn);
@@ -179,18 +357,18 @@ pub static SUBSCRIBE_RESPONSE: rt::Schema = rt::Schema::structure(
     "SubscribeResponse",
     &[rt::m("SubscriptionArn", &rt::STRING)],
 );
-/// p A wrapper type for the attributes of an Amazon SNS subscription. /p
+/// A wrapper type for the attributes of an Amazon SNS subscription.
 #[derive(Clone, Default, PartialEq)]
 pub struct Subscription {
-    /// p The subscription's ARN. /p
+    /// The subscription's ARN.
     pub subscription_arn: Option<String>,
-    /// p The subscription's owner. /p
+    /// The subscription's owner.
     pub owner: Option<String>,
-    /// p The subscription's protocol. /p
+    /// The subscription's protocol.
     pub protocol: Option<String>,
-    /// p The subscription's endpoint (format depends on the protocol). /p
+    /// The subscription's endpoint (format depends on the protocol).
     pub endpoint: Option<String>,
-    /// p The ARN of the subscription's topic. /p
+    /// The ARN of the subscription's topic.
     pub topic_arn: Option<String>,
 }
 rt::structure!(
@@ -211,7 +389,7 @@ pub static SUBSCRIPTION_ATTRIBUTES_MAP: rt::Schema = rt::Schema::map(
     "SubscriptionAttributesMap",
     &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
 );
-/// p Indicates that the customer already owns the maximum allowed number of subscriptions. /p
+/// Indicates that the customer already owns the maximum allowed number of subscriptions.
 #[derive(Clone, Default, PartialEq)]
 pub struct SubscriptionLimitExceededException {
     pub message: Option<String>,

@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The list of tags to be added to the specified topic. /p
+/// The list of tags to be added to the specified topic.
 #[derive(Clone, Default, PartialEq)]
 pub struct Tag {
-    /// p The required key portion of the tag. /p
+    /// The required key portion of the tag.
     pub key: String,
-    /// p The optional value portion of the tag. /p
+    /// The optional value portion of the tag.
     pub value: String,
 }
 rt::structure!(Tag, TAG, 0 => key, 1 => value);
@@ -23,7 +23,7 @@ pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Can't add more than 50 tags to a topic. /p
+/// Can't add more than 50 tags to a topic.
 #[derive(Clone, Default, PartialEq)]
 pub struct TagLimitExceededException {
     pub message: Option<String>,
@@ -35,7 +35,7 @@ pub static TAG_LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("TagLimitExceeded"));
 pub static TAG_LIST: rt::Schema = rt::Schema::list("TagList", &[rt::m("member", &TAG)]);
-/// p The request doesn't comply with the IAM tag policy. Correct your request and then retry it. /p
+/// The request doesn't comply with the IAM tag policy. Correct your request and then retry it.
 #[derive(Clone, Default, PartialEq)]
 pub struct TagPolicyException {
     pub message: Option<String>,
@@ -48,9 +48,9 @@ pub static TAG_POLICY_EXCEPTION: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(400u16, false).code("TagPolicy"));
 #[derive(Clone, Default, PartialEq)]
 pub struct TagResourceRequest {
-    /// p The ARN of the topic to which to add tags. /p
+    /// The ARN of the topic to which to add tags.
     pub resource_arn: String,
-    /// p The tags to be added to the specified topic. A tag consists of a required key and an optional value. /p
+    /// The tags to be added to the specified topic. A tag consists of a required key and an optional value.
     pub tags: Vec<Tag>,
 }
 rt::structure!(TagResourceRequest, TAG_RESOURCE_REQUEST, 0 => resource_arn, 1 => tags);
@@ -68,10 +68,10 @@ pub static TAG_RESOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
     "TagResourceResponse",
     &[],
 );
-/// p Indicates that the rate at which requests have been submitted for this action exceeds the limit for your Amazon Web Services account. /p
+/// Indicates that the rate at which requests have been submitted for this action exceeds the limit for your Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
 pub struct ThrottledException {
-    /// p Throttled request. /p
+    /// Throttled request.
     pub message: Option<String>,
 }
 rt::structure!(ThrottledException, THROTTLED_EXCEPTION, 0 => message);
@@ -80,7 +80,7 @@ pub static THROTTLED_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(429u16, false).code("Throttled"));
-/// p The batch request contains more entries than permissible (more than 10). /p
+/// The batch request contains more entries than permissible (more than 10).
 #[derive(Clone, Default, PartialEq)]
 pub struct TooManyEntriesInBatchRequestException {
     pub message: Option<String>,
@@ -94,10 +94,10 @@ pub static TOO_MANY_ENTRIES_IN_BATCH_REQUEST_EXCEPTION: rt::Schema = rt::Schema:
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("TooManyEntriesInBatchRequest"));
-/// p A wrapper type for the topic's Amazon Resource Name (ARN). To retrieve a topic's attributes, use code GetTopicAttributes /code . /p
+/// A wrapper type for the topic's Amazon Resource Name (ARN). To retrieve a topic's attributes, use `GetTopicAttributes`.
 #[derive(Clone, Default, PartialEq)]
 pub struct Topic {
-    /// p The topic's ARN. /p
+    /// The topic's ARN.
     pub topic_arn: Option<String>,
 }
 rt::structure!(Topic, TOPIC, 0 => topic_arn);
@@ -109,7 +109,7 @@ pub static TOPIC_ATTRIBUTES_MAP: rt::Schema = rt::Schema::map(
     "TopicAttributesMap",
     &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
 );
-/// p Indicates that the customer already owns the maximum allowed number of topics. /p
+/// Indicates that the customer already owns the maximum allowed number of topics.
 #[derive(Clone, Default, PartialEq)]
 pub struct TopicLimitExceededException {
     pub message: Option<String>,

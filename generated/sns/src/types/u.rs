@@ -3,10 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Input for Unsubscribe action. /p
+/// Input for Unsubscribe action.
 #[derive(Clone, Default, PartialEq)]
 pub struct UnsubscribeInput {
-    /// p The ARN of the subscription to be deleted. /p
+    /// The ARN of the subscription to be deleted.
     pub subscription_arn: String,
 }
 rt::structure!(UnsubscribeInput, UNSUBSCRIBE_INPUT, 0 => subscription_arn);
@@ -16,9 +16,9 @@ pub static UNSUBSCRIBE_INPUT: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagResourceRequest {
-    /// p The ARN of the topic from which to remove tags. /p
+    /// The ARN of the topic from which to remove tags.
     pub resource_arn: String,
-    /// p The list of tag keys to remove from the specified topic. /p
+    /// The list of tag keys to remove from the specified topic.
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
@@ -38,7 +38,7 @@ pub static UNTAG_RESOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
     "UntagResourceResponse",
     &[],
 );
-/// p Indicates that a request parameter does not comply with the associated constraints. /p
+/// Indicates that a request parameter does not comply with the associated constraints.
 #[derive(Clone, Default, PartialEq)]
 pub struct UserErrorException {
     pub message: Option<String>,

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Indicates that a parameter in the request is invalid. /p
+/// Indicates that a parameter in the request is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct ValidationException {
     pub message: String,
@@ -14,11 +14,11 @@ pub static VALIDATION_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("Message", &rt::STRING).flags(rt::REQUIRED)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("ValidationException"));
-/// p Indicates that the one-time password (OTP) used for verification is invalid. /p
+/// Indicates that the one-time password (OTP) used for verification is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerificationException {
     pub message: String,
-    /// p The status of the verification error. /p
+    /// The status of the verification error.
     pub status: String,
 }
 rt::structure!(VerificationException, VERIFICATION_EXCEPTION, 0 => message, 1 => status);
@@ -32,9 +32,9 @@ pub static VERIFICATION_EXCEPTION: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(0u16, false));
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifySmsSandboxPhoneNumberInput {
-    /// p The destination phone number to verify. /p
+    /// The destination phone number to verify.
     pub phone_number: String,
-    /// p The OTP sent to the destination number from the code CreateSMSSandBoxPhoneNumber /code call. /p
+    /// The OTP sent to the destination number from the `CreateSMSSandBoxPhoneNumber` call.
     pub one_time_password: String,
 }
 rt::structure!(
@@ -48,7 +48,7 @@ pub static VERIFY_SMS_SANDBOX_PHONE_NUMBER_INPUT: rt::Schema = rt::Schema::struc
         rt::m("OneTimePassword", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p The destination phone number's verification status. /p
+/// The destination phone number's verification status.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifySmsSandboxPhoneNumberResult {}
 rt::structure!(

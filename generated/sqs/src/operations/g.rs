@@ -2,7 +2,9 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Gets attributes for the specified queue. /p note p To determine whether a queue is a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html" FIFO /a , you can check whether code QueueName /code ends with the code .fifo /code suffix. /p /note
+/// Gets attributes for the specified queue.
+///
+/// **Note:** To determine whether a queue is [FIFO](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html), you can check whether `QueueName` ends with the `.fifo` suffix.
 pub static GET_QUEUE_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "GetQueueAttributes",
         "POST",
@@ -20,7 +22,9 @@ pub static GET_QUEUE_ATTRIBUTES: rt::Operation = rt::Operation::new(
             &t::INVALID_ADDRESS,
         ],
     );
-/// p The code GetQueueUrl /code API returns the URL of an existing Amazon SQS queue. This is useful when you know the queue's name but need to retrieve its URL for further operations. /p p To access a queue owned by another Amazon Web Services account, use the code QueueOwnerAWSAccountId /code parameter to specify the account ID of the queue's owner. Note that the queue owner must grant you the necessary permissions to access the queue. For more information about accessing shared queues, see the code a AddPermission /a /code API or a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-writing-an-sqs-policy.html#write-messages-to-shared-queue" Allow developers to write messages to a shared queue /a in the i Amazon SQS Developer Guide /i . /p
+/// The `GetQueueUrl` API returns the URL of an existing Amazon SQS queue. This is useful when you know the queue's name but need to retrieve its URL for further operations.
+///
+/// To access a queue owned by another Amazon Web Services account, use the `QueueOwnerAWSAccountId` parameter to specify the account ID of the queue's owner. Note that the queue owner must grant you the necessary permissions to access the queue. For more information about accessing shared queues, see the `AddPermission` API or [Allow developers to write messages to a shared queue](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-writing-an-sqs-policy.html#write-messages-to-shared-queue) in the *Amazon SQS Developer Guide*.
 pub static GET_QUEUE_URL: rt::Operation = rt::Operation::new(
         "GetQueueUrl",
         "POST",

@@ -2,7 +2,15 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Deletes available messages in a queue (including in-flight messages) specified by the code QueueURL /code parameter. /p important p When you use the code PurgeQueue /code action, you can't retrieve any messages deleted from a queue. /p p The message deletion process takes up to 60 seconds. We recommend waiting for 60 seconds regardless of your queue's size. /p /important p Messages sent to the queue i before /i you call code PurgeQueue /code might be received but are deleted within the next minute. /p p Messages sent to the queue i after /i you call code PurgeQueue /code might be deleted while the queue is being purged. /p
+/// Deletes available messages in a queue (including in-flight messages) specified by the `QueueURL` parameter.
+///
+/// **Important:** When you use the `PurgeQueue` action, you can't retrieve any messages deleted from a queue.
+///
+/// The message deletion process takes up to 60 seconds. We recommend waiting for 60 seconds regardless of your queue's size.
+///
+/// Messages sent to the queue *before* you call `PurgeQueue` might be received but are deleted within the next minute.
+///
+/// Messages sent to the queue *after* you call `PurgeQueue` might be deleted while the queue is being purged.
 pub static PURGE_QUEUE: rt::Operation = rt::Operation::new(
         "PurgeQueue",
         "POST",

@@ -2,7 +2,13 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Delivers a message to the specified queue. /p important p A message can include only XML, JSON, and unformatted text. The following Unicode characters are allowed. For more information, see the a href="http://www.w3.org/TR/REC-xml/#charsets" W3C specification for characters /a . /p p code #x9 /code | code #xA /code | code #xD /code | code #x20 /code to code #xD7FF /code | code #xE000 /code to code #xFFFD /code | code #x10000 /code to code #x10FFFF /code /p p If a message contains characters outside the allowed set, Amazon SQS rejects the message and returns an InvalidMessageContents error. Ensure that your message body includes only valid characters to avoid this exception. /p /important
+/// Delivers a message to the specified queue.
+///
+/// **Important:** A message can include only XML, JSON, and unformatted text. The following Unicode characters are allowed. For more information, see the [W3C specification for characters](http://www.w3.org/TR/REC-xml/#charsets).
+///
+/// `#x9` \| `#xA` \| `#xD` \| `#x20` to `#xD7FF` \| `#xE000` to `#xFFFD` \| `#x10000` to `#x10FFFF`
+///
+/// If a message contains characters outside the allowed set, Amazon SQS rejects the message and returns an InvalidMessageContents error. Ensure that your message body includes only valid characters to avoid this exception.
 pub static SEND_MESSAGE: rt::Operation = rt::Operation::new(
         "SendMessage",
         "POST",
@@ -27,7 +33,19 @@ pub static SEND_MESSAGE: rt::Operation = rt::Operation::new(
             &t::INVALID_ADDRESS,
         ],
     );
-/// p You can use code SendMessageBatch /code to send up to 10 messages to the specified queue by assigning either identical or different values to each message (or by not assigning values at all). This is a batch version of code a SendMessage /a . /code For a FIFO queue, multiple messages within a single batch are enqueued in the order they are sent. /p p The result of sending each message is reported individually in the response. Because the batch request can result in a combination of successful and unsuccessful actions, you should check for batch errors even when the call returns an HTTP status code of code 200 /code . /p p The maximum allowed individual message size and the maximum total payload size (the sum of the individual lengths of all of the batched messages) are both 1 MiB 1,048,576 bytes. /p important p A message can include only XML, JSON, and unformatted text. The following Unicode characters are allowed. For more information, see the a href="http://www.w3.org/TR/REC-xml/#charsets" W3C specification for characters /a . /p p code #x9 /code | code #xA /code | code #xD /code | code #x20 /code to code #xD7FF /code | code #xE000 /code to code #xFFFD /code | code #x10000 /code to code #x10FFFF /code /p p If a message contains characters outside the allowed set, Amazon SQS rejects the message and returns an InvalidMessageContents error. Ensure that your message body includes only valid characters to avoid this exception. /p /important p If you don't specify the code DelaySeconds /code parameter for an entry, Amazon SQS uses the default value for the queue. /p
+/// You can use `SendMessageBatch` to send up to 10 messages to the specified queue by assigning either identical or different values to each message (or by not assigning values at all). This is a batch version of `SendMessage.` For a FIFO queue, multiple messages within a single batch are enqueued in the order they are sent.
+///
+/// The result of sending each message is reported individually in the response. Because the batch request can result in a combination of successful and unsuccessful actions, you should check for batch errors even when the call returns an HTTP status code of `200`.
+///
+/// The maximum allowed individual message size and the maximum total payload size (the sum of the individual lengths of all of the batched messages) are both 1 MiB 1,048,576 bytes.
+///
+/// **Important:** A message can include only XML, JSON, and unformatted text. The following Unicode characters are allowed. For more information, see the [W3C specification for characters](http://www.w3.org/TR/REC-xml/#charsets).
+///
+/// `#x9` \| `#xA` \| `#xD` \| `#x20` to `#xD7FF` \| `#xE000` to `#xFFFD` \| `#x10000` to `#x10FFFF`
+///
+/// If a message contains characters outside the allowed set, Amazon SQS rejects the message and returns an InvalidMessageContents error. Ensure that your message body includes only valid characters to avoid this exception.
+///
+/// If you don't specify the `DelaySeconds` parameter for an entry, Amazon SQS uses the default value for the queue.
 pub static SEND_MESSAGE_BATCH: rt::Operation = rt::Operation::new(
         "SendMessageBatch",
         "POST",
@@ -56,7 +74,11 @@ pub static SEND_MESSAGE_BATCH: rt::Operation = rt::Operation::new(
             &t::INVALID_ADDRESS,
         ],
     );
-/// p Sets the value of one or more queue attributes, like a policy. When you change a queue's attributes, the change can take up to 60 seconds for most of the attributes to propagate throughout the Amazon SQS system. Changes made to the code MessageRetentionPeriod /code attribute can take up to 15 minutes and will impact existing messages in the queue potentially causing them to be expired and deleted if the code MessageRetentionPeriod /code is reduced below the age of existing messages. /p note ul li p In the future, new attributes might be added. If you write code that calls this action, we recommend that you structure your code so that it can handle new attributes gracefully. /p /li li p Cross-account permissions don't apply to this action. For more information, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name" Grant cross-account permissions to a role and a username /a in the i Amazon SQS Developer Guide /i . /p /li li p To remove the ability to change queue permissions, you must deny permission to the code AddPermission /code , code RemovePermission /code , and code SetQueueAttributes /code actions in your IAM policy. /p /li /ul /note
+/// Sets the value of one or more queue attributes, like a policy. When you change a queue's attributes, the change can take up to 60 seconds for most of the attributes to propagate throughout the Amazon SQS system. Changes made to the `MessageRetentionPeriod` attribute can take up to 15 minutes and will impact existing messages in the queue potentially causing them to be expired and deleted if the `MessageRetentionPeriod` is reduced below the age of existing messages.
+///
+/// - **Note:** In the future, new attributes might be added. If you write code that calls this action, we recommend that you structure your code so that it can handle new attributes gracefully.
+/// - Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
+/// - To remove the ability to change queue permissions, you must deny permission to the `AddPermission`, `RemovePermission`, and `SetQueueAttributes` actions in your IAM policy.
 pub static SET_QUEUE_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "SetQueueAttributes",
         "POST",
@@ -76,7 +98,11 @@ pub static SET_QUEUE_ATTRIBUTES: rt::Operation = rt::Operation::new(
             &t::INVALID_SECURITY,
         ],
     );
-/// p Starts an asynchronous task to move messages from a specified source queue to a specified destination queue. /p note ul li p This action is currently limited to supporting message redrive from queues that are configured as a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html" dead-letter queues (DLQs) /a of other Amazon SQS queues only. Non-SQS queue sources of dead-letter queues, such as Lambda or Amazon SNS topics, are currently not supported. /p /li li p In dead-letter queues redrive context, the code StartMessageMoveTask /code the source queue is the DLQ, while the destination queue can be the original source queue (from which the messages were driven to the dead-letter-queue), or a custom destination queue. /p /li li p Only one active message movement task is supported per queue at any given time. /p /li /ul /note
+/// Starts an asynchronous task to move messages from a specified source queue to a specified destination queue.
+///
+/// - **Note:** This action is currently limited to supporting message redrive from queues that are configured as [dead-letter queues (DLQs)](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) of other Amazon SQS queues only. Non-SQS queue sources of dead-letter queues, such as Lambda or Amazon SNS topics, are currently not supported.
+/// - In dead-letter queues redrive context, the `StartMessageMoveTask` the source queue is the DLQ, while the destination queue can be the original source queue (from which the messages were driven to the dead-letter-queue), or a custom destination queue.
+/// - Only one active message movement task is supported per queue at any given time.
 pub static START_MESSAGE_MOVE_TASK: rt::Operation = rt::Operation::new(
         "StartMessageMoveTask",
         "POST",

@@ -2,7 +2,18 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Add cost allocation tags to the specified Amazon SQS queue. For an overview, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html" Tagging Your Amazon SQS Queues /a in the i Amazon SQS Developer Guide /i . /p p When you use queue tags, keep the following guidelines in mind: /p ul li p Adding more than 50 tags to a queue isn't recommended. /p /li li p Tags don't have any semantic meaning. Amazon SQS interprets tags as character strings. /p /li li p Tags are case-sensitive. /p /li li p A new tag with a key identical to that of an existing tag overwrites the existing tag. /p /li /ul p For a full list of tag restrictions, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-limits.html#limits-queues" Quotas related to queues /a in the i Amazon SQS Developer Guide /i . /p note p Cross-account permissions don't apply to this action. For more information, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name" Grant cross-account permissions to a role and a username /a in the i Amazon SQS Developer Guide /i . /p /note
+/// Add cost allocation tags to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*.
+///
+/// When you use queue tags, keep the following guidelines in mind:
+///
+/// - Adding more than 50 tags to a queue isn't recommended.
+/// - Tags don't have any semantic meaning. Amazon SQS interprets tags as character strings.
+/// - Tags are case-sensitive.
+/// - A new tag with a key identical to that of an existing tag overwrites the existing tag.
+///
+/// For a full list of tag restrictions, see [Quotas related to queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-limits.html#limits-queues) in the *Amazon SQS Developer Guide*.
+///
+/// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
 pub static TAG_QUEUE: rt::Operation = rt::Operation::new(
         "TagQueue",
         "POST",

@@ -13,16 +13,21 @@ pub static ACTION_NAME_LIST: rt::Schema = rt::Schema::list(
         &[rt::m("member", &rt::STRING)],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p/
 #[derive(Clone, Default, PartialEq)]
 pub struct AddPermissionRequest {
-    /// p The URL of the Amazon SQS queue to which permissions are added. /p p Queue URLs and names are case-sensitive. /p
+    /// The URL of the Amazon SQS queue to which permissions are added.
+    ///
+    /// Queue URLs and names are case-sensitive.
     pub queue_url: String,
-    /// p The unique identification of the permission you're setting (for example, code AliceSendMessage /code ). Maximum 80 characters. Allowed characters include alphanumeric characters, hyphens ( code - /code ), and underscores ( code /code ). /p
+    /// The unique identification of the permission you're setting (for example, `AliceSendMessage`). Maximum 80 characters. Allowed characters include alphanumeric characters, hyphens (`-`), and underscores (`_`).
     pub label: String,
-    /// p The Amazon Web Services account numbers of the a href="https://docs.aws.amazon.com/general/latest/gr/glos-chap.html#P" principals /a who are to receive permission. For information about locating the Amazon Web Services account identification, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-making-api-requests.html#sqs-api-request-authentication" Your Amazon Web Services Identifiers /a in the i Amazon SQS Developer Guide /i . /p
+    /// The Amazon Web Services account numbers of the [principals](https://docs.aws.amazon.com/general/latest/gr/glos-chap.html#P) who are to receive permission. For information about locating the Amazon Web Services account identification, see [Your Amazon Web Services Identifiers](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-making-api-requests.html#sqs-api-request-authentication) in the *Amazon SQS Developer Guide*.
     pub aws_account_ids: Vec<String>,
-    /// p The action the client wants to allow for the specified principal. Valid values: the name of any action or code /code . /p p For more information about these actions, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-overview-of-managing-access.html" Overview of Managing Access Permissions to Your Amazon Simple Queue Service Resource /a in the i Amazon SQS Developer Guide /i . /p p Specifying code SendMessage /code , code DeleteMessage /code , or code ChangeMessageVisibility /code for code ActionName.n /code also grants permissions for the corresponding batch versions of those actions: code SendMessageBatch /code , code DeleteMessageBatch /code , and code ChangeMessageVisibilityBatch /code . /p
+    /// The action the client wants to allow for the specified principal. Valid values: the name of any action or `*`.
+    ///
+    /// For more information about these actions, see [Overview of Managing Access Permissions to Your Amazon Simple Queue Service Resource](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-overview-of-managing-access.html) in the *Amazon SQS Developer Guide*.
+    ///
+    /// Specifying `SendMessage`, `DeleteMessage`, or `ChangeMessageVisibility` for `ActionName.n` also grants permissions for the corresponding batch versions of those actions: `SendMessageBatch`, `DeleteMessageBatch`, and `ChangeMessageVisibilityBatch`.
     pub actions: Vec<String>,
 }
 rt::structure!(

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Two or more batch entries in the request have the same code Id /code . /p
+/// Two or more batch entries in the request have the same `Id`.
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchEntryIdsNotDistinct {
     pub message: Option<String>,
@@ -14,7 +14,7 @@ pub static BATCH_ENTRY_IDS_NOT_DISTINCT: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The length of all the messages put together is more than the limit. /p
+/// The length of all the messages put together is more than the limit.
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchRequestTooLong {
     pub message: Option<String>,
@@ -25,16 +25,16 @@ pub static BATCH_REQUEST_TOO_LONG: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p Gives a detailed description of the result of an action on each entry in the request. /p
+/// Gives a detailed description of the result of an action on each entry in the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchResultErrorEntry {
-    /// p The code Id /code of an entry in a batch request. /p
+    /// The `Id` of an entry in a batch request.
     pub id: String,
-    /// p Specifies whether the error happened due to the caller of the batch API action. /p
+    /// Specifies whether the error happened due to the caller of the batch API action.
     pub sender_fault: bool,
-    /// p An error code representing why the action failed on this entry. /p
+    /// An error code representing why the action failed on this entry.
     pub code: String,
-    /// p A message explaining why the action failed on this entry. /p
+    /// A message explaining why the action failed on this entry.
     pub message: Option<String>,
 }
 rt::structure!(

@@ -5,7 +5,7 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelMessageMoveTaskRequest {
-    /// p An identifier associated with a message movement task. /p
+    /// An identifier associated with a message movement task.
     pub task_handle: String,
 }
 rt::structure!(
@@ -17,7 +17,7 @@ pub static CANCEL_MESSAGE_MOVE_TASK_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelMessageMoveTaskResult {
-    /// p The approximate number of messages already moved to the destination queue. /p
+    /// The approximate number of messages already moved to the destination queue.
     pub approximate_number_of_messages_moved: Option<i64>,
 }
 rt::structure!(
@@ -28,12 +28,13 @@ pub static CANCEL_MESSAGE_MOVE_TASK_RESULT: rt::Schema = rt::Schema::structure(
     "CancelMessageMoveTaskResult",
     &[rt::m("ApproximateNumberOfMessagesMoved", &rt::LONG)],
 );
-/// p/
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeMessageVisibilityBatchRequest {
-    /// p The URL of the Amazon SQS queue whose messages' visibility is changed. /p p Queue URLs and names are case-sensitive. /p
+    /// The URL of the Amazon SQS queue whose messages' visibility is changed.
+    ///
+    /// Queue URLs and names are case-sensitive.
     pub queue_url: String,
-    /// p Lists the receipt handles of the messages for which the visibility timeout must be changed. /p
+    /// Lists the receipt handles of the messages for which the visibility timeout must be changed.
     pub entries: Vec<ChangeMessageVisibilityBatchRequestEntry>,
 }
 rt::structure!(
@@ -48,14 +49,18 @@ pub static CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST: rt::Schema = rt::Schema::str
             .flags(rt::REQUIRED),
     ],
 );
-/// p Encloses a receipt handle and an entry ID for each message in code a ChangeMessageVisibilityBatch /a . /code /p
+/// Encloses a receipt handle and an entry ID for each message in `ChangeMessageVisibilityBatch.`
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeMessageVisibilityBatchRequestEntry {
-    /// p An identifier for this particular receipt handle used to communicate the result. /p note p The code Id /code s of a batch request need to be unique within a request. /p p This identifier can have up to 80 characters. The following characters are accepted: alphanumeric characters, hyphens(-), and underscores ( ). /p /note
+    /// An identifier for this particular receipt handle used to communicate the result.
+    ///
+    /// **Note:** The `Id`s of a batch request need to be unique within a request.
+    ///
+    /// This identifier can have up to 80 characters. The following characters are accepted: alphanumeric characters, hyphens(-), and underscores (\_).
     pub id: String,
-    /// p A receipt handle. /p
+    /// A receipt handle.
     pub receipt_handle: String,
-    /// p The new value (in seconds) for the message's visibility timeout. /p
+    /// The new value (in seconds) for the message's visibility timeout.
     pub visibility_timeout: Option<i32>,
 }
 rt::structure!(
@@ -76,12 +81,12 @@ pub static CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST_ENTRY_LIST: rt::Schema = rt::
         &[rt::m("member", &CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST_ENTRY)],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p For each message in the batch, the response contains a code a ChangeMessageVisibilityBatchResultEntry /a /code tag if the message succeeds or a code a BatchResultErrorEntry /a /code tag if the message fails. /p
+/// For each message in the batch, the response contains a `ChangeMessageVisibilityBatchResultEntry` tag if the message succeeds or a `BatchResultErrorEntry` tag if the message fails.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeMessageVisibilityBatchResult {
-    /// p A list of code a ChangeMessageVisibilityBatchResultEntry /a /code items. /p
+    /// A list of `ChangeMessageVisibilityBatchResultEntry` items.
     pub successful: Vec<ChangeMessageVisibilityBatchResultEntry>,
-    /// p A list of code a BatchResultErrorEntry /a /code items. /p
+    /// A list of `BatchResultErrorEntry` items.
     pub failed: Vec<BatchResultErrorEntry>,
 }
 rt::structure!(
@@ -96,10 +101,10 @@ pub static CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT: rt::Schema = rt::Schema::stru
         rt::m("Failed", &BATCH_RESULT_ERROR_ENTRY_LIST).flags(rt::REQUIRED),
     ],
 );
-/// p Encloses the code Id /code of an entry in code a ChangeMessageVisibilityBatch /a . /code /p
+/// Encloses the `Id` of an entry in `ChangeMessageVisibilityBatch.`
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeMessageVisibilityBatchResultEntry {
-    /// p Represents a message whose visibility timeout has been changed successfully. /p
+    /// Represents a message whose visibility timeout has been changed successfully.
     pub id: String,
 }
 rt::structure!(
@@ -117,11 +122,13 @@ pub static CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT_ENTRY_LIST: rt::Schema = rt::S
     .flags(rt::SHAPE_FLATTENED);
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeMessageVisibilityRequest {
-    /// p The URL of the Amazon SQS queue whose message's visibility is changed. /p p Queue URLs and names are case-sensitive. /p
+    /// The URL of the Amazon SQS queue whose message's visibility is changed.
+    ///
+    /// Queue URLs and names are case-sensitive.
     pub queue_url: String,
-    /// p The receipt handle associated with the message, whose visibility timeout is changed. This parameter is returned by the code a ReceiveMessage /a /code action. /p
+    /// The receipt handle associated with the message, whose visibility timeout is changed. This parameter is returned by the `ReceiveMessage` action.
     pub receipt_handle: String,
-    /// p The new value for the message's visibility timeout (in seconds). Values range: code 0 /code to code 43200 /code . Maximum: 12 hours. /p
+    /// The new value for the message's visibility timeout (in seconds). Values range: `0` to `43200`. Maximum: 12 hours.
     pub visibility_timeout: i32,
 }
 rt::structure!(
@@ -136,14 +143,87 @@ pub static CHANGE_MESSAGE_VISIBILITY_REQUEST: rt::Schema = rt::Schema::structure
         rt::m("VisibilityTimeout", &rt::INTEGER).flags(rt::REQUIRED),
     ],
 );
-/// p/
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateQueueRequest {
-    /// p The name of the new queue. The following limits apply to this name: /p ul li p A queue name can have up to 80 characters. /p /li li p Valid values: alphanumeric characters, hyphens ( code - /code ), and underscores ( code /code ). /p /li li p A FIFO queue name must end with the code .fifo /code suffix. /p /li /ul p Queue URLs and names are case-sensitive. /p
+    /// The name of the new queue. The following limits apply to this name:
+    ///
+    /// - A queue name can have up to 80 characters.
+    /// - Valid values: alphanumeric characters, hyphens (`-`), and underscores (`_`).
+    /// - A FIFO queue name must end with the `.fifo` suffix.
+    ///
+    /// Queue URLs and names are case-sensitive.
     pub queue_name: String,
-    /// p A map of attributes with their corresponding values. /p p The following lists the names, descriptions, and values of the special request parameters that the code CreateQueue /code action uses: /p ul li p code DelaySeconds /code – The length of time, in seconds, for which the delivery of all messages in the queue is delayed. Valid values: An integer from 0 to 900 seconds (15 minutes). Default: 0. /p /li li p code MaximumMessageSize /code – The limit of how many bytes a message can contain before Amazon SQS rejects it. Valid values: An integer from 1,024 bytes (1 KiB) to 1,048,576 bytes (1 MiB). Default: 1,048,576 bytes (1 MiB). /p /li li p code MessageRetentionPeriod /code – The length of time, in seconds, for which Amazon SQS retains a message. Valid values: An integer from 60 seconds (1 minute) to 1,209,600 seconds (14 days). Default: 345,600 (4 days). When you change a queue's attributes, the change can take up to 60 seconds for most of the attributes to propagate throughout the Amazon SQS system. Changes made to the code MessageRetentionPeriod /code attribute can take up to 15 minutes and will impact existing messages in the queue potentially causing them to be expired and deleted if the code MessageRetentionPeriod /code is reduced below the age of existing messages. /p /li li p code Policy /code – The queue's policy. A valid Amazon Web Services policy. For more information about policy structure, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/PoliciesOverview.html" Overview of Amazon Web Services IAM Policies /a in the i IAM User Guide /i . /p /li li p code ReceiveMessageWaitTimeSeconds /code – The length of time, in seconds, for which a code a ReceiveMessage /a /code action waits for a message to arrive. Valid values: An integer from 0 to 20 (seconds). Default: 0. /p /li li p code VisibilityTimeout /code – The visibility timeout for the queue, in seconds. Valid values: An integer from 0 to 43,200 (12 hours). Default: 30. For more information about the visibility timeout, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html" Visibility Timeout /a in the i Amazon SQS Developer Guide /i . /p /li /ul p The following attributes apply only to a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html" dead-letter queues: /a /p ul li p code RedrivePolicy /code – The string that includes the parameters for the dead-letter queue functionality of the source queue as a JSON object. The parameters are as follows: /p ul li p code deadLetterTargetArn /code – The Amazon Resource Name (ARN) of the dead-letter queue to which Amazon SQS moves messages after the value of code maxReceiveCount /code is exceeded. /p /li li p code maxReceiveCount /code – The number of times a message is delivered to the source queue before being moved to the dead-letter queue. Default: 10. When the code ReceiveCount /code for a message exceeds the code maxReceiveCount /code for a queue, Amazon SQS moves the message to the dead-letter-queue. /p /li /ul /li li p code RedriveAllowPolicy /code – The string that includes the parameters for the permissions for the dead-letter queue redrive permission and which source queues can specify dead-letter queues as a JSON object. The parameters are as follows: /p ul li p code redrivePermission /code – The permission type that defines which source queues can specify the current queue as the dead-letter queue. Valid values are: /p ul li p code allowAll /code – (Default) Any source queues in this Amazon Web Services account in the same Region can specify this queue as the dead-letter queue. /p /li li p code denyAll /code – No source queues can specify this queue as the dead-letter queue. /p /li li p code byQueue /code – Only queues specified by the code sourceQueueArns /code parameter can specify this queue as the dead-letter queue. /p /li /ul /li li p code sourceQueueArns /code – The Amazon Resource Names (ARN)s of the source queues that can specify this queue as the dead-letter queue and redrive messages. You can specify this parameter only when the code redrivePermission /code parameter is set to code byQueue /code . You can specify up to 10 source queue ARNs. To allow more than 10 source queues to specify dead-letter queues, set the code redrivePermission /code parameter to code allowAll /code . /p /li /ul /li /ul note p The dead-letter queue of a FIFO queue must also be a FIFO queue. Similarly, the dead-letter queue of a standard queue must also be a standard queue. /p /note p The following attributes apply only to a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html" server-side-encryption /a : /p ul li p code KmsMasterKeyId /code – The ID of an Amazon Web Services managed customer master key (CMK) for Amazon SQS or a custom CMK. For more information, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html#sqs-sse-key-terms" Key Terms /a . While the alias of the Amazon Web Services managed CMK for Amazon SQS is always code alias/aws/sqs /code , the alias of a custom CMK can, for example, be code alias/ i MyAlias /i /code . For more examples, see a href="https://docs.aws.amazon.com/kms/latest/APIReference/API DescribeKey.html#API DescribeKey RequestParameters" KeyId /a in the i Key Management Service API Reference /i . /p /li li p code KmsDataKeyReusePeriodSeconds /code – The length of time, in seconds, for which Amazon SQS can reuse a a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#data-keys" data key /a to encrypt or decrypt messages before calling KMS again. An integer representing seconds, between 60 seconds (1 minute) and 86,400 seconds (24 hours). Default: 300 (5 minutes). A shorter time period provides better security but results in more calls to KMS which might incur charges after Free Tier. For more information, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html#sqs-how-does-the-data-key-reuse-period-work" How Does the Data Key Reuse Period Work? /a /p /li li p code SqsManagedSseEnabled /code – Enables server-side queue encryption using SQS owned encryption keys. Only one server-side encryption option is supported per queue (for example, a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sse-existing-queue.html" SSE-KMS /a or a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sqs-sse-queue.html" SSE-SQS /a ). /p /li /ul p The following attributes apply only to a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html" FIFO (first-in-first-out) queues /a : /p ul li p code FifoQueue /code – Designates a queue as FIFO. Valid values are code true /code and code false /code . If you don't specify the code FifoQueue /code attribute, Amazon SQS creates a standard queue. You can provide this attribute only during queue creation. You can't change it for an existing queue. When you set this attribute, you must also provide the code MessageGroupId /code for your messages explicitly. /p p For more information, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-understanding-logic.html" FIFO queue logic /a in the i Amazon SQS Developer Guide /i . /p /li li p code ContentBasedDeduplication /code – Enables content-based deduplication. Valid values are code true /code and code false /code . For more information, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html" Exactly-once processing /a in the i Amazon SQS Developer Guide /i . Note the following: /p ul li p Every message must have a unique code MessageDeduplicationId /code . /p ul li p You may provide a code MessageDeduplicationId /code explicitly. /p /li li p If you aren't able to provide a code MessageDeduplicationId /code and you enable code ContentBasedDeduplication /code for your queue, Amazon SQS uses a SHA-256 hash to generate the code MessageDeduplicationId /code using the body of the message (but not the attributes of the message). /p /li li p If you don't provide a code MessageDeduplicationId /code and the queue doesn't have code ContentBasedDeduplication /code set, the action fails with an error. /p /li li p If the queue has code ContentBasedDeduplication /code set, your code MessageDeduplicationId /code overrides the generated one. /p /li /ul /li li p When code ContentBasedDeduplication /code is in effect, messages with identical content sent within the deduplication interval are treated as duplicates and only one copy of the message is delivered. /p /li li p If you send one message with code ContentBasedDeduplication /code enabled and then another message with a code MessageDeduplicationId /code that is the same as the one generated for the first code MessageDeduplicationId /code , the two messages are treated as duplicates and only one copy of the message is delivered. /p /li /ul /li /ul p The following attributes apply only to a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/high-throughput-fifo.html" high throughput for FIFO queues /a : /p ul li p code DeduplicationScope /code – Specifies whether message deduplication occurs at the message group or queue level. Valid values are code messageGroup /code and code queue /code . /p /li li p code FifoThroughputLimit /code – Specifies whether the FIFO queue throughput quota applies to the entire queue or per message group. Valid values are code perQueue /code and code perMessageGroupId /code . The code perMessageGroupId /code value is allowed only when the value for code DeduplicationScope /code is code messageGroup /code . /p /li /ul p To enable high throughput for FIFO queues, do the following: /p ul li p Set code DeduplicationScope /code to code messageGroup /code . /p /li li p Set code FifoThroughputLimit /code to code perMessageGroupId /code . /p /li /ul p If you set these attributes to anything other than the values shown for enabling high throughput, normal throughput is in effect and deduplication occurs as specified. /p p For information on throughput quotas, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html" Quotas related to messages /a in the i Amazon SQS Developer Guide /i . /p
+    /// A map of attributes with their corresponding values.
+    ///
+    /// The following lists the names, descriptions, and values of the special request parameters that the `CreateQueue` action uses:
+    ///
+    /// - `DelaySeconds` – The length of time, in seconds, for which the delivery of all messages in the queue is delayed. Valid values: An integer from 0 to 900 seconds (15 minutes). Default: 0.
+    /// - `MaximumMessageSize` – The limit of how many bytes a message can contain before Amazon SQS rejects it. Valid values: An integer from 1,024 bytes (1 KiB) to 1,048,576 bytes (1 MiB). Default: 1,048,576 bytes (1 MiB).
+    /// - `MessageRetentionPeriod` – The length of time, in seconds, for which Amazon SQS retains a message. Valid values: An integer from 60 seconds (1 minute) to 1,209,600 seconds (14 days). Default: 345,600 (4 days). When you change a queue's attributes, the change can take up to 60 seconds for most of the attributes to propagate throughout the Amazon SQS system. Changes made to the `MessageRetentionPeriod` attribute can take up to 15 minutes and will impact existing messages in the queue potentially causing them to be expired and deleted if the `MessageRetentionPeriod` is reduced below the age of existing messages.
+    /// - `Policy` – The queue's policy. A valid Amazon Web Services policy. For more information about policy structure, see [Overview of Amazon Web Services IAM Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/PoliciesOverview.html) in the *IAM User Guide*.
+    /// - `ReceiveMessageWaitTimeSeconds` – The length of time, in seconds, for which a `ReceiveMessage` action waits for a message to arrive. Valid values: An integer from 0 to 20 (seconds). Default: 0.
+    /// - `VisibilityTimeout` – The visibility timeout for the queue, in seconds. Valid values: An integer from 0 to 43,200 (12 hours). Default: 30. For more information about the visibility timeout, see [Visibility Timeout](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html) in the *Amazon SQS Developer Guide*.
+    ///
+    /// The following attributes apply only to [dead-letter queues:](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html)
+    ///
+    /// - `RedrivePolicy` – The string that includes the parameters for the dead-letter queue functionality of the source queue as a JSON object. The parameters are as follows:
+    ///   - `deadLetterTargetArn` – The Amazon Resource Name (ARN) of the dead-letter queue to which Amazon SQS moves messages after the value of `maxReceiveCount` is exceeded.
+    ///   - `maxReceiveCount` – The number of times a message is delivered to the source queue before being moved to the dead-letter queue. Default: 10. When the `ReceiveCount` for a message exceeds the `maxReceiveCount` for a queue, Amazon SQS moves the message to the dead-letter-queue.
+    /// - `RedriveAllowPolicy` – The string that includes the parameters for the permissions for the dead-letter queue redrive permission and which source queues can specify dead-letter queues as a JSON object. The parameters are as follows:
+    ///   - `redrivePermission` – The permission type that defines which source queues can specify the current queue as the dead-letter queue. Valid values are:
+    ///     - `allowAll` – (Default) Any source queues in this Amazon Web Services account in the same Region can specify this queue as the dead-letter queue.
+    ///     - `denyAll` – No source queues can specify this queue as the dead-letter queue.
+    ///     - `byQueue` – Only queues specified by the `sourceQueueArns` parameter can specify this queue as the dead-letter queue.
+    ///   - `sourceQueueArns` – The Amazon Resource Names (ARN)s of the source queues that can specify this queue as the dead-letter queue and redrive messages. You can specify this parameter only when the `redrivePermission` parameter is set to `byQueue`. You can specify up to 10 source queue ARNs. To allow more than 10 source queues to specify dead-letter queues, set the `redrivePermission` parameter to `allowAll`.
+    ///
+    /// **Note:** The dead-letter queue of a FIFO queue must also be a FIFO queue. Similarly, the dead-letter queue of a standard queue must also be a standard queue.
+    ///
+    /// The following attributes apply only to [server-side-encryption](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html):
+    ///
+    /// - `KmsMasterKeyId` – The ID of an Amazon Web Services managed customer master key (CMK) for Amazon SQS or a custom CMK. For more information, see [Key Terms](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html#sqs-sse-key-terms). While the alias of the Amazon Web Services managed CMK for Amazon SQS is always `alias/aws/sqs`, the alias of a custom CMK can, for example, be `alias/MyAlias`. For more examples, see [KeyId](https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html#API_DescribeKey_RequestParameters) in the *Key Management Service API Reference*.
+    /// - `KmsDataKeyReusePeriodSeconds` – The length of time, in seconds, for which Amazon SQS can reuse a [data key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#data-keys) to encrypt or decrypt messages before calling KMS again. An integer representing seconds, between 60 seconds (1 minute) and 86,400 seconds (24 hours). Default: 300 (5 minutes). A shorter time period provides better security but results in more calls to KMS which might incur charges after Free Tier. For more information, see [How Does the Data Key Reuse Period Work?](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html#sqs-how-does-the-data-key-reuse-period-work)
+    /// - `SqsManagedSseEnabled` – Enables server-side queue encryption using SQS owned encryption keys. Only one server-side encryption option is supported per queue (for example, [SSE-KMS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sse-existing-queue.html) or [SSE-SQS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sqs-sse-queue.html)).
+    ///
+    /// The following attributes apply only to [FIFO (first-in-first-out) queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html):
+    ///
+    /// - `FifoQueue` – Designates a queue as FIFO. Valid values are `true` and `false`. If you don't specify the `FifoQueue` attribute, Amazon SQS creates a standard queue. You can provide this attribute only during queue creation. You can't change it for an existing queue. When you set this attribute, you must also provide the `MessageGroupId` for your messages explicitly. For more information, see [FIFO queue logic](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-understanding-logic.html) in the *Amazon SQS Developer Guide*.
+    /// - `ContentBasedDeduplication` – Enables content-based deduplication. Valid values are `true` and `false`. For more information, see [Exactly-once processing](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html) in the *Amazon SQS Developer Guide*. Note the following:
+    ///   - Every message must have a unique `MessageDeduplicationId`.
+    ///     - You may provide a `MessageDeduplicationId` explicitly.
+    ///     - If you aren't able to provide a `MessageDeduplicationId` and you enable `ContentBasedDeduplication` for your queue, Amazon SQS uses a SHA-256 hash to generate the `MessageDeduplicationId` using the body of the message (but not the attributes of the message).
+    ///     - If you don't provide a `MessageDeduplicationId` and the queue doesn't have `ContentBasedDeduplication` set, the action fails with an error.
+    ///     - If the queue has `ContentBasedDeduplication` set, your `MessageDeduplicationId` overrides the generated one.
+    ///   - When `ContentBasedDeduplication` is in effect, messages with identical content sent within the deduplication interval are treated as duplicates and only one copy of the message is delivered.
+    ///   - If you send one message with `ContentBasedDeduplication` enabled and then another message with a `MessageDeduplicationId` that is the same as the one generated for the first `MessageDeduplicationId`, the two messages are treated as duplicates and only one copy of the message is delivered.
+    ///
+    /// The following attributes apply only to [high throughput for FIFO queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/high-throughput-fifo.html):
+    ///
+    /// - `DeduplicationScope` – Specifies whether message deduplication occurs at the message group or queue level. Valid values are `messageGroup` and `queue`.
+    /// - `FifoThroughputLimit` – Specifies whether the FIFO queue throughput quota applies to the entire queue or per message group. Valid values are `perQueue` and `perMessageGroupId`. The `perMessageGroupId` value is allowed only when the value for `DeduplicationScope` is `messageGroup`.
+    ///
+    /// To enable high throughput for FIFO queues, do the following:
+    ///
+    /// - Set `DeduplicationScope` to `messageGroup`.
+    /// - Set `FifoThroughputLimit` to `perMessageGroupId`.
+    ///
+    /// If you set these attributes to anything other than the values shown for enabling high throughput, normal throughput is in effect and deduplication occurs as specified.
+    ///
+    /// For information on throughput quotas, see [Quotas related to messages](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html) in the *Amazon SQS Developer Guide*.
     pub attributes: Option<rt::Map<QueueAttributeName, String>>,
-    /// p Add cost allocation tags to the specified Amazon SQS queue. For an overview, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html" Tagging Your Amazon SQS Queues /a in the i Amazon SQS Developer Guide /i . /p p When you use queue tags, keep the following guidelines in mind: /p ul li p Adding more than 50 tags to a queue isn't recommended. /p /li li p Tags don't have any semantic meaning. Amazon SQS interprets tags as character strings. /p /li li p Tags are case-sensitive. /p /li li p A new tag with a key identical to that of an existing tag overwrites the existing tag. /p /li /ul p For a full list of tag restrictions, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-limits.html#limits-queues" Quotas related to queues /a in the i Amazon SQS Developer Guide /i . /p note p To be able to tag a queue on creation, you must have the code sqs:CreateQueue /code and code sqs:TagQueue /code permissions. /p p Cross-account permissions don't apply to this action. For more information, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name" Grant cross-account permissions to a role and a username /a in the i Amazon SQS Developer Guide /i . /p /note
+    /// Add cost allocation tags to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*.
+    ///
+    /// When you use queue tags, keep the following guidelines in mind:
+    ///
+    /// - Adding more than 50 tags to a queue isn't recommended.
+    /// - Tags don't have any semantic meaning. Amazon SQS interprets tags as character strings.
+    /// - Tags are case-sensitive.
+    /// - A new tag with a key identical to that of an existing tag overwrites the existing tag.
+    ///
+    /// For a full list of tag restrictions, see [Quotas related to queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-limits.html#limits-queues) in the *Amazon SQS Developer Guide*.
+    ///
+    /// **Note:** To be able to tag a queue on creation, you must have the `sqs:CreateQueue` and `sqs:TagQueue` permissions.
+    ///
+    /// Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
@@ -157,10 +237,10 @@ pub static CREATE_QUEUE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("tags", &TAG_MAP),
     ],
 );
-/// p Returns the code QueueUrl /code attribute of the created queue. /p
+/// Returns the `QueueUrl` attribute of the created queue.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateQueueResult {
-    /// p The URL of the created Amazon SQS queue. /p
+    /// The URL of the created Amazon SQS queue.
     pub queue_url: Option<String>,
 }
 rt::structure!(CreateQueueResult, CREATE_QUEUE_RESULT, 0 => queue_url);

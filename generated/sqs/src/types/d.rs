@@ -3,12 +3,13 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p/
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMessageBatchRequest {
-    /// p The URL of the Amazon SQS queue from which messages are deleted. /p p Queue URLs and names are case-sensitive. /p
+    /// The URL of the Amazon SQS queue from which messages are deleted.
+    ///
+    /// Queue URLs and names are case-sensitive.
     pub queue_url: String,
-    /// p Lists the receipt handles for the messages to be deleted. /p
+    /// Lists the receipt handles for the messages to be deleted.
     pub entries: Vec<DeleteMessageBatchRequestEntry>,
 }
 rt::structure!(
@@ -21,12 +22,16 @@ pub static DELETE_MESSAGE_BATCH_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Entries", &DELETE_MESSAGE_BATCH_REQUEST_ENTRY_LIST).flags(rt::REQUIRED),
     ],
 );
-/// p Encloses a receipt handle and an identifier for it. /p
+/// Encloses a receipt handle and an identifier for it.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMessageBatchRequestEntry {
-    /// p The identifier for this particular receipt handle. This is used to communicate the result. /p note p The code Id /code s of a batch request need to be unique within a request. /p p This identifier can have up to 80 characters. The following characters are accepted: alphanumeric characters, hyphens(-), and underscores ( ). /p /note
+    /// The identifier for this particular receipt handle. This is used to communicate the result.
+    ///
+    /// **Note:** The `Id`s of a batch request need to be unique within a request.
+    ///
+    /// This identifier can have up to 80 characters. The following characters are accepted: alphanumeric characters, hyphens(-), and underscores (\_).
     pub id: String,
-    /// p A receipt handle. /p
+    /// A receipt handle.
     pub receipt_handle: String,
 }
 rt::structure!(
@@ -45,12 +50,12 @@ pub static DELETE_MESSAGE_BATCH_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::lis
         &[rt::m("member", &DELETE_MESSAGE_BATCH_REQUEST_ENTRY)],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p For each message in the batch, the response contains a code a DeleteMessageBatchResultEntry /a /code tag if the message is deleted or a code a BatchResultErrorEntry /a /code tag if the message can't be deleted. /p
+/// For each message in the batch, the response contains a `DeleteMessageBatchResultEntry` tag if the message is deleted or a `BatchResultErrorEntry` tag if the message can't be deleted.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMessageBatchResult {
-    /// p A list of code a DeleteMessageBatchResultEntry /a /code items. /p
+    /// A list of `DeleteMessageBatchResultEntry` items.
     pub successful: Vec<DeleteMessageBatchResultEntry>,
-    /// p A list of code a BatchResultErrorEntry /a /code items. /p
+    /// A list of `BatchResultErrorEntry` items.
     pub failed: Vec<BatchResultErrorEntry>,
 }
 rt::structure!(
@@ -63,10 +68,10 @@ pub static DELETE_MESSAGE_BATCH_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("Failed", &BATCH_RESULT_ERROR_ENTRY_LIST).flags(rt::REQUIRED),
     ],
 );
-/// p Encloses the code Id /code of an entry in code a DeleteMessageBatch /a . /code /p
+/// Encloses the `Id` of an entry in `DeleteMessageBatch.`
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMessageBatchResultEntry {
-    /// p Represents a successfully deleted message. /p
+    /// Represents a successfully deleted message.
     pub id: String,
 }
 rt::structure!(
@@ -81,12 +86,13 @@ pub static DELETE_MESSAGE_BATCH_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list
         &[rt::m("member", &DELETE_MESSAGE_BATCH_RESULT_ENTRY)],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p/
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMessageRequest {
-    /// p The URL of the Amazon SQS queue from which messages are deleted. /p p Queue URLs and names are case-sensitive. /p
+    /// The URL of the Amazon SQS queue from which messages are deleted.
+    ///
+    /// Queue URLs and names are case-sensitive.
     pub queue_url: String,
-    /// p The receipt handle associated with the message to delete. /p
+    /// The receipt handle associated with the message to delete.
     pub receipt_handle: String,
 }
 rt::structure!(
@@ -99,10 +105,11 @@ pub static DELETE_MESSAGE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p/
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteQueueRequest {
-    /// p The URL of the Amazon SQS queue to delete. /p p Queue URLs and names are case-sensitive. /p
+    /// The URL of the Amazon SQS queue to delete.
+    ///
+    /// Queue URLs and names are case-sensitive.
     pub queue_url: String,
 }
 rt::structure!(DeleteQueueRequest, DELETE_QUEUE_REQUEST, 0 => queue_url);

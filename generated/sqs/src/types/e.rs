@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The batch request doesn't contain any entries. /p
+/// The batch request doesn't contain any entries.
 #[derive(Clone, Default, PartialEq)]
 pub struct EmptyBatchRequest {
     pub message: Option<String>,

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The specified ID is invalid. /p
+/// The specified ID is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidAddress {
     pub message: Option<String>,
@@ -14,7 +14,7 @@ pub static INVALID_ADDRESS: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The specified attribute doesn't exist. /p
+/// The specified attribute doesn't exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidAttributeName {
     pub message: Option<String>,
@@ -25,7 +25,7 @@ pub static INVALID_ATTRIBUTE_NAME: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p A queue attribute value is invalid. /p
+/// A queue attribute value is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidAttributeValue {
     pub message: Option<String>,
@@ -36,7 +36,7 @@ pub static INVALID_ATTRIBUTE_VALUE: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The code Id /code of a batch entry in a batch request doesn't abide by the specification. /p
+/// The `Id` of a batch entry in a batch request doesn't abide by the specification.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidBatchEntryId {
     pub message: Option<String>,
@@ -47,7 +47,7 @@ pub static INVALID_BATCH_ENTRY_ID: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The specified receipt handle isn't valid for the current version. /p
+/// The specified receipt handle isn't valid for the current version.
 ///
 /// **Deprecated**: exception has been included in ReceiptHandleIsInvalid
 #[derive(Clone, Default, PartialEq)]
@@ -56,7 +56,7 @@ rt::structure!(InvalidIdFormat, INVALID_ID_FORMAT);
 pub static INVALID_ID_FORMAT: rt::Schema = rt::Schema::structure("InvalidIdFormat", &[])
     .flags(rt::SHAPE_DEPRECATED)
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The message contains characters outside the allowed set. /p
+/// The message contains characters outside the allowed set.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidMessageContents {
     pub message: Option<String>,
@@ -67,7 +67,7 @@ pub static INVALID_MESSAGE_CONTENTS: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The request was not made over HTTPS or did not use SigV4 for signing. /p
+/// The request was not made over HTTPS or did not use SigV4 for signing.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidSecurity {
     pub message: Option<String>,

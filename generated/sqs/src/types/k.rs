@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The caller doesn't have the required KMS access. /p
+/// The caller doesn't have the required KMS access.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsAccessDenied {
     pub message: Option<String>,
@@ -14,7 +14,7 @@ pub static KMS_ACCESS_DENIED: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The request was denied due to request throttling. /p
+/// The request was denied due to request throttling.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsDisabled {
     pub message: Option<String>,
@@ -25,7 +25,10 @@ pub static KMS_DISABLED: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The request was rejected for one of the following reasons: /p ul li p The KeyUsage value of the KMS key is incompatible with the API operation. /p /li li p The encryption algorithm or signing algorithm specified for the operation is incompatible with the type of key material in the KMS key (KeySpec). /p /li /ul
+/// The request was rejected for one of the following reasons:
+///
+/// - The KeyUsage value of the KMS key is incompatible with the API operation.
+/// - The encryption algorithm or signing algorithm specified for the operation is incompatible with the type of key material in the KMS key (KeySpec).
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsInvalidKeyUsage {
     pub message: Option<String>,
@@ -36,7 +39,7 @@ pub static KMS_INVALID_KEY_USAGE: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The request was rejected because the state of the specified resource is not valid for this request. /p
+/// The request was rejected because the state of the specified resource is not valid for this request.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsInvalidState {
     pub message: Option<String>,
@@ -47,7 +50,7 @@ pub static KMS_INVALID_STATE: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The request was rejected because the specified entity or resource could not be found. /p
+/// The request was rejected because the specified entity or resource could not be found.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsNotFound {
     pub message: Option<String>,
@@ -58,7 +61,7 @@ pub static KMS_NOT_FOUND: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p The request was rejected because the specified key policy isn't syntactically or semantically correct. /p
+/// The request was rejected because the specified key policy isn't syntactically or semantically correct.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsOptInRequired {
     pub message: Option<String>,
@@ -69,7 +72,7 @@ pub static KMS_OPT_IN_REQUIRED: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p Amazon Web Services KMS throttles requests for the following conditions. /p
+/// Amazon Web Services KMS throttles requests for the following conditions.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsThrottled {
     pub message: Option<String>,

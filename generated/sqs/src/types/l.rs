@@ -3,14 +3,15 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p/
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDeadLetterSourceQueuesRequest {
-    /// p The URL of a dead-letter queue. /p p Queue URLs and names are case-sensitive. /p
+    /// The URL of a dead-letter queue.
+    ///
+    /// Queue URLs and names are case-sensitive.
     pub queue_url: String,
-    /// p Pagination token to request the next set of results. /p
+    /// Pagination token to request the next set of results.
     pub next_token: Option<String>,
-    /// p Maximum number of results to include in the response. Value range is 1 to 1000. You must set code MaxResults /code to receive a value for code NextToken /code in the response. /p
+    /// Maximum number of results to include in the response. Value range is 1 to 1000. You must set `MaxResults` to receive a value for `NextToken` in the response.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -25,12 +26,12 @@ pub static LIST_DEAD_LETTER_SOURCE_QUEUES_REQUEST: rt::Schema = rt::Schema::stru
         rt::m("MaxResults", &rt::INTEGER),
     ],
 );
-/// p A list of your dead letter source queues. /p
+/// A list of your dead letter source queues.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDeadLetterSourceQueuesResult {
-    /// p A list of source queue URLs that have the code RedrivePolicy /code queue attribute configured with a dead-letter queue. /p
+    /// A list of source queue URLs that have the `RedrivePolicy` queue attribute configured with a dead-letter queue.
     pub queue_urls: Vec<String>,
-    /// p Pagination token to include in the next request. Token value is code null /code if there are no additional results to request, or if you did not set code MaxResults /code in the request. /p
+    /// Pagination token to include in the next request. Token value is `null` if there are no additional results to request, or if you did not set `MaxResults` in the request.
     pub next_token: Option<String>,
 }
 rt::structure!(
@@ -46,9 +47,9 @@ pub static LIST_DEAD_LETTER_SOURCE_QUEUES_RESULT: rt::Schema = rt::Schema::struc
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMessageMoveTasksRequest {
-    /// p The ARN of the queue whose message movement tasks are to be listed. /p
+    /// The ARN of the queue whose message movement tasks are to be listed.
     pub source_arn: String,
-    /// p The maximum number of results to include in the response. The default is 1, which provides the most recent message movement task. The upper limit is 10. /p
+    /// The maximum number of results to include in the response. The default is 1, which provides the most recent message movement task. The upper limit is 10.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -64,7 +65,7 @@ pub static LIST_MESSAGE_MOVE_TASKS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMessageMoveTasksResult {
-    /// p A list of message movement tasks and their attributes. /p
+    /// A list of message movement tasks and their attributes.
     pub results: Option<Vec<ListMessageMoveTasksResultEntry>>,
 }
 rt::structure!(ListMessageMoveTasksResult, LIST_MESSAGE_MOVE_TASKS_RESULT, 0 => results);
@@ -72,26 +73,26 @@ pub static LIST_MESSAGE_MOVE_TASKS_RESULT: rt::Schema = rt::Schema::structure(
     "ListMessageMoveTasksResult",
     &[rt::m("Results", &LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY_LIST).flags(rt::FLATTENED)],
 );
-/// p Contains the details of a message movement task. /p
+/// Contains the details of a message movement task.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMessageMoveTasksResultEntry {
-    /// p An identifier associated with a message movement task. When this field is returned in the response of the code ListMessageMoveTasks /code action, it is only populated for tasks that are in RUNNING status. /p
+    /// An identifier associated with a message movement task. When this field is returned in the response of the `ListMessageMoveTasks` action, it is only populated for tasks that are in RUNNING status.
     pub task_handle: Option<String>,
-    /// p The status of the message movement task. Possible values are: RUNNING, COMPLETED, CANCELLING, CANCELLED, and FAILED. /p
+    /// The status of the message movement task. Possible values are: RUNNING, COMPLETED, CANCELLING, CANCELLED, and FAILED.
     pub status: Option<String>,
-    /// p The ARN of the queue that contains the messages to be moved to another queue. /p
+    /// The ARN of the queue that contains the messages to be moved to another queue.
     pub source_arn: Option<String>,
-    /// p The ARN of the destination queue if it has been specified in the code StartMessageMoveTask /code request. If a code DestinationArn /code has not been specified in the code StartMessageMoveTask /code request, this field value will be NULL. /p
+    /// The ARN of the destination queue if it has been specified in the `StartMessageMoveTask` request. If a `DestinationArn` has not been specified in the `StartMessageMoveTask` request, this field value will be NULL.
     pub destination_arn: Option<String>,
-    /// p The number of messages to be moved per second (the message movement rate), if it has been specified in the code StartMessageMoveTask /code request. If a code MaxNumberOfMessagesPerSecond /code has not been specified in the code StartMessageMoveTask /code request, this field value will be NULL. /p
+    /// The number of messages to be moved per second (the message movement rate), if it has been specified in the `StartMessageMoveTask` request. If a `MaxNumberOfMessagesPerSecond` has not been specified in the `StartMessageMoveTask` request, this field value will be NULL.
     pub max_number_of_messages_per_second: Option<i32>,
-    /// p The approximate number of messages already moved to the destination queue. /p
+    /// The approximate number of messages already moved to the destination queue.
     pub approximate_number_of_messages_moved: Option<i64>,
-    /// p The number of messages to be moved from the source queue. This number is obtained at the time of starting the message movement task and is only included after the message movement task is selected to start. /p
+    /// The number of messages to be moved from the source queue. This number is obtained at the time of starting the message movement task and is only included after the message movement task is selected to start.
     pub approximate_number_of_messages_to_move: Option<i64>,
-    /// p The task failure reason (only included if the task status is FAILED). /p
+    /// The task failure reason (only included if the task status is FAILED).
     pub failure_reason: Option<String>,
-    /// p The timestamp of starting the message movement task. /p
+    /// The timestamp of starting the message movement task.
     pub started_timestamp: Option<i64>,
 }
 rt::structure!(
@@ -121,7 +122,7 @@ pub static LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::l
     .flags(rt::SHAPE_FLATTENED);
 #[derive(Clone, Default, PartialEq)]
 pub struct ListQueueTagsRequest {
-    /// p The URL of the queue. /p
+    /// The URL of the queue.
     pub queue_url: String,
 }
 rt::structure!(ListQueueTagsRequest, LIST_QUEUE_TAGS_REQUEST, 0 => queue_url);
@@ -131,7 +132,7 @@ pub static LIST_QUEUE_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListQueueTagsResult {
-    /// p The list of all tags added to the specified queue. /p
+    /// The list of all tags added to the specified queue.
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(ListQueueTagsResult, LIST_QUEUE_TAGS_RESULT, 0 => tags);
@@ -139,14 +140,15 @@ pub static LIST_QUEUE_TAGS_RESULT: rt::Schema = rt::Schema::structure(
     "ListQueueTagsResult",
     &[rt::m("Tags", &TAG_MAP)],
 );
-/// p/
 #[derive(Clone, Default, PartialEq)]
 pub struct ListQueuesRequest {
-    /// p A string to use for filtering the list results. Only those queues whose name begins with the specified string are returned. /p p Queue URLs and names are case-sensitive. /p
+    /// A string to use for filtering the list results. Only those queues whose name begins with the specified string are returned.
+    ///
+    /// Queue URLs and names are case-sensitive.
     pub queue_name_prefix: Option<String>,
-    /// p Pagination token to request the next set of results. /p
+    /// Pagination token to request the next set of results.
     pub next_token: Option<String>,
-    /// p Maximum number of results to include in the response. Value range is 1 to 1000. You must set code MaxResults /code to receive a value for code NextToken /code in the response. /p
+    /// Maximum number of results to include in the response. Value range is 1 to 1000. You must set `MaxResults` to receive a value for `NextToken` in the response.
     pub max_results: Option<i32>,
 }
 rt::structure!(
@@ -161,12 +163,12 @@ pub static LIST_QUEUES_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxResults", &rt::INTEGER),
     ],
 );
-/// p A list of your queues. /p
+/// A list of your queues.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListQueuesResult {
-    /// p A list of queue URLs, up to 1,000 entries, or the value of code MaxResults /code that you sent in the request. /p
+    /// A list of queue URLs, up to 1,000 entries, or the value of `MaxResults` that you sent in the request.
     pub queue_urls: Option<Vec<String>>,
-    /// p Pagination token to include in the next request. Token value is code null /code if there are no additional results to request, or if you did not set code MaxResults /code in the request. /p
+    /// Pagination token to include in the next request. Token value is `null` if there are no additional results to request, or if you did not set `MaxResults` in the request.
     pub next_token: Option<String>,
 }
 rt::structure!(ListQueuesResult, LIST_QUEUES_RESULT, 0 => queue_urls, 1 => next_token);

@@ -3,22 +3,32 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p An Amazon SQS message. /p
+/// An Amazon SQS message.
 #[derive(Clone, Default, PartialEq)]
 pub struct Message {
-    /// p A unique identifier for the message. A code MessageId /code is considered unique across all Amazon Web Services accounts for an extended period of time. /p
+    /// A unique identifier for the message. A `MessageId`is considered unique across all Amazon Web Services accounts for an extended period of time.
     pub message_id: Option<String>,
-    /// p An identifier associated with the act of receiving the message. A new receipt handle is returned every time you receive a message. When deleting a message, you provide the last received receipt handle to delete the message. /p
+    /// An identifier associated with the act of receiving the message. A new receipt handle is returned every time you receive a message. When deleting a message, you provide the last received receipt handle to delete the message.
     pub receipt_handle: Option<String>,
-    /// p An MD5 digest of the non-URL-encoded message body string. /p
+    /// An MD5 digest of the non-URL-encoded message body string.
     pub md5_of_body: Option<String>,
-    /// p The message's contents (not URL-encoded). /p
+    /// The message's contents (not URL-encoded).
     pub body: Option<String>,
-    /// p A map of the attributes requested in code a ReceiveMessage /a /code to their respective values. Supported attributes: /p ul li p code ApproximateReceiveCount /code /p /li li p code ApproximateFirstReceiveTimestamp /code /p /li li p code MessageDeduplicationId /code /p /li li p code MessageGroupId /code /p /li li p code SenderId /code /p /li li p code SentTimestamp /code /p /li li p code SequenceNumber /code /p /li /ul p code ApproximateFirstReceiveTimestamp /code and code SentTimestamp /code are each returned as an integer representing the a href="http://en.wikipedia.org/wiki/Unix time" epoch time /a in milliseconds. /p
+    /// A map of the attributes requested in `ReceiveMessage` to their respective values. Supported attributes:
+    ///
+    /// - `ApproximateReceiveCount`
+    /// - `ApproximateFirstReceiveTimestamp`
+    /// - `MessageDeduplicationId`
+    /// - `MessageGroupId`
+    /// - `SenderId`
+    /// - `SentTimestamp`
+    /// - `SequenceNumber`
+    ///
+    /// `ApproximateFirstReceiveTimestamp` and `SentTimestamp` are each returned as an integer representing the [epoch time](http://en.wikipedia.org/wiki/Unix_time) in milliseconds.
     pub attributes: Option<rt::Map<MessageSystemAttributeName, String>>,
-    /// p An MD5 digest of the non-URL-encoded message attribute string. You can use this attribute to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before creating the MD5 digest. For information about MD5, see a href="https://www.ietf.org/rfc/rfc1321.txt" RFC1321 /a . /p
+    /// An MD5 digest of the non-URL-encoded message attribute string. You can use this attribute to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before creating the MD5 digest. For information about MD5, see [RFC1321](https://www.ietf.org/rfc/rfc1321.txt).
     pub md5_of_message_attributes: Option<String>,
-    /// p Each message attribute consists of a code Name /code , code Type /code , and code Value /code . For more information, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-message-attributes" Amazon SQS message attributes /a in the i Amazon SQS Developer Guide /i . /p
+    /// Each message attribute consists of a `Name`, `Type`, and `Value`. For more information, see [Amazon SQS message attributes](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-message-attributes) in the *Amazon SQS Developer Guide*.
     pub message_attributes: Option<rt::Map<String, MessageAttributeValue>>,
 }
 rt::structure!(
@@ -42,18 +52,22 @@ pub static MESSAGE_ATTRIBUTE_NAME_LIST: rt::Schema = rt::Schema::list(
         &[rt::m("member", &rt::STRING)],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p The user-specified message attribute value. For string data types, the code Value /code attribute has the same restrictions on the content as the message body. For more information, see code a SendMessage /a . /code /p p code Name /code , code type /code , code value /code and the message body must not be empty or null. All parts of the message attribute, including code Name /code , code Type /code , and code Value /code , are part of the message size restriction (1 MiB or 1,048,576 bytes). /p
+/// The user-specified message attribute value. For string data types, the `Value` attribute has the same restrictions on the content as the message body. For more information, see `SendMessage.`
+///
+/// `Name`, `type`, `value` and the message body must not be empty or null. All parts of the message attribute, including `Name`, `Type`, and `Value`, are part of the message size restriction (1 MiB or 1,048,576 bytes).
 #[derive(Clone, Default, PartialEq)]
 pub struct MessageAttributeValue {
-    /// p Strings are Unicode with UTF-8 binary encoding. For a list of code values, see a href="http://en.wikipedia.org/wiki/ASCII#ASCII printable characters" ASCII Printable Characters /a . /p
+    /// Strings are Unicode with UTF-8 binary encoding. For a list of code values, see [ASCII Printable Characters](http://en.wikipedia.org/wiki/ASCII#ASCII_printable_characters).
     pub string_value: Option<String>,
-    /// p Binary type attributes can store any binary data, such as compressed data, encrypted data, or images. /p
+    /// Binary type attributes can store any binary data, such as compressed data, encrypted data, or images.
     pub binary_value: Option<rt::Blob>,
-    /// p Not implemented. Reserved for future use. /p
+    /// Not implemented. Reserved for future use.
     pub string_list_values: Option<Vec<String>>,
-    /// p Not implemented. Reserved for future use. /p
+    /// Not implemented. Reserved for future use.
     pub binary_list_values: Option<Vec<rt::Blob>>,
-    /// p Amazon SQS supports the following logical data types: code String /code , code Number /code , and code Binary /code . For the code Number /code data type, you must use code StringValue /code . /p p You can also append custom labels. For more information, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-message-attributes" Amazon SQS Message Attributes /a in the i Amazon SQS Developer Guide /i . /p
+    /// Amazon SQS supports the following logical data types: `String`, `Number`, and `Binary`. For the `Number` data type, you must use `StringValue`.
+    ///
+    /// You can also append custom labels. For more information, see [Amazon SQS Message Attributes](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-message-attributes) in the *Amazon SQS Developer Guide*.
     pub data_type: String,
 }
 rt::structure!(
@@ -85,7 +99,7 @@ pub static MESSAGE_LIST: rt::Schema = rt::Schema::list(
         &[rt::m("member", &MESSAGE)],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p The specified message isn't in flight. /p
+/// The specified message isn't in flight.
 #[derive(Clone, Default, PartialEq)]
 pub struct MessageNotInflight {}
 rt::structure!(MessageNotInflight, MESSAGE_NOT_INFLIGHT);
@@ -115,18 +129,22 @@ rt::string_enum! {
 rt::string_enum! {
     pub enum MessageSystemAttributeNameForSends { AwsTraceHeader = "AWSTraceHeader" }
 }
-/// p The user-specified message system attribute value. For string data types, the code Value /code attribute has the same restrictions on the content as the message body. For more information, see code a SendMessage /a . /code /p p code Name /code , code type /code , code value /code and the message body must not be empty or null. /p
+/// The user-specified message system attribute value. For string data types, the `Value` attribute has the same restrictions on the content as the message body. For more information, see `SendMessage.`
+///
+/// `Name`, `type`, `value` and the message body must not be empty or null.
 #[derive(Clone, Default, PartialEq)]
 pub struct MessageSystemAttributeValue {
-    /// p Strings are Unicode with UTF-8 binary encoding. For a list of code values, see a href="http://en.wikipedia.org/wiki/ASCII#ASCII printable characters" ASCII Printable Characters /a . /p
+    /// Strings are Unicode with UTF-8 binary encoding. For a list of code values, see [ASCII Printable Characters](http://en.wikipedia.org/wiki/ASCII#ASCII_printable_characters).
     pub string_value: Option<String>,
-    /// p Binary type attributes can store any binary data, such as compressed data, encrypted data, or images. /p
+    /// Binary type attributes can store any binary data, such as compressed data, encrypted data, or images.
     pub binary_value: Option<rt::Blob>,
-    /// p Not implemented. Reserved for future use. /p
+    /// Not implemented. Reserved for future use.
     pub string_list_values: Option<Vec<String>>,
-    /// p Not implemented. Reserved for future use. /p
+    /// Not implemented. Reserved for future use.
     pub binary_list_values: Option<Vec<rt::Blob>>,
-    /// p Amazon SQS supports the following logical data types: code String /code , code Number /code , and code Binary /code . For the code Number /code data type, you must use code StringValue /code . /p p You can also append custom labels. For more information, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-message-attributes" Amazon SQS Message Attributes /a in the i Amazon SQS Developer Guide /i . /p
+    /// Amazon SQS supports the following logical data types: `String`, `Number`, and `Binary`. For the `Number` data type, you must use `StringValue`.
+    ///
+    /// You can also append custom labels. For more information, see [Amazon SQS Message Attributes](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-message-attributes) in the *Amazon SQS Developer Guide*.
     pub data_type: String,
 }
 rt::structure!(

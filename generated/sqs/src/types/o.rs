@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The specified action violates a limit. For example, code ReceiveMessage /code returns this error if the maximum number of in flight messages is reached and code AddPermission /code returns this error if the maximum number of permissions for the queue is reached. /p
+/// The specified action violates a limit. For example, `ReceiveMessage` returns this error if the maximum number of in flight messages is reached and `AddPermission` returns this error if the maximum number of permissions for the queue is reached.
 #[derive(Clone, Default, PartialEq)]
 pub struct OverLimit {
     pub message: Option<String>,

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Indicates that the specified queue previously received a code PurgeQueue /code request within the last 60 seconds (the time it can take to delete the messages in the queue). /p
+/// Indicates that the specified queue previously received a `PurgeQueue` request within the last 60 seconds (the time it can take to delete the messages in the queue).
 #[derive(Clone, Default, PartialEq)]
 pub struct PurgeQueueInProgress {
     pub message: Option<String>,
@@ -14,10 +14,11 @@ pub static PURGE_QUEUE_IN_PROGRESS: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p/
 #[derive(Clone, Default, PartialEq)]
 pub struct PurgeQueueRequest {
-    /// p The URL of the queue from which the code PurgeQueue /code action deletes messages. /p p Queue URLs and names are case-sensitive. /p
+    /// The URL of the queue from which the `PurgeQueue` action deletes messages.
+    ///
+    /// Queue URLs and names are case-sensitive.
     pub queue_url: String,
 }
 rt::structure!(PurgeQueueRequest, PURGE_QUEUE_REQUEST, 0 => queue_url);

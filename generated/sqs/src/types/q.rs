@@ -24,7 +24,7 @@ rt::string_enum! {
     "FifoThroughputLimit", RedriveAllowPolicy = "RedriveAllowPolicy",
     SqsManagedSseEnabled = "SqsManagedSseEnabled" }
 }
-/// p You must wait 60 seconds after deleting a queue before you can create another queue with the same name. /p
+/// You must wait 60 seconds after deleting a queue before you can create another queue with the same name.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueueDeletedRecently {
     pub message: Option<String>,
@@ -35,7 +35,7 @@ pub static QUEUE_DELETED_RECENTLY: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p Ensure that the code QueueUrl /code is correct and that the queue has not been deleted. /p
+/// Ensure that the `QueueUrl` is correct and that the queue has not been deleted.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueueDoesNotExist {
     pub message: Option<String>,
@@ -46,7 +46,7 @@ pub static QUEUE_DOES_NOT_EXIST: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p A queue with this name already exists. Amazon SQS returns this error only if the request includes attributes whose values differ from those of the existing queue. /p
+/// A queue with this name already exists. Amazon SQS returns this error only if the request includes attributes whose values differ from those of the existing queue.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueueNameExists {
     pub message: Option<String>,

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The specified receipt handle isn't valid. /p
+/// The specified receipt handle isn't valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReceiptHandleIsInvalid {
     pub message: Option<String>,
@@ -14,27 +14,89 @@ pub static RECEIPT_HANDLE_IS_INVALID: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p Retrieves one or more messages from a specified queue. /p
+/// Retrieves one or more messages from a specified queue.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReceiveMessageRequest {
-    /// p The URL of the Amazon SQS queue from which messages are received. /p p Queue URLs and names are case-sensitive. /p
+    /// The URL of the Amazon SQS queue from which messages are received.
+    ///
+    /// Queue URLs and names are case-sensitive.
     pub queue_url: String,
-    /// important p This parameter has been discontinued but will be supported for backward compatibility. To provide attribute names, you are encouraged to use code MessageSystemAttributeNames /code . /p /important p A list of attributes that need to be returned along with each message. These attributes include: /p ul li p code All /code – Returns all values. /p /li li p code ApproximateFirstReceiveTimestamp /code – Returns the time the message was first received from the queue ( a href="http://en.wikipedia.org/wiki/Unix time" epoch time /a in milliseconds). /p /li li p code ApproximateReceiveCount /code – Returns the number of times a message has been received across all queues but not deleted. /p /li li p code AWSTraceHeader /code – Returns the X-Ray trace header string. /p /li li p code SenderId /code /p ul li p For a user, returns the user ID, for example code ABCDEFGHI1JKLMNOPQ23R /code . /p /li li p For an IAM role, returns the IAM role ID, for example code ABCDE1F2GH3I4JK5LMNOP:i-a123b456 /code . /p /li /ul /li li p code SentTimestamp /code – Returns the time the message was sent to the queue ( a href="http://en.wikipedia.org/wiki/Unix time" epoch time /a in milliseconds). /p /li li p code SqsManagedSseEnabled /code – Enables server-side queue encryption using SQS owned encryption keys. Only one server-side encryption option is supported per queue (for example, a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sse-existing-queue.html" SSE-KMS /a or a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sqs-sse-queue.html" SSE-SQS /a ). /p /li li p code MessageDeduplicationId /code – Returns the value provided by the producer that calls the code a SendMessage /a /code action. /p /li li p code MessageGroupId /code – Returns the value provided by the producer that calls the code a SendMessage /a /code action. /p /li li p code SequenceNumber /code – Returns the value provided by Amazon SQS. /p /li /ul
+    /// **Important:** This parameter has been discontinued but will be supported for backward compatibility. To provide attribute names, you are encouraged to use `MessageSystemAttributeNames`.
+    ///
+    /// A list of attributes that need to be returned along with each message. These attributes include:
+    ///
+    /// - `All` – Returns all values.
+    /// - `ApproximateFirstReceiveTimestamp` – Returns the time the message was first received from the queue ([epoch time](http://en.wikipedia.org/wiki/Unix_time) in milliseconds).
+    /// - `ApproximateReceiveCount` – Returns the number of times a message has been received across all queues but not deleted.
+    /// - `AWSTraceHeader` – Returns the X-Ray trace header string.
+    /// - `SenderId`
+    ///   - For a user, returns the user ID, for example `ABCDEFGHI1JKLMNOPQ23R`.
+    ///   - For an IAM role, returns the IAM role ID, for example `ABCDE1F2GH3I4JK5LMNOP:i-a123b456`.
+    /// - `SentTimestamp` – Returns the time the message was sent to the queue ([epoch time](http://en.wikipedia.org/wiki/Unix_time) in milliseconds).
+    /// - `SqsManagedSseEnabled` – Enables server-side queue encryption using SQS owned encryption keys. Only one server-side encryption option is supported per queue (for example, [SSE-KMS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sse-existing-queue.html) or [SSE-SQS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sqs-sse-queue.html)).
+    /// - `MessageDeduplicationId` – Returns the value provided by the producer that calls the `SendMessage` action.
+    /// - `MessageGroupId` – Returns the value provided by the producer that calls the `SendMessage` action.
+    /// - `SequenceNumber` – Returns the value provided by Amazon SQS.
     #[deprecated(
         note = "AttributeNames has been replaced by MessageSystemAttributeNames"
     )]
     pub attribute_names: Option<Vec<QueueAttributeName>>,
-    /// p A list of attributes that need to be returned along with each message. These attributes include: /p ul li p code All /code – Returns all values. /p /li li p code ApproximateFirstReceiveTimestamp /code – Returns the time the message was first received from the queue ( a href="http://en.wikipedia.org/wiki/Unix time" epoch time /a in milliseconds). /p /li li p code ApproximateReceiveCount /code – Returns the number of times a message has been received across all queues but not deleted. /p /li li p code AWSTraceHeader /code – Returns the X-Ray trace header string. /p /li li p code SenderId /code /p ul li p For a user, returns the user ID, for example code ABCDEFGHI1JKLMNOPQ23R /code . /p /li li p For an IAM role, returns the IAM role ID, for example code ABCDE1F2GH3I4JK5LMNOP:i-a123b456 /code . /p /li /ul /li li p code SentTimestamp /code – Returns the time the message was sent to the queue ( a href="http://en.wikipedia.org/wiki/Unix time" epoch time /a in milliseconds). /p /li li p code SqsManagedSseEnabled /code – Enables server-side queue encryption using SQS owned encryption keys. Only one server-side encryption option is supported per queue (for example, a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sse-existing-queue.html" SSE-KMS /a or a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sqs-sse-queue.html" SSE-SQS /a ). /p /li li p code MessageDeduplicationId /code – Returns the value provided by the producer that calls the code a SendMessage /a /code action. /p /li li p code MessageGroupId /code – Returns the value provided by the producer that calls the code a SendMessage /a /code action. /p /li li p code SequenceNumber /code – Returns the value provided by Amazon SQS. /p /li /ul
+    /// A list of attributes that need to be returned along with each message. These attributes include:
+    ///
+    /// - `All` – Returns all values.
+    /// - `ApproximateFirstReceiveTimestamp` – Returns the time the message was first received from the queue ([epoch time](http://en.wikipedia.org/wiki/Unix_time) in milliseconds).
+    /// - `ApproximateReceiveCount` – Returns the number of times a message has been received across all queues but not deleted.
+    /// - `AWSTraceHeader` – Returns the X-Ray trace header string.
+    /// - `SenderId`
+    ///   - For a user, returns the user ID, for example `ABCDEFGHI1JKLMNOPQ23R`.
+    ///   - For an IAM role, returns the IAM role ID, for example `ABCDE1F2GH3I4JK5LMNOP:i-a123b456`.
+    /// - `SentTimestamp` – Returns the time the message was sent to the queue ([epoch time](http://en.wikipedia.org/wiki/Unix_time) in milliseconds).
+    /// - `SqsManagedSseEnabled` – Enables server-side queue encryption using SQS owned encryption keys. Only one server-side encryption option is supported per queue (for example, [SSE-KMS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sse-existing-queue.html) or [SSE-SQS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sqs-sse-queue.html)).
+    /// - `MessageDeduplicationId` – Returns the value provided by the producer that calls the `SendMessage` action.
+    /// - `MessageGroupId` – Returns the value provided by the producer that calls the `SendMessage` action.
+    /// - `SequenceNumber` – Returns the value provided by Amazon SQS.
     pub message_system_attribute_names: Option<Vec<MessageSystemAttributeName>>,
-    /// p The name of the message attribute, where i N /i is the index. /p ul li p The name can contain alphanumeric characters and the underscore ( code /code ), hyphen ( code - /code ), and period ( code . /code ). /p /li li p The name is case-sensitive and must be unique among all attribute names for the message. /p /li li p The name must not start with AWS-reserved prefixes such as code AWS. /code or code Amazon. /code (or any casing variants). /p /li li p The name must not start or end with a period ( code . /code ), and it should not have periods in succession ( code .. /code ). /p /li li p The name can be up to 256 characters long. /p /li /ul p When using code ReceiveMessage /code , you can send a list of attribute names to receive, or you can return all of the attributes by specifying code All /code or code . /code in your request. You can also use all message attributes starting with a prefix, for example code bar. /code . /p
+    /// The name of the message attribute, where *N* is the index.
+    ///
+    /// - The name can contain alphanumeric characters and the underscore (`_`), hyphen (`-`), and period (`.`).
+    /// - The name is case-sensitive and must be unique among all attribute names for the message.
+    /// - The name must not start with AWS-reserved prefixes such as `AWS.` or `Amazon.` (or any casing variants).
+    /// - The name must not start or end with a period (`.`), and it should not have periods in succession (`..`).
+    /// - The name can be up to 256 characters long.
+    ///
+    /// When using `ReceiveMessage`, you can send a list of attribute names to receive, or you can return all of the attributes by specifying `All` or `.*` in your request. You can also use all message attributes starting with a prefix, for example `bar.*`.
     pub message_attribute_names: Option<Vec<String>>,
-    /// p The maximum number of messages to return. Amazon SQS never returns more messages than this value (however, fewer messages might be returned). Valid values: 1 to 10. Default: 1. /p
+    /// The maximum number of messages to return. Amazon SQS never returns more messages than this value (however, fewer messages might be returned). Valid values: 1 to 10. Default: 1.
     pub max_number_of_messages: Option<i32>,
-    /// p The duration (in seconds) that the received messages are hidden from subsequent retrieve requests after being retrieved by a code ReceiveMessage /code request. If not specified, the default visibility timeout for the queue is used, which is 30 seconds. /p p Understanding code VisibilityTimeout /code : /p ul li p When a message is received from a queue, it becomes temporarily invisible to other consumers for the duration of the visibility timeout. This prevents multiple consumers from processing the same message simultaneously. If the message is not deleted or its visibility timeout is not extended before the timeout expires, it becomes visible again and can be retrieved by other consumers. /p /li li p Setting an appropriate visibility timeout is crucial. If it's too short, the message might become visible again before processing is complete, leading to duplicate processing. If it's too long, it delays the reprocessing of messages if the initial processing fails. /p /li li p You can adjust the visibility timeout using the code --visibility-timeout /code parameter in the code receive-message /code command to match the processing time required by your application. /p /li li p A message that isn't deleted or a message whose visibility isn't extended before the visibility timeout expires counts as a failed receive. Depending on the configuration of the queue, the message might be sent to the dead-letter queue. /p /li /ul p For more information, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html" Visibility Timeout /a in the i Amazon SQS Developer Guide /i . /p
+    /// The duration (in seconds) that the received messages are hidden from subsequent retrieve requests after being retrieved by a `ReceiveMessage` request. If not specified, the default visibility timeout for the queue is used, which is 30 seconds.
+    ///
+    /// Understanding `VisibilityTimeout`:
+    ///
+    /// - When a message is received from a queue, it becomes temporarily invisible to other consumers for the duration of the visibility timeout. This prevents multiple consumers from processing the same message simultaneously. If the message is not deleted or its visibility timeout is not extended before the timeout expires, it becomes visible again and can be retrieved by other consumers.
+    /// - Setting an appropriate visibility timeout is crucial. If it's too short, the message might become visible again before processing is complete, leading to duplicate processing. If it's too long, it delays the reprocessing of messages if the initial processing fails.
+    /// - You can adjust the visibility timeout using the `--visibility-timeout` parameter in the `receive-message` command to match the processing time required by your application.
+    /// - A message that isn't deleted or a message whose visibility isn't extended before the visibility timeout expires counts as a failed receive. Depending on the configuration of the queue, the message might be sent to the dead-letter queue.
+    ///
+    /// For more information, see [Visibility Timeout](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html) in the *Amazon SQS Developer Guide*.
     pub visibility_timeout: Option<i32>,
-    /// p The duration (in seconds) for which the call waits for a message to arrive in the queue before returning. If a message is available, the call returns sooner than code WaitTimeSeconds /code . If no messages are available and the wait time expires, the call does not return a message list. If you are using the Java SDK, it returns a code ReceiveMessageResponse /code object, which has a empty list instead of a Null object. /p important p To avoid HTTP errors, ensure that the HTTP response timeout for code ReceiveMessage /code requests is longer than the code WaitTimeSeconds /code parameter. For example, with the Java SDK, you can set HTTP transport settings using the a href="https://sdk.amazonaws.com/java/api/latest/software/amazon/awssdk/http/nio/netty/NettyNioAsyncHttpClient.html" NettyNioAsyncHttpClient /a for asynchronous clients, or the a href="https://sdk.amazonaws.com/java/api/latest/software/amazon/awssdk/http/apache/ApacheHttpClient.html" ApacheHttpClient /a for synchronous clients. /p /important
+    /// The duration (in seconds) for which the call waits for a message to arrive in the queue before returning. If a message is available, the call returns sooner than `WaitTimeSeconds`. If no messages are available and the wait time expires, the call does not return a message list. If you are using the Java SDK, it returns a `ReceiveMessageResponse` object, which has a empty list instead of a Null object.
+    ///
+    /// **Important:** To avoid HTTP errors, ensure that the HTTP response timeout for `ReceiveMessage` requests is longer than the `WaitTimeSeconds` parameter. For example, with the Java SDK, you can set HTTP transport settings using the [NettyNioAsyncHttpClient](https://sdk.amazonaws.com/java/api/latest/software/amazon/awssdk/http/nio/netty/NettyNioAsyncHttpClient.html) for asynchronous clients, or the [ApacheHttpClient](https://sdk.amazonaws.com/java/api/latest/software/amazon/awssdk/http/apache/ApacheHttpClient.html) for synchronous clients.
     pub wait_time_seconds: Option<i32>,
-    /// p This parameter applies only to FIFO (first-in-first-out) queues. /p p The token used for deduplication of code ReceiveMessage /code calls. If a networking issue occurs after a code ReceiveMessage /code action, and instead of a response you receive a generic error, it is possible to retry the same action with an identical code ReceiveRequestAttemptId /code to retrieve the same set of messages, even if their visibility timeout has not yet expired. /p ul li p You can use code ReceiveRequestAttemptId /code only for 5 minutes after a code ReceiveMessage /code action. /p /li li p When you set code FifoQueue /code , a caller of the code ReceiveMessage /code action can provide a code ReceiveRequestAttemptId /code explicitly. /p /li li p It is possible to retry the code ReceiveMessage /code action with the same code ReceiveRequestAttemptId /code if none of the messages have been modified (deleted or had their visibility changes). /p /li li p During a visibility timeout, subsequent calls with the same code ReceiveRequestAttemptId /code return the same messages and receipt handles. If a retry occurs within the deduplication interval, it resets the visibility timeout. For more information, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html" Visibility Timeout /a in the i Amazon SQS Developer Guide /i . /p important p If a caller of the code ReceiveMessage /code action still processes messages when the visibility timeout expires and messages become visible, another worker consuming from the same queue can receive the same messages and therefore process duplicates. Also, if a consumer whose message processing time is longer than the visibility timeout tries to delete the processed messages, the action fails with an error. /p p To mitigate this effect, ensure that your application observes a safe threshold before the visibility timeout expires and extend the visibility timeout as necessary. /p /important /li li p While messages with a particular code MessageGroupId /code are invisible, no more messages belonging to the same code MessageGroupId /code are returned until the visibility timeout expires. You can still receive messages with another code MessageGroupId /code from your FIFO queue as long as they are visible. /p /li li p If a caller of code ReceiveMessage /code can't track the code ReceiveRequestAttemptId /code , no retries work until the original visibility timeout expires. As a result, delays might occur but the messages in the queue remain in a strict order. /p /li /ul p The maximum length of code ReceiveRequestAttemptId /code is 128 characters. code ReceiveRequestAttemptId /code can contain alphanumeric characters ( code a-z /code , code A-Z /code , code 0-9 /code ) and punctuation ( code !"#$%&amp;'() +,-./:;&lt;=&gt;?@ \ ^ {|}~ /code ). /p p For best practices of using code ReceiveRequestAttemptId /code , see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-receiverequestattemptid-request-parameter.html" Using the ReceiveRequestAttemptId Request Parameter /a in the i Amazon SQS Developer Guide /i . /p
+    /// This parameter applies only to FIFO (first-in-first-out) queues.
+    ///
+    /// The token used for deduplication of `ReceiveMessage` calls. If a networking issue occurs after a `ReceiveMessage` action, and instead of a response you receive a generic error, it is possible to retry the same action with an identical `ReceiveRequestAttemptId` to retrieve the same set of messages, even if their visibility timeout has not yet expired.
+    ///
+    /// - You can use `ReceiveRequestAttemptId` only for 5 minutes after a `ReceiveMessage` action.
+    /// - When you set `FifoQueue`, a caller of the `ReceiveMessage` action can provide a `ReceiveRequestAttemptId` explicitly.
+    /// - It is possible to retry the `ReceiveMessage` action with the same `ReceiveRequestAttemptId` if none of the messages have been modified (deleted or had their visibility changes).
+    /// - During a visibility timeout, subsequent calls with the same `ReceiveRequestAttemptId` return the same messages and receipt handles. If a retry occurs within the deduplication interval, it resets the visibility timeout. For more information, see [Visibility Timeout](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html) in the *Amazon SQS Developer Guide*. **Important:** If a caller of the `ReceiveMessage` action still processes messages when the visibility timeout expires and messages become visible, another worker consuming from the same queue can receive the same messages and therefore process duplicates. Also, if a consumer whose message processing time is longer than the visibility timeout tries to delete the processed messages, the action fails with an error. To mitigate this effect, ensure that your application observes a safe threshold before the visibility timeout expires and extend the visibility timeout as necessary.
+    /// - While messages with a particular `MessageGroupId` are invisible, no more messages belonging to the same `MessageGroupId` are returned until the visibility timeout expires. You can still receive messages with another `MessageGroupId` from your FIFO queue as long as they are visible.
+    /// - If a caller of `ReceiveMessage` can't track the `ReceiveRequestAttemptId`, no retries work until the original visibility timeout expires. As a result, delays might occur but the messages in the queue remain in a strict order.
+    ///
+    /// The maximum length of `ReceiveRequestAttemptId` is 128 characters. `ReceiveRequestAttemptId` can contain alphanumeric characters (`a-z`, `A-Z`, `0-9`) and punctuation (`` !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~ ``).
+    ///
+    /// For best practices of using `ReceiveRequestAttemptId`, see [Using the ReceiveRequestAttemptId Request Parameter](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-receiverequestattemptid-request-parameter.html) in the *Amazon SQS Developer Guide*.
     pub receive_request_attempt_id: Option<String>,
 }
 rt::structure!(
@@ -56,10 +118,10 @@ pub static RECEIVE_MESSAGE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("ReceiveRequestAttemptId", &rt::STRING),
     ],
 );
-/// p A list of received messages. /p
+/// A list of received messages.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReceiveMessageResult {
-    /// p A list of messages. /p
+    /// A list of messages.
     pub messages: Option<Vec<Message>>,
 }
 rt::structure!(ReceiveMessageResult, RECEIVE_MESSAGE_RESULT, 0 => messages);
@@ -67,12 +129,13 @@ pub static RECEIVE_MESSAGE_RESULT: rt::Schema = rt::Schema::structure(
     "ReceiveMessageResult",
     &[rt::m("Messages", &MESSAGE_LIST)],
 );
-/// p/
 #[derive(Clone, Default, PartialEq)]
 pub struct RemovePermissionRequest {
-    /// p The URL of the Amazon SQS queue from which permissions are removed. /p p Queue URLs and names are case-sensitive. /p
+    /// The URL of the Amazon SQS queue from which permissions are removed.
+    ///
+    /// Queue URLs and names are case-sensitive.
     pub queue_url: String,
-    /// p The identification of the permission to remove. This is the label added using the code a AddPermission /a /code action. /p
+    /// The identification of the permission to remove. This is the label added using the `AddPermission` action.
     pub label: String,
 }
 rt::structure!(
@@ -85,7 +148,10 @@ pub static REMOVE_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Label", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
-/// p The request was denied due to request throttling. /p ul li p Exceeds the permitted request rate for the queue or for the recipient of the request. /p /li li p Ensure that the request rate is within the Amazon SQS limits for sending messages. For more information, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-quotas.html#quotas-requests" Amazon SQS quotas /a in the i Amazon SQS Developer Guide /i . /p /li /ul
+/// The request was denied due to request throttling.
+///
+/// - Exceeds the permitted request rate for the queue or for the recipient of the request.
+/// - Ensure that the request rate is within the Amazon SQS limits for sending messages. For more information, see [Amazon SQS quotas](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-quotas.html#quotas-requests) in the *Amazon SQS Developer Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct RequestThrottled {
     pub message: Option<String>,
@@ -96,7 +162,7 @@ pub static REQUEST_THROTTLED: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
-/// p One or more specified resources don't exist. /p
+/// One or more specified resources don't exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFoundException {
     pub message: Option<String>,

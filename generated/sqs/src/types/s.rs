@@ -3,12 +3,13 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p/
 #[derive(Clone, Default, PartialEq)]
 pub struct SendMessageBatchRequest {
-    /// p The URL of the Amazon SQS queue to which batched messages are sent. /p p Queue URLs and names are case-sensitive. /p
+    /// The URL of the Amazon SQS queue to which batched messages are sent.
+    ///
+    /// Queue URLs and names are case-sensitive.
     pub queue_url: String,
-    /// p A list of code a SendMessageBatchRequestEntry /a /code items. /p
+    /// A list of `SendMessageBatchRequestEntry` items.
     pub entries: Vec<SendMessageBatchRequestEntry>,
 }
 rt::structure!(
@@ -21,24 +22,60 @@ pub static SEND_MESSAGE_BATCH_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Entries", &SEND_MESSAGE_BATCH_REQUEST_ENTRY_LIST).flags(rt::REQUIRED),
     ],
 );
-/// p Contains the details of a single Amazon SQS message along with an code Id /code . /p
+/// Contains the details of a single Amazon SQS message along with an `Id`.
 #[derive(Clone, Default, PartialEq)]
 pub struct SendMessageBatchRequestEntry {
-    /// p An identifier for a message in this batch used to communicate the result. /p note p The code Id /code s of a batch request need to be unique within a request. /p p This identifier can have up to 80 characters. The following characters are accepted: alphanumeric characters, hyphens(-), and underscores ( ). /p /note
+    /// An identifier for a message in this batch used to communicate the result.
+    ///
+    /// **Note:** The `Id`s of a batch request need to be unique within a request.
+    ///
+    /// This identifier can have up to 80 characters. The following characters are accepted: alphanumeric characters, hyphens(-), and underscores (\_).
     pub id: String,
-    /// p The body of the message. /p
+    /// The body of the message.
     pub message_body: String,
-    /// p The length of time, in seconds, for which a specific message is delayed. Valid values: 0 to 900. Maximum: 15 minutes. Messages with a positive code DelaySeconds /code value become available for processing after the delay period is finished. If you don't specify a value, the default value for the queue is applied. /p note p When you set code FifoQueue /code , you can't set code DelaySeconds /code per message. You can set this parameter only on a queue level. /p /note
+    /// The length of time, in seconds, for which a specific message is delayed. Valid values: 0 to 900. Maximum: 15 minutes. Messages with a positive `DelaySeconds` value become available for processing after the delay period is finished. If you don't specify a value, the default value for the queue is applied.
+    ///
+    /// **Note:** When you set `FifoQueue`, you can't set `DelaySeconds` per message. You can set this parameter only on a queue level.
     pub delay_seconds: Option<i32>,
-    /// p Each message attribute consists of a code Name /code , code Type /code , and code Value /code . For more information, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-message-attributes" Amazon SQS message attributes /a in the i Amazon SQS Developer Guide /i . /p
+    /// Each message attribute consists of a `Name`, `Type`, and `Value`. For more information, see [Amazon SQS message attributes](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-message-attributes) in the *Amazon SQS Developer Guide*.
     pub message_attributes: Option<rt::Map<String, MessageAttributeValue>>,
-    /// p The message system attribute to send Each message system attribute consists of a code Name /code , code Type /code , and code Value /code . /p important ul li p Currently, the only supported message system attribute is code AWSTraceHeader /code . Its type must be code String /code and its value must be a correctly formatted X-Ray trace header string. /p /li li p The size of a message system attribute doesn't count towards the total size of a message. /p /li /ul /important
+    /// The message system attribute to send Each message system attribute consists of a `Name`, `Type`, and `Value`.
+    ///
+    /// - **Important:** Currently, the only supported message system attribute is `AWSTraceHeader`. Its type must be `String` and its value must be a correctly formatted X-Ray trace header string.
+    /// - The size of a message system attribute doesn't count towards the total size of a message.
     pub message_system_attributes: Option<
         rt::Map<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>,
     >,
-    /// p This parameter applies only to FIFO (first-in-first-out) queues. /p p The token used for deduplication of messages within a 5-minute minimum deduplication interval. If a message with a particular code MessageDeduplicationId /code is sent successfully, subsequent messages with the same code MessageDeduplicationId /code are accepted successfully but aren't delivered. For more information, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html" Exactly-once processing /a in the i Amazon SQS Developer Guide /i . /p ul li p Every message must have a unique code MessageDeduplicationId /code , /p ul li p You may provide a code MessageDeduplicationId /code explicitly. /p /li li p If you aren't able to provide a code MessageDeduplicationId /code and you enable code ContentBasedDeduplication /code for your queue, Amazon SQS uses a SHA-256 hash to generate the code MessageDeduplicationId /code using the body of the message (but not the attributes of the message). /p /li li p If you don't provide a code MessageDeduplicationId /code and the queue doesn't have code ContentBasedDeduplication /code set, the action fails with an error. /p /li li p If the queue has code ContentBasedDeduplication /code set, your code MessageDeduplicationId /code overrides the generated one. /p /li /ul /li li p When code ContentBasedDeduplication /code is in effect, messages with identical content sent within the deduplication interval are treated as duplicates and only one copy of the message is delivered. /p /li li p If you send one message with code ContentBasedDeduplication /code enabled and then another message with a code MessageDeduplicationId /code that is the same as the one generated for the first code MessageDeduplicationId /code , the two messages are treated as duplicates and only one copy of the message is delivered. /p /li /ul note p The code MessageDeduplicationId /code is available to the consumer of the message (this can be useful for troubleshooting delivery issues). /p p If a message is sent successfully but the acknowledgement is lost and the message is resent with the same code MessageDeduplicationId /code after the deduplication interval, Amazon SQS can't detect duplicate messages. /p p Amazon SQS continues to keep track of the message deduplication ID even after the message is received and deleted. /p /note p The length of code MessageDeduplicationId /code is 128 characters. code MessageDeduplicationId /code can contain alphanumeric characters ( code a-z /code , code A-Z /code , code 0-9 /code ) and punctuation ( code !"#$%&amp;'() +,-./:;&lt;=&gt;?@ \ ^ {|}~ /code ). /p p For best practices of using code MessageDeduplicationId /code , see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagededuplicationid-property.html" Using the MessageDeduplicationId Property /a in the i Amazon SQS Developer Guide /i . /p
+    /// This parameter applies only to FIFO (first-in-first-out) queues.
+    ///
+    /// The token used for deduplication of messages within a 5-minute minimum deduplication interval. If a message with a particular `MessageDeduplicationId` is sent successfully, subsequent messages with the same `MessageDeduplicationId` are accepted successfully but aren't delivered. For more information, see [Exactly-once processing](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html) in the *Amazon SQS Developer Guide*.
+    ///
+    /// - Every message must have a unique `MessageDeduplicationId`,
+    ///   - You may provide a `MessageDeduplicationId` explicitly.
+    ///   - If you aren't able to provide a `MessageDeduplicationId` and you enable `ContentBasedDeduplication` for your queue, Amazon SQS uses a SHA-256 hash to generate the `MessageDeduplicationId` using the body of the message (but not the attributes of the message).
+    ///   - If you don't provide a `MessageDeduplicationId` and the queue doesn't have `ContentBasedDeduplication` set, the action fails with an error.
+    ///   - If the queue has `ContentBasedDeduplication` set, your `MessageDeduplicationId` overrides the generated one.
+    /// - When `ContentBasedDeduplication` is in effect, messages with identical content sent within the deduplication interval are treated as duplicates and only one copy of the message is delivered.
+    /// - If you send one message with `ContentBasedDeduplication` enabled and then another message with a `MessageDeduplicationId` that is the same as the one generated for the first `MessageDeduplicationId`, the two messages are treated as duplicates and only one copy of the message is delivered.
+    ///
+    /// **Note:** The `MessageDeduplicationId` is available to the consumer of the message (this can be useful for troubleshooting delivery issues).
+    ///
+    /// If a message is sent successfully but the acknowledgement is lost and the message is resent with the same `MessageDeduplicationId` after the deduplication interval, Amazon SQS can't detect duplicate messages.
+    ///
+    /// Amazon SQS continues to keep track of the message deduplication ID even after the message is received and deleted.
+    ///
+    /// The length of `MessageDeduplicationId` is 128 characters. `MessageDeduplicationId` can contain alphanumeric characters (`a-z`, `A-Z`, `0-9`) and punctuation (`` !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~ ``).
+    ///
+    /// For best practices of using `MessageDeduplicationId`, see [Using the MessageDeduplicationId Property](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagededuplicationid-property.html) in the *Amazon SQS Developer Guide*.
     pub message_deduplication_id: Option<String>,
-    /// p code MessageGroupId /code is an attribute used in Amazon SQS FIFO (First-In-First-Out) and standard queues. In FIFO queues, code MessageGroupId /code organizes messages into distinct groups. Messages within the same message group are always processed one at a time, in strict order, ensuring that no two messages from the same group are processed simultaneously. In standard queues, using code MessageGroupId /code enables fair queues. It is used to identify the tenant a message belongs to, helping maintain consistent message dwell time across all tenants during noisy neighbor events. Unlike FIFO queues, messages with the same code MessageGroupId /code can be processed in parallel, maintaining the high throughput of standard queues. /p ul li p b FIFO queues: /b code MessageGroupId /code acts as the tag that specifies that a message belongs to a specific message group. Messages that belong to the same message group are processed in a FIFO manner (however, messages in different message groups might be processed out of order). To interleave multiple ordered streams within a single queue, use code MessageGroupId /code values (for example, session data for multiple users). In this scenario, multiple consumers can process the queue, but the session data of each user is processed in a FIFO fashion. /p p If you do not provide a code MessageGroupId /code when sending a message to a FIFO queue, the action fails. /p p code ReceiveMessage /code might return messages with multiple code MessageGroupId /code values. For each code MessageGroupId /code , the messages are sorted by time sent. /p /li li p b Standard queues: /b Use code MessageGroupId /code in standard queues to enable fair queues. The code MessageGroupId /code identifies the tenant a message belongs to. A tenant can be any entity that shares a queue with others, such as your customer, a client application, or a request type. When one tenant sends a disproportionately large volume of messages or has messages that require longer processing time, fair queues ensure other tenants' messages maintain low dwell time. This preserves quality of service for all tenants while maintaining the scalability and throughput of standard queues. We recommend that you include a code MessageGroupId /code in all messages when using fair queues. /p /li /ul p The length of code MessageGroupId /code is 128 characters. Valid values: alphanumeric characters and punctuation code (!"#$%&amp;'() +,-./:;&lt;=&gt;?@ \ ^ {|}~) /code . /p p For best practices of using code MessageGroupId /code , see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagegroupid-property.html" Using the MessageGroupId Property /a in the i Amazon SQS Developer Guide /i . /p
+    /// `MessageGroupId` is an attribute used in Amazon SQS FIFO (First-In-First-Out) and standard queues. In FIFO queues, `MessageGroupId` organizes messages into distinct groups. Messages within the same message group are always processed one at a time, in strict order, ensuring that no two messages from the same group are processed simultaneously. In standard queues, using `MessageGroupId` enables fair queues. It is used to identify the tenant a message belongs to, helping maintain consistent message dwell time across all tenants during noisy neighbor events. Unlike FIFO queues, messages with the same `MessageGroupId` can be processed in parallel, maintaining the high throughput of standard queues.
+    ///
+    /// - **FIFO queues:** `MessageGroupId` acts as the tag that specifies that a message belongs to a specific message group. Messages that belong to the same message group are processed in a FIFO manner (however, messages in different message groups might be processed out of order). To interleave multiple ordered streams within a single queue, use `MessageGroupId` values (for example, session data for multiple users). In this scenario, multiple consumers can process the queue, but the session data of each user is processed in a FIFO fashion. If you do not provide a `MessageGroupId` when sending a message to a FIFO queue, the action fails. `ReceiveMessage` might return messages with multiple `MessageGroupId` values. For each `MessageGroupId`, the messages are sorted by time sent.
+    /// - **Standard queues:** Use `MessageGroupId` in standard queues to enable fair queues. The `MessageGroupId` identifies the tenant a message belongs to. A tenant can be any entity that shares a queue with others, such as your customer, a client application, or a request type. When one tenant sends a disproportionately large volume of messages or has messages that require longer processing time, fair queues ensure other tenants' messages maintain low dwell time. This preserves quality of service for all tenants while maintaining the scalability and throughput of standard queues. We recommend that you include a `MessageGroupId` in all messages when using fair queues.
+    ///
+    /// The length of `MessageGroupId` is 128 characters. Valid values: alphanumeric characters and punctuation `` (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~) ``.
+    ///
+    /// For best practices of using `MessageGroupId`, see [Using the MessageGroupId Property](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagegroupid-property.html) in the *Amazon SQS Developer Guide*.
     pub message_group_id: Option<String>,
 }
 rt::structure!(
@@ -63,12 +100,12 @@ pub static SEND_MESSAGE_BATCH_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
         &[rt::m("member", &SEND_MESSAGE_BATCH_REQUEST_ENTRY)],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p For each message in the batch, the response contains a code a SendMessageBatchResultEntry /a /code tag if the message succeeds or a code a BatchResultErrorEntry /a /code tag if the message fails. /p
+/// For each message in the batch, the response contains a `SendMessageBatchResultEntry` tag if the message succeeds or a `BatchResultErrorEntry` tag if the message fails.
 #[derive(Clone, Default, PartialEq)]
 pub struct SendMessageBatchResult {
-    /// p A list of code a SendMessageBatchResultEntry /a /code items. /p
+    /// A list of `SendMessageBatchResultEntry` items.
     pub successful: Vec<SendMessageBatchResultEntry>,
-    /// p A list of code a BatchResultErrorEntry /a /code items with error details about each message that can't be enqueued. /p
+    /// A list of `BatchResultErrorEntry` items with error details about each message that can't be enqueued.
     pub failed: Vec<BatchResultErrorEntry>,
 }
 rt::structure!(
@@ -81,20 +118,24 @@ pub static SEND_MESSAGE_BATCH_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("Failed", &BATCH_RESULT_ERROR_ENTRY_LIST).flags(rt::REQUIRED),
     ],
 );
-/// p Encloses a code MessageId /code for a successfully-enqueued message in a code a SendMessageBatch /a . /code /p
+/// Encloses a `MessageId` for a successfully-enqueued message in a `SendMessageBatch.`
 #[derive(Clone, Default, PartialEq)]
 pub struct SendMessageBatchResultEntry {
-    /// p An identifier for the message in this batch. /p
+    /// An identifier for the message in this batch.
     pub id: String,
-    /// p An identifier for the message. /p
+    /// An identifier for the message.
     pub message_id: String,
-    /// p An MD5 digest of the non-URL-encoded message body string. You can use this attribute to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before creating the MD5 digest. For information about MD5, see a href="https://www.ietf.org/rfc/rfc1321.txt" RFC1321 /a . /p
+    /// An MD5 digest of the non-URL-encoded message body string. You can use this attribute to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before creating the MD5 digest. For information about MD5, see [RFC1321](https://www.ietf.org/rfc/rfc1321.txt).
     pub md5_of_message_body: String,
-    /// p An MD5 digest of the non-URL-encoded message attribute string. You can use this attribute to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before creating the MD5 digest. For information about MD5, see a href="https://www.ietf.org/rfc/rfc1321.txt" RFC1321 /a . /p
+    /// An MD5 digest of the non-URL-encoded message attribute string. You can use this attribute to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before creating the MD5 digest. For information about MD5, see [RFC1321](https://www.ietf.org/rfc/rfc1321.txt).
     pub md5_of_message_attributes: Option<String>,
-    /// p An MD5 digest of the non-URL-encoded message system attribute string. You can use this attribute to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before creating the MD5 digest. For information about MD5, see a href="https://www.ietf.org/rfc/rfc1321.txt" RFC1321 /a . /p
+    /// An MD5 digest of the non-URL-encoded message system attribute string. You can use this attribute to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before creating the MD5 digest. For information about MD5, see [RFC1321](https://www.ietf.org/rfc/rfc1321.txt).
     pub md5_of_message_system_attributes: Option<String>,
-    /// p This parameter applies only to FIFO (first-in-first-out) queues. /p p The large, non-consecutive number that Amazon SQS assigns to each message. /p p The length of code SequenceNumber /code is 128 bits. As code SequenceNumber /code continues to increase for a particular code MessageGroupId /code . /p
+    /// This parameter applies only to FIFO (first-in-first-out) queues.
+    ///
+    /// The large, non-consecutive number that Amazon SQS assigns to each message.
+    ///
+    /// The length of `SequenceNumber` is 128 bits. As `SequenceNumber` continues to increase for a particular `MessageGroupId`.
     pub sequence_number: Option<String>,
 }
 rt::structure!(
@@ -118,24 +159,63 @@ pub static SEND_MESSAGE_BATCH_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
         &[rt::m("member", &SEND_MESSAGE_BATCH_RESULT_ENTRY)],
     )
     .flags(rt::SHAPE_FLATTENED);
-/// p/
 #[derive(Clone, Default, PartialEq)]
 pub struct SendMessageRequest {
-    /// p The URL of the Amazon SQS queue to which a message is sent. /p p Queue URLs and names are case-sensitive. /p
+    /// The URL of the Amazon SQS queue to which a message is sent.
+    ///
+    /// Queue URLs and names are case-sensitive.
     pub queue_url: String,
-    /// p The message to send. The minimum size is one character. The maximum size is 1 MiB or 1,048,576 bytes /p important p A message can include only XML, JSON, and unformatted text. The following Unicode characters are allowed. For more information, see the a href="http://www.w3.org/TR/REC-xml/#charsets" W3C specification for characters /a . /p p code #x9 /code | code #xA /code | code #xD /code | code #x20 /code to code #xD7FF /code | code #xE000 /code to code #xFFFD /code | code #x10000 /code to code #x10FFFF /code /p p If a message contains characters outside the allowed set, Amazon SQS rejects the message and returns an InvalidMessageContents error. Ensure that your message body includes only valid characters to avoid this exception. /p /important
+    /// The message to send. The minimum size is one character. The maximum size is 1 MiB or 1,048,576 bytes
+    ///
+    /// **Important:** A message can include only XML, JSON, and unformatted text. The following Unicode characters are allowed. For more information, see the [W3C specification for characters](http://www.w3.org/TR/REC-xml/#charsets).
+    ///
+    /// `#x9` \| `#xA` \| `#xD` \| `#x20` to `#xD7FF` \| `#xE000` to `#xFFFD` \| `#x10000` to `#x10FFFF`
+    ///
+    /// If a message contains characters outside the allowed set, Amazon SQS rejects the message and returns an InvalidMessageContents error. Ensure that your message body includes only valid characters to avoid this exception.
     pub message_body: String,
-    /// p The length of time, in seconds, for which to delay a specific message. Valid values: 0 to 900. Maximum: 15 minutes. Messages with a positive code DelaySeconds /code value become available for processing after the delay period is finished. If you don't specify a value, the default value for the queue applies. /p note p When you set code FifoQueue /code , you can't set code DelaySeconds /code per message. You can set this parameter only on a queue level. /p /note
+    /// The length of time, in seconds, for which to delay a specific message. Valid values: 0 to 900. Maximum: 15 minutes. Messages with a positive `DelaySeconds` value become available for processing after the delay period is finished. If you don't specify a value, the default value for the queue applies.
+    ///
+    /// **Note:** When you set `FifoQueue`, you can't set `DelaySeconds` per message. You can set this parameter only on a queue level.
     pub delay_seconds: Option<i32>,
-    /// p Each message attribute consists of a code Name /code , code Type /code , and code Value /code . For more information, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-message-attributes" Amazon SQS message attributes /a in the i Amazon SQS Developer Guide /i . /p
+    /// Each message attribute consists of a `Name`, `Type`, and `Value`. For more information, see [Amazon SQS message attributes](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-message-attributes) in the *Amazon SQS Developer Guide*.
     pub message_attributes: Option<rt::Map<String, MessageAttributeValue>>,
-    /// p The message system attribute to send. Each message system attribute consists of a code Name /code , code Type /code , and code Value /code . /p important ul li p Currently, the only supported message system attribute is code AWSTraceHeader /code . Its type must be code String /code and its value must be a correctly formatted X-Ray trace header string. /p /li li p The size of a message system attribute doesn't count towards the total size of a message. /p /li /ul /important
+    /// The message system attribute to send. Each message system attribute consists of a `Name`, `Type`, and `Value`.
+    ///
+    /// - **Important:** Currently, the only supported message system attribute is `AWSTraceHeader`. Its type must be `String` and its value must be a correctly formatted X-Ray trace header string.
+    /// - The size of a message system attribute doesn't count towards the total size of a message.
     pub message_system_attributes: Option<
         rt::Map<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>,
     >,
-    /// p This parameter applies only to FIFO (first-in-first-out) queues. /p p The token used for deduplication of sent messages. If a message with a particular code MessageDeduplicationId /code is sent successfully, any messages sent with the same code MessageDeduplicationId /code are accepted successfully but aren't delivered during the 5-minute deduplication interval. For more information, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html" Exactly-once processing /a in the i Amazon SQS Developer Guide /i . /p ul li p Every message must have a unique code MessageDeduplicationId /code , /p ul li p You may provide a code MessageDeduplicationId /code explicitly. /p /li li p If you aren't able to provide a code MessageDeduplicationId /code and you enable code ContentBasedDeduplication /code for your queue, Amazon SQS uses a SHA-256 hash to generate the code MessageDeduplicationId /code using the body of the message (but not the attributes of the message). /p /li li p If you don't provide a code MessageDeduplicationId /code and the queue doesn't have code ContentBasedDeduplication /code set, the action fails with an error. /p /li li p If the queue has code ContentBasedDeduplication /code set, your code MessageDeduplicationId /code overrides the generated one. /p /li /ul /li li p When code ContentBasedDeduplication /code is in effect, messages with identical content sent within the deduplication interval are treated as duplicates and only one copy of the message is delivered. /p /li li p If you send one message with code ContentBasedDeduplication /code enabled and then another message with a code MessageDeduplicationId /code that is the same as the one generated for the first code MessageDeduplicationId /code , the two messages are treated as duplicates and only one copy of the message is delivered. /p /li /ul note p The code MessageDeduplicationId /code is available to the consumer of the message (this can be useful for troubleshooting delivery issues). /p p If a message is sent successfully but the acknowledgement is lost and the message is resent with the same code MessageDeduplicationId /code after the deduplication interval, Amazon SQS can't detect duplicate messages. /p p Amazon SQS continues to keep track of the message deduplication ID even after the message is received and deleted. /p /note p The maximum length of code MessageDeduplicationId /code is 128 characters. code MessageDeduplicationId /code can contain alphanumeric characters ( code a-z /code , code A-Z /code , code 0-9 /code ) and punctuation ( code !"#$%&amp;'() +,-./:;&lt;=&gt;?@ \ ^ {|}~ /code ). /p p For best practices of using code MessageDeduplicationId /code , see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagededuplicationid-property.html" Using the MessageDeduplicationId Property /a in the i Amazon SQS Developer Guide /i . /p
+    /// This parameter applies only to FIFO (first-in-first-out) queues.
+    ///
+    /// The token used for deduplication of sent messages. If a message with a particular `MessageDeduplicationId` is sent successfully, any messages sent with the same `MessageDeduplicationId` are accepted successfully but aren't delivered during the 5-minute deduplication interval. For more information, see [Exactly-once processing](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html) in the *Amazon SQS Developer Guide*.
+    ///
+    /// - Every message must have a unique `MessageDeduplicationId`,
+    ///   - You may provide a `MessageDeduplicationId` explicitly.
+    ///   - If you aren't able to provide a `MessageDeduplicationId` and you enable `ContentBasedDeduplication` for your queue, Amazon SQS uses a SHA-256 hash to generate the `MessageDeduplicationId` using the body of the message (but not the attributes of the message).
+    ///   - If you don't provide a `MessageDeduplicationId` and the queue doesn't have `ContentBasedDeduplication` set, the action fails with an error.
+    ///   - If the queue has `ContentBasedDeduplication` set, your `MessageDeduplicationId` overrides the generated one.
+    /// - When `ContentBasedDeduplication` is in effect, messages with identical content sent within the deduplication interval are treated as duplicates and only one copy of the message is delivered.
+    /// - If you send one message with `ContentBasedDeduplication` enabled and then another message with a `MessageDeduplicationId` that is the same as the one generated for the first `MessageDeduplicationId`, the two messages are treated as duplicates and only one copy of the message is delivered.
+    ///
+    /// **Note:** The `MessageDeduplicationId` is available to the consumer of the message (this can be useful for troubleshooting delivery issues).
+    ///
+    /// If a message is sent successfully but the acknowledgement is lost and the message is resent with the same `MessageDeduplicationId` after the deduplication interval, Amazon SQS can't detect duplicate messages.
+    ///
+    /// Amazon SQS continues to keep track of the message deduplication ID even after the message is received and deleted.
+    ///
+    /// The maximum length of `MessageDeduplicationId` is 128 characters. `MessageDeduplicationId` can contain alphanumeric characters (`a-z`, `A-Z`, `0-9`) and punctuation (`` !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~ ``).
+    ///
+    /// For best practices of using `MessageDeduplicationId`, see [Using the MessageDeduplicationId Property](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagededuplicationid-property.html) in the *Amazon SQS Developer Guide*.
     pub message_deduplication_id: Option<String>,
-    /// p code MessageGroupId /code is an attribute used in Amazon SQS FIFO (First-In-First-Out) and standard queues. In FIFO queues, code MessageGroupId /code organizes messages into distinct groups. Messages within the same message group are always processed one at a time, in strict order, ensuring that no two messages from the same group are processed simultaneously. In standard queues, using code MessageGroupId /code enables fair queues. It is used to identify the tenant a message belongs to, helping maintain consistent message dwell time across all tenants during noisy neighbor events. Unlike FIFO queues, messages with the same code MessageGroupId /code can be processed in parallel, maintaining the high throughput of standard queues. /p ul li p b FIFO queues: /b code MessageGroupId /code acts as the tag that specifies that a message belongs to a specific message group. Messages that belong to the same message group are processed in a FIFO manner (however, messages in different message groups might be processed out of order). To interleave multiple ordered streams within a single queue, use code MessageGroupId /code values (for example, session data for multiple users). In this scenario, multiple consumers can process the queue, but the session data of each user is processed in a FIFO fashion. /p p If you do not provide a code MessageGroupId /code when sending a message to a FIFO queue, the action fails. /p p code ReceiveMessage /code might return messages with multiple code MessageGroupId /code values. For each code MessageGroupId /code , the messages are sorted by time sent. /p /li li p b Standard queues: /b Use code MessageGroupId /code in standard queues to enable fair queues. The code MessageGroupId /code identifies the tenant a message belongs to. A tenant can be any entity that shares a queue with others, such as your customer, a client application, or a request type. When one tenant sends a disproportionately large volume of messages or has messages that require longer processing time, fair queues ensure other tenants' messages maintain low dwell time. This preserves quality of service for all tenants while maintaining the scalability and throughput of standard queues. We recommend that you include a code MessageGroupId /code in all messages when using fair queues. /p /li /ul p The length of code MessageGroupId /code is 128 characters. Valid values: alphanumeric characters and punctuation code (!"#$%&amp;'() +,-./:;&lt;=&gt;?@ \ ^ {|}~) /code . /p p For best practices of using code MessageGroupId /code , see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagegroupid-property.html" Using the MessageGroupId Property /a in the i Amazon SQS Developer Guide /i . /p
+    /// `MessageGroupId` is an attribute used in Amazon SQS FIFO (First-In-First-Out) and standard queues. In FIFO queues, `MessageGroupId` organizes messages into distinct groups. Messages within the same message group are always processed one at a time, in strict order, ensuring that no two messages from the same group are processed simultaneously. In standard queues, using `MessageGroupId` enables fair queues. It is used to identify the tenant a message belongs to, helping maintain consistent message dwell time across all tenants during noisy neighbor events. Unlike FIFO queues, messages with the same `MessageGroupId` can be processed in parallel, maintaining the high throughput of standard queues.
+    ///
+    /// - **FIFO queues:** `MessageGroupId` acts as the tag that specifies that a message belongs to a specific message group. Messages that belong to the same message group are processed in a FIFO manner (however, messages in different message groups might be processed out of order). To interleave multiple ordered streams within a single queue, use `MessageGroupId` values (for example, session data for multiple users). In this scenario, multiple consumers can process the queue, but the session data of each user is processed in a FIFO fashion. If you do not provide a `MessageGroupId` when sending a message to a FIFO queue, the action fails. `ReceiveMessage` might return messages with multiple `MessageGroupId` values. For each `MessageGroupId`, the messages are sorted by time sent.
+    /// - **Standard queues:** Use `MessageGroupId` in standard queues to enable fair queues. The `MessageGroupId` identifies the tenant a message belongs to. A tenant can be any entity that shares a queue with others, such as your customer, a client application, or a request type. When one tenant sends a disproportionately large volume of messages or has messages that require longer processing time, fair queues ensure other tenants' messages maintain low dwell time. This preserves quality of service for all tenants while maintaining the scalability and throughput of standard queues. We recommend that you include a `MessageGroupId` in all messages when using fair queues.
+    ///
+    /// The length of `MessageGroupId` is 128 characters. Valid values: alphanumeric characters and punctuation `` (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~) ``.
+    ///
+    /// For best practices of using `MessageGroupId`, see [Using the MessageGroupId Property](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagegroupid-property.html) in the *Amazon SQS Developer Guide*.
     pub message_group_id: Option<String>,
 }
 rt::structure!(
@@ -155,18 +235,22 @@ pub static SEND_MESSAGE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MessageGroupId", &rt::STRING),
     ],
 );
-/// p The code MD5OfMessageBody /code and code MessageId /code elements. /p
+/// The `MD5OfMessageBody` and `MessageId` elements.
 #[derive(Clone, Default, PartialEq)]
 pub struct SendMessageResult {
-    /// p An MD5 digest of the non-URL-encoded message body string. You can use this attribute to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before creating the MD5 digest. For information about MD5, see a href="https://www.ietf.org/rfc/rfc1321.txt" RFC1321 /a . /p
+    /// An MD5 digest of the non-URL-encoded message body string. You can use this attribute to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before creating the MD5 digest. For information about MD5, see [RFC1321](https://www.ietf.org/rfc/rfc1321.txt).
     pub md5_of_message_body: Option<String>,
-    /// p An MD5 digest of the non-URL-encoded message attribute string. You can use this attribute to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before creating the MD5 digest. For information about MD5, see a href="https://www.ietf.org/rfc/rfc1321.txt" RFC1321 /a . /p
+    /// An MD5 digest of the non-URL-encoded message attribute string. You can use this attribute to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before creating the MD5 digest. For information about MD5, see [RFC1321](https://www.ietf.org/rfc/rfc1321.txt).
     pub md5_of_message_attributes: Option<String>,
-    /// p An MD5 digest of the non-URL-encoded message system attribute string. You can use this attribute to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before creating the MD5 digest. /p
+    /// An MD5 digest of the non-URL-encoded message system attribute string. You can use this attribute to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before creating the MD5 digest.
     pub md5_of_message_system_attributes: Option<String>,
-    /// p An attribute containing the code MessageId /code of the message sent to the queue. For more information, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-message-identifiers.html" Queue and Message Identifiers /a in the i Amazon SQS Developer Guide /i . /p
+    /// An attribute containing the `MessageId` of the message sent to the queue. For more information, see [Queue and Message Identifiers](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-message-identifiers.html) in the *Amazon SQS Developer Guide*.
     pub message_id: Option<String>,
-    /// p This parameter applies only to FIFO (first-in-first-out) queues. /p p The large, non-consecutive number that Amazon SQS assigns to each message. /p p The length of code SequenceNumber /code is 128 bits. code SequenceNumber /code continues to increase for a particular code MessageGroupId /code . /p
+    /// This parameter applies only to FIFO (first-in-first-out) queues.
+    ///
+    /// The large, non-consecutive number that Amazon SQS assigns to each message.
+    ///
+    /// The length of `SequenceNumber` is 128 bits. `SequenceNumber` continues to increase for a particular `MessageGroupId`.
     pub sequence_number: Option<String>,
 }
 rt::structure!(
@@ -184,12 +268,67 @@ pub static SEND_MESSAGE_RESULT: rt::Schema = rt::Schema::structure(
         rt::m("SequenceNumber", &rt::STRING),
     ],
 );
-/// p/
 #[derive(Clone, Default, PartialEq)]
 pub struct SetQueueAttributesRequest {
-    /// p The URL of the Amazon SQS queue whose attributes are set. /p p Queue URLs and names are case-sensitive. /p
+    /// The URL of the Amazon SQS queue whose attributes are set.
+    ///
+    /// Queue URLs and names are case-sensitive.
     pub queue_url: String,
-    /// p A map of attributes to set. /p p The following lists the names, descriptions, and values of the special request parameters that the code SetQueueAttributes /code action uses: /p ul li p code DelaySeconds /code – The length of time, in seconds, for which the delivery of all messages in the queue is delayed. Valid values: An integer from 0 to 900 (15 minutes). Default: 0. /p /li li p code MaximumMessageSize /code – The limit of how many bytes a message can contain before Amazon SQS rejects it. Valid values: An integer from 1,024 bytes (1 KiB) up to 1,048,576 bytes (1 MiB). Default: 1,048,576 bytes (1 MiB). /p /li li p code MessageRetentionPeriod /code – The length of time, in seconds, for which Amazon SQS retains a message. Valid values: An integer representing seconds, from 60 (1 minute) to 1,209,600 (14 days). Default: 345,600 (4 days). When you change a queue's attributes, the change can take up to 60 seconds for most of the attributes to propagate throughout the Amazon SQS system. Changes made to the code MessageRetentionPeriod /code attribute can take up to 15 minutes and will impact existing messages in the queue potentially causing them to be expired and deleted if the code MessageRetentionPeriod /code is reduced below the age of existing messages. /p /li li p code Policy /code – The queue's policy. A valid Amazon Web Services policy. For more information about policy structure, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/PoliciesOverview.html" Overview of Amazon Web Services IAM Policies /a in the i Identity and Access Management User Guide /i . /p /li li p code ReceiveMessageWaitTimeSeconds /code – The length of time, in seconds, for which a code a ReceiveMessage /a /code action waits for a message to arrive. Valid values: An integer from 0 to 20 (seconds). Default: 0. /p /li li p code VisibilityTimeout /code – The visibility timeout for the queue, in seconds. Valid values: An integer from 0 to 43,200 (12 hours). Default: 30. For more information about the visibility timeout, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html" Visibility Timeout /a in the i Amazon SQS Developer Guide /i . /p /li /ul p The following attributes apply only to a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html" dead-letter queues: /a /p ul li p code RedrivePolicy /code – The string that includes the parameters for the dead-letter queue functionality of the source queue as a JSON object. The parameters are as follows: /p ul li p code deadLetterTargetArn /code – The Amazon Resource Name (ARN) of the dead-letter queue to which Amazon SQS moves messages after the value of code maxReceiveCount /code is exceeded. /p /li li p code maxReceiveCount /code – The number of times a message is delivered to the source queue before being moved to the dead-letter queue. Default: 10. When the code ReceiveCount /code for a message exceeds the code maxReceiveCount /code for a queue, Amazon SQS moves the message to the dead-letter-queue. /p /li /ul /li li p code RedriveAllowPolicy /code – The string that includes the parameters for the permissions for the dead-letter queue redrive permission and which source queues can specify dead-letter queues as a JSON object. The parameters are as follows: /p ul li p code redrivePermission /code – The permission type that defines which source queues can specify the current queue as the dead-letter queue. Valid values are: /p ul li p code allowAll /code – (Default) Any source queues in this Amazon Web Services account in the same Region can specify this queue as the dead-letter queue. /p /li li p code denyAll /code – No source queues can specify this queue as the dead-letter queue. /p /li li p code byQueue /code – Only queues specified by the code sourceQueueArns /code parameter can specify this queue as the dead-letter queue. /p /li /ul /li li p code sourceQueueArns /code – The Amazon Resource Names (ARN)s of the source queues that can specify this queue as the dead-letter queue and redrive messages. You can specify this parameter only when the code redrivePermission /code parameter is set to code byQueue /code . You can specify up to 10 source queue ARNs. To allow more than 10 source queues to specify dead-letter queues, set the code redrivePermission /code parameter to code allowAll /code . /p /li /ul /li /ul note p The dead-letter queue of a FIFO queue must also be a FIFO queue. Similarly, the dead-letter queue of a standard queue must also be a standard queue. /p /note p The following attributes apply only to a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html" server-side-encryption /a : /p ul li p code KmsMasterKeyId /code – The ID of an Amazon Web Services managed customer master key (CMK) for Amazon SQS or a custom CMK. For more information, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html#sqs-sse-key-terms" Key Terms /a . While the alias of the AWS-managed CMK for Amazon SQS is always code alias/aws/sqs /code , the alias of a custom CMK can, for example, be code alias/ i MyAlias /i /code . For more examples, see a href="https://docs.aws.amazon.com/kms/latest/APIReference/API DescribeKey.html#API DescribeKey RequestParameters" KeyId /a in the i Key Management Service API Reference /i . /p /li li p code KmsDataKeyReusePeriodSeconds /code – The length of time, in seconds, for which Amazon SQS can reuse a a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#data-keys" data key /a to encrypt or decrypt messages before calling KMS again. An integer representing seconds, between 60 seconds (1 minute) and 86,400 seconds (24 hours). Default: 300 (5 minutes). A shorter time period provides better security but results in more calls to KMS which might incur charges after Free Tier. For more information, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html#sqs-how-does-the-data-key-reuse-period-work" How Does the Data Key Reuse Period Work? /a . /p /li li p code SqsManagedSseEnabled /code – Enables server-side queue encryption using SQS owned encryption keys. Only one server-side encryption option is supported per queue (for example, a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sse-existing-queue.html" SSE-KMS /a or a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sqs-sse-queue.html" SSE-SQS /a ). /p /li /ul p The following attribute applies only to a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html" FIFO (first-in-first-out) queues /a : /p ul li p code ContentBasedDeduplication /code – Enables content-based deduplication. For more information, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html" Exactly-once processing /a in the i Amazon SQS Developer Guide /i . Note the following: /p ul li p Every message must have a unique code MessageDeduplicationId /code . /p ul li p You may provide a code MessageDeduplicationId /code explicitly. /p /li li p If you aren't able to provide a code MessageDeduplicationId /code and you enable code ContentBasedDeduplication /code for your queue, Amazon SQS uses a SHA-256 hash to generate the code MessageDeduplicationId /code using the body of the message (but not the attributes of the message). /p /li li p If you don't provide a code MessageDeduplicationId /code and the queue doesn't have code ContentBasedDeduplication /code set, the action fails with an error. /p /li li p If the queue has code ContentBasedDeduplication /code set, your code MessageDeduplicationId /code overrides the generated one. /p /li /ul /li li p When code ContentBasedDeduplication /code is in effect, messages with identical content sent within the deduplication interval are treated as duplicates and only one copy of the message is delivered. /p /li li p If you send one message with code ContentBasedDeduplication /code enabled and then another message with a code MessageDeduplicationId /code that is the same as the one generated for the first code MessageDeduplicationId /code , the two messages are treated as duplicates and only one copy of the message is delivered. /p /li /ul /li /ul p The following attributes apply only to a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/high-throughput-fifo.html" high throughput for FIFO queues /a : /p ul li p code DeduplicationScope /code – Specifies whether message deduplication occurs at the message group or queue level. Valid values are code messageGroup /code and code queue /code . /p /li li p code FifoThroughputLimit /code – Specifies whether the FIFO queue throughput quota applies to the entire queue or per message group. Valid values are code perQueue /code and code perMessageGroupId /code . The code perMessageGroupId /code value is allowed only when the value for code DeduplicationScope /code is code messageGroup /code . /p /li /ul p To enable high throughput for FIFO queues, do the following: /p ul li p Set code DeduplicationScope /code to code messageGroup /code . /p /li li p Set code FifoThroughputLimit /code to code perMessageGroupId /code . /p /li /ul p If you set these attributes to anything other than the values shown for enabling high throughput, normal throughput is in effect and deduplication occurs as specified. /p p For information on throughput quotas, see a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html" Quotas related to messages /a in the i Amazon SQS Developer Guide /i . /p
+    /// A map of attributes to set.
+    ///
+    /// The following lists the names, descriptions, and values of the special request parameters that the `SetQueueAttributes` action uses:
+    ///
+    /// - `DelaySeconds` – The length of time, in seconds, for which the delivery of all messages in the queue is delayed. Valid values: An integer from 0 to 900 (15 minutes). Default: 0.
+    /// - `MaximumMessageSize` – The limit of how many bytes a message can contain before Amazon SQS rejects it. Valid values: An integer from 1,024 bytes (1 KiB) up to 1,048,576 bytes (1 MiB). Default: 1,048,576 bytes (1 MiB).
+    /// - `MessageRetentionPeriod` – The length of time, in seconds, for which Amazon SQS retains a message. Valid values: An integer representing seconds, from 60 (1 minute) to 1,209,600 (14 days). Default: 345,600 (4 days). When you change a queue's attributes, the change can take up to 60 seconds for most of the attributes to propagate throughout the Amazon SQS system. Changes made to the `MessageRetentionPeriod` attribute can take up to 15 minutes and will impact existing messages in the queue potentially causing them to be expired and deleted if the `MessageRetentionPeriod` is reduced below the age of existing messages.
+    /// - `Policy` – The queue's policy. A valid Amazon Web Services policy. For more information about policy structure, see [Overview of Amazon Web Services IAM Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/PoliciesOverview.html) in the *Identity and Access Management User Guide*.
+    /// - `ReceiveMessageWaitTimeSeconds` – The length of time, in seconds, for which a `ReceiveMessage` action waits for a message to arrive. Valid values: An integer from 0 to 20 (seconds). Default: 0.
+    /// - `VisibilityTimeout` – The visibility timeout for the queue, in seconds. Valid values: An integer from 0 to 43,200 (12 hours). Default: 30. For more information about the visibility timeout, see [Visibility Timeout](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html) in the *Amazon SQS Developer Guide*.
+    ///
+    /// The following attributes apply only to [dead-letter queues:](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html)
+    ///
+    /// - `RedrivePolicy` – The string that includes the parameters for the dead-letter queue functionality of the source queue as a JSON object. The parameters are as follows:
+    ///   - `deadLetterTargetArn` – The Amazon Resource Name (ARN) of the dead-letter queue to which Amazon SQS moves messages after the value of `maxReceiveCount` is exceeded.
+    ///   - `maxReceiveCount` – The number of times a message is delivered to the source queue before being moved to the dead-letter queue. Default: 10. When the `ReceiveCount` for a message exceeds the `maxReceiveCount` for a queue, Amazon SQS moves the message to the dead-letter-queue.
+    /// - `RedriveAllowPolicy` – The string that includes the parameters for the permissions for the dead-letter queue redrive permission and which source queues can specify dead-letter queues as a JSON object. The parameters are as follows:
+    ///   - `redrivePermission` – The permission type that defines which source queues can specify the current queue as the dead-letter queue. Valid values are:
+    ///     - `allowAll` – (Default) Any source queues in this Amazon Web Services account in the same Region can specify this queue as the dead-letter queue.
+    ///     - `denyAll` – No source queues can specify this queue as the dead-letter queue.
+    ///     - `byQueue` – Only queues specified by the `sourceQueueArns` parameter can specify this queue as the dead-letter queue.
+    ///   - `sourceQueueArns` – The Amazon Resource Names (ARN)s of the source queues that can specify this queue as the dead-letter queue and redrive messages. You can specify this parameter only when the `redrivePermission` parameter is set to `byQueue`. You can specify up to 10 source queue ARNs. To allow more than 10 source queues to specify dead-letter queues, set the `redrivePermission` parameter to `allowAll`.
+    ///
+    /// **Note:** The dead-letter queue of a FIFO queue must also be a FIFO queue. Similarly, the dead-letter queue of a standard queue must also be a standard queue.
+    ///
+    /// The following attributes apply only to [server-side-encryption](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html):
+    ///
+    /// - `KmsMasterKeyId` – The ID of an Amazon Web Services managed customer master key (CMK) for Amazon SQS or a custom CMK. For more information, see [Key Terms](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html#sqs-sse-key-terms). While the alias of the AWS-managed CMK for Amazon SQS is always `alias/aws/sqs`, the alias of a custom CMK can, for example, be `alias/MyAlias`. For more examples, see [KeyId](https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html#API_DescribeKey_RequestParameters) in the *Key Management Service API Reference*.
+    /// - `KmsDataKeyReusePeriodSeconds` – The length of time, in seconds, for which Amazon SQS can reuse a [data key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#data-keys) to encrypt or decrypt messages before calling KMS again. An integer representing seconds, between 60 seconds (1 minute) and 86,400 seconds (24 hours). Default: 300 (5 minutes). A shorter time period provides better security but results in more calls to KMS which might incur charges after Free Tier. For more information, see [How Does the Data Key Reuse Period Work?](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html#sqs-how-does-the-data-key-reuse-period-work).
+    /// - `SqsManagedSseEnabled` – Enables server-side queue encryption using SQS owned encryption keys. Only one server-side encryption option is supported per queue (for example, [SSE-KMS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sse-existing-queue.html) or [SSE-SQS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sqs-sse-queue.html)).
+    ///
+    /// The following attribute applies only to [FIFO (first-in-first-out) queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html):
+    ///
+    /// - `ContentBasedDeduplication` – Enables content-based deduplication. For more information, see [Exactly-once processing](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html) in the *Amazon SQS Developer Guide*. Note the following:
+    ///   - Every message must have a unique `MessageDeduplicationId`.
+    ///     - You may provide a `MessageDeduplicationId` explicitly.
+    ///     - If you aren't able to provide a `MessageDeduplicationId` and you enable `ContentBasedDeduplication` for your queue, Amazon SQS uses a SHA-256 hash to generate the `MessageDeduplicationId` using the body of the message (but not the attributes of the message).
+    ///     - If you don't provide a `MessageDeduplicationId` and the queue doesn't have `ContentBasedDeduplication` set, the action fails with an error.
+    ///     - If the queue has `ContentBasedDeduplication` set, your `MessageDeduplicationId` overrides the generated one.
+    ///   - When `ContentBasedDeduplication` is in effect, messages with identical content sent within the deduplication interval are treated as duplicates and only one copy of the message is delivered.
+    ///   - If you send one message with `ContentBasedDeduplication` enabled and then another message with a `MessageDeduplicationId` that is the same as the one generated for the first `MessageDeduplicationId`, the two messages are treated as duplicates and only one copy of the message is delivered.
+    ///
+    /// The following attributes apply only to [high throughput for FIFO queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/high-throughput-fifo.html):
+    ///
+    /// - `DeduplicationScope` – Specifies whether message deduplication occurs at the message group or queue level. Valid values are `messageGroup` and `queue`.
+    /// - `FifoThroughputLimit` – Specifies whether the FIFO queue throughput quota applies to the entire queue or per message group. Valid values are `perQueue` and `perMessageGroupId`. The `perMessageGroupId` value is allowed only when the value for `DeduplicationScope` is `messageGroup`.
+    ///
+    /// To enable high throughput for FIFO queues, do the following:
+    ///
+    /// - Set `DeduplicationScope` to `messageGroup`.
+    /// - Set `FifoThroughputLimit` to `perMessageGroupId`.
+    ///
+    /// If you set these attributes to anything other than the values shown for enabling high throughput, normal throughput is in effect and deduplication occurs as specified.
+    ///
+    /// For information on throughput quotas, see [Quotas related to messages](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html) in the *Amazon SQS Developer Guide*.
     pub attributes: rt::Map<QueueAttributeName, String>,
 }
 rt::structure!(
@@ -205,11 +344,11 @@ pub static SET_QUEUE_ATTRIBUTES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartMessageMoveTaskRequest {
-    /// p The ARN of the queue that contains the messages to be moved to another queue. Currently, only ARNs of dead-letter queues (DLQs) whose sources are other Amazon SQS queues are accepted. DLQs whose sources are non-SQS queues, such as Lambda or Amazon SNS topics, are not currently supported. /p
+    /// The ARN of the queue that contains the messages to be moved to another queue. Currently, only ARNs of dead-letter queues (DLQs) whose sources are other Amazon SQS queues are accepted. DLQs whose sources are non-SQS queues, such as Lambda or Amazon SNS topics, are not currently supported.
     pub source_arn: String,
-    /// p The ARN of the queue that receives the moved messages. You can use this field to specify the destination queue where you would like to redrive messages. If this field is left blank, the messages will be redriven back to their respective original source queues. /p
+    /// The ARN of the queue that receives the moved messages. You can use this field to specify the destination queue where you would like to redrive messages. If this field is left blank, the messages will be redriven back to their respective original source queues.
     pub destination_arn: Option<String>,
-    /// p The number of messages to be moved per second (the message movement rate). You can use this field to define a fixed message movement rate. The maximum value for messages per second is 500. If this field is left blank, the system will optimize the rate based on the queue message backlog size, which may vary throughout the duration of the message movement task. /p
+    /// The number of messages to be moved per second (the message movement rate). You can use this field to define a fixed message movement rate. The maximum value for messages per second is 500. If this field is left blank, the system will optimize the rate based on the queue message backlog size, which may vary throughout the duration of the message movement task.
     pub max_number_of_messages_per_second: Option<i32>,
 }
 rt::structure!(
@@ -226,7 +365,7 @@ pub static START_MESSAGE_MOVE_TASK_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartMessageMoveTaskResult {
-    /// p An identifier associated with a message movement task. You can use this identifier to cancel a specified message movement task using the code CancelMessageMoveTask /code action. /p
+    /// An identifier associated with a message movement task. You can use this identifier to cancel a specified message movement task using the `CancelMessageMoveTask` action.
     pub task_handle: Option<String>,
 }
 rt::structure!(

@@ -15,9 +15,9 @@ pub static TAG_MAP: rt::Schema = rt::Schema::map(
     .flags(rt::SHAPE_FLATTENED);
 #[derive(Clone, Default, PartialEq)]
 pub struct TagQueueRequest {
-    /// p The URL of the queue. /p
+    /// The URL of the queue.
     pub queue_url: String,
-    /// p The list of tags to be added to the specified queue. /p
+    /// The list of tags to be added to the specified queue.
     pub tags: rt::Map<String, String>,
 }
 rt::structure!(TagQueueRequest, TAG_QUEUE_REQUEST, 0 => queue_url, 1 => tags);
@@ -28,7 +28,7 @@ pub static TAG_QUEUE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Tags", &TAG_MAP).flags(rt::REQUIRED),
     ],
 );
-/// p The batch request contains more entries than permissible. For Amazon SQS, the maximum number of entries you can include in a single a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API SendMessageBatch.html" SendMessageBatch /a , a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API DeleteMessageBatch.html" DeleteMessageBatch /a , or a href="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API ChangeMessageVisibilityBatch.html" ChangeMessageVisibilityBatch /a request is 10. /p
+/// The batch request contains more entries than permissible. For Amazon SQS, the maximum number of entries you can include in a single [SendMessageBatch](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html), [DeleteMessageBatch](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessageBatch.html), or [ChangeMessageVisibilityBatch](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibilityBatch.html) request is 10.
 #[derive(Clone, Default, PartialEq)]
 pub struct TooManyEntriesInBatchRequest {
     pub message: Option<String>,

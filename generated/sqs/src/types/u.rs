@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Error code 400. Unsupported operation. /p
+/// Error code 400. Unsupported operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct UnsupportedOperation {
     pub message: Option<String>,
@@ -16,9 +16,9 @@ pub static UNSUPPORTED_OPERATION: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(0u16, false));
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagQueueRequest {
-    /// p The URL of the queue. /p
+    /// The URL of the queue.
     pub queue_url: String,
-    /// p The list of tags to be removed from the specified queue. /p
+    /// The list of tags to be removed from the specified queue.
     pub tag_keys: Vec<String>,
 }
 rt::structure!(UntagQueueRequest, UNTAG_QUEUE_REQUEST, 0 => queue_url, 1 => tag_keys);

@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Initiates device authorization by requesting a pair of verification codes from the authorization service. /p
+/// Initiates device authorization by requesting a pair of verification codes from the authorization service.
 pub static START_DEVICE_AUTHORIZATION: rt::Operation = rt::Operation::new(
         "StartDeviceAuthorization",
         "POST",

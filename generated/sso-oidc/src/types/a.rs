@@ -3,14 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p You do not have sufficient access to perform this action. /p
+/// You do not have sufficient access to perform this action.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccessDeniedException {
-    /// p Single error code. For this exception the value will be code access denied /code . /p
+    /// Single error code. For this exception the value will be `access_denied`.
     pub error: Option<String>,
-    /// p A string that uniquely identifies a reason for the error. /p
+    /// A string that uniquely identifies a reason for the error.
     pub reason: Option<AccessDeniedExceptionReason>,
-    /// p Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred. /p
+    /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
 rt::structure!(
@@ -30,12 +30,12 @@ rt::string_enum! {
     pub enum AccessDeniedExceptionReason { KmsAccessDeniedException =
     "KMS_AccessDeniedException" }
 }
-/// p Indicates that a request to authorize a client with an access user session token is pending. /p
+/// Indicates that a request to authorize a client with an access user session token is pending.
 #[derive(Clone, Default, PartialEq)]
 pub struct AuthorizationPendingException {
-    /// p Single error code. For this exception the value will be code authorization pending /code . /p
+    /// Single error code. For this exception the value will be `authorization_pending`.
     pub error: Option<String>,
-    /// p Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred. /p
+    /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
 rt::structure!(
@@ -47,10 +47,12 @@ pub static AUTHORIZATION_PENDING_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("error", &rt::STRING), rt::m("error_description", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p This structure contains Amazon Web Services-specific parameter extensions and the a href="https://docs.aws.amazon.com/singlesignon/latest/userguide/trustedidentitypropagation-overview.html" identity context /a . /p
+/// This structure contains Amazon Web Services-specific parameter extensions and the [identity context](https://docs.aws.amazon.com/singlesignon/latest/userguide/trustedidentitypropagation-overview.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct AwsAdditionalDetails {
-    /// p The trusted context assertion is signed and encrypted by STS. It provides access to code sts:identity context /code claim in the code idToken /code without JWT parsing /p p Identity context comprises information that Amazon Web Services services use to make authorization decisions when they receive requests. /p
+    /// The trusted context assertion is signed and encrypted by STS. It provides access to `sts:identity_context` claim in the `idToken` without JWT parsing
+    ///
+    /// Identity context comprises information that Amazon Web Services services use to make authorization decisions when they receive requests.
     pub identity_context: Option<String>,
 }
 rt::structure!(AwsAdditionalDetails, AWS_ADDITIONAL_DETAILS, 0 => identity_context);

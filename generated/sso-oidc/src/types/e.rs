@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Indicates that the token issued by the service is expired and is no longer valid. /p
+/// Indicates that the token issued by the service is expired and is no longer valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExpiredTokenException {
-    /// p Single error code. For this exception the value will be code expired token /code . /p
+    /// Single error code. For this exception the value will be `expired_token`.
     pub error: Option<String>,
-    /// p Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred. /p
+    /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
 rt::structure!(

@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Indicates that an error from the service occurred while trying to process a request. /p
+/// Indicates that an error from the service occurred while trying to process a request.
 #[derive(Clone, Default, PartialEq)]
 pub struct InternalServerException {
-    /// p Single error code. For this exception the value will be code server error /code . /p
+    /// Single error code. For this exception the value will be `server_error`.
     pub error: Option<String>,
-    /// p Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred. /p
+    /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
 rt::structure!(
@@ -20,12 +20,12 @@ pub static INTERNAL_SERVER_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("error", &rt::STRING), rt::m("error_description", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(500u16, true));
-/// p Indicates that the code clientId /code or code clientSecret /code in the request is invalid. For example, this can occur when a client sends an incorrect code clientId /code or an expired code clientSecret /code . /p
+/// Indicates that the `clientId` or `clientSecret` in the request is invalid. For example, this can occur when a client sends an incorrect `clientId` or an expired `clientSecret`.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidClientException {
-    /// p Single error code. For this exception the value will be code invalid client /code . /p
+    /// Single error code. For this exception the value will be `invalid_client`.
     pub error: Option<String>,
-    /// p Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred. /p
+    /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
 rt::structure!(
@@ -36,12 +36,12 @@ pub static INVALID_CLIENT_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("error", &rt::STRING), rt::m("error_description", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(401u16, false));
-/// p Indicates that the client information sent in the request during registration is invalid. /p
+/// Indicates that the client information sent in the request during registration is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidClientMetadataException {
-    /// p Single error code. For this exception the value will be code invalid client metadata /code . /p
+    /// Single error code. For this exception the value will be `invalid_client_metadata`.
     pub error: Option<String>,
-    /// p Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred. /p
+    /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
 rt::structure!(
@@ -53,12 +53,12 @@ pub static INVALID_CLIENT_METADATA_EXCEPTION: rt::Schema = rt::Schema::structure
         &[rt::m("error", &rt::STRING), rt::m("error_description", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p Indicates that a request contains an invalid grant. This can occur if a client makes a a CreateToken /a request with an invalid grant type. /p
+/// Indicates that a request contains an invalid grant. This can occur if a client makes a CreateToken request with an invalid grant type.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidGrantException {
-    /// p Single error code. For this exception the value will be code invalid grant /code . /p
+    /// Single error code. For this exception the value will be `invalid_grant`.
     pub error: Option<String>,
-    /// p Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred. /p
+    /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
 rt::structure!(
@@ -69,12 +69,12 @@ pub static INVALID_GRANT_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("error", &rt::STRING), rt::m("error_description", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p Indicates that one or more redirect URI in the request is not supported for this operation. /p
+/// Indicates that one or more redirect URI in the request is not supported for this operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidRedirectUriException {
-    /// p Single error code. For this exception the value will be code invalid redirect uri /code . /p
+    /// Single error code. For this exception the value will be `invalid_redirect_uri`.
     pub error: Option<String>,
-    /// p Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred. /p
+    /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
 rt::structure!(
@@ -86,14 +86,14 @@ pub static INVALID_REDIRECT_URI_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("error", &rt::STRING), rt::m("error_description", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p Indicates that something is wrong with the input to the request. For example, a required parameter might be missing or out of range. /p
+/// Indicates that something is wrong with the input to the request. For example, a required parameter might be missing or out of range.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidRequestException {
-    /// p Single error code. For this exception the value will be code invalid request /code . /p
+    /// Single error code. For this exception the value will be `invalid_request`.
     pub error: Option<String>,
-    /// p A string that uniquely identifies a reason for the error. /p
+    /// A string that uniquely identifies a reason for the error.
     pub reason: Option<InvalidRequestExceptionReason>,
-    /// p Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred. /p
+    /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
 rt::structure!(
@@ -115,16 +115,16 @@ rt::string_enum! {
     "KMS_InvalidKeyUsageException", KmsInvalidStateException =
     "KMS_InvalidStateException", KmsDisabledException = "KMS_DisabledException" }
 }
-/// p Indicates that a token provided as input to the request was issued by and is only usable by calling IAM Identity Center endpoints in another region. /p
+/// Indicates that a token provided as input to the request was issued by and is only usable by calling IAM Identity Center endpoints in another region.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidRequestRegionException {
-    /// p Single error code. For this exception the value will be code invalid request /code . /p
+    /// Single error code. For this exception the value will be `invalid_request`.
     pub error: Option<String>,
-    /// p Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred. /p
+    /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
-    /// p Indicates the IAM Identity Center endpoint which the requester may call with this token. /p
+    /// Indicates the IAM Identity Center endpoint which the requester may call with this token.
     pub endpoint: Option<String>,
-    /// p Indicates the region which the requester may call with this token. /p
+    /// Indicates the region which the requester may call with this token.
     pub region: Option<String>,
 }
 rt::structure!(
@@ -141,12 +141,12 @@ pub static INVALID_REQUEST_REGION_EXCEPTION: rt::Schema = rt::Schema::structure(
         ],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p Indicates that the scope provided in the request is invalid. /p
+/// Indicates that the scope provided in the request is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidScopeException {
-    /// p Single error code. For this exception the value will be code invalid scope /code . /p
+    /// Single error code. For this exception the value will be `invalid_scope`.
     pub error: Option<String>,
-    /// p Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred. /p
+    /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
 rt::structure!(

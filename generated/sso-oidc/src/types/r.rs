@@ -9,19 +9,25 @@ pub static REDIRECT_URIS: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterClientRequest {
-    /// p The friendly name of the client. /p
+    /// The friendly name of the client.
     pub client_name: String,
-    /// p The type of client. The service supports only code public /code as a client type. Anything other than public will be rejected by the service. /p
+    /// The type of client. The service supports only `public` as a client type. Anything other than public will be rejected by the service.
     pub client_type: String,
-    /// p The list of scopes that are defined by the client. Upon authorization, this list is used to restrict permissions when granting an access token. /p
+    /// The list of scopes that are defined by the client. Upon authorization, this list is used to restrict permissions when granting an access token.
     pub scopes: Option<Vec<String>>,
-    /// p The list of redirect URI that are defined by the client. At completion of authorization, this list is used to restrict what locations the user agent can be redirected back to. /p
+    /// The list of redirect URI that are defined by the client. At completion of authorization, this list is used to restrict what locations the user agent can be redirected back to.
     pub redirect_uris: Option<Vec<String>>,
-    /// p The list of OAuth 2.0 grant types that are defined by the client. This list is used to restrict the token granting flows available to the client. Supports the following OAuth 2.0 grant types: Authorization Code, Device Code, and Refresh Token. /p p Authorization Code - code authorization code /code /p p Device Code - code urn:ietf:params:oauth:grant-type:device code /code /p p Refresh Token - code refresh token /code /p
+    /// The list of OAuth 2.0 grant types that are defined by the client. This list is used to restrict the token granting flows available to the client. Supports the following OAuth 2.0 grant types: Authorization Code, Device Code, and Refresh Token.
+    ///
+    /// \* Authorization Code - `authorization_code`
+    ///
+    /// \* Device Code - `urn:ietf:params:oauth:grant-type:device_code`
+    ///
+    /// \* Refresh Token - `refresh_token`
     pub grant_types: Option<Vec<String>>,
-    /// p The IAM Identity Center Issuer URL associated with an instance of IAM Identity Center. This value is needed for user access to resources through the client. /p
+    /// The IAM Identity Center Issuer URL associated with an instance of IAM Identity Center. This value is needed for user access to resources through the client.
     pub issuer_url: Option<String>,
-    /// p This IAM Identity Center application ARN is used to define administrator-managed configuration for public client access to resources. At authorization, the scopes, grants, and redirect URI available to this client will be restricted by this application resource. /p
+    /// This IAM Identity Center application ARN is used to define administrator-managed configuration for public client access to resources. At authorization, the scopes, grants, and redirect URI available to this client will be restricted by this application resource.
     pub entitled_application_arn: Option<String>,
 }
 rt::structure!(
@@ -43,17 +49,17 @@ pub static REGISTER_CLIENT_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterClientResponse {
-    /// p The unique identifier string for each client. This client uses this identifier to get authenticated by the service in subsequent calls. /p
+    /// The unique identifier string for each client. This client uses this identifier to get authenticated by the service in subsequent calls.
     pub client_id: Option<String>,
-    /// p A secret string generated for the client. The client will use this string to get authenticated by the service in subsequent calls. /p
+    /// A secret string generated for the client. The client will use this string to get authenticated by the service in subsequent calls.
     pub client_secret: Option<String>,
-    /// p Indicates the time at which the code clientId /code and code clientSecret /code were issued. /p
+    /// Indicates the time at which the `clientId` and `clientSecret` were issued.
     pub client_id_issued_at: Option<i64>,
-    /// p Indicates the time at which the code clientId /code and code clientSecret /code will become invalid. /p
+    /// Indicates the time at which the `clientId` and `clientSecret` will become invalid.
     pub client_secret_expires_at: Option<i64>,
-    /// p An endpoint that the client can use to request authorization. /p
+    /// An endpoint that the client can use to request authorization.
     pub authorization_endpoint: Option<String>,
-    /// p An endpoint that the client can use to create tokens. /p
+    /// An endpoint that the client can use to create tokens.
     pub token_endpoint: Option<String>,
 }
 rt::structure!(

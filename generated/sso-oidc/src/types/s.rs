@@ -7,12 +7,12 @@ pub static SCOPES: rt::Schema = rt::Schema::list(
     "Scopes",
     &[rt::m("member", &rt::STRING)],
 );
-/// p Indicates that the client is making the request too frequently and is more than the service can handle. /p
+/// Indicates that the client is making the request too frequently and is more than the service can handle.
 #[derive(Clone, Default, PartialEq)]
 pub struct SlowDownException {
-    /// p Single error code. For this exception the value will be code slow down /code . /p
+    /// Single error code. For this exception the value will be `slow_down`.
     pub error: Option<String>,
-    /// p Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred. /p
+    /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
 rt::structure!(
@@ -25,11 +25,11 @@ pub static SLOW_DOWN_EXCEPTION: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(400u16, false));
 #[derive(Clone, Default, PartialEq)]
 pub struct StartDeviceAuthorizationRequest {
-    /// p The unique identifier string for the client that is registered with IAM Identity Center. This value should come from the persisted result of the a RegisterClient /a API operation. /p
+    /// The unique identifier string for the client that is registered with IAM Identity Center. This value should come from the persisted result of the RegisterClient API operation.
     pub client_id: String,
-    /// p A secret string that is generated for the client. This value should come from the persisted result of the a RegisterClient /a API operation. /p
+    /// A secret string that is generated for the client. This value should come from the persisted result of the RegisterClient API operation.
     pub client_secret: String,
-    /// p The URL for the Amazon Web Services access portal. For more information, see a href="https://docs.aws.amazon.com/singlesignon/latest/userguide/using-the-portal.html" Using the Amazon Web Services access portal /a in the i IAM Identity Center User Guide /i . /p
+    /// The URL for the Amazon Web Services access portal. For more information, see [Using the Amazon Web Services access portal](https://docs.aws.amazon.com/singlesignon/latest/userguide/using-the-portal.html) in the *IAM Identity Center User Guide*.
     pub start_url: String,
 }
 rt::structure!(
@@ -46,17 +46,17 @@ pub static START_DEVICE_AUTHORIZATION_REQUEST: rt::Schema = rt::Schema::structur
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartDeviceAuthorizationResponse {
-    /// p The short-lived code that is used by the device when polling for a session token. /p
+    /// The short-lived code that is used by the device when polling for a session token.
     pub device_code: Option<String>,
-    /// p A one-time user verification code. This is needed to authorize an in-use device. /p
+    /// A one-time user verification code. This is needed to authorize an in-use device.
     pub user_code: Option<String>,
-    /// p The URI of the verification page that takes the code userCode /code to authorize the device. /p
+    /// The URI of the verification page that takes the `userCode` to authorize the device.
     pub verification_uri: Option<String>,
-    /// p An alternate URL that the client can use to automatically launch a browser. This process skips the manual step in which the user visits the verification page and enters their code. /p
+    /// An alternate URL that the client can use to automatically launch a browser. This process skips the manual step in which the user visits the verification page and enters their code.
     pub verification_uri_complete: Option<String>,
-    /// p Indicates the number of seconds in which the verification code will become invalid. /p
+    /// Indicates the number of seconds in which the verification code will become invalid.
     pub expires_in: Option<i32>,
-    /// p Indicates the number of seconds the client must wait between attempts when polling for a session. /p
+    /// Indicates the number of seconds the client must wait between attempts when polling for a session.
     pub interval: Option<i32>,
 }
 rt::structure!(

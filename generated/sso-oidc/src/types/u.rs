@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Indicates that the client is not currently authorized to make the request. This can happen when a code clientId /code is not issued for a public client. /p
+/// Indicates that the client is not currently authorized to make the request. This can happen when a `clientId` is not issued for a public client.
 #[derive(Clone, Default, PartialEq)]
 pub struct UnauthorizedClientException {
-    /// p Single error code. For this exception the value will be code unauthorized client /code . /p
+    /// Single error code. For this exception the value will be `unauthorized_client`.
     pub error: Option<String>,
-    /// p Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred. /p
+    /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
 rt::structure!(
@@ -20,12 +20,12 @@ pub static UNAUTHORIZED_CLIENT_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("error", &rt::STRING), rt::m("error_description", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false));
-/// p Indicates that the grant type in the request is not supported by the service. /p
+/// Indicates that the grant type in the request is not supported by the service.
 #[derive(Clone, Default, PartialEq)]
 pub struct UnsupportedGrantTypeException {
-    /// p Single error code. For this exception the value will be code unsupported grant type /code . /p
+    /// Single error code. For this exception the value will be `unsupported_grant_type`.
     pub error: Option<String>,
-    /// p Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred. /p
+    /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub error_description: Option<String>,
 }
 rt::structure!(

@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Returns the STS short-term credentials for a given role name that is assigned to the user. /p
+/// Returns the STS short-term credentials for a given role name that is assigned to the user.
 pub static GET_ROLE_CREDENTIALS: rt::Operation = rt::Operation::new(
         "GetRoleCredentials",
         "GET",

@@ -2,7 +2,7 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Lists all roles that are assigned to the user for a given AWS account. /p
+/// Lists all roles that are assigned to the user for a given AWS account.
 pub static LIST_ACCOUNT_ROLES: rt::Operation = rt::Operation::new(
         "ListAccountRoles",
         "GET",
@@ -20,7 +20,7 @@ pub static LIST_ACCOUNT_ROLES: rt::Operation = rt::Operation::new(
     )
     .auth(&["smithy.api#noAuth"])
     .auth_type("none");
-/// p Lists all AWS accounts assigned to the user. These AWS accounts are assigned by the administrator of the account. For more information, see a href="https://docs.aws.amazon.com/singlesignon/latest/userguide/useraccess.html#assignusers" Assign User Access /a in the i IAM Identity Center User Guide /i . This operation returns a paginated response. /p
+/// Lists all AWS accounts assigned to the user. These AWS accounts are assigned by the administrator of the account. For more information, see [Assign User Access](https://docs.aws.amazon.com/singlesignon/latest/userguide/useraccess.html#assignusers) in the *IAM Identity Center User Guide*. This operation returns a paginated response.
 pub static LIST_ACCOUNTS: rt::Operation = rt::Operation::new(
         "ListAccounts",
         "GET",
@@ -38,7 +38,11 @@ pub static LIST_ACCOUNTS: rt::Operation = rt::Operation::new(
     )
     .auth(&["smithy.api#noAuth"])
     .auth_type("none");
-/// p Removes the locally stored SSO tokens from the client-side cache and sends an API call to the IAM Identity Center service to invalidate the corresponding server-side IAM Identity Center sign in session. /p note p If a user uses IAM Identity Center to access the AWS CLI, the user’s IAM Identity Center sign in session is used to obtain an IAM session, as specified in the corresponding IAM Identity Center permission set. More specifically, IAM Identity Center assumes an IAM role in the target account on behalf of the user, and the corresponding temporary AWS credentials are returned to the client. /p p After user logout, any existing IAM role sessions that were created by using IAM Identity Center permission sets continue based on the duration configured in the permission set. For more information, see a href="https://docs.aws.amazon.com/singlesignon/latest/userguide/authconcept.html" User authentications /a in the i IAM Identity Center User Guide /i . /p /note
+/// Removes the locally stored SSO tokens from the client-side cache and sends an API call to the IAM Identity Center service to invalidate the corresponding server-side IAM Identity Center sign in session.
+///
+/// **Note:** If a user uses IAM Identity Center to access the AWS CLI, the user’s IAM Identity Center sign in session is used to obtain an IAM session, as specified in the corresponding IAM Identity Center permission set. More specifically, IAM Identity Center assumes an IAM role in the target account on behalf of the user, and the corresponding temporary AWS credentials are returned to the client.
+///
+/// After user logout, any existing IAM role sessions that were created by using IAM Identity Center permission sets continue based on the duration configured in the permission set. For more information, see [User authentications](https://docs.aws.amazon.com/singlesignon/latest/userguide/authconcept.html) in the *IAM Identity Center User Guide*.
 pub static LOGOUT: rt::Operation = rt::Operation::new(
         "Logout",
         "POST",

@@ -3,14 +3,14 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Provides information about your AWS account. /p
+/// Provides information about your AWS account.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccountInfo {
-    /// p The identifier of the AWS account that is assigned to the user. /p
+    /// The identifier of the AWS account that is assigned to the user.
     pub account_id: Option<String>,
-    /// p The display name of the AWS account that is assigned to the user. /p
+    /// The display name of the AWS account that is assigned to the user.
     pub account_name: Option<String>,
-    /// p The email address of the AWS account that is assigned to the user. /p
+    /// The email address of the AWS account that is assigned to the user.
     pub email_address: Option<String>,
 }
 rt::structure!(

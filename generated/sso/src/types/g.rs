@@ -5,11 +5,11 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRoleCredentialsRequest {
-    /// p The friendly name of the role that is assigned to the user. /p
+    /// The friendly name of the role that is assigned to the user.
     pub role_name: String,
-    /// p The identifier for the AWS account that is assigned to the user. /p
+    /// The identifier for the AWS account that is assigned to the user.
     pub account_id: String,
-    /// p The token issued by the code CreateToken /code API call. For more information, see a href="https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API CreateToken.html" CreateToken /a in the i IAM Identity Center OIDC API Reference Guide /i . /p
+    /// The token issued by the `CreateToken` API call. For more information, see [CreateToken](https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API_CreateToken.html) in the *IAM Identity Center OIDC API Reference Guide*.
     pub access_token: String,
 }
 rt::structure!(
@@ -28,7 +28,7 @@ pub static GET_ROLE_CREDENTIALS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRoleCredentialsResponse {
-    /// p The credentials for the role that is assigned to the user. /p
+    /// The credentials for the role that is assigned to the user.
     pub role_credentials: Option<RoleCredentials>,
 }
 rt::structure!(

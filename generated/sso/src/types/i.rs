@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Indicates that a problem occurred with the input to the request. For example, a required parameter might be missing or out of range. /p
+/// Indicates that a problem occurred with the input to the request. For example, a required parameter might be missing or out of range.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidRequestException {
     pub message: Option<String>,

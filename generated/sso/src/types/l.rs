@@ -5,13 +5,13 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccountRolesRequest {
-    /// p The page token from the previous response output when you request subsequent pages. /p
+    /// The page token from the previous response output when you request subsequent pages.
     pub next_token: Option<String>,
-    /// p The number of items that clients can request per page. /p
+    /// The number of items that clients can request per page.
     pub max_results: Option<i32>,
-    /// p The token issued by the code CreateToken /code API call. For more information, see a href="https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API CreateToken.html" CreateToken /a in the i IAM Identity Center OIDC API Reference Guide /i . /p
+    /// The token issued by the `CreateToken` API call. For more information, see [CreateToken](https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API_CreateToken.html) in the *IAM Identity Center OIDC API Reference Guide*.
     pub access_token: String,
-    /// p The identifier for the AWS account that is assigned to the user. /p
+    /// The identifier for the AWS account that is assigned to the user.
     pub account_id: String,
 }
 rt::structure!(
@@ -31,9 +31,9 @@ pub static LIST_ACCOUNT_ROLES_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccountRolesResponse {
-    /// p The page token client that is used to retrieve the list of accounts. /p
+    /// The page token client that is used to retrieve the list of accounts.
     pub next_token: Option<String>,
-    /// p A paginated response with the list of roles and the next token if more results are available. /p
+    /// A paginated response with the list of roles and the next token if more results are available.
     pub role_list: Option<Vec<RoleInfo>>,
 }
 rt::structure!(
@@ -46,11 +46,11 @@ pub static LIST_ACCOUNT_ROLES_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccountsRequest {
-    /// p (Optional) When requesting subsequent pages, this is the page token from the previous response output. /p
+    /// (Optional) When requesting subsequent pages, this is the page token from the previous response output.
     pub next_token: Option<String>,
-    /// p This is the number of items clients can request per page. /p
+    /// This is the number of items clients can request per page.
     pub max_results: Option<i32>,
-    /// p The token issued by the code CreateToken /code API call. For more information, see a href="https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API CreateToken.html" CreateToken /a in the i IAM Identity Center OIDC API Reference Guide /i . /p
+    /// The token issued by the `CreateToken` API call. For more information, see [CreateToken](https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API_CreateToken.html) in the *IAM Identity Center OIDC API Reference Guide*.
     pub access_token: String,
 }
 rt::structure!(
@@ -69,9 +69,9 @@ pub static LIST_ACCOUNTS_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccountsResponse {
-    /// p The page token client that is used to retrieve the list of accounts. /p
+    /// The page token client that is used to retrieve the list of accounts.
     pub next_token: Option<String>,
-    /// p A paginated response with the list of account information and the next token if more results are available. /p
+    /// A paginated response with the list of account information and the next token if more results are available.
     pub account_list: Option<Vec<AccountInfo>>,
 }
 rt::structure!(
@@ -83,7 +83,7 @@ pub static LIST_ACCOUNTS_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct LogoutRequest {
-    /// p The token issued by the code CreateToken /code API call. For more information, see a href="https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API CreateToken.html" CreateToken /a in the i IAM Identity Center OIDC API Reference Guide /i . /p
+    /// The token issued by the `CreateToken` API call. For more information, see [CreateToken](https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API_CreateToken.html) in the *IAM Identity Center OIDC API Reference Guide*.
     pub access_token: String,
 }
 rt::structure!(LogoutRequest, LOGOUT_REQUEST, 0 => access_token);

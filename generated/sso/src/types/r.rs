@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The specified resource doesn't exist. /p
+/// The specified resource doesn't exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFoundException {
     pub message: Option<String>,
@@ -14,16 +14,16 @@ pub static RESOURCE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(404u16, false));
-/// p Provides information about the role credentials that are assigned to the user. /p
+/// Provides information about the role credentials that are assigned to the user.
 #[derive(Clone, Default, PartialEq)]
 pub struct RoleCredentials {
-    /// p The identifier used for the temporary security credentials. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id credentials temp use-resources.html" Using Temporary Security Credentials to Request Access to AWS Resources /a in the i AWS IAM User Guide /i . /p
+    /// The identifier used for the temporary security credentials. For more information, see [Using Temporary Security Credentials to Request Access to AWS Resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_use-resources.html) in the *AWS IAM User Guide*.
     pub access_key_id: Option<String>,
-    /// p The key that is used to sign the request. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id credentials temp use-resources.html" Using Temporary Security Credentials to Request Access to AWS Resources /a in the i AWS IAM User Guide /i . /p
+    /// The key that is used to sign the request. For more information, see [Using Temporary Security Credentials to Request Access to AWS Resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_use-resources.html) in the *AWS IAM User Guide*.
     pub secret_access_key: Option<String>,
-    /// p The token used for temporary credentials. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id credentials temp use-resources.html" Using Temporary Security Credentials to Request Access to AWS Resources /a in the i AWS IAM User Guide /i . /p
+    /// The token used for temporary credentials. For more information, see [Using Temporary Security Credentials to Request Access to AWS Resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_use-resources.html) in the *AWS IAM User Guide*.
     pub session_token: Option<String>,
-    /// p The date on which temporary security credentials expire. /p
+    /// The date on which temporary security credentials expire.
     pub expiration: Option<i64>,
 }
 rt::structure!(
@@ -39,12 +39,12 @@ pub static ROLE_CREDENTIALS: rt::Schema = rt::Schema::structure(
         rt::m("expiration", &rt::LONG),
     ],
 );
-/// p Provides information about the role that is assigned to the user. /p
+/// Provides information about the role that is assigned to the user.
 #[derive(Clone, Default, PartialEq)]
 pub struct RoleInfo {
-    /// p The friendly name of the role that is assigned to the user. /p
+    /// The friendly name of the role that is assigned to the user.
     pub role_name: Option<String>,
-    /// p The identifier of the AWS account assigned to the user. /p
+    /// The identifier of the AWS account assigned to the user.
     pub account_id: Option<String>,
 }
 rt::structure!(RoleInfo, ROLE_INFO, 0 => role_name, 1 => account_id);

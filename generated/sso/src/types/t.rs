@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Indicates that the request is being made too frequently and is more than what the server can handle. /p
+/// Indicates that the request is being made too frequently and is more than what the server can handle.
 #[derive(Clone, Default, PartialEq)]
 pub struct TooManyRequestsException {
     pub message: Option<String>,

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Indicates that the request is not authorized. This can happen due to an invalid access token in the request. /p
+/// Indicates that the request is not authorized. This can happen due to an invalid access token in the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct UnauthorizedException {
     pub message: Option<String>,

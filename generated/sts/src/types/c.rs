@@ -3,16 +3,16 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Amazon Web Services credentials for API authentication. /p
+/// Amazon Web Services credentials for API authentication.
 #[derive(Clone, Default, PartialEq)]
 pub struct Credentials {
-    /// p The access key ID that identifies the temporary security credentials. /p
+    /// The access key ID that identifies the temporary security credentials.
     pub access_key_id: String,
-    /// p The secret access key that can be used to sign requests. /p
+    /// The secret access key that can be used to sign requests.
     pub secret_access_key: String,
-    /// p The token that users must pass to the service API to use the temporary credentials. /p
+    /// The token that users must pass to the service API to use the temporary credentials.
     pub session_token: String,
-    /// p The date on which the current credentials expire. /p
+    /// The date on which the current credentials expire.
     pub expiration: rt::DateTime,
 }
 rt::structure!(

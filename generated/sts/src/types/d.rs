@@ -5,7 +5,7 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct DecodeAuthorizationMessageRequest {
-    /// p The encoded message that was returned with the response. /p
+    /// The encoded message that was returned with the response.
     pub encoded_message: String,
 }
 rt::structure!(
@@ -16,10 +16,10 @@ pub static DECODE_AUTHORIZATION_MESSAGE_REQUEST: rt::Schema = rt::Schema::struct
     "DecodeAuthorizationMessageRequest",
     &[rt::m("EncodedMessage", &rt::STRING).flags(rt::REQUIRED)],
 );
-/// p A document that contains additional information about the authorization status of a request from an encoded message that is returned in response to an Amazon Web Services request. /p
+/// A document that contains additional information about the authorization status of a request from an encoded message that is returned in response to an Amazon Web Services request.
 #[derive(Clone, Default, PartialEq)]
 pub struct DecodeAuthorizationMessageResponse {
-    /// p The API returns a response with the decoded message. /p
+    /// The API returns a response with the decoded message.
     pub decoded_message: Option<String>,
 }
 rt::structure!(

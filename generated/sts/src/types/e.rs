@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The web identity token that was passed is expired or is not valid. Get a new identity token from the identity provider and then retry the request. /p
+/// The web identity token that was passed is expired or is not valid. Get a new identity token from the identity provider and then retry the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExpiredTokenException {
     pub message: Option<String>,
@@ -14,7 +14,7 @@ pub static EXPIRED_TOKEN_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("ExpiredTokenException"));
-/// p The trade-in token provided in the request has expired and can no longer be exchanged for credentials. Request a new token and retry the operation. /p
+/// The trade-in token provided in the request has expired and can no longer be exchanged for credentials. Request a new token and retry the operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExpiredTradeInTokenException {
     pub message: Option<String>,

@@ -3,12 +3,12 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Identifiers for the federated user that is associated with the credentials. /p
+/// Identifiers for the federated user that is associated with the credentials.
 #[derive(Clone, Default, PartialEq)]
 pub struct FederatedUser {
-    /// p The string that identifies the federated user associated with the credentials, similar to the unique ID of an IAM user. /p
+    /// The string that identifies the federated user associated with the credentials, similar to the unique ID of an IAM user.
     pub federated_user_id: String,
-    /// p The ARN that specifies the federated user that is associated with the credentials. For more information about ARNs and how to use them in policies, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference identifiers.html" IAM Identifiers /a in the i IAM User Guide /i . /p
+    /// The ARN that specifies the federated user that is associated with the credentials. For more information about ARNs and how to use them in policies, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User Guide*.
     pub arn: String,
 }
 rt::structure!(FederatedUser, FEDERATED_USER, 0 => federated_user_id, 1 => arn);

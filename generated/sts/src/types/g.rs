@@ -5,7 +5,9 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessKeyInfoRequest {
-    /// p The identifier of an access key. /p p This parameter allows (through its regex pattern) a string of characters that can consist of any upper- or lowercase letter or digit. /p
+    /// The identifier of an access key.
+    ///
+    /// This parameter allows (through its regex pattern) a string of characters that can consist of any upper- or lowercase letter or digit.
     pub access_key_id: String,
 }
 rt::structure!(GetAccessKeyInfoRequest, GET_ACCESS_KEY_INFO_REQUEST, 0 => access_key_id);
@@ -15,7 +17,7 @@ pub static GET_ACCESS_KEY_INFO_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessKeyInfoResponse {
-    /// p The number used to identify the Amazon Web Services account. /p
+    /// The number used to identify the Amazon Web Services account.
     pub account: Option<String>,
 }
 rt::structure!(GetAccessKeyInfoResponse, GET_ACCESS_KEY_INFO_RESPONSE, 0 => account);
@@ -30,14 +32,14 @@ pub static GET_CALLER_IDENTITY_REQUEST: rt::Schema = rt::Schema::structure(
     "GetCallerIdentityRequest",
     &[],
 );
-/// p Contains the response to a successful a GetCallerIdentity /a request, including information about the entity making the request. /p
+/// Contains the response to a successful GetCallerIdentity request, including information about the entity making the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCallerIdentityResponse {
-    /// p The unique identifier of the calling entity. The exact value depends on the type of entity that is making the call. The values returned are those listed in the b aws:userid /b column in the a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference policies variables.html#principaltable" Principal table /a found on the b Policy Variables /b reference page in the i IAM User Guide /i . /p
+    /// The unique identifier of the calling entity. The exact value depends on the type of entity that is making the call. The values returned are those listed in the **aws:userid** column in the [Principal table](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#principaltable) found on the **Policy Variables** reference page in the *IAM User Guide*.
     pub user_id: Option<String>,
-    /// p The Amazon Web Services account ID number of the account that owns or contains the calling entity. /p
+    /// The Amazon Web Services account ID number of the account that owns or contains the calling entity.
     pub account: Option<String>,
-    /// p The Amazon Web Services ARN associated with the calling entity. /p
+    /// The Amazon Web Services ARN associated with the calling entity.
     pub arn: Option<String>,
 }
 rt::structure!(
@@ -54,7 +56,7 @@ pub static GET_CALLER_IDENTITY_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDelegatedAccessTokenRequest {
-    /// p The token to exchange for temporary Amazon Web Services credentials. This token must be valid and unexpired at the time of the request. /p
+    /// The token to exchange for temporary Amazon Web Services credentials. This token must be valid and unexpired at the time of the request.
     pub trade_in_token: String,
 }
 rt::structure!(
@@ -68,12 +70,12 @@ pub static GET_DELEGATED_ACCESS_TOKEN_REQUEST: rt::Schema = rt::Schema::structur
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDelegatedAccessTokenResponse {
     pub credentials: Option<Credentials>,
-    /// p The percentage of the maximum policy size that is used by the session policy. The policy size is calculated as the sum of all the session policies and permission boundaries attached to the session. If the packed size exceeds 100%, the request fails. /p
+    /// The percentage of the maximum policy size that is used by the session policy. The policy size is calculated as the sum of all the session policies and permission boundaries attached to the session. If the packed size exceeds 100%, the request fails.
     #[deprecated(
         note = "Deprecated. This field is not populated for GetDelegatedAccessToken. (deprecated since 2026-06-17)"
     )]
     pub packed_policy_size: Option<i32>,
-    /// p The Amazon Resource Name (ARN) of the principal that was assumed when obtaining the delegated access token. This ARN identifies the IAM entity whose permissions are granted by the temporary credentials. /p
+    /// The Amazon Resource Name (ARN) of the principal that was assumed when obtaining the delegated access token. This ARN identifies the IAM entity whose permissions are granted by the temporary credentials.
     pub assumed_principal: Option<String>,
 }
 rt::structure!(
@@ -90,15 +92,47 @@ pub static GET_DELEGATED_ACCESS_TOKEN_RESPONSE: rt::Schema = rt::Schema::structu
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFederationTokenRequest {
-    /// p The name of the federated user. The name is used as an identifier for the temporary security credentials (such as code Bob /code ). For example, you can reference the federated user name in a resource-based policy, such as in an Amazon S3 bucket policy. /p p The regex used to validate this parameter is a string of characters consisting of upper- and lower-case alphanumeric characters with no spaces. You can also include underscores or any of the following characters: =,.@- /p
+    /// The name of the federated user. The name is used as an identifier for the temporary security credentials (such as `Bob`). For example, you can reference the federated user name in a resource-based policy, such as in an Amazon S3 bucket policy.
+    ///
+    /// The regex used to validate this parameter is a string of characters consisting of upper- and lower-case alphanumeric characters with no spaces. You can also include underscores or any of the following characters: =,.@-
     pub name: String,
-    /// p An IAM policy in JSON format that you want to use as an inline session policy. /p p You must pass an inline or managed a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies.html#policies session" session policy /a to this operation. You can pass a single JSON policy document to use as an inline session policy. You can also specify up to 10 managed policy Amazon Resource Names (ARNs) to use as managed session policies. /p p This parameter is optional. However, if you do not pass any session policies, then the resulting federated user session has no permissions. /p p When you pass session policies, the session permissions are the intersection of the IAM user policies and the session policies that you pass. This gives you a way to further restrict the permissions for a federated user. You cannot use session policies to grant more permissions than those that are defined in the permissions policy of the IAM user. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies.html#policies session" Session Policies /a in the i IAM User Guide /i . /p p The resulting credentials can be used to access a resource that has a resource-based policy. If that policy specifically references the federated user session in the code Principal /code element of the policy, the session has the permissions allowed by the policy. These permissions are granted in addition to the permissions that are granted by the session policies. /p p The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\u0020 through \u00FF). It can also include the tab (\u0009), linefeed (\u000A), and carriage return (\u000D) characters. /p note p An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The code PackedPolicySize /code response element indicates by percentage how close the policies and tags for your request are to the upper size limit. /p /note
+    /// An IAM policy in JSON format that you want to use as an inline session policy.
+    ///
+    /// You must pass an inline or managed [session policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) to this operation. You can pass a single JSON policy document to use as an inline session policy. You can also specify up to 10 managed policy Amazon Resource Names (ARNs) to use as managed session policies.
+    ///
+    /// This parameter is optional. However, if you do not pass any session policies, then the resulting federated user session has no permissions.
+    ///
+    /// When you pass session policies, the session permissions are the intersection of the IAM user policies and the session policies that you pass. This gives you a way to further restrict the permissions for a federated user. You cannot use session policies to grant more permissions than those that are defined in the permissions policy of the IAM user. For more information, see [Session Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in the *IAM User Guide*.
+    ///
+    /// The resulting credentials can be used to access a resource that has a resource-based policy. If that policy specifically references the federated user session in the `Principal` element of the policy, the session has the permissions allowed by the policy. These permissions are granted in addition to the permissions that are granted by the session policies.
+    ///
+    /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
+    ///
+    /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
     pub policy: Option<String>,
-    /// p The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as a managed session policy. The policies must exist in the same account as the IAM user that is requesting federated access. /p p You must pass an inline or managed a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies.html#policies session" session policy /a to this operation. You can pass a single JSON policy document to use as an inline session policy. You can also specify up to 10 managed policy Amazon Resource Names (ARNs) to use as managed session policies. The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. You can provide up to 10 managed policy ARNs. For more information about ARNs, see a href="https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html" Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces /a in the Amazon Web Services General Reference. /p p This parameter is optional. However, if you do not pass any session policies, then the resulting federated user session has no permissions. /p p When you pass session policies, the session permissions are the intersection of the IAM user policies and the session policies that you pass. This gives you a way to further restrict the permissions for a federated user. You cannot use session policies to grant more permissions than those that are defined in the permissions policy of the IAM user. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/access policies.html#policies session" Session Policies /a in the i IAM User Guide /i . /p p The resulting credentials can be used to access a resource that has a resource-based policy. If that policy specifically references the federated user session in the code Principal /code element of the policy, the session has the permissions allowed by the policy. These permissions are granted in addition to the permissions that are granted by the session policies. /p note p An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The code PackedPolicySize /code response element indicates by percentage how close the policies and tags for your request are to the upper size limit. /p /note
+    /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as a managed session policy. The policies must exist in the same account as the IAM user that is requesting federated access.
+    ///
+    /// You must pass an inline or managed [session policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) to this operation. You can pass a single JSON policy document to use as an inline session policy. You can also specify up to 10 managed policy Amazon Resource Names (ARNs) to use as managed session policies. The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. You can provide up to 10 managed policy ARNs. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon Web Services General Reference.
+    ///
+    /// This parameter is optional. However, if you do not pass any session policies, then the resulting federated user session has no permissions.
+    ///
+    /// When you pass session policies, the session permissions are the intersection of the IAM user policies and the session policies that you pass. This gives you a way to further restrict the permissions for a federated user. You cannot use session policies to grant more permissions than those that are defined in the permissions policy of the IAM user. For more information, see [Session Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in the *IAM User Guide*.
+    ///
+    /// The resulting credentials can be used to access a resource that has a resource-based policy. If that policy specifically references the federated user session in the `Principal` element of the policy, the session has the permissions allowed by the policy. These permissions are granted in addition to the permissions that are granted by the session policies.
+    ///
+    /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
     pub policy_arns: Option<Vec<PolicyDescriptorType>>,
-    /// p The duration, in seconds, that the session should last. Acceptable durations for federation sessions range from 900 seconds (15 minutes) to 129,600 seconds (36 hours), with 43,200 seconds (12 hours) as the default. Sessions obtained using root user credentials are restricted to a maximum of 3,600 seconds (one hour). If the specified duration is longer than one hour, the session obtained by using root user credentials defaults to one hour. /p
+    /// The duration, in seconds, that the session should last. Acceptable durations for federation sessions range from 900 seconds (15 minutes) to 129,600 seconds (36 hours), with 43,200 seconds (12 hours) as the default. Sessions obtained using root user credentials are restricted to a maximum of 3,600 seconds (one hour). If the specified duration is longer than one hour, the session obtained by using root user credentials defaults to one hour.
     pub duration_seconds: Option<i32>,
-    /// p A list of session tags. Each session tag consists of a key name and an associated value. For more information about session tags, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id session-tags.html" Passing Session Tags in STS /a in the i IAM User Guide /i . /p p This parameter is optional. You can pass up to 50 session tags. The plaintext session tag keys can’t exceed 128 characters and the values can’t exceed 256 characters. For these and additional limits, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference iam-limits.html#reference iam-limits-entity-length" IAM and STS Character Limits /a in the i IAM User Guide /i . /p note p An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The code PackedPolicySize /code response element indicates by percentage how close the policies and tags for your request are to the upper size limit. /p /note p You can pass a session tag with the same key as a tag that is already attached to the user you are federating. When you do, session tags override a user tag with the same key. /p p Tag key–value pairs are not case sensitive, but case is preserved. This means that you cannot have separate code Department /code and code department /code tag keys. Assume that the role has the code Department /code = code Marketing /code tag and you pass the code department /code = code engineering /code session tag. code Department /code and code department /code are not saved as separate tags, and the session tag passed in the request takes precedence over the role tag. /p
+    /// A list of session tags. Each session tag consists of a key name and an associated value. For more information about session tags, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
+    ///
+    /// This parameter is optional. You can pass up to 50 session tags. The plaintext session tag keys can’t exceed 128 characters and the values can’t exceed 256 characters. For these and additional limits, see [IAM and STS Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limits.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
+    ///
+    /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
+    ///
+    /// You can pass a session tag with the same key as a tag that is already attached to the user you are federating. When you do, session tags override a user tag with the same key.
+    ///
+    /// Tag key–value pairs are not case sensitive, but case is preserved. This means that you cannot have separate `Department` and `department` tag keys. Assume that the role has the `Department`=`Marketing` tag and you pass the `department`=`engineering` session tag. `Department` and `department` are not saved as separate tags, and the session tag passed in the request takes precedence over the role tag.
     pub tags: Option<Vec<Tag>>,
     pub minimum_session_token_size: Option<i32>,
 }
@@ -117,14 +151,16 @@ pub static GET_FEDERATION_TOKEN_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MinimumSessionTokenSize", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a GetFederationToken /a request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests. /p
+/// Contains the response to a successful GetFederationToken request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFederationTokenResponse {
-    /// p The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token. /p note p The size of the security token that STS API operations return is not fixed. We strongly recommend that you make no assumptions about the maximum size. /p /note
+    /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
+    ///
+    /// **Note:** The size of the security token that STS API operations return is not fixed. We strongly recommend that you make no assumptions about the maximum size.
     pub credentials: Option<Credentials>,
-    /// p Identifiers for the federated user associated with the credentials (such as code arn:aws:sts::123456789012:federated-user/Bob /code or code 123456789012:Bob /code ). You can use the federated user's ARN in your resource-based policies, such as an Amazon S3 bucket policy. /p
+    /// Identifiers for the federated user associated with the credentials (such as `arn:aws:sts::123456789012:federated-user/Bob` or `123456789012:Bob`). You can use the federated user's ARN in your resource-based policies, such as an Amazon S3 bucket policy.
     pub federated_user: Option<FederatedUser>,
-    /// p A percentage value that indicates the packed size of the session policies and session tags combined passed in the request. The request fails if the packed size is greater than 100 percent, which means the policies and tags exceeded the allowed space. /p
+    /// A percentage value that indicates the packed size of the session policies and session tags combined passed in the request. The request fails if the packed size is greater than 100 percent, which means the policies and tags exceeded the allowed space.
     #[deprecated(
         note = "Deprecated. Replaced by SessionTokenUtilization. (deprecated since 2026-06-17)"
     )]
@@ -149,11 +185,15 @@ pub static GET_FEDERATION_TOKEN_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSessionTokenRequest {
-    /// p The duration, in seconds, that the credentials should remain valid. Acceptable durations for IAM user sessions range from 900 seconds (15 minutes) to 129,600 seconds (36 hours), with 43,200 seconds (12 hours) as the default. Sessions for Amazon Web Services account owners are restricted to a maximum of 3,600 seconds (one hour). If the duration is longer than one hour, the session for Amazon Web Services account owners defaults to one hour. /p
+    /// The duration, in seconds, that the credentials should remain valid. Acceptable durations for IAM user sessions range from 900 seconds (15 minutes) to 129,600 seconds (36 hours), with 43,200 seconds (12 hours) as the default. Sessions for Amazon Web Services account owners are restricted to a maximum of 3,600 seconds (one hour). If the duration is longer than one hour, the session for Amazon Web Services account owners defaults to one hour.
     pub duration_seconds: Option<i32>,
-    /// p The identification number of the MFA device that is associated with the IAM user who is making the code GetSessionToken /code call. Specify this value if the IAM user has a policy that requires MFA authentication. The value is either the serial number for a hardware device (such as code GAHT12345678 /code ) or an Amazon Resource Name (ARN) for a virtual device (such as code arn:aws:iam::123456789012:mfa/user /code ). You can find the device for an IAM user by going to the Amazon Web Services Management Console and viewing the user's security credentials. /p p The regex used to validate this parameter is a string of characters consisting of upper- and lower-case alphanumeric characters with no spaces. You can also include underscores or any of the following characters: =,.@:/- /p
+    /// The identification number of the MFA device that is associated with the IAM user who is making the `GetSessionToken` call. Specify this value if the IAM user has a policy that requires MFA authentication. The value is either the serial number for a hardware device (such as `GAHT12345678`) or an Amazon Resource Name (ARN) for a virtual device (such as `arn:aws:iam::123456789012:mfa/user`). You can find the device for an IAM user by going to the Amazon Web Services Management Console and viewing the user's security credentials.
+    ///
+    /// The regex used to validate this parameter is a string of characters consisting of upper- and lower-case alphanumeric characters with no spaces. You can also include underscores or any of the following characters: =,.@:/-
     pub serial_number: Option<String>,
-    /// p The value provided by the MFA device, if MFA is required. If any policy requires the IAM user to submit an MFA code, specify this value. If MFA authentication is required, the user must provide a code when requesting a set of temporary security credentials. A user who fails to provide the code receives an "access denied" response when requesting resources that require MFA authentication. /p p The format for this parameter, as described by its regex pattern, is a sequence of six numeric digits. /p
+    /// The value provided by the MFA device, if MFA is required. If any policy requires the IAM user to submit an MFA code, specify this value. If MFA authentication is required, the user must provide a code when requesting a set of temporary security credentials. A user who fails to provide the code receives an "access denied" response when requesting resources that require MFA authentication.
+    ///
+    /// The format for this parameter, as described by its regex pattern, is a sequence of six numeric digits.
     pub token_code: Option<String>,
     pub minimum_session_token_size: Option<i32>,
 }
@@ -170,10 +210,12 @@ pub static GET_SESSION_TOKEN_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MinimumSessionTokenSize", &rt::INTEGER),
     ],
 );
-/// p Contains the response to a successful a GetSessionToken /a request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests. /p
+/// Contains the response to a successful GetSessionToken request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSessionTokenResponse {
-    /// p The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token. /p note p The size of the security token that STS API operations return is not fixed. We strongly recommend that you make no assumptions about the maximum size. /p /note
+    /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
+    ///
+    /// **Note:** The size of the security token that STS API operations return is not fixed. We strongly recommend that you make no assumptions about the maximum size.
     pub credentials: Option<Credentials>,
     pub session_token_utilization: Option<i32>,
     pub session_token_size: Option<i32>,
@@ -192,13 +234,13 @@ pub static GET_SESSION_TOKEN_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetWebIdentityTokenRequest {
-    /// p The intended recipient of the web identity token. This value populates the code aud /code claim in the JWT and should identify the service or application that will validate and use the token. The external service should verify this claim to ensure the token was intended for their use. /p
+    /// The intended recipient of the web identity token. This value populates the `aud` claim in the JWT and should identify the service or application that will validate and use the token. The external service should verify this claim to ensure the token was intended for their use.
     pub audience: Vec<String>,
-    /// p The duration, in seconds, for which the JSON Web Token (JWT) will remain valid. The value can range from 60 seconds (1 minute) to 3600 seconds (1 hour). If not specified, the default duration is 300 seconds (5 minutes). The token is designed to be short-lived and should be used for proof of identity, then exchanged for credentials or short-lived tokens in the external service. /p
+    /// The duration, in seconds, for which the JSON Web Token (JWT) will remain valid. The value can range from 60 seconds (1 minute) to 3600 seconds (1 hour). If not specified, the default duration is 300 seconds (5 minutes). The token is designed to be short-lived and should be used for proof of identity, then exchanged for credentials or short-lived tokens in the external service.
     pub duration_seconds: Option<i32>,
-    /// p The cryptographic algorithm to use for signing the JSON Web Token (JWT). Valid values are RS256 (RSA with SHA-256) and ES384 (ECDSA using P-384 curve with SHA-384). /p
+    /// The cryptographic algorithm to use for signing the JSON Web Token (JWT). Valid values are RS256 (RSA with SHA-256) and ES384 (ECDSA using P-384 curve with SHA-384).
     pub signing_algorithm: String,
-    /// p An optional list of tags to include in the JSON Web Token (JWT). These tags are added as custom claims to the JWT and can be used by the downstream service for authorization decisions. /p
+    /// An optional list of tags to include in the JSON Web Token (JWT). These tags are added as custom claims to the JWT and can be used by the downstream service for authorization decisions.
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
@@ -216,9 +258,9 @@ pub static GET_WEB_IDENTITY_TOKEN_REQUEST: rt::Schema = rt::Schema::structure(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetWebIdentityTokenResponse {
-    /// p A signed JSON Web Token (JWT) that represents the caller's Amazon Web Services identity. The token contains standard JWT claims such as subject, audience, expiration time, and additional identity attributes added by STS as custom claims. You can also add your own custom claims to the token by passing tags as request parameters to the code GetWebIdentityToken /code API. The token is signed using the specified signing algorithm and can be verified using the verification keys available at the issuer's JWKS endpoint. /p
+    /// A signed JSON Web Token (JWT) that represents the caller's Amazon Web Services identity. The token contains standard JWT claims such as subject, audience, expiration time, and additional identity attributes added by STS as custom claims. You can also add your own custom claims to the token by passing tags as request parameters to the `GetWebIdentityToken` API. The token is signed using the specified signing algorithm and can be verified using the verification keys available at the issuer's JWKS endpoint.
     pub web_identity_token: Option<String>,
-    /// p The date and time when the web identity token expires, in UTC. The expiration is determined by adding the code DurationSeconds /code value to the time the token was issued. After this time, the token should no longer be considered valid. /p
+    /// The date and time when the web identity token expires, in UTC. The expiration is determined by adding the `DurationSeconds` value to the time the token was issued. After this time, the token should no longer be considered valid.
     pub expiration: Option<rt::DateTime>,
 }
 rt::structure!(

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The request could not be fulfilled because the identity provider (IDP) that was asked to verify the incoming identity token could not be reached. This is often a transient error caused by network conditions. Retry the request a limited number of times so that you don't exceed the request rate. If the error persists, the identity provider might be down or not responding. /p
+/// The request could not be fulfilled because the identity provider (IDP) that was asked to verify the incoming identity token could not be reached. This is often a transient error caused by network conditions. Retry the request a limited number of times so that you don't exceed the request rate. If the error persists, the identity provider might be down or not responding.
 #[derive(Clone, Default, PartialEq)]
 pub struct IdpCommunicationErrorException {
     pub message: Option<String>,
@@ -16,7 +16,9 @@ pub static IDP_COMMUNICATION_ERROR_EXCEPTION: rt::Schema = rt::Schema::structure
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("IDPCommunicationError"));
-/// p The identity provider (IdP) reported that authentication failed. This might be because the claim is invalid. /p p If this error is returned for the code AssumeRoleWithWebIdentity /code operation, it can also mean that the claim has expired or has been explicitly revoked. /p
+/// The identity provider (IdP) reported that authentication failed. This might be because the claim is invalid.
+///
+/// If this error is returned for the `AssumeRoleWithWebIdentity` operation, it can also mean that the claim has expired or has been explicitly revoked.
 #[derive(Clone, Default, PartialEq)]
 pub struct IdpRejectedClaimException {
     pub message: Option<String>,
@@ -27,7 +29,7 @@ pub static IDP_REJECTED_CLAIM_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[rt::m("message", &rt::STRING)],
     )
     .error(&rt::ErrorTraits::new(403u16, false).code("IDPRejectedClaim"));
-/// p The error returned if the message passed to code DecodeAuthorizationMessage /code was invalid. This can happen if the token contains invalid characters, such as line breaks, or if the message has expired. /p
+/// The error returned if the message passed to `DecodeAuthorizationMessage` was invalid. This can happen if the token contains invalid characters, such as line breaks, or if the message has expired.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidAuthorizationMessageException {
     pub message: Option<String>,
@@ -43,7 +45,7 @@ pub static INVALID_AUTHORIZATION_MESSAGE_EXCEPTION: rt::Schema = rt::Schema::str
     .error(
         &rt::ErrorTraits::new(400u16, false).code("InvalidAuthorizationMessageException"),
     );
-/// p The web identity token that was passed could not be validated by Amazon Web Services. Get a new identity token from the identity provider and then retry the request. /p
+/// The web identity token that was passed could not be validated by Amazon Web Services. Get a new identity token from the identity provider and then retry the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidIdentityTokenException {
     pub message: Option<String>,

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The requested token payload size exceeds the maximum allowed size. Reduce the number of request tags included in the code GetWebIdentityToken /code API call to reduce the token payload size. /p
+/// The requested token payload size exceeds the maximum allowed size. Reduce the number of request tags included in the `GetWebIdentityToken` API call to reduce the token payload size.
 #[derive(Clone, Default, PartialEq)]
 pub struct JwtPayloadSizeExceededException {
     pub message: Option<String>,

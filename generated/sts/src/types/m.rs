@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The request was rejected because the policy document was malformed. The error message describes the specific error. /p
+/// The request was rejected because the policy document was malformed. The error message describes the specific error.
 #[derive(Clone, Default, PartialEq)]
 pub struct MalformedPolicyDocumentException {
     pub message: Option<String>,

@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p The outbound web identity federation feature is not enabled for this account. To use this feature, you must first enable it through the Amazon Web Services Management Console or API. /p
+/// The outbound web identity federation feature is not enabled for this account. To use this feature, you must first enable it through the Amazon Web Services Management Console or API.
 #[derive(Clone, Default, PartialEq)]
 pub struct OutboundWebIdentityFederationDisabledException {
     pub message: Option<String>,

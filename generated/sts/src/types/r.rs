@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p STS is not activated in the requested region for the account that is being asked to generate credentials. The account administrator must use the IAM console to activate STS in that region. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id credentials temp enable-regions.html#sts-regions-activate-deactivate" Activating and Deactivating STS in an Amazon Web Services Region /a in the i IAM User Guide /i . /p
+/// STS is not activated in the requested region for the account that is being asked to generate credentials. The account administrator must use the IAM console to activate STS in that region. For more information, see [Activating and Deactivating STS in an Amazon Web Services Region](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_enable-regions.html#sts-regions-activate-deactivate) in the *IAM User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct RegionDisabledException {
     pub message: Option<String>,

@@ -3,12 +3,16 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p You can pass custom key-value pair attributes when you assume a role or federate a user. These are called session tags. You can then use the session tags to control access to resources. For more information, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id session-tags.html" Tagging Amazon Web Services STS Sessions /a in the i IAM User Guide /i . /p
+/// You can pass custom key-value pair attributes when you assume a role or federate a user. These are called session tags. You can then use the session tags to control access to resources. For more information, see [Tagging Amazon Web Services STS Sessions](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct Tag {
-    /// p The key for a session tag. /p p You can pass up to 50 session tags. The plain text session tag keys can’t exceed 128 characters. For these and additional limits, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference iam-limits.html#reference iam-limits-entity-length" IAM and STS Character Limits /a in the i IAM User Guide /i . /p
+    /// The key for a session tag.
+    ///
+    /// You can pass up to 50 session tags. The plain text session tag keys can’t exceed 128 characters. For these and additional limits, see [IAM and STS Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limits.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
     pub key: String,
-    /// p The value for a session tag. /p p You can pass up to 50 session tags. The plain text session tag values can’t exceed 256 characters. For these and additional limits, see a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference iam-limits.html#reference iam-limits-entity-length" IAM and STS Character Limits /a in the i IAM User Guide /i . /p
+    /// The value for a session tag.
+    ///
+    /// You can pass up to 50 session tags. The plain text session tag values can’t exceed 256 characters. For these and additional limits, see [IAM and STS Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limits.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
     pub value: String,
 }
 rt::structure!(Tag, TAG, 0 => key, 1 => value);

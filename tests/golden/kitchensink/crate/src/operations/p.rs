@@ -2,7 +2,9 @@
 use crate::types as t;
 use tucuxi::codegen as rt;
 
-/// p Puts a thing. /p note p Things are code opaque /code . /p /note
+/// Puts a thing.
+///
+/// **Note:** Things are `opaque`.
 pub static PUT_THING: rt::Operation = rt::Operation::new(
         "PutThing",
         "PUT",

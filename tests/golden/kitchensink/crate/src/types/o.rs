@@ -3,7 +3,7 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p Named like a prelude type. /p
+/// Named like a prelude type.
 #[derive(Clone, Default, PartialEq)]
 pub struct OptionShape {
     pub some: Option<String>,

@@ -8,13 +8,13 @@ pub struct PutThingRequest {
     pub bucket: String,
     pub key: String,
     pub account_id: String,
-    /// p The bytes. /p
+    /// The bytes.
     pub body: Option<rt::Blob>,
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     pub metadata: Option<rt::Map<String, String>>,
     pub token: Option<String>,
     pub expires: Option<rt::DateTime>,
-    /// p A keyword as a member name. /p
+    /// A keyword as a member name.
     pub type_: Option<String>,
     pub secret: Option<String>,
 }

@@ -3,7 +3,10 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// p A thing with every kind of member. /p ul li p one /p /li li p two /p /li /ul
+/// A thing with every kind of member.
+///
+/// - one
+/// - two
 #[derive(Clone, Default, PartialEq)]
 pub struct Thing {
     pub name: String,
